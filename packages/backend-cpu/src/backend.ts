@@ -1,0 +1,83 @@
+/**
+ * The CPU backend: buffers are typed arrays, kernels are JavaScript
+ * functions generated from the kernel IR, runs are synchronous.
+ */
+import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, TypedArray } from '@sym/graph';
+import { DTYPES, SCALAR_OPS, allocate, castScalar } from '@sym/graph';
+import { renderKernel } from './render.js';
+
+interface CpuBuffer extends DeviceBuffer {
+  readonly data: TypedArray;
+}
+
+type KernelFn = (ins: readonly TypedArray[], out: TypedArray, helpers: typeof HELPERS) => void;
+
+interface CpuExecutable extends Executable {
+  readonly fn: KernelFn;
+  readonly source: string;
+}
+
+/** Functions generated code calls; semantics shared with the reference implementation. */
+const HELPERS = {
+  op: SCALAR_OPS,
+  i64: (x: number) => castScalar(x, 'int64'),
+  sigmoid: (x: number) => SCALAR_OPS.sigmoid.impl([x], 'float64', 'float64'),
+  softplus: (x: number) => SCALAR_OPS.softplus.impl([x], 'float64', 'float64'),
+  relu: (x: number) => (x !== x ? NaN : x > 0 ? x : 0),
+  max: (a: number, b: number) => (a !== a || b !== b ? NaN : a > b ? a : b),
+  min: (a: number, b: number) => (a !== a || b !== b ? NaN : a < b ? a : b),
+  clip: (x: number, lo: number, hi: number) => (x !== x ? NaN : Math.min(Math.max(x, lo), hi)),
+};
+
+export class CpuBackend implements Backend {
+  #live = 0;
+
+  describe(): BackendInfo {
+    return { name: 'cpu', device: 'JavaScript (generated kernels)', dtypes: DTYPES, sync: true };
+  }
+
+  alloc(dtype: DType, size: number): CpuBuffer {
+    this.#live++;
+    return { dtype, size, data: allocate(dtype, size) };
+  }
+
+  write(buffer: DeviceBuffer, data: TypedArray): void {
+    const b = buffer as CpuBuffer;
+    if (data.length !== b.size) throw new RangeError(`cpu.write: buffer holds ${b.size} elements, got ${data.length}`);
+    b.data.set(data);
+  }
+
+  readSync(buffer: DeviceBuffer): TypedArray {
+    return (buffer as CpuBuffer).data.slice();
+  }
+
+  async read(buffer: DeviceBuffer): Promise<TypedArray> {
+    return this.readSync(buffer);
+  }
+
+  free(_buffer: DeviceBuffer): void {
+    this.#live--;
+  }
+
+  liveBuffers(): number {
+    return this.#live;
+  }
+
+  compile(kernel: Kernel): CpuExecutable {
+    const source = renderKernel(kernel);
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    const fn = new Function('ins', 'out', 'H', `"use strict";\n${source}`) as KernelFn;
+    return { kernel, fn, source };
+  }
+
+  run(launches: readonly Launch[]): void {
+    for (const l of launches) {
+      const exe = l.exe as CpuExecutable;
+      exe.fn(
+        l.inputs.map((b) => (b as CpuBuffer).data),
+        (l.output as CpuBuffer).data,
+        HELPERS,
+      );
+    }
+  }
+}

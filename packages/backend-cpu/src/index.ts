@@ -1,0 +1,14 @@
+/**
+ * @sym/backend-cpu: sym's CPU backend. Importing it registers it as
+ * `device=cpu`.
+ * @packageDocumentation
+ */
+import { registerBackend } from '@sym/graph';
+import { CpuBackend } from './backend.js';
+
+export { CpuBackend } from './backend.js';
+export { renderKernel, renderExpr, castTo } from './render.js';
+
+/** The instance registered as `cpu`. */
+export const cpu = new CpuBackend();
+registerBackend(cpu);

@@ -1,0 +1,164 @@
+/**
+ * The Backend interface: the handful of methods a device implements, and
+ * the registry that picks one by the name in `config.device`.
+ *
+ * A backend receives kernels of the kernel IR (`kernel.ts`), never graph
+ * ops: fusion and scheduling happen once, before it, for every backend.
+ */
+import type { DType, TypedArray } from './dtype.js';
+import type { Kernel } from './kernel.js';
+
+/** A buffer on the device; opaque to everything but its backend. */
+export interface DeviceBuffer {
+  readonly dtype: DType;
+  readonly size: number;
+}
+
+/** A compiled kernel; opaque to everything but its backend. */
+export interface Executable {
+  readonly kernel: Kernel;
+}
+
+export interface Launch {
+  readonly exe: Executable;
+  readonly inputs: readonly DeviceBuffer[];
+  readonly output: DeviceBuffer;
+}
+
+export interface BackendInfo {
+  /** The name `config.device` selects it by. */
+  readonly name: string;
+  /** A human description of the device actually in use (adapter, mode, ...). */
+  readonly device: string;
+  /** The dtypes its kernels can compute in; graphs needing others are refused at compile time. */
+  readonly dtypes: readonly DType[];
+  /** Whether `readSync` and synchronous runs are available. */
+  readonly sync: boolean;
+}
+
+export interface Backend {
+  describe(): BackendInfo;
+  /** Called once before first use (request an adapter, build a context, ...). */
+  init?(): Promise<void>;
+  alloc(dtype: DType, size: number): DeviceBuffer;
+  write(buffer: DeviceBuffer, data: TypedArray): void;
+  /** A fresh host copy of the buffer's contents, after all launched work finished. */
+  read(buffer: DeviceBuffer): Promise<TypedArray>;
+  readSync?(buffer: DeviceBuffer): TypedArray;
+  free(buffer: DeviceBuffer): void;
+  compile(kernel: Kernel): Executable;
+  /** Launch kernels in order. Errors surface here or in the next `read`. */
+  run(launches: readonly Launch[]): void;
+  /** Live buffers, for tests that check memory stays flat. */
+  liveBuffers?(): number;
+}
+
+const registry = new Map<string, Backend>();
+const pending = new Map<string, Promise<Backend>>();
+
+/** Make a backend available under its name (backend packages call this on import). */
+export function registerBackend(backend: Backend): void {
+  registry.set(backend.describe().name, backend);
+}
+
+export function registeredBackends(): string[] {
+  return [...registry.keys()];
+}
+
+/** The backend registered under `name`, or undefined: no loading. */
+export function getBackend(name: string): Backend | undefined {
+  return registry.get(name);
+}
+
+function missingMessage(name: string, cause?: unknown): string {
+  const why = cause instanceof Error ? ` (${cause.message.split('\n')[0]})` : '';
+  return (
+    `device=${name}: no backend named "${name}" is registered and the package @sym/backend-${name} could not be loaded${why}. ` +
+    `Install it (npm install @sym/backend-${name}) or import it before compiling; ` +
+    `registered backends: ${registeredBackends().join(', ') || 'none'}.`
+  );
+}
+
+type Importer = (specifier: string) => Promise<unknown>;
+
+/** Import a module by bare name, from this package first, then from the working directory. */
+async function importByName(specifier: string): Promise<unknown> {
+  try {
+    return await import(/* @vite-ignore */ specifier);
+  } catch (first) {
+    const proc = (globalThis as { process?: { cwd(): string; getBuiltinModule?(id: string): unknown } }).process;
+    const mod = proc?.getBuiltinModule?.('node:module') as
+      | { createRequire(path: string): { resolve(id: string): string } }
+      | undefined;
+    const url = proc?.getBuiltinModule?.('node:url') as { pathToFileURL(p: string): URL } | undefined;
+    if (!mod || !url || !proc) throw first;
+    const resolved = mod.createRequire(`${proc.cwd()}/noop.js`).resolve(specifier);
+    return await import(/* @vite-ignore */ url.pathToFileURL(resolved).href);
+  }
+}
+
+let importer: Importer = importByName;
+
+/** Replace how backends are loaded by name (bundlers without dynamic import). */
+export function setBackendImporter(f: Importer): void {
+  importer = f;
+}
+
+/** The backend for `name`: registered, or loaded from @sym/backend-<name>, then initialised. */
+export async function resolveBackend(name: string): Promise<Backend> {
+  const have = registry.get(name);
+  if (have) {
+    if (have.init && !initialised.has(have)) await initialise(have);
+    return have;
+  }
+  let p = pending.get(name);
+  if (!p) {
+    p = (async () => {
+      try {
+        await importer(`@sym/backend-${name}`);
+      } catch (e) {
+        throw new Error(missingMessage(name, e));
+      }
+      const b = registry.get(name);
+      if (!b) throw new Error(missingMessage(name));
+      await initialise(b);
+      return b;
+    })();
+    pending.set(name, p);
+    p.catch(() => pending.delete(name));
+  }
+  return p;
+}
+
+const initialised = new WeakSet<Backend>();
+const initialising = new WeakMap<Backend, Promise<void>>();
+
+async function initialise(b: Backend): Promise<void> {
+  if (initialised.has(b)) return;
+  let p = initialising.get(b);
+  if (!p) {
+    p = (b.init ? b.init() : Promise.resolve()).then(() => {
+      initialised.add(b);
+    });
+    initialising.set(b, p);
+  }
+  await p;
+}
+
+/** The backend for `name` without loading: it must be registered and need no async init. */
+export function resolveBackendSync(name: string): Backend {
+  const b = registry.get(name);
+  if (!b) {
+    throw new Error(
+      `device=${name}: no backend named "${name}" is registered. Synchronous calls need the backend imported first ` +
+        `(import '@sym/backend-${name}'), or call the function with await instead.`,
+    );
+  }
+  if (b.init && !initialised.has(b)) {
+    throw new Error(`device=${name}: the backend needs asynchronous initialisation; call the function with await first.`);
+  }
+  if (!b.describe().sync) {
+    throw new Error(`device=${name}: this backend has no synchronous calls; use await f(...) instead of f.sync(...).`);
+  }
+  return b;
+}

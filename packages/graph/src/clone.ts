@@ -1,0 +1,29 @@
+/** Copying graphs with some variables replaced (givens, cut inputs, rewrites). */
+import { Apply, applyNode } from './op.js';
+import { toposort } from './schedule.js';
+import type { TensorVariable } from './variable.js';
+
+/**
+ * New outputs computing the same as `outputs`, with every variable in
+ * `replace` substituted. Nodes none of whose inputs changed are shared
+ * with the original graph unless `all` is set.
+ */
+export function cloneReplace(
+  outputs: readonly TensorVariable[],
+  replace: ReadonlyMap<TensorVariable, TensorVariable>,
+  options: { all?: boolean } = {},
+): TensorVariable[] {
+  const map = new Map<TensorVariable, TensorVariable>(replace);
+  for (const node of toposort(outputs)) {
+    if (node.outputs.every((o) => map.has(o))) continue;
+    const ins = node.inputs.map((v) => map.get(v) ?? v);
+    if (!options.all && ins.every((v, i) => v === node.inputs[i])) continue;
+    const copy: Apply = applyNode(node.op, ins);
+    node.outputs.forEach((o, i) => {
+      const n = copy.outputs[i]!;
+      n.name = o.name;
+      map.set(o, n);
+    });
+  }
+  return outputs.map((o) => map.get(o) ?? o);
+}

@@ -1,0 +1,145 @@
+/**
+ * Configuration, read like Theano's: `SYM_FLAGS` in the environment first,
+ * then a `.symrc` (INI, `[global]` section) in the working directory or the
+ * home directory, then assignments to `config` at run time.
+ */
+import type { FloatDType } from './dtype.js';
+
+export const MODES = ['FAST_RUN', 'FAST_COMPILE', 'DebugMode', 'NanGuardMode'] as const;
+export type Mode = (typeof MODES)[number];
+
+export interface ConfigValues {
+  /** The float dtype of `scalar()`, `matrix()`, ...: float64 (default) or float32. */
+  floatX: FloatDType;
+  /** The backend functions are compiled for: cpu (default), webgpu, gpujs, or a third party's. */
+  device: string;
+  /** The default compilation mode. */
+  mode: Mode;
+}
+
+const DEFAULTS: ConfigValues = { floatX: 'float64', device: 'cpu', mode: 'FAST_RUN' };
+
+const DEVICE_PATTERN = /^[a-z][a-z0-9-]*$/;
+
+function check<K extends keyof ConfigValues>(key: K, value: unknown, source: string): ConfigValues[K] {
+  switch (key) {
+    case 'floatX':
+      if (value === 'float32' || value === 'float64') return value as ConfigValues[K];
+      throw new Error(`${source}: floatX must be one of float32, float64; got ${JSON.stringify(value)}`);
+    case 'mode':
+      if ((MODES as readonly unknown[]).includes(value)) return value as ConfigValues[K];
+      throw new Error(`${source}: mode must be one of ${MODES.join(', ')}; got ${JSON.stringify(value)}`);
+    case 'device':
+      if (typeof value === 'string' && DEVICE_PATTERN.test(value)) return value as ConfigValues[K];
+      throw new Error(`${source}: device must be a backend name such as cpu, webgpu, gpujs; got ${JSON.stringify(value)}`);
+    default:
+      throw new Error(`${source}: unknown flag ${JSON.stringify(key)}; valid flags are ${Object.keys(DEFAULTS).join(', ')}`);
+  }
+}
+
+/** Parse `device=cpu,floatX=float32` into flags, rejecting unknown names or values. */
+export function parseFlags(text: string, source = 'SYM_FLAGS'): Partial<ConfigValues> {
+  const out: Partial<ConfigValues> = {};
+  for (const part of text.split(',')) {
+    const item = part.trim();
+    if (!item) continue;
+    const eq = item.indexOf('=');
+    if (eq < 0) throw new Error(`${source}: expected name=value, got ${JSON.stringify(item)}`);
+    const key = item.slice(0, eq).trim() as keyof ConfigValues;
+    (out as Record<string, unknown>)[key] = check(key, item.slice(eq + 1).trim(), source);
+  }
+  return out;
+}
+
+/** Parse a `.symrc` INI file: `[global]` keys are flags. */
+export function parseRc(text: string, source = '.symrc'): Partial<ConfigValues> {
+  const out: Partial<ConfigValues> = {};
+  let section = 'global';
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.replace(/[#;].*$/, '').trim();
+    if (!line) continue;
+    const m = /^\[(.+)\]$/.exec(line);
+    if (m) {
+      section = m[1]!.trim();
+      continue;
+    }
+    if (section !== 'global') continue;
+    const eq = line.indexOf('=');
+    if (eq < 0) throw new Error(`${source}: expected name = value, got ${JSON.stringify(line)}`);
+    const key = line.slice(0, eq).trim() as keyof ConfigValues;
+    (out as Record<string, unknown>)[key] = check(key, line.slice(eq + 1).trim(), source);
+  }
+  return out;
+}
+
+interface NodeLike {
+  env: Record<string, string | undefined>;
+  cwd(): string;
+  getBuiltinModule?(id: string): unknown;
+}
+
+function nodeProcess(): NodeLike | undefined {
+  const p = (globalThis as { process?: NodeLike }).process;
+  return p && typeof p.cwd === 'function' ? p : undefined;
+}
+
+function readRcFiles(): Partial<ConfigValues> {
+  const proc = nodeProcess();
+  const fs = proc?.getBuiltinModule?.('node:fs') as
+    | { existsSync(p: string): boolean; readFileSync(p: string, e: string): string }
+    | undefined;
+  if (!proc || !fs) return {};
+  const home = proc.env.HOME ?? proc.env.USERPROFILE;
+  const candidates = [`${proc.cwd()}/.symrc`, ...(home ? [`${home}/.symrc`] : [])];
+  for (const path of candidates) {
+    if (fs.existsSync(path)) return parseRc(fs.readFileSync(path, 'utf8'), path);
+  }
+  return {};
+}
+
+/** Where each value came from, for error messages and `describe()`. */
+function load(): ConfigValues {
+  const proc = nodeProcess();
+  const fromRc = readRcFiles();
+  const fromEnv = proc?.env.SYM_FLAGS ? parseFlags(proc.env.SYM_FLAGS) : {};
+  return { ...DEFAULTS, ...fromRc, ...fromEnv };
+}
+
+class Config implements ConfigValues {
+  #values: ConfigValues = load();
+
+  get floatX(): FloatDType {
+    return this.#values.floatX;
+  }
+  set floatX(v: FloatDType) {
+    this.#values.floatX = check('floatX', v, 'config.floatX');
+  }
+  get device(): string {
+    return this.#values.device;
+  }
+  set device(v: string) {
+    this.#values.device = check('device', v, 'config.device');
+  }
+  get mode(): Mode {
+    return this.#values.mode;
+  }
+  set mode(v: Mode) {
+    this.#values.mode = check('mode', v, 'config.mode');
+  }
+  /** Re-read SYM_FLAGS and .symrc (tests use this). */
+  reload(): void {
+    this.#values = load();
+  }
+  /** Set several flags at once, from an object or a `SYM_FLAGS`-style string. */
+  set(values: Partial<ConfigValues> | string): void {
+    const parsed = typeof values === 'string' ? parseFlags(values, 'config.set') : values;
+    for (const [k, v] of Object.entries(parsed)) {
+      (this.#values as unknown as Record<string, unknown>)[k] = check(k as keyof ConfigValues, v, 'config.set');
+    }
+  }
+  toJSON(): ConfigValues {
+    return { ...this.#values };
+  }
+}
+
+export const config = new Config();

@@ -1,0 +1,79 @@
+/** Turning user values into arrays of a given type, with errors that say what was expected and what came. */
+import type { DType } from './dtype.js';
+import { KIND, canCastSafely, castScalar, intRange, isFloat } from './dtype.js';
+import { NDArray, array, describe, flattenNested, isTypedArray, shapeToString, typedArrayDType, type NestedArray } from './ndarray.js';
+import type { TensorType } from './type.js';
+
+export interface ConvertOptions {
+  /** Accept values whose dtype cannot be cast to the target without loss (they are cast like NumPy's astype). */
+  allowDowncast?: boolean;
+}
+
+/**
+ * Convert `value` to an array of `type`. Plain JS numbers go into any float
+ * dtype and into integer dtypes when they are integers in range; arrays with
+ * a dtype (NDArray, typed arrays) must cast safely unless `allowDowncast`.
+ */
+export function convertValue(value: unknown, type: TensorType, what: string, opts: ConvertOptions = {}): NDArray {
+  const target = type.dtype;
+  let arr: NDArray;
+  if (value instanceof NDArray || isTypedArray(value)) {
+    const src = value instanceof NDArray ? value.dtype : typedArrayDType(value);
+    if (src !== target && !canCastSafely(src, target) && !opts.allowDowncast) {
+      throw new TypeError(
+        `${what}: expected ${type.toString()}, got ${describe(value)}: casting ${src} to ${target} may lose data. ` +
+          `Cast the value first, or compile with { allowInputDowncast: true }.`,
+      );
+    }
+    arr = value instanceof NDArray ? (src === target ? value : value.astype(target)) : array(value, { dtype: target });
+  } else if (typeof value === 'number' || typeof value === 'boolean' || Array.isArray(value)) {
+    let flat: (number | boolean)[];
+    let shape: number[];
+    try {
+      ({ flat, shape } = flattenNested(value as NestedArray, what));
+    } catch (e) {
+      throw new TypeError(`${(e as Error).message} (expected ${type.toString()})`);
+    }
+    if (!isFloat(target) && !opts.allowDowncast) {
+      const [lo, hi] = intRange(target);
+      flat.forEach((v, i) => {
+        const n = Number(v);
+        if (target === 'bool' ? typeof v !== 'boolean' && n !== 0 && n !== 1 : !Number.isInteger(n) || n < lo || n > hi) {
+          throw new TypeError(
+            `${what}: expected ${type.toString()}, but element ${i} is ${String(v)}, which is not ${target === 'bool' ? 'a boolean' : `an integer in the ${target} range [${lo}, ${hi}]`}.`,
+          );
+        }
+      });
+    }
+    arr = array(value as NestedArray, { dtype: target });
+    void shape;
+  } else {
+    throw new TypeError(`${what}: expected ${type.toString()} (a number, nested arrays, a typed array or an NDArray), got ${describe(value)}`);
+  }
+  checkShape(arr, type, what);
+  return arr;
+}
+
+export function checkShape(arr: NDArray, type: TensorType, what: string): void {
+  if (arr.ndim !== type.ndim) {
+    throw new TypeError(
+      `${what}: wrong number of dimensions: expected ${type.ndim} (${type.toString()}), got ${arr.ndim} with shape ${shapeToString(arr.shape)}`,
+    );
+  }
+  type.broadcastable.forEach((b, d) => {
+    if (b && arr.shape[d] !== 1) {
+      throw new TypeError(
+        `${what}: dimension ${d} is broadcastable in ${type.toString()} and must have length 1, got shape ${shapeToString(arr.shape)}`,
+      );
+    }
+  });
+}
+
+/** The dtype plain data would get (NumPy's defaults: int64, float64, bool). */
+export function naturalDType(value: unknown): DType {
+  if (value instanceof NDArray) return value.dtype;
+  if (isTypedArray(value)) return typedArrayDType(value);
+  return array(value as NestedArray).dtype;
+}
+
+export { KIND, castScalar };

@@ -1,0 +1,89 @@
+/**
+ * DebugMode and NanGuardMode: after a call, every node's backend result is
+ * checked (DebugMode: against the op's reference `perform`, and for NaN/Inf;
+ * NanGuardMode: for NaN, Inf and huge values). A failed check raises before
+ * updates commit, so shared variables stay as they were.
+ */
+import { isFloat } from './dtype.js';
+import { NDArray, contiguousStrides, fromTyped, shapeToString } from './ndarray.js';
+import type { TypedArray } from './dtype.js';
+import type { Program } from './schedule.js';
+import { toposort } from './schedule.js';
+import { TensorConstant, type TensorVariable } from './variable.js';
+
+export type ValueCheck = 'debug' | 'nanguard';
+
+/** A node produced NaN/Inf (or a huge value under NanGuardMode). */
+export class InvalidValueError extends Error {
+  override name = 'InvalidValueError';
+}
+
+/** A backend's result differs from the op's reference implementation. */
+export class BadThunkOutput extends Error {
+  override name = 'BadThunkOutput';
+}
+
+function indexOf(flat: number, shape: readonly number[]): string {
+  const st = contiguousStrides(shape);
+  return `(${shape.map((_, d) => Math.floor(flat / st[d]!) % shape[d]!).join(', ')}${shape.length === 1 ? ',' : ''})`;
+}
+
+function summary(v: NDArray): string {
+  return v.size <= 6 ? v.toString().replace(/\n\s*/g, ' ') : `array of shape ${shapeToString(v.shape)}`;
+}
+
+function close(a: number, b: number, dtype: NDArray['dtype']): boolean {
+  if (Number.isNaN(a) && Number.isNaN(b)) return true;
+  if (a === b) return true;
+  if (!isFloat(dtype)) return false;
+  const [rtol, atol] = dtype === 'float32' ? [1e-4, 1e-5] : [1e-7, 1e-10];
+  return Math.abs(a - b) <= atol + rtol * Math.abs(b);
+}
+
+export function checkProgramValues(
+  check: ValueCheck,
+  outputs: readonly TensorVariable[],
+  program: Program,
+  host: ReadonlyMap<number, ArrayLike<number>>,
+  inputValues: ReadonlyMap<TensorVariable, NDArray>,
+): void {
+  const mode = check === 'debug' ? 'DebugMode' : 'NanGuardMode';
+  const valueOf = (v: TensorVariable): NDArray => {
+    if (v instanceof TensorConstant) return v.value;
+    const given = inputValues.get(v);
+    if (given) return given;
+    const spec = program.nodeValues.get(v);
+    if (!spec) throw new Error(`${mode}: no value recorded for ${v}`);
+    return fromTyped(host.get(spec.buffer) as TypedArray, spec.shape, v.dtype);
+  };
+  for (const node of toposort(outputs)) {
+    const label = `${node.op.toString()}(${node.inputs.map((v) => v.toString()).join(', ')})`;
+    const ins = node.inputs.map(valueOf);
+    const outs = node.outputs.map(valueOf);
+    const describeInputs = (): string => node.inputs.map((v, i) => `${v}=${summary(ins[i]!)}`).join(', ');
+    outs.forEach((o, k) => {
+      if (!isFloat(o.dtype)) return;
+      for (let j = 0; j < o.size; j++) {
+        const x = o.data[j]!;
+        const bad = Number.isNaN(x) ? 'nan' : !Number.isFinite(x) ? (x > 0 ? 'inf' : '-inf') : check === 'nanguard' && Math.abs(x) > 1e10 ? 'a huge value' : null;
+        if (bad) {
+          throw new InvalidValueError(`${mode}: ${label} produced ${bad} in output ${k} at index ${indexOf(j, o.shape)}; inputs: ${describeInputs()}`);
+        }
+      }
+    });
+    if (check !== 'debug') continue;
+    node.op.perform(ins, node).forEach((r, k) => {
+      const o = outs[k]!;
+      if (r.shape.length !== o.shape.length || r.shape.some((d, i) => d !== o.shape[i])) {
+        throw new BadThunkOutput(`${mode}: ${label} output ${k} has shape ${shapeToString(o.shape)} on the backend but ${shapeToString(r.shape)} in the reference`);
+      }
+      for (let j = 0; j < r.size; j++) {
+        if (!close(o.data[j]!, r.data[j]!, r.dtype)) {
+          throw new BadThunkOutput(
+            `${mode}: ${label} output ${k} differs from the reference at index ${indexOf(j, r.shape)}: backend ${o.data[j]}, reference ${r.data[j]}; inputs: ${describeInputs()}`,
+          );
+        }
+      }
+    });
+  }
+}

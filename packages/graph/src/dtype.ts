@@ -1,0 +1,201 @@
+/**
+ * Data types and NumPy's promotion rules.
+ *
+ * Storage: every dtype maps to one JavaScript typed array. `int64` is stored
+ * in a `Float64Array`: values are exact up to 2^53 and arithmetic stays in
+ * plain numbers (BigInt arithmetic would cost every kernel a conversion).
+ * `bool` is stored as `Uint8Array` holding 0 or 1.
+ */
+export const DTYPES = [
+  'bool',
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'uint16',
+  'uint32',
+  'float32',
+  'float64',
+] as const;
+
+export type DType = (typeof DTYPES)[number];
+export type FloatDType = 'float32' | 'float64';
+export type DTypeKind = 'b' | 'i' | 'u' | 'f';
+
+export type TypedArray =
+  | Uint8Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | Uint16Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array;
+
+type TypedArrayCtor = {
+  new (length: number): TypedArray;
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): TypedArray;
+  from(source: ArrayLike<number>): TypedArray;
+  readonly BYTES_PER_ELEMENT: number;
+};
+
+export const STORAGE: { readonly [D in DType]: TypedArrayCtor } = {
+  bool: Uint8Array,
+  int8: Int8Array,
+  int16: Int16Array,
+  int32: Int32Array,
+  int64: Float64Array,
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  uint32: Uint32Array,
+  float32: Float32Array,
+  float64: Float64Array,
+};
+
+export const KIND: { readonly [D in DType]: DTypeKind } = {
+  bool: 'b',
+  int8: 'i',
+  int16: 'i',
+  int32: 'i',
+  int64: 'i',
+  uint8: 'u',
+  uint16: 'u',
+  uint32: 'u',
+  float32: 'f',
+  float64: 'f',
+};
+
+const BITS: { readonly [D in DType]: number } = {
+  bool: 1,
+  int8: 8,
+  int16: 16,
+  int32: 32,
+  int64: 64,
+  uint8: 8,
+  uint16: 16,
+  uint32: 32,
+  float32: 32,
+  float64: 64,
+};
+
+export function isDType(x: unknown): x is DType {
+  return typeof x === 'string' && (DTYPES as readonly string[]).includes(x);
+}
+
+export function isFloat(d: DType): d is FloatDType {
+  return KIND[d] === 'f';
+}
+export function isInt(d: DType): boolean {
+  return KIND[d] === 'i' || KIND[d] === 'u';
+}
+export function isBool(d: DType): boolean {
+  return d === 'bool';
+}
+export function bits(d: DType): number {
+  return BITS[d];
+}
+
+export function allocate(dtype: DType, size: number): TypedArray {
+  return new STORAGE[dtype](size);
+}
+
+/** Integer range of a dtype (inclusive); floats return infinities. */
+export function intRange(d: DType): [number, number] {
+  switch (d) {
+    case 'bool':
+      return [0, 1];
+    case 'int8':
+      return [-128, 127];
+    case 'int16':
+      return [-32768, 32767];
+    case 'int32':
+      return [-2147483648, 2147483647];
+    case 'int64':
+      return [-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+    case 'uint8':
+      return [0, 255];
+    case 'uint16':
+      return [0, 65535];
+    case 'uint32':
+      return [0, 4294967295];
+    default:
+      return [-Infinity, Infinity];
+  }
+}
+
+/** NumPy's `can_cast(from, to, 'safe')`. */
+export function canCastSafely(from: DType, to: DType): boolean {
+  if (from === to) return true;
+  const kf = KIND[from];
+  const kt = KIND[to];
+  if (kf === 'b') return true;
+  if (kt === 'b') return false;
+  if (kf === 'f') return kt === 'f' && BITS[to] >= BITS[from];
+  if (kt === 'f') return to === 'float64' || BITS[from] <= 16;
+  if (kf === kt) return BITS[to] >= BITS[from];
+  if (kf === 'u' && kt === 'i') return BITS[to] > BITS[from];
+  return false; // signed to unsigned
+}
+
+/** NumPy's `result_type` of two array dtypes (no weak scalars). */
+export function promote(a: DType, b: DType): DType {
+  if (a === b) return a;
+  const ka = KIND[a];
+  const kb = KIND[b];
+  if (ka === 'b') return b;
+  if (kb === 'b') return a;
+  if (ka === 'f' || kb === 'f') {
+    if (ka === 'f' && kb === 'f') return BITS[a] >= BITS[b] ? a : b;
+    const f = ka === 'f' ? a : b;
+    const i = ka === 'f' ? b : a;
+    // an integer needs a float with more mantissa than it has bits
+    if (f === 'float64') return 'float64';
+    return BITS[i] <= 16 ? 'float32' : 'float64';
+  }
+  if (ka === kb) return BITS[a] >= BITS[b] ? a : b;
+  const s = ka === 'i' ? a : b;
+  const u = ka === 'u' ? a : b;
+  if (BITS[s] > BITS[u]) return s;
+  const wider: Record<number, DType> = { 8: 'int16', 16: 'int32', 32: 'int64', 64: 'float64' };
+  return wider[BITS[u]]!;
+}
+
+export function promoteAll(ds: readonly DType[]): DType {
+  if (ds.length === 0) throw new Error('promoteAll: no dtypes');
+  return ds.reduce(promote);
+}
+
+/** The float dtype an operation on `d` computes in (true division, exp, ...). */
+export function floatOf(d: DType): FloatDType {
+  if (d === 'float32' || d === 'float64') return d;
+  // Theano's upgrade_to_float: bool and 8/16-bit integers fit in float32,
+  // wider integers need float64 (NumPy would pick float16 where we have none).
+  return BITS[d] <= 16 ? 'float32' : 'float64';
+}
+
+/** Convert a JS number to what storing it into dtype `d` yields (wraps ints like C). */
+export function castScalar(x: number, d: DType): number {
+  switch (d) {
+    case 'bool':
+      return x !== 0 && !Number.isNaN(x) ? 1 : 0;
+    case 'int8':
+      return (Math.trunc(x) << 24) >> 24;
+    case 'int16':
+      return (Math.trunc(x) << 16) >> 16;
+    case 'int32':
+      return Math.trunc(x) | 0;
+    case 'uint8':
+      return Math.trunc(x) & 0xff;
+    case 'uint16':
+      return Math.trunc(x) & 0xffff;
+    case 'uint32':
+      return Math.trunc(x) >>> 0;
+    case 'int64':
+      return Number.isFinite(x) ? Math.trunc(x) : 0;
+    case 'float32':
+      return Math.fround(x);
+    case 'float64':
+      return x;
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Fluent methods on variables (`x.add(y)`, `A.pow(2).sum()`): TypeScript has
+ * no operator overloading, so Theano's `A**2` is `A.pow(2)`. Each method is
+ * the free function of the same name in `tensor.ts`.
+ */
+import type { DType } from './dtype.js';
+import type { TensorLike } from './op.js';
+import * as T from './tensor.js';
+import { TensorVariable } from './variable.js';
+
+type AxisArg = T.ReduceOptions | number | readonly number[] | null;
+
+declare module './variable.js' {
+  interface TensorVariable {
+    add(...others: TensorLike[]): TensorVariable;
+    sub(other: TensorLike): TensorVariable;
+    mul(...others: TensorLike[]): TensorVariable;
+    div(other: TensorLike): TensorVariable;
+    intDiv(other: TensorLike): TensorVariable;
+    mod(other: TensorLike): TensorVariable;
+    pow(other: TensorLike): TensorVariable;
+    neg(): TensorVariable;
+    abs(): TensorVariable;
+    exp(): TensorVariable;
+    log(): TensorVariable;
+    sqrt(): TensorVariable;
+    sigmoid(): TensorVariable;
+    tanh(): TensorVariable;
+    relu(): TensorVariable;
+    maximum(other: TensorLike): TensorVariable;
+    minimum(other: TensorLike): TensorVariable;
+    clip(lo: TensorLike, hi: TensorLike): TensorVariable;
+    eq(other: TensorLike): TensorVariable;
+    neq(other: TensorLike): TensorVariable;
+    lt(other: TensorLike): TensorVariable;
+    le(other: TensorLike): TensorVariable;
+    gt(other: TensorLike): TensorVariable;
+    ge(other: TensorLike): TensorVariable;
+    and(other: TensorLike): TensorVariable;
+    or(other: TensorLike): TensorVariable;
+    not(): TensorVariable;
+    sum(axis?: AxisArg): TensorVariable;
+    prod(axis?: AxisArg): TensorVariable;
+    mean(axis?: AxisArg): TensorVariable;
+    max(axis?: AxisArg): TensorVariable;
+    min(axis?: AxisArg): TensorVariable;
+    argmax(axis?: AxisArg): TensorVariable;
+    argmin(axis?: AxisArg): TensorVariable;
+    any(axis?: AxisArg): TensorVariable;
+    all(axis?: AxisArg): TensorVariable;
+    var(axis?: AxisArg): TensorVariable;
+    std(axis?: AxisArg): TensorVariable;
+    dot(other: TensorLike): TensorVariable;
+    dimshuffle(...pattern: (number | 'x')[]): TensorVariable;
+    transpose(axes?: readonly number[]): TensorVariable;
+    /** The transpose (reversed dimensions). */
+    readonly T: TensorVariable;
+    reshape(shape: readonly number[]): TensorVariable;
+    flatten(ndim?: number): TensorVariable;
+    astype(dtype: DType): TensorVariable;
+    /** The symbolic shape: one int64 scalar per dimension. */
+    readonly shape: TensorVariable[];
+  }
+}
+
+const P = TensorVariable.prototype as unknown as Record<string, unknown>;
+Object.assign(P, {
+  add(this: TensorVariable, ...o: TensorLike[]) {
+    return T.add(this, ...o);
+  },
+  sub(this: TensorVariable, o: TensorLike) {
+    return T.sub(this, o);
+  },
+  mul(this: TensorVariable, ...o: TensorLike[]) {
+    return T.mul(this, ...o);
+  },
+  div(this: TensorVariable, o: TensorLike) {
+    return T.trueDiv(this, o);
+  },
+  intDiv(this: TensorVariable, o: TensorLike) {
+    return T.intDiv(this, o);
+  },
+  mod(this: TensorVariable, o: TensorLike) {
+    return T.mod(this, o);
+  },
+  pow(this: TensorVariable, o: TensorLike) {
+    return T.pow(this, o);
+  },
+  maximum(this: TensorVariable, o: TensorLike) {
+    return T.maximum(this, o);
+  },
+  minimum(this: TensorVariable, o: TensorLike) {
+    return T.minimum(this, o);
+  },
+  clip(this: TensorVariable, lo: TensorLike, hi: TensorLike) {
+    return T.clip(this, lo, hi);
+  },
+  dot(this: TensorVariable, o: TensorLike) {
+    return T.dot(this, o);
+  },
+  dimshuffle(this: TensorVariable, ...p: (number | 'x')[]) {
+    return T.dimshuffle(this, p);
+  },
+  transpose(this: TensorVariable, axes?: readonly number[]) {
+    return T.transpose(this, axes);
+  },
+  reshape(this: TensorVariable, s: readonly number[]) {
+    return T.reshape(this, s);
+  },
+  flatten(this: TensorVariable, n?: number) {
+    return T.flatten(this, n);
+  },
+  astype(this: TensorVariable, d: DType) {
+    return T.cast(this, d);
+  },
+  var(this: TensorVariable, a?: AxisArg) {
+    return T.var_(this, a);
+  },
+  std(this: TensorVariable, a?: AxisArg) {
+    return T.std(this, a);
+  },
+});
+for (const name of ['neg', 'abs', 'exp', 'log', 'sqrt', 'sigmoid', 'tanh', 'relu', 'not'] as const) {
+  const f = T[name] as (x: TensorLike) => TensorVariable;
+  P[name] = function (this: TensorVariable) {
+    return f(this);
+  };
+}
+for (const name of ['eq', 'neq', 'lt', 'le', 'gt', 'ge', 'and', 'or'] as const) {
+  const f = T[name] as (a: TensorLike, b: TensorLike) => TensorVariable;
+  P[name] = function (this: TensorVariable, o: TensorLike) {
+    return f(this, o);
+  };
+}
+for (const name of ['sum', 'prod', 'mean', 'max', 'min', 'argmax', 'argmin', 'any', 'all'] as const) {
+  const f = T[name] as (x: TensorLike, a?: AxisArg) => TensorVariable;
+  P[name] = function (this: TensorVariable, a?: AxisArg) {
+    return f(this, a);
+  };
+}
+Object.defineProperty(TensorVariable.prototype, 'T', {
+  get(this: TensorVariable) {
+    return T.transpose(this);
+  },
+});
+Object.defineProperty(TensorVariable.prototype, 'shape', {
+  get(this: TensorVariable) {
+    return T.shape(this);
+  },
+});

@@ -1,0 +1,444 @@
+/**
+ * `sym.function(inputs, outputs, { updates, givens, mode })`: compile a
+ * graph into a callable. The graph is copied (givens substituted), handed
+ * to the registered optimizer, and scheduled into kernels for the backend
+ * that `config.device` names, once per distinct set of input shapes.
+ */
+import type { Backend, DeviceBuffer, Executable, Launch } from './backend.js';
+import { resolveBackend, resolveBackendSync } from './backend.js';
+import { config, MODES, type Mode } from './config.js';
+import { convertValue } from './convert.js';
+import { NDArray, fromTyped } from './ndarray.js';
+import { asTensor, type TensorLike } from './op.js';
+import { cloneReplace } from './clone.js';
+import { debugprint } from './printing.js';
+import { graphLeaves, schedule, toposort, type Program } from './schedule.js';
+import { TensorSharedVariable } from './shared.js';
+import { TensorConstant, TensorVariable } from './variable.js';
+import { kernelKey } from './kernel.js';
+import type { TypedArray } from './dtype.js';
+import { checkProgramValues, type ValueCheck } from './debug.js';
+
+/** A function input with a default value: Theano's `Param`/`In`. */
+export class InputSpec {
+  constructor(
+    readonly variable: TensorVariable,
+    readonly value: unknown,
+    readonly hasDefault: boolean,
+    readonly name: string | undefined,
+  ) {}
+}
+
+/** `theano.In(b, value=...)`: an input with a default value. */
+export function In(variable: TensorVariable, options: { value?: unknown; name?: string } = {}): InputSpec {
+  if (!(variable instanceof TensorVariable)) throw new TypeError(`In: expected a symbolic variable, got ${typeof variable}`);
+  return new InputSpec(variable, options.value, 'value' in options, options.name ?? variable.name);
+}
+
+type Pairs<K, V> = ReadonlyMap<K, V> | Iterable<readonly [K, V]>;
+
+export interface FunctionOptions {
+  /** Pairs (shared variable, new value expression); all updates see the values from before the call. */
+  updates?: Pairs<TensorSharedVariable, TensorLike>;
+  /** Pairs (variable, replacement expression) substituted before compiling. */
+  givens?: Pairs<TensorVariable, TensorLike>;
+  mode?: Mode;
+  name?: string;
+  /** Accept inputs whose dtype would be downcast with loss (float64 data into a float32 input). */
+  allowInputDowncast?: boolean;
+  /** Compile for this device instead of `config.device`. */
+  device?: string;
+}
+
+/** What the optimizer package (@sym/opt) plugs in. */
+export interface Optimizer {
+  /** Rewrite the graph of `outputs` (copies, never the user's nodes); returns new outputs. */
+  rewriteGraph(outputs: readonly TensorVariable[], mode: Mode): TensorVariable[];
+  /** Transform a scheduled program (fusion, buffer reuse). */
+  optimizeProgram?(program: Program, mode: Mode): Program;
+}
+
+let optimizer: Optimizer | undefined;
+/** Install the optimizer used by every function compiled afterwards (@sym/opt does this on import). */
+export function setOptimizer(o: Optimizer | undefined): void {
+  optimizer = o;
+}
+export function getOptimizer(): Optimizer | undefined {
+  return optimizer;
+}
+
+function pairs<K, V>(p: Pairs<K, V> | undefined): [K, V][] {
+  if (!p) return [];
+  return [...(p as Iterable<readonly [K, V]>)].map(([k, v]) => [k, v]);
+}
+
+interface Plan {
+  program: Program;
+  exes: Executable[];
+  buffers: (DeviceBuffer | undefined)[];
+  /** Buffer ids bound per call to shared variables' device buffers. */
+  sharedSlots: number[];
+}
+
+// One call at a time: updates of overlapping calls must not interleave.
+let queue: Promise<unknown> = Promise.resolve();
+
+export class CompiledFunction {
+  readonly name: string | undefined;
+  readonly mode: Mode;
+  readonly device: string;
+  readonly inputs: readonly InputSpec[];
+  /** Outputs after givens and rewriting, then update expressions. */
+  readonly graphOutputs: readonly TensorVariable[];
+  readonly outputCount: number;
+  readonly updated: readonly TensorSharedVariable[];
+  /** Shared variables the graph reads: implicit inputs. */
+  readonly sharedInputs: readonly TensorSharedVariable[];
+  readonly #single: boolean;
+  readonly #allowDowncast: boolean;
+  readonly #plans = new Map<string, Plan>();
+  #backend: Backend | undefined;
+
+  constructor(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable | readonly TensorVariable[], options: FunctionOptions = {}) {
+    this.name = options.name;
+    this.mode = options.mode ?? config.mode;
+    if (!MODES.includes(this.mode)) throw new Error(`function: mode must be one of ${MODES.join(', ')}; got ${JSON.stringify(this.mode)}`);
+    this.device = options.device ?? config.device;
+    this.#allowDowncast = options.allowInputDowncast ?? false;
+    if (!Array.isArray(inputs)) throw new TypeError('function: inputs must be a list of variables');
+    this.inputs = inputs.map((v, i) => {
+      const spec = v instanceof InputSpec ? v : v instanceof TensorVariable ? new InputSpec(v, undefined, false, v.name) : null;
+      if (!spec) throw new TypeError(`function: input ${i} is not a symbolic variable`);
+      if (spec.variable instanceof TensorSharedVariable) {
+        throw new TypeError(`function: input ${i} (${spec.variable}) is a shared variable; shared variables are implicit inputs and cannot be listed`);
+      }
+      if (spec.variable instanceof TensorConstant) throw new TypeError(`function: input ${i} (${spec.variable}) is a constant`);
+      return spec;
+    });
+    const seen = new Set<TensorVariable>();
+    for (const s of this.inputs) {
+      if (seen.has(s.variable)) throw new Error(`function: input ${s.variable} is listed twice`);
+      seen.add(s.variable);
+    }
+    this.#single = !Array.isArray(outputs);
+    const outs = (this.#single ? [outputs] : outputs) as TensorVariable[];
+    outs.forEach((o, i) => {
+      if (!(o instanceof TensorVariable)) throw new TypeError(`function: output ${i} is not a symbolic variable`);
+    });
+    const updates = pairs(options.updates).map(([s, e], i): [TensorSharedVariable, TensorVariable] => {
+      if (!(s instanceof TensorSharedVariable)) throw new TypeError(`function: update ${i} targets ${String(s)}, which is not a shared variable`);
+      const expr = asTensor(e, `update of ${s}`);
+      if (expr.dtype !== s.dtype || expr.ndim !== s.ndim) {
+        throw new TypeError(
+          `function: the update of shared variable ${s} must have its type ${s.type}, but the expression has type ${expr.type}` +
+            (expr.dtype !== s.dtype ? `; cast it with .astype('${s.dtype}')` : ''),
+        );
+      }
+      const bad = expr.broadcastable.findIndex((b, d) => s.broadcastable[d] && !b);
+      if (bad >= 0) {
+        throw new TypeError(`function: the update of ${s} (${s.type}) must keep dimension ${bad} broadcastable, but ${expr.type} does not`);
+      }
+      return [s, expr];
+    });
+    const targets = new Set<TensorSharedVariable>();
+    for (const [s] of updates) {
+      if (targets.has(s)) throw new Error(`function: shared variable ${s} is updated twice`);
+      targets.add(s);
+    }
+    // Inputs with owners cut the graph: replace them with fresh leaves.
+    const replace = new Map<TensorVariable, TensorVariable>();
+    this.inputs = this.inputs.map((spec) => {
+      if (!spec.variable.owner) return spec;
+      const leaf = new TensorVariable(spec.variable.type, { name: spec.variable.name });
+      replace.set(spec.variable, leaf);
+      return new InputSpec(leaf, spec.value, spec.hasDefault, spec.name);
+    });
+    for (const [v, e] of pairs(options.givens)) {
+      if (!(v instanceof TensorVariable)) throw new TypeError('function: givens keys must be symbolic variables');
+      const r = asTensor(e, `givens for ${v}`);
+      if (r.dtype !== v.dtype || r.ndim !== v.ndim) throw new TypeError(`function: givens replaces ${v} (${v.type}) with an expression of type ${r.type}`);
+      replace.set(v, r);
+    }
+    let all = [...outs, ...updates.map(([, e]) => e)];
+    if (replace.size) all = cloneReplace(all, replace);
+    if (optimizer) all = optimizer.rewriteGraph(all, this.mode);
+    this.graphOutputs = all;
+    this.outputCount = outs.length;
+    this.updated = updates.map(([s]) => s);
+    const explicit = new Set(this.inputs.map((s) => s.variable));
+    const sharedInputs: TensorSharedVariable[] = [];
+    for (const leaf of graphLeaves(all)) {
+      if (explicit.has(leaf) || leaf instanceof TensorConstant) continue;
+      if (leaf instanceof TensorSharedVariable) sharedInputs.push(leaf);
+      else {
+        throw new Error(
+          `function: missing input: ${leaf} (${leaf.type}) is needed to compute the outputs but is not among the inputs ` +
+            `[${this.inputs.map((s) => s.variable.toString()).join(', ')}]; list it as an input or give it a value with givens.`,
+        );
+      }
+    }
+    this.sharedInputs = sharedInputs;
+  }
+
+  /** The optimized graph, as Theano's debugprint of a compiled function shows it. */
+  debugprint(options: { printType?: boolean } = {}): string {
+    return debugprint(this.graphOutputs, options);
+  }
+
+  /** Number of kernels a call with these input shapes launches. */
+  kernelCount(...args: unknown[]): number {
+    const values = this.#convertArgs(args);
+    const sharedShapes = this.sharedInputs.map((s) => s.valueShape);
+    return this.#makeProgram(values.map((v) => v.shape), sharedShapes).steps.length;
+  }
+
+  #convertArgs(args: readonly unknown[]): NDArray[] {
+    const fname = this.name ? `function ${this.name}` : 'function';
+    if (args.length > this.inputs.length) {
+      throw new TypeError(`${fname}: expected at most ${this.inputs.length} arguments, got ${args.length}`);
+    }
+    return this.inputs.map((spec, i) => {
+      const label = `${fname}: argument ${i} (${spec.name ?? spec.variable.toString()})`;
+      let v = args[i];
+      if (v === undefined) {
+        if (!spec.hasDefault) throw new TypeError(`${label}: missing, and it has no default value`);
+        v = spec.value;
+      }
+      return convertValue(v, spec.variable.type, label, { allowDowncast: this.#allowDowncast });
+    });
+  }
+
+  #makeProgram(inputShapes: readonly (readonly number[])[], sharedShapes: readonly (readonly number[])[]): Program {
+    const keepAll = this.mode === 'DebugMode' || this.mode === 'NanGuardMode';
+    let program = schedule({
+      inputs: [...this.inputs.map((s) => s.variable), ...this.sharedInputs],
+      inputShapes: [...inputShapes, ...sharedShapes],
+      outputs: this.graphOutputs,
+      keepAll,
+    });
+    if (optimizer?.optimizeProgram && !keepAll) program = optimizer.optimizeProgram(program, this.mode);
+    return program;
+  }
+
+  #plan(backend: Backend, values: readonly NDArray[]): Plan {
+    const sharedShapes = this.sharedInputs.map((s) => s.valueShape);
+    const key = JSON.stringify([values.map((v) => v.shape), sharedShapes]);
+    let plan = this.#plans.get(key);
+    if (plan) return plan;
+    const program = this.#makeProgram(values.map((v) => v.shape), sharedShapes);
+    const info = backend.describe();
+    for (const b of program.buffers) {
+      if (!info.dtypes.includes(b.dtype)) {
+        throw new TypeError(
+          `device=${info.name} cannot hold ${b.dtype} data, which this graph needs; ` +
+            `it supports ${info.dtypes.join(', ')}. Set floatX=float32 (SYM_FLAGS=floatX=float32) or cast the inputs.`,
+        );
+      }
+    }
+    const nInputs = this.inputs.length;
+    const sharedSlots = program.inputBuffers.slice(nInputs);
+    const bound = new Set(sharedSlots);
+    const buffers = program.buffers.map((spec, id) => (bound.has(id) ? undefined : backend.alloc(spec.dtype, spec.size)));
+    for (const c of program.constants) backend.write(buffers[c.buffer]!, c.value.data);
+    const exes = program.steps.map((s) => compileCached(backend, s.kernel));
+    plan = { program, exes, buffers, sharedSlots };
+    if (this.#plans.size > 16) this.#releasePlans(backend);
+    this.#plans.set(key, plan);
+    return plan;
+  }
+
+  #releasePlans(backend: Backend): void {
+    for (const p of this.#plans.values()) for (const b of p.buffers) if (b) backend.free(b);
+    this.#plans.clear();
+  }
+
+  #launch(backend: Backend, plan: Plan, values: readonly NDArray[], sharedBuffers: readonly DeviceBuffer[]): void {
+    const { program, buffers } = plan;
+    values.forEach((v, i) => backend.write(buffers[program.inputBuffers[i]!]!, v.data));
+    plan.sharedSlots.forEach((slot, i) => (buffers[slot] = sharedBuffers[i]));
+    const launches: Launch[] = program.steps.map((s, i) => ({
+      exe: plan.exes[i]!,
+      inputs: s.inputs.map((b) => buffers[b]!),
+      output: buffers[s.output]!,
+    }));
+    backend.run(launches);
+  }
+
+  #commit(backend: Backend, plan: Plan): void {
+    const { program, buffers } = plan;
+    this.updated.forEach((s, i) => {
+      const out = program.outputs[this.outputCount + i]!;
+      const old = s.commit(backend, buffers[out.buffer]!, out.shape);
+      const spec = program.buffers[out.buffer]!;
+      buffers[out.buffer] = old && old.size === spec.size && old.dtype === spec.dtype ? old : backend.alloc(spec.dtype, spec.size);
+      if (old && buffers[out.buffer] !== old) backend.free(old);
+    });
+  }
+
+  #result(arrays: NDArray[]): NDArray | NDArray[] {
+    return this.#single ? arrays[0]! : arrays;
+  }
+
+  #checks(): ValueCheck | undefined {
+    return this.mode === 'DebugMode' ? 'debug' : this.mode === 'NanGuardMode' ? 'nanguard' : undefined;
+  }
+
+  #checkedBuffers(plan: Plan): Set<number> {
+    const ids = new Set([...plan.program.nodeValues.values()].map((v) => v.buffer));
+    for (const slot of plan.sharedSlots) ids.add(slot);
+    return ids;
+  }
+
+  #inputValues(plan: Plan, values: readonly NDArray[], host: ReadonlyMap<number, ArrayLike<number>>): Map<TensorVariable, NDArray> {
+    const m = new Map<TensorVariable, NDArray>(this.inputs.map((s, i) => [s.variable, values[i]!]));
+    this.sharedInputs.forEach((s, i) => {
+      m.set(s, fromTyped(host.get(plan.sharedSlots[i]!) as TypedArray, s.valueShape, s.dtype));
+    });
+    return m;
+  }
+
+  /** Call asynchronously (every backend). */
+  call(...args: unknown[]): Promise<NDArray | NDArray[]> {
+    const run = async (): Promise<NDArray | NDArray[]> => {
+      const values = this.#convertArgs(args);
+      const backend = (this.#backend ??= await resolveBackend(this.device));
+      const sharedBuffers: DeviceBuffer[] = [];
+      for (const s of this.sharedInputs) sharedBuffers.push(await s.deviceBuffer(backend));
+      const plan = this.#plan(backend, values);
+      this.#launch(backend, plan, values, sharedBuffers);
+      const check = this.#checks();
+      if (check) {
+        const host = new Map<number, ArrayLike<number>>();
+        for (const id of this.#checkedBuffers(plan)) host.set(id, await backend.read(plan.buffers[id]!));
+        checkProgramValues(check, this.graphOutputs, plan.program, host, this.#inputValues(plan, values, host));
+      }
+      const outs: NDArray[] = [];
+      for (const o of plan.program.outputs.slice(0, this.outputCount)) {
+        const spec = plan.program.buffers[o.buffer]!;
+        outs.push(fromTyped(await backend.read(plan.buffers[o.buffer]!), o.shape, spec.dtype));
+      }
+      this.#commit(backend, plan);
+      return this.#result(outs);
+    };
+    const p = queue.then(run, run);
+    queue = p.catch(() => undefined);
+    return p;
+  }
+
+  /** Call synchronously (backends with synchronous reads, such as the CPU). */
+  callSync(...args: unknown[]): NDArray | NDArray[] {
+    const values = this.#convertArgs(args);
+    const backend = (this.#backend ??= resolveBackendSync(this.device));
+    if (!backend.readSync) throw new Error(`device=${backend.describe().name} has no synchronous calls; use await f(...)`);
+    const sharedBuffers = this.sharedInputs.map((s) => s.deviceBufferSync(backend));
+    const plan = this.#plan(backend, values);
+    this.#launch(backend, plan, values, sharedBuffers);
+    const check = this.#checks();
+    if (check) {
+      const host = new Map<number, ArrayLike<number>>();
+      for (const id of this.#checkedBuffers(plan)) host.set(id, backend.readSync(plan.buffers[id]!));
+      checkProgramValues(check, this.graphOutputs, plan.program, host, this.#inputValues(plan, values, host));
+    }
+    const outs = plan.program.outputs
+      .slice(0, this.outputCount)
+      .map((o) => fromTyped(backend.readSync!(plan.buffers[o.buffer]!), o.shape, plan.program.buffers[o.buffer]!.dtype));
+    this.#commit(backend, plan);
+    return this.#result(outs);
+  }
+
+  /** Free the device buffers of every cached plan. */
+  dispose(): void {
+    if (this.#backend) this.#releasePlans(this.#backend);
+  }
+}
+
+const exeCache = new WeakMap<Backend, Map<string, Executable>>();
+function compileCached(backend: Backend, kernel: Program['steps'][number]['kernel']): Executable {
+  let m = exeCache.get(backend);
+  if (!m) exeCache.set(backend, (m = new Map()));
+  const key = kernelKey(kernel);
+  let exe = m.get(key);
+  if (!exe) m.set(key, (exe = backend.compile(kernel)));
+  return exe;
+}
+
+/** A compiled function: call it (returns a promise) or `.sync(...)` it on synchronous backends. */
+export type SymFunction<R = NDArray | NDArray[]> = ((...args: unknown[]) => Promise<R>) & {
+  /** Synchronous call, on backends that have one (the CPU). */
+  sync(...args: unknown[]): R;
+  /** The compiled function object (graph, plans, debugprint). */
+  readonly compiled: CompiledFunction;
+  debugprint(options?: { printType?: boolean }): string;
+};
+
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable, options?: FunctionOptions): SymFunction<NDArray>;
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: readonly TensorVariable[], options?: FunctionOptions): SymFunction<NDArray[]>;
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable | readonly TensorVariable[], options?: FunctionOptions): SymFunction;
+export function compileFunction(
+  inputs: readonly (TensorVariable | InputSpec)[],
+  outputs: TensorVariable | readonly TensorVariable[],
+  options: FunctionOptions = {},
+): SymFunction {
+  const fn = new CompiledFunction(inputs, outputs, options);
+  const f = ((...args: unknown[]) => fn.call(...args)) as SymFunction;
+  Object.defineProperties(f, {
+    sync: { value: (...args: unknown[]) => fn.callSync(...args) },
+    compiled: { value: fn },
+    debugprint: { value: (o?: { printType?: boolean }) => fn.debugprint(o) },
+    name: { value: options.name ?? 'symFunction' },
+  });
+  return f;
+}
+
+// ---------------------------------------------------------------- eval
+
+type Givens = ReadonlyMap<TensorVariable, unknown> | Record<string, unknown>;
+
+const evalCache = new WeakMap<TensorVariable, Map<string, CompiledFunction>>();
+
+function evalInputs(v: TensorVariable, inputs: Givens | undefined): [TensorVariable[], unknown[]] {
+  if (!inputs) return [[], []];
+  if (inputs instanceof Map) return [[...inputs.keys()], [...inputs.values()]];
+  const byName = new Map<string, TensorVariable>();
+  for (const leaf of graphLeaves([v])) if (leaf.name !== undefined && !(leaf instanceof TensorConstant)) byName.set(leaf.name, leaf);
+  const vars: TensorVariable[] = [];
+  const vals: unknown[] = [];
+  for (const [name, value] of Object.entries(inputs)) {
+    const leaf = byName.get(name);
+    if (!leaf) {
+      throw new Error(`eval: ${v} does not depend on a variable named ${JSON.stringify(name)}; its inputs are [${[...byName.keys()].join(', ')}]`);
+    }
+    vars.push(leaf);
+    vals.push(value);
+  }
+  return [vars, vals];
+}
+
+function evalFunction(v: TensorVariable, vars: TensorVariable[]): CompiledFunction {
+  let m = evalCache.get(v);
+  if (!m) evalCache.set(v, (m = new Map()));
+  const key = `${vars.map((x) => x.id).join(',')}|${config.device}|${config.mode}`;
+  let f = m.get(key);
+  if (!f) m.set(key, (f = new CompiledFunction(vars, v)));
+  return f;
+}
+
+declare module './variable.js' {
+  interface TensorVariable {
+    /** Compute the value, given values for the inputs (by name or in a Map). Compiled once per set of inputs. */
+    eval(inputs?: Givens): Promise<NDArray>;
+    /** Synchronous eval, on backends that have synchronous calls. */
+    evalSync(inputs?: Givens): NDArray;
+  }
+}
+
+TensorVariable.prototype.eval = async function (this: TensorVariable, inputs?: Givens): Promise<NDArray> {
+  const [vars, vals] = evalInputs(this, inputs);
+  return (await evalFunction(this, vars).call(...vals)) as NDArray;
+};
+TensorVariable.prototype.evalSync = function (this: TensorVariable, inputs?: Givens): NDArray {
+  const [vars, vals] = evalInputs(this, inputs);
+  return evalFunction(this, vars).callSync(...vals) as NDArray;
+};
+
+export { toposort };

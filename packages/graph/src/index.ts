@@ -1,0 +1,77 @@
+/**
+ * @sym/graph: symbolic tensors, ops, printing, configuration, compiled
+ * functions and the Backend interface.
+ *
+ * ```ts
+ * import * as sym from '@sym/graph';
+ * const T = sym.T;
+ * const foo = T.scalar('foo');
+ * const bar = foo.pow(2);
+ * const f = sym.function([foo], bar);
+ * console.log(await f(3)); // 9.0
+ * ```
+ * @packageDocumentation
+ */
+import './fluent.js';
+
+export * as T from './tensor.js';
+export * as tensor from './tensor.js';
+export type { ReduceOptions } from './tensor.js';
+
+export { DTYPES, STORAGE, KIND, promote, promoteAll, canCastSafely, castScalar, floatOf, isFloat, isInt, allocate, intRange } from './dtype.js';
+export type { DType, FloatDType, TypedArray } from './dtype.js';
+export { NDArray, array, fill, fromTyped, sizeOf, contiguousStrides, shapeToString, reprValue } from './ndarray.js';
+export type { Shape, NestedArray, ArrayLike } from './ndarray.js';
+export { formatArray, reprArray, formatScalar } from './format.js';
+export { TensorType } from './type.js';
+export { TensorVariable, TensorConstant } from './variable.js';
+export type { StaticShape } from './variable.js';
+export { Op, Apply, applyNode, apply1, asTensor, constant, resultDType } from './op.js';
+export type { OpKind, TensorLike } from './op.js';
+export { SCALAR_OPS, SCALAR_OP_NAMES, scalarOutDType } from './scalar.js';
+export type { ScalarOpName, ScalarOpSpec } from './scalar.js';
+export { Elemwise, cast, elemwise } from './ops/elemwise.js';
+export { Reduce, reduceDTypes, reduceIdentity, normaliseAxes } from './ops/reduce.js';
+export { Dot, dotDTypes } from './ops/dot.js';
+export { DimShuffle, Reshape, ShapeI } from './ops/shape.js';
+export type { DimShufflePattern } from './ops/shape.js';
+export { Softmax } from './ops/nnet.js';
+export { broadcastShapes, broadcastStrides } from './ops/broadcast.js';
+export { config, parseFlags, parseRc, MODES } from './config.js';
+export type { Mode, ConfigValues } from './config.js';
+export { TensorSharedVariable, shared } from './shared.js';
+export type { SharedOptions } from './shared.js';
+export { convertValue } from './convert.js';
+export { pp, debugprint } from './printing.js';
+export { cloneReplace } from './clone.js';
+export { schedule, toposort, graphLeaves } from './schedule.js';
+export type { Program, ScheduleOptions } from './schedule.js';
+export type {
+  Kernel,
+  ElementwiseKernel,
+  ReduceKernel,
+  MatmulKernel,
+  MatmulOperand,
+  ScalarExpr,
+  LoadExpr,
+  ConstExpr,
+  ApplyExpr,
+  Reducer,
+  Step,
+  BufferSpec,
+} from './kernel.js';
+export { kernelKey, kernelOutputSize, walkExpr } from './kernel.js';
+export type { LowerContext, TensorView, BufferView, ScalarView, ReduceRequest } from './lower.js';
+export { isContiguous } from './lower.js';
+export {
+  registerBackend,
+  registeredBackends,
+  getBackend,
+  resolveBackend,
+  resolveBackendSync,
+  setBackendImporter,
+} from './backend.js';
+export type { Backend, BackendInfo, DeviceBuffer, Executable, Launch } from './backend.js';
+export { CompiledFunction, In, InputSpec, compileFunction, compileFunction as function, setOptimizer, getOptimizer } from './function.js';
+export type { FunctionOptions, Optimizer, SymFunction } from './function.js';
+export { InvalidValueError, BadThunkOutput } from './debug.js';

@@ -1,0 +1,131 @@
+/**
+ * The kernel IR: what backends receive. A program is a list of kernels over
+ * numbered buffers. Shapes are concrete (a compiled function specialises its
+ * schedule on the shapes of its inputs), indexing is explicit (every load
+ * carries strides over the kernel's iteration space), and scalar math is the
+ * closed set in `scalar.ts`. Kernels are plain data: JSON-serialisable, so a
+ * backend can cache compiled code by `kernelKey(kernel)`.
+ */
+import type { DType } from './dtype.js';
+import type { ScalarOpName } from './scalar.js';
+
+/** Read input `input` at offset + sum(index[d] * strides[d]) over the kernel's iteration dimensions. */
+export interface LoadExpr {
+  readonly kind: 'load';
+  readonly input: number;
+  readonly strides: readonly number[];
+  readonly offset: number;
+  readonly dtype: DType;
+}
+
+export interface ConstExpr {
+  readonly kind: 'const';
+  readonly value: number;
+  readonly dtype: DType;
+}
+
+/**
+ * Apply a scalar op. Arguments are first converted to `computeDType` (for
+ * comparisons, the promoted operand dtype), the result is of `dtype`
+ * (wrapped/rounded as storing it into that dtype would).
+ */
+export interface ApplyExpr {
+  readonly kind: 'apply';
+  readonly op: ScalarOpName;
+  readonly args: readonly ScalarExpr[];
+  readonly computeDType: DType;
+  readonly dtype: DType;
+}
+
+export type ScalarExpr = LoadExpr | ConstExpr | ApplyExpr;
+
+/** out[i] = expr(i) for every multi-index i of `shape`; the output is C-contiguous. */
+export interface ElementwiseKernel {
+  readonly kind: 'elementwise';
+  readonly shape: readonly number[];
+  readonly inputs: readonly DType[];
+  readonly out: DType;
+  readonly expr: ScalarExpr;
+}
+
+export type Reducer = 'sum' | 'prod' | 'max' | 'min' | 'mean' | 'any' | 'all' | 'argmax' | 'argmin';
+
+/**
+ * out[i] = reduce over j of expr(i, j): the iteration space is
+ * `[...shape, ...reduceShape]`, loads carry strides over all of it; the
+ * output (shape `shape`) is C-contiguous. `acc` is the accumulator dtype;
+ * argmax/argmin yield the flat index within `reduceShape` (first wins).
+ */
+export interface ReduceKernel {
+  readonly kind: 'reduce';
+  readonly shape: readonly number[];
+  readonly reduceShape: readonly number[];
+  readonly reducer: Reducer;
+  readonly inputs: readonly DType[];
+  readonly acc: DType;
+  readonly out: DType;
+  readonly expr: ScalarExpr;
+}
+
+/** Strides over (batch, row, column) of one matmul operand or of the output. */
+export interface MatmulOperand {
+  readonly strides: readonly [number, number, number];
+  readonly offset: number;
+}
+
+/**
+ * out[b, m, n] = sum over k of a[b, m, k] * b[b, k, n], accumulated in `acc`,
+ * for b < batch. Transposed operands are just other strides. The output
+ * buffer is addressed through `outStrides` and is written completely.
+ */
+export interface MatmulKernel {
+  readonly kind: 'matmul';
+  readonly batch: number;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly inputs: readonly [DType, DType];
+  readonly acc: DType;
+  readonly out: DType;
+  readonly a: MatmulOperand;
+  readonly b: MatmulOperand;
+  readonly outStrides: readonly [number, number, number];
+}
+
+export type Kernel = ElementwiseKernel | ReduceKernel | MatmulKernel;
+
+export interface BufferSpec {
+  readonly dtype: DType;
+  readonly size: number;
+}
+
+/** One kernel launch: `inputs` and `output` are buffer ids of the program. */
+export interface Step {
+  readonly kernel: Kernel;
+  readonly inputs: readonly number[];
+  readonly output: number;
+  /** The graph node this kernel computes (for errors, DebugMode and profiling). */
+  readonly label: string;
+}
+
+/** Stable key of a kernel, for caches of compiled code. */
+export function kernelKey(k: Kernel): string {
+  return JSON.stringify(k);
+}
+
+/** Number of output elements a kernel writes. */
+export function kernelOutputSize(k: Kernel): number {
+  switch (k.kind) {
+    case 'elementwise':
+    case 'reduce':
+      return k.shape.reduce((a, b) => a * b, 1);
+    case 'matmul':
+      return k.batch * k.m * k.n;
+  }
+}
+
+/** Visit every node of a scalar expression, children first. */
+export function walkExpr(e: ScalarExpr, f: (e: ScalarExpr) => void): void {
+  if (e.kind === 'apply') for (const a of e.args) walkExpr(a, f);
+  f(e);
+}

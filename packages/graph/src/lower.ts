@@ -1,0 +1,61 @@
+/**
+ * What an op's `lower` sees: views of its inputs and a context that emits
+ * kernels. Views are strided windows on buffers, so that transposes,
+ * broadcasts and dimshuffles cost no kernel at all.
+ */
+import type { DType } from './dtype.js';
+import type { NDArray } from './ndarray.js';
+import type { Reducer, ScalarExpr } from './kernel.js';
+
+export interface BufferView {
+  readonly kind: 'buffer';
+  readonly buffer: number;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+/** A 0-d constant, inlined into the kernels that read it. */
+export interface ScalarView {
+  readonly kind: 'scalar';
+  readonly value: number;
+  readonly dtype: DType;
+  readonly shape: readonly [];
+}
+
+export type TensorView = BufferView | ScalarView;
+
+export interface ReduceRequest {
+  readonly inputs: readonly TensorView[];
+  /** Shape all inputs are broadcast to; `axes` of it are reduced. */
+  readonly shape: readonly number[];
+  readonly axes: readonly number[];
+  readonly reducer: Reducer;
+  readonly acc: DType;
+  readonly out: DType;
+  /** The value reduced, from the loads of the inputs. */
+  readonly build: (loads: ScalarExpr[]) => ScalarExpr;
+}
+
+export interface LowerContext {
+  /** out = build(loads of inputs broadcast to `shape`), in dtype `out`. */
+  elementwise(shape: readonly number[], out: DType, inputs: readonly TensorView[], build: (loads: ScalarExpr[]) => ScalarExpr): BufferView;
+  /** Reduction over some axes; the result has the kept axes, in order. */
+  reduce(req: ReduceRequest): BufferView;
+  /** out[..a, ..batch, n] = a[..a, k] . b[..batch, k, n] (numpy.dot) with a of rank >= 1 and b of rank >= 1. */
+  dot(a: TensorView, b: TensorView, out: DType, acc: DType): BufferView;
+  /** A C-contiguous copy unless the view already is one. */
+  contiguous(v: TensorView): BufferView;
+  /** A buffer holding a constant array. */
+  constant(value: NDArray): TensorView;
+}
+
+export function isContiguous(v: BufferView): boolean {
+  let s = 1;
+  for (let i = v.shape.length - 1; i >= 0; i--) {
+    if (v.shape[i] !== 1 && v.strides[i] !== s) return false;
+    s *= v.shape[i]!;
+  }
+  return true;
+}

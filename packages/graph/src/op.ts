@@ -1,0 +1,115 @@
+/**
+ * Ops and Apply nodes. An op is declared once: its type inference, its
+ * shape inference, its reference `perform` (plain TypeScript over typed
+ * arrays: the ground truth DebugMode and the conformance suite compare
+ * against), and how it lowers to the kernel IR.
+ */
+import type { DType } from './dtype.js';
+import { KIND, isDType, promote } from './dtype.js';
+import { config } from './config.js';
+import { NDArray, array, isTypedArray, shapeToString, type NestedArray } from './ndarray.js';
+import { TensorType } from './type.js';
+import { TensorConstant, TensorVariable, type StaticShape } from './variable.js';
+import type { LowerContext, TensorView } from './lower.js';
+
+/** The kinds of op sym has; `@sym/grad` keys its rule table by these. */
+export type OpKind = 'Elemwise' | 'Reduce' | 'Dot' | 'DimShuffle' | 'Reshape' | 'Softmax' | 'Shape';
+
+export abstract class Op {
+  abstract readonly kind: OpKind;
+  /** Equal keys mean equal computations (used to merge duplicate nodes). */
+  abstract key(): string;
+  /** Output types of a node applying this op; throws an error that names the op and its inputs. */
+  abstract outputTypes(inputs: readonly TensorVariable[]): TensorType[];
+  /**
+   * Output shapes from input shapes. At graph build time dimensions may be
+   * null (unknown); at run time all are numbers. Throws on a mismatch,
+   * naming the op and the shapes.
+   */
+  abstract inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[];
+  /** Reference implementation. */
+  abstract perform(inputs: readonly NDArray[], node: Apply): NDArray[];
+  /** Emit kernels computing the outputs. */
+  abstract lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[];
+  /** How debugprint names it: `Elemwise{add}`. */
+  abstract toString(): string;
+  /** Infix/prefix form for pp, given the printed arguments. */
+  pp?(args: readonly string[], node: Apply): string;
+}
+
+export class Apply {
+  readonly op: Op;
+  readonly inputs: readonly TensorVariable[];
+  readonly outputs: readonly TensorVariable[];
+
+  constructor(op: Op, inputs: readonly TensorVariable[], outputTypes: readonly TensorType[], shapes: readonly StaticShape[]) {
+    this.op = op;
+    this.inputs = inputs;
+    this.outputs = outputTypes.map((t, i) => new TensorVariable(t, { owner: this, index: i, staticShape: shapes[i] }));
+  }
+}
+
+/** Build a node applying `op` to `inputs`: types and static shapes are inferred (and checked) here. */
+export function applyNode(op: Op, inputs: readonly TensorVariable[]): Apply {
+  const types = op.outputTypes(inputs);
+  const probe = { op, inputs, outputs: [] } as unknown as Apply;
+  const shapes = op.inferShape(
+    inputs.map((v) => v.staticShape),
+    probe,
+  );
+  return new Apply(op, inputs, types, shapes);
+}
+
+/** Apply a single-output op. */
+export function apply1(op: Op, inputs: readonly TensorVariable[]): TensorVariable {
+  return applyNode(op, inputs).outputs[0]!;
+}
+
+/** Anything that can stand for a tensor: a variable, a number, nested arrays, an NDArray. */
+export type TensorLike = TensorVariable | number | boolean | NDArray | NestedArray;
+
+/** `T.constant(value)`: broadcastable where the value has length 1, as in Theano. */
+export function constant(value: NDArray | NestedArray, options: { name?: string; dtype?: DType } = {}): TensorConstant {
+  if (options.dtype !== undefined && !isDType(options.dtype)) throw new TypeError(`constant: unknown dtype ${String(options.dtype)}`);
+  const weak = (typeof value === 'number' || typeof value === 'boolean') && options.dtype === undefined;
+  let v: NDArray;
+  if (typeof value === 'number' && options.dtype === undefined) {
+    v = array(value, { dtype: Number.isInteger(value) ? 'int64' : config.floatX });
+  } else v = array(value as NDArray | NestedArray, options.dtype ? { dtype: options.dtype } : {});
+  const type = new TensorType(v.dtype, v.shape.map((d) => d === 1));
+  return new TensorConstant(type, v, { name: options.name, weak });
+}
+
+export function asTensor(x: TensorLike, what = 'argument'): TensorVariable {
+  if (x instanceof TensorVariable) return x;
+  if (typeof x === 'number' || typeof x === 'boolean' || Array.isArray(x) || x instanceof NDArray || isTypedArray(x)) {
+    return constant(x as NDArray | NestedArray);
+  }
+  throw new TypeError(`${what}: expected a symbolic variable, a number or an array, got ${x === null ? 'null' : typeof x}`);
+}
+
+const KIND_ORDER = { b: 0, u: 1, i: 1, f: 2 } as const;
+
+/**
+ * The dtype several operands compute in. Weak constants (JS number literals)
+ * follow NEP 50: they take the dtype of the strong operands when their kind
+ * fits (int literal with int array: the array's dtype; float literal with
+ * float array: the array's), and widen it only across kinds (float literal
+ * with an int array: float64).
+ */
+export function resultDType(vars: readonly TensorVariable[]): DType {
+  const strong = vars.filter((v) => !(v instanceof TensorConstant && v.weak));
+  const weak = vars.filter((v) => v instanceof TensorConstant && v.weak);
+  if (strong.length === 0) return vars.map((v) => v.dtype).reduce(promote);
+  let d = strong.map((v) => v.dtype).reduce(promote);
+  for (const w of weak) {
+    if (KIND_ORDER[KIND[w.dtype]] > KIND_ORDER[KIND[d]]) d = KIND[w.dtype] === 'f' ? 'float64' : 'int64';
+  }
+  return d;
+}
+
+export function describeVar(v: TensorVariable): string {
+  return `${v.toString()} ${v.type.toString()}`;
+}
+
+export { shapeToString };

@@ -1,0 +1,140 @@
+/** Elemwise: one scalar op applied over broadcast operands. */
+import type { DType } from '../dtype.js';
+import { castScalar, isDType } from '../dtype.js';
+import { NDArray, contiguousStrides, sizeOf, type Shape } from '../ndarray.js';
+import { Apply, Op, apply1, asTensor, resultDType, type TensorLike } from '../op.js';
+import { SCALAR_OPS, scalarOutDType, type ScalarOpName } from '../scalar.js';
+import { TensorType } from '../type.js';
+import type { StaticShape, TensorVariable } from '../variable.js';
+import type { LowerContext, TensorView } from '../lower.js';
+import { broadcastShapes, broadcastStrides, padLeft } from './broadcast.js';
+
+export interface ElemwiseDTypes {
+  readonly compute: DType;
+  readonly out: DType;
+}
+
+export class Elemwise extends Op {
+  readonly kind = 'Elemwise' as const;
+  readonly scalarOp: ScalarOpName;
+  /** The target dtype of a cast. */
+  readonly castTo: DType | undefined;
+
+  constructor(scalarOp: ScalarOpName, castTo?: DType) {
+    super();
+    if (!(scalarOp in SCALAR_OPS)) throw new Error(`Elemwise: unknown scalar op ${scalarOp}`);
+    if (scalarOp === 'cast' && (!castTo || !isDType(castTo))) throw new TypeError(`cast: unknown dtype ${String(castTo)}`);
+    this.scalarOp = scalarOp;
+    this.castTo = castTo;
+  }
+
+  key(): string {
+    return `Elemwise{${this.scalarOp}${this.castTo ? `,${this.castTo}` : ''}}`;
+  }
+
+  override toString(): string {
+    if (this.scalarOp === 'cast') return `Elemwise{Cast{${this.castTo}}}`;
+    return `Elemwise{${SCALAR_OPS[this.scalarOp].theanoName},no_inplace}`;
+  }
+
+  dtypes(inputs: readonly TensorVariable[]): ElemwiseDTypes {
+    const op = this.scalarOp;
+    if (op === 'cast') return { compute: inputs[0]!.dtype, out: this.castTo! };
+    if (op === 'second') return { compute: inputs[1]!.dtype, out: inputs[1]!.dtype };
+    if (SCALAR_OPS[op].out === 'bool') return { compute: resultDType(inputs), out: 'bool' };
+    const promoted = op === 'switch' ? resultDType(inputs.slice(1)) : resultDType(inputs);
+    const out = scalarOutDType(op, [promoted]);
+    return { compute: op === 'switch' ? out : out, out };
+  }
+
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    const arity = SCALAR_OPS[this.scalarOp].arity;
+    if (inputs.length !== arity) {
+      throw new TypeError(`${this.toString()}: expected ${arity} inputs, got ${inputs.length}`);
+    }
+    const nd = Math.max(...inputs.map((v) => v.ndim));
+    const bcs = inputs.map((v) => padLeft(v.broadcastable, nd, true));
+    const bc = Array.from({ length: nd }, (_, d) => bcs.every((b) => b[d]));
+    return [new TensorType(this.dtypes(inputs).out, bc)];
+  }
+
+  inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
+    return [
+      broadcastShapes(
+        this.toString(),
+        shapes,
+        node.inputs.map((v) => v.broadcastable),
+        node.inputs.map((v) => v.toString()),
+      ),
+    ];
+  }
+
+  perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
+    const { compute, out } = this.dtypes(node.inputs);
+    const shape = this.inferShape(
+      inputs.map((a) => a.shape),
+      node,
+    )[0] as Shape;
+    const res = NDArray.zeros(shape, out);
+    const nd = shape.length;
+    const strides = inputs.map((a) => broadcastStrides(a.shape, contiguousStrides(a.shape), shape));
+    const impl = SCALAR_OPS[this.scalarOp].impl;
+    const idx = new Array<number>(nd).fill(0);
+    const args = new Array<number>(inputs.length);
+    const n = sizeOf(shape);
+    for (let flat = 0; flat < n; flat++) {
+      for (let i = 0; i < inputs.length; i++) {
+        let off = 0;
+        const st = strides[i]!;
+        for (let d = 0; d < nd; d++) off += idx[d]! * st[d]!;
+        args[i] = this.scalarOp === 'switch' && i === 0 ? inputs[i]!.data[off]! : castScalar(inputs[i]!.data[off]!, compute);
+      }
+      res.data[flat] = castScalar(impl(args, out, compute), out);
+      for (let d = nd - 1; d >= 0; d--) {
+        if (++idx[d]! < shape[d]!) break;
+        idx[d] = 0;
+      }
+    }
+    return [res];
+  }
+
+  lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
+    const { compute, out } = this.dtypes(node.inputs);
+    const shape = this.inferShape(
+      inputs.map((v) => v.shape),
+      node,
+    )[0] as number[];
+    const op = this.scalarOp;
+    return [ctx.elementwise(shape, out, inputs, (loads) => ({ kind: 'apply', op, args: loads, computeDType: compute, dtype: out }))];
+  }
+
+  override pp(args: readonly string[]): string {
+    const spec = SCALAR_OPS[this.scalarOp];
+    if (spec.infix) return `(${args[0]} ${spec.infix[0]} ${args[1]})`;
+    if (spec.prefix) return `${spec.prefix}${args[0]}`;
+    if (this.scalarOp === 'cast') return `Cast{${this.castTo}}(${args.join(', ')})`;
+    return `${spec.theanoName}(${args.join(', ')})`;
+  }
+}
+
+const cache = new Map<string, Elemwise>();
+function elemwiseOp(op: ScalarOpName, castTo?: DType): Elemwise {
+  const key = `${op}:${castTo ?? ''}`;
+  let e = cache.get(key);
+  if (!e) cache.set(key, (e = new Elemwise(op, castTo)));
+  return e;
+}
+
+/** Apply a scalar op elementwise. */
+export function elemwise(op: ScalarOpName, ...args: TensorLike[]): TensorVariable {
+  return apply1(
+    elemwiseOp(op),
+    args.map((a, i) => asTensor(a, `${op} argument ${i}`)),
+  );
+}
+
+export function cast(x: TensorLike, dtype: DType): TensorVariable {
+  const v = asTensor(x, 'cast');
+  if (v.dtype === dtype) return v;
+  return apply1(elemwiseOp('cast', dtype), [v]);
+}

@@ -1,0 +1,189 @@
+/** Reductions over axes: sum, prod, max, min, mean, any, all, argmax, argmin. */
+import type { DType } from '../dtype.js';
+import { KIND, castScalar, intRange, isFloat } from '../dtype.js';
+import { NDArray, contiguousStrides, sizeOf, shapeToString, type Shape } from '../ndarray.js';
+import { Apply, Op } from '../op.js';
+import { TensorType } from '../type.js';
+import type { StaticShape, TensorVariable } from '../variable.js';
+import type { Reducer } from '../kernel.js';
+import type { LowerContext, TensorView } from '../lower.js';
+
+/** Output and accumulator dtypes of a reduction (NumPy's: integer sums widen to int64, float32 accumulates in float64). */
+export function reduceDTypes(reducer: Reducer, input: DType): { out: DType; acc: DType } {
+  switch (reducer) {
+    case 'sum':
+    case 'prod':
+      if (isFloat(input)) return { out: input, acc: 'float64' };
+      return { out: 'int64', acc: 'int64' };
+    case 'mean':
+      return { out: input === 'float32' ? 'float32' : 'float64', acc: 'float64' };
+    case 'max':
+    case 'min':
+      return { out: input, acc: input };
+    case 'any':
+    case 'all':
+      return { out: 'bool', acc: 'bool' };
+    case 'argmax':
+    case 'argmin':
+      return { out: 'int64', acc: input };
+  }
+}
+
+const NAMES: { readonly [R in Reducer]: string } = {
+  sum: 'Sum',
+  prod: 'Prod',
+  max: 'Max',
+  min: 'Min',
+  mean: 'Mean',
+  any: 'Any',
+  all: 'All',
+  argmax: 'Argmax',
+  argmin: 'Argmin',
+};
+
+/** Normalise an axis argument (number, list, or null for all) against ndim; negative axes count from the end. */
+export function normaliseAxes(axis: number | readonly number[] | null | undefined, ndim: number, what: string): number[] {
+  if (axis === null || axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof axis === 'number' ? [axis] : [...axis];
+  const out = list.map((a) => {
+    if (!Number.isInteger(a) || a < -ndim || a >= ndim) {
+      throw new RangeError(`${what}: axis ${a} is out of range for a tensor of ${ndim} dimensions`);
+    }
+    return a < 0 ? a + ndim : a;
+  });
+  if (new Set(out).size !== out.length) throw new Error(`${what}: repeated axis in ${JSON.stringify(list)}`);
+  return out.sort((a, b) => a - b);
+}
+
+/** Initial accumulator value of a reduction. */
+export function reduceIdentity(reducer: Reducer, acc: DType): number {
+  switch (reducer) {
+    case 'sum':
+    case 'mean':
+    case 'any':
+      return 0;
+    case 'prod':
+    case 'all':
+      return 1;
+    case 'max':
+    case 'argmax':
+      return isFloat(acc) ? -Infinity : intRange(acc)[0];
+    case 'min':
+    case 'argmin':
+      return isFloat(acc) ? Infinity : intRange(acc)[1];
+  }
+}
+
+export class Reduce extends Op {
+  readonly kind = 'Reduce' as const;
+  constructor(
+    readonly reducer: Reducer,
+    /** Sorted, non-negative axes. */
+    readonly axes: readonly number[],
+  ) {
+    super();
+  }
+
+  key(): string {
+    return `${this.reducer}:${this.axes.join(',')}`;
+  }
+
+  override toString(): string {
+    return `${NAMES[this.reducer]}{axis=[${this.axes.join(', ')}]}`;
+  }
+
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    const x = inputs[0]!;
+    for (const a of this.axes) {
+      if (a >= x.ndim) throw new RangeError(`${this.toString()}: axis ${a} is out of range for ${x.toString()} of type ${x.type.toString()}`);
+    }
+    const bc = x.broadcastable.filter((_, d) => !this.axes.includes(d));
+    return [new TensorType(reduceDTypes(this.reducer, x.dtype).out, bc)];
+  }
+
+  inferShape(shapes: readonly StaticShape[]): StaticShape[] {
+    const s = shapes[0]!;
+    if (this.reducer !== 'sum' && this.reducer !== 'prod' && this.reducer !== 'any' && this.reducer !== 'all' && this.reducer !== 'mean') {
+      for (const a of this.axes) {
+        if (s[a] === 0) {
+          throw new Error(`${this.toString()}: cannot reduce an empty axis ${a} of shape ${shapeToString(s)} (the reduction has no identity)`);
+        }
+      }
+    }
+    return [s.filter((_, d) => !this.axes.includes(d))];
+  }
+
+  perform(inputs: readonly NDArray[]): NDArray[] {
+    const x = inputs[0]!;
+    const { out, acc } = reduceDTypes(this.reducer, x.dtype);
+    const outShape = this.inferShape([x.shape])[0] as Shape;
+    const redShape = this.axes.map((a) => x.shape[a]!);
+    const keep = x.shape.map((_, d) => d).filter((d) => !this.axes.includes(d));
+    const xs = contiguousStrides(x.shape);
+    const res = NDArray.zeros(outShape, out);
+    const nOut = sizeOf(outShape);
+    const nRed = sizeOf(redShape);
+    const keepStrides = keep.map((d) => xs[d]!);
+    const redStrides = this.axes.map((d) => xs[d]!);
+    const offsets = (shape: readonly number[], strides: readonly number[], flat: number): number => {
+      let off = 0;
+      for (let d = shape.length - 1; d >= 0; d--) {
+        off += (flat % shape[d]!) * strides[d]!;
+        flat = Math.floor(flat / shape[d]!);
+      }
+      return off;
+    };
+    const r = this.reducer;
+    for (let o = 0; o < nOut; o++) {
+      const base = offsets(outShape, keepStrides, o);
+      let a = reduceIdentity(r, acc);
+      let best = 0;
+      for (let j = 0; j < nRed; j++) {
+        const v = castScalar(x.data[base + offsets(redShape, redStrides, j)]!, acc === 'bool' ? x.dtype : acc);
+        switch (r) {
+          case 'sum':
+          case 'mean':
+            a += v;
+            break;
+          case 'prod':
+            a *= v;
+            break;
+          case 'max':
+            a = Number.isNaN(a) || Number.isNaN(v) ? NaN : Math.max(a, v);
+            break;
+          case 'min':
+            a = Number.isNaN(a) || Number.isNaN(v) ? NaN : Math.min(a, v);
+            break;
+          case 'any':
+            a = a || v ? 1 : 0;
+            break;
+          case 'all':
+            a = a && v ? 1 : 0;
+            break;
+          case 'argmax':
+            if (j === 0 || (!Number.isNaN(a) && (v > a || Number.isNaN(v)))) {
+              a = v;
+              best = j;
+            }
+            break;
+          case 'argmin':
+            if (j === 0 || (!Number.isNaN(a) && (v < a || Number.isNaN(v)))) {
+              a = v;
+              best = j;
+            }
+            break;
+        }
+        if (KIND[acc] !== 'f' && (r === 'sum' || r === 'prod')) a = castScalar(a, acc);
+      }
+      if (r === 'mean') a = a / nRed;
+      res.data[o] = castScalar(r === 'argmax' || r === 'argmin' ? best : a, out);
+    }
+    return [res];
+  }
+
+  lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
+    const x = inputs[0]!;
+    const { out, acc } = reduceDTypes(this.reducer, node.inputs[0]!.dtype);
+    return [ctx.reduce({ inputs: [x], shape: x.shape, axes: this.axes, reducer: this.reducer, acc, out, build: (l) => l[0]! })];
+  }
+}

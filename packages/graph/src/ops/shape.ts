@@ -1,0 +1,195 @@
+/** Ops that move data around without arithmetic: dimshuffle, reshape, and shape_i. */
+import { NDArray, contiguousStrides, sizeOf, shapeToString, type Shape } from '../ndarray.js';
+import { Apply, Op } from '../op.js';
+import { TensorType } from '../type.js';
+import type { StaticShape, TensorVariable } from '../variable.js';
+import { isContiguous, type BufferView, type LowerContext, type TensorView } from '../lower.js';
+
+export type DimShufflePattern = readonly (number | 'x')[];
+
+/**
+ * Theano's DimShuffle: reorder dimensions, insert broadcastable ones ('x')
+ * and drop broadcastable ones (those not named in the pattern).
+ */
+export class DimShuffle extends Op {
+  readonly kind = 'DimShuffle' as const;
+  constructor(
+    readonly inputBroadcastable: readonly boolean[],
+    readonly pattern: DimShufflePattern,
+  ) {
+    super();
+    const seen = new Set<number>();
+    for (const p of pattern) {
+      if (p === 'x') continue;
+      if (!Number.isInteger(p) || p < 0 || p >= inputBroadcastable.length) {
+        throw new RangeError(`DimShuffle{${pattern.join(',')}}: ${p} is not a dimension of an input with ${inputBroadcastable.length} dimensions`);
+      }
+      if (seen.has(p)) throw new Error(`DimShuffle{${pattern.join(',')}}: dimension ${p} appears twice`);
+      seen.add(p);
+    }
+    inputBroadcastable.forEach((b, d) => {
+      if (!seen.has(d) && !b) {
+        throw new Error(
+          `DimShuffle{${pattern.join(',')}}: cannot drop dimension ${d}: it is not broadcastable (pattern ${JSON.stringify(inputBroadcastable)})`,
+        );
+      }
+    });
+  }
+
+  key(): string {
+    return `dimshuffle:${this.inputBroadcastable.map(Number).join('')}:${this.pattern.join(',')}`;
+  }
+  override toString(): string {
+    return `DimShuffle{${this.pattern.join(',')}}`;
+  }
+
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    const x = inputs[0]!;
+    if (x.ndim !== this.inputBroadcastable.length) {
+      throw new TypeError(`${this.toString()}: expected an input of ${this.inputBroadcastable.length} dimensions, got ${x.type}`);
+    }
+    return [new TensorType(x.dtype, this.pattern.map((p) => (p === 'x' ? true : x.broadcastable[p]!)))];
+  }
+
+  inferShape(shapes: readonly StaticShape[]): StaticShape[] {
+    const s = shapes[0]!;
+    return [this.pattern.map((p) => (p === 'x' ? 1 : s[p]!))];
+  }
+
+  perform(inputs: readonly NDArray[]): NDArray[] {
+    const x = inputs[0]!;
+    const v = this.view({ kind: 'buffer', buffer: 0, dtype: x.dtype, shape: x.shape, strides: contiguousStrides(x.shape), offset: 0 });
+    return [gather(x, v)];
+  }
+
+  /** The output as a strided view of the input. */
+  view(x: BufferView): BufferView {
+    return {
+      ...x,
+      shape: this.pattern.map((p) => (p === 'x' ? 1 : x.shape[p]!)),
+      strides: this.pattern.map((p) => (p === 'x' ? 0 : x.strides[p]!)),
+    };
+  }
+
+  lower(ctx: LowerContext, inputs: readonly TensorView[]): TensorView[] {
+    const x = inputs[0]!;
+    if (x.kind === 'scalar') return [ctx.elementwise(this.inferShape([[]])[0] as number[], x.dtype, [x], (l) => l[0]!)];
+    return [this.view(x)];
+  }
+
+  override pp(args: readonly string[]): string {
+    const p = this.pattern;
+    if (p.length === 2 && p[0] === 1 && p[1] === 0) return `${args[0]}.T`;
+    return `DimShuffle{${p.join(',')}}(${args[0]})`;
+  }
+}
+
+/** Copy the elements a view addresses into a new C-contiguous array. */
+export function gather(x: NDArray, v: BufferView): NDArray {
+  const out = NDArray.zeros(v.shape, x.dtype);
+  const nd = v.shape.length;
+  const idx = new Array<number>(nd).fill(0);
+  for (let i = 0; i < out.size; i++) {
+    let off = v.offset;
+    for (let d = 0; d < nd; d++) off += idx[d]! * v.strides[d]!;
+    out.data[i] = x.data[off]!;
+    for (let d = nd - 1; d >= 0; d--) {
+      if (++idx[d]! < v.shape[d]!) break;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * Reshape to a shape given when the graph is built. An entry of -1 is
+ * inferred from the size, an entry of 0 copies the input's dimension at the
+ * same position (so flatten(x, 2) is Reshape{0,-1}).
+ */
+export class Reshape extends Op {
+  readonly kind = 'Reshape' as const;
+  constructor(readonly spec: readonly number[]) {
+    super();
+    if (spec.filter((d) => d === -1).length > 1) throw new Error(`Reshape{${spec.join(',')}}: at most one dimension can be -1`);
+    for (const d of spec) if (!Number.isInteger(d) || d < -1) throw new RangeError(`Reshape{${spec.join(',')}}: invalid dimension ${d}`);
+  }
+  key(): string {
+    return `reshape:${this.spec.join(',')}`;
+  }
+  override toString(): string {
+    return `Reshape{${this.spec.length}}`;
+  }
+
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    const x = inputs[0]!;
+    return [new TensorType(x.dtype, this.spec.map((d, i) => d === 1 || (d === 0 && x.broadcastable[i] === true)))];
+  }
+
+  inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
+    const s = shapes[0]!;
+    const dims: (number | null)[] = this.spec.map((d, i) => {
+      if (d !== 0) return d;
+      if (i >= s.length) throw new Error(`${this.toString()}: 0 at position ${i} copies a dimension the input ${shapeToString(s)} does not have`);
+      return s[i]!;
+    });
+    const known = s.every((d) => d !== null);
+    if (!known) return [dims.map((d) => (d === -1 ? null : d))];
+    const total = sizeOf(s as number[]);
+    const rest = dims.filter((d) => d !== -1).reduce<number>((a, b) => a * (b as number), 1);
+    if (dims.includes(-1)) {
+      if (rest === 0 || total % rest !== 0) {
+        throw new Error(`${this.toString()}: cannot reshape ${node.inputs[0]?.toString() ?? 'input'} of shape ${shapeToString(s)} (size ${total}) into ${shapeToString(this.spec)}`);
+      }
+      return [dims.map((d) => (d === -1 ? total / rest : d))];
+    }
+    if (rest !== total) {
+      throw new Error(`${this.toString()}: cannot reshape ${node.inputs[0]?.toString() ?? 'input'} of shape ${shapeToString(s)} (size ${total}) into ${shapeToString(dims)} (size ${rest})`);
+    }
+    return [dims];
+  }
+
+  perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
+    const x = inputs[0]!;
+    return [new NDArray(x.data.slice(), this.inferShape([x.shape], node)[0] as Shape, x.dtype)];
+  }
+
+  lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
+    const shape = this.inferShape([inputs[0]!.shape], node)[0] as number[];
+    const x = ctx.contiguous(inputs[0]!);
+    return [{ ...x, shape, strides: contiguousStrides(shape) }];
+  }
+}
+
+/** shape_i: the length of one dimension, an int64 scalar. Free once shapes are known. */
+export class ShapeI extends Op {
+  readonly kind = 'Shape' as const;
+  constructor(readonly axis: number) {
+    super();
+  }
+  key(): string {
+    return `shape_i:${this.axis}`;
+  }
+  override toString(): string {
+    return `Shape_i{${this.axis}}`;
+  }
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    if (this.axis >= inputs[0]!.ndim) throw new RangeError(`${this.toString()}: ${inputs[0]} has only ${inputs[0]!.ndim} dimensions`);
+    return [new TensorType('int64', [])];
+  }
+  inferShape(): StaticShape[] {
+    return [[]];
+  }
+  perform(inputs: readonly NDArray[]): NDArray[] {
+    const a = NDArray.zeros([], 'int64');
+    a.data[0] = inputs[0]!.shape[this.axis]!;
+    return [a];
+  }
+  lower(_ctx: LowerContext, inputs: readonly TensorView[]): TensorView[] {
+    return [{ kind: 'scalar', value: inputs[0]!.shape[this.axis]!, dtype: 'int64', shape: [] }];
+  }
+  override pp(args: readonly string[]): string {
+    return `${args[0]}.shape[${this.axis}]`;
+  }
+}
+
+export { isContiguous };

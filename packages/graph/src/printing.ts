@@ -1,0 +1,70 @@
+/** Printing graphs: Theano's `pp` (infix) and `debugprint` (a tree with ids and types). */
+import { SCALAR_OPS } from './scalar.js';
+import { Elemwise } from './ops/elemwise.js';
+import type { TensorVariable } from './variable.js';
+
+/** `theano.pp`: the expression in infix form, `(foo ** TensorConstant{2})`. */
+export function pp(v: TensorVariable): string {
+  const memo = new Map<TensorVariable, string>();
+  const rec = (x: TensorVariable): string => {
+    const have = memo.get(x);
+    if (have !== undefined) return have;
+    let s: string;
+    if (!x.owner || (x.name !== undefined && x.owner && x !== v)) s = x.toString();
+    else {
+      const node = x.owner;
+      const args = node.inputs.map(rec);
+      s = node.op.pp ? node.op.pp(args, node) : `${node.op.toString()}(${args.join(', ')})`;
+    }
+    memo.set(x, s);
+    return s;
+  };
+  return rec(v);
+}
+
+function idName(n: number): string {
+  let s = '';
+  n += 1;
+  while (n > 0) {
+    const r = (n - 1) % 26;
+    s = String.fromCharCode(65 + r) + s;
+    n = Math.floor((n - 1) / 26);
+  }
+  return s;
+}
+
+export interface DebugprintOptions {
+  /** Show each variable's type. */
+  printType?: boolean;
+}
+
+/** `theano.printing.debugprint`: one line per node, children indented with `|`, repeated nodes by id. */
+export function debugprint(outputs: TensorVariable | readonly TensorVariable[], options: DebugprintOptions = {}): string {
+  const outs = Array.isArray(outputs) ? (outputs as TensorVariable[]) : [outputs as TensorVariable];
+  const ids = new Map<unknown, string>();
+  const lines: string[] = [];
+  const idOf = (key: unknown): string => {
+    let id = ids.get(key);
+    if (!id) ids.set(key, (id = idName(ids.size)));
+    return id;
+  };
+  const rec = (x: TensorVariable, prefix: string): void => {
+    const type = options.printType ? ` ${x.type.toString()}` : '';
+    if (!x.owner) {
+      lines.push(`${prefix}${x.toString()} [id ${idOf(x)}]${type}`);
+      return;
+    }
+    const node = x.owner;
+    const seen = ids.has(node);
+    const id = idOf(node);
+    const out = node.outputs.length > 1 ? `.${x.index}` : '';
+    const name = x.name !== undefined ? ` '${x.name}'` : " ''";
+    lines.push(`${prefix}${node.op.toString()}${out} [id ${id}]${name}${type}`);
+    if (seen) return;
+    for (const i of node.inputs) rec(i, prefix + ' |');
+  };
+  for (const o of outs) rec(o, '');
+  return lines.join('\n');
+}
+
+export { SCALAR_OPS, Elemwise };

@@ -1,0 +1,267 @@
+/**
+ * The scheduler: lowers a graph, with concrete input shapes, to a program
+ * of kernels over buffers. Each op lowers itself through a LowerContext;
+ * views (dimshuffle, transpose, broadcast) cost no kernel. This first
+ * scheduler emits one kernel per op; @sym/opt's passes fuse them.
+ */
+import type { DType } from './dtype.js';
+import { castScalar } from './dtype.js';
+import type { BufferSpec, Kernel, LoadExpr, ScalarExpr, Step } from './kernel.js';
+import { NDArray, contiguousStrides, sizeOf, shapeToString } from './ndarray.js';
+import type { Apply } from './op.js';
+import { isContiguous, type BufferView, type LowerContext, type ReduceRequest, type TensorView } from './lower.js';
+import { broadcastStrides } from './ops/broadcast.js';
+import { TensorConstant, type TensorVariable } from './variable.js';
+
+export interface Program {
+  readonly buffers: BufferSpec[];
+  readonly steps: Step[];
+  /** Buffer of each graph input (explicit inputs, then shared variables), in order. */
+  readonly inputBuffers: number[];
+  /** Constant arrays to upload once. */
+  readonly constants: { buffer: number; value: NDArray }[];
+  /** Buffer and shape of each output. */
+  readonly outputs: { buffer: number; shape: number[] }[];
+  /** Buffer and shape of every node output (DebugMode keeps them all addressable). */
+  readonly nodeValues: Map<TensorVariable, { buffer: number; shape: number[] }>;
+}
+
+/** Nodes needed for `outputs`, in an order where each comes after its inputs' owners. */
+export function toposort(outputs: readonly TensorVariable[]): Apply[] {
+  const order: Apply[] = [];
+  const done = new Set<Apply>();
+  const stack: [Apply, number][] = [];
+  for (const o of outputs) {
+    if (!o.owner || done.has(o.owner)) continue;
+    stack.push([o.owner, 0]);
+    const onStack = new Set<Apply>([o.owner]);
+    while (stack.length) {
+      const top = stack[stack.length - 1]!;
+      const [node, i] = top;
+      if (i < node.inputs.length) {
+        top[1]++;
+        const owner = node.inputs[i]!.owner;
+        if (owner && !done.has(owner) && !onStack.has(owner)) {
+          stack.push([owner, 0]);
+          onStack.add(owner);
+        }
+      } else {
+        stack.pop();
+        onStack.delete(node);
+        done.add(node);
+        order.push(node);
+      }
+    }
+  }
+  return order;
+}
+
+/** Leaves (variables with no owner) the outputs depend on. */
+export function graphLeaves(outputs: readonly TensorVariable[]): TensorVariable[] {
+  const seen = new Set<TensorVariable>();
+  const leaves: TensorVariable[] = [];
+  for (const o of outputs) if (!o.owner && !seen.has(o)) (seen.add(o), leaves.push(o));
+  for (const node of toposort(outputs)) {
+    for (const v of node.inputs) if (!v.owner && !seen.has(v)) (seen.add(v), leaves.push(v));
+  }
+  return leaves;
+}
+
+export interface ScheduleOptions {
+  /** Explicit inputs then shared variables: each gets a buffer. */
+  readonly inputs: readonly TensorVariable[];
+  readonly inputShapes: readonly (readonly number[])[];
+  readonly outputs: readonly TensorVariable[];
+  /** Materialise every node output in its own buffer (DebugMode, NanGuardMode). */
+  readonly keepAll?: boolean;
+}
+
+class Builder implements LowerContext {
+  readonly buffers: BufferSpec[] = [];
+  readonly steps: Step[] = [];
+  readonly constants: { buffer: number; value: NDArray }[] = [];
+  label = '';
+
+  newBuffer(dtype: DType, size: number): number {
+    this.buffers.push({ dtype, size: Math.max(size, 0) });
+    return this.buffers.length - 1;
+  }
+
+  private push(kernel: Kernel, inputs: number[], output: number): void {
+    this.steps.push({ kernel, inputs, output, label: this.label });
+  }
+
+  private loads(views: readonly TensorView[], strideOf: (v: BufferView) => number[]): { exprs: ScalarExpr[]; buffers: number[]; dtypes: DType[] } {
+    const buffers: number[] = [];
+    const dtypes: DType[] = [];
+    const exprs = views.map((v): ScalarExpr => {
+      if (v.kind === 'scalar') return { kind: 'const', value: castScalar(v.value, v.dtype), dtype: v.dtype };
+      let i = buffers.indexOf(v.buffer);
+      if (i < 0) {
+        buffers.push(v.buffer);
+        dtypes.push(v.dtype);
+        i = buffers.length - 1;
+      }
+      const load: LoadExpr = { kind: 'load', input: i, strides: strideOf(v), offset: v.offset, dtype: v.dtype };
+      return load;
+    });
+    return { exprs, buffers, dtypes };
+  }
+
+  elementwise(shape: readonly number[], out: DType, inputs: readonly TensorView[], build: (loads: ScalarExpr[]) => ScalarExpr): BufferView {
+    const { exprs, buffers, dtypes } = this.loads(inputs, (v) => broadcastStrides(v.shape, v.strides, shape));
+    const buffer = this.newBuffer(out, sizeOf(shape));
+    this.push({ kind: 'elementwise', shape: [...shape], inputs: dtypes, out, expr: build(exprs) }, buffers, buffer);
+    return { kind: 'buffer', buffer, dtype: out, shape: [...shape], strides: contiguousStrides(shape), offset: 0 };
+  }
+
+  reduce(req: ReduceRequest): BufferView {
+    const { shape, axes } = req;
+    const keep = shape.map((_, d) => d).filter((d) => !axes.includes(d));
+    const outShape = keep.map((d) => shape[d]!);
+    const reduceShape = axes.map((d) => shape[d]!);
+    const order = [...keep, ...axes];
+    const { exprs, buffers, dtypes } = this.loads(req.inputs, (v) => {
+      const s = broadcastStrides(v.shape, v.strides, shape);
+      return order.map((d) => s[d]!);
+    });
+    const buffer = this.newBuffer(req.out, sizeOf(outShape));
+    this.push(
+      { kind: 'reduce', shape: outShape, reduceShape, reducer: req.reducer, inputs: dtypes, acc: req.acc, out: req.out, expr: req.build(exprs) },
+      buffers,
+      buffer,
+    );
+    return { kind: 'buffer', buffer, dtype: req.out, shape: outShape, strides: contiguousStrides(outShape), offset: 0 };
+  }
+
+  dot(a0: TensorView, b0: TensorView, out: DType, acc: DType): BufferView {
+    let a = this.asBuffer(a0);
+    let b = this.asBuffer(b0);
+    if (a.shape.length > 2 && !isContiguous(a)) a = this.contiguous(a);
+    if (b.shape.length > 3 && !isContiguous(b)) b = this.contiguous(b);
+    const K = a.shape[a.shape.length - 1]!;
+    const M = sizeOf(a.shape.slice(0, -1));
+    const aM = a.shape.length >= 2 ? a.strides[a.shape.length - 2]! : 0;
+    const aK = a.strides[a.shape.length - 1]!;
+    let B = 1;
+    let N = 1;
+    let bB = 0;
+    let bK: number;
+    let bN = 0;
+    if (b.shape.length === 1) bK = b.strides[0]!;
+    else {
+      const nd = b.shape.length;
+      N = b.shape[nd - 1]!;
+      B = sizeOf(b.shape.slice(0, -2));
+      bK = b.strides[nd - 2]!;
+      bN = b.strides[nd - 1]!;
+      bB = nd > 2 ? (nd === 3 ? b.strides[0]! : b.strides[nd - 3]!) : 0;
+    }
+    const outShape = [...a.shape.slice(0, -1), ...b.shape.slice(0, -2), ...(b.shape.length >= 2 ? b.shape.slice(-1) : [])];
+    const buffer = this.newBuffer(out, M * B * N);
+    const same = a.buffer === b.buffer;
+    this.push(
+      {
+        kind: 'matmul',
+        batch: B,
+        m: M,
+        n: N,
+        k: K,
+        inputs: same ? ([a.dtype, a.dtype] as const) : [a.dtype, b.dtype],
+        acc,
+        out,
+        a: { strides: [0, aM, aK], offset: a.offset },
+        b: { strides: [bB, bK, bN], offset: b.offset },
+        outStrides: [N, B * N, 1],
+      },
+      [a.buffer, b.buffer],
+      buffer,
+    );
+    return { kind: 'buffer', buffer, dtype: out, shape: outShape, strides: contiguousStrides(outShape), offset: 0 };
+  }
+
+  private asBuffer(v: TensorView): BufferView {
+    return v.kind === 'buffer' ? v : this.contiguous(v);
+  }
+
+  contiguous(v: TensorView): BufferView {
+    if (v.kind === 'buffer' && v.offset === 0 && isContiguous(v)) return { ...v, strides: contiguousStrides(v.shape) };
+    return this.copy(v);
+  }
+
+  copy(v: TensorView): BufferView {
+    return this.elementwise(v.shape, v.dtype, [v], (l) => l[0]!);
+  }
+
+  constant(value: NDArray): TensorView {
+    if (value.ndim === 0) return { kind: 'scalar', value: value.data[0]!, dtype: value.dtype, shape: [] };
+    const buffer = this.newBuffer(value.dtype, value.size);
+    this.constants.push({ buffer, value });
+    return { kind: 'buffer', buffer, dtype: value.dtype, shape: [...value.shape], strides: contiguousStrides(value.shape), offset: 0 };
+  }
+}
+
+/** Lower a graph to a program for the given input shapes. */
+export function schedule(opts: ScheduleOptions): Program {
+  const b = new Builder();
+  const views = new Map<TensorVariable, TensorView>();
+  const inputBuffers: number[] = [];
+  const readOnly = new Set<number>();
+  opts.inputs.forEach((v, i) => {
+    const shape = [...opts.inputShapes[i]!];
+    const buffer = b.newBuffer(v.dtype, sizeOf(shape));
+    inputBuffers.push(buffer);
+    readOnly.add(buffer);
+    views.set(v, { kind: 'buffer', buffer, dtype: v.dtype, shape, strides: contiguousStrides(shape), offset: 0 });
+  });
+  const viewOf = (v: TensorVariable): TensorView => {
+    const have = views.get(v);
+    if (have) return have;
+    if (v instanceof TensorConstant) {
+      const c = b.constant(v.value);
+      if (c.kind === 'buffer') readOnly.add(c.buffer);
+      views.set(v, c);
+      return c;
+    }
+    throw new Error(
+      `Missing input: ${v.toString()} of type ${v.type} is needed to compute the outputs but is not an input of the function ` +
+        `(add it to the inputs, or give it a value with givens).`,
+    );
+  };
+  const nodeValues = new Map<TensorVariable, { buffer: number; shape: number[] }>();
+  for (const node of toposort(opts.outputs)) {
+    b.label = `${node.op.toString()}(${node.inputs.map((v) => v.toString()).join(', ')})`;
+    const ins = node.inputs.map(viewOf);
+    const shapes = node.op.inferShape(
+      ins.map((v) => v.shape),
+      node,
+    );
+    let outs = node.op.lower(b, ins, node);
+    outs.forEach((o, i) => {
+      const want = shapes[i]!;
+      if (o.shape.length !== want.length || o.shape.some((d, k) => d !== want[k])) {
+        throw new Error(`${node.op.toString()}: lowering produced shape ${shapeToString(o.shape)}, expected ${shapeToString(want)}`);
+      }
+    });
+    if (opts.keepAll) {
+      outs = outs.map((o) => {
+        const c = o.kind === 'buffer' && o.offset === 0 && isContiguous(o) && !readOnly.has(o.buffer) ? o : b.copy(o);
+        return c;
+      });
+      outs.forEach((o, i) => nodeValues.set(node.outputs[i]!, { buffer: (o as BufferView).buffer, shape: [...o.shape] }));
+    }
+    outs.forEach((o, i) => views.set(node.outputs[i]!, o));
+  }
+  // Outputs get buffers of their own: never an input, a constant, or another output.
+  const claimed = new Set<number>();
+  const outputs = opts.outputs.map((v) => {
+    b.label = `output ${v.toString()}`;
+    const view = viewOf(v);
+    let o: BufferView;
+    if (view.kind === 'buffer' && view.offset === 0 && isContiguous(view) && !readOnly.has(view.buffer) && !claimed.has(view.buffer)) o = view;
+    else o = b.copy(view);
+    claimed.add(o.buffer);
+    return { buffer: o.buffer, shape: [...o.shape] };
+  });
+  return { buffers: b.buffers, steps: b.steps, inputBuffers, constants: b.constants, outputs, nodeValues };
+}

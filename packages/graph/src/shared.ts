@@ -1,0 +1,148 @@
+/**
+ * Shared variables: symbolic variables with a value, implicit inputs of
+ * every function that uses them, updated by functions' `updates`. The value
+ * lives on the host, on a device, or both; whichever was written last is
+ * the truth, and the other is refreshed on demand.
+ */
+import type { DType } from './dtype.js';
+import { isDType } from './dtype.js';
+import type { Backend, DeviceBuffer } from './backend.js';
+import { NDArray, array, fromTyped, shapeToString, type ArrayLike } from './ndarray.js';
+import { TensorType } from './type.js';
+import { TensorVariable } from './variable.js';
+import { checkShape, convertValue } from './convert.js';
+
+export interface SharedOptions {
+  name?: string;
+  /** Which dimensions broadcast; by default none (as in Theano), whatever their length. */
+  broadcastable?: readonly boolean[];
+  /** Use the given NDArray as storage instead of a copy. */
+  borrow?: boolean;
+  /** Store as this dtype instead of the value's own. */
+  dtype?: DType;
+}
+
+export class TensorSharedVariable extends TensorVariable {
+  #host: NDArray | null;
+  #shape: readonly number[];
+  #device = new Map<Backend, DeviceBuffer>();
+  /** Which copy is current: 'host' or the backend that last wrote the value. */
+  #fresh: 'host' | Backend = 'host';
+
+  constructor(value: NDArray, type: TensorType, name?: string) {
+    super(type, { name });
+    checkShape(value, type, `shared(${name ?? ''})`);
+    this.#host = value;
+    this.#shape = value.shape;
+  }
+
+  /** Shape of the current value. */
+  get valueShape(): readonly number[] {
+    return this.#shape;
+  }
+
+  /**
+   * The current value (a copy unless `borrow`). When a backend without
+   * synchronous reads holds the newest value, use `await getValueAsync()`.
+   */
+  getValue(options: { borrow?: boolean } = {}): NDArray {
+    if (this.#fresh !== 'host') {
+      const b = this.#fresh;
+      if (!b.readSync) {
+        throw new Error(
+          `shared variable ${this.toString()}: its value lives on device ${b.describe().name}, which has no synchronous reads; use await getValueAsync().`,
+        );
+      }
+      this.#host = fromTyped(b.readSync(this.#device.get(b)!), this.#shape, this.dtype);
+      this.#fresh = 'host';
+      this.#stale(b);
+    }
+    return options.borrow ? this.#host! : this.#host!.copy();
+  }
+
+  async getValueAsync(options: { borrow?: boolean } = {}): Promise<NDArray> {
+    if (this.#fresh !== 'host') {
+      const b = this.#fresh;
+      this.#host = fromTyped(await b.read(this.#device.get(b)!), this.#shape, this.dtype);
+      if (this.#fresh === b) {
+        this.#fresh = 'host';
+        this.#stale(b);
+      }
+    }
+    return options.borrow ? this.#host! : this.#host!.copy();
+  }
+
+  /** After a host refresh, the device copy that was fresh is still valid. */
+  #stale(keep: Backend): void {
+    this.#validOn = new Set([keep]);
+  }
+  #validOn = new Set<Backend>();
+
+  /** Replace the value. Its dtype must cast safely and its shape fit the broadcastable pattern. */
+  setValue(value: ArrayLike, options: { borrow?: boolean } = {}): void {
+    const what = `setValue of shared variable ${this.toString()}`;
+    const v = convertValue(value, this.type, what);
+    this.#host = options.borrow || v !== value ? v : v.copy();
+    this.#shape = v.shape;
+    this.#fresh = 'host';
+    this.#validOn.clear();
+  }
+
+  /** @internal The device buffer holding the current value on `backend`, uploading it if needed. */
+  async deviceBuffer(backend: Backend): Promise<DeviceBuffer> {
+    if (this.#fresh !== 'host' && this.#fresh !== backend) await this.getValueAsync({ borrow: true });
+    return this.#upload(backend);
+  }
+
+  /** @internal Synchronous variant for synchronous calls. */
+  deviceBufferSync(backend: Backend): DeviceBuffer {
+    if (this.#fresh !== 'host' && this.#fresh !== backend) this.getValue({ borrow: true });
+    return this.#upload(backend);
+  }
+
+  #upload(backend: Backend): DeviceBuffer {
+    if (this.#fresh === backend) return this.#device.get(backend)!;
+    let buf = this.#device.get(backend);
+    if (!this.#validOn.has(backend) || !buf) {
+      const host = this.#host!;
+      if (!buf || buf.size !== host.size) {
+        if (buf) backend.free(buf);
+        buf = backend.alloc(this.dtype, host.size);
+        this.#device.set(backend, buf);
+      }
+      backend.write(buf, host.data);
+      this.#validOn.add(backend);
+    }
+    return buf;
+  }
+
+  /**
+   * @internal Make `buffer` (on `backend`, holding a value of `shape`) the
+   * current value. Returns the buffer it replaces, for reuse by the caller.
+   */
+  commit(backend: Backend, buffer: DeviceBuffer, shape: readonly number[]): DeviceBuffer | undefined {
+    const old = this.#device.get(backend);
+    this.#device.set(backend, buffer);
+    this.#shape = [...shape];
+    this.#fresh = backend;
+    this.#validOn = new Set([backend]);
+    this.#host = null;
+    return old;
+  }
+}
+
+/**
+ * `theano.shared(value, name, broadcastable, borrow)`. The dtype comes from
+ * the value: plain JS numbers are float64 (int64 when all are integers), so
+ * the tutorial's floatX pitfall shows the same way; pass `dtype` or a
+ * Float32Array/NDArray of float32 to store float32.
+ */
+export function shared(value: ArrayLike, options: SharedOptions = {}): TensorSharedVariable {
+  if (options.dtype !== undefined && !isDType(options.dtype)) throw new TypeError(`shared: unknown dtype ${String(options.dtype)}`);
+  const v = value instanceof NDArray && options.borrow && (!options.dtype || options.dtype === value.dtype) ? value : array(value, options.dtype ? { dtype: options.dtype } : {});
+  const bc = options.broadcastable ?? v.shape.map(() => false);
+  if (bc.length !== v.ndim) {
+    throw new Error(`shared(${options.name ?? ''}): broadcastable ${JSON.stringify(bc)} has ${bc.length} entries but the value has shape ${shapeToString(v.shape)}`);
+  }
+  return new TensorSharedVariable(v, new TensorType(v.dtype, bc), options.name);
+}

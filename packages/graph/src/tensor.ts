@@ -1,0 +1,267 @@
+/**
+ * `T`: Theano's `theano.tensor` for TypeScript. Variable constructors, the
+ * elementwise math, reductions, dot and shape manipulation, as free
+ * functions (the fluent methods on variables call these).
+ */
+import type { DType } from './dtype.js';
+import { isDType } from './dtype.js';
+import { config } from './config.js';
+import { TensorType } from './type.js';
+import { TensorVariable } from './variable.js';
+import { apply1, asTensor, constant, type TensorLike } from './op.js';
+import { Elemwise, cast, elemwise } from './ops/elemwise.js';
+import { Reduce, normaliseAxes } from './ops/reduce.js';
+import { DOT } from './ops/dot.js';
+import { DimShuffle, Reshape, ShapeI, type DimShufflePattern } from './ops/shape.js';
+import { SOFTMAX } from './ops/nnet.js';
+import type { Reducer } from './kernel.js';
+
+// ---------------------------------------------------------------- variables
+
+/** `T.tensor(dtype, broadcastable, name)`: a symbolic input. */
+export function tensor(dtype: DType | undefined, broadcastable: readonly boolean[], name?: string): TensorVariable {
+  const d = dtype ?? config.floatX;
+  if (!isDType(d)) throw new TypeError(`tensor: unknown dtype ${JSON.stringify(d)}`);
+  return new TensorVariable(new TensorType(d, broadcastable), { name });
+}
+
+type Ctor = (name?: string, dtype?: DType) => TensorVariable;
+const make =
+  (bc: boolean[]): Ctor =>
+  (name, dtype) =>
+    tensor(dtype, bc, name);
+
+export const scalar = make([]);
+export const vector = make([false]);
+export const row = make([true, false]);
+export const col = make([false, true]);
+export const matrix = make([false, false]);
+export const tensor3 = make([false, false, false]);
+export const tensor4 = make([false, false, false, false]);
+
+const typed = (dtype: DType, bc: boolean[]) => (name?: string) => tensor(dtype, bc, name);
+export const fscalar = typed('float32', []);
+export const dscalar = typed('float64', []);
+export const iscalar = typed('int32', []);
+export const lscalar = typed('int64', []);
+export const bscalar = typed('int8', []);
+export const fvector = typed('float32', [false]);
+export const dvector = typed('float64', [false]);
+export const ivector = typed('int32', [false]);
+export const lvector = typed('int64', [false]);
+export const bvector = typed('int8', [false]);
+export const fmatrix = typed('float32', [false, false]);
+export const dmatrix = typed('float64', [false, false]);
+export const imatrix = typed('int32', [false, false]);
+export const lmatrix = typed('int64', [false, false]);
+export const bmatrix = typed('int8', [false, false]);
+export const frow = typed('float32', [true, false]);
+export const drow = typed('float64', [true, false]);
+export const fcol = typed('float32', [false, true]);
+export const dcol = typed('float64', [false, true]);
+export const ftensor3 = typed('float32', [false, false, false]);
+export const dtensor3 = typed('float64', [false, false, false]);
+export const ftensor4 = typed('float32', [false, false, false, false]);
+export const dtensor4 = typed('float64', [false, false, false, false]);
+
+export { constant, asTensor, cast };
+
+// ---------------------------------------------------------------- elementwise
+
+const un = (op: Parameters<typeof elemwise>[0]) => (x: TensorLike) => elemwise(op, x);
+const bin = (op: Parameters<typeof elemwise>[0]) => (a: TensorLike, b: TensorLike) => elemwise(op, a, b);
+
+export const add = (...xs: TensorLike[]): TensorVariable => {
+  if (xs.length === 0) throw new Error('add: needs at least one argument');
+  return xs.slice(1).reduce<TensorVariable>((acc, x) => elemwise('add', acc, x), asTensor(xs[0]!, 'add'));
+};
+export const mul = (...xs: TensorLike[]): TensorVariable => {
+  if (xs.length === 0) throw new Error('mul: needs at least one argument');
+  return xs.slice(1).reduce<TensorVariable>((acc, x) => elemwise('mul', acc, x), asTensor(xs[0]!, 'mul'));
+};
+export const sub = bin('sub');
+/** True division: integers divide into floats. */
+export const trueDiv = bin('truediv');
+export const div = trueDiv;
+/** Floor division, like NumPy's `//`. */
+export const intDiv = bin('intdiv');
+/** Remainder with the sign of the divisor, like NumPy's `%`. */
+export const mod = bin('mod');
+export const pow = bin('pow');
+export const maximum = bin('maximum');
+export const minimum = bin('minimum');
+export const eq = bin('eq');
+export const neq = bin('neq');
+export const lt = bin('lt');
+export const le = bin('le');
+export const gt = bin('gt');
+export const ge = bin('ge');
+export const and = bin('and');
+export const or = bin('or');
+export const xor = bin('xor');
+export const not = un('not');
+export const neg = un('neg');
+export const abs = un('abs');
+export const sgn = un('sign');
+export const sign = sgn;
+export const exp = un('exp');
+export const log = un('log');
+export const log1p = un('log1p');
+export const expm1 = un('expm1');
+export const sqrt = un('sqrt');
+export const sqr = (x: TensorLike): TensorVariable => elemwise('mul', x, x);
+export const floor = un('floor');
+export const ceil = un('ceil');
+export const round = un('round');
+export const sin = un('sin');
+export const cos = un('cos');
+export const tan = un('tan');
+export const tanh = un('tanh');
+export const arcsin = un('arcsin');
+export const arccos = un('arccos');
+export const arctan = un('arctan');
+export const sinh = un('sinh');
+export const cosh = un('cosh');
+export const sigmoid = un('sigmoid');
+export const softplus = un('softplus');
+export const relu = un('relu');
+export const identity = un('identity');
+/** `switch(cond, ifTrue, ifFalse)`, elementwise. */
+export const switch_ = (cond: TensorLike, a: TensorLike, b: TensorLike): TensorVariable => elemwise('switch', cond, a, b);
+export const where = switch_;
+export const clip = (x: TensorLike, lo: TensorLike, hi: TensorLike): TensorVariable => elemwise('clip', x, lo, hi);
+/** `second(a, b)`: b broadcast to the shape of a (Theano's fill). */
+export const second = bin('second');
+export const fill = second;
+export const zerosLike = (x: TensorLike, dtype?: DType): TensorVariable => {
+  const v = asTensor(x, 'zerosLike');
+  return second(v, constant(0, { dtype: dtype ?? v.dtype }));
+};
+export const onesLike = (x: TensorLike, dtype?: DType): TensorVariable => {
+  const v = asTensor(x, 'onesLike');
+  return second(v, constant(1, { dtype: dtype ?? v.dtype }));
+};
+
+export { Elemwise };
+
+// ---------------------------------------------------------------- reductions
+
+export interface ReduceOptions {
+  /** An axis, a list of axes, or null/undefined for all of them. */
+  axis?: number | readonly number[] | null;
+  /** Keep reduced dimensions as broadcastable length-1 dimensions. */
+  keepdims?: boolean;
+}
+
+function reduce(reducer: Reducer, x: TensorLike, opts: ReduceOptions | number | readonly number[] | null = {}): TensorVariable {
+  const o: ReduceOptions = typeof opts === 'number' || Array.isArray(opts) || opts === null ? { axis: opts as ReduceOptions['axis'] } : (opts as ReduceOptions);
+  const v = asTensor(x, reducer);
+  const axes = normaliseAxes(o.axis, v.ndim, reducer);
+  if ((reducer === 'argmax' || reducer === 'argmin') && axes.length !== 1 && axes.length !== v.ndim) {
+    // Theano allows several axes: the index is into those axes, flattened.
+  }
+  const r = apply1(new Reduce(reducer, axes), [v]);
+  if (!o.keepdims) return r;
+  let k = 0;
+  const pattern: DimShufflePattern = v.broadcastable.map((_, d) => (axes.includes(d) ? 'x' : k++));
+  return dimshuffle(r, pattern);
+}
+
+type AxisArg = ReduceOptions | number | readonly number[] | null;
+export const sum = (x: TensorLike, o?: AxisArg) => reduce('sum', x, o);
+export const prod = (x: TensorLike, o?: AxisArg) => reduce('prod', x, o);
+export const max = (x: TensorLike, o?: AxisArg) => reduce('max', x, o);
+export const min = (x: TensorLike, o?: AxisArg) => reduce('min', x, o);
+export const mean = (x: TensorLike, o?: AxisArg) => reduce('mean', x, o);
+export const any = (x: TensorLike, o?: AxisArg) => reduce('any', x, o);
+export const all = (x: TensorLike, o?: AxisArg) => reduce('all', x, o);
+export const argmax = (x: TensorLike, o?: AxisArg) => reduce('argmax', x, o);
+export const argmin = (x: TensorLike, o?: AxisArg) => reduce('argmin', x, o);
+
+/** Variance (population, ddof 0, like NumPy's default). */
+export function var_(x: TensorLike, o: AxisArg = {}): TensorVariable {
+  const opts: ReduceOptions = typeof o === 'number' || Array.isArray(o) || o === null ? { axis: o as ReduceOptions['axis'] } : (o as ReduceOptions);
+  const v = asTensor(x, 'var');
+  const centred = sub(v, mean(v, { axis: opts.axis, keepdims: true }));
+  return mean(mul(centred, centred), opts);
+}
+export const variance = var_;
+export function std(x: TensorLike, o: AxisArg = {}): TensorVariable {
+  return sqrt(var_(x, o));
+}
+
+// ---------------------------------------------------------------- linear algebra
+
+/** numpy.dot: vector·vector, matrix·vector, vector·matrix, matrix·matrix and higher ranks; 0-d operands multiply. */
+export function dot(a: TensorLike, b: TensorLike): TensorVariable {
+  const x = asTensor(a, 'dot');
+  const y = asTensor(b, 'dot');
+  if (x.ndim === 0 || y.ndim === 0) return mul(x, y);
+  return apply1(DOT, [x, y]);
+}
+
+export function outer(a: TensorLike, b: TensorLike): TensorVariable {
+  const x = asTensor(a, 'outer');
+  const y = asTensor(b, 'outer');
+  const fx = x.ndim === 1 ? x : flatten(x);
+  const fy = y.ndim === 1 ? y : flatten(y);
+  return mul(dimshuffle(fx, [0, 'x']), dimshuffle(fy, ['x', 0]));
+}
+
+// ---------------------------------------------------------------- shapes
+
+/** Theano's dimshuffle: `x.dimshuffle(1, 0)`, `x.dimshuffle('x', 0)`, ... */
+export function dimshuffle(x: TensorLike, pattern: DimShufflePattern): TensorVariable {
+  const v = asTensor(x, 'dimshuffle');
+  if (pattern.length === v.ndim && pattern.every((p, i) => p === i)) return v;
+  return apply1(new DimShuffle(v.broadcastable, pattern), [v]);
+}
+
+/** Reverse the dimensions, or permute them by `axes`. */
+export function transpose(x: TensorLike, axes?: readonly number[]): TensorVariable {
+  const v = asTensor(x, 'transpose');
+  const perm = axes ?? Array.from({ length: v.ndim }, (_, i) => v.ndim - 1 - i);
+  if (perm.length !== v.ndim) throw new Error(`transpose: axes ${JSON.stringify(axes)} do not match a tensor of ${v.ndim} dimensions`);
+  return dimshuffle(v, perm);
+}
+
+/** Reshape to a fixed shape; one entry may be -1 (inferred). */
+export function reshape(x: TensorLike, shape: readonly number[]): TensorVariable {
+  const v = asTensor(x, 'reshape');
+  return apply1(new Reshape(shape), [v]);
+}
+
+/** Keep the first `ndim - 1` dimensions and collapse the rest (Theano's flatten, default 1-d). */
+export function flatten(x: TensorLike, ndim = 1): TensorVariable {
+  const v = asTensor(x, 'flatten');
+  if (ndim < 1 || ndim > Math.max(1, v.ndim)) throw new RangeError(`flatten: ndim ${ndim} must be between 1 and ${v.ndim}`);
+  return reshape(v, [...new Array<number>(ndim - 1).fill(0), -1]);
+}
+
+/** The symbolic length of dimension `axis`, an int64 scalar. */
+export function shapeI(x: TensorLike, axis: number): TensorVariable {
+  const v = asTensor(x, 'shape');
+  return apply1(new ShapeI(axis < 0 ? axis + v.ndim : axis), [v]);
+}
+
+/** The symbolic shape: one int64 scalar per dimension. */
+export function shape(x: TensorLike): TensorVariable[] {
+  const v = asTensor(x, 'shape');
+  return v.broadcastable.map((_, i) => shapeI(v, i));
+}
+
+/** Number of elements, an int64 scalar. */
+export function size(x: TensorLike): TensorVariable {
+  const v = asTensor(x, 'size');
+  return v.ndim === 0 ? constant(1, { dtype: 'int64' }) : mul(...shape(v));
+}
+
+// ---------------------------------------------------------------- nnet
+
+/** Softmax over the last axis. */
+export function softmax(x: TensorLike): TensorVariable {
+  return apply1(SOFTMAX, [asTensor(x, 'softmax')]);
+}
+
+/** `T.nnet`: sigmoid, softmax, softplus, relu. */
+export const nnet = { sigmoid, softmax, softplus, relu } as const;

@@ -1,0 +1,83 @@
+/**
+ * Symbolic variables: the nodes users hold. A variable has a type, an
+ * optional name, and either no owner (an input, a constant, a shared
+ * variable) or the Apply node that computes it.
+ *
+ * The fluent methods (`x.add(y)`, `x.sum()`, ...) are declared here and
+ * installed by `fluent.ts`, so that this file depends on no op.
+ */
+import type { DType } from './dtype.js';
+import type { NDArray, Shape } from './ndarray.js';
+import type { TensorType } from './type.js';
+import type { Apply } from './op.js';
+
+export type StaticShape = readonly (number | null)[];
+
+const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
+let nextId = 0;
+
+export class TensorVariable {
+  readonly type: TensorType;
+  readonly owner: Apply | null;
+  /** Which output of its owner this variable is. */
+  readonly index: number;
+  name: string | undefined;
+  /** Dimensions known when the graph is built (null where only known at run time). */
+  readonly staticShape: StaticShape;
+  /** Unique, increasing: orders variables deterministically. */
+  readonly id: number = nextId++;
+
+  constructor(type: TensorType, options: { owner?: Apply | null; index?: number; name?: string; staticShape?: StaticShape } = {}) {
+    this.type = type;
+    this.owner = options.owner ?? null;
+    this.index = options.index ?? 0;
+    this.name = options.name;
+    this.staticShape = Object.freeze(
+      options.staticShape ? [...options.staticShape] : type.broadcastable.map((b) => (b ? 1 : null)),
+    );
+  }
+
+  get dtype(): DType {
+    return this.type.dtype;
+  }
+  get ndim(): number {
+    return this.type.ndim;
+  }
+  get broadcastable(): readonly boolean[] {
+    return this.type.broadcastable;
+  }
+
+  /** Theano's str(variable): its name, or `Op.0` for an unnamed output, or `<TensorType(...)>`. */
+  toString(): string {
+    if (this.name !== undefined) return this.name;
+    if (this.owner) return `${this.owner.op.toString()}.${this.index}`;
+    return `<${this.type.toString()}>`;
+  }
+
+  [inspectSymbol](): string {
+    return this.toString();
+  }
+}
+
+export class TensorConstant extends TensorVariable {
+  readonly value: NDArray;
+  /**
+   * A JavaScript number literal: like Python scalars under NumPy 2 (NEP 50)
+   * it does not widen the dtype of the array it meets (x_float32 * 0.5 is float32).
+   */
+  readonly weak: boolean;
+
+  constructor(type: TensorType, value: NDArray, options: { name?: string; weak?: boolean } = {}) {
+    super(type, { name: options.name, staticShape: value.shape as Shape });
+    this.value = value;
+    this.weak = options.weak ?? false;
+  }
+
+  /** Theano prints constants as `TensorConstant{2}`. */
+  override toString(): string {
+    if (this.name !== undefined) return this.name;
+    const v = this.value;
+    const body = v.ndim === 0 ? v.toString().replace(/\.0$/, '.0') : v.toString().replace(/\s+/g, ' ');
+    return `TensorConstant{${body}}`;
+  }
+}
