@@ -1,0 +1,153 @@
+/** The benchmark workloads (issue W1-W5), each implemented once per library on the same data. */
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { numpy as np, jit, init as jaxInit, defaultDevice } from '@jax-js/jax';
+import * as sym from '@sym/graph';
+import '@sym/backend-cpu';
+import { randomF32 } from './timing.js';
+
+const T = sym.T;
+
+export interface Impl {
+  readonly lib: string;
+  /** Build everything; return the function to time (one step). */
+  prepare(quick: boolean): Promise<() => unknown>;
+}
+
+export interface Workload {
+  readonly id: string;
+  readonly title: (quick: boolean) => string;
+  readonly unit: 'ms' | 'GFLOP/s' | 'first/steady';
+  readonly flops?: (quick: boolean) => number;
+  readonly impls: readonly Impl[];
+}
+
+let jaxReady: Promise<unknown> | undefined;
+async function jax(): Promise<void> {
+  jaxReady ??= jaxInit('wasm').then(() => defaultDevice('wasm'));
+  await jaxReady;
+}
+
+async function tfBackend(name: 'cpu' | 'wasm'): Promise<void> {
+  await tf.setBackend(name);
+  await tf.ready();
+}
+
+// ------------------------------------------------------------------ W3: matmul
+
+type Form = 'AB' | 'ATB' | 'ABT';
+const matN = (quick: boolean) => (quick ? 256 : 1024);
+
+function matmulImpls(form: Form): Impl[] {
+  const data = (quick: boolean) => {
+    const n = matN(quick);
+    return { n, a: randomF32(n * n, 1), b: randomF32(n * n, 2) };
+  };
+  const ta = form === 'ATB';
+  const tb = form === 'ABT';
+  const tfImpl = (backend: 'cpu' | 'wasm'): Impl => ({
+    lib: `tfjs-${backend}`,
+    async prepare(quick) {
+      await tfBackend(backend);
+      const { n, a, b } = data(quick);
+      const A = tf.tensor2d(a, [n, n]);
+      const B = tf.tensor2d(b, [n, n]);
+      return () => {
+        const c = tf.matMul(A, B, ta, tb);
+        c.dataSync();
+        c.dispose();
+      };
+    },
+  });
+  return [
+    {
+      lib: 'sym-cpu',
+      async prepare(quick) {
+        const { n, a, b } = data(quick);
+        const A = T.fmatrix('A');
+        const B = T.fmatrix('B');
+        const f = sym.function([A, B], T.dot(ta ? A.T : A, tb ? B.T : B));
+        const av = sym.array(a, { shape: [n, n] });
+        const bv = sym.array(b, { shape: [n, n] });
+        return () => f.sync(av, bv);
+      },
+    },
+    tfImpl('cpu'),
+    tfImpl('wasm'),
+    {
+      lib: 'jax-js-wasm',
+      async prepare(quick) {
+        await jax();
+        const { n, a, b } = data(quick);
+        const A = np.array(a).reshape([n, n]);
+        const B = np.array(b).reshape([n, n]);
+        const mm = jit((x: np.Array, y: np.Array) => np.matmul(ta ? x.transpose() : x, tb ? y.transpose() : y));
+        return async () => {
+          const c = mm(A.ref, B.ref);
+          await c.data();
+        };
+      },
+    },
+  ];
+}
+
+const matmul = (form: Form): Workload => ({
+  id: `W3-${form}`,
+  title: (q) => `${form === 'AB' ? 'A B' : form === 'ATB' ? 'Aᵀ B' : 'A Bᵀ'}, ${matN(q)}x${matN(q)} float32`,
+  unit: 'GFLOP/s',
+  flops: (q) => 2 * matN(q) ** 3,
+  impls: matmulImpls(form),
+});
+
+// ------------------------------------------------------------------ W4: fused elementwise + sum
+
+const w4N = (quick: boolean) => (quick ? 1_000_000 : 10_000_000);
+
+const W4: Workload = {
+  id: 'W4',
+  title: (q) => `sum(exp(x) * y + sin(x) * 0.5), ${w4N(q).toExponential(0)} float32`,
+  unit: 'ms',
+  impls: [
+    {
+      lib: 'sym-cpu',
+      async prepare(quick) {
+        const n = w4N(quick);
+        const x = T.fvector('x');
+        const y = T.fvector('y');
+        const f = sym.function([x, y], T.sum(T.exp(x).mul(y).add(T.sin(x).mul(0.5))));
+        const xv = sym.array(randomF32(n, 3));
+        const yv = sym.array(randomF32(n, 4));
+        return () => f.sync(xv, yv);
+      },
+    },
+    ...(['cpu', 'wasm'] as const).map(
+      (backend): Impl => ({
+        lib: `tfjs-${backend}`,
+        async prepare(quick) {
+          await tfBackend(backend);
+          const n = w4N(quick);
+          const x = tf.tensor1d(randomF32(n, 3));
+          const y = tf.tensor1d(randomF32(n, 4));
+          return () => tf.tidy(() => tf.sum(tf.add(tf.mul(tf.exp(x), y), tf.mul(tf.sin(x), 0.5))).dataSync());
+        },
+      }),
+    ),
+    {
+      lib: 'jax-js-wasm',
+      async prepare(quick) {
+        await jax();
+        const n = w4N(quick);
+        const x = np.array(randomF32(n, 3));
+        const y = np.array(randomF32(n, 4));
+        const f = jit((a: np.Array, b: np.Array) => np.sum(np.exp(a.ref).mul(b).add(np.sin(a).mul(0.5))));
+        return async () => {
+          const r = f(x.ref, y.ref);
+          await r.data();
+        };
+      },
+    },
+  ],
+};
+
+export const WORKLOADS: Workload[] = [matmul('AB'), matmul('ATB'), matmul('ABT'), W4];
