@@ -90,7 +90,7 @@ async function importByName(specifier: string): Promise<unknown> {
     const mod = proc?.getBuiltinModule?.('node:module') as
       | { createRequire(path: string): { resolve(id: string): string } }
       | undefined;
-    const url = proc?.getBuiltinModule?.('node:url') as { pathToFileURL(p: string): URL } | undefined;
+    const url = proc?.getBuiltinModule?.('node:url') as { pathToFileURL(p: string): { href: string } } | undefined;
     if (!mod || !url || !proc) throw first;
     const resolved = mod.createRequire(`${proc.cwd()}/noop.js`).resolve(specifier);
     return await import(/* @vite-ignore */ url.pathToFileURL(resolved).href);
