@@ -48,14 +48,22 @@ export interface FunctionOptions {
   allowInputDowncast?: boolean;
   /** Compile for this device instead of `config.device`. */
   device?: string;
+  /** Rewrites to add to or remove from the mode's set, by name or tag (e.g. `{ excluding: ['fusion'] }`). */
+  optimizer?: OptimizerOptions;
+}
+
+/** Include or exclude optimizer rewrites by name or tag. */
+export interface OptimizerOptions {
+  readonly including?: readonly string[];
+  readonly excluding?: readonly string[];
 }
 
 /** What the optimizer package (@sym/opt) plugs in. */
 export interface Optimizer {
   /** Rewrite the graph of `outputs` (copies, never the user's nodes); returns new outputs. */
-  rewriteGraph(outputs: readonly TensorVariable[], mode: Mode): TensorVariable[];
+  rewriteGraph(outputs: readonly TensorVariable[], mode: Mode, options?: OptimizerOptions): TensorVariable[];
   /** Transform a scheduled program (fusion, buffer reuse). */
-  optimizeProgram?(program: Program, mode: Mode): Program;
+  optimizeProgram?(program: Program, mode: Mode, options?: OptimizerOptions): Program;
 }
 
 let optimizer: Optimizer | undefined;
@@ -96,6 +104,7 @@ export class CompiledFunction {
   readonly sharedInputs: readonly TensorSharedVariable[];
   readonly #single: boolean;
   readonly #allowDowncast: boolean;
+  readonly #optimizerOptions: OptimizerOptions | undefined;
   readonly #plans = new Map<string, Plan>();
   #backend: Backend | undefined;
 
@@ -105,6 +114,7 @@ export class CompiledFunction {
     if (!MODES.includes(this.mode)) throw new Error(`function: mode must be one of ${MODES.join(', ')}; got ${JSON.stringify(this.mode)}`);
     this.device = options.device ?? config.device;
     this.#allowDowncast = options.allowInputDowncast ?? false;
+    this.#optimizerOptions = options.optimizer;
     if (!Array.isArray(inputs)) throw new TypeError('function: inputs must be a list of variables');
     this.inputs = inputs.map((v, i) => {
       const spec = v instanceof InputSpec ? v : v instanceof TensorVariable ? new InputSpec(v, undefined, false, v.name) : null;
@@ -161,7 +171,7 @@ export class CompiledFunction {
     }
     let all = [...outs, ...updates.map(([, e]) => e)];
     if (replace.size) all = cloneReplace(all, replace);
-    if (optimizer) all = optimizer.rewriteGraph(all, this.mode);
+    if (optimizer) all = optimizer.rewriteGraph(all, this.mode, this.#optimizerOptions);
     this.graphOutputs = all;
     this.outputCount = outs.length;
     this.updated = updates.map(([s]) => s);
@@ -216,7 +226,7 @@ export class CompiledFunction {
       outputs: this.graphOutputs,
       keepAll,
     });
-    if (optimizer?.optimizeProgram && !keepAll) program = optimizer.optimizeProgram(program, this.mode);
+    if (optimizer?.optimizeProgram && !keepAll) program = optimizer.optimizeProgram(program, this.mode, this.#optimizerOptions);
     return program;
   }
 
