@@ -73,5 +73,5 @@ export {
 } from './backend.js';
 export type { Backend, BackendInfo, DeviceBuffer, Executable, Launch } from './backend.js';
 export { CompiledFunction, In, InputSpec, compileFunction, compileFunction as function, setOptimizer, getOptimizer } from './function.js';
-export type { FunctionOptions, Optimizer, SymFunction } from './function.js';
+export type { FunctionOptions, Optimizer, OptimizerOptions, SymFunction } from './function.js';
 export { InvalidValueError, BadThunkOutput } from './debug.js';
