@@ -12,8 +12,13 @@ import { TensorType } from './type.js';
 import { TensorConstant, TensorVariable, type StaticShape } from './variable.js';
 import type { LowerContext, TensorView } from './lower.js';
 
-/** The kinds of op sym has; `@sym/grad` keys its rule table by these. */
-export type OpKind = 'Elemwise' | 'Reduce' | 'Dot' | 'DimShuffle' | 'Reshape' | 'Softmax' | 'Shape';
+/**
+ * The kinds of op sym has; `@sym/grad` keys its rule table by these.
+ * `Gradient` marks the ops `@sym/grad` itself defines (identity in the
+ * forward pass with an altered gradient, such as `zeroGrad` or `gradClip`,
+ * and helpers its gradient graphs use); each carries its own rule.
+ */
+export type OpKind = 'Elemwise' | 'Reduce' | 'Dot' | 'DimShuffle' | 'Reshape' | 'Softmax' | 'Shape' | 'Gradient';
 
 export abstract class Op {
   abstract readonly kind: OpKind;
