@@ -5,6 +5,7 @@
 import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, TypedArray } from '@sym/graph';
 import { DTYPES, SCALAR_OPS, allocate, castScalar } from '@sym/graph';
 import { renderKernel } from './render.js';
+import { runMatmulWasm, wasmHandles, wasmSimdAvailable } from './wasm/matmul.js';
 
 interface CpuBuffer extends DeviceBuffer {
   readonly data: TypedArray;
@@ -29,11 +30,30 @@ const HELPERS = {
   clip: (x: number, lo: number, hi: number) => (x !== x ? NaN : Math.min(Math.max(x, lo), hi)),
 };
 
+export interface CpuBackendOptions {
+  /**
+   * Use the generated WebAssembly SIMD kernels where they apply (float
+   * matmuls). Defaults to whether the engine runs WebAssembly SIMD; `false`
+   * forces the plain JavaScript kernels everywhere.
+   */
+  wasm?: boolean;
+}
+
 export class CpuBackend implements Backend {
   #live = 0;
+  readonly wasm: boolean;
+
+  constructor(options: CpuBackendOptions = {}) {
+    this.wasm = options.wasm ?? wasmSimdAvailable();
+  }
 
   describe(): BackendInfo {
-    return { name: 'cpu', device: 'JavaScript (generated kernels)', dtypes: DTYPES, sync: true };
+    return {
+      name: 'cpu',
+      device: this.wasm ? 'JavaScript and WebAssembly SIMD (generated kernels)' : 'JavaScript (generated kernels)',
+      dtypes: DTYPES,
+      sync: true,
+    };
   }
 
   alloc(dtype: DType, size: number): CpuBuffer {
@@ -64,6 +84,9 @@ export class CpuBackend implements Backend {
   }
 
   compile(kernel: Kernel): CpuExecutable {
+    if (this.wasm && kernel.kind === 'matmul' && wasmHandles(kernel)) {
+      return { kernel, source: '(WebAssembly SIMD gemm)', fn: (ins, out) => runMatmulWasm(kernel, ins[0]!, ins[1]!, out) };
+    }
     const source = renderKernel(kernel);
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     const fn = new Function('ins', 'out', 'H', `"use strict";\n${source}`) as KernelFn;

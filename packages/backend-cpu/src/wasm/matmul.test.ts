@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { MatmulKernel, TypedArray } from '@sym/graph';
+import { CpuBackend } from '../backend.js';
+import { runMatmulWasm, wasmHandles, wasmSimdAvailable } from './matmul.js';
+
+const js = new CpuBackend({ wasm: false });
+
+function seeded(n: number, seed: number, Ctor: Float32ArrayConstructor | Float64ArrayConstructor): TypedArray {
+  const a = new Ctor(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    a[i] = s / 1073741824 - 1;
+  }
+  return a;
+}
+
+interface Case {
+  batch: number;
+  m: number;
+  n: number;
+  k: number;
+  transA: boolean;
+  transB: boolean;
+  dtype: 'float32' | 'float64';
+}
+
+function kernelFor(c: Case): MatmulKernel {
+  const { batch, m, n, k } = c;
+  return {
+    kind: 'matmul',
+    batch,
+    m,
+    n,
+    k,
+    inputs: [c.dtype, c.dtype],
+    acc: 'float64',
+    out: c.dtype,
+    // A is (m, k), or stored transposed as (k, m); B is batched (batch, k, n), or (batch, n, k)
+    a: { strides: [0, c.transA ? 1 : k, c.transA ? m : 1], offset: 0 },
+    b: { strides: [k * n, c.transB ? 1 : n, c.transB ? k : 1], offset: 0 },
+    outStrides: [n, batch * n, 1],
+  };
+}
+
+const cases: Case[] = [];
+for (const dtype of ['float32', 'float64'] as const)
+  for (const [batch, m, n, k] of [
+    [1, 1, 1, 1],
+    [1, 5, 7, 3],
+    [1, 4, 16, 9],
+    [1, 13, 33, 17],
+    [2, 6, 10, 300],
+    [3, 9, 2, 5],
+    [1, 0, 3, 4],
+    [1, 3, 4, 0],
+  ] as const)
+    for (const transA of [false, true]) for (const transB of [false, true]) cases.push({ batch, m, n, k, transA, transB, dtype });
+
+describe('WebAssembly SIMD matmul', () => {
+  it('is available on this engine', () => {
+    expect(wasmSimdAvailable()).toBe(true);
+    expect(new CpuBackend().describe().device).toContain('WebAssembly');
+  });
+
+  it.each(cases)('matches the JavaScript kernel: $dtype batch $batch, $m x $k by $k x $n, transA $transA, transB $transB', (c) => {
+    const kernel = kernelFor(c);
+    expect(wasmHandles(kernel)).toBe(true);
+    const Ctor = c.dtype === 'float32' ? Float32Array : Float64Array;
+    const A = seeded(c.m * c.k, 1, Ctor);
+    const B = seeded(c.batch * c.k * c.n, 2, Ctor);
+    const [a, b, o] = [js.alloc(c.dtype, A.length), js.alloc(c.dtype, B.length), js.alloc(c.dtype, c.batch * c.m * c.n)];
+    js.write(a, A);
+    js.write(b, B);
+    js.run([{ exe: js.compile(kernel), inputs: [a, b], output: o }]);
+    const want = js.readSync(o);
+    const got = new Ctor(c.batch * c.m * c.n).fill(NaN);
+    runMatmulWasm(kernel, A, B, got);
+    const tol = c.dtype === 'float32' ? 1e-5 * Math.max(1, c.k) : 1e-12 * Math.max(1, c.k);
+    for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(tol);
+  });
+
+  it('leaves integer matmuls to the JavaScript kernels', () => {
+    const k = kernelFor({ batch: 1, m: 2, n: 2, k: 2, transA: false, transB: false, dtype: 'float32' });
+    expect(wasmHandles({ ...k, inputs: ['int32', 'int32'], out: 'int32' })).toBe(false);
+    expect(wasmHandles({ ...k, inputs: ['float32', 'float64'], out: 'float64' })).toBe(false);
+  });
+});
