@@ -105,7 +105,7 @@ function load(): ConfigValues {
   return { ...DEFAULTS, ...fromRc, ...fromEnv };
 }
 
-class Config implements ConfigValues {
+export class Config implements ConfigValues {
   #values: ConfigValues = load();
 
   get floatX(): FloatDType {

@@ -35,7 +35,7 @@ export function In(variable: TensorVariable, options: { value?: unknown; name?: 
   return new InputSpec(variable, options.value, 'value' in options, options.name ?? variable.name);
 }
 
-type Pairs<K, V> = ReadonlyMap<K, V> | Iterable<readonly [K, V]>;
+export type Pairs<K, V> = ReadonlyMap<K, V> | Iterable<readonly [K, V]>;
 
 export interface FunctionOptions {
   /** Pairs (shared variable, new value expression); all updates see the values from before the call. */
@@ -402,7 +402,7 @@ export function compileFunction(
 
 // ---------------------------------------------------------------- eval
 
-type Givens = ReadonlyMap<TensorVariable, unknown> | Record<string, unknown>;
+export type Givens = ReadonlyMap<TensorVariable, unknown> | Record<string, unknown>;
 
 const evalCache = new WeakMap<TensorVariable, Map<string, CompiledFunction>>();
 
