@@ -1,0 +1,38 @@
+/**
+ * @sym/nn: the tutorial's `Layer` and `MLP` on shared variables, with
+ * initialisers, activations, losses, parameter updates (the tutorial's
+ * momentum, SGD, Nesterov, Adam) and JSON save/load.
+ *
+ * ```ts
+ * import * as sym from '@sym/graph';
+ * import { MLP, gradientUpdatesMomentum } from '@sym/nn';
+ * const T = sym.T;
+ * const mlp = MLP.fromSizes([2, 4, 1], { activation: 'sigmoid', init: 'normal', bias: 1 });
+ * const x = T.matrix('x');
+ * const y = T.vector('y');
+ * const cost = mlp.squaredError(x, y);
+ * const train = sym.function([x, y], cost, { updates: gradientUpdatesMomentum(cost, mlp.params, 0.01, 0.9) });
+ * ```
+ * @packageDocumentation
+ */
+export { RandomState } from './random.js';
+export { ACTIVATIONS, resolveActivation, softmaxColumns, logitsOfSoftmaxColumns } from './activations.js';
+export type { Activation, ActivationName } from './activations.js';
+export { INITIALIZERS, initialize, resolveInitializer, normal, glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones } from './init.js';
+export type { Initializer, InitializerName } from './init.js';
+export { Layer, MLP } from './layer.js';
+export type { ActivationSpec, LayerOptions, MLPOptions } from './layer.js';
+export {
+  squaredError,
+  meanSquaredError,
+  binaryCrossentropy,
+  binaryCrossentropyWithLogits,
+  categoricalCrossentropy,
+  categoricalCrossentropyWithLogits,
+  logSoftmax,
+} from './losses.js';
+export type { Reduction } from './losses.js';
+export { saveParams, loadParams, paramsToJSON, PARAMS_FORMAT, PARAMS_VERSION } from './serialize.js';
+export type { SavedParam, SavedParams } from './serialize.js';
+export { twoGaussianClouds } from './data.js';
+export type { GaussianClouds } from './data.js';

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { config } from '@sym/graph';
+import { RandomState } from './random.js';
+import { INITIALIZERS, glorotUniform, heNormal, initialize, normal, resolveInitializer } from './init.js';
+
+const variance = (xs: ArrayLike<number>): number => {
+  let s = 0;
+  let q = 0;
+  for (let i = 0; i < xs.length; i++) {
+    s += xs[i]!;
+    q += xs[i]! * xs[i]!;
+  }
+  const m = s / xs.length;
+  return q / xs.length - m * m;
+};
+
+describe('initialisers', () => {
+  it('Glorot uniform stays within sqrt(6 / (fanIn + fanOut)) with variance 2 / (fanIn + fanOut)', () => {
+    const W = glorotUniform([200, 100], new RandomState(0), 'float64');
+    expect(W.shape).toEqual([200, 100]);
+    const a = Math.sqrt(6 / 300);
+    expect(Math.max(...Array.from(W.data, Math.abs))).toBeLessThanOrEqual(a);
+    expect(variance(W.data)).toBeCloseTo(2 / 300, 3);
+  });
+
+  it('He normal has variance 2 / fanIn; Glorot normal 2 / (fanIn + fanOut)', () => {
+    expect(variance(heNormal([300, 50], new RandomState(1), 'float64').data)).toBeCloseTo(2 / 50, 2);
+    expect(variance(INITIALIZERS.glorotNormal([300, 100], new RandomState(1), 'float64').data)).toBeCloseTo(2 / 400, 3);
+    expect(variance(INITIALIZERS.heUniform([300, 60], new RandomState(1), 'float64').data)).toBeCloseTo(2 / 60, 2);
+  });
+
+  it('normal(1) is the tutorial randn and the same seed gives the same weights', () => {
+    const a = normal(1)([4, 2], new RandomState(7), 'float64');
+    const b = new RandomState(7).randn([4, 2]);
+    expect(Array.from(a.data)).toEqual(Array.from(b.data));
+    expect(Array.from(initialize('zeros', [2, 3], new RandomState(0)).data)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(Array.from(initialize('ones', [1, 2], new RandomState(0)).data)).toEqual([1, 1]);
+  });
+
+  it('follows floatX and names bad input', () => {
+    const old = config.floatX;
+    config.floatX = 'float32';
+    try {
+      expect(initialize('heNormal', [3, 2], new RandomState(0)).dtype).toBe('float32');
+    } finally {
+      config.floatX = old;
+    }
+    expect(() => resolveInitializer('xavier' as never)).toThrow(/init: expected a function or one of normal, glorotUniform/);
+    expect(() => glorotUniform([0, 3] as never, new RandomState(0), 'float64')).toThrow(/glorotUniform: expected a shape \[nOutput, nInput\] of positive integers, got \[0,3\]/);
+  });
+});

@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import * as sym from '@sym/graph';
+import '@sym/backend-cpu';
+import { Layer, MLP } from './layer.js';
+import { RandomState } from './random.js';
+
+const T = sym.T;
+const sig = (x: number): number => 1 / (1 + Math.exp(-x));
+
+describe('Layer', () => {
+  it('stores W as floatX and b as a broadcastable (n_output, 1) column', () => {
+    const layer = new Layer([[1, 2], [3, 4], [5, 6]], [1, 1, 1], T.nnet.sigmoid);
+    expect(String(layer.W.type)).toBe('TensorType(float64, matrix)');
+    expect(layer.b.valueShape).toEqual([3, 1]);
+    expect(layer.b.broadcastable).toEqual([false, true]);
+    expect(String(layer.W)).toBe('W');
+    expect(String(layer.b)).toBe('b');
+    expect(layer.params).toEqual([layer.W, layer.b]);
+  });
+
+  it('computes s(W x + b) for a matrix of column examples', async () => {
+    const layer = new Layer([[1, -1], [0.5, 2]], [0.1, -0.2], 'sigmoid');
+    const x = T.matrix('x');
+    const f = sym.function([x], layer.output(x));
+    const X = [[1, 2, 3], [0, -1, 0.5]];
+    const out = (await f(X)).toArray() as number[][];
+    const want = [0, 1].map((o) => [0, 1, 2].map((j) => sig([[1, -1], [0.5, 2]][o]![0]! * X[0]![j]! + [[1, -1], [0.5, 2]][o]![1]! * X[1]![j]! + [0.1, -0.2][o]!)));
+    out.forEach((row, o) => row.forEach((v, j) => expect(v).toBeCloseTo(want[o]![j]!, 14)));
+  });
+
+  it('is linear without an activation and accepts a single column vector', async () => {
+    const layer = new Layer([[2, 0], [0, 3]], [1, 1], null);
+    const v = T.vector('v');
+    expect((await sym.function([v], layer.output(v))([1, 1])).toArray()).toEqual([3, 4]);
+  });
+
+  it('follows floatX for its shared variables', () => {
+    const old = sym.config.floatX;
+    sym.config.floatX = 'float32';
+    try {
+      const layer = new Layer([[1, 2]], [0], 'tanh');
+      expect(layer.W.dtype).toBe('float32');
+      expect(layer.b.dtype).toBe('float32');
+    } finally {
+      sym.config.floatX = old;
+    }
+  });
+
+  it('names bad initial values', () => {
+    expect(() => new Layer([1, 2], [1], null)).toThrow(/Layer: W_init must be a matrix of shape \(n_output, n_input\), got shape \(2,\)/);
+    expect(() => new Layer([[1, 2]], [1, 2], null)).toThrow(/Layer: b_init must have shape \(1,\) to match W_init of shape \(1, 2\), got shape \(2,\)/);
+    expect(() => new Layer([[1]], [1], 'swish' as never)).toThrow(/Layer: activation: expected a function or one of sigmoid, tanh, relu, softmax, linear, got "swish"/);
+    const layer = new Layer([[1]], [1], null);
+    expect(() => layer.output(T.tensor3('t'))).toThrow(/Layer.output: x must be a column vector or a \(n_input, examples\) matrix/);
+  });
+
+  it('builds dense layers from an initialiser and a seed', () => {
+    const a = Layer.dense(3, 5, { init: 'heNormal', rng: new RandomState(4), bias: 0.5, activation: 'relu', name: 'h' });
+    const b = Layer.dense(3, 5, { init: 'heNormal', rng: new RandomState(4) });
+    expect(a.W.valueShape).toEqual([5, 3]);
+    expect(Array.from(a.W.getValue().data)).toEqual(Array.from(b.W.getValue().data));
+    expect(Array.from(a.b.getValue().data)).toEqual([0.5, 0.5, 0.5, 0.5, 0.5]);
+    expect(String(a.W)).toBe('h.W');
+  });
+});
+
+describe('MLP', () => {
+  it('chains layers and sums squared errors like the tutorial', async () => {
+    const W0 = [[1, -2], [0.5, 0.3], [-1, 1], [2, 0]];
+    const b0 = [1, 1, 1, 1];
+    const W1 = [[0.3, -0.7, 1.1, 0.2]];
+    const b1 = [1];
+    const mlp = new MLP([W0, W1], [b0, b1], [T.nnet.sigmoid, T.nnet.sigmoid]);
+    expect(mlp.params.length).toBe(4);
+    expect(mlp.params[2]).toBe(mlp.layers[1]!.W);
+    const x = T.matrix('x');
+    const y = T.vector('y');
+    const f = sym.function([x, y], [mlp.output(x), mlp.squaredError(x, y)]);
+    const X = [[0.5, -1], [2, 0.25]];
+    const Y = [1, 0];
+    const [out, cost] = await f(X, Y);
+    let want = 0;
+    for (let j = 0; j < 2; j++) {
+      const h = W0.map((r, o) => sig(r[0]! * X[0]![j]! + r[1]! * X[1]![j]! + b0[o]!));
+      const o = sig(W1[0]!.reduce((s, w, k) => s + w * h[k]!, b1[0]!));
+      expect(out!.get(0, j)).toBeCloseTo(o, 14);
+      want += (o - Y[j]!) ** 2;
+    }
+    expect(cost!.item()).toBeCloseTo(want, 14);
+  });
+
+  it('checks lengths and layer sizes', () => {
+    expect(() => new MLP([[[1]]], [[1], [1]], [null])).toThrow(/MLP: W_init, b_init and activations must have the same length, got 1, 2 and 1/);
+    expect(() => new MLP([[[1, 2]], [[1, 2]]], [[1], [1]], [null, null])).toThrow(/MLP: layer 1 expects 2 inputs but layer 0 produces 1 outputs/);
+    expect(() => MLP.fromSizes([2])).toThrow(/at least two positive integer layer sizes, got \[2\]/);
+    expect(() => MLP.fromSizes([2, 3, 1], { activation: ['relu'] })).toThrow(/2 layers need 2 activations, got 1/);
+  });
+
+  it('builds from layer sizes', () => {
+    const mlp = MLP.fromSizes([2, 4, 1], { activation: 'sigmoid', init: 'normal', bias: 1, rng: new RandomState(0), name: 'l' });
+    expect(mlp.layers.map((l) => l.W.valueShape)).toEqual([[4, 2], [1, 4]]);
+    expect(mlp.params.map(String)).toEqual(['l0.W', 'l0.b', 'l1.W', 'l1.b']);
+    expect(Array.from(mlp.layers[0]!.b.getValue().data)).toEqual([1, 1, 1, 1]);
+  });
+});

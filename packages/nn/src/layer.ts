@@ -1,0 +1,149 @@
+/**
+ * The tutorial's `Layer` and `MLP`: layers compute `s(W x + b)` with the
+ * column-vector convention (x is (nInput, examples)), W and b are shared
+ * variables, and b is a (nOutput, 1) column that broadcasts over examples.
+ */
+import { NDArray, T, array, config, shapeToString, shared, type ArrayLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { resolveActivation, type Activation, type ActivationName } from './activations.js';
+import { initialize, type Initializer, type InitializerName } from './init.js';
+import { RandomState } from './random.js';
+
+export type ActivationSpec = Activation | ActivationName | null | undefined;
+
+export interface LayerOptions {
+  /** Names of the shared variables: `${name}.W`, `${name}.b` (default `W`, `b` as in the tutorial). */
+  name?: string;
+}
+
+function toArray(value: ArrayLike, what: string): NDArray {
+  try {
+    return value instanceof NDArray ? value : array(value);
+  } catch (e) {
+    throw new TypeError(`${what}: ${(e as Error).message}`);
+  }
+}
+
+export class Layer {
+  readonly W: TensorSharedVariable;
+  readonly b: TensorSharedVariable;
+  readonly activation: Activation | null;
+  /** The parameters the cost is differentiated against: [W, b]. */
+  readonly params: readonly TensorSharedVariable[];
+  readonly nInput: number;
+  readonly nOutput: number;
+
+  /**
+   * @param WInit values of the weight matrix, shape (nOutput, nInput); stored as floatX.
+   * @param bInit values of the bias vector, shape (nOutput,); stored as a broadcastable (nOutput, 1) column.
+   * @param activation applied to `W x + b`; null or 'linear' for none.
+   */
+  constructor(WInit: ArrayLike, bInit: ArrayLike, activation: ActivationSpec, options: LayerOptions = {}) {
+    const W = toArray(WInit, 'Layer: W_init');
+    const b = toArray(bInit, 'Layer: b_init');
+    if (W.ndim !== 2) throw new TypeError(`Layer: W_init must be a matrix of shape (n_output, n_input), got shape ${shapeToString(W.shape)}`);
+    const [nOutput, nInput] = W.shape as [number, number];
+    if (b.ndim !== 1 || b.shape[0] !== nOutput) {
+      throw new TypeError(`Layer: b_init must have shape (${nOutput},) to match W_init of shape ${shapeToString(W.shape)}, got shape ${shapeToString(b.shape)}`);
+    }
+    const prefix = options.name ? `${options.name}.` : '';
+    this.nInput = nInput;
+    this.nOutput = nOutput;
+    this.W = shared(W.astype(config.floatX), { name: `${prefix}W`, borrow: true });
+    this.b = shared(b.astype(config.floatX).reshape([nOutput, 1]), { name: `${prefix}b`, borrow: true, broadcastable: [false, true] });
+    this.activation = resolveActivation(activation, 'Layer: activation');
+    this.params = [this.W, this.b];
+  }
+
+  /**
+   * A dense layer with initialised weights: `init` (default Glorot uniform)
+   * draws W from `rng`, and every bias starts at `bias` (default 0).
+   */
+  static dense(
+    nInput: number,
+    nOutput: number,
+    options: LayerOptions & { activation?: ActivationSpec; init?: Initializer | InitializerName; bias?: number; rng?: RandomState } = {},
+  ): Layer {
+    const rng = options.rng ?? new RandomState(0);
+    const W = initialize(options.init ?? 'glorotUniform', [nOutput, nInput], rng);
+    const b = NDArray.zeros([nOutput], config.floatX);
+    b.data.fill(options.bias ?? 0);
+    return new Layer(W, b, options.activation, { name: options.name });
+  }
+
+  /** The symbolic output `s(W x + b)` for a symbolic input x of shape (nInput, examples). */
+  output(x: TensorVariable): TensorVariable {
+    if (x.ndim !== 1 && x.ndim !== 2) {
+      throw new TypeError(`Layer.output: x must be a column vector or a (n_input, examples) matrix, got ${x.toString()} of type ${x.type}`);
+    }
+    const lin = T.dot(this.W, x).add(x.ndim === 1 ? this.b.flatten() : this.b);
+    return this.activation ? this.activation(lin) : lin;
+  }
+}
+
+export interface MLPOptions {
+  /** Name prefix of the layers' shared variables (layer i is `${name}i`); by default the tutorial's plain W and b. */
+  name?: string;
+}
+
+export class MLP {
+  readonly layers: readonly Layer[];
+  /** All layers' parameters, in order: [W0, b0, W1, b1, ...]. */
+  readonly params: readonly TensorSharedVariable[];
+
+  /** The tutorial's constructor: one weight matrix, bias vector and activation per layer. */
+  constructor(WInit: readonly ArrayLike[], bInit: readonly ArrayLike[], activations: readonly ActivationSpec[], options: MLPOptions = {}) {
+    if (!Array.isArray(WInit) || !Array.isArray(bInit) || !Array.isArray(activations)) {
+      throw new TypeError('MLP: W_init, b_init and activations must be lists, one entry per layer');
+    }
+    if (WInit.length !== bInit.length || WInit.length !== activations.length) {
+      throw new TypeError(
+        `MLP: W_init, b_init and activations must have the same length, got ${WInit.length}, ${bInit.length} and ${activations.length}`,
+      );
+    }
+    this.layers = WInit.map((W, i) => new Layer(W, bInit[i]!, activations[i], { name: options.name !== undefined ? `${options.name}${i}` : undefined }));
+    for (let i = 1; i < this.layers.length; i++) {
+      const prev = this.layers[i - 1]!;
+      const cur = this.layers[i]!;
+      if (cur.nInput !== prev.nOutput) {
+        throw new TypeError(`MLP: layer ${i} expects ${cur.nInput} inputs but layer ${i - 1} produces ${prev.nOutput} outputs`);
+      }
+    }
+    this.params = this.layers.flatMap((l) => l.params);
+  }
+
+  /**
+   * An MLP of dense layers with the given sizes (`[2, 4, 1]`: 2 inputs, a
+   * hidden layer of 4, 1 output), weights from `init` and `rng`.
+   */
+  static fromSizes(
+    sizes: readonly number[],
+    options: MLPOptions & { activation?: ActivationSpec | readonly ActivationSpec[]; init?: Initializer | InitializerName; bias?: number; rng?: RandomState } = {},
+  ): MLP {
+    if (sizes.length < 2 || !sizes.every((n) => Number.isInteger(n) && n > 0)) {
+      throw new RangeError(`MLP.fromSizes: expected at least two positive integer layer sizes, got ${JSON.stringify(sizes)}`);
+    }
+    const n = sizes.length - 1;
+    const acts = Array.isArray(options.activation) ? (options.activation as readonly ActivationSpec[]) : new Array<ActivationSpec>(n).fill(options.activation as ActivationSpec);
+    if (acts.length !== n) throw new TypeError(`MLP.fromSizes: ${n} layers need ${n} activations, got ${acts.length}`);
+    const rng = options.rng ?? new RandomState(0);
+    const Ws: NDArray[] = [];
+    const bs: NDArray[] = [];
+    for (let i = 0; i < n; i++) {
+      Ws.push(initialize(options.init ?? 'glorotUniform', [sizes[i + 1]!, sizes[i]!], rng));
+      const b = NDArray.zeros([sizes[i + 1]!], config.floatX);
+      b.data.fill(options.bias ?? 0);
+      bs.push(b);
+    }
+    return new MLP(Ws, bs, acts, { name: options.name });
+  }
+
+  /** The network's symbolic output for x of shape (nInput, examples). */
+  output(x: TensorVariable): TensorVariable {
+    return this.layers.reduce((h, layer) => layer.output(h), x);
+  }
+
+  /** `T.sum((output(x) - y) ** 2)`: the squared Euclidean distance to the targets y. */
+  squaredError(x: TensorVariable, y: TensorVariable): TensorVariable {
+    return T.sum(this.output(x).sub(y).pow(2));
+  }
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import * as sym from '@sym/graph';
+import '@sym/backend-cpu';
+import { softmaxColumns } from './activations.js';
+import {
+  binaryCrossentropy,
+  binaryCrossentropyWithLogits,
+  categoricalCrossentropy,
+  categoricalCrossentropyWithLogits,
+  meanSquaredError,
+  squaredError,
+} from './losses.js';
+
+const T = sym.T;
+const sig = (x: number): number => 1 / (1 + Math.exp(-x));
+
+describe('losses', () => {
+  it('squared errors match the sums written out', async () => {
+    const o = T.vector('o');
+    const t = T.vector('t');
+    const f = sym.function([o, t], [squaredError(o, t), meanSquaredError(o, t)]);
+    const [s, m] = await f([1, 2, 4], [0, 2, 2]);
+    expect(s!.item()).toBe(5);
+    expect(m!.item()).toBeCloseTo(5 / 3, 15);
+  });
+
+  it('binary cross-entropy equals -(t log p + (1 - t) log(1 - p)) for moderate logits', async () => {
+    const z = T.vector('z');
+    const t = T.vector('t');
+    const zs = [-2, -0.5, 0, 1.5, 3];
+    const ts = [0, 1, 1, 0, 1];
+    const want = zs.map((v, i) => -(ts[i]! * Math.log(sig(v)) + (1 - ts[i]!) * Math.log(1 - sig(v))));
+    const mean = want.reduce((a, b) => a + b) / want.length;
+    const p = T.vector('p');
+    const f = sym.function([z, t, p], [binaryCrossentropyWithLogits(z, t), binaryCrossentropy(T.sigmoid(z), t, 'none'), binaryCrossentropy(p, t, 'sum')]);
+    const [a, b, c] = await f(zs, ts, zs.map(sig));
+    expect(a!.item()).toBeCloseTo(mean, 14);
+    (b!.toArray() as number[]).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 14));
+    expect(c!.item()).toBeCloseTo(mean * zs.length, 12);
+  });
+
+  it('binary cross-entropy of a sigmoid stays finite and exact at extreme logits', async () => {
+    const z = T.vector('z');
+    const t = T.vector('t');
+    const f = sym.function([z, t], binaryCrossentropy(T.nnet.sigmoid(z), t, 'none'));
+    const out = (await f([800, -800, 40], [0, 1, 1])).toArray() as number[];
+    // -log(1 - sigmoid(800)) = 800, -log(sigmoid(-800)) = 800, -log(sigmoid(40)) = log1p(exp(-40)), not 0
+    expect(out[0]).toBe(800);
+    expect(out[1]).toBe(800);
+    expect(out[2]).toBeCloseTo(Math.exp(-40), 30);
+  });
+
+  it('categorical cross-entropy over columns matches -sum t log softmax, even for huge logits', async () => {
+    const z = T.matrix('z');
+    const t = T.matrix('t');
+    const Z = [
+      [1, 1000, -3],
+      [2, 0, -3],
+      [0.5, -1000, 4],
+    ];
+    const Y = [
+      [0, 0, 1],
+      [1, 0, 0],
+      [0, 1, 0],
+    ];
+    const f = sym.function([z, t], [categoricalCrossentropy(softmaxColumns(z), t, 'none'), categoricalCrossentropyWithLogits(z, t)]);
+    const [per, mean] = await f(Z, Y);
+    const want = [0, 1, 2].map((j) => {
+      const col = Z.map((r) => r[j]!);
+      const m = Math.max(...col);
+      const lse = m + Math.log(col.reduce((s, v) => s + Math.exp(v - m), 0));
+      return -Y.reduce((s, r, c) => s + r[j]! * (col[c]! - lse), 0);
+    });
+    (per!.toArray() as number[]).forEach((v, j) => expect(v).toBeCloseTo(want[j]!, 12));
+    expect(want[1]).toBe(2000);
+    expect(mean!.item()).toBeCloseTo((want[0]! + want[1]! + want[2]!) / 3, 10);
+  });
+
+  it('categorical cross-entropy of given probabilities takes their log', async () => {
+    const p = T.vector('p');
+    const t = T.vector('t');
+    const out = await sym.function([p, t], categoricalCrossentropy(p, t))([0.2, 0.5, 0.3], [0, 1, 0]);
+    expect(out.item()).toBeCloseTo(-Math.log(0.5), 15);
+  });
+
+  it('names bad arguments', () => {
+    expect(() => categoricalCrossentropy(T.tensor3('p'), T.tensor3('t'))).toThrow(/categoricalCrossentropy: expected a vector or a \(classes, examples\) matrix, got p/);
+    expect(() => binaryCrossentropy(T.vector('p'), T.vector('t'), 'avg' as never)).toThrow(/reduction must be one of mean, sum, none; got "avg"/);
+  });
+});

@@ -1,0 +1,101 @@
+/**
+ * Losses over outputs in the column-vector convention: an output is
+ * (units, examples), or a vector of examples. The cross-entropies are
+ * computed from logits in their numerically stable forms: when they are
+ * given probabilities made by a sigmoid or a softmax, they reach back to
+ * the logits instead of taking the log of a rounded probability.
+ */
+import { Elemwise, Softmax, T, asTensor, type TensorLike, type TensorVariable } from '@sym/graph';
+import { logitsOfSoftmaxColumns } from './activations.js';
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+function reduce(x: TensorVariable, reduction: Reduction, what: string): TensorVariable {
+  switch (reduction) {
+    case 'mean':
+      return T.mean(x);
+    case 'sum':
+      return T.sum(x);
+    case 'none':
+      return x;
+    default:
+      throw new TypeError(`${what}: reduction must be one of mean, sum, none; got ${JSON.stringify(reduction)}`);
+  }
+}
+
+/** `sum((output - target) ** 2)`: the tutorial's cost. */
+export function squaredError(output: TensorLike, target: TensorLike): TensorVariable {
+  return T.sum(T.sub(output, target).pow(2));
+}
+
+/** Mean of `(output - target) ** 2` over every element. */
+export function meanSquaredError(output: TensorLike, target: TensorLike): TensorVariable {
+  return T.mean(T.sub(output, target).pow(2));
+}
+
+/**
+ * Binary cross-entropy from logits z: `max(z, 0) - t * z + log1p(exp(-|z|))`.
+ * It equals `-(t log sigmoid(z) + (1 - t) log(1 - sigmoid(z)))` (that is,
+ * `softplus(z) - t z`) without overflow, log(0), or the cancellation of
+ * `softplus(z) - z` for large z that would round a tiny loss to 0.
+ */
+export function binaryCrossentropyWithLogits(logits: TensorLike, target: TensorLike, reduction: Reduction = 'mean'): TensorVariable {
+  const z = asTensor(logits, 'binaryCrossentropyWithLogits: logits');
+  const loss = T.relu(z).sub(T.mul(target, z)).add(T.log1p(T.exp(T.abs(z).neg())));
+  return reduce(loss, reduction, 'binaryCrossentropyWithLogits');
+}
+
+/**
+ * Binary cross-entropy of probabilities p against targets t in [0, 1]:
+ * `-(t log p + (1 - t) log(1 - p))`. When p is `sigmoid(z)` the stable
+ * logits form is used.
+ */
+export function binaryCrossentropy(probabilities: TensorLike, target: TensorLike, reduction: Reduction = 'mean'): TensorVariable {
+  const p = asTensor(probabilities, 'binaryCrossentropy: probabilities');
+  const owner = p.owner;
+  if (owner && owner.op instanceof Elemwise && owner.op.scalarOp === 'sigmoid') {
+    return binaryCrossentropyWithLogits(owner.inputs[0]!, target, reduction);
+  }
+  const t = asTensor(target, 'binaryCrossentropy: target');
+  const loss = T.mul(t, T.log(p)).add(T.mul(T.sub(1, t), T.log1p(p.neg()))).neg();
+  return reduce(loss, reduction, 'binaryCrossentropy');
+}
+
+/** log(softmax) over `axis`, as `z - m - log(sum(exp(z - m)))` with m the maximum: no overflow. */
+export function logSoftmax(logits: TensorLike, axis: number): TensorVariable {
+  const z = asTensor(logits, 'logSoftmax: logits');
+  const shifted = z.sub(T.max(z, { axis, keepdims: true }));
+  return shifted.sub(T.log(T.sum(T.exp(shifted), { axis, keepdims: true })));
+}
+
+function classAxis(x: TensorVariable, what: string): number {
+  if (x.ndim === 1) return 0;
+  if (x.ndim === 2) return 0;
+  throw new TypeError(`${what}: expected a vector or a (classes, examples) matrix, got ${x.toString()} of type ${x.type}`);
+}
+
+/**
+ * Categorical cross-entropy from logits of shape (classes, examples) and
+ * one-hot (or soft) targets of the same shape: `-sum_c t log softmax(z)`
+ * per example, computed as a log-softmax.
+ */
+export function categoricalCrossentropyWithLogits(logits: TensorLike, target: TensorLike, reduction: Reduction = 'mean'): TensorVariable {
+  const z = asTensor(logits, 'categoricalCrossentropyWithLogits: logits');
+  const axis = classAxis(z, 'categoricalCrossentropyWithLogits');
+  const perExample = T.sum(T.mul(target, logSoftmax(z, axis)), axis).neg();
+  return reduce(perExample, reduction, 'categoricalCrossentropyWithLogits');
+}
+
+/**
+ * Categorical cross-entropy of class probabilities (classes, examples)
+ * against targets of the same shape. Probabilities made by the column
+ * softmax activation (or `T.softmax` of a vector) use the stable logits form.
+ */
+export function categoricalCrossentropy(probabilities: TensorLike, target: TensorLike, reduction: Reduction = 'mean'): TensorVariable {
+  const p = asTensor(probabilities, 'categoricalCrossentropy: probabilities');
+  const axis = classAxis(p, 'categoricalCrossentropy');
+  const logits = logitsOfSoftmaxColumns(p) ?? (p.ndim === 1 && p.owner?.op instanceof Softmax ? p.owner.inputs[0]! : undefined);
+  if (logits) return categoricalCrossentropyWithLogits(logits, target, reduction);
+  const perExample = T.sum(T.mul(target, T.log(p)), axis).neg();
+  return reduce(perExample, reduction, 'categoricalCrossentropy');
+}

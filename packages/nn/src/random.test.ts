@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { RandomState } from './random.js';
+
+describe('RandomState', () => {
+  it('repeats its stream for the same seed and differs for another', () => {
+    const a = new RandomState(42);
+    const b = new RandomState(42);
+    const c = new RandomState(43);
+    const xs = Array.from({ length: 5 }, () => a.nextUint32());
+    expect(Array.from({ length: 5 }, () => b.nextUint32())).toEqual(xs);
+    expect(Array.from({ length: 5 }, () => c.nextUint32())).not.toEqual(xs);
+    a.seed(42);
+    expect(a.nextUint32()).toBe(xs[0]);
+  });
+
+  it('draws uniforms in [0, 1) with the right mean and variance', () => {
+    const r = new RandomState(1);
+    const u = r.randomSample([20000]);
+    expect(u.dtype).toBe('float64');
+    let sum = 0;
+    let sq = 0;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of u.data) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+      sum += v;
+      sq += v * v;
+    }
+    expect(lo).toBeGreaterThanOrEqual(0);
+    expect(hi).toBeLessThan(1);
+    const mean = sum / u.size;
+    expect(mean).toBeCloseTo(0.5, 2);
+    expect(sq / u.size - mean * mean).toBeCloseTo(1 / 12, 2);
+  });
+
+  it('draws standard normals (Box-Muller) with mean 0, variance 1, symmetric tails', () => {
+    const r = new RandomState(2);
+    const z = r.randn([2, 10000]);
+    expect(z.shape).toEqual([2, 10000]);
+    let sum = 0;
+    let sq = 0;
+    let beyond2 = 0;
+    for (const v of z.data) {
+      sum += v;
+      sq += v * v;
+      if (Math.abs(v) > 2) beyond2++;
+    }
+    expect(sum / z.size).toBeCloseTo(0, 1);
+    expect(sq / z.size).toBeCloseTo(1, 1);
+    // P(|Z| > 2) = 0.0455
+    expect(beyond2 / z.size).toBeGreaterThan(0.04);
+    expect(beyond2 / z.size).toBeLessThan(0.051);
+    const n = r.normal([1000], { mean: 5, std: 0.1, dtype: 'float32' });
+    expect(n.dtype).toBe('float32');
+    expect(Array.from(n.data).reduce((a, b) => a + b, 0) / 1000).toBeCloseTo(5, 1);
+  });
+
+  it('draws integers in [lo, hi] inclusive, each value about equally often', () => {
+    const r = new RandomState(3);
+    const ints = r.randomIntegers(0, 1, 10000);
+    expect(ints.dtype).toBe('int64');
+    const ones = Array.from(ints.data).reduce((a, b) => a + b, 0);
+    expect(ones).toBeGreaterThan(4800);
+    expect(ones).toBeLessThan(5200);
+    const counts = new Map<number, number>();
+    for (let i = 0; i < 6000; i++) {
+      const v = r.integer(-2, 3);
+      counts.set(v, (counts.get(v) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort((a, b) => a - b)).toEqual([-2, -1, 0, 1, 2, 3]);
+    for (const c of counts.values()) expect(Math.abs(c - 1000)).toBeLessThan(150);
+    expect(r.integer(7, 7)).toBe(7);
+  });
+
+  it('rejects bad seeds, shapes and ranges with clear errors', () => {
+    expect(() => new RandomState(-1)).toThrow(/seed: expected an integer in \[0, 2\^32\), got -1/);
+    expect(() => new RandomState(1.5)).toThrow(/got 1.5/);
+    const r = new RandomState();
+    expect(() => r.randn([2, -1])).toThrow(/randn: shape must be non-negative integers, got \[2,-1\]/);
+    expect(() => r.integer(3, 1)).toThrow(/lo <= hi, got lo=3, hi=1/);
+    expect(() => r.uniform([2], { low: 1, high: 0 })).toThrow(/low <= high/);
+    expect(() => r.normal([2], { std: -1 })).toThrow(/std must be >= 0/);
+  });
+});

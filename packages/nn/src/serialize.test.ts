@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import * as sym from '@sym/graph';
+import '@sym/backend-cpu';
+import { MLP } from './layer.js';
+import { RandomState } from './random.js';
+import { loadParams, saveParams } from './serialize.js';
+
+describe('saving and loading parameters', () => {
+  it('round-trips float64 values exactly, including non-finite ones', async () => {
+    const a = MLP.fromSizes([3, 5, 2], { activation: 'tanh', rng: new RandomState(1) });
+    const b = MLP.fromSizes([3, 5, 2], { activation: 'tanh', rng: new RandomState(2) });
+    a.layers[1]!.b.setValue([[NaN], [-Infinity]]);
+    const text = await saveParams(a.params);
+    expect(JSON.parse(text).format).toBe('sym-params');
+    loadParams(b.params, text);
+    for (let i = 0; i < a.params.length; i++) {
+      expect(Array.from(b.params[i]!.getValue().data)).toEqual(Array.from(a.params[i]!.getValue().data));
+    }
+    expect(b.layers[1]!.b.getValue().toArray()).toEqual([[NaN], [-Infinity]]);
+  });
+
+  it('saves values an update left on the device', async () => {
+    const mlp = MLP.fromSizes([2, 1], { rng: new RandomState(3) });
+    const W = mlp.layers[0]!.W;
+    const before = W.getValue();
+    await sym.function([], [], { updates: [[W, W.mul(2)]] })();
+    const saved = JSON.parse(await saveParams([W]));
+    expect(saved.params[0].data).toEqual(Array.from(before.data, (v) => v * 2));
+  });
+
+  it('refuses mismatched parameters and changes nothing', async () => {
+    const a = MLP.fromSizes([2, 3, 1], { rng: new RandomState(1) });
+    const b = MLP.fromSizes([2, 4, 1], { rng: new RandomState(2) });
+    const text = await saveParams(a.params);
+    const W0 = Array.from(b.params[0]!.getValue().data);
+    expect(() => loadParams(b.params, text)).toThrow(/loadParams: saved parameter 0 \(W0?\) for W: shape \(3, 2\) does not match the parameter's shape \(4, 2\)/);
+    expect(Array.from(b.params[0]!.getValue().data)).toEqual(W0);
+    expect(() => loadParams(b.params.slice(0, 2), text)).toThrow(/2 parameters were given but 4 were saved/);
+    expect(() => loadParams(a.params, '{oops')).toThrow(/not valid JSON/);
+    expect(() => loadParams(a.params, '{}')).toThrow(/expected an object with format "sym-params"/);
+    const bad = JSON.parse(text);
+    bad.params[1].data[0] = 'x';
+    expect(() => loadParams(a.params, bad)).toThrow(/saved parameter 1 \(b\) for b, value 0: expected a number/);
+  });
+
+  it('loads float64 values into float32 parameters only by refusing the lossy cast', async () => {
+    const a = MLP.fromSizes([2, 1], { rng: new RandomState(1) });
+    const old = sym.config.floatX;
+    sym.config.floatX = 'float32';
+    let b: MLP;
+    try {
+      b = MLP.fromSizes([2, 1], { rng: new RandomState(1) });
+    } finally {
+      sym.config.floatX = old;
+    }
+    expect(() => loadParams(b.params, a.params.length ? JSON.parse(JSON.stringify({ format: 'sym-params', version: 1, params: [] })) : '')).toThrow(/2 parameters were given but 0 were saved/);
+    const text = await saveParams(a.params);
+    expect(() => loadParams(b.params, text)).toThrow(/saved as float64, which does not cast to float32 without loss/);
+    loadParams(a.params, await saveParams(b.params));
+    expect(a.params[0]!.dtype).toBe('float64');
+  });
+});
