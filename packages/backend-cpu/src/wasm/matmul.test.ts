@@ -54,6 +54,9 @@ for (const dtype of ['float32', 'float64'] as const)
     [3, 9, 2, 5],
     [1, 0, 3, 4],
     [1, 3, 4, 0],
+    // big enough to split rows with the helper thread
+    [1, 130, 70, 300],
+    [2, 67, 33, 1000],
   ] as const)
     for (const transA of [false, true]) for (const transB of [false, true]) cases.push({ batch, m, n, k, transA, transB, dtype });
 

@@ -6,6 +6,7 @@
  */
 import type { MatmulKernel, TypedArray } from '@sym/graph';
 import { ROWS, gemmModuleBytes, tileWidth, type GemmType } from './gemm.js';
+import { GemmHelper } from './worker.js';
 
 const PAGE = 65536;
 const MAX_PAGES = 32768; // 2 GiB
@@ -24,12 +25,15 @@ export function wasmSimdAvailable(): boolean {
   }
 }
 
+const SHARED = typeof SharedArrayBuffer !== 'undefined';
+
 class GemmInstance {
-  readonly memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES });
+  readonly memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: SHARED });
+  readonly bytes: Uint8Array<ArrayBuffer>;
   readonly exports: GemmExports;
   constructor(readonly type: GemmType) {
-    const module = new WebAssembly.Module(gemmModuleBytes(type, false, MAX_PAGES));
-    this.exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as unknown as GemmExports;
+    this.bytes = gemmModuleBytes(type, SHARED, MAX_PAGES);
+    this.exports = new WebAssembly.Instance(new WebAssembly.Module(this.bytes), { env: { memory: this.memory } }).exports as unknown as GemmExports;
   }
   ensure(bytes: number): void {
     const have = this.memory.buffer.byteLength;
@@ -40,12 +44,26 @@ class GemmInstance {
   }
 }
 
-const instances = new Map<GemmType, GemmInstance>();
+const TYPES: readonly GemmType[] = ['float32', 'float64'];
+let instances: GemmInstance[] | undefined;
+let helper: GemmHelper | null | undefined;
+
 function instance(t: GemmType): GemmInstance {
-  let g = instances.get(t);
-  if (!g) instances.set(t, (g = new GemmInstance(t)));
-  return g;
+  instances ??= TYPES.map((x) => new GemmInstance(x));
+  return instances[TYPES.indexOf(t)]!;
 }
+
+/** The helper thread, started on first need (null where there are no threads). */
+function gemmHelper(): GemmHelper | null {
+  if (helper === undefined) {
+    instance('float32');
+    helper = SHARED ? GemmHelper.create(instances!.map((g) => g.bytes), instances!.map((g) => g.memory)) : null;
+  }
+  return helper;
+}
+
+/** Below this many multiply-adds a second thread costs more than it saves. */
+const THREAD_MIN_WORK = 1 << 21;
 
 const K_BLOCK = 256;
 const align = (n: number, a: number) => Math.ceil(n / a) * a;
@@ -86,13 +104,18 @@ export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out
       else for (let q = 0; q < K; q++) for (let n = 0; n < N; n++) mem[bOff + q * Np + n] = B[base + q * bk + n * bn]!;
     }
     const es = t === 'float32' ? 4 : 8;
-    const full = M - (M % ROWS);
+    // Split rows between this thread and the helper for big products.
+    const h = M >= 2 * ROWS && M * N * K >= THREAD_MIN_WORK ? gemmHelper() : null;
+    const split = h ? Math.floor(M / (2 * ROWS)) * ROWS : M;
+    if (h) h.start({ type: TYPES.indexOf(t), A: 0, B: bOff * es, C: cOff * es, K, Np, rowStart: split, rowEnd: M, kBlock: K_BLOCK });
+    const full = split - (split % ROWS);
     // K in blocks so that a block of B's column panel stays in L1 across rows
     for (let k0 = 0; k0 < K; k0 += K_BLOCK) {
       const kl = Math.min(K_BLOCK, K - k0);
       if (full > 0) g.exports.gemm4(0, bOff * es, cOff * es, K, Np, 0, full, k0, kl);
-      if (full < M) g.exports.gemm1(0, bOff * es, cOff * es, K, Np, full, M, k0, kl);
+      if (full < split) g.exports.gemm1(0, bOff * es, cOff * es, K, Np, full, split, k0, kl);
     }
+    h?.wait();
     const view = g.view();
     const outBase = b * ob;
     if (on === 1) for (let m = 0; m < M; m++) out.set(view.subarray(cOff + m * Np, cOff + m * Np + N), outBase + m * om);
