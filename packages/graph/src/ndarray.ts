@@ -126,10 +126,16 @@ export class NDArray {
   }
 }
 
-/** Infer the NumPy dtype of plain JS data: bool, int64 for integers, float64 otherwise. */
+/**
+ * Infer the NumPy dtype of plain JS data: bool, int64 for integers, float64
+ * otherwise. An empty list is float64 (numpy.array([])), and integers past
+ * 2^53 are float64: JS cannot tell 1e20 from an integer literal, and int64
+ * storage is exact only up to 2^53.
+ */
 function inferDType(flat: (number | boolean)[]): DType {
-  if (flat.length > 0 && flat.every((v) => typeof v === 'boolean')) return 'bool';
-  if (flat.every((v) => typeof v === 'boolean' || Number.isInteger(v))) return 'int64';
+  if (flat.length === 0) return 'float64';
+  if (flat.every((v) => typeof v === 'boolean')) return 'bool';
+  if (flat.every((v) => typeof v === 'boolean' || Number.isSafeInteger(v))) return 'int64';
   return 'float64';
 }
 
