@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import * as sym from '@sym/graph';
+import '@sym/backend-cpu';
+import { DisconnectedInputError, grad } from './index.js';
+
+const T = sym.T;
+
+describe('grad', () => {
+  it('differentiates the tutorial example: d(foo**2)/dfoo at 10 is 20', async () => {
+    const foo = T.scalar('foo');
+    const bar = foo.pow(2);
+    const g = grad(bar, foo);
+    expect(g.type.toString()).toBe(foo.type.toString());
+    expect((await g.eval({ foo: 10 })).toString()).toBe('20.0');
+    expect(sym.pp(g)).toContain('foo');
+  });
+
+  it('answers a list with a list and sums every path', async () => {
+    const x = T.dscalar('x');
+    const y = T.dscalar('y');
+    const cost = x.mul(y).add(x.mul(x)).add(T.sin(y));
+    const [gx, gy] = grad(cost, [x, y]);
+    const f = sym.function([x, y], [gx!, gy!]);
+    const [a, b] = await f(3, 2);
+    expect(a!.toArray()).toBeCloseTo(2 + 6);
+    expect(b!.toArray()).toBeCloseTo(3 + Math.cos(2));
+  });
+
+  it('undoes broadcasting and keeps the input broadcastable pattern', async () => {
+    const m = T.matrix('m');
+    const r = T.row('r');
+    const v = T.vector('v');
+    const cost = m.mul(r).add(v).sum();
+    const [gm, gr, gv] = grad(cost, [m, r, v]);
+    expect(gr!.broadcastable).toEqual([true, false]);
+    expect(gv!.broadcastable).toEqual([false]);
+    const f = sym.function([m, r, v], [gm!, gr!, gv!]);
+    const out = await f([[1, 2], [3, 4], [5, 6]], [[10, 20]], [7, 8]);
+    expect(out.map((o) => o.toArray())).toEqual([
+      [[10, 20], [10, 20], [10, 20]],
+      [[9, 12]],
+      [3, 3],
+    ]);
+  });
+
+  it('rejects a non-scalar cost, showing its type', () => {
+    const v = T.vector('v');
+    expect(() => grad(v.mul(2), v)).toThrow(/cost must be a scalar \(0-d\), got .*TensorType\(float64, vector\)/);
+  });
+
+  it('raises on a disconnected wrt naming it, unless told to ignore or warn', async () => {
+    const x = T.dscalar('x');
+    const unused = T.dscalar('unused');
+    expect(() => grad(x.mul(2), unused)).toThrow(DisconnectedInputError);
+    expect(() => grad(x.mul(2), unused)).toThrow(/unused \(TensorType\(float64, scalar\)\)/);
+    const z = grad(x.mul(2), unused, { disconnectedInputs: 'ignore' });
+    expect((await z.eval({ unused: 3 })).toString()).toBe('0.0');
+  });
+
+  it('gives integer inputs no gradient (zeros in floatX), as Theano', async () => {
+    const i = T.iscalar('i');
+    const x = T.dscalar('x');
+    const g = grad(x.mul(i), [x, i]);
+    expect(g[1]!.dtype).toBe(sym.config.floatX);
+    const f = sym.function([x, i], g);
+    expect((await f(2, 5)).map((a) => a.toArray())).toEqual([5, 0]);
+  });
+
+  it('treats considerConstant variables as constants', async () => {
+    const x = T.dscalar('x');
+    const y = x.mul(x);
+    const cost = y.mul(x);
+    const g = grad(cost, x, { considerConstant: [y] });
+    expect((await g.eval({ x: 3 })).toArray()).toBe(9);
+  });
+
+  it('adds knownGrads, and works from knownGrads alone', async () => {
+    const x = T.dvector('x');
+    const h = x.mul(3);
+    const g = grad(null, x, { knownGrads: new Map([[h, T.constant([1, 2])]]) });
+    expect((await g.eval()).toArray()).toEqual([3, 6]);
+    const g2 = grad(h.sum(), x, { knownGrads: [[h, T.constant([1, 2])]] });
+    expect((await g2.eval({ x: [0, 0] })).toArray()).toEqual([6, 9]);
+  });
+
+  it('keeps float32 gradients float32', () => {
+    const x = T.fvector('x');
+    const g = grad(T.exp(x).mul(0.5).sum().add(x.pow(2).sum()), x);
+    expect(g.dtype).toBe('float32');
+  });
+});

@@ -1,0 +1,143 @@
+/**
+ * The reverse pass: accumulate the gradient of every variable between the
+ * seeds (the cost, known gradients) and the variables asked for, in reverse
+ * topological order, summing the contributions of all consumers. Each
+ * variable's gradient is built once and reused by every rule that needs it,
+ * so the gradient graph shares subexpressions and grows linearly with the
+ * forward graph.
+ */
+import { T, TensorVariable, config, isFloat, toposort, type Apply, type DType } from '@sym/graph';
+import { OP_GRADS, disconnectedInputs } from './rules.js';
+import { sumTo } from './shape-helpers.js';
+import { DISCONNECTED, ZERO, type InputGrad } from './types.js';
+
+/** `x (TensorType(float64, vector))`: how errors name a variable. */
+export function describeVariable(v: TensorVariable): string {
+  return `${v.toString()} (${v.type.toString()})`;
+}
+
+export type DisconnectedPolicy = 'raise' | 'warn' | 'ignore';
+
+export interface ReverseOptions {
+  readonly considerConstant?: readonly TensorVariable[];
+  readonly disconnectedInputs?: DisconnectedPolicy;
+  /** Who is asking, for error messages: `grad`, `Lop`, `jacobian`. */
+  readonly caller: string;
+}
+
+export interface Seed {
+  readonly variable: TensorVariable;
+  /** d(cost)/d(variable), with `nb` leading batch dimensions. */
+  readonly grad: TensorVariable;
+}
+
+/** Raised when a variable asked for is not part of the cost's graph (Theano's DisconnectedInputError). */
+export class DisconnectedInputError extends Error {
+  override readonly name = 'DisconnectedInputError';
+}
+
+/** Raised when a gradient has to flow through an op that declares it has none. */
+export class NullGradError extends Error {
+  override readonly name = 'NullGradError';
+}
+
+
+/**
+ * Gradients of the seeds' (implicit) cost with respect to `wrt`, each with
+ * `nb` leading batch dimensions. `zerosFor(w)` builds the gradient of a
+ * variable that receives none.
+ */
+export function reverse(
+  seeds: readonly Seed[],
+  wrt: readonly TensorVariable[],
+  nb: number,
+  opts: ReverseOptions,
+  zerosFor: (w: TensorVariable, dtype: DType) => TensorVariable,
+): TensorVariable[] {
+  const roots = seeds.map((s) => s.variable);
+  const nodes = toposort(roots);
+  const constant = new Set(opts.considerConstant ?? []);
+  const cut = (node: Apply) => node.outputs.some((o) => constant.has(o));
+
+  // Variables whose gradient can reach a seed.
+  const reach = new Set<TensorVariable>(roots);
+  for (let k = nodes.length - 1; k >= 0; k--) {
+    const node = nodes[k]!;
+    if (cut(node) || !node.outputs.some((o) => reach.has(o))) continue;
+    const off = disconnectedInputs(node);
+    node.inputs.forEach((v, i) => off.includes(i) || reach.add(v));
+  }
+  // Variables that depend on something asked for.
+  const depends = new Set<TensorVariable>(wrt);
+  for (const node of nodes) {
+    if (cut(node)) continue;
+    const off = disconnectedInputs(node);
+    if (node.inputs.some((v, i) => !off.includes(i) && depends.has(v))) node.outputs.forEach((o) => depends.add(o));
+  }
+  const needed = (v: TensorVariable) => reach.has(v) && depends.has(v);
+
+  const policy = opts.disconnectedInputs ?? 'raise';
+  for (const w of wrt) {
+    if (reach.has(w)) continue;
+    const msg =
+      `${opts.caller}: the cost does not depend on ${describeVariable(w)} ` +
+      `(it is not part of the cost's graph, or is reached only through a disconnected input such as a shape or disconnectedGrad). ` +
+      `Pass { disconnectedInputs: 'ignore' } (or 'warn') to get a zero gradient instead.`;
+    if (policy === 'raise') throw new DisconnectedInputError(msg);
+    if (policy === 'warn') console.warn(msg);
+  }
+
+  const parts = new Map<TensorVariable, TensorVariable[]>();
+  const totals = new Map<TensorVariable, TensorVariable | undefined>();
+  const contribute = (v: TensorVariable, g: TensorVariable) => {
+    let fitted = sumTo(g, v, nb);
+    if (fitted.dtype !== v.dtype) fitted = T.cast(fitted, v.dtype);
+    const list = parts.get(v);
+    if (list) list.push(fitted);
+    else parts.set(v, [fitted]);
+  };
+  const total = (v: TensorVariable): TensorVariable | undefined => {
+    if (totals.has(v)) return totals.get(v);
+    const list = parts.get(v);
+    const t = list === undefined ? undefined : list.length === 1 ? list[0]! : T.add(...list);
+    totals.set(v, t);
+    return t;
+  };
+  for (const s of seeds) {
+    if (s.grad.ndim !== s.variable.ndim + nb) {
+      throw new TypeError(
+        `${opts.caller}: the gradient given for ${describeVariable(s.variable)} must have ${s.variable.ndim + nb} dimensions, got ${describeVariable(s.grad)}`,
+      );
+    }
+    if (isFloat(s.variable.dtype)) contribute(s.variable, s.grad);
+  }
+
+  for (let k = nodes.length - 1; k >= 0; k--) {
+    const node = nodes[k]!;
+    const z = node.outputs[0]!;
+    if (node.outputs.length !== 1) throw new Error(`${opts.caller}: ${node.op.toString()} has ${node.outputs.length} outputs; only single-output ops are differentiable`);
+    if (cut(node) || !needed(z) || !isFloat(z.dtype)) continue;
+    const gz = total(z);
+    if (gz === undefined) continue; // every contribution was zero
+    const rule = OP_GRADS[node.op.kind];
+    const results = rule({ node, x: node.inputs, z, gz, nb });
+    node.inputs.forEach((v, i) => {
+      if (!needed(v) || !isFloat(v.dtype)) return; // integer inputs get no gradient
+      const r = results[i];
+      if (r === undefined) throw new Error(`${opts.caller}: the gradient rule of ${node.op.toString()} returned nothing for input ${i}`);
+      if (r === ZERO || r === DISCONNECTED) return;
+      if (!(r instanceof TensorVariable)) {
+        throw new NullGradError(
+          `${opts.caller}: ${node.op.toString()} is not differentiable with respect to its input ${i} (${describeVariable(v)}): ${r.notDifferentiable}`,
+        );
+      }
+      contribute(v, r);
+    });
+  }
+
+  return wrt.map((w) => {
+    const dtype: DType = isFloat(w.dtype) ? w.dtype : config.floatX;
+    const t = isFloat(w.dtype) ? total(w) : undefined;
+    return t ?? zerosFor(w, dtype);
+  });
+}

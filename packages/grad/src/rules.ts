@@ -1,0 +1,190 @@
+/**
+ * The gradient rules: one per op, in tables keyed by op kind, scalar op and
+ * reducer. The tables are mapped types over the closed sets @sym/graph
+ * declares (`OpKind`, `ScalarOpName`, `Reducer`), so adding an op there
+ * without a rule here is a compile error. A rule builds the gradient of each
+ * input from `T.*` functions; elementwise results are reduced to the input's
+ * shape by the reverse pass (undoing broadcasting), so elementwise rules
+ * ignore shapes.
+ *
+ * Semantics at kinks and ties follow Theano: `abs'(0) = 0` (sgn),
+ * `maximum`/`minimum` at a tie send the whole gradient to the first
+ * argument, `clip` passes the gradient where `lo <= x <= hi` (boundaries
+ * included), the max/min reductions send it to every element equal to the
+ * result, `switch` routes it by the condition, and rounding, comparisons,
+ * `argmax`/`argmin` and integer division have zero gradient.
+ */
+import { T, type DimShuffle, type Elemwise, type OpKind, type Reduce, type Reducer, type ScalarOpName, type TensorVariable } from '@sym/graph';
+import { GradientOp } from './ops.js';
+import { reshapeAs } from './ops.js';
+import { expandReduced, range, scalarValue } from './shape-helpers.js';
+import { DISCONNECTED, ZERO, type GradContext, type InputGrad, type OpGrad } from './types.js';
+
+const zeros = (n: number): InputGrad[] => new Array<InputGrad>(n).fill(ZERO);
+
+/** `y - 1`, folded to a literal when y is a 0-d constant (so x ** 2 differentiates to 2 * x ** 1 in x's dtype). */
+function minusOne(y: TensorVariable): TensorVariable | number {
+  const v = scalarValue(y);
+  return v === undefined ? y.sub(1) : v - 1;
+}
+
+function powGrad({ x: [a, b], z, gz }: GradContext): InputGrad[] {
+  const yv = scalarValue(b!);
+  const ga = gz.mul(yv ?? b!).mul(a!.pow(minusOne(b!)));
+  // d(x**y)/dy = log(x) x**y; at x == 0 Theano takes it as 0 rather than nan.
+  const gb = T.switch_(a!.eq(0), 0, gz.mul(T.log(a!)).mul(z));
+  return [ga, gb];
+}
+
+/** Rules for Elemwise, keyed by scalar op. */
+export const ELEMWISE_GRADS: { readonly [S in ScalarOpName]: OpGrad } = {
+  neg: ({ gz }) => [gz.neg()],
+  abs: ({ x: [a], gz }) => [gz.mul(T.sgn(a!))],
+  sign: () => zeros(1),
+  exp: ({ z, gz }) => [gz.mul(z)],
+  log: ({ x: [a], gz }) => [gz.div(a!)],
+  log1p: ({ x: [a], gz }) => [gz.div(a!.add(1))],
+  expm1: ({ z, gz }) => [gz.mul(z.add(1))],
+  sqrt: ({ z, gz }) => [gz.mul(0.5).div(z)],
+  floor: () => zeros(1),
+  ceil: () => zeros(1),
+  round: () => zeros(1),
+  sin: ({ x: [a], gz }) => [gz.mul(T.cos(a!))],
+  cos: ({ x: [a], gz }) => [gz.mul(T.sin(a!)).neg()],
+  tan: ({ z, gz }) => [gz.mul(z.mul(z).add(1))],
+  tanh: ({ z, gz }) => [gz.mul(T.sub(1, z.mul(z)))],
+  arcsin: ({ x: [a], gz }) => [gz.div(T.sqrt(T.sub(1, a!.mul(a!))))],
+  arccos: ({ x: [a], gz }) => [gz.div(T.sqrt(T.sub(1, a!.mul(a!)))).neg()],
+  arctan: ({ x: [a], gz }) => [gz.div(a!.mul(a!).add(1))],
+  sinh: ({ x: [a], gz }) => [gz.mul(T.cosh(a!))],
+  cosh: ({ x: [a], gz }) => [gz.mul(T.sinh(a!))],
+  sigmoid: ({ z, gz }) => [gz.mul(z.mul(T.sub(1, z)))],
+  softplus: ({ x: [a], gz }) => [gz.mul(T.sigmoid(a!))],
+  // relu'(0) = 0: the gradient passes where the input is positive.
+  relu: ({ x: [a], gz }) => [gz.mul(a!.gt(0))],
+  not: () => zeros(1),
+  identity: ({ gz }) => [gz],
+  cast: ({ x: [a], gz }) => [T.cast(gz, a!.dtype)],
+  add: ({ gz }) => [gz, gz],
+  sub: ({ gz }) => [gz, gz.neg()],
+  mul: ({ x: [a, b], gz }) => [gz.mul(b!), gz.mul(a!)],
+  truediv: ({ x: [a, b], gz }) => [gz.div(b!), gz.mul(a!).div(b!.mul(b!)).neg()],
+  intdiv: () => zeros(2),
+  // x mod y = x - floor(x / y) * y
+  mod: ({ x: [a, b], gz }) => [gz, gz.mul(T.intDiv(a!, b!)).neg()],
+  pow: powGrad,
+  maximum: ({ x: [a], z, gz }) => [gz.mul(z.eq(a!)), gz.mul(z.neq(a!))],
+  minimum: ({ x: [a], z, gz }) => [gz.mul(z.eq(a!)), gz.mul(z.neq(a!))],
+  second: ({ gz }) => [DISCONNECTED, gz],
+  eq: () => zeros(2),
+  neq: () => zeros(2),
+  lt: () => zeros(2),
+  le: () => zeros(2),
+  gt: () => zeros(2),
+  ge: () => zeros(2),
+  and: () => zeros(2),
+  or: () => zeros(2),
+  xor: () => zeros(2),
+  switch: ({ x: [c], gz }) => [ZERO, T.switch_(c!, gz, 0), T.switch_(c!, 0, gz)],
+  clip: ({ x: [a, lo, hi], gz }) => [gz.mul(a!.ge(lo!).and(a!.le(hi!))), gz.mul(a!.lt(lo!)), gz.mul(a!.gt(hi!))],
+};
+
+/** The number of elements reduced, as a literal when the shape is known at build time. */
+function reducedCount(x: TensorVariable, axes: readonly number[], dtype: TensorVariable['dtype']): TensorVariable | number {
+  const dims = axes.map((a) => x.staticShape[a]);
+  if (dims.every((d) => d !== null)) return (dims as number[]).reduce((p, d) => p * d, 1);
+  return T.cast(T.mul(...axes.map((a) => T.shapeI(x, a))), dtype);
+}
+
+type ReduceGrad = (c: GradContext, axes: readonly number[]) => InputGrad[];
+
+function prodGrad({ x: [x], z, gz, nb }: GradContext, axes: readonly number[]): InputGrad[] {
+  // The product of the other elements, without dividing by zero: with one
+  // zero in a group only that element gets the product of the rest, with
+  // two or more every element gets 0.
+  const isZero = x!.eq(0);
+  const safe = T.switch_(isZero, 1, x!);
+  const prodNonZero = T.prod(safe, { axis: axes, keepdims: true });
+  const zeroCount = T.sum(isZero, { axis: axes, keepdims: true });
+  const others = T.switch_(isZero, T.switch_(zeroCount.eq(1), prodNonZero, 0), T.switch_(zeroCount.gt(0), 0, prodNonZero.div(safe)));
+  void z;
+  return [expandReduced(gz, x!.ndim, axes, nb).mul(others)];
+}
+
+function extremumGrad({ x: [x], z, gz, nb }: GradContext, axes: readonly number[]): InputGrad[] {
+  return [expandReduced(gz, x!.ndim, axes, nb).mul(x!.eq(expandReduced(z, x!.ndim, axes, 0)))];
+}
+
+/** Rules for Reduce, keyed by reducer. */
+export const REDUCE_GRADS: { readonly [R in Reducer]: ReduceGrad } = {
+  sum: ({ x: [x], gz, nb }, axes) => [T.second(x!, expandReduced(gz, x!.ndim, axes, nb))],
+  mean: ({ x: [x], gz, nb }, axes) => [T.second(x!, expandReduced(gz, x!.ndim, axes, nb).div(reducedCount(x!, axes, gz.dtype)))],
+  prod: prodGrad,
+  max: extremumGrad,
+  min: extremumGrad,
+  any: () => zeros(1),
+  all: () => zeros(1),
+  argmax: () => zeros(1),
+  argmin: () => zeros(1),
+};
+
+/** numpy.dot's gradient, with Dot itself where operands are vectors or matrices. */
+function dotGrad({ x: [a, b], gz, nb }: GradContext): InputGrad[] {
+  const ra = a!.ndim;
+  const rb = b!.ndim;
+  const batch = range(nb);
+  if (ra <= 2 && rb <= 2) {
+    if (ra === 2 && rb === 2) return [T.dot(gz, b!.T), T.dimshuffle(T.dot(a!.T, gz), [...range(nb, 1), 0, nb + 1])];
+    if (ra === 1 && rb === 2) return [T.dot(gz, b!.T), T.dimshuffle(gz, [...batch, 'x', nb]).mul(T.dimshuffle(a!, [0, 'x']))];
+    if (ra === 2 && rb === 1) return [T.dimshuffle(gz, [...batch, nb, 'x']).mul(b!), T.dot(gz, a!)];
+    return [T.dimshuffle(gz, [...batch, 'x']).mul(b!), T.dimshuffle(gz, [...batch, 'x']).mul(a!)];
+  }
+  // General ranks: index space [batch, A..., Bt..., K, N] with a = [A..., K],
+  // b = [Bt..., K, N] (or [K]), gz = [batch, A..., Bt..., N].
+  const nA = ra - 1;
+  const nBt = rb >= 2 ? rb - 2 : 0;
+  const hasN = rb >= 2;
+  const kPos = nb + nA + nBt;
+  const gzE = T.dimshuffle(gz, [...range(kPos), 'x', ...(hasN ? [kPos] : [])]);
+  const aE = T.dimshuffle(a!, [...range(nA), ...new Array<'x'>(nBt).fill('x'), nA, ...(hasN ? ['x' as const] : [])]);
+  const overB = [...range(nBt, nb + nA), ...(hasN ? [kPos + 1] : [])];
+  const ga = overB.length > 0 ? T.sum(gzE.mul(b!), { axis: overB }) : gzE.mul(b!);
+  const gb = nA > 0 ? T.sum(gzE.mul(aE), { axis: range(nA, nb) }) : gzE.mul(aE);
+  return [ga, gb];
+}
+
+function dimShuffleGrad({ node, gz, nb }: GradContext): InputGrad[] {
+  const op = node.op as DimShuffle;
+  const inserted = op.pattern.map((p, i) => (p === 'x' ? nb + i : -1)).filter((i) => i >= 0);
+  let g = gz;
+  if (inserted.length > 0) {
+    g = inserted.every((d) => gz.broadcastable[d])
+      ? T.dimshuffle(gz, range(gz.ndim).filter((d) => !inserted.includes(d)))
+      : T.sum(gz, { axis: inserted });
+  }
+  const kept = op.pattern.filter((p): p is number => p !== 'x');
+  const back = op.inputBroadcastable.map((_, d) => (kept.includes(d) ? nb + kept.indexOf(d) : ('x' as const)));
+  return [T.dimshuffle(g, [...range(nb), ...back])];
+}
+
+/** Rules keyed by op kind: the single entry point the reverse pass uses. */
+export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
+  Elemwise: (c) => ELEMWISE_GRADS[(c.node.op as Elemwise).scalarOp](c),
+  Reduce: (c) => REDUCE_GRADS[(c.node.op as Reduce).reducer](c, (c.node.op as Reduce).axes),
+  Dot: dotGrad,
+  DimShuffle: dimShuffleGrad,
+  Reshape: ({ x: [x], gz, nb }) => [reshapeAs(gz, x!, nb)],
+  Softmax: ({ z, gz }) => [T.sub(gz, T.sum(gz.mul(z), { axis: -1, keepdims: true })).mul(z)],
+  // Shape_i reads only the shape of its input.
+  Shape: () => [DISCONNECTED],
+  Gradient: (c) => (c.node.op as GradientOp).gradRule(c),
+};
+
+/** Inputs of a node no gradient can reach, whatever the output's dtype (Theano's connection pattern). */
+export function disconnectedInputs(node: GradContext['node']): readonly number[] {
+  const op = node.op;
+  if (op.kind === 'Shape') return [0];
+  if (op instanceof GradientOp) return op.disconnectedInputs();
+  if (op.kind === 'Elemwise' && (op as Elemwise).scalarOp === 'second') return [0];
+  return [];
+}

@@ -1,0 +1,38 @@
+/** The vocabulary of gradient rules. */
+import type { Apply, TensorVariable } from '@sym/graph';
+
+/** What a rule sees when it differentiates one node. */
+export interface GradContext {
+  readonly node: Apply;
+  /** The node's inputs. */
+  readonly x: readonly TensorVariable[];
+  /** The node's (single) output. */
+  readonly z: TensorVariable;
+  /**
+   * The gradient of the cost with respect to `z`. It has `nb` extra leading
+   * batch dimensions (0 for `grad`, 1 for the batched pass behind
+   * `jacobian`); Theano's broadcasting pads on the left, so elementwise
+   * rules need not care.
+   */
+  readonly gz: TensorVariable;
+  readonly nb: number;
+}
+
+/** The gradient is zero, but the input is connected to the cost (Theano: zeros, e.g. through `floor` or `argmax`). */
+export const ZERO = Symbol('zero gradient');
+/** No gradient flows to this input at all (only its shape is used, or `disconnectedGrad`). */
+export const DISCONNECTED = Symbol('disconnected');
+
+/** The op has no gradient with respect to this input: differentiating through it raises this reason. */
+export interface NotDifferentiable {
+  readonly notDifferentiable: string;
+}
+
+export function notDifferentiable(reason: string): NotDifferentiable {
+  return { notDifferentiable: reason };
+}
+
+export type InputGrad = TensorVariable | typeof ZERO | typeof DISCONNECTED | NotDifferentiable;
+
+/** A gradient rule: the gradient with respect to each input of `c.node`. */
+export type OpGrad = (c: GradContext) => InputGrad[];
