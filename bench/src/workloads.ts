@@ -1,11 +1,10 @@
 /** The benchmark workloads (issue W1-W5), each implemented once per library on the same data. */
-import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
+import { tf } from './tf.js';
 import { numpy as np, jit, init as jaxInit, defaultDevice } from '@jax-js/jax';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
 import { randomF32 } from './timing.js';
+import { TRAINING } from './training.js';
 
 const T = sym.T;
 
@@ -150,4 +149,5 @@ const W4: Workload = {
   ],
 };
 
-export const WORKLOADS: Workload[] = [matmul('AB'), matmul('ATB'), matmul('ABT'), W4];
+// W5 runs first: its first call must find no compiled kernel in any cache.
+export const WORKLOADS: Workload[] = [TRAINING[2]!, ...TRAINING.slice(0, 2), matmul('AB'), matmul('ATB'), matmul('ABT'), W4];
