@@ -1,0 +1,121 @@
+/**
+ * Kernel fusion on a scheduled program: an elementwise kernel whose output
+ * is a temporary is evaluated inside the kernels that read it (elementwise
+ * kernels, and reduce kernels as a prologue), and its launch and buffer
+ * disappear. Fusion lives here once and serves every backend.
+ */
+import type { DType, ElementwiseKernel, Kernel, LoadExpr, Program, ScalarExpr, Step } from '@sym/graph';
+import { applyCount, composeLoad, exprSize, loadsOf, mapLoad, mapLoads, type IndexMap } from './loads.js';
+
+export interface FusionOptions {
+  /** Also fuse into reduce kernels (elementwise prologues of reductions). */
+  readonly reduce: boolean;
+  /** Largest fused expression, in nodes: generated code stays readable and registers few. */
+  readonly maxExprSize: number;
+  /**
+   * A producer whose values would be computed more than once after fusion
+   * (several consumers, or a consumer that broadcasts it) is fused only when
+   * it costs at most this many scalar ops per element.
+   */
+  readonly maxRecompute: number;
+}
+
+export const DEFAULT_FUSION: FusionOptions = { reduce: true, maxExprSize: 256, maxRecompute: 4 };
+
+/** Buffers a program's caller addresses: they must stay, with their ids. */
+export function pinnedBuffers(p: Program): Set<number> {
+  return new Set([...p.inputBuffers, ...p.constants.map((c) => c.buffer), ...p.outputs.map((o) => o.buffer)]);
+}
+
+function iterationShape(k: Kernel): number[] | null {
+  if (k.kind === 'elementwise') return [...k.shape];
+  if (k.kind === 'reduce') return [...k.shape, ...k.reduceShape];
+  return null;
+}
+
+const MAX_LABEL = 160;
+
+function inline(producer: Step, consumer: Step, maps: ReadonlyMap<LoadExpr, IndexMap>): Step {
+  const pk = producer.kernel as ElementwiseKernel;
+  const ck = consumer.kernel as Exclude<Kernel, { kind: 'matmul' }>;
+  const slot = consumer.inputs.indexOf(producer.output);
+  const inputs: number[] = [];
+  const dtypes: DType[] = [];
+  const slotOf = (buffer: number, dtype: DType): number => {
+    let i = inputs.indexOf(buffer);
+    if (i < 0) {
+      inputs.push(buffer);
+      dtypes.push(dtype);
+      i = inputs.length - 1;
+    }
+    return i;
+  };
+  consumer.inputs.forEach((b, i) => {
+    if (i !== slot) slotOf(b, ck.inputs[i]!);
+  });
+  // the producer stored its value into its output dtype: keep that conversion
+  const value: ScalarExpr =
+    pk.expr.dtype === pk.out ? pk.expr : { kind: 'apply', op: 'cast', args: [pk.expr], computeDType: pk.expr.dtype, dtype: pk.out };
+  const expr = mapLoads(ck.expr, (l) => {
+    if (l.input !== slot) return { ...l, input: slotOf(consumer.inputs[l.input]!, ck.inputs[l.input]!) };
+    const m = maps.get(l)!;
+    return mapLoads(value, (pl) => composeLoad(pl, m, slotOf(producer.inputs[pl.input]!, pk.inputs[pl.input]!)));
+  });
+  const label = `${consumer.label} <- ${producer.label}`;
+  return {
+    kernel: { ...ck, inputs: dtypes, expr },
+    inputs,
+    output: consumer.output,
+    label: label.length > MAX_LABEL ? `${label.slice(0, MAX_LABEL - 3)}...` : label,
+  };
+}
+
+/** The consumers with `producer` inlined, or null when one of them cannot take it. */
+function tryInline(producer: Step, consumers: readonly Step[], opts: FusionOptions): Step[] | null {
+  const pk = producer.kernel as ElementwiseKernel;
+  let loads = 0;
+  let broadcast = false;
+  const plans: Map<LoadExpr, IndexMap>[] = [];
+  for (const c of consumers) {
+    const k = c.kernel;
+    const iter = iterationShape(k);
+    if (!iter || k.kind === 'matmul' || (k.kind === 'reduce' && !opts.reduce)) return null;
+    const slot = c.inputs.indexOf(producer.output);
+    const maps = new Map<LoadExpr, IndexMap>();
+    for (const l of loadsOf(k.expr)) {
+      if (l.input !== slot) continue;
+      const m = mapLoad(l, iter, pk.shape);
+      if (!m) return null;
+      maps.set(l, m);
+      loads++;
+      if (m.dims.some((e, d) => e < 0 && iter[d]! > 1)) broadcast = true;
+    }
+    plans.push(maps);
+  }
+  if ((loads > 1 || broadcast) && applyCount(pk.expr) > opts.maxRecompute) return null;
+  const fused = consumers.map((c, i) => inline(producer, c, plans[i]!));
+  if (fused.some((s) => exprSize((s.kernel as ElementwiseKernel).expr) > opts.maxExprSize)) return null;
+  return fused;
+}
+
+/** Fuse elementwise kernels into their consumers, producers first, so chains collapse into one kernel. */
+export function fuse(program: Program, opts: FusionOptions = DEFAULT_FUSION): Program {
+  const steps: (Step | null)[] = [...program.steps];
+  const pinned = pinnedBuffers(program);
+  for (let p = 0; p < steps.length; p++) {
+    const producer = steps[p];
+    if (!producer || producer.kernel.kind !== 'elementwise' || pinned.has(producer.output)) continue;
+    const consumers: number[] = [];
+    for (let q = p + 1; q < steps.length; q++) if (steps[q]?.inputs.includes(producer.output)) consumers.push(q);
+    if (consumers.length === 0) continue;
+    const fused = tryInline(
+      producer,
+      consumers.map((q) => steps[q]!),
+      opts,
+    );
+    if (!fused) continue;
+    consumers.forEach((q, i) => (steps[q] = fused[i]!));
+    steps[p] = null;
+  }
+  return { ...program, steps: steps.filter((s): s is Step => s !== null) };
+}

@@ -1,0 +1,94 @@
+/**
+ * Composing loads. A consumer kernel reads a producer's C-contiguous output
+ * through strides over its own iteration space; when every such read lands
+ * on a multi-index of the producer that is itself an affine function of the
+ * consumer's index, the producer's expression can be evaluated in place of
+ * the load, its own loads re-expressed in the consumer's iteration space.
+ */
+import { contiguousStrides, type LoadExpr, type ScalarExpr } from '@sym/graph';
+
+/** producer index j[e] = base[e] + sum over consumer dims d with dims[d] = e of scale[d] * i[d]. */
+export interface IndexMap {
+  readonly dims: readonly number[];
+  readonly scale: readonly number[];
+  readonly base: readonly number[];
+}
+
+/**
+ * How a load (strides over `iter`, offset) of a contiguous array of
+ * `shape` maps to that array's multi-index, or null when it does not map
+ * dimension by dimension. Every read is checked to stay inside `shape`,
+ * which makes the map exact.
+ */
+export function mapLoad(load: Pick<LoadExpr, 'strides' | 'offset'>, iter: readonly number[], shape: readonly number[]): IndexMap | null {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (size === 0 || iter.some((n) => n === 0)) return null;
+  if (load.offset < 0 || load.offset >= size) return null;
+  const cs = contiguousStrides(shape);
+  const base: number[] = [];
+  let rest = load.offset;
+  for (let e = 0; e < shape.length; e++) {
+    base.push(Math.floor(rest / cs[e]!));
+    rest -= base[e]! * cs[e]!;
+  }
+  const dims: number[] = [];
+  const scale: number[] = [];
+  for (let d = 0; d < iter.length; d++) {
+    const s = load.strides[d]!;
+    if (s === 0 || iter[d] === 1) {
+      dims.push(-1);
+      scale.push(0);
+      continue;
+    }
+    if (s < 0) return null;
+    // the outermost dimension (largest stride) that divides s: a transposed or reshaped view
+    const e = shape.findIndex((n, k) => n > 1 && cs[k]! <= s && s % cs[k]! === 0);
+    if (e < 0) return null;
+    dims.push(e);
+    scale.push(s / cs[e]!);
+  }
+  for (let e = 0; e < shape.length; e++) {
+    let hi = base[e]!;
+    dims.forEach((de, d) => {
+      if (de === e) hi += scale[d]! * (iter[d]! - 1);
+    });
+    if (hi >= shape[e]!) return null;
+  }
+  return { dims, scale, base };
+}
+
+/** A producer's load (strides over the producer's dimensions) re-expressed over the consumer's iteration space. */
+export function composeLoad(inner: LoadExpr, map: IndexMap, input: number): LoadExpr {
+  const strides = map.dims.map((e, d) => (e < 0 ? 0 : map.scale[d]! * inner.strides[e]!));
+  const offset = map.base.reduce((o, j, e) => o + j * inner.strides[e]!, inner.offset);
+  return { kind: 'load', input, strides, offset, dtype: inner.dtype };
+}
+
+/** Replace every load by `f(load)`. */
+export function mapLoads(e: ScalarExpr, f: (l: LoadExpr) => ScalarExpr): ScalarExpr {
+  switch (e.kind) {
+    case 'load':
+      return f(e);
+    case 'const':
+      return e;
+    case 'apply':
+      return { ...e, args: e.args.map((a) => mapLoads(a, f)) };
+  }
+}
+
+/** Every load of an expression. */
+export function loadsOf(e: ScalarExpr): LoadExpr[] {
+  if (e.kind === 'load') return [e];
+  if (e.kind === 'apply') return e.args.flatMap(loadsOf);
+  return [];
+}
+
+/** Number of scalar ops in an expression (its cost per element). */
+export function applyCount(e: ScalarExpr): number {
+  return e.kind === 'apply' ? 1 + e.args.reduce((n, a) => n + applyCount(a), 0) : 0;
+}
+
+/** Number of nodes of an expression (its size in generated code). */
+export function exprSize(e: ScalarExpr): number {
+  return e.kind === 'apply' ? 1 + e.args.reduce((n, a) => n + exprSize(a), 0) : 1;
+}

@@ -1,0 +1,41 @@
+/** The program passes, registered like the graph rewrites (phases `fuse` and `inplace`). */
+import type { Mode, OptimizerOptions, Program } from '@sym/graph';
+import { registerRewrite, selectRewrites } from '../registry.js';
+import { DEFAULT_FUSION, fuse } from './fusion.js';
+import { assignBuffers, dropDeadSteps } from './buffers.js';
+
+registerRewrite({
+  kind: 'program',
+  name: 'elemwise_fusion',
+  phase: 'fuse',
+  tags: ['fast_run', 'fusion'],
+  run: (p) => fuse(p, { ...DEFAULT_FUSION, reduce: false }),
+});
+registerRewrite({
+  kind: 'program',
+  name: 'reduce_prologue_fusion',
+  phase: 'fuse',
+  tags: ['fast_run', 'fusion'],
+  run: (p) => fuse(p, DEFAULT_FUSION),
+});
+registerRewrite({
+  kind: 'program',
+  name: 'drop_dead',
+  phase: 'fuse',
+  tags: ['fast_run'],
+  run: (p) => assignBuffers(dropDeadSteps(p), false),
+});
+registerRewrite({
+  kind: 'program',
+  name: 'buffer_reuse',
+  phase: 'inplace',
+  tags: ['fast_run'],
+  run: (p) => assignBuffers(p, true),
+});
+
+/** Run the selected program passes, in phase order. */
+export function optimizeProgram(program: Program, mode: Mode = 'FAST_RUN', options: OptimizerOptions = {}): Program {
+  let p = program;
+  for (const r of selectRewrites(mode, options)) if (r.kind === 'program') p = r.run(p);
+  return p;
+}

@@ -1,0 +1,100 @@
+/**
+ * The rewrite registry. Every rewrite is a small named function registered
+ * with tags into one ordered phase; a compilation mode and the user's
+ * `including`/`excluding` lists (names or tags) select which ones run.
+ */
+import type { Apply, Mode, OptimizerOptions, Program, TensorVariable } from '@sym/graph';
+
+/** The phases, in the order they run. */
+export const PHASES = ['merge', 'constant_folding', 'canonicalize', 'stabilize', 'specialize', 'fuse', 'inplace'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** What a node rewrite may ask about the graph it rewrites. */
+export interface RewriteContext {
+  /** How many times `v` is used (as a node input or as an output of the function). */
+  clients(v: TensorVariable): number;
+}
+
+/**
+ * A local rewrite: given a node, a variable computing the same as its
+ * (single) output, or null when it does not apply. It builds new nodes
+ * (never mutates existing ones); the replacement must have the output's type.
+ */
+export type NodeRewriter = (node: Apply, ctx: RewriteContext) => TensorVariable | null;
+
+interface Registered {
+  /** Unique name, usable in `including`/`excluding`. */
+  readonly name: string;
+  readonly phase: Phase;
+  /** Tags besides the phase name (which is always a tag): `fast_run`, `fast_compile`, ... */
+  readonly tags: readonly string[];
+}
+
+export interface NodeRewrite extends Registered {
+  readonly kind: 'node';
+  readonly rewrite: NodeRewriter;
+}
+
+/** A rewrite of the whole graph at once (merging common subexpressions). */
+export interface GraphPass extends Registered {
+  readonly kind: 'graph';
+  run(outputs: readonly TensorVariable[]): TensorVariable[];
+}
+
+/** A transformation of a scheduled program (fusion, buffer reuse). */
+export interface ProgramPass extends Registered {
+  readonly kind: 'program';
+  run(program: Program): Program;
+}
+
+export type Rewrite = NodeRewrite | GraphPass | ProgramPass;
+
+const registry: Rewrite[] = [];
+
+/** Register a rewrite; names are unique. Users may register their own. */
+export function registerRewrite(r: Rewrite): void {
+  if (!/^[a-z][a-z0-9_]*$/.test(r.name)) throw new Error(`registerRewrite: name must be snake_case, got ${JSON.stringify(r.name)}`);
+  if (!PHASES.includes(r.phase)) throw new Error(`registerRewrite: ${r.name}: unknown phase ${JSON.stringify(r.phase)}; phases are ${PHASES.join(', ')}`);
+  if (registry.some((x) => x.name === r.name)) throw new Error(`registerRewrite: a rewrite named ${r.name} is already registered`);
+  registry.push(r);
+}
+
+/** Every registered rewrite, in phase order (then registration order). */
+export function registeredRewrites(): Rewrite[] {
+  return PHASES.flatMap((p) => registry.filter((r) => r.phase === p));
+}
+
+function tagsOf(r: Rewrite): string[] {
+  return [r.name, r.phase, ...r.tags];
+}
+
+/** The mode's default tag: FAST_COMPILE runs only the cheap rewrites. */
+function modeTag(mode: Mode): string {
+  return mode === 'FAST_COMPILE' ? 'fast_compile' : 'fast_run';
+}
+
+function checkNames(list: readonly string[] | undefined, what: string): readonly string[] {
+  if (list === undefined) return [];
+  if (!Array.isArray(list) || list.some((s) => typeof s !== 'string')) {
+    throw new TypeError(`optimizer.${what}: expected a list of rewrite names or tags, got ${JSON.stringify(list)}`);
+  }
+  const known = new Set(registry.flatMap(tagsOf));
+  for (const s of list) {
+    if (!known.has(s)) {
+      throw new Error(`optimizer.${what}: no rewrite or tag is called ${JSON.stringify(s)}; known: ${[...known].sort().join(', ')}`);
+    }
+  }
+  return list;
+}
+
+/** The rewrites a compilation runs: the mode's set, plus `including`, minus `excluding` (both by name or tag). */
+export function selectRewrites(mode: Mode, options: OptimizerOptions = {}): Rewrite[] {
+  const inc = checkNames(options.including, 'including');
+  const exc = checkNames(options.excluding, 'excluding');
+  const tag = modeTag(mode);
+  return registeredRewrites().filter((r) => {
+    const t = tagsOf(r);
+    if (t.some((x) => exc.includes(x))) return false;
+    return t.includes(tag) || t.some((x) => inc.includes(x));
+  });
+}

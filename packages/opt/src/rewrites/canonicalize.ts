@@ -1,0 +1,158 @@
+/**
+ * Canonicalize: simpler, equivalent forms that later phases match on.
+ * Each rewrite answers null when it does not apply; the engine rejects a
+ * replacement whose type differs from the node's output.
+ */
+import { DimShuffle, Reshape, SCALAR_OPS, T, TensorConstant, TensorType, array, castScalar, promoteAll, type Apply, type TensorVariable } from '@sym/graph';
+import { registerRewrite, type NodeRewriter, type RewriteContext } from '../registry.js';
+import { dimshuffleOf, elem, isFloatVar, isValue, scalarOpOf, uniformValue } from '../match.js';
+
+/** x * 1 and 1 * x: x. */
+export const mulOne: NodeRewriter = (node) => {
+  if (scalarOpOf(node) !== 'mul') return null;
+  const [a, b] = node.inputs as [TensorVariable, TensorVariable];
+  if (isValue(b, 1)) return a;
+  if (isValue(a, 1)) return b;
+  return null;
+};
+
+/** x + 0, 0 + x and x - 0: x. */
+export const addZero: NodeRewriter = (node) => {
+  const op = scalarOpOf(node);
+  const [a, b] = node.inputs as [TensorVariable, TensorVariable];
+  if ((op === 'add' || op === 'sub') && isValue(b, 0)) return a;
+  if (op === 'add' && isValue(a, 0)) return b;
+  return null;
+};
+
+/** 0 - x: -x. */
+export const subFromZero: NodeRewriter = (node) => (scalarOpOf(node) === 'sub' && isValue(node.inputs[0]!, 0) ? T.neg(node.inputs[1]!) : null);
+
+/** x * -1 and -1 * x: -x. */
+export const mulMinusOne: NodeRewriter = (node) => {
+  if (scalarOpOf(node) !== 'mul') return null;
+  const [a, b] = node.inputs as [TensorVariable, TensorVariable];
+  if (isValue(b, -1)) return T.neg(a);
+  if (isValue(a, -1)) return T.neg(b);
+  return null;
+};
+
+/** --x: x. */
+export const negNeg: NodeRewriter = (node) => {
+  if (scalarOpOf(node) !== 'neg') return null;
+  const inner = elem(node.inputs[0]!, 'neg');
+  return inner ? inner.inputs[0]! : null;
+};
+
+/** x + -y and -y + x: x - y. */
+export const addNeg: NodeRewriter = (node) => {
+  if (scalarOpOf(node) !== 'add') return null;
+  const [a, b] = node.inputs as [TensorVariable, TensorVariable];
+  const nb = elem(b, 'neg');
+  if (nb) return T.sub(a, nb.inputs[0]!);
+  const na = elem(a, 'neg');
+  if (na) return T.sub(b, na.inputs[0]!);
+  return null;
+};
+
+/** pow(x, 2) -> x*x, pow(x, 3) -> x*x*x, pow(x, 1) -> x, pow(x, 0.5) -> sqrt(x), pow(x, -1) -> 1/x (floats). */
+export const powSpecialize: NodeRewriter = (node) => {
+  if (scalarOpOf(node) !== 'pow') return null;
+  const c = node.inputs[1] instanceof TensorConstant ? uniformValue(node.inputs[1]) : null;
+  if (c === null) return null;
+  const out = node.outputs[0]!;
+  // compute in the output dtype, as pow did
+  const x = T.cast(node.inputs[0]!, out.dtype);
+  switch (c) {
+    case 1:
+      return x;
+    case 2:
+      return T.mul(x, x);
+    case 3:
+      return T.mul(T.mul(x, x), x);
+    case 0.5:
+      return isFloatVar(out) ? T.sqrt(x) : null;
+    case -1:
+      return isFloatVar(out) ? T.trueDiv(1, x) : null;
+    default:
+      return null;
+  }
+};
+
+/** dimshuffle(dimshuffle(x, p1), p2) -> dimshuffle(x, p1 . p2), or x when that is the identity. */
+export const dimshuffleDimshuffle: NodeRewriter = (node) => {
+  if (!(node.op instanceof DimShuffle)) return null;
+  const inner = dimshuffleOf(node.inputs[0]!);
+  if (!inner) return null;
+  const p1 = (inner.op as DimShuffle).pattern;
+  const composed = node.op.pattern.map((p) => (p === 'x' ? 'x' : p1[p]!));
+  return T.dimshuffle(inner.inputs[0]!, composed);
+};
+
+/** A dimshuffle that keeps every dimension in place. */
+export const dimshuffleNoop: NodeRewriter = (node) => {
+  if (!(node.op instanceof DimShuffle)) return null;
+  const x = node.inputs[0]!;
+  const p = node.op.pattern;
+  return p.length === x.ndim && p.every((d, i) => d === i) ? x : null;
+};
+
+/** reshape(reshape(x, s1), s2) -> reshape(x, s2) when s2 does not refer to the intermediate's dimensions (no 0 entries). */
+export const reshapeReshape: NodeRewriter = (node) => {
+  if (!(node.op instanceof Reshape) || node.op.spec.includes(0)) return null;
+  const inner = node.inputs[0]!.owner;
+  if (!inner || !(inner.op instanceof Reshape)) return null;
+  return T.reshape(inner.inputs[0]!, node.op.spec);
+};
+
+/** second(a, b) where b already has the output's shape: b (fills from gradients). */
+export const fillUseless: NodeRewriter = (node) => (scalarOpOf(node) === 'second' ? node.inputs[1]! : null);
+
+/**
+ * Flatten chains of add (or mul) and combine their scalar constants:
+ * (x + 1) + (y + 2) -> (x + y) + 3. Inner nodes used elsewhere stay put.
+ */
+export const combineChainConstants: NodeRewriter = (node, ctx: RewriteContext) => {
+  const op = scalarOpOf(node);
+  if (op !== 'add' && op !== 'mul') return null;
+  const out = node.outputs[0]!;
+  if (out.dtype === 'bool') return null;
+  const terms: TensorVariable[] = [];
+  const walk = (v: TensorVariable, top: boolean): void => {
+    const n = elem(v, op);
+    if (n && (top || (ctx.clients(v) === 1 && v.dtype === out.dtype))) n.inputs.forEach((i) => walk(i, false));
+    else terms.push(v);
+  };
+  walk(out, true);
+  const consts = terms.filter((t): t is TensorConstant => t instanceof TensorConstant && t.ndim === 0);
+  const rest = terms.filter((t) => !consts.includes(t as TensorConstant));
+  if (consts.length < 2 || rest.length === 0) return null;
+  // Reordering is only exact in one dtype: every other term must already have the output's.
+  if (rest.some((t) => t.dtype !== out.dtype)) return null;
+  const impl = SCALAR_OPS[op].impl;
+  let acc = castScalar(consts[0]!.value.data[0]!, out.dtype);
+  for (const c of consts.slice(1)) acc = castScalar(impl([acc, castScalar(c.value.data[0]!, out.dtype)], out.dtype, out.dtype), out.dtype);
+  const weak = consts.every((c) => c.weak);
+  const dtype = weak ? promoteAll(consts.map((c) => c.dtype)) : out.dtype;
+  const combined = new TensorConstant(new TensorType(dtype, []), array(castScalar(acc, dtype), { dtype }), { weak });
+  const chain = rest.reduce((a, b) => (op === 'add' ? T.add(a, b) : T.mul(a, b)));
+  return op === 'add' ? T.add(chain, combined) : T.mul(chain, combined);
+};
+
+const CANON: [string, NodeRewriter][] = [
+  ['mul_one', mulOne],
+  ['add_zero', addZero],
+  ['sub_from_zero', subFromZero],
+  ['mul_minus_one', mulMinusOne],
+  ['neg_neg', negNeg],
+  ['add_neg_to_sub', addNeg],
+  ['pow_specialize', powSpecialize],
+  ['dimshuffle_dimshuffle', dimshuffleDimshuffle],
+  ['dimshuffle_noop', dimshuffleNoop],
+  ['reshape_reshape', reshapeReshape],
+  ['fill_useless', fillUseless],
+  ['chain_constants', combineChainConstants],
+];
+for (const [name, rewrite] of CANON) registerRewrite({ kind: 'node', name, phase: 'canonicalize', tags: ['fast_run'], rewrite });
+
+export type { Apply };

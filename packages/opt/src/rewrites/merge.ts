@@ -1,0 +1,51 @@
+/**
+ * Merge (common subexpression elimination): equal constants become one
+ * constant, and nodes applying equal ops to the same inputs become one node.
+ */
+import { TensorConstant, cloneReplace, graphLeaves, toposort, type TensorVariable } from '@sym/graph';
+import { registerRewrite } from '../registry.js';
+
+/** Constants larger than this are compared by identity only (hashing them costs more than it saves). */
+const MAX_CONSTANT_KEY = 4096;
+
+function constantKey(c: TensorConstant): string | null {
+  if (c.value.size > MAX_CONSTANT_KEY) return null;
+  // weak (literal) and strong constants type their consumers differently: never merge across
+  return `${c.dtype}|${c.weak ? 'w' : 's'}|${c.value.shape.join(',')}|${c.broadcastable.map(Number).join('')}|${Array.from(c.value.data, (x) => (Object.is(x, -0) ? '-0' : String(x))).join(',')}`;
+}
+
+function mergeOnce(outputs: readonly TensorVariable[]): TensorVariable[] | null {
+  const replace = new Map<TensorVariable, TensorVariable>();
+  const canon = new Map<string, TensorVariable>();
+  for (const leaf of graphLeaves(outputs)) {
+    if (!(leaf instanceof TensorConstant)) continue;
+    const key = constantKey(leaf);
+    if (key === null) continue;
+    const have = canon.get(key);
+    if (have) replace.set(leaf, have);
+    else canon.set(key, leaf);
+  }
+  const idOf = (v: TensorVariable): number => (replace.get(v) ?? v).id;
+  for (const node of toposort(outputs)) {
+    if (node.outputs.length !== 1) continue;
+    const key = `${node.op.kind}|${node.op.key()}|${node.inputs.map(idOf).join(',')}`;
+    const have = canon.get(key);
+    if (have) replace.set(node.outputs[0]!, have);
+    else canon.set(key, node.outputs[0]!);
+  }
+  if (replace.size === 0) return null;
+  return cloneReplace(outputs, replace);
+}
+
+/** Merge until nothing is left to merge. */
+export function merge(outputs: readonly TensorVariable[]): TensorVariable[] {
+  let outs = [...outputs];
+  for (let i = 0; i < 16; i++) {
+    const next = mergeOnce(outs);
+    if (!next) break;
+    outs = next;
+  }
+  return outs;
+}
+
+registerRewrite({ kind: 'graph', name: 'merge', phase: 'merge', tags: ['fast_run', 'fast_compile'], run: merge });

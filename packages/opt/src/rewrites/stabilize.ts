@@ -1,0 +1,124 @@
+/**
+ * Stabilize: forms that stay finite where the naive expression overflows
+ * or underflows (log(sigmoid(-1000)) is -1000, not -inf).
+ */
+import { Reduce, Softmax, T, type TensorVariable } from '@sym/graph';
+import { registerRewrite, type NodeRewriter } from '../registry.js';
+import { elem, isFloatVar, isValue, reduction, scalarOpOf } from '../match.js';
+
+/** The argument of `v = sigmoid(x)`, in `v`'s dtype. */
+function sigmoidArg(v: TensorVariable): TensorVariable | null {
+  const s = elem(v, 'sigmoid');
+  return s ? T.cast(s.inputs[0]!, v.dtype) : null;
+}
+
+/** The argument of `v = exp(x)` (float x only). */
+function expArg(v: TensorVariable): TensorVariable | null {
+  const e = elem(v, 'exp');
+  return e && isFloatVar(e.inputs[0]!) ? e.inputs[0]! : null;
+}
+
+/** `v = 1 + y` or `y + 1`: y. */
+function onePlus(v: TensorVariable): TensorVariable | null {
+  const a = elem(v, 'add');
+  if (!a) return null;
+  if (isValue(a.inputs[0]!, 1)) return a.inputs[1]!;
+  if (isValue(a.inputs[1]!, 1)) return a.inputs[0]!;
+  return null;
+}
+
+/** log(sigmoid(x)) -> -softplus(-x). */
+export const logSigmoid: NodeRewriter = (node) => {
+  if (scalarOpOf(node) !== 'log') return null;
+  const x = sigmoidArg(node.inputs[0]!);
+  return x ? T.neg(T.softplus(T.neg(x))) : null;
+};
+
+/** log(1 - sigmoid(x)) and log1p(-sigmoid(x)) -> -softplus(x). */
+export const log1mSigmoid: NodeRewriter = (node) => {
+  const op = scalarOpOf(node);
+  let s: TensorVariable | null = null;
+  if (op === 'log') {
+    const d = elem(node.inputs[0]!, 'sub');
+    if (d && isValue(d.inputs[0]!, 1)) s = d.inputs[1]!;
+  } else if (op === 'log1p') {
+    const n = elem(node.inputs[0]!, 'neg');
+    if (n) s = n.inputs[0]!;
+  }
+  const x = s ? sigmoidArg(s) : null;
+  return x ? T.neg(T.softplus(x)) : null;
+};
+
+/** 1 - sigmoid(x) -> sigmoid(-x) (no cancellation for large x). */
+export const oneMinusSigmoid: NodeRewriter = (node) => {
+  if (scalarOpOf(node) !== 'sub' || !isValue(node.inputs[0]!, 1)) return null;
+  const x = sigmoidArg(node.inputs[1]!);
+  return x ? T.sigmoid(T.neg(x)) : null;
+};
+
+/** log(1 + exp(x)), log(exp(x) + 1) and log1p(exp(x)) -> softplus(x). */
+export const softplus: NodeRewriter = (node) => {
+  const op = scalarOpOf(node);
+  const inner = op === 'log' ? onePlus(node.inputs[0]!) : op === 'log1p' ? node.inputs[0]! : null;
+  const x = inner ? expArg(inner) : null;
+  return x ? T.softplus(x) : null;
+};
+
+/** log(1 + y) -> log1p(y) for float y. */
+export const log1p: NodeRewriter = (node) => {
+  if (scalarOpOf(node) !== 'log') return null;
+  const y = onePlus(node.inputs[0]!);
+  return y && isFloatVar(y) ? T.log1p(y) : null;
+};
+
+/** exp(x) - 1 -> expm1(x). */
+export const expm1: NodeRewriter = (node) => {
+  if (scalarOpOf(node) !== 'sub' || !isValue(node.inputs[1]!, 1)) return null;
+  const x = expArg(node.inputs[0]!);
+  return x ? T.expm1(x) : null;
+};
+
+/** The max of `x` where finite, else 0 (so that x - m never computes inf - inf). */
+function finiteOrZero(m: TensorVariable): TensorVariable {
+  return T.switch_(T.eq(T.sub(m, m), 0), m, 0);
+}
+
+/** log(sum(exp(x), axes)) -> m + log(sum(exp(x - m), axes)) with m = max(x, axes). */
+export const logSumExp: NodeRewriter = (node) => {
+  if (scalarOpOf(node) !== 'log') return null;
+  const s = reduction(node.inputs[0]!, 'sum');
+  const x = s ? expArg(s.inputs[0]!) : null;
+  if (!s || !x) return null;
+  const axes = [...(s.op as Reduce).axes];
+  const m = finiteOrZero(T.max(x, { axis: axes }));
+  let k = 0;
+  const kept = T.dimshuffle(
+    m,
+    x.broadcastable.map((_, d) => (axes.includes(d) ? 'x' : k++)),
+  );
+  return T.add(T.log(T.sum(T.exp(T.sub(x, kept)), { axis: axes })), m);
+};
+
+/** log(softmax(x)) -> (x - m) - log(sum(exp(x - m))) over the last axis: finite log-probabilities for cross-entropy. */
+export const logSoftmax: NodeRewriter = (node) => {
+  if (scalarOpOf(node) !== 'log') return null;
+  const sm = node.inputs[0]!.owner;
+  if (!sm || !(sm.op instanceof Softmax)) return null;
+  const x = sm.inputs[0]!;
+  if (!isFloatVar(x) || x.dtype !== node.outputs[0]!.dtype) return null;
+  const last = x.ndim - 1;
+  const z = T.sub(x, finiteOrZero(T.max(x, { axis: [last], keepdims: true })));
+  return T.sub(z, T.log(T.sum(T.exp(z), { axis: [last], keepdims: true })));
+};
+
+const STABILIZE: [string, NodeRewriter][] = [
+  ['log_sigmoid', logSigmoid],
+  ['log1m_sigmoid', log1mSigmoid],
+  ['one_minus_sigmoid', oneMinusSigmoid],
+  ['softplus', softplus],
+  ['log1p', log1p],
+  ['expm1', expm1],
+  ['log_sum_exp', logSumExp],
+  ['log_softmax', logSoftmax],
+];
+for (const [name, rewrite] of STABILIZE) registerRewrite({ kind: 'node', name, phase: 'stabilize', tags: ['fast_run'], rewrite });
