@@ -78,6 +78,8 @@ export interface LopOptions {
  * `evalPoints` are a variable each, or lists of the same length; `wrt`
  * answers in kind.
  */
+export function Lop(f: TensorVariable | readonly TensorVariable[], wrt: TensorVariable, evalPoints: TensorLike | readonly TensorLike[], options?: LopOptions): TensorVariable;
+export function Lop(f: TensorVariable | readonly TensorVariable[], wrt: readonly TensorVariable[], evalPoints: TensorLike | readonly TensorLike[], options?: LopOptions): TensorVariable[];
 export function Lop(
   f: TensorVariable | readonly TensorVariable[],
   wrt: TensorVariable | readonly TensorVariable[],

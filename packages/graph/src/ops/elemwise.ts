@@ -43,7 +43,8 @@ export class Elemwise extends Op {
     if (op === 'second') return { compute: inputs[1]!.dtype, out: inputs[1]!.dtype };
     if (SCALAR_OPS[op].out === 'bool') return { compute: resultDType(inputs), out: 'bool' };
     const promoted = op === 'switch' ? resultDType(inputs.slice(1)) : resultDType(inputs);
-    const out = scalarOutDType(op, [promoted]);
+    // scalarOutDType drops the condition of a switch itself: give it one
+    const out = scalarOutDType(op, op === 'switch' ? [promoted, promoted] : [promoted]);
     return { compute: op === 'switch' ? out : out, out };
   }
 
