@@ -1,0 +1,320 @@
+/**
+ * The gpu.js backend: every buffer is a float32 texture owned by the
+ * backend, every kernel a gpu.js pipeline kernel rendered from the kernel
+ * IR. Results stay on the GPU between kernels (textures passed straight to
+ * the next kernel); only `read` copies back to the host.
+ *
+ * Dtypes: float32 is native. bool and the integer dtypes are stored as
+ * float32 values, exact while |v| <= 2^24: uploads beyond that range are
+ * refused, and so are reads that find a value beyond it. float64 is refused
+ * (set floatX=float32). Reductions and dot products whose graph asks for a
+ * float64 accumulator accumulate in float32 on the GPU.
+ */
+import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, ScalarExpr, TypedArray } from '@sym/graph';
+import { allocate, kernelOutputSize, walkExpr } from '@sym/graph';
+import { GPU, type IKernelRunShortcut, type Texture } from 'gpu.js';
+import { HELPER_SOURCES } from './helpers.js';
+import { renderKernel } from './render.js';
+import { KERNEL_CLASS_NAME, kernelClass, resolveMode, unavailableMessage, type GpujsMode } from './mode.js';
+
+/** Integers (and indices) are exact in float32 up to this magnitude. */
+export const MAX_EXACT_INT = 16777216;
+
+/** The dtypes this backend holds: float32, and bool/integers as exact float32 values. */
+export const GPUJS_DTYPES: readonly DType[] = ['float32', 'bool', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'uint32', 'int64'];
+
+export interface GpujsBackendOptions {
+  /** The gpu.js mode; by default `SYM_GPUJS_MODE`, else headlessgl in Node and webgl2 in browsers. */
+  mode?: GpujsMode;
+}
+
+interface GpujsBuffer extends DeviceBuffer {
+  /** The texture holding the value; null until written or computed (reads as zeros). */
+  texture: Texture | null;
+  freed: boolean;
+}
+
+interface GpujsExecutable extends Executable {
+  /** The gpu.js kernel; null for kernels with an empty output. */
+  readonly run: IKernelRunShortcut | null;
+  readonly source: string;
+}
+
+type Counted = { createTexture(): unknown; deleteTexture(t: unknown): void; __symCounted?: boolean };
+
+function floatFrom(data: TypedArray, dtype: DType, what: string): Float32Array {
+  if (dtype === 'float32') return data instanceof Float32Array ? data : Float32Array.from(data);
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v > MAX_EXACT_INT || v < -MAX_EXACT_INT) {
+      throw new RangeError(
+        `${what}: ${dtype} value ${v} at index ${i} is outside ±${MAX_EXACT_INT}, the integers gpujs stores exactly (as float32); ` +
+          'use device=cpu for integers this large.',
+      );
+    }
+    out[i] = v;
+  }
+  return out;
+}
+
+export class GpujsBackend implements Backend {
+  readonly #modeOption: GpujsMode | undefined;
+  #mode: GpujsMode | undefined;
+  #gpu: GPU | undefined;
+  #live = 0;
+  #liveTextures = 0;
+  #glTextures = 0;
+  readonly #uploads = new Map<number, IKernelRunShortcut>();
+  readonly #kernels = new Map<string, GpujsExecutable>();
+  readonly #ran = new Set<string>();
+
+  constructor(options: GpujsBackendOptions = {}) {
+    this.#modeOption = options.mode === undefined ? undefined : resolveMode(options.mode);
+  }
+
+  /** The gpu.js mode in use (resolved on first use). */
+  get mode(): GpujsMode {
+    return (this.#mode ??= this.#modeOption ?? resolveMode());
+  }
+
+  describe(): BackendInfo {
+    let device: string;
+    try {
+      device = `gpu.js ${this.mode} (${KERNEL_CLASS_NAME[this.mode]})`;
+    } catch (e) {
+      device = `gpu.js (${(e as Error).message})`;
+    }
+    return { name: 'gpujs', device, dtypes: GPUJS_DTYPES, sync: this.#modeOrUndefined() !== 'webgpu' };
+  }
+
+  #modeOrUndefined(): GpujsMode | undefined {
+    try {
+      return this.mode;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The gpu.js kernel classes that actually ran kernels so far. */
+  kernelClasses(): string[] {
+    return [...this.#ran];
+  }
+
+  /** The gpu.js instance, created on first use in exactly the requested mode. */
+  gpu(): GPU {
+    if (this.#gpu) return this.#gpu;
+    const mode = this.mode;
+    let gpu: GPU;
+    try {
+      gpu = new GPU({ mode });
+    } catch (e) {
+      throw new Error(unavailableMessage(mode, e));
+    }
+    const chosen = (gpu as unknown as { Kernel: unknown }).Kernel;
+    if (chosen !== kernelClass(mode)) {
+      throw new Error(unavailableMessage(mode, `gpu.js chose ${(chosen as { name?: string })?.name ?? 'nothing'} instead of ${KERNEL_CLASS_NAME[mode]}`));
+    }
+    for (const src of HELPER_SOURCES) gpu.addFunction(src as unknown as Parameters<GPU['addFunction']>[0]);
+    return (this.#gpu = gpu);
+  }
+
+  /** Textures the backend's buffers hold now. */
+  liveTextures(): number {
+    return this.#liveTextures;
+  }
+
+  /** GL textures alive in the context (every owner: buffers, kernels' own outputs, gpu.js internals); -1 outside GL modes. */
+  glTextures(): number {
+    return this.#gpu && (this.#gpu as unknown as { context?: Counted }).context?.__symCounted ? this.#glTextures : -1;
+  }
+
+  #countTextures(): void {
+    const gl = (this.#gpu as unknown as { context?: Counted } | undefined)?.context;
+    if (!gl || gl.__symCounted || typeof gl.createTexture !== 'function') return;
+    const create = gl.createTexture.bind(gl);
+    const del = gl.deleteTexture.bind(gl);
+    gl.createTexture = () => {
+      this.#glTextures++;
+      return create();
+    };
+    gl.deleteTexture = (t: unknown) => {
+      if (t) this.#glTextures--;
+      del(t);
+    };
+    gl.__symCounted = true;
+  }
+
+  #settings(size: number, label: string, ref: { run?: IKernelRunShortcut }) {
+    const mode = this.mode;
+    return {
+      output: [size],
+      pipeline: true,
+      immutable: true,
+      precision: 'single' as const,
+      tactic: 'precision' as const,
+      dynamicArguments: true,
+      // gpu.js would swap in a CPU kernel when the GPU build fails; this backend refuses instead
+      onRequestFallback: () => {
+        const why = (ref.run as { fallbackReason?: string } | undefined)?.fallbackReason;
+        throw new Error(`gpujs: the ${label} kernel failed to build for mode ${mode}${why ? ` (${why})` : ''}; gpu.js asked to fall back to the CPU, which this backend never does.`);
+      },
+    };
+  }
+
+  #checkRan(run: IKernelRunShortcut, label: string): void {
+    const cls = (run.kernel as unknown as { constructor: unknown }).constructor;
+    if (cls !== kernelClass(this.mode)) {
+      throw new Error(`gpujs: the ${label} kernel ran on ${(cls as { name?: string }).name} instead of ${KERNEL_CLASS_NAME[this.mode]} (mode ${this.mode}).`);
+    }
+    this.#ran.add(KERNEL_CLASS_NAME[this.mode]);
+  }
+
+  #setTexture(b: GpujsBuffer, t: Texture | null): void {
+    if (b.texture) {
+      b.texture.delete();
+      this.#liveTextures--;
+    }
+    b.texture = t;
+    if (t) this.#liveTextures++;
+  }
+
+  alloc(dtype: DType, size: number): GpujsBuffer {
+    if (!GPUJS_DTYPES.includes(dtype)) {
+      throw new TypeError(`gpujs: cannot hold ${dtype} data; it supports ${GPUJS_DTYPES.join(', ')}. Set floatX=float32 (SYM_FLAGS=floatX=float32) or cast the inputs.`);
+    }
+    if (!Number.isInteger(size) || size < 0 || size > MAX_EXACT_INT) {
+      throw new RangeError(`gpujs: a buffer of ${size} elements is beyond what gpujs addresses exactly (at most ${MAX_EXACT_INT} elements, float32 indices).`);
+    }
+    this.#live++;
+    return { dtype, size, texture: null, freed: false };
+  }
+
+  /** Upload host data into a fresh texture through a copy kernel (one per size). */
+  #upload(data: Float32Array): Texture {
+    const n = data.length;
+    let up = this.#uploads.get(n);
+    if (!up) {
+      const ref: { run?: IKernelRunShortcut } = {};
+      up = this.gpu().createKernel('function (a) { return a[this.thread.x]; }', this.#settings(n, 'upload', ref));
+      ref.run = up;
+      this.#uploads.set(n, up);
+    }
+    const t = up(data) as unknown as Texture;
+    this.#checkRan(up, 'upload');
+    this.#countTextures();
+    return t;
+  }
+
+  write(buffer: DeviceBuffer, data: TypedArray): void {
+    const b = buffer as GpujsBuffer;
+    if (b.freed) throw new Error('gpujs.write: the buffer was freed');
+    if (data.length !== b.size) throw new RangeError(`gpujs.write: buffer holds ${b.size} elements, got ${data.length}`);
+    if (b.size === 0) return;
+    this.#setTexture(b, this.#upload(floatFrom(data, b.dtype, 'gpujs.write')));
+  }
+
+  #toHost(b: GpujsBuffer, values: ArrayLike<number> | null): TypedArray {
+    const out = allocate(b.dtype, b.size);
+    if (!values) return out;
+    if (b.dtype === 'float32') {
+      (out as Float32Array).set(values);
+      return out;
+    }
+    for (let i = 0; i < b.size; i++) {
+      const v = values[i]!;
+      if (v !== v || v > MAX_EXACT_INT || v < -MAX_EXACT_INT) {
+        throw new RangeError(`gpujs.read: a ${b.dtype} result holds ${v} at index ${i}, beyond the integers gpujs computes exactly (±${MAX_EXACT_INT}); use device=cpu.`);
+      }
+      out[i] = v;
+    }
+    return out;
+  }
+
+  readSync(buffer: DeviceBuffer): TypedArray {
+    const b = buffer as GpujsBuffer;
+    if (b.freed) throw new Error('gpujs.read: the buffer was freed');
+    const values = b.texture ? b.texture.toArray() : null;
+    if (values && typeof (values as unknown as Promise<unknown>).then === 'function') {
+      throw new Error(`gpujs: mode ${this.mode} reads asynchronously; use await f(...) instead of f.sync(...).`);
+    }
+    return this.#toHost(b, values as unknown as ArrayLike<number> | null);
+  }
+
+  async read(buffer: DeviceBuffer): Promise<TypedArray> {
+    const b = buffer as GpujsBuffer;
+    if (b.freed) throw new Error('gpujs.read: the buffer was freed');
+    const values = b.texture ? await (b.texture.toArray() as unknown as Promise<ArrayLike<number>> | ArrayLike<number>) : null;
+    return this.#toHost(b, values);
+  }
+
+  free(buffer: DeviceBuffer): void {
+    const b = buffer as GpujsBuffer;
+    if (b.freed) return;
+    this.#setTexture(b, null);
+    b.freed = true;
+    this.#live--;
+  }
+
+  liveBuffers(): number {
+    return this.#live;
+  }
+
+  compile(kernel: Kernel): GpujsExecutable {
+    refuseFloat64(kernel);
+    const source = renderKernel(kernel);
+    const size = kernelOutputSize(kernel);
+    const key = `${size}|${source}`;
+    const have = this.#kernels.get(key);
+    if (have) return { kernel, run: have.run, source };
+    if (size > MAX_EXACT_INT) throw new RangeError(`gpujs: a kernel writing ${size} elements is beyond what gpujs addresses exactly (at most ${MAX_EXACT_INT}).`);
+    let run: IKernelRunShortcut | null = null;
+    if (size > 0) {
+      const ref: { run?: IKernelRunShortcut } = {};
+      run = this.gpu().createKernel(source, this.#settings(size, kernel.kind, ref));
+      ref.run = run;
+    }
+    const exe = { kernel, run, source };
+    this.#kernels.set(key, exe);
+    return exe;
+  }
+
+  #argument(b: GpujsBuffer): Texture | Float32Array {
+    if (b.freed) throw new Error('gpujs.run: an input buffer was freed');
+    // gpu.js cannot bind an empty texture; kernels never read an empty input
+    if (b.size === 0) return new Float32Array(1);
+    if (!b.texture) this.#setTexture(b, this.#upload(new Float32Array(b.size)));
+    return b.texture!;
+  }
+
+  run(launches: readonly Launch[]): void {
+    for (const l of launches) {
+      const exe = l.exe as GpujsExecutable;
+      const out = l.output as GpujsBuffer;
+      if (!exe.run) continue;
+      const args = l.inputs.map((b) => this.#argument(b as GpujsBuffer));
+      const t = exe.run(...(args as never[])) as unknown as Texture;
+      this.#checkRan(exe.run, exe.kernel.kind);
+      this.#countTextures();
+      this.#setTexture(out, t);
+    }
+  }
+}
+
+function refuseFloat64(kernel: Kernel): void {
+  const bad = (d: DType) => d === 'float64';
+  const where: string[] = [];
+  kernel.inputs.forEach((d, i) => bad(d) && where.push(`input ${i}`));
+  if (bad(kernel.out)) where.push('output');
+  if (kernel.kind !== 'matmul') {
+    walkExpr(kernel.expr, (e: ScalarExpr) => {
+      if (bad(e.dtype) || (e.kind === 'apply' && bad(e.computeDType))) where.push(`a ${e.kind === 'apply' ? e.op : e.kind} step`);
+    });
+  }
+  if (where.length) {
+    throw new TypeError(
+      `gpujs: this ${kernel.kind} kernel computes in float64 (${[...new Set(where)].join(', ')}), which gpu.js cannot; ` +
+        'gpujs computes in float32 only: set floatX=float32 (SYM_FLAGS=floatX=float32) or cast to float32.',
+    );
+  }
+}

@@ -1,0 +1,282 @@
+/**
+ * Renders kernels of the kernel IR to gpu.js kernel functions (JavaScript
+ * source that gpu.js translates to a shader). Every kernel writes a flat
+ * (1-D) output: thread `t` computes output element `t`, and the multi-index
+ * of any rank is recovered from `t` with exact index arithmetic. The source
+ * holds only numbers from the kernel (shapes, strides, constants): nothing
+ * a user named ever reaches it.
+ *
+ * Values are float32 throughout; integer and bool dtypes are float32 values
+ * holding integers, wrapped as storing into the dtype would wrap them.
+ */
+import type { DType, Kernel, ScalarExpr, ScalarOpName, ElementwiseKernel, ReduceKernel, MatmulKernel } from '@sym/graph';
+import { isFloat, reduceIdentity } from '@sym/graph';
+
+/** A number as a shader-safe float literal (GLSL has no NaN or Infinity literals). */
+export function num(v: number): string {
+  if (Number.isNaN(v)) return '(0.0 / 0.0)';
+  if (v === Infinity) return '(1.0 / 0.0)';
+  if (v === -Infinity) return '(-1.0 / 0.0)';
+  if (Object.is(v, -0)) return '(-0.0)';
+  const f = Math.fround(v);
+  if (!Number.isFinite(f)) return f > 0 ? '(1.0 / 0.0)' : '(-1.0 / 0.0)';
+  let s = String(Math.abs(f));
+  if (!/[.e]/.test(s)) s += '.0';
+  else if (/e/.test(s) && !/\./.test(s)) s = s.replace('e', '.0e');
+  return f < 0 ? `(-${s})` : s;
+}
+
+const WRAP: Partial<Record<DType, readonly [number, number]>> = {
+  int8: [256, 128],
+  uint8: [256, 0],
+  int16: [65536, 32768],
+  uint16: [65536, 0],
+  int32: [4294967296, 2147483648],
+  uint32: [4294967296, 0],
+};
+
+/** Code storing `code` into dtype `d` (wrap like C, truncate toward zero). */
+export function castTo(d: DType, code: string): string {
+  if (d === 'float32' || d === 'float64') return code;
+  if (d === 'bool') return `symBool(${code})`;
+  if (d === 'int64') return `symTrunc64(${code})`;
+  const [m, h] = WRAP[d]!;
+  return `symInt(${code}, ${num(m)}, ${num(h)})`;
+}
+
+type Render = (a: readonly string[], out: DType, compute: DType) => string;
+const fn1 = (f: string): Render => (a) => `${f}(${a[0]})`;
+const cmp = (op: string): Render => (a) => `((${a[0]} ${op} ${a[1]}) ? 1.0 : 0.0)`;
+const truthy = (x: string) => `(symTruthy(${x}) > 0.5)`;
+
+/** One rendering per scalar op; the mapped type makes a missing one a compile error. */
+const OPS: { readonly [S in ScalarOpName]: Render } = {
+  neg: (a) => `(-${a[0]})`,
+  abs: fn1('Math.abs'),
+  sign: fn1('symSign'),
+  exp: fn1('Math.exp'),
+  log: fn1('Math.log'),
+  log1p: fn1('symLog1p'),
+  expm1: fn1('symExpm1'),
+  sqrt: fn1('Math.sqrt'),
+  floor: fn1('Math.floor'),
+  ceil: fn1('Math.ceil'),
+  round: fn1('symRound'),
+  sin: fn1('Math.sin'),
+  cos: fn1('Math.cos'),
+  tan: fn1('Math.tan'),
+  tanh: fn1('symTanh'),
+  arcsin: fn1('Math.asin'),
+  arccos: fn1('Math.acos'),
+  arctan: fn1('Math.atan'),
+  sinh: fn1('symSinh'),
+  cosh: fn1('symCosh'),
+  sigmoid: fn1('symSigmoid'),
+  softplus: fn1('symSoftplus'),
+  relu: fn1('symRelu'),
+  not: (a) => `(${truthy(a[0]!)} ? 0.0 : 1.0)`,
+  identity: (a) => a[0]!,
+  cast: (a) => a[0]!,
+  add: (a) => `(${a[0]} + ${a[1]})`,
+  sub: (a) => `(${a[0]} - ${a[1]})`,
+  mul: (a) => `(${a[0]} * ${a[1]})`,
+  truediv: (a) => `(${a[0]} / ${a[1]})`,
+  intdiv: (a, _out, compute) => (isFloat(compute) ? `Math.floor(${a[0]} / ${a[1]})` : `symIntDiv(${a[0]}, ${a[1]})`),
+  mod: (a, _out, compute) => (isFloat(compute) ? `symFloatMod(${a[0]}, ${a[1]})` : `symIntMod(${a[0]}, ${a[1]})`),
+  pow: (a) => `symPow(${a[0]}, ${a[1]})`,
+  maximum: (a) => `symMax(${a[0]}, ${a[1]})`,
+  minimum: (a) => `symMin(${a[0]}, ${a[1]})`,
+  second: (a) => a[1]!,
+  eq: cmp('==='),
+  neq: cmp('!=='),
+  lt: cmp('<'),
+  le: cmp('<='),
+  gt: cmp('>'),
+  ge: cmp('>='),
+  and: (a) => `((${truthy(a[0]!)} && ${truthy(a[1]!)}) ? 1.0 : 0.0)`,
+  or: (a) => `((${truthy(a[0]!)} || ${truthy(a[1]!)}) ? 1.0 : 0.0)`,
+  xor: (a) => `((${truthy(a[0]!)} !== ${truthy(a[1]!)}) ? 1.0 : 0.0)`,
+  switch: (a) => `(${truthy(a[0]!)} ? ${a[1]} : ${a[2]})`,
+  clip: (a) => `symClip(${a[0]}, ${a[1]}, ${a[2]})`,
+};
+
+/** Ops whose float result is already a value of dtype d (no conversion needed). */
+function isExact(op: ScalarOpName, d: DType): boolean {
+  if (isFloat(d)) return true;
+  if (d === 'bool') return ['eq', 'neq', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'xor', 'not', 'identity', 'second', 'switch'].includes(op);
+  return ['identity', 'second', 'switch', 'maximum', 'minimum', 'clip', 'relu'].includes(op);
+}
+
+/** Render an expression; `index(strides, offset)` renders a load's flat index from the index variables. */
+export function renderExpr(e: ScalarExpr, index: (strides: readonly number[], offset: number) => string): string {
+  switch (e.kind) {
+    case 'const':
+      return num(e.value);
+    case 'load':
+      return `in${e.input}[${index(e.strides, e.offset)}]`;
+    case 'apply': {
+      const args = e.args.map((a, i) => {
+        const code = renderExpr(a, index);
+        // the condition of a switch is tested as it is; other operands convert to the compute dtype
+        if (e.op === 'switch' && i === 0) return code;
+        return a.dtype === e.computeDType ? code : castTo(e.computeDType, code);
+      });
+      const code = OPS[e.op](args, e.dtype, e.computeDType);
+      return e.op === 'cast' || e.dtype !== e.computeDType || !isExact(e.op, e.dtype) ? castTo(e.dtype, code) : code;
+    }
+  }
+}
+
+/** sum(vars[d] * strides[d]) + offset, as float arithmetic (exact below 2^24). */
+export function offsetExpr(vars: readonly string[], strides: readonly number[], offset: number): string {
+  const terms = strides.flatMap((s, d) => (s === 0 ? [] : s === 1 ? [vars[d]!] : [`${vars[d]} * ${num(s)}`]));
+  if (offset) terms.push(num(offset));
+  return terms.length ? terms.join(' + ') : '0.0';
+}
+
+/**
+ * Statements declaring `vars[d]` as the multi-index of the flat thread
+ * index over `shape` (C order). The float quotient is corrected by its
+ * remainder, so the digits are exact for every index below 2^24.
+ */
+export function decompose(shape: readonly number[], vars: readonly string[], prefix: string): string {
+  const lines = [`let ${prefix}rest = this.thread.x + 0.0;`];
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const n = shape[d]!;
+    const v = vars[d]!;
+    if (d === 0) {
+      lines.push(`const ${v} = ${prefix}rest;`);
+    } else if (n === 1) {
+      lines.push(`const ${v} = 0.0;`);
+    } else {
+      const q = `${prefix}q${d}`;
+      const r = `${prefix}r${d}`;
+      lines.push(
+        `let ${q} = Math.floor((${prefix}rest + 0.5) / ${num(n)});`,
+        `let ${r} = ${prefix}rest - ${q} * ${num(n)};`,
+        `if (${r} < 0.0) { ${q} = ${q} - 1.0; ${r} = ${r} + ${num(n)}; }`,
+        `if (${r} >= ${num(n)}) { ${q} = ${q} + 1.0; ${r} = ${r} - ${num(n)}; }`,
+        `const ${v} = ${r};`,
+        `${prefix}rest = ${q};`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+function params(n: number): string {
+  return Array.from({ length: n }, (_, i) => `in${i}`).join(', ');
+}
+
+/** Nested loops over `shape` with float counters `${prefix}d` (GLSL needs constant bounds, which these are). */
+function loops(shape: readonly number[], prefix: string, body: string): string {
+  let code = body;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const c = `${prefix}${d}`;
+    code = `for (let ${c}n = 0; ${c}n < ${shape[d]}; ${c}n++) {\nconst ${c} = ${c}n + 0.0;\n${code}\n}`;
+  }
+  return code;
+}
+
+function renderElementwise(k: ElementwiseKernel): string {
+  const vars = k.shape.map((_, d) => `i${d}`);
+  const expr = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o));
+  return `function (${params(k.inputs.length)}) {\n${decompose(k.shape, vars, 't')}\nreturn ${castTo(k.out, expr)};\n}`;
+}
+
+function renderReduce(k: ReduceKernel): string {
+  const vars = [...k.shape.map((_, d) => `i${d}`), ...k.reduceShape.map((_, d) => `r${d}`)];
+  const raw = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o));
+  const value = k.expr.dtype === k.acc || k.acc === 'bool' ? raw : castTo(k.acc, raw);
+  const wrap = (c: string) => (!isFloat(k.acc) && (k.reducer === 'sum' || k.reducer === 'prod') ? castTo(k.acc, c) : c);
+  let update: string;
+  switch (k.reducer) {
+    case 'sum':
+    case 'mean':
+      update = `acc = ${wrap('acc + v')};`;
+      break;
+    case 'prod':
+      update = `acc = ${wrap('acc * v')};`;
+      break;
+    case 'max':
+      update = 'if (acc === acc) { if (v !== v || v > acc) { acc = v; } }';
+      break;
+    case 'min':
+      update = 'if (acc === acc) { if (v !== v || v < acc) { acc = v; } }';
+      break;
+    case 'any':
+      update = `if (${truthy('v')}) { acc = 1.0; }`;
+      break;
+    case 'all':
+      update = `if (!${truthy('v')}) { acc = 0.0; }`;
+      break;
+    case 'argmax':
+      update = 'if (j === 0.0 || (acc === acc && (v > acc || v !== v))) { acc = v; best = j; }';
+      break;
+    case 'argmin':
+      update = 'if (j === 0.0 || (acc === acc && (v < acc || v !== v))) { acc = v; best = j; }';
+      break;
+  }
+  const count = k.reduceShape.reduce((a, b) => a * b, 1);
+  const result = k.reducer === 'argmax' || k.reducer === 'argmin' ? 'best' : k.reducer === 'mean' ? `acc / ${num(count)}` : 'acc';
+  const inner = loops(k.reduceShape, 'r', `const v = ${value};\n${update}\nj = j + 1.0;`);
+  const init = num(reduceIdentity(k.reducer, k.acc));
+  return `function (${params(k.inputs.length)}) {\n${decompose(k.shape, vars, 't')}
+let acc = ${init};\nlet best = 0.0;\nlet j = 0.0;\n${inner}\nreturn ${castTo(k.out, result)};\n}`;
+}
+
+/**
+ * The output dimensions of a matmul ordered from the slowest to the fastest
+ * in memory. The output is written completely, so its strides are a
+ * permutation of a C-contiguous layout; anything else is refused.
+ */
+export function matmulOutputOrder(k: MatmulKernel): { dims: number[]; sizes: number[] } {
+  const sizes = [k.batch, k.m, k.n];
+  const dims = [0, 1, 2].filter((d) => sizes[d]! > 1).sort((a, b) => k.outStrides[b]! - k.outStrides[a]!);
+  let expect = 1;
+  for (let i = dims.length - 1; i >= 0; i--) {
+    const d = dims[i]!;
+    if (k.outStrides[d] !== expect) {
+      throw new Error(
+        `gpujs: a matmul output with strides [${k.outStrides.join(', ')}] over (batch ${k.batch}, m ${k.m}, n ${k.n}) ` +
+          'is not a dense layout; expected a permutation of C-contiguous strides.',
+      );
+    }
+    expect *= sizes[d]!;
+  }
+  return { dims, sizes: dims.map((d) => sizes[d]!) };
+}
+
+function renderMatmul(k: MatmulKernel): string {
+  const { dims, sizes } = matmulOutputOrder(k);
+  const names = ['b', 'm', 'n'];
+  const ordered = dims.map((d) => `${names[d]}x`);
+  const fixed = [0, 1, 2].filter((d) => !dims.includes(d)).map((d) => `const ${names[d]}x = 0.0;`);
+  const [ab, am, ak] = k.a.strides;
+  const [bb, bk, bn] = k.b.strides;
+  const acc = (c: string) => castTo(k.acc, c);
+  const pa = offsetExpr(['bx', 'mx', 'q'], [ab, am, ak], k.a.offset);
+  const pb = offsetExpr(['bx', 'q', 'nx'], [bb, bk, bn], k.b.offset);
+  return `function (in0, in1) {
+${sizes.length ? decompose(sizes, ordered, 't') : ''}
+${fixed.join('\n')}
+let s = 0.0;
+for (let qn = 0; qn < ${k.k}; qn++) {
+const q = qn + 0.0;
+s = ${acc(`s + ${acc(`in0[${pa}] * in1[${pb}]`)}`)};
+}
+return ${castTo(k.out, 's')};
+}`;
+}
+
+/** The gpu.js kernel function source computing the kernel, one thread per output element. */
+export function renderKernel(k: Kernel): string {
+  switch (k.kind) {
+    case 'elementwise':
+      return renderElementwise(k);
+    case 'reduce':
+      return renderReduce(k);
+    case 'matmul':
+      return renderMatmul(k);
+  }
+}
