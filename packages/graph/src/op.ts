@@ -5,7 +5,7 @@
  * against), and how it lowers to the kernel IR.
  */
 import type { DType } from './dtype.js';
-import { KIND, isDType, promote } from './dtype.js';
+import { KIND, intRange, isDType, promote } from './dtype.js';
 import { config } from './config.js';
 import { NDArray, array, isTypedArray, shapeToString, type NestedArray } from './ndarray.js';
 import { TensorType } from './type.js';
@@ -102,13 +102,32 @@ const KIND_ORDER = { b: 0, u: 1, i: 1, f: 2 } as const;
  * float array: the array's), and widen it only across kinds (float literal
  * with an int array: float64).
  */
-export function resultDType(vars: readonly TensorVariable[]): DType {
+export function resultDType(vars: readonly TensorVariable[], options: { what?: string; widenOnOverflow?: boolean } = {}): DType {
   const strong = vars.filter((v) => !(v instanceof TensorConstant && v.weak));
-  const weak = vars.filter((v) => v instanceof TensorConstant && v.weak);
+  const weak = vars.filter((v) => v instanceof TensorConstant && v.weak) as TensorConstant[];
   if (strong.length === 0) return vars.map((v) => v.dtype).reduce(promote);
   let d = strong.map((v) => v.dtype).reduce(promote);
   for (const w of weak) {
     if (KIND_ORDER[KIND[w.dtype]] > KIND_ORDER[KIND[d]]) d = KIND[w.dtype] === 'f' ? 'float64' : 'int64';
+  }
+  // NEP 50: an integer literal that does not fit the array's integer dtype is
+  // an error (numpy raises OverflowError), except in comparisons, which compare
+  // exactly in a wider dtype
+  if (KIND[d] === 'i' || KIND[d] === 'u') {
+    const [lo, hi] = intRange(d);
+    for (const w of weak) {
+      if (KIND[w.dtype] === 'f' || KIND[w.dtype] === 'b') continue;
+      const x = w.value.data[0]!;
+      if (x >= lo && x <= hi) continue;
+      if (options.widenOnOverflow) {
+        d = 'int64'; // literals are safe integers: int64 holds them and every integer dtype
+        continue;
+      }
+      throw new TypeError(
+        `${options.what ?? 'operation'}: the literal ${x} does not fit in ${d} (range [${lo}, ${hi}]) of ` +
+          `${strong.map((v) => v.toString()).join(', ')}; cast the operand first (.astype(...)) or give the constant a dtype (T.constant(${x}, { dtype }))`,
+      );
+    }
   }
   return d;
 }

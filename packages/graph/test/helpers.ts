@@ -26,3 +26,38 @@ export function ev(v: sym.TensorVariable): sym.NDArray {
 export function val(a: sym.NDArray): { dtype: sym.DType; shape: readonly number[]; value: sym.NestedArray } {
   return { dtype: a.dtype, shape: a.shape, value: a.toArray() };
 }
+
+/** The value of a graph of constants through the ops' reference `perform`, node by node. */
+export function reference(v: sym.TensorVariable): sym.NDArray {
+  const values = new Map<sym.TensorVariable, sym.NDArray>();
+  const valueOf = (x: sym.TensorVariable): sym.NDArray => {
+    if (x instanceof sym.TensorConstant) return x.value;
+    const have = values.get(x);
+    if (!have) throw new Error(`reference: ${x} is neither a constant nor computed`);
+    return have;
+  };
+  for (const node of sym.toposort([v])) {
+    node.op.perform(node.inputs.map(valueOf), node).forEach((out, i) => values.set(node.outputs[i]!, out));
+  }
+  return valueOf(v);
+}
+
+function sameValues(a: sym.NDArray, b: sym.NDArray): boolean {
+  if (a.dtype !== b.dtype || a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) return false;
+  for (let i = 0; i < a.size; i++) if (!Object.is(a.data[i], b.data[i]) && !(a.data[i] === b.data[i])) return false;
+  return true;
+}
+
+/**
+ * Evaluate a graph of constants twice, compiled for the CPU backend and
+ * through the reference `perform`; they must agree exactly (NaN equals NaN).
+ * Returns the CPU value.
+ */
+export function both(v: sym.TensorVariable): sym.NDArray {
+  const compiled = v.evalSync();
+  const ref = reference(v);
+  if (!sameValues(compiled, ref)) {
+    throw new Error(`backend and reference disagree for ${sym.pp(v)}:\n cpu ${compiled.repr()}\n ref ${ref.repr()}`);
+  }
+  return compiled;
+}

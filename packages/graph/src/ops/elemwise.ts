@@ -41,8 +41,8 @@ export class Elemwise extends Op {
     const op = this.scalarOp;
     if (op === 'cast') return { compute: inputs[0]!.dtype, out: this.castTo! };
     if (op === 'second') return { compute: inputs[1]!.dtype, out: inputs[1]!.dtype };
-    if (SCALAR_OPS[op].out === 'bool') return { compute: resultDType(inputs), out: 'bool' };
-    const promoted = op === 'switch' ? resultDType(inputs.slice(1)) : resultDType(inputs);
+    if (SCALAR_OPS[op].out === 'bool') return { compute: resultDType(inputs, { what: this.toString(), widenOnOverflow: true }), out: 'bool' };
+    const promoted = resultDType(op === 'switch' ? inputs.slice(1) : inputs, { what: this.toString() });
     // scalarOutDType drops the condition of a switch itself: give it one
     const out = scalarOutDType(op, op === 'switch' ? [promoted, promoted] : [promoted]);
     return { compute: op === 'switch' ? out : out, out };

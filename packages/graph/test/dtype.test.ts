@@ -1,0 +1,141 @@
+/** Dtypes: NumPy's promotion table, safe casts, C-style wrapping, and NEP 50 weak literals. */
+import { describe, expect, it } from 'vitest';
+import { T, sym } from './helpers.js';
+
+const D = ['bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'float32', 'float64'] as const;
+
+// numpy.result_type(a, b) for every pair, rows a, columns b in the order of D
+const RESULT_TYPE: Record<(typeof D)[number], readonly string[]> = {
+  bool: ['bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'float32', 'float64'],
+  int8: ['int8', 'int8', 'int16', 'int32', 'int64', 'int16', 'int32', 'int64', 'float32', 'float64'],
+  int16: ['int16', 'int16', 'int16', 'int32', 'int64', 'int16', 'int32', 'int64', 'float32', 'float64'],
+  int32: ['int32', 'int32', 'int32', 'int32', 'int64', 'int32', 'int32', 'int64', 'float64', 'float64'],
+  int64: ['int64', 'int64', 'int64', 'int64', 'int64', 'int64', 'int64', 'int64', 'float64', 'float64'],
+  uint8: ['uint8', 'int16', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'float32', 'float64'],
+  uint16: ['uint16', 'int32', 'int32', 'int32', 'int64', 'uint16', 'uint16', 'uint32', 'float32', 'float64'],
+  uint32: ['uint32', 'int64', 'int64', 'int64', 'int64', 'uint32', 'uint32', 'uint32', 'float64', 'float64'],
+  float32: ['float32', 'float32', 'float32', 'float64', 'float64', 'float32', 'float32', 'float64', 'float32', 'float64'],
+  float64: ['float64', 'float64', 'float64', 'float64', 'float64', 'float64', 'float64', 'float64', 'float64', 'float64'],
+};
+
+// numpy.can_cast(a, b, 'safe'), as a row of 0/1 over D
+const CAN_CAST: Record<(typeof D)[number], string> = {
+  bool: '1111111111',
+  int8: '0111100011',
+  int16: '0011100011',
+  int32: '0001100001',
+  int64: '0000100001',
+  uint8: '0011111111',
+  uint16: '0001101111',
+  uint32: '0000100101',
+  float32: '0000000011',
+  float64: '0000000001',
+};
+
+describe('promote', () => {
+  for (const a of D) {
+    it(`follows numpy.result_type for ${a} with every dtype`, () => {
+      expect(D.map((b) => sym.promote(a, b))).toEqual(RESULT_TYPE[a]);
+    });
+  }
+  it('gives the rules of the brief', () => {
+    expect(sym.promote('int32', 'float32')).toBe('float64');
+    expect(sym.promote('int8', 'uint8')).toBe('int16');
+    expect(sym.promote('bool', 'int32')).toBe('int32');
+    expect(sym.promoteAll(['int8', 'uint8', 'float32'])).toBe('float32');
+    expect(() => sym.promoteAll([])).toThrow(/no dtypes/);
+  });
+});
+
+describe('canCastSafely', () => {
+  for (const a of D) {
+    it(`follows numpy.can_cast(..., 'safe') from ${a}`, () => {
+      expect(D.map((b) => (sym.canCastSafely(a, b) ? '1' : '0')).join('')).toBe(CAN_CAST[a]);
+    });
+  }
+});
+
+describe('castScalar', () => {
+  it('wraps integers like C (numpy astype)', () => {
+    expect(sym.castScalar(300, 'int8')).toBe(44);
+    expect(sym.castScalar(-129, 'int8')).toBe(127);
+    expect(sym.castScalar(128, 'int8')).toBe(-128);
+    expect(sym.castScalar(70000, 'int16')).toBe(4464);
+    expect(sym.castScalar(2 ** 31, 'int32')).toBe(-(2 ** 31));
+    expect(sym.castScalar(-1, 'uint8')).toBe(255);
+    expect(sym.castScalar(256, 'uint8')).toBe(0);
+    expect(sym.castScalar(-1, 'uint32')).toBe(4294967295);
+    expect(sym.castScalar(2 ** 32 + 5, 'uint32')).toBe(5);
+  });
+  it('truncates floats toward zero when storing into integers', () => {
+    expect(sym.castScalar(-1.7, 'int32')).toBe(-1);
+    expect(sym.castScalar(2.9, 'int8')).toBe(2);
+    expect(sym.castScalar(-2.9, 'int64')).toBe(-2);
+  });
+  it('rounds to float32 and maps to 0/1 for bool', () => {
+    expect(sym.castScalar(0.1, 'float32')).toBe(0.10000000149011612);
+    expect(sym.castScalar(0.1, 'float64')).toBe(0.1);
+    expect(sym.castScalar(-3, 'bool')).toBe(1);
+    expect(sym.castScalar(0, 'bool')).toBe(0);
+    expect(sym.castScalar(NaN, 'bool')).toBe(0);
+  });
+  it('keeps int64 exact up to 2^53 (stored in a Float64Array)', () => {
+    expect(sym.STORAGE.int64).toBe(Float64Array);
+    expect(sym.castScalar(2 ** 53, 'int64')).toBe(2 ** 53);
+    expect(sym.castScalar(-(2 ** 53) + 1, 'int64')).toBe(-(2 ** 53) + 1);
+    expect(sym.intRange('int64')).toEqual([-Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER]);
+  });
+});
+
+describe('weak JS literals (NEP 50)', () => {
+  it('keep the dtype of the array they meet within a kind', () => {
+    expect(T.fscalar('x').mul(0.5).dtype).toBe('float32');
+    expect(T.fvector('x').add(2).dtype).toBe('float32');
+    expect(T.iscalar('x').add(1).dtype).toBe('int32');
+    expect(T.bvector('x').sub(3).dtype).toBe('int8');
+    expect(T.tensor('uint8', [false]).add(200).dtype).toBe('uint8');
+  });
+  it('widen across kinds to the default dtype of the literal', () => {
+    expect(T.iscalar('x').mul(0.5).dtype).toBe('float64');
+    expect(T.bscalar('x').add(1.5).dtype).toBe('float64');
+    expect(T.tensor('bool', [false]).add(1).dtype).toBe('int64');
+  });
+  it('are int64 or floatX on their own, like numpy defaults', () => {
+    expect(T.add(1, 2).dtype).toBe('int64');
+    expect(T.add(1, 0.5).dtype).toBe('float64');
+    expect(T.constant(2).dtype).toBe('int64');
+    expect((T.constant(2) as sym.TensorConstant).weak).toBe(true);
+    expect((T.constant(2, { dtype: 'int8' }) as sym.TensorConstant).weak).toBe(false);
+  });
+  it('do not count as strong when a typed constant is given', () => {
+    expect(T.iscalar('x').add(T.constant(1, { dtype: 'int64' })).dtype).toBe('int64');
+    expect(T.fscalar('x').mul(T.constant(0.5, { dtype: 'float64' })).dtype).toBe('float64');
+  });
+  it('refuse an integer literal that does not fit the dtype, naming it (numpy raises OverflowError)', () => {
+    expect(() => T.bscalar('x').add(1000)).toThrow(/literal 1000 does not fit in int8 \(range \[-128, 127\]\) of x/);
+    expect(() => T.tensor('uint8', [false], 'u').add(-1)).toThrow(/literal -1 does not fit in uint8/);
+  });
+  it('compare exactly when the literal does not fit', async () => {
+    const x = T.bvector('x');
+    const f = sym.function([x], x.lt(1000));
+    expect((await f([-5, 100])).toString()).toBe('[ True  True]');
+    const g = sym.function([x], x.eq(300));
+    expect(g.sync([44]).toString()).toBe('[False]');
+  });
+});
+
+describe('array() infers dtypes like numpy.array', () => {
+  it('from JS values', () => {
+    expect(sym.array([1, 2]).dtype).toBe('int64');
+    expect(sym.array([1, 2.5]).dtype).toBe('float64');
+    expect(sym.array([true, false]).dtype).toBe('bool');
+    expect(sym.array([]).dtype).toBe('float64');
+    expect(sym.array(1e20).dtype).toBe('float64');
+    expect(sym.array(new Float32Array([1])).dtype).toBe('float32');
+    expect(sym.array(new Int8Array([1])).dtype).toBe('int8');
+  });
+  it('rejects ragged lists and unknown dtypes, naming what came', () => {
+    expect(() => sym.array([[1, 2], [3]])).toThrow(/ragged nested array at \[1\]: expected 2 elements, got an array of length 1/);
+    expect(() => sym.array([1], { dtype: 'float16' as sym.DType })).toThrow(/unknown dtype float16/);
+  });
+});
