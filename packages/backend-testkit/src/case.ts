@@ -1,0 +1,113 @@
+/**
+ * One conformance case: a small graph, how to draw its inputs, and the op
+ * whose tolerance applies. Running a case compiles the graph for the
+ * backend under test through `sym.function(..., { device })` (the real
+ * path: graph, schedule, backend.compile/run/read) and compares every
+ * output with the reference `perform` on the same inputs.
+ */
+import * as sym from '@sym/graph';
+import type { DType, NDArray, TensorVariable } from '@sym/graph';
+import { shapeToString } from '@sym/graph';
+import { assertArrayClose } from './compare.js';
+import { evaluateReference, graphDTypes } from './reference.js';
+import { caseRng, type Rng } from './rng.js';
+import { ZERO_SIGN_UNSPECIFIED, type Tolerance } from './tolerance.js';
+
+/** The groups of cases; `ConformanceOptions.groups` selects among them. */
+export type CaseGroup = 'elemwise' | 'special' | 'promotion' | 'reduce' | 'dot' | 'shape' | 'softmax' | 'cast' | 'compile';
+
+export interface CaseGraph {
+  readonly inputs: readonly TensorVariable[];
+  readonly outputs: readonly TensorVariable[];
+  /** What each output is, for messages (default: `output i`). */
+  readonly labels?: readonly string[];
+  /** Input values, drawn from the case's own generator. */
+  values(rng: Rng): NDArray[];
+}
+
+export interface OpCase {
+  readonly group: CaseGroup;
+  /** Unique and informative: op, dtype, shapes. */
+  readonly name: string;
+  /** The op whose tolerance applies (scalar op name, reducer, `dot`, `softmax`, ...). */
+  readonly op: string;
+  /** The main input dtype of the case. */
+  readonly dtype: DType;
+  readonly graph: CaseGraph;
+}
+
+/** What a case needs to know about the run. */
+export interface CaseContext {
+  readonly device: string;
+  readonly seed: number;
+  readonly tolerance: (op: string, dtype: DType) => Tolerance;
+  readonly signedZeros: boolean;
+}
+
+/** Whether a backend holding only `dtypes` can run the case. */
+export function caseFits(c: OpCase, dtypes: ReadonlySet<DType>): boolean {
+  for (const d of graphDTypes(c.graph.outputs)) if (!dtypes.has(d)) return false;
+  return true;
+}
+
+function describeInputs(g: CaseGraph, values: readonly NDArray[]): string {
+  return g.inputs
+    .map((v, i) => {
+      const a = values[i]!;
+      const body = a.size <= 48 ? a.toString().replace(/\n\s*/g, ' ') : `(${a.size} values)`;
+      return `  input ${i} ${v.type.toString()} shape ${shapeToString(a.shape)}: ${body}`;
+    })
+    .join('\n');
+}
+
+/** Run one case; throws an Error saying which output, where, and with which inputs, when it fails. */
+export async function runCase(c: OpCase, ctx: CaseContext): Promise<void> {
+  const g = c.graph;
+  const values = g.values(caseRng(ctx.seed, c.name));
+  const expected = evaluateReference(g.outputs, new Map(g.inputs.map((v, i) => [v, values[i]!])));
+  const signedZeros = ctx.signedZeros && !ZERO_SIGN_UNSPECIFIED.has(c.op);
+  const f = sym.function([...g.inputs], [...g.outputs], { device: ctx.device });
+  try {
+    const actual = await f(...values);
+    g.outputs.forEach((o, i) => {
+      const label = `${c.name}: ${g.labels?.[i] ?? `output ${i}`}`;
+      try {
+        assertArrayClose(actual[i]!, expected[i]!, label, { tolerance: ctx.tolerance(c.op, o.dtype), signedZeros });
+      } catch (e) {
+        throw new Error(`${(e as Error).message}\nwith inputs (seed ${ctx.seed}):\n${describeInputs(g, values)}`);
+      }
+    });
+  } finally {
+    f.compiled.dispose();
+  }
+}
+
+// ---------------------------------------------------------------- building graphs
+
+/** An input of a case: its shape, which dimensions broadcast, and whether the graph reads it transposed. */
+export interface OperandSpec {
+  readonly shape: readonly number[];
+  readonly broadcastable?: readonly boolean[];
+  /** The input holds the reversed shape and the graph uses its transpose (a non-contiguous view). */
+  readonly transposed?: boolean;
+}
+
+export interface Operand {
+  readonly input: TensorVariable;
+  readonly expr: TensorVariable;
+  /** Shape of the input value. */
+  readonly valueShape: readonly number[];
+}
+
+export function operand(dtype: DType, spec: OperandSpec, name: string): Operand {
+  const shape = spec.transposed ? [...spec.shape].reverse() : [...spec.shape];
+  const bc = spec.broadcastable ? [...spec.broadcastable] : shape.map(() => false);
+  if (spec.transposed) bc.reverse();
+  const input = sym.T.tensor(dtype, bc, name);
+  return { input, expr: spec.transposed ? sym.T.transpose(input) : input, valueShape: shape };
+}
+
+export function describeOperand(spec: OperandSpec): string {
+  const s = shapeToString(spec.shape);
+  return spec.transposed ? `${shapeToString([...spec.shape].reverse())}.T` : s;
+}

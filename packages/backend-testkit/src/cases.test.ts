@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import * as sym from '@sym/graph';
+import { DTYPES, SCALAR_OP_NAMES } from '@sym/graph';
+import { CASE_GROUPS, conformanceCases } from './suite.js';
+import { evaluateReference, graphDTypes } from './reference.js';
+import { caseRng } from './rng.js';
+import { REDUCERS } from './cases/reduce.js';
+
+describe('case tables', () => {
+  const { cases, unfit } = conformanceCases(DTYPES);
+
+  it('name every case uniquely', () => {
+    const names = cases.map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(unfit).toEqual([]);
+  });
+
+  it('cover every scalar op on every dtype, with special values', () => {
+    for (const op of SCALAR_OP_NAMES) {
+      if (op === 'cast') continue;
+      for (const d of DTYPES) {
+        expect(cases.some((c) => c.group === 'elemwise' && c.op === op && c.dtype === d), `${op} ${d}`).toBe(true);
+      }
+      expect(cases.some((c) => c.group === 'special' && c.op === op && c.dtype === 'float32'), `${op} special`).toBe(true);
+    }
+    expect(cases.filter((c) => c.group === 'cast').length).toBe(DTYPES.length * (DTYPES.length - 1));
+  });
+
+  it('cover every reducer on every dtype and layout', () => {
+    for (const r of REDUCERS) for (const d of DTYPES) expect(cases.filter((c) => c.op === r && c.dtype === d).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('leave out cases a backend cannot hold', () => {
+    const f32 = conformanceCases(['bool', 'int32', 'uint32', 'float32'], CASE_GROUPS);
+    for (const c of f32.cases) for (const d of graphDTypes(c.graph.outputs)) expect(['bool', 'int32', 'uint32', 'float32']).toContain(d);
+    expect(f32.unfit.some((c) => c.name.startsWith('sum int32'))).toBe(true);
+    expect(f32.cases.some((c) => c.name.startsWith('max int32'))).toBe(true);
+  });
+
+  it('draw the same inputs for the same seed, and have a reference for them', () => {
+    for (const c of cases.filter((_, i) => i % 97 === 0)) {
+      const a = c.graph.values(caseRng(5, c.name));
+      const b = c.graph.values(caseRng(5, c.name));
+      expect(a.map((v) => [...v.data])).toEqual(b.map((v) => [...v.data]));
+      const ref = evaluateReference(c.graph.outputs, new Map(c.graph.inputs.map((v, i) => [v, a[i]!])));
+      expect(ref.length).toBe(c.graph.outputs.length);
+      ref.forEach((r, i) => expect(r.dtype).toBe(c.graph.outputs[i]!.dtype));
+    }
+  });
+});
+
+describe('evaluateReference', () => {
+  it('evaluates a graph with perform, reading constants and shared variables', () => {
+    const x = sym.T.dvector('x');
+    const s = sym.shared(sym.array([10, 20], { dtype: 'float64' }));
+    const y = x.mul(2).add(s).sum();
+    const [v] = evaluateReference([y], new Map([[x, sym.array([1, 2], { dtype: 'float64' })]]));
+    expect(v!.item()).toBe(36);
+    expect(() => evaluateReference([y], new Map())).toThrow(/no value for x/);
+  });
+});

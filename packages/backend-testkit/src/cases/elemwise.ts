@@ -1,0 +1,121 @@
+/**
+ * Every scalar op of SCALAR_OPS, over every dtype, on operands of several
+ * layouts: scalars, vectors, matrices read transposed, and broadcasting
+ * (scalar with matrix, row with col, vector with matrix, 3-D with a
+ * broadcastable dimension).
+ */
+import * as sym from '@sym/graph';
+import type { DType, ScalarOpName, TensorVariable } from '@sym/graph';
+import { SCALAR_OPS, SCALAR_OP_NAMES } from '@sym/graph';
+import { describeOperand, operand, type OpCase, type OperandSpec } from '../case.js';
+import { randomArray, type ValueRange } from '../rng.js';
+
+/** A layout: operand specs and a short description. */
+export interface Layout {
+  readonly what: string;
+  readonly operands: readonly OperandSpec[];
+}
+
+const UNARY: readonly Layout[] = [
+  { what: 'scalar', operands: [{ shape: [] }] },
+  { what: 'vector', operands: [{ shape: [7] }] },
+  { what: 'transposed matrix', operands: [{ shape: [3, 4], transposed: true }] },
+  { what: '3-D', operands: [{ shape: [2, 3, 4] }] },
+];
+
+const BINARY: readonly Layout[] = [
+  { what: 'matrix with matrix', operands: [{ shape: [3, 4] }, { shape: [3, 4] }] },
+  { what: 'scalar with matrix', operands: [{ shape: [] }, { shape: [3, 4] }] },
+  { what: 'row with col', operands: [{ shape: [1, 4], broadcastable: [true, false] }, { shape: [3, 1], broadcastable: [false, true] }] },
+  { what: 'vector with matrix', operands: [{ shape: [4] }, { shape: [3, 4] }] },
+  { what: '3-D with broadcastable 3-D', operands: [{ shape: [2, 3, 4] }, { shape: [2, 1, 4], broadcastable: [false, true, false] }] },
+  { what: 'transposed matrix with matrix', operands: [{ shape: [3, 4], transposed: true }, { shape: [3, 4] }] },
+];
+
+const TERNARY: readonly Layout[] = [
+  { what: 'matrices', operands: [{ shape: [3, 4] }, { shape: [3, 4] }, { shape: [3, 4] }] },
+  { what: 'matrix, scalar, vector', operands: [{ shape: [3, 4] }, { shape: [] }, { shape: [4] }] },
+  {
+    what: '3-D, col, transposed matrix',
+    operands: [{ shape: [2, 3, 4] }, { shape: [3, 1], broadcastable: [false, true] }, { shape: [3, 4], transposed: true }],
+  },
+];
+
+/** Which values each operand of an op draws (domains that keep results meaningful). */
+export function operandRanges(op: ScalarOpName, dtype: DType): ValueRange[] {
+  switch (op) {
+    case 'log':
+    case 'log1p':
+    case 'sqrt':
+      return ['positive'];
+    case 'arcsin':
+    case 'arccos':
+      return ['unit'];
+    case 'truediv':
+    case 'intdiv':
+    case 'mod':
+      return ['full', 'positive'];
+    case 'pow':
+      // integer powers stay below 2^53, where wrapping the exact value is NumPy's repeated multiplication
+      return dtype.startsWith('int') || dtype.startsWith('uint') ? ['small', 'positive'] : ['small', 'small'];
+    case 'add':
+    case 'sub':
+    case 'neg':
+    case 'abs':
+    case 'maximum':
+    case 'minimum':
+      return ['full', 'full'];
+    case 'mul':
+      // int64 lives in a float64: products of full-range values would round
+      return dtype === 'int64' ? ['small', 'small'] : ['full', 'full'];
+    default:
+      return ['small', 'small', 'small'];
+  }
+}
+
+/** The graph of one scalar op; `cast` is covered by the cast cases. */
+export function applyScalarOp(op: ScalarOpName, args: readonly TensorVariable[]): TensorVariable {
+  const T = sym.T;
+  switch (op) {
+    case 'switch':
+      return T.switch_(args[0]!, args[1]!, args[2]!);
+    case 'clip':
+      return T.clip(args[0]!, args[1]!, args[2]!);
+    default:
+      return sym.elemwise(op, ...args);
+  }
+}
+
+export function elemwiseCase(op: ScalarOpName, dtype: DType, layout: Layout): OpCase {
+  const names = ['a', 'b', 'c'];
+  const ops = layout.operands.map((spec, i) => operand(dtype, spec, names[i]!));
+  const out = applyScalarOp(
+    op,
+    ops.map((o) => o.expr),
+  );
+  const ranges = operandRanges(op, dtype);
+  const shapes = layout.operands.map(describeOperand).join(', ');
+  return {
+    group: 'elemwise',
+    name: `${op} ${dtype}: ${layout.what} ${shapes}`,
+    op,
+    dtype,
+    graph: {
+      inputs: ops.map((o) => o.input),
+      outputs: [out],
+      labels: [`${op} -> ${out.dtype}`],
+      values: (rng) => ops.map((o, i) => randomArray(rng, dtype, o.valueShape, ranges[Math.min(i, ranges.length - 1)]!)),
+    },
+  };
+}
+
+/** Every scalar op (but cast) on every dtype in every layout of its arity. */
+export function elemwiseCases(dtypes: readonly DType[]): OpCase[] {
+  const cases: OpCase[] = [];
+  for (const op of SCALAR_OP_NAMES) {
+    if (op === 'cast') continue;
+    const layouts = [UNARY, BINARY, TERNARY][SCALAR_OPS[op].arity - 1]!;
+    for (const dtype of dtypes) for (const layout of layouts) cases.push(elemwiseCase(op, dtype, layout));
+  }
+  return cases;
+}

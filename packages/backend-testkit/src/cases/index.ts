@@ -1,0 +1,25 @@
+/** All case tables, by group. */
+import type { DType } from '@sym/graph';
+import type { CaseGroup, OpCase } from '../case.js';
+import { elemwiseCases } from './elemwise.js';
+import { specialCases } from './special.js';
+import { promotionCases } from './promotion.js';
+import { reduceCases } from './reduce.js';
+import { dotCases } from './linalg.js';
+import { castCases, shapeCases, softmaxCases } from './shape.js';
+
+const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readonly DType[]) => OpCase[] } = {
+  elemwise: elemwiseCases,
+  special: specialCases,
+  promotion: () => promotionCases(),
+  reduce: reduceCases,
+  dot: dotCases,
+  shape: shapeCases,
+  softmax: softmaxCases,
+  cast: castCases,
+};
+
+/** The op cases of the chosen groups for a backend holding `dtypes` (compile checks are separate). */
+export function buildCases(dtypes: readonly DType[], groups: readonly CaseGroup[]): OpCase[] {
+  return groups.flatMap((g) => (g === 'compile' ? [] : BUILDERS[g](dtypes)));
+}

@@ -1,0 +1,29 @@
+/**
+ * @sym/backend-testkit: the conformance suite every sym backend runs. It
+ * compiles small graphs through `sym.function(..., { device })` and compares
+ * each result with the ops' reference `perform`, for every scalar op,
+ * reduction, dot, shape op, softmax and cast over every dtype the backend
+ * supports, plus the semantics of compiled functions.
+ *
+ * ```ts
+ * // test/conformance.test.ts of a backend package
+ * import { runConformance } from '@sym/backend-testkit';
+ * import { myBackend } from '../src/index.js';
+ * runConformance({ backend: myBackend });
+ * ```
+ * @packageDocumentation
+ */
+export { runConformance, conformanceCases, CASE_GROUPS } from './suite.js';
+export type { ConformanceOptions, CaseInfo } from './suite.js';
+export { runCase, caseFits, operand } from './case.js';
+export type { OpCase, CaseGraph, CaseGroup, CaseContext, OperandSpec, Operand } from './case.js';
+export { COMPILE_CHECKS } from './compile.js';
+export type { CompileCheck, CompileContext } from './compile.js';
+export { defaultTolerance, EXACT } from './tolerance.js';
+export type { Tolerance } from './tolerance.js';
+export { assertArrayClose } from './compare.js';
+export type { CompareOptions } from './compare.js';
+export { evaluateReference, graphDTypes } from './reference.js';
+export { Rng, caseRng, hashString, randomArray, randomScalar } from './rng.js';
+export type { ValueRange } from './rng.js';
+export { specialValues } from './cases/special.js';

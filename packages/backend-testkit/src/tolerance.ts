@@ -1,0 +1,56 @@
+/**
+ * How close a backend's result must be to the reference `perform`.
+ *
+ * Integers and booleans are exact: wrapping, flooring and truncation are
+ * semantics, not rounding. Floats get room for what hardware may do
+ * differently from the reference (which computes in float64 and rounds
+ * once): float32 transcendental functions of GPUs are a few ulps off, and
+ * reductions and dot products may add in another order or in float32.
+ */
+import type { DType } from '@sym/graph';
+import { isFloat } from '@sym/graph';
+
+export interface Tolerance {
+  /** Relative tolerance: |actual - expected| <= atol + rtol * |expected|. */
+  readonly rtol: number;
+  readonly atol: number;
+}
+
+export const EXACT: Tolerance = { rtol: 0, atol: 0 };
+
+/**
+ * Ops where the sign of a zero result is not specified: max/min of 0 and -0
+ * may return either (IEEE 754 maxNum/minNum; NumPy's answer depends on the
+ * operand order), so -0 is not required there.
+ */
+export const ZERO_SIGN_UNSPECIFIED: ReadonlySet<string> = new Set(['maximum', 'minimum', 'clip', 'max', 'min']);
+
+/** Ops whose float result is one correctly rounded operation (or a choice between operands). */
+const ROUNDED_ONCE = new Set([
+  'neg', 'abs', 'sign', 'floor', 'ceil', 'round', 'relu', 'not', 'identity', 'cast',
+  'add', 'sub', 'mul', 'maximum', 'minimum', 'second', 'switch', 'clip',
+  'eq', 'neq', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'xor',
+  'max', 'min', 'argmax', 'argmin', 'any', 'all',
+  'dimshuffle', 'transpose', 'reshape', 'flatten',
+]);
+
+/** Division and square root: correctly rounded on CPUs, within ~2.5 ulp on GPUs (WGSL, GLSL). */
+const NEAR_ROUNDED = new Set(['truediv', 'sqrt', 'intdiv', 'mod']);
+
+/** Accumulations: another summation order is allowed. */
+const ACCUMULATING = new Set(['sum', 'prod', 'mean', 'dot', 'outer']);
+
+/**
+ * The default tolerance of an op (a scalar op name, a reducer, or one of
+ * `dot`, `outer`, `softmax`, `dimshuffle`, `reshape`, `flatten`, `cast`) for
+ * results of `dtype`.
+ */
+export function defaultTolerance(op: string, dtype: DType): Tolerance {
+  if (!isFloat(dtype)) return EXACT;
+  const f32 = dtype === 'float32';
+  if (ROUNDED_ONCE.has(op)) return EXACT;
+  if (NEAR_ROUNDED.has(op)) return f32 ? { rtol: 4e-7, atol: 0 } : { rtol: 1e-15, atol: 0 };
+  if (ACCUMULATING.has(op)) return f32 ? { rtol: 1e-5, atol: 1e-5 } : { rtol: 1e-12, atol: 1e-12 };
+  // exp, log, sin, tanh, sigmoid, softplus, pow, softmax, ...
+  return f32 ? { rtol: 1e-5, atol: 1e-6 } : { rtol: 1e-13, atol: 1e-300 };
+}
