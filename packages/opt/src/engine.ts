@@ -11,8 +11,10 @@ const MAX_PASSES = 64;
 
 export interface GraphReport {
   readonly outputs: TensorVariable[];
-  /** How often each rewrite fired. */
+  /** How often each rewrite fired (`name:rejected`: proposed a replacement of another type, skipped). */
   readonly applied: Map<string, number>;
+  /** False when some phase still changed the graph after the pass limit (a cycle of rewrites). */
+  readonly converged: boolean;
 }
 
 function sameType(a: TensorVariable, b: TensorVariable): boolean {
@@ -61,14 +63,18 @@ function nodePass(outputs: TensorVariable[], rewrites: readonly NodeRewrite[], a
   return cloneReplace(outputs, replace);
 }
 
-function runNodeRewrites(outputs: TensorVariable[], rewrites: readonly NodeRewrite[], applied: Map<string, number>, firstNewId: number): TensorVariable[] {
-  if (rewrites.length === 0) return outputs;
+function runNodeRewrites(
+  outputs: TensorVariable[],
+  rewrites: readonly NodeRewrite[],
+  applied: Map<string, number>,
+  firstNewId: number,
+): { outputs: TensorVariable[]; converged: boolean } {
   for (let i = 0; i < MAX_PASSES; i++) {
     const next = nodePass(outputs, rewrites, applied, firstNewId);
-    if (!next) return outputs;
+    if (!next) return { outputs, converged: true };
     outputs = next;
   }
-  return outputs;
+  return { outputs, converged: false };
 }
 
 /** Ids of variables created from now on are at least this (ids increase). */
@@ -84,6 +90,7 @@ export function runGraphRewrites(outputs: readonly TensorVariable[], selected: r
   const applied = new Map<string, number>();
   const firstNewId = nextId(outputs);
   let outs = [...outputs];
+  let converged = true;
   const merges = selected.filter((r) => r.kind === 'graph' && r.phase === 'merge');
   const merge = (): void => {
     for (const m of merges) {
@@ -103,11 +110,13 @@ export function runGraphRewrites(outputs: readonly TensorVariable[], selected: r
     const local = inPhase.filter((r): r is NodeRewrite => r.kind === 'node');
     if (local.length === 0) continue;
     const before = outs;
-    outs = runNodeRewrites(outs, local, applied, firstNewId);
+    const r = runNodeRewrites(outs, local, applied, firstNewId);
+    outs = r.outputs;
+    converged &&= r.converged;
     // Rewrites build fresh nodes that may duplicate existing ones.
     if (outs !== before) merge();
   }
-  return { outputs: outs, applied };
+  return { outputs: outs, applied, converged };
 }
 
 /** Rewrite a graph as `sym.function` would for `mode` and these options. */

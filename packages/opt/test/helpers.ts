@@ -13,7 +13,7 @@ export function opNames(outputs: TensorVariable | readonly TensorVariable[]): st
 }
 
 /** The same function compiled with every optimization (FAST_RUN) and with none (rewrites and fusion excluded). */
-export function both(inputs: TensorVariable[], outputs: TensorVariable | TensorVariable[], options: FunctionOptions = {}) {
+export function both(inputs: TensorVariable[], outputs: TensorVariable, options: FunctionOptions = {}) {
   const opt = sym.function(inputs, outputs, options);
   const plain = sym.function(inputs, outputs, { ...options, optimizer: { excluding: ['fast_run'] } });
   return { opt, plain };

@@ -83,12 +83,27 @@ function finiteOrZero(m: TensorVariable): TensorVariable {
   return T.switch_(T.eq(T.sub(m, m), 0), m, 0);
 }
 
+/** `x` is already `y - m(y)` with m the max of y (what logSumExp produces): rewriting again would not end. */
+function isShifted(x: TensorVariable): boolean {
+  const d = elem(x, 'sub');
+  if (!d) return false;
+  const y = d.inputs[0]!;
+  const seen: TensorVariable[] = [d.inputs[1]!];
+  for (let i = 0; i < seen.length && i < 8; i++) {
+    const n = seen[i]!.owner;
+    if (!n) continue;
+    if (reduction(seen[i]!, 'max') && n.inputs[0] === y) return true;
+    seen.push(...n.inputs);
+  }
+  return false;
+}
+
 /** log(sum(exp(x), axes)) -> m + log(sum(exp(x - m), axes)) with m = max(x, axes). */
 export const logSumExp: NodeRewriter = (node) => {
   if (scalarOpOf(node) !== 'log') return null;
   const s = reduction(node.inputs[0]!, 'sum');
   const x = s ? expArg(s.inputs[0]!) : null;
-  if (!s || !x) return null;
+  if (!s || !x || isShifted(x)) return null;
   const axes = [...(s.op as Reduce).axes];
   const m = finiteOrZero(T.max(x, { axis: axes }));
   let k = 0;
@@ -114,7 +129,6 @@ export const logSoftmax: NodeRewriter = (node) => {
 const STABILIZE: [string, NodeRewriter][] = [
   ['log_sigmoid', logSigmoid],
   ['log1m_sigmoid', log1mSigmoid],
-  ['one_minus_sigmoid', oneMinusSigmoid],
   ['softplus', softplus],
   ['log1p', log1p],
   ['expm1', expm1],
@@ -122,3 +136,5 @@ const STABILIZE: [string, NodeRewriter][] = [
   ['log_softmax', logSoftmax],
 ];
 for (const [name, rewrite] of STABILIZE) registerRewrite({ kind: 'node', name, phase: 'stabilize', tags: ['fast_run'], rewrite });
+// after stabilize, so that log(1 - sigmoid(x)) becomes -softplus(x) first
+registerRewrite({ kind: 'node', name: 'one_minus_sigmoid', phase: 'specialize', tags: ['fast_run'], rewrite: oneMinusSigmoid });
