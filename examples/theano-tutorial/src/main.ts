@@ -11,6 +11,7 @@
  * `@sym/backend-<device>` by that name the first time a function runs.
  */
 import * as sym from '@sym/graph';
+import { grad, jacobian } from '@sym/grad';
 
 // import theano; import theano.tensor as T
 const T = sym.T;
@@ -142,6 +143,37 @@ console.log(String(await sharedVar.getValueAsync()));
 // function_1 sees the new value too, because shared_var is shared.
 console.log('New output of function_1() (shared_var**2):');
 console.log(String(await function1()));
+
+// In [12]:
+//   bar_grad = T.grad(bar, foo)
+//   bar_grad.eval({foo: 10})
+// Out[12]: array(20.0)
+cell(12);
+// Recall that bar = foo**2; we expect bar_grad = 2*foo.
+const barGrad = grad(bar, foo);
+// A notebook shows the value of a cell's last expression with repr().
+console.log((await barGrad.eval({ foo: 10 })).repr());
+
+// In [13]:
+//   y_J = theano.gradient.jacobian(y, x)
+//   linear_mix_J = theano.function([A, x, b], y_J)
+//   print linear_mix_J(np.array([[9, 8, 7], [4, 5, 6]]), #A
+//                      np.array([1, 2, 3]), #x
+//                      np.array([4, 5])) #b
+cell(13);
+// Recall that y = Ax + b; because it is a linear mix, the Jacobian is always A.
+const yJ = jacobian(y, x);
+const linearMixJ = sym.function([A, x, b], yJ);
+console.log(
+  String(
+    await linearMixJ(
+      sym.array([[9, 8, 7], [4, 5, 6]]), // A
+      sym.array([1, 2, 3]), // x
+      sym.array([4, 5]), // b
+    ),
+  ),
+);
+// hessian, from @sym/grad too, works the same way.
 
 // In [14]:
 //   num = T.scalar('num')
