@@ -4,6 +4,8 @@
  * @packageDocumentation
  */
 import { registerBackend } from '@sym/graph';
+// Every backend brings the optimizer: rewrites and kernel fusion (installed on import).
+import '@sym/opt';
 import { CpuBackend } from './backend.js';
 
 export { CpuBackend } from './backend.js';
