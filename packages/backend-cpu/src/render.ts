@@ -198,7 +198,7 @@ for (let n = 0; n < ${k.n}; n++) {
   let pa = ${k.a.offset} + b * ${ab} + m * ${am};
   let pb = ${k.b.offset} + b * ${bb} + n * ${bn};
   for (let q = 0; q < ${k.k}; q++) {
-    s = ${acc(`s + ${acc('A[pa] * B[pb]')}`)};
+    s = ${acc(`s + ${acc(k.acc === 'int32' || k.acc === 'uint32' ? 'Math.imul(A[pa], B[pb])' : 'A[pa] * B[pb]')}`)};
     pa += ${ak}; pb += ${bk};
   }
   out[b * ${ob} + m * ${om} + n * ${on}] = ${castTo(k.out, 's')};

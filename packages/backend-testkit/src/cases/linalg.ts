@@ -4,6 +4,7 @@
  */
 import * as sym from '@sym/graph';
 import type { DType } from '@sym/graph';
+import { isFloat } from '@sym/graph';
 import { describeOperand, operand, type OpCase, type OperandSpec } from '../case.js';
 import { randomArray } from '../rng.js';
 
@@ -51,6 +52,23 @@ function dotCase(dtype: DType, layout: DotLayout): OpCase {
   };
 }
 
+/** Full-range integers: the products and sums wrap, and must wrap exactly (NumPy's integer dot is modular). */
+function wrapCase(dtype: DType): OpCase {
+  const a = operand(dtype, m(3, 5), 'a');
+  const b = operand(dtype, t(5, 2), 'b');
+  return {
+    group: 'dot',
+    name: `dot ${dtype}: full-range values (3, 5) · (2, 5).T, wrapping`,
+    op: 'dot',
+    dtype,
+    graph: {
+      inputs: [a.input, b.input],
+      outputs: [sym.T.dot(a.expr, b.expr)],
+      values: (rng) => [randomArray(rng, dtype, a.valueShape, 'full'), randomArray(rng, dtype, b.valueShape, 'full')],
+    },
+  };
+}
+
 function outerCase(dtype: DType): OpCase {
   const x = sym.T.tensor(dtype, [false], 'x');
   const y = sym.T.tensor(dtype, [false, false], 'y');
@@ -73,5 +91,7 @@ function outerCase(dtype: DType): OpCase {
 }
 
 export function dotCases(dtypes: readonly DType[]): OpCase[] {
-  return dtypes.flatMap((d) => [...LAYOUTS.map((l) => dotCase(d, l)), outerCase(d)]);
+  // int64 is exact only to 2^53 in its float64 storage: no wrapping case there
+  const wraps = (d: DType): boolean => d !== 'int64' && d !== 'bool' && !isFloat(d);
+  return dtypes.flatMap((d) => [...LAYOUTS.map((l) => dotCase(d, l)), ...(wraps(d) ? [wrapCase(d)] : []), outerCase(d)]);
 }

@@ -54,13 +54,15 @@ export class Dot extends Op {
     const bs = contiguousStrides(b.shape);
     const bk = b.ndim >= 2 ? bs[b.ndim - 2]! : 1;
     const res = NDArray.zeros(shape, out);
+    // 32-bit products need their exact low bits (a double product of two would round): wrap like NumPy
+    const mul = acc === 'int32' || acc === 'uint32' ? Math.imul : (x: number, y: number) => x * y;
     // output index: (m, batch, n) in C order
     for (let m = 0; m < M; m++)
       for (let bb = 0; bb < B; bb++)
         for (let n = 0; n < N; n++) {
           let s = 0;
           for (let k = 0; k < K; k++) {
-            s = castScalar(s + castScalar(a.data[m * K + k]! * b.data[bb * K * N + k * bk + n]!, acc), acc);
+            s = castScalar(s + castScalar(mul(a.data[m * K + k]!, b.data[bb * K * N + k * bk + n]!), acc), acc);
           }
           res.data[(m * B + bb) * N + n] = castScalar(s, out);
         }
