@@ -132,7 +132,9 @@ export async function verifyGrad(
       const relErr = absErr / Math.max(Math.abs(a) + Math.abs(numeric), 1e-8);
       maxAbsErr = Math.max(maxAbsErr, absErr);
       maxRelErr = Math.max(maxRelErr, relErr);
-      const score = Number.isNaN(absErr) ? Infinity : Math.min(absErr / absTol, relErr / relTol);
+      // Failing elements rank by absolute error (their relative errors often tie); passing ones by closeness to failing.
+      const fails = Number.isNaN(absErr) || (absErr > absTol && relErr > relTol);
+      const score = Number.isNaN(absErr) ? Infinity : fails ? 1 + absErr : Math.min(absErr / absTol, relErr / relTol);
       if (score > worstScore) {
         worstScore = score;
         worst = { input: i, index: unravel(j, v.shape), analytic: a, numeric, absErr, relErr };
