@@ -1,3 +1,8 @@
-// The tests load @sym/backend-cpu for its side effect (registering device=cpu) through
-// a vitest alias (it depends on @sym/opt, so it cannot be a dependency here).
+// The tests load @sym/backend-cpu (for its side effect, registering device=cpu) and
+// @sym/grad through vitest aliases: both sit above @sym/opt in the dependency graph,
+// so neither can be a dependency here.
 declare module '@sym/backend-cpu';
+declare module '@sym/grad' {
+  import type { TensorVariable } from '@sym/graph';
+  export function grad(cost: TensorVariable, wrt: readonly TensorVariable[]): TensorVariable[];
+}

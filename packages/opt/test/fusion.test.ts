@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { schedule, type ElementwiseKernel, type Program, type ReduceKernel } from '@sym/graph';
+import { composeLoad, fuse, mapLoad, optimizeProgram } from '../src/index.js';
+import { both, close, sym, T, values } from './helpers.js';
+
+function programOf(inputs: ReturnType<typeof T.vector>[], shapes: number[][], outputs: ReturnType<typeof T.vector>[]): Program {
+  return schedule({ inputs, inputShapes: shapes, outputs });
+}
+
+describe('load composition', () => {
+  it('maps identical, broadcast, permuted and reshaped reads of a contiguous array', () => {
+    expect(mapLoad({ strides: [3, 1], offset: 0 }, [2, 3], [2, 3])).toEqual({ dims: [0, 1], scale: [1, 1], base: [0, 0] });
+    // a row vector broadcast down the rows
+    expect(mapLoad({ strides: [0, 1], offset: 0 }, [4, 3], [3])).toEqual({ dims: [-1, 0], scale: [0, 1], base: [0] });
+    // transposed: iteration (3, 2) over a (2, 3) array
+    expect(mapLoad({ strides: [1, 3], offset: 0 }, [3, 2], [2, 3])).toEqual({ dims: [1, 0], scale: [1, 1], base: [0, 0] });
+    // a (6,) array read as (2, 3)
+    expect(mapLoad({ strides: [3, 1], offset: 0 }, [2, 3], [6])).toEqual({ dims: [0, 0], scale: [3, 1], base: [0] });
+    // reads that leave the array, or do not follow its dimensions
+    expect(mapLoad({ strides: [3, 1], offset: 1 }, [2, 3], [2, 3])).toBeNull();
+    expect(mapLoad({ strides: [2], offset: 0 }, [3], [2, 3])).toBeNull();
+  });
+
+  it('re-expresses a producer load over the consumer iteration space', () => {
+    const m = mapLoad({ strides: [1, 3], offset: 0 }, [3, 2], [2, 3])!;
+    // the producer read its input transposed: strides (1, 2) over its (2, 3) space
+    const l = composeLoad({ kind: 'load', input: 0, strides: [1, 2], offset: 5, dtype: 'float64' }, m, 4);
+    expect(l).toEqual({ kind: 'load', input: 4, strides: [2, 1], offset: 5, dtype: 'float64' });
+  });
+});
+
+describe('kernel fusion', () => {
+  it('collapses an elementwise chain into one kernel', async () => {
+    const x = T.vector('x');
+    const y = T.vector('y');
+    const out = T.tanh(x.mul(2).add(y)).sub(T.exp(y));
+    const { opt, plain } = both([x, y], out);
+    expect(plain.compiled.kernelCount([1, 2], [3, 4])).toBe(5);
+    expect(opt.compiled.kernelCount([1, 2], [3, 4])).toBe(1);
+    expect(close(values(await opt([1, 2], [3, 4]))[0]!, values(await plain([1, 2], [3, 4]))[0]!)).toBe(true);
+  });
+
+  it('fuses through broadcast and transposed views', async () => {
+    const A = T.matrix('A');
+    const b = T.vector('b');
+    // exp(b) is broadcast over the rows; A.T is a permuted view
+    const out = A.T.mul(2).add(T.exp(b));
+    const { opt, plain } = both([A, b], out);
+    const args = [[[1, 2, 3], [4, 5, 6]], [0.5, -1]];
+    expect(plain.compiled.kernelCount(...args)).toBe(3);
+    expect(opt.compiled.kernelCount(...args)).toBe(1);
+    expect(close(values(await opt(...args))[0]!, values(await plain(...args))[0]!)).toBe(true);
+  });
+
+  it('fuses elementwise prologues into reductions', async () => {
+    const A = T.matrix('A');
+    const out = T.sum(A.sub(1).pow(2), { axis: 1 });
+    const p = programOf([A], [[2, 3]], [out]);
+    const f = optimizeProgram(p);
+    expect(p.steps.map((s) => s.kernel.kind)).toEqual(['elementwise', 'elementwise', 'reduce']);
+    expect(f.steps.map((s) => s.kernel.kind)).toEqual(['reduce']);
+    expect(f.steps[0]!.inputs).toEqual(p.inputBuffers);
+    const { opt, plain } = both([A], out);
+    const args = [[[1, 2, 3], [4, 5, 6]]];
+    expect(values(await opt(...args))).toEqual(values(await plain(...args)));
+  });
+
+  it('keeps values the caller reads: outputs are never fused away', async () => {
+    const x = T.vector('x');
+    const e = T.exp(x);
+    const f = sym.function([x], [e, e.add(1)]);
+    expect(f.compiled.kernelCount([1, 2])).toBe(2);
+    const [a, b] = values(await f([1, 2]));
+    expect(close(a!, [Math.exp(1), Math.exp(2)])).toBe(true);
+    expect(close(b!, a!.map((v) => v + 1))).toBe(true);
+  });
+
+  it('recomputes only cheap producers that several kernels read', () => {
+    const x = T.vector('x');
+    const cheap = x.add(1);
+    const costly = T.exp(T.tanh(T.sin(T.cos(T.exp(x)))));
+    const sumsOf = (v: typeof x) => [T.sum(v), T.max(v)];
+    const pc = optimizeProgram(programOf([x], [[4]], sumsOf(cheap)));
+    expect(pc.steps.map((s) => s.kernel.kind)).toEqual(['reduce', 'reduce']);
+    const pe = optimizeProgram(programOf([x], [[4]], sumsOf(costly)));
+    // the costly chain fuses into one kernel, read by both reductions
+    expect(pe.steps.map((s) => s.kernel.kind)).toEqual(['elementwise', 'reduce', 'reduce']);
+  });
+
+  it('never fuses into matmul, and fuses the epilogue after it', () => {
+    const A = T.matrix('A');
+    const B = T.matrix('B');
+    const out = T.sigmoid(T.dot(A.mul(2), B).add(1));
+    const p = optimizeProgram(programOf([A, B], [[2, 3], [3, 4]], [out]));
+    expect(p.steps.map((s) => s.kernel.kind)).toEqual(['elementwise', 'matmul', 'elementwise']);
+  });
+
+  it('softmax: the exp is recomputed in the sum and the division (3 kernels instead of 4)', async () => {
+    const x = T.matrix('x');
+    const { opt, plain } = both([x], T.softmax(x));
+    const args = [[[1, 2, 3], [0, 0, 1000]]];
+    expect(plain.compiled.kernelCount(...args)).toBe(4);
+    expect(opt.compiled.kernelCount(...args)).toBe(3);
+    expect(close(values(await opt(...args))[0]!, values(await plain(...args))[0]!)).toBe(true);
+  });
+
+  it('leaves programs without elementwise producers alone', () => {
+    const A = T.matrix('A');
+    const p = programOf([A], [[2, 2]], [T.sum(A)]);
+    expect(fuse(p).steps).toEqual(p.steps);
+    const k = p.steps[0]!.kernel as ReduceKernel;
+    expect(k.kind).toBe('reduce');
+  });
+
+  it('keeps the stored dtype of a fused producer (float32 rounding, int wrap)', async () => {
+    const x = T.vector('x', 'float32');
+    const i = T.vector('i', 'int8');
+    const out = x.mul(3).div(7).astype('float64').add(i.mul(100).astype('float64'));
+    const { opt, plain } = both([x, i], out);
+    expect(opt.compiled.kernelCount([0.1, 0.2], [3, -5])).toBe(1);
+    expect(values(await opt([0.1, 0.2], [3, -5]))).toEqual(values(await plain([0.1, 0.2], [3, -5])));
+    const el = optimizeProgram(programOf([x, i], [[2], [2]], [out])).steps[0]!.kernel as ElementwiseKernel;
+    expect(el.inputs).toEqual(['float32', 'int8']);
+  });
+});
