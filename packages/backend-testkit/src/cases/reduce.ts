@@ -95,6 +95,39 @@ function specialCase(reducer: Reducer, dtype: DType): OpCase {
   };
 }
 
+/**
+ * Arrays with a zero-length dimension: reductions over it give their
+ * identity, elementwise results and dot products are empty, and a dot
+ * product over k = 0 is all zeros (zero-size buffers are easy to get wrong).
+ */
+function emptyCase(dtype: DType): OpCase {
+  const x = sym.T.tensor(dtype, [false, false], 'x');
+  const y = sym.T.tensor(dtype, [false, false], 'y');
+  const z = sym.T.tensor(dtype, [false, false], 'z');
+  const outs: [string, TensorVariable][] = [
+    ['sum over the empty axis 0', x.sum(0)],
+    ['sum over axis 1 (empty result)', x.sum(1)],
+    ['prod over the empty axis 0', x.prod(0)],
+    ['any over the empty axis 0', x.any(0)],
+    ['all over the empty axis 0', x.all(0)],
+    ['x + x (empty)', sym.T.add(x, x)],
+    ['dot(x, y): (0, 3) · (3, 2)', sym.T.dot(x, y)],
+    ['dot(x.T, z): (3, 0) · (0, 2), k = 0', sym.T.dot(x.T, z)],
+  ];
+  return {
+    group: 'reduce',
+    name: `empty arrays ${dtype}: x (0, 3), y (3, 2), z (0, 2)`,
+    op: 'sum',
+    dtype,
+    graph: {
+      inputs: [x, y, z],
+      outputs: outs.map(([, o]) => o),
+      labels: outs.map(([l]) => l),
+      values: (rng) => [randomArray(rng, dtype, [0, 3]), randomArray(rng, dtype, [3, 2]), randomArray(rng, dtype, [0, 2])],
+    },
+  };
+}
+
 export function reduceCases(dtypes: readonly DType[]): OpCase[] {
   const cases: OpCase[] = [];
   for (const reducer of REDUCERS) {
@@ -103,5 +136,5 @@ export function reduceCases(dtypes: readonly DType[]): OpCase[] {
       if (isFloat(dtype)) cases.push(specialCase(reducer, dtype));
     }
   }
-  return cases;
+  return [...cases, ...dtypes.map(emptyCase)];
 }
