@@ -49,7 +49,8 @@ export function debugprint(outputs: TensorVariable | readonly TensorVariable[], 
     return id;
   };
   const rec = (x: TensorVariable, prefix: string): void => {
-    const type = options.printType ? ` ${x.type.toString()}` : '';
+    // Theano's print_type: the type in angle brackets after the id
+    const type = options.printType ? ` <${x.type.toString()}>` : '';
     if (!x.owner) {
       lines.push(`${prefix}${x.toString()} [id ${idOf(x)}]${type}`);
       return;
@@ -59,7 +60,7 @@ export function debugprint(outputs: TensorVariable | readonly TensorVariable[], 
     const id = idOf(node);
     const out = node.outputs.length > 1 ? `.${x.index}` : '';
     const name = x.name !== undefined ? ` '${x.name}'` : " ''";
-    lines.push(`${prefix}${node.op.toString()}${out} [id ${id}]${name}${type}`);
+    lines.push(`${prefix}${node.op.toString()}${out} [id ${id}]${type}${name}`);
     if (seen) return;
     for (const i of node.inputs) rec(i, prefix + ' |');
   };

@@ -1,0 +1,103 @@
+/** pp and debugprint in Theano's format; DebugMode and NanGuardMode naming the op that went wrong. */
+import { describe, expect, it } from 'vitest';
+import { T, sym } from './helpers.js';
+
+describe('pp', () => {
+  it('prints the tutorial expression', () => {
+    const foo = T.scalar('foo');
+    expect(sym.pp(foo.pow(2))).toBe('(foo ** TensorConstant{2})');
+  });
+  it('prints infix operators, prefix minus, calls, dot and transpose', () => {
+    const x = T.vector('x');
+    const m = T.matrix('m');
+    const y = T.vector('y');
+    expect(sym.pp(T.dot(m, x).add(y))).toBe('((m \\dot x) + y)');
+    expect(sym.pp(x.mul(2).add(1).neg().exp())).toBe('exp(-((x * TensorConstant{2}) + TensorConstant{1}))');
+    expect(sym.pp(m.T)).toBe('m.T');
+    expect(sym.pp(x.div(y).intDiv(2).mod(3))).toBe('(((x / y) // TensorConstant{2}) % TensorConstant{3})');
+    expect(sym.pp(x.lt(y))).toBe('(x < y)');
+    expect(sym.pp(x.astype('float32'))).toBe('Cast{float32}(x)');
+    expect(sym.pp(T.sum(m, 0))).toBe('Sum{axis=[0]}(m)');
+  });
+  it('stops at named intermediate variables', () => {
+    const x = T.vector('x');
+    const h = x.mul(2);
+    h.name = 'h';
+    expect(sym.pp(h.add(1))).toBe('(h + TensorConstant{1})');
+    expect(sym.pp(h)).toBe('(x * TensorConstant{2})');
+  });
+});
+
+describe('debugprint', () => {
+  it('prints one node a line with ids, children indented with |', () => {
+    const foo = T.scalar('foo');
+    expect(sym.debugprint(foo.pow(2))).toBe("Elemwise{pow,no_inplace} [id A] ''\n |foo [id B]\n |TensorConstant{2} [id C]");
+  });
+  it('prints types in angle brackets with printType', () => {
+    const m = T.matrix('m');
+    const x = T.vector('x');
+    const y = T.vector('y');
+    expect(sym.debugprint(T.dot(m, x).add(y).sum(), { printType: true })).toBe(
+      [
+        "Sum{axis=[0]} [id A] <TensorType(float64, scalar)> ''",
+        " |Elemwise{add,no_inplace} [id B] <TensorType(float64, vector)> ''",
+        " | |dot [id C] <TensorType(float64, vector)> ''",
+        " | | |m [id D] <TensorType(float64, matrix)>",
+        " | | |x [id E] <TensorType(float64, vector)>",
+        " | |y [id F] <TensorType(float64, vector)>",
+      ].join('\n'),
+    );
+  });
+  it('prints a shared subexpression once, then by its id', () => {
+    const x = T.vector('x');
+    const h = x.exp();
+    h.name = 'h';
+    expect(sym.debugprint([h.add(h), h])).toBe(
+      ["Elemwise{add,no_inplace} [id A] ''", " |Elemwise{exp,no_inplace} [id B] 'h'", ' | |x [id C]', " |Elemwise{exp,no_inplace} [id B] 'h'", "Elemwise{exp,no_inplace} [id B] 'h'"].join(
+        '\n',
+      ),
+    );
+  });
+  it('of a compiled function shows its graph', () => {
+    const x = T.vector('x');
+    const f = sym.function([x], x.neg());
+    expect(f.debugprint()).toMatch(/^Elemwise\{neg,no_inplace\} \[id A\] ''\n \|x \[id B\]$/);
+  });
+});
+
+describe('DebugMode', () => {
+  it('raises InvalidValueError naming the op, the index and the inputs on NaN', async () => {
+    const num = T.scalar('num');
+    const den = T.scalar('den');
+    const divide = sym.function([num, den], num.div(den), { mode: 'DebugMode' });
+    expect((await divide(10, 2)).toString()).toBe('5.0');
+    const err = await divide(0, 0).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(sym.InvalidValueError);
+    expect((err as Error).message).toBe('DebugMode: Elemwise{true_div,no_inplace}(num, den) produced nan in output 0 at index (); inputs: num=0.0, den=0.0');
+  });
+  it('raises on inf in an intermediate node, naming that node', () => {
+    const x = T.vector('x');
+    const f = sym.function([x], x.exp().mul(0), { mode: 'DebugMode' });
+    expect(() => f.sync([1, 1000])).toThrow('DebugMode: Elemwise{exp,no_inplace}(x) produced inf in output 0 at index (1,); inputs: x=[   1. 1000.]');
+  });
+  it('in FAST_RUN the same call returns nan', async () => {
+    const num = T.scalar('num');
+    const den = T.scalar('den');
+    expect((await sym.function([num, den], num.div(den))(0, 0)).toString()).toBe('nan');
+  });
+});
+
+describe('NanGuardMode', () => {
+  const x = T.vector('x');
+  const y = T.vector('y');
+  const f = sym.function([x, y], x.div(y), { mode: 'NanGuardMode' });
+  it('raises on inf, nan and huge values', () => {
+    expect(() => f.sync([1, 1], [0, 1])).toThrow('NanGuardMode: Elemwise{true_div,no_inplace}(x, y) produced inf in output 0 at index (0,); inputs: x=[1. 1.], y=[0. 1.]');
+    expect(() => f.sync([0, 1], [0, 1])).toThrow(/produced nan in output 0 at index \(0,\)/);
+    expect(() => f.sync([1e11, 1], [1, 1])).toThrow(sym.InvalidValueError);
+    expect(() => f.sync([1e11, 1], [1, 1])).toThrow(/produced a huge value in output 0 at index \(0,\)/);
+  });
+  it('passes ordinary values', () => {
+    expect(f.sync([1, 3], [2, 4]).toString()).toBe('[0.5  0.75]');
+  });
+});

@@ -1,0 +1,171 @@
+/** sym.function: outputs, defaults, shared variables and updates, givens, input validation, sync and async calls, eval. */
+import { describe, expect, it } from 'vitest';
+import { T, sym } from './helpers.js';
+
+const f64 = (v: sym.NestedArray) => sym.array(v, { dtype: 'float64' });
+
+describe('outputs', () => {
+  it('a single output gives an NDArray, a list gives a list', async () => {
+    const x = T.vector('x');
+    const one = sym.function([x], x.mul(2));
+    expect((await one([1, 2])).repr()).toBe('array([2., 4.])');
+    const many = sym.function([x], [x.mul(2), x.sum()]);
+    expect(sym.reprValue(await many([1, 2]))).toBe('[array([2., 4.]), array(3.)]');
+    const listOfOne = sym.function([x], [x.neg()]);
+    expect(sym.reprValue(await listOfOne([1]))).toBe('[array([-1.])]');
+  });
+  it('an input or the same expression twice as outputs gives separate arrays', () => {
+    const x = T.vector('x');
+    const y = x.add(1);
+    const f = sym.function([x], [x, y, y]);
+    const [a, b, c] = f.sync([1, 2]);
+    expect(sym.reprValue([a, b, c])).toBe('[array([1., 2.]), array([2., 3.]), array([2., 3.])]');
+    expect(b!.data).not.toBe(c!.data);
+  });
+  it('a function without inputs computes constants and shared values', () => {
+    const f = sym.function([], T.constant([1, 2]).mul(3));
+    expect(f.sync().toString()).toBe('[3 6]');
+  });
+  it('sync and async calls agree, and async calls run in order', async () => {
+    const x = T.scalar('x');
+    const f = sym.function([x], x.pow(2));
+    expect(f.sync(3).toString()).toBe('9.0');
+    const results = await Promise.all([f(1), f(2), f(3)]);
+    expect(results.map((r) => r.item())).toEqual([1, 4, 9]);
+  });
+});
+
+describe('In: inputs with defaults', () => {
+  it('uses the default when the argument is left out (the tutorial linear_mix)', async () => {
+    const A = T.matrix('A');
+    const x = T.vector('x');
+    const b = T.vector('b');
+    const f = sym.function([A, x, sym.In(b, { value: [0, 0] })], [T.dot(A, x).add(b), A.pow(2).sum()]);
+    expect(sym.reprValue(await f([[1, 2, 3], [4, 5, 6]], [1, 2, 3], [4, 5]))).toBe('[array([18., 37.]), array(91.)]');
+    expect(sym.reprValue(await f([[1, 2, 3], [4, 5, 6]], [1, 2, 3]))).toBe('[array([14., 32.]), array(91.)]');
+  });
+  it('names the input in errors, by its In name', () => {
+    const x = T.scalar();
+    const f = sym.function([sym.In(x, { name: 'rate' })], x.mul(2));
+    expect(() => f.sync()).toThrow('function: argument 0 (rate): missing, and it has no default value');
+    expect(() => sym.In(3 as unknown as sym.TensorVariable)).toThrow('In: expected a symbolic variable, got number');
+  });
+});
+
+describe('input validation', () => {
+  const x = T.vector('x');
+  const f = sym.function([x], x.mul(2), { name: 'double' });
+  it('refuses too many arguments', () => {
+    expect(() => f.sync([1], [2])).toThrow('function double: expected at most 1 arguments, got 2');
+  });
+  it('refuses a missing argument', () => {
+    expect(() => f.sync()).toThrow('function double: argument 0 (x): missing, and it has no default value');
+  });
+  it('refuses the wrong number of dimensions, with both', () => {
+    expect(() => f.sync([[1]])).toThrow(
+      'function double: argument 0 (x): wrong number of dimensions: expected 1 (TensorType(float64, vector)), got 2 with shape (1, 1)',
+    );
+    expect(() => f.sync(3)).toThrow(/expected 1 \(TensorType\(float64, vector\)\), got 0 with shape \(\)/);
+  });
+  it('refuses values that are not numbers or arrays', () => {
+    expect(() => f.sync('abc')).toThrow('function double: argument 0 (x): expected TensorType(float64, vector) (a number, nested arrays, a typed array or an NDArray), got string abc');
+    expect(() => f.sync([1, [2]])).toThrow(/argument 0 \(x\): expected a number at \[1\], got an array of length 1/);
+  });
+  it('refuses a lossy downcast of typed data unless allowInputDowncast', () => {
+    const v = T.fvector('v');
+    const g = sym.function([v], v.mul(2));
+    expect(() => g.sync(f64([1.5, 2]))).toThrow(
+      'function: argument 0 (v): expected TensorType(float32, vector), got NDArray(float64, shape (2,)): casting float64 to float32 may lose data. Cast the value first, or compile with { allowInputDowncast: true }.',
+    );
+    expect(() => g.sync(new Float64Array([1]))).toThrow(/got Float64Array\(1\): casting float64 to float32 may lose data/);
+    expect(g.sync(new Float32Array([1.5])).repr()).toBe('array([3.], dtype=float32)');
+    expect(g.sync(sym.array([1, 2], { dtype: 'int16' })).dtype).toBe('float32');
+    const h = sym.function([v], v.mul(2), { allowInputDowncast: true });
+    expect(h.sync(f64([1.5, 2])).repr()).toBe('array([3., 4.], dtype=float32)');
+  });
+  it('refuses non-integers and out-of-range values for integer inputs', () => {
+    const i = T.ivector('i');
+    const g = sym.function([i], i.add(1));
+    expect(() => g.sync([1.5])).toThrow(
+      'function: argument 0 (i): expected TensorType(int32, vector), but element 0 is 1.5, which is not an integer in the int32 range [-2147483648, 2147483647].',
+    );
+    expect(() => g.sync([1, 2 ** 31])).toThrow(/element 1 is 2147483648, which is not an integer in the int32 range/);
+    expect(() => g.sync(f64([1]))).toThrow(/casting float64 to int32 may lose data/);
+    expect(g.sync([3]).repr()).toBe('array([4], dtype=int32)');
+  });
+  it('refuses a length other than 1 in a broadcastable dimension', () => {
+    const r = T.row('r');
+    const g = sym.function([r], r.add(1));
+    expect(() => g.sync([[1, 2], [3, 4]])).toThrow(
+      'function: argument 0 (r): dimension 0 is broadcastable in TensorType(float64, row) and must have length 1, got shape (2, 2)',
+    );
+    expect(g.sync([[1, 2]]).toString()).toBe('[[2. 3.]]');
+  });
+});
+
+describe('compile-time errors', () => {
+  it('names a missing input and the inputs given', () => {
+    const x = T.vector('x');
+    const y = T.vector('y');
+    expect(() => sym.function([x], x.add(y))).toThrow(
+      'function: missing input: y (TensorType(float64, vector)) is needed to compute the outputs but is not among the inputs [x]; list it as an input or give it a value with givens.',
+    );
+  });
+  it('refuses shared variables, constants and repeated variables as inputs, and bad modes', () => {
+    const s = sym.shared(f64([1]), { name: 's' });
+    const x = T.vector('x');
+    expect(() => sym.function([s], s.mul(2))).toThrow('function: input 0 (s) is a shared variable; shared variables are implicit inputs and cannot be listed');
+    expect(() => sym.function([T.constant(1)], x)).toThrow(/input 0 \(TensorConstant\{1\}\) is a constant/);
+    expect(() => sym.function([x, x], x)).toThrow('function: input x is listed twice');
+    expect(() => sym.function([x], x, { mode: 'Fast' as sym.Mode })).toThrow(/mode must be one of FAST_RUN, FAST_COMPILE, DebugMode, NanGuardMode; got "Fast"/);
+  });
+  it('refuses updates of the wrong type or to non-shared variables', () => {
+    const s = sym.shared(f64([1, 2]), { name: 's' });
+    const x = T.vector('x');
+    expect(() => sym.function([], s, { updates: [[s, s.sum()]] })).toThrow(/the update of shared variable s must have its type TensorType\(float64, vector\), but the expression has type TensorType\(float64, scalar\)/);
+    expect(() => sym.function([], s, { updates: [[s, s.astype('float32')]] })).toThrow(/cast it with .astype\('float64'\)/);
+    expect(() => sym.function([x], s, { updates: [[x as unknown as sym.TensorSharedVariable, x]] })).toThrow('function: update 0 targets x, which is not a shared variable');
+    expect(() => sym.function([], s, { updates: [[s, s.add(1)], [s, s.add(2)]] })).toThrow('function: shared variable s is updated twice');
+  });
+});
+
+describe('givens', () => {
+  it('substitutes an expression for a variable before compiling', () => {
+    const x = T.scalar('x');
+    const y = T.scalar('y');
+    const f = sym.function([x], y.mul(10), { givens: [[y, x.add(1)]] });
+    expect(f.sync(2).item()).toBe(30);
+  });
+  it('can replace a shared variable by an input, leaving the shared value alone', () => {
+    const s = sym.shared(f64([1, 2]), { name: 's' });
+    const v = T.vector('v');
+    const f = sym.function([v], s.mul(2), { givens: new Map([[s, v]]) });
+    expect(f.sync([5, 6]).toString()).toBe('[10. 12.]');
+    expect(f.compiled.sharedInputs).toHaveLength(0);
+  });
+  it('refuses a replacement of another type', () => {
+    const x = T.vector('x');
+    const y = T.scalar('y');
+    expect(() => sym.function([x], y, { givens: [[y, x]] })).toThrow(
+      'function: givens replaces y (TensorType(float64, scalar)) with an expression of type TensorType(float64, vector)',
+    );
+  });
+});
+
+describe('eval', () => {
+  it('takes values by variable name or in a Map', async () => {
+    const x = T.scalar('x');
+    const y = T.scalar('y');
+    const z = x.add(y.mul(2));
+    expect((await z.eval({ x: 1, y: 2 })).toString()).toBe('5.0');
+    expect((await z.eval(new Map([[x, 1], [y, 3]]))).toString()).toBe('7.0');
+    expect(z.evalSync({ x: 0.5, y: 0 }).toString()).toBe('0.5');
+    expect((await T.constant([1, 2]).sum().eval()).toString()).toBe('3');
+  });
+  it('names an unknown variable and lists the inputs it has', () => {
+    const x = T.scalar('x');
+    const y = T.scalar('y');
+    expect(() => x.add(y).evalSync({ z: 1 })).toThrow('eval: Elemwise{add,no_inplace}.0 does not depend on a variable named "z"; its inputs are [x, y]');
+    expect(() => x.add(y).evalSync({ x: 1 })).toThrow(/missing input: y/);
+  });
+});

@@ -1,0 +1,123 @@
+/** Shared variables: implicit inputs, updates (simultaneous, committed only after success), values on host and device, memory. */
+import { describe, expect, it } from 'vitest';
+import { T, cpu, sym } from './helpers.js';
+
+const f64 = (v: sym.NestedArray) => sym.array(v, { dtype: 'float64' });
+
+describe('shared variables', () => {
+  it('are implicit inputs that see their current value (the tutorial)', async () => {
+    const sv = sym.shared(f64([[1, 2], [3, 4]]));
+    expect(sv.type.toString()).toBe('TensorType(float64, matrix)');
+    sv.setValue([[3, 4], [2, 1]]);
+    expect(sv.getValue().toString()).toBe('[[3. 4.]\n [2. 1.]]');
+    const f1 = sym.function([], sv.pow(2));
+    expect((await f1()).toString()).toBe('[[ 9. 16.]\n [ 4.  1.]]');
+    const subtract = T.matrix('subtract');
+    const f2 = sym.function([subtract], sv, { updates: [[sv, sv.sub(subtract)]] });
+    expect((await f2([[1, 1], [1, 1]])).toString()).toBe('[[3. 4.]\n [2. 1.]]');
+    expect(sv.getValue().toString()).toBe('[[2. 3.]\n [1. 0.]]');
+    expect((await f1()).toString()).toBe('[[4. 9.]\n [1. 0.]]');
+  });
+
+  it('take their dtype from the value, or from options', () => {
+    expect(sym.shared([1, 2]).dtype).toBe('int64');
+    expect(sym.shared([1.5]).dtype).toBe('float64');
+    expect(sym.shared(new Float32Array([1])).dtype).toBe('float32');
+    expect(sym.shared([1, 2], { dtype: 'float32' }).dtype).toBe('float32');
+    expect(sym.shared([[1, 2]], { broadcastable: [true, false] }).type.toString()).toBe('TensorType(int64, row)');
+    expect(() => sym.shared([1, 2], { broadcastable: [true, false] })).toThrow(/broadcastable \[true,false\] has 2 entries but the value has shape \(2,\)/);
+    expect(() => sym.shared([1, 2], { broadcastable: [true] })).toThrow(/dimension 0 is broadcastable in TensorType\(int64, \(True,\)\) and must have length 1, got shape \(2,\)/);
+  });
+
+  it('getValue returns a copy unless borrowed', () => {
+    const s = sym.shared(f64([1, 2]));
+    const v = s.getValue();
+    v.data[0] = 99;
+    expect(s.getValue().toString()).toBe('[1. 2.]');
+    expect(s.getValue({ borrow: true })).toBe(s.getValue({ borrow: true }));
+  });
+
+  it('setValue checks dtype and ndim, and accepts a new shape', () => {
+    const s = sym.shared(f64([1, 2]), { name: 's' });
+    expect(() => s.setValue([[1]])).toThrow(/setValue of shared variable s: wrong number of dimensions: expected 1/);
+    const i = sym.shared(sym.array([1, 2], { dtype: 'int32' }), { name: 'i' });
+    expect(() => i.setValue(f64([1]))).toThrow(/setValue of shared variable i: expected TensorType\(int32, vector\), got NDArray\(float64, shape \(1,\)\): casting float64 to int32 may lose data/);
+    s.setValue([1, 2, 3]);
+    const f = sym.function([], s.sum());
+    expect(f.sync().item()).toBe(6);
+  });
+});
+
+describe('updates', () => {
+  it('are simultaneous: swapping two shared variables', async () => {
+    const a = sym.shared(f64([1, 2]), { name: 'a' });
+    const b = sym.shared(f64([3, 4]), { name: 'b' });
+    const swap = sym.function([], [], { updates: [[a, b], [b, a]] });
+    await swap();
+    expect([a.getValue().toString(), b.getValue().toString()]).toEqual(['[3. 4.]', '[1. 2.]']);
+    swap.sync();
+    expect([a.getValue().toString(), b.getValue().toString()]).toEqual(['[1. 2.]', '[3. 4.]']);
+  });
+
+  it('outputs see the values from before the updates', () => {
+    const s = sym.shared(f64(0), { name: 's' });
+    const inc = sym.function([], [s, s.add(1)], { updates: new Map([[s, s.add(1)]]) });
+    expect(sym.reprValue(inc.sync())).toBe('[array(0.), array(1.)]');
+    expect(sym.reprValue(inc.sync())).toBe('[array(1.), array(2.)]');
+    expect(s.getValue().item()).toBe(2);
+  });
+
+  it('a call that fails in DebugMode (NaN) changes no shared variable', async () => {
+    const s = sym.shared(f64([1, 2]), { name: 's' });
+    const x = T.vector('x');
+    const f = sym.function([x], x.div(x).add(s), { mode: 'DebugMode', updates: [[s, s.add(1)]] });
+    await expect(f([0, 1])).rejects.toThrow(sym.InvalidValueError);
+    expect(() => f.sync([0, 1])).toThrow(/DebugMode: Elemwise\{true_div,no_inplace\}\(x, x\) produced nan/);
+    expect(s.getValue().toString()).toBe('[1. 2.]');
+    await f([1, 1]);
+    expect(s.getValue().toString()).toBe('[2. 3.]');
+  });
+
+  it('a call that fails on a shape mismatch changes no shared variable', async () => {
+    const s = sym.shared(f64([1, 2]), { name: 's' });
+    const t = sym.shared(f64(5), { name: 't' });
+    const x = T.vector('x');
+    const f = sym.function([x], s.add(x), { updates: [[t, t.mul(2)], [s, s.add(x)]] });
+    await expect(f([1, 2, 3])).rejects.toThrow(/shapes do not match at dimension 0: s has shape \(2,\) .* and x has shape \(3,\)/);
+    expect([s.getValue().toString(), t.getValue().toString()]).toEqual(['[1. 2.]', '5.0']);
+    f.sync([1, 1]);
+    expect([s.getValue().toString(), t.getValue().toString()]).toEqual(['[2. 3.]', '10.0']);
+  });
+
+  it('keep the device buffers flat over 2000 calls', () => {
+    const w = sym.shared(f64([0, 0, 0]), { name: 'w' });
+    const x = T.vector('x');
+    const step = sym.function([x], w.sum(), { updates: [[w, w.add(x.mul(0.5))]] });
+    step.sync([1, 1, 1]);
+    const before = cpu.liveBuffers();
+    for (let i = 0; i < 2000; i++) step.sync([1, 2, 3]);
+    expect(cpu.liveBuffers()).toBe(before);
+    expect(w.getValue().toString()).toBe('[1000.5 2000.5 3000.5]');
+  });
+
+  it('keep memory flat for async calls, eval and alternating input shapes', async () => {
+    const s = sym.shared(f64(0), { name: 's' });
+    const v = T.vector('v');
+    const acc = sym.function([v], s, { updates: [[s, s.add(v.sum())]] });
+    const y = T.scalar('y');
+    const sq = y.mul(y);
+    for (let i = 0; i < 20; i++) {
+      await acc([1]);
+      await acc([1, 1]);
+      await sq.eval({ y: i });
+    }
+    const before = cpu.liveBuffers();
+    for (let i = 0; i < 500; i++) {
+      await acc([1]);
+      acc.sync([1, 1]);
+      sq.evalSync({ y: i });
+    }
+    expect(cpu.liveBuffers()).toBe(before);
+    expect(s.getValue().item()).toBe(20 * 3 + 500 * 3);
+  });
+});
