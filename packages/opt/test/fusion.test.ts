@@ -123,3 +123,17 @@ describe('kernel fusion', () => {
     expect(el.inputs).toEqual(['float32', 'int8']);
   });
 });
+
+describe('fill loads', () => {
+  it('drops the load a fill needs only for its shape, so its producer can fuse', () => {
+    const x = T.vector('x');
+    const sq = x.sub(1).mul(x.sub(1));
+    // second(sq, 2): the shape of sq, the value 2; sq itself is also summed
+    const p = schedule({ inputs: [x], inputShapes: [[5]], outputs: [T.sum(sq), T.exp(T.second(sq, T.constant(2)))] });
+    const q = optimizeProgram(p);
+    expect(q.steps.map((s) => s.kernel.kind)).toEqual(['reduce', 'elementwise']);
+    const fill = q.steps[1]!;
+    expect(fill.inputs).toEqual([]);
+    expect((fill.kernel as ElementwiseKernel).expr).toMatchObject({ kind: 'apply', op: 'exp', args: [{ kind: 'const', value: 2 }] });
+  });
+});

@@ -3,7 +3,9 @@ import type { Mode, OptimizerOptions, Program } from '@sym/graph';
 import { registerRewrite, selectRewrites } from '../registry.js';
 import { DEFAULT_FUSION, fuse } from './fusion.js';
 import { assignBuffers, dropDeadSteps } from './buffers.js';
+import { dropFillLoads } from './simplify.js';
 
+registerRewrite({ kind: 'program', name: 'drop_fill_loads', phase: 'fuse', tags: ['fast_run'], run: dropFillLoads });
 registerRewrite({
   kind: 'program',
   name: 'elemwise_fusion',
