@@ -22,6 +22,7 @@ export type { OverrideMode } from './ops.js';
 export { ELEMWISE_GRADS, REDUCE_GRADS, OP_GRADS } from './rules.js';
 export { ZERO, DISCONNECTED, notDifferentiable } from './types.js';
 export type { GradContext, InputGrad, OpGrad, NotDifferentiable } from './types.js';
+export type { ReduceGrad } from './rules.js';
 export { jacobian, hessian, Rop, hessianVectorProduct } from './jacobian.js';
 export type { JacobianOptions } from './jacobian.js';
 export { verifyGrad, GradientError, seededRandom } from './verify.js';

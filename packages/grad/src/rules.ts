@@ -96,7 +96,8 @@ function reducedCount(x: TensorVariable, axes: readonly number[], dtype: TensorV
   return T.cast(T.mul(...axes.map((a) => T.shapeI(x, a))), dtype);
 }
 
-type ReduceGrad = (c: GradContext, axes: readonly number[]) => InputGrad[];
+/** A reduction's rule: the context and the reduced axes. */
+export type ReduceGrad = (c: GradContext, axes: readonly number[]) => InputGrad[];
 
 function prodGrad({ x: [x], z, gz, nb }: GradContext, axes: readonly number[]): InputGrad[] {
   // The product of the other elements, without dividing by zero: with one
