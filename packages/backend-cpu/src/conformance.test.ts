@@ -9,6 +9,13 @@ import { renderKernel } from './render.js';
 import { cpu } from './index.js';
 
 runConformance({ backend: cpu });
+// The op cases above run fused where @sym/opt fuses; the multi-op graphs once more as one kernel per op.
+runConformance({
+  backend: cpu,
+  name: 'conformance: cpu, unfused',
+  groups: ['composite', 'softmax'],
+  functionOptions: { optimizer: { excluding: ['fusion'] } },
+});
 
 /** The CPU backend with its generated source patched, or its writes dropped after the first. */
 class BrokenCpu extends CpuBackend {

@@ -14,7 +14,7 @@ import { caseRng, type Rng } from './rng.js';
 import { ZERO_SIGN_UNSPECIFIED, type Tolerance } from './tolerance.js';
 
 /** The groups of cases; `ConformanceOptions.groups` selects among them. */
-export type CaseGroup = 'elemwise' | 'special' | 'promotion' | 'reduce' | 'dot' | 'shape' | 'softmax' | 'cast' | 'compile';
+export type CaseGroup = 'elemwise' | 'special' | 'promotion' | 'reduce' | 'dot' | 'shape' | 'softmax' | 'cast' | 'composite' | 'compile';
 
 export interface CaseGraph {
   readonly inputs: readonly TensorVariable[];
@@ -42,7 +42,12 @@ export interface CaseContext {
   readonly seed: number;
   readonly tolerance: (op: string, dtype: DType) => Tolerance;
   readonly signedZeros: boolean;
+  /** Passed to every `sym.function` (a mode, optimizer inclusions/exclusions). */
+  readonly functionOptions?: CaseFunctionOptions;
 }
+
+/** The compile options a run may set for all its functions. */
+export type CaseFunctionOptions = Pick<sym.FunctionOptions, 'mode' | 'optimizer'>;
 
 /** Whether a backend holding only `dtypes` can run the case. */
 export function caseFits(c: OpCase, dtypes: ReadonlySet<DType>): boolean {
@@ -66,7 +71,7 @@ export async function runCase(c: OpCase, ctx: CaseContext): Promise<void> {
   const values = g.values(caseRng(ctx.seed, c.name));
   const expected = evaluateReference(g.outputs, new Map(g.inputs.map((v, i) => [v, values[i]!])));
   const signedZeros = ctx.signedZeros && !ZERO_SIGN_UNSPECIFIED.has(c.op);
-  const f = sym.function([...g.inputs], [...g.outputs], { device: ctx.device });
+  const f = sym.function([...g.inputs], [...g.outputs], { ...ctx.functionOptions, device: ctx.device });
   try {
     const actual = await f(...values);
     g.outputs.forEach((o, i) => {

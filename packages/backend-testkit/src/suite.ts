@@ -6,7 +6,7 @@
 import { describe, it } from 'vitest';
 import type { Backend, DType } from '@sym/graph';
 import { DTYPES, getBackend, registerBackend, resolveBackend } from '@sym/graph';
-import { caseFits, runCase, type CaseContext, type CaseGroup, type OpCase } from './case.js';
+import { caseFits, runCase, type CaseContext, type CaseFunctionOptions, type CaseGroup, type OpCase } from './case.js';
 import { COMPILE_CHECKS } from './compile.js';
 import { caseRng } from './rng.js';
 import { defaultTolerance, type Tolerance } from './tolerance.js';
@@ -42,9 +42,14 @@ export interface ConformanceOptions {
   readonly seed?: number;
   /** Require -0 where the reference has -0 (default true). */
   readonly signedZeros?: boolean;
+  /**
+   * Compile options for every function of the op cases, e.g. `{ mode: 'FAST_COMPILE' }` or
+   * `{ optimizer: { excluding: ['fusion'] } }` to test unfused kernels too.
+   */
+  readonly functionOptions?: CaseFunctionOptions;
 }
 
-export const CASE_GROUPS: readonly CaseGroup[] = ['elemwise', 'special', 'promotion', 'reduce', 'dot', 'shape', 'softmax', 'cast', 'compile'];
+export const CASE_GROUPS: readonly CaseGroup[] = ['elemwise', 'special', 'promotion', 'reduce', 'dot', 'shape', 'softmax', 'cast', 'composite', 'compile'];
 
 async function obtain(b: ConformanceOptions['backend']): Promise<Backend> {
   const backend = typeof b === 'function' ? await b() : b;
@@ -106,7 +111,13 @@ export function runConformance(options: ConformanceOptions): void {
     const dtypes = testedDTypes(backend, options.dtypes);
     const seed = options.seed ?? 1234;
     const tolerance = (op: string, d: DType): Tolerance => options.tolerance?.(op, d) ?? defaultTolerance(op, d);
-    const ctx: CaseContext = { device: backend.describe().name, seed, tolerance, signedZeros: options.signedZeros ?? true };
+    const ctx: CaseContext = {
+      device: backend.describe().name,
+      seed,
+      tolerance,
+      signedZeros: options.signedZeros ?? true,
+      functionOptions: options.functionOptions,
+    };
     const { cases } = conformanceCases(dtypes, groups);
     const byGroup = new Map<CaseGroup, { c: OpCase; skip: string | undefined }[]>();
     for (const c of cases) {

@@ -51,6 +51,6 @@ export function defaultTolerance(op: string, dtype: DType): Tolerance {
   if (ROUNDED_ONCE.has(op)) return EXACT;
   if (NEAR_ROUNDED.has(op)) return f32 ? { rtol: 4e-7, atol: 0 } : { rtol: 1e-15, atol: 0 };
   if (ACCUMULATING.has(op)) return f32 ? { rtol: 1e-5, atol: 1e-5 } : { rtol: 1e-12, atol: 1e-12 };
-  // exp, log, sin, tanh, sigmoid, softplus, pow, softmax, ...
+  // exp, log, sin, tanh, sigmoid, softplus, pow, softmax, composite graphs, ...
   return f32 ? { rtol: 1e-5, atol: 1e-6 } : { rtol: 1e-13, atol: 1e-300 };
 }

@@ -7,6 +7,7 @@ import { promotionCases } from './promotion.js';
 import { reduceCases } from './reduce.js';
 import { dotCases } from './linalg.js';
 import { castCases, shapeCases, softmaxCases } from './shape.js';
+import { compositeCases } from './composite.js';
 
 const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readonly DType[]) => OpCase[] } = {
   elemwise: elemwiseCases,
@@ -17,6 +18,7 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readon
   shape: shapeCases,
   softmax: softmaxCases,
   cast: castCases,
+  composite: compositeCases,
 };
 
 /** The op cases of the chosen groups for a backend holding `dtypes` (compile checks are separate). */

@@ -1,0 +1,125 @@
+/**
+ * Small graphs of several ops: elementwise chains, reductions of
+ * elementwise expressions and elementwise work on reductions, the
+ * tutorial's logistic regression cost, and the expressions the optimizer
+ * stabilises. With an optimizer installed these become fused kernels, so
+ * a backend meets the kernels it will really run.
+ */
+import * as sym from '@sym/graph';
+import type { DType, TensorVariable } from '@sym/graph';
+import { isFloat } from '@sym/graph';
+import type { OpCase } from '../case.js';
+import { randomArray, type ValueRange } from '../rng.js';
+
+const T = sym.T;
+
+interface Composite {
+  readonly what: string;
+  /** Input shapes and value ranges. */
+  readonly inputs: readonly (readonly [shape: readonly number[], range: ValueRange])[];
+  readonly build: (...xs: TensorVariable[]) => [label: string, out: TensorVariable][];
+}
+
+const FLOAT: readonly Composite[] = [
+  {
+    what: 'elementwise chain exp(2x + y) - tanh(x) / (1 + y²)',
+    inputs: [[[3, 4], 'small'], [[3, 4], 'small']],
+    build: (x, y) => [['chain', T.exp(x!.mul(2).add(y!)).sub(T.tanh(x!).div(y!.mul(y!).add(1)))]],
+  },
+  {
+    what: 'broadcast chain on a transposed operand',
+    inputs: [[[4, 3], 'small'], [[4], 'small']],
+    build: (x, v) => [
+      ['x.T * v - v', x!.T.mul(v!).sub(v!)],
+      ['(x.T * v).sum(0)', x!.T.mul(v!).sum(0)],
+    ],
+  },
+  {
+    what: 'reductions of elementwise expressions',
+    inputs: [[[3, 5], 'small'], [[3, 5], 'small']],
+    build: (x, y) => [
+      ['sum((x - y)², axis 1)', x!.sub(y!).pow(2).sum(1)],
+      ['max(|x|, axis 0)', x!.abs().max(0)],
+      ['mean(x * y)', x!.mul(y!).mean()],
+    ],
+  },
+  {
+    what: 'elementwise work on reductions',
+    inputs: [[[3, 5], 'positive']],
+    build: (x) => [
+      ['x / x.sum(1, keepdims)', x!.div(x!.sum({ axis: 1, keepdims: true }))],
+      ['x - x.mean(0, keepdims)', x!.sub(x!.mean({ axis: 0, keepdims: true }))],
+      ['var(x, axis 0)', T.var_(x!, 0)],
+      ['std(x, axis 1)', T.std(x!, 1)],
+    ],
+  },
+  {
+    what: 'logistic regression cost (the tutorial)',
+    inputs: [[[6, 4], 'unit'], [[6], 'unit'], [[4], 'unit'], [[], 'unit']],
+    build: (x, y, w, b) => {
+      const p = T.dot(x!, w!).neg().sub(b!).exp().add(1).pow(-1);
+      const target = y!.gt(0).astype(p.dtype);
+      const xent = target.neg().mul(T.log(p)).sub(target.neg().add(1).mul(T.log(p.neg().add(1))));
+      return [
+        ['p_1', p],
+        ['cost', xent.mean().add(w!.pow(2).sum().mul(0.01))],
+        ['prediction p > 0.5', p.gt(0.5)],
+      ];
+    },
+  },
+  {
+    what: 'expressions the optimizer stabilises',
+    inputs: [[[3, 4], 'small']],
+    build: (x) => [
+      ['log(softmax(x))', T.log(T.softmax(x!))],
+      ['log(sigmoid(x))', T.log(T.sigmoid(x!))],
+      ['log(1 - sigmoid(x))', T.log(T.sigmoid(x!).neg().add(1))],
+      ['leaky relu switch(x > 0, x, 0.01 x)', T.switch_(x!.gt(0), x!, x!.mul(0.01))],
+    ],
+  },
+  {
+    what: 'an intermediate used by several outputs',
+    inputs: [[[2, 3], 'small']],
+    build: (x) => {
+      const e = T.exp(x!);
+      return [
+        ['exp(x)', e],
+        ['exp(x) * 2', e.mul(2)],
+        ['sum(exp(x))', e.sum()],
+      ];
+    },
+  },
+];
+
+const INT: readonly Composite[] = [
+  {
+    what: 'integer chain (3a + b) // 2 % 5, max - min, switch(a > b, a, b)',
+    inputs: [[[3, 4], 'small'], [[3, 4], 'small']],
+    build: (a, b) => [
+      ['(3a + b) // 2 % 5', a!.mul(3).add(b!).intDiv(2).mod(5)],
+      ['maximum(a, b) - minimum(a, b)', a!.maximum(b!).sub(a!.minimum(b!))],
+      ['switch(a > b, a, b)', T.switch_(a!.gt(b!), a!, b!)],
+    ],
+  },
+];
+
+function compositeCase(dtype: DType, c: Composite): OpCase {
+  const vars = c.inputs.map(([shape], i) => T.tensor(dtype, shape.map(() => false), `x${i}`));
+  const outs = c.build(...vars);
+  return {
+    group: 'composite',
+    name: `composite ${dtype}: ${c.what}`,
+    op: 'composite',
+    dtype,
+    graph: {
+      inputs: vars,
+      outputs: outs.map(([, o]) => o),
+      labels: outs.map(([l]) => l),
+      values: (rng) => c.inputs.map(([shape, range]) => randomArray(rng, dtype, shape, range)),
+    },
+  };
+}
+
+export function compositeCases(dtypes: readonly DType[]): OpCase[] {
+  return dtypes.flatMap((d) => (isFloat(d) ? FLOAT : d === 'bool' ? [] : INT).map((c) => compositeCase(d, c)));
+}
