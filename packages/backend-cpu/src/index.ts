@@ -9,6 +9,7 @@ import '@sym/opt';
 import { CpuBackend } from './backend.js';
 
 export { CpuBackend } from './backend.js';
+export type { CpuBackendOptions } from './backend.js';
 export { renderKernel, renderExpr, castTo } from './render.js';
 
 /** The instance registered as `cpu`. */
