@@ -1,0 +1,294 @@
+/**
+ * The WebGPU backend: buffers are GPU storage buffers (one 32-bit word per
+ * element, see `dtypes.ts`), kernels are WGSL compute pipelines, a run
+ * encodes every launch into one command encoder and submits once, and reads
+ * copy into a mappable staging buffer. Freed buffers go back to a pool keyed
+ * by size, so a training loop that repeats the same calls allocates nothing
+ * after its first step.
+ *
+ * WebGPU reports validation errors asynchronously: they are collected with
+ * error scopes and thrown from the next `read`, which every call awaits.
+ */
+import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, TypedArray } from '@sym/graph';
+import { FLOAT64_ADVICE, WEBGPU_DTYPES, fromDevice, toDevice } from './dtypes.js';
+import { describeAdapter, findGpu, noAdapterMessage } from './gpu.js';
+import { renderKernel, type RenderedKernel } from './render.js';
+
+interface GpuBuffer extends DeviceBuffer {
+  readonly gpu: GPUBuffer;
+  readonly bytes: number;
+  freed: boolean;
+}
+
+export interface WebGpuExecutable extends Executable {
+  readonly pipeline: GPUComputePipeline;
+  readonly layout: GPUBindGroupLayout;
+  readonly rendered: RenderedKernel;
+}
+
+export interface WebGpuOptions {
+  /** Flags for Dawn's `create` in Node (for example `backend=opengles`). */
+  readonly dawnFlags?: readonly string[];
+  /** `core` (default) or `compatibility` (OpenGL ES drivers). */
+  readonly featureLevel?: 'core' | 'compatibility';
+}
+
+/** Counters for tests and benchmarks: memory held flat means `created` stops growing. */
+export interface WebGpuStats {
+  /** Buffers handed out by `alloc` and not yet freed. */
+  readonly live: number;
+  /** Freed buffers kept for reuse. */
+  readonly pooled: number;
+  /** Storage buffers ever created on the device. */
+  readonly created: number;
+  /** Bytes held on the device in storage buffers (live and pooled). */
+  readonly bytes: number;
+}
+
+const STORAGE_USAGE = 0x80 | 0x04 | 0x08; // STORAGE | COPY_SRC | COPY_DST
+const STAGING_USAGE = 0x01 | 0x08; // MAP_READ | COPY_DST
+const MAP_READ = 0x01;
+
+export class WebGpuBackend implements Backend {
+  readonly #options: WebGpuOptions;
+  #device: GPUDevice | undefined;
+  /** Held for the device's lifetime: Dawn crashes when its instance is collected while a device is in use. */
+  #gpu: GPU | undefined;
+  #description = 'WebGPU (not initialised)';
+  #lost: string | undefined;
+  #disposed = false;
+  #errors: string[] = [];
+  #scopes: Promise<string | undefined>[] = [];
+  readonly #pool = new Map<number, GPUBuffer[]>();
+  readonly #staging = new Map<number, GPUBuffer[]>();
+  readonly #layouts = new Map<number, GPUBindGroupLayout>();
+  #live = 0;
+  #created = 0;
+  #bytes = 0;
+
+  constructor(options: WebGpuOptions = {}) {
+    this.#options = options;
+  }
+
+  describe(): BackendInfo {
+    return { name: 'webgpu', device: this.#description, dtypes: WEBGPU_DTYPES, sync: false };
+  }
+
+  async init(): Promise<void> {
+    if (this.#device) return;
+    this.#disposed = false;
+    const { gpu, origin } = await findGpu(this.#options.dawnFlags);
+    this.#gpu = gpu;
+    const adapter = await gpu.requestAdapter(this.#options.featureLevel ? ({ featureLevel: this.#options.featureLevel } as GPURequestAdapterOptions) : undefined);
+    if (!adapter) throw new Error(noAdapterMessage(origin));
+    const a = adapter.limits;
+    const device = await adapter.requestDevice({
+      requiredLimits: {
+        maxStorageBuffersPerShaderStage: a.maxStorageBuffersPerShaderStage,
+        maxStorageBufferBindingSize: a.maxStorageBufferBindingSize,
+        maxBufferSize: a.maxBufferSize,
+        maxComputeWorkgroupsPerDimension: a.maxComputeWorkgroupsPerDimension,
+      },
+    });
+    void device.lost.then((info) => {
+      if (this.#device === device && !this.#disposed) this.#lost = `${info.reason}: ${info.message}`;
+    });
+    device.addEventListener('uncapturederror', (ev) => {
+      this.#errors.push((ev as GPUUncapturedErrorEvent).error.message);
+    });
+    this.#device = device;
+    this.#description = describeAdapter(adapter, origin);
+  }
+
+  /** The device, or a clear error when there is none (not initialised, lost, disposed). */
+  get device(): GPUDevice {
+    if (this.#lost) throw new Error(`device=webgpu: the WebGPU device was lost (${this.#lost}); values on it are gone. Create a new backend, or use device=cpu.`);
+    if (!this.#device) {
+      throw new Error(
+        this.#disposed
+          ? 'device=webgpu: the backend was disposed; call init() again before using it.'
+          : 'device=webgpu: the backend is not initialised; compile functions through sym.function (which awaits init()) or await backend.init() first.',
+      );
+    }
+    return this.#device;
+  }
+
+  alloc(dtype: DType, size: number): GpuBuffer {
+    if (!WEBGPU_DTYPES.includes(dtype)) throw new TypeError(`device=webgpu cannot hold ${dtype} data. ${FLOAT64_ADVICE}.`);
+    if (!Number.isInteger(size) || size < 0) throw new RangeError(`webgpu.alloc: size must be a non-negative integer, got ${size}`);
+    const device = this.device;
+    const bytes = Math.max(4, size * 4);
+    const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
+    if (bytes > limit) {
+      throw new RangeError(`device=webgpu: a buffer of ${size} ${dtype} elements needs ${bytes} bytes, more than this device's limit of ${limit} bytes per storage buffer`);
+    }
+    let gpu = this.#pool.get(bytes)?.pop();
+    if (!gpu) {
+      gpu = device.createBuffer({ size: bytes, usage: STORAGE_USAGE });
+      this.#created++;
+      this.#bytes += bytes;
+    }
+    this.#live++;
+    return { dtype, size, gpu, bytes, freed: false };
+  }
+
+  write(buffer: DeviceBuffer, data: TypedArray): void {
+    const b = this.#own(buffer, 'write');
+    if (data.length !== b.size) throw new RangeError(`webgpu.write: the buffer holds ${b.size} elements, got ${data.length}`);
+    if (b.size === 0) return;
+    const words = toDevice(b.dtype, data);
+    this.device.queue.writeBuffer(b.gpu, 0, words.buffer, words.byteOffset, words.byteLength);
+  }
+
+  async read(buffer: DeviceBuffer): Promise<TypedArray> {
+    const b = this.#own(buffer, 'read');
+    const device = this.device;
+    let result: TypedArray;
+    if (b.size === 0) result = fromDevice(b.dtype, new ArrayBuffer(0), 0);
+    else {
+      const staging = this.#staging.get(b.bytes)?.pop() ?? device.createBuffer({ size: b.bytes, usage: STAGING_USAGE });
+      const encoder = device.createCommandEncoder();
+      encoder.copyBufferToBuffer(b.gpu, 0, staging, 0, b.bytes);
+      device.queue.submit([encoder.finish()]);
+      try {
+        await staging.mapAsync(MAP_READ);
+      } catch (e) {
+        await this.#throwPending();
+        throw new Error(`device=webgpu: reading a buffer back failed: ${(e as Error).message}`);
+      }
+      result = fromDevice(b.dtype, staging.getMappedRange().slice(0), b.size);
+      staging.unmap();
+      let list = this.#staging.get(b.bytes);
+      if (!list) this.#staging.set(b.bytes, (list = []));
+      list.push(staging);
+    }
+    await this.#throwPending();
+    return result;
+  }
+
+  free(buffer: DeviceBuffer): void {
+    const b = this.#own(buffer, 'free');
+    b.freed = true;
+    this.#live--;
+    let list = this.#pool.get(b.bytes);
+    if (!list) this.#pool.set(b.bytes, (list = []));
+    list.push(b.gpu);
+  }
+
+  liveBuffers(): number {
+    return this.#live;
+  }
+
+  stats(): WebGpuStats {
+    let pooled = 0;
+    for (const l of this.#pool.values()) pooled += l.length;
+    return { live: this.#live, pooled, created: this.#created, bytes: this.#bytes };
+  }
+
+  compile(kernel: Kernel): WebGpuExecutable {
+    const device = this.device;
+    const n = kernel.inputs.length + 1;
+    const max = device.limits.maxStorageBuffersPerShaderStage;
+    if (n > max) {
+      throw new RangeError(
+        `device=webgpu: a ${kernel.kind} kernel reads ${kernel.inputs.length} buffers and writes one, more than this device's ${max} storage buffers per shader stage`,
+      );
+    }
+    const rendered = renderKernel(kernel, { maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension });
+    const layout = this.#layout(n);
+    device.pushErrorScope('validation');
+    const module = device.createShaderModule({ code: rendered.code });
+    const pipeline = device.createComputePipeline({
+      layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+      compute: { module, entryPoint: 'main' },
+    });
+    this.#scope(`compiling a ${kernel.kind} kernel to WGSL (a bug in @sym/backend-webgpu; the shader follows)`, rendered.code);
+    return { kernel, pipeline, layout, rendered };
+  }
+
+  run(launches: readonly Launch[]): void {
+    const device = this.device;
+    device.pushErrorScope('validation');
+    const encoder = device.createCommandEncoder();
+    const temps: GpuBuffer[] = [];
+    for (const l of launches) {
+      const exe = l.exe as WebGpuExecutable;
+      const [x, y, z] = exe.rendered.dispatch;
+      if (x === 0) continue;
+      const out = this.#own(l.output, 'run');
+      // an output that is also an input (in-place) is computed into a scratch buffer, then copied
+      const aliased = l.inputs.some((b) => b === l.output);
+      const target = aliased ? this.alloc(out.dtype, out.size) : out;
+      if (aliased) temps.push(target);
+      const group = device.createBindGroup({
+        layout: exe.layout,
+        entries: [...l.inputs.map((b) => this.#own(b, 'run')), target].map((b, binding) => ({ binding, resource: { buffer: b.gpu } })),
+      });
+      const pass = encoder.beginComputePass();
+      pass.setPipeline(exe.pipeline);
+      pass.setBindGroup(0, group);
+      pass.dispatchWorkgroups(x, y, z);
+      pass.end();
+      if (aliased) encoder.copyBufferToBuffer(target.gpu, 0, out.gpu, 0, out.bytes);
+    }
+    device.queue.submit([encoder.finish()]);
+    for (const t of temps) this.free(t);
+    this.#scope('running kernels');
+  }
+
+  /** Release the device (Dawn keeps Node alive while one exists). `init()` makes a fresh one. */
+  dispose(): void {
+    const device = this.#device;
+    this.#disposed = true;
+    this.#device = undefined;
+    this.#lost = undefined;
+    for (const l of [...this.#pool.values(), ...this.#staging.values()]) for (const b of l) b.destroy();
+    this.#pool.clear();
+    this.#staging.clear();
+    this.#layouts.clear();
+    this.#scopes = [];
+    this.#errors = [];
+    this.#live = 0;
+    this.#bytes = 0;
+    this.#description = 'WebGPU (disposed)';
+    device?.destroy();
+    this.#gpu = undefined;
+  }
+
+  #own(buffer: DeviceBuffer, what: string): GpuBuffer {
+    const b = buffer as GpuBuffer;
+    if (!b || !(b.gpu && typeof b.bytes === 'number')) throw new TypeError(`webgpu.${what}: not a buffer of the WebGPU backend`);
+    if (b.freed) throw new Error(`webgpu.${what}: the buffer was already freed`);
+    return b;
+  }
+
+  #layout(n: number): GPUBindGroupLayout {
+    let layout = this.#layouts.get(n);
+    if (!layout) {
+      const entries: GPUBindGroupLayoutEntry[] = Array.from({ length: n }, (_, binding) => ({
+        binding,
+        visibility: 0x4, // COMPUTE
+        buffer: { type: binding < n - 1 ? 'read-only-storage' : 'storage' },
+      }));
+      layout = this.device.createBindGroupLayout({ entries });
+      this.#layouts.set(n, layout);
+    }
+    return layout;
+  }
+
+  /** Close the innermost error scope; its error (if any) is thrown by the next read. */
+  #scope(what: string, detail?: string): void {
+    this.#scopes.push(
+      this.device.popErrorScope().then((e) => (e ? `device=webgpu: ${what}: ${e.message}${detail ? `\n${detail}` : ''}` : undefined)),
+    );
+  }
+
+  async #throwPending(): Promise<void> {
+    const scopes = this.#scopes;
+    this.#scopes = [];
+    const found = (await Promise.all(scopes)).filter((m): m is string => m !== undefined);
+    found.push(...this.#errors.splice(0));
+    if (this.#lost) found.push(`device=webgpu: the WebGPU device was lost (${this.#lost})`);
+    if (found.length) throw new Error(found.join('\n'));
+  }
+}

@@ -1,0 +1,281 @@
+/**
+ * Kernels of the kernel IR rendered to WGSL compute shaders. Shapes and
+ * strides are concrete, so they are compiled in as constants: one shader
+ * per kernel, cached by the caller under `kernelKey`.
+ *
+ * - elementwise: one invocation per output element.
+ * - reduce: small reductions run one invocation per output; larger ones one
+ *   workgroup per output, each invocation folding a strided slice, then a
+ *   tree over workgroup memory. float64 accumulators run in float32.
+ * - matmul: 16x16 tiles staged through workgroup memory; transposed
+ *   operands are only other strides.
+ *
+ * Dispatches larger than `maxComputeWorkgroupsPerDimension` fold into a
+ * second (and third) grid dimension.
+ */
+import type { DType, ElementwiseKernel, Kernel, MatmulKernel, ReduceKernel } from '@sym/graph';
+import { reduceIdentity, isFloat } from '@sym/graph';
+import { deviceAcc, storageType, valueType } from './dtypes.js';
+import { PRELUDE, convert, literal, renderExpr, wrap } from './scalar.js';
+
+export interface RenderedKernel {
+  readonly code: string;
+  /** Workgroups to dispatch in x, y, z; all zero when the kernel writes nothing. */
+  readonly dispatch: readonly [number, number, number];
+}
+
+export interface RenderLimits {
+  readonly maxWorkgroupsPerDimension: number;
+}
+
+const WG = 64;
+const TILE = 16;
+
+function bindings(k: Kernel): string {
+  const ins = k.inputs.map((d, i) => `@group(0) @binding(${i}) var<storage, read> in${i}: array<${storageType(d)}>;`);
+  ins.push(`@group(0) @binding(${k.inputs.length}) var<storage, read_write> out: array<${storageType(k.out)}>;`);
+  return ins.join('\n');
+}
+
+/** The value `code` of dtype `d` as a storage word. */
+function store(code: string, d: DType): string {
+  return d === 'bool' ? `select(0u, 1u, ${code})` : code;
+}
+
+/** Spread `groups` workgroups over x and y (and z) within the per-dimension limit. */
+function grid(groups: number, limits: RenderLimits): [number, number, number] {
+  if (groups === 0) return [0, 0, 0];
+  const max = limits.maxWorkgroupsPerDimension;
+  const x = Math.min(groups, max);
+  const rest = Math.ceil(groups / x);
+  const y = Math.min(rest, max);
+  const z = Math.ceil(rest / y);
+  if (z > max) throw new RangeError(`webgpu: a kernel needs ${groups} workgroups, more than the device's ${max}^3 grid`);
+  return [x, y, z];
+}
+
+const ENTRY_ARGS = '@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32, @builtin(num_workgroups) nwg: vec3<u32>';
+const GROUP_INDEX = 'let group = (wid.z * nwg.y + wid.y) * nwg.x + wid.x;';
+
+/** `let <prefix>d = ...` for each dimension of `shape`, decomposing the flat index variable `flat` (C order). */
+function decompose(shape: readonly number[], prefix: string, flat: string): string {
+  const lines: string[] = [];
+  let inner = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const div = inner === 1 ? flat : `(${flat} / ${inner})`;
+    lines.unshift(d === 0 ? `let ${prefix}${d} = ${div};` : `let ${prefix}${d} = ${div} % ${shape[d]};`);
+    inner *= shape[d]!;
+  }
+  return lines.join('\n  ');
+}
+
+function offsetExpr(vars: readonly string[], strides: readonly number[], offset: number): string {
+  const terms = strides.flatMap((s, d) => (s === 0 ? [] : s === 1 ? [vars[d]!] : [`${vars[d]} * ${s}`]));
+  if (offset) terms.push(String(offset));
+  return terms.length ? terms.join(' + ') : '0';
+}
+
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+function renderElementwise(k: ElementwiseKernel, limits: RenderLimits): RenderedKernel {
+  const n = size(k.shape);
+  const vars = k.shape.map((_, d) => `i${d}`);
+  const expr = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o));
+  const code = `${PRELUDE}
+${bindings(k)}
+@compute @workgroup_size(${WG})
+fn main(${ENTRY_ARGS}) {
+  ${GROUP_INDEX}
+  let flat = i32(group * ${WG}u + lid);
+  if (flat >= ${n}) { return; }
+  ${decompose(k.shape, 'i', 'flat')}
+  out[flat] = ${store(expr, k.out)};
+}`;
+  return { code, dispatch: grid(Math.ceil(n / WG), limits) };
+}
+
+/** The accumulator of a reduction as a WGSL value: bools fold as u32 0/1 (workgroup memory and max/min want numbers). */
+function accType(k: ReduceKernel): { dtype: DType; wgsl: 'f32' | 'i32' | 'u32' } {
+  const dtype = deviceAcc(k.acc);
+  return { dtype, wgsl: dtype === 'bool' ? 'u32' : (valueType(dtype) as 'f32' | 'i32' | 'u32') };
+}
+
+function accInit(k: ReduceKernel, acc: DType): string {
+  if (k.reducer === 'argmax' || k.reducer === 'argmin') return acc === 'bool' ? '0u' : literal(0, acc);
+  let v = reduceIdentity(k.reducer, acc);
+  if (acc === 'int64') v = Math.min(Math.max(v, -2147483648), 2147483647);
+  return acc === 'bool' ? `${v}u` : literal(v, acc);
+}
+
+/** WGSL statements folding value `v` (index `j`) into `acc` (and `best`). */
+function fold(k: ReduceKernel, acc: DType, wgsl: string, a: string, ia: string, v: string, j: string): string {
+  const isF = wgsl === 'f32';
+  switch (k.reducer) {
+    case 'sum':
+    case 'mean':
+      return `${a} = ${wrap(`(${a} + ${v})`, acc)};`;
+    case 'prod':
+      return `${a} = ${wrap(`(${a} * ${v})`, acc)};`;
+    case 'max':
+    case 'any':
+      return `${a} = ${isF ? 'f_max' : 'max'}(${a}, ${v});`;
+    case 'min':
+    case 'all':
+      return `${a} = ${isF ? 'f_min' : 'min'}(${a}, ${v});`;
+    case 'argmax':
+    case 'argmin': {
+      const cmp = k.reducer === 'argmax' ? '>' : '<';
+      // (v, j) replaces (a, ia): first of the extreme values wins, and the first NaN beats everything
+      const nanA = isF ? `f_isnan(${a})` : 'false';
+      const nanV = isF ? `f_isnan(${v})` : 'false';
+      return `if (${ia} < 0 || (${nanA} && ${nanV} && ${j} < ${ia}) || (!${nanA} && (${nanV} || ${v} ${cmp} ${a} || (${v} == ${a} && ${j} < ${ia})))) { ${a} = ${v}; ${ia} = ${j}; }`;
+    }
+  }
+}
+
+function reduceResult(k: ReduceKernel, acc: DType, a: string, ia: string): string {
+  const count = size(k.reduceShape);
+  switch (k.reducer) {
+    case 'argmax':
+    case 'argmin':
+      return store(convert(`max(${ia}, 0)`, 'int32', k.out), k.out);
+    case 'mean':
+      if (!isFloat(acc)) throw new Error(`webgpu: mean accumulates in ${acc}; expected a float accumulator`);
+      return store(convert(`(${a} / ${literal(count, acc)})`, acc, k.out), k.out);
+    default:
+      // bool accumulators hold 0/1 words, already the storage form of bool
+      if (acc === 'bool') return k.out === 'bool' ? a : store(convert(`(${a} != 0u)`, 'bool', k.out), k.out);
+      return store(convert(a, acc, k.out), k.out);
+  }
+}
+
+function renderReduce(k: ReduceKernel, limits: RenderLimits): RenderedKernel {
+  const n = size(k.shape);
+  const r = size(k.reduceShape);
+  const { dtype: acc, wgsl } = accType(k);
+  const vars = [...k.shape.map((_, d) => `i${d}`), ...k.reduceShape.map((_, d) => `r${d}`)];
+  const expr = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o));
+  const value = acc === 'bool' ? `select(0u, 1u, ${convert(expr, k.expr.dtype, 'bool')})` : convert(expr, k.expr.dtype, acc);
+  const init = accInit(k, acc);
+  const loopBody = (start: string, step: number) => `var acc: ${wgsl} = ${init};
+  var best: i32 = -1;
+  for (var j: i32 = ${start}; j < ${r}; j = j + ${step}) {
+    ${decompose(k.reduceShape, 'r', 'j')}
+    let v: ${wgsl} = ${value};
+    ${fold(k, acc, wgsl, 'acc', 'best', 'v', 'j')}
+  }`;
+  const tree = r > WG || (r > 8 && n < 4096);
+  if (!tree) {
+    const code = `${PRELUDE}
+${bindings(k)}
+@compute @workgroup_size(${WG})
+fn main(${ENTRY_ARGS}) {
+  ${GROUP_INDEX}
+  let flat = i32(group * ${WG}u + lid);
+  if (flat >= ${n}) { return; }
+  ${decompose(k.shape, 'i', 'flat')}
+  ${loopBody('0', 1)}
+  out[flat] = ${reduceResult(k, acc, 'acc', 'best')};
+}`;
+    return { code, dispatch: grid(Math.ceil(n / WG), limits) };
+  }
+  const code = `${PRELUDE}
+${bindings(k)}
+var<workgroup> sv: array<${wgsl}, ${WG}>;
+var<workgroup> si: array<i32, ${WG}>;
+@compute @workgroup_size(${WG})
+fn main(${ENTRY_ARGS}) {
+  ${GROUP_INDEX}
+  let flat = i32(group);
+  if (flat >= ${n}) { return; }
+  ${decompose(k.shape, 'i', 'flat')}
+  ${loopBody('i32(lid)', WG)}
+  sv[lid] = acc;
+  si[lid] = best;
+  workgroupBarrier();
+  for (var s: u32 = ${WG / 2}u; s > 0u; s = s >> 1u) {
+    if (lid < s) {
+      var a = sv[lid];
+      var ia = si[lid];
+      let v = sv[lid + s];
+      let jv = si[lid + s];
+      if (jv >= 0) {
+        ${fold(k, acc, wgsl, 'a', 'ia', 'v', 'jv')}
+      }
+      sv[lid] = a;
+      si[lid] = ia;
+    }
+    workgroupBarrier();
+  }
+  if (lid == 0u) {
+    out[flat] = ${reduceResult(k, acc, 'sv[0]', 'si[0]')};
+  }
+}`;
+  return { code, dispatch: grid(n, limits) };
+}
+
+function renderMatmul(k: MatmulKernel, limits: RenderLimits): RenderedKernel {
+  const acc = deviceAcc(k.acc);
+  const wgsl = acc === 'bool' ? 'u32' : valueType(acc);
+  const toAcc = (code: string, d: DType) => (acc === 'bool' ? `select(0u, 1u, ${convert(code, d, 'bool')})` : convert(code, d, acc));
+  const load = (i: 0 | 1, idx: string) => (k.inputs[i] === 'bool' ? `(in${i}[${idx}] != 0u)` : `in${i}[${idx}]`);
+  const [ab, am, ak] = k.a.strides;
+  const [bb, bk, bn] = k.b.strides;
+  const [ob, om, on] = k.outStrides;
+  const mTiles = Math.ceil(k.m / TILE);
+  const nTiles = Math.ceil(k.n / TILE);
+  if (nTiles > limits.maxWorkgroupsPerDimension) {
+    throw new RangeError(`webgpu: a matmul with ${k.n} columns needs ${nTiles} workgroups in x, more than the device's ${limits.maxWorkgroupsPerDimension}`);
+  }
+  const max = limits.maxWorkgroupsPerDimension;
+  const rowY = Math.max(1, Math.min(mTiles * k.batch, max));
+  const rowZ = Math.ceil((mTiles * k.batch) / rowY);
+  if (rowZ > max) throw new RangeError(`webgpu: a matmul of ${k.batch} x ${k.m} rows needs more workgroups than the device's ${max}^2 grid`);
+  const zero = acc === 'bool' ? '0u' : literal(0, acc);
+  const result = acc === 'bool' ? `(s != 0u)` : 's';
+  const code = `${PRELUDE}
+${bindings(k)}
+var<workgroup> ta: array<array<${wgsl}, ${TILE}>, ${TILE}>;
+var<workgroup> tb: array<array<${wgsl}, ${TILE}>, ${TILE}>;
+@compute @workgroup_size(${TILE}, ${TILE})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let tileRow = i32(wid.z * nwg.y + wid.y);
+  let b = tileRow / ${mTiles};
+  if (b >= ${k.batch}) { return; }
+  let row = (tileRow % ${mTiles}) * ${TILE} + i32(lid.y);
+  let col = i32(wid.x) * ${TILE} + i32(lid.x);
+  var s: ${wgsl} = ${zero};
+  for (var k0: i32 = 0; k0 < ${k.k}; k0 = k0 + ${TILE}) {
+    let ka = k0 + i32(lid.x);
+    var av: ${wgsl} = ${zero};
+    if (row < ${k.m} && ka < ${k.k}) { av = ${toAcc(load(0, `${k.a.offset} + b * ${ab} + row * ${am} + ka * ${ak}`), k.inputs[0])}; }
+    ta[lid.y][lid.x] = av;
+    let kb = k0 + i32(lid.y);
+    var bv: ${wgsl} = ${zero};
+    if (col < ${k.n} && kb < ${k.k}) { bv = ${toAcc(load(1, `${k.b.offset} + b * ${bb} + kb * ${bk} + col * ${bn}`), k.inputs[1])}; }
+    tb[lid.y][lid.x] = bv;
+    workgroupBarrier();
+    for (var q: i32 = 0; q < ${TILE}; q = q + 1) {
+      s = ${wrap(`(s + ${wrap(`(ta[lid.y][q] * tb[q][lid.x])`, acc)})`, acc)};
+    }
+    workgroupBarrier();
+  }
+  if (row < ${k.m} && col < ${k.n}) {
+    out[b * ${ob} + row * ${om} + col * ${on}] = ${store(convert(result, acc === 'bool' ? 'bool' : acc, k.out), k.out)};
+  }
+}`;
+  const empty = k.m === 0 || k.n === 0 || k.batch === 0;
+  return { code, dispatch: empty ? [0, 0, 0] : [nTiles, rowY, rowZ] };
+}
+
+/** The WGSL compute shader (entry point `main`) and dispatch size of a kernel. */
+export function renderKernel(k: Kernel, limits: RenderLimits): RenderedKernel {
+  switch (k.kind) {
+    case 'elementwise':
+      return renderElementwise(k, limits);
+    case 'reduce':
+      return renderReduce(k, limits);
+    case 'matmul':
+      return renderMatmul(k, limits);
+  }
+}

@@ -1,0 +1,317 @@
+/**
+ * Scalar expressions of the kernel IR rendered to WGSL. Semantics follow
+ * the reference implementation in `@sym/graph`'s `scalar.ts` (NumPy's):
+ * NaN propagates through max/min/clip/sign/relu, integer division and modulo
+ * floor (and give 0 for a zero divisor), narrow integers wrap. Where WGSL
+ * leaves a case undefined (pow of a negative base, NaN tests under
+ * fast-math), a helper in `PRELUDE` spells the answer out with bit tests.
+ *
+ * Generated code holds only numbers from the kernel: no user string reaches it.
+ */
+import type { DType, ScalarExpr, ScalarOpName } from '@sym/graph';
+import { FLOAT64_ADVICE, valueType, type WgslScalar } from './dtypes.js';
+
+/** Helper functions every kernel may call (unused ones cost nothing once compiled). */
+export const PRELUDE = /* wgsl */ `
+var<private> F32_INF_BITS: u32 = 0x7f800000u;
+var<private> F32_NAN_BITS: u32 = 0x7fc00000u;
+fn f_inf() -> f32 { return bitcast<f32>(F32_INF_BITS); }
+fn f_nan() -> f32 { return bitcast<f32>(F32_NAN_BITS); }
+fn f_isnan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
+fn f_isfinite(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u; }
+fn f_truthy(x: f32) -> bool { return x != 0.0 && !f_isnan(x); }
+fn f_to_u32(x: f32) -> u32 { if (x < 0.0) { return bitcast<u32>(i32(x)); } return u32(x); }
+fn f_sign(x: f32) -> f32 { if (f_isnan(x)) { return x; } return sign(x); }
+fn i_sign(x: i32) -> i32 { return select(select(0, 1, x > 0), -1, x < 0); }
+fn f_log1p(x: f32) -> f32 {
+  let u = 1.0 + x;
+  if (u == 1.0) { return x; }
+  if (!f_isfinite(u) || u <= 0.0) { return log(u); }
+  return log(u) * x / (u - 1.0);
+}
+fn f_expm1(x: f32) -> f32 {
+  let u = exp(x);
+  if (u == 1.0) { return x; }
+  let um = u - 1.0;
+  if (um == -1.0) { return -1.0; }
+  if (!f_isfinite(u)) { return u; }
+  return um * x / log(u);
+}
+fn f_tanh(x: f32) -> f32 { if (f_isnan(x)) { return x; } return tanh(clamp(x, -20.0, 20.0)); }
+fn f_sigmoid(x: f32) -> f32 {
+  if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
+  let e = exp(x);
+  return e / (1.0 + e);
+}
+fn f_softplus(x: f32) -> f32 { if (x > 0.0) { return x + f_log1p(exp(-x)); } return f_log1p(exp(x)); }
+fn f_relu(x: f32) -> f32 { if (f_isnan(x)) { return x; } return select(0.0, x, x > 0.0); }
+fn f_max(a: f32, b: f32) -> f32 { if (f_isnan(a) || f_isnan(b)) { return f_nan(); } return max(a, b); }
+fn f_min(a: f32, b: f32) -> f32 { if (f_isnan(a) || f_isnan(b)) { return f_nan(); } return min(a, b); }
+fn f_clip(x: f32, lo: f32, hi: f32) -> f32 { if (f_isnan(x)) { return x; } return min(max(x, lo), hi); }
+fn f_mod(a: f32, b: f32) -> f32 {
+  if (b == 0.0 || !f_isfinite(a) || f_isnan(b)) { return f_nan(); }
+  var r = a;
+  if (f_isfinite(b)) { r = a - b * trunc(a / b); }
+  if (r != 0.0 && ((r < 0.0) != (b < 0.0))) { return r + b; }
+  return r;
+}
+fn f_pow(a: f32, b: f32) -> f32 {
+  if (b == 0.0) { return 1.0; }
+  if (f_isnan(a) || f_isnan(b)) { return f_nan(); }
+  if (a == 0.0) { return select(0.0, f_inf(), b < 0.0); }
+  let m = pow(abs(a), b);
+  if (a < 0.0) {
+    if (trunc(b) != b) { return f_nan(); }
+    if (abs(b) < 16777216.0 && trunc(b * 0.5) != b * 0.5) { return -m; }
+  }
+  return m;
+}
+fn i_floordiv(a: i32, b: i32) -> i32 {
+  if (b == 0) { return 0; }
+  let q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) { return q - 1; }
+  return q;
+}
+fn i_mod(a: i32, b: i32) -> i32 {
+  if (b == 0) { return 0; }
+  let r = a % b;
+  if (r != 0 && ((r < 0) != (b < 0))) { return r + b; }
+  return r;
+}
+fn u_floordiv(a: u32, b: u32) -> u32 { if (b == 0u) { return 0u; } return a / b; }
+fn u_mod(a: u32, b: u32) -> u32 { if (b == 0u) { return 0u; } return a % b; }
+fn i_pow(a: i32, b: i32) -> i32 {
+  if (b < 0) {
+    if (a == 1) { return 1; }
+    if (a == -1) { return select(1, -1, (b & 1) != 0); }
+    return 0;
+  }
+  var r = 1;
+  var base = a;
+  var e = b;
+  loop {
+    if (e == 0) { break; }
+    if ((e & 1) != 0) { r = r * base; }
+    base = base * base;
+    e = e >> 1u;
+  }
+  return r;
+}
+fn u_pow(a: u32, b: u32) -> u32 {
+  var r = 1u;
+  var base = a;
+  var e = b;
+  loop {
+    if (e == 0u) { break; }
+    if ((e & 1u) != 0u) { r = r * base; }
+    base = base * base;
+    e = e >> 1u;
+  }
+  return r;
+}
+`;
+
+/** `code` (of WGSL type `t`) as a WGSL bool: nonzero and not NaN. */
+export function truthy(code: string, t: WgslScalar): string {
+  switch (t) {
+    case 'bool':
+      return code;
+    case 'f32':
+      return `f_truthy(${code})`;
+    case 'i32':
+      return `(${code} != 0)`;
+    case 'u32':
+      return `(${code} != 0u)`;
+  }
+}
+
+/** Wrap an i32/u32 value to the width of a narrow integer dtype (as storing into it would). */
+export function wrap(code: string, d: DType): string {
+  switch (d) {
+    case 'int8':
+      return `((${code} << 24u) >> 24u)`;
+    case 'int16':
+      return `((${code} << 16u) >> 16u)`;
+    case 'uint8':
+      return `(${code} & 255u)`;
+    case 'uint16':
+      return `(${code} & 65535u)`;
+    default:
+      return code;
+  }
+}
+
+const ONE: Record<WgslScalar, [string, string]> = { f32: ['0.0', '1.0'], i32: ['0', '1'], u32: ['0u', '1u'], bool: ['false', 'true'] };
+
+/** Convert a value of dtype `from` to dtype `to`, as storing it would (C-style for ints; WGSL clamps out-of-range float-to-int). */
+export function convert(code: string, from: DType, to: DType): string {
+  if (from === to) return code;
+  const f = valueType(from);
+  const t = valueType(to);
+  if (t === 'bool') return truthy(code, f);
+  if (f === 'bool') return `select(${ONE[t][0]}, ${ONE[t][1]}, ${code})`;
+  if (t === 'f32') return f === 'f32' ? code : `f32(${code})`;
+  let c: string;
+  if (f === 'f32') c = t === 'i32' ? `i32(${code})` : `f_to_u32(${code})`;
+  else if (f === t) c = code;
+  else c = `bitcast<${t}>(${code})`;
+  return wrap(c, to);
+}
+
+/** A WGSL literal of `value` in dtype `d`. */
+export function literal(value: number, d: DType): string {
+  switch (valueType(d)) {
+    case 'bool':
+      return value !== 0 && !Number.isNaN(value) ? 'true' : 'false';
+    case 'u32':
+      return `${value >>> 0}u`;
+    case 'i32':
+      if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647) {
+        throw new RangeError(`webgpu: the ${d} constant ${value} does not fit the int32 words WebGPU stores ${d} in`);
+      }
+      return value === -2147483648 ? 'bitcast<i32>(0x80000000u)' : `${value}i`;
+    case 'f32': {
+      if (Number.isNaN(value)) return 'f_nan()';
+      if (value === Infinity) return 'f_inf()';
+      if (value === -Infinity) return '(-f_inf())';
+      const v = Math.fround(value);
+      // an f32 literal in exponent form keeps every digit JavaScript prints
+      const s = Object.is(v, -0) ? '-0.0' : v.toExponential();
+      return `(${s}f)`;
+    }
+  }
+}
+
+interface Rendered {
+  readonly code: string;
+  /** The WGSL type of `code`: comparisons and logic give bool, everything else the compute type. */
+  readonly bool: boolean;
+}
+
+type Render = (a: readonly string[], t: WgslScalar) => string;
+const same =
+  (f: Render): ((a: readonly string[], t: WgslScalar) => Rendered) =>
+  (a, t) => ({ code: f(a, t), bool: false });
+const logic =
+  (f: Render): ((a: readonly string[], t: WgslScalar) => Rendered) =>
+  (a, t) => ({ code: f(a, t), bool: true });
+
+/** Unary float math: the IR only builds these with a float compute dtype. */
+const float = (f: string) => same((a, t) => {
+  if (t !== 'f32') throw new Error(`webgpu: ${f} needs a float32 operand, got ${t}`);
+  return `${f}(${a[0]})`;
+});
+const byType = (fns: Partial<Record<WgslScalar, Render>>, name: string) =>
+  same((a, t) => {
+    const f = fns[t];
+    if (!f) throw new Error(`webgpu: ${name} is not defined on ${t} values`);
+    return f(a, t);
+  });
+/** For ordering comparisons bools compare as 0/1. */
+const ordered = (op: string) =>
+  logic((a, t) => (t === 'bool' ? `(select(0u, 1u, ${a[0]}) ${op} select(0u, 1u, ${a[1]}))` : `(${a[0]} ${op} ${a[1]})`));
+
+/** One rendering per scalar op; the mapped type makes a missing one a compile error. */
+const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar) => Rendered } = {
+  neg: byType({ f32: (a) => `(-${a[0]})`, i32: (a) => `(-${a[0]})`, u32: (a) => `(0u - ${a[0]})` }, 'neg'),
+  abs: byType({ f32: (a) => `abs(${a[0]})`, i32: (a) => `abs(${a[0]})`, u32: (a) => a[0]!, bool: (a) => a[0]! }, 'abs'),
+  sign: byType({ f32: (a) => `f_sign(${a[0]})`, i32: (a) => `i_sign(${a[0]})`, u32: (a) => `select(0u, 1u, ${a[0]} != 0u)` }, 'sign'),
+  exp: float('exp'),
+  log: float('log'),
+  log1p: float('f_log1p'),
+  expm1: float('f_expm1'),
+  sqrt: float('sqrt'),
+  floor: float('floor'),
+  ceil: float('ceil'),
+  round: float('round'), // WGSL's round is half-to-even, as NumPy's
+  sin: float('sin'),
+  cos: float('cos'),
+  tan: float('tan'),
+  tanh: float('f_tanh'),
+  arcsin: float('asin'),
+  arccos: float('acos'),
+  arctan: float('atan'),
+  sinh: float('sinh'),
+  cosh: float('cosh'),
+  sigmoid: float('f_sigmoid'),
+  softplus: float('f_softplus'),
+  relu: byType({ f32: (a) => `f_relu(${a[0]})`, i32: (a) => `max(${a[0]}, 0)`, u32: (a) => a[0]!, bool: (a) => a[0]! }, 'relu'),
+  not: logic((a, t) => `(!${truthy(a[0]!, t)})`),
+  identity: same((a) => a[0]!),
+  cast: same((a) => a[0]!),
+  add: same((a) => `(${a[0]} + ${a[1]})`),
+  sub: same((a) => `(${a[0]} - ${a[1]})`),
+  mul: same((a) => `(${a[0]} * ${a[1]})`),
+  truediv: float2('/'),
+  intdiv: byType({ f32: (a) => `floor(${a[0]} / ${a[1]})`, i32: (a) => `i_floordiv(${a[0]}, ${a[1]})`, u32: (a) => `u_floordiv(${a[0]}, ${a[1]})` }, 'intdiv'),
+  mod: byType({ f32: (a) => `f_mod(${a[0]}, ${a[1]})`, i32: (a) => `i_mod(${a[0]}, ${a[1]})`, u32: (a) => `u_mod(${a[0]}, ${a[1]})` }, 'mod'),
+  pow: byType({ f32: (a) => `f_pow(${a[0]}, ${a[1]})`, i32: (a) => `i_pow(${a[0]}, ${a[1]})`, u32: (a) => `u_pow(${a[0]}, ${a[1]})` }, 'pow'),
+  maximum: byType(
+    { f32: (a) => `f_max(${a[0]}, ${a[1]})`, i32: (a) => `max(${a[0]}, ${a[1]})`, u32: (a) => `max(${a[0]}, ${a[1]})`, bool: (a) => `(${a[0]} || ${a[1]})` },
+    'maximum',
+  ),
+  minimum: byType(
+    { f32: (a) => `f_min(${a[0]}, ${a[1]})`, i32: (a) => `min(${a[0]}, ${a[1]})`, u32: (a) => `min(${a[0]}, ${a[1]})`, bool: (a) => `(${a[0]} && ${a[1]})` },
+    'minimum',
+  ),
+  second: same((a) => a[1]!),
+  eq: logic((a) => `(${a[0]} == ${a[1]})`),
+  neq: logic((a) => `(${a[0]} != ${a[1]})`),
+  lt: ordered('<'),
+  le: ordered('<='),
+  gt: ordered('>'),
+  ge: ordered('>='),
+  and: logic((a, t) => `(${truthy(a[0]!, t)} && ${truthy(a[1]!, t)})`),
+  or: logic((a, t) => `(${truthy(a[0]!, t)} || ${truthy(a[1]!, t)})`),
+  xor: logic((a, t) => `(${truthy(a[0]!, t)} != ${truthy(a[1]!, t)})`),
+  // the condition arrives already as a WGSL bool (see renderExpr)
+  switch: same((a) => `select(${a[2]}, ${a[1]}, ${a[0]})`),
+  clip: byType(
+    {
+      f32: (a) => `f_clip(${a[0]}, ${a[1]}, ${a[2]})`,
+      i32: (a) => `min(max(${a[0]}, ${a[1]}), ${a[2]})`,
+      u32: (a) => `min(max(${a[0]}, ${a[1]}), ${a[2]})`,
+      bool: (a) => `((${a[0]} || ${a[1]}) && ${a[2]})`,
+    },
+    'clip',
+  ),
+};
+
+function float2(op: string) {
+  return same((a, t) => {
+    if (t !== 'f32') throw new Error(`webgpu: ${op} needs float32 operands, got ${t}`);
+    return `(${a[0]} ${op} ${a[1]})`;
+  });
+}
+
+/** Ops whose result is already a value of their dtype: no wrap to a narrow integer needed. */
+const EXACT = new Set<ScalarOpName>(['identity', 'second', 'switch', 'maximum', 'minimum', 'clip', 'relu', 'abs', 'sign']);
+
+/** Render a load's element index from the kernel's index variables. */
+export type IndexFn = (strides: readonly number[], offset: number) => string;
+
+/** WGSL for expression `e`, a value of WGSL type `valueType(e.dtype)`. */
+export function renderExpr(e: ScalarExpr, index: IndexFn): string {
+  switch (e.kind) {
+    case 'const':
+      return literal(e.value, e.dtype);
+    case 'load': {
+      const at = `in${e.input}[${index(e.strides, e.offset)}]`;
+      return e.dtype === 'bool' ? `(${at} != 0u)` : at;
+    }
+    case 'apply': {
+      if (e.computeDType === 'float64' || e.dtype === 'float64') {
+        throw new TypeError(`webgpu: this graph computes ${e.op} in float64. ${FLOAT64_ADVICE}.`);
+      }
+      const args = e.args.map((a, i) => {
+        const code = renderExpr(a, index);
+        if (e.op === 'switch' && i === 0) return truthy(code, valueType(a.dtype));
+        return convert(code, a.dtype, e.computeDType);
+      });
+      const r = OPS[e.op](args, valueType(e.computeDType));
+      const from: DType = r.bool ? 'bool' : e.computeDType;
+      if (from !== e.dtype) return convert(r.code, from, e.dtype);
+      return EXACT.has(e.op) ? r.code : wrap(r.code, e.dtype);
+    }
+  }
+}
