@@ -11,6 +11,7 @@ import { COMPILE_CHECKS } from './compile.js';
 import { caseRng } from './rng.js';
 import { defaultTolerance, type Tolerance } from './tolerance.js';
 import { buildCases } from './cases/index.js';
+import { graphDTypes } from './reference.js';
 
 /** What `skip` sees of a case. */
 export interface CaseInfo {
@@ -78,6 +79,10 @@ function skipReason(options: ConformanceOptions, c: CaseInfo): string | undefine
   return r === true ? 'skipped by the options' : r;
 }
 
+function missingDTypes(c: OpCase, have: readonly DType[]): DType[] {
+  return [...graphDTypes(c.graph.outputs)].filter((d) => !have.includes(d));
+}
+
 /** The float dtype compile checks run in: float64 when the backend has it. */
 function compileDType(dtypes: readonly DType[]): DType | undefined {
   return dtypes.includes('float64') ? 'float64' : dtypes.includes('float32') ? 'float32' : undefined;
@@ -118,13 +123,16 @@ export function runConformance(options: ConformanceOptions): void {
       signedZeros: options.signedZeros ?? true,
       functionOptions: options.functionOptions,
     };
-    const { cases } = conformanceCases(dtypes, groups);
+    const { cases, unfit } = conformanceCases(dtypes, groups);
     const byGroup = new Map<CaseGroup, { c: OpCase; skip: string | undefined }[]>();
-    for (const c of cases) {
+    const add = (c: OpCase, skip: string | undefined): void => {
       let list = byGroup.get(c.group);
       if (!list) byGroup.set(c.group, (list = []));
-      list.push({ c, skip: skipReason(options, c) });
-    }
+      list.push({ c, skip });
+    };
+    for (const c of cases) add(c, skipReason(options, c));
+    // cases the backend cannot hold stay visible, as skipped, with the dtypes they need
+    for (const c of unfit) add(c, `needs ${missingDTypes(c, dtypes).join(', ')}, which the backend does not hold`);
     for (const [group, list] of byGroup) {
       describe(group, () => {
         for (const { c, skip } of list) {
