@@ -5,7 +5,7 @@
  * disappear. Fusion lives here once and serves every backend.
  */
 import type { DType, ElementwiseKernel, Kernel, LoadExpr, Program, ScalarExpr, Step } from '@sym/graph';
-import { applyCount, composeLoad, exprSize, loadsOf, mapLoad, mapLoads, type IndexMap } from './loads.js';
+import { exprCost, composeLoad, exprSize, loadsOf, mapLoad, mapLoads, type IndexMap } from './loads.js';
 
 export interface FusionOptions {
   /** Also fuse into reduce kernels (elementwise prologues of reductions). */
@@ -15,7 +15,8 @@ export interface FusionOptions {
   /**
    * A producer whose values would be computed more than once after fusion
    * (several consumers, or a consumer that broadcasts it) is fused only when
-   * it costs at most this many scalar ops per element.
+   * it costs at most this much per element (`exprCost`: 1 per arithmetic op,
+   * 8 per transcendental or division), so arithmetic is recomputed, exp is not.
    */
   readonly maxRecompute: number;
 }
@@ -92,7 +93,7 @@ function tryInline(producer: Step, consumers: readonly Step[], opts: FusionOptio
     }
     plans.push(maps);
   }
-  if ((loads > 1 || broadcast) && applyCount(pk.expr) > opts.maxRecompute) return null;
+  if ((loads > 1 || broadcast) && exprCost(pk.expr) > opts.maxRecompute) return null;
   const fused = consumers.map((c, i) => inline(producer, c, plans[i]!));
   if (fused.some((s) => exprSize((s.kernel as ElementwiseKernel).expr) > opts.maxExprSize)) return null;
   return fused;

@@ -83,9 +83,12 @@ export function loadsOf(e: ScalarExpr): LoadExpr[] {
   return [];
 }
 
-/** Number of scalar ops in an expression (its cost per element). */
-export function applyCount(e: ScalarExpr): number {
-  return e.kind === 'apply' ? 1 + e.args.reduce((n, a) => n + applyCount(a), 0) : 0;
+/** Scalar ops that cost far more than an add (a libm call, a division loop). */
+const COSTLY = new Set(['exp', 'log', 'log1p', 'expm1', 'sqrt', 'sin', 'cos', 'tan', 'tanh', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'sigmoid', 'softplus', 'pow', 'truediv', 'intdiv', 'mod']);
+
+/** Cost of evaluating an expression once: 1 per cheap scalar op, 8 per transcendental or division. */
+export function exprCost(e: ScalarExpr): number {
+  return e.kind === 'apply' ? (COSTLY.has(e.op) ? 8 : 1) + e.args.reduce((n, a) => n + exprCost(a), 0) : 0;
 }
 
 /** Number of nodes of an expression (its size in generated code). */

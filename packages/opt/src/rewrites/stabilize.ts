@@ -136,5 +136,7 @@ const STABILIZE: [string, NodeRewriter][] = [
   ['log_softmax', logSoftmax],
 ];
 for (const [name, rewrite] of STABILIZE) registerRewrite({ kind: 'node', name, phase: 'stabilize', tags: ['fast_run'], rewrite });
-// after stabilize, so that log(1 - sigmoid(x)) becomes -softplus(x) first
-registerRewrite({ kind: 'node', name: 'one_minus_sigmoid', phase: 'specialize', tags: ['fast_run'], rewrite: oneMinusSigmoid });
+// Opt-in (include it by name): more accurate for large x, but where sigmoid(x) is also
+// needed (its gradient, sigmoid(x) * (1 - sigmoid(x))) it computes a second sigmoid.
+// In specialize, so that log(1 - sigmoid(x)) becomes -softplus(x) first.
+registerRewrite({ kind: 'node', name: 'one_minus_sigmoid', phase: 'specialize', tags: [], rewrite: oneMinusSigmoid });
