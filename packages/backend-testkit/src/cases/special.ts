@@ -42,7 +42,7 @@ function unaryCase(op: ScalarOpName, dtype: DType): OpCase {
   const x = sym.T.tensor(dtype, [false], 'x');
   return {
     group: 'special',
-    name: `${op} ${dtype}: special values [${values.map(String).join(', ')}]`,
+    name: `${op} ${dtype}: special values [${values.map((v) => (Object.is(v, -0) ? '-0' : String(v))).join(', ')}]`,
     op,
     dtype,
     graph: { inputs: [x], outputs: [applyScalarOp(op, [x])], values: () => [vec(values, dtype, [values.length])] },
