@@ -20,7 +20,17 @@ fn f_nan() -> f32 { return bitcast<f32>(F32_NAN_BITS); }
 fn f_isnan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
 fn f_isfinite(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u; }
 fn f_truthy(x: f32) -> bool { return x != 0.0 && !f_isnan(x); }
-fn f_to_u32(x: f32) -> u32 { if (x < 0.0) { return bitcast<u32>(i32(x)); } return u32(x); }
+// float to int as C and JavaScript store it: truncate, wrap modulo 2^32, NaN and infinities give 0
+// (WGSL's own conversion clamps, and leaves NaN undefined)
+fn f_to_i32(x: f32) -> i32 {
+  if (!f_isfinite(x)) { return 0; }
+  if (abs(x) < 2147483648.0) { return i32(x); }
+  // |x| >= 2^31 is a multiple of 256: the remainder below is exact
+  return bitcast<i32>(u32(x - 4294967296.0 * floor(x / 4294967296.0)));
+}
+fn f_to_u32(x: f32) -> u32 { return bitcast<u32>(f_to_i32(x)); }
+fn f_asin(x: f32) -> f32 { return atan2(x, sqrt((1.0 - x) * (1.0 + x))); }
+fn f_acos(x: f32) -> f32 { return atan2(sqrt((1.0 - x) * (1.0 + x)), x); }
 fn f_sign(x: f32) -> f32 { if (f_isnan(x)) { return x; } return sign(x); }
 fn i_sign(x: i32) -> i32 { return select(select(0, 1, x > 0), -1, x < 0); }
 fn f_log1p(x: f32) -> f32 {
@@ -143,7 +153,7 @@ export function wrap(code: string, d: DType): string {
 
 const ONE: Record<WgslScalar, [string, string]> = { f32: ['0.0', '1.0'], i32: ['0', '1'], u32: ['0u', '1u'], bool: ['false', 'true'] };
 
-/** Convert a value of dtype `from` to dtype `to`, as storing it would (C-style for ints; WGSL clamps out-of-range float-to-int). */
+/** Convert a value of dtype `from` to dtype `to`, as storing it would (C-style: ints wrap). */
 export function convert(code: string, from: DType, to: DType): string {
   if (from === to) return code;
   const f = valueType(from);
@@ -152,7 +162,7 @@ export function convert(code: string, from: DType, to: DType): string {
   if (f === 'bool') return `select(${ONE[t][0]}, ${ONE[t][1]}, ${code})`;
   if (t === 'f32') return f === 'f32' ? code : `f32(${code})`;
   let c: string;
-  if (f === 'f32') c = t === 'i32' ? `i32(${code})` : `f_to_u32(${code})`;
+  if (f === 'f32') c = t === 'i32' ? `f_to_i32(${code})` : `f_to_u32(${code})`;
   else if (f === t) c = code;
   else c = `bitcast<${t}>(${code})`;
   return wrap(c, to);
@@ -228,8 +238,9 @@ const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar)
   cos: float('cos'),
   tan: float('tan'),
   tanh: float('f_tanh'),
-  arcsin: float('asin'),
-  arccos: float('acos'),
+  // through atan2: some drivers' asin/acos are only good to ~1e-3
+  arcsin: float('f_asin'),
+  arccos: float('f_acos'),
   arctan: float('atan'),
   sinh: float('sinh'),
   cosh: float('cosh'),
@@ -256,7 +267,8 @@ const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar)
   ),
   second: same((a) => a[1]!),
   eq: logic((a) => `(${a[0]} == ${a[1]})`),
-  neq: logic((a) => `(${a[0]} != ${a[1]})`),
+  // spelled out: some drivers compile f32 != as an ordered compare (false for NaN)
+  neq: logic((a, t) => (t === 'f32' ? `(!(${a[0]} == ${a[1]}))` : `(${a[0]} != ${a[1]})`)),
   lt: ordered('<'),
   le: ordered('<='),
   gt: ordered('>'),
