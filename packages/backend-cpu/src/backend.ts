@@ -6,6 +6,7 @@ import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Lau
 import { DTYPES, SCALAR_OPS, allocate, castScalar } from '@sym/graph';
 import { renderKernel } from './render.js';
 import { runMatmulWasm, wasmHandles, wasmSimdAvailable } from './wasm/matmul.js';
+import { compileVectorKernel, vectorizable } from './wasm/vkernel.js';
 
 interface CpuBuffer extends DeviceBuffer {
   readonly data: TypedArray;
@@ -86,6 +87,9 @@ export class CpuBackend implements Backend {
   compile(kernel: Kernel): CpuExecutable {
     if (this.wasm && kernel.kind === 'matmul' && wasmHandles(kernel)) {
       return { kernel, source: '(WebAssembly SIMD gemm)', fn: (ins, out) => runMatmulWasm(kernel, ins[0]!, ins[1]!, out) };
+    }
+    if (this.wasm && vectorizable(kernel)) {
+      return { kernel, source: '(WebAssembly SIMD kernel)', fn: compileVectorKernel(kernel) };
     }
     const source = renderKernel(kernel);
     // eslint-disable-next-line @typescript-eslint/no-implied-eval

@@ -130,6 +130,136 @@ export class Code {
   f32x4Add() {
     return this.simd(0xe4);
   }
+  f32x4Sub() {
+    return this.simd(0xe5);
+  }
+  f32x4Div() {
+    return this.simd(0xe7);
+  }
+  f32x4Min() {
+    return this.simd(0xe8);
+  }
+  f32x4Max() {
+    return this.simd(0xe9);
+  }
+  f32x4Abs() {
+    return this.simd(0xe0);
+  }
+  f32x4Neg() {
+    return this.simd(0xe1);
+  }
+  f32x4Sqrt() {
+    return this.simd(0xe3);
+  }
+  f32x4Floor() {
+    return this.simd(0x68);
+  }
+  f32x4Eq() {
+    return this.simd(0x41);
+  }
+  f32x4Ne() {
+    return this.simd(0x42);
+  }
+  f32x4Lt() {
+    return this.simd(0x43);
+  }
+  f32x4Gt() {
+    return this.simd(0x44);
+  }
+  f32x4Le() {
+    return this.simd(0x45);
+  }
+  f32x4Ge() {
+    return this.simd(0x46);
+  }
+  f32x4ExtractLane(lane: number) {
+    return this.simd(0x1f, lane);
+  }
+  f32x4ReplaceLane(lane: number) {
+    return this.simd(0x20, lane);
+  }
+  i32x4Splat() {
+    return this.simd(0x11);
+  }
+  i32x4Add() {
+    return this.simd(0xae);
+  }
+  i32x4Sub() {
+    return this.simd(0xb1);
+  }
+  i32x4Shl() {
+    return this.simd(0xab);
+  }
+  i32x4ShrS() {
+    return this.simd(0xac);
+  }
+  i32x4LtS() {
+    return this.simd(0x39);
+  }
+  i32x4TruncSatF32x4S() {
+    return this.simd(0xf8);
+  }
+  f32x4ConvertI32x4S() {
+    return this.simd(0xfa);
+  }
+  v128And() {
+    return this.simd(0x4e);
+  }
+  v128Or() {
+    return this.simd(0x50);
+  }
+  v128Xor() {
+    return this.simd(0x51);
+  }
+  v128Bitselect() {
+    return this.simd(0x52);
+  }
+  v128AnyTrue() {
+    return this.simd(0x53);
+  }
+  v128Const(bytes: readonly number[]) {
+    return this.simd(0x0c, ...bytes);
+  }
+  f64x2PromoteLowF32x4() {
+    return this.simd(0x5f);
+  }
+  /** i8x16.shuffle with the given 16 lane indices. */
+  shuffle(lanes: readonly number[]) {
+    return this.simd(0x0d, ...lanes);
+  }
+  f32Store(offset = 0) {
+    return this.op(0x38, 2, ...uleb(offset));
+  }
+  f64Add() {
+    return this.op(0xa0);
+  }
+  f32Max() {
+    return this.op(0x97);
+  }
+  f32Min() {
+    return this.op(0x96);
+  }
+  i32ShrU() {
+    return this.op(0x76);
+  }
+  i32Shl() {
+    return this.op(0x74);
+  }
+  f64x2ExtractLane(lane: number) {
+    return this.simd(0x21, lane);
+  }
+  call(index: number) {
+    return this.op(0x10, ...uleb(index));
+  }
+  f64PromoteF32() {
+    return this.op(0xbb);
+  }
+  f32DemoteF64() {
+    return this.op(0xb6);
+  }
+  return_() {
+    return this.op(0x0f);
+  }
   f32x4Mul() {
     return this.simd(0xe6);
   }
@@ -147,15 +277,36 @@ export interface FuncDef {
   /** Extra locals after the params, in order. */
   readonly locals: readonly ValType[];
   readonly code: Code;
+  readonly results?: readonly ValType[];
 }
 
 /** A module importing memory `env.memory` (shared when asked) and exporting the functions. */
-export function encodeModule(funcs: readonly FuncDef[], memory: { shared: boolean; maximumPages: number }): Uint8Array<ArrayBuffer> {
-  const types = funcs.map((f) => [0x60, ...vec(f.params.map((p) => [p])), ...uleb(0)]);
+/** A function imported from `env` (a JS function): f64 -> f64 by default. */
+export interface ImportDef {
+  readonly name: string;
+  readonly params: readonly ValType[];
+  readonly results: readonly ValType[];
+}
+
+/**
+ * A module importing memory `env.memory` (shared when asked) and the given
+ * functions (which take indices 0..imports-1), exporting `funcs`.
+ */
+export function encodeModule(
+  funcs: readonly FuncDef[],
+  memory: { shared: boolean; maximumPages: number },
+  importsDefs: readonly ImportDef[] = [],
+): Uint8Array<ArrayBuffer> {
+  const sig = (params: readonly ValType[], results: readonly ValType[]) => [0x60, ...vec(params.map((p) => [p])), ...vec(results.map((r) => [r]))];
+  const types = [...importsDefs.map((d) => sig(d.params, d.results)), ...funcs.map((f) => sig(f.params, f.results ?? []))];
   const limits = memory.shared ? [0x03, ...uleb(1), ...uleb(memory.maximumPages)] : [0x01, ...uleb(1), ...uleb(memory.maximumPages)];
-  const imports = vec([[...name('env'), ...name('memory'), 0x02, ...limits]]);
-  const functions = vec(funcs.map((_, i) => uleb(i)));
-  const exports = vec(funcs.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]));
+  const imports = vec([
+    [...name('env'), ...name('memory'), 0x02, ...limits],
+    ...importsDefs.map((d, i) => [...name('env'), ...name(d.name), 0x00, ...uleb(i)]),
+  ]);
+  const nImp = importsDefs.length;
+  const functions = vec(funcs.map((_, i) => uleb(nImp + i)));
+  const exports = vec(funcs.map((f, i) => [...name(f.name), 0x00, ...uleb(nImp + i)]));
   const bodies = funcs.map((f) => {
     const groups: number[][] = [];
     for (const t of f.locals) {

@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import type { ElementwiseKernel, Kernel, ReduceKernel, ScalarExpr, ScalarOpName } from '@sym/graph';
+import { CpuBackend } from '../backend.js';
+import { compileVectorKernel, vectorizable } from './vkernel.js';
+
+const js = new CpuBackend({ wasm: false });
+
+function runJs(k: Kernel, ins: Float32Array[], size: number): Float32Array {
+  const bufs = ins.map((a) => {
+    const b = js.alloc('float32', a.length);
+    js.write(b, a);
+    return b;
+  });
+  const out = js.alloc('float32', size);
+  js.run([{ exe: js.compile(k), inputs: bufs, output: out }]);
+  return js.readSync(out) as Float32Array;
+}
+
+function runWasm(k: Kernel, ins: Float32Array[], size: number): Float32Array {
+  expect(vectorizable(k)).toBe(true);
+  const out = new Float32Array(size).fill(NaN);
+  compileVectorKernel(k as ElementwiseKernel).call(null, ins, out);
+  return out;
+}
+
+function values(n: number, lo: number, hi: number, seed: number): Float32Array {
+  const a = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 16807) % 2147483647;
+    a[i] = lo + ((hi - lo) * s) / 2147483647;
+  }
+  return a;
+}
+
+/** |a - b| within rtol relative (atol near zero), NaN where NaN, infinities equal. */
+function expectClose(got: Float32Array, want: Float32Array, rtol: number, atol: number, label: string): void {
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i]!;
+    const w = want[i]!;
+    if (Number.isNaN(w) || !Number.isFinite(w)) {
+      expect(Object.is(g, w) || (Number.isNaN(g) && Number.isNaN(w)), `${label} [${i}]: got ${g}, want ${w}`).toBe(true);
+      continue;
+    }
+    expect(Math.abs(g - w) <= atol + rtol * Math.abs(w), `${label} [${i}]: got ${g}, want ${w}`).toBe(true);
+  }
+}
+
+const load = (input: number, strides: number[], offset = 0): ScalarExpr => ({ kind: 'load', input, strides, offset, dtype: 'float32' });
+const ap = (op: ScalarOpName, ...args: ScalarExpr[]): ScalarExpr => ({ kind: 'apply', op, args, computeDType: 'float32', dtype: 'float32' });
+
+const RANGES: Record<string, [number, number]> = {
+  exp: [-100, 100],
+  log: [0, 1e6],
+  sin: [-20000, 20000],
+  cos: [-20000, 20000],
+  tanh: [-12, 12],
+  sigmoid: [-100, 100],
+  sqrt: [0, 1e4],
+};
+
+describe('float32 SIMD kernels', () => {
+  for (const op of ['exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid', 'sqrt', 'abs', 'neg', 'relu'] as const) {
+    for (const n of [1, 3, 4, 5, 17, 1000]) {
+      it(`${op} over ${n} elements matches the JavaScript kernel`, () => {
+        const [lo, hi] = RANGES[op] ?? [-50, 50];
+        const x = values(n, lo, hi, 7 + n);
+        if (n >= 5) x.set([0, -0, Number.NaN, Infinity, -Infinity].slice(0, n), 0);
+        const k: ElementwiseKernel = { kind: 'elementwise', shape: [n], inputs: ['float32'], out: 'float32', expr: ap(op, load(0, [1])) };
+        expectClose(runWasm(k, [x], n), runJs(k, [x], n), 4e-6, 1e-30, op);
+      });
+    }
+    it(`${op} near zero keeps accuracy`, () => {
+      const x = values(64, -1e-3, 1e-3, 3);
+      const k: ElementwiseKernel = { kind: 'elementwise', shape: [64], inputs: ['float32'], out: 'float32', expr: ap(op, load(0, [1])) };
+      expectClose(runWasm(k, [x], 64), runJs(k, [x], 64), 4e-6, 1e-37, op);
+    });
+  }
+
+  it('fuses binary ops with broadcast (row vector) and scalar-constant operands', () => {
+    const a = values(6 * 7, -3, 3, 1);
+    const b = values(7, -3, 3, 2);
+    const expr = ap('add', ap('mul', load(0, [7, 1]), load(1, [0, 1])), ap('truediv', { kind: 'const', value: 0.1, dtype: 'float64' }, ap('maximum', load(1, [0, 1]), load(0, [7, 1]))));
+    const k: ElementwiseKernel = { kind: 'elementwise', shape: [6, 7], inputs: ['float32', 'float32'], out: 'float32', expr };
+    expectClose(runWasm(k, [a, b], 42), runJs(k, [a, b], 42), 1e-6, 1e-6, 'fused');
+  });
+
+  it('reads column-broadcast operands (stride 0 in the inner dimension)', () => {
+    const a = values(5 * 9, -3, 3, 4);
+    const c = values(5, -3, 3, 5);
+    const k: ElementwiseKernel = { kind: 'elementwise', shape: [5, 9], inputs: ['float32', 'float32'], out: 'float32', expr: ap('sub', load(0, [9, 1]), load(1, [1, 0])) };
+    expectClose(runWasm(k, [a, c], 45), runJs(k, [a, c], 45), 0, 0, 'column broadcast');
+  });
+
+  for (const reducer of ['sum', 'mean', 'max', 'min'] as const) {
+    for (const [shape, reduceShape, strides] of [
+      [[], [1001], [1]],
+      [[3], [7], [7, 1]],
+      [[4], [3, 6], [18, 6, 1]],
+      [[2, 3], [5], [15, 5, 1]],
+    ] as const) {
+      it(`${reducer} of exp(x) over ${JSON.stringify(reduceShape)} keeping ${JSON.stringify(shape)}`, () => {
+        const size = [...shape, ...reduceShape].reduce((p, q) => p * q, 1);
+        const x = values(size, -5, 5, 11);
+        const k: ReduceKernel = {
+          kind: 'reduce',
+          shape: [...shape],
+          reduceShape: [...reduceShape],
+          reducer,
+          inputs: ['float32'],
+          acc: reducer === 'sum' || reducer === 'mean' ? 'float64' : 'float32',
+          out: 'float32',
+          expr: ap('exp', load(0, [...strides])),
+        };
+        const outSize = shape.reduce((p: number, q: number) => p * q, 1);
+        expectClose(runWasm(k, [x], outSize), runJs(k, [x], outSize), 4e-6, 1e-6, reducer);
+      });
+    }
+  }
+
+  it('propagates NaN through max and min', () => {
+    const x = values(9, -1, 1, 3);
+    x[6] = Number.NaN;
+    for (const reducer of ['max', 'min'] as const) {
+      const k: ReduceKernel = { kind: 'reduce', shape: [], reduceShape: [9], reducer, inputs: ['float32'], acc: 'float32', out: 'float32', expr: load(0, [1]) };
+      expect(Number.isNaN(runWasm(k, [x], 1)[0]!)).toBe(true);
+    }
+  });
+
+  it('leaves other kernels to the JavaScript renderer', () => {
+    const f64: ElementwiseKernel = { kind: 'elementwise', shape: [4], inputs: ['float64'], out: 'float64', expr: { ...load(0, [1]), dtype: 'float64' } };
+    expect(vectorizable(f64)).toBe(false);
+    const strided: ElementwiseKernel = { kind: 'elementwise', shape: [4, 4], inputs: ['float32'], out: 'float32', expr: ap('exp', load(0, [1, 4])) };
+    expect(vectorizable(strided)).toBe(false);
+    const pow: ElementwiseKernel = { kind: 'elementwise', shape: [4], inputs: ['float32'], out: 'float32', expr: ap('pow', load(0, [1]), load(0, [1])) };
+    expect(vectorizable(pow)).toBe(false);
+  });
+});

@@ -1,0 +1,274 @@
+/**
+ * float32 elementwise and reduce kernels compiled to WebAssembly SIMD: the
+ * kernel's scalar expression becomes f32x4 code (with the approximations
+ * of vmath.ts for exp, log, sin, cos, tanh, sigmoid), run along the
+ * innermost iteration dimension four lanes at a time. JavaScript walks the
+ * outer dimensions and copies operands in and out of the module's memory.
+ * Kernels it cannot vectorise (other dtypes, other ops, strided inner
+ * loads) stay on the JavaScript renderer.
+ */
+import type { ElementwiseKernel, Kernel, LoadExpr, ReduceKernel, ScalarExpr, ScalarOpName, TypedArray } from '@sym/graph';
+import { Code, F32, F64, I32, V128, encodeModule, type ValType } from './encoder.js';
+import { emitExp, emitLog, emitSigmoid, emitSinCos, emitTanh, fconst, type Emit } from './vmath.js';
+
+type VKernel = ElementwiseKernel | ReduceKernel;
+
+const SUPPORTED = new Set<ScalarOpName>([
+  'add', 'sub', 'mul', 'truediv', 'maximum', 'minimum', 'neg', 'abs', 'sqrt', 'relu',
+  'identity', 'cast', 'second', 'clip', 'exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid',
+]);
+
+function iterShape(k: VKernel): readonly number[] {
+  return k.kind === 'elementwise' ? k.shape : [...k.shape, ...k.reduceShape];
+}
+
+function loadsOf(e: ScalarExpr, out: LoadExpr[] = []): LoadExpr[] {
+  if (e.kind === 'load') out.push(e);
+  else if (e.kind === 'apply') for (const a of e.args) loadsOf(a, out);
+  return out;
+}
+
+function supportedExpr(e: ScalarExpr): boolean {
+  if (e.kind === 'const') return true;
+  if (e.kind === 'load') return e.dtype === 'float32';
+  return e.dtype === 'float32' && e.computeDType === 'float32' && SUPPORTED.has(e.op) && e.args.every(supportedExpr);
+}
+
+/** Whether the kernel runs on the SIMD path. */
+export function vectorizable(k: Kernel): k is VKernel {
+  if (k.kind === 'matmul') return false;
+  if (k.out !== 'float32' || !supportedExpr(k.expr)) return false;
+  if (k.kind === 'reduce') {
+    if (!['sum', 'mean', 'max', 'min'].includes(k.reducer) || k.reduceShape.length === 0) return false;
+    if (k.reduceShape.some((d) => d === 0)) return false;
+  }
+  const nd = iterShape(k).length;
+  return loadsOf(k.expr).every((l) => nd === 0 || l.strides[nd - 1] === 0 || l.strides[nd - 1] === 1);
+}
+
+const loadKey = (l: LoadExpr) => `${l.input}:${l.offset}:${l.strides.join(',')}`;
+
+/** Build the row function: elementwise (outPtr, n, ...ptrs) or reduce (n, ...ptrs) -> f64. */
+function rowModule(k: VKernel, loads: readonly LoadExpr[]): Uint8Array<ArrayBuffer> {
+  const nd = iterShape(k).length;
+  const reduce = k.kind === 'reduce';
+  const nParams = (reduce ? 1 : 2) + loads.length;
+  const N = reduce ? 0 : 1;
+  const ptr = (j: number) => (reduce ? 1 : 2) + j;
+  const locals: ValType[] = [];
+  const local = (t: ValType) => (locals.push(t), nParams + locals.length - 1);
+  const c = new Code();
+  const off = local(I32);
+  const imports: ('sin' | 'cos')[] = [];
+  const emit: Emit = {
+    c,
+    v128: () => local(V128),
+    importIndex: (name) => {
+      if (!imports.includes(name)) imports.push(name);
+      return imports.indexOf(name);
+    },
+  };
+  const keys = loads.map(loadKey);
+  const splat = new Map<number, number>();
+  loads.forEach((l, j) => {
+    if (nd === 0 || l.strides[nd - 1] === 0) {
+      const v = local(V128);
+      c.get(ptr(j)).f32Load().f32x4Splat().set(v);
+      splat.set(j, v);
+    }
+  });
+  const expr = (e: ScalarExpr): void => {
+    if (e.kind === 'const') {
+      fconst(c, Math.fround(e.value));
+      return;
+    }
+    if (e.kind === 'load') {
+      const j = keys.indexOf(loadKey(e));
+      const s = splat.get(j);
+      if (s !== undefined) c.get(s);
+      else c.get(ptr(j)).get(off).i32Add().v128Load();
+      return;
+    }
+    const a = e.args;
+    const unary = (f: (x: number) => void) => {
+      expr(a[0]!);
+      const t = local(V128);
+      c.set(t);
+      f(t);
+    };
+    switch (e.op) {
+      case 'add': return (expr(a[0]!), expr(a[1]!), void c.f32x4Add());
+      case 'sub': return (expr(a[0]!), expr(a[1]!), void c.f32x4Sub());
+      case 'mul': return (expr(a[0]!), expr(a[1]!), void c.f32x4Mul());
+      case 'truediv': return (expr(a[0]!), expr(a[1]!), void c.f32x4Div());
+      case 'maximum': return (expr(a[0]!), expr(a[1]!), void c.f32x4Max());
+      case 'minimum': return (expr(a[0]!), expr(a[1]!), void c.f32x4Min());
+      case 'clip': return (expr(a[0]!), expr(a[1]!), c.f32x4Max(), expr(a[2]!), void c.f32x4Min());
+      case 'neg': return (expr(a[0]!), void c.f32x4Neg());
+      case 'abs': return (expr(a[0]!), void c.f32x4Abs());
+      case 'sqrt': return (expr(a[0]!), void c.f32x4Sqrt());
+      case 'relu': return (expr(a[0]!), fconst(c, 0), void c.f32x4Max());
+      case 'identity':
+      case 'cast': return expr(a[0]!);
+      case 'second': return expr(a[1]!);
+      case 'exp': return unary((t) => emitExp(emit, t));
+      case 'log': return unary((t) => emitLog(emit, t));
+      case 'sin': return unary((t) => emitSinCos(emit, t, false));
+      case 'cos': return unary((t) => emitSinCos(emit, t, true));
+      case 'tanh': return unary((t) => emitTanh(emit, t));
+      case 'sigmoid': return unary((t) => emitSigmoid(emit, t));
+      default:
+        throw new Error(`vkernel: ${e.op} is not vectorised`);
+    }
+  };
+  const results: ValType[] = [];
+  c.i32(0).set(off);
+  if (!reduce) {
+    // out[off] = expr, four lanes a step; the row may overrun into padding
+    c.block().loop();
+    c.get(off).get(N).i32(4).i32Mul().i32GeS().brIf(1);
+    c.get(0).get(off).i32Add();
+    expr(k.expr);
+    c.v128Store();
+    c.get(off).i32(16).i32Add().set(off).br(0);
+    c.end().end();
+  } else {
+    const r = k as ReduceKernel;
+    const isSum = r.reducer === 'sum' || r.reducer === 'mean';
+    const lane = local(V128);
+    const v = local(V128);
+    const acc0 = local(V128);
+    const acc1 = local(V128);
+    // lane indices 0..3 as i32x4; tail lanes past n are replaced by the reducer's identity
+    c.v128Const([0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0]).set(lane);
+    const identity = r.reducer === 'max' ? -Infinity : r.reducer === 'min' ? Infinity : 0;
+    if (isSum) c.v128Zero().set(acc0).v128Zero().set(acc1);
+    else fconst(c, identity).set(acc0);
+    c.block().loop();
+    c.get(off).get(N).i32(4).i32Mul().i32GeS().brIf(1);
+    expr(k.expr);
+    c.set(v);
+    c.get(v);
+    fconst(c, identity);
+    c.get(lane).get(N).i32x4Splat().i32x4LtS().v128Bitselect().set(v);
+    if (isSum) {
+      c.get(acc0).get(v).f64x2PromoteLowF32x4().f64x2Add().set(acc0);
+      c.get(acc1).get(v).get(v).shuffle([8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]).f64x2PromoteLowF32x4().f64x2Add().set(acc1);
+    } else {
+      c.get(acc0).get(v);
+      if (r.reducer === 'max') c.f32x4Max();
+      else c.f32x4Min();
+      c.set(acc0);
+    }
+    c.get(lane);
+    c.v128Const([4, 0, 0, 0, 4, 0, 0, 0, 4, 0, 0, 0, 4, 0, 0, 0]).i32x4Add().set(lane);
+    c.get(off).i32(16).i32Add().set(off).br(0);
+    c.end().end();
+    if (isSum) {
+      c.get(acc0).f64x2ExtractLane(0).get(acc0).f64x2ExtractLane(1).f64Add();
+      c.get(acc1).f64x2ExtractLane(0).f64Add().get(acc1).f64x2ExtractLane(1).f64Add();
+      results.push(F64);
+    } else {
+      for (let q = 0; q < 4; q++) {
+        c.get(acc0).f32x4ExtractLane(q);
+        if (q > 0) (r.reducer === 'max' ? c.f32Max() : c.f32Min());
+      }
+      c.f64PromoteF32();
+      results.push(F64);
+    }
+  }
+  return encodeModule(
+    [{ name: 'row', params: new Array<ValType>(nParams).fill(I32), locals, code: c, results }],
+    { shared: false, maximumPages: 32768 },
+    imports.map((name) => ({ name, params: [F64], results: [F64] })),
+  );
+}
+
+const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768 });
+function ensure(bytes: number): void {
+  const have = memory.buffer.byteLength;
+  if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
+}
+
+export type VectorRun = (ins: readonly TypedArray[], out: TypedArray) => void;
+
+/** Compile a vectorizable kernel into a runner over typed arrays. */
+export function compileVectorKernel(k: VKernel): VectorRun {
+  const loads: LoadExpr[] = [];
+  for (const l of loadsOf(k.expr)) if (!loads.some((x) => loadKey(x) === loadKey(l))) loads.push(l);
+  const bytes = rowModule(k, loads);
+  const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+    env: { memory, sin: Math.sin, cos: Math.cos },
+  }).exports as { row: (...args: number[]) => number };
+  const row = exports.row;
+  const iter = iterShape(k);
+  const nd = iter.length;
+  const n = nd ? iter[nd - 1]! : 1;
+  const outer = iter.slice(0, Math.max(0, nd - 1));
+  const nOuter = outer.reduce((a, b) => a * b, 1);
+  const rowsPerOut = k.kind === 'reduce' ? k.reduceShape.slice(0, -1).reduce((a, b) => a * b, 1) : 1;
+  const count = k.kind === 'reduce' ? k.reduceShape.reduce((a, b) => a * b, 1) : 1;
+  const reducer = k.kind === 'reduce' ? k.reducer : 'sum';
+  const args = new Array<number>(loads.length + 2).fill(0);
+  const rargs = new Array<number>(loads.length + 1).fill(0);
+  const idx = new Array<number>(outer.length).fill(0);
+  return (ins, out) => {
+    // operands side by side in the module's memory, 16-byte aligned, padded for the last vector
+    const base: number[] = [];
+    let top = 0;
+    for (const a of ins) {
+      base.push(top);
+      top += Math.ceil((a.length + 4) / 4) * 16;
+    }
+    const outBase = top;
+    const outBytes = k.kind === 'elementwise' ? Math.ceil((out.length + 4) / 4) * 16 : 0;
+    ensure(outBase + outBytes + 64);
+    const f32 = new Float32Array(memory.buffer);
+    ins.forEach((a, i) => f32.set(a as Float32Array, base[i]! / 4));
+    idx.fill(0);
+    if (k.kind === 'elementwise') {
+      for (let r = 0; r < nOuter; r++) {
+        args[0] = outBase + r * n * 4;
+        args[1] = n;
+        for (let j = 0; j < loads.length; j++) {
+          const l = loads[j]!;
+          let o = l.offset;
+          for (let d = 0; d < outer.length; d++) o += idx[d]! * l.strides[d]!;
+          args[2 + j] = base[l.input]! + o * 4;
+        }
+        row(...args);
+        for (let d = outer.length - 1; d >= 0; d--) {
+          if (++idx[d]! < outer[d]!) break;
+          idx[d] = 0;
+        }
+      }
+      (out as Float32Array).set(new Float32Array(memory.buffer, outBase, out.length));
+      return;
+    }
+    let acc = 0;
+    let rowsDone = 0;
+    let o = 0;
+    for (let r = 0; r < nOuter; r++) {
+      rargs[0] = n;
+      for (let j = 0; j < loads.length; j++) {
+        const l = loads[j]!;
+        let p = l.offset;
+        for (let d = 0; d < outer.length; d++) p += idx[d]! * l.strides[d]!;
+        rargs[1 + j] = base[l.input]! + p * 4;
+      }
+      const v = row(...rargs);
+      if (rowsDone === 0) acc = v;
+      else if (reducer === 'max') acc = acc !== acc || v !== v ? NaN : Math.max(acc, v);
+      else if (reducer === 'min') acc = acc !== acc || v !== v ? NaN : Math.min(acc, v);
+      else acc += v;
+      if (++rowsDone === rowsPerOut) {
+        out[o++] = reducer === 'mean' ? acc / count : acc;
+        rowsDone = 0;
+      }
+      for (let d = outer.length - 1; d >= 0; d--) {
+        if (++idx[d]! < outer[d]!) break;
+        idx[d] = 0;
+      }
+    }
+  };
+}

@@ -1,0 +1,224 @@
+/**
+ * float32x4 approximations of exp, log, sin, cos, tanh and sigmoid for the
+ * generated WebAssembly kernels: Cephes' single-precision polynomials with
+ * their range reductions, accurate to a few ulp (well inside the float32
+ * tolerances of the conformance suite). Special values follow IEEE/NumPy:
+ * NaN propagates, exp overflows to inf, log(0) = -inf, log(x<0) = NaN.
+ * sin/cos lanes with |x| >= 8192 (where the Cody-Waite reduction loses
+ * accuracy) are recomputed by the imported JavaScript Math functions.
+ */
+import { Code, V128 } from './encoder.js';
+
+export interface Emit {
+  readonly c: Code;
+  /** A fresh v128 local. */
+  v128(): number;
+  /** Index of an imported JS function (f64 -> f64) by name. */
+  importIndex(name: 'sin' | 'cos'): number;
+}
+
+function f32Bytes(x: number): number[] {
+  const b = new Uint8Array(new Float32Array([x]).buffer);
+  return [...b];
+}
+function i32Bytes(x: number): number[] {
+  const b = new Uint8Array(new Int32Array([x]).buffer);
+  return [...b];
+}
+/** Push a float32x4 constant. */
+export function fconst(c: Code, x: number): Code {
+  const b = f32Bytes(x);
+  return c.v128Const([...b, ...b, ...b, ...b]);
+}
+function iconst(c: Code, x: number): Code {
+  const b = i32Bytes(x);
+  return c.v128Const([...b, ...b, ...b, ...b]);
+}
+
+/** Horner: push p(x) for coefficients from the highest degree down, x in local `x`. */
+function horner(c: Code, x: number, coeffs: readonly number[]): void {
+  fconst(c, coeffs[0]!);
+  for (const k of coeffs.slice(1)) {
+    c.get(x).f32x4Mul();
+    fconst(c, k).f32x4Add();
+  }
+}
+
+/** exp(x) with x in local `x`; leaves the result on the stack. */
+export function emitExp(e: Emit, x: number): void {
+  const { c } = e;
+  const xc = e.v128();
+  const fx = e.v128();
+  const r = e.v128();
+  // clamp (NaN passes through f32x4.min/max)
+  c.get(x);
+  fconst(c, 88.72283905206835).f32x4Min();
+  fconst(c, -87).f32x4Max().set(xc);
+  // fx = floor(x * log2(e) + 0.5)
+  c.get(xc);
+  fconst(c, 1.44269504088896341).f32x4Mul();
+  fconst(c, 0.5).f32x4Add().f32x4Floor().set(fx);
+  // r = x - fx * ln2 (in two parts)
+  c.get(xc).get(fx);
+  fconst(c, 0.693359375).f32x4Mul().f32x4Sub().get(fx);
+  fconst(c, -2.12194440e-4).f32x4Mul().f32x4Sub().set(r);
+  // y = poly(r) * r^2 + r + 1
+  horner(c, r, [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]);
+  c.get(r).get(r).f32x4Mul().f32x4Mul().get(r).f32x4Add();
+  fconst(c, 1).f32x4Add();
+  // * 2^fx, built in the exponent bits as 2^(fx-1) * 2 so that fx = 128 stays finite
+  c.get(fx).i32x4TruncSatF32x4S();
+  iconst(c, 126).i32x4Add().i32(23).i32x4Shl().f32x4Mul();
+  fconst(c, 2).f32x4Mul();
+  // overflow to +inf and underflow to 0 beyond the clamps
+  const y = e.v128();
+  c.set(y);
+  fconst(c, Infinity).get(y).get(x);
+  fconst(c, 88.72283905206835).f32x4Gt().v128Bitselect().set(y);
+  fconst(c, 0).get(y).get(x);
+  fconst(c, -87.33654475).f32x4Lt().v128Bitselect();
+}
+
+/** log(x) with x in local `x`. */
+export function emitLog(e: Emit, x: number): void {
+  const { c } = e;
+  const m = e.v128();
+  const ex = e.v128();
+  const z = e.v128();
+  const small = e.v128();
+  // exponent and mantissa in [0.5, 1)
+  c.get(x).i32(23).i32x4ShrS();
+  iconst(c, 0xff).v128And();
+  iconst(c, 126).i32x4Sub().f32x4ConvertI32x4S().set(ex);
+  c.get(x);
+  iconst(c, 0x807fffff | 0).v128And();
+  iconst(c, 0x3f000000).v128Or().set(m);
+  // if m < sqrt(1/2): e -= 1, m = 2m - 1; else m = m - 1
+  c.get(m);
+  fconst(c, 0.707106781186547524).f32x4Lt().set(small);
+  c.get(ex);
+  fconst(c, 1).get(small).v128And().f32x4Sub().set(ex);
+  c.get(m).get(m).get(small).v128And().f32x4Add();
+  fconst(c, 1).f32x4Sub().set(m);
+  c.get(m).get(m).f32x4Mul().set(z);
+  horner(c, m, [7.0376836292e-2, -1.1514610310e-1, 1.1676998740e-1, -1.2420140846e-1, 1.4249322787e-1, -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1]);
+  c.get(m).f32x4Mul().get(z).f32x4Mul();
+  c.get(ex);
+  fconst(c, -2.12194440e-4).f32x4Mul().f32x4Add();
+  c.get(z);
+  fconst(c, -0.5).f32x4Mul().f32x4Add();
+  c.get(m).f32x4Add().get(ex);
+  fconst(c, 0.693359375).f32x4Mul().f32x4Add();
+  // special values: x == 0 -> -inf, x < 0 or NaN -> NaN, x == inf -> inf
+  const y = e.v128();
+  c.set(y);
+  fconst(c, -Infinity).get(y).get(x);
+  fconst(c, 0).f32x4Eq().v128Bitselect().set(y);
+  c.get(y);
+  fconst(c, NaN).get(x);
+  fconst(c, 0).f32x4Ge().v128Bitselect().set(y); // x >= 0 keeps y; x < 0 and NaN take NaN
+  c.get(x).get(y).get(x);
+  fconst(c, Infinity).f32x4Eq().v128Bitselect();
+}
+
+/** sin(x) (cos when `cos`), with x in local `x`. */
+export function emitSinCos(e: Emit, x: number, cos: boolean): void {
+  const { c } = e;
+  const ax = e.v128();
+  const j = e.v128();
+  const y = e.v128();
+  const r = e.v128();
+  const z = e.v128();
+  const s = e.v128();
+  const k = e.v128();
+  c.get(x).f32x4Abs().set(ax);
+  // j = (int)(|x| * 4/pi), rounded up to even; y = j as float
+  c.get(ax);
+  fconst(c, 1.27323954473516).f32x4Mul().i32x4TruncSatF32x4S();
+  iconst(c, 1).i32x4Add();
+  iconst(c, ~1).v128And().set(j);
+  c.get(j).f32x4ConvertI32x4S().set(y);
+  c.get(ax).get(y);
+  fconst(c, 0.78515625).f32x4Mul().f32x4Sub().get(y);
+  fconst(c, 2.4187564849853515625e-4).f32x4Mul().f32x4Sub().get(y);
+  fconst(c, 3.77489497744594108e-8).f32x4Mul().f32x4Sub().set(r);
+  c.get(r).get(r).f32x4Mul().set(z);
+  // k = j (+2 for cos): octant; bit 2 picks the polynomial, bit 4 the sign
+  c.get(j);
+  if (cos) iconst(c, 2).i32x4Add();
+  c.set(k);
+  // sin polynomial
+  horner(c, z, [-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1]);
+  c.get(z).f32x4Mul().get(r).f32x4Mul().get(r).f32x4Add().set(s);
+  // cos polynomial
+  horner(c, z, [2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2]);
+  c.get(z).f32x4Mul().get(z).f32x4Mul().get(z);
+  fconst(c, -0.5).f32x4Mul().f32x4Add();
+  fconst(c, 1).f32x4Add();
+  // pick: (k & 2) ? cos-poly : sin-poly, the mask being 0 < (k & 2)
+  c.get(s);
+  iconst(c, 0).get(k);
+  iconst(c, 2).v128And().i32x4LtS().v128Bitselect().set(y);
+  // sign: sin flips with bit 4 of k and with the sign of x; cos only with bit 4
+  c.get(k);
+  iconst(c, 4).v128And().i32(29).i32x4Shl(); // bit 4 -> sign bit
+  if (!cos) {
+    c.get(x);
+    iconst(c, 0x80000000 | 0).v128And().v128Xor();
+  }
+  c.get(y).v128Xor().set(y);
+  // big arguments (|x| >= 8192, or inf/NaN which the reduction garbles): JavaScript per lane
+  const big = e.v128();
+  c.get(ax);
+  fconst(c, 8192).f32x4Ge().get(x).get(x).f32x4Ne().v128Or().tee(big).v128AnyTrue().if_();
+  {
+    const fn = e.importIndex(cos ? 'cos' : 'sin');
+    for (let lane = 0; lane < 4; lane++) {
+      c.get(y).get(x).f32x4ExtractLane(lane).f64PromoteF32().call(fn).f32DemoteF64().f32x4ReplaceLane(lane).set(y);
+    }
+    // lanes that were fine keep the polynomial (recomputed lanes are exact anyway)
+  }
+  c.end();
+  c.get(y);
+}
+
+/** tanh(x): odd polynomial below |x| < 0.625, else 1 - 2 / (exp(2|x|) + 1) with the sign of x. */
+export function emitTanh(e: Emit, x: number): void {
+  const { c } = e;
+  const z = e.v128();
+  const p = e.v128();
+  const t = e.v128();
+  const ax2 = e.v128();
+  c.get(x).get(x).f32x4Mul().set(z);
+  horner(c, z, [-5.70498872745e-3, 2.06390887954e-2, -5.37397155531e-2, 1.33314422036e-1, -3.33332819422e-1]);
+  c.get(z).f32x4Mul().get(x).f32x4Mul().get(x).f32x4Add().set(p);
+  // tanh keeps the sign of x, -0 included
+  c.get(p);
+  iconst(c, 0x7fffffff).v128And().get(x);
+  iconst(c, 0x80000000 | 0).v128And().v128Or().set(p);
+  c.get(x).f32x4Abs();
+  fconst(c, 2).f32x4Mul().set(ax2);
+  emitExp(e, ax2);
+  c.set(t);
+  fconst(c, 1);
+  fconst(c, 2).get(t);
+  fconst(c, 1).f32x4Add().f32x4Div().f32x4Sub();
+  // copy the sign of x
+  c.get(x);
+  iconst(c, 0x80000000 | 0).v128And().v128Or().set(t);
+  c.get(p).get(t).get(x).f32x4Abs();
+  fconst(c, 0.625).f32x4Lt().v128Bitselect();
+}
+
+/** sigmoid(x) = 1 / (1 + exp(-x)). */
+export function emitSigmoid(e: Emit, x: number): void {
+  const { c } = e;
+  const nx = e.v128();
+  c.get(x).f32x4Neg().set(nx);
+  fconst(c, 1);
+  fconst(c, 1);
+  emitExp(e, nx);
+  c.f32x4Add().f32x4Div();
+}
+
+export { V128 };
