@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
-import { DisconnectedInputError, grad } from './index.js';
+import { DisconnectedInputError, Lop, grad } from './index.js';
 
 const T = sym.T;
 
@@ -87,5 +87,35 @@ describe('grad', () => {
     const x = T.fvector('x');
     const g = grad(T.exp(x).mul(0.5).sum().add(x.pow(2).sum()), x);
     expect(g.dtype).toBe('float32');
+  });
+
+  it('warns on a disconnected wrt with disconnectedInputs: warn', async () => {
+    const x = T.dscalar('x');
+    const u = T.dscalar('u');
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const g = grad(x.mul(2), [x, u], { disconnectedInputs: 'warn' });
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]![0])).toMatch(/does not depend on u/);
+    warn.mockRestore();
+    expect((await sym.function([x, u], g)(1, 2)).map((a) => a.toArray())).toEqual([2, 0]);
+  });
+
+  it('rejects bad wrt, bad knownGrads and mismatched Lop eval points with clear errors', () => {
+    const x = T.dvector('x');
+    expect(() => grad(x.sum(), [x, 3 as unknown as sym.TensorVariable])).toThrow(/wrt\[1\] must be a symbolic variable, got number/);
+    expect(() => grad(x.sum(), [])).toThrow(/wrt is an empty list/);
+    expect(() => grad(null, x)).toThrow(/nothing to differentiate/);
+    expect(() => grad(null, x, { knownGrads: [[x.mul(2), T.constant([[1]])]] })).toThrow(/the gradient given for .* must have 1 dimensions, got TensorConstant/);
+    expect(() => Lop(x.mul(2), x, T.dmatrix('v'))).toThrow(/eval point 0 must have the shape of/);
+  });
+
+  it('differentiates with respect to an intermediate variable and through shared variables', async () => {
+    const x = T.dvector('x');
+    const h = x.mul(3);
+    const cost = h.pow(2).sum();
+    expect((await grad(cost, h).eval({ x: [1, 2] })).toArray()).toEqual([6, 12]);
+    const w = sym.shared(sym.array([1, 2], { dtype: 'float64' }), { name: 'w' });
+    const gw = grad(w.mul(x).sum().mul(w.sum()), w);
+    expect((await sym.function([x], gw)([1, 1])).toArray()).toEqual([1 * 3 + 3, 1 * 3 + 3]);
   });
 });
