@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
 import {
+  jacobian,
   GradientError,
   GradientOp,
   NullGradError,
@@ -112,5 +113,16 @@ describe('ops without a gradient, and verifyGrad catching wrong ones', () => {
     await expect(verifyGrad((x) => x, [])).rejects.toThrow(/non-empty list/);
     await expect(verifyGrad((x) => T.argmax(x), [[1, 2]])).rejects.toThrow(/float tensor/);
     await expect(verifyGrad((x) => x, [[1, 2]], { broadcastable: [[true]] })).rejects.toThrow(/does not fit its shape/);
+  });
+
+  it('the ops of gradient graphs agree with their reference perform in DebugMode', async () => {
+    const m = T.dmatrix('m');
+    const v = T.dvector('v');
+    const cost = gradClip(m.flatten(), -0.5, 0.5).mul(v).sum();
+    const outs = [grad(cost, m), jacobian(T.tanh(v).mul(v), v)];
+    const f = sym.function([m, v], outs, { mode: 'DebugMode' });
+    const [gm, J] = await f([[1, 2], [3, 4]], [0.25, -1, 2, 0]);
+    expect(gm!.toArray()).toEqual([[0.25, -0.5], [0.5, 0]]);
+    expect(J!.shape).toEqual([4, 4]);
   });
 });
