@@ -3,6 +3,7 @@ import { sourceConditions } from '../../vitest.shared.js';
 
 export default defineConfig({
   ...sourceConditions,
-  // The test runs the example in a child process (tsx), which takes a few seconds to start.
-  test: { include: ['src/**/*.test.ts'], testTimeout: 60_000 },
+  // The tests run the example in child processes (tsx), which take a few
+  // seconds each alone and much longer while turbo runs every package at once.
+  test: { include: ['src/**/*.test.ts'], testTimeout: 240_000 },
 });

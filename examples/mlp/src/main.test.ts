@@ -11,7 +11,7 @@ const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
 
 async function example(args: string[], env: Record<string, string> = {}) {
-  return run('pnpm', ['exec', 'tsx', '--conditions=@sym/source', 'src/main.ts', ...args], {
+  return run(join(root, 'node_modules', '.bin', 'tsx'), ['--conditions=@sym/source', 'src/main.ts', ...args], {
     cwd: root,
     env: { ...process.env, SYM_FLAGS: '', ...env },
   });
