@@ -121,3 +121,44 @@ describe('updates', () => {
     expect(s.getValue().item()).toBe(20 * 3 + 500 * 3);
   });
 });
+
+describe('values on host and device', () => {
+  it('setValue after an update on the device wins, and getValueAsync reads the device copy', async () => {
+    const s = sym.shared(f64([1, 2]), { name: 's' });
+    const inc = sym.function([], s, { updates: [[s, s.add(1)]] });
+    inc.sync();
+    expect((await s.getValueAsync()).toString()).toBe('[2. 3.]');
+    inc.sync();
+    s.setValue([10, 20]);
+    expect(inc.sync().toString()).toBe('[10. 20.]');
+    expect(s.getValue().toString()).toBe('[11. 21.]');
+    s.setValue([5, 5, 5]);
+    expect(inc.sync().toString()).toBe('[5. 5. 5.]');
+    expect(s.getValue().toString()).toBe('[6. 6. 6.]');
+  });
+});
+
+describe('compiled plans', () => {
+  it('are cached per input shape, bounded in number, and freed by dispose', () => {
+    const x = T.vector('x');
+    const f = sym.function([x], x.mul(2).add(1));
+    const base = cpu.liveBuffers();
+    let most = 0;
+    for (let n = 1; n <= 100; n++) {
+      f.sync(new Array<number>(n).fill(1));
+      most = Math.max(most, cpu.liveBuffers() - base);
+    }
+    // at most 17 plans are kept, each with a few buffers
+    expect(most).toBeLessThanOrEqual(17 * 4);
+    f.compiled.dispose();
+    expect(cpu.liveBuffers()).toBe(base);
+    expect(f.sync([1, 2]).toString()).toBe('[3. 5.]');
+  });
+  it('an input computed from others cuts the graph there', () => {
+    const x = T.vector('x');
+    const h = x.exp();
+    h.name = 'h';
+    const g = sym.function([h], h.mul(2));
+    expect(g.sync([1, 2]).toString()).toBe('[2. 4.]');
+  });
+});
