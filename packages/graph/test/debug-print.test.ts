@@ -1,6 +1,6 @@
 /** pp and debugprint in Theano's format; DebugMode and NanGuardMode naming the op that went wrong. */
 import { describe, expect, it } from 'vitest';
-import { T, sym } from './helpers.js';
+import { T, cpu, sym } from './helpers.js';
 
 describe('pp', () => {
   it('prints the tutorial expression', () => {
@@ -79,6 +79,36 @@ describe('DebugMode', () => {
     const x = T.vector('x');
     const f = sym.function([x], x.exp().mul(0), { mode: 'DebugMode' });
     expect(() => f.sync([1, 1000])).toThrow('DebugMode: Elemwise{exp,no_inplace}(x) produced inf in output 0 at index (1,); inputs: x=[   1. 1000.]');
+  });
+  it('raises BadThunkOutput naming the node whose backend result differs from the reference', () => {
+    // a backend that computes exp one too high in the first element: DebugMode must catch it
+    const offByOne: sym.Backend = {
+      describe: () => ({ ...cpu.describe(), name: 'cpu-off-by-one' }),
+      alloc: (d, n) => cpu.alloc(d, n),
+      write: (b, data) => cpu.write(b, data),
+      read: (b) => cpu.read(b),
+      readSync: (b) => cpu.readSync!(b),
+      free: (b) => cpu.free(b),
+      compile: (k) => cpu.compile(k),
+      run: (launches) => {
+        cpu.run(launches);
+        for (const l of launches) {
+          const k = l.exe.kernel;
+          if (k.kind === 'elementwise' && k.expr.kind === 'apply' && k.expr.op === 'exp') {
+            const out = cpu.readSync!(l.output);
+            out[0] = out[0]! + 1;
+            cpu.write(l.output, out);
+          }
+        }
+      },
+    };
+    sym.registerBackend(offByOne);
+    const x = T.vector('x');
+    const f = sym.function([x], x.exp().sum(), { mode: 'DebugMode', device: 'cpu-off-by-one' });
+    expect(() => f.sync([0, 1])).toThrow(sym.BadThunkOutput);
+    expect(() => f.sync([0, 1])).toThrow(
+      'DebugMode: Elemwise{exp,no_inplace}(x) output 0 differs from the reference at index (0,): backend 2, reference 1; inputs: x=[0. 1.]',
+    );
   });
   it('in FAST_RUN the same call returns nan', async () => {
     const num = T.scalar('num');
