@@ -70,7 +70,8 @@ const OPS: { readonly [S in ScalarOpName]: Render } = {
   truediv: (a) => `(${a[0]} / ${a[1]})`,
   intdiv: call('intdiv'),
   mod: call('mod'),
-  pow: (a) => `Math.pow(${a[0]}, ${a[1]})`,
+  // integer powers wrap by repeated multiplication, as NumPy's do
+  pow: (a, out, compute) => (isFloat(out) ? `Math.pow(${a[0]}, ${a[1]})` : call('pow')(a, out, compute)),
   maximum: (a) => `H.max(${a[0]}, ${a[1]})`,
   minimum: (a) => `H.min(${a[0]}, ${a[1]})`,
   second: (a) => a[1]!,

@@ -59,3 +59,20 @@ describe('evaluateReference', () => {
     expect(() => evaluateReference([y], new Map())).toThrow(/no value for x/);
   });
 });
+
+describe('reference semantics the special cases rely on', () => {
+  it('integer pow wraps like repeated multiplication (checked with BigInt)', () => {
+    const pow = sym.SCALAR_OPS.pow.impl;
+    for (const [d, bits, signed] of [['int32', 32, true], ['uint32', 32, false], ['int8', 8, true], ['uint16', 16, false]] as const) {
+      for (const a of [3, 7, -7, 2147483647, -2147483648, 255, 65535]) {
+        for (const b of [0, 1, 2, 5, 31, 63, 1000]) {
+          const x = sym.castScalar(a, d);
+          let exact = 1n;
+          for (let i = 0; i < b; i++) exact *= BigInt(x);
+          const want = Number(signed ? BigInt.asIntN(bits, exact) : BigInt.asUintN(bits, exact));
+          expect(sym.castScalar(pow([x, b], d, d), d), `${x} ** ${b} in ${d}`).toBe(want);
+        }
+      }
+    }
+  });
+});

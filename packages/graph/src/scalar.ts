@@ -5,7 +5,7 @@
  * (NumPy's) on JavaScript numbers.
  */
 import type { DType } from './dtype.js';
-import { floatOf, isFloat, promoteAll } from './dtype.js';
+import { castScalar, floatOf, isFloat, promoteAll } from './dtype.js';
 
 export type ScalarOpName =
   // unary
@@ -66,6 +66,22 @@ function mulInt(a: number, b: number, d: DType): number {
   return a * b;
 }
 
+/**
+ * Integer power as NumPy computes it: repeated multiplication that wraps in
+ * the dtype (a double power past 2^53 would lose the low bits). Negative
+ * exponents, an error in NumPy, truncate like C: only 1 and -1 survive.
+ */
+function powInt(a: number, b: number, d: DType): number {
+  if (b < 0) return a === 1 ? 1 : a === -1 ? (b % 2 === 0 ? 1 : -1) : 0;
+  let result = 1;
+  let base = a;
+  for (let e = b; e > 0; e = Math.floor(e / 2)) {
+    if (e % 2 === 1) result = castScalar(mulInt(result, base, d), d);
+    base = castScalar(mulInt(base, base, d), d);
+  }
+  return result;
+}
+
 function softplus(x: number): number {
   // log(1 + exp(x)) without overflow
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
@@ -113,7 +129,7 @@ export const SCALAR_OPS: { readonly [S in ScalarOpName]: ScalarOpSpec } = {
   truediv: { arity: 2, out: 'float', theanoName: 'true_div', infix: ['/', 2], impl: ([a, b]) => a! / b! },
   intdiv: { arity: 2, out: 'same', theanoName: 'int_div', infix: ['//', 2], impl: ([a, b], d) => floorDiv(a!, b!, d) },
   mod: { arity: 2, out: 'same', theanoName: 'mod', infix: ['%', 2], impl: ([a, b], d) => floorMod(a!, b!, d) },
-  pow: { arity: 2, out: 'same', theanoName: 'pow', infix: ['**', 3], impl: ([a, b]) => Math.pow(a!, b!) },
+  pow: { arity: 2, out: 'same', theanoName: 'pow', infix: ['**', 3], impl: ([a, b], d) => (isFloat(d) ? Math.pow(a!, b!) : powInt(a!, b!, d)) },
   maximum: { arity: 2, out: 'same', theanoName: 'maximum', impl: ([a, b]) => nanMax(a!, b!) },
   minimum: { arity: 2, out: 'same', theanoName: 'minimum', impl: ([a, b]) => nanMin(a!, b!) },
   second: { arity: 2, out: 'second', theanoName: 'second', impl: ([, b]) => b! },

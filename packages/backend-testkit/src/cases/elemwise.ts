@@ -56,7 +56,7 @@ export function operandRanges(op: ScalarOpName, dtype: DType): ValueRange[] {
     case 'mod':
       return ['full', 'positive'];
     case 'pow':
-      // integer powers stay below 2^53, where wrapping the exact value is NumPy's repeated multiplication
+      // integer powers wrap (the special cases overflow them); here bases and exponents stay small
       return dtype.startsWith('int') || dtype.startsWith('uint') ? ['small', 'positive'] : ['small', 'small'];
     case 'add':
     case 'sub':
