@@ -79,7 +79,8 @@ export function constant(value: NDArray | NestedArray, options: { name?: string;
   const weak = (typeof value === 'number' || typeof value === 'boolean') && options.dtype === undefined;
   let v: NDArray;
   if (typeof value === 'number' && options.dtype === undefined) {
-    v = array(value, { dtype: Number.isInteger(value) ? 'int64' : config.floatX });
+    // integers past 2^53 are not exact in int64 storage: they are floats, like 1e20 in Python
+    v = array(value, { dtype: Number.isSafeInteger(value) ? 'int64' : config.floatX });
   } else v = array(value as NDArray | NestedArray, options.dtype ? { dtype: options.dtype } : {});
   const type = new TensorType(v.dtype, v.shape.map((d) => d === 1));
   return new TensorConstant(type, v, { name: options.name, weak });

@@ -115,6 +115,11 @@ describe('weak JS literals (NEP 50)', () => {
     expect(() => T.bscalar('x').add(1000)).toThrow(/literal 1000 does not fit in int8 \(range \[-128, 127\]\) of x/);
     expect(() => T.tensor('uint8', [false], 'u').add(-1)).toThrow(/literal -1 does not fit in uint8/);
   });
+  it('past 2^53 are floats (int64 storage is exact only to 2^53)', () => {
+    expect(T.constant(1e20).dtype).toBe('float64');
+    expect(T.constant(2 ** 53 - 1).dtype).toBe('int64');
+    expect(T.iscalar('x').add(1e20).dtype).toBe('float64');
+  });
   it('compare exactly when the literal does not fit', async () => {
     const x = T.bvector('x');
     const f = sym.function([x], x.lt(1000));

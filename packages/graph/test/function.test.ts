@@ -1,6 +1,6 @@
 /** sym.function: outputs, defaults, shared variables and updates, givens, input validation, sync and async calls, eval. */
 import { describe, expect, it } from 'vitest';
-import { T, sym } from './helpers.js';
+import { T, cpu, sym } from './helpers.js';
 
 const f64 = (v: sym.NestedArray) => sym.array(v, { dtype: 'float64' });
 
@@ -149,6 +149,31 @@ describe('givens', () => {
     expect(() => sym.function([x], y, { givens: [[y, x]] })).toThrow(
       'function: givens replaces y (TensorType(float64, scalar)) with an expression of type TensorType(float64, vector)',
     );
+  });
+});
+
+describe('backends without synchronous calls', () => {
+  it('refuse f.sync with a message saying to await, and still run f()', async () => {
+    // the CPU backend behind an asynchronous-only interface
+    const asyncOnly: sym.Backend = {
+      describe: () => ({ ...cpu.describe(), name: 'cpu-async-only', sync: false }),
+      alloc: (d, n) => cpu.alloc(d, n),
+      write: (b, data) => cpu.write(b, data),
+      read: (b) => cpu.read(b),
+      free: (b) => cpu.free(b),
+      compile: (k) => cpu.compile(k),
+      run: (l) => cpu.run(l),
+    };
+    sym.registerBackend(asyncOnly);
+    const x = T.vector('x');
+    const f = sym.function([x], x.add(1), { device: 'cpu-async-only' });
+    expect(() => f.sync([1])).toThrow('device=cpu-async-only: this backend has no synchronous calls; use await f(...) instead of f.sync(...).');
+    expect((await f([1])).toString()).toBe('[2.]');
+    const s = sym.shared(sym.array([1], { dtype: 'float64' }), { name: 's' });
+    const inc = sym.function([], [], { updates: [[s, s.add(1)]], device: 'cpu-async-only' });
+    await inc();
+    expect(() => s.getValue()).toThrow('shared variable s: its value lives on device cpu-async-only, which has no synchronous reads; use await getValueAsync().');
+    expect((await s.getValueAsync()).toString()).toBe('[2.]');
   });
 });
 
