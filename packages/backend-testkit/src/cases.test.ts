@@ -76,3 +76,11 @@ describe('reference semantics the special cases rely on', () => {
     }
   });
 });
+
+describe('float floor division follows NumPy (a == b * (a // b) + a % b)', () => {
+  it('gives 1 // 0.1 = 9, inf // 2 = NaN, -2 // inf = -1, 0 // -3 = -0', () => {
+    const fd = (a: number, b: number): number => sym.SCALAR_OPS.intdiv.impl([a, b], 'float64', 'float64');
+    expect([fd(1, 0.1), fd(-1, 0.1), fd(Infinity, 2), fd(-2, Infinity), fd(2, Infinity), fd(7, 2.5), fd(-7, 2.5), fd(5, 0)]).toEqual([9, -10, NaN, -1, 0, 2, -3, Infinity]);
+    expect(Object.is(fd(0, -3), -0)).toBe(true);
+  });
+});

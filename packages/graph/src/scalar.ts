@@ -49,8 +49,16 @@ function roundHalfEven(x: number): number {
 }
 
 function floorDiv(a: number, b: number, d: DType): number {
-  if (isFloat(d)) return Math.floor(a / b);
-  return b === 0 ? 0 : Math.floor(a / b);
+  if (!isFloat(d)) return b === 0 ? 0 : Math.floor(a / b);
+  // NumPy's npy_divmod: floor((a - fmod(a, b)) / b), so that a == b * (a // b) + a % b
+  // (1 // 0.1 is 9, as a % 0.1 is 0.0999...; inf // 2 is NaN; -2 // inf is -1)
+  if (b === 0) return a / b;
+  const mod = a % b;
+  let div = (a - mod) / b;
+  if (mod !== 0 && b < 0 !== mod < 0) div -= 1;
+  if (div === 0) return a / b < 0 || Object.is(a / b, -0) ? -0 : 0;
+  const floor = Math.floor(div);
+  return div - floor > 0.5 ? floor + 1 : floor;
 }
 
 function floorMod(a: number, b: number, d: DType): number {

@@ -22,7 +22,7 @@ const ARITHMETIC = new Set<ScalarOpName>([
 export function specialValues(dtype: DType, huge = false): number[] {
   if (dtype === 'bool') return [0, 1];
   if (isFloat(dtype)) {
-    const base = [NaN, Infinity, -Infinity, 0, -0, 0.5, -0.5, 1, -1, 2.5, -2.5, 7];
+    const base = [NaN, Infinity, -Infinity, 0, -0, 0.1, 0.5, -0.5, 1, -1, 2.5, -2.5, 7];
     if (!huge) return base;
     return [...base, ...(dtype === 'float32' ? [3e38, -3e38] : [1.7e308, -1.7e308])];
   }
