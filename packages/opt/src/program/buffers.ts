@@ -3,7 +3,6 @@
  * lifetimes do not overlap share one buffer. A kernel never writes a
  * buffer it also reads (WebGPU forbids binding one buffer both ways), so a
  * temporary is free for reuse only after the last kernel that reads it.
- * Inputs, constants and outputs keep their buffer ids.
  */
 import type { BufferSpec, Program, Step } from '@sym/graph';
 import { pinnedBuffers } from './fusion.js';
@@ -24,9 +23,12 @@ export function dropDeadSteps(program: Program): Program {
 }
 
 /**
- * Renumber the temporaries into the ids the pinned buffers leave free,
- * sharing a buffer between temporaries of equal dtype and size whose
- * lifetimes are disjoint when `reuse` is set. Buffers nothing uses vanish.
+ * Number the buffers densely: inputs first (keeping their ids, which the
+ * scheduler gives first), then constants, then step outputs in the order
+ * they are written; `inputBuffers`, `constants` and `outputs` are rewritten
+ * to match. With `reuse`, a temporary takes the buffer of an earlier one of
+ * equal dtype and size whose last reader has already run. Buffers nothing
+ * uses vanish.
  */
 export function assignBuffers(program: Program, reuse: boolean): Program {
   const pinned = pinnedBuffers(program);
@@ -35,47 +37,46 @@ export function assignBuffers(program: Program, reuse: boolean): Program {
   steps.forEach((s, i) => s.inputs.forEach((b) => lastRead.set(b, i)));
   const written = new Set<number>();
   for (const s of steps) {
-    // a buffer written twice is not a temporary with one lifetime: leave such programs alone
-    if (written.has(s.output)) return program;
+    // a buffer written twice, or an input or constant written, is not ours to renumber
+    if (written.has(s.output) || program.inputBuffers.includes(s.output)) return program;
     written.add(s.output);
   }
-  const newId = new Map<number, number>([...pinned].map((b) => [b, b]));
-  const specs = new Map<number, BufferSpec>([...pinned].map((b) => [b, program.buffers[b]!]));
-  let next = 0;
-  const freshId = (): number => {
-    while (pinned.has(next)) next++;
-    return next++;
+  const specs: BufferSpec[] = [];
+  const newId = new Map<number, number>();
+  const take = (old: number): number => {
+    let id = newId.get(old);
+    if (id === undefined) {
+      specs.push(program.buffers[old]!);
+      newId.set(old, (id = specs.length - 1));
+    }
+    return id;
   };
+  program.inputBuffers.forEach(take);
+  program.constants.forEach((c) => take(c.buffer));
   const pool = new Map<string, number[]>();
-  const release = (old: number): void => {
-    const spec = program.buffers[old]!;
-    const key = `${spec.dtype}:${spec.size}`;
-    pool.set(key, [...(pool.get(key) ?? []), newId.get(old)!]);
-  };
+  const keyOf = (old: number): string => `${program.buffers[old]!.dtype}:${program.buffers[old]!.size}`;
+  const release = (old: number): void => void pool.set(keyOf(old), [...(pool.get(keyOf(old)) ?? []), newId.get(old)!]);
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i]!;
-    if (s.inputs.some((b) => !newId.has(b))) return program; // read before written: not ours to renumber
-    if (!pinned.has(s.output)) {
-      const spec = program.buffers[s.output]!;
-      const id = (reuse ? pool.get(`${spec.dtype}:${spec.size}`)?.pop() : undefined) ?? freshId();
-      newId.set(s.output, id);
-      specs.set(id, spec);
-    }
+    if (s.inputs.some((b) => !newId.has(b))) return program; // read before written
+    const reused = !pinned.has(s.output) && reuse ? pool.get(keyOf(s.output))?.pop() : undefined;
+    if (reused !== undefined) newId.set(s.output, reused);
+    else take(s.output);
     for (const b of new Set(s.inputs)) if (!pinned.has(b) && lastRead.get(b) === i) release(b);
     if (!pinned.has(s.output) && !lastRead.has(s.output)) release(s.output);
   }
-  const size = Math.max(-1, ...specs.keys()) + 1;
-  // ids between pinned buffers that no temporary took: a one-element placeholder of a dtype the program already uses
-  const buffers = Array.from({ length: size }, (_, id) => specs.get(id) ?? { dtype: program.buffers[id]!.dtype, size: 1 });
-  const nodeValues = new Map<Parameters<Program['nodeValues']['set']>[0], { buffer: number; shape: number[] }>();
+  program.outputs.forEach((o) => take(o.buffer));
+  const nodeValues: Program['nodeValues'] = new Map();
   for (const [v, x] of program.nodeValues) {
     const id = newId.get(x.buffer);
     if (id !== undefined) nodeValues.set(v, { buffer: id, shape: x.shape });
   }
   return {
-    ...program,
-    buffers,
+    buffers: specs,
     steps: steps.map((s) => ({ ...s, inputs: s.inputs.map((b) => newId.get(b)!), output: newId.get(s.output)! })),
+    inputBuffers: program.inputBuffers.map((b) => newId.get(b)!),
+    constants: program.constants.map((c) => ({ buffer: newId.get(c.buffer)!, value: c.value })),
+    outputs: program.outputs.map((o) => ({ buffer: newId.get(o.buffer)!, shape: o.shape })),
     nodeValues,
   };
 }

@@ -23,7 +23,7 @@ export interface FusionOptions {
 
 export const DEFAULT_FUSION: FusionOptions = { reduce: true, maxExprSize: 256, maxRecompute: 4 };
 
-/** Buffers a program's caller addresses: they must stay, with their ids. */
+/** Buffers a program's caller addresses (inputs, constants, outputs): never fused away nor shared. */
 export function pinnedBuffers(p: Program): Set<number> {
   return new Set([...p.inputBuffers, ...p.constants.map((c) => c.buffer), ...p.outputs.map((o) => o.buffer)]);
 }
