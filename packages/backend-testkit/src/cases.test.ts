@@ -83,4 +83,11 @@ describe('float floor division follows NumPy (a == b * (a // b) + a % b)', () =>
     expect([fd(1, 0.1), fd(-1, 0.1), fd(Infinity, 2), fd(-2, Infinity), fd(2, Infinity), fd(7, 2.5), fd(-7, 2.5), fd(5, 0)]).toEqual([9, -10, NaN, -1, 0, 2, -3, Infinity]);
     expect(Object.is(fd(0, -3), -0)).toBe(true);
   });
+
+  it('gives a zero remainder the sign of the divisor', () => {
+    const mod = (a: number, b: number): number => sym.SCALAR_OPS.mod.impl([a, b], 'float64', 'float64');
+    expect(Object.is(mod(-4, 2), 0)).toBe(true);
+    expect(Object.is(mod(4, -2), -0)).toBe(true);
+    expect([mod(-1, 0.3), mod(5, -3), mod(2, Infinity), mod(-2, Infinity)].map((v) => Math.round(v * 1e12) / 1e12)).toEqual([0.2, -1, 2, Infinity]);
+  });
 });

@@ -65,6 +65,8 @@ function floorMod(a: number, b: number, d: DType): number {
   if (!isFloat(d) && b === 0) return 0;
   if (isFloat(d) && (b === 0 || !Number.isFinite(a))) return NaN;
   const r = a % b;
+  // a zero remainder takes the divisor's sign in NumPy (-4.0 % 2 is 0.0, 4.0 % -2 is -0.0)
+  if (r === 0 && isFloat(d)) return b < 0 ? -0 : 0;
   return r !== 0 && r < 0 !== b < 0 ? r + b : r;
 }
 
