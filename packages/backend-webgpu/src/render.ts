@@ -165,6 +165,8 @@ function renderReduce(k: ReduceKernel, limits: RenderLimits): RenderedKernel {
     ${fold(k, acc, wgsl, 'acc', 'best', 'v', 'j')}
   }`;
   const tree = r > WG || (r > 8 && n < 4096);
+  // only arg reductions track an index; an invocation that saw nothing holds index -1
+  const arg = k.reducer === 'argmax' || k.reducer === 'argmin';
   if (!tree) {
     const code = `${PRELUDE}
 ${bindings(k)}
@@ -199,9 +201,7 @@ fn main(${ENTRY_ARGS}) {
       var ia = si[lid];
       let v = sv[lid + s];
       let jv = si[lid + s];
-      if (jv >= 0) {
-        ${fold(k, acc, wgsl, 'a', 'ia', 'v', 'jv')}
-      }
+      ${arg ? `if (jv >= 0) { ${fold(k, acc, wgsl, 'a', 'ia', 'v', 'jv')} }` : fold(k, acc, wgsl, 'a', 'ia', 'v', 'jv')}
       sv[lid] = a;
       si[lid] = ia;
     }
