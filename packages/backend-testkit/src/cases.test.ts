@@ -91,3 +91,13 @@ describe('float floor division follows NumPy (a == b * (a // b) + a % b)', () =>
     expect([mod(-1, 0.3), mod(5, -3), mod(2, Infinity), mod(-2, Infinity)].map((v) => Math.round(v * 1e12) / 1e12)).toEqual([0.2, -1, 2, Infinity]);
   });
 });
+
+describe('the quick suite', () => {
+  it('keeps every op and dtype with fewer layouts', () => {
+    const full = conformanceCases(DTYPES).cases;
+    const quick = conformanceCases(DTYPES, CASE_GROUPS, true).cases;
+    expect(quick.length).toBeLessThan(full.length / 2);
+    const key = (c: { op: string; dtype: string; group: string }) => `${c.group} ${c.op} ${c.dtype}`;
+    expect(new Set(quick.map(key))).toEqual(new Set(full.map(key)));
+  });
+});

@@ -48,6 +48,12 @@ export interface ConformanceOptions {
    * `{ optimizer: { excluding: ['fusion'] } }` to test unfused kernels too.
    */
   readonly functionOptions?: CaseFunctionOptions;
+  /**
+   * A smaller suite for slow devices: elementwise ops and reductions only in
+   * their layouts with broadcasting and transposed operands (about half the
+   * cases; every op, dtype, special value and compile check stays).
+   */
+  readonly quick?: boolean;
 }
 
 export const CASE_GROUPS: readonly CaseGroup[] = ['elemwise', 'special', 'promotion', 'reduce', 'dot', 'shape', 'softmax', 'cast', 'composite', 'compile'];
@@ -89,9 +95,13 @@ function compileDType(dtypes: readonly DType[]): DType | undefined {
 }
 
 /** All cases for a backend holding `dtypes`, and those left out because the backend cannot hold a dtype a case needs. */
-export function conformanceCases(dtypes: readonly DType[], groups: readonly CaseGroup[] = CASE_GROUPS): { cases: OpCase[]; unfit: OpCase[] } {
+export function conformanceCases(
+  dtypes: readonly DType[],
+  groups: readonly CaseGroup[] = CASE_GROUPS,
+  quick = false,
+): { cases: OpCase[]; unfit: OpCase[] } {
   const have = new Set(dtypes);
-  const all = buildCases(dtypes, groups);
+  const all = buildCases(dtypes, groups, quick);
   return { cases: all.filter((c) => caseFits(c, have)), unfit: all.filter((c) => !caseFits(c, have)) };
 }
 
@@ -123,7 +133,7 @@ export function runConformance(options: ConformanceOptions): void {
       signedZeros: options.signedZeros ?? true,
       functionOptions: options.functionOptions,
     };
-    const { cases, unfit } = conformanceCases(dtypes, groups);
+    const { cases, unfit } = conformanceCases(dtypes, groups, options.quick ?? false);
     const byGroup = new Map<CaseGroup, { c: OpCase; skip: string | undefined }[]>();
     const add = (c: OpCase, skip: string | undefined): void => {
       let list = byGroup.get(c.group);

@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { runConformance } from '../src/index.js';
 import { InterpreterBackend } from './interpreter.js';
 
-// The whole suite on every dtype, through a factory, with a skip and a tolerance override.
+// The quick suite on seven dtypes, through a factory, with a skip and a tolerance override.
 runConformance({
   backend: async () => new InterpreterBackend(),
   dtypes: ['bool', 'int8', 'uint16', 'int32', 'int64', 'float32', 'float64'],
+  quick: true,
   name: 'conformance: interpreter',
   skip: (c) => (c.group === 'elemwise' && c.op === 'tan' && c.dtype === 'float32' ? 'shows a skipped case with its reason' : false),
   tolerance: (op, dtype) => (op === 'exp' && dtype === 'float32' ? { rtol: 1e-4, atol: 1e-6 } : undefined),

@@ -14,22 +14,28 @@ import { randomArray, type ValueRange } from '../rng.js';
 export interface Layout {
   readonly what: string;
   readonly operands: readonly OperandSpec[];
+  /** Part of the quick suite (the layouts that exercise broadcasting and strides the most). */
+  readonly quick?: boolean;
 }
 
 const UNARY: readonly Layout[] = [
   { what: 'scalar', operands: [{ shape: [] }] },
   { what: 'vector', operands: [{ shape: [7] }] },
-  { what: 'transposed matrix', operands: [{ shape: [3, 4], transposed: true }] },
+  { what: 'transposed matrix', operands: [{ shape: [3, 4], transposed: true }], quick: true },
   { what: '3-D', operands: [{ shape: [2, 3, 4] }] },
 ];
 
 const BINARY: readonly Layout[] = [
   { what: 'matrix with matrix', operands: [{ shape: [3, 4] }, { shape: [3, 4] }] },
   { what: 'scalar with matrix', operands: [{ shape: [] }, { shape: [3, 4] }] },
-  { what: 'row with col', operands: [{ shape: [1, 4], broadcastable: [true, false] }, { shape: [3, 1], broadcastable: [false, true] }] },
+  {
+    what: 'row with col',
+    operands: [{ shape: [1, 4], broadcastable: [true, false] }, { shape: [3, 1], broadcastable: [false, true] }],
+    quick: true,
+  },
   { what: 'vector with matrix', operands: [{ shape: [4] }, { shape: [3, 4] }] },
   { what: '3-D with broadcastable 3-D', operands: [{ shape: [2, 3, 4] }, { shape: [2, 1, 4], broadcastable: [false, true, false] }] },
-  { what: 'transposed matrix with matrix', operands: [{ shape: [3, 4], transposed: true }, { shape: [3, 4] }] },
+  { what: 'transposed matrix with matrix', operands: [{ shape: [3, 4], transposed: true }, { shape: [3, 4] }], quick: true },
 ];
 
 const TERNARY: readonly Layout[] = [
@@ -38,6 +44,7 @@ const TERNARY: readonly Layout[] = [
   {
     what: '3-D, col, transposed matrix',
     operands: [{ shape: [2, 3, 4] }, { shape: [3, 1], broadcastable: [false, true] }, { shape: [3, 4], transposed: true }],
+    quick: true,
   },
 ];
 
@@ -109,12 +116,12 @@ export function elemwiseCase(op: ScalarOpName, dtype: DType, layout: Layout): Op
   };
 }
 
-/** Every scalar op (but cast) on every dtype in every layout of its arity. */
-export function elemwiseCases(dtypes: readonly DType[]): OpCase[] {
+/** Every scalar op (but cast) on every dtype in every layout of its arity (`quick`: the quick layouts only). */
+export function elemwiseCases(dtypes: readonly DType[], quick = false): OpCase[] {
   const cases: OpCase[] = [];
   for (const op of SCALAR_OP_NAMES) {
     if (op === 'cast') continue;
-    const layouts = [UNARY, BINARY, TERNARY][SCALAR_OPS[op].arity - 1]!;
+    const layouts = [UNARY, BINARY, TERNARY][SCALAR_OPS[op].arity - 1]!.filter((l) => !quick || l.quick);
     for (const dtype of dtypes) for (const layout of layouts) cases.push(elemwiseCase(op, dtype, layout));
   }
   return cases;

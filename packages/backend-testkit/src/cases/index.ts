@@ -9,7 +9,7 @@ import { dotCases } from './linalg.js';
 import { castCases, shapeCases, softmaxCases } from './shape.js';
 import { compositeCases } from './composite.js';
 
-const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readonly DType[]) => OpCase[] } = {
+const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readonly DType[], quick: boolean) => OpCase[] } = {
   elemwise: elemwiseCases,
   special: specialCases,
   promotion: () => promotionCases(),
@@ -21,7 +21,11 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readon
   composite: compositeCases,
 };
 
-/** The op cases of the chosen groups for a backend holding `dtypes` (compile checks are separate). */
-export function buildCases(dtypes: readonly DType[], groups: readonly CaseGroup[]): OpCase[] {
-  return groups.flatMap((g) => (g === 'compile' ? [] : BUILDERS[g](dtypes)));
+/**
+ * The op cases of the chosen groups for a backend holding `dtypes` (compile
+ * checks are separate). `quick` keeps, for elementwise ops and reductions,
+ * only the layouts with broadcasting and non-contiguous operands.
+ */
+export function buildCases(dtypes: readonly DType[], groups: readonly CaseGroup[], quick = false): OpCase[] {
+  return groups.flatMap((g) => (g === 'compile' ? [] : BUILDERS[g](dtypes, quick)));
 }
