@@ -1,0 +1,74 @@
+/** What users see when something is wrong: clear errors, never a silent CPU fallback. */
+import { describe, expect, it } from 'vitest';
+import type { Kernel, ScalarExpr } from '@sym/graph';
+import { WebGpuBackend } from '../src/index.js';
+import { noAdapterMessage } from '../src/gpu.js';
+import { T, sym, webgpu } from './setup.js';
+
+describe('errors', () => {
+  it('a float64 graph is refused with the floatX advice', async () => {
+    const x = T.dvector('x');
+    const f = sym.function([x], x.mul(2), { device: 'webgpu' });
+    await expect(f([1, 2])).rejects.toThrow(/device=webgpu cannot hold float64.*floatX=float32/s);
+  });
+
+  it('a kernel computing in float64 inside float32 buffers is refused', () => {
+    const k: Kernel = {
+      kind: 'elementwise',
+      shape: [2],
+      inputs: ['float32'],
+      out: 'float32',
+      expr: {
+        kind: 'apply',
+        op: 'cast',
+        computeDType: 'float64',
+        dtype: 'float32',
+        args: [{ kind: 'apply', op: 'cast', computeDType: 'float32', dtype: 'float64', args: [{ kind: 'load', input: 0, strides: [1], offset: 0, dtype: 'float32' }] }],
+      },
+    };
+    expect(() => webgpu.compile(k)).toThrow(/float64.*floatX=float32/);
+  });
+
+  it('int64 data outside the int32 range is refused on upload, naming the value', async () => {
+    const x = T.lvector('x');
+    const f = sym.function([x], x.add(1), { device: 'webgpu' });
+    await expect(f(sym.array([1, 3e9], { dtype: 'int64' }))).rejects.toThrow(/int64 value 3000000000 \(element 1\) is outside the int32 range/);
+    expect((await f(sym.array([1, -5], { dtype: 'int64' }))).toString()).toBe('[ 2 -4]');
+  });
+
+  it('a kernel needing more storage buffers than the device has is refused by name', () => {
+    const n = webgpu.device.limits.maxStorageBuffersPerShaderStage;
+    const load = (input: number): ScalarExpr => ({ kind: 'load', input, strides: [1], offset: 0, dtype: 'float32' });
+    let expr: ScalarExpr = load(0);
+    for (let i = 1; i < n; i++) expr = { kind: 'apply', op: 'add', computeDType: 'float32', dtype: 'float32', args: [expr, load(i)] };
+    const k: Kernel = { kind: 'elementwise', shape: [4], inputs: Array.from({ length: n }, () => 'float32'), out: 'float32', expr };
+    expect(() => webgpu.compile(k)).toThrow(new RegExp(`reads ${n} buffers.*${n} storage buffers per shader stage`));
+  });
+
+  it('a lost device is reported on the next use', async () => {
+    const b = new WebGpuBackend();
+    await b.init();
+    const device = b.device;
+    device.destroy();
+    const info = await device.lost;
+    expect(info.reason).toBe('destroyed');
+    expect(() => b.alloc('float32', 4)).toThrow(/WebGPU device was lost \(destroyed/);
+    b.dispose();
+    expect(() => b.alloc('float32', 4)).toThrow(/disposed/);
+  });
+
+  it('without an adapter the message says how to get one', () => {
+    expect(noAdapterMessage('dawn (webgpu npm package)')).toMatch(/no WebGPU adapter.*scripts\/system-deps\.sh.*device=cpu/);
+    expect(noAdapterMessage('navigator.gpu')).toMatch(/enable-unsafe-webgpu/);
+  });
+
+  it('describes the adapter actually in use and refuses sync calls', async () => {
+    expect(webgpu.describe()).toMatchObject({ name: 'webgpu', sync: false });
+    expect(webgpu.describe().dtypes).not.toContain('float64');
+    const x = T.fvector('x');
+    const f = sym.function([x], x.add(1), { device: 'webgpu' });
+    await f([1]);
+    expect(webgpu.describe().device).toMatch(/WebGPU .*via dawn/);
+    expect(() => f.sync([1])).toThrow(/no synchronous calls/);
+  });
+});
