@@ -9,6 +9,7 @@ import { tf } from './tf.js';
 import type * as TF from '@tensorflow/tfjs-core';
 import { numpy as np, jit, valueAndGrad, nn, tree, init as jaxInit, defaultDevice } from '@jax-js/jax';
 import * as sym from '@sym/graph';
+import '@sym/backend-cpu';
 import { grad } from '@sym/grad';
 import { randomF32 } from './timing.js';
 import type { Impl, Workload } from './workloads.js';

@@ -28,7 +28,7 @@ export function castTo(d: DType, code: string): string {
     case 'int64':
       return `H.i64(${code})`;
     case 'bool':
-      return `((${code}) ? 1 : 0)`;
+      return `((${code}) !== 0 ? 1 : 0)`; // NaN is truthy, as in NumPy
   }
 }
 
@@ -61,7 +61,7 @@ const OPS: { readonly [S in ScalarOpName]: Render } = {
   sigmoid: fn1('H.sigmoid'),
   softplus: fn1('H.softplus'),
   relu: (a) => `H.relu(${a[0]})`,
-  not: (a) => `(${a[0]} ? 0 : 1)`,
+  not: (a) => `(${a[0]} !== 0 ? 0 : 1)`,
   identity: (a) => a[0]!,
   cast: (a) => a[0]!,
   add: (a) => `(${a[0]} + ${a[1]})`,
@@ -81,10 +81,10 @@ const OPS: { readonly [S in ScalarOpName]: Render } = {
   le: (a) => `(${a[0]} <= ${a[1]} ? 1 : 0)`,
   gt: (a) => `(${a[0]} > ${a[1]} ? 1 : 0)`,
   ge: (a) => `(${a[0]} >= ${a[1]} ? 1 : 0)`,
-  and: (a) => `(${a[0]} && ${a[1]} ? 1 : 0)`,
-  or: (a) => `(${a[0]} || ${a[1]} ? 1 : 0)`,
-  xor: (a) => `(!${a[0]} !== !${a[1]} ? 1 : 0)`,
-  switch: (a) => `(${a[0]} ? ${a[1]} : ${a[2]})`,
+  and: (a) => `(${a[0]} !== 0 && ${a[1]} !== 0 ? 1 : 0)`,
+  or: (a) => `(${a[0]} !== 0 || ${a[1]} !== 0 ? 1 : 0)`,
+  xor: (a) => `((${a[0]} !== 0) !== (${a[1]} !== 0) ? 1 : 0)`,
+  switch: (a) => `(${a[0]} !== 0 ? ${a[1]} : ${a[2]})`,
   clip: (a) => `H.clip(${a[0]}, ${a[1]}, ${a[2]})`,
 };
 
@@ -167,10 +167,10 @@ function renderReduce(k: ReduceKernel): string {
       update = 'acc = acc !== acc || v !== v ? NaN : v < acc ? v : acc;';
       break;
     case 'any':
-      update = 'acc = acc || v ? 1 : 0;';
+      update = 'acc = acc !== 0 || v !== 0 ? 1 : 0;';
       break;
     case 'all':
-      update = 'acc = acc && v ? 1 : 0;';
+      update = 'acc = acc !== 0 && v !== 0 ? 1 : 0;';
       break;
     case 'argmax':
       update = 'if (j === 0 || (acc === acc && (v > acc || v !== v))) { acc = v; best = j; }';

@@ -57,9 +57,9 @@ function fold(reducer: string, acc: number, v: number, j: number, best: number):
     case 'min':
       return [Number.isNaN(acc) || Number.isNaN(v) ? NaN : Math.min(acc, v), best];
     case 'any':
-      return [acc || v ? 1 : 0, best];
+      return [acc !== 0 || v !== 0 ? 1 : 0, best];
     case 'all':
-      return [acc && v ? 1 : 0, best];
+      return [acc !== 0 && v !== 0 ? 1 : 0, best];
     case 'argmax':
       return j === 0 || (!Number.isNaN(acc) && (v > acc || Number.isNaN(v))) ? [v, j] : [acc, best];
     default: // argmin

@@ -178,7 +178,8 @@ export function floatOf(d: DType): FloatDType {
 export function castScalar(x: number, d: DType): number {
   switch (d) {
     case 'bool':
-      return x !== 0 && !Number.isNaN(x) ? 1 : 0;
+      // NumPy: NaN is truthy, only zeros are false
+      return x !== 0 ? 1 : 0;
     case 'int8':
       return (Math.trunc(x) << 24) >> 24;
     case 'int16':

@@ -130,7 +130,7 @@ export const SCALAR_OPS: { readonly [S in ScalarOpName]: ScalarOpSpec } = {
   sigmoid: { arity: 1, out: 'float', theanoName: 'sigmoid', impl: ([a]) => sigmoid(a!) },
   softplus: { arity: 1, out: 'float', theanoName: 'softplus', impl: ([a]) => softplus(a!) },
   relu: { arity: 1, out: 'same', theanoName: 'relu', impl: ([a]) => (Number.isNaN(a!) ? NaN : a! > 0 ? a! : 0) },
-  not: { arity: 1, out: 'bool', theanoName: 'invert', impl: ([a]) => (a ? 0 : 1) },
+  not: { arity: 1, out: 'bool', theanoName: 'invert', impl: ([a]) => (a !== 0 ? 0 : 1) },
   identity: { arity: 1, out: 'same', theanoName: 'identity', impl: ([a]) => a! },
   cast: { arity: 1, out: 'given', theanoName: 'Cast', impl: ([a]) => a! },
   add: { arity: 2, out: 'same', theanoName: 'add', infix: ['+', 1], impl: ([a, b]) => a! + b! },
@@ -149,10 +149,10 @@ export const SCALAR_OPS: { readonly [S in ScalarOpName]: ScalarOpSpec } = {
   le: { arity: 2, out: 'bool', theanoName: 'le', infix: ['<=', 0], impl: ([a, b]) => (a! <= b! ? 1 : 0) },
   gt: { arity: 2, out: 'bool', theanoName: 'gt', infix: ['>', 0], impl: ([a, b]) => (a! > b! ? 1 : 0) },
   ge: { arity: 2, out: 'bool', theanoName: 'ge', infix: ['>=', 0], impl: ([a, b]) => (a! >= b! ? 1 : 0) },
-  and: { arity: 2, out: 'bool', theanoName: 'and_', infix: ['&', 0], impl: ([a, b]) => (a && b ? 1 : 0) },
-  or: { arity: 2, out: 'bool', theanoName: 'or_', infix: ['|', 0], impl: ([a, b]) => (a || b ? 1 : 0) },
-  xor: { arity: 2, out: 'bool', theanoName: 'xor', infix: ['^', 0], impl: ([a, b]) => (!a !== !b ? 1 : 0) },
-  switch: { arity: 3, out: 'same', theanoName: 'Switch', impl: ([c, a, b]) => (c ? a! : b!) },
+  and: { arity: 2, out: 'bool', theanoName: 'and_', infix: ['&', 0], impl: ([a, b]) => (a !== 0 && b !== 0 ? 1 : 0) },
+  or: { arity: 2, out: 'bool', theanoName: 'or_', infix: ['|', 0], impl: ([a, b]) => (a !== 0 || b !== 0 ? 1 : 0) },
+  xor: { arity: 2, out: 'bool', theanoName: 'xor', infix: ['^', 0], impl: ([a, b]) => ((a !== 0) !== (b !== 0) ? 1 : 0) },
+  switch: { arity: 3, out: 'same', theanoName: 'Switch', impl: ([c, a, b]) => (c !== 0 ? a! : b!) },
   clip: { arity: 3, out: 'same', theanoName: 'clip', impl: ([x, lo, hi]) => (Number.isNaN(x!) ? NaN : Math.min(Math.max(x!, lo!), hi!)) },
 };
 

@@ -77,7 +77,7 @@ describe('castScalar', () => {
     expect(sym.castScalar(0.1, 'float64')).toBe(0.1);
     expect(sym.castScalar(-3, 'bool')).toBe(1);
     expect(sym.castScalar(0, 'bool')).toBe(0);
-    expect(sym.castScalar(NaN, 'bool')).toBe(0);
+    expect(sym.castScalar(NaN, 'bool')).toBe(1); // NumPy: bool(nan) is True
   });
   it('keeps int64 exact up to 2^53 (stored in a Float64Array)', () => {
     expect(sym.STORAGE.int64).toBe(Float64Array);

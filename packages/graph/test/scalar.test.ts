@@ -155,7 +155,7 @@ describe('switch, clip, cast, identity, second', () => {
     expect(run(T.cast(f64([300, -1.7, 2.9]), 'uint8'))).toEqual(['uint8', [44, 255, 2]]);
     expect(run(T.cast(f64([200, -1.7]), 'int8'))).toEqual(['int8', [-56, -1]]);
     expect(run(T.cast(f64([0.1]), 'float32'))).toEqual(['float32', [Math.fround(0.1)]]);
-    expect(run(T.cast(f64([0, -2, NaN]), 'bool'))).toEqual(['bool', [false, true, false]]);
+    expect(run(T.cast(f64([0, -2, NaN]), 'bool'))).toEqual(['bool', [false, true, true]]);
     expect(run(i32([1, 2]).astype('float64'))).toEqual(['float64', [1, 2]]);
   });
   it('cast to the same dtype is the variable itself', () => {

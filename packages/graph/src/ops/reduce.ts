@@ -155,10 +155,10 @@ export class Reduce extends Op {
             a = Number.isNaN(a) || Number.isNaN(v) ? NaN : Math.min(a, v);
             break;
           case 'any':
-            a = a || v ? 1 : 0;
+            a = a !== 0 || v !== 0 ? 1 : 0; // NaN is truthy, as in NumPy
             break;
           case 'all':
-            a = a && v ? 1 : 0;
+            a = a !== 0 && v !== 0 ? 1 : 0;
             break;
           case 'argmax':
             if (j === 0 || (!Number.isNaN(a) && (v > a || Number.isNaN(v)))) {
