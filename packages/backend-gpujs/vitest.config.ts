@@ -3,5 +3,6 @@ import { sourceConditions } from '../../vitest.shared.js';
 
 export default defineConfig({
   ...sourceConditions,
-  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  // every new kernel is a shader compiled by the software GL driver (~50-250 ms each)
+  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
 });

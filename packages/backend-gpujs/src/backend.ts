@@ -28,9 +28,21 @@ export interface GpujsBackendOptions {
   mode?: GpujsMode;
 }
 
+/**
+ * What a kernel returns: a GL texture in GPU modes; in gpu.js's cpu mode a
+ * typed array, held through the same two methods.
+ */
+type Held = Pick<Texture, 'toArray' | 'delete'> & { readonly hostValue?: Float32Array };
+
+function held(result: unknown): Held {
+  if (result && typeof (result as Held).toArray === 'function') return result as Held;
+  const values = result as Float32Array;
+  return { toArray: () => values as unknown as ReturnType<Texture['toArray']>, delete: () => undefined, hostValue: values };
+}
+
 interface GpujsBuffer extends DeviceBuffer {
   /** The texture holding the value; null until written or computed (reads as zeros). */
-  texture: Texture | null;
+  texture: Held | null;
   freed: boolean;
 }
 
@@ -65,7 +77,7 @@ export class GpujsBackend implements Backend {
   #live = 0;
   #liveTextures = 0;
   #glTextures = 0;
-  readonly #uploads = new Map<number, IKernelRunShortcut>();
+  #uploader: IKernelRunShortcut | undefined;
   readonly #kernels = new Map<string, GpujsExecutable>();
   readonly #ran = new Set<string>();
 
@@ -170,7 +182,7 @@ export class GpujsBackend implements Backend {
     this.#ran.add(KERNEL_CLASS_NAME[this.mode]);
   }
 
-  #setTexture(b: GpujsBuffer, t: Texture | null): void {
+  #setTexture(b: GpujsBuffer, t: Held | null): void {
     if (b.texture) {
       b.texture.delete();
       this.#liveTextures--;
@@ -190,17 +202,19 @@ export class GpujsBackend implements Backend {
     return { dtype, size, texture: null, freed: false };
   }
 
-  /** Upload host data into a fresh texture through a copy kernel (one per size). */
-  #upload(data: Float32Array): Texture {
-    const n = data.length;
-    let up = this.#uploads.get(n);
-    if (!up) {
+  /**
+   * Upload host data into a fresh texture through one copy kernel whose
+   * output size is dynamic: every size shares one compiled shader.
+   */
+  #upload(data: Float32Array): Held {
+    if (!this.#uploader) {
       const ref: { run?: IKernelRunShortcut } = {};
-      up = this.gpu().createKernel('function (a) { return a[this.thread.x]; }', this.#settings(n, 'upload', ref));
-      ref.run = up;
-      this.#uploads.set(n, up);
+      this.#uploader = this.gpu().createKernel('function (a) { return a[this.thread.x]; }', { ...this.#settings(data.length, 'upload', ref), dynamicOutput: true });
+      ref.run = this.#uploader;
     }
-    const t = up(data) as unknown as Texture;
+    const up = this.#uploader;
+    up.setOutput([data.length]);
+    const t = held(up(data));
     this.#checkRan(up, 'upload');
     this.#countTextures();
     return t;
@@ -279,12 +293,12 @@ export class GpujsBackend implements Backend {
     return exe;
   }
 
-  #argument(b: GpujsBuffer): Texture | Float32Array {
+  #argument(b: GpujsBuffer): Held | Float32Array {
     if (b.freed) throw new Error('gpujs.run: an input buffer was freed');
     // gpu.js cannot bind an empty texture; kernels never read an empty input
     if (b.size === 0) return new Float32Array(1);
     if (!b.texture) this.#setTexture(b, this.#upload(new Float32Array(b.size)));
-    return b.texture!;
+    return b.texture!.hostValue ?? b.texture!;
   }
 
   run(launches: readonly Launch[]): void {
@@ -293,7 +307,7 @@ export class GpujsBackend implements Backend {
       const out = l.output as GpujsBuffer;
       if (!exe.run) continue;
       const args = l.inputs.map((b) => this.#argument(b as GpujsBuffer));
-      const t = exe.run(...(args as never[])) as unknown as Texture;
+      const t = held(exe.run(...(args as never[])));
       this.#checkRan(exe.run, exe.kernel.kind);
       this.#countTextures();
       this.#setTexture(out, t);
@@ -307,8 +321,10 @@ function refuseFloat64(kernel: Kernel): void {
   kernel.inputs.forEach((d, i) => bad(d) && where.push(`input ${i}`));
   if (bad(kernel.out)) where.push('output');
   if (kernel.kind !== 'matmul') {
+    // float64 literals are fine where they are converted to a float32 computation
     walkExpr(kernel.expr, (e: ScalarExpr) => {
-      if (bad(e.dtype) || (e.kind === 'apply' && bad(e.computeDType))) where.push(`a ${e.kind === 'apply' ? e.op : e.kind} step`);
+      if (e.kind === 'apply' && (bad(e.dtype) || bad(e.computeDType))) where.push(`${e.op}`);
+      if (e.kind === 'load' && bad(e.dtype)) where.push(`a load of input ${e.input}`);
     });
   }
   if (where.length) {

@@ -6,10 +6,14 @@
  * to NaN, and float division of integers may be off by one ulp.
  *
  * All values are float32; integers are stored exactly while |v| <= 2^24.
+ * NaN and infinity are made at run time from an argument (the square root
+ * of a negative number, exp of a large one): inside functions the shader
+ * compiler folds a constant 0/0 or 1/0 to the largest float.
  */
 
 /** The helpers' names, as generated code calls them. */
 export const HELPER_NAMES = [
+  'symNaN',
   'symTruthy',
   'symInt',
   'symTrunc64',
@@ -29,8 +33,15 @@ export const HELPER_NAMES = [
   'symClip',
   'symPow',
   'symIntDiv',
+  'symFmod',
   'symFloatMod',
+  'symFloatDiv',
   'symIntMod',
+  'symMulLow16',
+  'symPowWrap',
+  'symAtan',
+  'symAsin',
+  'symAcos',
 ] as const;
 
 /**
@@ -39,6 +50,7 @@ export const HELPER_NAMES = [
  * time because GLSL has no literal for it.
  */
 export const HELPER_SOURCES: readonly string[] = [
+  `function symNaN(x) { return Math.sqrt(-1.0 - Math.abs(x)); }`,
   // NumPy truthiness: nonzero and not NaN
   `function symTruthy(x) { return (x !== 0.0 && x === x) ? 1.0 : 0.0; }`,
   // C-style wrap of an integer into a range of size m, offset h (h = m/2 for signed types)
@@ -126,21 +138,31 @@ export const HELPER_SOURCES: readonly string[] = [
   }`,
   `function symClip(x, lo, hi) {
     if (x !== x) { return x; }
-    return Math.min(Math.max(x, lo), hi);
+    return symMin(symMax(x, lo), hi);
   }`,
-  // JS Math.pow semantics, including negative bases with integral exponents
+  // JS Math.pow semantics, including negative bases with integral exponents and infinite bases
   `function symPow(a, b) {
     if (b === 0.0) { return 1.0; }
     if (a !== a || b !== b) { return a + b; }
+    const inf = Math.exp(Math.abs(a) + 1000.0);
+    let bInt = 0.0;
+    if (Math.floor(b) === b) { bInt = 1.0; }
+    let bOdd = 0.0;
+    if (bInt > 0.5 && Math.abs(b) < 16777216.0) {
+      if (Math.floor(b * 0.5) * 2.0 !== b) { bOdd = 1.0; }
+    }
     if (a === 0.0) {
       if (b > 0.0) { return 0.0; }
-      return 1.0 / a;
+      return bOdd > 0.5 ? 1.0 / a : inf;
+    }
+    if (a < -3.0e38 && a === a * 2.0) {
+      if (b > 0.0) { return bOdd > 0.5 ? a : inf; }
+      return 0.0;
     }
     if (a > 0.0) { return Math.pow(a, b); }
-    if (Math.floor(b) !== b) { return 0.0 / 0.0; }
+    if (bInt < 0.5) { return symNaN(a); }
     const m = Math.pow(-a, b);
-    const halfb = b * 0.5;
-    return (Math.floor(halfb) === halfb) ? m : -m;
+    return bOdd > 0.5 ? -m : m;
   }`,
   // floor division of integers, exact: the float quotient is corrected by its remainder
   `function symIntDiv(a, b) {
@@ -156,14 +178,86 @@ export const HELPER_SOURCES: readonly string[] = [
     }
     return q;
   }`,
+  // JS's a % b (truncated, exact): the product q * b is formed exactly (Dekker's split), so a - q * b loses nothing
+  `function symFmod(a, b) {
+    if (b === 0.0 || a !== a || b !== b || Math.abs(a) > 3.0e38) { return symNaN(a); }
+    if (Math.abs(b) > 3.0e38) { return a; }
+    const q = Math.trunc(a / b);
+    const cq = 4097.0 * q;
+    const qh = cq - (cq - q);
+    const ql = q - qh;
+    const cb = 4097.0 * b;
+    const bh = cb - (cb - b);
+    const bl = b - bh;
+    const p = q * b;
+    const e = ((qh * bh - p) + qh * bl + ql * bh) + ql * bl;
+    let r = (a - p) - e;
+    if (Math.abs(r) >= Math.abs(b)) { r = r - b * Math.trunc(r / b); }
+    if (r !== 0.0 && ((r < 0.0) !== (a < 0.0))) {
+      if ((a < 0.0) === (b < 0.0)) { r = r + b; } else { r = r - b; }
+    }
+    return r;
+  }`,
   `function symFloatMod(a, b) {
-    if (b === 0.0 || a !== a || b !== b || Math.abs(a) > 3.0e38) { return 0.0 / 0.0; }
-    if (Math.abs(b) > 3.0e38) { return (a === 0.0 || (a < 0.0) === (b < 0.0)) ? a : b; }
-    const r = a - b * Math.floor(a / b);
-    return (r !== 0.0 && ((r < 0.0) !== (b < 0.0))) ? r + b : r;
+    const r = symFmod(a, b);
+    if (r !== 0.0 && ((r < 0.0) !== (b < 0.0))) { return r + b; }
+    return r;
+  }`,
+  // NumPy's floor division of floats: floor((a - fmod(a, b)) / b), so that a == b * (a // b) + a % b
+  `function symFloatDiv(a, b) {
+    if (b === 0.0) { return a / b; }
+    const m = symFmod(a, b);
+    let d = (a - m) / b;
+    if (m !== 0.0 && ((b < 0.0) !== (m < 0.0))) { d = d - 1.0; }
+    if (d === 0.0) { return 0.0; }
+    const f = Math.floor(d);
+    return (d - f > 0.5) ? f + 1.0 : f;
+  }`,
+  // a * b modulo 2^16 for |a|, |b| < 2^16, exact: b is split in bytes so no partial product exceeds 2^24
+  `function symMulLow16(a, b) {
+    const bh = Math.floor(b / 256.0);
+    const bl = b - bh * 256.0;
+    const hi = a * bh;
+    const hiLow = hi - 256.0 * Math.floor(hi / 256.0);
+    return hiLow * 256.0 + a * bl;
   }`,
   `function symIntMod(a, b) {
     if (b === 0.0) { return 0.0; }
     return a - b * symIntDiv(a, b);
+  }`,
+  // a ** b of 8/16-bit integers modulo 2^16, by squaring: exact where the float power is not
+  `function symPowWrap(a, b) {
+    if (b < 0.0) {
+      if (a === 1.0) { return 1.0; }
+      if (a === -1.0) { return (Math.floor(b * 0.5) * 2.0 === b) ? 1.0 : -1.0; }
+      return 0.0;
+    }
+    let r = 1.0;
+    let base = a - 65536.0 * Math.floor(a / 65536.0);
+    let e = b;
+    for (let i = 0; i < 16; i++) {
+      const bit = e - 2.0 * Math.floor(e * 0.5);
+      if (bit > 0.5) {
+        r = symMulLow16(r, base);
+        r = r - 65536.0 * Math.floor(r / 65536.0);
+      }
+      base = symMulLow16(base, base);
+      base = base - 65536.0 * Math.floor(base / 65536.0);
+      e = Math.floor(e * 0.5);
+    }
+    return r;
+  }`,
+  `function symAtan(x) {
+    if (x !== x) { return x; }
+    return Math.atan(x);
+  }`,
+  // the shader's asin/acos are ~2e-4 off on llvmpipe; these go through atan, which is not
+  `function symAsin(x) {
+    if (x !== x || Math.abs(x) > 1.0) { return symNaN(x); }
+    return Math.atan(x / Math.sqrt((1.0 - x) * (1.0 + x)));
+  }`,
+  `function symAcos(x) {
+    if (x !== x || Math.abs(x) > 1.0) { return symNaN(x); }
+    return 2.0 * Math.atan(Math.sqrt((1.0 - x) / (1.0 + x)));
   }`,
 ];

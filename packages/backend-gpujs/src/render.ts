@@ -26,22 +26,26 @@ export function num(v: number): string {
   return f < 0 ? `(-${s})` : s;
 }
 
+/** Modulus and offset of the integer dtypes whose every value float32 holds exactly: these wrap like C. */
 const WRAP: Partial<Record<DType, readonly [number, number]>> = {
   int8: [256, 128],
   uint8: [256, 0],
   int16: [65536, 32768],
   uint16: [65536, 0],
-  int32: [4294967296, 2147483648],
-  uint32: [4294967296, 0],
 };
 
-/** Code storing `code` into dtype `d` (wrap like C, truncate toward zero). */
+/**
+ * Code storing `code` into dtype `d`: truncate toward zero, and wrap like C
+ * for the 8- and 16-bit integers. 32- and 64-bit integers are not wrapped:
+ * a result beyond ±2^24 stays out of range, so reading it is refused
+ * instead of returning a wrapped but inexact value.
+ */
 export function castTo(d: DType, code: string): string {
   if (d === 'float32' || d === 'float64') return code;
   if (d === 'bool') return `symBool(${code})`;
-  if (d === 'int64') return `symTrunc64(${code})`;
-  const [m, h] = WRAP[d]!;
-  return `symInt(${code}, ${num(m)}, ${num(h)})`;
+  const wrap = WRAP[d];
+  if (!wrap) return `symTrunc64(${code})`;
+  return `symInt(${code}, ${num(wrap[0])}, ${num(wrap[1])})`;
 }
 
 type Render = (a: readonly string[], out: DType, compute: DType) => string;
@@ -66,9 +70,9 @@ const OPS: { readonly [S in ScalarOpName]: Render } = {
   cos: fn1('Math.cos'),
   tan: fn1('Math.tan'),
   tanh: fn1('symTanh'),
-  arcsin: fn1('Math.asin'),
-  arccos: fn1('Math.acos'),
-  arctan: fn1('Math.atan'),
+  arcsin: fn1('symAsin'),
+  arccos: fn1('symAcos'),
+  arctan: fn1('symAtan'),
   sinh: fn1('symSinh'),
   cosh: fn1('symCosh'),
   sigmoid: fn1('symSigmoid'),
@@ -79,11 +83,18 @@ const OPS: { readonly [S in ScalarOpName]: Render } = {
   cast: (a) => a[0]!,
   add: (a) => `(${a[0]} + ${a[1]})`,
   sub: (a) => `(${a[0]} - ${a[1]})`,
-  mul: (a) => `(${a[0]} * ${a[1]})`,
+  // a 16-bit product can exceed 2^24, where float32 drops low bits: multiply in halves
+  mul: (a, out) => (out === 'int16' || out === 'uint16' ? `symMulLow16(${a[0]}, ${a[1]})` : `(${a[0]} * ${a[1]})`),
   truediv: (a) => `(${a[0]} / ${a[1]})`,
-  intdiv: (a, _out, compute) => (isFloat(compute) ? `Math.floor(${a[0]} / ${a[1]})` : `symIntDiv(${a[0]}, ${a[1]})`),
+  intdiv: (a, _out, compute) => (isFloat(compute) ? `symFloatDiv(${a[0]}, ${a[1]})` : `symIntDiv(${a[0]}, ${a[1]})`),
   mod: (a, _out, compute) => (isFloat(compute) ? `symFloatMod(${a[0]}, ${a[1]})` : `symIntMod(${a[0]}, ${a[1]})`),
-  pow: (a) => `symPow(${a[0]}, ${a[1]})`,
+  // integer powers: by squaring for the dtypes that wrap, rounded float powers for the wide ones
+  pow: (a, _out, compute) =>
+    isFloat(compute)
+      ? `symPow(${a[0]}, ${a[1]})`
+      : compute === 'int8' || compute === 'uint8' || compute === 'int16' || compute === 'uint16' || compute === 'bool'
+        ? `symPowWrap(${a[0]}, ${a[1]})`
+        : `Math.floor(symPow(${a[0]}, ${a[1]}) + 0.5)`,
   maximum: (a) => `symMax(${a[0]}, ${a[1]})`,
   minimum: (a) => `symMin(${a[0]}, ${a[1]})`,
   second: (a) => a[1]!,
@@ -219,10 +230,12 @@ function renderReduce(k: ReduceKernel): string {
   }
   const count = k.reduceShape.reduce((a, b) => a * b, 1);
   const result = k.reducer === 'argmax' || k.reducer === 'argmin' ? 'best' : k.reducer === 'mean' ? `acc / ${num(count)}` : 'acc';
+  // the sum starts from +0, so a sum of zeros is +0; shader compilers may fold 0 + x to x and keep a -0
+  const zero = k.reducer === 'sum' && isFloat(k.out) ? 'if (acc === 0.0) { acc = 0.0; }\n' : '';
   const inner = loops(k.reduceShape, 'r', `const v = ${value};\n${update}\nj = j + 1.0;`);
   const init = num(reduceIdentity(k.reducer, k.acc));
   return `function (${params(k.inputs.length)}) {\n${decompose(k.shape, vars, 't')}
-let acc = ${init};\nlet best = 0.0;\nlet j = 0.0;\n${inner}\nreturn ${castTo(k.out, result)};\n}`;
+let acc = ${init};\nlet best = 0.0;\nlet j = 0.0;\n${inner}\n${zero}return ${castTo(k.out, result)};\n}`;
 }
 
 /**
@@ -247,6 +260,11 @@ export function matmulOutputOrder(k: MatmulKernel): { dims: number[]; sizes: num
   return { dims, sizes: dims.map((d) => sizes[d]!) };
 }
 
+/** a * b in dtype d: 16-bit products are formed in halves so that no partial product loses bits. */
+function product(d: DType, a: string, b: string): string {
+  return d === 'int16' || d === 'uint16' ? `symMulLow16(${a}, ${b})` : `${a} * ${b}`;
+}
+
 function renderMatmul(k: MatmulKernel): string {
   const { dims, sizes } = matmulOutputOrder(k);
   const names = ['b', 'm', 'n'];
@@ -263,7 +281,7 @@ ${fixed.join('\n')}
 let s = 0.0;
 for (let qn = 0; qn < ${k.k}; qn++) {
 const q = qn + 0.0;
-s = ${acc(`s + ${acc(`in0[${pa}] * in1[${pb}]`)}`)};
+s = ${acc(`s + ${acc(product(k.acc, `in0[${pa}]`, `in1[${pb}]`))}`)};
 }
 return ${castTo(k.out, 's')};
 }`;
