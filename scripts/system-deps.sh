@@ -94,5 +94,22 @@ gpujs_deps() {
 }
 # ------------------------------------------------------------- end of gpu.js
 
+# ---------------------------------------------------------------------------
+# Chromium (examples/web): the browser end-to-end test drives Debian's
+# Chromium with playwright-core (never a downloaded browser): WebGPU and
+# WebGL2 on its SwiftShader software adapters.
+# ---------------------------------------------------------------------------
+chromium_deps() {
+  if [ -x /usr/bin/chromium ]; then
+    echo "system-deps: Chromium already installed ($(/usr/bin/chromium --version 2>/dev/null || echo unknown version))"
+    return 0
+  fi
+  # a font, so the screenshots show text where a bare image has none
+  apt_install chromium fonts-dejavu-core
+  echo "system-deps: Chromium ready ($(/usr/bin/chromium --version 2>/dev/null || echo unknown version))"
+}
+# ----------------------------------------------------------- end of Chromium
+
 webgpu_deps
 gpujs_deps
+chromium_deps

@@ -1,0 +1,53 @@
+/**
+ * The conformance page: runs the representative subset of the shared
+ * conformance suite (see subset.ts) on the device named by `?device=`
+ * (gpujs in mode webgl2, or webgpu on navigator.gpu), each case through
+ * `sym.function` against the ops' reference `perform`, exactly as the Node
+ * suite's `runCase` does. Results are on `window.symConformance`.
+ */
+import { runCase, type CaseContext } from '@sym/backend-testkit';
+import { deviceFromQuery, useDevice } from './devices.js';
+import { browserTolerance, representativeCases } from './subset.js';
+import type { ConformanceState } from './state.js';
+
+const state: ConformanceState = { status: 'running', device: '', adapterInfo: '', results: [], leftOut: 0 };
+window.symConformance = state;
+
+function show(text: string): void {
+  const log = document.getElementById('log');
+  if (log) log.textContent = text;
+}
+
+async function main(): Promise<void> {
+  const device = deviceFromQuery(window.location.search);
+  state.device = device;
+  const backend = await useDevice(device);
+  const info = backend.describe();
+  state.adapterInfo = info.device;
+  const { cases, leftOut } = representativeCases(info.dtypes);
+  state.leftOut = leftOut;
+  const ctx: CaseContext = {
+    device,
+    seed: 1234,
+    tolerance: browserTolerance,
+    // WebGL shaders do not keep the sign of zero (as in the gpujs package's own suite)
+    signedZeros: device !== 'gpujs',
+  };
+  for (const c of cases) {
+    try {
+      await runCase(c, ctx);
+      state.results.push({ name: c.name, group: c.group, ok: true });
+    } catch (e) {
+      state.results.push({ name: c.name, group: c.group, ok: false, error: e instanceof Error ? e.message : String(e) });
+    }
+    const failed = state.results.filter((r) => !r.ok).length;
+    show(`${info.device}: ${state.results.length}/${cases.length} cases, ${failed} failed`);
+  }
+  state.status = 'done';
+}
+
+main().catch((e: unknown) => {
+  state.status = 'error';
+  state.error = e instanceof Error ? e.message : String(e);
+  show(`Error: ${state.error}`);
+});
