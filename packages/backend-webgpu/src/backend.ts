@@ -187,14 +187,11 @@ export class WebGpuBackend implements Backend {
 
   compile(kernel: Kernel): WebGpuExecutable {
     const device = this.device;
-    const n = kernel.inputs.length + 1;
-    const max = device.limits.maxStorageBuffersPerShaderStage;
-    if (n > max) {
-      throw new RangeError(
-        `device=webgpu: a ${kernel.kind} kernel reads ${kernel.inputs.length} buffers and writes one, more than this device's ${max} storage buffers per shader stage`,
-      );
-    }
-    const rendered = renderKernel(kernel, { maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension });
+    const rendered = renderKernel(kernel, {
+      maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
+      maxStorageBuffers: device.limits.maxStorageBuffersPerShaderStage,
+    });
+    const n = (rendered.packing ? rendered.packing.binding + 1 : kernel.inputs.length) + 1;
     const layout = this.#layout(n);
     device.pushErrorScope('validation');
     const module = device.createShaderModule({ code: rendered.code });
@@ -220,9 +217,21 @@ export class WebGpuBackend implements Backend {
       const aliased = l.inputs.some((b) => b === l.output);
       const target = aliased ? this.alloc(out.dtype, out.size) : out;
       if (aliased) temps.push(target);
+      const inputs = l.inputs.map((b) => this.#own(b, 'run'));
+      const packing = exe.rendered.packing;
+      if (packing) {
+        // inputs past the device's binding limit travel in one scratch buffer
+        const scratch = this.alloc('uint32', packing.words);
+        temps.push(scratch);
+        for (const p of packing.inputs) {
+          const words = Math.min(p.words, inputs[p.input]!.size);
+          if (words > 0) encoder.copyBufferToBuffer(inputs[p.input]!.gpu, 0, scratch.gpu, p.base * 4, words * 4);
+        }
+        inputs.splice(packing.binding, inputs.length, scratch);
+      }
       const group = device.createBindGroup({
         layout: exe.layout,
-        entries: [...l.inputs.map((b) => this.#own(b, 'run')), target].map((b, binding) => ({ binding, resource: { buffer: b.gpu } })),
+        entries: [...inputs, target].map((b, binding) => ({ binding, resource: { buffer: b.gpu } })),
       });
       const pass = encoder.beginComputePass();
       pass.setPipeline(exe.pipeline);

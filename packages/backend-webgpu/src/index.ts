@@ -14,6 +14,8 @@
  * @packageDocumentation
  */
 import { registerBackend } from '@sym/graph';
+// Every backend brings the optimizer: rewrites and kernel fusion (installed on import).
+import '@sym/opt';
 import { WebGpuBackend } from './backend.js';
 
 export { WebGpuBackend } from './backend.js';

@@ -13,26 +13,48 @@
  * Dispatches larger than `maxComputeWorkgroupsPerDimension` fold into a
  * second (and third) grid dimension.
  */
-import type { DType, ElementwiseKernel, Kernel, MatmulKernel, ReduceKernel } from '@sym/graph';
-import { reduceIdentity, isFloat } from '@sym/graph';
+import type { DType, ElementwiseKernel, Kernel, MatmulKernel, ReduceKernel, ScalarExpr } from '@sym/graph';
+import { reduceIdentity, isFloat, walkExpr } from '@sym/graph';
 import { deviceAcc, storageType, valueType } from './dtypes.js';
 import { PRELUDE, convert, literal, renderExpr, wrap } from './scalar.js';
 
 export interface RenderedKernel {
   readonly code: string;
+  /** Present when the kernel reads more buffers than the device binds. */
+  readonly packing?: Packing;
   /** Workgroups to dispatch in x, y, z; all zero when the kernel writes nothing. */
   readonly dispatch: readonly [number, number, number];
 }
 
 export interface RenderLimits {
   readonly maxWorkgroupsPerDimension: number;
+  /** Storage buffers a shader stage may bind; kernels reading more get their extra inputs packed into one buffer. */
+  readonly maxStorageBuffers?: number;
+}
+
+/** Where each packed input's words start in the packed buffer, and how many are copied there. */
+export interface PackedInput {
+  readonly input: number;
+  readonly base: number;
+  readonly words: number;
+}
+
+/**
+ * Inputs beyond what the device can bind are copied, before the launch,
+ * into one buffer bound in their place: `binding` is its binding number
+ * (the inputs before it are bound directly), `inputs` its layout.
+ */
+export interface Packing {
+  readonly binding: number;
+  readonly inputs: readonly PackedInput[];
+  readonly words: number;
 }
 
 const WG = 64;
 const TILE = 16;
 
-function bindings(k: Kernel): string {
-  const ins = k.inputs.map((d, i) => `@group(0) @binding(${i}) var<storage, read> in${i}: array<${storageType(d)}>;`);
+function bindings(k: Kernel, packed = -1): string {
+  const ins = k.inputs.map((d, i) => `@group(0) @binding(${i}) var<storage, read> in${i}: array<${i === packed ? 'u32' : storageType(d)}>;`);
   ins.push(`@group(0) @binding(${k.inputs.length}) var<storage, read_write> out: array<${storageType(k.out)}>;`);
   return ins.join('\n');
 }
@@ -77,12 +99,12 @@ function offsetExpr(vars: readonly string[], strides: readonly number[], offset:
 
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
-function renderElementwise(k: ElementwiseKernel, limits: RenderLimits): RenderedKernel {
+function renderElementwise(k: ElementwiseKernel, limits: RenderLimits, packed = -1): RenderedKernel {
   const n = size(k.shape);
   const vars = k.shape.map((_, d) => `i${d}`);
-  const expr = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o));
+  const expr = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o), packed);
   const code = `${PRELUDE}
-${bindings(k)}
+${bindings(k, packed)}
 @compute @workgroup_size(${WG})
 fn main(${ENTRY_ARGS}) {
   ${GROUP_INDEX}
@@ -149,12 +171,12 @@ function reduceResult(k: ReduceKernel, acc: DType, a: string, ia: string): strin
   }
 }
 
-function renderReduce(k: ReduceKernel, limits: RenderLimits): RenderedKernel {
+function renderReduce(k: ReduceKernel, limits: RenderLimits, packed = -1): RenderedKernel {
   const n = size(k.shape);
   const r = size(k.reduceShape);
   const { dtype: acc, wgsl } = accType(k);
   const vars = [...k.shape.map((_, d) => `i${d}`), ...k.reduceShape.map((_, d) => `r${d}`)];
-  const expr = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o));
+  const expr = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o), packed);
   const value = acc === 'bool' ? `select(0u, 1u, ${convert(expr, k.expr.dtype, 'bool')})` : convert(expr, k.expr.dtype, acc);
   const init = accInit(k, acc);
   const loopBody = (start: string, step: number) => `var acc: ${wgsl} = ${init};
@@ -169,7 +191,7 @@ function renderReduce(k: ReduceKernel, limits: RenderLimits): RenderedKernel {
   const arg = k.reducer === 'argmax' || k.reducer === 'argmin';
   if (!tree) {
     const code = `${PRELUDE}
-${bindings(k)}
+${bindings(k, packed)}
 @compute @workgroup_size(${WG})
 fn main(${ENTRY_ARGS}) {
   ${GROUP_INDEX}
@@ -182,7 +204,7 @@ fn main(${ENTRY_ARGS}) {
     return { code, dispatch: grid(Math.ceil(n / WG), limits) };
   }
   const code = `${PRELUDE}
-${bindings(k)}
+${bindings(k, packed)}
 var<workgroup> sv: array<${wgsl}, ${WG}>;
 var<workgroup> si: array<i32, ${WG}>;
 @compute @workgroup_size(${WG})
@@ -268,8 +290,59 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   return { code, dispatch: empty ? [0, 0, 0] : [nTiles, rowY, rowZ] };
 }
 
+/** Largest element index + 1 that the loads of input `input` reach over iteration space `dims`. */
+function extent(e: ScalarExpr, input: number, dims: readonly number[]): number {
+  let words = 0;
+  walkExpr(e, (x) => {
+    if (x.kind !== 'load' || x.input !== input) return;
+    if (dims.some((d) => d === 0)) return;
+    let lo = x.offset;
+    let hi = x.offset;
+    x.strides.forEach((s, d) => {
+      const span = (dims[d]! - 1) * s;
+      if (span < 0) lo += span;
+      else hi += span;
+    });
+    if (lo < 0) throw new RangeError(`webgpu: a load of input ${input} reaches index ${lo}`);
+    words = Math.max(words, hi + 1);
+  });
+  return words;
+}
+
+function moveLoads(e: ScalarExpr, keep: number, bases: readonly number[]): ScalarExpr {
+  switch (e.kind) {
+    case 'const':
+      return e;
+    case 'load':
+      return e.input < keep ? e : { ...e, input: keep, offset: e.offset + bases[e.input - keep]! };
+    case 'apply':
+      return { ...e, args: e.args.map((a) => moveLoads(a, keep, bases)) };
+  }
+}
+
+/** The kernel with inputs `keep..` read from one packed buffer (binding `keep`), and that buffer's layout. */
+function pack<K extends ElementwiseKernel | ReduceKernel>(k: K, keep: number): { kernel: K; packing: Packing } {
+  const dims = k.kind === 'elementwise' ? k.shape : [...k.shape, ...k.reduceShape];
+  const inputs: PackedInput[] = [];
+  let base = 0;
+  for (let input = keep; input < k.inputs.length; input++) {
+    const words = extent(k.expr, input, dims);
+    inputs.push({ input, base, words });
+    base += words;
+  }
+  const kernel = { ...k, inputs: [...k.inputs.slice(0, keep), 'uint32' as const], expr: moveLoads(k.expr, keep, inputs.map((p) => p.base)) };
+  return { kernel, packing: { binding: keep, inputs, words: base } };
+}
+
 /** The WGSL compute shader (entry point `main`) and dispatch size of a kernel. */
 export function renderKernel(k: Kernel, limits: RenderLimits): RenderedKernel {
+  const max = limits.maxStorageBuffers ?? Infinity;
+  if (k.kind !== 'matmul' && k.inputs.length + 1 > max) {
+    // max - 2 inputs bound directly, one packed buffer, the output
+    const { kernel, packing } = pack(k, max - 2);
+    const r = kernel.kind === 'elementwise' ? renderElementwise(kernel, limits, max - 2) : renderReduce(kernel as ReduceKernel, limits, max - 2);
+    return { ...r, packing };
+  }
   switch (k.kind) {
     case 'elementwise':
       return renderElementwise(k, limits);

@@ -9,7 +9,7 @@
  * Generated code holds only numbers from the kernel: no user string reaches it.
  */
 import type { DType, ScalarExpr, ScalarOpName } from '@sym/graph';
-import { FLOAT64_ADVICE, valueType, type WgslScalar } from './dtypes.js';
+import { FLOAT64_ADVICE, storageType, valueType, type WgslScalar } from './dtypes.js';
 
 /** Helper functions every kernel may call (unused ones cost nothing once compiled). */
 export const PRELUDE = /* wgsl */ `
@@ -19,7 +19,7 @@ fn f_inf() -> f32 { return bitcast<f32>(F32_INF_BITS); }
 fn f_nan() -> f32 { return bitcast<f32>(F32_NAN_BITS); }
 fn f_isnan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
 fn f_isfinite(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u; }
-fn f_truthy(x: f32) -> bool { return x != 0.0 && !f_isnan(x); }
+fn f_truthy(x: f32) -> bool { return x != 0.0 || f_isnan(x); } // NumPy: NaN is true
 // float to int as C and JavaScript store it: truncate, wrap modulo 2^32, NaN and infinities give 0
 // (WGSL's own conversion clamps, and leaves NaN undefined)
 fn f_to_i32(x: f32) -> i32 {
@@ -121,7 +121,7 @@ fn u_pow(a: u32, b: u32) -> u32 {
 }
 `;
 
-/** `code` (of WGSL type `t`) as a WGSL bool: nonzero and not NaN. */
+/** `code` (of WGSL type `t`) as a WGSL bool: nonzero (NaN included, as in NumPy). */
 export function truthy(code: string, t: WgslScalar): string {
   switch (t) {
     case 'bool':
@@ -303,20 +303,22 @@ const EXACT = new Set<ScalarOpName>(['identity', 'second', 'switch', 'maximum', 
 export type IndexFn = (strides: readonly number[], offset: number) => string;
 
 /** WGSL for expression `e`, a value of WGSL type `valueType(e.dtype)`. */
-export function renderExpr(e: ScalarExpr, index: IndexFn): string {
+export function renderExpr(e: ScalarExpr, index: IndexFn, packed = -1): string {
   switch (e.kind) {
     case 'const':
       return literal(e.value, e.dtype);
     case 'load': {
       const at = `in${e.input}[${index(e.strides, e.offset)}]`;
-      return e.dtype === 'bool' ? `(${at} != 0u)` : at;
+      if (e.dtype === 'bool') return `(${at} != 0u)`;
+      // the packed binding holds raw 32-bit words of several inputs
+      return e.input === packed && storageType(e.dtype) !== 'u32' ? `bitcast<${storageType(e.dtype)}>(${at})` : at;
     }
     case 'apply': {
       if (e.computeDType === 'float64' || e.dtype === 'float64') {
         throw new TypeError(`webgpu: this graph computes ${e.op} in float64. ${FLOAT64_ADVICE}.`);
       }
       const args = e.args.map((a, i) => {
-        const code = renderExpr(a, index);
+        const code = renderExpr(a, index, packed);
         if (e.op === 'switch' && i === 0) return truthy(code, valueType(a.dtype));
         return convert(code, a.dtype, e.computeDType);
       });
