@@ -28,8 +28,13 @@ export interface Chromium {
   close(): Promise<void>;
 }
 
+export interface LaunchOptions {
+  /** Leave out `--enable-unsafe-webgpu` (a browser without a WebGPU adapter here), to test the error path. */
+  readonly withoutWebGpu?: boolean;
+}
+
 /** Start Chromium with a fresh user data dir; `close()` stops it and removes the profile. */
-export async function launchChromium(): Promise<Chromium> {
+export async function launchChromium(options: LaunchOptions = {}): Promise<Chromium> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium not found at ${CHROMIUM_PATH}: install it with "apt-get install -y chromium" (bash scripts/system-deps.sh does), ` +
@@ -41,7 +46,7 @@ export async function launchChromium(): Promise<Chromium> {
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
     headless: false,
-    args: [...CHROMIUM_FLAGS],
+    args: CHROMIUM_FLAGS.filter((f) => !(options.withoutWebGpu && f === '--enable-unsafe-webgpu')),
     viewport: { width: 640, height: 900 },
   });
   return {

@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../src/browser.js';
 import type { DemoState } from '../src/page/state.js';
 import { OUT_DIR, settled, startSite, type Site } from './harness.js';
 
@@ -83,5 +84,24 @@ describe('the demo page never falls back', () => {
     await page.close();
     expect(s.status).toBe('error');
     expect(s.error).toBe('query parameter iterations: expected an integer >= 1; got "0"');
+  });
+
+  it('shows and exposes an error when the browser has no WebGPU adapter', async () => {
+    // the same Chromium without --enable-unsafe-webgpu: navigator.gpu exists, requestAdapter gives null
+    const bare = await launchChromium({ withoutWebGpu: true });
+    try {
+      const page = await bare.context.newPage();
+      await page.goto(`${site.server.url}?device=webgpu&iterations=3`);
+      const s = await settled<DemoState>(page, 'symDemo', 30_000);
+      const shown = await page.locator('#error').textContent();
+      expect(s.status).toBe('error');
+      // the backend's message names the device, what is missing and the flag that enables it
+      expect(s.error).toMatch(/^device=webgpu: .*no WebGPU adapter.*--enable-unsafe-webgpu/);
+      expect(shown).toContain('found no WebGPU adapter');
+      expect(s.iteration).toBe(0);
+      expect(s.costs).toEqual([]);
+    } finally {
+      await bare.close();
+    }
   });
 });
