@@ -51,8 +51,8 @@ export const HELPER_NAMES = [
  */
 export const HELPER_SOURCES: readonly string[] = [
   `function symNaN(x) { return Math.sqrt(-1.0 - Math.abs(x)); }`,
-  // NumPy truthiness: nonzero and not NaN
-  `function symTruthy(x) { return (x !== 0.0 && x === x) ? 1.0 : 0.0; }`,
+  // NumPy truthiness: only zeros are false; NaN is true (tested explicitly: drivers may fold NaN compares)
+  `function symTruthy(x) { return (x !== 0.0 || x !== x) ? 1.0 : 0.0; }`,
   // C-style wrap of an integer into a range of size m, offset h (h = m/2 for signed types)
   `function symInt(x, m, h) {
     if (x !== x || Math.abs(x) > 1.0e30) { return 0.0; }
