@@ -7,6 +7,7 @@ import { DTYPES, SCALAR_OPS, allocate, castScalar } from '@sym/graph';
 import { renderKernel } from './render.js';
 import { runMatmulWasm, wasmHandles, wasmSimdAvailable } from './wasm/matmul.js';
 import { compileVectorKernel, vectorizable } from './wasm/vkernel.js';
+import { smallMatmulKernel } from './small-matmul.js';
 
 interface CpuBuffer extends DeviceBuffer {
   readonly data: TypedArray;
@@ -17,6 +18,8 @@ type KernelFn = (ins: readonly TypedArray[], out: TypedArray, helpers: typeof HE
 interface CpuExecutable extends Executable {
   readonly fn: KernelFn;
   readonly source: string;
+  /** Scratch array of operand views, refilled at each launch. */
+  ins?: TypedArray[];
 }
 
 /** Functions generated code calls; semantics shared with the reference implementation. */
@@ -85,6 +88,10 @@ export class CpuBackend implements Backend {
   }
 
   compile(kernel: Kernel): CpuExecutable {
+    if (this.wasm && kernel.kind === 'matmul') {
+      const loop = smallMatmulKernel(kernel);
+      if (loop && vectorizable(loop)) return { kernel, source: '(WebAssembly SIMD kernel, small matmul)', fn: compileVectorKernel(loop) };
+    }
     if (this.wasm && kernel.kind === 'matmul' && wasmHandles(kernel)) {
       return { kernel, source: '(WebAssembly SIMD gemm)', fn: (ins, out) => runMatmulWasm(kernel, ins[0]!, ins[1]!, out) };
     }
@@ -98,13 +105,13 @@ export class CpuBackend implements Backend {
   }
 
   run(launches: readonly Launch[]): void {
-    for (const l of launches) {
+    for (let i = 0; i < launches.length; i++) {
+      const l = launches[i]!;
       const exe = l.exe as CpuExecutable;
-      exe.fn(
-        l.inputs.map((b) => (b as CpuBuffer).data),
-        (l.output as CpuBuffer).data,
-        HELPERS,
-      );
+      // kernels read their operands during the call only, so one array per executable serves every launch
+      const ins = (exe.ins ??= []);
+      for (let j = 0; j < l.inputs.length; j++) ins[j] = (l.inputs[j] as CpuBuffer).data;
+      exe.fn(ins, (l.output as CpuBuffer).data, HELPERS);
     }
   }
 }

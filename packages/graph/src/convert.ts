@@ -54,6 +54,14 @@ export function convertValue(value: unknown, type: TensorType, what: string, opt
   return arr;
 }
 
+/** Whether `arr` already is a value of `type` (dtype, rank, broadcastable dimensions of length 1): no conversion needed. */
+export function fitsType(arr: NDArray, type: TensorType): boolean {
+  if (arr.dtype !== type.dtype || arr.ndim !== type.ndim) return false;
+  const bc = type.broadcastable;
+  for (let d = 0; d < bc.length; d++) if (bc[d] && arr.shape[d] !== 1) return false;
+  return true;
+}
+
 export function checkShape(arr: NDArray, type: TensorType, what: string): void {
   if (arr.ndim !== type.ndim) {
     throw new TypeError(

@@ -7,7 +7,7 @@
 import type { Backend, DeviceBuffer, Executable, Launch } from './backend.js';
 import { resolveBackend, resolveBackendSync } from './backend.js';
 import { config, MODES, type Mode } from './config.js';
-import { convertValue } from './convert.js';
+import { convertValue, fitsType } from './convert.js';
 import { NDArray, fromTyped } from './ndarray.js';
 import { asTensor, type TensorLike } from './op.js';
 import { cloneReplace } from './clone.js';
@@ -86,6 +86,21 @@ interface Plan {
   buffers: (DeviceBuffer | undefined)[];
   /** Buffer ids bound per call to shared variables' device buffers. */
   sharedSlots: number[];
+  /** The launches, built once; their buffers are re-read from `buffers` in place at each call. */
+  launches: { exe: Executable; inputs: DeviceBuffer[]; output: DeviceBuffer }[];
+  /** Input shapes, then shared variables' shapes, this plan was made for. */
+  shapes: (readonly number[])[];
+}
+
+function sameShapes(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.length !== y.length) return false;
+    for (let d = 0; d < x.length; d++) if (x[d] !== y[d]) return false;
+  }
+  return true;
 }
 
 // One call at a time: updates of overlapping calls must not interleave.
@@ -106,6 +121,8 @@ export class CompiledFunction {
   readonly #allowDowncast: boolean;
   readonly #optimizerOptions: OptimizerOptions | undefined;
   readonly #plans = new Map<string, Plan>();
+  /** The plan of the previous call: calls with the same shapes skip the key lookup. */
+  #lastPlan: Plan | undefined;
   #backend: Backend | undefined;
 
   constructor(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable | readonly TensorVariable[], options: FunctionOptions = {}) {
@@ -208,8 +225,10 @@ export class CompiledFunction {
       throw new TypeError(`${fname}: expected at most ${this.inputs.length} arguments, got ${args.length}`);
     }
     return this.inputs.map((spec, i) => {
-      const label = `${fname}: argument ${i} (${spec.name ?? spec.variable.toString()})`;
       let v = args[i];
+      // the common case (an NDArray of the input's type) needs no conversion and no label
+      if (v instanceof NDArray && fitsType(v, spec.variable.type)) return v;
+      const label = `${fname}: argument ${i} (${spec.name ?? spec.variable.toString()})`;
       if (v === undefined) {
         if (!spec.hasDefault) throw new TypeError(`${label}: missing, and it has no default value`);
         v = spec.value;
@@ -231,10 +250,15 @@ export class CompiledFunction {
   }
 
   #plan(backend: Backend, values: readonly NDArray[]): Plan {
-    const sharedShapes = this.sharedInputs.map((s) => s.valueShape);
-    const key = JSON.stringify([values.map((v) => v.shape), sharedShapes]);
+    const shapes: (readonly number[])[] = [];
+    for (const v of values) shapes.push(v.shape);
+    for (const s of this.sharedInputs) shapes.push(s.valueShape);
+    const last = this.#lastPlan;
+    if (last && sameShapes(last.shapes, shapes)) return last;
+    const sharedShapes = shapes.slice(values.length);
+    const key = JSON.stringify([shapes.slice(0, values.length), sharedShapes]);
     let plan = this.#plans.get(key);
-    if (plan) return plan;
+    if (plan) return (this.#lastPlan = plan);
     const program = this.#makeProgram(values.map((v) => v.shape), sharedShapes);
     const info = backend.describe();
     for (const b of program.buffers) {
@@ -251,27 +275,33 @@ export class CompiledFunction {
     const buffers = program.buffers.map((spec, id) => (bound.has(id) ? undefined : backend.alloc(spec.dtype, spec.size)));
     for (const c of program.constants) backend.write(buffers[c.buffer]!, c.value.data);
     const exes = program.steps.map((s) => compileCached(backend, s.kernel));
-    plan = { program, exes, buffers, sharedSlots };
+    // placeholders until the first launch binds the shared variables' buffers
+    const launches = program.steps.map((s, i) => ({ exe: exes[i]!, inputs: s.inputs.map((b) => buffers[b]!), output: buffers[s.output]! }));
+    plan = { program, exes, buffers, sharedSlots, launches, shapes };
     if (this.#plans.size > 16) this.#releasePlans(backend);
     this.#plans.set(key, plan);
-    return plan;
+    return (this.#lastPlan = plan);
   }
 
   #releasePlans(backend: Backend): void {
     for (const p of this.#plans.values()) for (const b of p.buffers) if (b) backend.free(b);
     this.#plans.clear();
+    this.#lastPlan = undefined;
   }
 
   #launch(backend: Backend, plan: Plan, values: readonly NDArray[], sharedBuffers: readonly DeviceBuffer[]): void {
-    const { program, buffers } = plan;
-    values.forEach((v, i) => backend.write(buffers[program.inputBuffers[i]!]!, v.data));
-    plan.sharedSlots.forEach((slot, i) => (buffers[slot] = sharedBuffers[i]));
-    const launches: Launch[] = program.steps.map((s, i) => ({
-      exe: plan.exes[i]!,
-      inputs: s.inputs.map((b) => buffers[b]!),
-      output: buffers[s.output]!,
-    }));
-    backend.run(launches);
+    const { program, buffers, launches } = plan;
+    for (let i = 0; i < values.length; i++) backend.write(buffers[program.inputBuffers[i]!]!, values[i]!.data);
+    for (let i = 0; i < plan.sharedSlots.length; i++) buffers[plan.sharedSlots[i]!] = sharedBuffers[i];
+    // shared slots and committed update buffers change between calls: refresh every binding, allocating nothing
+    const steps = program.steps;
+    for (let i = 0; i < steps.length; i++) {
+      const s = steps[i]!;
+      const l = launches[i]!;
+      for (let j = 0; j < s.inputs.length; j++) l.inputs[j] = buffers[s.inputs[j]!]!;
+      l.output = buffers[s.output]!;
+    }
+    backend.run(launches as readonly Launch[]);
   }
 
   #commit(backend: Backend, plan: Plan): void {
