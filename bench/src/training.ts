@@ -18,18 +18,18 @@ const T = sym.T;
 const LR = 0.01;
 const MOMENTUM = 0.9;
 
-interface Spec {
+export interface Spec {
   /** Layer sizes, input first. */
   sizes: number[];
   batch: number;
   kind: 'tutorial' | 'classifier';
 }
 
-const W1_SPEC: Spec = { sizes: [2, 4, 1], batch: 1000, kind: 'tutorial' };
-const w2Spec = (quick: boolean): Spec => (quick ? { sizes: [784, 256, 256, 10], batch: 64, kind: 'classifier' } : { sizes: [784, 1024, 1024, 10], batch: 256, kind: 'classifier' });
+export const W1_SPEC: Spec = { sizes: [2, 4, 1], batch: 1000, kind: 'tutorial' };
+export const w2Spec = (quick: boolean): Spec => (quick ? { sizes: [784, 256, 256, 10], batch: 64, kind: 'classifier' } : { sizes: [784, 1024, 1024, 10], batch: 256, kind: 'classifier' });
 
 /** The same data and initial weights for every library. Tutorial: column vectors (features x batch); classifier: rows. */
-function data(spec: Spec) {
+export function data(spec: Spec) {
   const { sizes, batch } = spec;
   const Ws = sizes.slice(1).map((n, i) => randomF32(n * sizes[i]!, 10 + i, Math.sqrt(2 / sizes[i]!)));
   const bs = sizes.slice(1).map((n) => new Float32Array(n).fill(spec.kind === 'tutorial' ? 1 : 0));
@@ -45,11 +45,22 @@ function data(spec: Spec) {
 
 // ------------------------------------------------------------------ sym
 
-function symStep(spec: Spec): () => unknown {
+/** Where sym runs: the CPU backend, or a GPU backend whose data stay on the device. */
+export type SymDevice = 'cpu' | 'webgpu' | 'gpujs';
+
+/**
+ * The model and its cost. On the CPU the batch is passed at each call, as
+ * in the tutorial; on a GPU it lives in shared variables (as the peers keep
+ * their tensors on the device), so a step uploads nothing.
+ */
+function symModel(spec: Spec, resident: boolean) {
   const { sizes, batch, kind } = spec;
   const d = data(spec);
   const params: sym.TensorSharedVariable[] = [];
-  const x = T.fmatrix('x');
+  const xv = kind === 'tutorial' ? sym.array(d.X, { shape: [sizes[0]!, batch] }) : sym.array(d.X, { shape: [batch, sizes[0]!] });
+  const yv = kind === 'tutorial' ? sym.array(d.y) : sym.array(d.y, { shape: [batch, sizes[sizes.length - 1]!] });
+  const x = resident ? sym.shared(xv, { name: 'x' }) : T.fmatrix('x');
+  const y = resident ? sym.shared(yv, { name: 'y' }) : kind === 'tutorial' ? T.fvector('y') : T.fmatrix('y');
   let h: sym.TensorVariable = x;
   sizes.slice(1).forEach((n, i) => {
     const m = sizes[i]!;
@@ -67,24 +78,14 @@ function symStep(spec: Spec): () => unknown {
       h = last ? z : T.relu(z);
     }
   });
-  let cost: sym.TensorVariable;
-  let yv: sym.NDArray;
-  let xv: sym.NDArray;
-  if (kind === 'tutorial') {
-    const y = T.fvector('y');
-    cost = T.sum(h.sub(y).pow(2));
-    xv = sym.array(d.X, { shape: [sizes[0]!, batch] });
-    yv = sym.array(d.y);
-    return compile([x, y], cost, params, xv, yv);
-  }
-  const y = T.fmatrix('y');
-  cost = T.mean(T.sum(y.mul(T.log(T.softmax(h))), 1)).neg();
-  xv = sym.array(d.X, { shape: [batch, sizes[0]!] });
-  yv = sym.array(d.y, { shape: [batch, sizes[sizes.length - 1]!] });
-  return compile([x, y], cost, params, xv, yv);
+  const cost = kind === 'tutorial' ? T.sum(h.sub(y).pow(2)) : T.mean(T.sum(y.mul(T.log(T.softmax(h))), 1)).neg();
+  const inputs = resident ? [] : [x, y];
+  const args = resident ? [] : [xv, yv];
+  return { inputs, args, cost, params };
 }
 
-function compile(inputs: sym.TensorVariable[], cost: sym.TensorVariable, params: sym.TensorSharedVariable[], xv: sym.NDArray, yv: sym.NDArray) {
+function symStep(spec: Spec, device: SymDevice): () => unknown {
+  const { inputs, args, cost, params } = symModel(spec, device !== 'cpu');
   const grads = grad(cost, params);
   const updates: [sym.TensorSharedVariable, sym.TensorVariable][] = [];
   params.forEach((p, i) => {
@@ -94,12 +95,31 @@ function compile(inputs: sym.TensorVariable[], cost: sym.TensorVariable, params:
   });
   // compiled on the first call, so that W5 counts compilation in the first step
   let f: sym.SymFunction<sym.NDArray> | undefined;
-  return () => (f ??= sym.function(inputs, cost, { updates })).sync(xv, yv);
+  if (device === 'cpu') return () => (f ??= sym.function(inputs, cost, { updates, device })).sync(...args);
+  // GPU backends read asynchronously: the awaited cost is the step's one readback
+  return () => (f ??= sym.function(inputs, cost, { updates, device }))(...args);
+}
+
+/** One training step of sym on `device` (lib `sym-<device>`). */
+export function symTraining(spec: (quick: boolean) => Spec, device: SymDevice): Impl {
+  return { lib: `sym-${device}`, prepare: async (q) => symStep(spec(q), device) };
+}
+
+/** The cost alone (no gradient, no update) of sym on `device`: the forward pass a hand-written kernel is compared with. */
+export function symForward(spec: (quick: boolean) => Spec, device: SymDevice): Impl {
+  return {
+    lib: `sym-${device}`,
+    async prepare(q) {
+      const { inputs, args, cost } = symModel(spec(q), device !== 'cpu');
+      const f = sym.function(inputs, cost, { device });
+      return () => f(...args);
+    },
+  };
 }
 
 // ------------------------------------------------------------------ tfjs
 
-function tfStep(spec: Spec, backend: 'cpu' | 'wasm'): Impl {
+function tfStep(spec: Spec, backend: 'cpu' | 'wasm' | 'webgpu'): Impl {
   return {
     lib: `tfjs-${backend}`,
     async prepare() {
@@ -141,6 +161,8 @@ function tfStep(spec: Spec, backend: 'cpu' | 'wasm'): Impl {
           });
           return value;
         });
+        // tfjs-webgpu reads synchronously only through an OffscreenCanvas (a browser API): await the cost there
+        if (backend === 'webgpu') return cost.data().then(() => cost.dispose());
         cost.dataSync();
         cost.dispose();
       };
@@ -152,12 +174,12 @@ function tfStep(spec: Spec, backend: 'cpu' | 'wasm'): Impl {
 
 type Params = np.Array[];
 
-function jaxStep(spec: Spec): Impl {
+function jaxStep(spec: Spec, device: 'wasm' | 'webgpu'): Impl {
   return {
-    lib: 'jax-js-wasm',
+    lib: `jax-js-${device}`,
     async prepare() {
-      await jaxInit('wasm');
-      defaultDevice('wasm');
+      await jaxInit(device);
+      defaultDevice(device);
       const { sizes, batch, kind } = spec;
       const d = data(spec);
       let P: Params = [];
@@ -198,19 +220,27 @@ function jaxStep(spec: Spec): Impl {
   };
 }
 
-function impls(spec: (quick: boolean) => Spec): Impl[] {
-  return [
-    { lib: 'sym-cpu', prepare: async (q) => symStep(spec(q)) },
-    { lib: 'tfjs-cpu', prepare: async (q) => tfStep(spec(q), 'cpu').prepare(q) },
-    { lib: 'tfjs-wasm', prepare: async (q) => tfStep(spec(q), 'wasm').prepare(q) },
-    { lib: 'jax-js-wasm', prepare: async (q) => jaxStep(spec(q)).prepare(q) },
-  ];
+/** One training step of TensorFlow.js on `backend` (lib `tfjs-<backend>`). */
+export function tfTraining(spec: (quick: boolean) => Spec, backend: 'cpu' | 'wasm' | 'webgpu'): Impl {
+  return { lib: `tfjs-${backend}`, prepare: async (q) => tfStep(spec(q), backend).prepare(q) };
 }
 
-const sizesOf = (s: Spec) => `${s.sizes.join('-')}, batch ${s.batch}`;
+/** One jitted training step of jax-js on `device` (lib `jax-js-<device>`). */
+export function jaxTraining(spec: (quick: boolean) => Spec, device: 'wasm' | 'webgpu'): Impl {
+  return { lib: `jax-js-${device}`, prepare: async (q) => jaxStep(spec(q), device).prepare(q) };
+}
+
+function impls(spec: (quick: boolean) => Spec): Impl[] {
+  return [symTraining(spec, 'cpu'), tfTraining(spec, 'cpu'), tfTraining(spec, 'wasm'), jaxTraining(spec, 'wasm')];
+}
+
+export const sizesOf = (s: Spec) => `${s.sizes.join('-')}, batch ${s.batch}`;
+
+export const W1_TITLE = () => `tutorial MLP training step, ${sizesOf(W1_SPEC)}, float32`;
+export const W2_TITLE = (q: boolean) => `MLP training step, ${sizesOf(w2Spec(q))}, relu, softmax cross-entropy, float32`;
 
 export const TRAINING: Workload[] = [
-  { id: 'W1', title: () => `tutorial MLP training step, ${sizesOf(W1_SPEC)}, float32`, unit: 'ms', impls: impls(() => W1_SPEC) },
-  { id: 'W2', title: (q) => `MLP training step, ${sizesOf(w2Spec(q))}, relu, softmax cross-entropy, float32`, unit: 'ms', impls: impls(w2Spec) },
+  { id: 'W1', title: W1_TITLE, unit: 'ms', impls: impls(() => W1_SPEC) },
+  { id: 'W2', title: W2_TITLE, unit: 'ms', impls: impls(w2Spec) },
   { id: 'W5', title: (q) => `first call / steady step of W2 (${sizesOf(w2Spec(q))})`, unit: 'first/steady', impls: impls(w2Spec) },
 ];

@@ -4,7 +4,7 @@ import { numpy as np, jit, init as jaxInit, defaultDevice } from '@jax-js/jax';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
 import { randomF32 } from './timing.js';
-import { TRAINING } from './training.js';
+import { TRAINING, type SymDevice } from './training.js';
 
 const T = sym.T;
 
@@ -22,82 +22,93 @@ export interface Workload {
   readonly impls: readonly Impl[];
 }
 
-let jaxReady: Promise<unknown> | undefined;
-async function jax(): Promise<void> {
-  jaxReady ??= jaxInit('wasm').then(() => defaultDevice('wasm'));
-  await jaxReady;
+async function jax(device: 'wasm' | 'webgpu'): Promise<void> {
+  await jaxInit(device);
+  defaultDevice(device);
 }
 
-async function tfBackend(name: 'cpu' | 'wasm'): Promise<void> {
+async function tfBackend(name: 'cpu' | 'wasm' | 'webgpu'): Promise<void> {
   await tf.setBackend(name);
   await tf.ready();
 }
 
 // ------------------------------------------------------------------ W3: matmul
 
-type Form = 'AB' | 'ATB' | 'ABT';
-const matN = (quick: boolean) => (quick ? 256 : 1024);
+export type Form = 'AB' | 'ATB' | 'ABT';
+export const FORMS: readonly Form[] = ['AB', 'ATB', 'ABT'];
+export const matN = (quick: boolean) => (quick ? 256 : 1024);
 
-function matmulImpls(form: Form): Impl[] {
-  const data = (quick: boolean) => {
-    const n = matN(quick);
-    return { n, a: randomF32(n * n, 1), b: randomF32(n * n, 2) };
+/** The same two random n x n matrices for every library. */
+export const matData = (quick: boolean) => {
+  const n = matN(quick);
+  return { n, a: randomF32(n * n, 1), b: randomF32(n * n, 2) };
+};
+
+/** sym's `dot` in one form; on a GPU the operands are shared variables (resident, as the peers' tensors are). */
+export function symMatmul(form: Form, device: SymDevice): Impl {
+  return {
+    lib: `sym-${device}`,
+    async prepare(quick) {
+      const { n, a, b } = matData(quick);
+      const av = sym.array(a, { shape: [n, n] });
+      const bv = sym.array(b, { shape: [n, n] });
+      const resident = device !== 'cpu';
+      const A = resident ? sym.shared(av, { name: 'A' }) : T.fmatrix('A');
+      const B = resident ? sym.shared(bv, { name: 'B' }) : T.fmatrix('B');
+      const inputs = resident ? [] : [A, B];
+      const args = resident ? [] : [av, bv];
+      const f = sym.function(inputs, T.dot(form === 'ATB' ? A.T : A, form === 'ABT' ? B.T : B), { device });
+      return device === 'cpu' ? () => f.sync(...args) : () => f(...args);
+    },
   };
-  const ta = form === 'ATB';
-  const tb = form === 'ABT';
-  const tfImpl = (backend: 'cpu' | 'wasm'): Impl => ({
+}
+
+export function tfMatmul(form: Form, backend: 'cpu' | 'wasm' | 'webgpu'): Impl {
+  return {
     lib: `tfjs-${backend}`,
     async prepare(quick) {
       await tfBackend(backend);
-      const { n, a, b } = data(quick);
+      const { n, a, b } = matData(quick);
       const A = tf.tensor2d(a, [n, n]);
       const B = tf.tensor2d(b, [n, n]);
-      return () => {
-        const c = tf.matMul(A, B, ta, tb);
-        c.dataSync();
+      return async () => {
+        const c = tf.matMul(A, B, form === 'ATB', form === 'ABT');
+        // a GPU backend cannot read synchronously without stalling; the CPU backends read as before
+        if (backend === 'webgpu') await c.data();
+        else c.dataSync();
         c.dispose();
       };
     },
-  });
-  return [
-    {
-      lib: 'sym-cpu',
-      async prepare(quick) {
-        const { n, a, b } = data(quick);
-        const A = T.fmatrix('A');
-        const B = T.fmatrix('B');
-        const f = sym.function([A, B], T.dot(ta ? A.T : A, tb ? B.T : B));
-        const av = sym.array(a, { shape: [n, n] });
-        const bv = sym.array(b, { shape: [n, n] });
-        return () => f.sync(av, bv);
-      },
-    },
-    tfImpl('cpu'),
-    tfImpl('wasm'),
-    {
-      lib: 'jax-js-wasm',
-      async prepare(quick) {
-        await jax();
-        const { n, a, b } = data(quick);
-        const A = np.array(a).reshape([n, n]);
-        const B = np.array(b).reshape([n, n]);
-        const mm = jit((x: np.Array, y: np.Array) => np.matmul(ta ? x.transpose() : x, tb ? y.transpose() : y));
-        return async () => {
-          const c = mm(A.ref, B.ref);
-          await c.data();
-        };
-      },
-    },
-  ];
+  };
 }
 
-const matmul = (form: Form): Workload => ({
+export function jaxMatmul(form: Form, device: 'wasm' | 'webgpu'): Impl {
+  return {
+    lib: `jax-js-${device}`,
+    async prepare(quick) {
+      await jax(device);
+      const { n, a, b } = matData(quick);
+      const A = np.array(a).reshape([n, n]);
+      const B = np.array(b).reshape([n, n]);
+      const mm = jit((x: np.Array, y: np.Array) => np.matmul(form === 'ATB' ? x.transpose() : x, form === 'ABT' ? y.transpose() : y));
+      return async () => {
+        const c = mm(A.ref, B.ref);
+        await c.data();
+      };
+    },
+  };
+}
+
+/** W3 in one form, for the given implementations. */
+export const matmul = (form: Form, impls: Impl[]): Workload => ({
   id: `W3-${form}`,
   title: (q) => `${form === 'AB' ? 'A B' : form === 'ATB' ? 'Aᵀ B' : 'A Bᵀ'}, ${matN(q)}x${matN(q)} float32`,
   unit: 'GFLOP/s',
   flops: (q) => 2 * matN(q) ** 3,
-  impls: matmulImpls(form),
+  impls,
 });
+
+const cpuMatmul = (form: Form) => matmul(form, [symMatmul(form, 'cpu'), tfMatmul(form, 'cpu'), tfMatmul(form, 'wasm'), jaxMatmul(form, 'wasm')]);
 
 // ------------------------------------------------------------------ W4: fused elementwise + sum
 
@@ -135,7 +146,7 @@ const W4: Workload = {
     {
       lib: 'jax-js-wasm',
       async prepare(quick) {
-        await jax();
+        await jax('wasm');
         const n = w4N(quick);
         const x = np.array(randomF32(n, 3));
         const y = np.array(randomF32(n, 4));
@@ -150,4 +161,4 @@ const W4: Workload = {
 };
 
 // W5 runs first: its first call must find no compiled kernel in any cache.
-export const WORKLOADS: Workload[] = [TRAINING[2]!, ...TRAINING.slice(0, 2), matmul('AB'), matmul('ATB'), matmul('ABT'), W4];
+export const WORKLOADS: Workload[] = [TRAINING[2]!, ...TRAINING.slice(0, 2), ...FORMS.map(cpuMatmul), W4];

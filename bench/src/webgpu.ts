@@ -1,0 +1,71 @@
+/**
+ * `--device=webgpu`: W1-W3 on sym's WebGPU backend against
+ * @tensorflow/tfjs-backend-webgpu and @jax-js/jax's webgpu device, all on
+ * one Dawn instance installed as `navigator.gpu` before any of them starts,
+ * so every library gets the same adapter in the same process.
+ */
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import { create, globals } from 'webgpu';
+import * as sym from '@sym/graph';
+import { webgpu } from '@sym/backend-webgpu';
+import { W1_SPEC, W1_TITLE, W2_TITLE, jaxTraining, symTraining, tfTraining, w2Spec, sizesOf } from './training.js';
+import { FORMS, jaxMatmul, matN, matmul, symMatmul, tfMatmul } from './workloads.js';
+import { installWebGpuCounter } from './webgpu-counter.js';
+import type { Counter, Suite } from './suite.js';
+
+const PEERS = ['tfjs-webgpu', 'jax-js-webgpu'];
+const w1 = () => W1_SPEC;
+
+let counter: Counter | undefined;
+
+function installNavigatorGpu(): GPU {
+  const g = globalThis as Record<string, unknown>;
+  // GPUBufferUsage, GPUMapMode, ... as a browser defines them; the peers read them as globals
+  for (const [k, v] of Object.entries(globals)) if (!(k in g)) g[k] = v;
+  counter = installWebGpuCounter(globals as Record<string, unknown>);
+  const gpu = create([]);
+  // Node 20 has no navigator; the fields the peers read are those Node 21+ defines (jax-js reads userAgent beside gpu)
+  const nav = (g.navigator ?? { userAgent: `Node.js/${process.versions.node.split('.')[0]}`, hardwareConcurrency: cpus().length }) as Record<string, unknown>;
+  Object.defineProperty(nav, 'gpu', { value: gpu, configurable: true });
+  if (!g.navigator) Object.defineProperty(g, 'navigator', { value: nav, configurable: true, writable: true });
+  return gpu;
+}
+
+export const webgpuSuite: Suite = {
+  device: 'webgpu',
+  subject: 'sym-webgpu',
+  comparisons: [{ label: 'sym vs best peer', peers: PEERS }],
+  timing: { minRuns: 5, minMs: 1500 },
+  get counter() {
+    return counter;
+  },
+  async setup() {
+    const gpu = installNavigatorGpu();
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) {
+      throw new Error(
+        'bench --device=webgpu: Dawn found no WebGPU adapter. Without a GPU, run `bash scripts/system-deps.sh` (as root) for Mesa lavapipe; the bench applies .cache/mesa/env.json itself.',
+      );
+    }
+    const info = adapter.info;
+    const name = [info.vendor, info.architecture, info.device, info.description].filter((s) => s).join(' ');
+    // tfjs-backend-webgpu registers itself on load and looks for navigator.gpu when first used
+    createRequire(import.meta.url)('@tensorflow/tfjs-backend-webgpu');
+    // WebGPU has no float64: literals and accumulators follow floatX
+    sym.config.floatX = 'float32';
+    await webgpu.init();
+    return `${name || 'unnamed adapter'} (Dawn, webgpu@0.6.2 npm package); sym sees: ${webgpu.describe().device}`;
+  },
+  workloads: [
+    { id: 'W1', title: W1_TITLE, unit: 'ms', impls: [symTraining(w1, 'webgpu'), tfTraining(w1, 'webgpu'), jaxTraining(w1, 'webgpu')] },
+    { id: 'W2', title: W2_TITLE, unit: 'ms', impls: [symTraining(w2Spec, 'webgpu'), tfTraining(w2Spec, 'webgpu'), jaxTraining(w2Spec, 'webgpu')] },
+    ...FORMS.map((form) => matmul(form, [symMatmul(form, 'webgpu'), tfMatmul(form, 'webgpu'), jaxMatmul(form, 'webgpu')])),
+  ],
+  notes: (quick) => [
+    `Peers: @tensorflow/tfjs-core and @tensorflow/tfjs-backend-webgpu 4.22.0; @jax-js/jax 0.1.25 (webgpu device, \`jit\`). All three get their adapter from one Dawn instance (the \`webgpu\` 0.6.2 npm package) installed as \`navigator.gpu\` before any of them starts: the same adapter in the same process.`,
+    `Sizes: W1 ${sizesOf(W1_SPEC)}; W2 ${sizesOf(w2Spec(quick))}; W3 ${matN(quick)}x${matN(quick)}${quick ? ' (`--quick`: W2 784-256-256-10 batch 64 and W3 256 instead of 784-1024-1024-10 batch 256 and 1024)' : ''}.`,
+    'Data stay on the device for every library: sym holds the batch and weights in shared variables (a step uploads nothing), the peers in tensors. Each timed call ends when the returned value (the cost, or the product for W3) is read back on the host.',
+    'Device work per call is counted by wrapping the methods of Dawn\'s classes (`dispatchWorkgroups`, `queue.submit`, `queue.writeBuffer`, `mapAsync` for reading) around one call after timing: the same counter for every library.',
+  ],
+};
