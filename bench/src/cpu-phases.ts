@@ -106,12 +106,14 @@ times.sort((a, b) => a - b);
 if (process.argv.includes('--kernels')) {
   cpu.run = (ls) => {
     for (const l of ls) {
+      // --reps: the mean of 200 launches (kernels of a step may run twice: they recompute the same values)
+      const reps = process.argv.includes('--reps') ? 200 : 1;
       const s = performance.now();
-      run0([l]);
+      for (let r = 0; r < reps; r++) run0([l]);
       const e = l.exe as unknown as { source: string; kernel: sym.Kernel };
       const k = e.kernel;
       const shape = k.kind === 'matmul' ? `${k.batch}x${k.m}x${k.n}x${k.k} a${k.a.strides} b${k.b.strides}` : k.kind === 'reduce' ? `${k.shape}|${k.reduceShape} ${k.reducer}` : `${k.shape}`;
-      console.log(`${(performance.now() - s).toFixed(3).padStart(9)} ms ${k.kind.padEnd(11)} ${e.source.startsWith('(') ? e.source : '(JS)'} ${shape} ${k.out}`);
+      console.log(`${((performance.now() - s) / reps).toFixed(4).padStart(9)} ms ${k.kind.padEnd(11)} ${e.source.startsWith('(') ? e.source : '(JS)'} ${shape} ${k.out}`);
       if (process.argv.includes('--source') && !e.source.startsWith('(')) console.log(e.source);
     }
   };

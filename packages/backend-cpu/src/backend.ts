@@ -3,11 +3,12 @@
  * functions generated from the kernel IR, runs are synchronous.
  */
 import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, TypedArray } from '@sym/graph';
-import { DTYPES, SCALAR_OPS, allocate, castScalar } from '@sym/graph';
+import { DTYPES, SCALAR_OPS, allocate, castScalar, kernelKey } from '@sym/graph';
 import { renderKernel } from './render.js';
 import { runMatmulWasm, wasmHandles, wasmSimdAvailable } from './wasm/matmul.js';
 import { compileVectorKernel, vectorizable } from './wasm/vkernel.js';
 import { smallMatmulKernel } from './small-matmul.js';
+import { collapseElementwise, collapseReduce } from './collapse.js';
 
 interface CpuBuffer extends DeviceBuffer {
   readonly data: TypedArray;
@@ -87,21 +88,32 @@ export class CpuBackend implements Backend {
     return this.#live;
   }
 
+  /** Compiled code by the structure of the flattened kernel: kernels that flatten alike share it. */
+  readonly #code = new Map<string, { fn: KernelFn; source: string }>();
+
   compile(kernel: Kernel): CpuExecutable {
+    const flat = kernel.kind === 'elementwise' ? collapseElementwise(kernel) : kernel.kind === 'reduce' ? collapseReduce(kernel) : kernel;
+    const key = kernelKey(flat);
+    let code = this.#code.get(key);
+    if (!code) this.#code.set(key, (code = this.#build(flat)));
+    return { kernel, fn: code.fn, source: code.source };
+  }
+
+  #build(kernel: Kernel): { fn: KernelFn; source: string } {
     if (this.wasm && kernel.kind === 'matmul') {
       const loop = smallMatmulKernel(kernel);
-      if (loop && vectorizable(loop)) return { kernel, source: '(WebAssembly SIMD kernel, small matmul)', fn: compileVectorKernel(loop) };
+      if (loop && vectorizable(loop)) return { source: '(WebAssembly SIMD kernel, small matmul)', fn: compileVectorKernel(loop) };
     }
     if (this.wasm && kernel.kind === 'matmul' && wasmHandles(kernel)) {
-      return { kernel, source: '(WebAssembly SIMD gemm)', fn: (ins, out) => runMatmulWasm(kernel, ins[0]!, ins[1]!, out) };
+      return { source: '(WebAssembly SIMD gemm)', fn: (ins, out) => runMatmulWasm(kernel, ins[0]!, ins[1]!, out) };
     }
     if (this.wasm && vectorizable(kernel)) {
-      return { kernel, source: '(WebAssembly SIMD kernel)', fn: compileVectorKernel(kernel) };
+      return { source: '(WebAssembly SIMD kernel)', fn: compileVectorKernel(kernel) };
     }
     const source = renderKernel(kernel);
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
     const fn = new Function('ins', 'out', 'H', `"use strict";\n${source}`) as KernelFn;
-    return { kernel, fn, source };
+    return { fn, source };
   }
 
   run(launches: readonly Launch[]): void {
