@@ -47,9 +47,17 @@ interface GpujsBuffer extends DeviceBuffer {
 }
 
 interface GpujsExecutable extends Executable {
-  /** The gpu.js kernel; null for kernels with an empty output. */
-  readonly run: IKernelRunShortcut | null;
   readonly source: string;
+  /** Output elements; kernels with an empty output launch nothing. */
+  readonly size: number;
+  /**
+   * The gpu.js kernels of this source by the sizes of their input buffers.
+   * gpu.js compiles an argument's texture size into the shader as a
+   * constant (dynamic sizes, read from uniforms, made every texture fetch
+   * 2-3x slower on llvmpipe), and a constant-size kernel reads a texture of
+   * another size wrongly without any error: so one kernel per size tuple.
+   */
+  readonly runs: Map<string, IKernelRunShortcut>;
 }
 
 type Counted = { createTexture(): unknown; deleteTexture(t: unknown): void; __symCounted?: boolean };
@@ -165,7 +173,6 @@ export class GpujsBackend implements Backend {
       immutable: true,
       precision: 'single' as const,
       tactic: 'precision' as const,
-      dynamicArguments: true,
       // gpu.js would swap in a CPU kernel when the GPU build fails; this backend refuses instead
       onRequestFallback: () => {
         const why = (ref.run as { fallbackReason?: string } | undefined)?.fallbackReason;
@@ -209,7 +216,12 @@ export class GpujsBackend implements Backend {
   #upload(data: Float32Array): Held {
     if (!this.#uploader) {
       const ref: { run?: IKernelRunShortcut } = {};
-      this.#uploader = this.gpu().createKernel('function (a) { return a[this.thread.x]; }', { ...this.#settings(data.length, 'upload', ref), dynamicOutput: true });
+      this.#uploader = this.gpu().createKernel('function (a) { return a[this.thread.x]; }', {
+        ...this.#settings(data.length, 'upload', ref),
+        // one shader for every size: one fetch per element, so uniform sizes cost little here
+        dynamicOutput: true,
+        dynamicArguments: true,
+      });
       ref.run = this.#uploader;
     }
     const up = this.#uploader;
@@ -280,17 +292,24 @@ export class GpujsBackend implements Backend {
     const size = kernelOutputSize(kernel);
     const key = `${size}|${source}`;
     const have = this.#kernels.get(key);
-    if (have) return { kernel, run: have.run, source };
+    if (have) return { kernel, source, size, runs: have.runs };
     if (size > MAX_EXACT_INT) throw new RangeError(`gpujs: a kernel writing ${size} elements is beyond what gpujs addresses exactly (at most ${MAX_EXACT_INT}).`);
-    let run: IKernelRunShortcut | null = null;
-    if (size > 0) {
-      const ref: { run?: IKernelRunShortcut } = {};
-      run = this.gpu().createKernel(source, this.#settings(size, kernel.kind, ref));
-      ref.run = run;
-    }
-    const exe = { kernel, run, source };
+    const exe = { kernel, source, size, runs: new Map<string, IKernelRunShortcut>() };
     this.#kernels.set(key, exe);
     return exe;
+  }
+
+  /** The gpu.js kernel of `exe` for inputs of these sizes; gpu.js builds the shader on its first call. */
+  #kernelFor(exe: GpujsExecutable, inputs: readonly DeviceBuffer[]): IKernelRunShortcut {
+    const sizes = inputs.map((b) => b.size).join(',');
+    let run = exe.runs.get(sizes);
+    if (!run) {
+      const ref: { run?: IKernelRunShortcut } = {};
+      run = this.gpu().createKernel(exe.source, this.#settings(exe.size, exe.kernel.kind, ref));
+      ref.run = run;
+      exe.runs.set(sizes, run);
+    }
+    return run;
   }
 
   #argument(b: GpujsBuffer): Held | Float32Array {
@@ -305,10 +324,11 @@ export class GpujsBackend implements Backend {
     for (const l of launches) {
       const exe = l.exe as GpujsExecutable;
       const out = l.output as GpujsBuffer;
-      if (!exe.run) continue;
+      if (exe.size === 0) continue;
+      const run = this.#kernelFor(exe, l.inputs);
       const args = l.inputs.map((b) => this.#argument(b as GpujsBuffer));
-      const t = held(exe.run(...(args as never[])));
-      this.#checkRan(exe.run, exe.kernel.kind);
+      const t = held(run(...(args as never[])));
+      this.#checkRan(run, exe.kernel.kind);
       this.#countTextures();
       this.#setTexture(out, t);
     }
