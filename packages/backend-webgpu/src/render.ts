@@ -163,7 +163,10 @@ function reduceResult(k: ReduceKernel, acc: DType, a: string, ia: string): strin
       return store(convert(`max(${ia}, 0)`, 'int32', k.out), k.out);
     case 'mean':
       if (!isFloat(acc)) throw new Error(`webgpu: mean accumulates in ${acc}; expected a float accumulator`);
-      return store(convert(`(${a} / ${literal(count, acc)})`, acc, k.out), k.out);
+      return store(convert(`f_plus_zero(${a} / ${literal(count, acc)})`, acc, k.out), k.out);
+    case 'sum':
+      // the reference starts from +0, so a sum of zeros is +0; compilers may drop that first addition
+      return store(convert(isFloat(acc) ? `f_plus_zero(${a})` : a, acc, k.out), k.out);
     default:
       // bool accumulators hold 0/1 words, already the storage form of bool
       if (acc === 'bool') return k.out === 'bool' ? a : store(convert(`(${a} != 0u)`, 'bool', k.out), k.out);
@@ -244,7 +247,7 @@ function renderMatmul(k: MatmulKernel, limits: RenderLimits): RenderedKernel {
   const [ab, am, ak] = k.a.strides;
   const [bb, bk, bn] = k.b.strides;
   const [ob, om, on] = k.outStrides;
-  const mTiles = Math.ceil(k.m / TILE);
+  const mTiles = Math.max(1, Math.ceil(k.m / TILE));
   const nTiles = Math.ceil(k.n / TILE);
   if (nTiles > limits.maxWorkgroupsPerDimension) {
     throw new RangeError(`webgpu: a matmul with ${k.n} columns needs ${nTiles} workgroups in x, more than the device's ${limits.maxWorkgroupsPerDimension}`);

@@ -29,9 +29,18 @@ fn f_to_i32(x: f32) -> i32 {
   return bitcast<i32>(u32(x - 4294967296.0 * floor(x / 4294967296.0)));
 }
 fn f_to_u32(x: f32) -> u32 { return bitcast<u32>(f_to_i32(x)); }
-fn f_asin(x: f32) -> f32 { return atan2(x, sqrt((1.0 - x) * (1.0 + x))); }
+fn f_asin(x: f32) -> f32 { if (x == 0.0) { return x; } return atan2(x, sqrt((1.0 - x) * (1.0 + x))); }
+// Taylor near 0, where (e^x - e^-x) / 2 cancels (and loses the sign of -0)
+fn f_sinh(x: f32) -> f32 {
+  if (abs(x) < 0.1) { let x2 = x * x; return x + x * x2 * (1.0 / 6.0 + x2 * (1.0 / 120.0 + x2 / 5040.0)); }
+  return sinh(x);
+}
+// a float32 zero, negative when neg
+fn f_zero(neg: bool) -> f32 { return bitcast<f32>(select(0u, 0x80000000u, neg)); }
+fn f_plus_zero(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) & select(0xffffffffu, 0x7fffffffu, x == 0.0)); }
+fn f_signbit(x: f32) -> bool { return (bitcast<u32>(x) & 0x80000000u) != 0u; }
 fn f_acos(x: f32) -> f32 { return atan2(sqrt((1.0 - x) * (1.0 + x)), x); }
-fn f_sign(x: f32) -> f32 { if (f_isnan(x)) { return x; } return sign(x); }
+fn f_sign(x: f32) -> f32 { if (f_isnan(x) || x == 0.0) { return x; } return sign(x); }
 fn i_sign(x: i32) -> i32 { return select(select(0, 1, x > 0), -1, x < 0); }
 fn f_log1p(x: f32) -> f32 {
   let u = 1.0 + x;
@@ -57,22 +66,89 @@ fn f_softplus(x: f32) -> f32 { if (x > 0.0) { return x + f_log1p(exp(-x)); } ret
 fn f_relu(x: f32) -> f32 { if (f_isnan(x)) { return x; } return select(0.0, x, x > 0.0); }
 fn f_max(a: f32, b: f32) -> f32 { if (f_isnan(a) || f_isnan(b)) { return f_nan(); } return max(a, b); }
 fn f_min(a: f32, b: f32) -> f32 { if (f_isnan(a) || f_isnan(b)) { return f_nan(); } return min(a, b); }
-fn f_clip(x: f32, lo: f32, hi: f32) -> f32 { if (f_isnan(x)) { return x; } return min(max(x, lo), hi); }
+fn f_clip(x: f32, lo: f32, hi: f32) -> f32 { if (f_isnan(x)) { return x; } return f_min(f_max(x, lo), hi); }
+// C's fmod for finite a and nonzero b, exact: long division on the mantissas (as musl's fmodf;
+// a float quotient, even with fma, is one off where a / b rounds to an integer)
+fn f_fmod(a: f32, b: f32) -> f32 {
+  if (!f_isfinite(b)) { return a; }
+  let ux = bitcast<u32>(a);
+  let uy = bitcast<u32>(b);
+  let sx = ux & 0x80000000u;
+  if ((ux << 1u) <= (uy << 1u)) {
+    if ((ux << 1u) == (uy << 1u)) { return bitcast<f32>(sx); }
+    return a;
+  }
+  var ex = i32((ux >> 23u) & 0xffu);
+  var ey = i32((uy >> 23u) & 0xffu);
+  var mx = ux & 0x7fffffu;
+  var my = uy & 0x7fffffu;
+  if (ex == 0) {
+    var i = mx << 9u;
+    loop { if ((i >> 31u) != 0u) { break; } ex = ex - 1; i = i << 1u; }
+    mx = mx << u32(1 - ex);
+  } else { mx = mx | 0x800000u; }
+  if (ey == 0) {
+    var i = my << 9u;
+    loop { if ((i >> 31u) != 0u) { break; } ey = ey - 1; i = i << 1u; }
+    my = my << u32(1 - ey);
+  } else { my = my | 0x800000u; }
+  loop {
+    if (ex <= ey) { break; }
+    if (mx >= my) {
+      if (mx == my) { return bitcast<f32>(sx); }
+      mx = mx - my;
+    }
+    mx = mx << 1u;
+    ex = ex - 1;
+  }
+  if (mx >= my) {
+    if (mx == my) { return bitcast<f32>(sx); }
+    mx = mx - my;
+  }
+  loop { if ((mx >> 23u) != 0u) { break; } mx = mx << 1u; ex = ex - 1; }
+  if (ex > 0) { mx = (mx - 0x800000u) | (u32(ex) << 23u); } else { mx = mx >> u32(1 - ex); }
+  return bitcast<f32>(mx | sx);
+}
+// NumPy's floor remainder: the divisor's sign, and a zero remainder takes it too
 fn f_mod(a: f32, b: f32) -> f32 {
   if (b == 0.0 || !f_isfinite(a) || f_isnan(b)) { return f_nan(); }
-  var r = a;
-  if (f_isfinite(b)) { r = a - b * trunc(a / b); }
-  if (r != 0.0 && ((r < 0.0) != (b < 0.0))) { return r + b; }
+  let r = f_fmod(a, b);
+  if (r == 0.0) { return f_zero(b < 0.0); }
+  if ((r < 0.0) != (b < 0.0)) { return r + b; }
   return r;
+}
+// NumPy's npy_divmod: floor((a - fmod(a, b)) / b), so that a == b * (a // b) + a % b
+fn f_floordiv(a: f32, b: f32) -> f32 {
+  let neg = f_signbit(a) != f_signbit(b);
+  if (b == 0.0) {
+    if (a == 0.0 || f_isnan(a)) { return f_nan(); }
+    return select(f_inf(), -f_inf(), neg);
+  }
+  if (!f_isfinite(a) || f_isnan(b)) { return f_nan(); }
+  let m = f_fmod(a, b);
+  var div = (a - m) / b;
+  if (m != 0.0 && ((b < 0.0) != (m < 0.0))) { div = div - 1.0; }
+  if (div == 0.0) { return f_zero(neg); }
+  let fl = floor(div);
+  if (div - fl > 0.5) { return fl + 1.0; }
+  return fl;
 }
 fn f_pow(a: f32, b: f32) -> f32 {
   if (b == 0.0) { return 1.0; }
   if (f_isnan(a) || f_isnan(b)) { return f_nan(); }
-  if (a == 0.0) { return select(0.0, f_inf(), b < 0.0); }
+  let odd = abs(b) < 16777216.0 && trunc(b) == b && trunc(b * 0.5) != b * 0.5;
+  if (a == 0.0) {
+    let m = select(0.0, f_inf(), b < 0.0);
+    return select(m, -m, odd && f_signbit(a));
+  }
+  if (a == -f_inf()) {
+    let m = select(0.0, f_inf(), b > 0.0);
+    return select(m, -m, odd);
+  }
   let m = pow(abs(a), b);
   if (a < 0.0) {
     if (trunc(b) != b) { return f_nan(); }
-    if (abs(b) < 16777216.0 && trunc(b * 0.5) != b * 0.5) { return -m; }
+    if (odd) { return -m; }
   }
   return m;
 }
@@ -242,7 +318,7 @@ const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar)
   arcsin: float('f_asin'),
   arccos: float('f_acos'),
   arctan: float('atan'),
-  sinh: float('sinh'),
+  sinh: float('f_sinh'),
   cosh: float('cosh'),
   sigmoid: float('f_sigmoid'),
   softplus: float('f_softplus'),
@@ -254,7 +330,7 @@ const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar)
   sub: same((a) => `(${a[0]} - ${a[1]})`),
   mul: same((a) => `(${a[0]} * ${a[1]})`),
   truediv: float2('/'),
-  intdiv: byType({ f32: (a) => `floor(${a[0]} / ${a[1]})`, i32: (a) => `i_floordiv(${a[0]}, ${a[1]})`, u32: (a) => `u_floordiv(${a[0]}, ${a[1]})` }, 'intdiv'),
+  intdiv: byType({ f32: (a) => `f_floordiv(${a[0]}, ${a[1]})`, i32: (a) => `i_floordiv(${a[0]}, ${a[1]})`, u32: (a) => `u_floordiv(${a[0]}, ${a[1]})` }, 'intdiv'),
   mod: byType({ f32: (a) => `f_mod(${a[0]}, ${a[1]})`, i32: (a) => `i_mod(${a[0]}, ${a[1]})`, u32: (a) => `u_mod(${a[0]}, ${a[1]})` }, 'mod'),
   pow: byType({ f32: (a) => `f_pow(${a[0]}, ${a[1]})`, i32: (a) => `i_pow(${a[0]}, ${a[1]})`, u32: (a) => `u_pow(${a[0]}, ${a[1]})` }, 'pow'),
   maximum: byType(
