@@ -64,7 +64,7 @@ export const gpujsSuite: Suite = {
     { label: 'sym-gpujs vs hand-written gpu.js', peers: [HAND] },
     { label: 'sym-gpujs vs sym-cpu', peers: ['sym-cpu'] },
   ],
-  timing: { minRuns: 5, minMs: 1500 },
+  timing: { minRuns: 3, minMs: 1500 },
   async setup() {
     sym.config.floatX = 'float32';
     gpujs.gpu(); // starts headless WebGL now, or says why it cannot

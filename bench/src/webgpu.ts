@@ -36,7 +36,7 @@ export const webgpuSuite: Suite = {
   device: 'webgpu',
   subject: 'sym-webgpu',
   comparisons: [{ label: 'sym vs best peer', peers: PEERS }],
-  timing: { minRuns: 5, minMs: 1500 },
+  timing: { minRuns: 3, minMs: 1500 },
   get counter() {
     return counter;
   },
@@ -55,7 +55,7 @@ export const webgpuSuite: Suite = {
     // WebGPU has no float64: literals and accumulators follow floatX
     sym.config.floatX = 'float32';
     await webgpu.init();
-    return `${name || 'unnamed adapter'} (Dawn, webgpu@0.6.2 npm package); sym sees: ${webgpu.describe().device}`;
+    return `${name || 'an unnamed adapter'}, from Dawn (the webgpu 0.6.2 npm package) as navigator.gpu, the one adapter of all three libraries`;
   },
   workloads: [
     { id: 'W1', title: W1_TITLE, unit: 'ms', impls: [symTraining(w1, 'webgpu'), tfTraining(w1, 'webgpu'), jaxTraining(w1, 'webgpu')] },
