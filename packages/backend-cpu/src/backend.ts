@@ -8,10 +8,12 @@ import { renderKernel } from './render.js';
 import { runMatmulWasm, wasmHandles, wasmSimdAvailable } from './wasm/matmul.js';
 import { compileVectorKernel, vectorizable } from './wasm/vkernel.js';
 import { smallMatmulKernel } from './small-matmul.js';
+import { arena } from './wasm/arena.js';
 import { collapseElementwise, collapseReduce } from './collapse.js';
 
 interface CpuBuffer extends DeviceBuffer {
-  readonly data: TypedArray;
+  data: TypedArray;
+  freed: boolean;
 }
 
 type KernelFn = (ins: readonly TypedArray[], out: TypedArray, helpers: typeof HELPERS) => void;
@@ -63,7 +65,11 @@ export class CpuBackend implements Backend {
 
   alloc(dtype: DType, size: number): CpuBuffer {
     this.#live++;
-    return { dtype, size, data: allocate(dtype, size) };
+    if (!this.wasm) return { dtype, size, data: allocate(dtype, size), freed: false };
+    // in the WebAssembly memory, where vector kernels use it in place; the arena reclaims it if the buffer is collected unfreed
+    const buffer: CpuBuffer = { dtype, size, data: allocate(dtype, 0), freed: false };
+    buffer.data = arena.array(dtype, size, buffer);
+    return buffer;
   }
 
   write(buffer: DeviceBuffer, data: TypedArray): void {
@@ -80,8 +86,13 @@ export class CpuBackend implements Backend {
     return this.readSync(buffer);
   }
 
-  free(_buffer: DeviceBuffer): void {
+  free(buffer: DeviceBuffer): void {
+    const b = buffer as CpuBuffer;
+    // a second free must not hand the same memory out twice
+    if (b.freed) return;
+    b.freed = true;
     this.#live--;
+    arena.free(b.data, b);
   }
 
   liveBuffers(): number {

@@ -284,7 +284,13 @@ export class CompiledFunction {
   }
 
   #releasePlans(backend: Backend): void {
-    for (const p of this.#plans.values()) for (const b of p.buffers) if (b) backend.free(b);
+    for (const p of this.#plans.values()) {
+      // shared slots hold the shared variables' buffers, bound for a call: theirs to free, not the plan's
+      const bound = new Set(p.sharedSlots);
+      p.buffers.forEach((b, id) => {
+        if (b && !bound.has(id)) backend.free(b);
+      });
+    }
     this.#plans.clear();
     this.#lastPlan = undefined;
   }

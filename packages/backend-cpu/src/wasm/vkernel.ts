@@ -3,13 +3,16 @@
  * kernel's scalar expression becomes f32x4 code (with the approximations
  * of vmath.ts for exp, log, sin, cos, tanh, sigmoid), run along the
  * innermost iteration dimension four lanes at a time. JavaScript walks the
- * outer dimensions and copies operands in and out of the module's memory.
+ * outer dimensions. Operands are read and results written in place when
+ * they live in the backend's WebAssembly memory (arena.ts), and copied in
+ * and out of it otherwise.
  * Kernels it cannot vectorise (other dtypes, other ops, strided inner
  * loads) stay on the JavaScript renderer.
  */
 import type { ElementwiseKernel, Kernel, LoadExpr, ReduceKernel, ScalarExpr, ScalarOpName, TypedArray } from '@sym/graph';
 import { Code, F32, F64, I32, V128, encodeModule, type ValType } from './encoder.js';
 import { emitExp, emitLog, emitSigmoid, emitSinCos, emitTanh, fconst, type Emit } from './vmath.js';
+import { MAX_PAGES, arena } from './arena.js';
 
 type VKernel = ElementwiseKernel | ReduceKernel;
 
@@ -179,18 +182,31 @@ function rowModule(k: VKernel, loads: readonly LoadExpr[]): Uint8Array<ArrayBuff
   }
   return encodeModule(
     [{ name: 'row', params: new Array<ValType>(nParams).fill(I32), locals, code: c, results }],
-    { shared: false, maximumPages: 32768 },
+    { shared: arena.shared, maximumPages: MAX_PAGES },
     imports.map((name) => ({ name, params: [F64], results: [F64] })),
   );
 }
 
-const memory = new WebAssembly.Memory({ initial: 1, maximum: 32768 });
-function ensure(bytes: number): void {
-  const have = memory.buffer.byteLength;
-  if (bytes > have) memory.grow(Math.ceil((bytes - have) / 65536));
+export type VectorRun = (ins: readonly TypedArray[], out: TypedArray) => void;
+
+type Row = (...args: number[]) => number;
+
+/** Call `row` with the arguments in `a` (fixed arities avoid a spread call per row). */
+function callRow(row: Row, a: readonly number[]): number {
+  switch (a.length) {
+    case 1: return row(a[0]!);
+    case 2: return row(a[0]!, a[1]!);
+    case 3: return row(a[0]!, a[1]!, a[2]!);
+    case 4: return row(a[0]!, a[1]!, a[2]!, a[3]!);
+    case 5: return row(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!);
+    case 6: return row(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!);
+    default: return row(...a);
+  }
 }
 
-export type VectorRun = (ins: readonly TypedArray[], out: TypedArray) => void;
+function outOfMemory(bytes: number): never {
+  throw new RangeError(`cpu: the WebAssembly memory cannot grow by ${bytes} bytes for a vector kernel's operands (limit ${MAX_PAGES * 64} KiB)`);
+}
 
 /** Compile a vectorizable kernel into a runner over typed arrays. */
 export function compileVectorKernel(k: VKernel): VectorRun {
@@ -198,8 +214,8 @@ export function compileVectorKernel(k: VKernel): VectorRun {
   for (const l of loadsOf(k.expr)) if (!loads.some((x) => loadKey(x) === loadKey(l))) loads.push(l);
   const bytes = rowModule(k, loads);
   const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-    env: { memory, sin: Math.sin, cos: Math.cos },
-  }).exports as { row: (...args: number[]) => number };
+    env: { memory: arena.memory, sin: Math.sin, cos: Math.cos },
+  }).exports as { row: Row };
   const row = exports.row;
   const iter = iterShape(k);
   const nd = iter.length;
@@ -209,66 +225,74 @@ export function compileVectorKernel(k: VKernel): VectorRun {
   const rowsPerOut = k.kind === 'reduce' ? k.reduceShape.slice(0, -1).reduce((a, b) => a * b, 1) : 1;
   const count = k.kind === 'reduce' ? k.reduceShape.reduce((a, b) => a * b, 1) : 1;
   const reducer = k.kind === 'reduce' ? k.reducer : 'sum';
-  const args = new Array<number>(loads.length + 2).fill(0);
-  const rargs = new Array<number>(loads.length + 1).fill(0);
+  const elementwise = k.kind === 'elementwise';
+  const args = new Array<number>(loads.length + (elementwise ? 2 : 1)).fill(0);
+  const first = elementwise ? 2 : 1;
   const idx = new Array<number>(outer.length).fill(0);
+  const base = new Array<number>(k.inputs.length).fill(0);
+  const temps: { ptr: number; bytes: number }[] = [];
   return (ins, out) => {
-    // operands side by side in the module's memory, 16-byte aligned, padded for the last vector
-    const base: number[] = [];
-    let top = 0;
-    for (const a of ins) {
-      base.push(top);
-      top += Math.ceil((a.length + 4) / 4) * 16;
+    // operands in the arena are read in place; others are copied into blocks held for this launch
+    let copies = false;
+    for (let i = 0; i < ins.length; i++) {
+      const a = ins[i]!;
+      if (arena.owns(a)) base[i] = a.byteOffset;
+      else {
+        const b = arena.reserve(a.length * 4) ?? outOfMemory(a.length * 4);
+        temps.push(b);
+        base[i] = b.ptr;
+        copies = true;
+      }
     }
-    const outBase = top;
-    const outBytes = k.kind === 'elementwise' ? Math.ceil((out.length + 4) / 4) * 16 : 0;
-    ensure(outBase + outBytes + 64);
-    const f32 = new Float32Array(memory.buffer);
-    ins.forEach((a, i) => f32.set(a as Float32Array, base[i]! / 4));
-    idx.fill(0);
-    if (k.kind === 'elementwise') {
+    let outBase = 0;
+    let outTemp = false;
+    if (elementwise) {
+      if (arena.owns(out)) outBase = out.byteOffset;
+      else {
+        const b = arena.reserve(out.length * 4) ?? outOfMemory(out.length * 4);
+        temps.push(b);
+        outBase = b.ptr;
+        outTemp = true;
+      }
+    }
+    try {
+      if (copies) {
+        const f32 = arena.f32();
+        for (let i = 0; i < ins.length; i++) if (!arena.owns(ins[i]!)) f32.set(ins[i] as Float32Array, base[i]! / 4);
+      }
+      idx.fill(0);
+      let acc = 0;
+      let rowsDone = 0;
+      let o = 0;
+      if (elementwise) args[1] = n;
+      else args[0] = n;
       for (let r = 0; r < nOuter; r++) {
-        args[0] = outBase + r * n * 4;
-        args[1] = n;
+        if (elementwise) args[0] = outBase + r * n * 4;
         for (let j = 0; j < loads.length; j++) {
           const l = loads[j]!;
-          let o = l.offset;
-          for (let d = 0; d < outer.length; d++) o += idx[d]! * l.strides[d]!;
-          args[2 + j] = base[l.input]! + o * 4;
+          let p = l.offset;
+          for (let d = 0; d < outer.length; d++) p += idx[d]! * l.strides[d]!;
+          args[first + j] = base[l.input]! + p * 4;
         }
-        row(...args);
+        const v = callRow(row, args);
         for (let d = outer.length - 1; d >= 0; d--) {
           if (++idx[d]! < outer[d]!) break;
           idx[d] = 0;
         }
+        if (elementwise) continue;
+        if (rowsDone === 0) acc = v;
+        else if (reducer === 'max') acc = acc !== acc || v !== v ? NaN : Math.max(acc, v);
+        else if (reducer === 'min') acc = acc !== acc || v !== v ? NaN : Math.min(acc, v);
+        else acc += v;
+        if (++rowsDone === rowsPerOut) {
+          out[o++] = reducer === 'mean' ? acc / count : acc;
+          rowsDone = 0;
+        }
       }
-      (out as Float32Array).set(new Float32Array(memory.buffer, outBase, out.length));
-      return;
-    }
-    let acc = 0;
-    let rowsDone = 0;
-    let o = 0;
-    for (let r = 0; r < nOuter; r++) {
-      rargs[0] = n;
-      for (let j = 0; j < loads.length; j++) {
-        const l = loads[j]!;
-        let p = l.offset;
-        for (let d = 0; d < outer.length; d++) p += idx[d]! * l.strides[d]!;
-        rargs[1 + j] = base[l.input]! + p * 4;
-      }
-      const v = row(...rargs);
-      if (rowsDone === 0) acc = v;
-      else if (reducer === 'max') acc = acc !== acc || v !== v ? NaN : Math.max(acc, v);
-      else if (reducer === 'min') acc = acc !== acc || v !== v ? NaN : Math.min(acc, v);
-      else acc += v;
-      if (++rowsDone === rowsPerOut) {
-        out[o++] = reducer === 'mean' ? acc / count : acc;
-        rowsDone = 0;
-      }
-      for (let d = outer.length - 1; d >= 0; d--) {
-        if (++idx[d]! < outer[d]!) break;
-        idx[d] = 0;
-      }
+      if (outTemp) (out as Float32Array).set(new Float32Array(arena.memory.buffer, outBase, out.length));
+    } finally {
+      for (const t of temps) arena.release(t.ptr, t.bytes);
+      temps.length = 0;
     }
   };
 }

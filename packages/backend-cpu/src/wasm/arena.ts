@@ -1,0 +1,141 @@
+/**
+ * One WebAssembly memory for the CPU backend's buffers, so that the vector
+ * kernels read their operands and write their results in place instead of
+ * copying them in and out of a private memory at every launch.
+ *
+ * The memory is shared (backed by a SharedArrayBuffer) where the engine
+ * has one: growing a shared memory never detaches it, so the typed-array
+ * views handed out as buffers stay valid when later allocations grow it.
+ * Without SharedArrayBuffer buffers stay ordinary typed arrays and the
+ * memory serves only as the kernels' scratch space.
+ *
+ * Blocks come from exact-size free lists on top of a bump pointer. Every
+ * block carries 16 bytes past its end, as the vector loops read and write
+ * whole 4-lane vectors. Buffers the backend forgets without `free` (a
+ * garbage-collected function's plans) return through a FinalizationRegistry.
+ * When the memory cannot grow, allocations fall back to ordinary arrays.
+ */
+import type { DType, TypedArray } from '@sym/graph';
+import { allocate } from '@sym/graph';
+
+export const MAX_PAGES = 32768; // 2 GiB
+const PAGE = 65536;
+const ALIGN = 16;
+const PAD = 16;
+
+const BYTES: Record<DType, number> = {
+  float64: 8,
+  float32: 4,
+  int64: 8,
+  int32: 4,
+  int16: 2,
+  int8: 1,
+  uint32: 4,
+  uint16: 2,
+  uint8: 1,
+  bool: 1,
+};
+
+type ViewCtor = new (buffer: ArrayBufferLike, byteOffset: number, length: number) => TypedArray;
+
+/** The typed-array constructor `allocate` uses for a dtype (int64 in a Float64Array, bool in a Uint8Array). */
+const CTORS = new Map<DType, ViewCtor>();
+function ctorOf(dtype: DType): ViewCtor {
+  let c = CTORS.get(dtype);
+  if (!c) CTORS.set(dtype, (c = allocate(dtype, 0).constructor as unknown as ViewCtor));
+  return c;
+}
+
+/** Block size for `bytes` of data: aligned, with the vector padding. */
+function blockBytes(bytes: number): number {
+  return Math.ceil((bytes + PAD) / ALIGN) * ALIGN;
+}
+
+interface Block {
+  readonly ptr: number;
+  readonly bytes: number;
+}
+
+class Arena {
+  readonly shared = typeof SharedArrayBuffer !== 'undefined';
+  readonly memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: this.shared });
+  /** Every ArrayBuffer object this memory has had (a shared memory hands out a new one per growth). */
+  readonly #buffers = new WeakSet<ArrayBufferLike>([this.memory.buffer]);
+  #top = ALIGN;
+  readonly #free = new Map<number, number[]>();
+  readonly #registry = new FinalizationRegistry<Block>((b) => this.release(b.ptr, b.bytes));
+  /** Bytes in blocks handed out and not yet released (for tests). */
+  inUse = 0;
+
+  /** Reserve a block of at least `bytes` (padding included); null when the memory cannot grow. */
+  reserve(bytes: number): Block | null {
+    const size = blockBytes(bytes);
+    const list = this.#free.get(size);
+    const reused = list?.pop();
+    if (reused !== undefined) {
+      this.inUse += size;
+      return { ptr: reused, bytes: size };
+    }
+    const ptr = this.#top;
+    if (!this.#ensure(ptr + size + PAD)) return null;
+    this.#top = ptr + size;
+    this.inUse += size;
+    return { ptr, bytes: size };
+  }
+
+  release(ptr: number, bytes: number): void {
+    let list = this.#free.get(bytes);
+    if (!list) this.#free.set(bytes, (list = []));
+    list.push(ptr);
+    this.inUse -= bytes;
+  }
+
+  #ensure(end: number): boolean {
+    const have = this.memory.buffer.byteLength;
+    if (end <= have) return true;
+    const pages = Math.ceil((end - have) / PAGE);
+    if (have / PAGE + pages > MAX_PAGES) return false;
+    try {
+      this.memory.grow(pages);
+    } catch {
+      return false;
+    }
+    this.#buffers.add(this.memory.buffer);
+    return true;
+  }
+
+  /** Whether `a` is a view into this memory (then its byteOffset is its address). */
+  owns(a: TypedArray): boolean {
+    return this.#buffers.has(a.buffer);
+  }
+
+  /**
+   * A zeroed array of `size` elements of `dtype` in the memory, or an
+   * ordinary array when the memory is not shared or cannot grow. `owner`
+   * is the object whose collection returns the block (unless `free` is called first).
+   */
+  array(dtype: DType, size: number, owner: object): TypedArray {
+    const bytes = size * BYTES[dtype];
+    const block = this.shared ? this.reserve(bytes) : null;
+    if (!block) return allocate(dtype, size);
+    const view = new (ctorOf(dtype))(this.memory.buffer, block.ptr, size);
+    view.fill(0);
+    this.#registry.register(owner, block, owner);
+    return view;
+  }
+
+  /** Give back the block of an array made by `array` for `owner` (ordinary arrays are left to the collector). */
+  free(a: TypedArray, owner: object): void {
+    if (!this.owns(a)) return;
+    this.#registry.unregister(owner);
+    this.release(a.byteOffset, blockBytes(a.byteLength));
+  }
+
+  /** A Float32Array over the whole memory, as it is now. */
+  f32(): Float32Array {
+    return new Float32Array(this.memory.buffer);
+  }
+}
+
+/** The arena every CPU backend (and the vector kernels) share. */
+export const arena = new Arena();
