@@ -19,7 +19,11 @@ type VKernel = ElementwiseKernel | ReduceKernel;
 const SUPPORTED = new Set<ScalarOpName>([
   'add', 'sub', 'mul', 'truediv', 'maximum', 'minimum', 'neg', 'abs', 'sqrt', 'relu',
   'identity', 'cast', 'second', 'clip', 'exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid',
+  'eq', 'neq', 'lt', 'le', 'gt', 'ge', 'not', 'and', 'or', 'xor', 'switch',
 ]);
+/** Ops whose result is already 0 or 1 (bool values are float lanes holding 0 or 1). */
+const BOOLEAN = new Set<ScalarOpName>(['eq', 'neq', 'lt', 'le', 'gt', 'ge', 'not', 'and', 'or', 'xor']);
+const lanes = (d: string) => d === 'float32' || d === 'bool';
 
 function iterShape(k: VKernel): readonly number[] {
   return k.kind === 'elementwise' ? k.shape : [...k.shape, ...k.reduceShape];
@@ -34,7 +38,7 @@ function loadsOf(e: ScalarExpr, out: LoadExpr[] = []): LoadExpr[] {
 function supportedExpr(e: ScalarExpr): boolean {
   if (e.kind === 'const') return true;
   if (e.kind === 'load') return e.dtype === 'float32';
-  return e.dtype === 'float32' && e.computeDType === 'float32' && SUPPORTED.has(e.op) && e.args.every(supportedExpr);
+  return lanes(e.dtype) && lanes(e.computeDType) && SUPPORTED.has(e.op) && e.args.every(supportedExpr);
 }
 
 /** Whether the kernel runs on the SIMD path. */
@@ -80,6 +84,9 @@ function rowModule(k: VKernel, loads: readonly LoadExpr[]): Uint8Array<ArrayBuff
       splat.set(j, v);
     }
   });
+  // bool lanes hold 0 or 1; truth is "not zero", so NaN is true, as in NumPy
+  const truth = () => (fconst(c, 0), c.f32x4Ne());
+  const toBool = () => (truth(), fconst(c, 1), void c.v128And());
   const expr = (e: ScalarExpr): void => {
     if (e.kind === 'const') {
       fconst(c, Math.fround(e.value));
@@ -92,7 +99,16 @@ function rowModule(k: VKernel, loads: readonly LoadExpr[]): Uint8Array<ArrayBuff
       else c.get(ptr(j)).get(off).i32Add().v128Load();
       return;
     }
-    const a = e.args;
+    // arguments convert to the compute dtype: float to bool tests truth; bool to float is already 0 or 1
+    const arg = (i: number) => {
+      expr(e.args[i]!);
+      if (e.computeDType === 'bool' && e.args[i]!.dtype !== 'bool' && !(e.op === 'switch' && i === 0)) toBool();
+    };
+    op(e, arg);
+    if (e.dtype === 'bool' && !BOOLEAN.has(e.op)) toBool();
+  };
+  const op = (e: Extract<ScalarExpr, { kind: 'apply' }>, expr: (i: number) => void): void => {
+    const a = [0, 1, 2];
     const unary = (f: (x: number) => void) => {
       expr(a[0]!);
       const t = local(V128);
@@ -120,6 +136,18 @@ function rowModule(k: VKernel, loads: readonly LoadExpr[]): Uint8Array<ArrayBuff
       case 'cos': return unary((t) => emitSinCos(emit, t, true));
       case 'tanh': return unary((t) => emitTanh(emit, t));
       case 'sigmoid': return unary((t) => emitSigmoid(emit, t));
+      case 'eq': return (expr(a[0]!), expr(a[1]!), c.f32x4Eq(), fconst(c, 1), void c.v128And());
+      case 'neq': return (expr(a[0]!), expr(a[1]!), c.f32x4Ne(), fconst(c, 1), void c.v128And());
+      case 'lt': return (expr(a[0]!), expr(a[1]!), c.f32x4Lt(), fconst(c, 1), void c.v128And());
+      case 'le': return (expr(a[0]!), expr(a[1]!), c.f32x4Le(), fconst(c, 1), void c.v128And());
+      case 'gt': return (expr(a[0]!), expr(a[1]!), c.f32x4Gt(), fconst(c, 1), void c.v128And());
+      case 'ge': return (expr(a[0]!), expr(a[1]!), c.f32x4Ge(), fconst(c, 1), void c.v128And());
+      case 'not': return (expr(a[0]!), fconst(c, 0), c.f32x4Eq(), fconst(c, 1), void c.v128And());
+      case 'and': return (expr(a[0]!), truth(), expr(a[1]!), truth(), c.v128And(), fconst(c, 1), void c.v128And());
+      case 'or': return (expr(a[0]!), truth(), expr(a[1]!), truth(), c.v128Or(), fconst(c, 1), void c.v128And());
+      case 'xor': return (expr(a[0]!), truth(), expr(a[1]!), truth(), c.v128Xor(), fconst(c, 1), void c.v128And());
+      // bitselect(then, else, mask): the condition is tested as it is
+      case 'switch': return (expr(a[1]!), expr(a[2]!), expr(a[0]!), truth(), void c.v128Bitselect());
       default:
         throw new Error(`vkernel: ${e.op} is not vectorised`);
     }
