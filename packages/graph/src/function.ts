@@ -111,8 +111,9 @@ export class CompiledFunction {
   readonly mode: Mode;
   readonly device: string;
   readonly inputs: readonly InputSpec[];
-  /** Outputs after givens and rewriting, then update expressions. */
-  readonly graphOutputs: readonly TensorVariable[];
+  /** Outputs after givens, then update expressions, before rewriting. */
+  readonly #graph: readonly TensorVariable[];
+  #rewritten: readonly TensorVariable[] | undefined;
   readonly outputCount: number;
   readonly updated: readonly TensorSharedVariable[];
   /** Shared variables the graph reads: implicit inputs. */
@@ -188,8 +189,7 @@ export class CompiledFunction {
     }
     let all = [...outs, ...updates.map(([, e]) => e)];
     if (replace.size) all = cloneReplace(all, replace);
-    if (optimizer) all = optimizer.rewriteGraph(all, this.mode, this.#optimizerOptions);
-    this.graphOutputs = all;
+    this.#graph = all;
     this.outputCount = outs.length;
     this.updated = updates.map(([s]) => s);
     const explicit = new Set(this.inputs.map((s) => s.variable));
@@ -205,6 +205,18 @@ export class CompiledFunction {
       }
     }
     this.sharedInputs = sharedInputs;
+  }
+
+  /**
+   * Outputs then update expressions, after rewriting. The optimizer comes
+   * with the backend, which may be loaded by name only at the first call:
+   * rewriting waits until an optimizer is installed, then happens once.
+   */
+  get graphOutputs(): readonly TensorVariable[] {
+    if (this.#rewritten) return this.#rewritten;
+    if (!optimizer) return this.#graph;
+    this.#rewritten = optimizer.rewriteGraph(this.#graph, this.mode, this.#optimizerOptions);
+    return this.#rewritten;
   }
 
   /** The optimized graph, as Theano's debugprint of a compiled function shows it. */

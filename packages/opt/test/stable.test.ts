@@ -46,3 +46,21 @@ describe('stabilized forms are finite where the naive ones are not', () => {
     expect((await opt(...args)).data[0]).toBeCloseTo(1600, 9);
   });
 });
+
+describe('functions compiled before the optimizer is installed', () => {
+  it('are rewritten when they first run (backends loaded by name bring the optimizer late)', async () => {
+    const { setOptimizer, getOptimizer } = await import('@sym/graph');
+    const installed = getOptimizer();
+    setOptimizer(undefined);
+    try {
+      const x = T.vector('x');
+      const sym = await import('@sym/graph');
+      const f = sym.function([x], T.log(T.sigmoid(x)));
+      setOptimizer(installed);
+      expect(Array.from((await f([-800])).data)).toEqual([-800]);
+      expect(f.debugprint()).toContain('softplus');
+    } finally {
+      setOptimizer(installed);
+    }
+  });
+});
