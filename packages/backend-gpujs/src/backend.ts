@@ -12,9 +12,9 @@
  */
 import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, ScalarExpr, TypedArray } from '@sym/graph';
 import { allocate, kernelOutputSize, walkExpr } from '@sym/graph';
-import { GPU, type IKernelRunShortcut, type Texture } from 'gpu.js';
+import { GPU, utils, type IKernelRunShortcut, type Texture } from 'gpu.js';
 import { HELPER_SOURCES } from './helpers.js';
-import { renderKernel } from './render.js';
+import { planKernel, type Pass } from './split.js';
 import { KERNEL_CLASS_NAME, kernelClass, resolveMode, unavailableMessage, type GpujsMode } from './mode.js';
 
 /** Integers (and indices) are exact in float32 up to this magnitude. */
@@ -46,19 +46,36 @@ interface GpujsBuffer extends DeviceBuffer {
   freed: boolean;
 }
 
-interface GpujsExecutable extends Executable {
-  readonly source: string;
-  /** Output elements; kernels with an empty output launch nothing. */
-  readonly size: number;
-  /**
-   * The gpu.js kernels of this source by the sizes of their input buffers.
-   * gpu.js compiles an argument's texture size into the shader as a
-   * constant (dynamic sizes, read from uniforms, made every texture fetch
-   * 2-3x slower on llvmpipe), and a constant-size kernel reads a texture of
-   * another size wrongly without any error: so one kernel per size tuple.
-   */
+/**
+ * One pass of a kernel's plan with its gpu.js kernels by the sizes of their
+ * arguments. gpu.js compiles an argument's texture size into the shader as
+ * a constant (dynamic sizes, read from uniforms, made every texture fetch
+ * 2-3x slower on llvmpipe), and a constant-size kernel reads a texture of
+ * another size wrongly without any error: so one kernel per size tuple.
+ */
+interface CompiledPass extends Pass {
   readonly runs: Map<string, IKernelRunShortcut>;
 }
+
+interface GpujsExecutable extends Executable {
+  /** Output elements; kernels with an empty output launch nothing. */
+  readonly size: number;
+  /** One pass, or a split reduction's partial and combining passes (`split.ts`). */
+  readonly passes: readonly CompiledPass[];
+}
+
+/** The fields of a gpu.js GL texture this backend reads to make more of its kind. */
+interface GLTextureLike {
+  readonly constructor: new (settings: Record<string, unknown>) => Held;
+  readonly context: WebGLRenderingContext;
+  readonly kernel: unknown;
+  readonly type: string;
+  readonly internalFormat: number;
+  readonly textureFormat: number;
+}
+
+/** The modes whose kernels read and write WebGL textures. */
+const GL_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl', 'webgl', 'webgl2']);
 
 type Counted = { createTexture(): unknown; deleteTexture(t: unknown): void; __symCounted?: boolean };
 
@@ -86,6 +103,8 @@ export class GpujsBackend implements Backend {
   #liveTextures = 0;
   #glTextures = 0;
   #uploader: IKernelRunShortcut | undefined;
+  #template: GLTextureLike | undefined;
+  #scratch = new Float32Array(0);
   readonly #kernels = new Map<string, GpujsExecutable>();
   readonly #ran = new Set<string>();
 
@@ -214,6 +233,52 @@ export class GpujsBackend implements Backend {
    * output size is dynamic: every size shares one compiled shader.
    */
   #upload(data: Float32Array): Held {
+    return GL_MODES.has(this.mode) ? this.#uploadTexture(data) : this.#uploadByKernel(data);
+  }
+
+  /**
+   * Upload straight into a GL texture (one texImage2D, no shader pass) laid
+   * out as gpu.js lays out a kernel's flat float output: element i in the
+   * red channel of texel (i mod w, floor(i / w)) of the closest-square w x h
+   * texture. The texture object is made like the copy kernel's output (its
+   * class, formats and owner kernel), so kernels see one argument type
+   * whether a buffer was uploaded or computed. Through the copy kernel
+   * (dynamic output) a 2^20-element upload took ~50 ms on llvmpipe; this
+   * way, a few.
+   */
+  #uploadTexture(data: Float32Array): Held {
+    const proto = (this.#template ??= this.#uploadByKernel(new Float32Array(1)) as unknown as GLTextureLike);
+    this.#countTextures();
+    const gl = proto.context;
+    const n = data.length;
+    // exactly gpu.js's layout: kernels compile the texture size of an argument in, keyed by its element count
+    const [w, h] = (utils as unknown as { closestSquareDimensions(n: number): Int32Array }).closestSquareDimensions(n) as unknown as [number, number];
+    if (this.#scratch.length < w * h * 4) this.#scratch = new Float32Array(w * h * 4);
+    const rgba = this.#scratch.subarray(0, w * h * 4);
+    for (let i = 0; i < n; i++) rgba[i * 4] = data[i]!;
+    const texture = gl.createTexture();
+    gl.activeTexture(gl.TEXTURE15);
+    gl.bindTexture(gl.TEXTURE_2D, texture);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_S, gl.CLAMP_TO_EDGE);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
+    gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
+    gl.texImage2D(gl.TEXTURE_2D, 0, proto.internalFormat, w, h, 0, proto.textureFormat, gl.FLOAT, rgba);
+    return new proto.constructor({
+      texture,
+      size: new Int32Array([w, h]),
+      dimensions: new Int32Array([n, 1, 1]),
+      output: new Int32Array([n]),
+      context: gl,
+      kernel: proto.kernel,
+      type: proto.type,
+      internalFormat: proto.internalFormat,
+      textureFormat: proto.textureFormat,
+    });
+  }
+
+  /** Upload through a copy kernel (modes without GL textures: cpu, webgpu). */
+  #uploadByKernel(data: Float32Array): Held {
     if (!this.#uploader) {
       const ref: { run?: IKernelRunShortcut } = {};
       this.#uploader = this.gpu().createKernel('function (a) { return a[this.thread.x]; }', {
@@ -288,26 +353,26 @@ export class GpujsBackend implements Backend {
 
   compile(kernel: Kernel): GpujsExecutable {
     refuseFloat64(kernel);
-    const source = renderKernel(kernel);
     const size = kernelOutputSize(kernel);
-    const key = `${size}|${source}`;
-    const have = this.#kernels.get(key);
-    if (have) return { kernel, source, size, runs: have.runs };
     if (size > MAX_EXACT_INT) throw new RangeError(`gpujs: a kernel writing ${size} elements is beyond what gpujs addresses exactly (at most ${MAX_EXACT_INT}).`);
-    const exe = { kernel, source, size, runs: new Map<string, IKernelRunShortcut>() };
+    const plan = planKernel(kernel);
+    const key = plan.map((p) => `${p.size}|${JSON.stringify(p.args)}|${p.source}`).join('\n');
+    const have = this.#kernels.get(key);
+    if (have) return { kernel, size, passes: have.passes };
+    const exe = { kernel, size, passes: plan.map((p) => ({ ...p, runs: new Map<string, IKernelRunShortcut>() })) };
     this.#kernels.set(key, exe);
     return exe;
   }
 
-  /** The gpu.js kernel of `exe` for inputs of these sizes; gpu.js builds the shader on its first call. */
-  #kernelFor(exe: GpujsExecutable, inputs: readonly DeviceBuffer[]): IKernelRunShortcut {
-    const sizes = inputs.map((b) => b.size).join(',');
-    let run = exe.runs.get(sizes);
+  /** The gpu.js kernel of `pass` for arguments of these sizes; gpu.js builds the shader on its first call. */
+  #kernelFor(pass: CompiledPass, sizes: readonly number[], label: string): IKernelRunShortcut {
+    const key = sizes.join(',');
+    let run = pass.runs.get(key);
     if (!run) {
       const ref: { run?: IKernelRunShortcut } = {};
-      run = this.gpu().createKernel(exe.source, this.#settings(exe.size, exe.kernel.kind, ref));
+      run = this.gpu().createKernel(pass.source, this.#settings(pass.size, label, ref));
       ref.run = run;
-      exe.runs.set(sizes, run);
+      pass.runs.set(key, run);
     }
     return run;
   }
@@ -323,14 +388,24 @@ export class GpujsBackend implements Backend {
   run(launches: readonly Launch[]): void {
     for (const l of launches) {
       const exe = l.exe as GpujsExecutable;
-      const out = l.output as GpujsBuffer;
       if (exe.size === 0) continue;
-      const run = this.#kernelFor(exe, l.inputs);
-      const args = l.inputs.map((b) => this.#argument(b as GpujsBuffer));
-      const t = held(run(...(args as never[])));
-      this.#checkRan(run, exe.kernel.kind);
-      this.#countTextures();
-      this.#setTexture(out, t);
+      const inputs = l.inputs as readonly GpujsBuffer[];
+      const partials: Held[] = [];
+      try {
+        for (const pass of exe.passes) {
+          const args = pass.args.map((a) => ('input' in a ? this.#argument(inputs[a.input]!) : partials[a.pass]!));
+          const sizes = pass.args.map((a) => ('input' in a ? inputs[a.input]!.size : exe.passes[a.pass]!.size));
+          const run = this.#kernelFor(pass, sizes, exe.kernel.kind);
+          const t = held(run(...(args.map((a) => (a as Held).hostValue ?? a) as never[])));
+          this.#checkRan(run, exe.kernel.kind);
+          this.#countTextures();
+          partials.push(t);
+        }
+        this.#setTexture(l.output as GpujsBuffer, partials.pop()!);
+      } finally {
+        // a split kernel's partial results live only for its launch
+        for (const t of partials) t.delete();
+      }
     }
   }
 }

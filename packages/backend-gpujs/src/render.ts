@@ -150,8 +150,8 @@ export function offsetExpr(vars: readonly string[], strides: readonly number[], 
  * index over `shape` (C order). The float quotient is corrected by its
  * remainder, so the digits are exact for every index below 2^24.
  */
-export function decompose(shape: readonly number[], vars: readonly string[], prefix: string): string {
-  const lines = [`let ${prefix}rest = this.thread.x + 0.0;`];
+export function decompose(shape: readonly number[], vars: readonly string[], prefix: string, flat = 'this.thread.x + 0.0'): string {
+  const lines = [`let ${prefix}rest = ${flat};`];
   for (let d = shape.length - 1; d >= 0; d--) {
     const n = shape[d]!;
     const v = vars[d]!;
@@ -195,47 +195,56 @@ function renderElementwise(k: ElementwiseKernel): string {
   return `function (${params(k.inputs.length)}) {\n${decompose(k.shape, vars, 't')}\nreturn ${castTo(k.out, expr)};\n}`;
 }
 
-function renderReduce(k: ReduceKernel): string {
-  const vars = [...k.shape.map((_, d) => `i${d}`), ...k.reduceShape.map((_, d) => `r${d}`)];
+/** The value a reduce kernel folds at the current index variables, in its accumulator dtype. */
+export function reduceValue(k: ReduceKernel, vars: readonly string[]): string {
   const raw = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o));
-  const value = k.expr.dtype === k.acc || k.acc === 'bool' ? raw : castTo(k.acc, raw);
-  const wrap = (c: string) => (!isFloat(k.acc) && (k.reducer === 'sum' || k.reducer === 'prod') ? castTo(k.acc, c) : c);
-  let update: string;
-  switch (k.reducer) {
+  return k.expr.dtype === k.acc || k.acc === 'bool' ? raw : castTo(k.acc, raw);
+}
+
+/**
+ * The statement folding `v` into `acc`; argmax/argmin also set `best` to
+ * the index `j` (the first element, `j === first`, always wins).
+ */
+export function reduceUpdate(reducer: ReduceKernel['reducer'], acc: DType, j = 'j', first = '0.0'): string {
+  const wrap = (c: string) => (!isFloat(acc) && (reducer === 'sum' || reducer === 'prod') ? castTo(acc, c) : c);
+  switch (reducer) {
     case 'sum':
     case 'mean':
-      update = `acc = ${wrap('acc + v')};`;
-      break;
+      return `acc = ${wrap('acc + v')};`;
     case 'prod':
-      update = `acc = ${wrap('acc * v')};`;
-      break;
+      return `acc = ${wrap('acc * v')};`;
     case 'max':
-      update = 'if (acc === acc) { if (v !== v || v > acc) { acc = v; } }';
-      break;
+      return 'if (acc === acc) { if (v !== v || v > acc) { acc = v; } }';
     case 'min':
-      update = 'if (acc === acc) { if (v !== v || v < acc) { acc = v; } }';
-      break;
+      return 'if (acc === acc) { if (v !== v || v < acc) { acc = v; } }';
     case 'any':
-      update = `if (${truthy('v')}) { acc = 1.0; }`;
-      break;
+      return `if (${truthy('v')}) { acc = 1.0; }`;
     case 'all':
-      update = `if (!${truthy('v')}) { acc = 0.0; }`;
-      break;
+      return `if (!${truthy('v')}) { acc = 0.0; }`;
     case 'argmax':
-      update = 'if (j === 0.0 || (acc === acc && (v > acc || v !== v))) { acc = v; best = j; }';
-      break;
+      return `if (${j} === ${first} || (acc === acc && (v > acc || v !== v))) { acc = v; best = ${j}; }`;
     case 'argmin':
-      update = 'if (j === 0.0 || (acc === acc && (v < acc || v !== v))) { acc = v; best = j; }';
-      break;
+      return `if (${j} === ${first} || (acc === acc && (v < acc || v !== v))) { acc = v; best = ${j}; }`;
   }
-  const count = k.reduceShape.reduce((a, b) => a * b, 1);
+}
+
+/** The kernel's result from the final `acc`/`best` over `count` elements, stored in its output dtype. */
+export function reduceResult(k: ReduceKernel, count: number): string {
   const result = k.reducer === 'argmax' || k.reducer === 'argmin' ? 'best' : k.reducer === 'mean' ? `acc / ${num(count)}` : 'acc';
   // the sum starts from +0, so a sum of zeros is +0; shader compilers may fold 0 + x to x and keep a -0
   const zero = k.reducer === 'sum' && isFloat(k.out) ? 'if (acc === 0.0) { acc = 0.0; }\n' : '';
+  return `${zero}return ${castTo(k.out, result)};`;
+}
+
+function renderReduce(k: ReduceKernel): string {
+  const vars = [...k.shape.map((_, d) => `i${d}`), ...k.reduceShape.map((_, d) => `r${d}`)];
+  const value = reduceValue(k, vars);
+  const update = reduceUpdate(k.reducer, k.acc);
+  const count = k.reduceShape.reduce((a, b) => a * b, 1);
   const inner = loops(k.reduceShape, 'r', `const v = ${value};\n${update}\nj = j + 1.0;`);
   const init = num(reduceIdentity(k.reducer, k.acc));
   return `function (${params(k.inputs.length)}) {\n${decompose(k.shape, vars, 't')}
-let acc = ${init};\nlet best = 0.0;\nlet j = 0.0;\n${inner}\n${zero}return ${castTo(k.out, result)};\n}`;
+let acc = ${init};\nlet best = 0.0;\nlet j = 0.0;\n${inner}\n${reduceResult(k, count)}\n}`;
 }
 
 /**
@@ -265,25 +274,44 @@ function product(d: DType, a: string, b: string): string {
   return d === 'int16' || d === 'uint16' ? `symMulLow16(${a}, ${b})` : `${a} * ${b}`;
 }
 
-function renderMatmul(k: MatmulKernel): string {
-  const { dims, sizes } = matmulOutputOrder(k);
+/**
+ * A matmul kernel, one thread per output element; with `split`, one thread
+ * per (output element, part) pair, summing the products of one chunk of
+ * the k axis: thread t writes part t % parts of output element
+ * floor(t / parts) (in the output's memory order).
+ */
+export function renderMatmul(k: MatmulKernel, split?: { parts: number; chunk: number }): string {
+  const { dims, sizes: outSizes } = matmulOutputOrder(k);
   const names = ['b', 'm', 'n'];
   const ordered = dims.map((d) => `${names[d]}x`);
+  const sizes = split ? [...outSizes, split.parts] : outSizes;
+  if (split) ordered.push('part');
   const fixed = [0, 1, 2].filter((d) => !dims.includes(d)).map((d) => `const ${names[d]}x = 0.0;`);
   const [ab, am, ak] = k.a.strides;
   const [bb, bk, bn] = k.b.strides;
   const acc = (c: string) => castTo(k.acc, c);
   const pa = offsetExpr(['bx', 'mx', 'q'], [ab, am, ak], k.a.offset);
   const pb = offsetExpr(['bx', 'q', 'nx'], [bb, bk, bn], k.b.offset);
+  const step = `s = ${acc(`s + ${acc(product(k.acc, `in0[${pa}]`, `in1[${pb}]`))}`)};`;
+  const loop = split
+    ? `for (let qn = 0; qn < ${split.chunk}; qn++) {
+const qc = qn + 0.0;
+const q = part * ${num(split.chunk)} + qc;
+if (q < ${num(k.k)}) {
+${step}
+}
+}
+return s;`
+    : `for (let qn = 0; qn < ${k.k}; qn++) {
+const q = qn + 0.0;
+${step}
+}
+return ${castTo(k.out, 's')};`;
   return `function (in0, in1) {
 ${sizes.length ? decompose(sizes, ordered, 't') : ''}
 ${fixed.join('\n')}
 let s = 0.0;
-for (let qn = 0; qn < ${k.k}; qn++) {
-const q = qn + 0.0;
-s = ${acc(`s + ${acc(product(k.acc, `in0[${pa}]`, `in1[${pb}]`))}`)};
-}
-return ${castTo(k.out, 's')};
+${loop}
 }`;
 }
 

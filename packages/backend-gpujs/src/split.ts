@@ -1,0 +1,128 @@
+/**
+ * Long loops split into passes. A shader thread that folds many elements
+ * serially is slow (one thread works while the others idle) and, on Mesa's
+ * llvmpipe, wrong: llvmpipe ends any loop nest after 65,535 iterations
+ * without an error, so a sum over 2^20 elements returned the sum of the
+ * first 65,535. A reduction or matmul whose per-thread loop exceeds
+ * `MAX_THREAD_LOOP` therefore runs in two passes: the first computes `parts`
+ * partial results per output element (one thread each, over one chunk of
+ * the long axis), the second folds the partials. Both loops stay at most
+ * `MAX_THREAD_LOOP` long for every size below 2^24.
+ */
+import type { Kernel, ReduceKernel } from '@sym/graph';
+import { kernelOutputSize, reduceIdentity } from '@sym/graph';
+import { decompose, num, reduceResult, reduceUpdate, reduceValue, renderKernel, renderMatmul } from './render.js';
+
+/** The most loop iterations one thread runs before the loop is split into passes. */
+export const MAX_THREAD_LOOP = 4096;
+
+/** Tensors and textures hold at most this many elements (float32 indices are exact below it). */
+const MAX_ELEMENTS = 16777216;
+
+/**
+ * One shader launch of a kernel's plan. `args[i]` names where argument i
+ * comes from: `{ input: n }` the launch's input n, `{ pass: n }` the output
+ * of an earlier pass n of the same plan. The last pass writes the kernel's
+ * output.
+ */
+export interface Pass {
+  readonly source: string;
+  readonly size: number;
+  readonly args: readonly ({ readonly input: number } | { readonly pass: number })[];
+}
+
+/** How a long axis of `count` elements is cut: `parts` chunks of `chunk` (the last may be shorter, none is empty). */
+export function splitOf(count: number): { parts: number; chunk: number } {
+  const chunk = Math.max(Math.ceil(Math.sqrt(count)), Math.ceil(count / MAX_THREAD_LOOP));
+  return { parts: Math.ceil(count / chunk), chunk };
+}
+
+function params(n: number): string {
+  return Array.from({ length: n }, (_, i) => `in${i}`).join(', ');
+}
+
+const inputs = (n: number) => Array.from({ length: n }, (_, i) => ({ input: i }));
+
+function checkPartials(what: string, outputs: number, parts: number): void {
+  if (outputs * parts > MAX_ELEMENTS) {
+    throw new RangeError(
+      `gpujs: a ${what} of ${outputs} outputs split into ${parts} parts needs ${outputs * parts} partial results, beyond the ${MAX_ELEMENTS} elements gpujs addresses exactly.`,
+    );
+  }
+}
+
+/**
+ * Pass 1 of a split reduction: thread (i, part) folds the flat reduce
+ * indices [part * chunk, (part + 1) * chunk) of output element i. It
+ * returns the accumulator, or with `index` the flat reduce index that
+ * argmax/argmin picked.
+ */
+function renderPartialReduce(k: ReduceKernel, count: number, parts: number, chunk: number, index: boolean): string {
+  const ivars = k.shape.map((_, d) => `i${d}`);
+  const rvars = k.reduceShape.map((_, d) => `r${d}`);
+  const locate = k.reduceShape.length === 1 ? 'const r0 = j;' : decompose(k.reduceShape, rvars, 'u', 'j');
+  return `function (${params(k.inputs.length)}) {
+${decompose([...k.shape, parts], [...ivars, 'part'], 't')}
+const first = part * ${num(chunk)};
+let acc = ${num(reduceIdentity(k.reducer, k.acc))};
+let best = 0.0;
+for (let cn = 0; cn < ${chunk}; cn++) {
+const c = cn + 0.0;
+const j = first + c;
+if (j < ${num(count)}) {
+${locate}
+const v = ${reduceValue(k, [...ivars, ...rvars])};
+${reduceUpdate(k.reducer, k.acc, 'j', 'first')}
+}
+}
+return ${index ? 'best' : 'acc'};
+}`;
+}
+
+/**
+ * Pass 2: output element i folds its `parts` partials (laid out [outputs,
+ * parts]) with the kernel's reducer; argmax/argmin find the best part, then
+ * read that part's index from the second argument.
+ */
+function renderCombine(k: Pick<ReduceKernel, 'reducer' | 'acc' | 'out'>, count: number, parts: number): string {
+  const arg = k.reducer === 'argmax' || k.reducer === 'argmin';
+  return `function (in0${arg ? ', in1' : ''}) {
+const base = (this.thread.x + 0.0) * ${num(parts)};
+let acc = ${num(reduceIdentity(k.reducer, k.acc))};
+let best = 0.0;
+for (let pn = 0; pn < ${parts}; pn++) {
+const p = pn + 0.0;
+const v = in0[base + p];
+${reduceUpdate(k.reducer, k.acc, 'p', '0.0')}
+}
+${arg ? 'best = in1[base + best];' : ''}
+${reduceResult(k as ReduceKernel, count)}
+}`;
+}
+
+/** The passes computing `k`: one, or two (three for argmax/argmin) when its per-thread loop is long. */
+export function planKernel(k: Kernel): Pass[] {
+  const size = kernelOutputSize(k);
+  const single = (): Pass[] => [{ source: renderKernel(k), size, args: inputs(k.inputs.length) }];
+  if (k.kind === 'reduce') {
+    const count = k.reduceShape.reduce((a, b) => a * b, 1);
+    if (count <= MAX_THREAD_LOOP || size === 0) return single();
+    const { parts, chunk } = splitOf(count);
+    checkPartials('reduction', size, parts);
+    const partial = (index: boolean): Pass => ({ source: renderPartialReduce(k, count, parts, chunk, index), size: size * parts, args: inputs(k.inputs.length) });
+    if (k.reducer === 'argmax' || k.reducer === 'argmin') {
+      return [partial(false), partial(true), { source: renderCombine(k, count, parts), size, args: [{ pass: 0 }, { pass: 1 }] }];
+    }
+    return [partial(false), { source: renderCombine(k, count, parts), size, args: [{ pass: 0 }] }];
+  }
+  if (k.kind === 'matmul') {
+    if (k.k <= MAX_THREAD_LOOP || size === 0) return single();
+    const split = splitOf(k.k);
+    checkPartials('matmul', size, split.parts);
+    return [
+      { source: renderMatmul(k, split), size: size * split.parts, args: inputs(2) },
+      { source: renderCombine({ reducer: 'sum', acc: k.acc, out: k.out }, k.k, split.parts), size, args: [{ pass: 0 }] },
+    ];
+  }
+  return single();
+}
