@@ -2,8 +2,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
-import { webgpu } from '@sym/backend-webgpu';
-import { grad, gradClip, hessian, jacobian } from '../src/index.js';
+import { webgpu } from '../src/index.js';
+import { grad, gradClip, hessian, jacobian } from '@sym/grad';
 
 const T = sym.T;
 sym.config.floatX = 'float32';
