@@ -6,7 +6,7 @@
  * Flags: --device=cpu|webgpu|gpujs (default cpu), --quick (small sizes),
  * --only=W1,W3-AB, --write.
  */
-import { cpus, platform, release } from 'node:os';
+import { cpus, loadavg, platform, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { measure } from './timing.js';
 import { relaunchIfNeeded } from './relaunch.js';
@@ -31,6 +31,8 @@ async function load(d: string): Promise<Suite> {
   return (await import('./cpu.js')).cpuSuite;
 }
 
+// other work on the machine skews the ratios: the doc records how busy it was
+const loadAtStart = loadavg()[0]!;
 const suite = await load(device);
 const runsOn = await suite.setup();
 console.log(`device=${device}: ${runsOn}`);
@@ -77,7 +79,7 @@ if (write) {
   const body = [
     `Produced by \`${cmd}\` on ${new Date().toISOString().slice(0, 10)}.`,
     '',
-    `- Machine: ${machine}`,
+    `- Machine: ${machine}; load average ${loadAtStart.toFixed(1)} at the start of the run, ${loadavg()[0]!.toFixed(1)} at its end`,
     `- Kernels ran on: ${runsOn}`,
     ...suite.notes(quick).map((n) => `- ${n}`),
     '',
