@@ -80,11 +80,18 @@ if (session) {
   await session.post('Profiler.setSamplingInterval', { interval: 100 });
   await session.post('Profiler.start');
 }
+// CPU time (all threads of the process): less disturbed than wall time on a shared machine
+const cpuMs = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+const c1 = cpuMs();
 const t1 = performance.now();
 const f = sym.function([x, y], cost, { updates });
 const t2 = performance.now();
 f.sync(xv, yv);
 const t3 = performance.now();
+const c3 = cpuMs();
 const first = { compileMs, compiled, runMs };
 if (session) {
   const { profile } = await session.post('Profiler.stop');
@@ -95,11 +102,14 @@ f.sync(xv, yv);
 const t4 = performance.now();
 const second = runMs;
 const times: number[] = [];
+const cpuTimes: number[] = [];
 const n = w1 ? Number(process.env.W1_RUNS ?? 2000) : 10;
 for (let i = 0; i < n; i++) {
   const s = performance.now();
+  const cs = cpuMs();
   f.sync(xv, yv);
   times.push(performance.now() - s);
+  cpuTimes.push(cpuMs() - cs);
 }
 times.sort((a, b) => a - b);
 // --kernels: time each launch of one more call, with its kind and path
@@ -120,6 +130,8 @@ if (process.argv.includes('--kernels')) {
   f.sync(xv, yv);
 }
 const steady = times[times.length >> 1]!;
+cpuTimes.sort((a, b) => a - b);
+const steadyCpu = cpuTimes[cpuTimes.length >> 1]!;
 const ms = (v: number) => `${v.toFixed(3)} ms`;
 console.log(`grad graph   ${ms(t1 - t0)}`);
 console.log(`function()   ${ms(t2 - t1)}`);
@@ -130,5 +142,6 @@ console.log(`second call  ${ms(t4 - t3)}`);
 console.log(`  run        ${ms(second)}`);
 console.log(`steady       ${ms(steady)} (median of ${n})`);
 console.log(`kernels      ${f.compiled.kernelCount(xv, yv)}`);
+console.log(`CPU time     first ${ms(c3 - c1)}, steady ${ms(steadyCpu)}: ratio ${((c3 - c1) / steadyCpu).toFixed(2)}`);
 console.log(`W5 ratio     ${((t3 - t1) / steady).toFixed(2)} (function() + first call over steady)`);
 process.exit(0);

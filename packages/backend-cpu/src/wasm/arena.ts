@@ -54,6 +54,8 @@ function blockBytes(bytes: number): number {
 interface Block {
   readonly ptr: number;
   readonly bytes: number;
+  /** Never used before: still zero, as grown memory is. */
+  readonly fresh: boolean;
 }
 
 class Arena {
@@ -74,13 +76,13 @@ class Arena {
     const reused = list?.pop();
     if (reused !== undefined) {
       this.inUse += size;
-      return { ptr: reused, bytes: size };
+      return { ptr: reused, bytes: size, fresh: false };
     }
     const ptr = this.#top;
     if (!this.#ensure(ptr + size + PAD)) return null;
     this.#top = ptr + size;
     this.inUse += size;
-    return { ptr, bytes: size };
+    return { ptr, bytes: size, fresh: true };
   }
 
   release(ptr: number, bytes: number): void {
@@ -119,7 +121,8 @@ class Arena {
     const block = this.shared ? this.reserve(bytes) : null;
     if (!block) return allocate(dtype, size);
     const view = new (ctorOf(dtype))(this.memory.buffer, block.ptr, size);
-    view.fill(0);
+    // a reused block holds old data; fresh memory is zero already (filling it would only touch every page early)
+    if (!block.fresh) view.fill(0);
     this.#registry.register(owner, block, owner);
     return view;
   }
