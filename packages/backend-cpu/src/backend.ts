@@ -9,6 +9,7 @@ import { runMatmulWasm, wasmHandles, wasmSimdAvailable } from './wasm/matmul.js'
 import { compileVectorKernel, vectorizable } from './wasm/vkernel.js';
 import { smallMatmulKernel } from './small-matmul.js';
 import { arena } from './wasm/arena.js';
+import { gemmWithContiguousCopies, wantsContiguousCopies } from './wasm/transpose.js';
 import { collapseElementwise, collapseReduce } from './collapse.js';
 
 interface CpuBuffer extends DeviceBuffer {
@@ -114,6 +115,9 @@ export class CpuBackend implements Backend {
     if (this.wasm && kernel.kind === 'matmul') {
       const loop = smallMatmulKernel(kernel);
       if (loop && vectorizable(loop)) return { source: '(WebAssembly SIMD kernel, small matmul)', fn: compileVectorKernel(loop) };
+    }
+    if (this.wasm && kernel.kind === 'matmul' && wasmHandles(kernel) && wantsContiguousCopies(kernel)) {
+      return { source: '(WebAssembly SIMD gemm, transposed operands copied row-contiguous)', fn: gemmWithContiguousCopies(kernel) };
     }
     if (this.wasm && kernel.kind === 'matmul' && wasmHandles(kernel)) {
       return { source: '(WebAssembly SIMD gemm)', fn: (ins, out) => runMatmulWasm(kernel, ins[0]!, ins[1]!, out) };
