@@ -73,6 +73,18 @@ describe('writeSection', () => {
     expect(at.every((i) => i > 0)).toBe(true);
     expect(at).toEqual([...at].sort((a, b) => a - b));
   });
+
+  it('keeps sections written by hand, after the generated ones', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'bench-')), 'benchmarks.md');
+    writeSection(path, 'cpu', 'cpu one');
+    const hand = '<!-- section:gpujs-backend -->\n## gpu.js backend\n\nby hand\n<!-- /section:gpujs-backend -->\n';
+    writeFileSync(path, `${readFileSync(path, 'utf8')}\n${hand}`);
+    writeSection(path, 'gpujs', 'gpujs one');
+    const doc = readFileSync(path, 'utf8');
+    expect(doc).toContain(hand);
+    expect(doc.indexOf('## gpu.js\n')).toBeLessThan(doc.indexOf('## gpu.js backend'));
+    expect(doc.split('by hand')).toHaveLength(2);
+  });
 });
 
 describe('installWebGpuCounter', () => {

@@ -89,5 +89,7 @@ export function writeSection(path: string, device: Suite['device'], body: string
   }
   sections.set(device, `## ${TITLES[device]}\n\n${body.trim()}\n`);
   const parts = ORDER.filter((d) => sections.has(d)).map((d) => `<!-- bench:${d} -->\n${sections.get(d)}<!-- /bench:${d} -->\n`);
-  writeFileSync(path, `${HEADER}\n${parts.join('\n')}`);
+  // sections written by hand (<!-- section:NAME --> ... <!-- /section:NAME -->) stay as they are, after the generated ones
+  const kept = [...old.matchAll(/<!-- section:([\w-]+) -->\n[\s\S]*?<!-- \/section:\1 -->\n/g)].map((m) => m[0]);
+  writeFileSync(path, `${HEADER}\n${[...parts, ...kept].join('\n')}`);
 }
