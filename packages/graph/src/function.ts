@@ -190,6 +190,8 @@ export class CompiledFunction {
     let all = [...outs, ...updates.map(([, e]) => e)];
     if (replace.size) all = cloneReplace(all, replace);
     this.#graph = all;
+    // rewrite now when an optimizer is installed (bad optimizer options fail here), else at the first call
+    if (optimizer) void this.graphOutputs;
     this.outputCount = outs.length;
     this.updated = updates.map(([s]) => s);
     const explicit = new Set(this.inputs.map((s) => s.variable));
