@@ -26,12 +26,26 @@ interface CpuExecutable extends Executable {
   ins?: TypedArray[];
 }
 
+type Impl = (typeof SCALAR_OPS)[keyof typeof SCALAR_OPS]['impl'];
+// operand arrays reused by every call: the reference impls read them and keep nothing
+const args1 = [0];
+const args2 = [0, 0];
+const args3 = [0, 0, 0];
+const c1 = (f: Impl, a: number, out: DType, compute: DType) => ((args1[0] = a), f(args1, out, compute));
+const c2 = (f: Impl, a: number, b: number, out: DType, compute: DType) => ((args2[0] = a), (args2[1] = b), f(args2, out, compute));
+const c3 = (f: Impl, a: number, b: number, c: number, out: DType, compute: DType) => ((args3[0] = a), (args3[1] = b), (args3[2] = c), f(args3, out, compute));
+const sigmoidImpl = SCALAR_OPS.sigmoid.impl;
+const softplusImpl = SCALAR_OPS.softplus.impl;
+
 /** Functions generated code calls; semantics shared with the reference implementation. */
 const HELPERS = {
   op: SCALAR_OPS,
+  c1,
+  c2,
+  c3,
   i64: (x: number) => castScalar(x, 'int64'),
-  sigmoid: (x: number) => SCALAR_OPS.sigmoid.impl([x], 'float64', 'float64'),
-  softplus: (x: number) => SCALAR_OPS.softplus.impl([x], 'float64', 'float64'),
+  sigmoid: (x: number) => c1(sigmoidImpl, x, 'float64', 'float64'),
+  softplus: (x: number) => c1(softplusImpl, x, 'float64', 'float64'),
   relu: (x: number) => (x !== x ? NaN : x > 0 ? x : 0),
   max: (a: number, b: number) => (a !== a || b !== b ? NaN : a > b ? a : b),
   min: (a: number, b: number) => (a !== a || b !== b ? NaN : a < b ? a : b),

@@ -33,7 +33,8 @@ export function castTo(d: DType, code: string): string {
 }
 
 type Render = (a: readonly string[], out: DType, compute: DType) => string;
-const call = (name: string): Render => (a, out, compute) => `H.op.${name}.impl([${a.join(', ')}], ${JSON.stringify(out)}, ${JSON.stringify(compute)})`;
+// H.c1/c2/c3 pass the operands in a reused array: a fresh array per element would dominate the kernel
+const call = (name: string): Render => (a, out, compute) => `H.c${a.length}(H.op.${name}.impl, ${a.join(', ')}, ${JSON.stringify(out)}, ${JSON.stringify(compute)})`;
 const fn1 = (f: string): Render => (a) => `${f}(${a[0]})`;
 
 /** One rendering per scalar op; the mapped type makes a missing one a compile error. */
