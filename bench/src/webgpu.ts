@@ -65,6 +65,7 @@ export const webgpuSuite: Suite = {
   notes: (quick) => [
     `Peers: @tensorflow/tfjs-core and @tensorflow/tfjs-backend-webgpu 4.22.0; @jax-js/jax 0.1.25 (webgpu device, \`jit\`). All three get their adapter from one Dawn instance (the \`webgpu\` 0.6.2 npm package) installed as \`navigator.gpu\` before any of them starts: the same adapter in the same process.`,
     `Sizes: W1 ${sizesOf(W1_SPEC)}; W2 ${sizesOf(w2Spec(quick))}; W3 ${matN(quick)}x${matN(quick)}${quick ? ' (`--quick`: W2 784-256-256-10 batch 64 and W3 256 instead of 784-1024-1024-10 batch 256 and 1024)' : ''}.`,
+    'Both peers run on Dawn in Node with two accommodations, nothing else: jax-js reads `navigator.userAgent` beside `navigator.gpu` (Node 20 has no `navigator`; the bench defines one as Node 21 does), and tfjs-backend-webgpu reads synchronously (`dataSync`) only through `OffscreenCanvas`, a browser API, so every tfjs step awaits `data()` instead.',
     'Data stay on the device for every library: sym holds the batch and weights in shared variables (a step uploads nothing), the peers in tensors. Each timed call ends when the returned value (the cost, or the product for W3) is read back on the host.',
     'Device work per call is counted by wrapping the methods of Dawn\'s classes (`dispatchWorkgroups`, `queue.submit`, `queue.writeBuffer`, `mapAsync` for reading) around one call after timing: the same counter for every library.',
   ],
