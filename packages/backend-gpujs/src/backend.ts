@@ -77,6 +77,14 @@ interface GLTextureLike {
 /** The modes whose kernels read and write WebGL textures. */
 const GL_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl', 'webgl', 'webgl2']);
 
+/**
+ * The WebGL 1 modes, where a float texture may have one channel
+ * (LUMINANCE with OES_texture_float): uploads there send one float per
+ * element instead of four. WebGL 2 refuses unsized LUMINANCE floats, so
+ * webgl2 uploads the four channels gpu.js's own textures have.
+ */
+const ONE_CHANNEL_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl', 'webgl']);
+
 type Counted = { createTexture(): unknown; deleteTexture(t: unknown): void; __symCounted?: boolean };
 
 function floatFrom(data: TypedArray, dtype: DType, what: string): Float32Array {
@@ -103,8 +111,11 @@ export class GpujsBackend implements Backend {
   #liveTextures = 0;
   #glTextures = 0;
   #uploader: IKernelRunShortcut | undefined;
+  #copier: IKernelRunShortcut | undefined;
   #template: GLTextureLike | undefined;
   #scratch = new Float32Array(0);
+  /** Textures made by uploads, with their layout: a later upload of as many elements reuses them. */
+  readonly #uploaded = new WeakMap<Held, { n: number; w: number; h: number; channels: number; format: number; textureFormat: number }>();
   readonly #kernels = new Map<string, GpujsExecutable>();
   readonly #ran = new Set<string>();
 
@@ -236,15 +247,36 @@ export class GpujsBackend implements Backend {
     return GL_MODES.has(this.mode) ? this.#uploadTexture(data) : this.#uploadByKernel(data);
   }
 
+  /** Upload into the texture `t` made by an earlier upload of as many elements: no texture is created per call. */
+  #reupload(t: Held, data: Float32Array): boolean {
+    const spec = this.#uploaded.get(t);
+    const gl = (t as unknown as GLTextureLike).context;
+    const texture = (t as unknown as { texture: { _refs?: number } }).texture;
+    if (!spec || spec.n !== data.length || texture._refs !== 1) return false;
+    gl.activeTexture(gl.TEXTURE15);
+    gl.bindTexture(gl.TEXTURE_2D, texture as WebGLTexture);
+    gl.texImage2D(gl.TEXTURE_2D, 0, spec.format, spec.w, spec.h, 0, spec.textureFormat, gl.FLOAT, this.#pixels(data, spec.w * spec.h, spec.channels));
+    return true;
+  }
+
+  /** `data` as the pixels of a w*h texture of `channels` floats each (red first), copied only where the layouts differ. */
+  #pixels(data: Float32Array, texels: number, channels: number): Float32Array {
+    if (channels === 1 && data.length === texels) return data;
+    if (this.#scratch.length < texels * channels) this.#scratch = new Float32Array(texels * channels);
+    const pixels = this.#scratch.subarray(0, texels * channels);
+    if (channels === 1) pixels.set(data);
+    else for (let i = 0; i < data.length; i++) pixels[i * 4] = data[i]!;
+    return pixels;
+  }
+
   /**
    * Upload straight into a GL texture (one texImage2D, no shader pass) laid
    * out as gpu.js lays out a kernel's flat float output: element i in the
    * red channel of texel (i mod w, floor(i / w)) of the closest-square w x h
    * texture. The texture object is made like the copy kernel's output (its
-   * class, formats and owner kernel), so kernels see one argument type
-   * whether a buffer was uploaded or computed. Through the copy kernel
-   * (dynamic output) a 2^20-element upload took ~50 ms on llvmpipe; this
-   * way, a few.
+   * class and owner kernel), so kernels see one argument type whether a
+   * buffer was uploaded or computed. Through the copy kernel (dynamic
+   * output) a 2^20-element upload took ~50 ms on llvmpipe; this way, a few.
    */
   #uploadTexture(data: Float32Array): Held {
     const proto = (this.#template ??= this.#uploadByKernel(new Float32Array(1)) as unknown as GLTextureLike);
@@ -253,9 +285,11 @@ export class GpujsBackend implements Backend {
     const n = data.length;
     // exactly gpu.js's layout: kernels compile the texture size of an argument in, keyed by its element count
     const [w, h] = (utils as unknown as { closestSquareDimensions(n: number): Int32Array }).closestSquareDimensions(n) as unknown as [number, number];
-    if (this.#scratch.length < w * h * 4) this.#scratch = new Float32Array(w * h * 4);
-    const rgba = this.#scratch.subarray(0, w * h * 4);
-    for (let i = 0; i < n; i++) rgba[i * 4] = data[i]!;
+    const one = ONE_CHANNEL_MODES.has(this.mode);
+    const format = one ? gl.LUMINANCE : proto.internalFormat;
+    const textureFormat = one ? gl.LUMINANCE : proto.textureFormat;
+    const channels = one ? 1 : 4;
+    const pixels = this.#pixels(data, w * h, channels);
     const texture = gl.createTexture();
     gl.activeTexture(gl.TEXTURE15);
     gl.bindTexture(gl.TEXTURE_2D, texture);
@@ -263,8 +297,8 @@ export class GpujsBackend implements Backend {
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
-    gl.texImage2D(gl.TEXTURE_2D, 0, proto.internalFormat, w, h, 0, proto.textureFormat, gl.FLOAT, rgba);
-    return new proto.constructor({
+    gl.texImage2D(gl.TEXTURE_2D, 0, format, w, h, 0, textureFormat, gl.FLOAT, pixels);
+    const t = new proto.constructor({
       texture,
       size: new Int32Array([w, h]),
       dimensions: new Int32Array([n, 1, 1]),
@@ -272,9 +306,31 @@ export class GpujsBackend implements Backend {
       context: gl,
       kernel: proto.kernel,
       type: proto.type,
-      internalFormat: proto.internalFormat,
-      textureFormat: proto.textureFormat,
+      internalFormat: format,
+      textureFormat,
     });
+    // a one-channel float texture cannot be a framebuffer to read from: read it through a copy kernel
+    if (one) (t as { toArray: Held['toArray'] }).toArray = () => this.#readThroughCopy(t, n);
+    this.#uploaded.set(t, { n, w, h, channels, format, textureFormat });
+    return t;
+  }
+
+  /** The values of texture `t` (n elements), drawn into a four-channel texture by a copy kernel and read from there. */
+  #readThroughCopy(t: Held, n: number): ReturnType<Texture['toArray']> {
+    if (!this.#copier) {
+      const ref: { run?: IKernelRunShortcut } = {};
+      this.#copier = this.gpu().createKernel('function (a) { return a[this.thread.x]; }', { ...this.#settings(n, 'read', ref), dynamicOutput: true, dynamicArguments: true });
+      ref.run = this.#copier;
+    }
+    const copy = this.#copier;
+    if (copy.output?.[0] !== n) copy.setOutput([n]);
+    const c = held(copy(t as never));
+    this.#checkRan(copy, 'read');
+    try {
+      return c.toArray();
+    } finally {
+      c.delete();
+    }
   }
 
   /** Upload through a copy kernel (modes without GL textures: cpu, webgpu). */
@@ -290,7 +346,8 @@ export class GpujsBackend implements Backend {
       ref.run = this.#uploader;
     }
     const up = this.#uploader;
-    up.setOutput([data.length]);
+    // setOutput re-creates the output texture (tens of ms for 2^20 elements): only when the size changes
+    if (up.output?.[0] !== data.length) up.setOutput([data.length]);
     const t = held(up(data));
     this.#checkRan(up, 'upload');
     this.#countTextures();
@@ -302,10 +359,14 @@ export class GpujsBackend implements Backend {
     if (b.freed) throw new Error('gpujs.write: the buffer was freed');
     if (data.length !== b.size) throw new RangeError(`gpujs.write: buffer holds ${b.size} elements, got ${data.length}`);
     if (b.size === 0) return;
-    this.#setTexture(b, this.#upload(floatFrom(data, b.dtype, 'gpujs.write')));
+    const values = floatFrom(data, b.dtype, 'gpujs.write');
+    if (b.texture && this.#reupload(b.texture, values)) return;
+    this.#setTexture(b, this.#upload(values));
   }
 
   #toHost(b: GpujsBuffer, values: ArrayLike<number> | null): TypedArray {
+    // a GL read-back is a fresh array (gpu.js copies the red channel out of the pixels): hand it over as it is
+    if (b.dtype === 'float32' && values instanceof Float32Array && values.length === b.size && values !== b.texture?.hostValue) return values;
     const out = allocate(b.dtype, b.size);
     if (!values) return out;
     if (b.dtype === 'float32') {
@@ -390,6 +451,10 @@ export class GpujsBackend implements Backend {
       const exe = l.exe as GpujsExecutable;
       if (exe.size === 0) continue;
       const inputs = l.inputs as readonly GpujsBuffer[];
+      const output = l.output as GpujsBuffer;
+      // the output's old value is dead: dropping it first lets gpu.js draw into its kernel's own texture again
+      // (an immutable kernel allocates a fresh texture whenever its last result is still held)
+      if (!inputs.includes(output)) this.#setTexture(output, null);
       const partials: Held[] = [];
       try {
         for (const pass of exe.passes) {
@@ -401,7 +466,7 @@ export class GpujsBackend implements Backend {
           this.#countTextures();
           partials.push(t);
         }
-        this.#setTexture(l.output as GpujsBuffer, partials.pop()!);
+        this.#setTexture(output, partials.pop()!);
       } finally {
         // a split kernel's partial results live only for its launch
         for (const t of partials) t.delete();

@@ -63,6 +63,22 @@ describe('gpujs uploads', () => {
     expect(calls).toBe(0);
   });
 
+  it('creates no GL texture in steady calls: outputs drawn in place, uploads into the same texture', async () => {
+    const w = sym.shared(sym.fromTyped(typed('float32', values(6, 34)) as Float32Array, [6], 'float32'), { name: 'w' });
+    const x = T.matrix('x', 'float32');
+    // x.sum(0) folds 5000 rows: a split reduction with its partial pass
+    const step = sym.function([x], T.dot(x, w).sum(), { device: 'gpujs', updates: [[w, w.sub(x.sum(0).mul(1e-4))]] });
+    const xs = sym.fromTyped(typed('float32', values(30000, 35)) as Float32Array, [5000, 6], 'float32');
+    for (let i = 0; i < 3; i++) await step(xs);
+    const { result, calls } = await counting('createTexture', async () => {
+      let last = 0;
+      for (let i = 0; i < 5; i++) last = (await step(xs)).item();
+      return last;
+    });
+    expect(calls).toBe(0);
+    expect(Number.isFinite(result)).toBe(true);
+  });
+
   it('frees the partial results of split reductions: GL textures stay flat over calls', async () => {
     const x = T.vector('x', 'float32');
     const f = sym.function([x], [x.sum(), x.argmax(), T.dot(x, x)], { device: 'gpujs' });
