@@ -13,6 +13,7 @@ import type { ElementwiseKernel, Kernel, LoadExpr, ReduceKernel, ScalarExpr, Sca
 import { Code, F32, F64, I32, V128, encodeModule, type ValType } from './encoder.js';
 import { emitExp, emitLog, emitSigmoid, emitSinCos, emitTanh, fconst, type Emit } from './vmath.js';
 import { MAX_PAGES, arena } from './arena.js';
+import { vectorHelper, type VectorHelper } from './vthreads.js';
 
 type VKernel = ElementwiseKernel | ReduceKernel;
 
@@ -232,6 +233,12 @@ function callRow(row: Row, a: readonly number[]): number {
   }
 }
 
+/** Kernels over at least this many elements split their rows with the helper thread. */
+const PARALLEL_MIN = 1 << 18;
+/** Rows are cut into about this many jobs (whole rows when there are as many). */
+const JOBS = 8;
+let nextId = 0;
+
 function outOfMemory(bytes: number): never {
   throw new RangeError(`cpu: the WebAssembly memory cannot grow by ${bytes} bytes for a vector kernel's operands (limit ${MAX_PAGES * 64} KiB)`);
 }
@@ -259,6 +266,92 @@ export function compileVectorKernel(k: VKernel): VectorRun {
   const idx = new Array<number>(outer.length).fill(0);
   const base = new Array<number>(k.inputs.length).fill(0);
   const temps: { ptr: number; bytes: number }[] = [];
+  // rows shorter than a vector would overlap their neighbours' writes across the threads
+  const parallel = nOuter * n >= PARALLEL_MIN && n >= 4;
+  // start the helper thread now, so that it has booted by the time the kernel runs
+  if (parallel) vectorHelper();
+  const id = nextId++;
+  const inner = loads.map((l) => (nd ? l.strides[nd - 1]! : 0));
+  const chunk = nOuter >= JOBS ? n : Math.min(n, Math.ceil((n * nOuter) / JOBS / 4) * 4);
+  const perRow = Math.ceil(n / chunk);
+  const nJobs = nOuter * perRow;
+  const nArgs = args.length;
+  const rowPtr = new Array<number>(loads.length).fill(0);
+
+  /** Run the rows as jobs, the second half on the helper thread; false (nothing done) when that is not possible. */
+  const runJobs = (helper: VectorHelper, outBase: number, out: TypedArray): boolean => {
+    if (nJobs < 2 || !helper.ensureLoaded(id, bytes)) return false;
+    const argBlock = arena.reserve(nJobs * nArgs * 4);
+    const resBlock = argBlock && arena.reserve(nJobs * 8);
+    if (!argBlock || !resBlock) {
+      if (argBlock) arena.release(argBlock.ptr, argBlock.bytes);
+      return false;
+    }
+    try {
+      const a32 = new Int32Array(arena.memory.buffer, argBlock.ptr, nJobs * nArgs);
+      idx.fill(0);
+      let j = 0;
+      for (let r = 0; r < nOuter; r++) {
+        for (let q = 0; q < loads.length; q++) {
+          const l = loads[q]!;
+          let p = l.offset;
+          for (let d = 0; d < outer.length; d++) p += idx[d]! * l.strides[d]!;
+          rowPtr[q] = base[l.input]! + p * 4;
+        }
+        for (let e = 0; e < n; e += chunk, j++) {
+          const at = j * nArgs;
+          if (elementwise) {
+            a32[at] = outBase + (r * n + e) * 4;
+            a32[at + 1] = Math.min(chunk, n - e);
+          } else a32[at] = Math.min(chunk, n - e);
+          for (let q = 0; q < loads.length; q++) a32[at + first + q] = rowPtr[q]! + e * inner[q]! * 4;
+        }
+        for (let d = outer.length - 1; d >= 0; d--) {
+          if (++idx[d]! < outer[d]!) break;
+          idx[d] = 0;
+        }
+      }
+      const half = nJobs >> 1;
+      helper.start(id, argBlock.ptr + half * nArgs * 4, nJobs - half, nArgs, resBlock.ptr + half * 8);
+      const res = new Float64Array(arena.memory.buffer, resBlock.ptr, nJobs);
+      const runJob = (jj: number) => {
+        for (let q = 0; q < nArgs; q++) args[q] = a32[jj * nArgs + q]!;
+        res[jj] = callRow(row, args);
+      };
+      for (let jj = 0; jj < half; jj++) runJob(jj);
+      // a failure in the helper (it cannot have written anything we keep) is retried here
+      if (!helper.wait()) for (let jj = half; jj < nJobs; jj++) runJob(jj);
+      // our last row may end mid-vector, its last vector overwriting the first elements of the helper's
+      // first job: compute that job's first vector again (exactly four lanes, all its own)
+      if (elementwise && a32[(half - 1) * nArgs + 1]! % 4 !== 0) {
+        for (let q = 0; q < nArgs; q++) args[q] = a32[half * nArgs + q]!;
+        args[1] = 4;
+        callRow(row, args);
+      }
+      if (!elementwise) {
+        let acc = 0;
+        let done = 0;
+        let o = 0;
+        const jobsPerOut = rowsPerOut * perRow;
+        for (let jj = 0; jj < nJobs; jj++) {
+          const v = res[jj]!;
+          if (done === 0) acc = v;
+          else if (reducer === 'max') acc = acc !== acc || v !== v ? NaN : Math.max(acc, v);
+          else if (reducer === 'min') acc = acc !== acc || v !== v ? NaN : Math.min(acc, v);
+          else acc += v;
+          if (++done === jobsPerOut) {
+            out[o++] = reducer === 'mean' ? acc / count : acc;
+            done = 0;
+          }
+        }
+      }
+      return true;
+    } finally {
+      arena.release(argBlock.ptr, argBlock.bytes);
+      arena.release(resBlock.ptr, resBlock.bytes);
+    }
+  };
+
   return (ins, out) => {
     // operands in the arena are read in place; others are copied into blocks held for this launch
     let copies = false;
@@ -287,6 +380,11 @@ export function compileVectorKernel(k: VKernel): VectorRun {
       if (copies) {
         const f32 = arena.f32();
         for (let i = 0; i < ins.length; i++) if (!arena.owns(ins[i]!)) f32.set(ins[i] as Float32Array, base[i]! / 4);
+      }
+      const helper = parallel ? vectorHelper() : null;
+      if (helper?.ready() && runJobs(helper, outBase, out)) {
+        if (outTemp) (out as Float32Array).set(new Float32Array(arena.memory.buffer, outBase, out.length));
+        return;
       }
       idx.fill(0);
       let acc = 0;

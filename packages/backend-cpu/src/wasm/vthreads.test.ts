@@ -1,0 +1,101 @@
+// Big vector kernels split their rows with the helper thread: same values as the JavaScript kernels, whatever the row layout.
+import { describe, expect, it } from 'vitest';
+import type { ElementwiseKernel, ReduceKernel, ScalarExpr, ScalarOpName } from '@sym/graph';
+import { CpuBackend } from '../backend.js';
+import { vectorHelper } from './vthreads.js';
+
+const js = new CpuBackend({ wasm: false });
+const simd = new CpuBackend();
+
+function values(n: number, seed: number): Float32Array {
+  const a = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 16807) % 2147483647;
+    a[i] = (s / 2147483647) * 8 - 4;
+  }
+  return a;
+}
+
+function run(backend: CpuBackend, k: ElementwiseKernel | ReduceKernel, ins: Float32Array[], size: number): Float32Array {
+  const bufs = ins.map((a) => {
+    const b = backend.alloc('float32', a.length);
+    backend.write(b, a);
+    return b;
+  });
+  const out = backend.alloc('float32', size);
+  backend.write(out, new Float32Array(size).fill(-99));
+  backend.run([{ exe: backend.compile(k), inputs: bufs, output: out }]);
+  const r = backend.readSync(out) as Float32Array;
+  for (const b of [...bufs, out]) backend.free(b);
+  return r;
+}
+
+const load = (input: number, strides: number[]): ScalarExpr => ({ kind: 'load', input, strides, offset: 0, dtype: 'float32' });
+const ap = (op: ScalarOpName, ...args: ScalarExpr[]): ScalarExpr => ({ kind: 'apply', op, args, computeDType: 'float32', dtype: 'float32' });
+
+async function helperReady(): Promise<void> {
+  const h = vectorHelper();
+  expect(h).not.toBeNull();
+  // a worker boots in well under a second, but the test runner's loaders and a loaded machine can slow it down
+  for (let i = 0; i < 3000 && !h!.ready(); i++) await new Promise((r) => setTimeout(r, 10));
+  expect(h!.ready()).toBe(true);
+}
+
+/** The first element off by more than rtol (relative, absolute below 1), or null. */
+function firstMismatch(got: Float32Array, want: Float32Array, rtol: number): string | null {
+  for (let i = 0; i < want.length; i++) {
+    const ok = Number.isNaN(want[i]!) ? Number.isNaN(got[i]!) : Math.abs(got[i]! - want[i]!) <= rtol * Math.max(1, Math.abs(want[i]!));
+    if (!ok) return `[${i}] got ${got[i]}, want ${want[i]}`;
+  }
+  return null;
+}
+
+function close(got: Float32Array, want: Float32Array, rtol: number): void {
+  expect(got.length).toBe(want.length);
+  expect(firstMismatch(got, want, rtol)).toBeNull();
+}
+
+describe('vector kernels on two threads', { timeout: 60_000 }, () => {
+  it.each([
+    [[1 << 19], 'one long row'],
+    [[3, 100_003], 'three rows ending mid-vector'],
+    [[1001, 263], 'many short rows of odd length'],
+  ])('elementwise over %j (%s)', async (shape) => {
+    await helperReady();
+    const size = shape.reduce((a, b) => a * b, 1);
+    const inner = shape[shape.length - 1]!;
+    const x = values(size, 1);
+    const b = values(inner, 2);
+    const strides = shape.length === 1 ? [1] : [inner, 1];
+    const bias = shape.length === 1 ? [1] : [0, 1];
+    const k: ElementwiseKernel = { kind: 'elementwise', shape, inputs: ['float32', 'float32'], out: 'float32', expr: ap('exp', ap('add', load(0, strides), load(1, bias))) };
+    close(run(simd, k, [x, b], size), run(js, k, [x, b], size), 4e-6);
+  });
+
+  it.each([
+    ['sum', [], [1 << 19]],
+    ['mean', [3], [200_001]],
+    ['max', [600], [700]],
+    ['min', [2], [4, 70_001]],
+  ] as const)('%s keeping %j over %j', async (reducer, shape, reduceShape) => {
+    await helperReady();
+    const iter = [...shape, ...reduceShape];
+    const size = iter.reduce((a, b) => a * b, 1);
+    const strides = iter.map((_, d) => iter.slice(d + 1).reduce((a, b) => a * b, 1));
+    const x = values(size, 3);
+    if (reducer === 'max') x[12345] = Number.NaN;
+    const k: ReduceKernel = {
+      kind: 'reduce',
+      shape: [...shape],
+      reduceShape: [...reduceShape],
+      reducer,
+      inputs: ['float32'],
+      acc: reducer === 'sum' || reducer === 'mean' ? 'float64' : 'float32',
+      out: 'float32',
+      expr: ap('sin', load(0, strides)),
+    };
+    const outSize = shape.reduce((a: number, b: number) => a * b, 1);
+    close(run(simd, k, [x], outSize), run(js, k, [x], outSize), 1e-4);
+  });
+});
