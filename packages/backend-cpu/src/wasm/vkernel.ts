@@ -235,8 +235,8 @@ function callRow(row: Row, a: readonly number[]): number {
 
 /** Kernels over at least this many elements split their rows with the helper thread. */
 const PARALLEL_MIN = 1 << 18;
-/** Rows are cut into about this many jobs (whole rows when there are as many). */
-const JOBS = 8;
+/** Row calls are grouped into this many jobs that the two threads claim (rows are cut into chunks when fewer). */
+const JOBS = 16;
 let nextId = 0;
 
 function outOfMemory(bytes: number): never {
@@ -272,25 +272,37 @@ export function compileVectorKernel(k: VKernel): VectorRun {
   if (parallel) vectorHelper();
   const id = nextId++;
   const inner = loads.map((l) => (nd ? l.strides[nd - 1]! : 0));
+  // row calls: whole rows when there are enough, else rows cut into chunks (multiples of 4, none shorter than 4)
   const chunk = nOuter >= JOBS ? n : Math.min(n, Math.ceil((n * nOuter) / JOBS / 4) * 4);
-  const perRow = Math.ceil(n / chunk);
-  const nJobs = nOuter * perRow;
+  const pieces: [number, number][] = [];
+  for (let e = 0; e < n; ) {
+    const len = n - e - chunk < 4 ? n - e : chunk;
+    pieces.push([e, len]);
+    e += len;
+  }
+  const perRow = pieces.length;
+  const nCalls = nOuter * perRow;
+  const nJobs = Math.min(nCalls, JOBS);
+  const bounds = Int32Array.from({ length: nJobs + 1 }, (_, j) => Math.round((j * nCalls) / nJobs));
   const nArgs = args.length;
   const rowPtr = new Array<number>(loads.length).fill(0);
 
-  /** Run the rows as jobs, the second half on the helper thread; false (nothing done) when that is not possible. */
+  /** Run the row calls as jobs shared with the helper thread; false (nothing done) when that is not possible. */
   const runJobs = (helper: VectorHelper, outBase: number, out: TypedArray): boolean => {
     if (nJobs < 2 || !helper.ensureLoaded(id, bytes)) return false;
-    const argBlock = arena.reserve(nJobs * nArgs * 4);
-    const resBlock = argBlock && arena.reserve(nJobs * 8);
-    if (!argBlock || !resBlock) {
-      if (argBlock) arena.release(argBlock.ptr, argBlock.bytes);
+    const callBlock = arena.reserve(nCalls * nArgs * 4);
+    const resBlock = callBlock && arena.reserve(nCalls * 8);
+    const boundBlock = resBlock && arena.reserve((nJobs + 1) * 4);
+    if (!callBlock || !resBlock || !boundBlock) {
+      for (const b of [callBlock, resBlock]) if (b) arena.release(b.ptr, b.bytes);
       return false;
     }
     try {
-      const a32 = new Int32Array(arena.memory.buffer, argBlock.ptr, nJobs * nArgs);
+      const mem = arena.memory.buffer;
+      const a32 = new Int32Array(mem, callBlock.ptr, nCalls * nArgs);
+      new Int32Array(mem, boundBlock.ptr, nJobs + 1).set(bounds);
       idx.fill(0);
-      let j = 0;
+      let c = 0;
       for (let r = 0; r < nOuter; r++) {
         for (let q = 0; q < loads.length; q++) {
           const l = loads[q]!;
@@ -298,12 +310,12 @@ export function compileVectorKernel(k: VKernel): VectorRun {
           for (let d = 0; d < outer.length; d++) p += idx[d]! * l.strides[d]!;
           rowPtr[q] = base[l.input]! + p * 4;
         }
-        for (let e = 0; e < n; e += chunk, j++) {
-          const at = j * nArgs;
+        for (const [e, len] of pieces) {
+          const at = c++ * nArgs;
           if (elementwise) {
             a32[at] = outBase + (r * n + e) * 4;
-            a32[at + 1] = Math.min(chunk, n - e);
-          } else a32[at] = Math.min(chunk, n - e);
+            a32[at + 1] = len;
+          } else a32[at] = len;
           for (let q = 0; q < loads.length; q++) a32[at + first + q] = rowPtr[q]! + e * inner[q]! * 4;
         }
         for (let d = outer.length - 1; d >= 0; d--) {
@@ -311,35 +323,30 @@ export function compileVectorKernel(k: VKernel): VectorRun {
           idx[d] = 0;
         }
       }
-      const half = nJobs >> 1;
-      helper.start(id, argBlock.ptr + half * nArgs * 4, nJobs - half, nArgs, resBlock.ptr + half * 8);
-      const res = new Float64Array(arena.memory.buffer, resBlock.ptr, nJobs);
-      const runJob = (jj: number) => {
-        for (let q = 0; q < nArgs; q++) args[q] = a32[jj * nArgs + q]!;
-        res[jj] = callRow(row, args);
+      const res = new Float64Array(mem, resBlock.ptr, nCalls);
+      const call = (k: number, lanes?: number) => {
+        for (let q = 0; q < nArgs; q++) args[q] = a32[k * nArgs + q]!;
+        if (lanes !== undefined) args[1] = lanes;
+        res[k] = callRow(row, args);
       };
-      for (let jj = 0; jj < half; jj++) runJob(jj);
-      // a failure in the helper (it cannot have written anything we keep) is retried here
-      if (!helper.wait()) for (let jj = half; jj < nJobs; jj++) runJob(jj);
-      // our last row may end mid-vector, its last vector overwriting the first elements of the helper's
-      // first job: compute that job's first vector again (exactly four lanes, all its own)
-      if (elementwise && a32[(half - 1) * nArgs + 1]! % 4 !== 0) {
-        for (let q = 0; q < nArgs; q++) args[q] = a32[half * nArgs + q]!;
-        args[1] = 4;
-        callRow(row, args);
-      }
+      helper.runRound({ id, callsPtr: callBlock.ptr, nArgs, resultsPtr: resBlock.ptr, boundsPtr: boundBlock.ptr, jobs: nJobs }, (j) => {
+        for (let k = bounds[j]!; k < bounds[j + 1]!; k++) call(k);
+      });
+      // a job's last row may end mid-vector, its last vector overwriting the first lanes of the next job,
+      // which the other thread may have written first: compute each such first vector again (four lanes, all its own)
+      if (elementwise) for (let j = 1; j < nJobs; j++) if (a32[(bounds[j]! - 1) * nArgs + 1]! % 4 !== 0) call(bounds[j]!, 4);
       if (!elementwise) {
         let acc = 0;
         let done = 0;
         let o = 0;
-        const jobsPerOut = rowsPerOut * perRow;
-        for (let jj = 0; jj < nJobs; jj++) {
-          const v = res[jj]!;
+        const callsPerOut = rowsPerOut * perRow;
+        for (let k = 0; k < nCalls; k++) {
+          const v = res[k]!;
           if (done === 0) acc = v;
           else if (reducer === 'max') acc = acc !== acc || v !== v ? NaN : Math.max(acc, v);
           else if (reducer === 'min') acc = acc !== acc || v !== v ? NaN : Math.min(acc, v);
           else acc += v;
-          if (++done === jobsPerOut) {
+          if (++done === callsPerOut) {
             out[o++] = reducer === 'mean' ? acc / count : acc;
             done = 0;
           }
@@ -347,8 +354,7 @@ export function compileVectorKernel(k: VKernel): VectorRun {
       }
       return true;
     } finally {
-      arena.release(argBlock.ptr, argBlock.bytes);
-      arena.release(resBlock.ptr, resBlock.bytes);
+      for (const b of [callBlock, resBlock, boundBlock]) arena.release(b.ptr, b.bytes);
     }
   };
 

@@ -1,52 +1,69 @@
 /**
  * A second thread for the vector kernels: a Node worker that instantiates
- * the same row modules on the shared arena memory and runs a list of row
- * calls while the calling thread runs the rest. Synchronous calls stay
- * synchronous: the caller blocks on an Atomics flag for the helper's share.
- * Where there are no worker threads or no blocking waits (browsers' main
- * thread), kernels run on one thread.
+ * the same row modules on the shared arena memory. A big kernel's row calls
+ * are grouped into jobs that both threads claim from a shared counter, so
+ * the calling thread never waits for a helper that has not started (on a
+ * loaded machine the helper may get no core for a while): it waits only
+ * for jobs the helper has claimed and is running. Synchronous calls stay
+ * synchronous. Where there are no worker threads or no blocking waits
+ * (browsers' main thread), kernels run on one thread.
+ *
+ * The claim word (64 bits) holds the round (32 bits), its job count and the
+ * next job: a helper reads a round's parameters, then claims with a
+ * compare-exchange on the word it read, so a claim succeeds only while
+ * those parameters are still the round's.
  */
 import { arena } from './arena.js';
 
-const CTL = { state: 0, ready: 1, id: 2, ptr: 3, len: 4, nArgs: 5, results: 6, error: 7 } as const;
-const IDLE = 0;
-const LOAD = 1;
-const RUN = 2;
-const DONE = 3;
+/** Int32 control words. */
+const CTL = { ready: 0, done: 1, id: 2, calls: 3, nArgs: 4, results: 5, bounds: 6, failed: 7, load: 8, loadPtr: 9, loadLen: 10, loaded: 11, helped: 12 } as const;
 
 // The helper's source: plain JS (eval'd as CommonJS), no imports of ours.
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const ctl = new Int32Array(workerData.control);
+const claim = new BigInt64Array(workerData.claim);
 const memory = workerData.memory;
 const rows = new Map();
 Atomics.store(ctl, ${CTL.ready}, 1);
+Atomics.notify(ctl, ${CTL.ready});
 for (;;) {
-  const s = Atomics.load(ctl, ${CTL.state});
-  // sleep (never spin) until the caller posts work
-  if (s !== ${LOAD} && s !== ${RUN}) { Atomics.wait(ctl, ${CTL.state}, s); continue; }
-  try {
-    if (s === ${LOAD}) {
-      const bytes = new Uint8Array(memory.buffer, ctl[${CTL.ptr}], ctl[${CTL.len}]).slice();
+  // a module to instantiate (the caller waits for it)
+  if (Atomics.load(ctl, ${CTL.load}) === 1) {
+    try {
+      const bytes = new Uint8Array(memory.buffer, ctl[${CTL.loadPtr}], ctl[${CTL.loadLen}]).slice();
       const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, sin: Math.sin, cos: Math.cos } });
       rows.set(ctl[${CTL.id}], inst.exports.row);
-    } else {
-      const row = rows.get(ctl[${CTL.id}]);
-      const n = ctl[${CTL.len}], k = ctl[${CTL.nArgs}];
-      const i32 = new Int32Array(memory.buffer, ctl[${CTL.ptr}], n * k);
-      const f64 = new Float64Array(memory.buffer, ctl[${CTL.results}], n);
-      const a = new Array(k);
-      for (let j = 0; j < n; j++) {
-        for (let q = 0; q < k; q++) a[q] = i32[j * k + q];
-        f64[j] = row(...a);
-      }
+      ctl[${CTL.loaded}] = 1;
+    } catch (e) {
+      ctl[${CTL.loaded}] = 2;
     }
-    ctl[${CTL.error}] = 0;
-  } catch (e) {
-    ctl[${CTL.error}] = 1;
+    Atomics.store(ctl, ${CTL.load}, 0);
+    Atomics.notify(ctl, ${CTL.load});
+    continue;
   }
-  Atomics.store(ctl, ${CTL.state}, ${DONE});
-  Atomics.notify(ctl, ${CTL.state});
+  const w = Atomics.load(claim, 0);
+  const count = Number((w >> 16n) & 0xffffn), next = Number(w & 0xffffn);
+  if (next >= count) { Atomics.wait(claim, 0, w, 50); continue; }
+  const id = ctl[${CTL.id}], callsPtr = ctl[${CTL.calls}], k = ctl[${CTL.nArgs}], resPtr = ctl[${CTL.results}], boundsPtr = ctl[${CTL.bounds}];
+  if (Atomics.compareExchange(claim, 0, w, w + 1n) !== w) continue;
+  try {
+    const row = rows.get(id);
+    const bounds = new Int32Array(memory.buffer, boundsPtr, count + 1);
+    const from = bounds[next], to = bounds[next + 1];
+    const args = new Int32Array(memory.buffer, callsPtr + from * k * 4, (to - from) * k);
+    const res = new Float64Array(memory.buffer, resPtr, to);
+    const a = new Array(k);
+    for (let c = from; c < to; c++) {
+      for (let q = 0; q < k; q++) a[q] = args[(c - from) * k + q];
+      res[c] = row(...a);
+    }
+  } catch (e) {
+    Atomics.store(ctl, ${CTL.failed}, 1);
+  }
+  Atomics.add(ctl, ${CTL.helped}, 1);
+  Atomics.add(ctl, ${CTL.done}, 1);
+  Atomics.notify(ctl, ${CTL.done});
 }
 `;
 
@@ -54,24 +71,43 @@ interface WorkerLike {
   unref(): void;
 }
 
+/** One round of jobs: row calls `bounds[j]..bounds[j+1]` form job j. */
+export interface Round {
+  readonly id: number;
+  readonly callsPtr: number;
+  readonly nArgs: number;
+  readonly resultsPtr: number;
+  readonly boundsPtr: number;
+  readonly jobs: number;
+}
+
 export class VectorHelper {
   readonly #ctl: Int32Array;
+  readonly #claim: BigInt64Array;
   readonly #loaded = new Set<number>();
+  #round = 0n;
 
-  private constructor(ctl: Int32Array) {
+  private constructor(ctl: Int32Array, claim: BigInt64Array) {
     this.#ctl = ctl;
+    this.#claim = claim;
   }
 
   static create(): VectorHelper | null {
     const proc = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
     const wt = proc?.getBuiltinModule?.('node:worker_threads') as
-      | { Worker: new (src: string, opts: { eval: true; workerData: unknown }) => WorkerLike; isMainThread: boolean }
+      | { Worker: new (src: string, opts: { eval: true; workerData: unknown }) => WorkerLike }
       | undefined;
     if (!wt || !arena.shared) return null;
     const control = new SharedArrayBuffer(16 * 4);
-    const worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { control, memory: arena.memory } });
+    const claim = new SharedArrayBuffer(8);
+    const worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { control, claim, memory: arena.memory } });
     worker.unref();
-    return new VectorHelper(new Int32Array(control));
+    return new VectorHelper(new Int32Array(control), new BigInt64Array(claim));
+  }
+
+  /** Jobs the helper has run so far (for tests). */
+  helpedJobs(): number {
+    return Atomics.load(this.#ctl, CTL.helped);
   }
 
   /** Whether the thread has started (until then, kernels do not wait for it). */
@@ -79,47 +115,58 @@ export class VectorHelper {
     return Atomics.load(this.#ctl, CTL.ready) === 1;
   }
 
-  #post(state: number): void {
-    Atomics.store(this.#ctl, CTL.state, state);
-    Atomics.notify(this.#ctl, CTL.state);
-  }
-
-  /** Block until the posted work is done; false if it failed in the helper. */
-  wait(): boolean {
-    while (Atomics.load(this.#ctl, CTL.state) !== DONE) Atomics.wait(this.#ctl, CTL.state, Atomics.load(this.#ctl, CTL.state));
-    Atomics.store(this.#ctl, CTL.state, IDLE);
-    return this.#ctl[CTL.error] === 0;
-  }
-
   /** Make module `id` (its bytes) available in the helper; blocks until it is compiled there. */
   ensureLoaded(id: number, bytes: Uint8Array): boolean {
     if (this.#loaded.has(id)) return true;
     const block = arena.reserve(bytes.length);
     if (!block) return false;
+    const c = this.#ctl;
     try {
       new Uint8Array(arena.memory.buffer, block.ptr, bytes.length).set(bytes);
-      const c = this.#ctl;
       c[CTL.id] = id;
-      c[CTL.ptr] = block.ptr;
-      c[CTL.len] = bytes.length;
-      this.#post(LOAD);
-      if (!this.wait()) return false;
+      c[CTL.loadPtr] = block.ptr;
+      c[CTL.loadLen] = bytes.length;
+      c[CTL.loaded] = 0;
+      Atomics.store(c, CTL.load, 1);
+      // wake the helper if it sleeps on the claim word
+      Atomics.notify(this.#claim, 0);
+      while (Atomics.load(c, CTL.load) === 1) Atomics.wait(c, CTL.load, 1, 50);
     } finally {
       arena.release(block.ptr, block.bytes);
     }
+    if (c[CTL.loaded] !== 1) return false;
     this.#loaded.add(id);
     return true;
   }
 
-  /** Start `count` row calls of module `id`, their `nArgs` i32 arguments at `argsPtr`, f64 results to `resultsPtr`. */
-  start(id: number, argsPtr: number, count: number, nArgs: number, resultsPtr: number): void {
+  /**
+   * Run a round: `run(j)` runs job j on this thread. Jobs are claimed by
+   * either thread; returns when all are done. If a job failed in the
+   * helper, every job is run again here (they only write their own results).
+   */
+  runRound(r: Round, run: (job: number) => void): void {
     const c = this.#ctl;
-    c[CTL.id] = id;
-    c[CTL.ptr] = argsPtr;
-    c[CTL.len] = count;
-    c[CTL.nArgs] = nArgs;
-    c[CTL.results] = resultsPtr;
-    this.#post(RUN);
+    c[CTL.id] = r.id;
+    c[CTL.calls] = r.callsPtr;
+    c[CTL.nArgs] = r.nArgs;
+    c[CTL.results] = r.resultsPtr;
+    c[CTL.bounds] = r.boundsPtr;
+    c[CTL.failed] = 0;
+    Atomics.store(c, CTL.done, 0);
+    this.#round++;
+    const base = (this.#round << 32n) | (BigInt(r.jobs) << 16n);
+    Atomics.store(this.#claim, 0, base);
+    Atomics.notify(this.#claim, 0);
+    for (;;) {
+      const w = Atomics.load(this.#claim, 0);
+      const next = Number(w & 0xffffn);
+      if (next >= r.jobs) break;
+      if (Atomics.compareExchange(this.#claim, 0, w, w + 1n) !== w) continue;
+      run(next);
+      Atomics.add(c, CTL.done, 1);
+    }
+    for (let d = Atomics.load(c, CTL.done); d < r.jobs; d = Atomics.load(c, CTL.done)) Atomics.wait(c, CTL.done, d, 50);
+    if (c[CTL.failed] !== 0) for (let j = 0; j < r.jobs; j++) run(j);
   }
 }
 
