@@ -70,20 +70,16 @@ interface GLTextureLike {
   readonly context: WebGLRenderingContext;
   readonly kernel: unknown;
   readonly type: string;
-  readonly internalFormat: number;
-  readonly textureFormat: number;
 }
 
-/** The modes whose kernels read and write WebGL textures. */
-const GL_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl', 'webgl', 'webgl2']);
-
 /**
- * The WebGL 1 modes, where a float texture may have one channel
- * (LUMINANCE with OES_texture_float): uploads there send one float per
- * element instead of four. WebGL 2 refuses unsized LUMINANCE floats, so
- * webgl2 uploads the four channels gpu.js's own textures have.
+ * The modes whose uploads go straight into a one-channel float texture
+ * (LUMINANCE with OES_texture_float, WebGL 1): headlessgl, where it is
+ * tested. In Chromium's webgl2 a four-channel texture made this way was
+ * read with another layout than gpu.js's own outputs (the examples/web
+ * conformance subset failed), so the browser modes keep the copy kernel.
  */
-const ONE_CHANNEL_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl', 'webgl']);
+const DIRECT_UPLOAD_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl']);
 
 type Counted = { createTexture(): unknown; deleteTexture(t: unknown): void; __symCounted?: boolean };
 
@@ -115,7 +111,7 @@ export class GpujsBackend implements Backend {
   #template: GLTextureLike | undefined;
   #scratch = new Float32Array(0);
   /** Textures made by uploads, with their layout: a later upload of as many elements reuses them. */
-  readonly #uploaded = new WeakMap<Held, { n: number; w: number; h: number; channels: number; format: number; textureFormat: number }>();
+  readonly #uploaded = new WeakMap<Held, { n: number; w: number; h: number }>();
   readonly #kernels = new Map<string, GpujsExecutable>();
   readonly #ran = new Set<string>();
 
@@ -244,7 +240,7 @@ export class GpujsBackend implements Backend {
    * output size is dynamic: every size shares one compiled shader.
    */
   #upload(data: Float32Array): Held {
-    return GL_MODES.has(this.mode) ? this.#uploadTexture(data) : this.#uploadByKernel(data);
+    return DIRECT_UPLOAD_MODES.has(this.mode) ? this.#uploadTexture(data) : this.#uploadByKernel(data);
   }
 
   /** Upload into the texture `t` made by an earlier upload of as many elements: no texture is created per call. */
@@ -255,17 +251,16 @@ export class GpujsBackend implements Backend {
     if (!spec || spec.n !== data.length || texture._refs !== 1) return false;
     gl.activeTexture(gl.TEXTURE15);
     gl.bindTexture(gl.TEXTURE_2D, texture as WebGLTexture);
-    gl.texImage2D(gl.TEXTURE_2D, 0, spec.format, spec.w, spec.h, 0, spec.textureFormat, gl.FLOAT, this.#pixels(data, spec.w * spec.h, spec.channels));
+    gl.texImage2D(gl.TEXTURE_2D, 0, gl.LUMINANCE, spec.w, spec.h, 0, gl.LUMINANCE, gl.FLOAT, this.#pixels(data, spec.w * spec.h));
     return true;
   }
 
-  /** `data` as the pixels of a w*h texture of `channels` floats each (red first), copied only where the layouts differ. */
-  #pixels(data: Float32Array, texels: number, channels: number): Float32Array {
-    if (channels === 1 && data.length === texels) return data;
-    if (this.#scratch.length < texels * channels) this.#scratch = new Float32Array(texels * channels);
-    const pixels = this.#scratch.subarray(0, texels * channels);
-    if (channels === 1) pixels.set(data);
-    else for (let i = 0; i < data.length; i++) pixels[i * 4] = data[i]!;
+  /** `data` as the pixels of a one-channel texture of `texels` texels: itself when the sizes agree, else padded. */
+  #pixels(data: Float32Array, texels: number): Float32Array {
+    if (data.length === texels) return data;
+    if (this.#scratch.length < texels) this.#scratch = new Float32Array(texels);
+    const pixels = this.#scratch.subarray(0, texels);
+    pixels.set(data);
     return pixels;
   }
 
@@ -285,11 +280,8 @@ export class GpujsBackend implements Backend {
     const n = data.length;
     // exactly gpu.js's layout: kernels compile the texture size of an argument in, keyed by its element count
     const [w, h] = (utils as unknown as { closestSquareDimensions(n: number): Int32Array }).closestSquareDimensions(n) as unknown as [number, number];
-    const one = ONE_CHANNEL_MODES.has(this.mode);
-    const format = one ? gl.LUMINANCE : proto.internalFormat;
-    const textureFormat = one ? gl.LUMINANCE : proto.textureFormat;
-    const channels = one ? 1 : 4;
-    const pixels = this.#pixels(data, w * h, channels);
+    const format = gl.LUMINANCE;
+    const pixels = this.#pixels(data, w * h);
     const texture = gl.createTexture();
     gl.activeTexture(gl.TEXTURE15);
     gl.bindTexture(gl.TEXTURE_2D, texture);
@@ -297,7 +289,7 @@ export class GpujsBackend implements Backend {
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_WRAP_T, gl.CLAMP_TO_EDGE);
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MIN_FILTER, gl.NEAREST);
     gl.texParameteri(gl.TEXTURE_2D, gl.TEXTURE_MAG_FILTER, gl.NEAREST);
-    gl.texImage2D(gl.TEXTURE_2D, 0, format, w, h, 0, textureFormat, gl.FLOAT, pixels);
+    gl.texImage2D(gl.TEXTURE_2D, 0, format, w, h, 0, format, gl.FLOAT, pixels);
     const t = new proto.constructor({
       texture,
       size: new Int32Array([w, h]),
@@ -307,11 +299,11 @@ export class GpujsBackend implements Backend {
       kernel: proto.kernel,
       type: proto.type,
       internalFormat: format,
-      textureFormat,
+      textureFormat: format,
     });
     // a one-channel float texture cannot be a framebuffer to read from: read it through a copy kernel
-    if (one) (t as { toArray: Held['toArray'] }).toArray = () => this.#readThroughCopy(t, n);
-    this.#uploaded.set(t, { n, w, h, channels, format, textureFormat });
+    (t as { toArray: Held['toArray'] }).toArray = () => this.#readThroughCopy(t, n);
+    this.#uploaded.set(t, { n, w, h });
     return t;
   }
 
