@@ -64,10 +64,21 @@ interface GpujsExecutable extends Executable {
   readonly passes: readonly CompiledPass[];
 }
 
+/** The part of a WebGL context the uploads use (the package builds without the DOM types). */
+type GLContext = {
+  readonly [name in 'TEXTURE15' | 'TEXTURE_2D' | 'TEXTURE_WRAP_S' | 'TEXTURE_WRAP_T' | 'CLAMP_TO_EDGE' | 'TEXTURE_MIN_FILTER' | 'TEXTURE_MAG_FILTER' | 'NEAREST' | 'LUMINANCE' | 'FLOAT']: number;
+} & {
+  createTexture(): unknown;
+  activeTexture(unit: number): void;
+  bindTexture(target: number, texture: unknown): void;
+  texParameteri(target: number, name: number, value: number): void;
+  texImage2D(target: number, level: number, internalFormat: number, width: number, height: number, border: number, format: number, type: number, pixels: Float32Array): void;
+};
+
 /** The fields of a gpu.js GL texture this backend reads to make more of its kind. */
 interface GLTextureLike {
   readonly constructor: new (settings: Record<string, unknown>) => Held;
-  readonly context: WebGLRenderingContext;
+  readonly context: GLContext;
   readonly kernel: unknown;
   readonly type: string;
 }
@@ -250,7 +261,7 @@ export class GpujsBackend implements Backend {
     const texture = (t as unknown as { texture: { _refs?: number } }).texture;
     if (!spec || spec.n !== data.length || texture._refs !== 1) return false;
     gl.activeTexture(gl.TEXTURE15);
-    gl.bindTexture(gl.TEXTURE_2D, texture as WebGLTexture);
+    gl.bindTexture(gl.TEXTURE_2D, texture);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.LUMINANCE, spec.w, spec.h, 0, gl.LUMINANCE, gl.FLOAT, this.#pixels(data, spec.w * spec.h));
     return true;
   }
