@@ -16,7 +16,7 @@
 import { arena } from './arena.js';
 
 /** Int32 control words. */
-const CTL = { ready: 0, done: 1, id: 2, calls: 3, nArgs: 4, results: 5, bounds: 6, failed: 7, load: 8, loadPtr: 9, loadLen: 10, loaded: 11, helped: 12 } as const;
+const CTL = { ready: 0, done: 1, id: 2, calls: 3, nArgs: 4, results: 5, bounds: 6, failed: 7, load: 8, loadPtr: 9, loadLen: 10, loaded: 11, helped: 12, loadId: 13 } as const;
 
 // The helper's source: plain JS (eval'd as CommonJS), no imports of ours.
 const WORKER_SOURCE = `
@@ -33,7 +33,7 @@ for (;;) {
     try {
       const bytes = new Uint8Array(memory.buffer, ctl[${CTL.loadPtr}], ctl[${CTL.loadLen}]).slice();
       const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, sin: Math.sin, cos: Math.cos } });
-      rows.set(ctl[${CTL.id}], inst.exports.row);
+      rows.set(ctl[${CTL.loadId}], inst.exports.row);
       ctl[${CTL.loaded}] = 1;
     } catch (e) {
       ctl[${CTL.loaded}] = 2;
@@ -45,7 +45,10 @@ for (;;) {
   const w = Atomics.load(claim, 0);
   const count = Number((w >> 16n) & 0xffffn), next = Number(w & 0xffffn);
   if (next >= count) { Atomics.wait(claim, 0, w, 50); continue; }
-  const id = ctl[${CTL.id}], callsPtr = ctl[${CTL.calls}], k = ctl[${CTL.nArgs}], resPtr = ctl[${CTL.results}], boundsPtr = ctl[${CTL.bounds}];
+  const id = ctl[${CTL.id}];
+  // a kernel whose module is not instantiated here yet is left to the caller
+  if (!rows.has(id)) { Atomics.wait(claim, 0, w, 50); continue; }
+  const callsPtr = ctl[${CTL.calls}], k = ctl[${CTL.nArgs}], resPtr = ctl[${CTL.results}], boundsPtr = ctl[${CTL.bounds}];
   if (Atomics.compareExchange(claim, 0, w, w + 1n) !== w) continue;
   try {
     const row = rows.get(id);
@@ -115,28 +118,37 @@ export class VectorHelper {
     return Atomics.load(this.#ctl, CTL.ready) === 1;
   }
 
-  /** Make module `id` (its bytes) available in the helper; blocks until it is compiled there. */
+  /** The module being instantiated in the helper, and the block holding its bytes. */
+  #pending: { id: number; block: { ptr: number; bytes: number } } | undefined;
+
+  /**
+   * Whether module `id` is instantiated in the helper. If not, asks for it
+   * (one module at a time) without waiting: until it is there, the
+   * kernel runs on the calling thread alone.
+   */
   ensureLoaded(id: number, bytes: Uint8Array): boolean {
     if (this.#loaded.has(id)) return true;
+    const c = this.#ctl;
+    const p = this.#pending;
+    if (p) {
+      if (Atomics.load(c, CTL.load) === 1) return false;
+      if (c[CTL.loaded] === 1) this.#loaded.add(p.id);
+      arena.release(p.block.ptr, p.block.bytes);
+      this.#pending = undefined;
+      if (this.#loaded.has(id)) return true;
+    }
     const block = arena.reserve(bytes.length);
     if (!block) return false;
-    const c = this.#ctl;
-    try {
-      new Uint8Array(arena.memory.buffer, block.ptr, bytes.length).set(bytes);
-      c[CTL.id] = id;
-      c[CTL.loadPtr] = block.ptr;
-      c[CTL.loadLen] = bytes.length;
-      c[CTL.loaded] = 0;
-      Atomics.store(c, CTL.load, 1);
-      // wake the helper if it sleeps on the claim word
-      Atomics.notify(this.#claim, 0);
-      while (Atomics.load(c, CTL.load) === 1) Atomics.wait(c, CTL.load, 1, 50);
-    } finally {
-      arena.release(block.ptr, block.bytes);
-    }
-    if (c[CTL.loaded] !== 1) return false;
-    this.#loaded.add(id);
-    return true;
+    new Uint8Array(arena.memory.buffer, block.ptr, bytes.length).set(bytes);
+    c[CTL.loadId] = id;
+    c[CTL.loadPtr] = block.ptr;
+    c[CTL.loadLen] = bytes.length;
+    c[CTL.loaded] = 0;
+    this.#pending = { id, block };
+    Atomics.store(c, CTL.load, 1);
+    // wake the helper if it sleeps on the claim word
+    Atomics.notify(this.#claim, 0);
+    return false;
   }
 
   /**
