@@ -7,8 +7,9 @@
  * - reduce: small reductions run one invocation per output; larger ones one
  *   workgroup per output, each invocation folding a strided slice, then a
  *   tree over workgroup memory. float64 accumulators run in float32.
- * - matmul: 16x16 tiles staged through workgroup memory; transposed
- *   operands are only other strides.
+ * - matmul: 32x32 output blocks per workgroup (4x4 per invocation), A and B
+ *   staged through workgroup memory; transposed operands are other strides.
+ *   Small products (under 64^3 multiply-adds) run one invocation per output.
  *
  * Dispatches larger than `maxComputeWorkgroupsPerDimension` fold into a
  * second (and third) grid dimension.
@@ -51,7 +52,10 @@ export interface Packing {
 }
 
 const WG = 64;
-const TILE = 16;
+/** Matmul: output block per workgroup, invocations per side, outputs per invocation per side. */
+const BLOCK = 32;
+const THREADS = 8;
+const PER = BLOCK / THREADS;
 
 function bindings(k: Kernel, packed = -1): string {
   const ins = k.inputs.map((d, i) => `@group(0) @binding(${i}) var<storage, read> in${i}: array<${i === packed ? 'u32' : storageType(d)}>;`);
@@ -239,7 +243,16 @@ fn main(${ENTRY_ARGS}) {
   return { code, dispatch: grid(n, limits) };
 }
 
-function renderMatmul(k: MatmulKernel, limits: RenderLimits): RenderedKernel {
+/**
+ * Tiled matmul: a workgroup of 8x8 invocations computes a 32x32 block of the
+ * output, each invocation a 4x4 register block; A and B advance through
+ * workgroup memory 32 columns/rows at a time (two barriers per 32 steps of k).
+ */
+/** Below this many multiply-adds a matmul runs one invocation per output: tiling pays for its longer compile only on large products. */
+const TILED_MIN_WORK = 64 * 64 * 64;
+
+/** One invocation per output element, looping over k: small products (and drivers compile it quickly). */
+function renderSmallMatmul(k: MatmulKernel, limits: RenderLimits): RenderedKernel {
   const acc = deviceAcc(k.acc);
   const wgsl = acc === 'bool' ? 'u32' : valueType(acc);
   const toAcc = (code: string, d: DType) => (acc === 'bool' ? `select(0u, 1u, ${convert(code, d, 'bool')})` : convert(code, d, acc));
@@ -247,47 +260,89 @@ function renderMatmul(k: MatmulKernel, limits: RenderLimits): RenderedKernel {
   const [ab, am, ak] = k.a.strides;
   const [bb, bk, bn] = k.b.strides;
   const [ob, om, on] = k.outStrides;
-  const mTiles = Math.max(1, Math.ceil(k.m / TILE));
-  const nTiles = Math.ceil(k.n / TILE);
-  if (nTiles > limits.maxWorkgroupsPerDimension) {
-    throw new RangeError(`webgpu: a matmul with ${k.n} columns needs ${nTiles} workgroups in x, more than the device's ${limits.maxWorkgroupsPerDimension}`);
+  const n = k.batch * k.m * k.n;
+  const zero = acc === 'bool' ? '0u' : literal(0, acc);
+  const code = `${PRELUDE}
+${bindings(k)}
+@compute @workgroup_size(${WG})
+fn main(${ENTRY_ARGS}) {
+  ${GROUP_INDEX}
+  let flat = i32(group * ${WG}u + lid);
+  if (flat >= ${n}) { return; }
+  ${decompose([k.batch, k.m, k.n], 'i', 'flat')}
+  var s: ${wgsl} = ${zero};
+  for (var q: i32 = 0; q < ${k.k}; q = q + 1) {
+    let x = ${toAcc(load(0, `${k.a.offset} + i0 * ${ab} + i1 * ${am} + q * ${ak}`), k.inputs[0])};
+    let y = ${toAcc(load(1, `${k.b.offset} + i0 * ${bb} + q * ${bk} + i2 * ${bn}`), k.inputs[1])};
+    s = ${wrap(`(s + ${wrap('(x * y)', acc)})`, acc)};
   }
+  out[i0 * ${ob} + i1 * ${om} + i2 * ${on}] = ${store(convert(acc === 'bool' ? '(s != 0u)' : 's', acc, k.out), k.out)};
+}`;
+  return { code, dispatch: grid(Math.ceil(n / WG), limits) };
+}
+
+function renderMatmul(k: MatmulKernel, limits: RenderLimits): RenderedKernel {
+  if (k.m * k.n * k.k < TILED_MIN_WORK) return renderSmallMatmul(k, limits);
+  const acc = deviceAcc(k.acc);
+  const wgsl = acc === 'bool' ? 'u32' : valueType(acc);
+  const toAcc = (code: string, d: DType) => (acc === 'bool' ? `select(0u, 1u, ${convert(code, d, 'bool')})` : convert(code, d, acc));
+  const load = (i: 0 | 1, idx: string) => (k.inputs[i] === 'bool' ? `(in${i}[${idx}] != 0u)` : `in${i}[${idx}]`);
+  const [ab, am, ak] = k.a.strides;
+  const [bb, bk, bn] = k.b.strides;
+  const [ob, om, on] = k.outStrides;
+  const mTiles = Math.max(1, Math.ceil(k.m / BLOCK));
+  const nTiles = Math.ceil(k.n / BLOCK);
   const max = limits.maxWorkgroupsPerDimension;
+  if (nTiles > max) throw new RangeError(`webgpu: a matmul with ${k.n} columns needs ${nTiles} workgroups in x, more than the device's ${max}`);
   const rowY = Math.max(1, Math.min(mTiles * k.batch, max));
   const rowZ = Math.ceil((mTiles * k.batch) / rowY);
   if (rowZ > max) throw new RangeError(`webgpu: a matmul of ${k.batch} x ${k.m} rows needs more workgroups than the device's ${max}^2 grid`);
   const zero = acc === 'bool' ? '0u' : literal(0, acc);
-  const result = acc === 'bool' ? `(s != 0u)` : 's';
+  const fma = (s: string, x: string, y: string) => `${s} = ${wrap(`(${s} + ${wrap(`(${x} * ${y})`, acc)})`, acc)};`;
+  const result = (v: string) => store(convert(acc === 'bool' ? `(${v} != 0u)` : v, acc, k.out), k.out);
+  // the 4x4 register block, unrolled: drivers compile straight-line scalars much faster than indexed arrays
+  const range = Array.from({ length: PER }, (_, i) => i);
+  const cells = range.flatMap((i) => range.map((j) => [i, j] as const));
   const code = `${PRELUDE}
 ${bindings(k)}
-var<workgroup> ta: array<array<${wgsl}, ${TILE}>, ${TILE}>;
-var<workgroup> tb: array<array<${wgsl}, ${TILE}>, ${TILE}>;
-@compute @workgroup_size(${TILE}, ${TILE})
+var<workgroup> ta: array<array<${wgsl}, ${BLOCK}>, ${BLOCK}>;
+var<workgroup> tb: array<array<${wgsl}, ${BLOCK}>, ${BLOCK}>;
+@compute @workgroup_size(${THREADS}, ${THREADS})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let tileRow = i32(wid.z * nwg.y + wid.y);
   let b = tileRow / ${mTiles};
   if (b >= ${k.batch}) { return; }
-  let row = (tileRow % ${mTiles}) * ${TILE} + i32(lid.y);
-  let col = i32(wid.x) * ${TILE} + i32(lid.x);
-  var s: ${wgsl} = ${zero};
-  for (var k0: i32 = 0; k0 < ${k.k}; k0 = k0 + ${TILE}) {
-    let ka = k0 + i32(lid.x);
-    var av: ${wgsl} = ${zero};
-    if (row < ${k.m} && ka < ${k.k}) { av = ${toAcc(load(0, `${k.a.offset} + b * ${ab} + row * ${am} + ka * ${ak}`), k.inputs[0])}; }
-    ta[lid.y][lid.x] = av;
-    let kb = k0 + i32(lid.y);
-    var bv: ${wgsl} = ${zero};
-    if (col < ${k.n} && kb < ${k.k}) { bv = ${toAcc(load(1, `${k.b.offset} + b * ${bb} + kb * ${bk} + col * ${bn}`), k.inputs[1])}; }
-    tb[lid.y][lid.x] = bv;
+  let m0 = (tileRow % ${mTiles}) * ${BLOCK};
+  let n0 = i32(wid.x) * ${BLOCK};
+  let t = i32(lid.y) * ${THREADS} + i32(lid.x);
+  let ly = i32(lid.y) * ${PER};
+  let lx = i32(lid.x) * ${PER};
+  ${cells.map(([i, j]) => `var s${i}${j}: ${wgsl} = ${zero};`).join(' ')}
+  for (var k0: i32 = 0; k0 < ${k.k}; k0 = k0 + ${BLOCK}) {
+    for (var l = 0; l < ${(BLOCK * BLOCK) / (THREADS * THREADS)}; l = l + 1) {
+      let e = t + l * ${THREADS * THREADS};
+      let r = e / ${BLOCK};
+      let c = e % ${BLOCK};
+      var av: ${wgsl} = ${zero};
+      if (m0 + r < ${k.m} && k0 + c < ${k.k}) { av = ${toAcc(load(0, `${k.a.offset} + b * ${ab} + (m0 + r) * ${am} + (k0 + c) * ${ak}`), k.inputs[0])}; }
+      ta[r][c] = av;
+      var bv: ${wgsl} = ${zero};
+      if (k0 + r < ${k.k} && n0 + c < ${k.n}) { bv = ${toAcc(load(1, `${k.b.offset} + b * ${bb} + (k0 + r) * ${bk} + (n0 + c) * ${bn}`), k.inputs[1])}; }
+      tb[r][c] = bv;
+    }
     workgroupBarrier();
-    for (var q: i32 = 0; q < ${TILE}; q = q + 1) {
-      s = ${wrap(`(s + ${wrap(`(ta[lid.y][q] * tb[q][lid.x])`, acc)})`, acc)};
+    for (var q = 0; q < ${BLOCK}; q = q + 1) {
+      ${range.map((i) => `let a${i} = ta[ly + ${i}][q]; let b${i} = tb[q][lx + ${i}];`).join('\n      ')}
+      ${cells.map(([i, j]) => fma(`s${i}${j}`, `a${i}`, `b${j}`)).join('\n      ')}
     }
     workgroupBarrier();
   }
-  if (row < ${k.m} && col < ${k.n}) {
-    out[b * ${ob} + row * ${om} + col * ${on}] = ${store(convert(result, acc === 'bool' ? 'bool' : acc, k.out), k.out)};
-  }
+  ${cells
+    .map(
+      ([i, j]) =>
+        `if (m0 + ly + ${i} < ${k.m} && n0 + lx + ${j} < ${k.n}) { out[b * ${ob} + (m0 + ly + ${i}) * ${om} + (n0 + lx + ${j}) * ${on}] = ${result(`s${i}${j}`)}; }`,
+    )
+    .join('\n  ')}
 }`;
   const empty = k.m === 0 || k.n === 0 || k.batch === 0;
   return { code, dispatch: empty ? [0, 0, 0] : [nTiles, rowY, rowZ] };

@@ -93,10 +93,12 @@ describe('reductions', () => {
 
 describe('matmul', () => {
   const forms: [string, (a: sym.TensorVariable, b: sym.TensorVariable) => sym.TensorVariable, [number, number], [number, number]][] = [
-    ['A.B', (a, b) => T.dot(a, b), [37, 50], [50, 21]],
-    ['A^T.B', (a, b) => T.dot(a.transpose(), b), [50, 37], [50, 21]],
-    ['A.B^T', (a, b) => T.dot(a, b.transpose()), [37, 50], [21, 50]],
-    ['A^T.B^T', (a, b) => T.dot(a.transpose(), b.transpose()), [50, 37], [21, 50]],
+    // 70x80x50 runs the tiled kernel (over 64^3 multiply-adds), 37x50x21 the per-output one
+    ['A.B', (a, b) => T.dot(a, b), [70, 80], [80, 50]],
+    ['A^T.B', (a, b) => T.dot(a.transpose(), b), [80, 70], [80, 50]],
+    ['A.B^T', (a, b) => T.dot(a, b.transpose()), [70, 80], [50, 80]],
+    ['A^T.B^T', (a, b) => T.dot(a.transpose(), b.transpose()), [80, 70], [50, 80]],
+    ['small A.B^T', (a, b) => T.dot(a, b.transpose()), [37, 50], [21, 50]],
     ['(A.B)^T', (a, b) => T.dot(a, b).transpose(), [16, 32], [32, 48]],
     ['1x1 . 1x1', (a, b) => T.dot(a, b), [1, 1], [1, 1]],
   ];
@@ -123,7 +125,7 @@ describe('matmul', () => {
   it('int32 dot wraps like the CPU, and a 256x256 float32 product stays within tolerance', async () => {
     const a = T.imatrix('a');
     const x = T.fmatrix('x');
-    const A = sym.fromTyped(new Int32Array(Array.from({ length: 40 * 40 }, (_, i) => (i * 104729) % 65536)), [40, 40], 'int32');
+    const A = sym.fromTyped(new Int32Array(Array.from({ length: 70 * 70 }, (_, i) => (i * 104729) % 65536)), [70, 70], 'int32');
     const X = sym.fromTyped(data(256 * 256, 11), [256, 256], 'float32');
     const { gpu, ref } = await both([a, x], [T.dot(a, a), T.dot(x, x)], [A, X]);
     expectClose(gpu[0]!, ref[0]!, EXACT, 'int32');
