@@ -66,9 +66,21 @@ cpu.compile = (k) => {
   compiled++;
   return e;
 };
+// --first-kernels: the slowest launches of the first call
+const firstKernels = process.argv.includes('--first-kernels');
+let firstCall = true;
+const launchTimes: [number, string][] = [];
 cpu.run = (l) => {
   const s = performance.now();
-  run0(l);
+  if (firstKernels && firstCall) {
+    for (const x of l) {
+      const t = performance.now();
+      run0([x]);
+      const k = x.exe.kernel;
+      const what = k.kind === 'matmul' ? `matmul ${k.m}x${k.n}x${k.k}` : `${k.kind} ${k.shape}`;
+      launchTimes.push([performance.now() - t, `${what} ${(x.exe as unknown as { source: string }).source.slice(0, 40)}`]);
+    }
+  } else run0(l);
   runMs += performance.now() - s;
 };
 // --prof-first=FILE: a CPU profile of function() and the first call only
@@ -93,6 +105,8 @@ f.sync(xv, yv);
 const t3 = performance.now();
 const c3 = cpuMs();
 const first = { compileMs, compiled, runMs };
+firstCall = false;
+if (firstKernels) for (const [ms, what] of launchTimes.sort((x, y) => y[0] - x[0]).slice(0, 8)) console.log(`first-call launch ${ms.toFixed(1).padStart(7)} ms ${what}`);
 if (session) {
   const { profile } = await session.post('Profiler.stop');
   writeFileSync(profFile!, JSON.stringify(profile));
