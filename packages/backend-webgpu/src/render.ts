@@ -85,6 +85,8 @@ const GROUP_INDEX = 'let group = (wid.z * nwg.y + wid.y) * nwg.x + wid.x;';
 
 /** `let <prefix>d = ...` for each dimension of `shape`, decomposing the flat index variable `flat` (C order). */
 function decompose(shape: readonly number[], prefix: string, flat: string): string {
+  // an empty iteration space never runs; its indices only need to compile (no division by zero)
+  if (shape.includes(0)) return shape.map((_, d) => `let ${prefix}${d} = 0;`).join('\n  ');
   const lines: string[] = [];
   let inner = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
