@@ -206,8 +206,17 @@ export class WebGpuBackend implements Backend {
   run(launches: readonly Launch[]): void {
     const device = this.device;
     device.pushErrorScope('validation');
-    const encoder = device.createCommandEncoder();
     const temps: GpuBuffer[] = [];
+    try {
+      this.#encode(device, launches, temps);
+    } finally {
+      for (const t of temps) this.free(t);
+      this.#scope('running kernels');
+    }
+  }
+
+  #encode(device: GPUDevice, launches: readonly Launch[], temps: GpuBuffer[]): void {
+    const encoder = device.createCommandEncoder();
     for (const l of launches) {
       const exe = l.exe as WebGpuExecutable;
       const [x, y, z] = exe.rendered.dispatch;
@@ -241,11 +250,13 @@ export class WebGpuBackend implements Backend {
       if (aliased) encoder.copyBufferToBuffer(target.gpu, 0, out.gpu, 0, out.bytes);
     }
     device.queue.submit([encoder.finish()]);
-    for (const t of temps) this.free(t);
-    this.#scope('running kernels');
   }
 
-  /** Release the device (Dawn keeps Node alive while one exists). `init()` makes a fresh one. */
+  /**
+   * Release the device (Dawn keeps Node alive while one exists). `init()`
+   * makes a fresh one. Values that live only on the device (shared variables
+   * updated on it) are lost: read them with `getValueAsync()` first.
+   */
   dispose(): void {
     const device = this.#device;
     this.#disposed = true;
