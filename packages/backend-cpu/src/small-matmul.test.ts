@@ -3,19 +3,10 @@ import type { MatmulKernel } from '@sym/graph';
 import { CpuBackend } from './backend.js';
 import { smallMatmulKernel } from './small-matmul.js';
 import { vectorizable } from './wasm/vkernel.js';
+import { runKernel, seeded } from './test-kernels.js';
 
 const js = new CpuBackend({ wasm: false });
 const simd = new CpuBackend();
-
-function seeded(n: number, seed: number): Float32Array {
-  const a = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    a[i] = s / 1073741824 - 1;
-  }
-  return a;
-}
 
 interface Case {
   batch: number;
@@ -44,16 +35,6 @@ function kernelFor(c: Case, offsets = [0, 0]): MatmulKernel {
   };
 }
 
-function run(backend: CpuBackend, kernel: MatmulKernel, A: Float32Array, B: Float32Array, size: number): Float32Array {
-  const [a, b, o] = [backend.alloc('float32', A.length), backend.alloc('float32', B.length), backend.alloc('float32', size)];
-  backend.write(a, A);
-  backend.write(b, B);
-  backend.write(o, new Float32Array(size).fill(NaN));
-  const exe = backend.compile(kernel);
-  backend.run([{ exe, inputs: [a, b], output: o }]);
-  return backend.readSync(o) as Float32Array;
-}
-
 const cases: Case[] = [];
 for (const [batch, m, n, k] of [
   [1, 4, 1000, 2],
@@ -76,8 +57,8 @@ describe('small matmuls as vector kernels', () => {
     const A = seeded(c.m * c.k + 3, 1);
     const B = seeded(c.batch * c.k * c.n + 3, 2);
     const size = c.batch * c.m * c.n;
-    const want = run(js, kernel, A, B, size);
-    const got = run(simd, kernel, A, B, size);
+    const want = runKernel(js, kernel, [A, B], size, { fill: NaN });
+    const got = runKernel(simd, kernel, [A, B], size, { fill: NaN });
     for (let i = 0; i < size; i++) expect(Math.abs(got[i]! - want[i]!), `element ${i}`).toBeLessThanOrEqual(1e-5 * Math.max(1, c.k));
   });
 
@@ -86,8 +67,8 @@ describe('small matmuls as vector kernels', () => {
     const kernel = kernelFor(c, [2, 5]);
     const A = seeded(20, 3);
     const B = seeded(30, 4);
-    const want = run(js, kernel, A, B, 24);
-    const got = run(simd, kernel, A, B, 24);
+    const want = runKernel(js, kernel, [A, B], 24, { fill: NaN });
+    const got = runKernel(simd, kernel, [A, B], 24, { fill: NaN });
     for (let i = 0; i < 24; i++) expect(got[i]).toBeCloseTo(want[i]!, 5);
   });
 

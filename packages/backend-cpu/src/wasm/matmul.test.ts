@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { MatmulKernel, TypedArray } from '@sym/graph';
 import { CpuBackend } from '../backend.js';
+import { runKernel, seeded } from '../test-kernels.js';
 import { runMatmulWasm, wasmHandles, wasmSimdAvailable } from './matmul.js';
 
 const js = new CpuBackend({ wasm: false });
-
-function seeded(n: number, seed: number, Ctor: Float32ArrayConstructor | Float64ArrayConstructor): TypedArray {
-  const a = new Ctor(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    a[i] = s / 1073741824 - 1;
-  }
-  return a;
-}
 
 interface Case {
   batch: number;
@@ -72,11 +63,7 @@ describe('WebAssembly SIMD matmul', () => {
     const Ctor = c.dtype === 'float32' ? Float32Array : Float64Array;
     const A = seeded(c.m * c.k, 1, Ctor);
     const B = seeded(c.batch * c.k * c.n, 2, Ctor);
-    const [a, b, o] = [js.alloc(c.dtype, A.length), js.alloc(c.dtype, B.length), js.alloc(c.dtype, c.batch * c.m * c.n)];
-    js.write(a, A);
-    js.write(b, B);
-    js.run([{ exe: js.compile(kernel), inputs: [a, b], output: o }]);
-    const want = js.readSync(o);
+    const want = runKernel(js, kernel, [A, B], c.batch * c.m * c.n, { dtype: c.dtype });
     const got = new Ctor(c.batch * c.m * c.n).fill(NaN);
     runMatmulWasm(kernel, A, B, got);
     const tol = c.dtype === 'float32' ? 1e-5 * Math.max(1, c.k) : 1e-12 * Math.max(1, c.k);

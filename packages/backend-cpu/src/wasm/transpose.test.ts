@@ -2,19 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { MatmulKernel } from '@sym/graph';
 import { CpuBackend } from '../backend.js';
 import { wantsContiguousCopies } from './transpose.js';
+import { runKernel, seeded } from '../test-kernels.js';
 
 const js = new CpuBackend({ wasm: false });
 const simd = new CpuBackend();
-
-function seeded(n: number, seed: number): Float32Array {
-  const a = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    a[i] = s / 1073741824 - 1;
-  }
-  return a;
-}
 
 function kernel(m: number, n: number, k: number, transA: boolean, transB: boolean, offsets: [number, number] = [0, 0]): MatmulKernel {
   return {
@@ -33,14 +24,8 @@ function kernel(m: number, n: number, k: number, transA: boolean, transB: boolea
 }
 
 function run(backend: CpuBackend, k: MatmulKernel, A: Float32Array, B: Float32Array): { out: Float32Array; source: string } {
-  const [a, b, o] = [backend.alloc('float32', A.length), backend.alloc('float32', B.length), backend.alloc('float32', k.m * k.n)];
-  backend.write(a, A);
-  backend.write(b, B);
-  const exe = backend.compile(k);
-  backend.run([{ exe, inputs: [a, b], output: o }]);
-  const out = backend.readSync(o) as Float32Array;
-  for (const x of [a, b, o]) backend.free(x);
-  return { out, source: (exe as unknown as { source: string }).source };
+  const out = runKernel(backend, k, [A, B], k.m * k.n) as Float32Array;
+  return { out, source: (backend.compile(k) as unknown as { source: string }).source };
 }
 
 describe('transposed gemm operands copied row-contiguous first', () => {

@@ -2,19 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { ElementwiseKernel, Kernel, ReduceKernel, ScalarExpr, ScalarOpName } from '@sym/graph';
 import { CpuBackend } from '../backend.js';
 import { compileVectorKernel, vectorizable } from './vkernel.js';
+import { runKernel } from '../test-kernels.js';
 
 const js = new CpuBackend({ wasm: false });
-
-function runJs(k: Kernel, ins: Float32Array[], size: number): Float32Array {
-  const bufs = ins.map((a) => {
-    const b = js.alloc('float32', a.length);
-    js.write(b, a);
-    return b;
-  });
-  const out = js.alloc('float32', size);
-  js.run([{ exe: js.compile(k), inputs: bufs, output: out }]);
-  return js.readSync(out) as Float32Array;
-}
 
 function runWasm(k: Kernel, ins: Float32Array[], size: number): Float32Array {
   expect(vectorizable(k)).toBe(true);
@@ -67,13 +57,13 @@ describe('float32 SIMD kernels', () => {
         const x = values(n, lo, hi, 7 + n);
         if (n >= 5) x.set([0, -0, Number.NaN, Infinity, -Infinity].slice(0, n), 0);
         const k: ElementwiseKernel = { kind: 'elementwise', shape: [n], inputs: ['float32'], out: 'float32', expr: ap(op, load(0, [1])) };
-        expectClose(runWasm(k, [x], n), runJs(k, [x], n), 4e-6, 1e-30, op);
+        expectClose(runWasm(k, [x], n), (runKernel(js, k, [x], n) as Float32Array), 4e-6, 1e-30, op);
       });
     }
     it(`${op} near zero keeps accuracy`, () => {
       const x = values(64, -1e-3, 1e-3, 3);
       const k: ElementwiseKernel = { kind: 'elementwise', shape: [64], inputs: ['float32'], out: 'float32', expr: ap(op, load(0, [1])) };
-      expectClose(runWasm(k, [x], 64), runJs(k, [x], 64), 4e-6, 1e-37, op);
+      expectClose(runWasm(k, [x], 64), (runKernel(js, k, [x], 64) as Float32Array), 4e-6, 1e-37, op);
     });
   }
 
@@ -82,14 +72,14 @@ describe('float32 SIMD kernels', () => {
     const b = values(7, -3, 3, 2);
     const expr = ap('add', ap('mul', load(0, [7, 1]), load(1, [0, 1])), ap('truediv', { kind: 'const', value: 0.1, dtype: 'float64' }, ap('maximum', load(1, [0, 1]), load(0, [7, 1]))));
     const k: ElementwiseKernel = { kind: 'elementwise', shape: [6, 7], inputs: ['float32', 'float32'], out: 'float32', expr };
-    expectClose(runWasm(k, [a, b], 42), runJs(k, [a, b], 42), 1e-6, 1e-6, 'fused');
+    expectClose(runWasm(k, [a, b], 42), (runKernel(js, k, [a, b], 42) as Float32Array), 1e-6, 1e-6, 'fused');
   });
 
   it('reads column-broadcast operands (stride 0 in the inner dimension)', () => {
     const a = values(5 * 9, -3, 3, 4);
     const c = values(5, -3, 3, 5);
     const k: ElementwiseKernel = { kind: 'elementwise', shape: [5, 9], inputs: ['float32', 'float32'], out: 'float32', expr: ap('sub', load(0, [9, 1]), load(1, [1, 0])) };
-    expectClose(runWasm(k, [a, c], 45), runJs(k, [a, c], 45), 0, 0, 'column broadcast');
+    expectClose(runWasm(k, [a, c], 45), (runKernel(js, k, [a, c], 45) as Float32Array), 0, 0, 'column broadcast');
   });
 
   for (const reducer of ['sum', 'mean', 'max', 'min'] as const) {
@@ -113,7 +103,7 @@ describe('float32 SIMD kernels', () => {
           expr: ap('exp', load(0, [...strides])),
         };
         const outSize = shape.reduce((p: number, q: number) => p * q, 1);
-        expectClose(runWasm(k, [x], outSize), runJs(k, [x], outSize), 4e-6, 1e-6, reducer);
+        expectClose(runWasm(k, [x], outSize), (runKernel(js, k, [x], outSize) as Float32Array), 4e-6, 1e-6, reducer);
       });
     }
   }

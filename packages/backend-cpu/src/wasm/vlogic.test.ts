@@ -3,19 +3,9 @@ import { describe, expect, it } from 'vitest';
 import type { DType, ElementwiseKernel, ReduceKernel, ScalarExpr, ScalarOpName } from '@sym/graph';
 import { CpuBackend } from '../backend.js';
 import { compileVectorKernel, vectorizable } from './vkernel.js';
+import { runKernel } from '../test-kernels.js';
 
 const js = new CpuBackend({ wasm: false });
-
-function runJs(k: ElementwiseKernel | ReduceKernel, ins: Float32Array[], size: number): Float32Array {
-  const bufs = ins.map((a) => {
-    const b = js.alloc('float32', a.length);
-    js.write(b, a);
-    return b;
-  });
-  const out = js.alloc('float32', size);
-  js.run([{ exe: js.compile(k), inputs: bufs, output: out }]);
-  return js.readSync(out) as Float32Array;
-}
 
 function runWasm(k: ElementwiseKernel | ReduceKernel, ins: Float32Array[], size: number): Float32Array {
   expect(vectorizable(k)).toBe(true);
@@ -42,29 +32,29 @@ describe('float32 SIMD kernels: comparisons, logic, switch', () => {
   for (const op of ['eq', 'neq', 'lt', 'le', 'gt', 'ge'] as const) {
     it(`${op} of two operands, as float32`, () => {
       const k = ew(toF32(ap(op, 'bool', 'float32', load(0), load(1))));
-      same(runWasm(k, [x, y], n), runJs(k, [x, y], n));
+      same(runWasm(k, [x, y], n), (runKernel(js, k, [x, y], n) as Float32Array));
     });
   }
   for (const op of ['and', 'or', 'xor'] as const) {
     it(`${op} of float operands converted to bool (NaN is true)`, () => {
       const k = ew(toF32(ap(op, 'bool', 'bool', load(0), load(1))));
-      same(runWasm(k, [x, y], n), runJs(k, [x, y], n));
+      same(runWasm(k, [x, y], n), (runKernel(js, k, [x, y], n) as Float32Array));
     });
   }
   it('not of a float operand', () => {
     const k = ew(toF32(ap('not', 'bool', 'bool', load(0))));
-    same(runWasm(k, [x, y], n), runJs(k, [x, y], n));
+    same(runWasm(k, [x, y], n), (runKernel(js, k, [x, y], n) as Float32Array));
   });
   it('switch on a float condition and on a comparison (the relu gradient)', () => {
     const onFloat = ew(ap('switch', 'float32', 'float32', load(0), load(1), { kind: 'const', value: -3, dtype: 'float32' }));
-    same(runWasm(onFloat, [x, y], n), runJs(onFloat, [x, y], n));
+    same(runWasm(onFloat, [x, y], n), (runKernel(js, onFloat, [x, y], n) as Float32Array));
     const gt = ap('gt', 'bool', 'float32', load(0), { kind: 'const', value: 0, dtype: 'float32' });
     const reluGrad = ew(ap('mul', 'float32', 'float32', load(1), toF32(gt)));
-    same(runWasm(reluGrad, [x, y], n), runJs(reluGrad, [x, y], n));
+    same(runWasm(reluGrad, [x, y], n), (runKernel(js, reluGrad, [x, y], n) as Float32Array));
   });
   it('bool results of arithmetic are normalised to 0 or 1', () => {
     const k = ew(toF32(ap('add', 'bool', 'bool', load(0), load(1))));
-    same(runWasm(k, [x, y], n), runJs(k, [x, y], n));
+    same(runWasm(k, [x, y], n), (runKernel(js, k, [x, y], n) as Float32Array));
   });
   it('counts with a sum of comparisons', () => {
     const k: ReduceKernel = {
@@ -77,6 +67,6 @@ describe('float32 SIMD kernels: comparisons, logic, switch', () => {
       out: 'float32',
       expr: toF32(ap('lt', 'bool', 'float32', load(0), load(1))),
     };
-    same(runWasm(k, [x, y], 1), runJs(k, [x, y], 1));
+    same(runWasm(k, [x, y], 1), (runKernel(js, k, [x, y], 1) as Float32Array));
   });
 });

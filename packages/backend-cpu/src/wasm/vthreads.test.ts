@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { ElementwiseKernel, ReduceKernel, ScalarExpr, ScalarOpName } from '@sym/graph';
 import { CpuBackend } from '../backend.js';
 import { vectorHelper } from './vthreads.js';
+import { runKernel } from '../test-kernels.js';
 
 const js = new CpuBackend({ wasm: false });
 const simd = new CpuBackend();
@@ -15,20 +16,6 @@ function values(n: number, seed: number): Float32Array {
     a[i] = (s / 2147483647) * 8 - 4;
   }
   return a;
-}
-
-function run(backend: CpuBackend, k: ElementwiseKernel | ReduceKernel, ins: Float32Array[], size: number): Float32Array {
-  const bufs = ins.map((a) => {
-    const b = backend.alloc('float32', a.length);
-    backend.write(b, a);
-    return b;
-  });
-  const out = backend.alloc('float32', size);
-  backend.write(out, new Float32Array(size).fill(-99));
-  backend.run([{ exe: backend.compile(k), inputs: bufs, output: out }]);
-  const r = backend.readSync(out) as Float32Array;
-  for (const b of [...bufs, out]) backend.free(b);
-  return r;
 }
 
 const load = (input: number, strides: number[]): ScalarExpr => ({ kind: 'load', input, strides, offset: 0, dtype: 'float32' });
@@ -70,7 +57,7 @@ describe('vector kernels on two threads', { timeout: 60_000 }, () => {
     const strides = shape.length === 1 ? [1] : [inner, 1];
     const bias = shape.length === 1 ? [1] : [0, 1];
     const k: ElementwiseKernel = { kind: 'elementwise', shape, inputs: ['float32', 'float32'], out: 'float32', expr: ap('exp', ap('add', load(0, strides), load(1, bias))) };
-    close(run(simd, k, [x, b], size), run(js, k, [x, b], size), 4e-6);
+    close((runKernel(simd, k, [x, b], size, { fill: -99 }) as Float32Array), (runKernel(js, k, [x, b], size, { fill: -99 }) as Float32Array), 4e-6);
   });
 
   it.each([
@@ -96,7 +83,7 @@ describe('vector kernels on two threads', { timeout: 60_000 }, () => {
       expr: ap('sin', load(0, strides)),
     };
     const outSize = shape.reduce((a: number, b: number) => a * b, 1);
-    close(run(simd, k, [x], outSize), run(js, k, [x], outSize), 1e-4);
+    close((runKernel(simd, k, [x], outSize, { fill: -99 }) as Float32Array), (runKernel(js, k, [x], outSize, { fill: -99 }) as Float32Array), 1e-4);
   });
 
   it('the helper thread takes part', async () => {
@@ -115,7 +102,7 @@ describe('vector kernels on two threads', { timeout: 60_000 }, () => {
       await new Promise((r) => setTimeout(r, 1));
     }
     expect(h.helpedJobs()).toBeGreaterThan(before);
-    close(simd.readSync(o) as Float32Array, run(js, k, [x], size), 4e-6);
+    close(simd.readSync(o) as Float32Array, (runKernel(js, k, [x], size, { fill: -99 }) as Float32Array), 4e-6);
     simd.free(a);
     simd.free(o);
   });
