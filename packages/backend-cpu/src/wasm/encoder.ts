@@ -73,6 +73,9 @@ export class Code {
   i32Add() {
     return this.op(0x6a);
   }
+  i32And() {
+    return this.op(0x71);
+  }
   i32Sub() {
     return this.op(0x6b);
   }
@@ -141,6 +144,14 @@ export class Code {
   }
   f32x4Max() {
     return this.simd(0xe9);
+  }
+  /** Pseudo-minimum `b < a ? b : a`: one instruction, where f32x4.min costs several for NaN and -0 ordering. */
+  f32x4Pmin() {
+    return this.simd(0xea);
+  }
+  /** Pseudo-maximum `a < b ? b : a`. */
+  f32x4Pmax() {
+    return this.simd(0xeb);
   }
   f32x4Abs() {
     return this.simd(0xe0);
@@ -217,7 +228,14 @@ export class Code {
   v128AnyTrue() {
     return this.simd(0x53);
   }
+  /**
+   * When set, vector constants read the local it returns instead of being
+   * built in place: the caller fills those locals once, before its loops
+   * (engines rebuild a v128.const at each use, several instructions each).
+   */
+  constantLocal?: (bytes: readonly number[]) => number;
   v128Const(bytes: readonly number[]) {
+    if (this.constantLocal) return this.get(this.constantLocal(bytes));
     return this.simd(0x0c, ...bytes);
   }
   f64x2PromoteLowF32x4() {

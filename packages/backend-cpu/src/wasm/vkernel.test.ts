@@ -85,6 +85,8 @@ describe('float32 SIMD kernels', () => {
   for (const reducer of ['sum', 'mean', 'max', 'min'] as const) {
     for (const [shape, reduceShape, strides] of [
       [[], [1001], [1]],
+      [[], [8], [1]],
+      [[2], [3], [3, 1]],
       [[3], [7], [7, 1]],
       [[4], [3, 6], [18, 6, 1]],
       [[2, 3], [5], [15, 5, 1]],

@@ -56,6 +56,14 @@ export function vectorizable(k: Kernel): k is VKernel {
 
 const loadKey = (l: LoadExpr) => `${l.input}:${l.offset}:${l.strides.join(',')}`;
 
+/** `body` preceded by code that fills each constant's local once. */
+function withConstants(body: Code, constants: Iterable<{ bytes: readonly number[]; local: number }>): Code {
+  const code = new Code();
+  for (const k of constants) code.v128Const(k.bytes).set(k.local);
+  code.bytes.push(...body.bytes);
+  return code;
+}
+
 /** Build the row function: elementwise (outPtr, n, ...ptrs) or reduce (n, ...ptrs) -> f64. */
 function rowModule(k: VKernel, loads: readonly LoadExpr[]): Uint8Array<ArrayBuffer> {
   const nd = iterShape(k).length;
@@ -66,6 +74,13 @@ function rowModule(k: VKernel, loads: readonly LoadExpr[]): Uint8Array<ArrayBuff
   const locals: ValType[] = [];
   const local = (t: ValType) => (locals.push(t), nParams + locals.length - 1);
   const c = new Code();
+  const constants = new Map<string, { bytes: readonly number[]; local: number }>();
+  c.constantLocal = (bytes) => {
+    const key = bytes.join(',');
+    let k = constants.get(key);
+    if (!k) constants.set(key, (k = { bytes, local: local(V128) }));
+    return k.local;
+  };
   const off = local(I32);
   const imports: ('sin' | 'cos')[] = [];
   const emit: Emit = {
@@ -167,35 +182,42 @@ function rowModule(k: VKernel, loads: readonly LoadExpr[]): Uint8Array<ArrayBuff
   } else {
     const r = k as ReduceKernel;
     const isSum = r.reducer === 'sum' || r.reducer === 'mean';
-    const lane = local(V128);
     const v = local(V128);
     const acc0 = local(V128);
     const acc1 = local(V128);
-    // lane indices 0..3 as i32x4; tail lanes past n are replaced by the reducer's identity
-    c.v128Const([0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0]).set(lane);
     const identity = r.reducer === 'max' ? -Infinity : r.reducer === 'min' ? Infinity : 0;
     if (isSum) c.v128Zero().set(acc0).v128Zero().set(acc1);
     else fconst(c, identity).set(acc0);
+    const accumulate = () => {
+      if (isSum) {
+        c.get(acc0).get(v).f64x2PromoteLowF32x4().f64x2Add().set(acc0);
+        c.get(acc1).get(v).get(v).shuffle([8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]).f64x2PromoteLowF32x4().f64x2Add().set(acc1);
+      } else {
+        c.get(acc0).get(v);
+        if (r.reducer === 'max') c.f32x4Max();
+        else c.f32x4Min();
+        c.set(acc0);
+      }
+    };
+    // whole vectors: no lane masking in the loop
+    const end = local(I32);
+    c.get(N).i32(~3).i32And().i32(4).i32Mul().set(end);
     c.block().loop();
-    c.get(off).get(N).i32(4).i32Mul().i32GeS().brIf(1);
+    c.get(off).get(end).i32GeS().brIf(1);
+    expr(k.expr);
+    c.set(v);
+    accumulate();
+    c.get(off).i32(16).i32Add().set(off).br(0);
+    c.end().end();
+    // the last 1-3 elements: lanes past n are replaced by the reducer's identity
+    c.get(N).i32(3).i32And().if_();
     expr(k.expr);
     c.set(v);
     c.get(v);
     fconst(c, identity);
-    c.get(lane).get(N).i32x4Splat().i32x4LtS().v128Bitselect().set(v);
-    if (isSum) {
-      c.get(acc0).get(v).f64x2PromoteLowF32x4().f64x2Add().set(acc0);
-      c.get(acc1).get(v).get(v).shuffle([8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]).f64x2PromoteLowF32x4().f64x2Add().set(acc1);
-    } else {
-      c.get(acc0).get(v);
-      if (r.reducer === 'max') c.f32x4Max();
-      else c.f32x4Min();
-      c.set(acc0);
-    }
-    c.get(lane);
-    c.v128Const([4, 0, 0, 0, 4, 0, 0, 0, 4, 0, 0, 0, 4, 0, 0, 0]).i32x4Add().set(lane);
-    c.get(off).i32(16).i32Add().set(off).br(0);
-    c.end().end();
+    c.v128Const([0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0]).get(N).i32(3).i32And().i32x4Splat().i32x4LtS().v128Bitselect().set(v);
+    accumulate();
+    c.end();
     if (isSum) {
       c.get(acc0).f64x2ExtractLane(0).get(acc0).f64x2ExtractLane(1).f64Add();
       c.get(acc1).f64x2ExtractLane(0).f64Add().get(acc1).f64x2ExtractLane(1).f64Add();
@@ -209,8 +231,9 @@ function rowModule(k: VKernel, loads: readonly LoadExpr[]): Uint8Array<ArrayBuff
       results.push(F64);
     }
   }
+  const code = withConstants(c, constants.values());
   return encodeModule(
-    [{ name: 'row', params: new Array<ValType>(nParams).fill(I32), locals, code: c, results }],
+    [{ name: 'row', params: new Array<ValType>(nParams).fill(I32), locals, code, results }],
     { shared: arena.shared, maximumPages: MAX_PAGES },
     imports.map((name) => ({ name, params: [F64], results: [F64] })),
   );

@@ -44,20 +44,30 @@ function horner(c: Code, x: number, coeffs: readonly number[]): void {
   }
 }
 
+/**
+ * 1.5 * 2^23: adding it to a float of magnitude below 2^22 rounds it to the
+ * nearest integer, which then sits in the low mantissa bits of the sum (two's
+ * complement). Cheaper than floor + truncating conversion, which engines
+ * expand to several instructions per lane for NaN and overflow handling.
+ */
+const ROUNDER = 12582912;
+
 /** exp(x) with x in local `x`; leaves the result on the stack. */
 export function emitExp(e: Emit, x: number): void {
   const { c } = e;
   const xc = e.v128();
+  const kf = e.v128();
   const fx = e.v128();
   const r = e.v128();
-  // clamp (NaN passes through f32x4.min/max)
+  // clamp; NaN passes through, as x is the first operand of both pseudo-min/max
   c.get(x);
-  fconst(c, 88.72283905206835).f32x4Min();
-  fconst(c, -87).f32x4Max().set(xc);
-  // fx = floor(x * log2(e) + 0.5)
+  fconst(c, 88.72283905206835).f32x4Pmin();
+  fconst(c, -87).f32x4Pmax().set(xc);
+  // fx = nearest(x * log2(e)), also held as integer bits in kf
   c.get(xc);
   fconst(c, 1.44269504088896341).f32x4Mul();
-  fconst(c, 0.5).f32x4Add().f32x4Floor().set(fx);
+  fconst(c, ROUNDER).f32x4Add().tee(kf);
+  fconst(c, ROUNDER).f32x4Sub().set(fx);
   // r = x - fx * ln2 (in two parts)
   c.get(xc).get(fx);
   fconst(c, 0.693359375).f32x4Mul().f32x4Sub().get(fx);
@@ -67,8 +77,9 @@ export function emitExp(e: Emit, x: number): void {
   c.get(r).get(r).f32x4Mul().f32x4Mul().get(r).f32x4Add();
   fconst(c, 1).f32x4Add();
   // * 2^fx, built in the exponent bits as 2^(fx-1) * 2 so that fx = 128 stays finite
-  c.get(fx).i32x4TruncSatF32x4S();
-  iconst(c, 126).i32x4Add().i32(23).i32x4Shl().f32x4Mul();
+  // (the shift drops the rounder's own bits, leaving fx << 23)
+  c.get(kf).i32(23).i32x4Shl();
+  iconst(c, 126 << 23).i32x4Add().f32x4Mul();
   fconst(c, 2).f32x4Mul();
   // overflow to +inf and underflow to 0 beyond the clamps
   const y = e.v128();
@@ -121,32 +132,36 @@ export function emitLog(e: Emit, x: number): void {
   fconst(c, Infinity).f32x4Eq().v128Bitselect();
 }
 
-/** sin(x) (cos when `cos`), with x in local `x`. */
+/**
+ * sin(x) (cos when `cos`), with x in local `x`: x = n * pi/2 + r with
+ * |r| <= pi/4 (Cody-Waite in three parts), then the sine or cosine
+ * polynomial of r and the sign by the quadrant n mod 4. Lanes with
+ * |x| >= 8192 (where the reduction loses accuracy) or inf/NaN are
+ * recomputed by the imported JavaScript functions.
+ */
 export function emitSinCos(e: Emit, x: number, cos: boolean): void {
   const { c } = e;
-  const ax = e.v128();
-  const j = e.v128();
-  const y = e.v128();
+  const q = e.v128();
+  const n = e.v128();
   const r = e.v128();
   const z = e.v128();
   const s = e.v128();
-  const k = e.v128();
-  c.get(x).f32x4Abs().set(ax);
-  // j = (int)(|x| * 4/pi), rounded up to even; y = j as float
-  c.get(ax);
-  fconst(c, 1.27323954473516).f32x4Mul().i32x4TruncSatF32x4S();
-  iconst(c, 1).i32x4Add();
-  iconst(c, ~1).v128And().set(j);
-  c.get(j).f32x4ConvertI32x4S().set(y);
-  c.get(ax).get(y);
-  fconst(c, 0.78515625).f32x4Mul().f32x4Sub().get(y);
-  fconst(c, 2.4187564849853515625e-4).f32x4Mul().f32x4Sub().get(y);
-  fconst(c, 3.77489497744594108e-8).f32x4Mul().f32x4Sub().set(r);
+  const y = e.v128();
+  // n = nearest(x * 2/pi), its integer in the low bits of q (plus one quadrant for cos)
+  c.get(x);
+  fconst(c, 0.636619772367581343).f32x4Mul();
+  fconst(c, ROUNDER).f32x4Add().tee(q);
+  fconst(c, ROUNDER).f32x4Sub().set(n);
+  if (cos) {
+    c.get(q);
+    iconst(c, 1).i32x4Add().set(q);
+  }
+  // r = x - n * pi/2; each part's product with n is exact for |x| < 8192
+  c.get(x).get(n);
+  fconst(c, 1.5703125).f32x4Mul().f32x4Sub().get(n);
+  fconst(c, 4.837512969970703125e-4).f32x4Mul().f32x4Sub().get(n);
+  fconst(c, 7.54978995489188216e-8).f32x4Mul().f32x4Sub().set(r);
   c.get(r).get(r).f32x4Mul().set(z);
-  // k = j (+2 for cos): octant; bit 2 picks the polynomial, bit 4 the sign
-  c.get(j);
-  if (cos) iconst(c, 2).i32x4Add();
-  c.set(k);
   // sin polynomial
   horner(c, z, [-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1]);
   c.get(z).f32x4Mul().get(r).f32x4Mul().get(r).f32x4Add().set(s);
@@ -155,21 +170,19 @@ export function emitSinCos(e: Emit, x: number, cos: boolean): void {
   c.get(z).f32x4Mul().get(z).f32x4Mul().get(z);
   fconst(c, -0.5).f32x4Mul().f32x4Add();
   fconst(c, 1).f32x4Add();
-  // pick: (k & 2) ? cos-poly : sin-poly, the mask being 0 < (k & 2)
-  c.get(s);
-  iconst(c, 0).get(k);
-  iconst(c, 2).v128And().i32x4LtS().v128Bitselect().set(y);
-  // sign: sin flips with bit 4 of k and with the sign of x; cos only with bit 4
-  c.get(k);
-  iconst(c, 4).v128And().i32(29).i32x4Shl(); // bit 4 -> sign bit
+  // odd quadrants take the cosine polynomial: bit 0 of q spread over the lane as a mask
+  c.get(s).get(q).i32(31).i32x4Shl().i32(31).i32x4ShrS().v128Bitselect();
+  // quadrants 2 and 3 are negated: bit 1 of q moved to the sign bit
+  c.get(q).i32(30).i32x4Shl();
+  iconst(c, 0x80000000 | 0).v128And().v128Xor().set(y);
   if (!cos) {
-    c.get(x);
-    iconst(c, 0x80000000 | 0).v128And().v128Xor();
+    // sin(-0) is -0, which the sum r + r^3 p(r^2) turns into +0
+    c.get(x).get(y).get(x);
+    fconst(c, 0).f32x4Eq().v128Bitselect().set(y);
   }
-  c.get(y).v128Xor().set(y);
   // big arguments (|x| >= 8192, or inf/NaN which the reduction garbles): JavaScript per lane
   const big = e.v128();
-  c.get(ax);
+  c.get(x).f32x4Abs();
   fconst(c, 8192).f32x4Ge().get(x).get(x).f32x4Ne().v128Or().tee(big).v128AnyTrue().if_();
   {
     const fn = e.importIndex(cos ? 'cos' : 'sin');
