@@ -92,6 +92,15 @@ interface GLTextureLike {
  */
 const DIRECT_UPLOAD_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl']);
 
+/**
+ * The modes whose large float matmuls run on packed operands with a GLSL
+ * product loop (`packed.ts`): headlessgl, where it is tested. The loop is
+ * WebGL 1 GLSL (`texture2D`), and the browser modes' four-channel textures
+ * are untested here (see DIRECT_UPLOAD_MODES), so they keep the one-pass
+ * kernel.
+ */
+const PACKED_MATMUL_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl']);
+
 type Counted = { createTexture(): unknown; deleteTexture(t: unknown): void; __symCounted?: boolean };
 
 function floatFrom(data: TypedArray, dtype: DType, what: string): Float32Array {
@@ -419,8 +428,8 @@ export class GpujsBackend implements Backend {
     refuseFloat64(kernel);
     const size = kernelOutputSize(kernel);
     if (size > MAX_EXACT_INT) throw new RangeError(`gpujs: a kernel writing ${size} elements is beyond what gpujs addresses exactly (at most ${MAX_EXACT_INT}).`);
-    const plan = planKernel(kernel);
-    const key = plan.map((p) => `${p.size}|${JSON.stringify(p.args)}|${p.source}`).join('\n');
+    const plan = planKernel(kernel, { glsl: PACKED_MATMUL_MODES.has(this.mode) });
+    const key = plan.map((p) => `${p.size}|${JSON.stringify(p.args)}|${p.vec4 ?? false}|${p.source}|${p.natives?.map((f) => f.source).join('\n') ?? ''}`).join('\n');
     const have = this.#kernels.get(key);
     if (have) return { kernel, size, passes: have.passes };
     const exe = { kernel, size, passes: plan.map((p) => ({ ...p, runs: new Map<string, IKernelRunShortcut>() })) };
@@ -434,7 +443,11 @@ export class GpujsBackend implements Backend {
     let run = pass.runs.get(key);
     if (!run) {
       const ref: { run?: IKernelRunShortcut } = {};
-      run = this.gpu().createKernel(pass.source, this.#settings(pass.size, label, ref));
+      run = this.gpu().createKernel(pass.source, {
+        ...this.#settings(pass.size, label, ref),
+        ...(pass.vec4 ? { returnType: 'Array(4)' as const } : {}),
+        ...(pass.natives ? { nativeFunctions: pass.natives.map((f) => ({ ...f })) } : {}),
+      });
       ref.run = run;
       pass.runs.set(key, run);
     }

@@ -9,9 +9,10 @@
  * the long axis), the second folds the partials. Both loops stay at most
  * `MAX_THREAD_LOOP` long for every size below 2^24.
  */
-import type { Kernel, ReduceKernel } from '@sym/graph';
+import type { Kernel, MatmulKernel, ReduceKernel } from '@sym/graph';
 import { kernelOutputSize, reduceIdentity } from '@sym/graph';
 import { decompose, num, reduceResult, reduceUpdate, reduceValue, renderKernel, renderMatmul } from './render.js';
+import { packedDotNatives, packedK, renderPackA, renderPackB, renderPackedProduct, usesPackedMatmul } from './packed.js';
 
 /** The most loop iterations one thread runs before the loop is split into passes. */
 export const MAX_THREAD_LOOP = 4096;
@@ -29,6 +30,16 @@ export interface Pass {
   readonly source: string;
   readonly size: number;
   readonly args: readonly ({ readonly input: number } | { readonly pass: number })[];
+  /** Set where each output element is four values (a packed operand, `packed.ts`): gpu.js's `returnType: 'Array(4)'`. */
+  readonly vec4?: boolean;
+  /** GLSL functions the source calls (gpu.js's `nativeFunctions` setting). */
+  readonly natives?: readonly { readonly name: string; readonly source: string }[];
+}
+
+/** What the plan may use besides gpu.js's JavaScript kernels. */
+export interface PlanOptions {
+  /** WebGL 1 GLSL native functions and four-channel outputs: large float matmuls run packed (`packed.ts`). */
+  readonly glsl?: boolean;
 }
 
 /** How a long axis of `count` elements is cut: `parts` chunks of `chunk` (the last may be shorter, none is empty). */
@@ -100,8 +111,22 @@ ${reduceResult(k as ReduceKernel, count)}
 }`;
 }
 
-/** The passes computing `k`: one, or two (three for argmax/argmin) when its per-thread loop is long. */
-export function planKernel(k: Kernel): Pass[] {
+/** The three passes of a packed matmul: pack A, pack B, their product. */
+function packedPlan(k: MatmulKernel, size: number): Pass[] {
+  const k4 = packedK(k.k);
+  return [
+    { source: renderPackA(k), size: k.batch * k.m * k4, args: inputs(1), vec4: true },
+    { source: renderPackB(k), size: k.batch * k.n * k4, args: [{ input: 1 }], vec4: true },
+    { source: renderPackedProduct(k), size, args: [{ pass: 0 }, { pass: 1 }], natives: packedDotNatives(k.k) },
+  ];
+}
+
+/**
+ * The passes computing `k`: one, or two (three for argmax/argmin) when its
+ * per-thread loop is long; large float matmuls three (packed) where
+ * `options.glsl` allows.
+ */
+export function planKernel(k: Kernel, options: PlanOptions = {}): Pass[] {
   const size = kernelOutputSize(k);
   const single = (): Pass[] => [{ source: renderKernel(k), size, args: inputs(k.inputs.length) }];
   if (k.kind === 'reduce') {
@@ -116,6 +141,7 @@ export function planKernel(k: Kernel): Pass[] {
     return [partial(false), { source: renderCombine(k, count, parts), size, args: [{ pass: 0 }] }];
   }
   if (k.kind === 'matmul') {
+    if (options.glsl && size > 0 && usesPackedMatmul(k, MAX_THREAD_LOOP)) return packedPlan(k, size);
     if (k.k <= MAX_THREAD_LOOP || size === 0) return single();
     const split = splitOf(k.k);
     checkPartials('matmul', size, split.parts);
