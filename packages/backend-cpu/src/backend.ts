@@ -5,7 +5,8 @@
 import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, TypedArray } from '@sym/graph';
 import { DTYPES, SCALAR_OPS, allocate, castScalar, kernelKey } from '@sym/graph';
 import { renderKernel } from './render.js';
-import { runMatmulWasm, wasmHandles, wasmSimdAvailable } from './wasm/matmul.js';
+import { gemmHelper, runMatmulWasm, wasmHandles, wasmSimdAvailable } from './wasm/matmul.js';
+import { vectorHelper } from './wasm/vthreads.js';
 import { compileVectorKernel, vectorizable } from './wasm/vkernel.js';
 import { smallMatmulKernel } from './small-matmul.js';
 import { arena } from './wasm/arena.js';
@@ -52,6 +53,18 @@ const HELPERS = {
   clip: (x: number, lo: number, hi: number) => (x !== x ? NaN : Math.min(Math.max(x, lo), hi)),
 };
 
+/**
+ * Start the helper threads of the gemm and the vector kernels. A thread
+ * takes tens of milliseconds to boot; started with the backend, it boots
+ * while the program builds and compiles its graphs, so that the first call
+ * of a big function already runs on both cores. They are unreferenced:
+ * they never keep the process alive.
+ */
+function startHelperThreads(): void {
+  gemmHelper();
+  vectorHelper();
+}
+
 export interface CpuBackendOptions {
   /**
    * Use the generated WebAssembly SIMD kernels where they apply (float
@@ -67,6 +80,7 @@ export class CpuBackend implements Backend {
 
   constructor(options: CpuBackendOptions = {}) {
     this.wasm = options.wasm ?? wasmSimdAvailable();
+    if (this.wasm) startHelperThreads();
   }
 
   describe(): BackendInfo {

@@ -108,7 +108,11 @@ class Arena {
 
   /** Whether `a` is a view into this memory (then its byteOffset is its address). */
   owns(a: TypedArray): boolean {
-    return this.#buffers.has(a.buffer);
+    if (this.#buffers.has(a.buffer)) return true;
+    // the engine may wrap the memory in a new buffer object without growing it (when the memory is posted to a thread)
+    if (a.buffer !== this.memory.buffer) return false;
+    this.#buffers.add(a.buffer);
+    return true;
   }
 
   /**

@@ -26,14 +26,37 @@ export function wasmSimdAvailable(): boolean {
 }
 
 const SHARED = typeof SharedArrayBuffer !== 'undefined';
+/** Calls of the warm-up product: enough for the engine to optimise the gemm (it counts loop iterations run). */
+const WARM_REPS = 8;
 
 class GemmInstance {
   readonly memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: SHARED });
-  readonly bytes: Uint8Array<ArrayBuffer>;
+  /** Compiled once; the helper thread instantiates this same module, so it shares the engine's code for it. */
+  readonly module: WebAssembly.Module;
   readonly exports: GemmExports;
   constructor(readonly type: GemmType) {
-    this.bytes = gemmModuleBytes(type, SHARED, MAX_PAGES);
-    this.exports = new WebAssembly.Instance(new WebAssembly.Module(this.bytes), { env: { memory: this.memory } }).exports as unknown as GemmExports;
+    this.module = new WebAssembly.Module(gemmModuleBytes(type, SHARED, MAX_PAGES));
+    this.exports = new WebAssembly.Instance(this.module, { env: { memory: this.memory } }).exports as unknown as GemmExports;
+  }
+  /**
+   * Run a small product a few times. Engines first run WebAssembly with a
+   * baseline compiler whose gemm is about half as fast, and optimise a
+   * function only once it has run for a while; warming it here lets the
+   * optimised code be ready (compiled in the background) before the first
+   * real product, instead of that product paying for the baseline code.
+   */
+  warm(): void {
+    const rows = 64;
+    const K = 256;
+    const Np = tileWidth(this.type);
+    const es = this.type === 'float32' ? 4 : 8;
+    const b = rows * K * es;
+    const c = b + K * Np * es;
+    this.ensure(c + rows * Np * es);
+    for (let rep = 0; rep < WARM_REPS; rep++) {
+      this.exports.gemm4(0, b, c, K, Np, 0, rows, 0, K);
+      this.exports.gemm1(0, b, c, K, Np, 0, 4, 0, K);
+    }
   }
   ensure(bytes: number): void {
     const have = this.memory.buffer.byteLength;
@@ -53,13 +76,25 @@ function instance(t: GemmType): GemmInstance {
   return instances[TYPES.indexOf(t)]!;
 }
 
-/** The helper thread, started on first need (null where there are no threads). */
-function gemmHelper(): GemmHelper | null {
+/**
+ * The helper thread (null where there are no threads). Starting it is
+ * cheap for the caller, but the thread takes tens of milliseconds to boot:
+ * the backend starts it when it is created, and products run on the
+ * calling thread alone until it is ready.
+ */
+export function gemmHelper(): GemmHelper | null {
   if (helper === undefined) {
     instance('float32');
-    helper = SHARED ? GemmHelper.create(instances!.map((g) => g.bytes), instances!.map((g) => g.memory)) : null;
+    for (const g of instances!) g.warm();
+    helper = SHARED ? GemmHelper.create(instances!.map((g) => g.module), instances!.map((g) => g.memory)) : null;
   }
   return helper;
+}
+
+/** The helper if it has booted, else null: a product never waits for the thread to start. */
+function readyHelper(): GemmHelper | null {
+  const h = gemmHelper();
+  return h?.ready() ? h : null;
 }
 
 /** Below this many multiply-adds a second thread costs more than it saves. */
@@ -105,7 +140,7 @@ export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out
     }
     const es = t === 'float32' ? 4 : 8;
     // Split rows between this thread and the helper for big products.
-    const h = M >= 2 * ROWS && M * N * K >= THREAD_MIN_WORK ? gemmHelper() : null;
+    const h = M >= 2 * ROWS && M * N * K >= THREAD_MIN_WORK ? readyHelper() : null;
     const split = h ? Math.floor(M / (2 * ROWS)) * ROWS : M;
     if (h) h.start({ type: TYPES.indexOf(t), A: 0, B: bOff * es, C: cOff * es, K, Np, rowStart: split, rowEnd: M, kBlock: K_BLOCK });
     const full = split - (split % ROWS);

@@ -270,8 +270,8 @@ function outOfMemory(bytes: number): never {
 export function compileVectorKernel(k: VKernel): VectorRun {
   const loads: LoadExpr[] = [];
   for (const l of loadsOf(k.expr)) if (!loads.some((x) => loadKey(x) === loadKey(l))) loads.push(l);
-  const bytes = rowModule(k, loads);
-  const exports = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+  const module = new WebAssembly.Module(rowModule(k, loads));
+  const exports = new WebAssembly.Instance(module, {
     env: { memory: arena.memory, sin: Math.sin, cos: Math.cos },
   }).exports as { row: Row };
   const row = exports.row;
@@ -291,9 +291,9 @@ export function compileVectorKernel(k: VKernel): VectorRun {
   const temps: { ptr: number; bytes: number }[] = [];
   // rows shorter than a vector would overlap their neighbours' writes across the threads
   const parallel = nOuter * n >= PARALLEL_MIN && n >= 4;
-  // start the helper thread now, so that it has booted by the time the kernel runs
-  if (parallel) vectorHelper();
   const id = nextId++;
+  // the helper instantiates the module while the program goes on, so that the kernel's first run can use it
+  if (parallel) vectorHelper()?.load(id, module);
   const inner = loads.map((l) => (nd ? l.strides[nd - 1]! : 0));
   // row calls: whole rows when there are enough, else rows cut into chunks (multiples of 4, none shorter than 4)
   const chunk = nOuter >= JOBS ? n : Math.min(n, Math.ceil((n * nOuter) / JOBS / 4) * 4);
@@ -312,7 +312,7 @@ export function compileVectorKernel(k: VKernel): VectorRun {
 
   /** Run the row calls as jobs shared with the helper thread; false (nothing done) when that is not possible. */
   const runJobs = (helper: VectorHelper, outBase: number, out: TypedArray): boolean => {
-    if (nJobs < 2 || !helper.ensureLoaded(id, bytes)) return false;
+    if (nJobs < 2) return false;
     const callBlock = arena.reserve(nCalls * nArgs * 4);
     const resBlock = callBlock && arena.reserve(nCalls * 8);
     const boundBlock = resBlock && arena.reserve((nJobs + 1) * 4);

@@ -16,32 +16,31 @@
 import { arena } from './arena.js';
 
 /** Int32 control words. */
-const CTL = { ready: 0, done: 1, id: 2, calls: 3, nArgs: 4, results: 5, bounds: 6, failed: 7, load: 8, loadPtr: 9, loadLen: 10, loaded: 11, helped: 12, loadId: 13 } as const;
+const CTL = { ready: 0, done: 1, id: 2, calls: 3, nArgs: 4, results: 5, bounds: 6, failed: 7, helped: 8 } as const;
 
 // The helper's source: plain JS (eval'd as CommonJS), no imports of ours.
 const WORKER_SOURCE = `
-const { workerData } = require('node:worker_threads');
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const ctl = new Int32Array(workerData.control);
 const claim = new BigInt64Array(workerData.claim);
 const memory = workerData.memory;
+const port = workerData.port;
 const rows = new Map();
+// instantiate the modules the caller has posted (compiled there: instantiating shares its code)
+function receive() {
+  for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+    try {
+      const inst = new WebAssembly.Instance(m.message.module, { env: { memory, sin: Math.sin, cos: Math.cos } });
+      rows.set(m.message.id, inst.exports.row);
+    } catch (e) {
+      // that kernel's jobs are left to the caller
+    }
+  }
+}
 Atomics.store(ctl, ${CTL.ready}, 1);
 Atomics.notify(ctl, ${CTL.ready});
 for (;;) {
-  // a module to instantiate (the caller waits for it)
-  if (Atomics.load(ctl, ${CTL.load}) === 1) {
-    try {
-      const bytes = new Uint8Array(memory.buffer, ctl[${CTL.loadPtr}], ctl[${CTL.loadLen}]).slice();
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory, sin: Math.sin, cos: Math.cos } });
-      rows.set(ctl[${CTL.loadId}], inst.exports.row);
-      ctl[${CTL.loaded}] = 1;
-    } catch (e) {
-      ctl[${CTL.loaded}] = 2;
-    }
-    Atomics.store(ctl, ${CTL.load}, 0);
-    Atomics.notify(ctl, ${CTL.load});
-    continue;
-  }
+  receive();
   const w = Atomics.load(claim, 0);
   const count = Number((w >> 16n) & 0xffffn), next = Number(w & 0xffffn);
   if (next >= count) { Atomics.wait(claim, 0, w, 50); continue; }
@@ -74,6 +73,16 @@ interface WorkerLike {
   unref(): void;
 }
 
+interface PortLike {
+  postMessage(value: unknown): void;
+  unref(): void;
+}
+
+interface WorkerThreads {
+  Worker: new (src: string, opts: { eval: true; workerData: unknown; transferList: unknown[] }) => WorkerLike;
+  MessageChannel: new () => { port1: PortLike; port2: unknown };
+}
+
 /** One round of jobs: row calls `bounds[j]..bounds[j+1]` form job j. */
 export interface Round {
   readonly id: number;
@@ -87,25 +96,27 @@ export interface Round {
 export class VectorHelper {
   readonly #ctl: Int32Array;
   readonly #claim: BigInt64Array;
-  readonly #loaded = new Set<number>();
+  readonly #port: PortLike;
   #round = 0n;
 
-  private constructor(ctl: Int32Array, claim: BigInt64Array) {
+  private constructor(ctl: Int32Array, claim: BigInt64Array, port: PortLike) {
     this.#ctl = ctl;
     this.#claim = claim;
+    this.#port = port;
   }
 
   static create(): VectorHelper | null {
     const proc = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
-    const wt = proc?.getBuiltinModule?.('node:worker_threads') as
-      | { Worker: new (src: string, opts: { eval: true; workerData: unknown }) => WorkerLike }
-      | undefined;
+    const wt = proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined;
     if (!wt || !arena.shared) return null;
     const control = new SharedArrayBuffer(16 * 4);
     const claim = new SharedArrayBuffer(8);
-    const worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { control, claim, memory: arena.memory } });
+    const { port1, port2 } = new wt.MessageChannel();
+    const worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { control, claim, memory: arena.memory, port: port2 }, transferList: [port2] });
     worker.unref();
-    return new VectorHelper(new Int32Array(control), new BigInt64Array(claim));
+    // the port must not keep the process alive either
+    port1.unref();
+    return new VectorHelper(new Int32Array(control), new BigInt64Array(claim), port1);
   }
 
   /** Jobs the helper has run so far (for tests). */
@@ -118,37 +129,15 @@ export class VectorHelper {
     return Atomics.load(this.#ctl, CTL.ready) === 1;
   }
 
-  /** The module being instantiated in the helper, and the block holding its bytes. */
-  #pending: { id: number; block: { ptr: number; bytes: number } } | undefined;
-
   /**
-   * Whether module `id` is instantiated in the helper. If not, asks for it
-   * (one module at a time) without waiting: until it is there, the
-   * kernel runs on the calling thread alone.
+   * Hand kernel `id`'s module to the helper, which instantiates it when it
+   * next looks for work. Until it has, the kernel's jobs are all claimed
+   * by the calling thread.
    */
-  ensureLoaded(id: number, bytes: Uint8Array): boolean {
-    if (this.#loaded.has(id)) return true;
-    const c = this.#ctl;
-    const p = this.#pending;
-    if (p) {
-      if (Atomics.load(c, CTL.load) === 1) return false;
-      if (c[CTL.loaded] === 1) this.#loaded.add(p.id);
-      arena.release(p.block.ptr, p.block.bytes);
-      this.#pending = undefined;
-      if (this.#loaded.has(id)) return true;
-    }
-    const block = arena.reserve(bytes.length);
-    if (!block) return false;
-    new Uint8Array(arena.memory.buffer, block.ptr, bytes.length).set(bytes);
-    c[CTL.loadId] = id;
-    c[CTL.loadPtr] = block.ptr;
-    c[CTL.loadLen] = bytes.length;
-    c[CTL.loaded] = 0;
-    this.#pending = { id, block };
-    Atomics.store(c, CTL.load, 1);
+  load(id: number, module: WebAssembly.Module): void {
+    this.#port.postMessage({ id, module });
     // wake the helper if it sleeps on the claim word
     Atomics.notify(this.#claim, 0);
-    return false;
   }
 
   /**

@@ -7,7 +7,7 @@
  */
 
 /** Control words in a shared Int32Array. */
-const CTL = { state: 0, type: 1, A: 2, B: 3, C: 4, K: 5, Np: 6, rowStart: 7, rowEnd: 8, kBlock: 9 } as const;
+const CTL = { state: 0, type: 1, A: 2, B: 3, C: 4, K: 5, Np: 6, rowStart: 7, rowEnd: 8, kBlock: 9, ready: 10 } as const;
 const IDLE = 0;
 const WORK = 1;
 const DONE = 2;
@@ -17,7 +17,8 @@ const QUIT = 3;
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const ctl = new Int32Array(workerData.control);
-const inst = workerData.modules.map((bytes, i) => new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: workerData.memories[i] } }).exports);
+const inst = workerData.modules.map((module, i) => new WebAssembly.Instance(module, { env: { memory: workerData.memories[i] } }).exports);
+Atomics.store(ctl, ${CTL.ready}, 1);
 for (;;) {
   const s = Atomics.load(ctl, ${CTL.state});
   if (s === ${QUIT}) break;
@@ -63,7 +64,7 @@ export class GemmHelper {
     this.#worker = worker;
   }
 
-  static create(modules: readonly Uint8Array[], memories: readonly WebAssembly.Memory[]): GemmHelper | null {
+  static create(modules: readonly WebAssembly.Module[], memories: readonly WebAssembly.Memory[]): GemmHelper | null {
     const proc = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
     const wt = proc?.getBuiltinModule?.('node:worker_threads') as
       | { Worker: new (src: string, opts: { eval: true; workerData: unknown }) => WorkerLike }
@@ -73,6 +74,11 @@ export class GemmHelper {
     const worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { control, modules, memories } });
     worker.unref();
     return new GemmHelper(new Int32Array(control), worker);
+  }
+
+  /** Whether the thread has booted and instantiated the gemm (until then, products do not wait for it). */
+  ready(): boolean {
+    return Atomics.load(this.#ctl, CTL.ready) === 1;
   }
 
   /** Hand the helper its share; `wait()` blocks until it is done. */
