@@ -118,16 +118,21 @@ function isExact(op: ScalarOpName, d: DType): boolean {
   return ['identity', 'second', 'switch', 'maximum', 'minimum', 'clip', 'relu'].includes(op);
 }
 
+/** How a load renders: by default a fetch `in<input>[index]`; a fused kernel substitutes some (`fuse.ts`). */
+export type RenderLoad = (e: Extract<ScalarExpr, { kind: 'load' }>, index: string) => string;
+
+const fetchLoad: RenderLoad = (e, index) => `in${e.input}[${index}]`;
+
 /** Render an expression; `index(strides, offset)` renders a load's flat index from the index variables. */
-export function renderExpr(e: ScalarExpr, index: (strides: readonly number[], offset: number) => string): string {
+export function renderExpr(e: ScalarExpr, index: (strides: readonly number[], offset: number) => string, load: RenderLoad = fetchLoad): string {
   switch (e.kind) {
     case 'const':
       return num(e.value);
     case 'load':
-      return `in${e.input}[${index(e.strides, e.offset)}]`;
+      return load(e, index(e.strides, e.offset));
     case 'apply': {
       const args = e.args.map((a, i) => {
-        const code = renderExpr(a, index);
+        const code = renderExpr(a, index, load);
         // the condition of a switch is tested as it is; other operands convert to the compute dtype
         if (e.op === 'switch' && i === 0) return code;
         return a.dtype === e.computeDType ? code : castTo(e.computeDType, code);
@@ -274,6 +279,24 @@ function product(d: DType, a: string, b: string): string {
   return d === 'int16' || d === 'uint16' ? `symMulLow16(${a}, ${b})` : `${a} * ${b}`;
 }
 
+/** The statement adding the product at step `q` of the k loop to `s` (A is `in0`, B is `in1`, at `bx`, `mx`, `nx`). */
+function matmulStep(k: MatmulKernel): string {
+  const [ab, am, ak] = k.a.strides;
+  const [bb, bk, bn] = k.b.strides;
+  const acc = (c: string) => castTo(k.acc, c);
+  const pa = offsetExpr(['bx', 'mx', 'q'], [ab, am, ak], k.a.offset);
+  const pb = offsetExpr(['bx', 'q', 'nx'], [bb, bk, bn], k.b.offset);
+  return `s = ${acc(`s + ${acc(product(k.acc, `in0[${pa}]`, `in1[${pb}]`))}`)};`;
+}
+
+/** The whole k loop adding into `s` (in the accumulator dtype, not yet stored in the output dtype). */
+export function matmulLoop(k: MatmulKernel): string {
+  return `for (let qn = 0; qn < ${k.k}; qn++) {
+const q = qn + 0.0;
+${matmulStep(k)}
+}`;
+}
+
 /**
  * A matmul kernel, one thread per output element; with `split`, one thread
  * per (output element, part) pair, summing the products of one chunk of
@@ -287,12 +310,7 @@ export function renderMatmul(k: MatmulKernel, split?: { parts: number; chunk: nu
   const sizes = split ? [...outSizes, split.parts] : outSizes;
   if (split) ordered.push('part');
   const fixed = [0, 1, 2].filter((d) => !dims.includes(d)).map((d) => `const ${names[d]}x = 0.0;`);
-  const [ab, am, ak] = k.a.strides;
-  const [bb, bk, bn] = k.b.strides;
-  const acc = (c: string) => castTo(k.acc, c);
-  const pa = offsetExpr(['bx', 'mx', 'q'], [ab, am, ak], k.a.offset);
-  const pb = offsetExpr(['bx', 'q', 'nx'], [bb, bk, bn], k.b.offset);
-  const step = `s = ${acc(`s + ${acc(product(k.acc, `in0[${pa}]`, `in1[${pb}]`))}`)};`;
+  const step = matmulStep(k);
   const loop = split
     ? `for (let qn = 0; qn < ${split.chunk}; qn++) {
 const qc = qn + 0.0;
@@ -302,10 +320,7 @@ ${step}
 }
 }
 return s;`
-    : `for (let qn = 0; qn < ${k.k}; qn++) {
-const q = qn + 0.0;
-${step}
-}
+    : `${matmulLoop(k)}
 return ${castTo(k.out, 's')};`;
   return `function (in0, in1) {
 ${sizes.length ? decompose(sizes, ordered, 't') : ''}
