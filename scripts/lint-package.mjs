@@ -2,7 +2,8 @@
 // Package lint, run in a package folder: the checks a reviewer would make by hand.
 // - package.json: ESM, an exact exports map with types and a default, types shipped;
 // - tests assert something and nothing is focused or skipped;
-// - source files stay readable in one sitting.
+// - source files stay readable in one sitting;
+// - a module imported only for its side effects is listed in "sideEffects", or bundlers drop it.
 import { readFileSync, readdirSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -23,6 +24,14 @@ if (!pkg.private) {
   if (!pkg.types) problems.push('package.json: "types" is missing');
 }
 
+/** Whether package.json's "sideEffects" keeps `file` (./src/...) in bundles: true, or a listed path or `*` glob. */
+function hasSideEffects(file) {
+  const list = pkg.sideEffects;
+  if (list === undefined || list === true) return true;
+  if (!Array.isArray(list)) return false;
+  return list.some((g) => new RegExp(`^${g.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*')}$`).test(file));
+}
+
 function walk(dir) {
   if (!existsSync(dir)) return [];
   return readdirSync(dir).flatMap((name) => {
@@ -38,6 +47,12 @@ for (const file of [...walk(join(root, 'src')), ...walk(join(root, 'test'))]) {
   const rel = relative(root, file);
   const lines = text.split('\n').length;
   if (lines > MAX_LINES) problems.push(`${rel}: ${lines} lines; split it (limit ${MAX_LINES})`);
+  if (rel.startsWith('src') && !/\.test\.ts$/.test(file)) {
+    for (const [, target] of text.matchAll(/^import ['"](\.{1,2}\/[^'"]+)['"];/gm)) {
+      const src = './' + join(rel, '..', target).replace(/\.js$/, '.ts');
+      if (!hasSideEffects(src)) problems.push(`${rel}: imports ${target} for its side effects, but package.json "sideEffects" does not list ${src}: bundlers would drop it`);
+    }
+  }
   if (/\.test\.ts$/.test(file)) {
     if (/\b(it|test|describe)\.(only|skip|todo)\(/.test(text)) problems.push(`${rel}: focused, skipped or todo test`);
     if (!/\bexpect(\.|\()|\bassert\b|toThrow|runConformance|conformance/.test(text)) problems.push(`${rel}: a test file that asserts nothing`);
