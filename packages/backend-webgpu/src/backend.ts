@@ -13,6 +13,7 @@ import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Lau
 import { FLOAT64_ADVICE, WEBGPU_DTYPES, fromDevice, toDevice } from './dtypes.js';
 import { describeAdapter, findGpu, noAdapterMessage } from './gpu.js';
 import { renderKernel, type RenderedKernel } from './render.js';
+import { checkMatmulTile, type MatmulTile } from './matmul.js';
 
 interface GpuBuffer extends DeviceBuffer {
   readonly gpu: GPUBuffer;
@@ -31,6 +32,12 @@ export interface WebGpuOptions {
   readonly dawnFlags?: readonly string[];
   /** `core` (default) or `compatibility` (OpenGL ES drivers). */
   readonly featureLevel?: 'core' | 'compatibility';
+  /**
+   * Work per workgroup of the tiled matmul, for tuning to a device
+   * (default {@link DEFAULT_MATMUL_TILE}); checked against the device's
+   * limits when the backend initialises.
+   */
+  readonly matmulTile?: MatmulTile;
 }
 
 /** Counters for tests and benchmarks: memory held flat means `created` stops growing. */
@@ -82,6 +89,8 @@ export class WebGpuBackend implements Backend {
     const adapter = await gpu.requestAdapter(this.#options.featureLevel ? ({ featureLevel: this.#options.featureLevel } as GPURequestAdapterOptions) : undefined);
     if (!adapter) throw new Error(noAdapterMessage(origin));
     const a = adapter.limits;
+    // before a device exists: a refused option leaves nothing to clean up
+    if (this.#options.matmulTile) checkMatmulTile(this.#options.matmulTile, a);
     const device = await adapter.requestDevice({
       requiredLimits: {
         maxStorageBuffersPerShaderStage: a.maxStorageBuffersPerShaderStage,
@@ -190,6 +199,7 @@ export class WebGpuBackend implements Backend {
     const rendered = renderKernel(kernel, {
       maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
       maxStorageBuffers: device.limits.maxStorageBuffersPerShaderStage,
+      matmulTile: this.#options.matmulTile,
     });
     const n = (rendered.packing ? rendered.packing.binding + 1 : kernel.inputs.length) + 1;
     const layout = this.#layout(n);

@@ -36,7 +36,9 @@ fn f_sinh(x: f32) -> f32 {
   return sinh(x);
 }
 // a float32 zero, negative when neg
-fn f_zero(neg: bool) -> f32 { return bitcast<f32>(select(0u, 0x80000000u, neg)); }
+// a / b: GPUs divide as a * (1 / b), and past 2^126 that reciprocal is a denormal they flush to
+// zero (Inf / 3e38 would be NaN): scale such divisors down first
+fn f_div(a: f32, b: f32) -> f32 { if (abs(b) > 8.5070592e37) { return (a * 0.25) / (b * 0.25); } return a / b; }
 fn f_plus_zero(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) & select(0xffffffffu, 0x7fffffffu, x == 0.0)); }
 fn f_signbit(x: f32) -> bool { return (bitcast<u32>(x) & 0x80000000u) != 0u; }
 fn f_acos(x: f32) -> f32 { return atan2(sqrt((1.0 - x) * (1.0 + x)), x); }
@@ -57,6 +59,48 @@ fn f_expm1(x: f32) -> f32 {
   return um * x / log(u);
 }
 fn f_tanh(x: f32) -> f32 { if (f_isnan(x)) { return x; } return tanh(clamp(x, -20.0, 20.0)); }
+// sin, cos, tan: the builtins are fast approximations on GPUs (WGSL promises 2^-11 absolute
+// inside [-pi, pi], nothing outside, and tan's poles amplify it), so: Cody-Waite reduction of |x|
+// by pi/2 in three parts (n * part is exact while n < 2^16), then Cephes' minimax polynomials
+// on [-pi/4, pi/4]; beyond 65536 (about 41700 quarter turns) the builtins
+struct Quarter { s: f32, c: f32, q: u32 }
+fn f_quarter(ax: f32) -> Quarter {
+  let n = round(ax * 0.63661977236758134);
+  let r = ((ax - n * 1.5703125) - n * 4.837512969970703125e-4) - n * 7.54978995489188216e-8;
+  let z = r * r;
+  let s = ((-1.9515295891e-4 * z + 8.3321608736e-3) * z - 1.6666654611e-1) * z * r + r;
+  let c = ((2.443315711809948e-5 * z - 1.388731625493765e-3) * z + 4.166664568298827e-2) * z * z - 0.5 * z + 1.0;
+  return Quarter(s, c, u32(n) & 3u);
+}
+// the sign of x on y, by bits: drivers need not keep the sign of a float zero through arithmetic
+fn f_with_sign_of(y: f32, x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(y) ^ (bitcast<u32>(x) & 0x80000000u)); }
+fn f_sin(x: f32) -> f32 {
+  if (!f_isfinite(x)) { return f_nan(); }
+  let ax = abs(x);
+  if (ax > 65536.0) { return sin(x); }
+  let t = f_quarter(ax);
+  var v = t.s;
+  if (t.q == 1u) { v = t.c; } else if (t.q == 2u) { v = -t.s; } else if (t.q == 3u) { v = -t.c; }
+  return f_with_sign_of(v, x);
+}
+fn f_cos(x: f32) -> f32 {
+  if (!f_isfinite(x)) { return f_nan(); }
+  let ax = abs(x);
+  if (ax > 65536.0) { return cos(x); }
+  let t = f_quarter(ax);
+  var v = t.c;
+  if (t.q == 1u) { v = -t.s; } else if (t.q == 2u) { v = -t.c; } else if (t.q == 3u) { v = t.s; }
+  return v;
+}
+fn f_tan(x: f32) -> f32 {
+  if (!f_isfinite(x)) { return f_nan(); }
+  let ax = abs(x);
+  if (ax > 65536.0) { return tan(x); }
+  let t = f_quarter(ax);
+  var v = t.s / t.c;
+  if ((t.q & 1u) == 1u) { v = -t.c / t.s; }
+  return f_with_sign_of(v, x);
+}
 fn f_sigmoid(x: f32) -> f32 {
   if (x >= 0.0) { return 1.0 / (1.0 + exp(-x)); }
   let e = exp(x);
@@ -113,7 +157,8 @@ fn f_fmod(a: f32, b: f32) -> f32 {
 fn f_mod(a: f32, b: f32) -> f32 {
   if (b == 0.0 || !f_isfinite(a) || f_isnan(b)) { return f_nan(); }
   let r = f_fmod(a, b);
-  if (r == 0.0) { return f_zero(b < 0.0); }
+  // the divisor's sign by bits (see f_with_sign_of)
+  if (r == 0.0) { return bitcast<f32>(bitcast<u32>(b) & 0x80000000u); }
   if ((r < 0.0) != (b < 0.0)) { return r + b; }
   return r;
 }
@@ -128,7 +173,7 @@ fn f_floordiv(a: f32, b: f32) -> f32 {
   let m = f_fmod(a, b);
   var div = (a - m) / b;
   if (m != 0.0 && ((b < 0.0) != (m < 0.0))) { div = div - 1.0; }
-  if (div == 0.0) { return f_zero(neg); }
+  if (div == 0.0) { return bitcast<f32>((bitcast<u32>(a) ^ bitcast<u32>(b)) & 0x80000000u); }
   let fl = floor(div);
   if (div - fl > 0.5) { return fl + 1.0; }
   return fl;
@@ -310,9 +355,9 @@ const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar)
   floor: float('floor'),
   ceil: float('ceil'),
   round: float('round'), // WGSL's round is half-to-even, as NumPy's
-  sin: float('sin'),
-  cos: float('cos'),
-  tan: float('tan'),
+  sin: float('f_sin'),
+  cos: float('f_cos'),
+  tan: float('f_tan'),
   tanh: float('f_tanh'),
   // through atan2: some drivers' asin/acos are only good to ~1e-3
   arcsin: float('f_asin'),
@@ -329,7 +374,7 @@ const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar)
   add: same((a) => `(${a[0]} + ${a[1]})`),
   sub: same((a) => `(${a[0]} - ${a[1]})`),
   mul: same((a) => `(${a[0]} * ${a[1]})`),
-  truediv: float2('/'),
+  truediv: float2('truediv', 'f_div'),
   intdiv: byType({ f32: (a) => `f_floordiv(${a[0]}, ${a[1]})`, i32: (a) => `i_floordiv(${a[0]}, ${a[1]})`, u32: (a) => `u_floordiv(${a[0]}, ${a[1]})` }, 'intdiv'),
   mod: byType({ f32: (a) => `f_mod(${a[0]}, ${a[1]})`, i32: (a) => `i_mod(${a[0]}, ${a[1]})`, u32: (a) => `u_mod(${a[0]}, ${a[1]})` }, 'mod'),
   pow: byType({ f32: (a) => `f_pow(${a[0]}, ${a[1]})`, i32: (a) => `i_pow(${a[0]}, ${a[1]})`, u32: (a) => `u_pow(${a[0]}, ${a[1]})` }, 'pow'),
@@ -365,10 +410,11 @@ const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar)
   ),
 };
 
-function float2(op: string) {
+/** A float-only binary op rendered as a call of the prelude's `fn`. */
+function float2(op: string, fn: string) {
   return same((a, t) => {
     if (t !== 'f32') throw new Error(`webgpu: ${op} needs float32 operands, got ${t}`);
-    return `(${a[0]} ${op} ${a[1]})`;
+    return `${fn}(${a[0]}, ${a[1]})`;
   });
 }
 

@@ -1,0 +1,151 @@
+/**
+ * The tiled matmul under several `matmulTile` shapes, at kernel level: for
+ * each shape and product, GFLOP/s over back-to-back launches (one submit,
+ * one read to wait for them), after checking the product against a float64
+ * reference on fresh random data. For tuning DEFAULT_MATMUL_TILE on real
+ * hardware: `pnpm bench:tiles` here, or the bundle that bench/device builds.
+ *
+ * Flags: --quick (256 and 512 only), --tiles=RxCxD:PRxPC,... (replaces the list).
+ */
+import type { MatmulKernel } from '@sym/graph';
+import { DEFAULT_MATMUL_TILE, WebGpuBackend, type MatmulTile } from '../src/index.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+
+function parseTile(s: string): MatmulTile {
+  const m = /^(\d+)x(\d+)x(\d+):(\d+)x(\d+)$/.exec(s);
+  if (!m) throw new Error(`--tiles: expected RxCxD:PRxPC (for example 64x64x16:4x4), got ${JSON.stringify(s)}`);
+  const [rows, cols, depth, perRow, perCol] = m.slice(1).map(Number) as [number, number, number, number, number];
+  return { rows, cols, depth, perRow, perCol };
+}
+
+const named = args.find((a) => a.startsWith('--tiles='))?.slice(8);
+const TILES: MatmulTile[] = named
+  ? named.split(',').map(parseTile)
+  : [
+      DEFAULT_MATMUL_TILE,
+      { rows: 32, cols: 32, depth: 32, perRow: 4, perCol: 4 },
+      { rows: 64, cols: 64, depth: 16, perRow: 4, perCol: 4 },
+      { rows: 64, cols: 64, depth: 16, perRow: 8, perCol: 8 },
+      { rows: 128, cols: 64, depth: 16, perRow: 8, perCol: 4 },
+      { rows: 128, cols: 128, depth: 8, perRow: 8, perCol: 8 },
+    ];
+
+interface Product {
+  readonly name: string;
+  readonly n: number;
+  readonly aT: boolean;
+  readonly bT: boolean;
+}
+const PRODUCTS: Product[] = (quick ? [256, 512] : [1024, 2048, 4096]).flatMap((n) => [
+  { name: `${n} A B`, n, aT: false, bT: false },
+  ...(n === 1024 || quick ? [{ name: `${n} Aᵀ B`, n, aT: true, bT: false }, { name: `${n} A Bᵀ`, n, aT: false, bT: true }] : []),
+]);
+
+function kernelOf(p: Product): MatmulKernel {
+  const { n } = p;
+  return {
+    kind: 'matmul',
+    batch: 1,
+    m: n,
+    n,
+    k: n,
+    inputs: ['float32', 'float32'],
+    acc: 'float32',
+    out: 'float32',
+    a: { strides: p.aT ? [n * n, 1, n] : [n * n, n, 1], offset: 0 },
+    b: { strides: p.bT ? [n * n, 1, n] : [n * n, n, 1], offset: 0 },
+    outStrides: [n * n, n, 1],
+  };
+}
+
+function random(n: number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = Math.random() * 2 - 1;
+  return a;
+}
+
+/** Relative error of a few sampled outputs against float64 dot products. */
+function sampledError(k: MatmulKernel, a: Float32Array, b: Float32Array, got: Float32Array): number {
+  const [, am, ak] = k.a.strides;
+  const [, bk, bn] = k.b.strides;
+  let worst = 0;
+  for (let s = 0; s < 64; s++) {
+    const i = Math.floor(Math.random() * k.m);
+    const j = Math.floor(Math.random() * k.n);
+    let want = 0;
+    let norm = 0;
+    for (let q = 0; q < k.k; q++) {
+      const t = a[i * am + q * ak]! * b[q * bk + j * bn]!;
+      want += t;
+      norm += Math.abs(t);
+    }
+    worst = Math.max(worst, Math.abs(got[i * k.n + j]! - want) / norm);
+  }
+  return worst;
+}
+
+const label = (t: MatmulTile) => `${t.rows}x${t.cols}x${t.depth}:${t.perRow}x${t.perCol}`;
+const results: string[][] = [];
+let description = '';
+
+for (const tile of TILES) {
+  const gpu = new WebGpuBackend({ matmulTile: tile });
+  try {
+    await gpu.init();
+  } catch (e) {
+    console.log(`${label(tile)}: refused (${(e as Error).message})`);
+    continue;
+  }
+  description = gpu.describe().device;
+  const row = [label(tile)];
+  for (const p of PRODUCTS) {
+    const k = kernelOf(p);
+    const a = random(p.n * p.n);
+    const b = random(p.n * p.n);
+    const [ba, bb, bo] = [gpu.alloc('float32', a.length), gpu.alloc('float32', b.length), gpu.alloc('float32', p.n * p.n)];
+    gpu.write(ba, a);
+    gpu.write(bb, b);
+    gpu.write(bo, new Float32Array(p.n * p.n).fill(Number.NaN));
+    try {
+      const exe = gpu.compile(k);
+      const launch = { exe, inputs: [ba, bb], output: bo };
+      gpu.run([launch]);
+      const err = sampledError(k, a, b, (await gpu.read(bo)) as Float32Array);
+      if (!(err < 1e-4)) throw new Error(`wrong product: relative error ${err}`);
+      const flops = 2 * p.n ** 3;
+      // launches per batch: about 150 ms of work, judged from one timed launch, so that reading the product back is a small part
+      const t1 = performance.now();
+      gpu.run([launch]);
+      await gpu.read(bo);
+      const per = Math.max(1, Math.min(200, Math.round(150 / (performance.now() - t1))));
+      const times: number[] = [];
+      for (let r = 0; r < 5; r++) {
+        const t0 = performance.now();
+        gpu.run(Array.from({ length: per }, () => launch));
+        await gpu.read(bo);
+        times.push((performance.now() - t0) / per);
+      }
+      times.sort((x, y) => x - y);
+      const gflops = flops / (times[2]! * 1e6);
+      row.push(gflops < 10 ? gflops.toFixed(2) : gflops < 100 ? gflops.toFixed(1) : gflops.toFixed(0));
+    } catch (e) {
+      row.push(`failed: ${(e as Error).message.split('\n')[0]}`);
+    }
+    [ba, bb, bo].forEach((x) => gpu.free(x));
+  }
+  results.push(row);
+  console.log(row.join(' | '));
+  gpu.dispose();
+}
+
+console.log(`\nGFLOP/s of the tiled matmul (float32, median of 5 batches of back-to-back launches) on ${description}\n`);
+console.log(`| tile (rows x cols x depth : per invocation) | ${PRODUCTS.map((p) => p.name).join(' | ')} |`);
+console.log(`|---|${PRODUCTS.map(() => '---:').join('|')}|`);
+for (const r of results) console.log(`| ${r.join(' | ')} |`);
+// the tile with the best geometric mean over the products (a failed product counts as zero)
+const score = (r: string[]) => r.slice(1).reduce((p, v) => p * (Number(v) || 0), 1) ** (1 / (r.length - 1));
+const best = results.reduce<string[] | undefined>((b, r) => (!b || score(r) > score(b) ? r : b), undefined);
+if (best) console.log(`\nbest tile: ${best[0]} (geometric mean ${score(best).toFixed(1)} GFLOP/s)`);
+process.exit(0);

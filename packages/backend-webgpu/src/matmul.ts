@@ -1,0 +1,234 @@
+/**
+ * Matmul kernels in WGSL.
+ *
+ * Large products run a tiled kernel. A workgroup computes a `rows` x `cols`
+ * block of the output; each invocation holds `perRow` x `perCol` outputs in
+ * registers, spread over the block with a stride so that neighbouring
+ * invocations read neighbouring words of workgroup memory and write
+ * neighbouring outputs. A and B pass through workgroup memory `depth` steps
+ * of k at a time, loaded along whichever of the operand's strides is 1, so
+ * the transposed operands that gradients produce (Aᵀ B, A Bᵀ) are read
+ * coalesced as well. Where the sizes divide the tile, the bound checks are
+ * left out of the shader.
+ *
+ * Small products run one invocation per output, looping over k: their
+ * shaders compile faster and a tile would be mostly empty.
+ */
+import type { DType, MatmulKernel } from '@sym/graph';
+import { deviceAcc, valueType } from './dtypes.js';
+import { PRELUDE, convert, literal, wrap } from './scalar.js';
+import { ENTRY_ARGS, GROUP_INDEX, WG, bindings, decompose, grid, store, type RenderLimits } from './shader.js';
+
+/** The shape of the tiled matmul's work: a backend option, for tuning to a device. */
+export interface MatmulTile {
+  /** Output rows per workgroup. */
+  readonly rows: number;
+  /** Output columns per workgroup. */
+  readonly cols: number;
+  /** Steps of k staged through workgroup memory at a time. */
+  readonly depth: number;
+  /** Output rows per invocation (divides `rows`). */
+  readonly perRow: number;
+  /** Output columns per invocation (divides `cols`). */
+  readonly perCol: number;
+}
+
+/**
+ * 64x128 blocks of 4x8 per invocation (256 invocations), 16 steps of k per
+ * stage: 12 KiB of workgroup memory, within every device's core limits.
+ * Chosen on an NVIDIA H200 (bench/device's sweep: the best geometric mean of
+ * eight shapes over 1024^3 A B, Aᵀ B and A Bᵀ; docs/benchmarks.md).
+ */
+export const DEFAULT_MATMUL_TILE: MatmulTile = { rows: 64, cols: 128, depth: 16, perRow: 4, perCol: 8 };
+
+/** The device limits a tile must fit. */
+export interface TileLimits {
+  readonly maxComputeInvocationsPerWorkgroup: number;
+  readonly maxComputeWorkgroupSizeX: number;
+  readonly maxComputeWorkgroupSizeY: number;
+  readonly maxComputeWorkgroupStorageSize: number;
+}
+
+/** A clear error unless `tile` is well formed and fits `limits`. */
+export function checkMatmulTile(tile: MatmulTile, limits: TileLimits): void {
+  const what = `webgpu matmulTile ${JSON.stringify(tile)}`;
+  for (const key of ['rows', 'cols', 'depth', 'perRow', 'perCol'] as const) {
+    const v = tile[key];
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${what}: ${key} must be a positive integer, got ${v}`);
+  }
+  if (tile.rows % tile.perRow || tile.cols % tile.perCol) {
+    throw new RangeError(`${what}: perRow must divide rows and perCol must divide cols`);
+  }
+  const x = tile.cols / tile.perCol;
+  const y = tile.rows / tile.perRow;
+  if (x * y > limits.maxComputeInvocationsPerWorkgroup || x > limits.maxComputeWorkgroupSizeX || y > limits.maxComputeWorkgroupSizeY) {
+    throw new RangeError(`${what}: needs a ${x}x${y} workgroup, over this device's limit of ${limits.maxComputeInvocationsPerWorkgroup} invocations (${limits.maxComputeWorkgroupSizeX}x${limits.maxComputeWorkgroupSizeY})`);
+  }
+  const bytes = 4 * tile.depth * (tile.rows + tile.cols);
+  if (bytes > limits.maxComputeWorkgroupStorageSize) {
+    throw new RangeError(`${what}: needs ${bytes} bytes of workgroup memory, over this device's ${limits.maxComputeWorkgroupStorageSize}`);
+  }
+}
+
+/** Below this many multiply-adds a matmul runs one invocation per output: tiling pays for its longer compile only on large products. */
+const TILED_MIN_WORK = 64 * 64 * 64;
+
+/** The accumulator's WGSL pieces: bools accumulate as u32 0/1 words. */
+function accumulator(k: MatmulKernel) {
+  const acc = deviceAcc(k.acc);
+  const isBool = acc === 'bool';
+  return {
+    acc,
+    wgsl: isBool ? 'u32' : valueType(acc),
+    zero: isBool ? '0u' : literal(0, acc),
+    toAcc: (code: string, d: DType) => (isBool ? `select(0u, 1u, ${convert(code, d, 'bool')})` : convert(code, d, acc)),
+    load: (i: 0 | 1, idx: string) => (k.inputs[i] === 'bool' ? `(in${i}[${idx}] != 0u)` : `in${i}[${idx}]`),
+    fma: (s: string, x: string, y: string) => `${s} = ${wrap(`(${s} + ${wrap(`(${x} * ${y})`, acc)})`, acc)};`,
+    result: (v: string) => store(convert(isBool ? `(${v} != 0u)` : v, acc, k.out), k.out),
+  };
+}
+
+export function renderMatmul(k: MatmulKernel, limits: RenderLimits): { code: string; dispatch: [number, number, number] } {
+  return k.m * k.n * k.k < TILED_MIN_WORK ? renderSmallMatmul(k, limits) : renderTiledMatmul(k, limits, limits.matmulTile ?? DEFAULT_MATMUL_TILE);
+}
+
+/** One invocation per output element, looping over k. */
+function renderSmallMatmul(k: MatmulKernel, limits: RenderLimits): { code: string; dispatch: [number, number, number] } {
+  const { wgsl, zero, toAcc, load, fma, result } = accumulator(k);
+  const [ab, am, ak] = k.a.strides;
+  const [bb, bk, bn] = k.b.strides;
+  const [ob, om, on] = k.outStrides;
+  const n = k.batch * k.m * k.n;
+  const code = `${PRELUDE}
+${bindings(k)}
+@compute @workgroup_size(${WG})
+fn main(${ENTRY_ARGS}) {
+  ${GROUP_INDEX}
+  let flat = i32(group * ${WG}u + lid);
+  if (flat >= ${n}) { return; }
+  ${decompose([k.batch, k.m, k.n], 'i', 'flat')}
+  var s: ${wgsl} = ${zero};
+  for (var q: i32 = 0; q < ${k.k}; q = q + 1) {
+    let x = ${toAcc(load(0, `${k.a.offset} + i0 * ${ab} + i1 * ${am} + q * ${ak}`), k.inputs[0])};
+    let y = ${toAcc(load(1, `${k.b.offset} + i0 * ${bb} + q * ${bk} + i2 * ${bn}`), k.inputs[1])};
+    ${fma('s', 'x', 'y')}
+  }
+  out[i0 * ${ob} + i1 * ${om} + i2 * ${on}] = ${result('s')};
+}`;
+  return { code, dispatch: grid(Math.ceil(n / WG), limits) };
+}
+
+/**
+ * WGSL statements staging one operand's `outer` x `depth` slice into
+ * workgroup memory `tile[q][r]`, every invocation loading its share.
+ * `fastK`: consecutive invocations take consecutive k (the operand's k
+ * stride is 1), else consecutive rows/columns.
+ */
+function stage(o: {
+  tile: string;
+  outer: number;
+  depth: number;
+  threads: number;
+  fastK: boolean;
+  guard: (r: string, c: string) => string | undefined;
+  value: (r: string, c: string) => string;
+  zero: string;
+}): string {
+  const count = o.outer * o.depth;
+  const lines: string[] = [];
+  for (let l = 0; l * o.threads < count; l++) {
+    const e = l === 0 ? 't' : `(t + ${l * o.threads})`;
+    const [r, c] = o.fastK ? [`${e} / ${o.depth}`, `${e} % ${o.depth}`] : [`${e} % ${o.outer}`, `${e} / ${o.outer}`];
+    const guard = o.guard('r', 'c');
+    const body = guard
+      ? `let r = ${r}; let c = ${c}; var v = ${o.zero}; if (${guard}) { v = ${o.value('r', 'c')}; } ${o.tile}[c][r] = v;`
+      : `let r = ${r}; let c = ${c}; ${o.tile}[c][r] = ${o.value('r', 'c')};`;
+    lines.push((l + 1) * o.threads > count ? `if (${e} < ${count}) { ${body} }` : `{ ${body} }`);
+  }
+  return lines.join('\n    ');
+}
+
+function renderTiledMatmul(k: MatmulKernel, limits: RenderLimits, tile: MatmulTile): { code: string; dispatch: [number, number, number] } {
+  const { wgsl, zero, toAcc, load, fma, result } = accumulator(k);
+  const { rows, cols, depth, perRow, perCol } = tile;
+  const tx = cols / perCol;
+  const ty = rows / perRow;
+  const threads = tx * ty;
+  const [ab, am, ak] = k.a.strides;
+  const [bb, bk, bn] = k.b.strides;
+  const [ob, om, on] = k.outStrides;
+  const mTiles = Math.max(1, Math.ceil(k.m / rows));
+  const nTiles = Math.ceil(k.n / cols);
+  const max = limits.maxWorkgroupsPerDimension;
+  if (nTiles > max) throw new RangeError(`webgpu: a matmul with ${k.n} columns needs ${nTiles} workgroups in x, more than the device's ${max}`);
+  const rowY = Math.max(1, Math.min(mTiles * k.batch, max));
+  const rowZ = Math.ceil((mTiles * k.batch) / rowY);
+  if (rowZ > max) throw new RangeError(`webgpu: a matmul of ${k.batch} x ${k.m} rows needs more workgroups than the device's ${max}^2 grid`);
+  const wholeM = k.m % rows === 0;
+  const wholeN = k.n % cols === 0;
+  const wholeK = k.k % depth === 0;
+  const stageA = stage({
+    tile: 'ta',
+    outer: rows,
+    depth,
+    threads,
+    fastK: ak === 1 && am !== 1,
+    guard: wholeM && wholeK ? () => undefined : (r, c) => `m0 + ${r} < ${k.m} && k0 + ${c} < ${k.k}`,
+    value: (r, c) => toAcc(load(0, `aBase + (m0 + ${r}) * ${am} + (k0 + ${c}) * ${ak}`), k.inputs[0]),
+    zero,
+  });
+  const stageB = stage({
+    tile: 'tb',
+    outer: cols,
+    depth,
+    threads,
+    fastK: bk === 1 && bn !== 1,
+    guard: wholeN && wholeK ? () => undefined : (r, c) => `n0 + ${r} < ${k.n} && k0 + ${c} < ${k.k}`,
+    value: (r, c) => toAcc(load(1, `bBase + (k0 + ${c}) * ${bk} + (n0 + ${r}) * ${bn}`), k.inputs[1]),
+    zero,
+  });
+  const is = Array.from({ length: perRow }, (_, i) => i);
+  const js = Array.from({ length: perCol }, (_, j) => j);
+  const cells = is.flatMap((i) => js.map((j) => [i, j] as const));
+  // registers unrolled as named scalars: drivers compile straight-line scalars much faster than indexed arrays
+  const storeCell = ([i, j]: readonly [number, number]) => {
+    const row = `m0 + ly + ${i * ty}`;
+    const col = `n0 + lx + ${j * tx}`;
+    const write = `out[oBase + (${row}) * ${om} + (${col}) * ${on}] = ${result(`s${i}_${j}`)};`;
+    const bounds = [wholeM ? '' : `${row} < ${k.m}`, wholeN ? '' : `${col} < ${k.n}`].filter(Boolean);
+    return bounds.length ? `if (${bounds.join(' && ')}) { ${write} }` : write;
+  };
+  const code = `${PRELUDE}
+${bindings(k)}
+var<workgroup> ta: array<array<${wgsl}, ${rows}>, ${depth}>;
+var<workgroup> tb: array<array<${wgsl}, ${cols}>, ${depth}>;
+@compute @workgroup_size(${tx}, ${ty})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+  let tileRow = i32(wid.z * nwg.y + wid.y);
+  let b = tileRow / ${mTiles};
+  if (b >= ${k.batch}) { return; }
+  let m0 = (tileRow % ${mTiles}) * ${rows};
+  let n0 = i32(wid.x) * ${cols};
+  let lx = i32(lid.x);
+  let ly = i32(lid.y);
+  let t = ly * ${tx} + lx;
+  let aBase = ${k.a.offset} + b * ${ab};
+  let bBase = ${k.b.offset} + b * ${bb};
+  let oBase = b * ${ob};
+  ${cells.map(([i, j]) => `var s${i}_${j}: ${wgsl} = ${zero};`).join(' ')}
+  for (var k0: i32 = 0; k0 < ${k.k}; k0 = k0 + ${depth}) {
+    ${stageA}
+    ${stageB}
+    workgroupBarrier();
+    for (var q = 0; q < ${depth}; q = q + 1) {
+      ${is.map((i) => `let a${i} = ta[q][ly + ${i * ty}];`).join(' ')}
+      ${js.map((j) => `let b${j} = tb[q][lx + ${j * tx}];`).join(' ')}
+      ${cells.map(([i, j]) => fma(`s${i}_${j}`, `a${i}`, `b${j}`)).join('\n      ')}
+    }
+    workgroupBarrier();
+  }
+  ${cells.map(storeCell).join('\n  ')}
+}`;
+  const empty = k.m === 0 || k.n === 0 || k.batch === 0;
+  return { code, dispatch: empty ? [0, 0, 0] : [nTiles, rowY, rowZ] };
+}

@@ -1,0 +1,115 @@
+/**
+ * The tiled matmul under several `matmulTile` shapes, each on its own
+ * backend instance, against a float64 product computed here: sizes that do
+ * and do not divide the tile (bound checks kept or left out), transposed
+ * operands on either side, batches, and a tile the device cannot run.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import type { MatmulKernel } from '@sym/graph';
+import { DEFAULT_MATMUL_TILE, WebGpuBackend, type MatmulTile } from '../src/index.js';
+
+interface Case {
+  readonly batch: number;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly aT: boolean;
+  readonly bT: boolean;
+}
+
+/** Deterministic data in [-1, 1) on a 1/64 grid (exact in float32). */
+function data(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    out[i] = Math.round(((s / 2147483648) * 2 - 1) * 64) / 64;
+  }
+  return out;
+}
+
+/** The kernel for `c`: A is stored (batch, k, m) when transposed, else (batch, m, k); B likewise. */
+function kernelOf(c: Case): MatmulKernel {
+  const { batch, m, n, k } = c;
+  return {
+    kind: 'matmul',
+    batch,
+    m,
+    n,
+    k,
+    inputs: ['float32', 'float32'],
+    acc: 'float32',
+    out: 'float32',
+    a: { strides: c.aT ? [m * k, 1, m] : [m * k, k, 1], offset: 0 },
+    b: { strides: c.bT ? [k * n, 1, k] : [k * n, n, 1], offset: 0 },
+    outStrides: [m * n, n, 1],
+  };
+}
+
+function reference(kernel: MatmulKernel, a: Float32Array, b: Float32Array): Float64Array {
+  const { batch, m, n, k } = kernel;
+  const [ab, am, ak] = kernel.a.strides;
+  const [bb, bk, bn] = kernel.b.strides;
+  const out = new Float64Array(batch * m * n);
+  for (let z = 0; z < batch; z++)
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let q = 0; q < k; q++) s += a[z * ab + i * am + q * ak]! * b[z * bb + q * bk + j * bn]!;
+        out[(z * m + i) * n + j] = s;
+      }
+  return out;
+}
+
+// shader compiles are slow on the software driver: the default tile meets every case, the others two each
+const TILES: [MatmulTile, number][] = [
+  [DEFAULT_MATMUL_TILE, 4],
+  [{ rows: 128, cols: 64, depth: 8, perRow: 8, perCol: 4 }, 2],
+  [{ rows: 16, cols: 32, depth: 8, perRow: 2, perCol: 8 }, 2],
+];
+
+const CASES: Case[] = [
+  { batch: 1, m: 70, n: 50, k: 80, aT: false, bT: false },
+  { batch: 1, m: 128, n: 128, k: 64, aT: true, bT: true },
+  { batch: 3, m: 65, n: 64, k: 72, aT: false, bT: true },
+  { batch: 1, m: 64, n: 96, k: 130, aT: true, bT: false },
+];
+
+const backends: WebGpuBackend[] = [];
+afterAll(() => backends.forEach((b) => b.dispose()));
+
+describe('tiled matmul shapes', () => {
+  for (const [tile, cases] of TILES) {
+    it(`tile ${tile.rows}x${tile.cols}x${tile.depth}, ${tile.perRow}x${tile.perCol} per invocation`, async () => {
+      const gpu = new WebGpuBackend({ matmulTile: tile });
+      backends.push(gpu);
+      await gpu.init();
+      for (const c of CASES.slice(0, cases)) {
+        const kernel = kernelOf(c);
+        const a = data(c.batch * c.m * c.k, 3 + c.m);
+        const b = data(c.batch * c.k * c.n, 7 + c.n);
+        const [ba, bb, bo] = [gpu.alloc('float32', a.length), gpu.alloc('float32', b.length), gpu.alloc('float32', c.batch * c.m * c.n)];
+        gpu.write(ba, a);
+        gpu.write(bb, b);
+        // poisoned, so an output the kernel never writes shows
+        gpu.write(bo, new Float32Array(c.batch * c.m * c.n).fill(Number.NaN));
+        gpu.run([{ exe: gpu.compile(kernel), inputs: [ba, bb], output: bo }]);
+        const got = (await gpu.read(bo)) as Float32Array;
+        const want = reference(kernel, a, b);
+        let worst = 0;
+        for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(got[i]! - want[i]!) / (1 + Math.abs(want[i]!)));
+        expect(worst, `${JSON.stringify(c)}`).toBeLessThan(1e-5);
+        [ba, bb, bo].forEach((x) => gpu.free(x));
+      }
+    });
+  }
+
+  it('a tile over the device limits is refused when the backend initialises, naming the limit', async () => {
+    const gpu = new WebGpuBackend({ matmulTile: { rows: 256, cols: 256, depth: 16, perRow: 4, perCol: 4 } });
+    backends.push(gpu);
+    await expect(gpu.init()).rejects.toThrow(/needs a 64x64 workgroup, over this device's limit of \d+ invocations/);
+    const odd = new WebGpuBackend({ matmulTile: { rows: 30, cols: 32, depth: 8, perRow: 4, perCol: 4 } });
+    backends.push(odd);
+    await expect(odd.init()).rejects.toThrow(/perRow must divide rows/);
+  });
+});
