@@ -4,13 +4,14 @@
  * `--write` records it in its device's section of docs/benchmarks.md.
  *
  * Flags: --device=cpu|webgpu|gpujs (default cpu), --quick (small sizes),
- * --only=W1,W3-AB, --write.
+ * --only=W1,W3-AB, --write; --doc=PATH and --section=NAME write elsewhere
+ * (bench/device/run.sh writes the webgpu-gpu section to a file it brings back).
  */
 import { cpus, loadavg, platform, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { measure } from './timing.js';
 import { relaunchIfNeeded } from './relaunch.js';
-import { countsTable, failures, fmt, resultsTable, writeSection, type Result, type Row } from './report.js';
+import { SECTIONS, countsTable, failures, fmt, resultsTable, writeSection, type Result, type Row, type Section } from './report.js';
 import type { Suite } from './suite.js';
 
 const DEVICES = ['cpu', 'webgpu', 'gpujs'] as const;
@@ -23,6 +24,12 @@ if (!(DEVICES as readonly string[]).includes(device)) {
   console.error(`bench: --device must be one of ${DEVICES.join(', ')}; got ${JSON.stringify(device)}`);
   process.exit(2);
 }
+const section = (args.find((a) => a.startsWith('--section='))?.slice(10) ?? device) as Section;
+if (!SECTIONS.includes(section)) {
+  console.error(`bench: --section must be one of ${SECTIONS.join(', ')}; got ${JSON.stringify(section)}`);
+  process.exit(2);
+}
+const doc = args.find((a) => a.startsWith('--doc='))?.slice(6);
 relaunchIfNeeded(device);
 
 async function load(d: string): Promise<Suite> {
@@ -75,7 +82,7 @@ if (counted) console.log(`\n${counted}`);
 
 if (write) {
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${platform()} ${release()}, Node ${process.version}`;
-  const cmd = `pnpm bench -- --device=${device}${quick ? ' --quick' : ''}${only ? ` --only=${only.join(',')}` : ''} --write`;
+  const cmd = section === 'webgpu-gpu' ? 'bash bench/device/run.sh (its bench step)' : `pnpm bench -- --device=${device}${quick ? ' --quick' : ''}${only ? ` --only=${only.join(',')}` : ''} --write`;
   const body = [
     `Produced by \`${cmd}\` on ${new Date().toISOString().slice(0, 10)}.`,
     '',
@@ -89,8 +96,8 @@ if (write) {
     ...(counted ? ['', 'Device work per call (one call counted after timing):', '', counted] : []),
     ...(failed.length ? ['', 'Failed in this run (no figure):', '', ...failed.map((f) => `- ${f}`)] : []),
   ].join('\n');
-  const out = fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
-  writeSection(out, suite.device, body);
+  const out = doc ?? fileURLToPath(new URL('../../docs/benchmarks.md', import.meta.url));
+  writeSection(out, section, body);
   console.log(`wrote the ${device} section of ${out}`);
 }
 process.exit(0);

@@ -65,8 +65,11 @@ export function failures(rows: readonly Row[]): string[] {
   return rows.flatMap((r) => r.results.filter((x) => x.value === null).map((x) => `${r.workload.id} ${x.lib}: ${x.note ?? 'failed'}`));
 }
 
-const ORDER = ['cpu', 'webgpu', 'gpujs'] as const;
-const TITLES: Record<(typeof ORDER)[number], string> = { cpu: 'CPU', webgpu: 'WebGPU', gpujs: 'gpu.js' };
+const ORDER = ['cpu', 'webgpu', 'webgpu-gpu', 'gpujs'] as const;
+/** A section of the doc: one per device, and one for WebGPU measured on a hardware GPU (bench/device). */
+export type Section = (typeof ORDER)[number];
+export const SECTIONS: readonly Section[] = ORDER;
+const TITLES: Record<Section, string> = { cpu: 'CPU', webgpu: 'WebGPU', 'webgpu-gpu': 'WebGPU on a hardware GPU', gpujs: 'gpu.js' };
 
 const HEADER = `# Benchmarks
 
@@ -74,13 +77,14 @@ Each section is written by \`pnpm bench -- --device=<device> --write\` (add
 \`--quick\` for the small sizes) and replaced only by the next recorded run
 for the same device. Medians of repeated calls after one warm-up call; times
 in milliseconds unless the unit says otherwise. Only ratios within one
-section mean anything: the machine is shared, has 2 cores, and its GPU
-devices are software drivers (Mesa llvmpipe / lavapipe) running on those
-same cores.
+section mean anything. The development machine is shared, has 2 cores, and
+its GPU devices are software drivers (Mesa llvmpipe / lavapipe) running on
+those same cores; the hardware-GPU section comes from bench/device/run.sh on
+a lent GPU machine, with its own machine line.
 `;
 
 /** Replace this device's section of the doc at `path`, keeping the others. */
-export function writeSection(path: string, device: Suite['device'], body: string): void {
+export function writeSection(path: string, device: Section, body: string): void {
   const old = existsSync(path) ? readFileSync(path, 'utf8') : '';
   const sections = new Map<string, string>();
   for (const d of ORDER) {

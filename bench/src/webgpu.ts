@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { cpus } from 'node:os';
 import { create, globals } from 'webgpu';
 import * as sym from '@sym/graph';
-import { webgpu } from '@sym/backend-webgpu';
+import { WebGpuBackend, webgpu, type MatmulTile } from '@sym/backend-webgpu';
 import { W1_SPEC, W1_TITLE, W2_TITLE, jaxTraining, symTraining, tfTraining, w2Spec, sizesOf } from './training.js';
 import { FORMS, jaxMatmul, matN, matmul, symMatmul, tfMatmul } from './workloads.js';
 import { installWebGpuCounter } from './webgpu-counter.js';
@@ -18,6 +18,16 @@ const PEERS = ['tfjs-webgpu', 'jax-js-webgpu'];
 const w1 = () => W1_SPEC;
 
 let counter: Counter | undefined;
+
+/** `--matmul-tile=RxCxD:PRxPC` (bench/device passes the tile its sweep found best). */
+function matmulTileFlag(): MatmulTile | undefined {
+  const flag = process.argv.find((a) => a.startsWith('--matmul-tile='))?.slice(14);
+  if (!flag) return undefined;
+  const m = /^(\d+)x(\d+)x(\d+):(\d+)x(\d+)$/.exec(flag);
+  if (!m) throw new Error(`bench: --matmul-tile expects RxCxD:PRxPC (for example 64x64x16:4x4), got ${JSON.stringify(flag)}`);
+  const [rows, cols, depth, perRow, perCol] = m.slice(1).map(Number) as [number, number, number, number, number];
+  return { rows, cols, depth, perRow, perCol };
+}
 
 function installNavigatorGpu(): GPU {
   const g = globalThis as Record<string, unknown>;
@@ -54,8 +64,12 @@ export const webgpuSuite: Suite = {
     createRequire(import.meta.url)('@tensorflow/tfjs-backend-webgpu');
     // WebGPU has no float64: literals and accumulators follow floatX
     sym.config.floatX = 'float32';
-    await webgpu.init();
-    return `${name || 'an unnamed adapter'}, from Dawn (the webgpu 0.6.2 npm package) as navigator.gpu, the one adapter of all three libraries`;
+    const tile = matmulTileFlag();
+    const backend = tile ? new WebGpuBackend({ matmulTile: tile }) : webgpu;
+    // replaces the instance the package registered: every sym function of the run compiles for this one
+    if (tile) sym.registerBackend(backend);
+    await backend.init();
+    return `${name || 'an unnamed adapter'}${tile ? ` (sym's matmul tile ${JSON.stringify(tile)})` : ''}, from Dawn (the webgpu 0.6.2 npm package) as navigator.gpu, the one adapter of all three libraries`;
   },
   workloads: [
     { id: 'W1', title: W1_TITLE, unit: 'ms', impls: [symTraining(w1, 'webgpu'), tfTraining(w1, 'webgpu'), jaxTraining(w1, 'webgpu')] },

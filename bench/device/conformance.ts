@@ -1,0 +1,52 @@
+/**
+ * The testkit's conformance cases on sym's WebGPU backend outside vitest, for
+ * a device machine that has no node_modules: every case the vitest suite
+ * runs, with the same skips and tolerances; prints a count and the failures.
+ */
+import * as sym from '@sym/graph';
+import { webgpu } from '@sym/backend-webgpu';
+import { caseFits, runCase, type CaseContext } from '../../packages/backend-testkit/src/case.js';
+import { buildCases } from '../../packages/backend-testkit/src/cases/index.js';
+import { COMPILE_CHECKS } from '../../packages/backend-testkit/src/compile.js';
+import { caseRng } from '../../packages/backend-testkit/src/rng.js';
+import { defaultTolerance } from '../../packages/backend-testkit/src/tolerance.js';
+import { skip } from '../../packages/backend-webgpu/test/conformance-skips.js';
+
+// as the vitest suite runs it (test/setup.ts): literals and accumulators in float32
+sym.config.floatX = 'float32';
+await sym.resolveBackend('webgpu');
+const dtypes = webgpu.describe().dtypes;
+const have = new Set(dtypes);
+const seed = 1234;
+const ctx: CaseContext = { device: 'webgpu', seed, tolerance: defaultTolerance, signedZeros: true };
+const cases = buildCases(dtypes, ['elemwise', 'special', 'promotion', 'reduce', 'dot', 'shape', 'softmax', 'cast', 'composite'], false).filter((c) => caseFits(c, have));
+let passed = 0;
+let skipped = 0;
+const failed: string[] = [];
+const t0 = performance.now();
+for (const c of cases) {
+  if (skip({ group: c.group, name: c.name, op: c.op, dtype: c.dtype })) {
+    skipped++;
+    continue;
+  }
+  try {
+    await runCase(c, ctx);
+    passed++;
+    if (passed % 500 === 0) console.log(`${passed} passed, ${failed.length} failed so far (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  } catch (e) {
+    failed.push(`${c.name}: ${(e as Error).message.split('\n').slice(0, 4).join(' | ')}`);
+  }
+}
+for (const k of COMPILE_CHECKS) {
+  if (k.applies && !k.applies(webgpu)) continue;
+  try {
+    await k.run({ device: 'webgpu', backend: webgpu, dtype: 'float32', rng: caseRng(seed, k.name), tolerance: defaultTolerance });
+    passed++;
+  } catch (e) {
+    failed.push(`compile ${k.name}: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+console.log(`conformance on ${webgpu.describe().device}: ${passed} passed, ${failed.length} failed, ${skipped} skipped, in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+for (const f of failed.slice(0, 40)) console.log(`  FAIL ${f}`);
+webgpu.dispose();
+process.exit(failed.length ? 1 : 0);
