@@ -9,8 +9,7 @@ import { caseFits, runCase, type CaseContext } from '../../packages/backend-test
 import { buildCases } from '../../packages/backend-testkit/src/cases/index.js';
 import { COMPILE_CHECKS } from '../../packages/backend-testkit/src/compile.js';
 import { caseRng } from '../../packages/backend-testkit/src/rng.js';
-import { defaultTolerance } from '../../packages/backend-testkit/src/tolerance.js';
-import { skip } from '../../packages/backend-webgpu/test/conformance-skips.js';
+import { skip, tolerance } from '../../packages/backend-webgpu/test/conformance-options.js';
 
 // as the vitest suite runs it (test/setup.ts): literals and accumulators in float32
 sym.config.floatX = 'float32';
@@ -18,7 +17,7 @@ await sym.resolveBackend('webgpu');
 const dtypes = webgpu.describe().dtypes;
 const have = new Set(dtypes);
 const seed = 1234;
-const ctx: CaseContext = { device: 'webgpu', seed, tolerance: defaultTolerance, signedZeros: true };
+const ctx: CaseContext = { device: 'webgpu', seed, tolerance, signedZeros: true };
 const cases = buildCases(dtypes, ['elemwise', 'special', 'promotion', 'reduce', 'dot', 'shape', 'softmax', 'cast', 'composite'], false).filter((c) => caseFits(c, have));
 let passed = 0;
 let skipped = 0;
@@ -40,7 +39,7 @@ for (const c of cases) {
 for (const k of COMPILE_CHECKS) {
   if (k.applies && !k.applies(webgpu)) continue;
   try {
-    await k.run({ device: 'webgpu', backend: webgpu, dtype: 'float32', rng: caseRng(seed, k.name), tolerance: defaultTolerance });
+    await k.run({ device: 'webgpu', backend: webgpu, dtype: 'float32', rng: caseRng(seed, k.name), tolerance });
     passed++;
   } catch (e) {
     failed.push(`compile ${k.name}: ${(e as Error).message.split('\n')[0]}`);

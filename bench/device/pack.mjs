@@ -74,14 +74,15 @@ cpSync(join(webgpuDir, 'dist', 'linux-x64', 'dawn.node'), join(dawn, 'dist', 'li
 
 // Node itself, compressed (the device image has none)
 if (!existsSync(join(out, 'node.xz'))) execFileSync('sh', ['-c', `xz -T2 -6 -c "${process.execPath}" > "${join(out, 'node.xz')}"`]);
-// the Vulkan loader (the image has the NVIDIA driver but maybe no loader)
+// the Vulkan loader and GL dispatch (the image has the NVIDIA driver, whose Vulkan ICD is libGLX_nvidia, but neither)
 const debs = join(out, 'debs');
 if (!existsSync(debs) || readdirSync(debs).length === 0) {
   mkdirSync(join(out, 'apt', 'partial'), { recursive: true });
   mkdirSync(debs, { recursive: true });
   const o = ['-oAPT::Architecture=amd64', '-oAPT::Architectures=amd64', `-oDir::State::Lists=${join(out, 'apt')}`];
   execFileSync('apt-get', [...o, 'update'], { stdio: 'inherit' });
-  execFileSync('apt-get', [...o, 'download', 'libvulkan1'], { cwd: debs, stdio: 'inherit' });
+  const packages = ['libvulkan1', 'libegl1', 'libglvnd0', 'libopengl0', 'libgl1', 'libglx0', 'libgles2'];
+  execFileSync('apt-get', [...o, 'download', ...packages], { cwd: debs, stdio: 'inherit' });
 }
 rmSync(join(out, 'apt'), { recursive: true, force: true });
 const size = execFileSync('du', ['-sh', out]).toString().trim();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # On a device machine (a lent GPU), from the repository root, with .device
 # carried (node bench/device/pack.mjs builds it): the matmul tile sweep, the
-# bench against tfjs-webgpu and jax-js on the same adapter (its section of
+# bench against tfjs-webgpu and jax-js on the same adapter, with the sweep's
+# best tile (its section of
 # docs/benchmarks.md written to $OUT/benchmarks.md), the tutorial MLP on CPU
 # and GPU, and the conformance cases. Logs go to $OUT (or /tmp/sym-device).
 set -u
@@ -22,7 +23,8 @@ step() {
   echo "== $name"
   timeout "$limit" node "$@" 2>&1 | grep -v '^Warning: max' | tee "$out/$name.log"
 }
-step tiles 100 tiles.mjs
-step bench 170 bench.mjs --device=webgpu --write --doc="$out/benchmarks.md" --section=webgpu-gpu
+step tiles 150 tiles.mjs
+best=$(sed -n 's/^best tile: \([0-9x:]*\).*/\1/p' "$out/tiles.log")
+step bench 170 bench.mjs --device=webgpu --write --doc="$out/benchmarks.md" --section=webgpu-gpu ${best:+--matmul-tile=$best}
 step mlp 40 check-mlp.mjs
 step conformance 120 conformance.mjs

@@ -90,6 +90,8 @@ export function toDevice(d: DType, data: TypedArray): Float32Array | Int32Array 
 export function fromDevice(d: DType, bytes: ArrayBuffer, size: number): TypedArray {
   const words = storageType(d);
   const view = words === 'f32' ? new Float32Array(bytes, 0, size) : words === 'i32' ? new Int32Array(bytes, 0, size) : new Uint32Array(bytes, 0, size);
+  // `bytes` is the caller's own copy: where the host array has the device's layout, it is the result
+  if (view.constructor === STORAGE[d]) return view;
   const out = new STORAGE[d](size);
   out.set(view);
   return out;
