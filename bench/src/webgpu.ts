@@ -10,7 +10,7 @@ import { create, globals } from 'webgpu';
 import * as sym from '@sym/graph';
 import { WebGpuBackend, webgpu, type MatmulTile } from '@sym/backend-webgpu';
 import { W1_SPEC, W1_TITLE, W2_TITLE, jaxTraining, symTraining, tfTraining, w2Spec, sizesOf } from './training.js';
-import { FORMS, jaxMatmul, matN, matmul, symMatmul, tfMatmul } from './workloads.js';
+import { FORMS, PRODUCTS, jaxMatmul, jaxMatmulThroughput, matN, matmul, matmulThroughput, symMatmul, symMatmulThroughput, tfMatmul, tfMatmulThroughput } from './workloads.js';
 import { installWebGpuCounter } from './webgpu-counter.js';
 import type { Counter, Suite } from './suite.js';
 
@@ -75,11 +75,13 @@ export const webgpuSuite: Suite = {
     { id: 'W1', title: W1_TITLE, unit: 'ms', impls: [symTraining(w1, 'webgpu'), tfTraining(w1, 'webgpu'), jaxTraining(w1, 'webgpu')] },
     { id: 'W2', title: W2_TITLE, unit: 'ms', impls: [symTraining(w2Spec, 'webgpu'), tfTraining(w2Spec, 'webgpu'), jaxTraining(w2Spec, 'webgpu')] },
     ...FORMS.map((form) => matmul(form, [symMatmul(form, 'webgpu'), tfMatmul(form, 'webgpu'), jaxMatmul(form, 'webgpu')])),
+    ...FORMS.map((form) => matmulThroughput(form, [symMatmulThroughput(form, 'webgpu'), tfMatmulThroughput(form), jaxMatmulThroughput(form)])),
   ],
   notes: (quick) => [
     `Peers: @tensorflow/tfjs-core and @tensorflow/tfjs-backend-webgpu 4.22.0; @jax-js/jax 0.1.25 (webgpu device, \`jit\`). All three get their adapter from one Dawn instance (the \`webgpu\` 0.6.2 npm package) installed as \`navigator.gpu\` before any of them starts: the same adapter in the same process.`,
     `Sizes: W1 ${sizesOf(W1_SPEC)}; W2 ${sizesOf(w2Spec(quick))}; W3 ${matN(quick)}x${matN(quick)}${quick ? ' (`--quick`: W2 784-256-256-10 batch 64 and W3 256 instead of 784-1024-1024-10 batch 256 and 1024)' : ''}.`,
     'Both peers run on Dawn in Node with two accommodations, nothing else: jax-js reads `navigator.userAgent` beside `navigator.gpu` (Node 20 has no `navigator`; the bench defines one as Node 21 does), and tfjs-backend-webgpu reads synchronously (`dataSync`) only through `OffscreenCanvas`, a browser API, so every tfjs step awaits `data()` instead.',
+    `W3T runs ${PRODUCTS} products back to back per call and reads back only the last (sym: a function whose only effect is the update of a shared variable, its value read after the last call; tfjs: the other products disposed unread; jax-js: all created, then realized together with \`blockUntilReady\` (a zero-byte read each, its way to wait), since it never computes an array disposed unread). A W3 call is mostly the 4 MB readback on a real GPU; W3T measures the products.`,
     'Data stay on the device for every library: sym holds the batch and weights in shared variables (a step uploads nothing), the peers in tensors. Each timed call ends when the returned value (the cost, or the product for W3) is read back on the host.',
     'Device work per call is counted by wrapping the methods of Dawn\'s classes (`dispatchWorkgroups`, `queue.submit`, `queue.writeBuffer`, `mapAsync` for reading) around one call after timing: the same counter for every library.',
   ],

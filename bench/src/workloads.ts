@@ -1,6 +1,6 @@
 /** The benchmark workloads (issue W1-W5), each implemented once per library on the same data. */
 import { tf } from './tf.js';
-import { numpy as np, jit, init as jaxInit, defaultDevice } from '@jax-js/jax';
+import { numpy as np, jit, init as jaxInit, defaultDevice, blockUntilReady } from '@jax-js/jax';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
 import { randomF32 } from './timing.js';
@@ -105,6 +105,81 @@ export const matmul = (form: Form, impls: Impl[]): Workload => ({
   title: (q) => `${form === 'AB' ? 'A B' : form === 'ATB' ? 'Aᵀ B' : 'A Bᵀ'}, ${matN(q)}x${matN(q)} float32`,
   unit: 'GFLOP/s',
   flops: (q) => 2 * matN(q) ** 3,
+  impls,
+});
+
+// ------------------------------------------------------------------ W3T: matmul throughput on a GPU
+
+/**
+ * Products per W3T call. A W3 call reads its 4 MB product back, and on a
+ * real GPU that read takes longer than the product itself. W3T runs
+ * PRODUCTS products back to back and reads back only the last one, so the
+ * figure measures the kernels.
+ */
+export const PRODUCTS = 16;
+
+/** sym: the product as the update of a shared variable (a call with no outputs reads nothing back); the last call reads it. */
+export function symMatmulThroughput(form: Form, device: Exclude<SymDevice, 'cpu'>): Impl {
+  return {
+    lib: `sym-${device}`,
+    async prepare(quick) {
+      const { n, a, b } = matData(quick);
+      const A = sym.shared(sym.array(a, { shape: [n, n] }), { name: 'A' });
+      const B = sym.shared(sym.array(b, { shape: [n, n] }), { name: 'B' });
+      const C = sym.shared(sym.array(new Float32Array(n * n), { shape: [n, n] }), { name: 'C' });
+      const f = sym.function([], [], { updates: [[C, T.dot(form === 'ATB' ? A.T : A, form === 'ABT' ? B.T : B)]], device });
+      return async () => {
+        for (let i = 0; i < PRODUCTS; i++) await f();
+        await C.getValueAsync();
+      };
+    },
+  };
+}
+
+export function tfMatmulThroughput(form: Form): Impl {
+  return {
+    lib: 'tfjs-webgpu',
+    async prepare(quick) {
+      await tfBackend('webgpu');
+      const { n, a, b } = matData(quick);
+      const A = tf.tensor2d(a, [n, n]);
+      const B = tf.tensor2d(b, [n, n]);
+      return async () => {
+        for (let i = 1; i < PRODUCTS; i++) tf.matMul(A, B, form === 'ATB', form === 'ABT').dispose();
+        const c = tf.matMul(A, B, form === 'ATB', form === 'ABT');
+        await c.data();
+        c.dispose();
+      };
+    },
+  };
+}
+
+export function jaxMatmulThroughput(form: Form): Impl {
+  return {
+    lib: 'jax-js-webgpu',
+    async prepare(quick) {
+      await jax('webgpu');
+      const { n, a, b } = matData(quick);
+      const A = np.array(a).reshape([n, n]);
+      const B = np.array(b).reshape([n, n]);
+      const mm = jit((x: np.Array, y: np.Array) => np.matmul(form === 'ATB' ? x.transpose() : x, form === 'ABT' ? y.transpose() : y));
+      return async () => {
+        // jax-js computes lazily (an array disposed unread is never computed): realize all of them together, read back the last
+        const cs = Array.from({ length: PRODUCTS }, () => mm(A.ref, B.ref));
+        await blockUntilReady(cs.slice(0, -1));
+        cs.slice(0, -1).forEach((c) => c.dispose());
+        await cs[PRODUCTS - 1]!.data();
+      };
+    },
+  };
+}
+
+/** W3T in one form: PRODUCTS products per call, one readback. */
+export const matmulThroughput = (form: Form, impls: Impl[]): Workload => ({
+  id: `W3T-${form}`,
+  title: (q) => `${PRODUCTS} x ${form === 'AB' ? 'A B' : form === 'ATB' ? 'Aᵀ B' : 'A Bᵀ'} back to back, ${matN(q)}x${matN(q)} float32, one readback`,
+  unit: 'GFLOP/s',
+  flops: (q) => PRODUCTS * 2 * matN(q) ** 3,
   impls,
 });
 
