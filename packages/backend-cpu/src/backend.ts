@@ -5,8 +5,9 @@
 import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, TypedArray } from '@sym/graph';
 import { DTYPES, SCALAR_OPS, allocate, castScalar, kernelKey } from '@sym/graph';
 import { renderKernel } from './render.js';
-import { gemmHelper, runMatmulWasm, wasmHandles, wasmSimdAvailable } from './wasm/matmul.js';
-import { vectorHelper } from './wasm/vthreads.js';
+import { runMatmulWasm, wasmHandles, wasmSimdAvailable } from './wasm/matmul.js';
+import { warmGemms } from './wasm/gemm-instances.js';
+import { helperThread } from './wasm/vthreads.js';
 import { compileVectorKernel, vectorizable } from './wasm/vkernel.js';
 import { smallMatmulKernel } from './small-matmul.js';
 import { arena } from './wasm/arena.js';
@@ -54,15 +55,15 @@ const HELPERS = {
 };
 
 /**
- * Start the helper threads of the gemm and the vector kernels. A thread
- * takes tens of milliseconds to boot; started with the backend, it boots
- * while the program builds and compiles its graphs, so that the first call
- * of a big function already runs on both cores. They are unreferenced:
- * they never keep the process alive.
+ * Start the helper thread (it runs both the gemm and the vector kernels)
+ * and warm the gemm. The thread takes tens of milliseconds to boot; started
+ * with the backend, it boots while the program builds and compiles its
+ * graphs, so that the first call of a big function already runs on both
+ * cores. It is unreferenced: it never keeps the process alive.
  */
-function startHelperThreads(): void {
-  gemmHelper();
-  vectorHelper();
+function startHelperThread(): void {
+  helperThread();
+  warmGemms();
 }
 
 export interface CpuBackendOptions {
@@ -80,7 +81,7 @@ export class CpuBackend implements Backend {
 
   constructor(options: CpuBackendOptions = {}) {
     this.wasm = options.wasm ?? wasmSimdAvailable();
-    if (this.wasm) startHelperThreads();
+    if (this.wasm) startHelperThread();
   }
 
   describe(): BackendInfo {

@@ -1,7 +1,9 @@
 /**
  * A WebAssembly SIMD matrix multiply, generated at run time: C = A B for
  * packed row-major A (M x K), B (K x Np) and C (M x Np), Np a multiple of
- * the tile width. The micro-kernel keeps an R x 4-vector tile of C in
+ * the tile width; a call covers rows rowStart..rowEnd and columns
+ * colStart..colEnd (whole tiles), so that threads can share a product by
+ * column ranges. The micro-kernel keeps an R x 4-vector tile of C in
  * registers and streams one row of B per step of k; strided and transposed
  * operands are packed into this layout by the caller (O(n^2) next to O(n^3)).
  */
@@ -9,8 +11,8 @@ import { Code, F32, F64, I32, V128, encodeModule, type FuncDef, type ValType } f
 
 export type GemmType = 'float32' | 'float64';
 
-const PARAMS = { A: 0, B: 1, C: 2, K: 3, Np: 4, rowStart: 5, rowEnd: 6, kStart: 7, kLen: 8 } as const;
-const NPARAMS = 9;
+const PARAMS = { A: 0, B: 1, C: 2, K: 3, Np: 4, rowStart: 5, rowEnd: 6, kStart: 7, kLen: 8, colStart: 9, colEnd: 10 } as const;
+const NPARAMS = 11;
 
 /** Columns of C one tile covers: 4 vectors of 4 (f32) or 2 (f64) lanes. */
 export function tileWidth(t: GemmType): number {
@@ -44,10 +46,10 @@ function gemmFunction(t: GemmType, R: number): FuncDef {
   c.get(PARAMS.K).i32(es).i32Mul().set(rowBytes);
   c.get(PARAMS.Np).i32(es).i32Mul().set(npBytes);
   // Column tiles outer, rows inner: one K-block panel of B (kLen x tile) stays in cache for all rows.
-  c.i32(0).set(j);
+  c.get(PARAMS.colStart).set(j);
   c.block().loop(); // column tiles
   {
-    c.get(j).get(PARAMS.Np).i32GeS().brIf(1);
+    c.get(j).get(PARAMS.colEnd).i32GeS().brIf(1);
     c.get(PARAMS.rowStart).set(i);
     c.block().loop(); // rows
     {

@@ -3,6 +3,7 @@ import type { MatmulKernel, TypedArray } from '@sym/graph';
 import { CpuBackend } from '../backend.js';
 import { runKernel, seeded } from '../test-kernels.js';
 import { runMatmulWasm, wasmHandles, wasmSimdAvailable } from './matmul.js';
+import { helperThread } from './vthreads.js';
 
 const js = new CpuBackend({ wasm: false });
 
@@ -45,7 +46,7 @@ for (const dtype of ['float32', 'float64'] as const)
     [3, 9, 2, 5],
     [1, 0, 3, 4],
     [1, 3, 4, 0],
-    // big enough to split rows with the helper thread
+    // big enough to share with the helper thread (when it has booted)
     [1, 130, 70, 300],
     [2, 67, 33, 1000],
   ] as const)
@@ -68,6 +69,33 @@ describe('WebAssembly SIMD matmul', () => {
     runMatmulWasm(kernel, A, B, got);
     const tol = c.dtype === 'float32' ? 1e-5 * Math.max(1, c.k) : 1e-12 * Math.max(1, c.k);
     for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(tol);
+  });
+
+  // column ranges (many columns), row ranges within few columns, both with partial tiles and rows
+  it.each([
+    [1, 70, 300, 130, 'float32'],
+    [1, 1030, 10, 301, 'float32'],
+    [2, 67, 100, 517, 'float64'],
+  ] as const)('shares the product with the booted helper thread: batch %i, %i x %i by ..., k %i, %s', async (batch, m, n, k, dtype) => {
+    const h = helperThread();
+    expect(h).not.toBeNull();
+    for (let i = 0; i < 3000 && !h!.ready(); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(h!.ready()).toBe(true);
+    const before = h!.helpedJobs();
+    const kernel = kernelFor({ batch, m, n, k, transA: false, transB: true, dtype });
+    const Ctor = dtype === 'float32' ? Float32Array : Float64Array;
+    const A = seeded(m * k, 3, Ctor);
+    const B = seeded(batch * k * n, 4, Ctor);
+    const want = runKernel(js, kernel, [A, B], batch * m * n, { dtype });
+    const tol = dtype === 'float32' ? 1e-5 * k : 1e-12 * k;
+    // the threads claim jobs as they come: on a loaded machine the helper may miss a few products
+    for (let i = 0; i < 200 && (i === 0 || h!.helpedJobs() === before); i++) {
+      const got = new Ctor(batch * m * n).fill(NaN);
+      runMatmulWasm(kernel, A, B, got);
+      for (let q = 0; q < want.length; q++) expect(Math.abs(got[q]! - want[q]!)).toBeLessThanOrEqual(tol);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(h!.helpedJobs()).toBeGreaterThan(before);
   });
 
   it('leaves integer matmuls to the JavaScript kernels', () => {

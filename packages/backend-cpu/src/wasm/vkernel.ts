@@ -13,7 +13,7 @@ import type { ElementwiseKernel, Kernel, LoadExpr, ReduceKernel, ScalarExpr, Sca
 import { Code, F32, F64, I32, V128, encodeModule, type ValType } from './encoder.js';
 import { emitExp, emitLog, emitSigmoid, emitSinCos, emitTanh, fconst, type Emit } from './vmath.js';
 import { MAX_PAGES, arena } from './arena.js';
-import { vectorHelper, type VectorHelper } from './vthreads.js';
+import { helperThread, type HelperThread } from './vthreads.js';
 
 type VKernel = ElementwiseKernel | ReduceKernel;
 
@@ -293,7 +293,7 @@ export function compileVectorKernel(k: VKernel): VectorRun {
   const parallel = nOuter * n >= PARALLEL_MIN && n >= 4;
   const id = nextId++;
   // the helper instantiates the module while the program goes on, so that the kernel's first run can use it
-  if (parallel) vectorHelper()?.load(id, module);
+  if (parallel) helperThread()?.load(id, module);
   const inner = loads.map((l) => (nd ? l.strides[nd - 1]! : 0));
   // row calls: whole rows when there are enough, else rows cut into chunks (multiples of 4, none shorter than 4)
   const chunk = nOuter >= JOBS ? n : Math.min(n, Math.ceil((n * nOuter) / JOBS / 4) * 4);
@@ -311,7 +311,7 @@ export function compileVectorKernel(k: VKernel): VectorRun {
   const rowPtr = new Array<number>(loads.length).fill(0);
 
   /** Run the row calls as jobs shared with the helper thread; false (nothing done) when that is not possible. */
-  const runJobs = (helper: VectorHelper, outBase: number, out: TypedArray): boolean => {
+  const runJobs = (helper: HelperThread, outBase: number, out: TypedArray): boolean => {
     if (nJobs < 2) return false;
     const callBlock = arena.reserve(nCalls * nArgs * 4);
     const resBlock = callBlock && arena.reserve(nCalls * 8);
@@ -410,7 +410,7 @@ export function compileVectorKernel(k: VKernel): VectorRun {
         const f32 = arena.f32();
         for (let i = 0; i < ins.length; i++) if (!arena.owns(ins[i]!)) f32.set(ins[i] as Float32Array, base[i]! / 4);
       }
-      const helper = parallel ? vectorHelper() : null;
+      const helper = parallel ? helperThread() : null;
       if (helper?.ready() && runJobs(helper, outBase, out)) {
         if (outTemp) (out as Float32Array).set(new Float32Array(arena.memory.buffer, outBase, out.length));
         return;

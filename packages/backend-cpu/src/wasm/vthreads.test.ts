@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ElementwiseKernel, ReduceKernel, ScalarExpr, ScalarOpName } from '@sym/graph';
 import { CpuBackend } from '../backend.js';
-import { vectorHelper } from './vthreads.js';
+import { helperThread } from './vthreads.js';
 import { runKernel } from '../test-kernels.js';
 
 const js = new CpuBackend({ wasm: false });
@@ -22,7 +22,7 @@ const load = (input: number, strides: number[]): ScalarExpr => ({ kind: 'load', 
 const ap = (op: ScalarOpName, ...args: ScalarExpr[]): ScalarExpr => ({ kind: 'apply', op, args, computeDType: 'float32', dtype: 'float32' });
 
 async function helperReady(): Promise<void> {
-  const h = vectorHelper();
+  const h = helperThread();
   expect(h).not.toBeNull();
   // a worker boots in well under a second, but the test runner's loaders and a loaded machine can slow it down
   for (let i = 0; i < 3000 && !h!.ready(); i++) await new Promise((r) => setTimeout(r, 10));
@@ -88,7 +88,7 @@ describe('vector kernels on two threads', { timeout: 60_000 }, () => {
 
   it('the helper thread takes part', async () => {
     await helperReady();
-    const h = vectorHelper()!;
+    const h = helperThread()!;
     const before = h.helpedJobs();
     const size = 1 << 20;
     const x = values(size, 5);

@@ -1,12 +1,14 @@
 /**
- * A second thread for the vector kernels: a Node worker that instantiates
- * the same row modules on the shared arena memory. A big kernel's row calls
- * are grouped into jobs that both threads claim from a shared counter, so
- * the calling thread never waits for a helper that has not started (on a
- * loaded machine the helper may get no core for a while): it waits only
- * for jobs the helper has claimed and is running. Synchronous calls stay
- * synchronous. Where there are no worker threads or no blocking waits
- * (browsers' main thread), kernels run on one thread.
+ * The helper thread: one Node worker that runs both the vector kernels
+ * (it instantiates the same row modules on the shared arena memory) and the
+ * gemm (the same modules over the gemm's shared memories). Work is cut into
+ * jobs that both threads claim from a shared counter (a vector kernel's row
+ * calls, a product's column ranges), so the calling thread never waits for
+ * a helper that has not started (on a loaded machine the helper may get no
+ * core for a while): it waits only for jobs the helper has claimed and is
+ * running. Synchronous calls stay synchronous. Where there are no worker
+ * threads or no blocking waits (browsers' main thread), everything runs on
+ * one thread.
  *
  * The claim word (64 bits) holds the round (32 bits), its job count and the
  * next job: a helper reads a round's parameters, then claims with a
@@ -14,9 +16,34 @@
  * those parameters are still the round's.
  */
 import { arena } from './arena.js';
+import { gemmInstances, type GemmExports } from './gemm-instances.js';
 
 /** Int32 control words. */
-const CTL = { ready: 0, done: 1, id: 2, calls: 3, nArgs: 4, results: 5, bounds: 6, failed: 7, helped: 8 } as const;
+const CTL = {
+  ready: 0, done: 1, id: 2, calls: 3, nArgs: 4, results: 5, bounds: 6, failed: 7, helped: 8, kind: 9,
+  // a product's round: gemm type, addresses, sizes, and how its jobs cut it (row parts within column parts)
+  type: 10, A: 11, B: 12, C: 13, K: 14, Np: 15, M: 16, rowChunk: 17, rowParts: 18, colChunk: 19, kBlock: 20,
+} as const;
+const VECTOR = 0;
+const GEMM = 1;
+
+/**
+ * A product's job `j` (the same cut as `gemmJob` below): rows in chunks of
+ * `rowChunk` (a multiple of 4) within columns in chunks of `colChunk` (whole
+ * tiles), each over all of K in blocks.
+ */
+const GEMM_JOB = `
+function gemmJob(e, p, j) {
+  const [, A, B, C, K, Np, M, rowChunk, rowParts, colChunk, kBlock] = p;
+  const r0 = (j % rowParts) * rowChunk, r1 = Math.min(M, r0 + rowChunk);
+  const c0 = Math.floor(j / rowParts) * colChunk, c1 = Math.min(Np, c0 + colChunk);
+  const full = r1 - ((r1 - r0) % 4);
+  for (let k0 = 0; k0 < K; k0 += kBlock) {
+    const kl = Math.min(kBlock, K - k0);
+    if (full > r0) e.gemm4(A, B, C, K, Np, r0, full, k0, kl, c0, c1);
+    if (full < r1) e.gemm1(A, B, C, K, Np, full, r1, k0, kl, c0, c1);
+  }
+}`;
 
 // The helper's source: plain JS (eval'd as CommonJS), no imports of ours.
 const WORKER_SOURCE = `
@@ -25,7 +52,9 @@ const ctl = new Int32Array(workerData.control);
 const claim = new BigInt64Array(workerData.claim);
 const memory = workerData.memory;
 const port = workerData.port;
+const gemm = workerData.gemmModules.map((m, i) => new WebAssembly.Instance(m, { env: { memory: workerData.gemmMemories[i] } }).exports);
 const rows = new Map();
+${GEMM_JOB}
 // instantiate the modules the caller has posted (compiled there: instantiating shares its code)
 function receive() {
   for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
@@ -44,6 +73,19 @@ for (;;) {
   const w = Atomics.load(claim, 0);
   const count = Number((w >> 16n) & 0xffffn), next = Number(w & 0xffffn);
   if (next >= count) { Atomics.wait(claim, 0, w, 50); continue; }
+  if (ctl[${CTL.kind}] === ${GEMM}) {
+    const job = [ctl[${CTL.type}], ctl[${CTL.A}], ctl[${CTL.B}], ctl[${CTL.C}], ctl[${CTL.K}], ctl[${CTL.Np}], ctl[${CTL.M}], ctl[${CTL.rowChunk}], ctl[${CTL.rowParts}], ctl[${CTL.colChunk}], ctl[${CTL.kBlock}]];
+    if (Atomics.compareExchange(claim, 0, w, w + 1n) !== w) continue;
+    try {
+      gemmJob(gemm[job[0]], job, next);
+    } catch (e) {
+      Atomics.store(ctl, ${CTL.failed}, 1);
+    }
+    Atomics.add(ctl, ${CTL.helped}, 1);
+    Atomics.add(ctl, ${CTL.done}, 1);
+    Atomics.notify(ctl, ${CTL.done});
+    continue;
+  }
   const id = ctl[${CTL.id}];
   // a kernel whose module is not instantiated here yet is left to the caller
   if (!rows.has(id)) { Atomics.wait(claim, 0, w, 50); continue; }
@@ -83,6 +125,41 @@ interface WorkerThreads {
   MessageChannel: new () => { port1: PortLike; port2: unknown };
 }
 
+/**
+ * A product's round: C (M x Np) = A B at byte addresses A, B, C of gemm
+ * memory `type`; job j covers rows `(j % rowParts) * rowChunk` onwards
+ * (rowChunk of them) of columns `floor(j / rowParts) * colChunk` onwards
+ * (colChunk of them).
+ */
+export interface GemmRound {
+  readonly type: number;
+  readonly A: number;
+  readonly B: number;
+  readonly C: number;
+  readonly K: number;
+  readonly Np: number;
+  readonly M: number;
+  readonly rowChunk: number;
+  readonly rowParts: number;
+  readonly colChunk: number;
+  readonly kBlock: number;
+  readonly jobs: number;
+}
+
+/** Job j of a product, on this thread (the helper runs the same code, `GEMM_JOB`). */
+export function gemmJob(e: GemmExports, p: GemmRound, j: number): void {
+  const r0 = (j % p.rowParts) * p.rowChunk;
+  const r1 = Math.min(p.M, r0 + p.rowChunk);
+  const c0 = Math.floor(j / p.rowParts) * p.colChunk;
+  const c1 = Math.min(p.Np, c0 + p.colChunk);
+  const full = r1 - ((r1 - r0) % 4);
+  for (let k0 = 0; k0 < p.K; k0 += p.kBlock) {
+    const kl = Math.min(p.kBlock, p.K - k0);
+    if (full > r0) e.gemm4(p.A, p.B, p.C, p.K, p.Np, r0, full, k0, kl, c0, c1);
+    if (full < r1) e.gemm1(p.A, p.B, p.C, p.K, p.Np, full, r1, k0, kl, c0, c1);
+  }
+}
+
 /** One round of jobs: row calls `bounds[j]..bounds[j+1]` form job j. */
 export interface Round {
   readonly id: number;
@@ -93,7 +170,7 @@ export interface Round {
   readonly jobs: number;
 }
 
-export class VectorHelper {
+export class HelperThread {
   readonly #ctl: Int32Array;
   readonly #claim: BigInt64Array;
   readonly #port: PortLike;
@@ -105,18 +182,27 @@ export class VectorHelper {
     this.#port = port;
   }
 
-  static create(): VectorHelper | null {
+  static create(): HelperThread | null {
     const proc = (globalThis as { process?: { getBuiltinModule?(id: string): unknown } }).process;
     const wt = proc?.getBuiltinModule?.('node:worker_threads') as WorkerThreads | undefined;
     if (!wt || !arena.shared) return null;
-    const control = new SharedArrayBuffer(16 * 4);
+    const control = new SharedArrayBuffer(32 * 4);
     const claim = new SharedArrayBuffer(8);
     const { port1, port2 } = new wt.MessageChannel();
-    const worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { control, claim, memory: arena.memory, port: port2 }, transferList: [port2] });
+    const gemms = gemmInstances();
+    const workerData = {
+      control,
+      claim,
+      memory: arena.memory,
+      port: port2,
+      gemmModules: gemms.map((g) => g.module),
+      gemmMemories: gemms.map((g) => g.memory),
+    };
+    const worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData, transferList: [port2] });
     worker.unref();
     // the port must not keep the process alive either
     port1.unref();
-    return new VectorHelper(new Int32Array(control), new BigInt64Array(claim), port1);
+    return new HelperThread(new Int32Array(control), new BigInt64Array(claim), port1);
   }
 
   /** Jobs the helper has run so far (for tests). */
@@ -147,34 +233,58 @@ export class VectorHelper {
    */
   runRound(r: Round, run: (job: number) => void): void {
     const c = this.#ctl;
+    c[CTL.kind] = VECTOR;
     c[CTL.id] = r.id;
     c[CTL.calls] = r.callsPtr;
     c[CTL.nArgs] = r.nArgs;
     c[CTL.results] = r.resultsPtr;
     c[CTL.bounds] = r.boundsPtr;
+    this.#run(r.jobs, run);
+  }
+
+  /** Run a product's jobs (see `gemmJob`) on both threads; `e` is this thread's instance of the gemm of type `p.type`. */
+  runGemm(p: GemmRound, e: GemmExports): void {
+    const c = this.#ctl;
+    c[CTL.kind] = GEMM;
+    c[CTL.type] = p.type;
+    c[CTL.A] = p.A;
+    c[CTL.B] = p.B;
+    c[CTL.C] = p.C;
+    c[CTL.K] = p.K;
+    c[CTL.Np] = p.Np;
+    c[CTL.M] = p.M;
+    c[CTL.rowChunk] = p.rowChunk;
+    c[CTL.rowParts] = p.rowParts;
+    c[CTL.colChunk] = p.colChunk;
+    c[CTL.kBlock] = p.kBlock;
+    this.#run(p.jobs, (j) => gemmJob(e, p, j));
+  }
+
+  #run(jobs: number, run: (job: number) => void): void {
+    const c = this.#ctl;
     c[CTL.failed] = 0;
     Atomics.store(c, CTL.done, 0);
     this.#round++;
-    const base = (this.#round << 32n) | (BigInt(r.jobs) << 16n);
+    const base = (this.#round << 32n) | (BigInt(jobs) << 16n);
     Atomics.store(this.#claim, 0, base);
     Atomics.notify(this.#claim, 0);
     for (;;) {
       const w = Atomics.load(this.#claim, 0);
       const next = Number(w & 0xffffn);
-      if (next >= r.jobs) break;
+      if (next >= jobs) break;
       if (Atomics.compareExchange(this.#claim, 0, w, w + 1n) !== w) continue;
       run(next);
       Atomics.add(c, CTL.done, 1);
     }
-    for (let d = Atomics.load(c, CTL.done); d < r.jobs; d = Atomics.load(c, CTL.done)) Atomics.wait(c, CTL.done, d, 50);
-    if (c[CTL.failed] !== 0) for (let j = 0; j < r.jobs; j++) run(j);
+    for (let d = Atomics.load(c, CTL.done); d < jobs; d = Atomics.load(c, CTL.done)) Atomics.wait(c, CTL.done, d, 50);
+    if (c[CTL.failed] !== 0) for (let j = 0; j < jobs; j++) run(j);
   }
 }
 
-let helper: VectorHelper | null | undefined;
+let helper: HelperThread | null | undefined;
 
-/** The helper thread, started on first need; null where there are no threads. Not ready until it has booted. */
-export function vectorHelper(): VectorHelper | null {
-  if (helper === undefined) helper = VectorHelper.create();
+/** The helper thread, started on first need (the backend starts it when created); null where there are no threads. Not ready until it has booted. */
+export function helperThread(): HelperThread | null {
+  if (helper === undefined) helper = HelperThread.create();
   return helper;
 }

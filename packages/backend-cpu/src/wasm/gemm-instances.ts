@@ -1,0 +1,72 @@
+/**
+ * The gemm modules (float32 and float64), each compiled once with its own
+ * memory, on this thread; the helper thread instantiates the same modules
+ * over the same (shared) memories.
+ */
+import { gemmModuleBytes, tileWidth, type GemmType } from './gemm.js';
+
+const PAGE = 65536;
+export const GEMM_MAX_PAGES = 32768; // 2 GiB
+export const SHARED = typeof SharedArrayBuffer !== 'undefined';
+/** Calls of the warm-up product: enough for the engine to optimise the gemm (it counts loop iterations run). */
+const WARM_REPS = 8;
+
+export interface GemmExports {
+  gemm4(A: number, B: number, C: number, K: number, Np: number, rowStart: number, rowEnd: number, kStart: number, kLen: number, colStart: number, colEnd: number): void;
+  gemm1(A: number, B: number, C: number, K: number, Np: number, rowStart: number, rowEnd: number, kStart: number, kLen: number, colStart: number, colEnd: number): void;
+}
+
+export class GemmInstance {
+  readonly memory = new WebAssembly.Memory({ initial: 1, maximum: GEMM_MAX_PAGES, shared: SHARED });
+  /** Compiled once; the helper thread instantiates this same module, so it shares the engine's code for it. */
+  readonly module: WebAssembly.Module;
+  readonly exports: GemmExports;
+  constructor(readonly type: GemmType) {
+    this.module = new WebAssembly.Module(gemmModuleBytes(type, SHARED, GEMM_MAX_PAGES));
+    this.exports = new WebAssembly.Instance(this.module, { env: { memory: this.memory } }).exports as unknown as GemmExports;
+  }
+  /**
+   * Run a small product a few times. Engines first run WebAssembly with a
+   * baseline compiler whose gemm is about half as fast, and optimise a
+   * function only once it has run for a while; warming it here lets the
+   * optimised code be ready (compiled in the background) before the first
+   * real product, instead of that product paying for the baseline code.
+   */
+  warm(): void {
+    const rows = 64;
+    const K = 256;
+    const Np = tileWidth(this.type);
+    const es = this.type === 'float32' ? 4 : 8;
+    const b = rows * K * es;
+    const c = b + K * Np * es;
+    this.ensure(c + rows * Np * es);
+    for (let rep = 0; rep < WARM_REPS; rep++) {
+      this.exports.gemm4(0, b, c, K, Np, 0, rows, 0, K, 0, Np);
+      this.exports.gemm1(0, b, c, K, Np, 0, 4, 0, K, 0, Np);
+    }
+  }
+  ensure(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+  }
+  view(): Float32Array | Float64Array {
+    return this.type === 'float32' ? new Float32Array(this.memory.buffer) : new Float64Array(this.memory.buffer);
+  }
+}
+
+export const GEMM_TYPES: readonly GemmType[] = ['float32', 'float64'];
+let instances: GemmInstance[] | undefined;
+
+/** Both instances, compiled on first need. */
+export function gemmInstances(): readonly GemmInstance[] {
+  return (instances ??= GEMM_TYPES.map((t) => new GemmInstance(t)));
+}
+
+let warmed = false;
+
+/** Warm both gemms once (see `GemmInstance.warm`). */
+export function warmGemms(): void {
+  if (warmed) return;
+  warmed = true;
+  for (const g of gemmInstances()) g.warm();
+}
