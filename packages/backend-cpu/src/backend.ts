@@ -11,7 +11,7 @@ import { helperThread } from './wasm/vthreads.js';
 import { compileVectorKernel, vectorizable } from './wasm/vkernel.js';
 import { smallMatmulKernel } from './small-matmul.js';
 import { arena } from './wasm/arena.js';
-import { gemmWithContiguousCopies, wantsContiguousCopies } from './wasm/transpose.js';
+import { gemmWithContiguousCopies, wantsContiguousCopies, warmContiguousCopies } from './wasm/transpose.js';
 import { collapseElementwise, collapseReduce } from './collapse.js';
 
 interface CpuBuffer extends DeviceBuffer {
@@ -56,7 +56,7 @@ const HELPERS = {
 
 /**
  * Start the helper thread (it runs both the gemm and the vector kernels)
- * and warm the gemm. The thread takes tens of milliseconds to boot; started
+ * and warm the gemm and the transposing copy. The thread takes tens of milliseconds to boot; started
  * with the backend, it boots while the program builds and compiles its
  * graphs, so that the first call of a big function already runs on both
  * cores. It is unreferenced: it never keeps the process alive.
@@ -64,6 +64,7 @@ const HELPERS = {
 function startHelperThread(): void {
   helperThread();
   warmGemms();
+  warmContiguousCopies();
 }
 
 export interface CpuBackendOptions {

@@ -54,6 +54,24 @@ function copyRows(src: number, dst: number, rows: number, cols: number, rs: numb
   for (let i0 = 0; i0 < rows; i0 += TILE) t(src, dst, cols, rs, cs, i0, Math.min(TILE, rows - i0));
 }
 
+/**
+ * Run the copy a few times on a scratch block at start-up: the engine
+ * first runs it on its baseline tier and optimises it once it has run for
+ * a while (see the gemm's warm-up), and the first products would pay for
+ * the baseline code.
+ */
+export function warmContiguousCopies(): void {
+  if (!arena.shared) return;
+  const n = 128;
+  const b = arena.reserve(2 * n * n * 4);
+  if (!b) return;
+  try {
+    for (let rep = 0; rep < 8; rep++) copyRows(b.ptr, b.ptr + n * n * 4, n, n, 1, n);
+  } finally {
+    arena.release(b.ptr, b.bytes);
+  }
+}
+
 /** Whether running through row-contiguous copies pays: a float32 single product with a big transposed operand. */
 export function wantsContiguousCopies(k: MatmulKernel): boolean {
   if (!arena.shared || k.out !== 'float32' || k.inputs[0] !== 'float32' || k.inputs[1] !== 'float32' || k.batch !== 1) return false;
