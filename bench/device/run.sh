@@ -23,8 +23,9 @@ step() {
   echo "== $name"
   timeout "$limit" node "$@" 2>&1 | grep -v '^Warning: max' | tee "$out/$name.log"
 }
-step tiles 150 tiles.mjs
-best=$(sed -n 's/^best tile: \([0-9x:]*\).*/\1/p' "$out/tiles.log")
+# --no-tiles: skip the sweep (and bench with the default tile) when device time is short
+if [ "${1:-}" != "--no-tiles" ]; then step tiles 150 tiles.mjs; fi
+best=$(sed -n 's/^best tile: \([0-9x:]*\).*/\1/p' "$out/tiles.log" 2>/dev/null)
 step bench 170 bench.mjs --device=webgpu --write --doc="$out/benchmarks.md" --section=webgpu-gpu ${best:+--matmul-tile=$best}
 step mlp 40 check-mlp.mjs
 step conformance 120 conformance.mjs
