@@ -23,8 +23,16 @@ export const HELPER_NAMES = [
   'symTanh',
   'symSinh',
   'symCosh',
+  'symLog',
   'symLog1p',
   'symExpm1',
+  'symTrigN',
+  'symTrigR',
+  'symPolySin',
+  'symPolyCos',
+  'symSin',
+  'symCos',
+  'symTan',
   'symSigmoid',
   'symSoftplus',
   'symRelu',
@@ -97,11 +105,17 @@ export const HELPER_SOURCES: readonly string[] = [
     const e = Math.exp(Math.abs(x));
     return 0.5 * (e + 1.0 / e);
   }`,
+  // log(0) is -Infinity and log of a negative number NaN, whatever the driver's log does there (SwiftShader's log(0) is -88)
+  `function symLog(x) {
+    if (x === 0.0) { return -Math.exp(1000.0 + Math.abs(x)); }
+    if (x < 0.0) { return symNaN(x); }
+    return Math.log(x);
+  }`,
   // log(1 + x) without losing small x: the rounding of 1 + x is divided back out
   `function symLog1p(x) {
     const u = 1.0 + x;
     if (u === 1.0) { return x; }
-    if (u === 0.0 || u < 0.0 || u !== u || u > 1.0e30) { return Math.log(u); }
+    if (u === 0.0 || u < 0.0 || u !== u || u > 1.0e30) { return symLog(u); }
     return Math.log(u) * x / (u - 1.0);
   }`,
   `function symExpm1(x) {
@@ -112,6 +126,49 @@ export const HELPER_SOURCES: readonly string[] = [
     if (um === -1.0) { return -1.0; }
     if (u > 1.0e30) { return u; }
     return um * x / Math.log(u);
+  }`,
+  // sin, cos, tan: drivers' built-ins are fast approximations (no accuracy is promised past
+  // [-pi, pi], and tan's poles amplify it): Cody-Waite reduction of |x| by pi/2 in three parts
+  // (exact while n < 2^16), then Cephes' polynomials on [-pi/4, pi/4]; zero, NaN and |x| > 65536
+  // keep the built-ins
+  `function symTrigN(ax) { return Math.floor(ax * 0.63661977236758134 + 0.5); }`,
+  `function symTrigR(ax, n) { return ((ax - n * 1.5703125) - n * 0.0004837512969970703125) - n * 0.0000000754978995489188216; }`,
+  `function symPolySin(r) {
+    const z = r * r;
+    return ((-0.00019515295891 * z + 0.0083321608736) * z - 0.16666654611) * z * r + r;
+  }`,
+  `function symPolyCos(r) {
+    const z = r * r;
+    return ((0.00002443315711809948 * z - 0.001388731625493765) * z + 0.04166664568298827) * z * z - 0.5 * z + 1.0;
+  }`,
+  `function symSin(x) {
+    if (x === 0.0 || x !== x || Math.abs(x) > 65536.0) { return Math.sin(x); }
+    const ax = Math.abs(x);
+    const n = symTrigN(ax);
+    const r = symTrigR(ax, n);
+    const q = n - 4.0 * Math.floor(n * 0.25);
+    let v = symPolySin(r);
+    if (q > 2.5) { v = -symPolyCos(r); } else if (q > 1.5) { v = -symPolySin(r); } else if (q > 0.5) { v = symPolyCos(r); }
+    return x < 0.0 ? -v : v;
+  }`,
+  `function symCos(x) {
+    if (x !== x || Math.abs(x) > 65536.0) { return Math.cos(x); }
+    const ax = Math.abs(x);
+    const n = symTrigN(ax);
+    const r = symTrigR(ax, n);
+    const q = n - 4.0 * Math.floor(n * 0.25);
+    let v = symPolyCos(r);
+    if (q > 2.5) { v = symPolySin(r); } else if (q > 1.5) { v = -symPolyCos(r); } else if (q > 0.5) { v = -symPolySin(r); }
+    return v;
+  }`,
+  `function symTan(x) {
+    if (x === 0.0 || x !== x || Math.abs(x) > 65536.0) { return Math.tan(x); }
+    const ax = Math.abs(x);
+    const n = symTrigN(ax);
+    const r = symTrigR(ax, n);
+    const odd = n - 2.0 * Math.floor(n * 0.5);
+    const v = odd > 0.5 ? -symPolyCos(r) / symPolySin(r) : symPolySin(r) / symPolyCos(r);
+    return x < 0.0 ? -v : v;
   }`,
   `function symSigmoid(x) {
     if (x >= 0.0) { return 1.0 / (1.0 + Math.exp(-x)); }

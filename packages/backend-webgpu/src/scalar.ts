@@ -44,10 +44,16 @@ fn f_signbit(x: f32) -> bool { return (bitcast<u32>(x) & 0x80000000u) != 0u; }
 fn f_acos(x: f32) -> f32 { return atan2(sqrt((1.0 - x) * (1.0 + x)), x); }
 fn f_sign(x: f32) -> f32 { if (f_isnan(x) || x == 0.0) { return x; } return sign(x); }
 fn i_sign(x: i32) -> i32 { return select(select(0, 1, x > 0), -1, x < 0); }
+// log(0) is -Inf and log of a negative number NaN, whatever the driver's log does there (SwiftShader's log(0) is -88)
+fn f_log(x: f32) -> f32 {
+  if (x == 0.0) { return -f_inf(); }
+  if (x < 0.0) { return f_nan(); }
+  return log(x);
+}
 fn f_log1p(x: f32) -> f32 {
   let u = 1.0 + x;
   if (u == 1.0) { return x; }
-  if (!f_isfinite(u) || u <= 0.0) { return log(u); }
+  if (!f_isfinite(u) || u <= 0.0) { return f_log(u); }
   return log(u) * x / (u - 1.0);
 }
 fn f_expm1(x: f32) -> f32 {
@@ -348,7 +354,7 @@ const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar)
   abs: byType({ f32: (a) => `abs(${a[0]})`, i32: (a) => `abs(${a[0]})`, u32: (a) => a[0]!, bool: (a) => a[0]! }, 'abs'),
   sign: byType({ f32: (a) => `f_sign(${a[0]})`, i32: (a) => `i_sign(${a[0]})`, u32: (a) => `select(0u, 1u, ${a[0]} != 0u)` }, 'sign'),
   exp: float('exp'),
-  log: float('log'),
+  log: float('f_log'),
   log1p: float('f_log1p'),
   expm1: float('f_expm1'),
   sqrt: float('sqrt'),
