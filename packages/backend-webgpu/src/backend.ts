@@ -69,6 +69,10 @@ export class WebGpuBackend implements Backend {
   readonly #pool = new Map<number, GPUBuffer[]>();
   readonly #staging = new Map<number, GPUBuffer[]>();
   readonly #layouts = new Map<number, GPUBindGroupLayout>();
+  /** Bind groups per executable, keyed by the ids of the buffers they bind. */
+  #groups = new WeakMap<WebGpuExecutable, Map<string, GPUBindGroup>>();
+  readonly #ids = new WeakMap<GPUBuffer, number>();
+  #lastId = 0;
   #live = 0;
   #created = 0;
   #bytes = 0;
@@ -227,6 +231,14 @@ export class WebGpuBackend implements Backend {
 
   #encode(device: GPUDevice, launches: readonly Launch[], temps: GpuBuffer[]): void {
     const encoder = device.createCommandEncoder();
+    // consecutive dispatches share one compute pass (WebGPU orders their storage accesses);
+    // a buffer copy ends it
+    let pass: GPUComputePassEncoder | undefined;
+    const copy = (from: GPUBuffer, to: GPUBuffer, at: number, bytes: number) => {
+      pass?.end();
+      pass = undefined;
+      encoder.copyBufferToBuffer(from, 0, to, at, bytes);
+    };
     for (const l of launches) {
       const exe = l.exe as WebGpuExecutable;
       const [x, y, z] = exe.rendered.dispatch;
@@ -244,22 +256,43 @@ export class WebGpuBackend implements Backend {
         temps.push(scratch);
         for (const p of packing.inputs) {
           const words = Math.min(p.words, inputs[p.input]!.size);
-          if (words > 0) encoder.copyBufferToBuffer(inputs[p.input]!.gpu, 0, scratch.gpu, p.base * 4, words * 4);
+          if (words > 0) copy(inputs[p.input]!.gpu, scratch.gpu, p.base * 4, words * 4);
         }
         inputs.splice(packing.binding, inputs.length, scratch);
       }
-      const group = device.createBindGroup({
-        layout: exe.layout,
-        entries: [...inputs, target].map((b, binding) => ({ binding, resource: { buffer: b.gpu } })),
-      });
-      const pass = encoder.beginComputePass();
+      pass ??= encoder.beginComputePass();
       pass.setPipeline(exe.pipeline);
-      pass.setBindGroup(0, group);
+      pass.setBindGroup(0, this.#bindGroup(device, exe, [...inputs, target]));
       pass.dispatchWorkgroups(x, y, z);
-      pass.end();
-      if (aliased) encoder.copyBufferToBuffer(target.gpu, 0, out.gpu, 0, out.bytes);
+      if (aliased) copy(target.gpu, out.gpu, 0, out.bytes);
     }
+    pass?.end();
     device.queue.submit([encoder.finish()]);
+  }
+
+  /**
+   * The bind group of `exe` over `buffers`, made once: a training step binds
+   * the same pooled buffers every time, and creating a bind group per launch
+   * was a large part of a small step's host time.
+   */
+  #bindGroup(device: GPUDevice, exe: WebGpuExecutable, buffers: readonly GpuBuffer[]): GPUBindGroup {
+    let groups = this.#groups.get(exe);
+    if (!groups) this.#groups.set(exe, (groups = new Map()));
+    const key = buffers.map((b) => this.#bufferId(b.gpu)).join(',');
+    let group = groups.get(key);
+    if (!group) {
+      group = device.createBindGroup({ layout: exe.layout, entries: buffers.map((b, binding) => ({ binding, resource: { buffer: b.gpu } })) });
+      // a few sets of buffers per kernel recur; beyond that the oldest goes
+      if (groups.size >= 8) groups.delete(groups.keys().next().value!);
+      groups.set(key, group);
+    }
+    return group;
+  }
+
+  #bufferId(b: GPUBuffer): number {
+    let id = this.#ids.get(b);
+    if (id === undefined) this.#ids.set(b, (id = ++this.#lastId));
+    return id;
   }
 
   /**
@@ -276,6 +309,7 @@ export class WebGpuBackend implements Backend {
     this.#pool.clear();
     this.#staging.clear();
     this.#layouts.clear();
+    this.#groups = new WeakMap();
     this.#scopes = [];
     this.#errors = [];
     this.#live = 0;
