@@ -17,7 +17,7 @@
 import type { DType, MatmulKernel } from '@sym/graph';
 import { deviceAcc, valueType } from './dtypes.js';
 import { PRELUDE, convert, literal, wrap } from './scalar.js';
-import { ENTRY_ARGS, GROUP_INDEX, WG, bindings, decompose, grid, store, type RenderLimits } from './shader.js';
+import { bindings, perOutput, store, type RenderLimits } from './shader.js';
 
 /** The shape of the tiled matmul's work: a backend option, for tuning to a device. */
 export interface MatmulTile {
@@ -98,24 +98,14 @@ function renderSmallMatmul(k: MatmulKernel, limits: RenderLimits): { code: strin
   const [ab, am, ak] = k.a.strides;
   const [bb, bk, bn] = k.b.strides;
   const [ob, om, on] = k.outStrides;
-  const n = k.batch * k.m * k.n;
-  const code = `${PRELUDE}
-${bindings(k)}
-@compute @workgroup_size(${WG})
-fn main(${ENTRY_ARGS}) {
-  ${GROUP_INDEX}
-  let flat = i32(group * ${WG}u + lid);
-  if (flat >= ${n}) { return; }
-  ${decompose([k.batch, k.m, k.n], 'i', 'flat')}
-  var s: ${wgsl} = ${zero};
+  const body = `var s: ${wgsl} = ${zero};
   for (var q: i32 = 0; q < ${k.k}; q = q + 1) {
     let x = ${toAcc(load(0, `${k.a.offset} + i0 * ${ab} + i1 * ${am} + q * ${ak}`), k.inputs[0])};
     let y = ${toAcc(load(1, `${k.b.offset} + i0 * ${bb} + q * ${bk} + i2 * ${bn}`), k.inputs[1])};
     ${fma('s', 'x', 'y')}
   }
-  out[i0 * ${ob} + i1 * ${om} + i2 * ${on}] = ${result('s')};
-}`;
-  return { code, dispatch: grid(Math.ceil(n / WG), limits) };
+  out[i0 * ${ob} + i1 * ${om} + i2 * ${on}] = ${result('s')};`;
+  return perOutput(k, [k.batch, k.m, k.n], body, limits);
 }
 
 /**

@@ -18,7 +18,7 @@ import { reduceIdentity, isFloat, walkExpr } from '@sym/graph';
 import { deviceAcc, valueType } from './dtypes.js';
 import { PRELUDE, convert, literal, renderExpr, wrap } from './scalar.js';
 import { renderMatmul } from './matmul.js';
-import { ENTRY_ARGS, GROUP_INDEX, WG, bindings, decompose, grid, offsetExpr, size, store, type RenderLimits } from './shader.js';
+import { ENTRY_ARGS, GROUP_INDEX, WG, bindings, decompose, grid, offsetExpr, perOutput, size, store, type RenderLimits } from './shader.js';
 
 export type { RenderLimits } from './shader.js';
 
@@ -50,20 +50,9 @@ export interface Packing {
 }
 
 function renderElementwise(k: ElementwiseKernel, limits: RenderLimits, packed = -1): RenderedKernel {
-  const n = size(k.shape);
   const vars = k.shape.map((_, d) => `i${d}`);
   const expr = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o), packed);
-  const code = `${PRELUDE}
-${bindings(k, packed)}
-@compute @workgroup_size(${WG})
-fn main(${ENTRY_ARGS}) {
-  ${GROUP_INDEX}
-  let flat = i32(group * ${WG}u + lid);
-  if (flat >= ${n}) { return; }
-  ${decompose(k.shape, 'i', 'flat')}
-  out[flat] = ${store(expr, k.out)};
-}`;
-  return { code, dispatch: grid(Math.ceil(n / WG), limits) };
+  return perOutput(k, k.shape, `out[flat] = ${store(expr, k.out)};`, limits, packed);
 }
 
 /** The accumulator of a reduction as a WGSL value: bools fold as u32 0/1 (workgroup memory and max/min want numbers). */
@@ -142,20 +131,7 @@ function renderReduce(k: ReduceKernel, limits: RenderLimits, packed = -1): Rende
   const tree = r > WG || (r > 8 && n < 4096);
   // only arg reductions track an index; an invocation that saw nothing holds index -1
   const arg = k.reducer === 'argmax' || k.reducer === 'argmin';
-  if (!tree) {
-    const code = `${PRELUDE}
-${bindings(k, packed)}
-@compute @workgroup_size(${WG})
-fn main(${ENTRY_ARGS}) {
-  ${GROUP_INDEX}
-  let flat = i32(group * ${WG}u + lid);
-  if (flat >= ${n}) { return; }
-  ${decompose(k.shape, 'i', 'flat')}
-  ${loopBody('0', 1)}
-  out[flat] = ${reduceResult(k, acc, 'acc', 'best')};
-}`;
-    return { code, dispatch: grid(Math.ceil(n / WG), limits) };
-  }
+  if (!tree) return perOutput(k, k.shape, `${loopBody('0', 1)}\n  out[flat] = ${reduceResult(k, acc, 'acc', 'best')};`, limits, packed);
   const code = `${PRELUDE}
 ${bindings(k, packed)}
 var<workgroup> sv: array<${wgsl}, ${WG}>;

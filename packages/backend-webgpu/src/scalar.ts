@@ -163,8 +163,7 @@ fn f_fmod(a: f32, b: f32) -> f32 {
 fn f_mod(a: f32, b: f32) -> f32 {
   if (b == 0.0 || !f_isfinite(a) || f_isnan(b)) { return f_nan(); }
   let r = f_fmod(a, b);
-  // the divisor's sign by bits (see f_with_sign_of)
-  if (r == 0.0) { return bitcast<f32>(bitcast<u32>(b) & 0x80000000u); }
+  if (r == 0.0) { return f_with_sign_of(0.0, b); }
   if ((r < 0.0) != (b < 0.0)) { return r + b; }
   return r;
 }
@@ -179,7 +178,7 @@ fn f_floordiv(a: f32, b: f32) -> f32 {
   let m = f_fmod(a, b);
   var div = (a - m) / b;
   if (m != 0.0 && ((b < 0.0) != (m < 0.0))) { div = div - 1.0; }
-  if (div == 0.0) { return bitcast<f32>((bitcast<u32>(a) ^ bitcast<u32>(b)) & 0x80000000u); }
+  if (div == 0.0) { return f_with_sign_of(f_with_sign_of(0.0, a), b); }
   let fl = floor(div);
   if (div - fl > 0.5) { return fl + 1.0; }
   return fl;

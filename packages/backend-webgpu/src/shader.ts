@@ -2,6 +2,7 @@
 import type { DType, Kernel } from '@sym/graph';
 import { storageType } from './dtypes.js';
 import type { MatmulTile } from './matmul.js';
+import { PRELUDE } from './scalar.js';
 
 export interface RenderLimits {
   readonly maxWorkgroupsPerDimension: number;
@@ -61,3 +62,22 @@ export function offsetExpr(vars: readonly string[], strides: readonly number[], 
 }
 
 export const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * A shader of one invocation per element of `shape`: `body` runs with
+ * `flat` (the element's C-order index) and `i0`, `i1`, ... in scope.
+ */
+export function perOutput(k: Kernel, shape: readonly number[], body: string, limits: RenderLimits, packed = -1): { code: string; dispatch: [number, number, number] } {
+  const n = size(shape);
+  const code = `${PRELUDE}
+${bindings(k, packed)}
+@compute @workgroup_size(${WG})
+fn main(${ENTRY_ARGS}) {
+  ${GROUP_INDEX}
+  let flat = i32(group * ${WG}u + lid);
+  if (flat >= ${n}) { return; }
+  ${decompose(shape, 'i', 'flat')}
+  ${body}
+}`;
+  return { code, dispatch: grid(Math.ceil(n / WG), limits) };
+}

@@ -22,3 +22,14 @@ export function expectClose(actual: NDArray, expected: NDArray, tol: Tol, label:
   }
   expect(bad, `${label}: elements off by more than rtol=${tol.rtol}, atol=${tol.atol}`).toEqual([]);
 }
+
+/** Deterministic float32 data in [-1, 1) on a 1/64 grid (exact in float32, with a few ties). */
+export function gridData(n: number, seed = 1): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    out[i] = Math.round(((s / 2147483648) * 2 - 1) * 64) / 64;
+  }
+  return out;
+}

@@ -7,6 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MatmulKernel } from '@sym/graph';
 import { DEFAULT_MATMUL_TILE, WebGpuBackend, type MatmulTile } from '../src/index.js';
+import { gridData as data } from './compare.js';
 
 interface Case {
   readonly batch: number;
@@ -15,17 +16,6 @@ interface Case {
   readonly k: number;
   readonly aT: boolean;
   readonly bT: boolean;
-}
-
-/** Deterministic data in [-1, 1) on a 1/64 grid (exact in float32). */
-function data(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    out[i] = Math.round(((s / 2147483648) * 2 - 1) * 64) / 64;
-  }
-  return out;
 }
 
 /** The kernel for `c`: A is stored (batch, k, m) when transposed, else (batch, m, k); B likewise. */

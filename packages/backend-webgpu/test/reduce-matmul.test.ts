@@ -6,23 +6,12 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Reducer } from '@sym/graph';
-import { EXACT, expectClose, type Tol } from './compare.js';
+import { EXACT, expectClose, gridData as data, type Tol } from './compare.js';
 import { T, both, sym } from './setup.js';
 
 const ACC: Tol = { rtol: 1e-5, atol: 1e-5 };
 
 beforeEach(() => expect.hasAssertions());
-
-/** Deterministic float32 data in [-1, 1) with a few ties. */
-function data(n: number, seed = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    out[i] = Math.round(((s / 2147483648) * 2 - 1) * 64) / 64;
-  }
-  return out;
-}
 
 const REDUCERS: [Reducer, Tol][] = [
   ['sum', ACC],
