@@ -11,7 +11,6 @@ import { helperThread } from './wasm/vthreads.js';
 import { compileVectorKernel, vectorizable } from './wasm/vkernel.js';
 import { smallMatmulKernel } from './small-matmul.js';
 import { arena } from './wasm/arena.js';
-import { gemmWithContiguousCopies, wantsContiguousCopies, warmContiguousCopies } from './wasm/transpose.js';
 import { collapseElementwise, collapseReduce } from './collapse.js';
 
 interface CpuBuffer extends DeviceBuffer {
@@ -56,7 +55,7 @@ const HELPERS = {
 
 /**
  * Start the helper thread (it runs both the gemm and the vector kernels)
- * and warm the gemm and the transposing copy. The thread takes tens of milliseconds to boot; started
+ * and warm the gemm and its packing. The thread takes tens of milliseconds to boot; started
  * with the backend, it boots while the program builds and compiles its
  * graphs, so that the first call of a big function already runs on both
  * cores. It is unreferenced: it never keeps the process alive.
@@ -64,7 +63,6 @@ const HELPERS = {
 function startHelperThread(): void {
   helperThread();
   warmGemms();
-  warmContiguousCopies();
 }
 
 export interface CpuBackendOptions {
@@ -145,9 +143,6 @@ export class CpuBackend implements Backend {
     if (this.wasm && kernel.kind === 'matmul') {
       const loop = smallMatmulKernel(kernel);
       if (loop && vectorizable(loop)) return { source: '(WebAssembly SIMD kernel, small matmul)', fn: compileVectorKernel(loop) };
-    }
-    if (this.wasm && kernel.kind === 'matmul' && wasmHandles(kernel) && wantsContiguousCopies(kernel)) {
-      return { source: '(WebAssembly SIMD gemm, transposed operands copied row-contiguous)', fn: gemmWithContiguousCopies(kernel) };
     }
     if (this.wasm && kernel.kind === 'matmul' && wasmHandles(kernel)) {
       return { source: '(WebAssembly SIMD gemm)', fn: (ins, out) => runMatmulWasm(kernel, ins[0]!, ins[1]!, out) };

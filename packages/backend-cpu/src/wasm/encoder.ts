@@ -118,6 +118,14 @@ export class Code {
   v128Load(offset = 0) {
     return this.simd(0x00, 4, ...uleb(offset));
   }
+  /** Load one f32 and splat it to all four lanes. */
+  v128Load32Splat(offset = 0) {
+    return this.simd(0x09, 2, ...uleb(offset));
+  }
+  /** Load one f64 and splat it to both lanes. */
+  v128Load64Splat(offset = 0) {
+    return this.simd(0x0a, 3, ...uleb(offset));
+  }
   v128Store(offset = 0) {
     return this.simd(0x0b, 4, ...uleb(offset));
   }
@@ -247,6 +255,9 @@ export class Code {
   }
   f32Store(offset = 0) {
     return this.op(0x38, 2, ...uleb(offset));
+  }
+  f64Store(offset = 0) {
+    return this.op(0x39, 3, ...uleb(offset));
   }
   f64Add() {
     return this.op(0xa0);

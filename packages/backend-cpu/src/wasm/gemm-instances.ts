@@ -14,6 +14,7 @@ const WARM_REPS = 8;
 export interface GemmExports {
   gemm4(A: number, B: number, C: number, K: number, Np: number, rowStart: number, rowEnd: number, kStart: number, kLen: number, colStart: number, colEnd: number): void;
   gemm1(A: number, B: number, C: number, K: number, Np: number, rowStart: number, rowEnd: number, kStart: number, kLen: number, colStart: number, colEnd: number): void;
+  pack(src: number, rowStride: number, colStride: number, rows: number, K: number, dst: number, group: number, rowsOuter: number): void;
 }
 
 export class GemmInstance {
@@ -39,10 +40,13 @@ export class GemmInstance {
     const es = this.type === 'float32' ? 4 : 8;
     const b = rows * K * es;
     const c = b + K * Np * es;
-    this.ensure(c + rows * Np * es);
+    this.ensure(c + rows * K * es);
     for (let rep = 0; rep < WARM_REPS; rep++) {
       this.exports.gemm4(0, b, c, K, Np, 0, rows, 0, K, 0, Np);
       this.exports.gemm1(0, b, c, K, Np, 0, 4, 0, K, 0, Np);
+      // both loop orders of the packing
+      this.exports.pack(c, K * es, es, rows, K, 0, 2, 1);
+      this.exports.pack(c, es, rows * es, rows, K, 0, 2, 0);
     }
   }
   ensure(bytes: number): void {

@@ -1,11 +1,22 @@
 /**
- * A WebAssembly SIMD matrix multiply, generated at run time: C = A B for
- * packed row-major A (M x K), B (K x Np) and C (M x Np), Np a multiple of
- * the tile width; a call covers rows rowStart..rowEnd and columns
- * colStart..colEnd (whole tiles), so that threads can share a product by
- * column ranges. The micro-kernel keeps an R x 4-vector tile of C in
- * registers and streams one row of B per step of k; strided and transposed
- * operands are packed into this layout by the caller (O(n^2) next to O(n^3)).
+ * A WebAssembly SIMD matrix multiply, generated at run time: C = A B with
+ * both operands packed (O(n^2) next to O(n^3)) into the order the
+ * micro-kernel reads them:
+ *
+ * - A in blocks of 4 rows, each block K x 4 with its 4 rows interleaved:
+ *   element (m, k) at `((m >> 2) * K + k) * 4 + (m & 3)`;
+ * - B in panels of `tileWidth` columns, each panel K x tileWidth:
+ *   element (k, n) at `((n / W) * K + k) * W + n % W`;
+ * - C (M x Np) row-major, Np a multiple of the panel width.
+ *
+ * The micro-kernel keeps an R x 2-vector tile of C in registers (R = 4 or
+ * 1) and reads both operands sequentially: per step of k, two vectors of
+ * B and R splat loads of A. Eight accumulators, two B vectors and one A
+ * value fit x64's 16 vector registers; wider tiles spill and run slower,
+ * and unpacked B rows (one page apart for n = 1024) thrash the L1 cache.
+ * A call covers rows rowStart..rowEnd (a multiple of R apart) and columns
+ * colStart..colEnd (whole panels) over K steps kStart..kStart+kLen, so that
+ * threads can share a product.
  */
 import { Code, F32, F64, I32, V128, encodeModule, type FuncDef, type ValType } from './encoder.js';
 
@@ -13,14 +24,21 @@ export type GemmType = 'float32' | 'float64';
 
 const PARAMS = { A: 0, B: 1, C: 2, K: 3, Np: 4, rowStart: 5, rowEnd: 6, kStart: 7, kLen: 8, colStart: 9, colEnd: 10 } as const;
 const NPARAMS = 11;
+/** Vectors of C per row of the register tile. */
+const VECTORS = 2;
 
-/** Columns of C one tile covers: 4 vectors of 4 (f32) or 2 (f64) lanes. */
+/** Columns of one packed panel of B (and of C's register tile): 2 vectors of 4 (f32) or 2 (f64) lanes. */
 export function tileWidth(t: GemmType): number {
-  return t === 'float32' ? 16 : 8;
+  return (VECTORS * 16) / elementSize(t);
+}
+
+function elementSize(t: GemmType): number {
+  return t === 'float32' ? 4 : 8;
 }
 
 function gemmFunction(t: GemmType, R: number): FuncDef {
-  const es = t === 'float32' ? 4 : 8;
+  const es = elementSize(t);
+  const W = tileWidth(t);
   const c = new Code();
   const locals: ValType[] = [];
   const local = (type: ValType): number => {
@@ -30,24 +48,21 @@ function gemmFunction(t: GemmType, R: number): FuncDef {
   const i = local(I32);
   const j = local(I32);
   const k = local(I32);
+  const pa = local(I32);
   const pb = local(I32);
   const pc = local(I32);
-  const rowBytes = local(I32);
   const npBytes = local(I32);
-  const pa = Array.from({ length: R }, () => local(I32));
-  const acc = Array.from({ length: R * 4 }, () => local(V128));
-  const b = Array.from({ length: 4 }, () => local(V128));
+  const acc = Array.from({ length: R * VECTORS }, () => local(V128));
+  const b = Array.from({ length: VECTORS }, () => local(V128));
   const a = local(V128);
-  const splat = () => (t === 'float32' ? c.f32x4Splat() : c.f64x2Splat());
-  const load = () => (t === 'float32' ? c.f32Load() : c.f64Load());
+  const splatLoad = (offset: number) => (t === 'float32' ? c.v128Load32Splat(offset) : c.v128Load64Splat(offset));
   const mul = () => (t === 'float32' ? c.f32x4Mul() : c.f64x2Mul());
   const add = () => (t === 'float32' ? c.f32x4Add() : c.f64x2Add());
 
-  c.get(PARAMS.K).i32(es).i32Mul().set(rowBytes);
   c.get(PARAMS.Np).i32(es).i32Mul().set(npBytes);
-  // Column tiles outer, rows inner: one K-block panel of B (kLen x tile) stays in cache for all rows.
+  // Panels outer, rows inner: a panel's K block (kLen x W) stays in L1 for all rows.
   c.get(PARAMS.colStart).set(j);
-  c.block().loop(); // column tiles
+  c.block().loop(); // panels
   {
     c.get(j).get(PARAMS.colEnd).i32GeS().brIf(1);
     c.get(PARAMS.rowStart).set(i);
@@ -58,57 +73,143 @@ function gemmFunction(t: GemmType, R: number): FuncDef {
       c.get(PARAMS.C).get(i).get(PARAMS.Np).i32Mul().get(j).i32Add().i32(es).i32Mul().i32Add().set(pc);
       // the first K block starts from zero, later ones accumulate onto C
       c.get(PARAMS.kStart).if_();
-      for (let r = 0; r < R; r++) for (let q = 0; q < 4; q++) c.get(pc).get(npBytes).i32(r).i32Mul().i32Add().v128Load(q * 16).set(acc[r * 4 + q]!);
+      for (let r = 0; r < R; r++) for (let q = 0; q < VECTORS; q++) c.get(pc).get(npBytes).i32(r).i32Mul().i32Add().v128Load(q * 16).set(acc[r * VECTORS + q]!);
       c.else_();
       for (const v of acc) c.v128Zero().set(v);
       c.end();
-      // pa[r] = A + (i + r) * rowBytes + kStart * es
-      for (let r = 0; r < R; r++) {
-        c.get(PARAMS.A).get(i).i32(r).i32Add().get(rowBytes).i32Mul().i32Add().get(PARAMS.kStart).i32(es).i32Mul().i32Add().set(pa[r]!);
-      }
-      // pb = B + (kStart * Np + j) * es
-      c.get(PARAMS.B).get(PARAMS.kStart).get(PARAMS.Np).i32Mul().get(j).i32Add().i32(es).i32Mul().i32Add().set(pb);
+      // pa = A + (((i >> 2) * K + kStart) * 4 + (i & 3)) * es
+      c.get(PARAMS.A).get(i).i32(2).i32ShrU().get(PARAMS.K).i32Mul().get(PARAMS.kStart).i32Add().i32(4).i32Mul();
+      c.get(i).i32(3).i32And().i32Add().i32(es).i32Mul().i32Add().set(pa);
+      // pb = B + (j * K + kStart * W) * es
+      c.get(PARAMS.B).get(j).get(PARAMS.K).i32Mul().get(PARAMS.kStart).i32(W).i32Mul().i32Add().i32(es).i32Mul().i32Add().set(pb);
       c.get(PARAMS.kLen).set(k);
       c.loop(); // k
       {
-        for (let q = 0; q < 4; q++) c.get(pb).v128Load(q * 16).set(b[q]!);
+        for (let q = 0; q < VECTORS; q++) c.get(pb).v128Load(q * 16).set(b[q]!);
         for (let r = 0; r < R; r++) {
-          c.get(pa[r]!);
-          load();
-          splat();
+          c.get(pa);
+          splatLoad(r * es);
           c.set(a);
-          for (let q = 0; q < 4; q++) {
-            c.get(acc[r * 4 + q]!).get(a).get(b[q]!);
+          for (let q = 0; q < VECTORS; q++) {
+            c.get(acc[r * VECTORS + q]!).get(a).get(b[q]!);
             mul();
             add();
-            c.set(acc[r * 4 + q]!);
+            c.set(acc[r * VECTORS + q]!);
           }
-          c.get(pa[r]!).i32(es).i32Add().set(pa[r]!);
         }
-        c.get(pb).get(npBytes).i32Add().set(pb);
+        c.get(pa).i32(4 * es).i32Add().set(pa);
+        c.get(pb).i32(W * es).i32Add().set(pb);
         c.get(k).i32(1).i32Sub().tee(k).brIf(0);
       }
       c.end();
       for (let r = 0; r < R; r++) {
-        for (let q = 0; q < 4; q++) c.get(pc).get(acc[r * 4 + q]!).v128Store(q * 16);
+        for (let q = 0; q < VECTORS; q++) c.get(pc).get(acc[r * VECTORS + q]!).v128Store(q * 16);
         c.get(pc).get(npBytes).i32Add().set(pc);
       }
       c.get(i).i32(R).i32Add().set(i);
       c.br(0);
     }
     c.end().end();
-    c.get(j).i32(tileWidth(t)).i32Add().set(j);
+    c.get(j).i32(W).i32Add().set(j);
     c.br(0);
   }
   c.end().end();
   return { name: `gemm${R}`, params: new Array<ValType>(NPARAMS).fill(I32), locals, code: c };
 }
 
-/** Rows per register tile of the main micro-kernel. */
+const PACK = { src: 0, rowStride: 1, colStride: 2, rows: 3, K: 4, dst: 5, group: 6, rowsOuter: 7 } as const;
+const NPACK = 8;
+
+/**
+ * `pack(src, rowStride, colStride, rows, K, dst, g, rowsOuter)`: the rows x K matrix
+ * whose element (r, q) is at byte `src + r * rowStride + q * colStride`
+ * into groups of G = 2^g rows, each group K x G with its rows interleaved:
+ * element (r, q) to `dst + (((r >> g) * K + q) * G + (r & (G - 1))) * es`.
+ * That is A's layout with G = 4 and B's (as Bᵀ, rows = columns of B) with
+ * G = tileWidth. The caller picks the loop order (`rowsOuter` when the
+ * column stride is the smaller one), so that row-major and transposed
+ * operands are both read in order.
+ */
+function packFunction(t: GemmType): FuncDef {
+  const es = elementSize(t);
+  const c = new Code();
+  const locals: ValType[] = [];
+  const local = (type: ValType): number => {
+    locals.push(type);
+    return NPACK + locals.length - 1;
+  };
+  const r = local(I32);
+  const q = local(I32);
+  const ps = local(I32);
+  const pd = local(I32);
+  const mask = local(I32);
+  const copy = () => {
+    c.get(pd).get(ps);
+    if (t === 'float32') c.f32Load().f32Store();
+    else c.f64Load().f64Store();
+  };
+  // dst + (((r >> g) * K + q) << g | (r & mask)) * es
+  const dstOf = () => {
+    c.get(PACK.dst).get(r).get(PACK.group).i32ShrU().get(PACK.K).i32Mul().get(q).i32Add().get(PACK.group).i32Shl();
+    c.get(r).get(mask).i32And().i32Add().i32(es).i32Mul().i32Add().set(pd);
+  };
+  c.i32(1).get(PACK.group).i32Shl().i32(1).i32Sub().set(mask);
+  c.get(PACK.rowsOuter).if_();
+  {
+    c.i32(0).set(r);
+    c.block().loop();
+    {
+      c.get(r).get(PACK.rows).i32GeS().brIf(1);
+      c.i32(0).set(q);
+      dstOf();
+      c.get(PACK.src).get(r).get(PACK.rowStride).i32Mul().i32Add().set(ps);
+      c.block().loop();
+      {
+        c.get(q).get(PACK.K).i32GeS().brIf(1);
+        copy();
+        c.get(ps).get(PACK.colStride).i32Add().set(ps);
+        c.get(pd).i32(es).get(PACK.group).i32Shl().i32Add().set(pd);
+        c.get(q).i32(1).i32Add().set(q);
+        c.br(0);
+      }
+      c.end().end();
+      c.get(r).i32(1).i32Add().set(r);
+      c.br(0);
+    }
+    c.end().end();
+  }
+  c.else_();
+  {
+    c.i32(0).set(q);
+    c.block().loop();
+    {
+      c.get(q).get(PACK.K).i32GeS().brIf(1);
+      c.i32(0).set(r);
+      c.get(PACK.src).get(q).get(PACK.colStride).i32Mul().i32Add().set(ps);
+      c.block().loop();
+      {
+        c.get(r).get(PACK.rows).i32GeS().brIf(1);
+        dstOf();
+        copy();
+        c.get(ps).get(PACK.rowStride).i32Add().set(ps);
+        c.get(r).i32(1).i32Add().set(r);
+        c.br(0);
+      }
+      c.end().end();
+      c.get(q).i32(1).i32Add().set(q);
+      c.br(0);
+    }
+    c.end().end();
+  }
+  c.end();
+  return { name: 'pack', params: new Array<ValType>(NPACK).fill(I32), locals, code: c };
+}
+
+/** Rows per register tile of the main micro-kernel (and per packed block of A). */
 export const ROWS = 4;
 
 export function gemmModuleBytes(t: GemmType, shared: boolean, maximumPages: number): Uint8Array<ArrayBuffer> {
-  return encodeModule([gemmFunction(t, ROWS), gemmFunction(t, 1)], { shared, maximumPages });
+  return encodeModule([gemmFunction(t, ROWS), gemmFunction(t, 1), packFunction(t)], { shared, maximumPages });
 }
 
 export { F32, F64 };

@@ -98,6 +98,27 @@ describe('WebAssembly SIMD matmul', () => {
     expect(h!.helpedJobs()).toBeGreaterThan(before);
   });
 
+  // views the packing must read through: rows reversed (negative stride), every other column, broadcast rows, an offset
+  it.each([
+    ['float32', { strides: [0, -9, 2], offset: 8 * 9 }, { strides: [0, 6, 1], offset: 3 }],
+    ['float64', { strides: [0, 0, 1], offset: 5 }, { strides: [0, -1, 10], offset: 4 }],
+  ] as const)('reads %s operands through negative, zero and non-unit strides', (dtype, a, b) => {
+    const [m, n, k] = [9, 6, 5];
+    const kernel: MatmulKernel = { ...kernelFor({ batch: 1, m, n, k, transA: false, transB: false, dtype }), a, b };
+    const Ctor = dtype === 'float32' ? Float32Array : Float64Array;
+    const A = seeded(9 * 9 + 5, 5, Ctor);
+    const B = seeded(80, 6, Ctor);
+    const want = runKernel(js, kernel, [A, B], m * n, { dtype });
+    const got = new Ctor(m * n).fill(NaN);
+    runMatmulWasm(kernel, A, B, got);
+    for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(1e-5 * k);
+    // a spot check against the definition, so that the two kernels cannot share a misreading
+    const at = (r: number, c: number) => Number(A[a.offset + r * a.strides[1] + c * a.strides[2]]);
+    let dot = 0;
+    for (let q = 0; q < k; q++) dot += at(m - 1, q) * Number(B[b.offset + q * b.strides[1] + (n - 1) * b.strides[2]]);
+    expect(got[(m - 1) * n + n - 1]).toBeCloseTo(dot, 4);
+  });
+
   it('leaves integer matmuls to the JavaScript kernels', () => {
     const k = kernelFor({ batch: 1, m: 2, n: 2, k: 2, transA: false, transB: false, dtype: 'float32' });
     expect(wasmHandles({ ...k, inputs: ['int32', 'int32'], out: 'int32' })).toBe(false);

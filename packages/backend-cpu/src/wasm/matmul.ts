@@ -39,32 +39,39 @@ export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out
     for (let b = 0; b < batch; b++) for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) out[b * k.outStrides[0] + m * k.outStrides[1] + n * k.outStrides[2]] = 0;
     return;
   }
-  const Np = align(N, tileWidth(t));
-  const aLen = align(M * K, 4);
-  const bLen = align(K * Np, 4);
-  g.ensure((aLen + bLen + M * Np) * (t === 'float32' ? 4 : 8));
-  const mem = g.view();
-  const bOff = aLen;
-  const cOff = aLen + bLen;
+  const tw = tileWidth(t);
+  const es = t === 'float32' ? 4 : 8;
+  const Np = align(N, tw);
+  const Mp = align(M, ROWS);
   const [ab, am, ak] = k.a.strides;
   const [bb, bk, bn] = k.b.strides;
   const [ob, om, on] = k.outStrides;
+  // element offsets in gemm memory: packed A, packed B, C, then the operands' spans as they come
+  const bOff = Mp * K;
+  const cOff = bOff + K * Np;
+  const aSpan = span(M, am, K, ak);
+  const aSrc = cOff + M * Np;
+  const bSpan = span(K, bk, N, bn);
+  const bSrc = align(aSrc + aSpan.length, 4);
+  g.ensure((bSrc + bSpan.length) * es);
   for (let b = 0; b < batch; b++) {
+    const mem = g.view();
     if (b === 0 || ab !== 0) {
       const base = k.a.offset + b * ab;
-      if (ak === 1) for (let m = 0; m < M; m++) mem.set(A.subarray(base + m * am, base + m * am + K), m * K);
-      else for (let m = 0; m < M; m++) for (let q = 0; q < K; q++) mem[m * K + q] = A[base + m * am + q * ak]!;
+      mem.set(A.subarray(base + aSpan.lo, base + aSpan.lo + aSpan.length), aSrc);
+      // rows past M are zero (the last block's, interleaved with real rows)
+      if (Mp !== M) mem.fill(0, bOff - ROWS * K, bOff);
+      g.exports.pack((aSrc - aSpan.lo) * es, am * es, ak * es, M, K, 0, 2, Math.abs(ak) <= Math.abs(am) ? 1 : 0);
     }
     if (b === 0 || bb !== 0) {
       const base = k.b.offset + b * bb;
-      if (Np !== N) mem.fill(0, bOff, bOff + K * Np);
-      if (bn === 1) for (let q = 0; q < K; q++) mem.set(B.subarray(base + q * bk, base + q * bk + N), bOff + q * Np);
-      else for (let q = 0; q < K; q++) for (let n = 0; n < N; n++) mem[bOff + q * Np + n] = B[base + q * bk + n * bn]!;
+      mem.set(B.subarray(base + bSpan.lo, base + bSpan.lo + bSpan.length), bSrc);
+      if (Np !== N) mem.fill(0, bOff, cOff);
+      // Bᵀ (N x K) into panels of tw columns
+      g.exports.pack((bSrc - bSpan.lo) * es, bn * es, bk * es, N, K, bOff * es, Math.log2(tw), Math.abs(bk) <= Math.abs(bn) ? 1 : 0);
     }
-    const es = t === 'float32' ? 4 : 8;
     // Big products are cut into jobs (column ranges, and row ranges where there are few columns) shared with the helper.
     const threaded = M * N * K >= THREAD_MIN_WORK ? helperThread() : null;
-    const tw = tileWidth(t);
     const colParts = threaded ? Math.min(Np / tw, GEMM_JOBS) : 1;
     const colChunk = Math.ceil(Np / tw / colParts) * tw;
     const rowParts = threaded ? Math.max(1, Math.min(Math.floor(M / ROWS), Math.ceil(GEMM_JOBS / Math.ceil(Np / colChunk)))) : 1;
@@ -79,4 +86,12 @@ export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out
     if (on === 1) for (let m = 0; m < M; m++) out.set(view.subarray(cOff + m * Np, cOff + m * Np + N), outBase + m * om);
     else for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) out[outBase + m * om + n * on] = view[cOff + m * Np + n]!;
   }
+}
+
+/** The elements a (rows x cols) operand with these strides reads, relative to its offset: lowest index and count. */
+function span(rows: number, rowStride: number, cols: number, colStride: number): { lo: number; length: number } {
+  const ends = [rowStride * (rows - 1), colStride * (cols - 1)];
+  const lo = Math.min(0, ends[0]!) + Math.min(0, ends[1]!);
+  const hi = Math.max(0, ends[0]!) + Math.max(0, ends[1]!);
+  return { lo, length: hi - lo + 1 };
 }
