@@ -237,13 +237,15 @@ export class Code {
     return this.simd(0x53);
   }
   /**
-   * When set, vector constants read the local it returns instead of being
-   * built in place: the caller fills those locals once, before its loops
-   * (engines rebuild a v128.const at each use, several instructions each).
+   * When set, vector constants read the mutable global it returns instead
+   * of being built in place. V8 rebuilds a v128.const at each use inside a
+   * loop (an immediate move, a move to the vector register and a shuffle:
+   * three instructions), even when the constant was first put in a local;
+   * a mutable global is one load it cannot fold away.
    */
-  constantLocal?: (bytes: readonly number[]) => number;
+  constantGlobal?: (bytes: readonly number[]) => number;
   v128Const(bytes: readonly number[]) {
-    if (this.constantLocal) return this.get(this.constantLocal(bytes));
+    if (this.constantGlobal) return this.op(0x23, ...uleb(this.constantGlobal(bytes)));
     return this.simd(0x0c, ...bytes);
   }
   f64x2PromoteLowF32x4() {
@@ -319,12 +321,14 @@ export interface ImportDef {
 
 /**
  * A module importing memory `env.memory` (shared when asked) and the given
- * functions (which take indices 0..imports-1), exporting `funcs`.
+ * functions (which take indices 0..imports-1), exporting `funcs`, with
+ * mutable v128 globals 0..n-1 initialised to `v128Globals`.
  */
 export function encodeModule(
   funcs: readonly FuncDef[],
   memory: { shared: boolean; maximumPages: number },
   importsDefs: readonly ImportDef[] = [],
+  v128Globals: readonly (readonly number[])[] = [],
 ): Uint8Array<ArrayBuffer> {
   const sig = (params: readonly ValType[], results: readonly ValType[]) => [0x60, ...vec(params.map((p) => [p])), ...vec(results.map((r) => [r]))];
   const types = [...importsDefs.map((d) => sig(d.params, d.results)), ...funcs.map((f) => sig(f.params, f.results ?? []))];
@@ -351,6 +355,8 @@ export function encodeModule(
     ...section(1, vec(types)),
     ...section(2, imports),
     ...section(3, functions),
+    // mutable v128 globals, each initialised to its 16 bytes
+    ...(v128Globals.length > 0 ? section(6, vec(v128Globals.map((b) => [V128, 0x01, 0xfd, 0x0c, ...b, 0x0b]))) : []),
     ...section(7, exports),
     ...section(10, [...uleb(bodies.length), ...bodies.flat()]),
   ]);

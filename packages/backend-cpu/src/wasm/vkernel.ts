@@ -56,14 +56,6 @@ export function vectorizable(k: Kernel): k is VKernel {
 
 const loadKey = (l: LoadExpr) => `${l.input}:${l.offset}:${l.strides.join(',')}`;
 
-/** `body` preceded by code that fills each constant's local once. */
-function withConstants(body: Code, constants: Iterable<{ bytes: readonly number[]; local: number }>): Code {
-  const code = new Code();
-  for (const k of constants) code.v128Const(k.bytes).set(k.local);
-  code.bytes.push(...body.bytes);
-  return code;
-}
-
 /** Build the row function: elementwise (outPtr, n, ...ptrs) or reduce (n, ...ptrs) -> f64. */
 function rowModule(k: VKernel, loads: readonly LoadExpr[]): Uint8Array<ArrayBuffer> {
   const nd = iterShape(k).length;
@@ -74,12 +66,12 @@ function rowModule(k: VKernel, loads: readonly LoadExpr[]): Uint8Array<ArrayBuff
   const locals: ValType[] = [];
   const local = (t: ValType) => (locals.push(t), nParams + locals.length - 1);
   const c = new Code();
-  const constants = new Map<string, { bytes: readonly number[]; local: number }>();
-  c.constantLocal = (bytes) => {
+  const constants = new Map<string, { bytes: readonly number[]; global: number }>();
+  c.constantGlobal = (bytes) => {
     const key = bytes.join(',');
     let k = constants.get(key);
-    if (!k) constants.set(key, (k = { bytes, local: local(V128) }));
-    return k.local;
+    if (!k) constants.set(key, (k = { bytes, global: constants.size }));
+    return k.global;
   };
   const off = local(I32);
   const imports: ('sin' | 'cos')[] = [];
@@ -231,11 +223,11 @@ function rowModule(k: VKernel, loads: readonly LoadExpr[]): Uint8Array<ArrayBuff
       results.push(F64);
     }
   }
-  const code = withConstants(c, constants.values());
   return encodeModule(
-    [{ name: 'row', params: new Array<ValType>(nParams).fill(I32), locals, code, results }],
+    [{ name: 'row', params: new Array<ValType>(nParams).fill(I32), locals, code: c, results }],
     { shared: arena.shared, maximumPages: MAX_PAGES },
     imports.map((name) => ({ name, params: [F64], results: [F64] })),
+    [...constants.values()].map((k) => k.bytes),
   );
 }
 
