@@ -1,13 +1,13 @@
 /**
- * The gemm modules (float32 and float64), each compiled once with its own
- * memory, on this thread; the helper thread instantiates the same modules
- * over the same (shared) memories.
+ * The gemm modules (float32 and float64), each compiled once over the
+ * arena's memory, on this thread; the helper thread instantiates the same
+ * modules over the same (shared) memory. Operands that already live in the
+ * arena are packed from where they are, and C is written into the output
+ * buffer itself when its layout allows.
  */
 import { gemmModuleBytes, tileWidth, type GemmType } from './gemm.js';
+import { MAX_PAGES, arena } from './arena.js';
 
-const PAGE = 65536;
-export const GEMM_MAX_PAGES = 32768; // 2 GiB
-export const SHARED = typeof SharedArrayBuffer !== 'undefined';
 /** Calls of the warm-up product: enough for the engine to optimise the gemm (it counts loop iterations run). */
 const WARM_REPS = 8;
 
@@ -18,13 +18,12 @@ export interface GemmExports {
 }
 
 export class GemmInstance {
-  readonly memory = new WebAssembly.Memory({ initial: 1, maximum: GEMM_MAX_PAGES, shared: SHARED });
   /** Compiled once; the helper thread instantiates this same module, so it shares the engine's code for it. */
   readonly module: WebAssembly.Module;
   readonly exports: GemmExports;
   constructor(readonly type: GemmType) {
-    this.module = new WebAssembly.Module(gemmModuleBytes(type, SHARED, GEMM_MAX_PAGES));
-    this.exports = new WebAssembly.Instance(this.module, { env: { memory: this.memory } }).exports as unknown as GemmExports;
+    this.module = new WebAssembly.Module(gemmModuleBytes(type, arena.shared, MAX_PAGES));
+    this.exports = new WebAssembly.Instance(this.module, { env: { memory: arena.memory } }).exports as unknown as GemmExports;
   }
   /**
    * Run a small product a few times. Engines first run WebAssembly with a
@@ -38,23 +37,23 @@ export class GemmInstance {
     const K = 256;
     const Np = tileWidth(this.type);
     const es = this.type === 'float32' ? 4 : 8;
-    const b = rows * K * es;
+    const block = arena.reserve((rows * K * 2 + K * Np + rows * Np) * es);
+    if (!block) return;
+    const a = block.ptr;
+    const b = a + rows * K * es;
     const c = b + K * Np * es;
-    this.ensure(c + rows * K * es);
-    for (let rep = 0; rep < WARM_REPS; rep++) {
-      this.exports.gemm4(0, b, c, K, Np, 0, rows, 0, K, 0, Np);
-      this.exports.gemm1(0, b, c, K, Np, 0, 4, 0, K, 0, Np);
-      // both loop orders of the packing
-      this.exports.pack(c, K * es, es, rows, K, 0, 2, 1);
-      this.exports.pack(c, es, rows * es, rows, K, 0, 2, 0);
+    const src = c + rows * Np * es;
+    try {
+      for (let rep = 0; rep < WARM_REPS; rep++) {
+        this.exports.gemm4(a, b, c, K, Np, 0, rows, 0, K, 0, Np);
+        this.exports.gemm1(a, b, c, K, Np, 0, 4, 0, K, 0, Np);
+        // both loop orders of the packing
+        this.exports.pack(src, K * es, es, rows, K, a, 2, 1);
+        this.exports.pack(src, es, rows * es, rows, K, a, 2, 0);
+      }
+    } finally {
+      arena.release(block.ptr, block.bytes);
     }
-  }
-  ensure(bytes: number): void {
-    const have = this.memory.buffer.byteLength;
-    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
-  }
-  view(): Float32Array | Float64Array {
-    return this.type === 'float32' ? new Float32Array(this.memory.buffer) : new Float64Array(this.memory.buffer);
   }
 }
 

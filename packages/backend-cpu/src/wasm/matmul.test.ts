@@ -4,6 +4,7 @@ import { CpuBackend } from '../backend.js';
 import { runKernel, seeded } from '../test-kernels.js';
 import { runMatmulWasm, wasmHandles, wasmSimdAvailable } from './matmul.js';
 import { helperThread } from './vthreads.js';
+import { arena } from './arena.js';
 
 const js = new CpuBackend({ wasm: false });
 
@@ -117,6 +118,32 @@ describe('WebAssembly SIMD matmul', () => {
     let dot = 0;
     for (let q = 0; q < k; q++) dot += at(m - 1, q) * Number(B[b.offset + q * b.strides[1] + (n - 1) * b.strides[2]]);
     expect(got[(m - 1) * n + n - 1]).toBeCloseTo(dot, 4);
+  });
+
+  // operands and output in the arena: packed where they are, C written into the output when its rows are whole panels
+  it.each([
+    [1, 12, 16, 9, 'float32'],
+    [3, 5, 24, 7, 'float32'],
+    [2, 6, 8, 300, 'float64'],
+    [1, 9, 10, 5, 'float32'],
+  ] as const)('reads and writes arena buffers in place: batch %i, %i x %i, k %i, %s', (batch, m, n, k, dtype) => {
+    const owner = {};
+    const kernel = kernelFor({ batch, m, n, k, transA: true, transB: false, dtype });
+    const Ctor = dtype === 'float32' ? Float32Array : Float64Array;
+    const A = arena.array(dtype, m * k, owner);
+    const B = arena.array(dtype, batch * k * n, owner);
+    const got = arena.array(dtype, batch * m * n, owner);
+    expect(arena.owns(A) && arena.owns(B) && arena.owns(got)).toBe(true);
+    A.set(seeded(m * k, 7, Ctor));
+    B.set(seeded(batch * k * n, 8, Ctor));
+    got.fill(NaN);
+    const want = runKernel(js, kernel, [A, B], batch * m * n, { dtype });
+    const inUse = arena.inUse;
+    runMatmulWasm(kernel, A, B, got);
+    for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(1e-5 * k);
+    // the scratch went back
+    expect(arena.inUse).toBe(inUse);
+    for (const a of [A, B, got]) arena.free(a, owner);
   });
 
   it('leaves integer matmuls to the JavaScript kernels', () => {

@@ -1,18 +1,22 @@
 /**
  * Runs matmul kernels of the kernel IR on the generated WebAssembly SIMD
  * gemm: packs the (possibly strided, transposed, batched) operands into the
- * layout the micro-kernel wants, multiplies, and scatters the result
- * through the kernel's output strides.
+ * layout the micro-kernel wants, multiplies, and puts the result through
+ * the kernel's output strides. Everything lives in the arena's memory:
+ * operands already there are packed where they are (others are copied in
+ * first), and a row-major output there with a whole number of panels per
+ * row receives C directly.
  */
 import type { MatmulKernel, TypedArray } from '@sym/graph';
 import { ROWS, gemmModuleBytes, tileWidth, type GemmType } from './gemm.js';
-import { GEMM_MAX_PAGES, GEMM_TYPES, gemmInstances } from './gemm-instances.js';
+import { GEMM_TYPES, gemmInstances } from './gemm-instances.js';
+import { MAX_PAGES, arena } from './arena.js';
 import { gemmJob, helperThread, type GemmRound } from './vthreads.js';
 
 /** Whether this engine runs WebAssembly SIMD (checked once by compiling the real module). */
 export function wasmSimdAvailable(): boolean {
   try {
-    return typeof WebAssembly === 'object' && WebAssembly.validate(gemmModuleBytes('float32', false, GEMM_MAX_PAGES));
+    return typeof WebAssembly === 'object' && WebAssembly.validate(gemmModuleBytes('float32', false, MAX_PAGES));
   } catch {
     return false;
   }
@@ -31,6 +35,21 @@ export function wasmHandles(k: MatmulKernel): boolean {
   return (k.out === 'float32' || k.out === 'float64') && k.inputs[0] === k.out && k.inputs[1] === k.out;
 }
 
+/** The elements a (rows x cols) operand with these strides reads, relative to its offset: lowest index and count. */
+function span(rows: number, rowStride: number, cols: number, colStride: number): { lo: number; length: number } {
+  const ends = [rowStride * (rows - 1), colStride * (cols - 1)];
+  const lo = Math.min(0, ends[0]!) + Math.min(0, ends[1]!);
+  const hi = Math.max(0, ends[0]!) + Math.max(0, ends[1]!);
+  return { lo, length: hi - lo + 1 };
+}
+
+function outOfMemory(bytes: number): never {
+  throw new RangeError(`cpu: the WebAssembly memory cannot grow by ${bytes} bytes for a matmul's packed operands (limit ${MAX_PAGES * 64} KiB)`);
+}
+
+/** Byte ranges [start, end) intersect. */
+const overlaps = (a: TypedArray, b: TypedArray) => a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+
 export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out: TypedArray): void {
   const t = k.out as GemmType;
   const g = gemmInstances()[GEMM_TYPES.indexOf(t)]!;
@@ -42,56 +61,73 @@ export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out
   const tw = tileWidth(t);
   const es = t === 'float32' ? 4 : 8;
   const Np = align(N, tw);
-  const Mp = align(M, ROWS);
   const [ab, am, ak] = k.a.strides;
   const [bb, bk, bn] = k.b.strides;
   const [ob, om, on] = k.outStrides;
-  // element offsets in gemm memory: packed A, packed B, C, then the operands' spans as they come
-  const bOff = Mp * K;
-  const cOff = bOff + K * Np;
   const aSpan = span(M, am, K, ak);
-  const aSrc = cOff + M * Np;
   const bSpan = span(K, bk, N, bn);
-  const bSrc = align(aSrc + aSpan.length, 4);
-  g.ensure((bSrc + bSpan.length) * es);
-  for (let b = 0; b < batch; b++) {
-    const mem = g.view();
-    if (b === 0 || ab !== 0) {
-      const base = k.a.offset + b * ab;
-      mem.set(A.subarray(base + aSpan.lo, base + aSpan.lo + aSpan.length), aSrc);
-      // rows past M are zero (the last block's, interleaved with real rows)
-      if (Mp !== M) mem.fill(0, bOff - ROWS * K, bOff);
-      g.exports.pack((aSrc - aSpan.lo) * es, am * es, ak * es, M, K, 0, 2, Math.abs(ak) <= Math.abs(am) ? 1 : 0);
+  const aIn = arena.owns(A);
+  const bIn = arena.owns(B);
+  // C straight into the output: row-major rows of whole panels, not overlapping an operand (later batches still read them)
+  const cIn = arena.owns(out) && on === 1 && om === N && Np === N && !overlaps(out, A) && !overlaps(out, B);
+  // scratch, in elements: packed A, packed B, C, and the operands' spans for those outside the arena
+  const aLen = align(M, ROWS) * K;
+  const bLen = K * Np;
+  const cLen = cIn ? 0 : M * Np;
+  const aCopy = aIn ? 0 : align(aSpan.length, 4);
+  const bCopy = bIn ? 0 : align(bSpan.length, 4);
+  const bytes = (aLen + bLen + cLen + aCopy + bCopy) * es;
+  const block = arena.reserve(bytes);
+  if (!block) outOfMemory(bytes);
+  try {
+    const Ap = block.ptr;
+    const Bp = Ap + aLen * es;
+    const Cs = Bp + bLen * es;
+    const aStage = Cs + cLen * es;
+    const bStage = aStage + aCopy * es;
+    const mem = t === 'float32' ? new Float32Array(arena.memory.buffer) : new Float64Array(arena.memory.buffer);
+    for (let b = 0; b < batch; b++) {
+      if (b === 0 || ab !== 0) {
+        const base = k.a.offset + b * ab;
+        let src = A.byteOffset + base * es;
+        if (!aIn) {
+          mem.set(A.subarray(base + aSpan.lo, base + aSpan.lo + aSpan.length), aStage / es);
+          src = aStage - aSpan.lo * es;
+        }
+        // rows past M are zero (the last block's, interleaved with real rows)
+        if (M % ROWS !== 0) mem.fill(0, Bp / es - ROWS * K, Bp / es);
+        g.exports.pack(src, am * es, ak * es, M, K, Ap, 2, Math.abs(ak) <= Math.abs(am) ? 1 : 0);
+      }
+      if (b === 0 || bb !== 0) {
+        const base = k.b.offset + b * bb;
+        let src = B.byteOffset + base * es;
+        if (!bIn) {
+          mem.set(B.subarray(base + bSpan.lo, base + bSpan.lo + bSpan.length), bStage / es);
+          src = bStage - bSpan.lo * es;
+        }
+        if (Np !== N) mem.fill(0, Bp / es, Bp / es + bLen);
+        // Bᵀ (N x K) into panels of tw columns
+        g.exports.pack(src, bn * es, bk * es, N, K, Bp, Math.log2(tw), Math.abs(bk) <= Math.abs(bn) ? 1 : 0);
+      }
+      const outBase = b * ob;
+      const C = cIn ? out.byteOffset + outBase * es : Cs;
+      // Big products are cut into jobs (column ranges, and row ranges where there are few columns) shared with the helper.
+      const threaded = M * N * K >= THREAD_MIN_WORK ? helperThread() : null;
+      const colParts = threaded ? Math.min(Np / tw, GEMM_JOBS) : 1;
+      const colChunk = Math.ceil(Np / tw / colParts) * tw;
+      const rowParts = threaded ? Math.max(1, Math.min(Math.floor(M / ROWS), Math.ceil(GEMM_JOBS / Math.ceil(Np / colChunk)))) : 1;
+      const rowChunk = align(Math.ceil(M / rowParts), ROWS);
+      const jobs = Math.ceil(Np / colChunk) * Math.ceil(M / rowChunk);
+      const round: GemmRound = { type: GEMM_TYPES.indexOf(t), A: Ap, B: Bp, C, K, Np, M, rowChunk, rowParts: Math.ceil(M / rowChunk), colChunk, kBlock: K_BLOCK, jobs };
+      // the helper if it has booted (a product never waits for the thread to start)
+      if (threaded?.ready() && jobs >= 2) threaded.runGemm(round, g.exports);
+      else for (let j = 0; j < jobs; j++) gemmJob(g.exports, round, j);
+      if (cIn) continue;
+      const c0 = Cs / es;
+      if (on === 1) for (let m = 0; m < M; m++) out.set(mem.subarray(c0 + m * Np, c0 + m * Np + N), outBase + m * om);
+      else for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) out[outBase + m * om + n * on] = mem[c0 + m * Np + n]!;
     }
-    if (b === 0 || bb !== 0) {
-      const base = k.b.offset + b * bb;
-      mem.set(B.subarray(base + bSpan.lo, base + bSpan.lo + bSpan.length), bSrc);
-      if (Np !== N) mem.fill(0, bOff, cOff);
-      // Bᵀ (N x K) into panels of tw columns
-      g.exports.pack((bSrc - bSpan.lo) * es, bn * es, bk * es, N, K, bOff * es, Math.log2(tw), Math.abs(bk) <= Math.abs(bn) ? 1 : 0);
-    }
-    // Big products are cut into jobs (column ranges, and row ranges where there are few columns) shared with the helper.
-    const threaded = M * N * K >= THREAD_MIN_WORK ? helperThread() : null;
-    const colParts = threaded ? Math.min(Np / tw, GEMM_JOBS) : 1;
-    const colChunk = Math.ceil(Np / tw / colParts) * tw;
-    const rowParts = threaded ? Math.max(1, Math.min(Math.floor(M / ROWS), Math.ceil(GEMM_JOBS / Math.ceil(Np / colChunk)))) : 1;
-    const rowChunk = align(Math.ceil(M / rowParts), ROWS);
-    const jobs = Math.ceil(Np / colChunk) * Math.ceil(M / rowChunk);
-    const round: GemmRound = { type: GEMM_TYPES.indexOf(t), A: 0, B: bOff * es, C: cOff * es, K, Np, M, rowChunk, rowParts: Math.ceil(M / rowChunk), colChunk, kBlock: K_BLOCK, jobs };
-    // the helper if it has booted (a product never waits for the thread to start)
-    if (threaded?.ready() && jobs >= 2) threaded.runGemm(round, g.exports);
-    else for (let j = 0; j < jobs; j++) gemmJob(g.exports, round, j);
-    const view = g.view();
-    const outBase = b * ob;
-    if (on === 1) for (let m = 0; m < M; m++) out.set(view.subarray(cOff + m * Np, cOff + m * Np + N), outBase + m * om);
-    else for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) out[outBase + m * om + n * on] = view[cOff + m * Np + n]!;
+  } finally {
+    arena.release(block.ptr, block.bytes);
   }
-}
-
-/** The elements a (rows x cols) operand with these strides reads, relative to its offset: lowest index and count. */
-function span(rows: number, rowStride: number, cols: number, colStride: number): { lo: number; length: number } {
-  const ends = [rowStride * (rows - 1), colStride * (cols - 1)];
-  const lo = Math.min(0, ends[0]!) + Math.min(0, ends[1]!);
-  const hi = Math.max(0, ends[0]!) + Math.max(0, ends[1]!);
-  return { lo, length: hi - lo + 1 };
 }

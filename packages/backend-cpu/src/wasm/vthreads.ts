@@ -52,7 +52,7 @@ const ctl = new Int32Array(workerData.control);
 const claim = new BigInt64Array(workerData.claim);
 const memory = workerData.memory;
 const port = workerData.port;
-const gemm = workerData.gemmModules.map((m, i) => new WebAssembly.Instance(m, { env: { memory: workerData.gemmMemories[i] } }).exports);
+const gemm = workerData.gemmModules.map((m) => new WebAssembly.Instance(m, { env: { memory } }).exports);
 const rows = new Map();
 ${GEMM_JOB}
 // instantiate the modules the caller has posted (compiled there: instantiating shares its code)
@@ -196,7 +196,6 @@ export class HelperThread {
       memory: arena.memory,
       port: port2,
       gemmModules: gemms.map((g) => g.module),
-      gemmMemories: gemms.map((g) => g.memory),
     };
     const worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData, transferList: [port2] });
     worker.unref();
