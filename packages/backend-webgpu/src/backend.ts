@@ -11,9 +11,9 @@
  */
 import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, TypedArray } from '@sym/graph';
 import { FLOAT64_ADVICE, WEBGPU_DTYPES, fromDevice, toDevice } from './dtypes.js';
-import { describeAdapter, findGpu, noAdapterMessage } from './gpu.js';
+import { describeAdapter, findGpu, isSoftwareAdapter, noAdapterMessage } from './gpu.js';
 import { renderKernel, type RenderedKernel } from './render.js';
-import { checkMatmulTile, type MatmulTile } from './matmul.js';
+import { checkMatmulTile, defaultMatmulTile, type MatmulTile } from './matmul.js';
 
 interface GpuBuffer extends DeviceBuffer {
   readonly gpu: GPUBuffer;
@@ -34,8 +34,9 @@ export interface WebGpuOptions {
   readonly featureLevel?: 'core' | 'compatibility';
   /**
    * Work per workgroup of the tiled matmul, for tuning to a device
-   * (default {@link DEFAULT_MATMUL_TILE}); checked against the device's
-   * limits when the backend initialises.
+   * (default {@link DEFAULT_MATMUL_TILE}, or {@link SOFTWARE_MATMUL_TILE}
+   * on a software adapter); checked against the device's limits when the
+   * backend initialises.
    */
   readonly matmulTile?: MatmulTile;
 }
@@ -62,6 +63,8 @@ export class WebGpuBackend implements Backend {
   /** Held for the device's lifetime: Dawn crashes when its instance is collected while a device is in use. */
   #gpu: GPU | undefined;
   #description = 'WebGPU (not initialised)';
+  /** The tiled matmul's tile: the option, else the adapter's default (set by init). */
+  #matmulTile: MatmulTile | undefined;
   #lost: string | undefined;
   #disposed = false;
   #errors: string[] = [];
@@ -111,6 +114,7 @@ export class WebGpuBackend implements Backend {
     });
     this.#device = device;
     this.#description = describeAdapter(adapter, origin);
+    this.#matmulTile = this.#options.matmulTile ?? defaultMatmulTile(isSoftwareAdapter(adapter));
   }
 
   /** The device, or a clear error when there is none (not initialised, lost, disposed). */
@@ -203,7 +207,7 @@ export class WebGpuBackend implements Backend {
     const rendered = renderKernel(kernel, {
       maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
       maxStorageBuffers: device.limits.maxStorageBuffersPerShaderStage,
-      matmulTile: this.#options.matmulTile,
+      matmulTile: this.#matmulTile,
     });
     const n = (rendered.packing ? rendered.packing.binding + 1 : kernel.inputs.length) + 1;
     const layout = this.#layout(n);

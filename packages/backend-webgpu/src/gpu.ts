@@ -59,6 +59,17 @@ export function noAdapterMessage(origin: GpuSource['origin']): string {
 }
 
 /** A one-line description of an adapter. */
+/**
+ * Whether the adapter is a software renderer (lavapipe, SwiftShader):
+ * WebGPU's fallback adapter flag (on the adapter's info, or on the adapter
+ * in older implementations), or Dawn's "software" architecture.
+ */
+export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
+  const info = adapter.info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined;
+  const legacy = (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter;
+  return info?.isFallbackAdapter === true || legacy === true || info?.architecture === 'software';
+}
+
 export function describeAdapter(adapter: GPUAdapter, origin: GpuSource['origin']): string {
   const info = adapter.info;
   const parts = [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s && s.length > 0);

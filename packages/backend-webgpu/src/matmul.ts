@@ -41,6 +41,23 @@ export interface MatmulTile {
  */
 export const DEFAULT_MATMUL_TILE: MatmulTile = { rows: 64, cols: 128, depth: 16, perRow: 4, perCol: 8 };
 
+/**
+ * The tile for software adapters (Mesa's lavapipe, SwiftShader: the
+ * fallback adapter of a machine without a GPU). They run a workgroup on one
+ * CPU thread, its invocations side by side in SIMD lanes, and pay for every
+ * barrier: fewer invocations with more outputs each win there. 128x128
+ * blocks of 16x16 per invocation (64 invocations), 8 steps of k per stage:
+ * 7.1 GFLOP/s against DEFAULT_MATMUL_TILE's 3.3 on lavapipe on 2 cores, the
+ * best of 17 shapes (`pnpm bench:tiles --quick --tiles=...`, products of 256
+ * and 512; docs/benchmarks.md).
+ */
+export const SOFTWARE_MATMUL_TILE: MatmulTile = { rows: 128, cols: 128, depth: 8, perRow: 16, perCol: 16 };
+
+/** The tile a backend uses when none is given: a software adapter's, or the default. */
+export function defaultMatmulTile(software: boolean): MatmulTile {
+  return software ? SOFTWARE_MATMUL_TILE : DEFAULT_MATMUL_TILE;
+}
+
 /** The device limits a tile must fit. */
 export interface TileLimits {
   readonly maxComputeInvocationsPerWorkgroup: number;

@@ -6,7 +6,9 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MatmulKernel } from '@sym/graph';
-import { DEFAULT_MATMUL_TILE, WebGpuBackend, type MatmulTile } from '../src/index.js';
+import { DEFAULT_MATMUL_TILE, SOFTWARE_MATMUL_TILE, WebGpuBackend, type MatmulTile } from '../src/index.js';
+import { isSoftwareAdapter } from '../src/gpu.js';
+import { defaultMatmulTile } from '../src/matmul.js';
 import { gridData as data } from './compare.js';
 
 interface Case {
@@ -54,6 +56,7 @@ function reference(kernel: MatmulKernel, a: Float32Array, b: Float32Array): Floa
 // shader compiles are slow on the software driver: the default tile meets every case, the others two each
 const TILES: [MatmulTile, number][] = [
   [DEFAULT_MATMUL_TILE, 4],
+  [SOFTWARE_MATMUL_TILE, 4],
   [{ rows: 128, cols: 64, depth: 8, perRow: 8, perCol: 4 }, 2],
   [{ rows: 16, cols: 32, depth: 8, perRow: 2, perCol: 8 }, 2],
 ];
@@ -93,6 +96,16 @@ describe('tiled matmul shapes', () => {
       }
     });
   }
+
+  it('software adapters get their own default tile', () => {
+    const adapter = (info: Partial<GPUAdapterInfo> & { isFallbackAdapter?: boolean }, legacy?: boolean) =>
+      ({ info, isFallbackAdapter: legacy }) as unknown as GPUAdapter;
+    expect(isSoftwareAdapter(adapter({ vendor: 'mesa', architecture: 'software', isFallbackAdapter: true }))).toBe(true);
+    expect(isSoftwareAdapter(adapter({ vendor: 'google', architecture: 'swiftshader' }, true))).toBe(true);
+    expect(isSoftwareAdapter(adapter({ vendor: 'nvidia', architecture: 'hopper', isFallbackAdapter: false }))).toBe(false);
+    expect(defaultMatmulTile(true)).toBe(SOFTWARE_MATMUL_TILE);
+    expect(defaultMatmulTile(false)).toBe(DEFAULT_MATMUL_TILE);
+  });
 
   it('a tile over the device limits is refused when the backend initialises, naming the limit', async () => {
     const gpu = new WebGpuBackend({ matmulTile: { rows: 256, cols: 256, depth: 16, perRow: 4, perCol: 4 } });
