@@ -59,15 +59,18 @@ export function noAdapterMessage(origin: GpuSource['origin']): string {
 }
 
 /** A one-line description of an adapter. */
+/** Architectures Dawn reports for software renderers (lavapipe; SwiftShader, which Chromium does not always flag as the fallback adapter). */
+const SOFTWARE_ARCHITECTURES = new Set(['software', 'swiftshader']);
+
 /**
  * Whether the adapter is a software renderer (lavapipe, SwiftShader):
  * WebGPU's fallback adapter flag (on the adapter's info, or on the adapter
- * in older implementations), or Dawn's "software" architecture.
+ * in older implementations), or the architecture Dawn reports for them.
  */
 export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
   const info = adapter.info as (GPUAdapterInfo & { isFallbackAdapter?: boolean }) | undefined;
   const legacy = (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter;
-  return info?.isFallbackAdapter === true || legacy === true || info?.architecture === 'software';
+  return info?.isFallbackAdapter === true || legacy === true || SOFTWARE_ARCHITECTURES.has(info?.architecture ?? '');
 }
 
 export function describeAdapter(adapter: GPUAdapter, origin: GpuSource['origin']): string {

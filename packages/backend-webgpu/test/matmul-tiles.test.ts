@@ -102,6 +102,7 @@ describe('tiled matmul shapes', () => {
       ({ info, isFallbackAdapter: legacy }) as unknown as GPUAdapter;
     expect(isSoftwareAdapter(adapter({ vendor: 'mesa', architecture: 'software', isFallbackAdapter: true }))).toBe(true);
     expect(isSoftwareAdapter(adapter({ vendor: 'google', architecture: 'swiftshader' }, true))).toBe(true);
+    expect(isSoftwareAdapter(adapter({ vendor: 'google', architecture: 'swiftshader' }))).toBe(true);
     expect(isSoftwareAdapter(adapter({ vendor: 'nvidia', architecture: 'hopper', isFallbackAdapter: false }))).toBe(false);
     expect(defaultMatmulTile(true)).toBe(SOFTWARE_MATMUL_TILE);
     expect(defaultMatmulTile(false)).toBe(DEFAULT_MATMUL_TILE);
