@@ -86,25 +86,21 @@ export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out
     const aStage = Cs + cLen * es;
     const bStage = aStage + aCopy * es;
     const mem = t === 'float32' ? new Float32Array(arena.memory.buffer) : new Float64Array(arena.memory.buffer);
+    // byte address of an operand's element `base`: where it is, or its span copied to `stage`
+    const operandAt = (X: TypedArray, inArena: boolean, base: number, s: { lo: number; length: number }, stage: number): number => {
+      if (inArena) return X.byteOffset + base * es;
+      mem.set(X.subarray(base + s.lo, base + s.lo + s.length), stage / es);
+      return stage - s.lo * es;
+    };
     for (let b = 0; b < batch; b++) {
       if (b === 0 || ab !== 0) {
-        const base = k.a.offset + b * ab;
-        let src = A.byteOffset + base * es;
-        if (!aIn) {
-          mem.set(A.subarray(base + aSpan.lo, base + aSpan.lo + aSpan.length), aStage / es);
-          src = aStage - aSpan.lo * es;
-        }
+        const src = operandAt(A, aIn, k.a.offset + b * ab, aSpan, aStage);
         // rows past M are zero (the last block's, interleaved with real rows)
         if (M % ROWS !== 0) mem.fill(0, Bp / es - ROWS * K, Bp / es);
         g.exports.pack(src, am * es, ak * es, M, K, Ap, 2, Math.abs(ak) <= Math.abs(am) ? 1 : 0);
       }
       if (b === 0 || bb !== 0) {
-        const base = k.b.offset + b * bb;
-        let src = B.byteOffset + base * es;
-        if (!bIn) {
-          mem.set(B.subarray(base + bSpan.lo, base + bSpan.lo + bSpan.length), bStage / es);
-          src = bStage - bSpan.lo * es;
-        }
+        const src = operandAt(B, bIn, k.b.offset + b * bb, bSpan, bStage);
         if (Np !== N) mem.fill(0, Bp / es, Bp / es + bLen);
         // Bᵀ (N x K) into panels of tw columns
         g.exports.pack(src, bn * es, bk * es, N, K, Bp, Math.log2(tw), Math.abs(bk) <= Math.abs(bn) ? 1 : 0);
