@@ -85,6 +85,13 @@ class Arena {
     return { ptr, bytes: size, fresh: true };
   }
 
+  /** `reserve`, or a clear error naming what needed the memory when it cannot grow. */
+  reserveFor(bytes: number, what: string): Block {
+    const block = this.reserve(bytes);
+    if (!block) throw new RangeError(`cpu: the WebAssembly memory cannot grow by ${bytes} bytes for ${what} (limit ${MAX_PAGES * 64} KiB)`);
+    return block;
+  }
+
   release(ptr: number, bytes: number): void {
     let list = this.#free.get(bytes);
     if (!list) this.#free.set(bytes, (list = []));

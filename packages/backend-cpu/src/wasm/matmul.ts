@@ -43,10 +43,6 @@ function span(rows: number, rowStride: number, cols: number, colStride: number):
   return { lo, length: hi - lo + 1 };
 }
 
-function outOfMemory(bytes: number): never {
-  throw new RangeError(`cpu: the WebAssembly memory cannot grow by ${bytes} bytes for a matmul's packed operands (limit ${MAX_PAGES * 64} KiB)`);
-}
-
 /** Byte ranges [start, end) intersect. */
 const overlaps = (a: TypedArray, b: TypedArray) => a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 
@@ -77,8 +73,7 @@ export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out
   const aCopy = aIn ? 0 : align(aSpan.length, 4);
   const bCopy = bIn ? 0 : align(bSpan.length, 4);
   const bytes = (aLen + bLen + cLen + aCopy + bCopy) * es;
-  const block = arena.reserve(bytes);
-  if (!block) outOfMemory(bytes);
+  const block = arena.reserveFor(bytes, "a matmul's packed operands");
   try {
     const Ap = block.ptr;
     const Bp = Ap + aLen * es;

@@ -254,10 +254,6 @@ const PARALLEL_MIN = 1 << 18;
 const JOBS = 16;
 let nextId = 0;
 
-function outOfMemory(bytes: number): never {
-  throw new RangeError(`cpu: the WebAssembly memory cannot grow by ${bytes} bytes for a vector kernel's operands (limit ${MAX_PAGES * 64} KiB)`);
-}
-
 /** Compile a vectorizable kernel into a runner over typed arrays. */
 export function compileVectorKernel(k: VKernel): VectorRun {
   const loads: LoadExpr[] = [];
@@ -380,7 +376,7 @@ export function compileVectorKernel(k: VKernel): VectorRun {
       const a = ins[i]!;
       if (arena.owns(a)) base[i] = a.byteOffset;
       else {
-        const b = arena.reserve(a.length * 4) ?? outOfMemory(a.length * 4);
+        const b = arena.reserveFor(a.length * 4, "a vector kernel's operands");
         temps.push(b);
         base[i] = b.ptr;
         copies = true;
@@ -391,7 +387,7 @@ export function compileVectorKernel(k: VKernel): VectorRun {
     if (elementwise) {
       if (arena.owns(out)) outBase = out.byteOffset;
       else {
-        const b = arena.reserve(out.length * 4) ?? outOfMemory(out.length * 4);
+        const b = arena.reserveFor(out.length * 4, "a vector kernel's operands");
         temps.push(b);
         outBase = b.ptr;
         outTemp = true;
