@@ -60,8 +60,6 @@ const MAP_READ = 0x01;
 export class WebGpuBackend implements Backend {
   readonly #options: WebGpuOptions;
   #device: GPUDevice | undefined;
-  /** Held for the device's lifetime: Dawn crashes when its instance is collected while a device is in use. */
-  #gpu: GPU | undefined;
   #description = 'WebGPU (not initialised)';
   /** The tiled matmul's tile: the option, else the adapter's default (set by init). */
   #matmulTile: MatmulTile | undefined;
@@ -92,7 +90,6 @@ export class WebGpuBackend implements Backend {
     if (this.#device) return;
     this.#disposed = false;
     const { gpu, origin } = await findGpu(this.#options.dawnFlags);
-    this.#gpu = gpu;
     const adapter = await gpu.requestAdapter(this.#options.featureLevel ? ({ featureLevel: this.#options.featureLevel } as GPURequestAdapterOptions) : undefined);
     if (!adapter) throw new Error(noAdapterMessage(origin));
     const a = adapter.limits;
@@ -320,7 +317,6 @@ export class WebGpuBackend implements Backend {
     this.#bytes = 0;
     this.#description = 'WebGPU (disposed)';
     device?.destroy();
-    this.#gpu = undefined;
   }
 
   #own(buffer: DeviceBuffer, what: string): GpuBuffer {

@@ -42,8 +42,19 @@ export async function findGpu(dawnFlags: readonly string[] = []): Promise<GpuSou
   // GPUBufferUsage, GPUMapMode, ... as in a browser, without replacing anything the host already defines
   const g = globalThis as Record<string, unknown>;
   for (const [k, v] of Object.entries(dawn.globals)) if (!(k in g)) g[k] = v;
-  return { gpu: dawn.create([...dawnFlags]), origin: 'dawn (webgpu npm package)' };
+  const key = dawnFlags.join('\0');
+  let gpu = dawnInstances.get(key);
+  if (!gpu) dawnInstances.set(key, (gpu = dawn.create([...dawnFlags])));
+  return { gpu, origin: 'dawn (webgpu npm package)' };
 }
+
+/**
+ * One Dawn instance per set of flags, held for the life of the process:
+ * Dawn crashes the process (SIGSEGV) when an instance that has made a device
+ * is garbage-collected, even after that device was destroyed. An instance
+ * without devices holds no thread, so keeping it does not keep Node alive.
+ */
+const dawnInstances = new Map<string, GPU>();
 
 /** The message for a missing adapter, with the fix for a machine without a GPU. */
 export function noAdapterMessage(origin: GpuSource['origin']): string {
