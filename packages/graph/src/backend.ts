@@ -22,6 +22,11 @@ export interface Executable {
 export interface Launch {
   readonly exe: Executable;
   readonly inputs: readonly DeviceBuffer[];
+  /**
+   * Never one of `inputs` (the scheduler's buffer reuse guarantees it):
+   * WebGPU cannot bind one buffer both ways, and backends may read an input
+   * again after writing part of the output.
+   */
   readonly output: DeviceBuffer;
 }
 

@@ -110,6 +110,22 @@ describe('float32 SIMD kernels', () => {
     }
   }
 
+  it('computes again, with JavaScript, only the rows whose sin/cos arguments are big', () => {
+    // 4 rows of 11: row 1 has an argument far past 8192 (the polynomial's reduction is wrong there), row 3 another in a tail lane and an infinity
+    const x = values(44, -6, 6, 21);
+    x[11 + 5] = 1.2345678e7;
+    x[33 + 9] = -3.3e5;
+    x[33 + 10] = -Infinity;
+    const expr = ap('sub', ap('sin', load(0, [11, 1])), ap('cos', load(0, [11, 1])));
+    const ew: ElementwiseKernel = { kind: 'elementwise', shape: [4, 11], inputs: ['float32'], out: 'float32', expr };
+    expectClose(runWasm(ew, [x], 44), runKernel(js, ew, [x], 44) as Float32Array, 4e-6, 1e-6, 'elementwise');
+    for (const reducer of ['sum', 'max'] as const) {
+      const finite = Float32Array.from(x, (v) => (Number.isFinite(v) ? v : 9000.5));
+      const k: ReduceKernel = { kind: 'reduce', shape: [4], reduceShape: [11], reducer, inputs: ['float32'], acc: reducer === 'sum' ? 'float64' : 'float32', out: 'float32', expr };
+      expectClose(runWasm(k, [finite], 4), runKernel(js, k, [finite], 4) as Float32Array, 4e-6, 1e-5, reducer);
+    }
+  });
+
   it('propagates NaN through max and min', () => {
     const x = values(9, -1, 1, 3);
     x[6] = Number.NaN;

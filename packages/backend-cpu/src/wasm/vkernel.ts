@@ -54,6 +54,10 @@ export function vectorizable(k: Kernel): k is VKernel {
   return loadsOf(k.expr).every((l) => nd === 0 || l.strides[nd - 1] === 0 || l.strides[nd - 1] === 1);
 }
 
+/** Ops whose big arguments need the imported JavaScript functions on some lanes. */
+const JS_LANES = new Set(['sin', 'cos']);
+const usesOp = (e: ScalarExpr, ops: ReadonlySet<string>): boolean => e.kind === 'apply' && (ops.has(e.op) || e.args.some((a) => usesOp(a, ops)));
+
 const loadKey = (l: LoadExpr) => `${l.input}:${l.offset}:${l.strides.join(',')}`;
 
 /** Build the row function: elementwise (outPtr, n, ...ptrs) or reduce (n, ...ptrs) -> f64. */
@@ -82,6 +86,7 @@ function rowModule(k: VKernel, loads: readonly LoadExpr[]): Uint8Array<ArrayBuff
       if (!imports.includes(name)) imports.push(name);
       return imports.indexOf(name);
     },
+    slowLanes: undefined,
   };
   const keys = loads.map(loadKey);
   const splat = new Map<number, number>();
@@ -161,25 +166,40 @@ function rowModule(k: VKernel, loads: readonly LoadExpr[]): Uint8Array<ArrayBuff
     }
   };
   const results: ValType[] = [];
-  c.i32(0).set(off);
+  // sin/cos: the fast pass flags lanes that need JavaScript; when any did, a slow pass computes the row again with
+  // the calls (the output never aliases an input, so the inputs are still there to read)
+  const withSlowPass = (pass: () => void) => {
+    if (!usesOp(k.expr, JS_LANES)) return pass();
+    const slowLanes = local(V128);
+    c.v128Zero().set(slowLanes);
+    emit.slowLanes = slowLanes;
+    pass();
+    emit.slowLanes = undefined;
+    c.get(slowLanes).v128AnyTrue().if_();
+    pass();
+    c.end();
+  };
   if (!reduce) {
-    // out[off] = expr, four lanes a step; the row may overrun into padding
-    c.block().loop();
-    c.get(off).get(N).i32(4).i32Mul().i32GeS().brIf(1);
-    c.get(0).get(off).i32Add();
-    expr(k.expr);
-    c.v128Store();
-    c.get(off).i32(16).i32Add().set(off).br(0);
-    c.end().end();
+    const pass = () => {
+      // out[off] = expr, four lanes a step; the row may overrun into padding
+      c.i32(0).set(off);
+      c.block().loop();
+      c.get(off).get(N).i32(4).i32Mul().i32GeS().brIf(1);
+      c.get(0).get(off).i32Add();
+      expr(k.expr);
+      c.v128Store();
+      c.get(off).i32(16).i32Add().set(off).br(0);
+      c.end().end();
+    };
+    withSlowPass(pass);
   } else {
     const r = k as ReduceKernel;
     const isSum = r.reducer === 'sum' || r.reducer === 'mean';
     const v = local(V128);
     const acc0 = local(V128);
     const acc1 = local(V128);
+    const end = local(I32);
     const identity = r.reducer === 'max' ? -Infinity : r.reducer === 'min' ? Infinity : 0;
-    if (isSum) c.v128Zero().set(acc0).v128Zero().set(acc1);
-    else fconst(c, identity).set(acc0);
     const accumulate = () => {
       if (isSum) {
         c.get(acc0).get(v).f64x2PromoteLowF32x4().f64x2Add().set(acc0);
@@ -191,25 +211,30 @@ function rowModule(k: VKernel, loads: readonly LoadExpr[]): Uint8Array<ArrayBuff
         c.set(acc0);
       }
     };
-    // whole vectors: no lane masking in the loop
-    const end = local(I32);
-    c.get(N).i32(~3).i32And().i32(4).i32Mul().set(end);
-    c.block().loop();
-    c.get(off).get(end).i32GeS().brIf(1);
-    expr(k.expr);
-    c.set(v);
-    accumulate();
-    c.get(off).i32(16).i32Add().set(off).br(0);
-    c.end().end();
-    // the last 1-3 elements: lanes past n are replaced by the reducer's identity
-    c.get(N).i32(3).i32And().if_();
-    expr(k.expr);
-    c.set(v);
-    c.get(v);
-    fconst(c, identity);
-    c.v128Const([0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0]).get(N).i32(3).i32And().i32x4Splat().i32x4LtS().v128Bitselect().set(v);
-    accumulate();
-    c.end();
+    const pass = () => {
+      c.i32(0).set(off);
+      if (isSum) c.v128Zero().set(acc0).v128Zero().set(acc1);
+      else fconst(c, identity).set(acc0);
+      // whole vectors: no lane masking in the loop
+      c.get(N).i32(~3).i32And().i32(4).i32Mul().set(end);
+      c.block().loop();
+      c.get(off).get(end).i32GeS().brIf(1);
+      expr(k.expr);
+      c.set(v);
+      accumulate();
+      c.get(off).i32(16).i32Add().set(off).br(0);
+      c.end().end();
+      // the last 1-3 elements: lanes past n are replaced by the reducer's identity
+      c.get(N).i32(3).i32And().if_();
+      expr(k.expr);
+      c.set(v);
+      c.get(v);
+      fconst(c, identity);
+      c.v128Const([0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0]).get(N).i32(3).i32And().i32x4Splat().i32x4LtS().v128Bitselect().set(v);
+      accumulate();
+      c.end();
+    };
+    withSlowPass(pass);
     if (isSum) {
       c.get(acc0).f64x2ExtractLane(0).get(acc0).f64x2ExtractLane(1).f64Add();
       c.get(acc1).f64x2ExtractLane(0).f64Add().get(acc1).f64x2ExtractLane(1).f64Add();

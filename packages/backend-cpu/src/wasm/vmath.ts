@@ -5,7 +5,8 @@
  * tolerances of the conformance suite). Special values follow IEEE/NumPy:
  * NaN propagates, exp overflows to inf, log(0) = -inf, log(x<0) = NaN.
  * sin/cos lanes with |x| >= 8192 (where the Cody-Waite reduction loses
- * accuracy) are recomputed by the imported JavaScript Math functions.
+ * accuracy) are recomputed by the imported JavaScript Math functions, in a
+ * second pass over the row when the kernel asks for one (`slowLanes`).
  */
 import { Code, V128 } from './encoder.js';
 
@@ -15,6 +16,13 @@ export interface Emit {
   v128(): number;
   /** Index of an imported JS function (f64 -> f64) by name. */
   importIndex(name: 'sin' | 'cos'): number;
+  /**
+   * Where lanes that need JavaScript (sin/cos of big arguments) go: a v128
+   * local that they are or-ed into, for a second, slow pass over the row;
+   * undefined: they call JavaScript in place. A call inside the loop costs
+   * every vector (live values spill around it), even when it never runs.
+   */
+  slowLanes: number | undefined;
 }
 
 function f32Bytes(x: number): number[] {
@@ -181,9 +189,13 @@ export function emitSinCos(e: Emit, x: number, cos: boolean): void {
     fconst(c, 0).f32x4Eq().v128Bitselect().set(y);
   }
   // big arguments (|x| >= 8192, or inf/NaN which the reduction garbles): JavaScript per lane
-  const big = e.v128();
   c.get(x).f32x4Abs();
-  fconst(c, 8192).f32x4Ge().get(x).get(x).f32x4Ne().v128Or().tee(big).v128AnyTrue().if_();
+  fconst(c, 8192).f32x4Ge().get(x).get(x).f32x4Ne().v128Or();
+  if (e.slowLanes !== undefined) {
+    c.get(e.slowLanes).v128Or().set(e.slowLanes).get(y);
+    return;
+  }
+  c.v128AnyTrue().if_();
   {
     const fn = e.importIndex(cos ? 'cos' : 'sin');
     for (let lane = 0; lane < 4; lane++) {
