@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { schedule, type ElementwiseKernel, type Program, type ReduceKernel } from '@sym/graph';
-import { composeLoad, DEFAULT_FUSION, fuse, mapLoad, optimizeProgram } from '../src/index.js';
+import { schedule, type ElementwiseKernel, type Program, type ReduceKernel, type TensorVariable } from '@sym/graph';
+import { composeLoad, DEFAULT_FUSION, fuse, mapLoad, optimizeProgram, SMALL_K } from '../src/index.js';
 import { both, close, sym, T, values } from './helpers.js';
 
 function programOf(inputs: ReturnType<typeof T.vector>[], shapes: number[][], outputs: ReturnType<typeof T.vector>[]): Program {
@@ -91,8 +91,61 @@ describe('kernel fusion', () => {
     const A = T.matrix('A');
     const B = T.matrix('B');
     const out = T.sigmoid(T.dot(A.mul(2), B).add(1));
-    const p = optimizeProgram(programOf([A, B], [[2, 3], [3, 4]], [out]));
+    const p = optimizeProgram(programOf([A, B], [[2, SMALL_K + 1], [SMALL_K + 1, 4]], [out]));
     expect(p.steps.map((s) => s.kernel.kind)).toEqual(['elementwise', 'matmul', 'elementwise']);
+  });
+
+  it('writes products over a short contraction out as sums, which then fuse both ways', async () => {
+    const A = T.matrix('A');
+    const B = T.matrix('B');
+    const out = T.sigmoid(T.dot(A.mul(2), B).add(1));
+    const p = optimizeProgram(programOf([A, B], [[2, 3], [3, 4]], [out]));
+    expect(p.steps.map((s) => s.kernel.kind)).toEqual(['elementwise']);
+    // transposed operands, a batched (3-d . 2-d) product and float32 all take the same form
+    const X = T.tensor3('X');
+    const cases: [TensorVariable[], TensorVariable, unknown[]][] = [
+      [[A, B], T.sigmoid(T.dot(A.mul(2), B).add(1)), [[[1, 2, 3], [-1, 0.5, 4]], [[1, 0, 2, 1], [0, 1, -1, 2], [3, 1, 0, -2]]]],
+      [[A, B], T.dot(A.T, B.T), [[[1, 2], [3, 4], [5, 6]], [[1, 2, 3], [4, 5, 6]]]],
+      [[X, B], T.dot(X, B), [[[[1, 2], [3, 4]], [[5, 6], [7, 8]]], [[1, -1, 2], [0.5, 2, -3]]]],
+    ];
+    for (const [inputs, o, args] of cases) {
+      const { opt, plain } = both(inputs, o);
+      expect(opt.compiled.kernelCount(...args)).toBe(1);
+      const shapes = args.map((a) => sym.array(a as number[]).shape as number[]);
+      expect(programOf(inputs, shapes, [o]).steps.some((st) => st.kernel.kind === 'matmul')).toBe(true);
+      expect(close(values(await opt(...args))[0]!, values(await plain(...args))[0]!, 1e-12)).toBe(true);
+    }
+  });
+
+  it('fuses a small MLP forward pass and its cost into one reduction', async () => {
+    // the tutorial's 2-4-1 network: each hidden value is read once by the next layer, so nothing is computed twice
+    const x = T.matrix('x');
+    const y = T.vector('y');
+    const W1 = T.matrix('W1');
+    const W2 = T.matrix('W2');
+    const h = T.sigmoid(T.dot(W1, x).add(1));
+    const cost = T.sum(T.sigmoid(T.dot(W2, h)).flatten().sub(y).pow(2));
+    const { opt, plain } = both([x, y, W1, W2], cost);
+    const args = [
+      [[0.1, 0.5, -1, 2, 0.3], [1, -0.5, 0.2, 0, 4]],
+      [0, 1, 1, 0, 1],
+      [[1, 2], [-1, 0.5], [0.3, 0.3], [2, -2]],
+      [[0.5, -1, 1.5, 0.25]],
+    ];
+    const p = optimizeProgram(programOf([x, y, W1, W2], args.map((a) => sym.array(a).shape as number[]), [cost]));
+    expect(p.steps.map((st) => st.kernel.kind)).toEqual(['reduce']);
+    expect(close(values(await opt(...args))[0]!, values(await plain(...args))[0]!, 1e-12)).toBe(true);
+  });
+
+  it('leaves integer and long contractions as matmul kernels', () => {
+    const kinds = (k: number, dtype: 'float64' | 'int32') => {
+      const A = T.matrix('A', dtype);
+      const B = T.matrix('B', dtype);
+      return optimizeProgram(programOf([A, B], [[2, k], [k, 3]], [T.dot(A, B)])).steps.map((s) => s.kernel.kind);
+    };
+    expect(kinds(SMALL_K, 'float64')).toEqual(['elementwise']);
+    expect(kinds(SMALL_K + 1, 'float64')).toEqual(['matmul']);
+    expect(kinds(2, 'int32')).toEqual(['matmul']);
   });
 
   it('softmax: exp is not recomputed by default; a higher recompute limit fuses it into the sum and the division', async () => {

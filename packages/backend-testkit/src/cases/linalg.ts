@@ -1,6 +1,8 @@
 /**
  * dot (numpy.dot) for every combination of operand ranks 1 to 3, with
  * transposed operands (A.T·B, A·B.T, A.T·B.T, v·A.T), and outer products.
+ * Contractions of 4 become elementwise sums of products in @sym/opt; those
+ * of 6 stay matmul kernels: both paths are checked.
  */
 import * as sym from '@sym/graph';
 import type { DType } from '@sym/graph';
@@ -33,6 +35,13 @@ const LAYOUTS: readonly DotLayout[] = [
   { a: m(4), b: t(4, 3) },
   { a: t(3, 4), b: m(4) },
   { a: m(2, 3, 4), b: t(4, 5) },
+  // a contraction past @sym/opt's SMALL_K (4): the backends' matmul kernels, not sums of products written out
+  { a: m(6), b: m(6, 3) },
+  { a: m(3, 6), b: m(6, 5) },
+  { a: t(3, 6), b: m(6, 5) },
+  { a: m(3, 6), b: t(6, 5) },
+  { a: t(3, 6), b: t(6, 5) },
+  { a: m(2, 3, 6), b: m(2, 6, 5) },
 ];
 
 function dotCase(dtype: DType, layout: DotLayout): OpCase {

@@ -14,7 +14,8 @@ export interface FusionOptions {
   readonly maxExprSize: number;
   /**
    * A producer whose values would be computed more than once after fusion
-   * (several consumers, or a consumer that broadcasts it) is fused only when
+   * (its consumers read more elements than it has: several consumers, a
+   * consumer that broadcasts it or reads it twice) is fused only when
    * it costs at most this much per element (`exprCost`: 1 per arithmetic op,
    * 8 per transcendental or division), so arithmetic is recomputed, exp is not.
    */
@@ -74,8 +75,8 @@ function inline(producer: Step, consumer: Step, maps: ReadonlyMap<LoadExpr, Inde
 /** The consumers with `producer` inlined, or null when one of them cannot take it. */
 function tryInline(producer: Step, consumers: readonly Step[], opts: FusionOptions): Step[] | null {
   const pk = producer.kernel as ElementwiseKernel;
-  let loads = 0;
-  let broadcast = false;
+  // element reads after fusion: more than the producer has elements means some are computed twice
+  let reads = 0;
   const plans: Map<LoadExpr, IndexMap>[] = [];
   for (const c of consumers) {
     const k = c.kernel;
@@ -88,12 +89,11 @@ function tryInline(producer: Step, consumers: readonly Step[], opts: FusionOptio
       const m = mapLoad(l, iter, pk.shape);
       if (!m) return null;
       maps.set(l, m);
-      loads++;
-      if (m.dims.some((e, d) => e < 0 && iter[d]! > 1)) broadcast = true;
+      reads += iter.reduce((a, b) => a * b, 1);
     }
     plans.push(maps);
   }
-  if ((loads > 1 || broadcast) && exprCost(pk.expr) > opts.maxRecompute) return null;
+  if (reads > pk.shape.reduce((a, b) => a * b, 1) && exprCost(pk.expr) > opts.maxRecompute) return null;
   const fused = consumers.map((c, i) => inline(producer, c, plans[i]!));
   if (fused.some((s) => exprSize((s.kernel as ElementwiseKernel).expr) > opts.maxExprSize)) return null;
   return fused;

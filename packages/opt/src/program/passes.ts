@@ -4,7 +4,9 @@ import { registerRewrite, selectRewrites } from '../registry.js';
 import { DEFAULT_FUSION, fuse } from './fusion.js';
 import { assignBuffers, dropDeadSteps } from './buffers.js';
 import { dropFillLoads } from './simplify.js';
+import { smallDotsToElementwise } from './small-dot.js';
 
+registerRewrite({ kind: 'program', name: 'small_dot_elemwise', phase: 'fuse', tags: ['fast_run', 'fusion'], run: smallDotsToElementwise });
 registerRewrite({ kind: 'program', name: 'drop_fill_loads', phase: 'fuse', tags: ['fast_run'], run: dropFillLoads });
 registerRewrite({
   kind: 'program',

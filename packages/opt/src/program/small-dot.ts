@@ -1,0 +1,52 @@
+/**
+ * Products over a short contraction (k <= SMALL_K: the tutorial MLP's layers,
+ * outer products in gradients) written out as elementwise sums of products,
+ * so that fusion folds them into their neighbours: a bias and sigmoid after
+ * them, the next small layer, a reduction of the cost. A matmul kernel is a
+ * fusion barrier, and for such products its launch costs more than its math.
+ */
+import type { ElementwiseKernel, LoadExpr, MatmulKernel, Program, ScalarExpr, Step } from '@sym/graph';
+
+/** The longest contraction written out: 2k loads and 2k - 1 ops per element. */
+export const SMALL_K = 4;
+
+/** The elementwise kernel computing `m`, or null when it does not qualify. */
+export function smallDotKernel(m: MatmulKernel): ElementwiseKernel | null {
+  if (m.k > SMALL_K || m.k === 0 || m.batch * m.m * m.n === 0) return null;
+  // floats only: integer products keep the backends' own wrapping rules
+  if (m.out !== 'float32' && m.out !== 'float64') return null;
+  // sums in the output's precision, as float32 BLAS does (a float64 accumulator is not there on GPUs;
+  // over at most SMALL_K terms the difference is a few ulp)
+  const acc = m.out;
+  // elementwise kernels write C-contiguous output
+  const [sb, sm, sn] = m.outStrides;
+  if (sn !== 1 || (m.m > 1 && sm !== m.n) || (m.batch > 1 && sb !== m.m * m.n)) return null;
+  const batched = m.batch > 1;
+  const shape = batched ? [m.batch, m.m, m.n] : [m.m, m.n];
+  const cast = (e: ScalarExpr): ScalarExpr => (e.dtype === acc ? e : { kind: 'apply', op: 'cast', args: [e], computeDType: e.dtype, dtype: acc });
+  const apply = (op: 'mul' | 'add', a: ScalarExpr, b: ScalarExpr): ScalarExpr => ({ kind: 'apply', op, args: [a, b], computeDType: acc, dtype: acc });
+  let sum: ScalarExpr | undefined;
+  for (let k = 0; k < m.k; k++) {
+    // a[b, i, k] read over (b, i, j), j broadcast; b[b, k, j] read over (b, i, j), i broadcast
+    const aStrides = [m.a.strides[1], 0];
+    const bStrides = [0, m.b.strides[2]];
+    const a: LoadExpr = { kind: 'load', input: 0, strides: batched ? [m.a.strides[0], ...aStrides] : aStrides, offset: m.a.offset + k * m.a.strides[2], dtype: m.inputs[0] };
+    const b: LoadExpr = { kind: 'load', input: 1, strides: batched ? [m.b.strides[0], ...bStrides] : bStrides, offset: m.b.offset + k * m.b.strides[1], dtype: m.inputs[1] };
+    const term = apply('mul', cast(a), cast(b));
+    sum = sum ? apply('add', sum, term) : term;
+  }
+  return { kind: 'elementwise', shape, inputs: [...m.inputs], out: m.out, expr: sum! };
+}
+
+/** Replace every qualifying matmul step by its elementwise form. */
+export function smallDotsToElementwise(program: Program): Program {
+  let changed = false;
+  const steps = program.steps.map((s): Step => {
+    if (s.kernel.kind !== 'matmul') return s;
+    const kernel = smallDotKernel(s.kernel);
+    if (!kernel) return s;
+    changed = true;
+    return { ...s, kernel };
+  });
+  return changed ? { ...program, steps } : program;
+}
