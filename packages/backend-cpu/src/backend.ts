@@ -3,7 +3,7 @@
  * functions generated from the kernel IR, runs are synchronous.
  */
 import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, TypedArray } from '@sym/graph';
-import { DTYPES, SCALAR_OPS, allocate, castScalar, kernelKey } from '@sym/graph';
+import { DTYPES, SCALAR_OPS, allocate, castScalar, kernelKey, powFloat } from '@sym/graph';
 import { renderKernel } from './render.js';
 import { runMatmulWasm, wasmHandles, wasmSimdAvailable } from './wasm/matmul.js';
 import { warmGemms } from './wasm/gemm-instances.js';
@@ -51,6 +51,7 @@ const HELPERS = {
   max: (a: number, b: number) => (a !== a || b !== b ? NaN : a > b ? a : b),
   min: (a: number, b: number) => (a !== a || b !== b ? NaN : a < b ? a : b),
   clip: (x: number, lo: number, hi: number) => (x !== x ? NaN : Math.min(Math.max(x, lo), hi)),
+  pow: powFloat,
 };
 
 /**

@@ -72,7 +72,7 @@ const OPS: { readonly [S in ScalarOpName]: Render } = {
   intdiv: call('intdiv'),
   mod: call('mod'),
   // integer powers wrap by repeated multiplication, as NumPy's do
-  pow: (a, out, compute) => (isFloat(out) ? `Math.pow(${a[0]}, ${a[1]})` : call('pow')(a, out, compute)),
+  pow: (a, out, compute) => (isFloat(out) ? `H.pow(${a[0]}, ${a[1]})` : call('pow')(a, out, compute)),
   maximum: (a) => `H.max(${a[0]}, ${a[1]})`,
   minimum: (a) => `H.min(${a[0]}, ${a[1]})`,
   second: (a) => a[1]!,

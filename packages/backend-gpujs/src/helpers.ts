@@ -21,6 +21,7 @@ export const HELPER_NAMES = [
   'symSign',
   'symRound',
   'symTanh',
+  'symExp',
   'symSinh',
   'symCosh',
   'symLog',
@@ -95,18 +96,26 @@ export const HELPER_SOURCES: readonly string[] = [
     const e = Math.exp(2.0 * x);
     return (e - 1.0) / (e + 1.0);
   }`,
+  // NaN in, NaN out, whatever the driver's built-in does with it (SwiftShader's exp(NaN) is inf, its log(NaN) 89)
+  `function symExp(x) {
+    if (x !== x) { return x; }
+    return Math.exp(x);
+  }`,
   `function symSinh(x) {
+    if (x !== x) { return x; }
     if (Math.abs(x) < 0.0005) { return x; }
     const e = Math.exp(Math.abs(x));
     const s = 0.5 * (e - 1.0 / e);
     return x < 0.0 ? -s : s;
   }`,
   `function symCosh(x) {
+    if (x !== x) { return x; }
     const e = Math.exp(Math.abs(x));
     return 0.5 * (e + 1.0 / e);
   }`,
   // log(0) is -Infinity and log of a negative number NaN, whatever the driver's log does there (SwiftShader's log(0) is -88)
   `function symLog(x) {
+    if (x !== x) { return x; }
     if (x === 0.0) { return -Math.exp(1000.0 + Math.abs(x)); }
     if (x < 0.0) { return symNaN(x); }
     return Math.log(x);
@@ -119,6 +128,7 @@ export const HELPER_SOURCES: readonly string[] = [
     return Math.log(u) * x / (u - 1.0);
   }`,
   `function symExpm1(x) {
+    if (x !== x) { return x; }
     if (Math.abs(x) < 0.00001) { return x + 0.5 * x * x; }
     const u = Math.exp(x);
     if (u === 1.0) { return x; }
@@ -176,6 +186,7 @@ export const HELPER_SOURCES: readonly string[] = [
     return e / (1.0 + e);
   }`,
   `function symSoftplus(x) {
+    if (x !== x) { return x; }
     if (x > 0.0) { return x + symLog1p(Math.exp(-x)); }
     return symLog1p(Math.exp(x));
   }`,
@@ -197,10 +208,12 @@ export const HELPER_SOURCES: readonly string[] = [
     if (x !== x) { return x; }
     return symMin(symMax(x, lo), hi);
   }`,
-  // JS Math.pow semantics, including negative bases with integral exponents and infinite bases
+  // C99/NumPy pow, including negative bases with integral exponents and infinite bases;
+  // 1 to any power (NaN included) and -1 to an infinite one are 1
   `function symPow(a, b) {
-    if (b === 0.0) { return 1.0; }
+    if (b === 0.0 || a === 1.0) { return 1.0; }
     if (a !== a || b !== b) { return a + b; }
+    if (a === -1.0 && Math.abs(b) > 3.0e38) { return 1.0; }
     const inf = Math.exp(Math.abs(a) + 1000.0);
     let bInt = 0.0;
     if (Math.floor(b) === b) { bInt = 1.0; }

@@ -58,7 +58,7 @@ const OPS: { readonly [S in ScalarOpName]: Render } = {
   neg: (a) => `(-${a[0]})`,
   abs: fn1('Math.abs'),
   sign: fn1('symSign'),
-  exp: fn1('Math.exp'),
+  exp: fn1('symExp'),
   log: fn1('symLog'),
   log1p: fn1('symLog1p'),
   expm1: fn1('symExpm1'),

@@ -29,9 +29,10 @@ fn f_to_i32(x: f32) -> i32 {
   return bitcast<i32>(u32(x - 4294967296.0 * floor(x / 4294967296.0)));
 }
 fn f_to_u32(x: f32) -> u32 { return bitcast<u32>(f_to_i32(x)); }
-fn f_asin(x: f32) -> f32 { if (x == 0.0) { return x; } return atan2(x, sqrt((1.0 - x) * (1.0 + x))); }
+fn f_asin(x: f32) -> f32 { if (x == 0.0) { return x; } if (abs(x) > 1.0) { return f_nan(); } return atan2(x, sqrt((1.0 - x) * (1.0 + x))); }
 // Taylor near 0, where (e^x - e^-x) / 2 cancels (and loses the sign of -0)
 fn f_sinh(x: f32) -> f32 {
+  if (f_isnan(x)) { return x; }
   if (abs(x) < 0.1) { let x2 = x * x; return x + x * x2 * (1.0 / 6.0 + x2 * (1.0 / 120.0 + x2 / 5040.0)); }
   return sinh(x);
 }
@@ -41,11 +42,13 @@ fn f_sinh(x: f32) -> f32 {
 fn f_div(a: f32, b: f32) -> f32 { if (abs(b) > 8.5070592e37) { return (a * 0.25) / (b * 0.25); } return a / b; }
 fn f_plus_zero(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) & select(0xffffffffu, 0x7fffffffu, x == 0.0)); }
 fn f_signbit(x: f32) -> bool { return (bitcast<u32>(x) & 0x80000000u) != 0u; }
-fn f_acos(x: f32) -> f32 { return atan2(sqrt((1.0 - x) * (1.0 + x)), x); }
+fn f_acos(x: f32) -> f32 { if (abs(x) > 1.0) { return f_nan(); } return atan2(sqrt((1.0 - x) * (1.0 + x)), x); }
 fn f_sign(x: f32) -> f32 { if (f_isnan(x) || x == 0.0) { return x; } return sign(x); }
 fn i_sign(x: i32) -> i32 { return select(select(0, 1, x > 0), -1, x < 0); }
 // log(0) is -Inf and log of a negative number NaN, whatever the driver's log does there (SwiftShader's log(0) is -88)
+// NaN in, NaN out, whatever the driver's builtin does with it (SwiftShader's exp(NaN) is inf, its log(NaN) 89)
 fn f_log(x: f32) -> f32 {
+  if (f_isnan(x)) { return x; }
   if (x == 0.0) { return -f_inf(); }
   if (x < 0.0) { return f_nan(); }
   return log(x);
@@ -56,7 +59,10 @@ fn f_log1p(x: f32) -> f32 {
   if (!f_isfinite(u) || u <= 0.0) { return f_log(u); }
   return log(u) * x / (u - 1.0);
 }
+fn f_exp(x: f32) -> f32 { if (f_isnan(x)) { return x; } return exp(x); }
+fn f_cosh(x: f32) -> f32 { if (f_isnan(x)) { return x; } return cosh(x); }
 fn f_expm1(x: f32) -> f32 {
+  if (f_isnan(x)) { return x; }
   let u = exp(x);
   if (u == 1.0) { return x; }
   let um = u - 1.0;
@@ -64,7 +70,7 @@ fn f_expm1(x: f32) -> f32 {
   if (!f_isfinite(u)) { return u; }
   return um * x / log(u);
 }
-fn f_tanh(x: f32) -> f32 { if (f_isnan(x)) { return x; } return tanh(clamp(x, -20.0, 20.0)); }
+fn f_tanh(x: f32) -> f32 { if (f_isnan(x) || x == 0.0) { return x; } return tanh(clamp(x, -20.0, 20.0)); }
 // sin, cos, tan: the builtins are fast approximations on GPUs (WGSL promises 2^-11 absolute
 // inside [-pi, pi], nothing outside, and tan's poles amplify it), so: Cody-Waite reduction of |x|
 // by pi/2 in three parts (n * part is exact while n < 2^16), then Cephes' minimax polynomials
@@ -112,7 +118,7 @@ fn f_sigmoid(x: f32) -> f32 {
   let e = exp(x);
   return e / (1.0 + e);
 }
-fn f_softplus(x: f32) -> f32 { if (x > 0.0) { return x + f_log1p(exp(-x)); } return f_log1p(exp(x)); }
+fn f_softplus(x: f32) -> f32 { if (f_isnan(x)) { return x; } if (x > 0.0) { return x + f_log1p(exp(-x)); } return f_log1p(exp(x)); }
 fn f_relu(x: f32) -> f32 { if (f_isnan(x)) { return x; } return select(0.0, x, x > 0.0); }
 fn f_max(a: f32, b: f32) -> f32 { if (f_isnan(a) || f_isnan(b)) { return f_nan(); } return max(a, b); }
 fn f_min(a: f32, b: f32) -> f32 { if (f_isnan(a) || f_isnan(b)) { return f_nan(); } return min(a, b); }
@@ -184,7 +190,8 @@ fn f_floordiv(a: f32, b: f32) -> f32 {
   return fl;
 }
 fn f_pow(a: f32, b: f32) -> f32 {
-  if (b == 0.0) { return 1.0; }
+  // C99 and NumPy: 1 to any power (NaN included) and -1 to an infinite one are 1
+  if (b == 0.0 || a == 1.0 || (a == -1.0 && !f_isfinite(b) && !f_isnan(b))) { return 1.0; }
   if (f_isnan(a) || f_isnan(b)) { return f_nan(); }
   let odd = abs(b) < 16777216.0 && trunc(b) == b && trunc(b * 0.5) != b * 0.5;
   if (a == 0.0) {
@@ -352,7 +359,7 @@ const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar)
   neg: byType({ f32: (a) => `(-${a[0]})`, i32: (a) => `(-${a[0]})`, u32: (a) => `(0u - ${a[0]})` }, 'neg'),
   abs: byType({ f32: (a) => `abs(${a[0]})`, i32: (a) => `abs(${a[0]})`, u32: (a) => a[0]!, bool: (a) => a[0]! }, 'abs'),
   sign: byType({ f32: (a) => `f_sign(${a[0]})`, i32: (a) => `i_sign(${a[0]})`, u32: (a) => `select(0u, 1u, ${a[0]} != 0u)` }, 'sign'),
-  exp: float('exp'),
+  exp: float('f_exp'),
   log: float('f_log'),
   log1p: float('f_log1p'),
   expm1: float('f_expm1'),
@@ -369,7 +376,7 @@ const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar)
   arccos: float('f_acos'),
   arctan: float('atan'),
   sinh: float('f_sinh'),
-  cosh: float('cosh'),
+  cosh: float('f_cosh'),
   sigmoid: float('f_sigmoid'),
   softplus: float('f_softplus'),
   relu: byType({ f32: (a) => `f_relu(${a[0]})`, i32: (a) => `max(${a[0]}, 0)`, u32: (a) => a[0]!, bool: (a) => a[0]! }, 'relu'),

@@ -28,7 +28,7 @@ export { TensorVariable, TensorConstant } from './variable.js';
 export type { StaticShape } from './variable.js';
 export { Op, Apply, applyNode, apply1, asTensor, constant, resultDType } from './op.js';
 export type { OpKind, TensorLike } from './op.js';
-export { SCALAR_OPS, SCALAR_OP_NAMES, scalarOutDType } from './scalar.js';
+export { SCALAR_OPS, SCALAR_OP_NAMES, scalarOutDType, powFloat } from './scalar.js';
 export type { ScalarOpName, ScalarOpSpec, OutRule } from './scalar.js';
 export { Elemwise, cast, elemwise } from './ops/elemwise.js';
 export type { ElemwiseDTypes } from './ops/elemwise.js';

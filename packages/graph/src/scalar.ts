@@ -92,6 +92,16 @@ function powInt(a: number, b: number, d: DType): number {
   return result;
 }
 
+/**
+ * Float power as C99 and NumPy define it, where JavaScript differs: a base
+ * of 1 gives 1 for every exponent (NaN included), and -1 to an infinite
+ * power gives 1 (JavaScript's Math.pow gives NaN for both).
+ */
+export function powFloat(a: number, b: number): number {
+  if (a === 1 || (a === -1 && (b === Infinity || b === -Infinity))) return 1;
+  return Math.pow(a, b);
+}
+
 function softplus(x: number): number {
   // log(1 + exp(x)) without overflow
   return x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x));
@@ -139,7 +149,7 @@ export const SCALAR_OPS: { readonly [S in ScalarOpName]: ScalarOpSpec } = {
   truediv: { arity: 2, out: 'float', theanoName: 'true_div', infix: ['/', 2], impl: ([a, b]) => a! / b! },
   intdiv: { arity: 2, out: 'same', theanoName: 'int_div', infix: ['//', 2], impl: ([a, b], d) => floorDiv(a!, b!, d) },
   mod: { arity: 2, out: 'same', theanoName: 'mod', infix: ['%', 2], impl: ([a, b], d) => floorMod(a!, b!, d) },
-  pow: { arity: 2, out: 'same', theanoName: 'pow', infix: ['**', 3], impl: ([a, b], d) => (isFloat(d) ? Math.pow(a!, b!) : powInt(a!, b!, d)) },
+  pow: { arity: 2, out: 'same', theanoName: 'pow', infix: ['**', 3], impl: ([a, b], d) => (isFloat(d) ? powFloat(a!, b!) : powInt(a!, b!, d)) },
   maximum: { arity: 2, out: 'same', theanoName: 'maximum', impl: ([a, b]) => nanMax(a!, b!) },
   minimum: { arity: 2, out: 'same', theanoName: 'minimum', impl: ([a, b]) => nanMin(a!, b!) },
   second: { arity: 2, out: 'second', theanoName: 'second', impl: ([, b]) => b! },

@@ -49,6 +49,9 @@ describe('arithmetic', () => {
     expect(run(T.pow(i32([2, 3, -2]), i32([10, 2, 3])))).toEqual(['int32', [1024, 9, -8]]);
     expect(run(T.pow(f64([4, 2]), 0.5))).toEqual(['float64', [2, Math.SQRT2]]);
   });
+  it('float pow follows C99 and NumPy where JavaScript does not: 1 ** anything and (-1) ** inf are 1', () => {
+    expect(run(T.pow(f64([1, 1, 1, -1, -1, 2, NaN]), f64([NaN, Infinity, -Infinity, Infinity, -Infinity, NaN, 0])))).toEqual(['float64', [1, 1, 1, 1, 1, NaN, 1]]);
+  });
   it('neg and abs wrap at the int8 minimum like NumPy', () => {
     expect(run(T.neg(c([-128, 5], 'int8')))).toEqual(['int8', [-128, -5]]);
     expect(run(T.abs(c([-128, -5], 'int8')))).toEqual(['int8', [-128, 5]]);
