@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceFromQuery, intFromQuery } from '../src/page/devices.js';
 import { coolColour, dataBounds, gridPoints } from '../src/page/plot.js';
-import { browserCases } from '../src/page/subset.js';
-import { conformanceCases } from '@sym/backend-testkit';
+import { browserCases, browserTolerance } from '../src/page/subset.js';
+import { conformanceCases, defaultTolerance } from '@sym/backend-testkit';
 import type { DType } from '@sym/graph';
 import { fileFor, serveStatic, type StaticServer } from '../src/server.js';
 
@@ -44,18 +44,24 @@ describe('plot geometry', () => {
 });
 
 describe('the browser conformance cases', () => {
-  it('are the whole suite for the small dtypes the backend holds, but for special values', () => {
+  it('are the whole suite for the small dtypes the backend holds, special values included', () => {
     const held: DType[] = ['float32', 'bool', 'int8', 'uint8', 'int16', 'uint16', 'int32'];
     const { cases, leftOut } = browserCases(held);
     const groups = new Set(cases.map((c) => c.group));
-    expect(groups.has('special')).toBe(false);
-    expect([...groups].sort()).toEqual(['cast', 'composite', 'dot', 'elemwise', 'promotion', 'reduce', 'shape', 'softmax']);
+    expect([...groups].sort()).toEqual(['cast', 'composite', 'dot', 'elemwise', 'promotion', 'reduce', 'shape', 'softmax', 'special']);
     expect(cases.filter((c) => c.group === 'elemwise' && c.op === 'exp').length).toBeGreaterThan(3);
     expect(cases.some((c) => c.group === 'cast' && c.name.includes('int16'))).toBe(true);
     expect(cases.some((c) => c.name.includes('int32'))).toBe(false);
     expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
     expect(cases.length + leftOut).toBe(conformanceCases(held).cases.length);
     expect(() => browserCases(['int32'])).toThrow('conformance subset: the backend must hold float32; it holds int32');
+  });
+
+  it('allow float32 results flushed from the subnormal range to zero, and nothing else', () => {
+    const t = browserTolerance('truediv', 'float32');
+    expect(t.atol).toBe(2 ** -126);
+    expect(t.rtol).toBe(defaultTolerance('truediv', 'float32').rtol);
+    expect(browserTolerance('truediv', 'int16')).toEqual(defaultTolerance('truediv', 'int16'));
   });
 });
 

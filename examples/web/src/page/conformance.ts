@@ -1,13 +1,13 @@
 /**
  * The conformance page: runs the shared conformance suite, but for its
- * special values and wide integers (see subset.ts), on the device named by `?device=`
+ * wide integers (see subset.ts), on the device named by `?device=`
  * (gpujs in mode webgl2, or webgpu on navigator.gpu), each case through
  * `sym.function` against the ops' reference `perform`, exactly as the Node
  * suite's `runCase` does. Results are on `window.symConformance`.
  */
-import { defaultTolerance, runCase, type CaseContext } from '@sym/backend-testkit';
+import { runCase, type CaseContext } from '@sym/backend-testkit';
 import { deviceFromQuery, useDevice } from './devices.js';
-import { browserCases } from './subset.js';
+import { browserCases, browserTolerance } from './subset.js';
 import type { ConformanceState } from './state.js';
 
 const state: ConformanceState = { status: 'running', device: '', adapterInfo: '', results: [], leftOut: 0 };
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const ctx: CaseContext = {
     device,
     seed: 1234,
-    tolerance: defaultTolerance,
+    tolerance: browserTolerance,
     // WebGL shaders do not keep the sign of zero (as in the gpujs package's own suite)
     signedZeros: device !== 'gpujs',
   };
