@@ -3,9 +3,9 @@
  * write them: one thread per output element, a loop over the shared
  * dimension, every intermediate kept on the GPU as a pipeline texture, and
  * only the final result read back. Same precision settings as sym's gpu.js
- * backend (`precision: 'single'`, `tactic: 'precision'`). W1/W2 cover the
- * forward pass and cost only (a hand-written backward pass and momentum
- * update is out of scope); W3 the three matmul forms.
+ * backend (`precision: 'single'`, `tactic: 'precision'`). W1-fwd/W2-fwd
+ * are the forward pass and cost, W3 the three matmul forms; the full
+ * training steps (backward pass, momentum updates) are in gpujs-hand-train.ts.
  */
 import { GPU, HeadlessGLKernel, Input, type IKernelRunShortcut, type KernelOutput } from 'gpu.js';
 import { data, type Spec } from './training.js';
@@ -19,7 +19,7 @@ function theGpu(): GPU {
   return (gpu ??= new GPU({ mode: 'headlessgl' }));
 }
 
-function kernel(src: string, output: number[], constants: Record<string, number>, pipeline: boolean): IKernelRunShortcut {
+export function kernel(src: string, output: number[], constants: Record<string, number>, pipeline: boolean): IKernelRunShortcut {
   const k = theGpu().createKernel(src, {
     output,
     constants,
@@ -46,7 +46,7 @@ export function assertRanOnGpu(): void {
 }
 
 /** A host array as a texture on the GPU (rows x cols; a vector is 1 x n). */
-function upload(flat: Float32Array, rows: number, cols: number): KernelOutput {
+export function upload(flat: Float32Array, rows: number, cols: number): KernelOutput {
   const src = rows === 1 ? 'function (a) { return a[this.thread.x]; }' : 'function (a) { return a[this.thread.y][this.thread.x]; }';
   const k = kernel(src, rows === 1 ? [cols] : [cols, rows], {}, true);
   return k(rows === 1 ? flat : (new Input(flat as unknown as number[], [cols, rows]) as never));

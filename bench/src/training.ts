@@ -15,8 +15,8 @@ import { randomF32 } from './timing.js';
 import type { Impl, Workload } from './workloads.js';
 
 const T = sym.T;
-const LR = 0.01;
-const MOMENTUM = 0.9;
+export const LR = 0.01;
+export const MOMENTUM = 0.9;
 
 export interface Spec {
   /** Layer sizes, input first. */
