@@ -9,7 +9,7 @@
  */
 import type { IKernelRunShortcut, KernelOutput } from 'gpu.js';
 import { data, LR, MOMENTUM, type Spec } from './training.js';
-import { kernel, upload } from './gpujs-hand.js';
+import { costKernels, kernel, upload } from './gpujs-hand.js';
 
 type Run = (...args: KernelOutput[]) => KernelOutput;
 const run = (k: IKernelRunShortcut): Run => (...args) => k(...(args as never[])) as KernelOutput;
@@ -92,23 +92,13 @@ export function handTraining(spec: Spec): () => number {
       ? run(kernel('function (d) { let s = 0; for (let j = 0; j < this.constants.batch; j++) { s += d[this.thread.x][j]; } return s; }', [n], { batch }, true))
       : run(kernel('function (d) { let s = 0; for (let i = 0; i < this.constants.batch; i++) { s += d[i][this.thread.x]; } return s; }', [n], { batch }, true)),
   );
-  const perExample = tutorial
-    ? run(kernel('function (o, y) { const e = o[0][this.thread.x] - y[this.thread.x]; return e * e; }', [batch], {}, true))
-    : run(
-        kernel(
-          'function (z, y) { let mx = z[this.thread.x][0]; for (let j = 1; j < this.constants.c; j++) { mx = Math.max(mx, z[this.thread.x][j]); } ' +
-            'let se = 0; for (let j = 0; j < this.constants.c; j++) { se += Math.exp(z[this.thread.x][j] - mx); } const lse = mx + Math.log(se); ' +
-            'let l = 0; for (let j = 0; j < this.constants.c; j++) { l += y[this.thread.x][j] * (lse - z[this.thread.x][j]); } return l; }',
-          [batch],
-          { c: classes },
-          true,
-        ),
-      );
-  const total = run(kernel('function (l) { let s = 0; for (let i = 0; i < this.constants.n; i++) { s += l[i]; } return s * this.constants.scale; }', [1], { n: batch, scale: tutorial ? 1 : 1 / batch }, true));
+  const cost = costKernels(spec, true);
+  const perExample = run(cost.perExample);
+  const total = run(cost.total);
   return () => {
     const a: KernelOutput[] = [X];
     for (let l = 0; l < L; l++) a.push(forward[l]!(a[l]!, Ws[l]!.value, bs[l]!.value));
-    const cost = total(perExample(a[L]!, Y)) as unknown as { toArray(): Float32Array };
+    const costTex = total(perExample(a[L]!, Y)) as unknown as { toArray(): Float32Array };
     let delta = outDelta(a[L]!, Y);
     for (let l = L - 1; l >= 0; l--) {
       const gW = gradW[l]!(delta, a[l]!);
@@ -120,6 +110,6 @@ export function handTraining(spec: Spec): () => number {
       if (next) delta = next;
     }
     // the step's one readback, after everything else is queued
-    return cost.toArray()[0]!;
+    return costTex.toArray()[0]!;
   };
 }

@@ -89,7 +89,21 @@ export function handForward(spec: Spec): () => number {
   const X = kind === 'tutorial' ? upload(d.X, sizes[0]!, batch) : upload(d.X, batch, sizes[0]!);
   const classes = sizes[out]!;
   const Y = kind === 'tutorial' ? upload(d.y, 1, batch) : upload(d.y, batch, classes);
-  // per-example loss, then one thread sums them: squared error (tutorial), or -sum y log softmax(z) = sum y (logsumexp z - z)
+  const { perExample, total } = costKernels(spec, false);
+  return () => {
+    let h = X;
+    for (const layer of layers) h = layer(h);
+    return (total(perExample(h, Y)) as Float32Array)[0]!;
+  };
+}
+
+/**
+ * The cost of a batch: a per-example loss, then one thread sums them: squared error
+ * (tutorial), or -sum y log softmax(z) = sum y (logsumexp z - z), averaged (classifier).
+ * `pipeline`: the total stays on the GPU as a texture instead of being read back.
+ */
+export function costKernels(spec: Spec, pipeline: boolean): { perExample: IKernelRunShortcut; total: IKernelRunShortcut } {
+  const { sizes, batch, kind } = spec;
   const perExample =
     kind === 'tutorial'
       ? kernel('function (o, y) { const e = o[0][this.thread.x] - y[this.thread.x]; return e * e; }', [batch], {}, true)
@@ -98,16 +112,12 @@ export function handForward(spec: Spec): () => number {
             'let se = 0; for (let j = 0; j < this.constants.c; j++) { se += Math.exp(z[this.thread.x][j] - mx); } const lse = mx + Math.log(se); ' +
             'let l = 0; for (let j = 0; j < this.constants.c; j++) { l += y[this.thread.x][j] * (lse - z[this.thread.x][j]); } return l; }',
           [batch],
-          { c: classes },
+          { c: sizes[sizes.length - 1]! },
           true,
         );
   const scale = kind === 'tutorial' ? 1 : 1 / batch;
-  const total = kernel('function (l) { let s = 0; for (let i = 0; i < this.constants.n; i++) { s += l[i]; } return s * this.constants.scale; }', [1], { n: batch, scale }, false);
-  return () => {
-    let h = X;
-    for (const layer of layers) h = layer(h);
-    return (total(perExample(h, Y)) as Float32Array)[0]!;
-  };
+  const total = kernel('function (l) { let s = 0; for (let i = 0; i < this.constants.n; i++) { s += l[i]; } return s * this.constants.scale; }', [1], { n: batch, scale }, pipeline);
+  return { perExample, total };
 }
 
 /** Release the hand-written kernels' GL context. */
