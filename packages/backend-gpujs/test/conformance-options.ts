@@ -1,7 +1,6 @@
 /** How this backend runs the shared conformance suite: its tolerances and the cases it leaves out, with reasons. */
-import type { DType } from '@sym/graph';
-import type { CaseInfo, ConformanceOptions, Tolerance } from '@sym/backend-testkit';
-import { defaultTolerance } from '@sym/backend-testkit';
+import type { CaseInfo, ConformanceOptions } from '@sym/backend-testkit';
+import { flushingTolerance } from '@sym/backend-testkit';
 import { gpujs } from '../src/index.js';
 
 /**
@@ -14,14 +13,8 @@ export function skipWideIntegers(c: CaseInfo): string | false {
   return wide ? `${wide[1]} values beyond ±2^24 are refused by gpujs (float32 storage)` : false;
 }
 
-/** The smallest normal float32: GPUs flush results below it (denormals) to zero. */
-const FLT_MIN = 1.1754943508222875e-38;
-
-/** The suite's tolerances, with room for flushed denormals in float32. */
-export function tolerance(op: string, dtype: DType): Tolerance {
-  const t = defaultTolerance(op, dtype);
-  return dtype === 'float32' ? { rtol: t.rtol, atol: Math.max(t.atol, FLT_MIN) } : t;
-}
+/** The suite's tolerances, with room for flushed denormals in float32 (GPUs flush them to zero). */
+export const tolerance = flushingTolerance;
 
 export function options(groups: ConformanceOptions['groups']): ConformanceOptions {
   // WebGL shaders do not keep the sign of zero (llvmpipe turns 0 / -1 into +0): -0 is not required

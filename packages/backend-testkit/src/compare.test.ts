@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { array } from '@sym/graph';
 import { assertArrayClose, indexString } from './compare.js';
-import { EXACT, ZERO_SIGN_UNSPECIFIED, defaultTolerance } from './tolerance.js';
+import { EXACT, ZERO_SIGN_UNSPECIFIED, defaultTolerance, flushingTolerance } from './tolerance.js';
 
 const f64 = (v: number[]) => array(v, { dtype: 'float64' });
 
@@ -51,5 +51,11 @@ describe('defaultTolerance', () => {
     expect(defaultTolerance('exp', 'float32').rtol).toBeGreaterThan(defaultTolerance('exp', 'float64').rtol);
     expect(defaultTolerance('sum', 'float32').atol).toBeGreaterThan(0);
     expect(ZERO_SIGN_UNSPECIFIED.has('maximum')).toBe(true);
+  });
+
+  it('flushingTolerance lets float32 results flush from the subnormal range to zero, and changes nothing else', () => {
+    expect(flushingTolerance('truediv', 'float32')).toEqual({ rtol: defaultTolerance('truediv', 'float32').rtol, atol: 2 ** -126 });
+    expect(flushingTolerance('exp', 'float64')).toEqual(defaultTolerance('exp', 'float64'));
+    expect(flushingTolerance('add', 'int16')).toEqual(EXACT);
   });
 });

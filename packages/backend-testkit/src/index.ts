@@ -19,7 +19,7 @@ export { runCase, caseFits, operand } from './case.js';
 export type { OpCase, CaseGraph, CaseGroup, CaseContext, CaseFunctionOptions, OperandSpec, Operand } from './case.js';
 export { COMPILE_CHECKS } from './compile.js';
 export type { CompileCheck, CompileContext } from './compile.js';
-export { defaultTolerance, EXACT } from './tolerance.js';
+export { defaultTolerance, flushingTolerance, EXACT } from './tolerance.js';
 export type { Tolerance } from './tolerance.js';
 export { assertArrayClose } from './compare.js';
 export type { CompareOptions } from './compare.js';

@@ -54,3 +54,16 @@ export function defaultTolerance(op: string, dtype: DType): Tolerance {
   // exp, log, sin, tanh, sigmoid, softplus, pow, softmax, composite graphs, ...
   return f32 ? { rtol: 1e-5, atol: 1e-6 } : { rtol: 1e-13, atol: 1e-300 };
 }
+
+/** The smallest normal float32. */
+const FLT_MIN = 2 ** -126;
+
+/**
+ * `defaultTolerance`, with float32 results allowed to be flushed from the
+ * subnormal range to zero: WGSL and GLSL ES let implementations do it, and
+ * GPUs (NVIDIA's, SwiftShader, llvmpipe's shaders) do.
+ */
+export function flushingTolerance(op: string, dtype: DType): Tolerance {
+  const t = defaultTolerance(op, dtype);
+  return dtype === 'float32' ? { rtol: t.rtol, atol: Math.max(t.atol, FLT_MIN) } : t;
+}

@@ -3,17 +3,10 @@
  * bench/device's run on real GPUs): the cases it leaves out by design, each
  * with its reason, and its one change to the default tolerances.
  */
-import type { DType } from '@sym/graph';
-import { defaultTolerance, type CaseInfo, type Tolerance } from '@sym/backend-testkit';
+import { flushingTolerance, type CaseInfo } from '@sym/backend-testkit';
 
-/** The smallest normal float32: WGSL lets implementations flush subnormals to zero, and NVIDIA's do. */
-const FLT_MIN = 2 ** -126;
-
-/** The testkit's defaults, with float32 results allowed to be flushed from the subnormal range to zero. */
-export function tolerance(op: string, dtype: DType): Tolerance {
-  const t = defaultTolerance(op, dtype);
-  return dtype === 'float32' ? { rtol: t.rtol, atol: Math.max(t.atol, FLT_MIN) } : t;
-}
+/** The testkit's defaults, with float32 results allowed to be flushed from the subnormal range to zero (NVIDIA's drivers do). */
+export const tolerance = flushingTolerance;
 
 const INT64_RANGE = 'int64 is held in 32-bit words on WebGPU: values past +-2^31 wrap (documented)';
 

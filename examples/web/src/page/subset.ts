@@ -5,13 +5,13 @@
  * (NaN, infinities, signed zeros, subnormals) included. The whole suite,
  * wider integers included, runs in Node in each backend's own tests.
  *
- * Tolerances are the suite's defaults but for one latitude that GLSL ES 3.00
- * and WGSL both grant and SwiftShader (the only adapter in a GPU-less
- * Chromium) takes: float32 results in the subnormal range may be flushed to
- * zero. The WebGPU package's Node suite allows the same, for NVIDIA.
+ * Tolerances (conformance.ts) are the suite's defaults but for one latitude
+ * that GLSL ES 3.00 and WGSL both grant and SwiftShader (the only adapter in
+ * a GPU-less Chromium) takes: float32 results in the subnormal range may be
+ * flushed to zero (`flushingTolerance`, as in the GPU packages' Node suites).
  */
 import type { DType } from '@sym/graph';
-import { conformanceCases, defaultTolerance, type OpCase, type Tolerance } from '@sym/backend-testkit';
+import { conformanceCases, type OpCase } from '@sym/backend-testkit';
 
 /** The dtypes the browser run covers: every value of theirs is exact in float32 storage. */
 const SMALL_DTYPES: readonly DType[] = ['float32', 'bool', 'int8', 'uint8', 'int16', 'uint16'];
@@ -28,13 +28,4 @@ export function browserCases(held: readonly DType[]): Subset {
   const dtypes = SMALL_DTYPES.filter((d) => held.includes(d));
   const cases = conformanceCases(dtypes).cases;
   return { cases, leftOut: conformanceCases(held).cases.length - cases.length };
-}
-
-/** The smallest normal float32. */
-const FLT_MIN = 2 ** -126;
-
-/** The suite's default tolerance, with float32 results allowed to be flushed from the subnormal range to zero. */
-export function browserTolerance(op: string, dtype: DType): Tolerance {
-  const t = defaultTolerance(op, dtype);
-  return dtype === 'float32' ? { rtol: t.rtol, atol: Math.max(t.atol, FLT_MIN) } : t;
 }
