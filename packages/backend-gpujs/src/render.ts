@@ -233,23 +233,39 @@ export function reduceUpdate(reducer: ReduceKernel['reducer'], acc: DType, j = '
   }
 }
 
-/** The kernel's result from the final `acc`/`best` over `count` elements, stored in its output dtype. */
-export function reduceResult(k: ReduceKernel, count: number): string {
+/** The statements before the result (fixing a zero's sign) and the result from the final `acc`/`best` over `count` elements, in the output dtype. */
+function reduceOutcome(k: ReduceKernel, count: number): { fix: string; value: string } {
   const result = k.reducer === 'argmax' || k.reducer === 'argmin' ? 'best' : k.reducer === 'mean' ? `acc / ${num(count)}` : 'acc';
   // the sum starts from +0, so a sum of zeros is +0; shader compilers may fold 0 + x to x and keep a -0
-  const zero = k.reducer === 'sum' && isFloat(k.out) ? 'if (acc === 0.0) { acc = 0.0; }\n' : '';
-  return `${zero}return ${castTo(k.out, result)};`;
+  const fix = k.reducer === 'sum' && isFloat(k.out) ? 'if (acc === 0.0) { acc = 0.0; }\n' : '';
+  return { fix, value: castTo(k.out, result) };
 }
 
-function renderReduce(k: ReduceKernel): string {
+/** The kernel's result from the final `acc`/`best` over `count` elements, stored in its output dtype. */
+export function reduceResult(k: ReduceKernel, count: number): string {
+  const { fix, value } = reduceOutcome(k, count);
+  return `${fix}return ${value};`;
+}
+
+/**
+ * The body of a one-pass reduce kernel up to its result: the thread's
+ * output index, the fold over `reduceShape`, then `const <name> = result;`
+ * (`return result;` without a name).
+ */
+export function reduceBody(k: ReduceKernel, name?: string): string {
   const vars = [...k.shape.map((_, d) => `i${d}`), ...k.reduceShape.map((_, d) => `r${d}`)];
   const value = reduceValue(k, vars);
   const update = reduceUpdate(k.reducer, k.acc);
   const count = k.reduceShape.reduce((a, b) => a * b, 1);
   const inner = loops(k.reduceShape, 'r', `const v = ${value};\n${update}\nj = j + 1.0;`);
   const init = num(reduceIdentity(k.reducer, k.acc));
-  return `function (${params(k.inputs.length)}) {\n${decompose(k.shape, vars, 't')}
-let acc = ${init};\nlet best = 0.0;\nlet j = 0.0;\n${inner}\n${reduceResult(k, count)}\n}`;
+  const { fix, value: result } = reduceOutcome(k, count);
+  return `${decompose(k.shape, vars, 't')}
+let acc = ${init};\nlet best = 0.0;\nlet j = 0.0;\n${inner}\n${fix}${name ? `const ${name} = ${result};` : `return ${result};`}`;
+}
+
+function renderReduce(k: ReduceKernel): string {
+  return `function (${params(k.inputs.length)}) {\n${reduceBody(k)}\n}`;
 }
 
 /**

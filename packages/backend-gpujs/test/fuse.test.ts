@@ -1,12 +1,12 @@
-// A small matmul runs inside the elementwise kernel after it (src/fuse.ts);
+// A small matmul or a one-pass reduction runs inside the elementwise kernel after it (src/fuse.ts);
 // its own output is computed only if something reads it later, from the
 // operands as they were at the launch.
 import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
-import type { Backend, DeviceBuffer, ElementwiseKernel, MatmulKernel, TypedArray } from '@sym/graph';
+import type { Backend, DeviceBuffer, ElementwiseKernel, MatmulKernel, ReduceKernel, ScalarExpr, TypedArray } from '@sym/graph';
 import '@sym/backend-cpu';
 import '@sym/opt';
-import { canFuse } from '../src/fuse.js';
+import { canFuse, canFuseReduce } from '../src/fuse.js';
 import { cpu, gpu, load, mismatches, typed, values } from './harness.js';
 
 const T = sym.T;
@@ -108,5 +108,69 @@ describe('matmul + elementwise fusion', () => {
       const got = (await f(...args)) as sym.NDArray[];
       got.forEach((g, i) => expect(mismatches(g.data as ArrayLike<number>, want[i]!.data as ArrayLike<number>, 1e-5, 1e-5)).toEqual([]));
     }
+  });
+});
+
+/** g = sum over the batch of d (rows x batch), then v' = 0.9 v + 0.1 g: a bias gradient and its momentum update. */
+function gradientUpdate(rows: number, batch: number): { rd: ReduceKernel; ew: ElementwiseKernel } {
+  const rd: ReduceKernel = { kind: 'reduce', shape: [rows], reduceShape: [batch], reducer: 'sum', inputs: ['float32'], acc: 'float64', out: 'float32', expr: load(0, [batch, 1]) };
+  const ap = (op: 'add' | 'mul', a: ScalarExpr, b: ScalarExpr): ScalarExpr => ({ kind: 'apply', op, args: [a, b], computeDType: 'float32', dtype: 'float32' });
+  const c = (value: number): ScalarExpr => ({ kind: 'const', value, dtype: 'float32' });
+  // the update's shape (rows, 1), as the tutorial's bias column has it
+  const ew: ElementwiseKernel = { kind: 'elementwise', shape: [rows, 1], inputs: ['float32', 'float32'], out: 'float32', expr: ap('add', ap('mul', c(0.9), load(0, [1, 0])), ap('mul', c(0.1), load(1, [1, 0]))) };
+  return { rd, ew };
+}
+
+/** GL draws while `f` runs. */
+function draws(f: () => void): number {
+  const gl = (gpu.gpu() as unknown as { context: { drawArrays: (...a: unknown[]) => void } }).context;
+  const original = gl.drawArrays;
+  let n = 0;
+  gl.drawArrays = function (this: unknown, ...a: unknown[]) {
+    n++;
+    return original.apply(this, a);
+  };
+  try {
+    f();
+  } finally {
+    gl.drawArrays = original;
+  }
+  return n;
+}
+
+describe('reduction + elementwise fusion', () => {
+  it('fuses only an elementwise kernel reading each reduced value once, at its own index', () => {
+    const { rd, ew } = gradientUpdate(4, 1000);
+    expect(canFuseReduce(rd, ew, new Set([1]))).toBe(true);
+    expect(canFuseReduce(rd, { ...ew, shape: [2, 4], expr: load(1, [0, 1]) }, new Set([1]))).toBe(false);
+    expect(canFuseReduce(rd, { ...ew, expr: load(1, [1, 0], 'float32', 1) }, new Set([1]))).toBe(false);
+  });
+
+  it('runs the sum and its update in one draw, gives the CPU result, and the sum itself when read afterwards', () => {
+    const [rows, batch] = [4, 1000];
+    const { rd, ew } = gradientUpdate(rows, batch);
+    const run = (backend: Backend, d: TypedArray, v: TypedArray) => {
+      const [D, V] = [d, v].map((x) => upload(backend, x)) as [DeviceBuffer, DeviceBuffer];
+      const g = backend.alloc('float32', rows);
+      const out = backend.alloc('float32', rows);
+      const launches = [
+        { exe: backend.compile(rd), inputs: [D], output: g },
+        { exe: backend.compile(ew), inputs: [V, g], output: out },
+      ];
+      return { D, V, g, out, launches };
+    };
+    const d = typed('float32', values(rows * batch, 11));
+    const v = typed('float32', values(rows, 12));
+    const G = run(gpu, d, v);
+    const C = run(cpu, d, v);
+    gpu.run(G.launches);
+    expect(draws(() => gpu.run(G.launches))).toBe(1);
+    cpu.run(C.launches);
+    expect(mismatches(gpu.readSync(G.out), cpu.readSync!(C.out), 1e-5, 1e-6)).toEqual([]);
+    // g was never drawn; overwriting its operand first must not change it
+    gpu.write(G.D, new Float32Array(rows * batch).fill(100));
+    expect(mismatches(gpu.readSync(G.g), cpu.readSync!(C.g), 1e-5, 1e-5)).toEqual([]);
+    for (const x of [G.D, G.V, G.g, G.out]) gpu.free(x);
+    for (const x of [C.D, C.V, C.g, C.out]) cpu.free(x);
   });
 });
