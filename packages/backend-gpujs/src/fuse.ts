@@ -87,10 +87,9 @@ return ${castTo(ew.out, expr)};
 }
 
 /**
- * A one-pass reduction and the elementwise kernel after it (an epilogue: a
- * gradient's sum feeding its momentum update), where the elementwise kernel
- * reads each reduced value once, at its own output index. Arguments: the
- * reduction's inputs, then the elementwise inputs other than `xs`.
+ * Whether a one-pass reduction and the elementwise kernel after it (an
+ * epilogue: a gradient's sum feeding its momentum update) can run as one:
+ * the elementwise kernel reads each reduced value once, at its own output index.
  */
 export function canFuseReduce(rd: ReduceKernel, ew: ElementwiseKernel, xs: ReadonlySet<number>): boolean {
   const size = ew.shape.reduce((a, b) => a * b, 1);
@@ -102,6 +101,7 @@ export function canFuseReduce(rd: ReduceKernel, ew: ElementwiseKernel, xs: Reado
   return aligned;
 }
 
+/** The fused kernel's source. Its arguments: the reduction's inputs, then the elementwise inputs other than `xs`, in order. */
 export function renderFusedReduce(rd: ReduceKernel, ew: ElementwiseKernel, xs: ReadonlySet<number>): { source: string; inputOrder: number[] } {
   const first = rd.inputs.length;
   const inputOrder = ew.inputs.map((_, i) => i).filter((i) => !xs.has(i));
