@@ -9,7 +9,7 @@
  */
 import type { IKernelRunShortcut, KernelOutput } from 'gpu.js';
 import { data, LR, MOMENTUM, type Spec } from './training.js';
-import { costKernels, kernel, upload } from './gpujs-hand.js';
+import { batchTextures, costKernels, forwardKernel, kernel, upload } from './gpujs-hand.js';
 
 type Run = (...args: KernelOutput[]) => KernelOutput;
 const run = (k: IKernelRunShortcut): Run => (...args) => k(...(args as never[])) as KernelOutput;
@@ -47,18 +47,10 @@ export function handTraining(spec: Spec): () => number {
   // tutorial: W (n x m), activations n x batch; classifier: W (m x n), activations batch x n
   const Ws = sizes.slice(1).map((n, i) => (tutorial ? momentumParam(d.Ws[i]!, n, sizes[i]!) : momentumParam(d.Ws[i]!, sizes[i]!, n)));
   const bs = sizes.slice(1).map((n, i) => momentumParam(d.bs[i]!, 1, n));
-  const X = tutorial ? upload(d.X, sizes[0]!, batch) : upload(d.X, batch, sizes[0]!);
+  const { X, Y } = batchTextures(spec);
   const classes = sizes[L]!;
-  const Y = tutorial ? upload(d.y, 1, batch) : upload(d.y, batch, classes);
-  const act = (l: number) => (tutorial ? 'sigmoid' : l === L - 1 ? 'linear' : 'relu');
-  const ACT = { relu: 'Math.max(s, 0)', linear: 's', sigmoid: '1 / (1 + Math.exp(-s))' };
   const shape = (n: number) => (tutorial ? [batch, n] : [n, batch]);
-  const forward = sizes.slice(1).map((n, l) => {
-    const body = tutorial
-      ? 'let s = b[this.thread.y]; for (let k = 0; k < this.constants.m; k++) { s += w[this.thread.y][k] * h[k][this.thread.x]; }'
-      : 'let s = b[this.thread.x]; for (let k = 0; k < this.constants.m; k++) { s += h[this.thread.y][k] * w[k][this.thread.x]; }';
-    return run(kernel(`function (h, w, b) { ${body} return ${ACT[act(l)]}; }`, shape(n), { m: sizes[l]! }, true));
-  });
+  const forward = sizes.slice(1).map((_, l) => run(forwardKernel(spec, l)));
   // the output layer's delta: d(cost)/d(pre-activation)
   const outDelta = tutorial
     ? run(kernel('function (o, y) { const a = o[0][this.thread.x]; return 2 * (a - y[this.thread.x]) * a * (1 - a); }', [batch, 1], {}, true))

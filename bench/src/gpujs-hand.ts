@@ -68,27 +68,43 @@ export function handMatmul(form: Form, n: number, a: Float32Array, b: Float32Arr
 
 const ACT = { relu: 'Math.max(s, 0)', linear: 's', sigmoid: '1 / (1 + Math.exp(-s))' };
 
-/** The cost of W1 or W2's model on the same data and weights as every library; the call returns it read back. */
-export function handForward(spec: Spec): () => number {
+/**
+ * Layer l's forward kernel, called (h, W, b): tutorial, h (features x batch) <- sigmoid(W h + b) with W n x m;
+ * classifier, h (batch x features) <- act(h W + b) with W m x n, relu but on the last layer.
+ */
+export function forwardKernel(spec: Spec, l: number): IKernelRunShortcut {
+  const { sizes, batch, kind } = spec;
+  const [m, n] = [sizes[l]!, sizes[l + 1]!];
+  const act = kind === 'tutorial' ? 'sigmoid' : l === sizes.length - 2 ? 'linear' : 'relu';
+  const body =
+    kind === 'tutorial'
+      ? 'let s = b[this.thread.y]; for (let k = 0; k < this.constants.m; k++) { s += w[this.thread.y][k] * h[k][this.thread.x]; }'
+      : 'let s = b[this.thread.x]; for (let k = 0; k < this.constants.m; k++) { s += h[this.thread.y][k] * w[k][this.thread.x]; }';
+  return kernel(`function (h, w, b) { ${body} return ${ACT[act]}; }`, kind === 'tutorial' ? [batch, n] : [n, batch], { m }, true);
+}
+
+/** The batch and its targets on the GPU, laid out as the layers read them. */
+export function batchTextures(spec: Spec): { X: KernelOutput; Y: KernelOutput } {
   const { sizes, batch, kind } = spec;
   const d = data(spec);
-  const out = sizes.length - 1;
+  const classes = sizes[sizes.length - 1]!;
+  return kind === 'tutorial'
+    ? { X: upload(d.X, sizes[0]!, batch), Y: upload(d.y, 1, batch) }
+    : { X: upload(d.X, batch, sizes[0]!), Y: upload(d.y, batch, classes) };
+}
+
+/** The cost of W1 or W2's model on the same data and weights as every library; the call returns it read back. */
+export function handForward(spec: Spec): () => number {
+  const { sizes, kind } = spec;
+  const d = data(spec);
   const layers = sizes.slice(1).map((n, i) => {
     const m = sizes[i]!;
-    const act = kind === 'tutorial' ? 'sigmoid' : i === out - 1 ? 'linear' : 'relu';
-    // tutorial: h (features x batch) <- act(W h + b), W is n x m; classifier: h (batch x features) <- act(h W + b), W is m x n
     const W = kind === 'tutorial' ? upload(d.Ws[i]!, n, m) : upload(d.Ws[i]!, m, n);
     const b = upload(d.bs[i]!, 1, n);
-    const body =
-      kind === 'tutorial'
-        ? 'let s = b[this.thread.y]; for (let k = 0; k < this.constants.m; k++) { s += w[this.thread.y][k] * h[k][this.thread.x]; }'
-        : 'let s = b[this.thread.x]; for (let k = 0; k < this.constants.m; k++) { s += h[this.thread.y][k] * w[k][this.thread.x]; }';
-    const k = kernel(`function (h, w, b) { ${body} return ${ACT[act]}; }`, kind === 'tutorial' ? [batch, n] : [n, batch], { m }, true);
+    const k = forwardKernel(spec, i);
     return (h: KernelOutput) => k(h, W, b);
   });
-  const X = kind === 'tutorial' ? upload(d.X, sizes[0]!, batch) : upload(d.X, batch, sizes[0]!);
-  const classes = sizes[out]!;
-  const Y = kind === 'tutorial' ? upload(d.y, 1, batch) : upload(d.y, batch, classes);
+  const { X, Y } = batchTextures(spec);
   const { perExample, total } = costKernels(spec, false);
   return () => {
     let h = X;
