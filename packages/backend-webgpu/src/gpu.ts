@@ -69,7 +69,6 @@ export function noAdapterMessage(origin: GpuSource['origin']): string {
   );
 }
 
-/** A one-line description of an adapter. */
 /** Architectures Dawn reports for software renderers (lavapipe; SwiftShader, which Chromium does not always flag as the fallback adapter). */
 const SOFTWARE_ARCHITECTURES = new Set(['software', 'swiftshader']);
 
@@ -84,6 +83,7 @@ export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
   return info?.isFallbackAdapter === true || legacy === true || SOFTWARE_ARCHITECTURES.has(info?.architecture ?? '');
 }
 
+/** A one-line description of an adapter. */
 export function describeAdapter(adapter: GPUAdapter, origin: GpuSource['origin']): string {
   const info = adapter.info;
   const parts = [info?.vendor, info?.architecture, info?.device, info?.description].filter((s) => s && s.length > 0);
