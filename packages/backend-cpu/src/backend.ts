@@ -2,8 +2,8 @@
  * The CPU backend: buffers are typed arrays, kernels are JavaScript
  * functions generated from the kernel IR, runs are synchronous.
  */
-import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, TypedArray } from '@sym/graph';
-import { DTYPES, SCALAR_OPS, allocate, castScalar, kernelKey, powFloat } from '@sym/graph';
+import type { Backend, BackendInfo, DType, DeviceBuffer, Epilogue, Executable, Kernel, Launch, ReduceKernel, TypedArray } from '@sym/graph';
+import { DTYPES, SCALAR_OPS, allocate, castScalar, kernelKey, kernelOutputSize, powFloat, splitEpilogue } from '@sym/graph';
 import { renderKernel } from './render.js';
 import { runMatmulWasm, wasmHandles, wasmSimdAvailable } from './wasm/matmul.js';
 import { warmGemms } from './wasm/gemm-instances.js';
@@ -133,11 +133,39 @@ export class CpuBackend implements Backend {
   readonly #code = new Map<string, { fn: KernelFn; source: string }>();
 
   compile(kernel: Kernel): CpuExecutable {
+    if (kernel.kind === 'reduce' && kernel.epilogue) return this.#compileSplit({ ...kernel, epilogue: kernel.epilogue });
     const flat = kernel.kind === 'elementwise' ? collapseElementwise(kernel) : kernel.kind === 'reduce' ? collapseReduce(kernel) : kernel;
     const key = kernelKey(flat);
     let code = this.#code.get(key);
     if (!code) this.#code.set(key, (code = this.#build(flat)));
     return { kernel, fn: code.fn, source: code.source };
+  }
+
+  /**
+   * A reduction's epilogue runs here as an elementwise kernel of its own,
+   * over a scratch array the executable keeps: on the CPU both loops stay
+   * in cache, so sharing one loop saves nothing, and the reduction keeps
+   * its SIMD path.
+   */
+  #compileSplit(kernel: ReduceKernel & { readonly epilogue: Epilogue }): CpuExecutable {
+    const parts = splitEpilogue(kernel);
+    const reduce = this.compile(parts.reduce);
+    const epilogue = this.compile(parts.epilogue);
+    const [dtype, size] = [kernel.epilogue.value, kernelOutputSize(kernel)];
+    const ins: TypedArray[] = [];
+    let scratch: TypedArray | undefined;
+    const exe: CpuExecutable = {
+      kernel,
+      source: `${reduce.source}\n// epilogue, reading the reduction as input ${kernel.inputs.length}\n${epilogue.source}`,
+      fn: (launchIns, out, H) => {
+        scratch ??= this.wasm ? arena.array(dtype, size, exe) : allocate(dtype, size);
+        reduce.fn(launchIns, scratch, H);
+        for (let j = 0; j < launchIns.length; j++) ins[j] = launchIns[j]!;
+        ins[launchIns.length] = scratch;
+        epilogue.fn(ins, out, H);
+      },
+    };
+    return exe;
   }
 
   #build(kernel: Kernel): { fn: KernelFn; source: string } {

@@ -6,13 +6,11 @@
  * broadcast row stays two-dimensional. Kernels then render to fewer, longer
  * loops, and kernels of equal structure but different nesting share code.
  */
-import type { ElementwiseKernel, LoadExpr, ReduceKernel, ScalarExpr } from '@sym/graph';
+import { mapLeaves, type ElementwiseKernel, type LoadExpr, type ReduceKernel, type ScalarExpr } from '@sym/graph';
 
 /** Rebuild `e` with every load's strides replaced by `f(load)`. */
 function mapLoads(e: ScalarExpr, f: (l: LoadExpr) => number[]): ScalarExpr {
-  if (e.kind === 'load') return { ...e, strides: f(e) };
-  if (e.kind === 'const') return e;
-  return { ...e, args: e.args.map((a) => mapLoads(a, f)) };
+  return mapLeaves(e, (l) => ({ ...l, strides: f(l) }));
 }
 
 function loadsOf(e: ScalarExpr, out: LoadExpr[] = []): LoadExpr[] {

@@ -55,11 +55,9 @@ interface GpujsBuffer extends DeviceBuffer {
 interface Deferred {
   readonly run: IKernelRunShortcut;
   readonly args: readonly (Held | Float32Array)[];
-  /** The kernel's kind, for errors. */
-  readonly kind: string;
 }
 
-/** A matmul or reduction and the elementwise kernel after it as one gpu.js kernel; `inputOrder`: the elementwise inputs passed after the first kernel's own. */
+/** A matmul and the elementwise kernel after it as one gpu.js kernel; `inputOrder`: the elementwise inputs passed after the matmul's operands. */
 interface FusedPlan {
   readonly pass: CompiledPass;
   readonly inputOrder: readonly number[];
@@ -100,7 +98,7 @@ interface GLTextureLike {
  */
 const DIRECT_UPLOAD_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl']);
 
-/** The modes that fuse a small matmul or reduction into the elementwise kernel after it (`fuse.ts`): headlessgl, where it is tested. */
+/** The modes that fuse a small matmul into the elementwise kernel after it (`fuse.ts`): headlessgl, where it is tested. */
 const FUSING_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl']);
 
 /**
@@ -507,7 +505,7 @@ export class GpujsBackend implements Backend {
   }
 
   /**
-   * The fused kernel for launch i (a one-pass matmul or reduction) and launch i + 1 (an
+   * The fused kernel for launch i (a one-pass matmul) and launch i + 1 (an
    * elementwise kernel reading its output at its own index), or
    * undefined. Only where no later launch of the list reads the matmul's
    * output: there it would be computed twice.
@@ -517,7 +515,7 @@ export class GpujsBackend implements Backend {
     const next = launches[i + 1];
     const mm = l.exe as GpujsExecutable;
     const ew = next?.exe as GpujsExecutable | undefined;
-    if (!next || !ew || !FUSING_MODES.has(this.mode) || mm.kernel.kind === 'elementwise' || ew.kernel.kind !== 'elementwise') return undefined;
+    if (!next || !ew || !FUSING_MODES.has(this.mode) || mm.kernel.kind !== 'matmul' || ew.kernel.kind !== 'elementwise') return undefined;
     if (mm.passes.length !== 1 || ew.size === 0 || l.inputs.includes(l.output)) return undefined;
     const xs = new Set(next.inputs.flatMap((b, j) => (b === l.output ? [j] : [])));
     if (xs.size === 0 || launches.slice(i + 2).some((later) => later.inputs.includes(l.output))) return undefined;
@@ -534,7 +532,7 @@ export class GpujsBackend implements Backend {
   }
 
   /**
-   * Run a matmul or reduction launch and the elementwise launch after it as one kernel.
+   * Run a matmul launch and the elementwise launch after it as one kernel.
    * The matmul's output buffer, unless the elementwise kernel overwrites
    * it, is left deferred: computed from the operands as they are now if
    * anything reads it later.
@@ -549,22 +547,22 @@ export class GpujsBackend implements Backend {
 
   #defer(x: GpujsBuffer, exe: GpujsExecutable, operands: readonly GpujsBuffer[]): void {
     const pass = exe.passes[0]!;
-    const run = this.#kernelFor(pass, operands.map((b) => b.size), exe.kernel.kind);
+    const run = this.#kernelFor(pass, operands.map((b) => b.size), 'matmul');
     const args = operands.map((b) => {
       const a = this.#argument(b);
       return 'clone' in a && typeof a.clone === 'function' ? (a.clone() as Held) : a;
     });
     this.#setTexture(x, null);
-    x.deferred = { run, args, kind: exe.kernel.kind };
+    x.deferred = { run, args };
   }
 
-  /** Compute a deferred matmul's or reduction's output now: something reads it. */
+  /** Compute a deferred matmul's output now: something reads it. */
   #materialize(b: GpujsBuffer): void {
     const d = b.deferred;
     if (!d) return;
     b.deferred = undefined;
     try {
-      this.#setTexture(b, this.#call(d.run, d.args, d.kind));
+      this.#setTexture(b, this.#call(d.run, d.args, 'matmul'));
     } finally {
       for (const a of d.args) if (!(a instanceof Float32Array)) a.delete();
     }

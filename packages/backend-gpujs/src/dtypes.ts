@@ -35,9 +35,11 @@ export function refuseFloat64(kernel: Kernel): void {
   const where: string[] = [];
   kernel.inputs.forEach((d, i) => bad(d) && where.push(`input ${i}`));
   if (bad(kernel.out)) where.push('output');
-  if (kernel.kind !== 'matmul') {
+  if (kernel.kind === 'reduce' && kernel.epilogue && bad(kernel.epilogue.value)) where.push('the reduced value');
+  const exprs = kernel.kind === 'matmul' ? [] : kernel.kind === 'reduce' && kernel.epilogue ? [kernel.expr, kernel.epilogue.expr] : [kernel.expr];
+  for (const expr of exprs) {
     // float64 literals are fine where they are converted to a float32 computation
-    walkExpr(kernel.expr, (e: ScalarExpr) => {
+    walkExpr(expr, (e: ScalarExpr) => {
       if (e.kind === 'apply' && (bad(e.dtype) || bad(e.computeDType))) where.push(`${e.op}`);
       if (e.kind === 'load' && bad(e.dtype)) where.push(`a load of input ${e.input}`);
     });

@@ -1,21 +1,22 @@
 /**
- * A matmul, or a one-pass reduction, and the elementwise kernel after it (a
- * bias and an activation; a momentum update of a gradient's sum) in one
- * kernel. On llvmpipe a kernel that reads the texture the previous
+ * A matmul and the elementwise kernel after it (a bias and an activation)
+ * in one kernel. On llvmpipe a kernel that reads the texture the previous
  * kernel drew waits for that draw to finish (~0.1 ms a dependency, whatever
  * the sizes), which is most of a small network's forward pass: W1's layers
  * are 4,000 and 1,000 elements. The fused kernel computes each dot product
- * where the elementwise kernel would have fetched it.
+ * where the elementwise kernel would have fetched it. (A reduction and the
+ * elementwise kernel after it are fused in the kernel IR already, as the
+ * reduction's epilogue; the IR has no matmul epilogue, hence this.)
  *
  * Only where the elementwise kernel reads each matmul output element once,
  * at its own output index (both laid out C-contiguously, the same size), so
  * no dot product is computed twice; the backend decides whether the matmul's
  * own output is still needed (`backend.ts`).
  */
-import type { ElementwiseKernel, Kernel, MatmulKernel, ReduceKernel, ScalarExpr } from '@sym/graph';
+import type { ElementwiseKernel, Kernel, MatmulKernel, ScalarExpr } from '@sym/graph';
 import { kernelOutputSize, walkExpr } from '@sym/graph';
 import type { Pass } from './split.js';
-import { castTo, decompose, matmulLoop, matmulOutputOrder, offsetExpr, reduceBody, renderExpr } from './render.js';
+import { castTo, decompose, matmulLoop, matmulOutputOrder, offsetExpr, renderExpr } from './render.js';
 
 /** Strides of a C-contiguous layout of `shape`. */
 function contiguous(shape: readonly number[]): number[] {
@@ -86,53 +87,10 @@ return ${castTo(ew.out, expr)};
   return { source, inputOrder };
 }
 
-/**
- * Whether a one-pass reduction and the elementwise kernel after it (an
- * epilogue: a gradient's sum feeding its momentum update) can run as one:
- * the elementwise kernel reads each reduced value once, at its own output index.
- */
-export function canFuseReduce(rd: ReduceKernel, ew: ElementwiseKernel, xs: ReadonlySet<number>): boolean {
-  const size = ew.shape.reduce((a, b) => a * b, 1);
-  if (xs.size === 0 || size === 0 || size !== rd.shape.reduce((a, b) => a * b, 1)) return false;
-  let aligned = true;
-  walkExpr(ew.expr, (e: ScalarExpr) => {
-    if (e.kind === 'load' && xs.has(e.input) && (e.offset !== 0 || !isContiguous(ew.shape, e.strides))) aligned = false;
-  });
-  return aligned;
-}
-
-/** The fused kernel's source. Its arguments: the reduction's inputs, then the elementwise inputs other than `xs`, in order. */
-export function renderFusedReduce(rd: ReduceKernel, ew: ElementwiseKernel, xs: ReadonlySet<number>): { source: string; inputOrder: number[] } {
-  const first = rd.inputs.length;
-  const inputOrder = ew.inputs.map((_, i) => i).filter((i) => !xs.has(i));
-  const renamed = new Map(inputOrder.map((i, j) => [i, j + first]));
-  const vars = ew.shape.map((_, d) => `e${d}`);
-  const expr = renderExpr(
-    ew.expr,
-    (s, o) => offsetExpr(vars, s, o),
-    (e, index) => (xs.has(e.input) ? 'rdv' : `in${renamed.get(e.input)}[${index}]`),
-  );
-  const params = Array.from({ length: first + inputOrder.length }, (_, i) => `in${i}`).join(', ');
-  const source = `function (${params}) {
-${reduceBody(rd, 'rdv')}
-${decompose(ew.shape, vars, 'u')}
-return ${castTo(ew.out, expr)};
-}`;
-  return { source, inputOrder };
-}
-
-/** The fused kernel of a matmul or reduction `mm` and elementwise `ew` as one pass, or null where they cannot fuse. */
+/** The fused kernel of matmul `mm` and elementwise `ew` as one pass, or null where they cannot fuse. */
 export function planFused(mm: Kernel, ew: Kernel, xs: ReadonlySet<number>): { pass: Pass; inputOrder: number[] } | null {
-  if (ew.kind !== 'elementwise') return null;
-  let plan: { source: string; inputOrder: number[] };
-  let first: number;
-  if (mm.kind === 'matmul' && canFuse(mm, ew, xs)) {
-    plan = renderFused(mm, ew, xs);
-    first = 2;
-  } else if (mm.kind === 'reduce' && canFuseReduce(mm, ew, xs)) {
-    plan = renderFusedReduce(mm, ew, xs);
-    first = mm.inputs.length;
-  } else return null;
-  const args = Array.from({ length: plan.inputOrder.length + first }, (_, input) => ({ input }));
-  return { pass: { source: plan.source, size: kernelOutputSize(ew), args }, inputOrder: plan.inputOrder };
+  if (mm.kind !== 'matmul' || ew.kind !== 'elementwise' || !canFuse(mm, ew, xs)) return null;
+  const { source, inputOrder } = renderFused(mm, ew, xs);
+  const args = Array.from({ length: inputOrder.length + 2 }, (_, input) => ({ input }));
+  return { pass: { source, size: kernelOutputSize(ew), args }, inputOrder };
 }

@@ -118,10 +118,13 @@ function isExact(op: ScalarOpName, d: DType): boolean {
   return ['identity', 'second', 'switch', 'maximum', 'minimum', 'clip', 'relu'].includes(op);
 }
 
-/** How a load renders: by default a fetch `in<input>[index]`; a fused kernel substitutes some (`fuse.ts`). */
+/** How a load renders: by default a fetch `in<input>[index]`; a fused matmul kernel substitutes some (`fuse.ts`). */
 export type RenderLoad = (e: Extract<ScalarExpr, { kind: 'load' }>, index: string) => string;
 
 const fetchLoad: RenderLoad = (e, index) => `in${e.input}[${index}]`;
+
+/** The variable holding a reduce kernel's reduced value where its epilogue runs (`reduceResult`). */
+const REDUCED = 'reduced';
 
 /** Render an expression; `index(strides, offset)` renders a load's flat index from the index variables. */
 export function renderExpr(e: ScalarExpr, index: (strides: readonly number[], offset: number) => string, load: RenderLoad = fetchLoad): string {
@@ -130,6 +133,8 @@ export function renderExpr(e: ScalarExpr, index: (strides: readonly number[], of
       return num(e.value);
     case 'load':
       return load(e, index(e.strides, e.offset));
+    case 'reduced':
+      return REDUCED;
     case 'apply': {
       const args = e.args.map((a, i) => {
         const code = renderExpr(a, index, load);
@@ -233,39 +238,36 @@ export function reduceUpdate(reducer: ReduceKernel['reducer'], acc: DType, j = '
   }
 }
 
-/** The statements before the result (fixing a zero's sign) and the result from the final `acc`/`best` over `count` elements, in the output dtype. */
-function reduceOutcome(k: ReduceKernel, count: number): { fix: string; value: string } {
+/**
+ * The statements returning a reduce kernel's result from the final
+ * `acc`/`best` over `count` elements: the reduced value in its dtype, then,
+ * where the kernel has an epilogue, the epilogue over it (its loads index
+ * the output space: the variables `i<d>` must hold the output's
+ * multi-index), stored in the output dtype.
+ */
+export function reduceResult(k: Pick<ReduceKernel, 'reducer' | 'out' | 'shape' | 'epilogue'>, count: number): string {
+  const dtype = k.epilogue?.value ?? k.out;
   const result = k.reducer === 'argmax' || k.reducer === 'argmin' ? 'best' : k.reducer === 'mean' ? `acc / ${num(count)}` : 'acc';
   // the sum starts from +0, so a sum of zeros is +0; shader compilers may fold 0 + x to x and keep a -0
-  const fix = k.reducer === 'sum' && isFloat(k.out) ? 'if (acc === 0.0) { acc = 0.0; }\n' : '';
-  return { fix, value: castTo(k.out, result) };
+  const fix = k.reducer === 'sum' && isFloat(dtype) ? 'if (acc === 0.0) { acc = 0.0; }\n' : '';
+  if (!k.epilogue) return `${fix}return ${castTo(dtype, result)};`;
+  const vars = k.shape.map((_, d) => `i${d}`);
+  const expr = renderExpr(k.epilogue.expr, (s, o) => offsetExpr(vars, s, o));
+  return `${fix}const ${REDUCED} = ${castTo(dtype, result)};\nreturn ${castTo(k.out, expr)};`;
 }
 
-/** The kernel's result from the final `acc`/`best` over `count` elements, stored in its output dtype. */
-export function reduceResult(k: ReduceKernel, count: number): string {
-  const { fix, value } = reduceOutcome(k, count);
-  return `${fix}return ${value};`;
-}
-
-/**
- * The body of a one-pass reduce kernel up to its result: the thread's
- * output index, the fold over `reduceShape`, then `const <name> = result;`
- * (`return result;` without a name).
- */
-export function reduceBody(k: ReduceKernel, name?: string): string {
+/** A one-pass reduce kernel: the thread's output index, the fold over `reduceShape`, the result. */
+function renderReduce(k: ReduceKernel): string {
   const vars = [...k.shape.map((_, d) => `i${d}`), ...k.reduceShape.map((_, d) => `r${d}`)];
   const value = reduceValue(k, vars);
   const update = reduceUpdate(k.reducer, k.acc);
   const count = k.reduceShape.reduce((a, b) => a * b, 1);
   const inner = loops(k.reduceShape, 'r', `const v = ${value};\n${update}\nj = j + 1.0;`);
   const init = num(reduceIdentity(k.reducer, k.acc));
-  const { fix, value: result } = reduceOutcome(k, count);
-  return `${decompose(k.shape, vars, 't')}
-let acc = ${init};\nlet best = 0.0;\nlet j = 0.0;\n${inner}\n${fix}${name ? `const ${name} = ${result};` : `return ${result};`}`;
-}
-
-function renderReduce(k: ReduceKernel): string {
-  return `function (${params(k.inputs.length)}) {\n${reduceBody(k)}\n}`;
+  return `function (${params(k.inputs.length)}) {
+${decompose(k.shape, vars, 't')}
+let acc = ${init};\nlet best = 0.0;\nlet j = 0.0;\n${inner}\n${reduceResult(k, count)}
+}`;
 }
 
 /**

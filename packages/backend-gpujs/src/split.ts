@@ -6,7 +6,8 @@
  * first 65,535. A reduction or matmul whose per-thread loop exceeds
  * `MAX_THREAD_LOOP` therefore runs in two passes: the first computes `parts`
  * partial results per output element (one thread each, over one chunk of
- * the long axis), the second folds the partials. Both loops stay at most
+ * the long axis), the second folds the partials and applies a reduction's
+ * epilogue, which needs the whole reduced value. Both loops stay at most
  * `MAX_THREAD_LOOP` long for every size below 2^24.
  */
 import type { Kernel, MatmulKernel, ReduceKernel } from '@sym/graph';
@@ -91,23 +92,27 @@ return ${index ? 'best' : 'acc'};
 }
 
 /**
- * Pass 2: output element i folds its `parts` partials (laid out [outputs,
- * parts]) with the kernel's reducer; argmax/argmin find the best part, then
- * read that part's index from the second argument.
+ * Pass 2: output element i folds its `parts` partials (`pval`, laid out
+ * [outputs, parts]) with the kernel's reducer; argmax/argmin find the best
+ * part, then read that part's index from `pidx`. A reduction's epilogue
+ * runs here, on the folded value: this pass also takes the kernel's inputs,
+ * first, under their own names.
  */
-function renderCombine(k: Pick<ReduceKernel, 'reducer' | 'acc' | 'out'>, count: number, parts: number): string {
+function renderCombine(k: Pick<ReduceKernel, 'reducer' | 'acc' | 'out' | 'shape' | 'inputs' | 'epilogue'>, count: number, parts: number): string {
   const arg = k.reducer === 'argmax' || k.reducer === 'argmin';
-  return `function (in0${arg ? ', in1' : ''}) {
+  const ins = k.epilogue ? params(k.inputs.length) : '';
+  return `function (${[ins, 'pval', arg ? 'pidx' : ''].filter(Boolean).join(', ')}) {
+${k.epilogue ? decompose(k.shape, k.shape.map((_, d) => `i${d}`), 't') : ''}
 const base = (this.thread.x + 0.0) * ${num(parts)};
 let acc = ${num(reduceIdentity(k.reducer, k.acc))};
 let best = 0.0;
 for (let pn = 0; pn < ${parts}; pn++) {
 const p = pn + 0.0;
-const v = in0[base + p];
+const v = pval[base + p];
 ${reduceUpdate(k.reducer, k.acc, 'p', '0.0')}
 }
-${arg ? 'best = in1[base + best];' : ''}
-${reduceResult(k as ReduceKernel, count)}
+${arg ? 'best = pidx[base + best];' : ''}
+${reduceResult(k, count)}
 }`;
 }
 
@@ -123,8 +128,8 @@ function packedPlan(k: MatmulKernel, size: number): Pass[] {
 
 /**
  * The passes computing `k`: one, or two (three for argmax/argmin) when its
- * per-thread loop is long; large float matmuls three (packed) where
- * `options.glsl` allows.
+ * per-thread loop is long, the last applying a reduction's epilogue; large
+ * float matmuls three (packed) where `options.glsl` allows.
  */
 export function planKernel(k: Kernel, options: PlanOptions = {}): Pass[] {
   const size = kernelOutputSize(k);
@@ -135,10 +140,10 @@ export function planKernel(k: Kernel, options: PlanOptions = {}): Pass[] {
     const { parts, chunk } = splitOf(count);
     checkPartials('reduction', size, parts);
     const partial = (index: boolean): Pass => ({ source: renderPartialReduce(k, count, parts, chunk, index), size: size * parts, args: inputs(k.inputs.length) });
-    if (k.reducer === 'argmax' || k.reducer === 'argmin') {
-      return [partial(false), partial(true), { source: renderCombine(k, count, parts), size, args: [{ pass: 0 }, { pass: 1 }] }];
-    }
-    return [partial(false), { source: renderCombine(k, count, parts), size, args: [{ pass: 0 }] }];
+    const arg = k.reducer === 'argmax' || k.reducer === 'argmin';
+    const partials = arg ? [partial(false), partial(true)] : [partial(false)];
+    const args = [...(k.epilogue ? inputs(k.inputs.length) : []), ...partials.map((_, pass) => ({ pass }))];
+    return [...partials, { source: renderCombine(k, count, parts), size, args }];
   }
   if (k.kind === 'matmul') {
     if (options.glsl && size > 0 && usesPackedMatmul(k, MAX_THREAD_LOOP)) return packedPlan(k, size);
@@ -147,7 +152,7 @@ export function planKernel(k: Kernel, options: PlanOptions = {}): Pass[] {
     checkPartials('matmul', size, split.parts);
     return [
       { source: renderMatmul(k, split), size: size * split.parts, args: inputs(2) },
-      { source: renderCombine({ reducer: 'sum', acc: k.acc, out: k.out }, k.k, split.parts), size, args: [{ pass: 0 }] },
+      { source: renderCombine({ reducer: 'sum', acc: k.acc, out: k.out, shape: [], inputs: [] }, k.k, split.parts), size, args: [{ pass: 0 }] },
     ];
   }
   return single();

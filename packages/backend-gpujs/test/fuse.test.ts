@@ -1,13 +1,14 @@
-// A small matmul or a one-pass reduction runs inside the elementwise kernel after it (src/fuse.ts);
+// A small matmul runs inside the elementwise kernel after it (src/fuse.ts);
 // its own output is computed only if something reads it later, from the
 // operands as they were at the launch.
 import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
-import type { Backend, DeviceBuffer, ElementwiseKernel, MatmulKernel, ReduceKernel, ScalarExpr, TypedArray } from '@sym/graph';
+import type { Backend, DeviceBuffer, ElementwiseKernel, MatmulKernel, TypedArray } from '@sym/graph';
 import '@sym/backend-cpu';
 import '@sym/opt';
-import { canFuse, canFuseReduce } from '../src/fuse.js';
-import { cpu, gpu, load, mismatches, typed, values } from './harness.js';
+import { canFuse } from '../src/fuse.js';
+import { gpujs } from '../src/index.js';
+import { cpu, draws, gpu, load, mismatches, typed, values } from './harness.js';
 
 const T = sym.T;
 
@@ -111,66 +112,24 @@ describe('matmul + elementwise fusion', () => {
   });
 });
 
-/** g = sum over the batch of d (rows x batch), then v' = 0.9 v + 0.1 g: a bias gradient and its momentum update. */
-function gradientUpdate(rows: number, batch: number): { rd: ReduceKernel; ew: ElementwiseKernel } {
-  const rd: ReduceKernel = { kind: 'reduce', shape: [rows], reduceShape: [batch], reducer: 'sum', inputs: ['float32'], acc: 'float64', out: 'float32', expr: load(0, [batch, 1]) };
-  const ap = (op: 'add' | 'mul', a: ScalarExpr, b: ScalarExpr): ScalarExpr => ({ kind: 'apply', op, args: [a, b], computeDType: 'float32', dtype: 'float32' });
-  const c = (value: number): ScalarExpr => ({ kind: 'const', value, dtype: 'float32' });
-  // the update's shape (rows, 1), as the tutorial's bias column has it
-  const ew: ElementwiseKernel = { kind: 'elementwise', shape: [rows, 1], inputs: ['float32', 'float32'], out: 'float32', expr: ap('add', ap('mul', c(0.9), load(0, [1, 0])), ap('mul', c(0.1), load(1, [1, 0]))) };
-  return { rd, ew };
-}
-
-/** GL draws while `f` runs. */
-function draws(f: () => void): number {
-  const gl = (gpu.gpu() as unknown as { context: { drawArrays: (...a: unknown[]) => void } }).context;
-  const original = gl.drawArrays;
-  let n = 0;
-  gl.drawArrays = function (this: unknown, ...a: unknown[]) {
-    n++;
-    return original.apply(this, a);
-  };
-  try {
-    f();
-  } finally {
-    gl.drawArrays = original;
-  }
-  return n;
-}
-
-describe('reduction + elementwise fusion', () => {
-  it('fuses only an elementwise kernel reading each reduced value once, at its own index', () => {
-    const { rd, ew } = gradientUpdate(4, 1000);
-    expect(canFuseReduce(rd, ew, new Set([1]))).toBe(true);
-    expect(canFuseReduce(rd, { ...ew, shape: [2, 4], expr: load(1, [0, 1]) }, new Set([1]))).toBe(false);
-    expect(canFuseReduce(rd, { ...ew, expr: load(1, [1, 0], 'float32', 1) }, new Set([1]))).toBe(false);
-  });
-
-  it('runs the sum and its update in one draw, gives the CPU result, and the sum itself when read afterwards', () => {
-    const [rows, batch] = [4, 1000];
-    const { rd, ew } = gradientUpdate(rows, batch);
-    const run = (backend: Backend, d: TypedArray, v: TypedArray) => {
-      const [D, V] = [d, v].map((x) => upload(backend, x)) as [DeviceBuffer, DeviceBuffer];
-      const g = backend.alloc('float32', rows);
-      const out = backend.alloc('float32', rows);
-      const launches = [
-        { exe: backend.compile(rd), inputs: [D], output: g },
-        { exe: backend.compile(ew), inputs: [V, g], output: out },
-      ];
-      return { D, V, g, out, launches };
-    };
-    const d = typed('float32', values(rows * batch, 11));
-    const v = typed('float32', values(rows, 12));
-    const G = run(gpu, d, v);
-    const C = run(cpu, d, v);
-    gpu.run(G.launches);
-    expect(draws(() => gpu.run(G.launches))).toBe(1);
-    cpu.run(C.launches);
-    expect(mismatches(gpu.readSync(G.out), cpu.readSync!(C.out), 1e-5, 1e-6)).toEqual([]);
-    // g was never drawn; overwriting its operand first must not change it
-    gpu.write(G.D, new Float32Array(rows * batch).fill(100));
-    expect(mismatches(gpu.readSync(G.g), cpu.readSync!(C.g), 1e-5, 1e-5)).toEqual([]);
-    for (const x of [G.D, G.V, G.g, G.out]) gpu.free(x);
-    for (const x of [C.D, C.V, C.g, C.out]) cpu.free(x);
+// A reduction and the elementwise kernel after it are fused by @sym/opt (reduce_epilogue_fusion) into
+// one reduce kernel with an epilogue, which gpujs runs as one shader (test/epilogue.test.ts).
+describe('reduction + elementwise fusion, now in the IR', () => {
+  it('runs a gradient sum and its momentum update in one draw, like the CPU; with the sum an output too, both', async () => {
+    const d = T.matrix('d', 'float32');
+    const v = T.vector('v', 'float32');
+    const g = d.sum(1);
+    const update = v.mul(0.9).add(g.mul(0.1));
+    const args = [sym.array(values(4 * 1000, 11), { shape: [4, 1000], dtype: 'float32' }), sym.array(values(4, 12), { dtype: 'float32' })];
+    for (const outs of [[update], [g, update]]) {
+      const want = (await sym.function([d, v], outs, { device: 'cpu' })(...args)) as sym.NDArray[];
+      const f = sym.function([d, v], outs, { device: 'gpujs' });
+      await f(...args);
+      let got: sym.NDArray[] = [];
+      const n = await draws(gpujs, async () => (got = (await f(...args)) as sym.NDArray[]));
+      // the sum read by the update and returned is no epilogue: computed once, read twice
+      expect(n).toBe(outs.length);
+      got.forEach((x, i) => expect(mismatches(x.data as ArrayLike<number>, want[i]!.data as ArrayLike<number>, 1e-5, 1e-6)).toEqual([]));
+    }
   });
 });

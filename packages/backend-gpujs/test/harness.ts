@@ -56,3 +56,20 @@ export function mismatches(got: ArrayLike<number>, want: ArrayLike<number>, rtol
   }
   return bad.slice(0, 8);
 }
+
+/** GL draws (shader launches) of `backend` while `f` runs. */
+export async function draws(backend: GpujsBackend, f: () => unknown): Promise<number> {
+  const gl = (backend.gpu() as unknown as { context: { drawArrays: (...a: unknown[]) => void } }).context;
+  const original = gl.drawArrays;
+  let n = 0;
+  gl.drawArrays = function (this: unknown, ...a: unknown[]) {
+    n++;
+    return original.apply(this, a);
+  };
+  try {
+    await f();
+  } finally {
+    gl.drawArrays = original;
+  }
+  return n;
+}

@@ -12,10 +12,12 @@ interface Buffer extends DeviceBuffer {
   readonly data: TypedArray;
 }
 
-function evalExpr(e: ScalarExpr, ins: readonly TypedArray[], idx: readonly number[]): number {
+function evalExpr(e: ScalarExpr, ins: readonly TypedArray[], idx: readonly number[], reduced = NaN): number {
   switch (e.kind) {
     case 'const':
       return e.value;
+    case 'reduced':
+      return reduced;
     case 'load': {
       let off = e.offset;
       for (let d = 0; d < idx.length; d++) off += idx[d]! * e.strides[d]!;
@@ -23,7 +25,7 @@ function evalExpr(e: ScalarExpr, ins: readonly TypedArray[], idx: readonly numbe
     }
     case 'apply': {
       const args = e.args.map((a, i) => {
-        const v = evalExpr(a, ins, idx);
+        const v = evalExpr(a, ins, idx, reduced);
         // a switch tests its condition as it is; other operands convert to the compute dtype
         return (e.op === 'switch' && i === 0) || a.dtype === e.computeDType ? v : castScalar(v, e.computeDType);
       });
@@ -88,7 +90,8 @@ function execute(k: Kernel, ins: readonly TypedArray[], out: TypedArray): void {
         if (wraps) acc = castScalar(acc, k.acc);
       }
       const result = k.reducer === 'argmax' || k.reducer === 'argmin' ? best : k.reducer === 'mean' ? acc / count : acc;
-      out[o++] = castScalar(result, k.out);
+      const ep = k.epilogue;
+      out[o++] = ep ? castScalar(evalExpr(ep.expr, ins, i, castScalar(result, ep.value)), k.out) : castScalar(result, k.out);
     }
     return;
   }

@@ -6,7 +6,9 @@
  * - elementwise: one invocation per output element.
  * - reduce: small reductions run one invocation per output; larger ones one
  *   workgroup per output, each invocation folding a strided slice, then a
- *   tree over workgroup memory. float64 accumulators run in float32.
+ *   tree over workgroup memory. float64 accumulators run in float32. An
+ *   epilogue runs on each reduced value just before it is stored, in the
+ *   invocation that stores it.
  * - matmul: tiled through workgroup memory (matmul.ts); transposed operands
  *   are other strides.
  *
@@ -14,9 +16,9 @@
  * second (and third) grid dimension.
  */
 import type { DType, ElementwiseKernel, Kernel, ReduceKernel, ScalarExpr } from '@sym/graph';
-import { reduceIdentity, isFloat, walkExpr } from '@sym/graph';
+import { reduceIdentity, isFloat, mapLeaves, walkExpr } from '@sym/graph';
 import { deviceAcc, valueType } from './dtypes.js';
-import { PRELUDE, convert, literal, renderExpr, wrap } from './scalar.js';
+import { PRELUDE, convert, literal, renderExpr, wrap, type IndexFn } from './scalar.js';
 import { renderMatmul } from './matmul.js';
 import { ENTRY_ARGS, GROUP_INDEX, WG, bindings, decompose, grid, offsetExpr, perOutput, size, store, type RenderLimits } from './shader.js';
 
@@ -94,23 +96,37 @@ function fold(k: ReduceKernel, acc: DType, wgsl: string, a: string, ia: string, 
   }
 }
 
-function reduceResult(k: ReduceKernel, acc: DType, a: string, ia: string): string {
-  const count = size(k.reduceShape);
+/** The reduced value of accumulator `a` (index `ia`) as a WGSL value of dtype `to`, converted as storing it would. */
+function reduceValue(k: ReduceKernel, acc: DType, a: string, ia: string, to: DType): string {
   switch (k.reducer) {
     case 'argmax':
     case 'argmin':
-      return store(convert(`max(${ia}, 0)`, 'int32', k.out), k.out);
+      return convert(`max(${ia}, 0)`, 'int32', to);
     case 'mean':
       if (!isFloat(acc)) throw new Error(`webgpu: mean accumulates in ${acc}; expected a float accumulator`);
-      return store(convert(`f_plus_zero(${a} / ${literal(count, acc)})`, acc, k.out), k.out);
+      return convert(`f_plus_zero(${a} / ${literal(size(k.reduceShape), acc)})`, acc, to);
     case 'sum':
       // the reference starts from +0, so a sum of zeros is +0; compilers may drop that first addition
-      return store(convert(isFloat(acc) ? `f_plus_zero(${a})` : a, acc, k.out), k.out);
+      return convert(isFloat(acc) ? `f_plus_zero(${a})` : a, acc, to);
     default:
-      // bool accumulators hold 0/1 words, already the storage form of bool
-      if (acc === 'bool') return k.out === 'bool' ? a : store(convert(`(${a} != 0u)`, 'bool', k.out), k.out);
-      return store(convert(a, acc, k.out), k.out);
+      // bool accumulators hold 0/1 words
+      return acc === 'bool' ? convert(`(${a} != 0u)`, 'bool', to) : convert(a, acc, to);
   }
+}
+
+/**
+ * The statement storing the reduced value of `a` (index `ia`) at
+ * `out[flat]`. An epilogue runs on that value before the one store, in the
+ * same invocation: the reduced values never go through memory, and the
+ * launch that would have read them back is saved. Its loads' strides cover
+ * the output dimensions only, which `index` maps to the leading `i`
+ * variables.
+ */
+function storeReduced(k: ReduceKernel, acc: DType, a: string, ia: string, index: IndexFn, packed: number): string {
+  const ep = k.epilogue;
+  if (!ep) return `out[flat] = ${store(reduceValue(k, acc, a, ia, k.out), k.out)};`;
+  return `let reduced: ${valueType(ep.value)} = ${reduceValue(k, acc, a, ia, ep.value)};
+    out[flat] = ${store(renderExpr(ep.expr, index, packed, 'reduced'), k.out)};`;
 }
 
 function renderReduce(k: ReduceKernel, limits: RenderLimits, packed = -1): RenderedKernel {
@@ -118,7 +134,8 @@ function renderReduce(k: ReduceKernel, limits: RenderLimits, packed = -1): Rende
   const r = size(k.reduceShape);
   const { dtype: acc, wgsl } = accType(k);
   const vars = [...k.shape.map((_, d) => `i${d}`), ...k.reduceShape.map((_, d) => `r${d}`)];
-  const expr = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o), packed);
+  const index: IndexFn = (s, o) => offsetExpr(vars, s, o);
+  const expr = renderExpr(k.expr, index, packed);
   const value = acc === 'bool' ? `select(0u, 1u, ${convert(expr, k.expr.dtype, 'bool')})` : convert(expr, k.expr.dtype, acc);
   const init = accInit(k, acc);
   const loopBody = (start: string, step: number) => `var acc: ${wgsl} = ${init};
@@ -131,7 +148,7 @@ function renderReduce(k: ReduceKernel, limits: RenderLimits, packed = -1): Rende
   const tree = r > WG || (r > 8 && n < 4096);
   // only arg reductions track an index; an invocation that saw nothing holds index -1
   const arg = k.reducer === 'argmax' || k.reducer === 'argmin';
-  if (!tree) return perOutput(k, k.shape, `${loopBody('0', 1)}\n  out[flat] = ${reduceResult(k, acc, 'acc', 'best')};`, limits, packed);
+  if (!tree) return perOutput(k, k.shape, `${loopBody('0', 1)}\n  ${storeReduced(k, acc, 'acc', 'best', index, packed)}`, limits, packed);
   const code = `${PRELUDE}
 ${bindings(k, packed)}
 var<workgroup> sv: array<${wgsl}, ${WG}>;
@@ -159,7 +176,7 @@ fn main(${ENTRY_ARGS}) {
     workgroupBarrier();
   }
   if (lid == 0u) {
-    out[flat] = ${reduceResult(k, acc, 'sv[0]', 'si[0]')};
+    ${storeReduced(k, acc, 'sv[0]', 'si[0]', index, packed)}
   }
 }`;
   return { code, dispatch: grid(n, limits) };
@@ -184,28 +201,25 @@ function extent(e: ScalarExpr, input: number, dims: readonly number[]): number {
   return words;
 }
 
-function moveLoads(e: ScalarExpr, keep: number, bases: readonly number[]): ScalarExpr {
-  switch (e.kind) {
-    case 'const':
-      return e;
-    case 'load':
-      return e.input < keep ? e : { ...e, input: keep, offset: e.offset + bases[e.input - keep]! };
-    case 'apply':
-      return { ...e, args: e.args.map((a) => moveLoads(a, keep, bases)) };
-  }
-}
-
 /** The kernel with inputs `keep..` read from one packed buffer (binding `keep`), and that buffer's layout. */
 function pack<K extends ElementwiseKernel | ReduceKernel>(k: K, keep: number): { kernel: K; packing: Packing } {
+  const epilogue = k.kind === 'reduce' ? (k as ReduceKernel).epilogue : undefined;
   const dims = k.kind === 'elementwise' ? k.shape : [...k.shape, ...k.reduceShape];
   const inputs: PackedInput[] = [];
   let base = 0;
   for (let input = keep; input < k.inputs.length; input++) {
-    const words = extent(k.expr, input, dims);
+    // an epilogue's loads run over the output dimensions only
+    const words = Math.max(extent(k.expr, input, dims), epilogue ? extent(epilogue.expr, input, k.shape) : 0);
     inputs.push({ input, base, words });
     base += words;
   }
-  const kernel = { ...k, inputs: [...k.inputs.slice(0, keep), 'uint32' as const], expr: moveLoads(k.expr, keep, inputs.map((p) => p.base)) };
+  const move = (e: ScalarExpr) => mapLeaves(e, (l) => (l.input < keep ? l : { ...l, input: keep, offset: l.offset + inputs[l.input - keep]!.base }));
+  const kernel = {
+    ...k,
+    inputs: [...k.inputs.slice(0, keep), 'uint32' as const],
+    expr: move(k.expr),
+    ...(epilogue && { epilogue: { ...epilogue, expr: move(epilogue.expr) } }),
+  };
   return { kernel, packing: { binding: keep, inputs, words: base } };
 }
 

@@ -436,11 +436,18 @@ const EXACT = new Set<ScalarOpName>(['identity', 'second', 'switch', 'maximum', 
 /** Render a load's element index from the kernel's index variables. */
 export type IndexFn = (strides: readonly number[], offset: number) => string;
 
-/** WGSL for expression `e`, a value of WGSL type `valueType(e.dtype)`. */
-export function renderExpr(e: ScalarExpr, index: IndexFn, packed = -1): string {
+/**
+ * WGSL for expression `e`, a value of WGSL type `valueType(e.dtype)`.
+ * `reduced` names the WGSL variable holding the reduced value, where `e` is
+ * a reduction's epilogue (the only place a `reduced` leaf may appear).
+ */
+export function renderExpr(e: ScalarExpr, index: IndexFn, packed = -1, reduced?: string): string {
   switch (e.kind) {
     case 'const':
       return literal(e.value, e.dtype);
+    case 'reduced':
+      if (reduced === undefined) throw new Error("webgpu: a reduced value outside a reduction's epilogue");
+      return reduced;
     case 'load': {
       const at = `in${e.input}[${index(e.strides, e.offset)}]`;
       if (e.dtype === 'bool') return `(${at} != 0u)`;
@@ -452,7 +459,7 @@ export function renderExpr(e: ScalarExpr, index: IndexFn, packed = -1): string {
         throw new TypeError(`webgpu: this graph computes ${e.op} in float64. ${FLOAT64_ADVICE}.`);
       }
       const args = e.args.map((a, i) => {
-        const code = renderExpr(a, index, packed);
+        const code = renderExpr(a, index, packed, reduced);
         if (e.op === 'switch' && i === 0) return truthy(code, valueType(a.dtype));
         return convert(code, a.dtype, e.computeDType);
       });

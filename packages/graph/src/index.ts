@@ -59,11 +59,13 @@ export type {
   LoadExpr,
   ConstExpr,
   ApplyExpr,
+  ReducedExpr,
+  Epilogue,
   Reducer,
   Step,
   BufferSpec,
 } from './kernel.js';
-export { kernelKey, kernelOutputSize, walkExpr } from './kernel.js';
+export { kernelKey, kernelOutputSize, walkExpr, mapLeaves, splitEpilogue } from './kernel.js';
 export type { LowerContext, TensorView, BufferView, ScalarView, ReduceRequest } from './lower.js';
 export { isContiguous } from './lower.js';
 export {

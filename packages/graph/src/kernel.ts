@@ -8,6 +8,7 @@
  */
 import type { DType } from './dtype.js';
 import type { ScalarOpName } from './scalar.js';
+import { contiguousStrides } from './ndarray.js';
 
 /** Read input `input` at offset + sum(index[d] * strides[d]) over the kernel's iteration dimensions. */
 export interface LoadExpr {
@@ -37,7 +38,17 @@ export interface ApplyExpr {
   readonly dtype: DType;
 }
 
-export type ScalarExpr = LoadExpr | ConstExpr | ApplyExpr;
+/**
+ * The reduced value, inside a reduce kernel's epilogue only: what the
+ * reduction yields for this output element, converted to `dtype` (the
+ * epilogue's `value`).
+ */
+export interface ReducedExpr {
+  readonly kind: 'reduced';
+  readonly dtype: DType;
+}
+
+export type ScalarExpr = LoadExpr | ConstExpr | ApplyExpr | ReducedExpr;
 
 /** out[i] = expr(i) for every multi-index i of `shape`; the output is C-contiguous. */
 export interface ElementwiseKernel {
@@ -51,10 +62,27 @@ export interface ElementwiseKernel {
 export type Reducer = 'sum' | 'prod' | 'max' | 'min' | 'mean' | 'any' | 'all' | 'argmax' | 'argmin';
 
 /**
+ * An elementwise expression applied to each reduced value before it is
+ * stored (a bias after a sum, a momentum update of a gradient's sum): the
+ * reduction's epilogue, fused so the reduced values never go through
+ * memory. Its loads carry strides over the kernel's `shape` only (the
+ * output space); its `reduced` leaves are the reduced value converted to
+ * `value`. The kernel stores `expr` into `out`, as an elementwise kernel
+ * stores its expression.
+ */
+export interface Epilogue {
+  readonly value: DType;
+  readonly expr: ScalarExpr;
+}
+
+/**
  * out[i] = reduce over j of expr(i, j): the iteration space is
  * `[...shape, ...reduceShape]`, loads carry strides over all of it; the
  * output (shape `shape`) is C-contiguous. `acc` is the accumulator dtype;
  * argmax/argmin yield the flat index within `reduceShape` (first wins).
+ * With an `epilogue`, out[i] = epilogue(reduced(i), i). A backend that
+ * gains nothing from running the epilogue in the same kernel may run it
+ * as a second one (`splitEpilogue`).
  */
 export interface ReduceKernel {
   readonly kind: 'reduce';
@@ -65,6 +93,7 @@ export interface ReduceKernel {
   readonly acc: DType;
   readonly out: DType;
   readonly expr: ScalarExpr;
+  readonly epilogue?: Epilogue;
 }
 
 /** Strides over (batch, row, column) of one matmul operand or of the output. */
@@ -128,4 +157,37 @@ export function kernelOutputSize(k: Kernel): number {
 export function walkExpr(e: ScalarExpr, f: (e: ScalarExpr) => void): void {
   if (e.kind === 'apply') for (const a of e.args) walkExpr(a, f);
   f(e);
+}
+
+/** Rebuild `e` with every load replaced by `load(l)` and every reduced value by `reduced(r)`. */
+export function mapLeaves(e: ScalarExpr, load: (l: LoadExpr) => ScalarExpr, reduced: (r: ReducedExpr) => ScalarExpr = (r) => r): ScalarExpr {
+  switch (e.kind) {
+    case 'load':
+      return load(e);
+    case 'reduced':
+      return reduced(e);
+    case 'const':
+      return e;
+    case 'apply': {
+      const args = e.args.map((a) => mapLeaves(a, load, reduced));
+      return args.every((a, i) => a === e.args[i]) ? e : { ...e, args };
+    }
+  }
+}
+
+/**
+ * A reduce kernel with an epilogue as two kernels: the reduction alone
+ * (its output of dtype `epilogue.value`), and an elementwise kernel over
+ * `shape` that reads the kernel's inputs and, as one more input after
+ * them, the reduction's output. The second kernel's inputs are the first's
+ * plus that one, so a backend runs both on the same launch inputs and a
+ * scratch buffer.
+ */
+export function splitEpilogue(k: ReduceKernel & { readonly epilogue: Epilogue }): { reduce: ReduceKernel; epilogue: ElementwiseKernel } {
+  const { epilogue, ...rest } = k;
+  const reduce: ReduceKernel = { ...rest, out: epilogue.value };
+  const strides = contiguousStrides(k.shape);
+  const slot = k.inputs.length;
+  const expr = mapLeaves(epilogue.expr, (l) => l, (r) => ({ kind: 'load', input: slot, strides, offset: 0, dtype: r.dtype }));
+  return { reduce, epilogue: { kind: 'elementwise', shape: k.shape, inputs: [...k.inputs, epilogue.value], out: k.out, expr } };
 }

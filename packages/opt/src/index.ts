@@ -30,6 +30,7 @@ export { optimizeGraph, runGraphRewrites } from './engine.js';
 export type { GraphReport } from './engine.js';
 export { optimizeProgram } from './program/passes.js';
 export { fuse, DEFAULT_FUSION, pinnedBuffers } from './program/fusion.js';
+export { fuseEpilogues } from './program/epilogue.js';
 export { smallDotKernel, smallDotsToElementwise, SMALL_K } from './program/small-dot.js';
 export type { FusionOptions } from './program/fusion.js';
 export { assignBuffers, dropDeadSteps } from './program/buffers.js';

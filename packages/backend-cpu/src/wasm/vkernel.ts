@@ -39,13 +39,14 @@ function loadsOf(e: ScalarExpr, out: LoadExpr[] = []): LoadExpr[] {
 function supportedExpr(e: ScalarExpr): boolean {
   if (e.kind === 'const') return true;
   if (e.kind === 'load') return e.dtype === 'float32';
+  if (e.kind === 'reduced') return false;
   return lanes(e.dtype) && lanes(e.computeDType) && SUPPORTED.has(e.op) && e.args.every(supportedExpr);
 }
 
 /** Whether the kernel runs on the SIMD path. */
 export function vectorizable(k: Kernel): k is VKernel {
   if (k.kind === 'matmul') return false;
-  if (k.out !== 'float32' || !supportedExpr(k.expr)) return false;
+  if (k.out !== 'float32' || !supportedExpr(k.expr) || (k.kind === 'reduce' && k.epilogue)) return false;
   if (k.kind === 'reduce') {
     if (!['sum', 'mean', 'max', 'min'].includes(k.reducer) || k.reduceShape.length === 0) return false;
     if (k.reduceShape.some((d) => d === 0)) return false;
@@ -112,6 +113,7 @@ function rowModule(k: VKernel, loads: readonly LoadExpr[]): Uint8Array<ArrayBuff
       else c.get(ptr(j)).get(off).i32Add().v128Load();
       return;
     }
+    if (e.kind === 'reduced') throw new Error('cpu: a reduced value outside an epilogue');
     // arguments convert to the compute dtype: float to bool tests truth; bool to float is already 0 or 1
     const arg = (i: number) => {
       expr(e.args[i]!);

@@ -54,6 +54,26 @@ const FLOAT: readonly Composite[] = [
     ],
   },
   {
+    what: 'elementwise work after a reduction, each value read once (reduction epilogues)',
+    inputs: [[[3, 5], 'small'], [[3], 'small'], [[5], 'positive'], [[3, 1], 'small']],
+    build: (x, v, w, c) => [
+      ['tanh(sum(x, axis 1) * 2 + v)', T.tanh(x!.sum(1).mul(2).add(v!))],
+      ['log(w) - max(x, axis 0)', T.log(w!).sub(x!.max(0))],
+      ['0.9 c + 0.1 sum(x, axis 1, keepdims)', c!.mul(0.9).add(x!.sum({ axis: 1, keepdims: true }).mul(0.1))],
+      ['mean(x, axis 0) * w', x!.mean(0).mul(w!)],
+      ['min(x, axis 1) > v', x!.min(1).gt(v!)],
+    ],
+  },
+  {
+    what: 'epilogues of long reductions (workgroup trees, split passes)',
+    inputs: [[[3, 700], 'small'], [[2, 5000], 'small'], [[3], 'small']],
+    build: (x, y, v) => [
+      ['sum(x, axis 1) * v + 1', x!.sum(1).mul(v!).add(1)],
+      ['exp(max(y, axis 1)) - 1', T.exp(y!.max(1)).sub(1)],
+      ['sum(y) / 5000', y!.sum().div(5000)],
+    ],
+  },
+  {
     what: 'logistic regression cost (the tutorial)',
     inputs: [[[6, 4], 'unit'], [[6], 'unit'], [[4], 'unit'], [[], 'unit']],
     build: (x, y, w, b) => {
@@ -99,6 +119,14 @@ const INT: readonly Composite[] = [
       ['(3a + b) // 2 % 5', a!.mul(3).add(b!).intDiv(2).mod(5)],
       ['maximum(a, b) - minimum(a, b)', a!.maximum(b!).sub(a!.minimum(b!))],
       ['switch(a > b, a, b)', T.switch_(a!.gt(b!), a!, b!)],
+    ],
+  },
+  {
+    what: 'integer epilogues: max(a, axis 1) * 3 - b, min(a, axis 0) // 2',
+    inputs: [[[3, 4], 'small'], [[3], 'small']],
+    build: (a, b) => [
+      ['max(a, axis 1) * 3 - b', a!.max(1).mul(3).sub(b!)],
+      ['min(a, axis 0) // 2', a!.min(0).intDiv(2)],
     ],
   },
 ];

@@ -37,6 +37,12 @@ function iterationShape(k: Kernel): number[] | null {
 
 const MAX_LABEL = 160;
 
+/** The label of a kernel that computes `producer` inside `consumer`. */
+export function fusedLabel(consumer: Step, producer: Step): string {
+  const label = `${consumer.label} <- ${producer.label}`;
+  return label.length > MAX_LABEL ? `${label.slice(0, MAX_LABEL - 3)}...` : label;
+}
+
 function inline(producer: Step, consumer: Step, maps: ReadonlyMap<LoadExpr, IndexMap>): Step {
   const pk = producer.kernel as ElementwiseKernel;
   const ck = consumer.kernel as Exclude<Kernel, { kind: 'matmul' }>;
@@ -63,13 +69,7 @@ function inline(producer: Step, consumer: Step, maps: ReadonlyMap<LoadExpr, Inde
     const m = maps.get(l)!;
     return mapLoads(value, (pl) => composeLoad(pl, m, slotOf(producer.inputs[pl.input]!, pk.inputs[pl.input]!)));
   });
-  const label = `${consumer.label} <- ${producer.label}`;
-  return {
-    kernel: { ...ck, inputs: dtypes, expr },
-    inputs,
-    output: consumer.output,
-    label: label.length > MAX_LABEL ? `${label.slice(0, MAX_LABEL - 3)}...` : label,
-  };
+  return { kernel: { ...ck, inputs: dtypes, expr }, inputs, output: consumer.output, label: fusedLabel(consumer, producer) };
 }
 
 /** The consumers with `producer` inlined, or null when one of them cannot take it. */

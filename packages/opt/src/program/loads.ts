@@ -5,7 +5,7 @@
  * consumer's index, the producer's expression can be evaluated in place of
  * the load, its own loads re-expressed in the consumer's iteration space.
  */
-import { contiguousStrides, type LoadExpr, type ScalarExpr } from '@sym/graph';
+import { contiguousStrides, mapLeaves, type LoadExpr, type ScalarExpr } from '@sym/graph';
 
 /** producer index j[e] = base[e] + sum over consumer dims d with dims[d] = e of scale[d] * i[d]. */
 export interface IndexMap {
@@ -66,14 +66,7 @@ export function composeLoad(inner: LoadExpr, map: IndexMap, input: number): Load
 
 /** Replace every load by `f(load)`. */
 export function mapLoads(e: ScalarExpr, f: (l: LoadExpr) => ScalarExpr): ScalarExpr {
-  switch (e.kind) {
-    case 'load':
-      return f(e);
-    case 'const':
-      return e;
-    case 'apply':
-      return { ...e, args: e.args.map((a) => mapLoads(a, f)) };
-  }
+  return mapLeaves(e, f);
 }
 
 /** Every load of an expression. */

@@ -5,6 +5,7 @@ import { DEFAULT_FUSION, fuse } from './fusion.js';
 import { assignBuffers, dropDeadSteps } from './buffers.js';
 import { dropFillLoads } from './simplify.js';
 import { smallDotsToElementwise } from './small-dot.js';
+import { fuseEpilogues } from './epilogue.js';
 
 registerRewrite({ kind: 'program', name: 'small_dot_elemwise', phase: 'fuse', tags: ['fast_run', 'fusion'], run: smallDotsToElementwise });
 registerRewrite({ kind: 'program', name: 'drop_fill_loads', phase: 'fuse', tags: ['fast_run'], run: dropFillLoads });
@@ -21,6 +22,13 @@ registerRewrite({
   phase: 'fuse',
   tags: ['fast_run', 'fusion'],
   run: (p) => fuse(p, DEFAULT_FUSION),
+});
+registerRewrite({
+  kind: 'program',
+  name: 'reduce_epilogue_fusion',
+  phase: 'fuse',
+  tags: ['fast_run', 'fusion'],
+  run: (p) => fuseEpilogues(p, DEFAULT_FUSION.maxExprSize),
 });
 registerRewrite({
   kind: 'program',

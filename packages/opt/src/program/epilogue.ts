@@ -1,0 +1,107 @@
+/**
+ * Reduction epilogues: an elementwise kernel that reads a reduction's
+ * temporary output, each element once at its own index, runs inside the
+ * reduce kernel after the reduction (`ReduceKernel.epilogue`). The reduced
+ * values never go through memory and a launch disappears: a gradient's sum
+ * and its momentum update, a sum and the bias or activation after it.
+ * Nothing is computed twice, so unlike fusion into readers this needs no
+ * cost model; a backend that gains nothing runs the epilogue as a second
+ * kernel (`splitEpilogue`).
+ */
+import { mapLeaves, type DType, type LoadExpr, type Program, type ReduceKernel, type ScalarExpr, type Step } from '@sym/graph';
+import { exprSize } from './loads.js';
+import { fusedLabel, pinnedBuffers } from './fusion.js';
+
+/** Whether `strides` walk `shape` C-contiguously from offset 0 (a dimension of length 1 may have any stride). */
+function readsInOrder(shape: readonly number[], l: LoadExpr): boolean {
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] !== 1 && l.strides[d] !== s) return false;
+    s *= shape[d]!;
+  }
+  return l.offset === 0;
+}
+
+/**
+ * Strides over `from` re-expressed over `to`, two shapes of one C-order
+ * walk that differ only by dimensions of length 1 ([4] and [4, 1]); null
+ * when they differ otherwise.
+ */
+function restride(strides: readonly number[], from: readonly number[], to: readonly number[]): number[] | null {
+  const kept = from.map((_, d) => d).filter((d) => from[d] !== 1);
+  const out: number[] = [];
+  let next = 0;
+  for (const n of to) {
+    if (n === 1) {
+      out.push(0);
+      continue;
+    }
+    const d = kept[next++];
+    if (d === undefined || from[d] !== n) return null;
+    out.push(strides[d]!);
+  }
+  return next === kept.length ? out : null;
+}
+
+/** The reduction `producer` with its only reader `consumer` as epilogue, or null when they do not fit. */
+function withEpilogue(producer: Step, consumer: Step, maxExprSize: number): Step | null {
+  const rk = producer.kernel as ReduceKernel;
+  const ck = consumer.kernel;
+  if (ck.kind !== 'elementwise') return null;
+  const size = rk.shape.reduce((a, b) => a * b, 1);
+  if (size === 0 || ck.shape.reduce((a, b) => a * b, 1) !== size) return null;
+  const reads = new Set(consumer.inputs.flatMap((b, i) => (b === producer.output ? [i] : [])));
+  const inputs = [...producer.inputs];
+  const dtypes: DType[] = [...rk.inputs];
+  const slotOf = (buffer: number, dtype: DType): number => {
+    const i = inputs.indexOf(buffer);
+    if (i >= 0) return i;
+    inputs.push(buffer);
+    dtypes.push(dtype);
+    return inputs.length - 1;
+  };
+  let fits = true;
+  const expr = mapLeaves(ck.expr, (l): ScalarExpr => {
+    if (reads.has(l.input)) {
+      if (!readsInOrder(ck.shape, l)) fits = false;
+      return { kind: 'reduced', dtype: rk.out };
+    }
+    const strides = restride(l.strides, ck.shape, rk.shape);
+    if (!strides) {
+      fits = false;
+      return l;
+    }
+    return { ...l, input: slotOf(consumer.inputs[l.input]!, ck.inputs[l.input]!), strides };
+  });
+  if (!fits || exprSize(expr) > maxExprSize) return null;
+  return {
+    kernel: { ...rk, inputs: dtypes, out: ck.out, epilogue: { value: rk.out, expr } },
+    inputs,
+    output: consumer.output,
+    label: fusedLabel(consumer, producer),
+  };
+}
+
+/** Fuse each reduction whose temporary output has one elementwise reader into that reader, as its epilogue. */
+export function fuseEpilogues(program: Program, maxExprSize = 256): Program {
+  const steps: (Step | null)[] = [...program.steps];
+  const pinned = pinnedBuffers(program);
+  let changed = false;
+  for (let p = 0; p < steps.length; p++) {
+    const producer = steps[p];
+    if (!producer || producer.kernel.kind !== 'reduce' || producer.kernel.epilogue || pinned.has(producer.output)) continue;
+    const readers: number[] = [];
+    for (let q = p + 1; q < steps.length; q++) if (steps[q]?.inputs.includes(producer.output)) readers.push(q);
+    if (readers.length !== 1) continue;
+    const q = readers[0]!;
+    // the fused kernel runs where the reader ran: the reduction's operands must still hold their values there
+    const between = steps.slice(p + 1, q);
+    if (between.some((s) => s && (producer.inputs.includes(s.output) || s.output === producer.output))) continue;
+    const fused = withEpilogue(producer, steps[q]!, maxExprSize);
+    if (!fused) continue;
+    steps[q] = fused;
+    steps[p] = null;
+    changed = true;
+  }
+  return changed ? { ...program, steps: steps.filter((s): s is Step => s !== null) } : program;
+}
