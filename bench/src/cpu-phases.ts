@@ -1,5 +1,5 @@
 /**
- * `tsx --conditions=@sym/source src/cpu-phases.ts [--quick] [--w1]`: where the CPU
+ * `tsx --conditions=@sym/source src/cpu-phases.ts [--quick] [--w1] [--excluding=rewrite,...]`: where the CPU
  * backend's first call of the W2 (or W1) training step goes: building the
  * function (rewrites), the first call (schedule, fusion, kernel compile,
  * cold run), the second call and the steady step; plus the kernel count
@@ -99,7 +99,9 @@ const cpuMs = () => {
 };
 const c1 = cpuMs();
 const t1 = performance.now();
-const f = sym.function([x, y], cost, { updates });
+// --excluding=a,b: rewrites left out (A/B of one rewrite against the rest)
+const excluding = process.argv.find((a) => a.startsWith('--excluding='))?.slice(12).split(',');
+const f = sym.function([x, y], cost, { updates, ...(excluding && { optimizer: { excluding } }) });
 const t2 = performance.now();
 f.sync(xv, yv);
 const t3 = performance.now();

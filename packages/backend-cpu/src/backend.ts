@@ -2,7 +2,7 @@
  * The CPU backend: buffers are typed arrays, kernels are JavaScript
  * functions generated from the kernel IR, runs are synchronous.
  */
-import type { Backend, BackendInfo, DType, DeviceBuffer, Epilogue, Executable, Kernel, Launch, ReduceKernel, TypedArray } from '@sym/graph';
+import type { Backend, BackendInfo, DType, DeviceBuffer, Epilogue, Executable, Kernel, Launch, MatmulKernel, ReduceKernel, TypedArray } from '@sym/graph';
 import { DTYPES, SCALAR_OPS, allocate, castScalar, kernelKey, kernelOutputSize, powFloat, splitEpilogue } from '@sym/graph';
 import { renderKernel } from './render.js';
 import { runMatmulWasm, wasmHandles, wasmSimdAvailable } from './wasm/matmul.js';
@@ -133,7 +133,7 @@ export class CpuBackend implements Backend {
   readonly #code = new Map<string, { fn: KernelFn; source: string }>();
 
   compile(kernel: Kernel): CpuExecutable {
-    if (kernel.kind === 'reduce' && kernel.epilogue) return this.#compileSplit({ ...kernel, epilogue: kernel.epilogue });
+    if (kernel.kind !== 'elementwise' && kernel.epilogue) return this.#compileSplit(kernel, kernel.epilogue);
     const flat = kernel.kind === 'elementwise' ? collapseElementwise(kernel) : kernel.kind === 'reduce' ? collapseReduce(kernel) : kernel;
     const key = kernelKey(flat);
     let code = this.#code.get(key);
@@ -142,21 +142,21 @@ export class CpuBackend implements Backend {
   }
 
   /**
-   * A reduction's epilogue runs here as an elementwise kernel of its own,
-   * over a scratch array the executable keeps: on the CPU both loops stay
-   * in cache, so sharing one loop saves nothing, and the reduction keeps
-   * its SIMD path.
+   * An epilogue runs here as an elementwise kernel of its own, over a
+   * scratch array the executable keeps, so that the reduction or the
+   * product keeps its SIMD kernel (the gemm's micro-kernel stores whole
+   * tiles); the second pass over a cached output costs little on a CPU.
    */
-  #compileSplit(kernel: ReduceKernel & { readonly epilogue: Epilogue }): CpuExecutable {
-    const parts = splitEpilogue(kernel);
-    const reduce = this.compile(parts.reduce);
+  #compileSplit(kernel: ReduceKernel | MatmulKernel, ep: Epilogue): CpuExecutable {
+    const parts = splitEpilogue({ ...kernel, epilogue: ep });
+    const reduce = this.compile(parts.first);
     const epilogue = this.compile(parts.epilogue);
-    const [dtype, size] = [kernel.epilogue.value, kernelOutputSize(kernel)];
+    const [dtype, size] = [ep.value, kernelOutputSize(kernel)];
     const ins: TypedArray[] = [];
     let scratch: TypedArray | undefined;
     const exe: CpuExecutable = {
       kernel,
-      source: `${reduce.source}\n// epilogue, reading the reduction as input ${kernel.inputs.length}\n${epilogue.source}`,
+      source: `${reduce.source}\n// epilogue, reading the result as input ${kernel.inputs.length}\n${epilogue.source}`,
       fn: (launchIns, out, H) => {
         scratch ??= this.wasm ? arena.array(dtype, size, exe) : allocate(dtype, size);
         reduce.fn(launchIns, scratch, H);

@@ -50,7 +50,7 @@ describe('reduction epilogues on the CPU', () => {
       const backend = new CpuBackend({ wasm });
       const exe = backend.compile(kernel);
       // the reduction keeps its own kernel (the SIMD path where there is one); the epilogue reads it
-      expect(exe.source).toContain('epilogue, reading the reduction as input 2');
+      expect(exe.source).toContain('epilogue, reading the result as input 2');
       if (wasm) expect(exe.source).toContain('WebAssembly SIMD kernel');
       for (const seed of [1, 2]) {
         const [x, v] = [seeded(150, seed), seeded(3, seed + 10)];

@@ -17,7 +17,6 @@ import { HELPER_SOURCES } from './helpers.js';
 import type { Counted, GLContext } from './gl.js';
 import { GPUJS_DTYPES, MAX_EXACT_INT, floatFrom, refuseFloat64 } from './dtypes.js';
 import { planKernel, type Pass } from './split.js';
-import { planFused } from './fuse.js';
 import { KERNEL_CLASS_NAME, kernelClass, resolveMode, unavailableMessage, type GpujsMode } from './mode.js';
 
 export { GPUJS_DTYPES, MAX_EXACT_INT } from './dtypes.js';
@@ -40,27 +39,9 @@ function held(result: unknown): Held {
 }
 
 interface GpujsBuffer extends DeviceBuffer {
-  /** The texture holding the value; null until written or computed (reads as zeros), or while `deferred`. */
+  /** The texture holding the value; null until written or computed (reads as zeros). */
   texture: Held | null;
   freed: boolean;
-  /** A matmul fused into the kernel after it (`fuse.ts`) whose own output is computed only if something reads it. */
-  deferred?: Deferred;
-}
-
-/**
- * A matmul launch not run yet: its gpu.js kernel and its arguments as they
- * were at the launch (textures held by a reference of their own, so that
- * later writes to the operands' buffers do not change them).
- */
-interface Deferred {
-  readonly run: IKernelRunShortcut;
-  readonly args: readonly (Held | Float32Array)[];
-}
-
-/** A matmul and the elementwise kernel after it as one gpu.js kernel; `inputOrder`: the elementwise inputs passed after the matmul's operands. */
-interface FusedPlan {
-  readonly pass: CompiledPass;
-  readonly inputOrder: readonly number[];
 }
 
 /**
@@ -98,9 +79,6 @@ interface GLTextureLike {
  */
 const DIRECT_UPLOAD_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl']);
 
-/** The modes that fuse a small matmul into the elementwise kernel after it (`fuse.ts`): headlessgl, where it is tested. */
-const FUSING_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl']);
-
 /**
  * The modes whose large float matmuls run on packed operands with a GLSL
  * product loop (`packed.ts`): headlessgl, where it is tested. The loop is
@@ -125,8 +103,6 @@ export class GpujsBackend implements Backend {
   /** Textures made by uploads, with their layout: a later upload of as many elements reuses them. */
   readonly #uploaded = new WeakMap<Held, { n: number; w: number; h: number }>();
   readonly #kernels = new Map<string, GpujsExecutable>();
-  /** Fused kernels by matmul executable, elementwise executable and the elementwise inputs bound to the matmul's output. */
-  readonly #fused = new WeakMap<GpujsExecutable, WeakMap<GpujsExecutable, Map<string, FusedPlan | null>>>();
   readonly #ran = new Set<string>();
 
   constructor(options: GpujsBackendOptions = {}) {
@@ -230,7 +206,6 @@ export class GpujsBackend implements Backend {
   }
 
   #setTexture(b: GpujsBuffer, t: Held | null): void {
-    this.#dropDeferred(b);
     if (b.texture) {
       b.texture.delete();
       this.#liveTextures--;
@@ -366,7 +341,6 @@ export class GpujsBackend implements Backend {
     if (b.freed) throw new Error('gpujs.write: the buffer was freed');
     if (data.length !== b.size) throw new RangeError(`gpujs.write: buffer holds ${b.size} elements, got ${data.length}`);
     if (b.size === 0) return;
-    this.#dropDeferred(b);
     const values = floatFrom(data, b.dtype, 'gpujs.write');
     if (b.texture && this.#reupload(b.texture, values)) return;
     this.#setTexture(b, this.#upload(values));
@@ -394,7 +368,6 @@ export class GpujsBackend implements Backend {
   readSync(buffer: DeviceBuffer): TypedArray {
     const b = buffer as GpujsBuffer;
     if (b.freed) throw new Error('gpujs.read: the buffer was freed');
-    this.#materialize(b);
     const values = b.texture ? b.texture.toArray() : null;
     if (values && typeof (values as unknown as Promise<unknown>).then === 'function') {
       throw new Error(`gpujs: mode ${this.mode} reads asynchronously; use await f(...) instead of f.sync(...).`);
@@ -405,7 +378,6 @@ export class GpujsBackend implements Backend {
   async read(buffer: DeviceBuffer): Promise<TypedArray> {
     const b = buffer as GpujsBuffer;
     if (b.freed) throw new Error('gpujs.read: the buffer was freed');
-    this.#materialize(b);
     const values = b.texture ? await (b.texture.toArray() as unknown as Promise<ArrayLike<number>> | ArrayLike<number>) : null;
     return this.#toHost(b, values);
   }
@@ -456,7 +428,6 @@ export class GpujsBackend implements Backend {
     if (b.freed) throw new Error('gpujs.run: an input buffer was freed');
     // gpu.js cannot bind an empty texture; kernels never read an empty input
     if (b.size === 0) return new Float32Array(1);
-    this.#materialize(b);
     if (!b.texture) this.#setTexture(b, this.#upload(new Float32Array(b.size)));
     return b.texture!.hostValue ?? b.texture!;
   }
@@ -489,102 +460,10 @@ export class GpujsBackend implements Backend {
   }
 
   run(launches: readonly Launch[]): void {
-    this.#dropOverwritten(launches);
-    for (let i = 0; i < launches.length; i++) {
-      const l = launches[i]!;
+    for (const l of launches) {
       const exe = l.exe as GpujsExecutable;
       if (exe.size === 0) continue;
-      const fused = this.#fusion(launches, i);
-      if (fused) {
-        this.#launchFused(l, launches[i + 1]!, fused);
-        i++;
-        continue;
-      }
       this.#launch(exe.passes, l.inputs as readonly GpujsBuffer[], l.output as GpujsBuffer, exe.kernel.kind);
-    }
-  }
-
-  /**
-   * The fused kernel for launch i (a one-pass matmul) and launch i + 1 (an
-   * elementwise kernel reading its output at its own index), or
-   * undefined. Only where no later launch of the list reads the matmul's
-   * output: there it would be computed twice.
-   */
-  #fusion(launches: readonly Launch[], i: number): FusedPlan | undefined {
-    const l = launches[i]!;
-    const next = launches[i + 1];
-    const mm = l.exe as GpujsExecutable;
-    const ew = next?.exe as GpujsExecutable | undefined;
-    if (!next || !ew || !FUSING_MODES.has(this.mode) || mm.kernel.kind !== 'matmul' || ew.kernel.kind !== 'elementwise') return undefined;
-    if (mm.passes.length !== 1 || ew.size === 0 || l.inputs.includes(l.output)) return undefined;
-    const xs = new Set(next.inputs.flatMap((b, j) => (b === l.output ? [j] : [])));
-    if (xs.size === 0 || launches.slice(i + 2).some((later) => later.inputs.includes(l.output))) return undefined;
-    let byEw = this.#fused.get(mm);
-    if (!byEw) this.#fused.set(mm, (byEw = new WeakMap()));
-    let byXs = byEw.get(ew);
-    if (!byXs) byEw.set(ew, (byXs = new Map()));
-    const key = [...xs].join(',');
-    if (!byXs.has(key)) {
-      const plan = planFused(mm.kernel, ew.kernel, xs);
-      byXs.set(key, plan && { pass: { ...plan.pass, runs: new Map() }, inputOrder: plan.inputOrder });
-    }
-    return byXs.get(key) ?? undefined;
-  }
-
-  /**
-   * Run a matmul launch and the elementwise launch after it as one kernel.
-   * The matmul's output buffer, unless the elementwise kernel overwrites
-   * it, is left deferred: computed from the operands as they are now if
-   * anything reads it later.
-   */
-  #launchFused(mmLaunch: Launch, ewLaunch: Launch, plan: FusedPlan): void {
-    const x = mmLaunch.output as GpujsBuffer;
-    const operands = mmLaunch.inputs as readonly GpujsBuffer[];
-    if (ewLaunch.output !== x) this.#defer(x, mmLaunch.exe as GpujsExecutable, operands);
-    const inputs = [...operands, ...plan.inputOrder.map((j) => ewLaunch.inputs[j] as GpujsBuffer)];
-    this.#launch([plan.pass], inputs, ewLaunch.output as GpujsBuffer, 'elementwise');
-  }
-
-  #defer(x: GpujsBuffer, exe: GpujsExecutable, operands: readonly GpujsBuffer[]): void {
-    const pass = exe.passes[0]!;
-    const run = this.#kernelFor(pass, operands.map((b) => b.size), 'matmul');
-    const args = operands.map((b) => {
-      const a = this.#argument(b);
-      return 'clone' in a && typeof a.clone === 'function' ? (a.clone() as Held) : a;
-    });
-    this.#setTexture(x, null);
-    x.deferred = { run, args };
-  }
-
-  /** Compute a deferred matmul's output now: something reads it. */
-  #materialize(b: GpujsBuffer): void {
-    const d = b.deferred;
-    if (!d) return;
-    b.deferred = undefined;
-    try {
-      this.#setTexture(b, this.#call(d.run, d.args, 'matmul'));
-    } finally {
-      for (const a of d.args) if (!(a instanceof Float32Array)) a.delete();
-    }
-  }
-
-  #dropDeferred(b: GpujsBuffer): void {
-    const d = b.deferred;
-    if (!d) return;
-    b.deferred = undefined;
-    for (const a of d.args) if (!(a instanceof Float32Array)) a.delete();
-  }
-
-  /**
-   * Drop the deferred matmuls of buffers these launches overwrite before
-   * reading: their values are dead, and the operand textures they hold would
-   * make the kernels that draw those operands allocate fresh textures.
-   */
-  #dropOverwritten(launches: readonly Launch[]): void {
-    const read = new Set<DeviceBuffer>();
-    for (const l of launches) {
-      for (const b of l.inputs) read.add(b);
-      if (!read.has(l.output)) this.#dropDeferred(l.output as GpujsBuffer);
     }
   }
 }

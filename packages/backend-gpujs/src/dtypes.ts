@@ -35,8 +35,9 @@ export function refuseFloat64(kernel: Kernel): void {
   const where: string[] = [];
   kernel.inputs.forEach((d, i) => bad(d) && where.push(`input ${i}`));
   if (bad(kernel.out)) where.push('output');
-  if (kernel.kind === 'reduce' && kernel.epilogue && bad(kernel.epilogue.value)) where.push('the reduced value');
-  const exprs = kernel.kind === 'matmul' ? [] : kernel.kind === 'reduce' && kernel.epilogue ? [kernel.expr, kernel.epilogue.expr] : [kernel.expr];
+  const epilogue = kernel.kind === 'elementwise' ? undefined : kernel.epilogue;
+  if (epilogue && bad(epilogue.value)) where.push(kernel.kind === 'matmul' ? 'the dot product' : 'the reduced value');
+  const exprs = [...(kernel.kind === 'matmul' ? [] : [kernel.expr]), ...(epilogue ? [epilogue.expr] : [])];
   for (const expr of exprs) {
     // float64 literals are fine where they are converted to a float32 computation
     walkExpr(expr, (e: ScalarExpr) => {

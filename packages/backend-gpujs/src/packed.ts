@@ -26,7 +26,7 @@
  */
 import type { MatmulKernel } from '@sym/graph';
 import { isFloat } from '@sym/graph';
-import { decompose, matmulOutputOrder, num, offsetExpr } from './render.js';
+import { MATMUL_VARS, decompose, epilogueReturn, matmulIndex, num, offsetExpr } from './render.js';
 
 /** Values packed in one texel: the four channels of an RGBA float texture. */
 const LANES = 4;
@@ -42,9 +42,13 @@ export function packedK(k: number): number {
   return Math.ceil(k / LANES);
 }
 
-/** Whether `k` runs as packed passes: float throughout, long enough, and a product loop of at most `maxLoop` texels. */
+/**
+ * Whether `k` runs as packed passes: float operands, accumulator and
+ * product (an epilogue may read and store any dtype), long enough, and a
+ * product loop of at most `maxLoop` texels.
+ */
 export function usesPackedMatmul(k: MatmulKernel, maxLoop: number): boolean {
-  const floats = k.inputs.every((d) => d === 'float32') && k.out === 'float32' && isFloat(k.acc);
+  const floats = k.inputs[0] === 'float32' && k.inputs[1] === 'float32' && (k.epilogue?.value ?? k.out) === 'float32' && isFloat(k.acc);
   const work = k.batch * k.m * k.n * k.k;
   return floats && k.k >= PACK_MIN_K && work >= PACK_MIN_WORK && packedK(k.k) <= maxLoop;
 }
@@ -131,17 +135,16 @@ export function packedDotNatives(k: number): { name: string; source: string }[] 
 
 /**
  * The product pass: one thread per output element, in the output's memory
- * order (as `renderMatmul`), reading packed A (`in0`) and packed B (`in1`).
+ * order (as `renderMatmul`), reading packed A (`in0`) and packed B (`in1`);
+ * a matmul with an epilogue applies it here, its kernel inputs passed
+ * after the packed operands (kernel input i is `in<i + 2>`).
  */
 export function renderPackedProduct(mm: MatmulKernel): string {
-  const { dims, sizes } = matmulOutputOrder(mm);
-  const names = ['b', 'm', 'n'];
-  const ordered = dims.map((d) => `${names[d]}x`);
-  const fixed = [0, 1, 2].filter((d) => !dims.includes(d)).map((d) => `const ${names[d]}x = 0.0;`);
   const k4 = num(packedK(mm.k));
-  return `function (in0, in1) {
-${sizes.length ? decompose(sizes, ordered, 't') : ''}
-${fixed.join('\n')}
-return ${DOT}((bx * ${num(mm.m)} + mx) * ${k4}, (bx * ${num(mm.n)} + nx) * ${k4});
+  const ins = mm.epilogue ? mm.inputs.map((_, i) => `, in${i + 2}`).join('') : '';
+  const dot = `${DOT}((bx * ${num(mm.m)} + mx) * ${k4}, (bx * ${num(mm.n)} + nx) * ${k4})`;
+  return `function (in0, in1${ins}) {
+${matmulIndex(mm)}
+${epilogueReturn(mm.epilogue, mm.out, dot, MATMUL_VARS, (e, index) => `in${e.input + 2}[${index}]`)}
 }`;
 }

@@ -9,7 +9,7 @@
  * Values are float32 throughout; integer and bool dtypes are float32 values
  * holding integers, wrapped as storing into the dtype would wrap them.
  */
-import type { DType, Kernel, ScalarExpr, ScalarOpName, ElementwiseKernel, ReduceKernel, MatmulKernel } from '@sym/graph';
+import type { DType, Epilogue, Kernel, ScalarExpr, ScalarOpName, ElementwiseKernel, ReduceKernel, MatmulKernel } from '@sym/graph';
 import { isFloat, reduceIdentity } from '@sym/graph';
 
 /** A number as a shader-safe float literal (GLSL has no NaN or Infinity literals). */
@@ -118,12 +118,12 @@ function isExact(op: ScalarOpName, d: DType): boolean {
   return ['identity', 'second', 'switch', 'maximum', 'minimum', 'clip', 'relu'].includes(op);
 }
 
-/** How a load renders: by default a fetch `in<input>[index]`; a fused matmul kernel substitutes some (`fuse.ts`). */
+/** How a load renders: by default a fetch `in<input>[index]`; a pass whose arguments are numbered otherwise renames them (`packed.ts`). */
 export type RenderLoad = (e: Extract<ScalarExpr, { kind: 'load' }>, index: string) => string;
 
 const fetchLoad: RenderLoad = (e, index) => `in${e.input}[${index}]`;
 
-/** The variable holding a reduce kernel's reduced value where its epilogue runs (`reduceResult`). */
+/** The variable holding a kernel's reduced value or dot product where its epilogue runs (`epilogueReturn`). */
 const REDUCED = 'reduced';
 
 /** Render an expression; `index(strides, offset)` renders a load's flat index from the index variables. */
@@ -239,21 +239,30 @@ export function reduceUpdate(reducer: ReduceKernel['reducer'], acc: DType, j = '
 }
 
 /**
- * The statements returning a reduce kernel's result from the final
- * `acc`/`best` over `count` elements: the reduced value in its dtype, then,
- * where the kernel has an epilogue, the epilogue over it (its loads index
- * the output space: the variables `i<d>` must hold the output's
- * multi-index), stored in the output dtype.
+ * The statements returning `result` (a reduced value or a dot product, in
+ * its accumulator dtype) stored in dtype `out`; with an epilogue, `result`
+ * converted to the epilogue's value dtype, then the epilogue over it,
+ * stored in `out`. The epilogue's loads index the output space through
+ * `vars` (which must hold the output element's multi-index) and render
+ * through `load`.
  */
-export function reduceResult(k: Pick<ReduceKernel, 'reducer' | 'out' | 'shape' | 'epilogue'>, count: number): string {
+export function epilogueReturn(epilogue: Epilogue | undefined, out: DType, result: string, vars: readonly string[], load?: RenderLoad): string {
+  if (!epilogue) return `return ${castTo(out, result)};`;
+  const expr = renderExpr(epilogue.expr, (s, o) => offsetExpr(vars, s, o), load);
+  return `const ${REDUCED} = ${castTo(epilogue.value, result)};\nreturn ${castTo(out, expr)};`;
+}
+
+/**
+ * The statements returning a reduce kernel's result from the final
+ * `acc`/`best` over `count` elements, through its epilogue if it has one
+ * (`vars` hold the output's multi-index).
+ */
+export function reduceResult(k: Pick<ReduceKernel, 'reducer' | 'out' | 'epilogue'>, count: number, vars: readonly string[]): string {
   const dtype = k.epilogue?.value ?? k.out;
   const result = k.reducer === 'argmax' || k.reducer === 'argmin' ? 'best' : k.reducer === 'mean' ? `acc / ${num(count)}` : 'acc';
   // the sum starts from +0, so a sum of zeros is +0; shader compilers may fold 0 + x to x and keep a -0
   const fix = k.reducer === 'sum' && isFloat(dtype) ? 'if (acc === 0.0) { acc = 0.0; }\n' : '';
-  if (!k.epilogue) return `${fix}return ${castTo(dtype, result)};`;
-  const vars = k.shape.map((_, d) => `i${d}`);
-  const expr = renderExpr(k.epilogue.expr, (s, o) => offsetExpr(vars, s, o));
-  return `${fix}const ${REDUCED} = ${castTo(dtype, result)};\nreturn ${castTo(k.out, expr)};`;
+  return `${fix}${epilogueReturn(k.epilogue, k.out, result, vars)}`;
 }
 
 /** A one-pass reduce kernel: the thread's output index, the fold over `reduceShape`, the result. */
@@ -266,7 +275,7 @@ function renderReduce(k: ReduceKernel): string {
   const init = num(reduceIdentity(k.reducer, k.acc));
   return `function (${params(k.inputs.length)}) {
 ${decompose(k.shape, vars, 't')}
-let acc = ${init};\nlet best = 0.0;\nlet j = 0.0;\n${inner}\n${reduceResult(k, count)}
+let acc = ${init};\nlet best = 0.0;\nlet j = 0.0;\n${inner}\n${reduceResult(k, count, k.shape.map((_, d) => `i${d}`))}
 }`;
 }
 
@@ -307,27 +316,32 @@ function matmulStep(k: MatmulKernel): string {
   return `s = ${acc(`s + ${acc(product(k.acc, `in0[${pa}]`, `in1[${pb}]`))}`)};`;
 }
 
-/** The whole k loop adding into `s` (in the accumulator dtype, not yet stored in the output dtype). */
-export function matmulLoop(k: MatmulKernel): string {
-  return `for (let qn = 0; qn < ${k.k}; qn++) {
-const q = qn + 0.0;
-${matmulStep(k)}
-}`;
+/** The variables holding a matmul thread's output index (batch, m, n): the k loop's and the epilogue's. */
+export const MATMUL_VARS: readonly string[] = ['bx', 'mx', 'nx'];
+
+/**
+ * Statements declaring `bx`, `mx`, `nx` as the output index of the thread
+ * (output elements numbered in the output's memory order); with `parts`,
+ * threads are (output element, part) pairs and `part` is declared too.
+ */
+export function matmulIndex(k: MatmulKernel, parts?: number): string {
+  const { dims, sizes } = matmulOutputOrder(k);
+  const ordered = dims.map((d) => MATMUL_VARS[d]!);
+  if (parts !== undefined) ordered.push('part');
+  const all = parts !== undefined ? [...sizes, parts] : sizes;
+  const fixed = [0, 1, 2].filter((d) => !dims.includes(d)).map((d) => `const ${MATMUL_VARS[d]} = 0.0;`);
+  return [all.length ? decompose(all, ordered, 't') : '', ...fixed].join('\n');
 }
 
 /**
- * A matmul kernel, one thread per output element; with `split`, one thread
- * per (output element, part) pair, summing the products of one chunk of
- * the k axis: thread t writes part t % parts of output element
- * floor(t / parts) (in the output's memory order).
+ * A matmul kernel, one thread per output element, storing the dot product
+ * or, with an epilogue, the epilogue over it; with `split`, one thread per
+ * (output element, part) pair, returning the sum of the products of one
+ * chunk of the k axis (A and B its only arguments): thread t writes part
+ * t % parts of output element floor(t / parts) (in the output's memory
+ * order).
  */
 export function renderMatmul(k: MatmulKernel, split?: { parts: number; chunk: number }): string {
-  const { dims, sizes: outSizes } = matmulOutputOrder(k);
-  const names = ['b', 'm', 'n'];
-  const ordered = dims.map((d) => `${names[d]}x`);
-  const sizes = split ? [...outSizes, split.parts] : outSizes;
-  if (split) ordered.push('part');
-  const fixed = [0, 1, 2].filter((d) => !dims.includes(d)).map((d) => `const ${names[d]}x = 0.0;`);
   const step = matmulStep(k);
   const loop = split
     ? `for (let qn = 0; qn < ${split.chunk}; qn++) {
@@ -338,11 +352,13 @@ ${step}
 }
 }
 return s;`
-    : `${matmulLoop(k)}
-return ${castTo(k.out, 's')};`;
-  return `function (in0, in1) {
-${sizes.length ? decompose(sizes, ordered, 't') : ''}
-${fixed.join('\n')}
+    : `for (let qn = 0; qn < ${k.k}; qn++) {
+const q = qn + 0.0;
+${step}
+}
+${epilogueReturn(k.epilogue, k.out, 's', MATMUL_VARS)}`;
+  return `function (${params(split ? 2 : k.inputs.length)}) {
+${matmulIndex(k, split?.parts)}
 let s = 0.0;
 ${loop}
 }`;

@@ -6,13 +6,13 @@
  * first 65,535. A reduction or matmul whose per-thread loop exceeds
  * `MAX_THREAD_LOOP` therefore runs in two passes: the first computes `parts`
  * partial results per output element (one thread each, over one chunk of
- * the long axis), the second folds the partials and applies a reduction's
- * epilogue, which needs the whole reduced value. Both loops stay at most
- * `MAX_THREAD_LOOP` long for every size below 2^24.
+ * the long axis), the second folds the partials and applies the kernel's
+ * epilogue, which needs the whole reduced value or dot product. Both loops
+ * stay at most `MAX_THREAD_LOOP` long for every size below 2^24.
  */
 import type { Kernel, MatmulKernel, ReduceKernel } from '@sym/graph';
 import { kernelOutputSize, reduceIdentity } from '@sym/graph';
-import { decompose, num, reduceResult, reduceUpdate, reduceValue, renderKernel, renderMatmul } from './render.js';
+import { MATMUL_VARS, decompose, matmulIndex, num, reduceResult, reduceUpdate, reduceValue, renderKernel, renderMatmul } from './render.js';
 import { packedDotNatives, packedK, renderPackA, renderPackB, renderPackedProduct, usesPackedMatmul } from './packed.js';
 
 /** The most loop iterations one thread runs before the loop is split into passes. */
@@ -94,15 +94,21 @@ return ${index ? 'best' : 'acc'};
 /**
  * Pass 2: output element i folds its `parts` partials (`pval`, laid out
  * [outputs, parts]) with the kernel's reducer; argmax/argmin find the best
- * part, then read that part's index from `pidx`. A reduction's epilogue
- * runs here, on the folded value: this pass also takes the kernel's inputs,
- * first, under their own names.
+ * part, then read that part's index from `pidx`. A kernel's epilogue runs
+ * here, on the folded value: this pass also takes the kernel's inputs,
+ * first, under their own names, and `index` (statements) declares the
+ * output index `vars` its loads read.
  */
-function renderCombine(k: Pick<ReduceKernel, 'reducer' | 'acc' | 'out' | 'shape' | 'inputs' | 'epilogue'>, count: number, parts: number): string {
+function renderCombine(
+  k: Pick<ReduceKernel, 'reducer' | 'acc' | 'out' | 'inputs' | 'epilogue'>,
+  count: number,
+  parts: number,
+  index: { readonly code: string; readonly vars: readonly string[] },
+): string {
   const arg = k.reducer === 'argmax' || k.reducer === 'argmin';
   const ins = k.epilogue ? params(k.inputs.length) : '';
   return `function (${[ins, 'pval', arg ? 'pidx' : ''].filter(Boolean).join(', ')}) {
-${k.epilogue ? decompose(k.shape, k.shape.map((_, d) => `i${d}`), 't') : ''}
+${k.epilogue ? index.code : ''}
 const base = (this.thread.x + 0.0) * ${num(parts)};
 let acc = ${num(reduceIdentity(k.reducer, k.acc))};
 let best = 0.0;
@@ -112,24 +118,25 @@ const v = pval[base + p];
 ${reduceUpdate(k.reducer, k.acc, 'p', '0.0')}
 }
 ${arg ? 'best = pidx[base + best];' : ''}
-${reduceResult(k, count)}
+${reduceResult(k, count, index.vars)}
 }`;
 }
 
-/** The three passes of a packed matmul: pack A, pack B, their product. */
+/** The three passes of a packed matmul: pack A, pack B, their product (and the epilogue, reading the kernel's inputs). */
 function packedPlan(k: MatmulKernel, size: number): Pass[] {
   const k4 = packedK(k.k);
+  const args = [{ pass: 0 }, { pass: 1 }, ...(k.epilogue ? inputs(k.inputs.length) : [])];
   return [
     { source: renderPackA(k), size: k.batch * k.m * k4, args: inputs(1), vec4: true },
     { source: renderPackB(k), size: k.batch * k.n * k4, args: [{ input: 1 }], vec4: true },
-    { source: renderPackedProduct(k), size, args: [{ pass: 0 }, { pass: 1 }], natives: packedDotNatives(k.k) },
+    { source: renderPackedProduct(k), size, args, natives: packedDotNatives(k.k) },
   ];
 }
 
 /**
  * The passes computing `k`: one, or two (three for argmax/argmin) when its
- * per-thread loop is long, the last applying a reduction's epilogue; large
- * float matmuls three (packed) where `options.glsl` allows.
+ * per-thread loop is long; large float matmuls three (packed) where
+ * `options.glsl` allows. The last pass applies the kernel's epilogue.
  */
 export function planKernel(k: Kernel, options: PlanOptions = {}): Pass[] {
   const size = kernelOutputSize(k);
@@ -143,16 +150,18 @@ export function planKernel(k: Kernel, options: PlanOptions = {}): Pass[] {
     const arg = k.reducer === 'argmax' || k.reducer === 'argmin';
     const partials = arg ? [partial(false), partial(true)] : [partial(false)];
     const args = [...(k.epilogue ? inputs(k.inputs.length) : []), ...partials.map((_, pass) => ({ pass }))];
-    return [...partials, { source: renderCombine(k, count, parts), size, args }];
+    const vars = k.shape.map((_, d) => `i${d}`);
+    return [...partials, { source: renderCombine(k, count, parts, { code: decompose(k.shape, vars, 't'), vars }), size, args }];
   }
   if (k.kind === 'matmul') {
     if (options.glsl && size > 0 && usesPackedMatmul(k, MAX_THREAD_LOOP)) return packedPlan(k, size);
     if (k.k <= MAX_THREAD_LOOP || size === 0) return single();
     const split = splitOf(k.k);
     checkPartials('matmul', size, split.parts);
+    const combine = { reducer: 'sum' as const, acc: k.acc, out: k.out, inputs: k.inputs, epilogue: k.epilogue };
     return [
       { source: renderMatmul(k, split), size: size * split.parts, args: inputs(2) },
-      { source: renderCombine({ reducer: 'sum', acc: k.acc, out: k.out, shape: [], inputs: [] }, k.k, split.parts), size, args: [{ pass: 0 }] },
+      { source: renderCombine(combine, k.k, split.parts, { code: matmulIndex(k), vars: MATMUL_VARS }), size, args: [...(k.epilogue ? inputs(k.inputs.length) : []), { pass: 0 }] },
     ];
   }
   return single();

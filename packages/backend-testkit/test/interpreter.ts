@@ -106,7 +106,9 @@ function execute(k: Kernel, ins: readonly TypedArray[], out: TypedArray): void {
           const bv = B[k.b.offset + b * k.b.strides[0] + q * k.b.strides[1] + n * k.b.strides[2]]!;
           s = castScalar(s + castScalar(mul(a, bv), k.acc), k.acc);
         }
-        out[b * k.outStrides[0] + m * k.outStrides[1] + n * k.outStrides[2]] = castScalar(s, k.out);
+        const ep = k.epilogue;
+        const value = ep ? evalExpr(ep.expr, ins, [b, m, n], castScalar(s, ep.value)) : s;
+        out[b * k.outStrides[0] + m * k.outStrides[1] + n * k.outStrides[2]] = castScalar(value, k.out);
       }
 }
 

@@ -10,10 +10,11 @@
  * error scopes and thrown from the next `read`, which every call awaits.
  */
 import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, TypedArray } from '@sym/graph';
+import { splitEpilogue } from '@sym/graph';
 import { FLOAT64_ADVICE, WEBGPU_DTYPES, fromDevice, toDevice } from './dtypes.js';
-import { describeAdapter, findGpu, isSoftwareAdapter, noAdapterMessage } from './gpu.js';
+import { describeAdapter, findGpu, isSoftwareAdapter, isSwiftShader, noAdapterMessage } from './gpu.js';
 import { renderKernel, type RenderedKernel } from './render.js';
-import { checkMatmulTile, defaultMatmulTile, type MatmulTile } from './matmul.js';
+import { checkMatmulTile, defaultMatmulTile, inlinesEpilogue, type MatmulTile } from './matmul.js';
 
 interface GpuBuffer extends DeviceBuffer {
   readonly gpu: GPUBuffer;
@@ -25,6 +26,12 @@ export interface WebGpuExecutable extends Executable {
   readonly pipeline: GPUComputePipeline;
   readonly layout: GPUBindGroupLayout;
   readonly rendered: RenderedKernel;
+  /**
+   * The kernel's epilogue as a second dispatch (`inlinesEpilogue`): this
+   * executable then computes the product alone into a scratch buffer of
+   * `then.kernel`'s last input, which `then` reads after the launch inputs.
+   */
+  readonly then?: WebGpuExecutable;
 }
 
 export interface WebGpuOptions {
@@ -111,7 +118,8 @@ export class WebGpuBackend implements Backend {
     });
     this.#device = device;
     this.#description = describeAdapter(adapter, origin);
-    this.#matmulTile = this.#options.matmulTile ?? defaultMatmulTile(isSoftwareAdapter(adapter));
+    // lavapipe's tile: SwiftShader, in Chromium, lost the device compiling it (see SOFTWARE_MATMUL_TILE)
+    this.#matmulTile = this.#options.matmulTile ?? defaultMatmulTile(isSoftwareAdapter(adapter) && !isSwiftShader(adapter));
   }
 
   /** The device, or a clear error when there is none (not initialised, lost, disposed). */
@@ -200,6 +208,11 @@ export class WebGpuBackend implements Backend {
   }
 
   compile(kernel: Kernel): WebGpuExecutable {
+    if (kernel.kind === 'matmul' && kernel.epilogue && !inlinesEpilogue(kernel, this.#matmulTile!)) {
+      const { first, epilogue } = splitEpilogue({ ...kernel, epilogue: kernel.epilogue });
+      // the product reads its two operands only
+      return { ...this.compile({ ...first, inputs: [first.inputs[0], first.inputs[1]] }), kernel, then: this.compile(epilogue) };
+    }
     const device = this.device;
     const rendered = renderKernel(kernel, {
       maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
@@ -240,16 +253,7 @@ export class WebGpuBackend implements Backend {
       pass = undefined;
       encoder.copyBufferToBuffer(from, 0, to, at, bytes);
     };
-    for (const l of launches) {
-      const exe = l.exe as WebGpuExecutable;
-      const [x, y, z] = exe.rendered.dispatch;
-      if (x === 0) continue;
-      const out = this.#own(l.output, 'run');
-      // an output that is also an input (in-place) is computed into a scratch buffer, then copied
-      const aliased = l.inputs.some((b) => b === l.output);
-      const target = aliased ? this.alloc(out.dtype, out.size) : out;
-      if (aliased) temps.push(target);
-      const inputs = l.inputs.map((b) => this.#own(b, 'run'));
+    const dispatch = (exe: WebGpuExecutable, inputs: GpuBuffer[], target: GpuBuffer) => {
       const packing = exe.rendered.packing;
       if (packing) {
         // inputs past the device's binding limit travel in one scratch buffer
@@ -264,7 +268,26 @@ export class WebGpuBackend implements Backend {
       pass ??= encoder.beginComputePass();
       pass.setPipeline(exe.pipeline);
       pass.setBindGroup(0, this.#bindGroup(device, exe, [...inputs, target]));
-      pass.dispatchWorkgroups(x, y, z);
+      pass.dispatchWorkgroups(...exe.rendered.dispatch);
+    };
+    for (const l of launches) {
+      const exe = l.exe as WebGpuExecutable;
+      if (exe.rendered.dispatch[0] === 0) continue;
+      const out = this.#own(l.output, 'run');
+      // an output that is also an input (in-place) is computed into a scratch buffer, then copied
+      const aliased = l.inputs.some((b) => b === l.output);
+      const target = aliased ? this.alloc(out.dtype, out.size) : out;
+      if (aliased) temps.push(target);
+      const inputs = l.inputs.map((b) => this.#own(b, 'run'));
+      const then = exe.then;
+      if (then) {
+        // a split epilogue: the product (operands 0 and 1) into a scratch buffer, then the epilogue over it;
+        // one pass orders the two
+        const mid = this.alloc(then.kernel.inputs[inputs.length]!, out.size);
+        temps.push(mid);
+        dispatch(exe, inputs.slice(0, 2), mid);
+        dispatch(then, [...inputs, mid], target);
+      } else dispatch(exe, inputs, target);
       if (aliased) copy(target.gpu, out.gpu, 0, out.bytes);
     }
     pass?.end();

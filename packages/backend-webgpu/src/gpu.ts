@@ -83,6 +83,12 @@ export function isSoftwareAdapter(adapter: GPUAdapter): boolean {
   return info?.isFallbackAdapter === true || legacy === true || SOFTWARE_ARCHITECTURES.has(info?.architecture ?? '');
 }
 
+/** Whether the adapter is SwiftShader (Chromium's software adapter on a machine without a usable GPU). */
+export function isSwiftShader(adapter: GPUAdapter): boolean {
+  const info = adapter.info as GPUAdapterInfo | undefined;
+  return info?.architecture === 'swiftshader' || /swiftshader/i.test(info?.description ?? '');
+}
+
 /** A one-line description of an adapter. */
 export function describeAdapter(adapter: GPUAdapter, origin: GpuSource['origin']): string {
   const info = adapter.info;

@@ -13,11 +13,16 @@
  *
  * Small products run one invocation per output, looping over k: their
  * shaders compile faster and a tile would be mostly empty.
+ *
+ * An epilogue (gemm's `alpha * A B + beta * C`, a bias and an activation)
+ * runs where each output's final sum is stored, in the invocation that
+ * holds it: the product never goes through memory, and the launch that
+ * would read it back is saved. Its loads index (batch, m, n) of that output.
  */
 import type { DType, MatmulKernel } from '@sym/graph';
 import { deviceAcc, valueType } from './dtypes.js';
-import { PRELUDE, convert, literal, wrap } from './scalar.js';
-import { bindings, perOutput, store, type RenderLimits } from './shader.js';
+import { PRELUDE, convert, literal, renderExpr, wrap } from './scalar.js';
+import { bindings, offsetExpr, perOutput, store, type RenderLimits } from './shader.js';
 
 /** The shape of the tiled matmul's work: a backend option, for tuning to a device. */
 export interface MatmulTile {
@@ -42,20 +47,22 @@ export interface MatmulTile {
 export const DEFAULT_MATMUL_TILE: MatmulTile = { rows: 64, cols: 128, depth: 16, perRow: 4, perCol: 8 };
 
 /**
- * The tile for software adapters (Mesa's lavapipe, SwiftShader: the
- * fallback adapter of a machine without a GPU). They run a workgroup on one
- * CPU thread, its invocations side by side in SIMD lanes, and pay for every
- * barrier: fewer invocations with more outputs each win there. 128x128
- * blocks of 16x16 per invocation (64 invocations), 8 steps of k per stage:
- * 7.1 GFLOP/s against DEFAULT_MATMUL_TILE's 3.3 on lavapipe on 2 cores, the
- * best of 17 shapes (`pnpm bench:tiles --quick --tiles=...`, products of 256
- * and 512; docs/benchmarks.md).
+ * The tile for Mesa's lavapipe, the software Vulkan driver. It runs a
+ * workgroup on one CPU thread, its invocations side by side in SIMD lanes,
+ * and pays for every barrier: fewer invocations with more outputs each win
+ * there. 128x128 blocks of 16x16 per invocation (64 invocations), 8 steps of
+ * k per stage: 7.1 GFLOP/s against DEFAULT_MATMUL_TILE's 3.3 on lavapipe on
+ * 2 cores, the best of 17 shapes (`pnpm bench:tiles --quick --tiles=...`,
+ * products of 256 and 512; docs/benchmarks.md). Not for SwiftShader, the
+ * other software adapter: in Chromium it spent three minutes compiling this
+ * tile's shader for a 64x96 by 96x80 product and lost the device; with the
+ * default tile the product took two seconds.
  */
 export const SOFTWARE_MATMUL_TILE: MatmulTile = { rows: 128, cols: 128, depth: 8, perRow: 16, perCol: 16 };
 
-/** The tile a backend uses when none is given: a software adapter's, or the default. */
-export function defaultMatmulTile(software: boolean): MatmulTile {
-  return software ? SOFTWARE_MATMUL_TILE : DEFAULT_MATMUL_TILE;
+/** The tile a backend uses when none is given: lavapipe's, or the default. */
+export function defaultMatmulTile(lavapipe: boolean): MatmulTile {
+  return lavapipe ? SOFTWARE_MATMUL_TILE : DEFAULT_MATMUL_TILE;
 }
 
 /** The device limits a tile must fit. */
@@ -90,10 +97,15 @@ export function checkMatmulTile(tile: MatmulTile, limits: TileLimits): void {
 /** Below this many multiply-adds a matmul runs one invocation per output: tiling pays for its longer compile only on large products. */
 const TILED_MIN_WORK = 64 * 64 * 64;
 
-/** The accumulator's WGSL pieces: bools accumulate as u32 0/1 words. */
-function accumulator(k: MatmulKernel) {
+/**
+ * The accumulator's WGSL pieces: bools accumulate as u32 0/1 words.
+ * `packed`: the binding holding the epilogue's inputs past the device's
+ * limit (render.ts's `pack`), or -1.
+ */
+function accumulator(k: MatmulKernel, packed: number) {
   const acc = deviceAcc(k.acc);
   const isBool = acc === 'bool';
+  const value = (v: string, to: DType) => convert(isBool ? `(${v} != 0u)` : v, acc, to);
   return {
     acc,
     wgsl: isBool ? 'u32' : valueType(acc),
@@ -101,17 +113,48 @@ function accumulator(k: MatmulKernel) {
     toAcc: (code: string, d: DType) => (isBool ? `select(0u, 1u, ${convert(code, d, 'bool')})` : convert(code, d, acc)),
     load: (i: 0 | 1, idx: string) => (k.inputs[i] === 'bool' ? `(in${i}[${idx}] != 0u)` : `in${i}[${idx}]`),
     fma: (s: string, x: string, y: string) => `${s} = ${wrap(`(${s} + ${wrap(`(${x} * ${y})`, acc)})`, acc)};`,
-    result: (v: string) => store(convert(isBool ? `(${v} != 0u)` : v, acc, k.out), k.out),
+    /**
+     * The statement storing the final sum `v` at `out[at]`, through the
+     * epilogue if there is one; `bmn` are WGSL expressions of the output's
+     * (batch, m, n), which the epilogue's loads index.
+     */
+    storeSum: (v: string, at: string, bmn: readonly [string, string, string]): string => {
+      const ep = k.epilogue;
+      if (!ep) return `out[${at}] = ${store(value(v, k.out), k.out)};`;
+      const expr = renderExpr(ep.expr, (s, o) => offsetExpr(bmn, s, o), packed, 'reduced');
+      // a block of its own: the tiled kernel stores several sums, each with its `reduced`
+      return `{ let reduced: ${valueType(ep.value)} = ${value(v, ep.value)}; out[${at}] = ${store(expr, k.out)}; }`;
+    },
   };
 }
 
-export function renderMatmul(k: MatmulKernel, limits: RenderLimits): { code: string; dispatch: [number, number, number] } {
-  return k.m * k.n * k.k < TILED_MIN_WORK ? renderSmallMatmul(k, limits) : renderTiledMatmul(k, limits, limits.matmulTile ?? DEFAULT_MATMUL_TILE);
+/** Outputs per invocation up to which a tiled matmul writes its epilogue out in the shader (DEFAULT_MATMUL_TILE's 32). */
+const INLINE_EPILOGUE_CELLS = 32;
+
+/**
+ * Whether the shader of `k` computes its epilogue itself. A tiled shader
+ * writes the epilogue out once per output an invocation holds; with
+ * lavapipe's tile (256 outputs) that took 30-55 s to compile for a bias and
+ * a relu (a loop over an indexed copy of the sums, 8 s, but dynamic indexing
+ * of a private array is slow on GPUs). Those products are large, so the
+ * backend runs their epilogue as a second dispatch.
+ */
+export function inlinesEpilogue(k: MatmulKernel, tile: MatmulTile): boolean {
+  return !isTiled(k) || tile.perRow * tile.perCol <= INLINE_EPILOGUE_CELLS;
+}
+
+function isTiled(k: MatmulKernel): boolean {
+  return k.m * k.n * k.k >= TILED_MIN_WORK;
+}
+
+/** `packed`: the binding of the epilogue inputs packed past the device's limit, or -1. */
+export function renderMatmul(k: MatmulKernel, limits: RenderLimits, packed = -1): { code: string; dispatch: [number, number, number] } {
+  return isTiled(k) ? renderTiledMatmul(k, limits, limits.matmulTile ?? DEFAULT_MATMUL_TILE, packed) : renderSmallMatmul(k, limits, packed);
 }
 
 /** One invocation per output element, looping over k. */
-function renderSmallMatmul(k: MatmulKernel, limits: RenderLimits): { code: string; dispatch: [number, number, number] } {
-  const { wgsl, zero, toAcc, load, fma, result } = accumulator(k);
+function renderSmallMatmul(k: MatmulKernel, limits: RenderLimits, packed: number): { code: string; dispatch: [number, number, number] } {
+  const { wgsl, zero, toAcc, load, fma, storeSum } = accumulator(k, packed);
   const [ab, am, ak] = k.a.strides;
   const [bb, bk, bn] = k.b.strides;
   const [ob, om, on] = k.outStrides;
@@ -121,8 +164,8 @@ function renderSmallMatmul(k: MatmulKernel, limits: RenderLimits): { code: strin
     let y = ${toAcc(load(1, `${k.b.offset} + i0 * ${bb} + q * ${bk} + i2 * ${bn}`), k.inputs[1])};
     ${fma('s', 'x', 'y')}
   }
-  out[i0 * ${ob} + i1 * ${om} + i2 * ${on}] = ${result('s')};`;
-  return perOutput(k, [k.batch, k.m, k.n], body, limits);
+  ${storeSum('s', `i0 * ${ob} + i1 * ${om} + i2 * ${on}`, ['i0', 'i1', 'i2'])}`;
+  return perOutput(k, [k.batch, k.m, k.n], body, limits, packed);
 }
 
 /**
@@ -155,8 +198,8 @@ function stage(o: {
   return lines.join('\n    ');
 }
 
-function renderTiledMatmul(k: MatmulKernel, limits: RenderLimits, tile: MatmulTile): { code: string; dispatch: [number, number, number] } {
-  const { wgsl, zero, toAcc, load, fma, result } = accumulator(k);
+function renderTiledMatmul(k: MatmulKernel, limits: RenderLimits, tile: MatmulTile, packed: number): { code: string; dispatch: [number, number, number] } {
+  const { wgsl, zero, toAcc, load, fma, storeSum } = accumulator(k, packed);
   const { rows, cols, depth, perRow, perCol } = tile;
   const tx = cols / perCol;
   const ty = rows / perRow;
@@ -197,16 +240,16 @@ function renderTiledMatmul(k: MatmulKernel, limits: RenderLimits, tile: MatmulTi
   const is = Array.from({ length: perRow }, (_, i) => i);
   const js = Array.from({ length: perCol }, (_, j) => j);
   const cells = is.flatMap((i) => js.map((j) => [i, j] as const));
-  // registers unrolled as named scalars: drivers compile straight-line scalars much faster than indexed arrays
-  const storeCell = ([i, j]: readonly [number, number]) => {
-    const row = `m0 + ly + ${i * ty}`;
-    const col = `n0 + lx + ${j * tx}`;
-    const write = `out[oBase + (${row}) * ${om} + (${col}) * ${on}] = ${result(`s${i}_${j}`)};`;
+  const bounded = (row: string, col: string, write: string) => {
     const bounds = [wholeM ? '' : `${row} < ${k.m}`, wholeN ? '' : `${col} < ${k.n}`].filter(Boolean);
     return bounds.length ? `if (${bounds.join(' && ')}) { ${write} }` : write;
   };
+  const storeAt = (sum: string, row: string, col: string) => storeSum(sum, `oBase + (${row}) * ${om} + (${col}) * ${on}`, ['b', `(${row})`, `(${col})`]);
+  // registers unrolled as named scalars: drivers compile straight-line scalars much faster than indexed arrays
+  // (an epilogue is written out once per register: see inlinesEpilogue)
+  const stores = cells.map(([i, j]) => bounded(`m0 + ly + ${i * ty}`, `n0 + lx + ${j * tx}`, storeAt(`s${i}_${j}`, `m0 + ly + ${i * ty}`, `n0 + lx + ${j * tx}`))).join('\n  ');
   const code = `${PRELUDE}
-${bindings(k)}
+${bindings(k, packed)}
 var<workgroup> ta: array<array<${wgsl}, ${rows}>, ${depth}>;
 var<workgroup> tb: array<array<${wgsl}, ${cols}>, ${depth}>;
 @compute @workgroup_size(${tx}, ${ty})
@@ -234,7 +277,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     }
     workgroupBarrier();
   }
-  ${cells.map(storeCell).join('\n  ')}
+  ${stores}
 }`;
   const empty = k.m === 0 || k.n === 0 || k.batch === 0;
   return { code, dispatch: empty ? [0, 0, 0] : [nTiles, rowY, rowZ] };

@@ -10,13 +10,14 @@
  *   epilogue runs on each reduced value just before it is stored, in the
  *   invocation that stores it.
  * - matmul: tiled through workgroup memory (matmul.ts); transposed operands
- *   are other strides.
+ *   are other strides. An epilogue runs where each output's sum is stored;
+ *   its inputs past the binding limit are packed as for the other kernels.
  *
  * Dispatches larger than `maxComputeWorkgroupsPerDimension` fold into a
  * second (and third) grid dimension.
  */
 import type { DType, ElementwiseKernel, Kernel, ReduceKernel, ScalarExpr } from '@sym/graph';
-import { reduceIdentity, isFloat, mapLeaves, walkExpr } from '@sym/graph';
+import { epilogueShape, reduceIdentity, isFloat, mapLeaves, walkExpr } from '@sym/graph';
 import { deviceAcc, valueType } from './dtypes.js';
 import { PRELUDE, convert, literal, renderExpr, wrap, type IndexFn } from './scalar.js';
 import { renderMatmul } from './matmul.js';
@@ -202,14 +203,16 @@ function extent(e: ScalarExpr, input: number, dims: readonly number[]): number {
 }
 
 /** The kernel with inputs `keep..` read from one packed buffer (binding `keep`), and that buffer's layout. */
-function pack<K extends ElementwiseKernel | ReduceKernel>(k: K, keep: number): { kernel: K; packing: Packing } {
-  const epilogue = k.kind === 'reduce' ? (k as ReduceKernel).epilogue : undefined;
-  const dims = k.kind === 'elementwise' ? k.shape : [...k.shape, ...k.reduceShape];
+function pack<K extends Kernel>(k: K, keep: number): { kernel: K; packing: Packing } {
+  // a matmul has no expression of its own: its extra inputs are the epilogue's (the operands stay bound, keep >= 2)
+  const main = k.kind === 'matmul' ? undefined : { expr: k.expr, dims: k.kind === 'elementwise' ? k.shape : [...k.shape, ...k.reduceShape] };
+  const epilogue = k.kind === 'elementwise' ? undefined : k.epilogue;
+  const outputSpace = k.kind === 'elementwise' ? k.shape : epilogueShape(k);
   const inputs: PackedInput[] = [];
   let base = 0;
   for (let input = keep; input < k.inputs.length; input++) {
-    // an epilogue's loads run over the output dimensions only
-    const words = Math.max(extent(k.expr, input, dims), epilogue ? extent(epilogue.expr, input, k.shape) : 0);
+    // an epilogue's loads run over the output space only
+    const words = Math.max(main ? extent(main.expr, input, main.dims) : 0, epilogue ? extent(epilogue.expr, input, outputSpace) : 0);
     inputs.push({ input, base, words });
     base += words;
   }
@@ -217,27 +220,35 @@ function pack<K extends ElementwiseKernel | ReduceKernel>(k: K, keep: number): {
   const kernel = {
     ...k,
     inputs: [...k.inputs.slice(0, keep), 'uint32' as const],
-    expr: move(k.expr),
+    ...(main && { expr: move(main.expr) }),
     ...(epilogue && { epilogue: { ...epilogue, expr: move(epilogue.expr) } }),
-  };
+  } as K;
   return { kernel, packing: { binding: keep, inputs, words: base } };
 }
 
 /** The WGSL compute shader (entry point `main`) and dispatch size of a kernel. */
 export function renderKernel(k: Kernel, limits: RenderLimits): RenderedKernel {
   const max = limits.maxStorageBuffers ?? Infinity;
-  if (k.kind !== 'matmul' && k.inputs.length + 1 > max) {
+  if (k.inputs.length + 1 > max) {
     // max - 2 inputs bound directly, one packed buffer, the output
-    const { kernel, packing } = pack(k, max - 2);
-    const r = kernel.kind === 'elementwise' ? renderElementwise(kernel, limits, max - 2) : renderReduce(kernel as ReduceKernel, limits, max - 2);
-    return { ...r, packing };
+    const keep = max - 2;
+    // a matmul's operands are read in its inner loop, through typed bindings of their own
+    if (k.kind === 'matmul' && keep < 2) {
+      throw new RangeError(`webgpu: a matmul with ${k.inputs.length} inputs needs at least 4 storage buffers per shader stage; this device binds ${max}`);
+    }
+    const { kernel, packing } = pack(k, keep);
+    return { ...renderUnpacked(kernel, limits, keep), packing };
   }
+  return renderUnpacked(k, limits);
+}
+
+function renderUnpacked(k: Kernel, limits: RenderLimits, packed = -1): RenderedKernel {
   switch (k.kind) {
     case 'elementwise':
-      return renderElementwise(k, limits);
+      return renderElementwise(k, limits, packed);
     case 'reduce':
-      return renderReduce(k, limits);
+      return renderReduce(k, limits, packed);
     case 'matmul':
-      return renderMatmul(k, limits);
+      return renderMatmul(k, limits, packed);
   }
 }

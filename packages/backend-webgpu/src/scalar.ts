@@ -439,14 +439,15 @@ export type IndexFn = (strides: readonly number[], offset: number) => string;
 /**
  * WGSL for expression `e`, a value of WGSL type `valueType(e.dtype)`.
  * `reduced` names the WGSL variable holding the reduced value, where `e` is
- * a reduction's epilogue (the only place a `reduced` leaf may appear).
+ * a reduction's or a matmul's epilogue (the only place a `reduced` leaf may
+ * appear).
  */
 export function renderExpr(e: ScalarExpr, index: IndexFn, packed = -1, reduced?: string): string {
   switch (e.kind) {
     case 'const':
       return literal(e.value, e.dtype);
     case 'reduced':
-      if (reduced === undefined) throw new Error("webgpu: a reduced value outside a reduction's epilogue");
+      if (reduced === undefined) throw new Error('webgpu: a reduced value outside an epilogue');
       return reduced;
     case 'load': {
       const at = `in${e.input}[${index(e.strides, e.offset)}]`;

@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { MatmulKernel } from '@sym/graph';
 import { DEFAULT_MATMUL_TILE, SOFTWARE_MATMUL_TILE, WebGpuBackend, type MatmulTile } from '../src/index.js';
-import { isSoftwareAdapter } from '../src/gpu.js';
+import { isSoftwareAdapter, isSwiftShader } from '../src/gpu.js';
 import { defaultMatmulTile } from '../src/matmul.js';
 import { gridData as data } from './compare.js';
 
@@ -104,6 +104,9 @@ describe('tiled matmul shapes', () => {
     expect(isSoftwareAdapter(adapter({ vendor: 'google', architecture: 'swiftshader' }, true))).toBe(true);
     expect(isSoftwareAdapter(adapter({ vendor: 'google', architecture: 'swiftshader' }))).toBe(true);
     expect(isSoftwareAdapter(adapter({ vendor: 'nvidia', architecture: 'hopper', isFallbackAdapter: false }))).toBe(false);
+    // SwiftShader is software, but keeps the default tile
+    expect(isSwiftShader(adapter({ vendor: 'google', architecture: 'swiftshader' }))).toBe(true);
+    expect(isSwiftShader(adapter({ vendor: 'mesa', architecture: 'software', isFallbackAdapter: true }))).toBe(false);
     expect(defaultMatmulTile(true)).toBe(SOFTWARE_MATMUL_TILE);
     expect(defaultMatmulTile(false)).toBe(DEFAULT_MATMUL_TILE);
   });

@@ -65,7 +65,7 @@ export type {
   Step,
   BufferSpec,
 } from './kernel.js';
-export { kernelKey, kernelOutputSize, walkExpr, mapLeaves, splitEpilogue } from './kernel.js';
+export { kernelKey, kernelOutputSize, walkExpr, mapLeaves, splitEpilogue, epilogueShape, isContiguousOver } from './kernel.js';
 export type { LowerContext, TensorView, BufferView, ScalarView, ReduceRequest } from './lower.js';
 export { isContiguous } from './lower.js';
 export {

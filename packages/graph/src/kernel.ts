@@ -62,13 +62,14 @@ export interface ElementwiseKernel {
 export type Reducer = 'sum' | 'prod' | 'max' | 'min' | 'mean' | 'any' | 'all' | 'argmax' | 'argmin';
 
 /**
- * An elementwise expression applied to each reduced value before it is
- * stored (a bias after a sum, a momentum update of a gradient's sum): the
- * reduction's epilogue, fused so the reduced values never go through
- * memory. Its loads carry strides over the kernel's `shape` only (the
- * output space); its `reduced` leaves are the reduced value converted to
- * `value`. The kernel stores `expr` into `out`, as an elementwise kernel
- * stores its expression.
+ * An elementwise expression applied to each reduced value (a sum, a dot
+ * product) before it is stored: a bias and an activation after a matmul, a
+ * momentum update of a gradient's sum. Fused so that the reduced values
+ * never go through memory. Its loads carry strides over the kernel's
+ * output space (`shape` of a reduce kernel, (batch, m, n) of a matmul);
+ * its `reduced` leaves are the reduced value converted to `value`. The
+ * kernel stores `expr` into `out`, as an elementwise kernel stores its
+ * expression.
  */
 export interface Epilogue {
   readonly value: DType;
@@ -81,8 +82,8 @@ export interface Epilogue {
  * output (shape `shape`) is C-contiguous. `acc` is the accumulator dtype;
  * argmax/argmin yield the flat index within `reduceShape` (first wins).
  * With an `epilogue`, out[i] = epilogue(reduced(i), i). A backend that
- * gains nothing from running the epilogue in the same kernel may run it
- * as a second one (`splitEpilogue`).
+ * gains nothing from running an epilogue in the same kernel may run it as
+ * a second one (`splitEpilogue`).
  */
 export interface ReduceKernel {
   readonly kind: 'reduce';
@@ -106,6 +107,10 @@ export interface MatmulOperand {
  * out[b, m, n] = sum over k of a[b, m, k] * b[b, k, n], accumulated in `acc`,
  * for b < batch. Transposed operands are just other strides. The output
  * buffer is addressed through `outStrides` and is written completely.
+ * Inputs 0 and 1 are the operands; with an `epilogue` (gemm's
+ * `alpha * A B + beta * C`, a bias and an activation), out[b, m, n] =
+ * epilogue(dot(b, m, n), (b, m, n)), its loads reading inputs 0, 1 or
+ * further ones, and the output is C-contiguous over (batch, m, n).
  */
 export interface MatmulKernel {
   readonly kind: 'matmul';
@@ -113,12 +118,13 @@ export interface MatmulKernel {
   readonly m: number;
   readonly n: number;
   readonly k: number;
-  readonly inputs: readonly [DType, DType];
+  readonly inputs: readonly [DType, DType, ...DType[]];
   readonly acc: DType;
   readonly out: DType;
   readonly a: MatmulOperand;
   readonly b: MatmulOperand;
   readonly outStrides: readonly [number, number, number];
+  readonly epilogue?: Epilogue;
 }
 
 export type Kernel = ElementwiseKernel | ReduceKernel | MatmulKernel;
@@ -175,19 +181,33 @@ export function mapLeaves(e: ScalarExpr, load: (l: LoadExpr) => ScalarExpr, redu
   }
 }
 
+/** The output space an epilogue's loads walk: `shape` of a reduce kernel, (batch, m, n) of a matmul. */
+export function epilogueShape(k: ReduceKernel | MatmulKernel): number[] {
+  return k.kind === 'reduce' ? [...k.shape] : [k.batch, k.m, k.n];
+}
+
+/** Whether `strides` address `shape` C-contiguously (a dimension of length 1 may have any stride). */
+export function isContiguousOver(shape: readonly number[], strides: readonly number[]): boolean {
+  const want = contiguousStrides(shape);
+  return shape.every((n, d) => n === 1 || strides[d] === want[d]);
+}
+
 /**
- * A reduce kernel with an epilogue as two kernels: the reduction alone
- * (its output of dtype `epilogue.value`), and an elementwise kernel over
- * `shape` that reads the kernel's inputs and, as one more input after
- * them, the reduction's output. The second kernel's inputs are the first's
- * plus that one, so a backend runs both on the same launch inputs and a
- * scratch buffer.
+ * A kernel with an epilogue as two: the reduction or product alone (its
+ * output, of dtype `epilogue.value`, C-contiguous), and an elementwise
+ * kernel over the output space that reads the kernel's inputs and, as one
+ * more input after them, that output. So a backend runs both on the same
+ * launch inputs and one scratch buffer.
  */
-export function splitEpilogue(k: ReduceKernel & { readonly epilogue: Epilogue }): { reduce: ReduceKernel; epilogue: ElementwiseKernel } {
+export function splitEpilogue<K extends ReduceKernel | MatmulKernel>(k: K & { readonly epilogue: Epilogue }): { first: K; epilogue: ElementwiseKernel } {
   const { epilogue, ...rest } = k;
-  const reduce: ReduceKernel = { ...rest, out: epilogue.value };
-  const strides = contiguousStrides(k.shape);
+  const shape = epilogueShape(k);
+  const strides = contiguousStrides(shape);
+  if (k.kind === 'matmul' && !isContiguousOver(shape, k.outStrides)) {
+    throw new Error(`splitEpilogue: a matmul with an epilogue writes its output C-contiguously; its outStrides are ${k.outStrides.join(', ')}`);
+  }
+  const first = { ...rest, out: epilogue.value } as unknown as K;
   const slot = k.inputs.length;
   const expr = mapLeaves(epilogue.expr, (l) => l, (r) => ({ kind: 'load', input: slot, strides, offset: 0, dtype: r.dtype }));
-  return { reduce, epilogue: { kind: 'elementwise', shape: k.shape, inputs: [...k.inputs, epilogue.value], out: k.out, expr } };
+  return { first, epilogue: { kind: 'elementwise', shape, inputs: [...k.inputs, epilogue.value], out: k.out, expr } };
 }

@@ -6,7 +6,7 @@ import { both, close, sym, T, values } from './helpers.js';
 
 const programOf = (inputs: TensorVariable[], shapes: number[][], outputs: TensorVariable[]): Program =>
   optimizeProgram(schedule({ inputs, inputShapes: shapes, outputs }));
-const kinds = (p: Program) => p.steps.map((s) => (s.kernel.kind === 'reduce' && s.kernel.epilogue ? 'reduce+epilogue' : s.kernel.kind));
+const kinds = (p: Program) => p.steps.map((s) => (s.kernel.kind !== 'elementwise' && s.kernel.epilogue ? `${s.kernel.kind}+epilogue` : s.kernel.kind));
 
 describe('reduction epilogues', () => {
   it('runs the elementwise kernel after a reduction inside it', async () => {
@@ -50,6 +50,29 @@ describe('reduction epilogues', () => {
     }
   });
 
+  it('makes gemm of a product, a scale and an added matrix, and fuses bias and activation into a product', async () => {
+    const A = T.matrix('A');
+    const B = T.matrix('B');
+    const C = T.matrix('C');
+    const b = T.vector('b');
+    const X = T.tensor3('X');
+    const cases: [TensorVariable[], TensorVariable, number[][]][] = [
+      [[A, B, C], T.dot(A, B).mul(0.5).add(C.mul(2)), [[2, 6], [6, 3], [2, 3]]],
+      [[A, B, b], T.relu(T.dot(A.T, B).add(b)), [[6, 2], [6, 3], [3]]],
+      [[A, B, C], T.dot(A, B.T).sub(C.T), [[2, 6], [3, 6], [3, 2]]],
+      [[X, B], T.tanh(T.dot(X, B)), [[2, 3, 6], [6, 4]]],
+    ];
+    for (const [inputs, out, shapes] of cases) {
+      const p = programOf(inputs, shapes, [out]);
+      expect(kinds(p)).toEqual(['matmul+epilogue']);
+      const rng = (n: number) => Array.from({ length: n }, (_, i) => Math.sin(i * 1.7 + n));
+      const args = shapes.map((s) => sym.array(rng(s.reduce((x, y) => x * y, 1)), { shape: s }));
+      const { opt, plain } = both(inputs, out);
+      expect(opt.compiled.kernelCount(...args)).toBe(1);
+      expect(close(values(await opt(...args))[0]!, values(await plain(...args))[0]!, 1e-12)).toBe(true);
+    }
+  });
+
   it('leaves a reduction alone when its value is read twice, broadcast, or returned', () => {
     const A = T.matrix('A');
     const s = T.sum(A, { axis: 1 });
@@ -59,21 +82,27 @@ describe('reduction epilogues', () => {
     expect(kinds(programOf([A], [[2, 3]], [A.sub(s.dimshuffle(0, 'x'))]))).toEqual(['reduce', 'elementwise']);
     // the sum itself is an output
     expect(kinds(programOf([A], [[2, 3]], [s, s.exp()]))).toEqual(['reduce', 'elementwise']);
+    // a product read by two kernels, or transposed by its reader
+    const B = T.matrix('B');
+    const d = T.dot(A, B);
+    expect(kinds(programOf([A, B], [[2, 6], [6, 3]], [d.mul(2), d.add(1)]))).toEqual(['matmul', 'elementwise', 'elementwise']);
+    expect(kinds(programOf([A, B], [[2, 6], [6, 3]], [d.T.exp()]))).toEqual(['matmul', 'elementwise']);
   });
 
   it('is a registered rewrite the caller can exclude, and leaves programs without one unchanged', async () => {
     const A = T.matrix('A');
     const out = T.sum(A, { axis: 0 }).exp();
     const args = [[[1, 2], [3, 4]]];
-    const without = sym.function([A], out, { optimizer: { excluding: ['reduce_epilogue_fusion'] } });
+    const without = sym.function([A], out, { optimizer: { excluding: ['epilogue_fusion'] } });
     expect(without.compiled.kernelCount(...args)).toBe(2);
     expect(sym.function([A], out).compiled.kernelCount(...args)).toBe(1);
     const p = schedule({ inputs: [A], inputShapes: [[2, 2]], outputs: [T.sum(A)] });
     expect(fuseEpilogues(p)).toBe(p);
   });
 
-  it('cuts the tutorial training step by one kernel per bias gradient', async () => {
-    // 2-4-1, sigmoid, squared error, momentum: each bias gradient is a sum over the batch read only by its velocity's update
+  it('cuts the tutorial training step by one kernel per parameter', async () => {
+    // 2-4-1, sigmoid, squared error, momentum: each gradient (a sum over the batch for a bias, a product
+    // over it for a weight) is read only by its velocity's update
     const x = T.matrix('x');
     const y = T.vector('y');
     const params = [
@@ -95,8 +124,8 @@ describe('reduction epilogues', () => {
     const step = (excluding: string[]) => sym.function([x, y], cost, { updates, optimizer: { excluding } });
     const X = [[1, 2, 3, -1, 0.5], [0, -1, 1, 2, 0.25]];
     const Y = [0, 1, 1, 0, 1];
-    const [fused, split] = [step([]), step(['reduce_epilogue_fusion'])];
-    expect(fused.compiled.kernelCount(X, Y)).toBe(split.compiled.kernelCount(X, Y) - 2);
+    const [fused, split] = [step([]), step(['epilogue_fusion'])];
+    expect(fused.compiled.kernelCount(X, Y)).toBe(split.compiled.kernelCount(X, Y) - 4);
     const costs = async (f: typeof fused) => {
       restart();
       const out: number[] = [];

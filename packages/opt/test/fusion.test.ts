@@ -92,7 +92,8 @@ describe('kernel fusion', () => {
     const B = T.matrix('B');
     const out = T.sigmoid(T.dot(A.mul(2), B).add(1));
     const p = optimizeProgram(programOf([A, B], [[2, SMALL_K + 1], [SMALL_K + 1, 4]], [out]));
-    expect(p.steps.map((s) => s.kernel.kind)).toEqual(['elementwise', 'matmul', 'elementwise']);
+    expect(p.steps.map((s) => s.kernel.kind)).toEqual(['elementwise', 'matmul']);
+    expect(p.steps[1]!.kernel).toMatchObject({ epilogue: { expr: { op: 'sigmoid' } } });
   });
 
   it('writes products over a short contraction out as sums, which then fuse both ways', async () => {

@@ -18,6 +18,10 @@ interface Composite {
   /** Input shapes and value ranges. */
   readonly inputs: readonly (readonly [shape: readonly number[], range: ValueRange])[];
   readonly build: (...xs: TensorVariable[]) => [label: string, out: TensorVariable][];
+  /** Long loops (thousands of elements per output): left out of the quick suite. */
+  readonly long?: boolean;
+  /** The op whose tolerance applies (`dot`, `sum`: sums of many terms may add in another order); `composite` by default. */
+  readonly op?: string;
 }
 
 const FLOAT: readonly Composite[] = [
@@ -55,6 +59,7 @@ const FLOAT: readonly Composite[] = [
   },
   {
     what: 'elementwise work after a reduction, each value read once (reduction epilogues)',
+    op: 'sum',
     inputs: [[[3, 5], 'small'], [[3], 'small'], [[5], 'positive'], [[3, 1], 'small']],
     build: (x, v, w, c) => [
       ['tanh(sum(x, axis 1) * 2 + v)', T.tanh(x!.sum(1).mul(2).add(v!))],
@@ -66,11 +71,34 @@ const FLOAT: readonly Composite[] = [
   },
   {
     what: 'epilogues of long reductions (workgroup trees, split passes)',
+    op: 'sum',
+    long: true,
     inputs: [[[3, 700], 'small'], [[2, 5000], 'small'], [[3], 'small']],
     build: (x, y, v) => [
       ['sum(x, axis 1) * v + 1', x!.sum(1).mul(v!).add(1)],
       ['exp(max(y, axis 1)) - 1', T.exp(y!.max(1)).sub(1)],
       ['sum(y) / 5000', y!.sum().div(5000)],
+    ],
+  },
+  {
+    what: 'elementwise work after a product (matmul epilogues: gemm, bias and activation)',
+    op: 'dot',
+    inputs: [[[4, 6], 'small'], [[6, 5], 'small'], [[4, 5], 'small'], [[5], 'small'], [[2, 3, 6], 'small']],
+    build: (a, b, c, v, x) => [
+      ['dot(a, b) * 0.5 + 2c (gemm)', T.dot(a!, b!).mul(0.5).add(c!.mul(2))],
+      ['relu(dot(a, b) + v)', T.relu(T.dot(a!, b!).add(v!))],
+      ['tanh(dot(b.T, a.T)) - c.T', T.tanh(T.dot(b!.T, a!.T)).sub(c!.T)],
+      ['sigmoid(dot(x, b)) batched', T.sigmoid(T.dot(x!, b!))],
+    ],
+  },
+  {
+    what: 'epilogues of long products (split and packed matmuls)',
+    op: 'dot',
+    long: true,
+    inputs: [[[2, 5000], 'small'], [[5000, 3], 'small'], [[3], 'small'], [[64, 96], 'small'], [[96, 80], 'small']],
+    build: (a, b, v, c, d) => [
+      ['dot(a, b) * v - 1', T.dot(a!, b!).mul(v!).sub(1)],
+      ['exp(dot(c, d) / 10)', T.exp(T.dot(c!, d!).div(10))],
     ],
   },
   {
@@ -122,11 +150,12 @@ const INT: readonly Composite[] = [
     ],
   },
   {
-    what: 'integer epilogues: max(a, axis 1) * 3 - b, min(a, axis 0) // 2',
-    inputs: [[[3, 4], 'small'], [[3], 'small']],
+    what: 'integer epilogues: max(a, axis 1) * 3 - b, min(a, axis 0) // 2, dot(a.T, a) % 7',
+    inputs: [[[3, 6], 'small'], [[3], 'small']],
     build: (a, b) => [
       ['max(a, axis 1) * 3 - b', a!.max(1).mul(3).sub(b!)],
       ['min(a, axis 0) // 2', a!.min(0).intDiv(2)],
+      ['dot(a, a.T) % 7', T.dot(a!, a!.T).mod(7)],
     ],
   },
 ];
@@ -137,7 +166,7 @@ function compositeCase(dtype: DType, c: Composite): OpCase {
   return {
     group: 'composite',
     name: `composite ${dtype}: ${c.what}`,
-    op: 'composite',
+    op: c.op ?? 'composite',
     dtype,
     graph: {
       inputs: vars,
@@ -148,6 +177,6 @@ function compositeCase(dtype: DType, c: Composite): OpCase {
   };
 }
 
-export function compositeCases(dtypes: readonly DType[]): OpCase[] {
-  return dtypes.flatMap((d) => (isFloat(d) ? FLOAT : d === 'bool' ? [] : INT).map((c) => compositeCase(d, c)));
+export function compositeCases(dtypes: readonly DType[], quick = false): OpCase[] {
+  return dtypes.flatMap((d) => (isFloat(d) ? FLOAT : d === 'bool' ? [] : INT).filter((c) => !(quick && c.long)).map((c) => compositeCase(d, c)));
 }

@@ -24,7 +24,8 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readon
 /**
  * The op cases of the chosen groups for a backend holding `dtypes` (compile
  * checks are separate). `quick` keeps, for elementwise ops and reductions,
- * only the layouts with broadcasting and non-contiguous operands.
+ * only the layouts with broadcasting and non-contiguous operands, and
+ * leaves out the composite cases with long loops.
  */
 export function buildCases(dtypes: readonly DType[], groups: readonly CaseGroup[], quick = false): OpCase[] {
   return groups.flatMap((g) => (g === 'compile' ? [] : BUILDERS[g](dtypes, quick)));

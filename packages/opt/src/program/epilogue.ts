@@ -1,14 +1,15 @@
 /**
- * Reduction epilogues: an elementwise kernel that reads a reduction's
- * temporary output, each element once at its own index, runs inside the
- * reduce kernel after the reduction (`ReduceKernel.epilogue`). The reduced
- * values never go through memory and a launch disappears: a gradient's sum
- * and its momentum update, a sum and the bias or activation after it.
+ * Epilogues: an elementwise kernel that reads a reduction's or a matmul's
+ * temporary output, each element once at its own index, runs inside that
+ * kernel after the reduction (`ReduceKernel.epilogue`,
+ * `MatmulKernel.epilogue`). The reduced values never go through memory and
+ * a launch disappears: a gradient's sum and its momentum update, a product
+ * and its bias and activation (gemm's `alpha * A B + beta * C` is one).
  * Nothing is computed twice, so unlike fusion into readers this needs no
  * cost model; a backend that gains nothing runs the epilogue as a second
  * kernel (`splitEpilogue`).
  */
-import { mapLeaves, type DType, type LoadExpr, type Program, type ReduceKernel, type ScalarExpr, type Step } from '@sym/graph';
+import { epilogueShape, isContiguousOver, mapLeaves, type DType, type LoadExpr, type MatmulKernel, type Program, type ReduceKernel, type ScalarExpr, type Step } from '@sym/graph';
 import { exprSize } from './loads.js';
 import { fusedLabel, pinnedBuffers } from './fusion.js';
 
@@ -43,12 +44,15 @@ function restride(strides: readonly number[], from: readonly number[], to: reado
   return next === kept.length ? out : null;
 }
 
-/** The reduction `producer` with its only reader `consumer` as epilogue, or null when they do not fit. */
+/** The reduction or product `producer` with its only reader `consumer` as epilogue, or null when they do not fit. */
 function withEpilogue(producer: Step, consumer: Step, maxExprSize: number): Step | null {
-  const rk = producer.kernel as ReduceKernel;
+  const rk = producer.kernel as ReduceKernel | MatmulKernel;
   const ck = consumer.kernel;
   if (ck.kind !== 'elementwise') return null;
-  const size = rk.shape.reduce((a, b) => a * b, 1);
+  const space = epilogueShape(rk);
+  // a fused matmul stores through the consumer's C-contiguous layout
+  if (rk.kind === 'matmul' && !isContiguousOver(space, rk.outStrides)) return null;
+  const size = space.reduce((a, b) => a * b, 1);
   if (size === 0 || ck.shape.reduce((a, b) => a * b, 1) !== size) return null;
   const reads = new Set(consumer.inputs.flatMap((b, i) => (b === producer.output ? [i] : [])));
   const inputs = [...producer.inputs];
@@ -66,7 +70,7 @@ function withEpilogue(producer: Step, consumer: Step, maxExprSize: number): Step
       if (!readsInOrder(ck.shape, l)) fits = false;
       return { kind: 'reduced', dtype: rk.out };
     }
-    const strides = restride(l.strides, ck.shape, rk.shape);
+    const strides = restride(l.strides, ck.shape, space);
     if (!strides) {
       fits = false;
       return l;
@@ -75,21 +79,21 @@ function withEpilogue(producer: Step, consumer: Step, maxExprSize: number): Step
   });
   if (!fits || exprSize(expr) > maxExprSize) return null;
   return {
-    kernel: { ...rk, inputs: dtypes, out: ck.out, epilogue: { value: rk.out, expr } },
+    kernel: { ...rk, inputs: dtypes as [DType, DType, ...DType[]], out: ck.out, epilogue: { value: rk.out, expr } },
     inputs,
     output: consumer.output,
     label: fusedLabel(consumer, producer),
   };
 }
 
-/** Fuse each reduction whose temporary output has one elementwise reader into that reader, as its epilogue. */
+/** Fuse each reduction or product whose temporary output has one elementwise reader into that reader, as its epilogue. */
 export function fuseEpilogues(program: Program, maxExprSize = 256): Program {
   const steps: (Step | null)[] = [...program.steps];
   const pinned = pinnedBuffers(program);
   let changed = false;
   for (let p = 0; p < steps.length; p++) {
     const producer = steps[p];
-    if (!producer || producer.kernel.kind !== 'reduce' || producer.kernel.epilogue || pinned.has(producer.output)) continue;
+    if (!producer || producer.kernel.kind === 'elementwise' || producer.kernel.epilogue || pinned.has(producer.output)) continue;
     const readers: number[] = [];
     for (let q = p + 1; q < steps.length; q++) if (steps[q]?.inputs.includes(producer.output)) readers.push(q);
     if (readers.length !== 1) continue;

@@ -25,7 +25,7 @@ registerRewrite({
 });
 registerRewrite({
   kind: 'program',
-  name: 'reduce_epilogue_fusion',
+  name: 'epilogue_fusion',
   phase: 'fuse',
   tags: ['fast_run', 'fusion'],
   run: (p) => fuseEpilogues(p, DEFAULT_FUSION.maxExprSize),
