@@ -9,19 +9,9 @@
  * cost model; a backend that gains nothing runs the epilogue as a second
  * kernel (`splitEpilogue`).
  */
-import { epilogueShape, isContiguousOver, mapLeaves, type DType, type LoadExpr, type MatmulKernel, type Program, type ReduceKernel, type ScalarExpr, type Step } from '@sym/graph';
+import { epilogueShape, isContiguousOver, mapLeaves, type DType, type MatmulKernel, type Program, type ReduceKernel, type ScalarExpr, type Step } from '@sym/graph';
 import { exprSize } from './loads.js';
 import { fusedLabel, pinnedBuffers } from './fusion.js';
-
-/** Whether `strides` walk `shape` C-contiguously from offset 0 (a dimension of length 1 may have any stride). */
-function readsInOrder(shape: readonly number[], l: LoadExpr): boolean {
-  let s = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    if (shape[d] !== 1 && l.strides[d] !== s) return false;
-    s *= shape[d]!;
-  }
-  return l.offset === 0;
-}
 
 /**
  * Strides over `from` re-expressed over `to`, two shapes of one C-order
@@ -67,7 +57,8 @@ function withEpilogue(producer: Step, consumer: Step, maxExprSize: number): Step
   let fits = true;
   const expr = mapLeaves(ck.expr, (l): ScalarExpr => {
     if (reads.has(l.input)) {
-      if (!readsInOrder(ck.shape, l)) fits = false;
+      // element i of the reduction read at output element i: C order from offset 0
+      if (l.offset !== 0 || !isContiguousOver(ck.shape, l.strides)) fits = false;
       return { kind: 'reduced', dtype: rk.out };
     }
     const strides = restride(l.strides, ck.shape, space);
