@@ -149,17 +149,20 @@ export class CpuBackend implements Backend {
    */
   #compileSplit(kernel: ReduceKernel | MatmulKernel, ep: Epilogue): CpuExecutable {
     const parts = splitEpilogue({ ...kernel, epilogue: ep });
-    const reduce = this.compile(parts.first);
+    const first = this.compile(parts.first);
     const epilogue = this.compile(parts.epilogue);
     const [dtype, size] = [ep.value, kernelOutputSize(kernel)];
+    // the first kernel's operands (a product's two, a reduction's all), then the epilogue's: the launch's and the scratch
+    const firstIns: TypedArray[] = [];
     const ins: TypedArray[] = [];
     let scratch: TypedArray | undefined;
     const exe: CpuExecutable = {
       kernel,
-      source: `${reduce.source}\n// epilogue, reading the result as input ${kernel.inputs.length}\n${epilogue.source}`,
+      source: `${first.source}\n// epilogue, reading the result as input ${kernel.inputs.length}\n${epilogue.source}`,
       fn: (launchIns, out, H) => {
         scratch ??= this.wasm ? arena.array(dtype, size, exe) : allocate(dtype, size);
-        reduce.fn(launchIns, scratch, H);
+        for (let j = 0; j < parts.first.inputs.length; j++) firstIns[j] = launchIns[j]!;
+        first.fn(firstIns, scratch, H);
         for (let j = 0; j < launchIns.length; j++) ins[j] = launchIns[j]!;
         ins[launchIns.length] = scratch;
         epilogue.fn(ins, out, H);

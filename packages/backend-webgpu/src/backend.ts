@@ -210,8 +210,7 @@ export class WebGpuBackend implements Backend {
   compile(kernel: Kernel): WebGpuExecutable {
     if (kernel.kind === 'matmul' && kernel.epilogue && !inlinesEpilogue(kernel, this.#matmulTile!)) {
       const { first, epilogue } = splitEpilogue({ ...kernel, epilogue: kernel.epilogue });
-      // the product reads its two operands only
-      return { ...this.compile({ ...first, inputs: [first.inputs[0], first.inputs[1]] }), kernel, then: this.compile(epilogue) };
+      return { ...this.compile(first), kernel, then: this.compile(epilogue) };
     }
     const device = this.device;
     const rendered = renderKernel(kernel, {

@@ -39,8 +39,8 @@ export interface ApplyExpr {
 }
 
 /**
- * The reduced value, inside a reduce kernel's epilogue only: what the
- * reduction yields for this output element, converted to `dtype` (the
+ * The reduced value, inside an epilogue only: what the reduction or the
+ * dot product yields for this output element, converted to `dtype` (the
  * epilogue's `value`).
  */
 export interface ReducedExpr {
@@ -188,16 +188,21 @@ export function epilogueShape(k: ReduceKernel | MatmulKernel): number[] {
 
 /** Whether `strides` address `shape` C-contiguously (a dimension of length 1 may have any stride). */
 export function isContiguousOver(shape: readonly number[], strides: readonly number[]): boolean {
-  const want = contiguousStrides(shape);
-  return shape.every((n, d) => n === 1 || strides[d] === want[d]);
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] !== 1 && strides[d] !== s) return false;
+    s *= shape[d]!;
+  }
+  return true;
 }
 
 /**
  * A kernel with an epilogue as two: the reduction or product alone (its
- * output, of dtype `epilogue.value`, C-contiguous), and an elementwise
- * kernel over the output space that reads the kernel's inputs and, as one
- * more input after them, that output. So a backend runs both on the same
- * launch inputs and one scratch buffer.
+ * output, of dtype `epilogue.value`, C-contiguous; a product reads its two
+ * operands only, the first two launch inputs), and an elementwise kernel
+ * over the output space that reads the kernel's inputs and, as one more
+ * input after them, that output. So a backend runs both on the same launch
+ * inputs and one scratch buffer.
  */
 export function splitEpilogue<K extends ReduceKernel | MatmulKernel>(k: K & { readonly epilogue: Epilogue }): { first: K; epilogue: ElementwiseKernel } {
   const { epilogue, ...rest } = k;
@@ -206,7 +211,7 @@ export function splitEpilogue<K extends ReduceKernel | MatmulKernel>(k: K & { re
   if (k.kind === 'matmul' && !isContiguousOver(shape, k.outStrides)) {
     throw new Error(`splitEpilogue: a matmul with an epilogue writes its output C-contiguously; its outStrides are ${k.outStrides.join(', ')}`);
   }
-  const first = { ...rest, out: epilogue.value } as unknown as K;
+  const first = (rest.kind === 'matmul' ? { ...rest, inputs: rest.inputs.slice(0, 2), out: epilogue.value } : { ...rest, out: epilogue.value }) as unknown as K;
   const slot = k.inputs.length;
   const expr = mapLeaves(epilogue.expr, (l) => l, (r) => ({ kind: 'load', input: slot, strides, offset: 0, dtype: r.dtype }));
   return { first, epilogue: { kind: 'elementwise', shape, inputs: [...k.inputs, epilogue.value], out: k.out, expr } };

@@ -6,6 +6,7 @@
 import type { DType } from './dtype.js';
 import type { NDArray } from './ndarray.js';
 import type { Reducer, ScalarExpr } from './kernel.js';
+import { isContiguousOver } from './kernel.js';
 
 export interface BufferView {
   readonly kind: 'buffer';
@@ -52,10 +53,5 @@ export interface LowerContext {
 }
 
 export function isContiguous(v: BufferView): boolean {
-  let s = 1;
-  for (let i = v.shape.length - 1; i >= 0; i--) {
-    if (v.shape[i] !== 1 && v.strides[i] !== s) return false;
-    s *= v.shape[i]!;
-  }
-  return true;
+  return isContiguousOver(v.shape, v.strides);
 }
