@@ -15,6 +15,9 @@ export interface GemmExports {
   gemm4(A: number, B: number, C: number, K: number, Np: number, rowStart: number, rowEnd: number, kStart: number, kLen: number, colStart: number, colEnd: number): void;
   gemm1(A: number, B: number, C: number, K: number, Np: number, rowStart: number, rowEnd: number, kStart: number, kLen: number, colStart: number, colEnd: number): void;
   pack(src: number, rowStride: number, colStride: number, rows: number, K: number, dst: number, group: number, rowsOuter: number): void;
+  packRows(src: number, colStride: number, groups: number, K: number, dst: number, width: number): void;
+  /** float32 only */
+  packCols?(src: number, rowStride: number, groups: number, K: number, dst: number, group: number): void;
 }
 
 export class GemmInstance {
@@ -50,6 +53,8 @@ export class GemmInstance {
         // both loop orders of the packing
         this.exports.pack(src, K * es, es, rows, K, a, 2, 1);
         this.exports.pack(src, es, rows * es, rows, K, a, 2, 0);
+        this.exports.packRows(src, rows * es, rows / 4, K, a, 4 * es);
+        this.exports.packCols?.(src, K * es, rows / 4, K, a, 2);
       }
     } finally {
       arena.release(block.ptr, block.bytes);

@@ -205,11 +205,158 @@ function packFunction(t: GemmType): FuncDef {
   return { name: 'pack', params: new Array<ValType>(NPACK).fill(I32), locals, code: c };
 }
 
+const PACK_ROWS = { src: 0, colStride: 1, groups: 2, K: 3, dst: 4, width: 5 } as const;
+const NPACK_ROWS = 6;
+/** Steps of K packed per pass over the groups: reads stay within a few rows of the source, writes within runs of `K_CHUNK * width` bytes. */
+const K_CHUNK = 8;
+
+/**
+ * `packRows(src, colStride, groups, K, dst, width)`: `pack` for a source
+ * whose grouped dimension is contiguous (row stride = element size), as B
+ * is when row-major and A when transposed. Each of the `groups` groups'
+ * rows at step q are `width` (16 or 32) contiguous bytes, copied as whole
+ * vectors instead of element by element: element (r, q) from
+ * `src + r * es + q * colStride` to the same place `pack` puts it. The
+ * scalar `pack` would walk the destination one group-row per source row
+ * (a page apart for K = 1024); this walks K in chunks so both sides stay
+ * in few pages.
+ */
+function packRowsFunction(): FuncDef {
+  const c = new Code();
+  const locals: ValType[] = [];
+  const local = (type: ValType): number => {
+    locals.push(type);
+    return NPACK_ROWS + locals.length - 1;
+  };
+  const [k0, kn, p, q, ps, pd] = [local(I32), local(I32), local(I32), local(I32), local(I32), local(I32)];
+  const { src, colStride, groups, K, dst, width } = PACK_ROWS;
+  c.i32(0).set(k0);
+  c.block().loop(); // chunks of K
+  {
+    c.get(k0).get(K).i32GeS().brIf(1);
+    c.get(K).get(k0).i32Sub().set(kn);
+    c.get(kn).i32(K_CHUNK).i32GeS().if_().i32(K_CHUNK).set(kn).end();
+    c.i32(0).set(p);
+    c.block().loop(); // groups
+    {
+      c.get(p).get(groups).i32GeS().brIf(1);
+      // ps = src + p * width + k0 * colStride; pd = dst + (p * K + k0) * width
+      c.get(src).get(p).get(width).i32Mul().i32Add().get(k0).get(colStride).i32Mul().i32Add().set(ps);
+      c.get(dst).get(p).get(K).i32Mul().get(k0).i32Add().get(width).i32Mul().i32Add().set(pd);
+      c.get(kn).set(q);
+      c.loop(); // steps of K within the chunk
+      {
+        c.get(pd).get(ps).v128Load(0).v128Store(0);
+        c.get(width).i32(32).i32GeS().if_().get(pd).get(ps).v128Load(16).v128Store(16).end();
+        c.get(ps).get(colStride).i32Add().set(ps);
+        c.get(pd).get(width).i32Add().set(pd);
+        c.get(q).i32(1).i32Sub().tee(q).brIf(0);
+      }
+      c.end();
+      c.get(p).i32(1).i32Add().set(p);
+      c.br(0);
+    }
+    c.end().end();
+    c.get(k0).i32(K_CHUNK).i32Add().set(k0);
+    c.br(0);
+  }
+  c.end().end();
+  return { name: 'packRows', params: new Array<ValType>(NPACK_ROWS).fill(I32), locals, code: c };
+}
+
+const PACK_COLS = { src: 0, rowStride: 1, groups: 2, K: 3, dst: 4, group: 5 } as const;
+const NPACK_COLS = 6;
+
+/** Byte lanes of `i8x16.shuffle` taking float32 lanes `l` (0-3 from the first operand, 4-7 from the second). */
+const f32Lanes = (...l: number[]) => l.flatMap((x) => [4 * x, 4 * x + 1, 4 * x + 2, 4 * x + 3]);
+
+/**
+ * `packCols(src, rowStride, groups, K, dst, group)`: float32 `pack` for a
+ * source whose K dimension is contiguous (column stride = 4 bytes), as A
+ * is when row-major and B when transposed: 4 rows x 4 steps of K are
+ * loaded as four vectors, transposed with shuffles and stored as four
+ * group-rows, instead of element by element. Whole groups of 2^group (4
+ * or 8) rows only; the last K % 4 steps go element by element.
+ */
+function packColsFunction(): FuncDef {
+  const c = new Code();
+  const locals: ValType[] = [];
+  const local = (type: ValType): number => {
+    locals.push(type);
+    return NPACK_COLS + locals.length - 1;
+  };
+  const [p, k, sub, ps, pd, G, K4, i] = Array.from({ length: 8 }, () => local(I32)) as [number, number, number, number, number, number, number, number];
+  const v = Array.from({ length: 4 }, () => local(V128));
+  const t = Array.from({ length: 4 }, () => local(V128));
+  const { src, rowStride, groups, K, dst, group } = PACK_COLS;
+  c.i32(1).get(group).i32Shl().set(G);
+  c.get(K).get(K).i32(3).i32And().i32Sub().set(K4);
+  c.i32(0).set(p);
+  c.block().loop(); // groups
+  {
+    c.get(p).get(groups).i32GeS().brIf(1);
+    c.i32(0).set(k);
+    c.block().loop(); // steps of K, four at a time
+    {
+      c.get(k).get(K4).i32GeS().brIf(1);
+      c.i32(0).set(sub);
+      c.loop(); // blocks of 4 rows within the group
+      {
+        // ps = src + (p * G + sub) * rowStride + k * 4
+        c.get(src).get(p).get(G).i32Mul().get(sub).i32Add().get(rowStride).i32Mul().i32Add().get(k).i32(4).i32Mul().i32Add().set(ps);
+        for (let r = 0; r < 4; r++) c.get(ps).get(rowStride).i32(r).i32Mul().i32Add().v128Load(0).set(v[r]!);
+        c.get(v[0]!).get(v[1]!).shuffle(f32Lanes(0, 4, 1, 5)).set(t[0]!);
+        c.get(v[0]!).get(v[1]!).shuffle(f32Lanes(2, 6, 3, 7)).set(t[1]!);
+        c.get(v[2]!).get(v[3]!).shuffle(f32Lanes(0, 4, 1, 5)).set(t[2]!);
+        c.get(v[2]!).get(v[3]!).shuffle(f32Lanes(2, 6, 3, 7)).set(t[3]!);
+        // pd = dst + ((p * K + k) * G + sub) * 4; step q of the four at pd + q * G * 4
+        c.get(dst).get(p).get(K).i32Mul().get(k).i32Add().get(G).i32Mul().get(sub).i32Add().i32(4).i32Mul().i32Add().set(pd);
+        const store = (q: number, a: number, b: number, lanes: number[]) => {
+          c.get(pd).get(G).i32(4 * q).i32Mul().i32Add();
+          c.get(a).get(b).shuffle(f32Lanes(...lanes)).v128Store(0);
+        };
+        store(0, t[0]!, t[2]!, [0, 1, 4, 5]);
+        store(1, t[0]!, t[2]!, [2, 3, 6, 7]);
+        store(2, t[1]!, t[3]!, [0, 1, 4, 5]);
+        store(3, t[1]!, t[3]!, [2, 3, 6, 7]);
+        c.get(sub).i32(4).i32Add().tee(sub).get(G).i32LtS().brIf(0);
+      }
+      c.end();
+      c.get(k).i32(4).i32Add().set(k);
+      c.br(0);
+    }
+    c.end().end();
+    // the last K % 4 steps, element by element
+    c.block().loop();
+    {
+      c.get(k).get(K).i32GeS().brIf(1);
+      c.i32(0).set(i);
+      c.loop();
+      {
+        c.get(dst).get(p).get(K).i32Mul().get(k).i32Add().get(G).i32Mul().get(i).i32Add().i32(4).i32Mul().i32Add();
+        c.get(src).get(p).get(G).i32Mul().get(i).i32Add().get(rowStride).i32Mul().i32Add().get(k).i32(4).i32Mul().i32Add().f32Load().f32Store();
+        c.get(i).i32(1).i32Add().tee(i).get(G).i32LtS().brIf(0);
+      }
+      c.end();
+      c.get(k).i32(1).i32Add().set(k);
+      c.br(0);
+    }
+    c.end().end();
+    c.get(p).i32(1).i32Add().set(p);
+    c.br(0);
+  }
+  c.end().end();
+  return { name: 'packCols', params: new Array<ValType>(NPACK_COLS).fill(I32), locals, code: c };
+}
+
 /** Rows per register tile of the main micro-kernel (and per packed block of A). */
 export const ROWS = 4;
 
 export function gemmModuleBytes(t: GemmType, shared: boolean, maximumPages: number): Uint8Array<ArrayBuffer> {
-  return encodeModule([gemmFunction(t, ROWS), gemmFunction(t, 1), packFunction(t)], { shared, maximumPages });
+  const functions = [gemmFunction(t, ROWS), gemmFunction(t, 1), packFunction(t), packRowsFunction()];
+  // packCols transposes float32 lanes; float64 operands with a contiguous K go through `pack`
+  if (t === 'float32') functions.push(packColsFunction());
+  return encodeModule(functions, { shared, maximumPages });
 }
 
 export { F32, F64 };

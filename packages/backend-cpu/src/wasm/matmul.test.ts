@@ -5,6 +5,7 @@ import { runKernel, seeded } from '../test-kernels.js';
 import { runMatmulWasm, wasmHandles, wasmSimdAvailable } from './matmul.js';
 import { helperThread } from './vthreads.js';
 import { arena } from './arena.js';
+import { gemmInstances } from './gemm-instances.js';
 
 const js = new CpuBackend({ wasm: false });
 
@@ -150,5 +151,31 @@ describe('WebAssembly SIMD matmul', () => {
     const k = kernelFor({ batch: 1, m: 2, n: 2, k: 2, transA: false, transB: false, dtype: 'float32' });
     expect(wasmHandles({ ...k, inputs: ['int32', 'int32'], out: 'int32' })).toBe(false);
     expect(wasmHandles({ ...k, inputs: ['float32', 'float64'], out: 'float64' })).toBe(false);
+  });
+
+  // the vector packs must lay operands out exactly as the element-by-element pack does (the gemm reads only that layout)
+  it.each([
+    ['float32', 'rows', 8, 3, 37],
+    ['float32', 'rows', 4, 2, 9],
+    ['float32', 'cols', 8, 3, 37],
+    ['float32', 'cols', 4, 2, 6],
+    ['float32', 'cols', 12, 2, 3],
+    ['float64', 'rows', 8, 2, 19],
+  ] as const)('packs %s operands contiguous along %s like the scalar pack: %i rows, group 2^%i, K %i', (dtype, along, rows, group, K) => {
+    const es = dtype === 'float32' ? 4 : 8;
+    const e = gemmInstances()[dtype === 'float32' ? 0 : 1]!.exports;
+    const owner = {};
+    const src = arena.array(dtype, rows * K, owner);
+    const [scalar, vector] = [arena.array(dtype, rows * K, owner), arena.array(dtype, rows * K, owner)];
+    src.set(seeded(rows * K, 3, dtype === 'float32' ? Float32Array : Float64Array));
+    scalar.fill(NaN);
+    vector.fill(NaN);
+    // rows contiguous: element (r, q) at r + q * rows; K contiguous: at r * K + q
+    const [rowStride, colStride] = along === 'rows' ? [es, rows * es] : [K * es, es];
+    e.pack(src.byteOffset, rowStride, colStride, rows, K, scalar.byteOffset, group, along === 'rows' ? 0 : 1);
+    if (along === 'rows') e.packRows(src.byteOffset, colStride, rows >> group, K, vector.byteOffset, (1 << group) * es);
+    else e.packCols!(src.byteOffset, rowStride, rows >> group, K, vector.byteOffset, group);
+    expect(Array.from(vector)).toEqual(Array.from(scalar));
+    for (const a of [src, scalar, vector]) arena.free(a, owner);
   });
 });

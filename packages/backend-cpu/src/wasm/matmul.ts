@@ -9,7 +9,7 @@
  */
 import type { MatmulKernel, TypedArray } from '@sym/graph';
 import { ROWS, gemmModuleBytes, tileWidth, type GemmType } from './gemm.js';
-import { GEMM_TYPES, gemmInstances } from './gemm-instances.js';
+import { GEMM_TYPES, gemmInstances, type GemmExports } from './gemm-instances.js';
 import { MAX_PAGES, arena } from './arena.js';
 import { gemmJob, helperThread, type GemmRound } from './vthreads.js';
 
@@ -45,6 +45,23 @@ function span(rows: number, rowStride: number, cols: number, colStride: number):
 
 /** Byte ranges [start, end) intersect. */
 const overlaps = (a: TypedArray, b: TypedArray) => a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+
+/**
+ * `pack` (see gemm.ts) of a rows x K operand into groups of 2^group rows:
+ * whole vectors at a time where the grouped dimension is contiguous
+ * (`packRows`) or, for float32, where K is (`packCols`, transposing 4 x 4
+ * blocks); element by element otherwise and for the rows past the last
+ * whole group, in the loop order that reads the source in order.
+ */
+function packOperand(e: GemmExports, es: number, src: number, rowStride: number, colStride: number, rows: number, K: number, dst: number, group: number): void {
+  const G = 1 << group;
+  let groups = Math.floor(rows / G);
+  if (groups > 0 && rowStride === es) e.packRows(src, colStride, groups, K, dst, G * es);
+  else if (groups > 0 && colStride === es && e.packCols) e.packCols(src, rowStride, groups, K, dst, group);
+  else groups = 0;
+  const whole = groups * G;
+  if (whole < rows) e.pack(src + whole * rowStride, rowStride, colStride, rows - whole, K, dst + whole * K * es, group, Math.abs(colStride) <= Math.abs(rowStride) ? 1 : 0);
+}
 
 export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out: TypedArray): void {
   const t = k.out as GemmType;
@@ -92,13 +109,13 @@ export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out
         const src = operandAt(A, aIn, k.a.offset + b * ab, aSpan, aStage);
         // rows past M are zero (the last block's, interleaved with real rows)
         if (M % ROWS !== 0) mem.fill(0, Bp / es - ROWS * K, Bp / es);
-        g.exports.pack(src, am * es, ak * es, M, K, Ap, 2, Math.abs(ak) <= Math.abs(am) ? 1 : 0);
+        packOperand(g.exports, es, src, am * es, ak * es, M, K, Ap, 2);
       }
       if (b === 0 || bb !== 0) {
         const src = operandAt(B, bIn, k.b.offset + b * bb, bSpan, bStage);
         if (Np !== N) mem.fill(0, Bp / es, Bp / es + bLen);
         // Bᵀ (N x K) into panels of tw columns
-        g.exports.pack(src, bn * es, bk * es, N, K, Bp, Math.log2(tw), Math.abs(bk) <= Math.abs(bn) ? 1 : 0);
+        packOperand(g.exports, es, src, bn * es, bk * es, N, K, Bp, Math.log2(tw));
       }
       const outBase = b * ob;
       const C = cIn ? out.byteOffset + outBase * es : Cs;
