@@ -251,6 +251,9 @@ export class Code {
   f64x2PromoteLowF32x4() {
     return this.simd(0x5f);
   }
+  f32x4DemoteF64x2Zero() {
+    return this.simd(0x5e);
+  }
   /** i8x16.shuffle with the given 16 lane indices. */
   shuffle(lanes: readonly number[]) {
     return this.simd(0x0d, ...lanes);
@@ -299,6 +302,9 @@ export class Code {
   }
   f64x2Mul() {
     return this.simd(0xf2);
+  }
+  f64x2Div() {
+    return this.simd(0xf3);
   }
 }
 

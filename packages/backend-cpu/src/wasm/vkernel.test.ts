@@ -110,6 +110,41 @@ describe('float32 SIMD kernels', () => {
     }
   }
 
+  // reductions over a strided axis run along the output's rows instead (a bias gradient: sum over the batch)
+  for (const reducer of ['sum', 'mean', 'max', 'min'] as const) {
+    for (const [shape, count, xStrides, bStrides] of [
+      [[1024], 256, [1, 1024], [0, 0]],
+      [[10], 7, [1, 10], [1, 0]],
+      [[3], 5, [1, 3], [0, 1]],
+      [[2, 6], 4, [24, 1, 6], [0, 1, 0]],
+      [[5, 9], 3, [9, 1, 45], [1, 0, 0]],
+    ] as const) {
+      it(`${reducer} of x * b over a strided axis of ${count}, keeping ${JSON.stringify(shape)}`, () => {
+        const size = shape.reduce((p: number, q: number) => p * q, count);
+        const x = values(size, -5, 5, 13 + count);
+        const b = values(size, 0.5, 2, 17);
+        // b broadcast along the output's rows (a splat per step of the reduced axis) or constant along the axis
+        const expr = ap('mul', load(0, [...xStrides]), load(1, [...bStrides]));
+        const k: ReduceKernel = { kind: 'reduce', shape: [...shape], reduceShape: [count], reducer, inputs: ['float32', 'float32'], acc: reducer === 'sum' || reducer === 'mean' ? 'float64' : 'float32', out: 'float32', expr };
+        const outSize = shape.reduce((p: number, q: number) => p * q, 1);
+        expectClose(runWasm(k, [x, b], outSize), runKernel(js, k, [x, b], outSize) as Float32Array, 4e-7, 1e-6, reducer);
+      });
+    }
+  }
+
+  it('propagates NaN through max and min over a strided axis, and sums in float64', () => {
+    // column 2 holds a NaN; column 1 sums 1e8, then 1 and 1 ... which float32 accumulation would lose
+    const x = new Float32Array(4 * 6).fill(1);
+    x[2 * 4 + 2] = Number.NaN;
+    x[1] = 1e8;
+    for (const reducer of ['max', 'min', 'sum'] as const) {
+      const k: ReduceKernel = { kind: 'reduce', shape: [4], reduceShape: [6], reducer, inputs: ['float32'], acc: 'float32', out: 'float32', expr: load(0, [1, 4]) };
+      const got = runWasm(k, [x], 4);
+      expect(Number.isNaN(got[2]!)).toBe(true);
+      if (reducer === 'sum') expect(got[1]).toBe(Math.fround(1e8 + 5));
+    }
+  });
+
   it('computes again, with JavaScript, only the rows whose sin/cos arguments are big', () => {
     // 4 rows of 11: row 1 has an argument far past 8192 (the polynomial's reduction is wrong there), row 3 another in a tail lane and an infinity
     const x = values(44, -6, 6, 21);
@@ -140,6 +175,9 @@ describe('float32 SIMD kernels', () => {
     expect(vectorizable(f64)).toBe(false);
     const strided: ElementwiseKernel = { kind: 'elementwise', shape: [4, 4], inputs: ['float32'], out: 'float32', expr: ap('exp', load(0, [1, 4])) };
     expect(vectorizable(strided)).toBe(false);
+    // strided along both the output's rows and the reduced axis
+    const transposed: ReduceKernel = { kind: 'reduce', shape: [4], reduceShape: [4], reducer: 'sum', inputs: ['float32'], acc: 'float64', out: 'float32', expr: load(0, [4, 2]) };
+    expect(vectorizable(transposed)).toBe(false);
     const pow: ElementwiseKernel = { kind: 'elementwise', shape: [4], inputs: ['float32'], out: 'float32', expr: ap('pow', load(0, [1]), load(0, [1])) };
     expect(vectorizable(pow)).toBe(false);
   });

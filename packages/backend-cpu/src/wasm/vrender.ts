@@ -1,0 +1,334 @@
+/**
+ * The renderer of the SIMD path: a float32 elementwise or reduce kernel of
+ * the IR becomes one WebAssembly function over a row, its scalar
+ * expression f32x4 code (with the approximations of vmath.ts for exp,
+ * log, sin, cos, tanh, sigmoid), four lanes a step. Rows run along the
+ * innermost iteration dimension; a reduction over a strided axis (a column
+ * sum: a bias gradient) runs along the output's innermost dimension
+ * instead, each lane looping over the reduced axis. vkernel.ts runs the
+ * rows.
+ */
+import type { ElementwiseKernel, Kernel, LoadExpr, ReduceKernel, ScalarExpr, ScalarOpName } from '@sym/graph';
+import { Code, F32, F64, I32, V128, encodeModule, type ValType } from './encoder.js';
+import { emitExp, emitLog, emitSigmoid, emitSinCos, emitTanh, fconst, type Emit } from './vmath.js';
+import { MAX_PAGES, arena } from './arena.js';
+
+export type VKernel = ElementwiseKernel | ReduceKernel;
+
+const SUPPORTED = new Set<ScalarOpName>([
+  'add', 'sub', 'mul', 'truediv', 'maximum', 'minimum', 'neg', 'abs', 'sqrt', 'relu',
+  'identity', 'cast', 'second', 'clip', 'exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid',
+  'eq', 'neq', 'lt', 'le', 'gt', 'ge', 'not', 'and', 'or', 'xor', 'switch',
+]);
+/** Ops whose result is already 0 or 1 (bool values are float lanes holding 0 or 1). */
+const BOOLEAN = new Set<ScalarOpName>(['eq', 'neq', 'lt', 'le', 'gt', 'ge', 'not', 'and', 'or', 'xor']);
+const lanes = (d: string) => d === 'float32' || d === 'bool';
+
+export function iterShape(k: VKernel): readonly number[] {
+  return k.kind === 'elementwise' ? k.shape : [...k.shape, ...k.reduceShape];
+}
+
+export function loadsOf(e: ScalarExpr, out: LoadExpr[] = []): LoadExpr[] {
+  if (e.kind === 'load') out.push(e);
+  else if (e.kind === 'apply') for (const a of e.args) loadsOf(a, out);
+  return out;
+}
+
+function supportedExpr(e: ScalarExpr): boolean {
+  if (e.kind === 'const') return true;
+  if (e.kind === 'load') return e.dtype === 'float32';
+  if (e.kind === 'reduced') return false;
+  return lanes(e.dtype) && lanes(e.computeDType) && SUPPORTED.has(e.op) && e.args.every(supportedExpr);
+}
+
+/** Whether the kernel runs on the SIMD path. */
+export function vectorizable(k: Kernel): k is VKernel {
+  if (k.kind === 'matmul') return false;
+  if (k.out !== 'float32' || !supportedExpr(k.expr) || (k.kind === 'reduce' && k.epilogue)) return false;
+  if (k.kind === 'reduce') {
+    if (!['sum', 'mean', 'max', 'min'].includes(k.reducer) || k.reduceShape.length === 0) return false;
+    if (k.reduceShape.some((d) => d === 0)) return false;
+  }
+  return innerContiguous(k) || columnReduce(k);
+}
+
+/** Every load reads the innermost iteration dimension in order or not at all (rows of four lanes). */
+export function innerContiguous(k: VKernel): boolean {
+  const nd = iterShape(k).length;
+  return loadsOf(k.expr).every((l) => nd === 0 || l.strides[nd - 1] === 0 || l.strides[nd - 1] === 1);
+}
+
+/**
+ * A reduction over one axis that the loads read strided, whose output's
+ * innermost dimension they read in order or not at all: `sum(x, 0)` of a
+ * row-major matrix. It runs as rows over the output, each lane looping
+ * over the reduced axis.
+ */
+function columnReduce(k: VKernel): k is ReduceKernel {
+  if (k.kind !== 'reduce' || k.reduceShape.length !== 1 || k.shape.length === 0) return false;
+  const inner = k.shape.length - 1;
+  return loadsOf(k.expr).every((l) => l.strides[inner] === 0 || l.strides[inner] === 1);
+}
+
+/** Ops whose big arguments need the imported JavaScript functions on some lanes. */
+const JS_LANES = new Set(['sin', 'cos']);
+const usesOp = (e: ScalarExpr, ops: ReadonlySet<string>): boolean => e.kind === 'apply' && (ops.has(e.op) || e.args.some((a) => usesOp(a, ops)));
+
+export const loadKey = (l: LoadExpr) => `${l.input}:${l.offset}:${l.strides.join(',')}`;
+
+/**
+ * Build the row function: elementwise (outPtr, n, ...ptrs), reduce
+ * (n, ...ptrs) -> f64, or a column reduction (outPtr, n, ...ptrs), which
+ * writes n reduced values as an elementwise row does.
+ */
+export function rowModule(k: VKernel, loads: readonly LoadExpr[], column: boolean): Uint8Array<ArrayBuffer> {
+  const nd = iterShape(k).length;
+  const reduce = k.kind === 'reduce' && !column;
+  const nParams = (reduce ? 1 : 2) + loads.length;
+  const N = reduce ? 0 : 1;
+  const ptr = (j: number) => (reduce ? 1 : 2) + j;
+  const locals: ValType[] = [];
+  const local = (t: ValType) => (locals.push(t), nParams + locals.length - 1);
+  const c = new Code();
+  const constants = new Map<string, { bytes: readonly number[]; global: number }>();
+  c.constantGlobal = (bytes) => {
+    const key = bytes.join(',');
+    let k = constants.get(key);
+    if (!k) constants.set(key, (k = { bytes, global: constants.size }));
+    return k.global;
+  };
+  const off = local(I32);
+  const imports: ('sin' | 'cos')[] = [];
+  const emit: Emit = {
+    c,
+    v128: () => local(V128),
+    importIndex: (name) => {
+      if (!imports.includes(name)) imports.push(name);
+      return imports.indexOf(name);
+    },
+    slowLanes: undefined,
+  };
+  const keys = loads.map(loadKey);
+  const splat = new Map<number, number>();
+  // column reductions: each other load's address at the current step of the reduced axis
+  const cursor = new Map<number, number>();
+  loads.forEach((l, j) => {
+    if (nd === 0 || (l.strides[nd - 1] === 0 && (!column || l.strides[nd - 2] === 0))) {
+      const v = local(V128);
+      c.get(ptr(j)).f32Load().f32x4Splat().set(v);
+      splat.set(j, v);
+    } else if (column) cursor.set(j, local(I32));
+  });
+  // bool lanes hold 0 or 1; truth is "not zero", so NaN is true, as in NumPy
+  const truth = () => (fconst(c, 0), c.f32x4Ne());
+  const toBool = () => (truth(), fconst(c, 1), void c.v128And());
+  const expr = (e: ScalarExpr): void => {
+    if (e.kind === 'const') {
+      fconst(c, Math.fround(e.value));
+      return;
+    }
+    if (e.kind === 'load') {
+      const j = keys.indexOf(loadKey(e));
+      const s = splat.get(j);
+      const at = cursor.get(j);
+      if (s !== undefined) c.get(s);
+      else if (at === undefined) c.get(ptr(j)).get(off).i32Add().v128Load();
+      // a load constant along the output's rows but not along the reduced axis: one value for the four lanes
+      else if (e.strides[nd - 2] === 0) c.get(at).v128Load32Splat();
+      else c.get(at).v128Load();
+      return;
+    }
+    if (e.kind === 'reduced') throw new Error('cpu: a reduced value outside an epilogue');
+    // arguments convert to the compute dtype: float to bool tests truth; bool to float is already 0 or 1
+    const arg = (i: number) => {
+      expr(e.args[i]!);
+      if (e.computeDType === 'bool' && e.args[i]!.dtype !== 'bool' && !(e.op === 'switch' && i === 0)) toBool();
+    };
+    op(e, arg);
+    if (e.dtype === 'bool' && !BOOLEAN.has(e.op)) toBool();
+  };
+  const op = (e: Extract<ScalarExpr, { kind: 'apply' }>, expr: (i: number) => void): void => {
+    const a = [0, 1, 2];
+    const unary = (f: (x: number) => void) => {
+      expr(a[0]!);
+      const t = local(V128);
+      c.set(t);
+      f(t);
+    };
+    switch (e.op) {
+      case 'add': return (expr(a[0]!), expr(a[1]!), void c.f32x4Add());
+      case 'sub': return (expr(a[0]!), expr(a[1]!), void c.f32x4Sub());
+      case 'mul': return (expr(a[0]!), expr(a[1]!), void c.f32x4Mul());
+      case 'truediv': return (expr(a[0]!), expr(a[1]!), void c.f32x4Div());
+      case 'maximum': return (expr(a[0]!), expr(a[1]!), void c.f32x4Max());
+      case 'minimum': return (expr(a[0]!), expr(a[1]!), void c.f32x4Min());
+      case 'clip': return (expr(a[0]!), expr(a[1]!), c.f32x4Max(), expr(a[2]!), void c.f32x4Min());
+      case 'neg': return (expr(a[0]!), void c.f32x4Neg());
+      case 'abs': return (expr(a[0]!), void c.f32x4Abs());
+      case 'sqrt': return (expr(a[0]!), void c.f32x4Sqrt());
+      case 'relu': return (expr(a[0]!), fconst(c, 0), void c.f32x4Max());
+      case 'identity':
+      case 'cast': return expr(a[0]!);
+      case 'second': return expr(a[1]!);
+      case 'exp': return unary((t) => emitExp(emit, t));
+      case 'log': return unary((t) => emitLog(emit, t));
+      case 'sin': return unary((t) => emitSinCos(emit, t, false));
+      case 'cos': return unary((t) => emitSinCos(emit, t, true));
+      case 'tanh': return unary((t) => emitTanh(emit, t));
+      case 'sigmoid': return unary((t) => emitSigmoid(emit, t));
+      case 'eq': return (expr(a[0]!), expr(a[1]!), c.f32x4Eq(), fconst(c, 1), void c.v128And());
+      case 'neq': return (expr(a[0]!), expr(a[1]!), c.f32x4Ne(), fconst(c, 1), void c.v128And());
+      case 'lt': return (expr(a[0]!), expr(a[1]!), c.f32x4Lt(), fconst(c, 1), void c.v128And());
+      case 'le': return (expr(a[0]!), expr(a[1]!), c.f32x4Le(), fconst(c, 1), void c.v128And());
+      case 'gt': return (expr(a[0]!), expr(a[1]!), c.f32x4Gt(), fconst(c, 1), void c.v128And());
+      case 'ge': return (expr(a[0]!), expr(a[1]!), c.f32x4Ge(), fconst(c, 1), void c.v128And());
+      case 'not': return (expr(a[0]!), fconst(c, 0), c.f32x4Eq(), fconst(c, 1), void c.v128And());
+      case 'and': return (expr(a[0]!), truth(), expr(a[1]!), truth(), c.v128And(), fconst(c, 1), void c.v128And());
+      case 'or': return (expr(a[0]!), truth(), expr(a[1]!), truth(), c.v128Or(), fconst(c, 1), void c.v128And());
+      case 'xor': return (expr(a[0]!), truth(), expr(a[1]!), truth(), c.v128Xor(), fconst(c, 1), void c.v128And());
+      // bitselect(then, else, mask): the condition is tested as it is
+      case 'switch': return (expr(a[1]!), expr(a[2]!), expr(a[0]!), truth(), void c.v128Bitselect());
+      default:
+        throw new Error(`vkernel: ${e.op} is not vectorised`);
+    }
+  };
+  const results: ValType[] = [];
+  // out[off] = reduce over the axis of expr, four lanes a step, sums in float64 as the other reductions
+  const columnPass = (r: ReduceKernel) => {
+    const [count, isMax] = [r.reduceShape[0]!, r.reducer === 'max'];
+    const isSum = r.reducer === 'sum' || r.reducer === 'mean';
+    const [step, v, acc0, acc1] = [local(I32), local(V128), local(V128), local(V128)];
+    c.i32(0).set(off);
+    c.block().loop();
+    c.get(off).get(N).i32(4).i32Mul().i32GeS().brIf(1);
+    for (const [j, at] of cursor) {
+      c.get(ptr(j));
+      if (loads[j]!.strides[nd - 2] !== 0) c.get(off).i32Add();
+      c.set(at);
+    }
+    if (isSum) c.v128Zero().set(acc0).v128Zero().set(acc1);
+    else fconst(c, isMax ? -Infinity : Infinity).set(acc0);
+    c.i32(count).set(step);
+    c.loop();
+    {
+      expr(r.expr);
+      c.set(v);
+      if (isSum) {
+        c.get(acc0).get(v).f64x2PromoteLowF32x4().f64x2Add().set(acc0);
+        c.get(acc1).get(v).get(v).shuffle([8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]).f64x2PromoteLowF32x4().f64x2Add().set(acc1);
+      } else {
+        c.get(acc0).get(v);
+        if (isMax) c.f32x4Max();
+        else c.f32x4Min();
+        c.set(acc0);
+      }
+      for (const [j, at] of cursor) c.get(at).i32(loads[j]!.strides[nd - 1]! * 4).i32Add().set(at);
+      c.get(step).i32(1).i32Sub().tee(step).brIf(0);
+    }
+    c.end();
+    c.get(0).get(off).i32Add();
+    if (isSum) {
+      // the mean divides in float64, then rounds once, as the JavaScript kernels do
+      const divide = () => {
+        if (r.reducer === 'mean') c.v128Const([...new Uint8Array(new Float64Array([count, count]).buffer)]).f64x2Div();
+      };
+      c.get(acc0);
+      divide();
+      c.f32x4DemoteF64x2Zero().get(acc1);
+      divide();
+      c.f32x4DemoteF64x2Zero().shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
+    } else c.get(acc0);
+    c.v128Store();
+    c.get(off).i32(16).i32Add().set(off).br(0);
+    c.end().end();
+  };
+  // sin/cos: the fast pass flags lanes that need JavaScript; when any did, a slow pass computes the row again with
+  // the calls (the output never aliases an input, so the inputs are still there to read)
+  const withSlowPass = (pass: () => void) => {
+    if (!usesOp(k.expr, JS_LANES)) return pass();
+    const slowLanes = local(V128);
+    c.v128Zero().set(slowLanes);
+    emit.slowLanes = slowLanes;
+    pass();
+    emit.slowLanes = undefined;
+    c.get(slowLanes).v128AnyTrue().if_();
+    pass();
+    c.end();
+  };
+  if (column) withSlowPass(() => columnPass(k as ReduceKernel));
+  else if (!reduce) {
+    const pass = () => {
+      // out[off] = expr, four lanes a step; the row may overrun into padding
+      c.i32(0).set(off);
+      c.block().loop();
+      c.get(off).get(N).i32(4).i32Mul().i32GeS().brIf(1);
+      c.get(0).get(off).i32Add();
+      expr(k.expr);
+      c.v128Store();
+      c.get(off).i32(16).i32Add().set(off).br(0);
+      c.end().end();
+    };
+    withSlowPass(pass);
+  } else {
+    const r = k as ReduceKernel;
+    const isSum = r.reducer === 'sum' || r.reducer === 'mean';
+    const v = local(V128);
+    const acc0 = local(V128);
+    const acc1 = local(V128);
+    const end = local(I32);
+    const identity = r.reducer === 'max' ? -Infinity : r.reducer === 'min' ? Infinity : 0;
+    const accumulate = () => {
+      if (isSum) {
+        c.get(acc0).get(v).f64x2PromoteLowF32x4().f64x2Add().set(acc0);
+        c.get(acc1).get(v).get(v).shuffle([8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]).f64x2PromoteLowF32x4().f64x2Add().set(acc1);
+      } else {
+        c.get(acc0).get(v);
+        if (r.reducer === 'max') c.f32x4Max();
+        else c.f32x4Min();
+        c.set(acc0);
+      }
+    };
+    const pass = () => {
+      c.i32(0).set(off);
+      if (isSum) c.v128Zero().set(acc0).v128Zero().set(acc1);
+      else fconst(c, identity).set(acc0);
+      // whole vectors: no lane masking in the loop
+      c.get(N).i32(~3).i32And().i32(4).i32Mul().set(end);
+      c.block().loop();
+      c.get(off).get(end).i32GeS().brIf(1);
+      expr(k.expr);
+      c.set(v);
+      accumulate();
+      c.get(off).i32(16).i32Add().set(off).br(0);
+      c.end().end();
+      // the last 1-3 elements: lanes past n are replaced by the reducer's identity
+      c.get(N).i32(3).i32And().if_();
+      expr(k.expr);
+      c.set(v);
+      c.get(v);
+      fconst(c, identity);
+      c.v128Const([0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0]).get(N).i32(3).i32And().i32x4Splat().i32x4LtS().v128Bitselect().set(v);
+      accumulate();
+      c.end();
+    };
+    withSlowPass(pass);
+    if (isSum) {
+      c.get(acc0).f64x2ExtractLane(0).get(acc0).f64x2ExtractLane(1).f64Add();
+      c.get(acc1).f64x2ExtractLane(0).f64Add().get(acc1).f64x2ExtractLane(1).f64Add();
+      results.push(F64);
+    } else {
+      for (let q = 0; q < 4; q++) {
+        c.get(acc0).f32x4ExtractLane(q);
+        if (q > 0) (r.reducer === 'max' ? c.f32Max() : c.f32Min());
+      }
+      c.f64PromoteF32();
+      results.push(F64);
+    }
+  }
+  return encodeModule(
+    [{ name: 'row', params: new Array<ValType>(nParams).fill(I32), locals, code: c, results }],
+    { shared: arena.shared, maximumPages: MAX_PAGES },
+    imports.map((name) => ({ name, params: [F64], results: [F64] })),
+    [...constants.values()].map((k) => k.bytes),
+  );
+}
