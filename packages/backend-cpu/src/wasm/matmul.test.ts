@@ -139,12 +139,31 @@ describe('WebAssembly SIMD matmul', () => {
     B.set(seeded(batch * k * n, 8, Ctor));
     got.fill(NaN);
     const want = runKernel(js, kernel, [A, B], batch * m * n, { dtype });
-    const inUse = arena.inUse;
     runMatmulWasm(kernel, A, B, got);
     for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(1e-5 * k);
-    // the scratch went back
+    // the packing space is kept after the first product, not taken again
+    const inUse = arena.inUse;
+    runMatmulWasm(kernel, A, B, got);
     expect(arena.inUse).toBe(inUse);
     for (const a of [A, B, got]) arena.free(a, owner);
+  });
+
+  it('packs products of different shapes into one kept space instead of fresh memory each', () => {
+    const owner = {};
+    // scratch 2 MB, then 1.75 MB and 1.5 MB: sizes the arena's exact-size free lists would not reuse
+    const shapes = [[512, 512, 512], [384, 512, 512], [256, 512, 512]] as const;
+    const operands = shapes.map(([m, n, k]) => [arena.array('float32', m * k, owner), arena.array('float32', k * n, owner), arena.array('float32', m * n, owner)] as const);
+    const product = (i: number) => {
+      const [m, n, k] = shapes[i]!;
+      const [A, B, C] = operands[i]!;
+      runMatmulWasm(kernelFor({ batch: 1, m, n, k, transA: false, transB: false, dtype: 'float32' }), A, B, C);
+    };
+    product(0);
+    const bytes = arena.memory.buffer.byteLength;
+    product(1);
+    product(2);
+    expect(arena.memory.buffer.byteLength).toBe(bytes);
+    for (const a of operands.flat()) arena.free(a, owner);
   });
 
   it('leaves integer matmuls to the JavaScript kernels', () => {

@@ -46,6 +46,27 @@ function span(rows: number, rowStride: number, cols: number, colStride: number):
 /** Byte ranges [start, end) intersect. */
 const overlaps = (a: TypedArray, b: TypedArray) => a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 
+/** Packing space up to this size is kept between products. */
+const WORKSPACE_MAX = 32 << 20;
+/** The products' packing space, kept between calls and grown to the largest product yet (up to WORKSPACE_MAX). */
+let workspace: { readonly ptr: number; readonly bytes: number } | undefined;
+
+/**
+ * Scratch for one product. Products share one kept block rather than
+ * each reserving its own size: the arena reuses only blocks of the exact
+ * size, so a program's five differently shaped products would each touch
+ * fresh pages (page faults are most of a first call's excess), and the
+ * same memory stays warm in the caches from one product to the next.
+ * Bigger products reserve and release their own.
+ */
+function packingSpace(bytes: number): { readonly ptr: number; readonly bytes: number } {
+  if (workspace && workspace.bytes >= bytes) return workspace;
+  if (bytes > WORKSPACE_MAX) return arena.reserveFor(bytes, "a matmul's packed operands");
+  if (workspace) arena.release(workspace.ptr, workspace.bytes);
+  workspace = undefined;
+  return (workspace = arena.reserveFor(bytes, "a matmul's packed operands"));
+}
+
 /**
  * `pack` (see gemm.ts) of a rows x K operand into groups of 2^group rows:
  * whole vectors at a time where the grouped dimension is contiguous
@@ -90,7 +111,7 @@ export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out
   const aCopy = aIn ? 0 : align(aSpan.length, 4);
   const bCopy = bIn ? 0 : align(bSpan.length, 4);
   const bytes = (aLen + bLen + cLen + aCopy + bCopy) * es;
-  const block = arena.reserveFor(bytes, "a matmul's packed operands");
+  const block = packingSpace(bytes);
   try {
     const Ap = block.ptr;
     const Bp = Ap + aLen * es;
@@ -136,6 +157,6 @@ export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out
       else for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) out[outBase + m * om + n * on] = mem[c0 + m * Np + n]!;
     }
   } finally {
-    arena.release(block.ptr, block.bytes);
+    if (block !== workspace) arena.release(block.ptr, block.bytes);
   }
 }
