@@ -97,14 +97,19 @@ const cpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
 };
+// resident memory: pages first touched (WebAssembly memory grows untouched; each first write faults a page in)
+const rssMB = () => process.memoryUsage().rss / 2 ** 20;
+const rss1 = rssMB();
 const c1 = cpuMs();
 const t1 = performance.now();
 // --excluding=a,b: rewrites left out (A/B of one rewrite against the rest)
 const excluding = process.argv.find((a) => a.startsWith('--excluding='))?.slice(12).split(',');
 const f = sym.function([x, y], cost, { updates, ...(excluding && { optimizer: { excluding } }) });
 const t2 = performance.now();
+const rss2 = rssMB();
 f.sync(xv, yv);
 const t3 = performance.now();
+const rss3 = rssMB();
 const c3 = cpuMs();
 const first = { compileMs, compiled, runMs };
 firstCall = false;
@@ -116,6 +121,7 @@ if (session) {
 runMs = 0;
 f.sync(xv, yv);
 const t4 = performance.now();
+const rss4 = rssMB();
 const second = runMs;
 const times: number[] = [];
 const cpuTimes: number[] = [];
@@ -160,4 +166,6 @@ console.log(`steady       ${ms(steady)} (median of ${n})`);
 console.log(`kernels      ${f.compiled.kernelCount(xv, yv)}`);
 console.log(`CPU time     first ${ms(c3 - c1)}, steady ${ms(steadyCpu)}: ratio ${((c3 - c1) / steadyCpu).toFixed(2)}`);
 console.log(`W5 ratio     ${((t3 - t1) / steady).toFixed(2)} (function() + first call over steady)`);
+const mb = (x: number) => `${x.toFixed(1)} MB`;
+console.log(`memory       resident growth: function() ${mb(rss2 - rss1)}, first call ${mb(rss3 - rss2)}, second call ${mb(rss4 - rss3)}`);
 process.exit(0);

@@ -5,17 +5,29 @@
 import type { Backend, BackendInfo, DType, DeviceBuffer, Epilogue, Executable, Kernel, Launch, MatmulKernel, ReduceKernel, TypedArray } from '@sym/graph';
 import { DTYPES, SCALAR_OPS, allocate, castScalar, kernelKey, kernelOutputSize, powFloat, splitEpilogue } from '@sym/graph';
 import { renderKernel } from './render.js';
-import { runMatmulWasm, wasmHandles, wasmSimdAvailable } from './wasm/matmul.js';
+import { expectMatmulWasm, runMatmulWasm, wasmHandles, wasmSimdAvailable } from './wasm/matmul.js';
 import { warmGemms } from './wasm/gemm-instances.js';
 import { helperThread } from './wasm/vthreads.js';
 import { compileVectorKernel, vectorizable } from './wasm/vkernel.js';
 import { smallMatmulKernel } from './small-matmul.js';
-import { arena } from './wasm/arena.js';
+import { Workspace, arena } from './wasm/arena.js';
 import { collapseElementwise, collapseReduce } from './collapse.js';
+
+/** Split kernels' intermediates (a product's or a reduction's value before its epilogue), kept up to 64 MB. */
+const splitScratch = new Workspace("a kernel's value before its epilogue", 64 << 20);
 
 interface CpuBuffer extends DeviceBuffer {
   data: TypedArray;
   freed: boolean;
+  /** Still all zero bits, as allocated: nothing has been written or computed into it. */
+  zero: boolean;
+}
+
+/** Whether every bit of `a` is zero (-0 is not). */
+function allZeroBits(a: TypedArray): boolean {
+  const words = a.byteOffset % 4 === 0 && a.byteLength % 4 === 0 ? new Int32Array(a.buffer, a.byteOffset, a.byteLength / 4) : new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  for (let i = 0; i < words.length; i++) if (words[i] !== 0) return false;
+  return true;
 }
 
 type KernelFn = (ins: readonly TypedArray[], out: TypedArray, helpers: typeof HELPERS) => void;
@@ -95,9 +107,9 @@ export class CpuBackend implements Backend {
 
   alloc(dtype: DType, size: number): CpuBuffer {
     this.#live++;
-    if (!this.wasm) return { dtype, size, data: allocate(dtype, size), freed: false };
+    if (!this.wasm) return { dtype, size, data: allocate(dtype, size), freed: false, zero: true };
     // in the WebAssembly memory, where vector kernels use it in place; the arena reclaims it if the buffer is collected unfreed
-    const buffer: CpuBuffer = { dtype, size, data: allocate(dtype, 0), freed: false };
+    const buffer: CpuBuffer = { dtype, size, data: allocate(dtype, 0), freed: false, zero: true };
     buffer.data = arena.array(dtype, size, buffer);
     return buffer;
   }
@@ -105,6 +117,9 @@ export class CpuBackend implements Backend {
   write(buffer: DeviceBuffer, data: TypedArray): void {
     const b = buffer as CpuBuffer;
     if (data.length !== b.size) throw new RangeError(`cpu.write: buffer holds ${b.size} elements, got ${data.length}`);
+    // zeros (a velocity's, a bias's first value) into a buffer still zero: writing them would only fault in fresh pages
+    if (b.zero && allZeroBits(data)) return;
+    b.zero = false;
     b.data.set(data);
   }
 
@@ -155,17 +170,30 @@ export class CpuBackend implements Backend {
     // the first kernel's operands (a product's two, a reduction's all), then the epilogue's: the launch's and the scratch
     const firstIns: TypedArray[] = [];
     const ins: TypedArray[] = [];
-    let scratch: TypedArray | undefined;
+    // the intermediate lives between the two halves only: every split kernel's goes in one kept block (arena.ts's
+    // Workspace), or, where the memory is not shared (its views would detach as it grows), in an array of its own
+    const bytes = arena.bytes(dtype, size);
+    if (this.wasm && arena.shared) splitScratch.expect(bytes);
+    let own: TypedArray | undefined;
+    let view: TypedArray | undefined;
     const exe: CpuExecutable = {
       kernel,
       source: `${first.source}\n// epilogue, reading the result as input ${kernel.inputs.length}\n${epilogue.source}`,
       fn: (launchIns, out, H) => {
-        scratch ??= this.wasm ? arena.array(dtype, size, exe) : allocate(dtype, size);
-        for (let j = 0; j < parts.first.inputs.length; j++) firstIns[j] = launchIns[j]!;
-        first.fn(firstIns, scratch, H);
-        for (let j = 0; j < launchIns.length; j++) ins[j] = launchIns[j]!;
-        ins[launchIns.length] = scratch;
-        epilogue.fn(ins, out, H);
+        const block = this.wasm && arena.shared ? splitScratch.take(bytes) : undefined;
+        let scratch: TypedArray;
+        if (!block) scratch = own ??= allocate(dtype, size);
+        else if (view?.byteOffset === block.ptr) scratch = view;
+        else scratch = view = arena.view(dtype, block.ptr, size);
+        try {
+          for (let j = 0; j < parts.first.inputs.length; j++) firstIns[j] = launchIns[j]!;
+          first.fn(firstIns, scratch, H);
+          for (let j = 0; j < launchIns.length; j++) ins[j] = launchIns[j]!;
+          ins[launchIns.length] = scratch;
+          epilogue.fn(ins, out, H);
+        } finally {
+          if (block) splitScratch.give(block);
+        }
       },
     };
     return exe;
@@ -177,6 +205,7 @@ export class CpuBackend implements Backend {
       if (loop && vectorizable(loop)) return { source: '(WebAssembly SIMD kernel, small matmul)', fn: compileVectorKernel(loop) };
     }
     if (this.wasm && kernel.kind === 'matmul' && wasmHandles(kernel)) {
+      expectMatmulWasm(kernel);
       return { source: '(WebAssembly SIMD gemm)', fn: (ins, out) => runMatmulWasm(kernel, ins[0]!, ins[1]!, out) };
     }
     if (this.wasm && vectorizable(kernel)) {
@@ -195,7 +224,9 @@ export class CpuBackend implements Backend {
       // kernels read their operands during the call only, so one array per executable serves every launch
       const ins = (exe.ins ??= []);
       for (let j = 0; j < l.inputs.length; j++) ins[j] = (l.inputs[j] as CpuBuffer).data;
-      exe.fn(ins, (l.output as CpuBuffer).data, HELPERS);
+      const out = l.output as CpuBuffer;
+      out.zero = false;
+      exe.fn(ins, out.data, HELPERS);
     }
   }
 }

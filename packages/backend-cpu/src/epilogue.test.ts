@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ReduceKernel } from '@sym/graph';
+import type { MatmulKernel, ReduceKernel } from '@sym/graph';
 import { CpuBackend } from './backend.js';
 import { runKernel, seeded } from './test-kernels.js';
+import { arena } from './wasm/arena.js';
 
 // out[i] = tanh(2 * sum_j x[i, j] + v[i]) over a (3, 50) float32 x: the reduction, then its epilogue
 const kernel: ReduceKernel = {
@@ -60,4 +61,21 @@ describe('reduction epilogues on the CPU', () => {
       expect(backend.liveBuffers()).toBe(0);
     });
   }
+
+  it('keeps every split kernel\'s intermediate in one block, not fresh memory per kernel', () => {
+    const backend = new CpuBackend({ wasm: true });
+    // relu(A B) for products of 512, 384 and 256 rows by 512 columns: intermediates of 1, 0.75 and 0.5 MB
+    const product = (m: number): MatmulKernel => ({
+      kind: 'matmul', batch: 1, m, n: 512, k: 4, inputs: ['float32', 'float32'], acc: 'float32', out: 'float32',
+      a: { strides: [0, 4, 1], offset: 0 }, b: { strides: [0, 512, 1], offset: 0 }, outStrides: [0, 512, 1],
+      epilogue: { value: 'float32', expr: { kind: 'apply', op: 'relu', computeDType: 'float32', dtype: 'float32', args: [{ kind: 'reduced', dtype: 'float32' }] } },
+    });
+    const sized = [512, 384, 256].map((m) => ({ m, exe: backend.compile(product(m)), buffers: [backend.alloc('float32', m * 4), backend.alloc('float32', 4 * 512), backend.alloc('float32', m * 512)] }));
+    const launch = ({ exe, buffers: [a, b, out] }: (typeof sized)[number]) => backend.run([{ exe, inputs: [a!, b!], output: out! }]);
+    launch(sized[0]!);
+    const bytes = arena.memory.buffer.byteLength;
+    sized.slice(1).forEach(launch);
+    expect(arena.memory.buffer.byteLength).toBe(bytes);
+    for (const { buffers } of sized) buffers.forEach((b) => backend.free(b));
+  });
 });

@@ -51,7 +51,7 @@ function blockBytes(bytes: number): number {
   return Math.ceil((bytes + PAD) / ALIGN) * ALIGN;
 }
 
-interface Block {
+export interface Block {
   readonly ptr: number;
   readonly bytes: number;
   /** Never used before: still zero, as grown memory is. */
@@ -128,7 +128,7 @@ class Arena {
    * is the object whose collection returns the block (unless `free` is called first).
    */
   array(dtype: DType, size: number, owner: object): TypedArray {
-    const bytes = size * BYTES[dtype];
+    const bytes = this.bytes(dtype, size);
     const block = this.shared ? this.reserve(bytes) : null;
     if (!block) return allocate(dtype, size);
     const view = new (ctorOf(dtype))(this.memory.buffer, block.ptr, size);
@@ -136,6 +136,16 @@ class Arena {
     if (!block.fresh) view.fill(0);
     this.#registry.register(owner, block, owner);
     return view;
+  }
+
+  /** A view of `size` elements of `dtype` at `ptr`, a block of this memory. */
+  view(dtype: DType, ptr: number, size: number): TypedArray {
+    return new (ctorOf(dtype))(this.memory.buffer, ptr, size);
+  }
+
+  /** Bytes `size` elements of `dtype` take here. */
+  bytes(dtype: DType, size: number): number {
+    return size * BYTES[dtype];
   }
 
   /** Give back the block of an array made by `array` for `owner` (ordinary arrays are left to the collector). */
@@ -153,3 +163,45 @@ class Arena {
 
 /** The arena every CPU backend (and the vector kernels) share. */
 export const arena = new Arena();
+
+/**
+ * Scratch for work that lives within one launch (a product's packed
+ * operands, a split kernel's intermediate), kept between launches and grown
+ * to the largest request, up to `max` bytes; bigger requests get a block of
+ * their own for the launch. The arena reuses only blocks of the exact size,
+ * so differently sized scratch taken per launch would touch fresh pages
+ * each time (page faults are most of a first call's excess), and the same
+ * memory stays warm in the caches from one launch to the next.
+ */
+export class Workspace {
+  #kept: Block | undefined;
+  /** The most a compiled kernel said it will take (see `expect`). */
+  #expected = 0;
+  constructor(
+    readonly what: string,
+    readonly max: number,
+  ) {}
+
+  /**
+   * A compiled kernel will take `bytes` at its launches: the first block
+   * kept is sized for the largest such kernel, so that a program's first
+   * call does not grow the block kernel by kernel (each growth is fresh
+   * memory, and the block it replaces is rarely reused at its exact size).
+   */
+  expect(bytes: number): void {
+    if (bytes <= this.max) this.#expected = Math.max(this.#expected, bytes);
+  }
+
+  /** A block of at least `bytes`, to `give` back when the launch is done. */
+  take(bytes: number): Block {
+    if (this.#kept && this.#kept.bytes >= blockBytes(bytes)) return this.#kept;
+    if (bytes > this.max) return arena.reserveFor(bytes, this.what);
+    if (this.#kept) arena.release(this.#kept.ptr, this.#kept.bytes);
+    this.#kept = undefined;
+    return (this.#kept = arena.reserveFor(Math.max(bytes, this.#expected), this.what));
+  }
+
+  give(block: Block): void {
+    if (block !== this.#kept) arena.release(block.ptr, block.bytes);
+  }
+}

@@ -10,7 +10,7 @@
 import type { MatmulKernel, TypedArray } from '@sym/graph';
 import { ROWS, gemmModuleBytes, tileWidth, type GemmType } from './gemm.js';
 import { GEMM_TYPES, gemmInstances, type GemmExports } from './gemm-instances.js';
-import { MAX_PAGES, arena } from './arena.js';
+import { MAX_PAGES, Workspace, arena } from './arena.js';
 import { gemmJob, helperThread, type GemmRound } from './vthreads.js';
 
 /** Whether this engine runs WebAssembly SIMD (checked once by compiling the real module). */
@@ -46,26 +46,8 @@ function span(rows: number, rowStride: number, cols: number, colStride: number):
 /** Byte ranges [start, end) intersect. */
 const overlaps = (a: TypedArray, b: TypedArray) => a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 
-/** Packing space up to this size is kept between products. */
-const WORKSPACE_MAX = 32 << 20;
-/** The products' packing space, kept between calls and grown to the largest product yet (up to WORKSPACE_MAX). */
-let workspace: { readonly ptr: number; readonly bytes: number } | undefined;
-
-/**
- * Scratch for one product. Products share one kept block rather than
- * each reserving its own size: the arena reuses only blocks of the exact
- * size, so a program's five differently shaped products would each touch
- * fresh pages (page faults are most of a first call's excess), and the
- * same memory stays warm in the caches from one product to the next.
- * Bigger products reserve and release their own.
- */
-function packingSpace(bytes: number): { readonly ptr: number; readonly bytes: number } {
-  if (workspace && workspace.bytes >= bytes) return workspace;
-  if (bytes > WORKSPACE_MAX) return arena.reserveFor(bytes, "a matmul's packed operands");
-  if (workspace) arena.release(workspace.ptr, workspace.bytes);
-  workspace = undefined;
-  return (workspace = arena.reserveFor(bytes, "a matmul's packed operands"));
-}
+/** The products' packed operands (and C where it cannot go straight to the output), kept up to 32 MB. */
+const packing = new Workspace("a matmul's packed operands", 32 << 20);
 
 /**
  * `pack` (see gemm.ts) of a rows x K operand into groups of 2^group rows:
@@ -82,6 +64,14 @@ function packOperand(e: GemmExports, es: number, src: number, rowStride: number,
   else groups = 0;
   const whole = groups * G;
   if (whole < rows) e.pack(src + whole * rowStride, rowStride, colStride, rows - whole, K, dst + whole * K * es, group, Math.abs(colStride) <= Math.abs(rowStride) ? 1 : 0);
+}
+
+/** Tell the packing space what this product will take at its launches (operands in the arena, as a program's are). */
+export function expectMatmulWasm(k: MatmulKernel): void {
+  const es = k.out === 'float32' ? 4 : 8;
+  const Np = align(k.n, tileWidth(k.out as GemmType));
+  const cDirect = k.outStrides[2] === 1 && k.outStrides[1] === k.n && Np === k.n;
+  packing.expect((align(k.m, ROWS) * k.k + k.k * Np + (cDirect ? 0 : k.m * Np)) * es);
 }
 
 export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out: TypedArray): void {
@@ -111,7 +101,7 @@ export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out
   const aCopy = aIn ? 0 : align(aSpan.length, 4);
   const bCopy = bIn ? 0 : align(bSpan.length, 4);
   const bytes = (aLen + bLen + cLen + aCopy + bCopy) * es;
-  const block = packingSpace(bytes);
+  const block = packing.take(bytes);
   try {
     const Ap = block.ptr;
     const Bp = Ap + aLen * es;
@@ -157,6 +147,6 @@ export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out
       else for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) out[outBase + m * om + n * on] = mem[c0 + m * Np + n]!;
     }
   } finally {
-    if (block !== workspace) arena.release(block.ptr, block.bytes);
+    packing.give(block);
   }
 }
