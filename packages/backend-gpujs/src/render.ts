@@ -199,10 +199,15 @@ function loops(shape: readonly number[], prefix: string, body: string): string {
   return code;
 }
 
+/** `castTo(d, code)`, unless `e` renders as a value of `d` already: `renderExpr` stores an op's result in the op's dtype. */
+function storeAs(d: DType, e: ScalarExpr, code: string): string {
+  return e.kind === 'apply' && e.dtype === d ? code : castTo(d, code);
+}
+
 function renderElementwise(k: ElementwiseKernel): string {
   const vars = k.shape.map((_, d) => `i${d}`);
   const expr = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o));
-  return `function (${params(k.inputs.length)}) {\n${decompose(k.shape, vars, 't')}\nreturn ${castTo(k.out, expr)};\n}`;
+  return `function (${params(k.inputs.length)}) {\n${decompose(k.shape, vars, 't')}\nreturn ${storeAs(k.out, k.expr, expr)};\n}`;
 }
 
 /** The value a reduce kernel folds at the current index variables, in its accumulator dtype. */
@@ -249,7 +254,7 @@ export function reduceUpdate(reducer: ReduceKernel['reducer'], acc: DType, j = '
 export function epilogueReturn(epilogue: Epilogue | undefined, out: DType, result: string, vars: readonly string[], load?: RenderLoad): string {
   if (!epilogue) return `return ${castTo(out, result)};`;
   const expr = renderExpr(epilogue.expr, (s, o) => offsetExpr(vars, s, o), load);
-  return `const ${REDUCED} = ${castTo(epilogue.value, result)};\nreturn ${castTo(out, expr)};`;
+  return `const ${REDUCED} = ${castTo(epilogue.value, result)};\nreturn ${storeAs(out, epilogue.expr, expr)};`;
 }
 
 /**

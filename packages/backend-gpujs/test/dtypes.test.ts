@@ -4,6 +4,7 @@ import * as sym from '@sym/graph';
 import type { ElementwiseKernel } from '@sym/graph';
 import { GPUJS_DTYPES, MAX_EXACT_INT } from '../src/index.js';
 import { cpu, gpu, load, runKernel, typed } from './harness.js';
+import { renderKernel } from '../src/render.js';
 
 const T = sym.T;
 
@@ -66,5 +67,8 @@ describe('dtypes on gpujs', () => {
       expr: { kind: 'apply', op: 'lt', computeDType: 'float32', dtype: 'bool', args: [load(0, [1]), load(1, [1])] },
     };
     expect(runKernel(gpu, c, [typed('float32', [1, 2, NaN, -1]), typed('float32', [2, 2, 1, NaN])])).toEqual(typed('bool', [1, 0, 0, 0]));
+    // the comparison's result is stored as it is: it already holds 0 or 1
+    expect(renderKernel(c)).not.toContain('symBool(symBool(');
+    expect(renderKernel(c)).toContain('symBool(');
   });
 });
