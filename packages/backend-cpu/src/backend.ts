@@ -19,16 +19,8 @@ const splitScratch = new Workspace("a kernel's value before its epilogue", 64 <<
 interface CpuBuffer extends DeviceBuffer {
   data: TypedArray;
   freed: boolean;
-  /** Still all zero bits, as allocated: nothing has been written or computed into it. */
-  zero: boolean;
 }
 
-/** Whether every bit of `a` is zero (-0 is not). */
-function allZeroBits(a: TypedArray): boolean {
-  const words = a.byteOffset % 4 === 0 && a.byteLength % 4 === 0 ? new Int32Array(a.buffer, a.byteOffset, a.byteLength / 4) : new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  for (let i = 0; i < words.length; i++) if (words[i] !== 0) return false;
-  return true;
-}
 
 type KernelFn = (ins: readonly TypedArray[], out: TypedArray, helpers: typeof HELPERS) => void;
 
@@ -107,9 +99,9 @@ export class CpuBackend implements Backend {
 
   alloc(dtype: DType, size: number): CpuBuffer {
     this.#live++;
-    if (!this.wasm) return { dtype, size, data: allocate(dtype, size), freed: false, zero: true };
+    if (!this.wasm) return { dtype, size, data: allocate(dtype, size), freed: false };
     // in the WebAssembly memory, where vector kernels use it in place; the arena reclaims it if the buffer is collected unfreed
-    const buffer: CpuBuffer = { dtype, size, data: allocate(dtype, 0), freed: false, zero: true };
+    const buffer: CpuBuffer = { dtype, size, data: allocate(dtype, 0), freed: false };
     buffer.data = arena.array(dtype, size, buffer);
     return buffer;
   }
@@ -117,9 +109,6 @@ export class CpuBackend implements Backend {
   write(buffer: DeviceBuffer, data: TypedArray): void {
     const b = buffer as CpuBuffer;
     if (data.length !== b.size) throw new RangeError(`cpu.write: buffer holds ${b.size} elements, got ${data.length}`);
-    // zeros (a velocity's, a bias's first value) into a buffer still zero: writing them would only fault in fresh pages
-    if (b.zero && allZeroBits(data)) return;
-    b.zero = false;
     b.data.set(data);
   }
 
@@ -224,9 +213,7 @@ export class CpuBackend implements Backend {
       // kernels read their operands during the call only, so one array per executable serves every launch
       const ins = (exe.ins ??= []);
       for (let j = 0; j < l.inputs.length; j++) ins[j] = (l.inputs[j] as CpuBuffer).data;
-      const out = l.output as CpuBuffer;
-      out.zero = false;
-      exe.fn(ins, out.data, HELPERS);
+      exe.fn(ins, (l.output as CpuBuffer).data, HELPERS);
     }
   }
 }
