@@ -21,7 +21,6 @@ interface CpuBuffer extends DeviceBuffer {
   freed: boolean;
 }
 
-
 type KernelFn = (ins: readonly TypedArray[], out: TypedArray, helpers: typeof HELPERS) => void;
 
 interface CpuExecutable extends Executable {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DType, ElementwiseKernel, TypedArray } from '@sym/graph';
 import { CpuBackend } from '../backend.js';
-import { arena } from './arena.js';
+import { Workspace, arena } from './arena.js';
 
 const cpu = new CpuBackend();
 const data = (b: unknown) => (b as { data: TypedArray }).data;
@@ -96,5 +96,47 @@ describe('buffers in the WebAssembly memory', () => {
     expect([...(cpu.readSync(out) as Float32Array)]).toEqual(Array.from({ length: 15 }, (_, i) => i + 100));
     expect([...(cpu.readSync(after) as Float32Array)]).toEqual(new Array(15).fill(-1));
     for (const b of [x, y, out, after]) cpu.free(b);
+  });
+});
+
+describe('workspaces (scratch kept between launches)', () => {
+  it('hand out one kept block, sized for the largest expected request, and reserve nothing more once it is', () => {
+    const ws = new Workspace('a test', 1 << 20);
+    ws.expect(4096);
+    ws.expect(1 << 21); // over the limit: not kept
+    const a = ws.take(100);
+    expect(a.bytes).toBeGreaterThanOrEqual(4096);
+    ws.give(a);
+    const inUse = arena.inUse;
+    const b = ws.take(4000);
+    expect(b.ptr).toBe(a.ptr);
+    ws.give(b);
+    expect(arena.inUse).toBe(inUse);
+  });
+
+  it('grow past the expected size, and give requests over the limit a block of their own', () => {
+    const ws = new Workspace('a test', 1 << 16);
+    const small = ws.take(64);
+    ws.give(small);
+    const grown = ws.take(8192);
+    expect(grown.bytes).toBeGreaterThanOrEqual(8192);
+    ws.give(grown);
+    const inUse = arena.inUse;
+    const big = ws.take(1 << 17);
+    expect(big.ptr).not.toBe(grown.ptr);
+    ws.give(big);
+    expect(arena.inUse).toBe(inUse);
+  });
+
+  it('never hand the kept block out twice at once', () => {
+    const ws = new Workspace('a test', 1 << 16);
+    const first = ws.take(256);
+    const second = ws.take(256);
+    expect(second.ptr).not.toBe(first.ptr);
+    ws.give(second);
+    ws.give(first);
+    const again = ws.take(256);
+    expect(again.ptr).toBe(first.ptr);
+    ws.give(again);
   });
 });

@@ -177,6 +177,8 @@ export class Workspace {
   #kept: Block | undefined;
   /** The most a compiled kernel said it will take (see `expect`). */
   #expected = 0;
+  /** The kept block is out (between `take` and `give`). */
+  #taken = false;
   constructor(
     readonly what: string,
     readonly max: number,
@@ -194,14 +196,22 @@ export class Workspace {
 
   /** A block of at least `bytes`, to `give` back when the launch is done. */
   take(bytes: number): Block {
+    // a second taker while the kept block is out (no kernel nests today) gets a block of its own
+    if (this.#taken || bytes > this.max) return arena.reserveFor(bytes, this.what);
+    this.#taken = true;
     if (this.#kept && this.#kept.bytes >= blockBytes(bytes)) return this.#kept;
-    if (bytes > this.max) return arena.reserveFor(bytes, this.what);
     if (this.#kept) arena.release(this.#kept.ptr, this.#kept.bytes);
     this.#kept = undefined;
-    return (this.#kept = arena.reserveFor(Math.max(bytes, this.#expected), this.what));
+    try {
+      return (this.#kept = arena.reserveFor(Math.max(bytes, this.#expected), this.what));
+    } catch (e) {
+      this.#taken = false;
+      throw e;
+    }
   }
 
   give(block: Block): void {
-    if (block !== this.#kept) arena.release(block.ptr, block.bytes);
+    if (block === this.#kept) this.#taken = false;
+    else arena.release(block.ptr, block.bytes);
   }
 }
