@@ -3,7 +3,7 @@
  * functions generated from the kernel IR, runs are synchronous.
  */
 import type { Backend, BackendInfo, DType, DeviceBuffer, Epilogue, Executable, Kernel, Launch, MatmulKernel, ReduceKernel, TypedArray } from '@sym/graph';
-import { DTYPES, SCALAR_OPS, allocate, castScalar, kernelKey, kernelOutputSize, powFloat, splitEpilogue } from '@sym/graph';
+import { DTYPES, SCALAR_OPS, allocate, castScalar, f16round, kernelKey, kernelOutputSize, powFloat, splitEpilogue } from '@sym/graph';
 import { renderKernel } from './render.js';
 import { expectMatmulWasm, runMatmulWasm, wasmHandles, wasmSimdAvailable } from './wasm/matmul.js';
 import { warmGemms } from './wasm/gemm-instances.js';
@@ -48,6 +48,7 @@ const HELPERS = {
   c2,
   c3,
   i64: (x: number) => castScalar(x, 'int64'),
+  f16: f16round,
   sigmoid: (x: number) => c1(sigmoidImpl, x, 'float64', 'float64'),
   softplus: (x: number) => c1(softplusImpl, x, 'float64', 'float64'),
   relu: (x: number) => (x !== x ? NaN : x > 0 ? x : 0),

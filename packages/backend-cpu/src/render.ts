@@ -6,13 +6,15 @@
 import type { DType, Kernel, ScalarExpr, ScalarOpName, ElementwiseKernel, ReduceKernel, MatmulKernel } from '@sym/graph';
 import { isFloat, reduceIdentity } from '@sym/graph';
 
-/** JS for storing `code` into dtype `d` (wrap like C, round like float32). */
+/** JS for storing `code` into dtype `d` (wrap like C, round like float32 or float16). */
 export function castTo(d: DType, code: string): string {
   switch (d) {
     case 'float64':
       return code;
     case 'float32':
       return `Math.fround(${code})`;
+    case 'float16':
+      return `H.f16(${code})`;
     case 'int32':
       return `((${code}) | 0)`;
     case 'int16':

@@ -49,21 +49,31 @@ export function defaultTolerance(op: string, dtype: DType): Tolerance {
   if (!isFloat(dtype)) return EXACT;
   const f32 = dtype === 'float32';
   if (ROUNDED_ONCE.has(op)) return EXACT;
+  // float16 (ulp 2^-10 relative): a few ulps, as a graph's kernels round to half precision after every op
+  if (dtype === 'float16') {
+    if (NEAR_ROUNDED.has(op)) return { rtol: 2e-3, atol: 0 };
+    if (ACCUMULATING.has(op)) return { rtol: 4e-3, atol: 1e-3 };
+    return { rtol: 5e-3, atol: 1e-4 };
+  }
   if (NEAR_ROUNDED.has(op)) return f32 ? { rtol: 4e-7, atol: 0 } : { rtol: 1e-15, atol: 0 };
   if (ACCUMULATING.has(op)) return f32 ? { rtol: 1e-5, atol: 1e-5 } : { rtol: 1e-12, atol: 1e-12 };
   // exp, log, sin, tanh, sigmoid, softplus, pow, softmax, composite graphs, ...
   return f32 ? { rtol: 1e-5, atol: 1e-6 } : { rtol: 1e-13, atol: 1e-300 };
 }
 
-/** The smallest normal float32. */
+/** The smallest normal float32 and float16. */
 const FLT_MIN = 2 ** -126;
+const HALF_MIN = 2 ** -14;
 
 /**
- * `defaultTolerance`, with float32 results allowed to be flushed from the
- * subnormal range to zero: WGSL and GLSL ES let implementations do it, and
- * GPUs (NVIDIA's, SwiftShader, llvmpipe's shaders) do.
+ * `defaultTolerance`, with float32 and float16 results allowed to be
+ * flushed from the subnormal range to zero: WGSL and GLSL ES let
+ * implementations do it, and GPUs (NVIDIA's, SwiftShader, llvmpipe's
+ * shaders) do.
  */
 export function flushingTolerance(op: string, dtype: DType): Tolerance {
   const t = defaultTolerance(op, dtype);
-  return dtype === 'float32' ? { rtol: t.rtol, atol: Math.max(t.atol, FLT_MIN) } : t;
+  if (dtype === 'float32') return { rtol: t.rtol, atol: Math.max(t.atol, FLT_MIN) };
+  if (dtype === 'float16') return { rtol: t.rtol, atol: Math.max(t.atol, HALF_MIN) };
+  return t;
 }

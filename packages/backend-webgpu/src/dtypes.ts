@@ -44,6 +44,8 @@ export function valueType(d: DType): WgslScalar {
       return 'bool';
     case 'float64':
       throw new TypeError(`webgpu: a kernel computes in float64. ${FLOAT64_ADVICE}.`);
+    case 'float16':
+      throw new TypeError('webgpu: a kernel computes in float16, which this backend does not hold yet; cast to float32');
   }
 }
 

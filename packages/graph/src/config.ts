@@ -9,7 +9,7 @@ export const MODES = ['FAST_RUN', 'FAST_COMPILE', 'DebugMode', 'NanGuardMode'] a
 export type Mode = (typeof MODES)[number];
 
 export interface ConfigValues {
-  /** The float dtype of `scalar()`, `matrix()`, ...: float64 (default) or float32. */
+  /** The float dtype of `scalar()`, `matrix()`, ...: float64 (default), float32 or float16. */
   floatX: FloatDType;
   /** The backend functions are compiled for: cpu (default), webgpu, gpujs, or a third party's. */
   device: string;
@@ -24,8 +24,8 @@ const DEVICE_PATTERN = /^[a-z][a-z0-9-]*$/;
 function check<K extends keyof ConfigValues>(key: K, value: unknown, source: string): ConfigValues[K] {
   switch (key) {
     case 'floatX':
-      if (value === 'float32' || value === 'float64') return value as ConfigValues[K];
-      throw new Error(`${source}: floatX must be one of float32, float64; got ${JSON.stringify(value)}`);
+      if (value === 'float16' || value === 'float32' || value === 'float64') return value as ConfigValues[K];
+      throw new Error(`${source}: floatX must be one of float16, float32, float64; got ${JSON.stringify(value)}`);
     case 'mode':
       if ((MODES as readonly unknown[]).includes(value)) return value as ConfigValues[K];
       throw new Error(`${source}: mode must be one of ${MODES.join(', ')}; got ${JSON.stringify(value)}`);

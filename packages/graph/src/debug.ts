@@ -36,7 +36,7 @@ function close(a: number, b: number, dtype: NDArray['dtype']): boolean {
   if (Number.isNaN(a) && Number.isNaN(b)) return true;
   if (a === b) return true;
   if (!isFloat(dtype)) return false;
-  const [rtol, atol] = dtype === 'float32' ? [1e-4, 1e-5] : [1e-7, 1e-10];
+  const [rtol, atol] = dtype === 'float16' ? [1e-2, 1e-3] : dtype === 'float32' ? [1e-4, 1e-5] : [1e-7, 1e-10];
   return Math.abs(a - b) <= atol + rtol * Math.abs(b);
 }
 

@@ -4,7 +4,10 @@
  * Storage: every dtype maps to one JavaScript typed array. `int64` is stored
  * in a `Float64Array`: values are exact up to 2^53 and arithmetic stays in
  * plain numbers (BigInt arithmetic would cost every kernel a conversion).
- * `bool` is stored as `Uint8Array` holding 0 or 1.
+ * `bool` is stored as `Uint8Array` holding 0 or 1. `float16` is stored in a
+ * `Float32Array` whose values are rounded to half precision (Node 20 has no
+ * `Float16Array`); every result stored into it is rounded again, so values
+ * and arithmetic are NumPy's float16.
  */
 export const DTYPES = [
   'bool',
@@ -15,12 +18,13 @@ export const DTYPES = [
   'uint8',
   'uint16',
   'uint32',
+  'float16',
   'float32',
   'float64',
 ] as const;
 
 export type DType = (typeof DTYPES)[number];
-export type FloatDType = 'float32' | 'float64';
+export type FloatDType = 'float16' | 'float32' | 'float64';
 export type DTypeKind = 'b' | 'i' | 'u' | 'f';
 
 export type TypedArray =
@@ -49,6 +53,7 @@ export const STORAGE: { readonly [D in DType]: TypedArrayCtor } = {
   uint8: Uint8Array,
   uint16: Uint16Array,
   uint32: Uint32Array,
+  float16: Float32Array,
   float32: Float32Array,
   float64: Float64Array,
 };
@@ -62,6 +67,7 @@ export const KIND: { readonly [D in DType]: DTypeKind } = {
   uint8: 'u',
   uint16: 'u',
   uint32: 'u',
+  float16: 'f',
   float32: 'f',
   float64: 'f',
 };
@@ -75,6 +81,7 @@ const BITS: { readonly [D in DType]: number } = {
   uint8: 8,
   uint16: 16,
   uint32: 32,
+  float16: 16,
   float32: 32,
   float64: 64,
 };
@@ -132,7 +139,8 @@ export function canCastSafely(from: DType, to: DType): boolean {
   if (kf === 'b') return true;
   if (kt === 'b') return false;
   if (kf === 'f') return kt === 'f' && BITS[to] >= BITS[from];
-  if (kt === 'f') return to === 'float64' || BITS[from] <= 16;
+  // an integer fits a float with more mantissa bits than it has bits (int64 to float64 counts as safe, as in NumPy)
+  if (kt === 'f') return to === 'float64' || BITS[from] < BITS[to];
   if (kf === kt) return BITS[to] >= BITS[from];
   if (kf === 'u' && kt === 'i') return BITS[to] > BITS[from];
   return false; // signed to unsigned
@@ -149,8 +157,9 @@ export function promote(a: DType, b: DType): DType {
     if (ka === 'f' && kb === 'f') return BITS[a] >= BITS[b] ? a : b;
     const f = ka === 'f' ? a : b;
     const i = ka === 'f' ? b : a;
-    // an integer needs a float with more mantissa than it has bits
+    // an integer needs a float with more mantissa than it has bits: float16 holds 8-bit integers, float32 16-bit ones
     if (f === 'float64') return 'float64';
+    if (BITS[i] < BITS[f]) return f;
     return BITS[i] <= 16 ? 'float32' : 'float64';
   }
   if (ka === kb) return BITS[a] >= BITS[b] ? a : b;
@@ -168,7 +177,7 @@ export function promoteAll(ds: readonly DType[]): DType {
 
 /** The float dtype an operation on `d` computes in (true division, exp, ...). */
 export function floatOf(d: DType): FloatDType {
-  if (d === 'float32' || d === 'float64') return d;
+  if (isFloat(d)) return d;
   // Theano's upgrade_to_float: bool and 8/16-bit integers fit in float32,
   // wider integers need float64 (NumPy would pick float16 where we have none).
   return BITS[d] <= 16 ? 'float32' : 'float64';
@@ -194,9 +203,38 @@ export function castScalar(x: number, d: DType): number {
       return Math.trunc(x) >>> 0;
     case 'int64':
       return Number.isFinite(x) ? Math.trunc(x) : 0;
+    case 'float16':
+      return f16round(x);
     case 'float32':
       return Math.fround(x);
     case 'float64':
       return x;
   }
+}
+
+/** Largest finite float16, and the magnitude from which values round to infinity (half an ulp above it). */
+const F16_MAX = 65504;
+const F16_OVERFLOW = 65520;
+
+/**
+ * `x` rounded to the nearest float16 (ties to even), as a number: what
+ * NumPy's `np.float16(x)` holds. Subnormals below 2^-14 step by 2^-24;
+ * magnitudes from 65520 round to infinity.
+ */
+export function f16round(x: number): number {
+  if (x === 0 || !Number.isFinite(x)) return x;
+  const a = Math.abs(x);
+  if (a >= F16_OVERFLOW) return x > 0 ? Infinity : -Infinity;
+  let e = Math.floor(Math.log2(a));
+  // log2 may land one off next to a power of two
+  if (2 ** e > a) e--;
+  else if (2 ** (e + 1) <= a) e++;
+  // 10 fraction bits; below the normal range the step stays 2^-24
+  const ulp = 2 ** (Math.max(e, -14) - 10);
+  const q = a / ulp;
+  let r = Math.floor(q);
+  const rest = q - r;
+  if (rest > 0.5 || (rest === 0.5 && r % 2 === 1)) r++;
+  const v = Math.min(r * ulp, F16_MAX);
+  return x < 0 ? -v : v;
 }

@@ -7,7 +7,7 @@
  * `shape=(...)` to the repr of summarised arrays; sym prints the 1.x form.)
  */
 import type { DType } from './dtype.js';
-import { isFloat } from './dtype.js';
+import { f16round, isFloat } from './dtype.js';
 
 const PRECISION = 8;
 const LINEWIDTH = 75;
@@ -44,10 +44,11 @@ function roundSig(x: number, sig: number): [string, number] {
 
 /** Shortest digits that round-trip positive `x` in its dtype: [digits, exponent of the first digit]. */
 function shortest(x: number, dtype: DType): [string, number] {
-  if (dtype === 'float32') {
+  if (dtype === 'float32' || dtype === 'float16') {
+    const round = dtype === 'float32' ? Math.fround : f16round;
     for (let sig = 1; sig <= 9; sig++) {
       const [d, e] = roundSig(x, sig);
-      if (Math.fround(Number(`${d[0]}.${d.slice(1)}e${e}`)) === x) return [d, e];
+      if (round(Number(`${d[0]}.${d.slice(1)}e${e}`)) === x) return [d, e];
     }
   }
   // JS's shortest round-trip form of a double, ties to even

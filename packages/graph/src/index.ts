@@ -18,7 +18,7 @@ export * as T from './tensor.js';
 export * as tensor from './tensor.js';
 export type { ReduceOptions } from './tensor.js';
 
-export { DTYPES, STORAGE, KIND, promote, promoteAll, canCastSafely, castScalar, floatOf, isFloat, isInt, allocate, intRange } from './dtype.js';
+export { DTYPES, STORAGE, KIND, promote, promoteAll, canCastSafely, castScalar, f16round, floatOf, isFloat, isInt, allocate, intRange } from './dtype.js';
 export type { DType, DTypeKind, FloatDType, TypedArray } from './dtype.js';
 export { NDArray, array, fill, fromTyped, sizeOf, contiguousStrides, shapeToString, reprValue } from './ndarray.js';
 export type { Shape, NestedArray, ArrayLike } from './ndarray.js';

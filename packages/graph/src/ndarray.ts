@@ -224,7 +224,8 @@ function castArray(a: TypedArray, d: DType): TypedArray {
 }
 
 export function fromTyped(data: TypedArray, shape: Shape, dtype: DType): NDArray {
-  if (!(data instanceof STORAGE[dtype])) data = castArray(data, dtype);
+  // float16 shares float32's storage: its values are rounded whatever array they come in
+  if (!(data instanceof STORAGE[dtype]) || dtype === 'float16') data = castArray(data, dtype);
   return new NDArray(data, shape, dtype);
 }
 

@@ -17,7 +17,8 @@ describe('parseFlags (SYM_FLAGS)', () => {
     expect(() => parseFlags('floatx=float32')).toThrow('SYM_FLAGS: unknown flag "floatx"; valid flags are floatX, device, mode');
   });
   it('refuses bad values, listing the valid ones', () => {
-    expect(() => parseFlags('floatX=float16')).toThrow('SYM_FLAGS: floatX must be one of float32, float64; got "float16"');
+    expect(() => parseFlags('floatX=bfloat16')).toThrow('SYM_FLAGS: floatX must be one of float16, float32, float64; got "bfloat16"');
+    expect(parseFlags('floatX=float16')).toEqual({ floatX: 'float16' });
     expect(() => parseFlags('mode=FAST')).toThrow('SYM_FLAGS: mode must be one of FAST_RUN, FAST_COMPILE, DebugMode, NanGuardMode; got "FAST"');
     expect(() => parseFlags('device=GPU 0')).toThrow(/device must be a backend name such as cpu, webgpu, gpujs; got "GPU 0"/);
     expect(() => parseFlags('device')).toThrow('SYM_FLAGS: expected name=value, got "device"');
@@ -75,7 +76,7 @@ describe('config', () => {
 
   it('refuses a bad SYM_FLAGS on reload, naming the variable', () => {
     process.env.SYM_FLAGS = 'floatX=half';
-    expect(() => config.reload()).toThrow('SYM_FLAGS: floatX must be one of float32, float64; got "half"');
+    expect(() => config.reload()).toThrow('SYM_FLAGS: floatX must be one of float16, float32, float64; got "half"');
   });
 
   it('accepts assignments at run time and refuses bad ones', () => {
@@ -85,7 +86,7 @@ describe('config', () => {
     expect(config.mode).toBe('DebugMode');
     expect(() => {
       config.floatX = 'int32' as sym.FloatDType;
-    }).toThrow('config.floatX: floatX must be one of float32, float64; got "int32"');
+    }).toThrow('config.floatX: floatX must be one of float16, float32, float64; got "int32"');
     expect(() => {
       config.mode = 'Fast' as sym.Mode;
     }).toThrow(/config.mode: mode must be one of FAST_RUN, FAST_COMPILE, DebugMode, NanGuardMode/);

@@ -2,34 +2,36 @@
 import { describe, expect, it } from 'vitest';
 import { T, sym } from './helpers.js';
 
-const D = ['bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'float32', 'float64'] as const;
+const D = ['bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'float16', 'float32', 'float64'] as const;
 
 // numpy.result_type(a, b) for every pair, rows a, columns b in the order of D
 const RESULT_TYPE: Record<(typeof D)[number], readonly string[]> = {
-  bool: ['bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'float32', 'float64'],
-  int8: ['int8', 'int8', 'int16', 'int32', 'int64', 'int16', 'int32', 'int64', 'float32', 'float64'],
-  int16: ['int16', 'int16', 'int16', 'int32', 'int64', 'int16', 'int32', 'int64', 'float32', 'float64'],
-  int32: ['int32', 'int32', 'int32', 'int32', 'int64', 'int32', 'int32', 'int64', 'float64', 'float64'],
-  int64: ['int64', 'int64', 'int64', 'int64', 'int64', 'int64', 'int64', 'int64', 'float64', 'float64'],
-  uint8: ['uint8', 'int16', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'float32', 'float64'],
-  uint16: ['uint16', 'int32', 'int32', 'int32', 'int64', 'uint16', 'uint16', 'uint32', 'float32', 'float64'],
-  uint32: ['uint32', 'int64', 'int64', 'int64', 'int64', 'uint32', 'uint32', 'uint32', 'float64', 'float64'],
-  float32: ['float32', 'float32', 'float32', 'float64', 'float64', 'float32', 'float32', 'float64', 'float32', 'float64'],
-  float64: ['float64', 'float64', 'float64', 'float64', 'float64', 'float64', 'float64', 'float64', 'float64', 'float64'],
+  bool: ['bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'float16', 'float32', 'float64'],
+  int8: ['int8', 'int8', 'int16', 'int32', 'int64', 'int16', 'int32', 'int64', 'float16', 'float32', 'float64'],
+  int16: ['int16', 'int16', 'int16', 'int32', 'int64', 'int16', 'int32', 'int64', 'float32', 'float32', 'float64'],
+  int32: ['int32', 'int32', 'int32', 'int32', 'int64', 'int32', 'int32', 'int64', 'float64', 'float64', 'float64'],
+  int64: ['int64', 'int64', 'int64', 'int64', 'int64', 'int64', 'int64', 'int64', 'float64', 'float64', 'float64'],
+  uint8: ['uint8', 'int16', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'float16', 'float32', 'float64'],
+  uint16: ['uint16', 'int32', 'int32', 'int32', 'int64', 'uint16', 'uint16', 'uint32', 'float32', 'float32', 'float64'],
+  uint32: ['uint32', 'int64', 'int64', 'int64', 'int64', 'uint32', 'uint32', 'uint32', 'float64', 'float64', 'float64'],
+  float16: ['float16', 'float16', 'float32', 'float64', 'float64', 'float16', 'float32', 'float64', 'float16', 'float32', 'float64'],
+  float32: ['float32', 'float32', 'float32', 'float64', 'float64', 'float32', 'float32', 'float64', 'float32', 'float32', 'float64'],
+  float64: ['float64', 'float64', 'float64', 'float64', 'float64', 'float64', 'float64', 'float64', 'float64', 'float64', 'float64'],
 };
 
 // numpy.can_cast(a, b, 'safe'), as a row of 0/1 over D
 const CAN_CAST: Record<(typeof D)[number], string> = {
-  bool: '1111111111',
-  int8: '0111100011',
-  int16: '0011100011',
-  int32: '0001100001',
-  int64: '0000100001',
-  uint8: '0011111111',
-  uint16: '0001101111',
-  uint32: '0000100101',
-  float32: '0000000011',
-  float64: '0000000001',
+  bool: '11111111111',
+  int8: '01111000111',
+  int16: '00111000011',
+  int32: '00011000001',
+  int64: '00001000001',
+  uint8: '00111111111',
+  uint16: '00011011011',
+  uint32: '00001001001',
+  float16: '00000000111',
+  float32: '00000000011',
+  float64: '00000000001',
 };
 
 describe('promote', () => {
@@ -141,6 +143,6 @@ describe('array() infers dtypes like numpy.array', () => {
   });
   it('rejects ragged lists and unknown dtypes, naming what came', () => {
     expect(() => sym.array([[1, 2], [3]])).toThrow(/ragged nested array at \[1\]: expected 2 elements, got an array of length 1/);
-    expect(() => sym.array([1], { dtype: 'float16' as sym.DType })).toThrow(/unknown dtype float16/);
+    expect(() => sym.array([1], { dtype: 'bfloat16' as sym.DType })).toThrow(/unknown dtype bfloat16/);
   });
 });

@@ -12,6 +12,7 @@ describe('buffers in the WebAssembly memory', () => {
     const want: Record<DType, string> = {
       float64: 'Float64Array',
       float32: 'Float32Array',
+      float16: 'Float32Array',
       int64: 'Float64Array',
       int32: 'Int32Array',
       int16: 'Int16Array',

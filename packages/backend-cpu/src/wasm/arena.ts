@@ -26,6 +26,7 @@ const PAD = 16;
 const BYTES: Record<DType, number> = {
   float64: 8,
   float32: 4,
+  float16: 4, // in a Float32Array (see @sym/graph's dtype.ts)
   int64: 8,
   int32: 4,
   int16: 2,

@@ -24,6 +24,9 @@ const PAIRS: readonly (readonly [DType, DType])[] = [
   ['int64', 'float64'],
   ['float32', 'float64'],
   ['int8', 'uint32'],
+  ['int8', 'float16'],
+  ['int16', 'float16'],
+  ['float16', 'float32'],
 ];
 
 const OPS: readonly ScalarOpName[] = ['add', 'sub', 'mul', 'truediv', 'maximum', 'lt', 'eq'];
@@ -59,6 +62,8 @@ const LITERALS: readonly Literal[] = [
   { dtype: 'int8', what: 'x / 2 (true division: float32)', build: (x) => x.div(2) },
   { dtype: 'float32', what: 'x * 0.1 (stays float32)', build: (x) => x.mul(0.1) },
   { dtype: 'float32', what: 'x + 1e-8 (stays float32)', build: (x) => x.add(1e-8) },
+  { dtype: 'float16', what: 'x * 0.1 (stays float16)', build: (x) => x.mul(0.1) },
+  { dtype: 'float16', what: 'x + 70000 (stays float16: inf)', build: (x) => x.add(70000) },
   { dtype: 'float64', what: '2 ** x', build: (x) => sym.T.pow(2, x) },
   { dtype: 'uint32', what: 'x + 4294967295 (stays uint32, wraps)', build: (x) => x.add(4294967295) },
   { dtype: 'bool', what: 'x + 1 (int8)', build: (x) => x.add(1) },

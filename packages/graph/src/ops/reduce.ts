@@ -16,7 +16,7 @@ export function reduceDTypes(reducer: Reducer, input: DType): { out: DType; acc:
       if (isFloat(input)) return { out: input, acc: 'float64' };
       return { out: 'int64', acc: 'int64' };
     case 'mean':
-      return { out: input === 'float32' ? 'float32' : 'float64', acc: 'float64' };
+      return { out: input === 'float32' || input === 'float16' ? input : 'float64', acc: 'float64' };
     case 'max':
     case 'min':
       return { out: input, acc: input };
