@@ -11,7 +11,7 @@
  */
 import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, TypedArray } from '@sym/graph';
 import { splitEpilogue } from '@sym/graph';
-import { FLOAT64_ADVICE, WEBGPU_DTYPES, fromDevice, toDevice } from './dtypes.js';
+import { FLOAT64_ADVICE, WEBGPU_DTYPES, bufferBytes, fromDevice, toDevice } from './dtypes.js';
 import { describeAdapter, findGpu, isSoftwareAdapter, isSwiftShader, noAdapterMessage } from './gpu.js';
 import { renderKernel, type RenderedKernel } from './render.js';
 import { checkMatmulTile, defaultMatmulTile, inlinesEpilogue, type MatmulTile } from './matmul.js';
@@ -68,6 +68,8 @@ export class WebGpuBackend implements Backend {
   readonly #options: WebGpuOptions;
   #device: GPUDevice | undefined;
   #description = 'WebGPU (not initialised)';
+  /** The dtypes this device holds: float16 too where the adapter has `shader-f16`. */
+  #dtypes: readonly DType[] = WEBGPU_DTYPES;
   /** The tiled matmul's tile: the option, else the adapter's default (set by init). */
   #matmulTile: MatmulTile | undefined;
   #lost: string | undefined;
@@ -90,7 +92,7 @@ export class WebGpuBackend implements Backend {
   }
 
   describe(): BackendInfo {
-    return { name: 'webgpu', device: this.#description, dtypes: WEBGPU_DTYPES, sync: false };
+    return { name: 'webgpu', device: this.#description, dtypes: this.#dtypes, sync: false };
   }
 
   async init(): Promise<void> {
@@ -102,7 +104,9 @@ export class WebGpuBackend implements Backend {
     const a = adapter.limits;
     // before a device exists: a refused option leaves nothing to clean up
     if (this.#options.matmulTile) checkMatmulTile(this.#options.matmulTile, a);
+    const f16 = adapter.features.has('shader-f16');
     const device = await adapter.requestDevice({
+      requiredFeatures: f16 ? ['shader-f16'] : [],
       requiredLimits: {
         maxStorageBuffersPerShaderStage: a.maxStorageBuffersPerShaderStage,
         maxStorageBufferBindingSize: a.maxStorageBufferBindingSize,
@@ -117,6 +121,7 @@ export class WebGpuBackend implements Backend {
       this.#errors.push((ev as GPUUncapturedErrorEvent).error.message);
     });
     this.#device = device;
+    this.#dtypes = f16 ? [...WEBGPU_DTYPES, 'float16'] : WEBGPU_DTYPES;
     this.#description = describeAdapter(adapter, origin);
     // lavapipe's tile: SwiftShader, in Chromium, lost the device compiling it (see SOFTWARE_MATMUL_TILE)
     this.#matmulTile = this.#options.matmulTile ?? defaultMatmulTile(isSoftwareAdapter(adapter) && !isSwiftShader(adapter));
@@ -136,10 +141,13 @@ export class WebGpuBackend implements Backend {
   }
 
   alloc(dtype: DType, size: number): GpuBuffer {
-    if (!WEBGPU_DTYPES.includes(dtype)) throw new TypeError(`device=webgpu cannot hold ${dtype} data. ${FLOAT64_ADVICE}.`);
+    if (dtype === 'float16' && !this.#dtypes.includes(dtype)) {
+      throw new TypeError("device=webgpu cannot hold float16 data: this adapter lacks the 'shader-f16' feature. Cast to float32.");
+    }
+    if (!this.#dtypes.includes(dtype)) throw new TypeError(`device=webgpu cannot hold ${dtype} data. ${FLOAT64_ADVICE}.`);
     if (!Number.isInteger(size) || size < 0) throw new RangeError(`webgpu.alloc: size must be a non-negative integer, got ${size}`);
     const device = this.device;
-    const bytes = Math.max(4, size * 4);
+    const bytes = bufferBytes(dtype, size);
     const limit = Math.min(device.limits.maxStorageBufferBindingSize, device.limits.maxBufferSize);
     if (bytes > limit) {
       throw new RangeError(`device=webgpu: a buffer of ${size} ${dtype} elements needs ${bytes} bytes, more than this device's limit of ${limit} bytes per storage buffer`);
@@ -259,7 +267,8 @@ export class WebGpuBackend implements Backend {
         const scratch = this.alloc('uint32', packing.words);
         temps.push(scratch);
         for (const p of packing.inputs) {
-          const words = Math.min(p.words, inputs[p.input]!.size);
+          const held = inputs[p.input]!;
+          const words = Math.min(p.words, held.dtype === 'float16' ? Math.ceil(held.size / 2) : held.size);
           if (words > 0) copy(inputs[p.input]!.gpu, scratch.gpu, p.base * 4, words * 4);
         }
         inputs.splice(packing.binding, inputs.length, scratch);

@@ -1,13 +1,20 @@
 /**
  * How sym's dtypes live on a WebGPU device. WGSL storage has only 32-bit
- * scalars (f16 aside), so every supported dtype occupies one 4-byte word:
+ * scalars besides f16, so every supported dtype but float16 occupies one
+ * 4-byte word:
  *
- * | sym dtype                 | WGSL value | storage word |
- * |---------------------------|------------|--------------|
- * | float32                   | f32        | f32          |
- * | int8, int16, int32, int64 | i32        | i32          |
- * | uint8, uint16, uint32     | u32        | u32          |
- * | bool                      | bool       | u32 (0 or 1) |
+ * | sym dtype                 | WGSL value | storage       |
+ * |---------------------------|------------|---------------|
+ * | float32                   | f32        | f32           |
+ * | float16                   | f32        | f16 (2 bytes) |
+ * | int8, int16, int32, int64 | i32        | i32           |
+ * | uint8, uint16, uint32     | u32        | u32           |
+ * | bool                      | bool       | u32 (0 or 1)  |
+ *
+ * float16 needs the adapter's `shader-f16` feature (for its storage). It
+ * computes as NumPy's float16 ufuncs do: in f32, each op's result rounded
+ * to half precision (`f_f16`, by bits: WGSL leaves out-of-range f16
+ * conversions undefined, NumPy gives infinity).
  *
  * Narrow integers are wrapped to their width after every operation, as
  * NumPy does. int64 is held as i32: writes outside the int32 range are
@@ -16,7 +23,7 @@
  * and is refused (set floatX=float32).
  */
 import type { DType, TypedArray } from '@sym/graph';
-import { STORAGE } from '@sym/graph';
+import { STORAGE, f16round } from '@sym/graph';
 
 /** Dtypes this backend computes in; float64 is the one it refuses. */
 export const WEBGPU_DTYPES: readonly DType[] = ['bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'float32'];
@@ -45,14 +52,42 @@ export function valueType(d: DType): WgslScalar {
     case 'float64':
       throw new TypeError(`webgpu: a kernel computes in float64. ${FLOAT64_ADVICE}.`);
     case 'float16':
-      throw new TypeError('webgpu: a kernel computes in float16, which this backend does not hold yet; cast to float32');
+      return 'f32';
   }
 }
 
 /** The WGSL element type of a storage buffer holding dtype `d`. */
-export function storageType(d: DType): 'f32' | 'i32' | 'u32' {
+export function storageType(d: DType): 'f32' | 'f16' | 'i32' | 'u32' {
+  if (d === 'float16') return 'f16';
   const v = valueType(d);
   return v === 'bool' ? 'u32' : v;
+}
+
+/** Bytes a buffer of `size` elements of dtype `d` takes (whole 4-byte words, at least one). */
+export function bufferBytes(d: DType, size: number): number {
+  return Math.max(4, d === 'float16' ? Math.ceil(size / 2) * 4 : size * 4);
+}
+
+/** The float16 bit pattern of `x` (rounded to half precision first, ties to even). */
+export function halfBits(x: number): number {
+  const v = f16round(x);
+  const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
+  const a = Math.abs(v);
+  if (Number.isNaN(v)) return 0x7e00;
+  if (a === Infinity) return sign | 0x7c00;
+  if (a < 2 ** -14) return sign | (a * 2 ** 24); // subnormal: a whole number of 2^-24 steps
+  const e = Math.floor(Math.log2(a));
+  const exp = 2 ** e > a ? e - 1 : 2 ** (e + 1) <= a ? e + 1 : e;
+  return sign | ((exp + 15) << 10) | ((a / 2 ** exp - 1) * 1024);
+}
+
+/** The value of float16 bit pattern `h`. */
+export function halfValue(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const e = (h >> 10) & 0x1f;
+  const f = h & 0x3ff;
+  if (e === 0x1f) return f ? NaN : sign * Infinity;
+  return sign * (e === 0 ? f * 2 ** -24 : (1 + f / 1024) * 2 ** (e - 15));
 }
 
 /** The dtype a kernel accumulates in on this device: float64 accumulators run in float32 (WGSL has no f64). */
@@ -63,9 +98,15 @@ export function deviceAcc(acc: DType): DType {
 const INT32_MIN = -2147483648;
 const INT32_MAX = 2147483647;
 
-/** The 32-bit words to upload for host data of dtype `d`. */
-export function toDevice(d: DType, data: TypedArray): Float32Array | Int32Array | Uint32Array {
+/** The 32-bit words to upload for host data of dtype `d` (float16: two halves a word). */
+export function toDevice(d: DType, data: TypedArray): Float32Array | Int32Array | Uint32Array | Uint16Array {
   switch (storageType(d)) {
+    case 'f16': {
+      // whole words: writeBuffer copies multiples of 4 bytes
+      const halves = new Uint16Array(data.length + (data.length % 2));
+      for (let i = 0; i < data.length; i++) halves[i] = halfBits(data[i]!);
+      return halves;
+    }
     case 'f32':
       return data instanceof Float32Array ? data : Float32Array.from(data);
     case 'u32':
@@ -91,6 +132,12 @@ export function toDevice(d: DType, data: TypedArray): Float32Array | Int32Array 
 /** Host data of dtype `d` from the 32-bit words read back. */
 export function fromDevice(d: DType, bytes: ArrayBuffer, size: number): TypedArray {
   const words = storageType(d);
+  if (words === 'f16') {
+    const halves = new Uint16Array(bytes, 0, size);
+    const out = new STORAGE[d](size);
+    for (let i = 0; i < size; i++) out[i] = halfValue(halves[i]!);
+    return out;
+  }
   const view = words === 'f32' ? new Float32Array(bytes, 0, size) : words === 'i32' ? new Int32Array(bytes, 0, size) : new Uint32Array(bytes, 0, size);
   // `bytes` is the caller's own copy: where the host array has the device's layout, it is the result
   if (view.constructor === STORAGE[d]) return view;

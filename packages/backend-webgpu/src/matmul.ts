@@ -111,7 +111,7 @@ function accumulator(k: MatmulKernel, packed: number) {
     wgsl: isBool ? 'u32' : valueType(acc),
     zero: isBool ? '0u' : literal(0, acc),
     toAcc: (code: string, d: DType) => (isBool ? `select(0u, 1u, ${convert(code, d, 'bool')})` : convert(code, d, acc)),
-    load: (i: 0 | 1, idx: string) => (k.inputs[i] === 'bool' ? `(in${i}[${idx}] != 0u)` : `in${i}[${idx}]`),
+    load: (i: 0 | 1, idx: string) => (k.inputs[i] === 'bool' ? `(in${i}[${idx}] != 0u)` : k.inputs[i] === 'float16' ? `f32(in${i}[${idx}])` : `in${i}[${idx}]`),
     fma: (s: string, x: string, y: string) => `${s} = ${wrap(`(${s} + ${wrap(`(${x} * ${y})`, acc)})`, acc)};`,
     /**
      * The statement storing the final sum `v` at `out[at]`, through the

@@ -212,11 +212,15 @@ function pack<K extends Kernel>(k: K, keep: number): { kernel: K; packing: Packi
   let base = 0;
   for (let input = keep; input < k.inputs.length; input++) {
     // an epilogue's loads run over the output space only
-    const words = Math.max(main ? extent(main.expr, input, main.dims) : 0, epilogue ? extent(epilogue.expr, input, outputSpace) : 0);
+    const elements = Math.max(main ? extent(main.expr, input, main.dims) : 0, epilogue ? extent(epilogue.expr, input, outputSpace) : 0);
+    // float16 elements are halves, two a word
+    const words = k.inputs[input] === 'float16' ? Math.ceil(elements / 2) : elements;
     inputs.push({ input, base, words });
     base += words;
   }
-  const move = (e: ScalarExpr) => mapLeaves(e, (l) => (l.input < keep ? l : { ...l, input: keep, offset: l.offset + inputs[l.input - keep]!.base }));
+  // a load's offset in the packed buffer counts its own elements: words, or halves for float16
+  const moved = (l: { input: number; offset: number }) => l.offset + inputs[l.input - keep]!.base * (k.inputs[l.input] === 'float16' ? 2 : 1);
+  const move = (e: ScalarExpr) => mapLeaves(e, (l) => (l.input < keep ? l : { ...l, input: keep, offset: moved(l) }));
   const kernel = {
     ...k,
     inputs: [...k.inputs.slice(0, keep), 'uint32' as const],
@@ -237,9 +241,16 @@ export function renderKernel(k: Kernel, limits: RenderLimits): RenderedKernel {
       throw new RangeError(`webgpu: a matmul with ${k.inputs.length} inputs needs at least 4 storage buffers per shader stage; this device binds ${max}`);
     }
     const { kernel, packing } = pack(k, keep);
-    return { ...renderUnpacked(kernel, limits, keep), packing };
+    const r = renderUnpacked(kernel, limits, keep);
+    return { ...r, code: enableF16(kernel, r.code), packing };
   }
-  return renderUnpacked(k, limits);
+  const r = renderUnpacked(k, limits);
+  return { ...r, code: enableF16(k, r.code) };
+}
+
+/** A shader binding float16 storage starts with `enable f16;` (the device has `shader-f16` when it holds float16). */
+function enableF16(k: Kernel, code: string): string {
+  return k.out === 'float16' || k.inputs.includes('float16') ? `enable f16;\n${code}` : code;
 }
 
 function renderUnpacked(k: Kernel, limits: RenderLimits, packed = -1): RenderedKernel {

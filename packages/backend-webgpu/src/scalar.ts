@@ -9,6 +9,7 @@
  * Generated code holds only numbers from the kernel: no user string reaches it.
  */
 import type { DType, ScalarExpr, ScalarOpName } from '@sym/graph';
+import { f16round } from '@sym/graph';
 import { FLOAT64_ADVICE, storageType, valueType, type WgslScalar } from './dtypes.js';
 
 /** Helper functions every kernel may call (unused ones cost nothing once compiled). */
@@ -86,6 +87,21 @@ fn f_quarter(ax: f32) -> Quarter {
 }
 // the sign of x on y, by bits: drivers need not keep the sign of a float zero through arithmetic
 fn f_with_sign_of(y: f32, x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(y) ^ (bitcast<u32>(x) & 0x80000000u)); }
+// x rounded to the nearest float16 (ties to even), as f32: what storing into NumPy's float16 gives.
+// By bits, not f16(x): WGSL leaves out-of-range conversions undefined, and NumPy overflows to infinity.
+fn f_f16(x: f32) -> f32 {
+  // zeros (of either sign) and NaN are kept as they are
+  if (f_isnan(x) || x == 0.0) { return x; }
+  let a = abs(x);
+  if (a >= 65520.0) { return f_with_sign_of(f_inf(), x); }
+  // below 2^-14 the step is 2^-24 (subnormal halves); round() goes to even
+  if (a < 6.103515625e-5) { return f_with_sign_of(round(a * 16777216.0) * 5.9604644775390625e-8, x); }
+  let u = bitcast<u32>(a);
+  let rest = u & 0x1fffu;
+  var r = u & 0xffffe000u;
+  if (rest > 0x1000u || (rest == 0x1000u && (r & 0x2000u) != 0u)) { r = r + 0x2000u; }
+  return f_with_sign_of(bitcast<f32>(r), x);
+}
 fn f_sin(x: f32) -> f32 {
   if (!f_isfinite(x)) { return f_nan(); }
   let ax = abs(x);
@@ -271,6 +287,8 @@ export function truthy(code: string, t: WgslScalar): string {
 /** Wrap an i32/u32 value to the width of a narrow integer dtype (as storing into it would). */
 export function wrap(code: string, d: DType): string {
   switch (d) {
+    case 'float16':
+      return `f_f16(${code})`;
     case 'int8':
       return `((${code} << 24u) >> 24u)`;
     case 'int16':
@@ -293,7 +311,11 @@ export function convert(code: string, from: DType, to: DType): string {
   const t = valueType(to);
   if (t === 'bool') return truthy(code, f);
   if (f === 'bool') return `select(${ONE[t][0]}, ${ONE[t][1]}, ${code})`;
-  if (t === 'f32') return f === 'f32' ? code : `f32(${code})`;
+  if (t === 'f32') {
+    const c = f === 'f32' ? code : `f32(${code})`;
+    // narrowing to half precision rounds; widening from it is exact
+    return to === 'float16' ? `f_f16(${c})` : c;
+  }
   let c: string;
   if (f === 'f32') c = t === 'i32' ? `f_to_i32(${code})` : `f_to_u32(${code})`;
   else if (f === t) c = code;
@@ -317,7 +339,7 @@ export function literal(value: number, d: DType): string {
       if (Number.isNaN(value)) return 'f_nan()';
       if (value === Infinity) return 'f_inf()';
       if (value === -Infinity) return '(-f_inf())';
-      const v = Math.fround(value);
+      const v = d === 'float16' ? f16round(value) : Math.fround(value);
       // an f32 literal in exponent form keeps every digit JavaScript prints
       const s = Object.is(v, -0) ? '-0.0' : v.toExponential();
       return `(${s}f)`;
@@ -452,6 +474,12 @@ export function renderExpr(e: ScalarExpr, index: IndexFn, packed = -1, reduced?:
     case 'load': {
       const at = `in${e.input}[${index(e.strides, e.offset)}]`;
       if (e.dtype === 'bool') return `(${at} != 0u)`;
+      if (e.dtype === 'float16') {
+        // packed, a float16 input holds two halves a word, its offsets counted in halves (render.ts's pack)
+        if (e.input !== packed) return `f32(${at})`;
+        const i = `(${index(e.strides, e.offset)})`;
+        return `unpack2x16float(in${e.input}[${i} >> 1u])[${i} & 1]`;
+      }
       // the packed binding holds raw 32-bit words of several inputs
       return e.input === packed && storageType(e.dtype) !== 'u32' ? `bitcast<${storageType(e.dtype)}>(${at})` : at;
     }

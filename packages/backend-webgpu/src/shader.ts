@@ -21,8 +21,9 @@ export function bindings(k: Kernel, packed = -1): string {
   return ins.join('\n');
 }
 
-/** The value `code` of dtype `d` as a storage word. */
+/** The value `code` of dtype `d` as a storage element (a float16 value is already rounded: its conversion is exact). */
 export function store(code: string, d: DType): string {
+  if (d === 'float16') return `f16(${code})`;
   return d === 'bool' ? `select(0u, 1u, ${code})` : code;
 }
 
