@@ -41,6 +41,23 @@ describe('float16 on WebGPU', () => {
     expect(halfValue(halfBits(NaN))).toBeNaN();
   });
 
+  it('rounds float32 to float16 as f16round does: ties to even, subnormals, overflow', async () => {
+    // every float16 value's neighbourhood: itself, the midpoints to its neighbours and just off them, in float32
+    const values: number[] = [];
+    for (let bits = 0; bits < 0x7c00; bits += 7) {
+      const v = halfValue(bits);
+      const next = halfValue(bits + 1);
+      const mid = (v + next) / 2;
+      values.push(v, mid, Math.fround(mid + (next - v) / 64), Math.fround(mid - (next - v) / 64), -mid);
+    }
+    values.push(65519, 65520, 70000, 3e38, -3e38, 2 ** -25, 2 ** -25 * 1.01, 2 ** -26, 1e-30);
+    const x = T.vector('x', 'float32');
+    const f = sym.function([x], x.astype('float16'), { device: 'webgpu' });
+    const got = await f(sym.array(Float32Array.from(values)));
+    const want = Float32Array.from(values, (v) => sym.f16round(Math.fround(v)));
+    for (let i = 0; i < values.length; i++) expect(Object.is(got.data[i], want[i]), `${values[i]}: got ${got.data[i]}, want ${want[i]}`).toBe(true);
+  });
+
   it('computes as the CPU does: each op rounded, overflow to infinity, sums and products accumulated wider', async () => {
     const x = T.vector('x', 'float16');
     const m = T.matrix('m', 'float16');
