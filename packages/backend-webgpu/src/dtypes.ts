@@ -68,26 +68,58 @@ export function bufferBytes(d: DType, size: number): number {
   return Math.max(4, d === 'float16' ? Math.ceil(size / 2) * 4 : size * 4);
 }
 
-/** The float16 bit pattern of `x` (rounded to half precision first, ties to even). */
-export function halfBits(x: number): number {
-  const v = f16round(x);
-  const sign = v < 0 || Object.is(v, -0) ? 0x8000 : 0;
-  const a = Math.abs(v);
-  if (Number.isNaN(v)) return 0x7e00;
-  if (a === Infinity) return sign | 0x7c00;
-  if (a < 2 ** -14) return sign | (a * 2 ** 24); // subnormal: a whole number of 2^-24 steps
-  const e = Math.floor(Math.log2(a));
-  const exp = 2 ** e > a ? e - 1 : 2 ** (e + 1) <= a ? e + 1 : e;
-  return sign | ((exp + 15) << 10) | ((a / 2 ** exp - 1) * 1024);
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+
+/** The float16 bit pattern nearest the float32 with bits `u` (ties to even; from 65520 on, infinity). */
+function halfOfFloatBits(u: number): number {
+  const sign = (u >>> 16) & 0x8000;
+  const a = u & 0x7fffffff;
+  if (a >= 0x7f800000) return sign | (a > 0x7f800000 ? 0x7e00 : 0x7c00);
+  if (a >= 0x477ff000) return sign | 0x7c00; // 65520
+  let h: number;
+  let rest: number;
+  let half: number;
+  if (a >= 0x38800000) {
+    // normal: rebias the exponent (127 to 15), keep 10 of the 23 fraction bits
+    const r = a - 0x38000000;
+    h = r >>> 13;
+    rest = r & 0x1fff;
+    half = 0x1000;
+  } else {
+    // below 2^-14: a whole number of 2^-24 steps, the implicit bit included
+    const shift = 126 - (a >>> 23);
+    if (shift > 24) return sign;
+    const m = (a & 0x7fffff) | 0x800000;
+    h = m >>> shift;
+    rest = m & ((1 << shift) - 1);
+    half = 1 << (shift - 1);
+  }
+  if (rest > half || (rest === half && (h & 1) === 1)) h++;
+  return sign | h;
 }
+
+/** The float16 bit pattern of `x` (rounded to half precision, ties to even). */
+export function halfBits(x: number): number {
+  // f16round gives a half-precision value, which float32 holds exactly
+  f32[0] = f16round(x);
+  return halfOfFloatBits(u32[0]!);
+}
+
+let halves: Float32Array | undefined;
 
 /** The value of float16 bit pattern `h`. */
 export function halfValue(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const e = (h >> 10) & 0x1f;
-  const f = h & 0x3ff;
-  if (e === 0x1f) return f ? NaN : sign * Infinity;
-  return sign * (e === 0 ? f * 2 ** -24 : (1 + f / 1024) * 2 ** (e - 15));
+  if (!halves) {
+    halves = new Float32Array(0x10000);
+    for (let b = 0; b < 0x10000; b++) {
+      const sign = b & 0x8000 ? -1 : 1;
+      const e = (b >> 10) & 0x1f;
+      const f = b & 0x3ff;
+      halves[b] = e === 0x1f ? (f ? NaN : sign * Infinity) : sign * (e === 0 ? f * 2 ** -24 : (1 + f / 1024) * 2 ** (e - 15));
+    }
+  }
+  return halves[h & 0xffff]!;
 }
 
 /** The dtype a kernel accumulates in on this device: float64 accumulators run in float32 (WGSL has no f64). */
@@ -102,10 +134,11 @@ const INT32_MAX = 2147483647;
 export function toDevice(d: DType, data: TypedArray): Float32Array | Int32Array | Uint32Array | Uint16Array {
   switch (storageType(d)) {
     case 'f16': {
-      // whole words: writeBuffer copies multiples of 4 bytes
-      const halves = new Uint16Array(data.length + (data.length % 2));
-      for (let i = 0; i < data.length; i++) halves[i] = halfBits(data[i]!);
-      return halves;
+      // whole words: writeBuffer copies multiples of 4 bytes. Host float16 data is a Float32Array: convert its bits
+      const bits = data instanceof Float32Array ? new Uint32Array(data.buffer, data.byteOffset, data.length) : undefined;
+      const out = new Uint16Array(data.length + (data.length % 2));
+      for (let i = 0; i < data.length; i++) out[i] = bits ? halfOfFloatBits(bits[i]!) : halfBits(data[i]!);
+      return out;
     }
     case 'f32':
       return data instanceof Float32Array ? data : Float32Array.from(data);
@@ -133,9 +166,9 @@ export function toDevice(d: DType, data: TypedArray): Float32Array | Int32Array 
 export function fromDevice(d: DType, bytes: ArrayBuffer, size: number): TypedArray {
   const words = storageType(d);
   if (words === 'f16') {
-    const halves = new Uint16Array(bytes, 0, size);
+    const bits = new Uint16Array(bytes, 0, size);
     const out = new STORAGE[d](size);
-    for (let i = 0; i < size; i++) out[i] = halfValue(halves[i]!);
+    for (let i = 0; i < size; i++) out[i] = halfValue(bits[i]!);
     return out;
   }
   const view = words === 'f32' ? new Float32Array(bytes, 0, size) : words === 'i32' ? new Int32Array(bytes, 0, size) : new Uint32Array(bytes, 0, size);

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TensorVariable } from '@sym/graph';
 import { renderKernel } from '../src/index.js';
-import { halfBits, halfValue } from '../src/dtypes.js';
+import { halfBits, halfValue, toDevice } from '../src/dtypes.js';
 import { EXACT, expectClose } from './compare.js';
 import { T, both, sym, webgpu } from './setup.js';
 
@@ -39,6 +39,17 @@ describe('float16 on WebGPU', () => {
       expect(halfBits(v)).toBe(bits);
     }
     expect(halfValue(halfBits(NaN))).toBeNaN();
+    // float32 data converted by its bits rounds as f16round does: midpoints, just off them, subnormals, overflow
+    const values: number[] = [];
+    for (let bits = 0; bits < 0x7c00; bits += 3) {
+      const [v, next] = [halfValue(bits), halfValue(bits + 1)];
+      const mid = (v + next) / 2;
+      values.push(mid, -mid, Math.fround(mid + (next - v) / 256), Math.fround(mid - (next - v) / 256));
+    }
+    values.push(65519, 65520, -70000, 2 ** -25, 2 ** -25 * 1.01, 2 ** -26, 1e-40, Infinity, NaN, -0);
+    const data = Float32Array.from(values);
+    const halves = toDevice('float16', data) as Uint16Array;
+    data.forEach((v, i) => expect(Object.is(halfValue(halves[i]!), sym.f16round(v)), `${v}`).toBe(true));
   });
 
   it('rounds float32 to float16 as f16round does: ties to even, subnormals, overflow', async () => {
