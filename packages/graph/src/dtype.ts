@@ -212,29 +212,30 @@ export function castScalar(x: number, d: DType): number {
   }
 }
 
-/** Largest finite float16, and the magnitude from which values round to infinity (half an ulp above it). */
-const F16_MAX = 65504;
+/** The magnitude from which values round to float16's infinity (half an ulp above its largest, 65504). */
 const F16_OVERFLOW = 65520;
+/** A double's bits, for its exponent: the high word is word 1 on little-endian machines. */
+const F64 = new Float64Array(1);
+const F64_WORDS = new Uint32Array(F64.buffer);
+const HIGH = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+/** 2^k for k = 0 .. 63. */
+const POW2 = Array.from({ length: 64 }, (_, k) => 2 ** k);
 
 /**
  * `x` rounded to the nearest float16 (ties to even), as a number: what
  * NumPy's `np.float16(x)` holds. Subnormals below 2^-14 step by 2^-24;
- * magnitudes from 65520 round to infinity.
+ * magnitudes from 65520 round to infinity. The rounding itself is the
+ * FPU's: adding 2^(k+52) to a magnitude below it leaves 2^k as the last
+ * place, rounded to nearest even.
  */
 export function f16round(x: number): number {
-  if (x === 0 || !Number.isFinite(x)) return x;
+  if (x === 0 || x !== x) return x;
   const a = Math.abs(x);
   if (a >= F16_OVERFLOW) return x > 0 ? Infinity : -Infinity;
-  let e = Math.floor(Math.log2(a));
-  // log2 may land one off next to a power of two
-  if (2 ** e > a) e--;
-  else if (2 ** (e + 1) <= a) e++;
-  // 10 fraction bits; below the normal range the step stays 2^-24
-  const ulp = 2 ** (Math.max(e, -14) - 10);
-  const q = a / ulp;
-  let r = Math.floor(q);
-  const rest = q - r;
-  if (rest > 0.5 || (rest === 0.5 && r % 2 === 1)) r++;
-  const v = Math.min(r * ulp, F16_MAX);
-  return x < 0 ? -v : v;
+  F64[0] = a;
+  const e = ((F64_WORDS[HIGH]! >>> 20) & 0x7ff) - 1023;
+  // the last place of a half at this exponent: 10 fraction bits, and 2^-24 below the normal range
+  const c = POW2[(e < -14 ? -14 : e) - 10 + 52]!;
+  const r = a + c - c;
+  return x < 0 ? -r : r;
 }
