@@ -269,7 +269,7 @@ export class WebGpuBackend implements Backend {
         for (const p of packing.inputs) {
           const held = inputs[p.input]!;
           const words = Math.min(p.words, held.dtype === 'float16' ? Math.ceil(held.size / 2) : held.size);
-          if (words > 0) copy(inputs[p.input]!.gpu, scratch.gpu, p.base * 4, words * 4);
+          if (words > 0) copy(held.gpu, scratch.gpu, p.base * 4, words * 4);
         }
         inputs.splice(packing.binding, inputs.length, scratch);
       }
