@@ -20,6 +20,9 @@ describe('dtypes on gpujs', () => {
     const f = sym.function([x], x.exp(), { device: 'gpujs' });
     await expect(f([1, 2])).rejects.toThrow('device=gpujs cannot hold float64 data, which this graph needs; it supports float32, bool, int8, uint8, int16, uint16, int32, uint32, int64. Set floatX=float32');
     expect(() => gpu.alloc('float64', 4)).toThrow(/cannot hold float64 data.*floatX=float32/);
+    // float16 too: textures hold float32, and nothing here rounds to half precision
+    const h = T.vector('h', 'float16');
+    await expect(sym.function([h], h.exp(), { device: 'gpujs' })(sym.array([1], { dtype: 'float16' }))).rejects.toThrow(/device=gpujs cannot hold float16 data/);
   });
 
   it('refuses a kernel that computes in float64 inside, even with float32 buffers', () => {
