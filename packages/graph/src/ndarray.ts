@@ -223,9 +223,14 @@ function castArray(a: TypedArray, d: DType): TypedArray {
   return out;
 }
 
+/**
+ * An array over `data`, taken as it is when it is the dtype's storage
+ * (backends hand results back this way), cast otherwise. float16's storage
+ * is a Float32Array whose values are already half-precision ones: to round
+ * float32 data, use `array(data, { dtype: 'float16' })`.
+ */
 export function fromTyped(data: TypedArray, shape: Shape, dtype: DType): NDArray {
-  // float16 shares float32's storage: its values are rounded whatever array they come in
-  if (!(data instanceof STORAGE[dtype]) || dtype === 'float16') data = castArray(data, dtype);
+  if (!(data instanceof STORAGE[dtype])) data = castArray(data, dtype);
   return new NDArray(data, shape, dtype);
 }
 

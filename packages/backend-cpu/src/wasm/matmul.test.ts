@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MatmulKernel, TypedArray } from '@sym/graph';
+import { f16round } from '@sym/graph';
 import { CpuBackend } from '../backend.js';
 import { runKernel, seeded } from '../test-kernels.js';
 import { runMatmulWasm, wasmHandles, wasmSimdAvailable } from './matmul.js';
@@ -164,6 +165,24 @@ describe('WebAssembly SIMD matmul', () => {
     product(2);
     expect(arena.memory.buffer.byteLength).toBe(bytes);
     for (const a of operands.flat()) arena.free(a, owner);
+  });
+
+  it('runs float16 products on the float32 gemm and rounds the result to half precision', () => {
+    const [m, n, k] = [37, 45, 300];
+    const base = kernelFor({ batch: 1, m, n, k, transA: true, transB: false, dtype: 'float32' });
+    const kernel: MatmulKernel = { ...base, inputs: ['float16', 'float16'], out: 'float16' };
+    expect(wasmHandles(kernel)).toBe(true);
+    const half = (a: Float32Array) => a.map((v) => f16round(v));
+    const A = half(seeded(m * k, 11, Float32Array));
+    const B = half(seeded(k * n, 12, Float32Array));
+    const want = runKernel(js, kernel, [A, B], m * n, { dtype: 'float16' });
+    const got = new Float32Array(m * n).fill(NaN);
+    runMatmulWasm(kernel, A, B, got);
+    for (let i = 0; i < want.length; i++) {
+      expect(f16round(got[i]!)).toBe(got[i]);
+      // float32 sums against the reference's float64 ones: a half-precision ulp at most
+      expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(Math.abs(want[i]!) * 2 ** -10 + 1e-6);
+    }
   });
 
   it('leaves integer matmuls to the JavaScript kernels', () => {

@@ -8,6 +8,7 @@
  * row receives C directly.
  */
 import type { MatmulKernel, TypedArray } from '@sym/graph';
+import { f16round } from '@sym/graph';
 import { ROWS, gemmModuleBytes, tileWidth, type GemmType } from './gemm.js';
 import { GEMM_TYPES, gemmInstances, type GemmExports } from './gemm-instances.js';
 import { MAX_PAGES, Workspace, arena } from './arena.js';
@@ -32,8 +33,16 @@ const align = (n: number, a: number) => Math.ceil(n / a) * a;
 
 /** Whether the WebAssembly path computes this kernel (same float dtype in and out). */
 export function wasmHandles(k: MatmulKernel): boolean {
-  return (k.out === 'float32' || k.out === 'float64') && k.inputs[0] === k.out && k.inputs[1] === k.out;
+  return (k.out === 'float32' || k.out === 'float64' || k.out === 'float16') && k.inputs[0] === k.out && k.inputs[1] === k.out;
 }
+
+/**
+ * The gemm a product runs on: float16 operands live in Float32Arrays (see
+ * @sym/graph's dtype.ts), so their products run on the float32 gemm, exact
+ * products of halves summed in float32, and the result is rounded to half
+ * precision after.
+ */
+const gemmType = (k: MatmulKernel): GemmType => (k.out === 'float64' ? 'float64' : 'float32');
 
 /** The elements a (rows x cols) operand with these strides reads, relative to its offset: lowest index and count. */
 function span(rows: number, rowStride: number, cols: number, colStride: number): { lo: number; length: number } {
@@ -68,14 +77,14 @@ function packOperand(e: GemmExports, es: number, src: number, rowStride: number,
 
 /** Tell the packing space what this product will take at its launches (operands in the arena, as a program's are). */
 export function expectMatmulWasm(k: MatmulKernel): void {
-  const es = k.out === 'float32' ? 4 : 8;
-  const Np = align(k.n, tileWidth(k.out as GemmType));
+  const es = gemmType(k) === 'float32' ? 4 : 8;
+  const Np = align(k.n, tileWidth(gemmType(k)));
   const cDirect = k.outStrides[2] === 1 && k.outStrides[1] === k.n && Np === k.n;
   packing.expect((align(k.m, ROWS) * k.k + k.k * Np + (cDirect ? 0 : k.m * Np)) * es);
 }
 
 export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out: TypedArray): void {
-  const t = k.out as GemmType;
+  const t = gemmType(k);
   const g = gemmInstances()[GEMM_TYPES.indexOf(t)]!;
   const { m: M, n: N, k: K, batch } = k;
   if (K === 0 || M === 0 || N === 0) {
@@ -148,5 +157,9 @@ export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out
     }
   } finally {
     packing.give(block);
+  }
+  if (k.out === 'float16') {
+    const [ob, om, on] = k.outStrides;
+    for (let b = 0; b < batch; b++) for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) out[b * ob + m * om + n * on] = f16round(out[b * ob + m * om + n * on]!);
   }
 }

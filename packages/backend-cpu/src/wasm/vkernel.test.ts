@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ElementwiseKernel, Kernel, ReduceKernel, ScalarExpr, ScalarOpName } from '@sym/graph';
+import type { ElementwiseKernel, Kernel, LoadExpr, ReduceKernel, ScalarExpr, ScalarOpName } from '@sym/graph';
+import * as sym from '@sym/graph';
 import { CpuBackend } from '../backend.js';
 import { compileVectorKernel, vectorizable } from './vkernel.js';
 import { runKernel } from '../test-kernels.js';
@@ -131,6 +132,37 @@ describe('float32 SIMD kernels', () => {
       });
     }
   }
+
+  // float16: float32 lanes rounded to half precision after every op, as the JavaScript kernels round with f16round
+  it('runs float16 kernels on float32 lanes, rounding every op to half precision', () => {
+    // loads and ops in float16; literals stay float64 (weak), converted to half precision where they are used
+    const half = (e: ScalarExpr): ScalarExpr => (e.kind === 'apply' ? { ...e, dtype: 'float16', computeDType: 'float16', args: e.args.map(half) } : e.kind === 'load' ? { ...e, dtype: 'float16' } : e);
+    const n = 1001;
+    const x = Float32Array.from(values(n, -12, 12, 5), (v) => sym.f16round(v));
+    const y = Float32Array.from(values(n, 0.5, 3, 6), (v) => sym.f16round(v));
+    // exact ops (rounded once each) must agree bit for bit; x + 1000.1 and x * 0.1 round their literal and their result
+    const exact = half(ap('mul', ap('add', load(0, [1]), { kind: 'const', value: 1000.1, dtype: 'float64' }), ap('sub', load(1, [1]), { kind: 'const', value: 0.1, dtype: 'float64' })));
+    const ew: ElementwiseKernel = { kind: 'elementwise', shape: [n], inputs: ['float16', 'float16'], out: 'float16', expr: exact };
+    expectClose(runWasm(ew, [x, y], n), runKernel(js, ew, [x, y], n) as Float32Array, 0, 0, 'float16 arithmetic');
+    // x * y / 2^14 reaches the subnormal halves (below 2^-14, steps of 2^-24); x * y * 4096 overflows past 65504
+    const tiny: ElementwiseKernel = { ...ew, expr: half(ap('truediv', ap('mul', load(0, [1]), load(1, [1])), { kind: 'const', value: 2 ** 14, dtype: 'float64' })) };
+    const t = runWasm(tiny, [x, y], n);
+    expect(t.some((v) => v !== 0 && Math.abs(v) < 2 ** -14)).toBe(true);
+    expectClose(t, runKernel(js, tiny, [x, y], n) as Float32Array, 0, 0, 'float16 subnormals');
+    const huge: ElementwiseKernel = { ...ew, expr: half(ap('mul', ap('mul', load(0, [1]), load(1, [1])), { kind: 'const', value: 4096, dtype: 'float64' })) };
+    const g = runWasm(huge, [x, y], n);
+    expect(g.some((v) => v === Infinity) && g.some((v) => v === -Infinity)).toBe(true);
+    expectClose(g, runKernel(js, huge, [x, y], n) as Float32Array, 0, 0, 'float16 overflow');
+    const big: ElementwiseKernel = { ...ew, expr: half(ap('exp', load(0, [1]))) };
+    const e = runWasm(big, [x, y], n);
+    expect(e.some((v) => v === Infinity)).toBe(true);
+    expectClose(e, runKernel(js, big, [x, y], n) as Float32Array, 2e-3, 0, 'float16 exp');
+    for (const [shape, reduceShape, strides] of [[[7], [143], [143, 1]], [[143], [7], [1, 143]]] as const) {
+      const r: ReduceKernel = { kind: 'reduce', shape: [...shape], reduceShape: [...reduceShape], reducer: 'sum', inputs: ['float16'], acc: 'float64', out: 'float16', expr: load(0, [...strides]) };
+      const s16 = { ...r, expr: { ...(r.expr as LoadExpr), dtype: 'float16' } } as ReduceKernel;
+      expectClose(runWasm(s16, [x], shape[0]!), runKernel(js, s16, [x], shape[0]!) as Float32Array, 1e-3, 0, `float16 sum over ${reduceShape[0]}`);
+    }
+  });
 
   it('propagates NaN through max and min over a strided axis, and sums in float64', () => {
     // column 2 holds a NaN; column 1 sums 1e8, then 1 and 1 ... which float32 accumulation would lose

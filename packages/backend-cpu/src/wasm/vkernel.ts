@@ -8,6 +8,7 @@
  * ops, strided inner loads) stay on the JavaScript renderer.
  */
 import type { LoadExpr, TypedArray } from '@sym/graph';
+import { f16round } from '@sym/graph';
 import { arena } from './arena.js';
 import { helperThread, type HelperThread } from './vthreads.js';
 import { innerContiguous, iterShape, loadKey, loadsOf, rowModule, type VKernel } from './vrender.js';
@@ -56,6 +57,8 @@ export function compileVectorKernel(k: VKernel): VectorRun {
   const rowsPerOut = k.kind === 'reduce' ? k.reduceShape.slice(0, -1).reduce((a, b) => a * b, 1) : 1;
   const count = k.kind === 'reduce' ? k.reduceShape.reduce((a, b) => a * b, 1) : 1;
   const reducer = k.kind === 'reduce' ? k.reducer : 'sum';
+  // a row reduction's value comes back as a float64: float16 rounds it (a Float32Array rounds to float32 itself)
+  const store = k.out === 'float16' ? f16round : (x: number) => x;
   const elementwise = k.kind === 'elementwise' || column;
   const args = new Array<number>(loads.length + (elementwise ? 2 : 1)).fill(0);
   const first = elementwise ? 2 : 1;
@@ -143,7 +146,7 @@ export function compileVectorKernel(k: VKernel): VectorRun {
           else if (reducer === 'min') acc = acc !== acc || v !== v ? NaN : Math.min(acc, v);
           else acc += v;
           if (++done === callsPerOut) {
-            out[o++] = reducer === 'mean' ? acc / count : acc;
+            out[o++] = store(reducer === 'mean' ? acc / count : acc);
             done = 0;
           }
         }
@@ -213,7 +216,7 @@ export function compileVectorKernel(k: VKernel): VectorRun {
         else if (reducer === 'min') acc = acc !== acc || v !== v ? NaN : Math.min(acc, v);
         else acc += v;
         if (++rowsDone === rowsPerOut) {
-          out[o++] = reducer === 'mean' ? acc / count : acc;
+          out[o++] = store(reducer === 'mean' ? acc / count : acc);
           rowsDone = 0;
         }
       }

@@ -38,7 +38,8 @@ export function fconst(c: Code, x: number): Code {
   const b = f32Bytes(x);
   return c.v128Const([...b, ...b, ...b, ...b]);
 }
-function iconst(c: Code, x: number): Code {
+/** Push an int32x4 constant. */
+export function iconst(c: Code, x: number): Code {
   const b = i32Bytes(x);
   return c.v128Const([...b, ...b, ...b, ...b]);
 }

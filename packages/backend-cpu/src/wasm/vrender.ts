@@ -8,9 +8,10 @@
  * instead, each lane looping over the reduced axis. vkernel.ts runs the
  * rows.
  */
-import type { ElementwiseKernel, Kernel, LoadExpr, ReduceKernel, ScalarExpr, ScalarOpName } from '@sym/graph';
+import type { DType, ElementwiseKernel, Kernel, LoadExpr, ReduceKernel, ScalarExpr, ScalarOpName } from '@sym/graph';
+import { f16round } from '@sym/graph';
 import { Code, F32, F64, I32, V128, encodeModule, type ValType } from './encoder.js';
-import { emitExp, emitLog, emitSigmoid, emitSinCos, emitTanh, fconst, type Emit } from './vmath.js';
+import { emitExp, emitLog, emitSigmoid, emitSinCos, emitTanh, fconst, iconst, type Emit } from './vmath.js';
 import { MAX_PAGES, arena } from './arena.js';
 
 export type VKernel = ElementwiseKernel | ReduceKernel;
@@ -22,7 +23,11 @@ const SUPPORTED = new Set<ScalarOpName>([
 ]);
 /** Ops whose result is already 0 or 1 (bool values are float lanes holding 0 or 1). */
 const BOOLEAN = new Set<ScalarOpName>(['eq', 'neq', 'lt', 'le', 'gt', 'ge', 'not', 'and', 'or', 'xor']);
-const lanes = (d: string) => d === 'float32' || d === 'bool';
+/** Dtypes held in float32 lanes: float16 values are float32 ones rounded to half precision (its storage is a Float32Array). */
+const lanes = (d: string) => d === 'float32' || d === 'float16' || d === 'bool';
+/** Ops whose float16 result is one of its operands, or exactly derived from one: no rounding after them. */
+const HALF_EXACT = new Set<ScalarOpName>(['identity', 'second', 'switch', 'maximum', 'minimum', 'clip', 'relu', 'neg', 'abs']);
+const isHalf = (d: DType) => d === 'float16';
 
 export function iterShape(k: VKernel): readonly number[] {
   return k.kind === 'elementwise' ? k.shape : [...k.shape, ...k.reduceShape];
@@ -36,7 +41,7 @@ export function loadsOf(e: ScalarExpr, out: LoadExpr[] = []): LoadExpr[] {
 
 function supportedExpr(e: ScalarExpr): boolean {
   if (e.kind === 'const') return true;
-  if (e.kind === 'load') return e.dtype === 'float32';
+  if (e.kind === 'load') return e.dtype === 'float32' || e.dtype === 'float16';
   if (e.kind === 'reduced') return false;
   return lanes(e.dtype) && lanes(e.computeDType) && SUPPORTED.has(e.op) && e.args.every(supportedExpr);
 }
@@ -44,7 +49,7 @@ function supportedExpr(e: ScalarExpr): boolean {
 /** Whether the kernel runs on the SIMD path. */
 export function vectorizable(k: Kernel): k is VKernel {
   if (k.kind === 'matmul') return false;
-  if (k.out !== 'float32' || !supportedExpr(k.expr) || (k.kind === 'reduce' && k.epilogue)) return false;
+  if ((k.out !== 'float32' && k.out !== 'float16') || !supportedExpr(k.expr) || (k.kind === 'reduce' && k.epilogue)) return false;
   if (k.kind === 'reduce') {
     if (!['sum', 'mean', 'max', 'min'].includes(k.reducer) || k.reduceShape.length === 0) return false;
     if (k.reduceShape.some((d) => d === 0)) return false;
@@ -122,9 +127,36 @@ export function rowModule(k: VKernel, loads: readonly LoadExpr[], column: boolea
   // bool lanes hold 0 or 1; truth is "not zero", so NaN is true, as in NumPy
   const truth = () => (fconst(c, 0), c.f32x4Ne());
   const toBool = () => (truth(), fconst(c, 1), void c.v128And());
+  /**
+   * Round the float32 lanes on the stack to half precision, ties to even, as
+   * storing into float16 does: adding c = 2^(e+13) (at least 0.5) to |x| in
+   * [2^e, 2^(e+1)) leaves 2^(e-10) as the last place (2^-24 below 2^-14),
+   * and the add rounds to nearest even. From 65520 on, infinity; NaN stays.
+   */
+  const roundHalf = () => {
+    const [v, a, k, r] = [local(V128), local(V128), local(V128), local(V128)];
+    c.set(v);
+    c.get(v).f32x4Abs().set(a);
+    c.get(a);
+    iconst(c, 0x7f800000);
+    c.v128And();
+    fconst(c, 8192);
+    c.f32x4Mul();
+    fconst(c, 0.5);
+    c.f32x4Max().set(k);
+    c.get(a).get(k).f32x4Add().get(k).f32x4Sub().set(r);
+    fconst(c, Infinity);
+    c.get(r).get(a);
+    fconst(c, 65520);
+    c.f32x4Ge().v128Bitselect().set(r);
+    c.get(v).get(r).get(v).get(v).f32x4Ne().v128Bitselect();
+    c.get(v);
+    iconst(c, -0x80000000);
+    c.v128And().v128Or();
+  };
   const expr = (e: ScalarExpr): void => {
     if (e.kind === 'const') {
-      fconst(c, Math.fround(e.value));
+      fconst(c, isHalf(e.dtype) ? f16round(e.value) : Math.fround(e.value));
       return;
     }
     if (e.kind === 'load') {
@@ -141,11 +173,17 @@ export function rowModule(k: VKernel, loads: readonly LoadExpr[], column: boolea
     if (e.kind === 'reduced') throw new Error('cpu: a reduced value outside an epilogue');
     // arguments convert to the compute dtype: float to bool tests truth; bool to float is already 0 or 1
     const arg = (i: number) => {
-      expr(e.args[i]!);
-      if (e.computeDType === 'bool' && e.args[i]!.dtype !== 'bool' && !(e.op === 'switch' && i === 0)) toBool();
+      const x = e.args[i]!;
+      // a literal into half-precision arithmetic is rounded once, from its own value
+      if (isHalf(e.computeDType) && x.kind === 'const') return void fconst(c, f16round(x.value));
+      expr(x);
+      if (e.computeDType === 'bool' && x.dtype !== 'bool' && !(e.op === 'switch' && i === 0)) toBool();
+      // float32 into half-precision arithmetic rounds (bool's 0 and 1, and float16 itself, are exact)
+      if (isHalf(e.computeDType) && x.dtype === 'float32') roundHalf();
     };
     op(e, arg);
     if (e.dtype === 'bool' && !BOOLEAN.has(e.op)) toBool();
+    if (isHalf(e.dtype) && !HALF_EXACT.has(e.op)) roundHalf();
   };
   const op = (e: Extract<ScalarExpr, { kind: 'apply' }>, expr: (i: number) => void): void => {
     const a = [0, 1, 2];
@@ -238,6 +276,10 @@ export function rowModule(k: VKernel, loads: readonly LoadExpr[], column: boolea
       divide();
       c.f32x4DemoteF64x2Zero().shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]);
     } else c.get(acc0);
+    // a float16 sum or mean rounds through float32 (the row reductions round the float64 sum directly): where
+    // the float32 step lands on a half-way point the result may be one half-precision ulp off, as any summation
+    // order may be
+    if (isHalf(r.out)) roundHalf();
     c.v128Store();
     c.get(off).i32(16).i32Add().set(off).br(0);
     c.end().end();
@@ -264,6 +306,7 @@ export function rowModule(k: VKernel, loads: readonly LoadExpr[], column: boolea
       c.get(off).get(N).i32(4).i32Mul().i32GeS().brIf(1);
       c.get(0).get(off).i32Add();
       expr(k.expr);
+      if (isHalf(k.out) && !isHalf(k.expr.dtype)) roundHalf();
       c.v128Store();
       c.get(off).i32(16).i32Add().set(off).br(0);
       c.end().end();
