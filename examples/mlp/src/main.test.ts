@@ -71,6 +71,18 @@ describe('pnpm mlp', () => {
     expect(readdirSync(out).filter((f) => f.startsWith('iteration-'))).toEqual(['iteration-30.png', 'iteration-30.svg']);
   });
 
+  it('trains in float16 too, to the float64 run within half precision', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'mlp-'));
+    const cost = (stdout: string) => Number(/Cost: (\d+\.\d{3}), Accuracy: (\d\.\d{3})\nPlots written/.exec(stdout)![1]);
+    const [half, full] = await Promise.all([
+      example(['--iterations', '20', '--plot-every', '20', '--out', out], { SYM_FLAGS: 'floatX=float16' }),
+      example(['--iterations', '20', '--plot-every', '20', '--out', out]),
+    ]);
+    expect(half.stdout).toContain('device=cpu floatX=float16: 1000 points');
+    // a cost near 160 is held to 0.125 in float16; twenty steps of it stay within a few of those steps
+    expect(Math.abs(cost(half.stdout) - cost(full.stdout))).toBeLessThan(0.5);
+  });
+
   it('rejects a bad option with a usage line', async () => {
     await expect(example(['--iterations', 'ten'])).rejects.toThrow(/--iterations: expected an integer >= 1, got "ten"\nusage: pnpm mlp/);
   });
