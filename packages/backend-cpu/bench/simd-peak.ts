@@ -7,7 +7,7 @@
  * thread can beat it. Then the gemm's 4x8 micro-kernel over packed
  * operands, on this thread only, at 1024³.
  */
-import { Code, I32, V128, encodeModule, type ValType } from '../src/wasm/encoder.js';
+import { Code, I32, V128, encodeModule, localsAfter } from '../src/wasm/encoder.js';
 import { gemmInstances } from '../src/wasm/gemm-instances.js';
 import { arena } from '../src/wasm/arena.js';
 
@@ -15,8 +15,7 @@ const ACCUMULATORS = 12;
 
 function ceilingModule(): (iterations: number) => void {
   const c = new Code();
-  const locals: ValType[] = [];
-  const local = (t: ValType) => (locals.push(t), 1 + locals.length - 1);
+  const { locals, local } = localsAfter(1);
   const acc = Array.from({ length: ACCUMULATORS }, () => local(V128));
   const [m, a, k] = [local(V128), local(V128), local(I32)];
   // operands from memory, results stored: the engine can neither fold nor drop the loop

@@ -308,6 +308,12 @@ export class Code {
   }
 }
 
+/** A function's extra locals, numbered after its `params`: `local(type)` declares one and gives its index. */
+export function localsAfter(params: number): { locals: ValType[]; local: (type: ValType) => number } {
+  const locals: ValType[] = [];
+  return { locals, local: (type) => (locals.push(type), params + locals.length - 1) };
+}
+
 export interface FuncDef {
   readonly name: string;
   readonly params: readonly ValType[];

@@ -18,7 +18,7 @@
  * colStart..colEnd (whole panels) over K steps kStart..kStart+kLen, so that
  * threads can share a product.
  */
-import { Code, F32, F64, I32, V128, encodeModule, type FuncDef, type ValType } from './encoder.js';
+import { Code, F32, F64, I32, V128, encodeModule, localsAfter, type FuncDef, type ValType } from './encoder.js';
 
 export type GemmType = 'float32' | 'float64';
 
@@ -40,11 +40,7 @@ function gemmFunction(t: GemmType, R: number): FuncDef {
   const es = elementSize(t);
   const W = tileWidth(t);
   const c = new Code();
-  const locals: ValType[] = [];
-  const local = (type: ValType): number => {
-    locals.push(type);
-    return NPARAMS + locals.length - 1;
-  };
+  const { locals, local } = localsAfter(NPARAMS);
   const i = local(I32);
   const j = local(I32);
   const k = local(I32);
@@ -133,11 +129,7 @@ const NPACK = 8;
 function packFunction(t: GemmType): FuncDef {
   const es = elementSize(t);
   const c = new Code();
-  const locals: ValType[] = [];
-  const local = (type: ValType): number => {
-    locals.push(type);
-    return NPACK + locals.length - 1;
-  };
+  const { locals, local } = localsAfter(NPACK);
   const r = local(I32);
   const q = local(I32);
   const ps = local(I32);
@@ -223,11 +215,7 @@ const K_CHUNK = 8;
  */
 function packRowsFunction(): FuncDef {
   const c = new Code();
-  const locals: ValType[] = [];
-  const local = (type: ValType): number => {
-    locals.push(type);
-    return NPACK_ROWS + locals.length - 1;
-  };
+  const { locals, local } = localsAfter(NPACK_ROWS);
   const [k0, kn, p, q, ps, pd] = [local(I32), local(I32), local(I32), local(I32), local(I32), local(I32)];
   const { src, colStride, groups, K, dst, width } = PACK_ROWS;
   c.i32(0).set(k0);
@@ -280,11 +268,7 @@ const f32Lanes = (...l: number[]) => l.flatMap((x) => [4 * x, 4 * x + 1, 4 * x +
  */
 function packColsFunction(): FuncDef {
   const c = new Code();
-  const locals: ValType[] = [];
-  const local = (type: ValType): number => {
-    locals.push(type);
-    return NPACK_COLS + locals.length - 1;
-  };
+  const { locals, local } = localsAfter(NPACK_COLS);
   const [p, k, sub, ps, pd, G, K4, i] = Array.from({ length: 8 }, () => local(I32)) as [number, number, number, number, number, number, number, number];
   const v = Array.from({ length: 4 }, () => local(V128));
   const t = Array.from({ length: 4 }, () => local(V128));

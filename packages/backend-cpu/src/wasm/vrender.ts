@@ -10,7 +10,7 @@
  */
 import type { DType, ElementwiseKernel, Kernel, LoadExpr, ReduceKernel, ScalarExpr, ScalarOpName } from '@sym/graph';
 import { f16round } from '@sym/graph';
-import { Code, F32, F64, I32, V128, encodeModule, type ValType } from './encoder.js';
+import { Code, F32, F64, I32, V128, encodeModule, localsAfter, type ValType } from './encoder.js';
 import { emitExp, emitLog, emitSigmoid, emitSinCos, emitTanh, fconst, iconst, type Emit } from './vmath.js';
 import { MAX_PAGES, arena } from './arena.js';
 
@@ -92,8 +92,7 @@ export function rowModule(k: VKernel, loads: readonly LoadExpr[], column: boolea
   const nParams = (reduce ? 1 : 2) + loads.length;
   const N = reduce ? 0 : 1;
   const ptr = (j: number) => (reduce ? 1 : 2) + j;
-  const locals: ValType[] = [];
-  const local = (t: ValType) => (locals.push(t), nParams + locals.length - 1);
+  const { locals, local } = localsAfter(nParams);
   const c = new Code();
   const constants = new Map<string, { bytes: readonly number[]; global: number }>();
   c.constantGlobal = (bytes) => {
