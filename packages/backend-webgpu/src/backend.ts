@@ -267,9 +267,9 @@ export class WebGpuBackend implements Backend {
         const scratch = this.alloc('uint32', packing.words);
         temps.push(scratch);
         for (const p of packing.inputs) {
-          const held = inputs[p.input]!;
-          const words = Math.min(p.words, held.dtype === 'float16' ? Math.ceil(held.size / 2) : held.size);
-          if (words > 0) copy(held.gpu, scratch.gpu, p.base * 4, words * 4);
+          // no more words than the buffer holds
+          const words = Math.min(p.words, inputs[p.input]!.bytes / 4);
+          if (words > 0) copy(inputs[p.input]!.gpu, scratch.gpu, p.base * 4, words * 4);
         }
         inputs.splice(packing.binding, inputs.length, scratch);
       }

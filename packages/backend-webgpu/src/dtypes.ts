@@ -63,9 +63,14 @@ export function storageType(d: DType): 'f32' | 'f16' | 'i32' | 'u32' {
   return v === 'bool' ? 'u32' : v;
 }
 
+/** Elements of dtype `d` a 4-byte storage word holds: two halves for float16, one of everything else. */
+export function perWord(d: DType): 1 | 2 {
+  return d === 'float16' ? 2 : 1;
+}
+
 /** Bytes a buffer of `size` elements of dtype `d` takes (whole 4-byte words, at least one). */
 export function bufferBytes(d: DType, size: number): number {
-  return Math.max(4, d === 'float16' ? Math.ceil(size / 2) * 4 : size * 4);
+  return Math.max(4, Math.ceil(size / perWord(d)) * 4);
 }
 
 const f32 = new Float32Array(1);

@@ -18,7 +18,7 @@
  */
 import type { DType, ElementwiseKernel, Kernel, ReduceKernel, ScalarExpr } from '@sym/graph';
 import { epilogueShape, reduceIdentity, isFloat, mapLeaves, walkExpr } from '@sym/graph';
-import { deviceAcc, valueType } from './dtypes.js';
+import { deviceAcc, perWord, valueType } from './dtypes.js';
 import { PRELUDE, convert, literal, renderExpr, wrap, type IndexFn } from './scalar.js';
 import { renderMatmul } from './matmul.js';
 import { ENTRY_ARGS, GROUP_INDEX, WG, bindings, decompose, grid, offsetExpr, perOutput, size, store, type RenderLimits } from './shader.js';
@@ -213,13 +213,12 @@ function pack<K extends Kernel>(k: K, keep: number): { kernel: K; packing: Packi
   for (let input = keep; input < k.inputs.length; input++) {
     // an epilogue's loads run over the output space only
     const elements = Math.max(main ? extent(main.expr, input, main.dims) : 0, epilogue ? extent(epilogue.expr, input, outputSpace) : 0);
-    // float16 elements are halves, two a word
-    const words = k.inputs[input] === 'float16' ? Math.ceil(elements / 2) : elements;
+    const words = Math.ceil(elements / perWord(k.inputs[input]!));
     inputs.push({ input, base, words });
     base += words;
   }
   // a load's offset in the packed buffer counts its own elements: words, or halves for float16
-  const moved = (l: { input: number; offset: number }) => l.offset + inputs[l.input - keep]!.base * (k.inputs[l.input] === 'float16' ? 2 : 1);
+  const moved = (l: { input: number; offset: number }) => l.offset + inputs[l.input - keep]!.base * perWord(k.inputs[l.input]!);
   const move = (e: ScalarExpr) => mapLeaves(e, (l) => (l.input < keep ? l : { ...l, input: keep, offset: moved(l) }));
   const kernel = {
     ...k,
