@@ -75,12 +75,16 @@ function packOperand(e: GemmExports, es: number, src: number, rowStride: number,
   if (whole < rows) e.pack(src + whole * rowStride, rowStride, colStride, rows - whole, K, dst + whole * K * es, group, Math.abs(colStride) <= Math.abs(rowStride) ? 1 : 0);
 }
 
+/** Elements of the packed A and B, and of C when it cannot go straight into the output (`cIn`). */
+function packedLengths(k: MatmulKernel, Np: number, cIn: boolean): { aLen: number; bLen: number; cLen: number } {
+  return { aLen: align(k.m, ROWS) * k.k, bLen: k.k * Np, cLen: cIn ? 0 : k.m * Np };
+}
+
 /** Tell the packing space what this product will take at its launches (operands in the arena, as a program's are). */
 export function expectMatmulWasm(k: MatmulKernel): void {
-  const es = gemmType(k) === 'float32' ? 4 : 8;
   const Np = align(k.n, tileWidth(gemmType(k)));
-  const cDirect = k.outStrides[2] === 1 && k.outStrides[1] === k.n && Np === k.n;
-  packing.expect((align(k.m, ROWS) * k.k + k.k * Np + (cDirect ? 0 : k.m * Np)) * es);
+  const { aLen, bLen, cLen } = packedLengths(k, Np, k.outStrides[2] === 1 && k.outStrides[1] === k.n && Np === k.n);
+  packing.expect((aLen + bLen + cLen) * (gemmType(k) === 'float32' ? 4 : 8));
 }
 
 export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out: TypedArray): void {
@@ -104,9 +108,7 @@ export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out
   // C straight into the output: row-major rows of whole panels, not overlapping an operand (later batches still read them)
   const cIn = arena.owns(out) && on === 1 && om === N && Np === N && !overlaps(out, A) && !overlaps(out, B);
   // scratch, in elements: packed A, packed B, C, and the operands' spans for those outside the arena
-  const aLen = align(M, ROWS) * K;
-  const bLen = K * Np;
-  const cLen = cIn ? 0 : M * Np;
+  const { aLen, bLen, cLen } = packedLengths(k, Np, cIn);
   const aCopy = aIn ? 0 : align(aSpan.length, 4);
   const bCopy = bIn ? 0 : align(bSpan.length, 4);
   const bytes = (aLen + bLen + cLen + aCopy + bCopy) * es;
