@@ -161,7 +161,10 @@ export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out
     packing.give(block);
   }
   if (k.out === 'float16') {
-    const [ob, om, on] = k.outStrides;
-    for (let b = 0; b < batch; b++) for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) out[b * ob + m * om + n * on] = f16round(out[b * ob + m * om + n * on]!);
+    for (let b = 0; b < batch; b++) {
+      for (let m = 0; m < M; m++) {
+        for (let n = 0, i = b * ob + m * om; n < N; n++, i += on) out[i] = f16round(out[i]!);
+      }
+    }
   }
 }
