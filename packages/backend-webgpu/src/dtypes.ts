@@ -1,15 +1,16 @@
 /**
  * How sym's dtypes live on a WebGPU device. WGSL storage has only 32-bit
- * scalars besides f16, so every supported dtype but float16 occupies one
- * 4-byte word:
+ * scalars besides f16, so every supported dtype but float16 and int64
+ * occupies one 4-byte word:
  *
- * | sym dtype                 | WGSL value | storage       |
- * |---------------------------|------------|---------------|
- * | float32                   | f32        | f32           |
- * | float16                   | f32        | f16 (2 bytes) |
- * | int8, int16, int32, int64 | i32        | i32           |
- * | uint8, uint16, uint32     | u32        | u32           |
- * | bool                      | bool       | u32 (0 or 1)  |
+ * | sym dtype             | WGSL value | storage                  |
+ * |-----------------------|------------|--------------------------|
+ * | float32               | f32        | f32                      |
+ * | float16               | f32        | f16 (2 bytes)            |
+ * | int8, int16, int32    | i32        | i32                      |
+ * | int64                 | I64        | I64 (two words, 8 bytes) |
+ * | uint8, uint16, uint32 | u32        | u32                      |
+ * | bool                  | bool       | u32 (0 or 1)             |
  *
  * float16 needs the adapter's `shader-f16` feature (for its storage). It
  * computes as NumPy's float16 ufuncs do: in f32, each op's result rounded
@@ -17,10 +18,12 @@
  * conversions undefined, NumPy gives infinity).
  *
  * Narrow integers are wrapped to their width after every operation, as
- * NumPy does. int64 is held as i32: writes outside the int32 range are
- * refused with an error, and arithmetic wraps at 32 bits (argmax indices,
- * shapes and integer sums are exact below 2^31). float64 has no WGSL type
- * and is refused (set floatX=float32).
+ * NumPy does. WGSL has no 64-bit integers: int64 is a struct of two u32
+ * words (`I64`, two's complement, low word first), and its arithmetic is
+ * emulated word by word in the shader (`I64_PRELUDE` in scalar.ts), wrapping
+ * at 64 bits as NumPy's does. Host int64 data (a Float64Array) is exact to
+ * 2^53, and so is everything read back. float64 has no WGSL type and is
+ * refused (set floatX=float32).
  */
 import type { DType, TypedArray } from '@sym/graph';
 import { STORAGE, f16round } from '@sym/graph';
@@ -28,7 +31,8 @@ import { STORAGE, f16round } from '@sym/graph';
 /** Dtypes this backend computes in; float64 is the one it refuses. */
 export const WEBGPU_DTYPES: readonly DType[] = ['bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'float32'];
 
-export type WgslScalar = 'f32' | 'i32' | 'u32' | 'bool';
+/** A value's WGSL type inside a kernel; `I64` is the prelude's two-word struct. */
+export type WgslScalar = 'f32' | 'i32' | 'u32' | 'bool' | 'I64';
 
 /** The advice every float64 refusal carries. */
 export const FLOAT64_ADVICE = 'WebGPU has no float64: set floatX=float32 (SYM_FLAGS=device=webgpu,floatX=float32) or cast to float32';
@@ -41,8 +45,9 @@ export function valueType(d: DType): WgslScalar {
     case 'int8':
     case 'int16':
     case 'int32':
-    case 'int64':
       return 'i32';
+    case 'int64':
+      return 'I64';
     case 'uint8':
     case 'uint16':
     case 'uint32':
@@ -57,20 +62,20 @@ export function valueType(d: DType): WgslScalar {
 }
 
 /** The WGSL element type of a storage buffer holding dtype `d`. */
-export function storageType(d: DType): 'f32' | 'f16' | 'i32' | 'u32' {
+export function storageType(d: DType): 'f32' | 'f16' | 'i32' | 'u32' | 'I64' {
   if (d === 'float16') return 'f16';
   const v = valueType(d);
   return v === 'bool' ? 'u32' : v;
 }
 
-/** Elements of dtype `d` a 4-byte storage word holds: two halves for float16, one of everything else. */
-export function perWord(d: DType): 1 | 2 {
-  return d === 'float16' ? 2 : 1;
+/** Elements of dtype `d` a 4-byte storage word holds: two halves for float16, half an int64, one of everything else. */
+export function perWord(d: DType): 0.5 | 1 | 2 {
+  return d === 'float16' ? 2 : d === 'int64' ? 0.5 : 1;
 }
 
-/** Bytes a buffer of `size` elements of dtype `d` takes (whole 4-byte words, at least one). */
+/** Bytes a buffer of `size` elements of dtype `d` takes (whole 4-byte words; at least one word, and one element: a shader binds an int64 array's 8). */
 export function bufferBytes(d: DType, size: number): number {
-  return Math.max(4, Math.ceil(size / perWord(d)) * 4);
+  return Math.max(perWord(d) < 1 ? 8 : 4, Math.ceil(size / perWord(d)) * 4);
 }
 
 const f32 = new Float32Array(1);
@@ -132,8 +137,7 @@ export function deviceAcc(acc: DType): DType {
   return acc === 'float64' ? 'float32' : acc;
 }
 
-const INT32_MIN = -2147483648;
-const INT32_MAX = 2147483647;
+const TWO_32 = 4294967296;
 
 /** The 32-bit words to upload for host data of dtype `d` (float16: two halves a word). */
 export function toDevice(d: DType, data: TypedArray): Float32Array | Int32Array | Uint32Array | Uint16Array {
@@ -149,20 +153,17 @@ export function toDevice(d: DType, data: TypedArray): Float32Array | Int32Array 
       return data instanceof Float32Array ? data : Float32Array.from(data);
     case 'u32':
       return data instanceof Uint32Array ? data : Uint32Array.from(data);
-    case 'i32': {
-      if (data instanceof Int32Array) return data;
-      if (d === 'int64') {
-        for (let i = 0; i < data.length; i++) {
-          const v = data[i]!;
-          if (v < INT32_MIN || v > INT32_MAX) {
-            throw new RangeError(
-              `webgpu: int64 value ${v} (element ${i}) is outside the int32 range [${INT32_MIN}, ${INT32_MAX}] that WebGPU stores int64 in; ` +
-                'cast the data to float32, or run this graph on device=cpu',
-            );
-          }
-        }
+    case 'i32':
+      return data instanceof Int32Array ? data : Int32Array.from(data);
+    case 'I64': {
+      // two's complement words, low first; `>>> 0` takes an integer modulo 2^32 exactly
+      const out = new Uint32Array(2 * data.length);
+      for (let i = 0; i < data.length; i++) {
+        const v = data[i]!;
+        out[2 * i] = v >>> 0;
+        out[2 * i + 1] = Math.floor(v / TWO_32) >>> 0;
       }
-      return Int32Array.from(data);
+      return out;
     }
   }
 }
@@ -174,6 +175,13 @@ export function fromDevice(d: DType, bytes: ArrayBuffer, size: number): TypedArr
     const bits = new Uint16Array(bytes, 0, size);
     const out = new STORAGE[d](size);
     for (let i = 0; i < size; i++) out[i] = halfValue(bits[i]!);
+    return out;
+  }
+  if (words === 'I64') {
+    const w = new Uint32Array(bytes, 0, 2 * size);
+    const out = new STORAGE[d](size);
+    // the high word signed; exact to 2^53, rounded (once) beyond, as the host's Float64Array holds it
+    for (let i = 0; i < size; i++) out[i] = (w[2 * i + 1]! | 0) * TWO_32 + w[2 * i]!;
     return out;
   }
   const view = words === 'f32' ? new Float32Array(bytes, 0, size) : words === 'i32' ? new Int32Array(bytes, 0, size) : new Uint32Array(bytes, 0, size);

@@ -112,7 +112,8 @@ function accumulator(k: MatmulKernel, packed: number) {
     zero: isBool ? '0u' : literal(0, acc),
     toAcc: (code: string, d: DType) => (isBool ? `select(0u, 1u, ${convert(code, d, 'bool')})` : convert(code, d, acc)),
     load: (i: 0 | 1, idx: string) => (k.inputs[i] === 'bool' ? `(in${i}[${idx}] != 0u)` : k.inputs[i] === 'float16' ? `f32(in${i}[${idx}])` : `in${i}[${idx}]`),
-    fma: (s: string, x: string, y: string) => `${s} = ${wrap(`(${s} + ${wrap(`(${x} * ${y})`, acc)})`, acc)};`,
+    fma: (s: string, x: string, y: string) =>
+      acc === 'int64' ? `${s} = i64_add(${s}, i64_mul(${x}, ${y}));` : `${s} = ${wrap(`(${s} + ${wrap(`(${x} * ${y})`, acc)})`, acc)};`,
     /**
      * The statement storing the final sum `v` at `out[at]`, through the
      * epilogue if there is one; `bmn` are WGSL expressions of the output's
@@ -143,8 +144,9 @@ export function inlinesEpilogue(k: MatmulKernel, tile: MatmulTile): boolean {
   return !isTiled(k) || tile.perRow * tile.perCol <= INLINE_EPILOGUE_CELLS;
 }
 
+/** int64 products run untiled: their emulated multiply-adds, not memory, bound them, and their tiles would be twice the size. */
 function isTiled(k: MatmulKernel): boolean {
-  return k.m * k.n * k.k >= TILED_MIN_WORK;
+  return k.m * k.n * k.k >= TILED_MIN_WORK && deviceAcc(k.acc) !== 'int64';
 }
 
 /** `packed`: the binding of the epilogue inputs packed past the device's limit, or -1. */

@@ -20,6 +20,7 @@ import type { DType, ElementwiseKernel, Kernel, ReduceKernel, ScalarExpr } from 
 import { epilogueShape, reduceIdentity, isFloat, mapLeaves, walkExpr } from '@sym/graph';
 import { deviceAcc, perWord, valueType } from './dtypes.js';
 import { PRELUDE, convert, literal, renderExpr, wrap, type IndexFn } from './scalar.js';
+import { INT64_MAX_LITERAL, INT64_MIN_LITERAL, withInt64 } from './int64.js';
 import { renderMatmul } from './matmul.js';
 import { ENTRY_ARGS, GROUP_INDEX, WG, bindings, decompose, grid, offsetExpr, perOutput, size, store, type RenderLimits } from './shader.js';
 
@@ -59,40 +60,50 @@ function renderElementwise(k: ElementwiseKernel, limits: RenderLimits, packed = 
 }
 
 /** The accumulator of a reduction as a WGSL value: bools fold as u32 0/1 (workgroup memory and max/min want numbers). */
-function accType(k: ReduceKernel): { dtype: DType; wgsl: 'f32' | 'i32' | 'u32' } {
+function accType(k: ReduceKernel): { dtype: DType; wgsl: 'f32' | 'i32' | 'u32' | 'I64' } {
   const dtype = deviceAcc(k.acc);
-  return { dtype, wgsl: dtype === 'bool' ? 'u32' : (valueType(dtype) as 'f32' | 'i32' | 'u32') };
+  return { dtype, wgsl: dtype === 'bool' ? 'u32' : (valueType(dtype) as 'f32' | 'i32' | 'u32' | 'I64') };
 }
 
 function accInit(k: ReduceKernel, acc: DType): string {
   if (k.reducer === 'argmax' || k.reducer === 'argmin') return acc === 'bool' ? '0u' : literal(0, acc);
-  let v = reduceIdentity(k.reducer, acc);
-  if (acc === 'int64') v = Math.min(Math.max(v, -2147483648), 2147483647);
+  // int64's own extremes: wrapped values may lie past the host's +-2^53 (an empty reduction keeps the reference's)
+  if (acc === 'int64' && size(k.reduceShape) > 0 && (k.reducer === 'max' || k.reducer === 'min')) {
+    return k.reducer === 'max' ? INT64_MIN_LITERAL : INT64_MAX_LITERAL;
+  }
+  const v = reduceIdentity(k.reducer, acc);
   return acc === 'bool' ? `${v}u` : literal(v, acc);
+}
+
+/** `x < y` (or `x > y`) of WGSL type `wgsl`, as a WGSL bool. */
+function less(wgsl: string, x: string, y: string): string {
+  return wgsl === 'I64' ? `i64_lt(${x}, ${y})` : `(${x} < ${y})`;
 }
 
 /** WGSL statements folding value `v` (index `j`) into `acc` (and `best`). */
 function fold(k: ReduceKernel, acc: DType, wgsl: string, a: string, ia: string, v: string, j: string): string {
   const isF = wgsl === 'f32';
+  const int64 = wgsl === 'I64';
   switch (k.reducer) {
     case 'sum':
     case 'mean':
-      return `${a} = ${wrap(`(${a} + ${v})`, acc)};`;
+      return `${a} = ${int64 ? `i64_add(${a}, ${v})` : wrap(`(${a} + ${v})`, acc)};`;
     case 'prod':
-      return `${a} = ${wrap(`(${a} * ${v})`, acc)};`;
+      return `${a} = ${int64 ? `i64_mul(${a}, ${v})` : wrap(`(${a} * ${v})`, acc)};`;
     case 'max':
     case 'any':
-      return `${a} = ${isF ? 'f_max' : 'max'}(${a}, ${v});`;
+      return `${a} = ${isF ? 'f_max' : int64 ? 'i64_max' : 'max'}(${a}, ${v});`;
     case 'min':
     case 'all':
-      return `${a} = ${isF ? 'f_min' : 'min'}(${a}, ${v});`;
+      return `${a} = ${isF ? 'f_min' : int64 ? 'i64_min' : 'min'}(${a}, ${v});`;
     case 'argmax':
     case 'argmin': {
-      const cmp = k.reducer === 'argmax' ? '>' : '<';
+      const beats = k.reducer === 'argmax' ? less(wgsl, a, v) : less(wgsl, v, a);
+      const equal = int64 ? `i64_eq(${v}, ${a})` : `${v} == ${a}`;
       // (v, j) replaces (a, ia): first of the extreme values wins, and the first NaN beats everything
       const nanA = isF ? `f_isnan(${a})` : 'false';
       const nanV = isF ? `f_isnan(${v})` : 'false';
-      return `if (${ia} < 0 || (${nanA} && ${nanV} && ${j} < ${ia}) || (!${nanA} && (${nanV} || ${v} ${cmp} ${a} || (${v} == ${a} && ${j} < ${ia})))) { ${a} = ${v}; ${ia} = ${j}; }`;
+      return `if (${ia} < 0 || (${nanA} && ${nanV} && ${j} < ${ia}) || (!${nanA} && (${nanV} || ${beats} || (${equal} && ${j} < ${ia})))) { ${a} = ${v}; ${ia} = ${j}; }`;
     }
   }
 }
@@ -213,11 +224,14 @@ function pack<K extends Kernel>(k: K, keep: number): { kernel: K; packing: Packi
   for (let input = keep; input < k.inputs.length; input++) {
     // an epilogue's loads run over the output space only
     const elements = Math.max(main ? extent(main.expr, input, main.dims) : 0, epilogue ? extent(epilogue.expr, input, outputSpace) : 0);
-    const words = Math.ceil(elements / perWord(k.inputs[input]!));
+    const per = perWord(k.inputs[input]!);
+    // an int64 input starts on an even word, so that its offsets count whole elements
+    if (per < 1) base += base % 2;
+    const words = Math.ceil(elements / per);
     inputs.push({ input, base, words });
     base += words;
   }
-  // a load's offset in the packed buffer counts its own elements: words, or halves for float16
+  // a load's offset in the packed buffer counts its own elements: words, halves for float16, word pairs for int64
   const moved = (l: { input: number; offset: number }) => l.offset + inputs[l.input - keep]!.base * perWord(k.inputs[l.input]!);
   const move = (e: ScalarExpr) => mapLeaves(e, (l) => (l.input < keep ? l : { ...l, input: keep, offset: moved(l) }));
   const kernel = {
@@ -241,10 +255,10 @@ export function renderKernel(k: Kernel, limits: RenderLimits): RenderedKernel {
     }
     const { kernel, packing } = pack(k, keep);
     const r = renderUnpacked(kernel, limits, keep);
-    return { ...r, code: enableF16(kernel, r.code), packing };
+    return { ...r, code: withInt64(enableF16(kernel, r.code)), packing };
   }
   const r = renderUnpacked(k, limits);
-  return { ...r, code: enableF16(k, r.code) };
+  return { ...r, code: withInt64(enableF16(k, r.code)) };
 }
 
 /** A shader binding float16 storage starts with `enable f16;` (the device has `shader-f16` when it holds float16). */

@@ -11,6 +11,7 @@
 import type { DType, ScalarExpr, ScalarOpName } from '@sym/graph';
 import { f16round } from '@sym/graph';
 import { FLOAT64_ADVICE, storageType, valueType, type WgslScalar } from './dtypes.js';
+import { int64Literal } from './int64.js';
 
 /** Helper functions every kernel may call (unused ones cost nothing once compiled). */
 export const PRELUDE = /* wgsl */ `
@@ -281,6 +282,8 @@ export function truthy(code: string, t: WgslScalar): string {
       return `(${code} != 0)`;
     case 'u32':
       return `(${code} != 0u)`;
+    case 'I64':
+      return `(!i64_is_zero(${code}))`;
   }
 }
 
@@ -302,7 +305,12 @@ export function wrap(code: string, d: DType): string {
   }
 }
 
-const ONE: Record<WgslScalar, [string, string]> = { f32: ['0.0', '1.0'], i32: ['0', '1'], u32: ['0u', '1u'], bool: ['false', 'true'] };
+const ONE: Record<Exclude<WgslScalar, 'I64'>, [string, string]> = { f32: ['0.0', '1.0'], i32: ['0', '1'], u32: ['0u', '1u'], bool: ['false', 'true'] };
+
+/** A value of WGSL type `f` (not bool) as an int64. */
+function toInt64(code: string, f: 'f32' | 'i32' | 'u32'): string {
+  return f === 'f32' ? `f_to_i64(${code})` : f === 'i32' ? `i64_from_i32(${code})` : `I64(${code}, 0u)`;
+}
 
 /** Convert a value of dtype `from` to dtype `to`, as storing it would (C-style: ints wrap). */
 export function convert(code: string, from: DType, to: DType): string {
@@ -310,14 +318,17 @@ export function convert(code: string, from: DType, to: DType): string {
   const f = valueType(from);
   const t = valueType(to);
   if (t === 'bool') return truthy(code, f);
+  if (t === 'I64') return f === 'bool' ? `I64(select(0u, 1u, ${code}), 0u)` : f === 'I64' ? code : toInt64(code, f);
   if (f === 'bool') return `select(${ONE[t][0]}, ${ONE[t][1]}, ${code})`;
   if (t === 'f32') {
-    const c = f === 'f32' ? code : `f32(${code})`;
+    const c = f === 'f32' ? code : f === 'I64' ? `i64_to_f32(${code})` : `f32(${code})`;
     // narrowing to half precision rounds; widening from it is exact
     return to === 'float16' ? `f_f16(${c})` : c;
   }
   let c: string;
   if (f === 'f32') c = t === 'i32' ? `f_to_i32(${code})` : `f_to_u32(${code})`;
+  // an int64 narrows to its low word
+  else if (f === 'I64') c = t === 'i32' ? `bitcast<i32>((${code}).lo)` : `(${code}).lo`;
   else if (f === t) c = code;
   else c = `bitcast<${t}>(${code})`;
   return wrap(c, to);
@@ -335,6 +346,8 @@ export function literal(value: number, d: DType): string {
         throw new RangeError(`webgpu: the ${d} constant ${value} does not fit the int32 words WebGPU stores ${d} in`);
       }
       return value === -2147483648 ? 'bitcast<i32>(0x80000000u)' : `${value}i`;
+    case 'I64':
+      return int64Literal(value);
     case 'f32': {
       if (Number.isNaN(value)) return 'f_nan()';
       if (value === Infinity) return 'f_inf()';
@@ -372,15 +385,31 @@ const byType = (fns: Partial<Record<WgslScalar, Render>>, name: string) =>
     if (!f) throw new Error(`webgpu: ${name} is not defined on ${t} values`);
     return f(a, t);
   });
+/** int64 orderings, from the prelude's one `i64_lt`. */
+const I64_ORDER: Record<string, (x: string, y: string) => string> = {
+  '<': (x, y) => `i64_lt(${x}, ${y})`,
+  '<=': (x, y) => `(!i64_lt(${y}, ${x}))`,
+  '>': (x, y) => `i64_lt(${y}, ${x})`,
+  '>=': (x, y) => `(!i64_lt(${x}, ${y}))`,
+};
+
 /** For ordering comparisons bools compare as 0/1. */
 const ordered = (op: string) =>
-  logic((a, t) => (t === 'bool' ? `(select(0u, 1u, ${a[0]}) ${op} select(0u, 1u, ${a[1]}))` : `(${a[0]} ${op} ${a[1]})`));
+  logic((a, t) => {
+    if (t === 'I64') return I64_ORDER[op]!(a[0]!, a[1]!);
+    return t === 'bool' ? `(select(0u, 1u, ${a[0]}) ${op} select(0u, 1u, ${a[1]}))` : `(${a[0]} ${op} ${a[1]})`;
+  });
+/** `+`, `-` and `*`, or the prelude's int64 function for them. */
+const arith = (op: string, fn: string) => same((a, t) => (t === 'I64' ? `${fn}(${a[0]}, ${a[1]})` : `(${a[0]} ${op} ${a[1]})`));
 
 /** One rendering per scalar op; the mapped type makes a missing one a compile error. */
 const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar) => Rendered } = {
-  neg: byType({ f32: (a) => `(-${a[0]})`, i32: (a) => `(-${a[0]})`, u32: (a) => `(0u - ${a[0]})` }, 'neg'),
-  abs: byType({ f32: (a) => `abs(${a[0]})`, i32: (a) => `abs(${a[0]})`, u32: (a) => a[0]!, bool: (a) => a[0]! }, 'abs'),
-  sign: byType({ f32: (a) => `f_sign(${a[0]})`, i32: (a) => `i_sign(${a[0]})`, u32: (a) => `select(0u, 1u, ${a[0]} != 0u)` }, 'sign'),
+  neg: byType({ f32: (a) => `(-${a[0]})`, i32: (a) => `(-${a[0]})`, u32: (a) => `(0u - ${a[0]})`, I64: (a) => `i64_neg(${a[0]})` }, 'neg'),
+  abs: byType({ f32: (a) => `abs(${a[0]})`, i32: (a) => `abs(${a[0]})`, u32: (a) => a[0]!, bool: (a) => a[0]!, I64: (a) => `i64_abs(${a[0]})` }, 'abs'),
+  sign: byType(
+    { f32: (a) => `f_sign(${a[0]})`, i32: (a) => `i_sign(${a[0]})`, u32: (a) => `select(0u, 1u, ${a[0]} != 0u)`, I64: (a) => `i64_sign(${a[0]})` },
+    'sign',
+  ),
   exp: float('f_exp'),
   log: float('f_log'),
   log1p: float('f_log1p'),
@@ -401,29 +430,26 @@ const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar)
   cosh: float('f_cosh'),
   sigmoid: float('f_sigmoid'),
   softplus: float('f_softplus'),
-  relu: byType({ f32: (a) => `f_relu(${a[0]})`, i32: (a) => `max(${a[0]}, 0)`, u32: (a) => a[0]!, bool: (a) => a[0]! }, 'relu'),
+  relu: byType(
+    { f32: (a) => `f_relu(${a[0]})`, i32: (a) => `max(${a[0]}, 0)`, u32: (a) => a[0]!, bool: (a) => a[0]!, I64: (a) => `i64_max(${a[0]}, I64(0u, 0u))` },
+    'relu',
+  ),
   not: logic((a, t) => `(!${truthy(a[0]!, t)})`),
   identity: same((a) => a[0]!),
   cast: same((a) => a[0]!),
-  add: same((a) => `(${a[0]} + ${a[1]})`),
-  sub: same((a) => `(${a[0]} - ${a[1]})`),
-  mul: same((a) => `(${a[0]} * ${a[1]})`),
+  add: arith('+', 'i64_add'),
+  sub: arith('-', 'i64_sub'),
+  mul: arith('*', 'i64_mul'),
   truediv: float2('truediv', 'f_div'),
-  intdiv: byType({ f32: (a) => `f_floordiv(${a[0]}, ${a[1]})`, i32: (a) => `i_floordiv(${a[0]}, ${a[1]})`, u32: (a) => `u_floordiv(${a[0]}, ${a[1]})` }, 'intdiv'),
-  mod: byType({ f32: (a) => `f_mod(${a[0]}, ${a[1]})`, i32: (a) => `i_mod(${a[0]}, ${a[1]})`, u32: (a) => `u_mod(${a[0]}, ${a[1]})` }, 'mod'),
-  pow: byType({ f32: (a) => `f_pow(${a[0]}, ${a[1]})`, i32: (a) => `i_pow(${a[0]}, ${a[1]})`, u32: (a) => `u_pow(${a[0]}, ${a[1]})` }, 'pow'),
-  maximum: byType(
-    { f32: (a) => `f_max(${a[0]}, ${a[1]})`, i32: (a) => `max(${a[0]}, ${a[1]})`, u32: (a) => `max(${a[0]}, ${a[1]})`, bool: (a) => `(${a[0]} || ${a[1]})` },
-    'maximum',
-  ),
-  minimum: byType(
-    { f32: (a) => `f_min(${a[0]}, ${a[1]})`, i32: (a) => `min(${a[0]}, ${a[1]})`, u32: (a) => `min(${a[0]}, ${a[1]})`, bool: (a) => `(${a[0]} && ${a[1]})` },
-    'minimum',
-  ),
+  intdiv: byType(call2({ f32: 'f_floordiv', i32: 'i_floordiv', u32: 'u_floordiv', I64: 'i64_floordiv' }), 'intdiv'),
+  mod: byType(call2({ f32: 'f_mod', i32: 'i_mod', u32: 'u_mod', I64: 'i64_mod' }), 'mod'),
+  pow: byType(call2({ f32: 'f_pow', i32: 'i_pow', u32: 'u_pow', I64: 'i64_pow' }), 'pow'),
+  maximum: byType({ ...call2({ f32: 'f_max', i32: 'max', u32: 'max', I64: 'i64_max' }), bool: (a) => `(${a[0]} || ${a[1]})` }, 'maximum'),
+  minimum: byType({ ...call2({ f32: 'f_min', i32: 'min', u32: 'min', I64: 'i64_min' }), bool: (a) => `(${a[0]} && ${a[1]})` }, 'minimum'),
   second: same((a) => a[1]!),
-  eq: logic((a) => `(${a[0]} == ${a[1]})`),
+  eq: logic((a, t) => (t === 'I64' ? `i64_eq(${a[0]}, ${a[1]})` : `(${a[0]} == ${a[1]})`)),
   // spelled out: some drivers compile f32 != as an ordered compare (false for NaN)
-  neq: logic((a, t) => (t === 'f32' ? `(!(${a[0]} == ${a[1]}))` : `(${a[0]} != ${a[1]})`)),
+  neq: logic((a, t) => (t === 'I64' ? `(!i64_eq(${a[0]}, ${a[1]}))` : t === 'f32' ? `(!(${a[0]} == ${a[1]}))` : `(${a[0]} != ${a[1]})`)),
   lt: ordered('<'),
   le: ordered('<='),
   gt: ordered('>'),
@@ -432,17 +458,23 @@ const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar)
   or: logic((a, t) => `(${truthy(a[0]!, t)} || ${truthy(a[1]!, t)})`),
   xor: logic((a, t) => `(${truthy(a[0]!, t)} != ${truthy(a[1]!, t)})`),
   // the condition arrives already as a WGSL bool (see renderExpr)
-  switch: same((a) => `select(${a[2]}, ${a[1]}, ${a[0]})`),
+  switch: same((a, t) => `${t === 'I64' ? 'i64_select' : 'select'}(${a[2]}, ${a[1]}, ${a[0]})`),
   clip: byType(
     {
       f32: (a) => `f_clip(${a[0]}, ${a[1]}, ${a[2]})`,
       i32: (a) => `min(max(${a[0]}, ${a[1]}), ${a[2]})`,
       u32: (a) => `min(max(${a[0]}, ${a[1]}), ${a[2]})`,
       bool: (a) => `((${a[0]} || ${a[1]}) && ${a[2]})`,
+      I64: (a) => `i64_min(i64_max(${a[0]}, ${a[1]}), ${a[2]})`,
     },
     'clip',
   ),
 };
+
+/** A binary op rendered as a call of one function per WGSL type. */
+function call2(fns: Partial<Record<WgslScalar, string>>): Partial<Record<WgslScalar, Render>> {
+  return Object.fromEntries(Object.entries(fns).map(([t, fn]) => [t, (a: readonly string[]) => `${fn}(${a[0]}, ${a[1]})`]));
+}
 
 /** A float-only binary op rendered as a call of the prelude's `fn`. */
 function float2(op: string, fn: string) {
@@ -479,6 +511,11 @@ export function renderExpr(e: ScalarExpr, index: IndexFn, packed = -1, reduced?:
         if (e.input !== packed) return `f32(${at})`;
         const i = `(${index(e.strides, e.offset)})`;
         return `unpack2x16float(in${e.input}[${i} >> 1u])[${i} & 1]`;
+      }
+      if (e.dtype === 'int64' && e.input === packed) {
+        // packed, an int64 input's offsets count its own elements, two words each (render.ts's pack)
+        const i = `(${index(e.strides, e.offset)})`;
+        return `I64(in${e.input}[2 * ${i}], in${e.input}[2 * ${i} + 1])`;
       }
       // the packed binding holds raw 32-bit words of several inputs
       return e.input === packed && storageType(e.dtype) !== 'u32' ? `bitcast<${storageType(e.dtype)}>(${at})` : at;

@@ -5,11 +5,9 @@
  * cold). SYM_WEBGPU_CONFORMANCE=quick runs the testkit's quick suite (every
  * op, dtype, special value and compile check; fewer layouts).
  *
- * Left out, by design (see the README's dtype table), and listed as skipped:
- * - int64 arithmetic whose values leave the int32 range: WebGPU holds int64
- *   in 32-bit words (the testkit draws int64 data across +-2^32; mixing
- *   uint32 with signed ints promotes to int64 too);
- * - comparisons of int32 with float32, which NumPy computes in float64.
+ * Left out, by design (see the README's dtype table), and listed as
+ * skipped: comparisons of int32 with float32, which NumPy computes in
+ * float64.
  * One tolerance differs from the testkit's defaults: float32 results may be
  * flushed from the subnormal range to zero (atol 2^-126), as WGSL allows and
  * NVIDIA's driver does (seen on an H200 through bench/device).

@@ -153,10 +153,16 @@ describe('integer and bool elementwise ops', () => {
     outs.forEach((_, i) => expectClose(gpu[i]!, ref[i]!, EXACT, `output ${i}`));
   });
 
-  it('int64 values within the int32 range (shapes, sums of ints) stay exact', async () => {
+  it('int64 is 64 bits wide: values past 2^32 go up, compute and come back exact', async () => {
     const x = T.lvector('x');
-    const outs = [x.add(1), x.mul(x), T.shapeI(x, 0).add(x)];
-    const { gpu, ref } = await both([x], outs, [sym.array([-5, 0, 7, 40000], { dtype: 'int64' })]);
+    const outs = [x.add(1), x.mul(3).sub(x).intDiv(-7), x.mod(1000003), T.shapeI(x, 0).add(x), x.astype('float32'), x.astype('int32')];
+    const values = [-(2 ** 40) - 3, -5, 0, 7, 40000, 3e9, 2 ** 33 + 1];
+    const { gpu, ref } = await both([x], outs, [sym.array(values, { dtype: 'int64' })]);
+    // the round trip past the int32 range is exact
+    expect([...gpu[0]!.data]).toEqual(values.map((v) => v + 1));
     outs.forEach((_, i) => expectClose(gpu[i]!, ref[i]!, EXACT, `output ${i}`));
+    // products carry into the high word
+    const squares = await both([x], [x.mul(x)], [sym.array([-(2 ** 26) - 3, 65537, 3e6, 2 ** 26 + 1], { dtype: 'int64' })]);
+    expect([...squares.gpu[0]!.data]).toEqual([(2 ** 26 + 3) ** 2, 65537 ** 2, 9e12, (2 ** 26 + 1) ** 2]);
   });
 });

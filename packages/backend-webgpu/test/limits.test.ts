@@ -39,6 +39,36 @@ describe('limits', () => {
     expect(widest).toBeGreaterThan(n - 1);
   });
 
+  it('int64 inputs past the binding limit are packed on whole words and stay exact', async () => {
+    await sym.resolveBackend('webgpu');
+    const n = webgpu.device.limits.maxStorageBuffersPerShaderStage;
+    // int32 vectors of 5 (odd word counts) between int64 ones: each int64 input starts on an even word
+    const vars: TensorVariable[] = Array.from({ length: n + 4 }, (_, i) => (i % 2 === 0 ? T.ivector(`v${i}`) : T.lvector(`v${i}`)));
+    const total = T.add(...vars.map((v, i) => v.mul(i + 1)));
+    const args = vars.map((_, i) =>
+      i % 2 === 0
+        ? sym.fromTyped(new Int32Array(Array.from({ length: 5 }, (_, j) => j - i)), [5], 'int32')
+        : sym.array(Array.from({ length: 5 }, (_, j) => (j - 2) * 2 ** 35 + i), { dtype: 'int64' }),
+    );
+    const compile = vi.spyOn(webgpu, 'compile');
+    const { gpu, ref } = await both(vars, [total], args);
+    const widest = Math.max(...compile.mock.calls.map(([k]) => k.inputs.length));
+    compile.mockRestore();
+    expectClose(gpu[0]!, ref[0]!, { rtol: 0, atol: 0 }, 'sum of terms');
+    expect(widest).toBeGreaterThan(n - 1);
+    const layout = renderKernel(
+      {
+        kind: 'elementwise',
+        shape: [5],
+        inputs: ['int32', 'int32', 'int32', 'int64'],
+        out: 'int64',
+        expr: { kind: 'apply', op: 'add', computeDType: 'int64', dtype: 'int64', args: [{ kind: 'load', input: 2, strides: [1], offset: 0, dtype: 'int32' }, { kind: 'load', input: 3, strides: [1], offset: 0, dtype: 'int64' }] },
+      },
+      { maxWorkgroupsPerDimension: 64, maxStorageBuffers: 4 },
+    );
+    expect(layout.packing).toEqual({ binding: 2, inputs: [{ input: 2, base: 0, words: 5 }, { input: 3, base: 6, words: 10 }], words: 16 });
+  });
+
   it('packs in the renderer when the kernel reads more than the limit, and folds large dispatches', () => {
     const load = (input: number) => ({ kind: 'load', input, strides: [2], offset: input, dtype: 'float32' }) as const;
     const kernel = {

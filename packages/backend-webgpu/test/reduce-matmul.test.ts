@@ -67,7 +67,7 @@ describe('reductions', () => {
     }
   });
 
-  it('integer sums are int64 (held as int32), bool any/all, and reductions of int8', async () => {
+  it('integer sums are int64, bool any/all, and reductions of int8', async () => {
     const x = T.imatrix('x');
     const b = T.tensor('bool', [false, false], 'b');
     const s = T.bmatrix('s');
@@ -77,6 +77,25 @@ describe('reductions', () => {
     const S = sym.fromTyped(new Int8Array(Array.from({ length: 12 * 70 }, (_, i) => ((i * 31) % 256) - 128)), [12, 70], 'int8');
     const { gpu, ref } = await both([x, b, s], outs, [X, B, S]);
     outs.forEach((_, i) => expectClose(gpu[i]!, ref[i]!, EXACT, `output ${i}`));
+  });
+});
+
+describe('int64 past 32 bits', () => {
+  it('tree reductions (sum, max, argmin over 300) and a product large enough to tile in float32', async () => {
+    const x = T.lmatrix('x');
+    const a = T.lmatrix('a');
+    const b = T.lmatrix('b');
+    const outs = [T.sum(x, { axis: 1 }), T.max(x, { axis: 1 }), T.argmin(x, { axis: 1 }), T.dot(a, b)];
+    // +-2^40 scale: row sums of 300 pass 2^32 many times over, within 2^53
+    const X = sym.array(Array.from({ length: 4 * 300 }, (_, i) => (((i * 7919) % 2001) - 1000) * 2 ** 30 + i), { dtype: 'int64', shape: [4, 300] });
+    // 70x80x50 (tiled for float32), entries up to 2^20: every sum passes 2^32
+    const entry = (n: number, seed: number) => Array.from({ length: n }, (_, i) => (((i + seed) * 40503) % 2097152) - 1048576);
+    const A = sym.array(entry(70 * 80, 1), { dtype: 'int64', shape: [70, 80] });
+    const B = sym.array(entry(80 * 50, 5), { dtype: 'int64', shape: [80, 50] });
+    const { gpu, ref } = await both([x, a, b], outs, [X, A, B]);
+    outs.forEach((_, i) => expectClose(gpu[i]!, ref[i]!, EXACT, `output ${i}`));
+    expect(Math.max(...[...gpu[0]!.data].map(Math.abs))).toBeGreaterThan(2 ** 32);
+    expect(Math.max(...[...gpu[3]!.data].map(Math.abs))).toBeGreaterThan(2 ** 32);
   });
 });
 

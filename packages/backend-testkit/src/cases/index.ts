@@ -3,6 +3,7 @@ import type { DType } from '@sym/graph';
 import type { CaseGroup, OpCase } from '../case.js';
 import { elemwiseCases } from './elemwise.js';
 import { specialCases } from './special.js';
+import { int64Cases } from './int64.js';
 import { promotionCases } from './promotion.js';
 import { reduceCases } from './reduce.js';
 import { dotCases } from './linalg.js';
@@ -11,7 +12,7 @@ import { compositeCases } from './composite.js';
 
 const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readonly DType[], quick: boolean) => OpCase[] } = {
   elemwise: elemwiseCases,
-  special: specialCases,
+  special: (dtypes) => [...specialCases(dtypes), ...int64Cases(dtypes)],
   promotion: () => promotionCases(),
   reduce: reduceCases,
   dot: dotCases,
