@@ -9,6 +9,7 @@ import { expectMatmulWasm, runMatmulWasm, wasmHandles, wasmSimdAvailable } from 
 import { warmGemms } from './wasm/gemm-instances.js';
 import { helperThread } from './wasm/vthreads.js';
 import { compileVectorKernel, vectorizable } from './wasm/vkernel.js';
+import { passesTwice } from './wasm/vrender.js';
 import { smallMatmulKernel } from './small-matmul.js';
 import { Workspace, arena } from './wasm/arena.js';
 import { collapseElementwise, collapseReduce } from './collapse.js';
@@ -95,6 +96,15 @@ export class CpuBackend implements Backend {
       dtypes: DTYPES,
       sync: true,
     };
+  }
+
+  /**
+   * Every kernel here reads an element of an input it reads at the output's
+   * own index before writing that element, threads taking disjoint ranges;
+   * the one exception is the second pass of sin and cos over a row.
+   */
+  overwrites(kernel: Kernel): boolean {
+    return !passesTwice(kernel);
   }
 
   alloc(dtype: DType, size: number): CpuBuffer {

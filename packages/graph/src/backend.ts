@@ -25,7 +25,8 @@ export interface Launch {
   /**
    * Never one of `inputs` (the scheduler's buffer reuse guarantees it):
    * WebGPU cannot bind one buffer both ways, and backends may read an input
-   * again after writing part of the output.
+   * again after writing part of the output. The one exception is an update
+   * written in place, for a backend whose `overwrites` allowed it.
    */
   readonly output: DeviceBuffer;
 }
@@ -56,6 +57,15 @@ export interface Backend {
   run(launches: readonly Launch[]): void;
   /** Live buffers, for tests that check memory stays flat. */
   liveBuffers?(): number;
+  /**
+   * Whether a launch of `kernel` may write its output over the buffer it
+   * reads as input `input`, which it reads only at the index of the output
+   * element it computes (an elementwise load, or an epilogue's): true when
+   * the backend reads every such element before it writes that element, and
+   * never again after. Lets a shared variable's update go in place; absent
+   * means never.
+   */
+  overwrites?(kernel: Kernel, input: number): boolean;
 }
 
 const registry = new Map<string, Backend>();

@@ -251,7 +251,7 @@ export class CompiledFunction {
     });
   }
 
-  #makeProgram(inputShapes: readonly (readonly number[])[], sharedShapes: readonly (readonly number[])[]): Program {
+  #makeProgram(inputShapes: readonly (readonly number[])[], sharedShapes: readonly (readonly number[])[], backend?: Backend): Program {
     const keepAll = this.mode === 'DebugMode' || this.mode === 'NanGuardMode';
     let program = schedule({
       inputs: [...this.inputs.map((s) => s.variable), ...this.sharedInputs],
@@ -259,8 +259,18 @@ export class CompiledFunction {
       outputs: this.graphOutputs,
       keepAll,
     });
-    if (optimizer?.optimizeProgram && !keepAll) program = optimizer.optimizeProgram(program, this.mode, this.#optimizerOptions);
-    return program;
+    if (!optimizer?.optimizeProgram || keepAll) return program;
+    // the checking modes look at values after the run, and a failed check must leave the shared variables as they were
+    if (backend?.overwrites) program = { ...program, inPlace: { candidates: this.#updateSlots(), overwrites: backend.overwrites.bind(backend) } };
+    return optimizer.optimizeProgram(program, this.mode, this.#optimizerOptions);
+  }
+
+  /** Each update whose shared variable the graph reads: its input slot (explicit inputs, then shared ones) and its output index. */
+  #updateSlots(): { input: number; output: number }[] {
+    return this.updated.flatMap((s, k) => {
+      const j = this.sharedInputs.indexOf(s);
+      return j < 0 ? [] : [{ input: this.inputs.length + j, output: this.outputCount + k }];
+    });
   }
 
   #plan(backend: Backend, values: readonly NDArray[]): Plan {
@@ -273,7 +283,7 @@ export class CompiledFunction {
     const key = JSON.stringify([shapes.slice(0, values.length), sharedShapes]);
     let plan = this.#plans.get(key);
     if (plan) return (this.#lastPlan = plan);
-    const program = this.#makeProgram(values.map((v) => v.shape), sharedShapes);
+    const program = this.#makeProgram(values.map((v) => v.shape), sharedShapes, backend);
     const info = backend.describe();
     for (const b of program.buffers) {
       if (!info.dtypes.includes(b.dtype)) {
@@ -286,7 +296,10 @@ export class CompiledFunction {
     const nInputs = this.inputs.length;
     const sharedSlots = program.inputBuffers.slice(nInputs);
     const bound = new Set(sharedSlots);
-    const buffers = program.buffers.map((spec, id) => (bound.has(id) ? undefined : backend.alloc(spec.dtype, spec.size)));
+    // buffers no launch touches (an update's, written in place instead) are not allocated
+    const used = new Set([...program.inputBuffers, ...program.constants.map((c) => c.buffer), ...program.outputs.map((o) => o.buffer)]);
+    for (const s of program.steps) for (const b of [...s.inputs, s.output]) used.add(b);
+    const buffers = program.buffers.map((spec, id) => (bound.has(id) || !used.has(id) ? undefined : backend.alloc(spec.dtype, spec.size)));
     for (const c of program.constants) backend.write(buffers[c.buffer]!, c.value.data);
     const exes = program.steps.map((s) => compileCached(backend, s.kernel));
     // placeholders until the first launch binds the shared variables' buffers

@@ -48,7 +48,7 @@ export { pp, debugprint } from './printing.js';
 export type { DebugprintOptions } from './printing.js';
 export { cloneReplace } from './clone.js';
 export { schedule, toposort, graphLeaves } from './schedule.js';
-export type { Program, ScheduleOptions } from './schedule.js';
+export type { Program, ScheduleOptions, InPlaceRequest } from './schedule.js';
 export type {
   Kernel,
   ElementwiseKernel,

@@ -24,6 +24,19 @@ export interface Program {
   readonly outputs: { buffer: number; shape: number[] }[];
   /** Buffer and shape of every node output (DebugMode keeps them all addressable). */
   readonly nodeValues: Map<TensorVariable, { buffer: number; shape: number[] }>;
+  /** Updates that may be written over their shared variables' buffers (the optimizer's `inplace_updates`). */
+  readonly inPlace?: InPlaceRequest;
+}
+
+/**
+ * What `sym.function` allows in place: each candidate's input buffer
+ * (`inputBuffers[input]`, a shared variable's) may take the value of output
+ * `output` (that variable's update), and `overwrites` is the backend's word
+ * on which kernels can write an input they read at the output's own index.
+ */
+export interface InPlaceRequest {
+  readonly candidates: readonly { readonly input: number; readonly output: number }[];
+  readonly overwrites: (kernel: Kernel, input: number) => boolean;
 }
 
 /** Nodes needed for `outputs`, in an order where each comes after its inputs' owners. */

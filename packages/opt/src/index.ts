@@ -34,6 +34,7 @@ export { fuseEpilogues } from './program/epilogue.js';
 export { smallDotKernel, smallDotsToElementwise, SMALL_K } from './program/small-dot.js';
 export type { FusionOptions } from './program/fusion.js';
 export { assignBuffers, dropDeadSteps } from './program/buffers.js';
+export { readsAtOutputIndex, writeUpdatesInPlace } from './program/inplace.js';
 export { mapLoad, composeLoad } from './program/loads.js';
 export type { IndexMap } from './program/loads.js';
 export { merge } from './rewrites/merge.js';

@@ -79,6 +79,16 @@ function columnReduce(k: VKernel): k is ReduceKernel {
 const JS_LANES = new Set(['sin', 'cos']);
 const usesOp = (e: ScalarExpr, ops: ReadonlySet<string>): boolean => e.kind === 'apply' && (ops.has(e.op) || e.args.some((a) => usesOp(a, ops)));
 
+/**
+ * Whether the SIMD code of `k` (or of its epilogue, which runs as an
+ * elementwise kernel) may pass over a row twice, reading its inputs again
+ * after writing the output: the slow pass of sin and cos.
+ */
+export function passesTwice(k: Kernel): boolean {
+  const exprs = [...(k.kind === 'matmul' ? [] : [k.expr]), ...(k.kind !== 'elementwise' && k.epilogue ? [k.epilogue.expr] : [])];
+  return exprs.some((e) => usesOp(e, JS_LANES));
+}
+
 export const loadKey = (l: LoadExpr) => `${l.input}:${l.offset}:${l.strides.join(',')}`;
 
 /**
@@ -284,7 +294,7 @@ export function rowModule(k: VKernel, loads: readonly LoadExpr[], column: boolea
     c.end().end();
   };
   // sin/cos: the fast pass flags lanes that need JavaScript; when any did, a slow pass computes the row again with
-  // the calls (the output never aliases an input, so the inputs are still there to read)
+  // the calls (the output never aliases an input, so the inputs are still there to read: see passesTwice)
   const withSlowPass = (pass: () => void) => {
     if (!usesOp(k.expr, JS_LANES)) return pass();
     const slowLanes = local(V128);

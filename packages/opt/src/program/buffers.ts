@@ -72,6 +72,7 @@ export function assignBuffers(program: Program, reuse: boolean): Program {
     if (id !== undefined) nodeValues.set(v, { buffer: id, shape: x.shape });
   }
   return {
+    ...program,
     buffers: specs,
     steps: steps.map((s) => ({ ...s, inputs: s.inputs.map((b) => newId.get(b)!), output: newId.get(s.output)! })),
     inputBuffers: program.inputBuffers.map((b) => newId.get(b)!),

@@ -6,6 +6,7 @@ import { assignBuffers, dropDeadSteps } from './buffers.js';
 import { dropFillLoads } from './simplify.js';
 import { smallDotsToElementwise } from './small-dot.js';
 import { fuseEpilogues } from './epilogue.js';
+import { writeUpdatesInPlace } from './inplace.js';
 
 registerRewrite({ kind: 'program', name: 'small_dot_elemwise', phase: 'fuse', tags: ['fast_run', 'fusion'], run: smallDotsToElementwise });
 registerRewrite({ kind: 'program', name: 'drop_fill_loads', phase: 'fuse', tags: ['fast_run'], run: dropFillLoads });
@@ -43,6 +44,14 @@ registerRewrite({
   phase: 'inplace',
   tags: ['fast_run'],
   run: (p) => assignBuffers(p, true),
+});
+// after buffer_reuse, which renumbers only programs that write no input
+registerRewrite({
+  kind: 'program',
+  name: 'inplace_updates',
+  phase: 'inplace',
+  tags: ['fast_run', 'inplace'],
+  run: writeUpdatesInPlace,
 });
 
 /** Run the selected program passes, in phase order. */
