@@ -56,6 +56,16 @@ describe('the browser conformance cases', () => {
     expect(cases.length + leftOut).toBe(conformanceCases(held).cases.length);
     expect(() => browserCases(['int32'])).toThrow('conformance subset: the backend must hold float32; it holds int32');
   });
+
+  it('are the whole suite where the backend holds wide integers exactly (WebGPU)', () => {
+    const held: DType[] = ['float32', 'bool', 'int8', 'int32', 'int64', 'uint32'];
+    const { cases, leftOut } = browserCases(held, true);
+    expect(cases.some((c) => c.name.includes('int64 past 32 bits'))).toBe(true);
+    // but for int32-with-float32 comparisons, which compute in float64
+    expect(leftOut).toBeGreaterThan(0);
+    expect(cases.some((c) => /\bint32\b.*\bwith float32\b/.test(c.name))).toBe(false);
+    expect(cases.length + leftOut).toBe(conformanceCases(held).cases.length);
+  });
 });
 
 describe('static server', () => {

@@ -10,7 +10,7 @@
  * time on every driver.
  */
 
-/** The WGSL struct and functions of int64 values; they call `f_isfinite` and `f_to_i32` of scalar.ts's PRELUDE. */
+/** The WGSL struct and functions of int64 values; they call `f_isfinite`, `f_to_i32` and `u64_to_f32` of scalar.ts's PRELUDE. */
 export const I64_PRELUDE = /* wgsl */ `
 struct I64 { lo: u32, hi: u32 }
 fn i64_from_i32(x: i32) -> I64 { return I64(bitcast<u32>(x), select(0u, 0xffffffffu, x < 0)); }
@@ -107,11 +107,11 @@ fn i64_pow(a: I64, b: I64) -> I64 {
   }
   return r;
 }
-// inside the int32 range as an int32 converts; beyond, the high word scaled plus the low word
+// the nearest f32, ties to even (u64_to_f32 of scalar.ts's PRELUDE on the magnitude)
 fn i64_to_f32(a: I64) -> f32 {
-  let lo = bitcast<i32>(a.lo);
-  if (bitcast<i32>(a.hi) == (lo >> 31u)) { return f32(lo); }
-  return f32(bitcast<i32>(a.hi)) * 4294967296.0 + f32(a.lo);
+  let m = i64_abs(a);
+  let v = u64_to_f32(m.hi, m.lo);
+  return select(v, -v, i64_is_neg(a));
 }
 // truncate, wrap modulo 2^64; NaN and infinities give 0, as the reference's cast does.
 // From 2^31 on a float32 is a multiple of 256, so both words come out exact.

@@ -31,6 +31,22 @@ fn f_to_i32(x: f32) -> i32 {
   return bitcast<i32>(u32(x - 4294967296.0 * floor(x / 4294967296.0)));
 }
 fn f_to_u32(x: f32) -> u32 { return bitcast<u32>(f_to_i32(x)); }
+// the unsigned 64-bit magnitude (hi, lo) as the nearest f32, ties to even, as NumPy converts: WGSL lets a driver
+// round an integer it converts either way (SwiftShader's u32 conversion truncates)
+fn u64_to_f32(hi: u32, lo: u32) -> f32 {
+  if (hi == 0u && lo < 16777216u) { return f32(lo); }
+  let c = select(countLeadingZeros(hi), 32u + countLeadingZeros(lo), hi == 0u);
+  // the top 32 bits (leading one at bit 31), and whether a bit below them is set: the value is t * 2^(32 - c)
+  var t = hi;
+  var sticky = lo != 0u;
+  if (c >= 32u) { t = lo << (c - 32u); sticky = false; }
+  else if (c > 0u) { t = (hi << c) | (lo >> (32u - c)); sticky = (lo << c) != 0u; }
+  var m = t >> 8u;
+  let rest = t & 0xffu;
+  if (rest > 0x80u || (rest == 0x80u && (sticky || (m & 1u) == 1u))) { m = m + 1u; }
+  return ldexp(f32(m), 40 - i32(c));
+}
+fn i32_to_f32(x: i32) -> f32 { let v = u64_to_f32(0u, bitcast<u32>(abs(x))); return select(v, -v, x < 0); }
 fn f_asin(x: f32) -> f32 { if (x == 0.0) { return x; } if (abs(x) > 1.0) { return f_nan(); } return atan2(x, sqrt((1.0 - x) * (1.0 + x))); }
 // Taylor near 0, where (e^x - e^-x) / 2 cancels (and loses the sign of -0)
 fn f_sinh(x: f32) -> f32 {
@@ -321,7 +337,8 @@ export function convert(code: string, from: DType, to: DType): string {
   if (t === 'I64') return f === 'bool' ? `I64(select(0u, 1u, ${code}), 0u)` : f === 'I64' ? code : toInt64(code, f);
   if (f === 'bool') return `select(${ONE[t][0]}, ${ONE[t][1]}, ${code})`;
   if (t === 'f32') {
-    const c = f === 'f32' ? code : f === 'I64' ? `i64_to_f32(${code})` : `f32(${code})`;
+    // integers past 2^24 round to nearest in the prelude's functions; narrower ones convert exactly
+    const c = f === 'f32' ? code : f === 'I64' ? `i64_to_f32(${code})` : from === 'int32' ? `i32_to_f32(${code})` : from === 'uint32' ? `u64_to_f32(0u, ${code})` : `f32(${code})`;
     // narrowing to half precision rounds; widening from it is exact
     return to === 'float16' ? `f_f16(${c})` : c;
   }

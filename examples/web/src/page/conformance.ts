@@ -1,10 +1,11 @@
 /**
- * The conformance page: runs the shared conformance suite, but for its
- * wide integers (see subset.ts), on the device named by `?device=`
+ * The conformance page: runs the shared conformance suite (for gpu.js,
+ * but for its wide integers: see subset.ts) on the device named by `?device=`
  * (gpujs in mode webgl2, or webgpu on navigator.gpu), each case through
  * `sym.function` against the ops' reference `perform`, exactly as the Node
  * suite's `runCase` does. Results are on `window.symConformance`.
  */
+import * as sym from '@sym/graph';
 import { flushingTolerance, runCase, type CaseContext } from '@sym/backend-testkit';
 import { deviceFromQuery, useDevice } from './devices.js';
 import { browserCases } from './subset.js';
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
   const backend = await useDevice(device);
   const info = backend.describe();
   state.adapterInfo = info.device;
-  const subset = browserCases(info.dtypes);
+  // WebGPU holds 32- and 64-bit integers exactly; gpu.js, in float32 textures, does not
+  const subset = browserCases(info.dtypes, device === 'webgpu');
   // `&only=text`: the cases whose name contains it (to look into one case by hand)
   const only = new URLSearchParams(window.location.search).get('only');
   const cases = only === null ? subset.cases : subset.cases.filter((c) => c.name.includes(only));
@@ -47,7 +49,26 @@ async function main(): Promise<void> {
     const failed = state.results.filter((r) => !r.ok).length;
     show(`${info.device}: ${state.results.length}/${cases.length} cases, ${failed} failed`);
   }
+  if (!info.dtypes.includes('float16')) state.float16Refused = await float16Errors(device);
   state.status = 'done';
+}
+
+/** The errors a float16 argument and a float16 shared variable get on a device that does not hold float16. */
+async function float16Errors(device: string): Promise<{ argument: string; shared: string }> {
+  const message = async (run: () => Promise<unknown>) => {
+    try {
+      await run();
+      return 'no error';
+    } catch (e) {
+      return e instanceof Error ? e.message : String(e);
+    }
+  };
+  const x = sym.T.tensor('float16', [false], 'x');
+  const h = sym.shared(sym.array([1, 2], { dtype: 'float16' }));
+  return {
+    argument: await message(() => sym.function([x], x.mul(2), { device })(sym.array([1, 2], { dtype: 'float16' }))),
+    shared: await message(() => sym.function([], h.mul(2), { device })()),
+  };
 }
 
 main().catch((e: unknown) => {

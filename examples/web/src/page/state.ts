@@ -40,6 +40,12 @@ export interface ConformanceState {
   results: ConformanceResult[];
   /** How many cases of the whole suite (for the dtypes the page tests) the subset leaves out. */
   leftOut: number;
+  /**
+   * On a device without float16 (WebGPU without `shader-f16`, as
+   * SwiftShader): the errors a float16 argument and a float16 shared
+   * variable got. Absent where the device holds float16.
+   */
+  float16Refused?: { argument: string; shared: string };
   error?: string;
 }
 

@@ -124,6 +124,26 @@ export function softmaxCases(dtypes: readonly DType[]): OpCase[] {
   return dtypes.filter((d) => d !== 'bool').flatMap((d) => SOFTMAX.filter((l) => !l.values || isFloat(d)).map((l) => softmaxCase(d, l)));
 }
 
+/** Integers past 2^24 at and around float32's rounding ties (NumPy rounds them to nearest, ties to even). */
+const ROUNDING: Partial<Record<DType, number[]>> = {
+  int32: [16777217, 16777219, 16777218, 33554434, 33554438, 2147483647, -16777217, -2147483648, -2147483583, 1073741889],
+  uint32: [16777217, 16777219, 33554438, 2147483649, 3409082546, 4294967295, 4294967168, 4294967167],
+  int64: [16777217, 4294967297, 2 ** 40 + 2 ** 16, 2 ** 40 + 2 ** 16 + 1, 2 ** 53 - 1, -(2 ** 53) + 1, -(2 ** 40) - 3 * 2 ** 16],
+};
+
+function roundingCase(from: DType): OpCase {
+  const x = sym.T.tensor(from, [false], 'x');
+  const values = ROUNDING[from]!;
+  return {
+    group: 'cast',
+    name: `cast ${from} -> float32: rounding ties to even past 2^24`,
+    op: 'cast',
+    dtype: 'float32',
+    graph: { inputs: [x], outputs: [sym.T.cast(x, 'float32')], values: () => [array(values, { dtype: from })] },
+  };
+}
+
 export function castCases(dtypes: readonly DType[]): OpCase[] {
-  return dtypes.flatMap((from) => dtypes.filter((to) => to !== from).map((to) => castCase(from, to)));
+  const rounding = dtypes.includes('float32') ? dtypes.filter((d) => ROUNDING[d]).map(roundingCase) : [];
+  return [...dtypes.flatMap((from) => dtypes.filter((to) => to !== from).map((to) => castCase(from, to))), ...rounding];
 }
