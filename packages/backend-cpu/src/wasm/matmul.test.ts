@@ -74,9 +74,11 @@ describe('WebAssembly SIMD matmul', () => {
     for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(tol);
   });
 
-  // column ranges (many columns), row ranges within few columns, both with partial tiles and rows
+  // column ranges (many columns), row ranges within few columns, both with partial tiles and rows;
+  // jobs of more rows than a row block (M_BLOCK, 256), with rows left over, over two blocks of K
   it.each([
     [1, 70, 300, 130, 'float32'],
+    [1, 603, 70, 260, 'float32'],
     [1, 1030, 10, 301, 'float32'],
     [2, 67, 100, 517, 'float64'],
   ] as const)('shares the product with the booted helper thread: batch %i, %i x %i by ..., k %i, %s', async (batch, m, n, k, dtype) => {

@@ -22,7 +22,7 @@ import { gemmInstances, type GemmExports } from './gemm-instances.js';
 const CTL = {
   ready: 0, done: 1, id: 2, calls: 3, nArgs: 4, results: 5, bounds: 6, failed: 7, helped: 8, kind: 9,
   // a product's round: gemm type, addresses, sizes, and how its jobs cut it (row parts within column parts)
-  type: 10, A: 11, B: 12, C: 13, K: 14, Np: 15, M: 16, rowChunk: 17, rowParts: 18, colChunk: 19, kBlock: 20,
+  type: 10, A: 11, B: 12, C: 13, K: 14, Np: 15, M: 16, rowChunk: 17, rowParts: 18, colChunk: 19, kBlock: 20, mBlock: 21,
 } as const;
 const VECTOR = 0;
 const GEMM = 1;
@@ -30,17 +30,18 @@ const GEMM = 1;
 /**
  * A product's job `j` (the same cut as `gemmJob` below): rows in chunks of
  * `rowChunk` (a multiple of 4) within columns in chunks of `colChunk` (whole
- * tiles), each over all of K in blocks.
+ * tiles), each over all of K in blocks of `kBlock`, and within a block of K
+ * `mBlock` rows at a time across all the job's columns.
  */
 const GEMM_JOB = `
 function gemmJob(e, p, j) {
-  const [, A, B, C, K, Np, M, rowChunk, rowParts, colChunk, kBlock] = p;
+  const [, A, B, C, K, Np, M, rowChunk, rowParts, colChunk, kBlock, mBlock] = p;
   const r0 = (j % rowParts) * rowChunk, r1 = Math.min(M, r0 + rowChunk);
   const c0 = Math.floor(j / rowParts) * colChunk, c1 = Math.min(Np, c0 + colChunk);
   const full = r1 - ((r1 - r0) % 4);
   for (let k0 = 0; k0 < K; k0 += kBlock) {
     const kl = Math.min(kBlock, K - k0);
-    if (full > r0) e.gemm4(A, B, C, K, Np, r0, full, k0, kl, c0, c1);
+    for (let r = r0; r < full; r += mBlock) e.gemm4(A, B, C, K, Np, r, Math.min(full, r + mBlock), k0, kl, c0, c1);
     if (full < r1) e.gemm1(A, B, C, K, Np, full, r1, k0, kl, c0, c1);
   }
 }`;
@@ -74,7 +75,7 @@ for (;;) {
   const count = Number((w >> 16n) & 0xffffn), next = Number(w & 0xffffn);
   if (next >= count) { Atomics.wait(claim, 0, w, 50); continue; }
   if (ctl[${CTL.kind}] === ${GEMM}) {
-    const job = [ctl[${CTL.type}], ctl[${CTL.A}], ctl[${CTL.B}], ctl[${CTL.C}], ctl[${CTL.K}], ctl[${CTL.Np}], ctl[${CTL.M}], ctl[${CTL.rowChunk}], ctl[${CTL.rowParts}], ctl[${CTL.colChunk}], ctl[${CTL.kBlock}]];
+    const job = [ctl[${CTL.type}], ctl[${CTL.A}], ctl[${CTL.B}], ctl[${CTL.C}], ctl[${CTL.K}], ctl[${CTL.Np}], ctl[${CTL.M}], ctl[${CTL.rowChunk}], ctl[${CTL.rowParts}], ctl[${CTL.colChunk}], ctl[${CTL.kBlock}], ctl[${CTL.mBlock}]];
     if (Atomics.compareExchange(claim, 0, w, w + 1n) !== w) continue;
     try {
       gemmJob(gemm[job[0]], job, next);
@@ -143,6 +144,7 @@ export interface GemmRound {
   readonly rowParts: number;
   readonly colChunk: number;
   readonly kBlock: number;
+  readonly mBlock: number;
   readonly jobs: number;
 }
 
@@ -155,7 +157,7 @@ export function gemmJob(e: GemmExports, p: GemmRound, j: number): void {
   const full = r1 - ((r1 - r0) % 4);
   for (let k0 = 0; k0 < p.K; k0 += p.kBlock) {
     const kl = Math.min(p.kBlock, p.K - k0);
-    if (full > r0) e.gemm4(p.A, p.B, p.C, p.K, p.Np, r0, full, k0, kl, c0, c1);
+    for (let r = r0; r < full; r += p.mBlock) e.gemm4(p.A, p.B, p.C, p.K, p.Np, r, Math.min(full, r + p.mBlock), k0, kl, c0, c1);
     if (full < r1) e.gemm1(p.A, p.B, p.C, p.K, p.Np, full, r1, k0, kl, c0, c1);
   }
 }
@@ -256,6 +258,7 @@ export class HelperThread {
     c[CTL.rowParts] = p.rowParts;
     c[CTL.colChunk] = p.colChunk;
     c[CTL.kBlock] = p.kBlock;
+    c[CTL.mBlock] = p.mBlock;
     this.#run(p.jobs, (j) => gemmJob(e, p, j));
   }
 
