@@ -328,6 +328,15 @@ function toInt64(code: string, f: 'f32' | 'i32' | 'u32'): string {
   return f === 'f32' ? `f_to_i64(${code})` : f === 'i32' ? `i64_from_i32(${code})` : `I64(${code}, 0u)`;
 }
 
+/** A value of dtype `from` (of WGSL type `f`, not bool) as an f32: 32- and 64-bit integers round to nearest in the prelude's functions, narrower ones convert exactly. */
+function toF32(code: string, from: DType, f: WgslScalar): string {
+  if (f === 'f32') return code;
+  if (f === 'I64') return `i64_to_f32(${code})`;
+  if (from === 'int32') return `i32_to_f32(${code})`;
+  if (from === 'uint32') return `u64_to_f32(0u, ${code})`;
+  return `f32(${code})`;
+}
+
 /** Convert a value of dtype `from` to dtype `to`, as storing it would (C-style: ints wrap). */
 export function convert(code: string, from: DType, to: DType): string {
   if (from === to) return code;
@@ -337,8 +346,7 @@ export function convert(code: string, from: DType, to: DType): string {
   if (t === 'I64') return f === 'bool' ? `I64(select(0u, 1u, ${code}), 0u)` : f === 'I64' ? code : toInt64(code, f);
   if (f === 'bool') return `select(${ONE[t][0]}, ${ONE[t][1]}, ${code})`;
   if (t === 'f32') {
-    // integers past 2^24 round to nearest in the prelude's functions; narrower ones convert exactly
-    const c = f === 'f32' ? code : f === 'I64' ? `i64_to_f32(${code})` : from === 'int32' ? `i32_to_f32(${code})` : from === 'uint32' ? `u64_to_f32(0u, ${code})` : `f32(${code})`;
+    const c = toF32(code, from, f);
     // narrowing to half precision rounds; widening from it is exact
     return to === 'float16' ? `f_f16(${c})` : c;
   }

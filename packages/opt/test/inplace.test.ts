@@ -135,6 +135,21 @@ describe('inplace_updates on the CPU: same numbers, less memory', () => {
     expect(Array.from(p.getValue().data)).toEqual([1, 2, 3]);
   });
 
+  it('two variables updated to one value each keep a buffer of their own', () => {
+    const p = sym.shared(sym.array([1, 2, 3], { dtype: 'float64' }));
+    const q = sym.shared(sym.array([5, 5, 5], { dtype: 'float64' }));
+    const x = T.vector('x');
+    const next = p.add(x);
+    const f = sym.function([x], [next], { updates: [[p, next], [q, next]], device: 'cpu' });
+    for (let i = 0; i < 3; i++) f.sync([1, 1, 1]);
+    expect(Array.from(p.getValue().data)).toEqual([4, 5, 6]);
+    expect(Array.from(q.getValue().data)).toEqual([4, 5, 6]);
+    // an update of one in place (on the device) is not seen by the other
+    sym.function([], [], { updates: [[p, p.mul(10)]], device: 'cpu' }).sync();
+    expect(Array.from(p.getValue().data)).toEqual([40, 50, 60]);
+    expect(Array.from(q.getValue().data)).toEqual([4, 5, 6]);
+  });
+
   it('a kernel the CPU passes over twice (sin of big arguments) is not given its input as output', () => {
     const big = [1e5, 2, -3e6, 0.5, 1e7, -7, 40000, 1];
     const p = sym.shared(sym.array(big, { dtype: 'float32' }));

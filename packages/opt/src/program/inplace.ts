@@ -4,7 +4,7 @@
  * after that kernel and the kernel reads each old element only where it
  * writes the new one (`p - lr * v`, a momentum update in a product's
  * epilogue). A training step then holds one copy of its parameters instead
- * of two, and its first call faults in half as much fresh memory.
+ * of two, and its first call touches that much less fresh memory.
  *
  * Which updates may go in place is the function's to say, and whether the
  * device can read an element and write it in one launch the backend's
@@ -69,6 +69,8 @@ export function writeUpdatesInPlace(program: Program): Program {
     if (program.inputBuffers.includes(next) || program.constants.some((c) => c.buffer === next)) continue;
     // the old value: read by no output, and by no kernel after the one writing the new value
     if (outputs.some((o) => o.buffer === old)) continue;
+    // a value two variables take must stay a buffer of its own, or they would end up sharing one
+    if (candidates.some((c) => c.output !== output && outputs[c.output]!.buffer === next)) continue;
     const writers = steps.flatMap((s, i) => (s.output === next ? [i] : []));
     if (writers.length !== 1) continue;
     const at = writers[0]!;
