@@ -63,7 +63,10 @@ export interface Backend {
    * element it computes (an elementwise load, or an epilogue's): true when
    * the backend reads every such element before it writes that element, and
    * never again after. Lets a shared variable's update go in place; absent
-   * means never.
+   * means never. Such an update is written before the call ends, so a
+   * backend says yes only if its runs do not fail once started (the CPU
+   * allocates every buffer and workspace when a function is planned): a
+   * failed call must leave the shared variables as they were.
    */
   overwrites?(kernel: Kernel, input: number): boolean;
 }
