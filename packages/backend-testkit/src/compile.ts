@@ -215,4 +215,36 @@ export const COMPILE_CHECKS: readonly CompileCheck[] = [
       if (!(last < Infinity)) fail(`the loss is not finite: ${last}`);
     },
   },
+  {
+    // a backend's `overwrites` lets updates go in place: wrong answers there show up as values that differ
+    name: 'updates in place (where the backend allows them) give the values updates out of place give',
+    async run(ctx) {
+      const train = (excluding: string[]) => {
+        const w = sharedOf(ctx, [0.5, -0.25, 1, 2], 'w');
+        const v = sharedOf(ctx, [0, 0, 0, 0], 'v');
+        const x = sym.T.tensor(ctx.dtype, [false, false], 'x');
+        const y = vec(ctx, 'y');
+        const err = sym.T.dot(x, w).sub(y);
+        const gw = sym.T.dot(x.T, err).mul(2 / 8);
+        // momentum (its update can go in a product's epilogue), a weight decay that reads the old w again,
+        // and a velocity that reads the old w after w's own update is computed: w must not go in place
+        const updates: [TensorSharedVariable, TensorVariable][] = [
+          [w, w.sub(v.mul(0.1)).add(w.mul(0.01))],
+          [v, v.mul(0.9).add(gw).add(w.mul(0.001))],
+        ];
+        const f = sym.function([x, y], [err.mul(err).mean()], { device: ctx.device, updates, optimizer: { excluding } });
+        return { f, w, v };
+      };
+      const xs = randomArray(ctx.rng, ctx.dtype, [8, 4]);
+      const ys = randomArray(ctx.rng, ctx.dtype, [8]);
+      const [inPlace, outOfPlace] = [train([]), train(['inplace'])];
+      for (let i = 0; i < 6; i++) {
+        const a = await inPlace.f(xs, ys);
+        const b = await outOfPlace.f(xs, ys);
+        a.forEach((o, j) => assertArrayClose(o, b[j]!, `call ${i}, output ${j}`, { tolerance: EXACT }));
+      }
+      assertArrayClose(await value(inPlace.w), await value(outOfPlace.w), 'w after 6 calls', { tolerance: EXACT });
+      assertArrayClose(await value(inPlace.v), await value(outOfPlace.v), 'v after 6 calls', { tolerance: EXACT });
+    },
+  },
 ];
