@@ -20,10 +20,10 @@
  * Narrow integers are wrapped to their width after every operation, as
  * NumPy does. WGSL has no 64-bit integers: int64 is a struct of two u32
  * words (`I64`, two's complement, low word first), and its arithmetic is
- * emulated word by word in the shader (`I64_PRELUDE` in scalar.ts), wrapping
+ * emulated word by word in the shader (`I64_PRELUDE` in int64.ts), wrapping
  * at 64 bits as NumPy's does. Host int64 data (a Float64Array) is exact to
- * 2^53, and so is everything read back. float64 has no WGSL type and is
- * refused (set floatX=float32).
+ * 2^53; values read back past that are rounded once, as a Float64Array
+ * holds them. float64 has no WGSL type and is refused (set floatX=float32).
  */
 import type { DType, TypedArray } from '@sym/graph';
 import { STORAGE, f16round } from '@sym/graph';

@@ -27,8 +27,9 @@ export interface Subset {
 }
 
 /**
- * The cases the browser runs for a backend holding `held`, all of them
- * where it holds `wideIntegers` exactly. Throws when the backend has no
+ * The cases the browser runs for a backend holding `held`: for every dtype
+ * it holds when `wideIntegers` (it holds 32- and 64-bit integers exactly,
+ * as WebGPU does), else for the small ones. Throws when the backend has no
  * float32.
  */
 export function browserCases(held: readonly DType[], wideIntegers = false): Subset {
