@@ -4,7 +4,7 @@
  * the ground truth every backend is compared with.
  */
 import type { DType, NDArray, TensorVariable } from '@sym/graph';
-import { TensorConstant, TensorSharedVariable, toposort } from '@sym/graph';
+import { Elemwise, TensorConstant, TensorSharedVariable, toposort } from '@sym/graph';
 
 /**
  * Values of `outputs` given values of the graph's leaves. Shared variables
@@ -33,8 +33,10 @@ export function evaluateReference(outputs: readonly TensorVariable[], given: Rea
 }
 
 /**
- * Every dtype a graph's values have: leaves and node outputs (what a backend
- * must hold in buffers). 0-d constants are left out: kernels inline them.
+ * Every dtype a graph's values have, leaves and node outputs (what a backend
+ * must hold in buffers), and every dtype an elementwise op computes in
+ * (NumPy compares int32 with float32 in float64, for a bool result). 0-d
+ * constants are left out: kernels inline them.
  */
 export function graphDTypes(outputs: readonly TensorVariable[]): Set<DType> {
   const ds = new Set<DType>();
@@ -45,6 +47,7 @@ export function graphDTypes(outputs: readonly TensorVariable[]): Set<DType> {
   for (const node of toposort(outputs)) {
     node.inputs.forEach(add);
     node.outputs.forEach(add);
+    if (node.op instanceof Elemwise) ds.add(node.op.dtypes(node.inputs).compute);
   }
   return ds;
 }

@@ -5,20 +5,19 @@
  * cold). SYM_WEBGPU_CONFORMANCE=quick runs the testkit's quick suite (every
  * op, dtype, special value and compile check; fewer layouts).
  *
- * Left out, by design (see the README's dtype table), and listed as
- * skipped: comparisons of int32 with float32, which NumPy computes in
- * float64.
+ * Left out, as the testkit leaves them out for any backend without float64,
+ * and listed as skipped: cases that need float64, its values or an op
+ * computing in it (NumPy compares int32 with float32 in float64).
  * One tolerance differs from the testkit's defaults: float32 results may be
  * flushed from the subnormal range to zero (atol 2^-126), as WGSL allows and
  * NVIDIA's driver does (seen on an H200 through bench/device).
  */
 import { runConformance } from '@sym/backend-testkit';
-import { skip, tolerance } from './conformance-options.js';
+import { tolerance } from './conformance-options.js';
 import { webgpu } from './setup.js';
 
 runConformance({
   backend: webgpu,
   quick: process.env.SYM_WEBGPU_CONFORMANCE === 'quick',
-  skip,
   tolerance,
 });

@@ -15,8 +15,6 @@
 import type { DType } from '@sym/graph';
 import { conformanceCases, type OpCase } from '@sym/backend-testkit';
 
-const COMPUTES_IN_FLOAT64 = /\bint32\b.*\bwith float32\b/;
-
 /** The dtypes the browser run covers: every value of theirs is exact in float32 storage. */
 const SMALL_DTYPES: readonly DType[] = ['float32', 'bool', 'int8', 'uint8', 'int16', 'uint16'];
 
@@ -35,7 +33,6 @@ export interface Subset {
 export function browserCases(held: readonly DType[], wideIntegers = false): Subset {
   if (!held.includes('float32')) throw new Error(`conformance subset: the backend must hold float32; it holds ${held.join(', ')}`);
   const dtypes = wideIntegers ? held : SMALL_DTYPES.filter((d) => held.includes(d));
-  // NumPy compares int32 with float32 in float64, which WebGPU refuses by design (its Node suite skips these too)
-  const cases = conformanceCases(dtypes).cases.filter((c) => !(wideIntegers && COMPUTES_IN_FLOAT64.test(c.name)));
+  const cases = conformanceCases(dtypes).cases;
   return { cases, leftOut: conformanceCases(held).cases.length - cases.length };
 }
