@@ -133,6 +133,8 @@ for (let i = 0; i < n; i++) {
   times.push(performance.now() - s);
   cpuTimes.push(cpuMs() - cs);
 }
+// --calls: each step's time in call order (how many calls the engine takes to reach its optimised code)
+if (process.argv.includes('--calls')) console.log(`calls        ${times.map((t) => t.toFixed(1)).join(' ')}`);
 times.sort((a, b) => a - b);
 // --kernels: time each launch of one more call, with its kind and path
 if (process.argv.includes('--kernels')) {

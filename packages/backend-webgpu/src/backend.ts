@@ -12,7 +12,8 @@
 import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, TypedArray } from '@sym/graph';
 import { splitEpilogue } from '@sym/graph';
 import { FLOAT64_ADVICE, WEBGPU_DTYPES, bufferBytes, fromDevice, toDevice } from './dtypes.js';
-import { describeAdapter, findGpu, isSoftwareAdapter, isSwiftShader, noAdapterMessage } from './gpu.js';
+import { describeAdapter, findGpu, isNode, isSoftwareAdapter, isSwiftShader, noAdapterMessage } from './gpu.js';
+import { GpuWaits } from './wait.js';
 import { renderKernel, type RenderedKernel } from './render.js';
 import { checkMatmulTile, defaultMatmulTile, inlinesEpilogue, type MatmulTile } from './matmul.js';
 
@@ -83,6 +84,8 @@ export class WebGpuBackend implements Backend {
   #groups = new WeakMap<WebGpuExecutable, Map<string, GPUBindGroup>>();
   readonly #ids = new WeakMap<GPUBuffer, number>();
   #lastId = 0;
+  /** Dawn in Node polls while it waits for the GPU: reads sleep first (wait.ts). */
+  readonly #waits = new GpuWaits(isNode());
   #live = 0;
   #created = 0;
   #bytes = 0;
@@ -181,7 +184,7 @@ export class WebGpuBackend implements Backend {
       encoder.copyBufferToBuffer(b.gpu, 0, staging, 0, b.bytes);
       device.queue.submit([encoder.finish()]);
       try {
-        await staging.mapAsync(MAP_READ);
+        await this.#waits.map(() => staging.mapAsync(MAP_READ));
       } catch (e) {
         await this.#throwPending();
         throw new Error(`device=webgpu: reading a buffer back failed: ${(e as Error).message}`);
@@ -244,6 +247,7 @@ export class WebGpuBackend implements Backend {
     const temps: GpuBuffer[] = [];
     try {
       this.#encode(device, launches, temps);
+      this.#waits.submitted(launches);
     } finally {
       for (const t of temps) this.free(t);
       this.#scope('running kernels');

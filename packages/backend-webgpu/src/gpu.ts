@@ -16,7 +16,8 @@ interface DawnModule {
   globals: Record<string, unknown>;
 }
 
-function isNode(): boolean {
+/** Whether this is Node, where WebGPU is Dawn through the `webgpu` package. */
+export function isNode(): boolean {
   const p = (globalThis as { process?: { versions?: { node?: string } } }).process;
   return typeof p?.versions?.node === 'string';
 }

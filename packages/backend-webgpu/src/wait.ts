@@ -1,0 +1,66 @@
+/**
+ * Waiting for the GPU without taking a CPU core from it.
+ *
+ * Dawn in Node (the `webgpu` package) settles its promises by polling: while
+ * any is pending it runs on every turn of the event loop (`setImmediate`),
+ * so the main thread is busy for as long as the GPU works. On a software
+ * adapter (lavapipe) the GPU is this machine's cores, and the poll takes one
+ * of them from the kernels: W2 on lavapipe took 500-610 ms per step with the
+ * read waiting at once, 335-350 ms with it sleeping first (docs/benchmarks.md).
+ * On a hardware GPU the poll still holds a core that the rest of the program
+ * could use.
+ *
+ * So a read that follows a run first sleeps through most of the time the
+ * same launches took the last time they ran (a training step repeats its
+ * launches), and only then maps its buffer. A wait that the sleep overshot
+ * is measured as the sleep, so the expectation falls back by a quarter per
+ * call when the GPU gets faster; it rises at once when the GPU gets slower.
+ * Browsers settle mapAsync without polling, so there is no sleep there.
+ */
+
+/** The share of the expected wait spent asleep. */
+const SLEEP_SHARE = 0.75;
+/** Sleeps shorter than this are left out: a timer can overshoot by a millisecond. */
+const MIN_SLEEP_MS = 4;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export class GpuWaits {
+  /** The last measured wait, from submit to mapped, of each launch list. */
+  readonly #expected = new WeakMap<object, number>();
+  #submitted: { launches: object; at: number } | undefined;
+
+  /**
+   * `polls`: whether waiting polls (Dawn in Node); without it no read
+   * sleeps. `now`: the clock, in milliseconds.
+   */
+  constructor(
+    private readonly polls: boolean,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** `launches` were just submitted. */
+  submitted(launches: object): void {
+    this.#submitted = { launches, at: this.now() };
+  }
+
+  /** How long the read that follows `launches` will sleep before mapping (ms; 0 for none). */
+  sleepBefore(launches: object, elapsed: number): number {
+    const expected = this.#expected.get(launches);
+    if (!this.polls || expected === undefined) return 0;
+    const ms = SLEEP_SHARE * expected - elapsed;
+    return ms >= MIN_SLEEP_MS ? ms : 0;
+  }
+
+  /** Run `map` (a mapAsync), first sleeping where the last run's launches are expected to keep the GPU busy. */
+  async map(map: () => Promise<void>): Promise<void> {
+    const last = this.#submitted;
+    // only the first read after a run waits for its launches; later reads find them done
+    this.#submitted = undefined;
+    if (!last) return map();
+    const ms = this.sleepBefore(last.launches, this.now() - last.at);
+    if (ms > 0) await sleep(ms);
+    await map();
+    this.#expected.set(last.launches, this.now() - last.at);
+  }
+}
