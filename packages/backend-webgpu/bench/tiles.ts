@@ -120,9 +120,11 @@ async function prepare(gpu: WebGpuBackend, p: Product): Promise<Bench> {
     await gpu.read(bo);
     const per = Math.max(1, Math.min(200, Math.round(150 / (performance.now() - t1))));
     const times: number[] = [];
+    // one launch list for every batch: reads after the first sleep through the batch instead of polling (src/wait.ts)
+    const batch = Array.from({ length: per }, () => launch);
     for (let r = 0; r < 5; r++) {
       const t0 = performance.now();
-      gpu.run(Array.from({ length: per }, () => launch));
+      gpu.run(batch);
       await gpu.read(bo);
       times.push((performance.now() - t0) / per);
     }

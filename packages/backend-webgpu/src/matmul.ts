@@ -56,7 +56,11 @@ export const DEFAULT_MATMUL_TILE: MatmulTile = { rows: 64, cols: 128, depth: 16,
  * products of 256 and 512; docs/benchmarks.md). Not for SwiftShader, the
  * other software adapter: in Chromium it spent three minutes compiling this
  * tile's shader for a 64x96 by 96x80 product and lost the device; with the
- * default tile the product took two seconds.
+ * default tile the product took two seconds. Measured again once reads
+ * stopped polling a core away (wait.ts): 12.1-12.8 GFLOP/s, still the best
+ * of eight shapes; 256x128 blocks of 32x16 reached 14.2, but a sweep of
+ * four tiles with it took 7.5 minutes against 3.5 for seven tiles without
+ * (its shaders compile slowly), and every first call would pay that.
  */
 export const SOFTWARE_MATMUL_TILE: MatmulTile = { rows: 128, cols: 128, depth: 8, perRow: 16, perCol: 16 };
 
