@@ -1,9 +1,10 @@
 /**
  * Packs what a device machine (a lent GPU, no registry, no node_modules)
  * needs to measure sym's WebGPU backend: Node itself, Dawn's native module,
- * and bundles of the tile sweep, the bench, the conformance cases and the
- * MLP check. Output: .device/ at the repository root (ignored by git), run
- * there by bench/device/run.sh. See bench/device/README.md.
+ * and bundles of the tile sweep, the bench, the conformance cases, the
+ * MLP check and the W3T probe. Output: .device/ at the repository root
+ * (ignored by git), run there by bench/device/run.sh. See
+ * bench/device/README.md.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,6 +50,7 @@ await build({
     bench: join(root, 'bench/src/main.ts'),
     conformance: join(root, 'bench/device/conformance.ts'),
     'check-mlp': join(root, 'bench/device/check-mlp.ts'),
+    w3t: join(root, 'bench/device/w3t.ts'),
   },
   outdir: join(out, 'js'),
   bundle: true,

@@ -3,8 +3,8 @@
 # carried (node bench/device/pack.mjs builds it): the matmul tile sweep, the
 # bench against tfjs-webgpu and jax-js on the same adapter, with the sweep's
 # best tile (its section of
-# docs/benchmarks.md written to $OUT/benchmarks.md), the tutorial MLP on CPU
-# and GPU, and the conformance cases. Logs go to $OUT (or /tmp/sym-device).
+# docs/benchmarks.md written to $OUT/benchmarks.md), where W3T's time goes,
+# the tutorial MLP on CPU and GPU, and the conformance cases. Logs go to $OUT (or /tmp/sym-device).
 set -u
 out=${OUT:-/tmp/sym-device}
 mkdir -p "$out"
@@ -27,5 +27,6 @@ step() {
 if [ "${1:-}" != "--no-tiles" ]; then step tiles 150 tiles.mjs; fi
 best=$(sed -n 's/^best tile: \([0-9x:]*\).*/\1/p' "$out/tiles.log" 2>/dev/null)
 step bench 170 bench.mjs --device=webgpu --write --doc="$out/benchmarks.md" --section=webgpu-gpu ${best:+--matmul-tile=$best}
+step w3t 45 w3t.mjs
 step mlp 40 check-mlp.mjs
 step conformance 120 conformance.mjs
