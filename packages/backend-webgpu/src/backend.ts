@@ -59,6 +59,8 @@ export interface WebGpuStats {
   readonly created: number;
   /** Bytes held on the device in storage buffers (live and pooled). */
   readonly bytes: number;
+  /** Reads that slept through the GPU's expected work before mapping, instead of polling (Node only; see wait.ts). */
+  readonly slept: number;
 }
 
 const STORAGE_USAGE = 0x80 | 0x04 | 0x08; // STORAGE | COPY_SRC | COPY_DST
@@ -215,7 +217,7 @@ export class WebGpuBackend implements Backend {
   stats(): WebGpuStats {
     let pooled = 0;
     for (const l of this.#pool.values()) pooled += l.length;
-    return { live: this.#live, pooled, created: this.#created, bytes: this.#bytes };
+    return { live: this.#live, pooled, created: this.#created, bytes: this.#bytes, slept: this.#waits.slept };
   }
 
   compile(kernel: Kernel): WebGpuExecutable {

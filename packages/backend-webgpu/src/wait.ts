@@ -29,6 +29,8 @@ export class GpuWaits {
   /** The last measured wait, from submit to mapped, of each launch list. */
   readonly #expected = new WeakMap<object, number>();
   #submitted: { launches: object; at: number } | undefined;
+  /** Reads that slept before mapping. */
+  slept = 0;
 
   /**
    * `polls`: whether waiting polls (Dawn in Node); without it no read
@@ -59,7 +61,10 @@ export class GpuWaits {
     this.#submitted = undefined;
     if (!last) return map();
     const ms = this.sleepBefore(last.launches, this.now() - last.at);
-    if (ms > 0) await sleep(ms);
+    if (ms > 0) {
+      this.slept++;
+      await sleep(ms);
+    }
     await map();
     this.#expected.set(last.launches, this.now() - last.at);
   }
