@@ -12,9 +12,11 @@
  *
  * So a read that follows a run first sleeps through most of the time the
  * same launches took the last time they ran (a training step repeats its
- * launches), and only then maps its buffer. A wait that the sleep overshot
- * is measured as the sleep, so the expectation falls back by a quarter per
- * call when the GPU gets faster; it rises at once when the GPU gets slower.
+ * launches), and only then maps its buffer. The time a timer fires late (a
+ * busy event loop) is not counted as the GPU's: otherwise a late timer would
+ * raise the next sleep, and that one's lateness the next. So when the GPU
+ * gets faster, the expectation falls by a quarter per call until a read
+ * wakes before the GPU is done; when it gets slower, it rises at once.
  * Browsers settle mapAsync without polling, so there is no sleep there.
  */
 
@@ -23,7 +25,7 @@ const SLEEP_SHARE = 0.75;
 /** Sleeps shorter than this are left out: a timer can overshoot by a millisecond. */
 const MIN_SLEEP_MS = 4;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const timer = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class GpuWaits {
   /** The last measured wait, from submit to mapped, of each launch list. */
@@ -34,11 +36,12 @@ export class GpuWaits {
 
   /**
    * `polls`: whether waiting polls (Dawn in Node); without it no read
-   * sleeps. `now`: the clock, in milliseconds.
+   * sleeps. `now` (the clock, in ms) and `sleep` are for tests.
    */
   constructor(
     private readonly polls: boolean,
     private readonly now: () => number = () => performance.now(),
+    private readonly sleep: (ms: number) => Promise<void> = timer,
   ) {}
 
   /** `launches` were just submitted. */
@@ -60,12 +63,15 @@ export class GpuWaits {
     // only the first read after a run waits for its launches; later reads find them done
     this.#submitted = undefined;
     if (!last) return map();
-    const ms = this.sleepBefore(last.launches, this.now() - last.at);
+    const before = this.now() - last.at;
+    const ms = this.sleepBefore(last.launches, before);
     if (ms > 0) {
       this.slept++;
-      await sleep(ms);
+      await this.sleep(ms);
     }
+    const woke = this.now();
     await map();
-    this.#expected.set(last.launches, this.now() - last.at);
+    // the sleep as asked for, not as long as the timer took
+    this.#expected.set(last.launches, before + ms + (this.now() - woke));
   }
 }
