@@ -1,4 +1,5 @@
 /** `--device=cpu` (the default): sym's CPU backend against tfjs (cpu, wasm) and jax-js (wasm). */
+import { cpu } from '@sym/backend-cpu';
 import { WORKLOADS } from './workloads.js';
 import type { Suite } from './suite.js';
 
@@ -8,7 +9,7 @@ export const cpuSuite: Suite = {
   comparisons: [{ label: 'sym vs best peer', peers: ['tfjs-cpu', 'tfjs-wasm', 'jax-js-wasm'] }],
   timing: { minRuns: 5, minMs: 1000 },
   async setup() {
-    return 'the host CPU';
+    return `the host CPU; sym's backend: ${cpu.describe().device}`;
   },
   workloads: WORKLOADS,
   notes: () => [

@@ -5,7 +5,10 @@
  *
  * Flags: --device=cpu|webgpu|gpujs (default cpu), --quick (small sizes),
  * --only=W1,W3-AB, --write; --doc=PATH and --section=NAME write elsewhere
- * (bench/device/run.sh writes the webgpu-gpu section to a file it brings back).
+ * (bench/device/run.sh writes the webgpu-gpu section to a file it brings back);
+ * --relaxed-simd runs Node with WebAssembly relaxed SIMD switched on (Node
+ * 20 has it behind a flag, Node 22 on by default), for every library, and
+ * records the CPU run in its own section.
  */
 import { cpus, loadavg, platform, release } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -24,13 +27,14 @@ if (!(DEVICES as readonly string[]).includes(device)) {
   console.error(`bench: --device must be one of ${DEVICES.join(', ')}; got ${JSON.stringify(device)}`);
   process.exit(2);
 }
-const section = (args.find((a) => a.startsWith('--section='))?.slice(10) ?? device) as Section;
+const relaxedSimd = args.includes('--relaxed-simd');
+const section = (args.find((a) => a.startsWith('--section='))?.slice(10) ?? (relaxedSimd && device === 'cpu' ? 'cpu-relaxed-simd' : device)) as Section;
 if (!SECTIONS.includes(section)) {
   console.error(`bench: --section must be one of ${SECTIONS.join(', ')}; got ${JSON.stringify(section)}`);
   process.exit(2);
 }
 const doc = args.find((a) => a.startsWith('--doc='))?.slice(6);
-relaunchIfNeeded(device);
+relaunchIfNeeded(device, relaxedSimd);
 
 async function load(d: string): Promise<Suite> {
   if (d === 'webgpu') return (await import('./webgpu.js')).webgpuSuite;
@@ -82,7 +86,10 @@ if (counted) console.log(`\n${counted}`);
 
 if (write) {
   const machine = `${cpus()[0]?.model ?? 'unknown CPU'} x${cpus().length}, ${platform()} ${release()}, Node ${process.version}`;
-  const cmd = section === 'webgpu-gpu' ? 'bash bench/device/run.sh (its bench step)' : `pnpm bench -- --device=${device}${quick ? ' --quick' : ''}${only ? ` --only=${only.join(',')}` : ''} --write`;
+  const cmd =
+    section === 'webgpu-gpu'
+      ? 'bash bench/device/run.sh (its bench step)'
+      : `pnpm bench -- --device=${device}${relaxedSimd ? ' --relaxed-simd' : ''}${quick ? ' --quick' : ''}${only ? ` --only=${only.join(',')}` : ''} --write`;
   const body = [
     `Produced by \`${cmd}\` on ${new Date().toISOString().slice(0, 10)}.`,
     '',

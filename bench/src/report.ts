@@ -65,11 +65,17 @@ export function failures(rows: readonly Row[]): string[] {
   return rows.flatMap((r) => r.results.filter((x) => x.value === null).map((x) => `${r.workload.id} ${x.lib}: ${x.note ?? 'failed'}`));
 }
 
-const ORDER = ['cpu', 'webgpu', 'webgpu-gpu', 'gpujs'] as const;
+const ORDER = ['cpu', 'cpu-relaxed-simd', 'webgpu', 'webgpu-gpu', 'gpujs'] as const;
 /** A section of the doc: one per device, and one for WebGPU measured on a hardware GPU (bench/device). */
 export type Section = (typeof ORDER)[number];
 export const SECTIONS: readonly Section[] = ORDER;
-const TITLES: Record<Section, string> = { cpu: 'CPU', webgpu: 'WebGPU', 'webgpu-gpu': 'WebGPU on a hardware GPU', gpujs: 'gpu.js' };
+const TITLES: Record<Section, string> = {
+  cpu: 'CPU',
+  'cpu-relaxed-simd': 'CPU, with WebAssembly relaxed SIMD',
+  webgpu: 'WebGPU',
+  'webgpu-gpu': 'WebGPU on a hardware GPU',
+  gpujs: 'gpu.js',
+};
 
 const HEADER = `# Benchmarks
 

@@ -6,7 +6,7 @@ import type { Backend, BackendInfo, DType, DeviceBuffer, Epilogue, Executable, K
 import { DTYPES, SCALAR_OPS, allocate, castScalar, f16round, kernelKey, kernelOutputSize, powFloat, splitEpilogue } from '@sym/graph';
 import { renderKernel } from './render.js';
 import { expectMatmulWasm, runMatmulWasm, wasmHandles, wasmSimdAvailable } from './wasm/matmul.js';
-import { warmGemms } from './wasm/gemm-instances.js';
+import { gemmInstances, warmGemms } from './wasm/gemm-instances.js';
 import { helperThread } from './wasm/vthreads.js';
 import { compileVectorKernel, vectorizable } from './wasm/vkernel.js';
 import { passesTwice } from './wasm/vrender.js';
@@ -92,7 +92,9 @@ export class CpuBackend implements Backend {
   describe(): BackendInfo {
     return {
       name: 'cpu',
-      device: this.wasm ? 'JavaScript and WebAssembly SIMD (generated kernels)' : 'JavaScript (generated kernels)',
+      device: this.wasm
+        ? `JavaScript and WebAssembly SIMD (generated kernels${gemmInstances()[0]!.fused ? '; the gemm multiply-adds with relaxed SIMD' : ''})`
+        : 'JavaScript (generated kernels)',
       dtypes: DTYPES,
       sync: true,
     };

@@ -141,6 +141,14 @@ export class Code {
   f32x4Add() {
     return this.simd(0xe4);
   }
+  /** Relaxed SIMD's `a * b + c`, fused or not as the engine picks; engines without the proposal reject a module that uses it. */
+  f32x4RelaxedMadd() {
+    return this.simd(0x105);
+  }
+  /** The float64 form of {@link f32x4RelaxedMadd}. */
+  f64x2RelaxedMadd() {
+    return this.simd(0x107);
+  }
   f32x4Sub() {
     return this.simd(0xe5);
   }

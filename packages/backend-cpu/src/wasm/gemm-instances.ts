@@ -5,7 +5,7 @@
  * arena are packed from where they are, and C is written into the output
  * buffer itself when its layout allows.
  */
-import { gemmModuleBytes, tileWidth, type GemmType } from './gemm.js';
+import { gemmModuleBytes, relaxedSimdAvailable, tileWidth, type GemmType } from './gemm.js';
 import { MAX_PAGES, arena } from './arena.js';
 
 /** Calls of the warm-up product: enough for the engine to optimise the gemm (it counts loop iterations run). */
@@ -24,8 +24,12 @@ export class GemmInstance {
   /** Compiled once; the helper thread instantiates this same module, so it shares the engine's code for it. */
   readonly module: WebAssembly.Module;
   readonly exports: GemmExports;
-  constructor(readonly type: GemmType) {
-    this.module = new WebAssembly.Module(gemmModuleBytes(type, arena.shared, MAX_PAGES));
+  constructor(
+    readonly type: GemmType,
+    /** Multiply-adds fused (relaxed SIMD), where the engine has it. */
+    readonly fused = relaxedSimdAvailable(),
+  ) {
+    this.module = new WebAssembly.Module(gemmModuleBytes(type, arena.shared, MAX_PAGES, fused));
     this.exports = new WebAssembly.Instance(this.module, { env: { memory: arena.memory } }).exports as unknown as GemmExports;
   }
   /**
