@@ -76,18 +76,23 @@ describe('WebAssembly SIMD matmul', () => {
 
   // column ranges (many columns), row ranges within few columns, both with partial tiles and rows;
   // jobs of more rows than a row block (M_BLOCK, 256), with rows left over, over two blocks of K
+  // and, with whole panels and one row range per job (n a multiple of the panel width), jobs that pack their own panels of B:
+  // B row-major, transposed, and through a non-unit stride, on both threads
   it.each([
-    [1, 70, 300, 130, 'float32'],
-    [1, 603, 70, 260, 'float32'],
-    [1, 1030, 10, 301, 'float32'],
-    [2, 67, 100, 517, 'float64'],
-  ] as const)('shares the product with the booted helper thread: batch %i, %i x %i by ..., k %i, %s', async (batch, m, n, k, dtype) => {
+    [1, 70, 300, 130, 'float32', true],
+    [1, 603, 70, 260, 'float32', true],
+    [1, 1030, 10, 301, 'float32', true],
+    [2, 67, 100, 517, 'float64', true],
+    [1, 64, 512, 300, 'float32', true],
+    [1, 64, 512, 300, 'float32', false],
+    [3, 48, 256, 200, 'float64', false],
+  ] as const)('shares the product with the booted helper thread: batch %i, %i x %i by ..., k %i, %s, transB %s', async (batch, m, n, k, dtype, transB) => {
     const h = helperThread();
     expect(h).not.toBeNull();
     for (let i = 0; i < 3000 && !h!.ready(); i++) await new Promise((r) => setTimeout(r, 10));
     expect(h!.ready()).toBe(true);
     const before = h!.helpedJobs();
-    const kernel = kernelFor({ batch, m, n, k, transA: false, transB: true, dtype });
+    const kernel = kernelFor({ batch, m, n, k, transA: false, transB, dtype });
     const Ctor = dtype === 'float32' ? Float32Array : Float64Array;
     const A = seeded(m * k, 3, Ctor);
     const B = seeded(batch * k * n, 4, Ctor);

@@ -12,7 +12,7 @@ import { f16round } from '@sym/graph';
 import { ROWS, gemmModuleBytes, tileWidth, type GemmType } from './gemm.js';
 import { GEMM_TYPES, gemmInstances, type GemmExports } from './gemm-instances.js';
 import { MAX_PAGES, Workspace, arena } from './arena.js';
-import { gemmJob, helperThread, type GemmRound } from './vthreads.js';
+import { gemmJob, helperThread, packOperand, type GemmRound } from './vthreads.js';
 
 /** Whether this engine runs WebAssembly SIMD (checked once by compiling the real module). */
 export function wasmSimdAvailable(): boolean {
@@ -72,16 +72,6 @@ const packing = new Workspace("a matmul's packed operands", 32 << 20);
  * blocks); element by element otherwise and for the rows past the last
  * whole group, in the loop order that reads the source in order.
  */
-function packOperand(e: GemmExports, es: number, src: number, rowStride: number, colStride: number, rows: number, K: number, dst: number, group: number): void {
-  const G = 1 << group;
-  let groups = Math.floor(rows / G);
-  if (groups > 0 && rowStride === es) e.packRows(src, colStride, groups, K, dst, G * es);
-  else if (groups > 0 && colStride === es && e.packCols) e.packCols(src, rowStride, groups, K, dst, group);
-  else groups = 0;
-  const whole = groups * G;
-  if (whole < rows) e.pack(src + whole * rowStride, rowStride, colStride, rows - whole, K, dst + whole * K * es, group, Math.abs(colStride) <= Math.abs(rowStride) ? 1 : 0);
-}
-
 /** Elements of the packed A and B, and of C when it cannot go straight into the output (`cIn`). */
 function packedLengths(k: MatmulKernel, Np: number, cIn: boolean): { aLen: number; bLen: number; cLen: number } {
   return { aLen: align(k.m, ROWS) * k.k, bLen: k.k * Np, cLen: cIn ? 0 : k.m * Np };
@@ -140,12 +130,6 @@ export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out
         if (M % ROWS !== 0) mem.fill(0, Bp / es - ROWS * K, Bp / es);
         packOperand(g.exports, es, src, am * es, ak * es, M, K, Ap, 2);
       }
-      if (b === 0 || bb !== 0) {
-        const src = operandAt(B, bIn, k.b.offset + b * bb, bSpan, bStage);
-        if (Np !== N) mem.fill(0, Bp / es, Bp / es + bLen);
-        // Bᵀ (N x K) into panels of tw columns
-        packOperand(g.exports, es, src, bn * es, bk * es, N, K, Bp, Math.log2(tw));
-      }
       const outBase = b * ob;
       const C = cIn ? out.byteOffset + outBase * es : Cs;
       // Big products are cut into jobs (column ranges, and row ranges where there are few columns) shared with the helper.
@@ -155,9 +139,21 @@ export function runMatmulWasm(k: MatmulKernel, A: TypedArray, B: TypedArray, out
       const rowParts = threaded ? Math.max(1, Math.min(Math.floor(M / ROWS), Math.ceil(GEMM_JOBS / Math.ceil(Np / colChunk)))) : 1;
       const rowChunk = align(Math.ceil(M / rowParts), ROWS);
       const jobs = Math.ceil(Np / colChunk) * Math.ceil(M / rowChunk);
-      const round: GemmRound = { type: GEMM_TYPES.indexOf(t), A: Ap, B: Bp, C, K, Np, M, rowChunk, rowParts: Math.ceil(M / rowChunk), colChunk, kBlock: K_BLOCK, mBlock: M_BLOCK, jobs };
+      const shared = threaded?.ready() && jobs >= 2;
+      let packB: GemmRound['packB'];
+      if (b === 0 || bb !== 0) {
+        const src = operandAt(B, bIn, k.b.offset + b * bb, bSpan, bStage);
+        // shared jobs that each own whole panels of B (one row range each, no padding) pack their own: both threads pack
+        if (shared && Math.ceil(M / rowChunk) === 1 && Np === N) packB = { src, rowStride: bn * es, colStride: bk * es };
+        else {
+          if (Np !== N) mem.fill(0, Bp / es, Bp / es + bLen);
+          // Bᵀ (N x K) into panels of tw columns
+          packOperand(g.exports, es, src, bn * es, bk * es, N, K, Bp, Math.log2(tw));
+        }
+      }
+      const round: GemmRound = { type: GEMM_TYPES.indexOf(t), A: Ap, B: Bp, C, K, Np, M, rowChunk, rowParts: Math.ceil(M / rowChunk), colChunk, kBlock: K_BLOCK, mBlock: M_BLOCK, jobs, packB };
       // the helper if it has booted (a product never waits for the thread to start)
-      if (threaded?.ready() && jobs >= 2) threaded.runGemm(round, g.exports);
+      if (shared) threaded!.runGemm(round, g.exports);
       else for (let j = 0; j < jobs; j++) gemmJob(g.exports, round, j);
       if (cIn) continue;
       const c0 = Cs / es;

@@ -23,6 +23,8 @@ const CTL = {
   ready: 0, done: 1, id: 2, calls: 3, nArgs: 4, results: 5, bounds: 6, failed: 7, helped: 8, kind: 9,
   // a product's round: gemm type, addresses, sizes, and how its jobs cut it (row parts within column parts)
   type: 10, A: 11, B: 12, C: 13, K: 14, Np: 15, M: 16, rowChunk: 17, rowParts: 18, colChunk: 19, kBlock: 20, mBlock: 21,
+  // B packed by the jobs, each its own panels (packB 1): where B's rows (B's columns, Bᵀ's rows) are and their strides in bytes
+  packB: 22, bSrc: 23, bRowStride: 24, bColStride: 25,
 } as const;
 const VECTOR = 0;
 const GEMM = 1;
@@ -33,11 +35,43 @@ const GEMM = 1;
  * tiles), each over all of K in blocks of `kBlock`, and within a block of K
  * `mBlock` rows at a time across all the job's columns.
  */
+const PACK_OPERAND = `
+function packOperand(e, es, src, rowStride, colStride, rows, K, dst, group) {
+  const G = 1 << group;
+  let groups = Math.floor(rows / G);
+  if (groups > 0 && rowStride === es) e.packRows(src, colStride, groups, K, dst, G * es);
+  else if (groups > 0 && colStride === es && e.packCols) e.packCols(src, rowStride, groups, K, dst, group);
+  else groups = 0;
+  const whole = groups * G;
+  if (whole < rows) e.pack(src + whole * rowStride, rowStride, colStride, rows - whole, K, dst + whole * K * es, group, Math.abs(colStride) <= Math.abs(rowStride) ? 1 : 0);
+}`;
+
+/**
+ * Packs, with the gemm module, a rows x K operand at byte `src`
+ * (element (r, q) at `src + r * rowStride + q * colStride`) into groups of
+ * 2^group rows at `dst`: whole groups through the contiguous packers where
+ * a stride allows, the rest element by element. The helper runs the same
+ * code (`PACK_OPERAND`).
+ */
+export function packOperand(e: GemmExports, es: number, src: number, rowStride: number, colStride: number, rows: number, K: number, dst: number, group: number): void {
+  const G = 1 << group;
+  let groups = Math.floor(rows / G);
+  if (groups > 0 && rowStride === es) e.packRows(src, colStride, groups, K, dst, G * es);
+  else if (groups > 0 && colStride === es && e.packCols) e.packCols(src, rowStride, groups, K, dst, group);
+  else groups = 0;
+  const whole = groups * G;
+  if (whole < rows) e.pack(src + whole * rowStride, rowStride, colStride, rows - whole, K, dst + whole * K * es, group, Math.abs(colStride) <= Math.abs(rowStride) ? 1 : 0);
+}
+
 const GEMM_JOB = `
 function gemmJob(e, p, j) {
-  const [, A, B, C, K, Np, M, rowChunk, rowParts, colChunk, kBlock, mBlock] = p;
+  const [type, A, B, C, K, Np, M, rowChunk, rowParts, colChunk, kBlock, mBlock, packB, bSrc, bRowStride, bColStride] = p;
   const r0 = (j % rowParts) * rowChunk, r1 = Math.min(M, r0 + rowChunk);
   const c0 = Math.floor(j / rowParts) * colChunk, c1 = Math.min(Np, c0 + colChunk);
+  if (packB) {
+    const es = type === 0 ? 4 : 8;
+    packOperand(e, es, bSrc + c0 * bRowStride, bRowStride, bColStride, c1 - c0, K, B + c0 * K * es, type === 0 ? 3 : 2);
+  }
   const full = r1 - ((r1 - r0) % 4);
   for (let k0 = 0; k0 < K; k0 += kBlock) {
     const kl = Math.min(kBlock, K - k0);
@@ -55,6 +89,7 @@ const memory = workerData.memory;
 const port = workerData.port;
 const gemm = workerData.gemmModules.map((m) => new WebAssembly.Instance(m, { env: { memory } }).exports);
 const rows = new Map();
+${PACK_OPERAND}
 ${GEMM_JOB}
 // instantiate the modules the caller has posted (compiled there: instantiating shares its code)
 function receive() {
@@ -75,7 +110,7 @@ for (;;) {
   const count = Number((w >> 16n) & 0xffffn), next = Number(w & 0xffffn);
   if (next >= count) { Atomics.wait(claim, 0, w, 50); continue; }
   if (ctl[${CTL.kind}] === ${GEMM}) {
-    const job = [ctl[${CTL.type}], ctl[${CTL.A}], ctl[${CTL.B}], ctl[${CTL.C}], ctl[${CTL.K}], ctl[${CTL.Np}], ctl[${CTL.M}], ctl[${CTL.rowChunk}], ctl[${CTL.rowParts}], ctl[${CTL.colChunk}], ctl[${CTL.kBlock}], ctl[${CTL.mBlock}]];
+    const job = [ctl[${CTL.type}], ctl[${CTL.A}], ctl[${CTL.B}], ctl[${CTL.C}], ctl[${CTL.K}], ctl[${CTL.Np}], ctl[${CTL.M}], ctl[${CTL.rowChunk}], ctl[${CTL.rowParts}], ctl[${CTL.colChunk}], ctl[${CTL.kBlock}], ctl[${CTL.mBlock}], ctl[${CTL.packB}], ctl[${CTL.bSrc}], ctl[${CTL.bRowStride}], ctl[${CTL.bColStride}]];
     if (Atomics.compareExchange(claim, 0, w, w + 1n) !== w) continue;
     try {
       gemmJob(gemm[job[0]], job, next);
@@ -146,6 +181,12 @@ export interface GemmRound {
   readonly kBlock: number;
   readonly mBlock: number;
   readonly jobs: number;
+  /**
+   * Where each job packs its own panels of B first (one row range per job,
+   * so no two jobs share a panel): Bᵀ's rows (B's columns) at byte `src`,
+   * `rowStride` and `colStride` bytes apart, into the panels at `B`.
+   */
+  readonly packB?: { readonly src: number; readonly rowStride: number; readonly colStride: number };
 }
 
 /** Job j of a product, on this thread (the helper runs the same code, `GEMM_JOB`). */
@@ -154,6 +195,11 @@ export function gemmJob(e: GemmExports, p: GemmRound, j: number): void {
   const r1 = Math.min(p.M, r0 + p.rowChunk);
   const c0 = Math.floor(j / p.rowParts) * p.colChunk;
   const c1 = Math.min(p.Np, c0 + p.colChunk);
+  if (p.packB) {
+    const es = p.type === 0 ? 4 : 8;
+    const b = p.packB;
+    packOperand(e, es, b.src + c0 * b.rowStride, b.rowStride, b.colStride, c1 - c0, p.K, p.B + c0 * p.K * es, p.type === 0 ? 3 : 2);
+  }
   const full = r1 - ((r1 - r0) % 4);
   for (let k0 = 0; k0 < p.K; k0 += p.kBlock) {
     const kl = Math.min(p.kBlock, p.K - k0);
@@ -259,6 +305,10 @@ export class HelperThread {
     c[CTL.colChunk] = p.colChunk;
     c[CTL.kBlock] = p.kBlock;
     c[CTL.mBlock] = p.mBlock;
+    c[CTL.packB] = p.packB ? 1 : 0;
+    c[CTL.bSrc] = p.packB?.src ?? 0;
+    c[CTL.bRowStride] = p.packB?.rowStride ?? 0;
+    c[CTL.bColStride] = p.packB?.colStride ?? 0;
     this.#run(p.jobs, (j) => gemmJob(e, p, j));
   }
 
