@@ -30,28 +30,12 @@ const VECTOR = 0;
 const GEMM = 1;
 
 /**
- * A product's job `j` (the same cut as `gemmJob` below): rows in chunks of
- * `rowChunk` (a multiple of 4) within columns in chunks of `colChunk` (whole
- * tiles), each over all of K in blocks of `kBlock`, and within a block of K
- * `mBlock` rows at a time across all the job's columns.
- */
-const PACK_OPERAND = `
-function packOperand(e, es, src, rowStride, colStride, rows, K, dst, group) {
-  const G = 1 << group;
-  let groups = Math.floor(rows / G);
-  if (groups > 0 && rowStride === es) e.packRows(src, colStride, groups, K, dst, G * es);
-  else if (groups > 0 && colStride === es && e.packCols) e.packCols(src, rowStride, groups, K, dst, group);
-  else groups = 0;
-  const whole = groups * G;
-  if (whole < rows) e.pack(src + whole * rowStride, rowStride, colStride, rows - whole, K, dst + whole * K * es, group, Math.abs(colStride) <= Math.abs(rowStride) ? 1 : 0);
-}`;
-
-/**
  * Packs, with the gemm module, a rows x K operand at byte `src`
  * (element (r, q) at `src + r * rowStride + q * colStride`) into groups of
  * 2^group rows at `dst`: whole groups through the contiguous packers where
- * a stride allows, the rest element by element. The helper runs the same
- * code (`PACK_OPERAND`).
+ * a stride allows, the rest element by element. The helper runs this
+ * same function, its source pasted into the worker's: it uses nothing but
+ * its arguments.
  */
 export function packOperand(e: GemmExports, es: number, src: number, rowStride: number, colStride: number, rows: number, K: number, dst: number, group: number): void {
   const G = 1 << group;
@@ -63,6 +47,12 @@ export function packOperand(e: GemmExports, es: number, src: number, rowStride: 
   if (whole < rows) e.pack(src + whole * rowStride, rowStride, colStride, rows - whole, K, dst + whole * K * es, group, Math.abs(colStride) <= Math.abs(rowStride) ? 1 : 0);
 }
 
+/**
+ * A product's job `j` (the same cut as `gemmJob` below): rows in chunks of
+ * `rowChunk` (a multiple of 4) within columns in chunks of `colChunk` (whole
+ * tiles), each over all of K in blocks of `kBlock`, and within a block of K
+ * `mBlock` rows at a time across all the job's columns.
+ */
 const GEMM_JOB = `
 function gemmJob(e, p, j) {
   const [type, A, B, C, K, Np, M, rowChunk, rowParts, colChunk, kBlock, mBlock, packB, bSrc, bRowStride, bColStride] = p;
@@ -89,7 +79,7 @@ const memory = workerData.memory;
 const port = workerData.port;
 const gemm = workerData.gemmModules.map((m) => new WebAssembly.Instance(m, { env: { memory } }).exports);
 const rows = new Map();
-${PACK_OPERAND}
+const packOperand = ${packOperand.toString()};
 ${GEMM_JOB}
 // instantiate the modules the caller has posted (compiled there: instantiating shares its code)
 function receive() {
@@ -114,10 +104,10 @@ for (;;) {
     if (Atomics.compareExchange(claim, 0, w, w + 1n) !== w) continue;
     try {
       gemmJob(gemm[job[0]], job, next);
+      Atomics.add(ctl, ${CTL.helped}, 1);
     } catch (e) {
       Atomics.store(ctl, ${CTL.failed}, 1);
     }
-    Atomics.add(ctl, ${CTL.helped}, 1);
     Atomics.add(ctl, ${CTL.done}, 1);
     Atomics.notify(ctl, ${CTL.done});
     continue;
@@ -138,10 +128,10 @@ for (;;) {
       for (let q = 0; q < k; q++) a[q] = args[(c - from) * k + q];
       res[c] = row(...a);
     }
+    Atomics.add(ctl, ${CTL.helped}, 1);
   } catch (e) {
     Atomics.store(ctl, ${CTL.failed}, 1);
   }
-  Atomics.add(ctl, ${CTL.helped}, 1);
   Atomics.add(ctl, ${CTL.done}, 1);
   Atomics.notify(ctl, ${CTL.done});
 }
@@ -252,7 +242,7 @@ export class HelperThread {
     return new HelperThread(new Int32Array(control), new BigInt64Array(claim), port1);
   }
 
-  /** Jobs the helper has run so far (for tests). */
+  /** Jobs the helper has run to the end so far (for tests: one that threw, left to the caller, is not counted). */
   helpedJobs(): number {
     return Atomics.load(this.#ctl, CTL.helped);
   }
