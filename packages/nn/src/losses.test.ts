@@ -50,6 +50,50 @@ describe('losses', () => {
     expect(out[2]).toBeCloseTo(Math.exp(-40), 30);
   });
 
+  it('binary cross-entropy finds the sigmoid through reshapes and transposes', async () => {
+    const zm = T.matrix('zm');
+    const t = T.vector('t');
+    const tm = T.matrix('tm');
+    const f = sym.function([zm, t, tm], [
+      binaryCrossentropy(T.sigmoid(zm).flatten(), t, 'none'),
+      binaryCrossentropy(T.sigmoid(zm).T.reshape([3, 1]).T.flatten(), t, 'none'),
+      binaryCrossentropy(T.sigmoid(zm).T, tm, 'none'),
+    ]);
+    const [flat, chain, transposed] = await f([[1000, -1000, 40]], [0, 1, 0], [[0], [1], [0]]);
+    // -log(1 - sigmoid(1000)) = 1000, -log(sigmoid(-1000)) = 1000, -log(1 - sigmoid(40)) = 40 + log1p(exp(-40))
+    const want = [1000, 1000, 40 + Math.log1p(Math.exp(-40))];
+    expect(flat!.toArray()).toEqual(want);
+    expect(chain!.toArray()).toEqual(want);
+    expect(transposed!.toArray()).toEqual(want.map((v) => [v]));
+  });
+
+  it('categorical cross-entropy finds the softmax through transposes and reshapes, on either axis', async () => {
+    const z = T.matrix('z');
+    const t = T.matrix('t');
+    const Z = [
+      [1000, 0],
+      [0, -1000],
+    ];
+    const Y = [
+      [0, 1],
+      [1, 0],
+    ];
+    const f = sym.function([z, t], [
+      categoricalCrossentropy(softmaxColumns(z).T.T, t, 'none'),
+      categoricalCrossentropy(softmaxColumns(z).flatten().reshape([2, 2]), t, 'none'),
+      // T.softmax normalises rows: its transpose has one example per column, like Z.T's columns.
+      categoricalCrossentropy(T.softmax(z).T, t, 'none'),
+    ]);
+    const [twice, reshaped, rows] = await f(Z, Y);
+    // (-0 and 0 both count: the loss is a negated sum.)
+    const values = (a: sym.NDArray): number[] => (a.toArray() as number[]).map((v) => (v === 0 ? 0 : v));
+    // column 0 is (1000, 0), target class 1: 1000; column 1 is (0, -1000), target class 0: log1p(exp(-1000)) = 0
+    expect(values(twice!)).toEqual([1000, 0]);
+    expect(values(reshaped!)).toEqual([1000, 0]);
+    // row 0 of Z is (1000, 0), target (column 0 of Y) class 1: 1000; row 1 is (0, -1000), target class 0: 0
+    expect(values(rows!)).toEqual([1000, 0]);
+  });
+
   it('categorical cross-entropy over columns matches -sum t log softmax, even for huge logits', async () => {
     const z = T.matrix('z');
     const t = T.matrix('t');

@@ -5,7 +5,7 @@
  * given probabilities made by a sigmoid or a softmax, they reach back to
  * the logits instead of taking the log of a rounded probability.
  */
-import { Elemwise, Softmax, T, asTensor, type TensorLike, type TensorVariable } from '@sym/graph';
+import { DimShuffle, Elemwise, Reshape, Softmax, T, apply1, asTensor, type Op, type TensorLike, type TensorVariable } from '@sym/graph';
 import { logitsOfSoftmaxColumns } from './activations.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -21,6 +21,31 @@ function reduce(x: TensorVariable, reduction: Reduction, what: string): TensorVa
     default:
       throw new TypeError(`${what}: reduction must be one of mean, sum, none; got ${JSON.stringify(reduction)}`);
   }
+}
+
+/**
+ * Where `x` came from through shape-only ops (reshape, flatten, dimshuffle,
+ * transpose): the first variable up that chain for which `found` gives a
+ * result, with the ops that lead from it to `x`, outermost last. Those ops
+ * only move elements, so they commute with elementwise functions: f(view(s))
+ * is view(f(s)).
+ */
+function throughViews<R>(x: TensorVariable, found: (v: TensorVariable) => R | undefined): { source: R; views: Op[] } | undefined {
+  const views: Op[] = [];
+  for (let v: TensorVariable | undefined = x; v; ) {
+    const source = found(v);
+    if (source !== undefined) return { source, views: views.reverse() };
+    const owner = v.owner;
+    if (!owner || !(owner.op instanceof DimShuffle || owner.op instanceof Reshape)) return undefined;
+    views.push(owner.op);
+    v = owner.inputs[0];
+  }
+  return undefined;
+}
+
+/** Apply the same shape-only ops to another variable of the source's shape. */
+function applyViews(x: TensorVariable, views: readonly Op[]): TensorVariable {
+  return views.reduce((v, op) => apply1(op, [v]), x);
 }
 
 /** `sum((output - target) ** 2)`: the tutorial's cost. */
@@ -45,17 +70,21 @@ export function binaryCrossentropyWithLogits(logits: TensorLike, target: TensorL
   return reduce(loss, reduction, 'binaryCrossentropyWithLogits');
 }
 
+/** The logits z of `sigmoid(z)`, if `p` is one. */
+function logitsOfSigmoid(p: TensorVariable): TensorVariable | undefined {
+  const owner = p.owner;
+  return owner && owner.op instanceof Elemwise && owner.op.scalarOp === 'sigmoid' ? owner.inputs[0] : undefined;
+}
+
 /**
  * Binary cross-entropy of probabilities p against targets t in [0, 1]:
- * `-(t log p + (1 - t) log(1 - p))`. When p is `sigmoid(z)` the stable
- * logits form is used.
+ * `-(t log p + (1 - t) log(1 - p))`. When p is `sigmoid(z)`, also seen
+ * through reshapes, flattens and transposes, the stable logits form is used.
  */
 export function binaryCrossentropy(probabilities: TensorLike, target: TensorLike, reduction: Reduction = 'mean'): TensorVariable {
   const p = asTensor(probabilities, 'binaryCrossentropy: probabilities');
-  const owner = p.owner;
-  if (owner && owner.op instanceof Elemwise && owner.op.scalarOp === 'sigmoid') {
-    return binaryCrossentropyWithLogits(owner.inputs[0]!, target, reduction);
-  }
+  const sigmoid = throughViews(p, logitsOfSigmoid);
+  if (sigmoid) return binaryCrossentropyWithLogits(applyViews(sigmoid.source, sigmoid.views), target, reduction);
   const t = asTensor(target, 'binaryCrossentropy: target');
   const loss = T.mul(t, T.log(p)).add(T.mul(T.sub(1, t), T.log1p(p.neg()))).neg();
   return reduce(loss, reduction, 'binaryCrossentropy');
@@ -86,16 +115,28 @@ export function categoricalCrossentropyWithLogits(logits: TensorLike, target: Te
   return reduce(perExample, reduction, 'categoricalCrossentropyWithLogits');
 }
 
+/** log(p) as a log-softmax of the logits, if `p` is a softmax: the column softmax activation, or `T.softmax` over the last axis. */
+function logOfSoftmax(p: TensorVariable): TensorVariable | undefined {
+  const columns = logitsOfSoftmaxColumns(p);
+  if (columns) return logSoftmax(columns, 0);
+  const owner = p.owner;
+  return owner && owner.op instanceof Softmax ? logSoftmax(owner.inputs[0]!, p.ndim - 1) : undefined;
+}
+
 /**
  * Categorical cross-entropy of class probabilities (classes, examples)
  * against targets of the same shape. Probabilities made by the column
- * softmax activation (or `T.softmax` of a vector) use the stable logits form.
+ * softmax activation or `T.softmax`, also seen through reshapes and
+ * transposes, use the stable log-softmax form.
  */
 export function categoricalCrossentropy(probabilities: TensorLike, target: TensorLike, reduction: Reduction = 'mean'): TensorVariable {
   const p = asTensor(probabilities, 'categoricalCrossentropy: probabilities');
   const axis = classAxis(p, 'categoricalCrossentropy');
-  const logits = logitsOfSoftmaxColumns(p) ?? (p.ndim === 1 && p.owner?.op instanceof Softmax ? p.owner.inputs[0]! : undefined);
+  const logits = logitsOfSoftmaxColumns(p);
   if (logits) return categoricalCrossentropyWithLogits(logits, target, reduction);
-  const perExample = T.sum(T.mul(target, T.log(p)), axis).neg();
+  // log commutes with views: log(view(softmax(z))) is view(logSoftmax(z)), whichever axis the softmax normalised.
+  const softmax = throughViews(p, logOfSoftmax);
+  const logP = softmax ? applyViews(softmax.source, softmax.views) : T.log(p);
+  const perExample = T.sum(T.mul(target, logP), axis).neg();
   return reduce(perExample, reduction, 'categoricalCrossentropy');
 }

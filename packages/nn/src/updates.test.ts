@@ -122,3 +122,68 @@ describe('updates', () => {
     expect(() => adam(cost, [w], { beta1: 1 })).toThrow(/adam: beta1 must be at least 0 and less than 1, got 1/);
   });
 });
+
+describe('updates of float16 parameters', () => {
+  /** Build under floatX=float16, as a user of float16 would, then restore floatX. */
+  async function withFloat16<R>(body: () => Promise<R>): Promise<R> {
+    const old = sym.config.floatX;
+    sym.config.floatX = 'float16';
+    try {
+      return await body();
+    } finally {
+      sym.config.floatX = old;
+    }
+  }
+  const f16 = (v: number): number => sym.castScalar(v, 'float16');
+
+  it('adam stays finite where the gradient is zero (1e-8 is 0 in float16)', async () => {
+    const w = await withFloat16(async () => {
+      const w = sym.shared(sym.array([1, 2, 3], { dtype: 'float16' }), { name: 'w' });
+      const x = T.vector('x');
+      const cost = T.sum(w.mul(x));
+      const updates = adam(cost, [w]);
+      // The step counter and the moments are float32; the parameter stays float16.
+      expect(updates.map(([s]) => s.dtype)).toEqual(['float32', 'float32', 'float32', 'float16']);
+      await sym.function([x], cost, { updates })([0, 1, 2]);
+      return w;
+    });
+    // The first step moves every coordinate with a gradient by about learningRate (0.001), then rounds to float16.
+    expect(Array.from(w.getValue().data)).toEqual([1, f16(2 - 0.001), f16(3 - 0.001)]);
+  });
+
+  it('adam steps by the learning rate when the gradient squared overflows float16', async () => {
+    const w = await withFloat16(async () => {
+      const w = sym.shared(sym.array([1], { dtype: 'float16' }), { name: 'w' });
+      // grad = 300, grad^2 = 90000 > 65504, the largest float16
+      const cost = T.sum(w.mul(300));
+      await sym.function([], cost, { updates: adam(cost, [w], { learningRate: 0.01 }) })();
+      return w;
+    });
+    expect(w.getValue().data[0]).toBe(f16(0.99));
+  });
+
+  it('every optimizer follows its float64 run to float16 precision', async () => {
+    const rules: [string, (cost: sym.TensorVariable, w: sym.TensorSharedVariable) => Update[]][] = [
+      ['gradientUpdatesMomentum', (c, w) => gradientUpdatesMomentum(c, [w], 0.1, 0.9)],
+      ['sgd', (c, w) => sgd(c, [w], 0.1)],
+      ['nesterovMomentum', (c, w) => nesterovMomentum(c, [w], 0.05, 0.8)],
+      ['adam', (c, w) => adam(c, [w], { learningRate: 0.1 })],
+    ];
+    for (const [name, rule] of rules) {
+      const { w: w64, cost: cost64 } = problem();
+      const want = (await run(w64, cost64, rule(cost64, w64), 6)).at(-1)!;
+      const got = await withFloat16(async () => {
+        const w = sym.shared(sym.array(START, { dtype: 'float16' }), { name: 'w' });
+        const cost = T.sum(w.sub(sym.array(TARGET, { dtype: 'float16' })).pow(2));
+        return (await run(w, cost, rule(cost, w), 6)).at(-1)!;
+      });
+      // A float16 ulp is 2^-10 at 1: six steps each rounded once stay within a few of them.
+      got.forEach((v, i) => expect(Math.abs(v - want[i]!), `${name}[${i}]: ${v} vs ${want[i]}`).toBeLessThan(4e-3));
+    }
+  });
+
+  it('adam refuses an epsilon that is 0 in the dtype it is added in', () => {
+    const w = sym.shared(sym.array([1], { dtype: 'float32' }), { name: 'w' });
+    expect(() => adam(w.sum(), [w], { epsilon: 1e-50 })).toThrow(/adam: epsilon 1e-50 rounds to 0 in float32/);
+  });
+});

@@ -4,8 +4,14 @@
  * returns a list of (shared variable, new value) pairs; optimizer state
  * (steps, moments) lives in new shared variables, so it stays on the device
  * between calls like the parameters do.
+ *
+ * float16 parameters are updated in float32: their optimizer state is
+ * float32, each new value is computed in float32 and rounded to float16 once.
+ * In float16 itself Adam's epsilon (1e-8) is 0, so a zero gradient divides
+ * 0 by 0; a gradient above 256 squares to infinity; a step counter stops at
+ * 2048; and small `learningRate * grad` products round to 0.
  */
-import { NDArray, T, TensorSharedVariable, shared, type TensorVariable } from '@sym/graph';
+import { NDArray, T, TensorSharedVariable, shared, type DType, type TensorVariable } from '@sym/graph';
 import { grad } from '@sym/grad';
 
 export type Update = [TensorSharedVariable, TensorVariable];
@@ -29,13 +35,27 @@ function gradients(cost: TensorVariable, params: readonly TensorSharedVariable[]
   return grad(cost, [...params]);
 }
 
-/** A shared variable of zeros with the type (dtype, broadcastable) of `param`: optimizer state. */
+/** The dtype a parameter's update is computed and its optimizer state kept in: float32 for float16, else its own. */
+function updateDType(dtype: DType): DType {
+  return dtype === 'float16' ? 'float32' : dtype;
+}
+
+/** Optimizer state for `param`: zeros of its shape and broadcastable pattern, in its {@link updateDType}. */
 function zerosLike(param: TensorSharedVariable, role: string): TensorSharedVariable {
-  return shared(NDArray.zeros(param.valueShape, param.dtype), {
+  return shared(NDArray.zeros(param.valueShape, updateDType(param.dtype)), {
     name: `${param.name ?? 'param'}.${role}`,
     broadcastable: param.broadcastable,
     borrow: true,
   });
+}
+
+/**
+ * `value` as a constant of `dtype`. A bare number literal is stored in
+ * `config.floatX` before it meets the other operand, so under floatX=float16
+ * a float32 update would use 1e-8 as 0 and 0.999 as 0.99902.
+ */
+function scalar(value: number, dtype: DType): TensorVariable {
+  return T.constant(value, { dtype });
 }
 
 /**
@@ -52,8 +72,9 @@ export function gradientUpdatesMomentum(cost: TensorVariable, params: readonly T
   const updates: Update[] = [];
   params.forEach((param, i) => {
     const step = zerosLike(param, 'update');
-    updates.push([param, param.sub(step.mul(learningRate))]);
-    updates.push([step, step.mul(momentum).add(grads[i]!.mul(1 - momentum))]);
+    const d = step.dtype;
+    updates.push([param, param.astype(d).sub(step.mul(scalar(learningRate, d))).astype(param.dtype)]);
+    updates.push([step, step.mul(scalar(momentum, d)).add(grads[i]!.astype(d).mul(scalar(1 - momentum, d)))]);
   });
   return updates;
 }
@@ -64,7 +85,10 @@ export function sgd(cost: TensorVariable, params: readonly TensorSharedVariable[
   checkParams(params, what);
   checkNumber(learningRate, 'learningRate', what, (v) => v > 0, 'a positive number');
   const grads = gradients(cost, params, what);
-  return params.map((p, i): Update => [p, p.sub(grads[i]!.mul(learningRate))]);
+  return params.map((param, i): Update => {
+    const d = updateDType(param.dtype);
+    return [param, param.astype(d).sub(grads[i]!.astype(d).mul(scalar(learningRate, d))).astype(param.dtype)];
+  });
 }
 
 /**
@@ -81,10 +105,11 @@ export function nesterovMomentum(cost: TensorVariable, params: readonly TensorSh
   const updates: Update[] = [];
   params.forEach((param, i) => {
     const velocity = zerosLike(param, 'velocity');
-    const g = grads[i]!.mul(learningRate);
-    const next = velocity.mul(momentum).sub(g);
+    const d = velocity.dtype;
+    const g = grads[i]!.astype(d).mul(scalar(learningRate, d));
+    const next = velocity.mul(scalar(momentum, d)).sub(g);
     updates.push([velocity, next]);
-    updates.push([param, param.add(next.mul(momentum)).sub(g)]);
+    updates.push([param, param.astype(d).add(next.mul(scalar(momentum, d))).sub(g).astype(param.dtype)]);
   });
   return updates;
 }
@@ -109,20 +134,30 @@ export function adam(cost: TensorVariable, params: readonly TensorSharedVariable
   checkNumber(beta1, 'beta1', what, (v) => v >= 0 && v < 1, 'at least 0 and less than 1');
   checkNumber(beta2, 'beta2', what, (v) => v >= 0 && v < 1, 'at least 0 and less than 1');
   checkNumber(epsilon, 'epsilon', what, (v) => v > 0, 'a positive number');
+  const stateDTypes = params.map((p) => updateDType(p.dtype));
+  // epsilon is added in the state's dtype: there it must not round to 0, or a zero gradient gives 0 / 0.
+  if (stateDTypes.includes('float32') && Math.fround(epsilon) === 0) {
+    throw new RangeError(`adam: epsilon ${epsilon} rounds to 0 in float32, the dtype of the update; use at least 1e-45`);
+  }
   const grads = gradients(cost, params, what);
-  const dtype = params[0]!.dtype;
-  const t = shared(NDArray.zeros([], dtype), { name: 'adam.t', borrow: true });
+  // The step counter in the widest state dtype: it counts exactly to 2^24 steps in float32, 2^53 in float64.
+  const td = stateDTypes.includes('float64') ? 'float64' : stateDTypes[0]!;
+  const t = shared(NDArray.zeros([], td), { name: 'adam.t', borrow: true });
   const tNext = t.add(1);
-  const stepSize = T.sqrt(T.sub(1, T.pow(beta2, tNext))).div(T.sub(1, T.pow(beta1, tNext))).mul(learningRate);
+  const stepSize = T.sqrt(T.sub(1, T.pow(scalar(beta2, td), tNext)))
+    .div(T.sub(1, T.pow(scalar(beta1, td), tNext)))
+    .mul(scalar(learningRate, td));
   const updates: Update[] = [[t, tNext]];
   params.forEach((param, i) => {
-    const g = grads[i]!;
     const m = zerosLike(param, 'adam.m');
     const v = zerosLike(param, 'adam.v');
-    const mNext = m.mul(beta1).add(g.mul(1 - beta1));
-    const vNext = v.mul(beta2).add(g.mul(g).mul(1 - beta2));
+    const d = m.dtype;
+    const g = grads[i]!.astype(d);
+    const mNext = m.mul(scalar(beta1, d)).add(g.mul(scalar(1 - beta1, d)));
+    const vNext = v.mul(scalar(beta2, d)).add(g.mul(g).mul(scalar(1 - beta2, d)));
     updates.push([m, mNext], [v, vNext]);
-    updates.push([param, param.sub(mNext.mul(stepSize.astype(param.dtype)).div(T.sqrt(vNext).add(epsilon)))]);
+    const next = param.astype(d).sub(mNext.mul(stepSize.astype(d)).div(T.sqrt(vNext).add(scalar(epsilon, d))));
+    updates.push([param, next.astype(param.dtype)]);
   });
   return updates;
 }
