@@ -19,6 +19,24 @@ describe('saving and loading parameters', () => {
     expect(b.layers[1]!.b.getValue().toArray()).toEqual([[NaN], [-Infinity]]);
   });
 
+  it('keeps negative zero, which JSON.stringify prints as 0', async () => {
+    const saved = sym.shared(sym.array([-0, 0, -1e-320, -5e-324], { dtype: 'float64' }), { name: 'z' });
+    const into = sym.shared(sym.array([1, 1, 1, 1], { dtype: 'float64' }), { name: 'z' });
+    const text = await saveParams([saved]);
+    expect(JSON.parse(text).params[0].data).toEqual(['-0', 0, -1e-320, -5e-324]);
+    loadParams([into], text);
+    const back = Array.from(into.getValue().data);
+    expect(Object.is(back[0], -0)).toBe(true);
+    expect(Object.is(back[1], 0)).toBe(true);
+    expect(back.slice(2)).toEqual([-1e-320, -5e-324]);
+  });
+
+  it('loads files written before negative zero was kept', () => {
+    const w = sym.shared(sym.array([1, 1, 1], { dtype: 'float64' }), { name: 'w' });
+    loadParams([w], '{"format":"sym-params","version":1,"params":[{"name":"w","dtype":"float64","shape":[3],"data":[0,"NaN",-2.5]}]}');
+    expect(w.getValue().toArray()).toEqual([0, NaN, -2.5]);
+  });
+
   it('saves values an update left on the device', async () => {
     const mlp = MLP.fromSizes([2, 1], { rng: new RandomState(3) });
     const W = mlp.layers[0]!.W;

@@ -2,7 +2,8 @@
  * Saving and loading parameters as JSON. Values are written as plain
  * numbers (JavaScript prints the shortest text that reads back to the same
  * double, so float64 round-trips exactly); NaN and infinities, which JSON
- * lacks, are written as the strings "NaN", "Infinity" and "-Infinity".
+ * lacks, are written as the strings "NaN", "Infinity" and "-Infinity", and
+ * negative zero, which `JSON.stringify` prints as `0`, as the string "-0".
  */
 import { DTYPES, array, canCastSafely, shapeToString, type DType, type TensorSharedVariable } from '@sym/graph';
 
@@ -22,14 +23,18 @@ export interface SavedParams {
   params: SavedParam[];
 }
 
-const encode = (v: number): number | string => (Number.isFinite(v) ? v : String(v));
+function encode(v: number): number | string {
+  if (Object.is(v, -0)) return '-0';
+  return Number.isFinite(v) ? v : String(v);
+}
 
 function decode(v: unknown, where: string): number {
   if (typeof v === 'number') return v;
   if (v === 'NaN') return NaN;
   if (v === 'Infinity') return Infinity;
   if (v === '-Infinity') return -Infinity;
-  throw new TypeError(`${where}: expected a number (or "NaN", "Infinity", "-Infinity"), got ${JSON.stringify(v)}`);
+  if (v === '-0') return -0;
+  throw new TypeError(`${where}: expected a number (or "NaN", "Infinity", "-Infinity", "-0"), got ${JSON.stringify(v)}`);
 }
 
 /** The parameters' current values as a JSON-ready object (reads them back from the device if needed). */
