@@ -62,7 +62,8 @@ describe('grad', () => {
     const x = T.dscalar('x');
     const g = grad(x.mul(i), [x, i]);
     expect(g[1]!.dtype).toBe(sym.config.floatX);
-    const f = sym.function([x, i], g);
+    // the zero does not depend on i: Theano's UnusedInputError, unless told to ignore it
+    const f = sym.function([x, i], g, { onUnusedInput: 'ignore' });
     expect((await f(2, 5)).map((a) => a.toArray())).toEqual([5, 0]);
   });
 
@@ -97,7 +98,7 @@ describe('grad', () => {
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]![0])).toMatch(/does not depend on u/);
     warn.mockRestore();
-    expect((await sym.function([x, u], g)(1, 2)).map((a) => a.toArray())).toEqual([2, 0]);
+    expect((await sym.function([x, u], g, { onUnusedInput: 'ignore' })(1, 2)).map((a) => a.toArray())).toEqual([2, 0]);
   });
 
   it('rejects bad wrt, bad knownGrads and mismatched Lop eval points with clear errors', () => {
@@ -105,8 +106,26 @@ describe('grad', () => {
     expect(() => grad(x.sum(), [x, 3 as unknown as sym.TensorVariable])).toThrow(/wrt\[1\] must be a symbolic variable, got number/);
     expect(() => grad(x.sum(), [])).toThrow(/wrt is an empty list/);
     expect(() => grad(null, x)).toThrow(/nothing to differentiate/);
-    expect(() => grad(null, x, { knownGrads: [[x.mul(2), T.constant([[1]])]] })).toThrow(/the gradient given for .* must have 1 dimensions, got TensorConstant/);
-    expect(() => Lop(x.mul(2), x, T.dmatrix('v'))).toThrow(/eval point 0 must have the shape of/);
+    expect(() => grad(null, x, { knownGrads: [[x.mul(2), T.constant([[1]])]] })).toThrow(/grad: the knownGrads value for .* must be a vector like .*, got TensorConstant/);
+    expect(() => Lop(x.mul(2), x, T.dmatrix('v'))).toThrow(/Lop: eval point 0 must be a vector like f, .*; got v \(matrix\)/);
+  });
+
+  it('checks a knownGrads value against the length of its variable when both are known at build time', async () => {
+    const x = T.dvector('x');
+    const y = T.constant(sym.array([1, 2, 3], { dtype: 'float64' })).mul(x); // length 3
+    expect(() => grad(null, x, { knownGrads: [[y, T.constant(sym.array([1, 2], { dtype: 'float64' }))]] })).toThrow(
+      /grad: knownGrads gives Elemwise\{mul,no_inplace\}\.0 a gradient of shape \(2,\), but .* has shape \(3,\)/,
+    );
+    // a broadcastable gradient is spread over the variable
+    const g = grad(null, x, { knownGrads: [[y, T.constant(sym.array([2], { dtype: 'float64' }), { broadcastable: [true] })]] });
+    expect((await sym.function([x], g, { onUnusedInput: 'ignore' })([0, 0, 0])).toArray()).toEqual([2, 4, 6]);
+  });
+
+  it('rejects an unknown disconnectedInputs value, listing the valid ones', () => {
+    const x = T.dvector('x');
+    const bad = { disconnectedInputs: 'zero' as unknown as 'ignore' };
+    expect(() => grad(x.sum(), x, bad)).toThrow(/grad: disconnectedInputs must be one of 'raise', 'warn', 'ignore', got 'zero'/);
+    expect(() => Lop(x.mul(2), x, x, bad)).toThrow(/Lop: disconnectedInputs must be one of/);
   });
 
   it('differentiates with respect to an intermediate variable and through shared variables', async () => {

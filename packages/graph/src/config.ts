@@ -1,7 +1,7 @@
 /**
- * Configuration, read like Theano's: `SYM_FLAGS` in the environment first,
- * then a `.symrc` (INI, `[global]` section) in the working directory or the
- * home directory, then assignments to `config` at run time.
+ * Configuration, read like Theano's: a `.symrc` (INI, `[global]` section) in
+ * the working directory or the home directory, then `SYM_FLAGS` in the
+ * environment, then assignments to `config` at run time; later ones win.
  */
 import type { FloatDType } from './dtype.js';
 
@@ -132,14 +132,35 @@ export class Config implements ConfigValues {
   }
   /** Set several flags at once, from an object or a `SYM_FLAGS`-style string. */
   set(values: Partial<ConfigValues> | string): void {
-    const parsed = typeof values === 'string' ? parseFlags(values, 'config.set') : values;
-    for (const [k, v] of Object.entries(parsed)) {
-      (this.#values as unknown as Record<string, unknown>)[k] = check(k as keyof ConfigValues, v, 'config.set');
+    if (typeof values !== 'string' && (typeof values !== 'object' || values === null)) {
+      throw new TypeError(`config.set: expected an object of flags or a string such as "device=cpu,floatX=float32", got ${values === null ? 'null' : typeof values}`);
     }
+    const parsed = typeof values === 'string' ? parseFlags(values, 'config.set') : values;
+    // every value is checked before any is assigned: a bad flag changes nothing
+    const checked = Object.entries(parsed).map(([k, v]) => [k, check(k as keyof ConfigValues, v, 'config.set')] as const);
+    for (const [k, v] of checked) (this.#values as unknown as Record<string, unknown>)[k] = v;
   }
   toJSON(): ConfigValues {
     return { ...this.#values };
   }
 }
 
-export const config = new Config();
+/**
+ * The configuration. A misspelt flag (`config.floatx = ...`) throws instead
+ * of adding a property that nothing reads.
+ */
+export const config = new Proxy(new Config(), {
+  set(target, key, value) {
+    if (typeof key === 'string' && !(key in target)) {
+      throw new Error(`config: unknown flag ${JSON.stringify(key)}; valid flags are ${Object.keys(DEFAULTS).join(', ')}`);
+    }
+    return Reflect.set(target, key, value, target);
+  },
+  get(target, key) {
+    const v = Reflect.get(target, key, target);
+    return typeof v === 'function' ? v.bind(target) : v;
+  },
+  defineProperty(_target, key) {
+    throw new Error(`config: unknown flag ${JSON.stringify(String(key))}; valid flags are ${Object.keys(DEFAULTS).join(', ')}`);
+  },
+});

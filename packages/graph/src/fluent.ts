@@ -51,7 +51,8 @@ declare module './variable.js' {
     var(axis?: AxisArg): TensorVariable;
     std(axis?: AxisArg): TensorVariable;
     dot(other: TensorLike): TensorVariable;
-    dimshuffle(...pattern: (number | 'x')[]): TensorVariable;
+    /** Theano's `dimshuffle(1, 'x', 0)`; the pattern may also come as one array, as Theano takes a tuple. */
+    dimshuffle(...pattern: (number | 'x')[] | [readonly (number | 'x')[]]): TensorVariable;
     transpose(axes?: readonly number[]): TensorVariable;
     /** The transpose (reversed dimensions). */
     readonly T: TensorVariable;
@@ -98,8 +99,8 @@ Object.assign(P, {
   dot(this: TensorVariable, o: TensorLike) {
     return T.dot(this, o);
   },
-  dimshuffle(this: TensorVariable, ...p: (number | 'x')[]) {
-    return T.dimshuffle(this, p);
+  dimshuffle(this: TensorVariable, ...p: (number | 'x')[] | [readonly (number | 'x')[]]) {
+    return T.dimshuffle(this, p.length === 1 && Array.isArray(p[0]) ? p[0] : (p as (number | 'x')[]));
   },
   transpose(this: TensorVariable, axes?: readonly number[]) {
     return T.transpose(this, axes);

@@ -18,6 +18,8 @@ import { TensorConstant, TensorVariable } from './variable.js';
 import { kernelKey } from './kernel.js';
 import type { TypedArray } from './dtype.js';
 import { checkProgramValues, type ValueCheck } from './debug.js';
+import { enqueue, queueBusy } from './queue.js';
+import { describe as describeValue } from './ndarray.js';
 
 /** A function input with a default value: Theano's `Param`/`In`. */
 export class InputSpec {
@@ -50,6 +52,8 @@ export interface FunctionOptions {
   device?: string;
   /** Rewrites to add to or remove from the mode's set, by name or tag (e.g. `{ excluding: ['fusion'] }`). */
   optimizer?: OptimizerOptions;
+  /** What an input the outputs do not depend on is: an error (Theano's default), a warning, or nothing. */
+  onUnusedInput?: 'raise' | 'warn' | 'ignore';
 }
 
 /** Include or exclude optimizer rewrites by name or tag. */
@@ -75,9 +79,21 @@ export function getOptimizer(): Optimizer | undefined {
   return optimizer;
 }
 
-function pairs<K, V>(p: Pairs<K, V> | undefined): [K, V][] {
+/** Entries of a Map or a list of pairs; `what` names the option in errors (Theano's dicts are Maps or pair lists here). */
+function pairs<K, V>(p: Pairs<K, V> | undefined, what: string, example: string): [K, V][] {
   if (!p) return [];
-  return [...(p as Iterable<readonly [K, V]>)].map(([k, v]) => [k, v]);
+  if (typeof (p as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+    throw new TypeError(`function: ${what} must be a Map or a list of ${example} pairs (Theano's dict), got ${describeValue(p)}`);
+  }
+  return [...(p as Iterable<readonly [K, V]>)].map((entry, i) => {
+    if (!Array.isArray(entry) || entry.length !== 2) {
+      throw new TypeError(
+        `function: ${what} entry ${i} must be a ${example} pair, got ${entry instanceof Object ? String(entry) : describeValue(entry)}; ` +
+          `a single pair is written [[a, b]]`,
+      );
+    }
+    return [entry[0] as K, entry[1] as V];
+  });
 }
 
 interface Plan {
@@ -102,9 +118,6 @@ function sameShapes(a: readonly (readonly number[])[], b: readonly (readonly num
   }
   return true;
 }
-
-// One call at a time: updates of overlapping calls must not interleave.
-let queue: Promise<unknown> = Promise.resolve();
 
 export class CompiledFunction {
   readonly name: string | undefined;
@@ -141,7 +154,11 @@ export class CompiledFunction {
         throw new TypeError(`function: input ${i} (${spec.variable}) is a shared variable; shared variables are implicit inputs and cannot be listed`);
       }
       if (spec.variable instanceof TensorConstant) throw new TypeError(`function: input ${i} (${spec.variable}) is a constant`);
-      return spec;
+      if (!spec.hasDefault) return spec;
+      // checked and copied now, as Theano filters a default when the function is made: later changes to it do not leak in
+      const label = `${options.name ? `function ${options.name}` : 'function'}: the default value of input ${i} (${spec.name ?? spec.variable.toString()})`;
+      const value = convertValue(spec.value, spec.variable.type, label, { allowDowncast: this.#allowDowncast });
+      return new InputSpec(spec.variable, value === spec.value ? value.copy() : value, true, spec.name);
     });
     const seen = new Set<TensorVariable>();
     for (const s of this.inputs) {
@@ -153,7 +170,7 @@ export class CompiledFunction {
     outs.forEach((o, i) => {
       if (!(o instanceof TensorVariable)) throw new TypeError(`function: output ${i} is not a symbolic variable`);
     });
-    const updates = pairs(options.updates).map(([s, e], i): [TensorSharedVariable, TensorVariable] => {
+    const updates = pairs(options.updates, 'updates', '[shared variable, expression]').map(([s, e], i): [TensorSharedVariable, TensorVariable] => {
       if (!(s instanceof TensorSharedVariable)) throw new TypeError(`function: update ${i} targets ${String(s)}, which is not a shared variable`);
       const expr = asTensor(e, `update of ${s}`);
       if (expr.dtype !== s.dtype || expr.ndim !== s.ndim) {
@@ -181,8 +198,11 @@ export class CompiledFunction {
       replace.set(spec.variable, leaf);
       return new InputSpec(leaf, spec.value, spec.hasDefault, spec.name);
     });
-    for (const [v, e] of pairs(options.givens)) {
+    for (const [v, e] of pairs(options.givens, 'givens', '[variable, replacement]')) {
       if (!(v instanceof TensorVariable)) throw new TypeError('function: givens keys must be symbolic variables');
+      if (seen.has(v)) {
+        throw new Error(`function: givens replaces ${v}, which is an input of the function; replacing an input has no effect (as in Theano, this is refused). Remove it from the inputs or from givens.`);
+      }
       const r = asTensor(e, `givens for ${v}`);
       if (r.dtype !== v.dtype || r.ndim !== v.ndim) throw new TypeError(`function: givens replaces ${v} (${v.type}) with an expression of type ${r.type}`);
       replace.set(v, r);
@@ -207,6 +227,22 @@ export class CompiledFunction {
       }
     }
     this.sharedInputs = sharedInputs;
+    this.#checkUnused(all, options.onUnusedInput ?? 'raise');
+  }
+
+  /** Theano's on_unused_input: an input nothing depends on is most often a mistake in the inputs list. */
+  #checkUnused(graph: readonly TensorVariable[], policy: 'raise' | 'warn' | 'ignore'): void {
+    if (policy === 'ignore') return;
+    if (policy !== 'raise' && policy !== 'warn') throw new TypeError(`function: onUnusedInput must be 'raise', 'warn' or 'ignore'; got ${JSON.stringify(policy)}`);
+    const leaves = new Set(graphLeaves(graph));
+    this.inputs.forEach((spec, i) => {
+      if (leaves.has(spec.variable)) return;
+      const msg =
+        `function: input ${i} (${spec.name ?? spec.variable.toString()}) is not needed to compute the outputs or updates. ` +
+        `Remove it, or pass onUnusedInput: 'warn' (or 'ignore') to accept it.`;
+      if (policy === 'raise') throw new Error(msg);
+      console.warn(msg);
+    });
   }
 
   /**
@@ -221,9 +257,15 @@ export class CompiledFunction {
     return this.#rewritten;
   }
 
-  /** The optimized graph, as Theano's debugprint of a compiled function shows it. */
+  /**
+   * The optimized graph, as Theano's debugprint of a compiled function
+   * shows it. The optimizer comes with the backend: until one is imported
+   * or a first call loads one, the graph is not rewritten, and the text ends
+   * with a line that says so.
+   */
   debugprint(options: { printType?: boolean } = {}): string {
-    return debugprint(this.graphOutputs, options);
+    const text = debugprint(this.graphOutputs, options);
+    return optimizer ? text : `${text}\n(not rewritten yet: the optimizer is installed when a backend is imported, or by the first call)`;
   }
 
   /** Number of kernels a call with these input shapes launches. */
@@ -370,36 +412,57 @@ export class CompiledFunction {
     return m;
   }
 
-  /** Call asynchronously (every backend). */
+  /**
+   * Call asynchronously (every backend). The arguments are taken when the
+   * call is made (an NDArray is copied, so refilling it for the next call is
+   * safe); the call runs after every call made before it has finished.
+   */
   call(...args: unknown[]): Promise<NDArray | NDArray[]> {
-    const run = async (): Promise<NDArray | NDArray[]> => {
-      const values = this.#convertArgs(args);
-      const backend = (this.#backend ??= await resolveBackend(this.device));
-      const sharedBuffers: DeviceBuffer[] = [];
-      for (const s of this.sharedInputs) sharedBuffers.push(await s.deviceBuffer(backend));
-      const plan = this.#plan(backend, values);
-      this.#launch(backend, plan, values, sharedBuffers);
-      const check = this.#checks();
-      if (check) {
-        const host = new Map<number, ArrayLike<number>>();
-        for (const id of this.#checkedBuffers(plan)) host.set(id, await backend.read(plan.buffers[id]!));
-        checkProgramValues(check, this.graphOutputs, plan.program, host, this.#inputValues(plan, values, host));
+    let values: NDArray[];
+    try {
+      values = this.#convertArgs(args).map((v, i) => (v === args[i] ? v.copy() : v));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    for (const s of this.updated) s.queueWriter();
+    return enqueue(async () => {
+      try {
+        return await this.#run(values);
+      } finally {
+        for (const s of this.updated) s.writerDone();
       }
-      const outs: NDArray[] = [];
-      for (const o of plan.program.outputs.slice(0, this.outputCount)) {
-        const spec = plan.program.buffers[o.buffer]!;
-        outs.push(fromTyped(await backend.read(plan.buffers[o.buffer]!), o.shape, spec.dtype));
-      }
-      this.#commit(backend, plan);
-      return this.#result(outs);
-    };
-    const p = queue.then(run, run);
-    queue = p.catch(() => undefined);
-    return p;
+    });
+  }
+
+  async #run(values: readonly NDArray[]): Promise<NDArray | NDArray[]> {
+    const backend = (this.#backend ??= await resolveBackend(this.device));
+    const sharedBuffers: DeviceBuffer[] = [];
+    for (const s of this.sharedInputs) sharedBuffers.push(await s.deviceBuffer(backend));
+    const plan = this.#plan(backend, values);
+    this.#launch(backend, plan, values, sharedBuffers);
+    const check = this.#checks();
+    if (check) {
+      const host = new Map<number, ArrayLike<number>>();
+      for (const id of this.#checkedBuffers(plan)) host.set(id, await backend.read(plan.buffers[id]!));
+      checkProgramValues(check, this.graphOutputs, plan.program, host, this.#inputValues(plan, values, host));
+    }
+    const outs: NDArray[] = [];
+    for (const o of plan.program.outputs.slice(0, this.outputCount)) {
+      const spec = plan.program.buffers[o.buffer]!;
+      outs.push(fromTyped(await backend.read(plan.buffers[o.buffer]!), o.shape, spec.dtype));
+    }
+    this.#commit(backend, plan);
+    return this.#result(outs);
   }
 
   /** Call synchronously (backends with synchronous reads, such as the CPU). */
   callSync(...args: unknown[]): NDArray | NDArray[] {
+    if (queueBusy()) {
+      // it would read shared values before the queued calls update them, and share their buffers
+      throw new Error(
+        `${this.name ? `function ${this.name}` : 'function'}: an asynchronous call (of this or another function) or getValueAsync has not finished; await it before calling synchronously.`,
+      );
+    }
     const values = this.#convertArgs(args);
     const backend = (this.#backend ??= resolveBackendSync(this.device));
     if (!backend.readSync) throw new Error(`device=${backend.describe().name} has no synchronous calls; use await f(...)`);
@@ -470,19 +533,34 @@ export type Givens = ReadonlyMap<TensorVariable, unknown> | Record<string, unkno
 const evalCache = new WeakMap<TensorVariable, Map<string, CompiledFunction>>();
 
 function evalInputs(v: TensorVariable, inputs: Givens | undefined): [TensorVariable[], unknown[]] {
-  if (!inputs) return [[], []];
-  if (inputs instanceof Map) return [[...inputs.keys()], [...inputs.values()]];
-  const byName = new Map<string, TensorVariable>();
-  for (const leaf of graphLeaves([v])) if (leaf.name !== undefined && !(leaf instanceof TensorConstant)) byName.set(leaf.name, leaf);
+  const leaves = graphLeaves([v]).filter((l) => !(l instanceof TensorConstant) && !(l instanceof TensorSharedVariable));
   const vars: TensorVariable[] = [];
   const vals: unknown[] = [];
-  for (const [name, value] of Object.entries(inputs)) {
-    const leaf = byName.get(name);
-    if (!leaf) {
-      throw new Error(`eval: ${v} does not depend on a variable named ${JSON.stringify(name)}; its inputs are [${[...byName.keys()].join(', ')}]`);
+  if (inputs instanceof Map) {
+    for (const [k, value] of inputs) {
+      if (!leaves.includes(k)) throw new Error(`eval: ${v} does not depend on ${k}; its inputs are [${leaves.join(', ')}]`);
+      vars.push(k);
+      vals.push(value);
     }
-    vars.push(leaf);
-    vals.push(value);
+  } else if (inputs) {
+    for (const [name, value] of Object.entries(inputs)) {
+      const named = leaves.filter((l) => l.name === name);
+      if (named.length === 0) {
+        throw new Error(`eval: ${v} does not depend on a variable named ${JSON.stringify(name)}; its inputs are [${leaves.join(', ')}]`);
+      }
+      if (named.length > 1) {
+        throw new Error(`eval: ${v} depends on ${named.length} different variables named ${JSON.stringify(name)}; pass a Map from variables to values instead`);
+      }
+      vars.push(named[0]!);
+      vals.push(value);
+    }
+  }
+  const missing = leaves.filter((l) => !vars.includes(l));
+  if (missing.length) {
+    throw new Error(
+      `eval: ${v} needs a value for ${missing.map((l) => `${l} (${l.type})`).join(', ')}; ` +
+        `pass them by name (x.eval({ name: value })) or in a Map from variables to values`,
+    );
   }
   return [vars, vals];
 }

@@ -11,6 +11,7 @@ import { NDArray, array, fromTyped, shapeToString, type ArrayLike } from './ndar
 import { TensorType } from './type.js';
 import { TensorVariable } from './variable.js';
 import { checkShape, convertValue } from './convert.js';
+import { enqueue, queueBusy } from './queue.js';
 
 export interface SharedOptions {
   name?: string;
@@ -28,6 +29,12 @@ export class TensorSharedVariable extends TensorVariable {
   #device = new Map<Backend, DeviceBuffer>();
   /** Which copy is current: 'host' or the backend that last wrote the value. */
   #fresh: 'host' | Backend = 'host';
+  /** Bumped by every write: a read that awaited a device tells from it whether its result is still the value. */
+  #version = 0;
+  /** Queued tasks (calls that update this variable, deferred setValues) that have not settled. */
+  #writers = 0;
+  /** While writers are queued, the value a deferred setValue will set, if it is the last of them: what getValue returns. */
+  #queued: NDArray | undefined;
 
   constructor(value: NDArray, type: TensorType, name?: string) {
     super(type, { name });
@@ -44,8 +51,19 @@ export class TensorSharedVariable extends TensorVariable {
   /**
    * The current value (a copy unless `borrow`). When a backend without
    * synchronous reads holds the newest value, use `await getValueAsync()`.
+   * While a call that updates this variable is still queued or running,
+   * the value it will leave is not known yet: that is an error here, and
+   * `await getValueAsync()` waits for it.
    */
   getValue(options: { borrow?: boolean } = {}): NDArray {
+    if (this.#writers > 0) {
+      if (!this.#queued) {
+        throw new Error(
+          `shared variable ${this.toString()}: a call that updates it has not finished; await the call, or use await getValueAsync(), which waits for it.`,
+        );
+      }
+      return options.borrow ? this.#queued : this.#queued.copy();
+    }
     if (this.#fresh !== 'host') {
       const b = this.#fresh;
       if (!b.readSync) {
@@ -60,14 +78,22 @@ export class TensorSharedVariable extends TensorVariable {
     return options.borrow ? this.#host! : this.#host!.copy();
   }
 
-  async getValueAsync(options: { borrow?: boolean } = {}): Promise<NDArray> {
+  /** The value once every call made before this one has finished (and updated it). */
+  getValueAsync(options: { borrow?: boolean } = {}): Promise<NDArray> {
+    return enqueue(() => this.#read(options));
+  }
+
+  /** Bring the host copy up to date; inside a queued task, so no commit runs meanwhile. */
+  async #read(options: { borrow?: boolean }): Promise<NDArray> {
     if (this.#fresh !== 'host') {
       const b = this.#fresh;
-      this.#host = fromTyped(await b.read(this.#device.get(b)!), this.#shape, this.dtype);
-      if (this.#fresh === b) {
-        this.#fresh = 'host';
-        this.#stale(b);
-      }
+      const version = this.#version;
+      const host = fromTyped(await b.read(this.#device.get(b)!), this.#shape, this.dtype);
+      // a write during the read (one not ordered by the queue) makes this result stale: return it, keep the newer value
+      if (this.#version !== version) return options.borrow ? host : host.copy();
+      this.#host = host;
+      this.#fresh = 'host';
+      this.#stale(b);
     }
     return options.borrow ? this.#host! : this.#host!.copy();
   }
@@ -78,23 +104,59 @@ export class TensorSharedVariable extends TensorVariable {
   }
   #validOn = new Set<Backend>();
 
-  /** Replace the value. Its dtype must cast safely and its shape fit the broadcastable pattern. */
+  /**
+   * Replace the value. Its dtype must cast safely and its shape fit the
+   * broadcastable pattern. While calls are queued, it takes effect after
+   * them, in the order the program made them: calls made before it see the
+   * old value and their updates of it are overwritten; `getValue()` returns
+   * the new value at once.
+   */
   setValue(value: ArrayLike, options: { borrow?: boolean } = {}): void {
     const what = `setValue of shared variable ${this.toString()}`;
     const v = convertValue(value, this.type, what);
-    this.#host = options.borrow || v !== value ? v : v.copy();
+    const own = options.borrow || v !== value ? v : v.copy();
+    if (!queueBusy()) {
+      this.#assign(own);
+      return;
+    }
+    this.#writers++;
+    this.#queued = own;
+    void enqueue(() => {
+      this.#assign(own);
+      this.#writerDone();
+    });
+  }
+
+  #assign(v: NDArray): void {
+    this.#host = v;
     this.#shape = v.shape;
     this.#fresh = 'host';
     this.#validOn.clear();
+    this.#version++;
   }
 
-  /** @internal The device buffer holding the current value on `backend`, uploading it if needed. */
+  /** @internal A call that updates this variable was queued: until it settles, only getValueAsync knows the value. */
+  queueWriter(): void {
+    this.#writers++;
+    this.#queued = undefined;
+  }
+
+  /** @internal A queued writer settled (committed or failed). */
+  writerDone(): void {
+    this.#writerDone();
+  }
+
+  #writerDone(): void {
+    if (--this.#writers === 0) this.#queued = undefined;
+  }
+
+  /** @internal The device buffer holding the current value on `backend`, inside a queued call; uploads it if needed. */
   async deviceBuffer(backend: Backend): Promise<DeviceBuffer> {
-    if (this.#fresh !== 'host' && this.#fresh !== backend) await this.getValueAsync({ borrow: true });
+    if (this.#fresh !== 'host' && this.#fresh !== backend) await this.#read({ borrow: true });
     return this.#upload(backend);
   }
 
-  /** @internal Synchronous variant for synchronous calls. */
+  /** @internal Synchronous variant for synchronous calls (made only while no task is queued). */
   deviceBufferSync(backend: Backend): DeviceBuffer {
     if (this.#fresh !== 'host' && this.#fresh !== backend) this.getValue({ borrow: true });
     return this.#upload(backend);
@@ -127,6 +189,7 @@ export class TensorSharedVariable extends TensorVariable {
     this.#fresh = backend;
     this.#validOn = new Set([backend]);
     this.#host = null;
+    this.#version++;
     return old;
   }
 }

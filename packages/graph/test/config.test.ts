@@ -103,6 +103,23 @@ describe('config', () => {
     );
   });
 
+  it('changes nothing when one flag of a set is bad', () => {
+    config.set({ floatX: 'float64', mode: 'FAST_RUN' });
+    expect(() => config.set({ floatX: 'float32', bogus: 1 } as unknown as Partial<sym.ConfigValues>)).toThrow('unknown flag "bogus"');
+    expect(() => config.set({ mode: 'DebugMode', floatX: 'half' } as unknown as Partial<sym.ConfigValues>)).toThrow('floatX must be one of');
+    expect(config.toJSON()).toMatchObject({ floatX: 'float64', mode: 'FAST_RUN' });
+    expect(() => config.set(null as unknown as string)).toThrow('config.set: expected an object of flags or a string such as "device=cpu,floatX=float32", got null');
+  });
+
+  it('refuses a misspelt flag instead of adding a property nothing reads', () => {
+    expect(() => {
+      (config as unknown as Record<string, unknown>).floatx = 'float32';
+    }).toThrow('config: unknown flag "floatx"; valid flags are floatX, device, mode');
+    expect('floatx' in config).toBe(false);
+    expect(config.floatX).toBe('float64');
+    expect(config.toJSON()).toEqual({ floatX: 'float64', device: config.device, mode: config.mode });
+  });
+
   it('names the missing backend when device names one that is not installed', async () => {
     config.device = 'nosuchdevice';
     const x = T.scalar('x');

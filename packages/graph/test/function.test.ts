@@ -191,6 +191,9 @@ describe('eval', () => {
     const x = T.scalar('x');
     const y = T.scalar('y');
     expect(() => x.add(y).evalSync({ z: 1 })).toThrow('eval: Elemwise{add,no_inplace}.0 does not depend on a variable named "z"; its inputs are [x, y]');
-    expect(() => x.add(y).evalSync({ x: 1 })).toThrow(/missing input: y/);
+    expect(() => x.add(y).evalSync({ x: 1 })).toThrow('eval: Elemwise{add,no_inplace}.0 needs a value for y (TensorType(float64, scalar)); pass them by name');
+    const twin = T.scalar('x');
+    expect(() => x.add(twin).evalSync({ x: 1 })).toThrow('depends on 2 different variables named "x"; pass a Map');
+    expect(() => x.evalSync(new Map([[y, 1]]))).toThrow('eval: x does not depend on y; its inputs are [x]');
   });
 });
