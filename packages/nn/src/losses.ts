@@ -5,7 +5,7 @@
  * given probabilities made by a sigmoid or a softmax, they reach back to
  * the logits instead of taking the log of a rounded probability.
  */
-import { DimShuffle, Elemwise, Reshape, Softmax, T, apply1, asTensor, type Op, type TensorLike, type TensorVariable } from '@sym/graph';
+import { DimShuffle, Elemwise, Reshape, Softmax, T, apply1, asTensor, type Apply, type Op, type TensorLike, type TensorVariable } from '@sym/graph';
 import { logitsOfSoftmaxColumns } from './activations.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -35,7 +35,7 @@ function throughViews<R>(x: TensorVariable, found: (v: TensorVariable) => R | un
   for (let v: TensorVariable | undefined = x; v; ) {
     const source = found(v);
     if (source !== undefined) return { source, views: views.reverse() };
-    const owner = v.owner;
+    const owner: Apply | null = v.owner;
     if (!owner || !(owner.op instanceof DimShuffle || owner.op instanceof Reshape)) return undefined;
     views.push(owner.op);
     v = owner.inputs[0];
