@@ -1,5 +1,6 @@
 /**
- * @sym/nn: the tutorial's `Layer` and `MLP` on shared variables, with
+ * @sym/nn: the tutorial's `Layer` and `MLP` on shared variables, a
+ * `Sequential` container for any {@link LayerLike} (your own layers too),
  * initialisers, activations, losses, parameter updates (the tutorial's
  * momentum, SGD, Nesterov, Adam) and JSON save/load.
  *
@@ -15,13 +16,15 @@
  * ```
  * @packageDocumentation
  */
-export { RandomState } from './random.js';
+export { RandomState, defaultRandomState } from './random.js';
 export { ACTIVATIONS, resolveActivation, softmaxColumns, logitsOfSoftmaxColumns } from './activations.js';
 export type { Activation, ActivationName } from './activations.js';
 export { INITIALIZERS, initialize, resolveInitializer, normal, glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones } from './init.js';
 export type { Initializer, InitializerName } from './init.js';
 export { Layer, MLP } from './layer.js';
 export type { ActivationSpec, LayerOptions, MLPOptions } from './layer.js';
+export { Sequential } from './sequential.js';
+export type { LayerLike } from './sequential.js';
 export {
   squaredError,
   meanSquaredError,

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
 import { Layer, MLP } from './layer.js';
-import { RandomState } from './random.js';
+import { RandomState, defaultRandomState } from './random.js';
+import { Sequential } from './sequential.js';
 
 const T = sym.T;
 const sig = (x: number): number => 1 / (1 + Math.exp(-x));
@@ -62,6 +63,23 @@ describe('Layer', () => {
     expect(Array.from(a.b.getValue().data)).toEqual([0.5, 0.5, 0.5, 0.5, 0.5]);
     expect(String(a.W)).toBe('h.W');
   });
+
+  it('gives layers made without an rng different weights, reproducibly from the default stream', () => {
+    const weights = (l: Layer): number[] => Array.from(l.W.getValue().data);
+    defaultRandomState().seed(0);
+    const a = Layer.dense(3, 3);
+    const b = Layer.dense(3, 3);
+    const m = MLP.fromSizes([3, 3]);
+    // Two alike layers must not start symmetric.
+    expect(weights(b)).not.toEqual(weights(a));
+    expect(weights(m.layers[0]!)).not.toEqual(weights(b));
+    // The default stream is RandomState(0): a layer made with a fresh RandomState(0) is the first one.
+    expect(weights(Layer.dense(3, 3, { rng: new RandomState(0) }))).toEqual(weights(a));
+    defaultRandomState().seed(0);
+    expect(weights(Layer.dense(3, 3))).toEqual(weights(a));
+    expect(weights(Layer.dense(3, 3))).toEqual(weights(b));
+    expect(weights(MLP.fromSizes([3, 3]).layers[0]!)).toEqual(weights(m.layers[0]!));
+  });
 });
 
 describe('MLP', () => {
@@ -101,5 +119,11 @@ describe('MLP', () => {
     expect(mlp.layers.map((l) => l.W.valueShape)).toEqual([[4, 2], [1, 4]]);
     expect(mlp.params.map(String)).toEqual(['l0.W', 'l0.b', 'l1.W', 'l1.b']);
     expect(Array.from(mlp.layers[0]!.b.getValue().data)).toEqual([1, 1, 1, 1]);
+  });
+
+  it('is a Sequential of its layers', () => {
+    const mlp = MLP.fromSizes([2, 3, 1], { rng: new RandomState(5) });
+    expect(mlp).toBeInstanceOf(Sequential);
+    expect(mlp.params).toEqual(mlp.layers.flatMap((l) => l.params));
   });
 });

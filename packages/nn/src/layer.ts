@@ -6,7 +6,8 @@
 import { NDArray, T, array, config, shapeToString, shared, type ArrayLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import { resolveActivation, type Activation, type ActivationName } from './activations.js';
 import { initialize, type Initializer, type InitializerName } from './init.js';
-import { RandomState } from './random.js';
+import { defaultRandomState, type RandomState } from './random.js';
+import { Sequential, type LayerLike } from './sequential.js';
 
 export type ActivationSpec = Activation | ActivationName | null | undefined;
 
@@ -23,7 +24,7 @@ function toArray(value: ArrayLike, what: string): NDArray {
   }
 }
 
-export class Layer {
+export class Layer implements LayerLike {
   readonly W: TensorSharedVariable;
   readonly b: TensorSharedVariable;
   readonly activation: Activation | null;
@@ -56,14 +57,16 @@ export class Layer {
 
   /**
    * A dense layer with initialised weights: `init` (default Glorot uniform)
-   * draws W from `rng`, and every bias starts at `bias` (default 0).
+   * draws W from `rng`, and every bias starts at `bias` (default 0). Without
+   * an `rng` the weights come from {@link defaultRandomState}, which each
+   * such layer advances: two layers made alike still differ.
    */
   static dense(
     nInput: number,
     nOutput: number,
     options: LayerOptions & { activation?: ActivationSpec; init?: Initializer | InitializerName; bias?: number; rng?: RandomState } = {},
   ): Layer {
-    const rng = options.rng ?? new RandomState(0);
+    const rng = options.rng ?? defaultRandomState();
     const W = initialize(options.init ?? 'glorotUniform', [nOutput, nInput], rng);
     const b = NDArray.zeros([nOutput], config.floatX);
     b.data.fill(options.bias ?? 0);
@@ -85,35 +88,42 @@ export interface MLPOptions {
   name?: string;
 }
 
-export class MLP {
-  readonly layers: readonly Layer[];
-  /** All layers' parameters, in order: [W0, b0, W1, b1, ...]. */
-  readonly params: readonly TensorSharedVariable[];
+/** The tutorial's MLP layers, checked to chain: each takes as many inputs as the one before gives outputs. */
+function mlpLayers(WInit: readonly ArrayLike[], bInit: readonly ArrayLike[], activations: readonly ActivationSpec[], options: MLPOptions): Layer[] {
+  if (!Array.isArray(WInit) || !Array.isArray(bInit) || !Array.isArray(activations)) {
+    throw new TypeError('MLP: W_init, b_init and activations must be lists, one entry per layer');
+  }
+  if (WInit.length !== bInit.length || WInit.length !== activations.length) {
+    throw new TypeError(
+      `MLP: W_init, b_init and activations must have the same length, got ${WInit.length}, ${bInit.length} and ${activations.length}`,
+    );
+  }
+  const layers = WInit.map((W, i) => new Layer(W, bInit[i]!, activations[i], { name: options.name !== undefined ? `${options.name}${i}` : undefined }));
+  for (let i = 1; i < layers.length; i++) {
+    const prev = layers[i - 1]!;
+    const cur = layers[i]!;
+    if (cur.nInput !== prev.nOutput) {
+      throw new TypeError(`MLP: layer ${i} expects ${cur.nInput} inputs but layer ${i - 1} produces ${prev.nOutput} outputs`);
+    }
+  }
+  return layers;
+}
 
+/**
+ * The tutorial's multilayer perceptron: a {@link Sequential} of dense
+ * {@link Layer}s, so its `params` are [W0, b0, W1, b1, ...] and it can itself
+ * be a layer of a larger `Sequential`.
+ */
+export class MLP extends Sequential<Layer> {
   /** The tutorial's constructor: one weight matrix, bias vector and activation per layer. */
   constructor(WInit: readonly ArrayLike[], bInit: readonly ArrayLike[], activations: readonly ActivationSpec[], options: MLPOptions = {}) {
-    if (!Array.isArray(WInit) || !Array.isArray(bInit) || !Array.isArray(activations)) {
-      throw new TypeError('MLP: W_init, b_init and activations must be lists, one entry per layer');
-    }
-    if (WInit.length !== bInit.length || WInit.length !== activations.length) {
-      throw new TypeError(
-        `MLP: W_init, b_init and activations must have the same length, got ${WInit.length}, ${bInit.length} and ${activations.length}`,
-      );
-    }
-    this.layers = WInit.map((W, i) => new Layer(W, bInit[i]!, activations[i], { name: options.name !== undefined ? `${options.name}${i}` : undefined }));
-    for (let i = 1; i < this.layers.length; i++) {
-      const prev = this.layers[i - 1]!;
-      const cur = this.layers[i]!;
-      if (cur.nInput !== prev.nOutput) {
-        throw new TypeError(`MLP: layer ${i} expects ${cur.nInput} inputs but layer ${i - 1} produces ${prev.nOutput} outputs`);
-      }
-    }
-    this.params = this.layers.flatMap((l) => l.params);
+    super(mlpLayers(WInit, bInit, activations, options));
   }
 
   /**
    * An MLP of dense layers with the given sizes (`[2, 4, 1]`: 2 inputs, a
-   * hidden layer of 4, 1 output), weights from `init` and `rng`.
+   * hidden layer of 4, 1 output), weights from `init` and `rng` (by default
+   * {@link defaultRandomState}, which it advances).
    */
   static fromSizes(
     sizes: readonly number[],
@@ -125,7 +135,7 @@ export class MLP {
     const n = sizes.length - 1;
     const acts = Array.isArray(options.activation) ? (options.activation as readonly ActivationSpec[]) : new Array<ActivationSpec>(n).fill(options.activation as ActivationSpec);
     if (acts.length !== n) throw new TypeError(`MLP.fromSizes: ${n} layers need ${n} activations, got ${acts.length}`);
-    const rng = options.rng ?? new RandomState(0);
+    const rng = options.rng ?? defaultRandomState();
     const Ws: NDArray[] = [];
     const bs: NDArray[] = [];
     for (let i = 0; i < n; i++) {
@@ -135,15 +145,5 @@ export class MLP {
       bs.push(b);
     }
     return new MLP(Ws, bs, acts, { name: options.name });
-  }
-
-  /** The network's symbolic output for x of shape (nInput, examples). */
-  output(x: TensorVariable): TensorVariable {
-    return this.layers.reduce((h, layer) => layer.output(h), x);
-  }
-
-  /** `T.sum((output(x) - y) ** 2)`: the squared Euclidean distance to the targets y. */
-  squaredError(x: TensorVariable, y: TensorVariable): TensorVariable {
-    return T.sum(this.output(x).sub(y).pow(2));
   }
 }

@@ -139,3 +139,17 @@ export class RandomState {
     return array(values, { dtype, shape });
   }
 }
+
+let defaultState: RandomState | undefined;
+
+/**
+ * The generator `Layer.dense` and `MLP.fromSizes` draw from when they are
+ * given no `rng`: one stream for the whole program, seeded with 0 when it is
+ * first used. Each layer made without an `rng` advances it, so two such
+ * layers get different weights, and a program that builds its layers in the
+ * same order gets the same weights on every run. `defaultRandomState().seed(n)`
+ * restarts it.
+ */
+export function defaultRandomState(): RandomState {
+  return (defaultState ??= new RandomState(0));
+}

@@ -1,0 +1,46 @@
+/**
+ * What a layer is to @sym/nn, and a container that chains layers. Anything
+ * with shared-variable `params` and a symbolic `output(x)` is a layer: the
+ * built-in `Layer` and `MLP`, a `Sequential`, or a class of your own.
+ */
+import { T, TensorSharedVariable, type TensorVariable } from '@sym/graph';
+
+/** A layer: its trainable shared variables, and its symbolic output for a symbolic input. */
+export interface LayerLike {
+  /** The shared variables the cost is differentiated against and the updates change. */
+  readonly params: readonly TensorSharedVariable[];
+  /** The symbolic output for the symbolic input `x` (one example per column, for the built-in layers). */
+  output(x: TensorVariable): TensorVariable;
+}
+
+function checkLayer(layer: unknown, i: number): void {
+  const l = layer as Partial<LayerLike> | null;
+  const ok =
+    typeof l === 'object' && l !== null && typeof l.output === 'function' && Array.isArray(l.params) && l.params.every((p) => p instanceof TensorSharedVariable);
+  if (!ok) throw new TypeError(`Sequential: layers[${i}] must have params (a list of shared variables) and output(x), got ${String(layer)}`);
+}
+
+/** Layers applied one after another: `output(x)` is `layers[n-1].output(... layers[0].output(x))`. */
+export class Sequential<L extends LayerLike = LayerLike> implements LayerLike {
+  readonly layers: readonly L[];
+  /** Every layer's parameters in order, each once (a layer used twice shares its weights). */
+  readonly params: readonly TensorSharedVariable[];
+
+  constructor(layers: readonly L[]) {
+    if (!Array.isArray(layers)) throw new TypeError('Sequential: expected a list of layers');
+    layers.forEach(checkLayer);
+    this.layers = [...layers];
+    // A parameter listed twice would get two updates in one function, which sym.function refuses.
+    this.params = [...new Set(layers.flatMap((l) => l.params))];
+  }
+
+  /** The symbolic output of the last layer. */
+  output(x: TensorVariable): TensorVariable {
+    return this.layers.reduce((h, layer) => layer.output(h), x);
+  }
+
+  /** `T.sum((output(x) - y) ** 2)`: the squared Euclidean distance to the targets y. */
+  squaredError(x: TensorVariable, y: TensorVariable): TensorVariable {
+    return T.sum(this.output(x).sub(y).pow(2));
+  }
+}
