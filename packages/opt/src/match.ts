@@ -1,5 +1,5 @@
 /** Small pattern-matching helpers the rewrites share. */
-import { DimShuffle, Elemwise, Reduce, TensorConstant, type Apply, type Reducer, type ScalarOpName, type TensorVariable } from '@sym/graph';
+import { DimShuffle, Elemwise, Reduce, T, TensorConstant, type Apply, type DType, type Reducer, type ScalarOpName, type TensorVariable } from '@sym/graph';
 
 /** The node computing `v` when it is an elementwise `op` (any scalar op when omitted). */
 export function elem(v: TensorVariable, op?: ScalarOpName): Apply | null {
@@ -45,4 +45,74 @@ export function isValue(v: TensorVariable, x: number): boolean {
 
 export function isFloatVar(v: TensorVariable): boolean {
   return v.dtype === 'float32' || v.dtype === 'float64';
+}
+
+/**
+ * A product `(-1)^negative * num[0] * num[1] ... / (den[0] * den[1] ...)`,
+ * read through the mul, true_div and neg nodes that compute it (Theano's
+ * `get_num_denum`), so that equal factors above and below the bar can be
+ * cancelled and pairs such as exp(x) / (1 + exp(x)) found.
+ */
+export interface Product {
+  readonly num: TensorVariable[];
+  readonly den: TensorVariable[];
+  readonly negative: boolean;
+}
+
+/**
+ * The factors of `v`. Only nodes of `v`'s float dtype are looked through (a
+ * product computed in another dtype rounds or wraps differently); whatever
+ * else is a factor as it stands.
+ */
+export function productTerms(v: TensorVariable): Product {
+  const num: TensorVariable[] = [];
+  const den: TensorVariable[] = [];
+  let negative = false;
+  const dtype = v.dtype;
+  const walk = (t: TensorVariable, below: boolean): void => {
+    const n = t.dtype === dtype && isFloatVar(t) ? elem(t) : null;
+    const op = n ? (n.op as Elemwise).scalarOp : null;
+    if (n && op === 'mul') {
+      walk(n.inputs[0]!, below);
+      walk(n.inputs[1]!, below);
+    } else if (n && op === 'truediv') {
+      walk(n.inputs[0]!, below);
+      walk(n.inputs[1]!, !below);
+    } else if (n && op === 'neg') {
+      negative = !negative;
+      walk(n.inputs[0]!, below);
+    } else (below ? den : num).push(t);
+  };
+  walk(v, false);
+  return { num, den, negative };
+}
+
+/** A 0-d constant 1: a factor that changes neither the value, the dtype nor the shape of a float product. */
+function isScalarOne(v: TensorVariable): boolean {
+  return v instanceof TensorConstant && v.ndim === 0 && isValue(v, 1);
+}
+
+/**
+ * `p` as a graph of `dtype`: the product of `num` over the product of `den`,
+ * negated when `p.negative`; null when no factor is left. Factors of
+ * `dtype` come first (the first one cast to it if none is), so that no
+ * partial product is computed in a narrower (integer or bool) dtype.
+ */
+export function buildProduct(p: Product, dtype: DType): TensorVariable | null {
+  const first = (t: TensorVariable) => (t.dtype === dtype ? 0 : 1);
+  const num = p.num.filter((t) => !isScalarOne(t)).sort((a, b) => first(a) - first(b));
+  const den = p.den.filter((t) => !isScalarOne(t)).sort((a, b) => first(a) - first(b));
+  if (num.length === 0 && den.length === 0) return null;
+  // The first factor sets the dtype the partial products are computed in.
+  if (num.length > 0 && num[0]!.dtype !== dtype) num[0] = T.cast(num[0]!, dtype);
+  let q: TensorVariable | null = num.length > 0 ? T.mul(...num) : null;
+  if (den.length > 0 && den.every((t) => t.dtype === dtype)) q = T.trueDiv(q ?? 1, T.mul(...den));
+  else for (const d of den) q = T.trueDiv(q ?? 1, d);
+  return p.negative ? T.neg(q!) : q!;
+}
+
+/** -x, without stacking negations: neg(neg(y)) is y. */
+export function negate(x: TensorVariable): TensorVariable {
+  const n = elem(x, 'neg');
+  return n ? n.inputs[0]! : T.neg(x);
 }

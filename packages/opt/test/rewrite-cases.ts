@@ -74,6 +74,23 @@ export const CANONICALIZE: RewriteCase[] = [
     gone: [],
     args: [[1, 2, 3]],
   },
+  {
+    rewrite: 'mul_div_cancel',
+    build: () => { const x = vec(); const y = T.vector('y'); return { inputs: [x, y], output: x.div(T.exp(y)).mul(T.exp(y).mul(y)) }; },
+    gone: ['true_div', 'exp'],
+    args: [[1, 2, 3], [0.5, -4, 1]],
+  },
+  {
+    rewrite: 'mul_distribute_cancel',
+    build: () => {
+      const x = vec();
+      const s = T.exp(x);
+      const t = T.tanh(x);
+      return { inputs: [x], output: T.sub(x.div(s), T.trueDiv(2, t)).mul(s.mul(t)) };
+    },
+    gone: ['true_div'],
+    args: [[1, 2, -3]],
+  },
 ];
 
 export const STABILIZE: RewriteCase[] = [
@@ -109,6 +126,32 @@ export const STABILIZE: RewriteCase[] = [
     build: () => { const x = T.matrix('x'); return { inputs: [x], output: T.log(T.softmax(x)) }; },
     gone: ['Softmax'],
     args: [[[1, 2, 3], [-1, 0, 5]]],
+  },
+  {
+    rewrite: 'exp_over_1_plus_exp',
+    build: () => { const x = vec(); const y = T.vector('y'); return { inputs: [x, y], output: y.mul(T.exp(x)).div(T.add(1, T.exp(x))) }; },
+    gone: ['exp', 'true_div'],
+    present: ['sigmoid'],
+    args: [[-3, 0, 2], [1, 2, 3]],
+  },
+  {
+    rewrite: 'exp_over_1_plus_exp',
+    build: () => { const x = vec(); return { inputs: [x], output: T.trueDiv(1, T.exp(x.neg()).add(1)) }; },
+    gone: ['exp', 'true_div', 'neg'],
+    present: ['sigmoid'],
+    args: [[-3, 0, 2]],
+  },
+  {
+    rewrite: 'log_softmax_grad',
+    build: () => {
+      const x = T.matrix('x');
+      const dy = T.matrix('dy');
+      const sm = T.softmax(x);
+      return { inputs: [x, dy], output: T.sub(dy.div(sm), T.sum(dy, { axis: 1, keepdims: true })).mul(sm) };
+    },
+    gone: ['true_div'],
+    present: ['Softmax'],
+    args: [[[1, 2, 3], [-1, 0, 5]], [[0.5, 1, -2], [0, 0, 1]]],
   },
 ];
 

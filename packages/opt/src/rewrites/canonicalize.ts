@@ -5,7 +5,7 @@
  */
 import { DimShuffle, Reshape, SCALAR_OPS, T, TensorConstant, TensorType, array, castScalar, promoteAll, type Apply, type TensorVariable } from '@sym/graph';
 import { registerRewrite, type NodeRewriter, type RewriteContext } from '../registry.js';
-import { dimshuffleOf, elem, isFloatVar, isValue, scalarOpOf, uniformValue } from '../match.js';
+import { buildProduct, dimshuffleOf, elem, isFloatVar, isValue, productTerms, scalarOpOf, uniformValue } from '../match.js';
 
 /** x * 1 and 1 * x: x. */
 export const mulOne: NodeRewriter = (node) => {
@@ -139,6 +139,68 @@ export const combineChainConstants: NodeRewriter = (node, ctx: RewriteContext) =
   return op === 'add' ? T.add(chain, combined) : T.mul(chain, combined);
 };
 
+/**
+ * A variable both above and below the bar of a product cancels:
+ * `(a / s) * (s * b)` -> `a * b` (Theano's mul canonizer, which gradients
+ * need). The rule of log divides by its input and the rule of the op that
+ * computed that input multiplies by it again: d log(sigmoid(x)) is
+ * `g / sigmoid(x) * (sigmoid(x) * (1 - sigmoid(x)))`, 0 * inf = NaN where
+ * sigmoid(x) underflows to 0, and `g * (1 - sigmoid(x))` once cancelled.
+ * Like Theano, it takes s / s as 1 even where s is 0 or infinite.
+ */
+export const mulDivCancel: NodeRewriter = (node) => {
+  const op = scalarOpOf(node);
+  const out = node.outputs[0]!;
+  if ((op !== 'mul' && op !== 'truediv') || !isFloatVar(out)) return null;
+  const p = productTerms(out);
+  const den = [...p.den];
+  const num: TensorVariable[] = [];
+  for (const t of p.num) {
+    const k = t instanceof TensorConstant ? -1 : den.indexOf(t);
+    if (k >= 0) den.splice(k, 1);
+    else num.push(t);
+  }
+  if (num.length === p.num.length) return null;
+  return buildProduct({ num, den, negative: p.negative }, out.dtype);
+};
+
+/** The terms of a sum computed in `dtype`, through add, sub and neg, each with its sign. */
+function sumTerms(v: TensorVariable, dtype: TensorVariable['dtype'], negative = false, out: { v: TensorVariable; negative: boolean }[] = []) {
+  const n = v.dtype === dtype ? elem(v) : null;
+  const op = n ? scalarOpOf(n) : null;
+  if (n && (op === 'add' || op === 'sub')) {
+    sumTerms(n.inputs[0]!, dtype, negative, out);
+    sumTerms(n.inputs[1]!, dtype, op === 'sub' ? !negative : negative, out);
+  } else if (n && op === 'neg' && elem(n.inputs[0]!, 'add')) sumTerms(n.inputs[0]!, dtype, !negative, out);
+  else out.push({ v, negative });
+  return out;
+}
+
+/**
+ * `(a / s + b / t) * (s * t * c)` -> `a / s * (s * t * c) + b / t * (s * t * c)`
+ * when every term of the sum has a divisor the other factor cancels, so
+ * that mul_div_cancel can cancel each one. Gradients need it where a
+ * variable feeds two logs: the gradient of sigmoid(z) in binary
+ * cross-entropy `y log(p) + (1 - y) log(1 - p)` is
+ * `(g y / p - g (1 - y) / (1 - p)) * (p * (1 - p))`.
+ */
+export const mulDistributeCancel: NodeRewriter = (node) => {
+  const out = node.outputs[0]!;
+  if (scalarOpOf(node) !== 'mul' || !isFloatVar(out)) return null;
+  for (const [i, j] of [[0, 1], [1, 0]] as const) {
+    const terms = sumTerms(node.inputs[i]!, out.dtype);
+    if (terms.length < 2) continue;
+    const other = node.inputs[j]!;
+    const above = productTerms(other).num.filter((t) => !(t instanceof TensorConstant));
+    if (!terms.every((t) => isFloatVar(t.v) && productTerms(t.v).den.some((d) => above.includes(d)))) continue;
+    const [first, ...rest] = terms.map((t) => ({ v: T.mul(t.v, other), negative: t.negative }));
+    let acc = first!.negative ? T.neg(first!.v) : first!.v;
+    for (const t of rest) acc = t.negative ? T.sub(acc, t.v) : T.add(acc, t.v);
+    return acc;
+  }
+  return null;
+};
+
 const CANON: [string, NodeRewriter][] = [
   ['mul_one', mulOne],
   ['add_zero', addZero],
@@ -152,6 +214,8 @@ const CANON: [string, NodeRewriter][] = [
   ['reshape_reshape', reshapeReshape],
   ['fill_useless', fillUseless],
   ['chain_constants', combineChainConstants],
+  ['mul_div_cancel', mulDivCancel],
+  ['mul_distribute_cancel', mulDistributeCancel],
 ];
 for (const [name, rewrite] of CANON) registerRewrite({ kind: 'node', name, phase: 'canonicalize', tags: ['fast_run'], rewrite });
 

@@ -4,7 +4,7 @@
  */
 import { Reduce, Softmax, T, type TensorVariable } from '@sym/graph';
 import { registerRewrite, type NodeRewriter } from '../registry.js';
-import { elem, isFloatVar, isValue, reduction, scalarOpOf } from '../match.js';
+import { buildProduct, elem, isFloatVar, isValue, negate, productTerms, reduction, scalarOpOf } from '../match.js';
 
 /** The argument of `v = sigmoid(x)`, in `v`'s dtype. */
 function sigmoidArg(v: TensorVariable): TensorVariable | null {
@@ -31,7 +31,7 @@ function onePlus(v: TensorVariable): TensorVariable | null {
 export const logSigmoid: NodeRewriter = (node) => {
   if (scalarOpOf(node) !== 'log') return null;
   const x = sigmoidArg(node.inputs[0]!);
-  return x ? T.neg(T.softplus(T.neg(x))) : null;
+  return x ? T.neg(T.softplus(negate(x))) : null;
 };
 
 /** log(1 - sigmoid(x)) and log1p(-sigmoid(x)) -> -softplus(x). */
@@ -126,6 +126,69 @@ export const logSoftmax: NodeRewriter = (node) => {
   return T.sub(z, T.log(T.sum(T.exp(z), { axis: [last], keepdims: true })));
 };
 
+/** `v = 1 + exp(x)` or `exp(x) + 1`: x. */
+function onePlusExpArg(v: TensorVariable): TensorVariable | null {
+  const y = onePlus(v);
+  return y ? expArg(y) : null;
+}
+
+/**
+ * In a product, exp(x) / (1 + exp(x)) -> sigmoid(x), and 1 / (1 + exp(x))
+ * -> sigmoid(-x) (Theano's local_exp_over_1_plus_exp and
+ * local_inv_1_plus_exp). Both overflow to
+ * inf / inf where x is large; the gradients of softplus written as
+ * log(1 + exp(x)) and of the logistic 1 / (1 + exp(-x)) are such products.
+ */
+export const expOver1PlusExp: NodeRewriter = (node) => {
+  const op = scalarOpOf(node);
+  const out = node.outputs[0]!;
+  if ((op !== 'mul' && op !== 'truediv') || !isFloatVar(out)) return null;
+  const p = productTerms(out);
+  // Only a literal 1 / (1 + exp(x)) takes sigmoid(-x): inside a larger
+  // product, an exp(x) that pairs with it may still be further up.
+  const alone = p.num.every((t) => isValue(t, 1) && t.ndim === 0);
+  const num = [...p.num];
+  const den: TensorVariable[] = [];
+  let changed = false;
+  for (const d of p.den) {
+    const x = onePlusExpArg(d);
+    const k = x ? num.findIndex((t) => expArg(t) === x) : -1;
+    if (x && k >= 0) num.splice(k, 1, T.sigmoid(x));
+    else if (x && alone) num.push(T.sigmoid(negate(x)));
+    else {
+      den.push(d);
+      continue;
+    }
+    changed = true;
+  }
+  return changed ? buildProduct({ num, den, negative: p.negative }, out.dtype) : null;
+};
+
+/**
+ * `(dy / sm - r) * sm` -> `dy - r * sm` for `sm = softmax(x)`: the softmax
+ * rule applied to the gradient of log(softmax(x)) (Theano's
+ * local_logsoftmax_grad). `dy / sm` is inf where a probability underflows
+ * to 0, and inf * 0 NaN; `r`, the rule's `sum(dy / sm * sm)`, is already
+ * `sum(dy)` once mul_div_cancel ran, so the result is the finite
+ * `dy - softmax(x) * sum(dy)` of cross-entropy.
+ */
+export const logSoftmaxGrad: NodeRewriter = (node) => {
+  if (scalarOpOf(node) !== 'mul') return null;
+  for (const [i, j] of [[0, 1], [1, 0]] as const) {
+    const sm = node.inputs[j]!;
+    const d = elem(node.inputs[i]!, 'sub');
+    if (!d || !(sm.owner?.op instanceof Softmax)) continue;
+    const q = d.inputs[0]!;
+    if (!isFloatVar(q)) continue;
+    const p = productTerms(q);
+    const k = p.den.indexOf(sm);
+    if (k < 0) continue;
+    const dy = buildProduct({ num: p.num, den: p.den.filter((_, n) => n !== k), negative: p.negative }, q.dtype);
+    if (dy) return T.sub(dy, T.mul(d.inputs[1]!, sm));
+  }
+  return null;
+};
+
 const STABILIZE: [string, NodeRewriter][] = [
   ['log_sigmoid', logSigmoid],
   ['log1m_sigmoid', log1mSigmoid],
@@ -134,6 +197,8 @@ const STABILIZE: [string, NodeRewriter][] = [
   ['expm1', expm1],
   ['log_sum_exp', logSumExp],
   ['log_softmax', logSoftmax],
+  ['exp_over_1_plus_exp', expOver1PlusExp],
+  ['log_softmax_grad', logSoftmaxGrad],
 ];
 for (const [name, rewrite] of STABILIZE) registerRewrite({ kind: 'node', name, phase: 'stabilize', tags: ['fast_run'], rewrite });
 // Opt-in (include it by name): more accurate for large x, but where sigmoid(x) is also
