@@ -1,6 +1,6 @@
 /** `grad` and `Lop`: reverse-mode differentiation, as Theano's `T.grad` and `T.Lop`. */
-import { T, TensorVariable, asTensor, type DType, type TensorLike } from '@sym/graph';
-import { describeVariable, reverse, type DisconnectedPolicy, type Seed } from './reverse.js';
+import { T, TensorVariable, asTensor, shapeToString, type DType, type TensorLike } from '@sym/graph';
+import { checkPolicy, describeVariable, rankName, reverse, type DisconnectedPolicy, type ReverseOptions, type Seed } from './reverse.js';
 
 export interface GradOptions {
   /** Variables treated as constants: no gradient flows through them to what they are computed from. */
@@ -51,20 +51,42 @@ const zerosLike = (w: TensorVariable, dtype: DType) => T.zerosLike(w, dtype);
 export function grad(cost: TensorVariable | null, wrt: TensorVariable, options?: GradOptions): TensorVariable;
 export function grad(cost: TensorVariable | null, wrt: readonly TensorVariable[], options?: GradOptions): TensorVariable[];
 export function grad(cost: TensorVariable | null, wrt: TensorVariable | readonly TensorVariable[], options: GradOptions = {}): TensorVariable | TensorVariable[] {
-  const ws = checkWrt(wrt, 'grad');
+  const out = gradientOf(cost, checkWrt(wrt, 'grad'), options, 'grad');
+  return Array.isArray(wrt) ? out : out[0]!;
+}
+
+/** A knownGrads value checked against its variable: same rank, and the same length wherever both are known at build time. */
+function knownGradSeed(v: unknown, g: TensorLike, caller: string): Seed {
+  if (!(v instanceof TensorVariable)) throw new TypeError(`${caller}: knownGrads keys must be symbolic variables, got ${v === null ? 'null' : typeof v}`);
+  const gv = asTensor(g, `${caller}: knownGrads value for ${v.toString()}`);
+  if (gv.ndim !== v.ndim) {
+    throw new TypeError(`${caller}: the knownGrads value for ${v.toString()} must be a ${rankName(v.ndim)} like ${describeVariable(v)}, got ${describeVariable(gv)}`);
+  }
+  const clash = v.staticShape.findIndex((n, d) => {
+    const m = gv.staticShape[d];
+    return n !== null && m !== null && m !== undefined && m !== n && !gv.broadcastable[d];
+  });
+  if (clash >= 0) {
+    throw new RangeError(
+      `${caller}: knownGrads gives ${v.toString()} a gradient of shape ${shapeToString(gv.staticShape)}, but ${v.toString()} has shape ${shapeToString(v.staticShape)} ` +
+        `(dimension ${clash} differs)`,
+    );
+  }
+  return { variable: v, grad: gv };
+}
+
+/** `grad` for `caller` (hessian, hessianVectorProduct and jacobian call it under their own names). */
+export function gradientOf(cost: TensorVariable | null, ws: readonly TensorVariable[], options: GradOptions, caller: string): TensorVariable[] {
+  checkPolicy(options.disconnectedInputs, caller);
   const seeds: Seed[] = [];
   if (cost !== null) {
-    const c = checkScalarCost(cost, 'grad');
+    const c = checkScalarCost(cost, caller);
     seeds.push({ variable: c, grad: T.constant(1, { dtype: c.dtype }) });
   }
   const known = options.knownGrads instanceof Map ? [...options.knownGrads] : [...((options.knownGrads ?? []) as [TensorVariable, TensorLike][])];
-  for (const [v, g] of known) {
-    if (!(v instanceof TensorVariable)) throw new TypeError(`grad: knownGrads keys must be symbolic variables, got ${typeof v}`);
-    seeds.push({ variable: v, grad: asTensor(g, `grad: knownGrads value for ${v.toString()}`) });
-  }
-  if (seeds.length === 0) throw new TypeError('grad: the cost is null and no knownGrads were given: there is nothing to differentiate');
-  const out = reverse(seeds, ws, 0, { ...options, caller: 'grad' }, zerosLike);
-  return Array.isArray(wrt) ? out : out[0]!;
+  for (const [v, g] of known) seeds.push(knownGradSeed(v, g, caller));
+  if (seeds.length === 0) throw new TypeError(`${caller}: the cost is null and no knownGrads were given: there is nothing to differentiate`);
+  return reverse(seeds, ws, 0, { considerConstant: options.considerConstant, disconnectedInputs: options.disconnectedInputs, caller }, zerosLike);
 }
 
 export interface LopOptions {
@@ -93,10 +115,15 @@ export function Lop(
   }
   const seeds = fs.map((v, i) => {
     const g = asTensor(vs[i]!, `Lop: eval point ${i}`);
-    if (g.ndim !== v.ndim) throw new TypeError(`Lop: eval point ${i} must have the shape of ${describeVariable(v)}, got ${describeVariable(g)}`);
+    if (g.ndim !== v.ndim) throw new TypeError(`Lop: eval point ${i} must be a ${rankName(v.ndim)} like f${fs.length > 1 ? `[${i}]` : ''}, ${describeVariable(v)}; got ${g.toString()} (${rankName(g.ndim)})`);
     return { variable: v, grad: g };
   });
-  const ws = checkWrt(wrt, 'Lop');
-  const out = reverse(seeds, ws, 0, { ...options, caller: 'Lop' }, zerosLike);
+  const out = vectorJacobian(seeds, checkWrt(wrt, 'Lop'), { ...options, caller: 'Lop', subject: fs.length > 1 ? 'f (every expression)' : 'f' });
   return Array.isArray(wrt) ? out : out[0]!;
+}
+
+/** The reverse pass behind Lop, for callers that checked their own arguments (Rop, hessianVectorProduct). */
+export function vectorJacobian(seeds: readonly Seed[], ws: readonly TensorVariable[], options: ReverseOptions): TensorVariable[] {
+  checkPolicy(options.disconnectedInputs, options.caller);
+  return reverse(seeds, ws, 0, options, zerosLike);
 }

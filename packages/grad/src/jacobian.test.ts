@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
-import { Rop, grad, hessian, hessianVectorProduct, jacobian } from './index.js';
+import { Rop, grad, gradClip, gradScale, hessian, hessianVectorProduct, jacobian, zeroGrad } from './index.js';
 
 const T = sym.T;
 const close = (a: sym.NDArray, b: number[] | number[][] | number[][][]) => {
@@ -53,7 +53,12 @@ describe('jacobian', () => {
     const y = T.dvector('y');
     const g = jacobian(x.pow(3).sum(), x);
     close(await g.eval({ x: [1, 2] }), [3, 12]);
-    expect(() => jacobian(x.mul(2), y)).toThrow(/does not depend on y/);
+    expect(() => jacobian(x.mul(2), y)).toThrow(/^jacobian: the expression does not depend on y/);
+    expect(() => hessian(x.sum(), y)).toThrow(/^hessian: the cost does not depend on y/);
+    expect(() => jacobian(x.mul(2), x, { disconnectedInputs: 'zero' as unknown as 'ignore' })).toThrow(
+      /jacobian: disconnectedInputs must be one of 'raise', 'warn', 'ignore', got 'zero'/,
+    );
+    expect(() => hessian(x.sum(), x, { disconnectedInputs: 'zero' as unknown as 'ignore' })).toThrow(/hessian: disconnectedInputs must be one of/);
     const z = jacobian(x.mul(2), y, { disconnectedInputs: 'ignore' });
     close(await sym.function([x, y], z)([1, 2], [5, 6, 7]), [[0, 0, 0], [0, 0, 0]]);
   });
@@ -68,6 +73,20 @@ describe('hessian', () => {
     // d2/dxi dxj of (sum x^2)(sum x) = 2 d_ij S + 2 x_i + 2 x_j
     const S = 3;
     close(H, [[2 * S + 4, 2 + 4], [2 + 4, 2 * S + 8]]);
+  });
+
+  it('of a 0-d w is the 0-d second derivative; of a matrix has shape [size(w), ...shape(w)]', async () => {
+    const s = T.dscalar('s');
+    const h = hessian(s.pow(3), s);
+    expect(h.ndim).toBe(0);
+    const v = await h.eval({ s: 2 });
+    expect(v.shape).toEqual([]);
+    expect(v.toArray()).toBe(12);
+    const M = T.dmatrix('M');
+    const HM = await sym.function([M], hessian(M.pow(3).sum(), M))([[1, 2, 3], [4, 5, 6]]);
+    expect(HM.shape).toEqual([6, 2, 3]);
+    // diag(6 m) over the 6 elements, in C order
+    close(HM, [1, 2, 3, 4, 5, 6].map((m, i) => [0, 1].map((r) => [0, 1, 2].map((c) => (r * 3 + c === i ? 6 * m : 0)))));
   });
 
   it('is zero (not disconnected) for a linear cost, and equals grad(grad) for scalars', async () => {
@@ -100,6 +119,31 @@ describe('Rop and hessianVectorProduct', () => {
     const [ra, rb] = await f([1, 2], [3, 4], [1, 1], [10, 100]);
     close(ra!, [3 + 10, 4 + 200]);
     close(rb!, [1 + 20, 1 + 200]);
+  });
+
+  it('misuse errors name Rop and the user\'s variables, not the Lop passes it is built from', () => {
+    const x = T.dvector('x');
+    const y = T.dvector('y');
+    const A = T.dmatrix('A');
+    expect(() => Rop(x.mul(2), x, A)).toThrow(/^Rop: the eval point for x must be a vector like x, got A \(matrix\)$/);
+    expect(() => Rop(x.mul(2), [x, y], [y])).toThrow(/^Rop: expected 2 eval point\(s\), one per wrt, got 1/);
+    expect(() => Rop(x.mul(2), y, y)).toThrow(/^Rop: f does not depend on y/);
+    expect(() => Rop(x.mul(2), x, y, { disconnectedInputs: 'zero' as unknown as 'ignore' })).toThrow(/^Rop: disconnectedInputs must be one of/);
+    expect(() => hessianVectorProduct(x.pow(3).sum(), x, A)).toThrow(/^hessianVectorProduct: the eval point for x must be a vector like x, got A \(matrix\)$/);
+  });
+
+  it('Rop through gradClip and gradScale is J v of the forward identity (their override is for gradients only)', async () => {
+    const x = T.dvector('x');
+    const v = T.dvector('v');
+    // f = op(x) * x = x ** 2 forward: J v = 2 x v, whatever op does to gradients
+    for (const op of [(t: sym.TensorVariable) => gradClip(t, 0.5, 1), (t: sym.TensorVariable) => gradScale(t, 3), (t: sym.TensorVariable) => gradClip(t, -2, -1)]) {
+      const r = Rop(op(x).mul(x), x, v);
+      close(await sym.function([x, v], r)([1, 2], [1, -3]), [2, -12]);
+    }
+    // ... while zeroGrad makes what is below it a constant, as in grad: J v = x v
+    close(await sym.function([x, v], Rop(zeroGrad(x).mul(x), x, v))([1, 2], [1, -3]), [1, -6]);
+    // and grad itself still sees the override
+    close(await sym.function([x], grad(gradScale(x, 3).mul(x).sum(), x))([1, 2]), [4, 8]);
   });
 
   it('hessianVectorProduct equals H v', async () => {

@@ -10,10 +10,10 @@
  * others shift their axes by the batch rank. The graph is built once,
  * whatever the size of the expression.
  */
-import { T, TensorVariable, apply1, cloneReplace, type DType, type TensorLike } from '@sym/graph';
-import { Lop, checkScalarCost, checkWrt, grad } from './grad.js';
+import { T, TensorVariable, apply1, asTensor, cloneReplace, type DType, type TensorLike } from '@sym/graph';
+import { checkScalarCost, checkWrt, gradientOf, vectorJacobian } from './grad.js';
 import { EYE_LIKE } from './ops.js';
-import { reverse, type DisconnectedPolicy } from './reverse.js';
+import { checkPolicy, rankName, reverse, type DisconnectedPolicy } from './reverse.js';
 import { range } from './shape-helpers.js';
 
 export interface JacobianOptions {
@@ -34,31 +34,36 @@ export interface JacobianOptions {
 export function jacobian(expression: TensorVariable, wrt: TensorVariable, options?: JacobianOptions): TensorVariable;
 export function jacobian(expression: TensorVariable, wrt: readonly TensorVariable[], options?: JacobianOptions): TensorVariable[];
 export function jacobian(expression: TensorVariable, wrt: TensorVariable | readonly TensorVariable[], options: JacobianOptions = {}): TensorVariable | TensorVariable[] {
-  if (!(expression instanceof TensorVariable)) throw new TypeError(`jacobian: the expression must be a symbolic variable, got ${typeof expression}`);
-  const ws = checkWrt(wrt, 'jacobian');
-  if (expression.ndim === 0) {
-    const g = grad(expression, ws, options);
-    return Array.isArray(wrt) ? g : g[0]!;
-  }
+  const out = jacobianOf(expression, checkWrt(wrt, 'jacobian'), options, 'jacobian');
+  return Array.isArray(wrt) ? out : out[0]!;
+}
+
+/** `jacobian` for `caller` (hessian calls it under its own name). */
+function jacobianOf(expression: TensorVariable, ws: readonly TensorVariable[], options: JacobianOptions, caller: string): TensorVariable[] {
+  if (!(expression instanceof TensorVariable)) throw new TypeError(`${caller}: the expression must be a symbolic variable, got ${typeof expression}`);
+  checkPolicy(options.disconnectedInputs, caller);
+  if (expression.ndim === 0) return gradientOf(expression, ws, options, caller);
   const seed = apply1(EYE_LIKE, [expression]);
   // [n, 1, ..., 1]: gives zero gradients their batch dimension.
   const rows = T.sum(seed, { axis: range(expression.ndim, 1) });
   const zerosFor = (w: TensorVariable, dtype: DType) => T.second(T.dimshuffle(rows, [0, ...new Array<'x'>(w.ndim).fill('x')]), T.zerosLike(w, dtype));
-  const out = reverse([{ variable: expression, grad: seed }], ws, 1, { ...options, caller: 'jacobian' }, zerosFor);
-  return Array.isArray(wrt) ? out : out[0]!;
+  return reverse([{ variable: expression, grad: seed }], ws, 1, { ...options, caller, subject: 'the expression' }, zerosFor);
 }
 
 /**
  * The Hessian of a scalar `cost`: the Jacobian of its gradient, of shape
- * `[size(w), ...shape(w)]` for each `w` (`[n, n]` for a vector). A cost
- * linear in `w` has a zero Hessian rather than a disconnected one.
+ * `[size(w), ...shape(w)]` for each `w` of rank 1 or more (`[n, n]` for a
+ * vector, `[m * n, m, n]` for a matrix), and the 0-d second derivative for
+ * a 0-d `w` (Theano accepts only vectors). A cost linear in `w` has a zero
+ * Hessian rather than a disconnected one.
  */
 export function hessian(cost: TensorVariable, wrt: TensorVariable, options?: JacobianOptions): TensorVariable;
 export function hessian(cost: TensorVariable, wrt: readonly TensorVariable[], options?: JacobianOptions): TensorVariable[];
 export function hessian(cost: TensorVariable, wrt: TensorVariable | readonly TensorVariable[], options: JacobianOptions = {}): TensorVariable | TensorVariable[] {
   checkScalarCost(cost, 'hessian');
   const ws = checkWrt(wrt, 'hessian');
-  const out = ws.map((w) => jacobian(grad(cost, w, options), w, { ...options, disconnectedInputs: 'ignore' }));
+  checkPolicy(options.disconnectedInputs, 'hessian');
+  const out = ws.map((w) => jacobianOf(gradientOf(cost, [w], options, 'hessian')[0]!, [w], { ...options, disconnectedInputs: 'ignore' }, 'hessian')[0]!);
   return Array.isArray(wrt) ? out : out[0]!;
 }
 
@@ -68,8 +73,12 @@ function asList<V>(x: V | readonly V[]): V[] {
 
 /**
  * The R-operator (Jacobian-vector product): `(df/dwrt) v`, summed over the
- * `wrt`s, for each `f`. Built with the double-L-operator trick: `g = Lop(f,
- * wrt, u)` is linear in a placeholder `u`, and `Lop(g, u, v) = J v`.
+ * `wrt`s, for each `f`, with one eval point `v` per `wrt`, of its rank.
+ * Built with the double-L-operator trick: `g = Lop(f, wrt, u)` is linear in
+ * a placeholder `u`, and `Lop(g, u, v) = J v`. J is the Jacobian of what
+ * the graph computes: gradClip and gradScale are identities there (their
+ * gradient override does not apply), zeroGrad and disconnectedGrad make
+ * what is below them a constant (J v = 0 through them).
  */
 export function Rop(f: TensorVariable, wrt: TensorVariable | readonly TensorVariable[], evalPoints: TensorLike | readonly TensorLike[], options?: JacobianOptions): TensorVariable;
 export function Rop(f: readonly TensorVariable[], wrt: TensorVariable | readonly TensorVariable[], evalPoints: TensorLike | readonly TensorLike[], options?: JacobianOptions): TensorVariable[];
@@ -81,14 +90,34 @@ export function Rop(
 ): TensorVariable | TensorVariable[] {
   const fs = checkWrt(f, 'Rop (f)');
   const ws = checkWrt(wrt, 'Rop');
-  const vs = asList<TensorLike>(evalPoints as TensorLike | readonly TensorLike[]);
-  if (vs.length !== ws.length) throw new TypeError(`Rop: expected ${ws.length} eval point(s), one per wrt, got ${vs.length}`);
+  checkPolicy(options.disconnectedInputs, 'Rop');
+  const vs = evalPointsFor(ws, asList<TensorLike>(evalPoints as TensorLike | readonly TensorLike[]), 'Rop');
   const us = fs.map((v, i) => T.tensor(v.dtype, v.broadcastable, `Rop_u${i}`));
-  const gs = Lop(fs, ws, us, options) as TensorVariable[];
-  const out = Lop(gs, us, vs, { disconnectedInputs: 'ignore' }) as TensorVariable[];
+  const gs = vectorJacobian(
+    fs.map((v, i) => ({ variable: v, grad: us[i]! })),
+    ws,
+    { ...options, caller: 'Rop', subject: fs.length > 1 ? 'f (every expression)' : 'f', forwardIdentityOverrides: true },
+  );
+  const out = vectorJacobian(
+    gs.map((g, i) => ({ variable: g, grad: vs[i]! })),
+    us,
+    { caller: 'Rop', disconnectedInputs: 'ignore' },
+  );
   // J v no longer depends on u numerically; drop any structural reference to it.
   const replaced = cloneReplace(out, new Map(us.map((u, i) => [u, T.zerosLike(fs[i]!)])));
   return Array.isArray(f) ? replaced : replaced[0]!;
+}
+
+/** The eval points of Rop / hessianVectorProduct: one per `wrt`, each of its rank. */
+function evalPointsFor(ws: readonly TensorVariable[], vs: readonly TensorLike[], caller: string): TensorVariable[] {
+  if (vs.length !== ws.length) throw new TypeError(`${caller}: expected ${ws.length} eval point(s), one per wrt, got ${vs.length}`);
+  return ws.map((w, i) => {
+    const v = asTensor(vs[i]!, `${caller}: the eval point for ${w.toString()}`);
+    if (v.ndim !== w.ndim) {
+      throw new TypeError(`${caller}: the eval point for ${w.toString()} must be a ${rankName(w.ndim)} like ${w.toString()}, got ${v.toString()} (${rankName(v.ndim)})`);
+    }
+    return v;
+  });
 }
 
 /** `H v` for the Hessian H of a scalar cost (as Lop of the gradient: exact, no Hessian is formed). */
@@ -102,9 +131,12 @@ export function hessianVectorProduct(
 ): TensorVariable | TensorVariable[] {
   checkScalarCost(cost, 'hessianVectorProduct');
   const ws = checkWrt(wrt, 'hessianVectorProduct');
-  const vs = Array.isArray(wrt) ? asList<TensorLike>(v as readonly TensorLike[]) : [v as TensorLike];
-  if (vs.length !== ws.length) throw new TypeError(`hessianVectorProduct: expected ${ws.length} vector(s), one per wrt, got ${vs.length}`);
-  const gs = grad(cost, ws, options);
-  const out = Lop(gs, ws, vs, { ...options, disconnectedInputs: 'ignore' }) as TensorVariable[];
+  const vs = evalPointsFor(ws, Array.isArray(wrt) ? asList<TensorLike>(v as readonly TensorLike[]) : [v as TensorLike], 'hessianVectorProduct');
+  const gs = gradientOf(cost, ws, options, 'hessianVectorProduct');
+  const out = vectorJacobian(
+    gs.map((g, i) => ({ variable: g, grad: vs[i]! })),
+    ws,
+    { ...options, caller: 'hessianVectorProduct', disconnectedInputs: 'ignore' },
+  );
   return Array.isArray(wrt) ? out : out[0]!;
 }

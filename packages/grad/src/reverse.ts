@@ -9,20 +9,47 @@
 import { T, TensorVariable, config, isFloat, toposort, type Apply, type DType } from '@sym/graph';
 import { OP_GRADS, disconnectedInputs } from './rules.js';
 import { sumTo } from './shape-helpers.js';
-import { DISCONNECTED, ZERO, type InputGrad } from './types.js';
+import { GradOverride } from './ops.js';
+import { DISCONNECTED, ZERO, type InputGrad, type OpGrad } from './types.js';
 
 /** `x (TensorType(float64, vector))`: how errors name a variable. */
 export function describeVariable(v: TensorVariable): string {
   return `${v.toString()} (${v.type.toString()})`;
 }
 
-export type DisconnectedPolicy = 'raise' | 'warn' | 'ignore';
+/** `x`, `matrix`, `3-d tensor`: how errors name a rank. */
+export function rankName(ndim: number): string {
+  return ['scalar', 'vector', 'matrix'][ndim] ?? `${ndim}-d tensor`;
+}
+
+/** The values `disconnectedInputs` accepts. */
+export const DISCONNECTED_POLICIES = ['raise', 'warn', 'ignore'] as const;
+export type DisconnectedPolicy = (typeof DISCONNECTED_POLICIES)[number];
+
+/** `policy` when it is a valid `disconnectedInputs` (undefined means 'raise'); otherwise an error naming the valid values. */
+export function checkPolicy(policy: unknown, caller: string): DisconnectedPolicy {
+  if (policy === undefined) return 'raise';
+  if (!DISCONNECTED_POLICIES.includes(policy as DisconnectedPolicy)) {
+    throw new TypeError(
+      `${caller}: disconnectedInputs must be one of ${DISCONNECTED_POLICIES.map((p) => `'${p}'`).join(', ')}, got ${typeof policy === 'string' ? `'${policy}'` : String(policy)}`,
+    );
+  }
+  return policy as DisconnectedPolicy;
+}
 
 export interface ReverseOptions {
   readonly considerConstant?: readonly TensorVariable[];
   readonly disconnectedInputs?: DisconnectedPolicy;
-  /** Who is asking, for error messages: `grad`, `Lop`, `jacobian`. */
+  /** Who is asking, for error messages: `grad`, `Lop`, `jacobian`, the function the user called. */
   readonly caller: string;
+  /** What is differentiated, for error messages: `the cost` (the default), `the expression`, `f`. */
+  readonly subject?: string;
+  /**
+   * Differentiate the forward function itself: gradClip and gradScale,
+   * identities forward, pass the gradient on unchanged. Rop needs it: its
+   * J v must be the Jacobian of what the graph computes.
+   */
+  readonly forwardIdentityOverrides?: boolean;
 }
 
 export interface Seed {
@@ -41,6 +68,13 @@ export class NullGradError extends Error {
   override readonly name = 'NullGradError';
 }
 
+
+/** gradClip and gradScale: identities forward whose rule alters the gradient (zeroGrad and disconnectedGrad cut it, forward too). */
+function passesForward(node: Apply): boolean {
+  return node.op instanceof GradOverride && (node.op.mode.kind === 'clip' || node.op.mode.kind === 'scale');
+}
+
+const passOn: OpGrad = ({ gz }) => [gz];
 
 /**
  * Gradients of the seeds' (implicit) cost with respect to `wrt`, each with
@@ -76,12 +110,13 @@ export function reverse(
   }
   const needed = (v: TensorVariable) => reach.has(v) && depends.has(v);
 
-  const policy = opts.disconnectedInputs ?? 'raise';
+  const policy = checkPolicy(opts.disconnectedInputs, opts.caller);
+  const subject = opts.subject ?? 'the cost';
   for (const w of wrt) {
     if (reach.has(w)) continue;
     const msg =
-      `${opts.caller}: the cost does not depend on ${describeVariable(w)} ` +
-      `(it is not part of the cost's graph, or is reached only through a disconnected input such as a shape or disconnectedGrad). ` +
+      `${opts.caller}: ${subject} does not depend on ${describeVariable(w)} ` +
+      `(it is not part of the graph of ${subject}, or is reached only through a disconnected input such as a shape or disconnectedGrad). ` +
       `Pass { disconnectedInputs: 'ignore' } (or 'warn') to get a zero gradient instead.`;
     if (policy === 'raise') throw new DisconnectedInputError(msg);
     if (policy === 'warn') console.warn(msg);
@@ -119,7 +154,7 @@ export function reverse(
     if (cut(node) || !needed(z) || !isFloat(z.dtype)) continue;
     const gz = total(z);
     if (gz === undefined) continue; // every contribution was zero
-    const rule = OP_GRADS[node.op.kind];
+    const rule = opts.forwardIdentityOverrides && passesForward(node) ? passOn : OP_GRADS[node.op.kind];
     const results = rule({ node, x: node.inputs, z, gz, nb });
     node.inputs.forEach((v, i) => {
       if (!needed(v) || !isFloat(v.dtype)) return; // integer inputs get no gradient

@@ -22,15 +22,21 @@ import { DISCONNECTED, ZERO, type GradContext, type InputGrad, type OpGrad } fro
 
 const zeros = (n: number): InputGrad[] => new Array<InputGrad>(n).fill(ZERO);
 
-/** `y - 1`, folded to a literal when y is a 0-d constant (so x ** 2 differentiates to 2 * x ** 1 in x's dtype). */
-function minusOne(y: TensorVariable): TensorVariable | number {
+/**
+ * `y - 1`, folded to a literal when y is a 0-d constant (so x ** 2
+ * differentiates to 2 * x ** 1 in x's dtype), else computed in the
+ * output's float dtype: in y's own dtype an integer exponent would wrap
+ * (uint8 0 - 1 is 255, int8 -128 - 1 is 127).
+ */
+function minusOne(y: TensorVariable, z: TensorVariable): TensorVariable | number {
   const v = scalarValue(y);
-  return v === undefined ? y.sub(1) : v - 1;
+  if (v !== undefined) return v - 1;
+  return (y.dtype === z.dtype ? y : T.cast(y, z.dtype)).sub(1);
 }
 
 function powGrad({ x: [a, b], z, gz }: GradContext): InputGrad[] {
   const yv = scalarValue(b!);
-  const ga = gz.mul(yv ?? b!).mul(a!.pow(minusOne(b!)));
+  const ga = gz.mul(yv ?? b!).mul(a!.pow(minusOne(b!, z)));
   // d(x**y)/dy = log(x) x**y; at x == 0 Theano takes it as 0 rather than nan.
   const gb = T.switch_(a!.eq(0), 0, gz.mul(T.log(a!)).mul(z));
   return [ga, gb];

@@ -61,4 +61,19 @@ describe('ties and kinks follow Theano', () => {
   it('pow at x = 0 gives 0 for the exponent, not nan', async () => {
     expect(await grads((x, y) => T.pow(x, y).sum(), [[0, 2], [2, 3]])).toEqual([[0, 12], [0, 8 * Math.log(2)]]);
   });
+
+  it('pow with a narrow integer exponent: y - 1 does not wrap in the exponent\'s dtype', async () => {
+    const x = T.dvector('x');
+    const e = T.tensor('uint8', [false], 'e');
+    const f = sym.function([x, e], grad(T.sum(T.pow(x, e)), x));
+    // 0 * x ** -1: 0 at x = 20 and 1.5 (uint8 0 - 1 = 255 gave 0 * 20 ** 255 = 0 * inf = nan)
+    expect((await f([20, 1.5], [0, 0])).toArray()).toEqual([0, 0]);
+    expect((await f([2, 3], [1, 3])).toArray()).toEqual([1, 27]);
+    const b = T.tensor('int8', [false], 'b');
+    const g = sym.function([x, b], grad(T.sum(T.pow(x, b)), x));
+    // -128 * 1.01 ** -129 (int8 -128 - 1 = 127 gave -128 * 1.01 ** 127)
+    const [v] = (await g([1.01], [-128])).toArray() as number[];
+    expect(v).toBeCloseTo(-128 * 1.01 ** -129, 10);
+    expect(v).toBeCloseTo(-35.46, 2);
+  });
 });
