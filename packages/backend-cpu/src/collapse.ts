@@ -6,7 +6,7 @@
  * broadcast row stays two-dimensional. Kernels then render to fewer, longer
  * loops, and kernels of equal structure but different nesting share code.
  */
-import { mapLeaves, type ElementwiseKernel, type LoadExpr, type ReduceKernel, type ScalarExpr } from '@sym/graph';
+import { gathers, mapLeaves, type ElementwiseKernel, type LoadExpr, type ReduceKernel, type ScalarExpr } from '@sym/graph';
 
 /** Rebuild `e` with every load's strides replaced by `f(load)`. */
 function mapLoads(e: ScalarExpr, f: (l: LoadExpr) => number[]): ScalarExpr {
@@ -46,6 +46,8 @@ function apply(shape: readonly number[], gs: readonly number[][]): number[] {
 
 /** The same elementwise kernel over the fewest dimensions. */
 export function collapseElementwise(k: ElementwiseKernel): ElementwiseKernel {
+  // a gather's address may read any dimension: its kernel keeps the iteration space it was given
+  if (gathers(k.expr)) return k;
   const loads = loadsOf(k.expr);
   const gs = groups(k.shape, loads, 0, k.shape.length, false);
   if (gs.length === k.shape.length) return k;

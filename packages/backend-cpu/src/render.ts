@@ -105,6 +105,8 @@ export function renderExpr(e: ScalarExpr, index: (strides: readonly number[], of
       return num(e.value);
     case 'load':
       return `in${e.input}[${index(e.strides, e.offset)}]`;
+    case 'gather':
+      return `in${e.input}[${renderExpr(e.index, index)}]`;
     case 'reduced':
       throw new Error('cpu: a reduced value outside an epilogue (the backend runs epilogues as kernels of their own)');
     case 'apply': {

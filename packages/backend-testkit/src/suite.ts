@@ -56,7 +56,7 @@ export interface ConformanceOptions {
   readonly quick?: boolean;
 }
 
-export const CASE_GROUPS: readonly CaseGroup[] = ['elemwise', 'special', 'promotion', 'reduce', 'dot', 'shape', 'softmax', 'cast', 'composite', 'compile'];
+export const CASE_GROUPS: readonly CaseGroup[] = ['elemwise', 'special', 'promotion', 'reduce', 'dot', 'shape', 'softmax', 'cast', 'composite', 'indexing', 'compile'];
 
 async function obtain(b: ConformanceOptions['backend']): Promise<Backend> {
   const backend = typeof b === 'function' ? await b() : b;

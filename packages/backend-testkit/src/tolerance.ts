@@ -32,13 +32,14 @@ const ROUNDED_ONCE = new Set([
   'eq', 'neq', 'lt', 'le', 'gt', 'ge', 'and', 'or', 'xor',
   'max', 'min', 'argmax', 'argmin', 'any', 'all',
   'dimshuffle', 'transpose', 'reshape', 'flatten',
+  'subtensor', 'inc_subtensor', 'join',
 ]);
 
 /** Division and square root: correctly rounded on CPUs, within ~2.5 ulp on GPUs (WGSL, GLSL). */
 const NEAR_ROUNDED = new Set(['truediv', 'sqrt', 'intdiv', 'mod']);
 
 /** Accumulations: another summation order is allowed. */
-const ACCUMULATING = new Set(['sum', 'prod', 'mean', 'dot', 'outer']);
+const ACCUMULATING = new Set(['sum', 'prod', 'mean', 'dot', 'outer', 'advanced_inc_subtensor']);
 
 /**
  * The default tolerance of an op (a scalar op name, a reducer, or one of

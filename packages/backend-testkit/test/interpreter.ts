@@ -23,6 +23,8 @@ function evalExpr(e: ScalarExpr, ins: readonly TypedArray[], idx: readonly numbe
       for (let d = 0; d < idx.length; d++) off += idx[d]! * e.strides[d]!;
       return ins[e.input]![off]!;
     }
+    case 'gather':
+      return ins[e.input]![evalExpr(e.index, ins, idx, reduced)]!;
     case 'apply': {
       const args = e.args.map((a, i) => {
         const v = evalExpr(a, ins, idx, reduced);

@@ -14,10 +14,26 @@
  * result, `switch` routes it by the condition, and rounding, comparisons,
  * `argmax`/`argmin` and integer division have zero gradient.
  */
-import { T, type DimShuffle, type Elemwise, type OpKind, type Reduce, type Reducer, type ScalarOpName, type TensorVariable } from '@sym/graph';
+import {
+  AdvancedIncSubtensor1,
+  IncSubtensor,
+  Join,
+  JoinSplit,
+  Subtensor,
+  T,
+  apply1,
+  type DimShuffle,
+  type Elemwise,
+  type IndexEntry,
+  type OpKind,
+  type Reduce,
+  type Reducer,
+  type ScalarOpName,
+  type TensorVariable,
+} from '@sym/graph';
 import { GradientOp } from './ops.js';
 import { reshapeAs } from './ops.js';
-import { expandReduced, range, scalarValue } from './shape-helpers.js';
+import { expandReduced, range, scalarValue, sumTo } from './shape-helpers.js';
 import { DISCONNECTED, ZERO, type GradContext, type InputGrad, type OpGrad } from './types.js';
 
 const zeros = (n: number): InputGrad[] => new Array<InputGrad>(n).fill(ZERO);
@@ -174,6 +190,33 @@ function dimShuffleGrad({ node, gz, nb }: GradContext): InputGrad[] {
   return [T.dimshuffle(g, [...range(nb), ...back])];
 }
 
+/** Index entries for a tensor with `nb` leading batch dimensions: those are taken whole. */
+function batchEntries(entries: readonly IndexEntry[], nb: number): IndexEntry[] {
+  return [...range(nb).map((): IndexEntry => ({ kind: 'slice', start: null, stop: null, step: null })), ...entries];
+}
+
+/**
+ * `t` with the `nb` leading batch dimensions of `like` in front (zeros of a
+ * batched gradient's shape): broadcast against `like` reduced to its batch
+ * dimensions, a fill whose values nothing reads.
+ */
+function batchedLike(t: TensorVariable, like: TensorVariable, nb: number): TensorVariable {
+  if (nb === 0) return t;
+  const batch = like.ndim > nb ? T.sum(like, { axis: range(like.ndim - nb, nb) }) : like;
+  return T.second(T.dimshuffle(batch, [...range(nb), ...range(t.ndim).map(() => 'x' as const)]), T.dimshuffle(t, [...range(nb).map(() => 'x' as const), ...range(t.ndim)]));
+}
+
+/** Axis `a` moved to the front, and back. */
+const toFront = (t: TensorVariable, a: number) => (a === 0 ? t : T.dimshuffle(t, [a, ...range(a), ...range(t.ndim - a - 1, a + 1)]));
+const fromFront = (t: TensorVariable, a: number) => (a === 0 ? t : T.dimshuffle(t, [...range(a, 1), 0, ...range(t.ndim - a - 1, a + 1)]));
+
+/** Piece `i` of a JoinSplit's inputs, with the split tensor's own batch dimensions (for its zeros). */
+function pieceOf(g: TensorVariable, pieces: readonly TensorVariable[], i: number, op: JoinSplit): TensorVariable {
+  return op.nb === 0 ? pieces[i]! : apply1(new JoinSplit(op.axis, i, op.nb), [g, ...pieces]);
+}
+
+const castTo = (v: TensorVariable, d: TensorVariable['dtype']) => (v.dtype === d ? v : T.cast(v, d));
+
 /** Rules keyed by op kind: the single entry point the reverse pass uses. */
 export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   Elemwise: (c) => ELEMWISE_GRADS[(c.node.op as Elemwise).scalarOp](c),
@@ -184,6 +227,40 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   Softmax: ({ z, gz }) => [T.sub(gz, T.sum(gz.mul(z), { axis: -1, keepdims: true })).mul(z)],
   // Shape_i reads only the shape of its input.
   Shape: () => [DISCONNECTED],
+  // the gradient of a window is the window of the gradient, put back in place; indices have none
+  Subtensor: ({ node, x: [x, ...vars], gz, nb }) => {
+    const op = node.op as Subtensor;
+    const zeros = batchedLike(T.zerosLike(x!, gz.dtype), gz, nb);
+    return [apply1(new IncSubtensor(batchEntries(op.entries, nb), false), [zeros, gz, ...vars]), ...vars.map((): InputGrad => DISCONNECTED)];
+  },
+  IncSubtensor: ({ node, x: [, y, ...vars], gz, nb }) => {
+    const op = node.op as IncSubtensor;
+    const entries = batchEntries(op.entries, nb);
+    const window = apply1(new Subtensor(entries), [gz, ...vars]);
+    // set: the old values under the window were overwritten and get nothing
+    const gx = op.set ? apply1(new IncSubtensor(entries, true), [gz, T.constant(0, { dtype: gz.dtype }), ...vars]) : gz;
+    return [gx, sumTo(window, y!, nb), ...vars.map((): InputGrad => DISCONNECTED)];
+  },
+  // along axis 0 of x, which is axis nb of a batched gradient: moved to the front for the op and back
+  AdvancedSubtensor1: ({ x: [x, idx], gz, nb }) => {
+    const zeros = toFront(batchedLike(T.zerosLike(x!, gz.dtype), gz, nb), nb);
+    return [fromFront(apply1(new AdvancedIncSubtensor1(false), [zeros, toFront(gz, nb), idx!]), nb), DISCONNECTED];
+  },
+  AdvancedIncSubtensor1: ({ node, x: [, y, idx], gz, nb }) => {
+    const g = toFront(gz, nb);
+    const gx = (node.op as AdvancedIncSubtensor1).set ? fromFront(apply1(new AdvancedIncSubtensor1(true), [g, T.constant(0, { dtype: gz.dtype }), idx!]), nb) : gz;
+    return [gx, sumTo(fromFront(T.take(g, idx!), nb), y!, nb), DISCONNECTED];
+  },
+  Join: ({ node, x: pieces, gz, nb }) => {
+    const axis = (node.op as Join).axis;
+    return pieces.map((p, i) => castTo(apply1(new JoinSplit(axis, i, nb), [gz, ...pieces]), p.dtype));
+  },
+  JoinSplit: ({ node, x: [g, ...pieces], gz, nb }) => {
+    const op = node.op as JoinSplit;
+    // zeros for the other pieces, with g's and the gradient's batch dimensions in front
+    const parts = pieces.map((p, i) => (i === op.piece ? gz : batchedLike(T.zerosLike(pieceOf(g!, pieces, i, op), gz.dtype), gz, nb)));
+    return [castTo(apply1(new Join(op.axis + op.nb + nb), parts), g!.dtype), ...pieces.map((): InputGrad => DISCONNECTED)];
+  },
   Gradient: (c) => (c.node.op as GradientOp).gradRule(c),
 };
 
@@ -193,5 +270,8 @@ export function disconnectedInputs(node: GradContext['node']): readonly number[]
   if (op.kind === 'Shape') return [0];
   if (op instanceof GradientOp) return op.disconnectedInputs();
   if (op.kind === 'Elemwise' && (op as Elemwise).scalarOp === 'second') return [0];
+  // indices, and the pieces a JoinSplit reads only for their shapes
+  if (op.kind === 'Subtensor' || op.kind === 'AdvancedSubtensor1' || op.kind === 'JoinSplit') return range(node.inputs.length - 1, 1);
+  if (op.kind === 'IncSubtensor' || op.kind === 'AdvancedIncSubtensor1') return range(node.inputs.length - 2, 2);
   return [];
 }

@@ -51,6 +51,12 @@ declare module './variable.js' {
     var(axis?: AxisArg): TensorVariable;
     std(axis?: AxisArg): TensorVariable;
     dot(other: TensorLike): TensorVariable;
+    /**
+     * Theano's `x[...]`: numbers, slices (`'1:3'`, `':'`, `'::-1'` or
+     * `T.slice(1, 3)`) and symbolic integer scalars; or, alone, an integer
+     * vector picking rows along axis 0. `x.get(':', 0)` is `x[:, 0]`.
+     */
+    get(...index: T.Index[]): TensorVariable;
     /** Theano's `dimshuffle(1, 'x', 0)`; the pattern may also come as one array, as Theano takes a tuple. */
     dimshuffle(...pattern: (number | 'x')[] | [readonly (number | 'x')[]]): TensorVariable;
     transpose(axes?: readonly number[]): TensorVariable;
@@ -98,6 +104,9 @@ Object.assign(P, {
   },
   dot(this: TensorVariable, o: TensorLike) {
     return T.dot(this, o);
+  },
+  get(this: TensorVariable, ...index: T.Index[]) {
+    return T.get(this, ...index);
   },
   dimshuffle(this: TensorVariable, ...p: (number | 'x')[] | [readonly (number | 'x')[]]) {
     return T.dimshuffle(this, p.length === 1 && Array.isArray(p[0]) ? p[0] : (p as (number | 'x')[]));

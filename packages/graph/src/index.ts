@@ -36,6 +36,10 @@ export { Reduce, reduceDTypes, reduceIdentity, normaliseAxes } from './ops/reduc
 export { Dot, dotDTypes } from './ops/dot.js';
 export { DimShuffle, Reshape, ShapeI } from './ops/shape.js';
 export type { DimShufflePattern } from './ops/shape.js';
+export { Subtensor, IncSubtensor, resolveSlice } from './ops/subtensor.js';
+export type { IndexEntry, ResolvedSlice } from './ops/subtensor.js';
+export { AdvancedSubtensor1, AdvancedIncSubtensor1 } from './ops/advanced.js';
+export { Join, JoinSplit } from './ops/join.js';
 export { Softmax } from './ops/nnet.js';
 export { broadcastShapes, broadcastStrides } from './ops/broadcast.js';
 export { config, parseFlags, parseRc, MODES } from './config.js';
@@ -60,12 +64,13 @@ export type {
   ConstExpr,
   ApplyExpr,
   ReducedExpr,
+  GatherExpr,
   Epilogue,
   Reducer,
   Step,
   BufferSpec,
 } from './kernel.js';
-export { kernelKey, kernelOutputSize, walkExpr, mapLeaves, splitEpilogue, epilogueShape, isContiguousOver } from './kernel.js';
+export { kernelKey, kernelOutputSize, walkExpr, gathers, mapLeaves, splitEpilogue, epilogueShape, isContiguousOver } from './kernel.js';
 export type { LowerContext, TensorView, BufferView, ScalarView, ReduceRequest } from './lower.js';
 export { isContiguous } from './lower.js';
 export {

@@ -48,7 +48,23 @@ export interface ReducedExpr {
   readonly dtype: DType;
 }
 
-export type ScalarExpr = LoadExpr | ConstExpr | ApplyExpr | ReducedExpr;
+/**
+ * Read input `input` at the element `index` computes: indexing with values
+ * known only at run time (an integer index, a gather, a concatenation).
+ * `index` is an int32 expression whose value the kernel keeps within the
+ * input buffer (0 <= index < its size), on every element, whichever branch
+ * of a switch uses the value. Only elementwise kernels gather; the
+ * optimizer fuses nothing into or out of a kernel that does (its reads are
+ * not affine in the kernel's index).
+ */
+export interface GatherExpr {
+  readonly kind: 'gather';
+  readonly input: number;
+  readonly index: ScalarExpr;
+  readonly dtype: DType;
+}
+
+export type ScalarExpr = LoadExpr | ConstExpr | ApplyExpr | ReducedExpr | GatherExpr;
 
 /** out[i] = expr(i) for every multi-index i of `shape`; the output is C-contiguous. */
 export interface ElementwiseKernel {
@@ -159,13 +175,28 @@ export function kernelOutputSize(k: Kernel): number {
   }
 }
 
-/** Visit every node of a scalar expression, children first. */
+/** Visit every node of a scalar expression, children first (a gather's index before the gather). */
 export function walkExpr(e: ScalarExpr, f: (e: ScalarExpr) => void): void {
   if (e.kind === 'apply') for (const a of e.args) walkExpr(a, f);
+  if (e.kind === 'gather') walkExpr(e.index, f);
   f(e);
 }
 
-/** Rebuild `e` with every load replaced by `load(l)` and every reduced value by `reduced(r)`. */
+/** Whether an expression gathers (reads an input at a computed element). */
+export function gathers(e: ScalarExpr): boolean {
+  let found = false;
+  walkExpr(e, (x) => {
+    if (x.kind === 'gather') found = true;
+  });
+  return found;
+}
+
+/**
+ * Rebuild `e` with every load replaced by `load(l)` and every reduced value
+ * by `reduced(r)`. The loads inside a gather's index are mapped too; the
+ * gather keeps its input (passes that renumber inputs leave gathering
+ * kernels alone).
+ */
 export function mapLeaves(e: ScalarExpr, load: (l: LoadExpr) => ScalarExpr, reduced: (r: ReducedExpr) => ScalarExpr = (r) => r): ScalarExpr {
   switch (e.kind) {
     case 'load':
@@ -174,6 +205,10 @@ export function mapLeaves(e: ScalarExpr, load: (l: LoadExpr) => ScalarExpr, redu
       return reduced(e);
     case 'const':
       return e;
+    case 'gather': {
+      const index = mapLeaves(e.index, load, reduced);
+      return index === e.index ? e : { ...e, index };
+    }
     case 'apply': {
       const args = e.args.map((a) => mapLeaves(a, load, reduced));
       return args.every((a, i) => a === e.args[i]) ? e : { ...e, args };

@@ -39,7 +39,18 @@ export interface ReduceRequest {
   readonly build: (loads: ScalarExpr[]) => ScalarExpr;
 }
 
+/** Read source `source` at a multi-index of int32 expressions, each within the source's shape. */
+export type At = (source: number, indices: readonly ScalarExpr[]) => ScalarExpr;
+
 export interface LowerContext {
+  /**
+   * out[i] = build(at, index) for every multi-index i of `shape`, for ops
+   * that read at positions known only at run time (or not affine in i):
+   * `at(k, indices)` reads source k at a computed multi-index (the op keeps
+   * every index in range, on every element), `index(d)` is i along
+   * dimension d, as an int32.
+   */
+  indexed(shape: readonly number[], out: DType, sources: readonly TensorView[], build: (at: At, index: (d: number) => ScalarExpr) => ScalarExpr): BufferView;
   /** out = build(loads of inputs broadcast to `shape`), in dtype `out`. */
   elementwise(shape: readonly number[], out: DType, inputs: readonly TensorView[], build: (loads: ScalarExpr[]) => ScalarExpr): BufferView;
   /** Reduction over some axes; the result has the kept axes, in order. */

@@ -18,7 +18,21 @@ import type { LowerContext, TensorView } from './lower.js';
  * forward pass with an altered gradient, such as `zeroGrad` or `gradClip`,
  * and helpers its gradient graphs use); each carries its own rule.
  */
-export type OpKind = 'Elemwise' | 'Reduce' | 'Dot' | 'DimShuffle' | 'Reshape' | 'Softmax' | 'Shape' | 'Gradient';
+export type OpKind =
+  | 'Elemwise'
+  | 'Reduce'
+  | 'Dot'
+  | 'DimShuffle'
+  | 'Reshape'
+  | 'Softmax'
+  | 'Shape'
+  | 'Subtensor'
+  | 'IncSubtensor'
+  | 'AdvancedSubtensor1'
+  | 'AdvancedIncSubtensor1'
+  | 'Join'
+  | 'JoinSplit'
+  | 'Gradient';
 
 export abstract class Op {
   abstract readonly kind: OpKind;

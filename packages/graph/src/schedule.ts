@@ -9,7 +9,8 @@ import { castScalar } from './dtype.js';
 import type { BufferSpec, Kernel, LoadExpr, ScalarExpr, Step } from './kernel.js';
 import { NDArray, contiguousStrides, sizeOf, shapeToString } from './ndarray.js';
 import type { Apply } from './op.js';
-import { isContiguous, type BufferView, type LowerContext, type ReduceRequest, type TensorView } from './lower.js';
+import { isContiguous, type At, type BufferView, type LowerContext, type ReduceRequest, type TensorView } from './lower.js';
+import * as ix from './index-expr.js';
 import { broadcastStrides } from './ops/broadcast.js';
 import { TensorConstant, type TensorVariable } from './variable.js';
 
@@ -126,6 +127,52 @@ class Builder implements LowerContext {
     const buffer = this.newBuffer(out, sizeOf(shape));
     this.push({ kind: 'elementwise', shape: [...shape], inputs: dtypes, out, expr: build(exprs) }, buffers, buffer);
     return { kind: 'buffer', buffer, dtype: out, shape: [...shape], strides: contiguousStrides(shape), offset: 0 };
+  }
+
+  indexed(shape: readonly number[], out: DType, sources: readonly TensorView[], build: (at: At, index: (d: number) => ScalarExpr) => ScalarExpr): BufferView {
+    const buffers: number[] = [];
+    const dtypes: DType[] = [];
+    const slot = (buffer: number, dtype: DType): number => {
+      let i = buffers.indexOf(buffer);
+      if (i < 0) i = buffers.push(buffer) - 1;
+      dtypes[i] = dtype;
+      return i;
+    };
+    const at: At = (k, indices) => {
+      const v = sources[k]!;
+      if (v.kind === 'scalar') return { kind: 'const', value: castScalar(v.value, v.dtype), dtype: v.dtype };
+      let address = ix.int(v.offset);
+      indices.forEach((e, d) => {
+        const s = v.strides[d]!;
+        if (s !== 0 && v.shape[d] !== 1) address = ix.add(address, s === 1 ? e : ix.mul(e, ix.int(s)));
+      });
+      return { kind: 'gather', input: slot(v.buffer, v.dtype), index: address, dtype: v.dtype };
+    };
+    // i along d is a load of 0, 1, ..., shape[d] - 1: the IR has loads, not loop counters
+    const index = (d: number): ScalarExpr => {
+      const n = shape[d]!;
+      if (n <= 1) return ix.int(0);
+      const range = this.range(n);
+      const strides = shape.map((_, e) => (e === d ? 1 : 0));
+      return { kind: 'load', input: slot(range, 'int32'), strides, offset: 0, dtype: 'int32' };
+    };
+    const expr = build(at, index);
+    const buffer = this.newBuffer(out, sizeOf(shape));
+    this.push({ kind: 'elementwise', shape: [...shape], inputs: dtypes, out, expr }, buffers, buffer);
+    return { kind: 'buffer', buffer, dtype: out, shape: [...shape], strides: contiguousStrides(shape), offset: 0 };
+  }
+
+  readonly #ranges = new Map<number, number>();
+  /** A constant int32 buffer holding 0, 1, ..., n - 1 (one per length in a program). */
+  private range(n: number): number {
+    let b = this.#ranges.get(n);
+    if (b === undefined) {
+      const value = NDArray.zeros([n], 'int32');
+      for (let i = 0; i < n; i++) value.data[i] = i;
+      b = (this.constant(value) as BufferView).buffer;
+      this.#ranges.set(n, b);
+    }
+    return b;
   }
 
   reduce(req: ReduceRequest): BufferView {

@@ -256,6 +256,11 @@ export function size(x: TensorLike): TensorVariable {
   return v.ndim === 0 ? constant(1, { dtype: 'int64' }) : mul(...shape(v));
 }
 
+// ---------------------------------------------------------------- indexing
+
+export { Slice, slice, get, take, setSubtensor, incSubtensor, concatenate, stack, arange } from './indexing.js';
+export type { Index } from './indexing.js';
+
 // ---------------------------------------------------------------- nnet
 
 /** Softmax over the last axis. */

@@ -42,7 +42,7 @@ export function loadsOf(e: ScalarExpr, out: LoadExpr[] = []): LoadExpr[] {
 function supportedExpr(e: ScalarExpr): boolean {
   if (e.kind === 'const') return true;
   if (e.kind === 'load') return e.dtype === 'float32' || e.dtype === 'float16';
-  if (e.kind === 'reduced') return false;
+  if (e.kind === 'reduced' || e.kind === 'gather') return false; // WebAssembly SIMD has no gathers: the JavaScript path runs them
   return lanes(e.dtype) && lanes(e.computeDType) && SUPPORTED.has(e.op) && e.args.every(supportedExpr);
 }
 
@@ -180,6 +180,7 @@ export function rowModule(k: VKernel, loads: readonly LoadExpr[], column: boolea
       return;
     }
     if (e.kind === 'reduced') throw new Error('cpu: a reduced value outside an epilogue');
+    if (e.kind === 'gather') throw new Error('cpu: a gather on the SIMD path (vectorizable() sends gathering kernels to JavaScript)');
     // arguments convert to the compute dtype: float to bool tests truth; bool to float is already 0 or 1
     const arg = (i: number) => {
       const x = e.args[i]!;

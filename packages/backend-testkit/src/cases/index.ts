@@ -9,6 +9,7 @@ import { reduceCases } from './reduce.js';
 import { dotCases } from './linalg.js';
 import { castCases, shapeCases, softmaxCases } from './shape.js';
 import { compositeCases } from './composite.js';
+import { indexingCases } from './indexing.js';
 
 const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readonly DType[], quick: boolean) => OpCase[] } = {
   elemwise: elemwiseCases,
@@ -20,6 +21,7 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readon
   softmax: softmaxCases,
   cast: castCases,
   composite: compositeCases,
+  indexing: indexingCases,
 };
 
 /**

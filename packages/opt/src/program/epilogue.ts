@@ -9,7 +9,7 @@
  * cost model; a backend that gains nothing runs the epilogue as a second
  * kernel (`splitEpilogue`).
  */
-import { epilogueShape, isContiguousOver, mapLeaves, type DType, type MatmulKernel, type Program, type ReduceKernel, type ScalarExpr, type Step } from '@sym/graph';
+import { epilogueShape, gathers, isContiguousOver, mapLeaves, type DType, type MatmulKernel, type Program, type ReduceKernel, type ScalarExpr, type Step } from '@sym/graph';
 import { exprSize } from './loads.js';
 import { fusedLabel, pinnedBuffers } from './fusion.js';
 
@@ -38,7 +38,8 @@ function restride(strides: readonly number[], from: readonly number[], to: reado
 function withEpilogue(producer: Step, consumer: Step, maxExprSize: number): Step | null {
   const rk = producer.kernel as ReduceKernel | MatmulKernel;
   const ck = consumer.kernel;
-  if (ck.kind !== 'elementwise') return null;
+  // a gathering kernel's reads are not at the output's index: it cannot be an epilogue
+  if (ck.kind !== 'elementwise' || gathers(ck.expr)) return null;
   const space = epilogueShape(rk);
   // a fused matmul stores through the consumer's C-contiguous layout
   if (rk.kind === 'matmul' && !isContiguousOver(space, rk.outStrides)) return null;

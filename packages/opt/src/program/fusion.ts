@@ -5,6 +5,7 @@
  * disappear. Fusion lives here once and serves every backend.
  */
 import type { DType, ElementwiseKernel, Kernel, LoadExpr, Program, ScalarExpr, Step } from '@sym/graph';
+import { gathers } from '@sym/graph';
 import { exprCost, composeLoad, exprSize, loadsOf, mapLoad, mapLoads, type IndexMap } from './loads.js';
 
 export interface FusionOptions {
@@ -81,7 +82,7 @@ function tryInline(producer: Step, consumers: readonly Step[], opts: FusionOptio
   for (const c of consumers) {
     const k = c.kernel;
     const iter = iterationShape(k);
-    if (!iter || k.kind === 'matmul' || (k.kind === 'reduce' && !opts.reduce)) return null;
+    if (!iter || k.kind === 'matmul' || (k.kind === 'reduce' && !opts.reduce) || gathers(k.expr)) return null;
     const slot = c.inputs.indexOf(producer.output);
     const maps = new Map<LoadExpr, IndexMap>();
     for (const l of loadsOf(k.expr)) {
@@ -105,7 +106,8 @@ export function fuse(program: Program, opts: FusionOptions = DEFAULT_FUSION): Pr
   const pinned = pinnedBuffers(program);
   for (let p = 0; p < steps.length; p++) {
     const producer = steps[p];
-    if (!producer || producer.kernel.kind !== 'elementwise' || pinned.has(producer.output)) continue;
+    // a gathering kernel reads at computed positions: no producer can be evaluated in place of such a read
+    if (!producer || producer.kernel.kind !== 'elementwise' || gathers(producer.kernel.expr) || pinned.has(producer.output)) continue;
     const consumers: number[] = [];
     for (let q = p + 1; q < steps.length; q++) if (steps[q]?.inputs.includes(producer.output)) consumers.push(q);
     if (consumers.length === 0) continue;

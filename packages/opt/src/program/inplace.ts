@@ -20,6 +20,8 @@ function loadsAtOutputIndex(e: ScalarExpr, input: number, shape: readonly number
   let ok = true;
   walkExpr(e, (x) => {
     if (x.kind === 'load' && x.input === input && (x.offset !== 0 || !isContiguousOver(shape, x.strides))) ok = false;
+    // a gather reads at a position computed at run time
+    if (x.kind === 'gather' && x.input === input) ok = false;
   });
   return ok;
 }
@@ -27,7 +29,7 @@ function loadsAtOutputIndex(e: ScalarExpr, input: number, shape: readonly number
 function loads(e: ScalarExpr, input: number): boolean {
   let found = false;
   walkExpr(e, (x) => {
-    if (x.kind === 'load' && x.input === input) found = true;
+    if ((x.kind === 'load' || x.kind === 'gather') && x.input === input) found = true;
   });
   return found;
 }

@@ -5,6 +5,7 @@
  * drops it, so the input's producer may find a single consumer and fuse.
  */
 import type { DType, Program, ScalarExpr, Step } from '@sym/graph';
+import { gathers } from '@sym/graph';
 import { loadsOf, mapLoads } from './loads.js';
 
 function dropFills(e: ScalarExpr): ScalarExpr {
@@ -19,7 +20,8 @@ function dropFills(e: ScalarExpr): ScalarExpr {
 
 function simplifyStep(s: Step): Step {
   const k = s.kernel;
-  if (k.kind === 'matmul') return s;
+  // a gathering kernel's inputs are numbered by its gathers too, which renumbering by loads would lose
+  if (k.kind === 'matmul' || gathers(k.expr)) return s;
   const expr = dropFills(k.expr);
   if (expr === k.expr) return s;
   const used = [...new Set(loadsOf(expr).map((l) => l.input))].sort((a, b) => a - b);

@@ -1,0 +1,189 @@
+/**
+ * Indexing: windows of constant bounds (views, and gathers for negative
+ * steps), symbolic integer indices (negative ones count from the end),
+ * set/inc of windows, rows picked and incremented by an index vector
+ * (repeated rows accumulate), concatenation and stacking. Data movement
+ * is exact; increments round once (rows picked twice accumulate in another
+ * order on some backends).
+ */
+import * as sym from '@sym/graph';
+import type { DType, TensorVariable } from '@sym/graph';
+import { array, isFloat } from '@sym/graph';
+import type { OpCase } from '../case.js';
+import { randomArray } from '../rng.js';
+
+const T = sym.T;
+
+function windows(dtype: DType): OpCase {
+  const x = T.tensor(dtype, [false, false], 'x');
+  const outs: [string, TensorVariable][] = [
+    ["x.get('1:3')", x.get('1:3')],
+    ["x.get(':', 2)", x.get(':', 2)],
+    ["x.get(-1, '::2')", x.get(-1, '::2')],
+    ["x.get('1:', '1:4').T", x.get('1:', '1:4').T],
+    ["x.T.get(2, '1:')", x.T.get(2, '1:')],
+    ["x.get('::-1') (a gather)", x.get('::-1')],
+    ["x.get(':', '4:0:-2') (a gather)", x.get(':', '4:0:-2')],
+    ["x.get('7:9') (empty)", x.get('7:9')],
+    ["x.get('1:3').T.get('::2') (a view of a view)", x.get('1:3').T.get('::2')],
+  ];
+  return {
+    group: 'indexing',
+    name: `windows ${dtype}: x (4, 5)`,
+    op: 'subtensor',
+    dtype,
+    graph: { inputs: [x], outputs: outs.map(([, o]) => o), labels: outs.map(([l]) => l), values: (rng) => [randomArray(rng, dtype, [4, 5], 'full')] },
+  };
+}
+
+function symbolic(dtype: DType): OpCase {
+  const x = T.tensor(dtype, [false, false], 'x');
+  const i = T.iscalar('i');
+  const j = T.iscalar('j');
+  const outs: [string, TensorVariable][] = [
+    ['x.get(i)', x.get(i)],
+    ["x.get(':', j)", x.get(':', j)],
+    ["x.get(i, '1:')", x.get(i, '1:')],
+    ['x.get(j, i) (i = 3 on axis 1)', x.get(j, i)],
+  ];
+  return {
+    group: 'indexing',
+    name: `symbolic indices ${dtype}: x (4, 5), i = 3, j = -2`,
+    op: 'subtensor',
+    dtype,
+    graph: {
+      inputs: [x, i, j],
+      outputs: outs.map(([, o]) => o),
+      labels: outs.map(([l]) => l),
+      values: (rng) => [randomArray(rng, dtype, [4, 5], 'full'), array(3, { dtype: 'int32' }), array(-2, { dtype: 'int32' })],
+    },
+  };
+}
+
+function writes(dtype: DType): OpCase {
+  const x = T.tensor(dtype, [false, false], 'x');
+  const y = T.tensor(dtype, [false, false], 'y');
+  const row = T.tensor(dtype, [false], 'row');
+  const i = T.iscalar('i');
+  const inc = dtype !== 'bool';
+  const outs: [string, TensorVariable][] = [
+    ["setSubtensor(x.get('1:3'), y)", T.setSubtensor(x.get('1:3'), y)],
+    ["setSubtensor(x.get(':', '::2'), row.get(':3')) (broadcast)", T.setSubtensor(x.get('::2', '::2'), row.get(':3'))],
+    ['setSubtensor(x.get(i), row)', T.setSubtensor(x.get(i), row)],
+    ["setSubtensor(x.get('::-3', 1), 0)", T.setSubtensor(x.get('::-3', 1), 0)],
+    ...(inc
+      ? ([
+          ["incSubtensor(x.get('1:3'), y)", T.incSubtensor(x.get('1:3'), y)],
+          ["incSubtensor(x.get(':', '4:0:-2'), row.get(':4').dimshuffle(0, 'x'))", T.incSubtensor(x.get(':', '4:0:-2'), row.get(':4').dimshuffle(0, 'x'))],
+          ['incSubtensor(x.get(i, -1), 1)', T.incSubtensor(x.get(i, -1), 1)],
+        ] as [string, TensorVariable][])
+      : []),
+  ];
+  return {
+    group: 'indexing',
+    name: `set/inc of windows ${dtype}: x (4, 5), y (2, 5), row (5,), i = -2`,
+    op: 'inc_subtensor',
+    dtype,
+    graph: {
+      inputs: [x, y, row, i],
+      outputs: outs.map(([, o]) => o),
+      labels: outs.map(([l]) => l),
+      values: (rng) => [randomArray(rng, dtype, [4, 5], 'small'), randomArray(rng, dtype, [2, 5], 'small'), randomArray(rng, dtype, [5], 'small'), array(-2, { dtype: 'int32' })],
+    },
+  };
+}
+
+function rows(dtype: DType): OpCase {
+  const x = T.tensor(dtype, [false, false], 'x');
+  const w = T.tensor(dtype, [false, false], 'w');
+  const idx = T.ivector('idx');
+  const once = T.ivector('once');
+  const inc = dtype !== 'bool';
+  const outs: [string, TensorVariable][] = [
+    ['x.get(idx)', x.get(idx)],
+    ['x.T.get(once)', x.T.get(once)],
+    ['setSubtensor(x.get(once), w.get(":2"))', T.setSubtensor(x.get(once), w.get(':2'))],
+    ['setSubtensor(x.get(idx), w) (repeated rows: the last write wins)', T.setSubtensor(x.get(idx), w)],
+    ...(inc ? ([['incSubtensor(x.get(idx), w) (repeated rows add up)', T.incSubtensor(x.get(idx), w)]] as [string, TensorVariable][]) : []),
+  ];
+  return {
+    group: 'indexing',
+    name: `rows by an index vector ${dtype}: x (4, 5), idx = [3, 0, 3, -1], once = [2, -4]`,
+    op: 'advanced_inc_subtensor',
+    dtype,
+    graph: {
+      inputs: [x, w, idx, once],
+      outputs: outs.map(([, o]) => o),
+      labels: outs.map(([l]) => l),
+      values: (rng) => [randomArray(rng, dtype, [4, 5], 'small'), randomArray(rng, dtype, [4, 5], 'small'), array([3, 0, 3, -1], { dtype: 'int32' }), array([2, -4], { dtype: 'int32' })],
+    },
+  };
+}
+
+function joins(dtype: DType, other: DType): OpCase {
+  const x = T.tensor(dtype, [false, false], 'x');
+  const y = T.tensor(other, [false, false], 'y');
+  const v = T.tensor(dtype, [false], 'v');
+  const outs: [string, TensorVariable][] = [
+    ['concatenate([x, y])', T.concatenate([x, y])],
+    ['concatenate([x.get(":2"), y], 1)', T.concatenate([x.get(':2'), y], 1)],
+    ['concatenate([x, x.get(":", ":1")], 1)', T.concatenate([x, x.get(':', ':1')], 1)],
+    ['concatenate([v, v.get("::-1"), v.get(":0")])', T.concatenate([v, v.get('::-1'), v.get(':0')])],
+    ['stack([v, v.get("::-1")], 1)', T.stack([v, v.get('::-1')], 1)],
+    ['stack([x, x.T.T], 2)', T.stack([x, x.T.T], 2)],
+  ];
+  return {
+    group: 'indexing',
+    name: `concatenate/stack ${dtype} with ${other}: x (4, 3), y (2, 3), v (5,)`,
+    op: 'join',
+    dtype,
+    graph: {
+      inputs: [x, y, v],
+      outputs: outs.map(([, o]) => o),
+      labels: outs.map(([l]) => l),
+      values: (rng) => [randomArray(rng, dtype, [4, 3], 'full'), randomArray(rng, other, [2, 3], 'full'), randomArray(rng, dtype, [5], 'full')],
+    },
+  };
+}
+
+/** A float and an integer partner for joins of mixed dtypes (promotion), where the backend has both. */
+function partner(d: DType, dtypes: readonly DType[]): DType {
+  const want: DType = isFloat(d) ? 'int32' : d === 'bool' ? 'bool' : 'float32';
+  return dtypes.includes(want) ? want : d;
+}
+
+/** int64 indices (sym's default integer dtype), where the backend holds int64. */
+function wideIndices(dtype: DType): OpCase {
+  const x = T.tensor(dtype, [false, false], 'x');
+  const i = T.lscalar('i');
+  const idx = T.lvector('idx');
+  const outs: [string, TensorVariable][] = [
+    ['x.get(i)', x.get(i)],
+    ['x.get(idx)', x.get(idx)],
+    ['setSubtensor(x.get(":", i), 7)', T.setSubtensor(x.get(':', i), 7)],
+  ];
+  return {
+    group: 'indexing',
+    name: `int64 indices ${dtype}: x (4, 5), i = -4, idx = [1, -1, 1]`,
+    op: 'subtensor',
+    dtype,
+    graph: {
+      inputs: [x, i, idx],
+      outputs: outs.map(([, o]) => o),
+      labels: outs.map(([l]) => l),
+      values: (rng) => [randomArray(rng, dtype, [4, 5], 'small'), array(-4, { dtype: 'int64' }), array([1, -1, 1], { dtype: 'int64' })],
+    },
+  };
+}
+
+export function indexingCases(dtypes: readonly DType[]): OpCase[] {
+  return dtypes.flatMap((d) => [
+    windows(d),
+    symbolic(d),
+    writes(d),
+    rows(d),
+    joins(d, d),
+    ...(partner(d, dtypes) !== d ? [joins(d, partner(d, dtypes))] : []),
+    ...(dtypes.includes('int64') ? [wideIndices(d)] : []),
+  ]);
+}

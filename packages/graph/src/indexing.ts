@@ -1,0 +1,162 @@
+/**
+ * Indexing as users write it: `x.get(...)` for Theano's `x[...]`,
+ * `T.setSubtensor(x.get(...), y)` and `T.incSubtensor`, `T.concatenate`,
+ * `T.stack`, `T.arange`.
+ *
+ * An index is a number, a symbolic integer scalar, a slice (`T.slice(1, 3)`
+ * or the string `'1:3'`, `':'`, `'::-1'`), or, alone, a symbolic integer
+ * vector (rows along the first axis, `x[idx]`).
+ */
+import { config } from './config.js';
+import { isInt, type DType } from './dtype.js';
+import { NDArray } from './ndarray.js';
+import { apply1, asTensor, constant, type TensorLike } from './op.js';
+import { TensorVariable } from './variable.js';
+import { AdvancedIncSubtensor1, AdvancedSubtensor1 } from './ops/advanced.js';
+import { Join } from './ops/join.js';
+import { IncSubtensor, Subtensor, type IndexEntry } from './ops/subtensor.js';
+import { DimShuffle } from './ops/shape.js';
+
+/** Python's `slice(start, stop, step)`: bounds may be omitted (null or undefined). */
+export class Slice {
+  constructor(
+    readonly start: number | null = null,
+    readonly stop: number | null = null,
+    readonly step: number | null = null,
+  ) {}
+  toString(): string {
+    const b = (v: number | null) => (v === null ? '' : String(v));
+    return `${b(this.start)}:${b(this.stop)}${this.step === null ? '' : `:${this.step}`}`;
+  }
+}
+
+/** `slice(start, stop, step)`; `T.slice()` is `:`. */
+export function slice(start?: number | null, stop?: number | null, step?: number | null): Slice {
+  return new Slice(start ?? null, stop ?? null, step ?? null);
+}
+
+export type Index = number | string | Slice | TensorVariable;
+
+function parseSlice(text: string, position: number): IndexEntry {
+  const parts = text.split(':').map((p) => p.trim());
+  const bad = () => new TypeError(`index ${position}: ${JSON.stringify(text)} is not an integer or a slice such as '1:3', ':' or '::-1'`);
+  if (parts.length === 1) {
+    if (!/^-?\d+$/.test(parts[0]!)) throw bad();
+    return { kind: 'int', value: Number(parts[0]) };
+  }
+  if (parts.length > 3) throw bad();
+  const [start, stop, step] = parts.map((p) => {
+    if (p === '') return null;
+    if (!/^-?\d+$/.test(p)) throw bad();
+    return Number(p);
+  });
+  return { kind: 'slice', start: start ?? null, stop: stop ?? null, step: step ?? null };
+}
+
+/** `x[index...]`: basic indexing, or rows by an integer vector. */
+export function get(x: TensorLike, ...index: Index[]): TensorVariable {
+  const v = asTensor(x, 'get');
+  const vector = index.findIndex((e) => e instanceof TensorVariable && e.ndim > 0);
+  if (vector >= 0) {
+    const idx = index[vector] as TensorVariable;
+    const fullAfter = index.slice(vector + 1).every((e) => (e instanceof Slice && e.start === null && e.stop === null && e.step === null) || e === ':');
+    if (vector !== 0 || !fullAfter) {
+      throw new TypeError(`get: an index vector (${idx}) is supported only as the first and only index: x.get(idx) picks rows along axis 0`);
+    }
+    if (idx.ndim !== 1 || !isInt(idx.dtype)) {
+      throw new TypeError(
+        `get: ${idx} of type ${idx.type} cannot index: use an integer vector (boolean masks are not supported: the result's shape would depend on the values)`,
+      );
+    }
+    return apply1(new AdvancedSubtensor1(), [v, idx]);
+  }
+  const vars: TensorVariable[] = [];
+  const entries = index.map((e, position): IndexEntry => {
+    if (typeof e === 'number') return { kind: 'int', value: e };
+    if (typeof e === 'string') return parseSlice(e, position);
+    if (e instanceof Slice) return { kind: 'slice', start: e.start, stop: e.stop, step: e.step };
+    if (e instanceof TensorVariable) {
+      vars.push(e);
+      return { kind: 'var', input: vars.length - 1 };
+    }
+    throw new TypeError(`get: index ${position} must be a number, a slice ('1:3' or T.slice(1, 3)) or a symbolic integer, got ${e === null ? 'null' : typeof e}`);
+  });
+  if (entries.length === 0) return v;
+  return apply1(new Subtensor(entries), [v, ...vars]);
+}
+
+/** `x[idx]` for an integer vector idx (Theano's `take` along axis 0). */
+export function take(x: TensorLike, idx: TensorVariable): TensorVariable {
+  return apply1(new AdvancedSubtensor1(), [asTensor(x, 'take'), idx]);
+}
+
+function writeWindow(what: string, window: TensorVariable, y: TensorLike, set: boolean): TensorVariable {
+  const owner = window instanceof TensorVariable ? window.owner : undefined;
+  const op = owner?.op;
+  if (op instanceof Subtensor) {
+    const [x, ...vars] = owner!.inputs;
+    return apply1(new IncSubtensor(op.entries, set), [x!, asYFor(what, y, x!), ...vars]);
+  }
+  if (op instanceof AdvancedSubtensor1) {
+    const [x, idx] = owner!.inputs;
+    return apply1(new AdvancedIncSubtensor1(set), [x!, asYFor(what, y, x!), idx!]);
+  }
+  throw new TypeError(`${what}: expected a window of a tensor made by x.get(...), got ${String(window)}`);
+}
+
+/** y as a tensor; a plain number takes x's dtype, as Theano's literals do. */
+function asYFor(what: string, y: TensorLike, x: TensorVariable): TensorVariable {
+  if (typeof y === 'number' || typeof y === 'boolean') return constant(y, { dtype: x.dtype });
+  return asTensor(y, what);
+}
+
+/** Theano's `set_subtensor(x[...], y)`: x with that window replaced by y (broadcast). */
+export function setSubtensor(window: TensorVariable, y: TensorLike): TensorVariable {
+  return writeWindow('setSubtensor', window, y, true);
+}
+
+/** Theano's `inc_subtensor(x[...], y)`: x with y added to that window (repeated rows of an index vector add up). */
+export function incSubtensor(window: TensorVariable, y: TensorLike): TensorVariable {
+  return writeWindow('incSubtensor', window, y, false);
+}
+
+/** `numpy.concatenate(tensors, axis)`: the dtype is the promotion of theirs. */
+export function concatenate(tensors: readonly TensorLike[], axis = 0): TensorVariable {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new TypeError('concatenate: expected a non-empty list of tensors');
+  const vs = tensors.map((t, i) => asTensor(t, `concatenate: tensor ${i}`));
+  const nd = vs[0]!.ndim;
+  const a = axis < 0 ? axis + nd : axis;
+  if (vs.length === 1) return vs[0]!;
+  return apply1(new Join(a), vs);
+}
+
+/** `numpy.stack(tensors, axis)`: join along a new axis. */
+export function stack(tensors: readonly TensorLike[], axis = 0): TensorVariable {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new TypeError('stack: expected a non-empty list of tensors');
+  const vs = tensors.map((t, i) => asTensor(t, `stack: tensor ${i}`));
+  const nd = vs[0]!.ndim;
+  for (const v of vs) if (v.ndim !== nd) throw new TypeError(`stack: all tensors must have ${nd} dimensions like ${vs[0]}, got ${v} of type ${v.type}`);
+  const a = axis < 0 ? axis + nd + 1 : axis;
+  if (a < 0 || a > nd) throw new RangeError(`stack: axis ${axis} is out of range for tensors of ${nd} dimensions`);
+  const expanded = vs.map((v) => apply1(new DimShuffle(v.broadcastable, [...Array.from({ length: a }, (_, d) => d), 'x' as const, ...Array.from({ length: nd - a }, (_, d) => a + d)]), [v]));
+  return expanded.length === 1 ? expanded[0]! : apply1(new Join(a), expanded);
+}
+
+/**
+ * `numpy.arange(start, stop, step)` of numbers known when the graph is
+ * built (a constant; a symbolic length would make the shape depend on a
+ * value). int64 when all are integers, else floatX, unless `dtype` says.
+ */
+export function arange(start: number, stop?: number, step = 1, options: { dtype?: DType } = {}): TensorVariable {
+  for (const v of [start, stop, step]) {
+    if (v !== undefined && typeof v !== 'number') throw new TypeError('arange: start, stop and step must be numbers (the length of the result must be known when the graph is built)');
+  }
+  const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
+  if (step === 0) throw new RangeError('arange: step cannot be zero');
+  const n = Math.max(0, Math.ceil((hi - lo) / step));
+  const ints = [lo, hi, step].every(Number.isInteger);
+  const dtype = options.dtype ?? (ints ? 'int64' : config.floatX);
+  const a = NDArray.zeros([n], dtype);
+  for (let i = 0; i < n; i++) a.data[i] = lo + i * step;
+  return constant(a, { dtype });
+}

@@ -1,0 +1,192 @@
+/**
+ * Indexing by an integer vector along the first axis, Theano's
+ * AdvancedSubtensor1 (`x[idx]`, an embedding lookup) and
+ * AdvancedIncSubtensor1 (`inc_subtensor(x[idx], y)`, its gradient: repeated
+ * indices accumulate; `set_subtensor`: the last write wins). Indices are
+ * read inside kernels: negative ones count from the end, out-of-range ones
+ * are clamped (the reference `perform` raises NumPy's IndexError).
+ */
+import { canCastSafely, castScalar, isInt } from '../dtype.js';
+import { NDArray, sizeOf } from '../ndarray.js';
+import { Apply, Op } from '../op.js';
+import { TensorType } from '../type.js';
+import type { StaticShape, TensorVariable } from '../variable.js';
+import type { BufferView, LowerContext, TensorView } from '../lower.js';
+import type { ScalarExpr } from '../kernel.js';
+import * as ix from '../index-expr.js';
+import { broadcastIndex, checkBroadcastTo, resolveInt } from './subtensor.js';
+
+function checkIndexVector(what: string, idx: TensorVariable): void {
+  if (idx.ndim !== 1 || !isInt(idx.dtype)) throw new TypeError(`${what}: the index must be an integer vector, got ${idx} of type ${idx.type}`);
+}
+
+/** `x[idx]` for an integer vector idx: rows of x (along axis 0) in the order idx lists them. */
+export class AdvancedSubtensor1 extends Op {
+  readonly kind = 'AdvancedSubtensor1' as const;
+  key(): string {
+    return 'AdvancedSubtensor1';
+  }
+  override toString(): string {
+    return 'AdvancedSubtensor1';
+  }
+  override pp(args: readonly string[]): string {
+    return `${args[0]}[${args[1]}]`;
+  }
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    const [x, idx] = inputs as [TensorVariable, TensorVariable];
+    if (x.ndim === 0) throw new TypeError(`AdvancedSubtensor1: ${x} is 0-d and cannot be indexed`);
+    checkIndexVector('AdvancedSubtensor1', idx);
+    return [new TensorType(x.dtype, [idx.broadcastable[0]!, ...x.broadcastable.slice(1)])];
+  }
+  inferShape(shapes: readonly StaticShape[]): StaticShape[] {
+    const [xs, is] = shapes as [StaticShape, StaticShape];
+    return [[is[0]!, ...xs.slice(1)]];
+  }
+  perform(inputs: readonly NDArray[]): NDArray[] {
+    const [x, idx] = inputs as [NDArray, NDArray];
+    const row = sizeOf(x.shape.slice(1));
+    const out = NDArray.zeros([idx.size, ...x.shape.slice(1)], x.dtype);
+    for (let k = 0; k < idx.size; k++) {
+      const j = resolveInt(idx.data[k]!, x.shape[0]!, 0);
+      out.data.set(x.data.subarray(j * row, (j + 1) * row), k * row);
+    }
+    return [out];
+  }
+  lower(ctx: LowerContext, inputs: readonly TensorView[]): TensorView[] {
+    const [x, idx] = inputs as [TensorView, TensorView];
+    const shape = [idx.shape[0]!, ...x.shape.slice(1)];
+    const n = x.shape[0]!;
+    if (sizeOf(shape) === 0) return [ctx.indexed(shape, x.dtype, [], () => ({ kind: 'const', value: 0, dtype: x.dtype }))];
+    if (n === 0) throw new RangeError(`AdvancedSubtensor1: cannot index an empty axis 0 (shape ${JSON.stringify(x.shape)})`);
+    return [
+      ctx.indexed(shape, x.dtype, [x, idx], (at, index) => {
+        const row = ix.wrapIndex(at(1, [index(0)]), n);
+        return at(0, [row, ...x.shape.slice(1).map((_, d) => index(d + 1))]);
+      }),
+    ];
+  }
+}
+
+/**
+ * x with the rows idx lists incremented by (`set`: replaced by) the rows of
+ * y, broadcast to (len(idx), ...x.shape[1:]). Inputs: x, y, idx.
+ */
+export class AdvancedIncSubtensor1 extends Op {
+  readonly kind = 'AdvancedIncSubtensor1' as const;
+  constructor(readonly set: boolean) {
+    super();
+  }
+  key(): string {
+    return this.set ? 'AdvancedSetSubtensor1' : 'AdvancedIncSubtensor1';
+  }
+  override toString(): string {
+    return this.key();
+  }
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    const [x, y, idx] = inputs as [TensorVariable, TensorVariable, TensorVariable];
+    checkIndexVector(this.toString(), idx);
+    if (x.ndim === 0) throw new TypeError(`${this.toString()}: ${x} is 0-d and cannot be indexed`);
+    if (!canCastSafely(y.dtype, x.dtype)) {
+      throw new TypeError(`${this.toString()}: cannot write ${y} (${y.dtype}) into ${x} (${x.dtype}) without losing data; cast it first (.astype('${x.dtype}'))`);
+    }
+    if (!this.set && x.dtype === 'bool') throw new TypeError(`${this.toString()}: cannot increment a bool tensor ${x}; use setSubtensor`);
+    if (y.ndim > x.ndim) throw new TypeError(`${this.toString()}: ${y} has more dimensions than ${x}`);
+    return [x.type];
+  }
+  inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
+    const [xs, ys, is] = shapes as [StaticShape, StaticShape, StaticShape];
+    checkBroadcastTo(this.toString(), node.inputs[1]!, ys, [is[0]!, ...xs.slice(1)]);
+    return [xs];
+  }
+  perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
+    const [x, y, idx] = inputs as [NDArray, NDArray, NDArray];
+    const out = x.copy();
+    const window = [idx.size, ...x.shape.slice(1)];
+    const row = sizeOf(x.shape.slice(1));
+    const ys = broadcastIndex(y.shape, window);
+    const d = node.outputs[0]!.dtype;
+    for (let k = 0; k < idx.size; k++) {
+      const j = resolveInt(idx.data[k]!, x.shape[0]!, 0);
+      for (let r = 0; r < row; r++) {
+        const v = y.data[ys(k * row + r)]!;
+        out.data[j * row + r] = castScalar(this.set ? v : out.data[j * row + r]! + v, d);
+      }
+    }
+    return [out];
+  }
+
+  lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
+    const [x, y, idx] = inputs as [TensorView, TensorView, TensorView];
+    const d = node.outputs[0]!.dtype;
+    const n = x.shape[0]!;
+    const K = idx.shape[0]!;
+    const rest = x.shape.slice(1);
+    if (K === 0 || sizeOf(x.shape) === 0) return [ctx.contiguous(x)];
+    // the indices, wrapped and clamped into [0, n), once
+    const rows = ctx.indexed([K], 'int32', [idx], (at, index) => ix.wrapIndex(at(0, [index(0)]), n));
+    const positions = ctx.constant(range(n)) as BufferView;
+    // over (row j of x, ...rest, k): does idx[k] name row j?
+    const space = [n, ...rest, K];
+    const rowOf: TensorView = { ...positions, shape: space, strides: space.map((_, e) => (e === 0 ? 1 : 0)) };
+    const named: TensorView = { ...rows, shape: space, strides: space.map((_, e) => (e === space.length - 1 ? 1 : 0)) };
+    const matches = (l: ScalarExpr[]) => ix.eq(l[0]!, l[1]!);
+    if (!this.set) {
+      // repeated rows accumulate: the increment of row j is the sum of the y rows idx sends there
+      const yView = yOver(y, space, K, rest.length);
+      const acc = d === 'float16' ? 'float32' : d;
+      const sums = ctx.reduce({
+        inputs: [rowOf, named, yView],
+        shape: space,
+        axes: [space.length - 1],
+        reducer: 'sum',
+        acc,
+        out: acc,
+        build: (l) => ix.select(matches(l), ix.castTo(l[2]!, acc), { kind: 'const', value: 0, dtype: acc }, acc),
+      });
+      return [ctx.elementwise(x.shape, d, [x, sums], (l) => ({ kind: 'apply', op: 'add', args: [l[0]!, ix.castTo(l[1]!, d)], computeDType: d, dtype: d }))];
+    }
+    // the last k that names row j (or -1): the write that wins
+    const ks = ctx.constant(range(K)) as BufferView;
+    const kOf: TensorView = { ...ks, shape: space.slice(0, 1).concat([K]), strides: [0, 1] };
+    const last = ctx.reduce({
+      inputs: [{ ...rowOf, shape: [n, K], strides: [1, 0] }, { ...named, shape: [n, K], strides: [0, 1] }, kOf],
+      shape: [n, K],
+      axes: [1],
+      reducer: 'max',
+      acc: 'int32',
+      out: 'int32',
+      build: (l) => ix.select(matches(l), l[2]!, ix.int(-1), 'int32'),
+    });
+    const yRows = y.shape.length === x.shape.length ? y.shape[0]! : 1;
+    return [
+      ctx.indexed(x.shape, d, [x, y, last], (at, index) => {
+        const xIndex = x.shape.map((_, k) => index(k));
+        const k = at(2, [xIndex[0]!]);
+        const yIndex = y.shape.map((m, e) => {
+          const dim = x.shape.length - y.shape.length + e;
+          if (m === 1) return ix.int(0);
+          return dim === 0 ? ix.clampIndex(k, yRows) : xIndex[dim]!;
+        });
+        return ix.select(ix.ge(k, ix.int(0)), ix.castTo(at(1, yIndex), d), at(0, xIndex), d);
+      }),
+    ];
+  }
+}
+
+/** y as a view over (row j, ...rest, k): y broadcasts to (K, ...rest), and row j does not move it. */
+function yOver(y: TensorView, space: readonly number[], K: number, restDims: number): TensorView {
+  if (y.kind === 'scalar') return y;
+  const full = [K, ...space.slice(1, 1 + restDims)];
+  const lead = full.length - y.shape.length;
+  const strideOf = (dim: number) => {
+    const e = dim - lead;
+    return e < 0 || y.shape[e] === 1 ? 0 : y.strides[e]!;
+  };
+  return { ...y, shape: [...space], strides: [0, ...Array.from({ length: restDims }, (_, r) => strideOf(r + 1)), strideOf(0)] };
+}
+
+function range(n: number): NDArray {
+  const a = NDArray.zeros([n], 'int32');
+  for (let i = 0; i < n; i++) a.data[i] = i;
+  return a;
+}

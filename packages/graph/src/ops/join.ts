@@ -1,0 +1,189 @@
+/**
+ * Theano's Join (`T.concatenate`) and the op its gradient uses, JoinSplit:
+ * the part of a joined gradient that belongs to one piece. Where each piece
+ * starts is known only from the run-time shapes, so JoinSplit takes the
+ * pieces as inputs for their shapes alone.
+ */
+import { castScalar, promote } from '../dtype.js';
+import { NDArray, sizeOf } from '../ndarray.js';
+import { Apply, Op } from '../op.js';
+import { TensorType } from '../type.js';
+import type { StaticShape, TensorVariable } from '../variable.js';
+import type { LowerContext, TensorView } from '../lower.js';
+import type { ScalarExpr } from '../kernel.js';
+import * as ix from '../index-expr.js';
+
+function checkAxis(what: string, axis: number, ndim: number): void {
+  if (!Number.isInteger(axis) || axis < 0 || axis >= ndim) throw new RangeError(`${what}: axis ${axis} is out of range for tensors of ${ndim} dimensions`);
+}
+
+/** Shapes of the pieces must agree except along `axis`. */
+function joinedShape(what: string, axis: number, shapes: readonly StaticShape[], names: readonly string[]): StaticShape {
+  const out: (number | null)[] = [...shapes[0]!];
+  let total: number | null = 0;
+  shapes.forEach((s, p) => {
+    s.forEach((n, d) => {
+      if (d === axis) return;
+      const m = out[d];
+      if (n !== null && m !== null && m !== undefined && n !== m) {
+        throw new RangeError(`${what}: ${names[p]} has length ${n} along axis ${d}, but ${names[0]} has ${m}; only axis ${axis} may differ`);
+      }
+      if (m === null) out[d] = n;
+    });
+    total = total === null || s[axis] === null ? null : total + s[axis]!;
+  });
+  out[axis] = total;
+  return out;
+}
+
+/** Where each piece starts along the axis. */
+function starts(axis: number, shapes: readonly (readonly number[])[]): number[] {
+  const at: number[] = [];
+  let c = 0;
+  for (const s of shapes) {
+    at.push(c);
+    c += s[axis]!;
+  }
+  return at;
+}
+
+export class Join extends Op {
+  readonly kind = 'Join' as const;
+  constructor(readonly axis: number) {
+    super();
+  }
+  key(): string {
+    return `Join{axis=${this.axis}}`;
+  }
+  override toString(): string {
+    return this.key();
+  }
+  override pp(args: readonly string[]): string {
+    return `join(${this.axis}, ${args.join(', ')})`;
+  }
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    if (inputs.length === 0) throw new TypeError('Join: nothing to join');
+    const nd = inputs[0]!.ndim;
+    for (const v of inputs) if (v.ndim !== nd) throw new TypeError(`Join: all tensors must have ${nd} dimensions like ${inputs[0]}, got ${v} of type ${v.type}`);
+    checkAxis('Join', this.axis, nd);
+    const dtype = inputs.map((v) => v.dtype).reduce(promote);
+    const bc = inputs[0]!.broadcastable.map((_, d) => (d === this.axis ? inputs.length === 1 && inputs[0]!.broadcastable[d]! : inputs.every((v) => v.broadcastable[d])));
+    return [new TensorType(dtype, bc)];
+  }
+  inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
+    return [joinedShape(this.toString(), this.axis, shapes, node.inputs.map((v) => v.toString()))];
+  }
+  perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
+    const shape = this.inferShape(
+      inputs.map((a) => a.shape),
+      node,
+    )[0] as number[];
+    const d = node.outputs[0]!.dtype;
+    const out = NDArray.zeros(shape, d);
+    const outer = sizeOf(shape.slice(0, this.axis));
+    const inner = sizeOf(shape.slice(this.axis + 1));
+    let at = 0;
+    for (const a of inputs) {
+      const len = a.shape[this.axis]! * inner;
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < len; i++) out.data[o * shape[this.axis]! * inner + at + i] = castScalar(a.data[o * len + i]!, d);
+      }
+      at += len;
+    }
+    return [out];
+  }
+  lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
+    const shape = this.inferShape(
+      inputs.map((v) => v.shape),
+      node,
+    )[0] as number[];
+    const d = node.outputs[0]!.dtype;
+    const from = starts(this.axis, inputs.map((v) => v.shape));
+    const pieces = inputs.map((v, p) => ({ v, p, start: from[p]!, length: v.shape[this.axis]! })).filter((q) => q.length > 0);
+    if (sizeOf(shape) === 0 || pieces.length === 0) return [ctx.indexed(shape, d, [], () => ({ kind: 'const', value: 0, dtype: d }))];
+    return [
+      ctx.indexed(shape, d, inputs, (at, index) => {
+        const i = index(this.axis);
+        // every piece is read at a clamped position; the switch keeps the one the element falls in
+        const value = (q: (typeof pieces)[number]): ScalarExpr =>
+          ix.castTo(
+            at(
+              q.p,
+              shape.map((_, k) => (k === this.axis ? ix.clampIndex(ix.sub(i, ix.int(q.start)), q.length) : index(k))),
+            ),
+            d,
+          );
+        let expr = value(pieces[pieces.length - 1]!);
+        for (let k = pieces.length - 2; k >= 0; k--) expr = ix.select(ix.lt(i, ix.int(pieces[k + 1]!.start)), value(pieces[k]!), expr, d);
+        return expr;
+      }),
+    ];
+  }
+}
+
+/**
+ * The part of `g` (a tensor shaped like the join of `pieces` along `axis`,
+ * after `nb` leading batch dimensions of its own) that piece `piece` fills.
+ * Inputs: g, then the pieces (for their shapes).
+ */
+export class JoinSplit extends Op {
+  readonly kind = 'JoinSplit' as const;
+  constructor(
+    readonly axis: number,
+    readonly piece: number,
+    readonly nb = 0,
+  ) {
+    super();
+  }
+  key(): string {
+    return `JoinSplit{axis=${this.axis}, piece=${this.piece}${this.nb ? `, batch=${this.nb}` : ''}}`;
+  }
+  override toString(): string {
+    return this.key();
+  }
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    const [g, ...pieces] = inputs as [TensorVariable, ...TensorVariable[]];
+    const p = pieces[this.piece];
+    if (!p || g.ndim !== this.nb + p.ndim) throw new TypeError(`${this.toString()}: expected piece ${this.piece} of ${g.ndim - this.nb} dimensions`);
+    checkAxis(this.toString(), this.axis, p.ndim);
+    return [new TensorType(g.dtype, [...g.broadcastable.slice(0, this.nb), ...p.broadcastable])];
+  }
+  inferShape(shapes: readonly StaticShape[]): StaticShape[] {
+    return [[...shapes[0]!.slice(0, this.nb), ...shapes[1 + this.piece]!]];
+  }
+  /** Where the piece starts along g's axis, and the piece's shape with g's batch dimensions. */
+  #window(g: readonly number[], pieces: readonly (readonly number[])[]): { offset: number; shape: number[] } {
+    const from = starts(this.axis, pieces);
+    const total = pieces.reduce((a, s) => a + s[this.axis]!, 0);
+    const gAxis = g[this.nb + this.axis];
+    if (total !== gAxis) throw new RangeError(`${this.toString()}: the pieces add up to ${total} along axis ${this.axis}, the tensor has ${gAxis}`);
+    return { offset: from[this.piece]!, shape: [...g.slice(0, this.nb), ...pieces[this.piece]!] };
+  }
+  perform(inputs: readonly NDArray[]): NDArray[] {
+    const [g, ...pieces] = inputs as [NDArray, ...NDArray[]];
+    const { offset, shape } = this.#window(
+      g.shape,
+      pieces.map((p) => p.shape),
+    );
+    const a = this.nb + this.axis;
+    const out = NDArray.zeros(shape, g.dtype);
+    const outer = sizeOf(shape.slice(0, a));
+    const inner = sizeOf(shape.slice(a + 1));
+    const len = shape[a]! * inner;
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < len; i++) out.data[o * len + i] = g.data[o * g.shape[a]! * inner + offset * inner + i]!;
+    }
+    return [out];
+  }
+  lower(ctx: LowerContext, inputs: readonly TensorView[]): TensorView[] {
+    const [g, ...pieces] = inputs as [TensorView, ...TensorView[]];
+    const { offset, shape } = this.#window(
+      g.shape,
+      pieces.map((p) => p.shape),
+    );
+    const a = this.nb + this.axis;
+    const v = g.kind === 'buffer' ? g : ctx.contiguous(g);
+    // a window of g: a view, no kernel
+    return [{ ...v, shape, strides: [...v.strides], offset: v.offset + (shape[a]! > 0 ? offset * v.strides[a]! : 0) }];
+  }
+}

@@ -1,0 +1,366 @@
+/**
+ * Basic indexing, Theano's Subtensor and IncSubtensor: `x[1:3, i, ::-1]`
+ * as `x.get('1:3', i, '::-1')`, and `set_subtensor`/`inc_subtensor` of such
+ * a window. Integer indices are constants or symbolic scalars; slices have
+ * constant bounds (NumPy's rules, resolved against the run-time shape), so
+ * every result's shape is known from the input shapes, as sym compiles
+ * per shape. A window of constant bounds with positive steps is a view (no
+ * kernel); the rest gathers.
+ *
+ * Symbolic indices are not checked inside kernels: a negative one counts
+ * from the end, one out of range is clamped into range (as JAX does). The
+ * reference `perform` raises NumPy's IndexError instead, so DebugMode
+ * reports it.
+ */
+import { canCastSafely, castScalar } from '../dtype.js';
+import { NDArray, contiguousStrides, sizeOf, type Shape } from '../ndarray.js';
+import { Apply, Op } from '../op.js';
+import { TensorType } from '../type.js';
+import type { StaticShape, TensorVariable } from '../variable.js';
+import type { At, LowerContext, TensorView } from '../lower.js';
+import type { ScalarExpr } from '../kernel.js';
+import * as ix from '../index-expr.js';
+
+/** One entry of a basic index: a constant integer, a symbolic one (the op's `input`-th symbolic index), or a slice of constant bounds. */
+export type IndexEntry =
+  | { readonly kind: 'int'; readonly value: number }
+  | { readonly kind: 'var'; readonly input: number }
+  | { readonly kind: 'slice'; readonly start: number | null; readonly stop: number | null; readonly step: number | null };
+
+/** A slice resolved against a dimension's length: the elements start, start + step, ... (length of them). */
+export interface ResolvedSlice {
+  readonly start: number;
+  readonly step: number;
+  readonly length: number;
+}
+
+/** Python's `slice(start, stop, step).indices(n)`, and the number of elements it selects. */
+export function resolveSlice(e: { start: number | null; stop: number | null; step: number | null }, n: number): ResolvedSlice {
+  const step = e.step ?? 1;
+  const clampBound = (b: number, lo: number, hi: number) => (b < 0 ? Math.max(b + n, lo) : Math.min(b, hi));
+  let start: number;
+  let stop: number;
+  if (step > 0) {
+    start = e.start === null ? 0 : clampBound(e.start, 0, n);
+    stop = e.stop === null ? n : clampBound(e.stop, 0, n);
+  } else {
+    start = e.start === null ? n - 1 : clampBound(e.start, -1, n - 1);
+    stop = e.stop === null ? -1 : clampBound(e.stop, -1, n - 1);
+  }
+  const length = step > 0 ? Math.max(0, Math.ceil((stop - start) / step)) : Math.max(0, Math.ceil((start - stop) / -step));
+  return { start, step, length };
+}
+
+/** A constant integer index into a dimension of length n, NumPy's way: negative counts from the end, out of range is an error. */
+export function resolveInt(v: number, n: number, axis: number): number {
+  const i = v < 0 ? v + n : v;
+  if (i < 0 || i >= n) throw new RangeError(`index ${v} is out of bounds for axis ${axis} with size ${n}`);
+  return i;
+}
+
+function entryText(e: IndexEntry): string {
+  if (e.kind === 'int') return String(e.value);
+  if (e.kind === 'var') return 'int';
+  const b = (v: number | null) => (v === null ? '' : String(v));
+  return `${b(e.start)}:${b(e.stop)}${e.step === null ? '' : `:${e.step}`}`;
+}
+
+/** Check an index list against the indexed variable (at graph build time). */
+export function checkEntries(what: string, entries: readonly IndexEntry[], x: TensorVariable, vars: readonly TensorVariable[]): void {
+  if (x.ndim === 0) throw new TypeError(`${what}: ${x} is 0-d and cannot be indexed`);
+  if (entries.length > x.ndim) throw new RangeError(`${what}: too many indices (${entries.length}) for ${x} with ${x.ndim} dimensions`);
+  entries.forEach((e, d) => {
+    if (e.kind === 'slice') {
+      for (const b of [e.start, e.stop, e.step]) {
+        if (b !== null && !Number.isInteger(b)) throw new TypeError(`${what}: slice bounds must be integers, got ${entryText(e)} for axis ${d}`);
+      }
+      if (e.step === 0) throw new RangeError(`${what}: slice step cannot be zero (axis ${d})`);
+    } else if (e.kind === 'int') {
+      if (!Number.isInteger(e.value)) throw new TypeError(`${what}: index ${e.value} for axis ${d} is not an integer`);
+      const n = x.staticShape[d];
+      if (n !== null && n !== undefined) resolveInt(e.value, n, d);
+    }
+  });
+  for (const v of vars) {
+    if (v.ndim !== 0 || !(v.dtype.startsWith('int') || v.dtype.startsWith('uint'))) {
+      throw new TypeError(`${what}: a symbolic index must be an integer scalar, got ${v} of type ${v.type}`);
+    }
+  }
+}
+
+/** The shape of x[entries] (null where not known yet). */
+function windowShape(entries: readonly IndexEntry[], shape: StaticShape): StaticShape {
+  const out: (number | null)[] = [];
+  shape.forEach((n, d) => {
+    const e = entries[d];
+    if (!e) out.push(n);
+    else if (e.kind === 'slice') out.push(n === null ? null : resolveSlice(e, n).length);
+  });
+  return out;
+}
+
+/** The reference: the element of x at each position of the window, NumPy's way (symbolic indices out of range raise). */
+function windowPositions(entries: readonly IndexEntry[], shape: Shape, varValues: readonly number[]): number[][] {
+  // per dimension of x, the x indices the window visits (one for an integer index)
+  return shape.map((n, d) => {
+    const e = entries[d];
+    if (!e) return Array.from({ length: n }, (_, i) => i);
+    if (e.kind === 'int') return [resolveInt(e.value, n, d)];
+    if (e.kind === 'var') return [resolveInt(varValues[e.input]!, n, d)];
+    const s = resolveSlice(e, n);
+    return Array.from({ length: s.length }, (_, i) => s.start + i * s.step);
+  });
+}
+
+/** Visit every element of the window: `f(xFlat, windowFlat)`. */
+function forEachInWindow(positions: readonly number[][], shape: Shape, f: (x: number, w: number) => void): void {
+  const strides = contiguousStrides(shape);
+  const nd = shape.length;
+  const total = positions.reduce((a, p) => a * p.length, 1);
+  const idx = new Array<number>(nd).fill(0);
+  for (let w = 0; w < total; w++) {
+    let off = 0;
+    for (let d = 0; d < nd; d++) off += positions[d]![idx[d]!]! * strides[d]!;
+    f(off, w);
+    for (let d = nd - 1; d >= 0; d--) {
+      if (++idx[d]! < positions[d]!.length) break;
+      idx[d] = 0;
+    }
+  }
+}
+
+/** How each dimension of x is addressed inside a kernel over the window (or over x, for IncSubtensor). */
+interface DimIndex {
+  /** x's index along this dimension, for window position `w` (the window's own dimension, if it has one). */
+  readonly x: (w: ScalarExpr) => ScalarExpr;
+  readonly slice?: ResolvedSlice;
+  /** The window's dimension this one becomes, or -1 for an integer index. */
+  readonly windowDim: number;
+  /** Run-time integer index (already wrapped and clamped), for integer entries. */
+  readonly fixed?: ScalarExpr;
+}
+
+function dimIndices(entries: readonly IndexEntry[], shape: readonly number[], at: At, varSource: (input: number) => number): DimIndex[] {
+  let w = 0;
+  return shape.map((n, d) => {
+    const e = entries[d];
+    if (!e) return { x: (i) => i, windowDim: w++ };
+    if (e.kind === 'int') {
+      const fixed = ix.int(resolveInt(e.value, n, d));
+      return { x: () => fixed, windowDim: -1, fixed };
+    }
+    if (e.kind === 'var') {
+      const fixed = ix.wrapIndex(at(varSource(e.input), []), n);
+      return { x: () => fixed, windowDim: -1, fixed };
+    }
+    const s = resolveSlice(e, n);
+    return { x: (i) => (s.start === 0 && s.step === 1 ? i : ix.add(ix.int(s.start), s.step === 1 ? i : ix.mul(i, ix.int(s.step)))), slice: s, windowDim: w++ };
+  });
+}
+
+/** `x[entries]`: inputs are x, then the symbolic integer indices in the order `var` entries name them. */
+export class Subtensor extends Op {
+  readonly kind = 'Subtensor' as const;
+  constructor(readonly entries: readonly IndexEntry[]) {
+    super();
+  }
+  key(): string {
+    return `Subtensor{${this.entries.map(entryText).join(', ')}}`;
+  }
+  override toString(): string {
+    return this.key();
+  }
+  override pp(args: readonly string[]): string {
+    let v = 0;
+    return `${args[0]}[${this.entries.map((e) => (e.kind === 'var' ? args[1 + v++] : entryText(e))).join(', ')}]`;
+  }
+
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    const x = inputs[0]!;
+    checkEntries(this.toString(), this.entries, x, inputs.slice(1));
+    const bc: boolean[] = [];
+    x.broadcastable.forEach((b, d) => {
+      const e = this.entries[d];
+      if (!e) bc.push(b);
+      // a slice of a broadcastable dimension is broadcastable only if it keeps all of it
+      else if (e.kind === 'slice') bc.push(b && e.start === null && e.stop === null && (e.step === null || e.step > 0));
+    });
+    return [new TensorType(x.dtype, bc)];
+  }
+
+  inferShape(shapes: readonly StaticShape[]): StaticShape[] {
+    const s = shapes[0]!;
+    this.entries.forEach((e, d) => {
+      const n = s[d];
+      if (e.kind === 'int' && n !== null && n !== undefined) resolveInt(e.value, n, d);
+    });
+    return [windowShape(this.entries, s)];
+  }
+
+  perform(inputs: readonly NDArray[]): NDArray[] {
+    const x = inputs[0]!;
+    const positions = windowPositions(this.entries, x.shape, inputs.slice(1).map((v) => v.data[0]!));
+    const out = NDArray.zeros(windowShape(this.entries, x.shape) as number[], x.dtype);
+    forEachInWindow(positions, x.shape, (xi, w) => {
+      out.data[w] = x.data[xi]!;
+    });
+    return [out];
+  }
+
+  lower(ctx: LowerContext, inputs: readonly TensorView[]): TensorView[] {
+    const x = inputs[0]!;
+    const shape = windowShape(this.entries, x.shape) as number[];
+    const viewable = this.entries.every((e) => e.kind === 'int' || (e.kind === 'slice' && (e.step ?? 1) > 0));
+    if (viewable && x.kind === 'buffer') {
+      // a window of constant bounds and positive steps is a strided view: no kernel
+      let offset = x.offset;
+      const strides: number[] = [];
+      x.shape.forEach((n, d) => {
+        const e = this.entries[d];
+        if (!e) strides.push(x.strides[d]!);
+        else if (e.kind === 'int') offset += resolveInt(e.value, n, d) * x.strides[d]!;
+        else if (e.kind === 'slice') {
+          const s = resolveSlice(e, n);
+          if (s.length > 0) offset += s.start * x.strides[d]!;
+          strides.push(x.strides[d]! * s.step);
+        }
+      });
+      return [{ ...x, shape, strides, offset }];
+    }
+    return [
+      ctx.indexed(shape, x.dtype, inputs, (at, index) => {
+        const dims = dimIndices(this.entries, x.shape, at, (k) => 1 + k);
+        return at(
+          0,
+          dims.map((d) => (d.windowDim < 0 ? d.fixed! : d.x(index(d.windowDim)))),
+        );
+      }),
+    ];
+  }
+}
+
+/**
+ * `set_subtensor(x[entries], y)` (`set`) or `inc_subtensor(x[entries], y)`:
+ * x with the window replaced by, or incremented by, y broadcast to the
+ * window's shape. Inputs are x, y, then the symbolic indices.
+ */
+export class IncSubtensor extends Op {
+  readonly kind = 'IncSubtensor' as const;
+  constructor(
+    readonly entries: readonly IndexEntry[],
+    readonly set: boolean,
+  ) {
+    super();
+  }
+  key(): string {
+    return `${this.set ? 'SetSubtensor' : 'IncSubtensor'}{${this.entries.map(entryText).join(', ')}}`;
+  }
+  override toString(): string {
+    return this.key();
+  }
+
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    const [x, y] = inputs as [TensorVariable, TensorVariable];
+    checkEntries(this.toString(), this.entries, x, inputs.slice(2));
+    if (!canCastSafely(y.dtype, x.dtype)) {
+      throw new TypeError(`${this.toString()}: cannot write ${y} (${y.dtype}) into ${x} (${x.dtype}) without losing data; cast it first (.astype('${x.dtype}'))`);
+    }
+    if (!this.set && x.dtype === 'bool') throw new TypeError(`${this.toString()}: cannot increment a bool tensor ${x}; use setSubtensor`);
+    const window = windowShape(this.entries, x.staticShape);
+    if (y.ndim > window.length) throw new TypeError(`${this.toString()}: ${y} has ${y.ndim} dimensions, more than the window of ${x} (${window.length})`);
+    return [x.type];
+  }
+
+  inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
+    const [xs, ys] = shapes as [StaticShape, StaticShape];
+    const window = windowShape(this.entries, xs);
+    checkBroadcastTo(this.toString(), node.inputs[1]!, ys, window);
+    return [xs];
+  }
+
+  perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
+    const [x, y] = inputs as [NDArray, NDArray];
+    const out = x.copy();
+    const window = windowShape(this.entries, x.shape) as number[];
+    const positions = windowPositions(this.entries, x.shape, inputs.slice(2).map((v) => v.data[0]!));
+    const ys = broadcastIndex(y.shape, window);
+    const dtype = node.outputs[0]!.dtype;
+    forEachInWindow(positions, x.shape, (xi, w) => {
+      const v = y.data[ys(w)]!;
+      out.data[xi] = castScalar(this.set ? v : out.data[xi]! + v, dtype);
+    });
+    return [out];
+  }
+
+  lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
+    const [x, y] = inputs as [TensorView, TensorView];
+    const d = node.outputs[0]!.dtype;
+    const window = windowShape(this.entries, x.shape) as number[];
+    if (sizeOf(window) === 0) return [ctx.contiguous(x)];
+    return [
+      ctx.indexed(x.shape, d, inputs, (at, index) => {
+        const dims = dimIndices(this.entries, x.shape, at, (k) => 2 + k);
+        const xIndex = x.shape.map((_, k) => index(k));
+        let inside: ScalarExpr | undefined;
+        const and = (c: ScalarExpr) => (inside = inside ? ix.and(inside, c) : c);
+        // per window dimension, the window position of this element of x (clamped: read only where inside)
+        const windowIndex: ScalarExpr[] = [];
+        dims.forEach((dim, k) => {
+          const i = xIndex[k]!;
+          if (dim.windowDim < 0) and(ix.eq(i, dim.fixed!));
+          else if (dim.slice && !(dim.slice.start === 0 && dim.slice.step === 1 && dim.slice.length === x.shape[k])) {
+            const { start, step, length } = dim.slice;
+            const rel = ix.sub(i, ix.int(start));
+            const q = step === 1 ? rel : ix.floorDiv(rel, ix.int(step));
+            if (step !== 1) and(ix.eq(ix.mod(rel, ix.int(step)), ix.int(0)));
+            and(ix.ge(q, ix.int(0)));
+            and(ix.lt(q, ix.int(length)));
+            windowIndex.push(ix.clampIndex(q, length));
+          } else windowIndex.push(i);
+        });
+        const yIndex = y.shape.map((n, k) => (n === 1 ? ix.int(0) : windowIndex[windowIndex.length - y.shape.length + k]!));
+        const xv = at(0, xIndex);
+        const yv = ix.castTo(at(1, yIndex), d);
+        const value = this.set ? yv : { kind: 'apply' as const, op: 'add' as const, args: [xv, yv], computeDType: d, dtype: d };
+        return inside ? ix.select(inside, value, xv, d) : value;
+      }),
+    ];
+  }
+}
+
+/**
+ * Whether y's shape broadcasts to the window's (aligned on the right, and,
+ * as everywhere in Theano, a length-1 dimension broadcasts only when y's
+ * type marks it broadcastable); throws naming both.
+ */
+export function checkBroadcastTo(what: string, y: TensorVariable, shape: StaticShape, target: StaticShape): void {
+  if (shape.length > target.length) throw new TypeError(`${what}: ${y} of shape ${fmt(shape)} has more dimensions than the window ${fmt(target)}`);
+  shape.forEach((n, k) => {
+    const t = target[target.length - shape.length + k];
+    if (n === null || t === null || t === undefined || n === t || (n === 1 && y.broadcastable[k])) return;
+    const hint = n === 1 ? ` Its dimension ${k} has length 1 but is not broadcastable: mark it so (dimshuffle with 'x', or shared(..., { broadcastable })).` : '';
+    throw new RangeError(`${what}: ${y} of shape ${fmt(shape)} does not broadcast to the window's shape ${fmt(target)}.${hint}`);
+  });
+}
+
+const fmt = (s: StaticShape) => `(${s.map((d) => (d === null ? '?' : d)).join(', ')}${s.length === 1 ? ',' : ''})`;
+
+/** For the reference: y's flat index at window position `w` when y broadcasts to `window`. */
+export function broadcastIndex(yShape: Shape, window: readonly number[]): (w: number) => number {
+  const ws = contiguousStrides(window);
+  const ys = contiguousStrides(yShape);
+  const lead = window.length - yShape.length;
+  return (w) => {
+    let off = 0;
+    let rest = w;
+    for (let d = 0; d < window.length; d++) {
+      const i = ws[d]! > 0 ? Math.floor(rest / ws[d]!) : 0;
+      rest -= i * ws[d]!;
+      const k = d - lead;
+      if (k >= 0 && yShape[k] !== 1) off += i * ys[k]!;
+    }
+    return off;
+  };
+}
+
+
