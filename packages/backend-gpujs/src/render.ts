@@ -118,26 +118,40 @@ function isExact(op: ScalarOpName, d: DType): boolean {
   return ['identity', 'second', 'switch', 'maximum', 'minimum', 'clip', 'relu'].includes(op);
 }
 
-/** How a load renders: by default a fetch `in<input>[index]`; a pass whose arguments are numbered otherwise renames them (`packed.ts`). */
-export type RenderLoad = (e: Extract<ScalarExpr, { kind: 'load' }>, index: string) => string;
+/** How a read of an input renders: by default a fetch `in<input>[index]`; a pass whose arguments are numbered otherwise renames them (`packed.ts`). */
+export type RenderLoad = (e: { readonly input: number }, index: string) => string;
 
 const fetchLoad: RenderLoad = (e, index) => `in${e.input}[${index}]`;
 
 /** The variable holding a kernel's reduced value or dot product where its epilogue runs (`epilogueReturn`). */
 const REDUCED = 'reduced';
 
-/** Render an expression; `index(strides, offset)` renders a load's flat index from the index variables. */
-export function renderExpr(e: ScalarExpr, index: (strides: readonly number[], offset: number) => string, load: RenderLoad = fetchLoad): string {
+/**
+ * Render an expression; `index(strides, offset)` renders a load's flat
+ * index from the index variables. A gather's index is computed into a
+ * variable first, declared by a statement pushed to `lets` (gpu.js types
+ * an expression used as an index, and the helpers in it, as integers,
+ * which would clash with their float uses elsewhere in the kernel).
+ */
+export function renderExpr(e: ScalarExpr, index: (strides: readonly number[], offset: number) => string, load: RenderLoad = fetchLoad, lets?: string[]): string {
   switch (e.kind) {
     case 'const':
       return num(e.value);
     case 'load':
       return load(e, index(e.strides, e.offset));
+    // the index is an int32 value the kernel keeps in range (an exact float below 2^24)
+    case 'gather': {
+      if (!lets) throw new Error('gpujs: a gather outside an elementwise kernel');
+      const at = renderExpr(e.index, index, load, lets);
+      const name = `g${lets.length}`;
+      lets.push(`const ${name} = ${at};`);
+      return load(e, name);
+    }
     case 'reduced':
       return REDUCED;
     case 'apply': {
       const args = e.args.map((a, i) => {
-        const code = renderExpr(a, index, load);
+        const code = renderExpr(a, index, load, lets);
         // the condition of a switch is tested as it is; other operands convert to the compute dtype
         if (e.op === 'switch' && i === 0) return code;
         return a.dtype === e.computeDType ? code : castTo(e.computeDType, code);
@@ -206,8 +220,9 @@ function storeAs(d: DType, e: ScalarExpr, code: string): string {
 
 function renderElementwise(k: ElementwiseKernel): string {
   const vars = k.shape.map((_, d) => `i${d}`);
-  const expr = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o));
-  return `function (${params(k.inputs.length)}) {\n${decompose(k.shape, vars, 't')}\nreturn ${storeAs(k.out, k.expr, expr)};\n}`;
+  const lets: string[] = [];
+  const expr = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o), fetchLoad, lets);
+  return `function (${params(k.inputs.length)}) {\n${decompose(k.shape, vars, 't')}\n${lets.map((l) => `${l}\n`).join('')}return ${storeAs(k.out, k.expr, expr)};\n}`;
 }
 
 /** The value a reduce kernel folds at the current index variables, in its accumulator dtype. */

@@ -2,4 +2,4 @@
 import { runConformance } from '@sym/backend-testkit';
 import { options } from './conformance-options.js';
 
-runConformance(options(['reduce', 'dot', 'shape', 'softmax', 'compile']));
+runConformance(options(['reduce', 'dot', 'shape', 'softmax', 'indexing', 'compile']));

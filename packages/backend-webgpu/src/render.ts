@@ -198,6 +198,8 @@ fn main(${ENTRY_ARGS}) {
 function extent(e: ScalarExpr, input: number, dims: readonly number[]): number {
   let words = 0;
   walkExpr(e, (x) => {
+    // a gather may read any element of its input
+    if (x.kind === 'gather' && x.input === input) words = Math.max(words, x.size);
     if (x.kind !== 'load' || x.input !== input) return;
     if (dims.some((d) => d === 0)) return;
     let lo = x.offset;
@@ -233,7 +235,25 @@ function pack<K extends Kernel>(k: K, keep: number): { kernel: K; packing: Packi
   }
   // a load's offset in the packed buffer counts its own elements: words, halves for float16, word pairs for int64
   const moved = (l: { input: number; offset: number }) => l.offset + inputs[l.input - keep]!.base * perWord(k.inputs[l.input]!);
-  const move = (e: ScalarExpr) => mapLeaves(e, (l) => (l.input < keep ? l : { ...l, input: keep, offset: moved(l) }));
+  const moveLoads = (e: ScalarExpr) => mapLeaves(e, (l) => (l.input < keep ? l : { ...l, input: keep, offset: moved(l) }));
+  // a gather of a packed input reads at its computed index plus where that input starts
+  const move = (e: ScalarExpr): ScalarExpr => {
+    switch (e.kind) {
+      case 'gather': {
+        const index = move(e.index);
+        if (e.input < keep) return { ...e, index };
+        const base = moved({ input: e.input, offset: 0 });
+        const shifted: ScalarExpr = { kind: 'apply', op: 'add', args: [index, { kind: 'const', value: base, dtype: 'int32' }], computeDType: 'int32', dtype: 'int32' };
+        return { ...e, input: keep, index: shifted };
+      }
+      case 'apply': {
+        const args = e.args.map(move);
+        return args.every((a, i) => a === e.args[i]) ? e : { ...e, args };
+      }
+      default:
+        return moveLoads(e);
+    }
+  };
   const kernel = {
     ...k,
     inputs: [...k.inputs.slice(0, keep), 'uint32' as const],

@@ -515,6 +515,23 @@ const EXACT = new Set<ScalarOpName>(['identity', 'second', 'switch', 'maximum', 
 /** Render a load's element index from the kernel's index variables. */
 export type IndexFn = (strides: readonly number[], offset: number) => string;
 
+/** WGSL reading element `i` (a u32 expression) of input `input`, of dtype `dtype`. */
+function element(input: number, dtype: DType, i: string, packed: number): string {
+  const at = `in${input}[${i}]`;
+  if (dtype === 'bool') return `(${at} != 0u)`;
+  if (dtype === 'float16') {
+    // packed, a float16 input holds two halves a word, its offsets counted in halves (render.ts's pack)
+    if (input !== packed) return `f32(${at})`;
+    return `unpack2x16float(in${input}[(${i}) >> 1u])[(${i}) & 1]`;
+  }
+  if (dtype === 'int64' && input === packed) {
+    // packed, an int64 input's offsets count its own elements, two words each (render.ts's pack)
+    return `I64(in${input}[2 * (${i})], in${input}[2 * (${i}) + 1])`;
+  }
+  // the packed binding holds raw 32-bit words of several inputs
+  return input === packed && storageType(dtype) !== 'u32' ? `bitcast<${storageType(dtype)}>(${at})` : at;
+}
+
 /**
  * WGSL for expression `e`, a value of WGSL type `valueType(e.dtype)`.
  * `reduced` names the WGSL variable holding the reduced value, where `e` is
@@ -528,23 +545,11 @@ export function renderExpr(e: ScalarExpr, index: IndexFn, packed = -1, reduced?:
     case 'reduced':
       if (reduced === undefined) throw new Error('webgpu: a reduced value outside an epilogue');
       return reduced;
-    case 'load': {
-      const at = `in${e.input}[${index(e.strides, e.offset)}]`;
-      if (e.dtype === 'bool') return `(${at} != 0u)`;
-      if (e.dtype === 'float16') {
-        // packed, a float16 input holds two halves a word, its offsets counted in halves (render.ts's pack)
-        if (e.input !== packed) return `f32(${at})`;
-        const i = `(${index(e.strides, e.offset)})`;
-        return `unpack2x16float(in${e.input}[${i} >> 1u])[${i} & 1]`;
-      }
-      if (e.dtype === 'int64' && e.input === packed) {
-        // packed, an int64 input's offsets count its own elements, two words each (render.ts's pack)
-        const i = `(${index(e.strides, e.offset)})`;
-        return `I64(in${e.input}[2 * ${i}], in${e.input}[2 * ${i} + 1])`;
-      }
-      // the packed binding holds raw 32-bit words of several inputs
-      return e.input === packed && storageType(e.dtype) !== 'u32' ? `bitcast<${storageType(e.dtype)}>(${at})` : at;
-    }
+    case 'load':
+      return element(e.input, e.dtype, index(e.strides, e.offset), packed);
+    // the index is an i32 the kernel keeps in range
+    case 'gather':
+      return element(e.input, e.dtype, `u32(${renderExpr(e.index, index, packed, reduced)})`, packed);
     case 'apply': {
       if (e.computeDType === 'float64' || e.dtype === 'float64') {
         throw new TypeError(`webgpu: this graph computes ${e.op} in float64. ${FLOAT64_ADVICE}.`);

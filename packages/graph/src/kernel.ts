@@ -61,6 +61,8 @@ export interface GatherExpr {
   readonly kind: 'gather';
   readonly input: number;
   readonly index: ScalarExpr;
+  /** The input's size in elements: every index is below it (a backend that copies inputs knows how much to copy). */
+  readonly size: number;
   readonly dtype: DType;
 }
 

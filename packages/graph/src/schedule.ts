@@ -146,7 +146,7 @@ class Builder implements LowerContext {
         const s = v.strides[d]!;
         if (s !== 0 && v.shape[d] !== 1) address = ix.add(address, s === 1 ? e : ix.mul(e, ix.int(s)));
       });
-      return { kind: 'gather', input: slot(v.buffer, v.dtype), index: address, dtype: v.dtype };
+      return { kind: 'gather', input: slot(v.buffer, v.dtype), index: address, size: this.buffers[v.buffer]!.size, dtype: v.dtype };
     };
     // i along d is a load of 0, 1, ..., shape[d] - 1: the IR has loads, not loop counters
     const index = (d: number): ScalarExpr => {

@@ -297,8 +297,21 @@ export class IncSubtensor extends Op {
     const d = node.outputs[0]!.dtype;
     const window = windowShape(this.entries, x.shape) as number[];
     if (sizeOf(window) === 0) return [ctx.contiguous(x)];
+    // per sliced dimension of x, a constant map from x's index to the window's (-1 outside): no division in the kernel
+    const maps: TensorView[] = [];
+    const mapOf = new Map<number, number>();
+    this.entries.forEach((e, k) => {
+      if (e.kind !== 'slice') return;
+      const s = resolveSlice(e, x.shape[k]!);
+      if (s.start === 0 && s.step === 1 && s.length === x.shape[k]) return;
+      const m = NDArray.zeros([x.shape[k]!], 'int32');
+      m.data.fill(-1);
+      for (let q = 0; q < s.length; q++) m.data[s.start + q * s.step] = q;
+      mapOf.set(k, inputs.length + maps.length);
+      maps.push(ctx.constant(m));
+    });
     return [
-      ctx.indexed(x.shape, d, inputs, (at, index) => {
+      ctx.indexed(x.shape, d, [...inputs, ...maps], (at, index) => {
         const dims = dimIndices(this.entries, x.shape, at, (k) => 2 + k);
         const xIndex = x.shape.map((_, k) => index(k));
         let inside: ScalarExpr | undefined;
@@ -307,15 +320,12 @@ export class IncSubtensor extends Op {
         const windowIndex: ScalarExpr[] = [];
         dims.forEach((dim, k) => {
           const i = xIndex[k]!;
+          const map = mapOf.get(k);
           if (dim.windowDim < 0) and(ix.eq(i, dim.fixed!));
-          else if (dim.slice && !(dim.slice.start === 0 && dim.slice.step === 1 && dim.slice.length === x.shape[k])) {
-            const { start, step, length } = dim.slice;
-            const rel = ix.sub(i, ix.int(start));
-            const q = step === 1 ? rel : ix.floorDiv(rel, ix.int(step));
-            if (step !== 1) and(ix.eq(ix.mod(rel, ix.int(step)), ix.int(0)));
+          else if (map !== undefined) {
+            const q = at(map, [i]);
             and(ix.ge(q, ix.int(0)));
-            and(ix.lt(q, ix.int(length)));
-            windowIndex.push(ix.clampIndex(q, length));
+            windowIndex.push(ix.clampIndex(q, dim.slice!.length));
           } else windowIndex.push(i);
         });
         const yIndex = y.shape.map((n, k) => (n === 1 ? ix.int(0) : windowIndex[windowIndex.length - y.shape.length + k]!));
