@@ -46,8 +46,9 @@ describe("Reshape with zeros: 'copy' (flatten's)", () => {
     expect(await run(reshape(x, [0, 0, 1, 4], 'copy'), [x], [sym.NDArray.zeros([2, 0, 4], 'float32')])).toEqual([2, 0, 1, 4]);
   });
 
-  it('is the default, which T.flatten relies on', () => {
-    expect(new Reshape([0, -1]).zeros).toBe('copy');
+  it("is flatten's, while T.reshape and the default follow NumPy", () => {
+    expect(new Reshape([0, -1]).zeros).toBe('length');
+    expect(T.matrix('m').reshape([0, -1]).owner!.op.key()).toBe(new Reshape([0, -1], { zeros: 'length' }).key());
     expect(T.tensor3('x').flatten(2).owner!.op.key()).toBe(new Reshape([0, -1], { zeros: 'copy' }).key());
   });
 });

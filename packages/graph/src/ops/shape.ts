@@ -110,10 +110,7 @@ export function gather(x: NDArray, v: BufferView): NDArray {
 export type ReshapeZeros = 'length' | 'copy';
 
 export interface ReshapeOptions {
-  /**
-   * The meaning of 0 entries. The default, `'copy'`, is the one `T.reshape`
-   * and `T.flatten` share (flatten needs it); `'length'` is NumPy's.
-   */
+  /** The meaning of 0 entries: `'length'` (the default, NumPy's and `T.reshape`'s) or `'copy'` (`T.flatten`'s). */
   readonly zeros?: ReshapeZeros;
 }
 
@@ -131,7 +128,7 @@ export class Reshape extends Op {
     options: ReshapeOptions = {},
   ) {
     super();
-    this.zeros = options.zeros ?? 'copy';
+    this.zeros = options.zeros ?? 'length';
     if (spec.filter((d) => d === -1).length > 1) throw new Error(`Reshape{${spec.join(',')}}: at most one dimension can be -1`);
     for (const d of spec) if (!Number.isInteger(d) || d < -1) throw new RangeError(`Reshape{${spec.join(',')}}: invalid dimension ${d}`);
   }
