@@ -9,6 +9,14 @@
  * refused, and so are reads that find a value beyond it. float64 is refused
  * (set floatX=float32). Reductions and dot products whose graph asks for a
  * float64 accumulator accumulate in float32 on the GPU.
+ *
+ * No `overwrites`: updates are double-buffered, never written in place. A
+ * shader cannot draw into the texture it samples, so an update over its
+ * input would draw into a fresh texture on every call (the input's is still
+ * held), where a dead output lets gpu.js draw into its kernel's own texture
+ * again; and shaders are built at their first launch, which may fail after
+ * an earlier launch of the same call replaced an updated variable's texture
+ * (a failed call must change no shared variable).
  */
 import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, ScalarExpr, TypedArray } from '@sym/graph';
 import { allocate, kernelOutputSize } from '@sym/graph';

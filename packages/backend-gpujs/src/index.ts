@@ -6,6 +6,8 @@
  * @packageDocumentation
  */
 import { registerBackend } from '@sym/graph';
+// Every backend brings the optimizer: rewrites and kernel fusion (installed on import).
+import '@sym/opt';
 import { GpujsBackend } from './backend.js';
 
 export { GpujsBackend, GPUJS_DTYPES, MAX_EXACT_INT, type GpujsBackendOptions } from './backend.js';

@@ -6,6 +6,8 @@
  * output with the reference `perform` on the same inputs.
  */
 import * as sym from '@sym/graph';
+// every case compiles with the optimizer on, as users' functions do: fused kernels (epilogues included) and in-place updates
+import '@sym/opt';
 import type { DType, NDArray, TensorVariable } from '@sym/graph';
 import { shapeToString } from '@sym/graph';
 import { assertArrayClose } from './compare.js';

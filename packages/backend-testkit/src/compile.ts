@@ -4,6 +4,8 @@
  * change nothing, plans per input shape, and memory that stays flat.
  */
 import * as sym from '@sym/graph';
+// every case compiles with the optimizer on, as users' functions do: fused kernels (epilogues included) and in-place updates
+import '@sym/opt';
 import type { Backend, DType, NestedArray, TensorSharedVariable, TensorVariable } from '@sym/graph';
 import { NDArray, array } from '@sym/graph';
 import { assertArrayClose } from './compare.js';

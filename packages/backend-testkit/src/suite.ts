@@ -3,9 +3,9 @@
  * blocks for one backend. Cases are generated from tables; each `it` is one
  * case, named by op, dtype and shapes.
  */
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { Backend, DType } from '@sym/graph';
-import { DTYPES, getBackend, registerBackend, resolveBackend } from '@sym/graph';
+import { DTYPES, getBackend, getOptimizer, registerBackend, resolveBackend } from '@sym/graph';
 import { caseFits, runCase, type CaseContext, type CaseFunctionOptions, type CaseGroup, type OpCase } from './case.js';
 import { COMPILE_CHECKS } from './compile.js';
 import { caseRng } from './rng.js';
@@ -23,9 +23,18 @@ export interface CaseInfo {
 }
 
 export interface ConformanceOptions {
-  /** The backend under test, or a function making it (awaited once, before the cases are generated). */
+  /**
+   * The backend under test, or a function making it (called once, when
+   * `runConformance` is called; a promise it returns is awaited before the
+   * cases are generated). It need not be the instance registered under its
+   * name: the suite registers it for its own tests.
+   */
   readonly backend: Backend | (() => Backend | Promise<Backend>);
-  /** Title of the top-level describe block (default: `conformance: <backend name>`). */
+  /**
+   * Title of the top-level describe block. Default: `conformance: <backend
+   * name>` for an instance or a factory returning one; for an async factory,
+   * `conformance`, with the cases in a block named by the backend inside it.
+   */
   readonly name?: string;
   /** Restrict the dtypes tested (default: all of `backend.describe().dtypes`). */
   readonly dtypes?: readonly DType[];
@@ -58,16 +67,62 @@ export interface ConformanceOptions {
 
 export const CASE_GROUPS: readonly CaseGroup[] = ['elemwise', 'special', 'promotion', 'reduce', 'dot', 'shape', 'softmax', 'cast', 'composite', 'indexing', 'compile'];
 
-async function obtain(b: ConformanceOptions['backend']): Promise<Backend> {
-  const backend = typeof b === 'function' ? await b() : b;
-  const name = backend.describe().name;
-  const registered = getBackend(name);
-  if (registered && registered !== backend) {
-    throw new Error(`runConformance: another backend is registered as "${name}"; the suite compiles through sym.function({ device: "${name}" }) and would test that one`);
+/** The backend option now: an instance, or what the factory returned (a promise for an async factory, or one rejected with what it threw). */
+function make(b: ConformanceOptions['backend']): Backend | Promise<Backend> {
+  if (typeof b !== 'function') return b;
+  let made: Backend | Promise<Backend>;
+  try {
+    made = b();
+  } catch (e) {
+    made = Promise.reject(e instanceof Error ? e : new Error(String(e)));
   }
-  if (!registered) registerBackend(backend);
-  await resolveBackend(name);
-  return backend;
+  // awaited later, inside the describe block: until then a rejection is not unhandled
+  if (made instanceof Promise) made.catch(() => undefined);
+  return made;
+}
+
+/**
+ * Run `f` with `backend` registered under its name, then put back what was
+ * registered before. The suite compiles through `sym.function({ device:
+ * name })`, which finds backends by name: an entry module that registered
+ * its own instance must not be the one tested instead of `backend`.
+ */
+async function registeredWhile<T>(backend: Backend, f: () => Promise<T> | T): Promise<T> {
+  const name = backend.describe().name;
+  const previous = getBackend(name);
+  registerBackend(backend);
+  try {
+    return await f();
+  } finally {
+    if (previous && previous !== backend) registerBackend(previous);
+  }
+}
+
+/**
+ * Register `backend` under its name for the tests of the current describe
+ * block only (from its first test to its last), so that two suites in one
+ * file, or a suite and the backend package's own instance, do not see each
+ * other's backend.
+ */
+function registerForBlock(backend: Backend): void {
+  const name = backend.describe().name;
+  let previous: Backend | undefined;
+  beforeAll(() => {
+    previous = getBackend(name);
+    registerBackend(backend);
+  });
+  afterAll(() => {
+    if (previous && previous !== backend) registerBackend(previous);
+  });
+}
+
+/** Fail loudly if the optimizer was removed: without it no backend meets fused kernels or in-place updates here. */
+function requireOptimizer(): void {
+  if (!getOptimizer()) {
+    throw new Error(
+      'runConformance: no optimizer is installed (setOptimizer(undefined) was called?); the suite installs @sym/opt so that every backend is tested on the fused kernels and in-place updates users\' functions get',
+    );
+  }
 }
 
 function testedDTypes(backend: Backend, only: readonly DType[] | undefined): DType[] {
@@ -107,7 +162,9 @@ export function conformanceCases(
 
 /**
  * Register the conformance suite for a backend, inside the calling test
- * file. The backend is registered under its name if it is not already.
+ * file. While its tests run, the backend is the one registered under its
+ * name (whatever was registered there before comes back after them), and
+ * every function compiles with `@sym/opt`, which the testkit installs.
  *
  * ```ts
  * import { runConformance } from '@sym/backend-testkit';
@@ -120,48 +177,61 @@ export function runConformance(options: ConformanceOptions): void {
   for (const g of groups) {
     if (!CASE_GROUPS.includes(g)) throw new Error(`runConformance: groups: unknown group ${JSON.stringify(g)}; expected some of ${CASE_GROUPS.join(', ')}`);
   }
-  const title = options.name ?? (typeof options.backend === 'function' ? 'conformance' : `conformance: ${options.backend.describe().name}`);
+  const made = make(options.backend);
+  // an async factory's backend (and so its name) is known only inside the block: its cases go one level down, under the name
+  const known = made instanceof Promise ? undefined : made;
+  const title = options.name ?? (known ? `conformance: ${known.describe().name}` : 'conformance');
   describe(title, async () => {
-    const backend = await obtain(options.backend);
-    const dtypes = testedDTypes(backend, options.dtypes);
-    const seed = options.seed ?? 1234;
-    const tolerance = (op: string, d: DType): Tolerance => options.tolerance?.(op, d) ?? defaultTolerance(op, d);
-    const ctx: CaseContext = {
-      device: backend.describe().name,
-      seed,
-      tolerance,
-      signedZeros: options.signedZeros ?? true,
-      functionOptions: options.functionOptions,
-    };
-    const { cases, unfit } = conformanceCases(dtypes, groups, options.quick ?? false);
-    const byGroup = new Map<CaseGroup, { c: OpCase; skip: string | undefined }[]>();
-    const add = (c: OpCase, skip: string | undefined): void => {
-      let list = byGroup.get(c.group);
-      if (!list) byGroup.set(c.group, (list = []));
-      list.push({ c, skip });
-    };
-    for (const c of cases) add(c, skipReason(options, c));
-    // cases the backend cannot hold stay visible, as skipped, with the dtypes they need
-    for (const c of unfit) add(c, `needs ${missingDTypes(c, dtypes).join(', ')}, which the backend does not hold`);
-    for (const [group, list] of byGroup) {
-      describe(group, () => {
-        for (const { c, skip } of list) {
-          // skipped cases stay visible in the report, with the reason
-          if (skip) it.skip(`${c.name} (skipped: ${skip})`, () => undefined);
-          else it(c.name, () => runCase(c, ctx));
-        }
-      });
-    }
-    const fd = compileDType(dtypes);
-    if (groups.includes('compile') && fd) {
-      describe('compile', () => {
-        for (const k of COMPILE_CHECKS) {
-          if (k.applies && !k.applies(backend)) continue;
-          const skip = skipReason(options, { group: 'compile', name: k.name, dtype: fd });
-          if (skip) it.skip(`${k.name} (skipped: ${skip})`, () => undefined);
-          else it(k.name, () => k.run({ device: ctx.device, backend, dtype: fd, rng: caseRng(seed, k.name), tolerance }));
-        }
-      });
-    }
+    requireOptimizer();
+    const backend = await made;
+    // initialised now: some backends (WebGPU) know their dtypes only after init
+    await registeredWhile(backend, () => resolveBackend(backend.describe().name));
+    if (known || options.name !== undefined) registerCases(backend, options, groups);
+    else describe(backend.describe().name, () => registerCases(backend, options, groups));
   });
+}
+
+/** The cases of `groups` and the compile checks as vitest tests, in the current describe block. */
+function registerCases(backend: Backend, options: ConformanceOptions, groups: readonly CaseGroup[]): void {
+  registerForBlock(backend);
+  const dtypes = testedDTypes(backend, options.dtypes);
+  const seed = options.seed ?? 1234;
+  const tolerance = (op: string, d: DType): Tolerance => options.tolerance?.(op, d) ?? defaultTolerance(op, d);
+  const ctx: CaseContext = {
+    device: backend.describe().name,
+    seed,
+    tolerance,
+    signedZeros: options.signedZeros ?? true,
+    functionOptions: options.functionOptions,
+  };
+  const { cases, unfit } = conformanceCases(dtypes, groups, options.quick ?? false);
+  const byGroup = new Map<CaseGroup, { c: OpCase; skip: string | undefined }[]>();
+  const add = (c: OpCase, skip: string | undefined): void => {
+    let list = byGroup.get(c.group);
+    if (!list) byGroup.set(c.group, (list = []));
+    list.push({ c, skip });
+  };
+  for (const c of cases) add(c, skipReason(options, c));
+  // cases the backend cannot hold stay visible, as skipped, with the dtypes they need
+  for (const c of unfit) add(c, `needs ${missingDTypes(c, dtypes).join(', ')}, which the backend does not hold`);
+  for (const [group, list] of byGroup) {
+    describe(group, () => {
+      for (const { c, skip } of list) {
+        // skipped cases stay visible in the report, with the reason
+        if (skip) it.skip(`${c.name} (skipped: ${skip})`, () => undefined);
+        else it(c.name, () => runCase(c, ctx));
+      }
+    });
+  }
+  const fd = compileDType(dtypes);
+  if (groups.includes('compile') && fd) {
+    describe('compile', () => {
+      for (const k of COMPILE_CHECKS) {
+        if (k.applies && !k.applies(backend)) continue;
+        const skip = skipReason(options, { group: 'compile', name: k.name, dtype: fd });
+        if (skip) it.skip(`${k.name} (skipped: ${skip})`, () => undefined);
+        else it(k.name, () => k.run({ device: ctx.device, backend, dtype: fd, rng: caseRng(seed, k.name), tolerance }));
+      }
+    });
+  }
 }

@@ -12,6 +12,7 @@ import type { DType, ScalarExpr, ScalarOpName } from '@sym/graph';
 import { f16round } from '@sym/graph';
 import { FLOAT64_ADVICE, storageType, valueType, type WgslScalar } from './dtypes.js';
 import { int64Literal } from './int64.js';
+import { MATH_PRELUDE } from './math-prelude.js';
 
 /** Helper functions every kernel may call (unused ones cost nothing once compiled). */
 export const PRELUDE = /* wgsl */ `
@@ -61,34 +62,11 @@ fn f_div(a: f32, b: f32) -> f32 { if (abs(b) > 8.5070592e37) { return (a * 0.25)
 fn f_plus_zero(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) & select(0xffffffffu, 0x7fffffffu, x == 0.0)); }
 fn f_signbit(x: f32) -> bool { return (bitcast<u32>(x) & 0x80000000u) != 0u; }
 fn f_acos(x: f32) -> f32 { if (abs(x) > 1.0) { return f_nan(); } return atan2(sqrt((1.0 - x) * (1.0 + x)), x); }
-fn f_sign(x: f32) -> f32 { if (f_isnan(x) || x == 0.0) { return x; } return sign(x); }
+// NumPy: sign(-0.) is +0.
+fn f_sign(x: f32) -> f32 { if (f_isnan(x)) { return x; } if (x == 0.0) { return 0.0; } return sign(x); }
 fn i_sign(x: i32) -> i32 { return select(select(0, 1, x > 0), -1, x < 0); }
-// log(0) is -Inf and log of a negative number NaN, whatever the driver's log does there (SwiftShader's log(0) is -88)
-// NaN in, NaN out, whatever the driver's builtin does with it (SwiftShader's exp(NaN) is inf, its log(NaN) 89)
-fn f_log(x: f32) -> f32 {
-  if (f_isnan(x)) { return x; }
-  if (x == 0.0) { return -f_inf(); }
-  if (x < 0.0) { return f_nan(); }
-  return log(x);
-}
-fn f_log1p(x: f32) -> f32 {
-  let u = 1.0 + x;
-  if (u == 1.0) { return x; }
-  if (!f_isfinite(u) || u <= 0.0) { return f_log(u); }
-  return log(u) * x / (u - 1.0);
-}
 fn f_exp(x: f32) -> f32 { if (f_isnan(x)) { return x; } return exp(x); }
 fn f_cosh(x: f32) -> f32 { if (f_isnan(x)) { return x; } return cosh(x); }
-fn f_expm1(x: f32) -> f32 {
-  if (f_isnan(x)) { return x; }
-  let u = exp(x);
-  if (u == 1.0) { return x; }
-  let um = u - 1.0;
-  if (um == -1.0) { return -1.0; }
-  if (!f_isfinite(u)) { return u; }
-  return um * x / log(u);
-}
-fn f_tanh(x: f32) -> f32 { if (f_isnan(x) || x == 0.0) { return x; } return tanh(clamp(x, -20.0, 20.0)); }
 // sin, cos, tan: the builtins are fast approximations on GPUs (WGSL promises 2^-11 absolute
 // inside [-pi, pi], nothing outside, and tan's poles amplify it), so: Cody-Waite reduction of |x|
 // by pi/2 in three parts (n * part is exact while n < 2^16), then Cephes' minimax polynomials
@@ -235,7 +213,7 @@ fn f_pow(a: f32, b: f32) -> f32 {
     let m = select(0.0, f_inf(), b > 0.0);
     return select(m, -m, odd);
   }
-  let m = pow(abs(a), b);
+  let m = f_pow_abs(abs(a), b);
   if (a < 0.0) {
     if (trunc(b) != b) { return f_nan(); }
     if (odd) { return -m; }
@@ -285,7 +263,7 @@ fn u_pow(a: u32, b: u32) -> u32 {
   }
   return r;
 }
-`;
+${MATH_PRELUDE}`;
 
 /** `code` (of WGSL type `t`) as a WGSL bool: nonzero (NaN included, as in NumPy). */
 export function truthy(code: string, t: WgslScalar): string {

@@ -28,7 +28,12 @@ export interface ConstExpr {
 /**
  * Apply a scalar op. Arguments are first converted to `computeDType` (for
  * comparisons, the promoted operand dtype), the result is of `dtype`
- * (wrapped/rounded as storing it into that dtype would).
+ * (wrapped/rounded as storing it into that dtype would). The exception is
+ * the condition of `switch` (its first argument): it is never converted,
+ * and is tested in its own dtype with NumPy's truthiness (only zeros are
+ * false, NaN is true), so a float32 condition of 0.5 or NaN picks the
+ * first of two int8 branches; `computeDType` is the branches' promoted
+ * dtype.
  */
 export interface ApplyExpr {
   readonly kind: 'apply';

@@ -97,7 +97,7 @@ export function constant(value: NDArray | NestedArray, options: { name?: string;
     v = array(value, { dtype: Number.isSafeInteger(value) ? 'int64' : config.floatX });
   } else v = array(value as NDArray | NestedArray, options.dtype ? { dtype: options.dtype } : {});
   const type = new TensorType(v.dtype, v.shape.map((d) => d === 1));
-  return new TensorConstant(type, v, { name: options.name, weak });
+  return new TensorConstant(type, v, { name: options.name, weak, literal: weak && typeof value === 'number' ? value : undefined });
 }
 
 export function asTensor(x: TensorLike, what = 'argument'): TensorVariable {

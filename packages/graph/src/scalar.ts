@@ -119,7 +119,8 @@ const nanMin = (a: number, b: number): number => (Number.isNaN(a) || Number.isNa
 export const SCALAR_OPS: { readonly [S in ScalarOpName]: ScalarOpSpec } = {
   neg: { arity: 1, out: 'same', theanoName: 'neg', prefix: '-', impl: ([a]) => -a! },
   abs: { arity: 1, out: 'same', theanoName: 'abs_', impl: ([a]) => Math.abs(a!) },
-  sign: { arity: 1, out: 'same', theanoName: 'sgn', impl: ([a]) => (Number.isNaN(a!) ? NaN : Math.sign(a!)) },
+  // NumPy: sign(-0.) is 0. (+0), where Math.sign keeps -0
+  sign: { arity: 1, out: 'same', theanoName: 'sgn', impl: ([a]) => (a === 0 ? 0 : Number.isNaN(a!) ? NaN : Math.sign(a!)) },
   exp: { arity: 1, out: 'float', theanoName: 'exp', impl: ([a]) => Math.exp(a!) },
   log: { arity: 1, out: 'float', theanoName: 'log', impl: ([a]) => Math.log(a!) },
   log1p: { arity: 1, out: 'float', theanoName: 'log1p', impl: ([a]) => Math.log1p(a!) },

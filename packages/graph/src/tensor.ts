@@ -225,17 +225,18 @@ export function transpose(x: TensorLike, axes?: readonly number[]): TensorVariab
   return dimshuffle(v, perm);
 }
 
-/** Reshape to a fixed shape; one entry may be -1 (inferred). */
+/** Reshape to a fixed shape; one entry may be -1 (inferred), and 0 is a length of 0 (NumPy's reshape). */
 export function reshape(x: TensorLike, shape: readonly number[]): TensorVariable {
   const v = asTensor(x, 'reshape');
-  return apply1(new Reshape(shape), [v]);
+  return apply1(new Reshape(shape, { zeros: 'length' }), [v]);
 }
 
 /** Keep the first `ndim - 1` dimensions and collapse the rest (Theano's flatten, default 1-d). */
 export function flatten(x: TensorLike, ndim = 1): TensorVariable {
   const v = asTensor(x, 'flatten');
   if (ndim < 1 || ndim > Math.max(1, v.ndim)) throw new RangeError(`flatten: ndim ${ndim} must be between 1 and ${v.ndim}`);
-  return reshape(v, [...new Array<number>(ndim - 1).fill(0), -1]);
+  // each 0 copies one of the leading dimensions
+  return apply1(new Reshape([...new Array<number>(ndim - 1).fill(0), -1], { zeros: 'copy' }), [v]);
 }
 
 /** The symbolic length of dimension `axis`, an int64 scalar. */

@@ -66,11 +66,14 @@ export class TensorConstant extends TensorVariable {
    * it does not widen the dtype of the array it meets (x_float32 * 0.5 is float32).
    */
   readonly weak: boolean;
+  /** The JavaScript number a weak constant was made from, before it was stored in its dtype (floatX for a float). */
+  readonly literal: number | undefined;
 
-  constructor(type: TensorType, value: NDArray, options: { name?: string; weak?: boolean } = {}) {
+  constructor(type: TensorType, value: NDArray, options: { name?: string; weak?: boolean; literal?: number } = {}) {
     super(type, { name: options.name, staticShape: value.shape as Shape });
     this.value = value;
     this.weak = options.weak ?? false;
+    this.literal = options.literal;
   }
 
   /** Theano prints constants as `TensorConstant{2}`. */

@@ -129,6 +129,28 @@ describe('weak JS literals (NEP 50)', () => {
     const g = sym.function([x], x.eq(300));
     expect(g.sync([44]).toString()).toBe('[False]');
   });
+  it('keep their own value beside a float wider than floatX, where they were stored', () => {
+    const before = sym.config.floatX;
+    try {
+      sym.config.floatX = 'float32';
+      const x = T.dvector('x');
+      expect(sym.function([x], x.add(1e-8)).sync([0]).item()).toBe(1e-8);
+      expect(sym.function([x], x.mul(0.1)).sync([1]).item()).toBe(0.1);
+      // beside integers a float literal computes in float64 (NEP 50)
+      const i = T.lvector('i');
+      expect(i.mul(0.1).dtype).toBe('float64');
+      expect(sym.function([i], i.mul(0.1)).sync([1]).item()).toBe(0.1);
+      sym.config.floatX = 'float16';
+      const f = T.fvector('f');
+      expect(sym.function([f], f.mul(0.1)).sync(new Float32Array([1])).item()).toBe(Math.fround(0.1));
+      expect(sym.function([f], f.add(1e-8)).sync(new Float32Array([0])).item()).toBe(Math.fround(1e-8));
+      // narrower than the literal's dtype: it rounds where it computes, as before
+      const h = T.tensor('float16', [false], 'h');
+      expect(h.mul(0.1).dtype).toBe('float16');
+    } finally {
+      sym.config.floatX = before;
+    }
+  });
 });
 
 describe('array() infers dtypes like numpy.array', () => {

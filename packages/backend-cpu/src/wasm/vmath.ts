@@ -3,7 +3,8 @@
  * generated WebAssembly kernels: Cephes' single-precision polynomials with
  * their range reductions, accurate to a few ulp (well inside the float32
  * tolerances of the conformance suite). Special values follow IEEE/NumPy:
- * NaN propagates, exp overflows to inf, log(0) = -inf, log(x<0) = NaN.
+ * NaN propagates, exp overflows to inf and gives subnormal results down to
+ * 2^-149, log(0) = -inf, log(x<0) = NaN, log of a subnormal is finite.
  * sin/cos lanes with |x| >= 8192 (where the Cody-Waite reduction loses
  * accuracy) are recomputed by the imported JavaScript Math functions, in a
  * second pass over the row when the kernel asks for one (`slowLanes`).
@@ -61,17 +62,25 @@ function horner(c: Code, x: number, coeffs: readonly number[]): void {
  */
 const ROUNDER = 12582912;
 
-/** exp(x) with x in local `x`; leaves the result on the stack. */
+/**
+ * exp(x) with x in local `x`; leaves the result on the stack. The scale 2^k
+ * is applied as two factors 2^(k >> 1) and 2^(k - (k >> 1)), each a normal
+ * float for every k in [-150, 128]: results down to the subnormal range are
+ * rounded once (by the second product), and overflow and underflow come out
+ * of the same products, so x clamped to [-104, 89] needs no select after
+ * (exp(-104) < 2^-150 rounds to 0, exp(89) > FLT_MAX overflows to inf).
+ */
 export function emitExp(e: Emit, x: number): void {
   const { c } = e;
   const xc = e.v128();
   const kf = e.v128();
   const fx = e.v128();
   const r = e.v128();
+  const half = e.v128();
   // clamp; NaN passes through, as x is the first operand of both pseudo-min/max
   c.get(x);
-  fconst(c, 88.72283905206835).f32x4Pmin();
-  fconst(c, -87).f32x4Pmax().set(xc);
+  fconst(c, 89).f32x4Pmin();
+  fconst(c, -104).f32x4Pmax().set(xc);
   // fx = nearest(x * log2(e)), also held as integer bits in kf
   c.get(xc);
   fconst(c, 1.44269504088896341).f32x4Mul();
@@ -85,18 +94,12 @@ export function emitExp(e: Emit, x: number): void {
   horner(c, r, [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1]);
   c.get(r).get(r).f32x4Mul().f32x4Mul().get(r).f32x4Add();
   fconst(c, 1).f32x4Add();
-  // * 2^fx, built in the exponent bits as 2^(fx-1) * 2 so that fx = 128 stays finite
-  // (the shift drops the rounder's own bits, leaving fx << 23)
-  c.get(kf).i32(23).i32x4Shl();
-  iconst(c, 126 << 23).i32x4Add().f32x4Mul();
-  fconst(c, 2).f32x4Mul();
-  // overflow to +inf and underflow to 0 beyond the clamps
-  const y = e.v128();
-  c.set(y);
-  fconst(c, Infinity).get(y).get(x);
-  fconst(c, 88.72283905206835).f32x4Gt().v128Bitselect().set(y);
-  fconst(c, 0).get(y).get(x);
-  fconst(c, -87.33654475).f32x4Lt().v128Bitselect();
+  // * 2^(k >> 1) * 2^(k - (k >> 1)), built in the exponent bits. kf's bits are ROUNDER's (an even number C whose
+  // C/2 << 23 vanishes mod 2^32) plus k, so (kf >> 1) << 23 is (k >> 1) << 23 and (kf - (kf >> 1)) << 23 the rest
+  c.get(kf).i32(1).i32x4ShrS().tee(half).i32(23).i32x4Shl();
+  iconst(c, 127 << 23).i32x4Add().f32x4Mul();
+  c.get(kf).get(half).i32x4Sub().i32(23).i32x4Shl();
+  iconst(c, 127 << 23).i32x4Add().f32x4Mul();
 }
 
 /** log(x) with x in local `x`. */
@@ -106,11 +109,21 @@ export function emitLog(e: Emit, x: number): void {
   const ex = e.v128();
   const z = e.v128();
   const small = e.v128();
-  // exponent and mantissa in [0.5, 1)
-  c.get(x).i32(23).i32x4ShrS();
-  iconst(c, 0xff).v128And();
-  iconst(c, 126).i32x4Sub().f32x4ConvertI32x4S().set(ex);
+  const xs = e.v128();
+  const sub = e.v128();
+  // a subnormal x (no implicit leading one: its bits are not exponent and mantissa) is scaled by 2^23 into the
+  // normal range first, and 23 taken off its exponent; negative x and zeros take the mask too, harmlessly, as
+  // they get their special values below
   c.get(x);
+  fconst(c, 2 ** -126).f32x4Lt().set(sub);
+  c.get(x);
+  fconst(c, 2 ** 23).f32x4Mul().get(x).get(sub).v128Bitselect().set(xs);
+  // exponent and mantissa in [0.5, 1)
+  c.get(xs).i32(23).i32x4ShrS();
+  iconst(c, 0xff).v128And();
+  iconst(c, 126).i32x4Sub().get(sub);
+  iconst(c, 23).v128And().i32x4Sub().f32x4ConvertI32x4S().set(ex);
+  c.get(xs);
   iconst(c, 0x807fffff | 0).v128And();
   iconst(c, 0x3f000000).v128Or().set(m);
   // if m < sqrt(1/2): e -= 1, m = 2m - 1; else m = m - 1
@@ -236,15 +249,22 @@ export function emitTanh(e: Emit, x: number): void {
   fconst(c, 0.625).f32x4Lt().v128Bitselect();
 }
 
-/** sigmoid(x) = 1 / (1 + exp(-x)). */
+/**
+ * sigmoid(x): 1 / (1 + e) for x >= 0 and e / (1 + e) for x < 0, with
+ * e = exp(-|x|), so that sigmoid of a large negative x is its (subnormal)
+ * exp(x) rather than 1 / inf.
+ */
 export function emitSigmoid(e: Emit, x: number): void {
   const { c } = e;
   const nx = e.v128();
-  c.get(x).f32x4Neg().set(nx);
-  fconst(c, 1);
-  fconst(c, 1);
+  const ex = e.v128();
+  c.get(x);
+  iconst(c, 0x80000000 | 0).v128Or().set(nx);
   emitExp(e, nx);
-  c.f32x4Add().f32x4Div();
+  c.tee(ex);
+  fconst(c, 1).get(x);
+  fconst(c, 0).f32x4Lt().v128Bitselect();
+  fconst(c, 1).get(ex).f32x4Add().f32x4Div();
 }
 
 export { V128 };

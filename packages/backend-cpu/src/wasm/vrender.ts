@@ -184,12 +184,14 @@ export function rowModule(k: VKernel, loads: readonly LoadExpr[], column: boolea
     // arguments convert to the compute dtype: float to bool tests truth; bool to float is already 0 or 1
     const arg = (i: number) => {
       const x = e.args[i]!;
+      // the condition of a switch is tested as it is, never converted (1e-30 is true even in float16 arithmetic)
+      const condition = e.op === 'switch' && i === 0;
       // a literal into half-precision arithmetic is rounded once, from its own value
-      if (isHalf(e.computeDType) && x.kind === 'const') return void fconst(c, f16round(x.value));
+      if (isHalf(e.computeDType) && x.kind === 'const' && !condition) return void fconst(c, f16round(x.value));
       expr(x);
-      if (e.computeDType === 'bool' && x.dtype !== 'bool' && !(e.op === 'switch' && i === 0)) toBool();
+      if (e.computeDType === 'bool' && x.dtype !== 'bool' && !condition) toBool();
       // float32 into half-precision arithmetic rounds (bool's 0 and 1, and float16 itself, are exact)
-      if (isHalf(e.computeDType) && x.dtype === 'float32') roundHalf();
+      if (isHalf(e.computeDType) && x.dtype === 'float32' && !condition) roundHalf();
     };
     op(e, arg);
     if (e.dtype === 'bool' && !BOOLEAN.has(e.op)) toBool();

@@ -2,11 +2,12 @@
  * Every scalar op of SCALAR_OPS, over every dtype, on operands of several
  * layouts: scalars, vectors, matrices read transposed, and broadcasting
  * (scalar with matrix, row with col, vector with matrix, 3-D with a
- * broadcastable dimension).
+ * broadcastable dimension); and `switch` with a condition of another dtype
+ * than its branches.
  */
 import * as sym from '@sym/graph';
 import type { DType, ScalarOpName, TensorVariable } from '@sym/graph';
-import { SCALAR_OPS, SCALAR_OP_NAMES } from '@sym/graph';
+import { SCALAR_OPS, SCALAR_OP_NAMES, array, castScalar, intRange, isFloat } from '@sym/graph';
 import { describeOperand, operand, type OpCase, type OperandSpec } from '../case.js';
 import { randomArray, type ValueRange } from '../rng.js';
 
@@ -116,7 +117,7 @@ export function elemwiseCase(op: ScalarOpName, dtype: DType, layout: Layout): Op
   };
 }
 
-/** Every scalar op (but cast) on every dtype in every layout of its arity (`quick`: the quick layouts only). */
+/** Every scalar op (but cast) on every dtype in every layout of its arity (`quick`: the quick layouts only), then the mixed-dtype switches. */
 export function elemwiseCases(dtypes: readonly DType[], quick = false): OpCase[] {
   const cases: OpCase[] = [];
   for (const op of SCALAR_OP_NAMES) {
@@ -124,5 +125,67 @@ export function elemwiseCases(dtypes: readonly DType[], quick = false): OpCase[]
     const layouts = [UNARY, BINARY, TERNARY][SCALAR_OPS[op].arity - 1]!.filter((l) => !quick || l.quick);
     for (const dtype of dtypes) for (const layout of layouts) cases.push(elemwiseCase(op, dtype, layout));
   }
-  return cases;
+  // few and small: the quick suite keeps them all
+  return [...cases, ...mixedSwitchCases(dtypes)];
+}
+
+/**
+ * Condition values of dtype `c` whose truth a conversion to another dtype
+ * would change: fractions and NaN (0 and false as integers), a tiny float
+ * (0 in a narrower float) and integers that wrap to 0 in a narrower integer
+ * dtype, among zeros, -0 and plain values. Subnormals stay out: GPUs may
+ * flush them.
+ */
+export function switchConditions(c: DType): number[] {
+  if (c === 'bool') return [1, 0, 0, 1, 1, 0];
+  if (isFloat(c)) {
+    const tiny = c === 'float64' ? 1e-300 : c === 'float32' ? 1e-30 : 1e-4;
+    return [0.5, 0, NaN, -0, -0.25, tiny, Infinity, 0, -Infinity, 3];
+  }
+  const [lo, hi] = intRange(c);
+  const wraps = [256, 65536, 2 ** 32, -256, -65536].filter((v) => v >= lo && v <= hi);
+  return [1, 0, ...wraps, hi, 0, ...(lo < 0 ? [-1, lo] : [2])];
+}
+
+/** `switch` branches of dtype `d`, n elements each: 1, 2, ... where the condition holds, else values that differ from those. */
+function switchBranches(d: DType, n: number): [number[], number[]] {
+  if (d === 'bool') return [Array<number>(n).fill(1), Array<number>(n).fill(0)];
+  const unsigned = !isFloat(d) && intRange(d)[0] === 0;
+  return [
+    Array.from({ length: n }, (_, i) => castScalar(i + 1, d)),
+    Array.from({ length: n }, (_, i) => castScalar(unsigned ? 100 + i : -(i + 1), d)),
+  ];
+}
+
+/**
+ * `switch(c, a, b)` with a condition of dtype `c` and branches of dtype
+ * `d`: the condition is tested as it is (NumPy's truthiness: NaN is true),
+ * never converted to the branches' dtype the way other operands are to the
+ * compute dtype.
+ */
+export function mixedSwitchCase(c: DType, d: DType): OpCase {
+  const values = switchConditions(c);
+  const n = values.length;
+  const cond = sym.T.tensor(c, [false], 'c');
+  const a = sym.T.tensor(d, [false], 'a');
+  const b = sym.T.tensor(d, [false], 'b');
+  const [av, bv] = switchBranches(d, n);
+  const shown = values.map((v) => (Object.is(v, -0) ? '-0' : String(v))).join(', ');
+  return {
+    group: 'elemwise',
+    name: `switch ${d}: ${c} condition [${shown}] with ${d} branches (${n},)`,
+    op: 'switch',
+    dtype: d,
+    graph: {
+      inputs: [cond, a, b],
+      outputs: [sym.T.switch_(cond, a, b)],
+      labels: [`switch(c as ${c}, a, b) -> ${d}`],
+      values: () => [array(values, { dtype: c }), array(av, { dtype: d }), array(bv, { dtype: d })],
+    },
+  };
+}
+
+/** `switch` with its condition in every other dtype than its branches, for every pair of `dtypes`. */
+export function mixedSwitchCases(dtypes: readonly DType[]): OpCase[] {
+  return dtypes.flatMap((c) => dtypes.filter((d) => d !== c).map((d) => mixedSwitchCase(c, d)));
 }

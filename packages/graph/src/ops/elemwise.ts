@@ -1,11 +1,11 @@
 /** Elemwise: one scalar op applied over broadcast operands. */
 import type { DType } from '../dtype.js';
-import { castScalar, isDType } from '../dtype.js';
-import { NDArray, contiguousStrides, sizeOf, type Shape } from '../ndarray.js';
+import { castScalar, isDType, isFloat, promote } from '../dtype.js';
+import { NDArray, array, contiguousStrides, sizeOf, type Shape } from '../ndarray.js';
 import { Apply, Op, apply1, asTensor, resultDType, type TensorLike } from '../op.js';
 import { SCALAR_OPS, scalarOutDType, type ScalarOpName } from '../scalar.js';
 import { TensorType } from '../type.js';
-import type { StaticShape, TensorVariable } from '../variable.js';
+import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
 import type { LowerContext, TensorView } from '../lower.js';
 import { broadcastShapes, broadcastStrides, padLeft } from './broadcast.js';
 
@@ -128,10 +128,29 @@ function elemwiseOp(op: ScalarOpName, castTo?: DType): Elemwise {
 
 /** Apply a scalar op elementwise. */
 export function elemwise(op: ScalarOpName, ...args: TensorLike[]): TensorVariable {
-  return apply1(
-    elemwiseOp(op),
-    args.map((a, i) => asTensor(a, `${op} argument ${i}`)),
-  );
+  const vars = args.map((a, i) => asTensor(a, `${op} argument ${i}`));
+  return apply1(elemwiseOp(op), op === 'cast' ? vars : exactLiterals(vars, op === 'switch' ? 1 : 0));
+}
+
+const FLOAT_WIDTH: Partial<Record<DType, number>> = { float16: 16, float32: 32, float64: 64 };
+
+/**
+ * NEP 50: a float literal computes in the dtype of the float operands it
+ * meets (float64 beside integers only). It was stored in floatX when it was
+ * made, so where that is narrower (0.1 beside a float64 tensor under
+ * floatX=float32) it is made again from its own value: x_float64 + 1e-8
+ * adds 1e-8, not float32's nearest value.
+ */
+function exactLiterals(vars: readonly TensorVariable[], from: number): TensorVariable[] {
+  const strong = vars.slice(from).filter((v) => !(v instanceof TensorConstant && v.weak));
+  if (strong.length === 0) return [...vars];
+  const floats = strong.map((v) => v.dtype).filter(isFloat);
+  const target: DType = floats.length > 0 ? floats.reduce<DType>((a, b) => promote(a, b), floats[0]!) : 'float64';
+  return vars.map((v, i) => {
+    if (i < from || !(v instanceof TensorConstant) || !v.weak || v.literal === undefined || !isFloat(v.dtype)) return v;
+    if (FLOAT_WIDTH[v.dtype]! >= FLOAT_WIDTH[target]!) return v;
+    return new TensorConstant(new TensorType(target, []), array(v.literal, { dtype: target }), { weak: true, literal: v.literal });
+  });
 }
 
 export function cast(x: TensorLike, dtype: DType): TensorVariable {

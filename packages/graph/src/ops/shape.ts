@@ -102,19 +102,42 @@ export function gather(x: NDArray, v: BufferView): NDArray {
 }
 
 /**
+ * What a 0 in a Reshape's shape means: `'length'`, a dimension of length 0
+ * (NumPy's reshape); `'copy'`, the input's dimension at the same position
+ * (Theano's internal use: flatten(x, 2) is Reshape{0,-1} copying the first
+ * dimension, whatever its length).
+ */
+export type ReshapeZeros = 'length' | 'copy';
+
+export interface ReshapeOptions {
+  /** The meaning of 0 entries: `'length'` (the default, NumPy's and `T.reshape`'s) or `'copy'` (`T.flatten`'s). */
+  readonly zeros?: ReshapeZeros;
+}
+
+/**
  * Reshape to a shape given when the graph is built. An entry of -1 is
- * inferred from the size, an entry of 0 copies the input's dimension at the
- * same position (so flatten(x, 2) is Reshape{0,-1}).
+ * inferred from the size; an entry of 0 is a length of 0, or copies the
+ * input's dimension at the same position (`zeros: 'copy'`, so flatten(x, 2)
+ * is Reshape{0,-1}).
  */
 export class Reshape extends Op {
   readonly kind = 'Reshape' as const;
-  constructor(readonly spec: readonly number[]) {
+  readonly zeros: ReshapeZeros;
+  constructor(
+    readonly spec: readonly number[],
+    options: ReshapeOptions = {},
+  ) {
     super();
+    this.zeros = options.zeros ?? 'length';
     if (spec.filter((d) => d === -1).length > 1) throw new Error(`Reshape{${spec.join(',')}}: at most one dimension can be -1`);
     for (const d of spec) if (!Number.isInteger(d) || d < -1) throw new RangeError(`Reshape{${spec.join(',')}}: invalid dimension ${d}`);
   }
+  /** Whether 0 entries copy the input's dimensions (only then do the two meanings differ). */
+  private get copiesZeros(): boolean {
+    return this.zeros === 'copy' && this.spec.includes(0);
+  }
   key(): string {
-    return `reshape:${this.spec.join(',')}`;
+    return `reshape:${this.spec.join(',')}${this.copiesZeros ? ':copy' : ''}`;
   }
   override toString(): string {
     return `Reshape{${this.spec.length}}`;
@@ -122,13 +145,15 @@ export class Reshape extends Op {
 
   outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
     const x = inputs[0]!;
-    return [new TensorType(x.dtype, this.spec.map((d, i) => d === 1 || (d === 0 && x.broadcastable[i] === true)))];
+    const copy = this.copiesZeros;
+    return [new TensorType(x.dtype, this.spec.map((d, i) => d === 1 || (copy && d === 0 && x.broadcastable[i] === true)))];
   }
 
   inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
     const s = shapes[0]!;
+    const copy = this.copiesZeros;
     const dims: (number | null)[] = this.spec.map((d, i) => {
-      if (d !== 0) return d;
+      if (d !== 0 || !copy) return d;
       if (i >= s.length) throw new Error(`${this.toString()}: 0 at position ${i} copies a dimension the input ${shapeToString(s)} does not have`);
       return s[i]!;
     });
@@ -137,6 +162,7 @@ export class Reshape extends Op {
     const total = sizeOf(s as number[]);
     const rest = dims.filter((d) => d !== -1).reduce<number>((a, b) => a * (b as number), 1);
     if (dims.includes(-1)) {
+      // with a 0 length among the others, -1 could be anything (NumPy refuses too)
       if (rest === 0 || total % rest !== 0) {
         throw new Error(`${this.toString()}: cannot reshape ${node.inputs[0]?.toString() ?? 'input'} of shape ${shapeToString(s)} (size ${total}) into ${shapeToString(this.spec)}`);
       }

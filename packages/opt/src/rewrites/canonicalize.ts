@@ -171,7 +171,7 @@ function sumTerms(v: TensorVariable, dtype: TensorVariable['dtype'], negative = 
   if (n && (op === 'add' || op === 'sub')) {
     sumTerms(n.inputs[0]!, dtype, negative, out);
     sumTerms(n.inputs[1]!, dtype, op === 'sub' ? !negative : negative, out);
-  } else if (n && op === 'neg' && elem(n.inputs[0]!, 'add')) sumTerms(n.inputs[0]!, dtype, !negative, out);
+  } else if (n && op === 'neg') sumTerms(n.inputs[0]!, dtype, !negative, out);
   else out.push({ v, negative });
   return out;
 }

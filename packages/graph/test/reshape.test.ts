@@ -1,0 +1,54 @@
+/** Reshape's two meanings of a 0 in the shape: NumPy's length 0, and the copied input dimension flatten uses. */
+import { describe, expect, it } from 'vitest';
+import * as sym from '../src/index.js';
+import { Reshape } from '../src/ops/shape.js';
+
+const T = sym.T;
+const reshape = (x: sym.TensorVariable, spec: number[], zeros: 'length' | 'copy') => sym.apply1(new Reshape(spec, { zeros }), [x]);
+
+async function run(out: sym.TensorVariable, inputs: sym.TensorVariable[], values: sym.NDArray[]): Promise<number[]> {
+  return ((await sym.function(inputs, out)(...values)) as sym.NDArray).shape as number[];
+}
+
+describe("Reshape with zeros: 'length' (NumPy)", () => {
+  it('reshapes an empty (2, 0) array to (0, 5), as np.zeros((2, 0)).reshape(0, 5) does', async () => {
+    const m = T.matrix('m', 'float32');
+    expect(await run(reshape(m, [0, 5], 'length'), [m], [sym.NDArray.zeros([2, 0], 'float32')])).toEqual([0, 5]);
+    expect(await run(reshape(m, [3, 0, 2], 'length'), [m], [sym.NDArray.zeros([2, 0], 'float32')])).toEqual([3, 0, 2]);
+  });
+
+  it('refuses (0, -1) for a (2, 3) array (NumPy: cannot reshape array of size 6 into shape (0,newaxis))', () => {
+    const m = T.constant(sym.array([[1, 2, 3], [4, 5, 6]], { dtype: 'float32' }));
+    expect(() => reshape(m, [0, -1], 'length')).toThrow(/cannot reshape .* of shape \(2, 3\) \(size 6\) into \(0, -1\)/);
+    expect(() => reshape(m, [0, 6], 'length')).toThrow(/into \(0, 6\) \(size 0\)/);
+  });
+
+  it('refuses -1 next to a 0 length even for an empty array, whose -1 could be anything', () => {
+    const m = T.matrix('m', 'float32');
+    expect(() => sym.function([m], reshape(m, [0, -1], 'length')).sync(sym.NDArray.zeros([2, 0], 'float32'))).toThrow(/cannot reshape m of shape \(2, 0\)/);
+  });
+
+  it('makes no output dimension broadcastable from a 0, and is a different node than the copying Reshape', () => {
+    const r = T.tensor('float32', [true, false], 'r');
+    expect(reshape(r, [0, -1], 'length').broadcastable).toEqual([false, false]);
+    expect(reshape(r, [0, -1], 'copy').broadcastable).toEqual([true, false]);
+    expect(new Reshape([0, -1], { zeros: 'length' }).key()).not.toBe(new Reshape([0, -1], { zeros: 'copy' }).key());
+    // without a 0 the meanings agree, and so do the keys (equal nodes merge)
+    expect(new Reshape([3, -1], { zeros: 'length' }).key()).toBe(new Reshape([3, -1], { zeros: 'copy' }).key());
+  });
+});
+
+describe("Reshape with zeros: 'copy' (flatten's)", () => {
+  it('copies the input dimension at the position of each 0', async () => {
+    const x = T.tensor3('x', 'float32');
+    expect(await run(reshape(x, [0, -1], 'copy'), [x], [sym.NDArray.zeros([2, 3, 4], 'float32')])).toEqual([2, 12]);
+    expect(await run(reshape(x, [0, 0, -1], 'copy'), [x], [sym.NDArray.zeros([2, 3, 4], 'float32')])).toEqual([2, 3, 4]);
+    expect(await run(reshape(x, [0, 0, 1, 4], 'copy'), [x], [sym.NDArray.zeros([2, 0, 4], 'float32')])).toEqual([2, 0, 1, 4]);
+  });
+
+  it("is flatten's, while T.reshape and the default follow NumPy", () => {
+    expect(new Reshape([0, -1]).zeros).toBe('length');
+    expect(T.matrix('m').reshape([0, -1]).owner!.op.key()).toBe(new Reshape([0, -1], { zeros: 'length' }).key());
+    expect(T.tensor3('x').flatten(2).owner!.op.key()).toBe(new Reshape([0, -1], { zeros: 'copy' }).key());
+  });
+});
