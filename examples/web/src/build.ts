@@ -29,7 +29,7 @@ const noVitest: esbuild.Plugin = {
     build.onLoad({ filter: /.*/, namespace: 'no-vitest' }, () => ({
       contents:
         'const browser = () => { throw new Error("runConformance needs vitest; in the browser, run cases with runCase"); };\n' +
-        'export const describe = browser, it = browser;\n',
+        'export const describe = browser, it = browser, beforeAll = browser, afterAll = browser;\n',
       loader: 'js',
     }));
   },

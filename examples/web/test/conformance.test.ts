@@ -44,7 +44,8 @@ for (const device of ['gpujs', 'webgpu']) {
     const groups = new Set(s.results.map((r) => r.group));
     expect([...groups].sort()).toEqual(['cast', 'composite', 'dot', 'elemwise', 'promotion', 'reduce', 'shape', 'softmax', 'special']);
     const failed = s.results.filter((r) => !r.ok);
-    console.log(`device=${device} (${s.adapterInfo}): ${s.results.length} cases in ${seconds.toFixed(1)} s, ${failed.length} failed; ${s.leftOut} of the suite left to the Node run`);
+    console.log(`device=${device} (${s.adapterInfo}): ${s.results.length} cases in ${seconds.toFixed(1)} s, ${failed.length} failed; ${s.leftOut} of the suite left to the Node run, ${s.flushed} not run (float32 subnormals, which SwiftShader flushes)`);
+    expect(s.flushed).toBeGreaterThanOrEqual(3);
     expect(failed.map((r) => `${r.name}\n${r.error}`).join('\n\n')).toBe('');
     // SwiftShader has no shader-f16, and gpu.js holds no float16: both refuse it, saying why
     expect(s.float16Refused?.argument).toMatch(new RegExp(`device=${device} cannot hold float16 data.*floatX=float32`));

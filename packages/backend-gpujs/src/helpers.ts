@@ -24,6 +24,7 @@ export const HELPER_NAMES = [
   'symExp',
   'symSinh',
   'symCosh',
+  'symLogPoly',
   'symLog',
   'symLog1p',
   'symExpm1',
@@ -40,6 +41,7 @@ export const HELPER_NAMES = [
   'symMax',
   'symMin',
   'symClip',
+  'symPowAbs',
   'symPow',
   'symIntDiv',
   'symFmod',
@@ -89,12 +91,20 @@ export const HELPER_SOURCES: readonly string[] = [
     const half = f * 0.5;
     return (half === Math.floor(half)) ? f : f + 1.0;
   }`,
+  // Cephes' tanhf: an odd polynomial below 0.625, where (e - 1) / (e + 1) with e = exp(2x) loses digits to
+  // the rounding of e (8e-5 relative at 8.7e-4 on llvmpipe); 1 - 2 / (exp(2|x|) + 1) above, and +-1 past 10,
+  // before exp overflows (the built-in tanh is sinh / cosh, NaN there)
   `function symTanh(x) {
-    if (x > 10.0) { return 1.0; }
-    if (x < -10.0) { return -1.0; }
-    if (Math.abs(x) < 0.0005) { return x; }
-    const e = Math.exp(2.0 * x);
-    return (e - 1.0) / (e + 1.0);
+    if (x !== x || x === 0.0) { return x; }
+    const a = Math.abs(x);
+    if (a > 10.0) { return x > 0.0 ? 1.0 : -1.0; }
+    if (a < 0.625) {
+      const z = x * x;
+      const p = (((-0.00570498872745 * z + 0.0206390887954) * z - 0.0537397155531) * z + 0.133314422036) * z - 0.333332819422;
+      return x + x * z * p;
+    }
+    const t = 1.0 - 2.0 / (Math.exp(2.0 * a) + 1.0);
+    return x < 0.0 ? -t : t;
   }`,
   // NaN in, NaN out, whatever the driver's built-in does with it (SwiftShader's exp(NaN) is inf, its log(NaN) 89)
   `function symExp(x) {
@@ -113,29 +123,47 @@ export const HELPER_SOURCES: readonly string[] = [
     const e = Math.exp(Math.abs(x));
     return 0.5 * (e + 1.0 / e);
   }`,
-  // log(0) is -Infinity and log of a negative number NaN, whatever the driver's log does there (SwiftShader's log(0) is -88)
+  // log(1 + f) for f in [sqrt(1/2) - 1, sqrt(2) - 1], Cephes' logf polynomial: the built-in log is only
+  // accurate in absolute terms near 1 (3e-4 relative at log(0.9999) on llvmpipe), where log1p and expm1 need it
+  `function symLogPoly(f) {
+    const z = f * f;
+    let p = 0.070376836292 * f - 0.11514610310;
+    p = p * f + 0.11676998740;
+    p = p * f - 0.12420140846;
+    p = p * f + 0.14249322787;
+    p = p * f - 0.16668057665;
+    p = p * f + 0.20000714765;
+    p = p * f - 0.24999993993;
+    p = p * f + 0.33333331174;
+    return (f * z * p - 0.5 * z) + f;
+  }`,
+  // log(0) is -Infinity and log of a negative number NaN, whatever the driver's log does there (SwiftShader's log(0) is -88);
+  // near 1 the polynomial on x - 1 (exact there); subnormal x reads as zero in the shader (GLSL ES lets drivers flush it): -Infinity
   `function symLog(x) {
     if (x !== x) { return x; }
     if (x === 0.0) { return -Math.exp(1000.0 + Math.abs(x)); }
     if (x < 0.0) { return symNaN(x); }
+    if (x > 0.70710678118654752 && x < 1.41421356237309505) { return symLogPoly(x - 1.0); }
     return Math.log(x);
   }`,
-  // log(1 + x) without losing small x: the rounding of 1 + x is divided back out
+  // x itself into log's polynomial while 1 + x is near 1, so 1 + x is never rounded; beyond, log(1 + x),
+  // whose rounding costs under 2e-7 relative there. Not Goldberg's log(u) * x / (u - 1) with u = 1 + x:
+  // llvmpipe's compiler folds (1 + x) - 1 to x and 1 + x == 1 to x == 0, which gave log1p(1e-10) = 0
   `function symLog1p(x) {
-    const u = 1.0 + x;
-    if (u === 1.0) { return x; }
-    if (u === 0.0 || u < 0.0 || u !== u || u > 1.0e30) { return symLog(u); }
-    return Math.log(u) * x / (u - 1.0);
+    if (x !== x || x === 0.0) { return x; }
+    if (x > -0.29289321881345248 && x < 0.41421356237309505) { return symLogPoly(x); }
+    return symLog(1.0 + x);
   }`,
+  // Taylor below 0.01 (relative error under 2e-12); above, (u - 1) * x / log(u) with u = exp(x) (Kahan's:
+  // the quotient is smooth in u, so exp's rounding cancels, given a log accurate near 1, as symLog is there)
   `function symExpm1(x) {
-    if (x !== x) { return x; }
-    if (Math.abs(x) < 0.00001) { return x + 0.5 * x * x; }
+    if (x !== x || x === 0.0) { return x; }
+    if (Math.abs(x) < 0.01) { return x * (1.0 + x * (0.5 + x * (0.16666666666666667 + x * (0.041666666666666667 + x * 0.0083333333333333333)))); }
     const u = Math.exp(x);
-    if (u === 1.0) { return x; }
+    if (u > 1.0e30) { return u; }
     const um = u - 1.0;
     if (um === -1.0) { return -1.0; }
-    if (u > 1.0e30) { return u; }
-    return um * x / Math.log(u);
+    return um * x / symLog(u);
   }`,
   // sin, cos, tan: drivers' built-ins are fast approximations (no accuracy is promised past
   // [-pi, pi], and tan's poles amplify it): Cody-Waite reduction of |x| by pi/2 in three parts
@@ -208,6 +236,26 @@ export const HELPER_SOURCES: readonly string[] = [
     if (x !== x) { return x; }
     return symMin(symMax(x, lo), hi);
   }`,
+  // a^b for finite a > 0: an integer b with |b| <= 64 by repeated squaring (7 steps: GLSL ES loops need constant
+  // bounds), exact where the powers are (pow(10, 2) is 100: the built-in exp2(b * log2(a)) gave 99.99999 on
+  // llvmpipe, 7^8 5764802), within about |b| * 2^-24 relative elsewhere; a negative b is the reciprocal while a^|b|
+  // is a normal float (past that the shader flushes it to zero, and 1 / 0 is not 1 / 1e-39); otherwise the built-in
+  `function symPowAbs(a, b) {
+    if (Math.abs(b) <= 64.0 && Math.floor(b) === b) {
+      let n = Math.abs(b);
+      let base = a;
+      let r = 1.0;
+      for (let i = 0; i < 7; i++) {
+        const bit = n - 2.0 * Math.floor(n * 0.5);
+        if (bit > 0.5) { r = r * base; }
+        n = Math.floor(n * 0.5);
+        if (n > 0.5) { base = base * base; }
+      }
+      if (b > 0.0) { return r; }
+      if (r >= 1.17549435e-38 && r < 3.0e38) { return 1.0 / r; }
+    }
+    return Math.pow(a, b);
+  }`,
   // C99/NumPy pow, including negative bases with integral exponents and infinite bases;
   // 1 to any power (NaN included) and -1 to an infinite one are 1
   `function symPow(a, b) {
@@ -229,9 +277,9 @@ export const HELPER_SOURCES: readonly string[] = [
       if (b > 0.0) { return bOdd > 0.5 ? a : inf; }
       return 0.0;
     }
-    if (a > 0.0) { return Math.pow(a, b); }
+    if (a > 0.0) { return symPowAbs(a, b); }
     if (bInt < 0.5) { return symNaN(a); }
-    const m = Math.pow(-a, b);
+    const m = symPowAbs(-a, b);
     return bOdd > 0.5 ? -m : m;
   }`,
   // floor division of integers, exact: the float quotient is corrected by its remainder

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   const only = new URLSearchParams(window.location.search).get('only');
   const cases = only === null ? subset.cases : subset.cases.filter((c) => c.name.includes(only));
   state.leftOut = subset.leftOut + subset.cases.length - cases.length;
+  state.flushed = subset.flushed;
   const ctx: CaseContext = {
     device,
     seed: 1234,

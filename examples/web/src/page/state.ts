@@ -40,6 +40,8 @@ export interface ConformanceState {
   results: ConformanceResult[];
   /** How many cases of the whole suite (for the dtypes the page tests) the subset leaves out. */
   leftOut: number;
+  /** Cases not run because SwiftShader flushes the float32 subnormals they check (subset.ts). */
+  flushed?: number;
   /**
    * On a device without float16 (WebGPU without `shader-f16`, as
    * SwiftShader): the errors a float16 argument and a float16 shared
