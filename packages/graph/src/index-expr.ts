@@ -15,10 +15,6 @@ const compare = (op: ScalarOpName) => (a: ScalarExpr, b: ScalarExpr) => apply(op
 export const add = arith('add');
 export const sub = arith('sub');
 export const mul = arith('mul');
-/** Floor division, as Python's `//`. */
-export const floorDiv = arith('intdiv');
-/** The remainder with the divisor's sign, as Python's `%`. */
-export const mod = arith('mod');
 export const min = arith('minimum');
 export const max = arith('maximum');
 export const lt = compare('lt');

@@ -72,7 +72,7 @@ export type {
   BufferSpec,
 } from './kernel.js';
 export { kernelKey, kernelOutputSize, walkExpr, gathers, mapLeaves, splitEpilogue, epilogueShape, isContiguousOver } from './kernel.js';
-export type { LowerContext, TensorView, BufferView, ScalarView, ReduceRequest } from './lower.js';
+export type { LowerContext, TensorView, BufferView, ScalarView, ReduceRequest, At } from './lower.js';
 export { isContiguous } from './lower.js';
 export {
   registerBackend,

@@ -1,0 +1,90 @@
+/** Gradients through indexing, checked against finite differences (verifyGrad), to second order where it applies. */
+import { describe, expect, it } from 'vitest';
+import * as sym from '@sym/graph';
+import '@sym/backend-cpu';
+import { grad, hessian, jacobian, verifyGrad } from '../src/index.js';
+import { randomPoint, seededRandom } from './helpers.js';
+
+const T = sym.T;
+type V = sym.TensorVariable;
+
+async function check(f: (...xs: V[]) => V, shapes: number[][], opts: { second?: boolean; bc?: boolean[][] } = {}) {
+  const rng = seededRandom(5);
+  const pts = shapes.map((s) => randomPoint(rng, s, [-1.5, 1.5]));
+  expect((await verifyGrad(f, pts, { broadcastable: opts.bc })).maxAbsErr).toBeLessThan(1e-4);
+  if (opts.second) {
+    for (let i = 0; i < shapes.length; i++) {
+      const r2 = await verifyGrad((...xs) => grad(f(...xs).sum(), xs[i]!, { disconnectedInputs: 'ignore' }), pts, { broadcastable: opts.bc });
+      expect(r2.maxAbsErr).toBeLessThan(1e-4);
+    }
+  }
+}
+
+const rows = (...v: number[]) => T.constant(v, { dtype: 'int64' });
+
+describe('gradients through indexing', () => {
+  it('windows: slices of any step, integers', async () => {
+    await check((x) => x.get('1:3', '::-1').pow(3), [[4, 3]], { second: true });
+    await check((x) => x.get(-1).mul(x.get(0)), [[4, 3]], { second: true });
+    await check((x) => x.get(':', '::2').exp().sum(0), [[4, 5]]);
+  });
+  it('a symbolic integer index: the gradient lands on the row it picked', async () => {
+    const x = T.dmatrix('x');
+    const i = T.lscalar('i');
+    const g = await sym.function([x, i], grad(x.get(i).pow(2).sum(), x))([[1, 2], [3, 4], [5, 6]], -2);
+    expect((g as sym.NDArray).toArray()).toEqual([
+      [0, 0],
+      [6, 8],
+      [0, 0],
+    ]);
+    expect(() => grad(x.get(i).sum(), i)).toThrow(/does not depend on i|disconnected/i);
+  });
+  it('set and inc of windows, y broadcast', async () => {
+    await check((x, y) => T.setSubtensor(x.get('1:3', ':2'), y).pow(2), [[4, 3], [2, 2]], { second: true });
+    await check((x, y) => T.incSubtensor(x.get('::-2'), y).pow(2), [[4, 3], [3]], { second: true });
+    await check((x, y) => T.incSubtensor(x.get(':', 1), y).pow(2), [[4, 3], [1]], { bc: [[false, false], [true]] });
+  });
+  it('rows by an index vector: picked, incremented (repeated rows add up), set', async () => {
+    await check((x) => x.get(rows(0, 0, 3)).pow(2), [[4, 3]], { second: true });
+    await check((x, y) => T.incSubtensor(x.get(rows(0, 0, -1)), y).pow(2), [[4, 3], [3, 3]], { second: true });
+    await check((x, y) => T.setSubtensor(x.get(rows(1, 3)), y).pow(2), [[4, 3], [2, 3]], { second: true });
+  });
+  it('concatenate and stack, dtypes promoted and cast back', async () => {
+    await check((x, y) => T.concatenate([x, y.pow(2)], 1).pow(2), [[4, 3], [4, 2]], { second: true });
+    await check((x, y) => T.stack([x, T.sin(y)], 1).pow(3), [[4], [4]], { second: true });
+    const f = T.fvector('f');
+    const d = T.dvector('d');
+    const g = grad(T.concatenate([f, d]).sum(), f);
+    expect(g.dtype).toBe('float32');
+  });
+  it('jacobian and hessian (batched reverse pass) go through every indexing op', async () => {
+    const v = T.dvector('v');
+    const idx = rows(2, 0);
+    const at = [1, 2, 3];
+    const value = async (e: V) => ((await sym.function([v], e)(at)) as sym.NDArray).toArray();
+    expect(await value(jacobian(T.concatenate([v.get('1:'), v.get(':1').mul(3)]).pow(2), v))).toEqual([
+      [0, 4, 0],
+      [0, 0, 6],
+      [18, 0, 0],
+    ]);
+    expect(await value(hessian(T.concatenate([v.get('1:'), v.get(':1').mul(3)]).pow(2).sum(), v))).toEqual([
+      [18, 0, 0],
+      [0, 2, 0],
+      [0, 0, 2],
+    ]);
+    expect(await value(jacobian(v.get(idx).pow(2), v))).toEqual([
+      [0, 0, 6],
+      [2, 0, 0],
+    ]);
+    expect(await value(jacobian(T.incSubtensor(v.get(idx), v.get('0:2').pow(2)), v))).toEqual([
+      [1, 4, 0],
+      [0, 1, 0],
+      [2, 0, 1],
+    ]);
+    expect(await value(jacobian(T.setSubtensor(v.get('::2'), v.get('1:').pow(2)), v))).toEqual([
+      [0, 4, 0],
+      [0, 1, 0],
+      [0, 0, 6],
+    ]);
+  });
+});

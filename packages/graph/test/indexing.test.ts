@@ -1,0 +1,219 @@
+/** Indexing: NumPy's answers (computed with numpy 2.4 and written here), views, errors. */
+import { describe, expect, it } from 'vitest';
+import { T, sym } from './helpers.js';
+
+const f64 = (v: sym.NestedArray) => sym.array(v, { dtype: 'float64' });
+const X = f64([
+  [1, 2, 3],
+  [4, 5, 6],
+  [7, 8, 9],
+  [10, 11, 12],
+]);
+const run = (out: sym.TensorVariable | sym.TensorVariable[], inputs: sym.TensorVariable[], ...values: unknown[]) =>
+  sym.function(inputs, out as sym.TensorVariable[]).sync(...values) as sym.NDArray[];
+const one = (out: sym.TensorVariable, inputs: sym.TensorVariable[], ...values: unknown[]) => (sym.function(inputs, out).sync(...values) as sym.NDArray).toArray();
+
+describe('x.get: basic indexing, as NumPy', () => {
+  const x = T.dmatrix('x');
+  it('slices with strings, T.slice and integers, negative ones included', () => {
+    expect(one(x.get('1:3'), [x], X)).toEqual([
+      [4, 5, 6],
+      [7, 8, 9],
+    ]);
+    expect(one(x.get(':', 0), [x], X)).toEqual([1, 4, 7, 10]);
+    expect(one(x.get(-1), [x], X)).toEqual([10, 11, 12]);
+    expect(one(x.get(T.slice(null, null, -2), T.slice(1)), [x], X)).toEqual([
+      [11, 12],
+      [5, 6],
+    ]);
+    expect(one(x.get('::-1', '::2'), [x], X)).toEqual([
+      [10, 12],
+      [7, 9],
+      [4, 6],
+      [1, 3],
+    ]);
+    expect(one(x.get('-2:', -2), [x], X)).toEqual([8, 11]);
+    expect(one(x.get(1, 2), [x], X)).toBe(6);
+  });
+  it('clamps slice bounds and gives empty windows, as Python slices do', () => {
+    expect(one(x.get('2:100'), [x], X)).toEqual([
+      [7, 8, 9],
+      [10, 11, 12],
+    ]);
+    expect((sym.function([x], x.get('3:1')).sync(X) as sym.NDArray).shape).toEqual([0, 3]);
+    expect(one(x.get('-100:1', '5:'), [x], X)).toEqual([[]]);
+  });
+  it('reads symbolic integer indices at run time: negative ones count from the end, others are clamped', () => {
+    const i = T.lscalar('i');
+    const j = T.iscalar('j');
+    const f = sym.function([x, i, j], [x.get(i), x.get(':', j)]);
+    expect((f.sync(X, -1, 1) as sym.NDArray[]).map((a) => a.toArray())).toEqual([
+      [10, 11, 12],
+      [2, 5, 8, 11],
+    ]);
+    // out of range: clamped inside kernels (as JAX does); the reference raises NumPy's IndexError, so DebugMode reports it
+    expect((f.sync(X, 9, -9) as sym.NDArray[]).map((a) => a.toArray())).toEqual([
+      [10, 11, 12],
+      [1, 4, 7, 10],
+    ]);
+    const g = sym.function([x, i], x.get(i), { mode: 'DebugMode' });
+    expect(() => g.sync(X, 9)).toThrow('index 9 is out of bounds for axis 0 with size 4');
+  });
+  it('is a view (no kernel) for constant bounds and positive steps, and gathers otherwise', () => {
+    const sum = (v: sym.TensorVariable) => sym.function([x], v.sum()).compiled.kernelCount(X);
+    expect(sum(x.get('1:3', '::2'))).toBe(1);
+    expect(sum(x.get(2))).toBe(1);
+    expect(sum(x.get('::-1'))).toBe(2);
+  });
+  it('refuses what NumPy refuses, naming it', () => {
+    expect(() => x.get(0, 0, 0)).toThrow('too many indices (3) for x with 2 dimensions');
+    expect(() => x.get('::0')).toThrow('slice step cannot be zero (axis 0)');
+    expect(() => x.get('a:b')).toThrow(`index 0: "a:b" is not an integer or a slice such as '1:3', ':' or '::-1'`);
+    expect(() => x.get(T.dscalar('s'))).toThrow('a symbolic index must be an integer scalar, got s of type TensorType(float64, scalar)');
+    expect(() => T.dscalar('s').get(0)).toThrow('s is 0-d and cannot be indexed');
+    expect(() => sym.function([x], x.get(7)).sync(X)).toThrow('index 7 is out of bounds for axis 0 with size 4');
+  });
+  it('prints as Theano prints Subtensor', () => {
+    const i = T.lscalar('i');
+    expect(sym.pp(x.get('1:3', i))).toBe('x[1:3, i]');
+    expect(x.get('::-1').owner!.op.toString()).toBe('Subtensor{::-1}');
+  });
+});
+
+describe('setSubtensor and incSubtensor', () => {
+  const x = T.dmatrix('x');
+  it('replace or add to a window, y broadcast to it', () => {
+    const y = T.dmatrix('y');
+    const [set, inc, strided] = run(
+      [T.setSubtensor(x.get('1:3', ':2'), y), T.incSubtensor(x.get(':', -1), 100), T.incSubtensor(x.get('::-2', '::2'), T.constant([[1, 2]], { dtype: 'float64' }))],
+      [x, y],
+      X,
+      [
+        [0, 0],
+        [-1, -1],
+      ],
+    );
+    expect(set!.toArray()).toEqual([
+      [1, 2, 3],
+      [0, 0, 6],
+      [-1, -1, 9],
+      [10, 11, 12],
+    ]);
+    expect(inc!.toArray()).toEqual([
+      [1, 2, 103],
+      [4, 5, 106],
+      [7, 8, 109],
+      [10, 11, 112],
+    ]);
+    expect(strided!.toArray()).toEqual([
+      [1, 2, 3],
+      [5, 5, 8],
+      [7, 8, 9],
+      [11, 11, 14],
+    ]);
+  });
+  it('write at a symbolic index', () => {
+    const i = T.lscalar('i');
+    const v = T.dvector('v');
+    expect(one(T.setSubtensor(x.get(i), v), [x, i, v], X, -3, [0, 0, 0])).toEqual([
+      [1, 2, 3],
+      [0, 0, 0],
+      [7, 8, 9],
+      [10, 11, 12],
+    ]);
+  });
+  it('refuse y that does not broadcast, a lossy dtype, and what is not a window', () => {
+    const bad = T.dmatrix('bad');
+    expect(() => sym.function([x, bad], T.setSubtensor(x.get('1:3'), bad)).sync(X, [[1, 2, 3]])).toThrow(
+      "SetSubtensor{1:3}: bad of shape (1, 3) does not broadcast to the window's shape (2, 3). Its dimension 0 has length 1 but is not broadcastable",
+    );
+    expect(() => T.setSubtensor(T.fmatrix('f').get(0), T.dvector('d'))).toThrow("cannot write d (float64) into f (float32) without losing data; cast it first (.astype('float32'))");
+    expect(() => T.incSubtensor(T.tensor('bool', [false], 'b').get(0), true)).toThrow('cannot increment a bool tensor b; use setSubtensor');
+    expect(() => T.setSubtensor(x.sum(), 1)).toThrow('setSubtensor: expected a window of a tensor made by x.get(...)');
+  });
+});
+
+describe('rows by an index vector', () => {
+  const x = T.dmatrix('x');
+  const idx = T.lvector('idx');
+  it('picks rows, negative ones from the end', () => {
+    expect(one(x.get(idx), [x, idx], X, [3, 0, -1])).toEqual([
+      [10, 11, 12],
+      [1, 2, 3],
+      [10, 11, 12],
+    ]);
+    expect(one(T.take(x.T, idx), [x, idx], X, [1])).toEqual([[2, 5, 8, 11]]);
+  });
+  it('increments repeated rows once per mention (numpy.add.at); set keeps the last write', () => {
+    const w = T.dmatrix('w');
+    const [inc, set] = run([T.incSubtensor(x.get(idx), w), T.setSubtensor(x.get(idx), w)], [x, idx, w], X, [0, 0, -1], [
+      [1, 1, 1],
+      [2, 2, 2],
+      [3, 3, 3],
+    ]);
+    expect(inc!.toArray()).toEqual([
+      [4, 5, 6],
+      [4, 5, 6],
+      [7, 8, 9],
+      [13, 14, 15],
+    ]);
+    expect(set!.toArray()).toEqual([
+      [2, 2, 2],
+      [4, 5, 6],
+      [7, 8, 9],
+      [3, 3, 3],
+    ]);
+  });
+  it("picks a minibatch by a symbolic start, as the guide writes Theano's x[i * bs:(i + 1) * bs]", () => {
+    const i = T.lscalar('i');
+    const batch = x.get(T.arange(2).add(i.mul(2)));
+    expect(one(batch, [x, i], X, 1)).toEqual([
+      [7, 8, 9],
+      [10, 11, 12],
+    ]);
+  });
+  it('refuses masks and index vectors mixed with other indices', () => {
+    expect(() => x.get(T.tensor('bool', [false], 'm'))).toThrow('boolean masks are not supported');
+    expect(() => x.get(':', idx)).toThrow('an index vector (idx) is supported only as the first and only index');
+    expect(() => x.get(T.dvector('d'))).toThrow('d of type TensorType(float64, vector) cannot index: use an integer vector');
+  });
+});
+
+describe('concatenate, stack, arange', () => {
+  it('join along an axis, promoting dtypes', () => {
+    const a = T.dmatrix('a');
+    const b = T.imatrix('b');
+    const j = T.concatenate([a, b], 1);
+    expect(j.dtype).toBe('float64');
+    expect(one(j, [a, b], [[1], [2]], sym.array([[3, 4], [5, 6]], { dtype: 'int32' }))).toEqual([
+      [1, 3, 4],
+      [2, 5, 6],
+    ]);
+    expect(one(T.concatenate([a, a.get('::-1')], -2), [a], [[1], [2]])).toEqual([[1], [2], [2], [1]]);
+    expect(T.concatenate([a])).toBe(a);
+  });
+  it('stack along a new axis', () => {
+    const v = T.dvector('v');
+    expect(one(T.stack([v, v.mul(2)]), [v], [1, 2])).toEqual([
+      [1, 2],
+      [2, 4],
+    ]);
+    expect(one(T.stack([v, v.mul(2)], -1), [v], [1, 2])).toEqual([
+      [1, 2],
+      [2, 4],
+    ]);
+  });
+  it('refuse shapes that do not line up, naming them', () => {
+    const a = T.dmatrix('a');
+    const c = T.dmatrix('c');
+    expect(() => sym.function([a, c], T.concatenate([a, c])).sync([[1, 2]], [[1, 2, 3]])).toThrow('Join{axis=0}: c has length 3 along axis 1, but a has 2; only axis 0 may differ');
+    expect(() => T.concatenate([a, T.dvector('v')])).toThrow('Join: all tensors must have 2 dimensions like a');
+    expect(() => T.concatenate([a, c], 2)).toThrow('Join: axis 2 is out of range for tensors of 2 dimensions');
+  });
+  it('arange makes a constant of numbers known when the graph is built', () => {
+    expect(T.arange(4).toString()).toBe('TensorConstant{[0 1 2 3]}');
+    expect(T.arange(1, 2, 0.25).dtype).toBe(sym.config.floatX);
+    expect((T.arange(5, 0, -2) as sym.TensorConstant).value.toArray()).toEqual([5, 3, 1]);
+    expect(() => T.arange(T.lscalar('n') as unknown as number)).toThrow('arange: start, stop and step must be numbers');
+  });
+});
