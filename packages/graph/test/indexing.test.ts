@@ -58,6 +58,8 @@ describe('x.get: basic indexing, as NumPy', () => {
     ]);
     const g = sym.function([x, i], x.get(i), { mode: 'DebugMode' });
     expect(() => g.sync(X, 9)).toThrow('index 9 is out of bounds for axis 0 with size 4');
+    // an empty axis has no element to clamp to
+    expect(() => sym.function([x, i], x.get(i)).sync(sym.NDArray.zeros([0, 3], 'float64'), 0)).toThrow('index is out of bounds for axis 0 with size 0');
   });
   it('is a view (no kernel) for constant bounds and positive steps, and gathers otherwise', () => {
     const sum = (v: sym.TensorVariable) => sym.function([x], v.sum()).compiled.kernelCount(X);

@@ -150,6 +150,8 @@ function dimIndices(entries: readonly IndexEntry[], shape: readonly number[], at
       return { x: () => fixed, windowDim: -1, fixed };
     }
     if (e.kind === 'var') {
+      // nothing to clamp into: NumPy's IndexError, for every value of the index
+      if (n === 0) throw new RangeError(`index is out of bounds for axis ${d} with size 0`);
       const fixed = ix.wrapIndex(at(varSource(e.input), []), n);
       return { x: () => fixed, windowDim: -1, fixed };
     }
