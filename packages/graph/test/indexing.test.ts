@@ -174,6 +174,16 @@ describe('rows by an index vector', () => {
       [10, 11, 12],
     ]);
   });
+  it("increments without work proportional to the table's rows times the indices' rows of data", () => {
+    // an embedding table's gradient: n K integer comparisons and K^2 row sums, never n K rows of y
+    const table = T.fmatrix('table');
+    const g = T.fmatrix('g');
+    const ids = T.ivector('ids');
+    const p = sym.schedule({ inputs: [table, g, ids], inputShapes: [[1000, 64], [8, 64], [8]], outputs: [T.incSubtensor(table.get(ids), g)] });
+    const reduces = p.steps.map((s) => s.kernel).filter((k): k is sym.ReduceKernel => k.kind === 'reduce');
+    const work = reduces.map((k) => [...k.shape, ...k.reduceShape].reduce((a, b) => a * b, 1));
+    expect(work.sort((a, b) => a - b)).toEqual([8 * 64 * 8, 1000 * 8]);
+  });
   it('refuses masks and index vectors mixed with other indices', () => {
     expect(() => x.get(T.tensor('bool', [false], 'm'))).toThrow('boolean masks are not supported');
     expect(() => x.get(':', idx)).toThrow('an index vector (idx) is supported only as the first and only index');

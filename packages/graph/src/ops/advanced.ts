@@ -115,6 +115,13 @@ export class AdvancedIncSubtensor1 extends Op {
     return [out];
   }
 
+  /**
+   * Rows j of x that no index names are copied; a named row takes (set) or
+   * adds (inc) the y row of the last k naming it. For inc, that row first
+   * becomes the sum of the y rows of every k naming the same row: the work
+   * is n K integer comparisons and K^2 row additions, never n K rows (an
+   * embedding table's gradient would be quadratic in its size).
+   */
   lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
     const [x, y, idx] = inputs as [TensorView, TensorView, TensorView];
     const d = node.outputs[0]!.dtype;
@@ -125,31 +132,12 @@ export class AdvancedIncSubtensor1 extends Op {
     // the indices, wrapped and clamped into [0, n), once
     const rows = ctx.indexed([K], 'int32', [idx], (at, index) => ix.wrapIndex(at(0, [index(0)]), n));
     const positions = ctx.constant(range(n)) as BufferView;
-    // over (row j of x, ...rest, k): does idx[k] name row j?
-    const space = [n, ...rest, K];
-    const rowOf: TensorView = { ...positions, shape: space, strides: space.map((_, e) => (e === 0 ? 1 : 0)) };
-    const named: TensorView = { ...rows, shape: space, strides: space.map((_, e) => (e === space.length - 1 ? 1 : 0)) };
-    const matches = (l: ScalarExpr[]) => ix.eq(l[0]!, l[1]!);
-    if (!this.set) {
-      // repeated rows accumulate: the increment of row j is the sum of the y rows idx sends there
-      const yView = yOver(y, space, K, rest.length);
-      const acc = d === 'float16' ? 'float32' : d;
-      const sums = ctx.reduce({
-        inputs: [rowOf, named, yView],
-        shape: space,
-        axes: [space.length - 1],
-        reducer: 'sum',
-        acc,
-        out: acc,
-        build: (l) => ix.select(matches(l), ix.castTo(l[2]!, acc), { kind: 'const', value: 0, dtype: acc }, acc),
-      });
-      return [ctx.elementwise(x.shape, d, [x, sums], (l) => ({ kind: 'apply', op: 'add', args: [l[0]!, ix.castTo(l[1]!, d)], computeDType: d, dtype: d }))];
-    }
-    // the last k that names row j (or -1): the write that wins
     const ks = ctx.constant(range(K)) as BufferView;
-    const kOf: TensorView = { ...ks, shape: space.slice(0, 1).concat([K]), strides: [0, 1] };
+    const matches = (l: ScalarExpr[]) => ix.eq(l[0]!, l[1]!);
+    const along = (v: BufferView, shape: readonly number[], axis: number): TensorView => ({ ...v, shape, strides: shape.map((_, e) => (e === axis ? 1 : 0)) });
+    // over (row j, k): the last k whose index names row j, or -1
     const last = ctx.reduce({
-      inputs: [{ ...rowOf, shape: [n, K], strides: [1, 0] }, { ...named, shape: [n, K], strides: [0, 1] }, kOf],
+      inputs: [along(positions, [n, K], 0), along(rows, [n, K], 1), along(ks, [n, K], 1)],
       shape: [n, K],
       axes: [1],
       reducer: 'max',
@@ -157,17 +145,35 @@ export class AdvancedIncSubtensor1 extends Op {
       out: 'int32',
       build: (l) => ix.select(matches(l), l[2]!, ix.int(-1), 'int32'),
     });
-    const yRows = y.shape.length === x.shape.length ? y.shape[0]! : 1;
+    let value: TensorView = y;
+    if (!this.set) {
+      // over (k, ...rest, k'): the y rows of every k' naming the row k names, summed
+      const space = [K, ...rest, K];
+      const acc = d === 'float16' ? 'float32' : d;
+      value = ctx.reduce({
+        inputs: [along(rows, space, 0), along(rows, space, space.length - 1), yOver(y, space, K, rest.length)],
+        shape: space,
+        axes: [space.length - 1],
+        reducer: 'sum',
+        acc,
+        out: acc,
+        build: (l) => ix.select(matches(l), ix.castTo(l[2]!, acc), { kind: 'const', value: 0, dtype: acc }, acc),
+      });
+    }
+    const valueRows = value.shape.length === x.shape.length ? value.shape[0]! : 1;
     return [
-      ctx.indexed(x.shape, d, [x, y, last], (at, index) => {
+      ctx.indexed(x.shape, d, [x, value, last], (at, index) => {
         const xIndex = x.shape.map((_, k) => index(k));
         const k = at(2, [xIndex[0]!]);
-        const yIndex = y.shape.map((m, e) => {
-          const dim = x.shape.length - y.shape.length + e;
+        const vIndex = value.shape.map((m, e) => {
+          const dim = x.shape.length - value.shape.length + e;
           if (m === 1) return ix.int(0);
-          return dim === 0 ? ix.clampIndex(k, yRows) : xIndex[dim]!;
+          return dim === 0 ? ix.clampIndex(k, valueRows) : xIndex[dim]!;
         });
-        return ix.select(ix.ge(k, ix.int(0)), ix.castTo(at(1, yIndex), d), at(0, xIndex), d);
+        const xv = at(0, xIndex);
+        const v = ix.castTo(at(1, vIndex), d);
+        const written: ScalarExpr = this.set ? v : { kind: 'apply', op: 'add', args: [xv, v], computeDType: d, dtype: d };
+        return ix.select(ix.ge(k, ix.int(0)), written, xv, d);
       }),
     ];
   }
