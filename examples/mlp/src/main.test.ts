@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -81,6 +81,21 @@ describe('pnpm mlp', () => {
     expect(half.stdout).toContain('device=cpu floatX=float16: 1000 points');
     // a cost near 160 is held to 0.125 in float16; twenty steps of it stay within a few of those steps
     expect(Math.abs(cost(half.stdout) - cost(full.stdout))).toBeLessThan(0.5);
+  });
+
+  it('runs unchanged on WebGPU (float32), as its header says, to the CPU float32 costs', async () => {
+    // Mesa's software Vulkan driver (scripts/system-deps.sh), as the WebGPU package's tests use it
+    const envFile = join(root, '..', '..', '.cache', 'mesa', 'env.json');
+    const mesa = existsSync(envFile) ? (JSON.parse(readFileSync(envFile, 'utf8')) as Record<string, string>) : {};
+    if (mesa.LD_LIBRARY_PATH && process.env.LD_LIBRARY_PATH) mesa.LD_LIBRARY_PATH = `${mesa.LD_LIBRARY_PATH}:${process.env.LD_LIBRARY_PATH}`;
+    const out = mkdtempSync(join(tmpdir(), 'mlp-'));
+    const args = ['--iterations', '5', '--points', '200', '--plot-every', '5', '--out', out];
+    const costs = (stdout: string) => [...stdout.matchAll(/^Cost: (\d+\.\d{3}), Accuracy/gm)].map((m) => Number(m[1]));
+    const gpu = await example(args, { ...mesa, SYM_FLAGS: 'device=webgpu,floatX=float32' });
+    const cpu = await example(args, { SYM_FLAGS: 'floatX=float32' });
+    expect(gpu.stdout).toContain('device=webgpu floatX=float32: 200 points');
+    expect(costs(gpu.stdout)).toHaveLength(5);
+    costs(gpu.stdout).forEach((c, i) => expect(Math.abs(c - costs(cpu.stdout)[i]!)).toBeLessThanOrEqual(0.002));
   });
 
   it('rejects a bad option with a usage line', async () => {

@@ -6,7 +6,8 @@
  *   pnpm mlp                              # the tutorial's 20 iterations
  *   pnpm mlp --iterations 2000            # a long run, with a progress bar
  *   SYM_FLAGS=floatX=float32 pnpm mlp     # float32
- *   SYM_FLAGS=device=webgpu pnpm mlp      # another backend, same program
+ *   SYM_FLAGS=device=webgpu,floatX=float32 pnpm mlp   # the same program on WebGPU (float32 only there;
+ *                                         # without a GPU, first: source .cache/mesa/env.sh)
  *
  * No backend is imported: `config.device` names it and sym loads
  * `@sym/backend-<device>` the first time a function runs.
