@@ -17,6 +17,7 @@ export { grad, Lop } from './grad.js';
 export type { GradOptions, LopOptions } from './grad.js';
 export { DisconnectedInputError, NullGradError } from './reverse.js';
 export type { DisconnectedPolicy } from './reverse.js';
+export { DISCONNECTED_POLICIES } from './reverse.js';
 export { zeroGrad, disconnectedGrad, gradClip, gradScale, reshapeAs, GradientOp, GradOverride, ReshapeAs, EyeLike } from './ops.js';
 export type { OverrideMode } from './ops.js';
 export { ELEMWISE_GRADS, REDUCE_GRADS, OP_GRADS } from './rules.js';

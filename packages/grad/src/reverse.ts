@@ -23,6 +23,7 @@ export function rankName(ndim: number): string {
 }
 
 /** The values `disconnectedInputs` accepts. */
+/** The values of `disconnectedInputs`. */
 export const DISCONNECTED_POLICIES = ['raise', 'warn', 'ignore'] as const;
 export type DisconnectedPolicy = (typeof DISCONNECTED_POLICIES)[number];
 

@@ -318,7 +318,7 @@ export class CompiledFunction {
   #plan(backend: Backend, values: readonly NDArray[]): Plan {
     const shapes: (readonly number[])[] = [];
     for (const v of values) shapes.push(v.shape);
-    for (const s of this.sharedInputs) shapes.push(s.valueShape);
+    for (const s of this.sharedInputs) shapes.push(s.currentShape);
     const last = this.#lastPlan;
     if (last && sameShapes(last.shapes, shapes)) return last;
     const sharedShapes = shapes.slice(values.length);
@@ -407,7 +407,7 @@ export class CompiledFunction {
   #inputValues(plan: Plan, values: readonly NDArray[], host: ReadonlyMap<number, ArrayLike<number>>): Map<TensorVariable, NDArray> {
     const m = new Map<TensorVariable, NDArray>(this.inputs.map((s, i) => [s.variable, values[i]!]));
     this.sharedInputs.forEach((s, i) => {
-      m.set(s, fromTyped(host.get(plan.sharedSlots[i]!) as TypedArray, s.valueShape, s.dtype));
+      m.set(s, fromTyped(host.get(plan.sharedSlots[i]!) as TypedArray, s.currentShape, s.dtype));
     });
     return m;
   }
@@ -482,9 +482,13 @@ export class CompiledFunction {
     return this.#result(outs);
   }
 
-  /** Free the device buffers of every cached plan. */
+  /** Free the device buffers of every cached plan, after the calls made before it (which use them). */
   dispose(): void {
-    if (this.#backend) this.#releasePlans(this.#backend);
+    const release = () => {
+      if (this.#backend) this.#releasePlans(this.#backend);
+    };
+    if (queueBusy()) void enqueue(release);
+    else release();
   }
 }
 

@@ -9,7 +9,11 @@
 let tail: Promise<unknown> = Promise.resolve();
 let pending = 0;
 
-/** Run `task` after every task queued before it. */
+/**
+ * Run `task` after every task queued before it. The promise returned is the
+ * caller's alone: the queue continues from another one, so a failed call
+ * nobody awaits is still an unhandled rejection, as any promise's.
+ */
 export function enqueue<T>(task: () => Promise<T> | T): Promise<T> {
   pending++;
   const run = async (): Promise<T> => {
@@ -19,10 +23,12 @@ export function enqueue<T>(task: () => Promise<T> | T): Promise<T> {
       pending--;
     }
   };
-  const p = tail.then(run, run);
-  tail = p.catch(() => undefined);
-  return p;
+  const settled = tail.then(run, run);
+  tail = settled.then(ignore, ignore);
+  return settled.then((v) => v);
 }
+
+const ignore = (): undefined => undefined;
 
 /** Whether a queued task has not settled yet: synchronous work on shared state would jump the queue. */
 export function queueBusy(): boolean {

@@ -43,8 +43,13 @@ export class TensorSharedVariable extends TensorVariable {
     this.#shape = value.shape;
   }
 
-  /** Shape of the current value. */
+  /** Shape of the value, in the program's order: a setValue still queued behind pending calls included. */
   get valueShape(): readonly number[] {
+    return this.#queued?.shape ?? this.#shape;
+  }
+
+  /** @internal Shape of the value now, inside a queued call (before a setValue queued after it). */
+  get currentShape(): readonly number[] {
     return this.#shape;
   }
 

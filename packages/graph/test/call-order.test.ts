@@ -4,8 +4,11 @@
  * when a call is made, shared variables are read and written in the order
  * of the calls, setValue and getValueAsync take their place in that order.
  */
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it, vi } from 'vitest';
-import { T, sym } from './helpers.js';
+import { T, cpu, sym } from './helpers.js';
 
 const f64 = (v: sym.NestedArray) => sym.array(v, { dtype: 'float64' });
 
@@ -113,6 +116,77 @@ describe('reading a shared variable while calls are queued', () => {
     expect((await f([1, 1])).item()).toBe(3);
     expect(w.getValue().toArray()).toEqual([2, 3]);
   });
+});
+
+describe('what else waits its turn', () => {
+  /**
+   * The CPU, with reads that take a few milliseconds, as a GPU's do (a call
+   * waits between its launch and its commit), and that refuses a buffer
+   * after it was freed, as WebGPU does.
+   */
+  const freed = new WeakSet<sym.DeviceBuffer>();
+  const live = (b: sym.DeviceBuffer, what: string) => {
+    if (freed.has(b)) throw new Error(`slow-reads.${what}: the buffer was already freed`);
+    return b;
+  };
+  const slow: sym.Backend = {
+    describe: () => ({ ...cpu.describe(), name: 'slow-reads' }),
+    alloc: (d, n) => {
+      const b = cpu.alloc(d, n);
+      freed.delete(b);
+      return b;
+    },
+    write: (b, data) => cpu.write(live(b, 'write'), data),
+    read: async (b) => {
+      await new Promise((r) => setTimeout(r, 5));
+      return cpu.read(live(b, 'read'));
+    },
+    free: (b) => {
+      freed.add(b);
+      cpu.free(b);
+    },
+    compile: (k) => cpu.compile(k),
+    run: (l) => {
+      for (const x of l) [...x.inputs, x.output].forEach((b) => live(b, 'run'));
+      cpu.run(l);
+    },
+  };
+  sym.registerBackend(slow);
+
+  it('dispose frees the plans after the calls made before it, which still use them', async () => {
+    const w = sym.shared(f64([0, 0]), { name: 'w' });
+    const f = sym.function([], w.sum(), { updates: [[w, w.add(1)]], device: 'slow-reads' });
+    await f();
+    const p = f();
+    await new Promise((r) => setImmediate(r)); // the call is waiting for its read
+    f.compiled.dispose();
+    expect((await p).item()).toBe(2);
+    expect((await w.getValueAsync()).toArray()).toEqual([2, 2]);
+    await f();
+    expect((await w.getValueAsync()).toArray()).toEqual([3, 3]);
+  });
+
+  it('valueShape is the shape in program order: a setValue queued behind a call included', async () => {
+    const w = sym.shared(f64([1, 1]), { name: 'w' });
+    const f = sym.function([], w.sum(), { device: 'slow-reads' });
+    const p = f();
+    w.setValue([1, 2, 3]);
+    expect(w.valueShape).toEqual([3]);
+    expect((await p).item()).toBe(2); // made before the setValue: the old value
+    expect((await f()).item()).toBe(6);
+  });
+
+  it('a failed call nobody awaits is reported as an unhandled rejection', async () => {
+    const fixture = fileURLToPath(new URL('./fixtures/unawaited-failure.ts', import.meta.url));
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const run = promisify(execFile);
+    const failure = await run(process.execPath, ['--import', 'tsx/esm', '--conditions=@sym/source', fixture], { cwd: root }).then(
+      () => null,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toMatch(/shapes do not match/);
+  }, 60_000);
 });
 
 describe('function options', () => {
