@@ -43,3 +43,11 @@ describe('smoke', () => {
     await expect(dd(0, 0)).rejects.toThrow(/nan/);
   });
 });
+
+describe('kernels over no rows', () => {
+  it('end at once on the SIMD path (float32 rows of 8 with zero rows: a strided window, a transpose)', () => {
+    const x = T.fmatrix('x');
+    expect(sym.function([x], x.get('3::2').exp()).sync(sym.NDArray.zeros([3, 8], 'float32')).shape).toEqual([0, 8]);
+    expect(sym.function([x], x.T.exp()).sync(sym.NDArray.zeros([8, 0], 'float32')).shape).toEqual([0, 8]);
+  });
+});

@@ -10,7 +10,7 @@
  * holding integers, wrapped as storing into the dtype would wrap them.
  */
 import type { DType, Epilogue, Kernel, ScalarExpr, ScalarOpName, ElementwiseKernel, ReduceKernel, MatmulKernel } from '@sym/graph';
-import { isFloat, reduceIdentity } from '@sym/graph';
+import { SCALAR_OPS, castScalar, isFloat, reduceIdentity } from '@sym/graph';
 
 /** A number as a shader-safe float literal (GLSL has no NaN or Infinity literals). */
 export function num(v: number): string {
@@ -150,6 +150,10 @@ export function renderExpr(e: ScalarExpr, index: (strides: readonly number[], of
     case 'reduced':
       return REDUCED;
     case 'apply': {
+      // an op of literals (a size computed from shapes: 2 * 2) is folded here: gpu.js would type the
+      // literals' product an integer, which no float helper such as symTrunc64 accepts
+      const folded = foldConstants(e);
+      if (folded !== undefined) return num(folded);
       const args = e.args.map((a, i) => {
         const code = renderExpr(a, index, load, lets);
         // the condition of a switch is tested as it is; other operands convert to the compute dtype
@@ -160,6 +164,19 @@ export function renderExpr(e: ScalarExpr, index: (strides: readonly number[], of
       return e.op === 'cast' || e.dtype !== e.computeDType || !isExact(e.op, e.dtype) ? castTo(e.dtype, code) : code;
     }
   }
+}
+
+/** The value of an expression of constants only, with the scalar ops' reference semantics; undefined if it reads anything. */
+function foldConstants(e: ScalarExpr): number | undefined {
+  if (e.kind === 'const') return e.value;
+  if (e.kind !== 'apply') return undefined;
+  const args: number[] = [];
+  for (const [i, a] of e.args.entries()) {
+    const v = foldConstants(a);
+    if (v === undefined) return undefined;
+    args.push((e.op === 'switch' && i === 0) || a.dtype === e.computeDType ? v : castScalar(v, e.computeDType));
+  }
+  return castScalar(SCALAR_OPS[e.op].impl(args, e.dtype, e.computeDType), e.dtype);
 }
 
 /** sum(vars[d] * strides[d]) + offset, as float arithmetic (exact below 2^24). */

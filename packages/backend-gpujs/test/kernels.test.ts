@@ -34,3 +34,26 @@ describe('gpujs kernels against the CPU backend', () => {
     expect(mismatches(runKernel(gpu, m, [a, b]), runKernel(cpu, m, [a, b]), 1e-5, 1e-6)).toEqual([]);
   });
 });
+
+describe('expressions of literals only', () => {
+  it('fold to one literal (a size from shapes, int64 2 * 2 cast to float32: gpu.js typed the product an integer)', () => {
+    const two = { kind: 'const', value: 2, dtype: 'int64' } as const;
+    const size = { kind: 'apply', op: 'mul', args: [two, two], computeDType: 'int64', dtype: 'int64' } as const;
+    const k: ElementwiseKernel = {
+      kind: 'elementwise',
+      shape: [2, 2],
+      inputs: ['float32'],
+      out: 'float32',
+      expr: {
+        kind: 'apply',
+        op: 'truediv',
+        args: [load(0, [2, 1]), { kind: 'apply', op: 'cast', args: [size], computeDType: 'int64', dtype: 'float32' }],
+        computeDType: 'float32',
+        dtype: 'float32',
+      },
+    };
+    const a = typed('float32', [1, 2, 3, 4]);
+    expect(Array.from(runKernel(gpu, k, [a]))).toEqual([0.25, 0.5, 0.75, 1]);
+    expect(Array.from(runKernel(gpu, k, [a]))).toEqual(Array.from(runKernel(cpu, k, [a])));
+  });
+});

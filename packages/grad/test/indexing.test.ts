@@ -52,6 +52,12 @@ describe('gradients through indexing', () => {
   it('concatenate and stack, dtypes promoted and cast back', async () => {
     await check((x, y) => T.concatenate([x, y.pow(2)], 1).pow(2), [[4, 3], [4, 2]], { second: true });
     await check((x, y) => T.stack([x, T.sin(y)], 1).pow(3), [[4], [4]], { second: true });
+    // the first piece's gradient is a window at the start of a computed buffer: returned whole
+    const a = T.dvector('a');
+    const b = T.dvector('b');
+    const w = T.dvector('w');
+    const ga = await sym.function([a, b, w], grad(T.concatenate([a, b]).mul(w.mul(2)).sum(), a))([1, 2], [3, 4, 5], [1, 2, 3, 4, 5]);
+    expect((ga as sym.NDArray).toArray()).toEqual([2, 4]);
     const f = T.fvector('f');
     const d = T.dvector('d');
     const g = grad(T.concatenate([f, d]).sum(), f);

@@ -34,8 +34,20 @@ export const castTo = (e: ScalarExpr, d: DType): ScalarExpr => (e.dtype === d ? 
 /** Clamp to [0, n - 1]: keeps a gather in its buffer whatever the index. */
 export const clampIndex = (e: ScalarExpr, n: number): ScalarExpr => max(min(e, int(n - 1)), int(0));
 
-/** A run-time index into a dimension of length n: negative ones count from the end (NumPy), then clamped into range. */
+/**
+ * A run-time index into a dimension of length n: negative ones count from
+ * the end (NumPy), then clamped into range. An int64 or uint32 index is
+ * wrapped and clamped in its own dtype first: converted to int32 first,
+ * 2^32 + 1 would become 1.
+ */
 export const wrapIndex = (e: ScalarExpr, n: number): ScalarExpr => {
+  const d = e.dtype;
+  if (d === 'int64' || d === 'uint32') {
+    const c = (v: number): ScalarExpr => ({ kind: 'const', value: v, dtype: d });
+    const ap = (op: ScalarOpName, args: ScalarExpr[], out: DType = d): ScalarExpr => ({ kind: 'apply', op, args, computeDType: d, dtype: out });
+    const wrapped = d === 'int64' ? select(ap('lt', [e, c(0)], 'bool'), ap('add', [e, c(n)]), e, d) : e;
+    return toInt32(ap('maximum', [ap('minimum', [wrapped, c(n - 1)]), c(0)]));
+  }
   const i = toInt32(e);
   return clampIndex(select(lt(i, int(0)), add(i, int(n)), i, 'int32'), n);
 };

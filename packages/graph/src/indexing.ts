@@ -126,6 +126,7 @@ export function concatenate(tensors: readonly TensorLike[], axis = 0): TensorVar
   const vs = tensors.map((t, i) => asTensor(t, `concatenate: tensor ${i}`));
   const nd = vs[0]!.ndim;
   const a = axis < 0 ? axis + nd : axis;
+  if (!Number.isInteger(axis) || a < 0 || a >= nd) throw new RangeError(`concatenate: axis ${axis} is out of range for tensors of ${nd} dimensions`);
   if (vs.length === 1) return vs[0]!;
   return apply1(new Join(a), vs);
 }

@@ -244,6 +244,11 @@ class Builder implements LowerContext {
     return v.kind === 'buffer' ? v : this.contiguous(v);
   }
 
+  /** Whether a view is its whole buffer, in C order: what a caller reading the buffer back gets (a window from offset 0 is not). */
+  isWhole(v: BufferView): boolean {
+    return v.offset === 0 && isContiguous(v) && sizeOf(v.shape) === this.buffers[v.buffer]!.size;
+  }
+
   contiguous(v: TensorView): BufferView {
     if (v.kind === 'buffer' && v.offset === 0 && isContiguous(v)) return { ...v, strides: contiguousStrides(v.shape) };
     return this.copy(v);
@@ -305,7 +310,7 @@ export function schedule(opts: ScheduleOptions): Program {
     });
     if (opts.keepAll) {
       outs = outs.map((o) => {
-        const c = o.kind === 'buffer' && o.offset === 0 && isContiguous(o) && !readOnly.has(o.buffer) ? o : b.copy(o);
+        const c = o.kind === 'buffer' && b.isWhole(o) && !readOnly.has(o.buffer) ? o : b.copy(o);
         return c;
       });
       outs.forEach((o, i) => nodeValues.set(node.outputs[i]!, { buffer: (o as BufferView).buffer, shape: [...o.shape] }));
@@ -318,7 +323,7 @@ export function schedule(opts: ScheduleOptions): Program {
     b.label = `output ${v.toString()}`;
     const view = viewOf(v);
     let o: BufferView;
-    if (view.kind === 'buffer' && view.offset === 0 && isContiguous(view) && !readOnly.has(view.buffer) && !claimed.has(view.buffer)) o = view;
+    if (view.kind === 'buffer' && b.isWhole(view) && !readOnly.has(view.buffer) && !claimed.has(view.buffer)) o = view;
     else o = b.copy(view);
     claimed.add(o.buffer);
     return { buffer: o.buffer, shape: [...o.shape] };

@@ -184,6 +184,36 @@ describe('rows by an index vector', () => {
     const work = reduces.map((k) => [...k.shape, ...k.reduceShape].reduce((a, b) => a * b, 1));
     expect(work.sort((a, b) => a - b)).toEqual([8 * 64 * 8, 1000 * 8]);
   });
+  it('clamps int64 and uint32 indices in their own dtype (not wrapped through int32 first)', () => {
+    const v = T.dvector('v');
+    const i = T.lscalar('i');
+    const u = T.tensor('uint32', [], 'u');
+    const ids = T.lvector('ids');
+    const f = sym.function([v, i, u, ids], [v.get(i), v.get(u), v.get(ids)]);
+    const at = (iv: number, uv: number) => (f.sync([10, 11, 12, 13, 14], iv, uv, sym.array([iv, -iv], { dtype: 'int64' })) as sym.NDArray[]).map((a) => a.toArray());
+    expect(at(2 ** 32 + 1, 3e9)).toEqual([14, 14, [14, 10]]);
+    expect(at(2 ** 40, 4294967290)).toEqual([14, 14, [14, 10]]);
+    expect(at(-(2 ** 32) + 1, 1)).toEqual([10, 11, [10, 14]]);
+  });
+  it('adds the increments of a repeated row together first, then to the row (float16 keeps what add.at would round away)', () => {
+    const h = T.tensor('float16', [false], 'h');
+    const ids = T.ivector('ids');
+    const inc = T.incSubtensor(h.get(ids), T.constant(1, { dtype: 'float16' }));
+    const values = [sym.array([2048, 0], { dtype: 'float16' }), sym.array(new Array<number>(1000).fill(0), { dtype: 'int32' })] as const;
+    expect(one(inc, [h, ids], ...values)).toEqual([3048, 0]);
+    // the reference agrees, so DebugMode does
+    expect((sym.function([h, ids], inc, { mode: 'DebugMode' }).sync(...values) as sym.NDArray).toArray()).toEqual([3048, 0]);
+  });
+  it('returns windows of computed values whole, also as updates and in DebugMode (a window from offset 0 is not its buffer)', () => {
+    const v = T.dvector('v');
+    expect(one(v.mul(2).get(0), [v], [1, 2, 3, 4, 5])).toBe(2);
+    expect(one(v.mul(2).get('0:2'), [v], [1, 2, 3, 4, 5])).toEqual([2, 4]);
+    expect((sym.function([v], v.mul(2).get(0).sum(), { mode: 'DebugMode' }).sync([1, 2, 3]) as sym.NDArray).item()).toBe(2);
+    const w = sym.shared(sym.array([1, 2, 3, 4, 5, 6], { dtype: 'float64' }));
+    const s = sym.shared(sym.array([0, 0, 0], { dtype: 'float64' }));
+    sym.function([], [], { updates: [[s, w.mul(2).get(':3')]] }).sync();
+    expect(s.getValue().toArray()).toEqual([2, 4, 6]);
+  });
   it('refuses masks and index vectors mixed with other indices', () => {
     expect(() => x.get(T.tensor('bool', [false], 'm'))).toThrow('boolean masks are not supported');
     expect(() => x.get(':', idx)).toThrow('an index vector (idx) is supported only as the first and only index');
@@ -220,7 +250,9 @@ describe('concatenate, stack, arange', () => {
     const c = T.dmatrix('c');
     expect(() => sym.function([a, c], T.concatenate([a, c])).sync([[1, 2]], [[1, 2, 3]])).toThrow('Join{axis=0}: c has length 3 along axis 1, but a has 2; only axis 0 may differ');
     expect(() => T.concatenate([a, T.dvector('v')])).toThrow('Join: all tensors must have 2 dimensions like a');
-    expect(() => T.concatenate([a, c], 2)).toThrow('Join: axis 2 is out of range for tensors of 2 dimensions');
+    expect(() => T.concatenate([a, c], 2)).toThrow('concatenate: axis 2 is out of range for tensors of 2 dimensions');
+    expect(() => T.concatenate([a, c], -3)).toThrow('concatenate: axis -3 is out of range for tensors of 2 dimensions');
+    expect(() => T.concatenate([a], 5)).toThrow('concatenate: axis 5 is out of range');
   });
   it('arange makes a constant of numbers known when the graph is built', () => {
     expect(T.arange(4).toString()).toBe('TensorConstant{[0 1 2 3]}');

@@ -72,7 +72,8 @@ export function compileVectorKernel(k: VKernel): VectorRun {
   if (parallel) helperThread()?.load(id, module);
   const inner = loads.map((l) => (nd ? l.strides[nd - 1]! : 0));
   // row calls: whole rows when there are enough, else rows cut into chunks (multiples of 4, none shorter than 4)
-  const chunk = nOuter >= JOBS ? n : Math.min(n, Math.ceil((n * nOuter) / JOBS / 4) * 4);
+  // (no rows at all, nOuter = 0: one whole-row piece, looped over zero times, rather than pieces of length 0 without end)
+  const chunk = nOuter >= JOBS || nOuter === 0 ? n : Math.min(n, Math.ceil((n * nOuter) / JOBS / 4) * 4);
   const pieces: [number, number][] = [];
   for (let e = 0; e < n; ) {
     const len = n - e - chunk < 4 ? n - e : chunk;
