@@ -60,7 +60,8 @@ fn f_expm1(x: f32) -> f32 {
   let u = exp(x);
   let um = u - 1.0;
   if (um == -1.0) { return -1.0; }
-  if (!f_isfinite(u)) { return u; }
+  // past 1e30, exp(x) - 1 is exp(x) in float32, and um * x would overflow from x = 84.3 on
+  if (!f_isfinite(u) || u > 1e30) { return u; }
   return um * x / f_log(u);
 }
 // Cephes' tanhf: an odd polynomial below 0.625 (the builtin's sinh / cosh gave tanh(1e-10) = 3e-8 on lavapipe),

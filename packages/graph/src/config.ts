@@ -151,8 +151,9 @@ export class Config implements ConfigValues {
  */
 export const config = new Proxy(new Config(), {
   set(target, key, value) {
-    if (typeof key === 'string' && !(key in target)) {
-      throw new Error(`config: unknown flag ${JSON.stringify(key)}; valid flags are ${Object.keys(DEFAULTS).join(', ')}`);
+    // the flags only: not a misspelling, nor a method or the prototype
+    if (typeof key !== 'string' || !(key in DEFAULTS)) {
+      throw new Error(`config: unknown flag ${JSON.stringify(String(key))}; valid flags are ${Object.keys(DEFAULTS).join(', ')}`);
     }
     return Reflect.set(target, key, value, target);
   },

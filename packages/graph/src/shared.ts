@@ -43,7 +43,12 @@ export class TensorSharedVariable extends TensorVariable {
     this.#shape = value.shape;
   }
 
-  /** Shape of the value, in the program's order: a setValue still queued behind pending calls included. */
+  /**
+   * Shape of the value, in the program's order: a setValue still queued
+   * behind pending calls included. While a pending call updates the
+   * variable, this is the shape before that call (an update keeps the
+   * shape unless its expression changes it).
+   */
   get valueShape(): readonly number[] {
     return this.#queued?.shape ?? this.#shape;
   }

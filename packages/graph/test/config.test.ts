@@ -116,6 +116,9 @@ describe('config', () => {
       (config as unknown as Record<string, unknown>).floatx = 'float32';
     }).toThrow('config: unknown flag "floatx"; valid flags are floatX, device, mode');
     expect('floatx' in config).toBe(false);
+    expect(() => {
+      (config as unknown as Record<string, unknown>).set = () => undefined;
+    }).toThrow('config: unknown flag "set"');
     expect(config.floatX).toBe('float64');
     expect(config.toJSON()).toEqual({ floatX: 'float64', device: config.device, mode: config.mode });
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SCALAR_OPS, toposort, Elemwise } from '@sym/graph';
 import { optimizeGraph } from '../src/index.js';
-import { both, close, opNames, values } from './helpers.js';
+import { both, close, opNames, sym, T, values } from './helpers.js';
 import { CANONICALIZE, SPECIALIZE, STABILIZE, type RewriteCase } from './rewrite-cases.js';
 
 /** Names a graph's nodes answer to: op names plus scalar op names of elementwise nodes. */
@@ -42,3 +42,14 @@ function runCases(phase: string, cases: readonly RewriteCase[]): void {
 runCases('canonicalize', CANONICALIZE);
 runCases('stabilize', STABILIZE);
 runCases('specialize', SPECIALIZE);
+
+describe('add_neg_to_sub', () => {
+  it('keeps a negation that wraps in a narrower dtype than the add (NumPy: -uint8(1) is 255)', async () => {
+    const i = T.vector('i', 'uint8');
+    const y = T.vector('y', 'float32');
+    const { opt, plain } = both([i, y], T.neg(i).add(y));
+    const args = [sym.array([1, 2], { dtype: 'uint8' }), sym.array([0.5, 2], { dtype: 'float32' })];
+    expect(values(await plain(...args))).toEqual([[255.5, 256]]);
+    expect(values(await opt(...args))).toEqual([[255.5, 256]]);
+  });
+});

@@ -44,14 +44,18 @@ export const negNeg: NodeRewriter = (node) => {
   return inner ? inner.inputs[0]! : null;
 };
 
-/** x + -y and -y + x: x - y. */
+/**
+ * x + -y and -y + x: x - y, where -y is negated in the add's own dtype (a
+ * uint8 -1 is 255, which a float add keeps and a subtraction would not).
+ */
 export const addNeg: NodeRewriter = (node) => {
   if (scalarOpOf(node) !== 'add') return null;
   const [a, b] = node.inputs as [TensorVariable, TensorVariable];
+  const d = node.outputs[0]!.dtype;
   const nb = elem(b, 'neg');
-  if (nb) return T.sub(a, nb.inputs[0]!);
+  if (nb && b.dtype === d) return T.sub(a, nb.inputs[0]!);
   const na = elem(a, 'neg');
-  if (na) return T.sub(b, na.inputs[0]!);
+  if (na && a.dtype === d) return T.sub(b, na.inputs[0]!);
   return null;
 };
 
