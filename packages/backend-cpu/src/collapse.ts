@@ -6,18 +6,13 @@
  * broadcast row stays two-dimensional. Kernels then render to fewer, longer
  * loops, and kernels of equal structure but different nesting share code.
  */
-import { gathers, mapLeaves, type ElementwiseKernel, type LoadExpr, type ReduceKernel, type ScalarExpr } from '@sym/graph';
+import { gathers, loadsOf, mapLeaves, type ElementwiseKernel, type LoadExpr, type ReduceKernel, type ScalarExpr } from '@sym/graph';
 
 /** Rebuild `e` with every load's strides replaced by `f(load)`. */
 function mapLoads(e: ScalarExpr, f: (l: LoadExpr) => number[]): ScalarExpr {
   return mapLeaves(e, (l) => ({ ...l, strides: f(l) }));
 }
 
-function loadsOf(e: ScalarExpr, out: LoadExpr[] = []): LoadExpr[] {
-  if (e.kind === 'load') out.push(e);
-  else if (e.kind === 'apply') for (const a of e.args) loadsOf(a, out);
-  return out;
-}
 
 /**
  * Groups of consecutive dimensions of `shape` (between `from` and `to`) that

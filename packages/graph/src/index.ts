@@ -71,7 +71,7 @@ export type {
   Step,
   BufferSpec,
 } from './kernel.js';
-export { kernelKey, kernelOutputSize, walkExpr, gathers, mapLeaves, splitEpilogue, epilogueShape, isContiguousOver } from './kernel.js';
+export { kernelKey, kernelOutputSize, walkExpr, loadsOf, gathers, mapLeaves, splitEpilogue, epilogueShape, isContiguousOver } from './kernel.js';
 export type { LowerContext, TensorView, BufferView, ScalarView, ReduceRequest, At } from './lower.js';
 export { isContiguous } from './lower.js';
 export {

@@ -189,6 +189,15 @@ export function walkExpr(e: ScalarExpr, f: (e: ScalarExpr) => void): void {
   f(e);
 }
 
+/** Every load of an expression, left to right, those inside a gather's index included. */
+export function loadsOf(e: ScalarExpr): LoadExpr[] {
+  const out: LoadExpr[] = [];
+  walkExpr(e, (x) => {
+    if (x.kind === 'load') out.push(x);
+  });
+  return out;
+}
+
 /** Whether an expression gathers (reads an input at a computed element). */
 export function gathers(e: ScalarExpr): boolean {
   let found = false;

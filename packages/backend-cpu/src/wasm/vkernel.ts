@@ -8,10 +8,10 @@
  * ops, strided inner loads) stay on the JavaScript renderer.
  */
 import type { LoadExpr, TypedArray } from '@sym/graph';
-import { f16round } from '@sym/graph';
+import { f16round, loadsOf } from '@sym/graph';
 import { arena } from './arena.js';
 import { helperThread, type HelperThread } from './vthreads.js';
-import { innerContiguous, iterShape, loadKey, loadsOf, rowModule, type VKernel } from './vrender.js';
+import { innerContiguous, iterShape, loadKey, rowModule, type VKernel } from './vrender.js';
 
 export { vectorizable } from './vrender.js';
 

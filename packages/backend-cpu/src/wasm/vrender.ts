@@ -9,7 +9,7 @@
  * rows.
  */
 import type { DType, ElementwiseKernel, Kernel, LoadExpr, ReduceKernel, ScalarExpr, ScalarOpName } from '@sym/graph';
-import { f16round } from '@sym/graph';
+import { f16round, loadsOf } from '@sym/graph';
 import { Code, F32, F64, I32, V128, encodeModule, localsAfter, type ValType } from './encoder.js';
 import { emitExp, emitLog, emitSigmoid, emitSinCos, emitTanh, fconst, iconst, type Emit } from './vmath.js';
 import { MAX_PAGES, arena } from './arena.js';
@@ -33,11 +33,6 @@ export function iterShape(k: VKernel): readonly number[] {
   return k.kind === 'elementwise' ? k.shape : [...k.shape, ...k.reduceShape];
 }
 
-export function loadsOf(e: ScalarExpr, out: LoadExpr[] = []): LoadExpr[] {
-  if (e.kind === 'load') out.push(e);
-  else if (e.kind === 'apply') for (const a of e.args) loadsOf(a, out);
-  return out;
-}
 
 function supportedExpr(e: ScalarExpr): boolean {
   if (e.kind === 'const') return true;

@@ -5,7 +5,7 @@
  * consumer's index, the producer's expression can be evaluated in place of
  * the load, its own loads re-expressed in the consumer's iteration space.
  */
-import { contiguousStrides, mapLeaves, type LoadExpr, type ScalarExpr } from '@sym/graph';
+import { contiguousStrides, loadsOf, mapLeaves, type LoadExpr, type ScalarExpr } from '@sym/graph';
 
 /** producer index j[e] = base[e] + sum over consumer dims d with dims[d] = e of scale[d] * i[d]. */
 export interface IndexMap {
@@ -69,12 +69,7 @@ export function mapLoads(e: ScalarExpr, f: (l: LoadExpr) => ScalarExpr): ScalarE
   return mapLeaves(e, f);
 }
 
-/** Every load of an expression. */
-export function loadsOf(e: ScalarExpr): LoadExpr[] {
-  if (e.kind === 'load') return [e];
-  if (e.kind === 'apply') return e.args.flatMap(loadsOf);
-  return [];
-}
+export { loadsOf };
 
 /** Scalar ops that cost far more than an add (a libm call, a division loop). */
 const COSTLY = new Set(['exp', 'log', 'log1p', 'expm1', 'sqrt', 'sin', 'cos', 'tan', 'tanh', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'sigmoid', 'softplus', 'pow', 'truediv', 'intdiv', 'mod']);
