@@ -21,6 +21,7 @@ export const lt = compare('lt');
 export const ge = compare('ge');
 export const eq = compare('eq');
 export const and = (a: ScalarExpr, b: ScalarExpr): ScalarExpr => apply('and', [a, b], 'bool', 'bool');
+export const or = (a: ScalarExpr, b: ScalarExpr): ScalarExpr => apply('or', [a, b], 'bool', 'bool');
 
 /** `cond ? a : b` in dtype `d` (the condition is tested as it is). */
 export const select = (cond: ScalarExpr, a: ScalarExpr, b: ScalarExpr, d: DType): ScalarExpr => apply('switch', [cond, a, b], d, d);

@@ -152,6 +152,34 @@ function partner(d: DType, dtypes: readonly DType[]): DType {
   return dtypes.includes(want) ? want : d;
 }
 
+/** Many indices, most rows named several times: the sort, the binary searches and the scan past their first steps. */
+function manyRows(dtype: DType): OpCase {
+  const x = T.tensor(dtype, [false, false], 'x');
+  const w = T.tensor(dtype, [false, false], 'w');
+  const idx = T.ivector('idx');
+  const inc = dtype !== 'bool';
+  const outs: [string, TensorVariable][] = [
+    ['setSubtensor(x.get(idx), w) (the last write wins)', T.setSubtensor(x.get(idx), w)],
+    ...(inc ? ([['incSubtensor(x.get(idx), w)', T.incSubtensor(x.get(idx), w)]] as [string, TensorVariable][]) : []),
+  ];
+  return {
+    group: 'indexing',
+    name: `37 indices into 11 rows ${dtype}: x (11, 3), idx in [-11, 11)`,
+    op: 'advanced_inc_subtensor',
+    dtype,
+    graph: {
+      inputs: [x, w, idx],
+      outputs: outs.map(([, o]) => o),
+      labels: outs.map(([l]) => l),
+      values: (rng) => [
+        randomArray(rng, dtype, [11, 3], 'small'),
+        randomArray(rng, dtype, [37, 3], 'small'),
+        array(Array.from({ length: 37 }, () => Math.floor(rng.uniform(-11, 11))), { dtype: 'int32' }),
+      ],
+    },
+  };
+}
+
 /** int64 indices (sym's default integer dtype), where the backend holds int64. */
 function wideIndices(dtype: DType): OpCase {
   const x = T.tensor(dtype, [false, false], 'x');
@@ -182,6 +210,7 @@ export function indexingCases(dtypes: readonly DType[]): OpCase[] {
     symbolic(d),
     writes(d),
     rows(d),
+    manyRows(d),
     joins(d, d),
     ...(partner(d, dtypes) !== d ? [joins(d, partner(d, dtypes))] : []),
     ...(dtypes.includes('int64') ? [wideIndices(d)] : []),

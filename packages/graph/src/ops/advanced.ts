@@ -11,7 +11,7 @@ import { NDArray, sizeOf } from '../ndarray.js';
 import { Apply, Op } from '../op.js';
 import { TensorType } from '../type.js';
 import type { StaticShape, TensorVariable } from '../variable.js';
-import type { BufferView, LowerContext, TensorView } from '../lower.js';
+import type { At, BufferView, LowerContext, TensorView } from '../lower.js';
 import type { ScalarExpr } from '../kernel.js';
 import * as ix from '../index-expr.js';
 import { broadcastIndex, checkBroadcastTo, resolveInt } from './subtensor.js';
@@ -126,10 +126,12 @@ export class AdvancedIncSubtensor1 extends Op {
 
   /**
    * Rows j of x that no index names are copied; a named row takes (set) or
-   * adds (inc) the y row of the last k naming it. For inc, that row first
-   * becomes the sum of the y rows of every k naming the same row: the work
-   * is n K integer comparisons and K^2 row additions, never n K rows (an
-   * embedding table's gradient would be quadratic in its size).
+   * adds (inc) the y rows of the indices naming it. Without a scatter in
+   * the kernel IR, the indices are sorted instead (stably, by counting:
+   * K^2 integer comparisons), each row finds its run of indices by binary
+   * search (n log K), and inc sums each run with a segmented scan (K rows,
+   * log K passes): never n K rows (an embedding table's gradient would be
+   * quadratic in its size), nor K^2 rows.
    */
   lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
     const [x, y, idx] = inputs as [TensorView, TensorView, TensorView];
@@ -140,64 +142,101 @@ export class AdvancedIncSubtensor1 extends Op {
     if (K === 0 || sizeOf(x.shape) === 0) return [ctx.contiguous(x)];
     // the indices, wrapped and clamped into [0, n), once
     const rows = ctx.indexed([K], 'int32', [idx], (at, index) => ix.wrapIndex(at(0, [index(0)]), n));
-    const positions = ctx.constant(range(n)) as BufferView;
-    const ks = ctx.constant(range(K)) as BufferView;
-    const matches = (l: ScalarExpr[]) => ix.eq(l[0]!, l[1]!);
-    const along = (v: BufferView, shape: readonly number[], axis: number): TensorView => ({ ...v, shape, strides: shape.map((_, e) => (e === axis ? 1 : 0)) });
-    // over (row j, k): the last k whose index names row j, or -1
-    const last = ctx.reduce({
-      inputs: [along(positions, [n, K], 0), along(rows, [n, K], 1), along(ks, [n, K], 1)],
-      shape: [n, K],
-      axes: [1],
-      reducer: 'max',
-      acc: 'int32',
-      out: 'int32',
-      build: (l) => ix.select(matches(l), l[2]!, ix.int(-1), 'int32'),
-    });
-    let value: TensorView = y;
-    if (!this.set) {
-      // over (k, ...rest, k'): the y rows of every k' naming the row k names, summed
-      const space = [K, ...rest, K];
-      const acc = d === 'float16' ? 'float32' : d;
-      value = ctx.reduce({
-        inputs: [along(rows, space, 0), along(rows, space, space.length - 1), yOver(y, space, K, rest.length)],
-        shape: space,
-        axes: [space.length - 1],
-        reducer: 'sum',
-        acc,
-        out: acc,
-        build: (l) => ix.select(matches(l), ix.castTo(l[2]!, acc), { kind: 'const', value: 0, dtype: acc }, acc),
-      });
-    }
-    const valueRows = value.shape.length === x.shape.length ? value.shape[0]! : 1;
-    return [
-      ctx.indexed(x.shape, d, [x, value, last], (at, index) => {
-        const xIndex = x.shape.map((_, k) => index(k));
-        const k = at(2, [xIndex[0]!]);
-        const vIndex = value.shape.map((m, e) => {
-          const dim = x.shape.length - value.shape.length + e;
+    const { order, sorted } = sortStably(ctx, rows, K);
+    // run of row j: sorted positions [lo[j], lo[j + 1])
+    const lo = lowerBounds(ctx, sorted, K, n + 1);
+    const acc = d === 'float16' ? 'float32' : d;
+    const yRows = (source: number, at: At, k: ScalarExpr, inner: readonly ScalarExpr[]) =>
+      at(
+        source,
+        y.shape.map((m, e) => {
+          const dim = rest.length + 1 - y.shape.length + e;
           if (m === 1) return ix.int(0);
-          return dim === 0 ? ix.clampIndex(k, valueRows) : xIndex[dim]!;
+          return dim === 0 ? k : inner[dim - 1]!;
+        }),
+      );
+    // inc: the y rows in sorted order, then each run summed into its last position
+    let sums: BufferView | undefined;
+    if (!this.set) {
+      sums = ctx.indexed([K, ...rest], acc, [y, order], (at, index) =>
+        ix.castTo(yRows(0, at, ix.clampIndex(at(1, [index(0)]), K), rest.map((_, r) => index(r + 1))), acc),
+      );
+      const head = ctx.indexed([K], 'int32', [lo, sorted], (at, index) => at(0, [at(1, [index(0)])]));
+      for (let s = 1; s < K; s *= 2) {
+        const t = sums;
+        sums = ctx.indexed([K, ...rest], acc, [t, head], (at, index) => {
+          const inner = rest.map((_, r) => index(r + 1));
+          const from = ix.sub(index(0), ix.int(s));
+          const same = ix.ge(from, at(1, [index(0)]));
+          const add: ScalarExpr = { kind: 'apply', op: 'add', args: [at(0, [index(0), ...inner]), at(0, [ix.clampIndex(from, K), ...inner])], computeDType: acc, dtype: acc };
+          return ix.select(same, add, at(0, [index(0), ...inner]), acc);
         });
+      }
+    }
+    const sources = sums ? [x, lo, sums] : [x, lo, y, order];
+    return [
+      ctx.indexed(x.shape, d, sources, (at, index) => {
+        const xIndex = x.shape.map((_, k) => index(k));
+        const inner = xIndex.slice(1);
+        const start = at(1, [xIndex[0]!]);
+        const end = at(1, [ix.add(xIndex[0]!, ix.int(1))]);
+        const last = ix.clampIndex(ix.sub(end, ix.int(1)), K);
         const xv = at(0, xIndex);
-        const v = ix.castTo(at(1, vIndex), d);
-        const written: ScalarExpr = this.set ? v : { kind: 'apply', op: 'add', args: [xv, v], computeDType: d, dtype: d };
-        return ix.select(ix.ge(k, ix.int(0)), written, xv, d);
+        // set: the last write of the run wins (the sort is stable: its last position has the largest k)
+        const written: ScalarExpr = sums
+          ? { kind: 'apply', op: 'add', args: [xv, ix.castTo(at(2, [last, ...inner]), d)], computeDType: d, dtype: d }
+          : ix.castTo(yRows(2, at, ix.clampIndex(at(3, [last]), K), inner), d);
+        return ix.select(ix.lt(start, end), written, xv, d);
       }),
     ];
   }
 }
 
-/** y as a view over (row j, ...rest, k): y broadcasts to (K, ...rest), and row j does not move it. */
-function yOver(y: TensorView, space: readonly number[], K: number, restDims: number): TensorView {
-  if (y.kind === 'scalar') return y;
-  const full = [K, ...space.slice(1, 1 + restDims)];
-  const lead = full.length - y.shape.length;
-  const strideOf = (dim: number) => {
-    const e = dim - lead;
-    return e < 0 || y.shape[e] === 1 ? 0 : y.strides[e]!;
-  };
-  return { ...y, shape: [...space], strides: [0, ...Array.from({ length: restDims }, (_, r) => strideOf(r + 1)), strideOf(0)] };
+/** The stable sort of K row indices: order[p] is the k at sorted position p, sorted[p] its row. */
+function sortStably(ctx: LowerContext, rows: BufferView, K: number): { order: BufferView; sorted: BufferView } {
+  const ks = ctx.constant(range(K)) as BufferView;
+  const along = (v: BufferView, axis: number): TensorView => ({ ...v, shape: [K, K], strides: [axis === 0 ? 1 : 0, axis === 1 ? 1 : 0] });
+  // rank[k]: how many indices come before k (a smaller row, or the same row at a smaller k)
+  const rank = ctx.reduce({
+    inputs: [along(rows, 0), along(rows, 1), along(ks, 0), along(ks, 1)],
+    shape: [K, K],
+    axes: [1],
+    reducer: 'sum',
+    acc: 'int32',
+    out: 'int32',
+    build: (l) => ix.select(ix.or(ix.lt(l[1]!, l[0]!), ix.and(ix.eq(l[1]!, l[0]!), ix.lt(l[3]!, l[2]!))), ix.int(1), ix.int(0), 'int32'),
+  });
+  // order[p]: the k whose rank is p
+  const order = ctx.reduce({
+    inputs: [along(ks, 0), along(rank, 1), along(ks, 1)],
+    shape: [K, K],
+    axes: [1],
+    reducer: 'max',
+    acc: 'int32',
+    out: 'int32',
+    build: (l) => ix.select(ix.eq(l[1]!, l[0]!), l[2]!, ix.int(0), 'int32'),
+  });
+  const sorted = ctx.indexed([K], 'int32', [rows, order], (at, index) => at(0, [ix.clampIndex(at(1, [index(0)]), K)]));
+  return { order, sorted };
+}
+
+/**
+ * lo[v] for v in [0, count): how many of the K sorted values are below v,
+ * by binary search, one kernel per step (each step reads the last's
+ * positions: one expression for all steps would repeat the earlier ones).
+ */
+function lowerBounds(ctx: LowerContext, sorted: BufferView, K: number, count: number): BufferView {
+  let pos: BufferView | undefined;
+  for (let step = 2 ** Math.floor(Math.log2(K)); step >= 1; step /= 2) {
+    const prev = pos;
+    pos = ctx.indexed([count], 'int32', prev ? [sorted, prev] : [sorted], (at, index) => {
+      const p = prev ? at(1, [index(0)]) : ix.int(0);
+      const next = ix.add(p, ix.int(step));
+      const below = ix.and(ix.lt(next, ix.int(K + 1)), ix.lt(at(0, [ix.clampIndex(ix.sub(next, ix.int(1)), K)]), index(0)));
+      return ix.select(below, next, p, 'int32');
+    });
+  }
+  return pos!;
 }
 
 function range(n: number): NDArray {
