@@ -235,25 +235,18 @@ function pack<K extends Kernel>(k: K, keep: number): { kernel: K; packing: Packi
   }
   // a load's offset in the packed buffer counts its own elements: words, halves for float16, word pairs for int64
   const moved = (l: { input: number; offset: number }) => l.offset + inputs[l.input - keep]!.base * perWord(k.inputs[l.input]!);
-  const moveLoads = (e: ScalarExpr) => mapLeaves(e, (l) => (l.input < keep ? l : { ...l, input: keep, offset: moved(l) }));
-  // a gather of a packed input reads at its computed index plus where that input starts
-  const move = (e: ScalarExpr): ScalarExpr => {
-    switch (e.kind) {
-      case 'gather': {
-        const index = move(e.index);
-        if (e.input < keep) return { ...e, index };
-        const base = moved({ input: e.input, offset: 0 });
-        const shifted: ScalarExpr = { kind: 'apply', op: 'add', args: [index, { kind: 'const', value: base, dtype: 'int32' }], computeDType: 'int32', dtype: 'int32' };
-        return { ...e, input: keep, index: shifted };
-      }
-      case 'apply': {
-        const args = e.args.map(move);
-        return args.every((a, i) => a === e.args[i]) ? e : { ...e, args };
-      }
-      default:
-        return moveLoads(e);
-    }
-  };
+  const move = (e: ScalarExpr) =>
+    mapLeaves(
+      e,
+      (l) => (l.input < keep ? l : { ...l, input: keep, offset: moved(l) }),
+      undefined,
+      // a gather of a packed input reads at its computed index plus where that input starts
+      (g) => {
+        if (g.input < keep) return g;
+        const base: ScalarExpr = { kind: 'const', value: moved({ input: g.input, offset: 0 }), dtype: 'int32' };
+        return { ...g, input: keep, index: { kind: 'apply', op: 'add', args: [g.index, base], computeDType: 'int32', dtype: 'int32' } };
+      },
+    );
   const kernel = {
     ...k,
     inputs: [...k.inputs.slice(0, keep), 'uint32' as const],

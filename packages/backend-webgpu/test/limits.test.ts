@@ -39,6 +39,22 @@ describe('limits', () => {
     expect(widest).toBeGreaterThan(n - 1);
   });
 
+  it('a concatenation of more tensors than the device binds gathers from the packed buffer, each at its own start', async () => {
+    await sym.resolveBackend('webgpu');
+    const count = webgpu.device.limits.maxStorageBuffersPerShaderStage + 3;
+    // float32 and int16 pieces of several lengths (their join is float32)
+    const vars = Array.from({ length: count }, (_, i) => (i % 2 ? T.tensor('int16', [false], `v${i}`) : T.fvector(`v${i}`)));
+    const args = vars.map((_, i) =>
+      i % 2 ? sym.fromTyped(new Int16Array([i, -i, 2 * i].slice(0, 1 + (i % 3))), [1 + (i % 3)], 'int16') : sym.fromTyped(new Float32Array([i + 0.5, -i]), [2], 'float32'),
+    );
+    const compile = vi.spyOn(webgpu, 'compile');
+    const { gpu, ref } = await both(vars, [T.concatenate(vars)], args);
+    const widest = Math.max(...compile.mock.calls.map(([k]) => k.inputs.length));
+    compile.mockRestore();
+    expect(Array.from(gpu[0]!.data)).toEqual(Array.from(ref[0]!.data));
+    expect(widest).toBeGreaterThan(count - 1);
+  });
+
   it('int64 inputs past the binding limit are packed on whole words and stay exact', async () => {
     await sym.resolveBackend('webgpu');
     const n = webgpu.device.limits.maxStorageBuffersPerShaderStage;

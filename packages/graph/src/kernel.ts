@@ -208,12 +208,17 @@ export function gathers(e: ScalarExpr): boolean {
 }
 
 /**
- * Rebuild `e` with every load replaced by `load(l)` and every reduced value
- * by `reduced(r)`. The loads inside a gather's index are mapped too; the
- * gather keeps its input (passes that renumber inputs leave gathering
- * kernels alone).
+ * Rebuild `e` with every load replaced by `load(l)`, every reduced value by
+ * `reduced(r)` and every gather by `gather(g)`, given the gather with its
+ * index mapped already (by default it keeps its input: passes that
+ * renumber inputs leave gathering kernels alone, or pass `gather`).
  */
-export function mapLeaves(e: ScalarExpr, load: (l: LoadExpr) => ScalarExpr, reduced: (r: ReducedExpr) => ScalarExpr = (r) => r): ScalarExpr {
+export function mapLeaves(
+  e: ScalarExpr,
+  load: (l: LoadExpr) => ScalarExpr,
+  reduced: (r: ReducedExpr) => ScalarExpr = (r) => r,
+  gather: (g: GatherExpr) => ScalarExpr = (g) => g,
+): ScalarExpr {
   switch (e.kind) {
     case 'load':
       return load(e);
@@ -222,11 +227,11 @@ export function mapLeaves(e: ScalarExpr, load: (l: LoadExpr) => ScalarExpr, redu
     case 'const':
       return e;
     case 'gather': {
-      const index = mapLeaves(e.index, load, reduced);
-      return index === e.index ? e : { ...e, index };
+      const index = mapLeaves(e.index, load, reduced, gather);
+      return gather(index === e.index ? e : { ...e, index });
     }
     case 'apply': {
-      const args = e.args.map((a) => mapLeaves(a, load, reduced));
+      const args = e.args.map((a) => mapLeaves(a, load, reduced, gather));
       return args.every((a, i) => a === e.args[i]) ? e : { ...e, args };
     }
   }

@@ -59,6 +59,8 @@ export interface LowerContext {
   dot(a: TensorView, b: TensorView, out: DType, acc: DType): BufferView;
   /** A C-contiguous copy unless the view already is one. */
   contiguous(v: TensorView): BufferView;
+  /** A constant int32 vector 0, 1, ..., n - 1 (one buffer per length in a program). */
+  range(n: number): BufferView;
   /** A buffer holding a constant array. */
   constant(value: NDArray): TensorView;
 }

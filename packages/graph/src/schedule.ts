@@ -152,9 +152,8 @@ class Builder implements LowerContext {
     const index = (d: number): ScalarExpr => {
       const n = shape[d]!;
       if (n <= 1) return ix.int(0);
-      const range = this.range(n);
       const strides = shape.map((_, e) => (e === d ? 1 : 0));
-      return { kind: 'load', input: slot(range, 'int32'), strides, offset: 0, dtype: 'int32' };
+      return { kind: 'load', input: slot(this.range(n).buffer, 'int32'), strides, offset: 0, dtype: 'int32' };
     };
     const expr = build(at, index);
     const buffer = this.newBuffer(out, sizeOf(shape));
@@ -162,14 +161,14 @@ class Builder implements LowerContext {
     return { kind: 'buffer', buffer, dtype: out, shape: [...shape], strides: contiguousStrides(shape), offset: 0 };
   }
 
-  readonly #ranges = new Map<number, number>();
-  /** A constant int32 buffer holding 0, 1, ..., n - 1 (one per length in a program). */
-  private range(n: number): number {
+  readonly #ranges = new Map<number, BufferView>();
+  range(n: number): BufferView {
     let b = this.#ranges.get(n);
-    if (b === undefined) {
+    if (!b) {
       const value = NDArray.zeros([n], 'int32');
       for (let i = 0; i < n; i++) value.data[i] = i;
-      b = (this.constant(value) as BufferView).buffer;
+      // a view even for n = 1 (constant() inlines only 0-d values)
+      b = this.constant(value) as BufferView;
       this.#ranges.set(n, b);
     }
     return b;

@@ -194,7 +194,7 @@ export class AdvancedIncSubtensor1 extends Op {
 
 /** The stable sort of K row indices: order[p] is the k at sorted position p, sorted[p] its row. */
 function sortStably(ctx: LowerContext, rows: BufferView, K: number): { order: BufferView; sorted: BufferView } {
-  const ks = ctx.constant(range(K)) as BufferView;
+  const ks = ctx.range(K);
   const along = (v: BufferView, axis: number): TensorView => ({ ...v, shape: [K, K], strides: [axis === 0 ? 1 : 0, axis === 1 ? 1 : 0] });
   // rank[k]: how many indices come before k (a smaller row, or the same row at a smaller k)
   const rank = ctx.reduce({
@@ -239,8 +239,3 @@ function lowerBounds(ctx: LowerContext, sorted: BufferView, K: number, count: nu
   return pos!;
 }
 
-function range(n: number): NDArray {
-  const a = NDArray.zeros([n], 'int32');
-  for (let i = 0; i < n; i++) a.data[i] = i;
-  return a;
-}

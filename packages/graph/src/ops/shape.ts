@@ -84,20 +84,28 @@ export class DimShuffle extends Op {
   }
 }
 
-/** Copy the elements a view addresses into a new C-contiguous array. */
-export function gather(x: NDArray, v: BufferView): NDArray {
-  const out = NDArray.zeros(v.shape, x.dtype);
+/** Call `f(offset, i)` for the element offsets a view addresses, i counting them in C order. */
+export function forEachOffset(v: Pick<BufferView, 'shape' | 'strides' | 'offset'>, f: (offset: number, i: number) => void): void {
   const nd = v.shape.length;
+  const n = sizeOf(v.shape);
   const idx = new Array<number>(nd).fill(0);
-  for (let i = 0; i < out.size; i++) {
+  for (let i = 0; i < n; i++) {
     let off = v.offset;
     for (let d = 0; d < nd; d++) off += idx[d]! * v.strides[d]!;
-    out.data[i] = x.data[off]!;
+    f(off, i);
     for (let d = nd - 1; d >= 0; d--) {
       if (++idx[d]! < v.shape[d]!) break;
       idx[d] = 0;
     }
   }
+}
+
+/** Copy the elements a view addresses into a new C-contiguous array. */
+export function gather(x: NDArray, v: Pick<BufferView, 'shape' | 'strides' | 'offset'>): NDArray {
+  const out = NDArray.zeros(v.shape, x.dtype);
+  forEachOffset(v, (off, i) => {
+    out.data[i] = x.data[off]!;
+  });
   return out;
 }
 

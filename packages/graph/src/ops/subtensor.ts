@@ -17,7 +17,8 @@ import { NDArray, contiguousStrides, sizeOf, type Shape } from '../ndarray.js';
 import { Apply, Op } from '../op.js';
 import { TensorType } from '../type.js';
 import type { StaticShape, TensorVariable } from '../variable.js';
-import type { At, LowerContext, TensorView } from '../lower.js';
+import type { At, BufferView, LowerContext, TensorView } from '../lower.js';
+import { forEachOffset, gather } from './shape.js';
 import type { ScalarExpr } from '../kernel.js';
 import * as ix from '../index-expr.js';
 
@@ -99,35 +100,34 @@ function windowShape(entries: readonly IndexEntry[], shape: StaticShape): Static
   return out;
 }
 
-/** The reference: the element of x at each position of the window, NumPy's way (symbolic indices out of range raise). */
-function windowPositions(entries: readonly IndexEntry[], shape: Shape, varValues: readonly number[]): number[][] {
-  // per dimension of x, the x indices the window visits (one for an integer index)
-  return shape.map((n, d) => {
+type Strided = Pick<BufferView, 'shape' | 'strides' | 'offset'>;
+
+/**
+ * x[entries] as a strided view of x (steps of any sign), symbolic indices
+ * taking `varValues` (NumPy's IndexError when out of range): the lowering's
+ * view where all bounds are constant, and the references' window.
+ */
+function windowView(entries: readonly IndexEntry[], x: Strided, varValues: readonly number[] = []): Strided {
+  let offset = x.offset;
+  const shape: number[] = [];
+  const strides: number[] = [];
+  x.shape.forEach((n, d) => {
     const e = entries[d];
-    if (!e) return Array.from({ length: n }, (_, i) => i);
-    if (e.kind === 'int') return [resolveInt(e.value, n, d)];
-    if (e.kind === 'var') return [resolveInt(varValues[e.input]!, n, d)];
-    const s = resolveSlice(e, n);
-    return Array.from({ length: s.length }, (_, i) => s.start + i * s.step);
+    if (!e) {
+      shape.push(n);
+      strides.push(x.strides[d]!);
+    } else if (e.kind === 'slice') {
+      const s = resolveSlice(e, n);
+      if (s.length > 0) offset += s.start * x.strides[d]!;
+      shape.push(s.length);
+      strides.push(x.strides[d]! * s.step);
+    } else offset += resolveInt(e.kind === 'int' ? e.value : varValues[e.input]!, n, d) * x.strides[d]!;
   });
+  return { shape, strides, offset };
 }
 
-/** Visit every element of the window: `f(xFlat, windowFlat)`. */
-function forEachInWindow(positions: readonly number[][], shape: Shape, f: (x: number, w: number) => void): void {
-  const strides = contiguousStrides(shape);
-  const nd = shape.length;
-  const total = positions.reduce((a, p) => a * p.length, 1);
-  const idx = new Array<number>(nd).fill(0);
-  for (let w = 0; w < total; w++) {
-    let off = 0;
-    for (let d = 0; d < nd; d++) off += positions[d]![idx[d]!]! * strides[d]!;
-    f(off, w);
-    for (let d = nd - 1; d >= 0; d--) {
-      if (++idx[d]! < positions[d]!.length) break;
-      idx[d] = 0;
-    }
-  }
-}
+/** The whole of a C-contiguous array, as a view. */
+const whole = (a: NDArray): Strided => ({ shape: a.shape, strides: contiguousStrides(a.shape), offset: 0 });
 
 /** How each dimension of x is addressed inside a kernel over the window (or over x, for IncSubtensor). */
 interface DimIndex {
@@ -201,34 +201,15 @@ export class Subtensor extends Op {
 
   perform(inputs: readonly NDArray[]): NDArray[] {
     const x = inputs[0]!;
-    const positions = windowPositions(this.entries, x.shape, inputs.slice(1).map((v) => v.data[0]!));
-    const out = NDArray.zeros(windowShape(this.entries, x.shape) as number[], x.dtype);
-    forEachInWindow(positions, x.shape, (xi, w) => {
-      out.data[w] = x.data[xi]!;
-    });
-    return [out];
+    return [gather(x, windowView(this.entries, whole(x), inputs.slice(1).map((v) => v.data[0]!)))];
   }
 
   lower(ctx: LowerContext, inputs: readonly TensorView[]): TensorView[] {
     const x = inputs[0]!;
     const shape = windowShape(this.entries, x.shape) as number[];
     const viewable = this.entries.every((e) => e.kind === 'int' || (e.kind === 'slice' && (e.step ?? 1) > 0));
-    if (viewable && x.kind === 'buffer') {
-      // a window of constant bounds and positive steps is a strided view: no kernel
-      let offset = x.offset;
-      const strides: number[] = [];
-      x.shape.forEach((n, d) => {
-        const e = this.entries[d];
-        if (!e) strides.push(x.strides[d]!);
-        else if (e.kind === 'int') offset += resolveInt(e.value, n, d) * x.strides[d]!;
-        else if (e.kind === 'slice') {
-          const s = resolveSlice(e, n);
-          if (s.length > 0) offset += s.start * x.strides[d]!;
-          strides.push(x.strides[d]! * s.step);
-        }
-      });
-      return [{ ...x, shape, strides, offset }];
-    }
+    // a window of constant bounds and positive steps is a strided view: no kernel
+    if (viewable && x.kind === 'buffer') return [{ ...x, ...windowView(this.entries, x) }];
     return [
       ctx.indexed(shape, x.dtype, inputs, (at, index) => {
         const dims = dimIndices(this.entries, x.shape, at, (k) => 1 + k);
@@ -284,10 +265,9 @@ export class IncSubtensor extends Op {
     const [x, y] = inputs as [NDArray, NDArray];
     const out = x.copy();
     const window = windowShape(this.entries, x.shape) as number[];
-    const positions = windowPositions(this.entries, x.shape, inputs.slice(2).map((v) => v.data[0]!));
     const ys = broadcastIndex(y.shape, window);
     const dtype = node.outputs[0]!.dtype;
-    forEachInWindow(positions, x.shape, (xi, w) => {
+    forEachOffset(windowView(this.entries, whole(x), inputs.slice(2).map((v) => v.data[0]!)), (xi, w) => {
       const v = y.data[ys(w)]!;
       out.data[xi] = castScalar(this.set ? v : out.data[xi]! + v, dtype);
     });
