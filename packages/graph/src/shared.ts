@@ -29,8 +29,6 @@ export class TensorSharedVariable extends TensorVariable {
   #device = new Map<Backend, DeviceBuffer>();
   /** Which copy is current: 'host' or the backend that last wrote the value. */
   #fresh: 'host' | Backend = 'host';
-  /** Bumped by every write: a read that awaited a device tells from it whether its result is still the value. */
-  #version = 0;
   /** Queued tasks (calls that update this variable, deferred setValues) that have not settled. */
   #writers = 0;
   /** While writers are queued, the value a deferred setValue will set, if it is the last of them: what getValue returns. */
@@ -93,15 +91,15 @@ export class TensorSharedVariable extends TensorVariable {
     return enqueue(() => this.#read(options));
   }
 
-  /** Bring the host copy up to date; inside a queued task, so no commit runs meanwhile. */
+  /**
+   * Bring the host copy up to date. It runs inside a queued task, and every
+   * write is queued or refused while one is pending, so nothing writes
+   * during the read.
+   */
   async #read(options: { borrow?: boolean }): Promise<NDArray> {
     if (this.#fresh !== 'host') {
       const b = this.#fresh;
-      const version = this.#version;
-      const host = fromTyped(await b.read(this.#device.get(b)!), this.#shape, this.dtype);
-      // a write during the read (one not ordered by the queue) makes this result stale: return it, keep the newer value
-      if (this.#version !== version) return options.borrow ? host : host.copy();
-      this.#host = host;
+      this.#host = fromTyped(await b.read(this.#device.get(b)!), this.#shape, this.dtype);
       this.#fresh = 'host';
       this.#stale(b);
     }
@@ -142,7 +140,6 @@ export class TensorSharedVariable extends TensorVariable {
     this.#shape = v.shape;
     this.#fresh = 'host';
     this.#validOn.clear();
-    this.#version++;
   }
 
   /** @internal A call that updates this variable was queued: until it settles, only getValueAsync knows the value. */
@@ -199,7 +196,6 @@ export class TensorSharedVariable extends TensorVariable {
     this.#fresh = backend;
     this.#validOn = new Set([backend]);
     this.#host = null;
-    this.#version++;
     return old;
   }
 }
