@@ -5,8 +5,8 @@
  * disappear. Fusion lives here once and serves every backend.
  */
 import type { DType, ElementwiseKernel, Kernel, LoadExpr, Program, ScalarExpr, Step } from '@sym/graph';
-import { gathers } from '@sym/graph';
-import { exprCost, composeLoad, exprSize, loadsOf, mapLoad, mapLoads, type IndexMap } from './loads.js';
+import { gathers, loadsOf } from '@sym/graph';
+import { exprCost, composeLoad, exprSize, mapLoad, mapLoads, type IndexMap } from './loads.js';
 
 export interface FusionOptions {
   /** Also fuse into reduce kernels (elementwise prologues of reductions). */

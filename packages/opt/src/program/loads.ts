@@ -5,7 +5,7 @@
  * consumer's index, the producer's expression can be evaluated in place of
  * the load, its own loads re-expressed in the consumer's iteration space.
  */
-import { contiguousStrides, loadsOf, mapLeaves, type LoadExpr, type ScalarExpr } from '@sym/graph';
+import { contiguousStrides, mapLeaves, type LoadExpr, type ScalarExpr } from '@sym/graph';
 
 /** producer index j[e] = base[e] + sum over consumer dims d with dims[d] = e of scale[d] * i[d]. */
 export interface IndexMap {
@@ -68,8 +68,6 @@ export function composeLoad(inner: LoadExpr, map: IndexMap, input: number): Load
 export function mapLoads(e: ScalarExpr, f: (l: LoadExpr) => ScalarExpr): ScalarExpr {
   return mapLeaves(e, f);
 }
-
-export { loadsOf };
 
 /** Scalar ops that cost far more than an add (a libm call, a division loop). */
 const COSTLY = new Set(['exp', 'log', 'log1p', 'expm1', 'sqrt', 'sin', 'cos', 'tan', 'tanh', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'sigmoid', 'softplus', 'pow', 'truediv', 'intdiv', 'mod']);

@@ -5,8 +5,8 @@
  * drops it, so the input's producer may find a single consumer and fuse.
  */
 import type { DType, Program, ScalarExpr, Step } from '@sym/graph';
-import { gathers } from '@sym/graph';
-import { loadsOf, mapLoads } from './loads.js';
+import { gathers, loadsOf } from '@sym/graph';
+import { mapLoads } from './loads.js';
 
 function dropFills(e: ScalarExpr): ScalarExpr {
   if (e.kind !== 'apply') return e;
