@@ -16,6 +16,8 @@
  */
 import {
   AdvancedIncSubtensor1,
+  Col2Im,
+  Im2Col,
   IncSubtensor,
   Join,
   JoinSplit,
@@ -217,6 +219,18 @@ function pieceOf(g: TensorVariable, pieces: readonly TensorVariable[], i: number
 
 const castTo = (v: TensorVariable, d: TensorVariable['dtype']) => (v.dtype === d ? v : T.cast(v, d));
 
+/**
+ * Im2Col of `gz` with the window of the windows `g` (its dimensions -4 and
+ * -3): the op's own when known at build time, else read from `g` at run
+ * time through a view whose last two dimensions they are.
+ */
+function windowsOf(gz: TensorVariable, g: TensorVariable, op: Col2Im): TensorVariable {
+  const n = g.ndim;
+  const [kh, kw] = g.staticShape.slice(-4, -2);
+  if (kh !== null && kw !== null) return apply1(new Im2Col(op.geometry, [kh!, kw!]), [gz]);
+  return apply1(new Im2Col(op.geometry, null), [gz, T.dimshuffle(g, [...range(n - 4), n - 2, n - 1, n - 4, n - 3])]);
+}
+
 /** Rules keyed by op kind: the single entry point the reverse pass uses. */
 export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   Elemwise: (c) => ELEMWISE_GRADS[(c.node.op as Elemwise).scalarOp](c),
@@ -261,6 +275,10 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
     const parts = pieces.map((p, i) => (i === op.piece ? gz : batchedLike(T.zerosLike(pieceOf(g!, pieces, i, op), gz.dtype), gz, nb)));
     return [castTo(apply1(new Join(op.axis + op.nb + nb), parts), g!.dtype), ...pieces.map((): InputGrad => DISCONNECTED)];
   },
+  // conv2d and pool2d: the windows' gradient is summed back into the image, and the reverse;
+  // the other inputs (the window's size, the image's shape) give only shapes
+  Im2Col: ({ node, x: [x, ...window], gz }) => [castTo(apply1(new Col2Im((node.op as Im2Col).geometry), [gz, x!]), x!.dtype), ...window.map((): InputGrad => DISCONNECTED)],
+  Col2Im: ({ node, x: [g], gz }) => [castTo(windowsOf(gz, g!, node.op as Col2Im), g!.dtype), DISCONNECTED],
   Gradient: (c) => (c.node.op as GradientOp).gradRule(c),
 };
 
@@ -273,5 +291,7 @@ export function disconnectedInputs(node: GradContext['node']): readonly number[]
   // indices, and the pieces a JoinSplit reads only for their shapes
   if (op.kind === 'Subtensor' || op.kind === 'AdvancedSubtensor1' || op.kind === 'JoinSplit') return range(node.inputs.length - 1, 1);
   if (op.kind === 'IncSubtensor' || op.kind === 'AdvancedIncSubtensor1') return range(node.inputs.length - 2, 2);
+  // shapes only: Im2Col's window, Col2Im's image
+  if (op.kind === 'Im2Col' || op.kind === 'Col2Im') return range(node.inputs.length - 1, 1);
   return [];
 }

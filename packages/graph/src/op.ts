@@ -32,6 +32,8 @@ export type OpKind =
   | 'AdvancedIncSubtensor1'
   | 'Join'
   | 'JoinSplit'
+  | 'Im2Col'
+  | 'Col2Im'
   | 'Gradient';
 
 export abstract class Op {

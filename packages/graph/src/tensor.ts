@@ -14,6 +14,7 @@ import { Reduce, normaliseAxes } from './ops/reduce.js';
 import { DOT } from './ops/dot.js';
 import { DimShuffle, Reshape, ShapeI, type DimShufflePattern } from './ops/shape.js';
 import { SOFTMAX } from './ops/nnet.js';
+import { conv2d, pool2d } from './ops/conv.js';
 import type { Reducer } from './kernel.js';
 
 // ---------------------------------------------------------------- variables
@@ -269,5 +270,10 @@ export function softmax(x: TensorLike): TensorVariable {
   return apply1(SOFTMAX, [asTensor(x, 'softmax')]);
 }
 
-/** `T.nnet`: sigmoid, softmax, softplus, relu. */
-export const nnet = { sigmoid, softmax, softplus, relu } as const;
+/** `T.nnet`: sigmoid, softmax, softplus, relu, conv2d (Theano's `theano.tensor.nnet.conv2d`). */
+export const nnet = { sigmoid, softmax, softplus, relu, conv2d } as const;
+
+// ---------------------------------------------------------------- signal
+
+/** `T.signal.pool.pool2d`: Theano's `theano.tensor.signal.pool.pool_2d`. */
+export const signal = { pool: { pool2d } } as const;

@@ -10,6 +10,7 @@ import { dotCases } from './linalg.js';
 import { castCases, shapeCases, softmaxCases } from './shape.js';
 import { compositeCases } from './composite.js';
 import { indexingCases } from './indexing.js';
+import { convCases } from './conv.js';
 
 const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readonly DType[], quick: boolean) => OpCase[] } = {
   elemwise: elemwiseCases,
@@ -20,7 +21,7 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readon
   shape: shapeCases,
   softmax: softmaxCases,
   cast: castCases,
-  composite: compositeCases,
+  composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes)],
   indexing: indexingCases,
 };
 

@@ -1,0 +1,95 @@
+/**
+ * Convolution and pooling (`T.nnet.conv2d`, `T.signal.pool.pool2d`): the
+ * patch ops' kernels (a strided view where every window is inside the
+ * image, a gather with clamped indices and a fill where windows read the
+ * padding, the gather-sum of their adjoint) and the products and
+ * reductions the composites build on them, forward and as the gradient
+ * graphs @sym/grad builds (the testkit does not depend on it, so they are
+ * written out here with the same ops). These cases belong to the
+ * `composite` group, which every backend's conformance run includes.
+ */
+import * as sym from '@sym/graph';
+import type { DType, TensorVariable } from '@sym/graph';
+import { Col2Im, Im2Col, isFloat, type PatchGeometry } from '@sym/graph';
+import type { OpCase } from '../case.js';
+import { randomArray } from '../rng.js';
+
+const T = sym.T;
+
+type Outputs = [label: string, out: TensorVariable][];
+
+function convCase(dtype: DType, name: string, op: string, shapes: readonly (readonly number[])[], build: (...xs: TensorVariable[]) => Outputs): OpCase {
+  const inputs = shapes.map((s, i) => T.tensor(dtype, s.map(() => false), `x${i}`));
+  const outs = build(...inputs);
+  return {
+    group: 'composite',
+    name: `${name} ${dtype}: ${shapes.map((s) => `(${s.join(', ')})`).join(', ')}`,
+    op,
+    dtype,
+    graph: { inputs, outputs: outs.map(([, o]) => o), labels: outs.map(([l]) => l), values: (rng) => shapes.map((s) => randomArray(rng, dtype, s, 'small')) },
+  };
+}
+
+const geometry = (g: Partial<PatchGeometry>): PatchGeometry => ({ stride: [1, 1], dilation: [1, 1], pad: [0, 0], edges: 'strict', ...g });
+
+/** conv2d's forward graphs: valid (a view of the image), padded, strided and dilated (a gather), cross-correlation. */
+function convForward(dtype: DType): OpCase {
+  return convCase(dtype, 'conv2d', 'dot', [[2, 3, 7, 6], [4, 3, 3, 2]], (x, w) => [
+    ['conv2d(x, w)', T.nnet.conv2d(x!, w!)],
+    ["conv2d(x, w, { borderMode: 'half', subsample: [2, 1], filterDilation: [1, 2] })", T.nnet.conv2d(x!, w!, { borderMode: 'half', subsample: [2, 1], filterDilation: [1, 2] })],
+    ["conv2d(x, w, { borderMode: 'full', filterFlip: false })", T.nnet.conv2d(x!, w!, { borderMode: 'full', filterFlip: false })],
+    ['relu(conv2d(x, w, { borderMode: [1, 2], subsample: [2, 3] }) + 1)', T.relu(T.nnet.conv2d(x!, w!, { borderMode: [1, 2], subsample: [2, 3] }).add(1))],
+  ]);
+}
+
+/**
+ * conv2d's gradient graphs, as grad builds them: the filters' gradient is a
+ * product with the patches, the input's a product with the filters summed
+ * back into the image (Col2Im; a 9x8 window takes its two-kernel path).
+ */
+function convBackward(dtype: DType): OpCase {
+  const g: PatchGeometry = geometry({ pad: [1, 2], stride: [2, 1], dilation: [1, 2] });
+  return convCase(dtype, 'conv2d gradients', 'dot', [[2, 3, 6, 7], [3, 3, 2, 3], [2, 3, 2, 3, 4, 7], [2, 10, 9]], (x, w, gp, big) => {
+    const patches = sym.apply1(new Im2Col(g, null), [x!, w!]);
+    // rows (batch, OH, OW, C * KH * KW) = (2, 4, 7, 18); a gradient of the output (batch, O, OH, OW) = (2, 3, 4, 7)
+    const rows = T.flatten(patches.dimshuffle(0, 4, 5, 1, 2, 3), 4);
+    const gz = T.tanh(T.dot(rows, T.flatten(w!, 2).T)).dimshuffle(0, 3, 1, 2);
+    const gw = T.dot(T.flatten(gz.dimshuffle(1, 0, 2, 3), 2), rows.reshape([56, 18])).reshape([3, 3, 2, 3]);
+    const gRows = T.dot(gz.dimshuffle(0, 2, 3, 1), T.flatten(w!, 2));
+    const gx = sym.apply1(new Col2Im(g), [gRows.reshape([2, 4, 7, 3, 2, 3]).dimshuffle(0, 3, 4, 5, 1, 2), x!]);
+    const wide = geometry({ pad: [3, 2] });
+    const bigPatches = sym.apply1(new Im2Col(wide, [9, 8]), [big!]);
+    return [
+      ['filters: dot(gz rows, patch rows)', gw],
+      ['input: Col2Im(dot(gz, w))', gx],
+      ['Col2Im of patches given directly (padded, strided, dilated)', sym.apply1(new Col2Im(g), [gp!, x!])],
+      ['Col2Im(Im2Col(big)) with a 9x8 window', sym.apply1(new Col2Im(wide), [bigPatches.mul(bigPatches), big!])],
+    ];
+  });
+}
+
+/** pool2d in every mode: whole windows, partial windows kept, padded and overlapping; max pooling's gradient. */
+function pools(dtype: DType): OpCase {
+  const modes = isFloat(dtype) ? (['max', 'sum', 'average_inc_pad', 'average_exc_pad'] as const) : (['max', 'sum'] as const);
+  return convCase(dtype, 'pool2d', isFloat(dtype) ? 'sum' : 'max', [[2, 3, 7, 5]], (x) => {
+    const outs: Outputs = [];
+    for (const mode of modes) {
+      outs.push([`pool2d(x, { ws: [2, 2], ignoreBorder: true, mode: '${mode}' })`, T.signal.pool.pool2d(x!, { ws: [2, 2], ignoreBorder: true, mode })]);
+      outs.push([`pool2d(x, { ws: [3, 2], stride: [2, 1], mode: '${mode}' }) (partial windows)`, T.signal.pool.pool2d(x!, { ws: [3, 2], stride: [2, 1], ignoreBorder: false, mode })]);
+      outs.push([`pool2d(x, { ws: [3, 3], pad: [1, 2], ignoreBorder: true, mode: '${mode}' })`, T.signal.pool.pool2d(x!, { ws: [3, 3], pad: [1, 2], stride: [2, 2], ignoreBorder: true, mode })]);
+    }
+    // max pooling's gradient as grad builds it: each window's gradient to the elements equal to its maximum, summed back
+    const g: PatchGeometry = geometry({ stride: [1, 1], edges: 'keep' });
+    const patches = sym.apply1(new Im2Col(g, [2, 3], isFloat(dtype) ? -Infinity : sym.intRange(dtype)[0]), [x!]);
+    const max = T.max(patches, [2, 3]);
+    const routed = patches.eq(max.dimshuffle(0, 1, 'x', 'x', 2, 3)).astype(x!.dtype);
+    outs.push(['max pooling gradient: Col2Im(patches == max)', sym.apply1(new Col2Im(g), [routed, x!])]);
+    return outs;
+  });
+}
+
+/** The conv/pool cases for the float dtypes a backend holds (and max/sum pooling for int32). */
+export function convCases(dtypes: readonly DType[]): OpCase[] {
+  const floats = dtypes.filter((d) => d === 'float32' || d === 'float64');
+  return [...floats.flatMap((d) => [convForward(d), convBackward(d), pools(d)]), ...(dtypes.includes('int32') ? [pools('int32')] : [])];
+}

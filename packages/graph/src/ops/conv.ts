@@ -1,0 +1,529 @@
+/**
+ * Convolution and pooling, Theano's `T.nnet.conv2d` and
+ * `T.signal.pool.pool_2d`, as composites over two ops:
+ *
+ * - `Im2Col` (Theano's Images2Neibs): the windows of the last two axes,
+ *   (..., H, W) -> (..., KH, KW, OH, OW), with padding, stride and
+ *   dilation; positions outside the image read as the op's fill value.
+ * - `Col2Im` (Neibs2Images, the adjoint): windows summed back into an
+ *   image, (..., KH, KW, OH, OW) -> (..., H, W), written as a gather-sum
+ *   over the window positions that cover each pixel, so it needs no
+ *   scatter.
+ *
+ * Each op's gradient is the other. Both keep any number of leading axes,
+ * so the batch dimensions of `jacobian`/`hessian` pass through them.
+ * conv2d is a patch extraction, a copy into rows of (channel, window)
+ * values and one `dot` with the flattened filters; pool2d is a patch
+ * extraction and a reduction, so max pooling's gradient reaches every
+ * element equal to its window's maximum, as Theano's MaxPoolGrad does.
+ */
+import type { DType } from '../dtype.js';
+import { castScalar, intRange, isFloat } from '../dtype.js';
+import { NDArray, shapeToString, sizeOf } from '../ndarray.js';
+import { Apply, Op, apply1, asTensor, type TensorLike } from '../op.js';
+import { TensorType } from '../type.js';
+import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
+import type { At, LowerContext, TensorView } from '../lower.js';
+import type { ScalarExpr } from '../kernel.js';
+import * as ix from '../index-expr.js';
+import { cast, elemwise } from './elemwise.js';
+import { Reduce } from './reduce.js';
+import { DOT } from './dot.js';
+import { DimShuffle, Reshape } from './shape.js';
+import { Subtensor } from './subtensor.js';
+
+export type Pair = readonly [number, number];
+
+/** Padding of one axis: a number of positions on each side, or Theano's `'full'` (dilated window - 1) or `'half'` (dilated window // 2). */
+export type PadSpec = number | 'full' | 'half';
+
+/**
+ * Which windows there are along an axis: `'strict'`, those inside the
+ * padded image, which must hold one at least (convolution); `'drop'`, the
+ * same, none when it is smaller (pooling with `ignoreBorder`); `'keep'`,
+ * also the partial windows at the end (pooling without `ignoreBorder`).
+ */
+export type PatchEdges = 'strict' | 'drop' | 'keep';
+
+export interface PatchGeometry {
+  readonly stride: Pair;
+  readonly dilation: Pair;
+  readonly pad: readonly [PadSpec, PadSpec];
+  readonly edges: PatchEdges;
+}
+
+/** The padding on each side of an axis whose window spans `k` positions at dilation `d`. */
+export function resolvePad(p: PadSpec, k: number, d: number): number {
+  if (p === 'full') return d * (k - 1);
+  if (p === 'half') return d * Math.floor(k / 2);
+  return p;
+}
+
+/**
+ * The number of windows along an axis of length n (Theano's
+ * `Pool.out_shape` for `'drop'` and `'keep'`, its convolutions' shape for
+ * `'strict'`).
+ */
+export function windowCount(n: number, k: number, stride: number, dilation: number, pad: number, edges: PatchEdges): number {
+  const v = n + 2 * pad;
+  const span = dilation * (k - 1) + 1;
+  if (edges === 'keep') {
+    if (v === 0) return 0;
+    return stride >= span ? Math.floor((v - 1) / stride) + 1 : Math.max(0, Math.floor((v - 1 - span + stride) / stride)) + 1;
+  }
+  if (v < span) {
+    if (edges === 'drop') return 0;
+    throw new RangeError(`the window spans ${span} positions (size ${k}, dilation ${dilation}) but the axis has only ${v} (length ${n}, padding ${pad} on each side)`);
+  }
+  return Math.floor((v - span) / stride) + 1;
+}
+
+const fmtShape = (s: StaticShape) => shapeToString(s);
+
+function geometryKey(g: PatchGeometry): string {
+  return `stride=${g.stride.join('x')},dilation=${g.dilation.join('x')},pad=${g.pad.join('x')},${g.edges}`;
+}
+
+/** One axis of a geometry with its window: everything a loop or a kernel needs. */
+interface Axis {
+  readonly n: number;
+  readonly k: number;
+  readonly stride: number;
+  readonly dilation: number;
+  readonly pad: number;
+  readonly count: number;
+}
+
+function axesOf(g: PatchGeometry, image: readonly [number, number], window: readonly [number, number]): [Axis, Axis] {
+  const axis = (a: 0 | 1): Axis => {
+    const pad = resolvePad(g.pad[a], window[a], g.dilation[a]);
+    return { n: image[a], k: window[a], stride: g.stride[a], dilation: g.dilation[a], pad, count: windowCount(image[a], window[a], g.stride[a], g.dilation[a], pad, g.edges) };
+  };
+  return [axis(0), axis(1)];
+}
+
+/** Image position of window position `k` of window `o` (may be outside [0, n)). */
+const position = (a: Axis, k: number, o: number) => o * a.stride - a.pad + k * a.dilation;
+
+function checkGeometry(what: string, g: PatchGeometry): void {
+  for (const [name, pair, min] of [['stride', g.stride, 1], ['dilation', g.dilation, 1]] as const) {
+    if (pair.length !== 2 || pair.some((v) => !Number.isInteger(v) || v < min)) throw new RangeError(`${what}: ${name} must be two integers >= ${min}, got ${JSON.stringify(pair)}`);
+  }
+  if (g.pad.length !== 2 || g.pad.some((p) => p !== 'full' && p !== 'half' && (!Number.isInteger(p) || p < 0))) {
+    throw new RangeError(`${what}: padding must be two integers >= 0 (or 'full', 'half'), got ${JSON.stringify(g.pad)}`);
+  }
+}
+
+/**
+ * Windows of the last two axes: x (..., H, W) -> (..., KH, KW, OH, OW),
+ * out[..., kh, kw, oh, ow] = x[..., oh * sh - ph + kh * dh, ow * sw - pw + kw * dw],
+ * or `fill` where that is outside x. The window is the op's (`window`), or
+ * the last two dimensions of a second input (conv2d's filters, whose size
+ * may be known only at run time; only its shape is read).
+ */
+export class Im2Col extends Op {
+  readonly kind = 'Im2Col' as const;
+  constructor(
+    readonly geometry: PatchGeometry,
+    readonly window: Pair | null,
+    readonly fill = 0,
+  ) {
+    super();
+    checkGeometry('Im2Col', geometry);
+    if (window && (window.length !== 2 || window.some((k) => !Number.isInteger(k) || k < 1))) throw new RangeError(`Im2Col: the window must be two integers >= 1, got ${JSON.stringify(window)}`);
+  }
+  key(): string {
+    return `Im2Col{window=${this.window ? this.window.join('x') : 'input'},${geometryKey(this.geometry)},fill=${this.fill}}`;
+  }
+  override toString(): string {
+    return this.key();
+  }
+
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    const [x, w] = inputs as [TensorVariable, TensorVariable | undefined];
+    if (x.ndim < 2) throw new TypeError(`Im2Col: expected an input of 2 dimensions or more (..., rows, cols), got ${x} of type ${x.type}`);
+    if ((w === undefined) !== (this.window !== null)) throw new TypeError(`Im2Col: the window comes from ${this.window ? 'the op: expected one input' : 'a second input: expected two'}, got ${inputs.length}`);
+    if (w && w.ndim < 2) throw new TypeError(`Im2Col: the window's input must have 2 dimensions or more, got ${w} of type ${w.type}`);
+    return [new TensorType(x.dtype, [...x.broadcastable.slice(0, -2), false, false, false, false])];
+  }
+
+  /** The window's size from the op or the second input's shape (null where not known yet). */
+  private windowOf(shapes: readonly StaticShape[]): [number | null, number | null] {
+    if (this.window) return [this.window[0], this.window[1]];
+    const w = shapes[1]!;
+    return [w[w.length - 2]!, w[w.length - 1]!];
+  }
+
+  inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
+    const s = shapes[0]!;
+    const window = this.windowOf(shapes);
+    const image = s.slice(-2);
+    const counts = [0, 1].map((a) => {
+      const n = image[a];
+      const k = window[a];
+      if (n === null || k === null || n === undefined || k === undefined) return null;
+      try {
+        return windowCount(n, k, this.geometry.stride[a]!, this.geometry.dilation[a]!, resolvePad(this.geometry.pad[a]!, k, this.geometry.dilation[a]!), this.geometry.edges);
+      } catch (e) {
+        throw new RangeError(`${this.toString()}: ${node.inputs[0]?.toString() ?? 'input'} of shape ${fmtShape(s)} has no ${window.join('x')} window along axis ${s.length - 2 + a}: ${(e as Error).message}`);
+      }
+    });
+    return [[...s.slice(0, -2), window[0], window[1], counts[0]!, counts[1]!]];
+  }
+
+  perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
+    const x = inputs[0]!;
+    const shape = this.inferShape(inputs.map((v) => v.shape), node)[0] as number[];
+    const [KH, KW] = shape.slice(-4, -2) as [number, number];
+    const [ra, ca] = axesOf(this.geometry, x.shape.slice(-2) as [number, number], [KH, KW]);
+    const lead = sizeOf(x.shape.slice(0, -2));
+    const out = NDArray.zeros(shape, x.dtype);
+    const fill = castScalar(this.fill, x.dtype);
+    let i = 0;
+    for (let l = 0; l < lead; l++)
+      for (let kh = 0; kh < KH; kh++)
+        for (let kw = 0; kw < KW; kw++)
+          for (let oh = 0; oh < ra.count; oh++)
+            for (let ow = 0; ow < ca.count; ow++) {
+              const h = position(ra, kh, oh);
+              const w = position(ca, kw, ow);
+              out.data[i++] = h >= 0 && h < ra.n && w >= 0 && w < ca.n ? x.data[(l * ra.n + h) * ca.n + w]! : fill;
+            }
+    return [out];
+  }
+
+  lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
+    const x = inputs[0]!;
+    const shape = this.inferShape(inputs.map((v) => v.shape), node)[0] as number[];
+    const nd = x.shape.length;
+    const [ra, ca] = axesOf(this.geometry, x.shape.slice(-2) as [number, number], shape.slice(-4, -2) as [number, number]);
+    const lead = x.shape.slice(0, -2);
+    if (sizeOf(shape) === 0 || sizeOf(x.shape) === 0) return [ctx.indexed(shape, x.dtype, [], () => ({ kind: 'const', value: this.fill, dtype: x.dtype }))];
+    const inside = (a: Axis) => a.pad === 0 && position(a, a.k - 1, a.count - 1) < a.n;
+    // every window inside the image: a strided view of it, no kernel
+    if (x.kind === 'buffer' && inside(ra) && inside(ca)) {
+      const [sh, sw] = x.strides.slice(-2) as [number, number];
+      return [{ ...x, shape, strides: [...x.strides.slice(0, -2), ra.dilation * sh, ca.dilation * sw, ra.stride * sh, ca.stride * sw] }];
+    }
+    return [
+      ctx.indexed(shape, x.dtype, [x], (at, index) => {
+        const pos = (a: Axis, k: ScalarExpr, o: ScalarExpr) => ix.add(ix.sub(ix.mul(o, ix.int(a.stride)), ix.int(a.pad)), ix.mul(k, ix.int(a.dilation)));
+        const h = pos(ra, index(nd - 2), index(nd));
+        const w = pos(ca, index(nd - 1), index(nd + 1));
+        const within = (p: ScalarExpr, n: number) => ix.and(ix.ge(p, ix.int(0)), ix.lt(p, ix.int(n)));
+        // the index is clamped so the read stays in x on every element; the fill replaces it outside
+        const v = at(0, [...lead.map((_, d) => index(d)), ix.clampIndex(h, ra.n), ix.clampIndex(w, ca.n)]);
+        return ix.select(ix.and(within(h, ra.n), within(w, ca.n)), v, { kind: 'const', value: this.fill, dtype: x.dtype }, x.dtype);
+      }),
+    ];
+  }
+}
+
+/**
+ * The adjoint of `Im2Col`: g (..., KH, KW, OH, OW) summed back into an
+ * image (..., H, W), each window value added at the pixel it was read
+ * from (values read from the padding are dropped). H and W are the last two
+ * dimensions of the second input (only its shape is read).
+ */
+export class Col2Im extends Op {
+  readonly kind = 'Col2Im' as const;
+  constructor(readonly geometry: PatchGeometry) {
+    super();
+    checkGeometry('Col2Im', geometry);
+  }
+  key(): string {
+    return `Col2Im{${geometryKey(this.geometry)}}`;
+  }
+  override toString(): string {
+    return this.key();
+  }
+
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    const [g, like] = inputs as [TensorVariable, TensorVariable];
+    if (inputs.length !== 2) throw new TypeError(`Col2Im: expected two inputs (windows, image-shaped), got ${inputs.length}`);
+    if (g.ndim < 4) throw new TypeError(`Col2Im: expected windows of 4 dimensions or more (..., KH, KW, OH, OW), got ${g} of type ${g.type}`);
+    if (like.ndim < 2) throw new TypeError(`Col2Im: expected an image-shaped input of 2 dimensions or more, got ${like} of type ${like.type}`);
+    if (g.dtype === 'bool') throw new TypeError(`Col2Im: cannot sum bool windows ${g}; cast them first`);
+    return [new TensorType(g.dtype, [...g.broadcastable.slice(0, -4), ...like.broadcastable.slice(-2)])];
+  }
+
+  inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
+    const [gs, ls] = shapes as [StaticShape, StaticShape];
+    const [KH, KW, OH, OW] = gs.slice(-4);
+    const [H, W] = ls.slice(-2);
+    const expected = [
+      [H, KH, OH],
+      [W, KW, OW],
+    ] as const;
+    expected.forEach(([n, k, o], a) => {
+      if (n === null || k === null || o === null || n === undefined || k === undefined || o === undefined) return;
+      let count: number | string;
+      try {
+        count = windowCount(n, k, this.geometry.stride[a]!, this.geometry.dilation[a]!, resolvePad(this.geometry.pad[a]!, k, this.geometry.dilation[a]!), this.geometry.edges);
+      } catch (e) {
+        count = (e as Error).message;
+      }
+      if (count !== o) {
+        throw new RangeError(
+          `${this.toString()}: windows ${node.inputs[0]?.toString() ?? 'g'} of shape ${fmtShape(gs)} do not come from an image of shape ${fmtShape(ls)} ` +
+            `(${node.inputs[1]?.toString() ?? 'like'}): along axis ${a} it has ${typeof count === 'number' ? `${count} windows, not ${o}` : `none (${count})`}`,
+        );
+      }
+    });
+    return [[...gs.slice(0, -4), H!, W!]];
+  }
+
+  perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
+    const [g, like] = inputs as [NDArray, NDArray];
+    const shape = this.inferShape([g.shape, like.shape], node)[0] as number[];
+    const [KH, KW] = g.shape.slice(-4, -2) as [number, number];
+    const [ra, ca] = axesOf(this.geometry, like.shape.slice(-2) as [number, number], [KH, KW]);
+    const lead = sizeOf(g.shape.slice(0, -4));
+    const sums = new Float64Array(sizeOf(shape));
+    let i = 0;
+    for (let l = 0; l < lead; l++)
+      for (let kh = 0; kh < KH; kh++)
+        for (let kw = 0; kw < KW; kw++)
+          for (let oh = 0; oh < ra.count; oh++)
+            for (let ow = 0; ow < ca.count; ow++) {
+              const h = position(ra, kh, oh);
+              const w = position(ca, kw, ow);
+              const v = g.data[i++]!;
+              if (h >= 0 && h < ra.n && w >= 0 && w < ca.n) sums[(l * ra.n + h) * ca.n + w]! += v;
+            }
+    const out = NDArray.zeros(shape, g.dtype);
+    for (let j = 0; j < sums.length; j++) out.data[j] = castScalar(sums[j]!, g.dtype);
+    return [out];
+  }
+
+  /**
+   * out[..., h, w] = sum over (kh, kw) of g[..., kh, kw, oh, ow] where window
+   * (oh, ow) reads pixel (h, w) at (kh, kw). Which window that is comes
+   * from a constant table per axis, table[k, h] = oh or -1 (no division in
+   * the kernel). Up to 64 window positions are one expression; larger
+   * windows sum each window row in one kernel, then add the rows.
+   */
+  lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
+    const [g, like] = inputs as [TensorView, TensorView];
+    const d = node.outputs[0]!.dtype;
+    const shape = this.inferShape([g.shape, like.shape], node)[0] as number[];
+    const [KH, KW] = g.shape.slice(-4, -2) as [number, number];
+    const [ra, ca] = axesOf(this.geometry, like.shape.slice(-2) as [number, number], [KH, KW]);
+    if (sizeOf(shape) === 0) return [ctx.indexed(shape, d, [], () => ({ kind: 'const', value: 0, dtype: d }))];
+    if (sizeOf(g.shape) === 0) return [ctx.indexed(shape, d, [], () => ({ kind: 'const', value: 0, dtype: d }))];
+    const rows = ctx.constant(windowTable(ra));
+    const cols = ctx.constant(windowTable(ca));
+    const acc: DType = d === 'float16' ? 'float32' : d;
+    const lead = shape.slice(0, -2);
+    const nl = lead.length;
+    const add = (a: ScalarExpr, b: ScalarExpr): ScalarExpr => ({ kind: 'apply', op: 'add', args: [a, b], computeDType: acc, dtype: acc });
+    // the sum over window positions kh in `khs` (an expression, or one fixed row) and every kw
+    const sumOver = (at: At, leadIdx: ScalarExpr[], h: ScalarExpr, w: ScalarExpr, khs: readonly ScalarExpr[]) => {
+      let sum: ScalarExpr | undefined;
+      for (const kh of khs)
+        for (let kw = 0; kw < KW; kw++) {
+          const oh = at(1, [kh, h]);
+          const ow = at(2, [ix.int(kw), w]);
+          const v = ix.castTo(at(0, [...leadIdx, kh, ix.int(kw), ix.clampIndex(oh, ra.count), ix.clampIndex(ow, ca.count)]), acc);
+          const term = ix.select(ix.and(ix.ge(oh, ix.int(0)), ix.ge(ow, ix.int(0))), v, { kind: 'const', value: 0, dtype: acc }, acc);
+          sum = sum ? add(sum, term) : term;
+        }
+      return sum!;
+    };
+    if (KH * KW <= 64) {
+      const out = ctx.indexed(shape, acc, [g, rows, cols], (at, index) =>
+        sumOver(
+          at,
+          lead.map((_, k) => index(k)),
+          index(nl),
+          index(nl + 1),
+          Array.from({ length: KH }, (_, kh) => ix.int(kh)),
+        ),
+      );
+      return [acc === d ? out : ctx.elementwise(shape, d, [out], (l) => ix.castTo(l[0]!, d))];
+    }
+    const perRow = ctx.indexed([KH, ...shape], acc, [g, rows, cols], (at, index) =>
+      sumOver(
+        at,
+        lead.map((_, k) => index(k + 1)),
+        index(nl + 1),
+        index(nl + 2),
+        [index(0)],
+      ),
+    );
+    return [ctx.reduce({ inputs: [perRow], shape: [KH, ...shape], axes: [0], reducer: 'sum', acc, out: d, build: (l) => l[0]! })];
+  }
+}
+
+/** table[k, p] = the window whose position k reads image position p along an axis, or -1. */
+function windowTable(a: Axis): NDArray {
+  const t = NDArray.zeros([a.k, a.n], 'int32');
+  t.data.fill(-1);
+  for (let k = 0; k < a.k; k++)
+    for (let o = 0; o < a.count; o++) {
+      const p = position(a, k, o);
+      if (p >= 0 && p < a.n) t.data[k * a.n + p] = o;
+    }
+  return t;
+}
+
+// ---------------------------------------------------------------- conv2d
+
+/** Theano's `border_mode`: `'valid'` (no padding), `'full'`, `'half'`, or a padding for both axes or each. */
+export type BorderMode = 'valid' | 'full' | 'half' | number | Pair;
+
+export interface Conv2dOptions {
+  /** Padding (default `'valid'`). */
+  readonly borderMode?: BorderMode;
+  /** Strides of the output (default [1, 1]). */
+  readonly subsample?: Pair;
+  /** true (the default): convolution, filters flipped; false: cross-correlation. */
+  readonly filterFlip?: boolean;
+  /** Dilation of the filters (default [1, 1]). */
+  readonly filterDilation?: Pair;
+}
+
+function pairOption(what: string, name: string, v: Pair | undefined, dflt: Pair): Pair {
+  if (v === undefined) return dflt;
+  if (!Array.isArray(v) || v.length !== 2 || v.some((x) => !Number.isInteger(x) || x < 1)) throw new RangeError(`${what}: ${name} must be two integers >= 1, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function padOf(mode: BorderMode): readonly [PadSpec, PadSpec] {
+  if (mode === 'valid') return [0, 0];
+  if (mode === 'full' || mode === 'half') return [mode, mode];
+  const pair = typeof mode === 'number' ? [mode, mode] : mode;
+  if (!Array.isArray(pair) || pair.length !== 2 || pair.some((p) => !Number.isInteger(p) || p < 0)) {
+    throw new RangeError(`conv2d: borderMode must be 'valid', 'full', 'half', an integer >= 0 or two of them, got ${JSON.stringify(mode)}`);
+  }
+  return [pair[0]!, pair[1]!];
+}
+
+const dimshuffle = (x: TensorVariable, pattern: readonly (number | 'x')[]) => apply1(new DimShuffle(x.broadcastable, pattern), [x]);
+
+/**
+ * Theano's `T.nnet.conv2d(input, filters)`: input (batch, in_channels,
+ * rows, cols), filters (out_channels, in_channels, f_rows, f_cols), output
+ * (batch, out_channels, out_rows, out_cols), where out_rows is
+ * (rows + 2 pad - dilation (f_rows - 1) - 1) // subsample + 1.
+ */
+export function conv2d(input: TensorLike, filters: TensorLike, options: Conv2dOptions = {}): TensorVariable {
+  const x = asTensor(input, 'conv2d');
+  const w = asTensor(filters, 'conv2d');
+  if (x.ndim !== 4) throw new TypeError(`conv2d: the input must be 4-d (batch, channels, rows, cols), got ${x} of type ${x.type}`);
+  if (w.ndim !== 4) throw new TypeError(`conv2d: the filters must be 4-d (out_channels, in_channels, rows, cols), got ${w} of type ${w.type}`);
+  const known = Object.keys(options).filter((k) => !['borderMode', 'subsample', 'filterFlip', 'filterDilation'].includes(k));
+  if (known.length > 0) throw new TypeError(`conv2d: unknown option ${known.map((k) => JSON.stringify(k)).join(', ')}`);
+  const [c, cw] = [x.staticShape[1], w.staticShape[1]];
+  if (c !== null && cw !== null && c !== cw) {
+    throw new RangeError(`conv2d: the input ${x} of shape ${fmtShape(x.staticShape)} has ${c} channels but the filters ${w} of shape ${fmtShape(w.staticShape)} expect ${cw}`);
+  }
+  const geometry: PatchGeometry = {
+    stride: pairOption('conv2d', 'subsample', options.subsample, [1, 1]),
+    dilation: pairOption('conv2d', 'filterDilation', options.filterDilation, [1, 1]),
+    pad: padOf(options.borderMode ?? 'valid'),
+    edges: 'strict',
+  };
+  const [kh, kw] = w.staticShape.slice(2);
+  const window: Pair | null = kh !== null && kw !== null ? [kh!, kw!] : null;
+  // (batch, C, KH, KW, OH, OW) -> rows (batch, OH, OW) of C * KH * KW values: the copy is the im2col matrix
+  const patches = apply1(new Im2Col(geometry, window), window ? [x] : [x, w]);
+  const rows = apply1(new Reshape([0, 0, 0, -1], { zeros: 'copy' }), [dimshuffle(patches, [0, 4, 5, 1, 2, 3])]);
+  const flipped = options.filterFlip === false ? w : apply1(new Subtensor([all, all, reversed, reversed]), [w]);
+  const matrix = apply1(new Reshape([0, -1], { zeros: 'copy' }), [flipped]);
+  const out = apply1(DOT, [rows, dimshuffle(matrix, [1, 0])]);
+  return dimshuffle(out, [0, 3, 1, 2]);
+}
+
+const all = { kind: 'slice', start: null, stop: null, step: null } as const;
+const reversed = { kind: 'slice', start: null, stop: null, step: -1 } as const;
+
+// ---------------------------------------------------------------- pool2d
+
+export type PoolMode = 'max' | 'sum' | 'average_inc_pad' | 'average_exc_pad';
+
+export interface Pool2dOptions {
+  /** The window (rows, cols). */
+  readonly ws: Pair;
+  /**
+   * true: only whole windows; false (Theano's default): also the partial
+   * windows at the bottom and right edges.
+   */
+  readonly ignoreBorder?: boolean;
+  /** Steps between windows (default: `ws`, windows side by side). */
+  readonly stride?: Pair;
+  /** Padding on each side (default [0, 0]); needs `ignoreBorder` and must be smaller than `ws`, as in Theano. */
+  readonly pad?: Pair;
+  /** Default `'max'`. */
+  readonly mode?: PoolMode;
+}
+
+const POOL_MODES: readonly PoolMode[] = ['max', 'sum', 'average_inc_pad', 'average_exc_pad'];
+
+/** The smallest value of a dtype, which no maximum takes from the padding. */
+function lowest(d: DType): number {
+  if (isFloat(d)) return -Infinity;
+  return d === 'bool' ? 0 : intRange(d)[0];
+}
+
+/**
+ * Theano's `pool_2d` over the last two axes of x (any number of leading
+ * axes). Max pooling never takes a value from the padding or beyond the
+ * image; `sum` and `average_exc_pad` add only the image's values, and
+ * `average_exc_pad` divides by their number; `average_inc_pad` counts the
+ * padding (but not what lies past it in partial windows). The result has
+ * x's dtype, as Theano's Pool.
+ */
+export function pool2d(input: TensorLike, options: Pool2dOptions): TensorVariable {
+  const x = asTensor(input, 'pool2d');
+  if (!options || typeof options !== 'object') throw new TypeError('pool2d: options with ws (the window) are required');
+  const known = Object.keys(options).filter((k) => !['ws', 'ignoreBorder', 'stride', 'pad', 'mode'].includes(k));
+  if (known.length > 0) throw new TypeError(`pool2d: unknown option ${known.map((k) => JSON.stringify(k)).join(', ')}`);
+  if (x.ndim < 2) throw new TypeError(`pool2d: expected an input of 2 dimensions or more, got ${x} of type ${x.type}`);
+  const ws = pairOption('pool2d', 'ws', options.ws, [0, 0]);
+  if (options.ws === undefined) throw new TypeError('pool2d: ws (the window) is required');
+  const stride = pairOption('pool2d', 'stride', options.stride, ws);
+  const pad = options.pad ?? [0, 0];
+  if (!Array.isArray(pad) || pad.length !== 2 || pad.some((p) => !Number.isInteger(p) || p < 0)) throw new RangeError(`pool2d: pad must be two integers >= 0, got ${JSON.stringify(pad)}`);
+  const mode = options.mode ?? 'max';
+  if (!POOL_MODES.includes(mode)) throw new RangeError(`pool2d: mode must be one of ${POOL_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
+  const ignoreBorder = options.ignoreBorder ?? false;
+  const padded = pad[0] > 0 || pad[1] > 0;
+  if (padded && !ignoreBorder) throw new RangeError('pool2d: padding works only with ignoreBorder: true (as in Theano)');
+  if (pad[0] >= ws[0] || pad[1] >= ws[1]) throw new RangeError(`pool2d: padding ${JSON.stringify(pad)} must be smaller than the window ${JSON.stringify(ws)}`);
+  if (mode !== 'max' && x.dtype === 'bool') throw new TypeError(`pool2d: mode '${mode}' needs numbers, got ${x} of type ${x.type}; cast it first`);
+  const geometry: PatchGeometry = { stride, dilation: [1, 1], pad: [pad[0], pad[1]], edges: ignoreBorder ? 'drop' : 'keep' };
+  const n = x.ndim - 2;
+  const windowAxes = [n, n + 1];
+  const patches = apply1(new Im2Col(geometry, ws, mode === 'max' ? lowest(x.dtype) : 0), [x]);
+  if (mode === 'max') return apply1(new Reduce('max', windowAxes), [patches]);
+  const sum = apply1(new Reduce('sum', windowAxes), [patches]);
+  if (mode === 'sum') return sum.dtype === x.dtype ? sum : cast(sum, x.dtype);
+  // without padding or partial windows every window counts ws[0] * ws[1] values
+  const partial = !ignoreBorder || (mode === 'average_exc_pad' && padded);
+  const count = partial ? windowSizes(x, geometry, ws, sum.dtype) : ws[0] * ws[1];
+  const mean = elemwise('truediv', sum, count);
+  return mean.dtype === x.dtype ? mean : cast(mean, x.dtype);
+}
+
+/**
+ * How many of the image's values each window holds: (OH, OW), with the
+ * leading axes broadcastable, from the windows of a ones image as long as
+ * one of x's (a view: x's first element along each leading axis).
+ */
+function windowSizes(x: TensorVariable, geometry: PatchGeometry, ws: Pair, sumDType: DType): TensorVariable {
+  const n = x.ndim - 2;
+  const first = n > 0 ? apply1(new Subtensor(Array.from({ length: n }, () => ({ kind: 'slice', start: 0, stop: 1, step: null }) as const)), [x]) : x;
+  const d: DType = isFloat(sumDType) ? sumDType : 'float64';
+  const ones = elemwise('second', first, onesOf(d));
+  const counts = apply1(new Reduce('sum', [n, n + 1]), [apply1(new Im2Col(geometry, ws, 0), [ones])]);
+  if (n === 0) return counts;
+  const reduced = apply1(new Reduce('sum', Array.from({ length: n }, (_, k) => k)), [counts]);
+  return dimshuffle(reduced, [...Array.from({ length: n }, () => 'x' as const), 0, 1]);
+}
+
+function onesOf(d: DType): TensorVariable {
+  const one = NDArray.zeros([], d);
+  one.data[0] = 1;
+  return new TensorConstant(new TensorType(d, []), one);
+}
