@@ -150,13 +150,12 @@ export function reverse(
 
   for (let k = nodes.length - 1; k >= 0; k--) {
     const node = nodes[k]!;
-    const z = node.outputs[0]!;
-    if (node.outputs.length !== 1) throw new Error(`${opts.caller}: ${node.op.toString()} has ${node.outputs.length} outputs; only single-output ops are differentiable`);
-    if (cut(node) || !needed(z) || !isFloat(z.dtype)) continue;
-    const gz = total(z);
+    if (cut(node)) continue;
+    const gzs = node.outputs.map((o) => (needed(o) && isFloat(o.dtype) ? total(o) : undefined));
+    const gz = gzs.find((g) => g !== undefined);
     if (gz === undefined) continue; // every contribution was zero
     const rule = opts.forwardIdentityOverrides && passesForward(node) ? passOn : OP_GRADS[node.op.kind];
-    const results = rule({ node, x: node.inputs, z, gz, nb });
+    const results = rule({ node, x: node.inputs, z: node.outputs[0]!, gz, gzs, nb });
     node.inputs.forEach((v, i) => {
       if (!needed(v) || !isFloat(v.dtype)) return; // integer inputs get no gradient
       const r = results[i];

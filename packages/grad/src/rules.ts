@@ -35,7 +35,8 @@ import {
 } from '@sym/graph';
 import { GradientOp } from './ops.js';
 import { reshapeAs } from './ops.js';
-import { expandReduced, range, scalarValue, sumTo } from './shape-helpers.js';
+import { batchedLike, expandReduced, fromFront, range, scalarValue, sumTo, toFront } from './shape-helpers.js';
+import { scanGrad } from './scan-grad.js';
 import { DISCONNECTED, ZERO, type GradContext, type InputGrad, type OpGrad } from './types.js';
 
 const zeros = (n: number): InputGrad[] => new Array<InputGrad>(n).fill(ZERO);
@@ -197,20 +198,6 @@ function batchEntries(entries: readonly IndexEntry[], nb: number): IndexEntry[] 
   return [...range(nb).map((): IndexEntry => ({ kind: 'slice', start: null, stop: null, step: null })), ...entries];
 }
 
-/**
- * `t` with the `nb` leading batch dimensions of `like` in front (zeros of a
- * batched gradient's shape): broadcast against `like` reduced to its batch
- * dimensions, a fill whose values nothing reads.
- */
-function batchedLike(t: TensorVariable, like: TensorVariable, nb: number): TensorVariable {
-  if (nb === 0) return t;
-  const batch = like.ndim > nb ? T.sum(like, { axis: range(like.ndim - nb, nb) }) : like;
-  return T.second(T.dimshuffle(batch, [...range(nb), ...range(t.ndim).map(() => 'x' as const)]), T.dimshuffle(t, [...range(nb).map(() => 'x' as const), ...range(t.ndim)]));
-}
-
-/** Axis `a` moved to the front, and back. */
-const toFront = (t: TensorVariable, a: number) => (a === 0 ? t : T.dimshuffle(t, [a, ...range(a), ...range(t.ndim - a - 1, a + 1)]));
-const fromFront = (t: TensorVariable, a: number) => (a === 0 ? t : T.dimshuffle(t, [...range(a, 1), 0, ...range(t.ndim - a - 1, a + 1)]));
 
 /** Piece `i` of a JoinSplit's inputs, with the split tensor's own batch dimensions (for its zeros). */
 function pieceOf(g: TensorVariable, pieces: readonly TensorVariable[], i: number, op: JoinSplit): TensorVariable {
@@ -275,6 +262,7 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
     const parts = pieces.map((p, i) => (i === op.piece ? gz : batchedLike(T.zerosLike(pieceOf(g!, pieces, i, op), gz.dtype), gz, nb)));
     return [castTo(apply1(new Join(op.axis + op.nb + nb), parts), g!.dtype), ...pieces.map((): InputGrad => DISCONNECTED)];
   },
+  Scan: scanGrad,
   // conv2d and pool2d: the windows' gradient is summed back into the image, and the reverse;
   // the other inputs (the window's size, the image's shape) give only shapes
   Im2Col: ({ node, x: [x, ...window], gz }) => [castTo(apply1(new Col2Im((node.op as Im2Col).geometry), [gz, x!]), x!.dtype), ...window.map((): InputGrad => DISCONNECTED)],

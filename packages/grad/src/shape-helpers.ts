@@ -41,3 +41,18 @@ export function expandReduced(t: TensorVariable, ndim: number, axes: readonly nu
 export function scalarValue(v: TensorVariable): number | undefined {
   return v instanceof TensorConstant && v.ndim === 0 ? v.value.data[0] : undefined;
 }
+
+/**
+ * `t` with the `nb` leading batch dimensions of `like` in front (zeros of a
+ * batched gradient's shape): broadcast against `like` reduced to its batch
+ * dimensions, a fill whose values nothing reads.
+ */
+export function batchedLike(t: TensorVariable, like: TensorVariable, nb: number): TensorVariable {
+  if (nb === 0) return t;
+  const batch = like.ndim > nb ? T.sum(like, { axis: range(like.ndim - nb, nb) }) : like;
+  return T.second(T.dimshuffle(batch, [...range(nb), ...range(t.ndim).map(() => 'x' as const)]), T.dimshuffle(t, [...range(nb).map(() => 'x' as const), ...range(t.ndim)]));
+}
+
+/** Axis `a` moved to the front, and back. */
+export const toFront = (t: TensorVariable, a: number) => (a === 0 ? t : T.dimshuffle(t, [a, ...range(a), ...range(t.ndim - a - 1, a + 1)]));
+export const fromFront = (t: TensorVariable, a: number) => (a === 0 ? t : T.dimshuffle(t, [...range(a, 1), 0, ...range(t.ndim - a - 1, a + 1)]));

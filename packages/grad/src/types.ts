@@ -6,7 +6,7 @@ export interface GradContext {
   readonly node: Apply;
   /** The node's inputs. */
   readonly x: readonly TensorVariable[];
-  /** The node's (single) output. */
+  /** The node's (first) output. */
   readonly z: TensorVariable;
   /**
    * The gradient of the cost with respect to `z`. It has `nb` extra leading
@@ -15,6 +15,12 @@ export interface GradContext {
    * rules need not care.
    */
   readonly gz: TensorVariable;
+  /**
+   * The gradient with respect to each of the node's outputs (undefined for
+   * one that receives none). For a single-output node, `[gz]`; a
+   * multi-output node's `gz` is the first defined one.
+   */
+  readonly gzs: readonly (TensorVariable | undefined)[];
   readonly nb: number;
 }
 

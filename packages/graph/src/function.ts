@@ -16,7 +16,7 @@ import { graphLeaves, schedule, toposort, type Program } from './schedule.js';
 import { TensorSharedVariable } from './shared.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 import { kernelKey } from './kernel.js';
-import type { TypedArray } from './dtype.js';
+import { isInt, type TypedArray } from './dtype.js';
 import { checkProgramValues, type ValueCheck } from './debug.js';
 import { enqueue, queueBusy } from './queue.js';
 import { describe as describeValue } from './ndarray.js';
@@ -106,6 +106,8 @@ interface Plan {
   launches: { exe: Executable; inputs: DeviceBuffer[]; output: DeviceBuffer }[];
   /** Input shapes, then shared variables' shapes, this plan was made for. */
   shapes: (readonly number[])[];
+  /** The values of the static inputs (see `staticInputs`) this plan was made for. */
+  statics: readonly number[];
 }
 
 function sameShapes(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): boolean {
@@ -138,6 +140,7 @@ export class CompiledFunction {
   /** The plan of the previous call: calls with the same shapes skip the key lookup. */
   #lastPlan: Plan | undefined;
   #backend: Backend | undefined;
+  #statics: number[] | undefined;
 
   constructor(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable | readonly TensorVariable[], options: FunctionOptions = {}) {
     this.name = options.name;
@@ -272,7 +275,7 @@ export class CompiledFunction {
   kernelCount(...args: unknown[]): number {
     const values = this.#convertArgs(args);
     const sharedShapes = this.sharedInputs.map((s) => s.valueShape);
-    return this.#makeProgram(values.map((v) => v.shape), sharedShapes).steps.length;
+    return this.#makeProgram(values, sharedShapes).steps.length;
   }
 
   #convertArgs(args: readonly unknown[]): NDArray[] {
@@ -293,13 +296,14 @@ export class CompiledFunction {
     });
   }
 
-  #makeProgram(inputShapes: readonly (readonly number[])[], sharedShapes: readonly (readonly number[])[], backend?: Backend): Program {
+  #makeProgram(values: readonly NDArray[], sharedShapes: readonly (readonly number[])[], backend?: Backend): Program {
     const keepAll = this.mode === 'DebugMode' || this.mode === 'NanGuardMode';
     let program = schedule({
       inputs: [...this.inputs.map((s) => s.variable), ...this.sharedInputs],
-      inputShapes: [...inputShapes, ...sharedShapes],
+      inputShapes: [...values.map((v) => v.shape), ...sharedShapes],
       outputs: this.graphOutputs,
       keepAll,
+      staticValues: new Map(this.staticInputs.map((i) => [this.inputs[i]!.variable, values[i]!])),
     });
     if (!optimizer?.optimizeProgram || keepAll) return program;
     // the checking modes look at values after the run, and a failed check must leave the shared variables as they were
@@ -315,17 +319,49 @@ export class CompiledFunction {
     });
   }
 
+  /**
+   * Explicit inputs whose values an op needs when the program is made (a
+   * scan's n_steps, and the inputs it is computed from): programs are made
+   * per value of these, as per input shape.
+   */
+  get staticInputs(): readonly number[] {
+    if (this.#statics) return this.#statics;
+    const outputs = this.graphOutputs;
+    const wanted = new Set<TensorVariable>();
+    for (const node of toposort(outputs)) {
+      for (const k of node.op.staticInputs?.() ?? []) wanted.add(node.inputs[k]!);
+    }
+    const slots = new Set<number>();
+    const index = new Map(this.inputs.map((s, i) => [s.variable, i]));
+    for (const leaf of graphLeaves([...wanted])) {
+      const i = index.get(leaf);
+      if (i !== undefined) {
+        if (leaf.ndim !== 0 || !isInt(leaf.dtype)) {
+          throw new TypeError(`function: ${leaf} (${leaf.type}) decides a number of steps (a scan's n_steps), so it must be an integer scalar`);
+        }
+        slots.add(i);
+      } else if (leaf instanceof TensorSharedVariable) {
+        throw new TypeError(
+          `function: a scan's n_steps depends on the shared variable ${leaf}, whose value lives on the device; ` +
+            `pass it as an input of the function (an integer scalar) instead`,
+        );
+      }
+    }
+    return (this.#statics = [...slots].sort((a, b) => a - b));
+  }
+
   #plan(backend: Backend, values: readonly NDArray[]): Plan {
     const shapes: (readonly number[])[] = [];
     for (const v of values) shapes.push(v.shape);
     for (const s of this.sharedInputs) shapes.push(s.currentShape);
+    const statics = this.staticInputs.map((i) => Number(values[i]!.data[0]));
     const last = this.#lastPlan;
-    if (last && sameShapes(last.shapes, shapes)) return last;
+    if (last && sameShapes(last.shapes, shapes) && statics.every((v, i) => v === last.statics[i])) return last;
     const sharedShapes = shapes.slice(values.length);
-    const key = JSON.stringify([shapes.slice(0, values.length), sharedShapes]);
+    const key = JSON.stringify([shapes.slice(0, values.length), sharedShapes, statics]);
     let plan = this.#plans.get(key);
     if (plan) return (this.#lastPlan = plan);
-    const program = this.#makeProgram(values.map((v) => v.shape), sharedShapes, backend);
+    const program = this.#makeProgram(values, sharedShapes, backend);
     const info = backend.describe();
     for (const b of program.buffers) {
       if (!info.dtypes.includes(b.dtype)) {
@@ -346,7 +382,7 @@ export class CompiledFunction {
     const exes = program.steps.map((s) => compileCached(backend, s.kernel));
     // placeholders until the first launch binds the shared variables' buffers
     const launches = program.steps.map((s, i) => ({ exe: exes[i]!, inputs: s.inputs.map((b) => buffers[b]!), output: buffers[s.output]! }));
-    plan = { program, exes, buffers, sharedSlots, launches, shapes };
+    plan = { program, exes, buffers, sharedSlots, launches, shapes, statics };
     if (this.#plans.size > 16) this.#releasePlans(backend);
     this.#plans.set(key, plan);
     return (this.#lastPlan = plan);
@@ -529,71 +565,5 @@ export function compileFunction(
   });
   return f;
 }
-
-// ---------------------------------------------------------------- eval
-
-export type Givens = ReadonlyMap<TensorVariable, unknown> | Record<string, unknown>;
-
-const evalCache = new WeakMap<TensorVariable, Map<string, CompiledFunction>>();
-
-function evalInputs(v: TensorVariable, inputs: Givens | undefined): [TensorVariable[], unknown[]] {
-  const leaves = graphLeaves([v]).filter((l) => !(l instanceof TensorConstant) && !(l instanceof TensorSharedVariable));
-  const vars: TensorVariable[] = [];
-  const vals: unknown[] = [];
-  if (inputs instanceof Map) {
-    for (const [k, value] of inputs) {
-      if (!leaves.includes(k)) throw new Error(`eval: ${v} does not depend on ${k}; its inputs are [${leaves.join(', ')}]`);
-      vars.push(k);
-      vals.push(value);
-    }
-  } else if (inputs) {
-    for (const [name, value] of Object.entries(inputs)) {
-      const named = leaves.filter((l) => l.name === name);
-      if (named.length === 0) {
-        throw new Error(`eval: ${v} does not depend on a variable named ${JSON.stringify(name)}; its inputs are [${leaves.join(', ')}]`);
-      }
-      if (named.length > 1) {
-        throw new Error(`eval: ${v} depends on ${named.length} different variables named ${JSON.stringify(name)}; pass a Map from variables to values instead`);
-      }
-      vars.push(named[0]!);
-      vals.push(value);
-    }
-  }
-  const missing = leaves.filter((l) => !vars.includes(l));
-  if (missing.length) {
-    throw new Error(
-      `eval: ${v} needs a value for ${missing.map((l) => `${l} (${l.type})`).join(', ')}; ` +
-        `pass them by name (x.eval({ name: value })) or in a Map from variables to values`,
-    );
-  }
-  return [vars, vals];
-}
-
-function evalFunction(v: TensorVariable, vars: TensorVariable[]): CompiledFunction {
-  let m = evalCache.get(v);
-  if (!m) evalCache.set(v, (m = new Map()));
-  const key = `${vars.map((x) => x.id).join(',')}|${config.device}|${config.mode}`;
-  let f = m.get(key);
-  if (!f) m.set(key, (f = new CompiledFunction(vars, v)));
-  return f;
-}
-
-declare module './variable.js' {
-  interface TensorVariable {
-    /** Compute the value, given values for the inputs (by name or in a Map). Compiled once per set of inputs. */
-    eval(inputs?: Givens): Promise<NDArray>;
-    /** Synchronous eval, on backends that have synchronous calls. */
-    evalSync(inputs?: Givens): NDArray;
-  }
-}
-
-TensorVariable.prototype.eval = async function (this: TensorVariable, inputs?: Givens): Promise<NDArray> {
-  const [vars, vals] = evalInputs(this, inputs);
-  return (await evalFunction(this, vars).call(...vals)) as NDArray;
-};
-TensorVariable.prototype.evalSync = function (this: TensorVariable, inputs?: Givens): NDArray {
-  const [vars, vals] = evalInputs(this, inputs);
-  return evalFunction(this, vars).callSync(...vals) as NDArray;
-};
 
 export { toposort };

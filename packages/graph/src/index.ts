@@ -13,6 +13,7 @@
  * @packageDocumentation
  */
 import './fluent.js';
+import './eval.js';
 
 export * as T from './tensor.js';
 export * as tensor from './tensor.js';
@@ -86,5 +87,10 @@ export {
 } from './backend.js';
 export type { Backend, BackendInfo, DeviceBuffer, Executable, Launch } from './backend.js';
 export { CompiledFunction, In, InputSpec, compileFunction, compileFunction as function, setOptimizer, getOptimizer } from './function.js';
-export type { FunctionOptions, Optimizer, OptimizerOptions, SymFunction, Pairs, Givens } from './function.js';
+export type { FunctionOptions, Optimizer, OptimizerOptions, SymFunction, Pairs } from './function.js';
+export type { Givens } from './eval.js';
 export { InvalidValueError, BadThunkOutput } from './debug.js';
+export { Scan } from './ops/scan.js';
+export type { ScanInner, ScanKeep, ScanOpOptions } from './ops/scan.js';
+export { scan } from './scan.js';
+export type { ScanOptions, ScanOutputInfo, ScanUpdates } from './scan.js';

@@ -34,6 +34,7 @@ export type OpKind =
   | 'JoinSplit'
   | 'Im2Col'
   | 'Col2Im'
+  | 'Scan'
   | 'Gradient';
 
 export abstract class Op {
@@ -54,6 +55,12 @@ export abstract class Op {
   abstract lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[];
   /** How debugprint names it: `Elemwise{add}`. */
   abstract toString(): string;
+  /**
+   * Inputs whose values (not only shapes) lowering needs, such as a scan's
+   * n_steps. They must be integer scalars computed from constants and the
+   * function's inputs; programs are then made per value.
+   */
+  staticInputs?(): readonly number[];
   /** Infix/prefix form for pp, given the printed arguments. */
   pp?(args: readonly string[], node: Apply): string;
 }

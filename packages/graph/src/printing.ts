@@ -1,6 +1,8 @@
 /** Printing graphs: Theano's `pp` (infix) and `debugprint` (a tree with ids and types). */
 import { SCALAR_OPS } from './scalar.js';
 import { Elemwise } from './ops/elemwise.js';
+import { Scan } from './ops/scan.js';
+import type { Apply } from './op.js';
 import type { TensorVariable } from './variable.js';
 
 /** `theano.pp`: the expression in infix form, `(foo ** TensorConstant{2})`. */
@@ -38,7 +40,11 @@ export interface DebugprintOptions {
   printType?: boolean;
 }
 
-/** `theano.printing.debugprint`: one line per node, children indented with `|`, repeated nodes by id. */
+/**
+ * `theano.printing.debugprint`: one line per node, children indented with
+ * `|`, repeated nodes by id. A scan's step follows, as Theano prints it,
+ * under "Inner graphs of the scan ops", its lines marked with `>`.
+ */
 export function debugprint(outputs: TensorVariable | readonly TensorVariable[], options: DebugprintOptions = {}): string {
   const outs = Array.isArray(outputs) ? (outputs as TensorVariable[]) : [outputs as TensorVariable];
   const ids = new Map<unknown, string>();
@@ -48,6 +54,7 @@ export function debugprint(outputs: TensorVariable | readonly TensorVariable[], 
     if (!id) ids.set(key, (id = idName(ids.size)));
     return id;
   };
+  const scans: Apply[] = [];
   const rec = (x: TensorVariable, prefix: string): void => {
     // Theano's print_type: the type in angle brackets after the id
     const type = options.printType ? ` <${x.type.toString()}>` : '';
@@ -62,9 +69,17 @@ export function debugprint(outputs: TensorVariable | readonly TensorVariable[], 
     const name = x.name !== undefined ? ` '${x.name}'` : " ''";
     lines.push(`${prefix}${node.op.toString()}${out} [id ${id}]${type}${name}`);
     if (seen) return;
+    if (node.op instanceof Scan) scans.push(node);
     for (const i of node.inputs) rec(i, prefix + ' |');
   };
   for (const o of outs) rec(o, '');
+  if (scans.length) lines.push('', 'Inner graphs of the scan ops:');
+  // a scan inside a step joins the list as its step is printed
+  for (let k = 0; k < scans.length; k++) {
+    const node = scans[k]!;
+    lines.push('', `${node.op.toString()} [id ${idOf(node)}] ''`);
+    for (const o of (node.op as Scan).inner.outputs) rec(o, ' >');
+  }
   return lines.join('\n');
 }
 

@@ -5,9 +5,9 @@
  * scheduler emits one kernel per op; @sym/opt's passes fuse them.
  */
 import type { DType } from './dtype.js';
-import { castScalar } from './dtype.js';
+import { castScalar, isFloat } from './dtype.js';
 import type { BufferSpec, Kernel, LoadExpr, ScalarExpr, Step } from './kernel.js';
-import { NDArray, contiguousStrides, sizeOf, shapeToString } from './ndarray.js';
+import { NDArray, contiguousStrides, fill, sizeOf, shapeToString } from './ndarray.js';
 import type { Apply } from './op.js';
 import { isContiguous, type At, type BufferView, type LowerContext, type ReduceRequest, type TensorView } from './lower.js';
 import * as ix from './index-expr.js';
@@ -88,12 +88,20 @@ export interface ScheduleOptions {
   readonly outputs: readonly TensorVariable[];
   /** Materialise every node output in its own buffer (DebugMode, NanGuardMode). */
   readonly keepAll?: boolean;
+  /**
+   * Values of the integer scalar inputs an op needs when it is lowered
+   * (Scan's n_steps): kernels read them as constants, so a program made
+   * with these values serves only calls with the same values.
+   */
+  readonly staticValues?: ReadonlyMap<TensorVariable, NDArray>;
 }
 
 class Builder implements LowerContext {
   readonly buffers: BufferSpec[] = [];
   readonly steps: Step[] = [];
   readonly constants: { buffer: number; value: NDArray }[] = [];
+  /** Inputs' and constants' buffers: no kernel writes them, and no output or update may take them. */
+  readonly readOnly = new Set<number>();
   label = '';
 
   newBuffer(dtype: DType, size: number): number {
@@ -261,8 +269,22 @@ class Builder implements LowerContext {
     if (value.ndim === 0) return { kind: 'scalar', value: value.data[0]!, dtype: value.dtype, shape: [] };
     const buffer = this.newBuffer(value.dtype, value.size);
     this.constants.push({ buffer, value });
+    this.readOnly.add(buffer);
     return { kind: 'buffer', buffer, dtype: value.dtype, shape: [...value.shape], strides: contiguousStrides(value.shape), offset: 0 };
   }
+}
+
+/**
+ * An integer scalar computed from values the schedule knows (constants and
+ * static inputs), such as a scan's n_steps of `k + 1`: computed here, so
+ * that an op needing the value sees it. Floats are left to the kernels,
+ * which round as the device does.
+ */
+function foldStatic(node: Apply, ins: readonly TensorView[]): TensorView[] | undefined {
+  if (!ins.length || !ins.every((v) => v.kind === 'scalar')) return undefined;
+  if (!node.outputs.every((o) => o.ndim === 0 && !isFloat(o.dtype))) return undefined;
+  const values = ins.map((v) => fill([], v.dtype, () => (v as { value: number }).value));
+  return node.op.perform(values, node).map((r) => ({ kind: 'scalar', value: r.data[0]!, dtype: r.dtype, shape: [] }));
 }
 
 /** Lower a graph to a program for the given input shapes. */
@@ -270,20 +292,21 @@ export function schedule(opts: ScheduleOptions): Program {
   const b = new Builder();
   const views = new Map<TensorVariable, TensorView>();
   const inputBuffers: number[] = [];
-  const readOnly = new Set<number>();
+  const readOnly = b.readOnly;
   opts.inputs.forEach((v, i) => {
     const shape = [...opts.inputShapes[i]!];
     const buffer = b.newBuffer(v.dtype, sizeOf(shape));
     inputBuffers.push(buffer);
     readOnly.add(buffer);
-    views.set(v, { kind: 'buffer', buffer, dtype: v.dtype, shape, strides: contiguousStrides(shape), offset: 0 });
+    const known = opts.staticValues?.get(v);
+    if (known && known.ndim === 0) views.set(v, { kind: 'scalar', value: known.data[0]!, dtype: v.dtype, shape: [] });
+    else views.set(v, { kind: 'buffer', buffer, dtype: v.dtype, shape, strides: contiguousStrides(shape), offset: 0 });
   });
   const viewOf = (v: TensorVariable): TensorView => {
     const have = views.get(v);
     if (have) return have;
     if (v instanceof TensorConstant) {
       const c = b.constant(v.value);
-      if (c.kind === 'buffer') readOnly.add(c.buffer);
       views.set(v, c);
       return c;
     }
@@ -300,19 +323,20 @@ export function schedule(opts: ScheduleOptions): Program {
       ins.map((v) => v.shape),
       node,
     );
-    let outs = node.op.lower(b, ins, node);
+    const folded = foldStatic(node, ins);
+    let outs = folded ?? node.op.lower(b, ins, node);
     outs.forEach((o, i) => {
       const want = shapes[i]!;
-      if (o.shape.length !== want.length || o.shape.some((d, k) => d !== want[k])) {
+      // a dimension only a value decides (a scan's steps) is null here
+      if (o.shape.length !== want.length || o.shape.some((d, k) => want[k] !== null && d !== want[k])) {
         throw new Error(`${node.op.toString()}: lowering produced shape ${shapeToString(o.shape)}, expected ${shapeToString(want)}`);
       }
     });
     if (opts.keepAll) {
-      outs = outs.map((o) => {
-        const c = o.kind === 'buffer' && b.isWhole(o) && !readOnly.has(o.buffer) ? o : b.copy(o);
-        return c;
-      });
-      outs.forEach((o, i) => nodeValues.set(node.outputs[i]!, { buffer: (o as BufferView).buffer, shape: [...o.shape] }));
+      const kept = outs.map((o) => (o.kind === 'buffer' && b.isWhole(o) && !readOnly.has(o.buffer) ? o : b.copy(o)));
+      kept.forEach((o, i) => nodeValues.set(node.outputs[i]!, { buffer: o.buffer, shape: [...o.shape] }));
+      // a value the schedule computed stays a constant for the op that needs it (n_steps)
+      if (!folded) outs = kept;
     }
     outs.forEach((o, i) => views.set(node.outputs[i]!, o));
   }

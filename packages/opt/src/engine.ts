@@ -3,7 +3,7 @@
  * fixpoint. The user's graph is never changed: replacements are spliced in
  * with `cloneReplace`, which copies every node downstream of a change.
  */
-import { cloneReplace, toposort, type Mode, type OptimizerOptions, type TensorVariable } from '@sym/graph';
+import { Scan, applyNode, cloneReplace, toposort, type Mode, type OptimizerOptions, type TensorVariable } from '@sym/graph';
 import { PHASES, selectRewrites, type NodeRewrite, type Rewrite, type RewriteContext } from './registry.js';
 
 /** Passes over the graph per phase before giving up on a fixpoint (a cycle of rewrites would otherwise spin). */
@@ -116,7 +116,33 @@ export function runGraphRewrites(outputs: readonly TensorVariable[], selected: r
     // Rewrites build fresh nodes that may duplicate existing ones.
     if (outs !== before) merge();
   }
-  return { outputs: outs, applied, converged };
+  const steps = rewriteSteps(outs, selected, applied);
+  return { outputs: steps.outputs, applied, converged: converged && steps.converged };
+}
+
+/**
+ * A scan's step is a graph of its own: rewritten with the same rewrites
+ * (stabilised, specialised, merged), one scan at a time, so that a scan
+ * fed by another sees its producer's new node.
+ */
+function rewriteSteps(outputs: TensorVariable[], selected: readonly Rewrite[], applied: Map<string, number>): { outputs: TensorVariable[]; converged: boolean } {
+  const done = new Set<Scan>();
+  let converged = true;
+  for (;;) {
+    const node = toposort(outputs).find((n) => n.op instanceof Scan && !done.has(n.op));
+    if (!node) return { outputs, converged };
+    const op = node.op as Scan;
+    const r = runGraphRewrites(op.inner.outputs, selected);
+    for (const [name, n] of r.applied) applied.set(name, (applied.get(name) ?? 0) + n);
+    converged &&= r.converged;
+    if (r.outputs.every((o, i) => o === op.inner.outputs[i])) {
+      done.add(op);
+      continue;
+    }
+    const next = applyNode(op.withStep(r.outputs), node.inputs);
+    done.add(next.op as Scan);
+    outputs = cloneReplace(outputs, new Map(node.outputs.map((o, i) => [o, next.outputs[i]!])));
+  }
 }
 
 /** Rewrite a graph as `sym.function` would for `mode` and these options. */

@@ -11,6 +11,7 @@ import { castCases, shapeCases, softmaxCases } from './shape.js';
 import { compositeCases } from './composite.js';
 import { indexingCases } from './indexing.js';
 import { convCases } from './conv.js';
+import { scanCases } from './scan.js';
 
 const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readonly DType[], quick: boolean) => OpCase[] } = {
   elemwise: elemwiseCases,
@@ -23,6 +24,7 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readon
   cast: castCases,
   composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes)],
   indexing: indexingCases,
+  scan: scanCases,
 };
 
 /**

@@ -1,0 +1,124 @@
+/**
+ * The gradient of a scan is a scan that walks the steps in the other
+ * direction (Theano's scan_grad). At time index t it receives the step's
+ * inputs (x[t], the state before the step, the non-sequences) and the
+ * gradient flowing into the step's outputs (from the cost at t, and from
+ * the steps after t through the states), and differentiates the step's own
+ * graph:
+ *
+ * - its carried states are the gradients with respect to the states before
+ *   the step (after the last step visited: the gradients of the initial
+ *   values), and sums of the non-sequences' gradients;
+ * - its per-step outputs are the gradients with respect to x[t].
+ *
+ * Only the final carried values are kept. The backward scan is an ordinary
+ * scan, so it differentiates again (hessians), and `nb` batch dimensions
+ * (jacobian's batched pass) ride along in front of every gradient.
+ */
+import { Scan, T, TensorType, TensorVariable, applyNode, isFloat, type DType } from '@sym/graph';
+import { reverse, type Seed } from './reverse.js';
+import { batchedLike, fromFront, range, toFront } from './shape-helpers.js';
+import { ZERO, type GradContext, type InputGrad } from './types.js';
+
+export function scanGrad({ node, gzs, nb }: GradContext): InputGrad[] {
+  const op = node.op as Scan;
+  const { sequences, states, nonSequences, outputs } = op.inner;
+  const ns = sequences.length;
+  const nk = states.length;
+  const nn = nonSequences.length;
+  const seqs = node.inputs.slice(0, ns);
+  const inits = node.inputs.slice(ns, ns + nk);
+  const nons = node.inputs.slice(ns + nk, ns + nk + nn);
+  const nSteps = op.hasNSteps ? [node.inputs[node.inputs.length - 1]!] : [];
+  const batchRef = gzs.find((g) => g !== undefined)!;
+
+  // every step's state, when the forward scan kept only the last: a twin that keeps all
+  let fwd = node.outputs;
+  if (op.keep.some((k) => k === 'last')) {
+    const all = new Scan(op.inner, { keep: states.map(() => 'all'), reverse: op.reverse, padTo: op.padTo, hasNSteps: op.hasNSteps, name: op.name });
+    fwd = applyNode(all, node.inputs).outputs;
+  }
+  // the state each step starts from, at its time index: the initial value where the walk begins
+  const before = inits.map((init, k) => {
+    const first = T.dimshuffle(init, ['x', ...range(init.ndim)]);
+    return op.reverse ? T.concatenate([fwd[k]!.get('1:'), first]) : T.concatenate([first, fwd[k]!.get(':-1')]);
+  });
+
+  // gradients flowing into each step's outputs from the cost, time first
+  const perStep = (i: number): TensorVariable | undefined => {
+    const g = gzs[i];
+    if (g === undefined) return undefined;
+    if (i < nk && op.keep[i] === 'last') return undefined;
+    return toFront(g, nb);
+  };
+  const gSeqs = outputs.map((_, i) => perStep(i));
+  const gHolders = gSeqs.map((g) => (g === undefined ? undefined : holder(g.type, 1, 'g[t]')));
+
+  const floatStates = range(nk).filter((k) => isFloat(states[k]!.dtype));
+  const floatNons = range(nn).filter((m) => isFloat(nonSequences[m]!.dtype));
+  const floatSeqs = range(ns).filter((i) => isFloat(sequences[i]!.dtype));
+  const batched = (v: TensorVariable, dtype: DType = v.dtype) => new TensorType(dtype, [...range(nb).map(() => false), ...v.broadcastable]);
+  const carryHolders = floatStates.map((k) => holder(batched(states[k]!), 0, `d${states[k]!.name ?? 'state'}`));
+  const accHolders = floatNons.map((m) => holder(batched(nonSequences[m]!), 0, `d${nonSequences[m]!.name ?? 'non_sequence'}`));
+  const innerRef = [...carryHolders, ...(gHolders.filter((g) => g !== undefined) as TensorVariable[])][0]!;
+
+  // the backward step: differentiate the forward step's graph at t
+  const seeds: Seed[] = [];
+  floatStates.forEach((k, c) => {
+    const g = gHolders[k];
+    seeds.push({ variable: outputs[k]!, grad: g ? T.add(carryHolders[c]!, g) : carryHolders[c]! });
+  });
+  range(outputs.length - nk, nk).forEach((i) => {
+    const g = gHolders[i];
+    if (g && isFloat(outputs[i]!.dtype)) seeds.push({ variable: outputs[i]!, grad: g });
+  });
+  const wrt = [...floatSeqs.map((i) => sequences[i]!), ...floatStates.map((k) => states[k]!), ...floatNons.map((m) => nonSequences[m]!)];
+  const grads = wrt.length
+    ? reverse(seeds, wrt, nb, { disconnectedInputs: 'ignore', caller: 'scan gradient' }, (w, dtype) => batchedLike(T.zerosLike(w, dtype), innerRef, nb))
+    : [];
+  const gx = grads.slice(0, floatSeqs.length);
+  const newCarry = grads.slice(floatSeqs.length, floatSeqs.length + floatStates.length);
+  const newAcc = grads.slice(floatSeqs.length + floatStates.length).map((g, j) => T.add(accHolders[j]!, g));
+
+  const stepSeqs = gSeqs.flatMap((g, i) => (g === undefined ? [] : [{ outer: g, inner: gHolders[i]! }]));
+  const back = new Scan(
+    {
+      sequences: [...sequences, ...states, ...stepSeqs.map((s) => s.inner)],
+      states: [...carryHolders, ...accHolders],
+      nonSequences,
+      outputs: [...newCarry.map((g, c) => castTo(g, carryHolders[c]!.dtype)), ...newAcc.map((g, j) => castTo(g, accHolders[j]!.dtype)), ...gx],
+    },
+    {
+      keep: [...carryHolders, ...accHolders].map(() => 'last'),
+      reverse: !op.reverse,
+      // a sequence longer than the loop gets zeros past the steps
+      padTo: floatSeqs,
+      hasNSteps: op.hasNSteps,
+      name: `grad_of_${op.name ?? 'scan'}`,
+    },
+  );
+  const outerZeros = (v: TensorVariable) => batchedLike(T.zerosLike(v), batchRef, nb);
+  const carryInits = floatStates.map((k) => {
+    const g = gzs[k];
+    return op.keep[k] === 'last' && g !== undefined ? castTo(g, states[k]!.dtype) : outerZeros(inits[k]!);
+  });
+  const accInits = floatNons.map((m) => outerZeros(nons[m]!));
+  const result = applyNode(back, [...seqs, ...before, ...stepSeqs.map((s) => s.outer), ...carryInits, ...accInits, ...nons, ...nSteps]).outputs;
+  const gInit = result.slice(0, floatStates.length);
+  const gNon = result.slice(floatStates.length, floatStates.length + floatNons.length);
+  const gSeq = result.slice(floatStates.length + floatNons.length).map((g) => fromFront(g, nb));
+
+  return [
+    ...range(ns).map((i): InputGrad => (floatSeqs.includes(i) ? gSeq[floatSeqs.indexOf(i)]! : ZERO)),
+    ...range(nk).map((k): InputGrad => (floatStates.includes(k) ? gInit[floatStates.indexOf(k)]! : ZERO)),
+    ...range(nn).map((m): InputGrad => (floatNons.includes(m) ? gNon[floatNons.indexOf(m)]! : ZERO)),
+    ...nSteps.map((): InputGrad => ZERO),
+  ];
+}
+
+/** A placeholder of `type` with its first `drop` dimensions removed. */
+function holder(type: TensorType, drop: number, name: string): TensorVariable {
+  return new TensorVariable(new TensorType(type.dtype, type.broadcastable.slice(drop)), { name });
+}
+
+const castTo = (v: TensorVariable, d: DType) => (v.dtype === d ? v : T.cast(v, d));

@@ -1,0 +1,75 @@
+/**
+ * `x.eval(...)`: Theano's `Variable.eval`, a function of the graph's inputs
+ * compiled once per set of inputs (and device and mode) and called.
+ */
+import { config } from './config.js';
+import type { NDArray } from './ndarray.js';
+import { graphLeaves } from './schedule.js';
+import { TensorSharedVariable } from './shared.js';
+import { TensorConstant, TensorVariable } from './variable.js';
+import { CompiledFunction } from './function.js';
+
+export type Givens = ReadonlyMap<TensorVariable, unknown> | Record<string, unknown>;
+
+const evalCache = new WeakMap<TensorVariable, Map<string, CompiledFunction>>();
+
+function evalInputs(v: TensorVariable, inputs: Givens | undefined): [TensorVariable[], unknown[]] {
+  const leaves = graphLeaves([v]).filter((l) => !(l instanceof TensorConstant) && !(l instanceof TensorSharedVariable));
+  const vars: TensorVariable[] = [];
+  const vals: unknown[] = [];
+  if (inputs instanceof Map) {
+    for (const [k, value] of inputs) {
+      if (!leaves.includes(k)) throw new Error(`eval: ${v} does not depend on ${k}; its inputs are [${leaves.join(', ')}]`);
+      vars.push(k);
+      vals.push(value);
+    }
+  } else if (inputs) {
+    for (const [name, value] of Object.entries(inputs)) {
+      const named = leaves.filter((l) => l.name === name);
+      if (named.length === 0) {
+        throw new Error(`eval: ${v} does not depend on a variable named ${JSON.stringify(name)}; its inputs are [${leaves.join(', ')}]`);
+      }
+      if (named.length > 1) {
+        throw new Error(`eval: ${v} depends on ${named.length} different variables named ${JSON.stringify(name)}; pass a Map from variables to values instead`);
+      }
+      vars.push(named[0]!);
+      vals.push(value);
+    }
+  }
+  const missing = leaves.filter((l) => !vars.includes(l));
+  if (missing.length) {
+    throw new Error(
+      `eval: ${v} needs a value for ${missing.map((l) => `${l} (${l.type})`).join(', ')}; ` +
+        `pass them by name (x.eval({ name: value })) or in a Map from variables to values`,
+    );
+  }
+  return [vars, vals];
+}
+
+function evalFunction(v: TensorVariable, vars: TensorVariable[]): CompiledFunction {
+  let m = evalCache.get(v);
+  if (!m) evalCache.set(v, (m = new Map()));
+  const key = `${vars.map((x) => x.id).join(',')}|${config.device}|${config.mode}`;
+  let f = m.get(key);
+  if (!f) m.set(key, (f = new CompiledFunction(vars, v)));
+  return f;
+}
+
+declare module './variable.js' {
+  interface TensorVariable {
+    /** Compute the value, given values for the inputs (by name or in a Map). Compiled once per set of inputs. */
+    eval(inputs?: Givens): Promise<NDArray>;
+    /** Synchronous eval, on backends that have synchronous calls. */
+    evalSync(inputs?: Givens): NDArray;
+  }
+}
+
+TensorVariable.prototype.eval = async function (this: TensorVariable, inputs?: Givens): Promise<NDArray> {
+  const [vars, vals] = evalInputs(this, inputs);
+  return (await evalFunction(this, vars).call(...vals)) as NDArray;
+};
+TensorVariable.prototype.evalSync = function (this: TensorVariable, inputs?: Givens): NDArray {
+  const [vars, vals] = evalInputs(this, inputs);
+  return evalFunction(this, vars).callSync(...vals) as NDArray;
+};
+

@@ -1,0 +1,394 @@
+/**
+ * Scan, Theano's loop: one step of the loop is an inner graph over
+ * placeholders (a step of each sequence, the previous value of each
+ * recurrent state, the non-sequences), and the op applies it n times.
+ *
+ * Lowering unrolls the loop. The number of steps is known when a program
+ * is scheduled (from the sequences' lengths, or from an n_steps whose value
+ * the schedule is given), so every backend runs a scan with the kernels it
+ * already has: the kernel IR has no loops and the backend interface no new
+ * method. A program is made once per input shape (and n_steps value) and
+ * reused; its kernels are shared between steps by the backends' kernel
+ * caches.
+ */
+import { NDArray, sizeOf } from '../ndarray.js';
+import { Apply, Op } from '../op.js';
+import { TensorType } from '../type.js';
+import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
+import type { BufferView, LowerContext, TensorView } from '../lower.js';
+import type { ScalarExpr } from '../kernel.js';
+import { toposort } from '../schedule.js';
+import * as ix from '../index-expr.js';
+
+/** Keep every step's value of a state (its output gains a leading axis of steps), or only the last. */
+export type ScanKeep = 'all' | 'last';
+
+/** The inner graph of a scan, over placeholders of its own. */
+export interface ScanInner {
+  /** One step of each sequence: the sequence without its first axis. */
+  readonly sequences: readonly TensorVariable[];
+  /** The previous value of each recurrent state. */
+  readonly states: readonly TensorVariable[];
+  /** The same value at every step. */
+  readonly nonSequences: readonly TensorVariable[];
+  /** What one step computes: each state's new value (in the order of `states`), then the other outputs. */
+  readonly outputs: readonly TensorVariable[];
+}
+
+export interface ScanOpOptions {
+  /** One entry per state; 'all' when omitted. */
+  readonly keep?: readonly ScanKeep[];
+  /** Visit time indices from the last to the first (results are still stored at their time index). */
+  readonly reverse?: boolean;
+  /**
+   * For each non-state output, the sequence (by position) whose length its
+   * steps axis takes, padded with zeros past the last step; null keeps n.
+   * A gradient with respect to a sequence longer than the loop needs it.
+   */
+  readonly padTo?: readonly (number | null)[];
+  /** Whether the node's last input is n_steps. */
+  readonly hasNSteps?: boolean;
+  readonly name?: string;
+}
+
+let nextScan = 0;
+
+/**
+ * Inputs: the sequences, the states' initial values, the non-sequences,
+ * then n_steps when `hasNSteps`. Outputs: one per inner output, states
+ * first. Step t (a time index; t runs n-1 ... 0 when `reverse`) reads
+ * `sequence[t]`; a state kept 'all' stores its value after step t at
+ * `[t]`, as does every other output.
+ */
+export class Scan extends Op {
+  readonly kind = 'Scan' as const;
+  readonly id = nextScan++;
+  readonly keep: readonly ScanKeep[];
+  readonly reverse: boolean;
+  readonly padTo: readonly (number | null)[];
+  readonly hasNSteps: boolean;
+  readonly name: string | undefined;
+  /** Inner nodes in an order where each comes after its inputs' owners. */
+  readonly nodes: readonly Apply[];
+
+  constructor(
+    readonly inner: ScanInner,
+    options: ScanOpOptions = {},
+  ) {
+    super();
+    const k = inner.states.length;
+    if (inner.outputs.length < k) throw new TypeError(`Scan: ${k} states but only ${inner.outputs.length} step outputs`);
+    this.keep = options.keep ?? inner.states.map(() => 'all');
+    this.reverse = options.reverse ?? false;
+    this.padTo = options.padTo ?? inner.outputs.slice(k).map(() => null);
+    this.hasNSteps = options.hasNSteps ?? false;
+    this.name = options.name;
+    inner.states.forEach((s, i) => {
+      const o = inner.outputs[i]!;
+      if (o.dtype !== s.dtype || o.ndim !== s.ndim) {
+        throw new TypeError(
+          `scan: step output ${i} (${o}) is ${o.type}, but the state it updates is ${s.type}; ` +
+            `a state must keep its type from step to step (cast the initial value or the step's result)`,
+        );
+      }
+    });
+    this.nodes = toposort(inner.outputs);
+  }
+
+  /** The same loop with a rewritten step (the same placeholders, outputs of the same types). */
+  withStep(outputs: readonly TensorVariable[]): Scan {
+    return new Scan({ ...this.inner, outputs }, { keep: this.keep, reverse: this.reverse, padTo: this.padTo, hasNSteps: this.hasNSteps, name: this.name });
+  }
+
+  get nSequences(): number {
+    return this.inner.sequences.length;
+  }
+  get nStates(): number {
+    return this.inner.states.length;
+  }
+
+  key(): string {
+    return `Scan#${this.id}`;
+  }
+  override toString(): string {
+    return this.name ? `Scan{${this.name}}` : 'Scan';
+  }
+
+  /** n_steps: lowering needs its value, not a buffer. */
+  override staticInputs(): number[] {
+    const n = this.nSequences + this.nStates + this.inner.nonSequences.length;
+    return this.hasNSteps ? [n] : [];
+  }
+
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    const { sequences, states, nonSequences, outputs } = this.inner;
+    const want = sequences.length + states.length + nonSequences.length + (this.hasNSteps ? 1 : 0);
+    if (inputs.length !== want) throw new TypeError(`${this}: expected ${want} inputs, got ${inputs.length}`);
+    const check = (outer: TensorVariable, innerV: TensorVariable, what: string, drop: number): void => {
+      if (outer.dtype !== innerV.dtype || outer.ndim - drop !== innerV.ndim) {
+        throw new TypeError(`${this}: ${what} ${outer} is ${outer.type}, which does not fit its placeholder ${innerV.type}`);
+      }
+    };
+    sequences.forEach((p, i) => check(inputs[i]!, p, 'sequence', 1));
+    states.forEach((p, i) => check(inputs[sequences.length + i]!, p, 'initial value', 0));
+    nonSequences.forEach((p, i) => check(inputs[sequences.length + states.length + i]!, p, 'non-sequence', 0));
+    if (this.hasNSteps) {
+      const n = inputs[inputs.length - 1]!;
+      if (n.ndim !== 0 || !['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32'].includes(n.dtype)) {
+        throw new TypeError(`${this}: n_steps must be an integer scalar, got ${n} of type ${n.type}`);
+      }
+    }
+    return outputs.map((o, i) => {
+      const kept = i < states.length ? this.keep[i] === 'all' : true;
+      return new TensorType(o.dtype, kept ? [false, ...o.broadcastable] : o.broadcastable);
+    });
+  }
+
+  /** The number of steps, from n_steps (when known) and the sequences' lengths (the shortest, as Theano). */
+  private steps(seqLengths: readonly (number | null)[], nSteps: number | null | undefined): number | null {
+    if (nSteps !== undefined && nSteps !== null) {
+      if (!Number.isInteger(nSteps) || nSteps < 0) throw new RangeError(`${this}: n_steps must be a non-negative integer, got ${nSteps}`);
+      seqLengths.forEach((len, i) => {
+        if (len !== null && len < nSteps) {
+          throw new RangeError(`${this}: sequence ${i} has ${len} steps, fewer than n_steps = ${nSteps}`);
+        }
+      });
+      return nSteps;
+    }
+    if (this.hasNSteps) return null;
+    if (seqLengths.some((l) => l === null)) return null;
+    return Math.min(...(seqLengths as number[]));
+  }
+
+  private nStepsOf(node: Apply, value?: number): number | null | undefined {
+    if (!this.hasNSteps) return undefined;
+    if (value !== undefined) return value;
+    const v = node.inputs[node.inputs.length - 1];
+    return v instanceof TensorConstant ? Number(v.value.data[0]) : null;
+  }
+
+  inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
+    return this.shapesFor(shapes, node);
+  }
+
+  private shapesFor(shapes: readonly StaticShape[], node: Apply, nSteps?: number): StaticShape[] {
+    const ns = this.nSequences;
+    const seqLengths = shapes.slice(0, ns).map((s) => s[0] ?? null);
+    const n = this.steps(seqLengths, this.nStepsOf(node, nSteps));
+    return this.inner.outputs.map((o, i) => {
+      if (i < this.nStates) {
+        const init = shapes[ns + i]!;
+        return this.keep[i] === 'all' ? [n, ...init] : init;
+      }
+      const pad = this.padTo[i - this.nStates];
+      const length = pad === null || pad === undefined ? n : (shapes[pad]![0] ?? null);
+      return [length, ...o.staticShape];
+    });
+  }
+
+  perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
+    const { sequences, states, nonSequences, outputs } = this.inner;
+    const ns = sequences.length;
+    const nk = states.length;
+    const seqs = inputs.slice(0, ns);
+    const n = this.steps(
+      seqs.map((s) => s.shape[0]!),
+      this.hasNSteps ? Number(inputs[inputs.length - 1]!.data[0]) : undefined,
+    )!;
+    const fixed = new Map<TensorVariable, NDArray>();
+    nonSequences.forEach((p, i) => fixed.set(p, inputs[ns + nk + i]!));
+    let carried = inputs.slice(ns, ns + nk);
+    const perStep: (NDArray | undefined)[][] = outputs.map(() => new Array<NDArray | undefined>(n));
+    for (let s = 0; s < n; s++) {
+      const t = this.reverse ? n - 1 - s : s;
+      const values = new Map(fixed);
+      sequences.forEach((p, i) => values.set(p, rowOf(seqs[i]!, t)));
+      states.forEach((p, i) => values.set(p, carried[i]!));
+      const outs = evaluate(this.nodes, outputs, values);
+      outs.forEach((o, i) => {
+        if (i < nk) checkStateShape(this, i, carried[i]!.shape, o.shape);
+        perStep[i]![t] = o;
+      });
+      carried = outs.slice(0, nk);
+    }
+    const shapes = this.shapesFor(
+      inputs.map((v) => v.shape),
+      node,
+      n,
+    );
+    return outputs.map((o, i) => {
+      if (i < nk && this.keep[i] === 'last') return carried[i]!;
+      const shape = shapes[i]!.map((d, k) => d ?? (k === 0 ? n : perStep[i]![0]?.shape[k - 1] ?? 0));
+      const out = NDArray.zeros(shape, o.dtype);
+      const row = sizeOf(shape.slice(1));
+      for (let t = 0; t < n; t++) out.data.set(perStep[i]![t]!.data, t * row);
+      return out;
+    });
+  }
+
+  lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
+    const { sequences, states, nonSequences, outputs } = this.inner;
+    const ns = sequences.length;
+    const nk = states.length;
+    const seqs = inputs.slice(0, ns);
+    let nSteps: number | undefined;
+    if (this.hasNSteps) {
+      const v = inputs[inputs.length - 1]!;
+      if (v.kind !== 'scalar') throw new Error(`${this}: n_steps must be known when the program is made (a constant, or an integer scalar input of the function)`);
+      nSteps = v.value;
+    }
+    const n = this.steps(
+      seqs.map((s) => s.shape[0]!),
+      nSteps,
+    )!;
+    const invariant = new Map<TensorVariable, TensorView>();
+    nonSequences.forEach((p, i) => invariant.set(p, inputs[ns + nk + i]!));
+    const viewIn = (views: Map<TensorVariable, TensorView>) => (v: TensorVariable): TensorView => {
+      const have = views.get(v) ?? invariant.get(v);
+      if (have) return have;
+      if (v instanceof TensorConstant) {
+        const c = ctx.constant(v.value);
+        invariant.set(v, c);
+        return c;
+      }
+      throw new Error(`${this}: the step reads ${v}, which is none of its placeholders`);
+    };
+    // nodes that read no sequence and no state compute the same at every step: lower them once
+    const varying = new Set<TensorVariable>([...sequences, ...states]);
+    const perStepNodes: Apply[] = [];
+    for (const nd of this.nodes) {
+      if (nd.inputs.some((v) => varying.has(v))) {
+        nd.outputs.forEach((o) => varying.add(o));
+        perStepNodes.push(nd);
+      } else if (n > 0) {
+        const outs = nd.op.lower(ctx, nd.inputs.map(viewIn(invariant)), nd);
+        nd.outputs.forEach((o, i) => invariant.set(o, outs[i]!));
+      }
+    }
+    let carried = inputs.slice(ns, ns + nk);
+    const perStep: TensorView[][] = outputs.map(() => new Array<TensorView>(n));
+    for (let s = 0; s < n; s++) {
+      const t = this.reverse ? n - 1 - s : s;
+      const views = new Map<TensorVariable, TensorView>();
+      sequences.forEach((p, i) => views.set(p, rowView(ctx, seqs[i]!, t)));
+      states.forEach((p, i) => views.set(p, carried[i]!));
+      for (const nd of perStepNodes) {
+        const outs = nd.op.lower(ctx, nd.inputs.map(viewIn(views)), nd);
+        nd.outputs.forEach((o, i) => views.set(o, outs[i]!));
+      }
+      const outs = outputs.map(viewIn(views));
+      outs.forEach((o, i) => {
+        if (i < nk) checkStateShape(this, i, carried[i]!.shape, o.shape);
+        perStep[i]![t] = o;
+      });
+      carried = outs.slice(0, nk);
+    }
+    return outputs.map((o, i) => {
+      if (i < nk && this.keep[i] === 'last') return carried[i]!;
+      const pad = i < nk ? null : (this.padTo[i - nk] ?? null);
+      const length = pad === null ? n : seqs[pad]!.shape[0]!;
+      const rowShape = n > 0 ? perStep[i]![0]!.shape : i < nk ? inputs[ns + i]!.shape : innerShape(o);
+      return stackSteps(ctx, perStep[i]!, length, rowShape, o.dtype);
+    });
+  }
+}
+
+/** A step's output with no step to take its shape from (n = 0): its static shape, which must be known. */
+function innerShape(o: TensorVariable): number[] {
+  return o.staticShape.map((d) => d ?? 0);
+}
+
+function checkStateShape(op: Scan, i: number, before: readonly number[], after: readonly number[]): void {
+  if (before.length !== after.length || before.some((d, k) => d !== after[k])) {
+    throw new RangeError(
+      `${op}: state ${i} (${op.inner.outputs[i]}) changes shape from (${before.join(', ')}) to (${after.join(', ')}) in one step; ` +
+        `a state must keep its shape (Theano raises the same)`,
+    );
+  }
+}
+
+function rowOf(x: NDArray, t: number): NDArray {
+  const row = sizeOf(x.shape.slice(1));
+  return new NDArray(x.data.slice(t * row, (t + 1) * row), x.shape.slice(1), x.dtype);
+}
+
+/** `x[t]` as a view: no kernel. */
+function rowView(ctx: LowerContext, x: TensorView, t: number): TensorView {
+  if (x.kind === 'scalar') throw new Error('Scan: a sequence must have at least one dimension');
+  return { kind: 'buffer', buffer: x.buffer, dtype: x.dtype, shape: x.shape.slice(1), strides: x.strides.slice(1), offset: x.offset + t * x.strides[0]! };
+}
+
+/** Values of `outputs` from `nodes` (in order), given the placeholders' values. */
+export function evaluate(nodes: readonly Apply[], outputs: readonly TensorVariable[], given: ReadonlyMap<TensorVariable, NDArray>): NDArray[] {
+  const values = new Map(given);
+  const valueOf = (v: TensorVariable): NDArray => {
+    const have = values.get(v);
+    if (have) return have;
+    if (v instanceof TensorConstant) return v.value;
+    throw new Error(`Scan: no value for ${v} in the step`);
+  };
+  for (const nd of nodes) {
+    const outs = nd.op.perform(nd.inputs.map(valueOf), nd);
+    nd.outputs.forEach((o, i) => values.set(o, outs[i]!));
+  }
+  return outputs.map(valueOf);
+}
+
+/** At most this many steps are read by one stacking kernel (a backend may evaluate every branch of its switch). */
+const FAN_IN = 8;
+
+/**
+ * `length` rows of shape `rowShape`, row t from `rows[t]` (zeros past the
+ * steps): groups of FAN_IN steps are stacked by one kernel each, then the
+ * groups are joined the same way, so each element is read O(log n) times
+ * and no kernel reads more than FAN_IN buffers.
+ */
+function stackSteps(ctx: LowerContext, rows: readonly TensorView[], length: number, rowShape: readonly number[], dtype: TensorView['dtype']): BufferView {
+  const shape = [length, ...rowShape];
+  const zero: ScalarExpr = { kind: 'const', value: 0, dtype };
+  if (sizeOf(shape) === 0) return ctx.indexed(shape, dtype, [], () => zero);
+  // pieces: [view, rows it covers, whether it has the steps axis]
+  let pieces = rows.map((v) => ({ v, rows: 1, stacked: false }));
+  if (length > rows.length) {
+    const pad = ctx.indexed([length - rows.length, ...rowShape], dtype, [], () => zero);
+    pieces.push({ v: pad, rows: length - rows.length, stacked: true });
+  }
+  do {
+    const next: typeof pieces = [];
+    for (let g = 0; g < pieces.length; g += FAN_IN) {
+      const group = pieces.slice(g, g + FAN_IN);
+      if (group.length === 1 && group[0]!.stacked) {
+        next.push(group[0]!);
+        continue;
+      }
+      next.push({ v: joinRows(ctx, group, rowShape, dtype), rows: group.reduce((a, p) => a + p.rows, 0), stacked: true });
+    }
+    pieces = next;
+  } while (pieces.length > 1);
+  const only = pieces[0]!;
+  return only.v as BufferView;
+}
+
+function joinRows(ctx: LowerContext, group: readonly { v: TensorView; rows: number; stacked: boolean }[], rowShape: readonly number[], dtype: TensorView['dtype']): BufferView {
+  const total = group.reduce((a, p) => a + p.rows, 0);
+  const starts: number[] = [];
+  let c = 0;
+  for (const p of group) (starts.push(c), (c += p.rows));
+  return ctx.indexed(
+    [total, ...rowShape],
+    dtype,
+    group.map((p) => p.v),
+    (at, index) => {
+      const i = index(0);
+      const rest = rowShape.map((_, d) => index(d + 1));
+      const value = (k: number): ScalarExpr => {
+        const p = group[k]!;
+        const e = p.stacked ? at(k, [ix.clampIndex(ix.sub(i, ix.int(starts[k]!)), p.rows), ...rest]) : at(k, rest);
+        return ix.castTo(e, dtype);
+      };
+      let expr = value(group.length - 1);
+      for (let k = group.length - 2; k >= 0; k--) expr = ix.select(ix.lt(i, ix.int(starts[k + 1]!)), value(k), expr, dtype);
+      return expr;
+    },
+  );
+}

@@ -1,0 +1,143 @@
+/**
+ * `sym.scan`, Theano's `theano.scan`: a loop written as the function of one
+ * step. `fn` receives, in Theano's order, a step of each sequence, the
+ * previous value of each recurrent output, then the non-sequences, and
+ * returns the step's outputs.
+ *
+ * ```ts
+ * // A ** k, Theano's first scan example
+ * const [powers] = sym.scan((prior, A) => prior.mul(A), { outputsInfo: T.onesLike(A), nonSequences: A, nSteps: k });
+ * const final = powers.get(-1);
+ * ```
+ *
+ * Variables `fn` reads without receiving them (closures over outer
+ * variables, shared variables) become non-sequences of their own, as in
+ * Theano.
+ */
+import { isInt } from './dtype.js';
+import { applyNode, asTensor, constant, type TensorLike } from './op.js';
+import { cloneReplace } from './clone.js';
+import { graphLeaves } from './schedule.js';
+import { get } from './indexing.js';
+import { cast } from './ops/elemwise.js';
+import { Scan } from './ops/scan.js';
+import { TensorType } from './type.js';
+import { TensorConstant, TensorVariable } from './variable.js';
+import type { TensorSharedVariable } from './shared.js';
+
+/**
+ * One entry of `outputsInfo`: the initial value of a recurrent output, or
+ * null for an output that is not fed back (fn does not receive it).
+ */
+export type ScanOutputInfo = TensorLike | null | { readonly initial: TensorLike | null };
+
+export interface ScanOptions {
+  readonly sequences?: TensorLike | readonly TensorLike[];
+  readonly outputsInfo?: ScanOutputInfo | readonly ScanOutputInfo[];
+  readonly nonSequences?: TensorLike | readonly TensorLike[];
+  /** The number of steps: a number or an integer scalar (a function input, or computed from inputs and constants). Default: the shortest sequence's length. */
+  readonly nSteps?: TensorLike;
+  /** Walk the sequences from their end (outputs are still in the order they are computed), as Theano's go_backwards. */
+  readonly goBackwards?: boolean;
+  /** Names the op in debugprint. */
+  readonly name?: string;
+}
+
+/** Theano's second result: updates to apply in `sym.function`. sym's scans make none (no random streams inside a step). */
+export type ScanUpdates = [TensorSharedVariable, TensorVariable][];
+
+type Step = (...args: TensorVariable[]) => TensorLike | readonly TensorLike[];
+
+export function scan(fn: (...args: TensorVariable[]) => readonly TensorLike[], options?: ScanOptions): [TensorVariable[], ScanUpdates];
+export function scan(fn: (...args: TensorVariable[]) => TensorLike, options?: ScanOptions): [TensorVariable, ScanUpdates];
+export function scan(fn: Step, options: ScanOptions = {}): [TensorVariable | TensorVariable[], ScanUpdates] {
+  if (typeof fn !== 'function') throw new TypeError(`scan: the first argument must be the step function, got ${fn === null ? 'null' : typeof fn}`);
+  const name = options.name ?? (fn.name || undefined);
+  const list = <V>(v: V | readonly V[] | undefined): V[] => (v === undefined ? [] : Array.isArray(v) ? [...(v as V[])] : [v as V]);
+  let sequences = list(options.sequences).map((s, i) => asTensor(s, `scan: sequence ${i}`));
+  sequences.forEach((s, i) => {
+    if (s.ndim === 0) throw new TypeError(`scan: sequence ${i} (${s}) is a scalar; a sequence is iterated along its first axis`);
+  });
+  if (options.goBackwards) sequences = sequences.map((s) => get(s, '::-1'));
+  const infos = list<ScanOutputInfo>(options.outputsInfo).map((o) => (o !== null && typeof o === 'object' && 'initial' in o && !(o instanceof TensorVariable) ? o.initial : o) as TensorLike | null);
+  let inits = infos.map((o, i) => (o === null ? null : asTensor(o, `scan: outputsInfo[${i}]`)));
+  const explicit = list(options.nonSequences).map((v, i) => asTensor(v, `scan: non-sequence ${i}`));
+  let nSteps: TensorVariable | undefined;
+  if (options.nSteps !== undefined && options.nSteps !== null) {
+    nSteps = typeof options.nSteps === 'number' ? constant(options.nSteps, { dtype: 'int64' }) : asTensor(options.nSteps, 'scan: nSteps');
+    if (nSteps.ndim !== 0 || !isInt(nSteps.dtype)) throw new TypeError(`scan: nSteps must be an integer scalar, got ${nSteps} of type ${nSteps.type}`);
+  }
+  if (!sequences.length && !nSteps) throw new TypeError('scan: give sequences to iterate over, or nSteps');
+
+  const seqHolders = sequences.map(
+    (s) => new TensorVariable(new TensorType(s.dtype, s.broadcastable.slice(1)), { name: s.name && `${s.name}[t]`, staticShape: s.staticShape.slice(1) }),
+  );
+  const nonHolders = explicit.map((v) => placeholderOf(v, v.type));
+  // A state takes its initial value's type. A plain-number initial value is
+  // first passed as itself, a literal that adapts as literals do (0 beside a
+  // float32 step is float32), and the state takes the type the step gives it.
+  const literal = (v: TensorVariable | null) => v instanceof TensorConstant && v.weak;
+  const stepWith = (types: (TensorType | null)[], literals: boolean) => {
+    const holders = inits.map((v, i) => (v === null ? null : literals && literal(v) ? v : placeholderOf(v, types[i]!)));
+    const args = [...seqHolders, ...(holders.filter((h) => h !== null) as TensorVariable[]), ...nonHolders];
+    const raw = fn(...args);
+    const multiple = Array.isArray(raw) && raw.some((r) => r instanceof TensorVariable);
+    const outs = (multiple ? raw : [raw]) as TensorLike[];
+    if (outs.length !== inits.length && inits.length > 0) {
+      throw new TypeError(`scan: the step returns ${outs.length} output(s), but outputsInfo has ${inits.length} entries (one per output; null for an output not fed back)`);
+    }
+    return { holders, outs: outs.map((o, i) => asTensor(o, `scan: step output ${i}`)), single: !multiple };
+  };
+  let types = inits.map((v) => v?.type ?? null);
+  let step = stepWith(types, true);
+  if (inits.length === 0) inits = step.outs.map(() => null);
+  const adjusted = inits.map((v, i) => {
+    if (v === null) return null;
+    const o = step.outs[i]!;
+    const t = types[i]!;
+    if (o.ndim !== t.ndim) {
+      throw new TypeError(`scan: step output ${i} (${o}) has ${o.ndim} dimensions, but its initial value ${v} has ${t.ndim}; a state keeps its shape`);
+    }
+    if (literal(v)) return new TensorType(o.dtype, []);
+    if (o.dtype !== t.dtype) {
+      throw new TypeError(
+        `scan: step output ${i} (${o}) is ${o.dtype}, but its initial value ${v} is ${t.dtype}; cast one of them so that the state keeps one dtype`,
+      );
+    }
+    return new TensorType(t.dtype, t.broadcastable.map((b, d) => b && o.broadcastable[d]!));
+  });
+  if (inits.some(literal) || adjusted.some((t, i) => t !== null && !t.equals(types[i]!))) {
+    types = adjusted;
+    step = stepWith(types, false);
+  }
+  inits = inits.map((v, i) => {
+    if (v === null || v.dtype === types[i]!.dtype) return v;
+    // a plain number becomes a constant of the state's dtype; the other cases were refused above
+    return v instanceof TensorConstant ? constant(v.literal ?? v.value.data[0]!, { dtype: types[i]!.dtype }) : cast(v, types[i]!.dtype);
+  });
+
+  // states first (the outputs fed back), then the others, each in the user's order
+  const stateIdx = inits.flatMap((v, i) => (v === null ? [] : [i]));
+  const otherIdx = inits.flatMap((v, i) => (v === null ? [i] : []));
+  const stateHolders = stateIdx.map((i) => step.holders[i]!);
+  let innerOuts = [...stateIdx, ...otherIdx].map((i) => step.outs[i]!);
+
+  // outer variables the step reads directly: non-sequences of their own
+  const own = new Set<TensorVariable>([...seqHolders, ...stateHolders, ...nonHolders]);
+  const captured = graphLeaves(innerOuts).filter((v) => !own.has(v) && !(v instanceof TensorConstant));
+  const capturedHolders = captured.map((v) => placeholderOf(v, v.type));
+  if (captured.length) innerOuts = cloneReplace(innerOuts, new Map(captured.map((v, i) => [v, capturedHolders[i]!])));
+
+  const op = new Scan(
+    { sequences: seqHolders, states: stateHolders, nonSequences: [...nonHolders, ...capturedHolders], outputs: innerOuts },
+    { hasNSteps: nSteps !== undefined, name },
+  );
+  const node = applyNode(op, [...sequences, ...stateIdx.map((i) => inits[i]!), ...explicit, ...captured, ...(nSteps ? [nSteps] : [])]);
+  // back in the user's order
+  const results = inits.map((_, i) => node.outputs[stateIdx.includes(i) ? stateIdx.indexOf(i) : stateIdx.length + otherIdx.indexOf(i)]!);
+  return [step.single && results.length === 1 ? results[0]! : results, []];
+}
+
+function placeholderOf(v: TensorVariable, type: TensorType): TensorVariable {
+  return new TensorVariable(type, { name: v.name, staticShape: type.broadcastable.every((b, d) => b === v.broadcastable[d]) ? v.staticShape : undefined });
+}

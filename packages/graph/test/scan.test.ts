@@ -1,0 +1,185 @@
+/**
+ * sym.scan: Theano's scan examples with Theano's printed answers, the loop's
+ * semantics (the shortest sequence, n_steps, go_backwards, closures), the
+ * programs it makes (per n_steps value), printing, and its errors.
+ */
+import { describe, expect, it } from 'vitest';
+import { T, sym } from './helpers.js';
+
+type V = sym.TensorVariable;
+
+describe('scan: the examples of Theano\'s scan tutorial', () => {
+  it('A ** k with k a function input (outputs_info ones_like(A), non_sequences A, n_steps k)', () => {
+    const k = T.iscalar('k');
+    const A = T.vector('A');
+    const [result] = sym.scan((prior: V, a: V) => prior.mul(a), { outputsInfo: T.onesLike(A), nonSequences: A, nSteps: k });
+    const power = sym.function([A, k], result.get(-1));
+    const range10 = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    // Theano prints [  0.   1.   4.   9.  16.  25.  36.  49.  64.  81.]
+    expect((power.sync(range10, 2) as sym.NDArray).toArray()).toEqual(range10.map((x) => x ** 2));
+    expect((power.sync(range10, 4) as sym.NDArray).toArray()).toEqual(range10.map((x) => x ** 4));
+    // every intermediate power, one row per step
+    expect((sym.function([A, k], result).sync([1, 2, 3], 3) as sym.NDArray).toArray()).toEqual([
+      [1, 2, 3],
+      [1, 4, 9],
+      [1, 8, 27],
+    ]);
+  });
+
+  it('a polynomial: the loop runs as long as the shortest sequence (coefficients beside arange(10000))', () => {
+    const coefficients = T.vector('coefficients');
+    const x = T.scalar('x');
+    const [components] = sym.scan((c: V, power: V, free: V) => c.mul(free.pow(power)), {
+      sequences: [coefficients, T.arange(10000)],
+      nonSequences: x,
+      outputsInfo: null,
+    });
+    const calc = sym.function([coefficients, x], components.sum());
+    // Theano prints 19.0 for coefficients [1, 0, 2] at x = 3
+    expect((calc.sync([1, 0, 2], 3) as sym.NDArray).toArray()).toBe(19);
+  });
+});
+
+describe('scan: semantics', () => {
+  it('passes a step of each sequence, the previous states, then the non-sequences; returns outputs in the order of outputsInfo', () => {
+    const x = T.dvector('x');
+    const seen: string[] = [];
+    const [[prod, running]] = sym.scan(
+      (xt: V, acc: V, scale: V) => {
+        seen.push(...[xt, acc, scale].map((v) => v.type.toString()));
+        return [xt.mul(scale), acc.add(xt)];
+      },
+      { sequences: x, outputsInfo: [null, T.constant(0, { dtype: 'float64' })], nonSequences: T.constant(10, { dtype: 'float64' }) },
+    );
+    expect(seen).toEqual(['TensorType(float64, scalar)', 'TensorType(float64, scalar)', 'TensorType(float64, scalar)']);
+    const [p, r] = sym.function([x], [prod!, running!]).sync([1, 2, 3]) as sym.NDArray[];
+    expect(p!.toArray()).toEqual([10, 20, 30]);
+    expect(r!.toArray()).toEqual([1, 3, 6]);
+  });
+
+  it('walks backwards with goBackwards, and nSteps shorter than the sequence takes its first steps (from the end, backwards)', () => {
+    const v = T.dvector('v');
+    const cumsum = (o: sym.ScanOptions) => sym.scan((xt: V, acc: V) => acc.add(xt), { sequences: v, outputsInfo: 0, ...o })[0];
+    const run = (o: sym.ScanOptions) => (sym.function([v], cumsum(o)).sync([1, 2, 3, 4]) as sym.NDArray).toArray();
+    expect(run({})).toEqual([1, 3, 6, 10]);
+    expect(run({ goBackwards: true })).toEqual([4, 7, 9, 10]);
+    expect(run({ nSteps: 2 })).toEqual([1, 3]);
+    expect(run({ nSteps: 2, goBackwards: true })).toEqual([4, 7]);
+    expect(run({ nSteps: 0 })).toEqual([]);
+  });
+
+  it('a plain-number initial value takes the step\'s dtype (0 for a float32 sum)', () => {
+    const x = T.fvector('x');
+    const [s] = sym.scan((xt: V, acc: V) => acc.add(xt), { sequences: x, outputsInfo: 0 });
+    expect(s.dtype).toBe('float32');
+    expect(s.type.toString()).toBe('TensorType(float32, vector)');
+  });
+
+  it('reads outer variables and shared variables by closure, as Theano does (they become inputs of the scan)', () => {
+    const W = sym.shared(sym.array([[2, 0], [0, 3]], { dtype: 'float64' }), { name: 'W' });
+    const b = T.dvector('b');
+    const X = T.dmatrix('X');
+    const [hs] = sym.scan((xt: V, h: V) => T.dot(W, h).add(xt).add(b), { sequences: X, outputsInfo: T.zerosLike(b) });
+    expect(hs.owner!.inputs).toContain(W);
+    expect(hs.owner!.inputs).toContain(b);
+    const f = sym.function([X, b], hs);
+    expect((f.sync([[1, 1], [1, 1]], [0, 1]) as sym.NDArray).toArray()).toEqual([
+      [1, 2],
+      [3, 8],
+    ]);
+    W.setValue(sym.array([[1, 0], [0, 1]], { dtype: 'float64' }));
+    expect((f.sync([[1, 1], [1, 1]], [0, 1]) as sym.NDArray).toArray()).toEqual([
+      [1, 2],
+      [2, 4],
+    ]);
+  });
+
+  it('nests: a scan inside a step (cumulative sums of each row)', () => {
+    const X = T.dmatrix('X');
+    const [rows] = sym.scan((row: V) => sym.scan((x: V, acc: V) => acc.add(x), { sequences: row, outputsInfo: 0 })[0], { sequences: X });
+    expect((sym.function([X], rows).sync([[1, 2, 3], [4, 5, 6]]) as sym.NDArray).toArray()).toEqual([
+      [1, 3, 6],
+      [4, 9, 15],
+    ]);
+  });
+
+  it('keeps its static shape where it is known, and the reference perform agrees with the backend (DebugMode)', () => {
+    const X = T.dmatrix('X');
+    const h0 = T.dvector('h0');
+    const [hs] = sym.scan((xt: V, h: V) => T.tanh(h.mul(0.5).add(xt)), { sequences: X, outputsInfo: h0, nSteps: 3 });
+    expect(hs.staticShape).toEqual([3, null]);
+    const f = sym.function([X, h0], hs, { mode: 'DebugMode' });
+    const out = f.sync([[1, 0], [0, 1], [1, 1], [5, 5]], [0.5, -0.5]) as sym.NDArray;
+    expect(out.shape).toEqual([3, 2]);
+    expect((out.toArray() as number[][])[0]).toEqual([Math.tanh(1.25), Math.tanh(-0.25)]);
+  });
+
+  it('makes one program per n_steps value, and reuses it', () => {
+    const k = T.iscalar('k');
+    const a = T.dscalar('a');
+    const [p] = sym.scan((prior: V) => prior.mul(a), { outputsInfo: T.constant(1, { dtype: 'float64' }), nSteps: k.add(1) });
+    const f = sym.function([a, k], p.get(-1));
+    expect(f.compiled.staticInputs).toEqual([1]);
+    expect((f.sync(2, 3) as sym.NDArray).toArray()).toBe(16);
+    expect((f.sync(2, 5) as sym.NDArray).toArray()).toBe(64);
+    expect((f.sync(3, 3) as sym.NDArray).toArray()).toBe(81);
+    expect(f.compiled.kernelCount(2, 1)).toBeLessThan(f.compiled.kernelCount(2, 9));
+  });
+});
+
+describe('scan: printing', () => {
+  it('debugprint shows the step under "Inner graphs of the scan ops", as Theano does', () => {
+    const x = T.dvector('x');
+    const [s] = sym.scan((xt: V, acc: V) => acc.add(xt), { sequences: x, outputsInfo: 0, name: 'cumsum' });
+    expect(sym.debugprint(s)).toBe(
+      [
+        "Scan{cumsum} [id A] ''",
+        ' |x [id B]',
+        ' |TensorConstant{0.0} [id C]',
+        '',
+        'Inner graphs of the scan ops:',
+        '',
+        "Scan{cumsum} [id A] ''",
+        " >Elemwise{add,no_inplace} [id D] ''",
+        ' > |<TensorType(float64, scalar)> [id E]',
+        ' > |x[t] [id F]',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('scan: errors name the problem', () => {
+  const x = T.dvector('x');
+  it('needs sequences or nSteps', () => {
+    expect(() => sym.scan((a: V) => a.add(1), { outputsInfo: 0 })).toThrow(/give sequences to iterate over, or nSteps/);
+  });
+  it('refuses a scalar sequence and a non-integer nSteps', () => {
+    expect(() => sym.scan((a: V) => a, { sequences: T.dscalar('s') })).toThrow(/sequence 0 \(s\) is a scalar/);
+    expect(() => sym.scan((a: V) => a, { sequences: x, nSteps: T.dscalar('n') })).toThrow(/nSteps must be an integer scalar/);
+  });
+  it('refuses a state whose dtype changes, naming both', () => {
+    const f = T.fvector('f');
+    expect(() => sym.scan((xt: V, acc: V) => acc.add(xt), { sequences: x, outputsInfo: T.zerosLike(f) })).toThrow(
+      /step output 0 .* is float64, but its initial value .* is float32; cast one of them/,
+    );
+  });
+  it('refuses a state whose number of dimensions changes', () => {
+    expect(() => sym.scan((xt: V, acc: V) => acc.add(xt).sum(), { sequences: x, outputsInfo: T.zerosLike(x) })).toThrow(/has 0 dimensions, but its initial value .* has 1/);
+  });
+  it('refuses an outputsInfo that does not match the step\'s outputs', () => {
+    expect(() => sym.scan((xt: V, a: V) => [a, a], { sequences: x, outputsInfo: [0, 0, 0] })).toThrow(/returns 2 output\(s\), but outputsInfo has 3 entries/);
+  });
+  it('at the call: a state whose shape changes, and nSteps longer than a sequence', () => {
+    const m = T.dmatrix('m');
+    const [grow] = sym.scan((xt: V, acc: V) => T.concatenate([acc, xt]), { sequences: m, outputsInfo: T.dvector('a0') });
+    expect(() => sym.function([m, grow.owner!.inputs[1]!], grow).sync([[1], [2]], [0])).toThrow(/state 0 .* changes shape from \(1\) to \(2\) in one step/);
+    const [s] = sym.scan((xt: V, acc: V) => acc.add(xt), { sequences: x, outputsInfo: 0, nSteps: T.iscalar('n') });
+    const f = sym.function([x, s.owner!.inputs[2]!], s);
+    expect(() => f.sync([1, 2], 3)).toThrow(/sequence 0 has 2 steps, fewer than n_steps = 3/);
+  });
+  it('nSteps computed from a shared variable is refused (its value lives on the device)', () => {
+    const n = sym.shared(sym.array(3, { dtype: 'int32' }), { name: 'n' });
+    const [s] = sym.scan((acc: V) => acc.add(1), { outputsInfo: 0, nSteps: n });
+    expect(() => sym.function([], s).sync()).toThrow(/n_steps depends on the shared variable n, whose value lives on the device; pass it as an input/);
+  });
+});
