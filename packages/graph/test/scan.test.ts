@@ -127,6 +127,20 @@ describe('scan: semantics', () => {
   });
 });
 
+describe('scan: the program it makes', () => {
+  it('every step runs the same kernels: more steps add launches, not kernels to compile', () => {
+    const X = T.dtensor3('X');
+    const h0 = T.dmatrix('h0');
+    const W = T.dmatrix('W');
+    const [hs] = sym.scan((x: V, h: V) => T.tanh(T.dot(h, W).add(x)), { sequences: X, outputsInfo: h0 });
+    const program = (n: number) => sym.schedule({ inputs: [X, h0, W], inputShapes: [[n, 2, 3], [2, 3], [3, 3]], outputs: [hs] });
+    const distinct = (n: number) => new Set(program(n).steps.map((s) => sym.kernelKey(s.kernel))).size;
+    expect(program(16).steps.length).toBeGreaterThan(program(8).steps.length + 8 * 2);
+    // the steps' kernels are shared; only the stacking of the results gains a level
+    expect(distinct(16) - distinct(8)).toBeLessThanOrEqual(2);
+  });
+});
+
 describe('scan: printing', () => {
   it('debugprint shows the step under "Inner graphs of the scan ops", as Theano does', () => {
     const x = T.dvector('x');

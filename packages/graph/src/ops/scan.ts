@@ -11,7 +11,7 @@
  * reused; its kernels are shared between steps by the backends' kernel
  * caches.
  */
-import { NDArray, sizeOf } from '../ndarray.js';
+import { NDArray, fill, sizeOf } from '../ndarray.js';
 import { Apply, Op } from '../op.js';
 import { TensorType } from '../type.js';
 import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
@@ -270,7 +270,7 @@ export class Scan extends Op {
     for (let s = 0; s < n; s++) {
       const t = this.reverse ? n - 1 - s : s;
       const views = new Map<TensorVariable, TensorView>();
-      sequences.forEach((p, i) => views.set(p, rowView(ctx, seqs[i]!, t)));
+      sequences.forEach((p, i) => views.set(p, rowAt(ctx, seqs[i]!, t)));
       states.forEach((p, i) => views.set(p, carried[i]!));
       for (const nd of perStepNodes) {
         const outs = nd.op.lower(ctx, nd.inputs.map(viewIn(views)), nd);
@@ -312,10 +312,19 @@ function rowOf(x: NDArray, t: number): NDArray {
   return new NDArray(x.data.slice(t * row, (t + 1) * row), x.shape.slice(1), x.dtype);
 }
 
-/** `x[t]` as a view: no kernel. */
-function rowView(ctx: LowerContext, x: TensorView, t: number): TensorView {
+/**
+ * `x[t]`, copied by a kernel that reads t from a one-element buffer. A view
+ * would cost no kernel, but its offset would make every step's kernels
+ * differ from the last step's (kernels are keyed by their loads' offsets),
+ * and each new kernel is compiled: a shader compile per step on a GPU. With
+ * the copy, every step after the first runs the first step's kernels.
+ */
+function rowAt(ctx: LowerContext, x: TensorView, t: number): TensorView {
   if (x.kind === 'scalar') throw new Error('Scan: a sequence must have at least one dimension');
-  return { kind: 'buffer', buffer: x.buffer, dtype: x.dtype, shape: x.shape.slice(1), strides: x.strides.slice(1), offset: x.offset + t * x.strides[0]! };
+  const rowShape = x.shape.slice(1);
+  if (sizeOf(rowShape) === 0) return { ...x, shape: rowShape, strides: x.strides.slice(1) };
+  const step = ctx.constant(fill([1], 'int32', () => t));
+  return ctx.indexed(rowShape, x.dtype, [x, step], (read, index) => read(0, [read(1, [ix.int(0)]), ...rowShape.map((_, d) => index(d))]));
 }
 
 /** Values of `outputs` from `nodes` (in order), given the placeholders' values. */
