@@ -165,6 +165,14 @@ function dotGrad({ x: [a, b], gz, nb }: GradContext): InputGrad[] {
     if (ra === 2 && rb === 1) return [T.dimshuffle(gz, [...batch, nb, 'x']).mul(b!), T.dot(gz, a!)];
     return [T.dimshuffle(gz, [...batch, 'x']).mul(b!), T.dimshuffle(gz, [...batch, 'x']).mul(a!)];
   }
+  if (nb === 0 && rb === 2) {
+    // a = [A..., K] times a matrix (conv2d's windows times its filters): the
+    // weights' gradient is one gemm over the flattened A axes, [K, A] . [A, N]
+    const nA = ra - 1;
+    const aK = T.flatten(T.dimshuffle(a!, [nA, ...range(nA)]), 2);
+    const gN = T.flatten(T.dimshuffle(gz, [nA, ...range(nA)]), 2);
+    return [T.dot(gz, b!.T), T.dot(aK, gN.T)];
+  }
   // General ranks: index space [batch, A..., Bt..., K, N] with a = [A..., K],
   // b = [Bt..., K, N] (or [K]), gz = [batch, A..., Bt..., N].
   const nA = ra - 1;
