@@ -76,6 +76,39 @@ describe('the gradient of scan agrees with finite differences', () => {
   });
 });
 
+describe("Theano's idioms", () => {
+  it('the jacobian by scan: grad(y[i], x) over arange(y.shape[0]), with y and x non-sequences (passed to the step as themselves)', async () => {
+    const x = T.dvector('x');
+    const y = x.pow(2);
+    const [J] = sym.scan((i: V, yv: V, xv: V) => grad(yv.get(i), xv), { sequences: T.arange(y.shape[0]!), nonSequences: [y, x] });
+    // the tutorial prints [[ 8.  0.] [ 0.  8.]]
+    expect((await J.eval({ x: [4, 4] })).toArray()).toEqual([
+      [8, 0],
+      [0, 8],
+    ]);
+  });
+
+  it('an initial state of zeros((batch, hidden)) from the shapes, and the gradient of alloc', async () => {
+    await verifyGrad(
+      (X: V, W: V) => {
+        const [hs] = sym.scan((x: V, h: V) => T.tanh(T.dot(h, W).add(x)), { sequences: X, outputsInfo: T.zeros([X.shape[1]!, W.shape[1]!], 'float64') });
+        return hs.sum();
+      },
+      [
+        [
+          [[0.1, 0.2], [0.3, -0.4]],
+          [[0.5, 0.1], [-0.2, 0.3]],
+        ],
+        [
+          [0.5, -0.3],
+          [0.2, 0.4],
+        ],
+      ],
+    );
+    await verifyGrad((v: V) => T.alloc(v, 4, 3).mul(T.arange(12).reshape([4, 3]).astype('float64')).sum(), [[1, 2, 3]]);
+  });
+});
+
 describe('second order and batched gradients through scan', () => {
   const x = T.dvector('x');
   const [ys] = sym.scan((xt: V, acc: V) => acc.add(xt.pow(3)), { sequences: x, outputsInfo: T.constant(0, { dtype: 'float64' }) });

@@ -321,32 +321,32 @@ export class CompiledFunction {
 
   /**
    * Explicit inputs whose values an op needs when the program is made (a
-   * scan's n_steps, and the inputs it is computed from): programs are made
-   * per value of these, as per input shape.
+   * scan's n_steps, an alloc's shape, and the inputs they are computed
+   * from; a tensor's length, `x.shape[0]`, is known with the shapes):
+   * programs are made per value of these, as per input shape.
    */
   get staticInputs(): readonly number[] {
     if (this.#statics) return this.#statics;
-    const outputs = this.graphOutputs;
-    const wanted = new Set<TensorVariable>();
-    for (const node of toposort(outputs)) {
-      for (const k of node.op.staticInputs?.() ?? []) wanted.add(node.inputs[k]!);
-    }
-    const slots = new Set<number>();
     const index = new Map(this.inputs.map((s, i) => [s.variable, i]));
-    for (const leaf of graphLeaves([...wanted])) {
-      const i = index.get(leaf);
-      if (i !== undefined) {
-        if (leaf.ndim !== 0 || !isInt(leaf.dtype)) {
-          throw new TypeError(`function: ${leaf} (${leaf.type}) decides a number of steps (a scan's n_steps), so it must be an integer scalar`);
-        }
-        slots.add(i);
-      } else if (leaf instanceof TensorSharedVariable) {
-        throw new TypeError(
-          `function: a scan's n_steps depends on the shared variable ${leaf}, whose value lives on the device; ` +
-            `pass it as an input of the function (an integer scalar) instead`,
-        );
+    const slots = new Set<number>();
+    const seen = new Set<TensorVariable>();
+    const visit = (v: TensorVariable): void => {
+      if (seen.has(v)) return;
+      seen.add(v);
+      if (v.owner) {
+        if (v.owner.op.kind !== 'Shape') v.owner.inputs.forEach(visit);
+        return;
       }
-    }
+      const i = index.get(v);
+      const what = "a length (a scan's n_steps, an alloc's shape, an arange's bounds)";
+      if (i !== undefined) {
+        if (v.ndim !== 0 || !isInt(v.dtype)) throw new TypeError(`function: ${v} (${v.type}) decides ${what}, so it must be an integer scalar`);
+        slots.add(i);
+      } else if (v instanceof TensorSharedVariable) {
+        throw new TypeError(`function: ${what} depends on the shared variable ${v}, whose value lives on the device; pass it as an input of the function (an integer scalar) instead`);
+      }
+    };
+    for (const node of toposort(this.graphOutputs)) for (const k of node.op.staticInputs?.(node) ?? []) visit(node.inputs[k]!);
     return (this.#statics = [...slots].sort((a, b) => a - b));
   }
 

@@ -91,6 +91,7 @@ export type { FunctionOptions, Optimizer, OptimizerOptions, SymFunction, Pairs }
 export type { Givens } from './eval.js';
 export { InvalidValueError, BadThunkOutput } from './debug.js';
 export { Scan } from './ops/scan.js';
+export { Alloc, ARange } from './ops/alloc.js';
 export type { ScanInner, ScanKeep, ScanOpOptions } from './ops/scan.js';
 export { scan } from './scan.js';
 export type { ScanOptions, ScanOutputInfo, ScanUpdates } from './scan.js';

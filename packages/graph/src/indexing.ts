@@ -14,6 +14,7 @@ import { apply1, asTensor, constant, type TensorLike } from './op.js';
 import { TensorVariable } from './variable.js';
 import { AdvancedIncSubtensor1, AdvancedSubtensor1 } from './ops/advanced.js';
 import { Join } from './ops/join.js';
+import { ARange } from './ops/alloc.js';
 import { IncSubtensor, Subtensor, type IndexEntry } from './ops/subtensor.js';
 import { DimShuffle } from './ops/shape.js';
 
@@ -144,20 +145,29 @@ export function stack(tensors: readonly TensorLike[], axis = 0): TensorVariable 
 }
 
 /**
- * `numpy.arange(start, stop, step)` of numbers known when the graph is
- * built (a constant; a symbolic length would make the shape depend on a
- * value). int64 when all are integers, else floatX, unless `dtype` says.
+ * `numpy.arange(start, stop, step)`: int64 when all are integers, else
+ * floatX, unless `dtype` says. Numbers make a constant. Integer scalars
+ * (`y.shape[0]`, a function input) make the length known only when a
+ * program is made: one program per value of a function input.
  */
-export function arange(start: number, stop?: number, step = 1, options: { dtype?: DType } = {}): TensorVariable {
-  for (const v of [start, stop, step]) {
-    if (v !== undefined && typeof v !== 'number') throw new TypeError('arange: start, stop and step must be numbers (the length of the result must be known when the graph is built)');
+export function arange(start: number | TensorVariable, stop?: number | TensorVariable, step: number | TensorVariable = 1, options: { dtype?: DType } = {}): TensorVariable {
+  const args = stop === undefined ? [0, start, step] : [start, stop, step];
+  for (const v of args) {
+    if (typeof v !== 'number' && !(v instanceof TensorVariable)) throw new TypeError(`arange: start, stop and step must be numbers or integer scalars, got ${v === null ? 'null' : typeof v}`);
   }
-  const [lo, hi] = stop === undefined ? [0, start] : [start, stop];
-  if (step === 0) throw new RangeError('arange: step cannot be zero');
-  const n = Math.max(0, Math.ceil((hi - lo) / step));
-  const ints = [lo, hi, step].every(Number.isInteger);
+  if (args.some((v) => v instanceof TensorVariable)) {
+    const vars = args.map((v, i) => (typeof v === 'number' ? constant(v, { dtype: 'int64' }) : asTensor(v, `arange: argument ${i}`)));
+    vars.forEach((v, i) => {
+      if (!isInt(v.dtype) || v.ndim !== 0) throw new TypeError(`arange: argument ${i} (${v}) must be an integer scalar, got ${v.type}`);
+    });
+    return apply1(new ARange(options.dtype ?? 'int64'), vars);
+  }
+  const [lo, hi, by] = args as number[];
+  if (by === 0) throw new RangeError('arange: step cannot be zero');
+  const n = Math.max(0, Math.ceil((hi! - lo!) / by!));
+  const ints = [lo, hi, by].every((v) => Number.isInteger(v));
   const dtype = options.dtype ?? (ints ? 'int64' : config.floatX);
   const a = NDArray.zeros([n], dtype);
-  for (let i = 0; i < n; i++) a.data[i] = lo + i * step;
+  for (let i = 0; i < n; i++) a.data[i] = lo! + i * by!;
   return constant(a, { dtype });
 }

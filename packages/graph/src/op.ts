@@ -35,6 +35,8 @@ export type OpKind =
   | 'Im2Col'
   | 'Col2Im'
   | 'Scan'
+  | 'Alloc'
+  | 'ARange'
   | 'Gradient';
 
 export abstract class Op {
@@ -60,7 +62,7 @@ export abstract class Op {
    * n_steps. They must be integer scalars computed from constants and the
    * function's inputs; programs are then made per value.
    */
-  staticInputs?(): readonly number[];
+  staticInputs?(node: Apply): readonly number[];
   /** Infix/prefix form for pp, given the printed arguments. */
   pp?(args: readonly string[], node: Apply): string;
 }

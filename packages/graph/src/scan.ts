@@ -79,7 +79,8 @@ export function scan(fn: Step, options: ScanOptions = {}): [TensorVariable | Ten
   const literal = (v: TensorVariable | null) => v instanceof TensorConstant && v.weak;
   const stepWith = (types: (TensorType | null)[], literals: boolean) => {
     const holders = inits.map((v, i) => (v === null ? null : literals && literal(v) ? v : placeholderOf(v, types[i]!)));
-    const args = [...seqHolders, ...(holders.filter((h) => h !== null) as TensorVariable[]), ...nonHolders];
+    // non-sequences are passed as themselves, as Theano does: `grad(y.get(i), x)` inside the step sees y's graph
+    const args = [...seqHolders, ...(holders.filter((h) => h !== null) as TensorVariable[]), ...explicit];
     const raw = fn(...args);
     const multiple = Array.isArray(raw) && raw.some((r) => r instanceof TensorVariable);
     const outs = (multiple ? raw : [raw]) as TensorLike[];
@@ -122,7 +123,10 @@ export function scan(fn: Step, options: ScanOptions = {}): [TensorVariable | Ten
   const stateHolders = stateIdx.map((i) => step.holders[i]!);
   let innerOuts = [...stateIdx, ...otherIdx].map((i) => step.outs[i]!);
 
-  // outer variables the step reads directly: non-sequences of their own
+  // then each non-sequence is replaced by its placeholder, and other outer variables the step reads become non-sequences of their own
+  const nonMap = new Map<TensorVariable, TensorVariable>();
+  explicit.forEach((v, i) => nonMap.has(v) || nonMap.set(v, nonHolders[i]!));
+  if (nonMap.size) innerOuts = cloneReplace(innerOuts, nonMap);
   const own = new Set<TensorVariable>([...seqHolders, ...stateHolders, ...nonHolders]);
   const captured = graphLeaves(innerOuts).filter((v) => !own.has(v) && !(v instanceof TensorConstant));
   const capturedHolders = captured.map((v) => placeholderOf(v, v.type));

@@ -4,7 +4,7 @@
  * functions (the fluent methods on variables call these).
  */
 import type { DType } from './dtype.js';
-import { isDType } from './dtype.js';
+import { isDType, isInt } from './dtype.js';
 import { config } from './config.js';
 import { TensorType } from './type.js';
 import { TensorVariable } from './variable.js';
@@ -15,6 +15,7 @@ import { DOT } from './ops/dot.js';
 import { DimShuffle, Reshape, ShapeI, type DimShufflePattern } from './ops/shape.js';
 import { SOFTMAX } from './ops/nnet.js';
 import { conv2d, pool2d } from './ops/conv.js';
+import { Alloc } from './ops/alloc.js';
 import type { Reducer } from './kernel.js';
 
 // ---------------------------------------------------------------- variables
@@ -142,6 +143,35 @@ export const onesLike = (x: TensorLike, dtype?: DType): TensorVariable => {
   const v = asTensor(x, 'onesLike');
   return second(v, constant(1, { dtype: dtype ?? v.dtype }));
 };
+
+/** A length: a number, or an integer scalar (`x.shape[0]`, a function input). */
+export type Length = number | TensorVariable;
+
+function lengths(what: string, shape: readonly Length[]): TensorVariable[] {
+  if (!Array.isArray(shape)) throw new TypeError(`${what}: the shape must be an array of lengths, got ${typeof shape}`);
+  return shape.map((n, d) => {
+    if (typeof n === 'number') {
+      if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what}: length ${d} must be a non-negative integer, got ${n}`);
+      return constant(n, { dtype: 'int64' });
+    }
+    const v = asTensor(n, `${what}: length ${d}`);
+    if (v.ndim !== 0 || !isInt(v.dtype)) throw new TypeError(`${what}: length ${d} (${v}) must be an integer scalar, got ${v.type}`);
+    return v;
+  });
+}
+
+/** Theano's `T.alloc(value, *shape)`: `value` broadcast to `shape`, whose lengths may be symbolic. */
+export function alloc(value: TensorLike, ...shape: Length[]): TensorVariable {
+  return apply1(new Alloc(), [asTensor(value, 'alloc: value'), ...lengths('alloc', shape)]);
+}
+/** Theano's `T.zeros(shape, dtype)`: lengths may be symbolic (`[x.shape[0], 10]`); floatX by default. */
+export function zeros(shape: readonly Length[], dtype: DType = config.floatX): TensorVariable {
+  return apply1(new Alloc(), [constant(0, { dtype }), ...lengths('zeros', shape)]);
+}
+/** Theano's `T.ones(shape, dtype)`. */
+export function ones(shape: readonly Length[], dtype: DType = config.floatX): TensorVariable {
+  return apply1(new Alloc(), [constant(1, { dtype }), ...lengths('ones', shape)]);
+}
 
 export { Elemwise };
 

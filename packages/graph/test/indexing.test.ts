@@ -263,6 +263,38 @@ describe('concatenate, stack, arange', () => {
     expect(T.arange(4).toString()).toBe('TensorConstant{[0 1 2 3]}');
     expect(T.arange(1, 2, 0.25).dtype).toBe(sym.config.floatX);
     expect((T.arange(5, 0, -2) as sym.TensorConstant).value.toArray()).toEqual([5, 3, 1]);
-    expect(() => T.arange(T.lscalar('n') as unknown as number)).toThrow('arange: start, stop and step must be numbers');
+    expect(() => T.arange('4' as unknown as number)).toThrow('arange: start, stop and step must be numbers or integer scalars, got string');
+  });
+  it('arange of integer scalars: a shape (`y.shape[0]`) or a function input, whose value makes the program', () => {
+    const n = T.lscalar('n');
+    const f = sym.function([n], [T.arange(n), T.arange(1, n, 3), T.arange(n, 0, -2)]);
+    expect(f.compiled.staticInputs).toEqual([0]);
+    expect((f.sync(7) as sym.NDArray[]).map((a) => a.toArray())).toEqual([[0, 1, 2, 3, 4, 5, 6], [1, 4], [7, 5, 3, 1]]);
+    expect((f.sync(0) as sym.NDArray[]).map((a) => a.toArray())).toEqual([[], [], []]);
+    const y = T.dvector('y');
+    expect((sym.function([y], T.arange(y.shape[0]!)).sync([5, 5, 5]) as sym.NDArray).toArray()).toEqual([0, 1, 2]);
+    expect(() => T.arange(T.dscalar('x'))).toThrow('arange: argument 1 (x) must be an integer scalar, got TensorType(float64, scalar)');
+  });
+});
+
+describe('alloc, zeros, ones (shapes given by lengths, symbolic ones included)', () => {
+  it('broadcast a value to a shape, as NumPy broadcasts', () => {
+    const v = T.dvector('v');
+    expect((sym.function([v], T.alloc(v, 2, 3)).sync([1, 2, 3]) as sym.NDArray).toArray()).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
+    expect(() => sym.function([v], T.alloc(v, 2, 3)).sync([1, 2])).toThrow('alloc: a value of shape (2,) cannot fill shape (2, 3)');
+  });
+  it('zeros and ones take lengths from shapes and inputs; their type is broadcastable where a length is the constant 1', () => {
+    const x = T.dmatrix('x');
+    const k = T.iscalar('k');
+    const z = T.zeros([x.shape[0]!, k, 1], 'float32');
+    expect(z.type.toString()).toBe('TensorType(float32, (False, False, True))');
+    const out = sym.function([x, k], z).sync([[1, 2]], 3) as sym.NDArray;
+    expect([out.dtype, out.shape, out.toArray()]).toEqual(['float32', [1, 3, 1], [[[0], [0], [0]]]]);
+    expect((sym.function([k], T.ones([k])).sync(2) as sym.NDArray).toArray()).toEqual([1, 1]);
+    expect(() => T.zeros([2, -1])).toThrow('zeros: length 1 must be a non-negative integer, got -1');
+    expect(() => T.zeros([T.dscalar('d')])).toThrow('zeros: length 0 (d) must be an integer scalar, got TensorType(float64, scalar)');
   });
 });

@@ -116,8 +116,32 @@ function castCase(from: DType, to: DType): OpCase {
   };
 }
 
+/** Shapes given by lengths: alloc/zeros of symbolic lengths, arange of symbolic bounds (their values known when the program is made). */
+function allocCase(dtype: DType): OpCase {
+  const v = sym.T.tensor(dtype, [false], 'v');
+  const x = sym.T.tensor(dtype, [false, false], 'x');
+  const n = sym.T.iscalar('n');
+  const outs: [string, TensorVariable][] = [
+    ['alloc(v, x.shape[0], 3)', sym.T.alloc(v, x.shape[0]!, 3)],
+    ['zeros([n, x.shape[1]]) + x[0]', sym.T.zeros([n, x.shape[1]!], dtype).add(x.get(0))],
+    ['arange(1, n + 3, 2)', sym.T.arange(1, n.add(3), 2)],
+  ];
+  return {
+    group: 'shape',
+    name: `alloc, zeros, arange of symbolic lengths ${dtype}: n = 4, x (2, 3)`,
+    op: 'alloc',
+    dtype,
+    graph: {
+      inputs: [v, x, n],
+      outputs: outs.map(([, o]) => o),
+      labels: outs.map(([l]) => l),
+      values: (rng) => [randomArray(rng, dtype, [3], 'full'), randomArray(rng, dtype, [2, 3], 'full'), array(4, { dtype: 'int32' })],
+    },
+  };
+}
+
 export function shapeCases(dtypes: readonly DType[]): OpCase[] {
-  return dtypes.map(shapeCase);
+  return [...dtypes.map(shapeCase), ...dtypes.filter((d) => d !== 'bool').map(allocCase)];
 }
 
 export function softmaxCases(dtypes: readonly DType[]): OpCase[] {

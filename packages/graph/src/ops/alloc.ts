@@ -1,0 +1,142 @@
+/**
+ * Tensors whose shape comes from integer scalars: Theano's `T.alloc(value,
+ * *shape)` (and `T.zeros`, `T.ones` of a symbolic shape) and `T.arange`
+ * with symbolic bounds. A shape must be known when a program is made, so
+ * these scalars are static inputs: the length of another tensor
+ * (`x.shape[0]`) is known with the shapes; a function input makes one
+ * program per value.
+ */
+import { isInt, type DType } from '../dtype.js';
+import { NDArray, fill, shapeToString, sizeOf } from '../ndarray.js';
+import { Apply, Op } from '../op.js';
+import { TensorType } from '../type.js';
+import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
+import type { LowerContext, TensorView } from '../lower.js';
+
+function checkScalarInts(what: string, vars: readonly TensorVariable[]): void {
+  vars.forEach((v, i) => {
+    if (v.ndim !== 0 || !isInt(v.dtype)) throw new TypeError(`${what}: argument ${i} (${v}) must be an integer scalar, got ${v.type}`);
+  });
+}
+
+const known = (v: TensorVariable): number | null => (v instanceof TensorConstant ? Number(v.value.data[0]) : null);
+
+/** A lowering input that must be a value the schedule knows. */
+function valueOf(what: string, v: TensorView): number {
+  if (v.kind !== 'scalar') throw new Error(`${what}: a length must be known when the program is made (a constant, a shape, or an integer scalar input of the function)`);
+  return v.value;
+}
+
+/** `T.alloc(value, ...shape)`: value broadcast to shape. Inputs: value, then one integer scalar per dimension. */
+export class Alloc extends Op {
+  readonly kind = 'Alloc' as const;
+  key(): string {
+    return 'Alloc';
+  }
+  override toString(): string {
+    return 'Alloc';
+  }
+  override staticInputs(node: Apply): number[] {
+    return Array.from({ length: node.inputs.length - 1 }, (_, i) => i + 1);
+  }
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    const [value, ...dims] = inputs as [TensorVariable, ...TensorVariable[]];
+    checkScalarInts('alloc: shape', dims);
+    if (value.ndim > dims.length) throw new TypeError(`alloc: the value ${value} has ${value.ndim} dimensions, more than the ${dims.length} of the shape`);
+    return [new TensorType(value.dtype, dims.map((d) => known(d) === 1))];
+  }
+  inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
+    return [node.inputs.slice(1).map(known)];
+  }
+  private shapeOf(values: readonly number[], valueShape: readonly number[]): number[] {
+    values.forEach((n, d) => {
+      if (!Number.isInteger(n) || n < 0) throw new RangeError(`alloc: length ${d} must be a non-negative integer, got ${n}`);
+    });
+    const padded = [...new Array<number>(values.length - valueShape.length).fill(1), ...valueShape];
+    padded.forEach((m, d) => {
+      if (m !== 1 && m !== values[d]) throw new RangeError(`alloc: a value of shape ${shapeToString(valueShape)} cannot fill shape ${shapeToString(values)}`);
+    });
+    return [...values];
+  }
+  perform(inputs: readonly NDArray[]): NDArray[] {
+    const [value, ...dims] = inputs as [NDArray, ...NDArray[]];
+    const shape = this.shapeOf(
+      dims.map((d) => Number(d.data[0])),
+      value.shape,
+    );
+    const out = NDArray.zeros(shape, value.dtype);
+    const strides = broadcastStridesOf(value.shape, shape);
+    const idx = new Array<number>(shape.length).fill(0);
+    for (let i = 0; i < out.size; i++) {
+      let src = 0;
+      for (let d = 0; d < shape.length; d++) src += idx[d]! * strides[d]!;
+      out.data[i] = value.data[src]!;
+      for (let d = shape.length - 1; d >= 0 && ++idx[d]! === shape[d]; d--) idx[d] = 0;
+    }
+    return [out];
+  }
+  lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
+    const [value, ...dims] = inputs as [TensorView, ...TensorView[]];
+    const shape = this.shapeOf(
+      dims.map((d) => valueOf('alloc', d)),
+      value.shape,
+    );
+    return [ctx.elementwise(shape, node.outputs[0]!.dtype, [value], (l) => l[0]!)];
+  }
+}
+
+/** Element strides of a C-contiguous array of `from` broadcast to `to` (0 along broadcast dimensions). */
+function broadcastStridesOf(from: readonly number[], to: readonly number[]): number[] {
+  const out = new Array<number>(to.length).fill(0);
+  let s = 1;
+  for (let k = from.length - 1; k >= 0; k--) {
+    const d = to.length - from.length + k;
+    out[d] = from[k] === 1 ? 0 : s;
+    s *= from[k]!;
+  }
+  return out;
+}
+
+/** `T.arange(start, stop, step)` with integer scalar bounds. Inputs: start, stop, step. */
+export class ARange extends Op {
+  readonly kind = 'ARange' as const;
+  constructor(readonly dtype: DType) {
+    super();
+  }
+  key(): string {
+    return `ARange:${this.dtype}`;
+  }
+  override toString(): string {
+    return 'ARange';
+  }
+  override staticInputs(): number[] {
+    return [0, 1, 2];
+  }
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    checkScalarInts('arange', inputs);
+    return [new TensorType(this.dtype, [false])];
+  }
+  inferShape(_shapes: readonly StaticShape[], node: Apply): StaticShape[] {
+    const [a, b, s] = node.inputs.map(known);
+    return [[a !== null && b !== null && s !== null && s !== 0 ? lengthOf(a, b, s) : null]];
+  }
+  private values(start: number, stop: number, step: number): NDArray {
+    if (step === 0) throw new RangeError('arange: step cannot be zero');
+    return fill([lengthOf(start, stop, step)], this.dtype, (i) => start + i * step);
+  }
+  perform(inputs: readonly NDArray[]): NDArray[] {
+    const [a, b, s] = inputs.map((v) => Number(v.data[0]));
+    return [this.values(a!, b!, s!)];
+  }
+  lower(ctx: LowerContext, inputs: readonly TensorView[]): TensorView[] {
+    const [a, b, s] = inputs.map((v) => valueOf('arange', v));
+    const values = this.values(a!, b!, s!);
+    // a constant of this program: programs are made per value of the bounds
+    if (sizeOf(values.shape) === 0) return [ctx.indexed([0], this.dtype, [], () => ({ kind: 'const', value: 0, dtype: this.dtype }))];
+    return [ctx.constant(values)];
+  }
+}
+
+function lengthOf(start: number, stop: number, step: number): number {
+  return Math.max(0, Math.ceil((stop - start) / step));
+}
