@@ -1,6 +1,7 @@
 /**
  * @sym/nn: the tutorial's `Layer` and `MLP` on shared variables, a
  * `Sequential` container for any {@link LayerLike} (your own layers too),
+ * recurrent layers on `sym.scan` ({@link SimpleRNN}, {@link LSTM}, {@link GRU}),
  * initialisers, activations, losses, parameter updates (the tutorial's
  * momentum, SGD, Nesterov, Adam) and JSON save/load.
  *
@@ -24,6 +25,8 @@ export type { Initializer, InitializerName } from './init.js';
 export { Layer, MLP } from './layer.js';
 export type { ActivationSpec, LayerOptions, MLPOptions } from './layer.js';
 export { Sequential } from './sequential.js';
+export { Recurrent, SimpleRNN, LSTM, GRU, orthogonal } from './recurrent.js';
+export type { RecurrentOptions, RecurrentInitOptions, InitialState, SimpleRNNOptions, LSTMOptions, GRUOptions } from './recurrent.js';
 export type { LayerLike } from './sequential.js';
 export {
   squaredError,

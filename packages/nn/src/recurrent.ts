@@ -1,0 +1,400 @@
+/**
+ * Recurrent layers on `sym.scan`: {@link SimpleRNN}, {@link LSTM} and
+ * {@link GRU}, computed as Keras computes them, with Keras's weight layout.
+ *
+ * Unlike the tutorial's `Layer` (one example per column), these layers take
+ * one example per row, as Keras and Lasagne do: an input is
+ * (batch, steps, features) by default, or (steps, batch, features) with
+ * `timeMajor: true`; a state is (batch, nHidden). The input weights `W` are
+ * (nInput, gates * nHidden), the recurrent weights `U` are
+ * (nHidden, gates * nHidden) and the bias `b` is (gates * nHidden,), the
+ * gates side by side in Keras's order, so Keras's `kernel`,
+ * `recurrent_kernel` and `bias` load as they are.
+ */
+import { NDArray, T, array, config, scan, shapeToString, shared, type ArrayLike, type TensorLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { resolveActivation, type Activation, type ActivationName } from './activations.js';
+import type { ActivationSpec } from './layer.js';
+import { resolveInitializer, type Initializer, type InitializerName } from './init.js';
+import { defaultRandomState, type RandomState } from './random.js';
+import type { LayerLike } from './sequential.js';
+
+/** How a recurrent layer reads its input and what it returns; shared by every recurrent layer. */
+export interface RecurrentOptions {
+  /** Names of the shared variables: `${name}.W`, `${name}.U`, `${name}.b` (default plain `W`, `U`, `b`, as `Layer`). */
+  name?: string;
+  /** Return the state after every step (true) or only the last state (false, the default, as Keras). */
+  returnSequences?: boolean;
+  /**
+   * Walk the steps from the last to the first. As in Keras and `sym.scan`,
+   * the returned sequence is in the order the steps were computed (its first
+   * entry belongs to the input's last step); Lasagne reverses it back.
+   */
+  goBackwards?: boolean;
+  /** The input is (steps, batch, features) and so is a returned sequence; default false: (batch, steps, features). */
+  timeMajor?: boolean;
+  /**
+   * The initial state: a (batch, nHidden) matrix, or a (nHidden,) vector
+   * given to every example; a symbolic variable or values. Default zeros.
+   * `output(x, { h0 })` overrides it for one call.
+   */
+  h0?: TensorLike;
+}
+
+/** How {@link SimpleRNN.create}, {@link LSTM.create} and {@link GRU.create} draw the weights. */
+export interface RecurrentInitOptions {
+  /** Draws each gate's input weights as an (nHidden, nInput) matrix, then transposed (default Glorot uniform). */
+  init?: Initializer | InitializerName;
+  /** Draws each gate's (nHidden, nHidden) recurrent weights (default {@link orthogonal}, as Keras). */
+  recurrentInit?: Initializer | InitializerName;
+  /** Where the weights come from (default {@link defaultRandomState}, which each layer advances). */
+  rng?: RandomState;
+}
+
+/** Initial states for one call of `output`, overriding the layer's. */
+export interface InitialState {
+  /** The initial hidden state, as {@link RecurrentOptions.h0}. */
+  h0?: TensorLike;
+  /** The initial cell state of an {@link LSTM}, shaped as h0 (default zeros). */
+  c0?: TensorLike;
+}
+
+export interface SimpleRNNOptions extends RecurrentOptions {
+  /** Applied to `x W + h U + b` (default tanh). */
+  activation?: ActivationSpec;
+}
+
+export interface LSTMOptions extends RecurrentOptions {
+  /** Applied to the cell candidate and to the cell state on its way out (default tanh). */
+  activation?: ActivationSpec;
+  /** Applied to the input, forget and output gates (default sigmoid). */
+  recurrentActivation?: ActivationSpec;
+}
+
+export interface GRUOptions extends RecurrentOptions {
+  /** Applied to the candidate state (default tanh). */
+  activation?: ActivationSpec;
+  /** Applied to the update and reset gates (default sigmoid). */
+  recurrentActivation?: ActivationSpec;
+}
+
+/**
+ * Orthogonal initialiser (Saxe et al. 2014, Keras's default for recurrent
+ * weights): a standard normal matrix orthonormalised by Gram-Schmidt, with
+ * the signs of its QR factorisation's diagonal kept so that the result is
+ * uniformly distributed, times `gain`. A square matrix is orthogonal; a wide
+ * one has orthonormal rows, a tall one orthonormal columns.
+ */
+export const orthogonal =
+  (gain = 1): Initializer =>
+  (shape, rng, dtype) => {
+    const [rows, cols] = shape;
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows <= 0 || cols <= 0) {
+      throw new RangeError(`orthogonal: expected a shape [nOutput, nInput] of positive integers, got ${JSON.stringify(shape)}`);
+    }
+    const tall = rows >= cols;
+    const [n, k] = tall ? [rows, cols] : [cols, rows];
+    const columns = orthonormalColumns(rng.randn([k, n]).data, n, k);
+    const out = NDArray.zeros([rows, cols], dtype);
+    for (let j = 0; j < k; j++) {
+      for (let i = 0; i < n; i++) out.data[tall ? i * cols + j : j * cols + i] = gain * columns[j]![i]!;
+    }
+    return out;
+  };
+
+/** k orthonormal vectors of length n (k <= n) from k random ones, by modified Gram-Schmidt; each keeps its direction's sign (R's diagonal positive). */
+function orthonormalColumns(data: NDArray['data'], n: number, k: number): Float64Array[] {
+  const columns: Float64Array[] = [];
+  for (let j = 0; j < k; j++) {
+    const v = Float64Array.from({ length: n }, (_, i) => data[j * n + i]!);
+    for (const q of columns) {
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += q[i]! * v[i]!;
+      for (let i = 0; i < n; i++) v[i]! -= dot * q[i]!;
+    }
+    const norm = Math.hypot(...v);
+    for (let i = 0; i < n; i++) v[i]! /= norm;
+    columns.push(v);
+  }
+  return columns;
+}
+
+function toArray(value: ArrayLike, what: string): NDArray {
+  try {
+    return value instanceof NDArray ? value : array(value);
+  } catch (e) {
+    throw new TypeError(`${what}: ${(e as Error).message}`);
+  }
+}
+
+/** The layer's W, U and b as floatX shared variables, checked against each other. */
+function recurrentParams(
+  what: string,
+  gates: number,
+  WInit: ArrayLike,
+  UInit: ArrayLike,
+  bInit: ArrayLike,
+  name: string | undefined,
+): { W: TensorSharedVariable; U: TensorSharedVariable; b: TensorSharedVariable; nInput: number; nHidden: number } {
+  const W = toArray(WInit, `${what}: W_init`);
+  const U = toArray(UInit, `${what}: U_init`);
+  const b = toArray(bInit, `${what}: b_init`);
+  const layout = gates === 1 ? 'nHidden' : `${gates} * nHidden`;
+  if (U.ndim !== 2 || U.shape[1] !== gates * U.shape[0]!) {
+    throw new TypeError(`${what}: U_init must be a matrix of shape (nHidden, ${layout}), got shape ${shapeToString(U.shape)}`);
+  }
+  const nHidden = U.shape[0]!;
+  if (W.ndim !== 2 || W.shape[1] !== gates * nHidden) {
+    throw new TypeError(`${what}: W_init must be a matrix of shape (nInput, ${gates * nHidden}) to match U_init of shape ${shapeToString(U.shape)}, got shape ${shapeToString(W.shape)}`);
+  }
+  if (b.ndim !== 1 || b.shape[0] !== gates * nHidden) {
+    throw new TypeError(`${what}: b_init must have shape (${gates * nHidden},) to match U_init of shape ${shapeToString(U.shape)}, got shape ${shapeToString(b.shape)}`);
+  }
+  const prefix = name ? `${name}.` : '';
+  const store = (v: NDArray, n: string) => shared(v.astype(config.floatX), { name: `${prefix}${n}`, borrow: true });
+  return { W: store(W, 'W'), U: store(U, 'U'), b: store(b, 'b'), nInput: W.shape[0]!, nHidden };
+}
+
+/** Initial W, U and b for `gates` gates: each gate's block drawn on its own, side by side; b from `bias` (one value per gate). */
+function drawWeights(what: string, nInput: number, nHidden: number, bias: readonly number[], options: RecurrentInitOptions): [NDArray, NDArray, NDArray] {
+  for (const [n, label] of [[nInput, 'nInput'], [nHidden, 'nHidden']] as const) {
+    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`${what}: ${label} must be a positive integer, got ${String(n)}`);
+  }
+  const rng = options.rng ?? defaultRandomState();
+  const init = resolveInitializer(options.init ?? 'glorotUniform', `${what}: init`);
+  const recurrentInit = resolveInitializer(options.recurrentInit ?? orthogonal(), `${what}: recurrentInit`);
+  const gates = bias.length;
+  const W = NDArray.zeros([nInput, gates * nHidden], 'float64');
+  const U = NDArray.zeros([nHidden, gates * nHidden], 'float64');
+  for (let g = 0; g < gates; g++) {
+    // an initialiser draws (nOutput, nInput), the transpose of a row-convention block
+    placeTransposed(W, init([nHidden, nInput], rng, 'float64'), g * nHidden);
+    placeTransposed(U, recurrentInit([nHidden, nHidden], rng, 'float64'), g * nHidden);
+  }
+  const b = NDArray.zeros([gates * nHidden], 'float64');
+  bias.forEach((v, g) => b.data.fill(v, g * nHidden, (g + 1) * nHidden));
+  return [W, U, b];
+}
+
+/** `target[:, col:col + rows(block)] = block.T`. */
+function placeTransposed(target: NDArray, block: NDArray, col: number): void {
+  const [rows, cols] = block.shape as [number, number];
+  const width = target.shape[1]!;
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) target.data[j * width + col + i] = block.data[i * cols + j]!;
+}
+
+/** Columns `[k * n, (k + 1) * n)` of a (batch, gates * n) matrix: gate k. */
+function gate(z: TensorVariable, k: number, n: number): TensorVariable {
+  return z.get(':', `${k * n}:${(k + 1) * n}`);
+}
+
+const identity: Activation = (x) => x;
+
+function activationOf(a: ActivationSpec | undefined, fallback: ActivationName, what: string): Activation {
+  return resolveActivation(a === undefined ? fallback : a, what) ?? identity;
+}
+
+/**
+ * What {@link SimpleRNN}, {@link LSTM} and {@link GRU} share: the input's
+ * layout, the product of every step's input with W before the loop, the
+ * scan over the steps, and what is returned. A subclass gives the step.
+ */
+export abstract class Recurrent implements LayerLike {
+  readonly W: TensorSharedVariable;
+  readonly U: TensorSharedVariable;
+  readonly b: TensorSharedVariable;
+  /** The parameters the cost is differentiated against: [W, U, b]. */
+  readonly params: readonly TensorSharedVariable[];
+  readonly nInput: number;
+  readonly nHidden: number;
+  readonly returnSequences: boolean;
+  readonly goBackwards: boolean;
+  readonly timeMajor: boolean;
+  readonly h0: TensorLike | undefined;
+
+  /** The layer's class name, for messages. */
+  protected readonly what: string;
+
+  protected constructor(what: string, gates: number, WInit: ArrayLike, UInit: ArrayLike, bInit: ArrayLike, options: RecurrentOptions) {
+    const p = recurrentParams(what, gates, WInit, UInit, bInit, options.name);
+    this.W = p.W;
+    this.U = p.U;
+    this.b = p.b;
+    this.params = [p.W, p.U, p.b];
+    this.nInput = p.nInput;
+    this.nHidden = p.nHidden;
+    this.returnSequences = options.returnSequences ?? false;
+    this.goBackwards = options.goBackwards ?? false;
+    this.timeMajor = options.timeMajor ?? false;
+    this.h0 = options.h0;
+    this.what = what;
+  }
+
+  /**
+   * The states for input x: the last, (batch, nHidden), or with
+   * `returnSequences` all of them, in the input's layout.
+   */
+  output(x: TensorVariable, initial: InitialState = {}): TensorVariable {
+    const what = `${this.what}.output`;
+    if (x.ndim !== 3) {
+      const layout = this.timeMajor ? '(steps, batch, features)' : '(batch, steps, features)';
+      throw new TypeError(`${what}: x must be a 3-d tensor ${layout}, got ${x.toString()} of type ${x.type}`);
+    }
+    const features = x.staticShape[2];
+    if (features !== null && features !== undefined && features !== this.nInput) {
+      throw new TypeError(`${what}: x has ${features} features, but the layer takes ${this.nInput}`);
+    }
+    const steps = this.timeMajor ? x : x.dimshuffle(1, 0, 2);
+    // Every step's input projection in one product before the loop, as
+    // Lasagne's precompute_input: one large gemm instead of one per step.
+    const projected = T.dot(steps, this.W).add(this.b);
+    const zeros = T.zerosLike(gate(projected.get(0), 0, this.nHidden));
+    const hs = this.states(projected, zeros, initial, what);
+    if (!this.returnSequences) return hs.get(-1);
+    return this.timeMajor ? hs : hs.dimshuffle(1, 0, 2);
+  }
+
+  /** The hidden state after every step, (steps, batch, nHidden), from the projected input (steps, batch, gates * nHidden). */
+  protected abstract states(projected: TensorVariable, zeros: TensorVariable, initial: InitialState, what: string): TensorVariable;
+
+  /** An initial state as a (batch, nHidden) matrix of the states' dtype: zeros, a matrix, or a vector given to every example. */
+  protected initialState(value: TensorLike | undefined, zeros: TensorVariable, what: string): TensorVariable {
+    if (value === undefined) return zeros;
+    const v = T.asTensor(value, what);
+    const width = v.staticShape.at(-1);
+    if ((v.ndim !== 1 && v.ndim !== 2) || (width !== null && width !== this.nHidden)) {
+      throw new TypeError(`${what}: expected a (batch, ${this.nHidden}) matrix or a (${this.nHidden},) vector, got ${v.toString()} of type ${v.type}`);
+    }
+    // zeros + v: a vector becomes a row per example; a matrix keeps a state that broadcasts over nothing
+    const full = zeros.add(v);
+    return full.dtype === zeros.dtype ? full : full.astype(zeros.dtype);
+  }
+}
+
+/**
+ * A fully recurrent layer: `h_t = activation(x_t W + h_{t-1} U + b)`,
+ * Keras's `SimpleRNN` and Lasagne's `RecurrentLayer`.
+ */
+export class SimpleRNN extends Recurrent {
+  readonly activation: Activation;
+
+  /**
+   * @param WInit input weights, shape (nInput, nHidden); stored as floatX.
+   * @param UInit recurrent weights, shape (nHidden, nHidden).
+   * @param bInit bias, shape (nHidden,).
+   */
+  constructor(WInit: ArrayLike, UInit: ArrayLike, bInit: ArrayLike, options: SimpleRNNOptions = {}) {
+    super('SimpleRNN', 1, WInit, UInit, bInit, options);
+    this.activation = activationOf(options.activation, 'tanh', 'SimpleRNN: activation');
+  }
+
+  /** A layer with drawn weights (Glorot uniform W, orthogonal U, zero b by default). */
+  static create(nInput: number, nHidden: number, options: SimpleRNNOptions & RecurrentInitOptions = {}): SimpleRNN {
+    const [W, U, b] = drawWeights('SimpleRNN.create', nInput, nHidden, [0], options);
+    return new SimpleRNN(W, U, b, options);
+  }
+
+  protected states(projected: TensorVariable, zeros: TensorVariable, initial: InitialState, what: string): TensorVariable {
+    const h0 = this.initialState(initial.h0 ?? this.h0, zeros, `${what}: h0`);
+    const step = (xt: TensorVariable, h: TensorVariable) => this.activation(xt.add(T.dot(h, this.U)));
+    return scan(step, { sequences: projected, outputsInfo: h0, goBackwards: this.goBackwards, name: 'SimpleRNN' })[0];
+  }
+}
+
+/**
+ * Long short-term memory (Hochreiter & Schmidhuber 1997, with the forget
+ * gate of Gers et al. 2000), as Keras computes it. Gates in Keras's order
+ * input, forget, cell candidate, output:
+ * `i = σ(x W_i + h U_i + b_i)`, `f = σ(x W_f + h U_f + b_f)`,
+ * `g = tanh(x W_c + h U_c + b_c)`, `o = σ(x W_o + h U_o + b_o)`,
+ * `c_t = f c_{t-1} + i g`, `h_t = o tanh(c_t)`. No peepholes.
+ */
+export class LSTM extends Recurrent {
+  readonly activation: Activation;
+  readonly recurrentActivation: Activation;
+
+  /**
+   * @param WInit input weights, shape (nInput, 4 * nHidden): the gates i, f, c, o side by side.
+   * @param UInit recurrent weights, shape (nHidden, 4 * nHidden).
+   * @param bInit bias, shape (4 * nHidden,).
+   */
+  constructor(WInit: ArrayLike, UInit: ArrayLike, bInit: ArrayLike, options: LSTMOptions = {}) {
+    super('LSTM', 4, WInit, UInit, bInit, options);
+    this.activation = activationOf(options.activation, 'tanh', 'LSTM: activation');
+    this.recurrentActivation = activationOf(options.recurrentActivation, 'sigmoid', 'LSTM: recurrentActivation');
+  }
+
+  /**
+   * A layer with drawn weights. The forget gate's bias starts at
+   * `forgetBias` (default 1, Keras's `unit_forget_bias`, after Jozefowicz
+   * et al. 2015): the cell keeps what it holds until training says
+   * otherwise, so gradients reach early steps from the start. The other
+   * biases start at 0.
+   */
+  static create(nInput: number, nHidden: number, options: LSTMOptions & RecurrentInitOptions & { forgetBias?: number } = {}): LSTM {
+    const [W, U, b] = drawWeights('LSTM.create', nInput, nHidden, [0, options.forgetBias ?? 1, 0, 0], options);
+    return new LSTM(W, U, b, options);
+  }
+
+  protected states(projected: TensorVariable, zeros: TensorVariable, initial: InitialState, what: string): TensorVariable {
+    const h0 = this.initialState(initial.h0 ?? this.h0, zeros, `${what}: h0`);
+    const c0 = this.initialState(initial.c0, zeros, `${what}: c0`);
+    const n = this.nHidden;
+    const step = (xt: TensorVariable, h: TensorVariable, c: TensorVariable) => {
+      const z = xt.add(T.dot(h, this.U));
+      const i = this.recurrentActivation(gate(z, 0, n));
+      const f = this.recurrentActivation(gate(z, 1, n));
+      const g = this.activation(gate(z, 2, n));
+      const o = this.recurrentActivation(gate(z, 3, n));
+      const cNext = f.mul(c).add(i.mul(g));
+      return [o.mul(this.activation(cNext)), cNext];
+    };
+    return scan(step, { sequences: projected, outputsInfo: [h0, c0], goBackwards: this.goBackwards, name: 'LSTM' })[0][0]!;
+  }
+}
+
+/**
+ * Gated recurrent unit (Cho et al. 2014) as Keras computes it with
+ * `reset_after=False`, the paper's own variant: the reset gate scales the
+ * previous state *before* its product with the recurrent weights. Gates in
+ * Keras's order update, reset, candidate:
+ * `z = σ(x W_z + h U_z + b_z)`, `r = σ(x W_r + h U_r + b_r)`,
+ * `ĥ = tanh(x W_h + (r h) U_h + b_h)`, `h_t = z h_{t-1} + (1 - z) ĥ`.
+ * (Lasagne applies r after the product, `r (h U_h)`, and swaps the roles
+ * of z and 1 - z; Keras's default in TensorFlow 2, `reset_after=True`, also
+ * resets after the product, with a second bias.)
+ */
+export class GRU extends Recurrent {
+  readonly activation: Activation;
+  readonly recurrentActivation: Activation;
+
+  /**
+   * @param WInit input weights, shape (nInput, 3 * nHidden): the gates z, r, h side by side.
+   * @param UInit recurrent weights, shape (nHidden, 3 * nHidden).
+   * @param bInit bias, shape (3 * nHidden,).
+   */
+  constructor(WInit: ArrayLike, UInit: ArrayLike, bInit: ArrayLike, options: GRUOptions = {}) {
+    super('GRU', 3, WInit, UInit, bInit, options);
+    this.activation = activationOf(options.activation, 'tanh', 'GRU: activation');
+    this.recurrentActivation = activationOf(options.recurrentActivation, 'sigmoid', 'GRU: recurrentActivation');
+  }
+
+  /** A layer with drawn weights (Glorot uniform W, orthogonal U, zero b by default). */
+  static create(nInput: number, nHidden: number, options: GRUOptions & RecurrentInitOptions = {}): GRU {
+    const [W, U, b] = drawWeights('GRU.create', nInput, nHidden, [0, 0, 0], options);
+    return new GRU(W, U, b, options);
+  }
+
+  protected states(projected: TensorVariable, zeros: TensorVariable, initial: InitialState, what: string): TensorVariable {
+    const h0 = this.initialState(initial.h0 ?? this.h0, zeros, `${what}: h0`);
+    const n = this.nHidden;
+    const step = (xt: TensorVariable, h: TensorVariable) => {
+      // the update and reset gates in one product: U's first 2n columns
+      const zr = this.recurrentActivation(xt.get(':', `0:${2 * n}`).add(T.dot(h, this.U.get(':', `0:${2 * n}`))));
+      const z = gate(zr, 0, n);
+      const r = gate(zr, 1, n);
+      const candidate = this.activation(gate(xt, 2, n).add(T.dot(r.mul(h), gate(this.U, 2, n))));
+      return z.mul(h).add(T.sub(1, z).mul(candidate));
+    };
+    return scan(step, { sequences: projected, outputsInfo: h0, goBackwards: this.goBackwards, name: 'GRU' })[0];
+  }
+}
