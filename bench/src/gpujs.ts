@@ -11,6 +11,8 @@ import { FORMS, matData, matN, matmul, symMatmul, type Form, type Impl, type Wor
 import { assertRanOnGpu, handForward, handMatmul } from './gpujs-hand.js';
 import { handTraining } from './gpujs-hand-train.js';
 import type { Suite } from './suite.js';
+import { recurrent, symRnn, w6Spec } from './recurrent.js';
+import { convLayer, symConv, w7Spec } from './conv.js';
 
 const HAND = 'gpu.js-hand-written';
 const w1 = () => W1_SPEC;
@@ -95,11 +97,15 @@ export const gpujsSuite: Suite = {
     { id: 'W2', title: W2_TITLE, unit: 'ms', impls: [symTraining(w2Spec, 'gpujs'), handTrainingImpl(w2Spec), symTraining(w2Spec, 'cpu')] },
     forward('W2-fwd', W2_TITLE, w2Spec),
     ...FORMS.map((form) => matmul(form, [symMatmul(form, 'gpujs'), handMatmulImpl(form), symMatmul(form, 'cpu')])),
+    // no hand-written gpu.js kernels for these: sym-gpujs against sym-cpu only
+    recurrent([symRnn('gpujs'), symRnn('cpu')]),
+    convLayer([symConv('gpujs'), symConv('cpu')]),
   ],
   notes: (quick) => [
     `Compared: sym's gpu.js backend (mode headlessgl: WebGL 1 through the native \`gl\` package on Mesa llvmpipe, under Xvfb), hand-written gpu.js 2.24.1 kernels for the same work (same mode, same \`precision: 'single'\`, \`tactic: 'precision'\`; intermediates kept as pipeline textures, only the result read back), and sym's CPU backend.`,
     'The hand-written kernels: W3, one thread per element of C with a loop over k; W1-fwd/W2-fwd, one kernel per layer, a per-example loss kernel and one summing thread; W1/W2, the whole training step written from the model\'s equations (per layer a forward, a delta, a weight-gradient and a bias-gradient kernel; per parameter the momentum rule as two ping-pong kernel pairs; one readback, the cost). Each is checked against plain JS or sym-cpu before timing (the training steps by the costs of their first two steps).',
     `Sizes: W1 ${sizesOf(W1_SPEC)}; W2 ${sizesOf(w2Spec(quick))}; W3 ${matN(quick)}x${matN(quick)}${quick ? ' (`--quick`: W2 784-256-256-10 batch 64 and W3 256 instead of 784-1024-1024-10 batch 256 and 1024)' : ''}.`,
+    `W6 (${w6Spec(quick).steps} time steps through sym.scan) and W7 (batch ${w7Spec(quick).batch}) have no hand-written gpu.js version: sym-gpujs is compared with sym-cpu there. W6-first/W7-first are the first calls.`,
     'On the GPU, sym holds the batch and weights in shared variables (a step uploads nothing); sym-cpu takes the batch as call arguments, as in the CPU section.',
   ],
 };

@@ -4,7 +4,8 @@
  * `--write` records it in its device's section of docs/benchmarks.md.
  *
  * Flags: --device=cpu|webgpu|gpujs (default cpu), --quick (small sizes),
- * --only=W1,W3-AB, --write; --doc=PATH and --section=NAME write elsewhere
+ * --only=W1,W3-AB, --write (with --only, the device's section then holds
+ * only those rows); --doc=PATH and --section=NAME write elsewhere
  * (bench/device/run.sh writes the webgpu-gpu section to a file it brings back);
  * --relaxed-simd runs Node with WebAssembly relaxed SIMD switched on (Node
  * 20 has it behind a flag, Node 22 on by default), for every library, and
@@ -16,6 +17,7 @@ import { measure } from './timing.js';
 import { relaunchIfNeeded } from './relaunch.js';
 import { SECTIONS, countsTable, failures, fmt, resultsTable, writeSection, type Result, type Row, type Section } from './report.js';
 import type { Suite } from './suite.js';
+import type { Workload } from './workloads.js';
 
 const DEVICES = ['cpu', 'webgpu', 'gpujs'] as const;
 const args = process.argv.slice(2);
@@ -42,6 +44,11 @@ async function load(d: string): Promise<Suite> {
   return (await import('./cpu.js')).cpuSuite;
 }
 
+/** The row of a workload's first calls (everything after the data and parameters exist: building, compiling, running). */
+function firstCallOf(w: Workload): Workload {
+  return { id: `${w.id}-first`, title: () => `first call of ${w.id} (building, compiling and running the step)`, unit: 'ms', impls: [] };
+}
+
 // other work on the machine skews the ratios: the doc records how busy it was
 const loadAtStart = loadavg()[0]!;
 const suite = await load(device);
@@ -52,6 +59,7 @@ const rows: Row[] = [];
 for (const w of suite.workloads) {
   if (only && !only.includes(w.id)) continue;
   const row: Row = { workload: w, results: [] };
+  const first: Row = { workload: firstCallOf(w), results: [] };
   process.stdout.write(`${w.id} ${w.title(quick)}\n`);
   for (const impl of w.impls) {
     let result: Result;
@@ -66,15 +74,18 @@ for (const w of suite.workloads) {
         counts = suite.counter.read();
       }
       result = { lib: impl.lib, value, counts };
+      first.results.push({ lib: impl.lib, value: t.first });
       const c = counts ? `; per call: ${counts.dispatches} dispatches, ${counts.submits} submits, ${counts.uploads} uploads, ${counts.readbacks} readbacks` : '';
       process.stdout.write(`  ${impl.lib.padEnd(22)} ${fmt(value, w.unit).padStart(10)} ${w.unit}  (${t.runs} runs, first ${t.first.toFixed(1)} ms${c})\n`);
     } catch (e) {
       result = { lib: impl.lib, value: null, note: (e as Error).message.split('\n')[0] };
+      // named once, in the workload's own row: the first-call row leaves the cell empty
       process.stdout.write(`  ${impl.lib.padEnd(22)} failed: ${result.note}\n`);
     }
     row.results.push(result);
   }
   rows.push(row);
+  if (w.firstCall) rows.push(first);
 }
 
 const table = resultsTable(rows, suite, quick);

@@ -5,6 +5,8 @@ import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
 import { randomF32 } from './timing.js';
 import { TRAINING, type SymDevice } from './training.js';
+import { jaxRnn, recurrent, symRnn, tfRnn } from './recurrent.js';
+import { convLayer, jaxConv, symConv, tfConv } from './conv.js';
 
 const T = sym.T;
 
@@ -19,6 +21,8 @@ export interface Workload {
   readonly title: (quick: boolean) => string;
   readonly unit: 'ms' | 'GFLOP/s' | 'first/steady';
   readonly flops?: (quick: boolean) => number;
+  /** Also report each implementation's first call (ms), from the same measurement, as the row `<id>-first`. */
+  readonly firstCall?: boolean;
   readonly impls: readonly Impl[];
 }
 
@@ -236,4 +240,11 @@ const W4: Workload = {
 };
 
 // W5 runs first: its first call must find no compiled kernel in any cache.
-export const WORKLOADS: Workload[] = [TRAINING[2]!, ...TRAINING.slice(0, 2), ...FORMS.map(cpuMatmul), W4];
+export const WORKLOADS: Workload[] = [
+  TRAINING[2]!,
+  ...TRAINING.slice(0, 2),
+  ...FORMS.map(cpuMatmul),
+  W4,
+  recurrent([symRnn('cpu'), tfRnn('cpu'), tfRnn('wasm'), jaxRnn('wasm')]),
+  convLayer([symConv('cpu'), tfConv('cpu'), tfConv('wasm'), jaxConv('wasm')]),
+];
