@@ -110,6 +110,9 @@ interface Plan {
   statics: readonly number[];
 }
 
+/** Programs a function keeps (one per input shapes and static values), the least recently used evicted first. */
+const MAX_PLANS = 16;
+
 function sameShapes(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
@@ -360,7 +363,12 @@ export class CompiledFunction {
     const sharedShapes = shapes.slice(values.length);
     const key = JSON.stringify([shapes.slice(0, values.length), sharedShapes, statics]);
     let plan = this.#plans.get(key);
-    if (plan) return (this.#lastPlan = plan);
+    if (plan) {
+      // most recently used last: the first is the one to evict
+      this.#plans.delete(key);
+      this.#plans.set(key, plan);
+      return (this.#lastPlan = plan);
+    }
     const program = this.#makeProgram(values, sharedShapes, backend);
     const info = backend.describe();
     for (const b of program.buffers) {
@@ -383,19 +391,27 @@ export class CompiledFunction {
     // placeholders until the first launch binds the shared variables' buffers
     const launches = program.steps.map((s, i) => ({ exe: exes[i]!, inputs: s.inputs.map((b) => buffers[b]!), output: buffers[s.output]! }));
     plan = { program, exes, buffers, sharedSlots, launches, shapes, statics };
-    if (this.#plans.size > 16) this.#releasePlans(backend);
+    // a text's sentences have many lengths: evict the least recently used program, not all of them
+    if (this.#plans.size >= MAX_PLANS) {
+      const [oldest, old] = this.#plans.entries().next().value as [string, Plan];
+      this.#plans.delete(oldest);
+      this.#freePlan(backend, old);
+    }
     this.#plans.set(key, plan);
     return (this.#lastPlan = plan);
   }
 
+  #freePlan(backend: Backend, p: Plan): void {
+    // shared slots hold the shared variables' buffers, bound for a call: theirs to free, not the plan's
+    const bound = new Set(p.sharedSlots);
+    p.buffers.forEach((b, id) => {
+      if (b && !bound.has(id)) backend.free(b);
+    });
+    if (this.#lastPlan === p) this.#lastPlan = undefined;
+  }
+
   #releasePlans(backend: Backend): void {
-    for (const p of this.#plans.values()) {
-      // shared slots hold the shared variables' buffers, bound for a call: theirs to free, not the plan's
-      const bound = new Set(p.sharedSlots);
-      p.buffers.forEach((b, id) => {
-        if (b && !bound.has(id)) backend.free(b);
-      });
-    }
+    for (const p of this.#plans.values()) this.#freePlan(backend, p);
     this.#plans.clear();
     this.#lastPlan = undefined;
   }

@@ -16,6 +16,7 @@
  */
 import { isInt } from './dtype.js';
 import { applyNode, asTensor, constant, type TensorLike } from './op.js';
+import { NDArray } from './ndarray.js';
 import { cloneReplace } from './clone.js';
 import { graphLeaves } from './schedule.js';
 import { get } from './indexing.js';
@@ -27,9 +28,10 @@ import type { TensorSharedVariable } from './shared.js';
 
 /**
  * One entry of `outputsInfo`: the initial value of a recurrent output, or
- * null for an output that is not fed back (fn does not receive it).
+ * null for an output that is not fed back (fn does not receive it), or
+ * Theano's dict form `{ initial, taps: [-1] }` (only the previous step).
  */
-export type ScanOutputInfo = TensorLike | null | { readonly initial: TensorLike | null };
+export type ScanOutputInfo = TensorLike | null | { readonly initial: TensorLike | null; readonly taps?: readonly number[] };
 
 export interface ScanOptions {
   readonly sequences?: TensorLike | readonly TensorLike[];
@@ -59,7 +61,17 @@ export function scan(fn: Step, options: ScanOptions = {}): [TensorVariable | Ten
     if (s.ndim === 0) throw new TypeError(`scan: sequence ${i} (${s}) is a scalar; a sequence is iterated along its first axis`);
   });
   if (options.goBackwards) sequences = sequences.map((s) => get(s, '::-1'));
-  const infos = list<ScanOutputInfo>(options.outputsInfo).map((o) => (o !== null && typeof o === 'object' && 'initial' in o && !(o instanceof TensorVariable) ? o.initial : o) as TensorLike | null);
+  const infos = list<ScanOutputInfo>(options.outputsInfo).map((o, i) => {
+    if (o === null || typeof o !== 'object' || o instanceof TensorVariable || Array.isArray(o) || !('initial' in o)) return o as TensorLike | null;
+    const taps = (o as { taps?: unknown }).taps;
+    if (taps !== undefined && !(Array.isArray(taps) && taps.length === 1 && taps[0] === -1)) {
+      throw new TypeError(
+        `scan: outputsInfo[${i}] asks for taps ${JSON.stringify(taps)}; sym's scan feeds back only the previous step (taps [-1]). ` +
+          `For x[t-2], carry two states (the previous value and the one before) and return both`,
+      );
+    }
+    return o.initial;
+  });
   let inits = infos.map((o, i) => (o === null ? null : asTensor(o, `scan: outputsInfo[${i}]`)));
   const explicit = list(options.nonSequences).map((v, i) => asTensor(v, `scan: non-sequence ${i}`));
   let nSteps: TensorVariable | undefined;
@@ -81,7 +93,19 @@ export function scan(fn: Step, options: ScanOptions = {}): [TensorVariable | Ten
     const holders = inits.map((v, i) => (v === null ? null : literals && literal(v) ? v : placeholderOf(v, types[i]!)));
     // non-sequences are passed as themselves, as Theano does: `grad(y.get(i), x)` inside the step sees y's graph
     const args = [...seqHolders, ...(holders.filter((h) => h !== null) as TensorVariable[]), ...explicit];
+    if (fn.length > 0 && fn.length !== args.length) {
+      throw new TypeError(
+        `scan: the step takes ${fn.length} argument(s), but scan passes ${args.length}: ` +
+          `${seqHolders.length} sequence step(s), ${holders.filter((h) => h !== null).length} previous output(s), ${explicit.length} non-sequence(s), in that order`,
+      );
+    }
     const raw = fn(...args);
+    if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !(raw instanceof TensorVariable) && !(raw instanceof NDArray)) {
+      throw new TypeError(
+        'scan: the step returned an object; it must return its outputs (a variable or an array of them). ' +
+          "sym's scan steps cannot return updates of shared variables: carry the value as a state instead",
+      );
+    }
     const multiple = Array.isArray(raw) && raw.some((r) => r instanceof TensorVariable);
     const outs = (multiple ? raw : [raw]) as TensorLike[];
     if (outs.length !== inits.length && inits.length > 0) {

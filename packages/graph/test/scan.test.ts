@@ -181,7 +181,23 @@ describe('scan: errors name the problem', () => {
     expect(() => sym.scan((xt: V, acc: V) => acc.add(xt).sum(), { sequences: x, outputsInfo: T.zerosLike(x) })).toThrow(/has 0 dimensions, but its initial value .* has 1/);
   });
   it('refuses an outputsInfo that does not match the step\'s outputs', () => {
-    expect(() => sym.scan((xt: V, a: V) => [a, a], { sequences: x, outputsInfo: [0, 0, 0] })).toThrow(/returns 2 output\(s\), but outputsInfo has 3 entries/);
+    expect(() => sym.scan((xt: V, a: V, b: V, c: V) => [a, b], { sequences: x, outputsInfo: [0, 0, 0] })).toThrow(/returns 2 output\(s\), but outputsInfo has 3 entries/);
+  });
+  it('refuses a step whose arguments do not match what scan passes (JavaScript would pass undefined or drop some silently)', () => {
+    expect(() => sym.scan((xt: V) => xt, { sequences: x, outputsInfo: 0 })).toThrow(
+      'scan: the step takes 1 argument(s), but scan passes 2: 1 sequence step(s), 1 previous output(s), 0 non-sequence(s), in that order',
+    );
+    // a rest parameter takes whatever comes
+    expect(() => sym.scan((...a: V[]) => a[1]!.add(a[0]!), { sequences: x, outputsInfo: 0 })).not.toThrow();
+  });
+  it('refuses taps other than the previous step, and a step that returns updates', () => {
+    expect(() => sym.scan((a: V) => a.add(1), { outputsInfo: { initial: T.dvector('x0'), taps: [-2] }, nSteps: 4 })).toThrow(
+      /outputsInfo\[0\] asks for taps \[-2\]; sym's scan feeds back only the previous step/,
+    );
+    const [s] = sym.scan((a: V) => a.add(1), { outputsInfo: { initial: T.constant(0, { dtype: 'float64' }), taps: [-1] }, nSteps: 2 });
+    expect((sym.function([], s).sync() as sym.NDArray).toArray()).toEqual([1, 2]);
+    const k = sym.shared(sym.array(0, { dtype: 'float64' }), { name: 'k' });
+    expect(() => sym.scan(() => new Map([[k, k.add(1)]]) as unknown as V, { nSteps: 3 })).toThrow(/the step returned an object; .* cannot return updates of shared variables/);
   });
   it('at the call: a state whose shape changes, and nSteps longer than a sequence', () => {
     const m = T.dmatrix('m');
