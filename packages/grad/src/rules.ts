@@ -271,6 +271,8 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
     return [castTo(apply1(new Join(op.axis + op.nb + nb), parts), g!.dtype), ...pieces.map((): InputGrad => DISCONNECTED)];
   },
   Scan: scanGrad,
+  // an identity checking a length: the other input gives only its shape
+  MatchLength: ({ gz }) => [gz, DISCONNECTED],
   // the value is broadcast to the shape: its gradient sums back; the lengths give only the shape
   Alloc: ({ x: [value, ...dims], gz, nb }) => [sumTo(gz, value!, nb), ...dims.map((): InputGrad => DISCONNECTED)],
   ARange: ({ x }) => x.map((): InputGrad => DISCONNECTED),
@@ -291,6 +293,7 @@ export function disconnectedInputs(node: GradContext['node']): readonly number[]
   if (op.kind === 'Subtensor' || op.kind === 'AdvancedSubtensor1' || op.kind === 'JoinSplit') return range(node.inputs.length - 1, 1);
   if (op.kind === 'IncSubtensor' || op.kind === 'AdvancedIncSubtensor1') return range(node.inputs.length - 2, 2);
   if (op.kind === 'Alloc') return range(node.inputs.length - 1, 1);
+  if (op.kind === 'MatchLength') return [1];
   if (op.kind === 'ARange') return range(node.inputs.length);
   // shapes only: Im2Col's window, Col2Im's image
   if (op.kind === 'Im2Col' || op.kind === 'Col2Im') return range(node.inputs.length - 1, 1);

@@ -35,6 +35,7 @@ export type OpKind =
   | 'Im2Col'
   | 'Col2Im'
   | 'Scan'
+  | 'MatchLength'
   | 'Alloc'
   | 'ARange'
   | 'Gradient';

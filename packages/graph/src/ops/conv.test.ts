@@ -229,6 +229,15 @@ describe('T.nnet.conv2d', () => {
     const big = T.constant(sym.NDArray.zeros([1, 3, 7, 7], 'float64'));
     expect(() => T.nnet.conv2d(xs, big)).toThrow(/no 7x7 window along axis 2/);
   });
+
+  it('refuses mismatched channels found only when the function runs, naming conv2d and both shapes', () => {
+    const img = T.dtensor4('img');
+    const W = T.dtensor4('W');
+    const g = sym.function([img, W], T.nnet.conv2d(img, W));
+    expect(() => g.sync(sym.NDArray.zeros([1, 2, 5, 5], 'float64'), sym.NDArray.zeros([3, 1, 3, 3], 'float64'))).toThrow(
+      'conv2d: the input img of shape (1, 2, 5, 5) has 2 channels but the filters W of shape (3, 1, 3, 3) expect 1',
+    );
+  });
 });
 
 describe('T.signal.pool.pool2d', () => {

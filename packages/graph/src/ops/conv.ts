@@ -29,7 +29,7 @@ import * as ix from '../index-expr.js';
 import { cast, elemwise } from './elemwise.js';
 import { Reduce } from './reduce.js';
 import { DOT } from './dot.js';
-import { DimShuffle, Reshape } from './shape.js';
+import { DimShuffle, MatchLength, Reshape } from './shape.js';
 import { Subtensor } from './subtensor.js';
 
 export type Pair = readonly [number, number];
@@ -414,10 +414,10 @@ export function conv2d(input: TensorLike, filters: TensorLike, options: Conv2dOp
   if (w.ndim !== 4) throw new TypeError(`conv2d: the filters must be 4-d (out_channels, in_channels, rows, cols), got ${w} of type ${w.type}`);
   const known = Object.keys(options).filter((k) => !['borderMode', 'subsample', 'filterFlip', 'filterDilation'].includes(k));
   if (known.length > 0) throw new TypeError(`conv2d: unknown option ${known.map((k) => JSON.stringify(k)).join(', ')}`);
-  const [c, cw] = [x.staticShape[1], w.staticShape[1]];
-  if (c !== null && cw !== null && c !== cw) {
-    throw new RangeError(`conv2d: the input ${x} of shape ${fmtShape(x.staticShape)} has ${c} channels but the filters ${w} of shape ${fmtShape(w.staticShape)} expect ${cw}`);
-  }
+  const channels = (xs: readonly (number | null)[], ws: readonly (number | null)[]) =>
+    `conv2d: the input ${x} of shape ${fmtShape(xs)} has ${xs[1]} channels but the filters ${w} of shape ${fmtShape(ws)} expect ${ws[1]}`;
+  // checked now where the shapes are known, and again when a function runs
+  const image = apply1(new MatchLength(1, 1, channels, 'conv2d channels'), [x, w]);
   const geometry: PatchGeometry = {
     stride: pairOption('conv2d', 'subsample', options.subsample, [1, 1]),
     dilation: pairOption('conv2d', 'filterDilation', options.filterDilation, [1, 1]),
@@ -427,7 +427,7 @@ export function conv2d(input: TensorLike, filters: TensorLike, options: Conv2dOp
   const [kh, kw] = w.staticShape.slice(2);
   const window: Pair | null = kh !== null && kw !== null ? [kh!, kw!] : null;
   // (batch, C, KH, KW, OH, OW) -> rows (batch, OH, OW) of C * KH * KW values: the copy is the im2col matrix
-  const patches = apply1(new Im2Col(geometry, window), window ? [x] : [x, w]);
+  const patches = apply1(new Im2Col(geometry, window), window ? [image] : [image, w]);
   const rows = apply1(new Reshape([0, 0, 0, -1], { zeros: 'copy' }), [dimshuffle(patches, [0, 4, 5, 1, 2, 3])]);
   const flipped = options.filterFlip === false ? w : apply1(new Subtensor([all, all, reversed, reversed]), [w]);
   const matrix = apply1(new Reshape([0, -1], { zeros: 'copy' }), [flipped]);

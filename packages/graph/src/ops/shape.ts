@@ -227,3 +227,47 @@ export class ShapeI extends Op {
 }
 
 export { isContiguous };
+
+/**
+ * x, checked when shapes are known to be as long as y along an axis (the
+ * channels of conv2d's input and filters): an identity that costs no
+ * kernel, so that a mismatch is reported by the function the user called,
+ * with both shapes, rather than by an op deep inside it.
+ */
+export class MatchLength extends Op {
+  readonly kind = 'MatchLength' as const;
+  constructor(
+    readonly axis: number,
+    readonly otherAxis: number,
+    /** The error, given both shapes. */
+    readonly describe: (xShape: readonly (number | null)[], yShape: readonly (number | null)[]) => string,
+    /** Names the check for merging equal nodes. */
+    readonly tag: string,
+  ) {
+    super();
+  }
+  key(): string {
+    return `MatchLength:${this.axis}:${this.otherAxis}:${this.tag}`;
+  }
+  override toString(): string {
+    return `MatchLength{${this.axis},${this.otherAxis}}`;
+  }
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    return [inputs[0]!.type];
+  }
+  inferShape(shapes: readonly StaticShape[]): StaticShape[] {
+    const [xs, ys] = shapes as [StaticShape, StaticShape];
+    const a = xs[this.axis];
+    const b = ys[this.otherAxis];
+    if (a !== null && a !== undefined && b !== null && b !== undefined && a !== b) throw new RangeError(this.describe(xs, ys));
+    return [xs];
+  }
+  perform(inputs: readonly NDArray[]): NDArray[] {
+    this.inferShape(inputs.map((v) => v.shape));
+    return [inputs[0]!];
+  }
+  lower(_ctx: LowerContext, inputs: readonly TensorView[]): TensorView[] {
+    this.inferShape(inputs.map((v) => v.shape));
+    return [inputs[0]!];
+  }
+}
