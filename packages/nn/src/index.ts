@@ -20,12 +20,12 @@
 export { RandomState, defaultRandomState } from './random.js';
 export { ACTIVATIONS, resolveActivation, softmaxColumns, logitsOfSoftmaxColumns } from './activations.js';
 export type { Activation, ActivationName } from './activations.js';
-export { INITIALIZERS, initialize, resolveInitializer, normal, glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones } from './init.js';
+export { INITIALIZERS, initialize, resolveInitializer, normal, glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones, orthogonal } from './init.js';
 export type { Initializer, InitializerName } from './init.js';
 export { Layer, MLP } from './layer.js';
 export type { ActivationSpec, LayerOptions, MLPOptions } from './layer.js';
 export { Sequential } from './sequential.js';
-export { Recurrent, SimpleRNN, LSTM, GRU, orthogonal } from './recurrent.js';
+export { Recurrent, SimpleRNN, LSTM, GRU } from './recurrent.js';
 export type { RecurrentOptions, RecurrentInitOptions, InitialState, SimpleRNNOptions, LSTMOptions, GRUOptions } from './recurrent.js';
 export type { LayerLike } from './sequential.js';
 export {

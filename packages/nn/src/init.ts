@@ -8,7 +8,7 @@ import { NDArray, config, type DType } from '@sym/graph';
 import { RandomState } from './random.js';
 
 export type Initializer = (shape: readonly [nOutput: number, nInput: number], rng: RandomState, dtype: DType) => NDArray;
-export type InitializerName = 'normal' | 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'zeros' | 'ones';
+export type InitializerName = 'normal' | 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'zeros' | 'ones' | 'orthogonal';
 
 function checkDims(shape: readonly number[], what: string): void {
   if (shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
@@ -61,6 +61,47 @@ export const ones: Initializer = (shape, rng, dtype) => {
   return z;
 };
 
+/**
+ * Orthogonal initialiser (Saxe et al. 2014, Keras's default for recurrent
+ * weights): a standard normal matrix orthonormalised by Gram-Schmidt, with
+ * the signs of its QR factorisation's diagonal kept so that the result is
+ * uniformly distributed, times `gain`. A square matrix is orthogonal; a wide
+ * one has orthonormal rows, a tall one orthonormal columns.
+ */
+export const orthogonal =
+  (gain = 1): Initializer =>
+  (shape, rng, dtype) => {
+    const [rows, cols] = shape;
+    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows <= 0 || cols <= 0) {
+      throw new RangeError(`orthogonal: expected a shape [nOutput, nInput] of positive integers, got ${JSON.stringify(shape)}`);
+    }
+    const tall = rows >= cols;
+    const [n, k] = tall ? [rows, cols] : [cols, rows];
+    const columns = orthonormalColumns(rng.randn([k, n]).data, n, k);
+    const out = NDArray.zeros([rows, cols], dtype);
+    for (let j = 0; j < k; j++) {
+      for (let i = 0; i < n; i++) out.data[tall ? i * cols + j : j * cols + i] = gain * columns[j]![i]!;
+    }
+    return out;
+  };
+
+/** k orthonormal vectors of length n (k <= n) from k random ones, by modified Gram-Schmidt; each keeps its direction's sign (R's diagonal positive). */
+function orthonormalColumns(data: NDArray['data'], n: number, k: number): Float64Array[] {
+  const columns: Float64Array[] = [];
+  for (let j = 0; j < k; j++) {
+    const v = Float64Array.from({ length: n }, (_, i) => data[j * n + i]!);
+    for (const q of columns) {
+      let dot = 0;
+      for (let i = 0; i < n; i++) dot += q[i]! * v[i]!;
+      for (let i = 0; i < n; i++) v[i]! -= dot * q[i]!;
+    }
+    const norm = Math.hypot(...v);
+    for (let i = 0; i < n; i++) v[i]! /= norm;
+    columns.push(v);
+  }
+  return columns;
+}
+
 export const INITIALIZERS: { readonly [K in InitializerName]: Initializer } = {
   normal: normal(1),
   glorotUniform,
@@ -69,6 +110,7 @@ export const INITIALIZERS: { readonly [K in InitializerName]: Initializer } = {
   heNormal,
   zeros,
   ones,
+  orthogonal: orthogonal(1),
 };
 
 /** The initialiser for a name or a function. */

@@ -8,7 +8,8 @@ import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
 import { verifyGrad } from '@sym/grad';
 import { RandomState } from './random.js';
-import { GRU, LSTM, SimpleRNN, orthogonal, type Recurrent } from './recurrent.js';
+import { GRU, LSTM, SimpleRNN, type Recurrent } from './recurrent.js';
+import { orthogonal } from './init.js';
 import { loadParams, saveParams } from './serialize.js';
 
 const T = sym.T;
@@ -107,6 +108,13 @@ describe.each(KINDS)('%s', (kind) => {
     const want = perExample();
     expectClose(gotAll!, want);
     expectClose(gotLast!, want.map((states) => states.at(-1)));
+  });
+
+  it('a sequence of no steps gives no states (the initial state comes from the shapes, not from a first step)', async () => {
+    const x = T.tensor3('x');
+    const all = makeLayer(kind, w, { returnSequences: true }).output(x);
+    const got = (await sym.function([x], all)(sym.NDArray.zeros([BATCH, 0, N_IN], 'float64'))) as sym.NDArray;
+    expect(got.shape).toEqual([BATCH, 0, N_HID]);
   });
 
   it('takes (steps, batch, features) with timeMajor and returns the sequence in that layout', async () => {

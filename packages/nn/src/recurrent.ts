@@ -14,7 +14,7 @@
 import { NDArray, T, array, config, scan, shapeToString, shared, type ArrayLike, type TensorLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import { resolveActivation, type Activation, type ActivationName } from './activations.js';
 import type { ActivationSpec } from './layer.js';
-import { resolveInitializer, type Initializer, type InitializerName } from './init.js';
+import { orthogonal, resolveInitializer, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
 import type { LayerLike } from './sequential.js';
 
@@ -77,46 +77,6 @@ export interface GRUOptions extends RecurrentOptions {
   recurrentActivation?: ActivationSpec;
 }
 
-/**
- * Orthogonal initialiser (Saxe et al. 2014, Keras's default for recurrent
- * weights): a standard normal matrix orthonormalised by Gram-Schmidt, with
- * the signs of its QR factorisation's diagonal kept so that the result is
- * uniformly distributed, times `gain`. A square matrix is orthogonal; a wide
- * one has orthonormal rows, a tall one orthonormal columns.
- */
-export const orthogonal =
-  (gain = 1): Initializer =>
-  (shape, rng, dtype) => {
-    const [rows, cols] = shape;
-    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows <= 0 || cols <= 0) {
-      throw new RangeError(`orthogonal: expected a shape [nOutput, nInput] of positive integers, got ${JSON.stringify(shape)}`);
-    }
-    const tall = rows >= cols;
-    const [n, k] = tall ? [rows, cols] : [cols, rows];
-    const columns = orthonormalColumns(rng.randn([k, n]).data, n, k);
-    const out = NDArray.zeros([rows, cols], dtype);
-    for (let j = 0; j < k; j++) {
-      for (let i = 0; i < n; i++) out.data[tall ? i * cols + j : j * cols + i] = gain * columns[j]![i]!;
-    }
-    return out;
-  };
-
-/** k orthonormal vectors of length n (k <= n) from k random ones, by modified Gram-Schmidt; each keeps its direction's sign (R's diagonal positive). */
-function orthonormalColumns(data: NDArray['data'], n: number, k: number): Float64Array[] {
-  const columns: Float64Array[] = [];
-  for (let j = 0; j < k; j++) {
-    const v = Float64Array.from({ length: n }, (_, i) => data[j * n + i]!);
-    for (const q of columns) {
-      let dot = 0;
-      for (let i = 0; i < n; i++) dot += q[i]! * v[i]!;
-      for (let i = 0; i < n; i++) v[i]! -= dot * q[i]!;
-    }
-    const norm = Math.hypot(...v);
-    for (let i = 0; i < n; i++) v[i]! /= norm;
-    columns.push(v);
-  }
-  return columns;
-}
 
 function toArray(value: ArrayLike, what: string): NDArray {
   try {
@@ -247,7 +207,8 @@ export abstract class Recurrent implements LayerLike {
     // Every step's input projection in one product before the loop, as
     // Lasagne's precompute_input: one large gemm instead of one per step.
     const projected = T.dot(steps, this.W).add(this.b);
-    const zeros = T.zerosLike(gate(projected.get(0), 0, this.nHidden));
+    // (batch, nHidden) zeros from the shapes: a sequence of no steps has them too
+    const zeros = T.zeros([steps.shape[1]!, this.nHidden], projected.dtype);
     const hs = this.states(projected, zeros, initial, what);
     if (!this.returnSequences) return hs.get(-1);
     return this.timeMajor ? hs : hs.dimshuffle(1, 0, 2);
