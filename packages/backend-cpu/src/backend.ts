@@ -14,6 +14,14 @@ import { smallMatmulKernel } from './small-matmul.js';
 import { Workspace, arena } from './wasm/arena.js';
 import { collapseElementwise, collapseReduce } from './collapse.js';
 
+/** Whether a kernel runs as SIMD rows whose last vectors write past their rows (into the next row's first lanes). */
+function rowsOverrun(k: Kernel): boolean {
+  if (k.kind !== 'elementwise' || !vectorizable(k)) return false;
+  const n = k.shape.at(-1) ?? 1;
+  const rows = k.shape.slice(0, -1).reduce((a, b) => a * b, 1);
+  return rows > 1 && n % 4 !== 0;
+}
+
 /** Split kernels' intermediates (a product's or a reduction's value before its epilogue), kept up to 64 MB. */
 const splitScratch = new Workspace("a kernel's value before its epilogue", 64 << 20);
 
@@ -102,11 +110,18 @@ export class CpuBackend implements Backend {
 
   /**
    * Every kernel here reads an element of an input it reads at the output's
-   * own index before writing that element, threads taking disjoint ranges;
-   * the one exception is the second pass of sin and cos over a row.
+   * own index before writing that element, threads taking disjoint ranges.
+   * Two exceptions: the second pass of sin and cos over a row, and SIMD
+   * rows whose length is not a multiple of 4, whose last vector runs past
+   * the row into the next row's first lanes (that row writes them again,
+   * but an input in the output's place would be read there already
+   * overwritten: an SGD update of a 3 x 5 weight by a batch of 4 was off
+   * by 1e-2).
    */
   overwrites(kernel: Kernel): boolean {
-    return !passesTwice(kernel);
+    if (passesTwice(kernel)) return false;
+    const writer = kernel.kind !== 'elementwise' && kernel.epilogue ? splitEpilogue({ ...kernel, epilogue: kernel.epilogue }).epilogue : kernel;
+    return !(this.wasm && writer.kind === 'elementwise' && rowsOverrun(collapseElementwise(writer)));
   }
 
   alloc(dtype: DType, size: number): CpuBuffer {
