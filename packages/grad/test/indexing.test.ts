@@ -39,6 +39,22 @@ describe('gradients through indexing', () => {
     ]);
     expect(() => grad(x.get(i).sum(), i)).toThrow(/does not depend on i|disconnected/i);
   });
+  it("a window from a symbolic start (Theano's minibatch x[i * bs:(i + 1) * bs]): picked, set and incremented", async () => {
+    const x = T.dmatrix('x');
+    const i = T.lscalar('i');
+    const batch = x.get(T.slice(i.mul(2), i.add(1).mul(2)));
+    const g = await sym.function([x, i], grad(batch.pow(2).sum(), x))([[1, 2], [3, 4], [5, 6], [7, 8]], 1);
+    expect((g as sym.NDArray).toArray()).toEqual([
+      [0, 0],
+      [0, 0],
+      [10, 12],
+      [14, 16],
+    ]);
+    const one = T.constant(1, { dtype: 'int64' });
+    await check((m) => m.get(T.slice(one, one.add(2)), '::-1').pow(3), [[4, 3]], { second: true });
+    await check((m, y) => T.setSubtensor(m.get(T.slice(one, one.add(2))), y).pow(2), [[4, 3], [2, 3]], { second: true });
+    await check((m, y) => T.incSubtensor(m.get(':', T.slice(one, one.add(2))), y).pow(2), [[4, 3], [2]], { second: true });
+  });
   it('set and inc of windows, y broadcast', async () => {
     await check((x, y) => T.setSubtensor(x.get('1:3', ':2'), y).pow(2), [[4, 3], [2, 2]], { second: true });
     await check((x, y) => T.incSubtensor(x.get('::-2'), y).pow(2), [[4, 3], [3]], { second: true });

@@ -11,29 +11,96 @@ import { config } from './config.js';
 import { isInt, type DType } from './dtype.js';
 import { NDArray } from './ndarray.js';
 import { apply1, asTensor, constant, type TensorLike } from './op.js';
-import { TensorVariable } from './variable.js';
+import { TensorConstant, TensorVariable } from './variable.js';
+import { Elemwise } from './ops/elemwise.js';
 import { AdvancedIncSubtensor1, AdvancedSubtensor1 } from './ops/advanced.js';
 import { Join } from './ops/join.js';
 import { ARange } from './ops/alloc.js';
 import { IncSubtensor, Subtensor, type IndexEntry } from './ops/subtensor.js';
 import { DimShuffle } from './ops/shape.js';
 
-/** Python's `slice(start, stop, step)`: bounds may be omitted (null or undefined). */
+/**
+ * Python's `slice(start, stop, step)`: bounds may be omitted (null or
+ * undefined). Bounds may be symbolic integer scalars when stop - start
+ * simplifies to a constant, as in Theano's minibatch
+ * `x[i * bs:(i + 1) * bs]`: `T.slice(i.mul(bs), i.add(1).mul(bs))`.
+ */
 export class Slice {
   constructor(
-    readonly start: number | null = null,
-    readonly stop: number | null = null,
+    readonly start: number | TensorVariable | null = null,
+    readonly stop: number | TensorVariable | null = null,
     readonly step: number | null = null,
   ) {}
   toString(): string {
-    const b = (v: number | null) => (v === null ? '' : String(v));
+    const b = (v: number | TensorVariable | null) => (v === null ? '' : String(v));
     return `${b(this.start)}:${b(this.stop)}${this.step === null ? '' : `:${this.step}`}`;
   }
 }
 
 /** `slice(start, stop, step)`; `T.slice()` is `:`. */
-export function slice(start?: number | null, stop?: number | null, step?: number | null): Slice {
+export function slice(start?: number | TensorVariable | null, stop?: number | TensorVariable | null, step?: number | null): Slice {
   return new Slice(start ?? null, stop ?? null, step ?? null);
+}
+
+/** An integer scalar expression as sum(coefficient * atom) + constant, atoms being what is not a sum, difference or product by a constant. */
+interface Affine {
+  readonly terms: Map<TensorVariable, number>;
+  readonly c: number;
+}
+
+function affine(v: TensorVariable): Affine {
+  if (v instanceof TensorConstant && v.ndim === 0) return { terms: new Map(), c: Number(v.value.data[0]) };
+  const node = v.owner;
+  const op = node?.op instanceof Elemwise ? node.op.scalarOp : undefined;
+  const combine = (parts: readonly Affine[], signs: readonly number[]): Affine => {
+    const terms = new Map<TensorVariable, number>();
+    let c = 0;
+    parts.forEach((p, k) => {
+      c += signs[k]! * p.c;
+      for (const [a, m] of p.terms) terms.set(a, (terms.get(a) ?? 0) + signs[k]! * m);
+    });
+    for (const [a, m] of terms) if (m === 0) terms.delete(a);
+    return { terms, c };
+  };
+  if (node && (op === 'add' || op === 'sub' || op === 'neg')) {
+    const parts = node.inputs.map(affine);
+    return combine(parts, parts.map((_, k) => (op === 'neg' || (op === 'sub' && k === 1) ? -1 : 1)));
+  }
+  if (node && op === 'mul') {
+    const parts = node.inputs.map(affine);
+    const symbolic = parts.filter((p) => p.terms.size > 0);
+    if (symbolic.length <= 1) {
+      const factor = parts.filter((p) => p.terms.size === 0).reduce((a, p) => a * p.c, 1);
+      const base = symbolic[0] ?? { terms: new Map(), c: 1 };
+      return combine([base], [factor]);
+    }
+  }
+  return { terms: new Map([[v, 1]]), c: 0 };
+}
+
+/** A slice with a symbolic bound: `length` elements from `start`, when stop - start is a constant. */
+function windowOf(e: Slice, position: number): { start: TensorVariable; length: number } {
+  if (e.step !== null && e.step !== 1) throw new TypeError(`get: index ${position}: a slice with symbolic bounds takes no step (got ${e.step})`);
+  const asInt = (b: number | TensorVariable | null, what: string): TensorVariable => {
+    if (b === null) throw new TypeError(`get: index ${position}: a slice with a symbolic bound needs both bounds (its ${what} is omitted), so that its length is known`);
+    const t = typeof b === 'number' ? constant(b, { dtype: 'int64' }) : b;
+    if (t.ndim !== 0 || !isInt(t.dtype)) throw new TypeError(`get: index ${position}: slice bounds must be integer scalars, got ${t} of type ${t.type}`);
+    return t;
+  };
+  const start = asInt(e.start, 'start');
+  const stop = asInt(e.stop, 'stop');
+  const [a, b] = [affine(start), affine(stop)];
+  const diff = { terms: new Map(b.terms), c: b.c - a.c };
+  for (const [t, m] of a.terms) diff.terms.set(t, (diff.terms.get(t) ?? 0) - m);
+  const left = [...diff.terms].filter(([, m]) => m !== 0);
+  if (left.length > 0 || diff.c < 0) {
+    throw new TypeError(
+      `get: index ${position}: the slice ${e} must have a length known when the graph is built: stop - start must simplify to a constant ` +
+        `(T.slice(i.mul(bs), i.add(1).mul(bs)) does, for a number bs)` +
+        (left.length ? `; here it depends on ${left.map(([t]) => String(t)).join(', ')}` : `; here it is ${diff.c}`),
+    );
+  }
+  return { start, length: diff.c };
 }
 
 export type Index = number | string | Slice | TensorVariable;
@@ -75,7 +142,14 @@ export function get(x: TensorLike, ...index: Index[]): TensorVariable {
   const entries = index.map((e, position): IndexEntry => {
     if (typeof e === 'number') return { kind: 'int', value: e };
     if (typeof e === 'string') return parseSlice(e, position);
-    if (e instanceof Slice) return { kind: 'slice', start: e.start, stop: e.stop, step: e.step };
+    if (e instanceof Slice) {
+      if (e.start instanceof TensorVariable || e.stop instanceof TensorVariable) {
+        const w = windowOf(e, position);
+        vars.push(w.start);
+        return { kind: 'window', input: vars.length - 1, length: w.length };
+      }
+      return { kind: 'slice', start: e.start, stop: e.stop, step: e.step };
+    }
     if (e instanceof TensorVariable) {
       vars.push(e);
       return { kind: 'var', input: vars.length - 1 };

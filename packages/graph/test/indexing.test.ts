@@ -82,6 +82,62 @@ describe('x.get: basic indexing, as NumPy', () => {
   });
 });
 
+describe("windows from a symbolic start (Theano's minibatch x[i * bs:(i + 1) * bs])", () => {
+  const x = T.dmatrix('x');
+  const i = T.lscalar('i');
+  const bs = 2;
+  const batch = x.get(T.slice(i.mul(bs), i.add(1).mul(bs)));
+  it('pick bs rows from row i * bs, as NumPy does where the window fits', () => {
+    expect(batch.staticShape).toEqual([2, null]);
+    const f = sym.function([x, i], batch);
+    expect((f.sync(X, 0) as sym.NDArray).toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    expect((f.sync(X, 1) as sym.NDArray).toArray()).toEqual([
+      [7, 8, 9],
+      [10, 11, 12],
+    ]);
+    expect(sym.pp(batch)).toBe('x[(i * TensorConstant{2}):(i * TensorConstant{2}) + 2]');
+  });
+  it('work through givens on a shared dataset, as the Theano tutorials train', () => {
+    const data = sym.shared(X, { name: 'data' });
+    const m = T.dmatrix('m');
+    const f = sym.function([i], m.sum(1), { givens: [[m, data.get(T.slice(i.mul(bs), i.add(1).mul(bs)))]] });
+    expect((f.sync(1) as sym.NDArray).toArray()).toEqual([24, 33]);
+  });
+  it('a start past the end is clamped so that the window fits (as JAX\'s dynamic_slice); the reference and DebugMode raise', () => {
+    expect((sym.function([x, i], batch).sync(X, 5) as sym.NDArray).toArray()).toEqual([
+      [7, 8, 9],
+      [10, 11, 12],
+    ]);
+    expect(() => sym.function([x, i], batch, { mode: 'DebugMode' }).sync(X, 5)).toThrow('window [10, 10 + 2) is out of bounds for axis 0 with size 4');
+    expect(() => sym.function([x, i], x.get(T.slice(i, i.add(5)))).sync(X, 0)).toThrow('a window of 5 elements does not fit in axis 0 of length 4');
+  });
+  it('set and inc a window', () => {
+    const f = sym.function([x, i], [T.setSubtensor(batch, 0), T.incSubtensor(x.get(':', T.slice(i, i.add(2))), 10)]);
+    const [set, inc] = f.sync(X, 1) as sym.NDArray[];
+    expect(set!.toArray()).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+      [0, 0, 0],
+      [0, 0, 0],
+    ]);
+    expect(inc!.toArray()).toEqual([
+      [1, 12, 13],
+      [4, 15, 16],
+      [7, 18, 19],
+      [10, 21, 22],
+    ]);
+  });
+  it('refuse a length not known when the graph is built, and steps', () => {
+    expect(() => x.get(T.slice(i, i.mul(2)))).toThrow(/must have a length known when the graph is built: stop - start must simplify to a constant .*; here it depends on i/);
+    expect(() => x.get(T.slice(i, null))).toThrow(/needs both bounds \(its stop is omitted\)/);
+    expect(() => x.get(T.slice(i, i.add(2), 2))).toThrow(/takes no step/);
+    expect(() => x.get(T.slice(i.add(3), i))).toThrow(/here it is -3/);
+  });
+});
+
 describe('setSubtensor and incSubtensor', () => {
   const x = T.dmatrix('x');
   it('replace or add to a window, y broadcast to it', () => {

@@ -204,9 +204,37 @@ function wideIndices(dtype: DType): OpCase {
   };
 }
 
+/** Windows from a symbolic start (Theano's minibatch): read, set and incremented. */
+function movingWindows(dtype: DType): OpCase {
+  const at = 1;
+  const x = T.tensor(dtype, [false, false], 'x');
+  const i = T.iscalar('i');
+  const rows = x.get(T.slice(i.mul(2), i.add(1).mul(2)));
+  const cols = x.get(':', T.slice(i, i.add(3)));
+  const outs: [string, TensorVariable][] = [
+    ['x[2i:2i + 2]', rows],
+    ['x[:, i:i + 3]', cols],
+    ['set x[2i:2i + 2] to x[0]', T.setSubtensor(rows, x.get(0))],
+    ...(dtype === 'bool' ? [] : ([['inc x[:, i:i + 3] by x[:, 0:3]', T.incSubtensor(cols, x.get(':', '0:3'))]] as [string, TensorVariable][])),
+  ];
+  return {
+    group: 'indexing',
+    name: `windows from a symbolic start ${dtype}: x (5, 4), i = ${at}`,
+    op: 'subtensor',
+    dtype,
+    graph: {
+      inputs: [x, i],
+      outputs: outs.map(([, o]) => o),
+      labels: outs.map(([l]) => l),
+      values: (rng) => [randomArray(rng, dtype, [5, 4], 'full'), array(at, { dtype: 'int32' })],
+    },
+  };
+}
+
 export function indexingCases(dtypes: readonly DType[]): OpCase[] {
   return dtypes.flatMap((d) => [
     windows(d),
+    movingWindows(d),
     symbolic(d),
     writes(d),
     rows(d),

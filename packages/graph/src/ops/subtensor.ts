@@ -2,15 +2,17 @@
  * Basic indexing, Theano's Subtensor and IncSubtensor: `x[1:3, i, ::-1]`
  * as `x.get('1:3', i, '::-1')`, and `set_subtensor`/`inc_subtensor` of such
  * a window. Integer indices are constants or symbolic scalars; slices have
- * constant bounds (NumPy's rules, resolved against the run-time shape), so
- * every result's shape is known from the input shapes, as sym compiles
- * per shape. A window of constant bounds with positive steps is a view (no
- * kernel); the rest gathers.
+ * constant bounds (NumPy's rules, resolved against the run-time shape), or
+ * a symbolic start and a constant length (Theano's minibatch
+ * `x[i * bs:(i + 1) * bs]`), so every result's shape is known from the
+ * input shapes, as sym compiles per shape. A window of constant bounds with
+ * positive steps is a view (no kernel); the rest gathers.
  *
  * Symbolic indices are not checked inside kernels: a negative one counts
- * from the end, one out of range is clamped into range (as JAX does). The
- * reference `perform` raises NumPy's IndexError instead, so DebugMode
- * reports it.
+ * from the end, one out of range is clamped into range (as JAX does; a
+ * window's start is clamped so that the whole window fits, as JAX's
+ * dynamic_slice). The reference `perform` raises NumPy's IndexError
+ * instead, so DebugMode reports it.
  */
 import { canCastSafely, castScalar } from '../dtype.js';
 import { NDArray, contiguousStrides, sizeOf, type Shape } from '../ndarray.js';
@@ -22,11 +24,16 @@ import { forEachOffset, gather } from './shape.js';
 import type { ScalarExpr } from '../kernel.js';
 import * as ix from '../index-expr.js';
 
-/** One entry of a basic index: a constant integer, a symbolic one (the op's `input`-th symbolic index), or a slice of constant bounds. */
+/**
+ * One entry of a basic index: a constant integer, a symbolic one (the op's
+ * `input`-th symbolic index), a slice of constant bounds, or `length`
+ * elements from a symbolic start (the `input`-th symbolic index).
+ */
 export type IndexEntry =
   | { readonly kind: 'int'; readonly value: number }
   | { readonly kind: 'var'; readonly input: number }
-  | { readonly kind: 'slice'; readonly start: number | null; readonly stop: number | null; readonly step: number | null };
+  | { readonly kind: 'slice'; readonly start: number | null; readonly stop: number | null; readonly step: number | null }
+  | { readonly kind: 'window'; readonly input: number; readonly length: number };
 
 /** A slice resolved against a dimension's length: the elements start, start + step, ... (length of them). */
 export interface ResolvedSlice {
@@ -62,6 +69,7 @@ export function resolveInt(v: number, n: number, axis: number): number {
 function entryText(e: IndexEntry): string {
   if (e.kind === 'int') return String(e.value);
   if (e.kind === 'var') return 'int';
+  if (e.kind === 'window') return `int:int+${e.length}`;
   const b = (v: number | null) => (v === null ? '' : String(v));
   return `${b(e.start)}:${b(e.stop)}${e.step === null ? '' : `:${e.step}`}`;
 }
@@ -80,6 +88,9 @@ export function checkEntries(what: string, entries: readonly IndexEntry[], x: Te
       if (!Number.isInteger(e.value)) throw new TypeError(`${what}: index ${e.value} for axis ${d} is not an integer`);
       const n = x.staticShape[d];
       if (n !== null && n !== undefined) resolveInt(e.value, n, d);
+    } else if (e.kind === 'window') {
+      if (!Number.isInteger(e.length) || e.length < 0) throw new TypeError(`${what}: a window's length must be a non-negative integer, got ${e.length} for axis ${d}`);
+      checkWindowFits(e.length, x.staticShape[d] ?? null, d);
     }
   });
   for (const v of vars) {
@@ -89,6 +100,11 @@ export function checkEntries(what: string, entries: readonly IndexEntry[], x: Te
   }
 }
 
+/** A window of `length` elements along an axis of length n: it must fit (its start is clamped so that it does). */
+function checkWindowFits(length: number, n: number | null, axis: number): void {
+  if (n !== null && length > n) throw new RangeError(`a window of ${length} elements does not fit in axis ${axis} of length ${n}`);
+}
+
 /** The shape of x[entries] (null where not known yet). */
 function windowShape(entries: readonly IndexEntry[], shape: StaticShape): StaticShape {
   const out: (number | null)[] = [];
@@ -96,8 +112,19 @@ function windowShape(entries: readonly IndexEntry[], shape: StaticShape): Static
     const e = entries[d];
     if (!e) out.push(n);
     else if (e.kind === 'slice') out.push(n === null ? null : resolveSlice(e, n).length);
+    else if (e.kind === 'window') {
+      checkWindowFits(e.length, n, d);
+      out.push(e.length);
+    }
   });
   return out;
+}
+
+/** A window's first element for a start index, NumPy's way: negative counts from the end; IndexError unless the whole window fits. */
+function resolveWindowStart(v: number, length: number, n: number, axis: number): number {
+  const i = v < 0 ? v + n : v;
+  if (i < 0 || i + length > n) throw new RangeError(`window [${v}, ${v} + ${length}) is out of bounds for axis ${axis} with size ${n}`);
+  return i;
 }
 
 type Strided = Pick<BufferView, 'shape' | 'strides' | 'offset'>;
@@ -121,6 +148,10 @@ function windowView(entries: readonly IndexEntry[], x: Strided, varValues: reado
       if (s.length > 0) offset += s.start * x.strides[d]!;
       shape.push(s.length);
       strides.push(x.strides[d]! * s.step);
+    } else if (e.kind === 'window') {
+      if (e.length > 0) offset += resolveWindowStart(varValues[e.input]!, e.length, n, d) * x.strides[d]!;
+      shape.push(e.length);
+      strides.push(x.strides[d]!);
     } else offset += resolveInt(e.kind === 'int' ? e.value : varValues[e.input]!, n, d) * x.strides[d]!;
   });
   return { shape, strides, offset };
@@ -136,8 +167,10 @@ interface DimIndex {
   readonly slice?: ResolvedSlice;
   /** The window's dimension this one becomes, or -1 for an integer index. */
   readonly windowDim: number;
-  /** Run-time integer index (already wrapped and clamped), for integer entries. */
+  /** Run-time integer index (already wrapped and clamped), for integer entries; a window's first element. */
   readonly fixed?: ScalarExpr;
+  /** A window's length (its start is `fixed`). */
+  readonly length?: number;
 }
 
 function dimIndices(entries: readonly IndexEntry[], shape: readonly number[], at: At, varSource: (input: number) => number): DimIndex[] {
@@ -154,6 +187,11 @@ function dimIndices(entries: readonly IndexEntry[], shape: readonly number[], at
       if (n === 0) throw new RangeError(`index is out of bounds for axis ${d} with size 0`);
       const fixed = ix.wrapIndex(at(varSource(e.input), []), n);
       return { x: () => fixed, windowDim: -1, fixed };
+    }
+    if (e.kind === 'window') {
+      // clamped so that the whole window lies in the axis, as JAX's dynamic_slice
+      const start = e.length === 0 ? ix.int(0) : ix.clampIndex(ix.wrapIndex(at(varSource(e.input), []), n), n - e.length + 1);
+      return { x: (i) => ix.add(start, i), windowDim: w++, fixed: start, length: e.length };
     }
     const s = resolveSlice(e, n);
     return { x: (i) => (s.start === 0 && s.step === 1 ? i : ix.add(ix.int(s.start), s.step === 1 ? i : ix.mul(i, ix.int(s.step)))), slice: s, windowDim: w++ };
@@ -174,7 +212,16 @@ export class Subtensor extends Op {
   }
   override pp(args: readonly string[]): string {
     let v = 0;
-    return `${args[0]}[${this.entries.map((e) => (e.kind === 'var' ? args[1 + v++] : entryText(e))).join(', ')}]`;
+    return `${args[0]}[${this.entries
+      .map((e) => {
+        if (e.kind === 'var') return args[1 + v++];
+        if (e.kind === 'window') {
+          const a = args[1 + v++];
+          return `${a}:${a} + ${e.length}`;
+        }
+        return entryText(e);
+      })
+      .join(', ')}]`;
   }
 
   outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
@@ -186,6 +233,7 @@ export class Subtensor extends Op {
       if (!e) bc.push(b);
       // a slice of a broadcastable dimension is broadcastable only if it keeps all of it
       else if (e.kind === 'slice') bc.push(b && e.start === null && e.stop === null && (e.step === null || e.step > 0));
+      else if (e.kind === 'window') bc.push(b && e.length === 1);
     });
     return [new TensorType(x.dtype, bc)];
   }
@@ -304,7 +352,11 @@ export class IncSubtensor extends Op {
           const i = xIndex[k]!;
           const map = mapOf.get(k);
           if (dim.windowDim < 0) and(ix.eq(i, dim.fixed!));
-          else if (map !== undefined) {
+          else if (dim.length !== undefined) {
+            const q = ix.sub(i, dim.fixed!);
+            and(ix.and(ix.ge(q, ix.int(0)), ix.lt(q, ix.int(dim.length))));
+            windowIndex.push(ix.clampIndex(q, dim.length));
+          } else if (map !== undefined) {
             const q = at(map, [i]);
             and(ix.ge(q, ix.int(0)));
             windowIndex.push(ix.clampIndex(q, dim.slice!.length));
