@@ -55,6 +55,9 @@ describe('gradients through indexing', () => {
     await check((m, y) => T.setSubtensor(m.get(T.slice(one, one.add(2))), y).pow(2), [[4, 3], [2, 3]], { second: true });
     await check((m, y) => T.incSubtensor(m.get(':', T.slice(one, one.add(2))), y).pow(2), [[4, 3], [2]], { second: true });
   });
+  it('elements picked by two index vectors (repeated pairs add up)', async () => {
+    await check((m) => m.get(rows(0, 2, 1, -1, 0), rows(1, 0, 1, 2, 1)).pow(3), [[3, 3]], { second: true });
+  });
   it('set and inc of windows, y broadcast', async () => {
     await check((x, y) => T.setSubtensor(x.get('1:3', ':2'), y).pow(2), [[4, 3], [2, 2]], { second: true });
     await check((x, y) => T.incSubtensor(x.get('::-2'), y).pow(2), [[4, 3], [3]], { second: true });

@@ -12,12 +12,12 @@ import { isInt, type DType } from './dtype.js';
 import { NDArray } from './ndarray.js';
 import { apply1, asTensor, constant, type TensorLike } from './op.js';
 import { TensorConstant, TensorVariable } from './variable.js';
-import { Elemwise } from './ops/elemwise.js';
 import { AdvancedIncSubtensor1, AdvancedSubtensor1 } from './ops/advanced.js';
 import { Join } from './ops/join.js';
 import { ARange } from './ops/alloc.js';
 import { IncSubtensor, Subtensor, type IndexEntry } from './ops/subtensor.js';
-import { DimShuffle } from './ops/shape.js';
+import { DimShuffle, Reshape, ShapeI } from './ops/shape.js';
+import { Elemwise, elemwise } from './ops/elemwise.js';
 
 /**
  * Python's `slice(start, stop, step)`: bounds may be omitted (null or
@@ -125,6 +125,7 @@ function parseSlice(text: string, position: number): IndexEntry {
 export function get(x: TensorLike, ...index: Index[]): TensorVariable {
   const v = asTensor(x, 'get');
   const vector = index.findIndex((e) => e instanceof TensorVariable && e.ndim > 0);
+  if (index.length === 2 && index.every((e) => e instanceof TensorVariable && e.ndim > 0)) return pairs(v, index[0] as TensorVariable, index[1] as TensorVariable);
   if (vector >= 0) {
     const idx = index[vector] as TensorVariable;
     const fullAfter = index.slice(vector + 1).every((e) => (e instanceof Slice && e.start === null && e.stop === null && e.step === null) || e === ':');
@@ -158,6 +159,27 @@ export function get(x: TensorLike, ...index: Index[]): TensorVariable {
   });
   if (entries.length === 0) return v;
   return apply1(new Subtensor(entries), [v, ...vars]);
+}
+
+/**
+ * `x[rows, cols]` for a matrix x and two integer vectors of one length: the
+ * elements x[rows[k], cols[k]] (NumPy's advanced indexing), as Theano's
+ * `log(p)[T.arange(y.shape[0]), y]` picks each example's label. Written
+ * as rows of the flattened matrix, so it differentiates (and clamps an
+ * index out of range) as `x.get(idx)` does.
+ */
+function pairs(x: TensorVariable, rows: TensorVariable, cols: TensorVariable): TensorVariable {
+  for (const [what, v] of [['rows', rows], ['cols', cols]] as const) {
+    if (v.ndim !== 1 || !isInt(v.dtype)) throw new TypeError(`get: ${what} index ${v} must be an integer vector, got ${v.type}`);
+  }
+  if (x.ndim !== 2) {
+    throw new TypeError(`get: two index vectors pick elements of a matrix (x[rows, cols]); ${x} has ${x.ndim} dimensions (only this form of NumPy's advanced indexing is supported)`);
+  }
+  const [n0, n1] = [shapeI(x, 0), shapeI(x, 1)];
+  // NumPy's negative indices count from the end of their own axis
+  const wrap = (i: TensorVariable, n: TensorVariable) => elemwise('switch', elemwise('lt', i, 0), elemwise('add', i, n), i);
+  const linear = elemwise('add', elemwise('mul', wrap(rows, n0), n1), wrap(cols, n1));
+  return apply1(new AdvancedSubtensor1(), [apply1(new Reshape([-1]), [x]), linear]);
 }
 
 /** `x[idx]` for an integer vector idx (Theano's `take` along axis 0). */
@@ -245,3 +267,5 @@ export function arange(start: number | TensorVariable, stop?: number | TensorVar
   for (let i = 0; i < n; i++) a.data[i] = lo! + i * by!;
   return constant(a, { dtype });
 }
+
+const shapeI = (x: TensorVariable, axis: number): TensorVariable => apply1(new ShapeI(axis), [x]);

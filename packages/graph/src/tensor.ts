@@ -16,6 +16,7 @@ import { DimShuffle, Reshape, ShapeI, type DimShufflePattern } from './ops/shape
 import { SOFTMAX } from './ops/nnet.js';
 import { conv2d, pool2d } from './ops/conv.js';
 import { Alloc } from './ops/alloc.js';
+import { arange, get } from './indexing.js';
 import type { Reducer } from './kernel.js';
 
 // ---------------------------------------------------------------- variables
@@ -300,8 +301,36 @@ export function softmax(x: TensorLike): TensorVariable {
   return apply1(SOFTMAX, [asTensor(x, 'softmax')]);
 }
 
-/** `T.nnet`: sigmoid, softmax, softplus, relu, conv2d (Theano's `theano.tensor.nnet.conv2d`). */
-export const nnet = { sigmoid, softmax, softplus, relu, conv2d } as const;
+/**
+ * Theano's `categorical_crossentropy(coding_dist, true_dist)`, one value
+ * per row: `-log(p[k, y[k]])` for integer labels y (a vector), or
+ * `-sum(t * log(p), axis=-1)` for target distributions t (a matrix). With
+ * `p = softmax(z)` the optimizer computes it from z (log-softmax), so it
+ * stays finite where p underflows.
+ */
+export function categoricalCrossentropy(codingDist: TensorLike, trueDist: TensorLike): TensorVariable {
+  const p = asTensor(codingDist, 'categoricalCrossentropy: coding_dist');
+  const t = asTensor(trueDist, 'categoricalCrossentropy: true_dist');
+  if (p.ndim !== 2) throw new TypeError(`categoricalCrossentropy: coding_dist must be a matrix (one distribution per row), got ${p} of type ${p.type}`);
+  // the log before the pick: log(softmax(z)) is what the optimizer rewrites to log-softmax
+  if (t.ndim === 1 && isInt(t.dtype)) return neg(get(log(p), arange(shapeI(p, 0)), t));
+  if (t.ndim !== 2) throw new TypeError(`categoricalCrossentropy: true_dist must be an integer vector of labels or a matrix of distributions, got ${t} of type ${t.type}`);
+  return neg(sum(mul(t, log(p)), { axis: -1 }));
+}
+
+/** Theano's `binary_crossentropy(output, target)`: `-(t log(o) + (1 - t) log(1 - o))`, elementwise. */
+export function binaryCrossentropy(output: TensorLike, target: TensorLike): TensorVariable {
+  const o = asTensor(output, 'binaryCrossentropy: output');
+  const t = asTensor(target, 'binaryCrossentropy: target');
+  return neg(add(mul(t, log(o)), mul(sub(1, t), log(sub(1, o)))));
+}
+
+/**
+ * `T.nnet`: sigmoid, softmax, softplus, relu, conv2d (Theano's
+ * `theano.tensor.nnet.conv2d`), categoricalCrossentropy and
+ * binaryCrossentropy.
+ */
+export const nnet = { sigmoid, softmax, softplus, relu, conv2d, categoricalCrossentropy, binaryCrossentropy } as const;
 
 // ---------------------------------------------------------------- signal
 

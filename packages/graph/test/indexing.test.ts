@@ -138,6 +138,26 @@ describe("windows from a symbolic start (Theano's minibatch x[i * bs:(i + 1) * b
   });
 });
 
+describe('x[rows, cols]: elements picked by two index vectors (NumPy advanced indexing of a matrix)', () => {
+  it("picks x[rows[k], cols[k]], negative indices counting from the end, as NumPy's x[[1, 0, -1], [2, -1, 0]]", () => {
+    const m = T.dmatrix('m');
+    const a = T.lvector('a');
+    const b = T.lvector('b');
+    expect((sym.function([m, a, b], m.get(a, b)).sync(X, [1, 0, -1], [2, -1, 0]) as sym.NDArray).toArray()).toEqual([6, 3, 10]);
+  });
+  it("Theano's negative log-likelihood: log(p)[arange(n), y]", () => {
+    const p = T.dmatrix('p');
+    const y = T.lvector('y');
+    const nll = T.log(p).get(T.arange(y.shape[0]!), y).mean().neg();
+    const v = (sym.function([p, y], nll).sync([[0.5, 0.25, 0.25], [0.1, 0.1, 0.8]], [0, 2]) as sym.NDArray).item();
+    expect(v).toBeCloseTo(-(Math.log(0.5) + Math.log(0.8)) / 2, 12);
+  });
+  it('refuses other forms, saying which is supported', () => {
+    expect(() => T.dtensor3('t').get(T.lvector('a'), T.lvector('b'))).toThrow(/two index vectors pick elements of a matrix/);
+    expect(() => T.dmatrix('m').get(T.lvector('a'), T.dvector('f'))).toThrow(/cols index f must be an integer vector/);
+  });
+});
+
 describe('setSubtensor and incSubtensor', () => {
   const x = T.dmatrix('x');
   it('replace or add to a window, y broadcast to it', () => {
