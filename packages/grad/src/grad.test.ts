@@ -43,6 +43,31 @@ describe('grad', () => {
     ]);
   });
 
+  it('names an op of a kind it has no rule for, and says how an op of your own gets one', () => {
+    class Twice extends sym.Op {
+      readonly kind = 'Twice' as unknown as sym.OpKind;
+      key() {
+        return 'Twice';
+      }
+      override toString() {
+        return 'Twice';
+      }
+      outputTypes(inputs: readonly sym.TensorVariable[]) {
+        return [inputs[0]!.type];
+      }
+      inferShape(shapes: readonly sym.StaticShape[]) {
+        return [shapes[0]!];
+      }
+      perform(inputs: readonly sym.NDArray[]) {
+        return [inputs[0]!];
+      }
+      lower(_ctx: sym.LowerContext, inputs: readonly sym.TensorView[]) {
+        return [inputs[0]!];
+      }
+    }
+    const x = T.dvector('x');
+    expect(() => grad(sym.apply1(new Twice(), [x]).sum(), x)).toThrow(/Twice \(kind "Twice"\) has no gradient rule: .*subclassing GradientOp/);
+  });
   it('rejects a non-scalar cost, showing its type', () => {
     const v = T.vector('v');
     expect(() => grad(v.mul(2), v)).toThrow(/cost must be a scalar \(0-d\), got .*TensorType\(float64, vector\)/);

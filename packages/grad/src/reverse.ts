@@ -154,7 +154,13 @@ export function reverse(
     const gzs = node.outputs.map((o) => (needed(o) && isFloat(o.dtype) ? total(o) : undefined));
     const gz = gzs.find((g) => g !== undefined);
     if (gz === undefined) continue; // every contribution was zero
-    const rule = opts.forwardIdentityOverrides && passesForward(node) ? passOn : OP_GRADS[node.op.kind];
+    const rule = opts.forwardIdentityOverrides && passesForward(node) ? passOn : (OP_GRADS[node.op.kind] as OpGrad | undefined);
+    if (!rule) {
+      throw new NullGradError(
+        `${opts.caller}: ${node.op.toString()} (kind ${JSON.stringify(node.op.kind)}) has no gradient rule: @sym/grad's table covers sym's own ops; ` +
+          `an op of your own gets one by subclassing GradientOp (kind 'Gradient', with its gradRule)`,
+      );
+    }
     const results = rule({ node, x: node.inputs, z: node.outputs[0]!, gz, gzs, nb });
     node.inputs.forEach((v, i) => {
       if (!needed(v) || !isFloat(v.dtype)) return; // integer inputs get no gradient

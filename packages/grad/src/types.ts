@@ -9,7 +9,9 @@ export interface GradContext {
   /** The node's (first) output. */
   readonly z: TensorVariable;
   /**
-   * The gradient of the cost with respect to `z`. It has `nb` extra leading
+   * The gradient of the cost with respect to `z` (for a node of several
+   * outputs, the first defined one of `gzs`, whichever output that is: such
+   * rules read `gzs`). It has `nb` extra leading
    * batch dimensions (0 for `grad`, 1 for the batched pass behind
    * `jacobian`); Theano's broadcasting pads on the left, so elementwise
    * rules need not care.

@@ -37,23 +37,38 @@ export class Slice {
   }
 }
 
-/** `slice(start, stop, step)`; `T.slice()` is `:`. */
+/**
+ * `slice(start, stop, step)`; `T.slice()` is `:`. Bounds may be integer
+ * scalars when stop - start simplifies to a constant:
+ * `x.get(T.slice(i.mul(bs), i.add(1).mul(bs)))` is Theano's
+ * `x[i * bs:(i + 1) * bs]` (see {@link Slice}).
+ */
 export function slice(start?: number | TensorVariable | null, stop?: number | TensorVariable | null, step?: number | null): Slice {
   return new Slice(start ?? null, stop ?? null, step ?? null);
 }
 
-/** An integer scalar expression as sum(coefficient * atom) + constant, atoms being what is not a sum, difference or product by a constant. */
+/**
+ * An integer scalar expression as sum(coefficient * atom) + constant, atoms
+ * being what is not a sum, difference or product by a constant, keyed by
+ * structure (two `x.shape[0]` written apart are one atom).
+ */
 interface Affine {
-  readonly terms: Map<TensorVariable, number>;
+  readonly terms: Map<string, number>;
   readonly c: number;
 }
 
-function affine(v: TensorVariable): Affine {
+function structure(v: TensorVariable): string {
+  if (v instanceof TensorConstant) return `const:${v.dtype}:${v.value.data.join(',')}`;
+  if (!v.owner) return `leaf:${v.id}`;
+  return `${v.owner.op.key()}.${v.index}(${v.owner.inputs.map(structure).join(',')})`;
+}
+
+function affine(v: TensorVariable, names: Map<string, string>): Affine {
   if (v instanceof TensorConstant && v.ndim === 0) return { terms: new Map(), c: Number(v.value.data[0]) };
   const node = v.owner;
   const op = node?.op instanceof Elemwise ? node.op.scalarOp : undefined;
   const combine = (parts: readonly Affine[], signs: readonly number[]): Affine => {
-    const terms = new Map<TensorVariable, number>();
+    const terms = new Map<string, number>();
     let c = 0;
     parts.forEach((p, k) => {
       c += signs[k]! * p.c;
@@ -63,11 +78,11 @@ function affine(v: TensorVariable): Affine {
     return { terms, c };
   };
   if (node && (op === 'add' || op === 'sub' || op === 'neg')) {
-    const parts = node.inputs.map(affine);
+    const parts = node.inputs.map((x) => affine(x, names));
     return combine(parts, parts.map((_, k) => (op === 'neg' || (op === 'sub' && k === 1) ? -1 : 1)));
   }
   if (node && op === 'mul') {
-    const parts = node.inputs.map(affine);
+    const parts = node.inputs.map((x) => affine(x, names));
     const symbolic = parts.filter((p) => p.terms.size > 0);
     if (symbolic.length <= 1) {
       const factor = parts.filter((p) => p.terms.size === 0).reduce((a, p) => a * p.c, 1);
@@ -75,7 +90,9 @@ function affine(v: TensorVariable): Affine {
       return combine([base], [factor]);
     }
   }
-  return { terms: new Map([[v, 1]]), c: 0 };
+  const key = structure(v);
+  names.set(key, String(v));
+  return { terms: new Map([[key, 1]]), c: 0 };
 }
 
 /** A slice with a symbolic bound: `length` elements from `start`, when stop - start is a constant. */
@@ -89,15 +106,16 @@ function windowOf(e: Slice, position: number): { start: TensorVariable; length: 
   };
   const start = asInt(e.start, 'start');
   const stop = asInt(e.stop, 'stop');
-  const [a, b] = [affine(start), affine(stop)];
+  const names = new Map<string, string>();
+  const [a, b] = [affine(start, names), affine(stop, names)];
   const diff = { terms: new Map(b.terms), c: b.c - a.c };
   for (const [t, m] of a.terms) diff.terms.set(t, (diff.terms.get(t) ?? 0) - m);
-  const left = [...diff.terms].filter(([, m]) => m !== 0);
+  const left = [...diff.terms].filter(([, m]) => m !== 0).map(([t]) => names.get(t)!);
   if (left.length > 0 || diff.c < 0) {
     throw new TypeError(
       `get: index ${position}: the slice ${e} must have a length known when the graph is built: stop - start must simplify to a constant ` +
         `(T.slice(i.mul(bs), i.add(1).mul(bs)) does, for a number bs)` +
-        (left.length ? `; here it depends on ${left.map(([t]) => String(t)).join(', ')}` : `; here it is ${diff.c}`),
+        (left.length ? `; here it depends on ${left.join(', ')}` : `; here it is ${diff.c}`),
     );
   }
   return { start, length: diff.c };

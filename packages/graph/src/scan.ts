@@ -50,7 +50,23 @@ export type ScanUpdates = [TensorSharedVariable, TensorVariable][];
 
 type Step = (...args: TensorVariable[]) => TensorLike | readonly TensorLike[];
 
+/**
+ * Theano's `theano.scan`: the loop `fn` describes, run as long as the
+ * shortest sequence or `nSteps` steps. `fn` receives a step of each
+ * sequence, the previous value of each output with an initial value in
+ * `outputsInfo`, then the non-sequences, and returns its outputs; each
+ * comes back with a leading axis of steps. Returns `[outputs, updates]`
+ * (the updates are always empty).
+ *
+ * ```ts
+ * const k = T.iscalar('k');
+ * const A = T.vector('A');
+ * const [powers] = sym.scan((prior, a) => prior.mul(a), { outputsInfo: T.onesLike(A), nonSequences: A, nSteps: k });
+ * const power = sym.function([A, k], powers.get(-1)); // A ** k
+ * ```
+ */
 export function scan(fn: (...args: TensorVariable[]) => readonly TensorLike[], options?: ScanOptions): [TensorVariable[], ScanUpdates];
+/** {@inheritDoc scan:(0)} */
 export function scan(fn: (...args: TensorVariable[]) => TensorLike, options?: ScanOptions): [TensorVariable, ScanUpdates];
 export function scan(fn: Step, options: ScanOptions = {}): [TensorVariable | TensorVariable[], ScanUpdates] {
   if (typeof fn !== 'function') throw new TypeError(`scan: the first argument must be the step function, got ${fn === null ? 'null' : typeof fn}`);

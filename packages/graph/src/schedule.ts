@@ -204,8 +204,10 @@ class Builder implements LowerContext {
   dot(a0: TensorView, b0: TensorView, out: DType, acc: DType): BufferView {
     let a = this.asBuffer(a0);
     let b = this.asBuffer(b0);
-    if (a.shape.length > 2 && !isContiguous(a)) a = this.contiguous(a);
-    if (b.shape.length > 3 && !isContiguous(b)) b = this.contiguous(b);
+    // the leading axes of a (and b's batch axes) are read as one: with strides of the flattened layout, since
+    // a contiguous view may carry any stride on a length-1 axis (a dimshuffled (1, 3, 1) is (3, 1, 1) with strides (1, 3, 1))
+    if (a.shape.length > 2) a = isContiguous(a) ? { ...a, strides: contiguousStrides(a.shape) } : this.contiguous(a);
+    if (b.shape.length > 3) b = isContiguous(b) ? { ...b, strides: contiguousStrides(b.shape) } : this.contiguous(b);
     const K = a.shape[a.shape.length - 1]!;
     const M = sizeOf(a.shape.slice(0, -1));
     const aM = a.shape.length >= 2 ? a.strides[a.shape.length - 2]! : 0;
@@ -280,7 +282,7 @@ class Builder implements LowerContext {
  * that an op needing the value sees it. Floats are left to the kernels,
  * which round as the device does.
  */
-function foldStatic(node: Apply, ins: readonly TensorView[]): TensorView[] | undefined {
+export function foldStatic(node: Apply, ins: readonly TensorView[]): TensorView[] | undefined {
   if (!ins.length || !ins.every((v) => v.kind === 'scalar')) return undefined;
   if (!node.outputs.every((o) => o.ndim === 0 && !isFloat(o.dtype))) return undefined;
   const values = ins.map((v) => fill([], v.dtype, () => (v as { value: number }).value));
@@ -323,8 +325,7 @@ export function schedule(opts: ScheduleOptions): Program {
       ins.map((v) => v.shape),
       node,
     );
-    const folded = foldStatic(node, ins);
-    let outs = folded ?? node.op.lower(b, ins, node);
+    let outs = foldStatic(node, ins) ?? node.op.lower(b, ins, node);
     outs.forEach((o, i) => {
       const want = shapes[i]!;
       // a dimension only a value decides (a scan's steps) is null here
@@ -335,8 +336,8 @@ export function schedule(opts: ScheduleOptions): Program {
     if (opts.keepAll) {
       const kept = outs.map((o) => (o.kind === 'buffer' && b.isWhole(o) && !readOnly.has(o.buffer) ? o : b.copy(o)));
       kept.forEach((o, i) => nodeValues.set(node.outputs[i]!, { buffer: o.buffer, shape: [...o.shape] }));
-      // a value the schedule computed stays a constant for the op that needs it (n_steps)
-      if (!folded) outs = kept;
+      // a value the schedule knows (a folded n_steps, a shape) stays a constant for the ops that need it
+      outs = outs.map((o, i) => (o.kind === 'scalar' ? o : kept[i]!));
     }
     outs.forEach((o, i) => views.set(node.outputs[i]!, o));
   }

@@ -142,3 +142,15 @@ describe('shape', () => {
     expect(both(T.constant(A).shape[0]!.mul(10)).item()).toBe(20);
   });
 });
+
+describe('dot of a view with length-1 axes', () => {
+  it('reads the leading axes of a dimshuffled (1, 3, 1) tensor as one (a recurrent layer at batch 1 hit this)', () => {
+    const X = T.dtensor3('X');
+    const W = T.dmatrix('W');
+    const out = T.dot(X.dimshuffle(1, 0, 2), W);
+    for (const mode of ['FAST_RUN', 'FAST_COMPILE', 'DebugMode'] as const) {
+      const f = sym.function([X, W], out, { mode });
+      expect((f.sync([[[1], [2], [3]]], [[0.1, 0.2]]) as sym.NDArray).toArray()).toEqual([[[0.1, 0.2]], [[0.2, 0.4]], [[0.30000000000000004, 0.6000000000000001]]]);
+    }
+  });
+});

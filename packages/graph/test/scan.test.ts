@@ -114,6 +114,17 @@ describe('scan: semantics', () => {
     expect((out.toArray() as number[][])[0]).toEqual([Math.tanh(1.25), Math.tanh(-0.25)]);
   });
 
+  it('lengths inside the step may come from an input (arange(k), zeros([k]), an inner scan of k steps)', () => {
+    const k = T.iscalar('k');
+    const x = T.dvector('x');
+    const [a] = sym.scan((xt: V) => T.arange(k).astype('float64').sum().add(xt), { sequences: x });
+    const [z] = sym.scan((xt: V) => T.zeros([k], 'float64').add(xt).sum(), { sequences: x });
+    const [n] = sym.scan((xt: V) => sym.scan((acc: V) => acc.mul(2), { outputsInfo: xt, nSteps: k.add(0) })[0].get(-1), { sequences: x });
+    const f = sym.function([x, k], [a, z, n]);
+    expect(f.compiled.staticInputs).toEqual([1]);
+    expect((f.sync([1, 2], 3) as sym.NDArray[]).map((r) => r.toArray())).toEqual([[4, 5], [3, 6], [8, 16]]);
+  });
+
   it('makes one program per n_steps value, and reuses it', () => {
     const k = T.iscalar('k');
     const a = T.dscalar('a');

@@ -110,6 +110,13 @@ describe.each(KINDS)('%s', (kind) => {
     expectClose(gotLast!, want.map((states) => states.at(-1)));
   });
 
+  it("a batch of one example gives that example's states (batch-major input at batch 1 once read out of bounds)", async () => {
+    const x = T.tensor3('x');
+    const got = (await sym.function([x], makeLayer(kind, w, { returnSequences: true }).output(x))([X[0]!])) as sym.NDArray;
+    expect(got.shape).toEqual([1, STEPS, N_HID]);
+    expectClose(got, [perExample()[0]!]);
+  });
+
   it('a sequence of no steps gives no states (the initial state comes from the shapes, not from a first step)', async () => {
     const x = T.tensor3('x');
     const all = makeLayer(kind, w, { returnSequences: true }).output(x);

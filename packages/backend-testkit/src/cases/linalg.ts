@@ -99,8 +99,28 @@ function outerCase(dtype: DType): OpCase {
   };
 }
 
+/** A rank-3 operand whose length-1 axis carries a stride of its own (a batch of one, time-major): its leading axes read as one. */
+function unitAxisCase(dtype: DType): OpCase {
+  const x = sym.T.tensor(dtype, [false, false, false], 'x');
+  const w = sym.T.tensor(dtype, [false, false], 'w');
+  const outs = [sym.T.dot(x.dimshuffle(1, 0, 2), w), sym.T.dot(x.dimshuffle(1, 0, 2), sym.T.tensor(dtype, [false, false], 'v'))];
+  const v = outs[1]!.owner!.inputs[1]!;
+  return {
+    group: 'dot',
+    name: `dot ${dtype}: x (1, 3, 4) dimshuffled to (3, 1, 4) · (4, 2), and · (4, 6)`,
+    op: 'dot',
+    dtype,
+    graph: {
+      inputs: [x, w, v],
+      outputs: outs,
+      labels: ['contraction of 4 (sums of products)', 'contraction of 4, 6 columns'],
+      values: (rng) => [randomArray(rng, dtype, [1, 3, 4], 'small'), randomArray(rng, dtype, [4, 2], 'small'), randomArray(rng, dtype, [4, 6], 'small')],
+    },
+  };
+}
+
 export function dotCases(dtypes: readonly DType[]): OpCase[] {
   // int64 is exact only to 2^53 in its float64 storage: no wrapping case there
   const wraps = (d: DType): boolean => d !== 'int64' && d !== 'bool' && !isFloat(d);
-  return dtypes.flatMap((d) => [...LAYOUTS.map((l) => dotCase(d, l)), ...(wraps(d) ? [wrapCase(d)] : []), outerCase(d)]);
+  return dtypes.flatMap((d) => [...LAYOUTS.map((l) => dotCase(d, l)), unitAxisCase(d), ...(wraps(d) ? [wrapCase(d)] : []), outerCase(d)]);
 }

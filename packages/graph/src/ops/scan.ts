@@ -17,7 +17,7 @@ import { TensorType } from '../type.js';
 import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
 import type { BufferView, LowerContext, TensorView } from '../lower.js';
 import type { ScalarExpr } from '../kernel.js';
-import { toposort } from '../schedule.js';
+import { foldStatic, toposort } from '../schedule.js';
 import * as ix from '../index-expr.js';
 
 /** Keep every step's value of a state (its output gains a leading axis of steps), or only the last. */
@@ -114,10 +114,32 @@ export class Scan extends Op {
     return this.name ? `Scan{${this.name}}` : 'Scan';
   }
 
-  /** n_steps: lowering needs its value, not a buffer. */
+  /**
+   * n_steps, and the non-sequences that lengths inside the step come from
+   * (an `arange(k)`, a `zeros([k])`, an inner scan's n_steps): lowering
+   * needs their values, not buffers.
+   */
   override staticInputs(): number[] {
-    const n = this.nSequences + this.nStates + this.inner.nonSequences.length;
-    return this.hasNSteps ? [n] : [];
+    const base = this.nSequences + this.nStates;
+    const n = base + this.inner.nonSequences.length;
+    return [...this.staticNonSequences.map((m) => base + m), ...(this.hasNSteps ? [n] : [])];
+  }
+
+  #staticNonSequences: number[] | undefined;
+  private get staticNonSequences(): number[] {
+    if (this.#staticNonSequences) return this.#staticNonSequences;
+    const found = new Set<number>();
+    const seen = new Set<TensorVariable>();
+    const visit = (v: TensorVariable): void => {
+      if (seen.has(v)) return;
+      seen.add(v);
+      // a tensor's length is known with the shapes
+      if (v.owner) return v.owner.op.kind === 'Shape' ? undefined : v.owner.inputs.forEach(visit);
+      const m = this.inner.nonSequences.indexOf(v);
+      if (m >= 0) found.add(m);
+    };
+    for (const nd of this.nodes) for (const k of nd.op.staticInputs?.(nd) ?? []) visit(nd.inputs[k]!);
+    return (this.#staticNonSequences = [...found].sort((a, b) => a - b));
   }
 
   outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
@@ -261,7 +283,8 @@ export class Scan extends Op {
         nd.outputs.forEach((o) => varying.add(o));
         perStepNodes.push(nd);
       } else if (n > 0) {
-        const outs = nd.op.lower(ctx, nd.inputs.map(viewIn(invariant)), nd);
+        const ins = nd.inputs.map(viewIn(invariant));
+        const outs = foldStatic(nd, ins) ?? nd.op.lower(ctx, ins, nd);
         nd.outputs.forEach((o, i) => invariant.set(o, outs[i]!));
       }
     }
@@ -273,7 +296,8 @@ export class Scan extends Op {
       sequences.forEach((p, i) => views.set(p, rowAt(ctx, seqs[i]!, t)));
       states.forEach((p, i) => views.set(p, carried[i]!));
       for (const nd of perStepNodes) {
-        const outs = nd.op.lower(ctx, nd.inputs.map(viewIn(views)), nd);
+        const ins = nd.inputs.map(viewIn(views));
+        const outs = foldStatic(nd, ins) ?? nd.op.lower(ctx, ins, nd);
         nd.outputs.forEach((o, i) => views.set(o, outs[i]!));
       }
       const outs = outputs.map(viewIn(views));
@@ -343,14 +367,18 @@ export function evaluate(nodes: readonly Apply[], outputs: readonly TensorVariab
   return outputs.map(valueOf);
 }
 
-/** At most this many steps are read by one stacking kernel (a backend may evaluate every branch of its switch). */
+/**
+ * At most this many steps' buffers are read by one stacking kernel (a
+ * backend may evaluate every branch of its switch); the kernel also reads
+ * one index buffer per dimension longer than 1.
+ */
 const FAN_IN = 8;
 
 /**
  * `length` rows of shape `rowShape`, row t from `rows[t]` (zeros past the
  * steps): groups of FAN_IN steps are stacked by one kernel each, then the
  * groups are joined the same way, so each element is read O(log n) times
- * and no kernel reads more than FAN_IN buffers.
+ * and no kernel reads more than FAN_IN steps' buffers.
  */
 function stackSteps(ctx: LowerContext, rows: readonly TensorView[], length: number, rowShape: readonly number[], dtype: TensorView['dtype']): BufferView {
   const shape = [length, ...rowShape];
