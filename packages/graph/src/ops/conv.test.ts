@@ -5,7 +5,7 @@
  * direct pooling loop written from Theano's definitions.
  */
 import { describe, expect, it } from 'vitest';
-import { T, both, reference, sym } from '../../test/helpers.js';
+import { T, both, cpu, reference, sym } from '../../test/helpers.js';
 import { Col2Im, Im2Col, type PatchGeometry } from './conv.js';
 
 type Pair = readonly [number, number];
@@ -141,6 +141,7 @@ describe('Im2Col and Col2Im (reference loops)', () => {
     ['partial windows kept (pooling without ignoreBorder)', geom({ stride: [2, 2], edges: 'keep' }), [3, 2], [7, 5]],
     ['windows that do not fit dropped', geom({ stride: [2, 1], edges: 'drop' }), [4, 4], [3, 5, 3]],
     ['a 9x8 window (the sum in two kernels)', geom({ pad: [3, 2] }), [9, 8], [2, 10, 9]],
+    ['windows that tile the image (Col2Im a permuting copy)', geom({ stride: [2, 3], edges: 'drop' }), [2, 3], [2, 3, 4, 6]],
   ];
   for (const [what, g, window, shape] of geometries) {
     it(`Col2Im is Im2Col's adjoint, <Im2Col(x), y> = <x, Col2Im(y)>, and the CPU agrees with perform: ${what}`, () => {
@@ -161,6 +162,30 @@ describe('Im2Col and Col2Im (reference loops)', () => {
       expect(Array.from(fromInput.evalSync().data)).toEqual(Array.from(p.data));
     });
   }
+
+  it('Col2Im of windows that tile the image is one gather-free kernel with its producer fused in, and agrees with perform', () => {
+    const g = geom({ stride: [2, 2], edges: 'drop' });
+    const img = T.constant(random([3, 4, 6], 7));
+    const w = T.tensor('float64', [false, false, false, false, false], 'w');
+    const wv = random([3, 2, 2, 2, 3], 8);
+    const windows = T.constant(wv);
+    const back = sym.apply1(new Col2Im(g), [w.mul(2), img]);
+    const kernels: sym.Kernel[] = [];
+    const compile = cpu.compile.bind(cpu);
+    cpu.compile = (k) => (kernels.push(k), compile(k));
+    try {
+      const f = sym.function([w], back);
+      expect(maxAbsDiff(f.sync(wv), reference(sym.apply1(new Col2Im(g), [windows.mul(2), img])))).toBeLessThan(1e-12);
+      expect(f.compiled.kernelCount(wv)).toBe(1);
+    } finally {
+      cpu.compile = compile;
+    }
+    expect(kernels.some((k) => JSON.stringify(k).includes('"gather"'))).toBe(false);
+    // a map of odd size is not tiled (its last row is in no window): the gather-sum, zeros there
+    const odd = sym.apply1(new Col2Im(g), [windows, T.constant(random([3, 5, 7], 9))]);
+    const v = both(odd);
+    expect(Array.from({ length: 3 * 7 }, (_, i) => v.data[(Math.floor(i / 7) * 5 + 4) * 7 + (i % 7)])).toEqual(new Array(21).fill(0));
+  });
 
   it('checks shapes, naming them', () => {
     const x = T.constant(arange([2, 3]));

@@ -19,11 +19,11 @@
  */
 import type { DType } from '../dtype.js';
 import { castScalar, intRange, isFloat } from '../dtype.js';
-import { NDArray, shapeToString, sizeOf } from '../ndarray.js';
+import { NDArray, contiguousStrides, shapeToString, sizeOf } from '../ndarray.js';
 import { Apply, Op, apply1, asTensor, type TensorLike } from '../op.js';
 import { TensorType } from '../type.js';
 import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
-import type { At, LowerContext, TensorView } from '../lower.js';
+import type { At, BufferView, LowerContext, TensorView } from '../lower.js';
 import type { ScalarExpr } from '../kernel.js';
 import * as ix from '../index-expr.js';
 import { cast, elemwise } from './elemwise.js';
@@ -311,6 +311,7 @@ export class Col2Im extends Op {
     const [ra, ca] = axesOf(this.geometry, like.shape.slice(-2) as [number, number], [KH, KW]);
     if (sizeOf(shape) === 0) return [ctx.indexed(shape, d, [], () => ({ kind: 'const', value: 0, dtype: d }))];
     if (sizeOf(g.shape) === 0) return [ctx.indexed(shape, d, [], () => ({ kind: 'const', value: 0, dtype: d }))];
+    if (g.kind === 'buffer' && tiles(ra) && tiles(ca)) return [tiledCol2Im(ctx, g, shape, d)];
     const rows = ctx.constant(windowTable(ra));
     const cols = ctx.constant(windowTable(ca));
     const acc: DType = d === 'float16' ? 'float32' : d;
@@ -353,6 +354,25 @@ export class Col2Im extends Op {
     );
     return [ctx.reduce({ inputs: [perRow], shape: [KH, ...shape], axes: [0], reducer: 'sum', acc, out: d, build: (l) => l[0]! })];
   }
+}
+
+/** Whether the windows along an axis tile it: every position is read once, by one window (2x2 pooling of an even map). */
+const tiles = (a: Axis) => a.pad === 0 && a.dilation === 1 && a.stride === a.k && a.count * a.k === a.n;
+
+/**
+ * Col2Im of windows that tile the image is a permutation,
+ * out[..., oh * KH + kh, ow * KW + kw] = g[..., kh, kw, oh, ow]: a copy of
+ * a permuted view of g into (..., OH, KH, OW, KW), which is (..., H, W) in
+ * C order. No gathers and no window tables, so `@sym/opt` fuses the
+ * windows' producer (max pooling's gradient) into the copy.
+ */
+function tiledCol2Im(ctx: LowerContext, g: BufferView, shape: readonly number[], d: DType): TensorView {
+  const lead = g.shape.slice(0, -4);
+  const [KH, KW, OH, OW] = g.shape.slice(-4) as [number, number, number, number];
+  const [skh, skw, soh, sow] = g.strides.slice(-4) as [number, number, number, number];
+  const permuted: BufferView = { ...g, shape: [...lead, OH, KH, OW, KW], strides: [...g.strides.slice(0, -4), soh, skh, sow, skw] };
+  const out = ctx.elementwise(permuted.shape, d, [permuted], (l) => ix.castTo(l[0]!, d));
+  return { ...out, shape, strides: contiguousStrides(shape) };
 }
 
 /** table[k, p] = the window whose position k reads image position p along an axis, or -1. */
