@@ -18,7 +18,9 @@ describe('dtypes on gpujs', () => {
   it('refuses a float64 graph, naming floatX=float32', async () => {
     const x = T.vector('x', 'float64');
     const f = sym.function([x], x.exp(), { device: 'gpujs' });
-    await expect(f([1, 2])).rejects.toThrow('device=gpujs cannot hold float64 data, which this graph needs; it supports float32, bool, int8, uint8, int16, uint16, int32, uint32, int64. Set floatX=float32');
+    await expect(f([1, 2])).rejects.toThrow(
+      'device=gpujs cannot hold float64 data, which this graph needs: the input x is float64. It supports float32, bool, int8, uint8, int16, uint16, int32, uint32, int64.',
+    );
     expect(() => gpu.alloc('float64', 4)).toThrow(/cannot hold float64 data.*floatX=float32/);
     // float16 too: textures hold float32, and nothing here rounds to half precision
     const h = T.vector('h', 'float16');

@@ -11,6 +11,16 @@ describe('errors', () => {
     const f = sym.function([x], x.mul(2), { device: 'webgpu' });
     await expect(f([1, 2])).rejects.toThrow(/device=webgpu cannot hold float64.*floatX=float32/s);
   });
+  it('names the node that makes float64 in a float32 graph (the mean of a comparison, as NumPy computes it)', async () => {
+    const p = T.ivector('p');
+    const y = T.ivector('y');
+    const errors = sym.function([p, y], T.mean(T.neq(p, y)), { device: 'webgpu' });
+    await expect(errors(sym.array([1, 2], { dtype: 'int32' }), sym.array([1, 0], { dtype: 'int32' }))).rejects.toThrow(
+      /cannot hold float64 data, which this graph needs: Mean\{.*\}\(Elemwise\{neq.*computes float64\..*T\.mean\(x, \{ dtype: 'float32' \}\)/s,
+    );
+    const fixed = sym.function([p, y], T.mean(T.neq(p, y), { dtype: 'float32' }), { device: 'webgpu' });
+    expect((await fixed(sym.array([1, 2], { dtype: 'int32' }), sym.array([1, 0], { dtype: 'int32' }))).item()).toBe(0.5);
+  });
 
   it('a kernel computing in float64 inside float32 buffers is refused', () => {
     const k: Kernel = {

@@ -55,6 +55,10 @@ describe('gradients through indexing', () => {
     await check((m, y) => T.setSubtensor(m.get(T.slice(one, one.add(2))), y).pow(2), [[4, 3], [2, 3]], { second: true });
     await check((m, y) => T.incSubtensor(m.get(':', T.slice(one, one.add(2))), y).pow(2), [[4, 3], [2]], { second: true });
   });
+  it('rows picked by an index matrix, and reshapes to lengths from shapes', async () => {
+    await check((m) => m.get(T.constant([[0, 2], [1, 0]], { dtype: 'int64' })).pow(3), [[3, 2]], { second: true });
+    await check((m) => m.reshape([m.shape[1]!, -1]).pow(2).mul(T.arange(6).reshape([3, 2]).astype('float64')), [[2, 3]], { second: true });
+  });
   it('elements picked by two index vectors (repeated pairs add up)', async () => {
     await check((m) => m.get(rows(0, 2, 1, -1, 0), rows(1, 0, 1, 2, 1)).pow(3), [[3, 3]], { second: true });
   });

@@ -62,7 +62,7 @@ declare module './variable.js' {
     transpose(axes?: readonly number[]): TensorVariable;
     /** The transpose (reversed dimensions). */
     readonly T: TensorVariable;
-    reshape(shape: readonly number[]): TensorVariable;
+    reshape(shape: readonly (number | TensorVariable)[]): TensorVariable;
     flatten(ndim?: number): TensorVariable;
     astype(dtype: DType): TensorVariable;
     /** The symbolic shape: one int64 scalar per dimension. */
@@ -114,7 +114,7 @@ Object.assign(P, {
   transpose(this: TensorVariable, axes?: readonly number[]) {
     return T.transpose(this, axes);
   },
-  reshape(this: TensorVariable, s: readonly number[]) {
+  reshape(this: TensorVariable, s: readonly (number | TensorVariable)[]) {
     return T.reshape(this, s);
   },
   flatten(this: TensorVariable, n?: number) {

@@ -4,7 +4,7 @@
  * to the registered optimizer, and scheduled into kernels for the backend
  * that `config.device` names, once per distinct set of input shapes.
  */
-import type { Backend, DeviceBuffer, Executable, Launch } from './backend.js';
+import type { Backend, BackendInfo, DeviceBuffer, Executable, Launch } from './backend.js';
 import { resolveBackend, resolveBackendSync } from './backend.js';
 import { config, MODES, type Mode } from './config.js';
 import { convertValue, fitsType } from './convert.js';
@@ -16,7 +16,7 @@ import { graphLeaves, schedule, toposort, type Program } from './schedule.js';
 import { TensorSharedVariable } from './shared.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 import { kernelKey } from './kernel.js';
-import { isInt, type TypedArray } from './dtype.js';
+import { isInt, type DType, type TypedArray } from './dtype.js';
 import { checkProgramValues, type ValueCheck } from './debug.js';
 import { enqueue, queueBusy } from './queue.js';
 import { describe as describeValue } from './ndarray.js';
@@ -372,12 +372,7 @@ export class CompiledFunction {
     const program = this.#makeProgram(values, sharedShapes, backend);
     const info = backend.describe();
     for (const b of program.buffers) {
-      if (!info.dtypes.includes(b.dtype)) {
-        throw new TypeError(
-          `device=${info.name} cannot hold ${b.dtype} data, which this graph needs; ` +
-            `it supports ${info.dtypes.join(', ')}. Set floatX=float32 (SYM_FLAGS=floatX=float32) or cast the inputs.`,
-        );
-      }
+      if (!info.dtypes.includes(b.dtype)) throw new TypeError(this.#unsupported(info, b.dtype));
     }
     const nInputs = this.inputs.length;
     const sharedSlots = program.inputBuffers.slice(nInputs);
@@ -408,6 +403,22 @@ export class CompiledFunction {
       if (b && !bound.has(id)) backend.free(b);
     });
     if (this.#lastPlan === p) this.#lastPlan = undefined;
+  }
+
+  /** Which variable needs a dtype the device lacks (the mean of a comparison is float64, as NumPy's), and how to avoid it. */
+  #unsupported(info: BackendInfo, dtype: DType): string {
+    const inputs = this.inputs.map((s) => s.variable).filter((v) => v.dtype === dtype);
+    const made = toposort(this.graphOutputs).filter((n) => n.outputs.some((o) => o.dtype === dtype));
+    const where = inputs.length
+      ? `the input ${inputs[0]} is ${dtype}`
+      : made.length
+        ? `${made[0]!.op.toString()}(${made[0]!.inputs.map((v) => v.toString()).join(', ')}) computes ${dtype}`
+        : `an intermediate value is ${dtype}`;
+    return (
+      `device=${info.name} cannot hold ${dtype} data, which this graph needs: ${where}. It supports ${info.dtypes.join(', ')}. ` +
+      `Cast where the value is made (x.astype('float32'), or T.mean(x, { dtype: 'float32' }) for the mean of a comparison), ` +
+      `or set floatX=float32 (SYM_FLAGS=floatX=float32) if floatX is ${dtype}.`
+    );
   }
 
   #releasePlans(backend: Backend): void {

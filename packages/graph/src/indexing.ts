@@ -16,7 +16,7 @@ import { AdvancedIncSubtensor1, AdvancedSubtensor1 } from './ops/advanced.js';
 import { Join } from './ops/join.js';
 import { ARange } from './ops/alloc.js';
 import { IncSubtensor, Subtensor, type IndexEntry } from './ops/subtensor.js';
-import { DimShuffle, Reshape, ShapeI } from './ops/shape.js';
+import { DimShuffle, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
 import { Elemwise, elemwise } from './ops/elemwise.js';
 
 /**
@@ -148,14 +148,18 @@ export function get(x: TensorLike, ...index: Index[]): TensorVariable {
     const idx = index[vector] as TensorVariable;
     const fullAfter = index.slice(vector + 1).every((e) => (e instanceof Slice && e.start === null && e.stop === null && e.step === null) || e === ':');
     if (vector !== 0 || !fullAfter) {
-      throw new TypeError(`get: an index vector (${idx}) is supported only as the first and only index: x.get(idx) picks rows along axis 0`);
+      throw new TypeError(`get: an index array (${idx}) is supported only as the first and only index (x.get(idx) picks rows along axis 0), or with a second vector (x.get(rows, cols))`);
     }
-    if (idx.ndim !== 1 || !isInt(idx.dtype)) {
+    if (!isInt(idx.dtype)) {
       throw new TypeError(
-        `get: ${idx} of type ${idx.type} cannot index: use an integer vector (boolean masks are not supported: the result's shape would depend on the values)`,
+        `get: ${idx} of type ${idx.type} cannot index: use an integer array (boolean masks are not supported: the result's shape would depend on the values)`,
       );
     }
-    return apply1(new AdvancedSubtensor1(), [v, idx]);
+    if (idx.ndim === 1) return apply1(new AdvancedSubtensor1(), [v, idx]);
+    // an index matrix (Theano's embedding lookup Wemb[x]): the rows of its flattened form, shaped back
+    const rows = apply1(new AdvancedSubtensor1(), [v, apply1(new Reshape([-1]), [idx])]);
+    const shape = [...idx.broadcastable.map((_, d) => shapeI(idx, d)), ...v.broadcastable.slice(1).map((_, d) => shapeI(v, d + 1))];
+    return apply1(new ReshapeTo(), [rows, ...shape]);
   }
   const vars: TensorVariable[] = [];
   const entries = index.map((e, position): IndexEntry => {

@@ -12,7 +12,7 @@ import { apply1, asTensor, constant, type TensorLike } from './op.js';
 import { Elemwise, cast, elemwise } from './ops/elemwise.js';
 import { Reduce, normaliseAxes } from './ops/reduce.js';
 import { DOT } from './ops/dot.js';
-import { DimShuffle, Reshape, ShapeI, type DimShufflePattern } from './ops/shape.js';
+import { DimShuffle, Reshape, ReshapeTo, ShapeI, type DimShufflePattern } from './ops/shape.js';
 import { SOFTMAX } from './ops/nnet.js';
 import { conv2d, pool2d } from './ops/conv.js';
 import { Alloc } from './ops/alloc.js';
@@ -183,16 +183,30 @@ export interface ReduceOptions {
   axis?: number | readonly number[] | null;
   /** Keep reduced dimensions as broadcastable length-1 dimensions. */
   keepdims?: boolean;
+  /** sum, prod and mean: accumulate in, and return, this dtype (Theano's and NumPy's `dtype`; `T.mean(errors, { dtype: 'float32' })`). */
+  dtype?: DType;
 }
+
+const REDUCE_OPTIONS = ['axis', 'keepdims', 'dtype'];
 
 function reduce(reducer: Reducer, x: TensorLike, opts: ReduceOptions | number | readonly number[] | null = {}): TensorVariable {
   const o: ReduceOptions = typeof opts === 'number' || Array.isArray(opts) || opts === null ? { axis: opts as ReduceOptions['axis'] } : (opts as ReduceOptions);
-  const v = asTensor(x, reducer);
+  // a misspelt option (keepDims, axes) would otherwise reduce something else, silently
+  const unknown = Object.keys(o).filter((k) => !REDUCE_OPTIONS.includes(k));
+  if (unknown.length) throw new TypeError(`${reducer}: unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the options are ${REDUCE_OPTIONS.join(', ')}`);
+  let v = asTensor(x, reducer);
+  if (o.dtype !== undefined) {
+    if (reducer !== 'sum' && reducer !== 'prod' && reducer !== 'mean') throw new TypeError(`${reducer}: the dtype option applies to sum, prod and mean`);
+    if (!isDType(o.dtype)) throw new TypeError(`${reducer}: unknown dtype ${JSON.stringify(o.dtype)}`);
+    v = cast(v, o.dtype);
+  }
   const axes = normaliseAxes(o.axis, v.ndim, reducer);
   if ((reducer === 'argmax' || reducer === 'argmin') && axes.length !== 1 && axes.length !== v.ndim) {
     // Theano allows several axes: the index is into those axes, flattened.
   }
-  const r = apply1(new Reduce(reducer, axes), [v]);
+  let r = apply1(new Reduce(reducer, axes), [v]);
+  // an integer sum widens to int64 unless a dtype says otherwise (as NumPy's)
+  if (o.dtype !== undefined && r.dtype !== o.dtype) r = cast(r, o.dtype);
   if (!o.keepdims) return r;
   let k = 0;
   const pattern: DimShufflePattern = v.broadcastable.map((_, d) => (axes.includes(d) ? 'x' : k++));
@@ -257,10 +271,21 @@ export function transpose(x: TensorLike, axes?: readonly number[]): TensorVariab
   return dimshuffle(v, perm);
 }
 
-/** Reshape to a fixed shape; one entry may be -1 (inferred), and 0 is a length of 0 (NumPy's reshape). */
-export function reshape(x: TensorLike, shape: readonly number[]): TensorVariable {
+/**
+ * Reshape; one entry may be -1 (inferred), and 0 is a length of 0 (NumPy's
+ * reshape). Entries may be integer scalars (`x.reshape([x.shape[0], -1])`):
+ * their values are known when a program is made (see {@link zeros}).
+ */
+export function reshape(x: TensorLike, shape: readonly Length[]): TensorVariable {
   const v = asTensor(x, 'reshape');
-  return apply1(new Reshape(shape, { zeros: 'length' }), [v]);
+  if (!Array.isArray(shape)) throw new TypeError(`reshape: the shape must be an array of lengths, got ${typeof shape}`);
+  if (shape.every((d) => typeof d === 'number')) return apply1(new Reshape(shape as number[], { zeros: 'length' }), [v]);
+  const dims = shape.map((d, i) => {
+    const t = typeof d === 'number' ? constant(d, { dtype: 'int64' }) : asTensor(d, `reshape: length ${i}`);
+    if (t.ndim !== 0 || !isInt(t.dtype)) throw new TypeError(`reshape: length ${i} (${t}) must be an integer scalar, got ${t.type}`);
+    return t;
+  });
+  return apply1(new ReshapeTo(), [v, ...dims]);
 }
 
 /** Keep the first `ndim - 1` dimensions and collapse the rest (Theano's flatten, default 1-d). */

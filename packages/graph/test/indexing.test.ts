@@ -143,6 +143,25 @@ describe("windows from a symbolic start (Theano's minibatch x[i * bs:(i + 1) * b
   });
 });
 
+describe('rows picked by an index matrix (Theano embedding lookup Wemb[x])', () => {
+  it('gives idx.shape + x.shape[1:], as NumPy', () => {
+    const W = T.dmatrix('W');
+    const x = T.lmatrix('x');
+    const e = W.get(x);
+    expect(e.type.toString()).toBe('TensorType(float64, 3D)');
+    expect((sym.function([W, x], e).sync([[1, 2], [3, 4], [5, 6]], [[0, 2], [-1, 1]]) as sym.NDArray).toArray()).toEqual([
+      [
+        [1, 2],
+        [5, 6],
+      ],
+      [
+        [5, 6],
+        [3, 4],
+      ],
+    ]);
+  });
+});
+
 describe('x[rows, cols]: elements picked by two index vectors (NumPy advanced indexing of a matrix)', () => {
   it("picks x[rows[k], cols[k]], negative indices counting from the end, as NumPy's x[[1, 0, -1], [2, -1, 0]]", () => {
     const m = T.dmatrix('m');
@@ -302,8 +321,8 @@ describe('rows by an index vector', () => {
   });
   it('refuses masks and index vectors mixed with other indices', () => {
     expect(() => x.get(T.tensor('bool', [false], 'm'))).toThrow('boolean masks are not supported');
-    expect(() => x.get(':', idx)).toThrow('an index vector (idx) is supported only as the first and only index');
-    expect(() => x.get(T.dvector('d'))).toThrow('d of type TensorType(float64, vector) cannot index: use an integer vector');
+    expect(() => x.get(':', idx)).toThrow('an index array (idx) is supported only as the first and only index');
+    expect(() => x.get(T.dvector('d'))).toThrow('d of type TensorType(float64, vector) cannot index: use an integer array');
   });
 });
 

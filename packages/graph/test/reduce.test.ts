@@ -69,6 +69,18 @@ describe('reduction types and arguments', () => {
     expect(T.argmax(T.fvector('v')).dtype).toBe('int64');
     expect(T.any(T.fvector('v')).dtype).toBe('bool');
   });
+  it("take Theano's dtype for sum, prod and mean (the tutorial's errors in float32), and refuse unknown options", () => {
+    const y = T.lvector('y');
+    const p = T.lvector('p');
+    const errors = T.mean(T.neq(p, y), { dtype: 'float32' });
+    expect(errors.dtype).toBe('float32');
+    expect((sym.function([p, y], errors).sync([1, 2, 3, 4], [1, 0, 3, 0]) as sym.NDArray).item()).toBe(0.5);
+    expect(T.sum(T.bvector('b'), { dtype: 'int16' }).dtype).toBe('int16');
+    expect(() => T.max(y, { dtype: 'float32' })).toThrow('max: the dtype option applies to sum, prod and mean');
+    const m = T.matrix('m');
+    expect(() => T.sum(m, { axis: 1, keepDims: true } as sym.ReduceOptions)).toThrow('sum: unknown option "keepDims"; the options are axis, keepdims, dtype');
+    expect(() => T.sum(m, { axes: 1 } as sym.ReduceOptions)).toThrow('sum: unknown option "axes"');
+  });
   it('accept an axis number, list or null, and keepdims with broadcastable dims', () => {
     const m = T.matrix('m');
     expect(m.sum(0).broadcastable).toEqual([false]);

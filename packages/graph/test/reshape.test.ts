@@ -52,3 +52,27 @@ describe("Reshape with zeros: 'copy' (flatten's)", () => {
     expect(T.tensor3('x').flatten(2).owner!.op.key()).toBe(new Reshape([0, -1], { zeros: 'copy' }).key());
   });
 });
+
+describe('reshape to lengths given by integer scalars', () => {
+  it("takes shapes (x.reshape([x.shape[1], -1])) and inputs, as Theano's reshape((n, m))", async () => {
+    const x = T.dmatrix('x');
+    const k = T.iscalar('k');
+    const byShape = x.reshape([x.shape[1]!, -1]);
+    expect(byShape.type.toString()).toBe('TensorType(float64, matrix)');
+    const f = sym.function([x, k], [byShape, x.reshape([k, -1, 1])]);
+    const [a, b] = (await f([[1, 2, 3], [4, 5, 6]], 3)) as sym.NDArray[];
+    expect(a!.toArray()).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
+    expect(b!.shape).toEqual([3, 2, 1]);
+    expect(f.compiled.staticInputs).toEqual([1]);
+  });
+  it('refuses lengths that do not fit, naming both shapes, and lengths that are not integer scalars', async () => {
+    const x = T.dmatrix('x');
+    const k = T.iscalar('k');
+    await expect(sym.function([x, k], x.reshape([k, 4]))([[1, 2, 3], [4, 5, 6]], 2)).rejects.toThrow('cannot reshape x of shape (2, 3) (size 6) into (2, 4) (size 8)');
+    expect(() => x.reshape([T.dscalar('d'), 2])).toThrow('reshape: length 0 (d) must be an integer scalar, got TensorType(float64, scalar)');
+  });
+});

@@ -117,6 +117,11 @@ describe.each(KINDS)('%s', (kind) => {
     expectClose(got, [perExample()[0]!]);
   });
 
+  it('refuses unknown options (a misspelt returnSequences, a mask) instead of ignoring them', () => {
+    expect(() => makeLayer(kind, w, { returnSequence: true })).toThrow(/unknown option "returnSequence"; the options are name, returnSequences/);
+    expect(() => makeLayer(kind, w).output(T.tensor3('x'), { mask: T.matrix('m') } as unknown as { h0?: sym.TensorVariable })).toThrow(/unknown option "mask" \(sequence masks are not supported/);
+  });
+
   it('a sequence of no steps gives no states (the initial state comes from the shapes, not from a first step)', async () => {
     const x = T.tensor3('x');
     const all = makeLayer(kind, w, { returnSequences: true }).output(x);

@@ -18,6 +18,16 @@ import { orthogonal, resolveInitializer, type Initializer, type InitializerName 
 import { defaultRandomState, type RandomState } from './random.js';
 import type { LayerLike } from './sequential.js';
 
+const RECURRENT_OPTIONS = ['name', 'returnSequences', 'goBackwards', 'timeMajor', 'h0'];
+const INIT_OPTIONS = ['init', 'recurrentInit', 'rng'];
+
+function checkOptions(what: string, options: object, known: readonly string[]): void {
+  const unknown = Object.keys(options).filter((k) => !known.includes(k));
+  if (unknown.length === 0) return;
+  const masks = unknown.includes('mask') ? ' (sequence masks are not supported: pass sequences of one length, or write the step with sym.scan and a mask sequence)' : '';
+  throw new TypeError(`${what}: unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}${masks}; the options are ${known.join(', ')}`);
+}
+
 /** How a recurrent layer reads its input and what it returns; shared by every recurrent layer. */
 export interface RecurrentOptions {
   /** Names of the shared variables: `${name}.W`, `${name}.U`, `${name}.b` (default plain `W`, `U`, `b`, as `Layer`). */
@@ -174,7 +184,13 @@ export abstract class Recurrent implements LayerLike {
   /** The layer's class name, for messages. */
   protected readonly what: string;
 
-  protected constructor(what: string, gates: number, WInit: ArrayLike, UInit: ArrayLike, bInit: ArrayLike, options: RecurrentOptions) {
+  /**
+   * @param own the options this layer adds to {@link RecurrentOptions}
+   * (its activations): a misspelt or unsupported option (`returnSequence`,
+   * `mask`) is an error rather than silently ignored.
+   */
+  protected constructor(what: string, gates: number, WInit: ArrayLike, UInit: ArrayLike, bInit: ArrayLike, options: RecurrentOptions, own: readonly string[] = []) {
+    checkOptions(what, options, [...RECURRENT_OPTIONS, ...INIT_OPTIONS, ...own]);
     const p = recurrentParams(what, gates, WInit, UInit, bInit, options.name);
     this.W = p.W;
     this.U = p.U;
@@ -195,6 +211,7 @@ export abstract class Recurrent implements LayerLike {
    */
   output(x: TensorVariable, initial: InitialState = {}): TensorVariable {
     const what = `${this.what}.output`;
+    checkOptions(what, initial, this.what === 'LSTM' ? ['h0', 'c0'] : ['h0']);
     if (x.ndim !== 3) {
       const layout = this.timeMajor ? '(steps, batch, features)' : '(batch, steps, features)';
       throw new TypeError(`${what}: x must be a 3-d tensor ${layout}, got ${x.toString()} of type ${x.type}`);
@@ -244,7 +261,7 @@ export class SimpleRNN extends Recurrent {
    * @param bInit bias, shape (nHidden,).
    */
   constructor(WInit: ArrayLike, UInit: ArrayLike, bInit: ArrayLike, options: SimpleRNNOptions = {}) {
-    super('SimpleRNN', 1, WInit, UInit, bInit, options);
+    super('SimpleRNN', 1, WInit, UInit, bInit, options, ['activation']);
     this.activation = activationOf(options.activation, 'tanh', 'SimpleRNN: activation');
   }
 
@@ -279,7 +296,7 @@ export class LSTM extends Recurrent {
    * @param bInit bias, shape (4 * nHidden,).
    */
   constructor(WInit: ArrayLike, UInit: ArrayLike, bInit: ArrayLike, options: LSTMOptions = {}) {
-    super('LSTM', 4, WInit, UInit, bInit, options);
+    super('LSTM', 4, WInit, UInit, bInit, options, ['activation', 'recurrentActivation', 'forgetBias']);
     this.activation = activationOf(options.activation, 'tanh', 'LSTM: activation');
     this.recurrentActivation = activationOf(options.recurrentActivation, 'sigmoid', 'LSTM: recurrentActivation');
   }
@@ -334,7 +351,7 @@ export class GRU extends Recurrent {
    * @param bInit bias, shape (3 * nHidden,).
    */
   constructor(WInit: ArrayLike, UInit: ArrayLike, bInit: ArrayLike, options: GRUOptions = {}) {
-    super('GRU', 3, WInit, UInit, bInit, options);
+    super('GRU', 3, WInit, UInit, bInit, options, ['activation', 'recurrentActivation']);
     this.activation = activationOf(options.activation, 'tanh', 'GRU: activation');
     this.recurrentActivation = activationOf(options.recurrentActivation, 'sigmoid', 'GRU: recurrentActivation');
   }

@@ -2,7 +2,7 @@
 import { NDArray, contiguousStrides, sizeOf, shapeToString, type Shape } from '../ndarray.js';
 import { Apply, Op } from '../op.js';
 import { TensorType } from '../type.js';
-import type { StaticShape, TensorVariable } from '../variable.js';
+import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
 import { isContiguous, type BufferView, type LowerContext, type TensorView } from '../lower.js';
 
 export type DimShufflePattern = readonly (number | 'x')[];
@@ -191,6 +191,50 @@ export class Reshape extends Op {
     const shape = this.inferShape([inputs[0]!.shape], node)[0] as number[];
     const x = ctx.contiguous(inputs[0]!);
     return [{ ...x, shape, strides: contiguousStrides(shape) }];
+  }
+}
+
+/**
+ * Reshape to lengths given by integer scalars (`x.reshape([x.shape[0], -1])`,
+ * Theano's `reshape((n_steps, n_samples, dim))`): inputs are x, then one
+ * scalar per dimension (-1 once, inferred). The lengths are static inputs:
+ * a tensor's shape is known with the shapes; a function input makes a
+ * program per value. The gradient is Reshape's (the same kind).
+ */
+export class ReshapeTo extends Op {
+  readonly kind = 'Reshape' as const;
+  key(): string {
+    return 'reshape_to';
+  }
+  override toString(): string {
+    return 'ReshapeTo';
+  }
+  override staticInputs(node: Apply): number[] {
+    return node.inputs.slice(1).map((_, i) => i + 1);
+  }
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    const [x, ...dims] = inputs as [TensorVariable, ...TensorVariable[]];
+    dims.forEach((d, i) => {
+      if (d.ndim !== 0 || !(d.dtype.startsWith('int') || d.dtype.startsWith('uint'))) throw new TypeError(`reshape: length ${i} (${d}) must be an integer scalar, got ${d.type}`);
+    });
+    return [new TensorType(x.dtype, dims.map((d) => d instanceof TensorConstant && Number(d.value.data[0]) === 1))];
+  }
+  inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
+    const dims = node.inputs.slice(1).map((d) => (d instanceof TensorConstant ? Number(d.value.data[0]) : null));
+    if (dims.some((d) => d === null) || shapes[0]!.some((d) => d === null)) return [dims.map((d) => (d === -1 ? null : d))];
+    return new Reshape(dims as number[]).inferShape([shapes[0]!], node);
+  }
+  perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
+    const [x, ...dims] = inputs as [NDArray, ...NDArray[]];
+    return new Reshape(dims.map((d) => Number(d.data[0]))).perform([x], node);
+  }
+  lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
+    const [x, ...dims] = inputs as [TensorView, ...TensorView[]];
+    const spec = dims.map((d, i) => {
+      if (d.kind !== 'scalar') throw new Error(`reshape: length ${i} must be known when the program is made (a number, a shape, or an integer scalar input of the function)`);
+      return d.value;
+    });
+    return new Reshape(spec).lower(ctx, [x], node);
   }
 }
 
