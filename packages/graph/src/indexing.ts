@@ -15,6 +15,7 @@ import { TensorConstant, TensorVariable } from './variable.js';
 import { AdvancedIncSubtensor1, AdvancedSubtensor1 } from './ops/advanced.js';
 import { Join } from './ops/join.js';
 import { ARange } from './ops/alloc.js';
+import { pp } from './printing.js';
 import { IncSubtensor, Subtensor, type IndexEntry } from './ops/subtensor.js';
 import { DimShuffle, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
 import { Elemwise, elemwise } from './ops/elemwise.js';
@@ -32,7 +33,7 @@ export class Slice {
     readonly step: number | null = null,
   ) {}
   toString(): string {
-    const b = (v: number | TensorVariable | null) => (v === null ? '' : String(v));
+    const b = (v: number | TensorVariable | null) => (v === null ? '' : v instanceof TensorVariable ? pp(v) : String(v));
     return `${b(this.start)}:${b(this.stop)}${this.step === null ? '' : `:${this.step}`}`;
   }
 }
@@ -91,7 +92,7 @@ function affine(v: TensorVariable, names: Map<string, string>): Affine {
     }
   }
   const key = structure(v);
-  names.set(key, String(v));
+  names.set(key, pp(v));
   return { terms: new Map([[key, 1]]), c: 0 };
 }
 
