@@ -12,9 +12,8 @@ import type * as TF from '@tensorflow/tfjs-core';
 import { numpy as np, lax, jit, valueAndGrad, nn, tree, init as jaxInit, defaultDevice } from '@jax-js/jax';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
-import { grad } from '@sym/grad';
 import { randomF32 } from './timing.js';
-import { SGD_LR, type CostStep } from './recurrent.js';
+import { SGD_LR, symSgdStep, type CostStep } from './recurrent.js';
 import type { SymDevice } from './training.js';
 import type { Impl, Workload } from './workloads.js';
 
@@ -110,13 +109,7 @@ export function symConvStep(s: ConvSpec, device: SymDevice): CostStep {
   const logits = T.dot(h.flatten(2), Wd).add(bd);
   const cost = T.mean(T.sum(y.mul(T.log(T.softmax(logits))), 1)).neg();
   const params = [F, bf, Wd, bd];
-  const grads = grad(cost, params);
-  const updates: [sym.TensorSharedVariable, sym.TensorVariable][] = params.map((p, i) => [p, p.sub(grads[i]!.mul(SGD_LR))]);
-  const inputs = resident ? [] : [X, y];
-  const args = resident ? [] : [Xv, yv];
-  let f: sym.SymFunction<sym.NDArray> | undefined;
-  if (device === 'cpu') return () => Number((f ??= sym.function(inputs, cost, { updates, device })).sync(...args).item());
-  return async () => Number((await (f ??= sym.function(inputs, cost, { updates, device }))(...args)).item());
+  return symSgdStep(cost, params, resident ? [] : [X, y], resident ? [] : [Xv, yv], device);
 }
 
 // ------------------------------------------------------------------ tfjs

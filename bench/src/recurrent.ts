@@ -77,10 +77,17 @@ export function symRnnStep(s: RnnSpec, device: SymDevice): CostStep {
   const out = T.dot(hs.get(-1), V).add(c);
   const cost = T.mean(out.sub(y).pow(2));
   const params = [U, W, b, V, c];
-  const grads = grad(cost, params);
+  return symSgdStep(cost, params, resident ? [] : [X, y], resident ? [] : [Xv, yv], device);
+}
+
+/**
+ * One SGD step over `params` as one sym function with the updates, made at
+ * its first call (so a first call's time includes making it), returning the
+ * step's cost; synchronous on the CPU.
+ */
+export function symSgdStep(cost: sym.TensorVariable, params: readonly sym.TensorSharedVariable[], inputs: sym.TensorVariable[], args: unknown[], device: SymDevice): CostStep {
+  const grads = grad(cost, [...params]);
   const updates: [sym.TensorSharedVariable, sym.TensorVariable][] = params.map((p, i) => [p, p.sub(grads[i]!.mul(SGD_LR))]);
-  const inputs = resident ? [] : [X, y];
-  const args = resident ? [] : [Xv, yv];
   let f: sym.SymFunction<sym.NDArray> | undefined;
   if (device === 'cpu') return () => Number((f ??= sym.function(inputs, cost, { updates, device })).sync(...args).item());
   return async () => Number((await (f ??= sym.function(inputs, cost, { updates, device }))(...args)).item());
