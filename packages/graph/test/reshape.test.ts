@@ -69,6 +69,11 @@ describe('reshape to lengths given by integer scalars', () => {
     expect(b!.shape).toEqual([3, 2, 1]);
     expect(f.compiled.staticInputs).toEqual([1]);
   });
+  it('knows the lengths read from static shapes when the graph is built', () => {
+    const c = T.constant(sym.NDArray.zeros([2, 3], 'float64'));
+    expect(c.reshape([c.shape[1]!, -1]).staticShape).toEqual([3, 2]);
+    expect(T.dmatrix('m').reshape([T.dmatrix('m').shape[1]!, 2]).staticShape).toEqual([null, 2]);
+  });
   it('refuses lengths that do not fit, naming both shapes, and lengths that are not integer scalars', async () => {
     const x = T.dmatrix('x');
     const k = T.iscalar('k');

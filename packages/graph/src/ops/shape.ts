@@ -194,6 +194,14 @@ export class Reshape extends Op {
   }
 }
 
+/** A length known when the graph is built: a constant, or the static length of a tensor's dimension (`x.shape[1]`). */
+function staticLength(v: TensorVariable): number | null {
+  if (v instanceof TensorConstant) return Number(v.value.data[0]);
+  const node = v.owner;
+  if (node?.op instanceof ShapeI) return node.inputs[0]!.staticShape[node.op.axis] ?? null;
+  return null;
+}
+
 /**
  * Reshape to lengths given by integer scalars (`x.reshape([x.shape[0], -1])`,
  * Theano's `reshape((n_steps, n_samples, dim))`): inputs are x, then one
@@ -217,10 +225,11 @@ export class ReshapeTo extends Op {
     dims.forEach((d, i) => {
       if (d.ndim !== 0 || !(d.dtype.startsWith('int') || d.dtype.startsWith('uint'))) throw new TypeError(`reshape: length ${i} (${d}) must be an integer scalar, got ${d.type}`);
     });
+    // only a constant 1 is broadcastable: a length read from a shape may change with the inputs
     return [new TensorType(x.dtype, dims.map((d) => d instanceof TensorConstant && Number(d.value.data[0]) === 1))];
   }
   inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
-    const dims = node.inputs.slice(1).map((d) => (d instanceof TensorConstant ? Number(d.value.data[0]) : null));
+    const dims = node.inputs.slice(1).map(staticLength);
     if (dims.some((d) => d === null) || shapes[0]!.some((d) => d === null)) return [dims.map((d) => (d === -1 ? null : d))];
     return new Reshape(dims as number[]).inferShape([shapes[0]!], node);
   }
