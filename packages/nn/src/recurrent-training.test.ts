@@ -6,11 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
-import { Layer } from './layer.js';
+import { Dense } from './dense.js';
 import { binaryCrossentropy } from './losses.js';
 import { RandomState } from './random.js';
 import { GRU, LSTM, SimpleRNN } from './recurrent.js';
-import { Sequential, type LayerLike } from './sequential.js';
+import { Sequential } from './sequential.js';
 import { loadParams, saveParams } from './serialize.js';
 import { adam } from './updates.js';
 
@@ -26,21 +26,14 @@ function parityOfLastTwo(rng: RandomState, count: number): { x: sym.NDArray; t: 
   };
 }
 
-/**
- * The recurrent layers give one example per row, (batch, nHidden); `Layer`
- * takes one per column, (nInput, batch), as the tutorial's layers do. This
- * parameterless layer turns one into the other.
- */
-const rowsToColumns: LayerLike = { params: [], output: (h) => h.T };
-
 const LAYERS = { SimpleRNN, LSTM, GRU };
 
 function network(kind: keyof typeof LAYERS, seed: number): Sequential {
   const rng = new RandomState(seed);
   return new Sequential([
+    // one example per row, as the recurrent layers give it
     LAYERS[kind].create(1, HIDDEN, { rng, name: 'rnn' }),
-    rowsToColumns,
-    Layer.dense(HIDDEN, 1, { activation: 'sigmoid', rng, name: 'out' }),
+    Dense.create(HIDDEN, 1, { activation: 'sigmoid', rng, name: 'out' }),
   ]);
 }
 

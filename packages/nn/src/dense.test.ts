@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import * as sym from '@sym/graph';
+import '@sym/backend-cpu';
+import { grad, verifyGrad } from '@sym/grad';
+import { Dense } from './dense.js';
+import { Layer } from './layer.js';
+import { RandomState } from './random.js';
+
+const T = sym.T;
+
+describe('Dense: one example per row', () => {
+  const W = [
+    [1, 2, 3],
+    [4, 5, 6],
+  ];
+  const b = [0.5, -1, 0];
+
+  it('computes act(x W + b) for (examples, nInput) and for one example', async () => {
+    const d = new Dense(W, b, null, { name: 'out' });
+    expect([d.nInput, d.nOutput, d.W.name, d.b.name]).toEqual([2, 3, 'out.W', 'out.b']);
+    const x = T.matrix('x');
+    expect((await d.output(x).eval({ x: [[1, 0], [1, 1]] })).toArray()).toEqual([
+      [1.5, 1, 3],
+      [5.5, 6, 9],
+    ]);
+    expect((await d.output(T.vector('v')).eval({ v: [0, 1] })).toArray()).toEqual([4.5, 4, 6]);
+    const s = new Dense(W, b, 'sigmoid');
+    const sig = (z: number) => 1 / (1 + Math.exp(-z));
+    const got = (await s.output(T.vector('v')).eval({ v: [0, 0] })).toArray() as number[];
+    b.forEach((z, i) => expect(got[i]).toBeCloseTo(sig(z), 15));
+  });
+
+  it('create draws the transpose of what Layer.dense draws from the same generator', () => {
+    const dense = Dense.create(4, 3, { rng: new RandomState(7), bias: 0.25 });
+    const layer = Layer.dense(4, 3, { rng: new RandomState(7) });
+    const dw = dense.W.getValue().toArray() as number[][];
+    const lw = layer.W.getValue().toArray() as number[][];
+    expect(dw).toEqual(lw[0]!.map((_, i) => lw.map((row) => row[i]!)));
+    expect(dense.b.getValue().toArray()).toEqual([0.25, 0.25, 0.25]);
+  });
+
+  it('refuses one example per column, naming the axis that must match', async () => {
+    const d = new Dense(W, b, null);
+    const x = T.matrix('x');
+    await expect(sym.function([x], d.output(x))([[1, 2, 3], [4, 5, 6]])).rejects.toThrow(
+      'Dense.output: x x of shape (2, 3) must have 2 features in its last axis (one example per row)',
+    );
+    expect(() => d.output(T.tensor3('t'))).toThrow(/x must be an \(examples, n_input\) matrix/);
+    expect(() => new Dense(W, [1, 2], null)).toThrow('Dense: b_init must have shape (3,)');
+  });
+
+  it('differentiates: the gradient of sum(x W + b) is x summed over examples for each column of W, and the count for b', async () => {
+    const d = new Dense(W, b, null);
+    const x = T.matrix('x');
+    const cost = T.sum(d.output(x));
+    const [gW, gb] = (await sym.function([x], grad(cost, [d.W, d.b]))([[0.1, -0.2], [0.3, 0.5]])) as sym.NDArray[];
+    const close = (a: sym.NDArray, want: number[][] | number[]) => (want.flat() as number[]).forEach((v, i) => expect(a.data[i]).toBeCloseTo(v, 12));
+    close(gW!, [
+      [0.4, 0.4, 0.4],
+      [0.3, 0.3, 0.3],
+    ]);
+    close(gb!, [2, 2, 2]);
+    // and the same math through verifyGrad's finite differences
+    await verifyGrad((xx: sym.TensorVariable, w: sym.TensorVariable, bb: sym.TensorVariable) => T.tanh(T.dot(xx, w).add(bb)).sum(), [[[0.1, -0.2], [0.3, 0.4]], [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], [0.1, 0, -0.1]]);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * `Dense`: a fully connected layer that takes one example per row, as
+ * Keras, Lasagne and the recurrent layers do: `act(x W + b)` for x of shape
+ * (examples, nInput). The tutorial's `Layer` is the same layer for one
+ * example per column; `Dense` is the one to stack on a recurrent layer.
+ */
+import { MatchLength, NDArray, T, apply1, array, config, shapeToString, shared, type ArrayLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { resolveActivation, type Activation } from './activations.js';
+import type { ActivationSpec, LayerOptions } from './layer.js';
+import { initialize, type Initializer, type InitializerName } from './init.js';
+import { defaultRandomState, type RandomState } from './random.js';
+import type { LayerLike } from './sequential.js';
+
+function toArray(value: ArrayLike, what: string): NDArray {
+  try {
+    return value instanceof NDArray ? value : array(value);
+  } catch (e) {
+    throw new TypeError(`${what}: ${(e as Error).message}`);
+  }
+}
+
+export class Dense implements LayerLike {
+  readonly W: TensorSharedVariable;
+  readonly b: TensorSharedVariable;
+  readonly activation: Activation | null;
+  /** The parameters the cost is differentiated against: [W, b]. */
+  readonly params: readonly TensorSharedVariable[];
+  readonly nInput: number;
+  readonly nOutput: number;
+
+  /**
+   * @param WInit weights, shape (nInput, nOutput) (Keras's layout; the transpose of `Layer`'s); stored as floatX.
+   * @param bInit bias, shape (nOutput,).
+   * @param activation applied to `x W + b`; null or 'linear' for none.
+   */
+  constructor(WInit: ArrayLike, bInit: ArrayLike, activation: ActivationSpec, options: LayerOptions = {}) {
+    const W = toArray(WInit, 'Dense: W_init');
+    const b = toArray(bInit, 'Dense: b_init');
+    if (W.ndim !== 2) throw new TypeError(`Dense: W_init must be a matrix of shape (n_input, n_output), got shape ${shapeToString(W.shape)}`);
+    const [nInput, nOutput] = W.shape as [number, number];
+    if (b.ndim !== 1 || b.shape[0] !== nOutput) {
+      throw new TypeError(`Dense: b_init must have shape (${nOutput},) to match W_init of shape ${shapeToString(W.shape)}, got shape ${shapeToString(b.shape)}`);
+    }
+    const prefix = options.name ? `${options.name}.` : '';
+    this.nInput = nInput;
+    this.nOutput = nOutput;
+    this.W = shared(W.astype(config.floatX), { name: `${prefix}W`, borrow: true });
+    this.b = shared(b.astype(config.floatX), { name: `${prefix}b`, borrow: true });
+    this.activation = resolveActivation(activation, 'Dense: activation');
+    this.params = [this.W, this.b];
+  }
+
+  /**
+   * A layer with drawn weights: `init` (default Glorot uniform) from `rng`
+   * (default {@link defaultRandomState}, which it advances), every bias at
+   * `bias` (default 0).
+   */
+  static create(
+    nInput: number,
+    nOutput: number,
+    options: LayerOptions & { activation?: ActivationSpec; init?: Initializer | InitializerName; bias?: number; rng?: RandomState } = {},
+  ): Dense {
+    const rng = options.rng ?? defaultRandomState();
+    // drawn as Layer draws (nOutput, nInput), so that the same rng gives a Dense the transpose of a Layer's weights
+    const W = initialize(options.init ?? 'glorotUniform', [nOutput, nInput], rng);
+    const b = NDArray.zeros([nOutput], config.floatX);
+    b.data.fill(options.bias ?? 0);
+    return new Dense(transpose(W), b, options.activation, { name: options.name });
+  }
+
+  /** `act(x W + b)` for x of shape (examples, nInput), or one example (nInput,). */
+  output(x: TensorVariable): TensorVariable {
+    if (x.ndim !== 1 && x.ndim !== 2) {
+      throw new TypeError(`Dense.output: x must be an (examples, n_input) matrix or one example (n_input,), got ${x.toString()} of type ${x.type}`);
+    }
+    // one example per column (a Layer's output) is caught here, unless examples happen to equal n_input
+    const checked = apply1(
+      new MatchLength(x.ndim - 1, 0, (xs) => `Dense.output: x ${x} of shape ${shapeToString(xs)} must have ${this.nInput} features in its last axis (one example per row)`, 'Dense input'),
+      [x, this.W],
+    );
+    const lin = T.dot(checked, this.W).add(this.b);
+    return this.activation ? this.activation(lin) : lin;
+  }
+}
+
+function transpose(m: NDArray): NDArray {
+  const [r, c] = m.shape as [number, number];
+  const out = NDArray.zeros([c, r], m.dtype);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out.data[j * r + i] = m.data[i * c + j]!;
+  return out;
+}
