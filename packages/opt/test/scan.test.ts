@@ -31,3 +31,29 @@ describe("rewriting a scan's step", () => {
     expect(values(await plain([-800, 0]))[0]![0]).toBe(-Infinity);
   });
 });
+
+describe('a scan read only at its last step keeps only the last step', () => {
+  const X = T.dtensor3('X');
+  const W = T.dmatrix('W');
+  const h0 = T.dmatrix('h0');
+  const [hs] = sym.scan((x: V, h: V) => T.tanh(T.dot(h, W).add(x)), { sequences: X, outputsInfo: h0 });
+  const last = hs.get(-1);
+  const xs = sym.fill([12, 2, 3], 'float64', (i) => Math.sin(i));
+  const ws = sym.fill([3, 3], 'float64', (i) => Math.cos(i) / 3);
+  const hs0 = sym.fill([2, 3], 'float64', (i) => i / 10);
+
+  it("rewrites hs.get(-1) to a scan keeping the last state: same values, no stacking kernels (Theano's scan_save_mem)", async () => {
+    const [rewritten] = optimizeGraph([last]).outputs;
+    expect((rewritten!.owner!.op as Scan).keep).toEqual(['last']);
+    const opt = sym.function([X, W, h0], last);
+    const plain = sym.function([X, W, h0], last, { optimizer: { excluding: ['scan_keep_last'] } });
+    expect(values(await opt(xs, ws, hs0))).toEqual(values(await plain(xs, ws, hs0)));
+    expect(opt.compiled.kernelCount(xs, ws, hs0)).toBeLessThan(plain.compiled.kernelCount(xs, ws, hs0));
+  });
+
+  it('leaves a scan whose steps are read elsewhere (by its gradient, or as the whole sequence) alone', () => {
+    const both = optimizeGraph([last, hs.sum()]).outputs;
+    expect((both[0]!.owner!.inputs[0]!.owner!.op as Scan).keep).toEqual(['all']);
+  });
+});
+
