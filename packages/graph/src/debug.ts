@@ -61,11 +61,13 @@ export function checkProgramValues(
     const ins = node.inputs.map(valueOf);
     const outs = node.outputs.map(valueOf);
     const describeInputs = (): string => node.inputs.map((v, i) => `${v}=${summary(ins[i]!)}`).join(', ');
+    const infinities = node.op.infinitiesByDesign?.() ?? false;
     outs.forEach((o, k) => {
       if (!isFloat(o.dtype)) return;
       for (let j = 0; j < o.size; j++) {
         const x = o.data[j]!;
-        const bad = Number.isNaN(x) ? 'nan' : !Number.isFinite(x) ? (x > 0 ? 'inf' : '-inf') : check === 'nanguard' && Math.abs(x) > 1e10 ? 'a huge value' : null;
+        const inf = !Number.isFinite(x) && !Number.isNaN(x);
+        const bad = Number.isNaN(x) ? 'nan' : inf ? (infinities ? null : x > 0 ? 'inf' : '-inf') : check === 'nanguard' && Math.abs(x) > 1e10 ? 'a huge value' : null;
         if (bad) {
           throw new InvalidValueError(`${mode}: ${label} produced ${bad} in output ${k} at index ${indexOf(j, o.shape)}; inputs: ${describeInputs()}`);
         }

@@ -17,7 +17,7 @@ import { Join } from './ops/join.js';
 import { ARange } from './ops/alloc.js';
 import { pp } from './printing.js';
 import { IncSubtensor, Subtensor, type IndexEntry } from './ops/subtensor.js';
-import { DimShuffle, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
+import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
 import { Elemwise, elemwise } from './ops/elemwise.js';
 
 /**
@@ -199,9 +199,10 @@ function pairs(x: TensorVariable, rows: TensorVariable, cols: TensorVariable): T
     throw new TypeError(`get: two index vectors pick elements of a matrix (x[rows, cols]); ${x} has ${x.ndim} dimensions (only this form of NumPy's advanced indexing is supported)`);
   }
   const [n0, n1] = [shapeI(x, 0), shapeI(x, 1)];
-  // NumPy's negative indices count from the end of their own axis
-  const wrap = (i: TensorVariable, n: TensorVariable) => elemwise('switch', elemwise('lt', i, 0), elemwise('add', i, n), i);
-  const linear = elemwise('add', elemwise('mul', wrap(rows, n0), n1), wrap(cols, n1));
+  // NumPy's negative indices count from the end of their own axis; an index out of its axis is clamped into it (as x.get(idx)), not into the next row
+  const wrap = (i: TensorVariable, n: TensorVariable) => elemwise('clip', elemwise('switch', elemwise('lt', i, 0), elemwise('add', i, n), i), 0, elemwise('sub', n, 1));
+  const paired = apply1(new MatchLength(0, 0, (a, b) => `get(rows, cols): rows ${rows} has ${a[0]} indices but cols ${cols} has ${b[0]}; they pick elements in pairs`, 'get pairs'), [rows, cols]);
+  const linear = elemwise('add', elemwise('mul', wrap(paired, n0), n1), wrap(cols, n1));
   return apply1(new AdvancedSubtensor1(), [apply1(new Reshape([-1]), [x]), linear]);
 }
 

@@ -64,6 +64,11 @@ export abstract class Op {
    * function's inputs; programs are then made per value.
    */
   staticInputs?(node: Apply): readonly number[];
+  /**
+   * Outputs may hold infinities by design (a max pool's windows padded with
+   * -inf): DebugMode and NanGuardMode do not report them (NaN still).
+   */
+  infinitiesByDesign?(): boolean;
   /** Infix/prefix form for pp, given the printed arguments. */
   pp?(args: readonly string[], node: Apply): string;
 }

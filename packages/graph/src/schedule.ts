@@ -277,14 +277,14 @@ class Builder implements LowerContext {
 }
 
 /**
- * An integer scalar computed from values the schedule knows (constants and
- * static inputs), such as a scan's n_steps of `k + 1`: computed here, so
- * that an op needing the value sees it. Floats are left to the kernels,
- * which round as the device does.
+ * A scalar computed from values the schedule knows (constants and static
+ * inputs), such as a scan's n_steps of `k + 1` or Theano's
+ * `ceil(n / bs)`: computed here by the ops' reference, so that an op
+ * needing the value sees it.
  */
 export function foldStatic(node: Apply, ins: readonly TensorView[]): TensorView[] | undefined {
   if (!ins.length || !ins.every((v) => v.kind === 'scalar')) return undefined;
-  if (!node.outputs.every((o) => o.ndim === 0 && !isFloat(o.dtype))) return undefined;
+  if (!node.outputs.every((o) => o.ndim === 0)) return undefined;
   const values = ins.map((v) => fill([], v.dtype, () => (v as { value: number }).value));
   return node.op.perform(values, node).map((r) => ({ kind: 'scalar', value: r.data[0]!, dtype: r.dtype, shape: [] }));
 }

@@ -176,6 +176,14 @@ describe('x[rows, cols]: elements picked by two index vectors (NumPy advanced in
     const v = (sym.function([p, y], nll).sync([[0.5, 0.25, 0.25], [0.1, 0.1, 0.8]], [0, 2]) as sym.NDArray).item();
     expect(v).toBeCloseTo(-(Math.log(0.5) + Math.log(0.8)) / 2, 12);
   });
+  it('clamps an index out of its axis into that axis (not into the next row), and refuses vectors of two lengths', () => {
+    const m = T.dmatrix('m');
+    const a = T.lvector('a');
+    const b = T.lvector('b');
+    const f = sym.function([m, a, b], m.get(a, b));
+    expect((f.sync([[0, 1, 2], [3, 4, 5]], [0, 1], [3, -4]) as sym.NDArray).toArray()).toEqual([2, 3]);
+    expect(() => f.sync([[0, 1, 2], [3, 4, 5]], [0, 1], [1])).toThrow('get(rows, cols): rows a has 2 indices but cols b has 1; they pick elements in pairs');
+  });
   it('refuses other forms, saying which is supported', () => {
     expect(() => T.dtensor3('t').get(T.lvector('a'), T.lvector('b'))).toThrow(/two index vectors pick elements of a matrix/);
     expect(() => T.dmatrix('m').get(T.lvector('a'), T.dvector('f'))).toThrow(/cols index f must be an integer vector/);

@@ -265,6 +265,18 @@ describe('T.nnet.conv2d', () => {
   });
 });
 
+describe('T.signal.pool.pool2d in the checking modes', () => {
+  it("max pooling's partial and padded windows read -inf by design: DebugMode and NanGuardMode do not report it", () => {
+    const x = T.dtensor4('x');
+    const value = sym.fill([1, 1, 3, 3], 'float64', (i) => i + 1);
+    for (const mode of ['DebugMode', 'NanGuardMode'] as const) {
+      expect((sym.function([x], T.signal.pool.pool2d(x, { ws: [2, 2] }), { mode }).sync(value) as sym.NDArray).toArray()).toEqual([[[[5, 6], [8, 9]]]]);
+      const padded = T.signal.pool.pool2d(x, { ws: [2, 2], ignoreBorder: true, pad: [1, 1] });
+      expect((sym.function([x], padded, { mode }).sync(value) as sym.NDArray).shape).toEqual([1, 1, 2, 2]);
+    }
+  });
+});
+
 describe('T.signal.pool.pool2d', () => {
   const modes = ['max', 'sum', 'average_inc_pad', 'average_exc_pad'] as const;
   const x = random([2, 3, 7, 6], 4);

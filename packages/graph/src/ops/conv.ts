@@ -132,6 +132,10 @@ export class Im2Col extends Op {
     checkGeometry('Im2Col', geometry);
     if (window && (window.length !== 2 || window.some((k) => !Number.isInteger(k) || k < 1))) throw new RangeError(`Im2Col: the window must be two integers >= 1, got ${JSON.stringify(window)}`);
   }
+  /** Max pooling fills windows past the image with -inf, which no maximum takes. */
+  override infinitiesByDesign(): boolean {
+    return !Number.isFinite(this.fill);
+  }
   key(): string {
     return `Im2Col{window=${this.window ? this.window.join('x') : 'input'},${geometryKey(this.geometry)},fill=${this.fill}}`;
   }

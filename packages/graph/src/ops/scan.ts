@@ -208,6 +208,19 @@ export class Scan extends Op {
     });
   }
 
+  /** The step's output shapes for the node's input shapes: what a loop of no steps stacks none of. */
+  private stepShapes(inputShapes: readonly (readonly number[])[]): StaticShape[] {
+    const { sequences, states, nonSequences, outputs } = this.inner;
+    const [ns, nk] = [sequences.length, states.length];
+    const shapes = new Map<TensorVariable, StaticShape>();
+    sequences.forEach((p, i) => shapes.set(p, inputShapes[i]!.slice(1)));
+    states.forEach((p, i) => shapes.set(p, inputShapes[ns + i]!));
+    nonSequences.forEach((p, i) => shapes.set(p, inputShapes[ns + nk + i]!));
+    const shapeOf = (v: TensorVariable): StaticShape => shapes.get(v) ?? v.staticShape;
+    for (const nd of this.nodes) nd.op.inferShape(nd.inputs.map(shapeOf), nd).forEach((sh, i) => shapes.set(nd.outputs[i]!, sh));
+    return outputs.map(shapeOf);
+  }
+
   perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
     const { sequences, states, nonSequences, outputs } = this.inner;
     const ns = sequences.length;
@@ -240,7 +253,8 @@ export class Scan extends Op {
     );
     return outputs.map((o, i) => {
       if (i < nk && this.keep[i] === 'last') return carried[i]!;
-      const shape = shapes[i]!.map((d, k) => d ?? (k === 0 ? n : perStep[i]![0]?.shape[k - 1] ?? 0));
+      const step = n > 0 ? perStep[i]![0]!.shape : this.stepShapes(inputs.map((v) => v.shape))[i]!;
+      const shape = shapes[i]!.map((d, k) => d ?? (k === 0 ? n : (step[k - 1] ?? 0)));
       const out = NDArray.zeros(shape, o.dtype);
       const row = sizeOf(shape.slice(1));
       for (let t = 0; t < n; t++) out.data.set(perStep[i]![t]!.data, t * row);
@@ -311,15 +325,10 @@ export class Scan extends Op {
       if (i < nk && this.keep[i] === 'last') return carried[i]!;
       const pad = i < nk ? null : (this.padTo[i - nk] ?? null);
       const length = pad === null ? n : seqs[pad]!.shape[0]!;
-      const rowShape = n > 0 ? perStep[i]![0]!.shape : i < nk ? inputs[ns + i]!.shape : innerShape(o);
+      const rowShape = n > 0 ? perStep[i]![0]!.shape : i < nk ? inputs[ns + i]!.shape : this.stepShapes(inputs.map((v) => v.shape))[i]!.map((d) => d ?? 0);
       return stackSteps(ctx, perStep[i]!, length, rowShape, o.dtype);
     });
   }
-}
-
-/** A step's output with no step to take its shape from (n = 0): its static shape, which must be known. */
-function innerShape(o: TensorVariable): number[] {
-  return o.staticShape.map((d) => d ?? 0);
 }
 
 function checkStateShape(op: Scan, i: number, before: readonly number[], after: readonly number[]): void {
