@@ -5,7 +5,7 @@
  * scheduler emits one kernel per op; @sym/opt's passes fuse them.
  */
 import type { DType } from './dtype.js';
-import { castScalar, isFloat } from './dtype.js';
+import { castScalar } from './dtype.js';
 import type { BufferSpec, Kernel, LoadExpr, ScalarExpr, Step } from './kernel.js';
 import { NDArray, contiguousStrides, fill, sizeOf, shapeToString } from './ndarray.js';
 import type { Apply } from './op.js';
