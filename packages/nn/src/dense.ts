@@ -4,20 +4,13 @@
  * (examples, nInput). The tutorial's `Layer` is the same layer for one
  * example per column; `Dense` is the one to stack on a recurrent layer.
  */
-import { MatchLength, NDArray, T, apply1, array, config, shapeToString, shared, type ArrayLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { MatchLength, NDArray, T, apply1, config, shapeToString, shared, type ArrayLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import { resolveActivation, type Activation } from './activations.js';
 import type { ActivationSpec, LayerOptions } from './layer.js';
 import { initialize, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
 import type { LayerLike } from './sequential.js';
-
-function toArray(value: ArrayLike, what: string): NDArray {
-  try {
-    return value instanceof NDArray ? value : array(value);
-  } catch (e) {
-    throw new TypeError(`${what}: ${(e as Error).message}`);
-  }
-}
+import { placeTransposed, toArray } from './weights.js';
 
 export class Dense implements LayerLike {
   readonly W: TensorSharedVariable;
@@ -62,10 +55,11 @@ export class Dense implements LayerLike {
   ): Dense {
     const rng = options.rng ?? defaultRandomState();
     // drawn as Layer draws (nOutput, nInput), so that the same rng gives a Dense the transpose of a Layer's weights
-    const W = initialize(options.init ?? 'glorotUniform', [nOutput, nInput], rng);
+    const W = NDArray.zeros([nInput, nOutput], config.floatX);
+    placeTransposed(W, initialize(options.init ?? 'glorotUniform', [nOutput, nInput], rng), 0);
     const b = NDArray.zeros([nOutput], config.floatX);
     b.data.fill(options.bias ?? 0);
-    return new Dense(transpose(W), b, options.activation, { name: options.name });
+    return new Dense(W, b, options.activation, { name: options.name });
   }
 
   /** `act(x W + b)` for x of shape (examples, nInput), or one example (nInput,). */
@@ -81,11 +75,4 @@ export class Dense implements LayerLike {
     const lin = T.dot(checked, this.W).add(this.b);
     return this.activation ? this.activation(lin) : lin;
   }
-}
-
-function transpose(m: NDArray): NDArray {
-  const [r, c] = m.shape as [number, number];
-  const out = NDArray.zeros([c, r], m.dtype);
-  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out.data[j * r + i] = m.data[i * c + j]!;
-  return out;
 }

@@ -3,25 +3,18 @@
  * column-vector convention (x is (nInput, examples)), W and b are shared
  * variables, and b is a (nOutput, 1) column that broadcasts over examples.
  */
-import { NDArray, T, array, config, shapeToString, shared, type ArrayLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { NDArray, T, config, shapeToString, shared, type ArrayLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import { resolveActivation, type Activation, type ActivationName } from './activations.js';
 import { initialize, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
 import { Sequential, type LayerLike } from './sequential.js';
+import { toArray } from './weights.js';
 
 export type ActivationSpec = Activation | ActivationName | null | undefined;
 
 export interface LayerOptions {
   /** Names of the shared variables: `${name}.W`, `${name}.b` (default `W`, `b` as in the tutorial). */
   name?: string;
-}
-
-function toArray(value: ArrayLike, what: string): NDArray {
-  try {
-    return value instanceof NDArray ? value : array(value);
-  } catch (e) {
-    throw new TypeError(`${what}: ${(e as Error).message}`);
-  }
 }
 
 export class Layer implements LayerLike {

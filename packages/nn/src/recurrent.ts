@@ -11,12 +11,13 @@
  * gates side by side in Keras's order, so Keras's `kernel`,
  * `recurrent_kernel` and `bias` load as they are.
  */
-import { NDArray, T, array, config, scan, shapeToString, shared, type ArrayLike, type TensorLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { NDArray, T, config, scan, shapeToString, shared, type ArrayLike, type TensorLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import { resolveActivation, type Activation, type ActivationName } from './activations.js';
 import type { ActivationSpec } from './layer.js';
 import { orthogonal, resolveInitializer, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
 import type { LayerLike } from './sequential.js';
+import { placeTransposed, toArray } from './weights.js';
 
 const RECURRENT_OPTIONS = ['name', 'returnSequences', 'goBackwards', 'timeMajor', 'h0'];
 const INIT_OPTIONS = ['init', 'recurrentInit', 'rng'];
@@ -88,14 +89,6 @@ export interface GRUOptions extends RecurrentOptions {
 }
 
 
-function toArray(value: ArrayLike, what: string): NDArray {
-  try {
-    return value instanceof NDArray ? value : array(value);
-  } catch (e) {
-    throw new TypeError(`${what}: ${(e as Error).message}`);
-  }
-}
-
 /** The layer's W, U and b as floatX shared variables, checked against each other. */
 function recurrentParams(
   what: string,
@@ -143,13 +136,6 @@ function drawWeights(what: string, nInput: number, nHidden: number, bias: readon
   const b = NDArray.zeros([gates * nHidden], 'float64');
   bias.forEach((v, g) => b.data.fill(v, g * nHidden, (g + 1) * nHidden));
   return [W, U, b];
-}
-
-/** `target[:, col:col + rows(block)] = block.T`. */
-function placeTransposed(target: NDArray, block: NDArray, col: number): void {
-  const [rows, cols] = block.shape as [number, number];
-  const width = target.shape[1]!;
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) target.data[j * width + col + i] = block.data[i * cols + j]!;
 }
 
 /** Columns `[k * n, (k + 1) * n)` of a (batch, gates * n) matrix: gate k. */
