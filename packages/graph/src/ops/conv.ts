@@ -115,6 +115,25 @@ function checkGeometry(what: string, g: PatchGeometry): void {
 }
 
 /**
+ * The references' walk over the windows, in the windows' C order
+ * (..., kh, kw, oh, ow): `f(i, pixel)` with i the window element's flat
+ * index and pixel the flat index of the image element it reads, or -1
+ * outside the image. Im2Col reads along it, Col2Im sums back along it.
+ */
+function forEachWindowRead(lead: number, ra: Axis, ca: Axis, f: (i: number, pixel: number) => void): void {
+  let i = 0;
+  for (let l = 0; l < lead; l++)
+    for (let kh = 0; kh < ra.k; kh++)
+      for (let kw = 0; kw < ca.k; kw++)
+        for (let oh = 0; oh < ra.count; oh++)
+          for (let ow = 0; ow < ca.count; ow++) {
+            const h = position(ra, kh, oh);
+            const w = position(ca, kw, ow);
+            f(i++, h >= 0 && h < ra.n && w >= 0 && w < ca.n ? (l * ra.n + h) * ca.n + w : -1);
+          }
+}
+
+/**
  * Windows of the last two axes: x (..., H, W) -> (..., KH, KW, OH, OW),
  * out[..., kh, kw, oh, ow] = x[..., oh * sh - ph + kh * dh, ow * sw - pw + kw * dw],
  * or `fill` where that is outside x. The window is the op's (`window`), or
@@ -183,16 +202,7 @@ export class Im2Col extends Op {
     const lead = sizeOf(x.shape.slice(0, -2));
     const out = NDArray.zeros(shape, x.dtype);
     const fill = castScalar(this.fill, x.dtype);
-    let i = 0;
-    for (let l = 0; l < lead; l++)
-      for (let kh = 0; kh < KH; kh++)
-        for (let kw = 0; kw < KW; kw++)
-          for (let oh = 0; oh < ra.count; oh++)
-            for (let ow = 0; ow < ca.count; ow++) {
-              const h = position(ra, kh, oh);
-              const w = position(ca, kw, ow);
-              out.data[i++] = h >= 0 && h < ra.n && w >= 0 && w < ca.n ? x.data[(l * ra.n + h) * ca.n + w]! : fill;
-            }
+    forEachWindowRead(lead, ra, ca, (i, pixel) => (out.data[i] = pixel < 0 ? fill : x.data[pixel]!));
     return [out];
   }
 
@@ -284,17 +294,9 @@ export class Col2Im extends Op {
     const [ra, ca] = axesOf(this.geometry, like.shape.slice(-2) as [number, number], [KH, KW]);
     const lead = sizeOf(g.shape.slice(0, -4));
     const sums = new Float64Array(sizeOf(shape));
-    let i = 0;
-    for (let l = 0; l < lead; l++)
-      for (let kh = 0; kh < KH; kh++)
-        for (let kw = 0; kw < KW; kw++)
-          for (let oh = 0; oh < ra.count; oh++)
-            for (let ow = 0; ow < ca.count; ow++) {
-              const h = position(ra, kh, oh);
-              const w = position(ca, kw, ow);
-              const v = g.data[i++]!;
-              if (h >= 0 && h < ra.n && w >= 0 && w < ca.n) sums[(l * ra.n + h) * ca.n + w]! += v;
-            }
+    forEachWindowRead(lead, ra, ca, (i, pixel) => {
+      if (pixel >= 0) sums[pixel]! += g.data[i]!;
+    });
     const out = NDArray.zeros(shape, g.dtype);
     for (let j = 0; j < sums.length; j++) out.data[j] = castScalar(sums[j]!, g.dtype);
     return [out];
