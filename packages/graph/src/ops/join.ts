@@ -4,12 +4,12 @@
  * starts is known only from the run-time shapes, so JoinSplit takes the
  * pieces as inputs for their shapes alone.
  */
-import { castScalar, promote } from '../dtype.js';
+import { castScalar, promote, type DType } from '../dtype.js';
 import { NDArray, sizeOf } from '../ndarray.js';
 import { Apply, Op } from '../op.js';
 import { TensorType } from '../type.js';
 import type { StaticShape, TensorVariable } from '../variable.js';
-import type { LowerContext, TensorView } from '../lower.js';
+import type { BufferView, LowerContext, TensorView } from '../lower.js';
 import type { ScalarExpr } from '../kernel.js';
 import * as ix from '../index-expr.js';
 
@@ -97,28 +97,36 @@ export class Join extends Op {
       inputs.map((v) => v.shape),
       node,
     )[0] as number[];
-    const d = node.outputs[0]!.dtype;
-    const from = starts(this.axis, inputs.map((v) => v.shape));
-    const pieces = inputs.map((v, p) => ({ v, p, start: from[p]!, length: v.shape[this.axis]! })).filter((q) => q.length > 0);
-    if (sizeOf(shape) === 0 || pieces.length === 0) return [ctx.indexed(shape, d, [], () => ({ kind: 'const', value: 0, dtype: d }))];
-    return [
-      ctx.indexed(shape, d, inputs, (at, index) => {
-        const i = index(this.axis);
-        // every piece is read at a clamped position; the switch keeps the one the element falls in
-        const value = (q: (typeof pieces)[number]): ScalarExpr =>
-          ix.castTo(
-            at(
-              q.p,
-              shape.map((_, k) => (k === this.axis ? ix.clampIndex(ix.sub(i, ix.int(q.start)), q.length) : index(k))),
-            ),
-            d,
-          );
-        let expr = value(pieces[pieces.length - 1]!);
-        for (let k = pieces.length - 2; k >= 0; k--) expr = ix.select(ix.lt(i, ix.int(pieces[k + 1]!.start)), value(pieces[k]!), expr, d);
-        return expr;
-      }),
-    ];
+    return [joinViews(ctx, inputs, inputs.map((v) => v.shape[this.axis]!), this.axis, shape, node.outputs[0]!.dtype)];
   }
+}
+
+/**
+ * Views laid end to end along `axis` into one buffer of `shape` (view p
+ * spans `lengths[p]` positions there): every view is read at a clamped
+ * position and a switch keeps the one the element falls in. Join lowers to
+ * it, and so does a scan stacking its steps.
+ */
+export function joinViews(ctx: LowerContext, views: readonly TensorView[], lengths: readonly number[], axis: number, shape: readonly number[], d: DType): BufferView {
+  const at: number[] = [];
+  let c = 0;
+  for (const n of lengths) (at.push(c), (c += n));
+  const pieces = lengths.map((length, p) => ({ p, start: at[p]!, length })).filter((q) => q.length > 0);
+  if (sizeOf(shape) === 0 || pieces.length === 0) return ctx.indexed(shape, d, [], () => ({ kind: 'const', value: 0, dtype: d }));
+  return ctx.indexed(shape, d, views, (at, index) => {
+    const i = index(axis);
+    const value = (q: (typeof pieces)[number]): ScalarExpr =>
+      ix.castTo(
+        at(
+          q.p,
+          shape.map((_, k) => (k === axis ? ix.clampIndex(ix.sub(i, ix.int(q.start)), q.length) : index(k))),
+        ),
+        d,
+      );
+    let expr = value(pieces[pieces.length - 1]!);
+    for (let k = pieces.length - 2; k >= 0; k--) expr = ix.select(ix.lt(i, ix.int(pieces[k + 1]!.start)), value(pieces[k]!), expr, d);
+    return expr;
+  });
 }
 
 /**

@@ -19,6 +19,7 @@ import type { BufferView, LowerContext, TensorView } from '../lower.js';
 import type { ScalarExpr } from '../kernel.js';
 import { foldStatic, toposort } from '../schedule.js';
 import * as ix from '../index-expr.js';
+import { joinViews } from './join.js';
 
 /** Keep every step's value of a state (its output gains a leading axis of steps), or only the last. */
 export type ScanKeep = 'all' | 'last';
@@ -251,9 +252,11 @@ export class Scan extends Op {
       node,
       n,
     );
+    // with no step to take them from, the rows' shapes come from the step's shapes
+    const none = n > 0 ? [] : this.stepShapes(inputs.map((v) => v.shape));
     return outputs.map((o, i) => {
       if (i < nk && this.keep[i] === 'last') return carried[i]!;
-      const step = n > 0 ? perStep[i]![0]!.shape : this.stepShapes(inputs.map((v) => v.shape))[i]!;
+      const step = n > 0 ? perStep[i]![0]!.shape : none[i]!;
       const shape = shapes[i]!.map((d, k) => d ?? (k === 0 ? n : (step[k - 1] ?? 0)));
       const out = NDArray.zeros(shape, o.dtype);
       const row = sizeOf(shape.slice(1));
@@ -321,11 +324,12 @@ export class Scan extends Op {
       });
       carried = outs.slice(0, nk);
     }
+    const none = n > 0 ? [] : this.stepShapes(inputs.map((v) => v.shape));
     return outputs.map((o, i) => {
       if (i < nk && this.keep[i] === 'last') return carried[i]!;
       const pad = i < nk ? null : (this.padTo[i - nk] ?? null);
       const length = pad === null ? n : seqs[pad]!.shape[0]!;
-      const rowShape = n > 0 ? perStep[i]![0]!.shape : i < nk ? inputs[ns + i]!.shape : this.stepShapes(inputs.map((v) => v.shape))[i]!.map((d) => d ?? 0);
+      const rowShape = n > 0 ? perStep[i]![0]!.shape : none[i]!.map((d) => d ?? 0);
       return stackSteps(ctx, perStep[i]!, length, rowShape, o.dtype);
     });
   }
@@ -393,8 +397,9 @@ function stackSteps(ctx: LowerContext, rows: readonly TensorView[], length: numb
   const shape = [length, ...rowShape];
   const zero: ScalarExpr = { kind: 'const', value: 0, dtype };
   if (sizeOf(shape) === 0) return ctx.indexed(shape, dtype, [], () => zero);
-  // pieces: [view, rows it covers, whether it has the steps axis]
-  let pieces = rows.map((v) => ({ v, rows: 1, stacked: false }));
+  // a step's row gains the steps axis as a view; `stacked`: made by a stacking kernel already
+  const withAxis = (v: TensorView): TensorView => (v.kind === 'buffer' ? { ...v, shape: [1, ...v.shape], strides: [0, ...v.strides] } : v);
+  let pieces = rows.map((v) => ({ v: withAxis(v), rows: 1, stacked: false }));
   if (length > rows.length) {
     const pad = ctx.indexed([length - rows.length, ...rowShape], dtype, [], () => zero);
     pieces.push({ v: pad, rows: length - rows.length, stacked: true });
@@ -407,34 +412,11 @@ function stackSteps(ctx: LowerContext, rows: readonly TensorView[], length: numb
         next.push(group[0]!);
         continue;
       }
-      next.push({ v: joinRows(ctx, group, rowShape, dtype), rows: group.reduce((a, p) => a + p.rows, 0), stacked: true });
+      const n = group.reduce((a, p) => a + p.rows, 0);
+      const v = joinViews(ctx, group.map((p) => p.v), group.map((p) => p.rows), 0, [n, ...rowShape], dtype);
+      next.push({ v, rows: n, stacked: true });
     }
     pieces = next;
   } while (pieces.length > 1);
-  const only = pieces[0]!;
-  return only.v as BufferView;
-}
-
-function joinRows(ctx: LowerContext, group: readonly { v: TensorView; rows: number; stacked: boolean }[], rowShape: readonly number[], dtype: TensorView['dtype']): BufferView {
-  const total = group.reduce((a, p) => a + p.rows, 0);
-  const starts: number[] = [];
-  let c = 0;
-  for (const p of group) (starts.push(c), (c += p.rows));
-  return ctx.indexed(
-    [total, ...rowShape],
-    dtype,
-    group.map((p) => p.v),
-    (at, index) => {
-      const i = index(0);
-      const rest = rowShape.map((_, d) => index(d + 1));
-      const value = (k: number): ScalarExpr => {
-        const p = group[k]!;
-        const e = p.stacked ? at(k, [ix.clampIndex(ix.sub(i, ix.int(starts[k]!)), p.rows), ...rest]) : at(k, rest);
-        return ix.castTo(e, dtype);
-      };
-      let expr = value(group.length - 1);
-      for (let k = group.length - 2; k >= 0; k--) expr = ix.select(ix.lt(i, ix.int(starts[k + 1]!)), value(k), expr, dtype);
-      return expr;
-    },
-  );
+  return pieces[0]!.v as BufferView;
 }
