@@ -110,6 +110,8 @@ interface Plan {
   statics: readonly number[];
 }
 
+const NO_STATICS: readonly number[] = [];
+
 /** Programs a function keeps (one per input shapes and static values), the least recently used evicted first. */
 const MAX_PLANS = 16;
 
@@ -357,7 +359,9 @@ export class CompiledFunction {
     const shapes: (readonly number[])[] = [];
     for (const v of values) shapes.push(v.shape);
     for (const s of this.sharedInputs) shapes.push(s.currentShape);
-    const statics = this.staticInputs.map((i) => Number(values[i]!.data[0]));
+    // most functions have no static inputs: no array per call for them
+    const slots = this.staticInputs;
+    const statics = slots.length === 0 ? NO_STATICS : slots.map((i) => Number(values[i]!.data[0]));
     const last = this.#lastPlan;
     if (last && sameShapes(last.shapes, shapes) && statics.every((v, i) => v === last.statics[i])) return last;
     const sharedShapes = shapes.slice(values.length);

@@ -148,11 +148,12 @@ export const onesLike = (x: TensorLike, dtype?: DType): TensorVariable => {
 /** A length: a number, or an integer scalar (`x.shape[0]`, a function input). */
 export type Length = number | TensorVariable;
 
-function lengths(what: string, shape: readonly Length[]): TensorVariable[] {
+/** Lengths as integer scalars; `inferred` lets one number be -1 (reshape's). */
+function lengths(what: string, shape: readonly Length[], inferred = false): TensorVariable[] {
   if (!Array.isArray(shape)) throw new TypeError(`${what}: the shape must be an array of lengths, got ${typeof shape}`);
   return shape.map((n, d) => {
     if (typeof n === 'number') {
-      if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what}: length ${d} must be a non-negative integer, got ${n}`);
+      if (!Number.isInteger(n) || n < (inferred ? -1 : 0)) throw new RangeError(`${what}: length ${d} must be a non-negative integer${inferred ? ' or -1' : ''}, got ${n}`);
       return constant(n, { dtype: 'int64' });
     }
     const v = asTensor(n, `${what}: length ${d}`);
@@ -278,14 +279,8 @@ export function transpose(x: TensorLike, axes?: readonly number[]): TensorVariab
  */
 export function reshape(x: TensorLike, shape: readonly Length[]): TensorVariable {
   const v = asTensor(x, 'reshape');
-  if (!Array.isArray(shape)) throw new TypeError(`reshape: the shape must be an array of lengths, got ${typeof shape}`);
-  if (shape.every((d) => typeof d === 'number')) return apply1(new Reshape(shape as number[], { zeros: 'length' }), [v]);
-  const dims = shape.map((d, i) => {
-    const t = typeof d === 'number' ? constant(d, { dtype: 'int64' }) : asTensor(d, `reshape: length ${i}`);
-    if (t.ndim !== 0 || !isInt(t.dtype)) throw new TypeError(`reshape: length ${i} (${t}) must be an integer scalar, got ${t.type}`);
-    return t;
-  });
-  return apply1(new ReshapeTo(), [v, ...dims]);
+  if (Array.isArray(shape) && shape.every((d) => typeof d === 'number')) return apply1(new Reshape(shape as number[], { zeros: 'length' }), [v]);
+  return apply1(new ReshapeTo(), [v, ...lengths('reshape', shape, true)]);
 }
 
 /** Keep the first `ndim - 1` dimensions and collapse the rest (Theano's flatten, default 1-d). */
