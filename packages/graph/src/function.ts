@@ -110,6 +110,7 @@ interface Plan {
   statics: readonly number[];
 }
 
+/** The static values of a function without static inputs (most): no array per call. */
 const NO_STATICS: readonly number[] = [];
 
 /** Programs a function keeps (one per input shapes and static values), the least recently used evicted first. */
@@ -359,7 +360,6 @@ export class CompiledFunction {
     const shapes: (readonly number[])[] = [];
     for (const v of values) shapes.push(v.shape);
     for (const s of this.sharedInputs) shapes.push(s.currentShape);
-    // most functions have no static inputs: no array per call for them
     const slots = this.staticInputs;
     const statics = slots.length === 0 ? NO_STATICS : slots.map((i) => Number(values[i]!.data[0]));
     const last = this.#lastPlan;
@@ -375,9 +375,7 @@ export class CompiledFunction {
     }
     const program = this.#makeProgram(values, sharedShapes, backend);
     const info = backend.describe();
-    for (const b of program.buffers) {
-      if (!info.dtypes.includes(b.dtype)) throw new TypeError(this.#unsupported(info, b.dtype));
-    }
+    for (const b of program.buffers) if (!info.dtypes.includes(b.dtype)) throw new TypeError(this.#unsupported(info, b.dtype));
     const nInputs = this.inputs.length;
     const sharedSlots = program.inputBuffers.slice(nInputs);
     const bound = new Set(sharedSlots);
