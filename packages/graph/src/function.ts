@@ -12,7 +12,7 @@ import { NDArray, fromTyped } from './ndarray.js';
 import { asTensor, type TensorLike } from './op.js';
 import { cloneReplace } from './clone.js';
 import { debugprint } from './printing.js';
-import { graphLeaves, schedule, toposort, type Program } from './schedule.js';
+import { graphLeaves, schedule, staticLeaves, toposort, type Program } from './schedule.js';
 import { TensorSharedVariable } from './shared.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 import { kernelKey } from './kernel.js';
@@ -335,24 +335,16 @@ export class CompiledFunction {
     if (this.#statics) return this.#statics;
     const index = new Map(this.inputs.map((s, i) => [s.variable, i]));
     const slots = new Set<number>();
-    const seen = new Set<TensorVariable>();
-    const visit = (v: TensorVariable): void => {
-      if (seen.has(v)) return;
-      seen.add(v);
-      if (v.owner) {
-        if (v.owner.op.kind !== 'Shape') v.owner.inputs.forEach(visit);
-        return;
-      }
+    const what = "a length (a scan's n_steps, an alloc's shape, an arange's bounds)";
+    for (const v of staticLeaves(toposort(this.graphOutputs))) {
       const i = index.get(v);
-      const what = "a length (a scan's n_steps, an alloc's shape, an arange's bounds)";
       if (i !== undefined) {
         if (v.ndim !== 0 || !isInt(v.dtype)) throw new TypeError(`function: ${v} (${v.type}) decides ${what}, so it must be an integer scalar`);
         slots.add(i);
       } else if (v instanceof TensorSharedVariable) {
         throw new TypeError(`function: ${what} depends on the shared variable ${v}, whose value lives on the device; pass it as an input of the function (an integer scalar) instead`);
       }
-    };
-    for (const node of toposort(this.graphOutputs)) for (const k of node.op.staticInputs?.(node) ?? []) visit(node.inputs[k]!);
+    }
     return (this.#statics = [...slots].sort((a, b) => a - b));
   }
 

@@ -70,6 +70,25 @@ export function toposort(outputs: readonly TensorVariable[]): Apply[] {
   return order;
 }
 
+/**
+ * The leaves whose values ops among `nodes` need when they are lowered
+ * (`Op.staticInputs`: a scan's n_steps, an alloc's lengths), through the
+ * ops those values are computed by; a shape read needs only a shape, which
+ * is known with the shapes, so the walk stops there.
+ */
+export function staticLeaves(nodes: Iterable<Apply>): TensorVariable[] {
+  const leaves: TensorVariable[] = [];
+  const seen = new Set<TensorVariable>();
+  const visit = (v: TensorVariable): void => {
+    if (seen.has(v)) return;
+    seen.add(v);
+    if (!v.owner) leaves.push(v);
+    else if (v.owner.op.kind !== 'Shape') v.owner.inputs.forEach(visit);
+  };
+  for (const node of nodes) for (const k of node.op.staticInputs?.(node) ?? []) visit(node.inputs[k]!);
+  return leaves;
+}
+
 /** Leaves (variables with no owner) the outputs depend on. */
 export function graphLeaves(outputs: readonly TensorVariable[]): TensorVariable[] {
   const seen = new Set<TensorVariable>();

@@ -17,7 +17,7 @@ import { TensorType } from '../type.js';
 import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
 import type { BufferView, LowerContext, TensorView } from '../lower.js';
 import type { ScalarExpr } from '../kernel.js';
-import { foldStatic, toposort } from '../schedule.js';
+import { foldStatic, staticLeaves, toposort } from '../schedule.js';
 import * as ix from '../index-expr.js';
 import { joinViews } from './join.js';
 
@@ -130,16 +130,10 @@ export class Scan extends Op {
   private get staticNonSequences(): number[] {
     if (this.#staticNonSequences) return this.#staticNonSequences;
     const found = new Set<number>();
-    const seen = new Set<TensorVariable>();
-    const visit = (v: TensorVariable): void => {
-      if (seen.has(v)) return;
-      seen.add(v);
-      // a tensor's length is known with the shapes
-      if (v.owner) return v.owner.op.kind === 'Shape' ? undefined : v.owner.inputs.forEach(visit);
+    for (const v of staticLeaves(this.nodes)) {
       const m = this.inner.nonSequences.indexOf(v);
       if (m >= 0) found.add(m);
-    };
-    for (const nd of this.nodes) for (const k of nd.op.staticInputs?.(nd) ?? []) visit(nd.inputs[k]!);
+    }
     return (this.#staticNonSequences = [...found].sort((a, b) => a - b));
   }
 
