@@ -7,7 +7,9 @@
  * program per value.
  */
 import { isInt, type DType } from '../dtype.js';
-import { NDArray, fill, shapeToString, sizeOf } from '../ndarray.js';
+import { NDArray, contiguousStrides, fill, shapeToString, sizeOf } from '../ndarray.js';
+import { broadcastStrides } from './broadcast.js';
+import { gather } from './shape.js';
 import { Apply, Op } from '../op.js';
 import { TensorType } from '../type.js';
 import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
@@ -64,16 +66,8 @@ export class Alloc extends Op {
       dims.map((d) => Number(d.data[0])),
       value.shape,
     );
-    const out = NDArray.zeros(shape, value.dtype);
-    const strides = broadcastStridesOf(value.shape, shape);
-    const idx = new Array<number>(shape.length).fill(0);
-    for (let i = 0; i < out.size; i++) {
-      let src = 0;
-      for (let d = 0; d < shape.length; d++) src += idx[d]! * strides[d]!;
-      out.data[i] = value.data[src]!;
-      for (let d = shape.length - 1; d >= 0 && ++idx[d]! === shape[d]; d--) idx[d] = 0;
-    }
-    return [out];
+    // the value read through broadcast strides (0 along its broadcast dimensions)
+    return [gather(value, { shape, strides: broadcastStrides(value.shape, contiguousStrides(value.shape), shape), offset: 0 })];
   }
   lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
     const [value, ...dims] = inputs as [TensorView, ...TensorView[]];
@@ -83,18 +77,6 @@ export class Alloc extends Op {
     );
     return [ctx.elementwise(shape, node.outputs[0]!.dtype, [value], (l) => l[0]!)];
   }
-}
-
-/** Element strides of a C-contiguous array of `from` broadcast to `to` (0 along broadcast dimensions). */
-function broadcastStridesOf(from: readonly number[], to: readonly number[]): number[] {
-  const out = new Array<number>(to.length).fill(0);
-  let s = 1;
-  for (let k = from.length - 1; k >= 0; k--) {
-    const d = to.length - from.length + k;
-    out[d] = from[k] === 1 ? 0 : s;
-    s *= from[k]!;
-  }
-  return out;
 }
 
 /** `T.arange(start, stop, step)` with integer scalar bounds. Inputs: start, stop, step. */
