@@ -4,13 +4,13 @@
  * (examples, nInput). The tutorial's `Layer` is the same layer for one
  * example per column; `Dense` is the one to stack on a recurrent layer.
  */
-import { MatchLength, NDArray, T, apply1, config, shapeToString, shared, type ArrayLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { MatchLength, NDArray, T, apply1, config, shapeToString, type ArrayLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import { resolveActivation, type Activation } from './activations.js';
 import type { ActivationSpec, LayerOptions } from './layer.js';
 import { initialize, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
 import type { LayerLike } from './sequential.js';
-import { placeTransposed, toArray } from './weights.js';
+import { denseParams, placeTransposed } from './weights.js';
 
 export class Dense implements LayerLike {
   readonly W: TensorSharedVariable;
@@ -27,18 +27,11 @@ export class Dense implements LayerLike {
    * @param activation applied to `x W + b`; null or 'linear' for none.
    */
   constructor(WInit: ArrayLike, bInit: ArrayLike, activation: ActivationSpec, options: LayerOptions = {}) {
-    const W = toArray(WInit, 'Dense: W_init');
-    const b = toArray(bInit, 'Dense: b_init');
-    if (W.ndim !== 2) throw new TypeError(`Dense: W_init must be a matrix of shape (n_input, n_output), got shape ${shapeToString(W.shape)}`);
-    const [nInput, nOutput] = W.shape as [number, number];
-    if (b.ndim !== 1 || b.shape[0] !== nOutput) {
-      throw new TypeError(`Dense: b_init must have shape (${nOutput},) to match W_init of shape ${shapeToString(W.shape)}, got shape ${shapeToString(b.shape)}`);
-    }
-    const prefix = options.name ? `${options.name}.` : '';
-    this.nInput = nInput;
-    this.nOutput = nOutput;
-    this.W = shared(W.astype(config.floatX), { name: `${prefix}W`, borrow: true });
-    this.b = shared(b.astype(config.floatX), { name: `${prefix}b`, borrow: true });
+    const p = denseParams('Dense', WInit, bInit, 'rows', options.name);
+    this.nInput = p.nInput;
+    this.nOutput = p.nOutput;
+    this.W = p.W;
+    this.b = p.b;
     this.activation = resolveActivation(activation, 'Dense: activation');
     this.params = [this.W, this.b];
   }

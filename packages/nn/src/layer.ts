@@ -3,12 +3,12 @@
  * column-vector convention (x is (nInput, examples)), W and b are shared
  * variables, and b is a (nOutput, 1) column that broadcasts over examples.
  */
-import { NDArray, T, config, shapeToString, shared, type ArrayLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { NDArray, T, config, type ArrayLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import { resolveActivation, type Activation, type ActivationName } from './activations.js';
 import { initialize, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
 import { Sequential, type LayerLike } from './sequential.js';
-import { toArray } from './weights.js';
+import { denseParams } from './weights.js';
 
 export type ActivationSpec = Activation | ActivationName | null | undefined;
 
@@ -32,18 +32,11 @@ export class Layer implements LayerLike {
    * @param activation applied to `W x + b`; null or 'linear' for none.
    */
   constructor(WInit: ArrayLike, bInit: ArrayLike, activation: ActivationSpec, options: LayerOptions = {}) {
-    const W = toArray(WInit, 'Layer: W_init');
-    const b = toArray(bInit, 'Layer: b_init');
-    if (W.ndim !== 2) throw new TypeError(`Layer: W_init must be a matrix of shape (n_output, n_input), got shape ${shapeToString(W.shape)}`);
-    const [nOutput, nInput] = W.shape as [number, number];
-    if (b.ndim !== 1 || b.shape[0] !== nOutput) {
-      throw new TypeError(`Layer: b_init must have shape (${nOutput},) to match W_init of shape ${shapeToString(W.shape)}, got shape ${shapeToString(b.shape)}`);
-    }
-    const prefix = options.name ? `${options.name}.` : '';
-    this.nInput = nInput;
-    this.nOutput = nOutput;
-    this.W = shared(W.astype(config.floatX), { name: `${prefix}W`, borrow: true });
-    this.b = shared(b.astype(config.floatX).reshape([nOutput, 1]), { name: `${prefix}b`, borrow: true, broadcastable: [false, true] });
+    const p = denseParams('Layer', WInit, bInit, 'columns', options.name);
+    this.nInput = p.nInput;
+    this.nOutput = p.nOutput;
+    this.W = p.W;
+    this.b = p.b;
     this.activation = resolveActivation(activation, 'Layer: activation');
     this.params = [this.W, this.b];
   }

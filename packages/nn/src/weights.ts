@@ -1,5 +1,5 @@
-/** Initial weights as layers take them: values converted with the layer's name in errors, blocks placed transposed. */
-import { NDArray, array, type ArrayLike } from '@sym/graph';
+/** Initial weights as layers take them: values converted with the layer's name in errors, blocks placed transposed, dense parameters. */
+import { NDArray, array, config, shapeToString, shared, type ArrayLike, type TensorSharedVariable } from '@sym/graph';
 
 /** `value` as an NDArray; a conversion error names `what` (`Layer: W_init`). */
 export function toArray(value: ArrayLike, what: string): NDArray {
@@ -15,4 +15,39 @@ export function placeTransposed(target: NDArray, block: NDArray, col: number): v
   const [rows, cols] = block.shape as [number, number];
   const width = target.shape[1]!;
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) target.data[j * width + col + i] = block.data[i * cols + j]!;
+}
+
+/**
+ * A dense layer's W and b, checked against each other, as floatX shared
+ * variables named `${name}.W`, `${name}.b`. One example per row (`Dense`):
+ * W is (nInput, nOutput) and b a vector. One per column (the tutorial's
+ * `Layer`): W is (nOutput, nInput) and b a broadcastable (nOutput, 1)
+ * column.
+ */
+export function denseParams(
+  what: string,
+  WInit: ArrayLike,
+  bInit: ArrayLike,
+  examples: 'rows' | 'columns',
+  name: string | undefined,
+): { W: TensorSharedVariable; b: TensorSharedVariable; nInput: number; nOutput: number } {
+  const W = toArray(WInit, `${what}: W_init`);
+  const b = toArray(bInit, `${what}: b_init`);
+  const layout = examples === 'rows' ? '(n_input, n_output)' : '(n_output, n_input)';
+  if (W.ndim !== 2) throw new TypeError(`${what}: W_init must be a matrix of shape ${layout}, got shape ${shapeToString(W.shape)}`);
+  const [nInput, nOutput] = (examples === 'rows' ? W.shape : [...W.shape].reverse()) as [number, number];
+  if (b.ndim !== 1 || b.shape[0] !== nOutput) {
+    throw new TypeError(`${what}: b_init must have shape (${nOutput},) to match W_init of shape ${shapeToString(W.shape)}, got shape ${shapeToString(b.shape)}`);
+  }
+  const prefix = name ? `${name}.` : '';
+  const bias = b.astype(config.floatX);
+  return {
+    W: shared(W.astype(config.floatX), { name: `${prefix}W`, borrow: true }),
+    b:
+      examples === 'rows'
+        ? shared(bias, { name: `${prefix}b`, borrow: true })
+        : shared(bias.reshape([nOutput, 1]), { name: `${prefix}b`, borrow: true, broadcastable: [false, true] }),
+    nInput,
+    nOutput,
+  };
 }
