@@ -276,6 +276,8 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   // the value is broadcast to the shape: its gradient sums back; the lengths give only the shape
   Alloc: ({ x: [value, ...dims], gz, nb }) => [sumTo(gz, value!, nb), ...dims.map((): InputGrad => DISCONNECTED)],
   ARange: ({ x }) => x.map((): InputGrad => DISCONNECTED),
+  // a sample depends on its size only through its shape (its parameters are applied to it by ordinary ops)
+  Random: ({ x }) => x.map((): InputGrad => DISCONNECTED),
   // conv2d and pool2d: the windows' gradient is summed back into the image, and the reverse;
   // the other inputs (the window's size, the image's shape) give only shapes
   Im2Col: ({ node, x: [x, ...window], gz }) => [castTo(apply1(new Col2Im((node.op as Im2Col).geometry), [gz, x!]), x!.dtype), ...window.map((): InputGrad => DISCONNECTED)],
@@ -294,7 +296,7 @@ export function disconnectedInputs(node: GradContext['node']): readonly number[]
   if (op.kind === 'IncSubtensor' || op.kind === 'AdvancedIncSubtensor1') return range(node.inputs.length - 2, 2);
   if (op.kind === 'Alloc') return range(node.inputs.length - 1, 1);
   if (op.kind === 'MatchLength') return [1];
-  if (op.kind === 'ARange') return range(node.inputs.length);
+  if (op.kind === 'ARange' || op.kind === 'Random') return range(node.inputs.length);
   // shapes only: Im2Col's window, Col2Im's image
   if (op.kind === 'Im2Col' || op.kind === 'Col2Im') return range(node.inputs.length - 1, 1);
   return [];

@@ -19,25 +19,9 @@ import { kernelKey } from './kernel.js';
 import { isInt, type DType, type TypedArray } from './dtype.js';
 import { checkProgramValues, type ValueCheck } from './debug.js';
 import { enqueue, queueBusy } from './queue.js';
-import { describe as describeValue } from './ndarray.js';
+import { InputSpec, pairs, type Pairs } from './function-args.js';
 
-/** A function input with a default value: Theano's `Param`/`In`. */
-export class InputSpec {
-  constructor(
-    readonly variable: TensorVariable,
-    readonly value: unknown,
-    readonly hasDefault: boolean,
-    readonly name: string | undefined,
-  ) {}
-}
-
-/** `theano.In(b, value=...)`: an input with a default value. */
-export function In(variable: TensorVariable, options: { value?: unknown; name?: string } = {}): InputSpec {
-  if (!(variable instanceof TensorVariable)) throw new TypeError(`In: expected a symbolic variable, got ${typeof variable}`);
-  return new InputSpec(variable, options.value, 'value' in options, options.name ?? variable.name);
-}
-
-export type Pairs<K, V> = ReadonlyMap<K, V> | Iterable<readonly [K, V]>;
+export { In, InputSpec, type Pairs } from './function-args.js';
 
 export interface FunctionOptions {
   /** Pairs (shared variable, new value expression); all updates see the values from before the call. */
@@ -54,6 +38,8 @@ export interface FunctionOptions {
   optimizer?: OptimizerOptions;
   /** What an input the outputs do not depend on is: an error (Theano's default), a warning, or nothing. */
   onUnusedInput?: 'raise' | 'warn' | 'ignore';
+  /** Theano's `no_default_updates`: calls leave random variables' generators where they are, so each call draws the same numbers. */
+  noDefaultUpdates?: boolean;
 }
 
 /** Include or exclude optimizer rewrites by name or tag. */
@@ -79,23 +65,6 @@ export function getOptimizer(): Optimizer | undefined {
   return optimizer;
 }
 
-/** Entries of a Map or a list of pairs; `what` names the option in errors (Theano's dicts are Maps or pair lists here). */
-function pairs<K, V>(p: Pairs<K, V> | undefined, what: string, example: string): [K, V][] {
-  if (!p) return [];
-  if (typeof (p as Iterable<unknown>)[Symbol.iterator] !== 'function') {
-    throw new TypeError(`function: ${what} must be a Map or a list of ${example} pairs (Theano's dict), got ${describeValue(p)}`);
-  }
-  return [...(p as Iterable<readonly [K, V]>)].map((entry, i) => {
-    if (!Array.isArray(entry) || entry.length !== 2) {
-      throw new TypeError(
-        `function: ${what} entry ${i} must be a ${example} pair, got ${entry instanceof Object ? String(entry) : describeValue(entry)}; ` +
-          `a single pair is written [[a, b]]`,
-      );
-    }
-    return [entry[0] as K, entry[1] as V];
-  });
-}
-
 interface Plan {
   program: Program;
   exes: Executable[];
@@ -106,6 +75,8 @@ interface Plan {
   launches: { exe: Executable; inputs: DeviceBuffer[]; output: DeviceBuffer }[];
   /** Input shapes, then shared variables' shapes, this plan was made for. */
   shapes: (readonly number[])[];
+  /** Values drawn anew at each call (random variables' samples). */
+  draws: Program['constants'];
   /** The values of the static inputs (see `staticInputs`) this plan was made for. */
   statics: readonly number[];
 }
@@ -142,6 +113,7 @@ export class CompiledFunction {
   readonly #single: boolean;
   readonly #allowDowncast: boolean;
   readonly #optimizerOptions: OptimizerOptions | undefined;
+  readonly #noDefaultUpdates: boolean;
   readonly #plans = new Map<string, Plan>();
   /** The plan of the previous call: calls with the same shapes skip the key lookup. */
   #lastPlan: Plan | undefined;
@@ -155,6 +127,7 @@ export class CompiledFunction {
     this.device = options.device ?? config.device;
     this.#allowDowncast = options.allowInputDowncast ?? false;
     this.#optimizerOptions = options.optimizer;
+    this.#noDefaultUpdates = options.noDefaultUpdates ?? false;
     if (!Array.isArray(inputs)) throw new TypeError('function: inputs must be a list of variables');
     this.inputs = inputs.map((v, i) => {
       const spec = v instanceof InputSpec ? v : v instanceof TensorVariable ? new InputSpec(v, undefined, false, v.name) : null;
@@ -375,11 +348,12 @@ export class CompiledFunction {
     const used = new Set([...program.inputBuffers, ...program.constants.map((c) => c.buffer), ...program.outputs.map((o) => o.buffer)]);
     for (const s of program.steps) for (const b of [...s.inputs, s.output]) used.add(b);
     const buffers = program.buffers.map((spec, id) => (bound.has(id) || !used.has(id) ? undefined : backend.alloc(spec.dtype, spec.size)));
-    for (const c of program.constants) backend.write(buffers[c.buffer]!, c.value.data);
+    for (const c of program.constants) if (!c.draw) backend.write(buffers[c.buffer]!, c.value.data);
     const exes = program.steps.map((s) => compileCached(backend, s.kernel));
     // placeholders until the first launch binds the shared variables' buffers
     const launches = program.steps.map((s, i) => ({ exe: exes[i]!, inputs: s.inputs.map((b) => buffers[b]!), output: buffers[s.output]! }));
-    plan = { program, exes, buffers, sharedSlots, launches, shapes, statics };
+    const draws = program.constants.filter((c) => c.draw);
+    plan = { program, exes, buffers, sharedSlots, launches, shapes, statics, draws };
     // a text's sentences have many lengths: evict the least recently used program, not all of them
     if (this.#plans.size >= MAX_PLANS) {
       const [oldest, old] = this.#plans.entries().next().value as [string, Plan];
@@ -424,6 +398,10 @@ export class CompiledFunction {
   #launch(backend: Backend, plan: Plan, values: readonly NDArray[], sharedBuffers: readonly DeviceBuffer[]): void {
     const { program, buffers, launches } = plan;
     for (let i = 0; i < values.length; i++) backend.write(buffers[program.inputBuffers[i]!]!, values[i]!.data);
+    for (const d of plan.draws) {
+      d.draw!.fill(d.value);
+      backend.write(buffers[d.buffer]!, d.value.data);
+    }
     for (let i = 0; i < plan.sharedSlots.length; i++) buffers[plan.sharedSlots[i]!] = sharedBuffers[i];
     // shared slots and committed update buffers change between calls: refresh every binding, allocating nothing
     const steps = program.steps;
@@ -438,6 +416,8 @@ export class CompiledFunction {
 
   #commit(backend: Backend, plan: Plan): void {
     const { program, buffers } = plan;
+    // Theano's default updates: random variables' generators move past this call's samples
+    if (!this.#noDefaultUpdates) for (const d of plan.draws) d.draw!.commit();
     this.updated.forEach((s, i) => {
       const out = program.outputs[this.outputCount + i]!;
       const old = s.commit(backend, buffers[out.buffer]!, out.shape);

@@ -75,7 +75,7 @@ export type {
   BufferSpec,
 } from './kernel.js';
 export { kernelKey, kernelOutputSize, walkExpr, loadsOf, gathers, mapLeaves, splitEpilogue, epilogueShape, isContiguousOver } from './kernel.js';
-export type { LowerContext, TensorView, BufferView, ScalarView, ReduceRequest, At } from './lower.js';
+export type { LowerContext, TensorView, BufferView, ScalarView, ReduceRequest, At, Draw } from './lower.js';
 export { isContiguous } from './lower.js';
 export {
   registerBackend,
@@ -94,4 +94,10 @@ export { Scan } from './ops/scan.js';
 export { Alloc, ARange } from './ops/alloc.js';
 export type { ScanInner, ScanKeep, ScanOpOptions } from './ops/scan.js';
 export { scan } from './scan.js';
+export { RandomStreams } from './random.js';
+export type { RandomTensor, UniformOptions, NormalOptions, BinomialOptions } from './random.js';
+export { RandomVariable, SharedRandomState } from './ops/random.js';
+export type { Distribution } from './ops/random.js';
+export { RandomState } from './random-state.js';
+export type { RandomStateSnapshot } from './random-state.js';
 export type { ScanOptions, ScanOutputInfo, ScanUpdates } from './scan.js';

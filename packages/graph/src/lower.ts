@@ -39,6 +39,17 @@ export interface ReduceRequest {
   readonly build: (loads: ScalarExpr[]) => ScalarExpr;
 }
 
+/**
+ * A value a function computes anew at each call, on the host, before its
+ * kernels run: a random variable's sample.
+ */
+export interface Draw {
+  /** Fill `into` with this call's values, from the current state (which does not move until `commit`). */
+  fill(into: NDArray): void;
+  /** The call succeeded: move the state past the values the last `fill` gave. */
+  commit(): void;
+}
+
 /** Read source `source` at a multi-index of int32 expressions, each within the source's shape. */
 export type At = (source: number, indices: readonly ScalarExpr[]) => ScalarExpr;
 
@@ -63,6 +74,8 @@ export interface LowerContext {
   range(n: number): BufferView;
   /** A buffer holding a constant array. */
   constant(value: NDArray): TensorView;
+  /** A buffer the function fills from `draw` at each call (one per draw in a program, however often it is lowered). */
+  drawn(shape: readonly number[], dtype: DType, draw: Draw): BufferView;
 }
 
 export function isContiguous(v: BufferView): boolean {

@@ -38,6 +38,7 @@ export type OpKind =
   | 'MatchLength'
   | 'Alloc'
   | 'ARange'
+  | 'Random'
   | 'Gradient';
 
 export abstract class Op {
@@ -64,6 +65,11 @@ export abstract class Op {
    * function's inputs; programs are then made per value.
    */
   staticInputs?(node: Apply): readonly number[];
+  /**
+   * Its value changes from call to call (a random variable's sample): it is
+   * never folded into a constant, even when its inputs are constants.
+   */
+  varies?(): boolean;
   /**
    * Outputs may hold infinities by design (a max pool's windows padded with
    * -inf): DebugMode and NanGuardMode do not report them (NaN still).

@@ -18,10 +18,11 @@ import { isInt } from './dtype.js';
 import { applyNode, asTensor, constant, type TensorLike } from './op.js';
 import { NDArray } from './ndarray.js';
 import { cloneReplace } from './clone.js';
-import { graphLeaves } from './schedule.js';
+import { graphLeaves, toposort } from './schedule.js';
 import { get } from './indexing.js';
 import { cast } from './ops/elemwise.js';
 import { Scan } from './ops/scan.js';
+import { RandomVariable, randomVariableCount } from './ops/random.js';
 import { TensorType } from './type.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 import type { TensorSharedVariable } from './shared.js';
@@ -105,6 +106,7 @@ export function scan(fn: Step, options: ScanOptions = {}): [TensorVariable | Ten
   // first passed as itself, a literal that adapts as literals do (0 beside a
   // float32 step is float32), and the state takes the type the step gives it.
   const literal = (v: TensorVariable | null) => v instanceof TensorConstant && v.weak;
+  const randomBefore = randomVariableCount();
   const stepWith = (types: (TensorType | null)[], literals: boolean) => {
     const holders = inits.map((v, i) => (v === null ? null : literals && literal(v) ? v : placeholderOf(v, types[i]!)));
     // non-sequences are passed as themselves, as Theano does: `grad(y.get(i), x)` inside the step sees y's graph
@@ -157,6 +159,8 @@ export function scan(fn: Step, options: ScanOptions = {}): [TensorVariable | Ten
     return v instanceof TensorConstant ? constant(v.literal ?? v.value.data[0]!, { dtype: types[i]!.dtype }) : cast(v, types[i]!.dtype);
   });
 
+  refuseStepRandoms(step.outs, randomBefore);
+
   // states first (the outputs fed back), then the others, each in the user's order
   const stateIdx = inits.flatMap((v, i) => (v === null ? [] : [i]));
   const otherIdx = inits.flatMap((v, i) => (v === null ? [i] : []));
@@ -180,6 +184,21 @@ export function scan(fn: Step, options: ScanOptions = {}): [TensorVariable | Ten
   // back in the user's order
   const results = inits.map((_, i) => node.outputs[stateIdx.includes(i) ? stateIdx.indexOf(i) : stateIdx.length + otherIdx.indexOf(i)]!);
   return [step.single && results.length === 1 ? results[0]! : results, []];
+}
+
+/**
+ * A random variable made by the step would draw new numbers at each step
+ * in Theano; here a step is lowered by unrolling, and each variable has one
+ * sample per call. Variables made outside the step are fine: one sample,
+ * the same at every step, as in Theano.
+ */
+function refuseStepRandoms(outs: readonly TensorVariable[], before: number): void {
+  const made = toposort(outs).find((n) => n.op instanceof RandomVariable && n.op.serial >= before);
+  if (!made) return;
+  throw new TypeError(
+    `scan: the step draws random numbers (${made.op.toString()}), new at each step; sym's scan cannot do that yet. ` +
+      `Draw them before the scan with a leading axis of one row per step (srng.normal([nSteps, ...])) and pass them as a sequence`,
+  );
 }
 
 function placeholderOf(v: TensorVariable, type: TensorType): TensorVariable {

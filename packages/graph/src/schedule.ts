@@ -9,7 +9,7 @@ import { castScalar } from './dtype.js';
 import type { BufferSpec, Kernel, LoadExpr, ScalarExpr, Step } from './kernel.js';
 import { NDArray, contiguousStrides, fill, sizeOf, shapeToString } from './ndarray.js';
 import type { Apply } from './op.js';
-import { isContiguous, type At, type BufferView, type LowerContext, type ReduceRequest, type TensorView } from './lower.js';
+import { isContiguous, type At, type BufferView, type Draw, type LowerContext, type ReduceRequest, type TensorView } from './lower.js';
 import * as ix from './index-expr.js';
 import { broadcastStrides } from './ops/broadcast.js';
 import { TensorConstant, type TensorVariable } from './variable.js';
@@ -19,8 +19,11 @@ export interface Program {
   readonly steps: Step[];
   /** Buffer of each graph input (explicit inputs, then shared variables), in order. */
   readonly inputBuffers: number[];
-  /** Constant arrays to upload once. */
-  readonly constants: { buffer: number; value: NDArray }[];
+  /**
+   * Constant arrays to upload once; with `draw`, arrays the function
+   * refills and uploads at each call instead (`value` is filled in place).
+   */
+  readonly constants: { buffer: number; value: NDArray; draw?: Draw }[];
   /** Buffer and shape of each output. */
   readonly outputs: { buffer: number; shape: number[] }[];
   /** Buffer and shape of every node output (DebugMode keeps them all addressable). */
@@ -118,7 +121,7 @@ export interface ScheduleOptions {
 class Builder implements LowerContext {
   readonly buffers: BufferSpec[] = [];
   readonly steps: Step[] = [];
-  readonly constants: { buffer: number; value: NDArray }[] = [];
+  readonly constants: { buffer: number; value: NDArray; draw?: Draw }[] = [];
   /** Inputs' and constants' buffers: no kernel writes them, and no output or update may take them. */
   readonly readOnly = new Set<number>();
   label = '';
@@ -293,6 +296,20 @@ class Builder implements LowerContext {
     this.readOnly.add(buffer);
     return { kind: 'buffer', buffer, dtype: value.dtype, shape: [...value.shape], strides: contiguousStrides(value.shape), offset: 0 };
   }
+
+  readonly #drawn = new Map<Draw, BufferView>();
+  drawn(shape: readonly number[], dtype: DType, draw: Draw): BufferView {
+    let v = this.#drawn.get(draw);
+    if (!v) {
+      const value = NDArray.zeros([...shape], dtype);
+      const buffer = this.newBuffer(dtype, value.size);
+      this.constants.push({ buffer, value, draw });
+      this.readOnly.add(buffer);
+      v = { kind: 'buffer', buffer, dtype, shape: [...shape], strides: contiguousStrides(shape), offset: 0 };
+      this.#drawn.set(draw, v);
+    }
+    return v;
+  }
 }
 
 /**
@@ -302,7 +319,7 @@ class Builder implements LowerContext {
  * needing the value sees it.
  */
 export function foldStatic(node: Apply, ins: readonly TensorView[]): TensorView[] | undefined {
-  if (!ins.length || !ins.every((v) => v.kind === 'scalar')) return undefined;
+  if (!ins.length || !ins.every((v) => v.kind === 'scalar') || node.op.varies?.()) return undefined;
   if (!node.outputs.every((o) => o.ndim === 0)) return undefined;
   const values = ins.map((v) => fill([], v.dtype, () => (v as { value: number }).value));
   return node.op.perform(values, node).map((r) => ({ kind: 'scalar', value: r.data[0]!, dtype: r.dtype, shape: [] }));

@@ -15,7 +15,9 @@ import { DOT } from './ops/dot.js';
 import { DimShuffle, Reshape, ReshapeTo, ShapeI, type DimShufflePattern } from './ops/shape.js';
 import { SOFTMAX } from './ops/nnet.js';
 import { conv2d, pool2d } from './ops/conv.js';
-import { Alloc } from './ops/alloc.js';
+import { Alloc, lengths, type Length } from './ops/alloc.js';
+
+export type { Length };
 import { arange, get } from './indexing.js';
 import type { Reducer } from './kernel.js';
 
@@ -144,23 +146,6 @@ export const onesLike = (x: TensorLike, dtype?: DType): TensorVariable => {
   const v = asTensor(x, 'onesLike');
   return second(v, constant(1, { dtype: dtype ?? v.dtype }));
 };
-
-/** A length: a number, or an integer scalar (`x.shape[0]`, a function input). */
-export type Length = number | TensorVariable;
-
-/** Lengths as integer scalars; `inferred` lets one number be -1 (reshape's). */
-function lengths(what: string, shape: readonly Length[], inferred = false): TensorVariable[] {
-  if (!Array.isArray(shape)) throw new TypeError(`${what}: the shape must be an array of lengths, got ${typeof shape}`);
-  return shape.map((n, d) => {
-    if (typeof n === 'number') {
-      if (!Number.isInteger(n) || n < (inferred ? -1 : 0)) throw new RangeError(`${what}: length ${d} must be a non-negative integer${inferred ? ' or -1' : ''}, got ${n}`);
-      return constant(n, { dtype: 'int64' });
-    }
-    const v = asTensor(n, `${what}: length ${d}`);
-    if (v.ndim !== 0 || !isInt(v.dtype)) throw new TypeError(`${what}: length ${d} (${v}) must be an integer scalar, got ${v.type}`);
-    return v;
-  });
-}
 
 /** Theano's `T.alloc(value, *shape)`: `value` broadcast to `shape`, whose lengths may be symbolic. */
 export function alloc(value: TensorLike, ...shape: Length[]): TensorVariable {

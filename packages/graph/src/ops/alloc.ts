@@ -10,21 +10,38 @@ import { isInt, type DType } from '../dtype.js';
 import { NDArray, contiguousStrides, fill, shapeToString, sizeOf } from '../ndarray.js';
 import { broadcastStrides } from './broadcast.js';
 import { gather } from './shape.js';
-import { Apply, Op } from '../op.js';
+import { Apply, Op, asTensor, constant } from '../op.js';
 import { TensorType } from '../type.js';
-import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
+import { TensorConstant, TensorVariable, type StaticShape } from '../variable.js';
 import type { LowerContext, TensorView } from '../lower.js';
 
-function checkScalarInts(what: string, vars: readonly TensorVariable[]): void {
+export function checkScalarInts(what: string, vars: readonly TensorVariable[]): void {
   vars.forEach((v, i) => {
     if (v.ndim !== 0 || !isInt(v.dtype)) throw new TypeError(`${what}: argument ${i} (${v}) must be an integer scalar, got ${v.type}`);
   });
 }
 
-const known = (v: TensorVariable): number | null => (v instanceof TensorConstant ? Number(v.value.data[0]) : null);
+/** A length: a number, or an integer scalar (`x.shape[0]`, a function input). */
+export type Length = number | TensorVariable;
+
+/** Lengths as integer scalars; `inferred` lets one number be -1 (reshape's). */
+export function lengths(what: string, shape: readonly Length[], inferred = false): TensorVariable[] {
+  if (!Array.isArray(shape)) throw new TypeError(`${what}: the shape must be an array of lengths, got ${typeof shape}`);
+  return shape.map((n, d) => {
+    if (typeof n === 'number') {
+      if (!Number.isInteger(n) || n < (inferred ? -1 : 0)) throw new RangeError(`${what}: length ${d} must be a non-negative integer${inferred ? ' or -1' : ''}, got ${n}`);
+      return constant(n, { dtype: 'int64' });
+    }
+    const v = asTensor(n, `${what}: length ${d}`);
+    if (v.ndim !== 0 || !isInt(v.dtype)) throw new TypeError(`${what}: length ${d} (${v}) must be an integer scalar, got ${v.type}`);
+    return v;
+  });
+}
+
+export const known = (v: TensorVariable): number | null => (v instanceof TensorConstant ? Number(v.value.data[0]) : null);
 
 /** A lowering input that must be a value the schedule knows. */
-function valueOf(what: string, v: TensorView): number {
+export function valueOf(what: string, v: TensorView): number {
   if (v.kind !== 'scalar') throw new Error(`${what}: a length must be known when the program is made (a constant, a shape, or an integer scalar input of the function)`);
   return v.value;
 }

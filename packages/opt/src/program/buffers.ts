@@ -76,7 +76,7 @@ export function assignBuffers(program: Program, reuse: boolean): Program {
     buffers: specs,
     steps: steps.map((s) => ({ ...s, inputs: s.inputs.map((b) => newId.get(b)!), output: newId.get(s.output)! })),
     inputBuffers: program.inputBuffers.map((b) => newId.get(b)!),
-    constants: program.constants.map((c) => ({ buffer: newId.get(c.buffer)!, value: c.value })),
+    constants: program.constants.map((c) => ({ ...c, buffer: newId.get(c.buffer)! })),
     outputs: program.outputs.map((o) => ({ buffer: newId.get(o.buffer)!, shape: o.shape })),
     nodeValues,
   };

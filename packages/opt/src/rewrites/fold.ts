@@ -6,7 +6,8 @@ import { registerRewrite } from '../registry.js';
 const MAX_FOLDED_SIZE = 1 << 16;
 
 export function foldConstants(node: Apply): TensorVariable | null {
-  if (node.outputs.length !== 1 || node.inputs.length === 0) return null;
+  // a random sample has constant inputs (its size) and a new value at each call
+  if (node.outputs.length !== 1 || node.inputs.length === 0 || node.op.varies?.()) return null;
   if (!node.inputs.every((v) => v instanceof TensorConstant)) return null;
   const out = node.outputs[0]!;
   if (out.staticShape.reduce<number>((a, d) => a * (d ?? Infinity), 1) > MAX_FOLDED_SIZE) return null;

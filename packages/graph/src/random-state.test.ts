@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RandomState } from './random.js';
+import { RandomState } from './random-state.js';
 
 describe('RandomState', () => {
   it('repeats its stream for the same seed and differs for another', () => {

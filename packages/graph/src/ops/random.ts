@@ -1,0 +1,116 @@
+/**
+ * Random variables: Theano's `RandomFunction` nodes, made by a
+ * `RandomStreams`. Each variable owns a generator (its `rng`). A function
+ * draws the variable's sample on the host when it is called and writes it
+ * to the device before its kernels run, as TensorFlow.js does for its
+ * WebGL backend: every backend gets the same numbers for the same seed,
+ * and no backend needs exact 32-bit integer arithmetic in its kernels
+ * (gpu.js's integers are floats). The generator moves on only when the
+ * call succeeds, so a failed call loses nothing.
+ */
+import type { FloatDType } from '../dtype.js';
+import { NDArray } from '../ndarray.js';
+import { RandomState, type RandomStateSnapshot } from '../random-state.js';
+import { Apply, Op } from '../op.js';
+import { TensorType } from '../type.js';
+import type { StaticShape, TensorVariable } from '../variable.js';
+import type { Draw, LowerContext, TensorView } from '../lower.js';
+import { checkScalarInts, known, valueOf } from './alloc.js';
+
+export type Distribution = 'uniform' | 'normal';
+
+/**
+ * Theano's `rv.rng`: the shared variable that holds one random variable's
+ * generator. `getValue()` gives a copy (`{ borrow: true }` the generator
+ * itself); `setValue(r)` replaces it, so reseeding reads
+ * `const r = rv.rng.getValue({ borrow: true }); r.seed(89234); rv.rng.setValue(r, { borrow: true })`.
+ */
+export class SharedRandomState {
+  #value: RandomState;
+  constructor(value: RandomState) {
+    this.#value = value;
+  }
+  getValue(options: { borrow?: boolean } = {}): RandomState {
+    return options.borrow ? this.#value : this.#value.copy();
+  }
+  setValue(value: RandomState, options: { borrow?: boolean } = {}): void {
+    if (!(value instanceof RandomState)) throw new TypeError(`rng.setValue: expected a RandomState, got ${value === null ? 'null' : typeof value}`);
+    this.#value = options.borrow ? value : value.copy();
+  }
+}
+
+let nextId = 0;
+
+/** How many random variables were made so far: a scan finds those its step made. */
+export function randomVariableCount(): number {
+  return nextId;
+}
+
+/**
+ * A sample of `distribution` (uniform in [0, 1), or standard normal) of the
+ * shape its inputs give, one integer scalar per dimension, as `T.zeros`'s.
+ */
+export class RandomVariable extends Op implements Draw {
+  readonly kind = 'Random' as const;
+  /** Two random variables are never one value, whatever their inputs; also the order they were made in. */
+  readonly serial = nextId++;
+  /** The generator's state after this call's sample: it becomes the state when the call succeeds. */
+  #pending: RandomStateSnapshot | undefined;
+
+  constructor(
+    readonly distribution: Distribution,
+    readonly dtype: FloatDType,
+    readonly rng: SharedRandomState,
+  ) {
+    super();
+    if (dtype !== 'float32' && dtype !== 'float64') throw new TypeError(`random ${distribution}: dtype must be float32 or float64, got ${String(dtype)}`);
+  }
+  key(): string {
+    return `Random:${this.serial}`;
+  }
+  override toString(): string {
+    return `RandomFunction{${this.distribution}}`;
+  }
+  override varies(): boolean {
+    return true;
+  }
+  override staticInputs(node: Apply): number[] {
+    return node.inputs.map((_, i) => i);
+  }
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    checkScalarInts(`random ${this.distribution}: size`, inputs);
+    return [new TensorType(this.dtype, inputs.map((d) => known(d) === 1))];
+  }
+  inferShape(_shapes: readonly StaticShape[], node: Apply): StaticShape[] {
+    return [node.inputs.map(known)];
+  }
+  /** The sample of this call into `into`, from the generator as it is now (it does not move). */
+  #sample(into: NDArray): RandomStateSnapshot {
+    const r = this.rng.getValue();
+    if (this.distribution === 'uniform') r.fillUniform(into.data);
+    else r.fillNormal(into.data);
+    return r.getState();
+  }
+  #shape(values: readonly number[]): number[] {
+    values.forEach((n, d) => {
+      if (!Number.isInteger(n) || n < 0) throw new RangeError(`random ${this.distribution}: length ${d} of the size must be a non-negative integer, got ${n}`);
+    });
+    return [...values];
+  }
+  perform(inputs: readonly NDArray[]): NDArray[] {
+    const out = NDArray.zeros(this.#shape(inputs.map((v) => Number(v.data[0]))), this.dtype);
+    this.#sample(out);
+    return [out];
+  }
+  lower(ctx: LowerContext, inputs: readonly TensorView[]): TensorView[] {
+    return [ctx.drawn(this.#shape(inputs.map((v) => valueOf(`random ${this.distribution}`, v))), this.dtype, this)];
+  }
+  fill(into: NDArray): void {
+    this.#pending = this.#sample(into);
+  }
+  commit(): void {
+    if (!this.#pending) return;
+    this.rng.getValue({ borrow: true }).setState(this.#pending);
+    this.#pending = undefined;
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * RandomStreams: the "Using Random Numbers" section of Theano's tutorial
+ * (default updates, no_default_updates, one value per call, seeding,
+ * saving and restoring a generator's state), the distributions' moments,
+ * symbolic sizes, gradients through a mask, failed calls, and errors.
+ */
+import { describe, expect, it } from 'vitest';
+import { T, sym } from './helpers.js';
+
+type V = sym.TensorVariable;
+const values = (a: sym.NDArray | sym.NDArray[]): number[] => Array.from((a as sym.NDArray).data as ArrayLike<number>);
+
+function moments(xs: readonly number[]): { mean: number; std: number; min: number; max: number } {
+  const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+  const std = Math.sqrt(xs.reduce((s, x) => s + (x - mean) ** 2, 0) / xs.length);
+  return { mean, std, min: Math.min(...xs), max: Math.max(...xs) };
+}
+
+describe('RandomStreams: Theano tutorial, "Using Random Numbers"', () => {
+  it('draws new numbers at each call; noDefaultUpdates repeats them; one variable has one value per call', () => {
+    const srng = new sym.RandomStreams(234);
+    const rvU = srng.uniform([2, 2]);
+    const rvN = srng.normal([2, 2]);
+    const f = sym.function([], rvU);
+    const g = sym.function([], rvN, { noDefaultUpdates: true });
+    const nearlyZeros = sym.function([], rvU.add(rvU).sub(rvU.mul(2)));
+    const a = values(f.sync());
+    const b = values(f.sync());
+    expect(a).toHaveLength(4);
+    expect(b).not.toEqual(a);
+    expect(values(g.sync())).toEqual(values(g.sync()));
+    expect(values(nearlyZeros.sync())).toEqual([0, 0, 0, 0]);
+  });
+
+  it('reseeds one variable through its rng, all of them through srng.seed, and replays a saved state', () => {
+    const srng = new sym.RandomStreams(234);
+    const rvU = srng.uniform([2, 2]);
+    const rvN = srng.normal([2, 2]);
+    const f = sym.function([], rvU);
+    const g = sym.function([], rvN);
+    const r = rvU.rng.getValue({ borrow: true });
+    r.seed(89234);
+    rvU.rng.setValue(r, { borrow: true });
+    const afterSeed = values(f.sync());
+    r.seed(89234);
+    expect(values(f.sync())).toEqual(afterSeed);
+
+    srng.seed(902340);
+    const u0 = values(f.sync());
+    const n0 = values(g.sync());
+    srng.seed(902340);
+    expect(values(f.sync())).toEqual(u0);
+    expect(values(g.sync())).toEqual(n0);
+
+    // Theano's state_after_v0 example: v2 differs from v1, v3 equals it
+    const state = rvU.rng.getValue().getState();
+    f.sync();
+    const v1 = values(f.sync());
+    const rng = rvU.rng.getValue({ borrow: true });
+    rng.setState(state);
+    rvU.rng.setValue(rng, { borrow: true });
+    const v2 = values(f.sync());
+    const v3 = values(f.sync());
+    expect(v2).not.toEqual(v1);
+    expect(v3).toEqual(v1);
+  });
+
+  it('getValue() copies unless borrowed: changing the copy changes nothing', () => {
+    const rv = new sym.RandomStreams(1).uniform([3]);
+    const f = sym.function([], rv, { noDefaultUpdates: true });
+    const before = values(f.sync());
+    rv.rng.getValue().seed(5);
+    expect(values(f.sync())).toEqual(before);
+    expect(() => rv.rng.setValue({} as sym.RandomState)).toThrow(/expected a RandomState/);
+  });
+
+  it('the same seed gives the same numbers; two variables of one stream differ', () => {
+    const a = new sym.RandomStreams(7);
+    const b = new sym.RandomStreams(7);
+    const [a1, a2, b1] = [a.uniform([5]), a.uniform([5]), b.uniform([5])];
+    expect(values(a1.evalSync())).toEqual(values(b1.evalSync()));
+    expect(values(a2.evalSync())).not.toEqual(values(b1.evalSync()));
+  });
+});
+
+describe('RandomStreams: distributions', () => {
+  const srng = new sym.RandomStreams(2024);
+
+  it('uniform lies in [low, high) with the uniform moments, float32 never rounding to high', () => {
+    const u = values(srng.uniform([50000], { low: -2, high: 3 }).evalSync());
+    const m = moments(u);
+    expect(m.min).toBeGreaterThanOrEqual(-2);
+    expect(m.max).toBeLessThan(3);
+    expect(m.mean).toBeCloseTo(0.5, 1);
+    expect(m.std).toBeCloseTo(5 / Math.sqrt(12), 1);
+    const f32 = srng.uniform([100000], { dtype: 'float32' });
+    expect(f32.dtype).toBe('float32');
+    expect(moments(values(f32.evalSync())).max).toBeLessThan(1);
+  });
+
+  it('normal has mean avg and standard deviation std', () => {
+    const m = moments(values(srng.normal([50000], { avg: 1, std: 2 }).evalSync()));
+    expect(m.mean).toBeCloseTo(1, 1);
+    expect(m.std).toBeCloseTo(2, 1);
+  });
+
+  it('binomial counts successes: a 0/1 mask with n = 1, mean n * p otherwise; int64 unless a dtype is given', () => {
+    const mask = srng.binomial([40000], { p: 0.25 });
+    expect(mask.dtype).toBe('int64');
+    const m = values(mask.evalSync());
+    expect(new Set(m)).toEqual(new Set([0, 1]));
+    expect(moments(m).mean).toBeCloseTo(0.25, 1);
+    const five = srng.binomial([40000], { n: 5, p: 0.3, dtype: 'float32' });
+    expect(five.dtype).toBe('float32');
+    const c = values(five.evalSync());
+    expect(Math.max(...c)).toBeLessThanOrEqual(5);
+    expect(moments(c).mean).toBeCloseTo(1.5, 1);
+    expect(moments(c).std).toBeCloseTo(Math.sqrt(5 * 0.3 * 0.7), 1);
+  });
+
+  it('parameters may be tensors, broadcast over the size', () => {
+    const p = T.vector('p');
+    const mask = srng.binomial([20000, 2], { p, dtype: 'float64' });
+    const m = sym.function([p], T.mean(mask, 0)).sync([0.1, 0.9]) as sym.NDArray;
+    expect(values(m)[0]).toBeCloseTo(0.1, 1);
+    expect(values(m)[1]).toBeCloseTo(0.9, 1);
+    const lo = T.scalar('lo');
+    const u = srng.uniform([1000], { low: lo, high: lo.add(1) });
+    const v = values(sym.function([lo], u).sync(10) as sym.NDArray);
+    expect(Math.min(...v)).toBeGreaterThanOrEqual(10);
+    expect(Math.max(...v)).toBeLessThan(11);
+  });
+});
+
+describe('RandomStreams in functions', () => {
+  it('takes its size from shapes (x.shape) and from integer inputs, one program per value', () => {
+    const srng = new sym.RandomStreams(3);
+    const x = T.matrix('x');
+    const drop = sym.function([x], x.mul(srng.binomial(x.shape, { p: 0.5, dtype: sym.config.floatX })));
+    const y = drop.sync(sym.fill([40, 30], 'float64', () => 2)) as sym.NDArray;
+    expect(y.shape).toEqual([40, 30]);
+    expect(new Set(values(y))).toEqual(new Set([0, 2]));
+    const n = T.iscalar('n');
+    const f = sym.function([n], srng.normal([n, 2]));
+    expect((f.sync(3) as sym.NDArray).shape).toEqual([3, 2]);
+    expect((f.sync(5) as sym.NDArray).shape).toEqual([5, 2]);
+  });
+
+  it('is never folded into a constant, and passes DebugMode (the reference draws the same sample)', () => {
+    const srng = new sym.RandomStreams(4);
+    const u = srng.uniform([3]);
+    for (const mode of ['FAST_RUN', 'DebugMode'] as const) {
+      const f = sym.function([], u.mul(2).add(1), { mode });
+      expect(values(f.sync())).not.toEqual(values(f.sync()));
+    }
+  });
+
+  it('a failed call leaves the generator where it was', () => {
+    const srng = new sym.RandomStreams(5);
+    const u = srng.uniform([4]);
+    const x = T.vector('x');
+    // DebugMode raises on the NaN of log(-1) after the sample was drawn
+    const bad = sym.function([x], T.log(x).add(u), { mode: 'DebugMode' });
+    const good = sym.function([], u, { noDefaultUpdates: true });
+    const before = values(good.sync());
+    expect(() => bad.sync([-1, 1, 1, 1])).toThrow(/nan/);
+    expect(values(good.sync())).toEqual(before);
+    bad.sync([1, 1, 1, 1]);
+    expect(values(good.sync())).not.toEqual(before);
+  });
+
+  it('a gradient through a dropout mask reads the same mask as the forward pass', async () => {
+    const { grad } = (await import(/* @vite-ignore */ new URL('../../grad/src/index.ts', import.meta.url).href)) as { grad: (c: V, w: V) => V };
+    const srng = new sym.RandomStreams(6);
+    const x = T.matrix('x');
+    const mask = srng.binomial(x.shape, { p: 0.5, dtype: 'float64' });
+    const out = x.mul(mask);
+    const [y, gx] = sym.function([x], [out, grad(out.sum(), x)]).sync([[1, 2, 3], [4, 5, 6]]) as sym.NDArray[];
+    expect(values(gx!)).toEqual(values(y!).map((v) => (v === 0 ? 0 : 1)));
+  });
+
+  it('in a scan: one sample for a variable made outside the step; a step that draws is refused', () => {
+    const srng = new sym.RandomStreams(8);
+    const noise = srng.normal([3]);
+    const [hs] = sym.scan((h: V) => h.add(noise), { outputsInfo: T.zeros([3]), nSteps: 4 });
+    const [all, n] = sym.function([], [hs, noise]).sync() as sym.NDArray[];
+    // h_t = (t + 1) * noise: the same sample at every step
+    const step = values(n!);
+    values(all!).forEach((v, k) => expect(v).toBeCloseTo((Math.floor(k / 3) + 1) * step[k % 3]!, 12));
+    expect(() => sym.scan((h: V) => h.add(srng.normal([3])), { outputsInfo: T.zeros([3]), nSteps: 4 })).toThrow(
+      /the step draws random numbers \(RandomFunction\{normal\}\).*pass them as a sequence/,
+    );
+  });
+});
+
+describe('RandomStreams: errors', () => {
+  const srng = new sym.RandomStreams(9);
+  it('names the option, the value and what was expected', () => {
+    expect(() => new sym.RandomStreams(-1)).toThrow(/seed must be an integer in \[0, 2\^32\), got -1/);
+    expect(() => srng.uniform([2], { hi: 3 } as never)).toThrow(/unknown option "hi"; the options are low, high, dtype/);
+    expect(() => srng.normal([2], { std: -1 })).toThrow(/std must be a finite number >= 0, got -1/);
+    expect(() => srng.binomial([2], { p: 1.5 })).toThrow(/p must be a finite number in \[0, 1\], got 1.5/);
+    expect(() => srng.binomial([2], { n: 0.5 })).toThrow(/n must be a non-negative integer/);
+    expect(() => srng.uniform([2], { dtype: 'int32' as never })).toThrow(/dtype must be float32 or float64, got int32/);
+    expect(() => srng.uniform([2, -1])).toThrow(/length 1 must be a non-negative integer, got -1/);
+    expect(() => srng.uniform([T.scalar('s')])).toThrow(/must be an integer scalar/);
+    expect(() => rvState().setState({ words: [0, 0, 0, 0], spare: null })).toThrow(/not all zero/);
+  });
+  const rvState = (): sym.RandomState => srng.uniform([1]).rng.getValue();
+});
