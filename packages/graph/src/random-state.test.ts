@@ -83,3 +83,35 @@ describe('RandomState', () => {
     expect(() => r.normal([2], { std: -1 })).toThrow(/std must be >= 0/);
   });
 });
+
+describe('RandomState: bulk fills', () => {
+  it('fillUniform continues the stream nextUint32 and random() give', () => {
+    const a = new RandomState(11);
+    const b = new RandomState(11);
+    const f32 = new Float32Array(1000);
+    a.fillUniform(f32);
+    f32.forEach((x) => expect(x).toBe((b.nextUint32() >>> 8) / 2 ** 24));
+    const f64 = new Float64Array(1000);
+    a.fillUniform(f64);
+    f64.forEach((x) => expect(x).toBe(b.random()));
+    expect(a.nextUint32()).toBe(b.nextUint32());
+  });
+
+  it('fillNormal gives standard normal moments, is repeatable, and never NaN or infinite', () => {
+    const a = new RandomState(12);
+    const state = a.getState();
+    const z = new Float64Array(100001);
+    a.fillNormal(z);
+    const mean = z.reduce((s, x) => s + x, 0) / z.length;
+    const variance = z.reduce((s, x) => s + (x - mean) ** 2, 0) / z.length;
+    const kurtosis = z.reduce((s, x) => s + (x - mean) ** 4, 0) / z.length / variance ** 2;
+    expect(Math.abs(mean)).toBeLessThan(0.01);
+    expect(variance).toBeCloseTo(1, 1);
+    expect(kurtosis).toBeCloseTo(3, 1);
+    expect(z.every(Number.isFinite)).toBe(true);
+    a.setState(state);
+    const again = new Float64Array(z.length);
+    a.fillNormal(again);
+    expect(again).toEqual(z);
+  });
+});

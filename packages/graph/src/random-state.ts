@@ -83,17 +83,65 @@ export class RandomState {
   }
 
   /**
-   * Fill `out` with uniforms in [0, 1). A float32 array gets 24 random bits
-   * per value, so that no value rounds up to 1; others get 53.
+   * Fill `out` with uniforms in [0, 1): a float32 array gets 24 random bits
+   * per value (one word), so that no value rounds up to 1; others get 53
+   * (two words, as `random()`).
    */
   fillUniform(out: TypedArray): void {
-    if (out instanceof Float32Array) for (let i = 0; i < out.length; i++) out[i] = (this.nextUint32() >>> 8) * 5.9604644775390625e-8;
-    else for (let i = 0; i < out.length; i++) out[i] = this.random();
+    const f32 = out instanceof Float32Array;
+    const words = this.#words(f32 ? out.length : 2 * out.length);
+    if (f32) for (let i = 0; i < out.length; i++) out[i] = (words[i]! >>> 8) * 5.9604644775390625e-8;
+    else for (let i = 0; i < out.length; i++) out[i] = ((words[2 * i]! >>> 5) * 67108864 + (words[2 * i + 1]! >>> 6)) / 9007199254740992;
   }
 
-  /** Fill `out` with standard normal draws. */
+  /**
+   * Fill `out` with standard normal draws, by Marsaglia's polar method on
+   * pairs of 32-bit uniforms in (-1, 1): no sine or cosine, which makes it
+   * several times faster than `standardNormal` on large samples.
+   */
   fillNormal(out: TypedArray): void {
-    for (let i = 0; i < out.length; i++) out[i] = this.standardNormal();
+    let i = 0;
+    while (i < out.length) {
+      // a pair of uniforms per remaining pair of values, plus the rejected fraction (1 - pi/4)
+      const words = this.#words(2 * Math.ceil((out.length - i) / 2) + 16);
+      for (let k = 0; k + 1 < words.length && i < out.length; k += 2) {
+        const u = (words[k]! | 0) * 4.656612873077393e-10;
+        const v = (words[k + 1]! | 0) * 4.656612873077393e-10;
+        const q = u * u + v * v;
+        if (q >= 1 || q === 0) continue;
+        const m = Math.sqrt((-2 * Math.log(q)) / q);
+        out[i++] = u * m;
+        if (i < out.length) out[i++] = v * m;
+      }
+    }
+  }
+
+  #scratch = new Uint32Array(0);
+  /** The stream's next `n` words (as `nextUint32` would give them), in a scratch array reused across calls. */
+  #words(n: number): Uint32Array {
+    if (this.#scratch.length < n) this.#scratch = new Uint32Array(n);
+    const w = this.#scratch.subarray(0, n);
+    const st = this.#s;
+    let s0 = st[0]!;
+    let s1 = st[1]!;
+    let s2 = st[2]!;
+    let s3 = st[3]!;
+    for (let i = 0; i < n; i++) {
+      const m = Math.imul(s1, 5);
+      w[i] = Math.imul((m << 7) | (m >>> 25), 9);
+      const t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+    }
+    st[0] = s0;
+    st[1] = s1;
+    st[2] = s2;
+    st[3] = s3;
+    return w;
   }
 
   /** The next 32 random bits, as an unsigned integer. */
