@@ -15,12 +15,13 @@
  * Theano.
  */
 import { isInt } from './dtype.js';
-import { applyNode, asTensor, constant, type TensorLike } from './op.js';
+import { apply1, applyNode, asTensor, constant, type TensorLike } from './op.js';
 import { NDArray } from './ndarray.js';
 import { cloneReplace } from './clone.js';
 import { graphLeaves, toposort } from './schedule.js';
 import { get } from './indexing.js';
-import { cast } from './ops/elemwise.js';
+import { cast, elemwise } from './ops/elemwise.js';
+import { shapeI } from './tensor.js';
 import { Scan } from './ops/scan.js';
 import { RandomVariable, randomVariableCount } from './ops/random.js';
 import { TensorType } from './type.js';
@@ -159,7 +160,11 @@ export function scan(fn: Step, options: ScanOptions = {}): [TensorVariable | Ten
     return v instanceof TensorConstant ? constant(v.literal ?? v.value.data[0]!, { dtype: types[i]!.dtype }) : cast(v, types[i]!.dtype);
   });
 
-  refuseStepRandoms(step.outs, randomBefore);
+  // random variables the step made draw every step's numbers before the loop, and are read as sequences
+  const hoisted = hoistStepRandoms(step.outs, randomBefore, { sequences, seqHolders, holders: step.holders, inits, nSteps });
+  step = { ...step, outs: hoisted.outs };
+  sequences = [...sequences, ...hoisted.sequences];
+  seqHolders.push(...hoisted.holders);
 
   // states first (the outputs fed back), then the others, each in the user's order
   const stateIdx = inits.flatMap((v, i) => (v === null ? [] : [i]));
@@ -186,19 +191,40 @@ export function scan(fn: Step, options: ScanOptions = {}): [TensorVariable | Ten
   return [step.single && results.length === 1 ? results[0]! : results, []];
 }
 
+interface StepVariables {
+  readonly sequences: readonly TensorVariable[];
+  readonly seqHolders: readonly TensorVariable[];
+  readonly holders: readonly (TensorVariable | null)[];
+  readonly inits: readonly (TensorVariable | null)[];
+  readonly nSteps: TensorVariable | undefined;
+}
+
 /**
- * A random variable made by the step would draw new numbers at each step
- * in Theano; here a step is lowered by unrolling, and each variable has one
- * sample per call. Variables made outside the step are fine: one sample,
- * the same at every step, as in Theano.
+ * A random variable the step made draws new numbers at each step (Theano's
+ * scan threads its generator through the loop). Steps are unrolled here,
+ * and a variable has one sample per call, so each such variable becomes
+ * one sample of every step's numbers, drawn before the loop (a leading
+ * axis of steps), that the step reads as a sequence. Its size may read the
+ * shapes of the step's variables: those are the shapes of a sequence's row
+ * and of a state's initial value. The gradient reads the same sequence, so
+ * a mask is the same forwards and backwards. (Variables made outside the
+ * step have one sample, the same at every step, as in Theano.)
  */
-function refuseStepRandoms(outs: readonly TensorVariable[], before: number): void {
-  const made = toposort(outs).find((n) => n.op instanceof RandomVariable && n.op.serial >= before);
-  if (!made) return;
-  throw new TypeError(
-    `scan: the step draws random numbers (${made.op.toString()}), new at each step; sym's scan cannot do that yet. ` +
-      `Draw them before the scan with a leading axis of one row per step (srng.normal([nSteps, ...])) and pass them as a sequence`,
-  );
+function hoistStepRandoms(outs: readonly TensorVariable[], before: number, step: StepVariables): { outs: TensorVariable[]; sequences: TensorVariable[]; holders: TensorVariable[] } {
+  const made = toposort(outs).filter((n) => n.op instanceof RandomVariable && n.op.serial >= before);
+  if (!made.length) return { outs: [...outs], sequences: [], holders: [] };
+  const outer = new Map<TensorVariable, TensorVariable>();
+  step.seqHolders.forEach((h, i) => outer.set(h, get(step.sequences[i]!, 0)));
+  step.holders.forEach((h, i) => h && outer.set(h, step.inits[i]!));
+  const steps = step.nSteps ?? step.sequences.map((s) => shapeI(s, 0)).reduce((a, b) => elemwise('minimum', a, b));
+  const replace = new Map<TensorVariable, TensorVariable>();
+  const sequences = made.map((node) => {
+    const op = node.op as RandomVariable;
+    const sample = apply1(new RandomVariable(op.distribution, op.dtype, op.rng), [steps, ...cloneReplace(node.inputs, outer)]);
+    replace.set(node.outputs[0]!, new TensorVariable(new TensorType(sample.dtype, sample.broadcastable.slice(1)), { staticShape: sample.staticShape.slice(1) }));
+    return sample;
+  });
+  return { outs: cloneReplace(outs, replace), sequences, holders: [...replace.values()] };
 }
 
 function placeholderOf(v: TensorVariable, type: TensorType): TensorVariable {

@@ -179,7 +179,7 @@ describe('RandomStreams in functions', () => {
     expect(values(gx!)).toEqual(values(y!).map((v) => (v === 0 ? 0 : 1)));
   });
 
-  it('in a scan: one sample for a variable made outside the step; a step that draws is refused', () => {
+  it('in a scan: one sample for a variable made outside the step', () => {
     const srng = new sym.RandomStreams(8);
     const noise = srng.normal([3]);
     const [hs] = sym.scan((h: V) => h.add(noise), { outputsInfo: T.zeros([3]), nSteps: 4 });
@@ -187,9 +187,36 @@ describe('RandomStreams in functions', () => {
     // h_t = (t + 1) * noise: the same sample at every step
     const step = values(n!);
     values(all!).forEach((v, k) => expect(v).toBeCloseTo((Math.floor(k / 3) + 1) * step[k % 3]!, 12));
-    expect(() => sym.scan((h: V) => h.add(srng.normal([3])), { outputsInfo: T.zeros([3]), nSteps: 4 })).toThrow(
-      /the step draws random numbers \(RandomFunction\{normal\}\).*pass them as a sequence/,
-    );
+  });
+
+  it('in a scan: a variable the step makes draws new numbers at each step, also under DebugMode', () => {
+    const srng = new sym.RandomStreams(10);
+    const [hs] = sym.scan((h: V) => h.add(srng.normal(h.shape)), { outputsInfo: T.zeros([3]), nSteps: 4 });
+    for (const mode of ['FAST_RUN', 'DebugMode'] as const) {
+      const rows = (sym.function([], hs, { mode }).sync() as sym.NDArray).toArray() as number[][];
+      const steps = rows.map((r, t) => r.map((v, i) => v - (t ? rows[t - 1]![i]! : 0)));
+      expect(new Set(steps.map((s) => s.join())).size).toBe(4);
+    }
+    // the step count of a sequence, and a size from a sequence's row
+    const xs = T.matrix('xs');
+    const [ys] = sym.scan((x: V) => x.mul(srng.binomial(x.shape, { p: 0.5, dtype: 'float64' })), { sequences: xs });
+    const y = sym.function([xs], ys).sync(sym.fill([50, 4], 'float64', () => 1)) as sym.NDArray;
+    expect(y.shape).toEqual([50, 4]);
+    expect(new Set(values(y))).toEqual(new Set([0, 1]));
+  });
+
+  it('in a scan: the gradient reads the masks the forward pass drew', async () => {
+    const { grad } = (await import(/* @vite-ignore */ new URL('../../grad/src/index.ts', import.meta.url).href)) as { grad: (c: V, w: V) => V };
+    const srng = new sym.RandomStreams(11);
+    const xs = T.matrix('xs');
+    const [ys] = sym.scan((x: V, h: V) => h.add(x.mul(srng.binomial(x.shape, { p: 0.5, dtype: 'float64' }))), { sequences: xs, outputsInfo: T.zeros([3]) });
+    const xv = sym.fill([6, 3], 'float64', (i) => i + 1);
+    const [y, g] = sym.function([xs], [ys, grad(ys.get(-1).sum(), xs)]).sync(xv) as sym.NDArray[];
+    // the running sums' increments are x_t * mask_t: the gradient of the last sum is each mask
+    const rows = y!.toArray() as number[][];
+    const masks = rows.map((r, t) => r.map((v, i) => (v - (t ? rows[t - 1]![i]! : 0)) / xv.data[t * 3 + i]!));
+    expect(g!.toArray()).toEqual(masks);
+    expect(new Set(masks.flat())).toEqual(new Set([0, 1]));
   });
 });
 
