@@ -16,7 +16,7 @@ import { resolveActivation, type Activation, type ActivationName } from './activ
 import type { ActivationSpec } from './layer.js';
 import { orthogonal, resolveInitializer, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
-import type { LayerLike } from './sequential.js';
+import type { LayerLike, OutputOptions } from './sequential.js';
 import { placeTransposed, toArray } from './weights.js';
 
 const RECURRENT_OPTIONS = ['name', 'returnSequences', 'goBackwards', 'timeMajor', 'h0'];
@@ -61,8 +61,12 @@ export interface RecurrentInitOptions {
   rng?: RandomState;
 }
 
-/** Initial states for one call of `output`, overriding the layer's. */
-export interface InitialState {
+/**
+ * Initial states for one call of `output`, overriding the layer's; and, as
+ * every layer's options, `training` (a recurrent layer is the same in both
+ * graphs), so that a `Sequential` can pass it along.
+ */
+export interface InitialState extends OutputOptions {
   /** The initial hidden state, as {@link RecurrentOptions.h0}. */
   h0?: TensorLike;
   /** The initial cell state of an {@link LSTM}, shaped as h0 (default zeros). */
@@ -197,7 +201,7 @@ export abstract class Recurrent implements LayerLike {
    */
   output(x: TensorVariable, initial: InitialState = {}): TensorVariable {
     const what = `${this.what}.output`;
-    checkOptions(what, initial, this.what === 'LSTM' ? ['h0', 'c0'] : ['h0']);
+    checkOptions(what, initial, this.what === 'LSTM' ? ['h0', 'c0', 'training'] : ['h0', 'training']);
     if (x.ndim !== 3) {
       const layout = this.timeMajor ? '(steps, batch, features)' : '(batch, steps, features)';
       throw new TypeError(`${what}: x must be a 3-d tensor ${layout}, got ${x.toString()} of type ${x.type}`);

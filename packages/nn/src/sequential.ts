@@ -5,12 +5,25 @@
  */
 import { T, TensorSharedVariable, type TensorVariable } from '@sym/graph';
 
+/**
+ * Which graph `output` builds: the training graph (`training: true`, where
+ * a `Dropout` drops units) or the inference graph (the default, where
+ * it is the identity), as Keras's `training` argument.
+ */
+export interface OutputOptions {
+  training?: boolean;
+}
+
 /** A layer: its trainable shared variables, and its symbolic output for a symbolic input. */
 export interface LayerLike {
   /** The shared variables the cost is differentiated against and the updates change. */
   readonly params: readonly TensorSharedVariable[];
-  /** The symbolic output for the symbolic input `x` (one example per column, for the built-in layers). */
-  output(x: TensorVariable): TensorVariable;
+  /**
+   * The symbolic output for the symbolic input `x` (one example per column,
+   * for the tutorial's `Layer`). A layer that behaves the same in training
+   * and inference may ignore `options`.
+   */
+  output(x: TensorVariable, options?: OutputOptions): TensorVariable;
 }
 
 function checkLayer(layer: unknown, i: number): void {
@@ -34,13 +47,18 @@ export class Sequential<L extends LayerLike = LayerLike> implements LayerLike {
     this.params = [...new Set(layers.flatMap((l) => l.params))];
   }
 
-  /** The symbolic output of the last layer. */
-  output(x: TensorVariable): TensorVariable {
-    return this.layers.reduce((h, layer) => layer.output(h), x);
+  /**
+   * The symbolic output of the last layer: the inference graph, or with
+   * `{ training: true }` the training graph, the options passed to every
+   * layer. Without options each layer's `output` is called with `x` alone,
+   * as before layers had options.
+   */
+  output(x: TensorVariable, options?: OutputOptions): TensorVariable {
+    return this.layers.reduce((h, layer) => (options === undefined ? layer.output(h) : layer.output(h, options)), x);
   }
 
-  /** `T.sum((output(x) - y) ** 2)`: the squared Euclidean distance to the targets y. */
-  squaredError(x: TensorVariable, y: TensorVariable): TensorVariable {
-    return T.sum(this.output(x).sub(y).pow(2));
+  /** `T.sum((output(x, options) - y) ** 2)`: the squared Euclidean distance to the targets y. */
+  squaredError(x: TensorVariable, y: TensorVariable, options?: OutputOptions): TensorVariable {
+    return T.sum(this.output(x, options).sub(y).pow(2));
   }
 }
