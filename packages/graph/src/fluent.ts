@@ -65,6 +65,18 @@ declare module './variable.js' {
     reshape(shape: readonly (number | TensorVariable)[]): TensorVariable;
     flatten(ndim?: number): TensorVariable;
     astype(dtype: DType): TensorVariable;
+    /** NumPy's `x.swapaxes(axis1, axis2)`. */
+    swapaxes(axis1: number, axis2: number): TensorVariable;
+    /** Theano's `x.squeeze()`: without its broadcastable dimensions (or only those of `axis`). */
+    squeeze(axis?: number | readonly number[] | null): TensorVariable;
+    /** `x.repeat(repeats, axis)`: each element `repeats` times along axis (of the flattened x by default). */
+    repeat(repeats: number | TensorVariable, axis?: number | null): TensorVariable;
+    /** Running sums along axis (of the flattened x by default). */
+    cumsum(axis?: number | null): TensorVariable;
+    /** Running products along axis (of the flattened x by default). */
+    cumprod(axis?: number | null): TensorVariable;
+    /** NumPy's `x.diagonal(offset, axis1, axis2)`. */
+    diagonal(offset?: number, axis1?: number, axis2?: number): TensorVariable;
     /** The symbolic shape: one int64 scalar per dimension. */
     readonly shape: TensorVariable[];
   }
@@ -122,6 +134,24 @@ Object.assign(P, {
   },
   astype(this: TensorVariable, d: DType) {
     return T.cast(this, d);
+  },
+  swapaxes(this: TensorVariable, a1: number, a2: number) {
+    return T.swapaxes(this, a1, a2);
+  },
+  squeeze(this: TensorVariable, axis?: number | readonly number[] | null) {
+    return T.squeeze(this, axis);
+  },
+  repeat(this: TensorVariable, n: number | TensorVariable, axis?: number | null) {
+    return T.repeat(this, n, axis);
+  },
+  cumsum(this: TensorVariable, axis?: number | null) {
+    return T.cumsum(this, axis);
+  },
+  cumprod(this: TensorVariable, axis?: number | null) {
+    return T.cumprod(this, axis);
+  },
+  diagonal(this: TensorVariable, offset?: number, axis1?: number, axis2?: number) {
+    return T.diagonal(this, offset, axis1, axis2);
   },
   var(this: TensorVariable, a?: AxisArg) {
     return T.var_(this, a);

@@ -16,6 +16,7 @@ import { DimShuffle, Reshape, ReshapeTo, ShapeI, type DimShufflePattern } from '
 import { SOFTMAX } from './ops/nnet.js';
 import { conv2d, pool2d } from './ops/conv.js';
 import { Alloc, lengths, type Length } from './ops/alloc.js';
+import { elu, hardSigmoid, logSoftmax, selu, softsign, ultraFastSigmoid } from './activations.js';
 
 export type { Length };
 import { arange, get } from './indexing.js';
@@ -299,6 +300,11 @@ export function size(x: TensorLike): TensorVariable {
 export { Slice, slice, get, take, setSubtensor, incSubtensor, concatenate, stack, arange } from './indexing.js';
 export type { Index } from './indexing.js';
 
+// ---------------------------------------------------------------- compositions
+
+export * from './extra.js';
+export * from './activations.js';
+
 // ---------------------------------------------------------------- nnet
 
 /** Softmax over the last axis. */
@@ -331,11 +337,26 @@ export function binaryCrossentropy(output: TensorLike, target: TensorLike): Tens
 }
 
 /**
- * `T.nnet`: sigmoid, softmax, softplus, relu, conv2d (Theano's
+ * `T.nnet`: sigmoid, softmax, logSoftmax, softplus, relu, elu, selu,
+ * softsign, hardSigmoid, ultraFastSigmoid, conv2d (Theano's
  * `theano.tensor.nnet.conv2d`), categoricalCrossentropy and
  * binaryCrossentropy.
  */
-export const nnet = { sigmoid, softmax, softplus, relu, conv2d, categoricalCrossentropy, binaryCrossentropy } as const;
+export const nnet = {
+  sigmoid,
+  softmax,
+  logSoftmax,
+  softplus,
+  relu,
+  elu,
+  selu,
+  softsign,
+  hardSigmoid,
+  ultraFastSigmoid,
+  conv2d,
+  categoricalCrossentropy,
+  binaryCrossentropy,
+} as const;
 
 // ---------------------------------------------------------------- signal
 
