@@ -26,12 +26,15 @@ import type { Counted, GLContext } from './gl.js';
 import { GPUJS_DTYPES, MAX_EXACT_INT, floatFrom, refuseFloat64 } from './dtypes.js';
 import { planKernel, type Pass } from './split.js';
 import { KERNEL_CLASS_NAME, kernelClass, resolveMode, unavailableMessage, type GpujsMode } from './mode.js';
+import { headlessGPU, type ContextRetries } from './context.js';
 
 export { GPUJS_DTYPES, MAX_EXACT_INT } from './dtypes.js';
 
 export interface GpujsBackendOptions {
   /** The gpu.js mode; by default `SYM_GPUJS_MODE`, else headlessgl in Node and webgl2 in browsers. */
   mode?: GpujsMode;
+  /** In headlessgl mode, how a context gpu.js could not make is tried again (`context.ts`). */
+  contextRetries?: ContextRetries;
 }
 
 /**
@@ -99,6 +102,7 @@ const PACKED_MATMUL_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl']);
 
 export class GpujsBackend implements Backend {
   readonly #modeOption: GpujsMode | undefined;
+  readonly #contextRetries: ContextRetries | undefined;
   #mode: GpujsMode | undefined;
   #gpu: GPU | undefined;
   #live = 0;
@@ -115,6 +119,7 @@ export class GpujsBackend implements Backend {
 
   constructor(options: GpujsBackendOptions = {}) {
     this.#modeOption = options.mode === undefined ? undefined : resolveMode(options.mode);
+    this.#contextRetries = options.contextRetries;
   }
 
   /** The gpu.js mode in use (resolved on first use). */
@@ -151,7 +156,7 @@ export class GpujsBackend implements Backend {
     const mode = this.mode;
     let gpu: GPU;
     try {
-      gpu = new GPU({ mode });
+      gpu = mode === 'headlessgl' ? headlessGPU(this.#contextRetries) : new GPU({ mode });
     } catch (e) {
       throw new Error(unavailableMessage(mode, e));
     }

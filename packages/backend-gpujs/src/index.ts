@@ -12,6 +12,7 @@ import { GpujsBackend } from './backend.js';
 
 export { GpujsBackend, GPUJS_DTYPES, MAX_EXACT_INT, type GpujsBackendOptions } from './backend.js';
 export { GPUJS_MODES, KERNEL_CLASS_NAME, resolveMode, type GpujsMode } from './mode.js';
+export type { ContextRetries } from './context.js';
 export { renderKernel, renderExpr, castTo } from './render.js';
 export type { RenderLoad } from './render.js';
 export { HELPER_NAMES, HELPER_SOURCES } from './helpers.js';
