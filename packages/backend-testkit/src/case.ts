@@ -16,7 +16,7 @@ import { caseRng, type Rng } from './rng.js';
 import { ZERO_SIGN_UNSPECIFIED, type Tolerance } from './tolerance.js';
 
 /** The groups of cases; `ConformanceOptions.groups` selects among them. */
-export type CaseGroup = 'elemwise' | 'special' | 'promotion' | 'reduce' | 'dot' | 'shape' | 'softmax' | 'cast' | 'composite' | 'indexing' | 'scan' | 'compile';
+export type CaseGroup = 'elemwise' | 'special' | 'promotion' | 'reduce' | 'dot' | 'shape' | 'softmax' | 'cast' | 'composite' | 'indexing' | 'scan' | 'random' | 'compile';
 
 export interface CaseGraph {
   readonly inputs: readonly TensorVariable[];
@@ -25,6 +25,24 @@ export interface CaseGraph {
   readonly labels?: readonly string[];
   /** Input values, drawn from the case's own generator. */
   values(rng: Rng): NDArray[];
+  /** Several calls of the compiled function, for graphs whose value moves between calls (random variables); default one call. */
+  readonly calls?: CaseCalls;
+}
+
+/**
+ * How a case calls its function more than once, or from a known state: a
+ * random variable's generator moves at each call, so each call has its own
+ * expected values.
+ */
+export interface CaseCalls {
+  /** How many calls, each compared with its expected values (at least 1). */
+  readonly count: number;
+  /** Compile with Theano's `no_default_updates`: the calls leave the generators where they are. */
+  readonly noDefaultUpdates?: boolean;
+  /** Before the expected values of the first call: put the generators back to their seeds, so that every run of the case gives the same numbers. */
+  readonly start?: () => void;
+  /** What call `call` (from 0) must return; default: the reference `perform` evaluated just before that call. */
+  readonly expected?: (values: readonly NDArray[], call: number) => NDArray[];
 }
 
 export interface OpCase {
@@ -67,23 +85,34 @@ function describeInputs(g: CaseGraph, values: readonly NDArray[]): string {
     .join('\n');
 }
 
-/** Run one case; throws an Error saying which output, where, and with which inputs, when it fails. */
+/** Run one case; throws an Error saying which output (and which call), where, and with which inputs, when it fails. */
 export async function runCase(c: OpCase, ctx: CaseContext): Promise<void> {
   const g = c.graph;
   const values = g.values(caseRng(ctx.seed, c.name));
-  const expected = evaluateReference(g.outputs, new Map(g.inputs.map((v, i) => [v, values[i]!])));
+  const calls = g.calls;
+  calls?.start?.();
+  const count = calls?.count ?? 1;
+  const expectedAt = (call: number): NDArray[] =>
+    calls?.expected ? calls.expected(values, call) : evaluateReference(g.outputs, new Map(g.inputs.map((v, i) => [v, values[i]!])));
+  // the first call's values before compiling, as for any case: compiling must not move what they depend on
+  let expected = expectedAt(0);
   const signedZeros = ctx.signedZeros && !ZERO_SIGN_UNSPECIFIED.has(c.op);
-  const f = sym.function([...g.inputs], [...g.outputs], { ...ctx.functionOptions, device: ctx.device });
+  const noDefaultUpdates = calls?.noDefaultUpdates ? { noDefaultUpdates: true } : {};
+  const f = sym.function([...g.inputs], [...g.outputs], { ...ctx.functionOptions, ...noDefaultUpdates, device: ctx.device });
   try {
-    const actual = await f(...values);
-    g.outputs.forEach((o, i) => {
-      const label = `${c.name}: ${g.labels?.[i] ?? `output ${i}`}`;
-      try {
-        assertArrayClose(actual[i]!, expected[i]!, label, { tolerance: ctx.tolerance(c.op, o.dtype), signedZeros });
-      } catch (e) {
-        throw new Error(`${(e as Error).message}\nwith inputs (seed ${ctx.seed}):\n${describeInputs(g, values)}`);
-      }
-    });
+    for (let call = 0; call < count; call++) {
+      if (call > 0) expected = expectedAt(call);
+      const actual = await f(...values);
+      const which = count > 1 ? ` (call ${call + 1} of ${count})` : '';
+      g.outputs.forEach((o, i) => {
+        const label = `${c.name}: ${g.labels?.[i] ?? `output ${i}`}${which}`;
+        try {
+          assertArrayClose(actual[i]!, expected[i]!, label, { tolerance: ctx.tolerance(c.op, o.dtype), signedZeros });
+        } catch (e) {
+          throw new Error(`${(e as Error).message}\nwith inputs (seed ${ctx.seed}):\n${describeInputs(g, values)}`);
+        }
+      });
+    }
   } finally {
     f.compiled.dispose();
   }

@@ -1,8 +1,8 @@
 // Backends with one deliberate bug each, which the suite must catch. This file imports the testkit and
 // nothing else of ours: the optimizer the cases compile with is the one the testkit installs itself, so
-// these bugs (in fused kernels, in-place updates and mixed-dtype switches) surface for any backend.
+// these bugs (in fused kernels, in-place updates, mixed-dtype switches and random samples) surface for any backend.
 import { describe, expect, it } from 'vitest';
-import type { Executable, Kernel, Launch, ScalarExpr } from '@sym/graph';
+import type { DeviceBuffer, Executable, Kernel, Launch, ScalarExpr, TypedArray } from '@sym/graph';
 import { DTYPES, getOptimizer, registerBackend } from '@sym/graph';
 import { COMPILE_CHECKS, caseRng, conformanceCases, defaultTolerance, runCase, type CaseContext, type CaseGroup, type OpCase } from '../src/index.js';
 import { InterpreterBackend } from './interpreter.js';
@@ -32,6 +32,16 @@ class InPlace extends TwiceInPlace {
   override run(launches: readonly Launch[]): void {
     this.inPlaceLaunches += launches.filter((l) => l.inputs.includes(l.output)).length;
     InterpreterBackend.prototype.run.call(this, launches);
+  }
+}
+
+/** Keeps the first values written to each buffer: a value refilled at each call (a random sample) goes stale. */
+class FirstWriteOnly extends InterpreterBackend {
+  readonly #written = new WeakSet<DeviceBuffer>();
+  override write(buffer: DeviceBuffer, data: TypedArray): void {
+    if (this.#written.has(buffer)) return;
+    this.#written.add(buffer);
+    super.write(buffer, data);
   }
 }
 
@@ -114,5 +124,17 @@ describe('the suite catches broken backends, with the optimizer the testkit inst
     for (const name of ['switch int8: float32 condition', 'switch int8: int16 condition', 'switch float32: float64 condition', 'switch float16: float32 condition']) {
       expect(failed.some((n) => n.startsWith(name)), name).toBe(true);
     }
+  });
+
+  it('fails a backend that uploads a random sample only once: the second call must draw the next sample', async () => {
+    registerBackend(new InterpreterBackend('honest'));
+    registerBackend(new FirstWriteOnly('first-write-only'));
+    // sizes from x.shape are int64 scalars, and from an input int32 ones; binomial compares to a bool
+    const { cases } = conformanceCases(['bool', 'int32', 'int64', 'float32', 'float64'], ['random']);
+    expect(cases).toHaveLength(18);
+    expect(await failing(cases, 'honest')).toEqual([]);
+    const failed = await failing(cases, 'first-write-only');
+    expect(failed.sort()).toEqual(cases.filter((c) => c.name.startsWith('default updates')).map((c) => c.name).sort());
+    expect(failed).toHaveLength(2);
   });
 });

@@ -12,6 +12,7 @@ import { compositeCases } from './composite.js';
 import { indexingCases } from './indexing.js';
 import { convCases } from './conv.js';
 import { scanCases } from './scan.js';
+import { randomCases } from './random.js';
 
 const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readonly DType[], quick: boolean) => OpCase[] } = {
   elemwise: elemwiseCases,
@@ -25,6 +26,7 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readon
   composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes)],
   indexing: indexingCases,
   scan: scanCases,
+  random: randomCases,
 };
 
 /**
