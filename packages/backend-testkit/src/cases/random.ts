@@ -101,7 +101,7 @@ function samples(d: SampleDType): RandomCase {
       inputs: [],
       outputs: [
         ['uniform (3, 4)', srng.uniform([3, 4], { dtype: d })],
-        // an odd count: the last Box-Muller pair leaves its second value to the next draw
+        // an odd count: the last pair of the polar method gives one value, and the stream moves past both of its uniforms
         ['normal (7,)', srng.normal([7], { dtype: d })],
         ['uniform (1, 5): a broadcastable row', srng.uniform([1, 5], { dtype: d })],
         ['normal (2, 1, 3)', srng.normal([2, 1, 3], { dtype: d })],
@@ -233,7 +233,7 @@ function binomialTrials(d: SampleDType): RandomCase {
   };
 }
 
-/** A uniform of low/high numbers, an odd-sized normal (its spare value carries to the next call) and a dropout mask, called several times. */
+/** A uniform of low/high numbers, an odd-sized normal and a dropout mask, called several times. */
 function repeated(d: SampleDType, noDefaultUpdates: boolean): RandomCase {
   const count = noDefaultUpdates ? 3 : 2;
   return {
@@ -259,10 +259,32 @@ function repeated(d: SampleDType, noDefaultUpdates: boolean): RandomCase {
   };
 }
 
+/**
+ * In a scan: a variable the step makes draws new numbers at each step (one
+ * sample of every step's numbers, drawn before the loop, its size from the
+ * state's initial value), and one made outside the step is the same at
+ * every step.
+ */
+function scanStep(d: SampleDType): RandomCase {
+  return {
+    name: `scan ${d}: h + uniform(h.shape) made in the step, + noise made outside, 4 steps, h0 (3,)`,
+    op: 'composite',
+    dtype: d,
+    seed: 20,
+    build: (srng) => {
+      const h0 = T.tensor(d, [false], 'h0');
+      const noise = srng.normal([3], { dtype: d });
+      const [hs] = sym.scan((h: TensorVariable) => h.add(srng.uniform(h.shape, { dtype: d })).add(noise), { outputsInfo: h0, nSteps: 4 });
+      return { inputs: [h0], outputs: [['hs', hs as TensorVariable], ['noise', noise]] };
+    },
+    values: (rng) => [randomArray(rng, d, [3])],
+  };
+}
+
 /** The random cases for each float dtype held that a random variable can have (float32, float64). */
 export function randomCases(dtypes: readonly DType[]): OpCase[] {
   const floats = dtypes.filter((d): d is SampleDType => d === 'float32' || d === 'float64');
   return floats.flatMap((d) =>
-    [samples(d), uniformNumbers(d), uniformTensors(d), normalNumbers(d), normalTensors(d), dropout(d), binomialTrials(d), repeated(d, false), repeated(d, true)].map(randomCase),
+    [samples(d), uniformNumbers(d), uniformTensors(d), normalNumbers(d), normalTensors(d), dropout(d), binomialTrials(d), repeated(d, false), repeated(d, true), scanStep(d)].map(randomCase),
   );
 }
