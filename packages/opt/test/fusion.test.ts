@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { schedule, type ElementwiseKernel, type Program, type ReduceKernel, type TensorVariable } from '@sym/graph';
-import { composeLoad, DEFAULT_FUSION, fuse, mapLoad, optimizeProgram, SMALL_K } from '../src/index.js';
+import { composeLoad, DEFAULT_FUSION, fuse, fuseEpilogues, mapLoad, optimizeProgram, SMALL_K } from '../src/index.js';
 import { both, close, sym, T, values } from './helpers.js';
 
 function programOf(inputs: ReturnType<typeof T.vector>[], shapes: number[][], outputs: ReturnType<typeof T.vector>[]): Program {
@@ -177,6 +177,29 @@ describe('kernel fusion', () => {
     expect(values(await opt([0.1, 0.2], [3, -5]))).toEqual(values(await plain([0.1, 0.2], [3, -5])));
     const el = optimizeProgram(programOf([x, i], [[2], [2]], [out])).steps[0]!.kernel as ElementwiseKernel;
     expect(el.inputs).toEqual(['float32', 'int8']);
+  });
+
+  it("finds a kernel's readers without walking every later kernel (an unrolled scan has thousands)", () => {
+    // 2000 links sigmoid -> dot: no sigmoid fuses into its dot (a matmul), each dot takes the next sigmoid as its epilogue
+    const x = T.matrix('x');
+    const W = T.matrix('W');
+    let y = x;
+    for (let i = 0; i < 2000; i++) y = T.dot(T.nnet.sigmoid(y), W);
+    const p = programOf([x, W], [[2, 2], [2, 2]], [y]);
+    let reads = 0;
+    const counted: Program = {
+      ...p,
+      steps: p.steps.map((s) => {
+        const inputs = s.inputs;
+        return Object.defineProperty({ ...s }, 'inputs', { get: () => (reads++, inputs), enumerable: true });
+      }),
+    };
+    expect(fuse(counted).steps).toHaveLength(4000);
+    // each step's inputs read a few times, not once per earlier kernel (2000 * 4000 / 2 reads before)
+    expect(reads).toBeLessThan(4 * 4000);
+    reads = 0;
+    expect(fuseEpilogues(counted).steps).toHaveLength(2001);
+    expect(reads).toBeLessThan(4 * 4000);
   });
 });
 

@@ -11,7 +11,7 @@
  */
 import { epilogueShape, gathers, isContiguousOver, mapLeaves, type DType, type MatmulKernel, type Program, type ReduceKernel, type ScalarExpr, type Step } from '@sym/graph';
 import { exprSize } from './loads.js';
-import { fusedLabel, pinnedBuffers } from './fusion.js';
+import { fusedLabel, pinnedBuffers, Readers } from './fusion.js';
 
 /**
  * Strides over `from` re-expressed over `to`, two shapes of one C-order
@@ -82,12 +82,12 @@ function withEpilogue(producer: Step, consumer: Step, maxExprSize: number): Step
 export function fuseEpilogues(program: Program, maxExprSize = 256): Program {
   const steps: (Step | null)[] = [...program.steps];
   const pinned = pinnedBuffers(program);
+  const readersOf = new Readers(steps);
   let changed = false;
   for (let p = 0; p < steps.length; p++) {
     const producer = steps[p];
     if (!producer || producer.kernel.kind === 'elementwise' || producer.kernel.epilogue || pinned.has(producer.output)) continue;
-    const readers: number[] = [];
-    for (let q = p + 1; q < steps.length; q++) if (steps[q]?.inputs.includes(producer.output)) readers.push(q);
+    const readers = readersOf.after(p, producer.output);
     if (readers.length !== 1) continue;
     const q = readers[0]!;
     // the fused kernel runs where the reader ran: the reduction's operands must still hold their values there
@@ -96,6 +96,7 @@ export function fuseEpilogues(program: Program, maxExprSize = 256): Program {
     const fused = withEpilogue(producer, steps[q]!, maxExprSize);
     if (!fused) continue;
     steps[q] = fused;
+    readersOf.add(q, producer.inputs);
     steps[p] = null;
     changed = true;
   }

@@ -100,16 +100,42 @@ function tryInline(producer: Step, consumers: readonly Step[], opts: FusionOptio
   return fused;
 }
 
+/**
+ * Which steps read each buffer, so that a pass finds a producer's readers
+ * without walking every later step (quadratic in an unrolled scan's
+ * thousands of steps). A pass that rewrites step q to read more buffers
+ * calls `add(q, buffers)`; readers that no longer read a buffer, or are
+ * gone, are filtered out when asked.
+ */
+export class Readers {
+  readonly #of = new Map<number, Set<number>>();
+  constructor(private readonly steps: readonly (Step | null)[]) {
+    steps.forEach((s, q) => s && this.add(q, s.inputs));
+  }
+  add(q: number, buffers: readonly number[]): void {
+    for (const b of buffers) {
+      const set = this.#of.get(b);
+      if (set) set.add(q);
+      else this.#of.set(b, new Set([q]));
+    }
+  }
+  /** The steps after `p` that read `buffer`, in program order. */
+  after(p: number, buffer: number): number[] {
+    const qs = [...(this.#of.get(buffer) ?? [])].filter((q) => q > p && this.steps[q]?.inputs.includes(buffer));
+    return qs.sort((a, b) => a - b);
+  }
+}
+
 /** Fuse elementwise kernels into their consumers, producers first, so chains collapse into one kernel. */
 export function fuse(program: Program, opts: FusionOptions = DEFAULT_FUSION): Program {
   const steps: (Step | null)[] = [...program.steps];
   const pinned = pinnedBuffers(program);
+  const readers = new Readers(steps);
   for (let p = 0; p < steps.length; p++) {
     const producer = steps[p];
     // a gathering kernel reads at computed positions: no producer can be evaluated in place of such a read
     if (!producer || producer.kernel.kind !== 'elementwise' || gathers(producer.kernel.expr) || pinned.has(producer.output)) continue;
-    const consumers: number[] = [];
-    for (let q = p + 1; q < steps.length; q++) if (steps[q]?.inputs.includes(producer.output)) consumers.push(q);
+    const consumers = readers.after(p, producer.output);
     if (consumers.length === 0) continue;
     const fused = tryInline(
       producer,
@@ -117,7 +143,10 @@ export function fuse(program: Program, opts: FusionOptions = DEFAULT_FUSION): Pr
       opts,
     );
     if (!fused) continue;
-    consumers.forEach((q, i) => (steps[q] = fused[i]!));
+    consumers.forEach((q, i) => {
+      steps[q] = fused[i]!;
+      readers.add(q, producer.inputs);
+    });
     steps[p] = null;
   }
   return { ...program, steps: steps.filter((s): s is Step => s !== null) };
