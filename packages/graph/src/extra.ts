@@ -404,12 +404,20 @@ export function toOneHot(y: TensorLike, nbClass: Length, dtype: DType = config.f
 
 // ---------------------------------------------------------------- elementwise
 
-/** Base-2 logarithm: log(x) / ln 2, within an ulp of NumPy's log2. */
+/**
+ * Base-2 logarithm: log(x) / ln 2, within an ulp of NumPy's log2 in
+ * float64. Not always exact at powers of two (log2(2 ** 29) is
+ * 29.000000000000004), so round before `floor` or `ceil` when counting bits.
+ */
 export function log2(x: TensorLike): TensorVariable {
   return T.trueDiv(T.log(x), Math.LN2);
 }
 
-/** Base-10 logarithm: log(x) * log10(e), within an ulp of NumPy's log10 (exact at powers of ten). */
+/**
+ * Base-10 logarithm: log(x) * log10(e), within an ulp of NumPy's log10 in
+ * float64. Not always exact at powers of ten (log10(1e15) is
+ * 14.999999999999998), so round before `floor` or `ceil` when counting digits.
+ */
 export function log10(x: TensorLike): TensorVariable {
   return T.mul(T.log(x), Math.LOG10E);
 }

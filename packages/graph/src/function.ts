@@ -20,6 +20,7 @@ import { isInt, type DType, type TypedArray } from './dtype.js';
 import { checkProgramValues, type ValueCheck } from './debug.js';
 import { enqueue, queueBusy } from './queue.js';
 import { InputSpec, pairs, type Pairs } from './function-args.js';
+import { RandomVariable, type SharedRandomState } from './ops/random.js';
 
 export { In, InputSpec, type Pairs } from './function-args.js';
 
@@ -114,6 +115,8 @@ export class CompiledFunction {
   readonly #allowDowncast: boolean;
   readonly #optimizerOptions: OptimizerOptions | undefined;
   readonly #noDefaultUpdates: boolean;
+  /** The generators a call moves (its random variables'): later changes to them wait for the call. */
+  readonly #rngs: readonly SharedRandomState[];
   readonly #plans = new Map<string, Plan>();
   /** The plan of the previous call: calls with the same shapes skip the key lookup. */
   #lastPlan: Plan | undefined;
@@ -192,6 +195,7 @@ export class CompiledFunction {
     let all = [...outs, ...updates.map(([, e]) => e)];
     if (replace.size) all = cloneReplace(all, replace);
     this.#graph = all;
+    this.#rngs = this.#noDefaultUpdates ? [] : [...new Set(toposort(all).flatMap((n) => (n.op instanceof RandomVariable ? [n.op.rng] : [])))];
     // rewrite now when an optimizer is installed (bad optimizer options fail here), else at the first call
     if (optimizer) void this.graphOutputs;
     this.outputCount = outs.length;
@@ -462,11 +466,13 @@ export class CompiledFunction {
       return Promise.reject(e);
     }
     for (const s of this.updated) s.queueWriter();
+    for (const r of this.#rngs) r.queueWriter();
     return enqueue(async () => {
       try {
         return await this.#run(values);
       } finally {
         for (const s of this.updated) s.writerDone();
+        for (const r of this.#rngs) r.writerDone();
       }
     });
   }

@@ -71,6 +71,19 @@ function numberParam(what: string, name: string, v: TensorLike, check?: (x: numb
   if (!Number.isFinite(v) || (check && !check(v))) throw new RangeError(`${what}: ${name} must be a finite number${range}, got ${v}`);
 }
 
+/**
+ * A tensor parameter broadcasts over the size, so it may not have more
+ * dimensions than the size has lengths (the sample would take its shape
+ * instead of the size's); NumPy and Theano refuse it too.
+ */
+function paramRank(what: string, name: string, v: TensorLike, size: readonly Length[]): void {
+  if (typeof v === 'number' || !Array.isArray(size)) return;
+  const t = asTensor(v, `${what}: ${name}`);
+  if (t.ndim > size.length) {
+    throw new TypeError(`${what}: ${name} (${t}, type ${t.type}) has ${t.ndim} dimensions, more than the size's ${size.length}; a parameter broadcasts over the size, so it may have at most ${size.length}`);
+  }
+}
+
 export class RandomStreams {
   /** Seeds each new variable's generator (Theano's `gen_seedgen`). */
   readonly #seeds: RandomState;
@@ -81,10 +94,14 @@ export class RandomStreams {
     this.#seeds = new RandomState(checkSeed('RandomStreams', seed));
   }
 
-  /** Reseed every variable made so far, each with its own seed drawn from `seed` (Theano's `srng.seed`). */
+  /**
+   * Reseed every variable made so far, each with its own seed drawn from
+   * `seed` (Theano's `srng.seed`); after the calls already queued, as
+   * `rng.setValue`.
+   */
   seed(seed: number): void {
     const seeds = new RandomState(checkSeed('RandomStreams.seed', seed));
-    for (const r of this.#rngs) r.getValue({ borrow: true }).seed(seeds.nextUint32());
+    for (const r of this.#rngs) r.reseed(seeds.nextUint32());
   }
 
   #sample(distribution: Distribution, size: readonly Length[], dtype: FloatDType): [TensorVariable, SharedRandomState] {
@@ -101,6 +118,8 @@ export class RandomStreams {
     const { low = 0, high = 1, dtype = floatDType('RandomStreams.uniform', options.dtype) } = options;
     numberParam('RandomStreams.uniform', 'low', low);
     numberParam('RandomStreams.uniform', 'high', high);
+    paramRank('RandomStreams.uniform', 'low', low, size);
+    paramRank('RandomStreams.uniform', 'high', high, size);
     const [u, rng] = this.#sample('uniform', size, dtype);
     // literals stay literals (a float32 sample stays float32); tensors promote, and the result is cast to dtype as Theano's
     const span = typeof low === 'number' && typeof high === 'number' ? high - low : T.sub(high, low);
@@ -114,6 +133,8 @@ export class RandomStreams {
     const { avg = 0, std = 1, dtype = floatDType('RandomStreams.normal', options.dtype) } = options;
     numberParam('RandomStreams.normal', 'avg', avg);
     numberParam('RandomStreams.normal', 'std', std, (x) => x >= 0, ' >= 0');
+    paramRank('RandomStreams.normal', 'avg', avg, size);
+    paramRank('RandomStreams.normal', 'std', std, size);
     const [z, rng] = this.#sample('normal', size, dtype);
     const x = avg === 0 && std === 1 ? z : T.add(T.mul(z, std), avg);
     return withRng(castTo(x, dtype), rng);
@@ -129,6 +150,7 @@ export class RandomStreams {
     const { n = 1, p = 0.5, dtype = 'int64' } = options;
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what}: n must be a non-negative integer (a number), got ${String(n)}`);
     numberParam(what, 'p', p, (x) => x >= 0 && x <= 1, ' in [0, 1]');
+    paramRank(what, 'p', p, size);
     if (!isInt(dtype) && !isFloat(dtype)) throw new TypeError(`${what}: dtype must be an integer or float dtype, got ${String(dtype)}`);
     const pt = asTensor(p, `${what}: p`);
     // the uniforms compare in p's precision: float32 unless p is a float64 tensor

@@ -21,7 +21,8 @@ import { cloneReplace } from './clone.js';
 import { graphLeaves, toposort } from './schedule.js';
 import { get } from './indexing.js';
 import { cast, elemwise } from './ops/elemwise.js';
-import { shapeI } from './tensor.js';
+import { alloc, shapeI } from './tensor.js';
+import { ShapeI } from './ops/shape.js';
 import { Scan } from './ops/scan.js';
 import { RandomVariable, randomVariableCount } from './ops/random.js';
 import { TensorType } from './type.js';
@@ -47,7 +48,11 @@ export interface ScanOptions {
   readonly name?: string;
 }
 
-/** Theano's second result: updates to apply in `sym.function`. sym's scans make none (no random streams inside a step). */
+/**
+ * Theano's second result: updates to apply in `sym.function`. sym's scans
+ * make none: a function moves the generators of the random variables a
+ * step makes by itself.
+ */
 export type ScanUpdates = [TensorSharedVariable, TensorVariable][];
 
 type Step = (...args: TensorVariable[]) => TensorLike | readonly TensorLike[];
@@ -205,26 +210,63 @@ interface StepVariables {
  * and a variable has one sample per call, so each such variable becomes
  * one sample of every step's numbers, drawn before the loop (a leading
  * axis of steps), that the step reads as a sequence. Its size may read the
- * shapes of the step's variables: those are the shapes of a sequence's row
- * and of a state's initial value. The gradient reads the same sequence, so
+ * shapes of the step's variables, which do not change from step to step,
+ * but not their values, which do. The gradient reads the same sequence, so
  * a mask is the same forwards and backwards. (Variables made outside the
  * step have one sample, the same at every step, as in Theano.)
  */
 function hoistStepRandoms(outs: readonly TensorVariable[], before: number, step: StepVariables): { outs: TensorVariable[]; sequences: TensorVariable[]; holders: TensorVariable[] } {
   const made = toposort(outs).filter((n) => n.op instanceof RandomVariable && n.op.serial >= before);
   if (!made.length) return { outs: [...outs], sequences: [], holders: [] };
+  // Outside the loop, the sizes read stand-ins of the step's variables of the same shapes: zeros shaped as a
+  // sequence's row (so that a loop of no steps needs no row), a state's initial value, and zeros shaped as a row of
+  // an earlier variable's sample (its own op, left in the outer graph, would draw from the same generator again).
+  const rowOf = (v: TensorVariable) => alloc(constant(0, { dtype: v.dtype }), ...v.broadcastable.slice(1).map((_, d) => shapeI(v, d + 1)));
   const outer = new Map<TensorVariable, TensorVariable>();
-  step.seqHolders.forEach((h, i) => outer.set(h, get(step.sequences[i]!, 0)));
-  step.holders.forEach((h, i) => h && outer.set(h, step.inits[i]!));
+  const described = new Map<TensorVariable, string>();
+  step.seqHolders.forEach((h, i) => {
+    outer.set(h, rowOf(step.sequences[i]!));
+    described.set(h, `the step of sequence ${i}`);
+  });
+  step.holders.forEach((h, i) => {
+    if (!h) return;
+    outer.set(h, step.inits[i]!);
+    described.set(h, `the previous value of output ${i}`);
+  });
   const steps = step.nSteps ?? step.sequences.map((s) => shapeI(s, 0)).reduce((a, b) => elemwise('minimum', a, b));
   const replace = new Map<TensorVariable, TensorVariable>();
   const sequences = made.map((node) => {
     const op = node.op as RandomVariable;
+    const read = valueRead(node.inputs, described);
+    if (read) {
+      throw new TypeError(
+        `scan: the size of ${op.toString()} made in the step reads the value of ${read} (${described.get(read)}), not only its shape; ` +
+          `the step's samples are drawn before the loop, so their size cannot change from step to step. Compute the size outside the step (a non-sequence)`,
+      );
+    }
     const sample = apply1(new RandomVariable(op.distribution, op.dtype, op.rng), [steps, ...cloneReplace(node.inputs, outer)]);
-    replace.set(node.outputs[0]!, new TensorVariable(new TensorType(sample.dtype, sample.broadcastable.slice(1)), { staticShape: sample.staticShape.slice(1) }));
+    const row = node.outputs[0]!;
+    replace.set(row, new TensorVariable(new TensorType(sample.dtype, sample.broadcastable.slice(1)), { staticShape: sample.staticShape.slice(1) }));
+    outer.set(row, rowOf(sample));
+    described.set(row, 'a random variable the step made');
     return sample;
   });
   return { outs: cloneReplace(outs, replace), sequences, holders: [...replace.values()] };
+}
+
+/** The first of `vars` whose value, not only its shape, `lengths` are computed from. */
+function valueRead(lengths: readonly TensorVariable[], vars: ReadonlyMap<TensorVariable, unknown>): TensorVariable | undefined {
+  const seen = new Set<TensorVariable>();
+  const stack = [...lengths];
+  while (stack.length) {
+    const v = stack.pop()!;
+    if (seen.has(v)) continue;
+    seen.add(v);
+    if (vars.has(v)) return v;
+    // a shape is known before the loop whatever computes the value it is the shape of
+    if (v.owner && !(v.owner.op instanceof ShapeI)) stack.push(...v.owner.inputs);
+  }
+  return undefined;
 }
 
 function placeholderOf(v: TensorVariable, type: TensorType): TensorVariable {

@@ -307,6 +307,12 @@ class Builder implements LowerContext {
       this.readOnly.add(buffer);
       v = { kind: 'buffer', buffer, dtype, shape: [...shape], strides: contiguousStrides(shape), offset: 0 };
       this.#drawn.set(draw, v);
+    } else if (v.shape.length !== shape.length || v.shape.some((n, d) => n !== shape[d])) {
+      // one buffer holds the draw's single sample per call: a second size would read the first one's buffer
+      throw new Error(
+        `${this.label}: one random variable is drawn with two sizes in one function, ${shapeToString(v.shape)} and ${shapeToString(shape)}; ` +
+          `a copy of its graph (cloneReplace, givens) changed its size while the original is used too. Make a second random variable for the second size.`,
+      );
     }
     return v;
   }

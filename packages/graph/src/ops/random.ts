@@ -16,6 +16,7 @@ import { TensorType } from '../type.js';
 import type { StaticShape, TensorVariable } from '../variable.js';
 import type { Draw, LowerContext, TensorView } from '../lower.js';
 import { checkScalarInts, known, valueOf } from './alloc.js';
+import { enqueue, queueBusy } from '../queue.js';
 
 export type Distribution = 'uniform' | 'normal';
 
@@ -24,18 +25,67 @@ export type Distribution = 'uniform' | 'normal';
  * generator. `getValue()` gives a copy (`{ borrow: true }` the generator
  * itself); `setValue(r)` replaces it, so reseeding reads
  * `const r = rv.rng.getValue({ borrow: true }); r.seed(89234); rv.rng.setValue(r, { borrow: true })`.
+ *
+ * As a tensor shared variable's, its changes keep the program's order:
+ * while calls are queued, `setValue` (and `RandomStreams.seed`) takes
+ * effect after them, and `getValue` refuses while a queued call will move
+ * the generator, whose state is not known until that call ends.
  */
 export class SharedRandomState {
   #value: RandomState;
+  /** Queued tasks that will change the generator (calls with default updates, deferred setValues) and have not settled. */
+  #writers = 0;
+  /** While writers are queued, the generator a deferred setValue will set, if it is the last of them: what getValue returns. */
+  #queued: RandomState | undefined;
+
   constructor(value: RandomState) {
     this.#value = value;
   }
   getValue(options: { borrow?: boolean } = {}): RandomState {
-    return options.borrow ? this.#value : this.#value.copy();
+    let value = this.#value;
+    if (this.#writers > 0) {
+      if (!this.#queued) {
+        throw new Error('rng.getValue: a call that draws from this generator has not finished, and moves it when it ends; await the call first');
+      }
+      value = this.#queued;
+    }
+    return options.borrow ? value : value.copy();
   }
   setValue(value: RandomState, options: { borrow?: boolean } = {}): void {
     if (!(value instanceof RandomState)) throw new TypeError(`rng.setValue: expected a RandomState, got ${value === null ? 'null' : typeof value}`);
-    this.#value = options.borrow ? value : value.copy();
+    const own = options.borrow ? value : value.copy();
+    if (!queueBusy()) {
+      this.#value = own;
+      return;
+    }
+    // calls made before this line draw from the generator as it was, and move it; then it is replaced
+    this.#writers++;
+    this.#queued = own;
+    void enqueue(() => {
+      this.#value = own;
+      this.#writerDone();
+    });
+  }
+  /** @internal Restart the generator from `seed`, in the program's order (`RandomStreams.seed`). */
+  reseed(seed: number): void {
+    if (queueBusy()) this.setValue(new RandomState(seed), { borrow: true });
+    else this.#value.seed(seed);
+  }
+  /** @internal The generator now, inside a queued call (before a setValue queued after it). */
+  get current(): RandomState {
+    return this.#value;
+  }
+  /** @internal A call that moves this generator was queued: until it settles, getValue refuses. */
+  queueWriter(): void {
+    this.#writers++;
+    this.#queued = undefined;
+  }
+  /** @internal A queued call settled (committed or failed). */
+  writerDone(): void {
+    this.#writerDone();
+  }
+  #writerDone(): void {
+    if (--this.#writers === 0) this.#queued = undefined;
   }
 }
 
@@ -86,7 +136,7 @@ export class RandomVariable extends Op implements Draw {
   }
   /** The sample of this call into `into`, from the generator as it is now (it does not move). */
   #sample(into: NDArray): RandomStateSnapshot {
-    const r = this.rng.getValue();
+    const r = this.rng.current.copy();
     if (this.distribution === 'uniform') r.fillUniform(into.data);
     else r.fillNormal(into.data);
     return r.getState();
@@ -110,7 +160,7 @@ export class RandomVariable extends Op implements Draw {
   }
   commit(): void {
     if (!this.#pending) return;
-    this.rng.getValue({ borrow: true }).setState(this.#pending);
+    this.rng.current.setState(this.#pending);
     this.#pending = undefined;
   }
 }
