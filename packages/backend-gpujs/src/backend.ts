@@ -26,7 +26,7 @@ import type { Counted, GLContext } from './gl.js';
 import { GPUJS_DTYPES, MAX_EXACT_INT, floatFrom, refuseFloat64 } from './dtypes.js';
 import { planKernel, type Pass } from './split.js';
 import { KERNEL_CLASS_NAME, kernelClass, resolveMode, unavailableMessage, type GpujsMode } from './mode.js';
-import { headlessGPU, type ContextRetries } from './context.js';
+import { checkContextRetries, headlessGPU, type ContextRetries } from './context.js';
 
 export { GPUJS_DTYPES, MAX_EXACT_INT } from './dtypes.js';
 
@@ -119,7 +119,7 @@ export class GpujsBackend implements Backend {
 
   constructor(options: GpujsBackendOptions = {}) {
     this.#modeOption = options.mode === undefined ? undefined : resolveMode(options.mode);
-    this.#contextRetries = options.contextRetries;
+    this.#contextRetries = options.contextRetries === undefined ? undefined : checkContextRetries(options.contextRetries);
   }
 
   /** The gpu.js mode in use (resolved on first use). */

@@ -38,13 +38,27 @@ function firstLine(cause: unknown): string {
   return cause instanceof Error ? cause.message.split('\n')[0]! : String(cause);
 }
 
+/** `options`, checked: a count or a wait out of range would make a wrong error message, or no wait. */
+export function checkContextRetries(options: ContextRetries = {}): ContextRetries {
+  if (options === null || typeof options !== 'object') throw new TypeError(`gpujs: contextRetries must be an object, got ${options === null ? 'null' : typeof options}`);
+  const { retries, delayMs, onRetry } = options;
+  if (retries !== undefined && (!Number.isInteger(retries) || retries < 0)) {
+    throw new RangeError(`gpujs: contextRetries.retries must be a non-negative integer, got ${String(retries)}`);
+  }
+  if (delayMs !== undefined && (typeof delayMs !== 'number' || !Number.isFinite(delayMs) || delayMs < 0)) {
+    throw new RangeError(`gpujs: contextRetries.delayMs must be a non-negative number of milliseconds, got ${String(delayMs)}`);
+  }
+  if (onRetry !== undefined && typeof onRetry !== 'function') throw new TypeError(`gpujs: contextRetries.onRetry must be a function, got ${typeof onRetry}`);
+  return options;
+}
+
 /**
  * A gpu.js GPU in headlessgl mode, checking again for a context gpu.js
  * refused. Throws, naming the checks made, the DISPLAY and gpu.js's first
  * error, when no check makes one.
  */
 export function headlessGPU(options: ContextRetries = {}): GPU {
-  const { retries = 5, delayMs = 100, onRetry } = options;
+  const { retries = 5, delayMs = 100, onRetry } = checkContextRetries(options);
   let first: unknown;
   try {
     return new GPU({ mode: 'headlessgl' });

@@ -62,4 +62,12 @@ describe('headless-gl context retries', () => {
     expect(runKernel(later, twice, [typed('float32', [4, 5, 6])])).toEqual(typed('float32', [8, 10, 12]));
     expect(causes).toHaveLength(2);
   });
+
+  it('names a contextRetries option out of range when the backend is made, not as an unavailable mode', () => {
+    expect(() => new GpujsBackend({ mode: 'headlessgl', contextRetries: { retries: -1 } })).toThrow(/^gpujs: contextRetries.retries must be a non-negative integer, got -1$/);
+    expect(() => new GpujsBackend({ contextRetries: { retries: 1.5 } })).toThrow(/retries must be a non-negative integer, got 1.5/);
+    expect(() => new GpujsBackend({ contextRetries: { delayMs: Number.NaN } })).toThrow(/contextRetries.delayMs must be a non-negative number of milliseconds, got NaN/);
+    expect(() => new GpujsBackend({ contextRetries: { onRetry: 'log' as never } })).toThrow(/contextRetries.onRetry must be a function, got string/);
+    expect(() => new GpujsBackend({ contextRetries: null as never })).toThrow(/contextRetries must be an object, got null/);
+  });
 });
