@@ -29,7 +29,12 @@ export type RandomTensor = TensorVariable & { readonly rng: SharedRandomState };
 export interface UniformOptions {
   /** Lower bound, included (default 0). */
   readonly low?: TensorLike;
-  /** Upper bound, excluded (default 1). */
+  /**
+   * Upper bound, excluded (default 1), up to rounding: `low + u (high - low)`
+   * can round to `high` itself, as in NumPy and Theano, when |low| is large
+   * next to high - low (float32 uniform(low 1, high 2) gives 2 about once in
+   * 2^24 draws).
+   */
   readonly high?: TensorLike;
   /** Default floatX. */
   readonly dtype?: FloatDType;
