@@ -153,6 +153,20 @@ describe('grad', () => {
     expect(() => Lop(x.mul(2), x, x, bad)).toThrow(/Lop: disconnectedInputs must be one of/);
   });
 
+  it("refuses option names it does not know, with the camelCase spelling of Theano's keywords", () => {
+    const x = T.dvector('x');
+    const h = x.mul(2);
+    const cost = h.mul(x).sum();
+    // ignoring consider_constant would silently give 4x instead of 2x
+    expect(() => grad(cost, x, { consider_constant: [h] } as never)).toThrow(
+      'grad: unknown option "consider_constant" (did you mean considerConstant? sym spells Theano\'s keywords in camelCase); the options are considerConstant, disconnectedInputs, knownGrads',
+    );
+    expect(() => grad(cost, x, { wrtConstant: true } as never)).toThrow('grad: unknown option "wrtConstant"; the options are considerConstant, disconnectedInputs, knownGrads');
+    expect(() => grad(cost, x, [h] as never)).toThrow('grad: options must be an object (considerConstant, disconnectedInputs, knownGrads), got an array');
+    expect(() => Lop(h, x, [1, 1], { known_grads: [] } as never)).toThrow('Lop: unknown option "known_grads"; the options are considerConstant, disconnectedInputs');
+    expect(() => grad(cost, x, { considerConstant: [h], disconnectedInputs: 'raise', knownGrads: [] })).not.toThrow();
+  });
+
   it('differentiates with respect to an intermediate variable and through shared variables', async () => {
     const x = T.dvector('x');
     const h = x.mul(3);

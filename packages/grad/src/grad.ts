@@ -1,6 +1,6 @@
 /** `grad` and `Lop`: reverse-mode differentiation, as Theano's `T.grad` and `T.Lop`. */
 import { T, TensorVariable, asTensor, shapeToString, type DType, type TensorLike } from '@sym/graph';
-import { checkPolicy, describeVariable, rankName, reverse, type DisconnectedPolicy, type ReverseOptions, type Seed } from './reverse.js';
+import { checkOptionNames, checkPolicy, describeVariable, rankName, reverse, type DisconnectedPolicy, type ReverseOptions, type Seed } from './reverse.js';
 
 export interface GradOptions {
   /** Variables treated as constants: no gradient flows through them to what they are computed from. */
@@ -38,6 +38,10 @@ export function checkScalarCost(cost: unknown, caller: string): TensorVariable {
 
 const zerosLike = (w: TensorVariable, dtype: DType) => T.zerosLike(w, dtype);
 
+const GRAD_OPTIONS = ['considerConstant', 'disconnectedInputs', 'knownGrads'] as const satisfies readonly (keyof GradOptions)[];
+/** The options of Lop, jacobian, hessian, Rop and hessianVectorProduct. */
+export const REVERSE_OPTIONS = ['considerConstant', 'disconnectedInputs'] as const satisfies readonly (keyof LopOptions)[];
+
 /**
  * The gradient of a scalar `cost` with respect to `wrt` (a variable, or a
  * list of them, answered in kind). The result is an ordinary symbolic graph:
@@ -51,6 +55,7 @@ const zerosLike = (w: TensorVariable, dtype: DType) => T.zerosLike(w, dtype);
 export function grad(cost: TensorVariable | null, wrt: TensorVariable, options?: GradOptions): TensorVariable;
 export function grad(cost: TensorVariable | null, wrt: readonly TensorVariable[], options?: GradOptions): TensorVariable[];
 export function grad(cost: TensorVariable | null, wrt: TensorVariable | readonly TensorVariable[], options: GradOptions = {}): TensorVariable | TensorVariable[] {
+  checkOptionNames(options, 'grad', GRAD_OPTIONS);
   const out = gradientOf(cost, checkWrt(wrt, 'grad'), options, 'grad');
   return Array.isArray(wrt) ? out : out[0]!;
 }
@@ -108,6 +113,7 @@ export function Lop(
   evalPoints: TensorLike | readonly TensorLike[],
   options: LopOptions = {},
 ): TensorVariable | TensorVariable[] {
+  checkOptionNames(options, 'Lop', REVERSE_OPTIONS);
   const fs = checkWrt(f, 'Lop (f)');
   const vs = Array.isArray(f) ? (evalPoints as readonly TensorLike[]) : [evalPoints as TensorLike];
   if (!Array.isArray(vs) || vs.length !== fs.length) {

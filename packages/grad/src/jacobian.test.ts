@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
-import { Rop, grad, gradClip, gradScale, hessian, hessianVectorProduct, jacobian, zeroGrad } from './index.js';
+import { Rop, grad, gradClip, gradScale, hessian, hessianVectorProduct, jacobian, verifyGrad, zeroGrad } from './index.js';
 
 const T = sym.T;
 const close = (a: sym.NDArray, b: number[] | number[][] | number[][][]) => {
@@ -61,6 +61,22 @@ describe('jacobian', () => {
     expect(() => hessian(x.sum(), x, { disconnectedInputs: 'zero' as unknown as 'ignore' })).toThrow(/hessian: disconnectedInputs must be one of/);
     const z = jacobian(x.mul(2), y, { disconnectedInputs: 'ignore' });
     close(await sym.function([x, y], z)([1, 2], [5, 6, 7]), [[0, 0, 0], [0, 0, 0]]);
+  });
+});
+
+describe('options', () => {
+  it('jacobian, hessian, Rop, hessianVectorProduct and verifyGrad refuse unknown option names', async () => {
+    const x = T.dvector('x');
+    const y = x.pow(2);
+    const cc = { consider_constant: [x] } as never;
+    const hint = '(did you mean considerConstant? sym spells Theano\'s keywords in camelCase); the options are considerConstant, disconnectedInputs';
+    expect(() => jacobian(y, x, cc)).toThrow(`jacobian: unknown option "consider_constant" ${hint}`);
+    expect(() => hessian(y.sum(), x, cc)).toThrow(`hessian: unknown option "consider_constant" ${hint}`);
+    expect(() => Rop(y, x, [1, 1], cc)).toThrow(`Rop: unknown option "consider_constant" ${hint}`);
+    expect(() => hessianVectorProduct(y.sum(), x, [1, 1], cc)).toThrow(`hessianVectorProduct: unknown option "consider_constant" ${hint}`);
+    await expect(verifyGrad((v) => v.sum(), [[1, 2]], { abs_tol: 1e-3 } as never)).rejects.toThrow(
+      'verifyGrad: unknown option "abs_tol" (did you mean absTol? sym spells Theano\'s keywords in camelCase); the options are eps, absTol, relTol, rng, broadcastable',
+    );
   });
 });
 

@@ -11,9 +11,9 @@
  * whatever the size of the expression.
  */
 import { T, TensorVariable, apply1, asTensor, cloneReplace, type DType, type TensorLike } from '@sym/graph';
-import { checkScalarCost, checkWrt, gradientOf, vectorJacobian } from './grad.js';
+import { checkScalarCost, checkWrt, gradientOf, REVERSE_OPTIONS, vectorJacobian } from './grad.js';
 import { EYE_LIKE } from './ops.js';
-import { checkPolicy, rankName, reverse, type DisconnectedPolicy } from './reverse.js';
+import { checkOptionNames, checkPolicy, rankName, reverse, type DisconnectedPolicy } from './reverse.js';
 import { range } from './shape-helpers.js';
 
 export interface JacobianOptions {
@@ -34,6 +34,7 @@ export interface JacobianOptions {
 export function jacobian(expression: TensorVariable, wrt: TensorVariable, options?: JacobianOptions): TensorVariable;
 export function jacobian(expression: TensorVariable, wrt: readonly TensorVariable[], options?: JacobianOptions): TensorVariable[];
 export function jacobian(expression: TensorVariable, wrt: TensorVariable | readonly TensorVariable[], options: JacobianOptions = {}): TensorVariable | TensorVariable[] {
+  checkOptionNames(options, 'jacobian', REVERSE_OPTIONS);
   const out = jacobianOf(expression, checkWrt(wrt, 'jacobian'), options, 'jacobian');
   return Array.isArray(wrt) ? out : out[0]!;
 }
@@ -60,6 +61,7 @@ function jacobianOf(expression: TensorVariable, ws: readonly TensorVariable[], o
 export function hessian(cost: TensorVariable, wrt: TensorVariable, options?: JacobianOptions): TensorVariable;
 export function hessian(cost: TensorVariable, wrt: readonly TensorVariable[], options?: JacobianOptions): TensorVariable[];
 export function hessian(cost: TensorVariable, wrt: TensorVariable | readonly TensorVariable[], options: JacobianOptions = {}): TensorVariable | TensorVariable[] {
+  checkOptionNames(options, 'hessian', REVERSE_OPTIONS);
   checkScalarCost(cost, 'hessian');
   const ws = checkWrt(wrt, 'hessian');
   checkPolicy(options.disconnectedInputs, 'hessian');
@@ -88,6 +90,7 @@ export function Rop(
   evalPoints: TensorLike | readonly TensorLike[],
   options: JacobianOptions = {},
 ): TensorVariable | TensorVariable[] {
+  checkOptionNames(options, 'Rop', REVERSE_OPTIONS);
   const fs = checkWrt(f, 'Rop (f)');
   const ws = checkWrt(wrt, 'Rop');
   checkPolicy(options.disconnectedInputs, 'Rop');
@@ -129,6 +132,7 @@ export function hessianVectorProduct(
   v: TensorLike | readonly TensorLike[],
   options: JacobianOptions = {},
 ): TensorVariable | TensorVariable[] {
+  checkOptionNames(options, 'hessianVectorProduct', REVERSE_OPTIONS);
   checkScalarCost(cost, 'hessianVectorProduct');
   const ws = checkWrt(wrt, 'hessianVectorProduct');
   const vs = evalPointsFor(ws, Array.isArray(wrt) ? asList<TensorLike>(v as readonly TensorLike[]) : [v as TensorLike], 'hessianVectorProduct');

@@ -7,6 +7,7 @@
 import * as sym from '@sym/graph';
 import { NDArray, T, TensorVariable, array, type NestedArray } from '@sym/graph';
 import { grad } from './grad.js';
+import { checkOptionNames } from './reverse.js';
 
 export interface VerifyGradOptions {
   /** Finite-difference step (default 1e-6). */
@@ -83,6 +84,7 @@ export async function verifyGrad(
   points: readonly (NDArray | NestedArray | number)[],
   options: VerifyGradOptions = {},
 ): Promise<VerifyGradReport> {
+  checkOptionNames(options, 'verifyGrad', ['eps', 'absTol', 'relTol', 'rng', 'broadcastable'] satisfies (keyof VerifyGradOptions)[]);
   const eps = options.eps ?? 1e-6;
   const absTol = options.absTol ?? 1e-4;
   const relTol = options.relTol ?? 1e-4;
