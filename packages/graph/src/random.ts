@@ -14,14 +14,15 @@
  */
 import { config } from './config.js';
 import type { DType, FloatDType } from './dtype.js';
-import { isFloat, isInt } from './dtype.js';
+import { isFloat, isInt, promote } from './dtype.js';
 import { RandomState } from './random-state.js';
 import { apply1, asTensor, type TensorLike } from './op.js';
 import { lengths, type Length } from './ops/alloc.js';
 import { RandomVariable, SharedRandomState, type Distribution } from './ops/random.js';
 import { cast } from './ops/elemwise.js';
 import * as T from './tensor.js';
-import type { TensorVariable } from './variable.js';
+import { TensorVariable } from './variable.js';
+import { NDArray } from './ndarray.js';
 
 /** A random variable as a `RandomStreams` returns it: `rng` holds its generator (Theano's `rv.rng`). */
 export type RandomTensor = TensorVariable & { readonly rng: SharedRandomState };
@@ -36,7 +37,7 @@ export interface UniformOptions {
    * 2^24 draws).
    */
   readonly high?: TensorLike;
-  /** Default floatX. */
+  /** Default floatX, upcast with the dtypes of `low` and `high` when they are tensors (Theano's rule). */
   readonly dtype?: FloatDType;
 }
 
@@ -45,7 +46,7 @@ export interface NormalOptions {
   readonly avg?: TensorLike;
   /** Standard deviation (default 1). */
   readonly std?: TensorLike;
-  /** Default floatX. */
+  /** Default floatX, upcast with the dtypes of `avg` and `std` when they are tensors (Theano's rule). */
   readonly dtype?: FloatDType;
 }
 
@@ -120,7 +121,8 @@ export class RandomStreams {
   /** Uniform in [low, high), of shape `size` (numbers, or integer scalars such as `x.shape[0]`). */
   uniform(size: readonly Length[], options: UniformOptions = {}): RandomTensor {
     checkOptions('RandomStreams.uniform', options, ['low', 'high', 'dtype']);
-    const { low = 0, high = 1, dtype = floatDType('RandomStreams.uniform', options.dtype) } = options;
+    const { low = 0, high = 1 } = options;
+    const dtype = floatDType('RandomStreams.uniform', options.dtype, [low, high]);
     numberParam('RandomStreams.uniform', 'low', low);
     numberParam('RandomStreams.uniform', 'high', high);
     paramRank('RandomStreams.uniform', 'low', low, size);
@@ -135,7 +137,8 @@ export class RandomStreams {
   /** Normal with mean `avg` and standard deviation `std`, of shape `size`. */
   normal(size: readonly Length[], options: NormalOptions = {}): RandomTensor {
     checkOptions('RandomStreams.normal', options, ['avg', 'std', 'dtype']);
-    const { avg = 0, std = 1, dtype = floatDType('RandomStreams.normal', options.dtype) } = options;
+    const { avg = 0, std = 1 } = options;
+    const dtype = floatDType('RandomStreams.normal', options.dtype, [avg, std]);
     numberParam('RandomStreams.normal', 'avg', avg);
     numberParam('RandomStreams.normal', 'std', std, (x) => x >= 0, ' >= 0');
     paramRank('RandomStreams.normal', 'avg', avg, size);
@@ -171,8 +174,14 @@ export class RandomStreams {
   }
 }
 
-function floatDType(what: string, dtype: DType | undefined): FloatDType {
-  const d = dtype ?? config.floatX;
+/**
+ * The sample's dtype: the one asked for, else floatX upcast with the
+ * tensor parameters' dtypes, as Theano's `upcast(floatX, low.dtype,
+ * high.dtype)` (numbers adapt, as Theano's float literals take floatX).
+ */
+function floatDType(what: string, dtype: DType | undefined, params: readonly TensorLike[]): FloatDType {
+  let d: DType = dtype ?? config.floatX;
+  if (dtype === undefined) for (const p of params) if (p instanceof TensorVariable || p instanceof NDArray) d = promote(d, p.dtype);
   if (d !== 'float32' && d !== 'float64') throw new TypeError(`${what}: dtype must be float32 or float64, got ${String(d)}`);
   return d;
 }

@@ -235,3 +235,33 @@ describe('RandomStreams: errors', () => {
   });
   const rvState = (): sym.RandomState => srng.uniform([1]).rng.getValue();
 });
+
+describe('RandomStreams: the sample dtype', () => {
+  it('is floatX upcast with tensor parameters, as Theano upcasts floatX with low.dtype and high.dtype', () => {
+    const srng = new sym.RandomStreams(1);
+    const before = sym.config.floatX;
+    sym.config.floatX = 'float32';
+    try {
+      expect(srng.uniform([2], { low: 0.5 }).dtype).toBe('float32');
+      expect(srng.uniform([2], { low: T.dscalar('lo') }).dtype).toBe('float64');
+      expect(srng.normal([2], { std: T.fscalar('s') }).dtype).toBe('float32');
+      expect(srng.normal([2], { avg: T.dvector('m') }).dtype).toBe('float64');
+      expect(srng.uniform([2], { low: T.dscalar('lo'), dtype: 'float32' }).dtype).toBe('float32');
+    } finally {
+      sym.config.floatX = before;
+    }
+  });
+});
+
+describe('RandomStreams: broadcastable sizes', () => {
+  it("a size read from a broadcastable dimension keeps it broadcastable, as T.zeros(x.shape) does (Theano folds Shape_i of it to 1)", () => {
+    const x = T.row('x');
+    const mask = new sym.RandomStreams(1).binomial(x.shape, { p: 0.5, dtype: 'float64' });
+    expect(mask.broadcastable).toEqual([true, false]);
+    expect(T.zeros(x.shape).broadcastable).toEqual([true, false]);
+    // the training graph of a row-shaped input has the inference graph's type
+    expect(x.mul(mask).type.equals(x.type)).toBe(true);
+    const y = sym.function([x], x.mul(mask)).sync([[1, 2, 3, 4]]) as sym.NDArray;
+    expect(y.shape).toEqual([1, 4]);
+  });
+});

@@ -9,7 +9,7 @@
 import { isInt, type DType } from '../dtype.js';
 import { NDArray, contiguousStrides, fill, shapeToString, sizeOf } from '../ndarray.js';
 import { broadcastStrides } from './broadcast.js';
-import { gather } from './shape.js';
+import { ShapeI, gather } from './shape.js';
 import { Apply, Op, asTensor, constant } from '../op.js';
 import { TensorType } from '../type.js';
 import { TensorConstant, TensorVariable, type StaticShape } from '../variable.js';
@@ -38,7 +38,17 @@ export function lengths(what: string, shape: readonly Length[], inferred = false
   });
 }
 
-export const known = (v: TensorVariable): number | null => (v instanceof TensorConstant ? Number(v.value.data[0]) : null);
+/**
+ * A length known when the graph is built: a constant, or the length of a
+ * broadcastable dimension (`x.shape[0]` of a row is 1), so that
+ * `T.zeros(x.shape)` and a mask of `x.shape` keep x's broadcastable
+ * pattern, as Theano's constant folding of `Shape_i` gives them.
+ */
+export function known(v: TensorVariable): number | null {
+  if (v instanceof TensorConstant) return Number(v.value.data[0]);
+  const op = v.owner?.op;
+  return op instanceof ShapeI && v.owner!.inputs[0]!.broadcastable[op.axis] ? 1 : null;
+}
 
 /** A lowering input that must be a value the schedule knows. */
 export function valueOf(what: string, v: TensorView): number {
