@@ -19,7 +19,7 @@ import { kernelKey } from './kernel.js';
 import { isInt, type DType, type TypedArray } from './dtype.js';
 import { checkProgramValues, type ValueCheck } from './debug.js';
 import { enqueue, queueBusy } from './queue.js';
-import { InputSpec, pairs, type Pairs } from './function-args.js';
+import { checkOptionNames, InputSpec, pairs, type Pairs } from './function-args.js';
 import { RandomVariable, type SharedRandomState } from './ops/random.js';
 
 export { In, InputSpec, type Pairs } from './function-args.js';
@@ -42,6 +42,8 @@ export interface FunctionOptions {
   /** Theano's `no_default_updates`: calls leave random variables' generators where they are, so each call draws the same numbers. */
   noDefaultUpdates?: boolean;
 }
+
+const FUNCTION_OPTIONS = ['updates', 'givens', 'mode', 'name', 'allowInputDowncast', 'device', 'optimizer', 'onUnusedInput', 'noDefaultUpdates'] as const satisfies readonly (keyof FunctionOptions)[];
 
 /** Include or exclude optimizer rewrites by name or tag. */
 export interface OptimizerOptions {
@@ -124,6 +126,7 @@ export class CompiledFunction {
   #statics: number[] | undefined;
 
   constructor(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable | readonly TensorVariable[], options: FunctionOptions = {}) {
+    checkOptionNames(options, 'function', FUNCTION_OPTIONS);
     this.name = options.name;
     this.mode = options.mode ?? config.mode;
     if (!MODES.includes(this.mode)) throw new Error(`function: mode must be one of ${MODES.join(', ')}; got ${JSON.stringify(this.mode)}`);

@@ -28,6 +28,7 @@ import { RandomVariable, randomVariableCount } from './ops/random.js';
 import { TensorType } from './type.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 import type { TensorSharedVariable } from './shared.js';
+import { checkOptionNames } from './function-args.js';
 
 /**
  * One entry of `outputsInfo`: the initial value of a recurrent output, or
@@ -55,6 +56,8 @@ export interface ScanOptions {
  */
 export type ScanUpdates = [TensorSharedVariable, TensorVariable][];
 
+const SCAN_OPTIONS = ['sequences', 'outputsInfo', 'nonSequences', 'nSteps', 'goBackwards', 'name'] as const satisfies readonly (keyof ScanOptions)[];
+
 type Step = (...args: TensorVariable[]) => TensorLike | readonly TensorLike[];
 
 /**
@@ -77,6 +80,7 @@ export function scan(fn: (...args: TensorVariable[]) => readonly TensorLike[], o
 export function scan(fn: (...args: TensorVariable[]) => TensorLike, options?: ScanOptions): [TensorVariable, ScanUpdates];
 export function scan(fn: Step, options: ScanOptions = {}): [TensorVariable | TensorVariable[], ScanUpdates] {
   if (typeof fn !== 'function') throw new TypeError(`scan: the first argument must be the step function, got ${fn === null ? 'null' : typeof fn}`);
+  checkOptionNames(options, 'scan', SCAN_OPTIONS);
   const name = options.name ?? (fn.name || undefined);
   const list = <V>(v: V | readonly V[] | undefined): V[] => (v === undefined ? [] : Array.isArray(v) ? [...(v as V[])] : [v as V]);
   let sequences = list(options.sequences).map((s, i) => asTensor(s, `scan: sequence ${i}`));

@@ -119,6 +119,20 @@ describe('compile-time errors', () => {
     expect(() => sym.function([x, x], x)).toThrow('function: input x is listed twice');
     expect(() => sym.function([x], x, { mode: 'Fast' as sym.Mode })).toThrow(/mode must be one of FAST_RUN, FAST_COMPILE, DebugMode, NanGuardMode; got "Fast"/);
   });
+  it("refuses option names it does not know, with the camelCase spelling of Theano's keywords", async () => {
+    const s = sym.shared(f64([1, 2]), { name: 's' });
+    const x = T.vector('x');
+    const names = 'the options are updates, givens, mode, name, allowInputDowncast, device, optimizer, onUnusedInput, noDefaultUpdates';
+    // a misspelt updates would leave s as it is at every call: training that does not train
+    expect(() => sym.function([x], x, { update: [[s, s.mul(2)]] } as never)).toThrow(`function: unknown option "update"; ${names}`);
+    expect(() => sym.function([x], x, { no_default_updates: true } as never)).toThrow(
+      `function: unknown option "no_default_updates" (did you mean noDefaultUpdates? sym spells Theano's keywords in camelCase); ${names}`,
+    );
+    expect(() => sym.function([x], x, [[s, s.mul(2)]] as never)).toThrow('function: options must be an object (updates, givens,');
+    expect(() => sym.In(x, { default: [0, 0] } as never)).toThrow('In: unknown option "default"; the options are value, name');
+    const f = sym.function([sym.In(x, { value: [1, 1], name: 'x' })], x.add(s), { updates: [[s, s.mul(2)]], name: 'f', mode: 'FAST_RUN', onUnusedInput: 'raise' });
+    expect(Array.from((await f()).data)).toEqual([2, 3]);
+  });
   it('refuses updates of the wrong type or to non-shared variables', () => {
     const s = sym.shared(f64([1, 2]), { name: 's' });
     const x = T.vector('x');

@@ -217,6 +217,13 @@ describe('scan: errors name the problem', () => {
     // a rest parameter takes whatever comes
     expect(() => sym.scan((...a: V[]) => a[1]!.add(a[0]!), { sequences: x, outputsInfo: 0 })).not.toThrow();
   });
+  it("refuses option names it does not know, with the camelCase spelling of Theano's keywords", () => {
+    const names = 'the options are sequences, outputsInfo, nonSequences, nSteps, goBackwards, name';
+    expect(() => sym.scan((xt: V) => xt, { sequences: x, outputs_info: null } as never)).toThrow(
+      `scan: unknown option "outputs_info" (did you mean outputsInfo? sym spells Theano's keywords in camelCase); ${names}`,
+    );
+    expect(() => sym.scan((xt: V) => xt, { sequences: x, truncate_gradient: 5 } as never)).toThrow(`scan: unknown option "truncate_gradient"; ${names}`);
+  });
   it('refuses taps other than the previous step, and a step that returns updates', () => {
     expect(() => sym.scan((a: V) => a.add(1), { outputsInfo: { initial: T.dvector('x0'), taps: [-2] }, nSteps: 4 })).toThrow(
       /outputsInfo\[0\] asks for taps \[-2\]; sym's scan feeds back only the previous step/,
