@@ -60,7 +60,11 @@ export class Dropout implements LayerLike {
    */
   output(x: TensorVariable, options: OutputOptions = {}): TensorVariable {
     if (!isFloat(x.dtype)) throw new TypeError(`Dropout.output: x must be a float tensor, got ${x.toString()} of type ${x.type}`);
-    const training = options?.training ?? false;
+    // a misspelt option (train) or a bare boolean would silently give the inference graph
+    if (options === null || typeof options !== 'object') throw new TypeError(`Dropout.output: options must be an object ({ training }), got ${options === null ? 'null' : typeof options}`);
+    const unknown = Object.keys(options).filter((k) => k !== 'training');
+    if (unknown.length) throw new TypeError(`Dropout.output: unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the option is training`);
+    const training = options.training ?? false;
     if (typeof training !== 'boolean') throw new TypeError(`Dropout.output: training must be a boolean, got ${String(training)}`);
     if (!training || this.rate === 0) return x;
     const mask = this.srng.binomial(x.shape, { p: 1 - this.rate, dtype: x.dtype });
