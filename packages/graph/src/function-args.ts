@@ -5,6 +5,7 @@
  */
 import { describe as describeValue } from './ndarray.js';
 import { TensorVariable } from './variable.js';
+import { checkOptionNames } from './options.js';
 
 /** A function input with a default value: Theano's `Param`/`In`. */
 export class InputSpec {
@@ -21,23 +22,6 @@ export function In(variable: TensorVariable, options: { value?: unknown; name?: 
   if (!(variable instanceof TensorVariable)) throw new TypeError(`In: expected a symbolic variable, got ${typeof variable}`);
   checkOptionNames(options, 'In', ['value', 'name']);
   return new InputSpec(variable, options.value, 'value' in options, options.name ?? variable.name);
-}
-
-/**
- * Refuse option names `what` does not know: in an options object a
- * misspelt or snake_case name (Theano's `no_default_updates`) would
- * otherwise be ignored without a word.
- */
-export function checkOptionNames(options: unknown, what: string, known: readonly string[]): void {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`${what}: options must be an object (${known.join(', ')}), got ${Array.isArray(options) ? 'an array' : describeValue(options)}`);
-  }
-  for (const k of Object.keys(options)) {
-    if (known.includes(k)) continue;
-    const camel = k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-    const hint = camel !== k && known.includes(camel) ? ` (did you mean ${camel}? sym spells Theano's keywords in camelCase)` : '';
-    throw new TypeError(`${what}: unknown option ${JSON.stringify(k)}${hint}; the options are ${known.join(', ')}`);
-  }
 }
 
 export type Pairs<K, V> = ReadonlyMap<K, V> | Iterable<readonly [K, V]>;

@@ -19,7 +19,8 @@ import { kernelKey } from './kernel.js';
 import { isInt, type DType, type TypedArray } from './dtype.js';
 import { checkProgramValues, type ValueCheck } from './debug.js';
 import { enqueue, queueBusy } from './queue.js';
-import { checkOptionNames, InputSpec, pairs, type Pairs } from './function-args.js';
+import { InputSpec, pairs, type Pairs } from './function-args.js';
+import { checkOptionNames } from './options.js';
 import { RandomVariable, type SharedRandomState } from './ops/random.js';
 
 export { In, InputSpec, type Pairs } from './function-args.js';

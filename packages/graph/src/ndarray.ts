@@ -4,6 +4,7 @@
  */
 import { STORAGE, allocate, castScalar, isDType, type DType, type TypedArray } from './dtype.js';
 import { formatArray, reprArray } from './format.js';
+import { checkOptionNames } from './options.js';
 
 export type Shape = readonly number[];
 
@@ -202,6 +203,7 @@ export function describe(v: unknown): string {
  * arrays (1-D, or reshaped with `shape`) or another NDArray (copied).
  */
 export function array(value: ArrayLike, options: { dtype?: DType; shape?: Shape } = {}): NDArray {
+  checkOptionNames(options, 'array', ['dtype', 'shape']);
   const { dtype, shape } = options;
   if (dtype !== undefined && !isDType(dtype)) throw new TypeError(`array: unknown dtype ${String(dtype)}`);
   if (value instanceof NDArray) {

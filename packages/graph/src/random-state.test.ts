@@ -81,6 +81,9 @@ describe('RandomState', () => {
     expect(() => r.integer(3, 1)).toThrow(/lo <= hi, got lo=3, hi=1/);
     expect(() => r.uniform([2], { low: 1, high: 0 })).toThrow(/low <= high/);
     expect(() => r.normal([2], { std: -1 })).toThrow(/std must be >= 0/);
+    // NumPy's keywords: a misspelt bound would otherwise draw in [0, 1)
+    expect(() => r.uniform([2], { lo: -1, high: 1 } as never)).toThrow('RandomState.uniform: unknown option "lo"; the options are low, high, dtype');
+    expect(() => r.normal([2], { loc: 1, scale: 2 } as never)).toThrow('RandomState.normal: unknown option "loc"; the options are mean, std, dtype');
   });
 });
 

@@ -10,6 +10,7 @@
  */
 import type { DType, TypedArray } from './dtype.js';
 import { NDArray, array, sizeOf, type Shape } from './ndarray.js';
+import { checkOptionNames } from './options.js';
 
 function splitmix32(seed: number): () => number {
   let s = seed >>> 0;
@@ -204,6 +205,7 @@ export class RandomState {
 
   /** Normal draws with the given mean and standard deviation. */
   normal(shape: Shape | number, options: { mean?: number; std?: number; dtype?: DType } = {}): NDArray {
+    checkOptionNames(options, 'RandomState.normal', ['mean', 'std', 'dtype']);
     const { mean = 0, std = 1 } = options;
     if (!(std >= 0)) throw new RangeError(`normal: std must be >= 0, got ${String(std)}`);
     return this.#fill(checkShape(shape, 'normal'), options.dtype ?? 'float64', () => mean + std * this.standardNormal());
@@ -216,6 +218,7 @@ export class RandomState {
 
   /** Uniform draws in [low, high). */
   uniform(shape: Shape | number, options: { low?: number; high?: number; dtype?: DType } = {}): NDArray {
+    checkOptionNames(options, 'RandomState.uniform', ['low', 'high', 'dtype']);
     const { low = 0, high = 1 } = options;
     if (!(high >= low)) throw new RangeError(`uniform: expected low <= high, got low=${String(low)}, high=${String(high)}`);
     return this.#fill(checkShape(shape, 'uniform'), options.dtype ?? 'float64', () => low + (high - low) * this.random());

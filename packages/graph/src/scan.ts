@@ -28,7 +28,7 @@ import { RandomVariable, randomVariableCount } from './ops/random.js';
 import { TensorType } from './type.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 import type { TensorSharedVariable } from './shared.js';
-import { checkOptionNames } from './function-args.js';
+import { checkOptionNames } from './options.js';
 
 /**
  * One entry of `outputsInfo`: the initial value of a recurrent output, or

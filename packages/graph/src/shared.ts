@@ -12,6 +12,7 @@ import { TensorType } from './type.js';
 import { TensorVariable } from './variable.js';
 import { checkShape, convertValue } from './convert.js';
 import { enqueue, queueBusy } from './queue.js';
+import { checkOptionNames } from './options.js';
 
 export interface SharedOptions {
   name?: string;
@@ -64,6 +65,7 @@ export class TensorSharedVariable extends TensorVariable {
    * `await getValueAsync()` waits for it.
    */
   getValue(options: { borrow?: boolean } = {}): NDArray {
+    checkOptionNames(options, 'getValue', ['borrow']);
     if (this.#writers > 0) {
       if (!this.#queued) {
         throw new Error(
@@ -88,6 +90,11 @@ export class TensorSharedVariable extends TensorVariable {
 
   /** The value once every call made before this one has finished (and updated it). */
   getValueAsync(options: { borrow?: boolean } = {}): Promise<NDArray> {
+    try {
+      checkOptionNames(options, 'getValueAsync', ['borrow']);
+    } catch (e) {
+      return Promise.reject(e as Error);
+    }
     return enqueue(() => this.#read(options));
   }
 
@@ -120,6 +127,7 @@ export class TensorSharedVariable extends TensorVariable {
    * the new value at once.
    */
   setValue(value: ArrayLike, options: { borrow?: boolean } = {}): void {
+    checkOptionNames(options, 'setValue', ['borrow']);
     const what = `setValue of shared variable ${this.toString()}`;
     const v = convertValue(value, this.type, what);
     const own = options.borrow || v !== value ? v : v.copy();
@@ -207,6 +215,7 @@ export class TensorSharedVariable extends TensorVariable {
  * Float32Array/NDArray of float32 to store float32.
  */
 export function shared(value: ArrayLike, options: SharedOptions = {}): TensorSharedVariable {
+  checkOptionNames(options, 'shared', ['name', 'broadcastable', 'borrow', 'dtype'] satisfies (keyof SharedOptions)[]);
   if (options.dtype !== undefined && !isDType(options.dtype)) throw new TypeError(`shared: unknown dtype ${String(options.dtype)}`);
   const v = value instanceof NDArray && options.borrow && (!options.dtype || options.dtype === value.dtype) ? value : array(value, options.dtype ? { dtype: options.dtype } : {});
   const bc = options.broadcastable ?? v.shape.map(() => false);

@@ -166,5 +166,6 @@ describe('array() infers dtypes like numpy.array', () => {
   it('rejects ragged lists and unknown dtypes, naming what came', () => {
     expect(() => sym.array([[1, 2], [3]])).toThrow(/ragged nested array at \[1\]: expected 2 elements, got an array of length 1/);
     expect(() => sym.array([1], { dtype: 'bfloat16' as sym.DType })).toThrow(/unknown dtype bfloat16/);
+    expect(() => sym.array([1], { dtyp: 'float32' } as never)).toThrow('array: unknown option "dtyp"; the options are dtype, shape');
   });
 });

@@ -46,6 +46,14 @@ describe('shared variables', () => {
     const f = sym.function([], s.sum());
     expect(f.sync().item()).toBe(6);
   });
+  it('shared, getValue, getValueAsync and setValue refuse option names they do not know', async () => {
+    // a misspelt borrow or dtype would otherwise be ignored: a copy, or float64 where float32 was asked for
+    expect(() => sym.shared(f64([1]), { borow: true } as never)).toThrow('shared: unknown option "borow"; the options are name, broadcastable, borrow, dtype');
+    const s = sym.shared(f64([1]), { name: 's', borrow: true, dtype: 'float32', broadcastable: [false] });
+    expect(() => s.getValue({ borrow_: true } as never)).toThrow('getValue: unknown option "borrow_"; the options are borrow');
+    await expect(s.getValueAsync({ copy: false } as never)).rejects.toThrow('getValueAsync: unknown option "copy"; the options are borrow');
+    expect(() => s.setValue([2], { borow: true } as never)).toThrow('setValue: unknown option "borow"; the options are borrow');
+  });
 });
 
 describe('updates', () => {
