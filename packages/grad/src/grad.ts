@@ -1,6 +1,6 @@
 /** `grad` and `Lop`: reverse-mode differentiation, as Theano's `T.grad` and `T.Lop`. */
-import { T, TensorVariable, asTensor, shapeToString, type DType, type TensorLike } from '@sym/graph';
-import { checkOptionNames, checkPolicy, describeVariable, rankName, reverse, type DisconnectedPolicy, type ReverseOptions, type Seed } from './reverse.js';
+import { T, TensorVariable, asTensor, checkOptionNames, shapeToString, type DType, type TensorLike } from '@sym/graph';
+import { checkPolicy, describeVariable, rankName, reverse, type DisconnectedPolicy, type ReverseOptions, type Seed } from './reverse.js';
 
 export interface GradOptions {
   /** Variables treated as constants: no gradient flows through them to what they are computed from. */

@@ -10,10 +10,10 @@
  * others shift their axes by the batch rank. The graph is built once,
  * whatever the size of the expression.
  */
-import { T, TensorVariable, apply1, asTensor, cloneReplace, type DType, type TensorLike } from '@sym/graph';
+import { T, TensorVariable, apply1, asTensor, checkOptionNames, cloneReplace, type DType, type TensorLike } from '@sym/graph';
 import { checkScalarCost, checkWrt, gradientOf, REVERSE_OPTIONS, vectorJacobian } from './grad.js';
 import { EYE_LIKE } from './ops.js';
-import { checkOptionNames, checkPolicy, rankName, reverse, type DisconnectedPolicy } from './reverse.js';
+import { checkPolicy, rankName, reverse, type DisconnectedPolicy } from './reverse.js';
 import { range } from './shape-helpers.js';
 
 export interface JacobianOptions {

@@ -38,23 +38,6 @@ export function checkPolicy(policy: unknown, caller: string): DisconnectedPolicy
   return policy as DisconnectedPolicy;
 }
 
-/**
- * Refuse option names `caller` does not know: an options object is where a
- * misspelt or snake_case name (Theano's `consider_constant`) would
- * otherwise be ignored without a word, and the gradient silently change.
- */
-export function checkOptionNames(options: unknown, caller: string, known: readonly string[]): void {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`${caller}: options must be an object (${known.join(', ')}), got ${Array.isArray(options) ? 'an array' : options === null ? 'null' : typeof options}`);
-  }
-  for (const k of Object.keys(options)) {
-    if (known.includes(k)) continue;
-    const camel = k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-    const hint = camel !== k && known.includes(camel) ? ` (did you mean ${camel}? sym spells Theano's keywords in camelCase)` : '';
-    throw new TypeError(`${caller}: unknown option ${JSON.stringify(k)}${hint}; the options are ${known.join(', ')}`);
-  }
-}
-
 export interface ReverseOptions {
   readonly considerConstant?: readonly TensorVariable[];
   readonly disconnectedInputs?: DisconnectedPolicy;

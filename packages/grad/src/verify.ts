@@ -5,9 +5,8 @@
  * reported.
  */
 import * as sym from '@sym/graph';
-import { NDArray, T, TensorVariable, array, type NestedArray } from '@sym/graph';
+import { NDArray, T, TensorVariable, array, checkOptionNames, type NestedArray } from '@sym/graph';
 import { grad } from './grad.js';
-import { checkOptionNames } from './reverse.js';
 
 export interface VerifyGradOptions {
   /** Finite-difference step (default 1e-6). */

@@ -51,6 +51,7 @@ export type { Mode, ConfigValues, Config } from './config.js';
 export { TensorSharedVariable, shared } from './shared.js';
 export type { SharedOptions } from './shared.js';
 export { convertValue } from './convert.js';
+export { checkOptionNames } from './options.js';
 export type { ConvertOptions } from './convert.js';
 export { pp, debugprint } from './printing.js';
 export type { DebugprintOptions } from './printing.js';
