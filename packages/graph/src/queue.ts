@@ -34,3 +34,40 @@ const ignore = (): undefined => undefined;
 export function queueBusy(): boolean {
   return pending > 0;
 }
+
+/**
+ * The queued tasks that will change one value (calls that update a shared
+ * variable or move a random generator, deferred `setValue`s) and have not
+ * settled. While any is queued the value is not known, unless the last of
+ * them is a deferred set: `queued` is the value it will set.
+ */
+export class Writers<V> {
+  #count = 0;
+  #queued: V | undefined;
+
+  get busy(): boolean {
+    return this.#count > 0;
+  }
+  get queued(): V | undefined {
+    return this.#queued;
+  }
+  /** A call that changes the value was queued. */
+  add(): void {
+    this.#count++;
+    this.#queued = undefined;
+  }
+  /** A queued call settled (committed or failed). */
+  done(): void {
+    if (--this.#count === 0) this.#queued = undefined;
+  }
+  /** `assign(value)` now, or after the tasks already queued when there are any: calls made before it see the old value. */
+  set(value: V, assign: (v: V) => void): void {
+    if (!queueBusy()) return assign(value);
+    this.#count++;
+    this.#queued = value;
+    void enqueue(() => {
+      assign(value);
+      this.done();
+    });
+  }
+}

@@ -11,7 +11,7 @@ import { NDArray, array, fromTyped, shapeToString, type ArrayLike } from './ndar
 import { TensorType } from './type.js';
 import { TensorVariable } from './variable.js';
 import { checkShape, convertValue } from './convert.js';
-import { enqueue, queueBusy } from './queue.js';
+import { Writers, enqueue } from './queue.js';
 import { checkOptionNames } from './options.js';
 
 export interface SharedOptions {
@@ -30,10 +30,8 @@ export class TensorSharedVariable extends TensorVariable {
   #device = new Map<Backend, DeviceBuffer>();
   /** Which copy is current: 'host' or the backend that last wrote the value. */
   #fresh: 'host' | Backend = 'host';
-  /** Queued tasks (calls that update this variable, deferred setValues) that have not settled. */
-  #writers = 0;
-  /** While writers are queued, the value a deferred setValue will set, if it is the last of them: what getValue returns. */
-  #queued: NDArray | undefined;
+  /** Queued tasks that will change the value; while they are, getValue returns what a deferred setValue queued last will set, if any. */
+  readonly #writers = new Writers<NDArray>();
 
   constructor(value: NDArray, type: TensorType, name?: string) {
     super(type, { name });
@@ -49,7 +47,7 @@ export class TensorSharedVariable extends TensorVariable {
    * shape unless its expression changes it).
    */
   get valueShape(): readonly number[] {
-    return this.#queued?.shape ?? this.#shape;
+    return this.#writers.queued?.shape ?? this.#shape;
   }
 
   /** @internal Shape of the value now, inside a queued call (before a setValue queued after it). */
@@ -66,13 +64,14 @@ export class TensorSharedVariable extends TensorVariable {
    */
   getValue(options: { borrow?: boolean } = {}): NDArray {
     checkOptionNames(options, 'getValue', ['borrow']);
-    if (this.#writers > 0) {
-      if (!this.#queued) {
+    if (this.#writers.busy) {
+      const queued = this.#writers.queued;
+      if (!queued) {
         throw new Error(
           `shared variable ${this.toString()}: a call that updates it has not finished; await the call, or use await getValueAsync(), which waits for it.`,
         );
       }
-      return options.borrow ? this.#queued : this.#queued.copy();
+      return options.borrow ? queued : queued.copy();
     }
     if (this.#fresh !== 'host') {
       const b = this.#fresh;
@@ -131,16 +130,7 @@ export class TensorSharedVariable extends TensorVariable {
     const what = `setValue of shared variable ${this.toString()}`;
     const v = convertValue(value, this.type, what);
     const own = options.borrow || v !== value ? v : v.copy();
-    if (!queueBusy()) {
-      this.#assign(own);
-      return;
-    }
-    this.#writers++;
-    this.#queued = own;
-    void enqueue(() => {
-      this.#assign(own);
-      this.#writerDone();
-    });
+    this.#writers.set(own, (v) => this.#assign(v));
   }
 
   #assign(v: NDArray): void {
@@ -152,17 +142,12 @@ export class TensorSharedVariable extends TensorVariable {
 
   /** @internal A call that updates this variable was queued: until it settles, only getValueAsync knows the value. */
   queueWriter(): void {
-    this.#writers++;
-    this.#queued = undefined;
+    this.#writers.add();
   }
 
   /** @internal A queued writer settled (committed or failed). */
   writerDone(): void {
-    this.#writerDone();
-  }
-
-  #writerDone(): void {
-    if (--this.#writers === 0) this.#queued = undefined;
+    this.#writers.done();
   }
 
   /** @internal The device buffer holding the current value on `backend`, inside a queued call; uploads it if needed. */

@@ -16,7 +16,7 @@ import { TensorType } from '../type.js';
 import type { StaticShape, TensorVariable } from '../variable.js';
 import type { Draw, LowerContext, TensorView } from '../lower.js';
 import { checkScalarInts, known, valueOf } from './alloc.js';
-import { enqueue, queueBusy } from '../queue.js';
+import { Writers, queueBusy } from '../queue.js';
 
 export type Distribution = 'uniform' | 'normal';
 
@@ -33,38 +33,28 @@ export type Distribution = 'uniform' | 'normal';
  */
 export class SharedRandomState {
   #value: RandomState;
-  /** Queued tasks that will change the generator (calls with default updates, deferred setValues) and have not settled. */
-  #writers = 0;
-  /** While writers are queued, the generator a deferred setValue will set, if it is the last of them: what getValue returns. */
-  #queued: RandomState | undefined;
+  /** Queued tasks that will change the generator (calls with default updates, deferred setValues). */
+  readonly #writers = new Writers<RandomState>();
 
   constructor(value: RandomState) {
     this.#value = value;
   }
   getValue(options: { borrow?: boolean } = {}): RandomState {
     let value = this.#value;
-    if (this.#writers > 0) {
-      if (!this.#queued) {
+    if (this.#writers.busy) {
+      const queued = this.#writers.queued;
+      if (!queued) {
         throw new Error('rng.getValue: a call that draws from this generator has not finished, and moves it when it ends; await the call first');
       }
-      value = this.#queued;
+      value = queued;
     }
     return options.borrow ? value : value.copy();
   }
   setValue(value: RandomState, options: { borrow?: boolean } = {}): void {
     if (!(value instanceof RandomState)) throw new TypeError(`rng.setValue: expected a RandomState, got ${value === null ? 'null' : typeof value}`);
     const own = options.borrow ? value : value.copy();
-    if (!queueBusy()) {
-      this.#value = own;
-      return;
-    }
     // calls made before this line draw from the generator as it was, and move it; then it is replaced
-    this.#writers++;
-    this.#queued = own;
-    void enqueue(() => {
-      this.#value = own;
-      this.#writerDone();
-    });
+    this.#writers.set(own, (v) => (this.#value = v));
   }
   /** @internal Restart the generator from `seed`, in the program's order (`RandomStreams.seed`). */
   reseed(seed: number): void {
@@ -77,15 +67,11 @@ export class SharedRandomState {
   }
   /** @internal A call that moves this generator was queued: until it settles, getValue refuses. */
   queueWriter(): void {
-    this.#writers++;
-    this.#queued = undefined;
+    this.#writers.add();
   }
   /** @internal A queued call settled (committed or failed). */
   writerDone(): void {
-    this.#writerDone();
-  }
-  #writerDone(): void {
-    if (--this.#writers === 0) this.#queued = undefined;
+    this.#writers.done();
   }
 }
 
