@@ -13,6 +13,7 @@
  * ```
  */
 import { config } from './config.js';
+import { checkOptionNames } from './options.js';
 import type { DType, FloatDType } from './dtype.js';
 import { isFloat, isInt, promote } from './dtype.js';
 import { RandomState } from './random-state.js';
@@ -57,13 +58,6 @@ export interface BinomialOptions {
   readonly p?: TensorLike;
   /** Default int64, as Theano's; pass floatX for a dropout mask. */
   readonly dtype?: DType;
-}
-
-function checkOptions(what: string, options: object, known: readonly string[]): void {
-  if (options === null || typeof options !== 'object') throw new TypeError(`${what}: options must be an object, got ${options === null ? 'null' : typeof options}`);
-  for (const k of Object.keys(options)) {
-    if (!known.includes(k)) throw new TypeError(`${what}: unknown option ${JSON.stringify(k)}; the options are ${known.join(', ')}`);
-  }
 }
 
 function checkSeed(what: string, seed: number): number {
@@ -120,7 +114,7 @@ export class RandomStreams {
 
   /** Uniform in [low, high), of shape `size` (numbers, or integer scalars such as `x.shape[0]`). */
   uniform(size: readonly Length[], options: UniformOptions = {}): RandomTensor {
-    checkOptions('RandomStreams.uniform', options, ['low', 'high', 'dtype']);
+    checkOptionNames(options, 'RandomStreams.uniform', ['low', 'high', 'dtype']);
     const { low = 0, high = 1 } = options;
     const dtype = floatDType('RandomStreams.uniform', options.dtype, [low, high]);
     numberParam('RandomStreams.uniform', 'low', low);
@@ -136,7 +130,7 @@ export class RandomStreams {
 
   /** Normal with mean `avg` and standard deviation `std`, of shape `size`. */
   normal(size: readonly Length[], options: NormalOptions = {}): RandomTensor {
-    checkOptions('RandomStreams.normal', options, ['avg', 'std', 'dtype']);
+    checkOptionNames(options, 'RandomStreams.normal', ['avg', 'std', 'dtype']);
     const { avg = 0, std = 1 } = options;
     const dtype = floatDType('RandomStreams.normal', options.dtype, [avg, std]);
     numberParam('RandomStreams.normal', 'avg', avg);
@@ -154,7 +148,7 @@ export class RandomStreams {
    */
   binomial(size: readonly Length[], options: BinomialOptions = {}): RandomTensor {
     const what = 'RandomStreams.binomial';
-    checkOptions(what, options, ['n', 'p', 'dtype']);
+    checkOptionNames(options, what, ['n', 'p', 'dtype']);
     const { n = 1, p = 0.5, dtype = 'int64' } = options;
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`${what}: n must be a non-negative integer (a number), got ${String(n)}`);
     numberParam(what, 'p', p, (x) => x >= 0 && x <= 1, ' in [0, 1]');

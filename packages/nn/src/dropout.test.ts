@@ -178,7 +178,7 @@ describe('Dropout: errors', () => {
     const d = new Dropout(0.5, { seed: 1 });
     expect(() => d.output(T.imatrix('i'), { training: true })).toThrow(/Dropout.output: x must be a float tensor, got i of type TensorType\(int32, matrix\)/);
     expect(() => d.output(T.matrix('x'), { training: 'yes' } as never)).toThrow(/training must be a boolean, got yes/);
-    expect(() => d.output(T.matrix('x'), { train: true } as never)).toThrow(/unknown option "train"; the option is training/);
-    expect(() => d.output(T.matrix('x'), true as never)).toThrow(/options must be an object \({ training }\), got boolean/);
+    expect(() => d.output(T.matrix('x'), { train: true } as never)).toThrow(/unknown option "train"; the options are training/);
+    expect(() => d.output(T.matrix('x'), true as never)).toThrow(/options must be an object \(training\), got boolean/);
   });
 });

@@ -8,7 +8,7 @@
  * each call of the training function, so it runs on every backend and
  * gives the same masks for the same seed on all of them.
  */
-import { RandomStreams, isFloat, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { RandomStreams, checkOptionNames, isFloat, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import { defaultRandomState } from './random.js';
 import type { LayerLike, OutputOptions } from './sequential.js';
 
@@ -24,8 +24,6 @@ export interface DropoutOptions {
   seed?: number;
 }
 
-const OPTIONS = ['srng', 'seed'];
-
 export class Dropout implements LayerLike {
   /** The probability that a unit is dropped, in [0, 1). */
   readonly rate: number;
@@ -39,9 +37,7 @@ export class Dropout implements LayerLike {
     if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
       throw new RangeError(`Dropout: rate must be a number in [0, 1) (the probability of dropping a unit), got ${String(rate)}`);
     }
-    if (options === null || typeof options !== 'object') throw new TypeError(`Dropout: options must be an object, got ${options === null ? 'null' : typeof options}`);
-    const unknown = Object.keys(options).filter((k) => !OPTIONS.includes(k));
-    if (unknown.length) throw new TypeError(`Dropout: unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the options are ${OPTIONS.join(', ')}`);
+    checkOptionNames(options, 'Dropout', ['srng', 'seed']);
     if (options.srng !== undefined && options.seed !== undefined) {
       throw new TypeError('Dropout: pass srng or seed, not both (a seed makes the layer its own RandomStreams)');
     }
@@ -61,9 +57,7 @@ export class Dropout implements LayerLike {
   output(x: TensorVariable, options: OutputOptions = {}): TensorVariable {
     if (!isFloat(x.dtype)) throw new TypeError(`Dropout.output: x must be a float tensor, got ${x.toString()} of type ${x.type}`);
     // a misspelt option (train) or a bare boolean would silently give the inference graph
-    if (options === null || typeof options !== 'object') throw new TypeError(`Dropout.output: options must be an object ({ training }), got ${options === null ? 'null' : typeof options}`);
-    const unknown = Object.keys(options).filter((k) => k !== 'training');
-    if (unknown.length) throw new TypeError(`Dropout.output: unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the option is training`);
+    checkOptionNames(options, 'Dropout.output', ['training']);
     const training = options.training ?? false;
     if (typeof training !== 'boolean') throw new TypeError(`Dropout.output: training must be a boolean, got ${String(training)}`);
     if (!training || this.rate === 0) return x;
