@@ -135,6 +135,8 @@ export const identity = un('identity');
 /** `switch(cond, ifTrue, ifFalse)`, elementwise. */
 export const switch_ = (cond: TensorLike, a: TensorLike, b: TensorLike): TensorVariable => elemwise('switch', cond, a, b);
 export const where = switch_;
+// `switch` is a reserved word, so it cannot name a const; as an export name it may, and T.switch reads as Theano's tensor.switch
+export { switch_ as switch };
 export const clip = (x: TensorLike, lo: TensorLike, hi: TensorLike): TensorVariable => elemwise('clip', x, lo, hi);
 /** `second(a, b)`: b broadcast to the shape of a (Theano's fill). */
 export const second = bin('second');

@@ -147,6 +147,10 @@ describe('switch, clip, cast, identity, second', () => {
     expect(run(T.switch_(c([true, false, true]), i32([1, 2, 3]), 0.5))).toEqual(['float64', [1, 0.5, 3]]);
     expect(run(T.where(f64([0.5, 0]), c([1, 2], 'int8'), c([7, 8], 'int8')))).toEqual(['int8', [1, 8]]);
   });
+  it("T.switch is Theano's spelling (lstm.py's dropout layer writes tensor.switch(use_noise, ...))", () => {
+    expect(run(T.switch(f64(1), f64([1, 2]), f64([3, 4])))).toEqual(['float64', [1, 2]]);
+    expect(run(T.switch(c([0, 1]), 5, f64([3, 4])))).toEqual(['float64', [3, 5]]);
+  });
   it('switch broadcasts a scalar condition', () => {
     expect(run(T.switch_(c(0), f64([1, 2]), f64([3, 4])))).toEqual(['float64', [3, 4]]);
   });
