@@ -6,7 +6,7 @@
  */
 import type { DType } from './dtype.js';
 import { castScalar } from './dtype.js';
-import type { BufferSpec, Kernel, LoadExpr, ScalarExpr, Step } from './kernel.js';
+import { kernelOutputSize, type BufferSpec, type Kernel, type LoadExpr, type ScalarExpr, type Step } from './kernel.js';
 import { NDArray, contiguousStrides, fill, sizeOf, shapeToString } from './ndarray.js';
 import type { Apply } from './op.js';
 import { isContiguous, type At, type BufferView, type Draw, type LowerContext, type ReduceRequest, type TensorView } from './lower.js';
@@ -132,6 +132,8 @@ class Builder implements LowerContext {
   }
 
   private push(kernel: Kernel, inputs: number[], output: number): void {
+    // a kernel of no elements writes nothing: its empty buffer is the value
+    if (kernelOutputSize(kernel) === 0) return;
     this.steps.push({ kernel, inputs, output, label: this.label });
   }
 

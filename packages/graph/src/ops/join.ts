@@ -97,7 +97,11 @@ export class Join extends Op {
       inputs.map((v) => v.shape),
       node,
     )[0] as number[];
-    return [joinViews(ctx, inputs, inputs.map((v) => v.shape[this.axis]!), this.axis, shape, node.outputs[0]!.dtype)];
+    const d = node.outputs[0]!.dtype;
+    // one piece of any length and the others empty: the join is that piece, a view (a cumsum's passes past the length)
+    const full = inputs.filter((v) => v.shape[this.axis] !== 0);
+    if (full.length === 1 && full[0]!.dtype === d && sizeOf(shape) > 0) return [full[0]!];
+    return [joinViews(ctx, inputs, inputs.map((v) => v.shape[this.axis]!), this.axis, shape, d)];
   }
 }
 
