@@ -344,8 +344,9 @@ const MAX_PASSES = 32;
  * combines each element with the one 2^p before it, so ceil(log2 n)
  * passes of n operations each. Each pass is a join of the first 2^p
  * elements (already final) and the rest combined with a window shifted by
- * 2^p; windows past the end are empty, so a pass beyond the length copies
- * the array unchanged. When n is known when the graph is built the graph
+ * 2^p; windows past the end are empty, so a pass beyond the length is the
+ * array itself and launches no kernel (empty kernels are dropped, and a
+ * join of one piece is that piece). When n is known when the graph is built the graph
  * has exactly ceil(log2 n) passes, else MAX_PASSES.
  */
 function cumulative(what: 'cumsum' | 'cumprod', x: TensorLike, axis: number | null | undefined): TensorVariable {
