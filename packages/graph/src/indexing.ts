@@ -122,7 +122,8 @@ function windowOf(e: Slice, position: number): { start: TensorVariable; length: 
   return { start, length: diff.c };
 }
 
-export type Index = number | string | Slice | TensorVariable;
+/** `null` is NumPy's `None` (`newaxis`): `m.get(':', null)` is `m[:, None]`. */
+export type Index = number | string | Slice | TensorVariable | null;
 
 function parseSlice(text: string, position: number): IndexEntry {
   const parts = text.split(':').map((p) => p.trim());
@@ -143,6 +144,7 @@ function parseSlice(text: string, position: number): IndexEntry {
 /** `x[index...]`: basic indexing, or rows by an integer vector. */
 export function get(x: TensorLike, ...index: Index[]): TensorVariable {
   const v = asTensor(x, 'get');
+  if (index.includes(null)) return withNewAxes(v, index);
   const vector = index.findIndex((e) => e instanceof TensorVariable && e.ndim > 0);
   if (index.length === 2 && index.every((e) => e instanceof TensorVariable && e.ndim > 0)) return pairs(v, index[0] as TensorVariable, index[1] as TensorVariable);
   if (vector >= 0) {
@@ -178,10 +180,29 @@ export function get(x: TensorLike, ...index: Index[]): TensorVariable {
       vars.push(e);
       return { kind: 'var', input: vars.length - 1 };
     }
-    throw new TypeError(`get: index ${position} must be a number, a slice ('1:3' or T.slice(1, 3)) or a symbolic integer, got ${e === null ? 'null' : typeof e}`);
+    throw new TypeError(`get: index ${position} must be a number, a slice ('1:3' or T.slice(1, 3)) a symbolic integer or null (NumPy's newaxis), got ${typeof e}`);
   });
   if (entries.length === 0) return v;
   return apply1(new Subtensor(entries), [v, ...vars]);
+}
+
+/**
+ * `x[..., None, ...]`: the window without the nulls, then a broadcastable
+ * length-1 axis where each null stands among the result's axes (an
+ * integer index drops its axis, a slice keeps it), as NumPy's newaxis.
+ */
+function withNewAxes(v: TensorVariable, index: Index[]): TensorVariable {
+  const array = index.find((e) => e instanceof TensorVariable && e.ndim > 0);
+  if (array) throw new TypeError(`get: null (NumPy's newaxis) cannot be combined with an index array (${array}); index first, then dimshuffle`);
+  const base = get(v, ...index.filter((e) => e !== null));
+  const pattern: (number | 'x')[] = [];
+  let axis = 0;
+  for (const e of index) {
+    if (e === null) pattern.push('x');
+    else if (typeof e !== 'number' && !(e instanceof TensorVariable)) pattern.push(axis++);
+  }
+  while (axis < base.ndim) pattern.push(axis++);
+  return apply1(new DimShuffle(base.broadcastable, pattern), [base]);
 }
 
 /**

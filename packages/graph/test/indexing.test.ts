@@ -80,6 +80,20 @@ describe('x.get: basic indexing, as NumPy', () => {
     expect(sym.pp(x.get('1:3', i))).toBe('x[1:3, i]');
     expect(x.get('::-1').owner!.op.toString()).toBe('Subtensor{::-1}');
   });
+  it("null is NumPy's None (newaxis): lstm.py's m_[:, None] and mask[:, :, None]", () => {
+    const m = T.dvector('m');
+    const col = m.get(':', null);
+    expect(col.broadcastable).toEqual([false, true]);
+    expect(one(col.mul(x.get('0:2')), [m, x], f64([2, 3]), X)).toEqual([
+      [2, 4, 6],
+      [12, 15, 18],
+    ]);
+    // np.arange(1, 13).reshape(4, 3)[None, 1:3, None, 2, None].shape == (1, 2, 1, 1)
+    const r = sym.function([x], x.get(null, '1:3', null, 2, null)).sync(X) as sym.NDArray;
+    expect([r.shape, r.toArray()]).toEqual([[1, 2, 1, 1], [[[[6]], [[9]]]]]);
+    expect(one(x.get(-1, null), [x], X)).toEqual([[10, 11, 12]]);
+    expect(() => x.get(T.lvector('i'), null)).toThrow("null (NumPy's newaxis) cannot be combined with an index array (i)");
+  });
 });
 
 describe("windows from a symbolic start (Theano's minibatch x[i * bs:(i + 1) * bs])", () => {
