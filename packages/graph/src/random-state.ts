@@ -117,6 +117,11 @@ export class RandomState {
     }
   }
 
+  /** Fill `out` with integers uniformly in [lo, hi], both included, as `integer` draws them. */
+  fillIntegers(out: TypedArray, lo: number, hi: number): void {
+    for (let i = 0; i < out.length; i++) out[i] = this.integer(lo, hi);
+  }
+
   #scratch = new Uint32Array(0);
   /** The stream's next `n` words (as `nextUint32` would give them), in a scratch array reused across calls. */
   #words(n: number): Uint32Array {

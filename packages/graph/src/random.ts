@@ -19,6 +19,7 @@ import { isFloat, isInt, promote } from './dtype.js';
 import { RandomState } from './random-state.js';
 import { apply1, asTensor, type TensorLike } from './op.js';
 import { lengths, type Length } from './ops/alloc.js';
+import { arange, get } from './indexing.js';
 import { RandomVariable, SharedRandomState, type Distribution } from './ops/random.js';
 import { cast } from './ops/elemwise.js';
 import * as T from './tensor.js';
@@ -49,6 +50,35 @@ export interface NormalOptions {
   readonly std?: TensorLike;
   /** Default floatX, upcast with the dtypes of `avg` and `std` when they are tensors (Theano's rule). */
   readonly dtype?: FloatDType;
+}
+
+export interface IntegersOptions {
+  /** Lowest value, included (default 0). */
+  readonly low?: number;
+  /** Highest value, included (default 1). */
+  readonly high?: number;
+  /** Default int64, as Theano's. */
+  readonly dtype?: DType;
+}
+
+export interface MultinomialOptions {
+  /** One distribution over the columns per row (a float matrix whose rows sum to 1). */
+  readonly pvals: TensorLike;
+  /** Trials per row (default 1: a one-hot row). */
+  readonly n?: number;
+  /** Default int64, as Theano's. */
+  readonly dtype?: DType;
+}
+
+export interface ChoiceOptions {
+  /** A number of items (draws are 0 .. a - 1) or a vector of values to draw from. */
+  readonly a: number | TensorLike;
+  /** Only true (the default) is supported. */
+  readonly replace?: boolean;
+  /** Probabilities of the items (a float vector); uniform when absent. */
+  readonly p?: TensorLike;
+  /** For a number `a`: default int64. For a vector: the vector's dtype unless given. */
+  readonly dtype?: DType;
 }
 
 export interface BinomialOptions {
@@ -104,10 +134,10 @@ export class RandomStreams {
     for (const r of this.#rngs) r.reseed(seeds.nextUint32());
   }
 
-  #sample(distribution: Distribution, size: readonly Length[], dtype: FloatDType): [TensorVariable, SharedRandomState] {
+  #sample(distribution: Distribution, size: readonly Length[], dtype: DType, range?: readonly [number, number]): [TensorVariable, SharedRandomState] {
     const what = `RandomStreams.${distribution}`;
     const rng = new SharedRandomState(new RandomState(this.#seeds.nextUint32()));
-    const sample = apply1(new RandomVariable(distribution, dtype, rng), lengths(`${what}: size`, size));
+    const sample = apply1(new RandomVariable(distribution, dtype, rng, range), lengths(`${what}: size`, size));
     this.#rngs.push(rng);
     return [sample, rng];
   }
@@ -166,6 +196,80 @@ export class RandomStreams {
     const pn = pt.ndim === 0 ? pt : pt.dimshuffle(...pt.broadcastable.map((_, d) => d), 'x');
     return withRng(T.sum(T.lt(u, pn), { axis: -1, dtype }), rng);
   }
+
+  /**
+   * Integers uniformly in [low, high], both included, of shape `size`
+   * (Theano's `random_integers`; int64 unless `dtype` says otherwise). Drawn
+   * exactly on the host, without modulo bias.
+   */
+  randomIntegers(size: readonly Length[], options: IntegersOptions = {}): RandomTensor {
+    const what = 'RandomStreams.randomIntegers';
+    checkOptionNames(options, what, ['low', 'high', 'dtype']);
+    const { low = 0, high = 1, dtype = 'int64' } = options;
+    if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high) || low > high) {
+      throw new RangeError(`${what}: low and high must be integers (numbers) with low <= high, got low=${String(low)}, high=${String(high)}`);
+    }
+    const [x, rng] = this.#sample('integers', size, dtype, [low, high]);
+    return withRng(x, rng);
+  }
+
+  /**
+   * One draw per row of `pvals` (a matrix, one distribution over its
+   * columns per row) of `n` trials: the counts per column, so with n = 1
+   * (the default) a one-hot row (Theano's `MRG_RandomStreams.multinomial`;
+   * int64 unless `dtype` says otherwise). Each trial compares a uniform with
+   * the row's cumulative sums.
+   */
+  multinomial(options: MultinomialOptions): RandomTensor {
+    const what = 'RandomStreams.multinomial';
+    checkOptionNames(options, what, ['pvals', 'n', 'dtype']);
+    const { pvals, n = 1, dtype = 'int64' } = options;
+    if (pvals === undefined) throw new TypeError(`${what}: pvals is required (a matrix: one distribution over the columns per row)`);
+    const p = asTensor(pvals, `${what}: pvals`);
+    if (p.ndim !== 2 || !isFloat(p.dtype)) throw new TypeError(`${what}: pvals must be a float matrix (one distribution per row), got ${p} of type ${p.type}`);
+    if (!Number.isInteger(n) || n < 1) throw new RangeError(`${what}: n must be a positive integer (a number), got ${String(n)}`);
+    if (!isInt(dtype) && !isFloat(dtype)) throw new TypeError(`${what}: dtype must be an integer or float dtype, got ${String(dtype)}`);
+    const [u, rng] = this.#sample('uniform', [T.shapeI(p, 0), n], p.dtype === 'float64' ? 'float64' : 'float32');
+    const picks = categories(p, u, T.shapeI(p, 1)); // (rows, n)
+    const oneHot = T.eq(picks.dimshuffle(0, 1, 'x'), arange(T.shapeI(p, 1)).dimshuffle('x', 'x', 0));
+    return withRng(T.sum(oneHot, { axis: 1, dtype }), rng);
+  }
+
+  /**
+   * Draws from `a` (a number: the integers 0 .. a - 1; or a vector of
+   * values), with replacement, of shape `size`: uniformly, or with the
+   * probabilities `p` (a vector). Theano's `choice` without replacement
+   * needs a permutation, which sym does not draw yet.
+   */
+  choice(size: readonly Length[], options: ChoiceOptions): RandomTensor {
+    const what = 'RandomStreams.choice';
+    checkOptionNames(options, what, ['a', 'replace', 'p', 'dtype']);
+    const { a, replace = true, p, dtype = 'int64' } = options;
+    if (replace !== true) throw new TypeError(`${what}: only replace: true is supported (drawing without replacement needs a permutation, which sym does not draw yet)`);
+    if (a === undefined) throw new TypeError(`${what}: a is required (a number of items, or a vector of values)`);
+    if (typeof a === 'number' && (!Number.isSafeInteger(a) || a < 1)) throw new RangeError(`${what}: a must be a positive integer or a vector, got ${a}`);
+    const values = typeof a === 'number' ? undefined : asTensor(a, `${what}: a`);
+    if (values && values.ndim !== 1) throw new TypeError(`${what}: a must be a number or a vector, got ${values} of type ${values.type}`);
+    const count: Length = typeof a === 'number' ? a : T.shapeI(values!, 0);
+    let picks: TensorVariable;
+    let rng: SharedRandomState;
+    if (p !== undefined) {
+      const pv = asTensor(p, `${what}: p`);
+      if (pv.ndim !== 1 || !isFloat(pv.dtype)) throw new TypeError(`${what}: p must be a float vector, got ${pv} of type ${pv.type}`);
+      const [u, r] = this.#sample('uniform', size, pv.dtype === 'float64' ? 'float64' : 'float32');
+      picks = categories(pv.dimshuffle('x', 0), T.flatten(u).dimshuffle('x', 0), count).reshape([...size]);
+      rng = r;
+    } else if (typeof a === 'number') {
+      [picks, rng] = this.#sample('integers', size, isInt(dtype) ? dtype : 'int32', [0, a - 1]);
+    } else {
+      // a uniform index into a vector whose length only the program knows (float32: exact for up to 2^24 values)
+      const [u, r] = this.#sample('uniform', size, 'float32');
+      picks = T.minimum(T.cast(T.floor(u.mul(T.cast(count, 'float32'))), 'int32'), T.sub(count, 1));
+      rng = r;
+    }
+    if (values) return withRng(castTo(get(values, T.cast(picks, 'int32')), options.dtype ?? values.dtype), rng);
+    return withRng(castTo(picks, dtype), rng);
+  }
 }
 
 /**
@@ -178,6 +282,17 @@ function floatDType(what: string, dtype: DType | undefined, params: readonly Ten
   if (dtype === undefined) for (const p of params) if (p instanceof TensorVariable || p instanceof NDArray) d = promote(d, p.dtype);
   if (d !== 'float32' && d !== 'float64') throw new TypeError(`${what}: dtype must be float32 or float64, got ${String(d)}`);
   return d;
+}
+
+/**
+ * For each row r of `p` (rows, k) and each uniform u of that row in `u`
+ * (rows, m): the first column whose cumulative probability exceeds u,
+ * clamped to the last (rounding may leave the total below u).
+ */
+function categories(p: TensorVariable, u: TensorVariable, k: Length): TensorVariable {
+  const c = T.cumsum(p, 1);
+  const below = T.le(c.dimshuffle(0, 'x', 1), u.dimshuffle(0, 1, 'x'));
+  return T.minimum(T.sum(below, { axis: 2, dtype: 'int32' }), T.cast(T.sub(k, 1), 'int32'));
 }
 
 function castTo(x: TensorVariable, dtype: DType): TensorVariable {

@@ -265,3 +265,63 @@ describe('RandomStreams: broadcastable sizes', () => {
     expect(y.shape).toEqual([1, 4]);
   });
 });
+
+describe('RandomStreams: randomIntegers, multinomial, choice', () => {
+  const srng = new sym.RandomStreams(21);
+  const counts = (xs: ArrayLike<number>): Map<number, number> => {
+    const m = new Map<number, number>();
+    for (const x of Array.from(xs)) m.set(x, (m.get(x) ?? 0) + 1);
+    return m;
+  };
+
+  it('randomIntegers draws every integer of [low, high] about equally, int64 by default', () => {
+    const r = srng.randomIntegers([12000], { low: -2, high: 3 });
+    expect(r.dtype).toBe('int64');
+    const c = counts(values(r.evalSync()));
+    expect([...c.keys()].sort((a, b) => a - b)).toEqual([-2, -1, 0, 1, 2, 3]);
+    for (const n of c.values()) expect(Math.abs(n - 2000)).toBeLessThan(200);
+    expect(srng.randomIntegers([3], { high: 0, low: 0, dtype: 'int8' }).evalSync().toArray()).toEqual([0, 0, 0]);
+  });
+
+  it('multinomial gives one-hot rows with the rows\' probabilities, and counts of n trials', () => {
+    const pv = T.matrix('pv');
+    const oneHot = srng.multinomial({ pvals: pv });
+    expect(oneHot.dtype).toBe('int64');
+    const rows = sym.fill([3000, 3], 'float64', (i) => [0.2, 0.5, 0.3][i % 3]!);
+    const y = sym.function([pv], oneHot).sync(rows) as sym.NDArray;
+    expect(y.shape).toEqual([3000, 3]);
+    const table = y.toArray() as number[][];
+    expect(table.every((r) => r.reduce((a, b) => a + b, 0) === 1 && r.every((v) => v === 0 || v === 1))).toBe(true);
+    [0.2, 0.5, 0.3].forEach((p, k) => expect(table.reduce((s, r) => s + r[k]!, 0) / 3000).toBeCloseTo(p, 1));
+    const five = sym.function([pv], srng.multinomial({ pvals: pv, n: 5, dtype: 'float64' })).sync([[0, 1], [1, 0], [0.5, 0.5]]) as sym.NDArray;
+    const f = five.toArray() as number[][];
+    expect(f[0]).toEqual([0, 5]);
+    expect(f[1]).toEqual([5, 0]);
+    expect(f[2]![0]! + f[2]![1]!).toBe(5);
+  });
+
+  it('choice draws from 0 .. a - 1, from a vector of values, and with probabilities p', () => {
+    const c = values(srng.choice([5000], { a: 4 }).evalSync());
+    expect([...counts(c).keys()].sort()).toEqual([0, 1, 2, 3]);
+    const v = srng.choice([2, 3], { a: T.constant([10, 20, 30], { dtype: 'float32' }) });
+    expect(v.dtype).toBe('float32');
+    const got = v.evalSync();
+    expect(got.shape).toEqual([2, 3]);
+    expect(values(got).every((x) => [10, 20, 30].includes(x))).toBe(true);
+    const p = T.vector('p');
+    const drawn = values(sym.function([p], srng.choice([20000], { a: 3, p })).sync([0.25, 0, 0.75]) as sym.NDArray);
+    const k = counts(drawn);
+    expect(k.get(1)).toBeUndefined();
+    expect(k.get(2)! / 20000).toBeCloseTo(0.75, 1);
+  });
+
+  it('refuses what it cannot draw, naming the option', () => {
+    expect(() => srng.randomIntegers([2], { low: 3, high: 1 })).toThrow(/low and high must be integers .* low <= high, got low=3, high=1/);
+    expect(() => srng.randomIntegers([2], { high: 300, dtype: 'int8' })).toThrow(/within int8's range \[-128, 127\], got low=0, high=300/);
+    expect(() => srng.multinomial({ pvals: T.vector('v') })).toThrow(/pvals must be a float matrix/);
+    expect(() => srng.multinomial({ pvals: T.matrix('m'), n: 0 })).toThrow(/n must be a positive integer/);
+    expect(() => srng.choice([2], { a: 3, replace: false })).toThrow(/only replace: true is supported/);
+    expect(() => srng.choice([2], { a: 0 })).toThrow(/a must be a positive integer or a vector, got 0/);
+    expect(() => srng.choice([2], { a: T.matrix('m') })).toThrow(/a must be a number or a vector/);
+  });
+});

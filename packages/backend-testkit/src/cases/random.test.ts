@@ -23,7 +23,7 @@ function expectedAt(c: OpCase, values: readonly NDArray[], call: number): NDArra
 describe('random cases', () => {
   it('cover float32 and float64 only (the dtypes a sample has), each with a random variable and a start from its seed', () => {
     expect(new Set(cases.map((c) => c.dtype))).toEqual(new Set(['float32', 'float64']));
-    expect(cases).toHaveLength(20);
+    expect(cases).toHaveLength(22);
     for (const c of cases) {
       expect(toposort(c.graph.outputs).some((n) => n.op instanceof RandomVariable), c.name).toBe(true);
       expect(c.graph.calls?.start, c.name).toBeDefined();

@@ -51,9 +51,7 @@ function drawOnce(outputs: readonly TensorVariable[], given: ReadonlyMap<TensorV
   nodes.forEach((n, i) => {
     const op = n.op as RandomVariable;
     const into = NDArray.zeros([...samples[i]!.shape], op.dtype).data;
-    const r = op.rng.getValue({ borrow: true });
-    if (op.distribution === 'uniform') r.fillUniform(into);
-    else r.fillNormal(into);
+    op.drawInto(op.rng.getValue({ borrow: true }), into);
   });
 }
 
@@ -281,10 +279,41 @@ function scanStep(d: SampleDType): RandomCase {
   };
 }
 
+/** Integers drawn exactly on the host, a one-hot multinomial per row of pvals, and choices with probabilities; compared as the case's float dtype. */
+function discrete(d: SampleDType): RandomCase {
+  return {
+    name: `discrete ${d}: randomIntegers in [-5, 5], multinomial of pvals (4, 3) with n 1 and 3, choice of 4 with p, as ${d}`,
+    op: 'sum',
+    dtype: d,
+    seed: 21,
+    build: (srng) => {
+      const pvals = matrix(d, 'pvals');
+      const p = T.tensor(d, [false], 'p');
+      return {
+        inputs: [pvals, p],
+        outputs: [
+          ['randomIntegers([3, 4], low -5, high 5)', srng.randomIntegers([3, 4], { low: -5, high: 5, dtype: 'int32' }).astype(d)],
+          ['multinomial(pvals)', srng.multinomial({ pvals, dtype: d })],
+          ['multinomial(pvals, n 3)', srng.multinomial({ pvals, n: 3, dtype: d })],
+          ['choice([2, 5], a 4, p)', srng.choice([2, 5], { a: 4, p, dtype: d })],
+        ],
+      };
+    },
+    values: (rng) => {
+      const rows = fill([4, 3], d, () => rng.uniform(0.1, 1));
+      for (let r = 0; r < 4; r++) {
+        const total = rows.data[3 * r]! + rows.data[3 * r + 1]! + rows.data[3 * r + 2]!;
+        for (let k = 0; k < 3; k++) rows.data[3 * r + k] = rows.data[3 * r + k]! / total;
+      }
+      return [rows, array([0.1, 0.2, 0.3, 0.4], { dtype: d })];
+    },
+  };
+}
+
 /** The random cases for each float dtype held that a random variable can have (float32, float64). */
 export function randomCases(dtypes: readonly DType[]): OpCase[] {
   const floats = dtypes.filter((d): d is SampleDType => d === 'float32' || d === 'float64');
   return floats.flatMap((d) =>
-    [samples(d), uniformNumbers(d), uniformTensors(d), normalNumbers(d), normalTensors(d), dropout(d), binomialTrials(d), repeated(d, false), repeated(d, true), scanStep(d)].map(randomCase),
+    [samples(d), uniformNumbers(d), uniformTensors(d), normalNumbers(d), normalTensors(d), dropout(d), binomialTrials(d), repeated(d, false), repeated(d, true), scanStep(d), discrete(d)].map(randomCase),
   );
 }

@@ -8,7 +8,7 @@
  * (gpu.js's integers are floats). The generator moves on only when the
  * call succeeds, so a failed call loses nothing.
  */
-import type { FloatDType } from '../dtype.js';
+import { intRange, isInt, type DType, type TypedArray } from '../dtype.js';
 import { NDArray } from '../ndarray.js';
 import { RandomState, type RandomStateSnapshot } from '../random-state.js';
 import { Apply, Op } from '../op.js';
@@ -18,7 +18,7 @@ import type { Draw, LowerContext, TensorView } from '../lower.js';
 import { checkScalarInts, known, valueOf } from './alloc.js';
 import { Writers, queueBusy } from '../queue.js';
 
-export type Distribution = 'uniform' | 'normal';
+export type Distribution = 'uniform' | 'normal' | 'integers';
 
 /**
  * Theano's `rv.rng`: the shared variable that holds one random variable's
@@ -95,17 +95,26 @@ export class RandomVariable extends Op implements Draw {
 
   constructor(
     readonly distribution: Distribution,
-    readonly dtype: FloatDType,
+    readonly dtype: DType,
     readonly rng: SharedRandomState,
+    /** 'integers': the lowest and highest values, both included. */
+    readonly range: readonly [number, number] = [0, 1],
   ) {
     super();
-    if (dtype !== 'float32' && dtype !== 'float64') throw new TypeError(`random ${distribution}: dtype must be float32 or float64, got ${String(dtype)}`);
+    if (distribution === 'integers') {
+      if (!isInt(dtype)) throw new TypeError(`random integers: dtype must be an integer dtype, got ${String(dtype)}`);
+      const [lo, hi] = range;
+      const [min, max] = intRange(dtype);
+      if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo > hi || lo < min || hi > max) {
+        throw new RangeError(`random integers: expected integers low <= high within ${dtype}'s range [${min}, ${max}], got low=${String(lo)}, high=${String(hi)}`);
+      }
+    } else if (dtype !== 'float32' && dtype !== 'float64') throw new TypeError(`random ${distribution}: dtype must be float32 or float64, got ${String(dtype)}`);
   }
   key(): string {
     return `Random:${this.serial}`;
   }
   override toString(): string {
-    return `RandomFunction{${this.distribution}}`;
+    return this.distribution === 'integers' ? `RandomFunction{integers [${this.range[0]}, ${this.range[1]}]}` : `RandomFunction{${this.distribution}}`;
   }
   override varies(): boolean {
     return true;
@@ -120,11 +129,16 @@ export class RandomVariable extends Op implements Draw {
   inferShape(_shapes: readonly StaticShape[], node: Apply): StaticShape[] {
     return [node.inputs.map(known)];
   }
+  /** Fill `into` with a sample drawn from `r`, which moves past it (the testkit replays draws with it). */
+  drawInto(r: RandomState, into: TypedArray): void {
+    if (this.distribution === 'uniform') r.fillUniform(into);
+    else if (this.distribution === 'normal') r.fillNormal(into);
+    else r.fillIntegers(into, this.range[0], this.range[1]);
+  }
   /** The sample of this call into `into`, from the generator as it is now (it does not move). */
   #sample(into: NDArray): RandomStateSnapshot {
     const r = this.rng.current.copy();
-    if (this.distribution === 'uniform') r.fillUniform(into.data);
-    else r.fillNormal(into.data);
+    this.drawInto(r, into.data);
     return r.getState();
   }
   #shape(values: readonly number[]): number[] {
