@@ -101,4 +101,4 @@ export { RandomVariable, SharedRandomState } from './ops/random.js';
 export type { Distribution } from './ops/random.js';
 export { RandomState } from './random-state.js';
 export type { RandomStateSnapshot } from './random-state.js';
-export type { ScanOptions, ScanOutputInfo, ScanUpdates } from './scan.js';
+export type { ScanOptions, ScanOutputInfo, ScanSequence, ScanUpdates } from './scan.js';

@@ -29,16 +29,13 @@ import { TensorType } from './type.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 import type { TensorSharedVariable } from './shared.js';
 import { checkOptionNames } from './options.js';
+import { planTaps, type ScanOutputInfo, type ScanSequence } from './scan-taps.js';
 
-/**
- * One entry of `outputsInfo`: the initial value of a recurrent output, or
- * null for an output that is not fed back (fn does not receive it), or
- * Theano's dict form `{ initial, taps: [-1] }` (only the previous step).
- */
-export type ScanOutputInfo = TensorLike | null | { readonly initial: TensorLike | null; readonly taps?: readonly number[] };
+export type { ScanOutputInfo, ScanSequence } from './scan-taps.js';
 
 export interface ScanOptions {
-  readonly sequences?: TensorLike | readonly TensorLike[];
+  /** What the step iterates over; `{ input, taps }` passes it several elements of a sequence per step (Theano's taps). */
+  readonly sequences?: ScanSequence | readonly ScanSequence[];
   readonly outputsInfo?: ScanOutputInfo | readonly ScanOutputInfo[];
   readonly nonSequences?: TensorLike | readonly TensorLike[];
   /** The number of steps: a number or an integer scalar (a function input, or computed from inputs and constants). Default: the shortest sequence's length. */
@@ -66,7 +63,9 @@ type Step = (...args: TensorVariable[]) => TensorLike | readonly TensorLike[];
  * sequence, the previous value of each output with an initial value in
  * `outputsInfo`, then the non-sequences, and returns its outputs; each
  * comes back with a leading axis of steps. Returns `[outputs, updates]`
- * (the updates are always empty).
+ * (the updates are always empty). Theano's taps pass several steps:
+ * `{ input: s, taps: [-1, 0, 1] }` as a sequence, `{ initial, taps: [-2, -1] }`
+ * as an output (see {@link ScanSequence} and {@link ScanOutputInfo}).
  *
  * ```ts
  * const k = T.iscalar('k');
@@ -81,26 +80,30 @@ export function scan(fn: (...args: TensorVariable[]) => TensorLike, options?: Sc
 export function scan(fn: Step, options: ScanOptions = {}): [TensorVariable | TensorVariable[], ScanUpdates] {
   if (typeof fn !== 'function') throw new TypeError(`scan: the first argument must be the step function, got ${fn === null ? 'null' : typeof fn}`);
   checkOptionNames(options, 'scan', SCAN_OPTIONS);
-  const name = options.name ?? (fn.name || undefined);
   const list = <V>(v: V | readonly V[] | undefined): V[] => (v === undefined ? [] : Array.isArray(v) ? [...(v as V[])] : [v as V]);
-  let sequences = list(options.sequences).map((s, i) => asTensor(s, `scan: sequence ${i}`));
+  const nonSequences = list(options.nonSequences);
+  const plan = planTaps(fn, list<ScanSequence>(options.sequences), list<ScanOutputInfo>(options.outputsInfo), nonSequences.length);
+  const [results, single] = scanLoop(plan.fn, plan.sequences, plan.outputsInfo, nonSequences, options, options.name ?? (fn.name || undefined), plan.lastOnly);
+  return [plan.finish(results, single), []];
+}
+
+/** The loop the Scan op runs: sequences read one element a step, states one step back. Returns the outputs and whether the step returned one (not an array). */
+function scanLoop(
+  fn: Step,
+  seqs: readonly TensorLike[],
+  infos: readonly (TensorLike | null)[],
+  nonSequences: readonly TensorLike[],
+  options: ScanOptions,
+  name: string | undefined,
+  lastOnly: ReadonlySet<number>,
+): [TensorVariable[], boolean] {
+  let sequences = seqs.map((s, i) => asTensor(s, `scan: sequence ${i}`));
   sequences.forEach((s, i) => {
     if (s.ndim === 0) throw new TypeError(`scan: sequence ${i} (${s}) is a scalar; a sequence is iterated along its first axis`);
   });
   if (options.goBackwards) sequences = sequences.map((s) => get(s, '::-1'));
-  const infos = list<ScanOutputInfo>(options.outputsInfo).map((o, i) => {
-    if (o === null || typeof o !== 'object' || o instanceof TensorVariable || Array.isArray(o) || !('initial' in o)) return o as TensorLike | null;
-    const taps = (o as { taps?: unknown }).taps;
-    if (taps !== undefined && !(Array.isArray(taps) && taps.length === 1 && taps[0] === -1)) {
-      throw new TypeError(
-        `scan: outputsInfo[${i}] asks for taps ${JSON.stringify(taps)}; sym's scan feeds back only the previous step (taps [-1]). ` +
-          `For x[t-2], carry two states (the previous value and the one before) and return both`,
-      );
-    }
-    return o.initial;
-  });
   let inits = infos.map((o, i) => (o === null ? null : asTensor(o, `scan: outputsInfo[${i}]`)));
-  const explicit = list(options.nonSequences).map((v, i) => asTensor(v, `scan: non-sequence ${i}`));
+  const explicit = nonSequences.map((v, i) => asTensor(v, `scan: non-sequence ${i}`));
   let nSteps: TensorVariable | undefined;
   if (options.nSteps !== undefined && options.nSteps !== null) {
     nSteps = typeof options.nSteps === 'number' ? constant(options.nSteps, { dtype: 'int64' }) : asTensor(options.nSteps, 'scan: nSteps');
@@ -192,12 +195,12 @@ export function scan(fn: Step, options: ScanOptions = {}): [TensorVariable | Ten
 
   const op = new Scan(
     { sequences: seqHolders, states: stateHolders, nonSequences: [...nonHolders, ...capturedHolders], outputs: innerOuts },
-    { hasNSteps: nSteps !== undefined, name },
+    { hasNSteps: nSteps !== undefined, name, ...(lastOnly.size ? { keep: stateIdx.map((i) => (lastOnly.has(i) ? 'last' : 'all')) } : {}) },
   );
   const node = applyNode(op, [...sequences, ...stateIdx.map((i) => inits[i]!), ...explicit, ...captured, ...(nSteps ? [nSteps] : [])]);
   // back in the user's order
   const results = inits.map((_, i) => node.outputs[stateIdx.includes(i) ? stateIdx.indexOf(i) : stateIdx.length + otherIdx.indexOf(i)]!);
-  return [step.single && results.length === 1 ? results[0]! : results, []];
+  return [results, step.single];
 }
 
 interface StepVariables {

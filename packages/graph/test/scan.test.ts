@@ -224,14 +224,16 @@ describe('scan: errors name the problem', () => {
     );
     expect(() => sym.scan((xt: V) => xt, { sequences: x, truncate_gradient: 5 } as never)).toThrow(`scan: unknown option "truncate_gradient"; ${names}`);
   });
-  it('refuses taps other than the previous step, and a step that returns updates', () => {
-    expect(() => sym.scan((a: V) => a.add(1), { outputsInfo: { initial: T.dvector('x0'), taps: [-2] }, nSteps: 4 })).toThrow(
-      /outputsInfo\[0\] asks for taps \[-2\]; sym's scan feeds back only the previous step/,
-    );
+  it('takes taps (scan-taps.test.ts has the rest: [-2] alone reads two steps back), and refuses a step that returns updates', () => {
+    const x0 = T.dvector('x0');
+    const [two] = sym.scan((a: V) => a.add(1), { outputsInfo: { initial: x0, taps: [-2] }, nSteps: 4 });
+    expect((sym.function([x0], two).sync([0, 10]) as sym.NDArray).toArray()).toEqual([1, 11, 2, 12]);
     const [s] = sym.scan((a: V) => a.add(1), { outputsInfo: { initial: T.constant(0, { dtype: 'float64' }), taps: [-1] }, nSteps: 2 });
     expect((sym.function([], s).sync() as sym.NDArray).toArray()).toEqual([1, 2]);
     const k = sym.shared(sym.array(0, { dtype: 'float64' }), { name: 'k' });
     expect(() => sym.scan(() => new Map([[k, k.add(1)]]) as unknown as V, { nSteps: 3 })).toThrow(/the step returned an object; .* cannot return updates of shared variables/);
+    const taps = { initial: T.dvector('x0'), taps: [-2, -1] };
+    expect(() => sym.scan(() => new Map([[k, k.add(1)]]) as unknown as V, { outputsInfo: taps, nSteps: 3 })).toThrow(/the step returned an object/);
   });
   it('at the call: a state whose shape changes, and nSteps longer than a sequence', () => {
     const m = T.dmatrix('m');
