@@ -96,7 +96,7 @@ export { Alloc, ARange } from './ops/alloc.js';
 export type { ScanInner, ScanKeep, ScanOpOptions } from './ops/scan.js';
 export { scan } from './scan.js';
 export { RandomStreams } from './random.js';
-export type { RandomTensor, UniformOptions, NormalOptions, BinomialOptions } from './random.js';
+export type { RandomTensor, UniformOptions, NormalOptions, BinomialOptions, IntegersOptions, MultinomialOptions, ChoiceOptions } from './random.js';
 export { RandomVariable, SharedRandomState } from './ops/random.js';
 export type { Distribution } from './ops/random.js';
 export { RandomState } from './random-state.js';

@@ -79,8 +79,9 @@ export function planTaps(fn: Step, sequences: readonly ScanSequence[], infos: re
     const taps = s.taps === undefined ? [0] : checkTaps(s.taps, `sequence ${i}`, false);
     const input = asTensor(s.input as TensorLike, `scan: sequence ${i}`);
     if (input.ndim === 0) throw new TypeError(`scan: sequence ${i} (${input}) is a scalar; a sequence is iterated along its first axis`);
-    const m = taps[0]!;
-    const M = taps[taps.length - 1]!;
+    // Theano's proxies: the step's t counts from the first row that every tap and 0 can read (a lone tap [2] reads s[t + 2])
+    const m = Math.min(taps[0]!, 0);
+    const M = Math.max(taps[taps.length - 1]!, 0);
     seqTaps.push(taps);
     // at step t tap τ reads input[t + τ - m]; the windows all have len - (M - m) rows
     for (const tau of taps) windows.push(m === M ? input : get(input, `${tau - m}:${tau === M ? '' : tau - M}`));

@@ -87,6 +87,13 @@ describe('scan: sequence taps', () => {
     // { input } alone is taps [0]
     const [same] = sym.scan((a: V) => a.mul(2), { sequences: { input: s } });
     expect(run([s], same, [1, 4])).toEqual([2, 8]);
+    // taps of one sign count from 0 as Theano's slicing does: [2] reads s[t + 2] (len - 2 steps), [-2] reads s[t - 2] from t = 2
+    const [ahead] = sym.scan((a: V) => a.mul(1), { sequences: { input: s, taps: [2] } });
+    expect(run([s], ahead, [1, 4, 9, 16])).toEqual([9, 16]);
+    const [behind] = sym.scan((a: V) => a.mul(1), { sequences: { input: s, taps: [-2] } });
+    expect(run([s], behind, [1, 4, 9, 16])).toEqual([1, 4]);
+    const [pair] = sym.scan((a: V, b: V) => b.sub(a), { sequences: { input: s, taps: [1, 3] } });
+    expect(run([s], pair, [1, 4, 9, 16, 25])).toEqual([12, 16]);
   });
 
   it('beside a plain sequence, the shortest decides the steps; nSteps takes the first steps', () => {
