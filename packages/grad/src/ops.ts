@@ -31,7 +31,10 @@ import {
 import type { GradContext, InputGrad } from './types.js';
 import { DISCONNECTED, ZERO } from './types.js';
 
-/** An op defined by @sym/grad: it says how it is differentiated. */
+/**
+ * An op that says how it is differentiated: @sym/grad's own, and yours
+ * (the guide's "Writing an op": Theano's DoubleOp as a subclass).
+ */
 export abstract class GradientOp extends Op {
   readonly kind = 'Gradient' as const;
   /** Gradients of the inputs, given the output gradient (with `c.nb` leading batch dimensions). */
