@@ -20,6 +20,7 @@ import { isInt, type DType, type TypedArray } from './dtype.js';
 import { checkProgramValues, type ValueCheck } from './debug.js';
 import { enqueue, queueBusy } from './queue.js';
 import { InputSpec, pairs, type Pairs } from './function-args.js';
+import { functionUpdates } from './updates.js';
 import { checkOptionNames } from './options.js';
 import { RandomVariable, type SharedRandomState } from './ops/random.js';
 
@@ -40,7 +41,11 @@ export interface FunctionOptions {
   optimizer?: OptimizerOptions;
   /** What an input the outputs do not depend on is: an error (Theano's default), a warning, or nothing. */
   onUnusedInput?: 'raise' | 'warn' | 'ignore';
-  /** Theano's `no_default_updates`: calls leave random variables' generators where they are, so each call draws the same numbers. */
+  /**
+   * Theano's `no_default_updates`: calls leave random variables' generators
+   * where they are (each call draws the same numbers), and apply no shared
+   * variable's `defaultUpdate`.
+   */
   noDefaultUpdates?: boolean;
 }
 
@@ -159,26 +164,7 @@ export class CompiledFunction {
     outs.forEach((o, i) => {
       if (!(o instanceof TensorVariable)) throw new TypeError(`function: output ${i} is not a symbolic variable`);
     });
-    const updates = pairs(options.updates, 'updates', '[shared variable, expression]').map(([s, e], i): [TensorSharedVariable, TensorVariable] => {
-      if (!(s instanceof TensorSharedVariable)) throw new TypeError(`function: update ${i} targets ${String(s)}, which is not a shared variable`);
-      const expr = asTensor(e, `update of ${s}`);
-      if (expr.dtype !== s.dtype || expr.ndim !== s.ndim) {
-        throw new TypeError(
-          `function: the update of shared variable ${s} must have its type ${s.type}, but the expression has type ${expr.type}` +
-            (expr.dtype !== s.dtype ? `; cast it with .astype('${s.dtype}')` : ''),
-        );
-      }
-      const bad = expr.broadcastable.findIndex((b, d) => s.broadcastable[d] && !b);
-      if (bad >= 0) {
-        throw new TypeError(`function: the update of ${s} (${s.type}) must keep dimension ${bad} broadcastable, but ${expr.type} does not`);
-      }
-      return [s, expr];
-    });
-    const targets = new Set<TensorSharedVariable>();
-    for (const [s] of updates) {
-      if (targets.has(s)) throw new Error(`function: shared variable ${s} is updated twice`);
-      targets.add(s);
-    }
+    const updates = functionUpdates(options.updates, outs, this.#noDefaultUpdates);
     // Inputs with owners cut the graph: replace them with fresh leaves.
     const replace = new Map<TensorVariable, TensorVariable>();
     this.inputs = this.inputs.map((spec) => {

@@ -32,6 +32,13 @@ export class TensorSharedVariable extends TensorVariable {
   #fresh: 'host' | Backend = 'host';
   /** Queued tasks that will change the value; while they are, getValue returns what a deferred setValue queued last will set, if any. */
   readonly #writers = new Writers<NDArray>();
+  /**
+   * Theano's `default_update`: functions that read this variable, and
+   * update it no other way, update it with this expression (unless made
+   * with `noDefaultUpdates`); a running average of batch statistics is the
+   * usual one.
+   */
+  defaultUpdate: TensorVariable | undefined;
 
   constructor(value: NDArray, type: TensorType, name?: string) {
     super(type, { name });
