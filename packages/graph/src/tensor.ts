@@ -17,6 +17,7 @@ import { SOFTMAX } from './ops/nnet.js';
 import { conv2d, pool2d } from './ops/conv.js';
 import { Alloc, lengths, type Length } from './ops/alloc.js';
 import { elu, hardSigmoid, logSoftmax, selu, softsign, ultraFastSigmoid } from './activations.js';
+import { bn } from './bn.js';
 
 export type { Length };
 import { arange, get } from './indexing.js';
@@ -341,8 +342,9 @@ export function binaryCrossentropy(output: TensorLike, target: TensorLike): Tens
 /**
  * `T.nnet`: sigmoid, softmax, logSoftmax, softplus, relu, elu, selu,
  * softsign, hardSigmoid, ultraFastSigmoid, conv2d (Theano's
- * `theano.tensor.nnet.conv2d`), categoricalCrossentropy and
- * binaryCrossentropy.
+ * `theano.tensor.nnet.conv2d`), categoricalCrossentropy,
+ * binaryCrossentropy and `bn` (batch normalisation, Theano's
+ * `theano.tensor.nnet.bn`).
  */
 export const nnet = {
   sigmoid,
@@ -358,7 +360,9 @@ export const nnet = {
   conv2d,
   categoricalCrossentropy,
   binaryCrossentropy,
+  bn,
 } as const;
+export type { BatchNormAxes, BatchNormTestOptions, BatchNormTrainOptions } from './bn.js';
 
 // ---------------------------------------------------------------- signal
 

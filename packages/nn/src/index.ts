@@ -2,7 +2,7 @@
  * @sym/nn: the tutorial's `Layer` and `MLP` on shared variables, a
  * `Sequential` container for any {@link LayerLike} (your own layers too),
  * recurrent layers on `sym.scan` ({@link SimpleRNN}, {@link LSTM}, {@link GRU}),
- * {@link Dropout} (in the training graph, `output(x, { training: true })`),
+ * {@link Dropout} and {@link BatchNorm} (in the training graph, `output(x, { training: true })`),
  * initialisers, activations, losses, parameter updates (the tutorial's
  * momentum, SGD, Nesterov, Adam) and JSON save/load.
  *
@@ -29,6 +29,8 @@ export type { ActivationSpec, LayerOptions, MLPOptions } from './layer.js';
 export { Sequential } from './sequential.js';
 export { Dropout } from './dropout.js';
 export type { DropoutOptions } from './dropout.js';
+export { BatchNorm } from './batch-norm.js';
+export type { BatchNormOptions } from './batch-norm.js';
 export { Recurrent, SimpleRNN, LSTM, GRU } from './recurrent.js';
 export type { RecurrentOptions, RecurrentInitOptions, InitialState, SimpleRNNOptions, LSTMOptions, GRUOptions } from './recurrent.js';
 export type { LayerLike, OutputOptions } from './sequential.js';

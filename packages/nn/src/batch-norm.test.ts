@@ -1,0 +1,92 @@
+/**
+ * BatchNorm: running averages moved by training functions through their
+ * default updates (exact values for two calls), used at inference and left
+ * alone there, left alone with noDefaultUpdates, and a small Sequential
+ * with Dense layers that learns.
+ */
+import { describe, expect, it } from 'vitest';
+import * as sym from '@sym/graph';
+import '@sym/backend-cpu';
+import { BatchNorm } from './batch-norm.js';
+import { Dense } from './dense.js';
+import { Sequential } from './sequential.js';
+import { sgd } from './updates.js';
+import { RandomState } from './random.js';
+
+const T = sym.T;
+const near = (a: sym.NDArray, b: number[], digits = 5) => {
+  expect(a.size).toBe(b.length);
+  b.forEach((v, i) => expect(a.data[i]).toBeCloseTo(v, digits));
+};
+const batch = [[1, 2], [3, 6], [5, 7]];
+
+describe('BatchNorm', () => {
+  it('moves the running averages at each call of a training function, without updates being listed', () => {
+    const bn = new BatchNorm(2, { alpha: 0.1, name: 'bn' });
+    const x = T.matrix('x');
+    const train = sym.function([x], bn.output(x, { training: true }));
+    const out = train.sync(batch) as sym.NDArray;
+    // column 0 is [1, 3, 5]: mean 3, variance 8/3 (unbiased 4); column 1 is [2, 6, 7]: mean 5, variance 14/3 (unbiased 7)
+    near(out, [-2, -3, 0, 1, 2, 2].map((d, i) => d / Math.sqrt((i % 2 ? 14 / 3 : 8 / 3) + 1e-4)));
+    near(bn.runningMean.getValue(), [0.3, 0.5]);
+    near(bn.runningVar.getValue(), [1.3, 1.6]);
+    train.sync(batch);
+    near(bn.runningMean.getValue(), [0.3 * 0.9 + 0.3, 0.5 * 0.9 + 0.5]);
+    near(bn.runningVar.getValue(), [1.3 * 0.9 + 0.4, 1.6 * 0.9 + 0.7]);
+    expect(bn.params).toEqual([bn.gamma, bn.beta]);
+  });
+
+  it('normalises with the running averages at inference, and inference functions leave them alone', () => {
+    const bn = new BatchNorm(2, { momentum: 0.5 });
+    bn.gamma.setValue(sym.array([2, 1], { dtype: sym.config.floatX }));
+    bn.beta.setValue(sym.array([0, 1], { dtype: sym.config.floatX }));
+    const x = T.matrix('x');
+    const train = sym.function([x], bn.output(x, { training: true }));
+    const predict = sym.function([x], bn.output(x));
+    train.sync(batch);
+    const mean = [1.5, 2.5];
+    const variance = [2.5, 4];
+    near(bn.runningMean.getValue(), mean);
+    near(bn.runningVar.getValue(), variance);
+    const out = predict.sync([[1, 2], [4, 0]]) as sym.NDArray;
+    near(out, [[1, 2], [4, 0]].flatMap((row) => row.map((v, j) => ((v - mean[j]!) * [2, 1][j]!) / Math.sqrt(variance[j]! + 1e-4) + [0, 1][j]!)));
+    near(bn.runningMean.getValue(), mean);
+    near(bn.runningVar.getValue(), variance);
+  });
+
+  it('leaves the running averages alone in a training function made with noDefaultUpdates', () => {
+    const bn = new BatchNorm(2);
+    const x = T.matrix('x');
+    sym.function([x], bn.output(x, { training: true }), { noDefaultUpdates: true }).sync(batch);
+    near(bn.runningMean.getValue(), [0, 0]);
+    near(bn.runningVar.getValue(), [1, 1]);
+  });
+
+  it('trains inside a Sequential of Dense layers: the cost falls and the running averages follow the hidden units', () => {
+    const rng = new RandomState(3);
+    const bn = new BatchNorm(8);
+    const net = new Sequential([Dense.create(2, 8, { rng }), bn, Dense.create(8, 1, { rng, activation: 'sigmoid' })]);
+    const x = T.matrix('x');
+    const y = T.matrix('y');
+    const cost = T.mean(net.output(x, { training: true }).sub(y).pow(2));
+    const train = sym.function([x, y], cost, { updates: sgd(cost, net.params, 0.5) });
+    // 1 where the first input is the larger; inputs far from zero mean, which the normalisation takes away
+    const xs = [[10, 10], [10, 12], [12, 10], [12, 11], [11, 13], [13, 11]];
+    const ys = [[0], [0], [1], [1], [0], [1]];
+    const costs: number[] = [];
+    for (let i = 0; i < 300; i++) costs.push((train.sync(xs, ys) as sym.NDArray).item());
+    expect(costs[costs.length - 1]!).toBeLessThan(costs[0]! * 0.5);
+    // after 300 steps the running mean is the first layer's batch mean (its weights now move slowly)
+    const hiddenMean = sym.function([x], T.mean(net.layers[0]!.output(x), { axis: 0 })).sync(xs) as sym.NDArray;
+    near(bn.runningMean.getValue(), [...hiddenMean.data].map(Number), 1);
+    expect(Math.max(...[...hiddenMean.data].map((v) => Math.abs(Number(v))))).toBeGreaterThan(1);
+    expect(net.params).toEqual([...net.layers[0]!.params, bn.gamma, bn.beta, ...net.layers[2]!.params]);
+  });
+
+  it('refuses bad options, naming them', () => {
+    expect(() => new BatchNorm(0)).toThrow(/BatchNorm: shape must be a positive integer/);
+    expect(() => new BatchNorm(2, { alpha: 0.1, momentum: 0.9 })).toThrow(/pass alpha or momentum/);
+    expect(() => new BatchNorm(2).output(T.matrix('x'), { train: true } as never)).toThrow(/train/);
+    expect(() => new BatchNorm(2).output(T.vector('x'))).toThrow(/batch axis and a feature axis/);
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * `BatchNorm`: Lasagne's `BatchNormLayer` and Keras's `BatchNormalization`,
+ * on Theano's `T.nnet.bn`. In the training graph
+ * (`output(x, { training: true })`) each unit is normalised with the
+ * batch's mean and variance over `axes`, then scaled by `gamma` and shifted
+ * by `beta` (the layer's params); and the running averages `runningMean`
+ * and `runningVar` (shared variables, not params) move towards the batch's
+ * statistics, `running = (1 - alpha) running + alpha batch` (the variance
+ * unbiased, m / (m - 1)), by Theano's `defaultUpdate`: every function made
+ * from that training graph updates them without being told, unless it is
+ * made with `noDefaultUpdates: true`. The inference graph (`output(x)`)
+ * normalises with the running averages and updates nothing.
+ */
+import { NDArray, T, checkOptionNames, config, isFloat, shared, TensorSharedVariable, type ArrayLike, type TensorVariable } from '@sym/graph';
+import type { LayerLike, OutputOptions } from './sequential.js';
+
+export interface BatchNormOptions {
+  /**
+   * The axes normalised over, as `T.nnet.bn`'s: by default every axis but
+   * the second (Lasagne's 'auto'): the batch axis of a (batch, features)
+   * input, the batch and spatial axes of a (batch, channels, rows, cols) one.
+   */
+  axes?: T.BatchNormAxes;
+  /** Added to the variance before its square root; default 1e-4 (Theano's and Lasagne's). */
+  epsilon?: number;
+  /** How far the running averages move towards each batch's statistics, in [0, 1] (Lasagne's `alpha`, Theano's `running_average_factor`); default 0.1. */
+  alpha?: number;
+  /** Keras's `momentum`, `1 - alpha`: how much of the running averages each batch keeps. Pass this or alpha. */
+  momentum?: number;
+  /** Names of the shared variables: `${name}.gamma`, `${name}.beta`, `${name}.runningMean`, `${name}.runningVar`. */
+  name?: string;
+}
+
+/**
+ * The same value as `target`, under another variable: a function that
+ * updates the view updates the target. Each training graph reads its own
+ * view, whose `defaultUpdate` is that graph's running average (Lasagne
+ * clones the shared variable, keeping its storage, for the same reason):
+ * the inference graph reads the target itself, which has no default
+ * update, so inference functions leave the statistics alone.
+ */
+class SharedView extends TensorSharedVariable {
+  constructor(readonly target: TensorSharedVariable) {
+    super(NDArray.zeros(target.valueShape, target.dtype), target.type, target.name);
+  }
+  override get valueShape(): readonly number[] {
+    return this.target.valueShape;
+  }
+  override get currentShape(): readonly number[] {
+    return this.target.currentShape;
+  }
+  override getValue(options?: { borrow?: boolean }): NDArray {
+    return this.target.getValue(options);
+  }
+  override getValueAsync(options?: { borrow?: boolean }): Promise<NDArray> {
+    return this.target.getValueAsync(options);
+  }
+  override setValue(value: ArrayLike, options?: { borrow?: boolean }): void {
+    this.target.setValue(value, options);
+  }
+  override queueWriter(): void {
+    this.target.queueWriter();
+  }
+  override writerDone(): void {
+    this.target.writerDone();
+  }
+  override deviceBuffer(...args: Parameters<TensorSharedVariable['deviceBuffer']>): ReturnType<TensorSharedVariable['deviceBuffer']> {
+    return this.target.deviceBuffer(...args);
+  }
+  override deviceBufferSync(...args: Parameters<TensorSharedVariable['deviceBufferSync']>): ReturnType<TensorSharedVariable['deviceBufferSync']> {
+    return this.target.deviceBufferSync(...args);
+  }
+  override commit(...args: Parameters<TensorSharedVariable['commit']>): ReturnType<TensorSharedVariable['commit']> {
+    return this.target.commit(...args);
+  }
+}
+
+export class BatchNorm implements LayerLike {
+  /** Scale, one per normalised unit, initially 1 (a param). */
+  readonly gamma: TensorSharedVariable;
+  /** Shift, initially 0 (a param). */
+  readonly beta: TensorSharedVariable;
+  /** Running average of the batch means, initially 0; moved by training functions, read at inference. */
+  readonly runningMean: TensorSharedVariable;
+  /** Running average of the (unbiased) batch variances, initially 1. */
+  readonly runningVar: TensorSharedVariable;
+  /** [gamma, beta]: the running averages are not trained by the gradient. */
+  readonly params: readonly TensorSharedVariable[];
+  readonly axes: T.BatchNormAxes | undefined;
+  readonly epsilon: number;
+  readonly alpha: number;
+
+  /**
+   * @param shape the lengths of the axes not normalised over: the number of
+   * features of a (batch, features) input, of channels of a (batch,
+   * channels, rows, cols) one.
+   */
+  constructor(shape: number | readonly number[], options: BatchNormOptions = {}) {
+    checkOptionNames(options, 'BatchNorm', ['axes', 'epsilon', 'alpha', 'momentum', 'name']);
+    const dims = typeof shape === 'number' ? [shape] : shape;
+    if (!Array.isArray(dims) || dims.length === 0 || !dims.every((n) => Number.isInteger(n) && n > 0)) {
+      throw new RangeError(`BatchNorm: shape must be a positive integer (the number of features) or a list of them, got ${JSON.stringify(shape)}`);
+    }
+    if (options.alpha !== undefined && options.momentum !== undefined) throw new TypeError('BatchNorm: pass alpha or momentum (1 - alpha), not both');
+    const alpha = options.momentum !== undefined ? 1 - options.momentum : (options.alpha ?? 0.1);
+    if (!(alpha >= 0 && alpha <= 1)) throw new RangeError(`BatchNorm: alpha must be in [0, 1] (momentum too), got ${String(options.alpha ?? options.momentum)}`);
+    const epsilon = options.epsilon ?? 1e-4;
+    if (typeof epsilon !== 'number' || !(epsilon >= 0)) throw new RangeError(`BatchNorm: epsilon must be a number >= 0, got ${String(epsilon)}`);
+    this.axes = options.axes;
+    this.epsilon = epsilon;
+    this.alpha = alpha;
+    const make = (fill: number, what: string) => {
+      const v = NDArray.zeros(dims, config.floatX);
+      v.data.fill(fill);
+      return shared(v, { name: options.name !== undefined ? `${options.name}.${what}` : what, borrow: true });
+    };
+    this.gamma = make(1, 'gamma');
+    this.beta = make(0, 'beta');
+    this.runningMean = make(0, 'runningMean');
+    this.runningVar = make(1, 'runningVar');
+    this.params = [this.gamma, this.beta];
+  }
+
+  #axes(x: TensorVariable): T.BatchNormAxes {
+    return this.axes ?? x.broadcastable.flatMap((_, d) => (d === 1 ? [] : [d]));
+  }
+
+  /**
+   * With `training: true`, x normalised by the batch's statistics, and the
+   * running averages' default updates set for functions made from it;
+   * otherwise x normalised by the running averages.
+   */
+  output(x: TensorVariable, options: OutputOptions = {}): TensorVariable {
+    checkOptionNames(options, 'BatchNorm.output', ['training']);
+    const training = options.training ?? false;
+    if (typeof training !== 'boolean') throw new TypeError(`BatchNorm.output: training must be a boolean, got ${String(training)}`);
+    if (!isFloat(x.dtype) || x.ndim < 2) throw new TypeError(`BatchNorm.output: x must be a float tensor with a batch axis and a feature axis, got ${x.toString()} of type ${x.type}`);
+    const axes = this.#axes(x);
+    const { epsilon } = this;
+    if (!training) return T.nnet.bn.batchNormalizationTest(x, this.gamma, this.beta, this.runningMean, this.runningVar, { axes, epsilon });
+    const mean = new SharedView(this.runningMean);
+    const variance = new SharedView(this.runningVar);
+    const [out, , , newMean, newVar] = T.nnet.bn.batchNormalizationTrain(x, this.gamma, this.beta, {
+      axes,
+      epsilon,
+      runningAverageFactor: this.alpha,
+      runningMean: mean,
+      runningVar: variance,
+    });
+    mean.defaultUpdate = newMean;
+    variance.defaultUpdate = newVar;
+    // a function applies a default update only if it reads the variable: this term, always 0, is the read (Lasagne adds the same)
+    return out.add(T.mul(T.add(T.sum(mean), T.sum(variance)), 0).astype(out.dtype));
+  }
+}
