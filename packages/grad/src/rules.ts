@@ -278,6 +278,8 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   ARange: ({ x }) => x.map((): InputGrad => DISCONNECTED),
   // a sample depends on its size only through its shape (its parameters are applied to it by ordinary ops)
   Random: ({ x }) => x.map((): InputGrad => DISCONNECTED),
+  // an identity carrying updates: the gradient passes through
+  WithUpdates: ({ gz }) => [gz],
   // conv2d and pool2d: the windows' gradient is summed back into the image, and the reverse;
   // the other inputs (the window's size, the image's shape) give only shapes
   Im2Col: ({ node, x: [x, ...window], gz }) => [castTo(apply1(new Col2Im((node.op as Im2Col).geometry), [gz, x!]), x!.dtype), ...window.map((): InputGrad => DISCONNECTED)],

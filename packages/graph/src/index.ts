@@ -98,6 +98,7 @@ export { scan } from './scan.js';
 export { RandomStreams } from './random.js';
 export type { RandomTensor, UniformOptions, NormalOptions, BinomialOptions, IntegersOptions, MultinomialOptions, ChoiceOptions } from './random.js';
 export { RandomVariable, SharedRandomState } from './ops/random.js';
+export { WithUpdates, withUpdates } from './ops/with-updates.js';
 export type { Distribution } from './ops/random.js';
 export { RandomState } from './random-state.js';
 export type { RandomStateSnapshot } from './random-state.js';

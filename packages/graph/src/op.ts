@@ -39,6 +39,7 @@ export type OpKind =
   | 'Alloc'
   | 'ARange'
   | 'Random'
+  | 'WithUpdates'
   | 'Gradient';
 
 export abstract class Op {

@@ -4,10 +4,13 @@
  * default updates: a shared variable the function reads whose
  * `defaultUpdate` is set, and that no explicit update targets, is updated
  * by that expression (unless `noDefaultUpdates`), as Theano's
- * `default_update` (batch normalisation's running averages use it).
+ * `default_update`; and the updates `withUpdates` nodes of the graph carry
+ * (a batch-norm layer's running averages), which also give way to
+ * explicit ones.
  */
 import { asTensor, type TensorLike } from './op.js';
-import { graphLeaves } from './schedule.js';
+import { graphLeaves, toposort } from './schedule.js';
+import { carriedUpdates } from './ops/with-updates.js';
 import { TensorSharedVariable } from './shared.js';
 import type { TensorVariable } from './variable.js';
 import { pairs, type Pairs } from './function-args.js';
@@ -17,7 +20,7 @@ function checked(s: unknown, e: unknown, what: string): [TensorSharedVariable, T
   const expr = asTensor(e as TensorLike, `update of ${s}`);
   if (expr.dtype !== s.dtype || expr.ndim !== s.ndim) {
     throw new TypeError(
-      `function: the ${what === 'a default update' ? 'default update' : 'update'} of shared variable ${s} must have its type ${s.type}, but the expression has type ${expr.type}` +
+      `function: the ${what === 'update' || what.startsWith('update ') ? 'update' : what.slice(2)} of shared variable ${s} must have its type ${s.type}, but the expression has type ${expr.type}` +
         (expr.dtype !== s.dtype ? `; cast it with .astype('${s.dtype}')` : ''),
     );
   }
@@ -38,10 +41,23 @@ export function functionUpdates(
     targets.add(s);
   }
   if (noDefaultUpdates) return updates;
-  // a default update may read other shared variables with default updates of their own: until none is added
+  // default updates and carried ones may read variables with updates of their own: until none is added
+  const explicit = new Set(targets);
+  const carried = new Map<TensorSharedVariable, TensorVariable>();
   for (let added = true; added; ) {
     added = false;
-    for (const leaf of graphLeaves([...outputs, ...updates.map(([, e]) => e)])) {
+    const graph = [...outputs, ...updates.map(([, e]) => e)];
+    for (const [s, e] of carriedUpdates(toposort(graph))) {
+      const had = carried.get(s);
+      if (had === e) continue;
+      if (had) throw new Error(`function: shared variable ${s} is updated by two withUpdates in the graph (two training graphs of one layer?); make the function from one of them`);
+      carried.set(s, e);
+      if (explicit.has(s)) continue; // an explicit update wins
+      updates.push(checked(s, e, 'a carried update'));
+      targets.add(s);
+      added = true;
+    }
+    for (const leaf of graphLeaves(graph)) {
       if (!(leaf instanceof TensorSharedVariable) || leaf.defaultUpdate === undefined || targets.has(leaf)) continue;
       updates.push(checked(leaf, leaf.defaultUpdate, 'a default update'));
       targets.add(leaf);

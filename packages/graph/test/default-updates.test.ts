@@ -49,3 +49,49 @@ describe('shared variables: defaultUpdate', () => {
     expect(() => sym.function([], s)).toThrow(/default update of shared variable v must have its type TensorType\(float64, vector\), but the expression has type TensorType\(float64, scalar\)/);
   });
 });
+
+describe('withUpdates: updates carried by a graph', () => {
+  it('are applied by functions that compute the graph, not by those that only read the variables', () => {
+    const running = sym.shared(sym.array(0, { dtype: 'float64' }), { name: 'running' });
+    const x = T.dvector('x');
+    const train = sym.withUpdates(x.mul(2), [[running, running.mul(0.5).add(T.mean(x).mul(0.5))]]);
+    const infer = x.sub(running);
+    const fTrain = sym.function([x], train);
+    const fInfer = sym.function([x], infer);
+    expect((fTrain.sync([2, 4]) as sym.NDArray).toArray()).toEqual([4, 8]);
+    expect(value(running)).toBe(1.5);
+    fInfer.sync([10]);
+    expect(value(running)).toBe(1.5);
+    // one function of both: the carried update, read before it (all of a call's values are from before it)
+    const [t, i] = sym.function([x], [train, infer]).sync([6, 6]) as sym.NDArray[];
+    expect(t!.toArray()).toEqual([12, 12]);
+    expect(i!.toArray()).toEqual([4.5, 4.5]);
+    expect(value(running)).toBe(3.75);
+  });
+
+  it('give way to explicit updates, are skipped with noDefaultUpdates, and pass the gradient through', async () => {
+    const s = sym.shared(sym.array(1, { dtype: 'float64' }), { name: 's' });
+    const x = T.dscalar('x');
+    const y = sym.withUpdates(x.mul(x), [[s, s.add(1)]]);
+    sym.function([x], y, { updates: [[s, s.mul(10)]] }).sync(1);
+    expect(value(s)).toBe(10);
+    sym.function([x], y, { noDefaultUpdates: true }).sync(1);
+    expect(value(s)).toBe(10);
+    const { grad } = (await import(/* @vite-ignore */ new URL('../../grad/src/index.ts', import.meta.url).href)) as { grad: (c: sym.TensorVariable, w: sym.TensorVariable) => sym.TensorVariable };
+    // the gradient graph does not compute y itself: a function of it alone carries nothing
+    expect((sym.function([x], grad(y, x)).sync(3) as sym.NDArray).item()).toBe(6);
+    expect(value(s)).toBe(10);
+    sym.function([x], [y, grad(y, x)]).sync(3);
+    expect(value(s)).toBe(11);
+  });
+
+  it('refuses two carriers of one variable in one function, and a carried update of another type', () => {
+    const s = sym.shared(sym.array(0, { dtype: 'float64' }), { name: 's' });
+    const x = T.dscalar('x');
+    const a = sym.withUpdates(x, [[s, s.add(1)]]);
+    const b = sym.withUpdates(x.mul(2), [[s, s.add(2)]]);
+    expect(() => sym.function([x], [a, b])).toThrow(/shared variable s is updated by two withUpdates in the graph/);
+    expect(() => sym.function([x], sym.withUpdates(x, [[s, T.dvector('v')]]))).toThrow(/carried update of shared variable s must have its type/);
+    expect(() => sym.withUpdates(x, [[x as never, x]])).toThrow(/withUpdates: update 0 targets x, which is not a shared variable/);
+  });
+});

@@ -6,12 +6,13 @@
  * by `beta` (the layer's params); and the running averages `runningMean`
  * and `runningVar` (shared variables, not params) move towards the batch's
  * statistics, `running = (1 - alpha) running + alpha batch` (the variance
- * unbiased, m / (m - 1)), by Theano's `defaultUpdate`: every function made
- * from that training graph updates them without being told, unless it is
- * made with `noDefaultUpdates: true`. The inference graph (`output(x)`)
- * normalises with the running averages and updates nothing.
+ * unbiased, m / (m - 1)). The training graph carries those updates
+ * (`sym.withUpdates`): every function made from it applies them without
+ * being told, unless it is made with `noDefaultUpdates: true` or updates
+ * them itself. The inference graph (`output(x)`) normalises with the
+ * running averages and updates nothing, though it reads them.
  */
-import { NDArray, T, checkOptionNames, config, isFloat, shared, TensorSharedVariable, type ArrayLike, type TensorVariable } from '@sym/graph';
+import { NDArray, T, checkOptionNames, config, isFloat, shared, withUpdates, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import type { LayerLike, OutputOptions } from './sequential.js';
 
 export interface BatchNormOptions {
@@ -31,50 +32,6 @@ export interface BatchNormOptions {
   name?: string;
 }
 
-/**
- * The same value as `target`, under another variable: a function that
- * updates the view updates the target. Each training graph reads its own
- * view, whose `defaultUpdate` is that graph's running average (Lasagne
- * clones the shared variable, keeping its storage, for the same reason):
- * the inference graph reads the target itself, which has no default
- * update, so inference functions leave the statistics alone.
- */
-class SharedView extends TensorSharedVariable {
-  constructor(readonly target: TensorSharedVariable) {
-    super(NDArray.zeros(target.valueShape, target.dtype), target.type, target.name);
-  }
-  override get valueShape(): readonly number[] {
-    return this.target.valueShape;
-  }
-  override get currentShape(): readonly number[] {
-    return this.target.currentShape;
-  }
-  override getValue(options?: { borrow?: boolean }): NDArray {
-    return this.target.getValue(options);
-  }
-  override getValueAsync(options?: { borrow?: boolean }): Promise<NDArray> {
-    return this.target.getValueAsync(options);
-  }
-  override setValue(value: ArrayLike, options?: { borrow?: boolean }): void {
-    this.target.setValue(value, options);
-  }
-  override queueWriter(): void {
-    this.target.queueWriter();
-  }
-  override writerDone(): void {
-    this.target.writerDone();
-  }
-  override deviceBuffer(...args: Parameters<TensorSharedVariable['deviceBuffer']>): ReturnType<TensorSharedVariable['deviceBuffer']> {
-    return this.target.deviceBuffer(...args);
-  }
-  override deviceBufferSync(...args: Parameters<TensorSharedVariable['deviceBufferSync']>): ReturnType<TensorSharedVariable['deviceBufferSync']> {
-    return this.target.deviceBufferSync(...args);
-  }
-  override commit(...args: Parameters<TensorSharedVariable['commit']>): ReturnType<TensorSharedVariable['commit']> {
-    return this.target.commit(...args);
-  }
-}
-
 export class BatchNorm implements LayerLike {
   /** Scale, one per normalised unit, initially 1 (a param). */
   readonly gamma: TensorSharedVariable;
@@ -84,7 +41,7 @@ export class BatchNorm implements LayerLike {
   readonly runningMean: TensorSharedVariable;
   /** Running average of the (unbiased) batch variances, initially 1. */
   readonly runningVar: TensorSharedVariable;
-  /** [gamma, beta]: the running averages are not trained by the gradient. */
+  /** gamma and beta: the running averages are not trained by the gradient. */
   readonly params: readonly TensorSharedVariable[];
   readonly axes: T.BatchNormAxes | undefined;
   readonly epsilon: number;
@@ -126,8 +83,8 @@ export class BatchNorm implements LayerLike {
   }
 
   /**
-   * With `training: true`, x normalised by the batch's statistics, and the
-   * running averages' default updates set for functions made from it;
+   * With `training: true`, x normalised by the batch's statistics,
+   * carrying the running averages' updates for functions made from it;
    * otherwise x normalised by the running averages.
    */
   output(x: TensorVariable, options: OutputOptions = {}): TensorVariable {
@@ -138,18 +95,16 @@ export class BatchNorm implements LayerLike {
     const axes = this.#axes(x);
     const { epsilon } = this;
     if (!training) return T.nnet.bn.batchNormalizationTest(x, this.gamma, this.beta, this.runningMean, this.runningVar, { axes, epsilon });
-    const mean = new SharedView(this.runningMean);
-    const variance = new SharedView(this.runningVar);
     const [out, , , newMean, newVar] = T.nnet.bn.batchNormalizationTrain(x, this.gamma, this.beta, {
       axes,
       epsilon,
       runningAverageFactor: this.alpha,
-      runningMean: mean,
-      runningVar: variance,
+      runningMean: this.runningMean,
+      runningVar: this.runningVar,
     });
-    mean.defaultUpdate = newMean;
-    variance.defaultUpdate = newVar;
-    // a function applies a default update only if it reads the variable: this term, always 0, is the read (Lasagne adds the same)
-    return out.add(T.mul(T.add(T.sum(mean), T.sum(variance)), 0).astype(out.dtype));
+    return withUpdates(out, [
+      [this.runningMean, newMean],
+      [this.runningVar, newVar],
+    ]);
   }
 }
