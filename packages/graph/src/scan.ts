@@ -25,6 +25,7 @@ import { alloc, shapeI } from './tensor.js';
 import { ShapeI } from './ops/shape.js';
 import { Scan } from './ops/scan.js';
 import { RandomVariable, randomVariableCount } from './ops/random.js';
+import { WithUpdates } from './ops/with-updates.js';
 import { TensorType } from './type.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 import type { TensorSharedVariable } from './shared.js';
@@ -173,6 +174,13 @@ function scanLoop(
   });
 
   // random variables the step made draw every step's numbers before the loop, and are read as sequences
+  const carrier = toposort(step.outs).find((n) => n.op instanceof WithUpdates);
+  if (carrier) {
+    throw new TypeError(
+      `scan: the step computes ${carrier.op.toString()}, whose updates a function would not see inside the loop; ` +
+        `sym's scan steps cannot update shared variables: carry the value as a state instead`,
+    );
+  }
   const hoisted = hoistStepRandoms(step.outs, randomBefore, { sequences, seqHolders, holders: step.holders, inits, nSteps });
   step = { ...step, outs: hoisted.outs };
   sequences = [...sequences, ...hoisted.sequences];

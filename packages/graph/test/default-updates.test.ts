@@ -95,3 +95,12 @@ describe('withUpdates: updates carried by a graph', () => {
     expect(() => sym.withUpdates(x, [[x as never, x]])).toThrow(/withUpdates: update 0 targets x, which is not a shared variable/);
   });
 });
+
+describe('withUpdates in a scan step', () => {
+  it('is refused: a function would not see updates inside the loop', () => {
+    const s = sym.shared(sym.array(0, { dtype: 'float64' }), { name: 's' });
+    expect(() => sym.scan((h: sym.TensorVariable) => sym.withUpdates(h.add(1), [[s, s.add(1)]]), { outputsInfo: T.zeros([2]), nSteps: 3 })).toThrow(
+      /scan: the step computes WithUpdates\{s\}, whose updates a function would not see inside the loop/,
+    );
+  });
+});
