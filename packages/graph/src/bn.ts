@@ -8,6 +8,7 @@
  */
 import { isFloat } from './dtype.js';
 import { asTensor, type TensorLike } from './op.js';
+import { checkOptionNames } from './options.js';
 import type { TensorVariable } from './variable.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from './tensor.js';
@@ -125,8 +126,7 @@ export function batchNormalizationTrain(
 export function batchNormalizationTrain(inputs: TensorLike, gamma: TensorLike, beta: TensorLike, options?: BatchNormTrainOptions): TensorVariable[];
 export function batchNormalizationTrain(inputs: TensorLike, gamma: TensorLike, beta: TensorLike, options: BatchNormTrainOptions = {}): TensorVariable[] {
   const what = 'batchNormalizationTrain';
-  const unknown = Object.keys(options).filter((k) => !TRAIN_OPTIONS.includes(k));
-  if (unknown.length) throw new TypeError(`${what}: unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the options are ${TRAIN_OPTIONS.join(', ')}`);
+  checkOptionNames(options, what, TRAIN_OPTIONS);
   const x = floatInputs(what, inputs);
   const axes = resolveAxes(what, options.axes, x.ndim);
   const epsilon = checkNumber(what, 'epsilon', options.epsilon ?? 1e-4, 0, Infinity);
@@ -141,7 +141,10 @@ export function batchNormalizationTrain(inputs: TensorLike, gamma: TensorLike, b
   const results = [out, layout.collapse(mean), layout.collapse(invstd)];
   const running = (prev: TensorLike, name: string, batch: TensorVariable): TensorVariable => {
     const p = layout.expand(prev, name);
-    return layout.collapse(T.add(T.mul(p, 1 - factor), T.mul(batch, factor))).astype(asTensor(prev, name).dtype);
+    // the new value takes the running statistic's dtype: an integer one would truncate every average
+    const given = asTensor(prev, name);
+    if (!isFloat(given.dtype)) throw new TypeError(`${what}: ${name} must be a float tensor (the new value takes its dtype), got ${given} of type ${given.type}`);
+    return layout.collapse(T.add(T.mul(p, 1 - factor), T.mul(batch, factor))).astype(given.dtype);
   };
   if (options.runningMean !== undefined) results.push(running(options.runningMean, 'runningMean', mean));
   if (options.runningVar !== undefined) {
@@ -167,8 +170,7 @@ export function batchNormalizationTest(
   options: BatchNormTestOptions = {},
 ): TensorVariable {
   const what = 'batchNormalizationTest';
-  const unknown = Object.keys(options).filter((k) => k !== 'axes' && k !== 'epsilon');
-  if (unknown.length) throw new TypeError(`${what}: unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the options are axes, epsilon`);
+  checkOptionNames(options, what, ['axes', 'epsilon']);
   const x = floatInputs(what, inputs);
   const axes = resolveAxes(what, options.axes, x.ndim);
   const epsilon = checkNumber(what, 'epsilon', options.epsilon ?? 1e-4, 0, Infinity);

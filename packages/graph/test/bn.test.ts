@@ -85,5 +85,11 @@ describe('T.nnet.bn', () => {
       /unknown option "eps"/,
     );
     expect(() => T.nnet.bn.batchNormalizationTrain(T.imatrix('i'), T.dvector('g'), T.dvector('b'))).toThrow(/inputs must be a float tensor/);
+    expect(() => T.nnet.bn.batchNormalizationTrain(T.dmatrix('x'), T.dvector('g'), T.dvector('b'), { running_average_factor: 0.5 } as never)).toThrow(
+      /unknown option "running_average_factor" \(did you mean runningAverageFactor\?/,
+    );
+    expect(() => T.nnet.bn.batchNormalizationTrain(T.dmatrix('x'), T.dvector('g'), T.dvector('b'), { runningMean: T.dvector('m'), runningVar: T.lvector('v') })).toThrow(
+      /runningVar must be a float tensor \(the new value takes its dtype\), got v of type TensorType\(int64, vector\)/,
+    );
   });
 });
