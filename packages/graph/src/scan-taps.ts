@@ -41,7 +41,7 @@ export interface TapsPlan {
 const isDict = (o: unknown): o is Record<string, unknown> =>
   o !== null && typeof o === 'object' && !Array.isArray(o) && !(o instanceof TensorVariable) && !(o instanceof NDArray);
 
-/** Checks `taps` (what, for error messages) and returns them in increasing order. */
+/** Checks `taps` (what, for error messages) and returns them in the order listed, the order the step receives them in (Theano's). */
 function checkTaps(taps: unknown, what: string, negative: boolean): number[] {
   const shown = JSON.stringify(taps);
   if (!Array.isArray(taps) || !taps.every((t) => Number.isInteger(t))) throw new TypeError(`scan: ${what} has taps ${shown}; taps must be an array of integers`);
@@ -56,7 +56,7 @@ function checkTaps(taps: unknown, what: string, negative: boolean): number[] {
   if (negative && bad !== undefined) {
     throw new TypeError(`scan: ${what} has taps ${shown}; an output's taps must be negative (-1 is the previous step, -2 the one before), got ${bad}`);
   }
-  return [...(taps as number[])].sort((a, b) => a - b);
+  return [...(taps as number[])];
 }
 
 /**
@@ -80,14 +80,14 @@ export function planTaps(fn: Step, sequences: readonly ScanSequence[], infos: re
     const input = asTensor(s.input as TensorLike, `scan: sequence ${i}`);
     if (input.ndim === 0) throw new TypeError(`scan: sequence ${i} (${input}) is a scalar; a sequence is iterated along its first axis`);
     // Theano's proxies: the step's t counts from the first row that every tap and 0 can read (a lone tap [2] reads s[t + 2])
-    const m = Math.min(taps[0]!, 0);
-    const M = Math.max(taps[taps.length - 1]!, 0);
+    const m = Math.min(...taps, 0);
+    const M = Math.max(...taps, 0);
     seqTaps.push(taps);
     // at step t tap τ reads input[t + τ - m]; the windows all have len - (M - m) rows
     for (const tau of taps) windows.push(m === M ? input : get(input, `${tau - m}:${tau === M ? '' : tau - M}`));
   });
 
-  // for each output: its taps in increasing order when it is fed back, K = the oldest step it reads
+  // for each output: its taps in the order listed when it is fed back, K = the oldest step it reads
   const outTaps: (number[] | null)[] = [];
   const outInfos: (TensorLike | null)[] = [];
   const lastOnly = new Set<number>();
@@ -105,7 +105,7 @@ export function planTaps(fn: Step, sequences: readonly ScanSequence[], infos: re
       return;
     }
     const taps = o.taps === undefined ? [-1] : checkTaps(o.taps, what, true);
-    const K = -taps[0]!;
+    const K = -Math.min(...taps);
     outTaps.push(taps);
     if (K === 1) {
       outInfos.push(o.initial as TensorLike);
@@ -128,6 +128,7 @@ export function planTaps(fn: Step, sequences: readonly ScanSequence[], infos: re
 
   const multiWindow = seqTaps.some((t) => t.length > 1 || t[0] !== 0);
   const multiSlot = outTaps.some((t) => t !== null && (t.length > 1 || t[0] !== -1));
+  const oldest = (taps: readonly number[]): number => -Math.min(...taps);
   const identity = { fn, sequences: windows, outputsInfo: outInfos, lastOnly, finish: (r: TensorVariable[], single: boolean) => (single && r.length === 1 ? r[0]! : r) };
   if (!multiWindow && !multiSlot) return identity;
 
@@ -140,7 +141,7 @@ export function planTaps(fn: Step, sequences: readonly ScanSequence[], infos: re
     let p = nWindows;
     outTaps.forEach((taps, i) => {
       if (taps === null) return;
-      const K = -taps[0]!;
+      const K = oldest(taps);
       slots[i] = args.slice(p, p + K);
       p += K;
       userArgs.push(...taps.map((tau) => slots[i]![-tau - 1]!));
@@ -174,7 +175,7 @@ export function planTaps(fn: Step, sequences: readonly ScanSequence[], infos: re
       let p = 0;
       const mine = outTaps.map((t) => {
         const r = results[p]!;
-        p += t === null ? 1 : -t[0]!;
+        p += t === null ? 1 : oldest(t);
         return r;
       });
       return userSingle && mine.length === 1 ? mine[0]! : mine;

@@ -43,9 +43,9 @@ describe('scan: output taps', () => {
     expect(run([x0], x, [1, 2, 3, 100])).toEqual([4, 6, 9, 13]);
   });
 
-  it('passes the taps in increasing order whatever order they are listed in, and rows of a matrix initial', () => {
+  it("passes the taps in the order they are listed in (Theano's order), and rows of a matrix initial", () => {
     const m0 = T.dmatrix('m0');
-    const [x] = sym.scan((older: V, prev: V) => prev.mul(2).sub(older), { outputsInfo: { initial: m0, taps: [-1, -2] }, nSteps: 3 });
+    const [x] = sym.scan((prev: V, older: V) => prev.mul(2).sub(older), { outputsInfo: { initial: m0, taps: [-1, -2] }, nSteps: 3 });
     expect(x.ndim).toBe(2);
     // x[t] = 2 x[t-1] - x[t-2] continues a line: rows 0, 1 -> 2, 3, 4
     expect(run([m0], x, [[0, 10], [1, 20]])).toEqual([
@@ -53,6 +53,16 @@ describe('scan: output taps', () => {
       [3, 40],
       [4, 50],
     ]);
+  });
+
+  it("passes sequence taps in the order they are listed in, as Theano does: taps [1, 0] give s[t+1], then s[t]", () => {
+    const s = T.dvector('s');
+    const [d] = sym.scan((next: V, cur: V) => next.sub(cur), { sequences: { input: s, taps: [1, 0] } });
+    expect(run([s], d, [0, 1, 3, 6])).toEqual([1, 2, 3]);
+    // x[t] = x[t-1] - x[t-2] from x[-2] = 0, x[-1] = 1, the taps listed newest first
+    const x0 = T.dvector('x0');
+    const [x] = sym.scan((tm1: V, tm2: V) => tm1.sub(tm2), { outputsInfo: { initial: x0, taps: [-1, -2] }, nSteps: 5 });
+    expect(run([x0], x, [0, 1])).toEqual([1, 0, -1, -1, 0]);
   });
 
   it('beside a plain state and an output not fed back, in the user\'s order', () => {
