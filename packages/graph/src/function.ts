@@ -164,7 +164,6 @@ export class CompiledFunction {
     outs.forEach((o, i) => {
       if (!(o instanceof TensorVariable)) throw new TypeError(`function: output ${i} is not a symbolic variable`);
     });
-    const updates = functionUpdates(options.updates, outs, this.#noDefaultUpdates);
     // Inputs with owners cut the graph: replace them with fresh leaves.
     const replace = new Map<TensorVariable, TensorVariable>();
     this.inputs = this.inputs.map((spec) => {
@@ -182,8 +181,8 @@ export class CompiledFunction {
       if (r.dtype !== v.dtype || r.ndim !== v.ndim) throw new TypeError(`function: givens replaces ${v} (${v.type}) with an expression of type ${r.type}`);
       replace.set(v, r);
     }
-    let all = [...outs, ...updates.map(([, e]) => e)];
-    if (replace.size) all = cloneReplace(all, replace);
+    // default and carried updates are those of the graph after givens, as Theano collects them
+    const { updates, graph: all } = functionUpdates(options.updates, outs, this.#noDefaultUpdates, (g) => (replace.size ? cloneReplace(g, replace) : g));
     this.#graph = all;
     this.#rngs = this.#noDefaultUpdates ? [] : [...new Set(toposort(all).flatMap((n) => (n.op instanceof RandomVariable ? [n.op.rng] : [])))];
     // rewrite now when an optimizer is installed (bad optimizer options fail here), else at the first call

@@ -29,24 +29,33 @@ function checked(s: unknown, e: unknown, what: string): [TensorSharedVariable, T
   return [s, expr];
 }
 
+/**
+ * The updates, and the graph the function computes: `substitute` applied
+ * (givens, cut inputs) to the outputs then the update expressions. Default
+ * and carried updates are found in that graph, as Theano finds them after
+ * givens: a shared variable that givens replace is not read, so its
+ * default update is not applied; one that a replacement reads is.
+ */
 export function functionUpdates(
   given: Pairs<TensorSharedVariable, TensorLike> | undefined,
   outputs: readonly TensorVariable[],
   noDefaultUpdates: boolean,
-): [TensorSharedVariable, TensorVariable][] {
+  substitute: (graph: TensorVariable[]) => TensorVariable[],
+): { updates: [TensorSharedVariable, TensorVariable][]; graph: TensorVariable[] } {
   const updates = pairs(given, 'updates', '[shared variable, expression]').map(([s, e], i) => checked(s, e, `update ${i}`));
   const targets = new Set<TensorSharedVariable>();
   for (const [s] of updates) {
     if (targets.has(s)) throw new Error(`function: shared variable ${s} is updated twice`);
     targets.add(s);
   }
-  if (noDefaultUpdates) return updates;
+  const computed = (): TensorVariable[] => substitute([...outputs, ...updates.map(([, e]) => e)]);
+  let graph = computed();
+  if (noDefaultUpdates) return { updates, graph };
   // default updates and carried ones may read variables with updates of their own: until none is added
   const explicit = new Set(targets);
   const carried = new Map<TensorSharedVariable, TensorVariable>();
   for (let added = true; added; ) {
     added = false;
-    const graph = [...outputs, ...updates.map(([, e]) => e)];
     for (const [s, e] of carriedUpdates(toposort(graph))) {
       const had = carried.get(s);
       if (had === e) continue;
@@ -63,6 +72,7 @@ export function functionUpdates(
       targets.add(leaf);
       added = true;
     }
+    if (added) graph = computed();
   }
-  return updates;
+  return { updates, graph };
 }

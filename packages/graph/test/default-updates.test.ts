@@ -43,6 +43,22 @@ describe('shared variables: defaultUpdate', () => {
     expect(value(mean)).toBe(5);
   });
 
+  it('is that of the graph after givens, as in Theano: not applied to a variable givens replace, applied to one a replacement reads', () => {
+    const s = sym.shared(sym.array(5, { dtype: 'float64' }), { name: 's' });
+    s.defaultUpdate = s.add(1);
+    const c = T.dscalar('c');
+    expect((sym.function([c], s.mul(2), { givens: [[s, c]] }).sync(100) as sym.NDArray).item()).toBe(200);
+    expect(value(s)).toBe(5);
+    const y = T.dscalar('y');
+    expect((sym.function([], y.mul(2), { givens: [[y, s]] }).sync() as sym.NDArray).item()).toBe(10);
+    expect(value(s)).toBe(6);
+    // the updates a replacement carries are applied too
+    const x = T.dscalar('x');
+    const carried = sym.withUpdates(x.mul(3), [[s, s.add(x)]]);
+    expect((sym.function([x], y.add(1), { givens: [[y, carried]] }).sync(4) as sym.NDArray).item()).toBe(13);
+    expect(value(s)).toBe(10);
+  });
+
   it('refuses an expression of another type, naming the variable and both types', () => {
     const s = sym.shared(sym.array([1, 2], { dtype: 'float64' }), { name: 'v' });
     s.defaultUpdate = s.sum();
