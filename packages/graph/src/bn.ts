@@ -107,7 +107,8 @@ function floatInputs(what: string, inputs: TensorLike): TensorVariable {
  * and invstd in gamma's layout; with `runningMean`, also
  * `runningMean * (1 - f) + mean * f`, and with `runningVar`,
  * `runningVar * (1 - f) + var * m / (m - 1) * f` (the unbiased variance;
- * m is the number of values each statistic is taken over), f being
+ * m is the number of values each statistic is taken over; with m = 1 the
+ * batch's variance, 0, as Keras takes it, not NaN), f being
  * `runningAverageFactor`. gamma, beta and the running statistics have the
  * inputs' dimensions with length 1 on `axes`, or only the other dimensions.
  */
@@ -148,9 +149,11 @@ export function batchNormalizationTrain(inputs: TensorLike, gamma: TensorLike, b
   };
   if (options.runningMean !== undefined) results.push(running(options.runningMean, 'runningMean', mean));
   if (options.runningVar !== undefined) {
-    // m / (m - 1): the unbiased variance, from the lengths of the normalised axes, known when the function runs
+    // m / (m - 1): the unbiased variance, from the lengths of the normalised axes, known when the function runs;
+    // one value per statistic (a batch of one) has none, and takes the batch's variance (0), as Keras's moving
+    // variance does, instead of 0 * inf = NaN, which would poison the running variance for good
     const m = T.cast(T.mul(...axes.map((a) => T.shapeI(x, a))), x.dtype);
-    results.push(running(options.runningVar, 'runningVar', T.mul(variance, T.trueDiv(m, T.sub(m, 1)))));
+    results.push(running(options.runningVar, 'runningVar', T.mul(variance, T.trueDiv(m, T.maximum(T.sub(m, 1), 1)))));
   }
   return results;
 }

@@ -93,3 +93,17 @@ describe('T.nnet.bn', () => {
     );
   });
 });
+
+describe('T.nnet.bn: a batch of one', () => {
+  it('moves the running variance towards 0 (the batch variance), not to NaN for good', () => {
+    const x = T.dmatrix('x');
+    const g = T.dvector('g');
+    const b = T.dvector('b');
+    const rv = T.dvector('rv');
+    const rm = T.dvector('rm');
+    const [, , , newMean, newVar] = T.nnet.bn.batchNormalizationTrain(x, g, b, { runningMean: rm, runningVar: rv, runningAverageFactor: 0.5 });
+    const [m, v] = sym.function([x, g, b, rm, rv], [newMean, newVar], { onUnusedInput: 'ignore' }).sync([[3, -1]], [1, 1], [0, 0], [0, 0], [2, 4]) as sym.NDArray[];
+    expect(m!.toArray()).toEqual([1.5, -0.5]);
+    expect(v!.toArray()).toEqual([1, 2]);
+  });
+});
