@@ -44,8 +44,8 @@ export {
   logSoftmax,
 } from './losses.js';
 export type { Reduction } from './losses.js';
-export { gradientUpdatesMomentum, sgd, nesterovMomentum, adam } from './updates.js';
-export type { Update, AdamOptions } from './updates.js';
+export { gradientUpdatesMomentum, sgd, nesterovMomentum, adam, adagrad, rmsprop, adadelta } from './updates.js';
+export type { Update, AdamOptions, AdaptiveOptions } from './updates.js';
 export { saveParams, loadParams, paramsToJSON, PARAMS_FORMAT, PARAMS_VERSION } from './serialize.js';
 export type { SavedParam, SavedParams } from './serialize.js';
 export { twoGaussianClouds } from './data.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
-import { adam, gradientUpdatesMomentum, nesterovMomentum, sgd, type Update } from './updates.js';
+import { adadelta, adagrad, adam, gradientUpdatesMomentum, nesterovMomentum, rmsprop, sgd, type Update } from './updates.js';
 
 const T = sym.T;
 const TARGET = [1, -2, 0.5];
@@ -120,6 +120,59 @@ describe('updates', () => {
     got[0]!.forEach((v, i) => expect(Math.abs(v - START[i]!)).toBeCloseTo(lr, 6));
     expectClose(got, want);
     expect(() => adam(cost, [w], { beta1: 1 })).toThrow(/adam: beta1 must be at least 0 and less than 1, got 1/);
+  });
+
+  it("adagrad, rmsprop and adadelta follow Lasagne's formulas (lstm.py's adadelta)", async () => {
+    const [lr, rho, eps] = [0.1, 0.8, 1e-6];
+    const cases: [string, (c: sym.TensorVariable, w: sym.TensorSharedVariable) => Update[], (p: number[], s: number[][]) => number[]][] = [
+      [
+        'adagrad',
+        (c, w) => adagrad(c, [w], { learningRate: lr, epsilon: eps }),
+        (p, [a]) => {
+          const g = gradAt(p);
+          g.forEach((gi, i) => (a![i] = a![i]! + gi * gi));
+          return p.map((pi, i) => pi - (lr * g[i]!) / Math.sqrt(a![i]! + eps));
+        },
+      ],
+      [
+        'rmsprop',
+        (c, w) => rmsprop(c, [w], { learningRate: lr, rho, epsilon: eps }),
+        (p, [a]) => {
+          const g = gradAt(p);
+          g.forEach((gi, i) => (a![i] = rho * a![i]! + (1 - rho) * gi * gi));
+          return p.map((pi, i) => pi - (lr * g[i]!) / Math.sqrt(a![i]! + eps));
+        },
+      ],
+      [
+        'adadelta',
+        (c, w) => adadelta(c, [w], { learningRate: 1, rho, epsilon: eps }),
+        (p, [a, d]) => {
+          const g = gradAt(p);
+          g.forEach((gi, i) => (a![i] = rho * a![i]! + (1 - rho) * gi * gi));
+          const u = g.map((gi, i) => (gi * Math.sqrt(d![i]! + eps)) / Math.sqrt(a![i]! + eps));
+          u.forEach((ui, i) => (d![i] = rho * d![i]! + (1 - rho) * ui * ui));
+          return p.map((pi, i) => pi - u[i]!);
+        },
+      ],
+    ];
+    for (const [name, make, step] of cases) {
+      const { w, cost } = problem();
+      const got = await run(w, cost, make(cost, w), 5);
+      let p = [...START];
+      const state = [
+        [0, 0, 0],
+        [0, 0, 0],
+      ];
+      const want: number[][] = [];
+      for (let t = 0; t < 5; t++) want.push((p = step(p, state)));
+      expectClose(got, want);
+      expect(got[4]!.some((v, i) => v !== START[i]), name).toBe(true);
+    }
+    const { w, cost } = problem();
+    expect(() => rmsprop(cost, [w], { rho: 1 })).toThrow(/rmsprop: rho must be at least 0 and less than 1, got 1/);
+    expect(() => adagrad(cost, [w], { rho: 0.5 } as never)).toThrow(/adagrad: unknown option "rho"; the options are learningRate, epsilon/);
+    expect(() => adadelta(cost, [w], { learning_rate: 1 } as never)).toThrow(/did you mean learningRate\?/);
+    expect(() => adadelta(cost, [w], { epsilon: 1e-50 })).toThrow(/epsilon must be a positive number that float32 holds, got 1e-50/);
   });
 });
 

@@ -1,6 +1,7 @@
 /**
  * Parameter updates for `sym.function(..., { updates })`: gradient descent
- * with the tutorial's momentum, plain SGD, Nesterov momentum and Adam. Each
+ * with the tutorial's momentum, plain SGD, Nesterov momentum, Adam, and
+ * Lasagne's adagrad, rmsprop and adadelta (lstm.py's). Each
  * returns a list of (shared variable, new value) pairs; optimizer state
  * (steps, moments) lives in new shared variables, so it stays on the device
  * between calls like the parameters do.
@@ -11,7 +12,7 @@
  * 0 by 0; a gradient above 256 squares to infinity; a step counter stops at
  * 2048; and small `learningRate * grad` products round to 0.
  */
-import { NDArray, T, TensorSharedVariable, shared, type DType, type TensorVariable } from '@sym/graph';
+import { NDArray, T, TensorSharedVariable, checkOptionNames, shared, type DType, type TensorVariable } from '@sym/graph';
 import { grad } from '@sym/grad';
 
 export type Update = [TensorSharedVariable, TensorVariable];
@@ -160,4 +161,82 @@ export function adam(cost: TensorVariable, params: readonly TensorSharedVariable
     updates.push([param, next.astype(param.dtype)]);
   });
   return updates;
+}
+
+/** Options of {@link adagrad}, {@link rmsprop} and {@link adadelta} (Lasagne's names and defaults). */
+export interface AdaptiveOptions {
+  /** Default 1 (Lasagne's). */
+  learningRate?: number;
+  /** rmsprop and adadelta: how much of the running averages each step keeps; default 0.9 (rmsprop), 0.95 (adadelta). */
+  rho?: number;
+  /** Added under the square roots; default 1e-6. */
+  epsilon?: number;
+}
+
+function adaptive(what: string, params: readonly TensorSharedVariable[], options: AdaptiveOptions, rhoDefault: number | null): Required<AdaptiveOptions> {
+  checkOptionNames(options, what, rhoDefault === null ? ['learningRate', 'epsilon'] : ['learningRate', 'rho', 'epsilon']);
+  const { learningRate = 1, rho = rhoDefault ?? 0, epsilon = 1e-6 } = options;
+  checkParams(params, what);
+  checkNumber(learningRate, 'learningRate', what, (v) => v > 0, 'a positive number');
+  if (rhoDefault !== null) checkNumber(rho, 'rho', what, (v) => v >= 0 && v < 1, 'at least 0 and less than 1');
+  checkNumber(epsilon, 'epsilon', what, (v) => v > 0 && Math.fround(v) > 0, 'a positive number that float32 holds');
+  return { learningRate, rho, epsilon };
+}
+
+/** Adagrad (Duchi et al. 2011, as Lasagne writes it): `a' = a + g^2`, `param' = param - lr g / sqrt(a' + eps)`. */
+export function adagrad(cost: TensorVariable, params: readonly TensorSharedVariable[], options: AdaptiveOptions = {}): Update[] {
+  const { learningRate, epsilon } = adaptive('adagrad', params, options, null);
+  const grads = gradients(cost, params, 'adagrad');
+  return params.flatMap((param, i): Update[] => {
+    const a = zerosLike(param, 'adagrad.accu');
+    const d = a.dtype;
+    const g = grads[i]!.astype(d);
+    const aNext = a.add(g.mul(g));
+    const next = param.astype(d).sub(g.mul(scalar(learningRate, d)).div(T.sqrt(aNext.add(scalar(epsilon, d)))));
+    return [
+      [a, aNext],
+      [param, next.astype(param.dtype)],
+    ];
+  });
+}
+
+/** RMSProp (Tieleman & Hinton 2012, as Lasagne writes it): `a' = rho a + (1 - rho) g^2`, `param' = param - lr g / sqrt(a' + eps)`. */
+export function rmsprop(cost: TensorVariable, params: readonly TensorSharedVariable[], options: AdaptiveOptions = {}): Update[] {
+  const { learningRate, rho, epsilon } = adaptive('rmsprop', params, options, 0.9);
+  const grads = gradients(cost, params, 'rmsprop');
+  return params.flatMap((param, i): Update[] => {
+    const a = zerosLike(param, 'rmsprop.accu');
+    const d = a.dtype;
+    const g = grads[i]!.astype(d);
+    const aNext = a.mul(scalar(rho, d)).add(g.mul(g).mul(scalar(1 - rho, d)));
+    const next = param.astype(d).sub(g.mul(scalar(learningRate, d)).div(T.sqrt(aNext.add(scalar(epsilon, d)))));
+    return [
+      [a, aNext],
+      [param, next.astype(param.dtype)],
+    ];
+  });
+}
+
+/**
+ * Adadelta (Zeiler 2012, as Lasagne and lstm.py write it):
+ * `a' = rho a + (1 - rho) g^2`, `u = g sqrt(d + eps) / sqrt(a' + eps)`,
+ * `param' = param - lr u`, `d' = rho d + (1 - rho) u^2`.
+ */
+export function adadelta(cost: TensorVariable, params: readonly TensorSharedVariable[], options: AdaptiveOptions = {}): Update[] {
+  const { learningRate, rho, epsilon } = adaptive('adadelta', params, options, 0.95);
+  const grads = gradients(cost, params, 'adadelta');
+  return params.flatMap((param, i): Update[] => {
+    const a = zerosLike(param, 'adadelta.accu');
+    const delta = zerosLike(param, 'adadelta.delta');
+    const d = a.dtype;
+    const g = grads[i]!.astype(d);
+    const eps = scalar(epsilon, d);
+    const aNext = a.mul(scalar(rho, d)).add(g.mul(g).mul(scalar(1 - rho, d)));
+    const u = g.mul(T.sqrt(delta.add(eps))).div(T.sqrt(aNext.add(eps)));
+    return [
+      [a, aNext],
+      [param, param.astype(d).sub(u.mul(scalar(learningRate, d))).astype(param.dtype)],
+      [delta, delta.mul(scalar(rho, d)).add(u.mul(u).mul(scalar(1 - rho, d)))],
+    ];
+  });
 }
