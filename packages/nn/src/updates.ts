@@ -183,15 +183,23 @@ function adaptive(what: string, params: readonly TensorSharedVariable[], options
   return { learningRate, rho, epsilon };
 }
 
-/** Adagrad (Duchi et al. 2011, as Lasagne writes it): `a' = a + g^2`, `param' = param - lr g / sqrt(a' + eps)`. */
-export function adagrad(cost: TensorVariable, params: readonly TensorSharedVariable[], options: AdaptiveOptions = {}): Update[] {
-  const { learningRate, epsilon } = adaptive('adagrad', params, options, null);
-  const grads = gradients(cost, params, 'adagrad');
+/**
+ * The step adagrad and rmsprop share: `param' = param - lr g / sqrt(a' + eps)`,
+ * with `a'` the accumulated squared gradients `accumulate(a, g^2)` gives.
+ */
+function byRootMeanSquare(
+  what: string,
+  cost: TensorVariable,
+  params: readonly TensorSharedVariable[],
+  { learningRate, epsilon }: Required<AdaptiveOptions>,
+  accumulate: (a: TensorVariable, g2: TensorVariable, d: DType) => TensorVariable,
+): Update[] {
+  const grads = gradients(cost, params, what);
   return params.flatMap((param, i): Update[] => {
-    const a = zerosLike(param, 'adagrad.accu');
+    const a = zerosLike(param, `${what}.accu`);
     const d = a.dtype;
     const g = grads[i]!.astype(d);
-    const aNext = a.add(g.mul(g));
+    const aNext = accumulate(a, g.mul(g), d);
     const next = param.astype(d).sub(g.mul(scalar(learningRate, d)).div(T.sqrt(aNext.add(scalar(epsilon, d)))));
     return [
       [a, aNext],
@@ -200,21 +208,15 @@ export function adagrad(cost: TensorVariable, params: readonly TensorSharedVaria
   });
 }
 
+/** Adagrad (Duchi et al. 2011, as Lasagne writes it): `a' = a + g^2`, `param' = param - lr g / sqrt(a' + eps)`. */
+export function adagrad(cost: TensorVariable, params: readonly TensorSharedVariable[], options: AdaptiveOptions = {}): Update[] {
+  return byRootMeanSquare('adagrad', cost, params, adaptive('adagrad', params, options, null), (a, g2) => a.add(g2));
+}
+
 /** RMSProp (Tieleman & Hinton 2012, as Lasagne writes it): `a' = rho a + (1 - rho) g^2`, `param' = param - lr g / sqrt(a' + eps)`. */
 export function rmsprop(cost: TensorVariable, params: readonly TensorSharedVariable[], options: AdaptiveOptions = {}): Update[] {
-  const { learningRate, rho, epsilon } = adaptive('rmsprop', params, options, 0.9);
-  const grads = gradients(cost, params, 'rmsprop');
-  return params.flatMap((param, i): Update[] => {
-    const a = zerosLike(param, 'rmsprop.accu');
-    const d = a.dtype;
-    const g = grads[i]!.astype(d);
-    const aNext = a.mul(scalar(rho, d)).add(g.mul(g).mul(scalar(1 - rho, d)));
-    const next = param.astype(d).sub(g.mul(scalar(learningRate, d)).div(T.sqrt(aNext.add(scalar(epsilon, d)))));
-    return [
-      [a, aNext],
-      [param, next.astype(param.dtype)],
-    ];
-  });
+  const o = adaptive('rmsprop', params, options, 0.9);
+  return byRootMeanSquare('rmsprop', cost, params, o, (a, g2, d) => a.mul(scalar(o.rho, d)).add(g2.mul(scalar(1 - o.rho, d))));
 }
 
 /**
