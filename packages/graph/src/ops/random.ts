@@ -137,9 +137,13 @@ export class RandomVariable extends Op implements Draw {
   }
   /** The sample of this call into `into`, from the generator as it is now (it does not move). */
   #sample(into: NDArray): RandomStateSnapshot {
-    const r = this.rng.current.copy();
+    // drawn from the generator itself, then put back: a copy would allocate its word buffer anew at every call
+    const r = this.rng.current;
+    const before = r.getState();
     this.drawInto(r, into.data);
-    return r.getState();
+    const after = r.getState();
+    r.setState(before);
+    return after;
   }
   #shape(values: readonly number[]): number[] {
     values.forEach((n, d) => {
