@@ -4,36 +4,20 @@
  * (examples, nInput). The tutorial's `Layer` is the same layer for one
  * example per column; `Dense` is the one to stack on a recurrent layer.
  */
-import { MatchLength, NDArray, T, apply1, config, shapeToString, type ArrayLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
-import { resolveActivation, type Activation } from './activations.js';
+import { MatchLength, NDArray, T, apply1, config, shapeToString, type ArrayLike, type TensorVariable } from '@sym/graph';
 import type { ActivationSpec, LayerOptions } from './layer.js';
 import { initialize, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
-import type { LayerLike } from './sequential.js';
-import { denseParams, placeTransposed } from './weights.js';
+import { AffineLayer, placeTransposed } from './weights.js';
 
-export class Dense implements LayerLike {
-  readonly W: TensorSharedVariable;
-  readonly b: TensorSharedVariable;
-  readonly activation: Activation | null;
-  /** The parameters the cost is differentiated against: [W, b]. */
-  readonly params: readonly TensorSharedVariable[];
-  readonly nInput: number;
-  readonly nOutput: number;
-
+export class Dense extends AffineLayer {
   /**
    * @param WInit weights, shape (nInput, nOutput) (Keras's layout; the transpose of `Layer`'s); stored as floatX.
    * @param bInit bias, shape (nOutput,).
    * @param activation applied to `x W + b`; null or 'linear' for none.
    */
   constructor(WInit: ArrayLike, bInit: ArrayLike, activation: ActivationSpec, options: LayerOptions = {}) {
-    const p = denseParams('Dense', WInit, bInit, 'rows', options.name);
-    this.nInput = p.nInput;
-    this.nOutput = p.nOutput;
-    this.W = p.W;
-    this.b = p.b;
-    this.activation = resolveActivation(activation, 'Dense: activation');
-    this.params = [this.W, this.b];
+    super('Dense', 'rows', WInit, bInit, activation, options.name);
   }
 
   /**

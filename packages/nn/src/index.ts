@@ -24,6 +24,7 @@ export type { Activation, ActivationName } from './activations.js';
 export { INITIALIZERS, initialize, resolveInitializer, normal, glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones, orthogonal } from './init.js';
 export type { Initializer, InitializerName } from './init.js';
 export { Layer, MLP } from './layer.js';
+export { AffineLayer } from './weights.js';
 export { Dense } from './dense.js';
 export type { ActivationSpec, LayerOptions, MLPOptions } from './layer.js';
 export { Sequential } from './sequential.js';

@@ -3,12 +3,12 @@
  * column-vector convention (x is (nInput, examples)), W and b are shared
  * variables, and b is a (nOutput, 1) column that broadcasts over examples.
  */
-import { NDArray, T, config, type ArrayLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
-import { resolveActivation, type Activation, type ActivationName } from './activations.js';
+import { NDArray, T, config, type ArrayLike, type TensorVariable } from '@sym/graph';
+import type { Activation, ActivationName } from './activations.js';
 import { initialize, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
-import { Sequential, type LayerLike } from './sequential.js';
-import { denseParams } from './weights.js';
+import { Sequential } from './sequential.js';
+import { AffineLayer } from './weights.js';
 
 export type ActivationSpec = Activation | ActivationName | null | undefined;
 
@@ -17,28 +17,14 @@ export interface LayerOptions {
   name?: string;
 }
 
-export class Layer implements LayerLike {
-  readonly W: TensorSharedVariable;
-  readonly b: TensorSharedVariable;
-  readonly activation: Activation | null;
-  /** The parameters the cost is differentiated against: [W, b]. */
-  readonly params: readonly TensorSharedVariable[];
-  readonly nInput: number;
-  readonly nOutput: number;
-
+export class Layer extends AffineLayer {
   /**
    * @param WInit values of the weight matrix, shape (nOutput, nInput); stored as floatX.
    * @param bInit values of the bias vector, shape (nOutput,); stored as a broadcastable (nOutput, 1) column.
    * @param activation applied to `W x + b`; null or 'linear' for none.
    */
   constructor(WInit: ArrayLike, bInit: ArrayLike, activation: ActivationSpec, options: LayerOptions = {}) {
-    const p = denseParams('Layer', WInit, bInit, 'columns', options.name);
-    this.nInput = p.nInput;
-    this.nOutput = p.nOutput;
-    this.W = p.W;
-    this.b = p.b;
-    this.activation = resolveActivation(activation, 'Layer: activation');
-    this.params = [this.W, this.b];
+    super('Layer', 'columns', WInit, bInit, activation, options.name);
   }
 
   /**

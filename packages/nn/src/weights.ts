@@ -1,5 +1,8 @@
-/** Initial weights as layers take them: values converted with the layer's name in errors, blocks placed transposed, dense parameters. */
-import { NDArray, array, config, shapeToString, shared, type ArrayLike, type TensorSharedVariable } from '@sym/graph';
+/** Initial weights as layers take them: values converted with the layer's name in errors, blocks placed transposed, and the dense layers' common part. */
+import { NDArray, array, config, shapeToString, shared, type ArrayLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { resolveActivation, type Activation } from './activations.js';
+import type { ActivationSpec } from './layer.js';
+import type { LayerLike, OutputOptions } from './sequential.js';
 
 /** `value` as an NDArray; a conversion error names `what` (`Layer: W_init`). */
 export function toArray(value: ArrayLike, what: string): NDArray {
@@ -18,36 +21,42 @@ export function placeTransposed(target: NDArray, block: NDArray, col: number): v
 }
 
 /**
- * A dense layer's W and b, checked against each other, as floatX shared
- * variables named `${name}.W`, `${name}.b`. One example per row (`Dense`):
- * W is (nInput, nOutput) and b a vector. One per column (the tutorial's
- * `Layer`): W is (nOutput, nInput) and b a broadcastable (nOutput, 1)
- * column.
+ * What the tutorial's `Layer` (one example per column: W is (nOutput,
+ * nInput), b a broadcastable (nOutput, 1) column) and `Dense` (one example
+ * per row: W is (nInput, nOutput), b a vector) share: W and b, checked
+ * against each other, as floatX shared variables named `${name}.W`,
+ * `${name}.b`, and the activation. They differ in `output` only.
  */
-export function denseParams(
-  what: string,
-  WInit: ArrayLike,
-  bInit: ArrayLike,
-  examples: 'rows' | 'columns',
-  name: string | undefined,
-): { W: TensorSharedVariable; b: TensorSharedVariable; nInput: number; nOutput: number } {
-  const W = toArray(WInit, `${what}: W_init`);
-  const b = toArray(bInit, `${what}: b_init`);
-  const layout = examples === 'rows' ? '(n_input, n_output)' : '(n_output, n_input)';
-  if (W.ndim !== 2) throw new TypeError(`${what}: W_init must be a matrix of shape ${layout}, got shape ${shapeToString(W.shape)}`);
-  const [nInput, nOutput] = (examples === 'rows' ? W.shape : [...W.shape].reverse()) as [number, number];
-  if (b.ndim !== 1 || b.shape[0] !== nOutput) {
-    throw new TypeError(`${what}: b_init must have shape (${nOutput},) to match W_init of shape ${shapeToString(W.shape)}, got shape ${shapeToString(b.shape)}`);
-  }
-  const prefix = name ? `${name}.` : '';
-  const bias = b.astype(config.floatX);
-  return {
-    W: shared(W.astype(config.floatX), { name: `${prefix}W`, borrow: true }),
-    b:
+export abstract class AffineLayer implements LayerLike {
+  readonly W: TensorSharedVariable;
+  readonly b: TensorSharedVariable;
+  readonly activation: Activation | null;
+  /** The parameters the cost is differentiated against: [W, b]. */
+  readonly params: readonly TensorSharedVariable[];
+  readonly nInput: number;
+  readonly nOutput: number;
+
+  protected constructor(what: string, examples: 'rows' | 'columns', WInit: ArrayLike, bInit: ArrayLike, activation: ActivationSpec, name: string | undefined) {
+    const W = toArray(WInit, `${what}: W_init`);
+    const b = toArray(bInit, `${what}: b_init`);
+    const layout = examples === 'rows' ? '(n_input, n_output)' : '(n_output, n_input)';
+    if (W.ndim !== 2) throw new TypeError(`${what}: W_init must be a matrix of shape ${layout}, got shape ${shapeToString(W.shape)}`);
+    const [nInput, nOutput] = (examples === 'rows' ? W.shape : [...W.shape].reverse()) as [number, number];
+    if (b.ndim !== 1 || b.shape[0] !== nOutput) {
+      throw new TypeError(`${what}: b_init must have shape (${nOutput},) to match W_init of shape ${shapeToString(W.shape)}, got shape ${shapeToString(b.shape)}`);
+    }
+    const prefix = name ? `${name}.` : '';
+    const bias = b.astype(config.floatX);
+    this.nInput = nInput;
+    this.nOutput = nOutput;
+    this.W = shared(W.astype(config.floatX), { name: `${prefix}W`, borrow: true });
+    this.b =
       examples === 'rows'
         ? shared(bias, { name: `${prefix}b`, borrow: true })
-        : shared(bias.reshape([nOutput, 1]), { name: `${prefix}b`, borrow: true, broadcastable: [false, true] }),
-    nInput,
-    nOutput,
-  };
+        : shared(bias.reshape([nOutput, 1]), { name: `${prefix}b`, borrow: true, broadcastable: [false, true] });
+    this.activation = resolveActivation(activation, `${what}: activation`);
+    this.params = [this.W, this.b];
+  }
+
+  abstract output(x: TensorVariable, options?: OutputOptions): TensorVariable;
 }
