@@ -37,6 +37,7 @@ import { GradientOp } from './ops.js';
 import { reshapeAs } from './ops.js';
 import { batchedLike, expandReduced, fromFront, range, scalarValue, sumTo, toFront } from './shape-helpers.js';
 import { scanGrad } from './scan-grad.js';
+import { sortGrad } from './sort-grad.js';
 import { DISCONNECTED, ZERO, type GradContext, type InputGrad, type OpGrad } from './types.js';
 
 const zeros = (n: number): InputGrad[] => new Array<InputGrad>(n).fill(ZERO);
@@ -284,6 +285,7 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   // the other inputs (the window's size, the image's shape) give only shapes
   Im2Col: ({ node, x: [x, ...window], gz }) => [castTo(apply1(new Col2Im((node.op as Im2Col).geometry), [gz, x!]), x!.dtype), ...window.map((): InputGrad => DISCONNECTED)],
   Col2Im: ({ node, x: [g], gz }) => [castTo(windowsOf(gz, g!, node.op as Col2Im), g!.dtype), DISCONNECTED],
+  Sort: sortGrad,
   Gradient: (c) => (c.node.op as GradientOp).gradRule(c),
 };
 
@@ -298,6 +300,8 @@ export function disconnectedInputs(node: GradContext['node']): readonly number[]
   if (op.kind === 'IncSubtensor' || op.kind === 'AdvancedIncSubtensor1') return range(node.inputs.length - 2, 2);
   if (op.kind === 'Alloc') return range(node.inputs.length - 1, 1);
   if (op.kind === 'MatchLength') return [1];
+  // topk's k; a TakeAlongAxis's indices
+  if (op.kind === 'Sort') return range(node.inputs.length - 1, 1);
   if (op.kind === 'ARange' || op.kind === 'Random') return range(node.inputs.length);
   // shapes only: Im2Col's window, Col2Im's image
   if (op.kind === 'Im2Col' || op.kind === 'Col2Im') return range(node.inputs.length - 1, 1);

@@ -77,6 +77,10 @@ declare module './variable.js' {
     cumprod(axis?: number | null): TensorVariable;
     /** NumPy's `x.diagonal(offset, axis1, axis2)`. */
     diagonal(offset?: number, axis1?: number, axis2?: number): TensorVariable;
+    /** Theano's `x.sort(axis=-1, kind)`: sorted along axis (null: flattened), stably, NaN last. */
+    sort(axis?: number | null, kind?: T.SortKind): TensorVariable;
+    /** Theano's `x.argsort(axis=-1, kind)`: the int64 indices that sort x stably along axis (null: flattened). */
+    argsort(axis?: number | null, kind?: T.SortKind): TensorVariable;
     /** The symbolic shape: one int64 scalar per dimension. */
     readonly shape: TensorVariable[];
   }
@@ -152,6 +156,12 @@ Object.assign(P, {
   },
   diagonal(this: TensorVariable, offset?: number, axis1?: number, axis2?: number) {
     return T.diagonal(this, offset, axis1, axis2);
+  },
+  sort(this: TensorVariable, axis?: number | null, kind?: T.SortKind) {
+    return T.sort(this, axis, kind);
+  },
+  argsort(this: TensorVariable, axis?: number | null, kind?: T.SortKind) {
+    return T.argsort(this, axis, kind);
   },
   var(this: TensorVariable, a?: AxisArg) {
     return T.var_(this, a);

@@ -42,6 +42,8 @@ export { Subtensor, IncSubtensor, resolveSlice } from './ops/subtensor.js';
 export type { IndexEntry, ResolvedSlice } from './ops/subtensor.js';
 export { AdvancedSubtensor1, AdvancedIncSubtensor1 } from './ops/advanced.js';
 export { Join, JoinSplit } from './ops/join.js';
+export { Sort, TakeAlongAxis, SORT_KINDS } from './ops/sort.js';
+export type { SortKind, SortReturns, TopKOptions } from './ops/sort.js';
 export { Softmax } from './ops/nnet.js';
 export { Im2Col, Col2Im, resolvePad, windowCount } from './ops/conv.js';
 export type { Pair, PadSpec, PatchEdges, PatchGeometry, BorderMode, Conv2dOptions, PoolMode, Pool2dOptions } from './ops/conv.js';

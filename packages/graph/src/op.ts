@@ -40,6 +40,7 @@ export type OpKind =
   | 'ARange'
   | 'Random'
   | 'WithUpdates'
+  | 'Sort'
   | 'Gradient';
 
 export abstract class Op {

@@ -303,6 +303,11 @@ export function size(x: TensorLike): TensorVariable {
 export { Slice, slice, get, take, setSubtensor, incSubtensor, concatenate, stack, arange } from './indexing.js';
 export type { Index } from './indexing.js';
 
+// ---------------------------------------------------------------- sorting
+
+export { sort, argsort, topk, argtopk, topkAndArgtopk } from './ops/sort.js';
+export type { SortKind, TopKOptions } from './ops/sort.js';
+
 // ---------------------------------------------------------------- compositions
 
 export * from './extra.js';

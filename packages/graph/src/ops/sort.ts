@@ -1,0 +1,434 @@
+/**
+ * Sorting along an axis: Theano's SortOp and ArgSortOp (`T.sort`,
+ * `T.argsort`) and TopKOp (`T.topk`, `T.argtopk`, `T.topkAndArgtopk`), as
+ * one op, `Sort`; and `TakeAlongAxis`, the gather their gradients use.
+ *
+ * Order: NumPy's. NaN sorts after +inf, -0 and 0 are equal, and equal
+ * values keep their input order: sym's sort is the stable one (NumPy's
+ * `kind='stable'`), whatever `kind` is asked for. NumPy's default
+ * quicksort (introsort) may put ties in another order; argsort results of
+ * inputs with ties can then differ from NumPy's default, never from
+ * `np.argsort(x, kind='stable')`. topk with k > 0 gives the k largest,
+ * largest first (NaN counts as the largest, as in `np.partition`); with
+ * k < 0 the |k| smallest, smallest first; ties in input order in both.
+ * Theano 1.0's TopKOp leaves the order unspecified (its `sorted=True`, the
+ * documented default, raises NotImplementedError there); sym gives the
+ * sorted order for `sorted` true and false alike, one of the orders
+ * Theano allows.
+ */
+import { intRange, isFloat, isInt, type DType } from '../dtype.js';
+import { NDArray, shapeToString, sizeOf } from '../ndarray.js';
+import { Apply, Op, apply1, applyNode, asTensor, constant, type TensorLike } from '../op.js';
+import { checkOptionNames } from '../options.js';
+import { TensorType } from '../type.js';
+import type { StaticShape, TensorVariable } from '../variable.js';
+import type { BufferView, LowerContext, TensorView } from '../lower.js';
+import type { ScalarExpr } from '../kernel.js';
+import type { ScalarOpName } from '../scalar.js';
+import * as ix from '../index-expr.js';
+import { Reshape } from './shape.js';
+import { known, valueOf } from './alloc.js';
+
+/** What a Sort node returns: the sorted values, the indices that sort, or both (values first). */
+export type SortReturns = 'values' | 'indices' | 'both';
+
+/** NumPy's sort kinds. sym sorts stably whichever is named; the name is accepted so that ported calls run. */
+export const SORT_KINDS = ['quicksort', 'mergesort', 'heapsort', 'stable'] as const;
+export type SortKind = (typeof SORT_KINDS)[number];
+
+function checkAxis(what: string, axis: number, x: TensorVariable): number {
+  if (x.ndim === 0) throw new TypeError(`${what}: cannot sort the 0-d ${x} of type ${x.type}; pass axis null to sort it flattened`);
+  if (!Number.isInteger(axis) || axis < -x.ndim || axis >= x.ndim) {
+    throw new RangeError(`${what}: axis ${axis} is out of range for ${x} of type ${x.type}: expected an integer in [${-x.ndim}, ${x.ndim - 1}] or null`);
+  }
+  return axis < 0 ? axis + x.ndim : axis;
+}
+
+/** |k| elements of an axis of length n: k must be a non-zero integer with |k| <= n. */
+function checkK(what: string, k: number, n: number, x: string): number {
+  if (!Number.isInteger(k) || k === 0 || Math.abs(k) > n) {
+    throw new RangeError(`${what}: k must be a non-zero integer with |k| <= ${n}, the length of the sorted axis of ${x}; got k = ${k}`);
+  }
+  return Math.abs(k);
+}
+
+/** a before b: -1, after: 1, equal: 0; ascending with NaN last, or descending with NaN first. */
+function compareValues(a: number, b: number, descending: boolean): number {
+  const na = Number.isNaN(a);
+  const nb = Number.isNaN(b);
+  if (na || nb) return na === nb ? 0 : na === descending ? -1 : 1;
+  if (a === b) return 0;
+  return a < b === descending ? 1 : -1;
+}
+
+/**
+ * Sorts x along `axis`; with `topk`, a second input k (an integer scalar,
+ * whose value programs are made for) keeps the |k| first of the order
+ * (descending for k > 0, ascending for k < 0).
+ */
+export class Sort extends Op {
+  readonly kind = 'Sort' as const;
+  constructor(
+    readonly axis: number,
+    readonly returns: SortReturns,
+    readonly topk = false,
+    readonly idxDType: DType = 'int64',
+  ) {
+    super();
+    if (!isInt(idxDType)) throw new TypeError(`Sort: the index dtype must be an integer dtype, got ${idxDType}`);
+  }
+  key(): string {
+    return `Sort{axis=${this.axis}, returns=${this.returns}, topk=${this.topk}, idx=${this.idxDType}}`;
+  }
+  /** Theano's names: `SortOp{quicksort}` there; sym's sort is the stable one, and says so. */
+  override toString(): string {
+    if (this.topk) return `TopKOp{axis=${this.axis}, sorted=True${this.returns === 'both' ? '' : `, returns=${this.returns}`}}`;
+    return `${this.returns === 'indices' ? 'ArgSortOp' : 'SortOp'}{stable, axis=${this.axis}}`;
+  }
+  override staticInputs(): number[] {
+    return this.topk ? [1] : [];
+  }
+  override pp(args: readonly string[]): string {
+    const name = this.topk ? (this.returns === 'indices' ? 'argtopk' : this.returns === 'both' ? 'topkAndArgtopk' : 'topk') : this.returns === 'indices' ? 'argsort' : 'sort';
+    return `${name}(${args.join(', ')}, axis=${this.axis})`;
+  }
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    const x = inputs[0]!;
+    const what = this.toString();
+    if (inputs.length !== (this.topk ? 2 : 1)) throw new TypeError(`${what}: expected ${this.topk ? 'x and k' : 'one input'}, got ${inputs.length} inputs`);
+    checkAxis(what, this.axis, x);
+    if (this.axis < 0) throw new RangeError(`${what}: the op's axis must be non-negative (T.sort normalises it), got ${this.axis}`);
+    if (this.topk) {
+      const k = inputs[1]!;
+      if (k.ndim !== 0 || !isInt(k.dtype)) throw new TypeError(`${what}: k must be an integer scalar, got ${k} of type ${k.type}`);
+    }
+    const values = x.type;
+    const indices = new TensorType(this.idxDType, x.broadcastable);
+    return this.returns === 'values' ? [values] : this.returns === 'indices' ? [indices] : [values, indices];
+  }
+  inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
+    const xs = shapes[0]!;
+    const n = xs[this.axis] ?? null;
+    let m = n;
+    if (this.topk) {
+      const k = known(node.inputs[1]!);
+      m = k === null ? null : n === null ? Math.abs(k) : checkK(this.toString(), k, n, describeShape(node.inputs[0]!, xs));
+    }
+    const shape = xs.map((s, d) => (d === this.axis ? m : s));
+    return this.returns === 'both' ? [shape, shape] : [shape];
+  }
+  /** The length kept and the direction, from the input values (k's value, for topk). */
+  private plan(n: number, k: number | undefined, x: string): { m: number; descending: boolean } {
+    if (!this.topk) return { m: n, descending: false };
+    return { m: checkK(this.toString(), k!, n, x), descending: k! > 0 };
+  }
+  perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
+    const x = inputs[0]!;
+    const n = x.shape[this.axis]!;
+    const { m, descending } = this.plan(n, this.topk ? Number(inputs[1]!.data[0]) : undefined, describeShape(node.inputs[0]!, x.shape));
+    const shape = x.shape.map((s, d) => (d === this.axis ? m : s));
+    const values = NDArray.zeros(shape, x.dtype);
+    const indices = NDArray.zeros(shape, this.idxDType);
+    const outer = sizeOf(x.shape.slice(0, this.axis));
+    const inner = sizeOf(x.shape.slice(this.axis + 1));
+    const order = Array.from({ length: n }, (_, i) => i);
+    for (let o = 0; o < outer; o++) {
+      for (let r = 0; r < inner; r++) {
+        const at = (i: number) => x.data[(o * n + i) * inner + r]!;
+        order.sort((a, b) => compareValues(at(a), at(b), descending) || a - b);
+        for (let p = 0; p < m; p++) {
+          values.data[(o * m + p) * inner + r] = at(order[p]!);
+          indices.data[(o * m + p) * inner + r] = order[p]!;
+        }
+        for (let i = 0; i < n; i++) order[i] = i;
+      }
+    }
+    return this.returns === 'values' ? [values] : this.returns === 'indices' ? [indices] : [values, indices];
+  }
+  lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
+    const x = inputs[0]!;
+    const axis = this.axis;
+    const n = x.shape[axis]!;
+    const k = this.topk ? valueOf(`${this.toString()}: k`, inputs[1]!) : undefined;
+    const { m, descending } = this.plan(n, k, describeShape(node.inputs[0]!, x.shape));
+    const shape = x.shape.map((s, d) => (d === axis ? m : s));
+    const wantValues = this.returns !== 'indices';
+    const wantIndices = this.returns !== 'values';
+    const outs: TensorView[] = [];
+    if (sizeOf(shape) === 0 || n === 1) {
+      // nothing to order: no passes (an empty kernel writes nothing; along a length-1 axis the values are x)
+      if (wantValues) outs.push(sizeOf(shape) === 0 ? ctx.indexed(shape, x.dtype, [], () => ({ kind: 'const', value: 0, dtype: x.dtype })) : x);
+      if (wantIndices) outs.push(ctx.indexed(shape, this.idxDType, [], () => ({ kind: 'const', value: 0, dtype: this.idxDType })));
+      return outs;
+    }
+    const order = bitonicOrder(ctx, x, axis, m, descending, wantIndices ? this.idxDType : 'int32');
+    if (wantValues) {
+      outs.push(
+        ctx.indexed(shape, x.dtype, [x, order], (at, index) => {
+          const all = shape.map((_, d) => index(d));
+          const source = ix.clampIndex(ix.toInt32(at(1, all)), n);
+          return at(
+            0,
+            all.map((e, d) => (d === axis ? source : e)),
+          );
+        }),
+      );
+    }
+    if (wantIndices) outs.push(order);
+    return outs;
+  }
+}
+
+function describeShape(x: TensorVariable, shape: StaticShape): string {
+  return `${x} of shape ${shapeToString(shape)}`;
+}
+
+const cmp = (op: ScalarOpName, a: ScalarExpr, b: ScalarExpr, d: DType): ScalarExpr => ({ kind: 'apply', op, args: [a, b], computeDType: d, dtype: 'bool' });
+const not = (a: ScalarExpr): ScalarExpr => ({ kind: 'apply', op: 'not', args: [a], computeDType: 'bool', dtype: 'bool' });
+const i32 = (op: 'intdiv' | 'mod', a: ScalarExpr, b: ScalarExpr): ScalarExpr => ({ kind: 'apply', op, args: [a, b], computeDType: 'int32', dtype: 'int32' });
+/** Bit `bit` (a power of two) of a non-negative int32, as 0 or 1: the IR has no bitwise ops. */
+const bitOf = (i: ScalarExpr, bit: number): ScalarExpr => i32('mod', i32('intdiv', i, ix.int(bit)), ix.int(2));
+
+/**
+ * The positions (along `axis`) of x's elements in sorted order, the first
+ * m of each line, as `outDType`: a bitonic sorting network over the axis
+ * padded to N = 2^ceil(log2 n), one elementwise kernel per compare-exchange
+ * pass, log2(N)(log2(N) + 1)/2 passes.
+ *
+ * Why bitonic: which pairs each pass compares depends on the shape alone,
+ * never on the data, so every pass is one elementwise kernel (element i
+ * reads itself and its partner i xor j) that the kernel IR already
+ * expresses and that a GPU runs with no divergence, no atomics and no
+ * scatter, on every backend unchanged. A merge or radix sort would need
+ * data-dependent writes the IR does not have.
+ *
+ * The passes carry positions only (int32), not values: each compares the
+ * values it reads from x at the two positions, value first and position
+ * second, so equal values keep their input order (a stable sort, argsort's
+ * order included) and a pass is one kernel (carrying values too would be
+ * two per pass). The padding, positions n..N-1, sorts after every element
+ * by its position alone, whatever x holds (NaN, the dtype's extremes). The
+ * first pass starts from the identity order without reading a buffer; the
+ * last writes only the m positions kept (topk), in `outDType`.
+ */
+function bitonicOrder(ctx: LowerContext, x: TensorView, axis: number, m: number, descending: boolean, outDType: DType): BufferView {
+  const n = x.shape[axis]!;
+  const N = 2 ** Math.ceil(Math.log2(n));
+  const d: DType = x.dtype === 'bool' ? 'int32' : x.dtype;
+  const float = isFloat(d);
+  let prev: BufferView | undefined;
+  for (let k = 2; k <= N; k *= 2) {
+    for (let j = k / 2; j >= 1; j /= 2) {
+      const last = k === N && j === 1;
+      const from = prev;
+      const shape = x.shape.map((s, e) => (e === axis ? (last ? m : N) : s));
+      prev = ctx.indexed(shape, last ? outDType : 'int32', from ? [x, from] : [x], (at, index) => {
+        const line = (source: number, pos: ScalarExpr) =>
+          at(
+            source,
+            x.shape.map((_, e) => (e === axis ? pos : index(e))),
+          );
+        const i = index(axis);
+        const bitJ = bitOf(i, j);
+        const partner = ix.select(ix.eq(bitJ, ix.int(0)), ix.add(i, ix.int(j)), ix.sub(i, ix.int(j)), 'int32');
+        const a = from ? line(1, i) : i;
+        const b = from ? line(1, partner) : partner;
+        const va = ix.castTo(line(0, ix.clampIndex(a, n)), d);
+        const vb = ix.castTo(line(0, ix.clampIndex(b, n)), d);
+        // strictly before by value; NaN (never equal to itself) after everything ascending, before descending
+        let aFirst: ScalarExpr;
+        let bFirst: ScalarExpr;
+        if (!float) {
+          aFirst = cmp(descending ? 'gt' : 'lt', va, vb, d);
+          bFirst = cmp(descending ? 'gt' : 'lt', vb, va, d);
+        } else if (!descending) {
+          aFirst = ix.and(not(cmp('ge', va, vb, d)), cmp('eq', va, va, d));
+          bFirst = ix.and(not(cmp('ge', vb, va, d)), cmp('eq', vb, vb, d));
+        } else {
+          aFirst = ix.and(not(cmp('le', va, vb, d)), cmp('eq', vb, vb, d));
+          bFirst = ix.and(not(cmp('le', vb, va, d)), cmp('eq', va, va, d));
+        }
+        let first = ix.or(aFirst, ix.and(not(bFirst), ix.lt(a, b)));
+        if (N > n) {
+          const padA = ix.ge(a, ix.int(n));
+          const padB = ix.ge(b, ix.int(n));
+          first = ix.select(padA, ix.and(padB, ix.lt(a, b)), ix.or(padB, first), 'bool');
+        }
+        // the lower of the pair keeps the first of the two in an ascending block (bit k of i clear), the other the second
+        const keepFirst = k === N ? ix.eq(bitJ, ix.int(0)) : ix.eq(bitJ, bitOf(i, k));
+        return ix.castTo(ix.select(ix.eq(first, keepFirst), a, b, 'int32'), last ? outDType : 'int32');
+      });
+    }
+  }
+  return prev!;
+}
+
+/**
+ * out[..b, ..i] = x[..b, ..i with axis at idx[..i]], or 0 where idx[..i] is
+ * outside [0, x's length along the axis): x may have extra leading
+ * dimensions (a batched gradient's), idx has the rest. `inv` is the
+ * partial inverse of idx (inv[j] = the i with idx[i] = j, out of range
+ * where there is none): unused here, it is what the gradient gathers with,
+ * so that gradients of gradients stay gathers (the IR has no scatter).
+ * Sort's gradient is TakeAlongAxis(gz, rank, order) with rank the inverse
+ * of the sorting order.
+ */
+export class TakeAlongAxis extends Op {
+  readonly kind = 'Sort' as const;
+  constructor(readonly axis: number) {
+    super();
+  }
+  key(): string {
+    return `TakeAlongAxis{axis=${this.axis}}`;
+  }
+  override toString(): string {
+    return this.key();
+  }
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    const [x, idx, inv] = inputs as [TensorVariable, TensorVariable, TensorVariable];
+    const what = this.toString();
+    if (inputs.length !== 3) throw new TypeError(`${what}: expected x, idx and inv, got ${inputs.length} inputs`);
+    for (const v of [idx, inv]) if (!isInt(v.dtype) || v.ndim !== idx.ndim) throw new TypeError(`${what}: idx and inv must be integer tensors of one rank, got ${idx} of type ${idx.type} and ${inv} of type ${inv.type}`);
+    if (this.axis < 0 || this.axis >= idx.ndim) throw new RangeError(`${what}: axis ${this.axis} is out of range for ${idx} of type ${idx.type}`);
+    if (x.ndim < idx.ndim) throw new TypeError(`${what}: x (${x} of type ${x.type}) must have at least the ${idx.ndim} dimensions of idx`);
+    return [new TensorType(x.dtype, [...x.broadcastable.slice(0, x.ndim - idx.ndim), ...idx.broadcastable])];
+  }
+  inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
+    const [xs, is] = shapes as [StaticShape, StaticShape];
+    const batch = xs.length - is.length;
+    is.forEach((s, d) => {
+      const t = xs[batch + d];
+      if (d !== this.axis && s !== null && t !== null && t !== undefined && s !== t) {
+        throw new RangeError(`${this.toString()}: ${node.inputs[0]} of shape ${shapeToString(xs)} and the indices ${node.inputs[1]} of shape ${shapeToString(is)} differ along axis ${d}`);
+      }
+    });
+    return [[...xs.slice(0, batch), ...is]];
+  }
+  perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
+    const [x, idx] = inputs as [NDArray, NDArray];
+    const shape = this.inferShape([x.shape, idx.shape], node)[0] as number[];
+    const out = NDArray.zeros(shape, x.dtype);
+    const batch = x.ndim - idx.ndim;
+    const len = x.shape[batch + this.axis]!;
+    const inner = sizeOf(idx.shape.slice(this.axis + 1));
+    const m = idx.shape[this.axis]!;
+    const lines = sizeOf(idx.shape.slice(0, this.axis));
+    for (let b = 0; b < sizeOf(x.shape.slice(0, batch)); b++) {
+      for (let o = 0; o < lines; o++) {
+        for (let i = 0; i < m; i++) {
+          for (let r = 0; r < inner; r++) {
+            const q = idx.data[(o * m + i) * inner + r]!;
+            if (q >= 0 && q < len) out.data[((b * lines + o) * m + i) * inner + r] = x.data[((b * lines + o) * len + q) * inner + r]!;
+          }
+        }
+      }
+    }
+    return [out];
+  }
+  lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
+    const [x, idx] = inputs as [TensorView, TensorView];
+    const shape = this.inferShape([x.shape, idx.shape], node)[0] as number[];
+    const batch = x.shape.length - idx.shape.length;
+    const axis = batch + this.axis;
+    const len = x.shape[axis]!;
+    const d = x.dtype;
+    const zero: ScalarExpr = { kind: 'const', value: 0, dtype: d };
+    if (sizeOf(shape) === 0 || len === 0) return [ctx.indexed(shape, d, [], () => zero)];
+    return [
+      ctx.indexed(shape, d, [x, idx], (at, index) => {
+        const all = shape.map((_, e) => index(e));
+        const q = ix.toInt32(at(1, all.slice(batch)));
+        const inRange = ix.and(ix.ge(q, ix.int(0)), ix.lt(q, ix.int(len)));
+        const value = at(
+          0,
+          all.map((e, k) => (k === axis ? ix.clampIndex(q, len) : e)),
+        );
+        return ix.select(inRange, value, zero, d);
+      }),
+    ];
+  }
+}
+
+// ---------------------------------------------------------------- T functions
+
+/** x and the axis sorted along: axis null sorts the flattened x (axis 0 of it). */
+function alongAxis(what: string, x: TensorLike, axis: number | null): { v: TensorVariable; axis: number } {
+  const v = asTensor(x, what);
+  if (axis === null) return { v: v.ndim === 1 ? v : apply1(new Reshape([-1], { zeros: 'copy' }), [v]), axis: 0 };
+  if (typeof axis !== 'number') throw new TypeError(`${what}: axis must be an integer or null, got ${typeof axis}`);
+  return { v, axis: checkAxis(what, axis, v) };
+}
+
+function checkKind(what: string, kind: string): void {
+  if (!(SORT_KINDS as readonly string[]).includes(kind)) throw new TypeError(`${what}: kind must be one of ${SORT_KINDS.join(', ')}, got ${JSON.stringify(kind)}`);
+}
+
+/**
+ * Theano's `T.sort(a, axis=-1, kind='quicksort')`: a copy of x sorted
+ * along `axis` (null: flattened), NaN last. Stable whatever `kind` says
+ * (NumPy's `kind='stable'`).
+ */
+export function sort(x: TensorLike, axis: number | null = -1, kind: SortKind = 'quicksort'): TensorVariable {
+  checkKind('sort', kind);
+  const s = alongAxis('sort', x, axis);
+  return apply1(new Sort(s.axis, 'values'), [s.v]);
+}
+
+/**
+ * Theano's `T.argsort(a, axis=-1, kind='quicksort')`: the int64 indices
+ * that sort x along `axis` (null: into the flattened x). Ties keep their
+ * input order (NumPy's `np.argsort(x, kind='stable')`; its default
+ * quicksort may order them otherwise).
+ */
+export function argsort(x: TensorLike, axis: number | null = -1, kind: SortKind = 'quicksort'): TensorVariable {
+  checkKind('argsort', kind);
+  const s = alongAxis('argsort', x, axis);
+  return apply1(new Sort(s.axis, 'indices'), [s.v]);
+}
+
+export interface TopKOptions {
+  /** Theano's `sorted` (default true): sym returns the sorted order either way. */
+  readonly sorted?: boolean;
+  /** The dtype of the indices (Theano's `idx_dtype`), int64 by default. */
+  readonly idxDType?: DType;
+}
+
+function topkNode(what: string, x: TensorLike, k: number | TensorVariable, axis: number | null, options: TopKOptions, returns: SortReturns): TensorVariable[] {
+  checkOptionNames(options, what, ['sorted', 'idxDType']);
+  const s = alongAxis(what, x, axis);
+  if (s.v.ndim === 0) throw new TypeError(`${what}: cannot take the top k of the 0-d ${s.v}`);
+  let kv: TensorVariable;
+  if (typeof k === 'number') {
+    const n = s.v.staticShape[s.axis];
+    if (n !== null && n !== undefined) checkK(what, k, n, describeShape(s.v, s.v.staticShape));
+    else if (!Number.isInteger(k) || k === 0) throw new RangeError(`${what}: k must be a non-zero integer, got ${k}`);
+    kv = constant(k, { dtype: 'int64' });
+  } else kv = asTensor(k, `${what}: k`);
+  const idxDType = options.idxDType ?? 'int64';
+  if (!isInt(idxDType)) throw new TypeError(`${what}: idxDType must be an integer dtype, got ${JSON.stringify(idxDType)}`);
+  const hi = intRange(idxDType)[1];
+  const n = s.v.staticShape[s.axis];
+  if (n !== null && n !== undefined && n - 1 > hi) throw new RangeError(`${what}: idxDType ${idxDType} cannot hold the indices 0..${n - 1} of ${s.v}`);
+  return [...applyNode(new Sort(s.axis, returns, true, idxDType), [s.v, kv]).outputs];
+}
+
+/**
+ * Theano 1.0's `T.topk(x, kth, axis=-1, sorted=True, idx_dtype='int64')`:
+ * the k largest elements along `axis` (null: of the flattened x), largest
+ * first; a negative k gives the |k| smallest, smallest first. k is a
+ * non-zero integer or an integer scalar with |k| <= the axis length.
+ */
+export function topk(x: TensorLike, k: number | TensorVariable, axis: number | null = -1, options: TopKOptions = {}): TensorVariable {
+  return topkNode('topk', x, k, axis, options, 'values')[0]!;
+}
+
+/** Theano's `T.argtopk`: the indices of {@link topk}'s elements, in its order (int64 unless `idxDType` says otherwise). */
+export function argtopk(x: TensorLike, k: number | TensorVariable, axis: number | null = -1, options: TopKOptions = {}): TensorVariable {
+  return topkNode('argtopk', x, k, axis, options, 'indices')[0]!;
+}
+
+/** Theano's `T.topk_and_argtopk`: `[values, indices]` from one op. */
+export function topkAndArgtopk(x: TensorLike, k: number | TensorVariable, axis: number | null = -1, options: TopKOptions = {}): [TensorVariable, TensorVariable] {
+  const [v, i] = topkNode('topkAndArgtopk', x, k, axis, options, 'both');
+  return [v!, i!];
+}
