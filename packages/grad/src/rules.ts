@@ -38,6 +38,7 @@ import { reshapeAs } from './ops.js';
 import { batchedLike, expandReduced, fromFront, range, scalarValue, sumTo, toFront } from './shape-helpers.js';
 import { scanGrad } from './scan-grad.js';
 import { sortGrad } from './sort-grad.js';
+import { choleskyGrad, detGrad, matrixInverseGrad, solveGrad } from './linalg-grad.js';
 import { DISCONNECTED, ZERO, type GradContext, type InputGrad, type OpGrad } from './types.js';
 
 const zeros = (n: number): InputGrad[] => new Array<InputGrad>(n).fill(ZERO);
@@ -285,6 +286,10 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   // the other inputs (the window's size, the image's shape) give only shapes
   Im2Col: ({ node, x: [x, ...window], gz }) => [castTo(apply1(new Col2Im((node.op as Im2Col).geometry), [gz, x!]), x!.dtype), ...window.map((): InputGrad => DISCONNECTED)],
   Col2Im: ({ node, x: [g], gz }) => [castTo(windowsOf(gz, g!, node.op as Col2Im), g!.dtype), DISCONNECTED],
+  MatrixInverse: matrixInverseGrad,
+  Det: detGrad,
+  Cholesky: choleskyGrad,
+  Solve: solveGrad,
   Sort: sortGrad,
   Gradient: (c) => (c.node.op as GradientOp).gradRule(c),
 };

@@ -45,6 +45,8 @@ export { Join, JoinSplit } from './ops/join.js';
 export { Sort, TakeAlongAxis, SORT_KINDS } from './ops/sort.js';
 export type { SortKind, SortReturns, TopKOptions } from './ops/sort.js';
 export { Softmax } from './ops/nnet.js';
+export { MatrixInverse, Det, Cholesky, Solve, SOLVE_STRUCTURES, linalgDType } from './ops/linalg.js';
+export type { SolveStructure } from './ops/linalg.js';
 export { Im2Col, Col2Im, resolvePad, windowCount } from './ops/conv.js';
 export type { Pair, PadSpec, PatchEdges, PatchGeometry, BorderMode, Conv2dOptions, PoolMode, Pool2dOptions } from './ops/conv.js';
 export { broadcastShapes, broadcastStrides } from './ops/broadcast.js';

@@ -41,6 +41,10 @@ export type OpKind =
   | 'Random'
   | 'WithUpdates'
   | 'Sort'
+  | 'MatrixInverse'
+  | 'Det'
+  | 'Cholesky'
+  | 'Solve'
   | 'Gradient';
 
 export abstract class Op {

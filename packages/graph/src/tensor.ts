@@ -369,6 +369,11 @@ export const nnet = {
 } as const;
 export type { BatchNormAxes, BatchNormTestOptions, BatchNormTrainOptions } from './bn.js';
 
+// ---------------------------------------------------------------- linear algebra
+
+export { nlinalg, slinalg, tril, triu } from './linalg.js';
+export type { CholeskyOptions, SolveOptions } from './linalg.js';
+
 // ---------------------------------------------------------------- signal
 
 /** `T.signal.pool.pool2d`: Theano's `theano.tensor.signal.pool.pool_2d`. */

@@ -1,0 +1,149 @@
+/**
+ * `T.nlinalg` and `T.slinalg`: Theano's `theano.tensor.nlinalg` and
+ * `theano.tensor.slinalg` on 2-D matrices (the ops are in
+ * ops/linalg.ts), and `T.tril` / `T.triu`.
+ */
+import { apply1, asTensor, type TensorLike } from './op.js';
+import { checkOptionNames } from './options.js';
+import type { TensorVariable } from './variable.js';
+import { Cholesky, Det, MatrixInverse, SOLVE_STRUCTURES, Solve, type SolveStructure } from './ops/linalg.js';
+// a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
+import * as T from './tensor.js';
+
+const MATRIX_INVERSE = new MatrixInverse();
+const DET = new Det();
+
+/** Theano's `matrix_inverse(A)` (numpy.linalg.inv); a singular A gives NaN or infinities where NumPy raises. */
+export function matrixInverse(a: TensorLike): TensorVariable {
+  return apply1(MATRIX_INVERSE, [asTensor(a, 'matrixInverse')]);
+}
+
+/** Theano's `det(A)` (numpy.linalg.det): 1 for a 0 x 0 matrix. */
+export function det(a: TensorLike): TensorVariable {
+  return apply1(DET, [asTensor(a, 'det')]);
+}
+
+/** Theano's `trace(X)`: the sum of a matrix's diagonal. */
+export function trace(x: TensorLike): TensorVariable {
+  const v = asTensor(x, 'trace');
+  if (v.ndim !== 2) throw new TypeError(`trace: x must be a matrix (2 dimensions), got ${v} of type ${v.type}`);
+  return T.sum(T.diagonal(v));
+}
+
+/** Theano's `matrix_dot(*args)`: dot(dot(a, b), c) ... from the left. */
+export function matrixDot(...ms: TensorLike[]): TensorVariable {
+  if (ms.length === 0) throw new TypeError('matrixDot: expected at least one matrix, got none');
+  const vs = ms.map((m, i) => asTensor(m, `matrixDot: argument ${i}`));
+  return vs.slice(1).reduce((acc, m) => T.dot(acc, m), vs[0]!);
+}
+
+export interface CholeskyOptions {
+  /** The lower factor L (A = L L^T, A's lower triangle read), or the upper one U (A = U^T U, its upper triangle read). Default true. */
+  readonly lower?: boolean;
+  /** Theano's `on_error`: only `'nan'`, since kernels cannot raise; a matrix that is not positive definite gives a factor of NaN. */
+  readonly onError?: 'nan';
+}
+
+/** Theano's `cholesky(A)` (Cholesky(lower, on_error='nan')). */
+export function cholesky(a: TensorLike, options: CholeskyOptions = {}): TensorVariable {
+  checkOptionNames(options, 'cholesky', ['lower', 'onError']);
+  if (options.onError !== undefined && options.onError !== 'nan') {
+    throw new TypeError(
+      `cholesky: onError must be 'nan', got ${JSON.stringify(options.onError)}; compiled kernels cannot raise, so a matrix that is not positive definite gives a factor of NaN (Theano's on_error='nan')`,
+    );
+  }
+  return apply1(new Cholesky(options.lower ?? true), [asTensor(a, 'cholesky')]);
+}
+
+/** Theano's `A_structure` names, and the structures they are. */
+const THEANO_STRUCTURES: { readonly [k: string]: SolveStructure } = {
+  general: 'gen',
+  symmetric: 'sym',
+  lower_triangular: 'lower_triangular',
+  upper_triangular: 'upper_triangular',
+};
+
+export interface SolveOptions {
+  /** SciPy's `assume_a` (default `'gen'`), with Theano's triangular structures. */
+  readonly assumeA?: SolveStructure;
+  /** Theano's `A_structure`: `'general'`, `'symmetric'`, `'lower_triangular'` or `'upper_triangular'` (another spelling of `assumeA`). */
+  readonly aStructure?: 'general' | 'symmetric' | 'lower_triangular' | 'upper_triangular';
+  /** For `sym` and `pos`: read A's lower triangle (default false: the upper one, as SciPy). */
+  readonly lower?: boolean;
+}
+
+/**
+ * `solve(A, b)` (Theano's `Solve`, scipy.linalg.solve): x with A x = b, b
+ * a vector or a matrix. A singular A gives NaN or infinities where SciPy
+ * raises; so does one that is not positive definite with `assumeA: 'pos'`.
+ */
+export function solve(a: TensorLike, b: TensorLike, options: SolveOptions = {}): TensorVariable {
+  checkOptionNames(options, 'solve', ['assumeA', 'aStructure', 'lower']);
+  let structure: SolveStructure = options.assumeA ?? 'gen';
+  if (options.assumeA !== undefined && !SOLVE_STRUCTURES.includes(options.assumeA)) {
+    throw new TypeError(`solve: assumeA must be one of ${SOLVE_STRUCTURES.join(', ')}, got ${JSON.stringify(options.assumeA)}`);
+  }
+  if (options.aStructure !== undefined) {
+    const s = THEANO_STRUCTURES[options.aStructure];
+    if (s === undefined || !Object.hasOwn(THEANO_STRUCTURES, options.aStructure)) {
+      throw new TypeError(`solve: aStructure must be one of ${Object.keys(THEANO_STRUCTURES).join(', ')}, got ${JSON.stringify(options.aStructure)}`);
+    }
+    if (options.assumeA !== undefined && options.assumeA !== s) {
+      throw new TypeError(`solve: assumeA ${JSON.stringify(options.assumeA)} and aStructure ${JSON.stringify(options.aStructure)} disagree; give one of them`);
+    }
+    structure = s;
+  }
+  const lower = options.lower ?? false;
+  if ((structure === 'lower_triangular' && options.lower === false) || (structure === 'upper_triangular' && options.lower === true)) {
+    throw new TypeError(`solve: lower ${options.lower} contradicts the structure ${structure}`);
+  }
+  return apply1(new Solve(structure, lower), [asTensor(a, 'solve: A'), asTensor(b, 'solve: b')]);
+}
+
+/** Theano's `solve_lower_triangular(A, b)`: only A's lower triangle is read. */
+export function solveLowerTriangular(a: TensorLike, b: TensorLike): TensorVariable {
+  return solve(a, b, { assumeA: 'lower_triangular' });
+}
+
+/** Theano's `solve_upper_triangular(A, b)`: only A's upper triangle is read. */
+export function solveUpperTriangular(a: TensorLike, b: TensorLike): TensorVariable {
+  return solve(a, b, { assumeA: 'upper_triangular' });
+}
+
+/** Theano's `solve_symmetric(A, b)`: A symmetric, its upper triangle read (its lower one with `lower`). */
+export function solveSymmetric(a: TensorLike, b: TensorLike, options: { readonly lower?: boolean } = {}): TensorVariable {
+  checkOptionNames(options, 'solveSymmetric', ['lower']);
+  return solve(a, b, { assumeA: 'sym', lower: options.lower ?? false });
+}
+
+/** scipy.linalg.solve_triangular(A, b, lower): A's lower triangle with `lower`, else its upper one (SciPy's default). */
+export function solveTriangular(a: TensorLike, b: TensorLike, options: { readonly lower?: boolean } = {}): TensorVariable {
+  checkOptionNames(options, 'solveTriangular', ['lower']);
+  return solve(a, b, { assumeA: options.lower ? 'lower_triangular' : 'upper_triangular' });
+}
+
+/** Elements on and below diagonal k (`numpy.tril`), over the last two axes; zeros elsewhere. */
+export function tril(x: TensorLike, k = 0): TensorVariable {
+  return triangle('tril', x, k, true);
+}
+
+/** Elements on and above diagonal k (`numpy.triu`), over the last two axes; zeros elsewhere. */
+export function triu(x: TensorLike, k = 0): TensorVariable {
+  return triangle('triu', x, k, false);
+}
+
+function triangle(what: string, x: TensorLike, k: number, lower: boolean): TensorVariable {
+  const v = asTensor(x, what);
+  if (v.ndim < 2) throw new TypeError(`${what}: x must have at least 2 dimensions, got ${v} of type ${v.type}`);
+  if (!Number.isInteger(k)) throw new TypeError(`${what}: k must be an integer, got ${k}`);
+  const rows = T.dimshuffle(T.arange(T.shapeI(v, v.ndim - 2)), [0, 'x']).add(k);
+  const cols = T.dimshuffle(T.arange(T.shapeI(v, v.ndim - 1)), ['x', 0]);
+  const keep = lower ? cols.le(rows) : cols.ge(rows);
+  return T.switch_(keep, v, 0);
+}
+
+/** `T.nlinalg`: Theano's `theano.tensor.nlinalg` (matrixInverse, det, trace, matrixDot). */
+export const nlinalg = { matrixInverse, det, trace, matrixDot } as const;
+
+/** `T.slinalg`: Theano's `theano.tensor.slinalg` (cholesky, solve and its triangular and symmetric forms). */
+export const slinalg = { cholesky, solve, solveLowerTriangular, solveUpperTriangular, solveSymmetric, solveTriangular } as const;
