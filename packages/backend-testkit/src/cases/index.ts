@@ -13,6 +13,7 @@ import { indexingCases } from './indexing.js';
 import { convCases } from './conv.js';
 import { scanCases } from './scan.js';
 import { randomCases } from './random.js';
+import { nlinalgCases } from './nlinalg.js';
 
 const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readonly DType[], quick: boolean) => OpCase[] } = {
   elemwise: elemwiseCases,
@@ -27,6 +28,7 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readon
   indexing: indexingCases,
   scan: scanCases,
   random: randomCases,
+  nlinalg: nlinalgCases,
 };
 
 /**

@@ -1,0 +1,129 @@
+/**
+ * Linear algebra (T.nlinalg, T.slinalg): inverse, det, Cholesky and the
+ * solves lower to long programs of gathers, argmax reductions and
+ * elementwise kernels, one step after another, so these cases check that a
+ * backend runs such programs right at sizes 0, 1, 2, 5, 33 and 100.
+ *
+ * Matrices are well conditioned: I + R / (2 sqrt n), R uniform in
+ * [-1, 1), so the eigenvalues lie within about 0.3 of 1 and det stays in
+ * float32's range at n = 100; its rows are shuffled so that partial
+ * pivoting has to swap them. Symmetric positive definite ones are
+ * I + R R^T / (2 n); triangular ones keep one triangle of the first kind.
+ */
+import * as sym from '@sym/graph';
+import type { DType, NDArray, TensorVariable } from '@sym/graph';
+import { fill, isFloat } from '@sym/graph';
+import { operand, type OpCase } from '../case.js';
+import type { Rng } from '../rng.js';
+
+const T = sym.T;
+type Kind = 'general' | 'spd' | 'lower' | 'upper';
+
+/** An n x n matrix of `kind` in dtype d (see the header); integer dtypes get a diagonally dominant integer matrix. */
+export function wellConditioned(rng: Rng, n: number, kind: Kind, d: DType): NDArray {
+  if (!isFloat(d)) return fill([n, n], d, (e) => (Math.floor(e / n) === e % n ? 4 * n : rng.int(-2, 2)));
+  const scale = 0.5 / Math.sqrt(Math.max(n, 1));
+  const r = Array.from({ length: n * n }, () => rng.uniform(-1, 1));
+  const at = (i: number, j: number): number => (i === j ? 1 : 0) + scale * r[i * n + j]!;
+  if (kind === 'spd') {
+    return fill([n, n], d, (e) => {
+      const i = Math.floor(e / n);
+      const j = e % n;
+      let s = i === j ? 1 : 0;
+      for (let k = 0; k < n; k++) s += (r[i * n + k]! * r[j * n + k]!) / (2 * n);
+      return s;
+    });
+  }
+  if (kind !== 'general') return fill([n, n], d, (e) => ((kind === 'lower' ? e % n <= Math.floor(e / n) : e % n >= Math.floor(e / n)) ? at(Math.floor(e / n), e % n) : 0));
+  // a random permutation of the rows: partial pivoting must undo it
+  const rows = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [rows[i], rows[j]] = [rows[j]!, rows[i]!];
+  }
+  return fill([n, n], d, (e) => at(rows[Math.floor(e / n)]!, e % n));
+}
+
+function rhs(rng: Rng, shape: readonly number[], d: DType): NDArray {
+  return fill([...shape], d, () => (isFloat(d) ? rng.uniform(-1, 1) : rng.int(-3, 3)));
+}
+
+interface LinalgCase {
+  readonly op: string;
+  readonly label: string;
+  readonly kind: Kind;
+  readonly sizes: readonly number[];
+  /** Columns of b, or 'vector'; none: no b. */
+  readonly b?: number | 'vector';
+  /** Read A through its transpose (a non-contiguous view). */
+  readonly transposed?: boolean;
+  readonly build: (a: TensorVariable, b: TensorVariable | undefined) => TensorVariable;
+}
+
+const SIZES = [0, 1, 2, 5, 33, 100] as const;
+
+const CASES: readonly LinalgCase[] = [
+  { op: 'matrix_inverse', label: 'matrixInverse', kind: 'general', sizes: SIZES, build: (a) => T.nlinalg.matrixInverse(a) },
+  { op: 'matrix_inverse', label: 'matrixInverse of A.T', kind: 'general', sizes: [5], transposed: true, build: (a) => T.nlinalg.matrixInverse(a) },
+  { op: 'det', label: 'det', kind: 'general', sizes: SIZES, build: (a) => T.nlinalg.det(a) },
+  { op: 'cholesky', label: 'cholesky', kind: 'spd', sizes: SIZES, build: (a) => T.slinalg.cholesky(a) },
+  { op: 'cholesky', label: 'cholesky upper', kind: 'spd', sizes: [5, 33], build: (a) => T.slinalg.cholesky(a, { lower: false }) },
+  { op: 'solve', label: 'solve gen, vector b', kind: 'general', sizes: SIZES, b: 'vector', build: (a, b) => T.slinalg.solve(a, b!) },
+  { op: 'solve', label: 'solve gen, 3 columns', kind: 'general', sizes: [0, 2, 33], b: 3, build: (a, b) => T.slinalg.solve(a, b!) },
+  { op: 'solve', label: 'solve sym (upper triangle)', kind: 'spd', sizes: [5, 33], b: 2, build: (a, b) => T.slinalg.solve(a, b!, { assumeA: 'sym' }) },
+  { op: 'solve', label: 'solve pos (lower triangle)', kind: 'spd', sizes: [1, 5, 33, 100], b: 'vector', build: (a, b) => T.slinalg.solve(a, b!, { assumeA: 'pos', lower: true }) },
+  { op: 'solve', label: 'solveLowerTriangular', kind: 'lower', sizes: [1, 5, 33, 100], b: 2, build: (a, b) => T.slinalg.solveLowerTriangular(a, b!) },
+  { op: 'solve', label: 'solveUpperTriangular', kind: 'upper', sizes: [5, 33], b: 'vector', build: (a, b) => T.slinalg.solveUpperTriangular(a, b!) },
+];
+
+function linalgCase(dtype: DType, c: LinalgCase, n: number): OpCase {
+  const a = operand(dtype, { shape: [n, n], transposed: c.transposed }, 'A');
+  const b = c.b === undefined ? undefined : T.tensor(dtype, c.b === 'vector' ? [false] : [false, false], 'b');
+  const out = c.build(a.expr, b);
+  const bShape = c.b === 'vector' ? [n] : [n, c.b ?? 0];
+  return {
+    group: 'nlinalg',
+    name: `${c.label} ${dtype}: (${n}, ${n})${c.transposed ? '.T' : ''}${b ? ` with b ${c.b === 'vector' ? `(${n},)` : `(${n}, ${c.b})`}` : ''} -> ${out.dtype}`,
+    op: c.op,
+    dtype,
+    graph: {
+      inputs: b ? [a.input, b] : [a.input],
+      outputs: [out],
+      values: (rng) => {
+        const m = wellConditioned(rng, n, c.kind, dtype);
+        // the transposed operand holds A^T, so that the graph's A is the matrix drawn
+        const av = c.transposed ? fill([n, n], dtype, (e) => m.data[(e % n) * n + Math.floor(e / n)]!) : m;
+        return b ? [av, rhs(rng, bShape, dtype)] : [av];
+      },
+    },
+  };
+}
+
+/** trace and matrixDot are compositions of existing ops: one case each, to see them on every backend. */
+function compositions(dtype: DType): OpCase[] {
+  const a = T.tensor(dtype, [false, false], 'A');
+  const b = T.tensor(dtype, [false, false], 'B');
+  return [
+    {
+      group: 'nlinalg',
+      name: `trace and matrixDot ${dtype}: (5, 5), (5, 5)`,
+      op: 'dot',
+      dtype,
+      graph: {
+        inputs: [a, b],
+        outputs: [T.nlinalg.trace(a), T.nlinalg.matrixDot(a, b, a)],
+        labels: ['trace(A)', 'matrixDot(A, B, A)'],
+        values: (rng) => [wellConditioned(rng, 5, 'general', dtype), wellConditioned(rng, 5, 'general', dtype)],
+      },
+    },
+  ];
+}
+
+export function nlinalgCases(dtypes: readonly DType[], quick: boolean): OpCase[] {
+  const floats = dtypes.filter((d) => d === 'float32' || d === 'float64');
+  const out = floats.flatMap((d) => [...CASES.flatMap((c) => c.sizes.filter((n) => !quick || n <= 33).map((n) => linalgCase(d, c, n))), ...compositions(d)]);
+  // an integer matrix computes in float64 (NumPy's rule)
+  if (dtypes.includes('int32')) out.push(linalgCase('int32', { op: 'det', label: 'det', kind: 'general', sizes: [4], build: (a) => T.nlinalg.det(a) }, 4));
+  if (dtypes.includes('int32')) out.push(linalgCase('int32', { op: 'matrix_inverse', label: 'matrixInverse', kind: 'general', sizes: [4], build: (a) => T.nlinalg.matrixInverse(a) }, 4));
+  return out;
+}
