@@ -54,6 +54,9 @@ export interface ScanOptions {
  */
 export type ScanUpdates = [TensorSharedVariable, TensorVariable][];
 
+/** Updates a Theano step returns beside its outputs: sym takes only none (`{}`, an empty Map or list). */
+export type StepUpdates = Readonly<Record<string, never>> | ReadonlyMap<TensorSharedVariable, TensorLike> | readonly (readonly [TensorSharedVariable, TensorLike])[];
+
 const SCAN_OPTIONS = ['sequences', 'outputsInfo', 'nonSequences', 'nSteps', 'goBackwards', 'name'] as const satisfies readonly (keyof ScanOptions)[];
 
 type Step = (...args: TensorVariable[]) => TensorLike | readonly TensorLike[];
@@ -76,16 +79,53 @@ type Step = (...args: TensorVariable[]) => TensorLike | readonly TensorLike[];
  * ```
  */
 export function scan(fn: (...args: TensorVariable[]) => readonly TensorLike[], options?: ScanOptions): [TensorVariable[], ScanUpdates];
+/** {@inheritDoc scan:(0)} The step returns Theano's `(outputs, updates)` (hmc.py's `return [new_pos, new_vel], {}`); the updates must be empty. */
+export function scan(fn: (...args: TensorVariable[]) => readonly [readonly TensorLike[], StepUpdates], options?: ScanOptions): [TensorVariable[], ScanUpdates];
 /** {@inheritDoc scan:(0)} */
 export function scan(fn: (...args: TensorVariable[]) => TensorLike, options?: ScanOptions): [TensorVariable, ScanUpdates];
-export function scan(fn: Step, options: ScanOptions = {}): [TensorVariable | TensorVariable[], ScanUpdates] {
+export function scan(fn: Step | ((...args: TensorVariable[]) => readonly [readonly TensorLike[], StepUpdates]), options: ScanOptions = {}): [TensorVariable | TensorVariable[], ScanUpdates] {
   if (typeof fn !== 'function') throw new TypeError(`scan: the first argument must be the step function, got ${fn === null ? 'null' : typeof fn}`);
   checkOptionNames(options, 'scan', SCAN_OPTIONS);
   const list = <V>(v: V | readonly V[] | undefined): V[] => (v === undefined ? [] : Array.isArray(v) ? [...(v as V[])] : [v as V]);
   const nonSequences = list(options.nonSequences);
-  const plan = planTaps(fn, list<ScanSequence>(options.sequences), list<ScanOutputInfo>(options.outputsInfo), nonSequences.length);
+  const plan = planTaps(outputsOf(fn as Step), list<ScanSequence>(options.sequences), list<ScanOutputInfo>(options.outputsInfo), nonSequences.length);
   const [results, single] = scanLoop(plan.fn, plan.sequences, plan.outputsInfo, nonSequences, options, options.name ?? (fn.name || undefined), plan.lastOnly);
   return [plan.finish(results, single), []];
+}
+
+const isUpdates = (u: unknown): boolean =>
+  u instanceof Map || (u !== null && typeof u === 'object' && !Array.isArray(u) && !(u instanceof TensorVariable) && !(u instanceof NDArray) && !ArrayBuffer.isView(u));
+/** A list of (shared variable, new value) pairs, as Theano's updates may be given: empty, or pairs whose first is shared. */
+const isUpdateList = (u: unknown): boolean => Array.isArray(u) && u.every((p) => Array.isArray(p) && p.length === 2 && p[0] instanceof TensorVariable && 'getValue' in p[0]);
+const hasVariable = (o: unknown): boolean => o instanceof TensorVariable || (Array.isArray(o) && o.some((v) => v instanceof TensorVariable));
+
+/**
+ * A Theano step may return `(outputs, updates)`, in either order (hmc.py's
+ * leapfrog returns `[new_pos, new_vel], {}`): `fn` with such a pair read as
+ * its outputs when the updates are empty, and refused, naming them, when
+ * not. The step keeps its arity, which scan checks.
+ */
+function outputsOf(fn: Step): Step {
+  const step: Step = (...args) => {
+    const raw = fn(...args);
+    if (!Array.isArray(raw) || raw.length !== 2) return raw;
+    const [a, b] = raw as unknown[];
+    let pair: [unknown, unknown] | undefined;
+    if (isUpdates(b) && !isUpdates(a)) pair = [a, b];
+    else if (isUpdates(a) && !isUpdates(b)) pair = [b, a];
+    else if (hasVariable(a) && !(b instanceof TensorVariable) && isUpdateList(b)) pair = [a, b];
+    if (!pair) return raw;
+    const [outputs, updates] = pair;
+    const keys: unknown[] = updates instanceof Map ? [...updates.keys()] : Array.isArray(updates) ? updates.map((p) => (p as unknown[])[0]) : Object.keys(updates as object);
+    if (keys.length) {
+      throw new TypeError(
+        `scan: the step returned updates of ${keys.map(String).join(', ')} beside its outputs (Theano's (outputs, updates)); ` +
+          "sym's scan steps cannot update shared variables: carry the value as a state instead",
+      );
+    }
+    return outputs as TensorLike | readonly TensorLike[];
+  };
+  return Object.defineProperty(step, 'length', { value: fn.length });
 }
 
 /** The loop the Scan op runs: sequences read one element a step, states one step back. Returns the outputs and whether the step returned one (not an array). */
