@@ -37,11 +37,11 @@ function metropolisHastingsAccept(energyPrev: V, energyNext: V, sRng: sym.Random
 }
 
 function simulateDynamics(initialPos: V, initialVel: V, stepsize: V, nSteps: number, energyFn: EnergyFn): [V, V] {
-  const leapfrog = (pos: V, vel: V, step: V): V[] => {
+  const leapfrog = (pos: V, vel: V, step: V): [V[], {}] => {
     const dEdpos = grad(energyFn(pos).sum(), pos);
     const newVel = vel.sub(step.mul(dEdpos));
     const newPos = pos.add(step.mul(newVel));
-    return [newPos, newVel];
+    return [[newPos, newVel], {}];
   };
   const initialEnergy = energyFn(initialPos);
   const dEdpos = grad(initialEnergy.sum(), initialPos);
