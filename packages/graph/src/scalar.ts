@@ -1,11 +1,14 @@
 /**
  * The scalar operations: the primitive set of elementwise math that ops are
- * built from and that every backend renders. Each entry says how many
- * arguments it takes, what dtype it produces, and its reference semantics
- * (NumPy's) on JavaScript numbers.
+ * built from and that every backend renders (`ScalarOpName`, what a
+ * kernel's `ApplyExpr` holds), and the composite ones (special.ts) that
+ * Elemwise lowers into primitives. Each entry says how many arguments it
+ * takes, what dtype it produces, and its reference semantics (NumPy's) on
+ * JavaScript numbers.
  */
 import type { DType } from './dtype.js';
 import { castScalar, floatOf, isFloat, promoteAll } from './dtype.js';
+import { COMPOSITE_OPS, type CompositeScalarOp, type CompositeScalarOpSpec } from './special.js';
 
 export type ScalarOpName =
   // unary
@@ -20,6 +23,9 @@ export type ScalarOpName =
   | 'eq' | 'neq' | 'lt' | 'le' | 'gt' | 'ge' | 'and' | 'or' | 'xor'
   // ternary
   | 'switch' | 'clip';
+
+/** What an Elemwise computes: a primitive scalar op, or a composite one that it lowers into primitives. */
+export type ElemwiseOpName = ScalarOpName | CompositeScalarOp;
 
 /** How the output dtype follows from the (promoted) input dtype. */
 export type OutRule =
@@ -116,7 +122,7 @@ function sigmoid(x: number): number {
 const nanMax = (a: number, b: number): number => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b));
 const nanMin = (a: number, b: number): number => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b));
 
-export const SCALAR_OPS: { readonly [S in ScalarOpName]: ScalarOpSpec } = {
+const PRIMITIVE_OPS: { readonly [S in ScalarOpName]: ScalarOpSpec } = {
   neg: { arity: 1, out: 'same', theanoName: 'neg', prefix: '-', impl: ([a]) => -a! },
   abs: { arity: 1, out: 'same', theanoName: 'abs_', impl: ([a]) => Math.abs(a!) },
   // NumPy: sign(-0.) is 0. (+0), where Math.sign keeps -0
@@ -167,14 +173,25 @@ export const SCALAR_OPS: { readonly [S in ScalarOpName]: ScalarOpSpec } = {
   clip: { arity: 3, out: 'same', theanoName: 'clip', impl: ([x, lo, hi]) => (Number.isNaN(x!) ? NaN : Math.min(Math.max(x!, lo!), hi!)) },
 };
 
-export const SCALAR_OP_NAMES = Object.keys(SCALAR_OPS) as ScalarOpName[];
+/**
+ * Every scalar op's spec by name: the primitive ones backends render, and
+ * the composite ones (with their `expand`), so that an Elemwise's op is
+ * always a key here.
+ */
+export const SCALAR_OPS: { readonly [S in ScalarOpName]: ScalarOpSpec } & { readonly [S in CompositeScalarOp]: CompositeScalarOpSpec } = {
+  ...PRIMITIVE_OPS,
+  ...COMPOSITE_OPS,
+};
+
+/** The primitive scalar ops: those a backend renders (composites are not among them). */
+export const SCALAR_OP_NAMES = Object.keys(PRIMITIVE_OPS) as ScalarOpName[];
 
 /**
  * Output dtype of a scalar op given its input dtypes (already adjusted for
  * weak literals). `switch` promotes only its two branches.
  */
-export function scalarOutDType(op: ScalarOpName, inputs: readonly DType[], given?: DType): DType {
-  const spec = SCALAR_OPS[op];
+export function scalarOutDType(op: ElemwiseOpName, inputs: readonly DType[], given?: DType): DType {
+  const spec: { readonly out: OutRule } = SCALAR_OPS[op];
   const operands = op === 'switch' ? inputs.slice(1) : inputs;
   const promoted = promoteAll(operands);
   switch (spec.out) {
@@ -195,8 +212,8 @@ export function scalarOutDType(op: ScalarOpName, inputs: readonly DType[], given
 }
 
 /** The dtype the op computes in (inputs are converted to it first): comparisons compare in the promoted dtype. */
-export function scalarComputeDType(op: ScalarOpName, inputs: readonly DType[], out: DType): DType {
-  const spec = SCALAR_OPS[op];
+export function scalarComputeDType(op: ElemwiseOpName, inputs: readonly DType[], out: DType): DType {
+  const spec: { readonly out: OutRule } = SCALAR_OPS[op];
   if (op === 'cast') return inputs[0]!;
   if (op === 'second') return inputs[1]!;
   if (spec.out === 'bool') return promoteAll(inputs);

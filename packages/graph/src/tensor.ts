@@ -139,6 +139,29 @@ export const where = switch_;
 // `switch` is a reserved word, so it cannot name a const; as an export name it may, and T.switch reads as Theano's tensor.switch
 export { switch_ as switch };
 export const clip = (x: TensorLike, lo: TensorLike, hi: TensorLike): TensorVariable => elemwise('clip', x, lo, hi);
+// special functions: composite ops, lowered into the primitive ones above (special.ts)
+export const erf = un('erf');
+export const erfc = un('erfc');
+/** The inverse of erf on [-1, 1] (±inf at ±1, NaN outside). */
+export const erfinv = un('erfinv');
+/** The inverse of erfc on [0, 2] (inf at 0, -inf at 2, NaN outside). */
+export const erfcinv = un('erfcinv');
+/** log|Gamma(x)| (SciPy's gammaln: inf at 0 and the negative integers). */
+export const gammaln = un('gammaln');
+export const gamma = un('gamma');
+/** The digamma function, Gamma'(x) / Gamma(x). */
+export const psi = un('psi');
+/** psi'(x) (Theano's tri_gamma). */
+export const triGamma = un('trigamma');
+/** The angle of the point (x, y), in (-pi, pi], as NumPy's arctan2(y, x). */
+export const arctan2 = bin('arctan2');
+export const arcsinh = un('arcsinh');
+export const arccosh = un('arccosh');
+export const arctanh = un('arctanh');
+export const deg2rad = un('deg2rad');
+export const rad2deg = un('rad2deg');
+/** Rounds towards zero (a float, as Theano's trunc of an integer is). */
+export const trunc = un('trunc');
 /** `second(a, b)`: b broadcast to the shape of a (Theano's fill). */
 export const second = bin('second');
 export const fill = second;

@@ -1,15 +1,15 @@
 /** Small pattern-matching helpers the rewrites share. */
-import { DimShuffle, Elemwise, Reduce, T, TensorConstant, type Apply, type DType, type Reducer, type ScalarOpName, type TensorVariable } from '@sym/graph';
+import { DimShuffle, Elemwise, Reduce, T, TensorConstant, type Apply, type DType, type ElemwiseOpName, type Reducer, type TensorVariable } from '@sym/graph';
 
 /** The node computing `v` when it is an elementwise `op` (any scalar op when omitted). */
-export function elem(v: TensorVariable, op?: ScalarOpName): Apply | null {
+export function elem(v: TensorVariable, op?: ElemwiseOpName): Apply | null {
   const n = v.owner;
   if (!n || !(n.op instanceof Elemwise)) return null;
   return op === undefined || n.op.scalarOp === op ? n : null;
 }
 
 /** The scalar op of an elementwise node, or null. */
-export function scalarOpOf(node: Apply): ScalarOpName | null {
+export function scalarOpOf(node: Apply): ElemwiseOpName | null {
   return node.op instanceof Elemwise ? node.op.scalarOp : null;
 }
 

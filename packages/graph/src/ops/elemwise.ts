@@ -3,7 +3,9 @@ import type { DType } from '../dtype.js';
 import { castScalar, isDType, isFloat, promote } from '../dtype.js';
 import { NDArray, array, contiguousStrides, sizeOf, type Shape } from '../ndarray.js';
 import { Apply, Op, apply1, asTensor, resultDType, type TensorLike } from '../op.js';
-import { SCALAR_OPS, scalarOutDType, type ScalarOpName } from '../scalar.js';
+import { SCALAR_OPS, scalarOutDType, type ElemwiseOpName, type ScalarOpSpec } from '../scalar.js';
+import { isComposite } from '../special.js';
+import { lowerComposite } from '../special-lower.js';
 import { TensorType } from '../type.js';
 import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
 import type { LowerContext, TensorView } from '../lower.js';
@@ -16,11 +18,11 @@ export interface ElemwiseDTypes {
 
 export class Elemwise extends Op {
   readonly kind = 'Elemwise' as const;
-  readonly scalarOp: ScalarOpName;
+  readonly scalarOp: ElemwiseOpName;
   /** The target dtype of a cast. */
   readonly castTo: DType | undefined;
 
-  constructor(scalarOp: ScalarOpName, castTo?: DType) {
+  constructor(scalarOp: ElemwiseOpName, castTo?: DType) {
     super();
     if (!(scalarOp in SCALAR_OPS)) throw new Error(`Elemwise: unknown scalar op ${scalarOp}`);
     if (scalarOp === 'cast' && (!castTo || !isDType(castTo))) throw new TypeError(`cast: unknown dtype ${String(castTo)}`);
@@ -106,11 +108,13 @@ export class Elemwise extends Op {
       node,
     )[0] as number[];
     const op = this.scalarOp;
+    // a composite becomes primitive ops, which every backend renders
+    if (isComposite(op)) return [lowerComposite(ctx, op, shape, inputs, compute, out)];
     return [ctx.elementwise(shape, out, inputs, (loads) => ({ kind: 'apply', op, args: loads, computeDType: compute, dtype: out }))];
   }
 
   override pp(args: readonly string[]): string {
-    const spec = SCALAR_OPS[this.scalarOp];
+    const spec: ScalarOpSpec = SCALAR_OPS[this.scalarOp];
     if (spec.infix) return `(${args[0]} ${spec.infix[0]} ${args[1]})`;
     if (spec.prefix) return `${spec.prefix}${args[0]}`;
     if (this.scalarOp === 'cast') return `Cast{${this.castTo}}(${args.join(', ')})`;
@@ -119,7 +123,7 @@ export class Elemwise extends Op {
 }
 
 const cache = new Map<string, Elemwise>();
-function elemwiseOp(op: ScalarOpName, castTo?: DType): Elemwise {
+function elemwiseOp(op: ElemwiseOpName, castTo?: DType): Elemwise {
   const key = `${op}:${castTo ?? ''}`;
   let e = cache.get(key);
   if (!e) cache.set(key, (e = new Elemwise(op, castTo)));
@@ -127,7 +131,7 @@ function elemwiseOp(op: ScalarOpName, castTo?: DType): Elemwise {
 }
 
 /** Apply a scalar op elementwise. */
-export function elemwise(op: ScalarOpName, ...args: TensorLike[]): TensorVariable {
+export function elemwise(op: ElemwiseOpName, ...args: TensorLike[]): TensorVariable {
   const vars = args.map((a, i) => asTensor(a, `${op} argument ${i}`));
   return apply1(elemwiseOp(op), op === 'cast' ? vars : exactLiterals(vars, op === 'switch' ? 1 : 0));
 }
