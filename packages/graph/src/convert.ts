@@ -29,10 +29,19 @@ export function convertValue(value: unknown, type: TensorType, what: string, opt
   } else if (typeof value === 'number' || typeof value === 'boolean' || Array.isArray(value)) {
     let flat: (number | boolean)[];
     let shape: number[];
+    let typed: DType[];
     try {
-      ({ flat, shape } = flattenNested(value as NestedArray, what));
+      ({ flat, shape, typed } = flattenNested(value as NestedArray, what));
     } catch (e) {
       throw new TypeError(`${(e as Error).message} (expected ${type.toString()})`);
+    }
+    // rows that are typed arrays cast as one typed array does
+    const lossy = typed.find((src) => src !== target && !canCastSafely(src, target));
+    if (lossy && !opts.allowDowncast) {
+      throw new TypeError(
+        `${what}: expected ${type.toString()}, got rows of ${lossy}: casting ${lossy} to ${target} may lose data. ` +
+          `Cast the value first, or compile with { allowInputDowncast: true }.`,
+      );
     }
     if (!isFloat(target) && !opts.allowDowncast) {
       const [lo, hi] = intRange(target);

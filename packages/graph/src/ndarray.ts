@@ -2,7 +2,7 @@
  * NDArray: the value type of sym. A dense, C-contiguous array (data, shape,
  * dtype) that prints like NumPy and converts to nested JavaScript arrays.
  */
-import { STORAGE, allocate, castScalar, isDType, type DType, type TypedArray } from './dtype.js';
+import { STORAGE, allocate, castScalar, isDType, promoteAll, type DType, type TypedArray } from './dtype.js';
 import { formatArray, reprArray } from './format.js';
 import { checkOptionNames } from './options.js';
 
@@ -11,8 +11,8 @@ export type Shape = readonly number[];
 /** Nested arrays of numbers or booleans, any depth. */
 export type NestedArray = number | boolean | readonly NestedArray[];
 
-/** What sym accepts wherever a value goes in. */
-export type ArrayLike = NDArray | NestedArray | TypedArray;
+/** What sym accepts wherever a value goes in: nested arrays may end in typed arrays or NDArrays (rows, as NumPy takes a list of arrays). */
+export type ArrayLike = NDArray | NestedArray | TypedArray | readonly (TypedArray | NDArray | NestedArray)[];
 
 export function sizeOf(shape: Shape): number {
   let n = 1;
@@ -160,21 +160,42 @@ export function isTypedArray(x: unknown): x is TypedArray {
 }
 
 /** Flatten nested JS arrays, checking they are rectangular. */
-export function flattenNested(value: NestedArray, what = 'value'): { flat: (number | boolean)[]; shape: number[] } {
+/**
+ * The values (in C order) and the shape of nested arrays, whose innermost
+ * parts may be typed arrays or NDArrays of the remaining lengths (NumPy's
+ * `np.array([row0, row1])`); `typed` lists those parts' dtypes, `plain`
+ * says whether plain numbers or booleans appear too.
+ */
+export function flattenNested(value: NestedArray, what = 'value'): { flat: (number | boolean)[]; shape: number[]; typed: DType[]; plain: boolean } {
   const shape: number[] = [];
-  let probe: NestedArray = value;
+  let probe: unknown = value;
   while (Array.isArray(probe)) {
     shape.push(probe.length);
-    probe = probe[0] as NestedArray;
-    if (probe === undefined) break;
+    probe = probe[0];
   }
+  if (isTypedArray(probe)) shape.push(probe.length);
+  else if (probe instanceof NDArray) shape.push(...probe.shape);
   const flat: (number | boolean)[] = [];
-  const rec = (v: NestedArray, dim: number, path: string): void => {
+  const typed = new Set<DType>();
+  let plain = false;
+  const rec = (v: unknown, dim: number, path: string): void => {
+    if (isTypedArray(v) || v instanceof NDArray) {
+      const own = v instanceof NDArray ? v.shape : [v.length];
+      const want = shape.slice(dim);
+      if (own.length !== want.length || own.some((n, d) => n !== want[d])) {
+        throw new TypeError(`${what}: ragged nested array at ${path || 'the top'}: expected shape ${shapeToString(want)}, got ${describe(v)}`);
+      }
+      const data = v instanceof NDArray ? v.data : v;
+      for (let i = 0; i < data.length; i++) flat.push(data[i]!);
+      typed.add(v instanceof NDArray ? v.dtype : typedArrayDType(v));
+      return;
+    }
     if (dim === shape.length) {
       if (typeof v !== 'number' && typeof v !== 'boolean') {
         throw new TypeError(`${what}: expected a number at ${path || 'the top'}, got ${describe(v)}`);
       }
       flat.push(v);
+      plain = true;
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[dim]) {
@@ -183,7 +204,7 @@ export function flattenNested(value: NestedArray, what = 'value'): { flat: (numb
     v.forEach((x, i) => rec(x, dim + 1, `${path}[${i}]`));
   };
   rec(value, 0, '');
-  return { flat, shape };
+  return { flat, shape, typed: [...typed], plain };
 }
 
 export function describe(v: unknown): string {
@@ -215,8 +236,9 @@ export function array(value: ArrayLike, options: { dtype?: DType; shape?: Shape 
     const data = dtype && dtype !== own ? castArray(value, dtype) : value.slice();
     return new NDArray(data, shape ?? [value.length], dtype ?? own);
   }
-  const { flat, shape: s } = flattenNested(value as NestedArray);
-  const d = dtype ?? inferDType(flat);
+  const { flat, shape: s, typed, plain } = flattenNested(value as NestedArray);
+  // rows that are typed arrays keep their dtype, promoted with plain numbers' beside them (NumPy's rule)
+  const d = dtype ?? (typed.length ? promoteAll(plain ? [...typed, inferDType(flat)] : typed) : inferDType(flat));
   const data = allocate(d, flat.length);
   for (let i = 0; i < flat.length; i++) data[i] = castScalar(Number(flat[i]), d);
   const nd = new NDArray(data, s, d);
