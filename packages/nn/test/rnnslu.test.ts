@@ -81,9 +81,9 @@ class RNNSLU {
 
   async train(x: readonly number[], y: readonly number[], windowSize: number, learningRate: number): Promise<number> {
     const cwords = contextwin(x, windowSize);
-    // The tutorial passes list(map(numpy.asarray(x).astype('int32'), cwords)), a list of int32 rows; sym refuses an
-    // array of Int32Arrays ("expected a number at [0], got Int32Array(3)"), so the windows go in as nested numbers.
-    const nll = await this.sentenceTrain(cwords, y, learningRate);
+    const words = cwords.map((w) => Int32Array.from(w));
+    const labels = Int32Array.from(y);
+    const nll = await this.sentenceTrain(words, labels, learningRate);
     await this.normalize();
     return nll.item();
   }
