@@ -1,7 +1,7 @@
 /**
  * The gradient rules: one per op, in tables keyed by op kind, scalar op and
  * reducer. The tables are mapped types over the closed sets @sym/graph
- * declares (`OpKind`, `ScalarOpName`, `Reducer`), so adding an op there
+ * declares (`OpKind`, `ElemwiseOpName`, `Reducer`), so adding an op there
  * without a rule here is a compile error. A rule builds the gradient of each
  * input from `T.*` functions; elementwise results are reduced to the input's
  * shape by the reverse pass (undoing broadcasting), so elementwise rules
@@ -30,13 +30,14 @@ import {
   type OpKind,
   type Reduce,
   type Reducer,
-  type ScalarOpName,
+  type ElemwiseOpName,
   type TensorVariable,
 } from '@sym/graph';
 import { GradientOp } from './ops.js';
 import { reshapeAs } from './ops.js';
 import { batchedLike, expandReduced, fromFront, range, scalarValue, sumTo, toFront } from './shape-helpers.js';
 import { scanGrad } from './scan-grad.js';
+import { COMPOSITE_GRADS } from './special-grads.js';
 import { sortGrad } from './sort-grad.js';
 import { choleskyGrad, detGrad, matrixInverseGrad, solveGrad } from './linalg-grad.js';
 import { DISCONNECTED, ZERO, type GradContext, type InputGrad, type OpGrad } from './types.js';
@@ -63,8 +64,8 @@ function powGrad({ x: [a, b], z, gz }: GradContext): InputGrad[] {
   return [ga, gb];
 }
 
-/** Rules for Elemwise, keyed by scalar op. */
-export const ELEMWISE_GRADS: { readonly [S in ScalarOpName]: OpGrad } = {
+/** Rules for Elemwise, keyed by scalar op (composites' in special-grads.ts). */
+export const ELEMWISE_GRADS: { readonly [S in ElemwiseOpName]: OpGrad } = {
   neg: ({ gz }) => [gz.neg()],
   abs: ({ x: [a], gz }) => [gz.mul(T.sgn(a!))],
   sign: () => zeros(1),
@@ -114,6 +115,7 @@ export const ELEMWISE_GRADS: { readonly [S in ScalarOpName]: OpGrad } = {
   xor: () => zeros(2),
   switch: ({ x: [c], gz }) => [ZERO, T.switch_(c!, gz, 0), T.switch_(c!, 0, gz)],
   clip: ({ x: [a, lo, hi], gz }) => [gz.mul(a!.ge(lo!).and(a!.le(hi!))), gz.mul(a!.lt(lo!)), gz.mul(a!.gt(hi!))],
+  ...COMPOSITE_GRADS,
 };
 
 /** The number of elements reduced, as a literal when the shape is known at build time. */
