@@ -201,6 +201,30 @@ describe('sizes, dtypes and errors', () => {
   });
 });
 
+describe('DebugMode: every op\'s kernels against its reference perform', () => {
+  it('inverse, det, cholesky and the solves, float64 and float32', async () => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const a = T.tensor(dtype, [false, false], 'a');
+      const s = T.tensor(dtype, [false, false], 's');
+      const b = T.tensor(dtype, [false], 'b');
+      const outs = [
+        T.nlinalg.matrixInverse(a),
+        T.nlinalg.det(a),
+        T.slinalg.cholesky(s, { lower: false }),
+        T.slinalg.solve(a, b),
+        T.slinalg.solve(s, b, { assumeA: 'pos' }),
+        T.slinalg.solve(s, b, { assumeA: 'sym', lower: true }),
+        T.slinalg.solveLowerTriangular(a, b),
+      ];
+      const f = sym.function([a, s, b], outs, { mode: 'DebugMode' });
+      const n = 8;
+      const values = [sym.array(randomMatrix(n, 3), { dtype }), sym.array(randomMatrix(n, 4, true), { dtype }), sym.array(randomMatrix(1, 5)[0]!.concat(Array(n - 1).fill(0.5)), { dtype })];
+      const got = (await f(...values)) as sym.NDArray[];
+      expect(got.map((g) => g.dtype)).toEqual(outs.map(() => dtype));
+    }
+  });
+});
+
 describe('lowering: unrolled, O(n) kernels, few distinct ones', () => {
   const program = (out: (x: sym.TensorVariable) => sym.TensorVariable, n: number) => {
     const x = T.dmatrix('x');
