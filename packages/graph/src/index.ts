@@ -108,4 +108,4 @@ export { WithUpdates, withUpdates } from './ops/with-updates.js';
 export type { Distribution } from './ops/random.js';
 export { RandomState } from './random-state.js';
 export type { RandomStateSnapshot } from './random-state.js';
-export type { ScanOptions, ScanOutputInfo, ScanSequence, ScanUpdates } from './scan.js';
+export type { ScanOptions, ScanOutputInfo, ScanSequence, ScanUpdates, StepUpdates } from './scan.js';
