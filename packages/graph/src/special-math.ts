@@ -228,8 +228,8 @@ export function erfinv<V, B>(m: Arith<V, B>, x: V): V {
   const a = m.let(m.abs(x));
   const y = m.let(m.sub(m.c(1), a));
   const w = m.let(m.neg(m.log(m.mul(y, m.add(m.c(1), a)))));
-  // + 0: erfinv(-0) is +0 in SciPy
-  const r = m.add(inverseCore(m, x, y, w), m.c(0));
+  // erfinv(-0) is +0 in SciPy (a selected constant: shader compilers fold x + 0 into x)
+  const r = m.sel(m.eq(a, m.c(0)), m.c(0), inverseCore(m, x, y, w));
   return m.sel(m.gt(a, m.c(1)), m.c(NaN), m.sel(m.eq(a, m.c(1)), m.mul(x, m.c(Infinity)), r));
 }
 

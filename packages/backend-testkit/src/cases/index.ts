@@ -3,6 +3,7 @@ import type { DType } from '@sym/graph';
 import type { CaseGroup, OpCase } from '../case.js';
 import { elemwiseCases } from './elemwise.js';
 import { specialCases } from './special.js';
+import { specialFunctionCases } from './special-functions.js';
 import { int64Cases } from './int64.js';
 import { promotionCases } from './promotion.js';
 import { reduceCases } from './reduce.js';
@@ -17,7 +18,7 @@ import { nlinalgCases } from './nlinalg.js';
 
 const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readonly DType[], quick: boolean) => OpCase[] } = {
   elemwise: elemwiseCases,
-  special: (dtypes) => [...specialCases(dtypes), ...int64Cases(dtypes)],
+  special: (dtypes) => [...specialCases(dtypes), ...int64Cases(dtypes), ...specialFunctionCases(dtypes)],
   promotion: () => promotionCases(),
   reduce: reduceCases,
   dot: dotCases,
