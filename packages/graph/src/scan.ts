@@ -147,6 +147,10 @@ function scanLoop(
   const explicit = nonSequences.map((v, i) => asTensor(v, `scan: non-sequence ${i}`));
   let nSteps: TensorVariable | undefined;
   if (options.nSteps !== undefined && options.nSteps !== null) {
+    if (typeof options.nSteps === 'number' && !(Number.isSafeInteger(options.nSteps) && options.nSteps >= 0)) {
+      // an int64 constant would truncate 2.5 to 2 steps, and NaN or Infinity to none
+      throw new RangeError(`scan: nSteps must be a non-negative integer (a number) or an integer scalar, got ${options.nSteps}`);
+    }
     nSteps = typeof options.nSteps === 'number' ? constant(options.nSteps, { dtype: 'int64' }) : asTensor(options.nSteps, 'scan: nSteps');
     if (nSteps.ndim !== 0 || !isInt(nSteps.dtype)) throw new TypeError(`scan: nSteps must be an integer scalar, got ${nSteps} of type ${nSteps.type}`);
   }
