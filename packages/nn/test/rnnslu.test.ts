@@ -134,7 +134,8 @@ describe.each(floatXs)('elman.py (rnnslu), floatX=%s', (floatX) => {
   const saved = sym.config.floatX;
   beforeAll(() => void (sym.config.floatX = floatX));
   afterAll(() => void (sym.config.floatX = saved));
-  const tol = floatX === 'float64' ? 1e-12 : 2e-6;
+  // float32: measured 5e-8 (float32 steps against float64 ones from the same rounded weights)
+  const tol = floatX === 'float64' ? 1e-12 : 5e-7;
 
   it('one sentence_train + normalize equals backpropagation through time by hand; classify is the argmax', async () => {
     const m = new RNNSLU(sizes.nh, sizes.nc, sizes.ne, sizes.de, sizes.cs, new RandomState(3));
