@@ -22,6 +22,8 @@ import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Lau
 import { allocate, kernelOutputSize } from '@sym/graph';
 import { GPU, utils, type IKernelRunShortcut, type Texture } from 'gpu.js';
 import { HELPER_SOURCES } from './helpers.js';
+// gpu.js's declaration order of helper functions, fixed (a helper reached twice was emitted above its callees)
+import './function-order.js';
 import type { Counted, GLContext } from './gl.js';
 import { GPUJS_DTYPES, MAX_EXACT_INT, floatFrom, refuseFloat64 } from './dtypes.js';
 import { planKernel, type Pass } from './split.js';

@@ -30,21 +30,10 @@ export function skipFlushedSubnormals(c: CaseInfo, mode: string): string | false
   return false;
 }
 
-/**
- * gpu.js's GLSL translation of these expanded special functions fails to
- * compile ("'symNaN' : no matching overloaded function found"): a helper's
- * argument type inferred from another call site. A backend bug to fix in
- * the helpers' translation; the cases stay visible as skipped.
- */
-export function skipSymNaNOverload(c: CaseInfo, mode: string): string | false {
-  if (mode === 'cpu') return false;
-  return /^(gammaln|arcsinh|arccosh) float32: special function/.test(c.name) ? "gpu.js's GLSL translation fails to compile symNaN here (no matching overload): a helper-typing bug, to be fixed in src/helpers.ts" : false;
-}
-
 /** The suite's tolerances, with room for flushed denormals in float32 (GPUs flush them to zero). */
 export const tolerance = flushingTolerance;
 
 export function options(groups: ConformanceOptions['groups']): ConformanceOptions {
   // WebGL shaders do not keep the sign of zero (llvmpipe turns 0 / -1 into +0): -0 is not required
-  return { backend: gpujs, groups, skip: (c) => skipWideIntegers(c) || skipFlushedSubnormals(c, gpujs.mode) || skipSymNaNOverload(c, gpujs.mode), tolerance, signedZeros: false, name: `conformance: gpujs (${gpujs.mode}) ${groups!.join(', ')}` };
+  return { backend: gpujs, groups, skip: (c) => skipWideIntegers(c) || skipFlushedSubnormals(c, gpujs.mode), tolerance, signedZeros: false, name: `conformance: gpujs (${gpujs.mode}) ${groups!.join(', ')}` };
 }
