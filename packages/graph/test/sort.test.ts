@@ -91,15 +91,23 @@ describe('sort and argsort', () => {
   });
 
   it('launches log2(N)(log2(N)+1)/2 passes over the padded axis, none along a length-1 axis', () => {
-    const x = T.matrix('x', 'float32');
-    const count = (v: V, shape: number[]) => sym.function([x], v).compiled.kernelCount(sym.array(new Float32Array(shape[0]! * shape[1]!), { shape }));
-    // N = 1024: 55 passes, then the values read through the order
-    expect(count(T.sort(x), [4, 1000])).toBe(56);
-    expect(count(T.argsort(x), [4, 1000])).toBe(55);
-    expect(count(T.sort(x), [4, 8])).toBe(7);
-    expect(count(T.sort(x), [4, 2])).toBe(2);
-    expect(count(T.sort(x).mul(2), [4, 1])).toBe(1);
-    expect(count(T.sort(x), [0, 5])).toBe(0);
+    const count = (dtype: sym.DType, f: (x: V) => V, shape: number[]) => {
+      const x = T.tensor(dtype, [false, false], 'x');
+      return sym.function([x], f(x)).compiled.kernelCount(sym.array(new Float32Array(shape[0]! * shape[1]!), { shape, dtype }));
+    };
+    // N = 1024: 55 passes, after the keys (floats: NaN's) and before the values read through the order
+    expect(count('float32', T.sort, [4, 1000])).toBe(57);
+    // the order's slots to positions, as int64
+    expect(count('float32', T.argsort, [4, 1000])).toBe(57);
+    // integers of a length 2^k: no keys, and the last pass writes the int64 indices
+    expect(count('int32', T.argsort, [4, 1024])).toBe(55);
+    expect(count('int32', T.sort, [4, 1024])).toBe(56);
+    // padded integers: the line's maximum (the padding's key) and the keys first
+    expect(count('int32', T.sort, [4, 1000])).toBe(58);
+    expect(count('float32', T.sort, [4, 8])).toBe(8);
+    expect(count('float32', T.sort, [4, 2])).toBe(3);
+    expect(count('float32', (x) => T.sort(x).mul(2), [4, 1])).toBe(1);
+    expect(count('float32', T.sort, [0, 5])).toBe(0);
   });
 
   it('is a fluent method, and prints as Theano names it (stable)', () => {

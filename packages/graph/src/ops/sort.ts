@@ -17,7 +17,7 @@
  * Theano allows.
  */
 import { intRange, isFloat, isInt, type DType } from '../dtype.js';
-import { NDArray, shapeToString, sizeOf } from '../ndarray.js';
+import { NDArray, array, contiguousStrides, shapeToString, sizeOf } from '../ndarray.js';
 import { Apply, Op, apply1, applyNode, asTensor, constant, type TensorLike } from '../op.js';
 import { checkOptionNames } from '../options.js';
 import { TensorType } from '../type.js';
@@ -161,20 +161,23 @@ export class Sort extends Op {
       if (wantIndices) outs.push(ctx.indexed(shape, this.idxDType, [], () => ({ kind: 'const', value: 0, dtype: this.idxDType })));
       return outs;
     }
-    const order = bitonicOrder(ctx, x, axis, m, descending, wantIndices ? this.idxDType : 'int32');
+    const { order, slot } = bitonicOrder(ctx, x, axis, m, descending, wantIndices ? this.idxDType : 'int32');
+    const N = 2 ** Math.ceil(Math.log2(n));
+    // a slot q holds position q, or q - N (see bitonicOrder)
+    const position = (q: ScalarExpr) => (slot ? ix.select(ix.ge(q, ix.int(N)), ix.sub(q, ix.int(N)), q, 'int32') : q);
+    const all = (index: (d: number) => ScalarExpr) => shape.map((_, d) => index(d));
     if (wantValues) {
       outs.push(
         ctx.indexed(shape, x.dtype, [x, order], (at, index) => {
-          const all = shape.map((_, d) => index(d));
-          const source = ix.clampIndex(ix.toInt32(at(1, all)), n);
+          const source = ix.clampIndex(position(ix.toInt32(at(1, all(index)))), n);
           return at(
             0,
-            all.map((e, d) => (d === axis ? source : e)),
+            all(index).map((e, d) => (d === axis ? source : e)),
           );
         }),
       );
     }
-    if (wantIndices) outs.push(order);
+    if (wantIndices) outs.push(slot ? ctx.indexed(shape, this.idxDType, [order], (at, index) => ix.castTo(position(at(0, all(index))), this.idxDType)) : order);
     return outs;
   }
 }
@@ -185,15 +188,15 @@ function describeShape(x: TensorVariable, shape: StaticShape): string {
 
 const cmp = (op: ScalarOpName, a: ScalarExpr, b: ScalarExpr, d: DType): ScalarExpr => ({ kind: 'apply', op, args: [a, b], computeDType: d, dtype: 'bool' });
 const not = (a: ScalarExpr): ScalarExpr => ({ kind: 'apply', op: 'not', args: [a], computeDType: 'bool', dtype: 'bool' });
-const i32 = (op: 'intdiv' | 'mod', a: ScalarExpr, b: ScalarExpr): ScalarExpr => ({ kind: 'apply', op, args: [a, b], computeDType: 'int32', dtype: 'int32' });
-/** Bit `bit` (a power of two) of a non-negative int32, as 0 or 1: the IR has no bitwise ops. */
-const bitOf = (i: ScalarExpr, bit: number): ScalarExpr => i32('mod', i32('intdiv', i, ix.int(bit)), ix.int(2));
+
+/** `v`'s buffer read as C-contiguous `shape` (a pass's output, whose layout is that of every other pass). */
+const asShape = (v: BufferView, shape: readonly number[]): BufferView => ({ ...v, shape: [...shape], strides: contiguousStrides(shape) });
 
 /**
- * The positions (along `axis`) of x's elements in sorted order, the first
- * m of each line, as `outDType`: a bitonic sorting network over the axis
- * padded to N = 2^ceil(log2 n), one elementwise kernel per compare-exchange
- * pass, log2(N)(log2(N) + 1)/2 passes.
+ * The order of x's elements along `axis`, the first m of each line: a
+ * bitonic sorting network over the axis padded to N = 2^ceil(log2 n), one
+ * elementwise kernel per compare-exchange pass, log2(N)(log2(N) + 1)/2
+ * passes.
  *
  * Why bitonic: which pairs each pass compares depends on the shape alone,
  * never on the data, so every pass is one elementwise kernel (element i
@@ -202,65 +205,106 @@ const bitOf = (i: ScalarExpr, bit: number): ScalarExpr => i32('mod', i32('intdiv
  * scatter, on every backend unchanged. A merge or radix sort would need
  * data-dependent writes the IR does not have.
  *
- * The passes carry positions only (int32), not values: each compares the
- * values it reads from x at the two positions, value first and position
- * second, so equal values keep their input order (a stable sort, argsort's
+ * The passes carry slots only (int32), not values, and compare (key,
+ * slot) pairs: equal keys keep their input order (a stable sort, argsort's
  * order included) and a pass is one kernel (carrying values too would be
- * two per pass). The padding, positions n..N-1, sorts after every element
- * by its position alone, whatever x holds (NaN, the dtype's extremes). The
- * first pass starts from the identity order without reading a buffer; the
- * last writes only the m positions kept (topk), in `outDType`.
+ * two per pass). Without `slot`, the slot is the position and the key x's
+ * value. With it (floats, or a padded axis), a key buffer of 2N slots is
+ * made first: slot p + N for the elements that sort after every ordinary
+ * value, slot p for the others, the key of p in both halves. NaN (last
+ * ascending, first descending) takes the key of +inf and the padding the
+ * key of the end of the order (+inf, -inf, or for integers the line's
+ * maximum or minimum, from a reduction), so every comparison is one
+ * comparison of keys and one of slots, the NaN and padding rules falling
+ * out of the slot order.
+ *
+ * A pass iterates over the axis split as (N/2k, 2, k/2j, 2, j): the two
+ * length-2 dimensions are bit k of i (the block's direction) and bit j
+ * (which of the pair i is), and the partner i xor j is the same
+ * multi-index with bit j flipped, so no pass divides (the IR has no
+ * bitwise ops; its integer division is a floor division every backend
+ * emulates). The buffer is the same C-contiguous (.., N, ..) array
+ * whatever the split. The first pass starts from the initial slots
+ * without reading a buffer; the last writes only the m slots kept (topk,
+ * or n of a padded axis), in `outDType` when there is no `slot`.
  */
-function bitonicOrder(ctx: LowerContext, x: TensorView, axis: number, m: number, descending: boolean, outDType: DType): BufferView {
+function bitonicOrder(ctx: LowerContext, x: TensorView, axis: number, m: number, descending: boolean, outDType: DType): { order: BufferView; slot: boolean } {
   const n = x.shape[axis]!;
   const N = 2 ** Math.ceil(Math.log2(n));
   const d: DType = x.dtype === 'bool' ? 'int32' : x.dtype;
   const float = isFloat(d);
+  const slot = float || N > n;
+  const before = x.shape.slice(0, axis);
+  const after = x.shape.slice(axis + 1);
+  const padded = [...before, N, ...after];
+  // where x's element p goes first: after every ordinary value (slot p + N), or not
+  const isLate = (value: ScalarExpr, p: ScalarExpr): ScalarExpr => {
+    const pad = ix.ge(p, ix.int(n));
+    if (!float) return pad;
+    const nan = not(cmp('eq', value, value, d));
+    return ix.or(pad, descending ? not(nan) : nan);
+  };
+  let keys: TensorView = x;
+  if (slot) {
+    // the ends of a float order, read from a buffer: an inline infinite constant would print as null in
+    // kernelKey's JSON, and a backend caching by key would take one kernel for another
+    const infinities = float ? ctx.constant(array([Infinity, -Infinity], { dtype: d })) : undefined;
+    let end: TensorView | undefined;
+    if (!float) {
+      end = ctx.reduce({ inputs: [x], shape: x.shape, axes: [axis], reducer: descending ? 'min' : 'max', acc: d, out: d, build: ([v]) => ix.castTo(v!, d) });
+    }
+    const k2 = ctx.indexed([...before, 2, N, ...after], d, [x, (end ?? infinities)!], (at, index) => {
+      const outer = before.map((_, e) => index(e));
+      const inner = after.map((_, e) => index(axis + 2 + e));
+      const p = index(axis + 1);
+      const value = ix.castTo(at(0, [...outer, ix.clampIndex(p, n), ...inner]), d);
+      const inf = (sign: number) => at(1, [ix.int(sign > 0 ? 0 : 1)]);
+      const padKey = end ? at(1, [...outer, ...inner]) : inf(descending ? -1 : 1);
+      const key = float ? ix.select(cmp('eq', value, value, d), value, inf(1), d) : value;
+      return ix.select(ix.ge(p, ix.int(n)), padKey, key, d);
+    });
+    keys = asShape(k2, [...before, 2 * N, ...after]);
+  }
   let prev: BufferView | undefined;
   for (let k = 2; k <= N; k *= 2) {
     for (let j = k / 2; j >= 1; j /= 2) {
       const last = k === N && j === 1;
+      const out = last && !slot ? outDType : 'int32';
       const from = prev;
-      const shape = x.shape.map((s, e) => (e === axis ? (last ? m : N) : s));
-      prev = ctx.indexed(shape, last ? outDType : 'int32', from ? [x, from] : [x], (at, index) => {
-        const line = (source: number, pos: ScalarExpr) =>
-          at(
-            source,
-            x.shape.map((_, e) => (e === axis ? pos : index(e))),
-          );
-        const i = index(axis);
-        const bitJ = bitOf(i, j);
-        const partner = ix.select(ix.eq(bitJ, ix.int(0)), ix.add(i, ix.int(j)), ix.sub(i, ix.int(j)), 'int32');
-        const a = from ? line(1, i) : i;
-        const b = from ? line(1, partner) : partner;
-        const va = ix.castTo(line(0, ix.clampIndex(a, n)), d);
-        const vb = ix.castTo(line(0, ix.clampIndex(b, n)), d);
-        // strictly before by value; NaN (never equal to itself) after everything ascending, before descending
-        let aFirst: ScalarExpr;
-        let bFirst: ScalarExpr;
-        if (!float) {
-          aFirst = cmp(descending ? 'gt' : 'lt', va, vb, d);
-          bFirst = cmp(descending ? 'gt' : 'lt', vb, va, d);
-        } else if (!descending) {
-          aFirst = ix.and(not(cmp('ge', va, vb, d)), cmp('eq', va, va, d));
-          bFirst = ix.and(not(cmp('ge', vb, va, d)), cmp('eq', vb, vb, d));
-        } else {
-          aFirst = ix.and(not(cmp('le', va, vb, d)), cmp('eq', vb, vb, d));
-          bFirst = ix.and(not(cmp('le', vb, va, d)), cmp('eq', va, va, d));
-        }
-        let first = ix.or(aFirst, ix.and(not(bFirst), ix.lt(a, b)));
-        if (N > n) {
-          const padA = ix.ge(a, ix.int(n));
-          const padB = ix.ge(b, ix.int(n));
-          first = ix.select(padA, ix.and(padB, ix.lt(a, b)), ix.or(padB, first), 'bool');
-        }
-        // the lower of the pair keeps the first of the two in an ascending block (bit k of i clear), the other the second
-        const keepFirst = k === N ? ix.eq(bitJ, ix.int(0)) : ix.eq(bitJ, bitOf(i, k));
-        return ix.castTo(ix.select(ix.eq(first, keepFirst), a, b, 'int32'), last ? outDType : 'int32');
+      // the last pass of a padded or cut axis walks the m positions kept, and finds bit 1 by a remainder
+      const linear = last && m < N;
+      const split = linear ? [m] : k === N ? [N / (2 * j), 2, j] : [N / (2 * k), 2, k / (2 * j), 2, j];
+      const shape = [...before, ...split, ...after];
+      const sources = [keys, ...(from ? [linear ? asShape(from, padded) : asShape(from, shape)] : []), ...(from || !slot ? [] : [x])];
+      const pass = ctx.indexed(shape, out, sources, (at, index) => {
+        const own = shape.map((_, e) => index(e));
+        const outer = own.slice(0, axis);
+        const inner = own.slice(axis + split.length);
+        const read = (source: number, along: readonly ScalarExpr[]) => at(source, [...outer, ...along, ...inner]);
+        const i = linear ? own[axis]! : undefined;
+        const bitJ = i ? ({ kind: 'apply', op: 'mod', args: [i, ix.int(2)], computeDType: 'int32', dtype: 'int32' } as ScalarExpr) : own[axis + split.length - 2]!;
+        const bitK = k === N ? ix.int(0) : own[axis + 1]!;
+        const flipped = i ? [ix.sub(ix.add(i, ix.int(1)), ix.mul(bitJ, ix.int(2)))] : own.slice(axis, axis + split.length).map((e, q) => (q === split.length - 2 ? ix.sub(ix.int(1), e) : e));
+        const mine = i ? [i] : own.slice(axis, axis + split.length);
+        // before the first pass, element p sits at its initial slot
+        const initial = (along: readonly ScalarExpr[]) => {
+          const p = contiguousStrides(split).reduce<ScalarExpr>((sum, st, q) => ix.add(sum, ix.mul(along[q]!, ix.int(st))), ix.int(0));
+          if (!slot) return p;
+          return ix.select(isLate(ix.castTo(read(1, [ix.clampIndex(p, n)]), d), p), ix.add(p, ix.int(N)), p, 'int32');
+        };
+        const a = from ? read(1, mine) : initial(mine);
+        const b = from ? read(1, flipped) : initial(flipped);
+        const ka = ix.castTo(read(0, [a]), d);
+        const kb = ix.castTo(read(0, [b]), d);
+        const aFirst = ix.or(cmp(descending ? 'gt' : 'lt', ka, kb, d), ix.and(cmp('eq', ka, kb, d), ix.lt(a, b)));
+        // the lower of the pair keeps the first of the two in an ascending block (bit k clear), the second in a descending one
+        const keepFirst = ix.eq(bitJ, bitK);
+        return ix.castTo(ix.select(ix.eq(aFirst, keepFirst), a, b, 'int32'), out);
       });
+      prev = asShape(pass, linear ? [...before, m, ...after] : padded);
     }
   }
-  return prev!;
+  return { order: prev!, slot };
 }
 
 /**
