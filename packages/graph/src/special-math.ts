@@ -305,7 +305,9 @@ export function gammaln<V, B>(m: Arith<V, B>, x: V): V {
   // log(pi / |sin(pi x)|) - lgamma(1 - x)
   const { d } = nearestInteger(m, x);
   const reflected = m.sub(m.sub(m.c(Math.log(PI)), m.log(m.sin(m.mul(m.c(PI), m.abs(d))))), main);
-  return m.sel(m.eq(x, m.c(-Infinity)), m.c(-Infinity), m.sel(negative, reflected, main));
+  // a pole selected, not reflected: where lgamma(1 - x) overflows (x below -2.5e305, or -4e36 in float32) the reflection is inf - inf
+  const pole = m.and(negative, m.eq(m.floor(x), x));
+  return m.sel(m.eq(x, m.c(-Infinity)), m.c(-Infinity), m.sel(pole, m.c(Infinity), m.sel(negative, reflected, main)));
 }
 
 function gammaPositive<V, B>(m: Arith<V, B>, z: V): V {

@@ -66,6 +66,18 @@ describe('reference implementations against NumPy and SciPy', () => {
     }
   });
 
+  it('gammaln is inf at every negative integer, those where lgamma(1 - x) overflows included (NaN before)', async () => {
+    // python3 -c "import scipy.special as sp, numpy as np; print(sp.gammaln([-1e306, -1.7e308]), sp.gammaln(np.float32(-3.4e38)))": inf each
+    for (const x of [-1, -1e300, -1e306, -1.7e308]) expect(impl('gammaln', x), `gammaln(${x})`).toBe(Infinity);
+    for (const x of [-1e37, -3.4e38]) expect(COMPOSITE_OPS.gammaln.expand(S.F32, [Math.fround(x)]), `float32 gammaln(${x})`).toBe(Infinity);
+    for (const dtype of ['float64', 'float32'] as const) {
+      const v = T.vector('v', dtype);
+      const xs = dtype === 'float64' ? [-1e306, -1.7e308, -Infinity] : [-1e37, -3.4e38, -Infinity];
+      const got = (await sym.function([v], T.gammaln(v))(sym.array(xs, { dtype }))) as sym.NDArray;
+      expect(Array.from(got.data), dtype).toEqual([Infinity, Infinity, -Infinity]);
+    }
+  });
+
   it('erfcinv of the smallest subnormal is its true value (SciPy gives inf, its y / 2 underflowing)', () => {
     // python3 -c "import mpmath as mp; mp.mp.dps = 30; print(mp.findroot(lambda v: mp.log(mp.erfc(v)) - mp.log(mp.mpf(5e-324)), 27))"
     expectClose(impl('erfcinv', 5e-324), 27.2132932108129488, 4e-16, 'erfcinv(5e-324)');
