@@ -256,6 +256,23 @@ const PSI_SERIES_F32 = [1 / 252, -1 / 120, 1 / 12];
 const TRIGAMMA_SERIES_F64 = [-3617 / 510, 7 / 6, -691 / 2730, 5 / 66, -1 / 30, 1 / 42, -1 / 30, 1 / 6];
 const TRIGAMMA_SERIES_F32 = [-1 / 30, 1 / 42, -1 / 30, 1 / 6];
 
+/**
+ * psi's Taylor series about its positive zero x0 = 1.46163214496836234...,
+ * c_k = polygamma(k, x0) / k! (mpmath), highest power first, and x0 split
+ * into a float and its remainder in each precision: next to the zero the
+ * recurrence's sum cancels (psi(1.46) kept 3 digits, psi(x0) none).
+ */
+const PSI_ROOT_F64 = [
+  -0.0003454680251063077, 0.000504953265834602, -0.0007380709389960052, 0.0010788252019162967, -0.0015769367714301972,
+  0.002305126326734928, -0.003369801655439328, 0.004926781395729853, -0.007204534386356869, 0.010538791616612175,
+  -0.01542476590494896, 0.022597648232218104, -0.03316112647484736, 0.04880428816414311, -0.07219956125645471,
+  0.10782405069126237, -0.16394270544240652, 0.258499760955651, -0.4427631689835921, 0.9676722454476212,
+];
+const PSI_ROOT_F32 = PSI_ROOT_F64.slice(-9);
+const PSI_ROOT = { f64: [1.4616321449683622, 9.549995429965697e-17], f32: [1.4616321325302124, 1.243815006546356e-8] } as const;
+/** Within this distance of x0 psi is its Taylor series (float64's 20 terms and float32's 9 reach a few ulps there). */
+const PSI_ROOT_RADIUS = 0.25;
+
 /** Where the recurrences hand over to the asymptotic series. */
 const ASYMPTOTIC = 13;
 const HALF_LOG_2PI = 0.5 * Math.log(2 * PI);
@@ -350,7 +367,12 @@ export function psi<V, B>(m: Arith<V, B>, x: V): V {
   const r = m.let(m.div(m.c(1), zs));
   const r2 = m.let(m.mul(r, r));
   const asymptotic = m.sub(m.sub(m.log(zs), m.mul(m.c(0.5), r)), m.mul(r2, horner(m, r2, m.f32 ? PSI_SERIES_F32 : PSI_SERIES_F64)));
-  const main = m.let(m.sub(asymptotic, m.sel(shifted, shiftSum(m, z, (v) => m.div(m.c(1), v)), m.c(0))));
+  const [rootHi, rootLo] = m.f32 ? PSI_ROOT.f32 : PSI_ROOT.f64;
+  // z - x0, exact but for the remainder's rounding (z - rootHi is exact next to x0)
+  const dz = m.let(m.sub(m.sub(z, m.c(rootHi)), m.c(rootLo)));
+  const series = m.mul(dz, horner(m, dz, m.f32 ? PSI_ROOT_F32 : PSI_ROOT_F64));
+  const recurrence = m.sub(asymptotic, m.sel(shifted, shiftSum(m, z, (v) => m.div(m.c(1), v)), m.c(0)));
+  const main = m.let(m.sel(m.lt(m.abs(dz), m.c(PSI_ROOT_RADIUS)), series, recurrence));
   // psi(1 - x) - pi / tan(pi x)
   const { d } = nearestInteger(m, x);
   const reflected = m.sub(main, m.div(m.c(PI), m.tan(m.mul(m.c(PI), d))));
