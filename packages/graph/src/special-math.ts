@@ -373,9 +373,12 @@ export function psi<V, B>(m: Arith<V, B>, x: V): V {
   const series = m.mul(dz, horner(m, dz, m.f32 ? PSI_ROOT_F32 : PSI_ROOT_F64));
   const recurrence = m.sub(asymptotic, m.sel(shifted, shiftSum(m, z, (v) => m.div(m.c(1), v)), m.c(0)));
   const main = m.let(m.sel(m.lt(m.abs(dz), m.c(PSI_ROOT_RADIUS)), series, recurrence));
-  // psi(1 - x) - pi / tan(pi x)
+  // psi(1 - x) - pi cot(pi x); beyond |d| = 0.25 as pi tan(pi (0.5 - |d|)), whose argument is exact:
+  // pi d itself rounds off pi / 2 (float32's tan(pi * -0.5) is -2.3e7, not infinite, and psi(-0.5) was 37 ulps off)
   const { d } = nearestInteger(m, x);
-  const reflected = m.sub(main, m.div(m.c(PI), m.tan(m.mul(m.c(PI), d))));
+  const ad = m.let(m.abs(d));
+  const cotAbs = m.let(m.sel(m.gt(ad, m.c(0.25)), m.mul(m.c(PI), m.tan(m.mul(m.c(PI), m.sub(m.c(0.5), ad)))), m.div(m.c(PI), m.tan(m.mul(m.c(PI), ad)))));
+  const reflected = m.sub(main, m.sel(m.lt(d, m.c(0)), m.neg(cotAbs), cotAbs));
   const pole = m.and(negative, m.eq(m.floor(x), x));
   return m.sel(pole, m.c(NaN), m.sel(negative, reflected, main));
 }
