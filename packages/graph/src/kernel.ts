@@ -3,8 +3,8 @@
  * numbered buffers. Shapes are concrete (a compiled function specialises its
  * schedule on the shapes of its inputs), indexing is explicit (every load
  * carries strides over the kernel's iteration space), and scalar math is the
- * closed set in `scalar.ts`. Kernels are plain data: JSON-serialisable, so a
- * backend can cache compiled code by `kernelKey(kernel)`.
+ * closed set in `scalar.ts`. Kernels are plain data, so a backend can cache
+ * compiled code by `kernelKey(kernel)` (JSON, keeping infinities, NaN and -0).
  */
 import type { DType } from './dtype.js';
 import type { ScalarOpName } from './scalar.js';
@@ -168,7 +168,18 @@ export interface Step {
 
 /** Stable key of a kernel, for caches of compiled code. */
 export function kernelKey(k: Kernel): string {
-  return JSON.stringify(k);
+  return JSON.stringify(k, keyNumber);
+}
+
+/**
+ * JSON writes Infinity, -Infinity and NaN as null and -0 as 0, so kernels
+ * differing only in such a constant (min(x, inf) and min(x, -inf); x + 0
+ * and x + -0, which differ at x = -0) would share one compiled kernel.
+ */
+function keyNumber(_key: string, v: unknown): unknown {
+  if (typeof v !== 'number') return v;
+  if (!Number.isFinite(v)) return String(v);
+  return Object.is(v, -0) ? '-0' : v;
 }
 
 /** Number of output elements a kernel writes. */
