@@ -42,7 +42,7 @@ for (const device of ['gpujs', 'webgpu']) {
     expect(s.adapterInfo).toMatch(ADAPTER[device]!);
     expect(s.results.length).toBeGreaterThanOrEqual(1600);
     const groups = new Set(s.results.map((r) => r.group));
-    expect([...groups].sort()).toEqual(['cast', 'composite', 'dot', 'elemwise', 'indexing', 'nlinalg', 'promotion', 'random', 'reduce', 'scan', 'shape', 'softmax', 'special']);
+    expect([...groups].sort()).toEqual(['cast', 'composite', 'dot', 'elemwise', 'indexing', 'nlinalg', 'promotion', 'random', 'reduce', 'scan', 'shape', 'softmax', 'sort', 'special']);
     const failed = s.results.filter((r) => !r.ok);
     console.log(`device=${device} (${s.adapterInfo}): ${s.results.length} cases in ${seconds.toFixed(1)} s, ${failed.length} failed; ${s.leftOut} of the suite left to the Node run, ${s.flushed} not run (float32 subnormals, which SwiftShader flushes)`);
     expect(s.flushed).toBeGreaterThanOrEqual(3);

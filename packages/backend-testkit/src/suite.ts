@@ -65,7 +65,7 @@ export interface ConformanceOptions {
   readonly quick?: boolean;
 }
 
-export const CASE_GROUPS: readonly CaseGroup[] = ['elemwise', 'special', 'promotion', 'reduce', 'dot', 'shape', 'softmax', 'cast', 'composite', 'indexing', 'scan', 'random', 'nlinalg', 'compile'];
+export const CASE_GROUPS: readonly CaseGroup[] = ['elemwise', 'special', 'promotion', 'reduce', 'dot', 'shape', 'softmax', 'cast', 'composite', 'indexing', 'scan', 'random', 'sort', 'nlinalg', 'compile'];
 
 /** The backend option now: an instance, or what the factory returned (a promise for an async factory, or one rejected with what it threw). */
 function make(b: ConformanceOptions['backend']): Backend | Promise<Backend> {

@@ -15,6 +15,7 @@ import { convCases } from './conv.js';
 import { scanCases } from './scan.js';
 import { randomCases } from './random.js';
 import { nlinalgCases } from './nlinalg.js';
+import { sortCases } from './sort.js';
 
 const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readonly DType[], quick: boolean) => OpCase[] } = {
   elemwise: elemwiseCases,
@@ -29,6 +30,7 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readon
   indexing: indexingCases,
   scan: scanCases,
   random: randomCases,
+  sort: sortCases,
   nlinalg: nlinalgCases,
 };
 
