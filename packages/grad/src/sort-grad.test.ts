@@ -43,6 +43,10 @@ describe('the gradient of sorting agrees with finite differences', () => {
     const cost = T.argsort(x).astype('float64').sum().add(T.sort(x).get(0));
     const g = grad(cost, x);
     expect(((await sym.function([x], g)([2, 3, 1])) as sym.NDArray).toArray()).toEqual([0, 0, 1]);
+    // both outputs of one topk node: the values' gradient only
+    const [v, i] = T.topkAndArgtopk(x, 2);
+    const h = grad(v.mul(i.astype('float64')).sum(), x);
+    expect(((await sym.function([x], h)([2, 3, 1])) as sym.NDArray).toArray()).toEqual([0, 1, 0]);
   });
 
   it('batched: the jacobian of sort is its permutation matrix, and a second derivative goes through the gathers', async () => {
