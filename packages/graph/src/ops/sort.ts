@@ -17,7 +17,7 @@
  * Theano allows.
  */
 import { intRange, isFloat, isInt, type DType } from '../dtype.js';
-import { NDArray, array, contiguousStrides, shapeToString, sizeOf } from '../ndarray.js';
+import { NDArray, contiguousStrides, shapeToString, sizeOf } from '../ndarray.js';
 import { Apply, Op, apply1, applyNode, asTensor, constant, type TensorLike } from '../op.js';
 import { checkOptionNames } from '../options.js';
 import { TensorType } from '../type.js';
@@ -246,19 +246,16 @@ function bitonicOrder(ctx: LowerContext, x: TensorView, axis: number, m: number,
   };
   let keys: TensorView = x;
   if (slot) {
-    // the ends of a float order, read from a buffer: an inline infinite constant would print as null in
-    // kernelKey's JSON, and a backend caching by key would take one kernel for another
-    const infinities = float ? ctx.constant(array([Infinity, -Infinity], { dtype: d })) : undefined;
+    const inf = (sign: number): ScalarExpr => ({ kind: 'const', value: sign * Infinity, dtype: d });
     let end: TensorView | undefined;
     if (!float) {
       end = ctx.reduce({ inputs: [x], shape: x.shape, axes: [axis], reducer: descending ? 'min' : 'max', acc: d, out: d, build: ([v]) => ix.castTo(v!, d) });
     }
-    const k2 = ctx.indexed([...before, 2, N, ...after], d, [x, (end ?? infinities)!], (at, index) => {
+    const k2 = ctx.indexed([...before, 2, N, ...after], d, end ? [x, end] : [x], (at, index) => {
       const outer = before.map((_, e) => index(e));
       const inner = after.map((_, e) => index(axis + 2 + e));
       const p = index(axis + 1);
       const value = ix.castTo(at(0, [...outer, ix.clampIndex(p, n), ...inner]), d);
-      const inf = (sign: number) => at(1, [ix.int(sign > 0 ? 0 : 1)]);
       const padKey = end ? at(1, [...outer, ...inner]) : inf(descending ? -1 : 1);
       const key = float ? ix.select(cmp('eq', value, value, d), value, inf(1), d) : value;
       return ix.select(ix.ge(p, ix.int(n)), padKey, key, d);
