@@ -11,6 +11,20 @@ describe('errors', () => {
     const f = sym.function([x], x.mul(2), { device: 'webgpu' });
     await expect(f([1, 2])).rejects.toThrow(/device=webgpu cannot hold float64.*floatX=float32/s);
   });
+  it('a float literal in a float32 graph is weak: x_f32 * 0.999 runs with floatX=float64 (its constant was float64 in the kernel)', async () => {
+    const floatX = sym.config.floatX;
+    sym.config.floatX = 'float64';
+    let got: sym.NDArray;
+    try {
+      const x = T.fvector('x');
+      const f = sym.function([x], x.mul(0.999).add(T.clip(x, 0.25, 0.5)), { device: 'webgpu' });
+      got = await f(sym.array([1, 2], { dtype: 'float32' }));
+    } finally {
+      sym.config.floatX = floatX;
+    }
+    expect(got.dtype).toBe('float32');
+    expect(Array.from(got.data)).toEqual([Math.fround(Math.fround(0.999) + 0.5), Math.fround(Math.fround(2 * Math.fround(0.999)) + 0.5)]);
+  });
   it('names the node that makes float64 in a float32 graph (the mean of a comparison, as NumPy computes it)', async () => {
     const p = T.ivector('p');
     const y = T.ivector('y');

@@ -108,9 +108,17 @@ export class Elemwise extends Op {
       node,
     )[0] as number[];
     const op = this.scalarOp;
+    // A float literal is weak (x_f32 * 0.999 computes in float32), but its
+    // constant is float64: the kernel gets it already converted, as the
+    // kernel would convert it, so no float64 reaches a backend without it.
+    const args = inputs.map((v, i): TensorView =>
+      v.kind === 'scalar' && v.dtype !== compute && isFloat(v.dtype) && isFloat(compute) && !(op === 'switch' && i === 0)
+        ? { kind: 'scalar', value: castScalar(v.value, compute), dtype: compute, shape: [] }
+        : v,
+    );
     // a composite becomes primitive ops, which every backend renders
-    if (isComposite(op)) return [lowerComposite(ctx, op, shape, inputs, compute, out)];
-    return [ctx.elementwise(shape, out, inputs, (loads) => ({ kind: 'apply', op, args: loads, computeDType: compute, dtype: out }))];
+    if (isComposite(op)) return [lowerComposite(ctx, op, shape, args, compute, out)];
+    return [ctx.elementwise(shape, out, args, (loads) => ({ kind: 'apply', op, args: loads, computeDType: compute, dtype: out }))];
   }
 
   override pp(args: readonly string[]): string {
