@@ -3,7 +3,12 @@ import { SCALAR_OPS } from './scalar.js';
 import { Elemwise } from './ops/elemwise.js';
 import { Scan } from './ops/scan.js';
 import type { Apply } from './op.js';
-import type { TensorVariable } from './variable.js';
+import { TensorVariable } from './variable.js';
+
+/** What `sym.function` returns, as far as printing needs it. */
+export interface CompiledGraph {
+  debugprint(options?: DebugprintOptions): string;
+}
 
 /** `theano.pp`: the expression in infix form, `(foo ** TensorConstant{2})`. */
 export function pp(v: TensorVariable): string {
@@ -45,8 +50,16 @@ export interface DebugprintOptions {
  * `|`, repeated nodes by id. A scan's step follows, as Theano prints it,
  * under "Inner graphs of the scan ops", its lines marked with `>`.
  */
-export function debugprint(outputs: TensorVariable | readonly TensorVariable[], options: DebugprintOptions = {}): string {
+export function debugprint(outputs: TensorVariable | readonly TensorVariable[] | CompiledGraph, options: DebugprintOptions = {}): string {
+  // theano.printing.debugprint(f) of a compiled function prints the graph after rewriting
+  if (typeof outputs === 'function' && typeof (outputs as Partial<CompiledGraph>).debugprint === 'function') return (outputs as CompiledGraph).debugprint(options);
   const outs = Array.isArray(outputs) ? (outputs as TensorVariable[]) : [outputs as TensorVariable];
+  outs.forEach((o: unknown, i) => {
+    if (!(o instanceof TensorVariable)) {
+      const what = Array.isArray(outputs) ? `outputs[${i}]` : 'its argument';
+      throw new TypeError(`debugprint: ${what} must be a symbolic variable or a compiled function, got ${o === null ? 'null' : typeof o === 'object' ? ((o as { constructor?: { name?: string } }).constructor?.name || 'an object') : typeof o}`);
+    }
+  });
   const ids = new Map<unknown, string>();
   const lines: string[] = [];
   const idOf = (key: unknown): string => {

@@ -62,6 +62,13 @@ describe('debugprint', () => {
     const x = T.vector('x');
     const f = sym.function([x], x.neg());
     expect(f.debugprint()).toMatch(/^Elemwise\{neg,no_inplace\} \[id A\] ''\n \|x \[id B\]$/);
+    // Theano's spelling, theano.printing.debugprint(f), printed the function's source before
+    expect(sym.debugprint(f)).toBe(f.debugprint());
+    expect(sym.debugprint(f, { printType: true })).toBe(f.debugprint({ printType: true }));
+  });
+  it('refuses what is neither a variable nor a compiled function', () => {
+    expect(() => sym.debugprint(3 as never)).toThrow(/debugprint: its argument must be a symbolic variable or a compiled function, got number/);
+    expect(() => sym.debugprint([T.vector('x'), 'y'] as never)).toThrow(/debugprint: outputs\[1\] must be .* got string/);
   });
 });
 
