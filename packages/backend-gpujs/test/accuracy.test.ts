@@ -68,6 +68,14 @@ describe.each(backends)('float32 accuracy of the gpujs helpers (%s)', (_, backen
     expect(worstRelative(backend, 'expm1', both(0, Math.log10(60), 300), Math.expm1)).toBeLessThan(5e-6);
   });
 
+  it('arctan, arcsin and arccos are within 4e-7 relative (llvmpipe\'s atan was 2.07e-5 off: 347 ulp at 1.9e-9)', () => {
+    expect(worstRelative(backend, 'arctan', both(-37, 38, 2000), Math.atan)).toBeLessThan(3e-7);
+    const unit = [...both(-30, -1e-7, 1000), ...Array.from({ length: 1999 }, (_, i) => -0.999 + i * 0.001)];
+    expect(worstRelative(backend, 'arcsin', unit.filter((v) => v !== 0), Math.asin)).toBeLessThan(4e-7);
+    expect(worstRelative(backend, 'arccos', unit, Math.acos)).toBeLessThan(4e-7);
+    expect(run(backend, 'arctan', [0, Infinity, -Infinity, NaN, 1])).toEqual([0, Math.PI / 2, -Math.PI / 2, NaN, Math.PI / 4].map(Math.fround));
+  });
+
   it('tanh keeps relative accuracy at small |x| ((e - 1) / (e + 1) was 8e-5 off at 8.7e-4)', () => {
     expect(worstRelative(backend, 'tanh', both(-30, 1.5, 1500), Math.tanh)).toBeLessThan(4e-7);
     expect(run(backend, 'tanh', [0, 20, -20, 100, NaN])).toEqual([0, 1, -1, 1, NaN]);

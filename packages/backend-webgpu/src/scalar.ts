@@ -48,7 +48,7 @@ fn u64_to_f32(hi: u32, lo: u32) -> f32 {
   return ldexp(f32(m), 40 - i32(c));
 }
 fn i32_to_f32(x: i32) -> f32 { let v = u64_to_f32(0u, bitcast<u32>(abs(x))); return select(v, -v, x < 0); }
-fn f_asin(x: f32) -> f32 { if (x == 0.0) { return x; } if (abs(x) > 1.0) { return f_nan(); } return atan2(x, sqrt((1.0 - x) * (1.0 + x))); }
+fn f_asin(x: f32) -> f32 { if (x == 0.0) { return x; } if (abs(x) > 1.0) { return f_nan(); } return f_atan(x / sqrt((1.0 - x) * (1.0 + x))); }
 // Taylor near 0, where (e^x - e^-x) / 2 cancels (and loses the sign of -0)
 fn f_sinh(x: f32) -> f32 {
   if (f_isnan(x)) { return x; }
@@ -61,7 +61,7 @@ fn f_sinh(x: f32) -> f32 {
 fn f_div(a: f32, b: f32) -> f32 { if (abs(b) > 8.5070592e37) { return (a * 0.25) / (b * 0.25); } return a / b; }
 fn f_plus_zero(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) & select(0xffffffffu, 0x7fffffffu, x == 0.0)); }
 fn f_signbit(x: f32) -> bool { return (bitcast<u32>(x) & 0x80000000u) != 0u; }
-fn f_acos(x: f32) -> f32 { if (abs(x) > 1.0) { return f_nan(); } return atan2(sqrt((1.0 - x) * (1.0 + x)), x); }
+fn f_acos(x: f32) -> f32 { if (abs(x) > 1.0) { return f_nan(); } return 2.0 * f_atan(sqrt((1.0 - x) / (1.0 + x))); }
 // NumPy: sign(-0.) is +0.
 fn f_sign(x: f32) -> f32 { if (f_isnan(x)) { return x; } if (x == 0.0) { return 0.0; } return sign(x); }
 fn i_sign(x: i32) -> i32 { return select(select(0, 1, x > 0), -1, x < 0); }
@@ -425,10 +425,10 @@ const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar)
   cos: float('f_cos'),
   tan: float('f_tan'),
   tanh: float('f_tanh'),
-  // through atan2: some drivers' asin/acos are only good to ~1e-3
+  // through the prelude's atan: some drivers' asin/acos are only good to ~1e-3, lavapipe's atan to 2e-5
   arcsin: float('f_asin'),
   arccos: float('f_acos'),
-  arctan: float('atan'),
+  arctan: float('f_atan'),
   sinh: float('f_sinh'),
   cosh: float('f_cosh'),
   sigmoid: float('f_sigmoid'),

@@ -14,7 +14,7 @@ function logspace(lo: number, hi: number, count: number, sign = 1): number[] {
 }
 
 /** The largest |got - want| / |want| of op on the GPU, want being float64 Math of the float32 input, rounded. */
-async function worstRelative(op: 'log' | 'log1p' | 'expm1' | 'tanh', xs: readonly number[], reference: (v: number) => number): Promise<number> {
+async function worstRelative(op: 'log' | 'log1p' | 'expm1' | 'tanh' | 'arctan' | 'arcsin' | 'arccos', xs: readonly number[], reference: (v: number) => number): Promise<number> {
   const x = T.vector('x', 'float32');
   const f = sym.function([x], T[op](x), { device: 'webgpu' });
   const got = ((await f(sym.array([...xs], { dtype: 'float32' }))) as sym.NDArray).data;
@@ -74,5 +74,26 @@ describe('float32 pow on WebGPU', () => {
     const want = pairs.map(([x, y]) => Math.fround(x ** y));
     expect(got.slice(0, 11)).toEqual(want.slice(0, 11));
     got.slice(11).forEach((g, i) => expect(Math.abs(g - want[11 + i]!) / want[11 + i]!).toBeLessThan(1e-5));
+  });
+});
+
+describe('float32 arctan, arcsin and arccos on WebGPU', () => {
+  // lavapipe's builtin atan was 2.07e-5 relative off (347 ulp at 1.9e-9); the prelude's is within 2.1 ulp (1.2e-7 relative here)
+  const both = (lo: number, hi: number, n: number) => [...logspace(lo, hi, n), ...logspace(lo, hi, n, -1)];
+  it('arctan is within 3e-7 relative from 1e-37 to 1e38', async () => {
+    expect(await worstRelative('arctan', both(-37, 38, 3000), Math.atan)).toBeLessThan(3e-7);
+  });
+  it('arcsin and arccos are within 4e-7 relative over (-1, 1)', async () => {
+    const unit = [...both(-30, -1e-7, 2000), ...Array.from({ length: 1999 }, (_, i) => -0.999 + i * 0.001)];
+    expect(await worstRelative('arcsin', unit.filter((v) => v !== 0), Math.asin)).toBeLessThan(4e-7);
+    expect(await worstRelative('arccos', unit, Math.acos)).toBeLessThan(4e-7);
+  });
+  it('keeps the special values', async () => {
+    const x = T.vector('x', 'float32');
+    const f = sym.function([x], [T.arctan(x), T.arcsin(x), T.arccos(x)], { device: 'webgpu' });
+    const [atan, asin, acos] = (await f(sym.array([0, Infinity, -Infinity, NaN, 1, -1, 2], { dtype: 'float32' }))) as sym.NDArray[];
+    expect([...atan!.data].slice(0, 6)).toEqual([0, Math.PI / 2, -Math.PI / 2, NaN, Math.PI / 4, -Math.PI / 4].map(Math.fround));
+    expect([...asin!.data].slice(3)).toEqual([NaN, Math.PI / 2, -Math.PI / 2, NaN].map(Math.fround));
+    expect([...acos!.data].slice(3)).toEqual([NaN, 0, Math.PI, NaN].map(Math.fround));
   });
 });
