@@ -3,8 +3,9 @@
  * only numbers from the kernel (shapes, strides, constants): nothing a user
  * named ever reaches it.
  */
-import type { DType, Kernel, ScalarExpr, ScalarOpName, ElementwiseKernel, ReduceKernel, MatmulKernel } from '@sym/graph';
+import type { ApplyExpr, DType, Kernel, ScalarExpr, ScalarOpName, ElementwiseKernel, ReduceKernel, MatmulKernel } from '@sym/graph';
 import { isFloat, reduceIdentity } from '@sym/graph';
+import { commonSubexpressions, place, type Cse, type Placement } from './cse.js';
 
 /** JS for storing `code` into dtype `d` (wrap like C, round like float32 or float16). */
 export function castTo(d: DType, code: string): string {
@@ -98,28 +99,66 @@ function num(v: number): string {
   return Object.is(v, -0) ? '-0' : `(${String(v)})`;
 }
 
+type Index = (strides: readonly number[], offset: number) => string;
+
 /** Render an expression; `index(strides, offset)` renders a load's offset from the loop variables. */
-export function renderExpr(e: ScalarExpr, index: (strides: readonly number[], offset: number) => string): string {
-  switch (e.kind) {
-    case 'const':
-      return num(e.value);
-    case 'load':
-      return `in${e.input}[${index(e.strides, e.offset)}]`;
-    case 'gather':
-      return `in${e.input}[${renderExpr(e.index, index)}]`;
-    case 'reduced':
-      throw new Error('cpu: a reduced value outside an epilogue (the backend runs epilogues as kernels of their own)');
-    case 'apply': {
-      const args = e.args.map((a, i) => {
-        const code = renderExpr(a, index);
-        // the condition of a switch is tested as it is; other operands convert to the compute dtype
-        if (e.op === 'switch' && i === 0) return code;
-        return a.dtype === e.computeDType ? code : castTo(e.computeDType, code);
-      });
-      const code = OPS[e.op](args, e.dtype, e.computeDType);
-      return e.op === 'cast' || e.dtype !== e.computeDType || !isExact(e.op, e.dtype) ? castTo(e.dtype, code) : code;
+export function renderExpr(e: ScalarExpr, index: Index): string {
+  return renderNodes(commonSubexpressions(e), index, undefined).value;
+}
+
+/** Operands JavaScript evaluates on some elements only: a switch's branches, the right side of `&&` and `||`. */
+const lazyOperand = (e: ApplyExpr, i: number) => (e.op === 'switch' ? i > 0 : (e.op === 'and' || e.op === 'or') && i === 1);
+
+/**
+ * An expression computed per element: `lets` declares the locals of the
+ * subexpressions it uses more than once (each computed once, before its
+ * first use), `value` computes the rest from them.
+ */
+function renderShared(e: ScalarExpr, index: Index): { lets: string; value: string } {
+  const cse = commonSubexpressions(e);
+  return renderNodes(cse, index, place(cse, lazyOperand));
+}
+
+/** Render the root of `cse`, each shared node once where `shared` places it (without a placement, every copy inline). */
+function renderNodes(cse: Cse, index: Index, shared: Placement | undefined): { lets: string; value: string } {
+  const name = (id: number) => `t${id}`;
+  const node = (id: number): string => {
+    const e = cse.nodes[id]!.expr;
+    switch (e.kind) {
+      case 'const':
+        return num(e.value);
+      case 'load':
+        return `in${e.input}[${index(e.strides, e.offset)}]`;
+      case 'gather':
+        return `in${e.input}[${operand(id, 0)}]`;
+      case 'reduced':
+        throw new Error('cpu: a reduced value outside an epilogue (the backend runs epilogues as kernels of their own)');
+      case 'apply': {
+        const args = e.args.map((a, i) => {
+          const code = operand(id, i);
+          // the condition of a switch is tested as it is; other operands convert to the compute dtype
+          if (e.op === 'switch' && i === 0) return code;
+          return a.dtype === e.computeDType ? code : castTo(e.computeDType, code);
+        });
+        const code = OPS[e.op](args, e.dtype, e.computeDType);
+        return e.op === 'cast' || e.dtype !== e.computeDType || !isExact(e.op, e.dtype) ? castTo(e.dtype, code) : code;
+      }
     }
-  }
+  };
+  const ref = (id: number) => (shared?.regionOf[id] !== undefined ? name(id) : node(id));
+  // a lazy operand first computes the shared nodes placed in it: (t5 = ..., t6 = ..., operand)
+  const operand = (id: number, i: number): string => {
+    const a = cse.nodes[id]!.args[i]!;
+    const r = shared?.lazyRegion(id, i);
+    const defs = r === undefined ? undefined : shared!.definitions.get(r);
+    return defs ? `(${defs.map((d) => `${name(d)} = ${node(d)}`).join(', ')}, ${ref(a)})` : ref(a);
+  };
+  const root = cse.nodes.length - 1;
+  if (!shared) return { lets: '', value: node(root) };
+  const top = (shared.definitions.get(0) ?? []).map((d) => `const ${name(d)} = ${node(d)};`);
+  const inner = shared.regionOf.flatMap((r, id) => (r !== undefined && r !== 0 ? [`${name(id)} = 0`] : []));
+  const lets = [...(inner.length ? [`let ${inner.join(', ')};`] : []), ...top].join('\n');
+  return { lets, value: ref(root) };
 }
 
 /** Ops whose JS result is already a value of dtype d (no conversion needed). */
@@ -149,13 +188,14 @@ function inputDecls(n: number): string {
 
 function renderElementwise(k: ElementwiseKernel): string {
   const vars = k.shape.map((_, d) => `i${d}`);
-  const expr = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o));
-  return `${inputDecls(k.inputs.length)}\nlet o = 0;\n${loops(k.shape, 'i', `out[o++] = ${expr};`)}`;
+  const { lets, value } = renderShared(k.expr, (s, o) => offsetExpr(vars, s, o));
+  return `${inputDecls(k.inputs.length)}\nlet o = 0;\n${loops(k.shape, 'i', `${lets}\nout[o++] = ${value};`)}`;
 }
 
 function renderReduce(k: ReduceKernel): string {
   const vars = [...k.shape.map((_, d) => `i${d}`), ...k.reduceShape.map((_, d) => `r${d}`)];
-  const value = k.expr.dtype === k.acc || k.acc === 'bool' ? renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o)) : castTo(k.acc, renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o)));
+  const expr = renderShared(k.expr, (s, o) => offsetExpr(vars, s, o));
+  const value = k.expr.dtype === k.acc || k.acc === 'bool' ? expr.value : castTo(k.acc, expr.value);
   const init = num(reduceIdentity(k.reducer, k.acc));
   const wrap = (c: string) => (!isFloat(k.acc) && (k.reducer === 'sum' || k.reducer === 'prod') ? castTo(k.acc, c) : c);
   let update: string;
@@ -188,7 +228,7 @@ function renderReduce(k: ReduceKernel): string {
   }
   const count = k.reduceShape.reduce((a, b) => a * b, 1);
   const result = k.reducer === 'argmax' || k.reducer === 'argmin' ? 'best' : k.reducer === 'mean' ? `acc / ${count}` : 'acc';
-  const inner = loops(k.reduceShape, 'r', `const v = ${value};\n${update}\nj++;`);
+  const inner = loops(k.reduceShape, 'r', `${expr.lets}\nconst v = ${value};\n${update}\nj++;`);
   const body = `let acc = ${init}; let best = 0; let j = 0;\n${inner}\nout[o++] = ${castTo(k.out, result)};`;
   return `${inputDecls(k.inputs.length)}\nlet o = 0;\n${loops(k.shape, 'i', body)}`;
 }

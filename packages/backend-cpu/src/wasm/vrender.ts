@@ -13,6 +13,7 @@ import { f16round, loadsOf } from '@sym/graph';
 import { Code, F32, F64, I32, V128, encodeModule, localsAfter, type ValType } from './encoder.js';
 import { emitExp, emitLog, emitSigmoid, emitSinCos, emitTanh, fconst, iconst, type Emit } from './vmath.js';
 import { MAX_PAGES, arena } from './arena.js';
+import { commonSubexpressions } from '../cse.js';
 
 export type VKernel = ElementwiseKernel | ReduceKernel;
 
@@ -158,7 +159,27 @@ export function rowModule(k: VKernel, loads: readonly LoadExpr[], column: boolea
     iconst(c, -0x80000000);
     c.v128And().v128Or();
   };
+  // a subexpression used more than once is computed into a local at its first use and read there after
+  // (every operand of the code here is evaluated, switch included: no use is on a path another may skip)
+  const cse = commonSubexpressions(k.expr);
+  const sharedLocals = new Map<number, number>();
+  const computed = new Set<number>();
+  /** The kernel's value at the current vector: its shared locals are computed afresh. */
+  const element = (e: ScalarExpr): void => {
+    computed.clear();
+    expr(e);
+  };
   const expr = (e: ScalarExpr): void => {
+    const id = cse.id(e);
+    if (!cse.shared(id)) return compute(e);
+    let at = sharedLocals.get(id);
+    if (at !== undefined && computed.has(id)) return void c.get(at);
+    compute(e);
+    if (at === undefined) sharedLocals.set(id, (at = local(V128)));
+    c.tee(at);
+    computed.add(id);
+  };
+  const compute = (e: ScalarExpr): void => {
     if (e.kind === 'const') {
       fconst(c, isHalf(e.dtype) ? f16round(e.value) : Math.fround(e.value));
       return;
@@ -256,7 +277,7 @@ export function rowModule(k: VKernel, loads: readonly LoadExpr[], column: boolea
     c.i32(count).set(step);
     c.loop();
     {
-      expr(r.expr);
+      element(r.expr);
       c.set(v);
       if (isSum) {
         c.get(acc0).get(v).f64x2PromoteLowF32x4().f64x2Add().set(acc0);
@@ -312,7 +333,7 @@ export function rowModule(k: VKernel, loads: readonly LoadExpr[], column: boolea
       c.block().loop();
       c.get(off).get(N).i32(4).i32Mul().i32GeS().brIf(1);
       c.get(0).get(off).i32Add();
-      expr(k.expr);
+      element(k.expr);
       if (isHalf(k.out) && !isHalf(k.expr.dtype)) roundHalf();
       c.v128Store();
       c.get(off).i32(16).i32Add().set(off).br(0);
@@ -346,14 +367,14 @@ export function rowModule(k: VKernel, loads: readonly LoadExpr[], column: boolea
       c.get(N).i32(~3).i32And().i32(4).i32Mul().set(end);
       c.block().loop();
       c.get(off).get(end).i32GeS().brIf(1);
-      expr(k.expr);
+      element(k.expr);
       c.set(v);
       accumulate();
       c.get(off).i32(16).i32Add().set(off).br(0);
       c.end().end();
       // the last 1-3 elements: lanes past n are replaced by the reducer's identity
       c.get(N).i32(3).i32And().if_();
-      expr(k.expr);
+      element(k.expr);
       c.set(v);
       c.get(v);
       fconst(c, identity);
