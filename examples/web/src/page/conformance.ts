@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   };
   for (const c of cases) {
     try {
-      await runCase(c, ctx);
+      await runCase(c, losesSignOfZero(c.name, info.device) ? { ...ctx, signedZeros: false } : ctx);
       state.results.push({ name: c.name, group: c.group, ok: true });
     } catch (e) {
       state.results.push({ name: c.name, group: c.group, ok: false, error: e instanceof Error ? e.message : String(e) });
@@ -52,6 +52,16 @@ async function main(): Promise<void> {
   }
   if (!info.dtypes.includes('float16')) state.float16Refused = await float16Errors(device);
   state.status = 'done';
+}
+
+/**
+ * SwiftShader compiles shaders as if zeros had no sign (LLVM's nsz): it
+ * rewrites -(y - 1) as 1 - y and drops a selected -0.0 constant, so
+ * erfcinv(1) is +0 there, where SciPy's and every other backend's is -0.
+ * Only that case is compared without the sign of zero.
+ */
+function losesSignOfZero(name: string, device: string): boolean {
+  return /swiftshader/i.test(device) && name.startsWith('erfcinv ');
 }
 
 /** The errors a float16 argument and a float16 shared variable get on a device that does not hold float16. */
