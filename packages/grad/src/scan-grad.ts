@@ -14,8 +14,15 @@
  * Only the final carried values are kept. The backward scan is an ordinary
  * scan, so it differentiates again (hessians), and `nb` batch dimensions
  * (jacobian's batched pass) ride along in front of every gradient.
+ *
+ * With Theano's truncate_gradient k the backward scan runs only the last k
+ * steps of the loop (a window of time indices; the others' rows are zeros
+ * and cost no kernels), as Theano's gradient scan does: the sequences get
+ * gradient at those steps only, the non-sequences the sum over them, and
+ * the initial states none when the window stops short of the first step.
+ * The gradient of a windowed scan runs the same window.
  */
-import { Scan, T, TensorType, TensorVariable, applyNode, isFloat, type DType } from '@sym/graph';
+import { Scan, T, TensorType, TensorVariable, applyNode, isFloat, type DType, type ScanWindow } from '@sym/graph';
 import { reverse, type Seed } from './reverse.js';
 import { batchedLike, fromFront, range, toFront } from './shape-helpers.js';
 import { ZERO, type GradContext, type InputGrad } from './types.js';
@@ -35,13 +42,23 @@ export function scanGrad({ node, gzs, nb }: GradContext): InputGrad[] {
   // every step's state, when the forward scan kept only the last: a twin that keeps all
   let fwd = node.outputs;
   if (op.keep.some((k) => k === 'last')) {
-    const all = new Scan(op.inner, { keep: states.map(() => 'all'), reverse: op.reverse, padTo: op.padTo, hasNSteps: op.hasNSteps, name: op.name });
+    const all = new Scan(op.inner, { ...op.options, keep: states.map(() => 'all') });
     fwd = applyNode(all, node.inputs).outputs;
   }
+  // the steps the gradient walks: a truncated loop's last k (Theano's truncate_gradient), a windowed loop's own window
+  const window: ScanWindow | undefined =
+    op.window ?? (op.truncateGradient === -1 ? undefined : { at: op.reverse ? 'start' : 'end', length: op.truncateGradient });
+  const n = op.hasNSteps ? nSteps[0]! : seqs.map((s) => s.shape[0]!).reduce((a, b) => T.minimum(a, b));
   // the state each step starts from, at its time index: the initial value where the walk begins
   const before = inits.map((init, k) => {
     const first = T.dimshuffle(init, ['x', ...range(init.ndim)]);
-    return op.reverse ? T.concatenate([fwd[k]!.get('1:'), first]) : T.concatenate([first, fwd[k]!.get(':-1')]);
+    const shifted = op.reverse ? T.concatenate([fwd[k]!.get('1:'), first]) : T.concatenate([first, fwd[k]!.get(':-1')]);
+    const w = op.window;
+    // a windowed loop that starts inside the sequence starts from the initial value there (the row before is one it skipped)
+    if (!w || (w.at === 'end') === op.reverse) return shifted;
+    const start = w.at === 'end' ? T.maximum(n.sub(w.length), 0) : T.minimum(n, w.length).sub(1);
+    const isStart = T.dimshuffle(T.eq(T.arange(n), start), [0, ...range(init.ndim).map(() => 'x' as const)]);
+    return T.switch(isStart, first, shifted);
   });
 
   // gradients flowing into each step's outputs from the cost, time first
@@ -94,6 +111,7 @@ export function scanGrad({ node, gzs, nb }: GradContext): InputGrad[] {
       // a sequence longer than the loop gets zeros past the steps
       padTo: floatSeqs,
       hasNSteps: op.hasNSteps,
+      ...(window ? { window } : {}),
       name: `grad_of_${op.name ?? 'scan'}`,
     },
   );
@@ -104,7 +122,9 @@ export function scanGrad({ node, gzs, nb }: GradContext): InputGrad[] {
   });
   const accInits = floatNons.map((m) => outerZeros(nons[m]!));
   const result = applyNode(back, [...seqs, ...before, ...stepSeqs.map((s) => s.outer), ...carryInits, ...accInits, ...nons, ...nSteps]).outputs;
-  const gInit = result.slice(0, floatStates.length);
+  // a walk cut short of the first step leaves the initial values without gradient (Theano's truncate_gradient)
+  const cut = !op.window && op.truncateGradient !== -1;
+  const gInit = result.slice(0, floatStates.length).map((g) => (cut ? T.switch(T.le(n, op.truncateGradient), g, T.zerosLike(g)) : g));
   const gNon = result.slice(floatStates.length, floatStates.length + floatNons.length);
   const gSeq = result.slice(floatStates.length + floatNons.length).map((g) => fromFront(g, nb));
 

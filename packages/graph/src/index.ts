@@ -99,7 +99,7 @@ export type { Givens } from './eval.js';
 export { InvalidValueError, BadThunkOutput } from './debug.js';
 export { Scan } from './ops/scan.js';
 export { Alloc, ARange } from './ops/alloc.js';
-export type { ScanInner, ScanKeep, ScanOpOptions } from './ops/scan.js';
+export type { ScanInner, ScanKeep, ScanOpOptions, ScanWindow } from './ops/scan.js';
 export { scan } from './scan.js';
 export { RandomStreams } from './random.js';
 export type { RandomTensor, UniformOptions, NormalOptions, BinomialOptions, IntegersOptions, MultinomialOptions, ChoiceOptions } from './random.js';

@@ -43,6 +43,15 @@ export interface ScanOptions {
   readonly nSteps?: TensorLike;
   /** Walk the sequences from their end (outputs are still in the order they are computed), as Theano's go_backwards. */
   readonly goBackwards?: boolean;
+  /**
+   * Theano's truncate_gradient: the gradient walks back through only the
+   * last k steps of the loop (backpropagation through time truncated to k
+   * steps); sequence elements and states older than that get no gradient,
+   * the non-sequences only what those k steps give them, and the initial
+   * state none unless k covers the whole loop. -1 (the default) walks every
+   * step. The loop itself still runs every step.
+   */
+  readonly truncateGradient?: number;
   /** Names the op in debugprint. */
   readonly name?: string;
 }
@@ -57,7 +66,7 @@ export type ScanUpdates = [TensorSharedVariable, TensorVariable][];
 /** Updates a Theano step returns beside its outputs: sym takes only none (`{}`, an empty Map or list). */
 export type StepUpdates = Readonly<Record<string, never>> | ReadonlyMap<TensorSharedVariable, TensorLike> | readonly (readonly [TensorSharedVariable, TensorLike])[];
 
-const SCAN_OPTIONS = ['sequences', 'outputsInfo', 'nonSequences', 'nSteps', 'goBackwards', 'name'] as const satisfies readonly (keyof ScanOptions)[];
+const SCAN_OPTIONS = ['sequences', 'outputsInfo', 'nonSequences', 'nSteps', 'goBackwards', 'truncateGradient', 'name'] as const satisfies readonly (keyof ScanOptions)[];
 
 type Step = (...args: TensorVariable[]) => TensorLike | readonly TensorLike[];
 
@@ -86,11 +95,18 @@ export function scan(fn: (...args: TensorVariable[]) => TensorLike, options?: Sc
 export function scan(fn: Step | ((...args: TensorVariable[]) => readonly [readonly TensorLike[], StepUpdates]), options: ScanOptions = {}): [TensorVariable | TensorVariable[], ScanUpdates] {
   if (typeof fn !== 'function') throw new TypeError(`scan: the first argument must be the step function, got ${fn === null ? 'null' : typeof fn}`);
   checkOptionNames(options, 'scan', SCAN_OPTIONS);
+  checkTruncateGradient(options.truncateGradient);
   const list = <V>(v: V | readonly V[] | undefined): V[] => (v === undefined ? [] : Array.isArray(v) ? [...(v as V[])] : [v as V]);
   const nonSequences = list(options.nonSequences);
   const plan = planTaps(outputsOf(fn as Step), list<ScanSequence>(options.sequences), list<ScanOutputInfo>(options.outputsInfo), nonSequences.length);
   const [results, single] = scanLoop(plan.fn, plan.sequences, plan.outputsInfo, nonSequences, options, options.name ?? (fn.name || undefined), plan.lastOnly);
   return [plan.finish(results, single), []];
+}
+
+function checkTruncateGradient(k: unknown): void {
+  if (k === undefined || k === -1 || (typeof k === 'number' && Number.isSafeInteger(k) && k >= 1)) return;
+  const shown = typeof k === 'number' ? String(k) : k === null ? 'null' : k instanceof TensorVariable ? `the variable ${k}` : `${typeof k} ${JSON.stringify(k) ?? String(k)}`;
+  throw new RangeError(`scan: truncateGradient must be an integer >= 1 (the number of steps the gradient walks back) or -1 (every step), got ${shown}`);
 }
 
 const isUpdates = (u: unknown): boolean =>
@@ -247,7 +263,7 @@ function scanLoop(
 
   const op = new Scan(
     { sequences: seqHolders, states: stateHolders, nonSequences: [...nonHolders, ...capturedHolders], outputs: innerOuts },
-    { hasNSteps: nSteps !== undefined, name, ...(lastOnly.size ? { keep: stateIdx.map((i) => (lastOnly.has(i) ? 'last' : 'all')) } : {}) },
+    { hasNSteps: nSteps !== undefined, truncateGradient: options.truncateGradient ?? -1, name, ...(lastOnly.size ? { keep: stateIdx.map((i) => (lastOnly.has(i) ? 'last' : 'all')) } : {}) },
   );
   const node = applyNode(op, [...sequences, ...stateIdx.map((i) => inits[i]!), ...explicit, ...captured, ...(nSteps ? [nSteps] : [])]);
   // back in the user's order

@@ -218,11 +218,14 @@ describe('scan: errors name the problem', () => {
     expect(() => sym.scan((...a: V[]) => a[1]!.add(a[0]!), { sequences: x, outputsInfo: 0 })).not.toThrow();
   });
   it("refuses option names it does not know, with the camelCase spelling of Theano's keywords", () => {
-    const names = 'the options are sequences, outputsInfo, nonSequences, nSteps, goBackwards, name';
+    const names = 'the options are sequences, outputsInfo, nonSequences, nSteps, goBackwards, truncateGradient, name';
     expect(() => sym.scan((xt: V) => xt, { sequences: x, outputs_info: null } as never)).toThrow(
       `scan: unknown option "outputs_info" (did you mean outputsInfo? sym spells Theano's keywords in camelCase); ${names}`,
     );
-    expect(() => sym.scan((xt: V) => xt, { sequences: x, truncate_gradient: 5 } as never)).toThrow(`scan: unknown option "truncate_gradient"; ${names}`);
+    expect(() => sym.scan((xt: V) => xt, { sequences: x, truncate_gradient: 5 } as never)).toThrow(
+      `scan: unknown option "truncate_gradient" (did you mean truncateGradient? sym spells Theano's keywords in camelCase); ${names}`,
+    );
+    expect(() => sym.scan((xt: V) => xt, { sequences: x, mode: 'FAST_RUN' } as never)).toThrow(`scan: unknown option "mode"; ${names}`);
   });
   it('takes taps (scan-taps.test.ts has the rest: [-2] alone reads two steps back), and refuses a step that returns updates', () => {
     const x0 = T.dvector('x0');

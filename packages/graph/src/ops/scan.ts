@@ -49,7 +49,26 @@ export interface ScanOpOptions {
   readonly padTo?: readonly (number | null)[];
   /** Whether the node's last input is n_steps. */
   readonly hasNSteps?: boolean;
+  /**
+   * Theano's truncate_gradient: the gradient walks back only this many of
+   * the loop's last steps; -1 (the default) walks them all. The loop itself
+   * runs every step.
+   */
+  readonly truncateGradient?: number;
+  /**
+   * Run only the steps at the time indices `[0, length)` (`at: 'start'`) or
+   * `[n - length, n)` (`at: 'end'`), in the loop's direction; the other
+   * time indices' rows of the outputs are zeros. A truncated gradient's
+   * loop; its own gradient runs the same window.
+   */
+  readonly window?: ScanWindow;
   readonly name?: string;
+}
+
+/** The time indices a scan runs: the first or last `length` of its n (all n when n is smaller). */
+export interface ScanWindow {
+  readonly at: 'start' | 'end';
+  readonly length: number;
 }
 
 let nextScan = 0;
@@ -68,6 +87,8 @@ export class Scan extends Op {
   readonly reverse: boolean;
   readonly padTo: readonly (number | null)[];
   readonly hasNSteps: boolean;
+  readonly truncateGradient: number;
+  readonly window: ScanWindow | undefined;
   readonly name: string | undefined;
   /** Inner nodes in an order where each comes after its inputs' owners. */
   readonly nodes: readonly Apply[];
@@ -83,7 +104,15 @@ export class Scan extends Op {
     this.reverse = options.reverse ?? false;
     this.padTo = options.padTo ?? inner.outputs.slice(k).map(() => null);
     this.hasNSteps = options.hasNSteps ?? false;
+    this.truncateGradient = options.truncateGradient ?? -1;
+    this.window = options.window;
     this.name = options.name;
+    const tg = this.truncateGradient;
+    if (!Number.isSafeInteger(tg) || (tg < 1 && tg !== -1)) throw new RangeError(`Scan: truncateGradient must be an integer >= 1 or -1, got ${tg}`);
+    const w = this.window;
+    if (w && !(Number.isSafeInteger(w.length) && w.length >= 0 && (w.at === 'start' || w.at === 'end'))) {
+      throw new RangeError(`Scan: window must be { at: 'start' | 'end', length: a non-negative integer }, got ${JSON.stringify(w)}`);
+    }
     inner.states.forEach((s, i) => {
       const o = inner.outputs[i]!;
       if (o.dtype !== s.dtype || o.ndim !== s.ndim) {
@@ -98,7 +127,28 @@ export class Scan extends Op {
 
   /** The same loop with a rewritten step (the same placeholders, outputs of the same types). */
   withStep(outputs: readonly TensorVariable[]): Scan {
-    return new Scan({ ...this.inner, outputs }, { keep: this.keep, reverse: this.reverse, padTo: this.padTo, hasNSteps: this.hasNSteps, name: this.name });
+    return new Scan({ ...this.inner, outputs }, this.options);
+  }
+
+  /** The options this op was made with, to make a twin that differs in some (`{ ...op.options, keep }`). */
+  get options(): ScanOpOptions {
+    return {
+      keep: this.keep,
+      reverse: this.reverse,
+      padTo: this.padTo,
+      hasNSteps: this.hasNSteps,
+      truncateGradient: this.truncateGradient,
+      ...(this.window ? { window: this.window } : {}),
+      name: this.name,
+    };
+  }
+
+  /** The time indices the loop visits, in the order it visits them. */
+  visits(n: number): number[] {
+    const w = this.window;
+    const [lo, hi] = !w ? [0, n] : w.at === 'start' ? [0, Math.min(w.length, n)] : [Math.max(n - w.length, 0), n];
+    const ts = Array.from({ length: hi - lo }, (_, i) => lo + i);
+    return this.reverse ? ts.reverse() : ts;
   }
 
   get nSequences(): number {
@@ -229,8 +279,8 @@ export class Scan extends Op {
     nonSequences.forEach((p, i) => fixed.set(p, inputs[ns + nk + i]!));
     let carried = inputs.slice(ns, ns + nk);
     const perStep: (NDArray | undefined)[][] = outputs.map(() => new Array<NDArray | undefined>(n));
-    for (let s = 0; s < n; s++) {
-      const t = this.reverse ? n - 1 - s : s;
+    const visits = this.visits(n);
+    for (const t of visits) {
       const values = new Map(fixed);
       sequences.forEach((p, i) => values.set(p, rowOf(seqs[i]!, t)));
       states.forEach((p, i) => values.set(p, carried[i]!));
@@ -247,14 +297,15 @@ export class Scan extends Op {
       n,
     );
     // with no step to take them from, the rows' shapes come from the step's shapes
-    const none = n > 0 ? [] : this.stepShapes(inputs.map((v) => v.shape));
+    const none = visits.length > 0 ? [] : this.stepShapes(inputs.map((v) => v.shape));
     return outputs.map((o, i) => {
       if (i < nk && this.keep[i] === 'last') return carried[i]!;
-      const step = n > 0 ? perStep[i]![0]!.shape : none[i]!;
+      const step = visits.length > 0 ? perStep[i]![visits[0]!]!.shape : none[i]!;
       const shape = shapes[i]!.map((d, k) => d ?? (k === 0 ? n : (step[k - 1] ?? 0)));
       const out = NDArray.zeros(shape, o.dtype);
       const row = sizeOf(shape.slice(1));
-      for (let t = 0; t < n; t++) out.data.set(perStep[i]![t]!.data, t * row);
+      // time indices outside the window keep their zeros
+      for (const t of visits) out.data.set(perStep[i]![t]!.data, t * row);
       return out;
     });
   }
@@ -274,6 +325,7 @@ export class Scan extends Op {
       seqs.map((s) => s.shape[0]!),
       nSteps,
     )!;
+    const visits = this.visits(n);
     const invariant = new Map<TensorVariable, TensorView>();
     nonSequences.forEach((p, i) => invariant.set(p, inputs[ns + nk + i]!));
     const viewIn = (views: Map<TensorVariable, TensorView>) => (v: TensorVariable): TensorView => {
@@ -293,16 +345,15 @@ export class Scan extends Op {
       if (nd.inputs.some((v) => varying.has(v))) {
         nd.outputs.forEach((o) => varying.add(o));
         perStepNodes.push(nd);
-      } else if (n > 0) {
+      } else if (visits.length > 0) {
         const ins = nd.inputs.map(viewIn(invariant));
         const outs = foldStatic(nd, ins) ?? nd.op.lower(ctx, ins, nd);
         nd.outputs.forEach((o, i) => invariant.set(o, outs[i]!));
       }
     }
     let carried = inputs.slice(ns, ns + nk);
-    const perStep: TensorView[][] = outputs.map(() => new Array<TensorView>(n));
-    for (let s = 0; s < n; s++) {
-      const t = this.reverse ? n - 1 - s : s;
+    const perStep: (TensorView | undefined)[][] = outputs.map(() => new Array<TensorView | undefined>(n));
+    for (const t of visits) {
       const views = new Map<TensorVariable, TensorView>();
       sequences.forEach((p, i) => views.set(p, rowAt(ctx, seqs[i]!, t)));
       states.forEach((p, i) => views.set(p, carried[i]!));
@@ -318,12 +369,12 @@ export class Scan extends Op {
       });
       carried = outs.slice(0, nk);
     }
-    const none = n > 0 ? [] : this.stepShapes(inputs.map((v) => v.shape));
+    const none = visits.length > 0 ? [] : this.stepShapes(inputs.map((v) => v.shape));
     return outputs.map((o, i) => {
       if (i < nk && this.keep[i] === 'last') return carried[i]!;
       const pad = i < nk ? null : (this.padTo[i - nk] ?? null);
       const length = pad === null ? n : seqs[pad]!.shape[0]!;
-      const rowShape = n > 0 ? perStep[i]![0]!.shape : none[i]!.map((d) => d ?? 0);
+      const rowShape = visits.length > 0 ? perStep[i]![visits[0]!]!.shape : none[i]!.map((d) => d ?? 0);
       return stackSteps(ctx, perStep[i]!, length, rowShape, o.dtype);
     });
   }
@@ -383,21 +434,31 @@ const FAN_IN = 8;
 
 /**
  * `length` rows of shape `rowShape`, row t from `rows[t]` (zeros past the
- * steps): groups of FAN_IN steps are stacked by one kernel each, then the
+ * steps, and for each run of time indices the loop did not visit): groups of FAN_IN steps are stacked by one kernel each, then the
  * groups are joined the same way, so each element is read O(log n) times
  * and no kernel reads more than FAN_IN steps' buffers.
  */
-function stackSteps(ctx: LowerContext, rows: readonly TensorView[], length: number, rowShape: readonly number[], dtype: TensorView['dtype']): BufferView {
+function stackSteps(ctx: LowerContext, rows: readonly (TensorView | undefined)[], length: number, rowShape: readonly number[], dtype: TensorView['dtype']): BufferView {
   const shape = [length, ...rowShape];
   const zero: ScalarExpr = { kind: 'const', value: 0, dtype };
   if (sizeOf(shape) === 0) return ctx.indexed(shape, dtype, [], () => zero);
   // a step's row gains the steps axis as a view; `stacked`: made by a stacking kernel already
   const withAxis = (v: TensorView): TensorView => (v.kind === 'buffer' ? { ...v, shape: [1, ...v.shape], strides: [0, ...v.strides] } : v);
-  let pieces = rows.map((v) => ({ v: withAxis(v), rows: 1, stacked: false }));
-  if (length > rows.length) {
-    const pad = ctx.indexed([length - rows.length, ...rowShape], dtype, [], () => zero);
-    pieces.push({ v: pad, rows: length - rows.length, stacked: true });
+  const zeros = (count: number) => ({ v: ctx.indexed([count, ...rowShape], dtype, [], () => zero), rows: count, stacked: true });
+  let pieces: { v: TensorView; rows: number; stacked: boolean }[] = [];
+  for (let t = 0; t < rows.length; ) {
+    const v = rows[t];
+    if (v) {
+      pieces.push({ v: withAxis(v), rows: 1, stacked: false });
+      t++;
+      continue;
+    }
+    let end = t;
+    while (end < rows.length && !rows[end]) end++;
+    pieces.push(zeros(end - t));
+    t = end;
   }
+  if (length > rows.length) pieces.push(zeros(length - rows.length));
   do {
     const next: typeof pieces = [];
     for (let g = 0; g < pieces.length; g += FAN_IN) {

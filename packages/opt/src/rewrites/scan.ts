@@ -19,10 +19,11 @@ export const scanKeepLast: NodeRewriter = (node, ctx) => {
   const s = scan.op;
   const k = stacked.index;
   // a reverse scan's last step is at index 0; a per-step output is not carried
-  if (s.reverse || k >= s.nStates || s.keep[k] !== 'all') return null;
+  // a windowed scan's (a truncated gradient's) last value may come from before its last row
+  if (s.reverse || s.window || k >= s.nStates || s.keep[k] !== 'all') return null;
   if (ctx.clients(stacked) !== 1 || scan.outputs.some((o, i) => i !== k && ctx.clients(o) > 0)) return null;
   const keep = s.keep.map((m, i) => (i === k ? ('last' as const) : m));
-  return applyNode(new Scan(s.inner, { keep, reverse: s.reverse, padTo: s.padTo, hasNSteps: s.hasNSteps, name: s.name }), scan.inputs).outputs[k]!;
+  return applyNode(new Scan(s.inner, { ...s.options, keep }), scan.inputs).outputs[k]!;
 };
 
 registerRewrite({ kind: 'node', name: 'scan_keep_last', phase: 'specialize', tags: ['fast_run'], rewrite: scanKeepLast });
