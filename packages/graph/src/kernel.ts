@@ -203,19 +203,24 @@ export function walkExpr(e: ScalarExpr, f: (e: ScalarExpr) => void): void {
 /** Every load of an expression, left to right, those inside a gather's index included. */
 export function loadsOf(e: ScalarExpr): LoadExpr[] {
   const out: LoadExpr[] = [];
-  walkExpr(e, (x) => {
-    if (x.kind === 'load') out.push(x);
-  });
+  pushLoads(e, out);
   return out;
+}
+
+// no visitor closure: the optimizer asks this of every kernel of an unrolled scan, several times
+function pushLoads(e: ScalarExpr, out: LoadExpr[]): void {
+  if (e.kind === 'apply') for (const a of e.args) pushLoads(a, out);
+  else if (e.kind === 'gather') pushLoads(e.index, out);
+  else if (e.kind === 'load') out.push(e);
 }
 
 /** Whether an expression gathers (reads an input at a computed element). */
 export function gathers(e: ScalarExpr): boolean {
-  let found = false;
-  walkExpr(e, (x) => {
-    if (x.kind === 'gather') found = true;
-  });
-  return found;
+  // stops at the first gather: a scan's stacking kernels are large switches of gathers
+  if (e.kind === 'gather') return true;
+  if (e.kind !== 'apply') return false;
+  for (const a of e.args) if (gathers(a)) return true;
+  return false;
 }
 
 /**

@@ -36,9 +36,10 @@ export function assignBuffers(program: Program, reuse: boolean): Program {
   const lastRead = new Map<number, number>();
   steps.forEach((s, i) => s.inputs.forEach((b) => lastRead.set(b, i)));
   const written = new Set<number>();
+  const inputs = new Set(program.inputBuffers);
   for (const s of steps) {
     // a buffer written twice, or an input or constant written, is not ours to renumber
-    if (written.has(s.output) || program.inputBuffers.includes(s.output)) return program;
+    if (written.has(s.output) || inputs.has(s.output)) return program;
     written.add(s.output);
   }
   const specs: BufferSpec[] = [];
@@ -55,7 +56,13 @@ export function assignBuffers(program: Program, reuse: boolean): Program {
   program.constants.forEach((c) => take(c.buffer));
   const pool = new Map<string, number[]>();
   const keyOf = (old: number): string => `${program.buffers[old]!.dtype}:${program.buffers[old]!.size}`;
-  const release = (old: number): void => void pool.set(keyOf(old), [...(pool.get(keyOf(old)) ?? []), newId.get(old)!]);
+  const release = (old: number): void => {
+    const key = keyOf(old);
+    const free = pool.get(key);
+    // in place: a copy per release is quadratic in the temporaries of an unrolled scan
+    if (free) free.push(newId.get(old)!);
+    else pool.set(key, [newId.get(old)!]);
+  };
   for (let i = 0; i < steps.length; i++) {
     const s = steps[i]!;
     if (s.inputs.some((b) => !newId.has(b))) return program; // read before written

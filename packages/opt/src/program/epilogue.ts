@@ -9,8 +9,8 @@
  * cost model; a backend that gains nothing runs the epilogue as a second
  * kernel (`splitEpilogue`).
  */
-import { epilogueShape, gathers, isContiguousOver, mapLeaves, type DType, type MatmulKernel, type Program, type ReduceKernel, type ScalarExpr, type Step } from '@sym/graph';
-import { exprSize } from './loads.js';
+import { epilogueShape, isContiguousOver, mapLeaves, type DType, type MatmulKernel, type Program, type ReduceKernel, type ScalarExpr, type Step } from '@sym/graph';
+import { exprSize, gathersOnce } from './loads.js';
 import { fusedLabel, pinnedBuffers, Readers } from './fusion.js';
 
 /**
@@ -39,7 +39,7 @@ function withEpilogue(producer: Step, consumer: Step, maxExprSize: number): Step
   const rk = producer.kernel as ReduceKernel | MatmulKernel;
   const ck = consumer.kernel;
   // a gathering kernel's reads are not at the output's index: it cannot be an epilogue
-  if (ck.kind !== 'elementwise' || gathers(ck.expr)) return null;
+  if (ck.kind !== 'elementwise' || gathersOnce(ck.expr)) return null;
   const space = epilogueShape(rk);
   // a fused matmul stores through the consumer's C-contiguous layout
   if (rk.kind === 'matmul' && !isContiguousOver(space, rk.outStrides)) return null;
@@ -78,11 +78,46 @@ function withEpilogue(producer: Step, consumer: Step, maxExprSize: number): Step
   };
 }
 
+/**
+ * Which steps write each buffer, so that asking whether a buffer is
+ * written between two steps does not walk the steps between them (a
+ * reduction and its reader can be an unrolled scan apart). Passes only
+ * remove steps or replace one by a step with the same output, so the lists
+ * stay a superset of the writers; removed steps are skipped when asked.
+ */
+class Writers {
+  readonly #of = new Map<number, number[]>();
+  constructor(private readonly steps: readonly (Step | null)[]) {
+    steps.forEach((s, q) => {
+      if (!s) return;
+      const list = this.#of.get(s.output);
+      if (list) list.push(q);
+      else this.#of.set(s.output, [q]);
+    });
+  }
+  /** Whether a step strictly between `p` and `q` writes `buffer`. */
+  between(p: number, q: number, buffer: number): boolean {
+    const list = this.#of.get(buffer);
+    if (!list) return false;
+    // the first writer after p: the lists are in program order
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]! <= p) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < list.length && list[i]! < q; i++) if (this.steps[list[i]!]?.output === buffer) return true;
+    return false;
+  }
+}
+
 /** Fuse each reduction or product whose temporary output has one elementwise reader into that reader, as its epilogue. */
 export function fuseEpilogues(program: Program, maxExprSize = 256): Program {
   const steps: (Step | null)[] = [...program.steps];
   const pinned = pinnedBuffers(program);
   const readersOf = new Readers(steps);
+  const writers = new Writers(steps);
   let changed = false;
   for (let p = 0; p < steps.length; p++) {
     const producer = steps[p];
@@ -91,8 +126,7 @@ export function fuseEpilogues(program: Program, maxExprSize = 256): Program {
     if (readers.length !== 1) continue;
     const q = readers[0]!;
     // the fused kernel runs where the reader ran: the reduction's operands must still hold their values there
-    const between = steps.slice(p + 1, q);
-    if (between.some((s) => s && (producer.inputs.includes(s.output) || s.output === producer.output))) continue;
+    if (writers.between(p, q, producer.output) || producer.inputs.some((b) => writers.between(p, q, b))) continue;
     const fused = withEpilogue(producer, steps[q]!, maxExprSize);
     if (!fused) continue;
     steps[q] = fused;

@@ -5,8 +5,7 @@
  * disappear. Fusion lives here once and serves every backend.
  */
 import type { DType, ElementwiseKernel, Kernel, LoadExpr, Program, ScalarExpr, Step } from '@sym/graph';
-import { gathers, loadsOf } from '@sym/graph';
-import { exprCost, composeLoad, exprSize, mapLoad, mapLoads, type IndexMap } from './loads.js';
+import { exprCost, composeLoad, exprSize, gathersOnce, loadsOnce, mapLoad, mapLoads, noteExpr, type IndexMap } from './loads.js';
 
 export interface FusionOptions {
   /** Also fuse into reduce kernels (elementwise prologues of reductions). */
@@ -66,7 +65,11 @@ function inline(producer: Step, consumer: Step, maps: ReadonlyMap<LoadExpr, Inde
   const value: ScalarExpr =
     pk.expr.dtype === pk.out ? pk.expr : { kind: 'apply', op: 'cast', args: [pk.expr], computeDType: pk.expr.dtype, dtype: pk.out };
   const expr = mapLoads(ck.expr, (l) => {
-    if (l.input !== slot) return { ...l, input: slotOf(consumer.inputs[l.input]!, ck.inputs[l.input]!) };
+    if (l.input !== slot) {
+      const input = slotOf(consumer.inputs[l.input]!, ck.inputs[l.input]!);
+      // an unchanged load is kept, and with it every subtree that reads no producer
+      return input === l.input ? l : { ...l, input };
+    }
     const m = maps.get(l)!;
     return mapLoads(value, (pl) => composeLoad(pl, m, slotOf(producer.inputs[pl.input]!, pk.inputs[pl.input]!)));
   });
@@ -76,28 +79,40 @@ function inline(producer: Step, consumer: Step, maps: ReadonlyMap<LoadExpr, Inde
 /** The consumers with `producer` inlined, or null when one of them cannot take it. */
 function tryInline(producer: Step, consumers: readonly Step[], opts: FusionOptions): Step[] | null {
   const pk = producer.kernel as ElementwiseKernel;
+  // each read of the producer becomes its value (with a cast to its output dtype when it stored one)
+  const valueSize = exprSize(pk.expr) + (pk.expr.dtype === pk.out ? 0 : 1);
   // element reads after fusion: more than the producer has elements means some are computed twice
   let reads = 0;
   const plans: Map<LoadExpr, IndexMap>[] = [];
+  const sizes: number[] = [];
   for (const c of consumers) {
     const k = c.kernel;
     const iter = iterationShape(k);
-    if (!iter || k.kind === 'matmul' || (k.kind === 'reduce' && !opts.reduce) || gathers(k.expr)) return null;
+    if (!iter || k.kind === 'matmul' || (k.kind === 'reduce' && !opts.reduce) || gathersOnce(k.expr)) return null;
     const slot = c.inputs.indexOf(producer.output);
     const maps = new Map<LoadExpr, IndexMap>();
-    for (const l of loadsOf(k.expr)) {
+    let inlined = 0;
+    for (const l of loadsOnce(k.expr)) {
       if (l.input !== slot) continue;
       const m = mapLoad(l, iter, pk.shape);
       if (!m) return null;
       maps.set(l, m);
       reads += iter.reduce((a, b) => a * b, 1);
+      inlined++;
     }
+    // the fused expression's size, known before building it: most refusals in a long scan are for size
+    const size = exprSize(k.expr) + inlined * (valueSize - 1);
+    if (size > opts.maxExprSize) return null;
     plans.push(maps);
+    sizes.push(size);
   }
   if (reads > pk.shape.reduce((a, b) => a * b, 1) && exprCost(pk.expr) > opts.maxRecompute) return null;
-  const fused = consumers.map((c, i) => inline(producer, c, plans[i]!));
-  if (fused.some((s) => exprSize((s.kernel as ElementwiseKernel).expr) > opts.maxExprSize)) return null;
-  return fused;
+  return consumers.map((c, i) => {
+    const s = inline(producer, c, plans[i]!);
+    // neither expression gathers (both were checked), so neither does the fused one
+    noteExpr((s.kernel as ElementwiseKernel).expr, sizes[i]!, false);
+    return s;
+  });
 }
 
 /**
@@ -134,7 +149,7 @@ export function fuse(program: Program, opts: FusionOptions = DEFAULT_FUSION): Pr
   for (let p = 0; p < steps.length; p++) {
     const producer = steps[p];
     // a gathering kernel reads at computed positions: no producer can be evaluated in place of such a read
-    if (!producer || producer.kernel.kind !== 'elementwise' || gathers(producer.kernel.expr) || pinned.has(producer.output)) continue;
+    if (!producer || producer.kernel.kind !== 'elementwise' || pinned.has(producer.output) || gathersOnce(producer.kernel.expr)) continue;
     const consumers = readers.after(p, producer.output);
     if (consumers.length === 0) continue;
     const fused = tryInline(

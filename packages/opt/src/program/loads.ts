@@ -5,7 +5,7 @@
  * consumer's index, the producer's expression can be evaluated in place of
  * the load, its own loads re-expressed in the consumer's iteration space.
  */
-import { contiguousStrides, mapLeaves, type LoadExpr, type ScalarExpr } from '@sym/graph';
+import { contiguousStrides, gathers, loadsOf, mapLeaves, type LoadExpr, type ScalarExpr } from '@sym/graph';
 
 /** producer index j[e] = base[e] + sum over consumer dims d with dims[d] = e of scale[d] * i[d]. */
 export interface IndexMap {
@@ -79,5 +79,43 @@ export function exprCost(e: ScalarExpr): number {
 
 /** Number of nodes of an expression (its size in generated code). */
 export function exprSize(e: ScalarExpr): number {
-  return e.kind === 'apply' ? 1 + e.args.reduce((n, a) => n + exprSize(a), 0) : 1;
+  let n = sizes.get(e);
+  if (n === undefined) sizes.set(e, (n = countNodes(e)));
+  return n;
+}
+
+function countNodes(e: ScalarExpr): number {
+  if (e.kind !== 'apply') return 1;
+  let n = 1;
+  for (const a of e.args) n += countNodes(a);
+  return n;
+}
+
+/*
+ * Facts about whole kernel expressions, kept per expression object (the IR
+ * is immutable): fusion asks them of the same consumer for every producer
+ * it tries, and an unrolled scan has thousands of kernels.
+ */
+const sizes = new WeakMap<ScalarExpr, number>();
+const gathering = new WeakMap<ScalarExpr, boolean>();
+const loadLists = new WeakMap<ScalarExpr, readonly LoadExpr[]>();
+
+/** `gathers(e)`, remembered. */
+export function gathersOnce(e: ScalarExpr): boolean {
+  let g = gathering.get(e);
+  if (g === undefined) gathering.set(e, (g = gathers(e)));
+  return g;
+}
+
+/** `loadsOf(e)`, remembered (do not modify the list). */
+export function loadsOnce(e: ScalarExpr): readonly LoadExpr[] {
+  let l = loadLists.get(e);
+  if (l === undefined) loadLists.set(e, (l = loadsOf(e)));
+  return l;
+}
+
+/** Record what a pass knows of an expression it built: its size and whether it gathers. */
+export function noteExpr(e: ScalarExpr, size: number, gathersAny: boolean): void {
+  sizes.set(e, size);
+  gathering.set(e, gathersAny);
 }

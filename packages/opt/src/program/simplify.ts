@@ -5,8 +5,8 @@
  * drops it, so the input's producer may find a single consumer and fuse.
  */
 import type { DType, Program, ScalarExpr, Step } from '@sym/graph';
-import { gathers, loadsOf } from '@sym/graph';
-import { mapLoads } from './loads.js';
+import { loadsOf } from '@sym/graph';
+import { gathersOnce, mapLoads } from './loads.js';
 
 function dropFills(e: ScalarExpr): ScalarExpr {
   if (e.kind !== 'apply') return e;
@@ -21,7 +21,7 @@ function dropFills(e: ScalarExpr): ScalarExpr {
 function simplifyStep(s: Step): Step {
   const k = s.kernel;
   // a gathering kernel's inputs are numbered by its gathers too, which renumbering by loads would lose
-  if (k.kind === 'matmul' || gathers(k.expr)) return s;
+  if (k.kind === 'matmul' || gathersOnce(k.expr)) return s;
   const expr = dropFills(k.expr);
   if (expr === k.expr) return s;
   const used = [...new Set(loadsOf(expr).map((l) => l.input))].sort((a, b) => a - b);
