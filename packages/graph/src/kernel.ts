@@ -247,8 +247,15 @@ export function mapLeaves(
       return gather(index === e.index ? e : { ...e, index });
     }
     case 'apply': {
-      const args = e.args.map((a) => mapLeaves(a, load, reduced, gather));
-      return args.every((a, i) => a === e.args[i]) ? e : { ...e, args };
+      // a new node only where a leaf below changed: fusion rebuilds large expressions for every producer it inlines
+      let args: ScalarExpr[] | undefined;
+      for (let i = 0; i < e.args.length; i++) {
+        const a = e.args[i]!;
+        const m = mapLeaves(a, load, reduced, gather);
+        if (m !== a && !args) args = e.args.slice(0, i);
+        if (args) args.push(m);
+      }
+      return args ? { ...e, args } : e;
     }
   }
 }

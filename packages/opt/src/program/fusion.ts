@@ -123,21 +123,23 @@ function tryInline(producer: Step, consumers: readonly Step[], opts: FusionOptio
  * gone, are filtered out when asked.
  */
 export class Readers {
-  readonly #of = new Map<number, Set<number>>();
+  // lists, not sets (a set per temporary costs more than the duplicates `after` drops)
+  readonly #of = new Map<number, number[]>();
   constructor(private readonly steps: readonly (Step | null)[]) {
     steps.forEach((s, q) => s && this.add(q, s.inputs));
   }
   add(q: number, buffers: readonly number[]): void {
     for (const b of buffers) {
-      const set = this.#of.get(b);
-      if (set) set.add(q);
-      else this.#of.set(b, new Set([q]));
+      const list = this.#of.get(b);
+      if (list) list.push(q);
+      else this.#of.set(b, [q]);
     }
   }
   /** The steps after `p` that read `buffer`, in program order. */
   after(p: number, buffer: number): number[] {
-    const qs = [...(this.#of.get(buffer) ?? [])].filter((q) => q > p && this.steps[q]?.inputs.includes(buffer));
-    return qs.sort((a, b) => a - b);
+    const qs = (this.#of.get(buffer) ?? []).filter((q) => q > p && this.steps[q]?.inputs.includes(buffer));
+    qs.sort((a, b) => a - b);
+    return qs.filter((q, i) => i === 0 || q !== qs[i - 1]);
   }
 }
 

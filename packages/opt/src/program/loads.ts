@@ -59,8 +59,13 @@ export function mapLoad(load: Pick<LoadExpr, 'strides' | 'offset'>, iter: readon
 
 /** A producer's load (strides over the producer's dimensions) re-expressed over the consumer's iteration space. */
 export function composeLoad(inner: LoadExpr, map: IndexMap, input: number): LoadExpr {
-  const strides = map.dims.map((e, d) => (e < 0 ? 0 : map.scale[d]! * inner.strides[e]!));
-  const offset = map.base.reduce((o, j, e) => o + j * inner.strides[e]!, inner.offset);
+  const strides: number[] = [];
+  for (let d = 0; d < map.dims.length; d++) {
+    const e = map.dims[d]!;
+    strides.push(e < 0 ? 0 : map.scale[d]! * inner.strides[e]!);
+  }
+  let offset = inner.offset;
+  for (let e = 0; e < map.base.length; e++) offset += map.base[e]! * inner.strides[e]!;
   return { kind: 'load', input, strides, offset, dtype: inner.dtype };
 }
 
