@@ -6,8 +6,9 @@
  * walking the steps between).
  */
 import { describe, expect, it } from 'vitest';
-import type { ElementwiseKernel, LoadExpr, Program, ScalarExpr, Step } from '@sym/graph';
+import { loadsOf, type ElementwiseKernel, type LoadExpr, type Program, type ScalarExpr, type Step } from '@sym/graph';
 import { DEFAULT_FUSION, fuse, fuseEpilogues } from '../src/index.js';
+import { exprSize, loadsOnce } from '../src/program/loads.js';
 
 const load = (input: number, dtype: 'float32' | 'float64'): LoadExpr => ({ kind: 'load', input, strides: [1], offset: 0, dtype });
 
@@ -45,6 +46,10 @@ describe('fusion size limit', () => {
     expect(p.steps).toHaveLength(1);
     const expr = (p.steps[0]!.kernel as ElementwiseKernel).expr;
     expect(nodes(expr)).toBe(9);
+    // what fusion recorded of the kernel it built, for the next producer it tries
+    expect(exprSize(expr)).toBe(9);
+    expect(loadsOnce(expr)).toEqual(loadsOf(expr));
+    expect(loadsOnce(expr)).toHaveLength(2);
     expect(expr).toMatchObject({ op: 'mul', args: [{ op: 'cast', dtype: 'float32', args: [{ op: 'add' }] }, { op: 'cast' }] });
   });
 

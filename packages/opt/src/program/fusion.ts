@@ -5,7 +5,7 @@
  * disappear. Fusion lives here once and serves every backend.
  */
 import type { DType, ElementwiseKernel, Kernel, LoadExpr, Program, ScalarExpr, Step } from '@sym/graph';
-import { exprCost, composeLoad, exprSize, gathersOnce, loadsOnce, mapLoad, mapLoads, noteExpr, type IndexMap } from './loads.js';
+import { exprCost, composeLoad, exprSize, gathersOnce, loadsOnce, mapLoad, mapLoads, noteExpr, noteLoads, type IndexMap } from './loads.js';
 
 export interface FusionOptions {
   /** Also fuse into reduce kernels (elementwise prologues of reductions). */
@@ -64,15 +64,24 @@ function inline(producer: Step, consumer: Step, maps: ReadonlyMap<LoadExpr, Inde
   // the producer stored its value into its output dtype: keep that conversion
   const value: ScalarExpr =
     pk.expr.dtype === pk.out ? pk.expr : { kind: 'apply', op: 'cast', args: [pk.expr], computeDType: pk.expr.dtype, dtype: pk.out };
+  // the fused expression's loads in order (leaves are mapped left to right), so the next fusion into it need not walk it
+  const loads: LoadExpr[] = [];
   const expr = mapLoads(ck.expr, (l) => {
     if (l.input !== slot) {
       const input = slotOf(consumer.inputs[l.input]!, ck.inputs[l.input]!);
       // an unchanged load is kept, and with it every subtree that reads no producer
-      return input === l.input ? l : { ...l, input };
+      const kept = input === l.input ? l : { ...l, input };
+      loads.push(kept);
+      return kept;
     }
     const m = maps.get(l)!;
-    return mapLoads(value, (pl) => composeLoad(pl, m, slotOf(producer.inputs[pl.input]!, pk.inputs[pl.input]!)));
+    return mapLoads(value, (pl) => {
+      const composed = composeLoad(pl, m, slotOf(producer.inputs[pl.input]!, pk.inputs[pl.input]!));
+      loads.push(composed);
+      return composed;
+    });
   });
+  noteLoads(expr, loads);
   return { kernel: { ...ck, inputs: dtypes, expr }, inputs, output: consumer.output, label: fusedLabel(consumer, producer) };
 }
 

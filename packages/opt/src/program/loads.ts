@@ -119,6 +119,11 @@ export function loadsOnce(e: ScalarExpr): readonly LoadExpr[] {
   return l;
 }
 
+/** Record the loads of an expression a pass built, in `loadsOf`'s order. */
+export function noteLoads(e: ScalarExpr, loads: readonly LoadExpr[]): void {
+  loadLists.set(e, loads);
+}
+
 /** Record what a pass knows of an expression it built: its size and whether it gathers. */
 export function noteExpr(e: ScalarExpr, size: number, gathersAny: boolean): void {
   sizes.set(e, size);
