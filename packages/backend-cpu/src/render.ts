@@ -157,7 +157,8 @@ function renderNodes(cse: Cse, index: Index, shared: Placement | undefined): { l
   if (!shared) return { lets: '', value: node(root) };
   const top = (shared.definitions.get(0) ?? []).map((d) => `const ${name(d)} = ${node(d)};`);
   const inner = shared.regionOf.flatMap((r, id) => (r !== undefined && r !== 0 ? [`${name(id)} = 0`] : []));
-  const lets = [...(inner.length ? [`let ${inner.join(', ')};`] : []), ...top].join('\n');
+  // statements before the element's value, each ending its line
+  const lets = [...(inner.length ? [`let ${inner.join(', ')};`] : []), ...top].map((l) => `${l}\n`).join('');
   return { lets, value: ref(root) };
 }
 
@@ -189,7 +190,7 @@ function inputDecls(n: number): string {
 function renderElementwise(k: ElementwiseKernel): string {
   const vars = k.shape.map((_, d) => `i${d}`);
   const { lets, value } = renderShared(k.expr, (s, o) => offsetExpr(vars, s, o));
-  return `${inputDecls(k.inputs.length)}\nlet o = 0;\n${loops(k.shape, 'i', `${lets}\nout[o++] = ${value};`)}`;
+  return `${inputDecls(k.inputs.length)}\nlet o = 0;\n${loops(k.shape, 'i', `${lets}out[o++] = ${value};`)}`;
 }
 
 function renderReduce(k: ReduceKernel): string {
@@ -228,7 +229,7 @@ function renderReduce(k: ReduceKernel): string {
   }
   const count = k.reduceShape.reduce((a, b) => a * b, 1);
   const result = k.reducer === 'argmax' || k.reducer === 'argmin' ? 'best' : k.reducer === 'mean' ? `acc / ${count}` : 'acc';
-  const inner = loops(k.reduceShape, 'r', `${expr.lets}\nconst v = ${value};\n${update}\nj++;`);
+  const inner = loops(k.reduceShape, 'r', `${expr.lets}const v = ${value};\n${update}\nj++;`);
   const body = `let acc = ${init}; let best = 0; let j = 0;\n${inner}\nout[o++] = ${castTo(k.out, result)};`;
   return `${inputDecls(k.inputs.length)}\nlet o = 0;\n${loops(k.shape, 'i', body)}`;
 }
