@@ -71,6 +71,38 @@ describe('common subexpressions', () => {
     expect(Array.from(out)).toEqual([-1, 36, 64, 49, -1]);
   });
 
+  it('compute what a row shares once per row, a switch inside it included', () => {
+    // out[i, j] = switch(x[i] > 0, g[x[i]] * g[x[i]], x[i]) * y[i, j]: the table is read once per row with x[i] > 0, before the row's loop
+    const row = () => load(0, 'float64', [1, 0]);
+    const g = (): ScalarExpr => ({ kind: 'gather', input: 1, index: ap('cast', [row()], 'int32', 'float64'), size: 4, dtype: 'float64' });
+    const picked = ap('switch', [ap('gt', [row(), num(0)], 'bool', 'float64'), ap('mul', [g(), g()]), row()]);
+    const k: ElementwiseKernel = { kind: 'elementwise', shape: [4, 3], inputs: ['float64', 'float64', 'float64'], out: 'float64', expr: ap('mul', [picked, load(2, 'float64', [3, 1])]) };
+    const x = Float64Array.from([2, 0, 3, 1]);
+    const table = Float64Array.from([10, 20, 30, 40]);
+    const y = Float64Array.from({ length: 12 }, (_, i) => i + 1);
+    let reads = 0;
+    const counted = new Proxy(table, {
+      get(target, key) {
+        if (typeof key === 'string' && /^\d+$/.test(key)) reads++;
+        const v = Reflect.get(target, key, target) as unknown;
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const buffer = (data: TypedArray): DeviceBuffer => ({ dtype: 'float64', size: data.length, data }) as DeviceBuffer;
+    const out = new Float64Array(12);
+    js.run([{ exe: js.compile(k), inputs: [buffer(x), buffer(counted), buffer(y)], output: buffer(out) }]);
+    expect(reads).toBe(3);
+    const want = Array.from(y, (v, e) => {
+      const xi = x[Math.floor(e / 3)]!;
+      return (xi > 0 ? table[xi]! * table[xi]! : xi) * v;
+    });
+    expect(Array.from(out)).toEqual(want);
+    expect(js.compile(k).source.indexOf('in1[')).toBeLessThan(js.compile(k).source.indexOf('for (let i1'));
+    // an empty kernel computes nothing, not even what its rows would share
+    const empty = js.compile({ ...k, shape: [0, 3] }).source;
+    expect(empty.indexOf('in1[')).toBeGreaterThan(empty.indexOf('for (let i1'));
+  });
+
   it('keep integer wrapping and the reduce path', () => {
     // int32: (x * x) + (x * x) wraps as each product and the sum do
     const sq = () => ap('mul', [load(0, 'int32'), load(0, 'int32')], 'int32');

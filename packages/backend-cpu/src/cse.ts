@@ -94,6 +94,8 @@ export function commonSubexpressions(root: ScalarExpr): Cse {
  * in a branch and outside, before the switch.
  */
 export interface Placement {
+  /** Region of each node, by id: where its value is needed. */
+  readonly region: readonly number[];
   /** Region of each shared node, by id (undefined for the rest). */
   readonly regionOf: readonly (number | undefined)[];
   /** The region of operand `i` of node `id` when it is lazy, else undefined. */
@@ -143,5 +145,5 @@ export function place(cse: Cse, lazy: (e: ApplyExpr, i: number) => boolean): Pla
     if (list) list.push(id);
     else definitions.set(r, [id]);
   }
-  return { regionOf, lazyRegion: (id, i) => lazyRegions.get(`${id}:${i}`), definitions };
+  return { region: region as number[], regionOf, lazyRegion: (id, i) => lazyRegions.get(`${id}:${i}`), definitions };
 }

@@ -110,17 +110,46 @@ export function renderExpr(e: ScalarExpr, index: Index): string {
 const lazyOperand = (e: ApplyExpr, i: number) => (e.op === 'switch' ? i > 0 : (e.op === 'and' || e.op === 'or') && i === 1);
 
 /**
- * An expression computed per element: `lets` declares the locals of the
- * subexpressions it uses more than once (each computed once, before its
- * first use), `value` computes the rest from them.
+ * An expression over `depth` nested loops: `hoisted[d]` holds the
+ * statements to run before loop d (0 the outermost) starts, the locals of
+ * the subexpressions that read no loop variable from d on (a pivot, a row's
+ * index base, the gather of a row's partner); `lets` declares and computes
+ * the per-element locals of the subexpressions it uses more than once (each
+ * computed once, before its first use); `value` computes the rest from them.
+ * `decls` declares, before the loops, the locals that the branches of a
+ * switch (or the right side of `&&`, `||`) compute where they are taken.
+ * With `depth` 0 nothing is hoisted out of the element.
  */
-function renderShared(e: ScalarExpr, index: Index): { lets: string; value: string } {
-  const cse = commonSubexpressions(e);
-  return renderNodes(cse, index, place(cse, lazyOperand));
+interface Rendered {
+  readonly decls: string;
+  readonly hoisted: readonly string[];
+  readonly lets: string;
+  readonly value: string;
 }
 
-/** Render the root of `cse`, each shared node once where `shared` places it (without a placement, every copy inline). */
-function renderNodes(cse: Cse, index: Index, shared: Placement | undefined): { lets: string; value: string } {
+function renderShared(e: ScalarExpr, index: Index, depth: number): Rendered {
+  const cse = commonSubexpressions(e);
+  return renderNodes(cse, index, place(cse, lazyOperand), depth);
+}
+
+/** How many of the outer loops node `id`'s value depends on (0: none; the kernel's depth: the innermost). */
+function loopLevels(cse: Cse, depth: number): number[] {
+  const level: number[] = [];
+  cse.nodes.forEach((n, id) => {
+    const e = n.expr;
+    if (e.kind === 'load') level[id] = e.strides.reduce((m, s, d) => (s !== 0 ? d + 1 : m), 0);
+    else if (e.kind === 'reduced') level[id] = depth;
+    else level[id] = n.args.reduce((m, a) => Math.max(m, level[a]!), 0);
+  });
+  return level;
+}
+
+/**
+ * Render the root of `cse`, each shared node once where `shared` places it
+ * (without a placement, every copy inline), hoisting what every element
+ * computes and the inner loops do not change out of them (see Rendered).
+ */
+function renderNodes(cse: Cse, index: Index, shared: Placement | undefined, depth = 0): Rendered {
   const name = (id: number) => `t${id}`;
   const node = (id: number): string => {
     const e = cse.nodes[id]!.expr;
@@ -145,21 +174,36 @@ function renderNodes(cse: Cse, index: Index, shared: Placement | undefined): { l
       }
     }
   };
-  const ref = (id: number) => (shared?.regionOf[id] !== undefined ? name(id) : node(id));
+  const root = cse.nodes.length - 1;
+  if (!shared) return { decls: '', hoisted: [], lets: '', value: node(root) };
+  // hoisted: a node every element computes (region 0), not a literal, whose value its users' loops leave unchanged:
+  // shared, the root, or the largest such part of a user that a deeper loop changes
+  const level = loopLevels(cse, depth);
+  const userLevel: number[] = new Array<number>(cse.nodes.length).fill(0);
+  cse.nodes.forEach((n, id) => n.args.forEach((a) => (userLevel[a] = Math.max(userLevel[a]!, level[id]!))));
+  const hoist = (id: number) =>
+    shared.region[id] === 0 && cse.nodes[id]!.expr.kind !== 'const' && level[id]! < depth && (cse.shared(id) || id === root || userLevel[id]! > level[id]!);
+  const named = (id: number) => shared.regionOf[id] !== undefined || hoist(id);
+  const ref = (id: number) => (named(id) ? name(id) : node(id));
   // a lazy operand first computes the shared nodes placed in it: (t5 = ..., t6 = ..., operand)
   const operand = (id: number, i: number): string => {
     const a = cse.nodes[id]!.args[i]!;
-    const r = shared?.lazyRegion(id, i);
-    const defs = r === undefined ? undefined : shared!.definitions.get(r);
+    const r = shared.lazyRegion(id, i);
+    const defs = r === undefined ? undefined : shared.definitions.get(r);
     return defs ? `(${defs.map((d) => `${name(d)} = ${node(d)}`).join(', ')}, ${ref(a)})` : ref(a);
   };
-  const root = cse.nodes.length - 1;
-  if (!shared) return { lets: '', value: node(root) };
-  const top = (shared.definitions.get(0) ?? []).map((d) => `const ${name(d)} = ${node(d)};`);
+  const hoisted: string[][] = Array.from({ length: depth }, () => []);
+  const top: string[] = [];
+  for (let id = 0; id <= root; id++) {
+    if (hoist(id)) hoisted[level[id]!]!.push(`const ${name(id)} = ${node(id)};`);
+    else if (shared.regionOf[id] === 0) top.push(`const ${name(id)} = ${node(id)};`);
+  }
   const inner = shared.regionOf.flatMap((r, id) => (r !== undefined && r !== 0 ? [`${name(id)} = 0`] : []));
-  // statements before the element's value, each ending its line
-  const lets = [...(inner.length ? [`let ${inner.join(', ')};`] : []), ...top].map((l) => `${l}\n`).join('');
-  return { lets, value: ref(root) };
+  // statements, each ending its line
+  const lines = (l: readonly string[]) => l.map((x) => `${x}\n`).join('');
+  // declared once for the kernel: a hoisted statement may hold a branch that computes one
+  const decls = inner.length ? `let ${inner.join(', ')};\n` : '';
+  return { decls, hoisted: hoisted.map(lines), lets: lines(top), value: ref(root) };
 }
 
 /** Ops whose JS result is already a value of dtype d (no conversion needed). */
@@ -175,13 +219,17 @@ function offsetExpr(vars: readonly string[], strides: readonly number[], offset:
   return terms.length ? terms.join(' + ') : '0';
 }
 
-function loops(shape: readonly number[], prefix: string, body: string): string {
+/** Loops over `shape` around `body`, with `pre[d]` (when given) before loop d starts. */
+function loops(shape: readonly number[], prefix: string, body: string, pre: readonly string[] = []): string {
   let code = body;
   for (let d = shape.length - 1; d >= 0; d--) {
-    code = `for (let ${prefix}${d} = 0; ${prefix}${d} < ${shape[d]}; ${prefix}${d}++) {\n${code}\n}`;
+    code = `${pre[d] ?? ''}for (let ${prefix}${d} = 0; ${prefix}${d} < ${shape[d]}; ${prefix}${d}++) {\n${code}\n}`;
   }
   return code;
 }
+
+/** The loop levels to hoist over: none in an empty kernel, whose elements compute nothing (its gathers' indices may be anything). */
+const hoistDepth = (shape: readonly number[]) => (shape.some((n) => n === 0) ? 0 : shape.length);
 
 function inputDecls(n: number): string {
   return Array.from({ length: n }, (_, i) => `const in${i} = ins[${i}];`).join('\n');
@@ -189,13 +237,14 @@ function inputDecls(n: number): string {
 
 function renderElementwise(k: ElementwiseKernel): string {
   const vars = k.shape.map((_, d) => `i${d}`);
-  const { lets, value } = renderShared(k.expr, (s, o) => offsetExpr(vars, s, o));
-  return `${inputDecls(k.inputs.length)}\nlet o = 0;\n${loops(k.shape, 'i', `${lets}out[o++] = ${value};`)}`;
+  const { decls, hoisted, lets, value } = renderShared(k.expr, (s, o) => offsetExpr(vars, s, o), hoistDepth(k.shape));
+  return `${inputDecls(k.inputs.length)}\nlet o = 0;\n${decls}${loops(k.shape, 'i', `${lets}out[o++] = ${value};`, hoisted)}`;
 }
 
 function renderReduce(k: ReduceKernel): string {
   const vars = [...k.shape.map((_, d) => `i${d}`), ...k.reduceShape.map((_, d) => `r${d}`)];
-  const expr = renderShared(k.expr, (s, o) => offsetExpr(vars, s, o));
+  const depth = hoistDepth([...k.shape, ...k.reduceShape]);
+  const expr = renderShared(k.expr, (s, o) => offsetExpr(vars, s, o), depth);
   const value = k.expr.dtype === k.acc || k.acc === 'bool' ? expr.value : castTo(k.acc, expr.value);
   const init = num(reduceIdentity(k.reducer, k.acc));
   const wrap = (c: string) => (!isFloat(k.acc) && (k.reducer === 'sum' || k.reducer === 'prod') ? castTo(k.acc, c) : c);
@@ -229,9 +278,11 @@ function renderReduce(k: ReduceKernel): string {
   }
   const count = k.reduceShape.reduce((a, b) => a * b, 1);
   const result = k.reducer === 'argmax' || k.reducer === 'argmin' ? 'best' : k.reducer === 'mean' ? `acc / ${count}` : 'acc';
-  const inner = loops(k.reduceShape, 'r', `${expr.lets}const v = ${value};\n${update}\nj++;`);
+  // the outer loops take the hoisted statements of their levels; the reduced loops, those of theirs
+  const nOut = k.shape.length;
+  const inner = loops(k.reduceShape, 'r', `${expr.lets}const v = ${value};\n${update}\nj++;`, expr.hoisted.slice(nOut));
   const body = `let acc = ${init}; let best = 0; let j = 0;\n${inner}\nout[o++] = ${castTo(k.out, result)};`;
-  return `${inputDecls(k.inputs.length)}\nlet o = 0;\n${loops(k.shape, 'i', body)}`;
+  return `${inputDecls(k.inputs.length)}\nlet o = 0;\n${expr.decls}${loops(k.shape, 'i', body, expr.hoisted.slice(0, nOut))}`;
 }
 
 function renderMatmul(k: MatmulKernel): string {
