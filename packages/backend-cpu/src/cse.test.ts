@@ -103,7 +103,7 @@ describe('common subexpressions', () => {
     expect(empty.indexOf('in1[')).toBeGreaterThan(empty.indexOf('for (let i1'));
   });
 
-  it('keep integer wrapping and the reduce path', () => {
+  it('keep integer wrapping, and serve reductions', () => {
     // int32: (x * x) + (x * x) wraps as each product and the sum do
     const sq = () => ap('mul', [load(0, 'int32'), load(0, 'int32')], 'int32');
     const k: ElementwiseKernel = { kind: 'elementwise', shape: [3], inputs: ['int32'], out: 'int32', expr: ap('add', [sq(), sq()], 'int32') };
@@ -118,6 +118,13 @@ describe('common subexpressions', () => {
     const sums = [0, 1].map((i) => [0, 1, 2].reduce((s, j) => s + Math.exp(v[i * 3 + j]!) * Math.exp(v[i * 3 + j]!), 0));
     expect(Array.from(runKernel(js, r, [v], 2, { dtype: 'float64' }))).toEqual(sums);
     expect(js.compile(r).source.match(/Math\.exp/g)?.length).toBe(1);
+    // sum over j of exp(x[i, 0]) * x[i, j]: the row's exp is computed once, before the loop over j
+    const scaled: ReduceKernel = { ...r, expr: ap('mul', [ap('exp', [load(0, 'float64', [3, 0])]), load(0, 'float64', [3, 1])]) };
+    const source = js.compile(scaled).source;
+    expect(source.match(/Math\.exp/g)?.length).toBe(1);
+    expect(source.indexOf('Math.exp')).toBeLessThan(source.indexOf('for (let r0'));
+    const rowSums = [0, 1].map((i) => [0, 1, 2].reduce((s, j) => s + Math.exp(v[i * 3]!) * v[i * 3 + j]!, 0));
+    expect(Array.from(runKernel(js, scaled, [v], 2, { dtype: 'float64' }))).toEqual(rowSums);
   });
 
   it('render a repeated subtree once in the SIMD row function', () => {
