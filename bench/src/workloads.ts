@@ -7,6 +7,7 @@ import { randomF32 } from './timing.js';
 import { TRAINING, type SymDevice } from './training.js';
 import { jaxRnn, recurrent, symRnn, tfRnn } from './recurrent.js';
 import { convLayer, jaxConv, symConv, tfConv } from './conv.js';
+import { jaxSort, sorting, symSort, tfSort } from './sort.js';
 
 const T = sym.T;
 
@@ -247,4 +248,5 @@ export const WORKLOADS: Workload[] = [
   W4,
   recurrent([symRnn('cpu'), tfRnn('cpu'), tfRnn('wasm'), jaxRnn('wasm')]),
   convLayer([symConv('cpu'), tfConv('cpu'), tfConv('wasm'), jaxConv('wasm')]),
+  sorting([symSort('cpu'), tfSort('cpu'), tfSort('wasm'), jaxSort('wasm')]),
 ];
