@@ -179,6 +179,20 @@ describe('topk', () => {
     expect(() => f.sync([5, 1, 4, 2], 0)).toThrow(/got k = 0/);
   });
 
+  it('refuses at run time an idxDType that cannot hold the indices of an axis whose length the type does not say', () => {
+    const x = T.matrix('x');
+    const long = sym.array(Array.from({ length: 300 }, (_, i) => i), { dtype: x.dtype, shape: [1, 300] });
+    // 299 in int8 wrapped to 43: the indices came back [43, 42, 41]
+    const f = sym.function([x], T.argtopk(x, 3, -1, { idxDType: 'int8' }));
+    expect(() => f.sync(long)).toThrow(/idxDType int8 cannot hold the indices 0\.\.299 of x of shape \(1, 300\)/);
+    // the values too: the gradient gathers with such indices
+    expect(() => sym.function([x], T.topk(x, 3, -1, { idxDType: 'int8' })).sync(long)).toThrow(/int8 cannot hold the indices 0\.\.299/);
+    expect(() => sym.function([x], T.topk(x, 3, -1, { idxDType: 'int8' }), { mode: 'DebugMode' }).sync(long)).toThrow(/int8 cannot hold the indices 0\.\.299/);
+    // an axis int8 holds is still sorted: 127 is its largest index
+    const fits = sym.array(Array.from({ length: 128 }, (_, i) => i), { dtype: x.dtype, shape: [1, 128] });
+    expect((f.sync(fits) as sym.NDArray).toArray()).toEqual([[127, 126, 125]]);
+  });
+
   it('refuses k out of range when the length is known, options it does not know, and a 0-d input', () => {
     const x = c([1, 2, 3]);
     expect(() => T.topk(x, 4)).toThrow(/topk: k must be a non-zero integer with \|k\| <= 3, .*got k = 4/);

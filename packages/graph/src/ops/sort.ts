@@ -119,6 +119,8 @@ export class Sort extends Op {
   }
   /** The length kept and the direction, from the input values (k's value, for topk). */
   private plan(n: number, k: number | undefined, x: string): { m: number; descending: boolean } {
+    // T.topk refuses this when the type gives the length; an axis known only now would wrap its indices silently
+    if (n - 1 > intRange(this.idxDType)[1]) throw new RangeError(`${this.toString()}: idxDType ${this.idxDType} cannot hold the indices 0..${n - 1} of ${x}`);
     if (!this.topk) return { m: n, descending: false };
     return { m: checkK(this.toString(), k!, n, x), descending: k! > 0 };
   }
