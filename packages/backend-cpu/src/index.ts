@@ -11,6 +11,7 @@ import { CpuBackend } from './backend.js';
 export { CpuBackend } from './backend.js';
 export type { CpuBackendOptions } from './backend.js';
 export { renderKernel, renderExpr, castTo } from './render.js';
+export type { Index } from './render.js';
 
 /** The instance registered as `cpu`. */
 export const cpu = new CpuBackend();

@@ -99,7 +99,8 @@ function num(v: number): string {
   return Object.is(v, -0) ? '-0' : `(${String(v)})`;
 }
 
-type Index = (strides: readonly number[], offset: number) => string;
+/** How a kernel addresses an input: the index expression (JavaScript source) of a load with these strides and offset. */
+export type Index = (strides: readonly number[], offset: number) => string;
 
 /** Render an expression; `index(strides, offset)` renders a load's offset from the loop variables. */
 export function renderExpr(e: ScalarExpr, index: Index): string {

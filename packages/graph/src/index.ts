@@ -33,6 +33,7 @@ export { SCALAR_OPS, SCALAR_OP_NAMES, scalarOutDType, powFloat } from './scalar.
 export type { ScalarOpName, ScalarOpSpec, OutRule, ElemwiseOpName } from './scalar.js';
 export { COMPOSITE_OPS, COMPOSITE_OP_NAMES, isComposite } from './special.js';
 export type { CompositeScalarOp, CompositeScalarOpSpec } from './special.js';
+export type { Arith } from './special-math.js';
 export { Elemwise, cast, elemwise } from './ops/elemwise.js';
 export type { ElemwiseDTypes } from './ops/elemwise.js';
 export { Reduce, reduceDTypes, reduceIdentity, normaliseAxes } from './ops/reduce.js';
@@ -60,7 +61,7 @@ export { convertValue } from './convert.js';
 export { checkOptionNames } from './options.js';
 export type { ConvertOptions } from './convert.js';
 export { pp, debugprint } from './printing.js';
-export type { DebugprintOptions } from './printing.js';
+export type { DebugprintOptions, CompiledGraph } from './printing.js';
 export { cloneReplace } from './clone.js';
 export { schedule, toposort, graphLeaves } from './schedule.js';
 export type { Program, ScheduleOptions, InPlaceRequest } from './schedule.js';

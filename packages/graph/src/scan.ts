@@ -88,7 +88,7 @@ type Step = (...args: TensorVariable[]) => TensorLike | readonly TensorLike[];
  * ```
  */
 export function scan(fn: (...args: TensorVariable[]) => readonly TensorLike[], options?: ScanOptions): [TensorVariable[], ScanUpdates];
-/** {@inheritDoc scan:(0)} The step returns Theano's `(outputs, updates)` (hmc.py's `return [new_pos, new_vel], {}`); the updates must be empty. */
+/** `scan` of a step that returns Theano's `(outputs, updates)` pair (hmc.py's `return [new_pos, new_vel], {}`); the updates must be empty. */
 export function scan(fn: (...args: TensorVariable[]) => readonly [readonly TensorLike[], StepUpdates], options?: ScanOptions): [TensorVariable[], ScanUpdates];
 /** {@inheritDoc scan:(0)} */
 export function scan(fn: (...args: TensorVariable[]) => TensorLike, options?: ScanOptions): [TensorVariable, ScanUpdates];
