@@ -16,7 +16,7 @@ import { graphLeaves, schedule, staticLeaves, toposort, type Program } from './s
 import { TensorSharedVariable } from './shared.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 import { kernelKey } from './kernel.js';
-import { isInt, type DType, type TypedArray } from './dtype.js';
+import { allocate, isInt, type DType, type TypedArray } from './dtype.js';
 import { checkProgramValues, type ValueCheck } from './debug.js';
 import { enqueue, queueBusy } from './queue.js';
 import { InputSpec, pairs, type Pairs } from './function-args.js';
@@ -475,7 +475,7 @@ export class CompiledFunction {
     const check = this.#checks();
     if (check) {
       const host = new Map<number, ArrayLike<number>>();
-      for (const id of this.#checkedBuffers(plan)) host.set(id, await backend.read(plan.buffers[id]!));
+      for (const id of this.#checkedBuffers(plan)) host.set(id, emptyUnlaunched(plan, id) ?? (await backend.read(plan.buffers[id]!)));
       checkProgramValues(check, this.graphOutputs, plan.program, host, this.#inputValues(plan, values, host));
     }
     const outs: NDArray[] = [];
@@ -504,7 +504,7 @@ export class CompiledFunction {
     const check = this.#checks();
     if (check) {
       const host = new Map<number, ArrayLike<number>>();
-      for (const id of this.#checkedBuffers(plan)) host.set(id, backend.readSync(plan.buffers[id]!));
+      for (const id of this.#checkedBuffers(plan)) host.set(id, emptyUnlaunched(plan, id) ?? backend.readSync(plan.buffers[id]!));
       checkProgramValues(check, this.graphOutputs, plan.program, host, this.#inputValues(plan, values, host));
     }
     const outs = plan.program.outputs
@@ -563,3 +563,13 @@ export function compileFunction(
 }
 
 export { toposort };
+
+/**
+ * The value of an empty buffer that no launch touches (the kernel of an
+ * empty result is dropped, so its buffer is never allocated), for DebugMode
+ * to read as the node's value; undefined for every other buffer.
+ */
+function emptyUnlaunched(plan: Plan, id: number): TypedArray | undefined {
+  const spec = plan.program.buffers[id]!;
+  return plan.buffers[id] === undefined && spec.size === 0 ? allocate(spec.dtype, 0) : undefined;
+}

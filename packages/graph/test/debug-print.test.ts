@@ -73,6 +73,15 @@ describe('debugprint', () => {
 });
 
 describe('DebugMode', () => {
+  it('checks a graph whose values are empty (their kernels are dropped, their buffers never allocated)', async () => {
+    // it read an unallocated buffer: "Cannot read properties of undefined (reading 'data')"
+    const x = T.dmatrix('x');
+    const i = T.lvector('i');
+    const f = sym.function([x, i], x.get(i).mul(x.get(i)).add(1), { mode: 'DebugMode' });
+    const got = (await f(sym.array([], { dtype: 'float64', shape: [0, 3] }), sym.array([], { dtype: 'int64', shape: [0] }))) as sym.NDArray;
+    expect(got.shape).toEqual([0, 3]);
+    expect((f.sync(sym.array([], { dtype: 'float64', shape: [0, 3] }), sym.array([], { dtype: 'int64', shape: [0] })) as sym.NDArray).shape).toEqual([0, 3]);
+  });
   it('raises InvalidValueError naming the op, the index and the inputs on NaN', async () => {
     const num = T.scalar('num');
     const den = T.scalar('den');
