@@ -90,6 +90,7 @@ describe('elementwise functions and activations', () => {
     await check((x) => T.nnet.elu(x, 0.7), [[8]], { avoid: [0] });
     await check((x) => T.nnet.selu(x), [[8]], { avoid: [0] });
     await check((x) => T.nnet.softsign(x), [[8]]);
+    await check((x) => T.nnet.relu(x, 0.1), [[8]], { avoid: [0] });
   });
 
   it('elu passes a finite gradient for a large input (the exponential is of min(x, 0))', async () => {

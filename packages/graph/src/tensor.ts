@@ -131,7 +131,19 @@ export const sinh = un('sinh');
 export const cosh = un('cosh');
 export const sigmoid = un('sigmoid');
 export const softplus = un('softplus');
-export const relu = un('relu');
+/**
+ * `relu(x, alpha = 0)`, Theano's `T.nnet.relu`: max(x, 0), or with alpha
+ * the leaky rectifier, by Theano's formula 0.5 (1 + alpha) x + 0.5 (1 -
+ * alpha) |x| (alpha may be a tensor; at 0 its gradient is 0.5 (1 + alpha),
+ * as Theano's).
+ */
+export const relu = (x: TensorLike, alpha: TensorLike = 0): TensorVariable => {
+  if (alpha === 0) return elemwise('relu', x);
+  const v = asTensor(x, 'relu');
+  if (typeof alpha === 'number') return add(mul(v, 0.5 * (1 + alpha)), mul(abs(v), 0.5 * (1 - alpha)));
+  const a = asTensor(alpha, 'relu: alpha');
+  return add(mul(v, mul(0.5, add(1, a))), mul(abs(v), mul(0.5, sub(1, a))));
+};
 export const identity = un('identity');
 /** `switch(cond, ifTrue, ifFalse)`, elementwise. */
 export const switch_ = (cond: TensorLike, a: TensorLike, b: TensorLike): TensorVariable => elemwise('switch', cond, a, b);

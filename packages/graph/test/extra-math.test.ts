@@ -139,6 +139,15 @@ describe('T.nnet activations', () => {
     expect(() => T.nnet.logSoftmax(T.scalar('s'))).toThrow(/logSoftmax: x must have at least one dimension/);
   });
 
+  it("relu takes Theano's alpha: the leaky rectifier (it was ignored, silently)", () => {
+    expect(value(T.nnet.relu(f64([-3, -0.5, 0, 2])))).toEqual([0, 0, 0, 2]);
+    // numpy: a = 0.1; 0.5 * (1 + a) * x + 0.5 * (1 - a) * abs(x), Theano's formula
+    expect(value(T.nnet.relu(f64([-3, -0.5, 0, 2]), 0.1))).toEqual([-0.30000000000000004, -0.05000000000000002, 0, 2]);
+    expect(value(T.relu(f64([-4, 4]), f64(0.25)))).toEqual([-1, 4]);
+    const x = T.vector('x', 'float32');
+    expect(T.nnet.relu(x, 0.01).dtype).toBe('float32');
+  });
+
   it("hardSigmoid is Theano's clip(0.2 x + 0.5, 0, 1)", () => {
     expect(value(T.nnet.hardSigmoid(f64([-3, -2.5, 0, 1, 3])))).toEqual([0, 0, 0.5, 0.7, 1]);
   });
