@@ -119,7 +119,19 @@ export const sqrt = un('sqrt');
 export const sqr = (x: TensorLike): TensorVariable => elemwise('mul', x, x);
 export const floor = un('floor');
 export const ceil = un('ceil');
-export const round = un('round');
+/**
+ * `round(x, mode = 'half_to_even')`, Theano 1.0's: halves to the even
+ * neighbour (NumPy's), or away from zero with `'half_away_from_zero'`
+ * (C's round, Theano's default before 1.0).
+ */
+export const round = (x: TensorLike, mode: 'half_to_even' | 'half_away_from_zero' = 'half_to_even'): TensorVariable => {
+  if (mode === 'half_to_even') return elemwise('round', x);
+  if (mode !== 'half_away_from_zero') throw new TypeError(`round: mode must be 'half_to_even' or 'half_away_from_zero', got ${JSON.stringify(mode)}`);
+  const v = asTensor(x, 'round');
+  // x = t + r with t its integer part and r exact; the halves go away from zero
+  const t = switch_(lt(v, 0), ceil(v), floor(v));
+  return switch_(ge(abs(sub(v, t)), 0.5), add(t, sgn(v)), t);
+};
 export const sin = un('sin');
 export const cos = un('cos');
 export const tan = un('tan');

@@ -148,6 +148,16 @@ describe('T.nnet activations', () => {
     expect(T.nnet.relu(x, 0.01).dtype).toBe('float32');
   });
 
+  it("round takes Theano's mode: half_to_even (the default, NumPy's) or half_away_from_zero (C's round)", () => {
+    const xs = [-2.5, -1.5, -0.5, -0.3, 0.5, 1.5, 2.5, 0.49999999999999994, 2.7, -2.7, 4503599627370497, Infinity, -Infinity];
+    expect(value(T.round(f64(xs)))).toEqual([-2, -2, -0, -0, 0, 2, 2, 0, 3, -3, 4503599627370497, Infinity, -Infinity]);
+    // numpy: np.where(x < 0, -np.floor(-x + 0.5), np.floor(x + 0.5)) but for 0.49999999999999994, which C's round takes to 0
+    expect(value(T.round(f64(xs), 'half_away_from_zero'))).toEqual([-3, -2, -1, -0, 1, 2, 3, 0, 3, -3, 4503599627370497, Infinity, -Infinity]);
+    expect(Number.isNaN((both(T.round(f64([NaN]), 'half_away_from_zero')).data as Float64Array)[0]!)).toBe(true);
+    expect(T.round(T.vector('x', 'float32'), 'half_away_from_zero').dtype).toBe('float32');
+    expect(() => T.round(f64([1]), 'up' as never)).toThrow(/round: mode must be 'half_to_even' or 'half_away_from_zero', got "up"/);
+  });
+
   it("hardSigmoid is Theano's clip(0.2 x + 0.5, 0, 1)", () => {
     expect(value(T.nnet.hardSigmoid(f64([-3, -2.5, 0, 1, 3])))).toEqual([0, 0, 0.5, 0.7, 1]);
   });
