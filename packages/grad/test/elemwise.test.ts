@@ -35,7 +35,7 @@ const UNARY: Case[] = [
   { name: 'sqrt', f: T.sqrt, domains: [POS] },
   { name: 'floor', f: T.floor, domains: [R], avoid: [INT_KINKS], flat: true },
   { name: 'ceil', f: T.ceil, domains: [R], avoid: [INT_KINKS], flat: true },
-  { name: 'round', f: T.round, domains: [R], avoid: [HALF_KINKS], flat: true },
+  { name: 'round', f: (x) => T.round(x), domains: [R], avoid: [HALF_KINKS], flat: true },
   { name: 'sin', f: T.sin, domains: [R] },
   { name: 'cos', f: T.cos, domains: [R] },
   { name: 'tan', f: T.tan, domains: [[-1.2, 1.2]] },
