@@ -38,7 +38,7 @@ import { reshapeAs } from './ops.js';
 import { batchedLike, expandReduced, fromFront, range, scalarValue, sumTo, toFront } from './shape-helpers.js';
 import { scanGrad } from './scan-grad.js';
 import { COMPOSITE_GRADS } from './special-grads.js';
-import { sortGrad } from './sort-grad.js';
+import { sortGrad, takeAlongAxisGrad } from './sort-grad.js';
 import { choleskyGrad, detGrad, matrixInverseGrad, solveGrad } from './linalg-grad.js';
 import { DISCONNECTED, ZERO, type GradContext, type InputGrad, type OpGrad } from './types.js';
 
@@ -293,6 +293,7 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   Cholesky: choleskyGrad,
   Solve: solveGrad,
   Sort: sortGrad,
+  TakeAlongAxis: takeAlongAxisGrad,
   Gradient: (c) => (c.node.op as GradientOp).gradRule(c),
 };
 
@@ -308,7 +309,7 @@ export function disconnectedInputs(node: GradContext['node']): readonly number[]
   if (op.kind === 'Alloc') return range(node.inputs.length - 1, 1);
   if (op.kind === 'MatchLength') return [1];
   // topk's k; a TakeAlongAxis's indices
-  if (op.kind === 'Sort') return range(node.inputs.length - 1, 1);
+  if (op.kind === 'Sort' || op.kind === 'TakeAlongAxis') return range(node.inputs.length - 1, 1);
   if (op.kind === 'ARange' || op.kind === 'Random') return range(node.inputs.length);
   // shapes only: Im2Col's window, Col2Im's image
   if (op.kind === 'Im2Col' || op.kind === 'Col2Im') return range(node.inputs.length - 1, 1);

@@ -1,6 +1,6 @@
 /**
- * The gradient of sorting (kind 'Sort': `Sort`, which sort, argsort and
- * topk apply, and `TakeAlongAxis`, the gather these gradients are made of).
+ * The gradients of sorting: `Sort` (which sort, argsort and topk apply)
+ * and `TakeAlongAxis` (the gather these gradients are made of).
  *
  * Sorted values are x read through a permutation `order`, so their
  * gradient goes back through it: gx[j] = gz[rank[j]], where rank (the
@@ -18,14 +18,15 @@ import { DISCONNECTED, ZERO, type GradContext, type InputGrad } from './types.js
 /** The stable ascending argsort of an integer permutation along `axis`: its inverse. */
 const inverse = (order: TensorVariable, axis: number): TensorVariable => apply1(new Sort(axis, 'indices'), [order]);
 
+/** A TakeAlongAxis gathers back with its indices swapped. */
+export function takeAlongAxisGrad({ node, gz }: GradContext): InputGrad[] {
+  const [, idx, inv] = node.inputs as [TensorVariable, TensorVariable, TensorVariable];
+  return [apply1(new TakeAlongAxis((node.op as TakeAlongAxis).axis), [gz, inv, idx]), DISCONNECTED, DISCONNECTED];
+}
+
 export function sortGrad(c: GradContext): InputGrad[] {
-  const { node, gz, gzs } = c;
-  const op = node.op;
-  if (op instanceof TakeAlongAxis) {
-    const [, idx, inv] = node.inputs as [TensorVariable, TensorVariable, TensorVariable];
-    return [apply1(new TakeAlongAxis(op.axis), [gz, inv, idx]), DISCONNECTED, DISCONNECTED];
-  }
-  const sort = op as Sort;
+  const { node, gzs } = c;
+  const sort = node.op as Sort;
   const x = node.inputs[0]!;
   const rest: InputGrad[] = sort.topk ? [DISCONNECTED] : [];
   // only the values carry a gradient; an argsort alone is never asked for one (its output is an integer)

@@ -41,6 +41,7 @@ export type OpKind =
   | 'Random'
   | 'WithUpdates'
   | 'Sort'
+  | 'TakeAlongAxis'
   | 'MatrixInverse'
   | 'Det'
   | 'Cholesky'

@@ -317,7 +317,7 @@ function bitonicOrder(ctx: LowerContext, x: TensorView, axis: number, m: number,
  * of the sorting order.
  */
 export class TakeAlongAxis extends Op {
-  readonly kind = 'Sort' as const;
+  readonly kind = 'TakeAlongAxis' as const;
   constructor(readonly axis: number) {
     super();
   }
