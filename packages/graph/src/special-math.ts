@@ -358,14 +358,23 @@ function shiftSum<V, B>(m: Arith<V, B>, z: V, g: (v: V) => V): V {
   return m.add(sum, g(z));
 }
 
-/** psi (digamma) as SciPy's: -inf at 0, +inf at -0, NaN at the negative integers and -inf. */
-export function psi<V, B>(m: Arith<V, B>, x: V): V {
+/**
+ * Where psi and trigamma evaluate their asymptotic series: z = x, or 1 - x
+ * for negative x (the reflection adds its own term), shifted up by
+ * ASYMPTOTIC while small (shiftSum's recurrence takes the shift back).
+ */
+function seriesArgument<V, B>(m: Arith<V, B>, x: V): { negative: B; z: V; shifted: B; zs: V; r: V; r2: V } {
   const negative = m.lt(x, m.c(0));
   const z = m.let(m.sel(negative, m.sub(m.c(1), x), x));
   const shifted = m.lt(z, m.c(ASYMPTOTIC));
   const zs = m.let(m.sel(shifted, m.add(z, m.c(ASYMPTOTIC)), z));
   const r = m.let(m.div(m.c(1), zs));
-  const r2 = m.let(m.mul(r, r));
+  return { negative, z, shifted, zs, r, r2: m.let(m.mul(r, r)) };
+}
+
+/** psi (digamma) as SciPy's: -inf at 0, +inf at -0, NaN at the negative integers and -inf. */
+export function psi<V, B>(m: Arith<V, B>, x: V): V {
+  const { negative, z, shifted, zs, r, r2 } = seriesArgument(m, x);
   const asymptotic = m.sub(m.sub(m.log(zs), m.mul(m.c(0.5), r)), m.mul(r2, horner(m, r2, m.f32 ? PSI_SERIES_F32 : PSI_SERIES_F64)));
   const [rootHi, rootLo] = m.f32 ? PSI_ROOT.f32 : PSI_ROOT.f64;
   // z - x0, exact but for the remainder's rounding (z - rootHi is exact next to x0)
@@ -385,12 +394,7 @@ export function psi<V, B>(m: Arith<V, B>, x: V): V {
 
 /** trigamma (psi') as SciPy's polygamma(1, x): inf at 0, the negative integers and -inf. */
 export function trigamma<V, B>(m: Arith<V, B>, x: V): V {
-  const negative = m.lt(x, m.c(0));
-  const z = m.let(m.sel(negative, m.sub(m.c(1), x), x));
-  const shifted = m.lt(z, m.c(ASYMPTOTIC));
-  const zs = m.let(m.sel(shifted, m.add(z, m.c(ASYMPTOTIC)), z));
-  const r = m.let(m.div(m.c(1), zs));
-  const r2 = m.let(m.mul(r, r));
+  const { negative, z, shifted, r, r2 } = seriesArgument(m, x);
   const asymptotic = m.add(r, m.mul(r2, m.add(m.c(0.5), m.mul(r, horner(m, r2, m.f32 ? TRIGAMMA_SERIES_F32 : TRIGAMMA_SERIES_F64)))));
   const main = m.let(m.add(asymptotic, m.sel(shifted, shiftSum(m, z, (v) => m.let(m.div(m.c(1), m.mul(v, v)))), m.c(0))));
   // pi^2 / sin^2(pi x) - trigamma(1 - x)

@@ -67,8 +67,12 @@ function result(shape: number[], d: DType, values: ArrayLike<number>): NDArray {
   return out;
 }
 
+/** An op of one square matrix whose result is a square matrix of the same size (Det overrides the result). */
 abstract class SquareOp extends Op {
   abstract readonly name: string;
+  key(): string {
+    return this.name;
+  }
   override toString(): string {
     return this.key();
   }
@@ -79,15 +83,6 @@ abstract class SquareOp extends Op {
   protected side(shapes: readonly StaticShape[], node: Apply): number | null {
     return squareSide(this.name, shapes[0]!, node.inputs[0]?.toString() ?? 'the input');
   }
-}
-
-/** `matrix_inverse`: A^-1 by Gauss-Jordan with partial pivoting (1 + 3n kernels). */
-export class MatrixInverse extends SquareOp {
-  readonly kind = 'MatrixInverse' as const;
-  readonly name = 'MatrixInverse';
-  key(): string {
-    return 'MatrixInverse';
-  }
   outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
     return [new TensorType(this.checkInput(inputs), inputs[0]!.broadcastable)];
   }
@@ -95,6 +90,12 @@ export class MatrixInverse extends SquareOp {
     const n = this.side(shapes, node);
     return [[n, n]];
   }
+}
+
+/** `matrix_inverse`: A^-1 by Gauss-Jordan with partial pivoting (1 + 3n kernels). */
+export class MatrixInverse extends SquareOp {
+  readonly kind = 'MatrixInverse' as const;
+  readonly name = 'MatrixInverse';
   perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
     const a = inputs[0]!;
     const n = this.side([a.shape], node)!;
@@ -120,13 +121,10 @@ export class MatrixInverse extends SquareOp {
 export class Det extends SquareOp {
   readonly kind = 'Det' as const;
   readonly name = 'Det';
-  key(): string {
-    return 'Det';
-  }
-  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+  override outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
     return [new TensorType(this.checkInput(inputs), [])];
   }
-  inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
+  override inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
     this.side(shapes, node);
     return [[]];
   }
@@ -154,16 +152,6 @@ export class Cholesky extends SquareOp {
   constructor(readonly isLower = true) {
     super();
     this.name = `Cholesky{lower=${isLower}}`;
-  }
-  key(): string {
-    return this.name;
-  }
-  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
-    return [new TensorType(this.checkInput(inputs), inputs[0]!.broadcastable)];
-  }
-  inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
-    const n = this.side(shapes, node);
-    return [[n, n]];
   }
   perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
     const a = inputs[0]!;
