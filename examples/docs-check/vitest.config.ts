@@ -1,0 +1,8 @@
+import { defineConfig } from 'vitest/config';
+import { sourceConditions } from '../../vitest.shared.js';
+
+export default defineConfig({
+  ...sourceConditions,
+  // Some blocks train a small network for a few hundred steps.
+  test: { include: ['src/**/*.test.ts'], testTimeout: 60_000 },
+});
