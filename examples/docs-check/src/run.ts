@@ -38,7 +38,10 @@ export async function runModule(where: string, dir: string, name: string, source
   try {
     await import(/* @vite-ignore */ pathToFileURL(file).href);
   } catch (e) {
-    throw new Error(`${where}: the block threw (its module: ${file}): ${e instanceof Error ? e.message : String(e)}`, { cause: e });
+    const message = e instanceof Error ? e.message : String(e);
+    throw new Error(`${where}: the block threw: ${message} (its module: ${file}; a fragment needs a preamble, or a skip with its reason, in examples/docs-check/src/table.ts)`, {
+      cause: e,
+    });
   }
   const wrong = expectations.flatMap((e) => {
     const why = mismatch(e, recorder.got);
