@@ -103,7 +103,7 @@ export { Alloc, ARange } from './ops/alloc.js';
 export type { ScanInner, ScanKeep, ScanOpOptions, ScanWindow } from './ops/scan.js';
 export { scan } from './scan.js';
 export { RandomStreams } from './random.js';
-export type { RandomTensor, UniformOptions, NormalOptions, BinomialOptions, IntegersOptions, MultinomialOptions, ChoiceOptions } from './random.js';
+export type { RandomTensor, ShuffledTensor, UniformOptions, NormalOptions, BinomialOptions, IntegersOptions, MultinomialOptions, ChoiceOptions, PermutationOptions, PoissonOptions } from './random.js';
 export { RandomVariable, SharedRandomState } from './ops/random.js';
 export { WithUpdates, withUpdates } from './ops/with-updates.js';
 export type { Distribution } from './ops/random.js';

@@ -15,7 +15,7 @@
 import { config } from './config.js';
 import { checkOptionNames } from './options.js';
 import type { DType, FloatDType } from './dtype.js';
-import { isFloat, isInt, promote } from './dtype.js';
+import { intRange, isFloat, isInt, promote } from './dtype.js';
 import { RandomState } from './random-state.js';
 import { apply1, asTensor, type TensorLike } from './op.js';
 import { lengths, type Length } from './ops/alloc.js';
@@ -25,9 +25,15 @@ import { cast } from './ops/elemwise.js';
 import * as T from './tensor.js';
 import { TensorVariable } from './variable.js';
 import { NDArray } from './ndarray.js';
+import { choiceWithoutReplacement, permutation, poisson, shuffleRowElements, type PermutationOptions, type PoissonOptions, type Sampler } from './random-discrete.js';
 
 /** A random variable as a `RandomStreams` returns it: `rng` holds its generator (Theano's `rv.rng`). */
 export type RandomTensor = TensorVariable & { readonly rng: SharedRandomState };
+
+/** `shuffleRowElements`'s result: `permutation` is the int32 permutation each row was read through (Theano's `.permutation`). */
+export type ShuffledTensor = RandomTensor & { readonly permutation: RandomTensor };
+
+export type { PermutationOptions, PoissonOptions } from './random-discrete.js';
 
 export interface UniformOptions {
   /** Lower bound, included (default 0). */
@@ -73,9 +79,13 @@ export interface MultinomialOptions {
 export interface ChoiceOptions {
   /** A number of items (draws are 0 .. a - 1) or a vector of values to draw from. */
   readonly a: number | TensorLike;
-  /** Only true (the default) is supported. */
+  /**
+   * With replacement (true, the default), or without (false: the sample's
+   * values are distinct items, and size may ask for at most as many as a
+   * has, as NumPy's).
+   */
   readonly replace?: boolean;
-  /** Probabilities of the items (a float vector); uniform when absent. */
+  /** Probabilities of the items (a float vector, summing to 1); uniform when absent. */
   readonly p?: TensorLike;
   /** For a number `a`: default int64. For a vector: the vector's dtype unless given. */
   readonly dtype?: DType;
@@ -134,10 +144,10 @@ export class RandomStreams {
     for (const r of this.#rngs) r.reseed(seeds.nextUint32());
   }
 
-  #sample(distribution: Distribution, size: readonly Length[], dtype: DType, range?: readonly [number, number]): [TensorVariable, SharedRandomState] {
+  #sample(distribution: Distribution, size: readonly Length[], dtype: DType, range?: readonly [number, number], lam?: NDArray): [TensorVariable, SharedRandomState] {
     const what = `RandomStreams.${distribution}`;
     const rng = new SharedRandomState(new RandomState(this.#seeds.nextUint32()));
-    const sample = apply1(new RandomVariable(distribution, dtype, rng, range), lengths(`${what}: size`, size));
+    const sample = apply1(new RandomVariable(distribution, dtype, rng, range, lam), lengths(`${what}: size`, size));
     this.#rngs.push(rng);
     return [sample, rng];
   }
@@ -237,15 +247,16 @@ export class RandomStreams {
 
   /**
    * Draws from `a` (a number: the integers 0 .. a - 1; or a vector of
-   * values), with replacement, of shape `size`: uniformly, or with the
-   * probabilities `p` (a vector). Theano's `choice` without replacement
-   * needs a permutation, which sym does not draw yet.
+   * values), of shape `size`: uniformly, or with the probabilities `p` (a
+   * vector); with replacement, or without (`replace: false`: distinct
+   * items, drawn one after another in proportion to p among those left, as
+   * NumPy's).
    */
   choice(size: readonly Length[], options: ChoiceOptions): RandomTensor {
     const what = 'RandomStreams.choice';
     checkOptionNames(options, what, ['a', 'replace', 'p', 'dtype']);
     const { a, replace = true, p, dtype = 'int64' } = options;
-    if (replace !== true) throw new TypeError(`${what}: only replace: true is supported (drawing without replacement needs a permutation, which sym does not draw yet)`);
+    if (typeof replace !== 'boolean') throw new TypeError(`${what}: replace must be true or false, got ${String(replace)}`);
     if (a === undefined) throw new TypeError(`${what}: a is required (a number of items, or a vector of values)`);
     if (typeof a === 'number' && (!Number.isSafeInteger(a) || a < 1)) throw new RangeError(`${what}: a must be a positive integer or a vector, got ${a}`);
     const values = typeof a === 'number' ? undefined : asTensor(a, `${what}: a`);
@@ -253,7 +264,10 @@ export class RandomStreams {
     const count: Length = typeof a === 'number' ? a : T.shapeI(values!, 0);
     let picks: TensorVariable;
     let rng: SharedRandomState;
-    if (p !== undefined) {
+    if (!replace) {
+      if (typeof a === 'number' && isInt(dtype) && a - 1 > intRange(dtype)[1]) throw new RangeError(`${what}: dtype ${dtype} cannot hold the items 0 .. ${a - 1} of a = ${a}`);
+      [picks, rng] = choiceWithoutReplacement(this.#sampler, size, values ?? (a as number), p);
+    } else if (p !== undefined) {
       const pv = asTensor(p, `${what}: p`);
       if (pv.ndim !== 1 || !isFloat(pv.dtype)) throw new TypeError(`${what}: p must be a float vector, got ${pv} of type ${pv.type}`);
       const [u, r] = this.#sample('uniform', size, pv.dtype === 'float64' ? 'float64' : 'float32');
@@ -269,6 +283,40 @@ export class RandomStreams {
     }
     if (values) return withRng(castTo(get(values, T.cast(picks, 'int32')), options.dtype ?? values.dtype), rng);
     return withRng(castTo(picks, dtype), rng);
+  }
+
+  readonly #sampler: Sampler = (distribution, size, dtype, lam) => this.#sample(distribution, size, dtype, undefined, lam);
+
+  /**
+   * Theano's `permutation(size, n)`: of shape `size` + [n], each row along
+   * the last axis a uniformly random order of 0 .. n - 1, independent of
+   * the others (`size` [] gives one permutation; int64 unless `dtype` says
+   * otherwise).
+   */
+  permutation(size: readonly Length[], options: PermutationOptions = {}): RandomTensor {
+    return withRng(...permutation(this.#sampler, size, options));
+  }
+
+  /**
+   * Theano's `poisson(size, lam)`: counts of mean `lam` (a number, or a
+   * tensor of known values broadcast over the size), of shape `size`;
+   * int64 unless `dtype` says otherwise. Drawn exactly on the host.
+   */
+  poisson(size: readonly Length[], options: PoissonOptions = {}): RandomTensor {
+    return withRng(...poisson(this.#sampler, size, options));
+  }
+
+  /**
+   * Theano's `shuffle_row_elements(input)`: each row of `input` (each
+   * vector along its last axis) in its own random order; `permutation` on
+   * the result is the drawn permutation (int32). Gradients flow back to
+   * `input` through the inverse permutation.
+   */
+  shuffleRowElements(input: TensorLike): ShuffledTensor {
+    const { shuffled, perm, rng } = shuffleRowElements(this.#sampler, input);
+    const out = withRng(shuffled, rng);
+    Object.defineProperty(out, 'permutation', { value: withRng(perm, rng), enumerable: false });
+    return out as ShuffledTensor;
   }
 }
 

@@ -319,7 +319,7 @@ function hoistStepRandoms(outs: readonly TensorVariable[], before: number, step:
           `the step's samples are drawn before the loop, so their size cannot change from step to step. Compute the size outside the step (a non-sequence)`,
       );
     }
-    const sample = apply1(new RandomVariable(op.distribution, op.dtype, op.rng, op.range), [steps, ...cloneReplace(node.inputs, outer)]);
+    const sample = apply1(new RandomVariable(op.distribution, op.dtype, op.rng, op.range, op.lam), [steps, ...cloneReplace(node.inputs, outer)]);
     const row = node.outputs[0]!;
     replace.set(row, new TensorVariable(new TensorType(sample.dtype, sample.broadcastable.slice(1)), { staticShape: sample.staticShape.slice(1) }));
     outer.set(row, rowOf(sample));

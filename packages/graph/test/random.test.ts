@@ -320,7 +320,6 @@ describe('RandomStreams: randomIntegers, multinomial, choice', () => {
     expect(() => srng.randomIntegers([2], { high: 300, dtype: 'int8' })).toThrow(/within int8's range \[-128, 127\], got low=0, high=300/);
     expect(() => srng.multinomial({ pvals: T.vector('v') })).toThrow(/pvals must be a float matrix/);
     expect(() => srng.multinomial({ pvals: T.matrix('m'), n: 0 })).toThrow(/n must be a positive integer/);
-    expect(() => srng.choice([2], { a: 3, replace: false })).toThrow(/only replace: true is supported/);
     expect(() => srng.choice([2], { a: 0 })).toThrow(/a must be a positive integer or a vector, got 0/);
     expect(() => srng.choice([2], { a: T.matrix('m') })).toThrow(/a must be a number or a vector/);
   });

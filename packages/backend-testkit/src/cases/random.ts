@@ -13,7 +13,7 @@
  */
 import * as sym from '@sym/graph';
 import type { DType, FloatDType, TensorVariable } from '@sym/graph';
-import { NDArray, RandomVariable, array, fill, toposort } from '@sym/graph';
+import { NDArray, RandomVariable, Sort, TakeAlongAxis, apply1, array, fill, toposort } from '@sym/graph';
 import type { CaseCalls, OpCase } from '../case.js';
 import { evaluateReference } from '../reference.js';
 import { randomArray, type Rng } from '../rng.js';
@@ -50,8 +50,7 @@ function drawOnce(outputs: readonly TensorVariable[], given: ReadonlyMap<TensorV
   const samples = evaluateReference(nodes.map((n) => n.outputs[0]!), given);
   nodes.forEach((n, i) => {
     const op = n.op as RandomVariable;
-    const into = NDArray.zeros([...samples[i]!.shape], op.dtype).data;
-    op.drawInto(op.rng.getValue({ borrow: true }), into);
+    op.drawInto(op.rng.getValue({ borrow: true }), NDArray.zeros([...samples[i]!.shape], op.dtype));
   });
 }
 
@@ -310,10 +309,79 @@ function discrete(d: SampleDType): RandomCase {
   };
 }
 
+/** A probability vector of `n` entries away from 0, summing to 1 (in float64; the case's dtype rounds it). */
+function distribution(rng: Rng, d: DType, n: number): NDArray {
+  const w = Array.from({ length: n }, () => rng.uniform(0.1, 1));
+  const total = w.reduce((a, b) => a + b, 0);
+  return array(w.map((x) => x / total), { dtype: d });
+}
+
+/**
+ * The draws that need permutations or counts from the host: permutations,
+ * Poisson counts (small and large lam: inversion and rejection), choices
+ * without replacement (a permutation's first entries; with p, the order of
+ * exponentials over p, sorted on the device), and a shuffle of each row of
+ * x with its permutation and the gather back through the inverse (as the
+ * shuffle's gradient reads it), which gives x again. Integers are drawn as
+ * int32 and compared as the case's float dtype (int64 is not storable on
+ * every backend).
+ */
+function hostDiscrete(d: SampleDType): RandomCase {
+  return {
+    name: `host-drawn ${d}: permutation (2, 3) of 5, poisson (3, 4) with lam [0.5, 3, 30, 1e4], choice without replacement of 7 and of 5 with p, shuffleRowElements of x (3, 5)`,
+    op: 'sum',
+    dtype: d,
+    seed: 22,
+    build: (srng) => {
+      const p = T.tensor(d, [false], 'p');
+      const x = matrix(d, 'x');
+      const shuffled = srng.shuffleRowElements(x);
+      const perm = shuffled.permutation;
+      const inverse = apply1(new Sort(1, 'indices', false, 'int32'), [perm]);
+      return {
+        inputs: [p, x],
+        outputs: [
+          ['permutation([2, 3], n 5)', srng.permutation([2, 3], { n: 5, dtype: 'int32' }).astype(d)],
+          ['poisson([3, 4], lam [0.5, 3, 30, 1e4])', srng.poisson([3, 4], { lam: [0.5, 3, 30, 1e4], dtype: 'int32' }).astype(d)],
+          ['choice([2, 3], a 7, replace false)', srng.choice([2, 3], { a: 7, replace: false, dtype: d })],
+          ['choice([3], a 5, replace false, p)', srng.choice([3], { a: 5, replace: false, p, dtype: d })],
+          ['shuffleRowElements(x)', shuffled],
+          ['its permutation', perm.astype(d)],
+          ['the shuffle gathered back through the inverse permutation: x', apply1(new TakeAlongAxis(1), [shuffled, inverse, perm])],
+        ],
+      };
+    },
+    values: (rng) => [distribution(rng, d, 5), randomArray(rng, d, [3, 5])],
+  };
+}
+
+/** Permutations, Poisson counts and a shuffle called twice: the generators move past each call's draws as RandomState replays them. */
+function hostDiscreteRepeated(d: SampleDType): RandomCase {
+  return {
+    name: `host-drawn ${d}, default updates: 2 calls draw a fresh stream's first and second permutations, Poisson counts and shuffles`,
+    op: 'sum',
+    dtype: d,
+    seed: 23,
+    repeat: { count: 2, noDefaultUpdates: false },
+    build: (srng) => {
+      const x = matrix(d, 'x');
+      return {
+        inputs: [x],
+        outputs: [
+          ['permutation([3], n 4)', srng.permutation([3], { n: 4, dtype: 'int32' }).astype(d)],
+          ['poisson([5], lam 12)', srng.poisson([5], { lam: 12, dtype: 'int32' }).astype(d)],
+          ['shuffleRowElements(x)', srng.shuffleRowElements(x)],
+        ],
+      };
+    },
+    values: (rng) => [randomArray(rng, d, [2, 6])],
+  };
+}
+
 /** The random cases for each float dtype held that a random variable can have (float32, float64). */
 export function randomCases(dtypes: readonly DType[]): OpCase[] {
   const floats = dtypes.filter((d): d is SampleDType => d === 'float32' || d === 'float64');
   return floats.flatMap((d) =>
-    [samples(d), uniformNumbers(d), uniformTensors(d), normalNumbers(d), normalTensors(d), dropout(d), binomialTrials(d), repeated(d, false), repeated(d, true), scanStep(d), discrete(d)].map(randomCase),
+    [samples(d), uniformNumbers(d), uniformTensors(d), normalNumbers(d), normalTensors(d), dropout(d), binomialTrials(d), repeated(d, false), repeated(d, true), scanStep(d), discrete(d), hostDiscrete(d), hostDiscreteRepeated(d)].map(randomCase),
   );
 }

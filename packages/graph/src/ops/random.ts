@@ -8,8 +8,8 @@
  * (gpu.js's integers are floats). The generator moves on only when the
  * call succeeds, so a failed call loses nothing.
  */
-import { intRange, isInt, type DType, type TypedArray } from '../dtype.js';
-import { NDArray } from '../ndarray.js';
+import { intRange, isInt, type DType } from '../dtype.js';
+import { NDArray, shapeToString } from '../ndarray.js';
 import { RandomState, type RandomStateSnapshot } from '../random-state.js';
 import { Apply, Op } from '../op.js';
 import { TensorType } from '../type.js';
@@ -17,8 +17,14 @@ import type { StaticShape, TensorVariable } from '../variable.js';
 import type { Draw, LowerContext, TensorView } from '../lower.js';
 import { checkScalarInts, known, valueOf } from './alloc.js';
 import { Writers, queueBusy } from '../queue.js';
+import { fillPermutations, fillPoisson, poissonLamLimit } from '../random-draws.js';
 
-export type Distribution = 'uniform' | 'normal' | 'integers';
+/**
+ * What a random variable draws: uniform in [0, 1), standard normal,
+ * integers in a range, a permutation of 0 .. n - 1 along the last axis (n
+ * its length), or Poisson counts of mean `lam`.
+ */
+export type Distribution = 'uniform' | 'normal' | 'integers' | 'permutation' | 'poisson';
 
 /**
  * Theano's `rv.rng`: the shared variable that holds one random variable's
@@ -83,8 +89,8 @@ export function randomVariableCount(): number {
 }
 
 /**
- * A sample of `distribution` (uniform in [0, 1), or standard normal) of the
- * shape its inputs give, one integer scalar per dimension, as `T.zeros`'s.
+ * A sample of `distribution` of the shape its inputs give, one integer
+ * scalar per dimension, as `T.zeros`'s (a permutation's last one is n).
  */
 export class RandomVariable extends Op implements Draw {
   readonly kind = 'Random' as const;
@@ -99,9 +105,14 @@ export class RandomVariable extends Op implements Draw {
     readonly rng: SharedRandomState,
     /** 'integers': the lowest and highest values, both included. */
     readonly range: readonly [number, number] = [0, 1],
+    /** 'poisson': the means, float64, broadcast over the sample's last dimensions. */
+    readonly lam?: NDArray,
   ) {
     super();
-    if (distribution === 'integers') {
+    if (distribution === 'permutation' || distribution === 'poisson') {
+      if (!isInt(dtype)) throw new TypeError(`random ${distribution}: dtype must be an integer dtype, got ${String(dtype)}`);
+      if (distribution === 'poisson') checkLamValues(lam, dtype);
+    } else if (distribution === 'integers') {
       if (!isInt(dtype)) throw new TypeError(`random integers: dtype must be an integer dtype, got ${String(dtype)}`);
       const [lo, hi] = range;
       const [min, max] = intRange(dtype);
@@ -114,7 +125,12 @@ export class RandomVariable extends Op implements Draw {
     return `Random:${this.serial}`;
   }
   override toString(): string {
-    return this.distribution === 'integers' ? `RandomFunction{integers [${this.range[0]}, ${this.range[1]}]}` : `RandomFunction{${this.distribution}}`;
+    if (this.distribution === 'integers') return `RandomFunction{integers [${this.range[0]}, ${this.range[1]}]}`;
+    if (this.distribution === 'poisson') {
+      const lam = this.lam!;
+      return `RandomFunction{poisson lam=${lam.ndim === 0 ? String(lam.data[0]) : `array of shape ${shapeToString(lam.shape)}`}}`;
+    }
+    return `RandomFunction{${this.distribution}}`;
   }
   override varies(): boolean {
     return true;
@@ -124,23 +140,44 @@ export class RandomVariable extends Op implements Draw {
   }
   outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
     checkScalarInts(`random ${this.distribution}: size`, inputs);
+    if (this.distribution === 'permutation' && inputs.length === 0) throw new TypeError('random permutation: expected the size and then n, got no lengths');
+    if (this.lam) this.#checkLam(inputs.map(known));
     return [new TensorType(this.dtype, inputs.map((d) => known(d) === 1))];
   }
   inferShape(_shapes: readonly StaticShape[], node: Apply): StaticShape[] {
     return [node.inputs.map(known)];
   }
-  /** Fill `into` with a sample drawn from `r`, which moves past it (the testkit replays draws with it). */
-  drawInto(r: RandomState, into: TypedArray): void {
-    if (this.distribution === 'uniform') r.fillUniform(into);
-    else if (this.distribution === 'normal') r.fillNormal(into);
-    else r.fillIntegers(into, this.range[0], this.range[1]);
+  /** Fill `into` (of the sample's shape and dtype) with a sample drawn from `r`, which moves past it (the testkit replays draws with it). */
+  drawInto(r: RandomState, into: NDArray): void {
+    const data = into.data;
+    switch (this.distribution) {
+      case 'uniform':
+        return r.fillUniform(data);
+      case 'normal':
+        return r.fillNormal(data);
+      case 'integers':
+        return r.fillIntegers(data, this.range[0], this.range[1]);
+      case 'permutation':
+        return fillPermutations(r, data, into.shape[into.ndim - 1]!);
+      case 'poisson':
+        return fillPoisson(r, into, this.lam!);
+    }
+  }
+  /** lam broadcasts over the sample's last dimensions: each of its lengths is 1 or the sample's (null: not known yet). */
+  #checkLam(shape: readonly (number | null)[]): void {
+    const lam = this.lam!;
+    const offset = shape.length - lam.ndim;
+    const clash = lam.shape.findIndex((l, d) => offset < 0 || (l !== 1 && shape[offset + d] !== null && shape[offset + d] !== l));
+    if (clash >= 0) {
+      throw new RangeError(`random poisson: lam of shape ${shapeToString(lam.shape)} does not broadcast over the size ${shapeToString(shape)}: each of its lengths must be 1 or the size's last ones`);
+    }
   }
   /** The sample of this call into `into`, from the generator as it is now (it does not move). */
   #sample(into: NDArray): RandomStateSnapshot {
     // drawn from the generator itself, then put back: a copy would allocate its word buffer anew at every call
     const r = this.rng.current;
     const before = r.getState();
-    this.drawInto(r, into.data);
+    this.drawInto(r, into);
     const after = r.getState();
     r.setState(before);
     return after;
@@ -149,6 +186,12 @@ export class RandomVariable extends Op implements Draw {
     values.forEach((n, d) => {
       if (!Number.isInteger(n) || n < 0) throw new RangeError(`random ${this.distribution}: length ${d} of the size must be a non-negative integer, got ${n}`);
     });
+    if (this.distribution === 'permutation') {
+      const n = values[values.length - 1]!;
+      const max = intRange(this.dtype)[1];
+      if (n - 1 > max) throw new RangeError(`random permutation: n = ${n} needs the values 0 .. ${n - 1}, past the largest ${this.dtype} ${max}`);
+    }
+    if (this.lam) this.#checkLam(values);
     return [...values];
   }
   perform(inputs: readonly NDArray[]): NDArray[] {
@@ -166,5 +209,18 @@ export class RandomVariable extends Op implements Draw {
     if (!this.#pending) return;
     this.rng.current.setState(this.#pending);
     this.#pending = undefined;
+  }
+}
+
+/** A Poisson variable's lam: a float64 array of finite values >= 0, small enough that no draw leaves the dtype. */
+function checkLamValues(lam: NDArray | undefined, dtype: DType): void {
+  if (!(lam instanceof NDArray) || lam.dtype !== 'float64') throw new TypeError(`random poisson: lam must be a float64 NDArray, got ${lam instanceof NDArray ? lam.dtype : typeof lam}`);
+  const limit = poissonLamLimit(dtype);
+  for (let i = 0; i < lam.size; i++) {
+    const l = lam.data[i]!;
+    if (!(l >= 0 && l <= limit)) {
+      const where = lam.ndim === 0 ? '' : ` (entry ${i} of the flattened lam)`;
+      throw new RangeError(`random poisson: lam must be finite, >= 0 and at most ${limit.toPrecision(6)} (so that ${dtype} holds every draw), got ${l}${where}`);
+    }
   }
 }
