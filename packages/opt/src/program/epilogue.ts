@@ -35,7 +35,7 @@ function restride(strides: readonly number[], from: readonly number[], to: reado
 }
 
 /** The reduction or product `producer` with its only reader `consumer` as epilogue, or null when they do not fit. */
-function withEpilogue(producer: Step, consumer: Step, maxExprSize: number): Step | null {
+function withEpilogue(producer: Step, consumer: Step, maxExprSize: number, maxInputs: number): Step | null {
   const rk = producer.kernel as ReduceKernel | MatmulKernel;
   const ck = consumer.kernel;
   // a gathering kernel's reads are not at the output's index: it cannot be an epilogue
@@ -69,7 +69,8 @@ function withEpilogue(producer: Step, consumer: Step, maxExprSize: number): Step
     }
     return { ...l, input: slotOf(consumer.inputs[l.input]!, ck.inputs[l.input]!), strides };
   });
-  if (!fits || exprSize(expr) > maxExprSize) return null;
+  // a product of a matrix by itself lists its operand twice
+  if (!fits || exprSize(expr) > maxExprSize || (inputs.length > maxInputs && new Set(inputs).size > maxInputs)) return null;
   return {
     kernel: { ...rk, inputs: dtypes as [DType, DType, ...DType[]], out: ck.out, epilogue: { value: rk.out, expr } },
     inputs,
@@ -113,7 +114,7 @@ class Writers {
 }
 
 /** Fuse each reduction or product whose temporary output has one elementwise reader into that reader, as its epilogue. */
-export function fuseEpilogues(program: Program, maxExprSize = 256): Program {
+export function fuseEpilogues(program: Program, maxExprSize = 256, maxInputs = Infinity): Program {
   const steps: (Step | null)[] = [...program.steps];
   const pinned = pinnedBuffers(program);
   const readersOf = new Readers(steps);
@@ -127,7 +128,7 @@ export function fuseEpilogues(program: Program, maxExprSize = 256): Program {
     const q = readers[0]!;
     // the fused kernel runs where the reader ran: the reduction's operands must still hold their values there
     if (writers.between(p, q, producer.output) || producer.inputs.some((b) => writers.between(p, q, b))) continue;
-    const fused = withEpilogue(producer, steps[q]!, maxExprSize);
+    const fused = withEpilogue(producer, steps[q]!, maxExprSize, maxInputs);
     if (!fused) continue;
     steps[q] = fused;
     readersOf.add(q, producer.inputs);

@@ -20,9 +20,27 @@ export interface FusionOptions {
    * 8 per transcendental or division), so arithmetic is recomputed, exp is not.
    */
   readonly maxRecompute: number;
+  /**
+   * Most buffers a fused kernel reads. A kernel reading many buffers is
+   * most often a sum over an unrolled scan's steps (a weight's gradient,
+   * one term a step): fused whole, its structure depends on the number of
+   * steps, so every new sequence length compiles it anew (on lavapipe,
+   * 1.5-2 s for a 40-step sum); capped, it is a chain of kernels of at
+   * most this many inputs, alike from one length to the next. A GPU also
+   * binds only so many buffers (8 to 16): the rest are copied into one
+   * buffer before each launch.
+   */
+  readonly maxInputs: number;
 }
 
-export const DEFAULT_FUSION: FusionOptions = { reduce: true, maxExprSize: 256, maxRecompute: 4 };
+export const DEFAULT_FUSION: FusionOptions = { reduce: true, maxExprSize: 256, maxRecompute: 4, maxInputs: 16 };
+
+/** How many buffers a kernel reading `consumer` (each once, the producer's output among them) reads once a producer reading `producer` is inlined in it. */
+function fusedInputs(consumer: readonly number[], producer: readonly number[]): number {
+  let n = consumer.length - 1;
+  for (const b of producer) if (!consumer.includes(b)) n++;
+  return n;
+}
 
 /** Buffers a program's caller addresses (inputs, constants, outputs): never fused away nor shared. */
 export function pinnedBuffers(p: Program): Set<number> {
@@ -98,7 +116,9 @@ function tryInline(producer: Step, consumers: readonly Step[], opts: FusionOptio
     const k = c.kernel;
     const iter = iterationShape(k);
     if (!iter || k.kind === 'matmul' || (k.kind === 'reduce' && !opts.reduce) || gathersOnce(k.expr)) return null;
-    const slot = c.inputs.indexOf(producer.output);
+    const ins = c.inputs;
+    if (fusedInputs(ins, producer.inputs) > opts.maxInputs) return null;
+    const slot = ins.indexOf(producer.output);
     const maps = new Map<LoadExpr, IndexMap>();
     let inlined = 0;
     for (const l of loadsOnce(k.expr)) {

@@ -29,7 +29,7 @@ registerRewrite({
   name: 'epilogue_fusion',
   phase: 'fuse',
   tags: ['fast_run', 'fusion'],
-  run: (p) => fuseEpilogues(p, DEFAULT_FUSION.maxExprSize),
+  run: (p) => fuseEpilogues(p, DEFAULT_FUSION.maxExprSize, DEFAULT_FUSION.maxInputs),
 });
 registerRewrite({
   kind: 'program',
