@@ -15,6 +15,7 @@ import { MatchLength } from './ops/shape.js';
 import { reduceDTypes } from './ops/reduce.js';
 import { dotDTypes } from './ops/dot.js';
 import type { Length } from './ops/alloc.js';
+import { bartlett, diff, fillDiagonal, fillDiagonalOffset, searchsorted } from './extra-ops2.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from './tensor.js';
 
@@ -447,5 +448,5 @@ export function isinf(x: TensorLike): TensorVariable {
   return T.eq(T.abs(v), Infinity);
 }
 
-/** `T.extraOps`: Theano's `theano.tensor.extra_ops` (cumsum, cumprod, repeat, squeeze, toOneHot). */
-export const extraOps = { cumsum, cumprod, repeat, squeeze, toOneHot } as const;
+/** `T.extraOps`: Theano's `theano.tensor.extra_ops` (cumsum, cumprod, repeat, squeeze, toOneHot, and extra-ops2.ts's diff, bartlett, fillDiagonal, fillDiagonalOffset, searchsorted). */
+export const extraOps = { cumsum, cumprod, repeat, squeeze, toOneHot, diff, bartlett, fillDiagonal, fillDiagonalOffset, searchsorted } as const;

@@ -48,8 +48,27 @@ declare module './variable.js' {
     argmin(axis?: AxisArg): TensorVariable;
     any(axis?: AxisArg): TensorVariable;
     all(axis?: AxisArg): TensorVariable;
-    var(axis?: AxisArg): TensorVariable;
-    std(axis?: AxisArg): TensorVariable;
+    /** Theano's `x.var(axis, ddof, keepdims, corrected)` as `x.var({ axis, ddof, keepdims, corrected })` (or `x.var(axis)`). */
+    var(axis?: T.VarArg): TensorVariable;
+    std(axis?: T.VarArg): TensorVariable;
+    /** The range, max - min, along axis (all by default). */
+    ptp(axis?: AxisArg): TensorVariable;
+    /** Theano's `x.norm(L, axis, keepdims)`: `sum(|x| ** L) ** (1 / L)` along axis. */
+    norm(L: number, axis?: number | readonly number[] | null, keepdims?: boolean): TensorVariable;
+    /** Theano's `x.round(mode)` (`'half_to_even'` by default). */
+    round(mode?: 'half_to_even' | 'half_away_from_zero'): TensorVariable;
+    /** The sum of a matrix's diagonal (Theano's `x.trace()`). */
+    trace(): TensorVariable;
+    /** Theano's `x.ravel()`: `x.flatten()`. */
+    ravel(): TensorVariable;
+    /** Theano's `x.copy()`: a new variable of the same value. */
+    copy(): TensorVariable;
+    zerosLike(dtype?: DType): TensorVariable;
+    onesLike(dtype?: DType): TensorVariable;
+    /** Theano's `x.fill(value)`: value broadcast to x's shape (`T.fill(x, value)`). */
+    fill(value: TensorLike): TensorVariable;
+    /** Theano's `x.searchsorted(v, side, sorter)`: where each element of v goes in the sorted vector x. */
+    searchsorted(v: TensorLike, side?: 'left' | 'right', sorter?: TensorVariable | null): TensorVariable;
     dot(other: TensorLike): TensorVariable;
     /**
      * Theano's `x[...]`: numbers, slices (`'1:3'`, `':'`, `'::-1'` or
@@ -163,11 +182,41 @@ Object.assign(P, {
   argsort(this: TensorVariable, axis?: number | null, kind?: T.SortKind) {
     return T.argsort(this, axis, kind);
   },
-  var(this: TensorVariable, a?: AxisArg) {
+  var(this: TensorVariable, a?: T.VarArg) {
     return T.var_(this, a);
   },
-  std(this: TensorVariable, a?: AxisArg) {
+  std(this: TensorVariable, a?: T.VarArg) {
     return T.std(this, a);
+  },
+  ptp(this: TensorVariable, a?: AxisArg) {
+    return T.ptp(this, a);
+  },
+  norm(this: TensorVariable, L: number, axis?: number | readonly number[] | null, keepdims?: boolean) {
+    return T.norm(this, L, axis, keepdims);
+  },
+  round(this: TensorVariable, mode?: 'half_to_even' | 'half_away_from_zero') {
+    return T.round(this, mode);
+  },
+  zerosLike(this: TensorVariable, dtype?: DType) {
+    return T.zerosLike(this, dtype);
+  },
+  onesLike(this: TensorVariable, dtype?: DType) {
+    return T.onesLike(this, dtype);
+  },
+  fill(this: TensorVariable, value: TensorLike) {
+    return T.fill(this, value);
+  },
+  searchsorted(this: TensorVariable, v: TensorLike, side?: 'left' | 'right', sorter?: TensorVariable | null) {
+    return T.searchsorted(this, v, side, sorter);
+  },
+  trace(this: TensorVariable) {
+    return T.nlinalg.trace(this);
+  },
+  ravel(this: TensorVariable) {
+    return T.flatten(this);
+  },
+  copy(this: TensorVariable) {
+    return T.identity(this);
   },
 });
 for (const name of ['neg', 'abs', 'exp', 'log', 'sqrt', 'sigmoid', 'tanh', 'relu', 'not'] as const) {

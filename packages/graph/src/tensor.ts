@@ -18,6 +18,7 @@ import { conv2d, pool2d } from './ops/conv.js';
 import { Alloc, lengths, type Length } from './ops/alloc.js';
 import { elu, hardSigmoid, logSoftmax, selu, softsign, ultraFastSigmoid } from './activations.js';
 import { bn } from './bn.js';
+import * as nnetExtra from './nnet-extra.js';
 
 export type { Length };
 import { arange, get } from './indexing.js';
@@ -261,17 +262,7 @@ export const all = (x: TensorLike, o?: AxisArg) => reduce('all', x, o);
 export const argmax = (x: TensorLike, o?: AxisArg) => reduce('argmax', x, o);
 export const argmin = (x: TensorLike, o?: AxisArg) => reduce('argmin', x, o);
 
-/** Variance (population, ddof 0, like NumPy's default). */
-export function var_(x: TensorLike, o: AxisArg = {}): TensorVariable {
-  const opts: ReduceOptions = typeof o === 'number' || Array.isArray(o) || o === null ? { axis: o as ReduceOptions['axis'] } : (o as ReduceOptions);
-  const v = asTensor(x, 'var');
-  const centred = sub(v, mean(v, { axis: opts.axis, keepdims: true }));
-  return mean(mul(centred, centred), opts);
-}
-export const variance = var_;
-export function std(x: TensorLike, o: AxisArg = {}): TensorVariable {
-  return sqrt(var_(x, o));
-}
+// var and std (Theano's ddof and corrected), ptp, maxAndArgmax, largest, isclose, tri, ...: math-extra.ts
 
 // ---------------------------------------------------------------- linear algebra
 
@@ -359,6 +350,12 @@ export type { SortKind, TopKOptions } from './ops/sort.js';
 
 export * from './extra.js';
 export * from './activations.js';
+export * from './constructors.js';
+export * from './shape-extra.js';
+export * from './math-extra.js';
+export * from './extra-ops2.js';
+/** `T.xlogx.xlogx(x)` and `T.xlogx.xlogy0(x, y)`: Theano's `theano.tensor.xlogx`. */
+export * as xlogx from './xlogx.js';
 
 // ---------------------------------------------------------------- nnet
 
@@ -395,8 +392,10 @@ export function binaryCrossentropy(output: TensorLike, target: TensorLike): Tens
  * `T.nnet`: sigmoid, softmax, logSoftmax, softplus, relu, elu, selu,
  * softsign, hardSigmoid, ultraFastSigmoid, conv2d (Theano's
  * `theano.tensor.nnet.conv2d`), categoricalCrossentropy,
- * binaryCrossentropy and `bn` (batch normalisation, Theano's
- * `theano.tensor.nnet.bn`).
+ * binaryCrossentropy, `bn` (batch normalisation, Theano's
+ * `theano.tensor.nnet.bn`), and nnet-extra.ts's softmaxWithBias, the
+ * crossentropySoftmax*1hot* family, crossentropyCategorical1hot and
+ * sigmoidBinaryCrossentropy.
  */
 export const nnet = {
   sigmoid,
@@ -413,6 +412,7 @@ export const nnet = {
   categoricalCrossentropy,
   binaryCrossentropy,
   bn,
+  ...nnetExtra,
 } as const;
 export type { BatchNormAxes, BatchNormTestOptions, BatchNormTrainOptions } from './bn.js';
 
