@@ -3,6 +3,7 @@
  * `Sequential` container for any {@link LayerLike} (your own layers too),
  * recurrent layers on `sym.scan` ({@link SimpleRNN}, {@link LSTM}, {@link GRU}),
  * {@link Dropout} and {@link BatchNorm} (in the training graph, `output(x, { training: true })`),
+ * a transformer's {@link Embedding}, {@link LayerNorm} and {@link MultiHeadAttention},
  * initialisers, activations, losses, parameter updates (the tutorial's
  * momentum, SGD, Nesterov, Adam) and JSON save/load.
  *
@@ -34,6 +35,12 @@ export { BatchNorm } from './batch-norm.js';
 export type { BatchNormOptions } from './batch-norm.js';
 export { Recurrent, SimpleRNN, LSTM, GRU } from './recurrent.js';
 export type { RecurrentOptions, RecurrentInitOptions, InitialState, SimpleRNNOptions, LSTMOptions, GRUOptions } from './recurrent.js';
+export { Embedding } from './embedding.js';
+export type { EmbeddingOptions, EmbeddingInitOptions } from './embedding.js';
+export { LayerNorm } from './layer-norm.js';
+export type { LayerNormOptions } from './layer-norm.js';
+export { MultiHeadAttention } from './attention.js';
+export type { AttentionProjections, MultiHeadAttentionOptions, MultiHeadAttentionCreateOptions, AttendOptions } from './attention.js';
 export type { LayerLike, OutputOptions } from './sequential.js';
 export {
   squaredError,
