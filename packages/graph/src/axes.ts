@@ -1,12 +1,15 @@
 /**
  * Small helpers of the tensor compositions (shape-extra.ts, math-extra.ts,
- * extra-ops2.ts): an axis made non-negative with an error naming it, and
+ * extra-arrays.ts): an axis made non-negative with an error naming it, and
  * a dimension's length as a number where it is known. Not part of `T`.
  */
 import type { Length } from './ops/alloc.js';
 import type { TensorVariable } from './variable.js';
 // a cycle (tensor.ts re-exports the files using this one): used only inside functions
 import * as T from './tensor.js';
+
+/** The integers from, from + 1, ..., from + n - 1. */
+export const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
 
 /** `axis` of a tensor of `ndim` dimensions made non-negative, or an error naming it. */
 export function axisIn(what: string, axis: number, ndim: number, v?: TensorVariable): number {

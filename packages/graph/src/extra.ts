@@ -15,25 +15,14 @@ import { MatchLength } from './ops/shape.js';
 import { reduceDTypes } from './ops/reduce.js';
 import { dotDTypes } from './ops/dot.js';
 import type { Length } from './ops/alloc.js';
-import { bartlett, diff, fillDiagonal, fillDiagonalOffset, searchsorted } from './extra-ops2.js';
+import { axisIn, lengthOf, range } from './axes.js';
+import { bartlett, diff, fillDiagonal, fillDiagonalOffset, searchsorted } from './extra-arrays.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from './tensor.js';
 
-const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
-
 /** `axis` of `v` made non-negative, or an error naming the argument. */
-function axisOf(what: string, axis: number, v: TensorVariable): number {
-  if (!Number.isInteger(axis) || axis < -v.ndim || axis >= v.ndim) {
-    throw new RangeError(`${what}: axis ${axis} is out of range for ${v} of type ${v.type} (${v.ndim} dimensions)`);
-  }
-  return axis < 0 ? axis + v.ndim : axis;
-}
+const axisOf = (what: string, axis: number, v: TensorVariable): number => axisIn(what, axis, v.ndim, v);
 
-/** The length of dimension d: 1 where broadcastable, the number when known at build time, else a symbolic scalar. */
-function lengthOf(v: TensorVariable, d: number): Length {
-  if (v.broadcastable[d]) return 1;
-  return v.staticShape[d] ?? T.shapeI(v, d);
-}
 
 /** The product of lengths, a number where all are numbers. */
 function product(ls: readonly Length[]): Length {
@@ -448,5 +437,5 @@ export function isinf(x: TensorLike): TensorVariable {
   return T.eq(T.abs(v), Infinity);
 }
 
-/** `T.extraOps`: Theano's `theano.tensor.extra_ops` (cumsum, cumprod, repeat, squeeze, toOneHot, and extra-ops2.ts's diff, bartlett, fillDiagonal, fillDiagonalOffset, searchsorted). */
+/** `T.extraOps`: Theano's `theano.tensor.extra_ops` (cumsum, cumprod, repeat, squeeze, toOneHot, and extra-arrays.ts's diff, bartlett, fillDiagonal, fillDiagonalOffset, searchsorted). */
 export const extraOps = { cumsum, cumprod, repeat, squeeze, toOneHot, diff, bartlett, fillDiagonal, fillDiagonalOffset, searchsorted } as const;

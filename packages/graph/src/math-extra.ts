@@ -12,12 +12,11 @@ import { checkOptionNames } from './options.js';
 import { TensorVariable } from './variable.js';
 import { normaliseAxes } from './ops/reduce.js';
 import type { Length } from './ops/alloc.js';
-import { axisIn, lengthOf } from './axes.js';
+import { axisIn, lengthOf, range } from './axes.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from './tensor.js';
 import type { ReduceOptions } from './tensor.js';
 
-const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
 
 /** The options of var and std: a reduction's, and Theano's ddof and corrected. */
 export interface VarOptions extends ReduceOptions {

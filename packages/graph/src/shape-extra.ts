@@ -12,11 +12,10 @@ import { TensorVariable } from './variable.js';
 import { MatchLength } from './ops/shape.js';
 import type { Length } from './ops/alloc.js';
 import type { Slice } from './indexing.js';
-import { axisIn, lengthOf } from './axes.js';
+import { axisIn, lengthOf, range } from './axes.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from './tensor.js';
 
-const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
 
 /** `v[..., start:stop, ...]` along axis a. */
 function window(v: TensorVariable, a: number, start: number | null, stop: number | null): TensorVariable {

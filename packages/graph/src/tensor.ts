@@ -353,7 +353,7 @@ export * from './activations.js';
 export * from './constructors.js';
 export * from './shape-extra.js';
 export * from './math-extra.js';
-export * from './extra-ops2.js';
+export * from './extra-arrays.js';
 /** `T.xlogx.xlogx(x)` and `T.xlogx.xlogy0(x, y)`: Theano's `theano.tensor.xlogx`. */
 export * as xlogx from './xlogx.js';
 

@@ -1,5 +1,5 @@
 /**
- * extra-ops2.ts against NumPy 2.4's values (written out): diff, bartlett,
+ * extra-arrays.ts against NumPy 2.4's values (written out): diff, bartlett,
  * fillDiagonal, fillDiagonalOffset and searchsorted; gradients with
  * verifyGrad and Theano's rules for fill_diagonal.
  */

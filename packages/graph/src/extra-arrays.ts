@@ -8,11 +8,10 @@ import { isInt } from './dtype.js';
 import { apply1, asTensor, constant, type TensorLike } from './op.js';
 import { TensorVariable } from './variable.js';
 import { MatchLength } from './ops/shape.js';
-import { axisIn, lengthOf } from './axes.js';
+import { axisIn, lengthOf, range } from './axes.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from './tensor.js';
 
-const range = (n: number, from = 0): number[] => Array.from({ length: n }, (_, i) => from + i);
 
 /**
  * NumPy's and Theano's `diff(x, n, axis)`: the n-th discrete difference
