@@ -253,8 +253,7 @@ export class MultiHeadAttention implements LayerLike {
       (xs) => `MultiHeadAttention: the ${what} input of shape ${shapeToString(xs)} must have ${dense.nInput} features in its last axis (the ${what} projection's inputs)`,
       `${what} features`,
     );
-    const flat = checked.reshape([-1, dense.nInput]);
-    return dense.output(flat).reshape([T.shapeI(x, 0), T.shapeI(x, 1), dense.nOutput]);
+    return dense.output(checked);
   }
 
   /** The boolean mask (true: attend), (batch or 1, 1, T or 1, S), and the additive one, from the mask option and causality. */

@@ -45,8 +45,20 @@ describe('Dense: one example per row', () => {
     await expect(sym.function([x], d.output(x))([[1, 2, 3], [4, 5, 6]])).rejects.toThrow(
       'Dense.output: x x of shape (2, 3) must have 2 features in its last axis (one example per row)',
     );
-    expect(() => d.output(T.tensor3('t'))).toThrow(/x must be an \(examples, n_input\) matrix/);
+    expect(() => d.output(T.scalar('s'))).toThrow(/Dense.output: x must have its 2 features in its last axis .*, got the scalar s/);
     expect(() => new Dense(W, [1, 2], null)).toThrow('Dense: b_init must have shape (3,)');
+  });
+
+  it('applies to the last axis of a (batch, steps, n_input) tensor, as Keras does: each position is x W + b', async () => {
+    const d = new Dense(W, b, 'tanh');
+    const x = T.tensor3('x');
+    const xs = [[[0.1, -0.2], [0.3, 0.5], [1, 2]], [[-1, 0], [0.25, 0.75], [2, -3]]];
+    const got = (await sym.function([x], d.output(x))(xs)) as sym.NDArray;
+    expect(got.shape).toEqual([2, 3, 3]);
+    const w = W as number[][];
+    const want = xs.map((seq) => seq.map((row) => (b as number[]).map((bj, j) => Math.tanh(row[0]! * w[0]![j]! + row[1]! * w[1]![j]! + bj))));
+    (want.flat(2) as number[]).forEach((v, i) => expect(got.data[i]).toBeCloseTo(v, 14));
+    await expect(sym.function([x], d.output(x))([[[1, 2, 3]]])).rejects.toThrow('Dense.output: x x of shape (1, 1, 3) must have 2 features in its last axis');
   });
 
   it('differentiates: the gradient of sum(x W + b) is x summed over examples for each column of W, and the count for b', async () => {

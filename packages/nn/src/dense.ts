@@ -1,7 +1,7 @@
 /**
  * `Dense`: a fully connected layer that takes one example per row, as
  * Keras, Lasagne and the recurrent layers do: `act(x W + b)` for x of shape
- * (examples, nInput). The tutorial's `Layer` is the same layer for one
+ * (examples, nInput), or (..., nInput) with any leading axes. The tutorial's `Layer` is the same layer for one
  * example per column; `Dense` is the one to stack on a recurrent layer.
  */
 import { MatchLength, NDArray, T, apply1, config, shapeToString, type ArrayLike, type TensorVariable } from '@sym/graph';
@@ -39,10 +39,15 @@ export class Dense extends AffineLayer {
     return new Dense(W, b, options.activation, { name: options.name });
   }
 
-  /** `act(x W + b)` for x of shape (examples, nInput), or one example (nInput,). */
+  /**
+   * `act(x W + b)` for x of shape (examples, nInput), one example (nInput,),
+   * or any leading axes (batch, steps, ..., nInput) -> (batch, steps, ...,
+   * nOutput), as Keras applies Dense to the last axis (numpy.dot of x and W
+   * contracts x's last axis, one matmul over all leading positions).
+   */
   output(x: TensorVariable): TensorVariable {
-    if (x.ndim !== 1 && x.ndim !== 2) {
-      throw new TypeError(`Dense.output: x must be an (examples, n_input) matrix or one example (n_input,), got ${x.toString()} of type ${x.type}`);
+    if (x.ndim === 0) {
+      throw new TypeError(`Dense.output: x must have its ${this.nInput} features in its last axis ((examples, n_input), (n_input,) or (..., n_input)), got the scalar ${x.toString()} of type ${x.type}`);
     }
     // one example per column (a Layer's output) is caught here, unless examples happen to equal n_input
     const checked = apply1(

@@ -27,11 +27,6 @@ export function previousTokens(rng: RandomState, count: number): { ids: sym.NDAr
   return { ids, targets };
 }
 
-/** Dense on each position of a (batch, steps, features) sequence. */
-function perPosition(dense: Dense, x: sym.TensorVariable): sym.TensorVariable {
-  return dense.output(x.reshape([-1, dense.nInput])).reshape([x.shape[0]!, x.shape[1]!, dense.nOutput]);
-}
-
 export class TinyTransformer implements LayerLike {
   readonly tokens: Embedding;
   readonly positions: Embedding;
@@ -68,8 +63,8 @@ export class TinyTransformer implements LayerLike {
   output(ids: sym.TensorVariable, options: OutputOptions = {}): sym.TensorVariable {
     const x = this.embedded(ids);
     const h = x.add(this.attention.output(this.norm1.output(x), options));
-    const ff = perPosition(this.back, perPosition(this.hidden, this.norm2.output(h)));
-    return perPosition(this.readOut, h.add(ff));
+    const ff = this.back.output(this.hidden.output(this.norm2.output(h)));
+    return this.readOut.output(h.add(ff));
   }
 
   /** The mean cross-entropy of the logits against the targets (batch, steps), and the fraction of positions right. */
