@@ -27,6 +27,8 @@ export interface WebGpuExecutable extends Executable {
   readonly pipeline: GPUComputePipeline;
   readonly layout: GPUBindGroupLayout;
   readonly rendered: RenderedKernel;
+  /** The uniform holding `rendered.params`, bound after the output, when the kernel reads its integers at run time. */
+  readonly params?: GPUBuffer;
   /**
    * The kernel's epilogue as a second dispatch (`inlinesEpilogue`): this
    * executable then computes the product alone into a scratch buffer of
@@ -47,6 +49,14 @@ export interface WebGpuOptions {
    * backend initialises.
    */
   readonly matmulTile?: MatmulTile;
+  /**
+   * Small elementwise and reduce kernels read their lengths, strides,
+   * offsets and integer constants from a uniform, so that kernels that
+   * differ only in those share one compiled pipeline (default true; see
+   * params.ts). A scan over sequences of varying length then compiles
+   * few new pipelines per length.
+   */
+  readonly parametric?: boolean;
 }
 
 /** Counters for tests and benchmarks: memory held flat means `created` stops growing. */
@@ -61,10 +71,15 @@ export interface WebGpuStats {
   readonly bytes: number;
   /** Reads that slept through the GPU's expected work before mapping, instead of polling (Node only; see wait.ts). */
   readonly slept: number;
+  /** Compute pipelines held, one per distinct shader: kernels that render alike (params.ts) share one. */
+  readonly pipelines: number;
+  /** Kernels compiled (`compile` calls, split epilogues counted once each), pipelines shared or not. */
+  readonly kernels: number;
 }
 
 const STORAGE_USAGE = 0x80 | 0x04 | 0x08; // STORAGE | COPY_SRC | COPY_DST
 const STAGING_USAGE = 0x01 | 0x08; // MAP_READ | COPY_DST
+const UNIFORM_USAGE = 0x40 | 0x08; // UNIFORM | COPY_DST
 const MAP_READ = 0x01;
 
 export class WebGpuBackend implements Backend {
@@ -81,7 +96,10 @@ export class WebGpuBackend implements Backend {
   #scopes: Promise<string | undefined>[] = [];
   readonly #pool = new Map<number, GPUBuffer[]>();
   readonly #staging = new Map<number, GPUBuffer[]>();
-  readonly #layouts = new Map<number, GPUBindGroupLayout>();
+  readonly #layouts = new Map<string, GPUBindGroupLayout>();
+  /** Pipelines by their WGSL: kernels rendered alike (a parametric kernel at another length) share one. */
+  readonly #pipelines = new Map<string, GPUComputePipeline>();
+  #kernels = 0;
   /** Bind groups per executable, keyed by the ids of the buffers they bind. */
   #groups = new WeakMap<WebGpuExecutable, Map<string, GPUBindGroup>>();
   readonly #ids = new WeakMap<GPUBuffer, number>();
@@ -217,7 +235,7 @@ export class WebGpuBackend implements Backend {
   stats(): WebGpuStats {
     let pooled = 0;
     for (const l of this.#pool.values()) pooled += l.length;
-    return { live: this.#live, pooled, created: this.#created, bytes: this.#bytes, slept: this.#waits.slept };
+    return { live: this.#live, pooled, created: this.#created, bytes: this.#bytes, slept: this.#waits.slept, pipelines: this.#pipelines.size, kernels: this.#kernels };
   }
 
   compile(kernel: Kernel): WebGpuExecutable {
@@ -226,21 +244,33 @@ export class WebGpuBackend implements Backend {
       return { ...this.compile(first), kernel, then: this.compile(epilogue) };
     }
     const device = this.device;
-    const rendered = renderKernel(kernel, {
-      maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
-      maxStorageBuffers: device.limits.maxStorageBuffersPerShaderStage,
-      matmulTile: this.#matmulTile,
-    });
+    this.#kernels++;
+    const rendered = renderKernel(
+      kernel,
+      {
+        maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
+        maxStorageBuffers: device.limits.maxStorageBuffersPerShaderStage,
+        matmulTile: this.#matmulTile,
+      },
+      { parametric: this.#options.parametric ?? true },
+    );
     const n = (rendered.packing ? rendered.packing.binding + 1 : kernel.inputs.length) + 1;
-    const layout = this.#layout(n);
-    device.pushErrorScope('validation');
-    const module = device.createShaderModule({ code: rendered.code });
-    const pipeline = device.createComputePipeline({
-      layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
-      compute: { module, entryPoint: 'main' },
-    });
-    this.#scope(`compiling a ${kernel.kind} kernel to WGSL (a bug in @sym/backend-webgpu; the shader follows)`, rendered.code);
-    return { kernel, pipeline, layout, rendered };
+    const layout = this.#layout(n, rendered.params !== undefined);
+    let pipeline = this.#pipelines.get(rendered.code);
+    if (!pipeline) {
+      device.pushErrorScope('validation');
+      const module = device.createShaderModule({ code: rendered.code });
+      pipeline = device.createComputePipeline({
+        layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+        compute: { module, entryPoint: 'main' },
+      });
+      this.#scope(`compiling a ${kernel.kind} kernel to WGSL (a bug in @sym/backend-webgpu; the shader follows)`, rendered.code);
+      this.#pipelines.set(rendered.code, pipeline);
+    }
+    if (!rendered.params) return { kernel, pipeline, layout, rendered };
+    const params = device.createBuffer({ size: rendered.params.byteLength, usage: UNIFORM_USAGE });
+    device.queue.writeBuffer(params, 0, rendered.params.buffer, rendered.params.byteOffset, rendered.params.byteLength);
+    return { kernel, pipeline, layout, rendered, params };
   }
 
   run(launches: readonly Launch[]): void {
@@ -319,7 +349,9 @@ export class WebGpuBackend implements Backend {
     const key = buffers.map((b) => this.#bufferId(b.gpu)).join(',');
     let group = groups.get(key);
     if (!group) {
-      group = device.createBindGroup({ layout: exe.layout, entries: buffers.map((b, binding) => ({ binding, resource: { buffer: b.gpu } })) });
+      const entries: GPUBindGroupEntry[] = buffers.map((b, binding) => ({ binding, resource: { buffer: b.gpu } }));
+      if (exe.params) entries.push({ binding: buffers.length, resource: { buffer: exe.params } });
+      group = device.createBindGroup({ layout: exe.layout, entries });
       // a few sets of buffers per kernel recur; beyond that the oldest goes
       if (groups.size >= 8) groups.delete(groups.keys().next().value!);
       groups.set(key, group);
@@ -347,6 +379,7 @@ export class WebGpuBackend implements Backend {
     this.#pool.clear();
     this.#staging.clear();
     this.#layouts.clear();
+    this.#pipelines.clear();
     this.#groups = new WeakMap();
     this.#scopes = [];
     this.#errors = [];
@@ -363,16 +396,19 @@ export class WebGpuBackend implements Backend {
     return b;
   }
 
-  #layout(n: number): GPUBindGroupLayout {
-    let layout = this.#layouts.get(n);
+  /** The layout of `n` storage bindings (inputs, then the output), and of a uniform after them (`params`). */
+  #layout(n: number, params: boolean): GPUBindGroupLayout {
+    const key = params ? `${n}+uniform` : `${n}`;
+    let layout = this.#layouts.get(key);
     if (!layout) {
       const entries: GPUBindGroupLayoutEntry[] = Array.from({ length: n }, (_, binding) => ({
         binding,
         visibility: 0x4, // COMPUTE
         buffer: { type: binding < n - 1 ? 'read-only-storage' : 'storage' },
       }));
+      if (params) entries.push({ binding: n, visibility: 0x4, buffer: { type: 'uniform' } });
       layout = this.device.createBindGroupLayout({ entries });
-      this.#layouts.set(n, layout);
+      this.#layouts.set(key, layout);
     }
     return layout;
   }

@@ -1,7 +1,10 @@
 /**
  * Kernels of the kernel IR rendered to WGSL compute shaders. Shapes and
- * strides are concrete, so they are compiled in as constants: one shader
- * per kernel, cached by the caller under `kernelKey`.
+ * strides are concrete, so they are compiled in as constants, except in a
+ * small elementwise or reduce kernel rendered `parametric`, which reads
+ * them (and its integer constants) from a uniform: kernels that differ only
+ * in those then render to one shader (params.ts). The backend keeps one
+ * pipeline per distinct shader.
  *
  * - elementwise: one invocation per output element.
  * - reduce: small reductions run one invocation per output; larger ones one
@@ -23,6 +26,7 @@ import { PRELUDE, convert, literal, renderExpr, wrap, type IndexFn } from './sca
 import { INT64_MAX_LITERAL, INT64_MIN_LITERAL, withInt64 } from './int64.js';
 import { renderMatmul } from './matmul.js';
 import { ENTRY_ARGS, GROUP_INDEX, WG, bindings, decompose, grid, offsetExpr, perOutput, size, store, type RenderLimits } from './shader.js';
+import { UniformNumbers, decomposeWith, offsetWith, parametrizable, perOutputWith } from './params.js';
 
 export type { RenderLimits } from './shader.js';
 
@@ -32,6 +36,20 @@ export interface RenderedKernel {
   readonly packing?: Packing;
   /** Workgroups to dispatch in x, y, z; all zero when the kernel writes nothing. */
   readonly dispatch: readonly [number, number, number];
+  /**
+   * Present when the kernel reads its integers at run time (`parametric`,
+   * params.ts): the contents of the uniform bound after the output.
+   */
+  readonly params?: Int32Array;
+}
+
+export interface RenderOptions {
+  /**
+   * Read the lengths, strides, offsets and integer constants of a small
+   * elementwise or reduce kernel from a uniform (params.ts), so that
+   * kernels differing only in those share one shader.
+   */
+  readonly parametric?: boolean;
 }
 
 
@@ -53,8 +71,12 @@ export interface Packing {
   readonly words: number;
 }
 
-function renderElementwise(k: ElementwiseKernel, limits: RenderLimits, packed = -1): RenderedKernel {
+function renderElementwise(k: ElementwiseKernel, limits: RenderLimits, packed = -1, nums?: UniformNumbers): RenderedKernel {
   const vars = k.shape.map((_, d) => `i${d}`);
+  if (nums) {
+    const body = () => `out[flat] = ${store(renderExpr(k.expr, (s, o) => offsetWith(nums, vars, s, o), packed, undefined, nums.constant), k.out)};`;
+    return perOutputWith(nums, k, k.shape, body, limits, packed);
+  }
   const expr = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o), packed);
   return perOutput(k, k.shape, `out[flat] = ${store(expr, k.out)};`, limits, packed);
 }
@@ -134,33 +156,46 @@ function reduceValue(k: ReduceKernel, acc: DType, a: string, ia: string, to: DTy
  * the output dimensions only, which `index` maps to the leading `i`
  * variables.
  */
-function storeReduced(k: ReduceKernel, acc: DType, a: string, ia: string, index: IndexFn, packed: number): string {
+function storeReduced(k: ReduceKernel, acc: DType, a: string, ia: string, index: IndexFn, packed: number, nums?: UniformNumbers): string {
   const ep = k.epilogue;
   if (!ep) return `out[flat] = ${store(reduceValue(k, acc, a, ia, k.out), k.out)};`;
   return `let reduced: ${valueType(ep.value)} = ${reduceValue(k, acc, a, ia, ep.value)};
-    out[flat] = ${store(renderExpr(ep.expr, index, packed, 'reduced'), k.out)};`;
+    out[flat] = ${store(renderExpr(ep.expr, index, packed, 'reduced', nums?.constant), k.out)};`;
 }
 
-function renderReduce(k: ReduceKernel, limits: RenderLimits, packed = -1): RenderedKernel {
+function renderReduce(k: ReduceKernel, limits: RenderLimits, packed = -1, nums?: UniformNumbers): RenderedKernel {
   const n = size(k.shape);
   const r = size(k.reduceShape);
   const { dtype: acc, wgsl } = accType(k);
   const vars = [...k.shape.map((_, d) => `i${d}`), ...k.reduceShape.map((_, d) => `r${d}`)];
-  const index: IndexFn = (s, o) => offsetExpr(vars, s, o);
-  const expr = renderExpr(k.expr, index, packed);
-  const value = acc === 'bool' ? `select(0u, 1u, ${convert(expr, k.expr.dtype, 'bool')})` : convert(expr, k.expr.dtype, acc);
+  // with `nums`, every number below is asked for in the order the code is written, which orders the uniform
+  const index: IndexFn = nums ? (s, o) => offsetWith(nums, vars, s, o) : (s, o) => offsetExpr(vars, s, o);
+  const int = (v: number) => (nums ? nums.int(v) : String(v));
+  const split = (shape: readonly number[], prefix: string, flat: string) => (nums ? decomposeWith(nums, shape, prefix, flat) : decompose(shape, prefix, flat));
   const init = accInit(k, acc);
-  const loopBody = (start: string, step: number) => `var acc: ${wgsl} = ${init};
+  const loopBody = (start: string, step: number) => {
+    const bound = int(r);
+    const indices = split(k.reduceShape, 'r', 'j');
+    const expr = renderExpr(k.expr, index, packed, undefined, nums?.constant);
+    const value = acc === 'bool' ? `select(0u, 1u, ${convert(expr, k.expr.dtype, 'bool')})` : convert(expr, k.expr.dtype, acc);
+    return `var acc: ${wgsl} = ${init};
   var best: i32 = -1;
-  for (var j: i32 = ${start}; j < ${r}; j = j + ${step}) {
-    ${decompose(k.reduceShape, 'r', 'j')}
+  for (var j: i32 = ${start}; j < ${bound}; j = j + ${step}) {
+    ${indices}
     let v: ${wgsl} = ${value};
     ${fold(k, acc, wgsl, 'acc', 'best', 'v', 'j')}
   }`;
+  };
   const tree = r > WG || (r > 8 && n < 4096);
   // only arg reductions track an index; an invocation that saw nothing holds index -1
   const arg = k.reducer === 'argmax' || k.reducer === 'argmin';
-  if (!tree) return perOutput(k, k.shape, `${loopBody('0', 1)}\n  ${storeReduced(k, acc, 'acc', 'best', index, packed)}`, limits, packed);
+  if (!tree) {
+    const body = () => `${loopBody('0', 1)}\n  ${storeReduced(k, acc, 'acc', 'best', index, packed, nums)}`;
+    return nums ? perOutputWith(nums, k, k.shape, body, limits, packed) : perOutput(k, k.shape, body(), limits, packed);
+  }
+  const bound = int(n);
+  const indices = split(k.shape, 'i', 'flat');
+  const loop = loopBody('i32(lid)', WG);
   const code = `${PRELUDE}
 ${bindings(k, packed)}
 var<workgroup> sv: array<${wgsl}, ${WG}>;
@@ -169,9 +204,9 @@ var<workgroup> si: array<i32, ${WG}>;
 fn main(${ENTRY_ARGS}) {
   ${GROUP_INDEX}
   let flat = i32(group);
-  if (flat >= ${n}) { return; }
-  ${decompose(k.shape, 'i', 'flat')}
-  ${loopBody('i32(lid)', WG)}
+  if (flat >= ${bound}) { return; }
+  ${indices}
+  ${loop}
   sv[lid] = acc;
   si[lid] = best;
   workgroupBarrier();
@@ -188,7 +223,7 @@ fn main(${ENTRY_ARGS}) {
     workgroupBarrier();
   }
   if (lid == 0u) {
-    ${storeReduced(k, acc, 'sv[0]', 'si[0]', index, packed)}
+    ${storeReduced(k, acc, 'sv[0]', 'si[0]', index, packed, nums)}
   }
 }`;
   return { code, dispatch: grid(n, limits) };
@@ -257,8 +292,14 @@ function pack<K extends Kernel>(k: K, keep: number): { kernel: K; packing: Packi
 }
 
 /** The WGSL compute shader (entry point `main`) and dispatch size of a kernel. */
-export function renderKernel(k: Kernel, limits: RenderLimits): RenderedKernel {
+export function renderKernel(k: Kernel, limits: RenderLimits, options: RenderOptions = {}): RenderedKernel {
   const max = limits.maxStorageBuffers ?? Infinity;
+  const nums = options.parametric && parametrizable(k) ? new UniformNumbers() : undefined;
+  // the uniform of a parametric kernel is bound after its output
+  const withParams = (kernel: Kernel, r: Omit<RenderedKernel, 'params'>): RenderedKernel => {
+    const code = withInt64(enableF16(kernel, r.code));
+    return nums ? { ...r, code: `${code}\n${nums.declaration(kernel.inputs.length + 1)}`, params: nums.data() } : { ...r, code };
+  };
   if (k.inputs.length + 1 > max) {
     // max - 2 inputs bound directly, one packed buffer, the output
     const keep = max - 2;
@@ -267,11 +308,9 @@ export function renderKernel(k: Kernel, limits: RenderLimits): RenderedKernel {
       throw new RangeError(`webgpu: a matmul with ${k.inputs.length} inputs needs at least 4 storage buffers per shader stage; this device binds ${max}`);
     }
     const { kernel, packing } = pack(k, keep);
-    const r = renderUnpacked(kernel, limits, keep);
-    return { ...r, code: withInt64(enableF16(kernel, r.code)), packing };
+    return { ...withParams(kernel, renderUnpacked(kernel, limits, keep, nums)), packing };
   }
-  const r = renderUnpacked(k, limits);
-  return { ...r, code: withInt64(enableF16(k, r.code)) };
+  return withParams(k, renderUnpacked(k, limits, -1, nums));
 }
 
 /** A shader binding float16 storage starts with `enable f16;` (the device has `shader-f16` when it holds float16). */
@@ -279,12 +318,12 @@ function enableF16(k: Kernel, code: string): string {
   return k.out === 'float16' || k.inputs.includes('float16') ? `enable f16;\n${code}` : code;
 }
 
-function renderUnpacked(k: Kernel, limits: RenderLimits, packed = -1): RenderedKernel {
+function renderUnpacked(k: Kernel, limits: RenderLimits, packed = -1, nums?: UniformNumbers): RenderedKernel {
   switch (k.kind) {
     case 'elementwise':
-      return renderElementwise(k, limits, packed);
+      return renderElementwise(k, limits, packed, nums);
     case 'reduce':
-      return renderReduce(k, limits, packed);
+      return renderReduce(k, limits, packed, nums);
     case 'matmul':
       return renderMatmul(k, limits, packed);
   }

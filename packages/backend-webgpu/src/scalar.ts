@@ -493,6 +493,9 @@ const EXACT = new Set<ScalarOpName>(['identity', 'second', 'switch', 'maximum', 
 /** Render a load's element index from the kernel's index variables. */
 export type IndexFn = (strides: readonly number[], offset: number) => string;
 
+/** WGSL of a constant of an expression, or undefined for its literal (render.ts reads integer constants from a uniform this way). */
+export type ConstFn = (value: number, dtype: DType) => string | undefined;
+
 /** WGSL reading element `i` (a u32 expression) of input `input`, of dtype `dtype`. */
 function element(input: number, dtype: DType, i: string, packed: number): string {
   const at = `in${input}[${i}]`;
@@ -514,12 +517,12 @@ function element(input: number, dtype: DType, i: string, packed: number): string
  * WGSL for expression `e`, a value of WGSL type `valueType(e.dtype)`.
  * `reduced` names the WGSL variable holding the reduced value, where `e` is
  * a reduction's or a matmul's epilogue (the only place a `reduced` leaf may
- * appear).
+ * appear). `constant` writes the constants it answers for (else literals).
  */
-export function renderExpr(e: ScalarExpr, index: IndexFn, packed = -1, reduced?: string): string {
+export function renderExpr(e: ScalarExpr, index: IndexFn, packed = -1, reduced?: string, constant?: ConstFn): string {
   switch (e.kind) {
     case 'const':
-      return literal(e.value, e.dtype);
+      return constant?.(e.value, e.dtype) ?? literal(e.value, e.dtype);
     case 'reduced':
       if (reduced === undefined) throw new Error('webgpu: a reduced value outside an epilogue');
       return reduced;
@@ -527,13 +530,13 @@ export function renderExpr(e: ScalarExpr, index: IndexFn, packed = -1, reduced?:
       return element(e.input, e.dtype, index(e.strides, e.offset), packed);
     // the index is an i32 the kernel keeps in range
     case 'gather':
-      return element(e.input, e.dtype, `u32(${renderExpr(e.index, index, packed, reduced)})`, packed);
+      return element(e.input, e.dtype, `u32(${renderExpr(e.index, index, packed, reduced, constant)})`, packed);
     case 'apply': {
       if (e.computeDType === 'float64' || e.dtype === 'float64') {
         throw new TypeError(`webgpu: this graph computes ${e.op} in float64. ${FLOAT64_ADVICE}.`);
       }
       const args = e.args.map((a, i) => {
-        const code = renderExpr(a, index, packed, reduced);
+        const code = renderExpr(a, index, packed, reduced, constant);
         if (e.op === 'switch' && i === 0) return truthy(code, valueType(a.dtype));
         return convert(code, a.dtype, e.computeDType);
       });

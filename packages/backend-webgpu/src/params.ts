@@ -1,0 +1,120 @@
+/**
+ * Kernels whose integers are read at run time: the lengths, strides and
+ * offsets of an elementwise or reduce kernel, and its integer constants
+ * (an index's bounds), come from a uniform array bound after the output
+ * instead of being compiled in. Kernels that differ only in those numbers
+ * then render to the same WGSL and share one pipeline: an unrolled scan
+ * over a sequence of a new length has dozens of kernels over the whole
+ * sequence (its stacking, its gathers, the loss over its steps), and each
+ * would be a shader compiled anew (60-100 ms apiece on lavapipe).
+ *
+ * Float constants stay literals: a compiler may fold arithmetic on a
+ * literal (a division by one into its reciprocal) differently from the
+ * same arithmetic on a value it reads, and results must not change with
+ * the way a kernel is compiled. So do structural choices: a stride of 0
+ * (a broadcast) or 1, a zero offset, a reduction's strategy.
+ */
+import type { DType, Kernel } from '@sym/graph';
+import { valueType } from './dtypes.js';
+import { ENTRY_ARGS, GROUP_INDEX, WG, bindings, grid, size, type RenderLimits } from './shader.js';
+import { PRELUDE, type ConstFn } from './scalar.js';
+
+/**
+ * Largest iteration space (output elements times reduced ones) whose
+ * kernel reads its integers at run time. The index arithmetic then
+ * divides by values it reads, which costs more than dividing by a
+ * constant: for a kernel this small the launch costs more than either.
+ */
+export const PARAMETRIC_MAX_ELEMENTS = 1 << 16;
+
+/** Whether `renderKernel` reads the kernel's integers from a uniform (see the module comment). */
+export function parametrizable(k: Kernel): boolean {
+  if (k.kind === 'matmul') return false;
+  const space = k.kind === 'reduce' ? [...k.shape, ...k.reduceShape] : k.shape;
+  // a kernel over an empty space never runs
+  return space.every((n) => n > 0) && size(space) <= PARAMETRIC_MAX_ELEMENTS;
+}
+
+/** How a kernel's integers are written into its WGSL: as literals, or read from the launch's uniform array. */
+export interface Numbers {
+  /** WGSL (i32) of a length, a stride or an offset. */
+  int(value: number): string;
+  /** WGSL of an expression's constant, or undefined for its literal. */
+  readonly constant?: ConstFn;
+}
+
+/** Numbers read from a uniform array of vec4<i32>, in the order the renderer asks for them. */
+export class UniformNumbers implements Numbers {
+  readonly values: number[] = [];
+
+  int(value: number): string {
+    if (!Number.isInteger(value) || value < -2147483648 || value > 2147483647) throw new RangeError(`webgpu: the index number ${value} does not fit an i32`);
+    const k = this.values.push(value) - 1;
+    return `params[${k >> 2}][${k & 3}]`;
+  }
+
+  readonly constant: ConstFn = (value: number, dtype: DType): string | undefined => {
+    switch (valueType(dtype)) {
+      case 'i32':
+        return this.int(value);
+      case 'I64': {
+        if (!Number.isInteger(value)) return undefined;
+        // two's complement words, low first, as int64Literal writes them
+        const words = BigInt.asUintN(64, BigInt(value));
+        const lo = this.int(Number(BigInt.asIntN(32, words & 0xffffffffn)));
+        const hi = this.int(Number(BigInt.asIntN(32, words >> 32n)));
+        return `I64(bitcast<u32>(${lo}), bitcast<u32>(${hi}))`;
+      }
+      default:
+        return undefined;
+    }
+  };
+
+  /** The uniform's declaration, at binding `binding` (after the output). */
+  declaration(binding: number): string {
+    return `@group(0) @binding(${binding}) var<uniform> params: array<vec4<i32>, ${Math.max(1, Math.ceil(this.values.length / 4))}>;`;
+  }
+
+  /** The uniform's contents: the values, padded to whole vec4s. */
+  data(): Int32Array {
+    const out = new Int32Array(4 * Math.max(1, Math.ceil(this.values.length / 4)));
+    out.set(this.values);
+    return out;
+  }
+}
+
+/** `let <prefix>d = ...` for each dimension of `shape`, decomposing `flat` (C order), as shader.ts's `decompose` with numbers read. */
+export function decomposeWith(nums: Numbers, shape: readonly number[], prefix: string, flat: string): string {
+  const lines: string[] = [];
+  let inner = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const div = inner === 1 ? flat : `(${flat} / ${nums.int(inner)})`;
+    lines.unshift(d === 0 ? `let ${prefix}${d} = ${div};` : `let ${prefix}${d} = ${div} % ${nums.int(shape[d]!)};`);
+    inner *= shape[d]!;
+  }
+  return lines.join('\n  ');
+}
+
+/** A load's element index, as shader.ts's `offsetExpr` with numbers read: strides of 0 and 1 and a zero offset stay in the code. */
+export function offsetWith(nums: Numbers, vars: readonly string[], strides: readonly number[], offset: number): string {
+  const terms = strides.flatMap((s, d) => (s === 0 ? [] : s === 1 ? [vars[d]!] : [`${vars[d]} * ${nums.int(s)}`]));
+  if (offset) terms.push(nums.int(offset));
+  return terms.length ? terms.join(' + ') : '0';
+}
+
+/** shader.ts's `perOutput`, its numbers from `nums`: `body` runs with `flat` and `i0`, `i1`, ... in scope. */
+export function perOutputWith(nums: UniformNumbers, k: Kernel, shape: readonly number[], body: () => string, limits: RenderLimits, packed = -1): { code: string; dispatch: [number, number, number] } {
+  const n = size(shape);
+  // the bound and the indices first: the body's numbers follow them in the uniform
+  const head = `if (flat >= ${nums.int(n)}) { return; }\n  ${decomposeWith(nums, shape, 'i', 'flat')}`;
+  const code = `${PRELUDE}
+${bindings(k, packed)}
+@compute @workgroup_size(${WG})
+fn main(${ENTRY_ARGS}) {
+  ${GROUP_INDEX}
+  let flat = i32(group * ${WG}u + lid);
+  ${head}
+  ${body()}
+}`;
+  return { code, dispatch: grid(Math.ceil(n / WG), limits) };
+}
