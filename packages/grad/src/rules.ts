@@ -40,6 +40,7 @@ import { scanGrad } from './scan-grad.js';
 import { COMPOSITE_GRADS } from './special-grads.js';
 import { sortGrad, takeAlongAxisGrad } from './sort-grad.js';
 import { choleskyGrad, detGrad, matrixInverseGrad, solveGrad } from './linalg-grad.js';
+import { batchedDotGrad } from './batched-dot-grad.js';
 import { DISCONNECTED, ZERO, type GradContext, type InputGrad, type OpGrad } from './types.js';
 
 const zeros = (n: number): InputGrad[] => new Array<InputGrad>(n).fill(ZERO);
@@ -235,6 +236,7 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   Elemwise: (c) => ELEMWISE_GRADS[(c.node.op as Elemwise).scalarOp](c),
   Reduce: (c) => REDUCE_GRADS[(c.node.op as Reduce).reducer](c, (c.node.op as Reduce).axes),
   Dot: dotGrad,
+  BatchedDot: batchedDotGrad,
   DimShuffle: dimShuffleGrad,
   Reshape: ({ x: [x], gz, nb }) => [reshapeAs(gz, x!, nb)],
   Softmax: ({ z, gz }) => [T.sub(gz, T.sum(gz.mul(z), { axis: -1, keepdims: true })).mul(z)],

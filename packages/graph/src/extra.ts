@@ -14,6 +14,7 @@ import { TensorVariable } from './variable.js';
 import { MatchLength } from './ops/shape.js';
 import { reduceDTypes } from './ops/reduce.js';
 import { dotDTypes } from './ops/dot.js';
+import { BATCHED_DOT } from './ops/batched-dot.js';
 import type { Length } from './ops/alloc.js';
 import { axisIn, lengthOf, range } from './axes.js';
 import { bartlett, diff, fillDiagonal, fillDiagonalOffset, searchsorted } from './extra-arrays.js';
@@ -102,8 +103,12 @@ export function tensordot(a: TensorLike, b: TensorLike, axes: TensordotAxes = 2)
  * first (batch) axis, as `numpy.dot` of each pair: rows of two matrices
  * give a vector of row-wise dot products, (B, M, K) and (B, K, N) give
  * (B, M, N), (B, M, K) and (B, K) give (B, M). A vector as either operand
- * scales the other's rows. Computed as a broadcast product summed over K
- * (one reduce kernel once fused), in dot's dtype.
+ * scales the other's rows. Products of matrices (a of rank 3 or more, b of
+ * rank 3 or more) are one BatchedDot, a matmul kernel: a's middle axes
+ * flattened into rows, b's into columns. Products with a vector (b of rank
+ * 2, or a of rank 2) stay a broadcast product summed over K, one reduce
+ * kernel once fused: as a matmul they would have one row or one column,
+ * which a gemm pads to a whole tile. In dot's dtype.
  */
 export function batchedDot(a: TensorLike, b: TensorLike): TensorVariable {
   const x = asTensor(a, 'batchedDot: a');
@@ -119,12 +124,28 @@ export function batchedDot(a: TensorLike, b: TensorLike): TensorVariable {
   const nBt = hasN ? y.ndim - 3 : 0;
   const kY = hasN ? y.ndim - 2 : 1;
   const xk = sameLength('batchedDot', xb, x.ndim - 1, y, kY, (m, n) => `the last axis of a (${x}) has length ${m} but axis ${kY} of b (${y}) has ${n}; they are summed over`);
+  if (nA >= 1 && hasN) return batchedMatmul(xk, y);
   const xe = T.dimshuffle(xk, [0, ...range(nA, 1), ...range(nBt).map(() => 'x' as const), x.ndim - 1, ...(hasN ? ['x' as const] : [])]);
   const ye = T.dimshuffle(y, [0, ...range(nA).map(() => 'x' as const), ...range(nBt, 1), kY, ...(hasN ? [y.ndim - 1] : [])]);
   const s = T.sum(T.mul(xe, ye), 1 + nA + nBt);
   // dot's dtype, where sum widens integers to int64
   const out = dotDTypes(x.dtype, y.dtype).out;
   return s.dtype === out ? s : T.cast(s, out);
+}
+
+/** (B, A..., K) by (B, Bt..., K, N), lengths checked, as one BatchedDot of (B, prod A, K) and (B, K, prod Bt * N). */
+function batchedMatmul(x: TensorVariable, y: TensorVariable): TensorVariable {
+  if (x.ndim === 3 && y.ndim === 3) return apply1(BATCHED_DOT, [x, y]);
+  const nA = x.ndim - 2;
+  const nBt = y.ndim - 3;
+  const batch = lengthOf(x, 0);
+  const k = lengthOf(x, x.ndim - 1);
+  const rows = range(nA, 1).map((d) => lengthOf(x, d));
+  const cols = [...range(nBt, 1), y.ndim - 1].map((d) => lengthOf(y, d));
+  const x3 = nA === 1 ? x : T.reshape(x, [batch, product(rows), k]);
+  // b's K axis moved next to the batch: a copy when b has middle axes, the rest of it read as columns
+  const y3 = nBt === 0 ? y : T.reshape(T.dimshuffle(y, [0, y.ndim - 2, ...range(nBt, 1), y.ndim - 1]), [batch, k, product(cols)]);
+  return T.reshape(apply1(BATCHED_DOT, [x3, y3]), [batch, ...rows, ...cols]);
 }
 
 // ---------------------------------------------------------------- dimensions

@@ -38,6 +38,7 @@ export { Elemwise, cast, elemwise } from './ops/elemwise.js';
 export type { ElemwiseDTypes } from './ops/elemwise.js';
 export { Reduce, reduceDTypes, reduceIdentity, normaliseAxes } from './ops/reduce.js';
 export { Dot, dotDTypes } from './ops/dot.js';
+export { BatchedDot } from './ops/batched-dot.js';
 export { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
 export type { ReshapeOptions, ReshapeZeros } from './ops/shape.js';
 export type { DimShufflePattern } from './ops/shape.js';

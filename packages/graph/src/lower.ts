@@ -68,6 +68,12 @@ export interface LowerContext {
   reduce(req: ReduceRequest): BufferView;
   /** out[..a, ..batch, n] = a[..a, k] . b[..batch, k, n] (numpy.dot) with a of rank >= 1 and b of rank >= 1. */
   dot(a: TensorView, b: TensorView, out: DType, acc: DType): BufferView;
+  /**
+   * out[b, m, n] = a[b, m, k] . b[b, k, n] for 3-d a (B, M, K) and b (B, K, N):
+   * one matmul kernel reading both operands through their strides (a
+   * transposed view costs no copy); the output is C-contiguous (B, M, N).
+   */
+  batchedMatmul(a: TensorView, b: TensorView, out: DType, acc: DType): BufferView;
   /** A C-contiguous copy unless the view already is one. */
   contiguous(v: TensorView): BufferView;
   /** A constant int32 vector 0, 1, ..., n - 1 (one buffer per length in a program). */

@@ -22,6 +22,7 @@ export type OpKind =
   | 'Elemwise'
   | 'Reduce'
   | 'Dot'
+  | 'BatchedDot'
   | 'DimShuffle'
   | 'Reshape'
   | 'Softmax'

@@ -273,6 +273,35 @@ class Builder implements LowerContext {
     return { kind: 'buffer', buffer, dtype: out, shape: outShape, strides: contiguousStrides(outShape), offset: 0 };
   }
 
+  batchedMatmul(a0: TensorView, b0: TensorView, out: DType, acc: DType): BufferView {
+    const a = this.asBuffer(a0);
+    const b = this.asBuffer(b0);
+    const [B, M, K] = a.shape as [number, number, number];
+    const N = b.shape[2]!;
+    // a length-1 axis is never stepped along: stride 0 there, so that kernels differing only in such a stride share code
+    const along = (v: BufferView): [number, number, number] => [0, 1, 2].map((d) => (v.shape[d] === 1 ? 0 : v.strides[d]!)) as [number, number, number];
+    const outShape = [B, M, N];
+    const buffer = this.newBuffer(out, B * M * N);
+    this.push(
+      {
+        kind: 'matmul',
+        batch: B,
+        m: M,
+        n: N,
+        k: K,
+        inputs: [a.dtype, b.dtype],
+        acc,
+        out,
+        a: { strides: along(a), offset: a.offset },
+        b: { strides: along(b), offset: b.offset },
+        outStrides: [M * N, N, 1],
+      },
+      [a.buffer, b.buffer],
+      buffer,
+    );
+    return { kind: 'buffer', buffer, dtype: out, shape: outShape, strides: contiguousStrides(outShape), offset: 0 };
+  }
+
   private asBuffer(v: TensorView): BufferView {
     return v.kind === 'buffer' ? v : this.contiguous(v);
   }
