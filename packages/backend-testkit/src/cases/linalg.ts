@@ -2,13 +2,15 @@
  * dot (numpy.dot) for every combination of operand ranks 1 to 3, with
  * transposed operands (A.T·B, A·B.T, A.T·B.T, v·A.T), and outer products.
  * Contractions of 4 become elementwise sums of products in @sym/opt; those
- * of 6 stay matmul kernels: both paths are checked.
+ * of 6 stay matmul kernels: both paths are checked. batchedDot's cases
+ * (batched-dot.ts) are in this group too.
  */
 import * as sym from '@sym/graph';
 import type { DType } from '@sym/graph';
 import { isFloat } from '@sym/graph';
 import { describeOperand, operand, type OpCase, type OperandSpec } from '../case.js';
 import { randomArray } from '../rng.js';
+import { batchedDotCases } from './batched-dot.js';
 
 interface DotLayout {
   readonly a: OperandSpec;
@@ -119,8 +121,8 @@ function unitAxisCase(dtype: DType): OpCase {
   };
 }
 
-export function dotCases(dtypes: readonly DType[]): OpCase[] {
+export function dotCases(dtypes: readonly DType[], quick = false): OpCase[] {
   // int64 is exact only to 2^53 in its float64 storage: no wrapping case there
   const wraps = (d: DType): boolean => d !== 'int64' && d !== 'bool' && !isFloat(d);
-  return dtypes.flatMap((d) => [...LAYOUTS.map((l) => dotCase(d, l)), unitAxisCase(d), ...(wraps(d) ? [wrapCase(d)] : []), outerCase(d)]);
+  return [...dtypes.flatMap((d) => [...LAYOUTS.map((l) => dotCase(d, l)), unitAxisCase(d), ...(wraps(d) ? [wrapCase(d)] : []), outerCase(d)]), ...batchedDotCases(dtypes, quick)];
 }
