@@ -23,7 +23,7 @@ function expectedAt(c: OpCase, values: readonly NDArray[], call: number): NDArra
 describe('random cases', () => {
   it('cover float32 and float64 only (the dtypes a sample has), each with a random variable and a start from its seed', () => {
     expect(new Set(cases.map((c) => c.dtype))).toEqual(new Set(['float32', 'float64']));
-    expect(cases).toHaveLength(22);
+    expect(cases).toHaveLength(26);
     for (const c of cases) {
       expect(toposort(c.graph.outputs).some((n) => n.op instanceof RandomVariable), c.name).toBe(true);
       expect(c.graph.calls?.start, c.name).toBeDefined();
@@ -47,8 +47,10 @@ describe('random cases', () => {
     expect(repeated.map((c) => `${c.name.split(' ')[0]} ${c.dtype} ${c.graph.calls!.count}`)).toEqual([
       'default float32 2',
       'noDefaultUpdates float32 3',
+      'host-drawn float32 2',
       'default float64 2',
       'noDefaultUpdates float64 3',
+      'host-drawn float64 2',
     ]);
     for (const c of repeated) {
       const values = inputs(c);
