@@ -15,7 +15,7 @@ import { debugprint } from './printing.js';
 import { graphLeaves, schedule, staticLeaves, toposort, type Program } from './schedule.js';
 import { TensorSharedVariable } from './shared.js';
 import { TensorConstant, TensorVariable } from './variable.js';
-import { kernelKey } from './kernel.js';
+import { kernelKey, type Kernel } from './kernel.js';
 import { allocate, isInt, type DType, type TypedArray } from './dtype.js';
 import { checkProgramValues, type ValueCheck } from './debug.js';
 import { enqueue, queueBusy } from './queue.js';
@@ -524,13 +524,22 @@ export class CompiledFunction {
   }
 }
 
-const exeCache = new WeakMap<Backend, Map<string, Executable>>();
-function compileCached(backend: Backend, kernel: Program['steps'][number]['kernel']): Executable {
-  let m = exeCache.get(backend);
-  if (!m) exeCache.set(backend, (m = new Map()));
+/**
+ * Compiled kernels per backend, by key, and by kernel object: an unrolled
+ * scan's steps share their kernel objects (scan.ts replays a step), and
+ * the key (JSON of the whole kernel, 3 MB for a 200-step recurrent net's
+ * training step) is then made once per object, not once per step.
+ */
+const exeCache = new WeakMap<Backend, { byKey: Map<string, Executable>; byKernel: WeakMap<Kernel, Executable> }>();
+function compileCached(backend: Backend, kernel: Kernel): Executable {
+  let c = exeCache.get(backend);
+  if (!c) exeCache.set(backend, (c = { byKey: new Map(), byKernel: new WeakMap() }));
+  let exe = c.byKernel.get(kernel);
+  if (exe) return exe;
   const key = kernelKey(kernel);
-  let exe = m.get(key);
-  if (!exe) m.set(key, (exe = backend.compile(kernel)));
+  exe = c.byKey.get(key);
+  if (!exe) c.byKey.set(key, (exe = backend.compile(kernel)));
+  c.byKernel.set(kernel, exe);
   return exe;
 }
 

@@ -84,7 +84,7 @@ export type {
   BufferSpec,
 } from './kernel.js';
 export { kernelKey, kernelOutputSize, walkExpr, loadsOf, gathers, mapLeaves, splitEpilogue, epilogueShape, isContiguousOver } from './kernel.js';
-export type { LowerContext, TensorView, BufferView, ScalarView, ReduceRequest, At, Draw } from './lower.js';
+export type { LowerContext, LowerMark, TensorView, BufferView, ScalarView, ReduceRequest, At, Draw } from './lower.js';
 export { isContiguous } from './lower.js';
 export {
   registerBackend,

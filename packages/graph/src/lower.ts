@@ -82,6 +82,22 @@ export interface LowerContext {
   constant(value: NDArray): TensorView;
   /** A buffer the function fills from `draw` at each call (one per draw in a program, however often it is lowered). */
   drawn(shape: readonly number[], dtype: DType, draw: Draw): BufferView;
+  /** Where the program's lists end now (scan.ts replays a step lowered between two marks: `replay`). */
+  mark?(): LowerMark;
+  /**
+   * Add again what was lowered between `from` and `to`: its kernels (the
+   * same kernel objects) over new buffers in place of those made there,
+   * `substitute`'s buffers in place of theirs; constants made there are
+   * read-only, and shared. Returns where each buffer went.
+   */
+  replay?(from: LowerMark, to: LowerMark, substitute: ReadonlyMap<number, number>): (buffer: number) => number;
+}
+
+/** Lengths of a program's buffer, kernel and constant lists at some point of its lowering. */
+export interface LowerMark {
+  readonly buffers: number;
+  readonly steps: number;
+  readonly constants: number;
 }
 
 export function isContiguous(v: BufferView): boolean {

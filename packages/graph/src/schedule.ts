@@ -9,7 +9,7 @@ import { castScalar } from './dtype.js';
 import { kernelOutputSize, type BufferSpec, type Kernel, type LoadExpr, type ScalarExpr, type Step } from './kernel.js';
 import { NDArray, contiguousStrides, fill, sizeOf, shapeToString } from './ndarray.js';
 import type { Apply } from './op.js';
-import { isContiguous, type At, type BufferView, type Draw, type LowerContext, type ReduceRequest, type TensorView } from './lower.js';
+import { isContiguous, type At, type BufferView, type Draw, type LowerContext, type LowerMark, type ReduceRequest, type TensorView } from './lower.js';
 import * as ix from './index-expr.js';
 import { broadcastStrides } from './ops/broadcast.js';
 import { TensorConstant, type TensorVariable } from './variable.js';
@@ -326,6 +326,24 @@ class Builder implements LowerContext {
     this.constants.push({ buffer, value });
     this.readOnly.add(buffer);
     return { kind: 'buffer', buffer, dtype: value.dtype, shape: [...value.shape], strides: contiguousStrides(value.shape), offset: 0 };
+  }
+
+  mark(): LowerMark {
+    return { buffers: this.buffers.length, steps: this.steps.length, constants: this.constants.length };
+  }
+
+  replay(from: LowerMark, to: LowerMark, substitute: ReadonlyMap<number, number>): (buffer: number) => number {
+    const shared = new Set<number>();
+    for (let c = from.constants; c < to.constants; c++) shared.add(this.constants[c]!.buffer);
+    // the buffers made there, in the order they were made: a lowering of the same step would number them alike
+    const made = new Map<number, number>();
+    for (let b = from.buffers; b < to.buffers; b++) if (!shared.has(b)) made.set(b, this.newBuffer(this.buffers[b]!.dtype, this.buffers[b]!.size));
+    const where = (b: number): number => made.get(b) ?? substitute.get(b) ?? b;
+    for (let i = from.steps; i < to.steps; i++) {
+      const s = this.steps[i]!;
+      this.steps.push({ kernel: s.kernel, inputs: s.inputs.map(where), output: where(s.output), label: s.label });
+    }
+    return where;
   }
 
   readonly #drawn = new Map<Draw, BufferView>();

@@ -15,7 +15,7 @@ import { NDArray, fill, sizeOf } from '../ndarray.js';
 import { Apply, Op } from '../op.js';
 import { TensorType } from '../type.js';
 import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
-import type { BufferView, LowerContext, TensorView } from '../lower.js';
+import type { BufferView, LowerContext, LowerMark, TensorView } from '../lower.js';
 import type { ScalarExpr } from '../kernel.js';
 import { foldStatic, staticLeaves, toposort } from '../schedule.js';
 import * as ix from '../index-expr.js';
@@ -353,16 +353,25 @@ export class Scan extends Op {
     }
     let carried = inputs.slice(ns, ns + nk);
     const perStep: (TensorView | undefined)[][] = outputs.map(() => new Array<TensorView | undefined>(n));
+    // a step lowered once is replayed for the next ones, over their own buffers (see StepRecording)
+    const loop = perStepNodes.some((nd) => nd.op.varies?.()) ? undefined : ctx.mark?.();
+    let recording: StepRecording | undefined;
     for (const t of visits) {
-      const views = new Map<TensorVariable, TensorView>();
-      sequences.forEach((p, i) => views.set(p, rowAt(ctx, seqs[i]!, t)));
-      states.forEach((p, i) => views.set(p, carried[i]!));
-      for (const nd of perStepNodes) {
-        const ins = nd.inputs.map(viewIn(views));
-        const outs = foldStatic(nd, ins) ?? nd.op.lower(ctx, ins, nd);
-        nd.outputs.forEach((o, i) => views.set(o, outs[i]!));
+      const placeholders = [...sequences.map((_, i) => rowAt(ctx, seqs[i]!, t)), ...carried];
+      let outs: TensorView[];
+      if (recording && replays(recording, placeholders, loop!)) outs = replayStep(ctx, recording, placeholders);
+      else {
+        const from = ctx.mark?.();
+        const views = new Map<TensorVariable, TensorView>();
+        [...sequences, ...states].forEach((p, i) => views.set(p, placeholders[i]!));
+        for (const nd of perStepNodes) {
+          const ins = nd.inputs.map(viewIn(views));
+          const lowered = foldStatic(nd, ins) ?? nd.op.lower(ctx, ins, nd);
+          nd.outputs.forEach((o, i) => views.set(o, lowered[i]!));
+        }
+        outs = outputs.map(viewIn(views));
+        if (loop && from && fresh(placeholders, loop)) recording = { from, to: ctx.mark!(), placeholders, outputs: outs };
       }
-      const outs = outputs.map(viewIn(views));
       outs.forEach((o, i) => {
         if (i < nk) checkStateShape(this, i, carried[i]!.shape, o.shape);
         perStep[i]![t] = o;
@@ -378,6 +387,57 @@ export class Scan extends Op {
       return stackSteps(ctx, perStep[i]!, length, rowShape, o.dtype);
     });
   }
+}
+
+/**
+ * One step's lowering, kept to be replayed for the next steps: the kernels
+ * lowered between `from` and `to` read the step's placeholders (its rows
+ * of the sequences, its states) and the loop's invariants. A later step
+ * whose placeholders are laid out alike (dtype, shape, strides, offset)
+ * would lower to the same kernels, over other buffers: replayed, it costs
+ * no lowering, and its kernels are the same objects (a function finds their
+ * compiled code by object, without a key). A long loop's program is made
+ * in a third of the time (rnnslu's 200-step training step: 43 -> 16 ms).
+ */
+interface StepRecording {
+  readonly from: LowerMark;
+  readonly to: LowerMark;
+  readonly placeholders: readonly TensorView[];
+  readonly outputs: readonly TensorView[];
+}
+
+/**
+ * Whether every placeholder is a buffer the loop made (a row, a state a
+ * step computed), each its own: such a buffer plays no other part in the
+ * step (an initial state may also be read as a non-sequence), so a replay
+ * can put another step's in its place.
+ */
+function fresh(placeholders: readonly TensorView[], loop: LowerMark): boolean {
+  const seen = new Set<number>();
+  for (const v of placeholders) {
+    if (v.kind !== 'buffer' || v.buffer < loop.buffers || seen.has(v.buffer)) return false;
+    seen.add(v.buffer);
+  }
+  return true;
+}
+
+function sameLayout(a: TensorView, b: TensorView): boolean {
+  if (a.kind !== 'buffer' || b.kind !== 'buffer') return false;
+  const same = (x: readonly number[], y: readonly number[]) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return a.dtype === b.dtype && a.offset === b.offset && same(a.shape, b.shape) && same(a.strides, b.strides);
+}
+
+/** Whether a step with these placeholders lowers to the recorded kernels. */
+function replays(r: StepRecording, placeholders: readonly TensorView[], loop: LowerMark): boolean {
+  return fresh(placeholders, loop) && placeholders.every((v, i) => sameLayout(v, r.placeholders[i]!));
+}
+
+/** The recorded step again, over `placeholders`' buffers: its outputs' views. */
+function replayStep(ctx: LowerContext, r: StepRecording, placeholders: readonly TensorView[]): TensorView[] {
+  const substitute = new Map<number, number>();
+  r.placeholders.forEach((v, i) => substitute.set((v as BufferView).buffer, (placeholders[i] as BufferView).buffer));
+  const where = ctx.replay!(r.from, r.to, substitute);
+  return r.outputs.map((v) => (v.kind === 'buffer' ? { ...v, buffer: where(v.buffer) } : v));
 }
 
 function checkStateShape(op: Scan, i: number, before: readonly number[], after: readonly number[]): void {
