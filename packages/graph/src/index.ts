@@ -103,6 +103,7 @@ export { Scan } from './ops/scan.js';
 export { Alloc, ARange } from './ops/alloc.js';
 export type { ScanInner, ScanKeep, ScanOpOptions, ScanWindow } from './ops/scan.js';
 export { scan } from './scan.js';
+export { ifelse } from './ifelse.js';
 export { RandomStreams } from './random.js';
 export type { RandomTensor, ShuffledTensor, UniformOptions, NormalOptions, BinomialOptions, IntegersOptions, MultinomialOptions, ChoiceOptions, PermutationOptions, PoissonOptions } from './random.js';
 export { RandomVariable, SharedRandomState } from './ops/random.js';

@@ -1,0 +1,91 @@
+/**
+ * Theano's `theano.ifelse.ifelse(condition, then, else)`: the `then`
+ * branch where a scalar condition is true (non-zero, NaN included, as C's
+ * `if`), the `else` branch otherwise; one branch or a list of them.
+ *
+ * Theano's is lazy: only the branch taken runs. sym's programs are
+ * straight lists of kernels made before a call reads any value, so here
+ * both branches run and a select picks one (Theano's `T.switch` with a
+ * scalar condition): the values and gradients are Theano's, the cost is
+ * both branches'. Theano lets the branches' shapes differ (the result's
+ * shape is the taken branch's); a select cannot, so each length is checked
+ * to match at run time, with an error naming both shapes.
+ */
+import { shapeToString } from './ndarray.js';
+import { apply1, asTensor, constant, type TensorLike } from './op.js';
+import { MatchLength } from './ops/shape.js';
+import { TensorVariable } from './variable.js';
+// a cycle (tensor.ts re-exports files that import this one): used only inside functions
+import * as T from './tensor.js';
+
+/** The two branches as tensors: a plain number takes the other branch's dtype (as Theano converts it to the other's type; it stays a scalar). */
+function branchPair(what: string, then: TensorLike, otherwise: TensorLike): [TensorVariable, TensorVariable] {
+  const asBranch = (x: TensorLike, other: TensorLike, which: string): TensorVariable =>
+    typeof x === 'number' && other instanceof TensorVariable ? constant(x, { dtype: other.dtype }) : asTensor(x, `${what}: ${which}`);
+  const a = asBranch(then, otherwise, 'then branch');
+  const b = asBranch(otherwise, a, 'else branch');
+  if (a.dtype !== b.dtype || a.ndim !== b.ndim) {
+    throw new TypeError(
+      `${what}: the two branches must have the same dtype and number of dimensions (Theano: identical types), ` +
+        `got ${a} of type ${a.type} and ${b} of type ${b.type}; cast one of them (T.cast) first`,
+    );
+  }
+  return [a, b];
+}
+
+/** `b` with each length checked to equal `a`'s when the program is made. */
+function sameShape(what: string, a: TensorVariable, b: TensorVariable): TensorVariable {
+  let checked = b;
+  for (let d = 0; d < a.ndim; d++) {
+    checked = apply1(
+      new MatchLength(
+        d,
+        d,
+        (bs, as) =>
+          `${what}: the then branch ${a} has shape ${shapeToString(as)} and the else branch ${b} has shape ${shapeToString(bs)}: ` +
+          `sym runs both branches and selects one (not lazily, as Theano), so their shapes must be the same`,
+        `ifelse ${d}`,
+      ),
+      [checked, a],
+    );
+  }
+  return checked;
+}
+
+/**
+ * Theano's `ifelse(condition, then, else)`: `then` where the scalar
+ * `condition` is true (non-zero; NaN counts as true), else `otherwise`.
+ * Branches are tensors of the same dtype and number of dimensions (a plain
+ * number takes the other branch's dtype) and, here, the same shape; pass
+ * lists of branches for several results. Both branches are computed (see
+ * the module comment); `grad` sends the output's gradient to the branch
+ * taken and zeros to the other, as Theano's.
+ *
+ * ```ts
+ * const a = T.scalar('a'); const b = T.scalar('b');
+ * const x = T.matrix('x'); const y = T.matrix('y');
+ * const z = sym.ifelse(T.lt(a, b), T.mean(x), T.mean(y));
+ * ```
+ */
+export function ifelse(condition: TensorLike, then: TensorLike, otherwise: TensorLike): TensorVariable;
+export function ifelse(condition: TensorLike, then: readonly TensorLike[], otherwise: readonly TensorLike[]): TensorVariable[];
+export function ifelse(condition: TensorLike, then: TensorLike | readonly TensorLike[], otherwise: TensorLike | readonly TensorLike[]): TensorVariable | TensorVariable[] {
+  const what = 'ifelse';
+  const cond = asTensor(condition, `${what}: condition`);
+  if (cond.ndim !== 0) throw new TypeError(`${what}: the condition must be a scalar, got ${cond} of type ${cond.type}`);
+  const many = Array.isArray(then);
+  if (many !== Array.isArray(otherwise)) {
+    throw new TypeError(`${what}: then and else must both be lists of branches or both single branches, got ${many ? 'a list' : 'one branch'} and ${many ? 'one branch' : 'a list'}`);
+  }
+  const thens = (many ? then : [then]) as readonly TensorLike[];
+  const elses = (many ? otherwise : [otherwise]) as readonly TensorLike[];
+  if (thens.length !== elses.length) {
+    throw new TypeError(`${what}: then has ${thens.length} branches but else has ${elses.length}; they are paired in order`);
+  }
+  const outs = thens.map((t, i) => {
+    const label = many ? `${what}: branch ${i}` : what;
+    const [a, b] = branchPair(label, t, elses[i]!);
+    return T.switch(cond, a, sameShape(label, a, b));
+  });
+  return many ? outs : outs[0]!;
+}
