@@ -9,9 +9,9 @@
  * cost model; a backend that gains nothing runs the epilogue as a second
  * kernel (`splitEpilogue`).
  */
-import { epilogueShape, isContiguousOver, mapLeaves, type DType, type MatmulKernel, type Program, type ReduceKernel, type ScalarExpr, type Step } from '@sym/graph';
+import { epilogueShape, isContiguousOver, mapLeaves, type DType, type Kernel, type MatmulKernel, type Program, type ReduceKernel, type ScalarExpr, type Step } from '@sym/graph';
 import { exprSize, gathersOnce } from './loads.js';
-import { fusedLabel, pinnedBuffers, Readers } from './fusion.js';
+import { KernelMemo, coincidence, fromSources, fusedLabel, pinnedBuffers, Readers, sourcesOf, type InputSources } from './fusion.js';
 
 /**
  * Strides over `from` re-expressed over `to`, two shapes of one C-order
@@ -35,7 +35,7 @@ function restride(strides: readonly number[], from: readonly number[], to: reado
 }
 
 /** The reduction or product `producer` with its only reader `consumer` as epilogue, or null when they do not fit. */
-function withEpilogue(producer: Step, consumer: Step, maxExprSize: number, maxInputs: number): Step | null {
+function withEpilogue(producer: Step, consumer: Step, maxExprSize: number, maxInputs: number, pIns = producer.inputs, cIns = consumer.inputs): Step | null {
   const rk = producer.kernel as ReduceKernel | MatmulKernel;
   const ck = consumer.kernel;
   // a gathering kernel's reads are not at the output's index: it cannot be an epilogue
@@ -45,8 +45,8 @@ function withEpilogue(producer: Step, consumer: Step, maxExprSize: number, maxIn
   if (rk.kind === 'matmul' && !isContiguousOver(space, rk.outStrides)) return null;
   const size = space.reduce((a, b) => a * b, 1);
   if (size === 0 || ck.shape.reduce((a, b) => a * b, 1) !== size) return null;
-  const reads = new Set(consumer.inputs.flatMap((b, i) => (b === producer.output ? [i] : [])));
-  const inputs = [...producer.inputs];
+  const reads = new Set(cIns.flatMap((b, i) => (b === producer.output ? [i] : [])));
+  const inputs = [...pIns];
   const dtypes: DType[] = [...rk.inputs];
   const slotOf = (buffer: number, dtype: DType): number => {
     const i = inputs.indexOf(buffer);
@@ -67,7 +67,7 @@ function withEpilogue(producer: Step, consumer: Step, maxExprSize: number, maxIn
       fits = false;
       return l;
     }
-    return { ...l, input: slotOf(consumer.inputs[l.input]!, ck.inputs[l.input]!), strides };
+    return { ...l, input: slotOf(cIns[l.input]!, ck.inputs[l.input]!), strides };
   });
   // a product of a matrix by itself lists its operand twice
   if (!fits || exprSize(expr) > maxExprSize || (inputs.length > maxInputs && new Set(inputs).size > maxInputs)) return null;
@@ -113,12 +113,29 @@ class Writers {
   }
 }
 
+/** `withEpilogue`'s kernel and where its inputs come from (the product's, then its reader's), or null. */
+type WithEpilogue = { kernel: Kernel; sources: InputSources } | null;
+
+/** `withEpilogue`, kept per kernel objects and buffer coincidences (see KernelMemo). */
+function withEpilogueOnce(producer: Step, pIns: readonly number[], consumer: Step, maxExprSize: number, maxInputs: number, memo: KernelMemo<WithEpilogue>): Step | null {
+  const cIns = consumer.inputs;
+  const key = `${memo.id(producer.kernel)}|${memo.id(consumer.kernel)}|${coincidence(cIns, [producer.output])}|${coincidence(cIns, pIns)}`;
+  let done = memo.get(key);
+  if (done === undefined) {
+    const fused = withEpilogue(producer, consumer, maxExprSize, maxInputs, pIns, cIns);
+    done = fused && { kernel: fused.kernel, sources: sourcesOf(fused.inputs, pIns, cIns) };
+    memo.set(key, done);
+  }
+  return done && { kernel: done.kernel, inputs: fromSources(done.sources, pIns, cIns), output: consumer.output, label: memo.label(consumer, producer) };
+}
+
 /** Fuse each reduction or product whose temporary output has one elementwise reader into that reader, as its epilogue. */
 export function fuseEpilogues(program: Program, maxExprSize = 256, maxInputs = Infinity): Program {
   const steps: (Step | null)[] = [...program.steps];
   const pinned = pinnedBuffers(program);
   const readersOf = new Readers(steps);
   const writers = new Writers(steps);
+  const memo = new KernelMemo<WithEpilogue>();
   let changed = false;
   for (let p = 0; p < steps.length; p++) {
     const producer = steps[p];
@@ -127,11 +144,12 @@ export function fuseEpilogues(program: Program, maxExprSize = 256, maxInputs = I
     if (readers.length !== 1) continue;
     const q = readers[0]!;
     // the fused kernel runs where the reader ran: the reduction's operands must still hold their values there
-    if (writers.between(p, q, producer.output) || producer.inputs.some((b) => writers.between(p, q, b))) continue;
-    const fused = withEpilogue(producer, steps[q]!, maxExprSize, maxInputs);
+    const pIns = producer.inputs;
+    if (writers.between(p, q, producer.output) || pIns.some((b) => writers.between(p, q, b))) continue;
+    const fused = withEpilogueOnce(producer, pIns, steps[q]!, maxExprSize, maxInputs, memo);
     if (!fused) continue;
     steps[q] = fused;
-    readersOf.add(q, producer.inputs);
+    readersOf.add(q, pIns);
     steps[p] = null;
     changed = true;
   }

@@ -61,6 +61,66 @@ export function fusedLabel(consumer: Step, producer: Step): string {
   return label.length > MAX_LABEL ? `${label.slice(0, MAX_LABEL - 3)}...` : label;
 }
 
+/**
+ * Where each input of a kernel a pass built from two steps comes from:
+ * input i of the first for i >= 0, input -1 - i of the second for i < 0.
+ */
+export type InputSources = readonly number[];
+
+/** The sources of `inputs`, buffers taken from `first`'s (but the one at `skip`) and then `second`'s. */
+export function sourcesOf(inputs: readonly number[], first: readonly number[], second: readonly number[], skip = -1): number[] {
+  return inputs.map((b) => {
+    const i = first.indexOf(b);
+    return i >= 0 && i !== skip ? i : -1 - second.indexOf(b);
+  });
+}
+
+/** The buffers `sources` name. */
+export function fromSources(sources: InputSources, first: readonly number[], second: readonly number[]): number[] {
+  return sources.map((i) => (i >= 0 ? first[i]! : second[-1 - i]!));
+}
+
+/**
+ * What a pass made of kernel objects, kept for the later steps that hold
+ * the same objects: the steps of an unrolled scan share theirs (scan.ts
+ * replays a step), so fusing a producer into its consumers is done once
+ * for them all, and the fused kernels are shared objects too, whose
+ * compiled code a function then finds without a key. A key names the
+ * kernels by small ids and says how the steps' buffers coincide (which
+ * decides how the fused kernel numbers its inputs).
+ */
+export class KernelMemo<T> {
+  readonly #ids = new Map<Kernel, number>();
+  readonly #results = new Map<string, T>();
+  readonly #labels = new Map<string, Map<string, string>>();
+  id(k: Kernel): number {
+    let id = this.#ids.get(k);
+    if (id === undefined) this.#ids.set(k, (id = this.#ids.size));
+    return id;
+  }
+  get(key: string): T | undefined {
+    return this.#results.get(key);
+  }
+  set(key: string, value: T): void {
+    this.#results.set(key, value);
+  }
+  /** `fusedLabel`, made once per pair of labels (a scan's steps repeat theirs). */
+  label(consumer: Step, producer: Step): string {
+    let m = this.#labels.get(consumer.label);
+    if (!m) this.#labels.set(consumer.label, (m = new Map()));
+    let label = m.get(producer.label);
+    if (label === undefined) m.set(producer.label, (label = fusedLabel(consumer, producer)));
+    return label;
+  }
+}
+
+/** For each buffer of `of`, its index in `within` or -1: how two steps' buffers coincide, as part of a key. */
+export function coincidence(of: readonly number[], within: readonly number[]): string {
+  let key = '';
+  for (const b of of) key += `${within.indexOf(b)},`;
+  return key;
+}
+
 function inline(producer: Step, consumer: Step, maps: ReadonlyMap<LoadExpr, IndexMap>): Step {
   const pk = producer.kernel as ElementwiseKernel;
   const ck = consumer.kernel as Exclude<Kernel, { kind: 'matmul' }>;
@@ -101,6 +161,29 @@ function inline(producer: Step, consumer: Step, maps: ReadonlyMap<LoadExpr, Inde
   });
   noteLoads(expr, loads);
   return { kernel: { ...ck, inputs: dtypes, expr }, inputs, output: consumer.output, label: fusedLabel(consumer, producer) };
+}
+
+/** The consumers' kernels with the producer inlined, and where their inputs come from; null when one of them cannot take it. */
+type Inlined = { kernels: Kernel[]; sources: InputSources[] } | null;
+
+/** `tryInline`, kept per kernel objects and buffer coincidences (see KernelMemo). */
+function tryInlineOnce(producer: Step, consumers: readonly Step[], opts: FusionOptions, memo: KernelMemo<Inlined>): Step[] | null {
+  const pIns = producer.inputs;
+  const cIns = consumers.map((c) => c.inputs);
+  let key = `${memo.id(producer.kernel)}`;
+  consumers.forEach((c, i) => (key += `|${memo.id(c.kernel)}:${cIns[i]!.indexOf(producer.output)}:${coincidence(pIns, cIns[i]!)}`));
+  let done = memo.get(key);
+  if (done === undefined) {
+    const fused = tryInline(producer, consumers, opts);
+    done = fused && {
+      kernels: fused.map((s) => s.kernel),
+      sources: fused.map((s, i) => sourcesOf(s.inputs, cIns[i]!, pIns, cIns[i]!.indexOf(producer.output))),
+    };
+    memo.set(key, done);
+  }
+  if (!done) return null;
+  const made = done;
+  return consumers.map((c, i) => ({ kernel: made.kernels[i]!, inputs: fromSources(made.sources[i]!, cIns[i]!, pIns), output: c.output, label: memo.label(c, producer) }));
 }
 
 /** The consumers with `producer` inlined, or null when one of them cannot take it. */
@@ -177,16 +260,18 @@ export function fuse(program: Program, opts: FusionOptions = DEFAULT_FUSION): Pr
   const steps: (Step | null)[] = [...program.steps];
   const pinned = pinnedBuffers(program);
   const readers = new Readers(steps);
+  const memo = new KernelMemo<Inlined>();
   for (let p = 0; p < steps.length; p++) {
     const producer = steps[p];
     // a gathering kernel reads at computed positions: no producer can be evaluated in place of such a read
     if (!producer || producer.kernel.kind !== 'elementwise' || pinned.has(producer.output) || gathersOnce(producer.kernel.expr)) continue;
     const consumers = readers.after(p, producer.output);
     if (consumers.length === 0) continue;
-    const fused = tryInline(
+    const fused = tryInlineOnce(
       producer,
       consumers.map((q) => steps[q]!),
       opts,
+      memo,
     );
     if (!fused) continue;
     consumers.forEach((q, i) => {
