@@ -23,6 +23,11 @@ describe('scan: steps replayed', () => {
     expect(products).toHaveLength(12);
     // step 0 reads h0 (an input: not replayable), step 1 is recorded, steps 2-11 replay it
     expect(new Set(products.map((s) => s.kernel)).size).toBe(2);
+    // the 12 rows of X are copied by one kernel object, each copy reading its own step number
+    const rows = p.steps.filter((s) => s.kernel.kind === 'elementwise' && sym.gathers(s.kernel.expr) && s.inputs.includes(p.inputBuffers[0]!));
+    expect(rows).toHaveLength(12);
+    expect(new Set(rows.map((s) => s.kernel)).size).toBe(1);
+    expect(new Set(rows.map((s) => s.inputs.find((b) => b !== p.inputBuffers[0]))).size).toBe(12);
     // each product reads the previous step's state and writes its own buffer
     expect(new Set(products.map((s) => s.output)).size).toBe(12);
     products.slice(1).forEach((s) => expect(p.steps.some((w) => w.output === s.inputs[0] && p.steps.indexOf(w) < p.steps.indexOf(s))).toBe(true));

@@ -356,8 +356,9 @@ export class Scan extends Op {
     // a step lowered once is replayed for the next ones, over their own buffers (see StepRecording)
     const loop = perStepNodes.some((nd) => nd.op.varies?.()) ? undefined : ctx.mark?.();
     let recording: StepRecording | undefined;
+    const rowRecordings: RowRecording[] = sequences.map(() => ({}));
     for (const t of visits) {
-      const placeholders = [...sequences.map((_, i) => rowAt(ctx, seqs[i]!, t)), ...carried];
+      const placeholders = [...sequences.map((_, i) => rowAt(ctx, seqs[i]!, t, rowRecordings[i]!)), ...carried];
       let outs: TensorView[];
       if (recording && replays(recording, placeholders, loop!)) outs = replayStep(ctx, recording, placeholders);
       else {
@@ -454,19 +455,33 @@ function rowOf(x: NDArray, t: number): NDArray {
   return new NDArray(x.data.slice(t * row, (t + 1) * row), x.shape.slice(1), x.dtype);
 }
 
+/** The first row copy of a sequence, replayed for its other rows (the same kernel object, another step buffer). */
+interface RowRecording {
+  recorded?: { readonly from: LowerMark; readonly to: LowerMark; readonly step: number; readonly row: BufferView };
+}
+
 /**
  * `x[t]`, copied by a kernel that reads t from a one-element buffer. A view
  * would cost no kernel, but its offset would make every step's kernels
  * differ from the last step's (kernels are keyed by their loads' offsets),
  * and each new kernel is compiled: a shader compile per step on a GPU. With
- * the copy, every step after the first runs the first step's kernels.
+ * the copy, every step after the first runs the first step's kernels. The
+ * copy of the first row is replayed for the others (`rows`).
  */
-function rowAt(ctx: LowerContext, x: TensorView, t: number): TensorView {
+function rowAt(ctx: LowerContext, x: TensorView, t: number, rows: RowRecording): TensorView {
   if (x.kind === 'scalar') throw new Error('Scan: a sequence must have at least one dimension');
   const rowShape = x.shape.slice(1);
   if (sizeOf(rowShape) === 0) return { ...x, shape: rowShape, strides: x.strides.slice(1) };
-  const step = ctx.constant(fill([1], 'int32', () => t));
-  return ctx.indexed(rowShape, x.dtype, [x, step], (read, index) => read(0, [read(1, [ix.int(0)]), ...rowShape.map((_, d) => index(d))]));
+  const step = ctx.constant(fill([1], 'int32', () => t)) as BufferView;
+  const r = rows.recorded;
+  if (r && ctx.replay) {
+    const where = ctx.replay(r.from, r.to, new Map([[r.step, step.buffer]]));
+    return { ...r.row, buffer: where(r.row.buffer) };
+  }
+  const from = ctx.mark?.();
+  const row = ctx.indexed(rowShape, x.dtype, [x, step], (read, index) => read(0, [read(1, [ix.int(0)]), ...rowShape.map((_, d) => index(d))]));
+  if (from) rows.recorded = { from, to: ctx.mark!(), step: step.buffer, row };
+  return row;
 }
 
 /** Values of `outputs` from `nodes` (in order), given the placeholders' values. */
