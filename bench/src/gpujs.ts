@@ -14,6 +14,7 @@ import type { Suite } from './suite.js';
 import { recurrent, symRnn, w6Spec } from './recurrent.js';
 import { convLayer, symConv, w7Spec } from './conv.js';
 import { sorting, symSort, w8Spec } from './sort.js';
+import { symTransformer, transformer, w9Spec } from './transformer.js';
 
 const HAND = 'gpu.js-hand-written';
 const w1 = () => W1_SPEC;
@@ -102,12 +103,13 @@ export const gpujsSuite: Suite = {
     recurrent([symRnn('gpujs'), symRnn('cpu')]),
     convLayer([symConv('gpujs'), symConv('cpu')]),
     sorting([symSort('gpujs'), symSort('cpu')]),
+    transformer([symTransformer('gpujs'), symTransformer('cpu')]),
   ],
   notes: (quick) => [
     `Compared: sym's gpu.js backend (mode headlessgl: WebGL 1 through the native \`gl\` package on Mesa llvmpipe, under Xvfb), hand-written gpu.js 2.24.1 kernels for the same work (same mode, same \`precision: 'single'\`, \`tactic: 'precision'\`; intermediates kept as pipeline textures, only the result read back), and sym's CPU backend.`,
     'The hand-written kernels: W3, one thread per element of C with a loop over k; W1-fwd/W2-fwd, one kernel per layer, a per-example loss kernel and one summing thread; W1/W2, the whole training step written from the model\'s equations (per layer a forward, a delta, a weight-gradient and a bias-gradient kernel; per parameter the momentum rule as two ping-pong kernel pairs; one readback, the cost). Each is checked against plain JS or sym-cpu before timing (the training steps by the costs of their first two steps).',
     `Sizes: W1 ${sizesOf(W1_SPEC)}; W2 ${sizesOf(w2Spec(quick))}; W3 ${matN(quick)}x${matN(quick)}${quick ? ' (`--quick`: W2 784-256-256-10 batch 64 and W3 256 instead of 784-1024-1024-10 batch 256 and 1024)' : ''}.`,
-    `W6 (${w6Spec(quick).steps} time steps through sym.scan), W7 (batch ${w7Spec(quick).batch}) and W8 (T.sort of ${w8Spec(quick).rows} rows of ${w8Spec(quick).cols}) have no hand-written gpu.js version: sym-gpujs is compared with sym-cpu there. W6-first/W7-first/W8-first are the first calls.`,
+    `W6 (${w6Spec(quick).steps} time steps through sym.scan), W7 (batch ${w7Spec(quick).batch}), W8 (T.sort of ${w8Spec(quick).rows} rows of ${w8Spec(quick).cols}) and W9 (the transformer block's training step, batch ${w9Spec(quick).batch}, sequence ${w9Spec(quick).steps}) have no hand-written gpu.js version: sym-gpujs is compared with sym-cpu there. W6-first to W9-first are the first calls.`,
     'On the GPU, sym holds the batch and weights in shared variables (a step uploads nothing); sym-cpu takes the batch as call arguments, as in the CPU section.',
   ],
 };

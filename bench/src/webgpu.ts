@@ -1,5 +1,5 @@
 /**
- * `--device=webgpu`: W1-W3 and W6-W8 on sym's WebGPU backend against
+ * `--device=webgpu`: W1-W3 and W6-W9 on sym's WebGPU backend against
  * @tensorflow/tfjs-backend-webgpu and @jax-js/jax's webgpu device, all on
  * one Dawn instance installed as `navigator.gpu` before any of them starts,
  * so every library gets the same adapter in the same process.
@@ -15,6 +15,7 @@ import { installWebGpuCounter } from './webgpu-counter.js';
 import { jaxRnn, recurrent, symRnn, tfRnn, w6Spec } from './recurrent.js';
 import { convLayer, jaxConv, symConv, tfConv, w7Spec } from './conv.js';
 import { jaxSort, sorting, symSort, tfSort, w8Spec } from './sort.js';
+import { W9_NOTE, jaxTransformer, symTransformer, tfTransformer, transformer } from './transformer.js';
 import type { Counter, Suite } from './suite.js';
 
 const PEERS = ['tfjs-webgpu', 'jax-js-webgpu'];
@@ -82,6 +83,7 @@ export const webgpuSuite: Suite = {
     recurrent([symRnn('webgpu'), tfRnn('webgpu'), jaxRnn('webgpu')]),
     convLayer([symConv('webgpu'), tfConv('webgpu'), jaxConv('webgpu')]),
     sorting([symSort('webgpu'), tfSort('webgpu'), jaxSort('webgpu')]),
+    transformer([symTransformer('webgpu'), tfTransformer('webgpu'), jaxTransformer('webgpu')]),
   ],
   notes: (quick) => [
     `Peers: @tensorflow/tfjs-core and @tensorflow/tfjs-backend-webgpu 4.22.0; @jax-js/jax 0.1.25 (webgpu device, \`jit\`). All three get their adapter from one Dawn instance (the \`webgpu\` 0.6.2 npm package) installed as \`navigator.gpu\` before any of them starts: the same adapter in the same process.`,
@@ -89,6 +91,7 @@ export const webgpuSuite: Suite = {
     'Both peers run on Dawn in Node with two accommodations, nothing else: jax-js reads `navigator.userAgent` beside `navigator.gpu` (Node 20 has no `navigator`; the bench defines one as Node 21 does), and tfjs-backend-webgpu reads synchronously (`dataSync`) only through `OffscreenCanvas`, a browser API, so every tfjs step awaits `data()` instead.',
     `W3T runs ${PRODUCTS} products back to back per call and reads back only the last (sym: a function whose only effect is the update of a shared variable, its value read after the last call; tfjs: the other products disposed unread; jax-js: all created, then realized together with \`blockUntilReady\` (a zero-byte read each, its way to wait), since it never computes an array disposed unread). A W3 call is mostly the 4 MB readback on a real GPU; W3T measures the products.`,
     `W6: ${w6Spec(quick).steps} time steps (sym: sym.scan, unrolled into one program on the first call; tfjs: a JavaScript loop of ops under \`tf.train.sgd().minimize\`; jax-js: a JavaScript loop traced by \`jit\`, as it has no scan). W7: batch ${w7Spec(quick).batch}, tfjs in NHWC. W8: ${w8Spec(quick).rows} rows of ${w8Spec(quick).cols} sorted (sym \`T.sort\`, jax-js \`np.sort\`, tfjs \`tf.topk\` of the whole axis). W6-first/W7-first/W8-first are the first calls (building, compiling and running the step).`,
+    W9_NOTE(quick),
     'Data stay on the device for every library: sym holds the batch and weights in shared variables (a step uploads nothing), the peers in tensors. Each timed call ends when the returned value (the cost, or the product for W3) is read back on the host.',
     'Device work per call is counted by wrapping the methods of Dawn\'s classes (`dispatchWorkgroups`, `queue.submit`, `queue.writeBuffer`, `mapAsync` for reading) around one call after timing: the same counter for every library.',
   ],

@@ -1,4 +1,4 @@
-/** The benchmark workloads (issue W1-W5), each implemented once per library on the same data. */
+/** The benchmark workloads (issue W1-W5; W6-W9 in their own files), each implemented once per library on the same data. */
 import { tf } from './tf.js';
 import { numpy as np, jit, init as jaxInit, defaultDevice, blockUntilReady } from '@jax-js/jax';
 import * as sym from '@sym/graph';
@@ -8,6 +8,7 @@ import { TRAINING, type SymDevice } from './training.js';
 import { jaxRnn, recurrent, symRnn, tfRnn } from './recurrent.js';
 import { convLayer, jaxConv, symConv, tfConv } from './conv.js';
 import { jaxSort, sorting, symSort, tfSort } from './sort.js';
+import { jaxTransformer, symTransformer, tfTransformer, transformer } from './transformer.js';
 
 const T = sym.T;
 
@@ -249,4 +250,5 @@ export const WORKLOADS: Workload[] = [
   recurrent([symRnn('cpu'), tfRnn('cpu'), tfRnn('wasm'), jaxRnn('wasm')]),
   convLayer([symConv('cpu'), tfConv('cpu'), tfConv('wasm'), jaxConv('wasm')]),
   sorting([symSort('cpu'), tfSort('cpu'), tfSort('wasm'), jaxSort('wasm')]),
+  transformer([symTransformer('cpu'), tfTransformer('cpu'), tfTransformer('wasm'), jaxTransformer('wasm')]),
 ];
