@@ -4,6 +4,7 @@ import '@sym/backend-cpu';
 import { grad, verifyGrad } from '@sym/grad';
 import { Dense } from './dense.js';
 import { Layer } from './layer.js';
+import { categoricalCrossentropy } from './losses.js';
 import { RandomState } from './random.js';
 
 const T = sym.T;
@@ -59,6 +60,22 @@ describe('Dense: one example per row', () => {
     const want = xs.map((seq) => seq.map((row) => (b as number[]).map((bj, j) => Math.tanh(row[0]! * w[0]![j]! + row[1]! * w[1]![j]! + bj))));
     (want.flat(2) as number[]).forEach((v, i) => expect(got.data[i]).toBeCloseTo(v, 14));
     await expect(sym.function([x], d.output(x))([[[1, 2, 3]]])).rejects.toThrow('Dense.output: x x of shape (1, 1, 3) must have 2 features in its last axis');
+  });
+
+  it("'softmax' normalises each example's outputs (the last axis), on a matrix and on a (batch, steps, n_input) tensor", async () => {
+    const d = new Dense([[1, 0, 0], [0, 1, 0]], [0, 0, 0], 'softmax');
+    const rows = [[1, 2], [3, 0]];
+    // np.exp(z) / np.exp(z).sum(-1, keepdims=True) of z = x W, rows [1, 2, 0] and [3, 0, 0]
+    const want = [0.24472847105479764, 0.6652409557748218, 0.09003057317038046, 0.909442998512742, 0.045278500743629074, 0.045278500743629074];
+    const m = await d.output(T.matrix('x')).eval({ x: rows });
+    const x3 = T.tensor3('x3');
+    const t = (await sym.function([x3], d.output(x3))([rows])) as sym.NDArray;
+    for (const got of [m, t]) want.forEach((v, i) => expect(got.data[i]).toBeCloseTo(v, 14));
+    // the losses still read the logits back: an extreme logit gives a finite cross-entropy (classes down the columns: the transpose)
+    const big = new Dense([[1000, 0, -1000]], [0, 0, 0], 'softmax');
+    const x = T.matrix('x');
+    const loss = categoricalCrossentropy(big.output(x).T, T.constant(sym.array([[0], [0], [1]])));
+    expect(((await sym.function([x], loss)([[1]])) as sym.NDArray).data[0]).toBeCloseTo(2000, 9);
   });
 
   it('differentiates: the gradient of sum(x W + b) is x summed over examples for each column of W, and the count for b', async () => {
