@@ -14,7 +14,7 @@ import { splitEpilogue } from '@sym/graph';
 import { FLOAT64_ADVICE, WEBGPU_DTYPES, bufferBytes, fromDevice, toDevice } from './dtypes.js';
 import { describeAdapter, findGpu, isNode, isSoftwareAdapter, isSwiftShader, noAdapterMessage } from './gpu.js';
 import { GpuWaits } from './wait.js';
-import { renderKernel, type RenderedKernel } from './render.js';
+import { renderKernel, type RenderedKernel, type RenderLimits } from './render.js';
 import { checkMatmulTile, defaultMatmulTile, inlinesEpilogue, type MatmulTile } from './matmul.js';
 
 interface GpuBuffer extends DeviceBuffer {
@@ -50,13 +50,16 @@ export interface WebGpuOptions {
    */
   readonly matmulTile?: MatmulTile;
   /**
-   * Small elementwise and reduce kernels read their lengths, strides,
-   * offsets and integer constants from a uniform, so that kernels that
-   * differ only in those share one compiled pipeline (default true; see
-   * params.ts). A scan over sequences of varying length then compiles
-   * few new pipelines per length.
+   * When a small elementwise or reduce kernel reads its lengths, strides,
+   * offsets and integer constants from a uniform instead of having them in
+   * its code, so that kernels that differ only in those share one pipeline
+   * (params.ts). `'repeated'` (the default): once a kernel comes that
+   * differs from an earlier one only in those numbers (a sequence of
+   * another length), and for every such kernel after it; programs whose
+   * shapes do not change keep their numbers in the code. `'always'`, or
+   * `'never'`.
    */
-  readonly parametric?: boolean;
+  readonly parametric?: 'repeated' | 'always' | 'never';
 }
 
 /** Counters for tests and benchmarks: memory held flat means `created` stops growing. */
@@ -99,6 +102,8 @@ export class WebGpuBackend implements Backend {
   readonly #layouts = new Map<string, GPUBindGroupLayout>();
   /** Pipelines by their WGSL: kernels rendered alike (a parametric kernel at another length) share one. */
   readonly #pipelines = new Map<string, GPUComputePipeline>();
+  /** The numbers of the first kernel rendered to each parametric shader (`parametric: 'repeated'`). */
+  readonly #firstNumbers = new Map<string, Int32Array>();
   #kernels = 0;
   /** Bind groups per executable, keyed by the ids of the buffers they bind. */
   #groups = new WeakMap<WebGpuExecutable, Map<string, GPUBindGroup>>();
@@ -245,15 +250,11 @@ export class WebGpuBackend implements Backend {
     }
     const device = this.device;
     this.#kernels++;
-    const rendered = renderKernel(
-      kernel,
-      {
-        maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
-        maxStorageBuffers: device.limits.maxStorageBuffersPerShaderStage,
-        matmulTile: this.#matmulTile,
-      },
-      { parametric: this.#options.parametric ?? true },
-    );
+    const rendered = this.#render(kernel, {
+      maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
+      maxStorageBuffers: device.limits.maxStorageBuffersPerShaderStage,
+      matmulTile: this.#matmulTile,
+    });
     const n = (rendered.packing ? rendered.packing.binding + 1 : kernel.inputs.length) + 1;
     const layout = this.#layout(n, rendered.params !== undefined);
     let pipeline = this.#pipelines.get(rendered.code);
@@ -271,6 +272,22 @@ export class WebGpuBackend implements Backend {
     const params = device.createBuffer({ size: rendered.params.byteLength, usage: UNIFORM_USAGE });
     device.queue.writeBuffer(params, 0, rendered.params.buffer, rendered.params.byteOffset, rendered.params.byteLength);
     return { kernel, pipeline, layout, rendered, params };
+  }
+
+  /**
+   * The kernel's shader: reading its numbers from a uniform (parametric)
+   * where the option says so; with `'repeated'`, once a kernel has come
+   * with the same parametric shader but other numbers.
+   */
+  #render(kernel: Kernel, limits: RenderLimits): RenderedKernel {
+    const mode = this.#options.parametric ?? 'repeated';
+    if (mode === 'never') return renderKernel(kernel, limits);
+    const parametric = renderKernel(kernel, limits, { parametric: true });
+    if (mode === 'always' || !parametric.params) return parametric;
+    const first = this.#firstNumbers.get(parametric.code);
+    if (!first) this.#firstNumbers.set(parametric.code, parametric.params);
+    else if (!sameNumbers(first, parametric.params)) return parametric;
+    return renderKernel(kernel, limits);
   }
 
   run(launches: readonly Launch[]): void {
@@ -380,6 +397,7 @@ export class WebGpuBackend implements Backend {
     this.#staging.clear();
     this.#layouts.clear();
     this.#pipelines.clear();
+    this.#firstNumbers.clear();
     this.#groups = new WeakMap();
     this.#scopes = [];
     this.#errors = [];
@@ -428,4 +446,8 @@ export class WebGpuBackend implements Backend {
     if (this.#lost) found.push(`device=webgpu: the WebGPU device was lost (${this.#lost})`);
     if (found.length) throw new Error(found.join('\n'));
   }
+}
+
+function sameNumbers(a: Int32Array, b: Int32Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }

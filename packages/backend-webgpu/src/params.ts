@@ -6,7 +6,11 @@
  * then render to the same WGSL and share one pipeline: an unrolled scan
  * over a sequence of a new length has dozens of kernels over the whole
  * sequence (its stacking, its gathers, the loss over its steps), and each
- * would be a shader compiled anew (60-100 ms apiece on lavapipe).
+ * would be a shader compiled anew (60-100 ms apiece on lavapipe). The
+ * backend renders a kernel so once another has come with the same shader
+ * but other numbers (`WebGpuOptions.parametric`): a program whose shapes do
+ * not change keeps its numbers in its code, where a compiler folds them
+ * into its index arithmetic.
  *
  * Float constants stay literals: a compiler may fold arithmetic on a
  * literal (a division by one into its reciprocal) differently from the

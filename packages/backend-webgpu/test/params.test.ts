@@ -73,22 +73,35 @@ describe('parametric kernels', () => {
     expect(renderKernel(shifted(1 << 15, 2), limits, { parametric: true }).params).toBeUndefined();
   });
 
-  it('compile kernels of two lengths to one pipeline, each computing its own result', async () => {
+  it('keep the numbers of a first kernel in its code, and compile the kernels that differ from it only in those to one pipeline', async () => {
     await sym.resolveBackend('webgpu');
-    const before = webgpu.stats();
     const x = (n: number) => Float32Array.from({ length: 3 * (n + 1) }, (_, i) => i * 0.25 - 1);
     const expected = (n: number, k: number) => Array.from({ length: 3 * n }, (_, i) => Math.fround(Math.fround(x(n)[i + 3]! * 2.5) + x(n)[3 * k]!));
-    expect(Array.from(await runKernel(webgpu, shifted(6, 4), [x(6)], 18))).toEqual(expected(6, 4));
-    expect(Array.from(await runKernel(webgpu, shifted(9, 1), [x(9)], 27))).toEqual(expected(9, 1));
-    const after = webgpu.stats();
-    expect(after.kernels - before.kernels).toBe(2);
-    expect(after.pipelines - before.pipelines).toBeLessThanOrEqual(1);
+    const pipelines: number[] = [webgpu.stats().pipelines];
+    for (const [n, k] of [[6, 4], [9, 1], [13, 12], [7, 0]] as const) {
+      expect(Array.from(await runKernel(webgpu, shifted(n, k), [x(n)], 3 * n))).toEqual(expected(n, k));
+      pipelines.push(webgpu.stats().pipelines);
+    }
+    // the first with its numbers compiled in, the second reading them (a pipeline for all that follow), then none
+    expect(pipelines.slice(1).map((p, i) => p - pipelines[i]!)).toEqual([1, 1, 0, 0]);
+    expect(webgpu.compile(shifted(6, 4)).params).toBeUndefined();
+    expect(Array.from(webgpu.compile(shifted(9, 1)).rendered.params!.slice(0, 3))).toEqual([27, 3, 3]);
+    // a backend told never to read numbers compiles each length anew
+    const fixed = new WebGpuBackend({ parametric: 'never' });
+    await fixed.init();
+    try {
+      for (const [n, k] of [[6, 4], [9, 1], [13, 12]] as const) expect(Array.from(await runKernel(fixed, shifted(n, k), [x(n)], 3 * n))).toEqual(expected(n, k));
+      expect(fixed.stats().pipelines).toBe(3);
+    } finally {
+      fixed.dispose();
+    }
   });
 
   it("compute every kernel of a scan's training step bit for bit as the kernels with their numbers compiled in", async () => {
-    await sym.resolveBackend('webgpu');
-    const fixed = new WebGpuBackend({ parametric: false });
+    const fixed = new WebGpuBackend({ parametric: 'never' });
+    const always = new WebGpuBackend({ parametric: 'always' });
     await fixed.init();
+    await always.init();
     try {
       // an Elman step's gradient through a scan, the loss over gathered rows: gathers, stacking, sums, a mean
       const X = T.fmatrix('X');
@@ -104,14 +117,15 @@ describe('parametric kernels', () => {
         const k = step.kernel;
         const inputs = step.inputs.map((b, j) => dataFor(k.inputs[j]!, program.buffers[b]!.size, 3 + i + j));
         const size = program.buffers[step.output]!.size;
-        const [a, b] = [await runKernel(webgpu, k, inputs, size), await runKernel(fixed, k, inputs, size)];
+        const [a, b] = [await runKernel(always, k, inputs, size), await runKernel(fixed, k, inputs, size)];
         expect(Array.from(a), `step ${i}: ${step.label}`).toEqual(Array.from(b));
-        if (webgpu.compile(k).params) parametric++;
+        if (always.compile(k).params) parametric++;
       }
       // most of the program's kernels were parametric
       expect(parametric).toBeGreaterThan(program.steps.length / 2);
     } finally {
       fixed.dispose();
+      always.dispose();
     }
   });
 
