@@ -184,8 +184,8 @@ export function isclose(a: TensorLike, b: TensorLike, options: CloseOptions = {}
   const float = floatOf(promote(x0.dtype, y0.dtype));
   const [x, y] = [x0, y0].map((v) => (v.dtype === float ? v : T.cast(v, float))) as [TensorVariable, TensorVariable];
   const within = T.le(T.abs(T.sub(x, y)), T.add(atol, T.mul(rtol, T.abs(y))));
-  // v - v is 0 exactly when v is finite (NaN for infinities and NaN)
-  const finite = T.and(T.eq(T.sub(x, x), 0), T.eq(T.sub(y, y), 0));
+  // |v| < inf is false for infinities and NaN; not v - v == 0, which shader compilers fold to true (WebGPU on lavapipe)
+  const finite = T.and(T.lt(T.abs(x), Infinity), T.lt(T.abs(y), Infinity));
   const close = T.switch_(finite, within, T.eq(x, y));
   return equalNan ? T.or(close, T.and(T.isnan(x), T.isnan(y))) : close;
 }
