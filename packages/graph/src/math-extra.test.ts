@@ -102,6 +102,22 @@ describe('norm', () => {
     expect(() => T.norm(m, 0)).toThrow(/norm: L must be a positive number \(or Infinity\), got 0/);
   });
 
+  it("takes integers in floats, as np.linalg.norm: no square or power wraps", () => {
+    const ints = (v: number[], dtype: sym.DType) => T.constant(sym.array(v, { dtype }));
+    // np.linalg.norm(np.int32([50000, 0]), 2) etc.
+    const cases: [V, sym.DType, number][] = [
+      [T.norm(ints([50000, 0], 'int32'), 2), 'float64', 50000],
+      [T.norm(ints([-128, -128], 'int8'), 1), 'float32', 256],
+      [T.norm(ints([300, 400], 'int16'), 3), 'float32', 449.79414452754133],
+      [T.norm(ints([3, -4], 'int64'), Infinity), 'float64', 4],
+    ];
+    for (const [v, dtype, want] of cases) {
+      const r = both(v);
+      expect(r.dtype).toBe(dtype);
+      expect(r.item()).toBeCloseTo(want, 3);
+    }
+  });
+
   it('differentiates', async () => {
     await grad1((x) => T.norm(x, 3, 1), M);
     await grad1((x) => T.norm(x, 2, 0), M);

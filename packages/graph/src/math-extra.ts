@@ -123,15 +123,20 @@ export function smallest(...args: TensorLike[]): TensorVariable {
  * Theano's `x.norm(L, axis, keepdims)`: `sum(|x| ** L) ** (1 / L)` along
  * axis (all axes by default); L = Infinity gives max(|x|) (NumPy's; Theano
  * raises). L = 1 and 2 are computed as sum(|x|) and sqrt(sum(x * x)).
+ * Integers are taken in floats first (float64 for int32 and int64), as
+ * NumPy's `linalg.norm`, so that no power wraps.
  */
 export function norm(x: TensorLike, L: number, axis: number | readonly number[] | null = null, keepdims = false): TensorVariable {
   const v = asTensor(x, 'norm');
   if (typeof L !== 'number' || Number.isNaN(L) || L <= 0) throw new RangeError(`norm: L must be a positive number (or Infinity), got ${String(L)}`);
   const o = { axis, keepdims };
-  if (L === Infinity) return T.max(T.abs(v), o);
-  if (L === 1) return T.sum(T.abs(v), o);
-  if (L === 2) return T.sqrt(T.sum(T.sqr(v), o));
-  return T.pow(T.sum(T.pow(T.abs(v), L), o), 1 / L);
+  // in floats, as NumPy's norm: an integer's square or power wraps (norm([50000], 2) of int32 was NaN), abs(-128) of int8 too
+  const float = floatOf(v.dtype);
+  const abs = T.abs(v.dtype === float ? v : T.cast(v, float));
+  if (L === Infinity) return T.max(abs, o);
+  if (L === 1) return T.sum(abs, o);
+  if (L === 2) return T.sqrt(T.sum(T.sqr(abs), o));
+  return T.pow(T.sum(T.pow(abs, L), o), 1 / L);
 }
 
 // ---------------------------------------------------------------- rounding and division
