@@ -45,6 +45,17 @@ describe('bartlett', () => {
     [0, 1, 2, 5, 6, -3].forEach((n, i) => expect((f.sync(n) as sym.NDArray).toArray()).toEqual((want[i] ?? []).map((v) => expect.closeTo(v, 15))));
     expect(() => T.bartlett(2.5)).toThrow(/bartlett: M must be an integer or an integer scalar, got 2.5/);
   });
+
+  it('takes an unsigned M as its value (1 - M is not wrapped)', () => {
+    for (const dtype of ['uint8', 'uint16', 'uint32'] as const) {
+      const m = T.scalar('m', dtype);
+      const f = sym.function([m], T.bartlett(m));
+      // np.bartlett(np.uint8(5)), np.bartlett(np.uint8(1)), np.bartlett(np.uint8(0))
+      expect((f.sync(5) as sym.NDArray).toArray()).toEqual([0, 0.5, 1, 0.5, 0]);
+      expect((f.sync(1) as sym.NDArray).toArray()).toEqual([1]);
+      expect((f.sync(0) as sym.NDArray).toArray()).toEqual([]);
+    }
+  });
 });
 
 describe('fillDiagonal and fillDiagonalOffset', () => {

@@ -45,10 +45,12 @@ export function bartlett(M: number | TensorVariable): TensorVariable {
     if (M < 1) return constant([], { dtype: 'float64' });
     if (M === 1) return constant([1], { dtype: 'float64' });
   }
+  // in int64: 1 - M of an unsigned M would wrap (and make the window empty)
+  const m = typeof M === 'number' || M.dtype === 'int64' ? M : T.cast(M, 'int64');
   // n runs over 1 - M, 3 - M, ..., M - 1; the window is 1 - |n| / (M - 1)
-  const n = T.cast(T.arange(T.sub(1, M), M, 2), 'float64');
-  const w = T.sub(1, T.trueDiv(T.abs(n), T.cast(T.sub(M, 1), 'float64')));
-  return typeof M === 'number' ? w : T.switch_(T.eq(M, 1), 1, w);
+  const n = T.cast(T.arange(T.sub(1, m), m, 2), 'float64');
+  const w = T.sub(1, T.trueDiv(T.abs(n), T.cast(T.sub(m, 1), 'float64')));
+  return typeof m === 'number' ? w : T.switch_(T.eq(m, 1), 1, w);
 }
 
 /** The mask of a's diagonal (every index equal), offset along the last axis of a matrix. */
