@@ -113,6 +113,26 @@ describe('MultiHeadAttention against plain TypeScript', () => {
     expectClose(nested(added), attention(xs, xs, xs, w, 2, (_, t, s) => ({ allowed: true, add: bias[t]![s]! })).output);
   });
 
+  it("plain-number masks: 0/1 integers attend where 1, other integers (PyTorch's additive -1e9) are refused; a float64 additive mask keeps a float32 layer float32", () => {
+    const layer = layerOf(w, 2);
+    const { weights } = layer.attend(x, { mask: [[1, 0, 1, 1]] });
+    const p = nested<number[][][][]>(sym.function([x], weights).sync(input) as sym.NDArray);
+    expect(p.flat(3).filter((_, i) => i % STEPS === 1)).toEqual(new Array(B * 2 * STEPS).fill(0));
+    expect(() => layer.attend(x, { mask: [[0, -1e9, 0, 0]] })).toThrow(
+      /mask given as plain numbers holds -1000000000 at flat position 1; plain integers make an integer mask \(1 attends, 0 does not\)/,
+    );
+    const prev = sym.config.floatX;
+    sym.config.floatX = 'float32';
+    try {
+      const x32 = T.tensor3('x32');
+      const f32 = MultiHeadAttention.create(4, 2, { rng: new RandomState(9) });
+      expect(f32.output(x32, { mask: [[0, -0.5, 0, 0]] }).dtype).toBe('float32');
+      expect(f32.output(x32, { mask: T.dmatrix('m') }).dtype).toBe('float32');
+    } finally {
+      sym.config.floatX = prev;
+    }
+  });
+
   it('cross-attention: a value sequence of another length and width, keys from a third input', () => {
     const dims = { query: 4, key: 3, value: 6, keyDim: 3, valueDim: 2, out: 5, heads: 2 };
     const wc = randomWeights(3, dims);

@@ -12,7 +12,7 @@
  * their columns (Keras's kernels (dim, heads, keyDim) reshaped to
  * (dim, heads * keyDim); PyTorch's `in_proj_weight` blocks transposed).
  */
-import { MatchLength, RandomStreams, T, apply1, checkOptionNames, isFloat, isInt, shapeToString, type TensorLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { MatchLength, NDArray, RandomStreams, T, TensorConstant, TensorVariable, apply1, checkOptionNames, isFloat, isInt, shapeToString, type TensorLike, type TensorSharedVariable } from '@sym/graph';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import type { Initializer, InitializerName } from './init.js';
@@ -86,6 +86,24 @@ const CALL_OPTIONS = ['value', 'key', 'mask', 'causal', 'training'];
 
 /** What a masked score becomes: finite, so that a query position with every source masked gets uniform weights rather than NaN (as Keras). */
 const maskedScore = (dtype: string): number => (dtype === 'float16' ? -65504 : -1e9);
+
+/**
+ * A mask given as plain numbers takes its dtype from its values: integers
+ * make an integer mask (attend where nonzero), so PyTorch's additive
+ * [0, -1e9] would attend exactly where it meant to mask. Plain integers
+ * other than 0 and 1 are refused, naming the two ways to say which is meant.
+ */
+function checkPlainMask(what: string, values: NDArray): void {
+  for (let i = 0; i < values.size; i++) {
+    const v = Number(values.data[i]);
+    if (v !== 0 && v !== 1) {
+      throw new TypeError(
+        `${what}: mask given as plain numbers holds ${v} at flat position ${i}; plain integers make an integer mask (1 attends, 0 does not), ` +
+          `so pass 0/1 (or booleans) for that, or a float tensor (T.constant(values, { dtype: 'float32' }), or a float NDArray) for an additive mask`,
+      );
+    }
+  }
+}
 
 function checkSequence(what: string, v: TensorVariable): void {
   if (!isFloat(v.dtype) || v.ndim !== 3) throw new TypeError(`${what} must be a float tensor (batch, steps, features), got ${v.toString()} of type ${v.type}`);
@@ -232,7 +250,8 @@ export class MultiHeadAttention implements LayerLike {
     const v = split(this.#project(value, this.value, 'value'), s, this.valueDim);
     let scores = T.batchedDot(q, k.dimshuffle(0, 2, 1)).mul(1 / Math.sqrt(this.keyDim)).reshape([b, H, t, s]);
     const { allowed, additive } = this.#masks(options.mask, query, value, causal, t, s, what);
-    if (additive) scores = scores.add(additive);
+    // in the scores' dtype: a float64 mask (plain numbers are float64) would make a float32 layer's output float64
+    if (additive) scores = scores.add(additive.dtype === scores.dtype ? additive : T.cast(additive, scores.dtype));
     // switch, not an added -1e9: a masked score passes no gradient, and a masked weight is exactly 0
     if (allowed) scores = T.switch(allowed, scores, maskedScore(scores.dtype));
     const weights = T.softmax(scores);
@@ -270,6 +289,7 @@ export class MultiHeadAttention implements LayerLike {
     let additive: TensorVariable | null = null;
     if (mask !== undefined) {
       let m = T.asTensor(mask, `${what}: mask`);
+      if (m instanceof TensorConstant && !(mask instanceof TensorVariable) && !(mask instanceof NDArray) && isInt(m.dtype)) checkPlainMask(what, m.value);
       if (m.ndim !== 2 && m.ndim !== 3) {
         throw new TypeError(`${what}: mask must be (batch, S), a padding mask over the source, or (batch, T, S), got ${m.toString()} of type ${m.type}`);
       }
