@@ -42,3 +42,13 @@ export function resolveActivation(a: Activation | ActivationName | null | undefi
   if (typeof a === 'string' && Object.hasOwn(ACTIVATIONS, a)) return a === 'linear' ? null : ACTIVATIONS[a];
   throw new TypeError(`${what}: expected a function or one of ${Object.keys(ACTIVATIONS).join(', ')}, got ${JSON.stringify(a)}`);
 }
+
+/**
+ * {@link resolveActivation} for layers that hold one example per row
+ * (Dense, the recurrent layers): there the classes lie along the last
+ * axis, so 'softmax' is `T.softmax` (which the losses read back to its
+ * logits), not the column softmax of the tutorial's `Layer`.
+ */
+export function resolveRowActivation(a: Activation | ActivationName | null | undefined, what = 'activation'): Activation | null {
+  return a === 'softmax' ? (x) => T.softmax(x) : resolveActivation(a, what);
+}

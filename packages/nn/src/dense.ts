@@ -10,9 +10,6 @@ import { initialize, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
 import { AffineLayer, placeTransposed } from './weights.js';
 
-/** Softmax over the last axis, each example's (or position's) classes: T.softmax, which the losses read back to its logits. */
-const lastAxisSoftmax = (x: TensorVariable): TensorVariable => T.softmax(x);
-
 export class Dense extends AffineLayer {
   /**
    * @param WInit weights, shape (nInput, nOutput) (Keras's layout; the transpose of `Layer`'s); stored as floatX.
@@ -20,8 +17,7 @@ export class Dense extends AffineLayer {
    * @param activation applied to `x W + b`; null or 'linear' for none; 'softmax' normalises the last axis.
    */
   constructor(WInit: ArrayLike, bInit: ArrayLike, activation: ActivationSpec, options: LayerOptions = {}) {
-    // the 'softmax' name is Layer's column softmax (classes down a column); here the classes lie along the last axis
-    super('Dense', 'rows', WInit, bInit, activation === 'softmax' ? lastAxisSoftmax : activation, options.name);
+    super('Dense', 'rows', WInit, bInit, activation, options.name);
   }
 
   /**

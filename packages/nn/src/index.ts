@@ -20,7 +20,7 @@
  * @packageDocumentation
  */
 export { RandomState, defaultRandomState } from './random.js';
-export { ACTIVATIONS, resolveActivation, softmaxColumns, logitsOfSoftmaxColumns } from './activations.js';
+export { ACTIVATIONS, resolveActivation, resolveRowActivation, softmaxColumns, logitsOfSoftmaxColumns } from './activations.js';
 export type { Activation, ActivationName } from './activations.js';
 export { INITIALIZERS, initialize, resolveInitializer, normal, glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones, orthogonal } from './init.js';
 export type { Initializer, InitializerName } from './init.js';

@@ -215,6 +215,22 @@ describe.each(KINDS)('%s', (kind) => {
   });
 });
 
+describe("'softmax' as a recurrent activation", () => {
+  it('normalises each example\'s units (the last axis), as Keras\'s, not each unit over the batch', async () => {
+    const layer = new SimpleRNN([[0.5, -1, 2]], [[0, 0, 0], [0, 0, 0], [0, 0, 0]], [0.1, 0, -0.1], { activation: 'softmax' });
+    const x = T.tensor3('x');
+    const xs = [[[1]], [[-2]]];
+    const got = (await sym.function([x], layer.output(x))(xs)) as sym.NDArray;
+    const want = xs.map(([[v]]) => {
+      const z = [0.5 * v! + 0.1, -v!, 2 * v! - 0.1];
+      const e = z.map(Math.exp);
+      const s = e.reduce((a, b) => a + b, 0);
+      return e.map((ei) => ei / s);
+    });
+    (want.flat() as number[]).forEach((w, i) => expect(got.data[i]).toBeCloseTo(w, 14));
+  });
+});
+
 describe('LSTM specifics', () => {
   it('starts from c0 given per call, and create sets the forget gate bias to 1 (or forgetBias), the others to 0', async () => {
     const w = randomWeights('LSTM', N_IN, N_HID, 7);

@@ -12,7 +12,7 @@
  * `recurrent_kernel` and `bias` load as they are.
  */
 import { NDArray, T, config, scan, shapeToString, shared, type ArrayLike, type TensorLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
-import { resolveActivation, type Activation, type ActivationName } from './activations.js';
+import { resolveRowActivation, type Activation, type ActivationName } from './activations.js';
 import type { ActivationSpec } from './layer.js';
 import { orthogonal, resolveInitializer, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
@@ -150,7 +150,7 @@ function gate(z: TensorVariable, k: number, n: number): TensorVariable {
 const identity: Activation = (x) => x;
 
 function activationOf(a: ActivationSpec | undefined, fallback: ActivationName, what: string): Activation {
-  return resolveActivation(a === undefined ? fallback : a, what) ?? identity;
+  return resolveRowActivation(a === undefined ? fallback : a, what) ?? identity;
 }
 
 /**

@@ -1,6 +1,6 @@
 /** Initial weights as layers take them: values converted with the layer's name in errors, blocks placed transposed, and the dense layers' common part. */
 import { NDArray, array, config, shapeToString, shared, type ArrayLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
-import { resolveActivation, type Activation } from './activations.js';
+import { resolveActivation, resolveRowActivation, type Activation } from './activations.js';
 import type { ActivationSpec } from './layer.js';
 import type { LayerLike, OutputOptions } from './sequential.js';
 
@@ -54,7 +54,8 @@ export abstract class AffineLayer implements LayerLike {
       examples === 'rows'
         ? shared(bias, { name: `${prefix}b`, borrow: true })
         : shared(bias.reshape([nOutput, 1]), { name: `${prefix}b`, borrow: true, broadcastable: [false, true] });
-    this.activation = resolveActivation(activation, `${what}: activation`);
+    // 'softmax' normalises the classes: down a column for Layer, along the last axis for Dense
+    this.activation = (examples === 'rows' ? resolveRowActivation : resolveActivation)(activation, `${what}: activation`);
     this.params = [this.W, this.b];
   }
 
