@@ -307,8 +307,9 @@ export class MultiHeadAttention implements LayerLike {
       else throw new TypeError(`${what}: mask must be boolean, integer or float, got ${m.toString()} of type ${m.type}`);
     }
     if (causal) {
-      // query t may see source s when s <= t
-      const future = T.ge(T.arange(t).dimshuffle(0, 'x'), T.arange(s).dimshuffle('x', 0)).dimshuffle('x', 'x', 0, 1);
+      // query t may see source s when s <= t; int32 positions, since int64 kernels run the CPU's slower JavaScript path
+      const positions = (n: TensorVariable) => T.arange(0, n, 1, { dtype: 'int32' });
+      const future = T.ge(positions(t).dimshuffle(0, 'x'), positions(s).dimshuffle('x', 0)).dimshuffle('x', 'x', 0, 1);
       allowed = allowed ? T.and(allowed, future) : future;
     }
     return { allowed, additive };
