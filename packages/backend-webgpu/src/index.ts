@@ -22,10 +22,11 @@ export { WebGpuBackend } from './backend.js';
 export type { WebGpuExecutable, WebGpuOptions, WebGpuStats } from './backend.js';
 export { WEBGPU_DTYPES, valueType, storageType } from './dtypes.js';
 export { renderKernel } from './render.js';
-export type { RenderedKernel, RenderLimits } from './render.js';
+export type { RenderedKernel, RenderLimits, RenderOptions } from './render.js';
 export { DEFAULT_MATMUL_TILE, SOFTWARE_MATMUL_TILE } from './matmul.js';
 export type { MatmulTile } from './matmul.js';
 export { renderExpr } from './scalar.js';
+export type { ConstFn } from './scalar.js';
 
 /** The instance registered as `webgpu`. */
 export const webgpu = new WebGpuBackend();
