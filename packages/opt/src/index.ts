@@ -21,6 +21,7 @@ import './rewrites/fold.js';
 import './rewrites/canonicalize.js';
 import './rewrites/stabilize.js';
 import './rewrites/specialize.js';
+import './rewrites/pairs-scatter.js';
 import './rewrites/scan.js';
 import { optimizeProgram } from './program/passes.js';
 import { optimizeGraph } from './engine.js';
