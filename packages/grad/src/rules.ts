@@ -171,12 +171,13 @@ function dotGrad({ x: [a, b], gz, nb }: GradContext): InputGrad[] {
     return [T.dimshuffle(gz, [...batch, 'x']).mul(b!), T.dimshuffle(gz, [...batch, 'x']).mul(a!)];
   }
   if (nb === 0 && rb === 2) {
-    // a = [A..., K] times a matrix (conv2d's windows times its filters): the
-    // weights' gradient is one gemm over the flattened A axes, [K, A] . [A, N]
-    const nA = ra - 1;
-    const aK = T.flatten(T.dimshuffle(a!, [nA, ...range(nA)]), 2);
-    const gN = T.flatten(T.dimshuffle(gz, [nA, ...range(nA)]), 2);
-    return [T.dot(gz, b!.T), T.dot(aK, gN.T)];
+    // a = [A..., K] times a matrix (conv2d's windows times its filters, a
+    // dense layer over (batch, steps, K)): the weights' gradient is one gemm
+    // over the flattened A axes, [A, K]^T . [A, N]; flattened before the
+    // transpose, so a contiguous a and gz are views the gemm reads in place
+    // (transposing first made each a copy)
+    const rows = (v: TensorVariable) => v.reshape([-1, T.shapeI(v, v.ndim - 1)]);
+    return [T.dot(gz, b!.T), T.dot(rows(a!).T, rows(gz))];
   }
   // General ranks: index space [batch, A..., Bt..., K, N] with a = [A..., K],
   // b = [Bt..., K, N] (or [K]), gz = [batch, A..., Bt..., N].
