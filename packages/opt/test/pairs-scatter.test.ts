@@ -109,4 +109,20 @@ describe('pairs_scatter_elementwise', () => {
     expect(s.after).toBe(true);
     expect(Array.from(s.values[0]!.data)).toEqual([0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0]);
   });
+
+  it('keeps the scatter when the rows are wrapped by a test other than i < 0 (some rows then take the switch\'s other branch)', async () => {
+    const m = T.dmatrix('m');
+    const cols = T.lvector('cols');
+    const g = T.dvector('g');
+    const [n0, n1] = [m.shape[0]!, m.shape[1]!];
+    const clip = (v: TensorVariable, n: TensorVariable) => sym.elemwise('clip', v, 0, sym.elemwise('sub', n, 1));
+    const rows = T.arange(n0);
+    // get(rows, cols)'s linear index with rows 0 and 1 moved to 1 and 2: row 2 is picked twice, row 0 never
+    const shifted = clip(sym.elemwise('switch', sym.elemwise('lt', rows, 2), sym.elemwise('add', rows, 1), rows), n0);
+    const idx = sym.elemwise('add', sym.elemwise('mul', shifted, n1), clip(sym.elemwise('switch', sym.elemwise('lt', cols, 0), sym.elemwise('add', cols, n1), cols), n1));
+    const out = T.incSubtensor(T.take(m.reshape([-1]), idx), g);
+    const r = await compare([m, cols, g], [out], [logits(4, 3).map((row) => row.map(() => 0)), [0, 1, 2, 0], [100, 200, 300, 400]]);
+    expect(r.after).toBe(true);
+    expect(Array.from(r.values[0]!.data)).toEqual([0, 0, 0, 100, 0, 0, 0, 200, 300, 400, 0, 0]);
+  });
 });

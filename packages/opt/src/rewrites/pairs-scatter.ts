@@ -114,9 +114,10 @@ function pairsIndex(idx: TensorVariable): { cols: TensorVariable; n0: TensorVari
   const rowClip = clippedBelow(mul.inputs[0]!);
   if (!colClip || !rowClip || colClip.n !== mul.inputs[1]) return null;
   // wrap(i, n) = clip(switch(i < 0, i + n, i), 0, n - 1): arange's rows are never negative, and below n0 when m = n0
+  // (only a test of i < 0 always takes i: another bound, i < 2, would take the other branch for some rows)
   const sw = elem(rowClip.inner, 'switch');
   const lt = sw && elem(sw.inputs[0]!, 'lt');
-  if (!sw || !lt || lt.inputs[0] !== sw.inputs[2] || !isArangeRows(sw.inputs[2]!)) return null;
+  if (!sw || !lt || lt.inputs[0] !== sw.inputs[2] || !isScalarValue(lt.inputs[1]!, 0) || !isArangeRows(sw.inputs[2]!)) return null;
   return { cols, n0: rowClip.n, n1: colClip.n, rows: sw.inputs[2]! };
 }
 
