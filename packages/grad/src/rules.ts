@@ -176,7 +176,8 @@ function dotGrad({ x: [a, b], gz, nb }: GradContext): InputGrad[] {
     // over the flattened A axes, [A, K]^T . [A, N]; flattened before the
     // transpose, so a contiguous a and gz are views the gemm reads in place
     // (transposing first made each a copy)
-    const rows = (v: TensorVariable) => v.reshape([-1, T.shapeI(v, v.ndim - 1)]);
+    // the rows' count as the leading lengths' product, not -1: an empty v with a last length of 0 (K or N) has no -1
+    const rows = (v: TensorVariable) => v.reshape([range(v.ndim - 2).reduce((n: TensorVariable, d) => n.mul(T.shapeI(v, d + 1)), T.shapeI(v, 0)), T.shapeI(v, v.ndim - 1)]);
     return [T.dot(gz, b!.T), T.dot(rows(a!).T, rows(gz))];
   }
   // General ranks: index space [batch, A..., Bt..., K, N] with a = [A..., K],
