@@ -125,4 +125,19 @@ describe('pairs_scatter_elementwise', () => {
     expect(r.after).toBe(true);
     expect(Array.from(r.values[0]!.data)).toEqual([0, 0, 0, 100, 0, 0, 0, 200, 300, 400, 0, 0]);
   });
+
+  it("fails as the scatter does when the columns or the increments are not one per row: get's message and the scatter's", () => {
+    const m = T.dmatrix('m');
+    const cols = T.lvector('cols');
+    const g = T.dvector('g');
+    const out = T.incSubtensor(m.get(T.arange(m.shape[0]), cols), g);
+    const mv = logits(3, 2);
+    for (const [c, gv, message] of [
+      [[0, 1], [10, 20], 'get(rows, cols): rows ARange.0 has 3 indices but cols cols has 2; they pick elements in pairs'],
+      [[0, 1, -1], [10], "AdvancedIncSubtensor1: g of shape (1,) does not broadcast to the window's shape (3,). Its dimension 0 has length 1 but is not broadcastable"],
+    ] as const) {
+      expect(() => sym.function([m, cols, g], out, WITHOUT).sync(mv, c, gv)).toThrow(message);
+      expect(() => sym.function([m, cols, g], out).sync(mv, c, gv)).toThrow(message);
+    }
+  });
 });

@@ -141,8 +141,13 @@ export const pairsScatterElementwise: NodeRewriter = (node: Apply) => {
   const matrix = apply1(new ReshapeTo(), [target, parts.n0, parts.n1]);
   // int32 columns: int64 kernels take the CPU's slower path; wrapped columns are in [0, n1), and no array has 2^31 columns
   const columns = T.dimshuffle(T.arange(0, parts.n1, 1, { dtype: 'int32' }), ['x', 0]);
-  const picked = T.dimshuffle(parts.cols.dtype === 'int32' ? parts.cols : T.cast(parts.cols, 'int32'), [0, 'x']);
-  const g = y.ndim === 0 ? y : T.dimshuffle(y, [0, 'x']);
+  // both read through the rows (get's MatchLength of rows and cols): lengths that differ fail with get's message and the scatter's, not an elementwise one
+  const along = (v: TensorVariable, describe: (v: readonly (number | null)[], rows: readonly (number | null)[]) => string) => apply1(new MatchLength(0, 0, describe, 'pairs scatter'), [v, parts.rows]);
+  const cols = along(parts.cols, (c, r) => `get(rows, cols): cols has ${c[0]} indices but rows ${r[0]}; they pick elements in pairs`);
+  const picked = T.dimshuffle(cols.dtype === 'int32' ? cols : T.cast(cols, 'int32'), [0, 'x']);
+  const hint = (n: number | null) => (n === 1 ? ` Its dimension 0 has length 1 but is not broadcastable: mark it so (dimshuffle with 'x', or shared(..., { broadcastable })).` : '');
+  const each = y.ndim === 1 && !y.broadcastable[0] ? along(y, (v, r) => `${node.op}: ${y} of shape (${v[0]},) does not broadcast to the window's shape (${r[0]},).${hint(v[0] ?? null)}`) : y;
+  const g = y.ndim === 0 ? y : T.dimshuffle(each, [0, 'x']);
   // the scatter adds the increment cast to x's dtype (exactly: it casts safely) and copies the other elements
   const incremented = T.add(matrix, g.dtype === d ? g : T.cast(g, d));
   return apply1(new Reshape([-1]), [T.switch(T.eq(columns, picked), incremented, matrix)]);
