@@ -20,8 +20,8 @@
  */
 import type { DType, Kernel } from '@sym/graph';
 import { valueType } from './dtypes.js';
-import { ENTRY_ARGS, GROUP_INDEX, WG, bindings, grid, size, type RenderLimits } from './shader.js';
-import { PRELUDE, type ConstFn } from './scalar.js';
+import { size, type Numbers } from './shader.js';
+import type { ConstFn } from './scalar.js';
 
 /**
  * Largest iteration space (output elements times reduced ones) whose
@@ -37,14 +37,6 @@ export function parametrizable(k: Kernel): boolean {
   const space = k.kind === 'reduce' ? [...k.shape, ...k.reduceShape] : k.shape;
   // a kernel over an empty space never runs
   return space.every((n) => n > 0) && size(space) <= PARAMETRIC_MAX_ELEMENTS;
-}
-
-/** How a kernel's integers are written into its WGSL: as literals, or read from the launch's uniform array. */
-export interface Numbers {
-  /** WGSL (i32) of a length, a stride or an offset. */
-  int(value: number): string;
-  /** WGSL of an expression's constant, or undefined for its literal. */
-  readonly constant?: ConstFn;
 }
 
 /** Numbers read from a uniform array of vec4<i32>, in the order the renderer asks for them. */
@@ -85,40 +77,4 @@ export class UniformNumbers implements Numbers {
     out.set(this.values);
     return out;
   }
-}
-
-/** `let <prefix>d = ...` for each dimension of `shape`, decomposing `flat` (C order), as shader.ts's `decompose` with numbers read. */
-export function decomposeWith(nums: Numbers, shape: readonly number[], prefix: string, flat: string): string {
-  const lines: string[] = [];
-  let inner = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const div = inner === 1 ? flat : `(${flat} / ${nums.int(inner)})`;
-    lines.unshift(d === 0 ? `let ${prefix}${d} = ${div};` : `let ${prefix}${d} = ${div} % ${nums.int(shape[d]!)};`);
-    inner *= shape[d]!;
-  }
-  return lines.join('\n  ');
-}
-
-/** A load's element index, as shader.ts's `offsetExpr` with numbers read: strides of 0 and 1 and a zero offset stay in the code. */
-export function offsetWith(nums: Numbers, vars: readonly string[], strides: readonly number[], offset: number): string {
-  const terms = strides.flatMap((s, d) => (s === 0 ? [] : s === 1 ? [vars[d]!] : [`${vars[d]} * ${nums.int(s)}`]));
-  if (offset) terms.push(nums.int(offset));
-  return terms.length ? terms.join(' + ') : '0';
-}
-
-/** shader.ts's `perOutput`, its numbers from `nums`: `body` runs with `flat` and `i0`, `i1`, ... in scope. */
-export function perOutputWith(nums: UniformNumbers, k: Kernel, shape: readonly number[], body: () => string, limits: RenderLimits, packed = -1): { code: string; dispatch: [number, number, number] } {
-  const n = size(shape);
-  // the bound and the indices first: the body's numbers follow them in the uniform
-  const head = `if (flat >= ${nums.int(n)}) { return; }\n  ${decomposeWith(nums, shape, 'i', 'flat')}`;
-  const code = `${PRELUDE}
-${bindings(k, packed)}
-@compute @workgroup_size(${WG})
-fn main(${ENTRY_ARGS}) {
-  ${GROUP_INDEX}
-  let flat = i32(group * ${WG}u + lid);
-  ${head}
-  ${body()}
-}`;
-  return { code, dispatch: grid(Math.ceil(n / WG), limits) };
 }

@@ -25,8 +25,8 @@ import { deviceAcc, perWord, valueType } from './dtypes.js';
 import { PRELUDE, convert, literal, renderExpr, wrap, type IndexFn } from './scalar.js';
 import { INT64_MAX_LITERAL, INT64_MIN_LITERAL, withInt64 } from './int64.js';
 import { renderMatmul } from './matmul.js';
-import { ENTRY_ARGS, GROUP_INDEX, WG, bindings, decompose, grid, offsetExpr, perOutput, size, store, type RenderLimits } from './shader.js';
-import { UniformNumbers, decomposeWith, offsetWith, parametrizable, perOutputWith } from './params.js';
+import { ENTRY_ARGS, GROUP_INDEX, LITERALS, WG, bindings, decompose, grid, offsetExpr, perOutput, size, store, type Numbers, type RenderLimits } from './shader.js';
+import { UniformNumbers, parametrizable } from './params.js';
 
 export type { RenderLimits } from './shader.js';
 
@@ -71,14 +71,10 @@ export interface Packing {
   readonly words: number;
 }
 
-function renderElementwise(k: ElementwiseKernel, limits: RenderLimits, packed = -1, nums?: UniformNumbers): RenderedKernel {
+function renderElementwise(k: ElementwiseKernel, limits: RenderLimits, packed = -1, nums: Numbers = LITERALS): RenderedKernel {
   const vars = k.shape.map((_, d) => `i${d}`);
-  if (nums) {
-    const body = () => `out[flat] = ${store(renderExpr(k.expr, (s, o) => offsetWith(nums, vars, s, o), packed, undefined, nums.constant), k.out)};`;
-    return perOutputWith(nums, k, k.shape, body, limits, packed);
-  }
-  const expr = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o), packed);
-  return perOutput(k, k.shape, `out[flat] = ${store(expr, k.out)};`, limits, packed);
+  const body = () => `out[flat] = ${store(renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o, nums), packed, undefined, nums.constant), k.out)};`;
+  return perOutput(k, k.shape, body, limits, packed, nums);
 }
 
 /** The accumulator of a reduction as a WGSL value: bools fold as u32 0/1 (workgroup memory and max/min want numbers). */
@@ -156,27 +152,26 @@ function reduceValue(k: ReduceKernel, acc: DType, a: string, ia: string, to: DTy
  * the output dimensions only, which `index` maps to the leading `i`
  * variables.
  */
-function storeReduced(k: ReduceKernel, acc: DType, a: string, ia: string, index: IndexFn, packed: number, nums?: UniformNumbers): string {
+function storeReduced(k: ReduceKernel, acc: DType, a: string, ia: string, index: IndexFn, packed: number, nums: Numbers): string {
   const ep = k.epilogue;
   if (!ep) return `out[flat] = ${store(reduceValue(k, acc, a, ia, k.out), k.out)};`;
   return `let reduced: ${valueType(ep.value)} = ${reduceValue(k, acc, a, ia, ep.value)};
-    out[flat] = ${store(renderExpr(ep.expr, index, packed, 'reduced', nums?.constant), k.out)};`;
+    out[flat] = ${store(renderExpr(ep.expr, index, packed, 'reduced', nums.constant), k.out)};`;
 }
 
-function renderReduce(k: ReduceKernel, limits: RenderLimits, packed = -1, nums?: UniformNumbers): RenderedKernel {
+function renderReduce(k: ReduceKernel, limits: RenderLimits, packed = -1, nums: Numbers = LITERALS): RenderedKernel {
   const n = size(k.shape);
   const r = size(k.reduceShape);
   const { dtype: acc, wgsl } = accType(k);
   const vars = [...k.shape.map((_, d) => `i${d}`), ...k.reduceShape.map((_, d) => `r${d}`)];
-  // with `nums`, every number below is asked for in the order the code is written, which orders the uniform
-  const index: IndexFn = nums ? (s, o) => offsetWith(nums, vars, s, o) : (s, o) => offsetExpr(vars, s, o);
-  const int = (v: number) => (nums ? nums.int(v) : String(v));
-  const split = (shape: readonly number[], prefix: string, flat: string) => (nums ? decomposeWith(nums, shape, prefix, flat) : decompose(shape, prefix, flat));
+  // every number below is asked for in the order the code is written, which orders a uniform's
+  const index: IndexFn = (s, o) => offsetExpr(vars, s, o, nums);
+  const split = (shape: readonly number[], prefix: string, flat: string) => decompose(shape, prefix, flat, nums);
   const init = accInit(k, acc);
   const loopBody = (start: string, step: number) => {
-    const bound = int(r);
+    const bound = nums.int(r);
     const indices = split(k.reduceShape, 'r', 'j');
-    const expr = renderExpr(k.expr, index, packed, undefined, nums?.constant);
+    const expr = renderExpr(k.expr, index, packed, undefined, nums.constant);
     const value = acc === 'bool' ? `select(0u, 1u, ${convert(expr, k.expr.dtype, 'bool')})` : convert(expr, k.expr.dtype, acc);
     return `var acc: ${wgsl} = ${init};
   var best: i32 = -1;
@@ -191,9 +186,9 @@ function renderReduce(k: ReduceKernel, limits: RenderLimits, packed = -1, nums?:
   const arg = k.reducer === 'argmax' || k.reducer === 'argmin';
   if (!tree) {
     const body = () => `${loopBody('0', 1)}\n  ${storeReduced(k, acc, 'acc', 'best', index, packed, nums)}`;
-    return nums ? perOutputWith(nums, k, k.shape, body, limits, packed) : perOutput(k, k.shape, body(), limits, packed);
+    return perOutput(k, k.shape, body, limits, packed, nums);
   }
-  const bound = int(n);
+  const bound = nums.int(n);
   const indices = split(k.shape, 'i', 'flat');
   const loop = loopBody('i32(lid)', WG);
   const code = `${PRELUDE}
@@ -308,9 +303,9 @@ export function renderKernel(k: Kernel, limits: RenderLimits, options: RenderOpt
       throw new RangeError(`webgpu: a matmul with ${k.inputs.length} inputs needs at least 4 storage buffers per shader stage; this device binds ${max}`);
     }
     const { kernel, packing } = pack(k, keep);
-    return { ...withParams(kernel, renderUnpacked(kernel, limits, keep, nums)), packing };
+    return { ...withParams(kernel, renderUnpacked(kernel, limits, keep, nums ?? LITERALS)), packing };
   }
-  return withParams(k, renderUnpacked(k, limits, -1, nums));
+  return withParams(k, renderUnpacked(k, limits, -1, nums ?? LITERALS));
 }
 
 /** A shader binding float16 storage starts with `enable f16;` (the device has `shader-f16` when it holds float16). */
@@ -318,7 +313,7 @@ function enableF16(k: Kernel, code: string): string {
   return k.out === 'float16' || k.inputs.includes('float16') ? `enable f16;\n${code}` : code;
 }
 
-function renderUnpacked(k: Kernel, limits: RenderLimits, packed = -1, nums?: UniformNumbers): RenderedKernel {
+function renderUnpacked(k: Kernel, limits: RenderLimits, packed = -1, nums: Numbers = LITERALS): RenderedKernel {
   switch (k.kind) {
     case 'elementwise':
       return renderElementwise(k, limits, packed, nums);

@@ -2,7 +2,7 @@
 import type { DType, Kernel } from '@sym/graph';
 import { storageType } from './dtypes.js';
 import type { MatmulTile } from './matmul.js';
-import { PRELUDE } from './scalar.js';
+import { PRELUDE, type ConstFn } from './scalar.js';
 
 export interface RenderLimits {
   readonly maxWorkgroupsPerDimension: number;
@@ -42,23 +42,39 @@ export function grid(groups: number, limits: RenderLimits): [number, number, num
 export const ENTRY_ARGS = '@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_index) lid: u32, @builtin(num_workgroups) nwg: vec3<u32>';
 export const GROUP_INDEX = 'let group = (wid.z * nwg.y + wid.y) * nwg.x + wid.x;';
 
+/**
+ * How a kernel's integers (lengths, strides, offsets, integer constants)
+ * are written into its WGSL: as literals, or (params.ts's
+ * `UniformNumbers`) read from the launch's uniform array.
+ */
+export interface Numbers {
+  /** WGSL (i32) of a length, a stride or an offset. */
+  int(value: number): string;
+  /** WGSL of an expression's constant, or undefined for its literal. */
+  readonly constant?: ConstFn;
+}
+
+/** Every number compiled in as a literal. */
+export const LITERALS: Numbers = { int: (value) => String(value) };
+
 /** `let <prefix>d = ...` for each dimension of `shape`, decomposing the flat index variable `flat` (C order). */
-export function decompose(shape: readonly number[], prefix: string, flat: string): string {
+export function decompose(shape: readonly number[], prefix: string, flat: string, nums: Numbers = LITERALS): string {
   // an empty iteration space never runs; its indices only need to compile (no division by zero)
   if (shape.includes(0)) return shape.map((_, d) => `let ${prefix}${d} = 0;`).join('\n  ');
   const lines: string[] = [];
   let inner = 1;
   for (let d = shape.length - 1; d >= 0; d--) {
-    const div = inner === 1 ? flat : `(${flat} / ${inner})`;
-    lines.unshift(d === 0 ? `let ${prefix}${d} = ${div};` : `let ${prefix}${d} = ${div} % ${shape[d]};`);
+    const div = inner === 1 ? flat : `(${flat} / ${nums.int(inner)})`;
+    lines.unshift(d === 0 ? `let ${prefix}${d} = ${div};` : `let ${prefix}${d} = ${div} % ${nums.int(shape[d]!)};`);
     inner *= shape[d]!;
   }
   return lines.join('\n  ');
 }
 
-export function offsetExpr(vars: readonly string[], strides: readonly number[], offset: number): string {
-  const terms = strides.flatMap((s, d) => (s === 0 ? [] : s === 1 ? [vars[d]!] : [`${vars[d]} * ${s}`]));
-  if (offset) terms.push(String(offset));
+/** A load's element index: strides of 0 and 1 and a zero offset stay in the code whatever `nums` is (they shape it). */
+export function offsetExpr(vars: readonly string[], strides: readonly number[], offset: number, nums: Numbers = LITERALS): string {
+  const terms = strides.flatMap((s, d) => (s === 0 ? [] : s === 1 ? [vars[d]!] : [`${vars[d]} * ${nums.int(s)}`]));
+  if (offset) terms.push(nums.int(offset));
   return terms.length ? terms.join(' + ') : '0';
 }
 
@@ -66,19 +82,21 @@ export const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 
 
 /**
  * A shader of one invocation per element of `shape`: `body` runs with
- * `flat` (the element's C-order index) and `i0`, `i1`, ... in scope.
+ * `flat` (the element's C-order index) and `i0`, `i1`, ... in scope. With
+ * numbers read from a uniform, `body` is called after the bound and the
+ * indices have asked for theirs, which orders the uniform as the code reads.
  */
-export function perOutput(k: Kernel, shape: readonly number[], body: string, limits: RenderLimits, packed = -1): { code: string; dispatch: [number, number, number] } {
+export function perOutput(k: Kernel, shape: readonly number[], body: string | (() => string), limits: RenderLimits, packed = -1, nums: Numbers = LITERALS): { code: string; dispatch: [number, number, number] } {
   const n = size(shape);
+  const head = `if (flat >= ${nums.int(n)}) { return; }\n  ${decompose(shape, 'i', 'flat', nums)}`;
   const code = `${PRELUDE}
 ${bindings(k, packed)}
 @compute @workgroup_size(${WG})
 fn main(${ENTRY_ARGS}) {
   ${GROUP_INDEX}
   let flat = i32(group * ${WG}u + lid);
-  if (flat >= ${n}) { return; }
-  ${decompose(shape, 'i', 'flat')}
-  ${body}
+  ${head}
+  ${typeof body === 'string' ? body : body()}
 }`;
   return { code, dispatch: grid(Math.ceil(n / WG), limits) };
 }
