@@ -251,26 +251,8 @@ class Builder implements LowerContext {
       bB = nd > 2 ? (nd === 3 ? b.strides[0]! : b.strides[nd - 3]!) : 0;
     }
     const outShape = [...a.shape.slice(0, -1), ...b.shape.slice(0, -2), ...(b.shape.length >= 2 ? b.shape.slice(-1) : [])];
-    const buffer = this.newBuffer(out, M * B * N);
-    const same = a.buffer === b.buffer;
-    this.push(
-      {
-        kind: 'matmul',
-        batch: B,
-        m: M,
-        n: N,
-        k: K,
-        inputs: same ? ([a.dtype, a.dtype] as const) : [a.dtype, b.dtype],
-        acc,
-        out,
-        a: { strides: [0, aM, aK], offset: a.offset },
-        b: { strides: [bB, bK, bN], offset: b.offset },
-        outStrides: [N, B * N, 1],
-      },
-      [a.buffer, b.buffer],
-      buffer,
-    );
-    return { kind: 'buffer', buffer, dtype: out, shape: outShape, strides: contiguousStrides(outShape), offset: 0 };
+    // a is shared by every batch entry of b; the output is (m, batch, n), numpy.dot's order
+    return this.matmul(a, b, { batch: B, m: M, n: N, k: K }, [0, aM, aK], [bB, bK, bN], [N, B * N, 1], outShape, out, acc);
   }
 
   batchedMatmul(a0: TensorView, b0: TensorView, out: DType, acc: DType): BufferView {
@@ -280,26 +262,28 @@ class Builder implements LowerContext {
     const N = b.shape[2]!;
     // a length-1 axis is never stepped along: stride 0 there, so that kernels differing only in such a stride share code
     const along = (v: BufferView): [number, number, number] => [0, 1, 2].map((d) => (v.shape[d] === 1 ? 0 : v.strides[d]!)) as [number, number, number];
-    const outShape = [B, M, N];
-    const buffer = this.newBuffer(out, B * M * N);
+    return this.matmul(a, b, { batch: B, m: M, n: N, k: K }, along(a), along(b), [M * N, N, 1], [B, M, N], out, acc);
+  }
+
+  /** One matmul kernel over a and b read through (batch, row, column) strides, into a new buffer viewed as `shape` (C order). */
+  private matmul(
+    a: BufferView,
+    b: BufferView,
+    dims: { batch: number; m: number; n: number; k: number },
+    aStrides: readonly [number, number, number],
+    bStrides: readonly [number, number, number],
+    outStrides: readonly [number, number, number],
+    shape: number[],
+    out: DType,
+    acc: DType,
+  ): BufferView {
+    const buffer = this.newBuffer(out, dims.batch * dims.m * dims.n);
     this.push(
-      {
-        kind: 'matmul',
-        batch: B,
-        m: M,
-        n: N,
-        k: K,
-        inputs: [a.dtype, b.dtype],
-        acc,
-        out,
-        a: { strides: along(a), offset: a.offset },
-        b: { strides: along(b), offset: b.offset },
-        outStrides: [M * N, N, 1],
-      },
+      { kind: 'matmul', ...dims, inputs: [a.dtype, b.dtype], acc, out, a: { strides: aStrides, offset: a.offset }, b: { strides: bStrides, offset: b.offset }, outStrides },
       [a.buffer, b.buffer],
       buffer,
     );
-    return { kind: 'buffer', buffer, dtype: out, shape: outShape, strides: contiguousStrides(outShape), offset: 0 };
+    return { kind: 'buffer', buffer, dtype: out, shape, strides: contiguousStrides(shape), offset: 0 };
   }
 
   private asBuffer(v: TensorView): BufferView {
