@@ -53,6 +53,18 @@ describe('var and std', () => {
     expect(value(T.var(T.constant(sym.array([1, 2, 4], { dtype: 'int32' })), { ddof: 1 }))).toBeCloseTo(7 / 3, 14);
   });
 
+  it("divide by max(N - ddof, 0), as NumPy: ddof past N gives inf (NaN without spread), not a negative variance", () => {
+    // np.var([[1, 2, 4], [3, 3, 3]], axis=1, ddof=3) is [inf, nan]; np.var([1., 2.], ddof=5) and np.std(..., ddof=2) are inf
+    const m = f64([[1, 2, 4], [3, 3, 3]]);
+    expect(value(T.var(m, { axis: 1, ddof: 3 }))).toEqual([Infinity, NaN]);
+    expect(value(T.var(f64([1, 2]), { ddof: 5 }))).toBe(Infinity);
+    expect(value(T.std(f64([1, 2]), { ddof: 2 }))).toBe(Infinity);
+    // lengths known only when the function runs
+    const x = T.dmatrix('x');
+    const f = sym.function([x], T.var(x, { axis: 1, ddof: 4 }));
+    expect((f.sync([[1, 2, 4], [3, 3, 3]]) as sym.NDArray).toArray()).toEqual([Infinity, NaN]);
+  });
+
   it('refuse unknown options, naming the camelCase spelling', () => {
     expect(() => T.var(f64(M), { ddof: 1, keep_dims: true } as never)).toThrow(/var: unknown option "keep_dims"/);
   });

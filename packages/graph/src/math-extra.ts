@@ -45,7 +45,7 @@ function countOf(v: TensorVariable, axes: readonly number[], dtype: DType): numb
  * Theano's `var(x, axis, ddof, keepdims, corrected)` as `T.var(x, { axis,
  * ddof, keepdims, corrected })` (or `T.var(x, axis)`): the mean squared
  * deviation from the mean, two-pass; with ddof the sum of squares is
- * divided by N - ddof, N the number of elements reduced (NumPy's divisor;
+ * divided by max(N - ddof, 0), N the number of elements reduced (NumPy's divisor;
  * Theano's divides by the product of each axis's length - ddof, the same
  * for one axis); `corrected` subtracts the mean deviation's square (sum of
  * deviations squared over N (N - ddof)), the corrected two-pass algorithm.
@@ -67,7 +67,8 @@ export function var_(x: TensorLike, o?: VarArg): TensorVariable {
   const squares = T.mul(centred, centred);
   const float = floatOf(squares.dtype);
   const n = countOf(v, axes, float);
-  const dof = typeof n === 'number' ? n - ddof : T.sub(n, ddof);
+  // NumPy's max(N - ddof, 0): ddof past N divides by 0 (inf, or NaN for no spread), never by a negative count
+  const dof = typeof n === 'number' ? Math.max(n - ddof, 0) : T.maximum(T.sub(n, ddof), 0);
   let r = ddof === 0 ? T.mean(squares, { axis: axes, keepdims }) : T.trueDiv(T.sum(squares, { axis: axes, keepdims }), dof);
   if (opts.corrected) {
     const error = ddof === 0 ? T.sqr(T.mean(centred, { axis: axes, keepdims })) : T.trueDiv(T.sqr(T.sum(centred, { axis: axes, keepdims })), typeof n === 'number' && typeof dof === 'number' ? n * dof : T.mul(n, dof));
