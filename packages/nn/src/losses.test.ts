@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
+import { grad } from '@sym/grad';
 import '@sym/backend-cpu';
 import { softmaxColumns } from './activations.js';
 import {
@@ -48,6 +49,24 @@ describe('losses', () => {
     expect(out[0]).toBe(800);
     expect(out[1]).toBe(800);
     expect(out[2]).toBeCloseTo(Math.exp(-40), 30);
+  });
+
+  it('binary cross-entropy has the gradient sigmoid(z) - t at every logit, z = 0 (a zero-initialised output layer) included', async () => {
+    const z = T.vector('z');
+    const t = T.vector('t');
+    const zs = [0, 0, -0, 2, -3, 800, -800];
+    const ts = [1, 0, 0.25, 1, 0, 0, 1];
+    const f = sym.function([z, t], [
+      grad(binaryCrossentropyWithLogits(z, t, 'sum'), z),
+      grad(binaryCrossentropy(T.sigmoid(z), t, 'sum'), z),
+      binaryCrossentropyWithLogits(z, t, 'none'),
+    ]);
+    const [fromLogits, fromSigmoid, loss] = await f(zs, ts);
+    const want = zs.map((v, i) => sig(v) - ts[i]!);
+    (fromLogits!.toArray() as number[]).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 15));
+    (fromSigmoid!.toArray() as number[]).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 15));
+    // the value is unchanged: ln 2 at z = 0, exactly 800 at the extremes
+    expect(loss!.toArray()).toEqual([Math.LN2, Math.LN2, Math.LN2, Math.log1p(Math.exp(-2)), Math.log1p(Math.exp(-3)), 800, 800]);
   });
 
   it('binary cross-entropy finds the sigmoid through reshapes and transposes', async () => {

@@ -62,11 +62,16 @@ export function meanSquaredError(output: TensorLike, target: TensorLike): Tensor
  * Binary cross-entropy from logits z: `max(z, 0) - t * z + log1p(exp(-|z|))`.
  * It equals `-(t log sigmoid(z) + (1 - t) log(1 - sigmoid(z)))` (that is,
  * `softplus(z) - t z`) without overflow, log(0), or the cancellation of
- * `softplus(z) - z` for large z that would round a tiny loss to 0.
+ * `softplus(z) - z` for large z that would round a tiny loss to 0. Its
+ * gradient is `sigmoid(z) - t` at every z, 0 included.
  */
 export function binaryCrossentropyWithLogits(logits: TensorLike, target: TensorLike, reduction: Reduction = 'mean'): TensorVariable {
   const z = asTensor(logits, 'binaryCrossentropyWithLogits: logits');
-  const loss = T.relu(z).sub(T.mul(target, z)).add(T.log1p(T.exp(T.abs(z).neg())));
+  const absZ = T.abs(z);
+  // max(z, 0) as z/2 + |z|/2 (exact: halving is, and for z < 0 the halves cancel): with relu, whose
+  // derivative at 0 is 0 while |z|'s is sgn(0) = 0, the gradient at z = 0 would be -t, not 1/2 - t.
+  const positivePart = z.mul(0.5).add(absZ.mul(0.5));
+  const loss = positivePart.sub(T.mul(target, z)).add(T.log1p(T.exp(absZ.neg())));
   return reduce(loss, reduction, 'binaryCrossentropyWithLogits');
 }
 
