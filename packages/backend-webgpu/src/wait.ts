@@ -29,7 +29,13 @@ const SLEEP_SHARE = 0.75;
 /** Sleeps shorter than this are left out: a timer can overshoot by a millisecond. */
 const MIN_SLEEP_MS = 4;
 
-const timer = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+// Timers and the clock are in browsers and Node alike, but the package is built with
+// no environment's types (only @webgpu/types): reach them through globalThis.
+const host = globalThis as unknown as {
+  setTimeout(callback: () => void, ms: number): unknown;
+  performance: { now(): number };
+};
+const timer = (ms: number) => new Promise<void>((resolve) => host.setTimeout(resolve, ms));
 
 export class GpuWaits {
   /** The last measured wait, from submit to mapped, of each launch list. */
@@ -46,7 +52,7 @@ export class GpuWaits {
    */
   constructor(
     private readonly polls: boolean,
-    private readonly now: () => number = () => performance.now(),
+    private readonly now: () => number = () => host.performance.now(),
     private readonly sleep: (ms: number) => Promise<void> = timer,
   ) {}
 

@@ -216,7 +216,8 @@ export class CompiledFunction {
         `function: input ${i} (${spec.name ?? spec.variable.toString()}) is not needed to compute the outputs or updates. ` +
         `Remove it, or pass onUnusedInput: 'warn' (or 'ignore') to accept it.`;
       if (policy === 'raise') throw new Error(msg);
-      console.warn(msg);
+      // @sym/graph is built without any environment's types (no DOM, no Node): console is reached through globalThis
+      (globalThis as { console?: { warn(message: string): void } }).console?.warn(msg);
     });
   }
 
