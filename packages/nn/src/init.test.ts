@@ -48,4 +48,18 @@ describe('initialisers', () => {
     expect(() => resolveInitializer('xavier' as never)).toThrow(/init: expected a function or one of normal, glorotUniform/);
     expect(() => glorotUniform([0, 3] as never, new RandomState(0), 'float64')).toThrow(/glorotUniform: expected a shape \[nOutput, nInput\] of positive integers, got \[0,3\]/);
   });
+
+  it('orthogonal handles a long side (an embedding table of 200000 rows) and keeps its columns orthonormal', () => {
+    const W = INITIALIZERS.orthogonal([200000, 2], new RandomState(3), 'float64');
+    let [n0, n1, dot] = [0, 0, 0];
+    for (let i = 0; i < 200000; i++) {
+      const [a, b] = [W.data[2 * i]!, W.data[2 * i + 1]!];
+      n0 += a * a;
+      n1 += b * b;
+      dot += a * b;
+    }
+    expect(n0).toBeCloseTo(1, 12);
+    expect(n1).toBeCloseTo(1, 12);
+    expect(Math.abs(dot)).toBeLessThan(1e-12);
+  });
 });

@@ -95,7 +95,10 @@ function orthonormalColumns(data: NDArray['data'], n: number, k: number): Float6
       for (let i = 0; i < n; i++) dot += q[i]! * v[i]!;
       for (let i = 0; i < n; i++) v[i]! -= dot * q[i]!;
     }
-    const norm = Math.hypot(...v);
+    // a loop, not Math.hypot(...v): spreading a long vector (an embedding table's 100000 rows) overflows the call stack
+    let sumOfSquares = 0;
+    for (let i = 0; i < n; i++) sumOfSquares += v[i]! * v[i]!;
+    const norm = Math.sqrt(sumOfSquares);
     for (let i = 0; i < n; i++) v[i]! /= norm;
     columns.push(v);
   }
