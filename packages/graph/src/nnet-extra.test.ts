@@ -73,6 +73,20 @@ describe('sigmoidBinaryCrossentropy', () => {
     expect(value(T.nnet.sigmoidBinaryCrossentropy(f64([-2, 0.5]), f64([1, 0.25])))).toEqual(close(direct));
   });
 
+  it("keeps Theano's accuracy where the loss is small (softplus(-|o|) + o ((o > 0) - t), not softplus(o) - o t)", () => {
+    // np.logaddexp(0, -abs(o)) + o * ((o > 0) - t) in float64: softplus(o) - o t gave 0 for o = 20 in float32
+    // and 2.061153026e-9 (7 digits) in float64
+    const o = [20, 40, 5, -20, 3];
+    const t = [1, 1, 1, 0, 0.5];
+    const want = [2.061153620314381e-9, 4.248354255291589e-18, 0.006715348489118068, 2.061153620314381e-9, 1.548587351573742];
+    const got64 = value(T.nnet.sigmoidBinaryCrossentropy(f64(o), f64(t))) as number[];
+    got64.forEach((g, i) => expect(Math.abs(g - want[i]!) / want[i]!).toBeLessThan(1e-14));
+    const f32 = (v: number[]) => T.constant(sym.array(v, { dtype: 'float32' }));
+    const got32 = both(T.nnet.sigmoidBinaryCrossentropy(f32(o), f32(t)));
+    expect(got32.dtype).toBe('float32');
+    (got32.toArray() as number[]).forEach((g, i) => expect(Math.abs(g - want[i]!) / want[i]!).toBeLessThan(1e-6));
+  });
+
   it("differentiates as Theano's sigmoid(o) - t and -o, at o = 0 too", async () => {
     const o = T.dvector('o');
     const t = T.dvector('t');

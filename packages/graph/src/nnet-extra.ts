@@ -97,12 +97,16 @@ export function crossentropyCategorical1hot(codingDist: TensorLike, trueOneOfN: 
 /**
  * Theano's `sigmoid_binary_crossentropy(output, target)`:
  * `binary_crossentropy(sigmoid(output), target)` of the logits `output`,
- * computed as `softplus(output) - output * target`, finite for any
- * logit; elementwise, broadcasting. Its gradient is Theano's,
- * `sigmoid(output) - target` and `-output`.
+ * computed as Theano's `softplus(-|output|) + output ((output > 0) -
+ * target)`, finite for any logit and accurate where the loss is small (a
+ * confident right prediction); elementwise, broadcasting. Its gradient is
+ * Theano's, `sigmoid(output) - target` and `-output`.
  */
 export function sigmoidBinaryCrossentropy(output: TensorLike, target: TensorLike): TensorVariable {
   const o = asTensor(output, 'sigmoidBinaryCrossentropy: output');
   const t = asTensor(target, 'sigmoidBinaryCrossentropy: target');
-  return T.sub(T.softplus(o), T.mul(o, t));
+  const ot = T.mul(o, t);
+  // softplus(o) - o t cancels for o > 0 and t = 1 (softplus(20) - 20 is 0 in float32, not 2.1e-9): there
+  // softplus(-o) + (o - o t), whose terms do not cancel; each branch's gradient is sigmoid(o) - t and -o
+  return T.switch_(T.gt(o, 0), T.add(T.softplus(T.neg(o)), T.sub(o, ot)), T.sub(T.softplus(o), ot));
 }
