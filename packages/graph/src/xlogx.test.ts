@@ -25,6 +25,11 @@ describe('T.xlogx.xlogx', () => {
   it('gives floats: float64 for int32, float32 for float32', () => {
     expect(T.xlogx.xlogx(T.ivector('i')).dtype).toBe('float64');
     expect(T.xlogx.xlogx(T.fvector('f')).dtype).toBe('float32');
+    // booleans as Theano's int8, in float32 as T.log(bool) (were float64: the switch's weak 1 made them int64)
+    const flags = T.constant(sym.array([true, false], { dtype: 'bool' }));
+    expect(both(T.xlogx.xlogx(flags)).dtype).toBe('float32');
+    expect(both(T.xlogx.xlogx(flags)).toArray()).toEqual([0, 0]);
+    expect(both(T.xlogx.xlogy0(T.constant(sym.array([2, 0], { dtype: 'int8' })), flags)).dtype).toBe('float32');
     expect(both(T.xlogx.xlogx(T.constant(sym.array([0, 1, 3], { dtype: 'int32' })))).toArray()).toEqual([0, 0, 3 * Math.log(3)]);
   });
 

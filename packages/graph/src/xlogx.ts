@@ -24,12 +24,20 @@ function minusInfSlope(x: TensorVariable, where: TensorVariable): TensorVariable
 }
 
 /**
+ * A boolean as Theano's int8 (log(bool) is float32): switch(x == 0, 1, x) of
+ * a boolean would be int64 (the 1 is a weak integer) and the result float64.
+ */
+function theanoBool(v: TensorVariable): TensorVariable {
+  return v.dtype === 'bool' ? T.cast(v, 'int8') : v;
+}
+
+/**
  * Theano's `xlogx(x)`: x log(x), with 0 log 0 = 0; NaN below 0; a float
  * (float64 for int32 and int64 input, as log). The gradient is Theano's
- * `1 + log(x)` everywhere: -inf at x = 0.
+ * `1 + log(x)` everywhere: -inf at x = 0. Booleans give float32, as log.
  */
 export function xlogx(x: TensorLike): TensorVariable {
-  const v = asTensor(x, 'xlogx');
+  const v = theanoBool(asTensor(x, 'xlogx'));
   const zero = T.eq(v, 0);
   // 1 where x is 0, so neither the value nor the (unused) gradient of that branch is 0 * -inf
   const safe = T.switch_(zero, 1, v);
@@ -44,8 +52,8 @@ export function xlogx(x: TensorLike): TensorVariable {
  * 0, or NaN where y is also 0).
  */
 export function xlogy0(x: TensorLike, y: TensorLike): TensorVariable {
-  const a = asTensor(x, 'xlogy0: x');
-  const b = asTensor(y, 'xlogy0: y');
+  const a = theanoBool(asTensor(x, 'xlogy0: x'));
+  const b = theanoBool(asTensor(y, 'xlogy0: y'));
   const zero = T.eq(a, 0);
   // where x != 0: x log(y), with y made 1 where x is 0 so that branch's unused gradient stays finite
   const main = T.mul(a, T.log(T.switch_(zero, 1, b)));
