@@ -89,4 +89,24 @@ describe('BatchNorm', () => {
     expect(() => new BatchNorm(2).output(T.matrix('x'), { train: true } as never)).toThrow(/train/);
     expect(() => new BatchNorm(2).output(T.vector('x'))).toThrow(/batch axis and a feature axis/);
   });
+
+  it('names itself when an input does not fit its shape, in training and inference functions', async () => {
+    const x = T.matrix('x');
+    const x4 = T.tensor4('x4');
+    const rng = new RandomState(0);
+    const bn = new BatchNorm(3);
+    for (const training of [false, true]) {
+      await expect(sym.function([x], bn.output(x, { training }))(rng.randn([4, 5]))).rejects.toThrow(
+        /BatchNorm.output: x x of shape \(4, 5\) does not fit the layer's shape \(3,\): its axis 1 must have length 3/,
+      );
+    }
+    // (batch, channels, rows, cols): the channels are checked, the spatial axes are normalised over
+    await expect(sym.function([x4], bn.output(x4))(rng.randn([2, 4, 5, 5]))).rejects.toThrow(/BatchNorm.output: x x4 of shape \(2, 4, 5, 5\) does not fit the layer's shape \(3,\): its axis 1/);
+    expect((await sym.function([x4], bn.output(x4))(rng.randn([2, 3, 5, 5]))).shape).toEqual([2, 3, 5, 5]);
+    // per-activation over a (batch, steps, features) input: (steps, features) is the layer's shape
+    const perStep = new BatchNorm([4, 3], { axes: 'per-activation' });
+    const x3 = T.tensor3('x3');
+    await expect(sym.function([x3], perStep.output(x3))(rng.randn([2, 4, 2]))).rejects.toThrow(/its axis 2 must have length 3/);
+    expect((await sym.function([x3], perStep.output(x3, { training: true }))(rng.randn([2, 4, 3]))).shape).toEqual([2, 4, 3]);
+  });
 });

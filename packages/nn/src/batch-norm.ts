@@ -12,7 +12,7 @@
  * them itself. The inference graph (`output(x)`) normalises with the
  * running averages and updates nothing, though it reads them.
  */
-import { NDArray, T, checkOptionNames, config, isFloat, shared, withUpdates, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { MatchLength, NDArray, T, apply1, checkOptionNames, config, isFloat, shapeToString, shared, withUpdates, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import type { LayerLike, OutputOptions } from './sequential.js';
 
 export interface BatchNormOptions {
@@ -83,6 +83,28 @@ export class BatchNorm implements LayerLike {
   }
 
   /**
+   * x with each axis not normalised over checked, when the function runs, against the
+   * layer's shape, so that a wrong input names the layer rather than an elementwise op.
+   * Axes `T.nnet.bn` would refuse are left to its error.
+   */
+  #checkFeatures(x: TensorVariable, axes: T.BatchNormAxes): TensorVariable {
+    const n = x.ndim;
+    const normalised =
+      axes === 'per-activation' ? [0] : axes === 'spatial' ? [0, ...Array.from({ length: Math.max(0, n - 2) }, (_, i) => i + 2)] : axes.map((a) => (a < 0 ? a + n : a));
+    const kept = x.broadcastable.flatMap((_, d) => (normalised.includes(d) ? [] : [d]));
+    if (kept.length !== this.gamma.ndim) return x;
+    const shape = shapeToString(this.gamma.valueShape);
+    return kept.reduce(
+      (v, axis, k) =>
+        apply1(
+          new MatchLength(axis, k, (xs) => `BatchNorm.output: x ${x} of shape ${shapeToString(xs)} does not fit the layer's shape ${shape}: its axis ${axis} must have length ${String(this.gamma.valueShape[k])}`, `BatchNorm axis ${axis}`),
+          [v, this.gamma],
+        ),
+      x,
+    );
+  }
+
+  /**
    * With `training: true`, x normalised by the batch's statistics,
    * carrying the running averages' updates for functions made from it;
    * otherwise x normalised by the running averages.
@@ -93,9 +115,10 @@ export class BatchNorm implements LayerLike {
     if (typeof training !== 'boolean') throw new TypeError(`BatchNorm.output: training must be a boolean, got ${String(training)}`);
     if (!isFloat(x.dtype) || x.ndim < 2) throw new TypeError(`BatchNorm.output: x must be a float tensor with a batch axis and a feature axis, got ${x.toString()} of type ${x.type}`);
     const axes = this.#axes(x);
+    const checked = this.#checkFeatures(x, axes);
     const { epsilon } = this;
-    if (!training) return T.nnet.bn.batchNormalizationTest(x, this.gamma, this.beta, this.runningMean, this.runningVar, { axes, epsilon });
-    const [out, , , newMean, newVar] = T.nnet.bn.batchNormalizationTrain(x, this.gamma, this.beta, {
+    if (!training) return T.nnet.bn.batchNormalizationTest(checked, this.gamma, this.beta, this.runningMean, this.runningVar, { axes, epsilon });
+    const [out, , , newMean, newVar] = T.nnet.bn.batchNormalizationTrain(checked, this.gamma, this.beta, {
       axes,
       epsilon,
       runningAverageFactor: this.alpha,

@@ -55,6 +55,14 @@ describe('Layer', () => {
     expect(() => layer.output(T.tensor3('t'))).toThrow(/Layer.output: x must be a column vector or a \(n_input, examples\) matrix/);
   });
 
+  it('names itself and its input when the input has the wrong number of features (one example per row, say), when the function runs', async () => {
+    const x = T.matrix('x');
+    const f = sym.function([x], MLP.fromSizes([3, 2, 1], { rng: new RandomState(0) }).output(x));
+    // (examples, features) given to a layer that takes (features, examples): dot's operands named W and x said nothing of which layer
+    await expect(f(new RandomState(1).randn([4, 3]))).rejects.toThrow(/Layer.output: x x of shape \(4, 3\) must have 3 features in its first axis \(one example per column\)/);
+    expect((await f(new RandomState(1).randn([3, 4]))).shape).toEqual([1, 4]);
+  });
+
   it('builds dense layers from an initialiser and a seed', () => {
     const a = Layer.dense(3, 5, { init: 'heNormal', rng: new RandomState(4), bias: 0.5, activation: 'relu', name: 'h' });
     const b = Layer.dense(3, 5, { init: 'heNormal', rng: new RandomState(4) });

@@ -213,6 +213,18 @@ describe.each(KINDS)('%s', (kind) => {
     expect(() => layer.output(T.tensor3('x'), { h0: [1, 2] })).toThrow(new RegExp(`${kind}.output: h0: expected a \\(batch, ${N_HID}\\) matrix or a \\(${N_HID},\\) vector`));
     expect(() => Layer.create(0, 3)).toThrow(/nInput must be a positive integer, got 0/);
   });
+
+  it('names itself when the features or the initial state fit only when the function runs', async () => {
+    const layer = makeLayer(kind, w);
+    const x = T.tensor3('x');
+    const rng = new RandomState(2);
+    const run = sym.function([x], layer.output(x));
+    await expect(run(rng.randn([2, 3, N_IN + 1]))).rejects.toThrow(new RegExp(`${kind}.output: x x of shape \\(2, 3, ${N_IN + 1}\\) must have ${N_IN} features in its last axis`));
+    const h0 = T.matrix('h0');
+    const fromH0 = sym.function([x, h0], layer.output(x, { h0 }));
+    await expect(fromH0(rng.randn([2, 3, N_IN]), rng.randn([3, N_HID]))).rejects.toThrow(new RegExp(`${kind}.output: h0 of shape \\(3, ${N_HID}\\) must have one row per example of x \\(batch 2\\)`));
+    expect(((await fromH0(rng.randn([2, 3, N_IN]), rng.randn([2, N_HID]))) as sym.NDArray).shape).toEqual([2, N_HID]);
+  });
 });
 
 describe("'softmax' as a recurrent activation", () => {

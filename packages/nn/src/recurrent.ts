@@ -11,7 +11,7 @@
  * gates side by side in Keras's order, so Keras's `kernel`,
  * `recurrent_kernel` and `bias` load as they are.
  */
-import { NDArray, T, config, scan, shapeToString, shared, type ArrayLike, type TensorLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { MatchLength, NDArray, T, apply1, config, scan, shapeToString, shared, type ArrayLike, type TensorLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import { resolveRowActivation, type Activation, type ActivationName } from './activations.js';
 import type { ActivationSpec } from './layer.js';
 import { orthogonal, resolveInitializer, type Initializer, type InitializerName } from './init.js';
@@ -210,7 +210,12 @@ export abstract class Recurrent implements LayerLike {
     if (features !== null && features !== undefined && features !== this.nInput) {
       throw new TypeError(`${what}: x has ${features} features, but the layer takes ${this.nInput}`);
     }
-    const steps = this.timeMajor ? x : x.dimshuffle(1, 0, 2);
+    // the features counted when the function runs too, so that a wrong input names the layer rather than dot's operands
+    const checked = apply1(
+      new MatchLength(2, 0, (xs) => `${what}: x ${x} of shape ${shapeToString(xs)} must have ${this.nInput} features in its last axis (the layer takes ${this.nInput})`, `${this.what} input`),
+      [x, this.W],
+    );
+    const steps = this.timeMajor ? checked : checked.dimshuffle(1, 0, 2);
     // Every step's input projection in one product before the loop, as
     // Lasagne's precompute_input: one large gemm instead of one per step.
     const projected = T.dot(steps, this.W).add(this.b);
@@ -232,8 +237,13 @@ export abstract class Recurrent implements LayerLike {
     if ((v.ndim !== 1 && v.ndim !== 2) || (width !== null && width !== this.nHidden)) {
       throw new TypeError(`${what}: expected a (batch, ${this.nHidden}) matrix or a (${this.nHidden},) vector, got ${v.toString()} of type ${v.type}`);
     }
+    // a matrix's batch checked against the input's when the function runs, naming the state rather than an elementwise add
+    const batched =
+      v.ndim === 2 && !v.broadcastable[0]
+        ? apply1(new MatchLength(0, 0, (vs, zs) => `${what} of shape ${shapeToString(vs)} must have one row per example of x (batch ${String(zs[0])})`, `${what} batch`), [v, zeros])
+        : v;
     // zeros + v: a vector becomes a row per example; a matrix keeps a state that broadcasts over nothing
-    const full = zeros.add(v);
+    const full = zeros.add(batched);
     return full.dtype === zeros.dtype ? full : full.astype(zeros.dtype);
   }
 }
