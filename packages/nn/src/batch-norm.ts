@@ -43,6 +43,8 @@ export class BatchNorm implements LayerLike {
   readonly runningVar: TensorSharedVariable;
   /** gamma and beta: the running averages are not trained by the gradient. */
   readonly params: readonly TensorSharedVariable[];
+  /** The running averages, [runningMean, runningVar]: save them with the params, or a loaded layer's inference normalises with 0 and 1. */
+  readonly state: readonly TensorSharedVariable[];
   readonly axes: T.BatchNormAxes | undefined;
   readonly epsilon: number;
   readonly alpha: number;
@@ -76,6 +78,7 @@ export class BatchNorm implements LayerLike {
     this.runningMean = make(0, 'runningMean');
     this.runningVar = make(1, 'runningVar');
     this.params = [this.gamma, this.beta];
+    this.state = [this.runningMean, this.runningVar];
   }
 
   #axes(x: TensorVariable): T.BatchNormAxes {

@@ -105,6 +105,7 @@ describe('Sequential', () => {
       /Sequential: layers\[1\] must have params \(a list of shared variables\) and output\(x\), got \[object Object\]/,
     );
     expect(() => new Sequential([{ params: [T.vector('v')], output: (v: sym.TensorVariable) => v } as never])).toThrow(/layers\[0\] must have params/);
+    expect(() => new Sequential([{ params: [], state: [T.vector('v')], output: (v: sym.TensorVariable) => v } as never])).toThrow(/layers\[0\]\.state must be a list of shared variables when given/);
     expect(() => new Sequential('dense' as never)).toThrow(/Sequential: expected a list of layers/);
   });
 });

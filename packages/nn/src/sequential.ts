@@ -19,6 +19,12 @@ export interface LayerLike {
   /** The shared variables the cost is differentiated against and the updates change. */
   readonly params: readonly TensorSharedVariable[];
   /**
+   * Shared variables the layer keeps but the gradient does not train
+   * (`BatchNorm`'s running averages), if any: what, with `params`, restores
+   * the layer, so save and load `[...layer.params, ...(layer.state ?? [])]`.
+   */
+  readonly state?: readonly TensorSharedVariable[];
+  /**
    * The symbolic output for the symbolic input `x` (one example per column,
    * for the tutorial's `Layer`). A layer that behaves the same in training
    * and inference may ignore `options`.
@@ -26,11 +32,13 @@ export interface LayerLike {
   output(x: TensorVariable, options?: OutputOptions): TensorVariable;
 }
 
+const sharedList = (v: unknown): boolean => Array.isArray(v) && v.every((p) => p instanceof TensorSharedVariable);
+
 function checkLayer(layer: unknown, i: number): void {
   const l = layer as Partial<LayerLike> | null;
-  const ok =
-    typeof l === 'object' && l !== null && typeof l.output === 'function' && Array.isArray(l.params) && l.params.every((p) => p instanceof TensorSharedVariable);
+  const ok = typeof l === 'object' && l !== null && typeof l.output === 'function' && sharedList(l.params);
   if (!ok) throw new TypeError(`Sequential: layers[${i}] must have params (a list of shared variables) and output(x), got ${String(layer)}`);
+  if (l.state !== undefined && !sharedList(l.state)) throw new TypeError(`Sequential: layers[${i}].state must be a list of shared variables when given, got ${String(l.state)}`);
 }
 
 /** Layers applied one after another: `output(x)` is `layers[n-1].output(... layers[0].output(x))`. */
@@ -38,6 +46,12 @@ export class Sequential<L extends LayerLike = LayerLike> implements LayerLike {
   readonly layers: readonly L[];
   /** Every layer's parameters in order, each once (a layer used twice shares its weights). */
   readonly params: readonly TensorSharedVariable[];
+  /**
+   * Every layer's {@link LayerLike.state} in order, each once (`BatchNorm`'s
+   * running averages): save it with the params, `saveParams([...net.params,
+   * ...net.state])`, or a loaded network normalises with fresh statistics.
+   */
+  readonly state: readonly TensorSharedVariable[];
 
   constructor(layers: readonly L[]) {
     if (!Array.isArray(layers)) throw new TypeError('Sequential: expected a list of layers');
@@ -45,6 +59,7 @@ export class Sequential<L extends LayerLike = LayerLike> implements LayerLike {
     this.layers = [...layers];
     // A parameter listed twice would get two updates in one function, which sym.function refuses.
     this.params = [...new Set(layers.flatMap((l) => l.params))];
+    this.state = [...new Set(layers.flatMap((l) => l.state ?? []))];
   }
 
   /**
