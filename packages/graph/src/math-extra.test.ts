@@ -185,6 +185,17 @@ describe('tri and batchedTensordot', () => {
     expect(() => T.batchedTensordot(T.constant(A), T.constant(C), [[1], [1]])).toThrow(/axis 1 of x .* has length 3 but axis 1 of y .* has 5/);
   });
 
+  it('batchedTensordot refuses summed or batch lengths that differ when they are known only at run time', () => {
+    const [x, y] = [T.tensor3('x'), T.tensor3('y')];
+    const f = sym.function([x, y], T.batchedTensordot(x, y, 2));
+    // x's summed axes (2, 3) against y's (3, 2): the same product, so the reshape passed and the sum was
+    // [16] (NumPy's tensordot: 'shape-mismatch for sum')
+    expect(() => f.sync([[[1, 2, 3], [4, 5, 6]]], [[[1, 0], [0, 1], [1, 1]]])).toThrow(/batchedTensordot: axis 1 of x \(x\) has length 2 but axis 1 of y \(y\) has 3; the summed axes must have equal lengths/);
+    const g = sym.function([x, y], T.batchedTensordot(x, y, 1));
+    expect(() => g.sync(sym.NDArray.zeros([2, 3, 4], 'float64'), sym.NDArray.zeros([3, 4, 5], 'float64'))).toThrow(/batchedTensordot: x \(x\) has 2 entries along the batch axis 0 but y \(y\) has 3/);
+    expect((g.sync(sym.NDArray.zeros([2, 3, 4], 'float64'), sym.NDArray.zeros([2, 4, 5], 'float64')) as sym.NDArray).shape).toEqual([2, 3, 5]);
+  });
+
   it('batchedTensordot differentiates', async () => {
     await grad1((a, b) => T.batchedTensordot(a, b, [[1], [2]]), [[[1, 2], [3, 4], [5, 6]], [[0.5, 1], [2, -1], [0, 1]]], [[[1, 0, 2]], [[-1, 1, 0.5]]]);
   });

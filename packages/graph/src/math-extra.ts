@@ -7,10 +7,11 @@
  */
 import { config } from './config.js';
 import { floatOf, isDType, isInt, promote, type DType } from './dtype.js';
-import { asTensor, type TensorLike } from './op.js';
+import { apply1, asTensor, type TensorLike } from './op.js';
 import { checkOptionNames } from './options.js';
 import { TensorVariable } from './variable.js';
 import { normaliseAxes } from './ops/reduce.js';
+import { MatchLength } from './ops/shape.js';
 import type { Length } from './ops/alloc.js';
 import { axisIn, lengthOf, range } from './axes.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
@@ -232,12 +233,12 @@ export function tri(N: Length, M: Length | null = null, k: number | TensorVariab
  */
 export function batchedTensordot(x: TensorLike, y: TensorLike, axes: number | readonly [number | readonly number[], number | readonly number[]] = 2): TensorVariable {
   const a = asTensor(x, 'batchedTensordot: x');
-  const b = asTensor(y, 'batchedTensordot: y');
+  const b0 = asTensor(y, 'batchedTensordot: y');
   let ax: number[];
   let bx: number[];
   if (typeof axes === 'number') {
-    if (!Number.isInteger(axes) || axes < 0 || axes >= a.ndim || axes >= b.ndim) {
-      throw new RangeError(`batchedTensordot: axes ${axes} must be an integer from 0 to ${Math.min(a.ndim, b.ndim) - 1} (the batch axis is not summed): x ${a} has ${a.ndim} dimensions and y ${b} has ${b.ndim}`);
+    if (!Number.isInteger(axes) || axes < 0 || axes >= a.ndim || axes >= b0.ndim) {
+      throw new RangeError(`batchedTensordot: axes ${axes} must be an integer from 0 to ${Math.min(a.ndim, b0.ndim) - 1} (the batch axis is not summed): x ${a} has ${a.ndim} dimensions and y ${b0} has ${b0.ndim}`);
     }
     ax = range(axes, a.ndim - axes);
     bx = range(axes, 1);
@@ -249,17 +250,26 @@ export function batchedTensordot(x: TensorLike, y: TensorLike, axes: number | re
       return out;
     };
     ax = list(axes[0], a, 'x');
-    bx = list(axes[1], b, 'y');
+    bx = list(axes[1], b0, 'y');
     if (ax.length !== bx.length) throw new RangeError(`batchedTensordot: x and y need as many axes to sum over, got ${JSON.stringify(axes[0])} and ${JSON.stringify(axes[1])}`);
   } else {
     throw new TypeError(`batchedTensordot: axes must be a number or a pair of axis lists ([[2], [1]]), got ${JSON.stringify(axes)}`);
   }
-  ax.forEach((d, i) => {
-    const [m, n] = [a.staticShape[d], b.staticShape[bx[i]!]];
-    if (m !== null && m !== undefined && n !== null && n !== undefined && m !== n) {
-      throw new RangeError(`batchedTensordot: axis ${d} of x (${a}) has length ${m} but axis ${bx[i]} of y (${b}) has ${n}; the summed axes must have equal lengths`);
+  // the batch and summed lengths must agree: when the graph is built where both are known, else when the program is
+  // made (the reshapes below check only the summed lengths' product: x's (2, 3) against y's (3, 2) would be summed)
+  const pairs: [number, number][] = [[0, 0], ...ax.map((d, i): [number, number] => [d, bx[i]!])];
+  const b = pairs.reduce((checked, [d, e]) => {
+    const describe = (m: number | null | undefined, n: number | null | undefined) =>
+      d === 0
+        ? `batchedTensordot: x (${a}) has ${m} entries along the batch axis 0 but y (${b0}) has ${n}; they must be as many`
+        : `batchedTensordot: axis ${d} of x (${a}) has length ${m} but axis ${e} of y (${b0}) has ${n}; the summed axes must have equal lengths`;
+    const [m, n] = [a.staticShape[d], b0.staticShape[e]];
+    if (m !== null && m !== undefined && n !== null && n !== undefined) {
+      if (m !== n) throw new RangeError(describe(m, n));
+      return checked;
     }
-  });
+    return apply1(new MatchLength(e, d, (ys, xs) => describe(xs[d], ys[e]), `batchedTensordot:${d}`), [checked, a]);
+  }, b0);
   const freeA = range(a.ndim - 1, 1).filter((d) => !ax.includes(d));
   const freeB = range(b.ndim - 1, 1).filter((d) => !bx.includes(d));
   const prod = (ls: Length[]): Length => (ls.every((l) => typeof l === 'number') ? (ls as number[]).reduce((p, l) => p * l, 1) : T.mul(...ls));
