@@ -123,9 +123,13 @@ export interface AdamOptions {
 }
 
 /**
- * Adam (Kingma & Ba 2015, Algorithm 1 with the bias corrections folded
- * into the step size): `t' = t + 1`, `m' = b1 m + (1 - b1) g`,
- * `v' = b2 v + (1 - b2) g^2`, `param' = param - lr sqrt(1 - b2^t') / (1 - b1^t') * m' / (sqrt(v') + eps)`.
+ * Adam (Kingma & Ba 2015) in the form of their section 2, the bias
+ * corrections folded into the step size, as Lasagne and Keras write it:
+ * `t' = t + 1`, `m' = b1 m + (1 - b1) g`, `v' = b2 v + (1 - b2) g^2`,
+ * `param' = param - lr sqrt(1 - b2^t') / (1 - b1^t') * m' / (sqrt(v') + eps)`.
+ * `epsilon` is the paper's ε̂: this is Algorithm 1 (PyTorch's `Adam`,
+ * `m̂ / (sqrt(v̂) + eps)`) with its eps equal to `epsilon / sqrt(1 - b2^t')`,
+ * so the two differ only while `sqrt(v̂)` is not large next to eps.
  */
 export function adam(cost: TensorVariable, params: readonly TensorSharedVariable[], options: AdamOptions = {}): Update[] {
   const what = 'adam';
