@@ -46,8 +46,9 @@ export function resolveActivation(a: Activation | ActivationName | null | undefi
 /**
  * {@link resolveActivation} for layers that hold one example per row
  * (Dense, the recurrent layers): there the classes lie along the last
- * axis, so 'softmax' is `T.softmax` (which the losses read back to its
- * logits), not the column softmax of the tutorial's `Layer`.
+ * axis, so 'softmax' is `T.softmax` (which the losses, given it
+ * transposed to (classes, examples), read back to its logits), not the
+ * column softmax of the tutorial's `Layer`.
  */
 export function resolveRowActivation(a: Activation | ActivationName | null | undefined, what = 'activation'): Activation | null {
   return a === 'softmax' ? (x) => T.softmax(x) : resolveActivation(a, what);

@@ -146,6 +146,26 @@ describe('losses', () => {
     expect(out.item()).toBeCloseTo(-Math.log(0.5), 15);
   });
 
+  it("refuses a softmax over the rows (Dense's 'softmax'), whose classes lie along the axis these losses sum over the examples", async () => {
+    const z = T.matrix('z');
+    const t = T.matrix('t');
+    // (examples, classes): summing over axis 0 added up each class, and 'mean' divided by the classes, not the examples
+    expect(() => categoricalCrossentropy(T.softmax(z), t)).toThrow(
+      /categoricalCrossentropy: the probabilities .* are a softmax over axis 1, one example per row .* pass the probabilities and the targets transposed \(p\.T, t\.T\)/,
+    );
+    const Z = [[1, 2, 0.5], [0, -1, 3]];
+    const Y = [[0, 1, 0], [0, 0, 1]];
+    const transposed = (await sym.function([z, t], categoricalCrossentropy(T.softmax(z).T, t.T))(Z, Y)).item();
+    const want = Z.map((row, i) => {
+      const lse = Math.log(row.reduce((s, v) => s + Math.exp(v), 0));
+      return -Y[i]!.reduce((s, y, c) => s + y * (row[c]! - lse), 0);
+    });
+    expect(transposed).toBeCloseTo((want[0]! + want[1]!) / 2, 14);
+    // a vector is one example, whichever softmax made it
+    const v = T.vector('v');
+    expect((await sym.function([v], categoricalCrossentropy(T.softmax(v), [0, 1, 0]))([1, 2, 0.5])).item()).toBeCloseTo(want[0]!, 14);
+  });
+
   it('names bad arguments', () => {
     expect(() => categoricalCrossentropy(T.tensor3('p'), T.tensor3('t'))).toThrow(/categoricalCrossentropy: expected a vector or a \(classes, examples\) matrix, got p/);
     expect(() => binaryCrossentropy(T.vector('p'), T.vector('t'), 'avg' as never)).toThrow(/reduction must be one of mean, sum, none; got "avg"/);

@@ -137,6 +137,13 @@ function logOfSoftmax(p: TensorVariable): TensorVariable | undefined {
 export function categoricalCrossentropy(probabilities: TensorLike, target: TensorLike, reduction: Reduction = 'mean'): TensorVariable {
   const p = asTensor(probabilities, 'categoricalCrossentropy: probabilities');
   const axis = classAxis(p, 'categoricalCrossentropy');
+  // a softmax normalises its classes: over the last axis, here the examples' axis, the sum below would add up each class over the examples
+  if (p.ndim === 2 && p.owner?.op instanceof Softmax) {
+    throw new TypeError(
+      `categoricalCrossentropy: the probabilities ${p.toString()} are a softmax over axis 1, one example per row (as Dense's 'softmax' gives), but these losses take ` +
+        'one example per column, (classes, examples): pass the probabilities and the targets transposed (p.T, t.T), or use T.nnet.categoricalCrossentropy, which takes rows',
+    );
+  }
   const logits = logitsOfSoftmaxColumns(p);
   if (logits) return categoricalCrossentropyWithLogits(logits, target, reduction);
   // log commutes with views: log(view(softmax(z))) is view(logSoftmax(z)), whichever axis the softmax normalised.
