@@ -80,6 +80,16 @@ describe('fillDiagonal and fillDiagonalOffset', () => {
     expect(() => T.fillDiagonalOffset(T.dtensor3(), 0, 1)).toThrow(/fillDiagonalOffset: a must be a matrix/);
   });
 
+  it("refuse an integer val that a's integer dtype cannot hold (NumPy 2: OverflowError), where it wrapped", () => {
+    const u8 = T.constant(sym.array([[1, 2], [3, 4]], { dtype: 'uint8' }));
+    // were [[44, 2], [3, 44]] and [[255, 2], [3, 255]]
+    expect(() => T.fillDiagonal(u8, 300)).toThrow(/fillDiagonal: val 300 is out of range for a's dtype uint8 \[0, 255\]/);
+    expect(() => T.fillDiagonalOffset(u8, -1, 1)).toThrow(/fillDiagonalOffset: val -1 is out of range for a's dtype uint8 \[0, 255\]/);
+    expect(() => T.fillDiagonal(T.imatrix('i'), 2 ** 31)).toThrow(/val 2147483648 is out of range for a's dtype int32/);
+    expect(both(T.fillDiagonal(u8, 255)).toArray()).toEqual([[255, 2], [3, 255]]);
+    expect(both(T.fillDiagonal(T.constant(sym.array([[true, false]], { dtype: 'bool' })), 5)).toArray()).toEqual([[true, false]]);
+  });
+
   it("differentiate as Theano's: a's gradient without the diagonal, val's the diagonal's sum", async () => {
     const a = T.dmatrix('a');
     const v = T.dscalar('v');

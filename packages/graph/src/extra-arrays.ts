@@ -4,7 +4,7 @@
  * fillDiagonalOffset and searchsorted. `tensor.ts` re-exports them as
  * part of `T`, and `T.extraOps` lists them with the others.
  */
-import { isInt } from './dtype.js';
+import { castScalar, intRange, isInt } from './dtype.js';
 import { apply1, asTensor, constant, type TensorLike } from './op.js';
 import { TensorVariable } from './variable.js';
 import { MatchLength } from './ops/shape.js';
@@ -61,8 +61,17 @@ function diagonalMask(a: TensorVariable, offset: number): TensorVariable {
   return mask;
 }
 
-/** val as a scalar of a's dtype (NumPy's fill_diagonal writes it into a). */
+/**
+ * val as a scalar of a's dtype (NumPy's fill_diagonal writes it into a): a
+ * fraction is truncated into an integer dtype, as NumPy's, but an integer
+ * the dtype cannot hold is refused, as NumPy 2's OverflowError (300 into
+ * uint8 is not 44).
+ */
 function scalarValue(what: string, a: TensorVariable, val: TensorLike): TensorVariable {
+  if (typeof val === 'number' && isInt(a.dtype) && Number.isInteger(val) && castScalar(val, a.dtype) !== val) {
+    const [lo, hi] = intRange(a.dtype);
+    throw new RangeError(`${what}: val ${val} is out of range for a's dtype ${a.dtype} [${lo}, ${hi}] (${a} of type ${a.type}); NumPy raises OverflowError`);
+  }
   const v = typeof val === 'number' || typeof val === 'boolean' ? constant(val, { dtype: a.dtype }) : asTensor(val, `${what}: val`);
   if (v.ndim !== 0) throw new TypeError(`${what}: val must be a scalar, got ${v} of type ${v.type}`);
   return v.dtype === a.dtype ? v : T.cast(v, a.dtype);

@@ -53,6 +53,21 @@ describe('sym.ifelse', () => {
     expect(() => sym.ifelse(c, T.fvector('f'), 0.5)).toThrow(/same dtype and number of dimensions/);
   });
 
+  it("refuses a number branch that the other branch's dtype cannot hold (Theano: the types differ), not truncating or wrapping it", () => {
+    const c = T.iscalar('c');
+    // were the int32 1 and the uint8 44
+    expect(() => sym.ifelse(c, 1.5, T.iscalar('i'))).toThrow(/ifelse: the then branch is the number 1.5, which the other branch's dtype int32 \(i of type TensorType\(int32, scalar\)\) cannot hold/);
+    expect(() => sym.ifelse(c, T.scalar('u', 'uint8'), 300)).toThrow(/ifelse: the else branch is the number 300, which the other branch's dtype uint8/);
+    expect(() => sym.ifelse(c, T.scalar('u', 'uint8'), -1)).toThrow(/the number -1, which the other branch's dtype uint8/);
+    expect(() => sym.ifelse(c, T.scalar('b', 'bool'), 2)).toThrow(/the number 2, which the other branch's dtype bool/);
+    expect(() => sym.ifelse(c, [T.iscalar('i')], [NaN])).toThrow(/ifelse: branch 0: the else branch is the number NaN/);
+    // what the dtype holds is taken, and a float branch takes any number (rounded to its precision)
+    const f = sym.function([c], [sym.ifelse(c, T.constant(sym.array(7, { dtype: 'uint8' })), 255), sym.ifelse(c, 0.1, T.constant(sym.array(2, { dtype: 'float32' })))]);
+    const [u, g] = f.sync(0) as sym.NDArray[];
+    expect([u!.dtype, u!.toArray(), g!.dtype]).toEqual(['uint8', 255, 'float32']);
+    expect((f.sync(1) as sym.NDArray[])[1]!.toArray()).toBeCloseTo(0.1, 7);
+  });
+
   it('sends the gradient to the branch taken and zeros to the other (Theano: ifelse of the gradient and zeros)', () => {
     const c = T.scalar('c');
     const [x, y] = [T.vector('x'), T.vector('y')];

@@ -11,6 +11,7 @@
  * shape is the taken branch's); a select cannot, so each length is checked
  * to match at run time, with an error naming both shapes.
  */
+import { castScalar, isFloat } from './dtype.js';
 import { shapeToString } from './ndarray.js';
 import { apply1, asTensor, constant, type TensorLike } from './op.js';
 import { MatchLength } from './ops/shape.js';
@@ -18,10 +19,23 @@ import { TensorVariable } from './variable.js';
 // a cycle (tensor.ts re-exports files that import this one): used only inside functions
 import * as T from './tensor.js';
 
-/** The two branches as tensors: a plain number takes the other branch's dtype (as Theano converts it to the other's type; it stays a scalar). */
+/**
+ * The two branches as tensors: a plain number takes the other branch's dtype
+ * (it stays a scalar), if that dtype holds it exactly: Theano refuses
+ * branches of different types, so 1.5 or 300 beside an int32 or uint8
+ * branch is an error, not 1 or 44.
+ */
 function branchPair(what: string, then: TensorLike, otherwise: TensorLike): [TensorVariable, TensorVariable] {
-  const asBranch = (x: TensorLike, other: TensorLike, which: string): TensorVariable =>
-    typeof x === 'number' && other instanceof TensorVariable ? constant(x, { dtype: other.dtype }) : asTensor(x, `${what}: ${which}`);
+  const asBranch = (x: TensorLike, other: TensorLike, which: string): TensorVariable => {
+    if (!(typeof x === 'number' && other instanceof TensorVariable)) return asTensor(x, `${what}: ${which}`);
+    if (!isFloat(other.dtype) && castScalar(x, other.dtype) !== x) {
+      throw new TypeError(
+        `${what}: the ${which} is the number ${x}, which the other branch's dtype ${other.dtype} (${other} of type ${other.type}) cannot hold; ` +
+          `a number branch takes the other branch's dtype, so give it a value of that dtype or cast the other branch (T.cast)`,
+      );
+    }
+    return constant(x, { dtype: other.dtype });
+  };
   const a = asBranch(then, otherwise, 'then branch');
   const b = asBranch(otherwise, a, 'else branch');
   if (a.dtype !== b.dtype || a.ndim !== b.ndim) {
