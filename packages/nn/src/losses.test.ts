@@ -166,6 +166,27 @@ describe('losses', () => {
     expect((await sym.function([v], categoricalCrossentropy(T.softmax(v), [0, 1, 0]))([1, 2, 0.5])).item()).toBeCloseTo(want[0]!, 14);
   });
 
+  it('given probabilities of exactly 0 or 1, counts 0 log 0 as 0 (no NaN), in the value and the gradient, in float64 and float32', async () => {
+    for (const dtype of ['float64', 'float32'] as const) {
+      const p = T.vector('p', dtype);
+      const t = T.vector('t', dtype);
+      const bce = binaryCrossentropy(p, t, 'none');
+      const cce = categoricalCrossentropy(p, t);
+      const f = sym.function([p, t], [bce, grad(T.sum(bce), p), cce, grad(cce, p)]);
+      // a hard sigmoid's outputs: exactly 1 and 0 where the targets agree, and where they do not
+      const [loss, dLoss, ce, dCe] = (await f([1, 0, 0.5, 1, 0], [1, 0, 1, 0, 1])) as sym.NDArray[];
+      expect((loss!.toArray() as number[]).map((v) => (v === 0 ? 0 : v))).toEqual([0, 0, Math.LN2, Infinity, Infinity].map((v, i) => (dtype === 'float32' && i === 2 ? Math.fround(v) : v)));
+      expect(dLoss!.dtype).toBe(dtype);
+      expect((dLoss!.toArray() as number[]).slice(0, 3)).toEqual([-1, 1, -2]);
+      // one-hot target on the second class, whose probability is 1; the others' 0 log 0 add nothing
+      const [ce1, dCe1] = (await f([0, 1, 0], [0, 1, 0]).then((r) => (r as sym.NDArray[]).slice(2))) as sym.NDArray[];
+      expect(Math.abs(ce1!.item())).toBe(0);
+      expect(dCe1!.toArray()).toEqual([0, -1, 0]);
+      expect(Number.isNaN(ce!.item())).toBe(false);
+      expect(dCe!.dtype).toBe(dtype);
+    }
+  });
+
   it('names bad arguments', () => {
     expect(() => categoricalCrossentropy(T.tensor3('p'), T.tensor3('t'))).toThrow(/categoricalCrossentropy: expected a vector or a \(classes, examples\) matrix, got p/);
     expect(() => binaryCrossentropy(T.vector('p'), T.vector('t'), 'avg' as never)).toThrow(/reduction must be one of mean, sum, none; got "avg"/);

@@ -83,15 +83,21 @@ function logitsOfSigmoid(p: TensorVariable): TensorVariable | undefined {
 
 /**
  * Binary cross-entropy of probabilities p against targets t in [0, 1]:
- * `-(t log p + (1 - t) log(1 - p))`. When p is `sigmoid(z)`, also seen
- * through reshapes, flattens and transposes, the stable logits form is used.
+ * `-(t log p + (1 - t) log(1 - p))`, with `0 log 0 = 0` (p = 1 for t = 1
+ * gives 0, not NaN; p = 1 for t = 0 gives Infinity). When p is
+ * `sigmoid(z)`, also seen through reshapes, flattens and transposes, the
+ * stable logits form is used.
  */
 export function binaryCrossentropy(probabilities: TensorLike, target: TensorLike, reduction: Reduction = 'mean'): TensorVariable {
   const p = asTensor(probabilities, 'binaryCrossentropy: probabilities');
   const sigmoid = throughViews(p, logitsOfSigmoid);
   if (sigmoid) return binaryCrossentropyWithLogits(applyViews(sigmoid.source, sigmoid.views), target, reduction);
   const t = asTensor(target, 'binaryCrossentropy: target');
-  const loss = T.mul(t, T.log(p)).add(T.mul(T.sub(1, t), T.log1p(p.neg()))).neg();
+  // 0 log 0 = 0: a term the target gives no weight adds nothing where its probability is exactly 0 (p = 1 for t = 1, as a
+  // hard sigmoid gives), rather than 0 * -inf = NaN; the switch also keeps the gradient towards p there at 0
+  const logP = T.log(T.switch(T.and(T.eq(t, 0), T.eq(p, 0)), 1, p));
+  const log1mP = T.log1p(T.switch(T.and(T.eq(t, 1), T.eq(p, 1)), 0, p.neg()));
+  const loss = T.mul(t, logP).add(T.mul(T.sub(1, t), log1mP)).neg();
   return reduce(loss, reduction, 'binaryCrossentropy');
 }
 
@@ -130,7 +136,8 @@ function logOfSoftmax(p: TensorVariable): TensorVariable | undefined {
 
 /**
  * Categorical cross-entropy of class probabilities (classes, examples)
- * against targets of the same shape. Probabilities made by the column
+ * against targets of the same shape, with `0 log 0 = 0` (a class of
+ * probability 0 and target 0 adds nothing). Probabilities made by the column
  * softmax activation or `T.softmax`, also seen through reshapes and
  * transposes, use the stable log-softmax form.
  */
@@ -148,7 +155,9 @@ export function categoricalCrossentropy(probabilities: TensorLike, target: Tenso
   if (logits) return categoricalCrossentropyWithLogits(logits, target, reduction);
   // log commutes with views: log(view(softmax(z))) is view(logSoftmax(z)), whichever axis the softmax normalised.
   const softmax = throughViews(p, logOfSoftmax);
-  const logP = softmax ? applyViews(softmax.source, softmax.views) : T.log(p);
-  const perExample = T.sum(T.mul(target, logP), axis).neg();
+  const t = asTensor(target, 'categoricalCrossentropy: target');
+  // 0 log 0 = 0, as in binaryCrossentropy: a class of probability exactly 0 that the target gives no weight adds nothing, not NaN
+  const logP = softmax ? applyViews(softmax.source, softmax.views) : T.log(T.switch(T.and(T.eq(t, 0), T.eq(p, 0)), 1, p));
+  const perExample = T.sum(T.mul(t, logP), axis).neg();
   return reduce(perExample, reduction, 'categoricalCrossentropy');
 }
