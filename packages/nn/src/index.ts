@@ -22,7 +22,7 @@
 export { RandomState, defaultRandomState } from './random.js';
 export { ACTIVATIONS, resolveActivation, resolveRowActivation, softmaxColumns, logitsOfSoftmaxColumns } from './activations.js';
 export type { Activation, ActivationName } from './activations.js';
-export { INITIALIZERS, initialize, resolveInitializer, normal, glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones, orthogonal } from './init.js';
+export { INITIALIZERS, initialize, resolveInitializer, fans, normal, glorotUniform, glorotNormal, heUniform, heNormal, zeros, ones, orthogonal } from './init.js';
 export type { Initializer, InitializerName } from './init.js';
 export { Layer, MLP } from './layer.js';
 export { AffineLayer } from './weights.js';

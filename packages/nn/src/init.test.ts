@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { config } from '@sym/graph';
 import { RandomState } from './random.js';
-import { INITIALIZERS, glorotUniform, heNormal, initialize, normal, resolveInitializer } from './init.js';
+import { INITIALIZERS, fans, glorotUniform, heNormal, initialize, normal, orthogonal, resolveInitializer } from './init.js';
 
 const variance = (xs: ArrayLike<number>): number => {
   let s = 0;
@@ -61,5 +61,29 @@ describe('initialisers', () => {
     expect(n0).toBeCloseTo(1, 12);
     expect(n1).toBeCloseTo(1, 12);
     expect(Math.abs(dot)).toBeLessThan(1e-12);
+  });
+
+  it("draws convolution filters (filters, channels, rows, cols) with Lasagne's and PyTorch's fans: the kernel's size multiplies both", () => {
+    expect(fans([16, 3, 5, 5])).toEqual({ fanIn: 75, fanOut: 400 });
+    expect(fans([4, 7])).toEqual({ fanIn: 7, fanOut: 4 });
+    const W = glorotUniform([256, 8, 3, 3], new RandomState(0), 'float64');
+    expect(W.shape).toEqual([256, 8, 3, 3]);
+    const a = Math.sqrt(6 / (72 + 2304));
+    expect(Math.max(...Array.from(W.data, Math.abs))).toBeLessThanOrEqual(a);
+    expect(Math.max(...Array.from(W.data, Math.abs))).toBeGreaterThan(0.99 * a);
+    expect(variance(W.data)).toBeCloseTo(2 / 2376, 4);
+    expect(variance(heNormal([64, 8, 3, 3], new RandomState(1), 'float64').data)).toBeCloseTo(2 / 72, 2);
+    expect(variance(INITIALIZERS.heUniform([64, 8, 3, 3] as never, new RandomState(1), 'float64').data)).toBeCloseTo(2 / 72, 2);
+    // orthogonal: the filters' flattened rows are orthonormal, (4, 2 * 3 * 3)
+    const Q = orthogonal()([4, 2, 3, 3], new RandomState(2), 'float64');
+    expect(Q.shape).toEqual([4, 2, 3, 3]);
+    for (let i = 0; i < 4; i++) {
+      for (let j = 0; j < 4; j++) {
+        let dot = 0;
+        for (let k = 0; k < 18; k++) dot += Q.data[i * 18 + k]! * Q.data[j * 18 + k]!;
+        expect(dot).toBeCloseTo(i === j ? 1 : 0, 12);
+      }
+    }
+    expect(() => glorotUniform([8], new RandomState(0), 'float64')).toThrow(/glorotUniform: expected a shape \[nOutput, nInput\] of positive integers, got \[8\] \(filters: \[nOutput, nInput, \.\.\.kernel\]\)/);
   });
 });

@@ -2,60 +2,78 @@
  * Weight initialisers for a layer's (nOutput, nInput) weight matrix, drawn
  * from a seedable {@link RandomState}. Glorot (Xavier) scales keep the
  * variance of activations and gradients balanced for tanh/sigmoid layers;
- * He scales do the same for ReLU layers.
+ * He scales do the same for ReLU layers. The built-in ones also draw
+ * convolution filters, (filters, channels, rows, cols) as `T.nnet.conv2d`
+ * takes them, with the fans Lasagne and PyTorch count (see {@link fans}).
  */
 import { NDArray, config, type DType } from '@sym/graph';
 import { RandomState } from './random.js';
 
+/** What the layers call: a (nOutput, nInput) matrix. The built-in initialisers take any shape (nOutput, nInput, ...kernel). */
 export type Initializer = (shape: readonly [nOutput: number, nInput: number], rng: RandomState, dtype: DType) => NDArray;
 export type InitializerName = 'normal' | 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'zeros' | 'ones' | 'orthogonal';
 
 function checkDims(shape: readonly number[], what: string): void {
-  if (shape.length !== 2 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
-    throw new RangeError(`${what}: expected a shape [nOutput, nInput] of positive integers, got ${JSON.stringify(shape)}`);
+  if (!Array.isArray(shape) || shape.length < 2 || !shape.every((d) => Number.isInteger(d) && d > 0)) {
+    throw new RangeError(`${what}: expected a shape [nOutput, nInput] of positive integers, got ${JSON.stringify(shape)} (filters: [nOutput, nInput, ...kernel])`);
   }
+}
+
+/**
+ * The fans of a weight of shape (nOutput, nInput, ...kernel): each output
+ * sums nInput times the kernel's size inputs (fanIn), and each input
+ * reaches nOutput times the kernel's size outputs (fanOut), as Lasagne and
+ * PyTorch count them for dense (nOutput, nInput) and convolution
+ * (filters, channels, rows, cols) weights.
+ */
+export function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  checkDims(shape, 'fans');
+  const receptiveField = shape.slice(2).reduce((a, b) => a * b, 1);
+  return { fanIn: shape[1]! * receptiveField, fanOut: shape[0]! * receptiveField };
 }
 
 /** Standard normal entries scaled by `std` (the tutorial's `np.random.randn(n_output, n_input)` when std is 1). */
 export const normal =
-  (std = 1): Initializer =>
-  (shape, rng, dtype) => {
+  (std = 1) =>
+  (shape: readonly number[], rng: RandomState, dtype: DType): NDArray => {
     checkDims(shape, 'normal');
     return rng.normal(shape, { std, dtype });
   };
 
 /** Glorot/Xavier uniform: U(-a, a) with a = sqrt(6 / (fanIn + fanOut)). */
-export const glorotUniform: Initializer = (shape, rng, dtype) => {
+export const glorotUniform = (shape: readonly number[], rng: RandomState, dtype: DType): NDArray => {
   checkDims(shape, 'glorotUniform');
-  const a = Math.sqrt(6 / (shape[0] + shape[1]));
+  const { fanIn, fanOut } = fans(shape);
+  const a = Math.sqrt(6 / (fanIn + fanOut));
   return rng.uniform(shape, { low: -a, high: a, dtype });
 };
 
 /** Glorot/Xavier normal: N(0, 2 / (fanIn + fanOut)). */
-export const glorotNormal: Initializer = (shape, rng, dtype) => {
+export const glorotNormal = (shape: readonly number[], rng: RandomState, dtype: DType): NDArray => {
   checkDims(shape, 'glorotNormal');
-  return rng.normal(shape, { std: Math.sqrt(2 / (shape[0] + shape[1])), dtype });
+  const { fanIn, fanOut } = fans(shape);
+  return rng.normal(shape, { std: Math.sqrt(2 / (fanIn + fanOut)), dtype });
 };
 
 /** He/Kaiming uniform: U(-a, a) with a = sqrt(6 / fanIn). */
-export const heUniform: Initializer = (shape, rng, dtype) => {
+export const heUniform = (shape: readonly number[], rng: RandomState, dtype: DType): NDArray => {
   checkDims(shape, 'heUniform');
-  const a = Math.sqrt(6 / shape[1]);
+  const a = Math.sqrt(6 / fans(shape).fanIn);
   return rng.uniform(shape, { low: -a, high: a, dtype });
 };
 
 /** He/Kaiming normal: N(0, 2 / fanIn). */
-export const heNormal: Initializer = (shape, rng, dtype) => {
+export const heNormal = (shape: readonly number[], rng: RandomState, dtype: DType): NDArray => {
   checkDims(shape, 'heNormal');
-  return rng.normal(shape, { std: Math.sqrt(2 / shape[1]), dtype });
+  return rng.normal(shape, { std: Math.sqrt(2 / fans(shape).fanIn), dtype });
 };
 
-export const zeros: Initializer = (shape, _rng, dtype) => {
+export const zeros = (shape: readonly number[], _rng: RandomState, dtype: DType): NDArray => {
   checkDims(shape, 'zeros');
   return NDArray.zeros(shape, dtype);
 };
 
-export const ones: Initializer = (shape, rng, dtype) => {
+export const ones = (shape: readonly number[], rng: RandomState, dtype: DType): NDArray => {
   const z = zeros(shape, rng, dtype);
   z.data.fill(1);
   return z;
@@ -66,19 +84,20 @@ export const ones: Initializer = (shape, rng, dtype) => {
  * weights): a standard normal matrix orthonormalised by Gram-Schmidt, with
  * the signs of its QR factorisation's diagonal kept so that the result is
  * uniformly distributed, times `gain`. A square matrix is orthogonal; a wide
- * one has orthonormal rows, a tall one orthonormal columns.
+ * one has orthonormal rows, a tall one orthonormal columns. Filters
+ * (nOutput, nInput, ...kernel) are drawn as the (nOutput, nInput * kernel
+ * size) matrix of their flattened rows, as Lasagne's `Orthogonal`.
  */
 export const orthogonal =
-  (gain = 1): Initializer =>
-  (shape, rng, dtype) => {
-    const [rows, cols] = shape;
-    if (!Number.isInteger(rows) || !Number.isInteger(cols) || rows <= 0 || cols <= 0) {
-      throw new RangeError(`orthogonal: expected a shape [nOutput, nInput] of positive integers, got ${JSON.stringify(shape)}`);
-    }
+  (gain = 1) =>
+  (shape: readonly number[], rng: RandomState, dtype: DType): NDArray => {
+    checkDims(shape, 'orthogonal');
+    const rows = shape[0]!;
+    const cols = shape.slice(1).reduce((a, b) => a * b, 1);
     const tall = rows >= cols;
     const [n, k] = tall ? [rows, cols] : [cols, rows];
     const columns = orthonormalColumns(rng.randn([k, n]).data, n, k);
-    const out = NDArray.zeros([rows, cols], dtype);
+    const out = NDArray.zeros(shape, dtype);
     for (let j = 0; j < k; j++) {
       for (let i = 0; i < n; i++) out.data[tall ? i * cols + j : j * cols + i] = gain * columns[j]![i]!;
     }
