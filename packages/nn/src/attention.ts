@@ -54,7 +54,13 @@ export interface MultiHeadAttentionCreateOptions extends MultiHeadAttentionOptio
   valueDim?: number;
   /** Features of the sequence attended to (the value and key inputs); default modelDim (self-attention). */
   sourceDim?: number;
-  /** Draws each projection's weights (default Glorot uniform, as Keras); biases start at 0. */
+  /**
+   * Draws each projection's weights as a `Dense` draws its (in, out) matrix
+   * (default Glorot uniform, `sqrt(6 / (in + out))`, as the projections of
+   * TensorFlow's transformer tutorial); biases start at 0. Keras's
+   * `MultiHeadAttention` counts the fans of its 3-d (dim, heads, keyDim)
+   * kernels, `dim * heads` and `dim * keyDim`, which draws smaller weights.
+   */
   init?: Initializer | InitializerName;
   /** Where the weights come from (default {@link defaultRandomState}, which it advances). */
   rng?: RandomState;
