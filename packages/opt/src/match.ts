@@ -43,6 +43,27 @@ export function isValue(v: TensorVariable, x: number): boolean {
   return uniformValue(v) === x;
 }
 
+/**
+ * Whether an elementwise op with operands `c` (a neutral constant: x * 1,
+ * x + 0) and `other` computes `other`'s shape, so that dropping `c` keeps
+ * the result and the op's shape check: sym broadcasts only dimensions a
+ * type marks, so x of length 2 times ones(3) fails, which `x` alone would
+ * hide. A constant fits when each of its lengths is 1 or the length
+ * `other` is known to have; a fill (second) is taken to fit, as the
+ * gradients that build them make it their operand's shape.
+ */
+export function fits(c: TensorVariable, other: TensorVariable): boolean {
+  if (!(c instanceof TensorConstant)) return true;
+  const shape = c.value.shape;
+  const lead = other.ndim - shape.length;
+  return shape.every((n, d) => n === 1 || (lead + d >= 0 && other.staticShape[lead + d] === n));
+}
+
+/** `c` is a neutral constant with value `x` whose shape `other` fits (see {@link fits}). */
+export function isNeutral(c: TensorVariable, x: number, other: TensorVariable): boolean {
+  return isValue(c, x) && fits(c, other);
+}
+
 export function isFloatVar(v: TensorVariable): boolean {
   return v.dtype === 'float32' || v.dtype === 'float64';
 }

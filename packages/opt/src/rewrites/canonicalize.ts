@@ -5,14 +5,14 @@
  */
 import { DimShuffle, Reshape, SCALAR_OPS, T, TensorConstant, TensorType, array, castScalar, promoteAll, type Apply, type TensorVariable } from '@sym/graph';
 import { registerRewrite, type NodeRewriter, type RewriteContext } from '../registry.js';
-import { buildProduct, dimshuffleOf, elem, isFloatVar, isValue, productTerms, scalarOpOf, uniformValue } from '../match.js';
+import { buildProduct, dimshuffleOf, elem, fits, isFloatVar, isNeutral, productTerms, scalarOpOf, uniformValue } from '../match.js';
 
 /** x * 1 and 1 * x: x. */
 export const mulOne: NodeRewriter = (node) => {
   if (scalarOpOf(node) !== 'mul') return null;
   const [a, b] = node.inputs as [TensorVariable, TensorVariable];
-  if (isValue(b, 1)) return a;
-  if (isValue(a, 1)) return b;
+  if (isNeutral(b, 1, a)) return a;
+  if (isNeutral(a, 1, b)) return b;
   return null;
 };
 
@@ -20,20 +20,20 @@ export const mulOne: NodeRewriter = (node) => {
 export const addZero: NodeRewriter = (node) => {
   const op = scalarOpOf(node);
   const [a, b] = node.inputs as [TensorVariable, TensorVariable];
-  if ((op === 'add' || op === 'sub') && isValue(b, 0)) return a;
-  if (op === 'add' && isValue(a, 0)) return b;
+  if ((op === 'add' || op === 'sub') && isNeutral(b, 0, a)) return a;
+  if (op === 'add' && isNeutral(a, 0, b)) return b;
   return null;
 };
 
 /** 0 - x: -x. */
-export const subFromZero: NodeRewriter = (node) => (scalarOpOf(node) === 'sub' && isValue(node.inputs[0]!, 0) ? T.neg(node.inputs[1]!) : null);
+export const subFromZero: NodeRewriter = (node) => (scalarOpOf(node) === 'sub' && isNeutral(node.inputs[0]!, 0, node.inputs[1]!) ? T.neg(node.inputs[1]!) : null);
 
 /** x * -1 and -1 * x: -x. */
 export const mulMinusOne: NodeRewriter = (node) => {
   if (scalarOpOf(node) !== 'mul') return null;
   const [a, b] = node.inputs as [TensorVariable, TensorVariable];
-  if (isValue(b, -1)) return T.neg(a);
-  if (isValue(a, -1)) return T.neg(b);
+  if (isNeutral(b, -1, a)) return T.neg(a);
+  if (isNeutral(a, -1, b)) return T.neg(b);
   return null;
 };
 
@@ -63,7 +63,7 @@ export const addNeg: NodeRewriter = (node) => {
 export const powSpecialize: NodeRewriter = (node) => {
   if (scalarOpOf(node) !== 'pow') return null;
   const c = node.inputs[1] instanceof TensorConstant ? uniformValue(node.inputs[1]) : null;
-  if (c === null) return null;
+  if (c === null || !fits(node.inputs[1]!, node.inputs[0]!)) return null;
   const out = node.outputs[0]!;
   // compute in the output dtype, as pow did
   const x = T.cast(node.inputs[0]!, out.dtype);
@@ -101,12 +101,33 @@ export const dimshuffleNoop: NodeRewriter = (node) => {
   return p.length === x.ndim && p.every((d, i) => d === i) ? x : null;
 };
 
-/** reshape(reshape(x, s1), s2) -> reshape(x, s2) when s2 does not refer to the intermediate's dimensions (no 0 entries). */
+/**
+ * reshape(reshape(x, s1), s2) -> reshape(x, s2) when s2 does not refer to
+ * the intermediate's dimensions (no 0 entries), and only where reshaping x
+ * to s2 checks what reshaping it to s1 did (x's size), so that an x the
+ * inner reshape refuses is still refused: s1 without -1 fixes the size
+ * (s2's -1 is then that size's quotient), s1 whose other lengths multiply
+ * to 1 accepts any size, and otherwise a size s2 fixes must be a multiple
+ * of theirs.
+ */
 export const reshapeReshape: NodeRewriter = (node) => {
   if (!(node.op instanceof Reshape) || node.op.spec.includes(0)) return null;
   const inner = node.inputs[0]!.owner;
-  if (!inner || !(inner.op instanceof Reshape)) return null;
-  return T.reshape(inner.inputs[0]!, node.op.spec);
+  if (!inner || !(inner.op instanceof Reshape) || inner.op.spec.includes(0)) return null;
+  const known = (spec: readonly number[]) => spec.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
+  const s1 = inner.op.spec;
+  const s2 = node.op.spec;
+  const [k1, k2] = [known(s1), known(s2)];
+  const free2 = s2.includes(-1);
+  let spec = s2;
+  if (!s1.includes(-1)) {
+    // the inner reshape wants exactly k1 elements; a -1 in s2 becomes k1 / k2 (kept as -1 when that is 1: a 1 would be broadcastable)
+    if (!free2 && k2 !== k1) return null;
+    if (free2 && k1 % k2 !== 0) return null;
+    if (free2 && k1 / k2 !== 1) spec = s2.map((d) => (d === -1 ? k1 / k2 : d));
+    if (free2 && k1 / k2 === 1) return null;
+  } else if (k1 !== 1 && (free2 || k2 % k1 !== 0)) return null;
+  return T.reshape(inner.inputs[0]!, spec);
 };
 
 /** second(a, b) where b already has the output's shape: b (fills from gradients). */

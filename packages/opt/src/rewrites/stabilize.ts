@@ -4,7 +4,7 @@
  */
 import { Reduce, Softmax, T, type TensorVariable } from '@sym/graph';
 import { registerRewrite, type NodeRewriter } from '../registry.js';
-import { buildProduct, elem, isFloatVar, isValue, negate, productTerms, reduction, scalarOpOf } from '../match.js';
+import { buildProduct, elem, isFloatVar, isNeutral, isValue, negate, productTerms, reduction, scalarOpOf } from '../match.js';
 
 /** The argument of `v = sigmoid(x)`, in `v`'s dtype. */
 function sigmoidArg(v: TensorVariable): TensorVariable | null {
@@ -22,8 +22,8 @@ function expArg(v: TensorVariable): TensorVariable | null {
 function onePlus(v: TensorVariable): TensorVariable | null {
   const a = elem(v, 'add');
   if (!a) return null;
-  if (isValue(a.inputs[0]!, 1)) return a.inputs[1]!;
-  if (isValue(a.inputs[1]!, 1)) return a.inputs[0]!;
+  if (isNeutral(a.inputs[0]!, 1, a.inputs[1]!)) return a.inputs[1]!;
+  if (isNeutral(a.inputs[1]!, 1, a.inputs[0]!)) return a.inputs[0]!;
   return null;
 }
 
@@ -40,7 +40,7 @@ export const log1mSigmoid: NodeRewriter = (node) => {
   let s: TensorVariable | null = null;
   if (op === 'log') {
     const d = elem(node.inputs[0]!, 'sub');
-    if (d && isValue(d.inputs[0]!, 1)) s = d.inputs[1]!;
+    if (d && isNeutral(d.inputs[0]!, 1, d.inputs[1]!)) s = d.inputs[1]!;
   } else if (op === 'log1p') {
     const n = elem(node.inputs[0]!, 'neg');
     if (n) s = n.inputs[0]!;
@@ -51,7 +51,7 @@ export const log1mSigmoid: NodeRewriter = (node) => {
 
 /** 1 - sigmoid(x) -> sigmoid(-x) (no cancellation for large x). */
 export const oneMinusSigmoid: NodeRewriter = (node) => {
-  if (scalarOpOf(node) !== 'sub' || !isValue(node.inputs[0]!, 1)) return null;
+  if (scalarOpOf(node) !== 'sub' || !isNeutral(node.inputs[0]!, 1, node.inputs[1]!)) return null;
   const x = sigmoidArg(node.inputs[1]!);
   return x ? T.sigmoid(T.neg(x)) : null;
 };
@@ -73,7 +73,7 @@ export const log1p: NodeRewriter = (node) => {
 
 /** exp(x) - 1 -> expm1(x). */
 export const expm1: NodeRewriter = (node) => {
-  if (scalarOpOf(node) !== 'sub' || !isValue(node.inputs[1]!, 1)) return null;
+  if (scalarOpOf(node) !== 'sub' || !isNeutral(node.inputs[1]!, 1, node.inputs[0]!)) return null;
   const x = expArg(node.inputs[0]!);
   return x ? T.expm1(x) : null;
 };
