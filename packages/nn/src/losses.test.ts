@@ -54,8 +54,8 @@ describe('losses', () => {
   it('binary cross-entropy has the gradient sigmoid(z) - t at every logit, z = 0 (a zero-initialised output layer) included', async () => {
     const z = T.vector('z');
     const t = T.vector('t');
-    const zs = [0, 0, -0, 2, -3, 800, -800];
-    const ts = [1, 0, 0.25, 1, 0, 0, 1];
+    const zs = [0, 0, -0, 2, -3, 800, -800, -Infinity, Infinity, 40];
+    const ts = [1, 0, 0.25, 1, 0, 0, 1, 1, 0, 1];
     const f = sym.function([z, t], [
       grad(binaryCrossentropyWithLogits(z, t, 'sum'), z),
       grad(binaryCrossentropy(T.sigmoid(z), t, 'sum'), z),
@@ -65,8 +65,8 @@ describe('losses', () => {
     const want = zs.map((v, i) => sig(v) - ts[i]!);
     (fromLogits!.toArray() as number[]).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 15));
     (fromSigmoid!.toArray() as number[]).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 15));
-    // the value is unchanged: ln 2 at z = 0, exactly 800 at the extremes
-    expect(loss!.toArray()).toEqual([Math.LN2, Math.LN2, Math.LN2, Math.log1p(Math.exp(-2)), Math.log1p(Math.exp(-3)), 800, 800]);
+    // the values: ln 2 at z = 0, exactly 800 at the extremes, infinite for an infinite logit on the wrong side, log1p(exp(-40)) not 0
+    expect(loss!.toArray()).toEqual([Math.LN2, Math.LN2, Math.LN2, Math.log1p(Math.exp(-2)), Math.log1p(Math.exp(-3)), 800, 800, Infinity, Infinity, Math.log1p(Math.exp(-40))]);
   });
 
   it('binary cross-entropy finds the sigmoid through reshapes and transposes', async () => {

@@ -67,11 +67,16 @@ export function meanSquaredError(output: TensorLike, target: TensorLike): Tensor
  */
 export function binaryCrossentropyWithLogits(logits: TensorLike, target: TensorLike, reduction: Reduction = 'mean'): TensorVariable {
   const z = asTensor(logits, 'binaryCrossentropyWithLogits: logits');
-  const absZ = T.abs(z);
-  // max(z, 0) as z/2 + |z|/2 (exact: halving is, and for z < 0 the halves cancel): with relu, whose
-  // derivative at 0 is 0 while |z|'s is sgn(0) = 0, the gradient at z = 0 would be -t, not 1/2 - t.
-  const positivePart = z.mul(0.5).add(absZ.mul(0.5));
-  const loss = positivePart.sub(T.mul(target, z)).add(T.log1p(T.exp(absZ.neg())));
+  // One form per sign, `(1 - t) z + log1p(exp(-z))` for z >= 0 and `-t z + log1p(exp(z))` below, rather than
+  // relu(z) and |z| in one: their derivatives at 0, relu'(0) = sgn(0) = 0, lost the 1/2 of sigmoid(0).
+  // Each branch reads z only where it is taken (0 elsewhere), so the other neither overflows nor sends NaN back.
+  const nonNegative = T.ge(z, 0);
+  const zPos = T.switch(nonNegative, z, 0);
+  const zNeg = T.switch(nonNegative, 0, z);
+  // the tiny log1p term added last: (1 - t) z is exactly 0 for t = 1, and log1p(exp(-40)) survives
+  const above = T.mul(T.sub(1, target), zPos).add(T.log1p(T.exp(zPos.neg())));
+  const below = T.mul(target, zNeg).neg().add(T.log1p(T.exp(zNeg)));
+  const loss = T.switch(nonNegative, above, below);
   return reduce(loss, reduction, 'binaryCrossentropyWithLogits');
 }
 
