@@ -64,6 +64,21 @@ export function isNeutral(c: TensorVariable, x: number, other: TensorVariable): 
   return isValue(c, x) && fits(c, other);
 }
 
+/**
+ * Whether every element of the constant (or fill) `v` is a zero of one
+ * sign, -0 when `negative` (an integer constant's zeros are +0): in floats
+ * x + -0 and x - +0 are x for every x, while x + 0 is +0 at x = -0.
+ */
+export function isSignedZero(v: TensorVariable, negative: boolean): boolean {
+  const fill = elem(v, 'second');
+  if (fill) return isSignedZero(fill.inputs[1]!, negative);
+  if (!(v instanceof TensorConstant) || v.value.size === 0) return false;
+  const zero = negative ? -0 : 0;
+  const d = v.value.data;
+  for (let i = 0; i < d.length; i++) if (!Object.is(d[i], zero)) return false;
+  return true;
+}
+
 export function isFloatVar(v: TensorVariable): boolean {
   return v.dtype === 'float32' || v.dtype === 'float64';
 }

@@ -40,7 +40,7 @@ describe('dropping a constant operand keeps its shape check', () => {
     for (const [out, rewrite, want] of [
       [T.mul(x, T.constant([1])), 'mul_one', [1, 2, 3]],
       [T.mul(three, ones), 'mul_one', [2, 4, 6]],
-      [T.add(zeros, three), 'add_zero', [2, 4, 6]],
+      [T.sub(three, zeros), 'add_zero', [2, 4, 6]],
       [T.pow(three, T.constant([2, 2, 2])), 'pow_specialize', [4, 16, 36]],
     ] as [sym.TensorVariable, string, number[]][]) {
       expect(optimizeGraph([out]).applied.get(rewrite)).toBe(1);
@@ -80,6 +80,45 @@ describe('reshape_reshape keeps the inner reshape\'s check', () => {
       const [a, b] = [await opt(arg), await plain(arg)] as sym.NDArray[];
       expect(a!.shape).toEqual(want);
       expect(values(a!)).toEqual(values(b!));
+    }
+  });
+});
+
+describe('add_zero and sub_from_zero keep the sign of a float zero (NumPy: -0 + 0 is +0)', () => {
+  const x = T.dvector('x');
+  const signs = (a: sym.NDArray) => Array.from(a.data as Float64Array, (v) => (Object.is(v, -0) ? '-0' : String(v)));
+  for (const [what, out, want] of [
+    ['x + 0', T.add(x, 0), ['0', '0', '2']],
+    ['0 + x', T.add(0, x), ['0', '0', '2']],
+    ['x - -0', T.sub(x, -0), ['0', '0', '2']],
+    ['0 - x', T.sub(0, x), ['0', '0', '-2']],
+    ['1 / tanh(-(0 - x))', T.trueDiv(1, T.tanh(T.neg(T.sub(0, x)))), ['-Infinity', '-Infinity', '1.0373147207275482']],
+    ['x + -0', T.add(x, -0), ['-0', '0', '2']],
+    ['x - 0', T.sub(x, 0), ['-0', '0', '2']],
+    ['-0 - x', T.sub(-0, x), ['0', '-0', '-2']],
+  ] as [string, sym.TensorVariable, string[]][]) {
+    it(`${what} at x = -0, +0, 2`, async () => {
+      const { opt, plain } = both([x], out);
+      expect(signs((await plain([-0, 0, 2])) as sym.NDArray)).toEqual(want);
+      expect(signs((await opt([-0, 0, 2])) as sym.NDArray)).toEqual(want);
+    });
+  }
+
+  it('drops the zeros that keep it, and any integer zero', async () => {
+    const { optimizeGraph } = await import('../src/index.js');
+    const i = T.ivector('i');
+    for (const [out, rewrite] of [
+      [T.add(x, -0), 'add_zero'],
+      [T.sub(x, 0), 'add_zero'],
+      [T.sub(-0, x), 'sub_from_zero'],
+      [T.add(i, 0), 'add_zero'],
+      [T.sub(0, i), 'sub_from_zero'],
+    ] as [sym.TensorVariable, string][]) {
+      expect(optimizeGraph([out]).applied.get(rewrite)).toBe(1);
+    }
+    for (const out of [T.add(x, 0), T.add(0, x), T.sub(x, -0), T.sub(0, x)]) {
+      const applied = optimizeGraph([out]).applied;
+      expect(applied.get('add_zero') ?? applied.get('sub_from_zero')).toBeUndefined();
     }
   });
 });

@@ -5,7 +5,7 @@
  */
 import { DimShuffle, Reshape, SCALAR_OPS, T, TensorConstant, TensorType, array, castScalar, promoteAll, type Apply, type TensorVariable } from '@sym/graph';
 import { registerRewrite, type NodeRewriter, type RewriteContext } from '../registry.js';
-import { buildProduct, dimshuffleOf, elem, fits, isFloatVar, isNeutral, productTerms, scalarOpOf, uniformValue } from '../match.js';
+import { buildProduct, dimshuffleOf, elem, fits, isFloatVar, isNeutral, isSignedZero, productTerms, scalarOpOf, uniformValue } from '../match.js';
 
 /** x * 1 and 1 * x: x. */
 export const mulOne: NodeRewriter = (node) => {
@@ -16,17 +16,29 @@ export const mulOne: NodeRewriter = (node) => {
   return null;
 };
 
-/** x + 0, 0 + x and x - 0: x. */
+/**
+ * x + 0, 0 + x and x - 0: x. A float result keeps the sign of a zero as
+ * NumPy's: -0 + 0 is +0, so there the zero dropped must be -0 (x + -0 is
+ * x for every x) and the one subtracted +0.
+ */
 export const addZero: NodeRewriter = (node) => {
   const op = scalarOpOf(node);
+  if (op !== 'add' && op !== 'sub') return null;
   const [a, b] = node.inputs as [TensorVariable, TensorVariable];
-  if ((op === 'add' || op === 'sub') && isNeutral(b, 0, a)) return a;
-  if (op === 'add' && isNeutral(a, 0, b)) return b;
+  const float = isFloatVar(node.outputs[0]!);
+  const neutral = (c: TensorVariable, other: TensorVariable) => isNeutral(c, 0, other) && (!float || isSignedZero(c, op === 'add'));
+  if (neutral(b, a)) return a;
+  if (op === 'add' && neutral(a, b)) return b;
   return null;
 };
 
-/** 0 - x: -x. */
-export const subFromZero: NodeRewriter = (node) => (scalarOpOf(node) === 'sub' && isNeutral(node.inputs[0]!, 0, node.inputs[1]!) ? T.neg(node.inputs[1]!) : null);
+/** 0 - x: -x. In floats only -0 - x (+0 - 0 is +0, -(0) is -0). */
+export const subFromZero: NodeRewriter = (node) => {
+  if (scalarOpOf(node) !== 'sub') return null;
+  const [c, x] = node.inputs as [TensorVariable, TensorVariable];
+  if (!isNeutral(c, 0, x) || (isFloatVar(node.outputs[0]!) && !isSignedZero(c, true))) return null;
+  return T.neg(x);
+};
 
 /** x * -1 and -1 * x: -x. */
 export const mulMinusOne: NodeRewriter = (node) => {
