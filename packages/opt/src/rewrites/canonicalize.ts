@@ -148,6 +148,10 @@ export const fillUseless: NodeRewriter = (node) => (scalarOpOf(node) === 'second
 /**
  * Flatten chains of add (or mul) and combine their scalar constants:
  * (x + 1) + (y + 2) -> (x + y) + 3. Inner nodes used elsewhere stay put.
+ * Exact for integers (wrapping arithmetic is associative); in floats it
+ * reassociates as Theano's canonizer does, so the last bits can differ
+ * (1e16 + 1 + 1 is 1e16, 1e16 + 2 is not) and a partial product that
+ * overflowed need not (x * 1e200 * 1e-200 is x).
  */
 export const combineChainConstants: NodeRewriter = (node, ctx: RewriteContext) => {
   const op = scalarOpOf(node);
@@ -164,7 +168,7 @@ export const combineChainConstants: NodeRewriter = (node, ctx: RewriteContext) =
   const consts = terms.filter((t): t is TensorConstant => t instanceof TensorConstant && t.ndim === 0);
   const rest = terms.filter((t) => !consts.includes(t as TensorConstant));
   if (consts.length < 2 || rest.length === 0) return null;
-  // Reordering is only exact in one dtype: every other term must already have the output's.
+  // Reordering is only exact in one dtype (and in floats not even there): every other term must already have the output's.
   if (rest.some((t) => t.dtype !== out.dtype)) return null;
   const impl = SCALAR_OPS[op].impl;
   let acc = castScalar(consts[0]!.value.data[0]!, out.dtype);
