@@ -55,7 +55,8 @@ export class GradOverride extends GradientOp {
     super();
   }
   key(): string {
-    return `grad_override:${JSON.stringify(this.mode)}`;
+    // toString's numbers, not JSON's: JSON writes Infinity and -Infinity both as null
+    return `grad_override:${this.toString()}`;
   }
   override toString(): string {
     const m = this.mode;

@@ -87,6 +87,16 @@ describe('gradient-only ops', () => {
     expect((await s.eval({ x: [1, 2] })).toArray()).toEqual([-1, -2]);
     expect(() => gradClip(x, 1, 0)).toThrow(/lo \(1\) must not exceed hi \(0\)/);
   });
+
+  it('overrides that alter the gradient differently have different keys (merge takes equal keys for one op)', () => {
+    const x = T.dvector('x');
+    const key = (v: sym.TensorVariable) => v.owner!.op.key();
+    // JSON wrote both infinities as null
+    expect(key(gradScale(x, Infinity))).not.toBe(key(gradScale(x, -Infinity)));
+    expect(key(gradClip(x, Infinity, Infinity))).not.toBe(key(gradClip(x, -Infinity, Infinity)));
+    expect(key(gradClip(x, -Infinity, 1))).not.toBe(key(gradClip(x, -1, 1)));
+    expect(key(gradScale(x, 2))).toBe(key(gradScale(T.dvector('y'), 2)));
+  });
 });
 
 describe('ops without a gradient, and verifyGrad catching wrong ones', () => {
