@@ -13,6 +13,7 @@ import { passesTwice } from './wasm/vrender.js';
 import { smallMatmulKernel } from './small-matmul.js';
 import { Workspace, arena } from './wasm/arena.js';
 import { collapseElementwise, collapseReduce } from './collapse.js';
+import { runSort } from './sort.js';
 
 /** Whether a kernel runs as SIMD rows whose last vectors write past their rows (into the next row's first lanes). */
 function rowsOverrun(k: Kernel): boolean {
@@ -65,6 +66,7 @@ const HELPERS = {
   min: (a: number, b: number) => (a !== a || b !== b ? NaN : a < b ? a : b),
   clip: (x: number, lo: number, hi: number) => (x !== x ? NaN : Math.min(Math.max(x, lo), hi)),
   pow: powFloat,
+  sort: runSort,
 };
 
 /**
@@ -86,14 +88,22 @@ export interface CpuBackendOptions {
    * forces the plain JavaScript kernels everywhere.
    */
   wasm?: boolean;
+  /**
+   * Run sorts (`T.sort`, `T.argsort`, `T.topk`, and the row sort of an
+   * embedding's gradient) as one sort kernel each (the default), or,
+   * `false`, as the elementwise network backends without sort kernels run.
+   */
+  sortKernels?: boolean;
 }
 
 export class CpuBackend implements Backend {
   #live = 0;
   readonly wasm: boolean;
+  readonly sortKernels: boolean;
 
   constructor(options: CpuBackendOptions = {}) {
     this.wasm = options.wasm ?? wasmSimdAvailable();
+    this.sortKernels = options.sortKernels ?? true;
     if (this.wasm) startHelperThread();
   }
 
@@ -105,6 +115,7 @@ export class CpuBackend implements Backend {
         : 'JavaScript (generated kernels)',
       dtypes: DTYPES,
       sync: true,
+      kernels: this.sortKernels ? ['sort'] : [],
     };
   }
 
@@ -120,7 +131,7 @@ export class CpuBackend implements Backend {
    */
   overwrites(kernel: Kernel): boolean {
     if (passesTwice(kernel)) return false;
-    const writer = kernel.kind !== 'elementwise' && kernel.epilogue ? splitEpilogue({ ...kernel, epilogue: kernel.epilogue }).epilogue : kernel;
+    const writer = (kernel.kind === 'reduce' || kernel.kind === 'matmul') && kernel.epilogue ? splitEpilogue({ ...kernel, epilogue: kernel.epilogue }).epilogue : kernel;
     return !(this.wasm && writer.kind === 'elementwise' && rowsOverrun(collapseElementwise(writer)));
   }
 
@@ -164,7 +175,7 @@ export class CpuBackend implements Backend {
   readonly #code = new Map<string, { fn: KernelFn; source: string }>();
 
   compile(kernel: Kernel): CpuExecutable {
-    if (kernel.kind !== 'elementwise' && kernel.epilogue) return this.#compileSplit(kernel, kernel.epilogue);
+    if ((kernel.kind === 'reduce' || kernel.kind === 'matmul') && kernel.epilogue) return this.#compileSplit(kernel, kernel.epilogue);
     const flat = kernel.kind === 'elementwise' ? collapseElementwise(kernel) : kernel.kind === 'reduce' ? collapseReduce(kernel) : kernel;
     const key = kernelKey(flat);
     let code = this.#code.get(key);
@@ -216,6 +227,7 @@ export class CpuBackend implements Backend {
   }
 
   #build(kernel: Kernel): { fn: KernelFn; source: string } {
+    if (kernel.kind === 'sort') return { source: renderKernel(kernel), fn: (ins, out) => runSort(kernel, ins[0]!, out) };
     if (this.wasm && kernel.kind === 'matmul') {
       const loop = smallMatmulKernel(kernel);
       if (loop && vectorizable(loop)) return { source: '(WebAssembly SIMD kernel, small matmul)', fn: compileVectorKernel(loop) };

@@ -315,5 +315,8 @@ export function renderKernel(k: Kernel): string {
       return renderReduce(k);
     case 'matmul':
       return renderMatmul(k);
+    case 'sort':
+      // a library kernel (sort.ts): the source calls it with the kernel's numbers
+      return `H.sort(${JSON.stringify(k)}, ins[0], out);`;
   }
 }

@@ -410,5 +410,8 @@ export function renderKernel(k: Kernel): string {
       return renderReduce(k);
     case 'matmul':
       return renderMatmul(k);
+    case 'sort':
+      // optional (BackendInfo.kernels), and not listed here: compile refuses it before
+      throw new Error('gpujs: this backend runs no sort kernels');
   }
 }

@@ -10,7 +10,7 @@ import { InterpreterBackend } from './interpreter.js';
 /** Runs its kernels without their epilogues: a reduction or product stored as it is. */
 class EpilogueDropping extends InterpreterBackend {
   override compile(kernel: Kernel): Executable {
-    return super.compile(kernel.kind === 'elementwise' ? kernel : { ...kernel, epilogue: undefined });
+    return super.compile(kernel.kind === 'reduce' || kernel.kind === 'matmul' ? { ...kernel, epilogue: undefined } : kernel);
   }
 }
 

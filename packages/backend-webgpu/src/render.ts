@@ -19,7 +19,7 @@
  * Dispatches larger than `maxComputeWorkgroupsPerDimension` fold into a
  * second (and third) grid dimension.
  */
-import type { DType, ElementwiseKernel, Kernel, ReduceKernel, ScalarExpr } from '@sym/graph';
+import type { DType, ElementwiseKernel, Kernel, ReduceKernel, ScalarExpr, SortKernel } from '@sym/graph';
 import { epilogueShape, reduceIdentity, isFloat, mapLeaves, walkExpr } from '@sym/graph';
 import { deviceAcc, perWord, valueType } from './dtypes.js';
 import { PRELUDE, convert, literal, renderExpr, wrap, type IndexFn } from './scalar.js';
@@ -246,7 +246,7 @@ function extent(e: ScalarExpr, input: number, dims: readonly number[]): number {
 }
 
 /** The kernel with inputs `keep..` read from one packed buffer (binding `keep`), and that buffer's layout. */
-function pack<K extends Kernel>(k: K, keep: number): { kernel: K; packing: Packing } {
+function pack<K extends Exclude<Kernel, SortKernel>>(k: K, keep: number): { kernel: K; packing: Packing } {
   // a matmul has no expression of its own: its extra inputs are the epilogue's (the operands stay bound, keep >= 2)
   const main = k.kind === 'matmul' ? undefined : { expr: k.expr, dims: k.kind === 'elementwise' ? k.shape : [...k.shape, ...k.reduceShape] };
   const epilogue = k.kind === 'elementwise' ? undefined : k.epilogue;
@@ -288,6 +288,7 @@ function pack<K extends Kernel>(k: K, keep: number): { kernel: K; packing: Packi
 
 /** The WGSL compute shader (entry point `main`) and dispatch size of a kernel. */
 export function renderKernel(k: Kernel, limits: RenderLimits, options: RenderOptions = {}): RenderedKernel {
+  if (k.kind === 'sort') throw new Error(NO_SORT);
   const max = limits.maxStorageBuffers ?? Infinity;
   const nums = options.parametric && parametrizable(k) ? new UniformNumbers() : undefined;
   // the uniform of a parametric kernel is bound after its output
@@ -313,6 +314,9 @@ function enableF16(k: Kernel, code: string): string {
   return k.out === 'float16' || k.inputs.includes('float16') ? `enable f16;\n${code}` : code;
 }
 
+/** Sort kernels are optional (`BackendInfo.kernels`); this backend lists none, so its sorts lower to elementwise kernels. */
+const NO_SORT = 'webgpu: this backend runs no sort kernels (its describe() lists no optional kernels); a program made for it sorts with elementwise kernels';
+
 function renderUnpacked(k: Kernel, limits: RenderLimits, packed = -1, nums: Numbers = LITERALS): RenderedKernel {
   switch (k.kind) {
     case 'elementwise':
@@ -321,5 +325,7 @@ function renderUnpacked(k: Kernel, limits: RenderLimits, packed = -1, nums: Numb
       return renderReduce(k, limits, packed, nums);
     case 'matmul':
       return renderMatmul(k, limits, packed);
+    case 'sort':
+      throw new Error(NO_SORT);
   }
 }

@@ -6,7 +6,7 @@
  * ops: fusion and scheduling happen once, before it, for every backend.
  */
 import type { DType, TypedArray } from './dtype.js';
-import type { Kernel } from './kernel.js';
+import type { Kernel, OptionalKernel } from './kernel.js';
 
 /** A buffer on the device; opaque to everything but its backend. */
 export interface DeviceBuffer {
@@ -40,6 +40,13 @@ export interface BackendInfo {
   readonly dtypes: readonly DType[];
   /** Whether `readSync` and synchronous runs are available. */
   readonly sync: boolean;
+  /**
+   * The optional library kernels it compiles (`'sort'`: a `SortKernel`).
+   * Absent or empty: none, and the ops that would use one lower to
+   * elementwise, reduce and matmul kernels alone (sorting to a network of
+   * compare-exchange passes), so a small backend need not implement them.
+   */
+  readonly kernels?: readonly OptionalKernel[];
 }
 
 export interface Backend {

@@ -5,7 +5,7 @@
  * that `config.device` names, once per distinct set of input shapes.
  */
 import type { Backend, BackendInfo, DeviceBuffer, Executable, Launch } from './backend.js';
-import { resolveBackend, resolveBackendSync } from './backend.js';
+import { getBackend, resolveBackend, resolveBackendSync } from './backend.js';
 import { config, MODES, type Mode } from './config.js';
 import { convertValue, fitsType } from './convert.js';
 import { NDArray, fromTyped } from './ndarray.js';
@@ -248,7 +248,8 @@ export class CompiledFunction {
   kernelCount(...args: unknown[]): number {
     const values = this.#convertArgs(args);
     const sharedShapes = this.sharedInputs.map((s) => s.valueShape);
-    return this.#makeProgram(values, sharedShapes).steps.length;
+    // the backend's optional kernels decide some lowerings (a sort is one kernel or a network): the one a call would use, if registered
+    return this.#makeProgram(values, sharedShapes, undefined, (this.#backend ?? getBackend(this.device))?.describe().kernels).steps.length;
   }
 
   #convertArgs(args: readonly unknown[]): NDArray[] {
@@ -269,7 +270,7 @@ export class CompiledFunction {
     });
   }
 
-  #makeProgram(values: readonly NDArray[], sharedShapes: readonly (readonly number[])[], backend?: Backend): Program {
+  #makeProgram(values: readonly NDArray[], sharedShapes: readonly (readonly number[])[], backend?: Backend, kernels = backend?.describe().kernels): Program {
     const keepAll = this.mode === 'DebugMode' || this.mode === 'NanGuardMode';
     let program = schedule({
       inputs: [...this.inputs.map((s) => s.variable), ...this.sharedInputs],
@@ -277,6 +278,7 @@ export class CompiledFunction {
       outputs: this.graphOutputs,
       keepAll,
       staticValues: new Map(this.staticInputs.map((i) => [this.inputs[i]!.variable, values[i]!])),
+      kernels,
     });
     if (!optimizer?.optimizeProgram || keepAll) return program;
     // the checking modes look at values after the run, and a failed check must leave the shared variables as they were

@@ -72,6 +72,8 @@ export type {
   ReduceKernel,
   MatmulKernel,
   MatmulOperand,
+  SortKernel,
+  OptionalKernel,
   ScalarExpr,
   LoadExpr,
   ConstExpr,

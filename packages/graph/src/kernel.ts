@@ -150,7 +150,37 @@ export interface MatmulKernel {
   readonly epilogue?: Epilogue;
 }
 
-export type Kernel = ElementwiseKernel | ReduceKernel | MatmulKernel;
+/**
+ * A library kernel, optional: only a backend whose `BackendInfo.kernels`
+ * lists `'sort'` receives it (the others get a sorting network of
+ * elementwise kernels instead). For each line of input 0 along `axis`
+ * (the input read at offset + sum(index[d] * strides[d]) over `shape`),
+ * the stable sorting permutation of the line, its first `keep` positions:
+ * out[..., p, ...] is the position along the axis of the line's p-th
+ * element in NumPy's order, ascending with NaN last or, `descending`,
+ * NaN first; -0 equals 0 and equal values keep their input order (NaNs
+ * among themselves too). The output (shape `shape` with `axis` cut to
+ * `keep`, 1 <= keep <= its length) is int32 and C-contiguous; the values
+ * come from a gather through it. One kernel per sort, however the backend
+ * sorts: the kernel IR has no data-dependent writes, and a sort is made of
+ * nothing else.
+ */
+export interface SortKernel {
+  readonly kind: 'sort';
+  readonly shape: readonly number[];
+  readonly axis: number;
+  readonly keep: number;
+  readonly descending: boolean;
+  readonly inputs: readonly [DType];
+  readonly strides: readonly number[];
+  readonly offset: number;
+  readonly out: 'int32';
+}
+
+export type Kernel = ElementwiseKernel | ReduceKernel | MatmulKernel | SortKernel;
+
+/** The kinds of kernel a backend may run or not (`BackendInfo.kernels`); elementwise, reduce and matmul kernels every backend runs. */
+export type OptionalKernel = SortKernel['kind'];
 
 export interface BufferSpec {
   readonly dtype: DType;
@@ -190,6 +220,8 @@ export function kernelOutputSize(k: Kernel): number {
       return k.shape.reduce((a, b) => a * b, 1);
     case 'matmul':
       return k.batch * k.m * k.n;
+    case 'sort':
+      return k.shape.reduce((a, b, d) => a * (d === k.axis ? k.keep : b), 1);
   }
 }
 

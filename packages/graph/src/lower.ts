@@ -74,6 +74,15 @@ export interface LowerContext {
    * transposed view costs no copy); the output is C-contiguous (B, M, N).
    */
   batchedMatmul(a: TensorView, b: TensorView, out: DType, acc: DType): BufferView;
+  /**
+   * The stable sorting permutation of each line of x along `axis`, its
+   * first `keep` positions, as a C-contiguous int32 array of x's shape
+   * with that axis `keep` long (see `SortKernel` for the order): one sort
+   * kernel reading x through its strides. Present only when the backend
+   * runs sort kernels (`BackendInfo.kernels`); without it, ops sort with
+   * elementwise kernels.
+   */
+  sort?(x: BufferView, axis: number, keep: number, descending: boolean): BufferView;
   /** A C-contiguous copy unless the view already is one. */
   contiguous(v: TensorView): BufferView;
   /** A constant int32 vector 0, 1, ..., n - 1 (one buffer per length in a program). */

@@ -6,7 +6,7 @@
  */
 import type { DType } from './dtype.js';
 import { castScalar } from './dtype.js';
-import { kernelOutputSize, type BufferSpec, type Kernel, type LoadExpr, type ScalarExpr, type Step } from './kernel.js';
+import { kernelOutputSize, type BufferSpec, type Kernel, type LoadExpr, type OptionalKernel, type ScalarExpr, type Step } from './kernel.js';
 import { NDArray, contiguousStrides, fill, sizeOf, shapeToString } from './ndarray.js';
 import type { Apply } from './op.js';
 import { isContiguous, type At, type BufferView, type Draw, type LowerContext, type LowerMark, type ReduceRequest, type TensorView } from './lower.js';
@@ -116,6 +116,8 @@ export interface ScheduleOptions {
    * with these values serves only calls with the same values.
    */
   readonly staticValues?: ReadonlyMap<TensorVariable, NDArray>;
+  /** The optional kernels the backend runs (its `BackendInfo.kernels`): ops may emit these; none by default. */
+  readonly kernels?: readonly OptionalKernel[];
 }
 
 class Builder implements LowerContext {
@@ -125,6 +127,12 @@ class Builder implements LowerContext {
   /** Inputs' and constants' buffers: no kernel writes them, and no output or update may take them. */
   readonly readOnly = new Set<number>();
   label = '';
+  /** `LowerContext.sort`: set only for a backend that runs sort kernels, so that ops see whether it does. */
+  readonly sort?: (x: BufferView, axis: number, keep: number, descending: boolean) => BufferView;
+
+  constructor(kernels: readonly OptionalKernel[] = []) {
+    if (kernels.includes('sort')) this.sort = (x, axis, keep, descending) => this.sortKernel(x, axis, keep, descending);
+  }
 
   newBuffer(dtype: DType, size: number): number {
     this.buffers.push({ dtype, size: Math.max(size, 0) });
@@ -191,6 +199,19 @@ class Builder implements LowerContext {
     const buffer = this.newBuffer(out, sizeOf(shape));
     this.push({ kind: 'elementwise', shape: [...shape], inputs: dtypes, out, expr }, buffers, buffer);
     return { kind: 'buffer', buffer, dtype: out, shape: [...shape], strides: contiguousStrides(shape), offset: 0 };
+  }
+
+  private sortKernel(x: BufferView, axis: number, keep: number, descending: boolean): BufferView {
+    const n = x.shape[axis];
+    if (n === undefined || !Number.isInteger(keep) || keep < 1 || keep > n) {
+      throw new RangeError(`${this.label}: a sort keeps 1 to ${n ?? 'the axis length'} positions of each line along axis ${axis} of shape ${shapeToString(x.shape)}; got ${keep}`);
+    }
+    const shape = x.shape.map((s, d) => (d === axis ? keep : s));
+    const buffer = this.newBuffer('int32', sizeOf(shape));
+    // a length-1 dimension is never stepped along: stride 0 there, so that sorts differing only in such a stride share code
+    const strides = x.shape.map((s, d) => (s === 1 ? 0 : x.strides[d]!));
+    this.push({ kind: 'sort', shape: [...x.shape], axis, keep, descending, inputs: [x.dtype], strides, offset: x.offset, out: 'int32' }, [x.buffer], buffer);
+    return { kind: 'buffer', buffer, dtype: 'int32', shape, strides: contiguousStrides(shape), offset: 0 };
   }
 
   readonly #ranges = new Map<number, BufferView>();
@@ -366,7 +387,7 @@ export function foldStatic(node: Apply, ins: readonly TensorView[]): TensorView[
 
 /** Lower a graph to a program for the given input shapes. */
 export function schedule(opts: ScheduleOptions): Program {
-  const b = new Builder();
+  const b = new Builder(opts.kernels);
   const views = new Map<TensorVariable, TensorView>();
   const inputBuffers: number[] = [];
   const readOnly = b.readOnly;

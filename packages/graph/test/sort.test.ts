@@ -6,9 +6,19 @@
  * exactly (NaN equals NaN, the sign of zero counts).
  */
 import { describe, expect, it } from 'vitest';
-import { T, both, sym } from './helpers.js';
+import { T, both, cpu, sym } from './helpers.js';
 
 type V = sym.TensorVariable;
+
+/** The CPU backend with its sort kernels off: the sorting network every backend without them runs. */
+const NETWORK = 'cpu-network';
+const Cpu = cpu.constructor as new (options: { sortKernels: boolean }) => sym.Backend;
+class NetworkCpu extends Cpu {
+  override describe(): sym.BackendInfo {
+    return { ...super.describe(), name: NETWORK };
+  }
+}
+sym.registerBackend(new NetworkCpu({ sortKernels: false }));
 const c = (v: sym.NestedArray, dtype: sym.DType = 'float64') => T.constant(sym.array(v, { dtype }));
 const value = (v: V) => both(v).toArray();
 const signs = (v: V) => Array.from(both(v).data, (e) => Object.is(e, -0));
@@ -90,11 +100,13 @@ describe('sort and argsort', () => {
     }
   });
 
-  it('launches log2(N)(log2(N)+1)/2 passes over the padded axis, none along a length-1 axis', () => {
-    const count = (dtype: sym.DType, f: (x: V) => V, shape: number[]) => {
-      const x = T.tensor(dtype, [false, false], 'x');
-      return sym.function([x], f(x)).compiled.kernelCount(sym.array(new Float32Array(shape[0]! * shape[1]!), { shape, dtype }));
-    };
+  const countAll = (dtype: sym.DType, f: (x: V) => V, shape: number[], device = 'cpu') => {
+    const x = T.tensor(dtype, [false, false], 'x');
+    return sym.function([x], f(x), { device }).compiled.kernelCount(sym.array(new Float32Array(shape[0]! * shape[1]!), { shape, dtype }));
+  };
+
+  it('on a backend without sort kernels, launches log2(N)(log2(N)+1)/2 passes over the padded axis, none along a length-1 axis', () => {
+    const count = (dtype: sym.DType, f: (x: V) => V, shape: number[]) => countAll(dtype, f, shape, NETWORK);
     // N = 1024: 55 passes, after the keys (floats: NaN's) and before the values read through the order
     expect(count('float32', T.sort, [4, 1000])).toBe(57);
     // the order's slots to positions, as int64
@@ -109,6 +121,39 @@ describe('sort and argsort', () => {
     expect(count('float32', (x) => T.sort(x).mul(2), [4, 1])).toBe(1);
     expect(count('float32', T.sort, [0, 5])).toBe(0);
   });
+
+  it('on the CPU (which runs sort kernels), launches one sort kernel, then the gather of the values or the int64 cast of the indices', () => {
+    expect(countAll('float32', T.sort, [4, 1000])).toBe(2);
+    expect(countAll('float32', T.argsort, [4, 1000])).toBe(2);
+    expect(countAll('int32', T.argsort, [4, 1024])).toBe(2);
+    expect(countAll('int8', (x) => T.topk(x, 3, -1, { idxDType: 'int32' }), [4, 9])).toBe(2);
+    expect(countAll('int8', (x) => T.argtopk(x, 3, -1, { idxDType: 'int32' }), [4, 9])).toBe(1);
+    expect(countAll('float32', (x) => T.sort(x).mul(2), [4, 1])).toBe(1);
+    expect(countAll('float32', T.sort, [0, 5])).toBe(0);
+  });
+
+  it('gives the same values and indices with the sort kernel as with the network, bit for bit', () => {
+    // NaN, infinities, signed zeros and ties, in lines of several lengths; every dtype, both directions, either axis, strided views
+    const data = (n: number, i: number) => [NaN, 1.5, -0, 0, -Infinity, 2, 1.5, Infinity, -2, 0, NaN, 7][(i * 5 + n) % 12]!;
+    for (const dtype of sym.DTYPES) {
+      const long = dtype === 'float32' || dtype === 'float64' ? [[1, 300] as const] : [];
+      for (const [rows, n] of [[3, 1], [3, 5], [2, 33], ...long] as const) {
+        const values = Array.from({ length: rows * n }, (_, i) => data(n, i));
+        const xv = sym.array(values, { dtype: 'float64', shape: [rows, n] }).astype(dtype);
+        // an input, not a constant: the optimizer would fold a sort of constants on the host
+        const x = T.tensor(dtype, [false, false], 'x');
+        const k = Math.min(3, n);
+        const graphs = [T.sort(x), T.argsort(x), T.argsort(x, 0), T.sort(x.T, 0), T.argsort(x, null), ...T.topkAndArgtopk(x, k), T.argtopk(x, -k), T.topk(x.T, -Math.min(2, n), 0)];
+        const on = (device: string) => sym.function([x], graphs, { device }).sync(xv);
+        const [a, b] = [on('cpu'), on(NETWORK)];
+        a.forEach((v, i) => {
+          expect(v.dtype).toBe(b[i]!.dtype);
+          expect(Array.from(v.data).map(String), `${dtype} (${rows}, ${n}) output ${i}`).toEqual(Array.from(b[i]!.data).map(String));
+          expect(Array.from(v.data).map((e) => Object.is(e, -0))).toEqual(Array.from(b[i]!.data).map((e) => Object.is(e, -0)));
+        });
+      }
+    }
+  }, 60_000);
 
   it('is a fluent method, and prints as Theano names it (stable)', () => {
     const x = T.matrix('x');

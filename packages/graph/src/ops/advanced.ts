@@ -127,8 +127,8 @@ export class AdvancedIncSubtensor1 extends Op {
   /**
    * Rows j of x that no index names are copied; a named row takes (set) or
    * adds (inc) the y rows of the indices naming it. Without a scatter in
-   * the kernel IR, the indices are sorted instead (stably, by counting:
-   * K^2 integer comparisons), each row finds its run of indices by binary
+   * the kernel IR, the indices are sorted instead (stably: one sort
+   * kernel, or by counting, K^2 integer comparisons), each row finds its run of indices by binary
    * search (n log K), and inc sums each run with a segmented scan (K rows,
    * log K passes): never n K rows (an embedding table's gradient would be
    * quadratic in its size), nor K^2 rows.
@@ -192,8 +192,19 @@ export class AdvancedIncSubtensor1 extends Op {
   }
 }
 
-/** The stable sort of K row indices: order[p] is the k at sorted position p, sorted[p] its row. */
+/**
+ * The stable sort of K row indices: order[p] is the k at sorted position
+ * p, sorted[p] its row. One sort kernel where the backend runs them; else
+ * by counting, of elementwise kernels.
+ */
 function sortStably(ctx: LowerContext, rows: BufferView, K: number): { order: BufferView; sorted: BufferView } {
+  const order = ctx.sort ? ctx.sort(rows, 0, K, false) : countingOrder(ctx, rows, K);
+  const sorted = ctx.indexed([K], 'int32', [rows, order], (at, index) => at(0, [ix.clampIndex(at(1, [index(0)]), K)]));
+  return { order, sorted };
+}
+
+/** The stable sorting order of K row indices by counting: K^2 comparisons in two reductions. */
+function countingOrder(ctx: LowerContext, rows: BufferView, K: number): BufferView {
   const ks = ctx.range(K);
   const along = (v: BufferView, axis: number): TensorView => ({ ...v, shape: [K, K], strides: [axis === 0 ? 1 : 0, axis === 1 ? 1 : 0] });
   // rank[k]: how many indices come before k (a smaller row, or the same row at a smaller k)
@@ -216,8 +227,7 @@ function sortStably(ctx: LowerContext, rows: BufferView, K: number): { order: Bu
     out: 'int32',
     build: (l) => ix.select(ix.eq(l[1]!, l[0]!), l[2]!, ix.int(0), 'int32'),
   });
-  const sorted = ctx.indexed([K], 'int32', [rows, order], (at, index) => at(0, [ix.clampIndex(at(1, [index(0)]), K)]));
-  return { order, sorted };
+  return order;
 }
 
 /**

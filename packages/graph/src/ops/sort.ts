@@ -163,7 +163,10 @@ export class Sort extends Op {
       if (wantIndices) outs.push(ctx.indexed(shape, this.idxDType, [], () => ({ kind: 'const', value: 0, dtype: this.idxDType })));
       return outs;
     }
-    const { order, slot } = bitonicOrder(ctx, x, axis, m, descending, wantIndices ? this.idxDType : 'int32');
+    // one sort kernel where the backend runs them, else the network
+    const { order, slot } = ctx.sort
+      ? { order: ctx.sort(x.kind === 'buffer' ? x : ctx.contiguous(x), axis, m, descending), slot: false }
+      : bitonicOrder(ctx, x, axis, m, descending, wantIndices ? this.idxDType : 'int32');
     const N = 2 ** Math.ceil(Math.log2(n));
     // a slot q holds position q, or q - N (see bitonicOrder)
     const position = (q: ScalarExpr) => (slot ? ix.select(ix.ge(q, ix.int(N)), ix.sub(q, ix.int(N)), q, 'int32') : q);
@@ -179,7 +182,11 @@ export class Sort extends Op {
         }),
       );
     }
-    if (wantIndices) outs.push(slot ? ctx.indexed(shape, this.idxDType, [order], (at, index) => ix.castTo(position(at(0, all(index))), this.idxDType)) : order);
+    if (wantIndices) {
+      const idx = this.idxDType;
+      if (slot) outs.push(ctx.indexed(shape, idx, [order], (at, index) => ix.castTo(position(at(0, all(index))), idx)));
+      else outs.push(order.dtype === idx ? order : ctx.elementwise(shape, idx, [order], ([q]) => ix.castTo(q!, idx)));
+    }
     return outs;
   }
 }
@@ -195,7 +202,8 @@ const not = (a: ScalarExpr): ScalarExpr => ({ kind: 'apply', op: 'not', args: [a
 const asShape = (v: BufferView, shape: readonly number[]): BufferView => ({ ...v, shape: [...shape], strides: contiguousStrides(shape) });
 
 /**
- * The order of x's elements along `axis`, the first m of each line: a
+ * The order of x's elements along `axis`, the first m of each line, for a
+ * backend that runs no sort kernel (`LowerContext.sort`): a
  * bitonic sorting network over the axis padded to N = 2^ceil(log2 n), one
  * elementwise kernel per compare-exchange pass, log2(N)(log2(N) + 1)/2
  * passes.

@@ -139,7 +139,7 @@ export function fuseEpilogues(program: Program, maxExprSize = 256, maxInputs = I
   let changed = false;
   for (let p = 0; p < steps.length; p++) {
     const producer = steps[p];
-    if (!producer || producer.kernel.kind === 'elementwise' || producer.kernel.epilogue || pinned.has(producer.output)) continue;
+    if (!producer || (producer.kernel.kind !== 'reduce' && producer.kernel.kind !== 'matmul') || producer.kernel.epilogue || pinned.has(producer.output)) continue;
     const readers = readersOf.after(p, producer.output);
     if (readers.length !== 1) continue;
     const q = readers[0]!;

@@ -4,7 +4,7 @@
  * kernels, and reduce kernels as a prologue), and its launch and buffer
  * disappear. Fusion lives here once and serves every backend.
  */
-import type { DType, ElementwiseKernel, Kernel, LoadExpr, Program, ScalarExpr, Step } from '@sym/graph';
+import type { DType, ElementwiseKernel, Kernel, LoadExpr, Program, ReduceKernel, ScalarExpr, Step } from '@sym/graph';
 import { exprCost, composeLoad, exprSize, gathersOnce, loadsOnce, mapLoad, mapLoads, noteExpr, noteLoads, type IndexMap } from './loads.js';
 
 export interface FusionOptions {
@@ -123,7 +123,7 @@ export function coincidence(of: readonly number[], within: readonly number[]): s
 
 function inline(producer: Step, consumer: Step, maps: ReadonlyMap<LoadExpr, IndexMap>): Step {
   const pk = producer.kernel as ElementwiseKernel;
-  const ck = consumer.kernel as Exclude<Kernel, { kind: 'matmul' }>;
+  const ck = consumer.kernel as ElementwiseKernel | ReduceKernel;
   const slot = consumer.inputs.indexOf(producer.output);
   const inputs: number[] = [];
   const dtypes: DType[] = [];
@@ -198,7 +198,8 @@ function tryInline(producer: Step, consumers: readonly Step[], opts: FusionOptio
   for (const c of consumers) {
     const k = c.kernel;
     const iter = iterationShape(k);
-    if (!iter || k.kind === 'matmul' || (k.kind === 'reduce' && !opts.reduce) || gathersOnce(k.expr)) return null;
+    // a sort or a product reads its inputs through no expression: nothing is inlined into it
+    if (!iter || (k.kind !== 'elementwise' && k.kind !== 'reduce') || (k.kind === 'reduce' && !opts.reduce) || gathersOnce(k.expr)) return null;
     const ins = c.inputs;
     if (fusedInputs(ins, producer.inputs) > opts.maxInputs) return null;
     const slot = ins.indexOf(producer.output);

@@ -37,8 +37,8 @@ function loads(e: ScalarExpr, input: number): boolean {
 /**
  * Whether `kernel` reads its input `input` only at the index of the output
  * element it is computing: an elementwise kernel's loads, or an epilogue's,
- * at the output's C-contiguous index; never a product's operand or a
- * reduction's own input.
+ * at the output's C-contiguous index; never a product's operand, a
+ * reduction's own input or a sort's (each output reads a whole line).
  */
 export function readsAtOutputIndex(kernel: Kernel, input: number): boolean {
   switch (kernel.kind) {
@@ -48,6 +48,8 @@ export function readsAtOutputIndex(kernel: Kernel, input: number): boolean {
       return !loads(kernel.expr, input) && (!kernel.epilogue || loadsAtOutputIndex(kernel.epilogue.expr, input, epilogueShape(kernel)));
     case 'matmul':
       return input >= 2 && !!kernel.epilogue && isContiguousOver(epilogueShape(kernel), kernel.outStrides) && loadsAtOutputIndex(kernel.epilogue.expr, input, epilogueShape(kernel));
+    case 'sort':
+      return false;
   }
 }
 
