@@ -3,6 +3,7 @@ import * as sym from '@sym/graph';
 import { grad } from '@sym/grad';
 import '@sym/backend-cpu';
 import { softmaxColumns } from './activations.js';
+import { RandomState } from './random.js';
 import {
   binaryCrossentropy,
   binaryCrossentropyWithLogits,
@@ -185,6 +186,30 @@ describe('losses', () => {
       expect(Number.isNaN(ce!.item())).toBe(false);
       expect(dCe!.dtype).toBe(dtype);
     }
+  });
+
+  it('names the loss when the target does not fit (a transposed target), without computing anything more', async () => {
+    const z = T.matrix('z');
+    const t = T.matrix('t');
+    const rng = new RandomState(0);
+    const [Z, Tt] = [rng.randn([3, 4]), rng.uniform([4, 3])];
+    const cases: [string, sym.TensorVariable][] = [
+      ['binaryCrossentropyWithLogits: target t of shape \\(4, 3\\) does not fit the logits of shape \\(3, 4\\)', binaryCrossentropyWithLogits(z, t)],
+      ['binaryCrossentropy: target t of shape \\(4, 3\\) does not fit the probabilities \\(as logits\\)', binaryCrossentropy(T.sigmoid(z), t)],
+      ['binaryCrossentropy: target t of shape \\(4, 3\\) does not fit the probabilities of shape \\(3, 4\\)', binaryCrossentropy(z, t)],
+      ['categoricalCrossentropyWithLogits: target t of shape \\(4, 3\\) does not fit the logits', categoricalCrossentropyWithLogits(z, t)],
+      ['categoricalCrossentropy: target t of shape \\(4, 3\\) does not fit the probabilities', categoricalCrossentropy(softmaxColumns(z), t)],
+      ['categoricalCrossentropy: target t of shape \\(4, 3\\) does not fit the probabilities', categoricalCrossentropy(T.softmax(z.T).T, t)],
+      ['meanSquaredError: target t of shape \\(4, 3\\) does not fit the output of shape \\(3, 4\\)', meanSquaredError(z, t)],
+    ];
+    for (const [message, loss] of cases) await expect(sym.function([z, t], loss)(Z, Tt)).rejects.toThrow(new RegExp(message));
+    // the checks read the logits, which the loss computes anyway, not the sigmoid or softmax it reaches back through
+    const kernels = (loss: sym.TensorVariable) => sym.function([z, t], loss).compiled.kernelCount(Z, rng.uniform([3, 4]));
+    expect(kernels(binaryCrossentropy(T.sigmoid(z), t))).toBe(kernels(binaryCrossentropyWithLogits(z, t)));
+    expect(kernels(categoricalCrossentropy(softmaxColumns(z), t))).toBe(kernels(categoricalCrossentropyWithLogits(z, t)));
+    // a target that broadcasts (one row for every example) is still taken
+    const row = T.row('row');
+    expect((await sym.function([z, row], binaryCrossentropyWithLogits(z, row, 'none'))(Z, [[0, 1, 0, 1]])).shape).toEqual([3, 4]);
   });
 
   it('names bad arguments', () => {

@@ -5,7 +5,7 @@
  * given probabilities made by a sigmoid or a softmax, they reach back to
  * the logits instead of taking the log of a rounded probability.
  */
-import { DimShuffle, Elemwise, Reshape, Softmax, T, apply1, asTensor, type Apply, type Op, type TensorLike, type TensorVariable } from '@sym/graph';
+import { DimShuffle, Elemwise, MatchLength, Reshape, Softmax, T, apply1, asTensor, shapeToString, type Apply, type Op, type TensorLike, type TensorVariable } from '@sym/graph';
 import { logitsOfSoftmaxColumns } from './activations.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -48,14 +48,28 @@ function applyViews(x: TensorVariable, views: readonly Op[]): TensorVariable {
   return views.reduce((v, op) => apply1(op, [v]), x);
 }
 
+/**
+ * The target, checked when the function runs to have x's length on each axis both have (neither
+ * broadcastable), so that a transposed or misshapen target names the loss rather than an op inside it.
+ */
+function matchingTarget(what: string, x: TensorVariable, target: TensorLike, xName: string): TensorVariable {
+  const t = asTensor(target, `${what}: target`);
+  if (t.ndim !== x.ndim) return t;
+  const describe = (axis: number) => (ts: readonly (number | null)[], xs: readonly (number | null)[]) =>
+    `${what}: target ${t.toString()} of shape ${shapeToString(ts)} does not fit the ${xName} of shape ${shapeToString(xs)} (axis ${axis})`;
+  return t.broadcastable.reduce((v, b, axis) => (b || x.broadcastable[axis] ? v : apply1(new MatchLength(axis, axis, describe(axis), `${what} target ${axis}`), [v, x])), t);
+}
+
 /** `sum((output - target) ** 2)`: the tutorial's cost. */
 export function squaredError(output: TensorLike, target: TensorLike): TensorVariable {
-  return T.sum(T.sub(output, target).pow(2));
+  const o = asTensor(output, 'squaredError: output');
+  return T.sum(T.sub(o, matchingTarget('squaredError', o, target, 'output')).pow(2));
 }
 
 /** Mean of `(output - target) ** 2` over every element. */
 export function meanSquaredError(output: TensorLike, target: TensorLike): TensorVariable {
-  return T.mean(T.sub(output, target).pow(2));
+  const o = asTensor(output, 'meanSquaredError: output');
+  return T.mean(T.sub(o, matchingTarget('meanSquaredError', o, target, 'output')).pow(2));
 }
 
 /**
@@ -66,7 +80,13 @@ export function meanSquaredError(output: TensorLike, target: TensorLike): Tensor
  * gradient is `sigmoid(z) - t` at every z, 0 included.
  */
 export function binaryCrossentropyWithLogits(logits: TensorLike, target: TensorLike, reduction: Reduction = 'mean'): TensorVariable {
-  const z = asTensor(logits, 'binaryCrossentropyWithLogits: logits');
+  const what = 'binaryCrossentropyWithLogits';
+  return bceFromLogits(what, asTensor(logits, `${what}: logits`), target, reduction, 'logits');
+}
+
+/** {@link binaryCrossentropyWithLogits} for the loss `what`: the target checked against z, which is computed anyway (`zName` in the error). */
+function bceFromLogits(what: string, z: TensorVariable, target: TensorLike, reduction: Reduction, zName: string): TensorVariable {
+  const t = matchingTarget(what, z, target, zName);
   // One form per sign, `(1 - t) z + log1p(exp(-z))` for z >= 0 and `-t z + log1p(exp(z))` below, rather than
   // relu(z) and |z| in one: their derivatives at 0, relu'(0) = sgn(0) = 0, lost the 1/2 of sigmoid(0).
   // Each branch reads z only where it is taken (0 elsewhere), so the other neither overflows nor sends NaN back.
@@ -74,10 +94,10 @@ export function binaryCrossentropyWithLogits(logits: TensorLike, target: TensorL
   const zPos = T.switch(nonNegative, z, 0);
   const zNeg = T.switch(nonNegative, 0, z);
   // the tiny log1p term added last: (1 - t) z is exactly 0 for t = 1, and log1p(exp(-40)) survives
-  const above = T.mul(T.sub(1, target), zPos).add(T.log1p(T.exp(zPos.neg())));
-  const below = T.mul(target, zNeg).neg().add(T.log1p(T.exp(zNeg)));
+  const above = T.mul(T.sub(1, t), zPos).add(T.log1p(T.exp(zPos.neg())));
+  const below = T.mul(t, zNeg).neg().add(T.log1p(T.exp(zNeg)));
   const loss = T.switch(nonNegative, above, below);
-  return reduce(loss, reduction, 'binaryCrossentropyWithLogits');
+  return reduce(loss, reduction, what);
 }
 
 /** The logits z of `sigmoid(z)`, if `p` is one. */
@@ -96,8 +116,9 @@ function logitsOfSigmoid(p: TensorVariable): TensorVariable | undefined {
 export function binaryCrossentropy(probabilities: TensorLike, target: TensorLike, reduction: Reduction = 'mean'): TensorVariable {
   const p = asTensor(probabilities, 'binaryCrossentropy: probabilities');
   const sigmoid = throughViews(p, logitsOfSigmoid);
-  if (sigmoid) return binaryCrossentropyWithLogits(applyViews(sigmoid.source, sigmoid.views), target, reduction);
-  const t = asTensor(target, 'binaryCrossentropy: target');
+  // the target is checked against the logits: against p it would compute the sigmoid the loss does not need
+  if (sigmoid) return bceFromLogits('binaryCrossentropy', applyViews(sigmoid.source, sigmoid.views), target, reduction, 'probabilities (as logits)');
+  const t = matchingTarget('binaryCrossentropy', p, target, 'probabilities');
   // 0 log 0 = 0: a term the target gives no weight adds nothing where its probability is exactly 0 (p = 1 for t = 1, as a
   // hard sigmoid gives), rather than 0 * -inf = NaN; the switch also keeps the gradient towards p there at 0
   const logP = T.log(T.switch(T.and(T.eq(t, 0), T.eq(p, 0)), 1, p));
@@ -125,10 +146,12 @@ function classAxis(x: TensorVariable, what: string): number {
  * per example, computed as a log-softmax.
  */
 export function categoricalCrossentropyWithLogits(logits: TensorLike, target: TensorLike, reduction: Reduction = 'mean'): TensorVariable {
-  const z = asTensor(logits, 'categoricalCrossentropyWithLogits: logits');
-  const axis = classAxis(z, 'categoricalCrossentropyWithLogits');
-  const perExample = T.sum(T.mul(target, logSoftmax(z, axis)), axis).neg();
-  return reduce(perExample, reduction, 'categoricalCrossentropyWithLogits');
+  const what = 'categoricalCrossentropyWithLogits';
+  const z = asTensor(logits, `${what}: logits`);
+  const axis = classAxis(z, what);
+  const t = matchingTarget(what, z, target, 'logits');
+  const perExample = T.sum(T.mul(t, logSoftmax(z, axis)), axis).neg();
+  return reduce(perExample, reduction, what);
 }
 
 /** log(p) as a log-softmax of the logits, if `p` is a softmax: the column softmax activation, or `T.softmax` over the last axis. */
@@ -156,13 +179,15 @@ export function categoricalCrossentropy(probabilities: TensorLike, target: Tenso
         'one example per column, (classes, examples): pass the probabilities and the targets transposed (p.T, t.T), or use T.nnet.categoricalCrossentropy, which takes rows',
     );
   }
-  const logits = logitsOfSoftmaxColumns(p);
-  if (logits) return categoricalCrossentropyWithLogits(logits, target, reduction);
+  const what = 'categoricalCrossentropy';
   // log commutes with views: log(view(softmax(z))) is view(logSoftmax(z)), whichever axis the softmax normalised.
-  const softmax = throughViews(p, logOfSoftmax);
-  const t = asTensor(target, 'categoricalCrossentropy: target');
+  const columns = logitsOfSoftmaxColumns(p);
+  const softmax = columns ? { source: logSoftmax(columns, 0), views: [] } : throughViews(p, logOfSoftmax);
+  // the target is checked against what the loss computes anyway: the log-softmax, or p itself
+  const logSoftmaxP = softmax ? applyViews(softmax.source, softmax.views) : null;
+  const t = matchingTarget(what, logSoftmaxP ?? p, target, 'probabilities');
   // 0 log 0 = 0, as in binaryCrossentropy: a class of probability exactly 0 that the target gives no weight adds nothing, not NaN
-  const logP = softmax ? applyViews(softmax.source, softmax.views) : T.log(T.switch(T.and(T.eq(t, 0), T.eq(p, 0)), 1, p));
+  const logP = logSoftmaxP ?? T.log(T.switch(T.and(T.eq(t, 0), T.eq(p, 0)), 1, p));
   const perExample = T.sum(T.mul(t, logP), axis).neg();
-  return reduce(perExample, reduction, 'categoricalCrossentropy');
+  return reduce(perExample, reduction, what);
 }
