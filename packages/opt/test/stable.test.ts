@@ -36,6 +36,15 @@ describe('stabilized forms are finite where the naive ones are not', () => {
     expect((await opt([Infinity, 0])).data[0]).toBe(Infinity);
   });
 
+  it('log(softmax(x)) of a row with +inf or NaN is NaN, as softmax is (only an all -inf max is taken as 0)', async () => {
+    const x = T.matrix('x');
+    const { opt, plain } = both([x], T.log(T.softmax(x)));
+    const rows = [[Infinity, 0, 1], [NaN, 0, 1], [-Infinity, -Infinity, -Infinity], [-Infinity, 0, 1000]];
+    const want = [[NaN, NaN, NaN], [NaN, NaN, NaN], [NaN, NaN, NaN], [-Infinity, -1000, 0]];
+    expect(values(await opt(rows))[0]).toEqual(want.flat());
+    expect(values(await plain(rows))[0]!.slice(0, 9)).toEqual(want.flat().slice(0, 9));
+  });
+
   it('softmax cross-entropy stays finite for confident wrong predictions', async () => {
     const x = T.matrix('x');
     const y = T.matrix('y');

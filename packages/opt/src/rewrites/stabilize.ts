@@ -122,7 +122,10 @@ export const logSoftmax: NodeRewriter = (node) => {
   const x = sm.inputs[0]!;
   if (!isFloatVar(x) || x.dtype !== node.outputs[0]!.dtype) return null;
   const last = x.ndim - 1;
-  const z = T.sub(x, finiteOrZero(T.max(x, { axis: [last], keepdims: true })));
+  // only a max of -inf (a row of -inf) is taken as 0: a row with +inf or NaN is NaN, as softmax's own
+  // (finiteOrZero's 0 for +inf left log-probabilities of -inf beside it)
+  const m = T.max(x, { axis: [last], keepdims: true });
+  const z = T.sub(x, T.switch_(T.eq(m, -Infinity), 0, m));
   return T.sub(z, T.log(T.sum(T.exp(z), { axis: [last], keepdims: true })));
 };
 
