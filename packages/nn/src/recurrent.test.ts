@@ -223,6 +223,7 @@ describe.each(KINDS)('%s', (kind) => {
     const h0 = T.matrix('h0');
     const fromH0 = sym.function([x, h0], layer.output(x, { h0 }));
     await expect(fromH0(rng.randn([2, 3, N_IN]), rng.randn([3, N_HID]))).rejects.toThrow(new RegExp(`${kind}.output: h0 of shape \\(3, ${N_HID}\\) must have one row per example of x \\(batch 2\\)`));
+    await expect(fromH0(rng.randn([2, 3, N_IN]), rng.randn([2, N_HID + 1]))).rejects.toThrow(new RegExp(`${kind}.output: h0 of shape \\(2, ${N_HID + 1}\\) must have ${N_HID} units in its last axis`));
     expect(((await fromH0(rng.randn([2, 3, N_IN]), rng.randn([2, N_HID]))) as sym.NDArray).shape).toEqual([2, N_HID]);
   });
 });

@@ -237,11 +237,15 @@ export abstract class Recurrent implements LayerLike {
     if ((v.ndim !== 1 && v.ndim !== 2) || (width !== null && width !== this.nHidden)) {
       throw new TypeError(`${what}: expected a (batch, ${this.nHidden}) matrix or a (${this.nHidden},) vector, got ${v.toString()} of type ${v.type}`);
     }
-    // a matrix's batch checked against the input's when the function runs, naming the state rather than an elementwise add
+    // its width, and a matrix's batch against the input's, checked when the function runs, naming the state rather than an elementwise add
+    const last = v.ndim - 1;
+    const wide = v.broadcastable[last]
+      ? v
+      : apply1(new MatchLength(last, 0, (vs) => `${what} of shape ${shapeToString(vs)} must have ${this.nHidden} units in its last axis`, `${what} units`), [v, this.U]);
     const batched =
       v.ndim === 2 && !v.broadcastable[0]
-        ? apply1(new MatchLength(0, 0, (vs, zs) => `${what} of shape ${shapeToString(vs)} must have one row per example of x (batch ${String(zs[0])})`, `${what} batch`), [v, zeros])
-        : v;
+        ? apply1(new MatchLength(0, 0, (vs, zs) => `${what} of shape ${shapeToString(vs)} must have one row per example of x (batch ${String(zs[0])})`, `${what} batch`), [wide, zeros])
+        : wide;
     // zeros + v: a vector becomes a row per example; a matrix keeps a state that broadcasts over nothing
     const full = zeros.add(batched);
     return full.dtype === zeros.dtype ? full : full.astype(zeros.dtype);
