@@ -17,6 +17,16 @@ runConformance({
   functionOptions: { optimizer: { excluding: ['fusion'] } },
 });
 
+/** The CPU backend with its sort kernels off, under a name of its own. */
+class NetworkCpu extends CpuBackend {
+  override describe(): BackendInfo {
+    return { ...super.describe(), name: 'cpu-network' };
+  }
+}
+// The sorts above run as sort kernels; once more as the network of elementwise kernels every backend without them runs
+// (sort, argsort, topk, and the row sort of AdvancedIncSubtensor1 in the indexing cases).
+runConformance({ backend: new NetworkCpu({ sortKernels: false }), name: 'conformance: cpu without sort kernels', groups: ['sort', 'indexing'] });
+
 /** The CPU backend with its generated source patched, or its writes dropped after the first. */
 class BrokenCpu extends CpuBackend {
   readonly #written = new WeakSet<DeviceBuffer>();

@@ -5,8 +5,11 @@
  * powers of two: the padding of the bitonic network) and 1000 (ten rounds
  * of merges), several rows each. Values are drawn with many ties, so that
  * the stable order (ties in input order) is checked, and float cases hold
- * NaN, infinities and signed zeros. Data movement only: exact. Each case
- * comes twice: the values, and the (int64) indices.
+ * NaN, infinities and signed zeros; empty lines, and no lines, in float32
+ * and int32. Data movement only: exact. Each case comes twice: the
+ * values, and the (int64) indices. A backend with sort kernels
+ * (`BackendInfo.kernels`) runs them through those, the others through the
+ * network of elementwise kernels.
  */
 import * as sym from '@sym/graph';
 import type { DType, NDArray, TensorVariable } from '@sym/graph';
@@ -87,6 +90,24 @@ function lengthsCases(dtype: DType, lengths: readonly number[], specials: boolea
   return valuesAndIndices(name, dtype, inputs, outs, (rng) => lengths.map((n) => tiedArray(rng, dtype, [ROWS, n], specials)));
 }
 
+/** Empty lines and no lines: (3, 0) sorted along either axis, (0, 4) along its rows. */
+function emptyCases(dtype: DType): OpCase[] {
+  const x = T.tensor(dtype, [false, false], 'x');
+  const y = T.tensor(dtype, [false, false], 'y');
+  const [values, indices] = T.topkAndArgtopk(y, 2);
+  const outs: Output[] = [
+    ['sort(x (3, 0))', T.sort(x), 'values'],
+    ['sort(x (3, 0), 0)', T.sort(x, 0), 'values'],
+    ['topk(y (0, 4), 2)', T.topk(y, 2), 'values'],
+    ['argsort(x (3, 0))', T.argsort(x), 'indices'],
+    ['argsort(x (3, 0), 0)', T.argsort(x, 0), 'indices'],
+    ['argsort(y (0, 4))', T.argsort(y), 'indices'],
+    ['topkAndArgtopk(y (0, 4), 2)[0]', values, 'indices'],
+    ['topkAndArgtopk(y (0, 4), 2)[1]', indices, 'indices'],
+  ];
+  return valuesAndIndices((part) => `sort ${dtype} ${part}: empty lines (3, 0) and no lines (0, 4)`, dtype, [x, y], outs, (rng) => [tiedArray(rng, dtype, [3, 0], false), tiedArray(rng, dtype, [0, 4], false)]);
+}
+
 function longCases(dtype: DType): OpCase[] {
   const x = T.tensor(dtype, [false, false], 'x');
   // the smallest: the passes of sort and argsort (a GPU compiles them once), a shorter last one
@@ -111,7 +132,7 @@ function longCases(dtype: DType): OpCase[] {
 export function sortCases(dtypes: readonly DType[], quick: boolean): OpCase[] {
   const cases = dtypes.flatMap((d) => {
     const all = d === 'float32' || d === 'float64' || d === 'int32';
-    const plain = lengthsCases(d, all ? LENGTHS : SHORT, false);
+    const plain = [...lengthsCases(d, all ? LENGTHS : SHORT, false), ...(d === 'float32' || d === 'int32' ? emptyCases(d) : [])];
     return isFloat(d) ? [...plain, ...lengthsCases(d, SPECIAL, true)] : plain;
   });
   if (!quick) for (const d of ['float32', 'float64'] as const) if (dtypes.includes(d)) cases.push(...longCases(d));
