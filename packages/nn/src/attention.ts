@@ -90,7 +90,10 @@ export interface AttendOptions extends OutputOptions {
 
 const CALL_OPTIONS = ['value', 'key', 'mask', 'causal', 'training'];
 
-/** What a masked score becomes: finite, so that a query position with every source masked gets uniform weights rather than NaN (as Keras). */
+/**
+ * What a masked score becomes: finite, so that a query position with every source masked gets uniform weights
+ * rather than NaN (as Keras; PyTorch gives NaN). Uniform over every source position, the future too under `causal`.
+ */
 const maskedScore = (dtype: string): number => (dtype === 'float16' ? -65504 : -1e9);
 
 /**
