@@ -19,6 +19,7 @@ export interface LoadExpr {
   readonly dtype: DType;
 }
 
+/** A constant: `value` is already a value of `dtype` (`castScalar(value, dtype)` leaves it as it is). */
 export interface ConstExpr {
   readonly kind: 'const';
   readonly value: number;
@@ -33,7 +34,10 @@ export interface ConstExpr {
  * and is tested in its own dtype with NumPy's truthiness (only zeros are
  * false, NaN is true), so a float32 condition of 0.5 or NaN picks the
  * first of two int8 branches; `computeDType` is the branches' promoted
- * dtype.
+ * dtype. In terms of the reference semantics of `scalar.ts` and
+ * `dtype.ts`: `castScalar(SCALAR_OPS[op].impl(args, dtype, computeDType),
+ * dtype)`, with every argument but that condition `castScalar(arg,
+ * computeDType)`.
  */
 export interface ApplyExpr {
   readonly kind: 'apply';
@@ -102,8 +106,17 @@ export interface Epilogue {
 /**
  * out[i] = reduce over j of expr(i, j): the iteration space is
  * `[...shape, ...reduceShape]`, loads carry strides over all of it; the
- * output (shape `shape`) is C-contiguous. `acc` is the accumulator dtype;
- * argmax/argmin yield the flat index within `reduceShape` (first wins).
+ * output (shape `shape`) is C-contiguous. `acc` is the accumulator dtype:
+ * each value of `expr` is converted to it, the fold starts from
+ * `reduceIdentity(reducer, acc)` (what an empty `reduceShape` yields;
+ * mean's 0 / 0 is NaN) and each step is stored into `acc` as `castScalar`
+ * stores; mean divides the sum by the number of elements of
+ * `reduceShape`; max and min propagate NaN. argmax/argmin compare in
+ * `acc` and yield the flat index within `reduceShape` of the first
+ * extreme, or of the first NaN where there is one. That is the reference;
+ * a float fold may go in any order, and a device without float64 may
+ * accumulate in float32 (as WebGPU does): the conformance tolerances
+ * allow for both.
  * With an `epilogue`, out[i] = epilogue(reduced(i), i). A backend that
  * gains nothing from running an epilogue in the same kernel may run it as
  * a second one (`splitEpilogue`).
@@ -128,8 +141,13 @@ export interface MatmulOperand {
 
 /**
  * out[b, m, n] = sum over k of a[b, m, k] * b[b, k, n], accumulated in `acc`,
- * for b < batch. Transposed operands are just other strides. The output
- * buffer is addressed through `outStrides` and is written completely.
+ * for b < batch: the operands are converted to `acc`, and each product and
+ * each partial sum is stored into it (an integer product wraps as NumPy's:
+ * int32 and uint32 products keep their exact low 32 bits, as
+ * `SCALAR_OPS.mul` computes them; a float sum, as a reduction's, may go
+ * in any order and in float32 on a device without float64). Transposed
+ * operands are just other strides. The output buffer is addressed
+ * through `outStrides` and is written completely.
  * Inputs 0 and 1 are the operands; with an `epilogue` (gemm's
  * `alpha * A B + beta * C`, a bias and an activation), out[b, m, n] =
  * epilogue(dot(b, m, n), (b, m, n)), its loads reading inputs 0, 1 or
