@@ -57,8 +57,17 @@ fn f_sinh(x: f32) -> f32 {
 }
 // a float32 zero, negative when neg
 // a / b: GPUs divide as a * (1 / b), and past 2^126 that reciprocal is a denormal they flush to
-// zero (Inf / 3e38 would be NaN): scale such divisors down first
-fn f_div(a: f32, b: f32) -> f32 { if (abs(b) > 8.5070592e37) { return (a * 0.25) / (b * 0.25); } return a / b; }
+// zero (Inf / 3e38 would be NaN): scale such divisors down first. A zero divisor is spelled out
+// (+-inf, NaN for 0 / 0 and NaN / 0), as in f_floordiv: a shader compiler that assumes no
+// infinities folds a / 0.0 of a literal zero (lavapipe gave 0 for T.var with ddof = N)
+fn f_div(a: f32, b: f32) -> f32 {
+  if (b == 0.0) {
+    if (a == 0.0 || f_isnan(a)) { return f_nan(); }
+    return select(f_inf(), -f_inf(), f_signbit(a) != f_signbit(b));
+  }
+  if (abs(b) > 8.5070592e37) { return (a * 0.25) / (b * 0.25); }
+  return a / b;
+}
 fn f_plus_zero(x: f32) -> f32 { return bitcast<f32>(bitcast<u32>(x) & select(0xffffffffu, 0x7fffffffu, x == 0.0)); }
 fn f_signbit(x: f32) -> bool { return (bitcast<u32>(x) & 0x80000000u) != 0u; }
 fn f_acos(x: f32) -> f32 { if (abs(x) > 1.0) { return f_nan(); } return 2.0 * f_atan(sqrt((1.0 - x) / (1.0 + x))); }
@@ -514,12 +523,25 @@ function element(input: number, dtype: DType, i: string, packed: number): string
 }
 
 /**
- * WGSL for expression `e`, a value of WGSL type `valueType(e.dtype)`.
+ * WGSL for expression `e`, a value of WGSL type `valueType(e.dtype)`, in
+ * one piece (kernels render through statements.ts's `renderStatements`,
+ * which binds deep and shared subexpressions to `let`s).
  * `reduced` names the WGSL variable holding the reduced value, where `e` is
  * a reduction's or a matmul's epilogue (the only place a `reduced` leaf may
  * appear). `constant` writes the constants it answers for (else literals).
  */
 export function renderExpr(e: ScalarExpr, index: IndexFn, packed = -1, reduced?: string, constant?: ConstFn): string {
+  const args = operands(e).map((a) => renderExpr(a, index, packed, reduced, constant));
+  return renderNode(e, args, index, packed, reduced, constant);
+}
+
+/** The operands of an expression node, as `renderNode` takes them rendered: an apply's arguments, a gather's index. */
+export function operands(e: ScalarExpr): readonly ScalarExpr[] {
+  return e.kind === 'apply' ? e.args : e.kind === 'gather' ? [e.index] : [];
+}
+
+/** WGSL for node `e` given its `operands`' WGSL (`args`); the other arguments as `renderExpr`'s. */
+export function renderNode(e: ScalarExpr, args: readonly string[], index: IndexFn, packed = -1, reduced?: string, constant?: ConstFn): string {
   switch (e.kind) {
     case 'const':
       return constant?.(e.value, e.dtype) ?? literal(e.value, e.dtype);
@@ -530,17 +552,17 @@ export function renderExpr(e: ScalarExpr, index: IndexFn, packed = -1, reduced?:
       return element(e.input, e.dtype, index(e.strides, e.offset), packed);
     // the index is an i32 the kernel keeps in range
     case 'gather':
-      return element(e.input, e.dtype, `u32(${renderExpr(e.index, index, packed, reduced, constant)})`, packed);
+      return element(e.input, e.dtype, `u32(${args[0]})`, packed);
     case 'apply': {
       if (e.computeDType === 'float64' || e.dtype === 'float64') {
         throw new TypeError(`webgpu: this graph computes ${e.op} in float64. ${FLOAT64_ADVICE}.`);
       }
-      const args = e.args.map((a, i) => {
-        const code = renderExpr(a, index, packed, reduced, constant);
+      const converted = e.args.map((a, i) => {
+        const code = args[i]!;
         if (e.op === 'switch' && i === 0) return truthy(code, valueType(a.dtype));
         return convert(code, a.dtype, e.computeDType);
       });
-      const r = OPS[e.op](args, valueType(e.computeDType));
+      const r = OPS[e.op](converted, valueType(e.computeDType));
       const from: DType = r.bool ? 'bool' : e.computeDType;
       if (from !== e.dtype) return convert(r.code, from, e.dtype);
       return EXACT.has(e.op) ? r.code : wrap(r.code, e.dtype);
