@@ -55,6 +55,16 @@ describe('the sort kernel', () => {
     }
   });
 
+  it('skips the bytes a long line shares: all equal (no pass moves), or only the top byte differs', () => {
+    const same = new Int8Array(100).fill(-3);
+    const out = new Int32Array(100);
+    runSort(kernel('int8', [100], 0, 100, true, [1], 0), same, out);
+    expect(Array.from(out)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    const top = Int32Array.from({ length: 60 }, (_, i) => ((i * 7) % 5) * 2 ** 24 - 2 ** 25);
+    runSort(kernel('int32', [60], 0, 60, false, [1], 0), top, out);
+    expect(Array.from(out.subarray(0, 60))).toEqual(expected(Array.from(top), false, 60));
+  });
+
   it('orders every NaN payload alike, and NaN by the sign bit not at all', () => {
     const bits = new Uint32Array([0x7fc00000, 0xffc00001, 0x7f800001, 0x3f800000, 0xff800000, 0x80000000, 0]);
     const input = new Float32Array(bits.buffer);

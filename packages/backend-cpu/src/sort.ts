@@ -146,7 +146,6 @@ function radixSort(s: Scratch, keys: Int32Array, high: Int32Array | undefined, n
     counts[256 + ((k >>> 8) & 255)]!++;
     counts[512 + ((k >>> 16) & 255)]!++;
     counts[768 + (k >>> 24)]!++;
-    order[i] = i;
   }
   if (high) {
     for (let i = 0; i < n; i++) {
@@ -157,6 +156,8 @@ function radixSort(s: Scratch, keys: Int32Array, high: Int32Array | undefined, n
       counts[1792 + (h >>> 24)]!++;
     }
   }
+  // the positions in input order until a pass moves them
+  let moved = false;
   for (let pass = 0; pass < 4 * words; pass++) {
     const c = pass * 256;
     const shift = (pass & 3) * 8;
@@ -169,14 +170,20 @@ function radixSort(s: Scratch, keys: Int32Array, high: Int32Array | undefined, n
       counts[b] = sum;
       sum += t;
     }
-    for (let i = 0; i < n; i++) {
-      const o = order[i]!;
-      order2[counts[c + ((digits[o]! >>> shift) & 255)]!++] = o;
+    if (moved) {
+      for (let i = 0; i < n; i++) {
+        const o = order[i]!;
+        order2[counts[c + ((digits[o]! >>> shift) & 255)]!++] = o;
+      }
+    } else {
+      for (let i = 0; i < n; i++) order2[counts[c + ((digits[i]! >>> shift) & 255)]!++] = i;
+      moved = true;
     }
     const t = order;
     order = order2;
     order2 = t;
   }
+  if (!moved) for (let i = 0; i < n; i++) order[i] = i;
   s.order = order;
   s.order2 = order2;
 }
