@@ -5,7 +5,7 @@
  * of it follows the IR's doc comments in `@sym/graph` (kernel.ts), so each
  * function is the shortest statement of what one part of the IR means.
  */
-import type { DType, ElementwiseKernel, MatmulKernel, ReduceKernel, ScalarExpr, TypedArray } from '@sym/graph';
+import type { ElementwiseKernel, MatmulKernel, ReduceKernel, ScalarExpr, TypedArray } from '@sym/graph';
 import { SCALAR_OPS, castScalar, reduceIdentity } from '@sym/graph';
 
 /** What an expression sees: the launch's input arrays, the element's multi-index, and (in an epilogue) the reduced value. */
@@ -65,33 +65,12 @@ export function runElementwise(k: ElementwiseKernel, inputs: readonly TypedArray
   for (const index of indices(k.shape)) out[o++] = castScalar(evaluate(k.expr, { inputs, index }), k.out);
 }
 
-/** NumPy's max/min: NaN wins. */
-const nanMax = (a: number, b: number): number => (a !== a || b !== b ? NaN : Math.max(a, b));
-const nanMin = (a: number, b: number): number => (a !== a || b !== b ? NaN : Math.min(a, b));
-
-/** One step of a fold; arg reducers are handled apart (they keep a position as well as a value). */
-function fold(reducer: 'sum' | 'mean' | 'prod' | 'max' | 'min' | 'any' | 'all', acc: number, v: number, dtype: DType): number {
-  switch (reducer) {
-    case 'sum':
-    case 'mean':
-      return castScalar(acc + v, dtype);
-    case 'prod':
-      // 32-bit integer products keep their exact low bits, as the reference's mul does
-      return castScalar(SCALAR_OPS.mul.impl([acc, v], dtype, dtype), dtype);
-    case 'max':
-      return nanMax(acc, v);
-    case 'min':
-      return nanMin(acc, v);
-    case 'any':
-      return acc !== 0 || v !== 0 ? 1 : 0;
-    case 'all':
-      return acc !== 0 && v !== 0 ? 1 : 0;
-  }
-}
+/** The scalar op each reducer folds with: its reference semantics (NaN wins max and min; NumPy's truthiness in any and all). */
+const FOLD = { sum: 'add', mean: 'add', prod: 'mul', max: 'maximum', min: 'minimum', any: 'or', all: 'and' } as const;
 
 /**
  * out[i] = reducer over j of expr(i, j). Each value converts to `acc` and
- * every step is stored into `acc` (integer sums wrap there); mean divides
+ * every step is stored into `acc` as `castScalar` stores; mean divides
  * the sum by the count; argmax/argmin keep the first extreme (the first
  * NaN, where one is). The epilogue sees the result converted to its `value`.
  */
@@ -108,7 +87,7 @@ export function runReduce(k: ReduceKernel, inputs: readonly TypedArray[], out: T
       if (k.reducer === 'argmax' || k.reducer === 'argmin') {
         const better = k.reducer === 'argmax' ? v > acc : v < acc;
         if (j === 0 || (acc === acc && (better || v !== v))) [acc, best] = [v, j];
-      } else acc = fold(k.reducer, acc, v, k.acc);
+      } else acc = castScalar(SCALAR_OPS[FOLD[k.reducer]].impl([acc, v], k.acc, k.acc), k.acc);
       j++;
     }
     const result = k.reducer === 'argmax' || k.reducer === 'argmin' ? best : k.reducer === 'mean' ? acc / count : acc;
