@@ -54,8 +54,17 @@ export interface Backend {
   /** Called once before first use (request an adapter, build a context, ...). */
   init?(): Promise<void>;
   alloc(dtype: DType, size: number): DeviceBuffer;
+  /**
+   * Copy `data` into the buffer. It is the dtype's storage (`STORAGE[dtype]`:
+   * int64 as exact integers in a Float64Array, float16 as half-precision
+   * values in a Float32Array) and holds exactly `buffer.size` elements.
+   */
   write(buffer: DeviceBuffer, data: TypedArray): void;
-  /** A fresh host copy of the buffer's contents, after all launched work finished. */
+  /**
+   * A fresh host copy of the buffer's contents, after all launched work
+   * finished, in the dtype's storage (`STORAGE[dtype]`; another typed
+   * array is converted, at the cost of one more copy).
+   */
   read(buffer: DeviceBuffer): Promise<TypedArray>;
   readSync?(buffer: DeviceBuffer): TypedArray;
   free(buffer: DeviceBuffer): void;
