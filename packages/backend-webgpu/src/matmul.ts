@@ -21,7 +21,8 @@
  */
 import type { DType, MatmulKernel } from '@sym/graph';
 import { deviceAcc, valueType } from './dtypes.js';
-import { PRELUDE, convert, literal, renderExpr, wrap } from './scalar.js';
+import { PRELUDE, convert, literal, wrap } from './scalar.js';
+import { renderStatements, statements } from './statements.js';
 import { bindings, offsetExpr, perOutput, store, type RenderLimits } from './shader.js';
 
 /** The shape of the tiled matmul's work: a backend option, for tuning to a device. */
@@ -126,9 +127,9 @@ function accumulator(k: MatmulKernel, packed: number) {
     storeSum: (v: string, at: string, bmn: readonly [string, string, string]): string => {
       const ep = k.epilogue;
       if (!ep) return `out[${at}] = ${store(value(v, k.out), k.out)};`;
-      const expr = renderExpr(ep.expr, (s, o) => offsetExpr(bmn, s, o), packed, 'reduced');
+      const expr = renderStatements(ep.expr, (s, o) => offsetExpr(bmn, s, o), packed, 'reduced', undefined, 'ep_');
       // a block of its own: the tiled kernel stores several sums, each with its `reduced`
-      return `{ let reduced: ${valueType(ep.value)} = ${value(v, ep.value)}; out[${at}] = ${store(expr, k.out)}; }`;
+      return `{ let reduced: ${valueType(ep.value)} = ${value(v, ep.value)}; ${statements(expr.lets, ' ')}out[${at}] = ${store(expr.value, k.out)}; }`;
     },
   };
 }

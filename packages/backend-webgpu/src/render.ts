@@ -22,7 +22,8 @@
 import type { DType, ElementwiseKernel, Kernel, ReduceKernel, ScalarExpr, SortKernel } from '@sym/graph';
 import { epilogueShape, reduceIdentity, isFloat, mapLeaves, walkExpr } from '@sym/graph';
 import { deviceAcc, perWord, valueType } from './dtypes.js';
-import { PRELUDE, convert, literal, renderExpr, wrap, type IndexFn } from './scalar.js';
+import { PRELUDE, convert, literal, wrap, type IndexFn } from './scalar.js';
+import { renderStatements, statements } from './statements.js';
 import { INT64_MAX_LITERAL, INT64_MIN_LITERAL, withInt64 } from './int64.js';
 import { renderMatmul } from './matmul.js';
 import { ENTRY_ARGS, GROUP_INDEX, LITERALS, WG, bindings, decompose, grid, offsetExpr, perOutput, size, store, type Numbers, type RenderLimits } from './shader.js';
@@ -73,7 +74,10 @@ export interface Packing {
 
 function renderElementwise(k: ElementwiseKernel, limits: RenderLimits, packed = -1, nums: Numbers = LITERALS): RenderedKernel {
   const vars = k.shape.map((_, d) => `i${d}`);
-  const body = () => `out[flat] = ${store(renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o, nums), packed, undefined, nums.constant), k.out)};`;
+  const body = () => {
+    const { lets, value } = renderStatements(k.expr, (s, o) => offsetExpr(vars, s, o, nums), packed, undefined, nums.constant);
+    return `${statements(lets, '\n  ')}out[flat] = ${store(value, k.out)};`;
+  };
   return perOutput(k, k.shape, body, limits, packed, nums);
 }
 
@@ -155,8 +159,10 @@ function reduceValue(k: ReduceKernel, acc: DType, a: string, ia: string, to: DTy
 function storeReduced(k: ReduceKernel, acc: DType, a: string, ia: string, index: IndexFn, packed: number, nums: Numbers): string {
   const ep = k.epilogue;
   if (!ep) return `out[flat] = ${store(reduceValue(k, acc, a, ia, k.out), k.out)};`;
-  return `let reduced: ${valueType(ep.value)} = ${reduceValue(k, acc, a, ia, ep.value)};
-    out[flat] = ${store(renderExpr(ep.expr, index, packed, 'reduced', nums.constant), k.out)};`;
+  const reducedValue = reduceValue(k, acc, a, ia, ep.value);
+  const { lets, value } = renderStatements(ep.expr, index, packed, 'reduced', nums.constant, 'ep_');
+  return `let reduced: ${valueType(ep.value)} = ${reducedValue};
+    ${statements(lets, '\n    ')}out[flat] = ${store(value, k.out)};`;
 }
 
 function renderReduce(k: ReduceKernel, limits: RenderLimits, packed = -1, nums: Numbers = LITERALS): RenderedKernel {
@@ -171,13 +177,13 @@ function renderReduce(k: ReduceKernel, limits: RenderLimits, packed = -1, nums: 
   const loopBody = (start: string, step: number) => {
     const bound = nums.int(r);
     const indices = split(k.reduceShape, 'r', 'j');
-    const expr = renderExpr(k.expr, index, packed, undefined, nums.constant);
-    const value = acc === 'bool' ? `select(0u, 1u, ${convert(expr, k.expr.dtype, 'bool')})` : convert(expr, k.expr.dtype, acc);
+    const expr = renderStatements(k.expr, index, packed, undefined, nums.constant);
+    const value = acc === 'bool' ? `select(0u, 1u, ${convert(expr.value, k.expr.dtype, 'bool')})` : convert(expr.value, k.expr.dtype, acc);
     return `var acc: ${wgsl} = ${init};
   var best: i32 = -1;
   for (var j: i32 = ${start}; j < ${bound}; j = j + ${step}) {
     ${indices}
-    let v: ${wgsl} = ${value};
+    ${statements(expr.lets, '\n    ')}let v: ${wgsl} = ${value};
     ${fold(k, acc, wgsl, 'acc', 'best', 'v', 'j')}
   }`;
   };

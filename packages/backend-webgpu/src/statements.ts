@@ -1,0 +1,92 @@
+/**
+ * Kernel expressions as WGSL statements. An expression rendered in one
+ * piece nests as deep as its tree: Tint stops parsing at 128 nested
+ * levels (each call and parenthesis counts), and a fused chain of 64
+ * affine steps (`x = x * 0.9 + 0.1`) nests that deep. And it repeats a
+ * subexpression object the expression holds twice (a DAG: `y = x * x;
+ * z = y * y; ...`) at each use, doubling per level. Here such
+ * subexpressions are computed into `let`s first; an expression with
+ * neither renders exactly as `renderExpr` renders it.
+ */
+import type { ScalarExpr } from '@sym/graph';
+import { operands, renderNode, type ConstFn, type IndexFn } from './scalar.js';
+
+/**
+ * Bracket nesting past which a subexpression is bound to a `let` of its
+ * own: a quarter of Tint's 128, since a unary operator inside brackets
+ * counts twice and an op may add a few levels over its operands.
+ */
+export const MAX_NESTING = 32;
+
+/** How deep brackets (calls, parentheses, indexing) nest in `code`. */
+export function nesting(code: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < code.length; i++) {
+    const c = code.charCodeAt(i);
+    if (c === 40 || c === 91) max = Math.max(max, ++depth);
+    else if (c === 41 || c === 93) depth--;
+  }
+  return max;
+}
+
+/** An expression as statements: `lets` (`let name = ...;` each, in order) run before `value` is used. */
+export interface RenderedStatements {
+  readonly lets: readonly string[];
+  readonly value: string;
+}
+
+/**
+ * WGSL for expression `e` (arguments as `renderExpr`'s) as `let`
+ * statements and a value. An apply or gather object the expression holds
+ * more than once is computed once, into a `let`, and so is one whose code
+ * would nest past `MAX_NESTING`. Binding a switch's branch to a `let`
+ * computes nothing that was not computed before: WGSL's `select`
+ * evaluates both (a gather's index is in range on every element, taken
+ * branch or not). Leaves render at each use, as `renderExpr` renders them,
+ * and operands before their users, left to right: `index` and `constant`
+ * are asked in `renderExpr`'s order. `prefix` names the lets (`e_0`, ...).
+ * Iterative, so that no chain is too deep for the JavaScript stack.
+ */
+export function renderStatements(e: ScalarExpr, index: IndexFn, packed = -1, reduced?: string, constant?: ConstFn, prefix = 'e_'): RenderedStatements {
+  // operand slots holding each node (an object reached again is counted, not walked again)
+  const uses = new Map<ScalarExpr, number>([[e, 1]]);
+  const stack: ScalarExpr[] = [e];
+  while (stack.length) {
+    for (const a of operands(stack.pop()!)) {
+      const n = uses.get(a);
+      uses.set(a, (n ?? 0) + 1);
+      if (n === undefined) stack.push(a);
+    }
+  }
+  const lets: string[] = [];
+  // the names of the nodes bound so far
+  const named = new Map<ScalarExpr, string>();
+  const frames: { e: ScalarExpr; args: string[] }[] = [{ e, args: [] }];
+  for (;;) {
+    const top = frames[frames.length - 1]!;
+    const ops = operands(top.e);
+    if (top.args.length < ops.length) {
+      const a = ops[top.args.length]!;
+      const name = named.get(a);
+      if (name !== undefined) top.args.push(name);
+      else frames.push({ e: a, args: [] });
+      continue;
+    }
+    frames.pop();
+    const code = renderNode(top.e, top.args, index, packed, reduced, constant);
+    const parent = frames[frames.length - 1];
+    if (!parent) return { lets, value: code };
+    if ((top.e.kind === 'apply' || top.e.kind === 'gather') && (uses.get(top.e)! > 1 || nesting(code) > MAX_NESTING)) {
+      const name = `${prefix}${lets.length}`;
+      lets.push(`let ${name} = ${code};`);
+      named.set(top.e, name);
+      parent.args.push(name);
+    } else parent.args.push(code);
+  }
+}
+
+/** `lets` as code before a statement: each followed by `separator` (the statement's line break and indent); nothing when there are none. */
+export function statements(lets: readonly string[], separator: string): string {
+  return lets.map((l) => `${l}${separator}`).join('');
+}
