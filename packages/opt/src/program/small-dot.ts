@@ -7,7 +7,7 @@
  */
 import type { ElementwiseKernel, LoadExpr, MatmulKernel, Program, ScalarExpr, Step } from '@sym/graph';
 
-/** The longest contraction written out: 2k loads and 2k - 1 ops per element. */
+/** The longest contraction written out: 2k loads and 2k ops per element. */
 export const SMALL_K = 4;
 
 /** The elementwise kernel computing `m`, or null when it does not qualify. */
@@ -25,7 +25,8 @@ export function smallDotKernel(m: MatmulKernel): ElementwiseKernel | null {
   const shape = batched ? [m.batch, m.m, m.n] : [m.m, m.n];
   const cast = (e: ScalarExpr): ScalarExpr => (e.dtype === acc ? e : { kind: 'apply', op: 'cast', args: [e], computeDType: e.dtype, dtype: acc });
   const apply = (op: 'mul' | 'add', a: ScalarExpr, b: ScalarExpr): ScalarExpr => ({ kind: 'apply', op, args: [a, b], computeDType: acc, dtype: acc });
-  let sum: ScalarExpr | undefined;
+  // the sum starts from +0, as BLAS's and the matmul kernels' do: terms that are all -0 sum to +0 (numpy.dot)
+  let sum: ScalarExpr = { kind: 'const', value: 0, dtype: acc };
   for (let k = 0; k < m.k; k++) {
     // a[b, i, k] read over (b, i, j), j broadcast; b[b, k, j] read over (b, i, j), i broadcast
     const aStrides = [m.a.strides[1], 0];
@@ -33,9 +34,9 @@ export function smallDotKernel(m: MatmulKernel): ElementwiseKernel | null {
     const a: LoadExpr = { kind: 'load', input: 0, strides: batched ? [m.a.strides[0], ...aStrides] : aStrides, offset: m.a.offset + k * m.a.strides[2], dtype: m.inputs[0] };
     const b: LoadExpr = { kind: 'load', input: 1, strides: batched ? [m.b.strides[0], ...bStrides] : bStrides, offset: m.b.offset + k * m.b.strides[1], dtype: m.inputs[1] };
     const term = apply('mul', cast(a), cast(b));
-    sum = sum ? apply('add', sum, term) : term;
+    sum = apply('add', sum, term);
   }
-  return { kind: 'elementwise', shape, inputs: [...m.inputs], out: m.out, expr: sum! };
+  return { kind: 'elementwise', shape, inputs: [...m.inputs], out: m.out, expr: sum };
 }
 
 /** Replace every qualifying matmul step by its elementwise form. */
