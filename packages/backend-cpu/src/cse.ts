@@ -25,12 +25,29 @@ export interface Cse {
   readonly nodes: readonly CseNode[];
   /** The id of an expression object of the tree. */
   readonly id: (e: ScalarExpr) => number;
-  /** Whether node `id` is computed once into a local: used more than once, and more than a literal. */
+  /** Whether node `id` is computed once into a local: used more than once and more than a literal, or one of `deep`. */
   readonly shared: (id: number) => boolean;
+  /**
+   * Nodes computed into a local because the expression under them, up to
+   * the nearest local, is `MAX_INLINE_DEPTH` deep: ascending, so each
+   * reads only earlier ones. Rendered in one piece, a chain of a thousand
+   * steps overflowed V8's parser ("Maximum call stack size exceeded").
+   */
+  readonly deep: readonly number[];
 }
+
+/**
+ * Depth of an expression rendered in one piece past which a node is
+ * computed into a local. Fusion stops at 256 nodes, so its kernels stay
+ * below and render as they did; a kernel made otherwise may be deeper.
+ */
+export const MAX_INLINE_DEPTH = 256;
 
 /** Literals keep -0 and NaN apart from 0 (String(-0) is "0"). */
 const literal = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
+
+/** The operands of an expression node: an apply's arguments, a gather's index. */
+const operands = (e: ScalarExpr): readonly ScalarExpr[] => (e.kind === 'apply' ? e.args : e.kind === 'gather' ? [e.index] : []);
 
 /** Hash-cons the expression: one node per distinct structure, operands before their users. */
 export function commonSubexpressions(root: ScalarExpr): Cse {
@@ -38,10 +55,7 @@ export function commonSubexpressions(root: ScalarExpr): Cse {
   const byKey = new Map<string, number>();
   // objects the lowerings share already are visited once: a DAG of n objects costs O(n), not its tree's size
   const byObject = new Map<ScalarExpr, number>();
-  const visit = (e: ScalarExpr): number => {
-    const seen = byObject.get(e);
-    if (seen !== undefined) return seen;
-    let args: number[] = [];
+  const node = (e: ScalarExpr, args: number[]): number => {
     let key: string;
     switch (e.kind) {
       case 'const':
@@ -54,11 +68,9 @@ export function commonSubexpressions(root: ScalarExpr): Cse {
         key = `r:${e.dtype}`;
         break;
       case 'gather':
-        args = [visit(e.index)];
         key = `g:${e.dtype}:${e.input}:${e.size}:${args[0]}`;
         break;
       case 'apply':
-        args = e.args.map(visit);
         key = `a:${e.op}:${e.computeDType}:${e.dtype}:${args.join(',')}`;
         break;
     }
@@ -72,7 +84,36 @@ export function commonSubexpressions(root: ScalarExpr): Cse {
     byObject.set(e, id);
     return id;
   };
-  nodes[visit(root)]!.uses++;
+  // operands first, left to right, without recursion: no chain is too deep for the stack
+  const frames: { e: ScalarExpr; args: number[] }[] = [{ e: root, args: [] }];
+  let rootId = -1;
+  while (frames.length) {
+    const top = frames[frames.length - 1]!;
+    const ops = operands(top.e);
+    if (top.args.length < ops.length) {
+      const a = ops[top.args.length]!;
+      const seen = byObject.get(a);
+      if (seen !== undefined) top.args.push(seen);
+      else frames.push({ e: a, args: [] });
+      continue;
+    }
+    frames.pop();
+    const id = node(top.e, top.args);
+    if (frames.length) frames[frames.length - 1]!.args.push(id);
+    else rootId = id;
+  }
+  nodes[rootId]!.uses++;
+  const shared = nodes.map((n) => n.uses > 1 && n.expr.kind !== 'const');
+  // the depth of each node rendered in one piece down to the nearest local, and the nodes cut there
+  const height: number[] = [];
+  const deep: number[] = [];
+  nodes.forEach((n, id) => {
+    height[id] = 1 + n.args.reduce((h, a) => Math.max(h, shared[a] ? 0 : height[a]!), 0);
+    if (height[id]! >= MAX_INLINE_DEPTH && id !== rootId && !shared[id]) {
+      shared[id] = true;
+      deep.push(id);
+    }
+  });
   return {
     nodes,
     id: (e) => {
@@ -80,7 +121,8 @@ export function commonSubexpressions(root: ScalarExpr): Cse {
       if (id === undefined) throw new Error('cse: an expression outside the tree it was built from');
       return id;
     },
-    shared: (id) => nodes[id]!.uses > 1 && nodes[id]!.expr.kind !== 'const',
+    shared: (id) => shared[id]!,
+    deep,
   };
 }
 

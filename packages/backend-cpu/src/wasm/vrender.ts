@@ -35,11 +35,24 @@ export function iterShape(k: VKernel): readonly number[] {
 }
 
 
-function supportedExpr(e: ScalarExpr): boolean {
+function supportedNode(e: ScalarExpr): boolean {
   if (e.kind === 'const') return true;
   if (e.kind === 'load') return e.dtype === 'float32' || e.dtype === 'float16';
   if (e.kind === 'reduced' || e.kind === 'gather') return false; // WebAssembly SIMD has no gathers: the JavaScript path runs them
-  return lanes(e.dtype) && lanes(e.computeDType) && SUPPORTED.has(e.op) && e.args.every(supportedExpr);
+  return lanes(e.dtype) && lanes(e.computeDType) && SUPPORTED.has(e.op);
+}
+
+/** Whether every node of `root` is supported: each object once (a DAG costs its objects, not its tree), without recursion. */
+function supportedExpr(root: ScalarExpr): boolean {
+  const seen = new Set<ScalarExpr>([root]);
+  const stack = [root];
+  while (stack.length) {
+    const e = stack.pop()!;
+    if (!supportedNode(e)) return false;
+    if (e.kind !== 'apply') continue;
+    for (const a of e.args) if (!seen.has(a)) seen.add(a), stack.push(a);
+  }
+  return true;
 }
 
 /** Whether the kernel runs on the SIMD path. */
@@ -168,6 +181,14 @@ export function rowModule(k: VKernel, loads: readonly LoadExpr[], column: boolea
   /** The kernel's value at the current vector: its shared locals are computed afresh. */
   const element = (e: ScalarExpr): void => {
     computed.clear();
+    // the nodes cut for depth first, each into its local, so that no computation recurses deeper than the cut
+    for (const id of cse.deep) {
+      compute(cse.nodes[id]!.expr);
+      let at = sharedLocals.get(id);
+      if (at === undefined) sharedLocals.set(id, (at = local(V128)));
+      c.set(at);
+      computed.add(id);
+    }
     expr(e);
   };
   const expr = (e: ScalarExpr): void => {
