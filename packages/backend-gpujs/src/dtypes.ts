@@ -4,7 +4,6 @@
  * float64 is refused.
  */
 import type { DType, Kernel, ScalarExpr, SortKernel, TypedArray } from '@sym/graph';
-import { walkExpr } from '@sym/graph';
 
 /** Integers (and indices) are exact in float32 up to this magnitude. */
 export const MAX_EXACT_INT = 16777216;
@@ -40,7 +39,7 @@ export function refuseFloat64(kernel: Exclude<Kernel, SortKernel>): void {
   const exprs = [...(kernel.kind === 'matmul' ? [] : [kernel.expr]), ...(epilogue ? [epilogue.expr] : [])];
   for (const expr of exprs) {
     // float64 literals are fine where they are converted to a float32 computation
-    walkExpr(expr, (e: ScalarExpr) => {
+    eachNode(expr, (e: ScalarExpr) => {
       if (e.kind === 'apply' && (bad(e.dtype) || bad(e.computeDType))) where.push(`${e.op}`);
       if (e.kind === 'load' && bad(e.dtype)) where.push(`a load of input ${e.input}`);
     });
@@ -50,5 +49,29 @@ export function refuseFloat64(kernel: Exclude<Kernel, SortKernel>): void {
       `gpujs: this ${kernel.kind} kernel computes in float64 (${[...new Set(where)].join(', ')}), which gpu.js cannot; ` +
         'gpujs computes in float32 only: set floatX=float32 (SYM_FLAGS=floatX=float32) or cast to float32.',
     );
+  }
+}
+
+/**
+ * Visit every node object of `root` once, operands first, left to right
+ * (`walkExpr`'s order on a tree). A DAG, whose tree doubles per shared
+ * level, costs its number of objects; no recursion, so no chain is too deep.
+ */
+function eachNode(root: ScalarExpr, f: (e: ScalarExpr) => void): void {
+  const seen = new Set<ScalarExpr>([root]);
+  const frames: { e: ScalarExpr; next: number }[] = [{ e: root, next: 0 }];
+  while (frames.length) {
+    const top = frames[frames.length - 1]!;
+    const ops = top.e.kind === 'apply' ? top.e.args : top.e.kind === 'gather' ? [top.e.index] : [];
+    if (top.next < ops.length) {
+      const a = ops[top.next++]!;
+      if (!seen.has(a)) {
+        seen.add(a);
+        frames.push({ e: a, next: 0 });
+      }
+      continue;
+    }
+    frames.pop();
+    f(top.e);
   }
 }

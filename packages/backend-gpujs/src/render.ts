@@ -127,56 +127,129 @@ const fetchLoad: RenderLoad = (e, index) => `in${e.input}[${index}]`;
 const REDUCED = 'reduced';
 
 /**
+ * Bracket nesting past which a subexpression is computed into a variable
+ * of its own (with `lets`): gpu.js translates the kernel to GLSL, whose
+ * compilers run out of parser stack on deep expressions (headless-gl's
+ * ANGLE reported "memory exhausted" for 100 affine steps, 200 levels). Below
+ * the bound an expression renders in one piece, as it always did.
+ */
+export const MAX_NESTING = 32;
+
+/** How deep brackets (calls, parentheses, indexing) nest in `code`. */
+export function nesting(code: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < code.length; i++) {
+    const c = code.charCodeAt(i);
+    if (c === 40 || c === 91) max = Math.max(max, ++depth);
+    else if (c === 41 || c === 93) depth--;
+  }
+  return max;
+}
+
+const operands = (e: ScalarExpr): readonly ScalarExpr[] => (e.kind === 'apply' ? e.args : e.kind === 'gather' ? [e.index] : []);
+
+/**
  * Render an expression; `index(strides, offset)` renders a load's flat
- * index from the index variables. A gather's index is computed into a
- * variable first, declared by a statement pushed to `lets` (gpu.js types
- * an expression used as an index, and the helpers in it, as integers,
- * which would clash with their float uses elsewhere in the kernel).
+ * index from the index variables. With `lets`, statements computing parts
+ * of it first are pushed there: a gather's index (gpu.js types an
+ * expression used as an index, and the helpers in it, as integers, which
+ * would clash with their float uses elsewhere in the kernel), an apply the
+ * expression holds more than once (the same object: a DAG is computed
+ * once, not once per path to it) and one whose code would nest past
+ * `MAX_NESTING`. Computing a switch's branch before the switch is safe: a
+ * shader does not trap, and a gather's index is in range on every element.
+ * Without `lets` everything renders inline and a gather is refused.
+ * Iterative, so that no chain is too deep for the JavaScript stack.
  */
 export function renderExpr(e: ScalarExpr, index: (strides: readonly number[], offset: number) => string, load: RenderLoad = fetchLoad, lets?: string[]): string {
+  // operand slots holding each node (an object reached again is counted, not walked again)
+  const uses = new Map<ScalarExpr, number>([[e, 1]]);
+  const stack: ScalarExpr[] = [e];
+  while (lets && stack.length) {
+    for (const a of operands(stack.pop()!)) {
+      const n = uses.get(a);
+      uses.set(a, (n ?? 0) + 1);
+      if (n === undefined) stack.push(a);
+    }
+  }
+  // the code of the nodes computed into a variable (and of gathers, whose index is), by object
+  const done = new Map<ScalarExpr, { code: string; value: undefined }>();
+  // each frame: a node, its operands' code so far, and their values where they are constants
+  const frames: { e: ScalarExpr; args: string[]; values: (number | undefined)[] }[] = [{ e, args: [], values: [] }];
+  for (;;) {
+    const top = frames[frames.length - 1]!;
+    const ops = operands(top.e);
+    if (top.args.length < ops.length) {
+      const a = ops[top.args.length]!;
+      const seen = done.get(a);
+      if (seen) {
+        top.args.push(seen.code);
+        top.values.push(undefined);
+      } else frames.push({ e: a, args: [], values: [] });
+      continue;
+    }
+    frames.pop();
+    const { code, value } = renderNode(top.e, top.args, top.values, index, load, lets);
+    const parent = frames[frames.length - 1];
+    let ref = code;
+    if (top.e.kind === 'gather') done.set(top.e, { code, value: undefined });
+    else if (lets && parent && top.e.kind === 'apply' && value === undefined && (uses.get(top.e)! > 1 || nesting(code) > MAX_NESTING)) {
+      ref = `e${lets.length}`;
+      lets.push(`const ${ref} = ${code};`);
+      done.set(top.e, { code: ref, value: undefined });
+    }
+    if (!parent) return code;
+    parent.args.push(ref);
+    parent.values.push(value);
+  }
+}
+
+/**
+ * One node given its operands' code (`args`) and constant values
+ * (`values`, undefined for those that read something): its code, and its
+ * value where it is a constant or an op of constants.
+ */
+function renderNode(
+  e: ScalarExpr,
+  args: readonly string[],
+  values: readonly (number | undefined)[],
+  index: (strides: readonly number[], offset: number) => string,
+  load: RenderLoad,
+  lets: string[] | undefined,
+): { code: string; value: number | undefined } {
   switch (e.kind) {
     case 'const':
-      return num(e.value);
+      return { code: num(e.value), value: e.value };
     case 'load':
-      return load(e, index(e.strides, e.offset));
+      return { code: load(e, index(e.strides, e.offset)), value: undefined };
     // the index is an int32 value the kernel keeps in range (an exact float below 2^24)
     case 'gather': {
       if (!lets) throw new Error('gpujs: a gather outside an elementwise kernel');
-      const at = renderExpr(e.index, index, load, lets);
       const name = `g${lets.length}`;
-      lets.push(`const ${name} = ${at};`);
-      return load(e, name);
+      lets.push(`const ${name} = ${args[0]};`);
+      return { code: load(e, name), value: undefined };
     }
     case 'reduced':
-      return REDUCED;
+      return { code: REDUCED, value: undefined };
     case 'apply': {
       // an op of literals (a size computed from shapes: 2 * 2) is folded here: gpu.js would type the
       // literals' product an integer, which no float helper such as symTrunc64 accepts
-      const folded = foldConstants(e);
-      if (folded !== undefined) return num(folded);
-      const args = e.args.map((a, i) => {
-        const code = renderExpr(a, index, load, lets);
+      if (values.every((v) => v !== undefined)) {
+        const converted = values.map((v, i) => ((e.op === 'switch' && i === 0) || e.args[i]!.dtype === e.computeDType ? v : castScalar(v, e.computeDType)));
+        const folded = castScalar(SCALAR_OPS[e.op].impl(converted, e.dtype, e.computeDType), e.dtype);
+        return { code: num(folded), value: folded };
+      }
+      const converted = e.args.map((a, i) => {
+        const code = args[i]!;
         // the condition of a switch is tested as it is; other operands convert to the compute dtype
         if (e.op === 'switch' && i === 0) return code;
         return a.dtype === e.computeDType ? code : castTo(e.computeDType, code);
       });
-      const code = OPS[e.op](args, e.dtype, e.computeDType);
-      return e.op === 'cast' || e.dtype !== e.computeDType || !isExact(e.op, e.dtype) ? castTo(e.dtype, code) : code;
+      const code = OPS[e.op](converted, e.dtype, e.computeDType);
+      return { code: e.op === 'cast' || e.dtype !== e.computeDType || !isExact(e.op, e.dtype) ? castTo(e.dtype, code) : code, value: undefined };
     }
   }
-}
-
-/** The value of an expression of constants only, with the scalar ops' reference semantics; undefined if it reads anything. */
-function foldConstants(e: ScalarExpr): number | undefined {
-  if (e.kind === 'const') return e.value;
-  if (e.kind !== 'apply') return undefined;
-  const args: number[] = [];
-  for (const [i, a] of e.args.entries()) {
-    const v = foldConstants(a);
-    if (v === undefined) return undefined;
-    args.push((e.op === 'switch' && i === 0) || a.dtype === e.computeDType ? v : castScalar(v, e.computeDType));
-  }
-  return castScalar(SCALAR_OPS[e.op].impl(args, e.dtype, e.computeDType), e.dtype);
 }
 
 /** sum(vars[d] * strides[d]) + offset, as float arithmetic (exact below 2^24). */
@@ -235,18 +308,23 @@ function storeAs(d: DType, e: ScalarExpr, code: string): string {
   return e.kind === 'apply' && e.dtype === d ? code : castTo(d, code);
 }
 
+/** Statements, each on a line of its own. */
+const statements = (lets: readonly string[]) => lets.map((l) => `${l}\n`).join('');
+
 function renderElementwise(k: ElementwiseKernel): string {
   const vars = k.shape.map((_, d) => `i${d}`);
   const lets: string[] = [];
   const expr = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o), fetchLoad, lets);
-  return `function (${params(k.inputs.length)}) {\n${decompose(k.shape, vars, 't')}\n${lets.map((l) => `${l}\n`).join('')}return ${storeAs(k.out, k.expr, expr)};\n}`;
+  return `function (${params(k.inputs.length)}) {\n${decompose(k.shape, vars, 't')}\n${statements(lets)}return ${storeAs(k.out, k.expr, expr)};\n}`;
 }
 
-/** The value a reduce kernel folds at the current index variables, in its accumulator dtype. */
+/** Statements declaring `v`, the value a reduce kernel folds at the current index variables, in its accumulator dtype. */
 export function reduceValue(k: ReduceKernel, vars: readonly string[]): string {
-  const raw = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o));
-  return k.expr.dtype === k.acc || k.acc === 'bool' ? raw : castTo(k.acc, raw);
+  const lets: string[] = [];
+  const raw = renderExpr(k.expr, (s, o) => offsetExpr(vars, s, o), fetchLoad, lets);
+  return `${statements(lets)}const v = ${k.expr.dtype === k.acc || k.acc === 'bool' ? raw : castTo(k.acc, raw)};`;
 }
+
 
 /**
  * The statement folding `v` into `acc`; argmax/argmin also set `best` to
@@ -285,8 +363,9 @@ export function reduceUpdate(reducer: ReduceKernel['reducer'], acc: DType, j = '
  */
 export function epilogueReturn(epilogue: Epilogue | undefined, out: DType, result: string, vars: readonly string[], load?: RenderLoad): string {
   if (!epilogue) return `return ${castTo(out, result)};`;
-  const expr = renderExpr(epilogue.expr, (s, o) => offsetExpr(vars, s, o), load);
-  return `const ${REDUCED} = ${castTo(epilogue.value, result)};\nreturn ${storeAs(out, epilogue.expr, expr)};`;
+  const lets: string[] = [];
+  const expr = renderExpr(epilogue.expr, (s, o) => offsetExpr(vars, s, o), load, lets);
+  return `const ${REDUCED} = ${castTo(epilogue.value, result)};\n${statements(lets)}return ${storeAs(out, epilogue.expr, expr)};`;
 }
 
 /**
@@ -308,7 +387,7 @@ function renderReduce(k: ReduceKernel): string {
   const value = reduceValue(k, vars);
   const update = reduceUpdate(k.reducer, k.acc);
   const count = k.reduceShape.reduce((a, b) => a * b, 1);
-  const inner = loops(k.reduceShape, 'r', `const v = ${value};\n${update}\nj = j + 1.0;`);
+  const inner = loops(k.reduceShape, 'r', `${value}\n${update}\nj = j + 1.0;`);
   const init = num(reduceIdentity(k.reducer, k.acc));
   return `function (${params(k.inputs.length)}) {
 ${decompose(k.shape, vars, 't')}

@@ -83,7 +83,7 @@ const c = cn + 0.0;
 const j = first + c;
 if (j < ${num(count)}) {
 ${locate}
-const v = ${reduceValue(k, [...ivars, ...rvars])};
+${reduceValue(k, [...ivars, ...rvars])}
 ${reduceUpdate(k.reducer, k.acc, 'j', 'first')}
 }
 }
