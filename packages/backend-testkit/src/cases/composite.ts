@@ -137,6 +137,25 @@ const FLOAT: readonly Composite[] = [
       ];
     },
   },
+  {
+    // fused, each is one kernel nesting over a hundred levels deep (Tint and ANGLE stop parsing near 128-200), and
+    // the squaring's kernel holds one subexpression object twice a level (rendered once per path, it doubles a level)
+    what: 'deep recurrences: x = 0.9 x + 0.1 (100 steps), x = tanh(x w + 0.1) (60 steps), y = y² / 2 + 1/4 (40 steps)',
+    inputs: [[[3, 4], 'small'], [[3, 4], 'small']],
+    build: (x, w) => {
+      let affine = x!;
+      for (let i = 0; i < 100; i++) affine = affine.mul(0.9).add(0.1);
+      let tanh = x!;
+      for (let i = 0; i < 60; i++) tanh = T.tanh(tanh.mul(w!).add(0.1));
+      let square = x!;
+      for (let i = 0; i < 40; i++) square = square.mul(square).mul(0.5).add(0.25);
+      return [
+        ['x = 0.9 x + 0.1, 100 times', affine],
+        ['x = tanh(x w + 0.1), 60 times', tanh],
+        ['y = y² / 2 + 1/4, 40 times', square],
+      ];
+    },
+  },
 ];
 
 const INT: readonly Composite[] = [
