@@ -47,6 +47,7 @@ export const HELPER_NAMES = [
   'symFmod',
   'symFloatMod',
   'symFloatDiv',
+  'symDivZero',
   'symIntMod',
   'symMulLow16',
   'symPowWrap',
@@ -330,6 +331,14 @@ export const HELPER_SOURCES: readonly string[] = [
     if (d === 0.0) { return 0.0; }
     const f = Math.floor(d);
     return (d - f > 0.5) ? f + 1.0 : f;
+  }`,
+  // a / 0 for a divisor the kernel holds as a literal zero of sign s (+-1): +-inf, NaN for 0 / 0 and NaN / 0.
+  // The GLSL compiler folds a / 0.0 of a literal zero to 0 (headless-gl on llvmpipe: x / 0 and T.var with
+  // ddof = N gave 0), so the infinity is made at run time from a, as symLog's
+  `function symDivZero(a, s) {
+    if (a !== a || a === 0.0) { return symNaN(a); }
+    const inf = Math.exp(1000.0 + Math.abs(a));
+    return ((a < 0.0) !== (s < 0.0)) ? -inf : inf;
   }`,
   // a * b modulo 2^16 for |a|, |b| < 2^16, exact: b is split in bytes so no partial product exceeds 2^24
   `function symMulLow16(a, b) {

@@ -246,10 +246,22 @@ function renderNode(
         if (e.op === 'switch' && i === 0) return code;
         return a.dtype === e.computeDType ? code : castTo(e.computeDType, code);
       });
-      const code = OPS[e.op](converted, e.dtype, e.computeDType);
+      const code = divideByLiteralZero(e, converted[0]!, values[1]) ?? OPS[e.op](converted, e.dtype, e.computeDType);
       return { code: e.op === 'cast' || e.dtype !== e.computeDType || !isExact(e.op, e.dtype) ? castTo(e.dtype, code) : code, value: undefined };
     }
   }
+}
+
+/**
+ * A float division (true or floor) by a divisor the kernel holds as a
+ * literal zero, as `symDivZero` (NumPy's +-inf, NaN for 0 / 0 and NaN / 0):
+ * the GLSL compiler folds `a / 0.0` to 0. Undefined for other nodes, which
+ * render as before: a zero read at run time divides as IEEE's (one the
+ * compiler derives still folds: it makes `y * 0.0` 0, and `x / (y * 0.0)` 0).
+ */
+function divideByLiteralZero(e: ScalarExpr & { kind: 'apply' }, numerator: string, divisor: number | undefined): string | undefined {
+  if (divisor !== 0 || !isFloat(e.computeDType) || (e.op !== 'truediv' && e.op !== 'intdiv')) return undefined;
+  return `symDivZero(${numerator}, ${Object.is(divisor, -0) ? num(-1) : num(1)})`;
 }
 
 /** sum(vars[d] * strides[d]) + offset, as float arithmetic (exact below 2^24). */
