@@ -346,7 +346,18 @@ export function convert(code: string, from: DType, to: DType): string {
   return wrap(c, to);
 }
 
-/** A WGSL literal of `value` in dtype `d`. */
+/**
+ * -0 as a value the shader compiler cannot see is constant (the entry
+ * point's `nwg`, in scope wherever a kernel renders an expression, is
+ * never 0): lavapipe compiles as if zeros had no sign, so a -0.0 literal,
+ * or `bitcast<f32>(0x80000000u)`, came out +0 in arithmetic and through a
+ * helper (x * -0 was +0 and x / -0 +inf for x = 1; f_max(-1, -0) +0), and
+ * it folds x * 0.0 to +0 (inf and NaN times zero included), which a value
+ * read at run time escapes.
+ */
+const NEGATIVE_ZERO = 'bitcast<f32>(select(0u, 0x80000000u, nwg.x != 0u))';
+
+/** A WGSL literal of `value` in dtype `d` (-0 as `NEGATIVE_ZERO`, for a kernel's entry point). */
 export function literal(value: number, d: DType): string {
   switch (valueType(d)) {
     case 'bool':
@@ -365,9 +376,9 @@ export function literal(value: number, d: DType): string {
       if (value === Infinity) return 'f_inf()';
       if (value === -Infinity) return '(-f_inf())';
       const v = d === 'float16' ? f16round(value) : Math.fround(value);
+      if (Object.is(v, -0)) return NEGATIVE_ZERO;
       // an f32 literal in exponent form keeps every digit JavaScript prints
-      const s = Object.is(v, -0) ? '-0.0' : v.toExponential();
-      return `(${s}f)`;
+      return `(${v.toExponential()}f)`;
     }
   }
 }

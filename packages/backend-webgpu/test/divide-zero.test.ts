@@ -12,7 +12,7 @@ describe('division by a literal zero on WebGPU', () => {
   it('gives +-inf and NaN as np.true_divide', async () => {
     const x = T.fvector('x');
     const zero = T.constant(sym.array(0, { dtype: 'float32' }));
-    // (a literal -0 is not here: lavapipe folds its sign away in any arithmetic, x * -0 included)
+    // (a constant -0 divisor: negative-zero.test.ts)
     const outs = [x.div(zero), T.trueDiv(T.sum(x), 0), T.var(x, { ddof: 4 }), T.std(x, { ddof: 9 })];
     const { gpu, ref } = await both([x], outs, [sym.array([1, -1, 0, NaN], { dtype: 'float32' })]);
     // np.float32([1, -1, 0, nan]) / np.float32(0); the sum is NaN; np.var(..., ddof=4): NaN (the NaN spreads)
