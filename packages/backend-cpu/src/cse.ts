@@ -9,7 +9,7 @@
  * operands make one node), so that the renderers compute it once per
  * element and name it wherever it appears again.
  */
-import type { ApplyExpr, ScalarExpr } from '@sym/graph';
+import { operandsOf, type ApplyExpr, type ScalarExpr } from '@sym/graph';
 
 export interface CseNode {
   /** One of the expression objects with this structure (they render alike). */
@@ -45,9 +45,6 @@ export const MAX_INLINE_DEPTH = 256;
 
 /** Literals keep -0 and NaN apart from 0 (String(-0) is "0"). */
 const literal = (v: number) => (Object.is(v, -0) ? '-0' : String(v));
-
-/** The operands of an expression node: an apply's arguments, a gather's index. */
-const operands = (e: ScalarExpr): readonly ScalarExpr[] => (e.kind === 'apply' ? e.args : e.kind === 'gather' ? [e.index] : []);
 
 /** Hash-cons the expression: one node per distinct structure, operands before their users. */
 export function commonSubexpressions(root: ScalarExpr): Cse {
@@ -89,7 +86,7 @@ export function commonSubexpressions(root: ScalarExpr): Cse {
   let rootId = -1;
   while (frames.length) {
     const top = frames[frames.length - 1]!;
-    const ops = operands(top.e);
+    const ops = operandsOf(top.e);
     if (top.args.length < ops.length) {
       const a = ops[top.args.length]!;
       const seen = byObject.get(a);

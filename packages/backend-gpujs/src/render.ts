@@ -10,7 +10,7 @@
  * holding integers, wrapped as storing into the dtype would wrap them.
  */
 import type { DType, Epilogue, Kernel, ScalarExpr, ScalarOpName, ElementwiseKernel, ReduceKernel, MatmulKernel } from '@sym/graph';
-import { SCALAR_OPS, castScalar, isFloat, reduceIdentity } from '@sym/graph';
+import { SCALAR_OPS, castScalar, isFloat, operandsOf, operandUses, reduceIdentity } from '@sym/graph';
 
 /** A number as a shader-safe float literal (GLSL has no NaN or Infinity literals). */
 export function num(v: number): string {
@@ -147,8 +147,6 @@ export function nesting(code: string): number {
   return max;
 }
 
-const operands = (e: ScalarExpr): readonly ScalarExpr[] => (e.kind === 'apply' ? e.args : e.kind === 'gather' ? [e.index] : []);
-
 /**
  * Render an expression; `index(strides, offset)` renders a load's flat
  * index from the index variables. With `lets`, statements computing parts
@@ -163,23 +161,15 @@ const operands = (e: ScalarExpr): readonly ScalarExpr[] => (e.kind === 'apply' ?
  * Iterative, so that no chain is too deep for the JavaScript stack.
  */
 export function renderExpr(e: ScalarExpr, index: (strides: readonly number[], offset: number) => string, load: RenderLoad = fetchLoad, lets?: string[]): string {
-  // operand slots holding each node (an object reached again is counted, not walked again)
-  const uses = new Map<ScalarExpr, number>([[e, 1]]);
-  const stack: ScalarExpr[] = [e];
-  while (lets && stack.length) {
-    for (const a of operands(stack.pop()!)) {
-      const n = uses.get(a);
-      uses.set(a, (n ?? 0) + 1);
-      if (n === undefined) stack.push(a);
-    }
-  }
+  // operand slots holding each node: only a renderer with lets computes shared nodes once
+  const uses = lets ? operandUses(e) : undefined;
   // the code of the nodes computed into a variable (and of gathers, whose index is), by object
   const done = new Map<ScalarExpr, { code: string; value: undefined }>();
   // each frame: a node, its operands' code so far, and their values where they are constants
   const frames: { e: ScalarExpr; args: string[]; values: (number | undefined)[] }[] = [{ e, args: [], values: [] }];
   for (;;) {
     const top = frames[frames.length - 1]!;
-    const ops = operands(top.e);
+    const ops = operandsOf(top.e);
     if (top.args.length < ops.length) {
       const a = ops[top.args.length]!;
       const seen = done.get(a);
@@ -194,7 +184,7 @@ export function renderExpr(e: ScalarExpr, index: (strides: readonly number[], of
     const parent = frames[frames.length - 1];
     let ref = code;
     if (top.e.kind === 'gather') done.set(top.e, { code, value: undefined });
-    else if (lets && parent && top.e.kind === 'apply' && value === undefined && (uses.get(top.e)! > 1 || nesting(code) > MAX_NESTING)) {
+    else if (lets && parent && top.e.kind === 'apply' && value === undefined && (uses!.get(top.e)! > 1 || nesting(code) > MAX_NESTING)) {
       ref = `e${lets.length}`;
       lets.push(`const ${ref} = ${code};`);
       done.set(top.e, { code: ref, value: undefined });

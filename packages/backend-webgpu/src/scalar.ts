@@ -9,7 +9,7 @@
  * Generated code holds only numbers from the kernel: no user string reaches it.
  */
 import type { DType, ScalarExpr, ScalarOpName } from '@sym/graph';
-import { f16round } from '@sym/graph';
+import { f16round, operandsOf } from '@sym/graph';
 import { FLOAT64_ADVICE, storageType, valueType, type WgslScalar } from './dtypes.js';
 import { int64Literal } from './int64.js';
 import { MATH_PRELUDE } from './math-prelude.js';
@@ -542,16 +542,11 @@ function element(input: number, dtype: DType, i: string, packed: number): string
  * appear). `constant` writes the constants it answers for (else literals).
  */
 export function renderExpr(e: ScalarExpr, index: IndexFn, packed = -1, reduced?: string, constant?: ConstFn): string {
-  const args = operands(e).map((a) => renderExpr(a, index, packed, reduced, constant));
+  const args = operandsOf(e).map((a) => renderExpr(a, index, packed, reduced, constant));
   return renderNode(e, args, index, packed, reduced, constant);
 }
 
-/** The operands of an expression node, as `renderNode` takes them rendered: an apply's arguments, a gather's index. */
-export function operands(e: ScalarExpr): readonly ScalarExpr[] {
-  return e.kind === 'apply' ? e.args : e.kind === 'gather' ? [e.index] : [];
-}
-
-/** WGSL for node `e` given its `operands`' WGSL (`args`); the other arguments as `renderExpr`'s. */
+/** WGSL for node `e` given its operands' WGSL (`args`, in `operandsOf`'s order); the other arguments as `renderExpr`'s. */
 export function renderNode(e: ScalarExpr, args: readonly string[], index: IndexFn, packed = -1, reduced?: string, constant?: ConstFn): string {
   switch (e.kind) {
     case 'const':

@@ -8,8 +8,8 @@
  * subexpressions are computed into `let`s first; an expression with
  * neither renders exactly as `renderExpr` renders it.
  */
-import type { ScalarExpr } from '@sym/graph';
-import { operands, renderNode, type ConstFn, type IndexFn } from './scalar.js';
+import { operandsOf, operandUses, type ScalarExpr } from '@sym/graph';
+import { renderNode, type ConstFn, type IndexFn } from './scalar.js';
 
 /**
  * Bracket nesting past which a subexpression is bound to a `let` of its
@@ -49,23 +49,14 @@ export interface RenderedStatements {
  * Iterative, so that no chain is too deep for the JavaScript stack.
  */
 export function renderStatements(e: ScalarExpr, index: IndexFn, packed = -1, reduced?: string, constant?: ConstFn, prefix = 'e_'): RenderedStatements {
-  // operand slots holding each node (an object reached again is counted, not walked again)
-  const uses = new Map<ScalarExpr, number>([[e, 1]]);
-  const stack: ScalarExpr[] = [e];
-  while (stack.length) {
-    for (const a of operands(stack.pop()!)) {
-      const n = uses.get(a);
-      uses.set(a, (n ?? 0) + 1);
-      if (n === undefined) stack.push(a);
-    }
-  }
+  const uses = operandUses(e);
   const lets: string[] = [];
   // the names of the nodes bound so far
   const named = new Map<ScalarExpr, string>();
   const frames: { e: ScalarExpr; args: string[] }[] = [{ e, args: [] }];
   for (;;) {
     const top = frames[frames.length - 1]!;
-    const ops = operands(top.e);
+    const ops = operandsOf(top.e);
     if (top.args.length < ops.length) {
       const a = ops[top.args.length]!;
       const name = named.get(a);

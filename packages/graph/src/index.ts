@@ -85,7 +85,7 @@ export type {
   Step,
   BufferSpec,
 } from './kernel.js';
-export { kernelKey, kernelOutputSize, walkExpr, loadsOf, gathers, mapLeaves, splitEpilogue, epilogueShape, isContiguousOver } from './kernel.js';
+export { kernelKey, kernelOutputSize, walkExpr, operandsOf, operandUses, loadsOf, gathers, mapLeaves, splitEpilogue, epilogueShape, isContiguousOver } from './kernel.js';
 export type { LowerContext, LowerMark, TensorView, BufferView, ScalarView, ReduceRequest, At, Draw } from './lower.js';
 export { isContiguous } from './lower.js';
 export {

@@ -243,6 +243,31 @@ export function kernelOutputSize(k: Kernel): number {
   }
 }
 
+/** The operands of an expression node: an apply's arguments, a gather's index; a leaf has none. */
+export function operandsOf(e: ScalarExpr): readonly ScalarExpr[] {
+  return e.kind === 'apply' ? e.args : e.kind === 'gather' ? [e.index] : [];
+}
+
+/**
+ * How many operand slots of `root`'s expression hold each node object (the
+ * root counts once): a node held more than once is a subexpression the
+ * expression shares (a DAG), which a renderer computes once. Each object
+ * is visited once and without recursion, so a DAG costs its objects, not
+ * its tree's size, and no chain is too deep for the stack.
+ */
+export function operandUses(root: ScalarExpr): Map<ScalarExpr, number> {
+  const uses = new Map<ScalarExpr, number>([[root, 1]]);
+  const stack: ScalarExpr[] = [root];
+  while (stack.length) {
+    for (const a of operandsOf(stack.pop()!)) {
+      const n = uses.get(a);
+      uses.set(a, (n ?? 0) + 1);
+      if (n === undefined) stack.push(a);
+    }
+  }
+  return uses;
+}
+
 /** Visit every node of a scalar expression, children first (a gather's index before the gather). */
 export function walkExpr(e: ScalarExpr, f: (e: ScalarExpr) => void): void {
   if (e.kind === 'apply') for (const a of e.args) walkExpr(a, f);
