@@ -203,7 +203,9 @@ describe('T.nnet.conv2d', () => {
   const cases: [string, sym.Conv2dOptions, { pad: Pair; stride?: Pair; dilation?: Pair; flip?: boolean }][] = [
     ['valid (the default)', {}, { pad: [0, 0] }],
     ["'full'", { borderMode: 'full' }, { pad: [2, 1] }],
-    ["'half', strided, dilated", { borderMode: 'half', subsample: [2, 1], filterDilation: [1, 2] }, { pad: [1, 2], stride: [2, 1], dilation: [1, 2] }],
+    // Theano's 'half' pads (dilated window) // 2: the 2-wide filter dilated by 2 spans 3 columns, so 1, not 2 (= dilation * (2 // 2))
+    ["'half', strided, dilated", { borderMode: 'half', subsample: [2, 1], filterDilation: [1, 2] }, { pad: [1, 1], stride: [2, 1], dilation: [1, 2] }],
+    ["'half', an even filter dilated by 3", { borderMode: 'half', filterDilation: [3, 3] }, { pad: [3, 2], dilation: [3, 3] }],
     ['a padding per axis, cross-correlation', { borderMode: [1, 2], subsample: [2, 3], filterFlip: false }, { pad: [1, 2], stride: [2, 3], flip: false }],
     ['one padding for both axes', { borderMode: 1, filterDilation: [2, 2] }, { pad: [1, 1], dilation: [2, 2] }],
   ];

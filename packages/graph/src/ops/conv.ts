@@ -55,7 +55,8 @@ export interface PatchGeometry {
 /** The padding on each side of an axis whose window spans `k` positions at dilation `d`. */
 export function resolvePad(p: PadSpec, k: number, d: number): number {
   if (p === 'full') return d * (k - 1);
-  if (p === 'half') return d * Math.floor(k / 2);
+  // Theano's: half the dilated window, rounded down ((d (k - 1) + 1) // 2; d (k // 2) only for odd k or d = 1)
+  if (p === 'half') return Math.floor((d * (k - 1) + 1) / 2);
   return p;
 }
 
