@@ -59,6 +59,45 @@ function checkTaps(taps: unknown, what: string, negative: boolean): number[] {
   return [...(taps as number[])];
 }
 
+const wrappedArity = new WeakMap<(...args: never[]) => unknown, number | null>();
+
+/** `wrapper`, a function that passes its arguments on to `fn`, with `fn`'s {@link stepArity}. */
+export function withArityOf<F extends (...args: never[]) => unknown>(wrapper: F, fn: (...args: never[]) => unknown): F {
+  wrappedArity.set(wrapper, stepArity(fn));
+  return wrapper;
+}
+
+/**
+ * The number of arguments `fn` must be called with, to check a step
+ * against what scan passes, or null when it takes any number: no
+ * parameters (`(...args) =>`), or a rest parameter or a default value
+ * after named ones (`(x, ...states) =>`), where JavaScript's `length`
+ * counts only the parameters before it. Read from the function's source;
+ * a bound or native function shows none, and keeps its `length`.
+ */
+export function stepArity(fn: (...args: never[]) => unknown): number | null {
+  if (wrappedArity.has(fn)) return wrappedArity.get(fn)!;
+  if (fn.length === 0) return null;
+  const src = Function.prototype.toString.call(fn);
+  // a lone unparenthesised arrow parameter (`x => ...`) is exactly one
+  if (/^\s*(?:async\s+)?[\p{L}\p{Nl}$_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}$\u200c\u200d]*\s*=>/u.test(src)) return fn.length;
+  const open = src.indexOf('(');
+  if (open < 0) return fn.length;
+  let depth = 0;
+  for (let i = open + 1; i < src.length; i++) {
+    const c = src[i]!;
+    if (c === '"' || c === "'" || c === '`') {
+      // a string in a default value: skip to its end
+      for (i++; i < src.length && src[i] !== c; i++) if (src[i] === '\\') i++;
+    } else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) return fn.length;
+      depth--;
+    } else if (depth === 0 && (c === '=' || src.startsWith('...', i))) return null;
+  }
+  return fn.length;
+}
+
 /**
  * Reads the dict forms of `sequences` and `outputsInfo`. Returns the plain
  * entries and, when some taps are more than one window of a sequence or
@@ -147,9 +186,10 @@ export function planTaps(fn: Step, sequences: readonly ScanSequence[], infos: re
       userArgs.push(...taps.map((tau) => slots[i]![-tau - 1]!));
     });
     userArgs.push(...args.slice(p));
-    if (fn.length > 0 && fn.length !== nArgs) {
+    const arity = stepArity(fn);
+    if (arity !== null && arity !== nArgs) {
       throw new TypeError(
-        `scan: the step takes ${fn.length} argument(s), but scan passes ${nArgs}: ` +
+        `scan: the step takes ${arity} argument(s), but scan passes ${nArgs}: ` +
           `${nWindows} sequence step(s) (one per tap), ${nArgs - nWindows - nNonSequences} previous output(s) (one per tap), ${nNonSequences} non-sequence(s), in that order`,
       );
     }

@@ -30,7 +30,7 @@ import { TensorType } from './type.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 import type { TensorSharedVariable } from './shared.js';
 import { checkOptionNames } from './options.js';
-import { planTaps, type ScanOutputInfo, type ScanSequence } from './scan-taps.js';
+import { planTaps, stepArity, withArityOf, type ScanOutputInfo, type ScanSequence } from './scan-taps.js';
 
 export type { ScanOutputInfo, ScanSequence } from './scan-taps.js';
 
@@ -141,7 +141,7 @@ function outputsOf(fn: Step): Step {
     }
     return outputs as TensorLike | readonly TensorLike[];
   };
-  return Object.defineProperty(step, 'length', { value: fn.length });
+  return withArityOf(step, fn);
 }
 
 /** The loop the Scan op runs: sequences read one element a step, states one step back. Returns the outputs and whether the step returned one (not an array). */
@@ -185,9 +185,10 @@ function scanLoop(
     const holders = inits.map((v, i) => (v === null ? null : literals && literal(v) ? v : placeholderOf(v, types[i]!)));
     // non-sequences are passed as themselves, as Theano does: `grad(y.get(i), x)` inside the step sees y's graph
     const args = [...seqHolders, ...(holders.filter((h) => h !== null) as TensorVariable[]), ...explicit];
-    if (fn.length > 0 && fn.length !== args.length) {
+    const arity = stepArity(fn);
+    if (arity !== null && arity !== args.length) {
       throw new TypeError(
-        `scan: the step takes ${fn.length} argument(s), but scan passes ${args.length}: ` +
+        `scan: the step takes ${arity} argument(s), but scan passes ${args.length}: ` +
           `${seqHolders.length} sequence step(s), ${holders.filter((h) => h !== null).length} previous output(s), ${explicit.length} non-sequence(s), in that order`,
       );
     }

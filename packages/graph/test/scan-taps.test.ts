@@ -218,5 +218,8 @@ describe('scan: taps errors', () => {
     expect(() => sym.scan((a: V, b: V) => [a, b], { outputsInfo: [{ initial: x0, taps: [-2, -1] }, null, null], nSteps: 2 })).toThrow(
       /the step returns 2 output\(s\), but outputsInfo has 3 entries/,
     );
+    // a rest parameter after named ones takes the other taps (the function's length, 1, counts only the named one)
+    const [sums] = sym.scan((a: V, ...others: V[]) => others.reduce((acc, o) => acc.add(o), a), { sequences: { input: s, taps: [-1, 0, 1] } });
+    expect((sym.function([s], sums).sync([1, 2, 3, 4]) as sym.NDArray).toArray()).toEqual([6, 9]);
   });
 });

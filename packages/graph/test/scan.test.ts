@@ -214,8 +214,16 @@ describe('scan: errors name the problem', () => {
     expect(() => sym.scan((xt: V) => xt, { sequences: x, outputsInfo: 0 })).toThrow(
       'scan: the step takes 1 argument(s), but scan passes 2: 1 sequence step(s), 1 previous output(s), 0 non-sequence(s), in that order',
     );
-    // a rest parameter takes whatever comes
+    // a rest parameter takes whatever comes, after named parameters too (their function's length counts only those)
     expect(() => sym.scan((...a: V[]) => a[1]!.add(a[0]!), { sequences: x, outputsInfo: 0 })).not.toThrow();
+    const [sums] = sym.scan((xt: V, ...rest: V[]) => rest[0]!.add(xt).mul(rest[1]!), { sequences: x, outputsInfo: T.constant(0, { dtype: 'float64' }), nonSequences: T.constant(2, { dtype: 'float64' }) });
+    expect((sym.function([x], sums).sync([1, 2]) as sym.NDArray).toArray()).toEqual([2, 8]);
+    // so does a parameter with a default value (length counts the parameters before it)
+    const [halves] = sym.scan((xt: V, h: V, scale: V | number = 0.5) => h.add(xt).mul(scale), { sequences: x, outputsInfo: T.constant(0, { dtype: 'float64' }) });
+    expect((sym.function([x], halves).sync([2, 4]) as sym.NDArray).toArray()).toEqual([1, 2.5]);
+    // but not a default inside a destructured parameter, nor a bound function, whose lengths are exact
+    expect(() => sym.scan(((xt: V, { y = 1 }: { y?: number }) => xt.mul(y)) as never, { sequences: x, outputsInfo: 0, nonSequences: [x] })).toThrow(/the step takes 2 argument\(s\), but scan passes 3/);
+    expect(() => sym.scan(function (this: unknown, xt: V) { return xt; }.bind(null), { sequences: x, outputsInfo: 0 })).toThrow(/the step takes 1 argument\(s\), but scan passes 2/);
   });
   it("refuses option names it does not know, with the camelCase spelling of Theano's keywords", () => {
     const names = 'the options are sequences, outputsInfo, nonSequences, nSteps, goBackwards, truncateGradient, name';
