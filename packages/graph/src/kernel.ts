@@ -8,6 +8,7 @@
  */
 import type { DType } from './dtype.js';
 import type { ScalarOpName } from './scalar.js';
+import type { Apply } from './op.js';
 import { contiguousStrides } from './ndarray.js';
 
 /** Read input `input` at offset + sum(index[d] * strides[d]) over the kernel's iteration dimensions. */
@@ -212,6 +213,13 @@ export interface Step {
   readonly output: number;
   /** The graph node this kernel computes (for errors, DebugMode and profiling). */
   readonly label: string;
+  /**
+   * The graph nodes whose values this kernel computes, in the order they
+   * were lowered (a fused kernel's producers before their consumer), for
+   * the profiler's per-op tables. Empty for a copy into an output's buffer;
+   * absent on steps built by hand.
+   */
+  readonly nodes?: readonly Apply[];
 }
 
 /** Stable key of a kernel, for caches of compiled code. */

@@ -127,6 +127,8 @@ class Builder implements LowerContext {
   /** Inputs' and constants' buffers: no kernel writes them, and no output or update may take them. */
   readonly readOnly = new Set<number>();
   label = '';
+  /** The node being lowered (none while copying outputs): the `nodes` of the steps it emits. */
+  nodes: readonly Apply[] = [];
   /** `LowerContext.sort`: set only for a backend that runs sort kernels, so that ops see whether it does. */
   readonly sort?: (x: BufferView, axis: number, keep: number, descending: boolean) => BufferView;
 
@@ -142,7 +144,7 @@ class Builder implements LowerContext {
   private push(kernel: Kernel, inputs: number[], output: number): void {
     // a kernel of no elements writes nothing: its empty buffer is the value
     if (kernelOutputSize(kernel) === 0) return;
-    this.steps.push({ kernel, inputs, output, label: this.label });
+    this.steps.push({ kernel, inputs, output, label: this.label, nodes: this.nodes });
   }
 
   private loads(views: readonly TensorView[], strideOf: (v: BufferView) => number[]): { exprs: ScalarExpr[]; buffers: number[]; dtypes: DType[] } {
@@ -346,7 +348,7 @@ class Builder implements LowerContext {
     const where = (b: number): number => made.get(b) ?? substitute.get(b) ?? b;
     for (let i = from.steps; i < to.steps; i++) {
       const s = this.steps[i]!;
-      this.steps.push({ kernel: s.kernel, inputs: s.inputs.map(where), output: where(s.output), label: s.label });
+      this.steps.push({ kernel: s.kernel, inputs: s.inputs.map(where), output: where(s.output), label: s.label, nodes: s.nodes });
     }
     return where;
   }
@@ -416,6 +418,7 @@ export function schedule(opts: ScheduleOptions): Program {
   const nodeValues = new Map<TensorVariable, { buffer: number; shape: number[] }>();
   for (const node of toposort(opts.outputs)) {
     b.label = `${node.op.toString()}(${node.inputs.map((v) => v.toString()).join(', ')})`;
+    b.nodes = [node];
     const ins = node.inputs.map(viewOf);
     const shapes = node.op.inferShape(
       ins.map((v) => v.shape),
@@ -441,6 +444,7 @@ export function schedule(opts: ScheduleOptions): Program {
   const claimed = new Set<number>();
   const outputs = opts.outputs.map((v) => {
     b.label = `output ${v.toString()}`;
+    b.nodes = [];
     const view = viewOf(v);
     let o: BufferView;
     if (view.kind === 'buffer' && b.isWhole(view) && !readOnly.has(view.buffer) && !claimed.has(view.buffer)) o = view;

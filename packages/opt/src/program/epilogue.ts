@@ -11,7 +11,7 @@
  */
 import { epilogueShape, isContiguousOver, mapLeaves, type DType, type Kernel, type MatmulKernel, type Program, type ReduceKernel, type ScalarExpr, type Step } from '@sym/graph';
 import { exprSize, gathersOnce } from './loads.js';
-import { KernelMemo, coincidence, fromSources, fusedLabel, pinnedBuffers, Readers, sourcesOf, type InputSources } from './fusion.js';
+import { KernelMemo, coincidence, fromSources, fusedLabel, fusedNodes, pinnedBuffers, Readers, sourcesOf, type InputSources } from './fusion.js';
 
 /**
  * Strides over `from` re-expressed over `to`, two shapes of one C-order
@@ -76,6 +76,7 @@ function withEpilogue(producer: Step, consumer: Step, maxExprSize: number, maxIn
     inputs,
     output: consumer.output,
     label: fusedLabel(consumer, producer),
+    nodes: fusedNodes(consumer, producer),
   };
 }
 
@@ -126,7 +127,7 @@ function withEpilogueOnce(producer: Step, pIns: readonly number[], consumer: Ste
     done = fused && { kernel: fused.kernel, sources: sourcesOf(fused.inputs, pIns, cIns) };
     memo.set(key, done);
   }
-  return done && { kernel: done.kernel, inputs: fromSources(done.sources, pIns, cIns), output: consumer.output, label: memo.label(consumer, producer) };
+  return done && { kernel: done.kernel, inputs: fromSources(done.sources, pIns, cIns), output: consumer.output, label: memo.label(consumer, producer), nodes: memo.nodes(consumer, producer) };
 }
 
 /** Fuse each reduction or product whose temporary output has one elementwise reader into that reader, as its epilogue. */

@@ -54,11 +54,19 @@ function iterationShape(k: Kernel): number[] | null {
 }
 
 const MAX_LABEL = 160;
+const NO_NODES: NonNullable<Step['nodes']> = [];
 
 /** The label of a kernel that computes `producer` inside `consumer`. */
 export function fusedLabel(consumer: Step, producer: Step): string {
   const label = `${consumer.label} <- ${producer.label}`;
   return label.length > MAX_LABEL ? `${label.slice(0, MAX_LABEL - 3)}...` : label;
+}
+
+/** The nodes of a kernel that computes `producer` inside `consumer`: the producer's first, as they were lowered. */
+export function fusedNodes(consumer: Step, producer: Step): Step['nodes'] {
+  if (!producer.nodes?.length) return consumer.nodes;
+  if (!consumer.nodes?.length) return producer.nodes;
+  return [...producer.nodes, ...consumer.nodes];
 }
 
 /**
@@ -93,6 +101,7 @@ export class KernelMemo<T> {
   readonly #ids = new Map<Kernel, number>();
   readonly #results = new Map<string, T>();
   readonly #labels = new Map<string, Map<string, string>>();
+  readonly #nodes = new Map<NonNullable<Step['nodes']>, Map<NonNullable<Step['nodes']>, NonNullable<Step['nodes']>>>();
   id(k: Kernel): number {
     let id = this.#ids.get(k);
     if (id === undefined) this.#ids.set(k, (id = this.#ids.size));
@@ -111,6 +120,16 @@ export class KernelMemo<T> {
     let label = m.get(producer.label);
     if (label === undefined) m.set(producer.label, (label = fusedLabel(consumer, producer)));
     return label;
+  }
+  /** `fusedNodes`, made once per pair of node lists (a scan's replayed steps share theirs). */
+  nodes(consumer: Step, producer: Step): Step['nodes'] {
+    const c = consumer.nodes ?? NO_NODES;
+    const p = producer.nodes ?? NO_NODES;
+    let m = this.#nodes.get(c);
+    if (!m) this.#nodes.set(c, (m = new Map()));
+    let nodes = m.get(p);
+    if (nodes === undefined) m.set(p, (nodes = fusedNodes(consumer, producer) ?? NO_NODES));
+    return nodes;
   }
 }
 
@@ -160,7 +179,7 @@ function inline(producer: Step, consumer: Step, maps: ReadonlyMap<LoadExpr, Inde
     });
   });
   noteLoads(expr, loads);
-  return { kernel: { ...ck, inputs: dtypes, expr }, inputs, output: consumer.output, label: fusedLabel(consumer, producer) };
+  return { kernel: { ...ck, inputs: dtypes, expr }, inputs, output: consumer.output, label: fusedLabel(consumer, producer), nodes: fusedNodes(consumer, producer) };
 }
 
 /** The consumers' kernels with the producer inlined, and where their inputs come from; null when one of them cannot take it. */
@@ -183,7 +202,7 @@ function tryInlineOnce(producer: Step, consumers: readonly Step[], opts: FusionO
   }
   if (!done) return null;
   const made = done;
-  return consumers.map((c, i) => ({ kernel: made.kernels[i]!, inputs: fromSources(made.sources[i]!, cIns[i]!, pIns), output: c.output, label: memo.label(c, producer) }));
+  return consumers.map((c, i) => ({ kernel: made.kernels[i]!, inputs: fromSources(made.sources[i]!, cIns[i]!, pIns), output: c.output, label: memo.label(c, producer), nodes: memo.nodes(c, producer) }));
 }
 
 /** The consumers with `producer` inlined, or null when one of them cannot take it. */
