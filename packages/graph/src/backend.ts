@@ -71,6 +71,15 @@ export interface Backend {
   compile(kernel: Kernel): Executable;
   /** Launch kernels in order. Errors surface here or in the next `read`. */
   run(launches: readonly Launch[]): void;
+  /**
+   * Wait until every launch run so far has finished on the device: a
+   * promise where the wait is asynchronous (WebGPU), nothing after blocking
+   * (WebGL's `finish`). Only profiling calls it, after each launch, to time
+   * kernels that a backend queues rather than runs in `run`. Absent, a
+   * launch's time is the time `run` takes: exact for a backend whose runs
+   * are synchronous (the CPU), only the time to queue the work otherwise.
+   */
+  finish?(): Promise<void> | void;
   /** Live buffers, for tests that check memory stays flat. */
   liveBuffers?(): number;
   /**

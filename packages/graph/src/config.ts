@@ -15,9 +15,28 @@ export interface ConfigValues {
   device: string;
   /** The default compilation mode. */
   mode: Mode;
+  /**
+   * Whether functions compiled from now on record a profile (`f.profile`:
+   * time per call and per kernel), as Theano's `profile` flag; a function's
+   * `profile` option overrides it. Off by default: profiling times every
+   * launch on its own, waiting for the device after each.
+   */
+  profile: boolean;
 }
 
-const DEFAULTS: ConfigValues = { floatX: 'float64', device: 'cpu', mode: 'FAST_RUN' };
+const DEFAULTS: ConfigValues = { floatX: 'float64', device: 'cpu', mode: 'FAST_RUN', profile: false };
+
+/** How a boolean flag may be spelt in SYM_FLAGS and .symrc (Theano's True and False among them). */
+const BOOLEAN_WORDS: ReadonlyMap<unknown, boolean> = new Map<unknown, boolean>([
+  [true, true],
+  [false, false],
+  ['true', true],
+  ['false', false],
+  ['True', true],
+  ['False', false],
+  ['1', true],
+  ['0', false],
+]);
 
 const DEVICE_PATTERN = /^[a-z][a-z0-9-]*$/;
 
@@ -32,6 +51,11 @@ function check<K extends keyof ConfigValues>(key: K, value: unknown, source: str
     case 'device':
       if (typeof value === 'string' && DEVICE_PATTERN.test(value)) return value as ConfigValues[K];
       throw new Error(`${source}: device must be a backend name such as cpu, webgpu, gpujs; got ${JSON.stringify(value)}`);
+    case 'profile': {
+      const b = BOOLEAN_WORDS.get(value);
+      if (b !== undefined) return b as ConfigValues[K];
+      throw new Error(`${source}: profile must be true or false (or True, False, 1, 0); got ${JSON.stringify(value)}`);
+    }
     default:
       throw new Error(`${source}: unknown flag ${JSON.stringify(key)}; valid flags are ${Object.keys(DEFAULTS).join(', ')}`);
   }
@@ -125,6 +149,14 @@ export class Config implements ConfigValues {
   }
   set mode(v: Mode) {
     this.#values.mode = check('mode', v, 'config.mode');
+  }
+  get profile(): boolean {
+    return this.#values.profile;
+  }
+  set profile(v: boolean) {
+    // an assignment in code takes a boolean: the words are for flags read from text
+    if (typeof v !== 'boolean') throw new Error(`config.profile: must be true or false; got ${JSON.stringify(v)}`);
+    this.#values.profile = v;
   }
   /** Re-read SYM_FLAGS and .symrc (tests use this). */
   reload(): void {

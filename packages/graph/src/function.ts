@@ -15,7 +15,7 @@ import { debugprint } from './printing.js';
 import { graphLeaves, schedule, staticLeaves, toposort, type Program } from './schedule.js';
 import { TensorSharedVariable } from './shared.js';
 import { TensorConstant, TensorVariable } from './variable.js';
-import { kernelKey, type Kernel } from './kernel.js';
+import { compileCached } from './exe-cache.js';
 import { allocate, isInt, type DType, type TypedArray } from './dtype.js';
 import { checkProgramValues, type ValueCheck } from './debug.js';
 import { enqueue, queueBusy } from './queue.js';
@@ -23,6 +23,7 @@ import { InputSpec, pairs, type Pairs } from './function-args.js';
 import { functionUpdates } from './updates.js';
 import { checkOptionNames } from './options.js';
 import { RandomVariable, type SharedRandomState } from './ops/random.js';
+import { makeProfile, now, runTimed, runTimedSync, type FunctionProfile, type ProgramProfile } from './profile.js';
 
 export { In, InputSpec, type Pairs } from './function-args.js';
 
@@ -47,9 +48,11 @@ export interface FunctionOptions {
    * variable's `defaultUpdate`.
    */
   noDefaultUpdates?: boolean;
+  /** Record a profile of the calls in `f.profile` (Theano's `profile=True`; see `FunctionProfile`); defaults to `config.profile`. */
+  profile?: boolean;
 }
 
-const FUNCTION_OPTIONS = ['updates', 'givens', 'mode', 'name', 'allowInputDowncast', 'device', 'optimizer', 'onUnusedInput', 'noDefaultUpdates'] as const satisfies readonly (keyof FunctionOptions)[];
+const FUNCTION_OPTIONS = ['updates', 'givens', 'mode', 'name', 'allowInputDowncast', 'device', 'optimizer', 'onUnusedInput', 'noDefaultUpdates', 'profile'] as const satisfies readonly (keyof FunctionOptions)[];
 
 /** Include or exclude optimizer rewrites by name or tag. */
 export interface OptimizerOptions {
@@ -88,6 +91,8 @@ interface Plan {
   draws: Program['constants'];
   /** The values of the static inputs (see `staticInputs`) this plan was made for. */
   statics: readonly number[];
+  /** The profile's counters of this plan's kernels, found at its first profiled call. */
+  counters?: ProgramProfile;
 }
 
 /** The static values of a function without static inputs (most): no array per call. */
@@ -130,6 +135,8 @@ export class CompiledFunction {
   #lastPlan: Plan | undefined;
   #backend: Backend | undefined;
   #statics: number[] | undefined;
+  /** The calls' profile, with `profile: true` or `config.profile`; undefined (and nothing recorded) otherwise. */
+  readonly profile: FunctionProfile | undefined;
 
   constructor(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable | readonly TensorVariable[], options: FunctionOptions = {}) {
     checkOptionNames(options, 'function', FUNCTION_OPTIONS);
@@ -140,6 +147,7 @@ export class CompiledFunction {
     this.#allowDowncast = options.allowInputDowncast ?? false;
     this.#optimizerOptions = options.optimizer;
     this.#noDefaultUpdates = options.noDefaultUpdates ?? false;
+    this.profile = makeProfile(options.profile, this.name, this.device, this.mode);
     if (!Array.isArray(inputs)) throw new TypeError('function: inputs must be a list of variables');
     this.inputs = inputs.map((v, i) => {
       const spec = v instanceof InputSpec ? v : v instanceof TensorVariable ? new InputSpec(v, undefined, false, v.name) : null;
@@ -391,7 +399,8 @@ export class CompiledFunction {
     this.#lastPlan = undefined;
   }
 
-  #launch(backend: Backend, plan: Plan, values: readonly NDArray[], sharedBuffers: readonly DeviceBuffer[]): void {
+  /** Upload the arguments and draws and bind this call's buffers into the plan's launches. */
+  #bind(backend: Backend, plan: Plan, values: readonly NDArray[], sharedBuffers: readonly DeviceBuffer[]): void {
     const { program, buffers, launches } = plan;
     for (let i = 0; i < values.length; i++) backend.write(buffers[program.inputBuffers[i]!]!, values[i]!.data);
     for (const d of plan.draws) {
@@ -407,8 +416,8 @@ export class CompiledFunction {
       for (let j = 0; j < s.inputs.length; j++) l.inputs[j] = buffers[s.inputs[j]!]!;
       l.output = buffers[s.output]!;
     }
-    backend.run(launches as readonly Launch[]);
   }
+
 
   #commit(backend: Backend, plan: Plan): void {
     const { program, buffers } = plan;
@@ -452,16 +461,18 @@ export class CompiledFunction {
    */
   call(...args: unknown[]): Promise<NDArray | NDArray[]> {
     let values: NDArray[];
+    const t0 = this.profile ? now() : 0;
     try {
       values = this.#convertArgs(args).map((v, i) => (v === args[i] ? v.copy() : v));
     } catch (e) {
       return Promise.reject(e);
     }
+    const convert = this.profile ? now() - t0 : 0;
     for (const s of this.updated) s.queueWriter();
     for (const r of this.#rngs) r.queueWriter();
     return enqueue(async () => {
       try {
-        return await this.#run(values);
+        return await this.#run(values, convert);
       } finally {
         for (const s of this.updated) s.writerDone();
         for (const r of this.#rngs) r.writerDone();
@@ -469,12 +480,20 @@ export class CompiledFunction {
     });
   }
 
-  async #run(values: readonly NDArray[]): Promise<NDArray | NDArray[]> {
+  async #run(values: readonly NDArray[], convert: number): Promise<NDArray | NDArray[]> {
+    const profile = this.profile;
+    const t0 = profile ? now() : 0;
     const backend = (this.#backend ??= await resolveBackend(this.device));
     const sharedBuffers: DeviceBuffer[] = [];
     for (const s of this.sharedInputs) sharedBuffers.push(await s.deviceBuffer(backend));
     const plan = this.#plan(backend, values);
-    this.#launch(backend, plan, values, sharedBuffers);
+    const t1 = profile ? now() : 0;
+    this.#bind(backend, plan, values, sharedBuffers);
+    const t2 = profile ? now() : 0;
+    let kernels = 0;
+    if (profile) kernels = await runTimed(backend, plan.launches, (plan.counters ??= profile.program(plan.program)));
+    else backend.run(plan.launches as readonly Launch[]);
+    const t3 = profile ? now() : 0;
     const check = this.#checks();
     if (check) {
       const host = new Map<number, ArrayLike<number>>();
@@ -487,6 +506,7 @@ export class CompiledFunction {
       outs.push(fromTyped(await backend.read(plan.buffers[o.buffer]!), o.shape, spec.dtype));
     }
     this.#commit(backend, plan);
+    profile?.record({ convert, plan: t1 - t0, upload: t2 - t1, kernels, read: now() - t3 }, backend.finish ? 'finish' : 'run');
     return this.#result(outs);
   }
 
@@ -498,12 +518,20 @@ export class CompiledFunction {
         `${this.name ? `function ${this.name}` : 'function'}: an asynchronous call (of this or another function) or getValueAsync has not finished; await it before calling synchronously.`,
       );
     }
+    const profile = this.profile;
+    const t0 = profile ? now() : 0;
     const values = this.#convertArgs(args);
+    const t1 = profile ? now() : 0;
     const backend = (this.#backend ??= resolveBackendSync(this.device));
     if (!backend.readSync) throw new Error(`device=${backend.describe().name} has no synchronous calls; use await f(...)`);
     const sharedBuffers = this.sharedInputs.map((s) => s.deviceBufferSync(backend));
     const plan = this.#plan(backend, values);
-    this.#launch(backend, plan, values, sharedBuffers);
+    const t2 = profile ? now() : 0;
+    this.#bind(backend, plan, values, sharedBuffers);
+    const t3 = profile ? now() : 0;
+    const kernels = profile ? runTimedSync(backend, plan.launches, (plan.counters ??= profile.program(plan.program))) : undefined;
+    if (!profile) backend.run(plan.launches as readonly Launch[]);
+    const t4 = profile ? now() : 0;
     const check = this.#checks();
     if (check) {
       const host = new Map<number, ArrayLike<number>>();
@@ -514,6 +542,7 @@ export class CompiledFunction {
       .slice(0, this.outputCount)
       .map((o) => fromTyped(backend.readSync!(plan.buffers[o.buffer]!), o.shape, plan.program.buffers[o.buffer]!.dtype));
     this.#commit(backend, plan);
+    if (profile) profile.record({ convert: t1 - t0, plan: t2 - t1, upload: t3 - t2, kernels: kernels!.total, read: now() - t4 }, kernels!.timing);
     return this.#result(outs);
   }
 
@@ -527,31 +556,14 @@ export class CompiledFunction {
   }
 }
 
-/**
- * Compiled kernels per backend, by key, and by kernel object: an unrolled
- * scan's steps share their kernel objects (scan.ts replays a step), and
- * the key (JSON of the whole kernel, 3 MB for a 200-step recurrent net's
- * training step) is then made once per object, not once per step.
- */
-const exeCache = new WeakMap<Backend, { byKey: Map<string, Executable>; byKernel: WeakMap<Kernel, Executable> }>();
-function compileCached(backend: Backend, kernel: Kernel): Executable {
-  let c = exeCache.get(backend);
-  if (!c) exeCache.set(backend, (c = { byKey: new Map(), byKernel: new WeakMap() }));
-  let exe = c.byKernel.get(kernel);
-  if (exe) return exe;
-  const key = kernelKey(kernel);
-  exe = c.byKey.get(key);
-  if (!exe) c.byKey.set(key, (exe = backend.compile(kernel)));
-  c.byKernel.set(kernel, exe);
-  return exe;
-}
-
 /** A compiled function: call it (returns a promise) or `.sync(...)` it on synchronous backends. */
 export type SymFunction<R = NDArray | NDArray[]> = ((...args: unknown[]) => Promise<R>) & {
   /** Synchronous call, on backends that have one (the CPU). */
   sync(...args: unknown[]): R;
   /** The compiled function object (graph, plans, debugprint). */
   readonly compiled: CompiledFunction;
+  /** The calls' profile (`profile: true` or `config.profile`), else undefined. */
+  readonly profile: FunctionProfile | undefined;
   debugprint(options?: { printType?: boolean }): string;
 };
 
@@ -568,6 +580,7 @@ export function compileFunction(
   Object.defineProperties(f, {
     sync: { value: (...args: unknown[]) => fn.callSync(...args) },
     compiled: { value: fn },
+    profile: { value: fn.profile },
     debugprint: { value: (o?: { printType?: boolean }) => fn.debugprint(o) },
     name: { value: options.name ?? 'symFunction' },
   });

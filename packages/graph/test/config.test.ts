@@ -14,7 +14,7 @@ describe('parseFlags (SYM_FLAGS)', () => {
     expect(parseFlags('')).toEqual({});
   });
   it('refuses unknown flags, listing the valid ones', () => {
-    expect(() => parseFlags('floatx=float32')).toThrow('SYM_FLAGS: unknown flag "floatx"; valid flags are floatX, device, mode');
+    expect(() => parseFlags('floatx=float32')).toThrow('SYM_FLAGS: unknown flag "floatx"; valid flags are floatX, device, mode, profile');
   });
   it('refuses bad values, listing the valid ones', () => {
     expect(() => parseFlags('floatX=bfloat16')).toThrow('SYM_FLAGS: floatX must be one of float16, float32, float64; got "bfloat16"');
@@ -31,7 +31,7 @@ describe('parseRc (.symrc)', () => {
     expect(parseRc(text)).toEqual({ mode: 'FAST_COMPILE', floatX: 'float32', device: 'cpu' });
   });
   it('names the file in its errors', () => {
-    expect(() => parseRc('[global]\nflaot = 1', '/home/u/.symrc')).toThrow('/home/u/.symrc: unknown flag "flaot"; valid flags are floatX, device, mode');
+    expect(() => parseRc('[global]\nflaot = 1', '/home/u/.symrc')).toThrow('/home/u/.symrc: unknown flag "flaot"; valid flags are floatX, device, mode, profile');
     expect(() => parseRc('[global]\nfloatX', '/home/u/.symrc')).toThrow('/home/u/.symrc: expected name = value, got "floatX"');
   });
 });
@@ -54,7 +54,7 @@ describe('config', () => {
     delete process.env.SYM_FLAGS;
     process.env.HOME = dir;
     config.reload();
-    expect(config.toJSON()).toEqual({ floatX: 'float64', device: 'cpu', mode: 'FAST_RUN' });
+    expect(config.toJSON()).toEqual({ floatX: 'float64', device: 'cpu', mode: 'FAST_RUN', profile: false });
   });
 
   it('reads SYM_FLAGS over ~/.symrc', () => {
@@ -99,7 +99,7 @@ describe('config', () => {
     config.set({ floatX: 'float64' });
     expect(config.floatX).toBe('float64');
     expect(() => config.set({ colour: 'red' } as unknown as Partial<sym.ConfigValues>)).toThrow(
-      'config.set: unknown flag "colour"; valid flags are floatX, device, mode',
+      'config.set: unknown flag "colour"; valid flags are floatX, device, mode, profile',
     );
   });
 
@@ -114,13 +114,13 @@ describe('config', () => {
   it('refuses a misspelt flag instead of adding a property nothing reads', () => {
     expect(() => {
       (config as unknown as Record<string, unknown>).floatx = 'float32';
-    }).toThrow('config: unknown flag "floatx"; valid flags are floatX, device, mode');
+    }).toThrow('config: unknown flag "floatx"; valid flags are floatX, device, mode, profile');
     expect('floatx' in config).toBe(false);
     expect(() => {
       (config as unknown as Record<string, unknown>).set = () => undefined;
     }).toThrow('config: unknown flag "set"');
     expect(config.floatX).toBe('float64');
-    expect(config.toJSON()).toEqual({ floatX: 'float64', device: config.device, mode: config.mode });
+    expect(config.toJSON()).toEqual({ floatX: 'float64', device: config.device, mode: config.mode, profile: config.profile });
   });
 
   it('names the missing backend when device names one that is not installed', async () => {
