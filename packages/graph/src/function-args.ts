@@ -4,6 +4,7 @@
  * givens), given here as Maps or lists of pairs.
  */
 import { describe as describeValue } from './ndarray.js';
+import { asTensor, type TensorLike } from './op.js';
 import { TensorVariable } from './variable.js';
 import { checkOptionNames } from './options.js';
 
@@ -43,3 +44,54 @@ export function pairs<K, V>(p: Pairs<K, V> | undefined, what: string, example: s
   });
 }
 
+
+/**
+ * The `givens` of a function, checked: each key a variable that is not an
+ * input (`inputs`), each replacement of its type. A replacement may
+ * broadcast in more dimensions than its variable, not in fewer.
+ */
+export function givenPairs(givens: Pairs<TensorVariable, TensorLike> | undefined, inputs: ReadonlySet<TensorVariable>): [TensorVariable, TensorVariable][] {
+  const keys = new Set<TensorVariable>();
+  const checked = pairs(givens, 'givens', '[variable, replacement]').map(([v, e]): [TensorVariable, TensorVariable] => {
+    if (!(v instanceof TensorVariable)) throw new TypeError('function: givens keys must be symbolic variables');
+    if (keys.has(v)) throw new Error(`function: givens replaces ${v} twice; give it one replacement`);
+    keys.add(v);
+    if (inputs.has(v)) {
+      throw new Error(`function: givens replaces ${v}, which is an input of the function; replacing an input has no effect (as in Theano, this is refused). Remove it from the inputs or from givens.`);
+    }
+    const r = asTensor(e, `givens for ${v}`);
+    if (r.dtype !== v.dtype || r.ndim !== v.ndim) throw new TypeError(`function: givens replaces ${v} (${v.type}) with an expression of type ${r.type}`);
+    // the graph of v may rely on a length of 1 there (a dimshuffle dropping it): Theano refuses this too
+    const bad = v.broadcastable.findIndex((b, d) => b && !r.broadcastable[d]);
+    if (bad >= 0) {
+      throw new TypeError(
+        `function: givens replaces ${v} (${v.type}) with an expression of type ${r.type}, which does not broadcast in dimension ${bad}; T.addbroadcast(${r}, ${bad}) marks it, if its length is 1`,
+      );
+    }
+    return [v, r];
+  });
+  // the pairs are substituted at once, not one into another's replacement (Theano refuses such chains too)
+  for (const [v, r] of checked) {
+    const other = readsOneOf(r, keys, v);
+    if (other) {
+      throw new Error(
+        `function: givens replaces ${v} with an expression that reads ${other}, which givens also replaces; replacements are not rewritten by the other pairs: write the replacement of ${v} in terms of the inputs and shared variables`,
+      );
+    }
+  }
+  return checked;
+}
+
+/** A variable of `keys` other than `own` that `expr` is or depends on, if any. */
+function readsOneOf(expr: TensorVariable, keys: ReadonlySet<TensorVariable>, own: TensorVariable): TensorVariable | undefined {
+  const seen = new Set<TensorVariable>();
+  const stack = [expr];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (seen.has(x)) continue;
+    seen.add(x);
+    if (x !== own && keys.has(x)) return x;
+    if (x.owner) stack.push(...x.owner.inputs);
+  }
+  return undefined;
+}

@@ -164,6 +164,30 @@ describe('givens', () => {
       'function: givens replaces y (TensorType(float64, scalar)) with an expression of type TensorType(float64, vector)',
     );
   });
+  it('refuses a replacement that does not broadcast where the variable does, and accepts one that broadcasts more (as Theano)', () => {
+    // a row's graph relies on its length 1: x.dimshuffle(1) of a (2, 2) matrix in its place kept the first row and dropped the second
+    const r = T.row('r');
+    const m = T.matrix('m');
+    expect(() => sym.function([m], r.dimshuffle(1), { givens: [[r, m]] })).toThrow(
+      'function: givens replaces r (TensorType(float64, row)) with an expression of type TensorType(float64, matrix), which does not broadcast in dimension 0; T.addbroadcast(m, 0) marks it, if its length is 1',
+    );
+    const f = sym.function([r], m.add(1), { givens: [[m, r]] });
+    expect(f.sync([[1, 2]]).toString()).toBe('[[2. 3.]]');
+  });
+  it('refuses a variable given twice, and a replacement that reads another replaced variable (Theano refuses both)', () => {
+    const x = T.vector('x');
+    const a = T.vector('a');
+    const b = T.vector('b');
+    // the second pair won without a word
+    expect(() => sym.function([x], a.add(1), { givens: [[a, x], [a, x.mul(3)]] })).toThrow('function: givens replaces a twice');
+    // a replacement is not rewritten by the other pairs: b stayed in the graph, reported as a missing input that givens did give
+    expect(() => sym.function([x], a.add(b), { givens: [[a, b.mul(2)], [b, x]] })).toThrow(
+      'function: givens replaces a with an expression that reads b, which givens also replaces; replacements are not rewritten by the other pairs: write the replacement of a in terms of the inputs and shared variables',
+    );
+    // a replacement may read the variable it replaces (a shared variable scaled in place)
+    const w = sym.shared(f64([1, 2]), { name: 'w' });
+    expect(sym.function([], w.add(1), { givens: [[w, w.mul(10)]] }).sync().toString()).toBe('[11. 21.]');
+  });
 });
 
 describe('backends without synchronous calls', () => {
