@@ -9,7 +9,7 @@ import { getBackend, resolveBackend, resolveBackendSync } from './backend.js';
 import { config, MODES, type Mode } from './config.js';
 import { convertValue, fitsType } from './convert.js';
 import { NDArray, fromTyped } from './ndarray.js';
-import { asTensor, type TensorLike } from './op.js';
+import type { TensorLike } from './op.js';
 import { cloneReplace } from './clone.js';
 import { debugprint } from './printing.js';
 import { graphLeaves, schedule, staticLeaves, toposort, type Program } from './schedule.js';
@@ -19,7 +19,7 @@ import { compileCached } from './exe-cache.js';
 import { allocate, isInt, type DType, type TypedArray } from './dtype.js';
 import { checkProgramValues, type ValueCheck } from './debug.js';
 import { enqueue, queueBusy } from './queue.js';
-import { InputSpec, pairs, type Pairs } from './function-args.js';
+import { InputSpec, givenPairs, type Pairs } from './function-args.js';
 import { functionUpdates } from './updates.js';
 import { checkOptionNames } from './options.js';
 import { RandomVariable, type SharedRandomState } from './ops/random.js';
@@ -180,15 +180,7 @@ export class CompiledFunction {
       replace.set(spec.variable, leaf);
       return new InputSpec(leaf, spec.value, spec.hasDefault, spec.name);
     });
-    for (const [v, e] of pairs(options.givens, 'givens', '[variable, replacement]')) {
-      if (!(v instanceof TensorVariable)) throw new TypeError('function: givens keys must be symbolic variables');
-      if (seen.has(v)) {
-        throw new Error(`function: givens replaces ${v}, which is an input of the function; replacing an input has no effect (as in Theano, this is refused). Remove it from the inputs or from givens.`);
-      }
-      const r = asTensor(e, `givens for ${v}`);
-      if (r.dtype !== v.dtype || r.ndim !== v.ndim) throw new TypeError(`function: givens replaces ${v} (${v.type}) with an expression of type ${r.type}`);
-      replace.set(v, r);
-    }
+    for (const [v, r] of givenPairs(options.givens, seen)) replace.set(v, r);
     // default and carried updates are those of the graph after givens, as Theano collects them
     const { updates, graph: all } = functionUpdates(options.updates, outs, this.#noDefaultUpdates, (g) => (replace.size ? cloneReplace(g, replace) : g));
     this.#graph = all;
