@@ -409,6 +409,16 @@ export class GpujsBackend implements Backend {
     return this.#live;
   }
 
+  /**
+   * Block until the GL context has carried out every draw so far (WebGL's
+   * `finish`), so that a profile times each kernel rather than the queueing
+   * of its draws; nothing to wait for in gpu.js's cpu mode.
+   */
+  finish(): void {
+    const gl = (this.#gpu as unknown as { context?: { finish?(): void } } | undefined)?.context;
+    gl?.finish?.();
+  }
+
   compile(kernel: Kernel): GpujsExecutable {
     // optional kernels (BackendInfo.kernels): describe() lists none, so programs made for gpujs sort with elementwise kernels
     if (kernel.kind === 'sort') throw new Error('gpujs: this backend runs no sort kernels (its describe() lists no optional kernels); a program made for it sorts with elementwise kernels');

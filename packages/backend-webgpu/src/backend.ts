@@ -237,6 +237,16 @@ export class WebGpuBackend implements Backend {
     return this.#live;
   }
 
+  /**
+   * Resolve when the device has finished every submitted launch: a profile
+   * waits for it after each launch, so that a kernel's time is its own (plus
+   * one submit and one wait), not the time to encode it. Errors are left for
+   * the next read, as after any run.
+   */
+  async finish(): Promise<void> {
+    await this.device.queue.onSubmittedWorkDone();
+  }
+
   stats(): WebGpuStats {
     let pooled = 0;
     for (const l of this.#pool.values()) pooled += l.length;
