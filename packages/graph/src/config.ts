@@ -183,8 +183,8 @@ export class Config implements ConfigValues {
  */
 export const config = new Proxy(new Config(), {
   set(target, key, value) {
-    // the flags only: not a misspelling, nor a method or the prototype
-    if (typeof key !== 'string' || !(key in DEFAULTS)) {
+    // the flags only: not a misspelling, nor a method, nor a name every object inherits (__proto__ replaced the prototype)
+    if (typeof key !== 'string' || !Object.hasOwn(DEFAULTS, key)) {
       throw new Error(`config: unknown flag ${JSON.stringify(String(key))}; valid flags are ${Object.keys(DEFAULTS).join(', ')}`);
     }
     return Reflect.set(target, key, value, target);

@@ -119,6 +119,13 @@ describe('config', () => {
     expect(() => {
       (config as unknown as Record<string, unknown>).set = () => undefined;
     }).toThrow('config: unknown flag "set"');
+    // names every object has are not flags either: __proto__ replaced config's prototype, losing set and reload
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      expect(() => {
+        (config as unknown as Record<string, unknown>)[name] = {};
+      }).toThrow(`config: unknown flag "${name}"`);
+    }
+    expect(typeof config.reload).toBe('function');
     expect(config.floatX).toBe('float64');
     expect(config.toJSON()).toEqual({ floatX: 'float64', device: config.device, mode: config.mode, profile: config.profile });
   });
