@@ -7,7 +7,11 @@ import type { TensorType } from './type.js';
 export interface ConvertOptions {
   /** Accept values whose dtype cannot be cast to the target without loss (they are cast like NumPy's astype). */
   allowDowncast?: boolean;
+  /** How to avoid a refused downcast, ending the error; by default a function's (cast first, or compile with allowInputDowncast). */
+  downcastHint?: string;
 }
+
+const FUNCTION_DOWNCAST_HINT = 'Cast the value first, or compile with { allowInputDowncast: true }.';
 
 /**
  * Convert `value` to an array of `type`. Plain JS numbers go into any float
@@ -22,7 +26,7 @@ export function convertValue(value: unknown, type: TensorType, what: string, opt
     if (src !== target && !canCastSafely(src, target) && !opts.allowDowncast) {
       throw new TypeError(
         `${what}: expected ${type.toString()}, got ${describe(value)}: casting ${src} to ${target} may lose data. ` +
-          `Cast the value first, or compile with { allowInputDowncast: true }.`,
+          (opts.downcastHint ?? FUNCTION_DOWNCAST_HINT),
       );
     }
     arr = value instanceof NDArray ? (src === target ? value : value.astype(target)) : array(value, { dtype: target });
@@ -40,7 +44,7 @@ export function convertValue(value: unknown, type: TensorType, what: string, opt
     if (lossy && !opts.allowDowncast) {
       throw new TypeError(
         `${what}: expected ${type.toString()}, got rows of ${lossy}: casting ${lossy} to ${target} may lose data. ` +
-          `Cast the value first, or compile with { allowInputDowncast: true }.`,
+          (opts.downcastHint ?? FUNCTION_DOWNCAST_HINT),
       );
     }
     if (!isFloat(target) && !opts.allowDowncast) {

@@ -135,7 +135,7 @@ export class TensorSharedVariable extends TensorVariable {
   setValue(value: ArrayLike, options: { borrow?: boolean } = {}): void {
     checkOptionNames(options, 'setValue', ['borrow']);
     const what = `setValue of shared variable ${this.toString()}`;
-    const v = convertValue(value, this.type, what);
+    const v = convertValue(value, this.type, what, { downcastHint: `Cast the value first (value.astype('${this.dtype}')).` });
     const own = options.borrow || v !== value ? v : v.copy();
     this.#writers.set(own, (v) => this.#assign(v));
   }
