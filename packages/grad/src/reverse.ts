@@ -10,6 +10,7 @@ import { T, TensorVariable, config, isFloat, toposort, type Apply, type DType } 
 import { OP_GRADS, disconnectedInputs } from './rules.js';
 import { sumTo } from './shape-helpers.js';
 import { GradOverride } from './ops.js';
+import { opFromGraphGrad } from './op-from-graph-grad.js';
 import { DISCONNECTED, ZERO, type InputGrad, type OpGrad } from './types.js';
 
 /** `x (TensorType(float64, vector))`: how errors name a variable. */
@@ -76,6 +77,16 @@ function passesForward(node: Apply): boolean {
 }
 
 const passOn: OpGrad = ({ gz }) => [gz];
+
+/** Rop's rule for an opFromGraph: the gradient of its inner graph, whatever its override says. */
+const innerGraph: OpGrad = (c) => opFromGraphGrad(c, { forward: true });
+
+/** The rule for `node`: its op's, unless the caller differentiates the forward function itself (Rop). */
+function ruleFor(node: Apply, opts: ReverseOptions): OpGrad | undefined {
+  if (opts.forwardIdentityOverrides && passesForward(node)) return passOn;
+  if (opts.forwardIdentityOverrides && node.op.kind === 'OpFromGraph') return innerGraph;
+  return OP_GRADS[node.op.kind] as OpGrad | undefined;
+}
 
 /**
  * Gradients of the seeds' (implicit) cost with respect to `wrt`, each with
@@ -154,7 +165,7 @@ export function reverse(
     const gzs = node.outputs.map((o) => (needed(o) && isFloat(o.dtype) ? total(o) : undefined));
     const gz = gzs.find((g) => g !== undefined);
     if (gz === undefined) continue; // every contribution was zero
-    const rule = opts.forwardIdentityOverrides && passesForward(node) ? passOn : (OP_GRADS[node.op.kind] as OpGrad | undefined);
+    const rule = ruleFor(node, opts);
     if (!rule) {
       throw new NullGradError(
         `${opts.caller}: ${node.op.toString()} (kind ${JSON.stringify(node.op.kind)}) has no gradient rule: @sym/grad's table covers sym's own ops; ` +

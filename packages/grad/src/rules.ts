@@ -21,6 +21,7 @@ import {
   IncSubtensor,
   Join,
   JoinSplit,
+  OpFromGraph,
   Subtensor,
   T,
   apply1,
@@ -37,6 +38,7 @@ import { GradientOp } from './ops.js';
 import { reshapeAs } from './ops.js';
 import { batchedLike, expandReduced, fromFront, range, scalarValue, sumTo, toFront } from './shape-helpers.js';
 import { scanGrad } from './scan-grad.js';
+import { opFromGraphDisconnected, opFromGraphGrad } from './op-from-graph-grad.js';
 import { COMPOSITE_GRADS } from './special-grads.js';
 import { sortGrad, takeAlongAxisGrad } from './sort-grad.js';
 import { choleskyGrad, detGrad, matrixInverseGrad, solveGrad } from './linalg-grad.js';
@@ -279,6 +281,7 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
     return [castTo(apply1(new Join(op.axis + op.nb + nb), parts), g!.dtype), ...pieces.map((): InputGrad => DISCONNECTED)];
   },
   Scan: scanGrad,
+  OpFromGraph: (c) => opFromGraphGrad(c),
   // an identity checking a length: the other input gives only its shape
   MatchLength: ({ gz }) => [gz, DISCONNECTED],
   // the value is broadcast to the shape: its gradient sums back; the lengths give only the shape
@@ -306,6 +309,7 @@ export function disconnectedInputs(node: GradContext['node']): readonly number[]
   const op = node.op;
   if (op.kind === 'Shape') return [0];
   if (op instanceof GradientOp) return op.disconnectedInputs();
+  if (op instanceof OpFromGraph) return opFromGraphDisconnected(op);
   if (op.kind === 'Elemwise' && (op as Elemwise).scalarOp === 'second') return [0];
   // indices, and the pieces a JoinSplit reads only for their shapes
   if (op.kind === 'Subtensor' || op.kind === 'AdvancedSubtensor1' || op.kind === 'JoinSplit') return range(node.inputs.length - 1, 1);

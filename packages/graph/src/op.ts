@@ -36,6 +36,7 @@ export type OpKind =
   | 'Im2Col'
   | 'Col2Im'
   | 'Scan'
+  | 'OpFromGraph'
   | 'MatchLength'
   | 'Alloc'
   | 'ARange'
@@ -83,8 +84,8 @@ export abstract class Op {
    * -inf): DebugMode and NanGuardMode do not report them (NaN still).
    */
   infinitiesByDesign?(): boolean;
-  /** Infix/prefix form for pp, given the printed arguments. */
-  pp?(args: readonly string[], node: Apply): string;
+  /** Infix/prefix form for pp, given the printed arguments (and which output is printed, for a node of several). */
+  pp?(args: readonly string[], node: Apply, output?: number): string;
 }
 
 export class Apply {

@@ -2,6 +2,7 @@
 import { SCALAR_OPS } from './scalar.js';
 import { Elemwise } from './ops/elemwise.js';
 import { Scan } from './ops/scan.js';
+import { OpFromGraph } from './ops/op-from-graph.js';
 import type { Apply } from './op.js';
 import { TensorVariable } from './variable.js';
 
@@ -21,7 +22,7 @@ export function pp(v: TensorVariable): string {
     else {
       const node = x.owner;
       const args = node.inputs.map(rec);
-      s = node.op.pp ? node.op.pp(args, node) : `${node.op.toString()}(${args.join(', ')})`;
+      s = node.op.pp ? node.op.pp(args, node, x.index) : `${node.op.toString()}(${args.join(', ')})`;
     }
     memo.set(x, s);
     return s;
@@ -48,7 +49,8 @@ export interface DebugprintOptions {
 /**
  * `theano.printing.debugprint`: one line per node, children indented with
  * `|`, repeated nodes by id. A scan's step follows, as Theano prints it,
- * under "Inner graphs of the scan ops", its lines marked with `>`.
+ * under "Inner graphs of the scan ops", its lines marked with `>`; with an
+ * opFromGraph among them the heading is PyTensor's "Inner graphs".
  */
 export function debugprint(outputs: TensorVariable | readonly TensorVariable[] | CompiledGraph, options: DebugprintOptions = {}): string {
   // theano.printing.debugprint(f) of a compiled function prints the graph after rewriting
@@ -67,7 +69,8 @@ export function debugprint(outputs: TensorVariable | readonly TensorVariable[] |
     if (!id) ids.set(key, (id = idName(ids.size)));
     return id;
   };
-  const scans: Apply[] = [];
+  // nodes with an inner graph (scans, opFromGraphs), printed after the outer graph
+  const inner: Apply[] = [];
   const rec = (x: TensorVariable, prefix: string): void => {
     // Theano's print_type: the type in angle brackets after the id
     const type = options.printType ? ` <${x.type.toString()}>` : '';
@@ -82,18 +85,21 @@ export function debugprint(outputs: TensorVariable | readonly TensorVariable[] |
     const name = x.name !== undefined ? ` '${x.name}'` : " ''";
     lines.push(`${prefix}${node.op.toString()}${out} [id ${id}]${type}${name}`);
     if (seen) return;
-    if (node.op instanceof Scan) scans.push(node);
+    if (node.op instanceof Scan || node.op instanceof OpFromGraph) inner.push(node);
     for (const i of node.inputs) rec(i, prefix + ' |');
   };
   for (const o of outs) rec(o, '');
-  if (scans.length) lines.push('', 'Inner graphs of the scan ops:');
+  const outer = lines.splice(0);
   // a scan inside a step joins the list as its step is printed
-  for (let k = 0; k < scans.length; k++) {
-    const node = scans[k]!;
+  for (let k = 0; k < inner.length; k++) {
+    const node = inner[k]!;
     lines.push('', `${node.op.toString()} [id ${idOf(node)}] ''`);
-    for (const o of (node.op as Scan).inner.outputs) rec(o, ' >');
+    const op = node.op as Scan | OpFromGraph;
+    for (const o of op instanceof Scan ? op.inner.outputs : op.outputs) rec(o, ' >');
   }
-  return lines.join('\n');
+  if (inner.length === 0) return outer.join('\n');
+  const heading = inner.every((n) => n.op instanceof Scan) ? 'Inner graphs of the scan ops:' : 'Inner graphs:';
+  return [...outer, '', heading, ...lines].join('\n');
 }
 
 export { SCALAR_OPS, Elemwise };

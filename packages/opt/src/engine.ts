@@ -3,7 +3,7 @@
  * fixpoint. The user's graph is never changed: replacements are spliced in
  * with `cloneReplace`, which copies every node downstream of a change.
  */
-import { Scan, applyNode, cloneReplace, toposort, type Mode, type OptimizerOptions, type TensorVariable } from '@sym/graph';
+import { OpFromGraph, Scan, applyNode, cloneReplace, toposort, type Mode, type OptimizerOptions, type TensorVariable } from '@sym/graph';
 import { PHASES, selectRewrites, type NodeRewrite, type Rewrite, type RewriteContext } from './registry.js';
 
 /** Passes over the graph per phase before giving up on a fixpoint (a cycle of rewrites would otherwise spin). */
@@ -123,24 +123,26 @@ export function runGraphRewrites(outputs: readonly TensorVariable[], selected: r
 /**
  * A scan's step is a graph of its own: rewritten with the same rewrites
  * (stabilised, specialised, merged), one scan at a time, so that a scan
- * fed by another sees its producer's new node.
+ * fed by another sees its producer's new node. So is the inner graph of an
+ * opFromGraph that stays a node (`inline: false`).
  */
 function rewriteSteps(outputs: TensorVariable[], selected: readonly Rewrite[], applied: Map<string, number>): { outputs: TensorVariable[]; converged: boolean } {
-  const done = new Set<Scan>();
+  const done = new Set<Scan | OpFromGraph>();
   let converged = true;
   for (;;) {
-    const node = toposort(outputs).find((n) => n.op instanceof Scan && !done.has(n.op));
+    const node = toposort(outputs).find((n) => (n.op instanceof Scan || n.op instanceof OpFromGraph) && !done.has(n.op));
     if (!node) return { outputs, converged };
-    const op = node.op as Scan;
-    const r = runGraphRewrites(op.inner.outputs, selected);
+    const op = node.op as Scan | OpFromGraph;
+    const inner = op instanceof Scan ? op.inner.outputs : op.outputs;
+    const r = runGraphRewrites(inner, selected);
     for (const [name, n] of r.applied) applied.set(name, (applied.get(name) ?? 0) + n);
     converged &&= r.converged;
-    if (r.outputs.every((o, i) => o === op.inner.outputs[i])) {
+    if (r.outputs.every((o, i) => o === inner[i])) {
       done.add(op);
       continue;
     }
-    const next = applyNode(op.withStep(r.outputs), node.inputs);
-    done.add(next.op as Scan);
+    const next = applyNode(op instanceof Scan ? op.withStep(r.outputs) : op.withOutputs(r.outputs), node.inputs);
+    done.add(next.op as Scan | OpFromGraph);
     outputs = cloneReplace(outputs, new Map(node.outputs.map((o, i) => [o, next.outputs[i]!])));
   }
 }

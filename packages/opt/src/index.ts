@@ -18,6 +18,7 @@
 import { setOptimizer, type Optimizer } from '@sym/graph';
 import './rewrites/merge.js';
 import './rewrites/fold.js';
+import './rewrites/op-from-graph.js';
 import './rewrites/canonicalize.js';
 import './rewrites/stabilize.js';
 import './rewrites/specialize.js';
@@ -40,6 +41,7 @@ export { readsAtOutputIndex, writeUpdatesInPlace } from './program/inplace.js';
 export { mapLoad, composeLoad } from './program/loads.js';
 export type { IndexMap } from './program/loads.js';
 export { merge } from './rewrites/merge.js';
+export { inlineOpFromGraph } from './rewrites/op-from-graph.js';
 
 /** The optimizer `@sym/opt` installs. */
 export const optimizer: Optimizer = {
