@@ -32,7 +32,7 @@ export interface KernelProfile {
   readonly kind: Kernel['kind'];
   /** Its op, named after every node it computes: `Elemwise{mul,add,exp}`, `dot + Elemwise{add}`, `DeepCopyOp` (a copy into an output's buffer). */
   readonly op: string;
-  /** The classes (kinds) of those ops, as Theano's Class table groups them: `Elemwise`, `Dot+Elemwise`. */
+  /** The classes (kinds) of those ops, in alphabetical order, as Theano's Class table groups them: `Elemwise`, `Dot+Elemwise`. */
   readonly opClass: string;
   /** The nodes it computes, as debugprint names them, producers first. */
   readonly nodes: readonly string[];
@@ -295,7 +295,8 @@ function describeKernel(step: Step, program: number, index: number): Omit<Kernel
   const nodes = step.nodes;
   // the scheduler's copy of a value into an output's own buffer: Theano's function does that with DeepCopyOp
   const op = nodes === undefined ? step.label : nodes.length === 0 ? 'DeepCopyOp' : kernelOpName(nodes);
-  const classes = nodes === undefined ? [k.kind] : nodes.length === 0 ? ['DeepCopyOp'] : [...new Set(nodes.map((n) => n.op.kind))];
+  // sorted: a reduction with its producer fused in and one with an epilogue are the same class
+  const classes = nodes === undefined ? [k.kind] : nodes.length === 0 ? ['DeepCopyOp'] : [...new Set(nodes.map((n) => n.op.kind))].sort();
   return {
     program,
     index,
@@ -404,7 +405,7 @@ function summarize(p: FunctionProfile, options: SummaryOptions): string {
     out.push(
       timing === 'finish'
         ? '  Kernel times: each launch run alone and waited for (submit and wait included)'
-        : '  Kernel times: as backend.run returns (exact for a synchronous backend such as the CPU; only the time to queue work on one that runs asynchronously without finish())',
+        : '  Kernel times: as backend.run returns (exact on a synchronous backend such as the CPU; only the queueing on an asynchronous one without finish())',
     );
   }
   out.push('', 'Class', '---', ...opRows(p.classes(), total, rows, false));
