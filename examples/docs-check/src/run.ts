@@ -31,7 +31,7 @@ export async function runModule(where: string, dir: string, name: string, source
   // A new file each run: a module imported before would not run again.
   const file = join(dir, name.replace(/\.ts$/, `-${++runs}.ts`));
   // The documentation assumes the defaults, whatever SYM_FLAGS or an earlier block set.
-  sym.config.set({ device: 'cpu', floatX: 'float64', mode: 'FAST_RUN' });
+  sym.config.set({ device: 'cpu', floatX: 'float64', mode: 'FAST_RUN', profile: false });
   mkdirSync(dir, { recursive: true });
   writeFileSync(file, source);
   const recorder = startRecording();
