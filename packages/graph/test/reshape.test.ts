@@ -46,6 +46,17 @@ describe("Reshape with zeros: 'copy' (flatten's)", () => {
     expect(await run(reshape(x, [0, 0, 1, 4], 'copy'), [x], [sym.NDArray.zeros([2, 0, 4], 'float32')])).toEqual([2, 0, 1, 4]);
   });
 
+  it("collapses the trailing dimensions of an empty array, as Theano's flatten (not NumPy's reshape(0, -1), which refuses)", async () => {
+    const x = T.tensor3('x', 'float32');
+    // the collapsed length is the product of the trailing lengths even when a leading one is 0
+    expect(await run(x.flatten(2), [x], [sym.NDArray.zeros([0, 3, 4], 'float32')])).toEqual([0, 12]);
+    expect(await run(reshape(x, [0, 0, -1], 'copy'), [x], [sym.NDArray.zeros([2, 0, 4], 'float32')])).toEqual([2, 0, 4]);
+    expect(await run(x.flatten(2), [x], [sym.NDArray.zeros([2, 0, 4], 'float32')])).toEqual([2, 0]);
+    expect(T.constant(sym.NDArray.zeros([0, 5, 2], 'float64')).flatten(2).staticShape).toEqual([0, 10]);
+    // -1 beside a 0 that is a length (not a copy) is still refused
+    expect(() => reshape(T.constant(sym.NDArray.zeros([0, 3], 'float32')), [0, 2, -1], 'copy')).toThrow(/cannot reshape/);
+  });
+
   it("is flatten's, while T.reshape and the default follow NumPy", () => {
     expect(new Reshape([0, -1]).zeros).toBe('length');
     expect(T.matrix('m').reshape([0, -1]).owner!.op.key()).toBe(new Reshape([0, -1], { zeros: 'length' }).key());

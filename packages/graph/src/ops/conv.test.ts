@@ -227,6 +227,12 @@ describe('T.nnet.conv2d', () => {
     });
   }
 
+  it('a batch of no images gives no outputs (the rows of the im2col matrix collapse an empty batch)', async () => {
+    const xi = T.dtensor4('x');
+    const y = (await T.nnet.conv2d(xi, T.constant(f), { borderMode: 'half' }).eval({ x: sym.NDArray.zeros([0, 3, 7, 6], 'float64') })) as sym.NDArray;
+    expect(y.shape).toEqual([0, 4, 7, 7]);
+  });
+
   it('a hand-computed convolution flips the filter; cross-correlation does not', async () => {
     const img = T.constant([[[[1, 2, 3], [4, 5, 6]]]], { dtype: 'float32' });
     const k = T.constant([[[[1, 10]]]], { dtype: 'float32' });

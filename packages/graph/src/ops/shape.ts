@@ -170,6 +170,10 @@ export class Reshape extends Op {
     const total = sizeOf(s as number[]);
     const rest = dims.filter((d) => d !== -1).reduce<number>((a, b) => a * (b as number), 1);
     if (dims.includes(-1)) {
+      // flatten's pattern (copies, then -1) collapses the trailing lengths, a product even when a copied one is 0 (Theano's flatten)
+      if (copy && rest === 0 && this.spec.at(-1) === -1 && this.spec.slice(0, -1).every((d) => d === 0) && s.length >= this.spec.length) {
+        return [dims.map((d, i) => (d === -1 ? sizeOf(s.slice(i) as number[]) : d))];
+      }
       // with a 0 length among the others, -1 could be anything (NumPy refuses too)
       if (rest === 0 || total % rest !== 0) {
         throw new Error(`${this.toString()}: cannot reshape ${node.inputs[0]?.toString() ?? 'input'} of shape ${shapeToString(s)} (size ${total}) into ${shapeToString(this.spec)}`);
