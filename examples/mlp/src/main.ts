@@ -8,6 +8,7 @@
  *   SYM_FLAGS=floatX=float32 pnpm mlp     # float32
  *   SYM_FLAGS=device=webgpu,floatX=float32 pnpm mlp   # the same program on WebGPU (float32 only there;
  *                                         # without a GPU, first: source .cache/mesa/env.sh)
+ *   SYM_FLAGS=profile=true pnpm mlp       # prints each function's profile (time per kernel) at exit
  *
  * No backend is imported: `config.device` names it and sym loads
  * `@sym/backend-<device>` the first time a function runs.
