@@ -22,7 +22,12 @@ export function convertValue(value: unknown, type: TensorType, what: string, opt
   const target = type.dtype;
   let arr: NDArray;
   if (value instanceof NDArray || isTypedArray(value)) {
-    const src = value instanceof NDArray ? value.dtype : typedArrayDType(value);
+    let src: DType;
+    try {
+      src = value instanceof NDArray ? value.dtype : typedArrayDType(value);
+    } catch (e) {
+      throw new TypeError(`${what}: ${(e as Error).message}`);
+    }
     if (src !== target && !canCastSafely(src, target) && !opts.allowDowncast) {
       throw new TypeError(
         `${what}: expected ${type.toString()}, got ${describe(value)}: casting ${src} to ${target} may lose data. ` +

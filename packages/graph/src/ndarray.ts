@@ -12,7 +12,7 @@ export type Shape = readonly number[];
 export type NestedArray = number | boolean | readonly NestedArray[];
 
 /** What sym accepts wherever a value goes in: nested arrays may end in typed arrays or NDArrays (rows, as NumPy takes a list of arrays). */
-export type ArrayLike = NDArray | NestedArray | TypedArray | readonly (TypedArray | NDArray | NestedArray)[];
+export type ArrayLike = NDArray | NestedArray | TypedArray | Uint8ClampedArray | readonly (TypedArray | Uint8ClampedArray | NDArray | NestedArray)[];
 
 export function sizeOf(shape: Shape): number {
   let n = 1;
@@ -149,10 +149,22 @@ const TYPED_DTYPE = new Map<unknown, DType>([
   [Uint8Array, 'uint8'],
   [Uint16Array, 'uint16'],
   [Uint32Array, 'uint32'],
+  // a canvas's pixels (ImageData.data)
+  [Uint8ClampedArray, 'uint8'],
 ]);
 
-export function typedArrayDType(a: TypedArray): DType {
-  return TYPED_DTYPE.get(a.constructor) ?? 'float64';
+/** The dtype a typed array's values have; BigInt arrays are refused (their elements are not numbers). */
+export function typedArrayDType(a: TypedArray | Uint8ClampedArray): DType {
+  const d = TYPED_DTYPE.get(a.constructor);
+  if (d) return d;
+  // the types exclude them, but JavaScript callers may pass them
+  const ctor: unknown = a.constructor;
+  if (ctor === BigInt64Array || ctor === BigUint64Array) {
+    throw new TypeError(
+      `${(ctor as { name: string }).name}(${a.length}) holds BigInts, which sym does not take (int64 values are JavaScript numbers, exact to 2^53); convert it first, e.g. Array.from(a, Number)`,
+    );
+  }
+  return 'float64';
 }
 
 export function isTypedArray(x: unknown): x is TypedArray {
@@ -233,7 +245,9 @@ export function array(value: ArrayLike, options: { dtype?: DType; shape?: Shape 
   }
   if (isTypedArray(value)) {
     const own = typedArrayDType(value);
-    const data = dtype && dtype !== own ? castArray(value, dtype) : value.slice();
+    const d = dtype ?? own;
+    // a copy in the dtype's own storage (a Uint8ClampedArray's values go into a Uint8Array)
+    const data = d === own && value instanceof STORAGE[d] ? value.slice() : castArray(value, d);
     return new NDArray(data, shape ?? [value.length], dtype ?? own);
   }
   const { flat, shape: s, typed, plain } = flattenNested(value as NestedArray);

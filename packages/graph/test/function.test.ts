@@ -83,6 +83,19 @@ describe('input validation', () => {
     const h = sym.function([v], v.mul(2), { allowInputDowncast: true });
     expect(h.sync(f64([1.5, 2])).repr()).toBe('array([3., 4.], dtype=float32)');
   });
+  it("takes a Uint8ClampedArray (a canvas's pixels) as uint8 data, and refuses BigInt arrays, which it read as inf or 0", () => {
+    expect(sym.array(new Uint8ClampedArray([1, 255])).repr()).toBe('array([  1, 255], dtype=uint8)');
+    expect(sym.array(new Uint8ClampedArray([1, 255])).data).toBeInstanceOf(Uint8Array);
+    expect(sym.shared(new Uint8ClampedArray([3])).dtype).toBe('uint8');
+    const u = T.tensor('uint8', [false], 'u');
+    expect(sym.function([u], u.add(1)).sync(new Uint8ClampedArray([1, 254])).repr()).toBe('array([  2, 255], dtype=uint8)');
+    const i = T.lvector('i');
+    const g = sym.function([i], i.add(1), { allowInputDowncast: true });
+    expect(() => g.sync(new BigInt64Array([1n]))).toThrow(
+      'function: argument 0 (i): BigInt64Array(1) holds BigInts, which sym does not take (int64 values are JavaScript numbers, exact to 2^53); convert it first, e.g. Array.from(a, Number)',
+    );
+    expect(() => sym.array(new BigUint64Array([1n]) as never)).toThrow('BigUint64Array(1) holds BigInts, which sym does not take');
+  });
   it('refuses non-integers and out-of-range values for integer inputs', () => {
     const i = T.ivector('i');
     const g = sym.function([i], i.add(1));
