@@ -100,6 +100,23 @@ function count(size: readonly Length[]): Length {
   return size.reduce<Length>((acc, n) => (typeof acc === 'number' && acc === 1 ? n : T.mul(acc, n)), 1);
 }
 
+/**
+ * choice's probabilities `pv` for `items` items, checked as NumPy checks
+ * them: a constant p now (non-negative, summing to 1 up to NumPy's
+ * tolerance, as many as the items, at least k of them non-zero; k = 0
+ * with replacement), and a p whose length or a's is known only when the
+ * program is made matched then with `like`, a vector of one entry per item.
+ */
+export function checkedP(what: string, pv: TensorVariable, items: Length, k: Length, like: () => TensorVariable): TensorVariable {
+  if (pv instanceof TensorConstant) checkConstantP(what, pv.value, items, k);
+  const pLength = pv.staticShape[0];
+  if (typeof items === 'number' && typeof pLength === 'number') {
+    if (pLength !== items) throw new RangeError(`${what}: p has ${pLength} probabilities but a has ${items} items; they must be as many`);
+    return pv;
+  }
+  return apply1(new MatchLength(0, 0, (ps, us) => `${what}: p has ${ps[0]} probabilities but a has ${us[0]} items; they must be as many`, 'choice p'), [pv, like()]);
+}
+
 /** A constant probability vector: non-negative, summing to 1 up to NumPy's tolerance, of a's length, with at least k items possible. */
 function checkConstantP(what: string, p: NDArray, items: Length, k: Length): void {
   const xs = Array.from(p.data as ArrayLike<number>);
@@ -157,15 +174,10 @@ export function choiceWithoutReplacement(sample: Sampler, size: readonly Length[
   } else {
     const pv = asTensor(p, `${what}: p`);
     if (pv.ndim !== 1 || !isFloat(pv.dtype)) throw new TypeError(`${what}: p must be a float vector, got ${pv} of type ${pv.type}`);
-    if (pv instanceof TensorConstant) checkConstantP(what, pv.value, items, k);
     const udtype: FloatDType = pv.dtype === 'float64' ? 'float64' : 'float32';
     const [u, r] = sample('uniform', [items], udtype);
     rng = r;
-    const pLength = pv.staticShape[0];
-    const probabilities =
-      typeof items === 'number' && typeof pLength === 'number'
-        ? pv
-        : apply1(new MatchLength(0, 0, (ps, us) => `${what}: p has ${ps[0]} probabilities but a has ${us[0]} items; they must be as many`, 'choice p'), [pv, u]);
+    const probabilities = checkedP(what, pv, items, k, () => u);
     // u < 1, so the exponential is finite; items of probability 0 come last, in their order
     const exponential = T.neg(T.log1p(T.neg(u)));
     const keys = T.switch_(T.gt(probabilities, 0), T.div(exponential, probabilities), Infinity);

@@ -25,7 +25,7 @@ import { cast } from './ops/elemwise.js';
 import * as T from './tensor.js';
 import { TensorVariable } from './variable.js';
 import { NDArray } from './ndarray.js';
-import { choiceWithoutReplacement, permutation, poisson, shuffleRowElements, type PermutationOptions, type PoissonOptions, type Sampler } from './random-discrete.js';
+import { checkedP, choiceWithoutReplacement, permutation, poisson, shuffleRowElements, type PermutationOptions, type PoissonOptions, type Sampler } from './random-discrete.js';
 
 /** A random variable as a `RandomStreams` returns it: `rng` holds its generator (Theano's `rv.rng`). */
 export type RandomTensor = TensorVariable & { readonly rng: SharedRandomState };
@@ -270,8 +270,11 @@ export class RandomStreams {
     } else if (p !== undefined) {
       const pv = asTensor(p, `${what}: p`);
       if (pv.ndim !== 1 || !isFloat(pv.dtype)) throw new TypeError(`${what}: p must be a float vector, got ${pv} of type ${pv.type}`);
+      // as NumPy, with replacement too: p of another length than a, or not summing to 1, would draw from the first items only
+      const items: Length = typeof a === 'number' ? a : (values!.staticShape[0] ?? count);
+      const checked = checkedP(what, pv, items, 0, () => values ?? arange(0, a as number, 1, { dtype: 'int32' }));
       const [u, r] = this.#sample('uniform', size, pv.dtype === 'float64' ? 'float64' : 'float32');
-      picks = categories(pv.dimshuffle('x', 0), T.flatten(u).dimshuffle('x', 0), count).reshape([...size]);
+      picks = categories(checked.dimshuffle('x', 0), T.flatten(u).dimshuffle('x', 0), count).reshape([...size]);
       rng = r;
     } else if (typeof a === 'number') {
       [picks, rng] = this.#sample('integers', size, isInt(dtype) ? dtype : 'int32', [0, a - 1]);

@@ -323,4 +323,17 @@ describe('RandomStreams: randomIntegers, multinomial, choice', () => {
     expect(() => srng.choice([2], { a: 0 })).toThrow(/a must be a positive integer or a vector, got 0/);
     expect(() => srng.choice([2], { a: T.matrix('m') })).toThrow(/a must be a number or a vector/);
   });
+
+  it('choice with replacement refuses the probabilities NumPy refuses, as without (they drew only from the first items)', () => {
+    expect(() => srng.choice([3], { a: 3, p: [0.5, 0.5, 0.5] })).toThrow(/p must sum to 1, got a sum of 1.5/);
+    expect(() => srng.choice([3], { a: 3, p: [-0.5, 1, 0.5] })).toThrow(/p must be finite and >= 0, got p\[0\] = -0.5/);
+    expect(() => srng.choice([3], { a: 3, p: [0.5, 0.5] })).toThrow(/p has 2 probabilities but a has 3 items/);
+    expect(() => srng.choice([3], { a: T.constant([1, 2]), p: [0.2, 0.3, 0.5] })).toThrow(/p has 3 probabilities but a has 2 items/);
+    // lengths known only when the program is made: refused then
+    const p = T.vector('p');
+    expect(() => sym.function([p], srng.choice([3], { a: 3, p })).sync([0.5, 0.5])).toThrow(/p has 2 probabilities but a has 3 items/);
+    const a = T.vector('a');
+    expect(() => sym.function([a], srng.choice([3], { a, p: [0.5, 0.5] })).sync([1, 2, 3])).toThrow(/p has 2 probabilities but a has 3 items/);
+    expect(values(sym.function([a], srng.choice([3], { a, p: sym.array([0, 1], { dtype: 'float64' }) })).sync([7, 9]) as sym.NDArray)).toEqual([9, 9, 9]);
+  });
 });
