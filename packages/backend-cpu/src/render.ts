@@ -239,7 +239,17 @@ function inputDecls(n: number): string {
 function renderElementwise(k: ElementwiseKernel): string {
   const vars = k.shape.map((_, d) => `i${d}`);
   const { decls, hoisted, lets, value } = renderShared(k.expr, (s, o) => offsetExpr(vars, s, o), hoistDepth(k.shape));
-  return `${inputDecls(k.inputs.length)}\nlet o = 0;\n${decls}${loops(k.shape, 'i', `${lets}out[o++] = ${value};`, hoisted)}`;
+  return `${inputDecls(k.inputs.length)}\nlet o = 0;\n${decls}${loops(k.shape, 'i', `${lets}out[o++] = ${storeInto(k.out, k.expr.dtype, value)};`, hoisted)}`;
+}
+
+/**
+ * JS storing a value of `from` into the output array of `to`: a typed
+ * array's store already wraps integers and rounds to float32, but not a
+ * bool's (Uint8Array keeps 3 as 3), float16's or int64's (Float32Array and
+ * Float64Array storage keep any value).
+ */
+function storeInto(to: DType, from: DType, code: string): string {
+  return to !== from && (to === 'bool' || to === 'float16' || to === 'int64') ? castTo(to, code) : code;
 }
 
 function renderReduce(k: ReduceKernel): string {
@@ -256,7 +266,8 @@ function renderReduce(k: ReduceKernel): string {
       update = `acc = ${wrap('acc + v')};`;
       break;
     case 'prod':
-      update = `acc = ${wrap('acc * v')};`;
+      // 32-bit products past 2^53 lose their low bits in a double before the wrap: Math.imul keeps them
+      update = `acc = ${wrap(k.acc === 'int32' || k.acc === 'uint32' ? 'Math.imul(acc, v)' : 'acc * v')};`;
       break;
     case 'max':
       update = 'acc = acc !== acc || v !== v ? NaN : v > acc ? v : acc;';

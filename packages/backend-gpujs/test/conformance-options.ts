@@ -9,6 +9,8 @@ import { gpujs } from '../src/index.js';
  * on upload (a clear RangeError, tested in test/dtypes.test.ts).
  */
 export function skipWideIntegers(c: CaseInfo): string | false {
+  // the ir group's hand-built kernels say in their names which need them; the others keep their integers small
+  if (c.group === 'ir') return /integers past 2\^24/.test(c.name) ? 'integers beyond ±2^24 are refused by gpujs (float32 storage)' : false;
   const wide = /\b(u?int32|int64)\b/.exec(`${c.dtype ?? ''} ${c.name}`);
   return wide ? `${wide[1]} values beyond ±2^24 are refused by gpujs (float32 storage)` : false;
 }

@@ -2,4 +2,4 @@
 import { runConformance } from '@sym/backend-testkit';
 import { options } from './conformance-options.js';
 
-runConformance(options(['special', 'promotion', 'cast', 'composite', 'scan', 'random']));
+runConformance(options(['special', 'promotion', 'cast', 'composite', 'scan', 'random', 'ir']));

@@ -16,7 +16,7 @@ import { caseRng, type Rng } from './rng.js';
 import { ZERO_SIGN_UNSPECIFIED, type Tolerance } from './tolerance.js';
 
 /** The groups of cases; `ConformanceOptions.groups` selects among them. */
-export type CaseGroup = 'elemwise' | 'special' | 'promotion' | 'reduce' | 'dot' | 'shape' | 'softmax' | 'cast' | 'composite' | 'indexing' | 'scan' | 'random' | 'sort' | 'nlinalg' | 'compile';
+export type CaseGroup = 'elemwise' | 'special' | 'promotion' | 'reduce' | 'dot' | 'shape' | 'softmax' | 'cast' | 'composite' | 'indexing' | 'scan' | 'random' | 'sort' | 'nlinalg' | 'ir' | 'compile';
 
 export interface CaseGraph {
   readonly inputs: readonly TensorVariable[];

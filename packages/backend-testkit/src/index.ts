@@ -3,7 +3,8 @@
  * compiles small graphs through `sym.function(..., { device })` and compares
  * each result with the ops' reference `perform`, for every scalar op,
  * reduction, dot, shape op, softmax and cast over every dtype the backend
- * supports, plus the semantics of compiled functions.
+ * supports, plus the semantics of compiled functions and hand-built kernels
+ * of the IR (the `ir` group, whose reference is `runKernelReference`).
  *
  * ```ts
  * // test/conformance.test.ts of a backend package
@@ -24,6 +25,9 @@ export type { Tolerance } from './tolerance.js';
 export { assertArrayClose } from './compare.js';
 export type { CompareOptions } from './compare.js';
 export { evaluateReference, graphDTypes } from './reference.js';
+export { runKernelReference, evaluateExpr } from './ir/reference.js';
+export { irCases } from './ir/cases.js';
+export type { IrCase } from './ir/cases.js';
 export { Rng, caseRng, hashString, randomArray, randomScalar } from './rng.js';
 export type { ValueRange } from './rng.js';
 export { specialValues } from './cases/special.js';

@@ -12,6 +12,8 @@ import { caseRng } from './rng.js';
 import { defaultTolerance, type Tolerance } from './tolerance.js';
 import { buildCases } from './cases/index.js';
 import { graphDTypes } from './reference.js';
+import { irCases } from './ir/cases.js';
+import { irCaseDTypes, runIrCase } from './ir/run.js';
 
 /** What `skip` sees of a case. */
 export interface CaseInfo {
@@ -65,7 +67,7 @@ export interface ConformanceOptions {
   readonly quick?: boolean;
 }
 
-export const CASE_GROUPS: readonly CaseGroup[] = ['elemwise', 'special', 'promotion', 'reduce', 'dot', 'shape', 'softmax', 'cast', 'composite', 'indexing', 'scan', 'random', 'sort', 'nlinalg', 'compile'];
+export const CASE_GROUPS: readonly CaseGroup[] = ['elemwise', 'special', 'promotion', 'reduce', 'dot', 'shape', 'softmax', 'cast', 'composite', 'indexing', 'scan', 'random', 'sort', 'nlinalg', 'ir', 'compile'];
 
 /** The backend option now: an instance, or what the factory returned (a promise for an async factory, or one rejected with what it threw). */
 function make(b: ConformanceOptions['backend']): Backend | Promise<Backend> {
@@ -223,6 +225,7 @@ function registerCases(backend: Backend, options: ConformanceOptions, groups: re
       }
     });
   }
+  if (groups.includes('ir')) registerIrCases(backend, options, dtypes, tolerance);
   const fd = compileDType(dtypes);
   if (groups.includes('compile') && fd) {
     describe('compile', () => {
@@ -234,4 +237,16 @@ function registerCases(backend: Backend, options: ConformanceOptions, groups: re
       }
     });
   }
+}
+
+/** The `ir` group: hand-built kernels straight through the backend, those needing dtypes it lacks skipped by name. */
+function registerIrCases(backend: Backend, options: ConformanceOptions, dtypes: readonly DType[], tolerance: (op: string, d: DType) => Tolerance): void {
+  describe('ir', () => {
+    for (const c of irCases()) {
+      const missing = [...irCaseDTypes(c)].filter((d) => !dtypes.includes(d));
+      const skip = missing.length ? `needs ${missing.join(', ')}, which the backend does not hold` : skipReason(options, { group: 'ir', name: c.name, dtype: c.kernel.out });
+      if (skip) it.skip(`${c.name} (skipped: ${skip})`, () => undefined);
+      else it(c.name, () => runIrCase(backend, c, tolerance));
+    }
+  });
 }

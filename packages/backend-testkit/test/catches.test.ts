@@ -6,6 +6,8 @@ import type { DeviceBuffer, Executable, Kernel, Launch, ScalarExpr, TypedArray }
 import { DTYPES, getOptimizer, registerBackend } from '@sym/graph';
 import { COMPILE_CHECKS, caseRng, conformanceCases, defaultTolerance, runCase, type CaseContext, type CaseGroup, type OpCase } from '../src/index.js';
 import { InterpreterBackend } from './interpreter.js';
+import { irCases } from '../src/ir/cases.js';
+import { runIrCase } from '../src/ir/run.js';
 
 /** Runs its kernels without their epilogues: a reduction or product stored as it is. */
 class EpilogueDropping extends InterpreterBackend {
@@ -59,6 +61,20 @@ function convertConditions(e: ScalarExpr): ScalarExpr {
     args[0] = { kind: 'apply', op: 'cast', args: [args[0]!], computeDType: e.computeDType, dtype: e.computeDType };
   }
   return { ...e, args };
+}
+
+/** Stores each element as its expression computes it: the output array's own store is the only conversion (int32 3 into bool stays 3). */
+class RawStoring extends InterpreterBackend {
+  override compile(kernel: Kernel): Executable {
+    return super.compile(kernel.kind === 'elementwise' ? { ...kernel, out: kernel.expr.dtype } : kernel);
+  }
+}
+
+/** Folds integer reductions in doubles and wraps once at the store: exact below 2^53 only. */
+class DoubleFolding extends InterpreterBackend {
+  override compile(kernel: Kernel): Executable {
+    return super.compile(kernel.kind === 'reduce' && (kernel.acc === 'int32' || kernel.acc === 'uint32') ? { ...kernel, acc: 'float64' } : kernel);
+  }
 }
 
 function context(device: string): CaseContext {
@@ -137,5 +153,28 @@ describe('the suite catches broken backends, with the optimizer the testkit inst
     // both default-updates cases (uniform, normal and mask; permutations, Poisson counts and shuffles), in both dtypes
     expect(failed.sort()).toEqual(cases.filter((c) => c.name.includes('default updates')).map((c) => c.name).sort());
     expect(failed).toHaveLength(4);
+  });
+
+  it('fails, in the ir group, a backend that skips the conversion into the output dtype or folds integers in doubles', async () => {
+    const irFailures = async (backend: InterpreterBackend): Promise<string[]> => {
+      const failed: string[] = [];
+      for (const c of irCases()) {
+        try {
+          await runIrCase(backend, c, defaultTolerance);
+        } catch {
+          failed.push(c.name);
+        }
+      }
+      return failed;
+    };
+    expect(await irFailures(new InterpreterBackend('honest'))).toEqual([]);
+    expect(await irFailures(new RawStoring('raw-storing'))).toEqual(['a kernel stores its expression into its out dtype: int32 values into bool']);
+    // a float64 accumulator also keeps fractions and has infinite identities
+    expect(await irFailures(new DoubleFolding('double-folding'))).toEqual([
+      'each value converts to acc: float32 values summed in int32 truncate one by one',
+      'an int32 product wraps at every step (integers past 2^24)',
+      'an empty max over int32 yields the identity (integers past 2^24)',
+      'an empty min over int32 yields the identity (integers past 2^24)',
+    ]);
   });
 });

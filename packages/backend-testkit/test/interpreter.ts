@@ -49,13 +49,14 @@ function* indices(shape: readonly number[]): Generator<number[]> {
   }
 }
 
-function fold(reducer: string, acc: number, v: number, j: number, best: number): [number, number] {
+function fold(reducer: string, acc: number, v: number, j: number, best: number, imul: boolean): [number, number] {
   switch (reducer) {
     case 'sum':
     case 'mean':
       return [acc + v, best];
     case 'prod':
-      return [acc * v, best];
+      // a 32-bit product past 2^53 loses its low bits in a double before the wrap
+      return [imul ? Math.imul(acc, v) : acc * v, best];
     case 'max':
       return [Number.isNaN(acc) || Number.isNaN(v) ? NaN : Math.max(acc, v), best];
     case 'min':
@@ -88,7 +89,7 @@ function execute(k: Kernel, ins: readonly TypedArray[], out: TypedArray): void {
       for (const r of indices(k.reduceShape)) {
         const raw = evalExpr(k.expr, ins, [...i, ...r]);
         const v = k.expr.dtype === k.acc || k.acc === 'bool' ? raw : castScalar(raw, k.acc);
-        [acc, best] = fold(k.reducer, acc, v, j++, best);
+        [acc, best] = fold(k.reducer, acc, v, j++, best, k.acc === 'int32' || k.acc === 'uint32');
         if (wraps) acc = castScalar(acc, k.acc);
       }
       const result = k.reducer === 'argmax' || k.reducer === 'argmin' ? best : k.reducer === 'mean' ? acc / count : acc;

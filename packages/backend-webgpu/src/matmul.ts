@@ -129,7 +129,7 @@ function accumulator(k: MatmulKernel, packed: number) {
       if (!ep) return `out[${at}] = ${store(value(v, k.out), k.out)};`;
       const expr = renderStatements(ep.expr, (s, o) => offsetExpr(bmn, s, o), packed, 'reduced', undefined, 'ep_');
       // a block of its own: the tiled kernel stores several sums, each with its `reduced`
-      return `{ let reduced: ${valueType(ep.value)} = ${value(v, ep.value)}; ${statements(expr.lets, ' ')}out[${at}] = ${store(expr.value, k.out)}; }`;
+      return `{ let reduced: ${valueType(ep.value)} = ${value(v, ep.value)}; ${statements(expr.lets, ' ')}out[${at}] = ${store(convert(expr.value, ep.expr.dtype, k.out), k.out)}; }`;
     },
   };
 }

@@ -76,7 +76,7 @@ function renderElementwise(k: ElementwiseKernel, limits: RenderLimits, packed = 
   const vars = k.shape.map((_, d) => `i${d}`);
   const body = () => {
     const { lets, value } = renderStatements(k.expr, (s, o) => offsetExpr(vars, s, o, nums), packed, undefined, nums.constant);
-    return `${statements(lets, '\n  ')}out[flat] = ${store(value, k.out)};`;
+    return `${statements(lets, '\n  ')}out[flat] = ${store(convert(value, k.expr.dtype, k.out), k.out)};`;
   };
   return perOutput(k, k.shape, body, limits, packed, nums);
 }
@@ -162,7 +162,7 @@ function storeReduced(k: ReduceKernel, acc: DType, a: string, ia: string, index:
   const reducedValue = reduceValue(k, acc, a, ia, ep.value);
   const { lets, value } = renderStatements(ep.expr, index, packed, 'reduced', nums.constant, 'ep_');
   return `let reduced: ${valueType(ep.value)} = ${reducedValue};
-    ${statements(lets, '\n    ')}out[flat] = ${store(value, k.out)};`;
+    ${statements(lets, '\n    ')}out[flat] = ${store(convert(value, ep.expr.dtype, k.out), k.out)};`;
 }
 
 function renderReduce(k: ReduceKernel, limits: RenderLimits, packed = -1, nums: Numbers = LITERALS): RenderedKernel {

@@ -10,6 +10,7 @@ import { reduceCases } from './reduce.js';
 import { dotCases } from './linalg.js';
 import { castCases, shapeCases, softmaxCases } from './shape.js';
 import { compositeCases } from './composite.js';
+import { opFromGraphCases } from './op-from-graph.js';
 import { indexingCases } from './indexing.js';
 import { convCases } from './conv.js';
 import { scanCases } from './scan.js';
@@ -17,7 +18,7 @@ import { randomCases } from './random.js';
 import { nlinalgCases } from './nlinalg.js';
 import { sortCases } from './sort.js';
 
-const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readonly DType[], quick: boolean) => OpCase[] } = {
+const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile' | 'ir'>]: (dtypes: readonly DType[], quick: boolean) => OpCase[] } = {
   elemwise: elemwiseCases,
   special: (dtypes) => [...specialCases(dtypes), ...int64Cases(dtypes), ...specialFunctionCases(dtypes)],
   promotion: () => promotionCases(),
@@ -26,7 +27,7 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readon
   shape: shapeCases,
   softmax: softmaxCases,
   cast: castCases,
-  composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes)],
+  composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes), ...opFromGraphCases(dtypes)],
   indexing: indexingCases,
   scan: scanCases,
   random: randomCases,
@@ -36,10 +37,10 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile'>]: (dtypes: readon
 
 /**
  * The op cases of the chosen groups for a backend holding `dtypes` (compile
- * checks are separate). `quick` keeps, for elementwise ops and reductions,
+ * checks and the hand-built kernels of `ir` are separate). `quick` keeps, for elementwise ops and reductions,
  * only the layouts with broadcasting and non-contiguous operands, and
  * leaves out the composite cases with long loops.
  */
 export function buildCases(dtypes: readonly DType[], groups: readonly CaseGroup[], quick = false): OpCase[] {
-  return groups.flatMap((g) => (g === 'compile' ? [] : BUILDERS[g](dtypes, quick)));
+  return groups.flatMap((g) => (g === 'compile' || g === 'ir' ? [] : BUILDERS[g](dtypes, quick)));
 }

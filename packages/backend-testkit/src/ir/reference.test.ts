@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { STORAGE } from '@sym/graph';
+import { irCases } from './cases.js';
+import { runKernelReference } from './reference.js';
+
+/** Each case's output, worked out by hand from kernel.ts's rules (see the case names); the reference must give exactly these. */
+const EXPECTED: readonly (readonly [string, readonly number[]])[] = [
+  ["arguments convert to computeDType: float32 + float32 computed in int32 truncates each argument first", [2, -2, 0, 0]],
+  ["arguments convert to computeDType: int32 compared in uint32 wraps negatives (integers past 2^24)", [1, 0, 1, 1]],
+  ["an apply's result is stored into its dtype before the next op reads it: float32 sum kept as int32", [4, -4, 0]],
+  ["an apply's result is stored into its dtype before the next op reads it: int32 difference kept as uint32 (integers past 2^24)", [2147483648, 8.5, 2147483648]],
+  ["float32 sums round at every step: floor(x + 0.5) of the largest float32 below 0.5 is 1", [1, 1, 0]],
+  ["float32 products round at every step: (1 + 2^-12)^2 is 1 + 2^-11", [1, 1]],
+  ["float32 products overflow to infinity at every step: 1e20 * 1e20 equals 2e20 * 2e20", [1, 1]],
+  ["a kernel stores its expression into its out dtype: int32 values into uint32 (integers past 2^24)", [4294967295, 4294967294, 5]],
+  ["a kernel stores its expression into its out dtype: float32 values into int32 truncate", [2, -2, 3, 0]],
+  ["a kernel stores its expression into its out dtype: int32 values into bool", [0, 1, 1]],
+  ["a kernel stores its expression into its out dtype: int32 values into float32 round (integers past 2^24)", [16777216, 2147483648]],
+  ["a constant of another dtype converts to computeDType: uint32 x + int32 -1 wraps to x - 1 (integers past 2^24)", [4, 4294967295, 4294967294]],
+  ["a constant of another dtype converts to computeDType: float32 2.5 in int32 is 2", [6, -6, 0]],
+  ["loads walk backwards: negative strides from the last element", [55.5, 34.5, 13.5, 62.5, 41.5, 20.5]],
+  ["each value converts to acc: float32 values summed in int32 truncate one by one", [3, 2, -1]],
+  ["an int32 sum wraps (integers past 2^24)", [-2147483643, -2147483648]],
+  ["an int32 product wraps at every step (integers past 2^24)", [0, 2147479015, 3]],
+  ["a uint32 sum wraps (integers past 2^24)", [4]],
+  ["max of float32 values converted to int32", [1, 0]],
+  ["mean of int32 values in float32", [1.5, 1.5]],
+  ["all of float32 values converted to bool: -0 and 0 are false, 0.25 true", [0, 1, 0]],
+  ["any of int32 values converted to bool", [1, 0, 1]],
+  ["the reduced value converts to the epilogue value dtype: int32 sums as bool, added in int32", [0, 2, 2]],
+  ["the reduced value converts to the epilogue value dtype: a float64 sum rounded to float32", [0]],
+  ["an empty sum over int32 yields the identity", [0, 0]],
+  ["an empty prod over int32 yields the identity", [1, 1]],
+  ["an empty max over int32 yields the identity (integers past 2^24)", [-2147483648, -2147483648]],
+  ["an empty min over int32 yields the identity (integers past 2^24)", [2147483647, 2147483647]],
+  ["an empty any over int32 yields the identity", [0, 0]],
+  ["an empty all over int32 yields the identity", [1, 1]],
+  ["an empty argmax over int32 yields the identity", [0, 0]],
+  ["an empty argmin over int32 yields the identity", [0, 0]],
+  ["an empty max over float32 yields the identity (an infinity)", [-Infinity, -Infinity]],
+  ["an empty min over float32 yields the identity (an infinity)", [Infinity, Infinity]],
+  ["an empty mean is NaN (0 / 0)", [NaN, NaN]],
+  ["int32 products and sums wrap at every step: a 2x2 by 2x2 product (integers past 2^24)", [4633, 73487, 2147404539, 2147483646]],
+  ["a matmul epilogue sees the reduced value in its value dtype: int32 dots as bool", [1, 2]],
+];
+
+describe('the ir group', () => {
+  const cases = irCases();
+
+  it('names each case once, and has an output worked out for each', () => {
+    const names = cases.map((c) => c.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(EXPECTED.map(([n]) => n));
+  });
+
+  it.each(EXPECTED.map(([n, e]) => ({ n, e })))('runKernelReference: $n', ({ n, e }) => {
+    const c = cases.find((x) => x.name === n)!;
+    const inputs = c.inputs.map((v, i) => {
+      const a = new STORAGE[c.kernel.inputs[i]!](v.length);
+      a.set(v);
+      return a;
+    });
+    const out = runKernelReference(c.kernel, inputs);
+    expect(out).toBeInstanceOf(STORAGE[c.kernel.out]);
+    expect([...out]).toEqual(e);
+  });
+});
