@@ -22,7 +22,8 @@ export class InputSpec {
 export function In(variable: TensorVariable, options: { value?: unknown; name?: string } = {}): InputSpec {
   if (!(variable instanceof TensorVariable)) throw new TypeError(`In: expected a symbolic variable, got ${typeof variable}`);
   checkOptionNames(options, 'In', ['value', 'name']);
-  return new InputSpec(variable, options.value, 'value' in options, options.name ?? variable.name);
+  // value: undefined is no default, as Theano's In(b, value=None)
+  return new InputSpec(variable, options.value, options.value !== undefined, options.name ?? variable.name);
 }
 
 export type Pairs<K, V> = ReadonlyMap<K, V> | Iterable<readonly [K, V]>;

@@ -50,6 +50,14 @@ describe('In: inputs with defaults', () => {
     expect(() => f.sync()).toThrow('function: argument 0 (rate): missing, and it has no default value');
     expect(() => sym.In(3 as unknown as sym.TensorVariable)).toThrow('In: expected a symbolic variable, got number');
   });
+  it('takes value: undefined as no default, as Theano takes In(b, value=None)', () => {
+    // it was a default of undefined, refused when the function was made ("got undefined undefined")
+    const b = T.vector('b');
+    const maybe: number[] | undefined = undefined;
+    const f = sym.function([sym.In(b, { value: maybe })], b.add(1));
+    expect(f.sync([1]).toString()).toBe('[2.]');
+    expect(() => f.sync()).toThrow('function: argument 0 (b): missing, and it has no default value');
+  });
 });
 
 describe('input validation', () => {
