@@ -256,3 +256,35 @@ describe('eval', () => {
     expect(() => x.evalSync(new Map([[y, 1]]))).toThrow('eval: x does not depend on y; its inputs are [x]');
   });
 });
+
+describe('names', () => {
+  it('never reach the kernels a backend compiles, whatever characters they hold', () => {
+    // quotes, a backtick, a comment end, a template hole, a newline: what would break generated JS, WGSL or GLSL
+    const evil = "q'\"`*/${x}\n</script>";
+    const kernels: string[] = [];
+    const recording: sym.Backend = {
+      describe: () => ({ ...cpu.describe(), name: 'cpu-recording' }),
+      alloc: (d, n) => cpu.alloc(d, n),
+      write: (b, data) => cpu.write(b, data),
+      read: (b) => cpu.read(b),
+      readSync: (b) => cpu.readSync!(b),
+      free: (b) => cpu.free(b),
+      compile: (k) => {
+        kernels.push(JSON.stringify(k));
+        return cpu.compile(k);
+      },
+      run: (l) => cpu.run(l),
+    };
+    sym.registerBackend(recording);
+    const x = T.vector(`${evil}x`);
+    const w = sym.shared(f64([1, 2]), { name: `${evil}w` });
+    const h = x.mul(w).exp();
+    h.name = `${evil}h`;
+    const s = h.sum();
+    s.name = `${evil}s`;
+    const f = sym.function([sym.In(x, { name: `${evil}in` })], [h, s, T.dot(x, w), T.sort(h)], { name: evil, updates: [[w, w.add(x)]], device: 'cpu-recording' });
+    expect(sym.reprValue(f.sync([0, 1]))).toBe('[array([1.       , 7.3890561]), array(8.3890561), array(2.), array([1.       , 7.3890561])]');
+    expect(kernels.length).toBeGreaterThan(0);
+    for (const k of kernels) expect(k).not.toMatch(/script|\$\{x\}|q'/);
+  });
+});
