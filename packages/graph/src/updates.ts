@@ -8,16 +8,18 @@
  * (a batch-norm layer's running averages), which also give way to
  * explicit ones.
  */
-import { asTensor, type TensorLike } from './op.js';
+import { constant, type TensorLike } from './op.js';
+import { convertValue } from './convert.js';
 import { graphLeaves, toposort } from './schedule.js';
 import { carriedUpdates } from './ops/with-updates.js';
 import { TensorSharedVariable } from './shared.js';
-import type { TensorVariable } from './variable.js';
+import { TensorVariable } from './variable.js';
 import { pairs, type Pairs } from './function-args.js';
 
 function checked(s: unknown, e: unknown, what: string): [TensorSharedVariable, TensorVariable] {
   if (!(s instanceof TensorSharedVariable)) throw new TypeError(`function: ${what} targets ${String(s)}, which is not a shared variable`);
-  const expr = asTensor(e as TensorLike, `update of ${s}`);
+  // a plain value is a constant of the variable's type, as Theano's filter_variable makes it (updates={count: 0})
+  const expr = e instanceof TensorVariable ? e : constant(convertValue(e, s.type, `function: the update of ${s}`, { downcastHint: `Cast the value first (value.astype('${s.dtype}')).` }));
   if (expr.dtype !== s.dtype || expr.ndim !== s.ndim) {
     throw new TypeError(
       `function: the ${what === 'update' || what.startsWith('update ') ? 'update' : what.slice(2)} of shared variable ${s} must have its type ${s.type}, but the expression has type ${expr.type}` +

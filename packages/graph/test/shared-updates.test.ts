@@ -37,6 +37,20 @@ describe('shared variables', () => {
     expect(s.getValue({ borrow: true })).toBe(s.getValue({ borrow: true }));
   });
 
+  it('takes a plain value as an update, converted to the shared variable\'s type as Theano does (updates={count: 0})', () => {
+    // a float accumulator reset to 0 was refused: 0 is an int64 constant, and the hint said to call .astype on it
+    const total = sym.shared(f64(5), { name: 'total' });
+    const bias = sym.shared(f64([1, 2]), { name: 'bias' });
+    const reset = sym.function([], [], { updates: [[total, 0], [bias, [0.5, 0]]] });
+    reset.sync();
+    expect(sym.reprValue([total.getValue(), bias.getValue()])).toBe('[array(0.), array([0.5, 0. ])]');
+    const count = sym.shared(sym.array(3, { dtype: 'int32' }), { name: 'count' });
+    expect(() => sym.function([], [], { updates: [[count, 1.5]] })).toThrow(
+      'function: the update of count: expected TensorType(int32, scalar), but element 0 is 1.5, which is not an integer in the int32 range [-2147483648, 2147483647].',
+    );
+    expect(() => sym.function([], [], { updates: [[bias, [[1, 2]]]] })).toThrow('function: the update of bias: wrong number of dimensions: expected 1');
+  });
+
   it('setValue checks dtype and ndim, and accepts a new shape', () => {
     const s = sym.shared(f64([1, 2]), { name: 's' });
     expect(() => s.setValue([[1]])).toThrow(/setValue of shared variable s: wrong number of dimensions: expected 1/);
