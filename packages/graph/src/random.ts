@@ -23,7 +23,7 @@ import { arange, get } from './indexing.js';
 import { RandomVariable, SharedRandomState, type Distribution } from './ops/random.js';
 import { cast } from './ops/elemwise.js';
 import * as T from './tensor.js';
-import { TensorVariable } from './variable.js';
+import { TensorConstant, TensorVariable } from './variable.js';
 import { NDArray } from './ndarray.js';
 import { checkedP, choiceWithoutReplacement, permutation, poisson, shuffleRowElements, type PermutationOptions, type PoissonOptions, type Sampler } from './random-discrete.js';
 
@@ -107,8 +107,20 @@ function checkSeed(what: string, seed: number): number {
 
 /** A parameter that is a number must be finite (and, for `check`, in range): checked when the graph is built. */
 function numberParam(what: string, name: string, v: TensorLike, check?: (x: number) => boolean, range = ''): void {
-  if (typeof v !== 'number') return;
-  if (!Number.isFinite(v) || (check && !check(v))) throw new RangeError(`${what}: ${name} must be a finite number${range}, got ${v}`);
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v) || (check && !check(v))) throw new RangeError(`${what}: ${name} must be a finite number${range}, got ${v}`);
+    return;
+  }
+  // values known now (nested arrays, an NDArray, a constant) are checked as NumPy checks them; computed ones cannot be
+  const t = asTensor(v, `${what}: ${name}`);
+  if (!(t instanceof TensorConstant)) return;
+  const data = t.value.data as ArrayLike<number | bigint>;
+  for (let i = 0; i < data.length; i++) {
+    const x = Number(data[i]);
+    if (!Number.isFinite(x) || (check && !check(x))) {
+      throw new RangeError(`${what}: ${name} must be finite numbers${range}, got ${x}${t.ndim === 0 ? '' : ` at flat index ${i}`}`);
+    }
+  }
 }
 
 /**

@@ -228,6 +228,12 @@ describe('RandomStreams: errors', () => {
     expect(() => srng.normal([2], { std: -1 })).toThrow(/std must be a finite number >= 0, got -1/);
     expect(() => srng.binomial([2], { p: 1.5 })).toThrow(/p must be a finite number in \[0, 1\], got 1.5/);
     expect(() => srng.binomial([2], { n: 0.5 })).toThrow(/n must be a non-negative integer/);
+    // parameters of known values (arrays, constants) too, element by element, as NumPy checks them: p 1.5 drew only 1s
+    expect(() => srng.binomial([3], { p: [0.2, 1.5, 0.3] })).toThrow(/p must be finite numbers in \[0, 1\], got 1.5 at flat index 1/);
+    expect(() => srng.binomial([2], { p: T.constant(-0.5) })).toThrow(/p must be finite numbers in \[0, 1\], got -0.5/);
+    expect(() => srng.normal([2, 2], { std: sym.array([1, -2]) })).toThrow(/std must be finite numbers >= 0, got -2 at flat index 1/);
+    expect(() => srng.uniform([2], { low: [0, NaN] })).toThrow(/low must be finite numbers, got NaN at flat index 1/);
+    expect(srng.binomial([2], { p: [0, 1] }).evalSync().toArray()).toEqual([0, 1]);
     expect(() => srng.uniform([2], { dtype: 'int32' as never })).toThrow(/dtype must be float32 or float64, got int32/);
     expect(() => srng.uniform([2, -1])).toThrow(/length 1 must be a non-negative integer, got -1/);
     expect(() => srng.uniform([T.scalar('s')])).toThrow(/must be an integer scalar/);
