@@ -13,13 +13,31 @@ export type Givens = ReadonlyMap<TensorVariable, unknown> | Record<string, unkno
 
 const evalCache = new WeakMap<TensorVariable, Map<string, CompiledFunction>>();
 
+/** The variables `v` is computed from, `v` included, not looking past those in `stop`, and the leaves among them (constants and shared variables aside). */
+function reach(v: TensorVariable, stop: ReadonlySet<unknown>): { all: Set<TensorVariable>; leaves: TensorVariable[] } {
+  const all = new Set<TensorVariable>();
+  const leaves: TensorVariable[] = [];
+  const stack = [v];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (all.has(x)) continue;
+    all.add(x);
+    if (stop.has(x)) continue;
+    if (x.owner) stack.push(...x.owner.inputs);
+    else if (!(x instanceof TensorConstant) && !(x instanceof TensorSharedVariable)) leaves.push(x);
+  }
+  return { all, leaves };
+}
+
 function evalInputs(v: TensorVariable, inputs: Givens | undefined): [TensorVariable[], unknown[]] {
   const leaves = graphLeaves([v]).filter((l) => !(l instanceof TensorConstant) && !(l instanceof TensorSharedVariable));
   const vars: TensorVariable[] = [];
   const vals: unknown[] = [];
   if (inputs instanceof Map) {
+    // a key may be an intermediate variable: the graph is cut there, as Theano's eval (a function of those inputs) cuts it
+    const { all } = reach(v, new Set());
     for (const [k, value] of inputs) {
-      if (!leaves.includes(k)) throw new Error(`eval: ${v} does not depend on ${k}; its inputs are [${leaves.join(', ')}]`);
+      if (!all.has(k)) throw new Error(`eval: ${v} does not depend on ${k}; its inputs are [${leaves.join(', ')}]`);
       vars.push(k);
       vals.push(value);
     }
@@ -36,7 +54,8 @@ function evalInputs(v: TensorVariable, inputs: Givens | undefined): [TensorVaria
       vals.push(value);
     }
   }
-  const missing = leaves.filter((l) => !vars.includes(l));
+  const needed = new Set(reach(v, new Set(vars)).leaves);
+  const missing = leaves.filter((l) => needed.has(l) && !vars.includes(l));
   if (missing.length) {
     throw new Error(
       `eval: ${v} needs a value for ${missing.map((l) => `${l} (${l.type})`).join(', ')}; ` +

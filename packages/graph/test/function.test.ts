@@ -255,6 +255,19 @@ describe('eval', () => {
     expect(() => x.add(twin).evalSync({ x: 1 })).toThrow('depends on 2 different variables named "x"; pass a Map');
     expect(() => x.evalSync(new Map([[y, 1]]))).toThrow('eval: x does not depend on y; its inputs are [x]');
   });
+  it('takes a value for an intermediate variable in a Map, cutting the graph there as Theano\'s eval does', () => {
+    const x = T.scalar('x');
+    const h = x.mul(2);
+    const z = h.add(1);
+    // it said z "does not depend on" h
+    expect(z.evalSync(new Map([[h, 5]])).item()).toBe(6);
+    expect(z.evalSync(new Map([[x, 5]])).item()).toBe(11);
+    expect(z.evalSync(new Map([[z, 3]])).item()).toBe(3);
+    const y = T.scalar('y');
+    expect(() => h.add(y).evalSync(new Map([[h, 5]]))).toThrow('eval: Elemwise{add,no_inplace}.0 needs a value for y (TensorType(float64, scalar))');
+    const w = sym.shared(f64(1), { name: 'w' });
+    expect(() => w.mul(2).evalSync(new Map([[w, 5]]))).toThrow('function: input 0 (w) is a shared variable');
+  });
 });
 
 describe('names', () => {
