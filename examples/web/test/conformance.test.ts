@@ -4,7 +4,7 @@
  * included) and gpu.js in mode webgl2 (but for the integers float32 storage
  * does not hold: src/page/subset.ts), both on SwiftShader. Every case is
  * compiled through `sym.function` and compared with the ops' reference
- * `perform`, as in the Node suites.
+ * `perform`, as in the Node suites, and the `ir` group's hand-built kernels.
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -42,7 +42,9 @@ for (const device of ['gpujs', 'webgpu']) {
     expect(s.adapterInfo).toMatch(ADAPTER[device]!);
     expect(s.results.length).toBeGreaterThanOrEqual(1600);
     const groups = new Set(s.results.map((r) => r.group));
-    expect([...groups].sort()).toEqual(['cast', 'composite', 'dot', 'elemwise', 'indexing', 'nlinalg', 'promotion', 'random', 'reduce', 'scan', 'shape', 'softmax', 'sort', 'special']);
+    expect([...groups].sort()).toEqual(['cast', 'composite', 'dot', 'elemwise', 'indexing', 'ir', 'nlinalg', 'promotion', 'random', 'reduce', 'scan', 'shape', 'softmax', 'sort', 'special']);
+    // WebGPU holds every dtype of the ir group but float64; gpu.js here only the float32 and bool cases
+    expect(s.results.filter((r) => r.group === 'ir').length).toBe(device === 'webgpu' ? 36 : 7);
     const failed = s.results.filter((r) => !r.ok);
     console.log(`device=${device} (${s.adapterInfo}): ${s.results.length} cases in ${seconds.toFixed(1)} s, ${failed.length} failed; ${s.leftOut} of the suite left to the Node run, ${s.flushed} not run (float32 subnormals, which SwiftShader flushes)`);
     expect(s.flushed).toBeGreaterThanOrEqual(3);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deviceFromQuery, intFromQuery } from '../src/page/devices.js';
 import { coolColour, dataBounds, gridPoints } from '../src/page/plot.js';
-import { browserCases } from '../src/page/subset.js';
+import { browserCases, browserIrCases } from '../src/page/subset.js';
 import { conformanceCases } from '@sym/backend-testkit';
 import type { DType } from '@sym/graph';
 import { fileFor, serveStatic, type StaticServer } from '../src/server.js';
@@ -70,6 +70,17 @@ describe('the browser conformance cases', () => {
     expect(conformanceCases(held).unfit.some((c) => mixed.test(c.name))).toBe(true);
     expect(cases.some((c) => mixed.test(c.name))).toBe(false);
     expect(cases.length + leftOut + flushed).toBe(conformanceCases(held).cases.length);
+  });
+
+  it('take the ir group\'s kernels whose dtypes are covered, and none needing wide integers without them', () => {
+    const narrow = browserIrCases(['float32', 'bool', 'int8', 'int32'], false).map((c) => c.name);
+    expect(narrow).toContain('float32 sums round at every step: floor(x + 0.5) of the largest float32 below 0.5 is 1');
+    // int32 is left to the Node run on a backend without wide integers, as in the graph cases
+    expect(narrow.some((n) => n.includes('int32'))).toBe(false);
+    const wide = browserIrCases(['float32', 'bool', 'int32', 'uint32'], true).map((c) => c.name);
+    expect(wide).toContain('an int32 product wraps at every step (integers past 2^24)');
+    expect(wide.some((n) => n.includes('float64'))).toBe(false);
+    expect(wide.length).toBe(36);
   });
 });
 

@@ -27,6 +27,7 @@ export type { CompareOptions } from './compare.js';
 export { evaluateReference, graphDTypes } from './reference.js';
 export { runKernelReference, evaluateExpr } from './ir/reference.js';
 export { irCases } from './ir/cases.js';
+export { irCaseDTypes, runIrCase } from './ir/run.js';
 export type { IrCase } from './ir/cases.js';
 export { Rng, caseRng, hashString, randomArray, randomScalar } from './rng.js';
 export type { ValueRange } from './rng.js';

@@ -3,12 +3,13 @@
  * but for its wide integers: see subset.ts) on the device named by `?device=`
  * (gpujs in mode webgl2, or webgpu on navigator.gpu), each case through
  * `sym.function` against the ops' reference `perform`, exactly as the Node
- * suite's `runCase` does. Results are on `window.symConformance`.
+ * suite's `runCase` does, then the `ir` group's hand-built kernels straight
+ * through the backend. Results are on `window.symConformance`.
  */
 import * as sym from '@sym/graph';
-import { flushingTolerance, runCase, type CaseContext } from '@sym/backend-testkit';
+import { flushingTolerance, runCase, runIrCase, type CaseContext } from '@sym/backend-testkit';
 import { deviceFromQuery, useDevice } from './devices.js';
-import { browserCases } from './subset.js';
+import { browserCases, browserIrCases } from './subset.js';
 import type { ConformanceState } from './state.js';
 
 const state: ConformanceState = { status: 'running', device: '', adapterInfo: '', results: [], leftOut: 0 };
@@ -49,6 +50,15 @@ async function main(): Promise<void> {
     }
     const failed = state.results.filter((r) => !r.ok).length;
     show(`${info.device}: ${state.results.length}/${cases.length} cases, ${failed} failed`);
+  }
+  // the hand-built kernels of the ir group, straight through the backend (no graph)
+  for (const c of only === null ? browserIrCases(info.dtypes, device === 'webgpu') : []) {
+    try {
+      await runIrCase(backend, c, flushingTolerance);
+      state.results.push({ name: c.name, group: 'ir', ok: true });
+    } catch (e) {
+      state.results.push({ name: c.name, group: 'ir', ok: false, error: e instanceof Error ? e.message : String(e) });
+    }
   }
   if (!info.dtypes.includes('float16')) state.float16Refused = await float16Errors(device);
   state.status = 'done';

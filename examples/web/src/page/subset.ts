@@ -13,7 +13,7 @@
  * flushed to zero (`flushingTolerance`, as in the GPU packages' Node suites).
  */
 import type { DType } from '@sym/graph';
-import { conformanceCases, type OpCase } from '@sym/backend-testkit';
+import { conformanceCases, irCaseDTypes, irCases, type IrCase, type OpCase } from '@sym/backend-testkit';
 
 /** The dtypes the browser run covers: every value of theirs is exact in float32 storage. */
 const SMALL_DTYPES: readonly DType[] = ['float32', 'bool', 'int8', 'uint8', 'int16', 'uint16'];
@@ -48,4 +48,14 @@ export function browserCases(held: readonly DType[], wideIntegers = false): Subs
   const all = conformanceCases(dtypes).cases;
   const cases = all.filter((c) => !FLUSHED.test(c.name));
   return { cases, leftOut: conformanceCases(held).cases.length - all.length, flushed: all.length - cases.length };
+}
+
+/**
+ * The `ir` group's hand-built kernels the browser runs, by the same rule:
+ * those whose dtypes are all covered, and on a backend without wide
+ * integers none that needs integers past 2^24 (they say so in their names).
+ */
+export function browserIrCases(held: readonly DType[], wideIntegers = false): IrCase[] {
+  const dtypes = wideIntegers ? held : SMALL_DTYPES.filter((d) => held.includes(d));
+  return irCases().filter((c) => [...irCaseDTypes(c)].every((d) => dtypes.includes(d)) && (wideIntegers || !/integers past 2\^24/.test(c.name)));
 }
