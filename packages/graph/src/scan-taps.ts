@@ -9,9 +9,10 @@
  * passed as ordinary sequences, so the Scan op and its gradient see nothing
  * new.
  */
-import { asTensor, type TensorLike } from './op.js';
+import { apply1, asTensor, constant, type TensorLike } from './op.js';
 import { NDArray } from './ndarray.js';
-import { get } from './indexing.js';
+import { get, slice } from './indexing.js';
+import { MatchLength } from './ops/shape.js';
 import { TensorVariable } from './variable.js';
 
 /** A sequence, or Theano's dict form: `taps` are the offsets of the elements the step receives (default [0]). */
@@ -150,13 +151,17 @@ export function planTaps(fn: Step, sequences: readonly ScanSequence[], infos: re
       outInfos.push(o.initial as TensorLike);
       return;
     }
-    const initial = asTensor(o.initial as TensorLike, `scan: ${what}`);
+    const given = asTensor(o.initial as TensorLike, `scan: ${what}`);
+    let initial = given;
+    const tooShort = (shape: readonly (number | null)[]) =>
+      `scan: ${what} has taps ${JSON.stringify(o.taps)}, so its initial value needs a leading axis of ${K} rows (initial[0] is x[-${K}], ..., initial[${K - 1}] is x[-1]); ` +
+      `got ${given} of shape (${shape.map((d) => d ?? '?').join(', ')})`;
     const rows = initial.ndim === 0 ? 0 : initial.staticShape[0];
-    if (rows !== null && rows !== undefined && rows < K) {
-      throw new TypeError(
-        `scan: ${what} has taps ${JSON.stringify(o.taps)}, so its initial value needs a leading axis of ${K} rows (initial[0] is x[-${K}], ..., initial[${K - 1}] is x[-1]); ` +
-          `got ${initial} of shape (${initial.staticShape.map((d) => d ?? '?').join(', ')})`,
-      );
+    if (rows !== null && rows !== undefined && rows < K) throw new TypeError(tooShort(initial.staticShape));
+    if (rows === null) {
+      // rows known only when the program is made are checked then (a missing row was an index error naming neither scan nor
+      // the taps): the first K rows, fewer only when there are fewer, so the shape in the message is the initial value's
+      initial = apply1(new MatchLength(0, 0, tooShort, `scan taps ${what} ${K}`), [get(given, slice(0, K)), constant(NDArray.zeros([K], 'int8'))]);
     }
     // slot j holds x[t-j]; it starts at x[-j] = initial[K - j]
     for (let j = 1; j <= K; j++) {

@@ -192,6 +192,14 @@ describe('scan: taps errors', () => {
     expect(() => sym.scan((a: V, b: V) => a.add(b), { outputsInfo: [0, { initial: T.dscalar('z'), taps: [-3, -1] }], nSteps: 3 })).toThrow(
       /outputsInfo\[1\] has taps \[-3,-1\], so its initial value needs a leading axis of 3 rows .*got z of shape \(\)/,
     );
+    // rows known only when the function runs: the same error then (it was 'index 1 is out of bounds for axis 0 with size 1')
+    const [fib] = sym.scan((a: V, b: V) => a.add(b), { outputsInfo: { initial: x0, taps: [-2, -1] }, nSteps: 3 });
+    const f = sym.function([x0], fib);
+    expect(() => f.sync([1])).toThrow(
+      'scan: outputsInfo[0] has taps [-2,-1], so its initial value needs a leading axis of 2 rows (initial[0] is x[-2], ..., initial[1] is x[-1]); got x0 of shape (1)',
+    );
+    // more rows than the taps read: the first ones, as Theano's initial[:K]
+    expect((f.sync([1, 2, 30]) as sym.NDArray).toArray()).toEqual([3, 5, 8]);
   });
   it('output taps that are not negative, repeated, empty, not integers, or without an initial value', () => {
     const step = (a: V, b: V) => a.add(b);
