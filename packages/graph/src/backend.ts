@@ -80,6 +80,14 @@ export interface Backend {
    * are synchronous (the CPU), only the time to queue the work otherwise.
    */
   finish?(): Promise<void> | void;
+  /**
+   * Run `launches` as `run` does and resolve with each one's time (ms) as
+   * the device measured it (WebGPU's timestamp queries); undefined, having
+   * run nothing, where the device cannot. Only profiling calls it, and
+   * prefers it to `finish`: the launches go to the device together, as in
+   * an unprofiled call, and no kernel's time holds a wait.
+   */
+  runTimed?(launches: readonly Launch[]): Promise<readonly number[]> | undefined;
   /** Live buffers, for tests that check memory stays flat. */
   liveBuffers?(): number;
   /**

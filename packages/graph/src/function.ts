@@ -23,7 +23,7 @@ import { InputSpec, givenPairs, type Pairs } from './function-args.js';
 import { functionUpdates } from './updates.js';
 import { checkOptionNames } from './options.js';
 import { RandomVariable, type SharedRandomState } from './ops/random.js';
-import { makeProfile, now, runTimed, runTimedSync, type FunctionProfile, type ProgramProfile } from './profile.js';
+import { makeProfile, now, runProfiled, runProfiledSync, type FunctionProfile, type KernelTiming, type ProgramProfile } from './profile.js';
 
 export { In, InputSpec, type Pairs } from './function-args.js';
 
@@ -483,7 +483,8 @@ export class CompiledFunction {
     this.#bind(backend, plan, values, sharedBuffers);
     const t2 = profile ? now() : 0;
     let kernels = 0;
-    if (profile) kernels = await runTimed(backend, plan.launches, (plan.counters ??= profile.program(plan.program)));
+    let timing: KernelTiming = 'run';
+    if (profile) ({ wall: kernels, timing } = await runProfiled(backend, plan.launches, (plan.counters ??= profile.program(plan.program))));
     else backend.run(plan.launches as readonly Launch[]);
     const t3 = profile ? now() : 0;
     const check = this.#checks();
@@ -498,7 +499,7 @@ export class CompiledFunction {
       outs.push(fromTyped(await backend.read(plan.buffers[o.buffer]!), o.shape, spec.dtype));
     }
     this.#commit(backend, plan);
-    profile?.record({ convert, plan: t1 - t0, upload: t2 - t1, kernels, read: now() - t3 }, backend.finish ? 'finish' : 'run');
+    profile?.record({ convert, plan: t1 - t0, upload: t2 - t1, kernels, read: now() - t3 }, timing);
     return this.#result(outs);
   }
 
@@ -521,7 +522,7 @@ export class CompiledFunction {
     const t2 = profile ? now() : 0;
     this.#bind(backend, plan, values, sharedBuffers);
     const t3 = profile ? now() : 0;
-    const kernels = profile ? runTimedSync(backend, plan.launches, (plan.counters ??= profile.program(plan.program))) : undefined;
+    const kernels = profile ? runProfiledSync(backend, plan.launches, (plan.counters ??= profile.program(plan.program))) : undefined;
     if (!profile) backend.run(plan.launches as readonly Launch[]);
     const t4 = profile ? now() : 0;
     const check = this.#checks();

@@ -64,21 +64,27 @@ export interface ProfilePhases {
   plan: number;
   /** Writing arguments and random draws to the device, and binding buffers. */
   upload: number;
-  /** Running the kernels (see `timing`). */
+  /**
+   * Running the kernels (see `timing`): the kernels' times, and with
+   * `'device'` timing also the submit and the wait for them, which their
+   * device times leave out (`FunctionProfile.kernelTime` is theirs alone).
+   */
   kernels: number;
   /** Reading results back, checks (DebugMode), applying updates. */
   read: number;
 }
 
 /**
- * How kernel times were measured. `'finish'`: each launch run alone and
+ * How kernel times were measured. `'device'`: by the device itself
+ * (the backend's `runTimed`: WebGPU timestamp queries), the launches
+ * submitted together as without profiling. `'finish'`: each launch run alone and
  * waited for (the backend's `finish`), so a time is the device's plus one
  * submit and one wait. `'run'`: the time `backend.run` took for the launch:
  * exact for a backend that runs synchronously (the CPU), only the time to
  * queue the work for one that does not (a third-party backend without
  * `finish`), whose kernels then finish during the readback.
  */
-export type KernelTiming = 'finish' | 'run';
+export type KernelTiming = 'device' | 'finish' | 'run';
 
 export interface SummaryOptions {
   /** Rows of the op class, op and kernel tables (the rest are summed in one line); default 20. */
@@ -95,13 +101,25 @@ export interface ProgramProfile {
 }
 
 /**
- * Run `launches` one at a time, each timed into `counters`: through the
- * backend's `finish` where it has one (a GPU's launches are queued, and
- * only the wait says when one is done). Returns the kernels' total time
- * (ms). Each list is a fresh array: a backend may key what it learns about
- * a launch list by the list (WebGPU's expected waits).
+ * Run `launches`, each timed into `counters`: by the device where the
+ * backend can (`runTimed`), else one at a time through the backend's
+ * `finish` where it has one (a GPU's launches are queued, and only the
+ * wait says when one is done). Returns the time the kernel phase took
+ * (ms) and how the kernels were timed. Each list is a fresh array: a
+ * backend may key what it learns about a launch list by the list
+ * (WebGPU's expected waits).
  */
-export async function runTimed(backend: Backend, launches: readonly Launch[], counters: ProgramProfile): Promise<number> {
+export async function runProfiled(backend: Backend, launches: readonly Launch[], counters: ProgramProfile): Promise<{ wall: number; timing: KernelTiming }> {
+  const start = now();
+  const device = backend.runTimed?.(launches);
+  if (device) {
+    const times = await device;
+    for (let i = 0; i < launches.length; i++) {
+      counters.times[i] += times[i]!;
+      counters.calls[i]++;
+    }
+    return { wall: now() - start, timing: 'device' };
+  }
   let total = 0;
   for (let i = 0; i < launches.length; i++) {
     const t0 = now();
@@ -112,11 +130,11 @@ export async function runTimed(backend: Backend, launches: readonly Launch[], co
     counters.calls[i]++;
     total += dt;
   }
-  return total;
+  return { wall: total, timing: backend.finish ? 'finish' : 'run' };
 }
 
-/** `runTimed` for a synchronous call: a `finish` that returns a promise cannot be waited for, and the times are then enqueue times. */
-export function runTimedSync(backend: Backend, launches: readonly Launch[], counters: ProgramProfile): { total: number; timing: KernelTiming } {
+/** `runProfiled` for a synchronous call (no `runTimed`: it is asynchronous): a `finish` that returns a promise cannot be waited for, and the times are then enqueue times. */
+export function runProfiledSync(backend: Backend, launches: readonly Launch[], counters: ProgramProfile): { total: number; timing: KernelTiming } {
   let total = 0;
   let timing: KernelTiming = backend.finish ? 'finish' : 'run';
   for (let i = 0; i < launches.length; i++) {
@@ -169,9 +187,11 @@ export class FunctionProfile {
   get callTime(): number {
     return this.#callTime;
   }
-  /** Total time of the kernels (ms). */
+  /** Total time of the kernels (ms): the sum of their times. */
   get kernelTime(): number {
-    return this.#phases.kernels;
+    let total = 0;
+    for (const p of this.#programs) for (const t of p.times) total += t;
+    return total;
   }
   get phases(): Readonly<ProfilePhases> {
     return { ...this.#phases };
@@ -396,16 +416,19 @@ function summarize(p: FunctionProfile, options: SummaryOptions): string {
   const overhead = p.callTime - total;
   out.push(
     `  Overhead: ${seconds(overhead)} (${percent(overhead, p.callTime)}): arguments ${seconds(ph.convert)}, programs ${seconds(ph.plan)}, ` +
-      `uploads ${seconds(ph.upload)}, readbacks ${seconds(ph.read)}`,
+      // device-timed kernels leave out their submit and the wait for them (the first call's: compiling shaders too)
+      `uploads ${seconds(ph.upload)}, ${p.timing === 'device' ? `submits and waits ${seconds(ph.kernels - total)}, ` : ''}readbacks ${seconds(ph.read)}`,
   );
   const programs = new Set(kernels.map((k) => k.program)).size;
   out.push(`  Programs: ${programs} (one per distinct input shapes), ${kernels.length} kernel${kernels.length === 1 ? '' : 's'} in all`);
   const timing = p.timing;
   if (timing) {
     out.push(
-      timing === 'finish'
-        ? '  Kernel times: each launch run alone and waited for (submit and wait included)'
-        : '  Kernel times: as backend.run returns (exact on a synchronous backend such as the CPU; only the queueing on an asynchronous one without finish())',
+      timing === 'device'
+        ? "  Kernel times: the device's timestamps, launches submitted together"
+        : timing === 'finish'
+          ? '  Kernel times: each launch run alone and waited for (submit and wait included)'
+          : '  Kernel times: as backend.run returns (exact on a synchronous backend such as the CPU; only the queueing on an asynchronous one without finish())',
     );
   }
   out.push('', 'Class', '---', ...opRows(p.classes(), total, rows, false));

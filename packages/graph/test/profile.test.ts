@@ -295,10 +295,11 @@ describe('config.profile and SYM_FLAGS=profile=...', () => {
   });
 });
 
-describe('backends that queue their launches (finish)', () => {
-  /** The CPU backend under another name, with a `finish` that counts its calls. */
-  function finishing(name: string, finish: () => Promise<void> | void): sym.Backend {
+describe('backends that queue their launches (finish, runTimed)', () => {
+  /** The CPU backend under another name, with a `finish` that counts its calls (and `extra` methods). */
+  function finishing(name: string, finish: () => Promise<void> | void, extra: Partial<sym.Backend> = {}): sym.Backend {
     const b: sym.Backend = {
+      ...extra,
       describe: () => ({ ...cpu.describe(), name }),
       alloc: (d, n) => cpu.alloc(d, n),
       write: (buf, data) => cpu.write(buf, data),
@@ -351,5 +352,54 @@ describe('backends that queue their launches (finish)', () => {
     const f = sym.function([x], x.exp(), { profile: true, device: 'cpu-sync-finish' });
     f.sync([1, 2]);
     expect([waits, f.profile!.timing]).toEqual([1, 'finish']);
+  });
+
+  it("prefers the device's own times (runTimed), launching together, and counts the submit and wait as overhead", async () => {
+    let waits = 0;
+    const runs: number[] = [];
+    finishing(
+      'cpu-timestamps',
+      () => {
+        waits++;
+      },
+      {
+        // the times a device would measure: launch i took i + 1 ms
+        runTimed: (launches) => {
+          runs.push(launches.length);
+          cpu.run(launches);
+          return Promise.resolve(launches.map((_, i) => i + 1));
+        },
+      },
+    );
+    const x = T.vector('x');
+    const f = sym.function([x], [x.exp().sum(), x.mul(2)], { profile: true, device: 'cpu-timestamps' });
+    await f([1, 2]);
+    const out = (await f([1, 2])) as sym.NDArray[];
+    expect(out[1]!.toArray()).toEqual([2, 4]);
+    const p = f.profile!;
+    const n = p.kernels().length;
+    expect(runs).toEqual([n, n]);
+    expect(waits).toBe(0);
+    expect(p.kernels().map((k) => [k.calls, k.time])).toEqual(p.kernels().map((_, i) => [2, 2 * (i + 1)]));
+    expect(p.kernelTime).toBe(n * (n + 1)); // two calls of 1 + 2 + ... + n ms
+    expect(p.timing).toBe('device');
+    const summary = p.summary();
+    expect(summary).toContain("  Kernel times: the device's timestamps, launches submitted together");
+    expect(summary).toMatch(/uploads .+s, submits and waits -?\d\.\d{3}e[-+]\d+s, readbacks/);
+  });
+
+  it('falls back to finish where runTimed says the device cannot time (undefined)', async () => {
+    let waits = 0;
+    finishing(
+      'cpu-no-timestamps',
+      () => {
+        waits++;
+      },
+      { runTimed: () => undefined },
+    );
+    const x = T.vector('x');
+    const f = sym.function([x], x.exp(), { profile: true, device: 'cpu-no-timestamps' });
+    expect((await f([0])).toArray()).toEqual([1]);
+    expect([waits, f.profile!.timing, f.profile!.kernels()[0]!.calls]).toEqual([1, 'finish', 1]);
   });
 });
