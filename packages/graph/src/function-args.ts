@@ -96,3 +96,18 @@ function readsOneOf(expr: TensorVariable, keys: ReadonlySet<TensorVariable>, own
   }
   return undefined;
 }
+
+/**
+ * The error for an object whose keys all name inputs, as a Theano user
+ * writes f(x=..., b=...): sym's arguments are positional. Undefined for
+ * any other value.
+ */
+export function keywordArgsError(value: unknown, label: string, fname: string | undefined, inputs: readonly InputSpec[]): TypeError | undefined {
+  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
+  const keys = Object.keys(value);
+  const names = inputs.map((s) => s.name ?? s.variable.toString());
+  if (keys.length === 0 || !keys.every((k) => names.includes(k))) return undefined;
+  return new TypeError(
+    `${label}: got an object of input names (${keys.join(', ')}), but arguments are positional (Theano's keyword arguments are not taken): call ${fname ?? 'f'}(${names.join(', ')}) in that order`,
+  );
+}

@@ -19,7 +19,7 @@ import { compileCached } from './exe-cache.js';
 import { allocate, isInt, type DType, type TypedArray } from './dtype.js';
 import { checkProgramValues, type ValueCheck } from './debug.js';
 import { enqueue, queueBusy } from './queue.js';
-import { InputSpec, givenPairs, type Pairs } from './function-args.js';
+import { InputSpec, givenPairs, keywordArgsError, type Pairs } from './function-args.js';
 import { functionUpdates } from './updates.js';
 import { checkOptionNames } from './options.js';
 import { RandomVariable, type SharedRandomState } from './ops/random.js';
@@ -262,6 +262,8 @@ export class CompiledFunction {
       // the common case (an NDArray of the input's type) needs no conversion and no label
       if (v instanceof NDArray && fitsType(v, spec.variable.type)) return v;
       const label = `${fname}: argument ${i} (${spec.name ?? spec.variable.toString()})`;
+      const keywords = keywordArgsError(v, label, this.name, this.inputs);
+      if (keywords) throw keywords;
       if (v === undefined) {
         if (!spec.hasDefault) throw new TypeError(`${label}: missing, and it has no default value`);
         v = spec.value;
