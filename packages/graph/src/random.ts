@@ -106,6 +106,23 @@ function checkSeed(what: string, seed: number): number {
 }
 
 /** A parameter that is a number must be finite (and, for `check`, in range): checked when the graph is built. */
+/** `size` comes first, an array of lengths: Theano's size=None (the parameters' shape) is not supported. */
+function checkSize(what: string, size: unknown): void {
+  if (Array.isArray(size)) return;
+  const shown =
+    size === null || size === undefined
+      ? String(size)
+      : size instanceof TensorVariable
+        ? `${size} of type ${size.type}`
+        : typeof size === 'object'
+          ? `an object with keys ${Object.keys(size).join(', ') || '(none)'}`
+          : `${typeof size} ${String(size)}`;
+  throw new TypeError(
+    `${what}: size must be an array of lengths (numbers, or integer scalars such as x.shape[0]), the first argument, got ${shown}; ` +
+      "Theano's size=None (the shape of the parameters) is not supported: pass that shape",
+  );
+}
+
 function numberParam(what: string, name: string, v: TensorLike, check?: (x: number) => boolean, range = ''): void {
   if (typeof v === 'number') {
     if (!Number.isFinite(v) || (check && !check(v))) throw new RangeError(`${what}: ${name} must be a finite number${range}, got ${v}`);
@@ -166,6 +183,7 @@ export class RandomStreams {
 
   /** Uniform in [low, high), of shape `size` (numbers, or integer scalars such as `x.shape[0]`). */
   uniform(size: readonly Length[], options: UniformOptions = {}): RandomTensor {
+    checkSize('RandomStreams.uniform', size);
     checkOptionNames(options, 'RandomStreams.uniform', ['low', 'high', 'dtype']);
     const { low = 0, high = 1 } = options;
     const dtype = floatDType('RandomStreams.uniform', options.dtype, [low, high]);
@@ -182,6 +200,7 @@ export class RandomStreams {
 
   /** Normal with mean `avg` and standard deviation `std`, of shape `size`. */
   normal(size: readonly Length[], options: NormalOptions = {}): RandomTensor {
+    checkSize('RandomStreams.normal', size);
     checkOptionNames(options, 'RandomStreams.normal', ['avg', 'std', 'dtype']);
     const { avg = 0, std = 1 } = options;
     const dtype = floatDType('RandomStreams.normal', options.dtype, [avg, std]);
@@ -199,6 +218,7 @@ export class RandomStreams {
    * `size`: with n = 1 (the default) a mask of 0 and 1, as dropout uses.
    */
   binomial(size: readonly Length[], options: BinomialOptions = {}): RandomTensor {
+    checkSize('RandomStreams.binomial', size);
     const what = 'RandomStreams.binomial';
     checkOptionNames(options, what, ['n', 'p', 'dtype']);
     const { n = 1, p = 0.5, dtype = 'int64' } = options;
@@ -225,6 +245,7 @@ export class RandomStreams {
    * exactly on the host, without modulo bias.
    */
   randomIntegers(size: readonly Length[], options: IntegersOptions = {}): RandomTensor {
+    checkSize('RandomStreams.randomIntegers', size);
     const what = 'RandomStreams.randomIntegers';
     checkOptionNames(options, what, ['low', 'high', 'dtype']);
     const { low = 0, high = 1, dtype = 'int64' } = options;
@@ -265,6 +286,7 @@ export class RandomStreams {
    * NumPy's).
    */
   choice(size: readonly Length[], options: ChoiceOptions): RandomTensor {
+    checkSize('RandomStreams.choice', size);
     const what = 'RandomStreams.choice';
     checkOptionNames(options, what, ['a', 'replace', 'p', 'dtype']);
     const { a, replace = true, p, dtype = 'int64' } = options;
@@ -309,6 +331,7 @@ export class RandomStreams {
    * otherwise).
    */
   permutation(size: readonly Length[], options: PermutationOptions = {}): RandomTensor {
+    checkSize('RandomStreams.permutation', size);
     return withRng(...permutation(this.#sampler, size, options));
   }
 
@@ -318,6 +341,7 @@ export class RandomStreams {
    * int64 unless `dtype` says otherwise. Drawn exactly on the host.
    */
   poisson(size: readonly Length[], options: PoissonOptions = {}): RandomTensor {
+    checkSize('RandomStreams.poisson', size);
     return withRng(...poisson(this.#sampler, size, options));
   }
 

@@ -234,6 +234,12 @@ describe('RandomStreams: errors', () => {
     expect(() => srng.normal([2, 2], { std: sym.array([1, -2]) })).toThrow(/std must be finite numbers >= 0, got -2 at flat index 1/);
     expect(() => srng.uniform([2], { low: [0, NaN] })).toThrow(/low must be finite numbers, got NaN at flat index 1/);
     expect(srng.binomial([2], { p: [0, 1] }).evalSync().toArray()).toEqual([0, 1]);
+    // size comes first, an array: Theano's size=None is not there, and the options in its place are named as such
+    const noSize = /size must be an array of lengths .*, the first argument, got an object with keys avg; Theano's size=None/;
+    expect(() => (srng.normal as (o: object) => unknown)({ avg: 1 })).toThrow(noSize);
+    expect(() => srng.binomial(null as never, { p: 0.5 })).toThrow(/RandomStreams.binomial: size must be an array of lengths .* got null/);
+    expect(() => srng.permutation(undefined as never, { n: 3 })).toThrow(/RandomStreams.permutation: size must be an array of lengths .* got undefined/);
+    expect(() => srng.uniform(T.dvector('v') as never)).toThrow(/RandomStreams.uniform: size must be an array of lengths .* got v of type TensorType\(float64, vector\)/);
     expect(() => srng.uniform([2], { dtype: 'int32' as never })).toThrow(/dtype must be float32 or float64, got int32/);
     expect(() => srng.uniform([2, -1])).toThrow(/length 1 must be a non-negative integer, got -1/);
     expect(() => srng.uniform([T.scalar('s')])).toThrow(/must be an integer scalar/);
