@@ -224,6 +224,7 @@ export function describe(v: unknown): string {
   if (isTypedArray(v)) return `${v.constructor.name}(${v.length})`;
   if (Array.isArray(v)) return `an array of length ${v.length}`;
   if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
   if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
     const keys = Object.keys(v);
     return `a plain object${keys.length ? ` with keys ${keys.join(', ')}` : ''}`;

@@ -49,6 +49,11 @@ describe('shared variables', () => {
       'function: the update of count: expected TensorType(int32, scalar), but element 0 is 1.5, which is not an integer in the int32 range [-2147483648, 2147483647].',
     );
     expect(() => sym.function([], [], { updates: [[bias, [[1, 2]]]] })).toThrow('function: the update of bias: wrong number of dimensions: expected 1');
+    // a missing value reads "undefined", not "undefined undefined"
+    expect(() => sym.function([], [], { updates: [[bias, undefined as never]] })).toThrow(
+      'function: the update of bias: expected TensorType(float64, vector) (a number, nested arrays, a typed array or an NDArray), got undefined',
+    );
+    expect(() => bias.setValue(undefined as never)).toThrow(/got undefined$/);
   });
 
   it('setValue checks dtype and ndim, and accepts a new shape', () => {
