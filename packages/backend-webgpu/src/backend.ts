@@ -14,6 +14,7 @@ import { splitEpilogue } from '@sym/graph';
 import { FLOAT64_ADVICE, WEBGPU_DTYPES, bufferBytes, fromDevice, toDevice } from './dtypes.js';
 import { describeAdapter, findGpu, isNode, isSoftwareAdapter, isSwiftShader, noAdapterMessage } from './gpu.js';
 import { GpuWaits } from './wait.js';
+import { MAX_TIMED_LAUNCHES, PassTimer } from './timestamps.js';
 import { renderKernel, type RenderedKernel, type RenderLimits } from './render.js';
 import { checkMatmulTile, defaultMatmulTile, inlinesEpilogue, type MatmulTile } from './matmul.js';
 
@@ -133,8 +134,10 @@ export class WebGpuBackend implements Backend {
     // before a device exists: a refused option leaves nothing to clean up
     if (this.#options.matmulTile) checkMatmulTile(this.#options.matmulTile, a);
     const f16 = adapter.features.has('shader-f16');
+    // timestamps let a profile time kernels on the device (runTimed); nothing uses them otherwise
+    const timestamps = adapter.features.has('timestamp-query');
     const device = await adapter.requestDevice({
-      requiredFeatures: f16 ? ['shader-f16'] : [],
+      requiredFeatures: [...(f16 ? ['shader-f16' as const] : []), ...(timestamps ? ['timestamp-query' as const] : [])],
       requiredLimits: {
         maxStorageBuffersPerShaderStage: a.maxStorageBuffersPerShaderStage,
         maxStorageBufferBindingSize: a.maxStorageBufferBindingSize,
@@ -247,6 +250,38 @@ export class WebGpuBackend implements Backend {
     await this.device.queue.onSubmittedWorkDone();
   }
 
+  /**
+   * Run `launches` as `run` does, and resolve with each one's time (ms) as
+   * the device's timestamp queries measured it (timestamps.ts), for
+   * profiling; undefined, running nothing, on an adapter without
+   * 'timestamp-query'. Errors are thrown, as from a read.
+   */
+  runTimed(launches: readonly Launch[]): Promise<number[]> | undefined {
+    const device = this.device;
+    if (!device.features.has('timestamp-query')) return undefined;
+    return (async () => {
+      const times: number[] = [];
+      for (let at = 0; at < launches.length; at += MAX_TIMED_LAUNCHES) {
+        const chunk = launches.slice(at, at + MAX_TIMED_LAUNCHES);
+        const timer = new PassTimer(device, chunk.length);
+        device.pushErrorScope('validation');
+        const temps: GpuBuffer[] = [];
+        try {
+          this.#encode(device, chunk, temps, timer);
+        } catch (e) {
+          timer.destroy();
+          throw e;
+        } finally {
+          for (const t of temps) this.free(t);
+          this.#scope('running kernels');
+        }
+        times.push(...(await timer.read()));
+        await this.#throwPending();
+      }
+      return times;
+    })();
+  }
+
   stats(): WebGpuStats {
     let pooled = 0;
     for (const l of this.#pool.values()) pooled += l.length;
@@ -313,7 +348,8 @@ export class WebGpuBackend implements Backend {
     }
   }
 
-  #encode(device: GPUDevice, launches: readonly Launch[], temps: GpuBuffer[]): void {
+  /** Encode and submit `launches`; with a `timer`, each launch in passes of its own that write timestamps. */
+  #encode(device: GPUDevice, launches: readonly Launch[], temps: GpuBuffer[], timer?: PassTimer): void {
     const encoder = device.createCommandEncoder();
     // consecutive dispatches share one compute pass (WebGPU orders their storage accesses);
     // a buffer copy ends it
@@ -336,14 +372,22 @@ export class WebGpuBackend implements Backend {
         }
         inputs.splice(packing.binding, inputs.length, scratch);
       }
-      pass ??= encoder.beginComputePass();
+      pass ??= encoder.beginComputePass(timer?.pass(current));
       pass.setPipeline(exe.pipeline);
       pass.setBindGroup(0, this.#bindGroup(device, exe, [...inputs, target]));
       pass.dispatchWorkgroups(...exe.rendered.dispatch);
     };
-    for (const l of launches) {
+    let current = 0;
+    for (let i = 0; i < launches.length; i++) {
+      const l = launches[i]!;
       const exe = l.exe as WebGpuExecutable;
       if (exe.rendered.dispatch[0] === 0) continue;
+      if (timer) {
+        // a pass per launch: its timestamps are the launch's alone
+        pass?.end();
+        pass = undefined;
+        current = i;
+      }
       const out = this.#own(l.output, 'run');
       // an output that is also an input (in-place) is computed into a scratch buffer, then copied
       const aliased = l.inputs.some((b) => b === l.output);
@@ -362,6 +406,7 @@ export class WebGpuBackend implements Backend {
       if (aliased) copy(target.gpu, out.gpu, 0, out.bytes);
     }
     pass?.end();
+    timer?.resolve(encoder);
     device.queue.submit([encoder.finish()]);
   }
 
