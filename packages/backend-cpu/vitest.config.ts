@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { defineConfig } from 'vitest/config';
-import { sourceConditions } from '../../vitest.shared.js';
+import { sourceConditions, timeouts } from '../../vitest.shared.js';
 
 const include = ['src/**/*.test.ts', 'test/**/*.test.ts'];
 /**
@@ -15,7 +15,7 @@ export default defineConfig({
   ...sourceConditions,
   test: {
     projects: [
-      { ...sourceConditions, test: { name: 'cpu', include } },
+      { ...sourceConditions, test: { name: 'cpu', include, ...timeouts } },
       ...(flagWorks
         ? [
             {
@@ -24,6 +24,7 @@ export default defineConfig({
                 name: 'cpu, relaxed SIMD',
                 include: ['src/wasm/gemm.test.ts', 'src/wasm/matmul.test.ts', 'src/small-matmul.test.ts', 'src/epilogue.test.ts', 'src/conformance.test.ts'],
                 execArgv: [RELAXED_FLAG],
+                ...timeouts,
                 env: { SYM_TEST_RELAXED_SIMD: '1' },
               },
             },

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
-import { sourceConditions } from '../../vitest.shared.js';
+import { sourceConditions, timeouts } from '../../vitest.shared.js';
 
 // @sym/backend-cpu depends on @sym/opt, so it cannot also be a (dev)dependency
 // here (turbo rejects the cycle), nor can @sym/grad (its tests depend on the
@@ -11,5 +11,5 @@ const grad = fileURLToPath(new URL('../grad/src/index.ts', import.meta.url));
 export default defineConfig({
   ...sourceConditions,
   resolve: { ...sourceConditions.resolve, alias: { '@sym/backend-cpu': cpu, '@sym/grad': grad } },
-  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], ...timeouts },
 });
