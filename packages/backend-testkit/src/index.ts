@@ -26,6 +26,7 @@ export { assertArrayClose } from './compare.js';
 export type { CompareOptions } from './compare.js';
 export { evaluateReference, graphDTypes } from './reference.js';
 export { runKernelReference, evaluateExpr } from './ir/reference.js';
+export type { ElementAt } from './ir/reference.js';
 export { irCases } from './ir/cases.js';
 export { irCaseDTypes, runIrCase } from './ir/run.js';
 export type { IrCase } from './ir/cases.js';

@@ -11,7 +11,7 @@ import type { DType, ElementwiseKernel, Kernel, MatmulKernel, ReduceKernel, Scal
 import { SCALAR_OPS, allocate, castScalar, kernelOutputSize, reduceIdentity } from '@sym/graph';
 
 /** What an expression reads at one element: the launch's inputs, the element's multi-index and, in an epilogue, the reduced value. */
-interface At {
+export interface ElementAt {
   readonly inputs: readonly TypedArray[];
   readonly index: readonly number[];
   readonly reduced: number;
@@ -24,7 +24,7 @@ function flat(strides: readonly number[], offset: number, index: readonly number
 }
 
 /** The value of `e` at one element: a value of `e.dtype`. */
-export function evaluateExpr(e: ScalarExpr, at: At): number {
+export function evaluateExpr(e: ScalarExpr, at: ElementAt): number {
   switch (e.kind) {
     case 'const':
       return e.value;
