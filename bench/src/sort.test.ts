@@ -6,7 +6,7 @@ import type { SortSpec, SortStep } from './sort.js';
 register();
 const { jaxSortStep, orderOf, sortData, symSortStep, tfSortStep, w8Spec } = await import('./sort.js');
 
-/** Small, with an axis that is not a power of two (the bitonic network pads it). */
+/** Small, with an axis that is not a power of two (the bitonic network, on devices without a sort kernel, pads it). */
 const small: SortSpec = { rows: 5, cols: 37 };
 
 /** Each row of `m` ascending, whatever order the library gave it in. */

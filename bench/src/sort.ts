@@ -1,6 +1,8 @@
 /**
  * W8: sorting each row of a (256, 1000) float32 matrix along its last axis.
- * sym: `T.sort` (a bitonic network of elementwise kernels); jax-js:
+ * sym: `T.sort` (on the CPU the backend's sort kernel, a radix sort of
+ * each row; on WebGPU and gpu.js a bitonic network of elementwise
+ * kernels); jax-js:
  * `np.sort` under `jit`; tfjs has no sort, so `tf.topk(x, 1000, true)`:
  * the top k of the whole axis is the axis sorted, largest first. Every
  * library gets the same finite values and returns them sorted, read back
