@@ -501,7 +501,7 @@ export class CompiledFunction {
       outs.push(fromTyped(await backend.read(plan.buffers[o.buffer]!), o.shape, spec.dtype));
     }
     this.#commit(backend, plan);
-    profile?.record({ convert, plan: t1 - t0, upload: t2 - t1, kernels, read: now() - t3 }, timing);
+    profile?.record({ convert, plan: t1 - t0, upload: t2 - t1, kernels, read: now() - t3 }, timing, plan.counters);
     return this.#result(outs);
   }
 
@@ -537,7 +537,7 @@ export class CompiledFunction {
       .slice(0, this.outputCount)
       .map((o) => fromTyped(backend.readSync!(plan.buffers[o.buffer]!), o.shape, plan.program.buffers[o.buffer]!.dtype));
     this.#commit(backend, plan);
-    if (profile) profile.record({ convert: t1 - t0, plan: t2 - t1, upload: t3 - t2, kernels: kernels!.total, read: now() - t4 }, kernels!.timing);
+    if (profile) profile.record({ convert: t1 - t0, plan: t2 - t1, upload: t3 - t2, kernels: kernels!.total, read: now() - t4 }, kernels!.timing, plan.counters);
     return this.#result(outs);
   }
 

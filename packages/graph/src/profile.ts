@@ -98,10 +98,17 @@ export interface ProgramProfile {
   readonly kernels: readonly Omit<KernelProfile, 'calls' | 'time'>[];
   readonly calls: Float64Array;
   readonly times: Float64Array;
+  /**
+   * The running call's time per launch, added to `calls` and `times` when
+   * the call completes (`FunctionProfile.record`): a call that fails after
+   * its launches (a NanGuardMode check, a read) is left out of the kernels
+   * as it is out of `calls`.
+   */
+  readonly last: Float64Array;
 }
 
 /**
- * Run `launches`, each timed into `counters`: by the device where the
+ * Run `launches`, each timed into `counters.last`: by the device where the
  * backend can (`runTimed`), else one at a time through the backend's
  * `finish` where it has one (a GPU's launches are queued, and only the
  * wait says when one is done). Returns the time the kernel phase took
@@ -114,10 +121,7 @@ export async function runProfiled(backend: Backend, launches: readonly Launch[],
   const device = backend.runTimed?.(launches);
   if (device) {
     const times = await device;
-    for (let i = 0; i < launches.length; i++) {
-      counters.times[i] += times[i]!;
-      counters.calls[i]++;
-    }
+    for (let i = 0; i < launches.length; i++) counters.last[i] = times[i]!;
     return { wall: now() - start, timing: 'device' };
   }
   let total = 0;
@@ -126,8 +130,7 @@ export async function runProfiled(backend: Backend, launches: readonly Launch[],
     backend.run([launches[i]!]);
     await backend.finish?.();
     const dt = now() - t0;
-    counters.times[i] += dt;
-    counters.calls[i]++;
+    counters.last[i] = dt;
     total += dt;
   }
   return { wall: total, timing: backend.finish ? 'finish' : 'run' };
@@ -147,8 +150,7 @@ export function runProfiledSync(backend: Backend, launches: readonly Launch[], c
       done.then(undefined, () => undefined);
     }
     const dt = now() - t0;
-    counters.times[i] += dt;
-    counters.calls[i]++;
+    counters.last[i] = dt;
     total += dt;
   }
   return { total, timing };
@@ -207,14 +209,21 @@ export class FunctionProfile {
     if (p) return p;
     const index = this.#programs.length;
     const steps = program.steps;
-    p = { kernels: steps.map((s, i) => describeKernel(s, index, i)), calls: new Float64Array(steps.length), times: new Float64Array(steps.length) };
+    const n = steps.length;
+    p = { kernels: steps.map((s, i) => describeKernel(s, index, i)), calls: new Float64Array(n), times: new Float64Array(n), last: new Float64Array(n) };
     this.#byProgram.set(program, p);
     this.#programs.push(p);
     return p;
   }
 
-  /** Count one finished call and its phases (ms). */
-  record(phases: ProfilePhases, timing: KernelTiming): void {
+  /** Count one finished call, its phases (ms) and the launches of `program` it ran (their times in `program.last`). */
+  record(phases: ProfilePhases, timing: KernelTiming, program?: ProgramProfile): void {
+    if (program) {
+      for (let i = 0; i < program.last.length; i++) {
+        program.times[i] += program.last[i]!;
+        program.calls[i]++;
+      }
+    }
     this.#calls++;
     const p = this.#phases;
     p.convert += phases.convert;

@@ -134,6 +134,19 @@ describe('profile: true', () => {
     expect([...times].sort((a, b) => b - a)).toEqual(times);
   });
 
+  it('leaves a call that fails out, kernels included: a check failing after the launches (NanGuardMode), sync and async', async () => {
+    const x = T.vector('x');
+    const f = sym.function([x], T.log(x).mul(2).sum(), { profile: true, mode: 'NanGuardMode' });
+    f.sync([1, 2]);
+    expect(() => f.sync([-1, 2])).toThrow(/NanGuardMode/);
+    await expect(f([-1, 2])).rejects.toThrow(/NanGuardMode/);
+    await f([3, 4]);
+    const p = f.profile!;
+    expect(p.calls).toBe(2);
+    expect(p.kernels().map((k) => k.calls)).toEqual(p.kernels().map(() => 2));
+    expect(p.callTime).toBeGreaterThanOrEqual(p.kernelTime);
+  });
+
   it('reset() forgets the counts but keeps the kernels', () => {
     const x = T.vector('x');
     const f = sym.function([x], x.exp().sum(), { profile: true });
