@@ -122,6 +122,22 @@ describe('sym.opFromGraph values', () => {
     const w = T.fvector('w');
     for (const mode of MODES) expect(values(sym.function([w], f(0.5, w), { mode }), [2, 4])).toEqual([[1, 2]]);
   });
+
+  it('refuses numbers and arrays its input dtype cannot hold, as a function argument is refused', () => {
+    const i = T.ivector('i');
+    const twice = sym.opFromGraph([i], i.mul(2), { name: 'twice' });
+    // these were cast silently: [1.5, 2.7] -> [1, 2], 300 -> int8 44, NaN -> 0
+    expect(() => twice([1.5, 2.7])).toThrow(/opFromGraph twice: argument 0 \(i\).*element 0 is 1\.5, which is not an integer in the int32 range/);
+    const b = T.bscalar('b');
+    expect(() => sym.opFromGraph([b], b.add(1))(300)).toThrow(/argument 0 \(b\).*300, which is not an integer in the int8 range \[-128, 127\]/);
+    expect(() => sym.opFromGraph([b], b.add(1))(NaN)).toThrow(/NaN, which is not an integer/);
+    const d = T.fvector('d');
+    expect(() => sym.opFromGraph([d], d.add(1))(sym.array([1, 2], { dtype: 'float64' }))).toThrow(/casting float64 to float32 may lose data. Cast it first \(\.astype\('float32'\)\)/);
+    // what fits still converts: integers to an integer input, numbers and float32 data to float64
+    expect(values(sym.function([], twice([1, 2])))).toEqual([[2, 4]]);
+    const e = T.dvector('e');
+    expect(values(sym.function([], sym.opFromGraph([e], e.add(1))(sym.array([0.5], { dtype: 'float32' }))))).toEqual([[1.5]]);
+  });
 });
 
 describe('sym.opFromGraph printing', () => {

@@ -14,7 +14,8 @@
  */
 import { OpFromGraph, type OpFromGraphGrad } from './ops/op-from-graph.js';
 import { Scan } from './ops/scan.js';
-import { applyNode, asTensor, constant, type Apply, type TensorLike } from './op.js';
+import { convertValue } from './convert.js';
+import { applyNode, constant, type Apply, type TensorLike } from './op.js';
 import { checkOptionNames } from './options.js';
 import { graphLeaves } from './schedule.js';
 import { TensorSharedVariable } from './shared.js';
@@ -146,11 +147,14 @@ function checkLeaves(inputs: readonly TensorVariable[], outputs: readonly Tensor
   return shared;
 }
 
-/** An argument as a variable of the placeholder's dtype: numbers and arrays become constants of it; a variable must have it. */
+/**
+ * An argument as a variable of the placeholder's dtype: numbers and arrays
+ * become constants of it when it holds them (as a function's arguments:
+ * 1.5 is no int32, float64 data no float32); a variable must have it.
+ */
 function argument(a: TensorLike, p: TensorVariable, i: number, what: string): TensorVariable {
   if (!(a instanceof TensorVariable)) {
-    const v = asTensor(a, `${what}: argument ${i}`);
-    return constant((v as TensorConstant).value.astype(p.dtype));
+    return constant(convertValue(a, p.type, `${what}: argument ${i} (${p})`, { downcastHint: `Cast it first (.astype('${p.dtype}')).` }));
   }
   // a weak constant (a number literal) would compute the inlined graph in other dtypes than the op's
   if (a instanceof TensorConstant && a.weak) return constant(a.value);
