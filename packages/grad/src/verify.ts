@@ -9,11 +9,11 @@ import { NDArray, T, TensorVariable, array, checkOptionNames, type NestedArray }
 import { grad } from './grad.js';
 
 export interface VerifyGradOptions {
-  /** Finite-difference step (default 1e-6). */
+  /** Finite-difference step (default 1e-6; 1e-3 when `fn` computes in float32, 1e-1 in float16). */
   readonly eps?: number;
-  /** Absolute tolerance (default 1e-4, Theano's for float64). */
+  /** Absolute tolerance (default Theano's for the lowest float precision `fn` computes in: 1e-4 for float64, 1e-2 for float32, 5e-2 for float16). */
   readonly absTol?: number;
-  /** Relative tolerance (default 1e-4). */
+  /** Relative tolerance (the same defaults as `absTol`). */
   readonly relTol?: number;
   /** Uniform numbers in [0, 1) for the random projection (default: `seededRandom(42)`). */
   readonly rng?: () => number;
@@ -59,6 +59,20 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/**
+ * The defaults for the lowest float precision among the variables `out` is
+ * computed from: the inputs are always float64, but a function that rounds
+ * them to float32 cannot resolve a step of 1e-6, nor agree to 1e-4 (Theano
+ * picks its defaults from the dtypes of the points, `_type_tol`).
+ */
+function defaultsFor(out: TensorVariable): { eps: number; tol: number } {
+  const dtypes = new Set<string>([out.dtype]);
+  for (const node of sym.toposort([out])) for (const v of [...node.inputs, ...node.outputs]) dtypes.add(v.dtype);
+  if (dtypes.has('float16')) return { eps: 1e-1, tol: 5e-2 };
+  if (dtypes.has('float32')) return { eps: 1e-3, tol: 1e-2 };
+  return { eps: 1e-6, tol: 1e-4 };
+}
+
 function unravel(flat: number, shape: readonly number[]): number[] {
   const idx = new Array<number>(shape.length).fill(0);
   for (let d = shape.length - 1; d >= 0; d--) {
@@ -70,9 +84,11 @@ function unravel(flat: number, shape: readonly number[]): number[] {
 
 /**
  * Check the symbolic gradient of `fn` at `points` against central finite
- * differences in float64. Resolves to a report when every element agrees
- * (within `absTol` or `relTol`, as Theano), rejects with a `GradientError`
- * naming the worst element otherwise.
+ * differences. The inputs are float64; where `fn` computes in float32 the
+ * step and tolerances default to Theano's float32 ones. Resolves to a
+ * report when every element agrees (within `absTol` or `relTol`, as
+ * Theano), rejects with a `GradientError` naming the worst element
+ * otherwise.
  *
  * ```ts
  * await verifyGrad((x) => T.tanh(x).sum(), [[0.1, -0.4]]);
@@ -84,9 +100,6 @@ export async function verifyGrad(
   options: VerifyGradOptions = {},
 ): Promise<VerifyGradReport> {
   checkOptionNames(options, 'verifyGrad', ['eps', 'absTol', 'relTol', 'rng', 'broadcastable'] satisfies (keyof VerifyGradOptions)[]);
-  const eps = options.eps ?? 1e-6;
-  const absTol = options.absTol ?? 1e-4;
-  const relTol = options.relTol ?? 1e-4;
   const rng = options.rng ?? seededRandom(42);
   if (!Array.isArray(points) || points.length === 0) throw new TypeError('verifyGrad: points must be a non-empty list of input values');
   const values = points.map((p, i) => {
@@ -106,6 +119,10 @@ export async function verifyGrad(
   const out = fn(...inputs);
   if (!(out instanceof TensorVariable)) throw new TypeError(`verifyGrad: fn must return a symbolic variable, got ${typeof out}`);
   if (!sym.isFloat(out.dtype)) throw new TypeError(`verifyGrad: fn must return a float tensor, got ${out.toString()} of type ${out.type}`);
+  const defaults = defaultsFor(out);
+  const eps = options.eps ?? defaults.eps;
+  const absTol = options.absTol ?? defaults.tol;
+  const relTol = options.relTol ?? defaults.tol;
   // fn need not use every input (a constant derivative): that is not the caller's mistake here
   const shape = ((await sym.function(inputs, out, { onUnusedInput: 'ignore' })(...values)) as NDArray).shape;
   const projection = NDArray.zeros(shape, 'float64');
