@@ -7,8 +7,12 @@
 
 /** Throw a TypeError naming `what`, the unknown option, its camelCase spelling when that is known, and the known names. */
 export function checkOptionNames(options: unknown, what: string, known: readonly string[]): void {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new TypeError(`${what}: options must be an object (${known.join(', ')}), got ${Array.isArray(options) ? 'an array' : options === null ? 'null' : typeof options}`);
+  // a Map or a list (of pairs, where updates were meant) has no own keys to refuse: it would be ignored without a word
+  const iterable = options !== null && typeof options === 'object' && typeof (options as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function';
+  if (options === null || typeof options !== 'object' || iterable) {
+    const got = Array.isArray(options) ? 'an array' : options === null ? 'null' : iterable ? `a ${(options as object).constructor?.name || 'iterable'}` : typeof options;
+    const hint = iterable && known.includes('updates') ? '; updates and givens go in it by name: { updates: ... }' : '';
+    throw new TypeError(`${what}: options must be an object (${known.join(', ')}), got ${got}${hint}`);
   }
   for (const k of Object.keys(options)) {
     if (known.includes(k)) continue;

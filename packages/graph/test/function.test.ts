@@ -160,6 +160,11 @@ describe('compile-time errors', () => {
       `function: unknown option "no_default_updates" (did you mean noDefaultUpdates? sym spells Theano's keywords in camelCase); ${names}`,
     );
     expect(() => sym.function([x], x, [[s, s.mul(2)]] as never)).toThrow('function: options must be an object (updates, givens,');
+    // a Map of updates where the options go had no keys to refuse: the function ran and never updated s
+    expect(() => sym.function([x], x.add(s), new Map([[s, s.mul(2)]]) as never)).toThrow(
+      'function: options must be an object (updates, givens, mode, name, allowInputDowncast, device, optimizer, onUnusedInput, noDefaultUpdates, profile), got a Map; updates and givens go in it by name: { updates: ... }',
+    );
+    expect(() => s.getValue(new Set() as never)).toThrow('getValue: options must be an object (borrow), got a Set');
     expect(() => sym.In(x, { default: [0, 0] } as never)).toThrow('In: unknown option "default"; the options are value, name');
     const f = sym.function([sym.In(x, { value: [1, 1], name: 'x' })], x.add(s), { updates: [[s, s.mul(2)]], name: 'f', mode: 'FAST_RUN', onUnusedInput: 'raise' });
     expect(Array.from((await f()).data)).toEqual([2, 3]);
