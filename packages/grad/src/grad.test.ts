@@ -100,13 +100,20 @@ describe('grad', () => {
     expect((await g.eval({ x: 3 })).toArray()).toBe(9);
   });
 
-  it('adds knownGrads, and works from knownGrads alone', async () => {
+  it("works from knownGrads alone; a known gradient replaces what the cost sends its variable, as Theano's known_grads", async () => {
     const x = T.dvector('x');
     const h = x.mul(3);
     const g = grad(null, x, { knownGrads: new Map([[h, T.constant([1, 2])]]) });
     expect((await g.eval()).toArray()).toEqual([3, 6]);
+    // d(sum h)/dh is replaced by [1, 2], not added to it
     const g2 = grad(h.sum(), x, { knownGrads: [[h, T.constant([1, 2])]] });
-    expect((await g2.eval({ x: [0, 0] })).toArray()).toEqual([6, 9]);
+    expect((await g2.eval()).toArray()).toEqual([3, 6]);
+    // paths that do not go through h still count
+    const g3 = grad(h.sum().add(x.sum()), x, { knownGrads: [[h, T.constant([1, 2])]] });
+    expect((await g3.eval({ x: [0, 0] })).toArray()).toEqual([4, 7]);
+    // a known gradient of the cost itself replaces its 1
+    const cost = h.sum();
+    expect((await grad(cost, x, { knownGrads: [[cost, 5]] }).eval({ x: [0, 0] })).toArray()).toEqual([15, 15]);
   });
 
   it('keeps float32 gradients float32', () => {

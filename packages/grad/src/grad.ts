@@ -9,8 +9,9 @@ export interface GradOptions {
   readonly disconnectedInputs?: DisconnectedPolicy;
   /**
    * Gradients already known for some variables (Theano's `known_grads`):
-   * they are added to what flows back from the cost; with a null cost
-   * they are the only source.
+   * a known gradient is its variable's whole gradient, replacing what the
+   * cost would send it (the cost's own 1 included, when the cost is a key);
+   * with a null cost they are the only source.
    */
   readonly knownGrads?: ReadonlyMap<TensorVariable, TensorLike> | readonly (readonly [TensorVariable, TensorLike])[];
 }
@@ -84,12 +85,12 @@ function knownGradSeed(v: unknown, g: TensorLike, caller: string): Seed {
 export function gradientOf(cost: TensorVariable | null, ws: readonly TensorVariable[], options: GradOptions, caller: string): TensorVariable[] {
   checkPolicy(options.disconnectedInputs, caller);
   const seeds: Seed[] = [];
+  const known = options.knownGrads instanceof Map ? [...options.knownGrads] : [...((options.knownGrads ?? []) as [TensorVariable, TensorLike][])];
   if (cost !== null) {
     const c = checkScalarCost(cost, caller);
-    seeds.push({ variable: c, grad: T.constant(1, { dtype: c.dtype }) });
+    if (!known.some(([v]) => v === c)) seeds.push({ variable: c, grad: T.constant(1, { dtype: c.dtype }) });
   }
-  const known = options.knownGrads instanceof Map ? [...options.knownGrads] : [...((options.knownGrads ?? []) as [TensorVariable, TensorLike][])];
-  for (const [v, g] of known) seeds.push(knownGradSeed(v, g, caller));
+  for (const [v, g] of known) seeds.push({ ...knownGradSeed(v, g, caller), replaces: true });
   if (seeds.length === 0) throw new TypeError(`${caller}: the cost is null and no knownGrads were given: there is nothing to differentiate`);
   return reverse(seeds, ws, 0, { considerConstant: options.considerConstant, disconnectedInputs: options.disconnectedInputs, caller }, zerosLike);
 }

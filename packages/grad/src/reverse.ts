@@ -58,6 +58,11 @@ export interface Seed {
   readonly variable: TensorVariable;
   /** d(cost)/d(variable), with `nb` leading batch dimensions. */
   readonly grad: TensorVariable;
+  /**
+   * The variable's whole gradient (Theano's known_grads): what its
+   * consumers would send it is dropped. Otherwise the seed is added to it.
+   */
+  readonly replaces?: boolean;
 }
 
 /** Raised when a variable asked for is not part of the cost's graph (Theano's DisconnectedInputError). */
@@ -134,6 +139,7 @@ export function reverse(
     if (policy === 'warn') console.warn(msg);
   }
 
+  const known = new Set(seeds.filter((s) => s.replaces).map((s) => s.variable));
   const parts = new Map<TensorVariable, TensorVariable[]>();
   const totals = new Map<TensorVariable, TensorVariable | undefined>();
   const contribute = (v: TensorVariable, g: TensorVariable) => {
@@ -174,7 +180,7 @@ export function reverse(
     }
     const results = rule({ node, x: node.inputs, z: node.outputs[0]!, gz, gzs, nb });
     node.inputs.forEach((v, i) => {
-      if (!needed(v) || !isFloat(v.dtype)) return; // integer inputs get no gradient
+      if (!needed(v) || !isFloat(v.dtype) || known.has(v)) return; // integer inputs get no gradient; a known one is given whole
       const r = results[i];
       if (r === undefined) throw new Error(`${opts.caller}: the gradient rule of ${node.op.toString()} returned nothing for input ${i}`);
       if (r === ZERO || r === DISCONNECTED) return;
