@@ -114,6 +114,11 @@ describe('input validation', () => {
     );
     expect(() => sym.array(new BigUint64Array([1n]) as never)).toThrow('BigUint64Array(1) holds BigInts, which sym does not take');
   });
+  it('rounds plain numbers to a float input, where Theano refuses those it cannot hold exactly (the guide says so)', () => {
+    const v = T.fvector('v');
+    const g = sym.function([v], v.mul(1));
+    expect(g.sync([0.1, 1e40]).repr()).toBe('array([0.1, inf], dtype=float32)');
+  });
   it('refuses non-integers and out-of-range values for integer inputs', () => {
     const i = T.ivector('i');
     const g = sym.function([i], i.add(1));
