@@ -28,7 +28,9 @@ export const now: () => number = (() => {
 export interface KernelProfile {
   /** The program it belongs to (0 for the first a function made) and its position there. */
   readonly program: number;
+  /** Its position in the program's steps. */
   readonly index: number;
+  /** The kernel IR's kind: `elementwise`, `reduce`, `matmul` or `sort`. */
   readonly kind: Kernel['kind'];
   /** Its op, named after every node it computes: `Elemwise{mul,add,exp}`, `dot + Elemwise{add}`, `DeepCopyOp` (a copy into an output's buffer). */
   readonly op: string;
@@ -38,7 +40,9 @@ export interface KernelProfile {
   readonly nodes: readonly string[];
   /** The shape and dtype of what it writes. */
   readonly shape: readonly number[];
+  /** The dtype of what it writes. */
   readonly dtype: DType;
+  /** Its launches counted (one per profiled call of its program). */
   readonly calls: number;
   /** Total time of its launches (ms). */
   readonly time: number;
@@ -52,7 +56,9 @@ export interface OpProfile {
   readonly kind: string;
   /** How many kernels (of all programs) it covers, their launches, and their time (ms). */
   readonly kernels: number;
+  /** Their launches. */
   readonly calls: number;
+  /** Their time (ms). */
   readonly time: number;
 }
 
@@ -86,6 +92,7 @@ export interface ProfilePhases {
  */
 export type KernelTiming = 'device' | 'finish' | 'run';
 
+/** The options of `FunctionProfile.summary()`. */
 export interface SummaryOptions {
   /** Rows of the op class, op and kernel tables (the rest are summed in one line); default 20. */
   readonly rows?: number;
@@ -160,10 +167,18 @@ export function runProfiledSync(backend: Backend, launches: readonly Launch[], c
 const flagged: FunctionProfile[] = [];
 let exitHook = false;
 
+/**
+ * A compiled function's profile (`f.profile`, made with `{ profile: true }`
+ * or under `config.profile`): its calls, their time by phase, and each
+ * kernel's launches and time, per program. See `summary()` for Theano's
+ * tables and `kernels()`, `ops()`, `classes()` for the same numbers as data.
+ */
 export class FunctionProfile {
   /** The function's name (its `name` option), or undefined. */
   readonly name: string | undefined;
+  /** The device the function runs on (`config.device` when it was made, or its `device` option). */
   readonly device: string;
+  /** The function's mode (`FAST_RUN`, ...). */
   readonly mode: string;
   #calls = 0;
   #callTime = 0;
@@ -195,6 +210,7 @@ export class FunctionProfile {
     for (const p of this.#programs) for (const t of p.times) total += t;
     return total;
   }
+  /** The calls' time by phase (ms), summed over the calls. */
   get phases(): Readonly<ProfilePhases> {
     return { ...this.#phases };
   }
@@ -263,6 +279,7 @@ export class FunctionProfile {
     }
   }
 
+  /** The profile as plain data: what `summary()` prints, for a program to keep or compare. */
   toJSON(): { name: string | undefined; device: string; mode: string; calls: number; callTime: number; phases: ProfilePhases; timing: KernelTiming | undefined; kernels: KernelProfile[] } {
     return { name: this.name, device: this.device, mode: this.mode, calls: this.calls, callTime: this.callTime, phases: this.phases, timing: this.timing, kernels: this.kernels() };
   }
@@ -321,7 +338,8 @@ export function kernelOpName(nodes: readonly Apply[]): string {
 
 function describeKernel(step: Step, program: number, index: number): Omit<KernelProfile, 'calls' | 'time'> {
   const k = step.kernel;
-  const nodes = step.nodes;
+  // a node lowered to several pieces fused into one kernel (an opFromGraph kept a node, a scan's step) is listed once
+  const nodes = step.nodes && [...new Set(step.nodes)];
   // the scheduler's copy of a value into an output's own buffer: Theano's function does that with DeepCopyOp
   const op = nodes === undefined ? step.label : nodes.length === 0 ? 'DeepCopyOp' : kernelOpName(nodes);
   // sorted: a reduction with its producer fused in and one with an epilogue are the same class

@@ -92,6 +92,21 @@ describe('profile: true', () => {
     ]);
   });
 
+  it('lists a node lowered to several fused pieces once (an opFromGraph kept a node, a scan step)', () => {
+    const u = T.dvector('u');
+    const kept = sym.opFromGraph([u], T.tanh(u.mul(2)).add(1), { name: 'act', inline: false });
+    const x = T.dvector('x');
+    const f = sym.function([x], kept(x), { profile: true });
+    f.sync([1, 2]);
+    const m = T.dmatrix('m');
+    const [acc] = sym.scan((r: sym.TensorVariable, a: sym.TensorVariable) => a.add(r.exp()).mul(0.5), { sequences: [m], outputsInfo: [T.zeros([2])] });
+    const g = sym.function([m], acc as sym.TensorVariable, { profile: true });
+    g.sync([[1, 2], [3, 4]]);
+    for (const k of [...f.profile!.kernels(), ...g.profile!.kernels()]) expect(k.nodes).toEqual([...new Set(k.nodes)]);
+    // those were ['OpFromGraph{act}(x)', 'OpFromGraph{act}(x)', 'OpFromGraph{act}(x)']
+    expect(f.profile!.kernels().map((k) => [k.op, k.nodes])).toEqual([['OpFromGraph{act}', ['OpFromGraph{act}(x)']]]);
+  });
+
   it("names an input copied to an output DeepCopyOp (Theano's), its node the output", () => {
     const x = T.vector('x');
     const f = sym.function([x], [x.sum(), x], { profile: true });
