@@ -100,6 +100,17 @@ describe('grad', () => {
     expect((await g.eval({ x: 3 })).toArray()).toBe(9);
   });
 
+  it('treats one considerConstant output of a multi-output node as a constant, and only that one', async () => {
+    const x = T.dvector('x');
+    const q = T.dvector('q');
+    const [a, b] = sym.opFromGraph([q], [q.mul(2), q.pow(2)])(x) as unknown as sym.TensorVariable[];
+    // d(sum 2x + sum x^2)/dx with x^2 held constant: 2
+    expect((await grad(a!.sum().add(b!.sum()), x, { considerConstant: [b!] }).eval({ x: [1, 3] })).toArray()).toEqual([2, 2]);
+    const [outs] = sym.scan((xt: sym.TensorVariable) => [xt.mul(2), xt.pow(2)], { sequences: x });
+    const [s, t] = outs as unknown as sym.TensorVariable[];
+    expect((await grad(s!.sum().add(t!.sum()), x, { considerConstant: [s!] }).eval({ x: [1, 3] })).toArray()).toEqual([2, 6]);
+  });
+
   it("works from knownGrads alone; a known gradient replaces what the cost sends its variable, as Theano's known_grads", async () => {
     const x = T.dvector('x');
     const h = x.mul(3);

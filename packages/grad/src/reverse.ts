@@ -107,23 +107,23 @@ export function reverse(
 ): TensorVariable[] {
   const roots = seeds.map((s) => s.variable);
   const nodes = toposort(roots);
+  // A considerConstant variable receives its gradient but passes none on;
+  // the other outputs of its node still do.
   const constant = new Set(opts.considerConstant ?? []);
-  const cut = (node: Apply) => node.outputs.some((o) => constant.has(o));
 
   // Variables whose gradient can reach a seed.
   const reach = new Set<TensorVariable>(roots);
   for (let k = nodes.length - 1; k >= 0; k--) {
     const node = nodes[k]!;
-    if (cut(node) || !node.outputs.some((o) => reach.has(o))) continue;
+    if (!node.outputs.some((o) => reach.has(o) && !constant.has(o))) continue;
     const off = disconnectedInputs(node);
     node.inputs.forEach((v, i) => off.includes(i) || reach.add(v));
   }
   // Variables that depend on something asked for.
   const depends = new Set<TensorVariable>(wrt);
   for (const node of nodes) {
-    if (cut(node)) continue;
     const off = disconnectedInputs(node);
-    if (node.inputs.some((v, i) => !off.includes(i) && depends.has(v))) node.outputs.forEach((o) => depends.add(o));
+    if (node.inputs.some((v, i) => !off.includes(i) && depends.has(v))) node.outputs.forEach((o) => constant.has(o) || depends.add(o));
   }
   const needed = (v: TensorVariable) => reach.has(v) && depends.has(v);
 
@@ -167,8 +167,7 @@ export function reverse(
 
   for (let k = nodes.length - 1; k >= 0; k--) {
     const node = nodes[k]!;
-    if (cut(node)) continue;
-    const gzs = node.outputs.map((o) => (needed(o) && isFloat(o.dtype) ? total(o) : undefined));
+    const gzs = node.outputs.map((o) => (needed(o) && isFloat(o.dtype) && !constant.has(o) ? total(o) : undefined));
     const gz = gzs.find((g) => g !== undefined);
     if (gz === undefined) continue; // every contribution was zero
     const rule = ruleFor(node, opts);
