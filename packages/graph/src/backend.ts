@@ -10,17 +10,23 @@ import type { Kernel, OptionalKernel } from './kernel.js';
 
 /** A buffer on the device; opaque to everything but its backend. */
 export interface DeviceBuffer {
+  /** The dtype it holds. */
   readonly dtype: DType;
+  /** Its length in elements. */
   readonly size: number;
 }
 
 /** A compiled kernel; opaque to everything but its backend. */
 export interface Executable {
+  /** The kernel it was compiled from. */
   readonly kernel: Kernel;
 }
 
+/** One run of a compiled kernel over buffers: a program's step. */
 export interface Launch {
+  /** What `compile` returned for the kernel. */
   readonly exe: Executable;
+  /** The kernel's inputs 0, 1, ..., in order. */
   readonly inputs: readonly DeviceBuffer[];
   /**
    * Never one of `inputs` (the scheduler's buffer reuse guarantees it):
@@ -31,6 +37,7 @@ export interface Launch {
   readonly output: DeviceBuffer;
 }
 
+/** What a backend says about itself (`Backend.describe()`). */
 export interface BackendInfo {
   /** The name `config.device` selects it by. */
   readonly name: string;
@@ -49,10 +56,17 @@ export interface BackendInfo {
   readonly kernels?: readonly OptionalKernel[];
 }
 
+/**
+ * What a device implements: buffers, compiling kernels of the kernel IR,
+ * and running them. `registerBackend` makes one available under its name;
+ * `@sym/backend-testkit` checks one against the ops' reference semantics.
+ */
 export interface Backend {
+  /** Its name, device, dtypes and whether it reads synchronously. */
   describe(): BackendInfo;
   /** Called once before first use (request an adapter, build a context, ...). */
   init?(): Promise<void>;
+  /** A buffer of `size` elements of `dtype`. */
   alloc(dtype: DType, size: number): DeviceBuffer;
   /**
    * Copy `data` into the buffer. It is the dtype's storage (`STORAGE[dtype]`:
@@ -66,8 +80,11 @@ export interface Backend {
    * array is converted, at the cost of one more copy).
    */
   read(buffer: DeviceBuffer): Promise<TypedArray>;
+  /** `read`, synchronously, for a backend whose `describe().sync` is true. */
   readSync?(buffer: DeviceBuffer): TypedArray;
+  /** Release the buffer; it is not used again. */
   free(buffer: DeviceBuffer): void;
+  /** Prepare `kernel` to run (generate and compile code, or keep the kernel as it is); sym reuses the result for every equal kernel (by `kernelKey`). */
   compile(kernel: Kernel): Executable;
   /** Launch kernels in order. Errors surface here or in the next `read`. */
   run(launches: readonly Launch[]): void;

@@ -11,9 +11,13 @@ import { checkOptionNames } from './options.js';
 /** A function input with a default value: Theano's `Param`/`In`. */
 export class InputSpec {
   constructor(
+    /** The input variable. */
     readonly variable: TensorVariable,
+    /** Its default value, as given (checked and copied when the function is made). */
     readonly value: unknown,
+    /** Whether it has a default: a call may leave it out. */
     readonly hasDefault: boolean,
+    /** Its name in errors: the `name` option, else the variable's. */
     readonly name: string | undefined,
   ) {}
 }
@@ -26,6 +30,7 @@ export function In(variable: TensorVariable, options: { value?: unknown; name?: 
   return new InputSpec(variable, options.value, options.value !== undefined, options.name ?? variable.name);
 }
 
+/** Theano's dicts (updates, givens): a `Map`, or a list of `[key, value]` pairs. */
 export type Pairs<K, V> = ReadonlyMap<K, V> | Iterable<readonly [K, V]>;
 
 /** Entries of a Map or a list of pairs; `what` names the option in errors (Theano's dicts are Maps or pair lists here). */

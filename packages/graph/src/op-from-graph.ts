@@ -24,6 +24,7 @@ import { toposort } from './schedule.js';
 
 export type { OpFromGraphGrad };
 
+/** The options of `sym.opFromGraph(inputs, outputs, options)`. */
 export interface OpFromGraphOptions {
   /** How the node prints: `OpFromGraph{name}` in debugprint, `name(a, b)` in pp. */
   readonly name?: string;

@@ -21,6 +21,7 @@ import { TensorConstant, TensorVariable } from './variable.js';
 /** Draws one random variable of the stream: its sample and its generator. */
 export type Sampler = (distribution: Distribution, size: readonly Length[], dtype: DType, lam?: NDArray) => [TensorVariable, SharedRandomState];
 
+/** The options of `RandomStreams.permutation`. */
 export interface PermutationOptions {
   /** The length of each permutation (default 1): a positive integer, or an integer scalar. */
   readonly n?: Length;
@@ -28,6 +29,7 @@ export interface PermutationOptions {
   readonly dtype?: DType;
 }
 
+/** The options of `RandomStreams.poisson`. */
 export interface PoissonOptions {
   /**
    * The mean (default 1), >= 0: a number, or a tensor whose values are

@@ -35,6 +35,7 @@ export type ShuffledTensor = RandomTensor & { readonly permutation: RandomTensor
 
 export type { PermutationOptions, PoissonOptions } from './random-discrete.js';
 
+/** The options of `RandomStreams.uniform`. */
 export interface UniformOptions {
   /** Lower bound, included (default 0). */
   readonly low?: TensorLike;
@@ -49,6 +50,7 @@ export interface UniformOptions {
   readonly dtype?: FloatDType;
 }
 
+/** The options of `RandomStreams.normal`. */
 export interface NormalOptions {
   /** Mean (default 0). */
   readonly avg?: TensorLike;
@@ -58,6 +60,7 @@ export interface NormalOptions {
   readonly dtype?: FloatDType;
 }
 
+/** The options of `RandomStreams.randomIntegers`. */
 export interface IntegersOptions {
   /** Lowest value, included (default 0). */
   readonly low?: number;
@@ -67,6 +70,7 @@ export interface IntegersOptions {
   readonly dtype?: DType;
 }
 
+/** The options of `RandomStreams.multinomial`. */
 export interface MultinomialOptions {
   /** One distribution over the columns per row (a float matrix whose rows sum to 1). */
   readonly pvals: TensorLike;
@@ -76,6 +80,7 @@ export interface MultinomialOptions {
   readonly dtype?: DType;
 }
 
+/** The options of `RandomStreams.choice`. */
 export interface ChoiceOptions {
   /** A number of items (draws are 0 .. a - 1) or a vector of values to draw from. */
   readonly a: number | TensorLike;
@@ -91,6 +96,7 @@ export interface ChoiceOptions {
   readonly dtype?: DType;
 }
 
+/** The options of `RandomStreams.binomial`. */
 export interface BinomialOptions {
   /** Number of trials (default 1: a Bernoulli draw, 0 or 1). */
   readonly n?: number;
@@ -153,6 +159,12 @@ function paramRank(what: string, name: string, v: TensorLike, size: readonly Len
   }
 }
 
+/**
+ * Theano's `RandomStreams` (`theano.tensor.shared_randomstreams`): each
+ * method makes a random variable with a generator of its own, seeded from
+ * the stream's seed, whose value is a new sample at every call of a
+ * function that uses it (`new sym.RandomStreams(234).uniform([2, 2])`).
+ */
 export class RandomStreams {
   /** Seeds each new variable's generator (Theano's `gen_seedgen`). */
   readonly #seeds: RandomState;

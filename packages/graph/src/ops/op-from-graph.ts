@@ -32,6 +32,7 @@ export type OpFromGraphGrad = (
   outputs: readonly TensorVariable[],
 ) => readonly (TensorLike | null)[];
 
+/** The options of `new OpFromGraph(inputs, outputs, options)`; `sym.opFromGraph` fills them in. */
 export interface OpFromGraphOpOptions {
   /** How it prints (`OpFromGraph{name}`, `name(x, y)` in pp). */
   readonly name?: string;
@@ -54,9 +55,13 @@ let nextOpFromGraph = 0;
  */
 export class OpFromGraph extends Op {
   readonly kind = 'OpFromGraph' as const;
+  /** A number of its own: two ops over equal graphs stay distinct (the key names it). */
   readonly id = nextOpFromGraph++;
+  /** How it prints (`OpFromGraph{name}`, `name(x, y)` in pp); undefined prints `OpFromGraph`. */
   readonly name: string | undefined;
+  /** Whether the optimizer inlines it before rewriting (the `inline` option, default true). */
   readonly inline: boolean;
+  /** The gradient override (the `grad` option), or undefined for the inner graph's gradient. */
   readonly grad: OpFromGraphGrad | undefined;
   /** The leading inputs the user declared (a gradient override answers for these). */
   readonly declaredInputs: number;
@@ -64,7 +69,9 @@ export class OpFromGraph extends Op {
   readonly nodes: readonly Apply[];
 
   constructor(
+    /** The inner graph's placeholders: the declared inputs, then the shared variables it reads. */
     readonly inputs: readonly TensorVariable[],
+    /** The inner graph's outputs. */
     readonly outputs: readonly TensorVariable[],
     options: OpFromGraphOpOptions = {},
   ) {
