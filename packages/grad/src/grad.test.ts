@@ -153,6 +153,16 @@ describe('grad', () => {
     expect(() => Lop(x.mul(2), x, T.dmatrix('v'))).toThrow(/Lop: eval point 0 must be a vector like f, .*; got v \(matrix\)/);
   });
 
+  it('rejects a considerConstant or knownGrads of the wrong shape, naming the option', () => {
+    const x = T.dvector('x');
+    const one = x as never;
+    expect(() => grad(x.sum(), x, { considerConstant: one })).toThrow(/^grad: considerConstant must be a list of symbolic variables, got x \(TensorType\(float64, vector\)\)$/);
+    expect(() => grad(x.sum(), x, { considerConstant: [x, 3] as never })).toThrow(/^grad: considerConstant\[1\] must be a symbolic variable, got number$/);
+    expect(() => Lop(x.mul(2), x, [1, 1], { considerConstant: one })).toThrow(/^Lop: considerConstant must be a list/);
+    expect(() => grad(null, x, { knownGrads: { x: 1 } as never })).toThrow(/^grad: knownGrads must be a Map or a list of \[variable, gradient\] pairs, got object$/);
+    expect(() => grad(null, x, { knownGrads: [x] as never })).toThrow(/^grad: knownGrads\[0\] must be a \[variable, gradient\] pair, got x \(TensorType\(float64, vector\)\)$/);
+  });
+
   it('checks a knownGrads value against the length of its variable when both are known at build time', async () => {
     const x = T.dvector('x');
     const y = T.constant(sym.array([1, 2, 3], { dtype: 'float64' })).mul(x); // length 3

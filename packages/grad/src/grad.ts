@@ -1,6 +1,6 @@
 /** `grad` and `Lop`: reverse-mode differentiation, as Theano's `T.grad` and `T.Lop`. */
 import { T, TensorVariable, asTensor, checkOptionNames, shapeToString, type DType, type TensorLike } from '@sym/graph';
-import { checkPolicy, describeVariable, rankName, reverse, type DisconnectedPolicy, type ReverseOptions, type Seed } from './reverse.js';
+import { checkPolicy, describeValue, describeVariable, rankName, reverse, type DisconnectedPolicy, type ReverseOptions, type Seed } from './reverse.js';
 
 export interface GradOptions {
   /** Variables treated as constants: no gradient flows through them to what they are computed from. */
@@ -81,11 +81,22 @@ function knownGradSeed(v: unknown, g: TensorLike, caller: string): Seed {
   return { variable: v, grad: gv };
 }
 
+/** The pairs of a `knownGrads` option (a Map or a list of pairs); otherwise an error naming what came. */
+function knownGradPairs(known: unknown, caller: string): (readonly [unknown, TensorLike])[] {
+  if (known === undefined) return [];
+  if (known instanceof Map) return [...(known as Map<unknown, TensorLike>)];
+  if (!Array.isArray(known)) throw new TypeError(`${caller}: knownGrads must be a Map or a list of [variable, gradient] pairs, got ${describeValue(known)}`);
+  return known.map((pair: unknown, i) => {
+    if (!Array.isArray(pair) || pair.length !== 2) throw new TypeError(`${caller}: knownGrads[${i}] must be a [variable, gradient] pair, got ${describeValue(pair)}`);
+    return pair as unknown as readonly [unknown, TensorLike];
+  });
+}
+
 /** `grad` for `caller` (hessian, hessianVectorProduct and jacobian call it under their own names). */
 export function gradientOf(cost: TensorVariable | null, ws: readonly TensorVariable[], options: GradOptions, caller: string): TensorVariable[] {
   checkPolicy(options.disconnectedInputs, caller);
   const seeds: Seed[] = [];
-  const known = options.knownGrads instanceof Map ? [...options.knownGrads] : [...((options.knownGrads ?? []) as [TensorVariable, TensorLike][])];
+  const known = knownGradPairs(options.knownGrads, caller);
   if (cost !== null) {
     const c = checkScalarCost(cost, caller);
     if (!known.some(([v]) => v === c)) seeds.push({ variable: c, grad: T.constant(1, { dtype: c.dtype }) });

@@ -23,7 +23,21 @@ export function rankName(ndim: number): string {
   return ['scalar', 'vector', 'matrix'][ndim] ?? `${ndim}-d tensor`;
 }
 
-/** The values `disconnectedInputs` accepts. */
+/** How errors name a value that is not what was expected: a variable by its name and type, anything else by its type. */
+export function describeValue(v: unknown): string {
+  return v instanceof TensorVariable ? describeVariable(v) : v === null ? 'null' : typeof v;
+}
+
+/** `considerConstant` when it is a list of variables; otherwise an error naming what came. */
+function checkConsiderConstant(value: unknown, caller: string): readonly TensorVariable[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new TypeError(`${caller}: considerConstant must be a list of symbolic variables, got ${describeValue(value)}`);
+  value.forEach((v, i) => {
+    if (!(v instanceof TensorVariable)) throw new TypeError(`${caller}: considerConstant[${i}] must be a symbolic variable, got ${describeValue(v)}`);
+  });
+  return value as TensorVariable[];
+}
+
 /** The values of `disconnectedInputs`. */
 export const DISCONNECTED_POLICIES = ['raise', 'warn', 'ignore'] as const;
 export type DisconnectedPolicy = (typeof DISCONNECTED_POLICIES)[number];
@@ -109,7 +123,7 @@ export function reverse(
   const nodes = toposort(roots);
   // A considerConstant variable receives its gradient but passes none on;
   // the other outputs of its node still do.
-  const constant = new Set(opts.considerConstant ?? []);
+  const constant = new Set(checkConsiderConstant(opts.considerConstant, opts.caller));
 
   // Variables whose gradient can reach a seed.
   const reach = new Set<TensorVariable>(roots);
