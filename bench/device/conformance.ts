@@ -1,7 +1,8 @@
 /**
  * The testkit's conformance cases on sym's WebGPU backend outside vitest, for
  * a device machine that has no node_modules: every case the vitest suite
- * runs, with the same tolerances; prints a count and the failures.
+ * runs (the `ir` group's hand-built kernels included), with the same
+ * tolerances; prints a count and the failures.
  */
 import * as sym from '@sym/graph';
 import { webgpu } from '@sym/backend-webgpu';
@@ -9,6 +10,8 @@ import { caseFits, runCase, type CaseContext } from '../../packages/backend-test
 import { buildCases } from '../../packages/backend-testkit/src/cases/index.js';
 import { COMPILE_CHECKS } from '../../packages/backend-testkit/src/compile.js';
 import { caseRng } from '../../packages/backend-testkit/src/rng.js';
+import { irCases } from '../../packages/backend-testkit/src/ir/cases.js';
+import { irCaseDTypes, runIrCase } from '../../packages/backend-testkit/src/ir/run.js';
 import { skip, tolerance } from '../../packages/backend-webgpu/test/conformance-options.js';
 
 // as the vitest suite runs it (test/setup.ts): literals and accumulators in float32
@@ -21,7 +24,10 @@ const ctx: CaseContext = { device: 'webgpu', seed, tolerance, signedZeros: true 
 const all = buildCases(dtypes, ['elemwise', 'special', 'promotion', 'reduce', 'dot', 'shape', 'softmax', 'cast', 'composite', 'indexing', 'scan', 'random', 'sort', 'nlinalg'], false);
 // cases needing what the device does not hold (float64), and the ones the vitest suite skips (with its reasons)
 const cases = all.filter((c) => caseFits(c, have) && !skip(c));
-const skipped = all.length - cases.length;
+// the ir group's hand-built kernels, by the same rules
+const allIr = irCases();
+const ir = allIr.filter((c) => [...irCaseDTypes(c)].every((d) => have.has(d)) && !skip({ group: 'ir', name: c.name, dtype: c.kernel.out }));
+const skipped = all.length - cases.length + allIr.length - ir.length;
 let passed = 0;
 const failed: string[] = [];
 const t0 = performance.now();
@@ -32,6 +38,14 @@ for (const c of cases) {
     if (passed % 500 === 0) console.log(`${passed} passed, ${failed.length} failed so far (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
   } catch (e) {
     failed.push(`${c.name}: ${(e as Error).message.split('\n').slice(0, 4).join(' | ')}`);
+  }
+}
+for (const c of ir) {
+  try {
+    await runIrCase(webgpu, c, tolerance);
+    passed++;
+  } catch (e) {
+    failed.push(`ir ${c.name}: ${(e as Error).message.split('\n').slice(0, 4).join(' | ')}`);
   }
 }
 for (const k of COMPILE_CHECKS) {
