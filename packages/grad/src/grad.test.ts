@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
-import { DisconnectedInputError, Lop, grad } from './index.js';
+import { DisconnectedInputError, Lop, Rop, grad } from './index.js';
 
 const T = sym.T;
 
@@ -151,6 +151,15 @@ describe('grad', () => {
     expect(() => grad(null, x)).toThrow(/nothing to differentiate/);
     expect(() => grad(null, x, { knownGrads: [[x.mul(2), T.constant([[1]])]] })).toThrow(/grad: the knownGrads value for .* must be a vector like .*, got TensorConstant/);
     expect(() => Lop(x.mul(2), x, T.dmatrix('v'))).toThrow(/Lop: eval point 0 must be a vector like f, .*; got v \(matrix\)/);
+  });
+
+  it("names Lop's and Rop's f, not wrt, when f is not a variable", () => {
+    const x = T.dvector('x');
+    expect(() => Lop(3 as never, x, [1])).toThrow(/^Lop: f must be a symbolic variable, got number$/);
+    expect(() => Lop([x, 3] as never, x, [[1], [1]])).toThrow(/^Lop: f\[1\] must be a symbolic variable, got number$/);
+    expect(() => Lop([], x, [])).toThrow(/^Lop: f is an empty list; pass the expressions to differentiate$/);
+    expect(() => Rop(3 as never, x, [1])).toThrow(/^Rop: f must be a symbolic variable, got number$/);
+    expect(() => Lop(x, 3 as never, [1])).toThrow(/^Lop: wrt must be a symbolic variable, got number$/);
   });
 
   it('rejects a considerConstant or knownGrads of the wrong shape, naming the option', () => {

@@ -16,12 +16,15 @@ export interface GradOptions {
   readonly knownGrads?: ReadonlyMap<TensorVariable, TensorLike> | readonly (readonly [TensorVariable, TensorLike])[];
 }
 
-export function checkWrt(wrt: unknown, caller: string): TensorVariable[] {
+/** `wrt` (or, with `what = 'f'`, the expressions of Lop and Rop) as a non-empty list of variables; otherwise an error naming the argument. */
+export function checkWrt(wrt: unknown, caller: string, what: 'wrt' | 'f' = 'wrt'): TensorVariable[] {
   const list = Array.isArray(wrt) ? (wrt as unknown[]) : [wrt];
-  if (list.length === 0) throw new TypeError(`${caller}: wrt is an empty list; pass the variables to differentiate with respect to`);
+  if (list.length === 0) {
+    throw new TypeError(`${caller}: ${what} is an empty list; pass the ${what === 'f' ? 'expressions to differentiate' : 'variables to differentiate with respect to'}`);
+  }
   return list.map((w, i) => {
     if (!(w instanceof TensorVariable)) {
-      throw new TypeError(`${caller}: wrt${Array.isArray(wrt) ? `[${i}]` : ''} must be a symbolic variable, got ${w === null ? 'null' : typeof w}`);
+      throw new TypeError(`${caller}: ${what}${Array.isArray(wrt) ? `[${i}]` : ''} must be a symbolic variable, got ${w === null ? 'null' : typeof w}`);
     }
     return w;
   });
@@ -126,7 +129,7 @@ export function Lop(
   options: LopOptions = {},
 ): TensorVariable | TensorVariable[] {
   checkOptionNames(options, 'Lop', REVERSE_OPTIONS);
-  const fs = checkWrt(f, 'Lop (f)');
+  const fs = checkWrt(f, 'Lop', 'f');
   const vs = Array.isArray(f) ? (evalPoints as readonly TensorLike[]) : [evalPoints as TensorLike];
   if (!Array.isArray(vs) || vs.length !== fs.length) {
     throw new TypeError(`Lop: expected ${fs.length} eval point(s), one per expression, got ${Array.isArray(vs) ? vs.length : typeof vs}`);

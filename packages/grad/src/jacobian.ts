@@ -91,7 +91,7 @@ export function Rop(
   options: JacobianOptions = {},
 ): TensorVariable | TensorVariable[] {
   checkOptionNames(options, 'Rop', REVERSE_OPTIONS);
-  const fs = checkWrt(f, 'Rop (f)');
+  const fs = checkWrt(f, 'Rop', 'f');
   const ws = checkWrt(wrt, 'Rop');
   checkPolicy(options.disconnectedInputs, 'Rop');
   const vs = evalPointsFor(ws, asList<TensorLike>(evalPoints as TensorLike | readonly TensorLike[]), 'Rop');
