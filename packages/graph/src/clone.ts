@@ -20,6 +20,8 @@ export function cloneReplace(
     if (!options.all && ins.every((v, i) => v === node.inputs[i])) continue;
     const copy: Apply = applyNode(node.op, ins);
     node.outputs.forEach((o, i) => {
+      // an output with a replacement of its own (givens of one output of a scan whose input is given too) keeps it
+      if (replace.has(o)) return;
       const n = copy.outputs[i]!;
       n.name = o.name;
       map.set(o, n);

@@ -229,6 +229,19 @@ describe('givens', () => {
     const w = sym.shared(f64([1, 2]), { name: 'w' });
     expect(sym.function([], w.add(1), { givens: [[w, w.mul(10)]] }).sync().toString()).toBe('[11. 21.]');
   });
+  it('keeps the replacement of one output of a node whose inputs givens also replace', () => {
+    // a scan with two outputs over a, a given x: the copy of the scan overwrote o0's replacement e, and e was reported unused
+    const a = T.vector('a');
+    const x = T.vector('x');
+    const e = T.vector('e');
+    const [[o0, o1]] = sym.scan((s: sym.TensorVariable) => [s.mul(2), s.add(100)], { sequences: a }) as unknown as [sym.TensorVariable[]];
+    const out = o0!.sum().add(o1!.sum());
+    const f = sym.function([x, e], out, { givens: [[a, x], [o0!, e]] });
+    expect(f.sync([1, 2], [1000, 1000]).item()).toBe(2000 + 101 + 102);
+    // an input cut at one output of that node, the node's input given
+    const g = sym.function([o0!, x], out, { givens: [[a, x]] });
+    expect(g.sync([1000, 1000], [1, 2]).item()).toBe(2000 + 101 + 102);
+  });
 });
 
 describe('backends without synchronous calls', () => {
