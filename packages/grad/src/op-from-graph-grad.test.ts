@@ -115,7 +115,8 @@ describe('a gradient override', () => {
     });
     const v = T.dvector('v');
     expectClose(await data(grad(flip(v).sum(), v), pt), pt.v.map((p) => -Math.exp(p)), 12);
-    expect(seen).toEqual(['v OpFromGraph{flip_exp}']);
+    // first asked once with the op's own inner graph (which inputs it answers null for, as PyTensor builds its gradient op from them)
+    expect(seen).toEqual(['u Elemwise{exp,no_inplace}', 'v OpFromGraph{flip_exp}']);
   });
 
   it('gives a stable log-sum-exp gradient (softmax) where the naive graph overflows', async () => {
@@ -137,6 +138,23 @@ describe('a gradient override', () => {
     expect(await data(gs[0]!, vals)).toEqual([0, 0]);
     expect(await data(gs[1]!, vals)).toEqual([0, 0]);
     expect(await data(gs[2]!, vals)).toEqual([2, 2]);
+  });
+
+  it('null disconnects the input as Theano’s DisconnectedType does: grad and jacobian raise unless told to ignore, Rop still sees the inner graph', async () => {
+    const [u, w] = [T.dvector('u'), T.dvector('w')];
+    for (const inline of [true, false]) {
+      const f = sym.opFromGraph([u, w], u.mul(w), { name: 'stop_w', inline, grad: (_, [g]) => [g!, null] });
+      const [a, b] = [T.dvector('a'), T.dvector('b')];
+      // both were zeros
+      expect(() => grad(f(a, b).sum(), b)).toThrow(DisconnectedInputError);
+      expect(() => jacobian(f(a, b), b)).toThrow(DisconnectedInputError);
+      const vals = { a: [1, 2], b: [3, 4] };
+      expect(await data(grad(f(a, b).sum(), b, { disconnectedInputs: 'ignore' }), vals)).toEqual([0, 0]);
+      // b reaches the cost through another path: that path's gradient alone
+      expect(await data(grad(f(a, b).sum().add(b.sum()), b), vals)).toEqual([1, 1]);
+      expect(await data(grad(f(a, b).sum(), a), vals)).toEqual([1, 1]);
+      expect(await data(Rop(f(a, b), b, [[1, 1]]), vals)).toEqual([1, 2]);
+    }
   });
 
   it('is called once per row in jacobian’s batched pass (a scan), and hessian differentiates its graph', async () => {
@@ -185,7 +203,8 @@ describe('a gradient override’s results are checked', () => {
     );
     expect(() => grad(build(([, b]) => [b!, null])(v, m).sum(), v)).toThrow(/result 0 \(the gradient of input 0, v .*\) is m of type TensorType\(float64, matrix\): 2 dimensions where the input has 1/);
     const c = T.constant([1, 2, 3], { dtype: 'float64' });
-    expect(() => grad(build(() => [c, null])(T.zeros([2]), m).sum(), m)).toThrow(/result 0 .* has shape \(3,\) where the input has shape \(2,\) \(dimension 0 differs\)/);
+    // 0, not null: null disconnects m, and grad would refuse m before it builds the gradient
+    expect(() => grad(build(() => [c, 0])(T.zeros([2]), m).sum(), m)).toThrow(/result 0 .* has shape \(3,\) where the input has shape \(2,\) \(dimension 0 differs\)/);
     expect(() => grad(build(() => [undefined as never, null])(v, m).sum(), v)).toThrow(/result 0 .* is undefined; return null for no gradient, 0 for a zero gradient/);
   });
 });

@@ -26,23 +26,49 @@ import { disconnectedInputs } from './rules.js';
 import { batchedLike } from './shape-helpers.js';
 import { DISCONNECTED, ZERO, type GradContext, type InputGrad } from './types.js';
 
-const connections = new WeakMap<OpFromGraph, readonly number[]>();
+const connections = { grad: new WeakMap<OpFromGraph, readonly number[]>(), forward: new WeakMap<OpFromGraph, readonly number[]>() };
 
-/** Inputs of the op no output's gradient can reach (through the inner ops' own connection patterns). */
-export function opFromGraphDisconnected(op: OpFromGraph): readonly number[] {
-  const have = connections.get(op);
+/**
+ * Inputs of the op no output's gradient can reach: through the inner ops'
+ * own connection patterns, and (but for Rop's `forward` pass, which uses
+ * the inner graph) the declared inputs its grad override answers `null`
+ * for, as PyTensor's connection pattern holds an override's DisconnectedType.
+ */
+export function opFromGraphDisconnected(op: OpFromGraph, forward = false): readonly number[] {
+  const cache = forward ? connections.forward : connections.grad;
+  const have = cache.get(op);
   if (have) return have;
   const reach = new Set<TensorVariable>(op.outputs);
   const nodes = op.nodes;
   for (let k = nodes.length - 1; k >= 0; k--) {
     const node = nodes[k]!;
     if (!node.outputs.some((o) => reach.has(o))) continue;
-    const off = disconnectedInputs(node);
+    const off = disconnectedInputs(node, forward);
     node.inputs.forEach((v, i) => off.includes(i) || reach.add(v));
   }
-  const out = op.inputs.flatMap((p, i) => (reach.has(p) ? [] : [i]));
-  connections.set(op, out);
+  const nulls = op.grad && !forward ? overrideNulls(op) : [];
+  const out = op.inputs.flatMap((p, i) => (reach.has(p) && !nulls.includes(i) ? [] : [i]));
+  cache.set(op, out);
   return out;
+}
+
+/**
+ * The declared inputs the override answers `null` for, asked once per op
+ * with its own placeholders. An override that throws here throws again,
+ * with its message checked, when the gradient is built: nothing is
+ * disconnected meanwhile.
+ */
+function overrideNulls(op: OpFromGraph): number[] {
+  const declared = op.inputs.slice(0, op.declaredInputs);
+  const gs = op.outputs.map((o) => T.tensor(isFloat(o.dtype) ? o.dtype : undefined, o.broadcastable));
+  let rs: readonly unknown[];
+  try {
+    rs = op.grad!(declared, gs, op.outputs);
+  } catch {
+    return [];
+  }
+  // a list of another length is refused by that call
+  return Array.isArray(rs) && rs.length === declared.length ? declared.flatMap((_, i) => (rs[i] === null ? [i] : [])) : [];
 }
 
 /** The gradients flowing into the node's outputs, zeros (with the batch dimensions) for those that receive none. */
@@ -54,7 +80,7 @@ function outputGrads({ node, gzs, gz, nb }: GradContext): TensorVariable[] {
 function innerGraphGrads(c: GradContext, which: readonly number[], forward: boolean): Map<number, InputGrad> {
   const { node, gzs, nb } = c;
   const op = node.op as OpFromGraph;
-  const off = opFromGraphDisconnected(op);
+  const off = opFromGraphDisconnected(op, forward);
   const result = new Map<number, InputGrad>();
   const wanted = which.filter((i) => {
     if (off.includes(i)) result.set(i, DISCONNECTED);

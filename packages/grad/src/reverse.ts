@@ -130,13 +130,13 @@ export function reverse(
   for (let k = nodes.length - 1; k >= 0; k--) {
     const node = nodes[k]!;
     if (!node.outputs.some((o) => reach.has(o) && !constant.has(o))) continue;
-    const off = disconnectedInputs(node);
+    const off = disconnectedInputs(node, opts.forwardIdentityOverrides);
     node.inputs.forEach((v, i) => off.includes(i) || reach.add(v));
   }
   // Variables that depend on something asked for.
   const depends = new Set<TensorVariable>(wrt);
   for (const node of nodes) {
-    const off = disconnectedInputs(node);
+    const off = disconnectedInputs(node, opts.forwardIdentityOverrides);
     if (node.inputs.some((v, i) => !off.includes(i) && depends.has(v))) node.outputs.forEach((o) => constant.has(o) || depends.add(o));
   }
   const needed = (v: TensorVariable) => reach.has(v) && depends.has(v);

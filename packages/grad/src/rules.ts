@@ -304,12 +304,16 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   Gradient: (c) => (c.node.op as GradientOp).gradRule(c),
 };
 
-/** Inputs of a node no gradient can reach, whatever the output's dtype (Theano's connection pattern). */
-export function disconnectedInputs(node: GradContext['node']): readonly number[] {
+/**
+ * Inputs of a node no gradient can reach, whatever the output's dtype
+ * (Theano's connection pattern); `forward`: in Rop's pass, where an
+ * opFromGraph's grad override does not apply.
+ */
+export function disconnectedInputs(node: GradContext['node'], forward = false): readonly number[] {
   const op = node.op;
   if (op.kind === 'Shape') return [0];
   if (op instanceof GradientOp) return op.disconnectedInputs();
-  if (op instanceof OpFromGraph) return opFromGraphDisconnected(op);
+  if (op instanceof OpFromGraph) return opFromGraphDisconnected(op, forward);
   if (op.kind === 'Elemwise' && (op as Elemwise).scalarOp === 'second') return [0];
   // indices, and the pieces a JoinSplit reads only for their shapes
   if (op.kind === 'Subtensor' || op.kind === 'AdvancedSubtensor1' || op.kind === 'JoinSplit') return range(node.inputs.length - 1, 1);
