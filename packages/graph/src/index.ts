@@ -63,6 +63,8 @@ export { checkOptionNames } from './options.js';
 export type { ConvertOptions } from './convert.js';
 export { pp, debugprint } from './printing.js';
 export type { DebugprintOptions, CompiledGraph } from './printing.js';
+export { toDot, toDot as pydotprint } from './dot.js';
+export type { DotOptions } from './dot.js';
 export { cloneReplace } from './clone.js';
 export { schedule, toposort, graphLeaves } from './schedule.js';
 export type { Program, ScheduleOptions, InPlaceRequest } from './schedule.js';
