@@ -31,6 +31,19 @@ describe('inline_op_from_graph', () => {
     expect(opNames(inlineOpFromGraph([kept(a)])[0]!)).toEqual(['OpFromGraph{log_sigmoid_kept}']);
   });
 
+  it('carries the output’s name to no variable of the user’s graph: an identity op’s argument, an inner node reading no input', () => {
+    const u = T.dvector('u');
+    const ident = sym.opFromGraph([u], [u, T.constant([1, 2], { dtype: 'float64' }).exp()], { name: 'ident' });
+    const e = T.dvector('a').exp();
+    const [o, c] = ident(e);
+    o!.name = 'o';
+    c!.name = 'c';
+    inlineOpFromGraph([o!, c!]);
+    // e was renamed 'o' by compiling a function of ident(e)
+    expect(e.name).toBeUndefined();
+    expect(ident.op.outputs[1]!.name).toBeUndefined();
+  });
+
   it('lets stabilisation see through it; an inline: false node’s inner graph is rewritten on its own; FAST_COMPILE lowers the written graph', async () => {
     const a = T.dvector('a');
     const inlined = sym.function([a], logSigmoid(a));

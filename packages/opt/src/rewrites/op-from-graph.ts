@@ -29,8 +29,9 @@ export function inlineOpFromGraph(outputs: readonly TensorVariable[]): TensorVar
       const op = node.op as OpFromGraph;
       inlined(op, node.inputs).forEach((rep, i) => {
         const out = node.outputs[i]!;
-        // the user's name for the node's output goes to a fresh node computing it (not to an input or a shared inner node)
-        if (out.name !== undefined && rep.name === undefined && rep.owner && !op.outputs.includes(rep)) rep.name = out.name;
+        // the user's name for the node's output goes to a fresh node computing it (not to an argument, a variable of the
+        // user's graph, nor to an inner node reading no input, which the op's inner graph shares)
+        if (out.name !== undefined && rep.name === undefined && rep.owner && !node.inputs.includes(rep) && !op.outputs.includes(rep)) rep.name = out.name;
         replace.set(out, rep);
       });
     }
