@@ -31,4 +31,24 @@ describe('small_dot_elemwise', () => {
     expect(kernel?.kind).toBe('elementwise');
     expect(sym.kernelKey(kernel!)).toContain('"op":"add"');
   });
+
+  it('reads a product of a computed buffer with itself through one input, so fusion inlines its producer into both operands', async () => {
+    // dot(t, t) is a matmul step reading buffer t twice; fusion addresses a kernel's inputs by buffer, and
+    // inlined tanh into one operand while the other still read t's buffer, which was then never written (0)
+    const v = T.vector('v');
+    const t = T.tanh(v);
+    const m = T.matrix('m');
+    const u = T.exp(m);
+    for (const [inputs, out, arg] of [
+      [[v], T.dot(t, t), [0.3, 0.2, 0.1]],
+      [[m], T.dot(u, u), [[0.1, -0.2], [0.3, 0.4]]],
+      [[m], T.dot(T.transpose(u), u), [[0.1, -0.2], [0.3, 0.4]]],
+    ] as const) {
+      const { opt, plain } = both([...inputs], out);
+      const got = Array.from((await opt(arg)).data);
+      const reference = Array.from((await plain(arg)).data);
+      expect(reference.every((x) => x !== 0)).toBe(true);
+      got.forEach((x, i) => expect(x).toBeCloseTo(reference[i]!, 12));
+    }
+  });
 });

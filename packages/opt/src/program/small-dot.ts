@@ -10,8 +10,14 @@ import type { ElementwiseKernel, LoadExpr, MatmulKernel, Program, ScalarExpr, St
 /** The longest contraction written out: 2k loads and 2k ops per element. */
 export const SMALL_K = 4;
 
-/** The elementwise kernel computing `m`, or null when it does not qualify. */
-export function smallDotKernel(m: MatmulKernel): ElementwiseKernel | null {
+/**
+ * The elementwise kernel computing `m`, or null when it does not qualify.
+ * `sameOperand`: both operands are one buffer (`dot(t, t)`); the kernel then
+ * reads it through a single input, as the passes after this one expect of an
+ * elementwise kernel (each buffer one input: fusion inlines a producer in
+ * place of the one input reading its buffer).
+ */
+export function smallDotKernel(m: MatmulKernel, sameOperand = false): ElementwiseKernel | null {
   if (m.k > SMALL_K || m.k === 0 || m.batch * m.m * m.n === 0) return null;
   // floats only: integer products keep the backends' own wrapping rules
   if (m.out !== 'float32' && m.out !== 'float64') return null;
@@ -32,11 +38,11 @@ export function smallDotKernel(m: MatmulKernel): ElementwiseKernel | null {
     const aStrides = [m.a.strides[1], 0];
     const bStrides = [0, m.b.strides[2]];
     const a: LoadExpr = { kind: 'load', input: 0, strides: batched ? [m.a.strides[0], ...aStrides] : aStrides, offset: m.a.offset + k * m.a.strides[2], dtype: m.inputs[0] };
-    const b: LoadExpr = { kind: 'load', input: 1, strides: batched ? [m.b.strides[0], ...bStrides] : bStrides, offset: m.b.offset + k * m.b.strides[1], dtype: m.inputs[1] };
+    const b: LoadExpr = { kind: 'load', input: sameOperand ? 0 : 1, strides: batched ? [m.b.strides[0], ...bStrides] : bStrides, offset: m.b.offset + k * m.b.strides[1], dtype: m.inputs[1] };
     const term = apply('mul', cast(a), cast(b));
     sum = apply('add', sum, term);
   }
-  return { kind: 'elementwise', shape, inputs: [...m.inputs], out: m.out, expr: sum };
+  return { kind: 'elementwise', shape, inputs: sameOperand ? [m.inputs[0]!] : [...m.inputs], out: m.out, expr: sum };
 }
 
 /** Replace every qualifying matmul step by its elementwise form. */
@@ -44,10 +50,11 @@ export function smallDotsToElementwise(program: Program): Program {
   let changed = false;
   const steps = program.steps.map((s): Step => {
     if (s.kernel.kind !== 'matmul') return s;
-    const kernel = smallDotKernel(s.kernel);
+    const sameOperand = s.inputs[0] === s.inputs[1];
+    const kernel = smallDotKernel(s.kernel, sameOperand);
     if (!kernel) return s;
     changed = true;
-    return { ...s, kernel };
+    return sameOperand ? { ...s, kernel, inputs: [s.inputs[0]!] } : { ...s, kernel };
   });
   return changed ? { ...program, steps } : program;
 }
