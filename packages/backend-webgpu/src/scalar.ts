@@ -356,6 +356,8 @@ export function convert(code: string, from: DType, to: DType): string {
  * read at run time escapes.
  */
 const NEGATIVE_ZERO = 'bitcast<f32>(select(0u, 0x80000000u, nwg.x != 0u))';
+/** +0 as such a value: x * 0.0 of a literal came out +0 for a negative, infinite or NaN x. */
+const POSITIVE_ZERO = 'bitcast<f32>(select(0x80000000u, 0u, nwg.x != 0u))';
 
 /** A WGSL literal of `value` in dtype `d` (-0 as `NEGATIVE_ZERO`, for a kernel's entry point). */
 export function literal(value: number, d: DType): string {
@@ -550,6 +552,8 @@ export function renderExpr(e: ScalarExpr, index: IndexFn, packed = -1, reduced?:
 export function renderNode(e: ScalarExpr, args: readonly string[], index: IndexFn, packed = -1, reduced?: string, constant?: ConstFn): string {
   switch (e.kind) {
     case 'const':
+      // a float zero of an expression (x * 0) is a value read at run time, never a literal (see NEGATIVE_ZERO)
+      if (e.value === 0 && !Object.is(e.value, -0) && valueType(e.dtype) === 'f32') return POSITIVE_ZERO;
       return constant?.(e.value, e.dtype) ?? literal(e.value, e.dtype);
     case 'reduced':
       if (reduced === undefined) throw new Error('webgpu: a reduced value outside an epilogue');
@@ -566,6 +570,8 @@ export function renderNode(e: ScalarExpr, args: readonly string[], index: IndexF
       const converted = e.args.map((a, i) => {
         const code = args[i]!;
         if (e.op === 'switch' && i === 0) return truthy(code, valueType(a.dtype));
+        // an integer 0 computed in f32 (x * 0 of a float x) is +0 read at run time too, not f32(0)
+        if (a.kind === 'const' && a.value === 0 && valueType(e.computeDType) === 'f32' && valueType(a.dtype) !== 'f32') return POSITIVE_ZERO;
         return convert(code, a.dtype, e.computeDType);
       });
       const r = OPS[e.op](converted, valueType(e.computeDType));

@@ -27,4 +27,20 @@ describe('a constant -0 on WebGPU', () => {
       expect(got.flat().map((v) => Object.is(v, -0)), name).toEqual(want.flat().map((v) => Object.is(v, -0)));
     }
   });
+
+  it('a constant +0 in a product gives the product sign and NaN for inf and NaN, as on the CPU', async () => {
+    // lavapipe folded x * 0.0 of a literal to +0: a negative x gave +0 (the random-graph fuzzer's seed 68:
+    // arctan2 of x * 0 then read y = +0 and gave 0 for -pi), and inf * 0 gave 0 where NumPy gives NaN
+    const x = T.fvector('x');
+    const outs = [x.mul(0), T.arctan2(x.mul(0), -1), T.mul(x, 0).add(x.mul(0))];
+    const { gpu, ref } = await both([x], outs, [sym.array([-2, 3, Infinity, NaN], { dtype: 'float32' })]);
+    // NumPy, float32: x * 0.0, np.arctan2(x * 0.0, -1), x * 0.0 + x * 0.0
+    const pi = Math.fround(Math.PI);
+    const want = [[-0, 0, NaN, NaN], [-pi, pi, NaN, NaN], [-0, 0, NaN, NaN]];
+    for (const [name, r] of [['cpu', ref], ['webgpu', gpu]] as const) {
+      const got = r.map(data);
+      expect(got, name).toEqual(want);
+      expect(got.flat().map((v) => Object.is(v, -0)), name).toEqual(want.flat().map((v) => Object.is(v, -0)));
+    }
+  });
 });
