@@ -224,8 +224,16 @@ function pairs(x: TensorVariable, rows: TensorVariable, cols: TensorVariable): T
   const wrap = (i: TensorVariable, n: TensorVariable) => elemwise('clip', elemwise('switch', elemwise('lt', i, 0), elemwise('add', i, n), i), 0, elemwise('sub', n, 1));
   const paired = apply1(new MatchLength(0, 0, (a, b) => `get(rows, cols): rows ${rows} has ${a[0]} indices but cols ${cols} has ${b[0]}; they pick elements in pairs`, 'get pairs'), [rows, cols]);
   const linear = elemwise('add', elemwise('mul', wrap(paired, n0), n1), wrap(cols, n1));
-  return apply1(new AdvancedSubtensor1(), [apply1(new Reshape([-1]), [x]), linear]);
+  const window = apply1(new AdvancedSubtensor1(), [apply1(new Reshape([-1]), [x]), linear]);
+  PAIRS_WINDOWS.set(window, x);
+  return window;
 }
+
+/**
+ * Windows made by `x.get(rows, cols)`, and their matrix x: the window is
+ * taken from x flattened, and writing into it must give x's shape back.
+ */
+const PAIRS_WINDOWS = new WeakMap<TensorVariable, TensorVariable>();
 
 /** `x[idx]` for an integer vector idx (Theano's `take` along axis 0). */
 export function take(x: TensorLike, idx: TensorVariable): TensorVariable {
@@ -241,7 +249,12 @@ function writeWindow(what: string, window: TensorVariable, y: TensorLike, set: b
   }
   if (op instanceof AdvancedSubtensor1) {
     const [x, idx] = owner!.inputs;
-    return apply1(new AdvancedIncSubtensor1(set), [x!, asYFor(what, y, x!), idx!]);
+    const written = apply1(new AdvancedIncSubtensor1(set), [x!, asYFor(what, y, x!), idx!]);
+    const matrix = PAIRS_WINDOWS.get(window);
+    if (!matrix) return written;
+    // x[rows, cols] written into: x's shape (a length-1 broadcastable dimension stays one)
+    const lengths = matrix.broadcastable.map((b, d) => (b ? constant(1, { dtype: 'int64' }) : shapeI(matrix, d)));
+    return apply1(new ReshapeTo(), [written, ...lengths]);
   }
   throw new TypeError(`${what}: expected a window of a tensor made by x.get(...), got ${String(window)}`);
 }

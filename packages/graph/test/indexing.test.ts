@@ -198,6 +198,22 @@ describe('x[rows, cols]: elements picked by two index vectors (NumPy advanced in
     expect((f.sync([[0, 1, 2], [3, 4, 5]], [0, 1], [3, -4]) as sym.NDArray).toArray()).toEqual([2, 3]);
     expect(() => f.sync([[0, 1, 2], [3, 4, 5]], [0, 1], [1])).toThrow('get(rows, cols): rows a has 2 indices but cols b has 1; they pick elements in pairs');
   });
+  it("setSubtensor and incSubtensor of x[rows, cols] return x's shape, repeated pairs adding up (NumPy's np.add.at(x, (rows, cols), y))", () => {
+    // they returned the flattened matrix (the window is taken from x.reshape(-1)); found by gradient fuzzing
+    const m = T.dmatrix('m');
+    const r = T.lvector('r');
+    const row = T.drow('row');
+    const w = m.get(r, T.constant([1, -1, 1], { dtype: 'int64' }));
+    const inc = T.incSubtensor(w, T.constant([10, 20, 30], { dtype: 'float64' }));
+    const set = T.setSubtensor(w, 7);
+    expect([inc.ndim, set.ndim]).toEqual([2, 2]);
+    const [a, b] = run([inc, set], [m, r], [[0, 1, 2], [3, 4, 5]], [0, 1, 0]);
+    expect(a!.toArray()).toEqual([[0, 41, 2], [3, 4, 25]]);
+    expect(b!.toArray()).toEqual([[0, 7, 2], [3, 4, 7]]);
+    const onRow = T.incSubtensor(row.get(T.constant([0, 0], { dtype: 'int64' }), T.constant([2, -1], { dtype: 'int64' })), 1);
+    expect(onRow.broadcastable).toEqual([true, false]);
+    expect(one(onRow, [row], [[1, 1, 1]])).toEqual([[1, 1, 3]]);
+  });
   it('refuses other forms, saying which is supported', () => {
     expect(() => T.dtensor3('t').get(T.lvector('a'), T.lvector('b'))).toThrow(/two index vectors pick elements of a matrix/);
     expect(() => T.dmatrix('m').get(T.lvector('a'), T.dvector('f'))).toThrow(/cols index f must be an integer vector/);
