@@ -235,12 +235,19 @@ export function generate(seed: number, opts: { maxNodes?: number; only?: string[
       const k = 1 + ri(5);
       const ids = Array.from({ length: k }, () => ri(n));
       const idx = T.constant(new sym.NDArray(Float64Array.from(ids), [k], 'int64'));
-      const mode = ri(4);
+      const mode = ri(5);
       if (mode === 0 && a.shape.length === 2) {
         const cols = Array.from({ length: k }, () => ri(a.shape[1]!));
         const cidx = T.constant(new sym.NDArray(Float64Array.from(cols), [k], 'int64'));
         log.push(`get(rows=${ids}, cols=${cols}) of [${a.shape}]`);
         return { v: T.get(a.v, idx, cidx), shape: [k] };
+      }
+      if (mode === 3 && a.shape.length === 2) {
+        const cols = Array.from({ length: k }, () => ri(a.shape[1]!) - (rnd() < 0.3 ? a.shape[1]! : 0));
+        const cidx = T.constant(new sym.NDArray(Float64Array.from(cols), [k], 'int64'));
+        const w = T.get(a.v, idx, cidx);
+        log.push(`incSubtensor(get(rows=${ids}, cols=${cols})) of [${a.shape}]`);
+        return { v: T.incSubtensor(w, T.mul(T.sin(w), 0.9)), shape: a.shape };
       }
       if (mode === 1) {
         log.push(`incSubtensor(take(${ids})) of [${a.shape}]`);
