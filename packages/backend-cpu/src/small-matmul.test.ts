@@ -83,6 +83,21 @@ describe('small matmuls as vector kernels', () => {
     expect(simd.compile(kernelFor({ batch: 1, m: 256, n: 256, k: 256, transA: false, transB: false })).source).toContain('gemm');
   });
 
+  it('sums from +0 as numpy.dot (BLAS) does: a row of -0 products gives +0', async () => {
+    // the unrolled sum began with its first product, so [-0, -0, -0] @ B was -0 under FAST_COMPILE
+    // (the random-graph fuzzer's seed 9781: an arctan2 of it gave -pi for -0)
+    const a = Float32Array.from([-0, -0, -0, 0, 0, 0]);
+    const b = Float32Array.from([1, 2, 3, 4, 5, 6]);
+    const k = kernelFor({ batch: 1, m: 2, n: 2, k: 3, transA: false, transB: false });
+    const kernel = smallMatmulKernel(k)!;
+    expect(kernel.kind).toBe('elementwise');
+    for (const backend of [js, simd]) {
+      const out = Array.from(runKernel(backend, kernel, [a, b], 4, { fill: NaN }));
+      expect(out.map((v) => Object.is(v, -0))).toEqual([false, false, false, false]);
+      expect(out).toEqual([0, 0, 0, 0]);
+    }
+  });
+
   it('leaves float64 and integer products alone', () => {
     const k = kernelFor({ batch: 1, m: 2, n: 2, k: 2, transA: false, transB: false });
     expect(smallMatmulKernel({ ...k, inputs: ['float64', 'float64'], out: 'float64' })).toBeNull();

@@ -68,7 +68,8 @@ export function smallMatmulKernel(k: MatmulKernel): ElementwiseKernel | ReduceKe
   // vector kernels read the innermost dimension with stride 0 or 1
   const unit = (s: number) => s === 0 || s === 1;
   if (k.k <= UNROLL_MAX_K && (inner < 0 || (unit(aStrides[inner]!) && unit(bStrides[inner]!)))) {
-    let expr: ScalarExpr | undefined;
+    // the sum starts from +0, as the gemm's and BLAS's do: products that are all -0 sum to +0 (numpy.dot)
+    let expr: ScalarExpr = { kind: 'const', value: 0, dtype: 'float32' };
     for (let q = 0; q < k.k; q++) {
       const term: ScalarExpr = {
         kind: 'apply',
@@ -77,9 +78,9 @@ export function smallMatmulKernel(k: MatmulKernel): ElementwiseKernel | ReduceKe
         computeDType: 'float32',
         dtype: 'float32',
       };
-      expr = expr ? { kind: 'apply', op: 'add', args: [expr, term], computeDType: 'float32', dtype: 'float32' } : term;
+      expr = { kind: 'apply', op: 'add', args: [expr, term], computeDType: 'float32', dtype: 'float32' };
     }
-    return { kind: 'elementwise', shape, inputs: k.inputs, out: 'float32', expr: expr! };
+    return { kind: 'elementwise', shape, inputs: k.inputs, out: 'float32', expr };
   }
   if ((work <= SMALL_WORK || outputs <= FEW_OUTPUTS) && unit(ak) && unit(bk)) {
     const expr: ScalarExpr = {
