@@ -105,6 +105,18 @@ export function generate(seed: number, opts: { maxNodes?: number; only?: string[
     return [T.slice(a, b, step), Math.ceil((b - a) / step)];
   };
 
+  /** A random index per dimension of `of`, and the shape of the window it picks (integer indices drop their dimension). */
+  const randomWindow = (of: readonly number[]): { idx: sym.T.Index[]; shape: number[] } => {
+    const idx: sym.T.Index[] = [];
+    const shape: number[] = [];
+    for (const n of of) {
+      const [e, len] = randomSlice(n);
+      idx.push(e);
+      if (len >= 0) shape.push(len);
+    }
+    return { idx, shape };
+  };
+
   type Gen = (name: string) => Node | null;
   const gens: Record<string, Gen> = {
     unary: () => {
@@ -201,26 +213,14 @@ export function generate(seed: number, opts: { maxNodes?: number; only?: string[
     subtensor: () => {
       const a = recent();
       if (a.shape.length === 0) return null;
-      const idx: sym.T.Index[] = [];
-      const shape: number[] = [];
-      for (const n of a.shape) {
-        const [e, len] = randomSlice(n);
-        idx.push(e);
-        if (len >= 0) shape.push(len);
-      }
+      const { idx, shape } = randomWindow(a.shape);
       log.push(`get(${idx.map(String).join(', ')}) of [${a.shape}]`);
       return { v: T.get(a.v, ...idx), shape };
     },
     setinc: () => {
       const a = recent();
       if (a.shape.length === 0) return null;
-      const idx: sym.T.Index[] = [];
-      const shape: number[] = [];
-      for (const n of a.shape) {
-        const [e, len] = randomSlice(n);
-        idx.push(e);
-        if (len >= 0) shape.push(len);
-      }
+      const { idx, shape } = randomWindow(a.shape);
       const w = T.get(a.v, ...idx);
       const others = pool.filter((p) => p !== a && p.shape.length <= shape.length && compatible({ v: w, shape }, p)?.join() === shape.join());
       const y = others.length && rnd() < 0.6 ? T.tanh(pick(others).v) : T.mul(T.sin(w), 1.7);
