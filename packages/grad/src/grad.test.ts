@@ -92,6 +92,20 @@ describe('grad', () => {
     expect((await f(2, 5)).map((a) => a.toArray())).toEqual([5, 0]);
   });
 
+  it("gives an integer cost 1 (floatX) with respect to itself, as Theano's grad(icost, icost)", async () => {
+    const i = T.iscalar('i');
+    const cost = i.mul(3);
+    const [self, input] = grad(cost, [cost, i]);
+    expect(self!.dtype).toBe(sym.config.floatX);
+    const f = sym.function([i], [self!, input!], { onUnusedInput: 'ignore' });
+    expect((await f(2)).map((a) => a.toArray())).toEqual([1, 0]);
+    // a known gradient of an integer variable asked for itself is given back, in floatX
+    const v = T.ivector('v');
+    const gv = grad(null, v, { knownGrads: new Map([[v, T.constant([2, 5], { dtype: 'int32' })]]) });
+    expect(gv.dtype).toBe(sym.config.floatX);
+    expect((await gv.eval()).toArray()).toEqual([2, 5]);
+  });
+
   it('treats considerConstant variables as constants', async () => {
     const x = T.dscalar('x');
     const y = x.mul(x);

@@ -208,7 +208,10 @@ export function reverse(
 
   return wrt.map((w) => {
     const dtype: DType = isFloat(w.dtype) ? w.dtype : config.floatX;
-    const t = isFloat(w.dtype) ? total(w) : undefined;
+    // An integer variable passes no gradient on, but one asked for as a seed
+    // itself gets its seed, in floatX: Theano's grad(icost, icost) is 1.0.
+    const seed = isFloat(w.dtype) ? undefined : seeds.find((s) => s.variable === w);
+    const t = isFloat(w.dtype) ? total(w) : seed && T.cast(seed.grad, dtype);
     return t ?? zerosFor(w, dtype);
   });
 }
