@@ -91,3 +91,58 @@ describe('pool2d gradients', () => {
     ]);
   });
 });
+
+describe('grouped conv2d and its adjoints (T.nnet.abstractConv)', () => {
+  const rng = seededRandom(21);
+  const x = randomPoint(rng, [2, 4, 5, 4]);
+  const wGrouped = randomPoint(rng, [6, 2, 3, 2]);
+  const wOne = randomPoint(rng, [3, 4, 3, 2]);
+  const options: [string, sym.Conv2dOptions][] = [
+    ['two groups', { numGroups: 2 }],
+    ['two groups, half padding, strided, dilated', { numGroups: 2, borderMode: 'half', subsample: [2, 1], filterDilation: [1, 2] }],
+    ['one group, full padding, cross-correlation', { borderMode: 'full', filterFlip: false }],
+  ];
+  for (const [what, o] of options) {
+    it(`${what}: conv2dGradWrtInputs and conv2dGradWrtWeights equal grad of conv2d, and have gradients themselves`, async () => {
+      const w = (o.numGroups ?? 1) === 1 ? wOne : wGrouped;
+      const [xs, ws] = [T.dtensor4('xs'), T.dtensor4('ws')];
+      const y = T.nnet.conv2d(xs, ws, o);
+      const gzv = randomPoint(seededRandom(5), [...((await sym.function([xs, ws], y)(x, w)) as sym.NDArray).shape]);
+      const gz = T.constant(gzv);
+      const cost = y.mul(gz).sum();
+      const [gx, gw] = grad(cost, [xs, ws]);
+      const gxA = T.nnet.abstractConv.conv2dGradWrtInputs(gz, ws, [null, null, 5, 4], o);
+      const gwA = T.nnet.abstractConv.conv2dGradWrtWeights(xs, gz, [null, null, 3, 2], o);
+      const [a, b, c, d] = (await sym.function([xs, ws], [gx!, gxA, gw!, gwA])(x, w)) as sym.NDArray[];
+      for (const [p, q] of [[a!, b!], [c!, d!]]) {
+        expect(q.shape).toEqual(p.shape);
+        for (let i = 0; i < p.size; i++) expect(q.data[i]).toBeCloseTo(p.data[i]!, 12);
+      }
+      await check((g, f) => T.nnet.conv2d(g!, f!, o), [x, w]);
+      await check((g, f) => T.nnet.conv2dGradWrtInputs(g!, f!, [null, null, 5, 4], o).tanh(), [gzv, w]);
+      await check((i, g) => T.nnet.conv2dGradWrtWeights(i!, g!, [null, null, 3, 2], o).tanh(), [x, gzv]);
+    });
+  }
+  it('depthwise (numGroups = channels), to second order', async () => {
+    await check((g, f) => T.nnet.conv2d(g!, f!, { numGroups: 4, borderMode: 1 }), [x, randomPoint(seededRandom(9), [4, 1, 2, 2])], true);
+  });
+});
+
+describe('images2neibs and neibs2images gradients', () => {
+  const x = randomPoint(seededRandom(13), [1, 2, 5, 5]);
+  for (const [mode, ns, st] of [
+    ['valid', [3, 2], [2, 1]],
+    ['ignore_borders', [2, 2], null],
+    ['wrap_centered', [3, 3], [2, 1]],
+    ['half', [3, 2], [1, 1]],
+    ['full', [3, 2], [2, 1]],
+  ] as const) {
+    it(`images2neibs in mode ${mode} (Theano has no gradient for some)`, async () => {
+      await check((v) => T.nnet.neighbours.images2neibs(v!, [ns[0], ns[1]], st && [st[0], st[1]], mode).tanh(), [x], mode === 'valid');
+    });
+  }
+  it('neibs2images, valid and ignore_borders', async () => {
+    await check((z) => T.nnet.neighbours.neibs2images(z!, [2, 2], [1, 2, 4, 6]).tanh(), [randomPoint(seededRandom(3), [12, 4])], true);
+    await check((z) => T.nnet.neighbours.neibs2images(z!, [2, 2], [1, 2, 5, 7], 'ignore_borders').tanh(), [randomPoint(seededRandom(3), [12, 4])]);
+  });
+});

@@ -14,7 +14,9 @@ import { Reduce, normaliseAxes } from './ops/reduce.js';
 import { DOT } from './ops/dot.js';
 import { DimShuffle, Reshape, ReshapeTo, ShapeI, type DimShufflePattern } from './ops/shape.js';
 import { SOFTMAX } from './ops/nnet.js';
-import { conv2d, pool2d } from './ops/conv.js';
+import { pool2d } from './ops/conv.js';
+import { conv2d, conv2dGradWrtInputs, conv2dGradWrtWeights } from './conv2d.js';
+import { images2neibs, neibs2images } from './neighbours.js';
 import { Alloc, lengths, type Length } from './ops/alloc.js';
 import { elu, hardSigmoid, logSoftmax, selu, softsign, ultraFastSigmoid } from './activations.js';
 import { bn } from './bn.js';
@@ -391,7 +393,10 @@ export function binaryCrossentropy(output: TensorLike, target: TensorLike): Tens
 /**
  * `T.nnet`: sigmoid, softmax, logSoftmax, softplus, relu, elu, selu,
  * softsign, hardSigmoid, ultraFastSigmoid, conv2d (Theano's
- * `theano.tensor.nnet.conv2d`), categoricalCrossentropy,
+ * `theano.tensor.nnet.conv2d`), its adjoints conv2dGradWrtInputs and
+ * conv2dGradWrtWeights (also as `abstractConv`, Theano's
+ * `theano.tensor.nnet.abstract_conv`), images2neibs and neibs2images (also
+ * as `neighbours`, Theano's `theano.tensor.nnet.neighbours`), categoricalCrossentropy,
  * binaryCrossentropy, `bn` (batch normalisation, Theano's
  * `theano.tensor.nnet.bn`), and nnet-extra.ts's softmaxWithBias, the
  * crossentropySoftmax*1hot* family, crossentropyCategorical1hot and
@@ -409,6 +414,12 @@ export const nnet = {
   hardSigmoid,
   ultraFastSigmoid,
   conv2d,
+  conv2dGradWrtInputs,
+  conv2dGradWrtWeights,
+  abstractConv: { conv2d, conv2dGradWrtInputs, conv2dGradWrtWeights },
+  images2neibs,
+  neibs2images,
+  neighbours: { images2neibs, neibs2images },
   categoricalCrossentropy,
   binaryCrossentropy,
   bn,

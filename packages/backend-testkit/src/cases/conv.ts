@@ -1,5 +1,6 @@
 /**
- * Convolution and pooling (`T.nnet.conv2d`, `T.signal.pool.pool2d`): the
+ * Convolution and pooling (`T.nnet.conv2d`, `T.signal.pool.pool2d`,
+ * grouped convolutions, `T.nnet.abstractConv`, `T.nnet.neighbours`): the
  * patch ops' kernels (a strided view where every window is inside the
  * image, a gather with clamped indices and a fill where windows read the
  * padding, the gather-sum of their adjoint) and the products and
@@ -88,8 +89,49 @@ function pools(dtype: DType): OpCase {
   });
 }
 
-/** The conv/pool cases for the float dtypes a backend holds (and max/sum pooling for int32). */
+/**
+ * Grouped and depthwise conv2d (one BatchedDot over the groups) and the
+ * adjoints of T.nnet.abstractConv: conv2dGradWrtInputs (a transposed
+ * convolution: a product, a reshape to windows and Col2Im) and
+ * conv2dGradWrtWeights, grouped or not, padded, strided and dilated, with
+ * the input's size given as a number or read from a tensor's shape.
+ */
+function groupedConvs(dtype: DType): OpCase {
+  return convCase(dtype, 'grouped conv2d and its adjoints', 'dot', [[2, 4, 7, 6], [6, 2, 3, 2], [4, 1, 2, 2], [2, 6, 4, 6], [1, 3, 3, 4]], (x, w, dw, gz, small) => {
+    const o = { numGroups: 2, borderMode: 'half', subsample: [2, 1], filterDilation: [1, 2] } as const;
+    const up = { subsample: [2, 2], borderMode: 1 } as const;
+    return [
+      ['conv2d(x, w, { numGroups: 2 })', T.nnet.conv2d(x!, w!, { numGroups: 2 })],
+      ["conv2d(x, w, { numGroups: 2, borderMode: 'half', subsample: [2, 1], filterDilation: [1, 2] })", T.nnet.conv2d(x!, w!, o)],
+      ["depthwise conv2d(x, dw, { numGroups: 4, borderMode: 'full', filterFlip: false })", T.nnet.conv2d(x!, dw!, { numGroups: 4, borderMode: 'full', filterFlip: false })],
+      ['conv2dGradWrtInputs(gz, w, [2, 4, 7, 6], grouped, strided, dilated)', T.nnet.conv2dGradWrtInputs(gz!, w!, [2, 4, 7, 6], o)],
+      ['conv2dGradWrtWeights(x, gz, [6, 2, 3, 2], grouped, strided, dilated)', T.nnet.conv2dGradWrtWeights(x!, gz!, [6, 2, 3, 2], o)],
+      // 3 channels of 3x4 to one 5x6 image: the rows as a number, the cols read from x's shape
+      ['transposed convolution: conv2dGradWrtInputs(small, dw[:3], [null, null, 5, x.shape[3]], stride 2, pad 1)', T.nnet.conv2dGradWrtInputs(small!, dw!.get(T.slice(0, 3)), [null, null, 5, x!.shape[3]!], up)],
+      ['conv2dGradWrtWeights(x[:1, :1, :5], small, [3, 1, dw.shape[2], 2], stride 2, pad 1): the window from a shape', T.nnet.conv2dGradWrtWeights(x!.get(T.slice(0, 1), T.slice(0, 1), T.slice(0, 5)), small!, [3, 1, dw!.shape[2]!, 2], up)],
+    ];
+  });
+}
+
+/** T.nnet.neighbours: images2neibs in every mode (a strided view, a gather with padding, the wrapped image), and neibs2images. */
+function neighbours(dtype: DType): OpCase {
+  return convCase(dtype, 'images2neibs and neibs2images', 'sum', [[2, 3, 5, 6], [12, 6]], (x, z) => [
+    ['images2neibs(x, [1, 3], null, valid)', T.nnet.images2neibs(x!, [1, 3])],
+    ['images2neibs(x, [3, 2], [2, 2], valid)', T.nnet.images2neibs(x!, [3, 2], [2, 2])],
+    ['images2neibs(x, [2, 4], [2, 1], ignore_borders)', T.nnet.images2neibs(x!, [2, 4], [2, 1], 'ignore_borders')],
+    ['images2neibs(x, [3, 5], [2, 3], wrap_centered)', T.nnet.images2neibs(x!, [3, 5], [2, 3], 'wrap_centered')],
+    ['images2neibs(x, [3, 2], [2, 1], half)', T.nnet.images2neibs(x!, [3, 2], [2, 1], 'half')],
+    ['images2neibs(x, [3, 3], [2, 1], full)', T.nnet.images2neibs(x!, [3, 3], [2, 1], 'full')],
+    ['neibs2images(z, [2, 3], [1, 2, 6, 6])', T.nnet.neibs2images(z!, [2, 3], [1, 2, 6, 6])],
+    ['neibs2images(z, [2, 3], [1, 3, 5, 7], ignore_borders)', T.nnet.neibs2images(z!, [2, 3], [1, 3, 5, 7], 'ignore_borders')],
+  ]);
+}
+
+/** The conv/pool cases for the float dtypes a backend holds (and max/sum pooling, the neighbourhoods, for int32). */
 export function convCases(dtypes: readonly DType[]): OpCase[] {
   const floats = dtypes.filter((d) => d === 'float32' || d === 'float64');
-  return [...floats.flatMap((d) => [convForward(d), convBackward(d), pools(d)]), ...(dtypes.includes('int32') ? [pools('int32')] : [])];
+  return [
+    ...floats.flatMap((d) => [convForward(d), convBackward(d), pools(d), groupedConvs(d), neighbours(d)]),
+    ...(dtypes.includes('int32') ? [pools('int32'), neighbours('int32')] : []),
+  ];
 }

@@ -12,10 +12,12 @@
  *
  * Each op's gradient is the other. Both keep any number of leading axes,
  * so the batch dimensions of `jacobian`/`hessian` pass through them.
- * conv2d is a patch extraction, a copy into rows of (channel, window)
- * values and one `dot` with the flattened filters; pool2d is a patch
- * extraction and a reduction, so max pooling's gradient reaches every
- * element equal to its window's maximum, as Theano's MaxPoolGrad does.
+ * conv2d (../conv2d.ts) is a patch extraction, a copy into rows of
+ * (channel, window) values and one `dot` with the flattened filters;
+ * pool2d is a patch extraction and a reduction, so max pooling's
+ * gradient reaches every element equal to its window's maximum, as
+ * Theano's MaxPoolGrad does. ../neighbours.ts builds Theano's
+ * images2neibs and neibs2images on the same two ops.
  */
 import type { DType } from '../dtype.js';
 import { castScalar, intRange, isFloat } from '../dtype.js';
@@ -28,8 +30,7 @@ import type { ScalarExpr } from '../kernel.js';
 import * as ix from '../index-expr.js';
 import { cast, elemwise } from './elemwise.js';
 import { Reduce } from './reduce.js';
-import { DOT } from './dot.js';
-import { DimShuffle, MatchLength, Reshape } from './shape.js';
+import { DimShuffle } from './shape.js';
 import { Subtensor } from './subtensor.js';
 
 export type Pair = readonly [number, number];
@@ -394,76 +395,14 @@ function windowTable(a: Axis): NDArray {
   return t;
 }
 
-// ---------------------------------------------------------------- conv2d
-
-/** Theano's `border_mode`: `'valid'` (no padding), `'full'`, `'half'`, or a padding for both axes or each. */
-export type BorderMode = 'valid' | 'full' | 'half' | number | Pair;
-
-export interface Conv2dOptions {
-  /** Padding (default `'valid'`). */
-  readonly borderMode?: BorderMode;
-  /** Strides of the output (default [1, 1]). */
-  readonly subsample?: Pair;
-  /** true (the default): convolution, filters flipped; false: cross-correlation. */
-  readonly filterFlip?: boolean;
-  /** Dilation of the filters (default [1, 1]). */
-  readonly filterDilation?: Pair;
-}
-
-function pairOption(what: string, name: string, v: Pair | undefined, dflt: Pair): Pair {
+/** A pair of integers >= 1 (strides, dilations, windows), checked; `dflt` when not given. */
+export function pairOption(what: string, name: string, v: Pair | undefined, dflt: Pair): Pair {
   if (v === undefined) return dflt;
   if (!Array.isArray(v) || v.length !== 2 || v.some((x) => !Number.isInteger(x) || x < 1)) throw new RangeError(`${what}: ${name} must be two integers >= 1, got ${JSON.stringify(v)}`);
   return v;
 }
 
-function padOf(mode: BorderMode): readonly [PadSpec, PadSpec] {
-  if (mode === 'valid') return [0, 0];
-  if (mode === 'full' || mode === 'half') return [mode, mode];
-  const pair = typeof mode === 'number' ? [mode, mode] : mode;
-  if (!Array.isArray(pair) || pair.length !== 2 || pair.some((p) => !Number.isInteger(p) || p < 0)) {
-    throw new RangeError(`conv2d: borderMode must be 'valid', 'full', 'half', an integer >= 0 or two of them, got ${JSON.stringify(mode)}`);
-  }
-  return [pair[0]!, pair[1]!];
-}
-
 const dimshuffle = (x: TensorVariable, pattern: readonly (number | 'x')[]) => apply1(new DimShuffle(x.broadcastable, pattern), [x]);
-
-/**
- * Theano's `T.nnet.conv2d(input, filters)`: input (batch, in_channels,
- * rows, cols), filters (out_channels, in_channels, f_rows, f_cols), output
- * (batch, out_channels, out_rows, out_cols), where out_rows is
- * (rows + 2 pad - dilation (f_rows - 1) - 1) // subsample + 1.
- */
-export function conv2d(input: TensorLike, filters: TensorLike, options: Conv2dOptions = {}): TensorVariable {
-  const x = asTensor(input, 'conv2d');
-  const w = asTensor(filters, 'conv2d');
-  if (x.ndim !== 4) throw new TypeError(`conv2d: the input must be 4-d (batch, channels, rows, cols), got ${x} of type ${x.type}`);
-  if (w.ndim !== 4) throw new TypeError(`conv2d: the filters must be 4-d (out_channels, in_channels, rows, cols), got ${w} of type ${w.type}`);
-  const known = Object.keys(options).filter((k) => !['borderMode', 'subsample', 'filterFlip', 'filterDilation'].includes(k));
-  if (known.length > 0) throw new TypeError(`conv2d: unknown option ${known.map((k) => JSON.stringify(k)).join(', ')}`);
-  const channels = (xs: readonly (number | null)[], ws: readonly (number | null)[]) =>
-    `conv2d: the input ${x} of shape ${fmtShape(xs)} has ${xs[1]} channels but the filters ${w} of shape ${fmtShape(ws)} expect ${ws[1]}`;
-  // checked now where the shapes are known, and again when a function runs
-  const image = apply1(new MatchLength(1, 1, channels, 'conv2d channels'), [x, w]);
-  const geometry: PatchGeometry = {
-    stride: pairOption('conv2d', 'subsample', options.subsample, [1, 1]),
-    dilation: pairOption('conv2d', 'filterDilation', options.filterDilation, [1, 1]),
-    pad: padOf(options.borderMode ?? 'valid'),
-    edges: 'strict',
-  };
-  const [kh, kw] = w.staticShape.slice(2);
-  const window: Pair | null = kh !== null && kw !== null ? [kh!, kw!] : null;
-  // (batch, C, KH, KW, OH, OW) -> rows (batch, OH, OW) of C * KH * KW values: the copy is the im2col matrix
-  const patches = apply1(new Im2Col(geometry, window), window ? [image] : [image, w]);
-  const rows = apply1(new Reshape([0, 0, 0, -1], { zeros: 'copy' }), [dimshuffle(patches, [0, 4, 5, 1, 2, 3])]);
-  const flipped = options.filterFlip === false ? w : apply1(new Subtensor([all, all, reversed, reversed]), [w]);
-  const matrix = apply1(new Reshape([0, -1], { zeros: 'copy' }), [flipped]);
-  const out = apply1(DOT, [rows, dimshuffle(matrix, [1, 0])]);
-  return dimshuffle(out, [0, 3, 1, 2]);
-}
-
-const all = { kind: 'slice', start: null, stop: null, step: null } as const;
-const reversed = { kind: 'slice', start: null, stop: null, step: -1 } as const;
 
 // ---------------------------------------------------------------- pool2d
 

@@ -1,0 +1,205 @@
+/**
+ * conv2d's numGroups and its adjoints (Theano's abstract_conv
+ * conv2d_grad_wrt_inputs and conv2d_grad_wrt_weights), against loops
+ * written from the definitions: a grouped convolution loop, and each adjoint
+ * as <conv2d(x, w), gz> differentiated by linearity (one basis image or
+ * filter at a time), so no code is shared with the implementation. The
+ * hand-written values come from NumPy (.audit/conv-extras/ref.py).
+ */
+import { describe, expect, it } from 'vitest';
+import { T, sym } from '../test/helpers.js';
+import type { Conv2dOptions } from './conv2d.js';
+
+type V = sym.TensorVariable;
+
+function seeded(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s * 16807) % 2147483647;
+    return s / 2147483647;
+  };
+}
+const random = (shape: number[], seed: number) => {
+  const r = seeded(seed);
+  return sym.fill(shape, 'float64', () => Math.round((r() * 4 - 2) * 64) / 64);
+};
+
+const padOf = (m: Conv2dOptions['borderMode'], a: 0 | 1, k: number, d: number): number => {
+  if (m === undefined || m === 'valid') return 0;
+  if (m === 'full') return d * (k - 1);
+  if (m === 'half') return Math.floor((d * (k - 1) + 1) / 2);
+  return typeof m === 'number' ? m : m[a];
+};
+
+/** out[b, o, i, j] = sum over the Cg channels of o's group, window (p, q): x[b, g Cg + c, i s + p d - pad, ...] f[o, c, p, q] (f flipped for a convolution). */
+function directConv(x: sym.NDArray, f: sym.NDArray, o: Conv2dOptions): sym.NDArray {
+  const [B, C, H, W] = x.shape as [number, number, number, number];
+  const [O, Cg, KH, KW] = f.shape as [number, number, number, number];
+  const G = o.numGroups ?? 1;
+  const [sh, sw] = o.subsample ?? [1, 1];
+  const [dh, dw] = o.filterDilation ?? [1, 1];
+  const [ph, pw] = [padOf(o.borderMode, 0, KH, dh), padOf(o.borderMode, 1, KW, dw)];
+  expect(C).toBe(G * Cg);
+  const OH = Math.floor((H + 2 * ph - dh * (KH - 1) - 1) / sh) + 1;
+  const OW = Math.floor((W + 2 * pw - dw * (KW - 1) - 1) / sw) + 1;
+  const out = sym.NDArray.zeros([B, O, OH, OW], 'float64');
+  for (let b = 0; b < B; b++)
+    for (let k = 0; k < O; k++)
+      for (let i = 0; i < OH; i++)
+        for (let j = 0; j < OW; j++) {
+          let s = 0;
+          const g = Math.floor(k / (O / G));
+          for (let c = 0; c < Cg; c++)
+            for (let p = 0; p < KH; p++)
+              for (let q = 0; q < KW; q++) {
+                const h = i * sh - ph + p * dh;
+                const w = j * sw - pw + q * dw;
+                if (h < 0 || h >= H || w < 0 || w >= W) continue;
+                const [fp, fq] = o.filterFlip === false ? [p, q] : [KH - 1 - p, KW - 1 - q];
+                s += x.data[((b * C + g * Cg + c) * H + h) * W + w]! * f.data[((k * Cg + c) * KH + fp) * KW + fq]!;
+              }
+          out.data[((b * O + k) * OH + i) * OW + j] = s;
+        }
+  return out;
+}
+
+/** The adjoint of a linear map at gz: entry e of the result is <map(basis e), gz>. */
+function adjoint(shape: number[], gz: sym.NDArray, map: (basis: sym.NDArray) => sym.NDArray): sym.NDArray {
+  const out = sym.NDArray.zeros(shape, 'float64');
+  const e = sym.NDArray.zeros(shape, 'float64');
+  for (let i = 0; i < e.size; i++) {
+    e.data[i] = 1;
+    const y = map(e);
+    let s = 0;
+    for (let k = 0; k < y.size; k++) s += y.data[k]! * gz.data[k]!;
+    out.data[i] = s;
+    e.data[i] = 0;
+  }
+  return out;
+}
+
+function expectClose(a: sym.NDArray, b: sym.NDArray, tol = 1e-9): void {
+  expect(a.shape).toEqual(b.shape);
+  let m = 0;
+  for (let i = 0; i < a.size; i++) m = Math.max(m, Math.abs(a.data[i]! - b.data[i]!));
+  expect(m).toBeLessThan(tol);
+}
+
+const run = async (inputs: V[], out: V, ...values: sym.NDArray[]) => (await sym.function(inputs, out)(...values)) as sym.NDArray;
+
+const cases: [string, number[], number[], Conv2dOptions][] = [
+  ['two groups', [2, 4, 6, 5], [6, 2, 3, 2], { numGroups: 2 }],
+  ['depthwise, half padding, strided', [1, 3, 5, 5], [3, 1, 3, 3], { numGroups: 3, borderMode: 'half', subsample: [2, 1] }],
+  ['depthwise x2 filters per channel, full padding, dilated, cross-correlation', [2, 4, 7, 6], [8, 1, 2, 3], { numGroups: 4, borderMode: 'full', filterDilation: [2, 1], filterFlip: false }],
+  ['two groups, explicit padding, strided', [1, 6, 6, 6], [4, 3, 2, 2], { numGroups: 2, borderMode: [1, 2], subsample: [2, 3] }],
+  ['one group, padded and strided', [2, 3, 5, 4], [2, 3, 2, 2], { borderMode: 1, subsample: [2, 2] }],
+];
+
+describe('T.nnet.conv2d with numGroups', () => {
+  for (const [what, xs, ws, o] of cases) {
+    it(`${what}: matches a grouped convolution loop, filters known at build time or not`, async () => {
+      const x = random(xs, 3);
+      const w = random(ws, 4);
+      const X = T.dtensor4('x');
+      const W = T.dtensor4('w');
+      const expected = directConv(x, w, o);
+      expectClose(await run([X, W], T.nnet.conv2d(X, W, o), x, w), expected);
+      expectClose(await run([X], T.nnet.conv2d(X, T.constant(w), o), x), expected);
+    });
+  }
+  it('hand-computed (NumPy): a depthwise convolution of two channels', async () => {
+    const x = sym.fill([1, 2, 3, 3], 'float64', (i) => i);
+    const w = sym.array([1, 2, 3, 4, -1, 0, 1, 2], { shape: [2, 1, 2, 2], dtype: 'float64' });
+    const y = await run([], T.nnet.conv2d(T.constant(x), T.constant(w), { numGroups: 2 }));
+    expect(y.toArray()).toEqual([
+      [
+        [
+          [13, 23],
+          [43, 53],
+        ],
+        [
+          [15, 17],
+          [21, 23],
+        ],
+      ],
+    ]);
+  });
+  it('refuses channels numGroups does not divide, when built and when run, naming the shapes', async () => {
+    const x = T.dtensor4('x');
+    expect(() => T.nnet.conv2d(T.constant(random([1, 4, 3, 3], 1)), T.constant(random([3, 2, 2, 2], 2)), { numGroups: 2 })).toThrow(/3 output channels, which numGroups 2 does not divide/);
+    expect(() => T.nnet.conv2d(T.constant(random([1, 5, 3, 3], 1)), T.constant(random([4, 2, 2, 2], 2)), { numGroups: 2 })).toThrow(/has 5 channels but the filters .* expect numGroups 2 x 2 per group = 4/);
+    expect(() => T.nnet.conv2d(x, T.dtensor4('w'), { numGroups: 0 })).toThrow(/numGroups must be an integer >= 1, got 0/);
+    expect(() => T.nnet.conv2d(x, T.dtensor4('w'), { groups: 2 } as never)).toThrow(/unknown option "groups"/);
+    const W = T.dtensor4('w');
+    const f = sym.function([x, W], T.nnet.conv2d(x, W, { numGroups: 2 }));
+    await expect(f(random([1, 6, 3, 3], 1), random([4, 2, 2, 2], 2))).rejects.toThrow(/conv2d: the input x of shape \(1, 6, 3, 3\) has 6 channels but the filters w expect numGroups 2 x 2 per group = 4/);
+    await expect(f(random([1, 4, 3, 3], 1), random([3, 2, 2, 2], 2))).rejects.toThrow(/conv2d: the filters w .* have 3 output channels, which numGroups 2 does not divide/);
+  });
+});
+
+describe('T.nnet.abstractConv: conv2dGradWrtInputs and conv2dGradWrtWeights', () => {
+  for (const [what, xs, ws, o] of cases) {
+    it(`${what}: each is the adjoint of conv2d, input shape and filter shape as numbers or symbolic`, async () => {
+      const x = random(xs, 5);
+      const w = random(ws, 6);
+      const y = directConv(x, w, o);
+      const gz = random([...y.shape], 7);
+      const [G, W, X] = [T.dtensor4('gz'), T.dtensor4('w'), T.dtensor4('x')];
+      const gx = adjoint(xs, gz, (e) => directConv(e, w, o));
+      expectClose(await run([G, W], T.nnet.abstractConv.conv2dGradWrtInputs(G, W, [xs[0]!, xs[1]!, xs[2]!, xs[3]!], o), gz, w), gx);
+      expectClose(await run([G, W, X], T.nnet.conv2dGradWrtInputs(G, W, [null, null, X.shape[2]!, X.shape[3]!], o), gz, w, x), gx);
+      const gw = adjoint(ws, gz, (e) => directConv(x, e, o));
+      expectClose(await run([X, G], T.nnet.abstractConv.conv2dGradWrtWeights(X, G, [ws[0]!, ws[1]!, ws[2]!, ws[3]!], o), x, gz), gw);
+      expectClose(await run([X, G, W], T.nnet.conv2dGradWrtWeights(X, G, [null, null, W.shape[2]!, W.shape[3]!], o), x, gz, w), gw);
+    });
+  }
+  it('hand-computed (NumPy): a transposed convolution with stride 2 spreads each value over a flipped 2x2 window', async () => {
+    const gz = T.constant(sym.array([1, 2, 3, 4], { shape: [1, 1, 2, 2], dtype: 'float64' }));
+    const w = T.constant(sym.array([1, 10, 100, 1000], { shape: [1, 1, 2, 2], dtype: 'float64' }));
+    const up = await run([], T.nnet.conv2dGradWrtInputs(gz, w, [1, 1, 4, 4], { subsample: [2, 2] }));
+    expect(up.toArray()).toEqual([
+      [
+        [
+          [1000, 100, 2000, 200],
+          [10, 1, 20, 2],
+          [3000, 300, 4000, 400],
+          [30, 3, 40, 4],
+        ],
+      ],
+    ]);
+    const gw = await run([], T.nnet.conv2dGradWrtWeights(T.constant(sym.fill([1, 1, 3, 3], 'float64', (i) => i)), T.constant(sym.array([1, -1, 2, 0], { shape: [1, 1, 2, 2], dtype: 'float64' })), [1, 1, 2, 2]));
+    expect(gw.toArray()).toEqual([
+      [
+        [
+          [13, 11],
+          [7, 5],
+        ],
+      ],
+    ]);
+  });
+  it('an input shape that stride 2 maps to the same output takes its extra row as zeros', async () => {
+    const gz = T.constant(random([1, 1, 2, 2], 1));
+    const w = T.constant(random([1, 1, 3, 3], 2));
+    const five = await run([], T.nnet.conv2dGradWrtInputs(gz, w, [null, null, 5, 5], { subsample: [2, 2] }));
+    const six = await run([], T.nnet.conv2dGradWrtInputs(gz, w, [null, null, 6, 6], { subsample: [2, 2] }));
+    expect(six.shape).toEqual([1, 1, 6, 6]);
+    for (let i = 0; i < 5; i++) for (let j = 0; j < 5; j++) expect(six.data[i * 6 + j]).toBe(five.data[i * 5 + j]);
+    for (let k = 0; k < 6; k++) expect([six.data[5 * 6 + k], six.data[k * 6 + 5]]).toEqual([0, 0]);
+  });
+  it('refuses shapes that do not fit, naming the inputs, what was expected and what came', async () => {
+    const [G, W, X] = [T.dtensor4('gz'), T.dtensor4('w'), T.dtensor4('x')];
+    const gz = T.constant(random([2, 3, 4, 4], 1));
+    const w = T.constant(random([3, 2, 3, 3], 2));
+    expect(() => T.nnet.conv2dGradWrtInputs(gz, w, [null, null, 7, 6])).toThrow(/an input of 7 rows \(inputShape\) gives 5 output rows with these options, but outputGrad .* has 4/);
+    expect(() => T.nnet.conv2dGradWrtInputs(gz, w, [3, null, 6, 6])).toThrow(/inputShape\[0\] is the batch of outputGrad .*: expected 3, got 2/);
+    expect(() => T.nnet.conv2dGradWrtInputs(gz, w, [null, 3, 6, 6])).toThrow(/inputShape\[1\] must be numGroups 1 x the filters' 2 channels per group .*: expected 2, got 3/);
+    expect(() => T.nnet.conv2dGradWrtInputs(G, W, [null, null, 6] as never)).toThrow(/inputShape must have four entries/);
+    expect(() => T.nnet.conv2dGradWrtInputs(G, W, [null, null, 6, 1.5])).toThrow(/inputShape\[3\] must be an integer >= 1 or an integer scalar, got 1.5/);
+    expect(() => T.nnet.conv2dGradWrtWeights(X, gz, [4, 2, 3, 3])).toThrow(/filterShape\[0\] is the number of filters, one per channel of outputGrad .*: expected 4, got 3/);
+    expect(() => T.nnet.conv2dGradWrtWeights(T.constant(random([2, 5, 6, 6], 3)), gz, [3, null, 3, 3], { numGroups: 3 })).toThrow(/the input .* has 5 channels, which numGroups 3 does not divide/);
+    const f = sym.function([X, G], T.nnet.conv2dGradWrtWeights(X, G, [null, null, 3, 3]));
+    await expect(f(random([1, 2, 7, 6], 1), random([1, 3, 4, 4], 2))).rejects.toThrow(/conv2dGradWrtWeights: the input x has 5 windows along its rows with filters of 3x3 and these options, but outputGrad gz of shape \(1, 3, 4, 4\) has 4 output rows/);
+    const g = sym.function([G, W], T.nnet.conv2dGradWrtInputs(G, W, [null, null, 6, 6]));
+    await expect(g(random([1, 3, 4, 4], 1), random([2, 2, 3, 3], 2))).rejects.toThrow(/outputGrad gz of shape \(1, 3, 4, 4\) has 3 channels but there are 2 filters/);
+  });
+});
