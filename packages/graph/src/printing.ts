@@ -14,20 +14,33 @@ export interface CompiledGraph {
 /** `theano.pp`: the expression in infix form, `(foo ** TensorConstant{2})`. */
 export function pp(v: TensorVariable): string {
   const memo = new Map<TensorVariable, string>();
-  const rec = (x: TensorVariable): string => {
-    const have = memo.get(x);
-    if (have !== undefined) return have;
-    let s: string;
-    if (!x.owner || (x.name !== undefined && x.owner && x !== v)) s = x.toString();
-    else {
-      const node = x.owner;
-      const args = node.inputs.map(rec);
-      s = node.op.pp ? node.op.pp(args, node, x.index) : `${node.op.toString()}(${args.join(', ')})`;
+  // printed where it stands: no op of its own, or a name (the output's own name aside)
+  const leaf = (x: TensorVariable): boolean => !x.owner || (x.name !== undefined && x !== v);
+  // children first, with an explicit stack: a chain of 50,000 ops is deeper than the call stack
+  const stack: TensorVariable[] = [v];
+  while (stack.length) {
+    const x = stack[stack.length - 1]!;
+    if (memo.has(x)) {
+      stack.pop();
+      continue;
     }
-    memo.set(x, s);
-    return s;
-  };
-  return rec(v);
+    if (leaf(x)) {
+      memo.set(x, x.toString());
+      stack.pop();
+      continue;
+    }
+    const node = x.owner!;
+    const waiting = node.inputs.filter((i) => !memo.has(i));
+    if (waiting.length) {
+      // pushed in reverse so that they are printed left to right, as the recursion did (a node's op.pp may count)
+      for (let k = waiting.length - 1; k >= 0; k--) stack.push(waiting[k]!);
+      continue;
+    }
+    stack.pop();
+    const args = node.inputs.map((i) => memo.get(i)!);
+    memo.set(x, node.op.pp ? node.op.pp(args, node, x.index) : `${node.op.toString()}(${args.join(', ')})`);
+  }
+  return memo.get(v)!;
 }
 
 function idName(n: number): string {
@@ -71,22 +84,28 @@ export function debugprint(outputs: TensorVariable | readonly TensorVariable[] |
   };
   // nodes with an inner graph (scans, opFromGraphs), printed after the outer graph
   const inner: Apply[] = [];
-  const rec = (x: TensorVariable, prefix: string): void => {
-    // Theano's print_type: the type in angle brackets after the id
-    const type = options.printType ? ` <${x.type.toString()}>` : '';
-    if (!x.owner) {
-      lines.push(`${prefix}${x.toString()} [id ${idOf(x)}]${type}`);
-      return;
+  // depth first, each node before its inputs, with an explicit stack: a chain of 50,000 ops is deeper than the call stack
+  const rec = (root: TensorVariable, rootPrefix: string): void => {
+    const stack: [TensorVariable, string][] = [[root, rootPrefix]];
+    while (stack.length) {
+      const [x, prefix] = stack.pop()!;
+      // Theano's print_type: the type in angle brackets after the id
+      const type = options.printType ? ` <${x.type.toString()}>` : '';
+      if (!x.owner) {
+        lines.push(`${prefix}${x.toString()} [id ${idOf(x)}]${type}`);
+        continue;
+      }
+      const node = x.owner;
+      const seen = ids.has(node);
+      const id = idOf(node);
+      const out = node.outputs.length > 1 ? `.${x.index}` : '';
+      const name = x.name !== undefined ? ` '${x.name}'` : " ''";
+      lines.push(`${prefix}${node.op.toString()}${out} [id ${id}]${type}${name}`);
+      if (seen) continue;
+      if (node.op instanceof Scan || node.op instanceof OpFromGraph) inner.push(node);
+      // the last input pushed first: the first is printed (with all below it) first
+      for (let k = node.inputs.length - 1; k >= 0; k--) stack.push([node.inputs[k]!, prefix + ' |']);
     }
-    const node = x.owner;
-    const seen = ids.has(node);
-    const id = idOf(node);
-    const out = node.outputs.length > 1 ? `.${x.index}` : '';
-    const name = x.name !== undefined ? ` '${x.name}'` : " ''";
-    lines.push(`${prefix}${node.op.toString()}${out} [id ${id}]${type}${name}`);
-    if (seen) return;
-    if (node.op instanceof Scan || node.op instanceof OpFromGraph) inner.push(node);
-    for (const i of node.inputs) rec(i, prefix + ' |');
   };
   for (const o of outs) rec(o, '');
   const outer = lines.splice(0);

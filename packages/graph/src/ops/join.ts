@@ -127,9 +127,13 @@ export function joinViews(ctx: LowerContext, views: readonly TensorView[], lengt
         ),
         d,
       );
-    let expr = value(pieces[pieces.length - 1]!);
-    for (let k = pieces.length - 2; k >= 0; k--) expr = ix.select(ix.lt(i, ix.int(pieces[k + 1]!.start)), value(pieces[k]!), expr, d);
-    return expr;
+    // pieces lo..hi-1 by halves: the switches nest log2(n) deep, not n (a chain of 1000 overflowed V8's parser and JSON's stack)
+    const select = (lo: number, hi: number): ScalarExpr => {
+      if (hi - lo === 1) return value(pieces[lo]!);
+      const mid = (lo + hi) >> 1;
+      return ix.select(ix.lt(i, ix.int(pieces[mid]!.start)), select(lo, mid), select(mid, hi), d);
+    };
+    return select(0, pieces.length);
   });
 }
 
