@@ -123,6 +123,11 @@ describe('grouped conv2d and its adjoints (T.nnet.abstractConv)', () => {
       await check((i, g) => T.nnet.conv2dGradWrtWeights(i!, g!, [null, null, 3, 2], o).tanh(), [x, gzv]);
     });
   }
+  it('bilinearUpsampling (two transposed convolutions of the edge-padded image), ratios 2 and 3', async () => {
+    const v = randomPoint(seededRandom(17), [2, 1, 3, 2]);
+    await check((i) => T.nnet.abstractConv.bilinearUpsampling(i!, 2).tanh(), [v], true);
+    await check((i) => T.nnet.abstractConv.bilinearUpsampling(i!, 3).tanh(), [v]);
+  });
   it('depthwise (numGroups = channels), to second order', async () => {
     await check((g, f) => T.nnet.conv2d(g!, f!, { numGroups: 4, borderMode: 1 }), [x, randomPoint(seededRandom(9), [4, 1, 2, 2])], true);
   });

@@ -203,3 +203,34 @@ describe('T.nnet.abstractConv: conv2dGradWrtInputs and conv2dGradWrtWeights', ()
     await expect(g(random([1, 3, 4, 4], 1), random([2, 2, 3, 3], 2))).rejects.toThrow(/outputGrad gz of shape \(1, 3, 4, 4\) has 3 channels but there are 2 filters/);
   });
 });
+
+describe('T.nnet.abstractConv.bilinearUpsampling', () => {
+  // NumPy (.audit/conv-extras/ref.py), from Theano's procedure: the edges repeated once, then a transposed convolution per axis
+  const x = sym.fill([1, 1, 2, 3], 'float64', (i) => i);
+  it('ratio 2: the last row and col repeated once more than the first, as Theano notes; shapes known or not', async () => {
+    const expected = [
+      [0, 0.5, 1, 1.5, 2, 2],
+      [1.5, 2, 2.5, 3, 3.5, 3.5],
+      [3, 3.5, 4, 4.5, 5, 5],
+      [3, 3.5, 4, 4.5, 5, 5],
+    ];
+    expect(((await run([], T.nnet.abstractConv.bilinearUpsampling(T.constant(x), 2))).toArray() as number[][][][])[0]![0]).toEqual(expected);
+    const X = T.dtensor4('x');
+    const y = await run([X], T.nnet.abstractConv.bilinearUpsampling(X, 2), sym.fill([2, 3, 2, 3], 'float64', (i) => i % 6));
+    expect(y.shape).toEqual([2, 3, 4, 6]);
+    expect((y.toArray() as number[][][][])[1]![2]).toEqual(expected);
+  });
+  it('ratio 3 (odd: both edges repeated once) and ratio 1 (the image itself)', async () => {
+    const y = await run([], T.nnet.abstractConv.bilinearUpsampling(T.constant(x), 3));
+    const third = [0, 0, 1 / 3, 2 / 3, 1, 4 / 3, 5 / 3, 2, 2];
+    const rows = [third, third, third.map((v) => v + 1), third.map((v) => v + 2), third.map((v) => v + 3), third.map((v) => v + 3)];
+    expectClose(y, sym.array([rows], { shape: [1, 1, 6, 9], dtype: 'float64' }), 1e-12);
+    expect((await run([], T.nnet.abstractConv.bilinearUpsampling(T.constant(x), 1))).toArray()).toEqual(x.toArray());
+  });
+  it('keeps float32; an integer input gives floatX; refuses a fractional ratio', async () => {
+    expect(T.nnet.abstractConv.bilinearUpsampling(T.ftensor4('f'), 2).dtype).toBe('float32');
+    expect(T.nnet.abstractConv.bilinearUpsampling(T.itensor4('i'), 2).dtype).toBe(sym.config.floatX);
+    expect(() => T.nnet.abstractConv.bilinearUpsampling(T.dtensor4('d'), 1.5)).toThrow(/ratio must be an integer >= 1, got 1.5 \(fractional ratios are not supported\)/);
+    expect(() => T.nnet.abstractConv.bilinearUpsampling(T.dmatrix('m'), 2)).toThrow(/the input must be 4-d/);
+  });
+});

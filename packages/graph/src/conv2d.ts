@@ -17,7 +17,8 @@
  */
 import { asTensor, apply1, type TensorLike } from './op.js';
 import { TensorVariable } from './variable.js';
-import { isInt } from './dtype.js';
+import { isFloat, isInt } from './dtype.js';
+import { config } from './config.js';
 import { shapeToString } from './ndarray.js';
 import { Col2Im, Im2Col, pairOption, resolvePad, windowCount, type Pair, type PadSpec, type PatchGeometry } from './ops/conv.js';
 import { DOT } from './ops/dot.js';
@@ -311,4 +312,39 @@ export function conv2dGradWrtWeights(input: TensorLike, outputGrad: TensorLike, 
   }
   const w = T.reshape(matrix, [lengthOf(matrix, 0), -1, kh, kw]);
   return oriented(w, flip);
+}
+
+/**
+ * Theano's `bilinear_upsampling(input, ratio)`
+ * (`T.nnet.abstractConv.bilinearUpsampling`): each image of input (batch,
+ * channels, rows, cols) upsampled to (rows ratio, cols ratio) by bilinear
+ * interpolation, as Theano computes it: the image's first and last rows
+ * and cols repeated once outside it (so the edges interpolate towards
+ * themselves), then a transposed convolution along the rows and one along
+ * the cols with the kernel [1, 2, ..., ratio, ..., 2, 1] / ratio at stride
+ * ratio. With an even ratio the last row and col are repeated once more
+ * than the first, as Theano notes. `ratio` is an integer >= 1 (Theano's
+ * later `frac_ratio` is not supported); a float input keeps its dtype,
+ * an integer one gives floatX.
+ */
+export function bilinearUpsampling(input: TensorLike, ratio: number): TensorVariable {
+  const what = 'bilinearUpsampling';
+  const x = asTensor(input, `${what}: input`);
+  fourD(what, 'the input', x, '(batch, channels, rows, cols)');
+  if (!Number.isInteger(ratio) || ratio < 1) throw new RangeError(`${what}: ratio must be an integer >= 1, got ${JSON.stringify(ratio)} (fractional ratios are not supported)`);
+  const d = isFloat(x.dtype) ? x.dtype : config.floatX;
+  const [rows, cols] = [lengthOf(x, 2), lengthOf(x, 3)];
+  const times = (n: Length, k: number): Length => (typeof n === 'number' ? n * k : T.mul(n, k));
+  const plus = (n: Length, k: number): Length => (typeof n === 'number' ? n + k : T.add(n, k));
+  const images = T.reshape(x.dtype === d ? x : T.cast(x, d), [-1, 1, rows, cols]);
+  // the edges repeated once outside the image, rows then cols
+  const edge = (v: TensorVariable, axis: 2 | 3, start: number | null, stop: number | null) =>
+    v.get(...Array.from({ length: axis }, () => T.slice(null, null)), T.slice(start, stop));
+  const tall = T.concatenate([edge(images, 2, null, 1), images, edge(images, 2, -1, null)], 2);
+  const padded = T.concatenate([edge(tall, 3, null, 1), tall, edge(tall, 3, -1, null)], 3);
+  const kernel = Array.from({ length: 2 * ratio - 1 }, (_, i) => (ratio - Math.abs(i - ratio + 1)) / ratio);
+  const pad = 2 * ratio - Math.floor((ratio - 1) / 2) - 1;
+  const upRows = conv2dGradWrtInputs(padded, T.constant(kernel, { dtype: d }).reshape([1, 1, 2 * ratio - 1, 1]), [null, 1, times(rows, ratio), plus(cols, 2)], { borderMode: [pad, 0], subsample: [ratio, 1] });
+  const up = conv2dGradWrtInputs(upRows, T.constant(kernel, { dtype: d }).reshape([1, 1, 1, 2 * ratio - 1]), [null, 1, times(rows, ratio), times(cols, ratio)], { borderMode: [0, pad], subsample: [1, ratio] });
+  return T.reshape(up, [lengthOf(x, 0), lengthOf(x, 1), times(rows, ratio), times(cols, ratio)]);
 }

@@ -15,7 +15,7 @@ import { DOT } from './ops/dot.js';
 import { DimShuffle, Reshape, ReshapeTo, ShapeI, type DimShufflePattern } from './ops/shape.js';
 import { SOFTMAX } from './ops/nnet.js';
 import { pool2d } from './ops/conv.js';
-import { conv2d, conv2dGradWrtInputs, conv2dGradWrtWeights } from './conv2d.js';
+import { bilinearUpsampling, conv2d, conv2dGradWrtInputs, conv2dGradWrtWeights } from './conv2d.js';
 import { images2neibs, neibs2images } from './neighbours.js';
 import { Alloc, lengths, type Length } from './ops/alloc.js';
 import { elu, hardSigmoid, logSoftmax, selu, softsign, ultraFastSigmoid } from './activations.js';
@@ -395,7 +395,7 @@ export function binaryCrossentropy(output: TensorLike, target: TensorLike): Tens
  * softsign, hardSigmoid, ultraFastSigmoid, conv2d (Theano's
  * `theano.tensor.nnet.conv2d`), its adjoints conv2dGradWrtInputs and
  * conv2dGradWrtWeights (also as `abstractConv`, Theano's
- * `theano.tensor.nnet.abstract_conv`), images2neibs and neibs2images (also
+ * `theano.tensor.nnet.abstract_conv`, with bilinearUpsampling), images2neibs and neibs2images (also
  * as `neighbours`, Theano's `theano.tensor.nnet.neighbours`), categoricalCrossentropy,
  * binaryCrossentropy, `bn` (batch normalisation, Theano's
  * `theano.tensor.nnet.bn`), and nnet-extra.ts's softmaxWithBias, the
@@ -416,7 +416,7 @@ export const nnet = {
   conv2d,
   conv2dGradWrtInputs,
   conv2dGradWrtWeights,
-  abstractConv: { conv2d, conv2dGradWrtInputs, conv2dGradWrtWeights },
+  abstractConv: { conv2d, conv2dGradWrtInputs, conv2dGradWrtWeights, bilinearUpsampling },
   images2neibs,
   neibs2images,
   neighbours: { images2neibs, neibs2images },

@@ -94,7 +94,8 @@ function pools(dtype: DType): OpCase {
  * adjoints of T.nnet.abstractConv: conv2dGradWrtInputs (a transposed
  * convolution: a product, a reshape to windows and Col2Im) and
  * conv2dGradWrtWeights, grouped or not, padded, strided and dilated, with
- * the input's size given as a number or read from a tensor's shape.
+ * the input's size given as a number or read from a tensor's shape, and
+ * bilinearUpsampling (two of those transposed convolutions).
  */
 function groupedConvs(dtype: DType): OpCase {
   return convCase(dtype, 'grouped conv2d and its adjoints', 'dot', [[2, 4, 7, 6], [6, 2, 3, 2], [4, 1, 2, 2], [2, 6, 4, 6], [1, 3, 3, 4]], (x, w, dw, gz, small) => {
@@ -108,6 +109,8 @@ function groupedConvs(dtype: DType): OpCase {
       ['conv2dGradWrtWeights(x, gz, [6, 2, 3, 2], grouped, strided, dilated)', T.nnet.conv2dGradWrtWeights(x!, gz!, [6, 2, 3, 2], o)],
       // 3 channels of 3x4 to one 5x6 image: the rows as a number, the cols read from x's shape
       ['transposed convolution: conv2dGradWrtInputs(small, dw[:3], [null, null, 5, x.shape[3]], stride 2, pad 1)', T.nnet.conv2dGradWrtInputs(small!, dw!.get(T.slice(0, 3)), [null, null, 5, x!.shape[3]!], up)],
+      ['bilinearUpsampling(small, 2)', T.nnet.abstractConv.bilinearUpsampling(small!, 2)],
+      ['bilinearUpsampling(x, 3)', T.nnet.abstractConv.bilinearUpsampling(x!, 3)],
       ['conv2dGradWrtWeights(x[:1, :1, :5], small, [3, 1, dw.shape[2], 2], stride 2, pad 1): the window from a shape', T.nnet.conv2dGradWrtWeights(x!.get(T.slice(0, 1), T.slice(0, 1), T.slice(0, 5)), small!, [3, 1, dw!.shape[2]!, 2], up)],
     ];
   });
