@@ -48,6 +48,7 @@ export const HELPER_NAMES = [
   'symFloatMod',
   'symFloatDiv',
   'symDivZero',
+  'symMulZero',
   'symIntMod',
   'symMulLow16',
   'symPowWrap',
@@ -65,15 +66,19 @@ export const HELPER_SOURCES: readonly string[] = [
   `function symNaN(x) { return Math.sqrt(-1.0 - Math.abs(x)); }`,
   // NumPy truthiness: only zeros are false; NaN is true (tested explicitly: drivers may fold NaN compares)
   `function symTruthy(x) { return (x !== 0.0 || x !== x) ? 1.0 : 0.0; }`,
-  // C-style wrap of an integer into a range of size m, offset h (h = m/2 for signed types)
+  // C-style wrap of an integer into a range of size m, offset h (h = m/2 for signed types). An integer zero is
+  // +0 (here and in symTrunc64): -x of 0, 0 * -3 and trunc(-0.5) made -0, and a float conversion of it kept the
+  // sign (1 / float(-x) was -inf for x = 0)
   `function symInt(x, m, h) {
     if (x !== x || Math.abs(x) > 1.0e30) { return 0.0; }
     const t = Math.trunc(x);
-    return t - m * Math.floor((t + h) / m);
+    const r = t - m * Math.floor((t + h) / m);
+    return (r === 0.0) ? 0.0 : r;
   }`,
   `function symTrunc64(x) {
     if (x !== x || Math.abs(x) > 1.0e30) { return 0.0; }
-    return Math.trunc(x);
+    const t = Math.trunc(x);
+    return (t === 0.0) ? 0.0 : t;
   }`,
   `function symBool(x) { return (x !== 0.0 && x === x) ? 1.0 : 0.0; }`,
   `function symSign(x) {
@@ -339,6 +344,12 @@ export const HELPER_SOURCES: readonly string[] = [
     if (a !== a || a === 0.0) { return symNaN(a); }
     const inf = Math.exp(1000.0 + Math.abs(a));
     return ((a < 0.0) !== (s < 0.0)) ? -inf : inf;
+  }`,
+  // a * 0 for a factor the kernel holds as a literal zero: NaN for an infinite or NaN a (IEEE, NumPy), else 0.
+  // The GLSL compiler folds a * 0.0 of a literal zero to 0 (llvmpipe: inf * 0 and NaN * 0 gave 0)
+  `function symMulZero(a) {
+    if (a !== a || Math.abs(a) > 3.4028234e38) { return symNaN(a); }
+    return 0.0;
   }`,
   // a * b modulo 2^16 for |a|, |b| < 2^16, exact: b is split in bytes so no partial product exceeds 2^24
   `function symMulLow16(a, b) {

@@ -236,7 +236,7 @@ function renderNode(
         if (e.op === 'switch' && i === 0) return code;
         return a.dtype === e.computeDType ? code : castTo(e.computeDType, code);
       });
-      const code = divideByLiteralZero(e, converted[0]!, values[1]) ?? OPS[e.op](converted, e.dtype, e.computeDType);
+      const code = divideByLiteralZero(e, converted[0]!, values[1]) ?? multiplyByLiteralZero(e, converted, values) ?? OPS[e.op](converted, e.dtype, e.computeDType);
       return { code: e.op === 'cast' || e.dtype !== e.computeDType || !isExact(e.op, e.dtype) ? castTo(e.dtype, code) : code, value: undefined };
     }
   }
@@ -252,6 +252,19 @@ function renderNode(
 function divideByLiteralZero(e: ScalarExpr & { kind: 'apply' }, numerator: string, divisor: number | undefined): string | undefined {
   if (divisor !== 0 || !isFloat(e.computeDType) || (e.op !== 'truediv' && e.op !== 'intdiv')) return undefined;
   return `symDivZero(${numerator}, ${Object.is(divisor, -0) ? num(-1) : num(1)})`;
+}
+
+/**
+ * A float product with a factor the kernel holds as a literal zero, as
+ * `symMulZero` of the other factor (NaN for an infinite or NaN one, else
+ * 0): the GLSL compiler folds `a * 0.0` to 0, so `x * 0` of an infinite or
+ * NaN x was 0 on gpujs (NumPy: NaN). The sign of the zero is not kept
+ * (README: signed zeros are not preserved). Undefined for other nodes.
+ */
+function multiplyByLiteralZero(e: ScalarExpr & { kind: 'apply' }, factors: readonly string[], values: readonly (number | undefined)[]): string | undefined {
+  if (e.op !== 'mul' || !isFloat(e.computeDType)) return undefined;
+  const zero = values.findIndex((v) => v === 0);
+  return zero < 0 ? undefined : `symMulZero(${factors[1 - zero]})`;
 }
 
 /** sum(vars[d] * strides[d]) + offset, as float arithmetic (exact below 2^24). */
