@@ -29,8 +29,8 @@ export function dimshuffleOf(v: TensorVariable): Apply | null {
  * `second(a, c)` (a fill with a constant). Null otherwise.
  */
 export function uniformValue(v: TensorVariable): number | null {
-  const fill = elem(v, 'second');
-  if (fill) return uniformValue(fill.inputs[1]!);
+  // a loop, not a recursion: fills of fills may be many
+  for (let fill = elem(v, 'second'); fill; fill = elem(v, 'second')) v = fill.inputs[1]!;
   if (!(v instanceof TensorConstant) || v.value.size === 0) return null;
   const d = v.value.data;
   const first = d[0]!;
@@ -70,8 +70,7 @@ export function isNeutral(c: TensorVariable, x: number, other: TensorVariable): 
  * x + -0 and x - +0 are x for every x, while x + 0 is +0 at x = -0.
  */
 export function isSignedZero(v: TensorVariable, negative: boolean): boolean {
-  const fill = elem(v, 'second');
-  if (fill) return isSignedZero(fill.inputs[1]!, negative);
+  for (let fill = elem(v, 'second'); fill; fill = elem(v, 'second')) v = fill.inputs[1]!;
   if (!(v instanceof TensorConstant) || v.value.size === 0) return false;
   const zero = negative ? -0 : 0;
   const d = v.value.data;
@@ -105,22 +104,61 @@ export function productTerms(v: TensorVariable): Product {
   const den: TensorVariable[] = [];
   let negative = false;
   const dtype = v.dtype;
-  const walk = (t: TensorVariable, below: boolean): void => {
-    const n = t.dtype === dtype && isFloatVar(t) ? elem(t) : null;
+  // left to right with an explicit stack (the last operand pushed first): a product of 10,000 factors is deeper than the call stack
+  const stack: [TensorVariable, boolean][] = [[v, false]];
+  while (stack.length) {
+    const [t, below] = stack.pop()!;
+    const n = productNode(t, dtype);
     const op = n ? (n.op as Elemwise).scalarOp : null;
-    if (n && op === 'mul') {
-      walk(n.inputs[0]!, below);
-      walk(n.inputs[1]!, below);
-    } else if (n && op === 'truediv') {
-      walk(n.inputs[0]!, below);
-      walk(n.inputs[1]!, !below);
-    } else if (n && op === 'neg') {
+    if (n && op === 'mul') stack.push([n.inputs[1]!, below], [n.inputs[0]!, below]);
+    else if (n && op === 'truediv') stack.push([n.inputs[1]!, !below], [n.inputs[0]!, below]);
+    else if (n && op === 'neg') {
       negative = !negative;
-      walk(n.inputs[0]!, below);
+      stack.push([n.inputs[0]!, below]);
     } else (below ? den : num).push(t);
-  };
-  walk(v, false);
+  }
   return { num, den, negative };
+}
+
+/** The mul, true_div or neg node computing `t` that `productTerms` looks through in a product of `dtype`, or null. */
+function productNode(t: TensorVariable, dtype: DType): Apply | null {
+  const n = t.dtype === dtype && isFloatVar(t) ? elem(t) : null;
+  const op = n ? (n.op as Elemwise).scalarOp : null;
+  return op === 'mul' || op === 'truediv' || op === 'neg' ? n : null;
+}
+
+const divisors = new WeakMap<TensorVariable, boolean>();
+
+/**
+ * Whether `productTerms(v).den` is non-empty (the product looks through a
+ * true_div), remembered per variable (graphs do not change): rewrites that
+ * only act on a divisor ask it of every node of a chain, and reading the
+ * whole product at each of 10,000 nodes cost their square.
+ */
+export function hasDivisor(v: TensorVariable): boolean {
+  // children first with an explicit stack; a variable's answer is its own dtype's, which is the dtype of every product node below it that counts
+  const stack: TensorVariable[] = [v];
+  while (stack.length) {
+    const t = stack[stack.length - 1]!;
+    if (divisors.has(t)) {
+      stack.pop();
+      continue;
+    }
+    const n = productNode(t, t.dtype);
+    if (!n || (n.op as Elemwise).scalarOp === 'truediv') {
+      divisors.set(t, n !== null);
+      stack.pop();
+      continue;
+    }
+    const waiting = n.inputs.filter((i) => !divisors.has(i));
+    if (waiting.length) {
+      stack.push(...waiting);
+      continue;
+    }
+    stack.pop();
+    divisors.set(t, n.inputs.some((i) => i.dtype === t.dtype && divisors.get(i)!));
+  }
+  return divisors.get(v)!;
 }
 
 /** A 0-d constant 1: a factor that changes neither the value, the dtype nor the shape of a float product. */

@@ -3,9 +3,9 @@
  * Each rewrite answers null when it does not apply; the engine rejects a
  * replacement whose type differs from the node's output.
  */
-import { DimShuffle, Reshape, SCALAR_OPS, T, TensorConstant, TensorType, array, castScalar, promoteAll, type Apply, type TensorVariable } from '@sym/graph';
+import { DimShuffle, Reshape, SCALAR_OPS, T, TensorConstant, TensorType, array, castScalar, promoteAll, type Apply, type DType, type TensorVariable } from '@sym/graph';
 import { registerRewrite, type NodeRewriter, type RewriteContext } from '../registry.js';
-import { buildProduct, dimshuffleOf, elem, fits, isFloatVar, isNeutral, isSignedZero, productTerms, scalarOpOf, uniformValue } from '../match.js';
+import { buildProduct, dimshuffleOf, elem, fits, hasDivisor, isFloatVar, isNeutral, isSignedZero, productTerms, scalarOpOf, uniformValue } from '../match.js';
 
 /** x * 1 and 1 * x: x. */
 export const mulOne: NodeRewriter = (node) => {
@@ -158,13 +158,17 @@ export const combineChainConstants: NodeRewriter = (node, ctx: RewriteContext) =
   if (op !== 'add' && op !== 'mul') return null;
   const out = node.outputs[0]!;
   if (out.dtype === 'bool') return null;
+  // most nodes of a chain hold fewer than two constants: counted once per node, not by walking the chain below each
+  if (chainConstantCount(out, ctx) < 2) return null;
   const terms: TensorVariable[] = [];
-  const walk = (v: TensorVariable, top: boolean): void => {
-    const n = elem(v, op);
-    if (n && (top || (ctx.clients(v) === 1 && v.dtype === out.dtype))) n.inputs.forEach((i) => walk(i, false));
+  // left to right with an explicit stack (the last operand pushed first): a chain of 10,000 ops is deeper than the call stack
+  const stack: TensorVariable[] = [...node.inputs].reverse();
+  while (stack.length) {
+    const v = stack.pop()!;
+    const n = chainNode(v, op, out.dtype, ctx);
+    if (n) for (let k = n.inputs.length - 1; k >= 0; k--) stack.push(n.inputs[k]!);
     else terms.push(v);
-  };
-  walk(out, true);
+  }
   const consts = terms.filter((t): t is TensorConstant => t instanceof TensorConstant && t.ndim === 0);
   const rest = terms.filter((t) => !consts.includes(t as TensorConstant));
   if (consts.length < 2 || rest.length === 0) return null;
@@ -180,6 +184,47 @@ export const combineChainConstants: NodeRewriter = (node, ctx: RewriteContext) =
   return op === 'add' ? T.add(chain, combined) : T.mul(chain, combined);
 };
 
+/** The node computing `v` that combineChainConstants reads through below the top of an `op` chain of `dtype`: used once, of that dtype. */
+function chainNode(v: TensorVariable, op: 'add' | 'mul', dtype: DType, ctx: RewriteContext): Apply | null {
+  const n = elem(v, op);
+  return n && ctx.clients(v) === 1 && v.dtype === dtype ? n : null;
+}
+
+const constantCounts = new WeakMap<RewriteContext, Map<TensorVariable, number>>();
+
+/**
+ * How many 0-d constants combineChainConstants finds among the terms of
+ * the chain `out` (an add or mul) tops, remembered for the pass (`ctx`'s
+ * client counts): the count of an inner node of the chain is the same
+ * whichever node above it the walk started from.
+ */
+function chainConstantCount(out: TensorVariable, ctx: RewriteContext): number {
+  let counts = constantCounts.get(ctx);
+  if (!counts) constantCounts.set(ctx, (counts = new Map()));
+  const known = counts;
+  const op = scalarOpOf(out.owner!) as 'add' | 'mul';
+  const term = (v: TensorVariable): number => (v instanceof TensorConstant && v.ndim === 0 ? 1 : 0);
+  // children first, with an explicit stack
+  const stack: TensorVariable[] = [out];
+  while (stack.length) {
+    const v = stack[stack.length - 1]!;
+    if (known.has(v)) {
+      stack.pop();
+      continue;
+    }
+    const inputs = v.owner!.inputs;
+    const inner = inputs.map((i) => chainNode(i, op, out.dtype, ctx));
+    const waiting = inputs.filter((i, k) => inner[k] && !known.has(i));
+    if (waiting.length) {
+      stack.push(...waiting);
+      continue;
+    }
+    stack.pop();
+    known.set(v, inputs.reduce((sum, i, k) => sum + (inner[k] ? known.get(i)! : term(i)), 0));
+  }
+  return known.get(out)!;
+}
+
 /**
  * A variable both above and below the bar of a product cancels:
  * `(a / s) * (s * b)` -> `a * b` (Theano's mul canonizer, which gradients
@@ -192,7 +237,8 @@ export const combineChainConstants: NodeRewriter = (node, ctx: RewriteContext) =
 export const mulDivCancel: NodeRewriter = (node) => {
   const op = scalarOpOf(node);
   const out = node.outputs[0]!;
-  if ((op !== 'mul' && op !== 'truediv') || !isFloatVar(out)) return null;
+  // nothing cancels without a divisor: asked first, it spares reading the whole product at every node of a long one
+  if ((op !== 'mul' && op !== 'truediv') || !isFloatVar(out) || !hasDivisor(out)) return null;
   const p = productTerms(out);
   const den = [...p.den];
   const num: TensorVariable[] = [];
@@ -206,14 +252,18 @@ export const mulDivCancel: NodeRewriter = (node) => {
 };
 
 /** The terms of a sum computed in `dtype`, through add, sub and neg, each with its sign. */
-function sumTerms(v: TensorVariable, dtype: TensorVariable['dtype'], negative = false, out: { v: TensorVariable; negative: boolean }[] = []) {
-  const n = v.dtype === dtype ? elem(v) : null;
-  const op = n ? scalarOpOf(n) : null;
-  if (n && (op === 'add' || op === 'sub')) {
-    sumTerms(n.inputs[0]!, dtype, negative, out);
-    sumTerms(n.inputs[1]!, dtype, op === 'sub' ? !negative : negative, out);
-  } else if (n && op === 'neg') sumTerms(n.inputs[0]!, dtype, !negative, out);
-  else out.push({ v, negative });
+function sumTerms(v: TensorVariable, dtype: TensorVariable['dtype']): { v: TensorVariable; negative: boolean }[] {
+  const out: { v: TensorVariable; negative: boolean }[] = [];
+  // left to right with an explicit stack (the last operand pushed first): a sum of 10,000 terms is deeper than the call stack
+  const stack: { v: TensorVariable; negative: boolean }[] = [{ v, negative: false }];
+  while (stack.length) {
+    const t = stack.pop()!;
+    const n = t.v.dtype === dtype ? elem(t.v) : null;
+    const op = n ? scalarOpOf(n) : null;
+    if (n && (op === 'add' || op === 'sub')) stack.push({ v: n.inputs[1]!, negative: op === 'sub' ? !t.negative : t.negative }, { v: n.inputs[0]!, negative: t.negative });
+    else if (n && op === 'neg') stack.push({ v: n.inputs[0]!, negative: !t.negative });
+    else out.push(t);
+  }
   return out;
 }
 

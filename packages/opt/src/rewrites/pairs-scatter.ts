@@ -30,14 +30,19 @@ function lengthClass(v: TensorVariable, axis: number): LengthClass {
   const keys = new Set<string>();
   const flattened: TensorVariable[] = [];
   let value: number | null = null;
-  const visit = (u: TensorVariable, a: number): void => {
+  // depth first, each pair's operands in order, with an explicit stack: an elementwise chain of 10,000 ops is deeper than the call stack
+  const stack: [TensorVariable, number][] = [[v, axis]];
+  while (stack.length) {
+    const [u, a] = stack.pop()!;
     const key = `${u.id}:${a}`;
-    if (keys.has(key)) return;
+    if (keys.has(key)) continue;
     keys.add(key);
     value ??= u.staticShape[a] ?? null;
     const node = u.owner;
-    if (!node) return;
+    if (!node) continue;
     const op = node.op;
+    const next: [TensorVariable, number][] = [];
+    const visit = (w: TensorVariable, b: number): void => void next.push([w, b]);
     if (elem(u)) {
       for (const w of node.inputs) {
         const b = a - (u.ndim - w.ndim);
@@ -60,8 +65,9 @@ function lengthClass(v: TensorVariable, axis: number): LengthClass {
       if (stop instanceof TensorConstant) value ??= Math.max(0, Number(stop.value.data[0]));
       else if (stop.owner?.op instanceof ShapeI) visit(stop.owner.inputs[0]!, stop.owner.op.axis);
     }
-  };
-  visit(v, axis);
+    // the last pushed first: the first operand is followed to the end first, as a recursion would
+    for (let k = next.length - 1; k >= 0; k--) stack.push(next[k]!);
+  }
   return { keys, value, flattened };
 }
 
