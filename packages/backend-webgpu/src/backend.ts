@@ -9,7 +9,7 @@
  * WebGPU reports validation errors asynchronously: they are collected with
  * error scopes and thrown from the next `read`, which every call awaits.
  */
-import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, TypedArray } from '@sym/graph';
+import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, SortKernel, TypedArray } from '@sym/graph';
 import { splitEpilogue } from '@sym/graph';
 import { FLOAT64_ADVICE, WEBGPU_DTYPES, bufferBytes, fromDevice, toDevice } from './dtypes.js';
 import { describeAdapter, findGpu, isNode, isSoftwareAdapter, isSwiftShader, noAdapterMessage } from './gpu.js';
@@ -17,6 +17,7 @@ import { GpuWaits } from './wait.js';
 import { MAX_TIMED_LAUNCHES, PassTimer } from './timestamps.js';
 import { renderKernel, type RenderedKernel, type RenderLimits } from './render.js';
 import { checkMatmulTile, defaultMatmulTile, inlinesEpilogue, type MatmulTile } from './matmul.js';
+import { planSort, type SortPass } from './sort.js';
 
 interface GpuBuffer extends DeviceBuffer {
   readonly gpu: GPUBuffer;
@@ -36,6 +37,8 @@ export interface WebGpuExecutable extends Executable {
    * `then.kernel`'s last input, which `then` reads after the launch inputs.
    */
   readonly then?: WebGpuExecutable;
+  /** A sort kernel's dispatches (sort.ts), run in order in place of this one, sharing a scratch buffer of `scratchWords` u32 words. */
+  readonly sort?: { readonly passes: readonly (SortPass & { readonly exe: WebGpuExecutable })[]; readonly scratchWords: number };
 }
 
 export interface WebGpuOptions {
@@ -61,6 +64,12 @@ export interface WebGpuOptions {
    * `'never'`.
    */
   readonly parametric?: 'repeated' | 'always' | 'never';
+  /**
+   * Run sorts as the kernel IR's sort kernel (sort.ts; true, the default),
+   * or, false, as the network of elementwise kernels a backend without it
+   * gets (for tests and benchmarks).
+   */
+  readonly sortKernels?: boolean;
 }
 
 /** Counters for tests and benchmarks: memory held flat means `created` stops growing. */
@@ -121,7 +130,7 @@ export class WebGpuBackend implements Backend {
   }
 
   describe(): BackendInfo {
-    return { name: 'webgpu', device: this.#description, dtypes: this.#dtypes, sync: false };
+    return { name: 'webgpu', device: this.#description, dtypes: this.#dtypes, sync: false, kernels: this.#options.sortKernels === false ? [] : ['sort'] };
   }
 
   async init(): Promise<void> {
@@ -293,6 +302,7 @@ export class WebGpuBackend implements Backend {
       const { first, epilogue } = splitEpilogue({ ...kernel, epilogue: kernel.epilogue });
       return { ...this.compile(first), kernel, then: this.compile(epilogue) };
     }
+    if (kernel.kind === 'sort') return this.#compileSort(kernel);
     const device = this.device;
     this.#kernels++;
     const rendered = this.#render(kernel, {
@@ -302,21 +312,47 @@ export class WebGpuBackend implements Backend {
     });
     const n = (rendered.packing ? rendered.packing.binding + 1 : kernel.inputs.length) + 1;
     const layout = this.#layout(n, rendered.params !== undefined);
-    let pipeline = this.#pipelines.get(rendered.code);
-    if (!pipeline) {
-      device.pushErrorScope('validation');
-      const module = device.createShaderModule({ code: rendered.code });
-      pipeline = device.createComputePipeline({
-        layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
-        compute: { module, entryPoint: 'main' },
-      });
-      this.#scope(`compiling a ${kernel.kind} kernel to WGSL (a bug in @sym/backend-webgpu; the shader follows)`, rendered.code);
-      this.#pipelines.set(rendered.code, pipeline);
-    }
+    const pipeline = this.#pipeline(kernel, rendered.code, layout);
     if (!rendered.params) return { kernel, pipeline, layout, rendered };
     const params = device.createBuffer({ size: rendered.params.byteLength, usage: UNIFORM_USAGE });
     device.queue.writeBuffer(params, 0, rendered.params.buffer, rendered.params.byteOffset, rendered.params.byteLength);
     return { kernel, pipeline, layout, rendered, params };
+  }
+
+  /** The pipeline of shader `code`, made once. */
+  #pipeline(kernel: Kernel, code: string, layout: GPUBindGroupLayout): GPUComputePipeline {
+    let pipeline = this.#pipelines.get(code);
+    if (!pipeline) {
+      const device = this.device;
+      device.pushErrorScope('validation');
+      const module = device.createShaderModule({ code });
+      pipeline = device.createComputePipeline({
+        layout: device.createPipelineLayout({ bindGroupLayouts: [layout] }),
+        compute: { module, entryPoint: 'main' },
+      });
+      this.#scope(`compiling a ${kernel.kind} kernel to WGSL (a bug in @sym/backend-webgpu; the shader follows)`, code);
+      this.#pipelines.set(code, pipeline);
+    }
+    return pipeline;
+  }
+
+  /** A sort kernel as its passes (sort.ts): one pipeline each; a pass that reads binds that buffer before the one it writes. */
+  #compileSort(kernel: SortKernel): WebGpuExecutable {
+    const limits = this.device.limits;
+    this.#kernels++;
+    const plan = planSort(kernel, {
+      maxWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+      maxWorkgroupStorage: limits.maxComputeWorkgroupStorageSize,
+      maxInvocations: Math.min(limits.maxComputeInvocationsPerWorkgroup, limits.maxComputeWorkgroupSizeX),
+      maxBufferBytes: Math.min(limits.maxStorageBufferBindingSize, limits.maxBufferSize),
+    });
+    const passes = plan.passes.map((p) => {
+      const layout = this.#layout(p.reads === 'none' ? 1 : 2, false);
+      const exe: WebGpuExecutable = { kernel, pipeline: this.#pipeline(kernel, p.code, layout), layout, rendered: { code: p.code, dispatch: p.dispatch } };
+      return { ...p, exe };
+    });
+    // the first pass stands for the launch (its dispatch is zero when there are no lines)
+    return { ...passes[0]!.exe, sort: { passes, scratchWords: plan.scratchWords } };
   }
 
   /**
@@ -402,6 +438,14 @@ export class WebGpuBackend implements Backend {
         temps.push(mid);
         dispatch(exe, inputs.slice(0, 2), mid);
         dispatch(then, [...inputs, mid], target);
+      } else if (exe.sort) {
+        // long lines sort through a scratch buffer of (key, index) entries, pass after pass
+        const scratch = exe.sort.scratchWords > 0 ? this.alloc('uint32', exe.sort.scratchWords) : undefined;
+        if (scratch) temps.push(scratch);
+        for (const p of exe.sort.passes) {
+          const from = p.reads === 'input' ? inputs : p.reads === 'scratch' ? [scratch!] : [];
+          dispatch(p.exe, from, p.writes === 'out' ? target : scratch!);
+        }
       } else dispatch(exe, inputs, target);
       if (aliased) copy(target.gpu, out.gpu, 0, out.bytes);
     }

@@ -25,6 +25,8 @@ export { renderKernel } from './render.js';
 export type { RenderedKernel, RenderLimits, RenderOptions } from './render.js';
 export { DEFAULT_MATMUL_TILE, SOFTWARE_MATMUL_TILE } from './matmul.js';
 export type { MatmulTile } from './matmul.js';
+export { planSort } from './sort.js';
+export type { SortLimits, SortPass, SortPlan } from './sort.js';
 export { renderExpr } from './scalar.js';
 export type { ConstFn } from './scalar.js';
 

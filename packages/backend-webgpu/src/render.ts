@@ -320,8 +320,8 @@ function enableF16(k: Kernel, code: string): string {
   return k.out === 'float16' || k.inputs.includes('float16') ? `enable f16;\n${code}` : code;
 }
 
-/** Sort kernels are optional (`BackendInfo.kernels`); this backend lists none, so its sorts lower to elementwise kernels. */
-const NO_SORT = 'webgpu: this backend runs no sort kernels (its describe() lists no optional kernels); a program made for it sorts with elementwise kernels';
+/** Sort kernels run as several dispatches (sort.ts's planSort, through the backend's compile), not as one rendered shader. */
+const NO_SORT = 'webgpu: a sort kernel is not one shader: it compiles through planSort (sort.ts) into its passes';
 
 function renderUnpacked(k: Kernel, limits: RenderLimits, packed = -1, nums: Numbers = LITERALS): RenderedKernel {
   switch (k.kind) {
