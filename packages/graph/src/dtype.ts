@@ -202,7 +202,8 @@ export function castScalar(x: number, d: DType): number {
     case 'uint32':
       return Math.trunc(x) >>> 0;
     case 'int64':
-      return Number.isFinite(x) ? Math.trunc(x) : 0;
+      // + 0: integers have no -0 (Float64Array storage would keep it, and 1 / float(-x) of 0 be -inf)
+      return Number.isFinite(x) ? Math.trunc(x) + 0 : 0;
     case 'float16':
       return f16round(x);
     case 'float32':

@@ -1,6 +1,6 @@
 /** Dtypes: NumPy's promotion table, safe casts, C-style wrapping, and NEP 50 weak literals. */
 import { describe, expect, it } from 'vitest';
-import { T, sym } from './helpers.js';
+import { T, ev, reference, sym } from './helpers.js';
 
 const D = ['bool', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'float16', 'float32', 'float64'] as const;
 
@@ -80,6 +80,20 @@ describe('castScalar', () => {
     expect(sym.castScalar(-3, 'bool')).toBe(1);
     expect(sym.castScalar(0, 'bool')).toBe(0);
     expect(sym.castScalar(NaN, 'bool')).toBe(1); // NumPy: bool(nan) is True
+  });
+  it('gives an int64 zero no sign, as NumPy integers have none (int64 lives in a Float64Array)', () => {
+    expect(Object.is(sym.castScalar(-0, 'int64'), 0)).toBe(true);
+    expect(Object.is(sym.castScalar(-0.5, 'int64'), 0)).toBe(true);
+    // -l, l * -3, prod and cumprod of an int64 0 made -0, and the float they convert to kept it:
+    // 1 / -l was -inf for l = 0 on the CPU and in the reference (NumPy: 1 / -np.int64(0) is inf); found by
+    // fuzzing gpu.js, whose integers are +0, against the reference
+    const l = T.constant(sym.array([0, 2], { dtype: 'int64' }));
+    const minus3 = T.constant(sym.array([-3], { dtype: 'int64' }));
+    const ys = [T.trueDiv(1, T.neg(l)), T.trueDiv(1, T.mul(l, -3)), T.arctan2(0, T.neg(l)), T.trueDiv(1, T.cumprod(T.concatenate([l, minus3]))), T.trueDiv(1, T.prod(T.concatenate([l, minus3])))];
+    // numpy: 1 / -np.int64([0, 2]); 1 / (np.int64([0, 2]) * -3); np.arctan2(0, -np.int64([0, 2])); 1 / np.cumprod([0, 2, -3]); 1 / np.prod(...)
+    const want = [[Infinity, -0.5], [Infinity, -1 / 6], [0, Math.PI], [Infinity, Infinity, Infinity], [Infinity]];
+    expect(ys.map((y) => Array.from(reference(y).data))).toEqual(want);
+    expect(ys.map((y) => Array.from(ev(y).data))).toEqual(want);
   });
   it('keeps int64 exact up to 2^53 (stored in a Float64Array)', () => {
     expect(sym.STORAGE.int64).toBe(Float64Array);
