@@ -13,7 +13,7 @@ import { AdvancedIncSubtensor1, TensorConstant, elemwise, schedule, toposort, ty
 import { hasDivisor, productTerms, uniformValue } from '../src/match.js';
 import { combineChainConstants, mulDistributeCancel } from '../src/rewrites/canonicalize.js';
 import { pairsScatterElementwise } from '../src/rewrites/pairs-scatter.js';
-import { optimizeProgram } from '../src/index.js';
+import { optimizeGraph, optimizeProgram } from '../src/index.js';
 import type { RewriteContext } from '../src/registry.js';
 import { T } from './helpers.js';
 
@@ -87,6 +87,15 @@ describe('rewrites on deep chains', () => {
     expect(scatter).toBeDefined();
     const rewritten = pairsScatterElementwise(scatter, once);
     expect(rewritten?.owner?.op.toString()).toMatch(/^Reshape/);
+  });
+
+  it('FAST_RUN rewrites a 12,000-deep product x * x * ... (nothing to change) as it is', () => {
+    const x = T.vector('x');
+    let p = x;
+    for (let i = 0; i < 12_000; i++) p = p.mul(x);
+    const { outputs, converged } = optimizeGraph([p], 'FAST_RUN');
+    expect(converged).toBe(true);
+    expect(toposort(outputs).filter((n) => n.op.toString().startsWith('Elemwise{mul')).length).toBe(12_000);
   });
 
   it('fusion cuts a 3000-deep elementwise chain into kernels of at most 256 nodes, so renderers see shallow expressions', () => {
