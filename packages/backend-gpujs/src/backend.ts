@@ -166,7 +166,10 @@ export class GpujsBackend implements Backend {
     if (chosen !== kernelClass(mode)) {
       throw new Error(unavailableMessage(mode, `gpu.js chose ${(chosen as { name?: string })?.name ?? 'nothing'} instead of ${KERNEL_CLASS_NAME[mode]}`));
     }
-    for (const src of HELPER_SOURCES) gpu.addFunction(src as unknown as Parameters<GPU['addFunction']>[0]);
+    // every helper returns a float: gpu.js would type symBool's and symTruthy's (cond ? 1.0 : 0.0) an Integer
+    // (acorn reads 1.0 as the integer 1), and 25.0 - symBool(x) then fed an Integer where a helper took a float
+    // (a translation or shader error: the random-graph fuzzer's seed 67 with float32/int8/uint8/bool)
+    for (const src of HELPER_SOURCES) gpu.addFunction(src as unknown as Parameters<GPU['addFunction']>[0], { returnType: 'Number' });
     return (this.#gpu = gpu);
   }
 
