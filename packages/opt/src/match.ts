@@ -127,38 +127,45 @@ function productNode(t: TensorVariable, dtype: DType): Apply | null {
   return op === 'mul' || op === 'truediv' || op === 'neg' ? n : null;
 }
 
-const divisors = new WeakMap<TensorVariable, boolean>();
+/** Bits of what `productTerms` finds: a factor that is not a constant above the bar (1), below it (2). */
+const ABOVE = 1;
+const BELOW = 2;
+const factorKinds = new WeakMap<TensorVariable, number>();
+const leafKind = (t: TensorVariable): number => (t instanceof TensorConstant ? 0 : ABOVE);
+const flip = (k: number): number => ((k & ABOVE) << 1) | ((k & BELOW) >> 1);
 
 /**
- * Whether `productTerms(v).den` is non-empty (the product looks through a
- * true_div), remembered per variable (graphs do not change): rewrites that
- * only act on a divisor ask it of every node of a chain, and reading the
- * whole product at each of 10,000 nodes cost their square.
+ * Whether `productTerms(v).den` holds a factor that is not a constant,
+ * remembered per variable (graphs do not change). Cancelling needs one, as
+ * does exp(x) / (1 + exp(x)): rewrites ask this first, since reading the
+ * whole product at each node of a chain of 10,000 cost its square.
  */
-export function hasDivisor(v: TensorVariable): boolean {
-  // children first with an explicit stack; a variable's answer is its own dtype's, which is the dtype of every product node below it that counts
+export function hasVariableDivisor(v: TensorVariable): boolean {
+  // children first with an explicit stack; an operand of another dtype is a factor as it stands
   const stack: TensorVariable[] = [v];
   while (stack.length) {
     const t = stack[stack.length - 1]!;
-    if (divisors.has(t)) {
+    if (factorKinds.has(t)) {
       stack.pop();
       continue;
     }
     const n = productNode(t, t.dtype);
-    if (!n || (n.op as Elemwise).scalarOp === 'truediv') {
-      divisors.set(t, n !== null);
+    if (!n) {
+      factorKinds.set(t, leafKind(t));
       stack.pop();
       continue;
     }
-    const waiting = n.inputs.filter((i) => !divisors.has(i));
+    const waiting = n.inputs.filter((i) => i.dtype === t.dtype && !factorKinds.has(i));
     if (waiting.length) {
       stack.push(...waiting);
       continue;
     }
     stack.pop();
-    divisors.set(t, n.inputs.some((i) => i.dtype === t.dtype && divisors.get(i)!));
+    const kinds = n.inputs.map((i) => (i.dtype === t.dtype ? factorKinds.get(i)! : leafKind(i)));
+    const op = (n.op as Elemwise).scalarOp;
+    factorKinds.set(t, op === 'truediv' ? kinds[0]! | flip(kinds[1]!) : kinds.reduce((a, b) => a | b, 0));
   }
-  return divisors.get(v)!;
+  return (factorKinds.get(v)! & BELOW) !== 0;
 }
 
 /** A 0-d constant 1: a factor that changes neither the value, the dtype nor the shape of a float product. */

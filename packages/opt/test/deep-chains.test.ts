@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { grad } from '@sym/grad';
 import { AdvancedIncSubtensor1, TensorConstant, elemwise, schedule, toposort, type ElementwiseKernel, type ScalarExpr, type TensorVariable } from '@sym/graph';
-import { hasDivisor, productTerms, uniformValue } from '../src/match.js';
+import { hasVariableDivisor, productTerms, uniformValue } from '../src/match.js';
 import { combineChainConstants, mulDistributeCancel } from '../src/rewrites/canonicalize.js';
 import { pairsScatterElementwise } from '../src/rewrites/pairs-scatter.js';
 import { optimizeGraph, optimizeProgram } from '../src/index.js';
@@ -31,17 +31,24 @@ describe('rewrites on deep chains', () => {
     expect(terms.den).toEqual(Array<TensorVariable>(DEPTH / 3 - 1).fill(y));
     // 7000 negations
     expect(terms.negative).toBe(false);
-    expect(hasDivisor(p)).toBe(true);
+    expect(hasVariableDivisor(p)).toBe(true);
   });
 
-  it('hasDivisor: none in a 21,000-deep product, one found at its bottom', () => {
+  it('hasVariableDivisor: none in a 10,000-deep product, nor in one dividing by constants; one found at the bottom', () => {
+    const depth = 10_000;
     const x = T.vector('x');
-    let p = x;
-    let q = x.div(T.vector('y'));
-    for (let i = 0; i < DEPTH; i++) (p = p.mul(1.5)), (q = q.mul(1.5));
-    expect(hasDivisor(p)).toBe(false);
-    expect(hasDivisor(q)).toBe(true);
-    expect(productTerms(p).den).toEqual([]);
+    let [p, r] = [x, x];
+    // the divisor y in q is above the bar again in s
+    let s = T.vector('z').div(x.div(T.vector('y')));
+    for (let i = 0; i < depth; i++) (p = p.mul(1.5)), (r = r.div(1.5)), (s = s.mul(x));
+    expect(hasVariableDivisor(p)).toBe(false);
+    expect(hasVariableDivisor(r)).toBe(false);
+    expect(productTerms(r).den).toHaveLength(depth);
+    expect(hasVariableDivisor(s)).toBe(true);
+    expect(productTerms(s).den).toEqual([x]);
+    // z / (1 / x): x is above the bar, and 1 a constant
+    expect(hasVariableDivisor(T.vector('z').div(T.constant(1).div(x)))).toBe(false);
+    expect(productTerms(T.vector('z').div(T.constant(1).div(x))).num.map(String)).toEqual(['z', 'x']);
   });
 
   it('chain_constants combines the two constants at the ends of a 21,000-deep product', () => {

@@ -5,7 +5,7 @@
  */
 import { DimShuffle, Reshape, SCALAR_OPS, T, TensorConstant, TensorType, array, castScalar, promoteAll, type Apply, type DType, type TensorVariable } from '@sym/graph';
 import { registerRewrite, type NodeRewriter, type RewriteContext } from '../registry.js';
-import { buildProduct, dimshuffleOf, elem, fits, hasDivisor, isFloatVar, isNeutral, isSignedZero, productTerms, scalarOpOf, uniformValue } from '../match.js';
+import { buildProduct, dimshuffleOf, elem, fits, hasVariableDivisor, isFloatVar, isNeutral, isSignedZero, productTerms, scalarOpOf, uniformValue } from '../match.js';
 
 /** x * 1 and 1 * x: x. */
 export const mulOne: NodeRewriter = (node) => {
@@ -237,8 +237,8 @@ function chainConstantCount(out: TensorVariable, ctx: RewriteContext): number {
 export const mulDivCancel: NodeRewriter = (node) => {
   const op = scalarOpOf(node);
   const out = node.outputs[0]!;
-  // nothing cancels without a divisor: asked first, it spares reading the whole product at every node of a long one
-  if ((op !== 'mul' && op !== 'truediv') || !isFloatVar(out) || !hasDivisor(out)) return null;
+  // nothing cancels without a divisor that is not a constant: asked first, it spares reading the whole product at every node of a long one
+  if ((op !== 'mul' && op !== 'truediv') || !isFloatVar(out) || !hasVariableDivisor(out)) return null;
   const p = productTerms(out);
   const den = [...p.den];
   const num: TensorVariable[] = [];
@@ -281,6 +281,8 @@ export const mulDistributeCancel: NodeRewriter = (node) => {
   for (const [i, j] of [[0, 1], [1, 0]] as const) {
     const terms = sumTerms(node.inputs[i]!, out.dtype);
     if (terms.length < 2) continue;
+    // a term without a divisor that is not a constant cancels nothing: asked first, it spares reading a long product (the other factor) at every node
+    if (!terms.every((t) => isFloatVar(t.v) && hasVariableDivisor(t.v))) continue;
     const other = node.inputs[j]!;
     const above = productTerms(other).num.filter((t) => !(t instanceof TensorConstant));
     if (!terms.every((t) => isFloatVar(t.v) && productTerms(t.v).den.some((d) => above.includes(d)))) continue;
