@@ -58,32 +58,91 @@ interface Affine {
   readonly c: number;
 }
 
-function structure(v: TensorVariable): string {
-  if (v instanceof TensorConstant) return `const:${v.dtype}:${v.value.data.join(',')}`;
-  if (!v.owner) return `leaf:${v.id}`;
-  return `${v.owner.op.key()}.${v.index}(${v.owner.inputs.map(structure).join(',')})`;
+/** What the bounds of one slice share: each term's printed form, and the keys of the graphs seen. */
+interface AffineContext {
+  readonly names: Map<string, string>;
+  readonly keys: Map<TensorVariable, string>;
+  /** A node's key from its op's key and its operands' keys: short however deep the graph. */
+  readonly interned: Map<string, string>;
 }
 
-function affine(v: TensorVariable, names: Map<string, string>): Affine {
-  if (v instanceof TensorConstant && v.ndim === 0) return { terms: new Map(), c: Number(v.value.data[0]) };
-  const node = v.owner;
-  const op = node?.op instanceof Elemwise ? node.op.scalarOp : undefined;
-  const combine = (parts: readonly Affine[], signs: readonly number[]): Affine => {
-    const terms = new Map<string, number>();
-    let c = 0;
-    parts.forEach((p, k) => {
-      c += signs[k]! * p.c;
-      for (const [a, m] of p.terms) terms.set(a, (terms.get(a) ?? 0) + signs[k]! * m);
-    });
-    for (const [a, m] of terms) if (m === 0) terms.delete(a);
-    return { terms, c };
-  };
-  if (node && (op === 'add' || op === 'sub' || op === 'neg')) {
-    const parts = node.inputs.map((x) => affine(x, names));
-    return combine(parts, parts.map((_, k) => (op === 'neg' || (op === 'sub' && k === 1) ? -1 : 1)));
+/** A key equal for equal graphs (op keys, constants' values, leaves' ids), equal graphs being numbered once. */
+function structure(v: TensorVariable, cx: AffineContext): string {
+  // children first with an explicit stack: a bound computed by an unrolled loop of 10,000 steps is deeper than the call stack
+  const { keys, interned } = cx;
+  const stack = [v];
+  while (stack.length) {
+    const x = stack[stack.length - 1]!;
+    if (keys.has(x)) {
+      stack.pop();
+      continue;
+    }
+    if (x instanceof TensorConstant || !x.owner) {
+      keys.set(x, x instanceof TensorConstant ? `const:${x.dtype}:${x.value.data.join(',')}` : `leaf:${x.id}`);
+      stack.pop();
+      continue;
+    }
+    const waiting = x.owner.inputs.filter((i) => !keys.has(i));
+    if (waiting.length) {
+      stack.push(...waiting);
+      continue;
+    }
+    stack.pop();
+    const text = `${x.owner.op.key()}.${x.index}(${x.owner.inputs.map((i) => keys.get(i)!).join(',')})`;
+    let key = interned.get(text);
+    if (key === undefined) interned.set(text, (key = `node:${interned.size}`));
+    keys.set(x, key);
   }
-  if (node && op === 'mul') {
-    const parts = node.inputs.map((x) => affine(x, names));
+  return keys.get(v)!;
+}
+
+function combine(parts: readonly Affine[], signs: readonly number[]): Affine {
+  const terms = new Map<string, number>();
+  let c = 0;
+  parts.forEach((p, k) => {
+    c += signs[k]! * p.c;
+    for (const [a, m] of p.terms) terms.set(a, (terms.get(a) ?? 0) + signs[k]! * m);
+  });
+  for (const [a, m] of terms) if (m === 0) terms.delete(a);
+  return { terms, c };
+}
+
+/** The scalar op whose operands `affine` reads (add, sub, neg, mul), or undefined. */
+function affineOp(v: TensorVariable): string | undefined {
+  if (v instanceof TensorConstant && v.ndim === 0) return undefined;
+  const op = v.owner?.op instanceof Elemwise ? v.owner.op.scalarOp : undefined;
+  return op === 'add' || op === 'sub' || op === 'neg' || op === 'mul' ? op : undefined;
+}
+
+function affine(v: TensorVariable, cx: AffineContext): Affine {
+  const memo = new Map<TensorVariable, Affine>();
+  // operands first, left to right, with an explicit stack (a bound computed by an unrolled loop is deep)
+  const stack: { v: TensorVariable; expanded: boolean }[] = [{ v, expanded: false }];
+  while (stack.length) {
+    const top = stack[stack.length - 1]!;
+    const x = top.v;
+    const op = affineOp(x);
+    if (memo.has(x)) {
+      stack.pop();
+      continue;
+    }
+    if (op && !top.expanded) {
+      top.expanded = true;
+      const inputs = x.owner!.inputs;
+      for (let k = inputs.length - 1; k >= 0; k--) if (!memo.has(inputs[k]!)) stack.push({ v: inputs[k]!, expanded: false });
+      continue;
+    }
+    stack.pop();
+    memo.set(x, affineOf(x, op, op ? x.owner!.inputs.map((i) => memo.get(i)!) : [], cx));
+  }
+  return memo.get(v)!;
+}
+
+/** `affine` of `v`, its operands' (`parts`) known. */
+function affineOf(v: TensorVariable, op: string | undefined, parts: readonly Affine[], cx: AffineContext): Affine {
+  if (v instanceof TensorConstant && v.ndim === 0) return { terms: new Map(), c: Number(v.value.data[0]) };
+  if (op === 'add' || op === 'sub' || op === 'neg') return combine(parts, parts.map((_, k) => (op === 'neg' || (op === 'sub' && k === 1) ? -1 : 1)));
+  if (op === 'mul') {
     const symbolic = parts.filter((p) => p.terms.size > 0);
     if (symbolic.length <= 1) {
       const factor = parts.filter((p) => p.terms.size === 0).reduce((a, p) => a * p.c, 1);
@@ -91,8 +150,8 @@ function affine(v: TensorVariable, names: Map<string, string>): Affine {
       return combine([base], [factor]);
     }
   }
-  const key = structure(v);
-  names.set(key, pp(v));
+  const key = structure(v, cx);
+  cx.names.set(key, pp(v));
   return { terms: new Map([[key, 1]]), c: 0 };
 }
 
@@ -107,8 +166,9 @@ function windowOf(e: Slice, position: number): { start: TensorVariable; length: 
   };
   const start = asInt(e.start, 'start');
   const stop = asInt(e.stop, 'stop');
-  const names = new Map<string, string>();
-  const [a, b] = [affine(start, names), affine(stop, names)];
+  const cx: AffineContext = { names: new Map(), keys: new Map(), interned: new Map() };
+  const names = cx.names;
+  const [a, b] = [affine(start, cx), affine(stop, cx)];
   const diff = { terms: new Map(b.terms), c: b.c - a.c };
   for (const [t, m] of a.terms) diff.terms.set(t, (diff.terms.get(t) ?? 0) - m);
   const left = [...diff.terms].filter(([, m]) => m !== 0).map(([t]) => names.get(t)!);

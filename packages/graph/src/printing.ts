@@ -3,7 +3,7 @@ import { SCALAR_OPS } from './scalar.js';
 import { Elemwise } from './ops/elemwise.js';
 import { Scan } from './ops/scan.js';
 import { OpFromGraph } from './ops/op-from-graph.js';
-import type { Apply } from './op.js';
+import { ppArgs, type Apply } from './op.js';
 import { TensorVariable } from './variable.js';
 
 /** What `sym.function` returns, as far as printing needs it. */
@@ -38,7 +38,7 @@ export function pp(v: TensorVariable): string {
     }
     stack.pop();
     const args = node.inputs.map((i) => memo.get(i)!);
-    memo.set(x, node.op.pp ? node.op.pp(args, node, x.index) : `${node.op.toString()}(${args.join(', ')})`);
+    memo.set(x, node.op.pp ? node.op.pp(args, node, x.index) : `${node.op.toString()}(${ppArgs(args)})`);
   }
   return memo.get(v)!;
 }

@@ -2,9 +2,11 @@
  * Graphs deeper than the call stack: a chain of tens of thousands of ops
  * (an unrolled loop, `for (...) y = y.add(1)`) prints, and a join of
  * thousands of pieces compiles. Before, pp and debugprint recursed and
- * overflowed ("Maximum call stack size exceeded") near 10,000 levels, the
- * static leaves of a length (an alloc's) did the same, and a join's
- * kernel nested one switch per piece, which V8's parser refused at 1000.
+ * overflowed ("Maximum call stack size exceeded") near 10,000 levels, as
+ * did the static leaves of a length (an alloc's) and the simplification of
+ * a slice's symbolic bounds; pp copied a call's operands (n^2 characters
+ * for a chain of calls); and a join's kernel nested one switch per piece,
+ * which V8's parser refused at 1000.
  */
 import { describe, expect, it } from 'vitest';
 import { sym, T } from './helpers.js';
@@ -35,6 +37,24 @@ describe('deep graphs', () => {
     expect(text.startsWith(`${'('.repeat(20_001)}mid + TensorConstant{0.5})`)).toBe(true);
     expect(text.endsWith(' * TensorConstant{2}) + mid)')).toBe(true);
     expect(sym.pp(mid).startsWith(`${'('.repeat(20_000)}x + `)).toBe(true);
+  });
+
+  it('pp of a 20,000-deep chain of calls keeps one text (maximum(maximum(...), 0) copied each level: n^2 characters)', () => {
+    const depth = 20_000;
+    let y = T.vector('x');
+    for (let i = 0; i < depth; i++) y = T.maximum(y, 0);
+    const text = sym.pp(y);
+    expect(text).toBe(`${'maximum('.repeat(depth)}x${', TensorConstant{0})'.repeat(depth)}`);
+  });
+
+  it("a slice's symbolic bounds computed by a 12,000-step unrolled loop simplify to its length", async () => {
+    const [x, i] = [T.vector('x'), T.iscalar('i')];
+    // through a call at the bottom, which the simplification takes as a term
+    let pos = T.maximum(i, 0);
+    for (let k = 0; k < 12_000; k++) pos = k % 2 ? pos.sub(1) : pos.add(1);
+    const f = sym.function([x, i], x.get(T.slice(pos, pos.add(2))), { mode: 'FAST_COMPILE' });
+    expect(Array.from((await f([1, 2, 3, 4], 1)).data)).toEqual([2, 3]);
+    expect(() => x.get(T.slice(pos, pos.mul(2)))).toThrow(/must have a length known when the graph is built.*here it depends on/);
   });
 
   it('debugprint prints a 10,000-deep chain, one line per node, inputs indented below', () => {

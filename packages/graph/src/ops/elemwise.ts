@@ -2,7 +2,7 @@
 import type { DType } from '../dtype.js';
 import { castScalar, isDType, isFloat, promote } from '../dtype.js';
 import { NDArray, array, contiguousStrides, sizeOf, type Shape } from '../ndarray.js';
-import { Apply, Op, apply1, asTensor, resultDType, type TensorLike } from '../op.js';
+import { Apply, Op, apply1, asTensor, ppArgs, resultDType, type TensorLike } from '../op.js';
 import { SCALAR_OPS, scalarOutDType, type ElemwiseOpName, type ScalarOpSpec } from '../scalar.js';
 import { isComposite } from '../special.js';
 import { lowerComposite } from '../special-lower.js';
@@ -125,8 +125,8 @@ export class Elemwise extends Op {
     const spec: ScalarOpSpec = SCALAR_OPS[this.scalarOp];
     if (spec.infix) return `(${args[0]} ${spec.infix[0]} ${args[1]})`;
     if (spec.prefix) return `${spec.prefix}${args[0]}`;
-    if (this.scalarOp === 'cast') return `Cast{${this.castTo}}(${args.join(', ')})`;
-    return `${spec.theanoName}(${args.join(', ')})`;
+    if (this.scalarOp === 'cast') return `Cast{${this.castTo}}(${ppArgs(args)})`;
+    return `${spec.theanoName}(${ppArgs(args)})`;
   }
 }
 
