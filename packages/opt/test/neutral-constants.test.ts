@@ -86,16 +86,20 @@ describe('reshape_reshape keeps the inner reshape\'s check', () => {
 
 describe('add_zero and sub_from_zero keep the sign of a float zero (NumPy: -0 + 0 is +0)', () => {
   const x = T.dvector('x');
+  // a plain -0 is an integer zero, as Python's -0 (integers have no sign of zero): the float -0 is a typed constant
+  const negZero = T.constant(-0, { dtype: 'float64' });
   const signs = (a: sym.NDArray) => Array.from(a.data as Float64Array, (v) => (Object.is(v, -0) ? '-0' : String(v)));
   for (const [what, out, want] of [
     ['x + 0', T.add(x, 0), ['0', '0', '2']],
     ['0 + x', T.add(0, x), ['0', '0', '2']],
-    ['x - -0', T.sub(x, -0), ['0', '0', '2']],
+    ['x - -0.0', T.sub(x, negZero), ['0', '0', '2']],
+    ['x - -0 (a plain -0 is the integer 0)', T.sub(x, -0), ['-0', '0', '2']],
     ['0 - x', T.sub(0, x), ['0', '0', '-2']],
     ['1 / tanh(-(0 - x))', T.trueDiv(1, T.tanh(T.neg(T.sub(0, x)))), ['-Infinity', '-Infinity', '1.0373147207275482']],
-    ['x + -0', T.add(x, -0), ['-0', '0', '2']],
+    ['x + -0.0', T.add(x, negZero), ['-0', '0', '2']],
+    ['x + -0 (a plain -0 is the integer 0)', T.add(x, -0), ['0', '0', '2']],
     ['x - 0', T.sub(x, 0), ['-0', '0', '2']],
-    ['-0 - x', T.sub(-0, x), ['0', '-0', '-2']],
+    ['-0.0 - x', T.sub(negZero, x), ['0', '-0', '-2']],
   ] as [string, sym.TensorVariable, string[]][]) {
     it(`${what} at x = -0, +0, 2`, async () => {
       const { opt, plain } = both([x], out);
@@ -108,15 +112,15 @@ describe('add_zero and sub_from_zero keep the sign of a float zero (NumPy: -0 + 
     const { optimizeGraph } = await import('../src/index.js');
     const i = T.ivector('i');
     for (const [out, rewrite] of [
-      [T.add(x, -0), 'add_zero'],
+      [T.add(x, negZero), 'add_zero'],
       [T.sub(x, 0), 'add_zero'],
-      [T.sub(-0, x), 'sub_from_zero'],
+      [T.sub(negZero, x), 'sub_from_zero'],
       [T.add(i, 0), 'add_zero'],
       [T.sub(0, i), 'sub_from_zero'],
     ] as [sym.TensorVariable, string][]) {
       expect(optimizeGraph([out]).applied.get(rewrite)).toBe(1);
     }
-    for (const out of [T.add(x, 0), T.add(0, x), T.sub(x, -0), T.sub(0, x)]) {
+    for (const out of [T.add(x, 0), T.add(0, x), T.sub(x, negZero), T.add(x, -0), T.sub(0, x)]) {
       const applied = optimizeGraph([out]).applied;
       expect(applied.get('add_zero') ?? applied.get('sub_from_zero')).toBeUndefined();
     }

@@ -22,10 +22,10 @@ export const CANONICALIZE: RewriteCase[] = [
   { rewrite: 'mul_one', build: () => { const x = vec(); return { inputs: [x], output: T.exp(x.mul(1)) }; }, gone: ['mul'], args: [[1, 2, 3]] },
   { rewrite: 'mul_one', build: () => { const x = vec(); return { inputs: [x], output: T.exp(T.mul(1, x)) }; }, gone: ['mul'], args: [[1, 2, 3]] },
   { rewrite: 'add_zero', build: () => { const x = T.vector('x', 'int32'); return { inputs: [x], output: T.exp(x.add(0)) }; }, gone: ['add'], args: [[1, -2, 3]] },
-  { rewrite: 'add_zero', build: () => { const x = vec(); return { inputs: [x], output: T.exp(x.add(-0)) }; }, gone: ['add'], args: [[1, -2, 3]] },
+  { rewrite: 'add_zero', build: () => { const x = vec(); return { inputs: [x], output: T.exp(x.add(T.constant(-0, { dtype: x.dtype }))) }; }, gone: ['add'], args: [[1, -2, 3]] },
   { rewrite: 'add_zero', build: () => { const x = vec(); return { inputs: [x], output: T.exp(x.sub(0)) }; }, gone: ['sub'], args: [[1, -2, 3]] },
   { rewrite: 'sub_from_zero', build: () => { const x = T.vector('x', 'int32'); return { inputs: [x], output: T.exp(T.sub(0, x)) }; }, gone: ['sub'], present: ['neg'], args: [[1, -2, 3]] },
-  { rewrite: 'sub_from_zero', build: () => { const x = vec(); return { inputs: [x], output: T.exp(T.sub(-0, x)) }; }, gone: ['sub'], present: ['neg'], args: [[1, -2, 3]] },
+  { rewrite: 'sub_from_zero', build: () => { const x = vec(); return { inputs: [x], output: T.exp(T.sub(T.constant(-0, { dtype: x.dtype }), x)) }; }, gone: ['sub'], present: ['neg'], args: [[1, -2, 3]] },
   { rewrite: 'mul_minus_one', build: () => { const x = vec(); return { inputs: [x], output: T.exp(x.mul(-1)) }; }, gone: ['mul'], present: ['neg'], args: [[1, -2, 3]] },
   { rewrite: 'neg_neg', build: () => { const x = vec(); return { inputs: [x], output: T.exp(T.neg(T.neg(x))) }; }, gone: ['neg'], args: [[1, -2, 3]] },
   {
