@@ -9,6 +9,7 @@ import { expectMatmulWasm, runMatmulWasm, wasmHandles, wasmSimdAvailable } from 
 import { gemmInstances, warmGemms } from './wasm/gemm-instances.js';
 import { helperThread } from './wasm/vthreads.js';
 import { compileVectorKernel, vectorizable } from './wasm/vkernel.js';
+import { compileSortKernel } from './wasm/vsort.js';
 import { passesTwice } from './wasm/vrender.js';
 import { smallMatmulKernel } from './small-matmul.js';
 import { Workspace, arena } from './wasm/arena.js';
@@ -227,7 +228,12 @@ export class CpuBackend implements Backend {
   }
 
   #build(kernel: Kernel): { fn: KernelFn; source: string } {
-    if (kernel.kind === 'sort') return { source: renderKernel(kernel), fn: (ins, out) => runSort(kernel, ins[0]!, out) };
+    if (kernel.kind === 'sort') {
+      // generated WebAssembly (vsort.ts), or sort.ts's JavaScript, the same sort, without it
+      if (!this.wasm) return { source: renderKernel(kernel), fn: (ins, out) => runSort(kernel, ins[0]!, out) };
+      const sort = compileSortKernel(kernel);
+      return { source: `${renderKernel(kernel)}\n// run as a WebAssembly radix sort (vsort.ts)`, fn: (ins, out) => sort(ins[0]!, out) };
+    }
     if (this.wasm && kernel.kind === 'matmul') {
       const loop = smallMatmulKernel(kernel);
       if (loop && vectorizable(loop)) return { source: '(WebAssembly SIMD kernel, small matmul)', fn: compileVectorKernel(loop) };

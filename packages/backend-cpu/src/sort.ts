@@ -18,11 +18,15 @@
  * whole line (small integers, a line of nearby floats). Short lines sort
  * by insertion, where the 256-bucket histograms would cost more than the
  * line.
+ *
+ * With WebAssembly the backend runs the same sort generated as
+ * WebAssembly (wasm/vsort.ts); this one serves `wasm: false` and engines
+ * without it, and is the reference the WebAssembly one is tested against.
  */
 import type { SortKernel, TypedArray } from '@sym/graph';
 
 /** Lines up to this long sort by insertion. */
-const INSERTION_MAX = 24;
+export const INSERTION_MAX = 24;
 
 /**
  * Scratch kept between launches (the CPU runs one kernel at a time), grown

@@ -8,8 +8,9 @@
 export const I32 = 0x7f;
 export const F32 = 0x7d;
 export const F64 = 0x7c;
+export const I64 = 0x7e;
 export const V128 = 0x7b;
-export type ValType = typeof I32 | typeof F32 | typeof F64 | typeof V128;
+export type ValType = typeof I32 | typeof I64 | typeof F32 | typeof F64 | typeof V128;
 
 export function uleb(n: number): number[] {
   const out: number[] = [];
@@ -46,6 +47,21 @@ function section(id: number, body: number[]): number[] {
 function name(s: string): number[] {
   const bytes = [...new TextEncoder().encode(s)];
   return [...uleb(bytes.length), ...bytes];
+}
+
+/** Signed LEB128 of a 64-bit integer (an i64.const immediate). */
+export function sleb64(n: bigint): number[] {
+  const out: number[] = [];
+  let v = BigInt.asIntN(64, n);
+  for (;;) {
+    const b = Number(v & 0x7fn);
+    v >>= 7n;
+    if ((v === 0n && (b & 0x40) === 0) || (v === -1n && (b & 0x40) !== 0)) {
+      out.push(b);
+      return out;
+    }
+    out.push(b | 0x80);
+  }
 }
 
 /** Instruction builder: methods append opcodes; `bytes` is the function body. */
@@ -313,6 +329,90 @@ export class Code {
   }
   f64x2Div() {
     return this.simd(0xf3);
+  }
+  // integer scalars (the sort kernel's radix passes)
+  i32Load(offset = 0) {
+    return this.op(0x28, 2, ...uleb(offset));
+  }
+  i32Load8U(offset = 0) {
+    return this.op(0x2d, 0, ...uleb(offset));
+  }
+  i32Load16U(offset = 0) {
+    return this.op(0x2f, 1, ...uleb(offset));
+  }
+  i32Store(offset = 0) {
+    return this.op(0x36, 2, ...uleb(offset));
+  }
+  i64Load(offset = 0) {
+    return this.op(0x29, 3, ...uleb(offset));
+  }
+  i64Store(offset = 0) {
+    return this.op(0x37, 3, ...uleb(offset));
+  }
+  i32Xor() {
+    return this.op(0x73);
+  }
+  i32Or() {
+    return this.op(0x72);
+  }
+  i32Eq() {
+    return this.op(0x46);
+  }
+  i32Eqz() {
+    return this.op(0x45);
+  }
+  i32GtS() {
+    return this.op(0x4a);
+  }
+  i32GeU() {
+    return this.op(0x4f);
+  }
+  i32LeU() {
+    return this.op(0x4d);
+  }
+  i32ShrS() {
+    return this.op(0x75);
+  }
+  i64(n: bigint) {
+    return this.op(0x42, ...sleb64(n));
+  }
+  i64Xor() {
+    return this.op(0x85);
+  }
+  i64And() {
+    return this.op(0x83);
+  }
+  i64Or() {
+    return this.op(0x84);
+  }
+  i64ShrU() {
+    return this.op(0x88);
+  }
+  i64ShrS() {
+    return this.op(0x87);
+  }
+  i64Eq() {
+    return this.op(0x51);
+  }
+  i64GtU() {
+    return this.op(0x56);
+  }
+  i64LeU() {
+    return this.op(0x58);
+  }
+  i32WrapI64() {
+    return this.op(0xa7);
+  }
+  i64ExtendI32S() {
+    return this.op(0xac);
+  }
+  /** `select`: the first operand when the i32 condition (last) is non-zero, else the second. */
+  select() {
+    return this.op(0x1b);
+  }
+  /** Bulk memory's memory.fill (address, byte, length). */
+  memoryFill() {
+    return this.op(0xfc, ...uleb(11), 0);
   }
 }
 
