@@ -81,11 +81,13 @@ export const HELPER_SOURCES: readonly string[] = [
     return (t === 0.0) ? 0.0 : t;
   }`,
   `function symBool(x) { return (x !== 0.0 && x === x) ? 1.0 : 0.0; }`,
+  // |x| for a zero, not the literal 0.0: llvmpipe turned the branches' (x < 0 ? -1.0 : 0.0) into -(x < 0 ? 1 : 0),
+  // which is -0 for x = 0 (np.sign(0) is +0), and arctan2(sign(0), -1) gave -pi
   `function symSign(x) {
     if (x !== x) { return x; }
     if (x > 0.0) { return 1.0; }
     if (x < 0.0) { return -1.0; }
-    return 0.0;
+    return Math.abs(x);
   }`,
   // round half to even, as NumPy's round
   `function symRound(x) {
