@@ -364,9 +364,6 @@ export class Code {
   i32GtS() {
     return this.op(0x4a);
   }
-  i32GeU() {
-    return this.op(0x4f);
-  }
   i32LeU() {
     return this.op(0x4d);
   }
