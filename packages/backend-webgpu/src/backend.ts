@@ -9,14 +9,14 @@
  * WebGPU reports validation errors asynchronously: they are collected with
  * error scopes and thrown from the next `read`, which every call awaits.
  */
-import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, SortKernel, TypedArray } from '@sym/graph';
+import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, MatmulKernel, SortKernel, TypedArray } from '@sym/graph';
 import { splitEpilogue } from '@sym/graph';
-import { FLOAT64_ADVICE, WEBGPU_DTYPES, bufferBytes, fromDevice, toDevice } from './dtypes.js';
+import { FLOAT64_ADVICE, WEBGPU_DTYPES, bufferBytes, deviceAcc, fromDevice, toDevice } from './dtypes.js';
 import { describeAdapter, findGpu, isNode, isSoftwareAdapter, isSwiftShader, noAdapterMessage } from './gpu.js';
 import { GpuWaits } from './wait.js';
 import { MAX_TIMED_LAUNCHES, PassTimer } from './timestamps.js';
 import { renderKernel, type RenderedKernel, type RenderLimits } from './render.js';
-import { checkMatmulTile, defaultMatmulTile, inlinesEpilogue, type MatmulTile } from './matmul.js';
+import { checkMatmulTile, defaultMatmulTile, inlinesEpilogue, planMatmul, splitKReduce, type MatmulTile } from './matmul.js';
 import { planSort, type SortPass } from './sort.js';
 
 interface GpuBuffer extends DeviceBuffer {
@@ -35,8 +35,12 @@ export interface WebGpuExecutable extends Executable {
    * The kernel's epilogue as a second dispatch (`inlinesEpilogue`): this
    * executable then computes the product alone into a scratch buffer of
    * `then.kernel`'s last input, which `then` reads after the launch inputs.
+   * A matmul split over k (matmul.ts's `planMatmul`) runs so too: this
+   * executable computes the partial products, `then` sums them.
    */
   readonly then?: WebGpuExecutable;
+  /** Elements of the scratch buffer between this executable and `then`, when not the output's (a split matmul's partial products). */
+  readonly scratch?: number;
   /** A sort kernel's dispatches (sort.ts), run in order in place of this one, sharing a scratch buffer of `scratchWords` u32 words. */
   readonly sort?: { readonly passes: readonly (SortPass & { readonly exe: WebGpuExecutable })[]; readonly scratchWords: number };
 }
@@ -115,6 +119,8 @@ export class WebGpuBackend implements Backend {
   /** The numbers of the first kernel rendered to each parametric shader (`parametric: 'repeated'`). */
   readonly #firstNumbers = new Map<string, Int32Array>();
   #kernels = 0;
+  /** The partial-product halves of split matmuls (`compile`), which render split. */
+  readonly #partialProducts = new WeakSet<Kernel>();
   /** Bind groups per executable, keyed by the ids of the buffers they bind. */
   #groups = new WeakMap<WebGpuExecutable, Map<string, GPUBindGroup>>();
   readonly #ids = new WeakMap<GPUBuffer, number>();
@@ -298,6 +304,17 @@ export class WebGpuBackend implements Backend {
   }
 
   compile(kernel: Kernel): WebGpuExecutable {
+    if (kernel.kind === 'matmul' && !this.#partialProducts.has(kernel)) {
+      // a long k over few output blocks: partial products of slices of k, then a sum of them carrying the epilogue
+      const plan = planMatmul(kernel, this.#matmulTile!);
+      if (plan && plan.splits > 1) {
+        const { epilogue: _, ...product } = kernel;
+        const partials: MatmulKernel = { ...product, inputs: [kernel.inputs[0], kernel.inputs[1]], out: deviceAcc(kernel.acc) };
+        this.#partialProducts.add(partials);
+        const scratch = plan.splits * kernel.batch * kernel.m * kernel.n;
+        return { ...this.compile(partials), kernel, then: this.compile(splitKReduce(kernel, plan)), scratch };
+      }
+    }
     if (kernel.kind === 'matmul' && kernel.epilogue && !inlinesEpilogue(kernel, this.#matmulTile!)) {
       const { first, epilogue } = splitEpilogue({ ...kernel, epilogue: kernel.epilogue });
       return { ...this.compile(first), kernel, then: this.compile(epilogue) };
@@ -305,11 +322,15 @@ export class WebGpuBackend implements Backend {
     if (kernel.kind === 'sort') return this.#compileSort(kernel);
     const device = this.device;
     this.#kernels++;
-    const rendered = this.#render(kernel, {
-      maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
-      maxStorageBuffers: device.limits.maxStorageBuffersPerShaderStage,
-      matmulTile: this.#matmulTile,
-    });
+    const rendered = this.#render(
+      kernel,
+      {
+        maxWorkgroupsPerDimension: device.limits.maxComputeWorkgroupsPerDimension,
+        maxStorageBuffers: device.limits.maxStorageBuffersPerShaderStage,
+        matmulTile: this.#matmulTile,
+      },
+      this.#partialProducts.has(kernel),
+    );
     const n = (rendered.packing ? rendered.packing.binding + 1 : kernel.inputs.length) + 1;
     const layout = this.#layout(n, rendered.params !== undefined);
     const pipeline = this.#pipeline(kernel, rendered.code, layout);
@@ -360,15 +381,15 @@ export class WebGpuBackend implements Backend {
    * where the option says so; with `'repeated'`, once a kernel has come
    * with the same parametric shader but other numbers.
    */
-  #render(kernel: Kernel, limits: RenderLimits): RenderedKernel {
+  #render(kernel: Kernel, limits: RenderLimits, matmulSplit: boolean): RenderedKernel {
     const mode = this.#options.parametric ?? 'repeated';
-    if (mode === 'never') return renderKernel(kernel, limits);
-    const parametric = renderKernel(kernel, limits, { parametric: true });
+    if (mode === 'never') return renderKernel(kernel, limits, { matmulSplit });
+    const parametric = renderKernel(kernel, limits, { parametric: true, matmulSplit });
     if (mode === 'always' || !parametric.params) return parametric;
     const first = this.#firstNumbers.get(parametric.code);
     if (!first) this.#firstNumbers.set(parametric.code, parametric.params);
     else if (!sameNumbers(first, parametric.params)) return parametric;
-    return renderKernel(kernel, limits);
+    return renderKernel(kernel, limits, { matmulSplit });
   }
 
   run(launches: readonly Launch[]): void {
@@ -433,8 +454,8 @@ export class WebGpuBackend implements Backend {
       const then = exe.then;
       if (then) {
         // a split epilogue: the product (operands 0 and 1) into a scratch buffer, then the epilogue over it;
-        // one pass orders the two
-        const mid = this.alloc(then.kernel.inputs[inputs.length]!, out.size);
+        // or a split matmul: the partial products, then their sum. One pass orders the two
+        const mid = this.alloc(then.kernel.inputs[inputs.length]!, exe.scratch ?? out.size);
         temps.push(mid);
         dispatch(exe, inputs.slice(0, 2), mid);
         dispatch(then, [...inputs, mid], target);

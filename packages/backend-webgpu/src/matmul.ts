@@ -14,12 +14,21 @@
  * Small products run one invocation per output, looping over k: their
  * shaders compile faster and a tile would be mostly empty.
  *
+ * The device's tile is the most a product gets (`planMatmul`): a side of
+ * the product that fills less than half of the tile's side gets a tile
+ * halved on that side, so that a 36864x20 product does not run 128x128
+ * blocks that are six-sevenths empty, and a product with few blocks but a
+ * long k splits k into slices whose partial products a reduction sums
+ * (split-K), so that the device has more than a handful of workgroups to
+ * run.
+ *
  * An epilogue (gemm's `alpha * A B + beta * C`, a bias and an activation)
  * runs where each output's final sum is stored, in the invocation that
  * holds it: the product never goes through memory, and the launch that
  * would read it back is saved. Its loads index (batch, m, n) of that output.
  */
-import type { DType, MatmulKernel } from '@sym/graph';
+import type { DType, MatmulKernel, ReduceKernel } from '@sym/graph';
+import { isContiguousOver } from '@sym/graph';
 import { deviceAcc, valueType } from './dtypes.js';
 import { PRELUDE, convert, literal, wrap } from './scalar.js';
 import { renderStatements, statements } from './statements.js';
@@ -102,6 +111,89 @@ export function checkMatmulTile(tile: MatmulTile, limits: TileLimits): void {
 /** Below this many multiply-adds a matmul runs one invocation per output: tiling pays for its longer compile only on large products. */
 const TILED_MIN_WORK = 64 * 64 * 64;
 
+/** The narrowest side `planMatmul` halves a tile to. */
+const MIN_TILE_SIDE = 16;
+
+/**
+ * Workgroups below which a tiled product splits k (`planMatmul`). A GPU
+ * runs dozens of workgroups at once (an H200 has 132 multiprocessors),
+ * lavapipe one per CPU thread; 64 keeps either busy, and a product that
+ * already has 64 blocks of the device's tile is not split.
+ */
+const SPLIT_K_WORKGROUPS = 64;
+
+/**
+ * The shortest slice of k a split product computes: each slice writes a
+ * partial product of m x n that the reduction reads back, which pays only
+ * when the slice's own reads, (m + n) x slice, are larger.
+ */
+const SPLIT_K_MIN_SLICE = 256;
+
+/** How a tiled product runs: the tile, and the slices of k it is split into (1 when it is not). */
+export interface MatmulPlan {
+  readonly tile: MatmulTile;
+  /** Slices of k computed by separate workgroups into partial products, summed by a reduction after. */
+  readonly splits: number;
+  /** Steps of k per slice: a multiple of the tile's depth; the last slice may be shorter. */
+  readonly slice: number;
+}
+
+/**
+ * Halve one side of a tile (its size and the outputs per invocation
+ * along it, so its invocations stay as many) while half of it still
+ * covers the product's side `length`: a 20-column product gets 32-column
+ * blocks instead of 128.
+ */
+function fitSide(size: number, per: number, length: number): [number, number] {
+  while (per % 2 === 0 && size % 2 === 0 && size / 2 >= Math.max(length, MIN_TILE_SIDE)) {
+    size /= 2;
+    per /= 2;
+  }
+  return [size, per];
+}
+
+/**
+ * The tile and split of a tiled product `k` on a device whose tile is
+ * `base` (undefined for a product that runs one invocation per output).
+ *
+ * - The tile is `base` where the product covers at least half of it on
+ *   both sides (W2's and W3's 256-1024-row products keep lavapipe's
+ *   128x128 blocks of 16x16). A side of the product shorter than that
+ *   halves the tile's side and its outputs per invocation together
+ *   (`fitSide`), down to 16: lavapipe's 128x128:16x16 becomes 128x32:16x4
+ *   for a 36864x20 product, the default 64x128:4x8 becomes 64x32:4x2. A
+ *   smaller tile also compiles faster: lavapipe's 256 unrolled
+ *   accumulators took about 10 s of LLVM each.
+ * - k is split when it dwarfs the output (k >= m x n, and at least two
+ *   slices of SPLIT_K_MIN_SLICE) and the product has fewer than
+ *   SPLIT_K_WORKGROUPS blocks: into enough slices to reach that many
+ *   workgroups, each at least that long, and a whole number of depth
+ *   steps (only the last slice may end inside one). A filters' gradient
+ *   of 25x20 over k = 36864 then runs 64 workgroups of 576 steps instead
+ *   of one of 36864. Products whose output is larger than k keep one pass
+ *   over k: W2's 256x1024 by 784 has 16 of lavapipe's blocks, enough for
+ *   its threads, and splitting it would move figures measured on real
+ *   GPUs without a measurement there. Only products whose partial sums
+ *   add as the whole sum does are split: float32, int32 and uint32
+ *   accumulators (integer sums wrap alike in any order), with a
+ *   C-contiguous output (the reduction writes it so).
+ */
+export function planMatmul(k: MatmulKernel, base: MatmulTile): MatmulPlan | undefined {
+  if (!isTiled(k)) return undefined;
+  const [rows, perRow] = fitSide(base.rows, base.perRow, k.m);
+  const [cols, perCol] = fitSide(base.cols, base.perCol, k.n);
+  const tile = rows === base.rows && cols === base.cols ? base : { ...base, rows, cols, perRow, perCol };
+  const blocks = k.batch * Math.ceil(k.m / rows) * Math.ceil(k.n / cols);
+  const acc = deviceAcc(k.acc);
+  const splittable = (acc === 'float32' || acc === 'int32' || acc === 'uint32') && isContiguousOver([k.batch, k.m, k.n], k.outStrides);
+  const long = k.k >= 2 * SPLIT_K_MIN_SLICE && k.k >= k.m * k.n;
+  if (!splittable || !long || blocks >= SPLIT_K_WORKGROUPS) return { tile, splits: 1, slice: k.k };
+  const wanted = Math.min(Math.ceil(SPLIT_K_WORKGROUPS / blocks), Math.floor(k.k / SPLIT_K_MIN_SLICE));
+  const slice = Math.ceil(Math.ceil(k.k / wanted) / tile.depth) * tile.depth;
+  const splits = Math.ceil(k.k / slice);
+  return splits > 1 ? { tile, splits, slice } : { tile, splits: 1, slice: k.k };
+}
+
 /**
  * The accumulator's WGSL pieces: bools accumulate as u32 0/1 words.
  * `packed`: the binding holding the epilogue's inputs past the device's
@@ -146,7 +238,8 @@ const INLINE_EPILOGUE_CELLS = 32;
  * backend runs their epilogue as a second dispatch.
  */
 export function inlinesEpilogue(k: MatmulKernel, tile: MatmulTile): boolean {
-  return !isTiled(k) || tile.perRow * tile.perCol <= INLINE_EPILOGUE_CELLS;
+  const plan = planMatmul(k, tile);
+  return !plan || plan.tile.perRow * plan.tile.perCol <= INLINE_EPILOGUE_CELLS;
 }
 
 /** int64 products run untiled: their emulated multiply-adds, not memory, bound them, and their tiles would be twice the size. */
@@ -154,9 +247,43 @@ function isTiled(k: MatmulKernel): boolean {
   return k.m * k.n * k.k >= TILED_MIN_WORK && deviceAcc(k.acc) !== 'int64';
 }
 
-/** `packed`: the binding of the epilogue inputs packed past the device's limit, or -1. */
-export function renderMatmul(k: MatmulKernel, limits: RenderLimits, packed = -1): { code: string; dispatch: [number, number, number] } {
-  return isTiled(k) ? renderTiledMatmul(k, limits, limits.matmulTile ?? DEFAULT_MATMUL_TILE, packed) : renderSmallMatmul(k, limits, packed);
+/**
+ * `packed`: the binding of the epilogue inputs packed past the device's
+ * limit, or -1. `split`: render the partial products of `planMatmul`'s
+ * slices of k (into an output of splits x batch x m x n, C-contiguous in
+ * the accumulator's dtype, which the backend then sums: `splitKReduce`);
+ * without it the product is computed whole, however the plan splits it.
+ */
+export function renderMatmul(k: MatmulKernel, limits: RenderLimits, packed = -1, split = false): { code: string; dispatch: [number, number, number] } {
+  const plan = planMatmul(k, limits.matmulTile ?? DEFAULT_MATMUL_TILE);
+  if (!plan) return renderSmallMatmul(k, limits, packed);
+  if (!split) return renderTiledMatmul(k, limits, plan.tile, packed);
+  if (k.epilogue || k.out !== deviceAcc(k.acc)) throw new Error(`webgpu: a split matmul's partial products are stored without an epilogue, in its accumulator's dtype (${deviceAcc(k.acc)}); got out ${k.out}${k.epilogue ? ' and an epilogue' : ''}`);
+  return renderTiledMatmul(k, limits, plan.tile, packed, plan);
+}
+
+/**
+ * The kernel summing the partial products of `k` split as `plan` says:
+ * a sum over the splits of the partials (read from the input after `k`'s
+ * own, as a split epilogue reads the product), that stores into `k`'s
+ * output through `k`'s epilogue, whose loads index (batch, m, n) as the
+ * reduction's output does. The launch binds `k`'s inputs, then the partials.
+ */
+export function splitKReduce(k: MatmulKernel, plan: MatmulPlan): ReduceKernel {
+  const acc = deviceAcc(k.acc);
+  const outputs = k.batch * k.m * k.n;
+  const partials = k.inputs.length;
+  return {
+    kind: 'reduce',
+    shape: [k.batch, k.m, k.n],
+    reduceShape: [plan.splits],
+    reducer: 'sum',
+    inputs: [...k.inputs, acc],
+    acc,
+    out: k.out,
+    expr: { kind: 'load', input: partials, strides: [k.m * k.n, k.n, 1, outputs], offset: 0, dtype: acc },
+    ...(k.epilogue && { epilogue: k.epilogue }),
+  };
 }
 
 /** One invocation per output element, looping over k. */
@@ -205,7 +332,11 @@ function stage(o: {
   return lines.join('\n    ');
 }
 
-function renderTiledMatmul(k: MatmulKernel, limits: RenderLimits, tile: MatmulTile, packed: number): { code: string; dispatch: [number, number, number] } {
+/**
+ * `split`: the product's slices of k, each workgroup computing one
+ * slice's partial product into `out` at (slice, batch, m, n), C-contiguous.
+ */
+function renderTiledMatmul(k: MatmulKernel, limits: RenderLimits, tile: MatmulTile, packed: number, split?: MatmulPlan): { code: string; dispatch: [number, number, number] } {
   const { wgsl, zero, toAcc, load, fma, storeSum } = accumulator(k, packed);
   const { rows, cols, depth, perRow, perCol } = tile;
   const tx = cols / perCol;
@@ -213,13 +344,16 @@ function renderTiledMatmul(k: MatmulKernel, limits: RenderLimits, tile: MatmulTi
   const threads = tx * ty;
   const [ab, am, ak] = k.a.strides;
   const [bb, bk, bn] = k.b.strides;
-  const [ob, om, on] = k.outStrides;
+  const [ob, om, on] = split ? [k.m * k.n, k.n, 1] : k.outStrides;
+  const splits = split?.splits ?? 1;
   const mTiles = Math.max(1, Math.ceil(k.m / rows));
   const nTiles = Math.ceil(k.n / cols);
   const max = limits.maxWorkgroupsPerDimension;
   if (nTiles > max) throw new RangeError(`webgpu: a matmul with ${k.n} columns needs ${nTiles} workgroups in x, more than the device's ${max}`);
-  const rowY = Math.max(1, Math.min(mTiles * k.batch, max));
-  const rowZ = Math.ceil((mTiles * k.batch) / rowY);
+  // rows of blocks: every (slice, batch, block row), folded over y and z
+  const blockRows = mTiles * k.batch * splits;
+  const rowY = Math.max(1, Math.min(blockRows, max));
+  const rowZ = Math.ceil(blockRows / rowY);
   if (rowZ > max) throw new RangeError(`webgpu: a matmul of ${k.batch} x ${k.m} rows needs more workgroups than the device's ${max}^2 grid`);
   const wholeM = k.m % rows === 0;
   const wholeN = k.n % cols === 0;
@@ -262,8 +396,12 @@ var<workgroup> tb: array<array<${wgsl}, ${cols}>, ${depth}>;
 @compute @workgroup_size(${tx}, ${ty})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   let tileRow = i32(wid.z * nwg.y + wid.y);
-  let b = tileRow / ${mTiles};
-  if (b >= ${k.batch}) { return; }
+  ${split ? `let slice = tileRow / ${mTiles * k.batch};
+  if (slice >= ${splits}) { return; }
+  let b = (tileRow / ${mTiles}) % ${k.batch};
+  let kBegin = slice * ${split.slice};
+  let kEnd = min(kBegin + ${split.slice}, ${k.k});` : `let b = tileRow / ${mTiles};
+  if (b >= ${k.batch}) { return; }`}
   let m0 = (tileRow % ${mTiles}) * ${rows};
   let n0 = i32(wid.x) * ${cols};
   let lx = i32(lid.x);
@@ -271,9 +409,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let t = ly * ${tx} + lx;
   let aBase = ${k.a.offset} + b * ${ab};
   let bBase = ${k.b.offset} + b * ${bb};
-  let oBase = b * ${ob};
+  let oBase = ${split ? `slice * ${k.batch * k.m * k.n} + ` : ''}b * ${ob};
   ${cells.map(([i, j]) => `var s${i}_${j}: ${wgsl} = ${zero};`).join(' ')}
-  for (var k0: i32 = 0; k0 < ${k.k}; k0 = k0 + ${depth}) {
+  for (var k0: i32 = ${split ? 'kBegin' : '0'}; k0 < ${split ? 'kEnd' : k.k}; k0 = k0 + ${depth}) {
     ${stageA}
     ${stageB}
     workgroupBarrier();

@@ -51,6 +51,12 @@ export interface RenderOptions {
    * kernels differing only in those share one shader.
    */
   readonly parametric?: boolean;
+  /**
+   * Render a matmul as the partial products of its slices of k
+   * (matmul.ts's `planMatmul` and `splitKReduce`), for a backend that sums
+   * them after.
+   */
+  readonly matmulSplit?: boolean;
 }
 
 
@@ -310,9 +316,9 @@ export function renderKernel(k: Kernel, limits: RenderLimits, options: RenderOpt
       throw new RangeError(`webgpu: a matmul with ${k.inputs.length} inputs needs at least 4 storage buffers per shader stage; this device binds ${max}`);
     }
     const { kernel, packing } = pack(k, keep);
-    return { ...withParams(kernel, renderUnpacked(kernel, limits, keep, nums ?? LITERALS)), packing };
+    return { ...withParams(kernel, renderUnpacked(kernel, limits, keep, nums ?? LITERALS, options.matmulSplit)), packing };
   }
-  return withParams(k, renderUnpacked(k, limits, -1, nums ?? LITERALS));
+  return withParams(k, renderUnpacked(k, limits, -1, nums ?? LITERALS, options.matmulSplit));
 }
 
 /** A shader binding float16 storage starts with `enable f16;` (the device has `shader-f16` when it holds float16). */
@@ -323,14 +329,14 @@ function enableF16(k: Kernel, code: string): string {
 /** Sort kernels run as several dispatches (sort.ts's planSort, through the backend's compile), not as one rendered shader. */
 const NO_SORT = 'webgpu: a sort kernel is not one shader: it compiles through planSort (sort.ts) into its passes';
 
-function renderUnpacked(k: Kernel, limits: RenderLimits, packed = -1, nums: Numbers = LITERALS): RenderedKernel {
+function renderUnpacked(k: Kernel, limits: RenderLimits, packed = -1, nums: Numbers = LITERALS, matmulSplit = false): RenderedKernel {
   switch (k.kind) {
     case 'elementwise':
       return renderElementwise(k, limits, packed, nums);
     case 'reduce':
       return renderReduce(k, limits, packed, nums);
     case 'matmul':
-      return renderMatmul(k, limits, packed);
+      return renderMatmul(k, limits, packed, matmulSplit);
     case 'sort':
       throw new Error(NO_SORT);
   }
