@@ -29,6 +29,7 @@ import { GPUJS_DTYPES, MAX_EXACT_INT, floatFrom, refuseFloat64 } from './dtypes.
 import { planKernel, type Pass } from './split.js';
 import { KERNEL_CLASS_NAME, kernelClass, resolveMode, unavailableMessage, type GpujsMode } from './mode.js';
 import { checkContextRetries, headlessGPU, type ContextRetries } from './context.js';
+import { checkTextureUnits, guardUnitArgs, guardUnitSource, needsUnitGuard, unitsUsed } from './units.js';
 
 export { GPUJS_DTYPES, MAX_EXACT_INT } from './dtypes.js';
 
@@ -101,6 +102,9 @@ const DIRECT_UPLOAD_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl']);
  */
 const PACKED_MATMUL_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl']);
 
+/** The modes whose kernels sample their arguments from GL texture units (`units.ts`). */
+const TEXTURE_UNIT_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl', 'webgl', 'webgl2']);
+
 
 export class GpujsBackend implements Backend {
   readonly #modeOption: GpujsMode | undefined;
@@ -114,6 +118,8 @@ export class GpujsBackend implements Backend {
   #copier: IKernelRunShortcut | undefined;
   #template: GLTextureLike | undefined;
   #scratch = new Float32Array(0);
+  /** The one-element texture every kernel of more than 15 arguments takes on texture unit 15 (`units.ts`). */
+  #unitPlaceholder: Held | undefined;
   /** Textures made by uploads, with their layout: a later upload of as many elements reuses them. */
   readonly #uploaded = new WeakMap<Held, { n: number; w: number; h: number }>();
   readonly #kernels = new Map<string, GpujsExecutable>();
@@ -429,6 +435,9 @@ export class GpujsBackend implements Backend {
     const size = kernelOutputSize(kernel);
     if (size > MAX_EXACT_INT) throw new RangeError(`gpujs: a kernel writing ${size} elements is beyond what gpujs addresses exactly (at most ${MAX_EXACT_INT}).`);
     const plan = planKernel(kernel, { glsl: PACKED_MATMUL_MODES.has(this.mode) });
+    if (TEXTURE_UNIT_MODES.has(this.mode) && plan.some((p) => needsUnitGuard(p.args.length))) {
+      checkTextureUnits(plan, this.#textureUnits(), kernel.kind);
+    }
     const key = plan.map((p) => `${p.size}|${JSON.stringify(p.args)}|${p.vec4 ?? false}|${p.source}|${p.natives?.map((f) => f.source).join('\n') ?? ''}`).join('\n');
     const have = this.#kernels.get(key);
     if (have) return { kernel, size, passes: have.passes };
@@ -437,13 +446,37 @@ export class GpujsBackend implements Backend {
     return exe;
   }
 
+  /**
+   * The most inputs one kernel may read: in the GL modes the context's
+   * texture units (MAX_TEXTURE_IMAGE_UNITS) less the one gpu.js keeps for its
+   * own textures (`units.ts`); unbounded in the other modes. A kernel
+   * reading more is refused at compile.
+   */
+  maxKernelInputs(): number {
+    if (!TEXTURE_UNIT_MODES.has(this.mode)) return Infinity;
+    const units = this.#textureUnits();
+    return unitsUsed(units) > units ? units - 1 : units;
+  }
+
+  /** The context's MAX_TEXTURE_IMAGE_UNITS. */
+  #textureUnits(): number {
+    const gl = (this.gpu() as unknown as { context: { MAX_TEXTURE_IMAGE_UNITS: number; getParameter(name: number): unknown } }).context;
+    return Number(gl.getParameter(gl.MAX_TEXTURE_IMAGE_UNITS));
+  }
+
+  /** Whether `pass` runs with the placeholder on texture unit 15 (`units.ts`). */
+  #guarded(pass: Pass): boolean {
+    return TEXTURE_UNIT_MODES.has(this.mode) && needsUnitGuard(pass.args.length);
+  }
+
   /** The gpu.js kernel of `pass` for arguments of these sizes; gpu.js builds the shader on its first call. */
   #kernelFor(pass: CompiledPass, sizes: readonly number[], label: string): IKernelRunShortcut {
     const key = sizes.join(',');
     let run = pass.runs.get(key);
     if (!run) {
       const ref: { run?: IKernelRunShortcut } = {};
-      run = this.gpu().createKernel(pass.source, {
+      const source = this.#guarded(pass) ? guardUnitSource(pass.source, pass.args.length) : pass.source;
+      run = this.gpu().createKernel(source, {
         ...this.#settings(pass.size, label, ref),
         ...(pass.vec4 ? { returnType: 'Array(4)' as const } : {}),
         ...(pass.natives ? { nativeFunctions: pass.natives.map((f) => ({ ...f })) } : {}),
@@ -480,7 +513,8 @@ export class GpujsBackend implements Backend {
       for (const pass of passes) {
         const args = pass.args.map((a) => ('input' in a ? this.#argument(inputs[a.input]!) : partials[a.pass]!));
         const sizes = pass.args.map((a) => ('input' in a ? inputs[a.input]!.size : passes[a.pass]!.size));
-        partials.push(this.#call(this.#kernelFor(pass, sizes, label), args, label));
+        const run = this.#kernelFor(pass, sizes, label);
+        partials.push(this.#call(run, this.#guarded(pass) ? guardUnitArgs(args, () => (this.#unitPlaceholder ??= this.#upload(new Float32Array(1)))) : args, label));
       }
       this.#setTexture(output, partials.pop()!);
     } finally {
