@@ -29,6 +29,7 @@ import { GPUJS_DTYPES, MAX_EXACT_INT, floatFrom, refuseFloat64 } from './dtypes.
 import { planKernel, type Pass } from './split.js';
 import { KERNEL_CLASS_NAME, kernelClass, resolveMode, unavailableMessage, type GpujsMode } from './mode.js';
 import { checkContextRetries, headlessGPU, type ContextRetries } from './context.js';
+import { packInputs, withPacks } from './pack-inputs.js';
 import { checkTextureUnits, guardUnitArgs, guardUnitSource, needsUnitGuard, unitsUsed } from './units.js';
 
 export { GPUJS_DTYPES, MAX_EXACT_INT } from './dtypes.js';
@@ -434,8 +435,16 @@ export class GpujsBackend implements Backend {
     refuseFloat64(kernel);
     const size = kernelOutputSize(kernel);
     if (size > MAX_EXACT_INT) throw new RangeError(`gpujs: a kernel writing ${size} elements is beyond what gpujs addresses exactly (at most ${MAX_EXACT_INT}).`);
-    const plan = planKernel(kernel, { glsl: PACKED_MATMUL_MODES.has(this.mode) });
+    const options = { glsl: PACKED_MATMUL_MODES.has(this.mode) };
+    let plan = planKernel(kernel, options);
     if (TEXTURE_UNIT_MODES.has(this.mode) && plan.some((p) => needsUnitGuard(p.args.length))) {
+      const most = this.maxKernelInputs();
+      if (plan.some((p) => p.args.length > most)) {
+        // room for the passes' partial results beside the inputs (a split reduction's combining pass reads them)
+        const partials = Math.max(...plan.map((p) => p.args.filter((a) => 'pass' in a).length));
+        const packed = packInputs(kernel, most - partials);
+        if (packed) plan = withPacks(planKernel(packed.kernel, options), packed.keep, packed.packs);
+      }
       checkTextureUnits(plan, this.#textureUnits(), kernel.kind);
     }
     const key = plan.map((p) => `${p.size}|${JSON.stringify(p.args)}|${p.vec4 ?? false}|${p.source}|${p.natives?.map((f) => f.source).join('\n') ?? ''}`).join('\n');
@@ -450,7 +459,7 @@ export class GpujsBackend implements Backend {
    * The most inputs one kernel may read: in the GL modes the context's
    * texture units (MAX_TEXTURE_IMAGE_UNITS) less the one gpu.js keeps for its
    * own textures (`units.ts`); unbounded in the other modes. A kernel
-   * reading more is refused at compile.
+   * reading more reads the rest from packed textures (`pack-inputs.ts`).
    */
   maxKernelInputs(): number {
     if (!TEXTURE_UNIT_MODES.has(this.mode)) return Infinity;
@@ -460,8 +469,13 @@ export class GpujsBackend implements Backend {
 
   /** The context's MAX_TEXTURE_IMAGE_UNITS. */
   #textureUnits(): number {
-    const gl = (this.gpu() as unknown as { context: { MAX_TEXTURE_IMAGE_UNITS: number; getParameter(name: number): unknown } }).context;
+    // gpu.js makes its context with its first kernel: the placeholder's upload makes one
+    const gl = (this.#placeholder() as unknown as { context: { MAX_TEXTURE_IMAGE_UNITS: number; getParameter(name: number): unknown } }).context;
     return Number(gl.getParameter(gl.MAX_TEXTURE_IMAGE_UNITS));
+  }
+
+  #placeholder(): Held {
+    return (this.#unitPlaceholder ??= this.#upload(new Float32Array(1)));
   }
 
   /** Whether `pass` runs with the placeholder on texture unit 15 (`units.ts`). */
@@ -514,7 +528,7 @@ export class GpujsBackend implements Backend {
         const args = pass.args.map((a) => ('input' in a ? this.#argument(inputs[a.input]!) : partials[a.pass]!));
         const sizes = pass.args.map((a) => ('input' in a ? inputs[a.input]!.size : passes[a.pass]!.size));
         const run = this.#kernelFor(pass, sizes, label);
-        partials.push(this.#call(run, this.#guarded(pass) ? guardUnitArgs(args, () => (this.#unitPlaceholder ??= this.#upload(new Float32Array(1)))) : args, label));
+        partials.push(this.#call(run, this.#guarded(pass) ? guardUnitArgs(args, () => this.#placeholder()) : args, label));
       }
       this.#setTexture(output, partials.pop()!);
     } finally {

@@ -53,7 +53,8 @@ export function guardUnitArgs<A>(args: readonly A[], placeholder: () => A): read
  * Refuse a kernel whose passes bind more texture units than the context
  * has (`MAX_TEXTURE_IMAGE_UNITS`): gpu.js would bind the extra arguments to
  * units that do not exist and the shader read wrong values without an
- * error (a 32-piece concatenate on llvmpipe's 32 units).
+ * error (a 32-piece concatenate on llvmpipe's 32 units, before its inputs
+ * were packed: `pack-inputs.ts`).
  */
 export function checkTextureUnits(passes: readonly { readonly args: readonly unknown[] }[], limit: number, label: string): void {
   for (const p of passes) {

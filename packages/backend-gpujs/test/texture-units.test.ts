@@ -11,7 +11,10 @@
 import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
+import type { DType, ElementwiseKernel, Kernel, ReduceKernel, ScalarExpr, ScalarOpName } from '@sym/graph';
 import { gpujs } from '../src/index.js';
+import { cpu, gpu, load, runKernel, typed, values } from './harness.js';
+import { packInputs } from '../src/pack-inputs.js';
 import { GPUJS_OWN_UNIT, guardUnitArgs, guardUnitSource, unitsUsed } from '../src/units.js';
 
 const T = sym.T;
@@ -25,6 +28,16 @@ const joined = (n: number, piece: (x: Vec, i: number) => Vec) => {
   return sym.function([x], T.concatenate(Array.from({ length: n }, (_, i) => piece(x, i))), { mode: 'FAST_COMPILE', device: 'gpujs' });
 };
 const want = (n: number, piece: (v: number, i: number) => number) => Array.from({ length: 3 * n }, (_, k) => Math.fround(piece(X[k % 3]!, Math.floor(k / 3))));
+
+const ap = (op: ScalarOpName, dtype: DType, ...args: ScalarExpr[]): ScalarExpr => ({ kind: 'apply', op, args, computeDType: dtype, dtype });
+const c = (value: number, dtype: DType): ScalarExpr => ({ kind: 'const', value, dtype });
+const reduced = (dtype: DType): ScalarExpr => ({ kind: 'reduced', dtype });
+
+/** The join kernel of an n-piece concatenate of 3-vectors, as lowered (index input 0, pieces 1..n), for its plan. */
+const concatKernel = (n: number): Kernel => ({
+  kind: 'elementwise', shape: [3 * n], inputs: Array.from({ length: n + 1 }, () => 'float32' as const), out: 'float32',
+  expr: Array.from({ length: n }, (_, i) => load(i + 1, [0], 'float32', 0)).reduce((a, b) => ap('add', 'float32', a, b), load(0, [1])),
+});
 
 describe('gpujs kernels of many texture inputs', () => {
   it('read every input of a join after another function held the shared join kernel result', async () => {
@@ -47,18 +60,45 @@ describe('gpujs kernels of many texture inputs', () => {
     }
   });
 
-  it('refuses a kernel needing more texture units than the context has, and runs the largest that fits', async () => {
-    // llvmpipe: 32 units, one kept for gpu.js's own textures: 31 inputs, a 30-piece join
+  it('packs the inputs of a join past the texture units into packed textures', async () => {
+    // llvmpipe: 32 units, one kept for gpu.js's own textures: 31 inputs, a 30-piece join; beyond, packed
     const most = gpujs.maxKernelInputs();
     expect(most).toBeGreaterThan(GPUJS_OWN_UNIT + 1);
-    const fits = joined(most - 1, (x, i) => x.add(i));
-    expect(data((await fits(xs())) as sym.NDArray)).toEqual(want(most - 1, (v, i) => v + i));
-    expect(data((await fits(xs())) as sym.NDArray)).toEqual(want(most - 1, (v, i) => v + i));
-    const tooMany = new RegExp(`reads ${most + 1} inputs, beyond the ${most} textures .*MAX_TEXTURE_IMAGE_UNITS ${most + 1}`);
-    await expect(async () => {
-      const g = joined(most, (x, i) => x.add(i));
-      await g(xs());
-    }).rejects.toThrow(tooMany);
+    for (const n of [most - 1, most, most + 1, 100]) {
+      const f = joined(n, (x, i) => x.add(i));
+      expect(data((await f(xs())) as sym.NDArray), `${n} pieces`).toEqual(want(n, (v, i) => v + i));
+      expect(data((await f(xs())) as sym.NDArray), `${n} pieces, again`).toEqual(want(n, (v, i) => v + i));
+    }
+    const exe = gpu.compile(concatKernel(100)) as unknown as { passes: { args: unknown[] }[] };
+    // 101 inputs: three packs of 31, 31 and 11, then the join reading 28 inputs and the packs
+    expect(exe.passes.map((p) => p.args.length)).toEqual([31, 31, 11, 31]);
+    // more inputs than packs of packs could hold: refused, naming the count
+    expect(() => packInputs(concatKernel(1000) as ElementwiseKernel, 31)).toThrow(/elementwise kernel of 1001 inputs cannot be packed into 31 textures/);
+    expect(packInputs(concatKernel(30) as ElementwiseKernel, 31)).toBeUndefined();
+  });
+
+  it('packs the inputs of elementwise and split reduce kernels: strides, offsets, dtypes, epilogues', () => {
+    const n = 40;
+    // out[i, j] = sum over inputs m of (m odd ? in_m[j, i] (transposed) : in_m[2 + (3 - i) * 4 + j] (offset, reversed rows))
+    const dtypes = Array.from({ length: n }, (_, m) => (m % 3 === 0 ? 'int32' : m % 3 === 1 ? 'float32' : 'bool') as DType);
+    // the float32 sums convert the int32 and bool loads
+    const term = (m: number): ScalarExpr => (m % 2 ? load(m, [1, 4], dtypes[m]) : { kind: 'load', input: m, strides: [-4, 1], offset: 2 + 12, dtype: dtypes[m]! });
+    const sum = Array.from({ length: n }, (_, m) => term(m)).reduce((a, b) => ap('add', 'float32', a, b));
+    const ew: Kernel = { kind: 'elementwise', shape: [4, 4], inputs: dtypes, out: 'float32', expr: sum };
+    // whole numbers: every sum exact, whatever its order
+    const ins = dtypes.map((d, m) => typed(d, values(18, m + 1, d === 'bool' ? 0 : -50, d === 'bool' ? 2 : 50).map(Math.floor)));
+    expect(Array.from(runKernel(gpu, ew, ins))).toEqual(Array.from(runKernel(cpu, ew, ins)));
+    // a reduction split in two passes whose epilogue reads 39 more inputs: tanh(sum_j x[i, j] + b_1[i] + ... + b_39[i])
+    const len = 5000;
+    const epi = Array.from({ length: n - 1 }, (_, m) => load(m + 1, [1])).reduce((a, b) => ap('add', 'float32', a, b), reduced('float32'));
+    const rk: ReduceKernel = {
+      kind: 'reduce', shape: [3], reduceShape: [len], reducer: 'sum', inputs: Array.from({ length: n }, () => 'float32' as const), acc: 'float32', out: 'float32',
+      expr: load(0, [len, 1]), epilogue: { value: 'float32', expr: ap('tanh', 'float32', ap('mul', 'float32', epi, c(0.05, 'float32'))) },
+    };
+    const rins = [typed('float32', values(3 * len, 7, -0.01, 0.01)), ...Array.from({ length: n - 1 }, (_, m) => typed('float32', values(3, m + 9, -1, 1)))];
+    const got = Array.from(runKernel(gpu, rk, rins));
+    const ref = Array.from(runKernel(cpu, rk, rins));
+    got.forEach((v, i) => expect(v).toBeCloseTo(ref[i]!, 4));
   });
 
   it('puts the placeholder at position 15 of sources and arguments past 15', () => {
