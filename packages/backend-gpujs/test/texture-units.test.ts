@@ -11,7 +11,7 @@
 import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
-import type { DType, ElementwiseKernel, Kernel, ReduceKernel, ScalarExpr, ScalarOpName } from '@sym/graph';
+import type { DType, ElementwiseKernel, Kernel, MatmulKernel, ReduceKernel, ScalarExpr, ScalarOpName } from '@sym/graph';
 import { gpujs } from '../src/index.js';
 import { cpu, gpu, load, runKernel, typed, values } from './harness.js';
 import { packInputs } from '../src/pack-inputs.js';
@@ -99,6 +99,30 @@ describe('gpujs kernels of many texture inputs', () => {
     const got = Array.from(runKernel(gpu, rk, rins));
     const ref = Array.from(runKernel(cpu, rk, rins));
     got.forEach((v, i) => expect(v).toBeCloseTo(ref[i]!, 4));
+  });
+
+  it('packs the epilogue inputs of a matmul, one pass and split, its operands bound directly', () => {
+    const n = 40;
+    for (const kk of [7, 4106]) {
+      // out[i, j] = sum_k a[i, k] b[k, j] * 3 - e_2[i] + e_3[j] - e_4[i] + ... (int32, exact)
+      const epi = Array.from({ length: n - 2 }, (_, m) => load(m + 2, m % 2 ? [0, 0, 1] : [0, 1, 0], 'int32')).reduce(
+        (acc, l, m) => ap(m % 2 ? 'add' : 'sub', 'int32', acc, l),
+        ap('mul', 'int32', reduced('int32'), c(3, 'int32')),
+      );
+      const mk: MatmulKernel = {
+        kind: 'matmul', batch: 1, m: 2, n: 3, k: kk, inputs: ['int16', 'int16', ...Array.from({ length: n - 2 }, () => 'int32' as const)], acc: 'int32', out: 'int32',
+        a: { strides: [0, kk, 1], offset: 0 }, b: { strides: [0, 3, 1], offset: 0 }, outStrides: [6, 3, 1],
+        epilogue: { value: 'int32', expr: epi },
+      };
+      const ins = [
+        typed('int16', Array.from({ length: 2 * kk }, (_, i) => (i % 5) - 2)),
+        typed('int16', Array.from({ length: kk * 3 }, (_, i) => (i % 3) - 1)),
+        ...Array.from({ length: n - 2 }, (_, m) => typed('int32', values(3, m + 5, -100, 100).map(Math.floor))),
+      ];
+      // a pack, then the product (split: partial products and the combining pass)
+      expect((gpu.compile(mk) as unknown as { passes: unknown[] }).passes).toHaveLength(kk > 4096 ? 3 : 2);
+      expect(Array.from(runKernel(gpu, mk, ins)), `k ${kk}`).toEqual(Array.from(runKernel(cpu, mk, ins)));
+    }
   });
 
   it('puts the placeholder at position 15 of sources and arguments past 15', () => {
