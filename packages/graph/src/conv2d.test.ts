@@ -7,7 +7,7 @@
  * hand-written values come from NumPy (.audit/conv-extras/ref.py).
  */
 import { describe, expect, it } from 'vitest';
-import { T, sym } from '../test/helpers.js';
+import { T, sym, val } from '../test/helpers.js';
 import type { Conv2dOptions } from './conv2d.js';
 
 type V = sym.TensorVariable;
@@ -132,8 +132,19 @@ describe('T.nnet.conv2d with numGroups', () => {
     expect(() => T.nnet.conv2d(x, T.dtensor4('w'), { groups: 2 } as never)).toThrow(/unknown option "groups"/);
     const W = T.dtensor4('w');
     const f = sym.function([x, W], T.nnet.conv2d(x, W, { numGroups: 2 }));
-    await expect(f(random([1, 6, 3, 3], 1), random([4, 2, 2, 2], 2))).rejects.toThrow(/conv2d: the input x of shape \(1, 6, 3, 3\) has 6 channels but the filters w expect numGroups 2 x 2 per group = 4/);
-    await expect(f(random([1, 4, 3, 3], 1), random([3, 2, 2, 2], 2))).rejects.toThrow(/conv2d: the filters w .* have 3 output channels, which numGroups 2 does not divide/);
+    // when run, both shapes are the run's (the filters' too, not the build's (?, ?, ?, ?))
+    await expect(f(random([1, 6, 3, 3], 1), random([4, 2, 2, 2], 2))).rejects.toThrow(/conv2d: the input x of shape \(1, 6, 3, 3\) has 6 channels but the filters w of shape \(4, 2, 2, 2\) expect numGroups 2 x 2 per group = 4/);
+    await expect(f(random([1, 5, 3, 3], 1), random([4, 2, 2, 2], 2))).rejects.toThrow(/conv2d: the input x of shape \(1, 5, 3, 3\) has 5 channels but the filters w of shape \(4, 2, 2, 2\) expect numGroups 2 x 2 per group = 4/);
+    await expect(f(random([1, 4, 3, 3], 1), random([3, 2, 2, 2], 2))).rejects.toThrow(/conv2d: the filters w of shape \(3, 2, 2, 2\) have 3 output channels, which numGroups 2 does not divide/);
+  });
+  it('an empty batch gives an empty output, grouped or not, shapes known or not', async () => {
+    const [X, W] = [T.dtensor4('x'), T.dtensor4('w')];
+    for (const numGroups of [1, 2, 4]) {
+      const w = random([4, 4 / numGroups, 2, 2], 2);
+      const x = sym.NDArray.zeros([0, 4, 5, 5], 'float64');
+      expect((await run([], T.nnet.conv2d(T.constant(x), T.constant(w), { numGroups, subsample: [2, 1] }))).shape).toEqual([0, 4, 2, 4]);
+      expect((await run([X, W], T.nnet.conv2d(X, W, { numGroups, borderMode: 'full' }), x, w)).shape).toEqual([0, 4, 6, 6]);
+    }
   });
 });
 
@@ -202,6 +213,43 @@ describe('T.nnet.abstractConv: conv2dGradWrtInputs and conv2dGradWrtWeights', ()
     const g = sym.function([G, W], T.nnet.conv2dGradWrtInputs(G, W, [null, null, 6, 6]));
     await expect(g(random([1, 3, 4, 4], 1), random([2, 2, 3, 3], 2))).rejects.toThrow(/outputGrad gz of shape \(1, 3, 4, 4\) has 3 channels but there are 2 filters/);
   });
+  it('checks when run what the build could not: inputShape and filterShape against the shapes that come', async () => {
+    const [G, W, X] = [T.dtensor4('gz'), T.dtensor4('w'), T.dtensor4('x')];
+    const [r, c] = [T.iscalar('r'), T.iscalar('c')];
+    const gz = random([1, 2, 3, 3], 1);
+    const w = random([2, 1, 3, 3], 2);
+    // stride 2: 7 and 8 rows give 3 output rows; 10 gives 4, which is not outputGrad's
+    const byRows = sym.function([G, W, r, c], T.nnet.conv2dGradWrtInputs(G, W, [null, null, r, c], { subsample: [2, 2] }));
+    expect(((await byRows(gz, w, 8, 7)) as sym.NDArray).shape).toEqual([1, 1, 8, 7]);
+    await expect(byRows(gz, w, 10, 7)).rejects.toThrow(/conv2dGradWrtInputs: an input of inputShape\[2\] rows gives 4 output rows with these options, but outputGrad gz of shape \(1, 2, 3, 3\) has 3/);
+    await expect(byRows(gz, w, 7, 4)).rejects.toThrow(/conv2dGradWrtInputs: an input of inputShape\[3\] cols gives 1 output cols with these options, but outputGrad gz of shape \(1, 2, 3, 3\) has 3/);
+    // the batch and channels inputShape gives were ignored when run (a (1, 1, 7, 7) result for [5, 3, 7, 7])
+    const byNumbers = sym.function([G, W], T.nnet.conv2dGradWrtInputs(G, W, [5, 3, 7, 7], { subsample: [2, 2] }));
+    await expect(byNumbers(gz, w)).rejects.toThrow(/conv2dGradWrtInputs: inputShape\[0\]=5 is the batch of outputGrad gz, of shape \(1, 2, 3, 3\)/);
+    const byChannels = sym.function([G, W], T.nnet.conv2dGradWrtInputs(G, W, [1, 3, 7, 7], { subsample: [2, 2] }));
+    await expect(byChannels(gz, w)).rejects.toThrow(/conv2dGradWrtInputs: inputShape\[1\]=3 must be numGroups 1 x the channels per group of the filters w, of shape \(2, 1, 3, 3\)/);
+    expect(() => T.nnet.conv2dGradWrtInputs(G, W, [1, 3, 7, 7], { numGroups: 2 })).toThrow(/inputShape\[1\]=3 channels, which numGroups 2 does not divide/);
+    // and filterShape's first two, which conv2dGradWrtWeights returns as the result's shape
+    const x = random([1, 1, 7, 7], 3);
+    const byFilters = sym.function([X, G], T.nnet.conv2dGradWrtWeights(X, G, [3, 1, 3, 3], { subsample: [2, 2] }));
+    await expect(byFilters(x, gz)).rejects.toThrow(/conv2dGradWrtWeights: filterShape\[0\]=3 is the number of filters, one per channel of outputGrad gz, of shape \(1, 2, 3, 3\)/);
+    const byFilterChannels = sym.function([X, G], T.nnet.conv2dGradWrtWeights(X, G, [2, 2, 3, 3], { subsample: [2, 2] }));
+    await expect(byFilterChannels(x, gz)).rejects.toThrow(/conv2dGradWrtWeights: filterShape\[1\]=2 is the input's channels per group, but the input x of shape \(1, 1, 7, 7\) has 1 channels \(numGroups 1\)/);
+    const ok = sym.function([X, G], T.nnet.conv2dGradWrtWeights(X, G, [2, 1, 3, 3], { subsample: [2, 2] }));
+    expect(((await ok(x, gz)) as sym.NDArray).shape).toEqual([2, 1, 3, 3]);
+  });
+  it('an empty batch gives zeros (wrt weights) and an empty gradient (wrt inputs), grouped or not', async () => {
+    const [G, W, X] = [T.dtensor4('gz'), T.dtensor4('w'), T.dtensor4('x')];
+    for (const numGroups of [1, 2]) {
+      const o: Conv2dOptions = { numGroups, subsample: [2, 2], borderMode: 'half' };
+      const gz = sym.NDArray.zeros([0, 4, 3, 3], 'float64');
+      const w = random([4, 4 / numGroups, 3, 3], 2);
+      expect((await run([G, W], T.nnet.conv2dGradWrtInputs(G, W, [null, 4, 6, 5], o), gz, w)).shape).toEqual([0, 4, 6, 5]);
+      expect((await run([], T.nnet.conv2dGradWrtInputs(T.constant(gz), T.constant(w), [0, 4, 6, 5], o))).shape).toEqual([0, 4, 6, 5]);
+      const gw = await run([X, G], T.nnet.conv2dGradWrtWeights(X, G, [4, 4 / numGroups, 3, 3], o), sym.NDArray.zeros([0, 4, 6, 5], 'float64'), gz);
+      expect(val(gw)).toEqual(val(sym.NDArray.zeros([4, 4 / numGroups, 3, 3], 'float64')));
+    }
+  });
 });
 
 describe('T.nnet.abstractConv.bilinearUpsampling', () => {
@@ -232,5 +280,11 @@ describe('T.nnet.abstractConv.bilinearUpsampling', () => {
     expect(T.nnet.abstractConv.bilinearUpsampling(T.itensor4('i'), 2).dtype).toBe(sym.config.floatX);
     expect(() => T.nnet.abstractConv.bilinearUpsampling(T.dtensor4('d'), 1.5)).toThrow(/ratio must be an integer >= 1, got 1.5 \(fractional ratios are not supported\)/);
     expect(() => T.nnet.abstractConv.bilinearUpsampling(T.dmatrix('m'), 2)).toThrow(/the input must be 4-d/);
+  });
+  it('an empty batch or no channels give an empty output', async () => {
+    const X = T.dtensor4('x');
+    for (const shape of [[0, 2, 2, 3], [2, 0, 2, 3]]) {
+      expect((await run([X], T.nnet.abstractConv.bilinearUpsampling(X, 2), sym.NDArray.zeros(shape, 'float64'))).shape).toEqual([shape[0], shape[1], 4, 6]);
+    }
   });
 });

@@ -116,15 +116,15 @@ function fourD(what: string, name: string, v: TensorVariable, axes: string): voi
  */
 function checkFilterGroups(what: string, w: TensorVariable, groups: number): TensorVariable {
   if (groups === 1) return w;
-  const describe = (o: number | null | undefined) => `${what}: the filters ${w} of shape ${fmt(w)} have ${o} output channels, which numGroups ${groups} does not divide (each group needs as many filters)`;
+  const describe = (ws: readonly (number | null)[]) => `${what}: the filters ${w} of shape ${shapeToString(ws)} have ${ws[0]} output channels, which numGroups ${groups} does not divide (each group needs as many filters)`;
   const o = w.staticShape[0];
   if (known(o)) {
-    if (o % groups !== 0) throw new RangeError(describe(o));
+    if (o % groups !== 0) throw new RangeError(describe(w.staticShape));
     return w;
   }
   // a vector of G (O // G) entries: as long as the filters' first axis exactly when G divides O
   const whole = T.zeros([T.mul(groups, T.intDiv(T.shapeI(w, 0), groups))], 'int8');
-  return apply1(new MatchLength(0, 0, (ws) => describe(ws[0]), `${what} filter groups ${groups}`), [w, whole]);
+  return apply1(new MatchLength(0, 0, (ws) => describe(ws), `${what} filter groups ${groups}`), [w, whole]);
 }
 
 /**
@@ -143,9 +143,12 @@ function checkChannels(what: string, name: string, x: TensorVariable, w: TensorV
     if (groups > 1) return x;
   }
   if (groups === 1) return apply1(new MatchLength(1, 1, (xs, ws) => describe(xs, ws, ws[1]), `${what} channels`), [x, w]);
-  // a vector of G Cg entries: as long as x's channel axis exactly when the channels fit the groups
-  const expected = T.zeros([T.mul(groups, T.shapeI(w, 1))], 'int8');
-  return apply1(new MatchLength(1, 0, (xs, es) => describe(xs, null, known(es[0]) ? es[0] / groups : null), `${what} channels ${groups}`), [x, expected]);
+  // an empty (O, G Cg, KH, KW, 0) int8 tensor (nothing allocated): its axis 1 is as long as x's channel
+  // axis exactly when the channels fit the groups, and its shape gives the message the filters' shape
+  const sw = (d: number) => lengthOf(w, d);
+  const expected = T.zeros([sw(0), T.mul(groups, T.shapeI(w, 1)), sw(2), sw(3), 0], 'int8');
+  const filterShape = (es: readonly (number | null)[]) => [es[0]!, known(es[1]) ? es[1] / groups : null, es[2]!, es[3]!];
+  return apply1(new MatchLength(1, 1, (xs, es) => describe(xs, filterShape(es), known(es[1]) ? es[1] / groups : null), `${what} channels ${groups}`), [x, expected]);
 }
 
 /** The windows of x (batch, C, H, W) as rows (batch, OH, OW, C KH KW); the window from `window` or a tensor's last two axes. */
@@ -159,8 +162,17 @@ function staticPair(a: Length, b: Length): Pair | null {
   return typeof a === 'number' && typeof b === 'number' ? [a, b] : null;
 }
 
-/** (batch, OH, OW, G n) -> (G, batch, OH, OW, n): one block per group, the group axis first for BatchedDot. */
-const groupsFirst = (v: TensorVariable, groups: number) => dimshuffle(reshapeCopy(v, [0, 0, 0, groups, -1]), [3, 0, 1, 2, 4]);
+/** A length divided by k (which divides it). */
+const lengthOver = (n: Length, k: number): Length => (typeof n === 'number' ? n / k : T.intDiv(n, k));
+/** A length times k. */
+const lengthTimes = (n: Length, k: number): Length => (typeof n === 'number' ? n * k : T.mul(n, k));
+/**
+ * (batch, OH, OW, G n) -> (G, batch, OH, OW, n): one block per group, the
+ * group axis first for BatchedDot. n is spelled out, not -1: with a batch
+ * (or an output axis) of 0 a -1 could be anything, and Reshape refuses it.
+ */
+const groupsFirst = (v: TensorVariable, groups: number) =>
+  dimshuffle(T.reshape(v, [lengthOf(v, 0), lengthOf(v, 1), lengthOf(v, 2), groups, lengthOver(lengthOf(v, 3), groups)]), [3, 0, 1, 2, 4]);
 /** (G, batch, OH, OW, n) -> (batch, OH, OW, G n), the inverse of groupsFirst. */
 const groupsLast = (v: TensorVariable) => reshapeCopy(dimshuffle(v, [1, 2, 3, 0, 4]), [0, 0, 0, -1]);
 /** The filter matrix (O, K) as (G, K, O / G): group g's filters as the columns of one matrix. */
@@ -212,6 +224,15 @@ function expectLength(what: string, message: string, expected: number | null, go
   if (known(expected) && known(got) && expected !== got) throw new RangeError(`${what}: ${message}: expected ${expected}, got ${got}`);
 }
 
+/**
+ * v whose axis `axis` must be n long: checked when built where that length
+ * is known (by the caller), else when the function runs.
+ */
+function expectAxis(v: TensorVariable, axis: number, n: number, describe: (vs: readonly (number | null)[]) => string, tag: string): TensorVariable {
+  if (known(v.staticShape[axis])) return v;
+  return apply1(new MatchLength(axis, 0, (vs) => describe(vs), `${tag} ${n}`), [v, T.zeros([n], 'int8')]);
+}
+
 /** Along axis a of a geometry, the output length an input of length n gives with window k (null where unknown or none). */
 function outputLength(g: PatchGeometry, a: 0 | 1, n: Length, k: number | null | undefined): number | string | null {
   if (typeof n !== 'number' || !known(k)) return null;
@@ -244,6 +265,7 @@ export function conv2dGradWrtInputs(outputGrad: TensorLike, filters: TensorLike,
   expectLength(what, `outputGrad ${gz0} of shape ${fmt(gz0)} has one channel per filter of ${w0} (shape ${fmt(w0)})`, o ?? null, gz0.staticShape[1]);
   expectLength(what, `inputShape[0] is the batch of outputGrad ${gz0} of shape ${fmt(gz0)}`, batch, gz0.staticShape[0]);
   if (known(channels) && known(cg)) expectLength(what, `inputShape[1] must be numGroups ${groups} x the filters' ${cg} channels per group (filters ${w0} of shape ${fmt(w0)})`, groups * cg, channels);
+  if (known(channels) && channels % groups !== 0) throw new RangeError(`${what}: inputShape[1]=${channels} channels, which numGroups ${groups} does not divide`);
   for (const a of [0, 1] as const) {
     const count = outputLength(geometry, a, [rows, cols][a]!, [kh, kw][a]);
     const got = gz0.staticShape[2 + a];
@@ -252,8 +274,23 @@ export function conv2dGradWrtInputs(outputGrad: TensorLike, filters: TensorLike,
     }
   }
   // the gradient flows through the filters' orientation and the product as in conv2d's backward pass
-  const gz = apply1(new MatchLength(1, 0, (gs, ws) => `${what}: outputGrad ${gz0} of shape ${shapeToString(gs)} has ${gs[1]} channels but there are ${ws[0]} filters (${w0})`, `${what} channels`), [gz0, w]);
-  const matrix = reshapeCopy(oriented(w, flip), [0, -1]);
+  let gz = apply1(new MatchLength(1, 0, (gs, ws) => `${what}: outputGrad ${gz0} of shape ${shapeToString(gs)} has ${gs[1]} channels but there are ${ws[0]} filters (${w0})`, `${what} channels`), [gz0, w]);
+  let wc = w;
+  // what the build could not check, checked when the function runs (the inputShape the result takes must be the one outputGrad comes from)
+  if (known(batch)) gz = expectAxis(gz, 0, batch, (gs) => `${what}: inputShape[0]=${batch} is the batch of outputGrad ${gz0}, of shape ${shapeToString(gs)}`, `${what} batch`);
+  if (known(channels)) wc = expectAxis(wc, 1, channels / groups, (ws) => `${what}: inputShape[1]=${channels} must be numGroups ${groups} x the channels per group of the filters ${w0}, of shape ${shapeToString(ws)}`, `${what} input channels ${groups}`);
+  // an empty (0, KH, KW, OH, OW) tensor (nothing allocated): the output rows and cols that inputShape's rows and cols give
+  const staticWindow: Pair | null = known(kh) && known(kw) ? [kh, kw] : null;
+  const counts = apply1(new Im2Col(geometry, staticWindow), staticWindow ? [T.zeros([0, rows, cols], 'int8')] : [T.zeros([0, rows, cols], 'int8'), w0]);
+  for (const a of [0, 1] as const) {
+    const name = a === 0 ? 'rows' : 'cols';
+    const given = [rows, cols][a]!;
+    gz = apply1(
+      new MatchLength(2 + a, 3 + a, (gs, cs) => `${what}: an input of ${typeof given === 'number' ? given : `inputShape[${2 + a}]`} ${name} gives ${cs[3 + a]} output ${name} with these options, but outputGrad ${gz0} of shape ${shapeToString(gs)} has ${gs[2 + a]}`, `${what} output ${name}`),
+      [gz, counts],
+    );
+  }
+  const matrix = reshapeCopy(oriented(wc, flip), [0, -1]);
   const gzRows = dimshuffle(gz, [0, 2, 3, 1]);
   const gRows =
     groups === 1
@@ -261,7 +298,8 @@ export function conv2dGradWrtInputs(outputGrad: TensorLike, filters: TensorLike,
       : groupsLast(T.batchedDot(groupsFirst(gzRows, groups), dimshuffle(filterColumns(matrix, groups), [0, 2, 1])));
   // (batch, OH, OW, C KH KW) -> (batch, C, KH, KW, OH, OW), the windows Col2Im sums back into the image
   const window = [lengthOf(w0, 2), lengthOf(w0, 3)];
-  const windows = T.reshape(gRows, [lengthOf(gRows, 0), lengthOf(gRows, 1), lengthOf(gRows, 2), -1, window[0]!, window[1]!]);
+  // the channels spelled out (G Cg), not -1, which an empty batch leaves undetermined
+  const windows = T.reshape(gRows, [lengthOf(gRows, 0), lengthOf(gRows, 1), lengthOf(gRows, 2), lengthTimes(lengthOf(w0, 1), groups), window[0]!, window[1]!]);
   const image = T.zeros([rows, cols], 'int8');
   return apply1(new Col2Im(geometry), [dimshuffle(windows, [0, 3, 4, 5, 1, 2]), image]);
 }
@@ -276,8 +314,8 @@ export function conv2dGradWrtInputs(outputGrad: TensorLike, filters: TensorLike,
  */
 export function conv2dGradWrtWeights(input: TensorLike, outputGrad: TensorLike, filterShape: ConvShape, options: Conv2dOptions = {}): TensorVariable {
   const what = 'conv2dGradWrtWeights';
-  const x0 = asTensor(input, `${what}: input`);
-  const gz0 = asTensor(outputGrad, `${what}: outputGrad`);
+  let x0 = asTensor(input, `${what}: input`);
+  let gz0 = asTensor(outputGrad, `${what}: outputGrad`);
   fourD(what, 'the input', x0, '(batch, channels, rows, cols)');
   fourD(what, 'outputGrad', gz0, '(batch, out_channels, out_rows, out_cols)');
   const [o, cg, kh, kw] = convShape(what, 'filterShape', filterShape);
@@ -288,12 +326,16 @@ export function conv2dGradWrtWeights(input: TensorLike, outputGrad: TensorLike, 
   if (known(gc) && gc % groups !== 0) throw new RangeError(`${what}: outputGrad ${gz0} of shape ${fmt(gz0)} has ${gc} channels, which numGroups ${groups} does not divide`);
   if (known(c)) expectLength(what, `filterShape[1] is the input's channels per group (input ${x0} of shape ${fmt(x0)}, numGroups ${groups})`, cg, c / groups);
   expectLength(what, `the input ${x0} of shape ${fmt(x0)} and outputGrad ${gz0} of shape ${fmt(gz0)} have different batches`, x0.staticShape[0] ?? null, gz0.staticShape[0]);
+  // what the build could not check, checked when the function runs (the filterShape the result takes must be the one outputGrad comes from)
+  const [xName, gzName] = [String(x0), String(gz0)];
+  if (known(o)) gz0 = expectAxis(gz0, 1, o, (gs) => `${what}: filterShape[0]=${o} is the number of filters, one per channel of outputGrad ${gzName}, of shape ${shapeToString(gs)}`, `${what} filters`);
+  if (known(cg)) x0 = expectAxis(x0, 1, groups * cg, (xs) => `${what}: filterShape[1]=${cg} is the input's channels per group, but the input ${xName} of shape ${shapeToString(xs)} has ${xs[1]} channels (numGroups ${groups})`, `${what} channels ${groups}`);
   const window = staticPair(kh, kw);
   const rows0 = patchRows(x0, geometry, window, window ? x0 : T.zeros([kh, kw], 'int8'));
   // the windows of the input must be as many as outputGrad's positions, which the product pairs with them
   const matched = (axis: number, name: string) => (v: TensorVariable) =>
     apply1(
-      new MatchLength(axis, axis + 1, (rs, gs) => `${what}: the input ${x0} has ${rs[axis]} windows along its ${name} with filters of ${String(kh)}x${String(kw)} and these options, but outputGrad ${gz0} of shape ${shapeToString(gs)} has ${gs[axis + 1]} output ${name}`, `${what} ${name}`),
+      new MatchLength(axis, axis + 1, (rs, gs) => `${what}: the input ${xName} has ${rs[axis]} windows along its ${name} with filters of ${String(kh)}x${String(kw)} and these options, but outputGrad ${gzName} of shape ${shapeToString(gs)} has ${gs[axis + 1]} output ${name}`, `${what} ${name}`),
       [v, gz0],
     );
   const rows = matched(2, 'cols')(matched(1, 'rows')(rows0));
@@ -306,7 +348,8 @@ export function conv2dGradWrtWeights(input: TensorLike, outputGrad: TensorLike, 
   } else {
     // per group: (Cg KH KW, batch OH OW) . (batch OH OW, O / G), then (O, Cg KH KW)
     const rowsG = reshapeCopy(dimshuffle(groupsFirst(rows, groups), [0, 4, 1, 2, 3]), [0, 0, -1]);
-    const gzG = dimshuffle(reshapeCopy(dimshuffle(reshapeCopy(dimshuffle(gz0, [1, 0, 2, 3]), [0, -1]), [1, 0]), [0, groups, -1]), [1, 0, 2]);
+    const gzT = dimshuffle(reshapeCopy(dimshuffle(gz0, [1, 0, 2, 3]), [0, -1]), [1, 0]);
+    const gzG = dimshuffle(T.reshape(gzT, [lengthOf(gzT, 0), groups, lengthOver(lengthOf(gzT, 1), groups)]), [1, 0, 2]);
     const perGroup = apply1(BATCHED_DOT, [rowsG, gzG]);
     matrix = dimshuffle(reshapeCopy(dimshuffle(perGroup, [1, 0, 2]), [0, -1]), [1, 0]);
   }
@@ -336,7 +379,9 @@ export function bilinearUpsampling(input: TensorLike, ratio: number): TensorVari
   const [rows, cols] = [lengthOf(x, 2), lengthOf(x, 3)];
   const times = (n: Length, k: number): Length => (typeof n === 'number' ? n * k : T.mul(n, k));
   const plus = (n: Length, k: number): Length => (typeof n === 'number' ? n + k : T.add(n, k));
-  const images = T.reshape(x.dtype === d ? x : T.cast(x, d), [-1, 1, rows, cols]);
+  // batch x channels spelled out: -1 is undetermined when either is 0
+  const [batch, channels] = [lengthOf(x, 0), lengthOf(x, 1)];
+  const images = T.reshape(x.dtype === d ? x : T.cast(x, d), [typeof batch === 'number' && typeof channels === 'number' ? batch * channels : T.mul(batch, channels), 1, rows, cols]);
   // the edges repeated once outside the image, rows then cols
   const edge = (v: TensorVariable, axis: 2 | 3, start: number | null, stop: number | null) =>
     v.get(...Array.from({ length: axis }, () => T.slice(null, null)), T.slice(start, stop));
