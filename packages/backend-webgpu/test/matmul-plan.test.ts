@@ -164,6 +164,19 @@ describe('planMatmul', () => {
     const f64: MatmulKernel = { ...kernelOf({ m: 25, n: 20, k: 4000 }), acc: 'float64' };
     expect(planMatmul(f64, SOFTWARE_MATMUL_TILE)!.splits).toBeGreaterThan(1);
   });
+
+  it('splits exactly at the rule boundaries: k = m x n, 63 blocks (not 64), and a product just past the tiled threshold', () => {
+    for (const base of [SOFTWARE_MATMUL_TILE, DEFAULT_MATMUL_TILE]) {
+      const t = tileOf(base);
+      expect(plan({ m: 23, n: 23, k: 529 }, base).splits, t).toBe(2);
+      expect(plan({ m: 23, n: 23, k: 528 }, base).splits, t).toBe(1);
+      expect(plan({ batch: 63, m: 16, n: 16, k: 2048 }, base).splits, t).toBe(2);
+      expect(plan({ batch: 64, m: 16, n: 16, k: 2048 }, base).splits, t).toBe(1);
+      // k >= m x n over 64^3 multiply-adds implies k >= 512: 16 x 32 x 512 splits, 16 x 32 x 511 runs untiled
+      expect(plan({ m: 16, n: 32, k: 512 }, base).splits, t).toBe(2);
+      expect(planMatmul(kernelOf({ m: 16, n: 32, k: 511 }), base), t).toBeUndefined();
+    }
+  });
 });
 
 // each device tile on a backend of its own: lavapipe's and the one real GPUs get

@@ -100,6 +100,21 @@ describe('the WebGPU sort kernel', () => {
     expect(ints(results[1]!).slice(0, 5)).toEqual([2, 7, 5, 3, 8]);
   });
 
+
+  it('keys by bits: every NaN payload (signed, signalling) ties as NaN, subnormals of both signs keep their order, in one dispatch and through scratch', async () => {
+    const x = T.fmatrix('x');
+    // negative and signalling NaNs, all-ones, ±smallest and ±largest subnormals, ±0, ±inf, 1
+    const bits = [0xffc00001, 0x7f800001, 0x7fc00000, 0xffffffff, 0x00000001, 0x80000001, 0x80000000, 0, 0x7f800000, 0xff800000, 0x007fffff, 0x807fffff, 0x3f800000];
+    const next = lcg(9);
+    for (const n of [13, 4500]) {
+      const words = Uint32Array.from({ length: 2 * n }, () => bits[Math.floor(next() * bits.length)]!);
+      const data = new Float32Array(words.buffer);
+      const { results } = await compiled([x], [T.argsort(x), T.argtopk(x, 7), T.argtopk(x, -7)], [sym.fromTyped(data, [2, n], 'float32')]);
+      expect(ints(results[0]!), `n ${n}`).toEqual(reference(data, 2, n, false));
+      expect(ints(results[1]!), `n ${n}`).toEqual(reference(data, 2, n, true, 7));
+      expect(ints(results[2]!), `n ${n}`).toEqual(reference(data, 2, n, false, 7));
+    }
+  });
   it('orders the extremes of every integer dtype, and bools', async () => {
     const cases: [DType, number[]][] = [
       ['int32', [2147483647, -2147483648, -1, 0, 1, -2147483648, 2147483647, 5, -5, 0]],
