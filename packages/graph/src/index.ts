@@ -69,6 +69,8 @@ export { toDot, toDot as pydotprint } from './dot.js';
 export type { DotOptions } from './dot.js';
 export { cloneReplace } from './clone.js';
 export { schedule, toposort, graphLeaves } from './schedule.js';
+export { foldGraph } from './fold.js';
+export type { FoldMemo } from './fold.js';
 export type { Program, ScheduleOptions, InPlaceRequest } from './schedule.js';
 export type {
   Kernel,

@@ -16,6 +16,7 @@ import { AdvancedIncSubtensor1, AdvancedSubtensor1 } from './ops/advanced.js';
 import { Join } from './ops/join.js';
 import { ARange } from './ops/alloc.js';
 import { pp } from './printing.js';
+import { foldGraph } from './fold.js';
 import { IncSubtensor, Subtensor, type IndexEntry } from './ops/subtensor.js';
 import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
 import { Elemwise, elemwise } from './ops/elemwise.js';
@@ -68,32 +69,21 @@ interface AffineContext {
 
 /** A key equal for equal graphs (op keys, constants' values, leaves' ids), equal graphs being numbered once. */
 function structure(v: TensorVariable, cx: AffineContext): string {
-  // children first with an explicit stack: a bound computed by an unrolled loop of 10,000 steps is deeper than the call stack
+  // children first without recursion: a bound computed by an unrolled loop of 10,000 steps is deeper than the call stack
   const { keys, interned } = cx;
-  const stack = [v];
-  while (stack.length) {
-    const x = stack[stack.length - 1]!;
-    if (keys.has(x)) {
-      stack.pop();
-      continue;
-    }
-    if (x instanceof TensorConstant || !x.owner) {
-      keys.set(x, x instanceof TensorConstant ? `const:${x.dtype}:${x.value.data.join(',')}` : `leaf:${x.id}`);
-      stack.pop();
-      continue;
-    }
-    const waiting = x.owner.inputs.filter((i) => !keys.has(i));
-    if (waiting.length) {
-      stack.push(...waiting);
-      continue;
-    }
-    stack.pop();
-    const text = `${x.owner.op.key()}.${x.index}(${x.owner.inputs.map((i) => keys.get(i)!).join(',')})`;
-    let key = interned.get(text);
-    if (key === undefined) interned.set(text, (key = `node:${interned.size}`));
-    keys.set(x, key);
-  }
-  return keys.get(v)!;
+  const leaf = (x: TensorVariable): boolean => x instanceof TensorConstant || !x.owner;
+  return foldGraph(
+    v,
+    keys,
+    (x) => (leaf(x) ? [] : x.owner!.inputs),
+    (x) => {
+      if (leaf(x)) return x instanceof TensorConstant ? `const:${x.dtype}:${x.value.data.join(',')}` : `leaf:${x.id}`;
+      const text = `${x.owner!.op.key()}.${x.index}(${x.owner!.inputs.map((i) => keys.get(i)!).join(',')})`;
+      let key = interned.get(text);
+      if (key === undefined) interned.set(text, (key = `node:${interned.size}`));
+      return key;
+    },
+  );
 }
 
 function combine(parts: readonly Affine[], signs: readonly number[]): Affine {

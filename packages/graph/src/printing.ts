@@ -4,6 +4,7 @@ import { Elemwise } from './ops/elemwise.js';
 import { Scan } from './ops/scan.js';
 import { OpFromGraph } from './ops/op-from-graph.js';
 import { ppArgs, type Apply } from './op.js';
+import { foldGraph } from './fold.js';
 import { TensorVariable } from './variable.js';
 
 /** What `sym.function` returns, as far as printing needs it. */
@@ -16,31 +17,18 @@ export function pp(v: TensorVariable): string {
   const memo = new Map<TensorVariable, string>();
   // printed where it stands: no op of its own, or a name (the output's own name aside)
   const leaf = (x: TensorVariable): boolean => !x.owner || (x.name !== undefined && x !== v);
-  // children first, with an explicit stack: a chain of 50,000 ops is deeper than the call stack
-  const stack: TensorVariable[] = [v];
-  while (stack.length) {
-    const x = stack[stack.length - 1]!;
-    if (memo.has(x)) {
-      stack.pop();
-      continue;
-    }
-    if (leaf(x)) {
-      memo.set(x, x.toString());
-      stack.pop();
-      continue;
-    }
-    const node = x.owner!;
-    const waiting = node.inputs.filter((i) => !memo.has(i));
-    if (waiting.length) {
-      // pushed in reverse so that they are printed left to right, as the recursion did (a node's op.pp may count)
-      for (let k = waiting.length - 1; k >= 0; k--) stack.push(waiting[k]!);
-      continue;
-    }
-    stack.pop();
-    const args = node.inputs.map((i) => memo.get(i)!);
-    memo.set(x, node.op.pp ? node.op.pp(args, node, x.index) : `${node.op.toString()}(${ppArgs(args)})`);
-  }
-  return memo.get(v)!;
+  // children first without recursion (a chain of 50,000 ops is deeper than the call stack), left to right as a node's op.pp may count
+  return foldGraph(
+    v,
+    memo,
+    (x) => (leaf(x) ? [] : x.owner!.inputs),
+    (x) => {
+      if (leaf(x)) return x.toString();
+      const node = x.owner!;
+      const args = node.inputs.map((i) => memo.get(i)!);
+      return node.op.pp ? node.op.pp(args, node, x.index) : `${node.op.toString()}(${ppArgs(args)})`;
+    },
+  );
 }
 
 function idName(n: number): string {

@@ -1,5 +1,5 @@
 /** Small pattern-matching helpers the rewrites share. */
-import { DimShuffle, Elemwise, Reduce, T, TensorConstant, type Apply, type DType, type ElemwiseOpName, type Reducer, type TensorVariable } from '@sym/graph';
+import { DimShuffle, Elemwise, Reduce, T, TensorConstant, foldGraph, type Apply, type DType, type ElemwiseOpName, type Reducer, type TensorVariable } from '@sym/graph';
 
 /** The node computing `v` when it is an elementwise `op` (any scalar op when omitted). */
 export function elem(v: TensorVariable, op?: ElemwiseOpName): Apply | null {
@@ -141,31 +141,19 @@ const flip = (k: number): number => ((k & ABOVE) << 1) | ((k & BELOW) >> 1);
  * whole product at each node of a chain of 10,000 cost its square.
  */
 export function hasVariableDivisor(v: TensorVariable): boolean {
-  // children first with an explicit stack; an operand of another dtype is a factor as it stands
-  const stack: TensorVariable[] = [v];
-  while (stack.length) {
-    const t = stack[stack.length - 1]!;
-    if (factorKinds.has(t)) {
-      stack.pop();
-      continue;
-    }
-    const n = productNode(t, t.dtype);
-    if (!n) {
-      factorKinds.set(t, leafKind(t));
-      stack.pop();
-      continue;
-    }
-    const waiting = n.inputs.filter((i) => i.dtype === t.dtype && !factorKinds.has(i));
-    if (waiting.length) {
-      stack.push(...waiting);
-      continue;
-    }
-    stack.pop();
-    const kinds = n.inputs.map((i) => (i.dtype === t.dtype ? factorKinds.get(i)! : leafKind(i)));
-    const op = (n.op as Elemwise).scalarOp;
-    factorKinds.set(t, op === 'truediv' ? kinds[0]! | flip(kinds[1]!) : kinds.reduce((a, b) => a | b, 0));
-  }
-  return (factorKinds.get(v)! & BELOW) !== 0;
+  // children first without recursion; an operand of another dtype is a factor as it stands
+  const kind = foldGraph(
+    v,
+    factorKinds,
+    (t) => productNode(t, t.dtype)?.inputs.filter((i) => i.dtype === t.dtype) ?? [],
+    (t) => {
+      const n = productNode(t, t.dtype);
+      if (!n) return leafKind(t);
+      const kinds = n.inputs.map((i) => (i.dtype === t.dtype ? factorKinds.get(i)! : leafKind(i)));
+      return (n.op as Elemwise).scalarOp === 'truediv' ? kinds[0]! | flip(kinds[1]!) : kinds.reduce((a, b) => a | b, 0);
+    },
+  );
+  return (kind & BELOW) !== 0;
 }
 
 /** A 0-d constant 1: a factor that changes neither the value, the dtype nor the shape of a float product. */

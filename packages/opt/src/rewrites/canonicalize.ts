@@ -3,7 +3,7 @@
  * Each rewrite answers null when it does not apply; the engine rejects a
  * replacement whose type differs from the node's output.
  */
-import { DimShuffle, Reshape, SCALAR_OPS, T, TensorConstant, TensorType, array, castScalar, promoteAll, type Apply, type DType, type TensorVariable } from '@sym/graph';
+import { DimShuffle, Reshape, SCALAR_OPS, T, TensorConstant, TensorType, array, castScalar, foldGraph, promoteAll, type Apply, type DType, type TensorVariable } from '@sym/graph';
 import { registerRewrite, type NodeRewriter, type RewriteContext } from '../registry.js';
 import { buildProduct, dimshuffleOf, elem, fits, hasVariableDivisor, isFloatVar, isNeutral, isSignedZero, productTerms, scalarOpOf, uniformValue } from '../match.js';
 
@@ -204,25 +204,11 @@ function chainConstantCount(out: TensorVariable, ctx: RewriteContext): number {
   const known = counts;
   const op = scalarOpOf(out.owner!) as 'add' | 'mul';
   const term = (v: TensorVariable): number => (v instanceof TensorConstant && v.ndim === 0 ? 1 : 0);
-  // children first, with an explicit stack
-  const stack: TensorVariable[] = [out];
-  while (stack.length) {
-    const v = stack[stack.length - 1]!;
-    if (known.has(v)) {
-      stack.pop();
-      continue;
-    }
-    const inputs = v.owner!.inputs;
-    const inner = inputs.map((i) => chainNode(i, op, out.dtype, ctx));
-    const waiting = inputs.filter((i, k) => inner[k] && !known.has(i));
-    if (waiting.length) {
-      stack.push(...waiting);
-      continue;
-    }
-    stack.pop();
-    known.set(v, inputs.reduce((sum, i, k) => sum + (inner[k] ? known.get(i)! : term(i)), 0));
-  }
-  return known.get(out)!;
+  // children first without recursion: a chain of 10,000 ops is deeper than the call stack
+  const inner = (v: TensorVariable) => v.owner!.inputs.filter((i) => chainNode(i, op, out.dtype, ctx));
+  return foldGraph(out, known, inner, (v) =>
+    v.owner!.inputs.reduce((sum, i) => sum + (chainNode(i, op, out.dtype, ctx) ? known.get(i)! : term(i)), 0),
+  );
 }
 
 /**
