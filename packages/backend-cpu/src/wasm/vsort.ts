@@ -161,17 +161,22 @@ export function sortModule(kind: KeyLoad): Uint8Array<ArrayBuffer> {
     if (wide) c.i64Store();
     else c.i32Store();
   };
-  c.get(n).i32(INSERTION_MAX + 1).i32LtS().if_();
-  {
-    // a short line: its keys, then insertion by them (a strictly greater key moves up: ties stay in input order)
+  // the line's keys, stored in order, with `each` run on each key as it is made
+  const readKeys = (each: () => void = () => {}) => {
     c.get(src).set(p);
     forLine(() => {
       loadV();
       keyOfV();
       c.set(key);
       storeKey();
+      each();
       c.get(p).get(step).i32Add().set(p);
     });
+  };
+  c.get(n).i32(INSERTION_MAX + 1).i32LtS().if_();
+  {
+    // a short line: its keys, then insertion by them (a strictly greater key moves up: ties stay in input order)
+    readKeys();
     forLine(() => {
       c.get(keys).get(i).i32(kb).i32Mul().i32Add();
       loadKeyAt();
@@ -196,14 +201,8 @@ export function sortModule(kind: KeyLoad): Uint8Array<ArrayBuffer> {
   c.else_();
   c.get(scratch).i32(0).i32(digits * 1024).memoryFill();
   // the keys, and the counts of every digit
-  c.get(src).set(p);
-  forLine(() => {
-    loadV();
-    keyOfV();
-    c.set(key);
-    storeKey();
+  readKeys(() => {
     for (let d = 0; d < digits; d++) count(d);
-    c.get(p).get(step).i32Add().set(p);
   });
 
   c.i32(0).set(moved);
