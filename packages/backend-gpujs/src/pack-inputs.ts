@@ -7,25 +7,9 @@
  * where its input starts in its pack. Each input is copied only as far as
  * the kernel reads it.
  */
-import type { Kernel, ScalarExpr, SortKernel } from '@sym/graph';
-import { epilogueShape, mapLeaves, walkExpr } from '@sym/graph';
+import type { Kernel, SortKernel } from '@sym/graph';
+import { inputExtent, moveInputs } from '@sym/graph';
 import type { Pass } from './split.js';
-
-/** The elements of input `input` that `e` reads over the index space `dims` (one past the highest). */
-function extent(e: ScalarExpr, input: number, dims: readonly number[]): number {
-  let elements = 0;
-  walkExpr(e, (x) => {
-    // a gather may read any element of its input
-    if (x.kind === 'gather' && x.input === input) elements = Math.max(elements, x.size);
-    if (x.kind !== 'load' || x.input !== input || dims.some((d) => d === 0)) return;
-    let hi = x.offset;
-    x.strides.forEach((s, d) => {
-      if (s > 0) hi += (dims[d]! - 1) * s;
-    });
-    elements = Math.max(elements, hi + 1);
-  });
-  return elements;
-}
 
 /** A packed texture: the inputs copied into it and where each starts. */
 interface Pack {
@@ -57,14 +41,11 @@ export function packInputs(k: Exclude<Kernel, SortKernel>, limit: number): { ker
   const keep = limit - groups;
   // a matmul reads its two operands in its inner loop: they stay inputs of their own
   if (keep < (k.kind === 'matmul' ? 2 : 0)) throw new RangeError(`gpujs: a ${k.kind} kernel of ${n} inputs cannot be packed into ${limit} textures`);
-  const main = k.kind === 'matmul' ? undefined : { expr: k.expr, dims: k.kind === 'elementwise' ? k.shape : [...k.shape, ...k.reduceShape] };
-  const epilogue = k.kind === 'elementwise' ? undefined : k.epilogue;
-  const outputSpace = k.kind === 'elementwise' ? k.shape : epilogueShape(k);
   const where: { pack: number; base: number }[] = [];
   const packs: { inputs: number[]; bases: number[]; size: number }[] = Array.from({ length: groups }, () => ({ inputs: [], bases: [], size: 0 }));
   for (let input = keep; input < n; input++) {
     const pack = Math.floor((input - keep) / limit);
-    const elements = Math.max(main ? extent(main.expr, input, main.dims) : 0, epilogue ? extent(epilogue.expr, input, outputSpace) : 0);
+    const elements = inputExtent(k, input);
     const p = packs[pack]!;
     where[input] = { pack, base: p.size };
     if (elements > 0) {
@@ -73,24 +54,11 @@ export function packInputs(k: Exclude<Kernel, SortKernel>, limit: number): { ker
       p.size += elements;
     }
   }
-  const move = (e: ScalarExpr) =>
-    mapLeaves(
-      e,
-      (l) => (l.input < keep ? l : { ...l, input: keep + where[l.input]!.pack, offset: l.offset + where[l.input]!.base }),
-      undefined,
-      (g) => {
-        if (g.input < keep) return g;
-        const { pack, base } = where[g.input]!;
-        const at: ScalarExpr = { kind: 'const', value: base, dtype: 'int32' };
-        return { ...g, input: keep + pack, size: packs[pack]!.size, index: { kind: 'apply', op: 'add', args: [g.index, at], computeDType: 'int32', dtype: 'int32' } };
-      },
-    );
-  const kernel = {
-    ...k,
-    inputs: [...k.inputs.slice(0, keep), ...packs.map(() => 'float32' as const)],
-    ...(main && { expr: move(main.expr) }),
-    ...(epilogue && { epilogue: { ...epilogue, expr: move(epilogue.expr) } }),
-  } as Kernel;
+  const inputs = [...k.inputs.slice(0, keep), ...packs.map(() => 'float32' as const)];
+  const kernel = moveInputs(k, keep, inputs, (input) => {
+    const { pack, base } = where[input]!;
+    return { input: keep + pack, base, size: packs[pack]!.size };
+  });
   // a pack nothing reads still binds a texture: one element
   const passes = packs.map((p): Pass => (p.inputs.length === 0 ? { source: 'function () {\nreturn 0.0;\n}', size: 1, args: [] } : { source: packSource(p), size: p.size, args: p.inputs.map((input) => ({ input })) }));
   return { kernel, keep, packs: passes };

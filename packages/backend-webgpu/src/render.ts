@@ -19,8 +19,8 @@
  * Dispatches larger than `maxComputeWorkgroupsPerDimension` fold into a
  * second (and third) grid dimension.
  */
-import type { DType, ElementwiseKernel, Kernel, ReduceKernel, ScalarExpr, SortKernel } from '@sym/graph';
-import { epilogueShape, reduceIdentity, isFloat, mapLeaves, walkExpr } from '@sym/graph';
+import type { DType, ElementwiseKernel, Kernel, ReduceKernel, SortKernel } from '@sym/graph';
+import { reduceIdentity, isFloat, inputExtent, moveInputs } from '@sym/graph';
 import { deviceAcc, perWord, valueType } from './dtypes.js';
 import { PRELUDE, convert, literal, wrap, type IndexFn } from './scalar.js';
 import { renderStatements, statements } from './statements.js';
@@ -236,38 +236,12 @@ fn main(${ENTRY_ARGS}) {
   return { code, dispatch: grid(n, limits) };
 }
 
-/** Largest element index + 1 that the loads of input `input` reach over iteration space `dims`. */
-function extent(e: ScalarExpr, input: number, dims: readonly number[]): number {
-  let words = 0;
-  walkExpr(e, (x) => {
-    // a gather may read any element of its input
-    if (x.kind === 'gather' && x.input === input) words = Math.max(words, x.size);
-    if (x.kind !== 'load' || x.input !== input) return;
-    if (dims.some((d) => d === 0)) return;
-    let lo = x.offset;
-    let hi = x.offset;
-    x.strides.forEach((s, d) => {
-      const span = (dims[d]! - 1) * s;
-      if (span < 0) lo += span;
-      else hi += span;
-    });
-    if (lo < 0) throw new RangeError(`webgpu: a load of input ${input} reaches index ${lo}`);
-    words = Math.max(words, hi + 1);
-  });
-  return words;
-}
-
 /** The kernel with inputs `keep..` read from one packed buffer (binding `keep`), and that buffer's layout. */
 function pack<K extends Exclude<Kernel, SortKernel>>(k: K, keep: number): { kernel: K; packing: Packing } {
-  // a matmul has no expression of its own: its extra inputs are the epilogue's (the operands stay bound, keep >= 2)
-  const main = k.kind === 'matmul' ? undefined : { expr: k.expr, dims: k.kind === 'elementwise' ? k.shape : [...k.shape, ...k.reduceShape] };
-  const epilogue = k.kind === 'elementwise' ? undefined : k.epilogue;
-  const outputSpace = k.kind === 'elementwise' ? k.shape : epilogueShape(k);
   const inputs: PackedInput[] = [];
   let base = 0;
   for (let input = keep; input < k.inputs.length; input++) {
-    // an epilogue's loads run over the output space only
-    const elements = Math.max(main ? extent(main.expr, input, main.dims) : 0, epilogue ? extent(epilogue.expr, input, outputSpace) : 0);
+    const elements = inputExtent(k, input);
     const per = perWord(k.inputs[input]!);
     // an int64 input starts on an even word, so that its offsets count whole elements
     if (per < 1) base += base % 2;
@@ -276,25 +250,7 @@ function pack<K extends Exclude<Kernel, SortKernel>>(k: K, keep: number): { kern
     base += words;
   }
   // a load's offset in the packed buffer counts its own elements: words, halves for float16, word pairs for int64
-  const moved = (l: { input: number; offset: number }) => l.offset + inputs[l.input - keep]!.base * perWord(k.inputs[l.input]!);
-  const move = (e: ScalarExpr) =>
-    mapLeaves(
-      e,
-      (l) => (l.input < keep ? l : { ...l, input: keep, offset: moved(l) }),
-      undefined,
-      // a gather of a packed input reads at its computed index plus where that input starts
-      (g) => {
-        if (g.input < keep) return g;
-        const base: ScalarExpr = { kind: 'const', value: moved({ input: g.input, offset: 0 }), dtype: 'int32' };
-        return { ...g, input: keep, index: { kind: 'apply', op: 'add', args: [g.index, base], computeDType: 'int32', dtype: 'int32' } };
-      },
-    );
-  const kernel = {
-    ...k,
-    inputs: [...k.inputs.slice(0, keep), 'uint32' as const],
-    ...(main && { expr: move(main.expr) }),
-    ...(epilogue && { epilogue: { ...epilogue, expr: move(epilogue.expr) } }),
-  } as K;
+  const kernel = moveInputs(k, keep, [...k.inputs.slice(0, keep), 'uint32'], (input) => ({ input: keep, base: inputs[input - keep]!.base * perWord(k.inputs[input]!) }));
   return { kernel, packing: { binding: keep, inputs, words: base } };
 }
 

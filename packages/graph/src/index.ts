@@ -70,6 +70,8 @@ export type { DotOptions } from './dot.js';
 export { cloneReplace } from './clone.js';
 export { schedule, toposort, graphLeaves } from './schedule.js';
 export { foldGraph } from './fold.js';
+export { inputExtent, moveInputs } from './kernel-inputs.js';
+export type { ExprKernel, InputPlace } from './kernel-inputs.js';
 export type { FoldMemo } from './fold.js';
 export type { Program, ScheduleOptions, InPlaceRequest } from './schedule.js';
 export type {
