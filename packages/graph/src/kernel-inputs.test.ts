@@ -40,6 +40,6 @@ describe('moveInputs', () => {
       }),
     );
     const shifted = moveInputs(kernel, 1, kernel.inputs, (input) => ({ input, base: 5 }));
-    expect((shifted.expr as { args: ScalarExpr[] }).args[0]).toEqual(add(load(0, [1, 0], 0), load(1, [-4, 1], 14)));
+    expect(shifted.expr.kind === 'apply' && shifted.expr.args[0]).toEqual(add(load(0, [1, 0], 0), load(1, [-4, 1], 14)));
   });
 });
