@@ -1,5 +1,6 @@
 /** `grad` and `Lop`: reverse-mode differentiation, as Theano's `T.grad` and `T.Lop`. */
 import { T, TensorVariable, asTensor, checkOptionNames, shapeToString, type DType, type TensorLike } from '@sym/graph';
+import { checkEvalPoint } from './eval-points.js';
 import { checkPolicy, describeValue, describeVariable, rankName, reverse, type DisconnectedPolicy, type ReverseOptions, type Seed } from './reverse.js';
 
 export interface GradOptions {
@@ -136,8 +137,9 @@ export function Lop(
   }
   const seeds = fs.map((v, i) => {
     const g = asTensor(vs[i]!, `Lop: eval point ${i}`);
-    if (g.ndim !== v.ndim) throw new TypeError(`Lop: eval point ${i} must be a ${rankName(v.ndim)} like f${fs.length > 1 ? `[${i}]` : ''}, ${describeVariable(v)}; got ${g.toString()} (${rankName(g.ndim)})`);
-    return { variable: v, grad: g };
+    const fName = `f${fs.length > 1 ? `[${i}]` : ''}`;
+    if (g.ndim !== v.ndim) throw new TypeError(`Lop: eval point ${i} must be a ${rankName(v.ndim)} like ${fName}, ${describeVariable(v)}; got ${g.toString()} (${rankName(g.ndim)})`);
+    return { variable: v, grad: checkEvalPoint(g, v, 'Lop', `eval point ${i} (${g.toString()})`, `${fName}, ${v.toString()}`) };
   });
   const out = vectorJacobian(seeds, checkWrt(wrt, 'Lop'), { ...options, caller: 'Lop', subject: fs.length > 1 ? 'f (every expression)' : 'f' });
   return Array.isArray(wrt) ? out : out[0]!;

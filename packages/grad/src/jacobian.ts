@@ -12,6 +12,7 @@
  */
 import { T, TensorVariable, apply1, asTensor, checkOptionNames, cloneReplace, type DType, type TensorLike } from '@sym/graph';
 import { checkScalarCost, checkWrt, gradientOf, REVERSE_OPTIONS, vectorJacobian } from './grad.js';
+import { checkEvalPoint } from './eval-points.js';
 import { EYE_LIKE } from './ops.js';
 import { checkPolicy, rankName, reverse, type DisconnectedPolicy } from './reverse.js';
 import { range } from './shape-helpers.js';
@@ -119,7 +120,7 @@ function evalPointsFor(ws: readonly TensorVariable[], vs: readonly TensorLike[],
     if (v.ndim !== w.ndim) {
       throw new TypeError(`${caller}: the eval point for ${w.toString()} must be a ${rankName(w.ndim)} like ${w.toString()}, got ${v.toString()} (${rankName(v.ndim)})`);
     }
-    return v;
+    return checkEvalPoint(v, w, caller, `the eval point for ${w.toString()} (${v.toString()})`, w.toString());
   });
 }
 
