@@ -146,6 +146,24 @@ describe('rounding, floorDiv, isclose, allclose', () => {
     expect(value(T.floorDiv(f64([7, -7]), 2))).toEqual([3, -4]);
   });
 
+  it("round keeps an integer's dtype and value in every mode (NumPy's round); bool becomes float32, as under floor", () => {
+    for (const dtype of ['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32'] as const) {
+      const values = dtype.startsWith('u') ? [0, 7, 200] : [-7, 0, 100];
+      const x = T.constant(sym.array(values, { dtype }));
+      for (const r of [T.round(x), T.round(x, 'half_away_from_zero'), x.round(), T.roundHalfToEven(x), T.roundHalfAwayFromZero(x)]) {
+        expect(r.dtype).toBe(dtype);
+        const got = both(r);
+        expect([got.dtype, got.toArray()]).toEqual([dtype, values]);
+      }
+      // fused with its neighbours, still in the integer's dtype (int8 wraps as NumPy's)
+      expect(both(T.round(x).mul(x).add(1)).dtype).toBe(dtype);
+    }
+    expect(both(T.round(T.constant(sym.array([100], { dtype: 'int8' }))).mul(3)).toArray()).toEqual([44]);
+    const b = T.constant(sym.array([true, false], { dtype: 'bool' }));
+    for (const r of [T.round(b), T.round(b, 'half_away_from_zero')]) expect([both(r).dtype, both(r).toArray()]).toEqual(['float32', [1, 0]]);
+    expect(T.iround(T.constant(sym.array([3], { dtype: 'int32' }))).dtype).toBe('int64');
+  });
+
   it("isclose is NumPy's: tolerances, infinities by sign, NaN only with equalNan", () => {
     const a = f64([1, 1e-9, NaN, Infinity, -Infinity, 100, NaN, 1e10]);
     const b = f64([1.00001, 0, NaN, Infinity, Infinity, 100.002, 1, 1.00001e10]);

@@ -31,6 +31,7 @@ export type ElemwiseOpName = ScalarOpName | CompositeScalarOp;
 export type OutRule =
   | 'same' // promoted input dtype (bool arithmetic becomes int8, as in Theano)
   | 'float' // promoted input dtype upgraded to float
+  | 'integral' // an integer dtype kept (rounding it changes nothing: NumPy's round keeps it), else as 'float' (bool included)
   | 'bool' // comparisons and logic
   | 'given' // cast: the dtype is a parameter
   | 'second'; // second(a, b): b's dtype, broadcast to a's shape
@@ -134,7 +135,7 @@ const PRIMITIVE_OPS: { readonly [S in ScalarOpName]: ScalarOpSpec } = {
   sqrt: { arity: 1, out: 'float', theanoName: 'sqrt', impl: ([a]) => Math.sqrt(a!) },
   floor: { arity: 1, out: 'float', theanoName: 'floor', impl: ([a]) => Math.floor(a!) },
   ceil: { arity: 1, out: 'float', theanoName: 'ceil', impl: ([a]) => Math.ceil(a!) },
-  round: { arity: 1, out: 'float', theanoName: 'round_half_to_even', impl: ([a]) => roundHalfEven(a!) },
+  round: { arity: 1, out: 'integral', theanoName: 'round_half_to_even', impl: ([a]) => roundHalfEven(a!) },
   sin: { arity: 1, out: 'float', theanoName: 'sin', impl: ([a]) => Math.sin(a!) },
   cos: { arity: 1, out: 'float', theanoName: 'cos', impl: ([a]) => Math.cos(a!) },
   tan: { arity: 1, out: 'float', theanoName: 'tan', impl: ([a]) => Math.tan(a!) },
@@ -201,6 +202,8 @@ export function scalarOutDType(op: ElemwiseOpName, inputs: readonly DType[], giv
         : promoted;
     case 'float':
       return floatOf(promoted);
+    case 'integral':
+      return isFloat(promoted) || promoted === 'bool' ? floatOf(promoted) : promoted;
     case 'bool':
       return 'bool';
     case 'second':

@@ -131,6 +131,8 @@ export const round = (x: TensorLike, mode: 'half_to_even' | 'half_away_from_zero
   if (mode === 'half_to_even') return elemwise('round', x);
   if (mode !== 'half_away_from_zero') throw new TypeError(`round: mode must be 'half_to_even' or 'half_away_from_zero', got ${JSON.stringify(mode)}`);
   const v = asTensor(x, 'round');
+  // an integer is already rounded: it keeps its dtype (as under half_to_even), not floor's float
+  if (isInt(v.dtype)) return elemwise('round', v);
   // x = t + r with t its integer part and r exact; the halves go away from zero
   const t = switch_(lt(v, 0), ceil(v), floor(v));
   return switch_(ge(abs(sub(v, t)), 0.5), add(t, sgn(v)), t);
@@ -356,6 +358,7 @@ export * from './constructors.js';
 export * from './shape-extra.js';
 export * from './math-extra.js';
 export * from './extra-arrays.js';
+export * from './data-dependent.js';
 /** `T.xlogx.xlogx(x)` and `T.xlogx.xlogy0(x, y)`: Theano's `theano.tensor.xlogx`. */
 export * as xlogx from './xlogx.js';
 

@@ -118,7 +118,9 @@ export class Elemwise extends Op {
     );
     // a composite becomes primitive ops, which every backend renders
     if (isComposite(op)) return [lowerComposite(ctx, op, shape, args, compute, out)];
-    return [ctx.elementwise(shape, out, args, (loads) => ({ kind: 'apply', op, args: loads, computeDType: compute, dtype: out }))];
+    // an integer is already rounded: backends render round on floats only
+    const scalarOp = op === 'round' && !isFloat(compute) ? 'identity' : op;
+    return [ctx.elementwise(shape, out, args, (loads) => ({ kind: 'apply', op: scalarOp, args: loads, computeDType: compute, dtype: out }))];
   }
 
   override pp(args: readonly string[]): string {
