@@ -275,9 +275,20 @@ describe('T.nnet.abstractConv.bilinearUpsampling', () => {
     expectClose(y, sym.array([rows], { shape: [1, 1, 6, 9], dtype: 'float64' }), 1e-12);
     expect((await run([], T.nnet.abstractConv.bilinearUpsampling(T.constant(x), 1))).toArray()).toEqual(x.toArray());
   });
-  it('keeps float32; an integer input gives floatX; refuses a fractional ratio', async () => {
-    expect(T.nnet.abstractConv.bilinearUpsampling(T.ftensor4('f'), 2).dtype).toBe('float32');
-    expect(T.nnet.abstractConv.bilinearUpsampling(T.itensor4('i'), 2).dtype).toBe(sym.config.floatX);
+  it("gives floatX, the dtype of Theano's kernel, or a wider input's float dtype; refuses a fractional ratio", async () => {
+    const up = (v: sym.TensorVariable) => T.nnet.abstractConv.bilinearUpsampling(v, 2);
+    const floatX = sym.config.floatX;
+    try {
+      sym.config.floatX = 'float64';
+      // Theano: the result is the float64 kernel's dtype; it was float32
+      expect([up(T.ftensor4('f')).dtype, up(T.dtensor4('d')).dtype, up(T.itensor4('i')).dtype, up(T.tensor4('h', 'float16')).dtype]).toEqual(['float64', 'float64', 'float64', 'float64']);
+      const y = await run([], up(T.constant(sym.array(x.toArray() as number[][][][], { dtype: 'float32' }))));
+      expect([y.dtype, (y.toArray() as number[][][][])[0]![0]![1]]).toEqual(['float64', [1.5, 2, 2.5, 3, 3.5, 3.5]]);
+      sym.config.floatX = 'float32';
+      expect([up(T.ftensor4('f')).dtype, up(T.dtensor4('d')).dtype, up(T.itensor4('i')).dtype, up(T.tensor4('h', 'float16')).dtype]).toEqual(['float32', 'float64', 'float32', 'float32']);
+    } finally {
+      sym.config.floatX = floatX;
+    }
     expect(() => T.nnet.abstractConv.bilinearUpsampling(T.dtensor4('d'), 1.5)).toThrow(/ratio must be an integer >= 1, got 1.5 \(fractional ratios are not supported\)/);
     expect(() => T.nnet.abstractConv.bilinearUpsampling(T.dmatrix('m'), 2)).toThrow(/the input must be 4-d/);
   });

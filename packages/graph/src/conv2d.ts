@@ -17,7 +17,7 @@
  */
 import { asTensor, apply1, type TensorLike } from './op.js';
 import { TensorVariable } from './variable.js';
-import { isFloat, isInt } from './dtype.js';
+import { isFloat, isInt, promote } from './dtype.js';
 import { config } from './config.js';
 import { shapeToString } from './ndarray.js';
 import { Col2Im, Im2Col, pairOption, resolvePad, windowCount, type Pair, type PadSpec, type PatchGeometry } from './ops/conv.js';
@@ -367,15 +367,18 @@ export function conv2dGradWrtWeights(input: TensorLike, outputGrad: TensorLike, 
  * the cols with the kernel [1, 2, ..., ratio, ..., 2, 1] / ratio at stride
  * ratio. With an even ratio the last row and col are repeated once more
  * than the first, as Theano notes. `ratio` is an integer >= 1 (Theano's
- * later `frac_ratio` is not supported); a float input keeps its dtype,
- * an integer one gives floatX.
+ * later `frac_ratio` is not supported). The result is floatX, the dtype
+ * of Theano's kernel (a float32 input gives float64 under
+ * floatX=float64, an integer one floatX), or the input's float dtype
+ * where that is wider (float64 under floatX=float32).
  */
 export function bilinearUpsampling(input: TensorLike, ratio: number): TensorVariable {
   const what = 'bilinearUpsampling';
   const x = asTensor(input, `${what}: input`);
   fourD(what, 'the input', x, '(batch, channels, rows, cols)');
   if (!Number.isInteger(ratio) || ratio < 1) throw new RangeError(`${what}: ratio must be an integer >= 1, got ${JSON.stringify(ratio)} (fractional ratios are not supported)`);
-  const d = isFloat(x.dtype) ? x.dtype : config.floatX;
+  // Theano's kernel is floatX and the result takes the kernel's dtype; a wider float input keeps its own (NumPy's promotion of the two)
+  const d = isFloat(x.dtype) ? promote(x.dtype, config.floatX) : config.floatX;
   const [rows, cols] = [lengthOf(x, 2), lengthOf(x, 3)];
   const times = (n: Length, k: number): Length => (typeof n === 'number' ? n * k : T.mul(n, k));
   const plus = (n: Length, k: number): Length => (typeof n === 'number' ? n + k : T.add(n, k));
