@@ -238,6 +238,23 @@ describe('T.nnet.abstractConv: conv2dGradWrtInputs and conv2dGradWrtWeights', ()
     const ok = sym.function([X, G], T.nnet.conv2dGradWrtWeights(X, G, [2, 1, 3, 3], { subsample: [2, 2] }));
     expect(((await ok(x, gz)) as sym.NDArray).shape).toEqual([2, 1, 3, 3]);
   });
+  it('an inputShape too small for one window is refused naming inputShape, the least length and what came, built or run', async () => {
+    const [G, W] = [T.dtensor4('gz'), T.dtensor4('w')];
+    const [r, c] = [T.iscalar('r'), T.iscalar('c')];
+    const w = random([1, 1, 3, 3], 2);
+    const f = sym.function([G, W, r, c], T.nnet.conv2dGradWrtInputs(G, W, [null, null, r, c]));
+    expect(((await f(random([1, 1, 1, 1], 1), w, 3, 3)) as sym.NDArray).shape).toEqual([1, 1, 3, 3]);
+    // the error came from the Im2Col inside, naming neither inputShape nor the function called
+    const rows = /^conv2dGradWrtInputs: inputShape\[2\] must be at least 3 rows for one 3x3 window of the filters w with these options, got 2 \(the window spans 3 positions/;
+    await expect(f(random([1, 1, 1, 1], 1), w, 2, 3)).rejects.toThrow(rows);
+    await expect(f(random([1, 1, 0, 1], 1), w, 2, 3)).rejects.toThrow(rows);
+    // padding 1 each side: one row is enough; dilation 2 spans 5 cols, so 3 with that padding
+    const padded = sym.function([G, W, r, c], T.nnet.conv2dGradWrtInputs(G, W, [null, null, r, c], { borderMode: [1, 1], filterDilation: [1, 2] }));
+    expect(((await padded(random([1, 1, 1, 1], 1), w, 1, 3)) as sym.NDArray).shape).toEqual([1, 1, 1, 3]);
+    await expect(padded(random([1, 1, 1, 1], 1), w, 1, 2)).rejects.toThrow(/^conv2dGradWrtInputs: inputShape\[3\] must be at least 3 cols for one 3x3 window of the filters w with these options, got 2/);
+    // numbers and filters known at build time: refused when built
+    expect(() => T.nnet.conv2dGradWrtInputs(G, T.constant(w), [null, null, 3, 2])).toThrow(/^conv2dGradWrtInputs: inputShape\[3\] must be at least 3 cols for one 3x3 window of the filters TensorConstant\{.*\} with these options, got 2/);
+  });
   it('an empty batch gives zeros (wrt weights) and an empty gradient (wrt inputs), grouped or not', async () => {
     const [G, W, X] = [T.dtensor4('gz'), T.dtensor4('w'), T.dtensor4('x')];
     for (const numGroups of [1, 2]) {

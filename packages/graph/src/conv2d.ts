@@ -281,7 +281,14 @@ export function conv2dGradWrtInputs(outputGrad: TensorLike, filters: TensorLike,
   if (known(channels)) wc = expectAxis(wc, 1, channels / groups, (ws) => `${what}: inputShape[1]=${channels} must be numGroups ${groups} x the channels per group of the filters ${w0}, of shape ${shapeToString(ws)}`, `${what} input channels ${groups}`);
   // an empty (0, KH, KW, OH, OW) tensor (nothing allocated): the output rows and cols that inputShape's rows and cols give
   const staticWindow: Pair | null = known(kh) && known(kw) ? [kh, kw] : null;
-  const counts = apply1(new Im2Col(geometry, staticWindow), staticWindow ? [T.zeros([0, rows, cols], 'int8')] : [T.zeros([0, rows, cols], 'int8'), w0]);
+  // an inputShape too small for one window is the caller's, not the op's: the error names it (at build time where rows, cols and the window are known)
+  const tooSmall = (a: 0 | 1, n: number, window: Pair, reason: string) => {
+    const [k, d] = [window[a], geometry.dilation[a]];
+    const least = Math.max(1, d * (k - 1) + 1 - 2 * resolvePad(geometry.pad[a], k, d));
+    const name = a === 0 ? 'rows' : 'cols';
+    return `${what}: inputShape[${2 + a}] must be at least ${least} ${name} for one ${window.join('x')} window of the filters ${w0} with these options, got ${n} (${reason})`;
+  };
+  const counts = apply1(new Im2Col(geometry, staticWindow, 0, tooSmall), staticWindow ? [T.zeros([0, rows, cols], 'int8')] : [T.zeros([0, rows, cols], 'int8'), w0]);
   for (const a of [0, 1] as const) {
     const name = a === 0 ? 'rows' : 'cols';
     const given = [rows, cols][a]!;

@@ -148,6 +148,13 @@ export class Im2Col extends Op {
     readonly geometry: PatchGeometry,
     readonly window: Pair | null,
     readonly fill = 0,
+    /**
+     * The error when an axis is too short for one window, in the words of
+     * the function that built the op (conv2dGradWrtInputs names its
+     * inputShape, which the op's input only carries); the op's own
+     * message otherwise.
+     */
+    readonly describeShortAxis?: (axis: 0 | 1, length: number, window: Pair, reason: string) => string,
   ) {
     super();
     checkGeometry('Im2Col', geometry);
@@ -190,6 +197,7 @@ export class Im2Col extends Op {
       try {
         return windowCount(n, k, this.geometry.stride[a]!, this.geometry.dilation[a]!, resolvePad(this.geometry.pad[a]!, k, this.geometry.dilation[a]!), this.geometry.edges);
       } catch (e) {
+        if (this.describeShortAxis) throw new RangeError(this.describeShortAxis(a as 0 | 1, n, [window[0]!, window[1]!], (e as Error).message));
         throw new RangeError(`${this.toString()}: ${node.inputs[0]?.toString() ?? 'input'} of shape ${fmtShape(s)} has no ${window.join('x')} window along axis ${s.length - 2 + a}: ${(e as Error).message}`);
       }
     });
