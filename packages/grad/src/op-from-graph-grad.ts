@@ -20,11 +20,11 @@
  * computes, as for gradClip. Shared variables read by the graph (implicit
  * inputs) always get the inner graph's gradient.
  */
-import { OpFromGraph, T, TensorVariable, asTensor, cloneReplace, isFloat, scan, shapeToString, type Apply, type TensorLike } from '@sym/graph';
+import { OpFromGraph, T, TensorVariable, cloneReplace, isFloat, type Apply } from '@sym/graph';
 import { reverse, type Seed } from './reverse.js';
 import { disconnectedInputs } from './rules.js';
-import { batchedLike } from './shape-helpers.js';
 import { DISCONNECTED, ZERO, type GradContext, type InputGrad } from './types.js';
+import { outputGrads, userGradNulls, userGrads, type UserGrad } from './user-grad.js';
 
 const connections = { grad: new WeakMap<OpFromGraph, readonly number[]>(), forward: new WeakMap<OpFromGraph, readonly number[]>() };
 
@@ -52,28 +52,9 @@ export function opFromGraphDisconnected(op: OpFromGraph, forward = false): reado
   return out;
 }
 
-/**
- * The declared inputs the override answers `null` for, asked once per op
- * with its own placeholders. An override that throws here throws again,
- * with its message checked, when the gradient is built: nothing is
- * disconnected meanwhile.
- */
+/** The declared inputs the override answers `null` for, asked once per op with its own placeholders. */
 function overrideNulls(op: OpFromGraph): number[] {
-  const declared = op.inputs.slice(0, op.declaredInputs);
-  const gs = op.outputs.map((o) => T.tensor(isFloat(o.dtype) ? o.dtype : undefined, o.broadcastable));
-  let rs: readonly unknown[];
-  try {
-    rs = op.grad!(declared, gs, op.outputs);
-  } catch {
-    return [];
-  }
-  // a list of another length is refused by that call
-  return Array.isArray(rs) && rs.length === declared.length ? declared.flatMap((_, i) => (rs[i] === null ? [i] : [])) : [];
-}
-
-/** The gradients flowing into the node's outputs, zeros (with the batch dimensions) for those that receive none. */
-function outputGrads({ node, gzs, gz, nb }: GradContext): TensorVariable[] {
-  return node.outputs.map((o, i) => gzs[i] ?? batchedLike(T.zerosLike(o, isFloat(o.dtype) ? o.dtype : gz.dtype), gz, nb));
+  return userGradNulls(op.grad!, op.inputs.slice(0, op.declaredInputs), op.outputs);
 }
 
 /** The inner graph's gradient with respect to the inputs at `which`. */
@@ -106,61 +87,18 @@ function innerGraphGrads(c: GradContext, which: readonly number[], forward: bool
   return result;
 }
 
-/** One override result, checked against the input it is the gradient of; unbatched. */
-function checkOverride(r: TensorLike | null | undefined, input: TensorVariable, i: number, op: OpFromGraph): InputGrad {
-  const what = `${op}: the grad override's result ${i} (the gradient of input ${i}, ${input} of type ${input.type})`;
-  if (r === null) return DISCONNECTED;
-  if (r === undefined) throw new TypeError(`${what} is undefined; return null for no gradient, 0 for a zero gradient`);
-  if (r === 0) return ZERO;
-  if (!isFloat(input.dtype)) return ZERO; // an integer input gets no gradient, whatever is returned
-  if (!(r instanceof TensorVariable)) {
-    const c = asTensor(r, what);
-    if (c.ndim > input.ndim) throw new TypeError(`${what} is a constant of ${c.ndim} dimensions, more than the input's ${input.ndim}`);
-    return T.second(input, T.cast(c, input.dtype));
-  }
-  if (r.dtype !== input.dtype) throw new TypeError(`${what} is ${r} of dtype ${r.dtype}; it must have the input's dtype ${input.dtype} (cast it: .astype('${input.dtype}'))`);
-  if (r.ndim !== input.ndim) throw new TypeError(`${what} is ${r} of type ${r.type}: ${r.ndim} dimensions where the input has ${input.ndim}`);
-  const clash = input.staticShape.findIndex((n, d) => {
-    const m = r.staticShape[d];
-    return n !== null && m !== null && m !== undefined && m !== n && m !== 1;
-  });
-  if (clash >= 0) {
-    throw new RangeError(`${what} has shape ${shapeToString(r.staticShape)} where the input has shape ${shapeToString(input.staticShape)} (dimension ${clash} differs)`);
-  }
-  return r;
-}
-
-/** The override's checked results for the declared inputs, given unbatched output gradients. */
-function overrideGrads(node: Apply, gs: readonly TensorVariable[]): InputGrad[] {
+/** The override as a user's gradient function over the node's declared inputs. */
+function override(node: Apply): UserGrad {
   const op = node.op as OpFromGraph;
-  const declared = node.inputs.slice(0, op.declaredInputs);
-  const rs = op.grad!(declared, gs, node.outputs);
-  if (!Array.isArray(rs) || rs.length !== declared.length) {
-    const got = Array.isArray(rs) ? `${rs.length} result(s)` : `${rs === null ? 'null' : typeof rs}`;
-    throw new TypeError(`${op}: the grad override must return a list of ${declared.length} gradient(s), one per input (${op.inputs.slice(0, op.declaredInputs).join(', ')}), got ${got}`);
-  }
-  return declared.map((v, i) => checkOverride(rs[i] as TensorLike | null | undefined, v, i, op));
-}
-
-/**
- * The override with `nb` batch dimensions in front of every output
- * gradient: a scan over the first, the override (or the next level) inside.
- */
-function batchedOverride(node: Apply, gs: readonly TensorVariable[], nb: number): InputGrad[] {
-  if (nb === 0) return overrideGrads(node, gs);
-  let pattern: InputGrad[] = [];
-  const [rows] = scan(
-    (...gRows: TensorVariable[]) => {
-      pattern = batchedOverride(node, gRows, nb - 1);
-      const tensors = pattern.filter((g): g is TensorVariable => g instanceof TensorVariable);
-      // a scan needs a step output; when every gradient is null or zero, a placeholder nobody reads
-      return tensors.length ? tensors : [gRows[0]!];
-    },
-    { sequences: [...gs], name: `grad_of_${(node.op as OpFromGraph).name ?? 'op_from_graph'}` },
-  );
-  const stacked = Array.isArray(rows) ? rows : [rows];
-  let k = 0;
-  return pattern.map((g) => (g instanceof TensorVariable ? stacked[k++]! : g));
+  return {
+    fn: op.grad!,
+    inputs: node.inputs.slice(0, op.declaredInputs),
+    outputs: node.outputs,
+    op: op.toString(),
+    source: 'the grad override',
+    inputNames: op.inputs.slice(0, op.declaredInputs).map((v) => v.toString()),
+    scanName: `grad_of_${op.name ?? 'op_from_graph'}`,
+  };
 }
 
 export function opFromGraphGrad(c: GradContext, options: { forward?: boolean } = {}): InputGrad[] {
@@ -170,7 +108,7 @@ export function opFromGraphGrad(c: GradContext, options: { forward?: boolean } =
     const g = innerGraphGrads(c, all, options.forward ?? false);
     return all.map((i) => g.get(i)!);
   }
-  const declared = batchedOverride(c.node, outputGrads(c), c.nb);
+  const declared = userGrads(override(c.node), outputGrads(c), c.nb);
   const implicit = innerGraphGrads(c, all.slice(op.declaredInputs), false);
   return [...declared, ...all.slice(op.declaredInputs).map((i) => implicit.get(i)!)];
 }

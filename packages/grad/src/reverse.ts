@@ -188,7 +188,7 @@ export function reverse(
     if (!rule) {
       throw new NullGradError(
         `${opts.caller}: ${node.op.toString()} (kind ${JSON.stringify(node.op.kind)}) has no gradient rule: @sym/grad's table covers sym's own ops; ` +
-          `an op of your own gets one by subclassing GradientOp (kind 'Gradient', with its gradRule)`,
+          `an op of your own gets one by subclassing sym.CustomOp (with its grad method)`,
       );
     }
     const results = rule({ node, x: node.inputs, z: node.outputs[0]!, gz, gzs, nb });

@@ -2,7 +2,9 @@
  * The gradient rules: one per op, in tables keyed by op kind, scalar op and
  * reducer. The tables are mapped types over the closed sets @sym/graph
  * declares (`OpKind`, `ElemwiseOpName`, `Reducer`), so adding an op there
- * without a rule here is a compile error. A rule builds the gradient of each
+ * without a rule here is a compile error. Ops from outside sym have the
+ * kinds `Gradient` (GradientOp) and `Custom` (CustomOp), whose entries
+ * call the op's own rule. A rule builds the gradient of each
  * input from `T.*` functions; elementwise results are reduced to the input's
  * shape by the reverse pass (undoing broadcasting), so elementwise rules
  * ignore shapes.
@@ -43,6 +45,7 @@ import { COMPOSITE_GRADS } from './special-grads.js';
 import { sortGrad, takeAlongAxisGrad } from './sort-grad.js';
 import { choleskyGrad, detGrad, matrixInverseGrad, solveGrad } from './linalg-grad.js';
 import { batchedDotGrad } from './batched-dot-grad.js';
+import { customOpDisconnected, customOpGrad } from './custom-op-grad.js';
 import { DISCONNECTED, ZERO, type GradContext, type InputGrad, type OpGrad } from './types.js';
 
 const zeros = (n: number): InputGrad[] => new Array<InputGrad>(n).fill(ZERO);
@@ -302,6 +305,8 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   Sort: sortGrad,
   TakeAlongAxis: takeAlongAxisGrad,
   Gradient: (c) => (c.node.op as GradientOp).gradRule(c),
+  // ops written outside sym carry their own gradient
+  Custom: customOpGrad,
 };
 
 /**
@@ -313,6 +318,7 @@ export function disconnectedInputs(node: GradContext['node'], forward = false): 
   const op = node.op;
   if (op.kind === 'Shape') return [0];
   if (op instanceof GradientOp) return op.disconnectedInputs();
+  if (op.kind === 'Custom') return customOpDisconnected(node);
   if (op instanceof OpFromGraph) return opFromGraphDisconnected(op, forward);
   if (op.kind === 'Elemwise' && (op as Elemwise).scalarOp === 'second') return [0];
   // indices, and the pieces a JoinSplit reads only for their shapes

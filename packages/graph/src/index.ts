@@ -29,6 +29,8 @@ export { TensorVariable, TensorConstant } from './variable.js';
 export type { StaticShape } from './variable.js';
 export { Op, Apply, applyNode, apply1, asTensor, constant, resultDType } from './op.js';
 export type { OpKind, TensorLike } from './op.js';
+export { CustomOp } from './custom-op.js';
+export type { CustomOpParam } from './custom-op.js';
 export { SCALAR_OPS, SCALAR_OP_NAMES, scalarOutDType, powFloat } from './scalar.js';
 export type { ScalarOpName, ScalarOpSpec, OutRule, ElemwiseOpName } from './scalar.js';
 export { COMPOSITE_OPS, COMPOSITE_OP_NAMES, isComposite } from './special.js';

@@ -17,6 +17,8 @@ import type { LowerContext, TensorView } from './lower.js';
  * `Gradient` marks the ops `@sym/grad` itself defines (identity in the
  * forward pass with an altered gradient, such as `zeroGrad` or `gradClip`,
  * and helpers its gradient graphs use); each carries its own rule.
+ * `Custom` marks ops written outside sym (`CustomOp`), which carry their
+ * own gradient (`CustomOp.grad`).
  */
 export type OpKind =
   | 'Elemwise'
@@ -48,7 +50,8 @@ export type OpKind =
   | 'Det'
   | 'Cholesky'
   | 'Solve'
-  | 'Gradient';
+  | 'Gradient'
+  | 'Custom';
 
 export abstract class Op {
   abstract readonly kind: OpKind;

@@ -1,0 +1,116 @@
+/**
+ * sym.CustomOp, the base of ops written outside sym: its key and printed
+ * name from `name` and `params()`, `apply`/`applyAll`, the refusal of a
+ * class without a lowering, and such ops compiled (FAST_RUN, FAST_COMPILE,
+ * DebugMode against `perform`), inside a scan step and through
+ * cloneReplace. Gradients are in @sym/grad (custom-op-grad.test.ts); the
+ * conformance suite runs two custom ops on every backend
+ * (@sym/backend-testkit, cases/custom-op.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { T, sym } from '../test/helpers.js';
+
+const mul = (a: sym.ScalarExpr, b: sym.ScalarExpr, d: sym.DType): sym.ScalarExpr => ({ kind: 'apply', op: 'mul', args: [a, b], computeDType: d, dtype: d });
+
+/** x * factor; `wrong` lowers to x * (factor + 1), a backend result DebugMode must catch. */
+class Scale extends sym.CustomOp {
+  readonly name = 'Scale';
+  constructor(
+    readonly factor: number,
+    readonly wrong = false,
+  ) {
+    super();
+  }
+  override params(): Record<string, sym.CustomOpParam> {
+    return { factor: this.factor };
+  }
+  outputTypes(inputs: readonly sym.TensorVariable[]): sym.TensorType[] {
+    return [inputs[0]!.type];
+  }
+  inferShape(shapes: readonly sym.StaticShape[]): sym.StaticShape[] {
+    return [shapes[0]!];
+  }
+  perform([x]: readonly sym.NDArray[]): sym.NDArray[] {
+    return [sym.fill(x!.shape, x!.dtype, (i) => x!.data[i]! * this.factor)];
+  }
+  lower(ctx: sym.LowerContext, [x]: readonly sym.TensorView[]): sym.TensorView[] {
+    const d = x!.dtype;
+    const k: sym.ScalarExpr = { kind: 'const', value: this.factor + (this.wrong ? 1 : 0), dtype: d };
+    return [ctx.elementwise(x!.shape, d, [x!], ([v]) => mul(v!, k, d))];
+  }
+}
+
+/** Two outputs: max(x, 0) and min(x, 0), through `indexed` (reads at computed positions). */
+class SplitSign extends sym.CustomOp {
+  readonly name = 'SplitSign';
+  outputTypes(inputs: readonly sym.TensorVariable[]): sym.TensorType[] {
+    return [inputs[0]!.type, inputs[0]!.type];
+  }
+  inferShape(shapes: readonly sym.StaticShape[]): sym.StaticShape[] {
+    return [shapes[0]!, shapes[0]!];
+  }
+  perform([x]: readonly sym.NDArray[]): sym.NDArray[] {
+    return [sym.fill(x!.shape, x!.dtype, (i) => Math.max(x!.data[i]!, 0)), sym.fill(x!.shape, x!.dtype, (i) => Math.min(x!.data[i]!, 0))];
+  }
+  lower(ctx: sym.LowerContext, [x]: readonly sym.TensorView[]): sym.TensorView[] {
+    const d = x!.dtype;
+    const zero: sym.ScalarExpr = { kind: 'const', value: 0, dtype: d };
+    const part = (op: 'maximum' | 'minimum') =>
+      ctx.indexed(x!.shape, d, [x!], (at, index) => ({ kind: 'apply', op, args: [at(0, x!.shape.map((_, k) => index(k))), zero], computeDType: d, dtype: d }));
+    return [part('maximum'), part('minimum')];
+  }
+}
+
+describe('sym.CustomOp', () => {
+  it('is named, keyed and printed from name and params()', () => {
+    const x = T.dvector('x');
+    expect(new Scale(2).kind).toBe('Custom');
+    expect(new Scale(2).toString()).toBe('Scale{factor=2}');
+    expect(new Scale(2).key()).toBe(new Scale(2).key());
+    expect(new Scale(2).key()).not.toBe(new Scale(3).key());
+    // -0 and 0 are different computations (1 / x), though they print alike
+    expect(new Scale(-0).key()).not.toBe(new Scale(0).key());
+    expect(new SplitSign().toString()).toBe('SplitSign');
+    const y = new Scale(2).apply(x);
+    expect(sym.pp(y.add(1))).toBe('(Scale{factor=2}(x) + TensorConstant{1})');
+    expect(sym.debugprint(y)).toContain('Scale{factor=2} [id A]');
+  });
+
+  it('applies to variables, numbers and arrays; applyAll gives every output, apply refuses an op of several', async () => {
+    const [pos, neg] = new SplitSign().applyAll([-1, 2, -3]);
+    expect((await pos!.eval()).toArray()).toEqual([0, 2, 0]);
+    expect((await neg!.eval()).toArray()).toEqual([-1, 0, -3]);
+    expect(() => new SplitSign().apply(T.dvector('x'))).toThrow('SplitSign.apply: the op has 2 outputs; use applyAll to get them all');
+    expect(() => new Scale(2).apply({} as unknown as number)).toThrow(/Scale\{factor=2\}: input 0: expected a symbolic variable, a number or an array, got object/);
+  });
+
+  it('refuses a class without a lower method (JavaScript), naming it', () => {
+    const Ctor = class PerformOnly extends (sym.CustomOp as unknown as new () => object) {
+      readonly name = 'PerformOnly';
+    };
+    expect(() => new Ctor()).toThrow('CustomOp PerformOnly: no lower method. A custom op must lower to the kernel IR');
+  });
+
+  it('compiles in FAST_RUN, FAST_COMPILE and DebugMode, which catches a lowering that disagrees with perform', () => {
+    const x = T.dmatrix('x');
+    const [pos, neg] = new SplitSign().applyAll(new Scale(3).apply(x));
+    for (const mode of ['FAST_RUN', 'FAST_COMPILE', 'DebugMode'] as const) {
+      const f = sym.function([x], [pos!.add(neg!.mul(2)), neg!], { mode });
+      const [a, b] = f.sync([[1, -2], [-0.5, 4]]) as sym.NDArray[];
+      expect(a!.toArray()).toEqual([[3, -12], [-3, 12]]);
+      expect(b!.toArray()).toEqual([[0, -6], [-1.5, 0]]);
+    }
+    const bad = sym.function([x], new Scale(3, true).apply(x).exp(), { mode: 'DebugMode' });
+    expect(() => bad.sync([[1]])).toThrow(/DebugMode: Scale\{factor=3\}\(x\) output 0 differs from the reference at index \(0, 0\): backend 4, reference 3/);
+  });
+
+  it('runs inside a scan step and survives cloneReplace', async () => {
+    const xs = T.dmatrix('xs');
+    const [ys] = sym.scan((row: sym.TensorVariable, acc: sym.TensorVariable) => new Scale(2).apply(row).add(acc), { sequences: [xs], outputsInfo: [T.zeros([2])] }) as unknown as [sym.TensorVariable];
+    expect((await ys.eval({ xs: [[1, 2], [3, 4]] })).toArray()).toEqual([[2, 4], [8, 12]]);
+    const x = T.dvector('x');
+    const y = T.dvector('y');
+    const [moved] = sym.cloneReplace([new Scale(5).apply(x).sum()], new Map([[x, y.add(1)]]));
+    expect((await moved!.eval({ y: [1, 2] })).toArray()).toEqual(25);
+  });
+});
