@@ -33,6 +33,7 @@ export type { IrCase } from './ir/cases.js';
 export { Rng, caseRng, hashString, randomArray, randomScalar } from './rng.js';
 export type { ValueRange } from './rng.js';
 export { specialValues } from './cases/special.js';
+export { Softsign, CumMax, softsign, cummax } from './cases/custom-op.js';
 export { randomGraph, RANDOM_GRAPH_DTYPES } from './random-graph.js';
 export type { RandomGraph, RandomGraphOptions } from './random-graph.js';
 export { checkRandomGraph } from './random-graph-check.js';

@@ -11,6 +11,7 @@ import { dotCases } from './linalg.js';
 import { castCases, shapeCases, softmaxCases } from './shape.js';
 import { compositeCases } from './composite.js';
 import { opFromGraphCases } from './op-from-graph.js';
+import { customOpCases } from './custom-op.js';
 import { indexingCases } from './indexing.js';
 import { convCases } from './conv.js';
 import { scanCases } from './scan.js';
@@ -27,7 +28,7 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile' | 'ir'>]: (dtypes:
   shape: shapeCases,
   softmax: softmaxCases,
   cast: castCases,
-  composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes), ...opFromGraphCases(dtypes)],
+  composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes), ...opFromGraphCases(dtypes), ...customOpCases(dtypes)],
   indexing: indexingCases,
   scan: scanCases,
   random: randomCases,
