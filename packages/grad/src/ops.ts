@@ -33,7 +33,10 @@ import { DISCONNECTED, ZERO } from './types.js';
 
 /**
  * An op that says how it is differentiated: @sym/grad's own, and yours
- * (the guide's "Writing an op": Theano's DoubleOp as a subclass).
+ * when its rule needs the reverse pass's context (`GradContext`: the batch
+ * dimensions of jacobian's pass). An op of your own otherwise subclasses
+ * `sym.CustomOp`, whose `grad` is a function of variables (the guide's
+ * "Writing your own op").
  */
 export abstract class GradientOp extends Op {
   readonly kind = 'Gradient' as const;

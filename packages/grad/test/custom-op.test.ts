@@ -1,8 +1,10 @@
 /**
- * Theano's "Extending Theano: creating a new Op" (its DoubleOp) as the
- * guide's "Writing an op" shows it: type and shape inference, a reference
- * `perform`, a lowering to the kernel IR (so it runs on every backend) and
- * a gradient rule, in one class. The class below is the guide's, as written.
+ * Theano's "Extending Theano: creating a new Op" (its DoubleOp) written
+ * on GradientOp, the lower-level form the guide's "Writing your own op"
+ * mentions (its examples subclass sym.CustomOp: custom-op-grad.test.ts):
+ * type and shape inference, a reference `perform`, a lowering to the
+ * kernel IR (so it runs on every backend) and a gradient rule over the
+ * reverse pass's context, in one class.
  */
 import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
@@ -50,7 +52,7 @@ class DoubleOp extends GradientOp {
 
 const double = (x: sym.TensorLike): sym.TensorVariable => sym.apply1(new DoubleOp(), [sym.asTensor(x)]);
 
-describe("Writing an op: Theano's DoubleOp", () => {
+describe("GradientOp: Theano's DoubleOp", () => {
   it('computes, prints, and checks its input type', async () => {
     const x = T.matrix('x');
     const f = sym.function([x], double(x));
