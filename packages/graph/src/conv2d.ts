@@ -288,7 +288,7 @@ export function conv2dGradWrtInputs(outputGrad: TensorLike, filters: TensorLike,
     const name = a === 0 ? 'rows' : 'cols';
     return `${what}: inputShape[${2 + a}] must be at least ${least} ${name} for one ${window.join('x')} window of the filters ${w0} with these options, got ${n} (${reason})`;
   };
-  const counts = apply1(new Im2Col(geometry, staticWindow, 0, tooSmall), staticWindow ? [T.zeros([0, rows, cols], 'int8')] : [T.zeros([0, rows, cols], 'int8'), w0]);
+  const counts = apply1(new Im2Col(geometry, staticWindow, 0, { shortAxis: tooSmall }), staticWindow ? [T.zeros([0, rows, cols], 'int8')] : [T.zeros([0, rows, cols], 'int8'), w0]);
   for (const a of [0, 1] as const) {
     const name = a === 0 ? 'rows' : 'cols';
     const given = [rows, cols][a]!;

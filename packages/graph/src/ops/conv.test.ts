@@ -356,6 +356,26 @@ describe('T.signal.pool.pool2d', () => {
     expect(maxAbsDiff(y, directPool(five, [2, 2], { ignoreBorder: true, mode: 'average_inc_pad' }))).toBeLessThan(1e-12);
   });
 
+  it("max pooling of an image with no rows (or cols) under padding raises as Theano's Pool.perform; the sums and averages give Theano's 0, 0 and NaN", async () => {
+    const x = T.dtensor4('x');
+    const pool = (mode: sym.PoolMode, ws: Pair = [2, 2]) => sym.function([x], T.signal.pool.pool2d(x, { ws, ignoreBorder: true, pad: [1, 1], mode }));
+    // each 2x2 window of the padded (1, 1, 2, 5) image is padding alone: it read -inf
+    for (const [shape, axis] of [[[1, 1, 0, 3], 'rows'], [[1, 1, 3, 0], 'cols'], [[2, 1, 0, 0], 'rows']] as const) {
+      await expect(pool('max')(sym.NDArray.zeros([...shape], 'float64'))).rejects.toThrow(
+        new RegExp(`^pool2d: the input x of shape \\(${shape.join(', ')}\\) has no ${axis}, so its 2x2 windows hold only the padding \\[1,1\\], which has no maximum`),
+      );
+    }
+    const empty = sym.NDArray.zeros([1, 1, 0, 3], 'float64');
+    expect(((await pool('sum')(empty)) as sym.NDArray).toArray()).toEqual([[[[0, 0]]]]);
+    expect(((await pool('average_inc_pad')(empty)) as sym.NDArray).toArray()).toEqual([[[[0, 0]]]]);
+    expect(((await pool('average_exc_pad')(empty)) as sym.NDArray).toArray()).toEqual([[[[NaN, NaN]]]]);
+    // no window at all (3x3 over 0 + 2 padded rows), or no images: nothing to take a maximum of, an empty result
+    expect(((await pool('max', [3, 3])(empty)) as sym.NDArray).shape).toEqual([1, 1, 0, 1]);
+    expect(((await pool('max')(sym.NDArray.zeros([0, 1, 0, 3], 'float64'))) as sym.NDArray).shape).toEqual([0, 1, 1, 2]);
+    // shapes known when built: refused when built
+    expect(() => T.signal.pool.pool2d(T.constant(sym.NDArray.zeros([0, 3], 'float64')), { ws: [2, 2], ignoreBorder: true, pad: [1, 1] })).toThrow(/^pool2d: the input .* of shape \(0, 3\) has no rows/);
+  });
+
   it("refuses what Theano refuses, saying why", () => {
     const m = T.dmatrix('m');
     expect(() => T.signal.pool.pool2d(m, { ws: [2, 2], pad: [1, 1] })).toThrow(/padding works only with ignoreBorder: true/);

@@ -135,6 +135,22 @@ function forEachWindowRead(lead: number, ra: Axis, ca: Axis, f: (i: number, pixe
           }
 }
 
+/** What an Im2Col's errors say, when the function that built it words them. */
+export interface Im2ColErrors {
+  /**
+   * An axis too short for one window (conv2dGradWrtInputs names its
+   * inputShape, which the op's input only carries); the op's own message
+   * otherwise.
+   */
+  readonly shortAxis?: (axis: 0 | 1, length: number, window: Pair, reason: string) => string;
+  /**
+   * Set, windows that hold none of the image's values are an error rather
+   * than windows of `fill` (max pooling over padding alone, which has no
+   * maximum): given the input's shape.
+   */
+  readonly emptyWindows?: (shape: StaticShape) => string;
+}
+
 /**
  * Windows of the last two axes: x (..., H, W) -> (..., KH, KW, OH, OW),
  * out[..., kh, kw, oh, ow] = x[..., oh * sh - ph + kh * dh, ow * sw - pw + kw * dw],
@@ -148,13 +164,8 @@ export class Im2Col extends Op {
     readonly geometry: PatchGeometry,
     readonly window: Pair | null,
     readonly fill = 0,
-    /**
-     * The error when an axis is too short for one window, in the words of
-     * the function that built the op (conv2dGradWrtInputs names its
-     * inputShape, which the op's input only carries); the op's own
-     * message otherwise.
-     */
-    readonly describeShortAxis?: (axis: 0 | 1, length: number, window: Pair, reason: string) => string,
+    /** Errors in the words of the function that built the op. */
+    readonly errors: Im2ColErrors = {},
   ) {
     super();
     checkGeometry('Im2Col', geometry);
@@ -197,11 +208,14 @@ export class Im2Col extends Op {
       try {
         return windowCount(n, k, this.geometry.stride[a]!, this.geometry.dilation[a]!, resolvePad(this.geometry.pad[a]!, k, this.geometry.dilation[a]!), this.geometry.edges);
       } catch (e) {
-        if (this.describeShortAxis) throw new RangeError(this.describeShortAxis(a as 0 | 1, n, [window[0]!, window[1]!], (e as Error).message));
+        if (this.errors.shortAxis) throw new RangeError(this.errors.shortAxis(a as 0 | 1, n, [window[0]!, window[1]!], (e as Error).message));
         throw new RangeError(`${this.toString()}: ${node.inputs[0]?.toString() ?? 'input'} of shape ${fmtShape(s)} has no ${window.join('x')} window along axis ${s.length - 2 + a}: ${(e as Error).message}`);
       }
     });
-    return [[...s.slice(0, -2), window[0], window[1], counts[0]!, counts[1]!]];
+    const out = [...s.slice(0, -2), window[0], window[1], counts[0]!, counts[1]!];
+    // windows there are, and every one of them past the image: an empty image axis under padding
+    if (this.errors.emptyWindows && image.some((n) => n === 0) && out.every((n) => n !== null && n !== undefined && n > 0)) throw new RangeError(this.errors.emptyWindows(s));
+    return [out];
   }
 
   perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
@@ -469,7 +483,12 @@ export function pool2d(input: TensorLike, options: Pool2dOptions): TensorVariabl
   const geometry: PatchGeometry = { stride, dilation: [1, 1], pad: [pad[0], pad[1]], edges: ignoreBorder ? 'drop' : 'keep' };
   const n = x.ndim - 2;
   const windowAxes = [n, n + 1];
-  const patches = apply1(new Im2Col(geometry, ws, mode === 'max' ? lowest(x.dtype) : 0), [x]);
+  // Theano's max pooling raises where padding leaves a window nothing of an empty image (NumPy's max of nothing);
+  // sum and the averages add nothing there (0, and NaN for average_exc_pad's 0 / 0), as Theano's
+  const emptyWindows = (s: StaticShape) =>
+    `pool2d: the input ${x} of shape ${fmtShape(s)} has no ${s[s.length - 2] === 0 ? 'rows' : 'cols'}, so its ${ws.join('x')} windows hold only the padding ${JSON.stringify(pad)}, which has no maximum; ` +
+    `mode 'max' needs at least one row and one col there (as Theano's, which raises)`;
+  const patches = apply1(new Im2Col(geometry, ws, mode === 'max' ? lowest(x.dtype) : 0, mode === 'max' && padded ? { emptyWindows } : {}), [x]);
   if (mode === 'max') return apply1(new Reduce('max', windowAxes), [patches]);
   const sum = apply1(new Reduce('sum', windowAxes), [patches]);
   if (mode === 'sum') return sum.dtype === x.dtype ? sum : cast(sum, x.dtype);
