@@ -5,7 +5,7 @@
  * it to the op's own `grad` method, so a library adds ops without editing
  * sym's packages, while the table stays exhaustive over sym's own kinds.
  */
-import { Apply, Op, applyNode, asTensor, ppArgs, type TensorLike } from './op.js';
+import { Apply, Op, applyNode, asTensor, type TensorLike } from './op.js';
 import type { TensorVariable } from './variable.js';
 
 /**
@@ -86,10 +86,6 @@ export abstract class CustomOp extends Op {
   /** `name`, or `name{axis=1}` with parameters. */
   toString(): string {
     return `${this.name}${paramsText(this.params(), false)}`;
-  }
-
-  override pp(args: readonly string[]): string {
-    return `${this.toString()}(${ppArgs(args)})`;
   }
 
   /**
