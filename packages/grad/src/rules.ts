@@ -302,6 +302,13 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   Det: detGrad,
   Cholesky: choleskyGrad,
   Solve: solveGrad,
+  // nonzero's positions, bincount's length, unique's outputs: integers but unique's values, which Theano's Unique does not differentiate either
+  HostOp: ({ node, gzs }) =>
+    node.inputs.map((): InputGrad =>
+      gzs.some((g, i) => g !== undefined && node.outputs[i]!.dtype.startsWith('float'))
+        ? { notDifferentiable: `${node.op.toString()} has no gradient (Theano's has none); its integer outputs are disconnected` }
+        : DISCONNECTED,
+    ),
   Sort: sortGrad,
   TakeAlongAxis: takeAlongAxisGrad,
   Gradient: (c) => (c.node.op as GradientOp).gradRule(c),

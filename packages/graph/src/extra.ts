@@ -18,6 +18,7 @@ import { BATCHED_DOT } from './ops/batched-dot.js';
 import type { Length } from './ops/alloc.js';
 import { axisIn, lengthOf, range } from './axes.js';
 import { bartlett, diff, fillDiagonal, fillDiagonalOffset, searchsorted } from './extra-arrays.js';
+import { bincount, compress, unique } from './data-dependent.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from './tensor.js';
 
@@ -458,5 +459,5 @@ export function isinf(x: TensorLike): TensorVariable {
   return T.eq(T.abs(v), Infinity);
 }
 
-/** `T.extraOps`: Theano's `theano.tensor.extra_ops` (cumsum, cumprod, repeat, squeeze, toOneHot, and extra-arrays.ts's diff, bartlett, fillDiagonal, fillDiagonalOffset, searchsorted). */
-export const extraOps = { cumsum, cumprod, repeat, squeeze, toOneHot, diff, bartlett, fillDiagonal, fillDiagonalOffset, searchsorted } as const;
+/** `T.extraOps`: Theano's `theano.tensor.extra_ops` (cumsum, cumprod, repeat, squeeze, toOneHot, extra-arrays.ts's diff, bartlett, fillDiagonal, fillDiagonalOffset, searchsorted, and data-dependent.ts's bincount, compress, unique). */
+export const extraOps = { cumsum, cumprod, repeat, squeeze, toOneHot, diff, bartlett, fillDiagonal, fillDiagonalOffset, searchsorted, bincount, compress, unique } as const;

@@ -69,11 +69,16 @@ declare module './variable.js' {
     fill(value: TensorLike): TensorVariable;
     /** Theano's `x.searchsorted(v, side, sorter)`: where each element of v goes in the sorted vector x. */
     searchsorted(v: TensorLike, side?: 'left' | 'right', sorter?: TensorVariable | null): TensorVariable;
+    /** Theano's `x.nonzero(return_matrix)`: the positions of the non-zero elements (`T.nonzero`), one int64 vector per dimension, or their matrix. */
+    nonzero(returnMatrix?: boolean): TensorVariable | TensorVariable[];
+    /** Theano's `x.nonzero_values()`: the non-zero elements of x flattened (`T.nonzeroValues`). */
+    nonzeroValues(): TensorVariable;
     dot(other: TensorLike): TensorVariable;
     /**
      * Theano's `x[...]`: numbers, slices (`'1:3'`, `':'`, `'::-1'` or
      * `T.slice(1, 3)`) and symbolic integer scalars; or, alone, an integer
-     * vector picking rows along axis 0. `x.get(':', 0)` is `x[:, 0]`.
+     * vector picking rows along axis 0, or a boolean mask of x's shape (or
+     * leading dimensions: `x[mask]`). `x.get(':', 0)` is `x[:, 0]`.
      */
     get(...index: T.Index[]): TensorVariable;
     /** Theano's `dimshuffle(1, 'x', 0)`; the pattern may also come as one array, as Theano takes a tuple. */
@@ -208,6 +213,12 @@ Object.assign(P, {
   },
   searchsorted(this: TensorVariable, v: TensorLike, side?: 'left' | 'right', sorter?: TensorVariable | null) {
     return T.searchsorted(this, v, side, sorter);
+  },
+  nonzero(this: TensorVariable, returnMatrix?: boolean) {
+    return T.nonzero(this, returnMatrix);
+  },
+  nonzeroValues(this: TensorVariable) {
+    return T.nonzeroValues(this);
   },
   trace(this: TensorVariable) {
     return T.nlinalg.trace(this);

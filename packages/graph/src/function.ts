@@ -4,7 +4,7 @@
  * to the registered optimizer, and scheduled into kernels for the backend
  * that `config.device` names, once per distinct set of input shapes.
  */
-import type { Backend, BackendInfo, DeviceBuffer, Executable, Launch } from './backend.js';
+import type { Backend, BackendInfo, DeviceBuffer, Launch } from './backend.js';
 import { getBackend, resolveBackend, resolveBackendSync } from './backend.js';
 import { config, MODES, type Mode } from './config.js';
 import { convertValue, fitsType } from './convert.js';
@@ -16,14 +16,16 @@ import { graphLeaves, schedule, staticLeaves, toposort, type Program } from './s
 import { TensorSharedVariable } from './shared.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 import { compileCached } from './exe-cache.js';
-import { allocate, isInt, type DType, type TypedArray } from './dtype.js';
+import { isInt, type DType, type TypedArray } from './dtype.js';
 import { checkProgramValues, type ValueCheck } from './debug.js';
 import { enqueue, queueBusy } from './queue.js';
 import { InputSpec, givenPairs, keywordArgsError, type Pairs } from './function-args.js';
 import { functionUpdates } from './updates.js';
 import { checkOptionNames } from './options.js';
 import { RandomVariable, type SharedRandomState } from './ops/random.js';
-import { makeProfile, now, runProfiled, runProfiledSync, type FunctionProfile, type KernelTiming, type ProgramProfile } from './profile.js';
+import { HostStages } from './host-stage.js';
+import { MAX_PLANS, NO_STATICS, emptyUnlaunched, sameShapes, type Plan } from './plan.js';
+import { makeProfile, now, runProfiled, runProfiledSync, type FunctionProfile, type KernelTiming } from './profile.js';
 
 export { In, InputSpec, type Pairs } from './function-args.js';
 
@@ -77,41 +79,6 @@ export function getOptimizer(): Optimizer | undefined {
   return optimizer;
 }
 
-interface Plan {
-  program: Program;
-  exes: Executable[];
-  buffers: (DeviceBuffer | undefined)[];
-  /** Buffer ids bound per call to shared variables' device buffers. */
-  sharedSlots: number[];
-  /** The launches, built once; their buffers are re-read from `buffers` in place at each call. */
-  launches: { exe: Executable; inputs: DeviceBuffer[]; output: DeviceBuffer }[];
-  /** Input shapes, then shared variables' shapes, this plan was made for. */
-  shapes: (readonly number[])[];
-  /** Values drawn anew at each call (random variables' samples). */
-  draws: Program['constants'];
-  /** The values of the static inputs (see `staticInputs`) this plan was made for. */
-  statics: readonly number[];
-  /** The profile's counters of this plan's kernels, found at its first profiled call. */
-  counters?: ProgramProfile;
-}
-
-/** The static values of a function without static inputs (most): no array per call. */
-const NO_STATICS: readonly number[] = [];
-
-/** Programs a function keeps (one per input shapes and static values), the least recently used evicted first. */
-const MAX_PLANS = 16;
-
-function sameShapes(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x.length !== y.length) return false;
-    for (let d = 0; d < x.length; d++) if (x[d] !== y[d]) return false;
-  }
-  return true;
-}
-
 export class CompiledFunction {
   readonly name: string | undefined;
   readonly mode: Mode;
@@ -137,8 +104,19 @@ export class CompiledFunction {
   #statics: number[] | undefined;
   /** The calls' profile, with `profile: true` or `config.profile`; undefined (and nothing recorded) otherwise. */
   readonly profile: FunctionProfile | undefined;
+  /** A program of a staged function's call (host-stage.ts): its calls are counted by that function. */
+  readonly #stage: boolean;
+  /** The host stages when an op of the graph has data-dependent shapes (nonzero, unique), null when none; made for the graph `#stagesOf`. */
+  #stages: HostStages | null = null;
+  #stagesOf: readonly TensorVariable[] | undefined;
 
-  constructor(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable | readonly TensorVariable[], options: FunctionOptions = {}) {
+  /** `stageOf`: this is one program of a staged function's calls, recording into its profile. */
+  constructor(
+    inputs: readonly (TensorVariable | InputSpec)[],
+    outputs: TensorVariable | readonly TensorVariable[],
+    options: FunctionOptions = {},
+    stageOf?: { readonly profile: FunctionProfile | undefined },
+  ) {
     checkOptionNames(options, 'function', FUNCTION_OPTIONS);
     this.name = options.name;
     this.mode = options.mode ?? config.mode;
@@ -147,7 +125,8 @@ export class CompiledFunction {
     this.#allowDowncast = options.allowInputDowncast ?? false;
     this.#optimizerOptions = options.optimizer;
     this.#noDefaultUpdates = options.noDefaultUpdates ?? false;
-    this.profile = makeProfile(options.profile, this.name, this.device, this.mode);
+    this.#stage = stageOf !== undefined;
+    this.profile = stageOf ? stageOf.profile : makeProfile(options.profile, this.name, this.device, this.mode);
     if (!Array.isArray(inputs)) throw new TypeError('function: inputs must be a list of variables');
     this.inputs = inputs.map((v, i) => {
       const spec = v instanceof InputSpec ? v : v instanceof TensorVariable ? new InputSpec(v, undefined, false, v.name) : null;
@@ -247,6 +226,9 @@ export class CompiledFunction {
   /** Number of kernels a call with these input shapes launches. */
   kernelCount(...args: unknown[]): number {
     const values = this.#convertArgs(args);
+    if (this.#hostStages()) {
+      throw new Error(`${this.name ? `function ${this.name}` : 'function'}: kernelCount: an op of the graph (nonzero, unique, ...) runs on the host between programs, whose kernels depend on its results; call the function instead`);
+    }
     const sharedShapes = this.sharedInputs.map((s) => s.valueShape);
     // the backend's optional kernels decide some lowerings (a sort is one kernel or a network): the one a call would use, if registered
     return this.#makeProgram(values, sharedShapes, undefined, (this.#backend ?? getBackend(this.device))?.describe().kernels).steps.length;
@@ -387,6 +369,22 @@ export class CompiledFunction {
     );
   }
 
+  /** The host stages (host-stage.ts), made once the graph is rewritten; null when no op needs the host. */
+  #hostStages(): HostStages | null {
+    const graph = this.graphOutputs;
+    // until an optimizer is installed the graph is the unrewritten one, and may change: stages are made per graph
+    if (this.#stagesOf === graph) return this.#stages;
+    const compile = (inputs: readonly TensorVariable[], outputs: readonly TensorVariable[], options: FunctionOptions): CompiledFunction =>
+      new CompiledFunction(inputs, outputs, { ...options, mode: this.mode, device: this.device, optimizer: this.#optimizerOptions, name: `${this.name ?? 'function'} ${options.name}` }, this);
+    this.#stagesOf = graph;
+    return (this.#stages = HostStages.of(graph, this.inputs.map((s) => s.variable), this.outputCount, this.updated, compile, this.#noDefaultUpdates) ?? null);
+  }
+
+  /** @internal One stage of a staged function's call, run inside that call (already queued); arguments of the inputs' types. */
+  runStage(values: readonly NDArray[]): Promise<NDArray[]> {
+    return this.#run(values, 0) as Promise<NDArray[]>;
+  }
+
   #releasePlans(backend: Backend): void {
     for (const p of this.#plans.values()) this.#freePlan(backend, p);
     this.#plans.clear();
@@ -478,6 +476,8 @@ export class CompiledFunction {
     const profile = this.profile;
     const t0 = profile ? now() : 0;
     const backend = (this.#backend ??= await resolveBackend(this.device));
+    const stages = this.#hostStages();
+    if (stages) return this.#result(await stages.run(values, profile, convert));
     const sharedBuffers: DeviceBuffer[] = [];
     for (const s of this.sharedInputs) sharedBuffers.push(await s.deviceBuffer(backend));
     const plan = this.#plan(backend, values);
@@ -501,7 +501,7 @@ export class CompiledFunction {
       outs.push(fromTyped(await backend.read(plan.buffers[o.buffer]!), o.shape, spec.dtype));
     }
     this.#commit(backend, plan);
-    profile?.record({ convert, plan: t1 - t0, upload: t2 - t1, kernels, read: now() - t3 }, timing, plan.counters);
+    profile?.record({ convert, plan: t1 - t0, upload: t2 - t1, kernels, read: now() - t3 }, timing, plan.counters, this.#stage);
     return this.#result(outs);
   }
 
@@ -519,6 +519,8 @@ export class CompiledFunction {
     const t1 = profile ? now() : 0;
     const backend = (this.#backend ??= resolveBackendSync(this.device));
     if (!backend.readSync) throw new Error(`device=${backend.describe().name} has no synchronous calls; use await f(...)`);
+    const stages = this.#hostStages();
+    if (stages) return this.#result(stages.runSync(values, profile, t1 - t0));
     const sharedBuffers = this.sharedInputs.map((s) => s.deviceBufferSync(backend));
     const plan = this.#plan(backend, values);
     const t2 = profile ? now() : 0;
@@ -537,7 +539,7 @@ export class CompiledFunction {
       .slice(0, this.outputCount)
       .map((o) => fromTyped(backend.readSync!(plan.buffers[o.buffer]!), o.shape, plan.program.buffers[o.buffer]!.dtype));
     this.#commit(backend, plan);
-    if (profile) profile.record({ convert: t1 - t0, plan: t2 - t1, upload: t3 - t2, kernels: kernels!.total, read: now() - t4 }, kernels!.timing, plan.counters);
+    if (profile) profile.record({ convert: t1 - t0, plan: t2 - t1, upload: t3 - t2, kernels: kernels!.total, read: now() - t4 }, kernels!.timing, plan.counters, this.#stage);
     return this.#result(outs);
   }
 
@@ -545,6 +547,7 @@ export class CompiledFunction {
   dispose(): void {
     const release = () => {
       if (this.#backend) this.#releasePlans(this.#backend);
+      if (this.#stages) for (const f of this.#stages.programs) f.dispose();
     };
     if (queueBusy()) void enqueue(release);
     else release();
@@ -583,13 +586,3 @@ export function compileFunction(
 }
 
 export { toposort };
-
-/**
- * The value of an empty buffer that no launch touches (the kernel of an
- * empty result is dropped, so its buffer is never allocated), for DebugMode
- * to read as the node's value; undefined for every other buffer.
- */
-function emptyUnlaunched(plan: Plan, id: number): TypedArray | undefined {
-  const spec = plan.program.buffers[id]!;
-  return plan.buffers[id] === undefined && spec.size === 0 ? allocate(spec.dtype, 0) : undefined;
-}

@@ -5,7 +5,8 @@
  *
  * An index is a number, a symbolic integer scalar, a slice (`T.slice(1, 3)`
  * or the string `'1:3'`, `':'`, `'::-1'`), or, alone, a symbolic integer
- * vector (rows along the first axis, `x[idx]`).
+ * vector (rows along the first axis, `x[idx]`) or a boolean mask (`x[mask]`,
+ * data-dependent.ts).
  */
 import { config } from './config.js';
 import { isInt, type DType } from './dtype.js';
@@ -17,6 +18,8 @@ import { Join } from './ops/join.js';
 import { ARange } from './ops/alloc.js';
 import { pp } from './printing.js';
 import { foldGraph } from './fold.js';
+// a cycle (data-dependent.ts indexes through this file): used only inside functions, never while the modules load
+import { booleanMask } from './data-dependent.js';
 import { IncSubtensor, Subtensor, type IndexEntry } from './ops/subtensor.js';
 import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
 import { Elemwise, elemwise } from './ops/elemwise.js';
@@ -203,11 +206,9 @@ export function get(x: TensorLike, ...index: Index[]): TensorVariable {
     if (vector !== 0 || !fullAfter) {
       throw new TypeError(`get: an index array (${idx}) is supported only as the first and only index (x.get(idx) picks rows along axis 0), or with a second vector (x.get(rows, cols))`);
     }
-    if (!isInt(idx.dtype)) {
-      throw new TypeError(
-        `get: ${idx} of type ${idx.type} cannot index: use an integer array (boolean masks are not supported: the result's shape would depend on the values)`,
-      );
-    }
+    // x[mask]: its length is known only from the mask's values (computed on the host between programs)
+    if (idx.dtype === 'bool') return booleanMask(v, idx);
+    if (!isInt(idx.dtype)) throw new TypeError(`get: ${idx} of type ${idx.type} cannot index: use an integer array, or a boolean mask`);
     if (idx.ndim === 1) return apply1(new AdvancedSubtensor1(), [v, idx]);
     // an index matrix (Theano's embedding lookup Wemb[x]): the rows of its flattened form, shaped back
     const rows = apply1(new AdvancedSubtensor1(), [v, apply1(new Reshape([-1]), [idx])]);

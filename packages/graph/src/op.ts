@@ -50,6 +50,7 @@ export type OpKind =
   | 'Det'
   | 'Cholesky'
   | 'Solve'
+  | 'HostOp'
   | 'Gradient'
   | 'Custom';
 
@@ -87,6 +88,12 @@ export abstract class Op {
    * -inf): DebugMode and NanGuardMode do not report them (NaN still).
    */
   infinitiesByDesign?(): boolean;
+  /**
+   * Its outputs' shapes depend on its inputs' values (nonzero, unique): it
+   * never lowers; `sym.function` computes it on the host between programs
+   * (see `host-stage.ts`).
+   */
+  dataDependentShape?(): boolean;
   /** Infix/prefix form for pp, given the printed arguments (and which output is printed, for a node of several). */
   pp?(args: readonly string[], node: Apply, output?: number): string;
 }

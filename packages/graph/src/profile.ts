@@ -184,6 +184,8 @@ export class FunctionProfile {
   #callTime = 0;
   #phases: ProfilePhases = emptyPhases();
   #timing: KernelTiming | undefined;
+  #hostReads = 0;
+  #hostOps = 0;
   /** Per program: made at the program's first profiled call, kept (with its counters) for as long as the profile. */
   readonly #programs: ProgramProfile[] = [];
   readonly #byProgram = new WeakMap<object, ProgramProfile>();
@@ -210,6 +212,18 @@ export class FunctionProfile {
     for (const p of this.#programs) for (const t of p.times) total += t;
     return total;
   }
+  /**
+   * Values read back from the device for ops computed on the host between
+   * programs (nonzero, unique: see `host-stage.ts`), over all calls; an
+   * input of the function or a constant needs no readback.
+   */
+  get hostReads(): number {
+    return this.#hostReads;
+  }
+  /** Host ops (nonzero, unique, ...) computed, over all calls. */
+  get hostOps(): number {
+    return this.#hostOps;
+  }
   /** The calls' time by phase (ms), summed over the calls. */
   get phases(): Readonly<ProfilePhases> {
     return { ...this.#phases };
@@ -232,15 +246,19 @@ export class FunctionProfile {
     return p;
   }
 
-  /** Count one finished call, its phases (ms) and the launches of `program` it ran (their times in `program.last`). */
-  record(phases: ProfilePhases, timing: KernelTiming, program?: ProgramProfile): void {
+  /**
+   * Count one finished call, its phases (ms) and the launches of `program`
+   * it ran (their times in `program.last`). `stage`: one program of a call
+   * made of several (host stages), whose call is counted by `recordStaged`.
+   */
+  record(phases: ProfilePhases, timing: KernelTiming, program?: ProgramProfile, stage = false): void {
     if (program) {
       for (let i = 0; i < program.last.length; i++) {
         program.times[i] += program.last[i]!;
         program.calls[i]++;
       }
     }
-    this.#calls++;
+    if (!stage) this.#calls++;
     const p = this.#phases;
     p.convert += phases.convert;
     p.plan += phases.plan;
@@ -250,6 +268,21 @@ export class FunctionProfile {
     this.#callTime += phases.convert + phases.plan + phases.upload + phases.kernels + phases.read;
     // one call that could not wait for the device makes the whole profile's kernel times enqueue times
     this.#timing = this.#timing === 'run' ? 'run' : timing;
+  }
+
+  /**
+   * Count one finished call made of host stages (its programs recorded with
+   * `record(..., stage = true)`): its host ops, the values they read back,
+   * and the time converting arguments and computing the host ops (ms, in
+   * the `convert` and `read` phases).
+   */
+  recordStaged(stage: { convert: number; host: number; reads: number; ops: number }): void {
+    this.#calls++;
+    this.#hostReads += stage.reads;
+    this.#hostOps += stage.ops;
+    this.#phases.convert += stage.convert;
+    this.#phases.read += stage.host;
+    this.#callTime += stage.convert + stage.host;
   }
 
   /** Every kernel of every program, in program order. */
@@ -273,6 +306,8 @@ export class FunctionProfile {
     this.#callTime = 0;
     this.#phases = emptyPhases();
     this.#timing = undefined;
+    this.#hostReads = 0;
+    this.#hostOps = 0;
     for (const p of this.#programs) {
       p.calls.fill(0);
       p.times.fill(0);
@@ -448,6 +483,7 @@ function summarize(p: FunctionProfile, options: SummaryOptions): string {
   );
   const programs = new Set(kernels.map((k) => k.program)).size;
   out.push(`  Programs: ${programs} (one per distinct input shapes), ${kernels.length} kernel${kernels.length === 1 ? '' : 's'} in all`);
+  if (p.hostOps) out.push(`  Host ops (nonzero, unique, ...; readbacks included above): ${p.hostOps} computed, ${p.hostReads} value${p.hostReads === 1 ? '' : 's'} read back for them`);
   const timing = p.timing;
   if (timing) {
     out.push(

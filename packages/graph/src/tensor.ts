@@ -358,6 +358,7 @@ export * from './constructors.js';
 export * from './shape-extra.js';
 export * from './math-extra.js';
 export * from './extra-arrays.js';
+export * from './data-dependent.js';
 /** `T.xlogx.xlogx(x)` and `T.xlogx.xlogy0(x, y)`: Theano's `theano.tensor.xlogx`. */
 export * as xlogx from './xlogx.js';
 

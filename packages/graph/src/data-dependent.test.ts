@@ -1,0 +1,160 @@
+/**
+ * Results whose shapes depend on values (data-dependent.ts, ops/host.ts)
+ * against NumPy 2.4's values (written out), and the host stages that run
+ * them (host-stage.ts): readbacks, profiles, updates and random draws
+ * across stages, errors naming the input.
+ */
+import { describe, expect, it } from 'vitest';
+import { T, sym } from '../test/helpers.js';
+
+type V = sym.TensorVariable;
+const { grad, verifyGrad } = (await import(/* @vite-ignore */ new URL('../../grad/src/index.ts', import.meta.url).href)) as {
+  grad: (c: V, w: V[]) => V[];
+  verifyGrad: (f: (...xs: V[]) => V, pts: sym.NestedArray[]) => Promise<{ maxAbsErr: number }>;
+};
+const f64 = (v: sym.NestedArray) => sym.array(v, { dtype: 'float64' });
+const i64 = (v: sym.NestedArray) => sym.array(v, { dtype: 'int64' });
+const out = (a: sym.NDArray) => ({ dtype: a.dtype, value: a.toArray() });
+const X = [[0, 1.5, 0, -2], [3, 0, 0, 0.5], [0, -1, 4, 0]];
+
+describe('nonzero, flatnonzero, nonzeroValues', () => {
+  const x = T.matrix('x', 'float64');
+  it('are NumPy\'s: int64 positions in C order, one vector per dimension or their matrix', () => {
+    const f = sym.function([x], [...T.nonzero(x), T.nonzero(x, true), T.flatnonzero(x), T.nonzeroValues(x)]);
+    const [r, c, m, flat, values] = f.sync(f64(X)) as sym.NDArray[];
+    expect(out(r!)).toEqual({ dtype: 'int64', value: [0, 0, 1, 1, 2, 2] });
+    expect(out(c!)).toEqual({ dtype: 'int64', value: [1, 3, 0, 3, 1, 2] });
+    expect(m!.toArray()).toEqual([[0, 0, 1, 1, 2, 2], [1, 3, 0, 3, 1, 2]]);
+    expect(out(flat!)).toEqual({ dtype: 'int64', value: [1, 3, 4, 7, 9, 10] });
+    expect(out(values!)).toEqual({ dtype: 'float64', value: [1.5, -2, 3, 0.5, -1, 4] });
+  });
+  it('counts NaN as non-zero, finds nothing in zeros, and has Theano\'s methods', () => {
+    const v = T.vector('v', 'float64');
+    expect(out(sym.function([v], T.flatnonzero(v)).sync(f64([NaN, 0, -0, 2])) as sym.NDArray)).toEqual({ dtype: 'int64', value: [0, 3] });
+    expect((sym.function([x], x.nonzero() as V[]).sync(f64([[0, 0]])) as sym.NDArray[]).map((a) => a.shape)).toEqual([[0], [0]]);
+    expect(sym.pp(x.nonzeroValues())).toBe('Reshape{1}(x)[nonzero(Reshape{1}(x))[0]]');
+    expect(() => T.nonzero(T.scalar('s'))).toThrow(/nonzero: x must have at least one dimension, got s/);
+  });
+});
+
+describe('boolean masks: x.get(mask)', () => {
+  const x = T.matrix('x', 'float64');
+  it('picks the elements (or rows) where the mask is true, as NumPy\'s x[mask]', () => {
+    const f = sym.function([x], [x.get(x.gt(0)), x.get(T.gt(T.sum(x, { axis: 1 }), 0)), x.get(x.gt(0)).get(x.get(x.gt(0)).gt(1))]);
+    const [elements, rows, twice] = f.sync(f64(X)) as sym.NDArray[];
+    expect(out(elements!)).toEqual({ dtype: 'float64', value: [1.5, 3, 0.5, 4] });
+    expect(rows!.toArray()).toEqual([[3, 0, 0, 0.5], [0, -1, 4, 0]]);
+    // a mask of a masked value: two host stages, the second's mask computed from the first's result
+    expect(twice!.toArray()).toEqual([1.5, 3, 4]);
+  });
+  it('differentiates as the gather it is (verifyGrad), the mask having no gradient', async () => {
+    const [g] = grad(T.sum(T.sqr(x.get(x.gt(0)))), [x]);
+    expect(sym.function([x], g!).sync(f64(X)).toArray()).toEqual([[0, 3, 0, 0], [6, 0, 0, 1], [0, 0, 8, 0]]);
+    const { maxAbsErr } = await verifyGrad((a) => T.sum(T.mul(a.get(a.gt(0)), T.arange(4))), [[[0.5, -1, 2, -3], [4, -0.25, -5, 6]]]);
+    expect(maxAbsErr).toBeLessThan(1e-6);
+  });
+  it('refuses a mask of another shape, naming it, at build or at the call', () => {
+    const m = T.matrix('m', 'bool');
+    expect(() => x.get(T.tensor3('t', 'bool'))).toThrow(/get: the boolean mask t has 3 dimensions; it must have between 1 and 2/);
+    const f = sym.function([x, m], x.get(m));
+    expect(() => f.sync(f64(X), sym.array([[true, false, true, false]], { dtype: 'bool' }))).toThrow(/boolean mask m does not match x along axis 0: its length is 1 but the axis's is 3/);
+    expect(() => x.get(x)).toThrow(/cannot index: use an integer array, or a boolean mask/);
+  });
+});
+
+describe('unique', () => {
+  it('is NumPy 2\'s: sorted values, NaNs last as one, first indices, inverse of x\'s shape, counts', () => {
+    const x = T.matrix('x', 'float64');
+    const f = sym.function([x], T.unique(x, true, true, true) as V[]);
+    const [values, index, inverse, counts] = f.sync(f64([[2, 7, 2], [NaN, -1, 7], [NaN, 2, 0]])) as sym.NDArray[];
+    expect(out(values!)).toEqual({ dtype: 'float64', value: [-1, 0, 2, 7, NaN] });
+    expect(out(index!)).toEqual({ dtype: 'int64', value: [4, 8, 0, 1, 3] });
+    expect(out(inverse!)).toEqual({ dtype: 'int64', value: [[2, 3, 2], [4, 0, 3], [4, 2, 1]] });
+    expect(out(counts!)).toEqual({ dtype: 'int64', value: [1, 1, 3, 2, 2] });
+    const v = T.vector('v', 'int32');
+    expect(out(sym.function([v], T.extraOps.unique(v) as V).sync(sym.array([5, 3, 5, 1], { dtype: 'int32' })) as sym.NDArray)).toEqual({ dtype: 'int32', value: [1, 3, 5] });
+    expect(sym.pp((T.unique(v, false, true) as V[])[1]!)).toBe('unique(v, return_inverse)[1]');
+    expect(() => T.unique(x, false, false, false, 0)).toThrow(/unique: axis=0 is not supported/);
+  });
+  it('has no gradient for its values (Theano\'s Unique has none)', () => {
+    const x = T.vector('x', 'float64');
+    expect(() => grad(T.sum(T.unique(x) as V), [x])).toThrow(/Unique has no gradient/);
+  });
+});
+
+describe('bincount', () => {
+  const x = T.vector('x', 'int64');
+  it('is NumPy\'s: int64 counts, at least minlength long; weights summed in their float dtype', () => {
+    const w = T.vector('w', 'float32');
+    const f = sym.function([x, w], [T.bincount(x, null, 6), T.bincount(x, w), T.bincount(x, T.cast(w, 'int32'))]);
+    const [counts, sums, intWeights] = f.sync(i64([1, 3, 1, 0, 3, 3]), sym.array([0.5, 1, 2, 4, 8, 16], { dtype: 'float32' })) as sym.NDArray[];
+    expect(out(counts!)).toEqual({ dtype: 'int64', value: [1, 2, 0, 3, 0, 0] });
+    expect(out(sums!)).toEqual({ dtype: 'float32', value: [4, 2.5, 0, 25] });
+    expect(out(intWeights!)).toEqual({ dtype: 'float64', value: [4, 2, 0, 25] });
+    expect(out(sym.function([x], T.bincount(x, null, 3)).sync(i64([])) as sym.NDArray)).toEqual({ dtype: 'int64', value: [0, 0, 0] });
+  });
+  it('refuses negative values naming x, as NumPy\'s ValueError, and bad arguments', () => {
+    const f = sym.function([x], T.bincount(x.sub(1)));
+    expect(() => f.sync(i64([2, 0]))).toThrow(/bincount: x \(.*\) must have no negative elements, got -1 at position 1/);
+    expect(() => T.bincount(T.vector('f', 'float64'))).toThrow(/bincount: x must be a vector of non-negative integers, got f/);
+    expect(() => T.bincount(x, null, -1)).toThrow(/minlength must be a non-negative integer/);
+    const w = T.vector('w', 'float64');
+    expect(() => sym.function([x, w], T.bincount(x, w)).sync(i64([0, 1]), f64([1]))).toThrow(/bincount: weights w has 1 elements but x x has 2/);
+  });
+  it('gives the weights a gradient: the gather of the output\'s', () => {
+    const w = T.vector('w', 'float64');
+    const [g] = grad(T.sum(T.mul(T.bincount(x, w), T.arange(4).add(1))), [w]);
+    expect(sym.function([x, w], g!).sync(i64([1, 3, 1, 0]), f64([1, 1, 1, 1])).toArray()).toEqual([2, 4, 2, 1]);
+  });
+});
+
+describe('compress', () => {
+  const x = T.matrix('x', 'float64');
+  const c = T.vector('c', 'bool');
+  it('is NumPy\'s: slices along the axis, or elements of x flattened; a shorter condition reads the first slices', () => {
+    const f = sym.function([c, x], [T.extraOps.compress(c, x, 1), T.extraOps.compress(c, x), T.extraOps.compress(c, x, 0)]);
+    const [cols, flat, rows] = f.sync(sym.array([false, true, true], { dtype: 'bool' }), f64(X)) as sym.NDArray[];
+    expect(cols!.toArray()).toEqual([[1.5, 0], [0, 0], [-1, 4]]);
+    expect(flat!.toArray()).toEqual([1.5, 0]);
+    expect(rows!.toArray()).toEqual([[3, 0, 0, 0.5], [0, -1, 4, 0]]);
+  });
+  it('refuses a true entry past the axis, as NumPy\'s IndexError', () => {
+    const f = sym.function([c, x], T.extraOps.compress(c, x, 0));
+    expect(() => f.sync(sym.array([false, false, false, true], { dtype: 'bool' }), f64(X))).toThrow(/compress: the condition c is true at position 3, past the 3 slices/);
+  });
+});
+
+describe('host stages', () => {
+  const x = T.matrix('x', 'float64');
+  it('read back only what the host ops need, and count it in the profile', async () => {
+    const direct = sym.function([x], T.nonzero(x), { profile: true });
+    direct.sync(f64(X));
+    expect(direct.profile!.hostReads).toBe(0); // x is an input: no program, no readback
+    const computed = sym.function([x], x.get(x.gt(0)).mul(2), { profile: true });
+    expect(out(computed.sync(f64(X)) as sym.NDArray)).toEqual({ dtype: 'float64', value: [3, 6, 1, 8] });
+    expect(out((await computed(f64(X))) as sym.NDArray)).toEqual({ dtype: 'float64', value: [3, 6, 1, 8] });
+    const p = computed.profile!;
+    expect([p.calls, p.hostOps, p.hostReads]).toEqual([2, 2, 2]);
+    expect(p.kernels().length).toBeGreaterThan(0);
+    expect(p.summary()).toMatch(/Host ops .*: 2 computed, 2 values read back for them/);
+    expect(() => computed.compiled.kernelCount(f64(X))).toThrow(/kernelCount: an op of the graph \(nonzero, unique, \.\.\.\) runs on the host/);
+  });
+  it('apply updates once, after every stage; a failing call changes nothing', () => {
+    const s = sym.shared(i64([0]), { name: 's' });
+    const v = T.vector('v', 'int64');
+    const f = sym.function([v], T.bincount(v), { updates: [[s, s.add(T.sum(v))]] });
+    expect(f.sync(i64([2, 0])).toArray()).toEqual([1, 0, 1]);
+    expect(s.getValue().toArray()).toEqual([2]);
+    expect(() => f.sync(i64([-1]))).toThrow(/negative/);
+    expect(s.getValue().toArray()).toEqual([2]);
+  });
+  it('give a random variable the same numbers in every stage of a call, and move its generator once', () => {
+    const srng = new sym.RandomStreams(7);
+    const u = srng.uniform([8]);
+    const f = sym.function([], [u, u.get(u.gt(0.5))]);
+    const [a, picked] = f.sync() as sym.NDArray[];
+    expect(picked!.toArray()).toEqual((a!.toArray() as number[]).filter((e) => e > 0.5));
+    const [b] = f.sync() as sym.NDArray[];
+    expect(b!.toArray()).not.toEqual(a!.toArray());
+  });
+});

@@ -1,0 +1,198 @@
+/**
+ * Host stages: how `sym.function` runs a graph holding ops whose output
+ * shapes depend on values (`Op.dataDependentShape`: nonzero, unique,
+ * bincount's length). A program's buffers and kernels are fixed before it
+ * runs, so no program can compute such an op; the function is cut at them.
+ *
+ * Each host op gets a level: 1 + the highest level among the host ops it
+ * depends on. Stage k is a program computing the inputs of the level-k host
+ * ops (from the function's inputs, shared variables and earlier host ops'
+ * results); those values alone are read back, the ops' reference `perform`
+ * runs on the host, and their results are inputs of later programs. The
+ * last program computes the outputs and updates. Each program is an inner
+ * `CompiledFunction` over the function's inputs plus the host results, so
+ * it is cached per input shapes (and static values) as any function's,
+ * and a host result that is an integer scalar may decide a later
+ * program's lengths (bincount's `zeros(length)`). An input of a host op
+ * that is a function input, a constant or an earlier host result costs no
+ * program and no readback (`T.nonzero(x)` of an input `x` runs no kernel).
+ *
+ * Values a later program needs that an earlier one also computed are
+ * computed again (no readback, no device-to-device hand-over). Random
+ * variables give the same numbers to every stage of a call: a draw is
+ * filled from its generator's state, which moves (`commit`) only after the
+ * whole call succeeded, as do the shared variables' updates (the last
+ * program's); a failing stage (bincount of a negative value) changes
+ * nothing.
+ */
+import type { NDArray } from './ndarray.js';
+import type { Apply } from './op.js';
+import { cloneReplace } from './clone.js';
+import { toposort } from './schedule.js';
+import { TensorConstant, TensorVariable } from './variable.js';
+import type { TensorSharedVariable } from './shared.js';
+import { RandomVariable } from './ops/random.js';
+import { now, type FunctionProfile } from './profile.js';
+import type { CompiledFunction, FunctionOptions } from './function.js';
+
+/** Makes one stage's program: an inner function, recording into the outer function's profile as one of its call's stages. */
+export type StageCompiler = (inputs: readonly TensorVariable[], outputs: readonly TensorVariable[], options: FunctionOptions) => CompiledFunction;
+
+interface Level {
+  /** The host ops of this level, and their inputs in the stages' graph (host results replaced by leaves). */
+  readonly nodes: readonly { readonly node: Apply; readonly inputs: readonly TensorVariable[] }[];
+  /** The program computing the inputs that are neither inputs, constants nor host results; undefined when there are none. */
+  readonly program: CompiledFunction | undefined;
+  /** What the program computes, in its outputs' order. */
+  readonly computed: readonly TensorVariable[];
+}
+
+/** What a staged function is made of (see the file's comment). */
+export class HostStages {
+  readonly #inputs: readonly TensorVariable[];
+  readonly #levels: Level[] = [];
+  /** Per output: a host result (leaf), or the index among the final program's outputs. */
+  readonly #outputs: (TensorVariable | number)[] = [];
+  readonly #final: CompiledFunction | undefined;
+  /** Each host op's outputs' leaves in the stages' graphs. */
+  readonly #leaves = new Map<TensorVariable, TensorVariable>();
+  readonly #noDefaultUpdates: boolean;
+  #draws: Set<RandomVariable> | undefined;
+
+  /** The stages of `graph` (outputs then update expressions), or undefined when no op in it needs the host. */
+  static of(
+    graph: readonly TensorVariable[],
+    inputs: readonly TensorVariable[],
+    outputCount: number,
+    updated: readonly TensorSharedVariable[],
+    compile: StageCompiler,
+    noDefaultUpdates: boolean,
+  ): HostStages | undefined {
+    const nodes = toposort(graph);
+    if (!nodes.some((n) => n.op.dataDependentShape?.())) return undefined;
+    return new HostStages(nodes, graph, inputs, outputCount, updated, compile, noDefaultUpdates);
+  }
+
+  private constructor(
+    nodes: readonly Apply[],
+    graph: readonly TensorVariable[],
+    inputs: readonly TensorVariable[],
+    outputCount: number,
+    updated: readonly TensorSharedVariable[],
+    compile: StageCompiler,
+    noDefaultUpdates: boolean,
+  ) {
+    this.#inputs = inputs;
+    this.#noDefaultUpdates = noDefaultUpdates;
+    // a variable's depth: the highest level of the host ops it is computed from (0: none)
+    const depth = new Map<TensorVariable, number>();
+    const hostNodes: { node: Apply; level: number }[] = [];
+    for (const node of nodes) {
+      const d = node.inputs.reduce((m, v) => Math.max(m, depth.get(v) ?? 0), 0);
+      const host = node.op.dataDependentShape?.() === true;
+      for (const o of node.outputs) depth.set(o, host ? d + 1 : d);
+      if (!host) continue;
+      hostNodes.push({ node, level: d + 1 });
+      for (const o of node.outputs) this.#leaves.set(o, new TensorVariable(o.type, { name: o.name ?? `${node.op.toString()}.${o.index}` }));
+    }
+    // one copy for every stage, host results replaced by leaves: equal subgraphs stay equal across stages
+    const hostInputs = hostNodes.flatMap(({ node }) => node.inputs);
+    const cut = cloneReplace([...graph, ...hostInputs], this.#leaves);
+    const stageGraph = cut.slice(0, graph.length);
+    let at = graph.length;
+    const leafLevel = new Map<TensorVariable, number>();
+    for (const { node, level } of hostNodes) for (const o of node.outputs) leafLevel.set(this.#leaves.get(o)!, level);
+    const leavesBefore = (k: number): TensorVariable[] => [...leafLevel].filter(([, l]) => l < k).map(([v]) => v);
+    const options: FunctionOptions = { onUnusedInput: 'ignore', noDefaultUpdates: true };
+    const maxLevel = Math.max(...hostNodes.map((h) => h.level));
+    const given = new Set(inputs);
+    const free = (v: TensorVariable): boolean => given.has(v) || v instanceof TensorConstant || leafLevel.has(v);
+    const byLevel = new Map<number, { node: Apply; inputs: TensorVariable[] }[]>();
+    for (const { node, level } of hostNodes) {
+      const ins = cut.slice(at, at + node.inputs.length);
+      at += node.inputs.length;
+      let list = byLevel.get(level);
+      if (!list) byLevel.set(level, (list = []));
+      list.push({ node, inputs: ins });
+    }
+    for (let k = 1; k <= maxLevel; k++) {
+      const list = byLevel.get(k) ?? [];
+      const computed = [...new Set(list.flatMap((h) => h.inputs).filter((v) => !free(v)))];
+      const program = computed.length ? compile([...inputs, ...leavesBefore(k)], computed, { ...options, name: `stage ${k}` }) : undefined;
+      this.#levels.push({ nodes: list, program, computed });
+    }
+    const outs = stageGraph.slice(0, outputCount);
+    const programOutputs: TensorVariable[] = [];
+    for (const o of outs) {
+      if (leafLevel.has(o)) this.#outputs.push(o);
+      else this.#outputs.push(programOutputs.push(o) - 1);
+    }
+    const updates = updated.map((s, i): [TensorSharedVariable, TensorVariable] => [s, stageGraph[outputCount + i]!]);
+    this.#final =
+      programOutputs.length || updates.length ? compile([...inputs, ...leavesBefore(maxLevel + 1)], programOutputs, { ...options, name: 'last stage', updates }) : undefined;
+  }
+
+  /** The stages' programs (for disposing them). */
+  get programs(): CompiledFunction[] {
+    return [...this.#levels.flatMap((l) => (l.program ? [l.program] : [])), ...(this.#final ? [this.#final] : [])];
+  }
+
+  /** Run a call (inside the function's queued call): the outputs, the updates applied. */
+  async run(values: readonly NDArray[], profile: FunctionProfile | undefined, convert: number): Promise<NDArray[]> {
+    const host = this.#start(values);
+    const stats = { host: 0, reads: 0, ops: 0 };
+    for (const level of this.#levels) {
+      const computed = level.program ? ((await level.program.runStage(this.#args(level.program, host))) as NDArray[]) : [];
+      this.#perform(level, computed, host, stats, profile);
+    }
+    const last = this.#final ? await this.#final.runStage(this.#args(this.#final, host)) : [];
+    return this.#finish(last, host, stats, profile, convert);
+  }
+
+  /** `run`, synchronously. */
+  runSync(values: readonly NDArray[], profile: FunctionProfile | undefined, convert: number): NDArray[] {
+    const host = this.#start(values);
+    const stats = { host: 0, reads: 0, ops: 0 };
+    for (const level of this.#levels) {
+      const computed = level.program ? (level.program.callSync(...this.#args(level.program, host)) as NDArray[]) : [];
+      this.#perform(level, computed, host, stats, profile);
+    }
+    const last = this.#final ? (this.#final.callSync(...this.#args(this.#final, host)) as NDArray[]) : [];
+    return this.#finish(last, host, stats, profile, convert);
+  }
+
+  #start(values: readonly NDArray[]): Map<TensorVariable, NDArray> {
+    return new Map(this.#inputs.map((v, i) => [v, values[i]!]));
+  }
+
+  #args(f: CompiledFunction, host: ReadonlyMap<TensorVariable, NDArray>): NDArray[] {
+    return f.inputs.map((s) => host.get(s.variable)!);
+  }
+
+  #perform(level: Level, computed: readonly NDArray[], host: Map<TensorVariable, NDArray>, stats: { host: number; reads: number; ops: number }, profile: FunctionProfile | undefined): void {
+    const t0 = profile ? now() : 0;
+    const got = new Map(level.computed.map((v, i) => [v, computed[i]!]));
+    for (const { node, inputs } of level.nodes) {
+      const ins = inputs.map((v) => got.get(v) ?? host.get(v) ?? (v as TensorConstant).value);
+      const outs = node.op.perform(ins, node);
+      node.outputs.forEach((o, i) => host.set(this.#leaves.get(o)!, outs[i]!));
+      stats.ops++;
+    }
+    stats.reads += computed.length;
+    if (profile) stats.host += now() - t0;
+  }
+
+  #finish(last: readonly NDArray[], host: ReadonlyMap<TensorVariable, NDArray>, stats: { host: number; reads: number; ops: number }, profile: FunctionProfile | undefined, convert: number): NDArray[] {
+    // the draws' generators move once, after every stage succeeded (each stage filled its draws from the same state)
+    if (!this.#noDefaultUpdates) for (const d of this.#randomVariables()) d.commit();
+    profile?.recordStaged({ convert, host: stats.host, reads: stats.reads, ops: stats.ops });
+    return this.#outputs.map((o) => (typeof o === 'number' ? last[o]! : host.get(o)!.copy()));
+  }
+
+  #randomVariables(): Set<RandomVariable> {
+    if (this.#draws) return this.#draws;
+    const draws = new Set<RandomVariable>();
+    for (const f of this.programs) for (const n of toposort(f.graphOutputs)) if (n.op instanceof RandomVariable) draws.add(n.op);
+    return (this.#draws = draws);
+  }
+}

@@ -1,0 +1,222 @@
+/**
+ * Ops whose outputs' shapes depend on their inputs' values (Theano's
+ * nonzero, unique, bincount's length): no program can be made for them
+ * before the values are known, so they never lower. `sym.function` splits
+ * the graph at them (`host-stage.ts`): a program computes their inputs,
+ * the values are read back, the op's `perform` runs on the host, and its
+ * results are inputs of the next program. Their integer outputs carry no
+ * gradient (Theano's are disconnected); what users differentiate through
+ * (a boolean mask's gather, bincount's weights) is built around them from
+ * ordinary ops (`data-dependent.ts`).
+ */
+import { NDArray } from '../ndarray.js';
+import { Op, type Apply } from '../op.js';
+import { TensorType } from '../type.js';
+import type { StaticShape, TensorVariable } from '../variable.js';
+import type { LowerContext, TensorView } from '../lower.js';
+import { isInt } from '../dtype.js';
+
+/** An op computed on the host between programs, its output shapes known only from its inputs' values. */
+export abstract class HostOp extends Op {
+  readonly kind = 'HostOp' as const;
+  override dataDependentShape(): boolean {
+    return true;
+  }
+  lower(_ctx: LowerContext, _inputs: readonly TensorView[], node: Apply): TensorView[] {
+    // sym.function never lowers one (host-stage.ts): reached only by a caller scheduling a graph itself
+    throw new Error(
+      `${this.toString()}(${node.inputs.map((v) => v.toString()).join(', ')}): its output's shape depends on its input's values, so it runs on the host ` +
+        `between programs, which sym.function arranges; a single program (kernelCount, a hand-made schedule) cannot compute it`,
+    );
+  }
+}
+
+/**
+ * `numpy.nonzero(x)` as one int64 matrix (ndim, n): row d holds the
+ * positions along axis d of the n non-zero elements, in C order (Theano's
+ * `nonzero(x, return_matrix=True)`). NaN is non-zero, as in NumPy.
+ * `bounded` (compress's condition): a second input, an integer scalar,
+ * bounds the positions of a vector x, a true entry at or past it being
+ * NumPy's IndexError.
+ */
+export class NonZero extends HostOp {
+  constructor(readonly bounded = false) {
+    super();
+  }
+  key(): string {
+    return this.bounded ? 'NonZero:bounded' : 'NonZero';
+  }
+  override toString(): string {
+    return this.bounded ? 'NonZero{bounded}' : 'NonZero';
+  }
+  override pp(args: readonly string[]): string {
+    return this.bounded ? `nonzero(${args[0]}, bound=${args[1]})` : `nonzero(${args[0]})`;
+  }
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    const x = inputs[0]!;
+    // NumPy 2 refuses a 0-d array (its nonzero was the 1-d view's)
+    if (x.ndim === 0) throw new TypeError(`nonzero: x must have at least one dimension, got ${x} of type ${x.type} (NumPy refuses nonzero of a 0-d array; use x.flatten())`);
+    if (this.bounded && (x.ndim !== 1 || inputs[1]?.ndim !== 0)) throw new TypeError(`NonZero{bounded}: expected a vector and an integer scalar, got ${inputs.map((v) => v.type).join(', ')}`);
+    return [new TensorType('int64', [x.ndim === 1, false])];
+  }
+  inferShape(shapes: readonly StaticShape[]): StaticShape[] {
+    return [[shapes[0]!.length, null]];
+  }
+  perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
+    const x = inputs[0]!;
+    const nd = x.ndim;
+    const hits: number[] = [];
+    for (let i = 0; i < x.size; i++) if (x.data[i] !== 0) hits.push(i);
+    if (this.bounded) {
+      const n = Number(inputs[1]!.data[0]);
+      const past = hits.find((i) => i >= n);
+      if (past !== undefined) {
+        throw new RangeError(`compress: the condition ${node.inputs[0]} is true at position ${past}, past the ${n} slices of x along the axis (NumPy's IndexError)`);
+      }
+    }
+    const out = NDArray.zeros([nd, hits.length], 'int64');
+    const n = hits.length;
+    hits.forEach((flat, k) => {
+      // C order: the last axis varies fastest
+      for (let d = nd - 1; d >= 0; d--) {
+        const len = x.shape[d]!;
+        out.data[d * n + k] = flat % len;
+        flat = Math.floor(flat / len);
+      }
+    });
+    return [out];
+  }
+}
+
+/** Which of `numpy.unique`'s extra outputs to compute. */
+export interface UniqueOutputs {
+  readonly returnIndex?: boolean;
+  readonly returnInverse?: boolean;
+  readonly returnCounts?: boolean;
+}
+
+/**
+ * `numpy.unique(x, return_index, return_inverse, return_counts)` over the
+ * flattened x (axis=None): the sorted distinct values (NaNs, last, count
+ * as one, NumPy 2's equal_nan), then as asked the int64 index of each
+ * value's first occurrence, the inverse (x's shape, as NumPy 2's: each
+ * element's position among the values) and the counts.
+ */
+export class Unique extends HostOp {
+  readonly returnIndex: boolean;
+  readonly returnInverse: boolean;
+  readonly returnCounts: boolean;
+  constructor(outputs: UniqueOutputs = {}) {
+    super();
+    this.returnIndex = outputs.returnIndex ?? false;
+    this.returnInverse = outputs.returnInverse ?? false;
+    this.returnCounts = outputs.returnCounts ?? false;
+  }
+  key(): string {
+    return `Unique:${+this.returnIndex}${+this.returnInverse}${+this.returnCounts}`;
+  }
+  override toString(): string {
+    const flags = [this.returnIndex && 'return_index', this.returnInverse && 'return_inverse', this.returnCounts && 'return_counts'].filter(Boolean);
+    return flags.length ? `Unique{${flags.join(', ')}}` : 'Unique';
+  }
+  override pp(args: readonly string[], node: Apply, output = 0): string {
+    const flags = [this.returnIndex && 'return_index', this.returnInverse && 'return_inverse', this.returnCounts && 'return_counts'].filter(Boolean);
+    const call = `unique(${[args[0], ...flags].join(', ')})`;
+    return node.outputs.length > 1 ? `${call}[${output}]` : call;
+  }
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    const x = inputs[0]!;
+    const types = [new TensorType(x.dtype, [false])];
+    if (this.returnIndex) types.push(new TensorType('int64', [false]));
+    if (this.returnInverse) types.push(new TensorType('int64', x.broadcastable));
+    if (this.returnCounts) types.push(new TensorType('int64', [false]));
+    return types;
+  }
+  inferShape(shapes: readonly StaticShape[]): StaticShape[] {
+    const out: StaticShape[] = [[null]];
+    if (this.returnIndex) out.push([null]);
+    if (this.returnInverse) out.push(shapes[0]!);
+    if (this.returnCounts) out.push([null]);
+    return out;
+  }
+  perform(inputs: readonly NDArray[]): NDArray[] {
+    const x = inputs[0]!;
+    const data = x.data;
+    const n = x.size;
+    // stable, NaN last: each value's first occurrence leads its run (NumPy sorts stably when return_index)
+    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => {
+      const u = data[a]!;
+      const v = data[b]!;
+      const un = u !== u;
+      const vn = v !== v;
+      if (un || vn) return un === vn ? a - b : un ? 1 : -1;
+      return u < v ? -1 : u > v ? 1 : a - b;
+    });
+    const same = (u: number, v: number): boolean => u === v || (u !== u && v !== v);
+    const firsts: number[] = [];
+    const counts: number[] = [];
+    const inverse = NDArray.zeros(x.shape, 'int64');
+    for (let k = 0; k < n; k++) {
+      const i = order[k]!;
+      if (k === 0 || !same(data[order[k - 1]!]!, data[i]!)) {
+        firsts.push(i);
+        counts.push(0);
+      }
+      counts[counts.length - 1]!++;
+      inverse.data[i] = firsts.length - 1;
+    }
+    const values = NDArray.zeros([firsts.length], x.dtype);
+    firsts.forEach((i, k) => (values.data[k] = data[i]!));
+    const out = [values];
+    if (this.returnIndex) out.push(ints(firsts));
+    if (this.returnInverse) out.push(inverse);
+    if (this.returnCounts) out.push(ints(counts));
+    return out;
+  }
+}
+
+function ints(values: readonly number[]): NDArray {
+  const a = NDArray.zeros([values.length], 'int64');
+  a.data.set(values);
+  return a;
+}
+
+/**
+ * The length of `numpy.bincount(x, minlength=m)`: max(x) + 1, at least m
+ * (m for an empty x), an int64 scalar; a negative element is NumPy's
+ * ValueError, naming the input.
+ */
+export class BincountLength extends HostOp {
+  constructor(readonly minlength: number) {
+    super();
+  }
+  key(): string {
+    return `BincountLength:${this.minlength}`;
+  }
+  override toString(): string {
+    return this.minlength ? `BincountLength{minlength=${this.minlength}}` : 'BincountLength';
+  }
+  override pp(args: readonly string[]): string {
+    return `bincount_length(${args[0]}${this.minlength ? `, minlength=${this.minlength}` : ''})`;
+  }
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    const x = inputs[0]!;
+    if (x.ndim !== 1 || !isInt(x.dtype)) throw new TypeError(`bincount: x must be a vector of non-negative integers, got ${x} of type ${x.type}`);
+    return [new TensorType('int64', [])];
+  }
+  inferShape(): StaticShape[] {
+    return [[]];
+  }
+  perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
+    const x = inputs[0]!;
+    let max = -1;
+    for (let i = 0; i < x.size; i++) {
+      const v = x.data[i]!;
+      if (v < 0) throw new RangeError(`bincount: x (${node.inputs[0]}) must have no negative elements, got ${v} at position ${i} (NumPy raises ValueError)`);
+      if (v > max) max = v;
+    }
+    const out = NDArray.zeros([], 'int64');
+    out.data[0] = Math.max(max + 1, this.minlength);
+    return [out];
+  }
+}
