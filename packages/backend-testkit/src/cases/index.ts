@@ -15,6 +15,7 @@ import { customOpCases } from './custom-op.js';
 import { indexingCases } from './indexing.js';
 import { convCases } from './conv.js';
 import { scanCases } from './scan.js';
+import { dataDependentCases } from './data-dependent.js';
 import { randomCases } from './random.js';
 import { nlinalgCases } from './nlinalg.js';
 import { sortCases } from './sort.js';
@@ -29,7 +30,7 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile' | 'ir'>]: (dtypes:
   softmax: softmaxCases,
   cast: castCases,
   composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes), ...opFromGraphCases(dtypes), ...customOpCases(dtypes)],
-  indexing: indexingCases,
+  indexing: (dtypes) => [...indexingCases(dtypes), ...dataDependentCases(dtypes)],
   scan: scanCases,
   random: randomCases,
   sort: sortCases,
