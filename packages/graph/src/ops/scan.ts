@@ -11,7 +11,7 @@
  * reused; its kernels are shared between steps by the backends' kernel
  * caches.
  */
-import { NDArray, fill, sizeOf } from '../ndarray.js';
+import { NDArray, contiguousStrides, fill, sizeOf } from '../ndarray.js';
 import { Apply, Op } from '../op.js';
 import { TensorType } from '../type.js';
 import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
@@ -19,7 +19,6 @@ import type { BufferView, LowerContext, LowerMark, TensorView } from '../lower.j
 import type { ScalarExpr } from '../kernel.js';
 import { foldStatic, staticLeaves, toposort } from '../schedule.js';
 import * as ix from '../index-expr.js';
-import { joinViews } from './join.js';
 
 /** Keep every step's value of a state (its output gains a leading axis of steps), or only the last. */
 export type ScanKeep = 'all' | 'last';
@@ -479,7 +478,16 @@ function rowAt(ctx: LowerContext, x: TensorView, t: number, rows: RowRecording):
     return { ...r.row, buffer: where(r.row.buffer) };
   }
   const from = ctx.mark?.();
-  const row = ctx.indexed(rowShape, x.dtype, [x, step], (read, index) => read(0, [read(1, [ix.int(0)]), ...rowShape.map((_, d) => index(d))]));
+  // a row laid out contiguously is copied as one flat run (one loop, not one per dimension: a SIMD kernel's rows are whole rows)
+  const rowStrides = x.strides.slice(1);
+  const flat = rowShape.every((n, d) => n === 1 || rowStrides[d] === sizeOf(rowShape.slice(d + 1)));
+  const row: BufferView = flat
+    ? {
+        ...ctx.indexed([sizeOf(rowShape)], x.dtype, [{ ...x, shape: [x.shape[0]!, sizeOf(rowShape)], strides: [x.strides[0]!, 1] }, step], (read, index) => read(0, [read(1, [ix.int(0)]), index(0)])),
+        shape: [...rowShape],
+        strides: contiguousStrides(rowShape),
+      }
+    : ctx.indexed(rowShape, x.dtype, [x, step], (read, index) => read(0, [read(1, [ix.int(0)]), ...rowShape.map((_, d) => index(d))]));
   if (from) rows.recorded = { from, to: ctx.mark!(), step: step.buffer, row };
   return row;
 }
@@ -501,52 +509,87 @@ export function evaluate(nodes: readonly Apply[], outputs: readonly TensorVariab
 }
 
 /**
- * At most this many steps' buffers are read by one stacking kernel (a
- * backend may evaluate every branch of its switch); the kernel also reads
- * one index buffer per dimension longer than 1.
+ * At most this many steps' (or pieces') buffers are read by one stacking
+ * kernel (a backend may evaluate every branch of its switch).
  */
 const FAN_IN = 8;
 
 /**
  * `length` rows of shape `rowShape`, row t from `rows[t]` (zeros past the
- * steps, and for each run of time indices the loop did not visit): groups of FAN_IN steps are stacked by one kernel each, then the
- * groups are joined the same way, so each element is read O(log n) times
- * and no kernel reads more than FAN_IN steps' buffers.
+ * steps, and at the time indices the loop did not visit), stacked by a
+ * tree of kernels: a kernel of the first level stacks FAN_IN consecutive
+ * rows, one of level L FAN_IN pieces of the level below, each piece
+ * FAN_IN^(L-1) rows, the last piece of a level padded with zero rows to
+ * that length, so that every piece is read whole, in place: each kernel is
+ * a switch over its row (or piece) of plain loads, one piece per branch,
+ * no computed address. The top kernel's buffer may hold padding rows past
+ * `length` (at most as many again, for a length just past a power of
+ * FAN_IN); the result is a view of its first `length` rows. Each
+ * element is read O(log n) times and no kernel reads more than FAN_IN
+ * steps' buffers (and the positions it switches on).
+ *
+ * Loads rather than gathers: a SIMD path (the CPU's WebAssembly) runs the
+ * kernels, where gathers at clamped positions ran as JavaScript, which a
+ * first call runs cold (W6's 50 steps: about 20 ms of its first call).
  */
 function stackSteps(ctx: LowerContext, rows: readonly (TensorView | undefined)[], length: number, rowShape: readonly number[], dtype: TensorView['dtype']): BufferView {
   const shape = [length, ...rowShape];
   const zero: ScalarExpr = { kind: 'const', value: 0, dtype };
   if (sizeOf(shape) === 0) return ctx.indexed(shape, dtype, [], () => zero);
-  // a step's row gains the steps axis as a view; `stacked`: made by a stacking kernel already
+  // positions 0..m-1 along a kernel's first axis, as float32 (exact for these counts): a switch on them stays on the SIMD path
+  const positions = new Map<number, TensorView>();
+  const positionView = (m: number, rank: number): TensorView => {
+    let c = positions.get(m);
+    if (!c) positions.set(m, (c = ctx.constant(fill([m], 'float32', (i) => i))));
+    if (c.kind === 'scalar') return c;
+    return { ...c, shape: [m, ...new Array<number>(rank - 1).fill(1)], strides: [1, ...new Array<number>(rank - 1).fill(0)] };
+  };
+  /** A kernel of `kernelShape` whose row r (along the first axis) is `parts[r]` (a view with a leading axis of 1), or zeros where undefined. */
+  const stack = (kernelShape: readonly number[], parts: readonly (TensorView | undefined)[]): BufferView => {
+    const m = kernelShape[0]!;
+    const present = parts.map((v) => v !== undefined);
+    const inputs: TensorView[] = [positionView(m, kernelShape.length), ...parts.filter((v): v is TensorView => v !== undefined)];
+    return ctx.elementwise(kernelShape, dtype, inputs, (loads) => {
+      const [position, ...values] = loads;
+      const branch: ScalarExpr[] = [];
+      let k = 0;
+      for (let r = 0; r < m; r++) branch.push(present[r] ? ix.castTo(values[k++]!, dtype) : zero);
+      // rows lo..hi-1 by halves; a run of zero rows is one constant
+      const select = (lo: number, hi: number): ScalarExpr => {
+        if (hi - lo === 1 || branch.slice(lo, hi).every((b) => b === zero)) return branch[lo]!;
+        const mid = (lo + hi) >> 1;
+        const before: ScalarExpr = { kind: 'apply', op: 'lt', args: [position!, { kind: 'const', value: mid, dtype: 'float32' }], computeDType: 'float32', dtype: 'bool' };
+        return ix.select(before, select(lo, mid), select(mid, hi), dtype);
+      };
+      return select(0, m);
+    });
+  };
+  // a step's row gains the steps axis as a view
   const withAxis = (v: TensorView): TensorView => (v.kind === 'buffer' ? { ...v, shape: [1, ...v.shape], strides: [0, ...v.strides] } : v);
-  const zeros = (count: number) => ({ v: ctx.indexed([count, ...rowShape], dtype, [], () => zero), rows: count, stacked: true });
-  let pieces: { v: TensorView; rows: number; stacked: boolean }[] = [];
-  for (let t = 0; t < rows.length; ) {
-    const v = rows[t];
-    if (v) {
-      pieces.push({ v: withAxis(v), rows: 1, stacked: false });
-      t++;
-      continue;
-    }
-    let end = t;
-    while (end < rows.length && !rows[end]) end++;
-    pieces.push(zeros(end - t));
-    t = end;
+  const rowSize = sizeOf(rowShape);
+  const firstGroups = Math.ceil(length / FAN_IN);
+  let pieces: (BufferView | undefined)[] = [];
+  for (let g = 0; g < firstGroups; g++) {
+    const count = firstGroups === 1 ? length : FAN_IN;
+    const parts = Array.from({ length: count }, (_, r) => {
+      const v = rows[g * FAN_IN + r];
+      return v === undefined ? undefined : withAxis(v);
+    });
+    pieces.push(firstGroups === 1 || parts.some((p) => p) ? stack([count, ...rowShape], parts) : undefined);
   }
-  if (length > rows.length) pieces.push(zeros(length - rows.length));
-  do {
-    const next: typeof pieces = [];
-    for (let g = 0; g < pieces.length; g += FAN_IN) {
-      const group = pieces.slice(g, g + FAN_IN);
-      if (group.length === 1 && group[0]!.stacked) {
-        next.push(group[0]!);
-        continue;
-      }
-      const n = group.reduce((a, p) => a + p.rows, 0);
-      const v = joinViews(ctx, group.map((p) => p.v), group.map((p) => p.rows), 0, [n, ...rowShape], dtype);
-      next.push({ v, rows: n, stacked: true });
+  // every piece holds `rows` rows, contiguous: read as one flat row of `rows * rowSize` elements
+  for (let rowsPerPiece = FAN_IN; pieces.length > 1; rowsPerPiece *= FAN_IN) {
+    const groups = Math.ceil(pieces.length / FAN_IN);
+    const next: (BufferView | undefined)[] = [];
+    for (let g = 0; g < groups; g++) {
+      const count = groups === 1 ? pieces.length : FAN_IN;
+      const parts = Array.from({ length: count }, (_, r): TensorView | undefined => {
+        const p = pieces[g * FAN_IN + r];
+        return p && { ...p, shape: [1, rowsPerPiece * rowSize], strides: [0, 1] };
+      });
+      next.push(groups === 1 || parts.some((p) => p) ? stack([count, rowsPerPiece * rowSize], parts) : undefined);
     }
     pieces = next;
-  } while (pieces.length > 1);
-  return pieces[0]!.v as BufferView;
+  }
+  return { ...pieces[0]!, shape, strides: contiguousStrides(shape) };
 }
