@@ -47,6 +47,14 @@ describe('boolean masks: x.get(mask)', () => {
     // a mask of a masked value: two host stages, the second's mask computed from the first's result
     expect(twice!.toArray()).toEqual([1.5, 3, 4]);
   });
+  it('is a window T.setSubtensor and T.incSubtensor write into, in x\'s shape', () => {
+    const v = T.vector('v', 'float64');
+    const f = sym.function([x, v], [T.setSubtensor(x.get(x.lt(0)), 0), T.incSubtensor(x.get(T.gt(T.sum(x, { axis: 1 }), 0)), 1), T.setSubtensor(v.get(v.gt(1)), 1)]);
+    const [relu, rowsUp, clipped] = f.sync(f64(X), f64([3, 0.5, 2])) as sym.NDArray[];
+    expect(relu!.toArray()).toEqual([[0, 1.5, 0, 0], [3, 0, 0, 0.5], [0, 0, 4, 0]]);
+    expect(rowsUp!.toArray()).toEqual([[0, 1.5, 0, -2], [4, 1, 1, 1.5], [1, 0, 5, 1]]);
+    expect(clipped!.toArray()).toEqual([1, 0.5, 1]);
+  });
   it('differentiates as the gather it is (verifyGrad), the mask having no gradient', async () => {
     const [g] = grad(T.sum(T.sqr(x.get(x.gt(0)))), [x]);
     expect(sym.function([x], g!).sync(f64(X)).toArray()).toEqual([[0, 3, 0, 0], [6, 0, 0, 1], [0, 0, 8, 0]]);
@@ -74,7 +82,27 @@ describe('unique', () => {
     const v = T.vector('v', 'int32');
     expect(out(sym.function([v], T.extraOps.unique(v) as V).sync(sym.array([5, 3, 5, 1], { dtype: 'int32' })) as sym.NDArray)).toEqual({ dtype: 'int32', value: [1, 3, 5] });
     expect(sym.pp((T.unique(v, false, true) as V[])[1]!)).toBe('unique(v, return_inverse)[1]');
-    expect(() => T.unique(x, false, false, false, 0)).toThrow(/unique: axis=0 is not supported/);
+    expect(() => T.unique(x, false, false, false, 2)).toThrow(/unique: axis 2 is out of range/);
+  });
+  it('with an axis, is NumPy\'s over the slices: lexicographic, NaN last, slices with NaN never equal', () => {
+    const x = T.matrix('x', 'float64');
+    const rows = sym.function([x], T.unique(x, true, true, true, 0) as V[]);
+    const [values, index, inverse, counts] = rows.sync(f64([[NaN, 1], [0, 2], [NaN, 1], [0, 2], [-0, 1]])) as sym.NDArray[];
+    expect(values!.toArray()).toEqual([[-0, 1], [0, 2], [NaN, 1], [NaN, 1]]);
+    expect([index, inverse, counts].map((a) => out(a!))).toEqual([
+      { dtype: 'int64', value: [4, 1, 0, 2] },
+      { dtype: 'int64', value: [2, 1, 3, 1, 0] },
+      { dtype: 'int64', value: [1, 2, 1, 1] },
+    ]);
+    const m = T.matrix('m', 'int32');
+    const cols = sym.function([m], T.unique(m, true, true, true, -1) as V[]).sync(sym.array([[3, 1, 3], [2, 0, 2]], { dtype: 'int32' })) as sym.NDArray[];
+    expect(cols.map(out)).toEqual([
+      { dtype: 'int32', value: [[1, 3], [0, 2]] },
+      { dtype: 'int64', value: [1, 0] },
+      { dtype: 'int64', value: [1, 0, 1] },
+      { dtype: 'int64', value: [1, 2] },
+    ]);
+    expect(sym.pp(T.unique(m, false, false, false, 1) as V)).toBe('unique(m, axis=1)');
   });
   it('has no gradient for its values (Theano\'s Unique has none)', () => {
     const x = T.vector('x', 'float64');

@@ -16,6 +16,7 @@ import { AdvancedIncSubtensor1, AdvancedSubtensor1 } from './ops/advanced.js';
 import { BincountLength, NonZero, Unique, type UniqueOutputs } from './ops/host.js';
 import { MatchLength, ShapeI } from './ops/shape.js';
 import { axisIn } from './axes.js';
+import { markReshapedWindow } from './indexing.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from './tensor.js';
 
@@ -75,30 +76,31 @@ export function booleanMask(x: TensorLike, mask: TensorLike): TensorVariable {
     m = apply1(new MatchLength(d, d, describe, `boolean mask ${d}`), [m, v]);
   }
   const rest = v.broadcastable.slice(m.ndim).map((_, d) => apply1(new ShapeI(m.ndim + d), [v]));
-  const rows = m.ndim === 1 ? v : m.ndim === v.ndim ? flat(v) : T.reshape(v, [-1, ...rest]);
-  return apply1(new AdvancedSubtensor1(), [rows, flatnonzero(m)]);
+  if (m.ndim === 1) return apply1(new AdvancedSubtensor1(), [v, flatnonzero(m)]);
+  const rows = m.ndim === v.ndim ? flat(v) : T.reshape(v, [-1, ...rest]);
+  // T.setSubtensor(x.get(mask), y) writes into x's rows reshaped: x's shape comes back
+  return markReshapedWindow(apply1(new AdvancedSubtensor1(), [rows, flatnonzero(m)]), v);
 }
 
 /** What `unique` returns with `returnIndex`, `returnInverse` or `returnCounts`: the values, then those asked for, in that order. */
 export type UniqueResult = TensorVariable | TensorVariable[];
 
 /**
- * Theano's `unique(x, return_index, return_inverse, return_counts)` (NumPy's
- * `unique`, axis=None): the sorted distinct values of x flattened (NaNs
- * last, as one), alone, or with the int64 index of each value's first
- * occurrence, the inverse (x's shape, as NumPy 2 gives it) and the counts,
- * in that order. Computed on the host between programs; the outputs have
- * no gradient (Theano's Unique has none).
+ * Theano's `unique(x, return_index, return_inverse, return_counts, axis)`
+ * (NumPy's `unique`): the sorted distinct values of x flattened (NaNs
+ * last, as one), or with `axis` its distinct slices along that axis
+ * (sorted lexicographically), alone, or with the int64 index of each one's
+ * first occurrence, the inverse (x's shape for axis null, as NumPy 2 gives
+ * it; a vector with an axis) and the counts, in that order. Computed on
+ * the host between programs; the outputs have no gradient (Theano's
+ * Unique has none).
  */
 export function unique(x: TensorLike, returnIndex = false, returnInverse = false, returnCounts = false, axis: number | null = null): UniqueResult {
   const v = asTensor(x, 'unique: x');
-  if (axis !== null) {
-    axisIn('unique', axis, v.ndim, v);
-    throw new TypeError(`unique: axis=${axis} is not supported (only axis=null: the distinct elements of x flattened)`);
-  }
   const outputs: UniqueOutputs = { returnIndex, returnInverse, returnCounts };
   for (const [name, flag] of Object.entries(outputs)) if (typeof flag !== 'boolean') throw new TypeError(`unique: ${name} must be true or false, got ${String(flag)}`);
-  const node = applyNode(new Unique(outputs), [v]);
+  const a = axis === null || axis === undefined ? null : axisIn('unique', axis, v.ndim, v);
+  const node = applyNode(new Unique(outputs, a), [v]);
   return node.outputs.length === 1 ? node.outputs[0]! : [...node.outputs];
 }
 

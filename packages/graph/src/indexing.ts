@@ -281,10 +281,17 @@ function pairs(x: TensorVariable, rows: TensorVariable, cols: TensorVariable): T
 }
 
 /**
- * Windows made by `x.get(rows, cols)`, and their matrix x: the window is
- * taken from x flattened, and writing into it must give x's shape back.
+ * Windows made by `x.get(rows, cols)` (and by a boolean mask of more than
+ * one dimension), and their tensor x: the window is taken from x
+ * flattened, and writing into it must give x's shape back.
  */
 const PAIRS_WINDOWS = new WeakMap<TensorVariable, TensorVariable>();
+
+/** Mark `window`, rows of x reshaped, as a window of x: `setSubtensor(window, y)` gives x's shape back (data-dependent.ts's masks). */
+export function markReshapedWindow(window: TensorVariable, x: TensorVariable): TensorVariable {
+  PAIRS_WINDOWS.set(window, x);
+  return window;
+}
 
 /** `x[idx]` for an integer vector idx (Theano's `take` along axis 0). */
 export function take(x: TensorLike, idx: TensorVariable): TensorVariable {

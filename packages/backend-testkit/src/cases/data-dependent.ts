@@ -58,6 +58,7 @@ function counts(dtype: DType): OpCase {
     ['compress(x > 2, m.T, 0)', T.extraOps.compress(T.gt(x, 2).get('0:3'), m.T, 0)],
     ...(T.unique(x, true, true, true) as TensorVariable[]).map((v, i): [string, TensorVariable] => [`unique(x, all)[${i}]`, v]),
     ['unique(m * 2)', T.unique(T.mul(m, 2)) as TensorVariable],
+    ...(T.unique(T.mul(m, 2), true, true, true, 1) as TensorVariable[]).map((v, i): [string, TensorVariable] => [`unique(m * 2, all, axis 1)[${i}]`, v]),
   ];
   return {
     group: 'indexing',

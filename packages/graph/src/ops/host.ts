@@ -9,7 +9,7 @@
  * (a boolean mask's gather, bincount's weights) is built around them from
  * ordinary ops (`data-dependent.ts`).
  */
-import { NDArray } from '../ndarray.js';
+import { NDArray, sizeOf } from '../ndarray.js';
 import { Op, type Apply } from '../op.js';
 import { TensorType } from '../type.js';
 import type { StaticShape, TensorVariable } from '../variable.js';
@@ -96,77 +96,110 @@ export interface UniqueOutputs {
 }
 
 /**
- * `numpy.unique(x, return_index, return_inverse, return_counts)` over the
- * flattened x (axis=None): the sorted distinct values (NaNs, last, count
- * as one, NumPy 2's equal_nan), then as asked the int64 index of each
- * value's first occurrence, the inverse (x's shape, as NumPy 2's: each
- * element's position among the values) and the counts.
+ * `numpy.unique(x, return_index, return_inverse, return_counts, axis)`:
+ * the sorted distinct values of x flattened (axis null: NaNs last, counted
+ * as one, NumPy 2's equal_nan) or the distinct slices along `axis` (sorted
+ * lexicographically, NaN last in each place; slices holding NaN are never
+ * equal, as NumPy's), then as asked the int64 index of each one's first
+ * occurrence, the inverse (x's shape for axis null, as NumPy 2's; a vector
+ * along the axis otherwise) and the counts.
  */
 export class Unique extends HostOp {
   readonly returnIndex: boolean;
   readonly returnInverse: boolean;
   readonly returnCounts: boolean;
-  constructor(outputs: UniqueOutputs = {}) {
+  constructor(
+    outputs: UniqueOutputs = {},
+    readonly axis: number | null = null,
+  ) {
     super();
     this.returnIndex = outputs.returnIndex ?? false;
     this.returnInverse = outputs.returnInverse ?? false;
     this.returnCounts = outputs.returnCounts ?? false;
   }
   key(): string {
-    return `Unique:${+this.returnIndex}${+this.returnInverse}${+this.returnCounts}`;
+    return `Unique:${+this.returnIndex}${+this.returnInverse}${+this.returnCounts}:${this.axis}`;
+  }
+  #flags(): string[] {
+    const flags = [this.returnIndex && 'return_index', this.returnInverse && 'return_inverse', this.returnCounts && 'return_counts'].filter((f): f is string => typeof f === 'string');
+    return this.axis === null ? flags : [...flags, `axis=${this.axis}`];
   }
   override toString(): string {
-    const flags = [this.returnIndex && 'return_index', this.returnInverse && 'return_inverse', this.returnCounts && 'return_counts'].filter(Boolean);
+    const flags = this.#flags();
     return flags.length ? `Unique{${flags.join(', ')}}` : 'Unique';
   }
   override pp(args: readonly string[], node: Apply, output = 0): string {
-    const flags = [this.returnIndex && 'return_index', this.returnInverse && 'return_inverse', this.returnCounts && 'return_counts'].filter(Boolean);
-    const call = `unique(${[args[0], ...flags].join(', ')})`;
+    const call = `unique(${[args[0], ...this.#flags()].join(', ')})`;
     return node.outputs.length > 1 ? `${call}[${output}]` : call;
   }
   outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
     const x = inputs[0]!;
-    const types = [new TensorType(x.dtype, [false])];
+    const a = this.axis;
+    if (a !== null && (!Number.isInteger(a) || a < 0 || a >= x.ndim)) throw new RangeError(`unique: axis ${a} is out of range for ${x} of type ${x.type}`);
+    const types = [new TensorType(x.dtype, a === null ? [false] : x.broadcastable.map((b, d) => d !== a && b))];
     if (this.returnIndex) types.push(new TensorType('int64', [false]));
-    if (this.returnInverse) types.push(new TensorType('int64', x.broadcastable));
+    if (this.returnInverse) types.push(new TensorType('int64', a === null ? x.broadcastable : [false]));
     if (this.returnCounts) types.push(new TensorType('int64', [false]));
     return types;
   }
   inferShape(shapes: readonly StaticShape[]): StaticShape[] {
-    const out: StaticShape[] = [[null]];
+    const xs = shapes[0]!;
+    const a = this.axis;
+    const out: StaticShape[] = [a === null ? [null] : xs.map((d, k) => (k === a ? null : d))];
     if (this.returnIndex) out.push([null]);
-    if (this.returnInverse) out.push(shapes[0]!);
+    if (this.returnInverse) out.push(a === null ? xs : [xs[a]!]);
     if (this.returnCounts) out.push([null]);
     return out;
   }
   perform(inputs: readonly NDArray[]): NDArray[] {
     const x = inputs[0]!;
     const data = x.data;
-    const n = x.size;
-    // stable, NaN last: each value's first occurrence leads its run (NumPy sorts stably when return_index)
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => {
-      const u = data[a]!;
-      const v = data[b]!;
-      const un = u !== u;
-      const vn = v !== v;
-      if (un || vn) return un === vn ? a - b : un ? 1 : -1;
-      return u < v ? -1 : u > v ? 1 : a - b;
+    const a = this.axis;
+    // slice i along the axis is element (o, k) at data[(o * n + i) * inner + k]; axis null: one element per slice
+    const n = a === null ? x.size : x.shape[a]!;
+    const inner = a === null ? 1 : sizeOf(x.shape.slice(a + 1));
+    const outer = a === null ? 1 : sizeOf(x.shape.slice(0, a));
+    const at = (i: number, j: number): number => data[(Math.floor(j / inner) * n + i) * inner + (j % inner)]!;
+    const width = outer * inner;
+    // stable, NaN last in each place: each slice's first occurrence leads its run (NumPy sorts stably when return_index)
+    const order = Array.from({ length: n }, (_, i) => i).sort((p, q) => {
+      for (let j = 0; j < width; j++) {
+        const u = at(p, j);
+        const v = at(q, j);
+        const un = u !== u;
+        const vn = v !== v;
+        if (un || vn) {
+          if (un !== vn) return un ? 1 : -1;
+        } else if (u !== v) return u < v ? -1 : 1;
+      }
+      return p - q;
     });
-    const same = (u: number, v: number): boolean => u === v || (u !== u && v !== v);
+    // NaN equals NaN only for axis null (equal_nan); NumPy compares slices field by field, where NaN != NaN
+    const same = (p: number, q: number): boolean => {
+      for (let j = 0; j < width; j++) {
+        const u = at(p, j);
+        const v = at(q, j);
+        if (u !== v && !(a === null && u !== u && v !== v)) return false;
+      }
+      return true;
+    };
     const firsts: number[] = [];
     const counts: number[] = [];
-    const inverse = NDArray.zeros(x.shape, 'int64');
+    const inverse = NDArray.zeros(a === null ? x.shape : [n], 'int64');
     for (let k = 0; k < n; k++) {
       const i = order[k]!;
-      if (k === 0 || !same(data[order[k - 1]!]!, data[i]!)) {
+      if (k === 0 || !same(order[k - 1]!, i)) {
         firsts.push(i);
         counts.push(0);
       }
       counts[counts.length - 1]!++;
       inverse.data[i] = firsts.length - 1;
     }
-    const values = NDArray.zeros([firsts.length], x.dtype);
-    firsts.forEach((i, k) => (values.data[k] = data[i]!));
+    const m = firsts.length;
+    const values = NDArray.zeros(a === null ? [m] : x.shape.map((d, k) => (k === a ? m : d)), x.dtype);
+    firsts.forEach((i, k) => {
+      for (let j = 0; j < width; j++) values.data[(Math.floor(j / inner) * m + k) * inner + (j % inner)] = at(i, j);
+    });
     const out = [values];
     if (this.returnIndex) out.push(ints(firsts));
     if (this.returnInverse) out.push(inverse);
