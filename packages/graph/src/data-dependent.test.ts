@@ -5,7 +5,7 @@
  * across stages, errors naming the input.
  */
 import { describe, expect, it } from 'vitest';
-import { T, sym } from '../test/helpers.js';
+import { T, cpu, sym } from '../test/helpers.js';
 
 type V = sym.TensorVariable;
 const { grad, verifyGrad } = (await import(/* @vite-ignore */ new URL('../../grad/src/index.ts', import.meta.url).href)) as {
@@ -129,7 +129,9 @@ describe('bincount', () => {
     const w = T.vector('w', 'float64');
     expect(() => sym.function([x, w], T.bincount(x, w)).sync(i64([0, 1]), f64([1]))).toThrow(/bincount: weights w has 1 elements but x x has 2/);
   });
-  it('gives the weights a gradient: the gather of the output\'s', () => {
+  it('gives the weights a gradient: the gather of the output\'s', async () => {
+    const idx = T.constant(sym.array([1, 3, 1, 0], { dtype: 'int64' }));
+    expect((await verifyGrad((w) => T.sum(T.sqr(T.bincount(idx, w))), [[0.5, -1, 2, 3]])).maxAbsErr).toBeLessThan(1e-6);
     const w = T.vector('w', 'float64');
     const [g] = grad(T.sum(T.mul(T.bincount(x, w), T.arange(4).add(1))), [w]);
     expect(sym.function([x, w], g!).sync(i64([1, 3, 1, 0]), f64([1, 1, 1, 1])).toArray()).toEqual([2, 4, 2, 1]);
@@ -145,6 +147,11 @@ describe('compress', () => {
     expect(cols!.toArray()).toEqual([[1.5, 0], [0, 0], [-1, 4]]);
     expect(flat!.toArray()).toEqual([1.5, 0]);
     expect(rows!.toArray()).toEqual([[3, 0, 0, 0.5], [0, -1, 4, 0]]);
+  });
+  it('differentiates as the gather it is (verifyGrad)', async () => {
+    const cond = T.constant(sym.array([true, false, true, true], { dtype: 'bool' }));
+    const { maxAbsErr } = await verifyGrad((a) => T.sum(T.sqr(T.extraOps.compress(cond, a, 1))), [[[0.5, -1, 2, -3], [4, 0.25, -5, 6]]]);
+    expect(maxAbsErr).toBeLessThan(1e-6);
   });
   it('refuses a true entry past the axis, as NumPy\'s IndexError', () => {
     const f = sym.function([c, x], T.extraOps.compress(c, x, 0));
@@ -166,6 +173,18 @@ describe('host stages', () => {
     expect(p.kernels().length).toBeGreaterThan(0);
     expect(p.summary()).toMatch(/Host ops .*: 2 computed, 2 values read back for them/);
     expect(() => computed.compiled.kernelCount(f64(X))).toThrow(/kernelCount: an op of the graph \(nonzero, unique, \.\.\.\) runs on the host/);
+  });
+  it('keep one program per stage and shapes (a new count, a new program), and free them on dispose', () => {
+    const before = cpu.liveBuffers();
+    const f = sym.function([x], x.get(x.gt(0)).mul(2), { profile: true });
+    f.sync(f64(X));
+    f.sync(f64(X.map((r) => r.map((e) => -e))));
+    f.sync(f64(X));
+    // stage 1 (the mask) once; the last stage for 4 and for 3 picked elements
+    expect(new Set(f.profile!.kernels().map((k) => k.program)).size).toBe(3);
+    expect(cpu.liveBuffers()).toBeGreaterThan(before);
+    f.compiled.dispose();
+    expect(cpu.liveBuffers()).toBe(before);
   });
   it('apply updates once, after every stage; a failing call changes nothing', () => {
     const s = sym.shared(i64([0]), { name: 's' });
