@@ -64,26 +64,38 @@ export class NonZero extends HostOp {
   }
   perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
     const x = inputs[0]!;
+    const data = x.data;
     const nd = x.ndim;
-    const hits: number[] = [];
-    for (let i = 0; i < x.size; i++) if (x.data[i] !== 0) hits.push(i);
-    if (this.bounded) {
-      const n = Number(inputs[1]!.data[0]);
-      const past = hits.find((i) => i >= n);
-      if (past !== undefined) {
-        throw new RangeError(`compress: the condition ${node.inputs[0]} is true at position ${past}, past the ${n} slices of x along the axis (NumPy's IndexError)`);
+    // counted first, then written: a mask of a million elements is read twice, not pushed into a growing list
+    let n = 0;
+    for (let i = 0; i < data.length; i++) if (data[i] !== 0) n++;
+    const out = NDArray.zeros([nd, n], 'int64');
+    const pos = out.data;
+    if (nd === 1) {
+      for (let i = 0, k = 0; i < data.length; i++) if (data[i] !== 0) pos[k++] = i;
+    } else {
+      const last = x.shape[nd - 1]!;
+      for (let i = 0, k = 0; i < data.length; i++) {
+        if (data[i] === 0) continue;
+        // C order: the last axis varies fastest
+        pos[(nd - 1) * n + k] = i % last;
+        let flat = Math.floor(i / last);
+        for (let d = nd - 2; d >= 0; d--) {
+          const len = x.shape[d]!;
+          pos[d * n + k] = flat % len;
+          flat = Math.floor(flat / len);
+        }
+        k++;
       }
     }
-    const out = NDArray.zeros([nd, hits.length], 'int64');
-    const n = hits.length;
-    hits.forEach((flat, k) => {
-      // C order: the last axis varies fastest
-      for (let d = nd - 1; d >= 0; d--) {
-        const len = x.shape[d]!;
-        out.data[d * n + k] = flat % len;
-        flat = Math.floor(flat / len);
+    if (this.bounded) {
+      const bound = Number(inputs[1]!.data[0]);
+      if (n > 0 && pos[n - 1]! >= bound) {
+        let k = 0;
+        while (pos[k]! < bound) k++;
+        throw new RangeError(`compress: the condition ${node.inputs[0]} is true at position ${pos[k]}, past the ${bound} slices of x along the axis (NumPy's IndexError)`);
       }
-    });
+    }
     return [out];
   }
 }
