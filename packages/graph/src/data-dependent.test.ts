@@ -174,6 +174,23 @@ describe('host stages', () => {
     expect(p.summary()).toMatch(/Host ops .*: 2 computed, 2 values read back for them/);
     expect(() => computed.compiled.kernelCount(f64(X))).toThrow(/kernelCount: an op of the graph \(nonzero, unique, \.\.\.\) runs on the host/);
   });
+  it('hand a value computed before a host op to the later stages on the device, not computed again', () => {
+    const w = T.matrix('w', 'float64');
+    const h = T.tanh(T.dot(x, w));
+    const f = sym.function([x, w], [h.get(h.gt(0)).mul(2), T.sum(h)], { profile: true });
+    const wv = f64([[1, 0.5], [-1, 2], [0, 1], [2, -1]]);
+    for (let call = 0; call < 2; call++) {
+      const [picked, total] = f.sync(f64(X), wv) as sym.NDArray[];
+      // np.tanh(X @ W) = [[-0.9999666, 0.9999092], [0.9993293, 0.76159416], [0.76159416, 0.96402758]]
+      const want = [1.99981841, 1.9986586, 1.52318831, 1.52318831, 1.92805516];
+      (picked!.toArray() as number[]).forEach((e, i) => expect(e).toBeCloseTo(want[i]!, 7));
+      expect(picked!.size).toBe(5);
+      expect(total!.data[0]).toBeCloseTo(3.4864877988327048, 12);
+    }
+    const ops = f.profile!.kernels().map((k) => `${k.program}:${k.op}`);
+    expect(ops.filter((o) => o.includes('dot'))).toEqual(['0:dot + Elemwise{tanh}']);
+    expect(f.profile!.hostReads).toBe(2); // the mask, once a call: h itself is never read back
+  });
   it('keep one program per stage and shapes (a new count, a new program), and free them on dispose', () => {
     const before = cpu.liveBuffers();
     const f = sym.function([x], x.get(x.gt(0)).mul(2), { profile: true });

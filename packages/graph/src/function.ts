@@ -547,7 +547,7 @@ export class CompiledFunction {
   dispose(): void {
     const release = () => {
       if (this.#backend) this.#releasePlans(this.#backend);
-      if (this.#stages) for (const f of this.#stages.programs) f.dispose();
+      this.#stages?.dispose();
     };
     if (queueBusy()) void enqueue(release);
     else release();

@@ -17,20 +17,26 @@
  * that is a function input, a constant or an earlier host result costs no
  * program and no readback (`T.nonzero(x)` of an input `x` runs no kernel).
  *
- * Values a later program needs that an earlier one also computed are
- * computed again (no readback, no device-to-device hand-over). Random
+ * A value an earlier program computes and a later one needs (`h` of
+ * `h.get(h.gt(0))` with `h = tanh(dot(x, w))`) is handed over on the
+ * device: the earlier program writes it into a private shared variable
+ * (a carrier: an update, so its buffer changes hands without a copy or a
+ * readback) that the later program reads as a shared input. Views, shapes,
+ * allocations and integer scalars are computed again instead (free, and a
+ * later program may need a length's value when it is made). Random
  * variables give the same numbers to every stage of a call: a draw is
  * filled from its generator's state, which moves (`commit`) only after the
  * whole call succeeded, as do the shared variables' updates (the last
  * program's); a failing stage (bincount of a negative value) changes
  * nothing.
  */
-import type { NDArray } from './ndarray.js';
+import { NDArray } from './ndarray.js';
+import { isInt } from './dtype.js';
 import type { Apply } from './op.js';
 import { cloneReplace } from './clone.js';
 import { toposort } from './schedule.js';
 import { TensorConstant, TensorVariable } from './variable.js';
-import type { TensorSharedVariable } from './shared.js';
+import { shared, type TensorSharedVariable } from './shared.js';
 import { RandomVariable } from './ops/random.js';
 import { now, type FunctionProfile } from './profile.js';
 import type { CompiledFunction, FunctionOptions } from './function.js';
@@ -58,6 +64,8 @@ export class HostStages {
   readonly #leaves = new Map<TensorVariable, TensorVariable>();
   readonly #noDefaultUpdates: boolean;
   #draws: Set<RandomVariable> | undefined;
+  /** The private shared variables carrying values from the stage computing them to later ones, on the device. */
+  readonly #carriers: TensorSharedVariable[] = [];
 
   /** The stages of `graph` (outputs then update expressions), or undefined when no op in it needs the host. */
   static of(
@@ -115,26 +123,49 @@ export class HostStages {
       if (!list) byLevel.set(level, (list = []));
       list.push({ node, inputs: ins });
     }
-    for (let k = 1; k <= maxLevel; k++) {
-      const list = byLevel.get(k) ?? [];
-      const computed = [...new Set(list.flatMap((h) => h.inputs).filter((v) => !free(v)))];
-      const program = computed.length ? compile([...inputs, ...leavesBefore(k)], computed, { ...options, name: `stage ${k}` }) : undefined;
-      this.#levels.push({ nodes: list, program, computed });
-    }
+    // each stage's targets on the cut graph: the level's computed host inputs, then (last) the outputs and updates
+    const lists = Array.from({ length: maxLevel }, (_, k) => byLevel.get(k + 1) ?? []);
+    const computed = lists.map((list) => [...new Set(list.flatMap((h) => h.inputs).filter((v) => !free(v)))]);
     const outs = stageGraph.slice(0, outputCount);
     const programOutputs: TensorVariable[] = [];
     for (const o of outs) {
       if (leafLevel.has(o)) this.#outputs.push(o);
       else this.#outputs.push(programOutputs.push(o) - 1);
     }
-    const updates = updated.map((s, i): [TensorSharedVariable, TensorVariable] => [s, stageGraph[outputCount + i]!]);
-    this.#final =
-      programOutputs.length || updates.length ? compile([...inputs, ...leavesBefore(maxLevel + 1)], programOutputs, { ...options, name: 'last stage', updates }) : undefined;
+    const updateExprs = stageGraph.slice(outputCount);
+    const carried = carriedValues([...computed, [...programOutputs, ...updateExprs]], free);
+    // a carried value is written by its stage into a private shared variable, which later stages read on the device
+    const carrierOf = new Map<TensorVariable, TensorVariable>();
+    const stageFunction = (k: number, targets: readonly TensorVariable[], updates: readonly [TensorSharedVariable, TensorVariable][], name: string): CompiledFunction => {
+      const carries = carried[k]!;
+      const cloned = cloneReplace([...targets, ...updates.map(([, e]) => e), ...carries], carrierOf);
+      const own = updates.map(([s], i): [TensorSharedVariable, TensorVariable] => [s, cloned[targets.length + i]!]);
+      const hand = carries.map((v, i): [TensorSharedVariable, TensorVariable] => {
+        const carrier = carrierFor(v);
+        this.#carriers.push(carrier);
+        return [carrier, cloned[targets.length + updates.length + i]!];
+      });
+      const f = compile([...inputs, ...leavesBefore(k + 1)], cloned.slice(0, targets.length), { ...options, name, updates: [...own, ...hand] });
+      hand.forEach(([carrier], i) => carrierOf.set(carries[i]!, carrier));
+      return f;
+    };
+    for (let k = 0; k < maxLevel; k++) {
+      const program = computed[k]!.length || carried[k]!.length ? stageFunction(k, computed[k]!, [], `stage ${k + 1}`) : undefined;
+      this.#levels.push({ nodes: lists[k]!, program, computed: computed[k]! });
+    }
+    const updates = updated.map((s, i): [TensorSharedVariable, TensorVariable] => [s, updateExprs[i]!]);
+    this.#final = programOutputs.length || updates.length ? stageFunction(maxLevel, programOutputs, updates, 'last stage') : undefined;
   }
 
   /** The stages' programs (for disposing them). */
   get programs(): CompiledFunction[] {
     return [...this.#levels.flatMap((l) => (l.program ? [l.program] : [])), ...(this.#final ? [this.#final] : [])];
+  }
+
+  /** Free the stages' programs and the carried values' device buffers. */
+  dispose(): void {
+    for (const f of this.programs) f.dispose();
+    for (const c of this.#carriers) c.releaseDevice();
   }
 
   /** Run a call (inside the function's queued call): the outputs, the updates applied. */
@@ -195,4 +226,57 @@ export class HostStages {
     for (const f of this.programs) for (const n of toposort(f.graphOutputs)) if (n.op instanceof RandomVariable) draws.add(n.op);
     return (this.#draws = draws);
   }
+}
+
+/**
+ * Ops whose results a later stage computes again rather than receive: views
+ * and shapes (free, and a shape may be a later program's static length),
+ * allocations and ranges of known lengths.
+ */
+const RECOMPUTED = new Set<string>(['Shape', 'DimShuffle', 'Reshape', 'Subtensor', 'MatchLength', 'Alloc', 'ARange']);
+
+function carryable(v: TensorVariable): boolean {
+  if (!v.owner || v.owner.op.dataDependentShape?.() || RECOMPUTED.has(v.owner.op.kind)) return false;
+  // an integer scalar may decide a later program's lengths, which need its value when the program is made
+  return !(v.ndim === 0 && (isInt(v.dtype) || v.dtype === 'bool'));
+}
+
+/**
+ * For each stage (by its targets, on one graph), the values it computes
+ * that later stages need: the first carryable ones met walking back from
+ * a later stage's targets, not past what is given (`free`), a shared
+ * variable, or a value an earlier stage carries.
+ */
+function carriedValues(targets: readonly (readonly TensorVariable[])[], free: (v: TensorVariable) => boolean): TensorVariable[][] {
+  const carried = new Set<TensorVariable>();
+  const stop = (v: TensorVariable): boolean => !v.owner || free(v) || carried.has(v);
+  const walk = (from: readonly TensorVariable[], visit: (v: TensorVariable) => boolean): void => {
+    const seen = new Set<TensorVariable>();
+    const stack = [...from];
+    while (stack.length) {
+      const v = stack.pop()!;
+      if (seen.has(v) || stop(v)) continue;
+      seen.add(v);
+      if (visit(v)) for (const i of v.owner!.inputs) stack.push(i);
+    }
+  };
+  return targets.map((own, k) => {
+    const computes = new Set<TensorVariable>();
+    walk(own, (v) => (computes.add(v), true));
+    const carries = new Set<TensorVariable>();
+    // the frontier of what this stage computes, as later stages reach it
+    walk(targets.slice(k + 1).flat(), (v) => {
+      if (!computes.has(v) || !carryable(v)) return true;
+      carries.add(v);
+      return false;
+    });
+    for (const v of carries) carried.add(v);
+    return [...carries];
+  });
+}
+
+/** A private shared variable of v's type, empty until its stage writes it. */
+function carrierFor(v: TensorVariable): TensorSharedVariable {
+  const empty = NDArray.zeros(v.broadcastable.map((b) => (b ? 1 : 0)), v.dtype);
+  return shared(empty, { name: `carried ${v.name ?? v.toString()}`, broadcastable: v.broadcastable, borrow: true });
 }

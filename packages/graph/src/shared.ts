@@ -185,6 +185,16 @@ export class TensorSharedVariable extends TensorVariable {
     return buf;
   }
 
+  /** @internal Free the device copies, leaving an empty value (host-stage.ts's private carriers, when their function is disposed). */
+  releaseDevice(): void {
+    for (const [backend, buf] of this.#device) backend.free(buf);
+    this.#device.clear();
+    this.#validOn.clear();
+    this.#fresh = 'host';
+    this.#shape = this.broadcastable.map((b) => (b ? 1 : 0));
+    this.#host = NDArray.zeros(this.#shape, this.dtype);
+  }
+
   /**
    * @internal Make `buffer` (on `backend`, holding a value of `shape`) the
    * current value. Returns the buffer it replaces, for reuse by the caller.
