@@ -83,6 +83,25 @@ describe('float32 SIMD kernels', () => {
     expectClose(runWasm(k, [a, c], 45), (runKernel(js, k, [a, c], 45) as Float32Array), 0, 0, 'column broadcast');
   });
 
+  // the rows along the second innermost dimension run in one call (vrender's `rows`), each one's pointers moved along it
+  for (const [d0, d1, d2] of [[3, 5, 7], [2, 4, 8], [1, 1, 5], [4, 3, 1]] as const) {
+    it(`runs a ${d0} x ${d1} x ${d2} kernel's rows with a broadcast bias, a column and an offset, strided outer loads`, () => {
+      const x = values(d1 * d0 * d2 + 3, -3, 3, 6);
+      const bias = values(d2, -1, 1, 7);
+      const col = values(d1, -1, 1, 8);
+      // x read transposed in its two outer dimensions (strides d2, d0 * d2, 1) from offset 3
+      const xs: ScalarExpr = { kind: 'load', input: 0, strides: [d2, d0 * d2, 1], offset: 3, dtype: 'float32' };
+      const expr = ap('tanh', ap('add', ap('mul', xs, load(2, [0, 1, 0])), load(1, [0, 0, 1])));
+      const k: ElementwiseKernel = { kind: 'elementwise', shape: [d0, d1, d2], inputs: ['float32', 'float32', 'float32'], out: 'float32', expr };
+      const n = d0 * d1 * d2;
+      const got = runWasm(k, [x, bias, col], n);
+      expectClose(got, runKernel(js, k, [x, bias, col], n) as Float32Array, 4e-6, 1e-6, 'rows');
+      // the same kernel through the backend: its operands in the WebAssembly memory, read in place (the backend
+      // collapses its length-1 dimensions first: the 4 x 3 x 1 kernel's rows become strided and run as JavaScript)
+      expectClose(runKernel(new CpuBackend(), k, [x, bias, col], n) as Float32Array, got, 4e-6, 1e-6, 'rows, in place');
+    });
+  }
+
   for (const reducer of ['sum', 'mean', 'max', 'min'] as const) {
     for (const [shape, reduceShape, strides] of [
       [[], [1001], [1]],

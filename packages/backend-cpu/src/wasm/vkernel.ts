@@ -46,8 +46,9 @@ export function compileVectorKernel(k: VKernel): VectorRun {
   const module = new WebAssembly.Module(rowModule(k, loads, column));
   const exports = new WebAssembly.Instance(module, {
     env: { memory: arena.memory, sin: Math.sin, cos: Math.cos },
-  }).exports as { row: Row };
+  }).exports as { row: Row; rows?: Row };
   const row = exports.row;
+  const rows = exports.rows;
   // a column reduction's rows are the output's: its reduced axis is looped over within each lane
   const iter = column ? k.shape : iterShape(k);
   const nd = iter.length;
@@ -62,6 +63,8 @@ export function compileVectorKernel(k: VKernel): VectorRun {
   const elementwise = k.kind === 'elementwise' || column;
   const args = new Array<number>(loads.length + (elementwise ? 2 : 1)).fill(0);
   const first = elementwise ? 2 : 1;
+  // rows(outPtr, n, ...ptrs, count)
+  const rowsArgs = new Array<number>(args.length + 1).fill(0);
   const idx = new Array<number>(outer.length).fill(0);
   const base = new Array<number>(k.inputs.length).fill(0);
   const temps: { ptr: number; bytes: number }[] = [];
@@ -193,6 +196,28 @@ export function compileVectorKernel(k: VKernel): VectorRun {
         return;
       }
       idx.fill(0);
+      if (rows && nOuter > 0) {
+        // the rows of the second innermost dimension in one call each (vrender's rowsFunction)
+        const m = outer[outer.length - 1]!;
+        rowsArgs[1] = n;
+        rowsArgs[rowsArgs.length - 1] = m;
+        for (let g = 0; g < nOuter / m; g++) {
+          rowsArgs[0] = outBase + g * m * n * 4;
+          for (let j = 0; j < loads.length; j++) {
+            const l = loads[j]!;
+            let p = l.offset;
+            for (let d = 0; d < outer.length - 1; d++) p += idx[d]! * l.strides[d]!;
+            rowsArgs[first + j] = base[l.input]! + p * 4;
+          }
+          callRow(rows, rowsArgs);
+          for (let d = outer.length - 2; d >= 0; d--) {
+            if (++idx[d]! < outer[d]!) break;
+            idx[d] = 0;
+          }
+        }
+        if (outTemp) (out as Float32Array).set(new Float32Array(arena.memory.buffer, outBase, out.length));
+        return;
+      }
       let acc = 0;
       let rowsDone = 0;
       let o = 0;

@@ -418,10 +418,36 @@ export function rowModule(k: VKernel, loads: readonly LoadExpr[], column: boolea
       results.push(F64);
     }
   }
+  const funcs = [{ name: 'row', params: new Array<ValType>(nParams).fill(I32), locals, code: c, results }];
+  if (!column && !reduce && nd >= 2) funcs.push(rowsFunction(nParams, imports.length, loads.map((l) => l.strides[nd - 2]!)));
   return encodeModule(
-    [{ name: 'row', params: new Array<ValType>(nParams).fill(I32), locals, code: c, results }],
+    funcs,
     { shared: arena.shared, maximumPages: MAX_PAGES },
     imports.map((name) => ({ name, params: [F64], results: [F64] })),
     [...constants.values()].map((k) => k.bytes),
   );
+}
+
+/**
+ * `rows(outPtr, n, ...ptrs, count)`: `count` consecutive rows along the
+ * second innermost dimension, each a call of `row` (function `rowIndex`)
+ * from the last one's pointers moved one step along that dimension
+ * (`outerStrides`, in elements, per load). One call from JavaScript then
+ * runs a kernel's rows where it took one per row: a [32, 64] kernel with a
+ * broadcast bias (which no collapse flattens) is one call, not 32.
+ */
+function rowsFunction(nParams: number, rowIndex: number, outerStrides: readonly number[]) {
+  const c = new Code();
+  const count = nParams;
+  c.block().loop();
+  c.get(count).i32(1).i32LtS().brIf(1);
+  for (let p = 0; p < nParams; p++) c.get(p);
+  c.call(rowIndex);
+  c.get(0).get(1).i32(4).i32Mul().i32Add().set(0);
+  outerStrides.forEach((s, j) => {
+    if (s !== 0) c.get(2 + j).i32(s * 4).i32Add().set(2 + j);
+  });
+  c.get(count).i32(1).i32Sub().set(count).br(0);
+  c.end().end();
+  return { name: 'rows', params: new Array<ValType>(nParams + 1).fill(I32), locals: [], code: c, results: [] };
 }
