@@ -85,6 +85,12 @@ export class Elemwise extends Op {
     const idx = new Array<number>(nd).fill(0);
     const args = new Array<number>(inputs.length);
     const n = sizeOf(shape);
+    // inputs each of one value (a fold of zeros, or of a fill: what gradients build) give one value, computed once
+    if (n > 1 && inputs.every(uniform)) {
+      inputs.forEach((a, i) => (args[i] = this.scalarOp === 'switch' && i === 0 ? a.data[0]! : castScalar(a.data[0]!, compute)));
+      res.data.fill(castScalar(impl(args, out, compute), out) as never);
+      return [res];
+    }
     for (let flat = 0; flat < n; flat++) {
       for (let i = 0; i < inputs.length; i++) {
         let off = 0;
@@ -171,4 +177,13 @@ export function cast(x: TensorLike, dtype: DType): TensorVariable {
   const v = asTensor(x, 'cast');
   if (v.dtype === dtype) return v;
   return apply1(elemwiseOp('cast', dtype), [v]);
+}
+
+/** Whether every element of `a` is the same value (-0 and 0 differ; NaN is one value), and `a` has one. */
+function uniform(a: NDArray): boolean {
+  const d = a.data;
+  if (d.length === 0) return false;
+  const first = d[0]!;
+  for (let i = 1; i < d.length; i++) if (!Object.is(d[i], first)) return false;
+  return true;
 }
