@@ -91,6 +91,53 @@ describe('sym.CustomOp', () => {
     expect(() => new Ctor()).toThrow('CustomOp PerformOnly: no lower method. A custom op must lower to the kernel IR');
   });
 
+  it('refuses a JavaScript class without outputTypes, inferShape or perform when constructed, naming what is missing', () => {
+    const Base = sym.CustomOp as unknown as new () => object;
+    const NoPerform = class NoPerform extends Base {
+      readonly name = 'NoPerform';
+    };
+    // methods on the prototype, as a class declares them (the constructor runs before instance fields are set)
+    Object.assign(NoPerform.prototype, { outputTypes: Scale.prototype.outputTypes, inferShape: Scale.prototype.inferShape, lower: Scale.prototype.lower });
+    // before, it was built, and failed later as "node.op.perform is not a function" (DebugMode, constant folding)
+    expect(() => new NoPerform()).toThrow(/^CustomOp NoPerform: no perform method\. A custom op declares its output types \(outputTypes\)/);
+    const OnlyLower = class OnlyLower extends Base {
+      readonly name = 'OnlyLower';
+    };
+    Object.assign(OnlyLower.prototype, { lower: Scale.prototype.lower });
+    expect(() => new OnlyLower()).toThrow(/^CustomOp OnlyLower: no outputTypes, inferShape, perform methods\./);
+    const Nothing = class Nothing extends Base {};
+    expect(() => new Nothing()).toThrow(/^CustomOp Nothing: no lower method\. .* \(it has no outputTypes, inferShape, perform method either\)$/);
+  });
+
+  it('refuses a name or parameters that cannot key it, which would merge different ops', async () => {
+    const x = T.dvector('x');
+    /** `Scale` with the name and parameters a JavaScript caller gives. */
+    const scale = (name: unknown, params: unknown, factor = 2) => {
+      const op = new Scale(factor);
+      Object.defineProperty(op, 'name', { value: name });
+      op.params = () => params as Record<string, sym.CustomOpParam>;
+      return op;
+    };
+    // an object printed as [object Object] whatever it held: two different ops had one key and were merged
+    expect(() => scale('Scale', { w: { a: 1 } }).apply(x)).toThrow(
+      /^CustomOp Scale: parameter w must be a string, number, boolean, null or an array of those .*; got an object \(Object\)$/,
+    );
+    expect(() => scale('Scale', { w: [[1, 2], [3]] }).key()).toThrow(/parameter w must be .*; got an array holding another value/);
+    expect(() => scale('Scale', { w: new Float64Array([1, 2]) }).key()).toThrow(/parameter w .*; got an object \(Float64Array\)/);
+    expect(() => scale('Scale', { w: 1n }).key()).toThrow(/parameter w .*; got bigint 1$/);
+    expect(() => scale('Scale', [1]).key()).toThrow(/^CustomOp Scale: params\(\) must return an object of parameters by name, got an array$/);
+    // a class without a name (JavaScript): every such op had the key custom:undefined
+    for (const [name, got] of [[undefined, 'undefined'], ['', 'an empty string'], [7, '7']] as const) {
+      expect(() => scale(name, {}).apply(x)).toThrow(`CustomOp Scale: name must be a non-empty string (unique among your ops: it makes the op's key, which the optimizer merges equal nodes by); got ${got}`);
+    }
+    // a name cannot pass for another's parameters; undefined (an unset option) is keyed apart from 'undefined' and null
+    expect(scale('A', { x: 1 }).key()).not.toBe(scale('A{x=1}', {}).key());
+    expect(new Set([undefined, 'undefined', null].map((v) => scale('A', { v }).key())).size).toBe(3);
+    // so two different ops apply side by side, unmerged
+    const f = sym.function([x], [scale('A', { v: undefined }, 2).apply(x), scale('A', { v: null }, 3).apply(x)]);
+    expect((f.sync([1]) as sym.NDArray[]).map((a) => a.toArray())).toEqual([[2], [3]]);
+  });
+
   it('compiles in FAST_RUN, FAST_COMPILE and DebugMode, which catches a lowering that disagrees with perform', () => {
     const x = T.dmatrix('x');
     const [pos, neg] = new SplitSign().applyAll(new Scale(3).apply(x));

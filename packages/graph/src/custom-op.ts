@@ -63,12 +63,21 @@ export abstract class CustomOp extends Op {
 
   constructor() {
     super();
-    // TypeScript refuses a subclass without `lower` (it is abstract); this is for JavaScript callers
-    const lower = (this as { lower?: unknown }).lower;
-    if (typeof lower !== 'function') {
+    // TypeScript refuses a subclass without these (they are abstract); this is for JavaScript callers, whose
+    // missing method would otherwise fail later as "op.perform is not a function" (DebugMode, constant folding)
+    const missing = REQUIRED_METHODS.filter((m) => typeof (this as unknown as Record<string, unknown>)[m] !== 'function');
+    if (missing.includes('lower')) {
+      const others = missing.filter((m) => m !== 'lower');
       throw new TypeError(
         `CustomOp ${new.target.name}: no lower method. A custom op must lower to the kernel IR through its LowerContext ` +
-          `(ctx.elementwise, ctx.indexed, ctx.reduce, ...): sym has no host fallback that would run perform between a program's kernels`,
+          `(ctx.elementwise, ctx.indexed, ctx.reduce, ...): sym has no host fallback that would run perform between a program's kernels` +
+          (others.length ? ` (it has no ${others.join(', ')} method either)` : ''),
+      );
+    }
+    if (missing.length) {
+      throw new TypeError(
+        `CustomOp ${new.target.name}: no ${missing.join(', ')} method${missing.length > 1 ? 's' : ''}. A custom op declares its output types (outputTypes), ` +
+          `their static shapes (inferShape) and a reference implementation (perform, which DebugMode and constant folding run)`,
       );
     }
   }
@@ -78,9 +87,24 @@ export abstract class CustomOp extends Op {
     return {};
   }
 
-  /** `custom:name{params}`: equal keys mean equal computations, merged by the optimizer. */
+  /**
+   * `custom:"name"{params}`: equal keys mean equal computations, merged by
+   * the optimizer. The name is quoted, so that no name can pass for
+   * another's parameters; a name that is not a non-empty string, or a
+   * parameter outside `CustomOpParam` (an object, which would print as
+   * `[object Object]` whatever it holds), is refused: two different ops
+   * would share a key and be merged.
+   */
   key(): string {
-    return `custom:${this.name}${paramsText(this.params(), true)}`;
+    const name: unknown = this.name;
+    if (typeof name !== 'string' || name === '') {
+      throw new TypeError(
+        `CustomOp ${this.constructor.name}: name must be a non-empty string (unique among your ops: it makes the op's key, which the optimizer merges equal nodes by); got ${
+          typeof name === 'string' ? 'an empty string' : String(name)
+        }`,
+      );
+    }
+    return `custom:${JSON.stringify(name)}${paramsText(checkedParams(this, name), true)}`;
   }
 
   /** `name`, or `name{axis=1}` with parameters. */
@@ -94,6 +118,7 @@ export abstract class CustomOp extends Op {
    * here.
    */
   applyNode(...inputs: TensorLike[]): Apply {
+    this.key(); // a missing name or a parameter that cannot be keyed is refused here, where the op is used
     return applyNode(
       this,
       inputs.map((x, i) => asTensor(x, `${this.toString()}: input ${i}`)),
@@ -114,6 +139,38 @@ export abstract class CustomOp extends Op {
 }
 
 type Scalar = string | number | boolean | null;
+
+/** The methods a custom op must have (abstract in TypeScript), checked when a JavaScript subclass is constructed. */
+const REQUIRED_METHODS = ['outputTypes', 'inferShape', 'perform', 'lower'] as const;
+
+// undefined is outside the type, but keyed apart from everything else ("undefined", strings being quoted): an unset option of a JavaScript op
+const isScalarParam = (v: unknown): v is Scalar => v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+
+/** `op.params()`, each value checked to be a `CustomOpParam` (for JavaScript callers: TypeScript refuses the others). */
+function checkedParams(op: CustomOp, name: string): Readonly<Record<string, CustomOpParam>> {
+  const params: unknown = op.params();
+  const describe = (v: unknown): string =>
+    v === null || v === undefined
+      ? String(v)
+      : Array.isArray(v)
+        ? 'an array holding another value (an array, an object)'
+        : typeof v === 'object'
+          ? `an object (${(v as { constructor?: { name?: string } }).constructor?.name ?? 'without a prototype'})`
+          : typeof v === 'symbol' || typeof v === 'function'
+            ? `a ${typeof v}`
+            : `${typeof v} ${String(v)}`.slice(0, 80);
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) {
+    throw new TypeError(`CustomOp ${name}: params() must return an object of parameters by name, got ${Array.isArray(params) ? 'an array' : describe(params)}`);
+  }
+  for (const [k, v] of Object.entries(params)) {
+    if (isScalarParam(v) || (Array.isArray(v) && v.every(isScalarParam))) continue;
+    throw new TypeError(
+      `CustomOp ${name}: parameter ${k} must be a string, number, boolean, null or an array of those (parameters make the op's key, ` +
+        `which the optimizer merges equal nodes by); got ${describe(v)}`,
+    );
+  }
+  return params as Readonly<Record<string, CustomOpParam>>;
+}
 
 /** A parameter in a key: strings quoted (a comma or brace inside one cannot make two keys equal), numbers exact (-0, Infinity and NaN kept apart). */
 function exactText(v: Scalar): string {
