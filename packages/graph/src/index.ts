@@ -47,6 +47,8 @@ export type { DimShufflePattern } from './ops/shape.js';
 export { Subtensor, IncSubtensor, resolveSlice } from './ops/subtensor.js';
 export type { IndexEntry, ResolvedSlice } from './ops/subtensor.js';
 export { AdvancedSubtensor1, AdvancedIncSubtensor1 } from './ops/advanced.js';
+export { HostOp, NonZero, Unique, BincountLength } from './ops/host.js';
+export type { UniqueOutputs } from './ops/host.js';
 export { Join, JoinSplit } from './ops/join.js';
 export { Sort, TakeAlongAxis, SORT_KINDS } from './ops/sort.js';
 export type { SortKind, SortReturns, TopKOptions } from './ops/sort.js';
