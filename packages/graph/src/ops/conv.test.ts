@@ -376,6 +376,21 @@ describe('T.signal.pool.pool2d', () => {
     expect(() => T.signal.pool.pool2d(T.constant(sym.NDArray.zeros([0, 3], 'float64')), { ws: [2, 2], ignoreBorder: true, pad: [1, 1] })).toThrow(/^pool2d: the input .* of shape \(0, 3\) has no rows/);
   });
 
+  it("a uint8 max pool (whose padding reads 0, as a sum pool's does) and a sum pool of one input are not merged: only the max raises on an empty image", async () => {
+    const x = T.tensor('uint8', [false, false, false, false], 'x');
+    const pool = (mode: sym.PoolMode) => T.signal.pool.pool2d(x, { ws: [2, 2], stride: [1, 1], ignoreBorder: true, pad: [1, 1], mode });
+    const empty = sym.NDArray.zeros([1, 1, 0, 3], 'uint8');
+    const image = sym.array([[[[1, 5], [7, 2]]]], { dtype: 'uint8' });
+    // before, their Im2Cols had one key: [sum, max] gave the max pool's zeros, [max, sum] raised for the sum pool too
+    for (const order of [['sum', 'max'], ['max', 'sum']] as const) {
+      const f = sym.function([x], order.map(pool));
+      await expect(f(empty)).rejects.toThrow(/^pool2d: the input x of shape \(1, 1, 0, 3\) has no rows/);
+      const byMode = Object.fromEntries(((await f(image)) as sym.NDArray[]).map((r, i) => [order[i]!, r.toArray()]));
+      expect(byMode).toEqual({ sum: [[[[1, 6, 5], [8, 15, 7], [7, 9, 2]]]], max: [[[[1, 5, 5], [7, 7, 5], [7, 7, 2]]]] });
+    }
+    expect(((await sym.function([x], pool('sum'))(empty)) as sym.NDArray).toArray()).toEqual([[[[0, 0, 0, 0]]]]);
+  });
+
   it("refuses what Theano refuses, saying why", () => {
     const m = T.dmatrix('m');
     expect(() => T.signal.pool.pool2d(m, { ws: [2, 2], pad: [1, 1] })).toThrow(/padding works only with ignoreBorder: true/);

@@ -176,10 +176,12 @@ export class Im2Col extends Op {
     return !Number.isFinite(this.fill);
   }
   key(): string {
-    return `Im2Col{window=${this.window ? this.window.join('x') : 'input'},${geometryKey(this.geometry)},fill=${this.fill}}`;
+    // windows of padding alone raise or read `fill`: two ops that differ there are not one computation (a uint8
+    // max pool's fill is 0, as a sum pool's is: merged, one pool raised the other's error or the max pool did not raise)
+    return `Im2Col{window=${this.window ? this.window.join('x') : 'input'},${geometryKey(this.geometry)},fill=${this.fill}${this.errors.emptyWindows ? ',emptyWindows=raise' : ''}}`;
   }
   override toString(): string {
-    return this.key();
+    return `Im2Col{window=${this.window ? this.window.join('x') : 'input'},${geometryKey(this.geometry)},fill=${this.fill}}`;
   }
 
   outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
