@@ -76,8 +76,10 @@ const OPS: { readonly [S in ScalarOpName]: Render } = {
   mod: call('mod'),
   // integer powers wrap by repeated multiplication, as NumPy's do
   pow: (a, out, compute) => (isFloat(out) ? `H.pow(${a[0]}, ${a[1]})` : call('pow')(a, out, compute)),
-  maximum: (a) => `H.max(${a[0]}, ${a[1]})`,
-  minimum: (a) => `H.min(${a[0]}, ${a[1]})`,
+  // integers have no NaN (nor, in their arrays, -0): the engine's own max and min, without a call into H (a clamped
+  // index, as a join computes per element, ran ten times slower in a first call's interpreted kernel)
+  maximum: (a, _, compute) => (isFloat(compute) ? `H.max(${a[0]}, ${a[1]})` : `Math.max(${a[0]}, ${a[1]})`),
+  minimum: (a, _, compute) => (isFloat(compute) ? `H.min(${a[0]}, ${a[1]})` : `Math.min(${a[0]}, ${a[1]})`),
   second: (a) => a[1]!,
   eq: (a) => `(${a[0]} === ${a[1]} ? 1 : 0)`,
   neq: (a) => `(${a[0]} !== ${a[1]} ? 1 : 0)`,
