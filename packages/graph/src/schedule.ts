@@ -77,7 +77,9 @@ export function toposort(outputs: readonly TensorVariable[]): Apply[] {
  * The leaves whose values ops among `nodes` need when they are lowered
  * (`Op.staticInputs`: a scan's n_steps, an alloc's lengths), through the
  * ops those values are computed by; a shape read needs only a shape, which
- * is known with the shapes, so the walk stops there.
+ * is known with the shapes, so the walk stops there, as it does at an op
+ * computed on the host (its results are a later program's inputs, known
+ * when that program is made: host-stage.ts).
  */
 export function staticLeaves(nodes: Iterable<Apply>): TensorVariable[] {
   const leaves: TensorVariable[] = [];
@@ -90,7 +92,7 @@ export function staticLeaves(nodes: Iterable<Apply>): TensorVariable[] {
       if (seen.has(v)) continue;
       seen.add(v);
       if (!v.owner) leaves.push(v);
-      else if (v.owner.op.kind !== 'Shape') for (let k = v.owner.inputs.length - 1; k >= 0; k--) stack.push(v.owner.inputs[k]!);
+      else if (v.owner.op.kind !== 'Shape' && !v.owner.op.dataDependentShape?.()) for (let k = v.owner.inputs.length - 1; k >= 0; k--) stack.push(v.owner.inputs[k]!);
     }
   };
   for (const node of nodes) for (const k of node.op.staticInputs?.(node) ?? []) visit(node.inputs[k]!);

@@ -26,7 +26,8 @@ export abstract class HostOp extends Op {
     // sym.function never lowers one (host-stage.ts): reached only by a caller scheduling a graph itself
     throw new Error(
       `${this.toString()}(${node.inputs.map((v) => v.toString()).join(', ')}): its output's shape depends on its input's values, so it runs on the host ` +
-        `between programs, which sym.function arranges; a single program (kernelCount, a hand-made schedule) cannot compute it`,
+        `between programs, which sym.function arranges for the function's own graph; a scan's step (one program for every step), kernelCount or a ` +
+        `hand-made schedule cannot compute it: compute it outside the loop`,
     );
   }
 }
