@@ -34,7 +34,7 @@ import { NDArray } from './ndarray.js';
 import { isInt } from './dtype.js';
 import type { Apply } from './op.js';
 import { cloneReplace } from './clone.js';
-import { toposort } from './schedule.js';
+import { graphLeaves, toposort } from './schedule.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 import { shared, type TensorSharedVariable } from './shared.js';
 import { RandomVariable } from './ops/random.js';
@@ -145,7 +145,9 @@ export class HostStages {
         this.#carriers.push(carrier);
         return [carrier, cloned[targets.length + updates.length + i]!];
       });
-      const f = compile([...inputs, ...leavesBefore(k + 1)], cloned.slice(0, targets.length), { ...options, name, updates: [...own, ...hand] });
+      // only what the stage reads: a function uploads each of its inputs at every call
+      const reads = new Set(graphLeaves(cloned));
+      const f = compile([...inputs, ...leavesBefore(k + 1)].filter((v) => reads.has(v)), cloned.slice(0, targets.length), { ...options, name, updates: [...own, ...hand] });
       hand.forEach(([carrier], i) => carrierOf.set(carries[i]!, carrier));
       return f;
     };
