@@ -109,6 +109,9 @@ export function renderExpr(e: ScalarExpr, index: Index): string {
   return renderNodes(commonSubexpressions(e), index, undefined).value;
 }
 
+/** The int32 index arithmetic hoisted out of a switch's branch (see renderNodes). */
+const INDEX_OPS = new Set<ScalarOpName>(['add', 'sub', 'mul', 'maximum', 'minimum', 'neg', 'identity']);
+
 /** Operands JavaScript evaluates on some elements only: a switch's branches, the right side of `&&` and `||`. */
 const lazyOperand = (e: ApplyExpr, i: number) => (e.op === 'switch' ? i > 0 : (e.op === 'and' || e.op === 'or') && i === 1);
 
@@ -184,8 +187,23 @@ function renderNodes(cse: Cse, index: Index, shared: Placement | undefined, dept
   const level = loopLevels(cse, depth);
   const userLevel: number[] = new Array<number>(cse.nodes.length).fill(0);
   cse.nodes.forEach((n, id) => n.args.forEach((a) => (userLevel[a] = Math.max(userLevel[a]!, level[id]!))));
+  // index arithmetic (int32 adds, products, clamps of loads and literals) cannot fail and costs little: a part of a
+  // switch's branch that the inner loops leave unchanged is hoisted too, computed whether the branch is taken or not
+  // (a join's clamped row of a piece, per row instead of per element: a first call runs these kernels interpreted)
+  const indexArith: boolean[] = [];
+  cse.nodes.forEach((n, id) => {
+    const e = n.expr;
+    indexArith[id] =
+      e.kind === 'const' ||
+      e.kind === 'load' ||
+      (e.kind === 'apply' && INDEX_OPS.has(e.op) && e.computeDType === 'int32' && e.dtype === 'int32' && n.args.every((a) => indexArith[a] && !shared.regionOf[a]));
+  });
   const hoist = (id: number) =>
-    shared.region[id] === 0 && cse.nodes[id]!.expr.kind !== 'const' && level[id]! < depth && (cse.shared(id) || id === root || userLevel[id]! > level[id]!);
+    cse.nodes[id]!.expr.kind !== 'const' &&
+    level[id]! < depth &&
+    (shared.region[id] === 0
+      ? cse.shared(id) || id === root || userLevel[id]! > level[id]!
+      : shared.regionOf[id] === undefined && cse.nodes[id]!.expr.kind === 'apply' && indexArith[id]! && userLevel[id]! > level[id]!);
   const named = (id: number) => shared.regionOf[id] !== undefined || hoist(id);
   const ref = (id: number) => (named(id) ? name(id) : node(id));
   // a lazy operand first computes the shared nodes placed in it: (t5 = ..., t6 = ..., operand)
