@@ -67,7 +67,7 @@ export class Elemwise extends Op {
         this.toString(),
         shapes,
         node.inputs.map((v) => v.broadcastable),
-        node.inputs.map((v) => v.toString()),
+        (i) => node.inputs[i]!.toString(),
       ),
     ];
   }

@@ -17,8 +17,8 @@ function checkAxis(what: string, axis: number, ndim: number): void {
   if (!Number.isInteger(axis) || axis < 0 || axis >= ndim) throw new RangeError(`${what}: axis ${axis} is out of range for tensors of ${ndim} dimensions`);
 }
 
-/** Shapes of the pieces must agree except along `axis`. */
-function joinedShape(what: string, axis: number, shapes: readonly StaticShape[], names: readonly string[]): StaticShape {
+/** Shapes of the pieces must agree except along `axis`; `name(p)` names piece p in the error (made only then). */
+function joinedShape(what: string, axis: number, shapes: readonly StaticShape[], name: (p: number) => string): StaticShape {
   const out: (number | null)[] = [...shapes[0]!];
   let total: number | null = 0;
   shapes.forEach((s, p) => {
@@ -26,7 +26,7 @@ function joinedShape(what: string, axis: number, shapes: readonly StaticShape[],
       if (d === axis) return;
       const m = out[d];
       if (n !== null && m !== null && m !== undefined && n !== m) {
-        throw new RangeError(`${what}: ${names[p]} has length ${n} along axis ${d}, but ${names[0]} has ${m}; only axis ${axis} may differ`);
+        throw new RangeError(`${what}: ${name(p)} has length ${n} along axis ${d}, but ${name(0)} has ${m}; only axis ${axis} may differ`);
       }
       if (m === null) out[d] = n;
     });
@@ -71,7 +71,7 @@ export class Join extends Op {
     return [new TensorType(dtype, bc)];
   }
   inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
-    return [joinedShape(this.toString(), this.axis, shapes, node.inputs.map((v) => v.toString()))];
+    return [joinedShape(this.toString(), this.axis, shapes, (p) => node.inputs[p]!.toString())];
   }
   perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
     const shape = this.inferShape(
