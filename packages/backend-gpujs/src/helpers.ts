@@ -48,6 +48,7 @@ export const HELPER_NAMES = [
   'symFloatMod',
   'symFloatDiv',
   'symDivZero',
+  'symZeroDiv',
   'symMulZero',
   'symIntMod',
   'symMulLow16',
@@ -346,6 +347,12 @@ export const HELPER_SOURCES: readonly string[] = [
     if (a !== a || a === 0.0) { return symNaN(a); }
     const inf = Math.exp(1000.0 + Math.abs(a));
     return ((a < 0.0) !== (s < 0.0)) ? -inf : inf;
+  }`,
+  // 0 / b (true or floor) for a dividend the kernel holds as a literal zero: NaN for a zero or NaN b (IEEE, NumPy),
+  // else 0. The GLSL compiler folds 0.0 / b of a literal zero to 0 (llvmpipe: 0 / 0 and 0 / NaN gave 0)
+  `function symZeroDiv(b) {
+    if (b !== b || b === 0.0) { return symNaN(b); }
+    return 0.0;
   }`,
   // a * 0 for a factor the kernel holds as a literal zero: NaN for an infinite or NaN a (IEEE, NumPy), else 0.
   // The GLSL compiler folds a * 0.0 of a literal zero to 0 (llvmpipe: inf * 0 and NaN * 0 gave 0)

@@ -160,7 +160,13 @@ export function nesting(code: string): number {
  * Without `lets` everything renders inline and a gather is refused.
  * Iterative, so that no chain is too deep for the JavaScript stack.
  */
-export function renderExpr(e: ScalarExpr, index: (strides: readonly number[], offset: number) => string, load: RenderLoad = fetchLoad, lets?: string[]): string {
+export function renderExpr(
+  e: ScalarExpr,
+  index: (strides: readonly number[], offset: number) => string,
+  load: RenderLoad = fetchLoad,
+  lets?: string[],
+  reducedValue?: number,
+): string {
   // operand slots holding each node: only a renderer with lets computes shared nodes once
   const uses = lets ? operandUses(e) : undefined;
   // the code of the nodes computed into a variable (and of gathers, whose index is), by object
@@ -180,7 +186,7 @@ export function renderExpr(e: ScalarExpr, index: (strides: readonly number[], of
       continue;
     }
     frames.pop();
-    const { code, value } = renderNode(top.e, top.args, top.values, index, load, lets);
+    const { code, value } = renderNode(top.e, top.args, top.values, index, load, lets, reducedValue);
     const parent = frames[frames.length - 1];
     let ref = code;
     if (top.e.kind === 'gather') done.set(top.e, { code, value: undefined });
@@ -207,6 +213,7 @@ function renderNode(
   index: (strides: readonly number[], offset: number) => string,
   load: RenderLoad,
   lets: string[] | undefined,
+  reducedValue: number | undefined,
 ): { code: string; value: number | undefined } {
   switch (e.kind) {
     case 'const':
@@ -221,7 +228,7 @@ function renderNode(
       return { code: load(e, name), value: undefined };
     }
     case 'reduced':
-      return { code: REDUCED, value: undefined };
+      return { code: REDUCED, value: reducedValue };
     case 'apply': {
       // an op of literals (a size computed from shapes: 2 * 2) is folded here: gpu.js would type the
       // literals' product an integer, which no float helper such as symTrunc64 accepts
@@ -236,7 +243,8 @@ function renderNode(
         if (e.op === 'switch' && i === 0) return code;
         return a.dtype === e.computeDType ? code : castTo(e.computeDType, code);
       });
-      const code = divideByLiteralZero(e, converted[0]!, values[1]) ?? multiplyByLiteralZero(e, converted, values) ?? OPS[e.op](converted, e.dtype, e.computeDType);
+      const code =
+        divideByLiteralZero(e, converted[0]!, values[1]) ?? divideLiteralZero(e, converted[1]!, values[0]) ?? multiplyByLiteralZero(e, converted, values) ?? OPS[e.op](converted, e.dtype, e.computeDType);
       return { code: e.op === 'cast' || e.dtype !== e.computeDType || !isExact(e.op, e.dtype) ? castTo(e.dtype, code) : code, value: undefined };
     }
   }
@@ -252,6 +260,20 @@ function renderNode(
 function divideByLiteralZero(e: ScalarExpr & { kind: 'apply' }, numerator: string, divisor: number | undefined): string | undefined {
   if (divisor !== 0 || !isFloat(e.computeDType) || (e.op !== 'truediv' && e.op !== 'intdiv')) return undefined;
   return `symDivZero(${numerator}, ${Object.is(divisor, -0) ? num(-1) : num(1)})`;
+}
+
+/**
+ * A float division (true or floor) of a dividend the kernel holds as a
+ * literal zero, as `symZeroDiv` of the divisor (NaN for a zero or NaN
+ * one, else 0): the GLSL compiler folds `0.0 / a` to 0, so 0 / 0 was 0 on
+ * gpujs (NumPy: NaN), in `T.zeros(...) / n` and in an epilogue dividing
+ * the sum of an empty axis (average_exc_pad over windows of padding
+ * alone). The sign of the zero is not kept (README). Undefined for other
+ * nodes.
+ */
+function divideLiteralZero(e: ScalarExpr & { kind: 'apply' }, divisor: string, dividend: number | undefined): string | undefined {
+  if (dividend !== 0 || !isFloat(e.computeDType) || (e.op !== 'truediv' && e.op !== 'intdiv')) return undefined;
+  return `symZeroDiv(${divisor})`;
 }
 
 /**
@@ -376,10 +398,11 @@ export function reduceUpdate(reducer: ReduceKernel['reducer'], acc: DType, j = '
  * `vars` (which must hold the output element's multi-index) and render
  * through `load`.
  */
-export function epilogueReturn(epilogue: Epilogue | undefined, out: DType, result: string, vars: readonly string[], load?: RenderLoad): string {
+export function epilogueReturn(epilogue: Epilogue | undefined, out: DType, result: string, vars: readonly string[], load?: RenderLoad, resultValue?: number): string {
   if (!epilogue) return `return ${castTo(out, result)};`;
   const lets: string[] = [];
-  const expr = renderExpr(epilogue.expr, (s, o) => offsetExpr(vars, s, o), load, lets);
+  const reducedValue = resultValue === undefined ? undefined : castScalar(resultValue, epilogue.value);
+  const expr = renderExpr(epilogue.expr, (s, o) => offsetExpr(vars, s, o), load, lets, reducedValue);
   return `const ${REDUCED} = ${castTo(epilogue.value, result)};\n${statements(lets)}return ${storeAs(out, epilogue.expr, expr)};`;
 }
 
@@ -388,12 +411,31 @@ export function epilogueReturn(epilogue: Epilogue | undefined, out: DType, resul
  * `acc`/`best` over `count` elements, through its epilogue if it has one
  * (`vars` hold the output's multi-index).
  */
-export function reduceResult(k: Pick<ReduceKernel, 'reducer' | 'out' | 'epilogue'>, count: number, vars: readonly string[]): string {
+export function reduceResult(k: Pick<ReduceKernel, 'reducer' | 'out' | 'epilogue' | 'acc'> & { readonly expr?: ScalarExpr }, count: number, vars: readonly string[]): string {
   const dtype = k.epilogue?.value ?? k.out;
   const result = k.reducer === 'argmax' || k.reducer === 'argmin' ? 'best' : k.reducer === 'mean' ? `acc / ${num(count)}` : 'acc';
   // the sum starts from +0, so a sum of zeros is +0; shader compilers may fold 0 + x to x and keep a -0
   const fix = k.reducer === 'sum' && isFloat(dtype) ? 'if (acc === 0.0) { acc = 0.0; }\n' : '';
-  return `${fix}${epilogueReturn(k.epilogue, k.out, result, vars)}`;
+  return `${fix}${epilogueReturn(k.epilogue, k.out, result, vars, undefined, knownResult(k, count))}`;
+}
+
+/**
+ * A reduce kernel's result where it is known when the kernel is rendered,
+ * as the shader compiler knows it: over no elements (the identity, NaN for
+ * a mean), or over a constant that is the identity (windows of padding
+ * alone: a sum of zeros). The epilogue renders with it as a literal's
+ * value, so that its divisions of that zero give NaN where NumPy's do: the
+ * compiler folded 0.0 / n to 0 (an average_exc_pad pool of an empty image,
+ * 0 / 0, was 0). Undefined otherwise, and for argmax/argmin. A split
+ * reduction's last pass (no `expr`) folds partials it reads at run time,
+ * which the compiler cannot fold.
+ */
+function knownResult(k: Pick<ReduceKernel, 'reducer' | 'acc'> & { readonly expr?: ScalarExpr }, count: number): number | undefined {
+  if (k.reducer === 'argmax' || k.reducer === 'argmin') return undefined;
+  const identity = reduceIdentity(k.reducer === 'mean' ? 'sum' : k.reducer, k.acc);
+  const constant = k.expr?.kind === 'const' && Object.is(castScalar(k.expr.value, k.acc), identity);
+  if (count !== 0 && !constant) return undefined;
+  return k.reducer === 'mean' && count === 0 ? NaN : identity;
 }
 
 /** A one-pass reduce kernel: the thread's output index, the fold over `reduceShape`, the result. */

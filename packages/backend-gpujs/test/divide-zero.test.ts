@@ -56,6 +56,26 @@ describe('division by a literal zero on gpujs', () => {
     }
   });
 
+  it('divides a literal zero as NumPy does: NaN by 0 or NaN, else 0 (0 / n and an average pool of an empty image)', async () => {
+    // the compiler folded `0.0 / a` to 0, so 0 / 0 was 0: T.zeros / n, and a sum of an empty axis (its value a literal 0) over a count of 0
+    const zeroOver = (op: ScalarOpName): ElementwiseKernel => ({
+      kind: 'elementwise', shape: [5], inputs: ['float32'], out: 'float32',
+      expr: { kind: 'apply', op, dtype: 'float32', computeDType: 'float32', args: [{ kind: 'const', value: 0, dtype: 'float32' } as ScalarExpr, load(0, [1])] },
+    });
+    // np.float32(0) / np.float32([0, nan, inf, 2, -1]) and np.floor_divide: nan, nan, 0, 0, -0 (the sign is not kept: README)
+    const xs = typed('float32', [0, NaN, Infinity, 2, -1]);
+    for (const backend of [gpu, cpuMode]) {
+      for (const op of ['truediv', 'intdiv'] as const) expect([...runKernel(backend, zeroOver(op), [xs])].map(Math.abs), op).toEqual([NaN, NaN, 0, 0, 0]);
+    }
+    const n = T.fvector('n');
+    const m = T.fmatrix('m');
+    const x = T.ftensor4('x');
+    const f = sym.function([n, m, x], [T.trueDiv(T.constant(f32(0)), n), T.sum(m, 1).div(n.get('0:2')), T.signal.pool.pool2d(x, { ws: [2, 2], stride: [1, 1], ignoreBorder: true, pad: [1, 1], mode: 'average_exc_pad' })], { device: 'gpujs' });
+    const got = (await f(f32([0, NaN, Infinity, 2]), sym.array(new Float32Array(0), { dtype: 'float32', shape: [2, 0] }), sym.NDArray.zeros([1, 1, 0, 3], 'float32'))) as sym.NDArray[];
+    // Theano's average_exc_pad over windows of padding alone: 0 / 0
+    expect(got.map(data)).toEqual([[NaN, NaN, 0, 0], [NaN, NaN], [NaN, NaN, NaN, NaN]]);
+  });
+
   it('renders a division by any other divisor as before', () => {
     expect(renderKernel(divide('truediv', 2))).toContain('(in0[i0] / 2.0)');
     expect(renderKernel(divide('truediv', 0))).toContain('symDivZero(in0[i0], 1.0)');
