@@ -14,7 +14,7 @@ const mul = (a: sym.ScalarExpr, b: sym.ScalarExpr, d: sym.DType): sym.ScalarExpr
 
 /** x * factor; `wrong` lowers to x * (factor + 1), a backend result DebugMode must catch. */
 class Scale extends sym.CustomOp {
-  readonly name = 'Scale';
+  readonly name: string = 'Scale';
   constructor(
     readonly factor: number,
     readonly wrong = false,
@@ -136,6 +136,46 @@ describe('sym.CustomOp', () => {
     // so two different ops apply side by side, unmerged
     const f = sym.function([x], [scale('A', { v: undefined }, 2).apply(x), scale('A', { v: null }, 3).apply(x)]);
     expect((f.sync([1]) as sym.NDArray[]).map((a) => a.toArray())).toEqual([[2], [3]]);
+  });
+
+  it('checks what perform and lower return (count, dtype, shape) wherever they run, naming the op', async () => {
+    /** Scale by 2, whose perform or lower returns `broken`. */
+    class Broken extends Scale {
+      override readonly name = 'Broken';
+      constructor(readonly broken: 'none' | 'dtype' | 'shape', readonly where: 'perform' | 'lower') {
+        super(2);
+      }
+      override params(): Record<string, sym.CustomOpParam> {
+        return { wrong: this.broken, where: this.where };
+      }
+      override perform(inputs: readonly sym.NDArray[]): sym.NDArray[] {
+        const [x] = inputs;
+        if (this.where !== 'perform') return super.perform(inputs);
+        if (this.broken === 'none') return [];
+        return [this.broken === 'dtype' ? sym.fill(x!.shape, 'float64', (i) => x!.data[i]! * 2) : sym.fill([x!.size + 1], x!.dtype, () => 2)];
+      }
+      override lower(ctx: sym.LowerContext, inputs: readonly sym.TensorView[]): sym.TensorView[] {
+        const [x] = inputs;
+        if (this.where !== 'lower') return super.lower(ctx, inputs);
+        if (this.broken === 'none') return [];
+        return [ctx.elementwise(x!.shape, 'float64', [x!], ([v]) => ({ kind: 'apply', op: 'cast', args: [v!], computeDType: x!.dtype, dtype: 'float64' }))];
+      }
+    }
+    const x = T.fvector('x');
+    const c = T.constant(sym.array([1, 2], { dtype: 'float32' }));
+    const run = (op: Broken, mode: sym.Mode, folded = false) => (folded ? sym.function([], op.apply(c).add(1), { mode }).sync() : sym.function([x], op.apply(x), { mode }).sync([1, 2]));
+    // before: FAST_RUN folded a constant of shape (3,) or of the wrong data; DebugMode compared nothing; a call failed on undefined.shape
+    for (const [folded, mode] of [[true, 'FAST_RUN'], [false, 'DebugMode']] as const) {
+      expect(() => run(new Broken('dtype', 'perform'), mode, folded)).toThrow("Broken{where=perform, wrong=dtype}: perform's output 0 has dtype float64, where outputTypes gives float32");
+      expect(() => run(new Broken('shape', 'perform'), mode, folded)).toThrow("Broken{where=perform, wrong=shape}: perform's output 0 has shape (3,), where inferShape gives (2,) for inputs of shapes (2,)");
+      expect(() => run(new Broken('none', 'perform'), mode, folded)).toThrow('Broken{where=perform, wrong=none}: perform must return a list of 1 value(s), one per output (as outputTypes declares), got 0');
+    }
+    // before: a float32 variable came out float64 under FAST_COMPILE; no view was "Missing input: Broken.0 ... is not an input"
+    for (const mode of ['FAST_RUN', 'FAST_COMPILE'] as const) {
+      expect(() => run(new Broken('dtype', 'lower'), mode)).toThrow("Broken{where=lower, wrong=dtype}: lower's output 0 has dtype float64, where outputTypes gives float32 (cast it in the kernel");
+      expect(() => run(new Broken('none', 'lower'), mode)).toThrow('Broken{where=lower, wrong=none}: lower must return a list of 1 value(s), one per output (as outputTypes declares), got 0');
+    }
+    expect(((await sym.function([x], new Scale(2).apply(x))([1, 2])) as sym.NDArray).dtype).toBe('float32');
   });
 
   it('compiles in FAST_RUN, FAST_COMPILE and DebugMode, which catches a lowering that disagrees with perform', () => {

@@ -7,6 +7,8 @@
  */
 import { Apply, Op, applyNode, asTensor, type TensorLike } from './op.js';
 import type { TensorVariable } from './variable.js';
+import { NDArray, shapeToString } from './ndarray.js';
+import type { LowerContext, TensorView } from './lower.js';
 
 /**
  * A parameter of a custom op (Theano's `__props__`): what makes two
@@ -80,6 +82,15 @@ export abstract class CustomOp extends Op {
           `their static shapes (inferShape) and a reference implementation (perform, which DebugMode and constant folding run)`,
       );
     }
+    // what the op's own perform and lower return is checked against its node wherever they run (constant folding,
+    // DebugMode, the schedule): a wrong count or dtype otherwise came out as a folded constant of the wrong shape,
+    // a function output of another dtype than its variable, or "Missing input: Op.0 ... is not an input"
+    const perform = this.perform;
+    const lower = this.lower;
+    Object.defineProperties(this, {
+      perform: { value: (inputs: readonly NDArray[], node: Apply) => checkPerformed(this, node, inputs, perform.call(this, inputs, node)), writable: true, configurable: true },
+      lower: { value: (ctx: LowerContext, inputs: readonly TensorView[], node: Apply) => checkLowered(this, node, lower.call(this, ctx, inputs, node)), writable: true, configurable: true },
+    });
   }
 
   /** The parameters that tell two instances apart (Theano's `__props__`); none by default. */
@@ -139,6 +150,43 @@ export abstract class CustomOp extends Op {
 }
 
 type Scalar = string | number | boolean | null;
+
+/** `results`, one per output of `node`, or a TypeError naming the op and what `method` returned instead. */
+function checkCount<R>(op: CustomOp, node: Apply, method: string, results: unknown): R[] {
+  const n = node.outputs.length;
+  if (Array.isArray(results) && results.length === n) return results as R[];
+  const got = Array.isArray(results) ? `${results.length}` : results === null ? 'null' : typeof results;
+  throw new TypeError(`${op}: ${method} must return a list of ${n} value(s), one per output (as outputTypes declares), got ${got}`);
+}
+
+/** The op's `perform` results, checked to have its outputs' dtypes and the shapes its inferShape gives for these inputs. */
+function checkPerformed(op: CustomOp, node: Apply, inputs: readonly NDArray[], results: unknown): NDArray[] {
+  const rs = checkCount<NDArray>(op, node, 'perform', results);
+  const shapes = op.inferShape(
+    inputs.map((x) => x.shape),
+    node,
+  );
+  rs.forEach((r, i) => {
+    const out = node.outputs[i]!;
+    if (!(r instanceof NDArray)) throw new TypeError(`${op}: perform's output ${i} must be an NDArray (sym.fill, sym.array), got ${r === null ? 'null' : typeof r}`);
+    if (r.dtype !== out.dtype) throw new TypeError(`${op}: perform's output ${i} has dtype ${r.dtype}, where outputTypes gives ${out.dtype}`);
+    const want = shapes[i] ?? [];
+    if (r.shape.length !== want.length || r.shape.some((d, k) => want[k] !== null && want[k] !== undefined && d !== want[k])) {
+      throw new RangeError(`${op}: perform's output ${i} has shape ${shapeToString(r.shape)}, where inferShape gives ${shapeToString(want)} for inputs of shapes ${inputs.map((x) => shapeToString(x.shape)).join(', ')}`);
+    }
+  });
+  return rs;
+}
+
+/** The op's `lower` results, checked to be one view per output of its dtype (the schedule checks their shapes). */
+function checkLowered(op: CustomOp, node: Apply, results: unknown): TensorView[] {
+  const vs = checkCount<TensorView>(op, node, 'lower', results);
+  vs.forEach((v, i) => {
+    const out = node.outputs[i]!;
+    if (v?.dtype !== out.dtype) throw new TypeError(`${op}: lower's output ${i} has dtype ${v?.dtype}, where outputTypes gives ${out.dtype} (cast it in the kernel: an apply of 'cast')`);
+  });
+  return vs;
+}
 
 /** The methods a custom op must have (abstract in TypeScript), checked when a JavaScript subclass is constructed. */
 const REQUIRED_METHODS = ['outputTypes', 'inferShape', 'perform', 'lower'] as const;
