@@ -264,7 +264,11 @@ function carriedValues(targets: readonly (readonly TensorVariable[])[], free: (v
   };
   return targets.map((own, k) => {
     const computes = new Set<TensorVariable>();
-    walk(own, (v) => (computes.add(v), true));
+    // a node's other outputs come with it (a scan's loop computes all of them): a later stage reads them rather than run the node again
+    walk(own, (v) => {
+      for (const o of v.owner!.outputs) computes.add(o);
+      return true;
+    });
     const carries = new Set<TensorVariable>();
     // the frontier of what this stage computes, as later stages reach it
     walk(targets.slice(k + 1).flat(), (v) => {

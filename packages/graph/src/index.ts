@@ -119,6 +119,7 @@ export { Scan } from './ops/scan.js';
 export { Alloc, ARange } from './ops/alloc.js';
 export type { ScanInner, ScanKeep, ScanOpOptions, ScanWindow } from './ops/scan.js';
 export { scan } from './scan.js';
+export { until, Until, StepsRun } from './scan-until.js';
 export { ifelse } from './ifelse.js';
 export { opFromGraph } from './op-from-graph.js';
 export type { OpFromGraphOptions, OpFromGraphFunction, OpFromGraphGrad } from './op-from-graph.js';

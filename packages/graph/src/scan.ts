@@ -31,6 +31,7 @@ import { TensorConstant, TensorVariable } from './variable.js';
 import type { TensorSharedVariable } from './shared.js';
 import { checkOptionNames } from './options.js';
 import { planTaps, stepArity, withArityOf, type ScanOutputInfo, type ScanSequence } from './scan-taps.js';
+import { UNTIL_SEEN, splitUntil, untilLoop, type LoopRunner, type Until } from './scan-until.js';
 
 export type { ScanOutputInfo, ScanSequence } from './scan-taps.js';
 
@@ -86,21 +87,51 @@ type Step = (...args: TensorVariable[]) => TensorLike | readonly TensorLike[];
  * const [powers] = sym.scan((prior, a) => prior.mul(a), { outputsInfo: T.onesLike(A), nonSequences: A, nSteps: k });
  * const power = sym.function([A, k], powers.get(-1)); // A ** k
  * ```
+ *
+ * A step that returns {@link until}`(condition)` last (`[out, sym.until(c)]`,
+ * Theano's `theano.scan_module.until`) ends the loop after the first step
+ * whose condition holds, that step included; `nSteps` or the sequences
+ * bound it.
  */
+export function scan(fn: (...args: TensorVariable[]) => readonly [TensorLike, Until], options?: ScanOptions): [TensorVariable, ScanUpdates];
+/** {@inheritDoc scan:(0)} */
+export function scan(
+  fn: (...args: TensorVariable[]) => readonly [...TensorLike[], Until] | readonly [readonly TensorLike[], Until] | readonly [readonly TensorLike[], StepUpdates, Until],
+  options?: ScanOptions,
+): [TensorVariable[], ScanUpdates];
+/** {@inheritDoc scan:(0)} */
 export function scan(fn: (...args: TensorVariable[]) => readonly TensorLike[], options?: ScanOptions): [TensorVariable[], ScanUpdates];
 /** `scan` of a step that returns Theano's `(outputs, updates)` pair (hmc.py's `return [new_pos, new_vel], {}`); the updates must be empty. */
 export function scan(fn: (...args: TensorVariable[]) => readonly [readonly TensorLike[], StepUpdates], options?: ScanOptions): [TensorVariable[], ScanUpdates];
 /** {@inheritDoc scan:(0)} */
 export function scan(fn: (...args: TensorVariable[]) => TensorLike, options?: ScanOptions): [TensorVariable, ScanUpdates];
-export function scan(fn: Step | ((...args: TensorVariable[]) => readonly [readonly TensorLike[], StepUpdates]), options: ScanOptions = {}): [TensorVariable | TensorVariable[], ScanUpdates] {
+export function scan(fn: Step | ((...args: TensorVariable[]) => readonly unknown[]), options: ScanOptions = {}): [TensorVariable | TensorVariable[], ScanUpdates] {
   if (typeof fn !== 'function') throw new TypeError(`scan: the first argument must be the step function, got ${fn === null ? 'null' : typeof fn}`);
   checkOptionNames(options, 'scan', SCAN_OPTIONS);
   checkTruncateGradient(options.truncateGradient);
   const list = <V>(v: V | readonly V[] | undefined): V[] => (v === undefined ? [] : Array.isArray(v) ? [...(v as V[])] : [v as V]);
   const nonSequences = list(options.nonSequences);
-  const plan = planTaps(outputsOf(fn as Step), list<ScanSequence>(options.sequences), list<ScanOutputInfo>(options.outputsInfo), nonSequences.length);
-  const [results, single] = scanLoop(plan.fn, plan.sequences, plan.outputsInfo, nonSequences, options, options.name ?? (fn.name || undefined), plan.lastOnly);
-  return [plan.finish(results, single), []];
+  const name = options.name ?? (fn.name || undefined);
+  const planOf = (step: Step) => planTaps(outputsOf(step), list<ScanSequence>(options.sequences), list<ScanOutputInfo>(options.outputsInfo), nonSequences.length);
+  try {
+    const plan = planOf(withoutUntil(fn as Step));
+    const [results, single] = scanLoop(plan.fn, plan.sequences, plan.outputsInfo, nonSequences, options, name, plan.lastOnly);
+    return [plan.finish(results, single), []];
+  } catch (e) {
+    if (e !== UNTIL_SEEN) throw e;
+  }
+  // the step returned until(condition): a loop that ends on it (scan-until.ts)
+  const loop: LoopRunner = (step, sequences, infos, lastOnly) => scanLoop(step, sequences, infos, nonSequences, options, name, lastOnly);
+  return [untilLoop(fn as Step, planOf, nonSequences, loop, options.truncateGradient), []];
+}
+
+/** `fn`, stopping scan's plain loop as soon as the step returns until(...). */
+function withoutUntil(fn: Step): Step {
+  return withArityOf((...args: TensorVariable[]) => {
+    const raw = fn(...args);
+    if (splitUntil(raw).marker) throw UNTIL_SEEN;
+    return raw;
+  }, fn);
 }
 
 function checkTruncateGradient(k: unknown): void {
@@ -170,7 +201,7 @@ function scanLoop(
     nSteps = typeof options.nSteps === 'number' ? constant(options.nSteps, { dtype: 'int64' }) : asTensor(options.nSteps, 'scan: nSteps');
     if (nSteps.ndim !== 0 || !isInt(nSteps.dtype)) throw new TypeError(`scan: nSteps must be an integer scalar, got ${nSteps} of type ${nSteps.type}`);
   }
-  if (!sequences.length && !nSteps) throw new TypeError('scan: give sequences to iterate over, or nSteps');
+  if (!sequences.length && !nSteps) throw new TypeError('scan: give sequences to iterate over, or nSteps (a loop that ends with until(...) needs one too: the most steps it may run, as Theano\'s n_steps)');
 
   const seqHolders = sequences.map(
     (s) => new TensorVariable(new TensorType(s.dtype, s.broadcastable.slice(1)), { name: s.name && `${s.name}[t]`, staticShape: s.staticShape.slice(1) }),

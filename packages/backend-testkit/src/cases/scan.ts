@@ -129,11 +129,45 @@ function noSteps(dtype: DType): OpCase {
   };
 }
 
+/**
+ * A loop that ends on a condition (`sym.until`): running sums of squares
+ * until one exceeds a threshold, at most 10 of the 12 elements, with a
+ * state of two dimensions' worth of rows and an output not fed back. The
+ * loop runs its bound in a program; the count is read back, and a second
+ * program takes the rows that ran.
+ */
+function until(dtype: DType): OpCase {
+  const x = T.tensor(dtype, [false], 'x');
+  const limit = T.tensor(dtype, [], 'limit');
+  const v0 = T.tensor(dtype, [false], 'v0');
+  const [[sums, scaled, doubled]] = sym.scan(
+    (xt: V, total: V, v: V, lim: V): [V, V, V, sym.Until] => {
+      const next = total.add(xt.mul(xt));
+      return [next, v.mul(xt), xt.mul(2), sym.until(next.gt(lim))];
+    },
+    { sequences: x, outputsInfo: [T.constant(0, { dtype }), v0, null], nonSequences: limit, nSteps: 10 },
+  );
+  return {
+    group: 'scan',
+    name: `until ${dtype}: sums of squares until one exceeds a limit, at most 10 steps`,
+    op: 'composite',
+    dtype,
+    graph: {
+      inputs: [x, limit, v0],
+      outputs: [sums!, scaled!, doubled!],
+      labels: ['sums (the steps that ran)', 'a vector state', 'an output not fed back'],
+      values: (rng) => [randomArray(rng, dtype, [12]), array(1, { dtype }), randomArray(rng, dtype, [3])],
+    },
+  };
+}
+
 export function scanCases(dtypes: readonly DType[]): OpCase[] {
   const floats = dtypes.filter((d) => isFloat(d) && d !== 'float16');
   const ints = dtypes.filter((d) => d === 'int32');
   return [
     ...floats.flatMap((d) => [rnn(d, 5), rnn(d, 12), power(d), mixed(d), gradientShaped(d), noSteps(d)]),
     ...[...floats, ...ints].map((d) => counting(d)),
+    // the count of steps that ran is an int64 read back
+    ...(dtypes.includes('int64') ? floats.map((d) => until(d)) : []),
   ];
 }
