@@ -78,6 +78,15 @@ describe('scan until', () => {
     expect(s2!.toArray()).toEqual([1, 2]);
   });
 
+  it("takes Theano's taps: an output's past values and a sequence's neighbours", () => {
+    const x0 = T.vector('x0', 'float64');
+    const [fib] = sym.scan((a: V, b: V): [V, sym.Until] => [a.add(b), sym.until(a.add(b).gt(50))], { outputsInfo: { initial: x0, taps: [-2, -1] }, nSteps: 20 });
+    expect((sym.function([x0], fib).sync(f64([0, 1])) as sym.NDArray).toArray()).toEqual([1, 2, 3, 5, 8, 13, 21, 34, 55]);
+    const s = T.vector('s', 'float64');
+    const [pairs] = sym.scan((prev: V, cur: V): [V, sym.Until] => [prev.add(cur), sym.until(prev.add(cur).gt(6))], { sequences: { input: s, taps: [-1, 0] } });
+    expect((sym.function([s], pairs).sync(f64([1, 2, 3, 4, 5])) as sym.NDArray).toArray()).toEqual([3, 5, 7]);
+  });
+
   it('takes an integer condition (non-zero ends the loop), states of several dimensions and outputs without outputsInfo', () => {
     const v = T.vector('v', 'float64');
     const [rows] = sym.scan((prev: V): [V, sym.Until] => [prev.mul(3), sym.until(T.cast(T.sum(prev.mul(3)).gt(50), 'int32'))], { outputsInfo: v, nSteps: 10 });
@@ -97,6 +106,23 @@ describe('scan until', () => {
     expect(dx!.data[0]).toBeCloseTo(1 / (2 * Math.SQRT2), 9);
     const { maxAbsErr } = await verifyGrad((b: V) => T.sum(newtonSqrt(b, 1e-6)), [f64(2)]);
     expect(maxAbsErr).toBeLessThan(1e-6);
+  });
+
+  it('keeps the gradient finite where a step past the end would not be (sqrt of a state gone below zero)', () => {
+    const a = T.scalar('a', 'float64');
+    // x: 3.5 -> 2.5, 1.5, 0.5 (stop); a step from 0.5 would take sqrt(-0.5)
+    const [[xs, ys]] = sym.scan(
+      (x: V, b: V): [[V, V], sym.Until] => {
+        const next = x.sub(1);
+        return [[next, T.sqrt(next).mul(b)], sym.until(next.lt(1))];
+      },
+      { outputsInfo: [sym.constant(3.5, { dtype: 'float64' }), null], nonSequences: a, nSteps: 6 },
+    );
+    const [g] = grad(T.sum(ys!), [a]);
+    const [states, roots, dA] = sym.function([a], [xs!, ys!, g!]).sync(f64(2)) as sym.NDArray[];
+    expect(states!.toArray()).toEqual([2.5, 1.5, 0.5]);
+    expect(roots!.toArray()).toEqual([2 * Math.sqrt(2.5), 2 * Math.sqrt(1.5), 2 * Math.sqrt(0.5)]);
+    expect(dA!.data[0]).toBeCloseTo(Math.sqrt(2.5) + Math.sqrt(1.5) + Math.sqrt(0.5), 12);
   });
 
   it('refuses a condition that is not a scalar of bool or integers, until not last, a loop without a bound, and truncateGradient, naming them', () => {

@@ -8,9 +8,10 @@
  * A program's lengths are fixed before it runs, so the loop runs its bound
  * unrolled, as any scan: an extra state, a "stopped" flag, becomes true
  * after the step whose condition holds, and from the next step on every
- * state keeps its value (a switch on the flag), so the steps past the end
- * compute from a value the loop really reached (no overflow, no NaN that a
- * gradient multiplied by zero would spread). The number of steps that ran
+ * state keeps its value (a switch on the flag), while the step computes
+ * from the initial values, where the first step did, its result dropped:
+ * no overflow, and no NaN that the zero gradient of the rows not taken
+ * would turn into 0 * NaN. The number of steps that ran
  * is computed from the flags and read back (one integer: a host op, see
  * host-stage.ts); the outputs' first `count` rows are taken in the next
  * stage, whose program knows `count`. The gradient goes through the same
@@ -124,8 +125,13 @@ export function untilLoop(fn: Step, plan: (step: Step) => TapsPlan, nonSequences
     }
     const states = args.slice(nSeq, nSeq + nState);
     const stopped = args[nSeq + nState]!;
+    // a step past the end computes from the initial values, where the first step computed: its result is dropped, and
+    // its derivatives, multiplied by the zero gradient of the rows not taken, are finite there (a step from the last
+    // state may not be: sqrt of a state that went negative gave the gradient 0 * NaN)
+    const starts = infos.filter((o): o is TensorLike => o !== null);
+    const inputs = states.map((h, k) => elemwise('switch', stopped, asTensor(starts[k]!, `scan: outputsInfo[${k}]`), h));
     condition = undefined;
-    const raw = planned.fn(...args.slice(0, nSeq), ...states, ...args.slice(nSeq + nState + 1));
+    const raw = planned.fn(...args.slice(0, nSeq), ...inputs, ...args.slice(nSeq + nState + 1));
     const multiple = Array.isArray(raw) && raw.some((r) => r instanceof TensorVariable);
     userSingle = !multiple;
     const outs = (multiple ? raw : [raw]) as TensorLike[];
