@@ -78,6 +78,13 @@ describe('scan until', () => {
     expect(s2!.toArray()).toEqual([1, 2]);
   });
 
+  it('gives a plain-number initial value the step\'s dtype, as without until, and runs asynchronously', async () => {
+    const x = T.vector('x', 'float32');
+    const [sums] = sym.scan((xt: V, acc: V): [V, sym.Until] => [acc.add(xt), sym.until(acc.add(xt).gt(2))], { sequences: x, outputsInfo: 0 });
+    const r = (await sym.function([x], sums)(sym.array([1, 0.5, 1, 3], { dtype: 'float32' }))) as sym.NDArray;
+    expect([r.dtype, r.toArray()]).toEqual(['float32', [1, 1.5, 2.5]]);
+  });
+
   it("takes Theano's taps: an output's past values and a sequence's neighbours", () => {
     const x0 = T.vector('x0', 'float64');
     const [fib] = sym.scan((a: V, b: V): [V, sym.Until] => [a.add(b), sym.until(a.add(b).gt(50))], { outputsInfo: { initial: x0, taps: [-2, -1] }, nSteps: 20 });

@@ -26,7 +26,7 @@ import { NDArray } from './ndarray.js';
 import { apply1, asTensor, constant, type Apply, type TensorLike } from './op.js';
 import { HostOp } from './ops/host.js';
 import { TensorType } from './type.js';
-import { TensorVariable, type StaticShape } from './variable.js';
+import { TensorConstant, TensorVariable, type StaticShape } from './variable.js';
 import { cast, elemwise } from './ops/elemwise.js';
 import { get } from './indexing.js';
 import { arange, shapeI, sum } from './tensor.js';
@@ -129,7 +129,8 @@ export function untilLoop(fn: Step, plan: (step: Step) => TapsPlan, nonSequences
     // its derivatives, multiplied by the zero gradient of the rows not taken, are finite there (a step from the last
     // state may not be: sqrt of a state that went negative gave the gradient 0 * NaN)
     const starts = infos.filter((o): o is TensorLike => o !== null);
-    const inputs = states.map((h, k) => elemwise('switch', stopped, asTensor(starts[k]!, `scan: outputsInfo[${k}]`), h));
+    // (a plain-number initial value is passed as itself at the first call, which finds the state's dtype: kept so)
+    const inputs = states.map((h, k) => (h instanceof TensorConstant && h.weak ? h : elemwise('switch', stopped, asTensor(starts[k]!, `scan: outputsInfo[${k}]`), h)));
     condition = undefined;
     const raw = planned.fn(...args.slice(0, nSeq), ...inputs, ...args.slice(nSeq + nState + 1));
     const multiple = Array.isArray(raw) && raw.some((r) => r instanceof TensorVariable);
