@@ -228,4 +228,18 @@ describe('host stages', () => {
     const [b] = f.sync() as sym.NDArray[];
     expect(b!.toArray()).not.toEqual(a!.toArray());
   });
+  it('run an opFromGraph holding a host op as its inner graph (inlined for the stages: not inlined by the optimizer, or FAST_COMPILE)', async () => {
+    const v = T.vector('v', 'float64');
+    const y = T.vector('y', 'float64');
+    for (const inline of [false, true]) {
+      const positiveSum = sym.opFromGraph([v], T.sum(T.sqr(v.get(v.gt(0)))), { inline });
+      const nested = sym.opFromGraph([v], T.mul(positiveSum(v) as V, 2), { inline });
+      const cost = T.add(positiveSum(y) as V, nested(y) as V);
+      for (const mode of ['FAST_RUN', 'FAST_COMPILE', 'DebugMode'] as const) {
+        const f = sym.function([y], [cost, grad(cost, [y])[0]!], { mode });
+        expect((f.sync(f64([1, -2, 3])) as sym.NDArray[]).map((a) => a.toArray())).toEqual([30, [6, 0, 18]]);
+        expect(((await f(f64([-1, 2]))) as sym.NDArray[]).map((a) => a.toArray())).toEqual([12, [0, 12]]);
+      }
+    }
+  });
 });

@@ -32,12 +32,13 @@
  */
 import { NDArray } from './ndarray.js';
 import { isInt } from './dtype.js';
-import type { Apply } from './op.js';
+import { constant, type Apply, type Op } from './op.js';
 import { cloneReplace } from './clone.js';
 import { graphLeaves, toposort } from './schedule.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 import { shared, type TensorSharedVariable } from './shared.js';
 import { RandomVariable } from './ops/random.js';
+import { OpFromGraph } from './ops/op-from-graph.js';
 import { now, type FunctionProfile } from './profile.js';
 import type { CompiledFunction, FunctionOptions } from './function.js';
 
@@ -76,9 +77,10 @@ export class HostStages {
     compile: StageCompiler,
     noDefaultUpdates: boolean,
   ): HostStages | undefined {
-    const nodes = toposort(graph);
+    const expanded = inlineHostGraphs(graph);
+    const nodes = toposort(expanded);
     if (!nodes.some((n) => n.op.dataDependentShape?.())) return undefined;
-    return new HostStages(nodes, graph, inputs, outputCount, updated, compile, noDefaultUpdates);
+    return new HostStages(nodes, expanded, inputs, outputCount, updated, compile, noDefaultUpdates);
   }
 
   private constructor(
@@ -279,6 +281,30 @@ function carriedValues(targets: readonly (readonly TensorVariable[])[], free: (v
     for (const v of carries) carried.add(v);
     return [...carries];
   });
+}
+
+/** Whether op is an opFromGraph whose inner graph (or a nested one's) holds an op needing the host. */
+function holdsHostOp(op: Op): boolean {
+  return op instanceof OpFromGraph && op.nodes.some((n) => n.op.dataDependentShape?.() === true || holdsHostOp(n.op));
+}
+
+/**
+ * The graph with every opFromGraph holding a host op replaced by its inner
+ * graph (the optimizer inlines only those marked `inline`, and not under
+ * FAST_COMPILE): a node lowered in place would lower its host op inside
+ * one program. One node at a time, so a node's inputs stay the graph's own.
+ */
+function inlineHostGraphs(graph: readonly TensorVariable[]): readonly TensorVariable[] {
+  let outs = graph;
+  for (;;) {
+    const node = toposort(outs).find((n) => holdsHostOp(n.op));
+    if (!node) return outs;
+    const op = node.op as OpFromGraph;
+    // a weak constant (a number literal) would compute in other dtypes than the op's inputs have
+    const args = node.inputs.map((v) => (v instanceof TensorConstant && v.weak ? constant(v.value) : v));
+    const inner = cloneReplace(op.outputs, new Map(op.inputs.map((p, i) => [p, args[i]!])));
+    outs = cloneReplace(outs, new Map(node.outputs.map((o, i) => [o, inner[i]!])));
+  }
 }
 
 /** A private shared variable of v's type, empty until its stage writes it. */
