@@ -61,6 +61,12 @@ describe('boolean masks: x.get(mask)', () => {
     const { maxAbsErr } = await verifyGrad((a) => T.sum(T.mul(a.get(a.gt(0)), T.arange(4))), [[[0.5, -1, 2, -3], [4, -0.25, -5, 6]]]);
     expect(maxAbsErr).toBeLessThan(1e-6);
   });
+  it('picks no rows of an x with an empty trailing axis (NumPy: zeros((2, 3, 0))[mask] has shape (n, 0))', () => {
+    const t = T.tensor3('t', 'float64');
+    const m = T.matrix('m', 'bool');
+    const picked = sym.function([t, m], t.get(m)).sync(sym.NDArray.zeros([2, 3, 0], 'float64'), sym.array([[true, false, true], [false, false, true]], { dtype: 'bool' })) as sym.NDArray;
+    expect(picked.shape).toEqual([3, 0]);
+  });
   it('refuses a mask of another shape, naming it, at build or at the call', () => {
     const m = T.matrix('m', 'bool');
     expect(() => x.get(T.tensor3('t', 'bool'))).toThrow(/get: the boolean mask t has 3 dimensions; it must have between 1 and 2/);
@@ -147,6 +153,16 @@ describe('compress', () => {
     expect(cols!.toArray()).toEqual([[1.5, 0], [0, 0], [-1, 4]]);
     expect(flat!.toArray()).toEqual([1.5, 0]);
     expect(rows!.toArray()).toEqual([[3, 0, 0, 0.5], [0, -1, 4, 0]]);
+  });
+  it('keeps x\'s axes in order along any axis of a 3-d x (NumPy\'s np.compress of np.arange(12.).reshape(2, 2, 3))', () => {
+    const t = T.tensor3('t', 'float64');
+    const c2 = T.vector('c2', 'bool');
+    const f = sym.function([c, c2, t], [T.extraOps.compress(c, t, 2), T.extraOps.compress(c2, t, 1), T.extraOps.compress(c, t, -1)]);
+    const x3 = sym.array([[[0, 1, 2], [3, 4, 5]], [[6, 7, 8], [9, 10, 11]]], { dtype: 'float64' });
+    const [last, middle, negative] = f.sync(sym.array([true, false, true], { dtype: 'bool' }), sym.array([false, true], { dtype: 'bool' }), x3) as sym.NDArray[];
+    expect(last!.toArray()).toEqual([[[0, 2], [3, 5]], [[6, 8], [9, 11]]]);
+    expect(middle!.toArray()).toEqual([[[3, 4, 5]], [[9, 10, 11]]]);
+    expect(negative!.toArray()).toEqual(last!.toArray());
   });
   it('differentiates as the gather it is (verifyGrad)', async () => {
     const cond = T.constant(sym.array([true, false, true, true], { dtype: 'bool' }));

@@ -77,7 +77,9 @@ export function booleanMask(x: TensorLike, mask: TensorLike): TensorVariable {
   }
   const rest = v.broadcastable.slice(m.ndim).map((_, d) => apply1(new ShapeI(m.ndim + d), [v]));
   if (m.ndim === 1) return apply1(new AdvancedSubtensor1(), [v, flatnonzero(m)]);
-  const rows = m.ndim === v.ndim ? flat(v) : T.reshape(v, [-1, ...rest]);
+  // the leading length as a product, not -1: x of shape (2, 3, 0) has no -1 to infer, and its (6, 0) rows are NumPy's
+  const lead = m.broadcastable.map((_, d) => apply1(new ShapeI(d), [v])).reduce((p, q) => T.mul(p, q));
+  const rows = m.ndim === v.ndim ? flat(v) : T.reshape(v, [lead, ...rest]);
   // T.setSubtensor(x.get(mask), y) writes into x's rows reshaped: x's shape comes back
   return markReshapedWindow(apply1(new AdvancedSubtensor1(), [rows, flatnonzero(m)]), v);
 }
@@ -154,6 +156,7 @@ export function compress(condition: TensorLike, x: TensorLike, axis: number | nu
   const picked = T.get(idx, 0);
   if (a === 0) return apply1(new AdvancedSubtensor1(), [v, picked]);
   const front = [a, ...v.broadcastable.map((_, d) => d).filter((d) => d !== a)];
-  const back = v.broadcastable.map((_, d) => (d === 0 ? a : d <= a ? d - 1 : d));
+  // x's axis d is the gather's axis 0 for d = a, else its place among the others, moved one along when before a
+  const back = v.broadcastable.map((_, d) => (d === a ? 0 : d < a ? d + 1 : d));
   return T.dimshuffle(apply1(new AdvancedSubtensor1(), [T.dimshuffle(v, front), picked]), back);
 }
