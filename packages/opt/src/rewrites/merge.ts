@@ -2,7 +2,7 @@
  * Merge (common subexpression elimination): equal constants become one
  * constant, and nodes applying equal ops to the same inputs become one node.
  */
-import { TensorConstant, cloneReplace, graphLeaves, toposort, type TensorVariable } from '@sym/graph';
+import { TensorConstant, cloneReplace, graphLeaves, toposort, type TensorVariable, type TypedArray } from '@sym/graph';
 import { registerRewrite } from '../registry.js';
 
 /** Constants larger than this are compared by identity only (hashing them costs more than it saves). */
@@ -11,7 +11,17 @@ const MAX_CONSTANT_KEY = 4096;
 function constantKey(c: TensorConstant): string | null {
   if (c.value.size > MAX_CONSTANT_KEY) return null;
   // weak (literal) and strong constants type their consumers differently: never merge across
-  return `${c.dtype}|${c.weak ? 'w' : 's'}|${c.value.shape.join(',')}|${c.broadcastable.map(Number).join('')}|${Array.from(c.value.data, (x) => (Object.is(x, -0) ? '-0' : String(x))).join(',')}`;
+  return `${c.dtype}|${c.weak ? 'w' : 's'}|${c.value.shape.join(',')}|${c.broadcastable.map(Number).join('')}|${valuesKey(c.value.data)}`;
+}
+
+/**
+ * The values, -0 apart from 0: the typed array's own join (a 32x64 zeros
+ * constant, keyed at every merge, took a callback per element), and the
+ * slow path only for an array holding a -0.
+ */
+function valuesKey(data: TypedArray): string {
+  for (let i = 0; i < data.length; i++) if (data[i] === 0 && Object.is(data[i], -0)) return Array.from(data, (x) => (Object.is(x, -0) ? '-0' : String(x))).join(',');
+  return data.join(',');
 }
 
 function mergeOnce(outputs: readonly TensorVariable[]): TensorVariable[] | null {
