@@ -110,6 +110,12 @@ describe('unique', () => {
     ]);
     expect(sym.pp(T.unique(m, false, false, false, 1) as V)).toBe('unique(m, axis=1)');
   });
+  it('along a vector\'s axis 0 counts NaNs as one, as NumPy (which takes it as axis null)', () => {
+    const v = T.vector('v', 'float64');
+    const f = sym.function([v], [...(T.unique(v, true, true, true, 0) as V[]), T.unique(v, false, false, false, -1) as V]);
+    const [values, index, inverse, counts, last] = f.sync(f64([0, NaN, NaN, -1])) as sym.NDArray[];
+    expect([values, index, inverse, counts, last].map((a) => a!.toArray())).toEqual([[-1, 0, NaN], [3, 0, 1], [1, 2, 2, 0], [1, 1, 2], [-1, 0, NaN]]);
+  });
   it('has no gradient for its values (Theano\'s Unique has none)', () => {
     const x = T.vector('x', 'float64');
     expect(() => grad(T.sum(T.unique(x) as V), [x])).toThrow(/Unique has no gradient/);

@@ -113,7 +113,8 @@ export interface UniqueOutputs {
  * the sorted distinct values of x flattened (axis null: NaNs last, counted
  * as one, NumPy 2's equal_nan) or the distinct slices along `axis` (sorted
  * lexicographically, NaN last in each place; slices holding NaN are never
- * equal, as NumPy's), then as asked the int64 index of each one's first
+ * equal, as NumPy's, but a vector's along axis 0 are its elements, NaNs
+ * one, as NumPy's axis null), then as asked the int64 index of each one's first
  * occurrence, the inverse (x's shape for axis null, as NumPy 2's; a vector
  * along the axis otherwise) and the counts.
  */
@@ -187,12 +188,14 @@ export class Unique extends HostOp {
       }
       return p - q;
     });
-    // NaN equals NaN only for axis null (equal_nan); NumPy compares slices field by field, where NaN != NaN
+    // NaN equals NaN for elements (equal_nan): axis null, or a vector's axis 0, which NumPy takes as axis null;
+    // NumPy compares slices field by field, where NaN != NaN
+    const equalNaN = a === null || x.ndim === 1;
     const same = (p: number, q: number): boolean => {
       for (let j = 0; j < width; j++) {
         const u = at(p, j);
         const v = at(q, j);
-        if (u !== v && !(a === null && u !== u && v !== v)) return false;
+        if (u !== v && !(equalNaN && u !== u && v !== v)) return false;
       }
       return true;
     };
