@@ -103,6 +103,19 @@ export function forEachOffset(v: Pick<BufferView, 'shape' | 'strides' | 'offset'
 /** Copy the elements a view addresses into a new C-contiguous array. */
 export function gather(x: NDArray, v: Pick<BufferView, 'shape' | 'strides' | 'offset'>): NDArray {
   const out = NDArray.zeros(v.shape, x.dtype);
+  // elements in order (a dimshuffle adding or dropping broadcastable dimensions, a leading slice): one copy
+  const n = out.size;
+  let run = 1;
+  let inOrder = true;
+  for (let d = v.shape.length - 1; d >= 0 && inOrder; d--) {
+    if (v.shape[d] === 1) continue;
+    inOrder = v.strides[d] === run;
+    run *= v.shape[d]!;
+  }
+  if (inOrder && n > 0) {
+    out.data.set(x.data.subarray(v.offset, v.offset + n) as never);
+    return out;
+  }
   forEachOffset(v, (off, i) => {
     out.data[i] = x.data[off]!;
   });
