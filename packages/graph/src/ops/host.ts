@@ -15,6 +15,7 @@ import { TensorType } from '../type.js';
 import type { StaticShape, TensorVariable } from '../variable.js';
 import type { LowerContext, TensorView } from '../lower.js';
 import { isInt } from '../dtype.js';
+import { uniqueElements } from './unique-elements.js';
 
 /** An op computed on the host between programs, its output shapes known only from its inputs' values. */
 export abstract class HostOp extends Op {
@@ -169,6 +170,7 @@ export class Unique extends HostOp {
     const x = inputs[0]!;
     const data = x.data;
     const a = this.axis;
+    if (a === null || x.ndim === 1) return uniqueElements(x, this);
     // slice i along the axis is element (o, k) at data[(o * n + i) * inner + k]; axis null: one element per slice
     const n = a === null ? x.size : x.shape[a]!;
     const inner = a === null ? 1 : sizeOf(x.shape.slice(a + 1));
