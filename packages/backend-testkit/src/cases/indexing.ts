@@ -160,7 +160,13 @@ function manyRows(dtype: DType): OpCase {
   const inc = dtype !== 'bool';
   const outs: [string, TensorVariable][] = [
     ['setSubtensor(x.get(idx), w) (the last write wins)', T.setSubtensor(x.get(idx), w)],
-    ...(inc ? ([['incSubtensor(x.get(idx), w)', T.incSubtensor(x.get(idx), w)]] as [string, TensorVariable][]) : []),
+    ...(inc
+      ? ([
+          ['incSubtensor(x.get(idx), w)', T.incSubtensor(x.get(idx), w)],
+          // one row for every index: integer dtypes add each run's length times it, with no scan
+          ['incSubtensor(x.get(idx), w[0])', T.incSubtensor(x.get(idx), w.get(0))],
+        ] as [string, TensorVariable][])
+      : []),
   ];
   return {
     group: 'indexing',

@@ -155,6 +155,19 @@ export class AdvancedIncSubtensor1 extends Op {
           return dim === 0 ? k : inner[dim - 1]!;
         }),
       );
+    // inc of one y row for every index (bincount's counts) in integers: a run adds its length times that row,
+    // exactly the sequential sum perform takes (wrapping as it does), with no scan over the K sorted values
+    const yRowsBroadcast = y.shape.length <= rest.length || y.shape[0] === 1;
+    if (!this.set && isInt(d) && yRowsBroadcast) {
+      return [
+        ctx.indexed(x.shape, d, [x, lo, y], (at, index) => {
+          const xIndex = x.shape.map((_, k) => index(k));
+          const count = ix.castTo(ix.sub(at(1, [ix.add(xIndex[0]!, ix.int(1))]), at(1, [xIndex[0]!])), d);
+          const times: ScalarExpr = { kind: 'apply', op: 'mul', args: [count, ix.castTo(yRows(2, at, ix.int(0), xIndex.slice(1)), d)], computeDType: d, dtype: d };
+          return { kind: 'apply', op: 'add', args: [at(0, xIndex), times], computeDType: d, dtype: d };
+        }),
+      ];
+    }
     // inc: the y rows in sorted order, then each run summed into its last position
     let sums: BufferView | undefined;
     if (!this.set) {
