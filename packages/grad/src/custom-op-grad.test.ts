@@ -50,7 +50,7 @@ class NoGradNeg extends sym.CustomOp {
 /** x * s, whose grad says no gradient flows to s (null), or answers as `answer` says. */
 class ScaleBy extends sym.CustomOp {
   readonly name = 'ScaleBy';
-  constructor(readonly answer: 'null' | 'float32' | 'short' = 'null') {
+  constructor(readonly answer: 'null' | 'float32' | 'short' | 'shorter' = 'null') {
     super();
   }
   outputTypes(inputs: readonly V[]): sym.TensorType[] {
@@ -69,6 +69,8 @@ class ScaleBy extends sym.CustomOp {
   override grad([, s]: readonly V[], [g]: readonly V[]): (V | null)[] {
     if (this.answer === 'float32') return [T.cast(g!.mul(s!), 'float32'), null];
     if (this.answer === 'short') return [g!.mul(s!)];
+    // one element too few, which only the run can tell for a vector of unknown length
+    if (this.answer === 'shorter') return [g!.mul(s!).get(T.slice(1)), null];
     return [g!.mul(s!), null];
   }
 }
@@ -151,5 +153,14 @@ describe('the gradient of a CustomOp is its grad method', () => {
     );
     expect(() => grad(new ScaleBy('short').apply(x, s).sum(), x)).toThrow('ScaleBy: grad must return a list of 2 gradient(s), one per input (x, s), got 1 result(s)');
     expect(new CumMax().grad).toBeTypeOf('function');
+  });
+
+  it('a gradient of the wrong length, known only at run time, is refused when the function runs', async () => {
+    const x = T.dvector('x');
+    const s = T.dscalar('s');
+    const gx = grad(new ScaleBy('shorter').apply(x, s).sum(), x);
+    await expect(gx.eval({ x: [1, 2, 3], s: 2 })).rejects.toThrow(
+      "ScaleBy: grad's result 0 (the gradient of input 0, x of type TensorType(float64, vector)) has shape (2,) where the input has shape (3,) (dimension 0 differs)",
+    );
   });
 });

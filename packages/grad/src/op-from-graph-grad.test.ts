@@ -207,4 +207,15 @@ describe('a gradient override’s results are checked', () => {
     expect(() => grad(build(() => [c, 0])(T.zeros([2]), m).sum(), m)).toThrow(/result 0 .* has shape \(3,\) where the input has shape \(2,\) \(dimension 0 differs\)/);
     expect(() => grad(build(() => [undefined as never, null])(v, m).sum(), v)).toThrow(/result 0 .* is undefined; return null for no gradient, 0 for a zero gradient/);
   });
+
+  it('lengths known only at run time: checked when the function runs, against a root input', async () => {
+    // the gradient of v drops v's first element: (2,) for (3,), fine when built, refused when run
+    const gv = grad(build(([, b], [g]) => [T.dot(g!, b!).get(T.slice(1)), null])(v, m).sum(), v);
+    await expect(gv.eval({ v: [1, 2, 3], m: [[1, 2, 3]] })).rejects.toThrow(
+      "OpFromGraph{mv}: the grad override's result 0 (the gradient of input 0, v of type TensorType(float64, vector)) has shape (2,) where the input has shape (3,) (dimension 0 differs)",
+    );
+    // the right length passes
+    const ok = grad(build(([, b], [g]) => [T.dot(g!, b!), null])(v, m).sum(), v);
+    expect(Array.from((await ok.eval({ v: [1, 2, 3], m: [[1, 2, 3]] })).data)).toEqual([1, 2, 3]);
+  });
 });

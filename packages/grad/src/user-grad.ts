@@ -3,12 +3,13 @@
  * grad override and a CustomOp's `grad`. Both take (inputs, output
  * gradients, outputs) and answer one entry per input: a variable, a
  * number or array, or null (disconnected). Here the answers are checked
- * (count, dtype, rank, static shape, in errors naming the op), the null
+ * (count, dtype, rank, static shape, in errors naming the op; lengths
+ * known only at run time against a root input when the function runs), the null
  * entries found (the op's connection pattern), and jacobian's batched
  * pass served by calling the function once per row, in a scan, so that it
  * is written for one gradient.
  */
-import { T, TensorVariable, asTensor, isFloat, scan, shapeToString, type TensorLike } from '@sym/graph';
+import { MatchLength, T, TensorVariable, apply1, asTensor, isFloat, scan, shapeToString, type TensorLike } from '@sym/graph';
 import { batchedLike } from './shape-helpers.js';
 import { DISCONNECTED, ZERO, type GradContext, type InputGrad } from './types.js';
 
@@ -57,7 +58,31 @@ function checkResult(r: TensorLike | null | undefined, input: TensorVariable, i:
   if (clash >= 0) {
     throw new RangeError(`${what} has shape ${shapeToString(r.staticShape)} where the input has shape ${shapeToString(input.staticShape)} (dimension ${clash} differs)`);
   }
-  return r;
+  return checkLengthsWhenRun(r, input, what);
+}
+
+/**
+ * `r`, checked when the function runs to be as long as a root input (an
+ * input or shared variable, whose value is there anyway) along every
+ * dimension whose length is unknown when built: a gradient one element
+ * short would otherwise be added in, or broadcast, silently. A length
+ * only an intermediate result knows is left to the ops that use the
+ * gradient, rather than computing that result for the check; a gradient
+ * 1 long by its type broadcasts, as the build-time check allows. The
+ * check is an identity that costs no kernel.
+ */
+function checkLengthsWhenRun(r: TensorVariable, input: TensorVariable, what: string): TensorVariable {
+  if (input.owner !== null) return r;
+  let checked = r;
+  for (let d = 0; d < input.ndim; d++) {
+    const n = input.staticShape[d] ?? null;
+    const m = r.staticShape[d] ?? null;
+    if ((n !== null && m !== null) || m === 1 || r.broadcastable[d]) continue;
+    const describe = (got: readonly (number | null)[], want: readonly (number | null)[]) =>
+      `${what} has shape ${shapeToString(got)} where the input has shape ${shapeToString(want)} (dimension ${d} differs)`;
+    checked = apply1(new MatchLength(d, d, describe, `user gradient ${d}`), [checked, input]);
+  }
+  return checked;
 }
 
 /** The function's checked results, given unbatched output gradients. */
