@@ -255,6 +255,16 @@ describe('T.nnet.abstractConv: conv2dGradWrtInputs and conv2dGradWrtWeights', ()
     // numbers and filters known at build time: refused when built
     expect(() => T.nnet.conv2dGradWrtInputs(G, T.constant(w), [null, null, 3, 2])).toThrow(/^conv2dGradWrtInputs: inputShape\[3\] must be at least 3 cols for one 3x3 window of the filters TensorConstant\{.*\} with these options, got 2/);
   });
+  it('a symbolic inputShape row or col count below 1 is refused naming inputShape, what it must be and what came', async () => {
+    const [G, W] = [T.dtensor4('gz'), T.dtensor4('w')];
+    const [r, c] = [T.iscalar('r'), T.iscalar('c')];
+    const f = sym.function([G, W, r, c], T.nnet.conv2dGradWrtInputs(G, W, [null, null, r, c], { borderMode: 'full' }));
+    expect(((await f(random([1, 1, 3, 3], 1), random([1, 1, 3, 3], 2), 1, 1)) as sym.NDArray).shape).toEqual([1, 1, 1, 1]);
+    // the error came from the alloc inside: "alloc: length 1 must be a non-negative integer, got -1"
+    await expect(f(random([1, 1, 3, 3], 1), random([1, 1, 3, 3], 2), -1, 1)).rejects.toThrow(/^conv2dGradWrtInputs: inputShape\[2\] \(the input's rows\) must be an integer >= 1, got -1$/);
+    await expect(f(random([1, 1, 3, 3], 1), random([1, 1, 3, 3], 2), 1, -4)).rejects.toThrow(/^conv2dGradWrtInputs: inputShape\[3\] \(the input's cols\) must be an integer >= 1, got -4$/);
+    await expect(f(random([1, 1, 2, 3], 1), random([1, 1, 3, 3], 2), 0, 1)).rejects.toThrow(/^conv2dGradWrtInputs: inputShape\[2\] \(the input's rows\) must be an integer >= 1, got 0$/);
+  });
   it('an empty batch gives zeros (wrt weights) and an empty gradient (wrt inputs), grouped or not', async () => {
     const [G, W, X] = [T.dtensor4('gz'), T.dtensor4('w'), T.dtensor4('x')];
     for (const numGroups of [1, 2]) {

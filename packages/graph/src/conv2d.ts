@@ -15,7 +15,7 @@
  * convolutions. Being compositions of differentiable ops, the adjoints have
  * gradients and run on every backend.
  */
-import { asTensor, apply1, type TensorLike } from './op.js';
+import { asTensor, apply1, constant, type TensorLike } from './op.js';
 import { TensorVariable } from './variable.js';
 import { isFloat, isInt, promote } from './dtype.js';
 import { config } from './config.js';
@@ -25,7 +25,7 @@ import { DOT } from './ops/dot.js';
 import { BATCHED_DOT } from './ops/batched-dot.js';
 import { DimShuffle, MatchLength, Reshape } from './ops/shape.js';
 import { Subtensor } from './ops/subtensor.js';
-import type { Length } from './ops/alloc.js';
+import { Alloc, lengths, type Length } from './ops/alloc.js';
 import { lengthOf } from './axes.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from './tensor.js';
@@ -288,7 +288,15 @@ export function conv2dGradWrtInputs(outputGrad: TensorLike, filters: TensorLike,
     const name = a === 0 ? 'rows' : 'cols';
     return `${what}: inputShape[${2 + a}] must be at least ${least} ${name} for one ${window.join('x')} window of the filters ${w0} with these options, got ${n} (${reason})`;
   };
-  const counts = apply1(new Im2Col(geometry, staticWindow, 0, { shortAxis: tooSmall }), staticWindow ? [T.zeros([0, rows, cols], 'int8')] : [T.zeros([0, rows, cols], 'int8'), w0]);
+  // symbolic rows and cols below 1 are the caller's too (numbers are checked when built): the allocs of their shape name inputShape
+  const sized = (shape: readonly Length[]) => {
+    const first = shape.length - 2;
+    const describe = (d: number, n: number) =>
+      d >= first && n < 1 ? `${what}: inputShape[${d - first + 2}] (the input's ${d === first ? 'rows' : 'cols'}) must be an integer >= 1, got ${n}` : null;
+    const alloc = new Alloc({ describe, tag: `${what} inputShape ${first}` });
+    return apply1(alloc, [constant(0, { dtype: 'int8' }), ...lengths(what, shape)]);
+  };
+  const counts = apply1(new Im2Col(geometry, staticWindow, 0, { shortAxis: tooSmall }), staticWindow ? [sized([0, rows, cols])] : [sized([0, rows, cols]), w0]);
   for (const a of [0, 1] as const) {
     const name = a === 0 ? 'rows' : 'cols';
     const given = [rows, cols][a]!;
@@ -307,7 +315,7 @@ export function conv2dGradWrtInputs(outputGrad: TensorLike, filters: TensorLike,
   const window = [lengthOf(w0, 2), lengthOf(w0, 3)];
   // the channels spelled out (G Cg), not -1, which an empty batch leaves undetermined
   const windows = T.reshape(gRows, [lengthOf(gRows, 0), lengthOf(gRows, 1), lengthOf(gRows, 2), lengthTimes(lengthOf(w0, 1), groups), window[0]!, window[1]!]);
-  const image = T.zeros([rows, cols], 'int8');
+  const image = sized([rows, cols]);
   return apply1(new Col2Im(geometry), [dimshuffle(windows, [0, 3, 4, 5, 1, 2]), image]);
 }
 

@@ -59,8 +59,20 @@ export function valueOf(what: string, v: TensorView): number {
 /** `T.alloc(value, ...shape)`: value broadcast to shape. Inputs: value, then one integer scalar per dimension. */
 export class Alloc extends Op {
   readonly kind = 'Alloc' as const;
+  constructor(
+    /**
+     * Lengths checked in the words of the function that built the op
+     * (conv2dGradWrtInputs names its inputShape, which the op's lengths
+     * only carry): `describe` gives the error for a bad length, null for
+     * a good one; `tag` keeps such nodes apart from plain ones when equal
+     * nodes merge. A negative length it passes is the op's own error.
+     */
+    readonly badLength?: { readonly describe: (dimension: number, length: number) => string | null; readonly tag: string },
+  ) {
+    super();
+  }
   key(): string {
-    return 'Alloc';
+    return this.badLength ? `Alloc{${this.badLength.tag}}` : 'Alloc';
   }
   override toString(): string {
     return 'Alloc';
@@ -79,6 +91,8 @@ export class Alloc extends Op {
   }
   private shapeOf(values: readonly number[], valueShape: readonly number[]): number[] {
     values.forEach((n, d) => {
+      const bad = this.badLength?.describe(d, n);
+      if (bad) throw new RangeError(bad);
       if (!Number.isInteger(n) || n < 0) throw new RangeError(`alloc: length ${d} must be a non-negative integer, got ${n}`);
     });
     const padded = [...new Array<number>(values.length - valueShape.length).fill(1), ...valueShape];
