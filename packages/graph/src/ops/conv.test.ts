@@ -376,6 +376,26 @@ describe('T.signal.pool.pool2d', () => {
     expect(() => T.signal.pool.pool2d(T.constant(sym.NDArray.zeros([0, 3], 'float64')), { ws: [2, 2], ignoreBorder: true, pad: [1, 1] })).toThrow(/^pool2d: the input .* of shape \(0, 3\) has no rows/);
   });
 
+  it("ignoreBorder false over an image with no rows (or cols): Theano's Pool.out_shape, 1 window where the stride is smaller than the window; max raises there, sum gives 0, the averages NaN", async () => {
+    const x = T.dtensor4('x');
+    const pool = (mode: sym.PoolMode, stride: Pair) => sym.function([x], T.signal.pool.pool2d(x, { ws: [2, 2], stride, mode }));
+    const run = async (mode: sym.PoolMode, stride: Pair, shape: readonly number[]) => (await pool(mode, stride)(sym.NDArray.zeros([...shape], 'float64'))) as sym.NDArray;
+    // Theano: max(0, (0 - 1 - 2 + 1) // 1) + 1 = 1 row; 3 cols give max(0, (3 - 1 - 2 + 1) // 1) + 1 = 2
+    expect((await run('sum', [1, 1], [1, 1, 0, 3])).toArray()).toEqual([[[[0, 0]]]]);
+    expect((await run('sum', [1, 1], [1, 1, 3, 0])).toArray()).toEqual([[[[0], [0]]]]);
+    expect((await run('average_inc_pad', [1, 1], [1, 1, 0, 3])).toArray()).toEqual([[[[NaN, NaN]]]]);
+    expect((await run('average_exc_pad', [1, 2], [2, 1, 0, 3])).toArray()).toEqual([[[[NaN, NaN]]], [[[NaN, NaN]]]]);
+    for (const [shape, axis] of [[[1, 1, 0, 3], 'rows'], [[1, 1, 3, 0], 'cols'], [[1, 1, 0, 0], 'rows']] as const) {
+      await expect(run('max', [1, 1], shape)).rejects.toThrow(
+        new RegExp(`^pool2d: the input x of shape \\(${shape.join(', ')}\\) has no ${axis}, so its 2x2 windows \\(stride \\[1,1\\], ignoreBorder false\\) hold none of its values, which have no maximum`),
+      );
+    }
+    // the stride as long as the window or longer: (0 - 1) // 2 + 1 = 0 rows, an empty result in every mode (Theano's perform asserts there)
+    for (const mode of ['max', 'sum', 'average_exc_pad'] as const) expect((await run(mode, [2, 2], [1, 1, 0, 3])).shape).toEqual([1, 1, 0, 2]);
+    // shapes known when built: refused when built
+    expect(() => T.signal.pool.pool2d(T.constant(sym.NDArray.zeros([0, 3], 'float64')), { ws: [2, 2], stride: [1, 1] })).toThrow(/^pool2d: the input .* of shape \(0, 3\) has no rows/);
+  });
+
   it("a uint8 max pool (whose padding reads 0, as a sum pool's does) and a sum pool of one input are not merged: only the max raises on an empty image", async () => {
     const x = T.tensor('uint8', [false, false, false, false], 'x');
     const pool = (mode: sym.PoolMode) => T.signal.pool.pool2d(x, { ws: [2, 2], stride: [1, 1], ignoreBorder: true, pad: [1, 1], mode });

@@ -70,7 +70,7 @@ export function windowCount(n: number, k: number, stride: number, dilation: numb
   const v = n + 2 * pad;
   const span = dilation * (k - 1) + 1;
   if (edges === 'keep') {
-    if (v === 0) return 0;
+    // an empty axis gets Theano's count too: none for a stride as long as the window, one window (of nothing) for a shorter one
     return stride >= span ? Math.floor((v - 1) / stride) + 1 : Math.max(0, Math.floor((v - 1 - span + stride) / stride)) + 1;
   }
   if (v < span) {
@@ -485,12 +485,14 @@ export function pool2d(input: TensorLike, options: Pool2dOptions): TensorVariabl
   const geometry: PatchGeometry = { stride, dilation: [1, 1], pad: [pad[0], pad[1]], edges: ignoreBorder ? 'drop' : 'keep' };
   const n = x.ndim - 2;
   const windowAxes = [n, n + 1];
-  // Theano's max pooling raises where padding leaves a window nothing of an empty image (NumPy's max of nothing);
-  // sum and the averages add nothing there (0, and NaN for average_exc_pad's 0 / 0), as Theano's
+  // Theano's max pooling raises where a window holds nothing of an empty image (NumPy's max of nothing): padding
+  // alone, or without ignoreBorder the one window Theano's Pool.out_shape keeps on an empty axis for a stride shorter
+  // than the window; sum and the averages add nothing there (0, and NaN for a count of 0), as Theano's
   const emptyWindows = (s: StaticShape) =>
-    `pool2d: the input ${x} of shape ${fmtShape(s)} has no ${s[s.length - 2] === 0 ? 'rows' : 'cols'}, so its ${ws.join('x')} windows hold only the padding ${JSON.stringify(pad)}, which has no maximum; ` +
+    `pool2d: the input ${x} of shape ${fmtShape(s)} has no ${s[s.length - 2] === 0 ? 'rows' : 'cols'}, so its ${ws.join('x')} windows ` +
+    `${padded ? `hold only the padding ${JSON.stringify(pad)}, which has` : `(stride ${JSON.stringify(stride)}, ignoreBorder false) hold none of its values, which have`} no maximum; ` +
     `mode 'max' needs at least one row and one col there (as Theano's, which raises)`;
-  const patches = apply1(new Im2Col(geometry, ws, mode === 'max' ? lowest(x.dtype) : 0, mode === 'max' && padded ? { emptyWindows } : {}), [x]);
+  const patches = apply1(new Im2Col(geometry, ws, mode === 'max' ? lowest(x.dtype) : 0, mode === 'max' && (padded || !ignoreBorder) ? { emptyWindows } : {}), [x]);
   if (mode === 'max') return apply1(new Reduce('max', windowAxes), [patches]);
   const sum = apply1(new Reduce('sum', windowAxes), [patches]);
   if (mode === 'sum') return sum.dtype === x.dtype ? sum : cast(sum, x.dtype);
