@@ -141,6 +141,14 @@ describe('bincount', () => {
     const w = T.vector('w', 'float64');
     expect(() => sym.function([x, w], T.bincount(x, w)).sync(i64([0, 1]), f64([1]))).toThrow(/bincount: weights w has 1 elements but x x has 2/);
   });
+  it('refuses a length past the most elements an array may hold, naming x, before allocating anything', () => {
+    const f = sym.function([x], T.bincount(x));
+    expect(() => f.sync(i64([3, 2 ** 31]))).toThrow(
+      /bincount: x \(x\) holds 2147483648, which would need an output of 2147483649 elements; the most is 2147483647/,
+    );
+    expect(() => T.bincount(x, null, 2 ** 31)).toThrow(/bincount: minlength must be a non-negative integer of at most 2147483647 \(the most elements an array may hold\), got 2147483648/);
+    expect(f.sync(i64([2])).toArray()).toEqual([0, 0, 1]);
+  });
   it('gives the weights a gradient: the gather of the output\'s', async () => {
     const idx = T.constant(sym.array([1, 3, 1, 0], { dtype: 'int64' }));
     expect((await verifyGrad((w) => T.sum(T.sqr(T.bincount(idx, w))), [[0.5, -1, 2, 3]])).maxAbsErr).toBeLessThan(1e-6);

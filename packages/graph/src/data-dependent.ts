@@ -9,7 +9,7 @@
  * does), and bincount's sums are an `incSubtensor` into zeros of the
  * length found (so its weights get a gather for gradient).
  */
-import { isFloat, isInt, type DType } from './dtype.js';
+import { isFloat, isInt, MAX_ELEMENTS, type DType } from './dtype.js';
 import { apply1, applyNode, asTensor, constant, type TensorLike } from './op.js';
 import { TensorVariable } from './variable.js';
 import { AdvancedIncSubtensor1, AdvancedSubtensor1 } from './ops/advanced.js';
@@ -122,6 +122,7 @@ export function bincount(x: TensorLike, weights: TensorLike | null = null, minle
   if (v.ndim !== 1 || !isInt(v.dtype)) throw new TypeError(`bincount: x must be a vector of non-negative integers, got ${v} of type ${v.type}`);
   if (minlength === null || minlength === undefined) minlength = 0;
   if (!Number.isInteger(minlength) || minlength < 0) throw new RangeError(`bincount: minlength must be a non-negative integer, got ${String(minlength)}`);
+  if (minlength > MAX_ELEMENTS) throw new RangeError(`bincount: minlength must be a non-negative integer of at most ${MAX_ELEMENTS} (the most elements an array may hold), got ${minlength}`);
   const length = apply1(new BincountLength(minlength), [v]);
   if (weights === null || weights === undefined) {
     return apply1(new AdvancedIncSubtensor1(false), [T.zeros([length], 'int64'), constant(1, { dtype: 'int64' }), v]);

@@ -103,7 +103,16 @@ export function bits(d: DType): number {
   return BITS[d];
 }
 
+/**
+ * The most elements one array may hold (2^31 - 1): the backends index a
+ * buffer with 32-bit integers (WebAssembly addresses, WGSL's u32/i32), and
+ * a length past it (a data-dependent one, bincount's) is refused with an
+ * error rather than tried (an int64 array of 2^31 elements is 16 GiB).
+ */
+export const MAX_ELEMENTS = 2 ** 31 - 1;
+
 export function allocate(dtype: DType, size: number): TypedArray {
+  if (size > MAX_ELEMENTS) throw new RangeError(`allocate: an array of ${size} ${dtype} elements is past the most one array may hold (${MAX_ELEMENTS})`);
   return new STORAGE[dtype](size);
 }
 

@@ -16,7 +16,7 @@ import { graphLeaves, schedule, staticLeaves, toposort, type Program } from './s
 import { TensorSharedVariable } from './shared.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 import { compileCached } from './exe-cache.js';
-import { isInt, type DType, type TypedArray } from './dtype.js';
+import { isInt, MAX_ELEMENTS, type DType, type TypedArray } from './dtype.js';
 import { checkProgramValues, type ValueCheck } from './debug.js';
 import { enqueue, queueBusy } from './queue.js';
 import { InputSpec, givenPairs, keywordArgsError, type Pairs } from './function-args.js';
@@ -321,6 +321,12 @@ export class CompiledFunction {
     const program = this.#makeProgram(values, sharedShapes, backend);
     const info = backend.describe();
     for (const b of program.buffers) if (!info.dtypes.includes(b.dtype)) throw new TypeError(this.#unsupported(info, b.dtype));
+    // a length from a value (zeros(n) of an input n) past what one array may hold is refused before anything is allocated
+    program.buffers.forEach((b, id) => {
+      if (b.size <= MAX_ELEMENTS) return;
+      const by = program.steps.find((s) => s.output === id)?.label;
+      throw new RangeError(`${this.name ? `function ${this.name}` : 'function'}: ${by ? `${by} would need` : 'a buffer of'} ${b.size} ${b.dtype} elements; the most one array may hold is ${MAX_ELEMENTS}`);
+    });
     const nInputs = this.inputs.length;
     const sharedSlots = program.inputBuffers.slice(nInputs);
     const bound = new Set(sharedSlots);

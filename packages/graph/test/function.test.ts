@@ -334,3 +334,15 @@ describe('names', () => {
     for (const k of kernels) expect(k).not.toMatch(/script|\$\{x\}|q'/);
   });
 });
+
+describe('lengths from values', () => {
+  it('refuse a buffer past the most elements one array may hold, naming the node, before allocating it', async () => {
+    const n = T.scalar('n', 'int64');
+    const big = sym.array(2 ** 31, { dtype: 'int64' });
+    const zeros = sym.function([n], T.zeros([n], 'float64'), { name: 'zeros' });
+    expect(() => zeros.sync(big)).toThrow(/function zeros: Alloc\(.*, n\) would need 2147483648 float64 elements; the most one array may hold is 2147483647/);
+    await expect(sym.function([n], T.alloc(T.constant(1.5), n, 2))(sym.array(2 ** 30, { dtype: 'int64' }))).rejects.toThrow(/would need 2147483648 float64 elements/);
+    expect(zeros.sync(sym.array(3, { dtype: 'int64' })).toArray()).toEqual([0, 0, 0]);
+    expect(() => sym.NDArray.zeros([2 ** 31], 'int64')).toThrow(/allocate: an array of 2147483648 int64 elements is past the most one array may hold \(2147483647\)/);
+  });
+});

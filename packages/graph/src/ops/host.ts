@@ -14,7 +14,7 @@ import { Op, type Apply } from '../op.js';
 import { TensorType } from '../type.js';
 import type { StaticShape, TensorVariable } from '../variable.js';
 import type { LowerContext, TensorView } from '../lower.js';
-import { isInt } from '../dtype.js';
+import { isInt, MAX_ELEMENTS } from '../dtype.js';
 import { uniqueElements } from './unique-elements.js';
 
 /** An op computed on the host between programs, its output shapes known only from its inputs' values. */
@@ -266,6 +266,8 @@ export class BincountLength extends HostOp {
       if (v < 0) throw new RangeError(`bincount: x (${node.inputs[0]}) must have no negative elements, got ${v} at position ${i} (NumPy raises ValueError)`);
       if (v > max) max = v;
     }
+    // the output is allocated from this length by the next program: refuse a length no array may hold before anything is allocated
+    if (max + 1 > MAX_ELEMENTS) throw new RangeError(`bincount: x (${node.inputs[0]}) holds ${max}, which would need an output of ${max + 1} elements; the most is ${MAX_ELEMENTS}`);
     const out = NDArray.zeros([], 'int64');
     out.data[0] = Math.max(max + 1, this.minlength);
     return [out];
