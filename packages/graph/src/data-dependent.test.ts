@@ -249,6 +249,25 @@ describe('host stages', () => {
     expect(() => f.sync(i64([-1]))).toThrow(/negative/);
     expect(s.getValue().toArray()).toEqual([2]);
   });
+  it('leave a call whose later stage fails out of the profile, the earlier stages\' kernels and times included, sync and async', async () => {
+    const v = T.vector('v', 'float64');
+    // stage 1 computes the mask; the last stage's log of a negative fails NanGuardMode's check
+    const f = sym.function([v], T.log(v.get(v.gt(0)).sub(5)), { profile: true, mode: 'NanGuardMode' });
+    expect(f.sync(f64([6, -1, 7])).size).toBe(2);
+    const p = f.profile!;
+    const once = { calls: p.calls, callTime: p.callTime, phases: p.phases, kernels: p.kernels().map((k) => [k.calls, k.time]), reads: p.hostReads, ops: p.hostOps };
+    expect(() => f.sync(f64([1, -1, 2]))).toThrow(/NanGuardMode/);
+    await expect(f(f64([1, -1, 2]))).rejects.toThrow(/NanGuardMode/);
+    // a host op failing after stage 1's program ran (bincount of a negative) is left out too
+    const g = sym.function([v], T.bincount(T.cast(v, 'int64').sub(1)), { profile: true });
+    expect(() => g.sync(f64([0]))).toThrow(/negative/);
+    expect([g.profile!.calls, g.profile!.callTime, g.profile!.kernelTime, g.profile!.hostOps, g.profile!.hostReads]).toEqual([0, 0, 0, 0, 0]);
+    expect({ calls: p.calls, callTime: p.callTime, phases: p.phases, kernels: p.kernels().map((k) => [k.calls, k.time]), reads: p.hostReads, ops: p.hostOps }).toEqual(once);
+    await f(f64([6, 7]));
+    expect(p.calls).toBe(2);
+    expect(p.kernels().every((k) => k.calls <= 2)).toBe(true);
+    expect(p.callTime).toBeGreaterThanOrEqual(p.kernelTime);
+  });
   it('give a random variable the same numbers in every stage of a call, and move its generator once', () => {
     const srng = new sym.RandomStreams(7);
     const u = srng.uniform([8]);

@@ -174,7 +174,7 @@ export class HostStages {
 
   /** Run a call (inside the function's queued call): the outputs, the updates applied. */
   async run(values: readonly NDArray[], profile: FunctionProfile | undefined, convert: number): Promise<NDArray[]> {
-    const host = this.#start(values);
+    const host = this.#start(values, profile);
     const stats = { host: 0, reads: 0, ops: 0 };
     for (const level of this.#levels) {
       const computed = level.program ? ((await level.program.runStage(this.#args(level.program, host))) as NDArray[]) : [];
@@ -186,7 +186,7 @@ export class HostStages {
 
   /** `run`, synchronously. */
   runSync(values: readonly NDArray[], profile: FunctionProfile | undefined, convert: number): NDArray[] {
-    const host = this.#start(values);
+    const host = this.#start(values, profile);
     const stats = { host: 0, reads: 0, ops: 0 };
     for (const level of this.#levels) {
       const computed = level.program ? (level.program.callSync(...this.#args(level.program, host)) as NDArray[]) : [];
@@ -196,7 +196,8 @@ export class HostStages {
     return this.#finish(last, host, stats, profile, convert);
   }
 
-  #start(values: readonly NDArray[]): Map<TensorVariable, NDArray> {
+  #start(values: readonly NDArray[], profile: FunctionProfile | undefined): Map<TensorVariable, NDArray> {
+    profile?.beginStaged();
     return new Map(this.#inputs.map((v, i) => [v, values[i]!]));
   }
 

@@ -186,6 +186,8 @@ export class FunctionProfile {
   #timing: KernelTiming | undefined;
   #hostReads = 0;
   #hostOps = 0;
+  /** The stages the current call made of host stages has run so far, counted when it finishes (`recordStaged`). */
+  #stages: { phases: ProfilePhases; timing: KernelTiming; program: ProgramProfile | undefined; last: Float64Array | undefined }[] = [];
   /** Per program: made at the program's first profiled call, kept (with its counters) for as long as the profile. */
   readonly #programs: ProgramProfile[] = [];
   readonly #byProgram = new WeakMap<object, ProgramProfile>();
@@ -249,16 +251,25 @@ export class FunctionProfile {
   /**
    * Count one finished call, its phases (ms) and the launches of `program`
    * it ran (their times in `program.last`). `stage`: one program of a call
-   * made of several (host stages), whose call is counted by `recordStaged`.
+   * made of several (host stages), kept until the call is counted by
+   * `recordStaged` (a call failing in a later stage counts nothing).
    */
   record(phases: ProfilePhases, timing: KernelTiming, program?: ProgramProfile, stage = false): void {
-    if (program) {
-      for (let i = 0; i < program.last.length; i++) {
-        program.times[i] += program.last[i]!;
+    // a stage counts only once its call has finished (recordStaged): a failing later stage leaves the whole call out
+    if (stage) this.#stages.push({ phases, timing, program, last: program?.last.slice() });
+    else {
+      this.#count(phases, timing, program, program?.last);
+      this.#calls++;
+    }
+  }
+
+  #count(phases: ProfilePhases, timing: KernelTiming, program: ProgramProfile | undefined, last: Float64Array | undefined): void {
+    if (program && last) {
+      for (let i = 0; i < last.length; i++) {
+        program.times[i] += last[i]!;
         program.calls[i]++;
       }
     }
-    if (!stage) this.#calls++;
     const p = this.#phases;
     p.convert += phases.convert;
     p.plan += phases.plan;
@@ -277,6 +288,8 @@ export class FunctionProfile {
    * the `convert` and `read` phases).
    */
   recordStaged(stage: { convert: number; host: number; reads: number; ops: number }): void {
+    for (const r of this.#stages) this.#count(r.phases, r.timing, r.program, r.last);
+    this.#stages = [];
     this.#calls++;
     this.#hostReads += stage.reads;
     this.#hostOps += stage.ops;
@@ -300,8 +313,14 @@ export class FunctionProfile {
     return aggregate(this.kernels(), (k) => k.opClass);
   }
 
+  /** Start a call made of host stages: forget the stages of a call that failed before `recordStaged`. */
+  beginStaged(): void {
+    this.#stages = [];
+  }
+
   /** Forget every call and launch counted so far (the kernels' descriptions stay). */
   reset(): void {
+    this.#stages = [];
     this.#calls = 0;
     this.#callTime = 0;
     this.#phases = emptyPhases();
