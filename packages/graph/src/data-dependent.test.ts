@@ -183,6 +183,16 @@ describe('compress', () => {
     const { maxAbsErr } = await verifyGrad((a) => T.sum(T.sqr(T.extraOps.compress(cond, a, 1))), [[[0.5, -1, 2, -3], [4, 0.25, -5, 6]]]);
     expect(maxAbsErr).toBeLessThan(1e-6);
   });
+  it('of an input x takes the axis\' length from x\'s shape on the host: no program, no readback before the gather', () => {
+    for (const axis of [1, null]) {
+      const f = sym.function([c, x], T.extraOps.compress(c, x, axis), { profile: true });
+      const got = f.sync(sym.array([false, true, true], { dtype: 'bool' }), f64(X));
+      expect(got.toArray()).toEqual(axis === 1 ? [[1.5, 0], [0, 0], [-1, 4]] : [1.5, 0]);
+      expect([f.profile!.hostOps, f.profile!.hostReads]).toEqual([1, 0]);
+      // one program: the gather (none computing x's shape first)
+      expect(new Set(f.profile!.kernels().map((k) => k.program)).size).toBeLessThanOrEqual(1);
+    }
+  });
   it('refuses a true entry past the axis, as NumPy\'s IndexError', () => {
     const f = sym.function([c, x], T.extraOps.compress(c, x, 0));
     expect(() => f.sync(sym.array([false, false, false, true], { dtype: 'bool' }), f64(X))).toThrow(/compress: the condition c is true at position 3, past the 3 slices/);

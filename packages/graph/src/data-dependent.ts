@@ -148,12 +148,17 @@ export function compress(condition: TensorLike, x: TensorLike, axis: number | nu
   const c = asTensor(condition, 'compress: condition');
   let v = asTensor(x, 'compress: x');
   if (c.ndim !== 1) throw new TypeError(`compress: condition must be a vector (one entry per slice along the axis), got ${c} of type ${c.type}`);
+  // the axis' length from x's own shape (x flattened: the product of its lengths), which the host knows for an input x without a program
+  const lengths = v.broadcastable.map((_, d) => apply1(new ShapeI(d), [v]));
+  let length: TensorVariable | undefined;
   if (axis === null) {
+    length = lengths.length ? lengths.reduce((p, n) => T.mul(p, n)) : T.constant(1, { dtype: 'int64' });
     v = flat(v);
     axis = 0;
   }
   const a = axisIn('compress', axis, v.ndim, v);
-  const idx = apply1(new NonZero(true), [c, apply1(new ShapeI(a), [v])]);
+  length ??= lengths[a]!;
+  const idx = apply1(new NonZero(true), [c, length]);
   const picked = T.get(idx, 0);
   if (a === 0) return apply1(new AdvancedSubtensor1(), [v, picked]);
   const front = [a, ...v.broadcastable.map((_, d) => d).filter((d) => d !== a)];

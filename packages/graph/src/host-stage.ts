@@ -15,7 +15,9 @@
  * and a host result that is an integer scalar may decide a later
  * program's lengths (bincount's `zeros(length)`). An input of a host op
  * that is a function input, a constant or an earlier host result costs no
- * program and no readback (`T.nonzero(x)` of an input `x` runs no kernel).
+ * program and no readback (`T.nonzero(x)` of an input `x` runs no kernel),
+ * nor does a length of one (`compress(c, x)`'s x.shape[axis], or x's size:
+ * the product of its lengths), computed on the host.
  *
  * A value an earlier program computes and a later one needs (`h` of
  * `h.get(h.gt(0))` with `h = tanh(dot(x, w))`) is handed over on the
@@ -116,7 +118,20 @@ export class HostStages {
     const options: FunctionOptions = { onUnusedInput: 'ignore', noDefaultUpdates: true };
     const maxLevel = Math.max(...hostNodes.map((h) => h.level));
     const given = new Set(inputs);
-    const free = (v: TensorVariable): boolean => given.has(v) || v instanceof TensorConstant || leafLevel.has(v);
+    const known = (v: TensorVariable): boolean => given.has(v) || v instanceof TensorConstant || leafLevel.has(v);
+    const onHost = new Map<TensorVariable, boolean>();
+    // a length the host knows without a program: a shape of a known value, integer arithmetic of such lengths (x's size)
+    const lengthOnHost = (v: TensorVariable): boolean => {
+      const node = v.owner;
+      if (!node) return false;
+      let yes = onHost.get(v);
+      if (yes !== undefined) return yes;
+      if (node.op.kind === 'Shape') yes = known(node.inputs[0]!);
+      else yes = node.op.kind === 'Elemwise' && v.ndim === 0 && isInt(v.dtype) && node.inputs.every((i) => i.ndim === 0 && (i instanceof TensorConstant || lengthOnHost(i)));
+      onHost.set(v, yes);
+      return yes;
+    };
+    const free = (v: TensorVariable): boolean => known(v) || lengthOnHost(v);
     const byLevel = new Map<number, { node: Apply; inputs: TensorVariable[] }[]>();
     for (const { node, level } of hostNodes) {
       const ins = cut.slice(at, at + node.inputs.length);
@@ -208,8 +223,17 @@ export class HostStages {
   #perform(level: Level, computed: readonly NDArray[], host: Map<TensorVariable, NDArray>, stats: { host: number; reads: number; ops: number }, profile: FunctionProfile | undefined): void {
     const t0 = profile ? now() : 0;
     const got = new Map(level.computed.map((v, i) => [v, computed[i]!]));
+    // an input neither computed nor given is a constant, or a length computed here from known values (x.shape[0] of an input x)
+    const valueOf = (v: TensorVariable): NDArray => {
+      const value = got.get(v) ?? host.get(v) ?? (v instanceof TensorConstant ? v.value : undefined);
+      if (value) return value;
+      const node = v.owner!;
+      const out = node.op.perform(node.inputs.map(valueOf), node)[v.index]!;
+      got.set(v, out);
+      return out;
+    };
     for (const { node, inputs } of level.nodes) {
-      const ins = inputs.map((v) => got.get(v) ?? host.get(v) ?? (v as TensorConstant).value);
+      const ins = inputs.map(valueOf);
       const outs = node.op.perform(ins, node);
       node.outputs.forEach((o, i) => host.set(this.#leaves.get(o)!, outs[i]!));
       stats.ops++;
