@@ -34,7 +34,7 @@ export interface KernelProfile {
   readonly kind: Kernel['kind'];
   /** Its op, named after every node it computes: `Elemwise{mul,add,exp}`, `dot + Elemwise{add}`, `DeepCopyOp` (a copy into an output's buffer). */
   readonly op: string;
-  /** The classes (kinds) of those ops, in alphabetical order, as Theano's Class table groups them: `Elemwise`, `Dot+Elemwise`. */
+  /** The classes (kinds) of those ops, in alphabetical order, as Theano's Class table groups them: `Elemwise`, `Dot+Elemwise`; a custom op's class is its `name` (`Softsign`). */
   readonly opClass: string;
   /** The nodes it computes, as debugprint names them, producers first. */
   readonly nodes: readonly string[];
@@ -397,7 +397,7 @@ function describeKernel(step: Step, program: number, index: number): Omit<Kernel
   // the scheduler's copy of a value into an output's own buffer: Theano's function does that with DeepCopyOp
   const op = nodes === undefined ? step.label : nodes.length === 0 ? 'DeepCopyOp' : kernelOpName(nodes);
   // sorted: a reduction with its producer fused in and one with an epilogue are the same class
-  const classes = nodes === undefined ? [k.kind] : nodes.length === 0 ? ['DeepCopyOp'] : [...new Set(nodes.map((n) => n.op.kind))].sort();
+  const classes = nodes === undefined ? [k.kind] : nodes.length === 0 ? ['DeepCopyOp'] : [...new Set(nodes.map(opClassOf))].sort();
   return {
     program,
     index,
@@ -408,6 +408,15 @@ function describeKernel(step: Step, program: number, index: number): Omit<Kernel
     shape: outputShape(k),
     dtype: k.out,
   };
+}
+
+/**
+ * A node's op class: its kind, or for a custom op its `name`, as Theano's
+ * Class table names each Op subclass (every custom op grouped as "Custom"
+ * would hide which of them takes the time).
+ */
+function opClassOf(n: Apply): string {
+  return n.op.kind === 'Custom' ? (n.op as Apply['op'] & { readonly name: string }).name : n.op.kind;
 }
 
 function nodeName(n: Apply): string {

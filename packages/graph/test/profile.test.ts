@@ -33,6 +33,27 @@ function logisticRegression(n: number, feats: number, options: sym.FunctionOptio
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
+/** x / (1 + |x|), a custom op lowered to one elementwise kernel. */
+class Softsign extends sym.CustomOp {
+  readonly name = 'Softsign';
+  outputTypes(inputs: readonly sym.TensorVariable[]): sym.TensorType[] {
+    return [inputs[0]!.type];
+  }
+  inferShape(shapes: readonly sym.StaticShape[]): sym.StaticShape[] {
+    return [shapes[0]!];
+  }
+  perform([x]: readonly sym.NDArray[]): sym.NDArray[] {
+    return [sym.fill(x!.shape, x!.dtype, (i) => x!.data[i]! / (1 + Math.abs(x!.data[i]!)))];
+  }
+  lower(ctx: sym.LowerContext, [x]: readonly sym.TensorView[]): sym.TensorView[] {
+    const d = x!.dtype;
+    const apply = (op: string, args: sym.ScalarExpr[]): sym.ScalarExpr => ({ kind: 'apply', op, args, computeDType: d, dtype: d }) as sym.ScalarExpr;
+    const one: sym.ScalarExpr = { kind: 'const', value: 1, dtype: d };
+    return [ctx.elementwise(x!.shape, d, [x!], ([v]) => apply('truediv', [v!, apply('add', [one, apply('abs', [v!])])]))];
+  }
+}
+
+
 describe('profile: true', () => {
   it('counts every call and every launch of the logistic regression step, sync and async', async () => {
     const { train, X, Y } = logisticRegression(50, 6, { profile: true, name: 'train' });
@@ -105,6 +126,24 @@ describe('profile: true', () => {
     for (const k of [...f.profile!.kernels(), ...g.profile!.kernels()]) expect(k.nodes).toEqual([...new Set(k.nodes)]);
     // those were ['OpFromGraph{act}(x)', 'OpFromGraph{act}(x)', 'OpFromGraph{act}(x)']
     expect(f.profile!.kernels().map((k) => [k.op, k.nodes])).toEqual([['OpFromGraph{act}', ['OpFromGraph{act}(x)']]]);
+  });
+
+  it("names a custom op's class after the op (Theano's Class table names the Op subclass), sym's own ops by kind", () => {
+    const x = T.dvector('x');
+    const f = sym.function([x], [new Softsign().apply(x), x.sum()], { profile: true });
+    f.sync([1, -3]);
+    const p = f.profile!;
+    expect(p.kernels().map((k) => [k.op, k.opClass])).toEqual([
+      ['Softsign', 'Softsign'],
+      ['Sum{axis=[0]}', 'Reduce'],
+    ]);
+    expect(p.classes().map((c) => c.name).sort()).toEqual(['Reduce', 'Softsign']);
+    expect(p.summary()).toMatch(/\bSoftsign\s*$/m);
+    expect(p.summary()).not.toMatch(/\bCustom\b/);
+    // fused with sym's elementwise ops, both classes, sorted
+    const g = sym.function([x], T.exp(new Softsign().apply(x.mul(2))), { profile: true });
+    g.sync([1, -3]);
+    expect(g.profile!.kernels().map((k) => k.opClass)).toEqual(['Elemwise+Softsign']);
   });
 
   it("names an input copied to an output DeepCopyOp (Theano's), its node the output", () => {
