@@ -69,10 +69,58 @@ describe('boolean masks: x.get(mask)', () => {
   });
   it('refuses a mask of another shape, naming it, at build or at the call', () => {
     const m = T.matrix('m', 'bool');
-    expect(() => x.get(T.tensor3('t', 'bool'))).toThrow(/get: the boolean mask t has 3 dimensions; it must have between 1 and 2/);
+    expect(() => x.get(T.tensor3('t', 'bool'))).toThrow(/get: the boolean mask t has 3 dimensions; it must have between 0 and 2/);
     const f = sym.function([x, m], x.get(m));
     expect(() => f.sync(f64(X), sym.array([[true, false, true, false]], { dtype: 'bool' }))).toThrow(/boolean mask m does not match x along axis 0: its length is 1 but the axis's is 3/);
     expect(() => x.get(x)).toThrow(/cannot index: use an integer array, or a boolean mask/);
+  });
+});
+
+describe('0-d boolean masks: x.get(true), x.get(mask) for a 0-d mask', () => {
+  const x = T.matrix('x', 'float64');
+  const b = T.scalar('b', 'bool');
+  const M = [[0, 1, 2], [3, 4, 5]];
+  const bool = (v: boolean) => sym.array(v, { dtype: 'bool' });
+  // NumPy 2.4: x[True].shape == (1, 2, 3), x[False].shape == (0, 2, 3), the same for x[np.array(True)] and x[np.array(False)]
+  it("is NumPy's x[True] (x[None]) or x[False] (no rows), for a JS boolean or a symbolic 0-d mask", () => {
+    const f = sym.function([x, b], [x.get(true), x.get(false), x.get(T.constant(true)), x.get(b)]);
+    const [yes, no, constantYes, masked] = f.sync(f64(M), bool(true)) as sym.NDArray[];
+    expect(yes!.toArray()).toEqual([M]);
+    expect(no!.shape).toEqual([0, 2, 3]);
+    expect(constantYes!.toArray()).toEqual([M]);
+    expect(masked!.toArray()).toEqual([M]);
+    expect(x.get(true).ndim).toBe(3);
+    expect((f.sync(f64(M), bool(false)) as sym.NDArray[])[3]!.shape).toEqual([0, 2, 3]);
+    // a 0-d x: np.array(5.)[True] is [5.], np.array(5.)[False] has shape (0,)
+    const s = T.dscalar('s');
+    const [sYes, sNo] = sym.function([s, b], [s.get(true), s.get(b)]).sync(5, bool(false)) as sym.NDArray[];
+    expect(out(sYes!)).toEqual({ dtype: 'float64', value: [5] });
+    expect(sNo!.shape).toEqual([0]);
+  });
+  it("is a window setSubtensor and incSubtensor write into, in x's shape (NumPy's x[True] = v, x[False] += v)", () => {
+    const v = T.vector('v', 'float64');
+    const f = sym.function([x, v, b], [T.setSubtensor(x.get(true), 7), T.setSubtensor(x.get(false), 7), T.incSubtensor(x.get(true), v), T.setSubtensor(x.get(b), v), T.incSubtensor(x.get(b), v)]);
+    const [set, unset, inc, setIf, incIf] = f.sync(f64(M), f64([1, 2, 3]), bool(true)) as sym.NDArray[];
+    expect(set!.toArray()).toEqual([[7, 7, 7], [7, 7, 7]]);
+    expect(unset!.toArray()).toEqual(M);
+    expect(inc!.toArray()).toEqual([[1, 3, 5], [4, 6, 8]]);
+    expect(setIf!.toArray()).toEqual([[1, 2, 3], [1, 2, 3]]);
+    expect(incIf!.toArray()).toEqual([[1, 3, 5], [4, 6, 8]]);
+    const [, , , setNot, incNot] = f.sync(f64(M), f64([1, 2, 3]), bool(false)) as sym.NDArray[];
+    expect(setNot!.toArray()).toEqual(M);
+    expect(incNot!.toArray()).toEqual(M);
+  });
+  it('differentiates as the gather it is: ones where the mask is true, zeros where false', async () => {
+    const [gTrue] = grad(T.sum(T.sqr(x.get(b))), [x]);
+    const g = sym.function([x, b], gTrue!);
+    expect(g.sync(f64(M), bool(true)).toArray()).toEqual([[0, 2, 4], [6, 8, 10]]);
+    expect(g.sync(f64(M), bool(false)).toArray()).toEqual([[0, 0, 0], [0, 0, 0]]);
+    const { maxAbsErr } = await verifyGrad((a) => T.sum(T.mul(a.get(true), T.arange(3))), [[[0.5, -1, 2], [4, -0.25, -5]]]);
+    expect(maxAbsErr).toBeLessThan(1e-6);
+  });
+  it('is supported only alone, and says so', () => {
+    expect(() => x.get(true, 0)).toThrow("get: a boolean scalar index (index 0: NumPy's x[True], or a 0-d boolean mask) is supported only alone, got 2 indices");
+    expect(() => x.get(0, b)).toThrow('(index 1: ');
   });
 });
 

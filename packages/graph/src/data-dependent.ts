@@ -12,6 +12,7 @@
 import { isFloat, isInt, MAX_ELEMENTS, type DType } from './dtype.js';
 import { apply1, applyNode, asTensor, constant, type TensorLike } from './op.js';
 import { TensorVariable } from './variable.js';
+import { NDArray } from './ndarray.js';
 import { AdvancedIncSubtensor1, AdvancedSubtensor1 } from './ops/advanced.js';
 import { BincountLength, NonZero, Unique, type UniqueOutputs } from './ops/host.js';
 import { MatchLength, ShapeI } from './ops/shape.js';
@@ -67,8 +68,9 @@ export function booleanMask(x: TensorLike, mask: TensorLike): TensorVariable {
   const given = asTensor(mask, 'get: mask');
   let m = given;
   if (m.dtype !== 'bool') throw new TypeError(`get: a mask must be a boolean tensor, got ${m} of type ${m.type}`);
-  if (m.ndim === 0 || m.ndim > v.ndim) {
-    throw new TypeError(`get: the boolean mask ${m} has ${m.ndim} dimensions; it must have between 1 and ${v.ndim} (those of ${v}, or its leading ones)`);
+  if (m.ndim === 0) return scalarMask(v, m);
+  if (m.ndim > v.ndim) {
+    throw new TypeError(`get: the boolean mask ${m} has ${m.ndim} dimensions; it must have between 0 and ${v.ndim} (those of ${v}, or its leading ones)`);
   }
   for (let d = 0; d < m.ndim; d++) {
     const describe = (ms: readonly (number | null)[], xs: readonly (number | null)[]): string =>
@@ -82,6 +84,20 @@ export function booleanMask(x: TensorLike, mask: TensorLike): TensorVariable {
   const rows = m.ndim === v.ndim ? flat(v) : T.reshape(v, [lead, ...rest]);
   // T.setSubtensor(x.get(mask), y) writes into x's rows reshaped: x's shape comes back
   return markReshapedWindow(apply1(new AdvancedSubtensor1(), [rows, flatnonzero(m)]), v);
+}
+
+/**
+ * `x[mask]` for a 0-d boolean mask (NumPy's `x[True]`, `x[np.array(False)]`):
+ * x with a new first axis (`x[None]`) of length 1 where the mask is true, 0
+ * where it is false. The rows of `x[None]` picked by the positions of the
+ * mask as a one-element vector: a gather, so it differentiates, and
+ * setSubtensor/incSubtensor write into it with x's shape back. A constant
+ * mask (a JS boolean) needs no host stage: its positions are a constant.
+ */
+export function scalarMask(x: TensorVariable, mask: TensorVariable | boolean): TensorVariable {
+  const lifted = T.get(x, null);
+  const rows = typeof mask === 'boolean' ? constant(NDArray.zeros([mask ? 1 : 0], 'int64'), { dtype: 'int64' }) : flatnonzero(T.reshape(mask, [1]));
+  return markReshapedWindow(apply1(new AdvancedSubtensor1(), [lifted, rows]), x);
 }
 
 /** What `unique` returns with `returnIndex`, `returnInverse` or `returnCounts`: the values, then those asked for, in that order. */

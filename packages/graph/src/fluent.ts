@@ -78,7 +78,9 @@ declare module './variable.js' {
      * Theano's `x[...]`: numbers, slices (`'1:3'`, `':'`, `'::-1'` or
      * `T.slice(1, 3)`) and symbolic integer scalars; or, alone, an integer
      * vector picking rows along axis 0, or a boolean mask of x's shape (or
-     * leading dimensions: `x[mask]`). `x.get(':', 0)` is `x[:, 0]`.
+     * leading dimensions: `x[mask]`), or a boolean (`true`, a 0-d boolean
+     * tensor: NumPy's `x[True]`, x with a first axis of length 1, or 0 for
+     * false). `x.get(':', 0)` is `x[:, 0]`.
      */
     get(...index: T.Index[]): TensorVariable;
     /** Theano's `dimshuffle(1, 'x', 0)`; the pattern may also come as one array, as Theano takes a tuple. */

@@ -6,7 +6,7 @@
  * An index is a number, a symbolic integer scalar, a slice (`T.slice(1, 3)`
  * or the string `'1:3'`, `':'`, `'::-1'`), or, alone, a symbolic integer
  * vector (rows along the first axis, `x[idx]`) or a boolean mask (`x[mask]`,
- * data-dependent.ts).
+ * data-dependent.ts; a 0-d one, or a JS boolean, is NumPy's `x[True]`).
  */
 import { config } from './config.js';
 import { isInt, type DType } from './dtype.js';
@@ -19,7 +19,7 @@ import { ARange } from './ops/alloc.js';
 import { pp } from './printing.js';
 import { foldGraph } from './fold.js';
 // a cycle (data-dependent.ts indexes through this file): used only inside functions, never while the modules load
-import { booleanMask } from './data-dependent.js';
+import { booleanMask, scalarMask } from './data-dependent.js';
 import { IncSubtensor, Subtensor, type IndexEntry } from './ops/subtensor.js';
 import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
 import { Elemwise, elemwise } from './ops/elemwise.js';
@@ -175,8 +175,12 @@ function windowOf(e: Slice, position: number): { start: TensorVariable; length: 
   return { start, length: diff.c };
 }
 
-/** `null` is NumPy's `None` (`newaxis`): `m.get(':', null)` is `m[:, None]`. */
-export type Index = number | string | Slice | TensorVariable | null;
+/**
+ * `null` is NumPy's `None` (`newaxis`): `m.get(':', null)` is `m[:, None]`.
+ * A boolean, alone, is NumPy's `x[True]` (`x[None]`) or `x[False]` (a first
+ * axis of length 0), as a 0-d boolean tensor is.
+ */
+export type Index = number | string | Slice | TensorVariable | boolean | null;
 
 function parseSlice(text: string, position: number): IndexEntry {
   const parts = text.split(':').map((p) => p.trim());
@@ -197,6 +201,15 @@ function parseSlice(text: string, position: number): IndexEntry {
 /** `x[index...]`: basic indexing, or rows by an integer vector. */
 export function get(x: TensorLike, ...index: Index[]): TensorVariable {
   const v = asTensor(x, 'get');
+  // NumPy's x[True], x[mask] for a 0-d mask: x[None] with 1 or 0 rows
+  const flag = index.findIndex((e) => typeof e === 'boolean' || (e instanceof TensorVariable && e.ndim === 0 && e.dtype === 'bool'));
+  if (flag >= 0) {
+    if (index.length !== 1) {
+      throw new TypeError(`get: a boolean scalar index (index ${flag}: NumPy's x[True], or a 0-d boolean mask) is supported only alone, got ${index.length} indices; index first, then get(true)`);
+    }
+    const e = index[0] as boolean | TensorVariable;
+    return typeof e === 'boolean' ? scalarMask(v, e) : booleanMask(v, e);
+  }
   if (index.includes(null)) return withNewAxes(v, index);
   const vector = index.findIndex((e) => e instanceof TensorVariable && e.ndim > 0);
   if (index.length === 2 && index.every((e) => e instanceof TensorVariable && e.ndim > 0)) return pairs(v, index[0] as TensorVariable, index[1] as TensorVariable);

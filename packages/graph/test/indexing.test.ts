@@ -359,7 +359,7 @@ describe('rows by an index vector', () => {
   });
   it('refuses index vectors mixed with other indices, and masks of more dimensions than x', () => {
     // a boolean mask alone is x[mask] (data-dependent.test.ts)
-    expect(() => x.get(T.tensor('bool', [false, false, false], 'm'))).toThrow('get: the boolean mask m has 3 dimensions; it must have between 1 and 2');
+    expect(() => x.get(T.tensor('bool', [false, false, false], 'm'))).toThrow('get: the boolean mask m has 3 dimensions; it must have between 0 and 2');
     expect(() => x.get(':', idx)).toThrow('an index array (idx) is supported only as the first and only index');
     expect(() => x.get(T.dvector('d'))).toThrow('d of type TensorType(float64, vector) cannot index: use an integer array');
   });
