@@ -79,10 +79,10 @@ export class HostStages {
     compile: StageCompiler,
     noDefaultUpdates: boolean,
   ): HostStages | undefined {
+    // every function asks at its first call: one walk over the graph when no op needs the host
+    if (!toposort(graph).some((n) => n.op.dataDependentShape?.() === true || holdsHostOp(n.op))) return undefined;
     const expanded = inlineHostGraphs(graph);
-    const nodes = toposort(expanded);
-    if (!nodes.some((n) => n.op.dataDependentShape?.())) return undefined;
-    return new HostStages(nodes, expanded, inputs, outputCount, updated, compile, noDefaultUpdates);
+    return new HostStages(toposort(expanded), expanded, inputs, outputCount, updated, compile, noDefaultUpdates);
   }
 
   private constructor(
