@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { twoGaussianClouds } from './data.js';
+import { barImages, twoGaussianClouds } from './data.js';
 import { RandomState } from './random.js';
 
 describe('twoGaussianClouds', () => {
@@ -30,5 +30,30 @@ describe('twoGaussianClouds', () => {
     expect(a.X.dtype).toBe('float32');
     expect(Array.from(a.X.data)).toEqual(Array.from(b.X.data));
     expect(() => twoGaussianClouds(new RandomState(0), 0)).toThrow(/twoGaussianClouds: n must be a positive integer, got 0/);
+  });
+});
+
+describe('barImages', () => {
+  it('draws one bar per image, its direction the class, under Gaussian noise', () => {
+    const { X, y } = barImages(new RandomState(3), 300, { size: 8, noise: 0 });
+    expect([X.shape, X.dtype, y.shape, y.dtype]).toEqual([[300, 1, 8, 8], 'float64', [300], 'int32']);
+    const counts = [0, 0, 0];
+    for (let i = 0; i < 300; i++) {
+      const label = y.data[i]!;
+      counts[label]!++;
+      const px = (r: number, c: number) => X.data[i * 64 + r * 8 + c]!;
+      const on: [number, number][] = [];
+      for (let r = 0; r < 8; r++) for (let c = 0; c < 8; c++) if (px(r, c) === 1) on.push([r, c]);
+      // eight ones and nothing else, along a row (class 0), a col (1) or a wrapped diagonal (2)
+      expect(on.length).toBe(8);
+      expect(Array.from(X.data.subarray(i * 64, (i + 1) * 64)).every((v) => v === 0 || v === 1)).toBe(true);
+      const along = label === 0 ? new Set(on.map(([r]) => r)) : label === 1 ? new Set(on.map(([, c]) => c)) : new Set(on.map(([r, c]) => (c - r + 8) % 8));
+      expect(along.size).toBe(1);
+    }
+    counts.forEach((n) => expect(n).toBeGreaterThan(70));
+    const noisy = barImages(new RandomState(3), 300, { size: 8, dtype: 'float32' });
+    expect(noisy.X.dtype).toBe('float32');
+    expect(Array.from(noisy.y.data)).toEqual(Array.from(y.data));
+    expect(() => barImages(new RandomState(0), 2, { size: 1 })).toThrow('barImages: size must be an integer >= 2, got 1');
   });
 });

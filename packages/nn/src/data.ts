@@ -51,3 +51,38 @@ export function twoGaussianClouds(rng: RandomState, n = 1000, options: { dtype?:
     covariances,
   };
 }
+
+export interface BarImages {
+  /** The images, (n, 1, size, size) (batch, channels, rows, cols), dtype floatX unless asked otherwise. */
+  X: NDArray;
+  /** The classes, int32 (n,): 0 a horizontal bar, 1 a vertical bar, 2 a diagonal one. */
+  y: NDArray;
+}
+
+/**
+ * A small image dataset for convolutional networks: n single-channel
+ * size x size images, each one bar of ones, horizontal, vertical or
+ * diagonal (its class, drawn uniformly) at a random offset, plus Gaussian
+ * noise of standard deviation `noise` (default 0.3). No pixel tells the
+ * class: a classifier has to find the bar's direction, wherever it lies.
+ */
+export function barImages(rng: RandomState, n: number, options: { size?: number; noise?: number; dtype?: DType } = {}): BarImages {
+  if (!Number.isInteger(n) || n <= 0) throw new RangeError(`barImages: n must be a positive integer, got ${String(n)}`);
+  const size = options.size ?? 12;
+  if (!Number.isInteger(size) || size < 2) throw new RangeError(`barImages: size must be an integer >= 2, got ${String(options.size)}`);
+  const noise = options.noise ?? 0.3;
+  if (typeof noise !== 'number' || !(noise >= 0)) throw new RangeError(`barImages: noise must be a number >= 0, got ${String(options.noise)}`);
+  const labels = rng.randomIntegers(0, 2, n);
+  const offsets = rng.randomIntegers(0, size - 1, n);
+  const X = rng.normal([n, 1, size, size], { std: noise });
+  for (let i = 0; i < n; i++) {
+    const k = offsets.data[i]!;
+    const image = i * size * size;
+    for (let j = 0; j < size; j++) {
+      // a horizontal bar fills row k, a vertical one col k, a diagonal one the wrapped diagonal j - k
+      const [r, c] = labels.data[i] === 0 ? [k, j] : labels.data[i] === 1 ? [j, k] : [j, (j + k) % size];
+      X.data[image + r * size + c]! += 1;
+    }
+  }
+  return { X: X.astype(options.dtype ?? config.floatX), y: labels.astype('int32') };
+}

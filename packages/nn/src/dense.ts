@@ -4,7 +4,7 @@
  * (examples, nInput), or (..., nInput) with any leading axes. The tutorial's `Layer` is the same layer for one
  * example per column; `Dense` is the one to stack on a recurrent layer.
  */
-import { MatchLength, NDArray, T, apply1, config, shapeToString, type ArrayLike, type TensorVariable } from '@sym/graph';
+import { MatchLength, NDArray, T, apply1, config, shapeToString, type ArrayLike, type StaticShape, type TensorVariable } from '@sym/graph';
 import type { ActivationSpec, LayerOptions } from './layer.js';
 import { initialize, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
@@ -37,6 +37,14 @@ export class Dense extends AffineLayer {
     const b = NDArray.zeros([nOutput], config.floatX);
     b.data.fill(options.bias ?? 0);
     return new Dense(W, b, options.activation, { name: options.name });
+  }
+
+  /** (..., nOutput) for an input of shape (..., nInput); a known last length other than nInput is an error naming both. */
+  outputShape(inputShape: StaticShape): StaticShape {
+    if (!Array.isArray(inputShape) || inputShape.length === 0) throw new TypeError(`Dense.outputShape: expected an input shape (..., ${this.nInput}), got ${JSON.stringify(inputShape)}`);
+    const last = inputShape.at(-1);
+    if (last !== null && last !== this.nInput) throw new RangeError(`Dense.outputShape: the input shape ${shapeToString(inputShape)} has ${String(last)} features in its last axis, expected ${this.nInput}`);
+    return [...inputShape.slice(0, -1), this.nOutput];
   }
 
   /**

@@ -8,7 +8,7 @@
  * each call of the training function, so it runs on every backend and
  * gives the same masks for the same seed on all of them.
  */
-import { RandomStreams, checkOptionNames, isFloat, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { RandomStreams, checkOptionNames, isFloat, type StaticShape, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import { defaultRandomState } from './random.js';
 import type { LayerLike, OutputOptions } from './sequential.js';
 
@@ -47,6 +47,11 @@ export class Dropout implements LayerLike {
     this.rate = rate;
     // RandomStreams checks the seed and names it in its error
     this.srng = options.srng ?? new RandomStreams(options.seed ?? defaultRandomState().nextUint32());
+  }
+
+  /** The input's shape: dropout keeps it. */
+  outputShape(inputShape: StaticShape): StaticShape {
+    return inputShape;
   }
 
   /**

@@ -2,6 +2,7 @@
  * @sym/nn: the tutorial's `Layer` and `MLP` on shared variables, a
  * `Sequential` container for any {@link LayerLike} (your own layers too),
  * recurrent layers on `sym.scan` ({@link SimpleRNN}, {@link LSTM}, {@link GRU}),
+ * convolution and pooling ({@link Conv2D}, {@link Pool2D}, {@link Flatten}),
  * {@link Dropout} and {@link BatchNorm} (in the training graph, `output(x, { training: true })`),
  * a transformer's {@link Embedding}, {@link LayerNorm} and {@link MultiHeadAttention},
  * initialisers, activations, losses, parameter updates (the tutorial's
@@ -27,6 +28,10 @@ export type { Initializer, InitializerName } from './init.js';
 export { Layer, MLP } from './layer.js';
 export { AffineLayer } from './weights.js';
 export { Dense } from './dense.js';
+export { Conv2D } from './conv.js';
+export type { Conv2DOptions, Conv2DCreateOptions } from './conv.js';
+export { Pool2D, GlobalAveragePool2D, Flatten } from './pooling.js';
+export type { Pool2DOptions } from './pooling.js';
 export type { ActivationSpec, LayerOptions, MLPOptions } from './layer.js';
 export { Sequential } from './sequential.js';
 export { Dropout } from './dropout.js';
@@ -56,5 +61,5 @@ export { gradientUpdatesMomentum, sgd, nesterovMomentum, adam, adagrad, rmsprop,
 export type { Update, AdamOptions, AdaptiveOptions } from './updates.js';
 export { saveParams, loadParams, paramsToJSON, PARAMS_FORMAT, PARAMS_VERSION } from './serialize.js';
 export type { SavedParam, SavedParams } from './serialize.js';
-export { twoGaussianClouds } from './data.js';
-export type { GaussianClouds } from './data.js';
+export { twoGaussianClouds, barImages } from './data.js';
+export type { GaussianClouds, BarImages } from './data.js';

@@ -3,7 +3,7 @@
  * with shared-variable `params` and a symbolic `output(x)` is a layer: the
  * built-in `Layer` and `MLP`, a `Sequential`, or a class of your own.
  */
-import { T, TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { T, TensorSharedVariable, type StaticShape, type TensorVariable } from '@sym/graph';
 
 /**
  * Which graph `output` builds: the training graph (`training: true`, where
@@ -30,6 +30,13 @@ export interface LayerLike {
    * and inference may ignore `options`.
    */
   output(x: TensorVariable, options?: OutputOptions): TensorVariable;
+  /**
+   * The shape `output` gives for an input of shape `inputShape` (null
+   * where a length is unknown, as the batch), if the layer can tell:
+   * what {@link Sequential.outputShape} chains, so that the size a dense
+   * layer after a convolution needs is known before it is made.
+   */
+  outputShape?(inputShape: StaticShape): StaticShape;
 }
 
 const sharedList = (v: unknown): boolean => Array.isArray(v) && v.every((p) => p instanceof TensorSharedVariable);
@@ -70,6 +77,21 @@ export class Sequential<L extends LayerLike = LayerLike> implements LayerLike {
    */
   output(x: TensorVariable, options?: OutputOptions): TensorVariable {
     return this.layers.reduce((h, layer) => (options === undefined ? layer.output(h) : layer.output(h, options)), x);
+  }
+
+  /**
+   * The output's shape for an input of shape `inputShape`, each layer's
+   * {@link LayerLike.outputShape} applied in turn (`[null, 1, 28, 28]`
+   * through a LeNet's convolutions, pools and Flatten gives `[null, 800]`,
+   * the nInput of the Dense to follow). Every layer must have one.
+   */
+  outputShape(inputShape: StaticShape): StaticShape {
+    return this.layers.reduce((shape, layer, i) => {
+      if (typeof layer.outputShape !== 'function') {
+        throw new TypeError(`Sequential.outputShape: layers[${i}] (${layer.constructor?.name ?? typeof layer}) has no outputShape, so the shape after it is unknown (the shape before it: ${JSON.stringify(shape)})`);
+      }
+      return layer.outputShape(shape);
+    }, inputShape);
   }
 
   /** `T.sum((output(x, options) - y) ** 2)`: the squared Euclidean distance to the targets y. */
