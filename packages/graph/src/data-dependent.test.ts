@@ -118,9 +118,10 @@ describe('0-d boolean masks: x.get(true), x.get(mask) for a 0-d mask', () => {
     const { maxAbsErr } = await verifyGrad((a) => T.sum(T.mul(a.get(true), T.arange(3))), [[[0.5, -1, 2], [4, -0.25, -5]]]);
     expect(maxAbsErr).toBeLessThan(1e-6);
   });
-  it('is supported only alone, and says so', () => {
-    expect(() => x.get(true, 0)).toThrow("get: a boolean scalar index (index 0: NumPy's x[True], or a 0-d boolean mask) is supported only alone, got 2 indices");
-    expect(() => x.get(0, b)).toThrow('(index 1: ');
+  it("combines with other indices as NumPy's (more in test/mixed-index.test.ts): x[True, 0], x[0, b]", () => {
+    const [first, picked] = sym.function([x, b], [x.get(true, 0), x.get(0, b)]).sync(f64(M), bool(false)) as sym.NDArray[];
+    expect(first!.toArray()).toEqual([[0, 1, 2]]);
+    expect(picked!.shape).toEqual([0, 3]);
   });
 });
 

@@ -7,6 +7,7 @@
  * or the string `'1:3'`, `':'`, `'::-1'`), or, alone, a symbolic integer
  * vector (rows along the first axis, `x[idx]`) or a boolean mask (`x[mask]`,
  * data-dependent.ts; a 0-d one, or a JS boolean, is NumPy's `x[True]`).
+ * A boolean among other indices is NumPy's advanced indexing (mixed-index.ts).
  */
 import { config } from './config.js';
 import { isInt, type DType } from './dtype.js';
@@ -20,6 +21,7 @@ import { pp } from './printing.js';
 import { foldGraph } from './fold.js';
 // a cycle (data-dependent.ts indexes through this file): used only inside functions, never while the modules load
 import { booleanMask, scalarMask } from './data-dependent.js';
+import { mixedIndex } from './mixed-index.js';
 import { IncSubtensor, Subtensor, type IndexEntry } from './ops/subtensor.js';
 import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
 import { Elemwise, elemwise } from './ops/elemwise.js';
@@ -177,8 +179,8 @@ function windowOf(e: Slice, position: number): { start: TensorVariable; length: 
 
 /**
  * `null` is NumPy's `None` (`newaxis`): `m.get(':', null)` is `m[:, None]`.
- * A boolean, alone, is NumPy's `x[True]` (`x[None]`) or `x[False]` (a first
- * axis of length 0), as a 0-d boolean tensor is.
+ * A boolean is NumPy's `x[True]` (`x[None]`) or `x[False]` (a new axis of
+ * length 0), as a 0-d boolean tensor is, alone or among other indices.
  */
 export type Index = number | string | Slice | TensorVariable | boolean | null;
 
@@ -198,17 +200,19 @@ function parseSlice(text: string, position: number): IndexEntry {
   return { kind: 'slice', start: start ?? null, stop: stop ?? null, step: step ?? null };
 }
 
-/** `x[index...]`: basic indexing, or rows by an integer vector. */
+/** `x[index...]`: basic indexing, rows by an integer vector, or NumPy's advanced indexing with a boolean among the indices. */
 export function get(x: TensorLike, ...index: Index[]): TensorVariable {
   const v = asTensor(x, 'get');
-  // NumPy's x[True], x[mask] for a 0-d mask: x[None] with 1 or 0 rows
-  const flag = index.findIndex((e) => typeof e === 'boolean' || (e instanceof TensorVariable && e.ndim === 0 && e.dtype === 'bool'));
-  if (flag >= 0) {
-    if (index.length !== 1) {
-      throw new TypeError(`get: a boolean scalar index (index ${flag}: NumPy's x[True], or a 0-d boolean mask) is supported only alone, got ${index.length} indices; index first, then get(true)`);
-    }
-    const e = index[0] as boolean | TensorVariable;
-    return typeof e === 'boolean' ? scalarMask(v, e) : booleanMask(v, e);
+  const isFlag = (e: Index): boolean => typeof e === 'boolean' || (e instanceof TensorVariable && e.dtype === 'bool');
+  if (index.some(isFlag)) {
+    const e = index[0]!;
+    const full = (f: Index) => (f instanceof Slice && f.start === null && f.stop === null && f.step === null) || f === ':';
+    // NumPy's x[True], x[mask] for a 0-d mask: x[None] with 1 or 0 rows
+    if (index.length === 1 && typeof e === 'boolean') return scalarMask(v, e);
+    // x[mask] (and x[mask, :, :]): the rows where the mask is true
+    if (e instanceof TensorVariable && isFlag(e) && index.slice(1).every(full)) return booleanMask(v, e);
+    // a boolean among other indices: NumPy's advanced indexing, the masks as their nonzero()
+    return mixedIndex(v, index);
   }
   if (index.includes(null)) return withNewAxes(v, index);
   const vector = index.findIndex((e) => e instanceof TensorVariable && e.ndim > 0);
@@ -311,7 +315,20 @@ export function take(x: TensorLike, idx: TensorVariable): TensorVariable {
   return apply1(new AdvancedSubtensor1(), [asTensor(x, 'take'), idx]);
 }
 
+/**
+ * Windows that are no single op (a boolean among other indices,
+ * mixed-index.ts): their tensor, and how to write a value into them.
+ */
+const WINDOW_WRITERS = new WeakMap<TensorVariable, { x: TensorVariable; write: (y: TensorVariable, set: boolean) => TensorVariable }>();
+
+/** Mark `window`, made of several ops from x, as written into by `write` (y broadcast to the window; set, or inc). */
+export function markWindowWriter(window: TensorVariable, x: TensorVariable, write: (y: TensorVariable, set: boolean) => TensorVariable): void {
+  WINDOW_WRITERS.set(window, { x, write });
+}
+
 function writeWindow(what: string, window: TensorVariable, y: TensorLike, set: boolean): TensorVariable {
+  const writer = window instanceof TensorVariable ? WINDOW_WRITERS.get(window) : undefined;
+  if (writer) return writer.write(asYFor(what, y, writer.x), set);
   const owner = window instanceof TensorVariable ? window.owner : undefined;
   const op = owner?.op;
   if (op instanceof Subtensor) {
