@@ -32,7 +32,7 @@ export class InterpreterBackend implements Backend {
   constructor(readonly name = 'interp') {}
 
   describe(): BackendInfo {
-    // no `kernels`: the optional library kernels (sort) reach us as elementwise ones
+    // no `kernels`: the optional library kernels (sort, scatter-add) reach us as elementwise ones
     return { name: this.name, device: 'kernel IR interpreter on host typed arrays', dtypes: DTYPES, sync: true };
   }
 
@@ -72,7 +72,8 @@ export class InterpreterBackend implements Backend {
       case 'matmul':
         return { kernel, execute: (ins, out) => runMatmul(kernel, ins, out) };
       case 'sort':
-        // only backends listing 'sort' in describe().kernels are sent one
+      case 'scatterAdd':
+        // only backends listing 'sort' ('scatterAdd') in describe().kernels are sent one
         throw new Error(`interp: a ${kernel.kind} kernel, which describe().kernels does not list`);
     }
   }

@@ -90,21 +90,31 @@ export interface CpuBackendOptions {
    */
   wasm?: boolean;
   /**
-   * Run sorts (`T.sort`, `T.argsort`, `T.topk`, and the row sort of an
-   * embedding's gradient) as one sort kernel each (the default), or,
+   * Run sorts (`T.sort`, `T.argsort`, `T.topk`, and the row sort of
+   * `setSubtensor` by an index vector, and of increments without
+   * scatter-add kernels) as one sort kernel each (the default), or,
    * `false`, as the elementwise network backends without sort kernels run.
    */
   sortKernels?: boolean;
+  /**
+   * Run the increments of repeated indices (an embedding's gradient, a
+   * weighted `T.bincount`) as one scatter-add kernel each (the default:
+   * a JavaScript loop adding row by row in index order), or, `false`, as
+   * the sort and segmented scan backends without scatter-add kernels run.
+   */
+  scatterKernels?: boolean;
 }
 
 export class CpuBackend implements Backend {
   #live = 0;
   readonly wasm: boolean;
   readonly sortKernels: boolean;
+  readonly scatterKernels: boolean;
 
   constructor(options: CpuBackendOptions = {}) {
     this.wasm = options.wasm ?? wasmSimdAvailable();
     this.sortKernels = options.sortKernels ?? true;
+    this.scatterKernels = options.scatterKernels ?? true;
     if (this.wasm) startHelperThread();
   }
 
@@ -116,7 +126,7 @@ export class CpuBackend implements Backend {
         : 'JavaScript (generated kernels)',
       dtypes: DTYPES,
       sync: true,
-      kernels: this.sortKernels ? ['sort'] : [],
+      kernels: [...(this.sortKernels ? (['sort'] as const) : []), ...(this.scatterKernels ? (['scatterAdd'] as const) : [])],
     };
   }
 

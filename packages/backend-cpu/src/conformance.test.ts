@@ -17,15 +17,17 @@ runConformance({
   functionOptions: { optimizer: { excluding: ['fusion'] } },
 });
 
-/** The CPU backend with its sort kernels off, under a name of its own. */
+/** The CPU backend with optional kernels off, under a name of its own. */
 class NetworkCpu extends CpuBackend {
   override describe(): BackendInfo {
-    return { ...super.describe(), name: 'cpu-network' };
+    return { ...super.describe(), name: this.sortKernels ? 'cpu-scan' : 'cpu-network' };
   }
 }
-// The sorts above run as sort kernels; once more as the network of elementwise kernels every backend without them runs
-// (sort, argsort, topk, and the row sort of AdvancedIncSubtensor1 in the indexing cases).
-runConformance({ backend: new NetworkCpu({ sortKernels: false }), name: 'conformance: cpu without sort kernels', groups: ['sort', 'indexing'] });
+// The sorts above run as sort kernels; once more as the network of elementwise kernels every backend without optional
+// kernels runs (sort, argsort, topk, and the row sort and segmented scan of AdvancedIncSubtensor1 in the indexing cases).
+runConformance({ backend: new NetworkCpu({ sortKernels: false, scatterKernels: false }), name: 'conformance: cpu without sort kernels', groups: ['sort', 'indexing'] });
+// The increments above run as scatter-add kernels; once more as a sort kernel and a segmented scan.
+runConformance({ backend: new NetworkCpu({ scatterKernels: false }), name: 'conformance: cpu without scatter-add kernels', groups: ['indexing'] });
 
 /** The CPU backend with its generated source patched, or its writes dropped after the first. */
 class BrokenCpu extends CpuBackend {
@@ -90,6 +92,11 @@ const SABOTAGES: readonly Sabotage[] = [
   {
     backend: new BrokenCpu('matmul-strides', (s) => s.replace(/pa \+= \d+;/, 'pa += 1;')),
     caught: ['dot float64: (6, 3).T · (6, 5) -> float64', 'dot int32: (4, 3).T · (5, 4).T -> int32'],
+  },
+  {
+    // a scatter-add that clamps negative indices to row 0 instead of counting them from the end
+    backend: new BrokenCpu('scatter-negative', (s) => s.replace(/if \(j < 0\) j \+= \d+;/, '')),
+    caught: ['increments of repeated rows float32: x (6, 3), idx = [5, -1, 0, -6, 2, 5, 5], none = []', 'increments of repeated rows int8: x (6, 3), idx = [5, -1, 0, -6, 2, 5, 5], none = []'],
   },
   {
     backend: new BrokenCpu('stale-input', (s) => s, true),

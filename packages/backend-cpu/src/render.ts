@@ -3,7 +3,7 @@
  * only numbers from the kernel (shapes, strides, constants): nothing a user
  * named ever reaches it.
  */
-import type { ApplyExpr, DType, Kernel, ScalarExpr, ScalarOpName, ElementwiseKernel, ReduceKernel, MatmulKernel } from '@sym/graph';
+import type { ApplyExpr, DType, Kernel, ScalarExpr, ScalarOpName, ElementwiseKernel, ReduceKernel, MatmulKernel, ScatterAddKernel } from '@sym/graph';
 import { isFloat, reduceIdentity } from '@sym/graph';
 import { commonSubexpressions, place, type Cse, type Placement } from './cse.js';
 
@@ -349,5 +349,32 @@ export function renderKernel(k: Kernel): string {
     case 'sort':
       // a library kernel (sort.ts): the source calls it with the kernel's numbers
       return `H.sort(${JSON.stringify(k)}, ins[0], out);`;
+    case 'scatterAdd':
+      return renderScatterAdd(k);
   }
+}
+
+/**
+ * A scatter-add, sequentially in index order (so a float sum is the same
+ * at every run): the base copied, then each index's row added. The output
+ * array is of the accumulator's storage, so storing a sum rounds it to
+ * float32 or wraps it at 32 bits as `castScalar` does; int64 (a
+ * Float64Array) wraps by H.i64.
+ */
+function renderScatterAdd(k: ScatterAddKernel): string {
+  const rows = k.shape[0]!;
+  const row = k.shape.slice(1).reduce((a, b) => a * b, 1);
+  const size = rows * row;
+  // a float16 or int64 base is stored as numbers already of the accumulator's value set (float32, int64)
+  const sum = k.out === 'int64' ? castTo('int64', 'out[o] + vals[v]') : 'out[o] + vals[v]';
+  const [s0, s1] = k.values.strides;
+  return `const base = ins[0], vals = ins[1], idx = ins[2];
+${k.base.stride === 0 ? `out.fill(base[${k.base.offset}]);` : `for (let i = 0; i < ${size}; i++) out[i] = base[${k.base.offset} + i];`}
+for (let q = 0; q < ${k.count}; q++) {
+  let j = idx[${k.indices.offset} + q * ${k.indices.stride}];
+  if (j < 0) j += ${rows};
+  j = j < 0 ? 0 : j > ${rows - 1} ? ${rows - 1} : j;
+  let o = j * ${row}, v = ${k.values.offset} + q * ${s0};
+  for (let r = 0; r < ${row}; r++, o++, v += ${s1}) out[o] = ${sum};
+}`;
 }

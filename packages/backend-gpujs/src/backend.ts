@@ -432,6 +432,9 @@ export class GpujsBackend implements Backend {
   compile(kernel: Kernel): GpujsExecutable {
     // optional kernels (BackendInfo.kernels): describe() lists none, so programs made for gpujs sort with elementwise kernels
     if (kernel.kind === 'sort') throw new Error('gpujs: this backend runs no sort kernels (its describe() lists no optional kernels); a program made for it sorts with elementwise kernels');
+    if (kernel.kind === 'scatterAdd') {
+      throw new Error('gpujs: this backend runs no scatter-add kernels (its describe() lists no optional kernels); a program made for it sums repeated indices with elementwise kernels');
+    }
     refuseFloat64(kernel);
     const size = kernelOutputSize(kernel);
     if (size > MAX_EXACT_INT) throw new RangeError(`gpujs: a kernel writing ${size} elements is beyond what gpujs addresses exactly (at most ${MAX_EXACT_INT}).`);

@@ -3,7 +3,7 @@
  * value is a float32 on the GPU, so integers are exact only up to 2^24 and
  * float64 is refused.
  */
-import type { DType, Kernel, ScalarExpr, SortKernel, TypedArray } from '@sym/graph';
+import type { DType, Kernel, ScalarExpr, ScatterAddKernel, SortKernel, TypedArray } from '@sym/graph';
 
 /** Integers (and indices) are exact in float32 up to this magnitude. */
 export const MAX_EXACT_INT = 16777216;
@@ -29,7 +29,7 @@ export function floatFrom(data: TypedArray, dtype: DType, what: string): Float32
 }
 
 /** Refuse a kernel that computes in float64, naming where. */
-export function refuseFloat64(kernel: Exclude<Kernel, SortKernel>): void {
+export function refuseFloat64(kernel: Exclude<Kernel, SortKernel | ScatterAddKernel>): void {
   const bad = (d: DType) => d === 'float64';
   const where: string[] = [];
   kernel.inputs.forEach((d, i) => bad(d) && where.push(`input ${i}`));

@@ -7,7 +7,7 @@
  * where its input starts in its pack. Each input is copied only as far as
  * the kernel reads it.
  */
-import type { Kernel, SortKernel } from '@sym/graph';
+import type { Kernel, ScatterAddKernel, SortKernel } from '@sym/graph';
 import { inputExtent, moveInputs } from '@sym/graph';
 import type { Pass } from './split.js';
 
@@ -33,7 +33,7 @@ function packSource(p: Pack): string {
  * `limit` inputs: the rewritten kernel (inputs `0..keep-1`, then one per
  * pack) and the packs' copy passes. Undefined when `k` fits.
  */
-export function packInputs(k: Exclude<Kernel, SortKernel>, limit: number): { kernel: Kernel; keep: number; packs: Pass[] } | undefined {
+export function packInputs(k: Exclude<Kernel, SortKernel | ScatterAddKernel>, limit: number): { kernel: Kernel; keep: number; packs: Pass[] } | undefined {
   const n = k.inputs.length;
   if (n <= limit) return undefined;
   let groups = 1;

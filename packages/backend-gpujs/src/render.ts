@@ -549,5 +549,7 @@ export function renderKernel(k: Kernel): string {
     case 'sort':
       // optional (BackendInfo.kernels), and not listed here: compile refuses it before
       throw new Error('gpujs: this backend runs no sort kernels');
+    case 'scatterAdd':
+      throw new Error('gpujs: this backend runs no scatter-add kernels');
   }
 }

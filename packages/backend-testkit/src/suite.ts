@@ -242,9 +242,15 @@ function registerCases(backend: Backend, options: ConformanceOptions, groups: re
 /** The `ir` group: hand-built kernels straight through the backend, those needing dtypes it lacks skipped by name. */
 function registerIrCases(backend: Backend, options: ConformanceOptions, dtypes: readonly DType[], tolerance: (op: string, d: DType) => Tolerance): void {
   describe('ir', () => {
+    const optional = backend.describe().kernels ?? [];
     for (const c of irCases()) {
       const missing = [...irCaseDTypes(c)].filter((d) => !dtypes.includes(d));
-      const skip = missing.length ? `needs ${missing.join(', ')}, which the backend does not hold` : skipReason(options, { group: 'ir', name: c.name, dtype: c.kernel.out });
+      const skip =
+        c.kernel.kind === 'scatterAdd' && !optional.includes('scatterAdd')
+          ? 'the backend runs no scatter-add kernels'
+          : missing.length
+            ? `needs ${missing.join(', ')}, which the backend does not hold`
+            : skipReason(options, { group: 'ir', name: c.name, dtype: c.kernel.out });
       if (skip) it.skip(`${c.name} (skipped: ${skip})`, () => undefined);
       else it(c.name, () => runIrCase(backend, c, tolerance));
     }

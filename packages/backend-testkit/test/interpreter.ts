@@ -98,8 +98,9 @@ function execute(k: Kernel, ins: readonly TypedArray[], out: TypedArray): void {
     }
     return;
   }
-  // sort kernels are optional, and this interpreter does not list them (describe)
+  // sort and scatter-add kernels are optional, and this interpreter does not list them (describe)
   if (k.kind === 'sort') throw new Error('interpreter: runs no sort kernels');
+  if (k.kind === 'scatterAdd') throw new Error('interpreter: runs no scatter-add kernels');
   const [A, B] = ins as [TypedArray, TypedArray];
   const mul = k.acc === 'int32' || k.acc === 'uint32' ? Math.imul : (x: number, y: number) => x * y;
   for (let b = 0; b < k.batch; b++)

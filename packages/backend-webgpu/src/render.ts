@@ -19,7 +19,7 @@
  * Dispatches larger than `maxComputeWorkgroupsPerDimension` fold into a
  * second (and third) grid dimension.
  */
-import type { DType, ElementwiseKernel, Kernel, ReduceKernel, SortKernel } from '@sym/graph';
+import type { DType, ElementwiseKernel, Kernel, ReduceKernel, ScatterAddKernel, SortKernel } from '@sym/graph';
 import { reduceIdentity, isFloat, inputExtent, moveInputs } from '@sym/graph';
 import { deviceAcc, perWord, valueType } from './dtypes.js';
 import { PRELUDE, convert, literal, wrap, type IndexFn } from './scalar.js';
@@ -237,7 +237,7 @@ fn main(${ENTRY_ARGS}) {
 }
 
 /** The kernel with inputs `keep..` read from one packed buffer (binding `keep`), and that buffer's layout. */
-function pack<K extends Exclude<Kernel, SortKernel>>(k: K, keep: number): { kernel: K; packing: Packing } {
+function pack<K extends Exclude<Kernel, SortKernel | ScatterAddKernel>>(k: K, keep: number): { kernel: K; packing: Packing } {
   const inputs: PackedInput[] = [];
   let base = 0;
   for (let input = keep; input < k.inputs.length; input++) {
@@ -257,6 +257,7 @@ function pack<K extends Exclude<Kernel, SortKernel>>(k: K, keep: number): { kern
 /** The WGSL compute shader (entry point `main`) and dispatch size of a kernel. */
 export function renderKernel(k: Kernel, limits: RenderLimits, options: RenderOptions = {}): RenderedKernel {
   if (k.kind === 'sort') throw new Error(NO_SORT);
+  if (k.kind === 'scatterAdd') throw new Error(NO_SCATTER);
   const max = limits.maxStorageBuffers ?? Infinity;
   const nums = options.parametric && parametrizable(k) ? new UniformNumbers() : undefined;
   // the uniform of a parametric kernel is bound after its output
@@ -285,6 +286,9 @@ function enableF16(k: Kernel, code: string): string {
 /** Sort kernels run as several dispatches (sort.ts's planSort, through the backend's compile), not as one rendered shader. */
 const NO_SORT = 'webgpu: a sort kernel is not one shader: it compiles through planSort (sort.ts) into its passes';
 
+/** Scatter-add kernels run as two dispatches (scatter.ts, through the backend's compile), not as one rendered shader. */
+const NO_SCATTER = 'webgpu: a scatter-add kernel is not one shader: it compiles through scatter.ts into its passes';
+
 function renderUnpacked(k: Kernel, limits: RenderLimits, packed = -1, nums: Numbers = LITERALS, matmulSplit = false): RenderedKernel {
   switch (k.kind) {
     case 'elementwise':
@@ -295,5 +299,7 @@ function renderUnpacked(k: Kernel, limits: RenderLimits, packed = -1, nums: Numb
       return renderMatmul(k, limits, packed, matmulSplit);
     case 'sort':
       throw new Error(NO_SORT);
+    case 'scatterAdd':
+      throw new Error(NO_SCATTER);
   }
 }

@@ -48,10 +48,12 @@ export interface BackendInfo {
   /** Whether `readSync` and synchronous runs are available. */
   readonly sync: boolean;
   /**
-   * The optional library kernels it compiles (`'sort'`: a `SortKernel`).
-   * Absent or empty: none, and the ops that would use one lower to
-   * elementwise, reduce and matmul kernels alone (sorting to a network of
-   * compare-exchange passes), so a small backend need not implement them.
+   * The optional library kernels it compiles (`'sort'`: a `SortKernel`;
+   * `'scatterAdd'`: a `ScatterAddKernel`). Absent or empty: none, and the
+   * ops that would use one lower to elementwise, reduce and matmul kernels
+   * alone (sorting to a network of compare-exchange passes, summing
+   * repeated indices by a segmented scan), so a small backend need not
+   * implement them.
    */
   readonly kernels?: readonly OptionalKernel[];
 }

@@ -85,6 +85,8 @@ export type {
   MatmulKernel,
   MatmulOperand,
   SortKernel,
+  ScatterAddKernel,
+  ScatterAccumulator,
   OptionalKernel,
   ScalarExpr,
   LoadExpr,

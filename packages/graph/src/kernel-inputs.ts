@@ -5,10 +5,10 @@
  * there.
  */
 import type { DType } from './dtype.js';
-import { epilogueShape, mapLeaves, walkExpr, type Kernel, type ScalarExpr, type SortKernel } from './kernel.js';
+import { epilogueShape, mapLeaves, walkExpr, type Kernel, type ScalarExpr, type ScatterAddKernel, type SortKernel } from './kernel.js';
 
-/** A kernel with expressions of its own (a sort reads its one input directly). */
-export type ExprKernel = Exclude<Kernel, SortKernel>;
+/** A kernel with expressions of its own (a sort and a scatter-add read their inputs directly). */
+export type ExprKernel = Exclude<Kernel, SortKernel | ScatterAddKernel>;
 
 /** The expressions of `k` with the index space each runs over: an epilogue's loads run over the output only. */
 function exprsOf(k: ExprKernel): { expr: ScalarExpr; dims: readonly number[] }[] {

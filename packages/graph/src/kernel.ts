@@ -181,8 +181,8 @@ export interface MatmulKernel {
  * among themselves too). The output (shape `shape` with `axis` cut to
  * `keep`, 1 <= keep <= its length) is int32 and C-contiguous; the values
  * come from a gather through it. One kernel per sort, however the backend
- * sorts: the kernel IR has no data-dependent writes, and a sort is made of
- * nothing else.
+ * sorts: a sort's writes depend on the data, and the only other kernel whose
+ * writes do is `ScatterAddKernel`, which no sort is made of.
  */
 export interface SortKernel {
   readonly kind: 'sort';
@@ -196,10 +196,53 @@ export interface SortKernel {
   readonly out: 'int32';
 }
 
-export type Kernel = ElementwiseKernel | ReduceKernel | MatmulKernel | SortKernel;
+/** The dtypes a scatter-add accumulates in: the 32- and 64-bit ones a narrower dtype widens to. */
+export type ScatterAccumulator = 'float32' | 'float64' | 'int32' | 'uint32' | 'int64';
+
+/**
+ * A library kernel, optional: only a backend whose `BackendInfo.kernels`
+ * lists `'scatterAdd'` receives it (the others get a stable sort of the
+ * indices, a binary search per row and a segmented scan instead:
+ * AdvancedIncSubtensor1's lowering). The output, C-contiguous of shape
+ * `shape` (rows `shape[0]`, each of `row` = product of `shape[1:]`
+ * elements) and of dtype `out`, the accumulator, is
+ *
+ *     out[j, r] = base[j, r] + sum over k < count with row(k) = j of values[k, r]
+ *
+ * where, for the flat position r within a row (C order over `shape[1:]`),
+ * base[j, r] is input 0 at `base.offset + (j * row + r) * base.stride`
+ * (stride 1: a contiguous array, 0: one value everywhere), values[k, r]
+ * is input 1 at `values.offset + k * values.strides[0] + r *
+ * values.strides[1]` (a stride of 0 broadcasts), and row(k) is input 2
+ * (int32) at `indices.offset + k * indices.stride`, counted from the end
+ * when negative (i + rows) and then clamped into [0, rows), as
+ * AdvancedIncSubtensor1's other lowering wraps indices. Every term is
+ * converted to `out` first and each addition is stored into `out` (an
+ * integer sum wraps, so a narrower integer result, converted back,
+ * equals its own wrapping sum; float16 accumulates in float32). Repeated
+ * indices accumulate, in no particular order: a float sum may differ by
+ * rounding between backends and between runs of a parallel one. With
+ * `count` 0 the output is the base converted to `out`. The kernel IR's
+ * one data-dependent write: which output elements an index adds into is
+ * known only at run time, so the optimizer fuses nothing into or out of
+ * it.
+ */
+export interface ScatterAddKernel {
+  readonly kind: 'scatterAdd';
+  readonly shape: readonly number[];
+  readonly count: number;
+  /** Base, values, indices. */
+  readonly inputs: readonly [DType, DType, 'int32'];
+  readonly base: { readonly offset: number; readonly stride: 0 | 1 };
+  readonly values: { readonly offset: number; readonly strides: readonly [number, number] };
+  readonly indices: { readonly offset: number; readonly stride: number };
+  readonly out: ScatterAccumulator;
+}
+
+export type Kernel = ElementwiseKernel | ReduceKernel | MatmulKernel | SortKernel | ScatterAddKernel;
 
 /** The kinds of kernel a backend may run or not (`BackendInfo.kernels`); elementwise, reduce and matmul kernels every backend runs. */
-export type OptionalKernel = SortKernel['kind'];
+export type OptionalKernel = SortKernel['kind'] | ScatterAddKernel['kind'];
 
 export interface BufferSpec {
   readonly dtype: DType;
@@ -248,6 +291,8 @@ export function kernelOutputSize(k: Kernel): number {
       return k.batch * k.m * k.n;
     case 'sort':
       return k.shape.reduce((a, b, d) => a * (d === k.axis ? k.keep : b), 1);
+    case 'scatterAdd':
+      return k.shape.reduce((a, b) => a * b, 1);
   }
 }
 

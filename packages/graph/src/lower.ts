@@ -5,7 +5,7 @@
  */
 import type { DType } from './dtype.js';
 import type { NDArray } from './ndarray.js';
-import type { Reducer, ScalarExpr } from './kernel.js';
+import type { Reducer, ScalarExpr, ScatterAccumulator } from './kernel.js';
 import { isContiguousOver } from './kernel.js';
 
 export interface BufferView {
@@ -83,6 +83,16 @@ export interface LowerContext {
    * elementwise kernels.
    */
   sort?(x: BufferView, axis: number, keep: number, descending: boolean): BufferView;
+  /**
+   * `base` (shape (rows, ...)) converted to `out`, with the rows `indices`
+   * (an int32 vector of K) name incremented by the rows of `values` (a
+   * view of shape (K, ...rows' shape), broadcasts allowed): one scatter-add
+   * kernel (see `ScatterAddKernel` for indices counted from the end and
+   * clamped, and the sum's order). Present only when the backend runs
+   * scatter-add kernels (`BackendInfo.kernels`); without it, ops sort the
+   * indices and sum runs with elementwise kernels.
+   */
+  scatterAdd?(base: BufferView, values: TensorView, indices: BufferView, out: ScatterAccumulator): BufferView;
   /** A C-contiguous copy unless the view already is one. */
   contiguous(v: TensorView): BufferView;
   /** A constant int32 vector 0, 1, ..., n - 1 (one buffer per length in a program). */

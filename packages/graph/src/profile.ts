@@ -432,6 +432,8 @@ function outputShape(k: Kernel): number[] {
       return k.batch === 1 ? [k.m, k.n] : [k.batch, k.m, k.n];
     case 'sort':
       return k.shape.map((n, d) => (d === k.axis ? k.keep : n));
+    case 'scatterAdd':
+      return [...k.shape];
   }
 }
 

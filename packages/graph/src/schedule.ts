@@ -6,7 +6,7 @@
  */
 import type { DType } from './dtype.js';
 import { castScalar } from './dtype.js';
-import { kernelOutputSize, type BufferSpec, type Kernel, type LoadExpr, type OptionalKernel, type ScalarExpr, type Step } from './kernel.js';
+import { isContiguousOver, kernelOutputSize, type BufferSpec, type Kernel, type LoadExpr, type OptionalKernel, type ScalarExpr, type ScatterAccumulator, type Step } from './kernel.js';
 import { NDArray, contiguousStrides, fill, sizeOf, shapeToString } from './ndarray.js';
 import type { Apply } from './op.js';
 import { isContiguous, type At, type BufferView, type Draw, type LowerContext, type LowerMark, type ReduceRequest, type TensorView } from './lower.js';
@@ -139,8 +139,12 @@ class Builder implements LowerContext {
   /** `LowerContext.sort`: set only for a backend that runs sort kernels, so that ops see whether it does. */
   readonly sort?: (x: BufferView, axis: number, keep: number, descending: boolean) => BufferView;
 
+  /** `LowerContext.scatterAdd`: set only for a backend that runs scatter-add kernels. */
+  readonly scatterAdd?: (base: BufferView, values: TensorView, indices: BufferView, out: ScatterAccumulator) => BufferView;
+
   constructor(kernels: readonly OptionalKernel[] = []) {
     if (kernels.includes('sort')) this.sort = (x, axis, keep, descending) => this.sortKernel(x, axis, keep, descending);
+    if (kernels.includes('scatterAdd')) this.scatterAdd = (base, values, indices, out) => this.scatterAddKernel(base, values, indices, out);
   }
 
   newBuffer(dtype: DType, size: number): number {
@@ -221,6 +225,44 @@ class Builder implements LowerContext {
     const strides = x.shape.map((s, d) => (s === 1 ? 0 : x.strides[d]!));
     this.push({ kind: 'sort', shape: [...x.shape], axis, keep, descending, inputs: [x.dtype], strides, offset: x.offset, out: 'int32' }, [x.buffer], buffer);
     return { kind: 'buffer', buffer, dtype: 'int32', shape, strides: contiguousStrides(shape), offset: 0 };
+  }
+
+  private scatterAddKernel(base0: BufferView, values0: TensorView, indices: BufferView, out: ScatterAccumulator): BufferView {
+    const shape = [...base0.shape];
+    const [K, ...rest] = [indices.shape[0]!, ...shape.slice(1)];
+    if (indices.shape.length !== 1 || indices.dtype !== 'int32' || !shape.length) {
+      throw new TypeError(`${this.label}: a scatter-add takes an int32 vector of indices into the rows of a base of rank >= 1; got indices of shape ${shapeToString(indices.shape)} (${indices.dtype}) and a base of shape ${shapeToString(shape)}`);
+    }
+    const row = sizeOf(rest);
+    // the base: contiguous (stride 1), or one value everywhere (stride 0: a gradient's zeros cost no copy)
+    let base = base0;
+    const everywhere = base.shape.every((n, d) => n === 1 || base.strides[d] === 0);
+    if (!everywhere && !isContiguousOver(base.shape, base.strides)) base = this.copy(base);
+    // the values: row k at offset + k * s0, element r of a row at + r * s1 (0: broadcast, 1: contiguous); else a copy
+    let values: BufferView = values0.kind === 'scalar' ? (this.constant(fill([1], values0.dtype, () => values0.value)) as BufferView) : values0;
+    let strides = broadcastStrides(values.shape, values.strides, [K, ...rest]);
+    let rowStride = flatStride(rest, strides.slice(1));
+    if (rowStride === undefined) {
+      values = this.copy({ ...values, shape: [K, ...rest], strides });
+      strides = contiguousStrides([K, ...rest]);
+      rowStride = row === 1 ? 0 : 1;
+    }
+    const buffer = this.newBuffer(out, sizeOf(shape));
+    this.push(
+      {
+        kind: 'scatterAdd',
+        shape,
+        count: K,
+        inputs: [base.dtype, values.dtype, 'int32'],
+        base: { offset: base.offset, stride: everywhere ? 0 : 1 },
+        values: { offset: values.offset, strides: [K === 1 ? 0 : strides[0]!, row === 1 ? 0 : rowStride] },
+        indices: { offset: indices.offset, stride: K === 1 ? 0 : indices.strides[0]! },
+        out,
+      },
+      [base.buffer, values.buffer, indices.buffer],
+      buffer,
+    );
+    return { kind: 'buffer', buffer, dtype: out, shape, strides: contiguousStrides(shape), offset: 0 };
   }
 
   readonly #ranges = new Map<number, BufferView>();
@@ -392,6 +434,26 @@ export function foldStatic(node: Apply, ins: readonly TensorView[]): TensorView[
   if (!node.outputs.every((o) => o.ndim === 0)) return undefined;
   const values = ins.map((v) => fill([], v.dtype, () => (v as { value: number }).value));
   return node.op.perform(values, node).map((r) => ({ kind: 'scalar', value: r.data[0]!, dtype: r.dtype, shape: [] }));
+}
+
+/**
+ * The one stride s with which element r (C order) of `shape` sits at r * s
+ * given per-dimension `strides` (0 where every element is the same one),
+ * or undefined when there is none.
+ */
+function flatStride(shape: readonly number[], strides: readonly number[]): number | undefined {
+  const steps = shape.map((n, d) => (n === 1 ? 0 : strides[d]!));
+  if (steps.every((s) => s === 0)) return 0;
+  let at = 1;
+  let s: number | undefined;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (shape[d] !== 1) {
+      if (s === undefined) s = steps[d]!;
+      if (steps[d] !== s * at) return undefined;
+    }
+    at *= shape[d]!;
+  }
+  return s;
 }
 
 /** Lower a graph to a program for the given input shapes. */

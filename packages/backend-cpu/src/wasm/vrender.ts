@@ -57,7 +57,7 @@ function supportedExpr(root: ScalarExpr): boolean {
 
 /** Whether the kernel runs on the SIMD path. */
 export function vectorizable(k: Kernel): k is VKernel {
-  if (k.kind === 'matmul' || k.kind === 'sort') return false;
+  if (k.kind === 'matmul' || k.kind === 'sort' || k.kind === 'scatterAdd') return false;
   if ((k.out !== 'float32' && k.out !== 'float16') || !supportedExpr(k.expr) || (k.kind === 'reduce' && k.epilogue)) return false;
   if (k.kind === 'reduce') {
     if (!['sum', 'mean', 'max', 'min'].includes(k.reducer) || k.reduceShape.length === 0) return false;
@@ -94,7 +94,7 @@ const usesOp = (e: ScalarExpr, ops: ReadonlySet<string>): boolean => e.kind === 
  * after writing the output: the slow pass of sin and cos.
  */
 export function passesTwice(k: Kernel): boolean {
-  if (k.kind === 'sort') return false;
+  if (k.kind === 'sort' || k.kind === 'scatterAdd') return false;
   const exprs = [...(k.kind === 'matmul' ? [] : [k.expr]), ...(k.kind !== 'elementwise' && k.epilogue ? [k.epilogue.expr] : [])];
   return exprs.some((e) => usesOp(e, JS_LANES));
 }

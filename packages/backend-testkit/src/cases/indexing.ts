@@ -186,6 +186,37 @@ function manyRows(dtype: DType): OpCase {
   };
 }
 
+/**
+ * Increments a scatter-add kernel takes where the backend runs them (and
+ * the sort and scan where it does not): rows of y, one value per index
+ * broadcast along its row, one value for all, and no indices at all.
+ */
+function scatterRows(dtype: DType): OpCase | undefined {
+  if (dtype === 'bool') return undefined;
+  const x = T.tensor(dtype, [false, false], 'x');
+  const w = T.tensor(dtype, [false, false], 'w');
+  const idx = T.ivector('idx');
+  const none = T.ivector('none');
+  const outs: [string, TensorVariable][] = [
+    ['incSubtensor(x.get(idx), w)', T.incSubtensor(x.get(idx), w)],
+    ['incSubtensor(x.get(idx), w[:, 0, None]) (a value per index along its row)', T.incSubtensor(x.get(idx), w.get(':', 0).dimshuffle(0, 'x'))],
+    ['incSubtensor(x.get(idx), 2)', T.incSubtensor(x.get(idx), 2)],
+    ['incSubtensor(x.get(none), w[:0]) (no indices)', T.incSubtensor(x.get(none), w.get(':0'))],
+  ];
+  return {
+    group: 'indexing',
+    name: `increments of repeated rows ${dtype}: x (6, 3), idx = [5, -1, 0, -6, 2, 5, 5], none = []`,
+    op: 'advanced_inc_subtensor',
+    dtype,
+    graph: {
+      inputs: [x, w, idx, none],
+      outputs: outs.map(([, o]) => o),
+      labels: outs.map(([l]) => l),
+      values: (rng) => [randomArray(rng, dtype, [6, 3], 'small'), randomArray(rng, dtype, [7, 3], 'small'), array([5, -1, 0, -6, 2, 5, 5], { dtype: 'int32' }), array([], { dtype: 'int32' })],
+    },
+  };
+}
+
 /** int64 indices (sym's default integer dtype), where the backend holds int64. */
 function wideIndices(dtype: DType): OpCase {
   const x = T.tensor(dtype, [false, false], 'x');
@@ -245,6 +276,7 @@ export function indexingCases(dtypes: readonly DType[]): OpCase[] {
     writes(d),
     rows(d),
     manyRows(d),
+    ...(scatterRows(d) ? [scatterRows(d)!] : []),
     joins(d, d),
     ...(partner(d, dtypes) !== d ? [joins(d, partner(d, dtypes))] : []),
     ...(dtypes.includes('int64') ? [wideIndices(d)] : []),

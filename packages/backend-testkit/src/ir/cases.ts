@@ -9,13 +9,13 @@
  * round; empty reductions; loads walking backwards. A backend that skips a
  * rule passes every graph case and fails here, naming the rule.
  */
-import type { ApplyExpr, ConstExpr, DType, ElementwiseKernel, LoadExpr, MatmulKernel, ReduceKernel, Reducer, ScalarExpr } from '@sym/graph';
+import type { ApplyExpr, ConstExpr, DType, ElementwiseKernel, LoadExpr, MatmulKernel, ReduceKernel, Reducer, ScalarExpr, ScatterAddKernel } from '@sym/graph';
 import type { ScalarOpName } from '@sym/graph';
 import { contiguousStrides } from '@sym/graph';
 
 export interface IrCase {
   readonly name: string;
-  readonly kernel: ElementwiseKernel | ReduceKernel | MatmulKernel;
+  readonly kernel: ElementwiseKernel | ReduceKernel | MatmulKernel | ScatterAddKernel;
   /** The input arrays, as plain numbers of each input's dtype. */
   readonly inputs: readonly (readonly number[])[];
 }
@@ -247,7 +247,60 @@ function matmulCases(): IrCase[] {
   ];
 }
 
+/** A scatter-add into `rows` rows of `row` elements, of `count` indices; contiguous operands unless `over` says otherwise. */
+function scatter(rows: number, row: number, count: number, inputs: readonly [DType, DType], out: ScatterAddKernel['out'], over: Partial<ScatterAddKernel> = {}): ScatterAddKernel {
+  return {
+    kind: 'scatterAdd',
+    shape: row === 1 ? [rows] : [rows, row],
+    count,
+    inputs: [...inputs, 'int32'],
+    base: { offset: 0, stride: 1 },
+    values: { offset: 0, strides: [row, 1] },
+    indices: { offset: 0, stride: 1 },
+    out,
+    ...over,
+  };
+}
+
+const range = (n: number, f: (i: number) => number): number[] => Array.from({ length: n }, (_, i) => f(i));
+
+/** Scatter-add kernels (only for a backend listing `'scatterAdd'` in `BackendInfo.kernels`). */
+export function scatterAddCases(): IrCase[] {
+  return [
+    {
+      name: 'scatterAdd float32: repeated, negative (counted from the end) and out-of-range (clamped) indices add up',
+      kernel: scatter(4, 3, 6, ['float32', 'float32'], 'float32'),
+      inputs: [range(12, (i) => i / 4), range(18, (i) => (i % 5) - 2.5), [3, -1, 0, 7, -9, 1]],
+    },
+    {
+      name: 'scatterAdd int32: an integer sum wraps at 32 bits; int8 values convert to the accumulator first',
+      kernel: scatter(2, 2, 3, ['int32', 'int8'], 'int32'),
+      inputs: [[2147483647, -2147483648, 5, -5], [1, -1, 127, -128, 100, 100], [0, 0, 1]],
+    },
+    {
+      name: 'scatterAdd uint32: one base value everywhere (stride 0), one row for every index (stride 0), uint16 operands',
+      kernel: scatter(3, 4, 4, ['uint16', 'uint16'], 'uint32', { base: { offset: 2, stride: 0 }, values: { offset: 4, strides: [0, 1] } }),
+      inputs: [[9, 9, 65535], range(8, (i) => 65535 - i), [2, 2, -1, 0]],
+    },
+    {
+      name: 'scatterAdd float32: a value per index broadcast along its row, indices read with a stride and an offset',
+      kernel: scatter(5, 2, 3, ['float32', 'float32'], 'float32', { values: { offset: 1, strides: [2, 0] }, indices: { offset: 1, stride: 2 } }),
+      inputs: [range(10, (i) => -i), [0, 0.5, 0, 1.5, 0, -3], [9, 4, 9, 4, 9, -5]],
+    },
+    {
+      name: 'scatterAdd int32 from int16: no indices leaves the base, converted',
+      kernel: scatter(3, 2, 0, ['int16', 'int16'], 'int32'),
+      inputs: [[-32768, 32767, 0, 1, -1, 7], [], []],
+    },
+    {
+      name: 'scatterAdd int64: negative values and wide sums',
+      kernel: scatter(2, 1, 5, ['int64', 'int64'], 'int64'),
+      inputs: [[4294967296, -1], [4294967295, 1, -4294967297, -3, 2 ** 40], [0, 1, 1, 0, 0]],
+    },
+  ];
+}
+
 /** Every case of the group (the runner skips those whose dtypes the backend does not hold). */
 export function irCases(): IrCase[] {
-  return [...elementwiseCases(), ...reduceCases(), ...matmulCases()];
+  return [...elementwiseCases(), ...reduceCases(), ...matmulCases(), ...scatterAddCases()];
 }

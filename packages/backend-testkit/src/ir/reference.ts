@@ -1,13 +1,13 @@
 /**
- * The kernel IR's meaning, as code: runs an elementwise, reduce or matmul
- * kernel on host arrays, element by element, exactly as the doc comments of
+ * The kernel IR's meaning, as code: runs an elementwise, reduce, matmul or
+ * scatter-add kernel on host arrays, element by element, exactly as the doc comments of
  * `@sym/graph`'s kernel.ts define it (`SCALAR_OPS[op].impl` for scalar
  * math, `castScalar` for every conversion and store). It is the reference
  * of the `ir` group, whose kernels are built by hand to reach semantics the
  * lowering rarely or never emits; a backend author can also run a kernel of
  * their own through it to see what it must compute.
  */
-import type { DType, ElementwiseKernel, Kernel, MatmulKernel, ReduceKernel, ScalarExpr, TypedArray } from '@sym/graph';
+import type { DType, ElementwiseKernel, Kernel, MatmulKernel, ReduceKernel, ScalarExpr, ScatterAddKernel, TypedArray } from '@sym/graph';
 import { SCALAR_OPS, allocate, castScalar, kernelOutputSize, reduceIdentity } from '@sym/graph';
 
 /** What an expression reads at one element: the launch's inputs, the element's multi-index and, in an epilogue, the reduced value. */
@@ -100,6 +100,21 @@ function matmul(k: MatmulKernel, inputs: readonly TypedArray[], out: TypedArray)
   });
 }
 
+/** The base converted, then each index's row added in index order, every sum stored into the accumulator. */
+function scatterAdd(k: ScatterAddKernel, [base, values, indices]: readonly TypedArray[], out: TypedArray): void {
+  const rows = k.shape[0]!;
+  const row = out.length / Math.max(rows, 1);
+  for (let i = 0; i < out.length; i++) out[i] = castScalar(base![k.base.offset + i * k.base.stride]!, k.out);
+  for (let q = 0; q < k.count; q++) {
+    const i = indices![k.indices.offset + q * k.indices.stride]!;
+    const j = Math.min(Math.max(i < 0 ? i + rows : i, 0), rows - 1);
+    for (let r = 0; r < row; r++) {
+      const v = castScalar(values![k.values.offset + q * k.values.strides[0] + r * k.values.strides[1]]!, k.out);
+      out[j * row + r] = castScalar(out[j * row + r]! + v, k.out);
+    }
+  }
+}
+
 /**
  * The output `kernel` computes from `inputs` (each in its dtype's storage,
  * `STORAGE[kernel.inputs[i]]`), in the storage of `kernel.out`. Sort
@@ -109,6 +124,7 @@ export function runKernelReference(kernel: Exclude<Kernel, { kind: 'sort' }>, in
   const out = allocate(kernel.out as DType, kernelOutputSize(kernel));
   if (kernel.kind === 'elementwise') elementwise(kernel, inputs, out);
   else if (kernel.kind === 'reduce') reduce(kernel, inputs, out);
+  else if (kernel.kind === 'scatterAdd') scatterAdd(kernel, inputs, out);
   else matmul(kernel, inputs, out);
   return out;
 }

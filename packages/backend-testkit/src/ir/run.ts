@@ -14,6 +14,7 @@ import { runKernelReference } from './reference.js';
 export function irCaseDTypes(c: IrCase): Set<DType> {
   const k = c.kernel;
   const found = new Set<DType>([...k.inputs, k.out]);
+  if (k.kind === 'scatterAdd') return found;
   const exprs: ScalarExpr[] = k.kind === 'matmul' ? [] : [k.expr];
   if (k.kind !== 'elementwise') {
     found.add(k.acc);
@@ -56,8 +57,8 @@ export async function runIrCase(backend: Backend, c: IrCase, tolerance: (op: str
     const actual = await backend.read(output);
     const shape = [expected.length];
     // a float fold may go in any order (and in float32 on a device without float64): the reduction's tolerance
-    const floatFold = k.kind !== 'elementwise' && isFloat(k.acc);
-    const tol = floatFold ? tolerance(k.kind === 'reduce' ? k.reducer : 'dot', k.out) : EXACT;
+    const floatFold = k.kind === 'scatterAdd' ? isFloat(k.out) : k.kind !== 'elementwise' && isFloat(k.acc);
+    const tol = floatFold ? tolerance(k.kind === 'reduce' ? k.reducer : k.kind === 'scatterAdd' ? 'sum' : 'dot', k.out) : EXACT;
     assertArrayClose(new NDArray(actual, shape, k.out), new NDArray(expected, shape, k.out), c.name, { tolerance: tol });
   } finally {
     for (const b of buffers) backend.free(b);

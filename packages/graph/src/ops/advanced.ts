@@ -12,7 +12,9 @@ import { Apply, Op } from '../op.js';
 import { TensorType } from '../type.js';
 import type { StaticShape, TensorVariable } from '../variable.js';
 import type { At, BufferView, LowerContext, TensorView } from '../lower.js';
-import type { ScalarExpr } from '../kernel.js';
+import type { ScalarExpr, ScatterAccumulator } from '../kernel.js';
+import type { DType } from '../dtype.js';
+import { broadcastStrides } from './broadcast.js';
 import * as ix from '../index-expr.js';
 import { broadcastIndex, checkBroadcastTo, resolveInt } from './subtensor.js';
 
@@ -126,12 +128,18 @@ export class AdvancedIncSubtensor1 extends Op {
 
   /**
    * Rows j of x that no index names are copied; a named row takes (set) or
-   * adds (inc) the y rows of the indices naming it. Without a scatter in
-   * the kernel IR, the indices are sorted instead (stably: one sort
-   * kernel, or by counting, K^2 integer comparisons), each row finds its run of indices by binary
-   * search (n log K), and inc sums each run with a segmented scan (K rows,
-   * log K passes): never n K rows (an embedding table's gradient would be
-   * quadratic in its size), nor K^2 rows.
+   * adds (inc) the y rows of the indices naming it. Inc is one scatter-add
+   * kernel where the backend runs them (K rows added, in an accumulator
+   * of 32 or 64 bits, then converted back to x's dtype where that is
+   * narrower): an embedding's gradient, a weighted bincount, `x.get(rows,
+   * cols)` incremented. Otherwise, and for set, the indices are sorted
+   * (stably: one sort kernel, or by counting, K^2 integer comparisons),
+   * each row finds its run of indices by binary search (n log K), and inc
+   * sums each run with a segmented scan (K rows, log K passes): never n K
+   * rows (an embedding table's gradient would be quadratic in its size),
+   * nor K^2 rows. Integer inc by one y row for every index (bincount's
+   * counts) takes a run's length times that row instead of the scan, and
+   * keeps doing so with a scatter-add at hand.
    */
   lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
     const [x, y, idx] = inputs as [TensorView, TensorView, TensorView];
@@ -140,6 +148,8 @@ export class AdvancedIncSubtensor1 extends Op {
     const K = idx.shape[0]!;
     const rest = x.shape.slice(1);
     if (K === 0 || sizeOf(x.shape) === 0) return [ctx.contiguous(x)];
+    const yRowsBroadcast = y.shape.length <= rest.length || y.shape[0] === 1;
+    if (!this.set && ctx.scatterAdd && !(isInt(d) && yRowsBroadcast) && x.kind === 'buffer' && idx.kind === 'buffer') return [scatterAddRows(ctx, x, y, idx, d)];
     // the indices, wrapped and clamped into [0, n), once
     const rows = ctx.indexed([K], 'int32', [idx], (at, index) => ix.wrapIndex(at(0, [index(0)]), n));
     const { order, sorted } = sortStably(ctx, rows, K);
@@ -157,7 +167,6 @@ export class AdvancedIncSubtensor1 extends Op {
       );
     // inc of one y row for every index (bincount's counts) in integers: a run adds its length times that row,
     // exactly the sequential sum perform takes (wrapping as it does), with no scan over the K sorted values
-    const yRowsBroadcast = y.shape.length <= rest.length || y.shape[0] === 1;
     if (!this.set && isInt(d) && yRowsBroadcast) {
       return [
         ctx.indexed(x.shape, d, [x, lo, y], (at, index) => {
@@ -203,6 +212,38 @@ export class AdvancedIncSubtensor1 extends Op {
       }),
     ];
   }
+}
+
+/** The accumulator of a scatter-add into dtype d: float16 sums in float32, a narrower integer in its 32-bit kind. */
+export function scatterAccumulator(d: DType): ScatterAccumulator {
+  switch (d) {
+    case 'float64':
+    case 'int64':
+    case 'uint32':
+    case 'int32':
+    case 'float32':
+      return d;
+    case 'float16':
+      return 'float32';
+    case 'uint8':
+    case 'uint16':
+      return 'uint32';
+    default:
+      return 'int32';
+  }
+}
+
+/** x (a buffer: it has rank >= 1) with y's rows added at the rows idx names, by one scatter-add kernel, in dtype d. */
+function scatterAddRows(ctx: LowerContext, x: BufferView, y: TensorView, idx: BufferView, d: DType): BufferView {
+  const n = x.shape[0]!;
+  const K = idx.shape[0]!;
+  const rest = x.shape.slice(1);
+  // an int32 index goes in as it is (the kernel wraps and clamps it); another is wrapped in its own dtype first
+  const rows = idx.dtype === 'int32' ? idx : ctx.indexed([K], 'int32', [idx], (at, index) => ix.wrapIndex(at(0, [index(0)]), n));
+  const values: TensorView = y.kind === 'scalar' ? y : { ...y, shape: [K, ...rest], strides: broadcastStrides(y.shape, y.strides, [K, ...rest]) };
+  const acc = scatterAccumulator(d);
+  const sums = ctx.scatterAdd!(x, values, rows, acc);
+  return acc === d ? sums : ctx.elementwise(x.shape, d, [sums], (l) => ix.castTo(l[0]!, d));
 }
 
 /**

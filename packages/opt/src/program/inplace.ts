@@ -38,7 +38,8 @@ function loads(e: ScalarExpr, input: number): boolean {
  * Whether `kernel` reads its input `input` only at the index of the output
  * element it is computing: an elementwise kernel's loads, or an epilogue's,
  * at the output's C-contiguous index; never a product's operand, a
- * reduction's own input or a sort's (each output reads a whole line).
+ * reduction's own input, a sort's (each output reads a whole line) or a
+ * scatter-add's (an index adds into any row).
  */
 export function readsAtOutputIndex(kernel: Kernel, input: number): boolean {
   switch (kernel.kind) {
@@ -49,6 +50,7 @@ export function readsAtOutputIndex(kernel: Kernel, input: number): boolean {
     case 'matmul':
       return input >= 2 && !!kernel.epilogue && isContiguousOver(epilogueShape(kernel), kernel.outStrides) && loadsAtOutputIndex(kernel.epilogue.expr, input, epilogueShape(kernel));
     case 'sort':
+    case 'scatterAdd':
       return false;
   }
 }

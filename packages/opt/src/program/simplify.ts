@@ -21,7 +21,7 @@ function dropFills(e: ScalarExpr): ScalarExpr {
 function simplifyStep(s: Step): Step {
   const k = s.kernel;
   // a gathering kernel's inputs are numbered by its gathers too, which renumbering by loads would lose
-  if (k.kind === 'matmul' || k.kind === 'sort' || gathersOnce(k.expr)) return s;
+  if (k.kind === 'matmul' || k.kind === 'sort' || k.kind === 'scatterAdd' || gathersOnce(k.expr)) return s;
   const expr = dropFills(k.expr);
   if (expr === k.expr) return s;
   const used = [...new Set(loadsOf(expr).map((l) => l.input))].sort((a, b) => a - b);
