@@ -1,12 +1,14 @@
 /**
  * Functions with data-dependent shapes on gpu.js (headless WebGL): host
  * stages between programs, sync and async, profiled, with a value handed
- * from one stage to the next in a texture and updates applied once.
+ * from one stage to the next in a texture and updates applied once;
+ * masks among other indices.
  */
 import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
 import '../src/index.js';
+import { grad } from '@sym/grad';
 
 const T = sym.T;
 const f32 = (v: sym.NestedArray) => sym.array(v, { dtype: 'float32' });
@@ -32,6 +34,29 @@ describe('host stages on gpujs', () => {
     // per call: the mask h > 0 and bincount's x read back; nonzero of the input x reads nothing
     expect([p.calls, p.hostOps, p.hostReads]).toEqual([2, 6, 4]);
     expect(p.kernels().filter((k) => k.op.includes('dot')).map((k) => k.program)).toEqual([0]);
+    gpu.compiled.dispose();
+  });
+
+  it('index by masks among other indices (get, setSubtensor, incSubtensor, gradient) as the CPU does, sync and async', async () => {
+    const x = T.tensor3('x', 'float32');
+    const m = T.vector('m', 'bool');
+    const idx = T.lvector('idx');
+    // x[idx, m, 1:3], x[:, m], x[0, :, x[0, 0] > 0] (the mask computed by a program), x[True, 1, m] = 5
+    const window = x.get(idx, m, '1:3');
+    const outputs = [window, x.get(':', m), x.get(0, ':', x.get(0, 0).gt(0)), T.setSubtensor(x.get(true, 1, m), 5), T.incSubtensor(window, 1), grad(T.sum(T.sqr(window)), [x])[0]!];
+    const gpu = sym.function([x, m, idx], outputs, { device: 'gpujs' });
+    const cpu = sym.function([x, m, idx], outputs, { device: 'cpu' });
+    const xv = f32(Array.from({ length: 2 }, (_, i) => Array.from({ length: 3 }, (_, j) => Array.from({ length: 4 }, (_, k) => ((i * 12 + j * 4 + k) % 5) - 2))));
+    const mv = sym.array([true, false, true], { dtype: 'bool' });
+    const iv = sym.array([1, 0], { dtype: 'int64' });
+    const want = cpu.sync(xv, mv, iv) as sym.NDArray[];
+    expect(want.map((a) => a.shape)).toEqual([[2, 2], [2, 2, 4], [1, 3], [2, 3, 4], [2, 3, 4], [2, 3, 4]]);
+    for (const got of [gpu.sync(xv, mv, iv) as sym.NDArray[], (await gpu(xv, mv, iv)) as sym.NDArray[]]) {
+      got.forEach((a, i) => {
+        expect([a.dtype, a.shape]).toEqual([want[i]!.dtype, want[i]!.shape]);
+        expect(Array.from(a.data)).toEqual(Array.from(want[i]!.data));
+      });
+    }
     gpu.compiled.dispose();
   });
 

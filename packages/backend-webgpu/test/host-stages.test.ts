@@ -3,9 +3,10 @@
  * on WebGPU: host stages between programs, called asynchronously, with
  * the profile counting calls and readbacks, updates applied once after the
  * last stage, a value handed from one stage to the next on the device, and
- * every buffer freed on dispose.
+ * every buffer freed on dispose; masks among other indices.
  */
 import { describe, expect, it } from 'vitest';
+import { grad } from '@sym/grad';
 import { T, sym, webgpu } from './setup.js';
 
 const f32 = (v: sym.NestedArray) => sym.array(v, { dtype: 'float32' });
@@ -34,6 +35,28 @@ describe('host stages on WebGPU', () => {
     expect([p.calls, p.hostOps, p.hostReads]).toEqual([2, 4, 2]);
     expect(p.timing).toBe('device');
     expect(p.kernels().filter((k) => k.op.includes('dot')).map((k) => k.program)).toEqual([0]);
+    gpu.compiled.dispose();
+  });
+
+  it('index by masks among other indices (get, setSubtensor, incSubtensor, gradient) as the CPU does', async () => {
+    const x = T.tensor3('x');
+    const m = T.vector('m', 'bool');
+    const idx = T.lvector('idx');
+    // x[idx, m, 1:3], x[:, m], x[0, :, x[0, 0] > 0] (the mask computed on the device), x[True, 1, m] = 5
+    const window = x.get(idx, m, '1:3');
+    const outputs = [window, x.get(':', m), x.get(0, ':', x.get(0, 0).gt(0)), T.setSubtensor(x.get(true, 1, m), 5), T.incSubtensor(window, 1), grad(T.sum(T.sqr(window)), [x])[0]!];
+    const gpu = sym.function([x, m, idx], outputs, { device: 'webgpu' });
+    const cpu = sym.function([x, m, idx], outputs, { device: 'cpu' });
+    const xv = f32(Array.from({ length: 2 }, (_, i) => Array.from({ length: 3 }, (_, j) => Array.from({ length: 4 }, (_, k) => ((i * 12 + j * 4 + k) % 5) - 2))));
+    const mv = sym.array([true, false, true], { dtype: 'bool' });
+    const iv = sym.array([1, 0], { dtype: 'int64' });
+    const got = (await gpu(xv, mv, iv)) as sym.NDArray[];
+    const want = (await cpu(xv, mv, iv)) as sym.NDArray[];
+    expect(got.map((a) => a.shape)).toEqual([[2, 2], [2, 2, 4], [1, 3], [2, 3, 4], [2, 3, 4], [2, 3, 4]]);
+    got.forEach((a, i) => {
+      expect([a.dtype, a.shape]).toEqual([want[i]!.dtype, want[i]!.shape]);
+      expect(Array.from(a.data)).toEqual(Array.from(want[i]!.data));
+    });
     gpu.compiled.dispose();
   });
 
