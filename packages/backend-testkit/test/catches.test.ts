@@ -158,7 +158,8 @@ describe('the suite catches broken backends, with the optimizer the testkit inst
   it('fails, in the ir group, a backend that skips the conversion into the output dtype or folds integers in doubles', async () => {
     const irFailures = async (backend: InterpreterBackend): Promise<string[]> => {
       const failed: string[] = [];
-      for (const c of irCases()) {
+      // the interpreter runs no scatter-add kernels (an optional kind)
+      for (const c of irCases().filter((k) => k.kernel.kind !== 'scatterAdd')) {
         try {
           await runIrCase(backend, c, defaultTolerance);
         } catch {

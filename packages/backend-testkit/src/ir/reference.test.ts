@@ -42,6 +42,12 @@ const EXPECTED: readonly (readonly [string, readonly number[]])[] = [
   ["an empty mean is NaN (0 / 0)", [NaN, NaN]],
   ["int32 products and sums wrap at every step: a 2x2 by 2x2 product (integers past 2^24)", [4633, 73487, 2147404539, 2147483646]],
   ["a matmul epilogue sees the reduced value in its value dtype: int32 dots as bool", [1, 2]],
+  ["scatterAdd float32: repeated, negative (counted from the end) and out-of-range (clamped) indices add up", [-2, 0.25, 2.5, -1.75, -0.5, 0.75, 1.5, 1.75, 2, 1.75, 0, -1.75]],
+  ["scatterAdd int32: an integer sum wraps at 32 bits; int8 values convert to the accumulator first", [-2147483521, 2147483519, 105, 95]],
+  ["scatterAdd uint32: one base value everywhere (stride 0), one row for every index (stride 0), uint16 operands", [131066, 131065, 131064, 131063, 65535, 65535, 65535, 65535, 262128, 262125, 262122, 262119]],
+  ["scatterAdd float32: a value per index broadcast along its row, indices read with a stride and an offset", [-3, -4, -2, -3, -4, -5, -6, -7, -6, -7]],
+  ["scatterAdd int32 from int16: no indices leaves the base, converted", [-32768, 32767, 0, 1, -1, 7]],
+  ["scatterAdd int64: negative values and wide sums", [1108101562364, -4294967297]],
 ];
 
 describe('the ir group', () => {
