@@ -136,6 +136,20 @@ describe('a boolean among other indices, by hand', () => {
       [8, 9, 10, 11],
     ]);
   });
+  it('takes symbolic integers and slices of symbolic bounds among the indices, in every mode (DebugMode checks each op against its reference)', () => {
+    const idx = T.lvector('idx');
+    const m1 = T.vector('m1', 'bool');
+    const i = T.lscalar('i');
+    const window = x.get(idx, m, T.slice(i, i.add(2)));
+    for (const mode of ['DebugMode', 'FAST_COMPILE', 'FAST_RUN'] as const) {
+      const f = sym.function([x, m, m1, idx, i], [window, x.get(m1, m, i), T.incSubtensor(window, 1)], { mode });
+      const [w, picked, inc] = f.sync(X3, bools([true, false, true]), bools([false, true]), i64([1, 1]), 1) as sym.NDArray[];
+      // NumPy: x[[1, 1], m, 1:3] and x[m1, m, 1] (idx and m's positions pair up: x[1, 0, 1:3] and x[1, 2, 1:3])
+      expect(w!.toArray(), mode).toEqual([[13, 14], [21, 22]]);
+      expect(picked!.toArray(), mode).toEqual([13, 21]);
+      expect((inc!.toArray() as number[][][])[1], mode).toEqual([[12, 14, 15, 15], [16, 17, 18, 19], [20, 22, 23, 23]]);
+    }
+  });
   it('refuses a mask of another shape than the axes it covers, naming the index, expected and got', () => {
     const f = sym.function([x, m], x.get(0, m));
     expect(() => f.sync(X3, bools([true, false]))).toThrow(
