@@ -10,7 +10,7 @@
  * error scopes and thrown from the next `read`, which every call awaits.
  */
 import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, MatmulKernel, SortKernel, TypedArray } from '@sym/graph';
-import { splitEpilogue } from '@sym/graph';
+import { kernelOutputSize, splitEpilogue } from '@sym/graph';
 import { FLOAT64_ADVICE, WEBGPU_DTYPES, bufferBytes, deviceAcc, fromDevice, toDevice } from './dtypes.js';
 import { describeAdapter, findGpu, isNode, isSoftwareAdapter, isSwiftShader, noAdapterMessage } from './gpu.js';
 import { GpuWaits } from './wait.js';
@@ -18,6 +18,7 @@ import { MAX_TIMED_LAUNCHES, PassTimer } from './timestamps.js';
 import { renderKernel, type RenderedKernel, type RenderLimits } from './render.js';
 import { checkMatmulTile, defaultMatmulTile, inlinesEpilogue, planMatmul, splitKReduce, type MatmulTile } from './matmul.js';
 import { planSort, type SortPass } from './sort.js';
+import { planScatter } from './scatter.js';
 
 interface GpuBuffer extends DeviceBuffer {
   readonly gpu: GPUBuffer;
@@ -43,6 +44,8 @@ export interface WebGpuExecutable extends Executable {
   readonly scratch?: number;
   /** A sort kernel's dispatches (sort.ts), run in order in place of this one, sharing a scratch buffer of `scratchWords` u32 words. */
   readonly sort?: { readonly passes: readonly (SortPass & { readonly exe: WebGpuExecutable })[]; readonly scratchWords: number };
+  /** A scatter-add kernel's adding pass (scatter.ts), after this executable (the base into the output) and `convert`'s values into scratch. */
+  readonly scatter?: { readonly add: WebGpuExecutable; readonly convert?: WebGpuExecutable };
 }
 
 export interface WebGpuOptions {
@@ -74,6 +77,8 @@ export interface WebGpuOptions {
    * gets (for tests and benchmarks).
    */
   readonly sortKernels?: boolean;
+  /** Run the increments of repeated indices as scatter-add kernels (scatter.ts; true, the default), or, false, as a sort and a segmented scan. */
+  readonly scatterKernels?: boolean;
 }
 
 /** Counters for tests and benchmarks: memory held flat means `created` stops growing. */
@@ -136,7 +141,9 @@ export class WebGpuBackend implements Backend {
   }
 
   describe(): BackendInfo {
-    return { name: 'webgpu', device: this.#description, dtypes: this.#dtypes, sync: false, kernels: this.#options.sortKernels === false ? [] : ['sort'] };
+    const { sortKernels = true, scatterKernels = true } = this.#options;
+    const kernels = [...(sortKernels ? (['sort'] as const) : []), ...(scatterKernels ? (['scatterAdd'] as const) : [])];
+    return { name: 'webgpu', device: this.#description, dtypes: this.#dtypes, sync: false, kernels };
   }
 
   async init(): Promise<void> {
@@ -320,6 +327,12 @@ export class WebGpuBackend implements Backend {
       return { ...this.compile(first), kernel, then: this.compile(epilogue) };
     }
     if (kernel.kind === 'sort') return this.#compileSort(kernel);
+    if (kernel.kind === 'scatterAdd') {
+      const plan = planScatter(kernel, { maxWorkgroupsPerDimension: this.device.limits.maxComputeWorkgroupsPerDimension });
+      const layout = this.#layout(3, false);
+      const add: WebGpuExecutable = { kernel, pipeline: this.#pipeline(kernel, plan.add.code, layout), layout, rendered: plan.add };
+      return { ...this.compile(plan.init), kernel, scatter: { add, ...(plan.convert && { convert: this.compile(plan.convert) }) } };
+    }
     const device = this.device;
     this.#kernels++;
     const rendered = this.#render(
@@ -467,6 +480,17 @@ export class WebGpuBackend implements Backend {
           const from = p.reads === 'input' ? inputs : p.reads === 'scratch' ? [scratch!] : [];
           dispatch(p.exe, from, p.writes === 'out' ? target : scratch!);
         }
+      } else if (exe.scatter) {
+        // the base into the output, the values converted to the accumulator where they are not of it, then the adds
+        dispatch(exe, inputs.slice(0, 1), target);
+        const { add, convert } = exe.scatter;
+        let values = inputs[1]!;
+        if (convert) {
+          values = this.alloc(convert.kernel.out, kernelOutputSize(convert.kernel));
+          temps.push(values);
+          dispatch(convert, [inputs[1]!], values);
+        }
+        if (add.rendered.dispatch[0] > 0) dispatch(add, [values, inputs[2]!], target);
       } else dispatch(exe, inputs, target);
       if (aliased) copy(target.gpu, out.gpu, 0, out.bytes);
     }

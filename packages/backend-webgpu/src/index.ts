@@ -27,6 +27,8 @@ export { DEFAULT_MATMUL_TILE, SOFTWARE_MATMUL_TILE } from './matmul.js';
 export type { MatmulTile } from './matmul.js';
 export { planSort } from './sort.js';
 export type { SortLimits, SortPass, SortPlan } from './sort.js';
+export { planScatter } from './scatter.js';
+export type { ScatterPlan } from './scatter.js';
 export { renderExpr } from './scalar.js';
 export type { ConstFn } from './scalar.js';
 
