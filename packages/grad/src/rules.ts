@@ -27,6 +27,7 @@ import {
   Subtensor,
   T,
   apply1,
+  applyNode,
   type DimShuffle,
   type Elemwise,
   type IndexEntry,
@@ -219,11 +220,6 @@ function batchEntries(entries: readonly IndexEntry[], nb: number): IndexEntry[] 
 }
 
 
-/** Piece `i` of a JoinSplit's inputs, with the split tensor's own batch dimensions (for its zeros). */
-function pieceOf(g: TensorVariable, pieces: readonly TensorVariable[], i: number, op: JoinSplit): TensorVariable {
-  return op.nb === 0 ? pieces[i]! : apply1(new JoinSplit(op.axis, i, op.nb), [g, ...pieces]);
-}
-
 const castTo = (v: TensorVariable, d: TensorVariable['dtype']) => (v.dtype === d ? v : T.cast(v, d));
 
 /**
@@ -273,14 +269,15 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
     const gx = (node.op as AdvancedIncSubtensor1).set ? fromFront(apply1(new AdvancedIncSubtensor1(true), [g, T.constant(0, { dtype: gz.dtype }), idx!]), nb) : gz;
     return [gx, sumTo(fromFront(T.take(g, idx!), nb), y!, nb), DISCONNECTED];
   },
+  // one split for every piece (a split per piece, each reading every piece's shape, was quadratic)
   Join: ({ node, x: pieces, gz, nb }) => {
     const axis = (node.op as Join).axis;
-    return pieces.map((p, i) => castTo(apply1(new JoinSplit(axis, i, nb), [gz, ...pieces]), p.dtype));
+    return applyNode(new JoinSplit(axis, nb), [gz, ...pieces]).outputs.map((g, i) => castTo(g, pieces[i]!.dtype));
   },
-  JoinSplit: ({ node, x: [g, ...pieces], gz, nb }) => {
+  JoinSplit: ({ node, x: [g, ...pieces], gz, gzs, nb }) => {
     const op = node.op as JoinSplit;
-    // zeros for the other pieces, with g's and the gradient's batch dimensions in front
-    const parts = pieces.map((p, i) => (i === op.piece ? gz : batchedLike(T.zerosLike(pieceOf(g!, pieces, i, op), gz.dtype), gz, nb)));
+    // zeros for the pieces without a gradient, with g's batch dimensions (those of the split's output) and the gradient's in front
+    const parts = pieces.map((p, i) => gzs[i] ?? batchedLike(T.zerosLike(op.nb === 0 ? p : node.outputs[i]!, gz.dtype), gz, nb));
     return [castTo(apply1(new Join(op.axis + op.nb + nb), parts), g!.dtype), ...pieces.map((): InputGrad => DISCONNECTED)];
   },
   Scan: scanGrad,

@@ -1,6 +1,6 @@
 /**
  * Theano's Join (`T.concatenate`) and the op its gradient uses, JoinSplit:
- * the part of a joined gradient that belongs to one piece. Where each piece
+ * the parts of a joined gradient that belong to the pieces. Where each piece
  * starts is known only from the run-time shapes, so JoinSplit takes the
  * pieces as inputs for their shapes alone.
  */
@@ -138,68 +138,72 @@ export function joinViews(ctx: LowerContext, views: readonly TensorView[], lengt
 }
 
 /**
- * The part of `g` (a tensor shaped like the join of `pieces` along `axis`,
- * after `nb` leading batch dimensions of its own) that piece `piece` fills.
- * Inputs: g, then the pieces (for their shapes).
+ * The parts of `g` (a tensor shaped like the join of `pieces` along
+ * `axis`, after `nb` leading batch dimensions of its own) that the pieces
+ * fill: one output per piece, each a view of `g`. Inputs: g, then the
+ * pieces (for their shapes). One node for all the pieces (Theano's Split):
+ * a node per piece, each reading every piece's shape, made a join's
+ * gradient quadratic in its pieces (3000 pieces: 9 million edges).
  */
 export class JoinSplit extends Op {
   readonly kind = 'JoinSplit' as const;
   constructor(
     readonly axis: number,
-    readonly piece: number,
     readonly nb = 0,
   ) {
     super();
   }
   key(): string {
-    return `JoinSplit{axis=${this.axis}, piece=${this.piece}${this.nb ? `, batch=${this.nb}` : ''}}`;
+    return `JoinSplit{axis=${this.axis}${this.nb ? `, batch=${this.nb}` : ''}}`;
   }
   override toString(): string {
     return this.key();
   }
   outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
     const [g, ...pieces] = inputs as [TensorVariable, ...TensorVariable[]];
-    const p = pieces[this.piece];
-    if (!p || g.ndim !== this.nb + p.ndim) throw new TypeError(`${this.toString()}: expected piece ${this.piece} of ${g.ndim - this.nb} dimensions`);
-    checkAxis(this.toString(), this.axis, p.ndim);
-    return [new TensorType(g.dtype, [...g.broadcastable.slice(0, this.nb), ...p.broadcastable])];
+    if (pieces.length === 0) throw new TypeError(`${this.toString()}: no pieces to split ${g} into`);
+    return pieces.map((p, i) => {
+      if (g.ndim !== this.nb + p.ndim) throw new TypeError(`${this.toString()}: piece ${i} (${p}) has ${p.ndim} dimensions, expected ${g.ndim - this.nb} like ${g} less ${this.nb} batch dimensions`);
+      checkAxis(this.toString(), this.axis, p.ndim);
+      return new TensorType(g.dtype, [...g.broadcastable.slice(0, this.nb), ...p.broadcastable]);
+    });
   }
   inferShape(shapes: readonly StaticShape[]): StaticShape[] {
-    return [[...shapes[0]!.slice(0, this.nb), ...shapes[1 + this.piece]!]];
+    return shapes.slice(1).map((p) => [...shapes[0]!.slice(0, this.nb), ...p]);
   }
-  /** Where the piece starts along g's axis, and the piece's shape with g's batch dimensions. */
-  #window(g: readonly number[], pieces: readonly (readonly number[])[]): { offset: number; shape: number[] } {
+  /** Where each piece starts along g's axis, and each piece's shape with g's batch dimensions. */
+  #windows(g: readonly number[], pieces: readonly (readonly number[])[]): { offset: number; shape: number[] }[] {
     const from = starts(this.axis, pieces);
     const total = pieces.reduce((a, s) => a + s[this.axis]!, 0);
     const gAxis = g[this.nb + this.axis];
     if (total !== gAxis) throw new RangeError(`${this.toString()}: the pieces add up to ${total} along axis ${this.axis}, the tensor has ${gAxis}`);
-    return { offset: from[this.piece]!, shape: [...g.slice(0, this.nb), ...pieces[this.piece]!] };
+    return pieces.map((p, i) => ({ offset: from[i]!, shape: [...g.slice(0, this.nb), ...p] }));
   }
   perform(inputs: readonly NDArray[]): NDArray[] {
     const [g, ...pieces] = inputs as [NDArray, ...NDArray[]];
-    const { offset, shape } = this.#window(
+    const a = this.nb + this.axis;
+    return this.#windows(
       g.shape,
       pieces.map((p) => p.shape),
-    );
-    const a = this.nb + this.axis;
-    const out = NDArray.zeros(shape, g.dtype);
-    const outer = sizeOf(shape.slice(0, a));
-    const inner = sizeOf(shape.slice(a + 1));
-    const len = shape[a]! * inner;
-    for (let o = 0; o < outer; o++) {
-      for (let i = 0; i < len; i++) out.data[o * len + i] = g.data[o * g.shape[a]! * inner + offset * inner + i]!;
-    }
-    return [out];
+    ).map(({ offset, shape }) => {
+      const out = NDArray.zeros(shape, g.dtype);
+      const outer = sizeOf(shape.slice(0, a));
+      const inner = sizeOf(shape.slice(a + 1));
+      const len = shape[a]! * inner;
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < len; i++) out.data[o * len + i] = g.data[o * g.shape[a]! * inner + offset * inner + i]!;
+      }
+      return out;
+    });
   }
   lower(ctx: LowerContext, inputs: readonly TensorView[]): TensorView[] {
     const [g, ...pieces] = inputs as [TensorView, ...TensorView[]];
-    const { offset, shape } = this.#window(
-      g.shape,
-      pieces.map((p) => p.shape),
-    );
     const a = this.nb + this.axis;
     const v = g.kind === 'buffer' ? g : ctx.contiguous(g);
-    // a window of g: a view, no kernel
-    return [{ ...v, shape, strides: [...v.strides], offset: v.offset + (shape[a]! > 0 ? offset * v.strides[a]! : 0) }];
+    // windows of g: views, no kernel
+    return this.#windows(
+      g.shape,
+      pieces.map((p) => p.shape),
+    ).map(({ offset, shape }) => ({ ...v, shape, strides: [...v.strides], offset: v.offset + (shape[a]! > 0 ? offset * v.strides[a]! : 0) }));
   }
 }
