@@ -12,7 +12,7 @@
  * them itself. The inference graph (`output(x)`) normalises with the
  * running averages and updates nothing, though it reads them.
  */
-import { MatchLength, NDArray, T, apply1, checkOptionNames, config, isFloat, shapeToString, shared, withUpdates, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { MatchLength, NDArray, T, apply1, checkOptionNames, config, isFloat, shapeToString, shared, withUpdates, type StaticShape, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import type { LayerLike, OutputOptions } from './sequential.js';
 
 export interface BatchNormOptions {
@@ -105,6 +105,11 @@ export class BatchNorm implements LayerLike {
         ),
       x,
     );
+  }
+
+  /** The input's shape: normalising keeps it. */
+  outputShape(inputShape: StaticShape): StaticShape {
+    return inputShape;
   }
 
   /**

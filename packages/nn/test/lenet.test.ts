@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
+import { BatchNorm } from '../src/batch-norm.js';
 import { barImages } from '../src/data.js';
 import { Dropout } from '../src/dropout.js';
 import { Layer } from '../src/layer.js';
@@ -23,8 +24,8 @@ describe('a LeNet on @sym/nn', () => {
     const x = T.tensor4('x');
     const outs = await sym.function([x], net.layers.reduce<sym.TensorVariable[]>((vs, l) => [...vs, l.output(vs.at(-1) ?? x)], []))(barImages(new RandomState(2), 5).X);
     expect(outs.map((v) => v.shape)).toEqual([[5, 8, 12, 12], [5, 8, 6, 6], [5, 16, 4, 4], [5, 16, 2, 2], [5, 64], [5, 3]]);
-    // a nested Sequential and a Dropout pass shapes through; the column-convention Layer has no outputShape
-    expect(new Sequential([new Sequential(net.layers.slice(0, 2)), new Dropout(0.5)]).outputShape([null, 1, 12, 12])).toEqual([null, 8, 6, 6]);
+    // a nested Sequential, a BatchNorm and a Dropout pass shapes through; the column-convention Layer has no outputShape
+    expect(new Sequential([new Sequential(net.layers.slice(0, 2)), new BatchNorm(8, { axes: 'spatial' }), new Dropout(0.5)]).outputShape([null, 1, 12, 12])).toEqual([null, 8, 6, 6]);
     expect(() => new Sequential([...net.layers.slice(0, 5), Layer.dense(64, 3, { rng: new RandomState(0) })]).outputShape([null, 1, 12, 12])).toThrow(
       'Sequential.outputShape: layers[5] (Layer) has no outputShape, so the shape after it is unknown (the shape before it: [null,64])',
     );
