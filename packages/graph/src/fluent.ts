@@ -80,8 +80,10 @@ declare module './variable.js' {
      * vector picking rows along axis 0, or a boolean mask of x's shape (or
      * leading dimensions: `x[mask]`), or a boolean (`true`, a 0-d boolean
      * tensor: NumPy's `x[True]`, x with a first axis of length 1, or 0 for
-     * false). Masks and booleans also combine with other indices as NumPy's
-     * (`x.get(':', mask)`, `x.get(idx, mask, 0)`). `x.get(':', 0)` is `x[:, 0]`.
+     * false). Integer arrays (symbolic, or JS arrays), masks and booleans
+     * also combine with other indices as NumPy's advanced indexing
+     * (`x.get(':', idx)`, `x.get(0, [2, 0])`, `x.get(idx, mask, 0)`).
+     * `x.get(':', 0)` is `x[:, 0]`.
      */
     get(...index: T.Index[]): TensorVariable;
     /** Theano's `dimshuffle(1, 'x', 0)`; the pattern may also come as one array, as Theano takes a tuple. */

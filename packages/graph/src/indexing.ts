@@ -4,14 +4,15 @@
  * `T.stack`, `T.arange`.
  *
  * An index is a number, a symbolic integer scalar, a slice (`T.slice(1, 3)`
- * or the string `'1:3'`, `':'`, `'::-1'`), or, alone, a symbolic integer
- * vector (rows along the first axis, `x[idx]`) or a boolean mask (`x[mask]`,
- * data-dependent.ts; a 0-d one, or a JS boolean, is NumPy's `x[True]`).
- * A boolean among other indices is NumPy's advanced indexing (mixed-index.ts).
+ * or the string `'1:3'`, `':'`, `'::-1'`), null (newaxis), an integer array
+ * (symbolic, or a JS array), or a boolean mask (`x[mask]`, data-dependent.ts;
+ * a 0-d one, or a JS boolean, is NumPy's `x[True]`). `x[idx]` and a matrix's
+ * `x[rows, cols]` have ops of their own; other tuples holding an array or a
+ * boolean are NumPy's advanced indexing (mixed-index.ts).
  */
 import { config } from './config.js';
 import { isInt, type DType } from './dtype.js';
-import { NDArray } from './ndarray.js';
+import { NDArray, type NestedArray } from './ndarray.js';
 import { apply1, asTensor, constant, type TensorLike } from './op.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 import { AdvancedIncSubtensor1, AdvancedSubtensor1 } from './ops/advanced.js';
@@ -182,7 +183,7 @@ function windowOf(e: Slice, position: number): { start: TensorVariable; length: 
  * A boolean is NumPy's `x[True]` (`x[None]`) or `x[False]` (a new axis of
  * length 0), as a 0-d boolean tensor is, alone or among other indices.
  */
-export type Index = number | string | Slice | TensorVariable | boolean | null;
+export type Index = number | string | Slice | TensorVariable | boolean | null | readonly NestedArray[];
 
 function parseSlice(text: string, position: number): IndexEntry {
   const parts = text.split(':').map((p) => p.trim());
@@ -200,38 +201,60 @@ function parseSlice(text: string, position: number): IndexEntry {
   return { kind: 'slice', start: start ?? null, stop: stop ?? null, step: step ?? null };
 }
 
-/** `x[index...]`: basic indexing, rows by an integer vector, or NumPy's advanced indexing with a boolean among the indices. */
-export function get(x: TensorLike, ...index: Index[]): TensorVariable {
+/**
+ * A JS array among the indices: NumPy's list index, a constant integer
+ * array (int64), or a boolean mask when it holds booleans.
+ */
+function indexArray(e: readonly NestedArray[], position: number): TensorVariable {
+  const flat = (e as NestedArray[]).flat(Infinity as 1) as unknown[];
+  const text = () => (JSON.stringify(e).length > 40 ? `${JSON.stringify(e).slice(0, 37)}...` : JSON.stringify(e));
+  if (flat.length > 0 && flat.every((b) => typeof b === 'boolean')) return constant(e, { dtype: 'bool' });
+  const bad = flat.find((n) => typeof n !== 'number' || !Number.isSafeInteger(n));
+  if (bad !== undefined) {
+    throw new TypeError(`get: index ${position}: the array ${text()} holds ${JSON.stringify(bad)}; an index array must hold integers (or only booleans, a mask), as NumPy's IndexError says`);
+  }
+  return constant(e, { dtype: 'int64' });
+}
+
+const isFullSlice = (e: Index): boolean => (e instanceof Slice && e.start === null && e.stop === null && e.step === null) || e === ':';
+
+/** `x[index...]`: basic indexing, rows by an integer array, or NumPy's advanced indexing (mixed-index.ts). */
+export function get(x: TensorLike, ...given: Index[]): TensorVariable {
   const v = asTensor(x, 'get');
+  const index: Exclude<Index, readonly NestedArray[]>[] = given.map((e, position) => (Array.isArray(e) ? indexArray(e as readonly NestedArray[], position) : (e as Exclude<Index, readonly NestedArray[]>)));
   const isFlag = (e: Index): boolean => typeof e === 'boolean' || (e instanceof TensorVariable && e.dtype === 'bool');
   if (index.some(isFlag)) {
     const e = index[0]!;
-    const full = (f: Index) => (f instanceof Slice && f.start === null && f.stop === null && f.step === null) || f === ':';
     // NumPy's x[True], x[mask] for a 0-d mask: x[None] with 1 or 0 rows
     if (index.length === 1 && typeof e === 'boolean') return scalarMask(v, e);
     // x[mask] (and x[mask, :, :]): the rows where the mask is true
-    if (e instanceof TensorVariable && isFlag(e) && index.slice(1).every(full)) return booleanMask(v, e);
+    if (e instanceof TensorVariable && isFlag(e) && index.slice(1).every(isFullSlice)) return booleanMask(v, e);
     // a boolean among other indices: NumPy's advanced indexing, the masks as their nonzero()
     return mixedIndex(v, index);
   }
-  if (index.includes(null)) return withNewAxes(v, index);
-  const vector = index.findIndex((e) => e instanceof TensorVariable && e.ndim > 0);
-  if (index.length === 2 && index.every((e) => e instanceof TensorVariable && e.ndim > 0)) return pairs(v, index[0] as TensorVariable, index[1] as TensorVariable);
-  if (vector >= 0) {
-    const idx = index[vector] as TensorVariable;
-    const fullAfter = index.slice(vector + 1).every((e) => (e instanceof Slice && e.start === null && e.stop === null && e.step === null) || e === ':');
-    if (vector !== 0 || !fullAfter) {
-      throw new TypeError(`get: an index array (${idx}) is supported only as the first and only index (x.get(idx) picks rows along axis 0), or with a second vector (x.get(rows, cols))`);
-    }
-    // x[mask]: its length is known only from the mask's values (computed on the host between programs)
-    if (idx.dtype === 'bool') return booleanMask(v, idx);
-    if (!isInt(idx.dtype)) throw new TypeError(`get: ${idx} of type ${idx.type} cannot index: use an integer array, or a boolean mask`);
-    if (idx.ndim === 1) return apply1(new AdvancedSubtensor1(), [v, idx]);
-    // an index matrix (Theano's embedding lookup Wemb[x]): the rows of its flattened form, shaped back
-    const rows = apply1(new AdvancedSubtensor1(), [v, apply1(new Reshape([-1]), [idx])]);
-    const shape = [...idx.broadcastable.map((_, d) => shapeI(idx, d)), ...v.broadcastable.slice(1).map((_, d) => shapeI(v, d + 1))];
-    return apply1(new ReshapeTo(), [rows, ...shape]);
-  }
+  const isArray = (e: Index): e is TensorVariable => e instanceof TensorVariable && e.ndim > 0;
+  const arrays = index.filter(isArray);
+  if (arrays.length === 0) return index.includes(null) ? withNewAxes(v, index) : basic(v, index);
+  const [a, b] = [index[0], index[1]];
+  // the forms with an op of their own (the same kernels as before advanced indexing took other forms):
+  // x[idx] (and x[idx, :, ...]) picks rows; x[rows, cols] of a matrix picks elements (the negative log-likelihood's)
+  if (isArray(a) && isInt(a.dtype) && index.slice(1).every(isFullSlice)) return rows(v, a);
+  if (index.length === 2 && v.ndim === 2 && isArray(a) && isArray(b) && [a, b].every((i) => i.ndim === 1 && isInt(i.dtype) && !i.broadcastable[0])) return pairs(v, a, b);
+  // else NumPy's advanced indexing: the arrays broadcast together, their axes in place or first
+  return mixedIndex(v, index);
+}
+
+/** `x[idx]` for an integer array idx: rows along axis 0, shaped as idx's then x's other axes. */
+function rows(v: TensorVariable, idx: TensorVariable): TensorVariable {
+  if (idx.ndim === 1) return apply1(new AdvancedSubtensor1(), [v, idx]);
+  // an index matrix (Theano's embedding lookup Wemb[x]): the rows of its flattened form, shaped back
+  const picked = apply1(new AdvancedSubtensor1(), [v, apply1(new Reshape([-1]), [idx])]);
+  const shape = [...idx.broadcastable.map((_, d) => shapeI(idx, d)), ...v.broadcastable.slice(1).map((_, d) => shapeI(v, d + 1))];
+  return apply1(new ReshapeTo(), [picked, ...shape]);
+}
+
+/** Basic indexing: numbers, slices (of constant or symbolic bounds) and integer scalars; one Subtensor. */
+function basic(v: TensorVariable, index: readonly Index[]): TensorVariable {
   const vars: TensorVariable[] = [];
   const entries = index.map((e, position): IndexEntry => {
     if (typeof e === 'number') return { kind: 'int', value: e };
@@ -260,8 +283,6 @@ export function get(x: TensorLike, ...index: Index[]): TensorVariable {
  * integer index drops its axis, a slice keeps it), as NumPy's newaxis.
  */
 function withNewAxes(v: TensorVariable, index: Index[]): TensorVariable {
-  const array = index.find((e) => e instanceof TensorVariable && e.ndim > 0);
-  if (array) throw new TypeError(`get: null (NumPy's newaxis) cannot be combined with an index array (${array}); index first, then dimshuffle`);
   const base = get(v, ...index.filter((e) => e !== null));
   const pattern: (number | 'x')[] = [];
   let axis = 0;
@@ -275,7 +296,8 @@ function withNewAxes(v: TensorVariable, index: Index[]): TensorVariable {
 
 /**
  * `x[rows, cols]` for a matrix x and two integer vectors of one length: the
- * elements x[rows[k], cols[k]] (NumPy's advanced indexing), as Theano's
+ * elements x[rows[k], cols[k]] (NumPy's advanced indexing; other forms,
+ * and vectors typed broadcastable, go through mixed-index.ts), as Theano's
  * `log(p)[T.arange(y.shape[0]), y]` picks each example's label. Written
  * as rows of the flattened matrix, so it differentiates (and clamps an
  * index out of range) as `x.get(idx)` does.
@@ -290,7 +312,9 @@ function pairs(x: TensorVariable, rows: TensorVariable, cols: TensorVariable): T
   const [n0, n1] = [shapeI(x, 0), shapeI(x, 1)];
   // NumPy's negative indices count from the end of their own axis; an index out of its axis is clamped into it (as x.get(idx)), not into the next row
   const wrap = (i: TensorVariable, n: TensorVariable) => elemwise('clip', elemwise('switch', elemwise('lt', i, 0), elemwise('add', i, n), i), 0, elemwise('sub', n, 1));
-  const paired = apply1(new MatchLength(0, 0, (a, b) => `get(rows, cols): rows ${rows} has ${a[0]} indices but cols ${cols} has ${b[0]}; they pick elements in pairs`, 'get pairs'), [rows, cols]);
+  const paired = apply1(new MatchLength(0, 0, (a, b) =>
+        `get: shape mismatch: the index arrays cannot be broadcast together (NumPy's IndexError): index 0 (${rows}) has shape (${a[0]},) and index 1 (${cols}) has shape (${b[0]},); ` +
+        `x.get(rows, cols) of a matrix pairs them one to one (a vector that should broadcast its one index needs a broadcastable type: T.tensor('int64', [true]))`, 'get pairs'), [rows, cols]);
   const linear = elemwise('add', elemwise('mul', wrap(paired, n0), n1), wrap(cols, n1));
   const window = apply1(new AdvancedSubtensor1(), [apply1(new Reshape([-1]), [x]), linear]);
   PAIRS_WINDOWS.set(window, x);
@@ -326,7 +350,8 @@ export function markWindowWriter(window: TensorVariable, x: TensorVariable, writ
   WINDOW_WRITERS.set(window, { x, write });
 }
 
-function writeWindow(what: string, window: TensorVariable, y: TensorLike, set: boolean): TensorVariable {
+function writeWindow(what: string, window: TensorVariable, given: TensorLike, set: boolean): TensorVariable {
+  const y = window instanceof TensorVariable ? dropLeadingOnes(what, window, given) : given;
   const writer = window instanceof TensorVariable ? WINDOW_WRITERS.get(window) : undefined;
   if (writer) return writer.write(asYFor(what, y, writer.x), set);
   const owner = window instanceof TensorVariable ? window.owner : undefined;
@@ -345,6 +370,25 @@ function writeWindow(what: string, window: TensorVariable, y: TensorLike, set: b
     return apply1(new ReshapeTo(), [written, ...lengths]);
   }
   throw new TypeError(`${what}: expected a window of a tensor made by x.get(...), got ${String(window)}`);
+}
+
+/**
+ * y with more dimensions than the window: NumPy's `x[...] = y` accepts
+ * leading length-1 dimensions beyond the window's; here they must be
+ * broadcastable in y's type (Theano's rule for broadcasting) and are dropped.
+ */
+function dropLeadingOnes(what: string, window: TensorVariable, given: TensorLike): TensorLike {
+  if (typeof given === 'number' || typeof given === 'boolean') return given;
+  const y = asTensor(given, what);
+  if (y.ndim <= window.ndim) return y;
+  const extra = y.ndim - window.ndim;
+  if (y.broadcastable.slice(0, extra).some((b) => !b)) {
+    throw new TypeError(
+      `${what}: y (${y}) of type ${y.type} has ${y.ndim} dimensions but the window ${window} has ${window.ndim}; ` +
+        `its ${extra} leading dimensions must be broadcastable (length 1 in its type) to be dropped`,
+    );
+  }
+  return apply1(new DimShuffle(y.broadcastable, y.broadcastable.slice(extra).map((_, d) => d + extra)), [y]);
 }
 
 /** y as a tensor; a plain number takes x's dtype, as Theano's literals do. */

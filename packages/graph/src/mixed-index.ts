@@ -1,8 +1,9 @@
 /**
  * NumPy's advanced indexing for an index tuple holding a boolean (a mask
- * of one or more dimensions, a JS boolean or a 0-d boolean tensor) among
- * other indices: `x[:, m]`, `x[m, 0]`, `x[idx, m]`, `x[True, 0]`,
- * `x[m1, m2]`. As NumPy: a k-d mask is its `nonzero()` (k integer
+ * of one or more dimensions, a JS boolean or a 0-d boolean tensor) or an
+ * integer array among other indices: `x[:, m]`, `x[m, 0]`, `x[idx, m]`,
+ * `x[True, 0]`, `x[m1, m2]`, `x[:, idx]`, `x[0, idx]`, `x[idx, :, idx2]`
+ * (but `x[idx]` and a matrix's `x[rows, cols]`, indexing.ts). As NumPy: a k-d mask is its `nonzero()` (k integer
  * vectors over the k axes it covers), a 0-d boolean indexes a new axis of
  * length 1 by `[0]` or `[]`, integers count as advanced indices (0-d
  * arrays) for where the result's axes go, and the integer arrays broadcast
@@ -156,8 +157,9 @@ export function mixedIndex(v: TensorVariable, index: readonly Index[]): TensorVa
   const positions = parts.map((p, k) => (isAdvanced(p) ? k : -1)).filter((k) => k >= 0);
   const adjacent = positions[positions.length - 1]! - positions[0]! + 1 === positions.length;
   const advAxes = advanced.map((a) => a.axis);
+  // one array alone is its own linear position: AdvancedSubtensor1 wraps and clamps it as x.get(idx) does (DebugMode's reference raises)
   const B = broadcastTogether(
-    advanced.map((a) => (a.user ? wrap(a.idx, shapeI(y2, a.axis)) : a.idx)),
+    advanced.map((a) => (a.user && advanced.length > 1 ? wrap(a.idx, shapeI(y2, a.axis)) : a.idx)),
     advanced.map((a) => a.position),
   );
   // 3. the advanced axes first, merged into one; the linear position of each element of the broadcast index

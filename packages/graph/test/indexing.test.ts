@@ -92,7 +92,10 @@ describe('x.get: basic indexing, as NumPy', () => {
     const r = sym.function([x], x.get(null, '1:3', null, 2, null)).sync(X) as sym.NDArray;
     expect([r.shape, r.toArray()]).toEqual([[1, 2, 1, 1], [[[[6]], [[9]]]]]);
     expect(one(x.get(-1, null), [x], X)).toEqual([[10, 11, 12]]);
-    expect(() => x.get(T.lvector('i'), null)).toThrow("null (NumPy's newaxis) cannot be combined with an index array (i)");
+    // NumPy: arange(1, 13).reshape(4, 3)[[2, 0], None] has shape (2, 1, 3): the array's axis where it stands, then the new one
+    const i = T.lvector('i');
+    const withNull = sym.function([x, i], x.get(i, null)).sync(X, sym.array([2, 0], { dtype: 'int64' })) as sym.NDArray;
+    expect([withNull.shape, withNull.toArray()]).toEqual([[2, 1, 3], [[[7, 8, 9]], [[1, 2, 3]]]]);
   });
 });
 
@@ -196,7 +199,12 @@ describe('x[rows, cols]: elements picked by two index vectors (NumPy advanced in
     const b = T.lvector('b');
     const f = sym.function([m, a, b], m.get(a, b));
     expect((f.sync([[0, 1, 2], [3, 4, 5]], [0, 1], [3, -4]) as sym.NDArray).toArray()).toEqual([2, 3]);
-    expect(() => f.sync([[0, 1, 2], [3, 4, 5]], [0, 1], [1])).toThrow('get(rows, cols): rows a has 2 indices but cols b has 1; they pick elements in pairs');
+    // NumPy broadcasts a length of 1 here; x.get(rows, cols) of a matrix pairs its vectors one to one unless one's type is broadcastable
+    expect(() => f.sync([[0, 1, 2], [3, 4, 5]], [0, 1], [1])).toThrow(
+      "get: shape mismatch: the index arrays cannot be broadcast together (NumPy's IndexError): index 0 (a) has shape (2,) and index 1 (b) has shape (1,); x.get(rows, cols) of a matrix pairs them one to one",
+    );
+    const one1 = T.tensor('int64', [true], 'one1');
+    expect((sym.function([m, a, one1], m.get(a, one1)).sync([[0, 1, 2], [3, 4, 5]], [0, 1], [1]) as sym.NDArray).toArray()).toEqual([1, 4]);
   });
   it("setSubtensor and incSubtensor of x[rows, cols] return x's shape, repeated pairs adding up (NumPy's np.add.at(x, (rows, cols), y))", () => {
     // they returned the flattened matrix (the window is taken from x.reshape(-1)); found by gradient fuzzing
@@ -214,9 +222,13 @@ describe('x[rows, cols]: elements picked by two index vectors (NumPy advanced in
     expect(onRow.broadcastable).toEqual([true, false]);
     expect(one(onRow, [row], [[1, 1, 1]])).toEqual([[1, 1, 3]]);
   });
-  it('refuses other forms, saying which is supported', () => {
-    expect(() => T.dtensor3('t').get(T.lvector('a'), T.lvector('b'))).toThrow(/two index vectors pick elements of a matrix/);
-    expect(() => T.dmatrix('m').get(T.lvector('a'), T.dvector('f'))).toThrow(/cols index f must be an integer vector/);
+  it('takes two vectors on a tensor of more dimensions as NumPy (x[a, b] keeps the other axes), and refuses a float index array', () => {
+    const t = T.dtensor3('t');
+    const [a, b] = [T.lvector('a'), T.lvector('b')];
+    // NumPy: arange(24).reshape(2, 3, 4)[[1, 0], [2, -1]] == [[20, 21, 22, 23], [8, 9, 10, 11]]
+    const T3 = f64(Array.from({ length: 24 }, (_, k) => k)).reshape([2, 3, 4]);
+    expect(one(t.get(a, b), [t, a, b], T3, [1, 0], [2, -1])).toEqual([[20, 21, 22, 23], [8, 9, 10, 11]]);
+    expect(() => T.dmatrix('m').get(T.lvector('a'), T.dvector('f'))).toThrow('get: index 1 (f) of type TensorType(float64, vector) cannot index: use an integer, an integer array or a boolean mask');
   });
 });
 
@@ -357,11 +369,14 @@ describe('rows by an index vector', () => {
     sym.function([], [], { updates: [[s, w.mul(2).get(':3')]] }).sync();
     expect(s.getValue().toArray()).toEqual([2, 4, 6]);
   });
-  it('refuses index vectors mixed with other indices, and masks of more dimensions than x', () => {
+  it('takes index vectors among other indices (NumPy\'s advanced indexing, mixed-index.ts), and refuses masks of more dimensions than x and float arrays', () => {
     // a boolean mask alone is x[mask] (data-dependent.test.ts)
     expect(() => x.get(T.tensor('bool', [false, false, false], 'm'))).toThrow('get: the boolean mask m has 3 dimensions; it must have between 0 and 2');
-    expect(() => x.get(':', idx)).toThrow('an index array (idx) is supported only as the first and only index');
-    expect(() => x.get(T.dvector('d'))).toThrow('d of type TensorType(float64, vector) cannot index: use an integer array');
+    // NumPy: arange(1, 13).reshape(4, 3)[:, [2, 0, 2]] and [1:, [-1]]
+    expect(one(x.get(':', idx), [x, idx], X, [2, 0, 2])).toEqual([[3, 1, 3], [6, 4, 6], [9, 7, 9], [12, 10, 12]]);
+    expect(one(x.get('1:', [-1]), [x], X)).toEqual([[6], [9], [12]]);
+    expect(() => x.get(T.dvector('d'))).toThrow('get: index 0 (d) of type TensorType(float64, vector) cannot index: use an integer, an integer array or a boolean mask');
+    expect(() => x.get(':', [0.5, 1])).toThrow('get: index 1: the array [0.5,1] holds 0.5; an index array must hold integers (or only booleans, a mask)');
   });
 });
 

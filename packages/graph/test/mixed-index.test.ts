@@ -2,7 +2,9 @@
  * A boolean among other indices (mixed-index.ts): x.get(...) and
  * setSubtensor/incSubtensor through it against NumPy 2.4's x[index],
  * x[index] = y and numpy.add.at (fixtures/numpy-mixed-index.json, made by
- * numpy-mixed-index.py), then hand cases: errors, placement, gradients.
+ * numpy-mixed-index.py; and integer arrays without a boolean,
+ * fixtures/numpy-advanced-index.json, made by numpy-advanced-index.py),
+ * then hand cases: errors, placement, gradients.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +22,7 @@ type Entry =
   | { t: 'none' }
   | { t: 'flag'; v: boolean; sym: boolean }
   | ({ t: 'mask' } & Arr)
-  | ({ t: 'array' } & Arr);
+  | ({ t: 'array'; js?: boolean } & Arr);
 interface Case {
   x: Arr & { dtype: sym.DType };
   index: Entry[];
@@ -31,7 +33,9 @@ interface Case {
   inc?: number[];
 }
 
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/numpy-mixed-index.json', import.meta.url), 'utf8')) as { cases: Case[] };
+const load = (name: string) => JSON.parse(readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8')) as { cases: Case[] };
+const fixture = load('numpy-mixed-index.json');
+const advancedFixture = load('numpy-advanced-index.json');
 const { grad, verifyGrad } = (await import(/* @vite-ignore */ new URL('../../grad/src/index.ts', import.meta.url).href)) as {
   grad: (c: V, w: V[]) => V[];
   verifyGrad: (f: (...xs: V[]) => V, pts: sym.NestedArray[]) => Promise<{ maxAbsErr: number }>;
@@ -39,7 +43,14 @@ const { grad, verifyGrad } = (await import(/* @vite-ignore */ new URL('../../gra
 
 const reshape = (a: Arr, dtype: sym.DType) => sym.array(a.v as number[], { dtype }).reshape(a.shape);
 
-/** The case's index as get's arguments: masks, arrays and 0-d booleans (sym) as function inputs, fed their values. */
+/** A flat array of values as the nested JS array of that shape. */
+function nest(v: readonly number[], shape: readonly number[]): sym.NestedArray[] {
+  if (shape.length <= 1) return [...v];
+  const n = v.length / shape[0]!;
+  return Array.from({ length: shape[0]! }, (_, k) => nest(v.slice(k * n, (k + 1) * n), shape.slice(1)));
+}
+
+/** The case's index as get's arguments: masks, arrays and 0-d booleans (sym) as function inputs, fed their values; arrays marked js as JS arrays. */
 function build(c: Case, k: number): { index: sym.T.Index[]; inputs: V[]; values: sym.NDArray[] } {
   const inputs: V[] = [];
   const values: sym.NDArray[] = [];
@@ -47,6 +58,7 @@ function build(c: Case, k: number): { index: sym.T.Index[]; inputs: V[]; values:
     if (e.t === 'int' || e.t === 'slice') return e.v;
     if (e.t === 'none') return null;
     if (e.t === 'flag' && !e.sym) return e.v;
+    if (e.t === 'array' && e.js) return nest(e.v as number[], e.shape);
     const input = (dtype: sym.DType, shape: number[], a: sym.NDArray) => {
       // every other case marks an array's lengths of 1 broadcastable; the rest broadcast by their values only
       const v = T.tensor(dtype, shape.map((n) => k % 2 === 0 && n === 1 && e.t === 'array'), `i${position}`);
@@ -61,6 +73,34 @@ function build(c: Case, k: number): { index: sym.T.Index[]; inputs: V[]; values:
   return { index, inputs, values };
 }
 
+/** Every case of a fixture: get's values, shape and dtype, setSubtensor's and incSubtensor's values, or NumPy's IndexError. */
+function checkAll(cases: readonly Case[]): number {
+  let checked = 0;
+  cases.forEach((c, k) => {
+    const what = `case ${k}: x of shape ${JSON.stringify(c.x.shape)}[${JSON.stringify(c.index)}]`;
+    const x = T.tensor(c.x.dtype, c.x.shape.map(() => false), 'x');
+    const xv = reshape(c.x, c.x.dtype);
+    const { index, inputs, values } = build(c, k);
+    if (c.error) {
+      expect(() => {
+        const f = sym.function([x, ...inputs], x.get(...index));
+        f.sync(xv, ...values);
+      }, what).toThrow(/get: shape mismatch: the index arrays cannot be broadcast together/);
+      checked++;
+      return;
+    }
+    const window = x.get(...index);
+    const y = T.tensor(c.x.dtype, c.y!.shape.map((n) => n === 1), 'y');
+    const f = sym.function([x, y, ...inputs], [window, T.setSubtensor(window, y), T.incSubtensor(window, y)]);
+    const [got, set, inc] = f.sync(xv, reshape(c.y!, c.x.dtype), ...values) as sym.NDArray[];
+    expect({ dtype: got!.dtype, shape: got!.shape, v: Array.from(got!.data, Number) }, what).toEqual({ dtype: c.get!.dtype, shape: c.get!.shape, v: c.get!.v });
+    expect({ shape: set!.shape, v: Array.from(set!.data, Number) }, `${what} = y`).toEqual({ shape: c.x.shape, v: c.set });
+    expect({ shape: inc!.shape, v: Array.from(inc!.data, Number) }, `${what} += y`).toEqual({ shape: c.x.shape, v: c.inc });
+    checked++;
+  });
+  return checked;
+}
+
 describe('a boolean among other indices matches NumPy 2.4 (fixtures/numpy-mixed-index.json)', () => {
   it('has cases of every kind of index, and errors', () => {
     const kinds = new Set(fixture.cases.flatMap((c) => c.index.map((e) => e.t)));
@@ -69,30 +109,21 @@ describe('a boolean among other indices matches NumPy 2.4 (fixtures/numpy-mixed-
     expect(fixture.cases.filter((c) => c.error).length).toBeGreaterThan(20);
   });
   it('get, setSubtensor and incSubtensor: values, shapes and dtypes', () => {
-    let checked = 0;
-    fixture.cases.forEach((c, k) => {
-      const what = `case ${k}: x of shape ${JSON.stringify(c.x.shape)}[${JSON.stringify(c.index)}]`;
-      const x = T.tensor(c.x.dtype, c.x.shape.map(() => false), 'x');
-      const xv = reshape(c.x, c.x.dtype);
-      const { index, inputs, values } = build(c, k);
-      if (c.error) {
-        expect(() => {
-          const f = sym.function([x, ...inputs], x.get(...index));
-          f.sync(xv, ...values);
-        }, what).toThrow(/get: shape mismatch: the index arrays cannot be broadcast together/);
-        checked++;
-        return;
-      }
-      const window = x.get(...index);
-      const y = T.tensor(c.x.dtype, c.y!.shape.map((n) => n === 1), 'y');
-      const f = sym.function([x, y, ...inputs], [window, T.setSubtensor(window, y), T.incSubtensor(window, y)]);
-      const [got, set, inc] = f.sync(xv, reshape(c.y!, c.x.dtype), ...values) as sym.NDArray[];
-      expect({ dtype: got!.dtype, shape: got!.shape, v: Array.from(got!.data, Number) }, what).toEqual({ dtype: c.get!.dtype, shape: c.get!.shape, v: c.get!.v });
-      expect({ shape: set!.shape, v: Array.from(set!.data, Number) }, `${what} = y`).toEqual({ shape: c.x.shape, v: c.set });
-      expect({ shape: inc!.shape, v: Array.from(inc!.data, Number) }, `${what} += y`).toEqual({ shape: c.x.shape, v: c.inc });
-      checked++;
-    });
-    expect(checked).toBe(fixture.cases.length);
+    expect(checkAll(fixture.cases)).toBe(fixture.cases.length);
+  }, 300_000);
+});
+
+describe('integer arrays among other indices, no boolean, match NumPy 2.4 (fixtures/numpy-advanced-index.json)', () => {
+  it('has cases of every kind of index, JS arrays, several dtypes, and errors', () => {
+    const cases = advancedFixture.cases;
+    expect(new Set(cases.flatMap((c) => c.index.map((e) => e.t)))).toEqual(new Set(['int', 'slice', 'none', 'array']));
+    expect(cases.length).toBeGreaterThanOrEqual(400);
+    expect(cases.filter((c) => c.error).length).toBeGreaterThan(15);
+    expect(cases.filter((c) => c.index.some((e) => e.t === 'array' && e.js)).length).toBeGreaterThan(50);
+    expect(new Set(cases.map((c) => c.x.dtype)).size).toBeGreaterThanOrEqual(5);
+  });
+  it('get, setSubtensor and incSubtensor: values, shapes and dtypes', () => {
+    expect(checkAll(advancedFixture.cases)).toBe(advancedFixture.cases.length);
   }, 300_000);
 });
 
