@@ -153,7 +153,8 @@ describe('parametric kernels', () => {
     await call(19);
     const third = await call(26);
     // the kernels over the whole sequence are new at each length; most of them share earlier lengths' pipelines
-    expect(third.kernels).toBeGreaterThan(20);
+    // (20 since the scatter-add kernel: the gradient's increments no longer sort and scan)
+    expect(third.kernels).toBeGreaterThan(15);
     expect(third.pipelines).toBeLessThan(third.kernels / 3);
   });
 });
