@@ -2,7 +2,8 @@
  * Indexing: windows of constant bounds (views, and gathers for negative
  * steps), symbolic integer indices (negative ones count from the end),
  * set/inc of windows, rows picked and incremented by an index vector
- * (repeated rows accumulate), concatenation and stacking. Data movement
+ * (repeated rows accumulate), integer arrays among other indices,
+ * concatenation and stacking. Data movement
  * is exact; increments round once (rows picked twice accumulate in another
  * order on some backends).
  */
@@ -217,6 +218,37 @@ function scatterRows(dtype: DType): OpCase | undefined {
   };
 }
 
+/**
+ * Integer arrays among other indices (NumPy's advanced indexing): the axes
+ * in place or first, index arrays broadcast, set and inc through them.
+ */
+function advancedIndices(dtype: DType): OpCase {
+  const x = T.tensor(dtype, [false, false, false], 'x');
+  const idx = T.ivector('idx');
+  const grid = T.imatrix('grid');
+  const cols = T.ivector('cols');
+  const window = x.get(grid, ':', cols);
+  const outs: [string, TensorVariable][] = [
+    ["x.get(':', idx)", x.get(':', idx)],
+    ["x.get(grid, ':', cols) (broadcast (2, 1) with (3,), first)", window],
+    ["x.get(0, idx, '1:3')", x.get(0, idx, '1:3')],
+    ["setSubtensor(x.get(0, idx, '1:3'), x[2, :, :2]) (repeated: the last write wins)", T.setSubtensor(x.get(0, idx, '1:3'), x.get(2, ':', '0:2'))],
+    ...(dtype === 'bool' ? [] : ([["incSubtensor(x.get(grid, ':', cols), x[1:3, :3, :4])", T.incSubtensor(window, x.get('1:3', '0:3', '0:4'))]] as [string, TensorVariable][])),
+  ];
+  return {
+    group: 'indexing',
+    name: `integer arrays among other indices ${dtype}: x (3, 4, 5), idx = [3, 0, 3, -1], grid = [[2], [0]], cols = [4, -5, 4]`,
+    op: 'advanced_inc_subtensor',
+    dtype,
+    graph: {
+      inputs: [x, idx, grid, cols],
+      outputs: outs.map(([, o]) => o),
+      labels: outs.map(([l]) => l),
+      values: (rng) => [randomArray(rng, dtype, [3, 4, 5], 'small'), array([3, 0, 3, -1], { dtype: 'int32' }), array([[2], [0]], { dtype: 'int32' }), array([4, -5, 4], { dtype: 'int32' })],
+    },
+  };
+}
+
 /** int64 indices (sym's default integer dtype), where the backend holds int64. */
 function wideIndices(dtype: DType): OpCase {
   const x = T.tensor(dtype, [false, false], 'x');
@@ -277,6 +309,7 @@ export function indexingCases(dtypes: readonly DType[]): OpCase[] {
     rows(d),
     manyRows(d),
     ...(scatterRows(d) ? [scatterRows(d)!] : []),
+    advancedIndices(d),
     joins(d, d),
     ...(partner(d, dtypes) !== d ? [joins(d, partner(d, dtypes))] : []),
     ...(dtypes.includes('int64') ? [wideIndices(d)] : []),
