@@ -245,7 +245,7 @@ describe('T.nnet.abstractConv: conv2dGradWrtInputs and conv2dGradWrtWeights', ()
     const f = sym.function([G, W, r, c], T.nnet.conv2dGradWrtInputs(G, W, [null, null, r, c]));
     expect(((await f(random([1, 1, 1, 1], 1), w, 3, 3)) as sym.NDArray).shape).toEqual([1, 1, 3, 3]);
     // the error came from the Im2Col inside, naming neither inputShape nor the function called
-    const rows = /^conv2dGradWrtInputs: inputShape\[2\] must be at least 3 rows for one 3x3 window of the filters w with these options, got 2 \(the window spans 3 positions/;
+    const rows = /^conv2dGradWrtInputs: inputShape\[2\] must be at least 3 rows for one 3x3 window of the filters w with these options, got 2$/;
     await expect(f(random([1, 1, 1, 1], 1), w, 2, 3)).rejects.toThrow(rows);
     await expect(f(random([1, 1, 0, 1], 1), w, 2, 3)).rejects.toThrow(rows);
     // padding 1 each side: one row is enough; dilation 2 spans 5 cols, so 3 with that padding
@@ -324,5 +324,70 @@ describe('T.nnet.abstractConv.bilinearUpsampling', () => {
     for (const shape of [[0, 2, 2, 3], [2, 0, 2, 3]]) {
       expect((await run([X], T.nnet.abstractConv.bilinearUpsampling(X, 2), sym.NDArray.zeros(shape, 'float64'))).shape).toEqual([shape[0], shape[1], 4, 6]);
     }
+  });
+});
+
+describe('an image too small for the filters, found when the function runs, names the caller', () => {
+  const [X, W] = [T.dtensor4('x'), T.dtensor4('w')];
+  it("conv2d names the input, its shape, the filters' window, the least length and what came", async () => {
+    const f = sym.function([X, W], T.nnet.conv2d(X, W));
+    await expect(f(random([1, 1, 2, 5], 1), random([1, 1, 3, 3], 2))).rejects.toThrow(
+      /^conv2d: the input x of shape \(1, 1, 2, 5\) is too small for one 3x3 window of the filters w with these options: expected at least 3 rows, got 2$/,
+    );
+    await expect(f(random([1, 1, 5, 1], 1), random([1, 1, 3, 2], 2))).rejects.toThrow(
+      /^conv2d: the input x of shape \(1, 1, 5, 1\) is too small for one 3x2 window of the filters w with these options: expected at least 2 cols, got 1$/,
+    );
+    // filters known when built: the window is a number in the check, the filters are named when built
+    const w = T.constant(random([2, 1, 3, 3], 2), { name: 'w3' });
+    const g = sym.function([X], T.nnet.conv2d(X, w));
+    await expect(g(random([1, 1, 2, 5], 1))).rejects.toThrow(/^conv2d: the input x of shape \(1, 1, 2, 5\) is too small for one 3x3 window of the filters with these options: expected at least 3 rows, got 2$/);
+    expect(() => T.nnet.conv2d(T.constant(random([1, 1, 2, 5], 1), { name: 'small' }), w)).toThrow(
+      /^conv2d: the input small of shape \(1, 1, 2, 5\) is too small for one 3x3 window of the filters w3 with these options: expected at least 3 rows, got 2$/,
+    );
+  });
+  it('the run-time check refuses exactly the images Im2Col has no window for, across paddings, dilations and strides', async () => {
+    const cases: Conv2dOptions[] = [{}, { borderMode: 1 }, { borderMode: [2, 0], filterDilation: [2, 3] }, { borderMode: 'half', filterDilation: [2, 1] }, { borderMode: 'full', subsample: [2, 2] }];
+    for (const options of cases) {
+      const f = sym.function([X, W], T.nnet.conv2d(X, W, options));
+      for (const [k, n] of [[1, 0], [1, 1], [2, 0], [2, 1], [3, 1], [3, 2], [3, 3], [4, 2], [4, 5]] as const) {
+        const x = random([1, 1, n, n + 2], 1);
+        const w = random([1, 1, k, 1], 2);
+        const d = options.filterDilation?.[0] ?? 1;
+        let fits = true;
+        try {
+          sym.windowCount(n, k, options.subsample?.[0] ?? 1, d, padOf(options.borderMode, 0, k, d), 'strict');
+        } catch {
+          fits = false;
+        }
+        if (fits) expect(((await f(x, w)) as sym.NDArray).shape).toEqual(directConv(x, w, options).shape);
+        else await expect(f(x, w)).rejects.toThrow(new RegExp(`^conv2d: the input x of shape \\(1, 1, ${n}, ${n + 2}\\) is too small for one ${k}x1 window of the filters w with these options: expected at least \\d+ rows, got ${n}$`));
+      }
+    }
+  });
+  it('conv2dGradWrtWeights names the input and filterShape; the gradient of conv2d, the input', async () => {
+    const gz = T.dtensor4('gz');
+    const f = sym.function([X, gz], T.nnet.conv2dGradWrtWeights(X, gz, [1, 1, 3, 3]));
+    await expect(f(random([1, 1, 2, 2], 1), random([1, 1, 1, 1], 2))).rejects.toThrow(
+      /^conv2dGradWrtWeights: the input x of shape \(1, 1, 2, 2\) is too small for one 3x3 window of filterShape with these options: expected at least 3 rows, got 2$/,
+    );
+    expect(() => T.nnet.conv2dGradWrtWeights(T.constant(random([1, 1, 4, 2], 1), { name: 'img' }), gz, [1, 1, 3, 3])).toThrow(
+      /^conv2dGradWrtWeights: the input img of shape \(1, 1, 4, 2\) is too small for one 3x3 window of filterShape with these options: expected at least 3 cols, got 2$/,
+    );
+    const { grad } = await import('../../grad/src/index.js');
+    const cost = T.sum(T.nnet.conv2d(X, W));
+    const g = sym.function([X, W], grad(cost, [X, W]));
+    await expect(g(random([1, 1, 2, 2], 1), random([1, 1, 3, 3], 2))).rejects.toThrow(/^conv2d: the input x of shape \(1, 1, 2, 2\) is too small for one 3x3 window of the filters w/);
+  });
+  it('checks merged across calls word what the calls share: two filters of one window on one image', async () => {
+    // numGroups 2 with the channels known: the image is x itself for both calls, and their checks are one node
+    const x = T.reshape(X, [T.shapeI(X, 0), 2, T.shapeI(X, 2), T.shapeI(X, 3)]);
+    expect(x.staticShape).toEqual([null, 2, null, null]);
+    const [a, b] = [T.constant(random([2, 1, 3, 3], 1), { name: 'a' }), T.constant(random([2, 1, 3, 3], 2), { name: 'b' })];
+    const f = sym.function([X], [T.nnet.conv2d(x, a, { numGroups: 2 }), T.nnet.conv2d(x, b, { numGroups: 2 })]);
+    const error = await f(random([1, 2, 2, 4], 3)).then(
+      () => null,
+      (e: Error) => e.message,
+    );
+    expect(error).toBe(`conv2d: the input ${x} of shape (1, 2, 2, 4) is too small for one 3x3 window of the filters with these options: expected at least 3 rows, got 2`);
   });
 });

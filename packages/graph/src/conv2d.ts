@@ -151,6 +151,77 @@ function checkChannels(what: string, name: string, x: TensorVariable, w: TensorV
   return apply1(new MatchLength(1, 1, (xs, es) => describe(xs, filterShape(es), known(es[1]) ? es[1] / groups : null), `${what} channels ${groups}`), [x, expected]);
 }
 
+/** Lengths as numbers where both are known, else symbolic scalars. */
+const plusL = (a: Length, b: Length): Length => (typeof a === 'number' && typeof b === 'number' ? a + b : T.add(a, b));
+const timesL = (a: Length, b: Length): Length => (typeof a === 'number' && typeof b === 'number' ? a * b : T.mul(a, b));
+const halfL = (a: Length): Length => (typeof a === 'number' ? Math.floor(a / 2) : T.intDiv(a, 2));
+
+/**
+ * The fewest positions along axis a of an image that hold one window of
+ * k positions ('strict' edges): the dilated window less the padding on
+ * both sides (a number where k is one, else a symbolic scalar; <= 0 when
+ * any length does).
+ */
+function leastLength(g: PatchGeometry, a: 0 | 1, k: Length): Length {
+  const d = g.dilation[a];
+  const spec = g.pad[a];
+  const reach = timesL(d, plusL(k, -1));
+  const pad = spec === 'full' ? reach : spec === 'half' ? halfL(plusL(reach, 1)) : spec;
+  return plusL(plusL(reach, 1), timesL(-2, pad));
+}
+
+/**
+ * x (..., rows, cols) checked to hold one window of `window` along its
+ * last two axes, as a convolution's 'strict' edges need: when built where
+ * the lengths are known, else when the function runs. The check belongs to
+ * the call, not to the Im2Col after it, so that the error names what the
+ * caller was given (the Im2Col may be merged with another call's): a
+ * MatchLength of each axis against an empty (max(n, least), KH, KW, 0)
+ * tensor, as long as the axis exactly when it is long enough, whose shape
+ * also gives the message the window. `describe(a, shape, least, window,
+ * running)`: running, the message may be another call's whose check
+ * merged with this one (same image, same least length, same window), so
+ * it names only what those share.
+ */
+function checkWindowFits(
+  x: TensorVariable,
+  g: PatchGeometry,
+  window: readonly [Length, Length],
+  describe: (a: 0 | 1, shape: readonly (number | null)[], least: number | null, window: readonly (number | null)[], running: boolean) => string,
+  tag: string,
+): TensorVariable {
+  let checked = x;
+  const axis0 = x.ndim - 2;
+  for (const a of [0, 1] as const) {
+    const least = leastLength(g, a, window[a]);
+    const n = x.staticShape[axis0 + a];
+    if (typeof least === 'number') {
+      if (least <= 0) continue;
+      if (known(n)) {
+        if (n < least) throw new RangeError(describe(a, x.staticShape, least, window.map((k) => (typeof k === 'number' ? k : null)), false));
+        continue;
+      }
+    }
+    const length = known(n) ? n : T.shapeI(x, axis0 + a);
+    const expected = T.zeros([T.maximum(length, least), window[0], window[1], 0], 'int8');
+    checked = apply1(new MatchLength(axis0 + a, 0, (xs, es) => describe(a, xs, es[0] ?? null, es.slice(1, 3), true), `${tag} window fits ${a}`), [checked, expected]);
+  }
+  return checked;
+}
+
+/** Rows or cols, axis a of an image. */
+const axisName = (a: 0 | 1) => (a === 0 ? 'rows' : 'cols');
+
+/**
+ * An image too small for one window, described: `subject` (the input x)
+ * of its shape is too small for one window of `whose` along axis a, the
+ * least length it needs and its own.
+ */
+function tooSmall(what: string, subject: string, a: 0 | 1, shape: readonly (number | null)[], least: number | null, window: readonly (number | null)[], whose: string): string {
+  const n = shape[shape.length - 2 + a];
+  return `${what}: ${subject} of shape ${shapeToString(shape)} is too small for one ${window.map((k) => k ?? '?').join('x')} window of ${whose} with these options: expected at least ${least ?? '?'} ${axisName(a)}, got ${n}`;
+}
+
 /** The windows of x (batch, C, H, W) as rows (batch, OH, OW, C KH KW); the window from `window` or a tensor's last two axes. */
 function patchRows(x: TensorVariable, g: PatchGeometry, window: Pair | null, windowLike: TensorVariable): TensorVariable {
   const patches = apply1(new Im2Col(g, window), window ? [x] : [x, windowLike]);
@@ -197,8 +268,17 @@ export function conv2d(input: TensorLike, filters: TensorLike, options: Conv2dOp
   // checked now where the shapes are known, and again when a function runs
   const image = checkChannels(what, 'the input', x, w0, groups);
   const [kh, kw] = w0.staticShape.slice(2);
+  // an image too small for the filters names the input (its run-time check, like the channels', is this call's)
+  const fits = checkWindowFits(
+    image,
+    geometry,
+    [lengthOf(w0, 2), lengthOf(w0, 3)],
+    // the filters named where their window is symbolic (their own shape in the check) or the check is not merged
+    (a, xs, least, window, running) => tooSmall(what, `the input ${x}`, a, xs, least, window, running && known(kh) && known(kw) ? 'the filters' : `the filters ${w0}`),
+    what,
+  );
   // rows (batch, OH, OW, C * KH * KW): the copy is the im2col matrix
-  const rows = patchRows(image, geometry, known(kh) && known(kw) ? [kh, kw] : null, w);
+  const rows = patchRows(fits, geometry, known(kh) && known(kw) ? [kh, kw] : null, w);
   const matrix = reshapeCopy(oriented(w, flip), [0, -1]);
   const out = groups === 1 ? apply1(DOT, [rows, dimshuffle(matrix, [1, 0])]) : groupsLast(T.batchedDot(groupsFirst(rows, groups), filterColumns(matrix, groups)));
   return dimshuffle(out, [0, 3, 1, 2]);
@@ -281,13 +361,6 @@ export function conv2dGradWrtInputs(outputGrad: TensorLike, filters: TensorLike,
   if (known(channels)) wc = expectAxis(wc, 1, channels / groups, (ws) => `${what}: inputShape[1]=${channels} must be numGroups ${groups} x the channels per group of the filters ${w0}, of shape ${shapeToString(ws)}`, `${what} input channels ${groups}`);
   // an empty (0, KH, KW, OH, OW) tensor (nothing allocated): the output rows and cols that inputShape's rows and cols give
   const staticWindow: Pair | null = known(kh) && known(kw) ? [kh, kw] : null;
-  // an inputShape too small for one window is the caller's, not the op's: the error names it (at build time where rows, cols and the window are known)
-  const tooSmall = (a: 0 | 1, n: number, window: Pair, reason: string) => {
-    const [k, d] = [window[a], geometry.dilation[a]];
-    const least = Math.max(1, d * (k - 1) + 1 - 2 * resolvePad(geometry.pad[a], k, d));
-    const name = a === 0 ? 'rows' : 'cols';
-    return `${what}: inputShape[${2 + a}] must be at least ${least} ${name} for one ${window.join('x')} window of the filters ${w0} with these options, got ${n} (${reason})`;
-  };
   // symbolic rows and cols below 1 are the caller's too (numbers are checked when built): the allocs of their shape name inputShape
   const sized = (shape: readonly Length[]) => {
     const first = shape.length - 2;
@@ -296,7 +369,16 @@ export function conv2dGradWrtInputs(outputGrad: TensorLike, filters: TensorLike,
     const alloc = new Alloc({ describe, tag: `${what} inputShape ${first}` });
     return apply1(alloc, [constant(0, { dtype: 'int8' }), ...lengths(what, shape)]);
   };
-  const counts = apply1(new Im2Col(geometry, staticWindow, 0, { shortAxis: tooSmall }), staticWindow ? [sized([0, rows, cols])] : [sized([0, rows, cols]), w0]);
+  // an inputShape too small for one window is the caller's, not the op's: the error names it (when built where rows, cols and the window are known)
+  const shaped = checkWindowFits(
+    sized([0, rows, cols]),
+    geometry,
+    [lengthOf(w0, 2), lengthOf(w0, 3)],
+    (a, cs, least, win, running) =>
+      `${what}: inputShape[${2 + a}] must be at least ${least ?? '?'} ${axisName(a)} for one ${win.join('x')} window of the filters${running && staticWindow ? '' : ` ${w0}`} with these options, got ${cs[1 + a]}`,
+    what,
+  );
+  const counts = apply1(new Im2Col(geometry, staticWindow), staticWindow ? [shaped] : [shaped, w0]);
   for (const a of [0, 1] as const) {
     const name = a === 0 ? 'rows' : 'cols';
     const given = [rows, cols][a]!;
@@ -346,6 +428,8 @@ export function conv2dGradWrtWeights(input: TensorLike, outputGrad: TensorLike, 
   if (known(o)) gz0 = expectAxis(gz0, 1, o, (gs) => `${what}: filterShape[0]=${o} is the number of filters, one per channel of outputGrad ${gzName}, of shape ${shapeToString(gs)}`, `${what} filters`);
   if (known(cg)) x0 = expectAxis(x0, 1, groups * cg, (xs) => `${what}: filterShape[1]=${cg} is the input's channels per group, but the input ${xName} of shape ${shapeToString(xs)} has ${xs[1]} channels (numGroups ${groups})`, `${what} channels ${groups}`);
   const window = staticPair(kh, kw);
+  // an input too small for filterShape's window names the input, not the patch op after it
+  x0 = checkWindowFits(x0, geometry, [kh, kw], (a, xs, least, win) => tooSmall(what, `the input ${xName}`, a, xs, least, win, 'filterShape'), what);
   const rows0 = patchRows(x0, geometry, window, window ? x0 : T.zeros([kh, kw], 'int8'));
   // the windows of the input must be as many as outputGrad's positions, which the product pairs with them
   const matched = (axis: number, name: string) => (v: TensorVariable) =>

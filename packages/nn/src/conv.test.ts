@@ -132,6 +132,26 @@ describe('Conv2D: errors name the layer, what it expected and what came', () => 
     expect(() => layer.outputShape([null, 3, 28] as never)).toThrow(/expected an input shape \(batch, channels, rows, cols\) of four lengths/);
   });
 
+  it('refuses an input too small for the filters, naming the layer, x, the least rows or cols and what came, when built or run', async () => {
+    const x = T.tensor4('x');
+    const f = sym.function([x], layer.output(x));
+    await expect(f(nested(randomTensor([1, 3, 2, 5], 2)))).rejects.toThrow(
+      "Conv2D(conv1).output: x x of shape (1, 3, 2, 5) is too small for the layer's 3x3 filters with its padding, stride and dilation: expected at least 3 rows (axis 2), got 2",
+    );
+    await expect(f(nested(randomTensor([1, 3, 4, 0], 2)))).rejects.toThrow(/Conv2D\(conv1\)\.output: x x of shape \(1, 3, 4, 0\) is too small .*: expected at least 3 cols \(axis 3\), got 0$/);
+    expect(() => layer.output(T.constant(sym.array(nested(randomTensor([1, 3, 5, 2], 3))), { name: 'images' }))).toThrow(
+      "Conv2D(conv1).output: x images of shape (1, 3, 5, 2) is too small for the layer's 3x3 filters with its padding, stride and dilation: expected at least 3 cols (axis 3), got 2",
+    );
+    // padding 1 and dilation 2 along the rows: a 3-row window spans 5, so 3 rows at least; 'full' padding takes any image
+    const wide = new Conv2D(nested(randomTensor([1, 1, 3, 2], 4)), null, null, { padding: [1, 0], dilation: [2, 1], name: 'wide' });
+    const g = sym.function([x], wide.output(x));
+    expect(((await g(nested(randomTensor([1, 1, 3, 2], 5)))) as sym.NDArray).shape).toEqual(wide.outputShape([1, 1, 3, 2]));
+    await expect(g(nested(randomTensor([1, 1, 2, 2], 5)))).rejects.toThrow(/^Conv2D\(wide\)\.output: x x of shape \(1, 1, 2, 2\) is too small for the layer's 3x2 filters .*: expected at least 3 rows \(axis 2\), got 2$/);
+    expect(() => wide.outputShape([1, 1, 2, 2])).toThrow(/Conv2D\(wide\)\.outputShape: the input shape \(1, 1, 2, 2\) is too small for the 3x2 filters along its rows/);
+    const full = new Conv2D(nested(randomTensor([1, 1, 3, 3], 4)), null, null, { padding: 'full' });
+    expect(((await sym.function([x], full.output(x))(nested(randomTensor([1, 1, 1, 1], 5)))) as sym.NDArray).shape).toEqual([1, 1, 3, 3]);
+  });
+
   it('refuses filters, biases and options that do not fit', () => {
     expect(() => new Conv2D([[1, 2]], null, null)).toThrow('Conv2D: W_init must be 4-d filters (outChannels, inChannels / groups, kRows, kCols), got shape (1, 2)');
     expect(() => new Conv2D(nested(randomTensor([2, 1, 3, 3], 1)), [0, 0, 0], null, { name: 'c' })).toThrow('Conv2D(c): b_init must have shape (2,), one per output channel of W_init of shape (2, 1, 3, 3), got shape (3,)');

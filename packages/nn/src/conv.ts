@@ -202,6 +202,43 @@ export class Conv2D implements LayerLike {
     return [batch, this.outChannels, along(0, rows), along(1, cols)];
   }
 
+  /**
+   * The fewest rows (a = 0) or cols (a = 1) an input needs for one window
+   * of the filters: the dilated window less the padding on both sides.
+   */
+  #least(a: 0 | 1): number {
+    const [k, d, pad] = [this.kernel[a], this.dilation[a], this.padding];
+    const spec = typeof pad === 'string' ? (pad === 'valid' ? 0 : pad) : (pad as Pair)[a];
+    return d * (k - 1) + 1 - 2 * resolvePad(spec, k, d);
+  }
+
+  /**
+   * `checked` (x after its channel check) checked to hold one window of the
+   * filters along its rows and cols: when built where x's lengths are
+   * known, else when the function runs (a MatchLength of the axis against
+   * an empty (max(n, least), kRows, kCols, 0) tensor, as long as the axis
+   * exactly when the axis is long enough), so that an image too small
+   * names the layer and x rather than conv2d and a node inside the layer.
+   */
+  #checkFits(what: string, x: TensorVariable, checked: TensorVariable): TensorVariable {
+    let fits = checked;
+    for (const a of [0, 1] as const) {
+      const least = this.#least(a);
+      const name = a === 0 ? 'rows' : 'cols';
+      const describe = (xs: readonly (number | null)[], window: readonly (number | null)[]) =>
+        `${what}: x ${x} of shape ${shapeToString(xs)} is too small for the layer's ${window.join('x')} filters with its padding, stride and dilation: expected at least ${least} ${name} (axis ${2 + a}), got ${String(xs[2 + a])}`;
+      const n = x.staticShape[2 + a];
+      if (least <= 0) continue;
+      if (n !== null && n !== undefined) {
+        if (n < least) throw new RangeError(describe(x.staticShape, this.kernel));
+        continue;
+      }
+      const expected = T.zeros([T.maximum(T.shapeI(x, 2 + a), least), this.kernel[0], this.kernel[1], 0], 'int8');
+      fits = apply1(new MatchLength(2 + a, 0, (xs, es) => describe(xs, es.slice(1, 3)), `${this.#what} input ${name} fit`), [fits, expected]);
+    }
+    return fits;
+  }
+
   /** `act(conv2d(x, W) + b)` for x of shape (batch, inChannels, rows, cols). */
   output(x: TensorVariable): TensorVariable {
     const what = `${this.#what}.output`;
@@ -211,7 +248,7 @@ export class Conv2D implements LayerLike {
       new MatchLength(1, 0, (xs) => `${what}: x ${x} of shape ${shapeToString(xs)} has ${String(xs[1])} channels (axis 1 of (batch, channels, rows, cols)), expected ${this.inChannels}`, `${this.#what} input channels ${this.inChannels}`),
       [x, T.zeros([this.inChannels], 'int8')],
     );
-    const conv = T.nnet.conv2d(checked, this.W, this.convOptions);
+    const conv = T.nnet.conv2d(this.#checkFits(what, x, checked), this.W, this.convOptions);
     const lin = this.b ? conv.add(this.b.dimshuffle('x', 0, 'x', 'x')) : conv;
     return this.activation ? this.activation(lin) : lin;
   }

@@ -135,14 +135,14 @@ function forEachWindowRead(lead: number, ra: Axis, ca: Axis, f: (i: number, pixe
           }
 }
 
-/** What an Im2Col's errors say, when the function that built it words them. */
+/**
+ * What an Im2Col's errors say, when the function that built it words them.
+ * An axis too short for one window has the op's own message: conv2d and
+ * its adjoints check that before their Im2Col, where each call names its
+ * own inputs (a describer here would not be part of the op's key, so a
+ * merged op could word one call's error with another's names).
+ */
 export interface Im2ColErrors {
-  /**
-   * An axis too short for one window (conv2dGradWrtInputs names its
-   * inputShape, which the op's input only carries); the op's own message
-   * otherwise.
-   */
-  readonly shortAxis?: (axis: 0 | 1, length: number, window: Pair, reason: string) => string;
   /**
    * Set, windows that hold none of the image's values are an error rather
    * than windows of `fill` (max pooling over padding alone, which has no
@@ -210,7 +210,6 @@ export class Im2Col extends Op {
       try {
         return windowCount(n, k, this.geometry.stride[a]!, this.geometry.dilation[a]!, resolvePad(this.geometry.pad[a]!, k, this.geometry.dilation[a]!), this.geometry.edges);
       } catch (e) {
-        if (this.errors.shortAxis) throw new RangeError(this.errors.shortAxis(a as 0 | 1, n, [window[0]!, window[1]!], (e as Error).message));
         throw new RangeError(`${this.toString()}: ${node.inputs[0]?.toString() ?? 'input'} of shape ${fmtShape(s)} has no ${window.join('x')} window along axis ${s.length - 2 + a}: ${(e as Error).message}`);
       }
     });
