@@ -166,4 +166,14 @@ describe('deep kernels on the device', () => {
     expectNear([...gpu[0]!.data], [...ref[0]!.data], 'x * 0.9 + 0.1');
     expect(sym.function([x], y, { device: 'webgpu' }).compiled.kernelCount([...xs])).toBeLessThan(4);
   });
+
+  it('a join of 300 pieces is a tree of small joins (one kernel of 300 took lavapipe 24-34 s to compile) that match the CPU', async () => {
+    const pieces = Array.from({ length: 300 }, (_, i) => T.fvector(`p${i}`));
+    const args = pieces.map((_, i) => [i, -i / 4]);
+    const { gpu, ref } = await both(pieces, T.concatenate(pieces), args);
+    expect([...gpu[0]!.data]).toEqual([...ref[0]!.data]);
+    expect([...gpu[0]!.data]).toEqual(args.flat());
+    // 19 joins of at most 16 pieces, 2 of those, 1 at the top
+    expect(sym.function(pieces, T.concatenate(pieces), { device: 'webgpu' }).compiled.kernelCount(...args)).toBe(22);
+  });
 });

@@ -101,8 +101,43 @@ export class Join extends Op {
     // one piece of any length and the others empty: the join is that piece, a view (a cumsum's passes past the length)
     const full = inputs.filter((v) => v.shape[this.axis] !== 0);
     if (full.length === 1 && full[0]!.dtype === d && sizeOf(shape) > 0) return [full[0]!];
-    return [joinViews(ctx, inputs, inputs.map((v) => v.shape[this.axis]!), this.axis, shape, d)];
+    if (full.length <= JOIN_FAN_IN || sizeOf(shape) === 0) return [joinViews(ctx, inputs, inputs.map((v) => v.shape[this.axis]!), this.axis, shape, d)];
+    return [joinTree(ctx, full, this.axis, d)];
   }
+}
+
+/**
+ * Most pieces one join kernel reads. A kernel reading 300 pieces nests 300
+ * clamped reads in one expression: lavapipe took 24-34 s to compile its
+ * WGSL (48 KB, its inputs past the binding limit packed into one buffer).
+ * A join of more pieces is a tree of joins of at most this many, whose
+ * kernels are small and mostly alike (one shader for many of them): the
+ * whole call 0.9-1.6 s. It copies the data once more per level above the
+ * first (log16 of the pieces); on the CPU a join of 20 pieces of 1e5 takes
+ * as long either way.
+ */
+export const JOIN_FAN_IN = 16;
+
+/** Non-empty `views` joined along `axis` by joins of at most JOIN_FAN_IN pieces: consecutive groups of that many (the last shorter), then their join. */
+function joinTree(ctx: LowerContext, views: readonly TensorView[], axis: number, d: DType): BufferView {
+  let level: readonly TensorView[] = views;
+  while (level.length > JOIN_FAN_IN) {
+    const groups = Math.ceil(level.length / JOIN_FAN_IN);
+    const next: TensorView[] = [];
+    for (let g = 0; g < groups; g++) {
+      const part = level.slice(g * JOIN_FAN_IN, (g + 1) * JOIN_FAN_IN);
+      next.push(part.length === 1 ? part[0]! : joinViews(ctx, part, part.map((v) => v.shape[axis]!), axis, joinedLength(part, axis), d));
+    }
+    level = next;
+  }
+  return joinViews(ctx, level, level.map((v) => v.shape[axis]!), axis, joinedLength(level, axis), d);
+}
+
+/** The shape of `views` (equal but along `axis`) laid end to end along `axis`. */
+function joinedLength(views: readonly TensorView[], axis: number): number[] {
+  const shape = [...views[0]!.shape];
+  shape[axis] = views.reduce((a, v) => a + v.shape[axis]!, 0);
+  return shape;
 }
 
 /**
