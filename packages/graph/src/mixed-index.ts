@@ -86,7 +86,7 @@ function broadcastTogether(arrays: readonly TensorVariable[], positions: readonl
       if (k < 0) return a;
       const one = T.eq(lens[k]!, 1);
       const describe = (as: readonly (number | null)[], es: readonly (number | null)[]): string =>
-        `get: shape mismatch: the index arrays cannot be broadcast together (NumPy's IndexError): index ${positions[j]} has ${as[d]} positions along dimension ${d} where the others have ${es[0]}`;
+        `get: shape mismatch: the index arrays cannot be broadcast together (NumPy's IndexError): index ${positions[j]} of shape ${shapeToString(as.slice(nd - arrays[j]!.ndim))} has ${as[d]} positions along dimension ${d} of the broadcast where the others have ${es[0]}`;
       // a has r or 1 entries along d, checked: the expected length is r unless a's is 1
       const checked = apply1(new MatchLength(d, 0, describe, `broadcast index ${positions[j]}:${d}`), [a, T.arange(T.switch(one, 1, r))]);
       // gather along d by arange(r) (all zeros where a's length is 1): a broadcast whose length the values give

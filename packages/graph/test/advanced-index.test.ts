@@ -66,7 +66,12 @@ describe('integer arrays among other indices, as NumPy 2.4', () => {
   it('refuses index arrays that cannot broadcast, naming the positions and lengths, and float index arrays', () => {
     const f = sym.function([x, a, b], x.get(a, ':', b));
     expect(() => f.sync(X3, i64([0, 1]), i64([0, 1, 2]))).toThrow(
-      "get: shape mismatch: the index arrays cannot be broadcast together (NumPy's IndexError): index 2 has 3 positions along dimension 0 where the others have 2",
+      "get: shape mismatch: the index arrays cannot be broadcast together (NumPy's IndexError): index 2 of shape (3,) has 3 positions along dimension 0 of the broadcast where the others have 2",
+    );
+    // a (2, 2) array with a (3,) one: NumPy's shapes (2,2) (3,)
+    const g = sym.function([x, am], x.get(am, ':', [0, 1, 2]));
+    expect(() => g.sync(X3, i64([[0, 1], [1, 0]]))).toThrow(
+      "get: shape mismatch: the index arrays cannot be broadcast together (NumPy's IndexError): index 2 of shape (3,) has 3 positions along dimension 1 of the broadcast where the others have 2",
     );
     expect(() => x.get(':', T.dvector('f'))).toThrow('get: index 1 (f) of type TensorType(float64, vector) cannot index: use an integer, an integer array or a boolean mask');
     expect(() => x.get(0, ':', [1, 2.5])).toThrow('get: index 2: the array [1,2.5] holds 2.5; an index array must hold integers (or only booleans, a mask)');

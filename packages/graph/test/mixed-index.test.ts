@@ -156,9 +156,9 @@ describe('a boolean among other indices, by hand', () => {
     expect(pairs!.toArray()).toEqual([[12, 13, 14, 15], [16, 17, 18, 19]]);
     expect(elements!.toArray()).toEqual([12, 16]);
     expect(() => f.sync(X3, bools([true, true]), bools([true, true, true]))).toThrow(
-      "get: shape mismatch: the index arrays cannot be broadcast together (NumPy's IndexError): index 1 has 3 positions along dimension 0 where the others have 2",
+      "get: shape mismatch: the index arrays cannot be broadcast together (NumPy's IndexError): index 1 of shape (3,) has 3 positions along dimension 0 of the broadcast where the others have 2",
     );
-    expect(() => sym.function([x, m], x.get(false, ':', m)).sync(X3, bools([true, false, true]))).toThrow(/index 2 has 2 positions along dimension 0 where the others have 0/);
+    expect(() => sym.function([x, m], x.get(false, ':', m)).sync(X3, bools([true, false, true]))).toThrow(/index 2 of shape \(2,\) has 2 positions along dimension 0 of the broadcast where the others have 0/);
     // x[idx, m] with idx = [1, 1, -2] and m with three true: rows 1, 1, 0 of the columns 0, 1, 2
     const g = sym.function([x, idx, m], x.get(idx, m));
     expect((g.sync(X3, i64([1, 1, -2]), bools([true, true, true])) as sym.NDArray).toArray()).toEqual([

@@ -149,7 +149,7 @@ export const pairsScatterElementwise: NodeRewriter = (node: Apply) => {
   const columns = T.dimshuffle(T.arange(0, parts.n1, 1, { dtype: 'int32' }), ['x', 0]);
   // both read through the rows (get's MatchLength of rows and cols): lengths that differ fail with get's message and the scatter's, not an elementwise one
   const along = (v: TensorVariable, describe: (v: readonly (number | null)[], rows: readonly (number | null)[]) => string) => apply1(new MatchLength(0, 0, describe, 'pairs scatter'), [v, parts.rows]);
-  const cols = along(parts.cols, (c, r) => `get(rows, cols): cols has ${c[0]} indices but rows ${r[0]}; they pick elements in pairs`);
+  const cols = along(parts.cols, (c, r) => `get: shape mismatch: the index arrays cannot be broadcast together (NumPy's IndexError): cols has shape (${c[0]},) and rows (${r[0]},); x.get(rows, cols) of a matrix pairs them one to one`);
   const picked = T.dimshuffle(cols.dtype === 'int32' ? cols : T.cast(cols, 'int32'), [0, 'x']);
   const hint = (n: number | null) => (n === 1 ? ` Its dimension 0 has length 1 but is not broadcastable: mark it so (dimshuffle with 'x', or shared(..., { broadcastable })).` : '');
   const each = y.ndim === 1 && !y.broadcastable[0] ? along(y, (v, r) => `${node.op}: ${y} of shape (${v[0]},) does not broadcast to the window's shape (${r[0]},).${hint(v[0] ?? null)}`) : y;
