@@ -315,3 +315,32 @@ describe('MultiHeadAttention: errors', () => {
     );
   });
 });
+
+describe('MultiHeadAttention.outputShape', () => {
+  it("is the real self-attention output's shape: (batch, T, the out projection's outputs)", async () => {
+    const rng = new RandomState(4);
+    const d = (i: number, o: number) => Dense.create(i, o, { rng });
+    const layers = [
+      MultiHeadAttention.create(4, 2, { rng }),
+      MultiHeadAttention.create(6, 3, { rng, keyDim: 5, valueDim: 2, causal: true }),
+      new MultiHeadAttention(2, { query: d(4, 6), key: d(4, 6), value: d(4, 4), out: d(4, 7) }),
+    ];
+    for (const layer of layers) {
+      const x = T.tensor3('x');
+      const f = sym.function([x], layer.output(x));
+      for (const shape of [[2, 3, layer.query.nInput], [1, 1, layer.query.nInput], [0, 2, layer.query.nInput]]) {
+        expect(layer.outputShape(shape)).toEqual(((await f(new RandomState(5).normal(shape))) as sym.NDArray).shape);
+      }
+      expect(layer.outputShape([null, null, null])).toEqual([null, null, layer.out.nOutput]);
+    }
+  });
+  it('refuses another rank or feature count, and a layer that attends over another sequence, naming the layer', () => {
+    const layer = MultiHeadAttention.create(4, 2, { rng: new RandomState(1) });
+    expect(() => layer.outputShape([2, 3, 5])).toThrow("MultiHeadAttention.outputShape: the input shape (2, 3, 5) has 5 features (axis 2), expected 4 (the query, key and value projections' inputs)");
+    expect(() => layer.outputShape([3, 4])).toThrow('MultiHeadAttention.outputShape: expected an input shape (batch, steps, 4), got (3, 4) (2-d)');
+    const cross = MultiHeadAttention.create(4, 2, { sourceDim: 6, rng: new RandomState(1) });
+    expect(() => cross.outputShape([2, 3, 4])).toThrow(
+      'MultiHeadAttention.outputShape: self-attention gives x to the query, key and value projections, which take 4, 6, 6 features; this layer attends over another sequence: use attend(query, { value })',
+    );
+  });
+});

@@ -12,12 +12,13 @@
  * their columns (Keras's kernels (dim, heads, keyDim) reshaped to
  * (dim, heads * keyDim); PyTorch's `in_proj_weight` blocks transposed).
  */
-import { MatchLength, NDArray, RandomStreams, T, TensorConstant, TensorVariable, apply1, checkOptionNames, isFloat, isInt, shapeToString, type TensorLike, type TensorSharedVariable } from '@sym/graph';
+import { MatchLength, NDArray, RandomStreams, T, TensorConstant, TensorVariable, apply1, checkOptionNames, isFloat, isInt, shapeToString, type StaticShape, type TensorLike, type TensorSharedVariable } from '@sym/graph';
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
 import type { Initializer, InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
 import type { LayerLike, OutputOptions } from './sequential.js';
+import { checkInputShape } from './shapes.js';
 
 /** The four projections of a {@link MultiHeadAttention}, heads side by side in their columns. */
 export interface AttentionProjections {
@@ -217,6 +218,27 @@ export class MultiHeadAttention implements LayerLike {
     };
     const { causal, dropout, srng, seed } = options;
     return new MultiHeadAttention(heads, projections, { causal, dropout, srng, seed });
+  }
+
+  /**
+   * The shape of {@link output}'s self-attention for x (batch, T,
+   * features): (batch, T, outputDim). x goes to the query, key and value
+   * projections, so a known feature count must be what each takes; a
+   * layer whose projections take different counts (attention over
+   * another sequence) has no self-attention, and is an error here too.
+   */
+  outputShape(inputShape: StaticShape): StaticShape {
+    const what = 'MultiHeadAttention.outputShape';
+    const shape = checkInputShape(what, inputShape, `(batch, steps, ${this.query.nInput})`, (n) => n === 3);
+    const takes = [this.query, this.key, this.value].map((d) => d.nInput);
+    if (takes.some((n) => n !== takes[0])) {
+      throw new TypeError(`${what}: self-attention gives x to the query, key and value projections, which take ${takes.join(', ')} features; this layer attends over another sequence: use attend(query, { value })`);
+    }
+    const features = shape[2];
+    if (features !== null && features !== this.query.nInput) {
+      throw new RangeError(`${what}: the input shape ${shapeToString(shape)} has ${features} features (axis 2), expected ${this.query.nInput} (the query, key and value projections' inputs)`);
+    }
+    return [shape[0]!, shape[1]!, this.out.nOutput];
   }
 
   /** Self-attention of x, (batch, T, queryDim) -> (batch, T, outputDim); options as {@link attend}'s, but x is also the value and key. */

@@ -129,3 +129,18 @@ describe('Embedding: errors', () => {
     expect(() => sym.function([ids], out, { mode: 'DebugMode' }).sync([7])).toThrow(/index 7 is out of bounds for axis 0 with size 5/);
   });
 });
+
+describe('Embedding.outputShape', () => {
+  it("is the ids' shape and outputDim, the real output's for ids of several ranks", async () => {
+    const emb = Embedding.create(6, 3, { rng: new RandomState(2) });
+    for (const shape of [[], [5], [2, 4], [2, 0], [2, 3, 2]]) {
+      const ids = T.tensor('int32', shape.map(() => false), 'ids');
+      const got = ((await sym.function([ids], emb.output(ids))(sym.fill(shape, 'int32', (i) => i % 6))) as sym.NDArray).shape;
+      expect(emb.outputShape(shape)).toEqual(got);
+    }
+    expect(emb.outputShape([null, null])).toEqual([null, null, 3]);
+  });
+  it('refuses what is not a shape, naming the layer', () => {
+    expect(() => Embedding.create(6, 3).outputShape([2, null, -1])).toThrow("Embedding.outputShape: expected an input shape (the ids' shape, any rank) of lengths (integers >= 0, or null where unknown), got [2,null,-1]");
+  });
+});

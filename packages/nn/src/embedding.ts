@@ -8,10 +8,11 @@
  * a scatter-add into the rows the ids name (an id used twice adds twice),
  * never a dense product with one-hot vectors.
  */
-import { NDArray, T, TensorConstant, checkOptionNames, config, isInt, shapeToString, shared, type ArrayLike, type TensorLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { NDArray, T, TensorConstant, checkOptionNames, config, isInt, shapeToString, shared, type ArrayLike, type StaticShape, type TensorLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import { resolveInitializer, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
 import type { LayerLike, OutputOptions } from './sequential.js';
+import { checkInputShape } from './shapes.js';
 import { toArray } from './weights.js';
 
 export interface EmbeddingOptions {
@@ -62,6 +63,11 @@ export class Embedding implements LayerLike {
     const init = resolveInitializer(options.init ?? 'normal', 'Embedding.create: init');
     const W: NDArray = init([inputDim, outputDim], options.rng ?? defaultRandomState(), config.floatX);
     return new Embedding(W, { name: options.name });
+  }
+
+  /** The ids' shape S (any rank) followed by `outputDim`: S + (outputDim,). */
+  outputShape(inputShape: StaticShape): StaticShape {
+    return [...checkInputShape('Embedding.outputShape', inputShape, '(the ids\' shape, any rank)', () => true), this.outputDim];
   }
 
   /**

@@ -115,3 +115,22 @@ describe('LayerNorm: errors', () => {
     expect(() => sym.function([x], ln.output(x)).sync([[1, 2, 3, 4]])).toThrow('LayerNorm.output: x x of shape (1, 4) must have 3 features in its last axis');
   });
 });
+
+describe('LayerNorm.outputShape', () => {
+  it("is the input's shape, the real output's for several ranks", async () => {
+    const ln = new LayerNorm(4);
+    for (const shape of [[4], [3, 4], [2, 3, 4], [0, 4]]) {
+      const x = T.tensor('float64', shape.map(() => false), 'x');
+      const got = ((await sym.function([x], ln.output(x))(normal(shape, 1))) as sym.NDArray).shape;
+      expect(ln.outputShape(shape)).toEqual(got);
+    }
+    expect(ln.outputShape([null, null, 4])).toEqual([null, null, 4]);
+    expect(ln.outputShape([null, null])).toEqual([null, null]);
+  });
+  it('refuses a scalar shape or another feature count, naming the layer', () => {
+    const ln = new LayerNorm(4);
+    expect(() => ln.outputShape([2, 5])).toThrow('LayerNorm.outputShape: the input shape (2, 5) has 5 features (axis 1), expected 4');
+    expect(() => ln.outputShape([])).toThrow('LayerNorm.outputShape: expected an input shape (..., 4), got () (0-d)');
+    expect(() => ln.outputShape([2, 1.5] as never)).toThrow(/LayerNorm\.outputShape: expected an input shape \(\.\.\., 4\) of lengths/);
+  });
+});

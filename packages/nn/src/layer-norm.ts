@@ -8,8 +8,9 @@
  * batch, so the training and inference graphs are the same and there are
  * no running statistics.
  */
-import { MatchLength, NDArray, T, apply1, checkOptionNames, config, isFloat, shapeToString, shared, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { MatchLength, NDArray, T, apply1, checkOptionNames, config, isFloat, shapeToString, shared, type StaticShape, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import type { LayerLike, OutputOptions } from './sequential.js';
+import { checkInputShape, checkLength } from './shapes.js';
 
 export interface LayerNormOptions {
   /** Added to the variance before its square root; default 1e-5 (PyTorch's; Keras's is 1e-3). */
@@ -49,6 +50,14 @@ export class LayerNorm implements LayerLike {
     this.gamma = make(1, 'gamma');
     this.beta = make(0, 'beta');
     this.params = [this.gamma, this.beta];
+  }
+
+  /** The input's shape (..., features): normalising keeps it; a known last length other than `features` is an error. */
+  outputShape(inputShape: StaticShape): StaticShape {
+    const what = 'LayerNorm.outputShape';
+    const shape = checkInputShape(what, inputShape, `(..., ${this.features})`, (n) => n >= 1);
+    checkLength(what, shape, shape.length - 1, this.features, 'features');
+    return shape;
   }
 
   /** x normalised over its last axis, then `* gamma + beta`; the same graph with or without `training`. */

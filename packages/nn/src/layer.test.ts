@@ -135,3 +135,25 @@ describe('MLP', () => {
     expect(mlp.params).toEqual(mlp.layers.flatMap((l) => l.params));
   });
 });
+
+describe('Layer.outputShape and MLP.outputShape (one example per column)', () => {
+  it("is the real output's shape: (nOutput, examples), or (nOutput,) for one column; an MLP chains its layers'", async () => {
+    const layer = Layer.dense(3, 2, { rng: new RandomState(1), activation: 'tanh' });
+    const mlp = MLP.fromSizes([3, 5, 4, 1], { rng: new RandomState(2), activation: 'sigmoid' });
+    for (const net of [layer, mlp]) {
+      for (const shape of [[3, 4], [3, 1], [3, 0], [3]]) {
+        const x = shape.length === 1 ? T.vector('x') : T.matrix('x');
+        const got = ((await sym.function([x], net.output(x))(new RandomState(3).normal(shape))) as sym.NDArray).shape;
+        expect(net.outputShape(shape)).toEqual(got);
+      }
+    }
+    expect(mlp.outputShape([null, null])).toEqual([1, null]);
+    expect(layer.outputShape([3, 7])).toEqual([2, 7]);
+  });
+  it('refuses another rank or feature count, naming the layer', () => {
+    const layer = Layer.dense(3, 2, { rng: new RandomState(1) });
+    expect(() => layer.outputShape([4, 3])).toThrow('Layer.outputShape: the input shape (4, 3) has 4 features (axis 0), expected 3');
+    expect(() => layer.outputShape([3, 4, 1])).toThrow('Layer.outputShape: expected an input shape (3, examples) or (3,), got (3, 4, 1) (3-d)');
+    expect(() => MLP.fromSizes([3, 5, 1], { rng: new RandomState(1) }).outputShape([2, 8])).toThrow('Layer.outputShape: the input shape (2, 8) has 2 features (axis 0), expected 3');
+  });
+});

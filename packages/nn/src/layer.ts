@@ -3,11 +3,12 @@
  * column-vector convention (x is (nInput, examples)), W and b are shared
  * variables, and b is a (nOutput, 1) column that broadcasts over examples.
  */
-import { MatchLength, NDArray, T, apply1, config, shapeToString, type ArrayLike, type TensorVariable } from '@sym/graph';
+import { MatchLength, NDArray, T, apply1, config, shapeToString, type ArrayLike, type StaticShape, type TensorVariable } from '@sym/graph';
 import type { Activation, ActivationName } from './activations.js';
 import { initialize, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
 import { Sequential } from './sequential.js';
+import { checkInputShape, checkLength } from './shapes.js';
 import { AffineLayer } from './weights.js';
 
 export type ActivationSpec = Activation | ActivationName | null | undefined;
@@ -43,6 +44,14 @@ export class Layer extends AffineLayer {
     const b = NDArray.zeros([nOutput], config.floatX);
     b.data.fill(options.bias ?? 0);
     return new Layer(W, b, options.activation, { name: options.name });
+  }
+
+  /** (nOutput, examples) for an input (nInput, examples), (nOutput,) for a column (nInput,): one example per column. */
+  outputShape(inputShape: StaticShape): StaticShape {
+    const what = 'Layer.outputShape';
+    const shape = checkInputShape(what, inputShape, `(${this.nInput}, examples) or (${this.nInput},)`, (n) => n === 1 || n === 2);
+    checkLength(what, shape, 0, this.nInput, 'features');
+    return [this.nOutput, ...shape.slice(1)];
   }
 
   /** The symbolic output `s(W x + b)` for a symbolic input x of shape (nInput, examples). */

@@ -292,3 +292,38 @@ describe('create', () => {
     expect(() => orthogonal()([0, 2], new RandomState(1), 'float64')).toThrow(/orthogonal: expected a shape \[nOutput, nInput\] of positive integers/);
   });
 });
+
+describe('outputShape', () => {
+  const run = async (layer: Recurrent, shape: number[]): Promise<number[]> => {
+    const x = T.tensor3('x');
+    return ((await sym.function([x], layer.output(x))(new RandomState(3).normal(shape))) as sym.NDArray).shape as number[];
+  };
+  it("is the real output's shape: the last state or every step's, batch- or time-major, for each layer", async () => {
+    const rng = new RandomState(1);
+    const cases: [string, Recurrent, number[]][] = [
+      ['SimpleRNN', SimpleRNN.create(3, 4, { rng }), [2, 5, 3]],
+      ['SimpleRNN returnSequences', SimpleRNN.create(3, 4, { rng, returnSequences: true }), [2, 5, 3]],
+      ['LSTM timeMajor', LSTM.create(3, 2, { rng, timeMajor: true }), [5, 2, 3]],
+      ['LSTM timeMajor returnSequences goBackwards', LSTM.create(3, 2, { rng, timeMajor: true, returnSequences: true, goBackwards: true }), [5, 2, 3]],
+      ['GRU returnSequences', GRU.create(3, 6, { rng, returnSequences: true }), [1, 4, 3]],
+      ['GRU no steps', GRU.create(3, 6, { rng }), [2, 0, 3]],
+      ['GRU no steps returnSequences', GRU.create(3, 6, { rng, returnSequences: true }), [2, 0, 3]],
+    ];
+    for (const [name, layer, shape] of cases) {
+      const got = await run(layer, shape);
+      expect(layer.outputShape(shape), name).toEqual(got);
+      // unknown lengths stay unknown; the units are known
+      const unknown = layer.outputShape([null, null, 3]);
+      expect(unknown, name).toEqual(got.map((n, d) => (d === got.length - 1 ? n : null)));
+    }
+    expect(SimpleRNN.create(3, 4, { rng }).outputShape([7, null, 3])).toEqual([7, 4]);
+    expect(LSTM.create(3, 4, { rng, timeMajor: true, returnSequences: true }).outputShape([null, 7, 3])).toEqual([null, 7, 4]);
+  });
+  it('refuses another rank or feature count, naming the layer and its layout', () => {
+    const lstm = LSTM.create(3, 2, { rng: new RandomState(1), timeMajor: true });
+    expect(() => lstm.outputShape([5, 2, 4])).toThrow('LSTM.outputShape: the input shape (5, 2, 4) has 4 features (axis 2), expected 3');
+    expect(() => lstm.outputShape([5, 3])).toThrow('LSTM.outputShape: expected an input shape (steps, batch, 3), got (5, 3) (2-d)');
+    expect(() => GRU.create(3, 2).outputShape([1, 2, 3, 3])).toThrow('GRU.outputShape: expected an input shape (batch, steps, 3), got (1, 2, 3, 3) (4-d)');
+    expect(() => SimpleRNN.create(3, 2).outputShape([1, -2, 3])).toThrow('SimpleRNN.outputShape: expected an input shape (batch, steps, 3) of lengths (integers >= 0, or null where unknown), got [1,-2,3]');
+  });
+});

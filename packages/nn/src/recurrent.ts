@@ -11,12 +11,13 @@
  * gates side by side in Keras's order, so Keras's `kernel`,
  * `recurrent_kernel` and `bias` load as they are.
  */
-import { MatchLength, NDArray, T, apply1, config, scan, shapeToString, shared, type ArrayLike, type TensorLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { MatchLength, NDArray, T, apply1, config, scan, shapeToString, shared, type ArrayLike, type StaticShape, type TensorLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import { resolveRowActivation, type Activation, type ActivationName } from './activations.js';
 import type { ActivationSpec } from './layer.js';
 import { orthogonal, resolveInitializer, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
 import type { LayerLike, OutputOptions } from './sequential.js';
+import { checkInputShape, checkLength } from './shapes.js';
 import { placeTransposed, toArray } from './weights.js';
 
 const RECURRENT_OPTIONS = ['name', 'returnSequences', 'goBackwards', 'timeMajor', 'h0'];
@@ -193,6 +194,23 @@ export abstract class Recurrent implements LayerLike {
     this.timeMajor = options.timeMajor ?? false;
     this.h0 = options.h0;
     this.what = what;
+  }
+
+  /**
+   * The output's shape for an input (batch, steps, nInput), or (steps,
+   * batch, nInput) with `timeMajor`: the last state (batch, nHidden), or
+   * with `returnSequences` every step's, (batch, steps, nHidden) or
+   * (steps, batch, nHidden) as the input. A known feature count other
+   * than nInput is an error.
+   */
+  outputShape(inputShape: StaticShape): StaticShape {
+    const what = `${this.what}.outputShape`;
+    const layout = this.timeMajor ? `(steps, batch, ${this.nInput})` : `(batch, steps, ${this.nInput})`;
+    const shape = checkInputShape(what, inputShape, layout, (n) => n === 3);
+    checkLength(what, shape, 2, this.nInput, 'features');
+    const [batch, steps] = this.timeMajor ? [shape[1]!, shape[0]!] : [shape[0]!, shape[1]!];
+    if (this.returnSequences) return this.timeMajor ? [steps, batch, this.nHidden] : [batch, steps, this.nHidden];
+    return [batch, this.nHidden];
   }
 
   /**

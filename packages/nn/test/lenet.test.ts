@@ -24,10 +24,20 @@ describe('a LeNet on @sym/nn', () => {
     const x = T.tensor4('x');
     const outs = await sym.function([x], net.layers.reduce<sym.TensorVariable[]>((vs, l) => [...vs, l.output(vs.at(-1) ?? x)], []))(barImages(new RandomState(2), 5).X);
     expect(outs.map((v) => v.shape)).toEqual([[5, 8, 12, 12], [5, 8, 6, 6], [5, 16, 4, 4], [5, 16, 2, 2], [5, 64], [5, 3]]);
-    // a nested Sequential, a BatchNorm and a Dropout pass shapes through; the column-convention Layer has no outputShape
+    // a nested Sequential, a BatchNorm and a Dropout pass shapes through; a layer of one's own without outputShape stops the chain
     expect(new Sequential([new Sequential(net.layers.slice(0, 2)), new BatchNorm(8, { axes: 'spatial' }), new Dropout(0.5)]).outputShape([null, 1, 12, 12])).toEqual([null, 8, 6, 6]);
-    expect(() => new Sequential([...net.layers.slice(0, 5), Layer.dense(64, 3, { rng: new RandomState(0) })]).outputShape([null, 1, 12, 12])).toThrow(
-      'Sequential.outputShape: layers[5] (Layer) has no outputShape, so the shape after it is unknown (the shape before it: [null,64])',
+    class Doubled {
+      readonly params = [];
+      output(v: sym.TensorVariable): sym.TensorVariable {
+        return v.mul(2);
+      }
+    }
+    expect(() => new Sequential([...net.layers.slice(0, 5), new Doubled()]).outputShape([null, 1, 12, 12])).toThrow(
+      'Sequential.outputShape: layers[5] (Doubled) has no outputShape, so the shape after it is unknown (the shape before it: [null,64])',
+    );
+    // the column-convention Layer takes (features, examples): after a batch of 5 rows of 64 features it is an error
+    expect(() => new Sequential([...net.layers.slice(0, 5), Layer.dense(64, 3, { rng: new RandomState(0) })]).outputShape([5, 1, 12, 12])).toThrow(
+      'Layer.outputShape: the input shape (5, 64) has 5 features (axis 0), expected 64',
     );
     expect(() => net.outputShape([null, 1, 16, 16])).toThrow('Dense.outputShape: the input shape (?, 144) has 144 features in its last axis, expected 64');
     expect(() => net.outputShape([null, 1, 5, 5])).toThrow(/Conv2D\(conv2\)\.outputShape: the input shape \(\?, 8, 2, 2\) is too small for the 3x3 filters along its rows/);
