@@ -356,7 +356,8 @@ export function renderKernel(k: Kernel): string {
 
 /**
  * A scatter-add, sequentially in index order (so a float sum is the same
- * at every run): the base copied, then each index's row added. The output
+ * at every run): the base copied (not when it is the output: a sparse
+ * update written in place), then each index's row added. The output
  * array is of the accumulator's storage, so storing a sum rounds it to
  * float32 or wraps it at 32 bits as `castScalar` does; int64 (a
  * Float64Array) wraps by H.i64.
@@ -369,7 +370,7 @@ function renderScatterAdd(k: ScatterAddKernel): string {
   const sum = k.out === 'int64' ? castTo('int64', 'out[o] + vals[v]') : 'out[o] + vals[v]';
   const [s0, s1] = k.values.strides;
   return `const base = ins[0], vals = ins[1], idx = ins[2];
-${k.base.stride === 0 ? `out.fill(base[${k.base.offset}]);` : `for (let i = 0; i < ${size}; i++) out[i] = base[${k.base.offset} + i];`}
+${k.base.stride === 0 ? `out.fill(base[${k.base.offset}]);` : `${k.base.offset === 0 ? 'if (base !== out) ' : ''}for (let i = 0; i < ${size}; i++) out[i] = base[${k.base.offset} + i];`}
 for (let q = 0; q < ${k.count}; q++) {
   let j = idx[${k.indices.offset} + q * ${k.indices.stride}];
   if (j < 0) j += ${rows};

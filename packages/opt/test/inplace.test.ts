@@ -83,6 +83,23 @@ describe('inplace_updates: which updates go in place', () => {
     expect(readsAtOutputIndex(k.kernel, 0)).toBe(false);
     expect(inPlace(p, 1, 0)).toBe(true);
   });
+
+  it("a sparse update of rows (a scatter-add's contiguous base) writes over the old value; its values and indices are read anywhere", () => {
+    const W = T.matrix('W');
+    const g = T.matrix('g');
+    const ids = T.ivector('ids');
+    const optimized = (outputs: TensorVariable[], input: number) =>
+      optimizeProgram({ ...schedule({ inputs: [W, g, ids], inputShapes: [[50, 4], [6, 4], [6]], outputs, kernels: ['scatterAdd'] }), inPlace: { candidates: [{ input, output: 0 }], overwrites: always } }, 'FAST_RUN');
+    const p = optimized([T.incSubtensor(W.get(ids), g.mul(-0.1))], 0);
+    const k = p.steps[p.steps.length - 1]!;
+    expect(k.kernel.kind).toBe('scatterAdd');
+    expect([0, 1, 2].map((j) => readsAtOutputIndex(k.kernel, j))).toEqual([true, false, false]);
+    expect(inPlace(p, 0, 0)).toBe(true);
+    // g's rows are the values: not at the output's index
+    expect(inPlace(optimized([T.incSubtensor(W.get(ids), g)], 1), 1, 0)).toBe(false);
+    // a base that is not W from element 0 in order (a transposed view, copied first, or a window) reads elsewhere
+    expect(readsAtOutputIndex({ ...(k.kernel as sym.ScatterAddKernel), base: { offset: 4, stride: 1 } }, 0)).toBe(false);
+  });
 });
 
 describe('inplace_updates on the CPU: same numbers, less memory', () => {
@@ -122,6 +139,28 @@ describe('inplace_updates on the CPU: same numbers, less memory', () => {
     a.state.forEach((s, i) => expect(Array.from(s.getValue().data)).toEqual(Array.from(b.state[i]!.getValue().data)));
     // out of place, each of the four updates keeps a second buffer
     expect(liveB - liveA).toBe(4);
+  });
+
+  it('a sparse update of an embedding table by repeated rows runs in place, with the values out of place', () => {
+    const table = () => sym.array(Array.from({ length: 30 }, (_, i) => i), { dtype: 'float64' }).reshape([10, 3]);
+    const ids = T.ivector('ids');
+    const g = T.matrix('g');
+    const run = (excluding: string[]) => {
+      const W = sym.shared(table());
+      const f = sym.function([ids, g], [], { updates: [[W, T.incSubtensor(W.get(ids), g.mul(-0.5))]], device: 'cpu', optimizer: { excluding } });
+      const args = [sym.array([3, -1, 3, 0], { dtype: 'int32' }), sym.array(Array.from({ length: 12 }, (_, i) => i % 5), { dtype: 'float64' }).reshape([4, 3])];
+      const before = cpu.liveBuffers();
+      f.sync(...args);
+      f.sync(...args);
+      return { value: Array.from(W.getValue().data), live: cpu.liveBuffers() - before };
+    };
+    const [inPlace, outOfPlace] = [run([]), run(['inplace'])];
+    expect(inPlace.value).toEqual(outOfPlace.value);
+    // rows 3 (twice: g rows 0 and 2), 9 (-1) and 0, each call adding -0.5 times those rows
+    const want = Array.from(table().data);
+    for (const [row, ks] of [[3, [0, 2]], [9, [1]], [0, [3]]] as const) for (const k of ks) for (let c = 0; c < 3; c++) want[row * 3 + c]! -= 2 * 0.5 * ((k * 3 + c) % 5);
+    expect(inPlace.value).toEqual(want);
+    expect(outOfPlace.live - inPlace.live).toBe(1);
   });
 
   it('simultaneous updates stay simultaneous (a swap)', () => {

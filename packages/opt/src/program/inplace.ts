@@ -37,9 +37,11 @@ function loads(e: ScalarExpr, input: number): boolean {
 /**
  * Whether `kernel` reads its input `input` only at the index of the output
  * element it is computing: an elementwise kernel's loads, or an epilogue's,
- * at the output's C-contiguous index; never a product's operand, a
- * reduction's own input, a sort's (each output reads a whole line) or a
- * scatter-add's (an index adds into any row).
+ * at the output's C-contiguous index, or a scatter-add's base read from
+ * element 0 in order (each output element starts as its own base
+ * element: a sparse update `incSubtensor(W.get(idx), g)` of a shared W);
+ * never a product's operand, a reduction's own input, a sort's (each
+ * output reads a whole line), nor a scatter-add's values or indices.
  */
 export function readsAtOutputIndex(kernel: Kernel, input: number): boolean {
   switch (kernel.kind) {
@@ -50,8 +52,9 @@ export function readsAtOutputIndex(kernel: Kernel, input: number): boolean {
     case 'matmul':
       return input >= 2 && !!kernel.epilogue && isContiguousOver(epilogueShape(kernel), kernel.outStrides) && loadsAtOutputIndex(kernel.epilogue.expr, input, epilogueShape(kernel));
     case 'sort':
-    case 'scatterAdd':
       return false;
+    case 'scatterAdd':
+      return input === 0 && kernel.base.stride === 1 && kernel.base.offset === 0;
   }
 }
 
