@@ -157,10 +157,17 @@ describe('Conv2D: errors name the layer, what it expected and what came', () => 
     expect(() => new Conv2D(nested(randomTensor([2, 1, 3, 3], 1)), [0, 0, 0], null, { name: 'c' })).toThrow('Conv2D(c): b_init must have shape (2,), one per output channel of W_init of shape (2, 1, 3, 3), got shape (3,)');
     expect(() => new Conv2D(nested(randomTensor([3, 1, 3, 3], 1)), null, null, { groups: 2 })).toThrow('Conv2D: groups 2 must divide the 3 output channels');
     expect(() => new Conv2D(nested(randomTensor([2, 1, 3, 3], 1)), null, 'softmax')).toThrow(/Conv2D: activation 'softmax' would normalise/);
-    expect(() => new Conv2D(nested(randomTensor([2, 1, 3, 3], 1)), null, null, { padding: 'same' as never })).toThrow(/Conv2D: padding must be an integer >= 0 or two of them/);
+    // a border mode Conv2D lacks (Lasagne's 'same') is told the ones it has, not only the counts
+    for (const padding of ['same', -1, [1, 'x']]) {
+      expect(() => new Conv2D(nested(randomTensor([2, 1, 3, 3], 1)), null, null, { padding: padding as never })).toThrow(
+        `Conv2D: padding must be 'valid', 'full', 'half', an integer >= 0 or two of them ([rows, cols]), got ${JSON.stringify(padding)}`,
+      );
+    }
     expect(() => new Conv2D(nested(randomTensor([2, 1, 3, 3], 1)), null, null, { stride: 0 })).toThrow(/Conv2D: stride must be an integer >= 1/);
     expect(() => new Conv2D(nested(randomTensor([2, 1, 3, 3], 1)), null, null, { subsample: 2 } as never)).toThrow(/Conv2D: unknown option/);
-    expect(() => Conv2D.create(3, 4, 3, { groups: 2 })).toThrow('Conv2D.create: groups must be an integer >= 1 that divides the 3 input channels, got 2');
+    expect(() => Conv2D.create(3, 4, 3, { groups: 2 })).toThrow('Conv2D.create: groups must be an integer >= 1 that divides the 3 input channels and the 4 output channels, got 2');
+    // create's caller gave no W_init: the output channels groups does not divide are named as create's
+    expect(() => Conv2D.create(4, 3, 3, { groups: 2 })).toThrow('Conv2D.create: groups must be an integer >= 1 that divides the 4 input channels and the 3 output channels, got 2');
     expect(() => Conv2D.create(0, 4, 3)).toThrow('Conv2D.create: inChannels must be an integer >= 1, got 0');
   });
 });

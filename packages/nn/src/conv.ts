@@ -119,7 +119,14 @@ export class Conv2D implements LayerLike {
     if (outChannels % groups !== 0) throw new RangeError(`${what}: groups ${groups} must divide the ${outChannels} output channels of W_init of shape ${shapeToString(W.shape)}`);
     if (options.flipFilters !== undefined && typeof options.flipFilters !== 'boolean') throw new TypeError(`${what}: flipFilters must be true or false, got ${JSON.stringify(options.flipFilters)}`);
     const padding = options.padding ?? 'valid';
-    if (!(padding === 'valid' || padding === 'full' || padding === 'half')) pairOf(what, 'padding', padding as number | Pair, 0, 0);
+    if (!(padding === 'valid' || padding === 'full' || padding === 'half')) {
+      try {
+        pairOf(what, 'padding', padding as number | Pair, 0, 0);
+      } catch {
+        // the border modes too: a user of Lasagne's 'same' learns which modes there are
+        throw new RangeError(`${what}: padding must be 'valid', 'full', 'half', an integer >= 0 or two of them ([rows, cols]), got ${JSON.stringify(options.padding)}`);
+      }
+    }
     const prefix = options.name ? `${options.name}.` : '';
     this.inChannels = channelsPerGroup * groups;
     this.outChannels = outChannels;
@@ -157,8 +164,8 @@ export class Conv2D implements LayerLike {
     }
     const [kRows, kCols] = pairOf(what, 'kernel', kernel, 1);
     const groups = options.groups ?? 1;
-    if (!Number.isInteger(groups) || groups < 1 || inChannels % groups !== 0) {
-      throw new RangeError(`${what}: groups must be an integer >= 1 that divides the ${inChannels} input channels, got ${JSON.stringify(options.groups)}`);
+    if (!Number.isInteger(groups) || groups < 1 || inChannels % groups !== 0 || outChannels % groups !== 0) {
+      throw new RangeError(`${what}: groups must be an integer >= 1 that divides the ${inChannels} input channels and the ${outChannels} output channels, got ${JSON.stringify(options.groups)}`);
     }
     const rng = options.rng ?? defaultRandomState();
     const shape = [outChannels, inChannels / groups, kRows, kCols] as const;
