@@ -50,6 +50,8 @@ describe('pnpm lenet', () => {
 
   it('prints its usage, and refuses a size its convolutions and pools cannot take', async () => {
     expect((await example(['--help'])).stdout.trim()).toBe('usage: pnpm lenet [--steps N] [--train N] [--test N] [--size N] [--seed N] [--every K]');
-    await expect(example(['--size', '8'])).rejects.toMatchObject({ stderr: expect.stringContaining('--size: expected an integer >= 10, got "8"') });
+    // 8 is the least: 8 -> conv 'half' 8 -> pool 4 -> conv 2 -> pool 1; 7 leaves the second pool nothing (7 -> 3 -> 1 -> 0)
+    await expect(example(['--size', '7'])).rejects.toMatchObject({ stderr: expect.stringContaining('--size: expected an integer >= 8, got "7"') });
+    expect((await example(['--size', '8', '--steps', '2', '--every', '1', '--train', '8', '--test', '8'])).stdout).toContain('16 features into the dense layer');
   });
 });

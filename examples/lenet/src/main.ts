@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     train: intOption(values.train, 'train', DEFAULTS.train, 1),
     test: intOption(values.test, 'test', DEFAULTS.test, 1),
     // two 3x3 convolutions and two 2x2 pools need 10 rows and cols at least
-    size: intOption(values.size, 'size', DEFAULTS.size, 10),
+    size: intOption(values.size, 'size', DEFAULTS.size, 8),
     seed: intOption(values.seed, 'seed', DEFAULTS.seed, 0),
   };
   const every = intOption(values.every, 'every', Math.max(1, Math.round(options.steps / 10)), 1);
