@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { TensorConstant, elemwise, toposort, type TensorVariable } from '@sym/graph';
-import { optimizeGraph, registerRewrite } from '../src/index.js';
+import { optimizeGraph, registerRewrite, type RewriteContext } from '../src/index.js';
 import { T } from './helpers.js';
 
 const LENGTHS = [10, 65, 300, 3000];
@@ -68,5 +68,26 @@ describe('the rewrite engine on long chains', () => {
     expect(() => optimizeGraph([x.mul(2)], 'FAST_RUN', { including: ['test_cycle'] })).toThrow(/did not reach a fixpoint.*test_twice_to_sum.*test_sum_to_twice|test_sum_to_twice.*test_twice_to_sum/);
     // without them, the same graph compiles
     expect(optimizeGraph([x.mul(2)], 'FAST_RUN').converged).toBe(true);
+  });
+
+  it('a rewrite that fires again at every sweep is an error naming it after 64 sweeps', () => {
+    // a new context is a new sweep: rebuild the first exp node of each sweep, forever
+    let seen: RewriteContext | undefined;
+    let fired = 0;
+    registerRewrite({
+      kind: 'node',
+      name: 'test_once_per_sweep',
+      phase: 'canonicalize',
+      tags: ['test_sweeps'],
+      rewrite: (node, ctx) => {
+        if (ctx === seen || !node.op.toString().startsWith('Elemwise{exp')) return null;
+        seen = ctx;
+        fired++;
+        return T.exp(node.inputs[0]!);
+      },
+    });
+    const x = T.vector('x');
+    expect(() => optimizeGraph([T.exp(x)], 'FAST_RUN', { including: ['test_sweeps'] })).toThrow(/64 sweeps over the graph each changed it; still firing: test_once_per_sweep \(1x\)/);
+    expect(fired).toBe(64);
   });
 });
