@@ -83,7 +83,8 @@ declare module './variable.js' {
      * false). Integer arrays (symbolic, or JS arrays), masks and booleans
      * also combine with other indices as NumPy's advanced indexing
      * (`x.get(':', idx)`, `x.get(0, [2, 0])`, `x.get(idx, mask, 0)`).
-     * `x.get(':', 0)` is `x[:, 0]`.
+     * `x.get(':', 0)` is `x[:, 0]`; the string `'...'` is NumPy's
+     * Ellipsis (`x.get('...', 0)` is `x[..., 0]`).
      */
     get(...index: T.Index[]): TensorVariable;
     /** Theano's `dimshuffle(1, 'x', 0)`; the pattern may also come as one array, as Theano takes a tuple. */

@@ -8,7 +8,8 @@
  * (symbolic, or a JS array), or a boolean mask (`x[mask]`, data-dependent.ts;
  * a 0-d one, or a JS boolean, is NumPy's `x[True]`). `x[idx]` and a matrix's
  * `x[rows, cols]` have ops of their own; other tuples holding an array or a
- * boolean are NumPy's advanced indexing (mixed-index.ts).
+ * boolean are NumPy's advanced indexing (mixed-index.ts). The string
+ * `'...'` is NumPy's Ellipsis (as many `':'` as the other indices leave).
  */
 import { config } from './config.js';
 import { isInt, type DType } from './dtype.js';
@@ -17,7 +18,7 @@ import { apply1, asTensor, constant, type TensorLike } from './op.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 import { AdvancedIncSubtensor1, AdvancedSubtensor1 } from './ops/advanced.js';
 import { Join } from './ops/join.js';
-import { ARange } from './ops/alloc.js';
+import { Alloc, ARange } from './ops/alloc.js';
 import { pp } from './printing.js';
 import { foldGraph } from './fold.js';
 // a cycle (data-dependent.ts indexes through this file): used only inside functions, never while the modules load
@@ -25,7 +26,7 @@ import { booleanMask, scalarMask } from './data-dependent.js';
 import { mixedIndex } from './mixed-index.js';
 import { IncSubtensor, Subtensor, type IndexEntry } from './ops/subtensor.js';
 import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
-import { Elemwise, elemwise } from './ops/elemwise.js';
+import { Elemwise, cast, elemwise } from './ops/elemwise.js';
 
 /**
  * Python's `slice(start, stop, step)`: bounds may be omitted (null or
@@ -180,6 +181,7 @@ function windowOf(e: Slice, position: number): { start: TensorVariable; length: 
 
 /**
  * `null` is NumPy's `None` (`newaxis`): `m.get(':', null)` is `m[:, None]`.
+ * The string `'...'` is NumPy's Ellipsis: `x.get('...', 0)` is `x[..., 0]`.
  * A boolean is NumPy's `x[True]` (`x[None]`) or `x[False]` (a new axis of
  * length 0), as a 0-d boolean tensor is, alone or among other indices.
  */
@@ -218,10 +220,46 @@ function indexArray(e: readonly NestedArray[], position: number): TensorVariable
 
 const isFullSlice = (e: Index): boolean => (e instanceof Slice && e.start === null && e.stop === null && e.step === null) || e === ':';
 
+/** NumPy's Ellipsis among the indices: the string `'...'`. */
+const ELLIPSIS = '...';
+
+/** How many of x's axes an index covers: a k-d mask k, null and a boolean none, others one. */
+function axesCovered(e: Index): number {
+  if (e === null || typeof e === 'boolean' || e === ELLIPSIS) return 0;
+  if (e instanceof TensorVariable && e.dtype === 'bool') return e.ndim;
+  return 1;
+}
+
+/** An index NumPy counts as advanced for where the broadcast axes go: arrays, masks, booleans and integers. */
+function countsAsAdvanced(e: Index): boolean {
+  if (e === null || e === ELLIPSIS || e instanceof Slice) return false;
+  if (typeof e === 'string') return /^\s*-?\d+\s*$/.test(e);
+  return true;
+}
+
+/**
+ * `'...'` (NumPy's Ellipsis) as as many `':'` as x's axes the other
+ * indices leave; at most one. One that stands for no axis between two
+ * advanced indices stays (mixed-index.ts reads it as a gap: NumPy puts
+ * the broadcast axes first then, as for a slice between them).
+ */
+function expandEllipsis(v: TensorVariable, index: readonly Exclude<Index, readonly NestedArray[]>[]): Exclude<Index, readonly NestedArray[]>[] {
+  const at = index.flatMap((e, position) => (e === ELLIPSIS ? [position] : []));
+  if (at.length === 0) return [...index];
+  if (at.length > 1) throw new TypeError(`get: an index can only have a single ellipsis ('...'), as NumPy's IndexError says: indices ${at[0]} and ${at[1]} are both '...'`);
+  const k = at[0]!;
+  const width = Math.max(0, v.ndim - index.reduce<number>((n, e) => n + axesCovered(e), 0));
+  const [before, after] = [index.slice(0, k), index.slice(k + 1)];
+  const isArrayLike = (e: Index): boolean => typeof e === 'boolean' || (e instanceof TensorVariable && (e.ndim > 0 || e.dtype === 'bool'));
+  const gap = width === 0 && index.some(isArrayLike) && before.some(countsAsAdvanced) && after.some(countsAsAdvanced);
+  return [...before, ...(gap ? [ELLIPSIS] : Array.from({ length: width }, () => ':')), ...after];
+}
+
 /** `x[index...]`: basic indexing, rows by an integer array, or NumPy's advanced indexing (mixed-index.ts). */
 export function get(x: TensorLike, ...given: Index[]): TensorVariable {
   const v = asTensor(x, 'get');
-  const index: Exclude<Index, readonly NestedArray[]>[] = given.map((e, position) => (Array.isArray(e) ? indexArray(e as readonly NestedArray[], position) : (e as Exclude<Index, readonly NestedArray[]>)));
+  const arraysGiven: Exclude<Index, readonly NestedArray[]>[] = given.map((e, position) => (Array.isArray(e) ? indexArray(e as readonly NestedArray[], position) : (e as Exclude<Index, readonly NestedArray[]>)));
+  const index = expandEllipsis(v, arraysGiven);
   const isFlag = (e: Index): boolean => typeof e === 'boolean' || (e instanceof TensorVariable && e.dtype === 'bool');
   if (index.some(isFlag)) {
     const e = index[0]!;
@@ -291,7 +329,17 @@ function withNewAxes(v: TensorVariable, index: Index[]): TensorVariable {
     else if (typeof e !== 'number' && !(e instanceof TensorVariable)) pattern.push(axis++);
   }
   while (axis < base.ndim) pattern.push(axis++);
-  return apply1(new DimShuffle(base.broadcastable, pattern), [base]);
+  const window = apply1(new DimShuffle(base.broadcastable, pattern), [base]);
+  markWindowWriter(window, v, (y, set) => {
+    // y broadcast to the window's shape, its new axes (length 1) dropped: a value for the window without them
+    const full = apply1(new Alloc(), [y, ...window.broadcastable.map((b, d) => (b ? constant(1, { dtype: 'int64' }) : shapeI(window, d)))]);
+    const yBase = apply1(new DimShuffle(full.broadcastable, pattern.flatMap((p, d) => (p === 'x' ? [] : [d]))), [full]);
+    if (base !== v) return writeWindow(set ? 'setSubtensor' : 'incSubtensor', base, yBase, set);
+    // x[None] is all of x
+    const yOfX = yBase.dtype === v.dtype ? yBase : cast(yBase, v.dtype);
+    return set ? elemwise('second', v, yOfX) : elemwise('add', v, yOfX);
+  });
+  return window;
 }
 
 /**

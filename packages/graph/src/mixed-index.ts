@@ -30,16 +30,19 @@ import * as T from './tensor.js';
 /** One entry of the tuple: what it is, and how many of x's axes it covers. */
 type Part =
   | { readonly kind: 'new' }
+  // '...' standing for no axis between advanced indices (indexing.ts keeps it): they are not adjacent
+  | { readonly kind: 'gap' }
   | { readonly kind: 'slice' | 'int'; readonly index: Index }
   | { readonly kind: 'array'; readonly idx: TensorVariable }
   | { readonly kind: 'mask'; readonly mask: TensorVariable }
   | { readonly kind: 'flag'; readonly flag: boolean | TensorVariable };
 
 const covers = (p: Part): number => (p.kind === 'slice' || p.kind === 'int' || p.kind === 'array' ? 1 : p.kind === 'mask' ? p.mask.ndim : 0);
-const isAdvanced = (p: Part): boolean => p.kind !== 'new' && p.kind !== 'slice';
+const isAdvanced = (p: Part): boolean => p.kind !== 'new' && p.kind !== 'slice' && p.kind !== 'gap';
 
 function classify(e: Index, position: number): Part {
   if (e === null) return { kind: 'new' };
+  if (e === '...') return { kind: 'gap' };
   if (typeof e === 'boolean') return { kind: 'flag', flag: e };
   if (typeof e === 'number') return { kind: 'int', index: e };
   if (typeof e === 'string') return { kind: /^\s*-?\d+\s*$/.test(e) ? 'int' : 'slice', index: e };
