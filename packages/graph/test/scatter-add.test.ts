@@ -83,11 +83,16 @@ describe('the lowering of inc with scatter-add kernels', () => {
     expect(scatters([u, uy, ids], shapes, T.incSubtensor(u.get(ids), uy))[0]!.out).toBe('uint32');
   });
 
-  it("keeps integer counts (one row for every index: bincount's) on the count path, and scatters integer rows", () => {
+  it("scatters integer rows and integer counts (one row for every index: bincount's), which take the count path without it", () => {
     const n = T.imatrix('n');
     const ny = T.imatrix('ny');
     expect(kinds([n, ny, ids], shapes, T.incSubtensor(n.get(ids), ny))).toEqual(['scatterAdd']);
-    expect(kinds([n, ids], [[6, 4], [5]], T.incSubtensor(n.get(ids), 1))).not.toContain('scatterAdd');
+    expect(kinds([n, ids], [[6, 4], [5]], T.incSubtensor(n.get(ids), 1))).toEqual(['scatterAdd']);
+    // without: a sort, the binary searches, and one kernel adding each run's length times the row (no scan)
+    const counts = kinds([n, ids], [[6, 4], [5]], T.incSubtensor(n.get(ids), 1), ['sort']);
+    expect(counts.filter((k) => k === 'sort')).toHaveLength(1);
+    // the wrapped indices, the sort, the sorted rows, 3 binary search steps (5 indices), the counted rows
+    expect(counts).toHaveLength(3 + 3 + 1);
   });
 
   it('wraps int64 indices in their own dtype before the kernel; int32 ones go in as they are', () => {

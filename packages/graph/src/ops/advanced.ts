@@ -137,9 +137,11 @@ export class AdvancedIncSubtensor1 extends Op {
    * each row finds its run of indices by binary search (n log K), and inc
    * sums each run with a segmented scan (K rows, log K passes): never n K
    * rows (an embedding table's gradient would be quadratic in its size),
-   * nor K^2 rows. Integer inc by one y row for every index (bincount's
-   * counts) takes a run's length times that row instead of the scan, and
-   * keeps doing so with a scatter-add at hand.
+   * nor K^2 rows. Without a scatter-add, integer inc by one y row for
+   * every index (bincount's counts) takes a run's length times that row
+   * instead of the scan; with one, counts scatter too (an integer sum
+   * wraps alike in any order, and K adds beat the sort and n log K
+   * searches: bincount of 10^6 values, 7-19 ms against 44-57 on the CPU).
    */
   lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
     const [x, y, idx] = inputs as [TensorView, TensorView, TensorView];
@@ -148,8 +150,7 @@ export class AdvancedIncSubtensor1 extends Op {
     const K = idx.shape[0]!;
     const rest = x.shape.slice(1);
     if (K === 0 || sizeOf(x.shape) === 0) return [ctx.contiguous(x)];
-    const yRowsBroadcast = y.shape.length <= rest.length || y.shape[0] === 1;
-    if (!this.set && ctx.scatterAdd && !(isInt(d) && yRowsBroadcast) && x.kind === 'buffer' && idx.kind === 'buffer') return [scatterAddRows(ctx, x, y, idx, d)];
+    if (!this.set && ctx.scatterAdd && x.kind === 'buffer' && idx.kind === 'buffer') return [scatterAddRows(ctx, x, y, idx, d)];
     // the indices, wrapped and clamped into [0, n), once
     const rows = ctx.indexed([K], 'int32', [idx], (at, index) => ix.wrapIndex(at(0, [index(0)]), n));
     const { order, sorted } = sortStably(ctx, rows, K);
@@ -167,6 +168,7 @@ export class AdvancedIncSubtensor1 extends Op {
       );
     // inc of one y row for every index (bincount's counts) in integers: a run adds its length times that row,
     // exactly the sequential sum perform takes (wrapping as it does), with no scan over the K sorted values
+    const yRowsBroadcast = y.shape.length <= rest.length || y.shape[0] === 1;
     if (!this.set && isInt(d) && yRowsBroadcast) {
       return [
         ctx.indexed(x.shape, d, [x, lo, y], (at, index) => {
