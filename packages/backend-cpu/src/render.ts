@@ -97,8 +97,9 @@ const OPS: { readonly [S in ScalarOpName]: Render } = {
 function num(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return 'Infinity';
-  if (v === -Infinity) return '-Infinity';
-  return Object.is(v, -0) ? '-0' : `(${String(v)})`;
+  // negative literals in parentheses: neg(-Infinity) rendered as `(--Infinity)` assigned to the global Infinity
+  if (v === -Infinity) return '(-Infinity)';
+  return Object.is(v, -0) ? '(-0)' : `(${String(v)})`;
 }
 
 /** How a kernel addresses an input: the index expression (JavaScript source) of a load with these strides and offset. */
