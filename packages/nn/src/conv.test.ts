@@ -169,5 +169,9 @@ describe('Conv2D: errors name the layer, what it expected and what came', () => 
     // create's caller gave no W_init: the output channels groups does not divide are named as create's
     expect(() => Conv2D.create(4, 3, 3, { groups: 2 })).toThrow('Conv2D.create: groups must be an integer >= 1 that divides the 4 input channels and the 3 output channels, got 2');
     expect(() => Conv2D.create(0, 4, 3)).toThrow('Conv2D.create: inChannels must be an integer >= 1, got 0');
+    // an initialiser of one's own written for a dense (nOutput, nInput) matrix: named as create's init, not as a W_init its caller never gave
+    const dense = (shape: readonly [number, number], rng: RandomState, dtype: sym.DType) => rng.uniform([shape[0], shape[1]], { dtype });
+    expect(() => Conv2D.create(3, 4, [2, 5], { init: dense, name: 'c' })).toThrow('Conv2D(c).create: init must give filters of shape (4, 3, 2, 5) (outChannels, inChannels / groups, kRows, kCols), got shape (4, 3)');
+    expect(() => Conv2D.create(3, 4, 2, { init: (() => [1, 2]) as never })).toThrow('Conv2D.create: init must give filters of shape (4, 3, 2, 2) (outChannels, inChannels / groups, kRows, kCols), got [1,2]');
   });
 });

@@ -171,6 +171,11 @@ export class Conv2D implements LayerLike {
     const shape = [outChannels, inChannels / groups, kRows, kCols] as const;
     // the built-in initialisers draw any (nOutput, nInput, ...kernel) shape with a convolution's fans
     const W = resolveInitializer(options.init ?? 'glorotUniform', `${what}: init`)(shape as unknown as readonly [number, number], rng, config.floatX);
+    // an initialiser of one's own may draw only (nOutput, nInput): say so here, where the caller gave init, not W_init
+    if (!(W instanceof NDArray) || W.shape.length !== 4 || W.shape.some((n, d) => n !== shape[d])) {
+      const got = W instanceof NDArray ? `shape ${shapeToString(W.shape)}` : JSON.stringify(W) ?? String(W);
+      throw new TypeError(`${what}: init must give filters of shape ${shapeToString(shape)} (outChannels, inChannels / groups, kRows, kCols), got ${got}`);
+    }
     let b: NDArray | null = null;
     if (options.useBias !== false) {
       b = NDArray.zeros([outChannels], config.floatX);
