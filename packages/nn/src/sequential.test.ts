@@ -108,4 +108,24 @@ describe('Sequential', () => {
     expect(() => new Sequential([{ params: [], state: [T.vector('v')], output: (v: sym.TensorVariable) => v } as never])).toThrow(/layers\[0\]\.state must be a list of shared variables when given/);
     expect(() => new Sequential('dense' as never)).toThrow(/Sequential: expected a list of layers/);
   });
+
+  it("names a layer of one's own whose outputShape gives what is not a shape, not the layer after it", () => {
+    class Halves implements LayerLike {
+      readonly params = [];
+      constructor(readonly gives: unknown) {}
+      output(v: sym.TensorVariable): sym.TensorVariable {
+        return v.mul(0.5);
+      }
+      outputShape(): sym.StaticShape {
+        return this.gives as sym.StaticShape;
+      }
+    }
+    const after = Layer.dense(3, 2, { rng: new RandomState(0) });
+    for (const gives of [5, [2, -1], [2, 1.5], undefined]) {
+      expect(() => new Sequential([new Halves(gives), after]).outputShape([3, null])).toThrow(
+        `Sequential.outputShape: layers[0] (Halves).outputShape gave ${JSON.stringify(gives) ?? 'undefined'} for [3,null], expected a shape: a list of lengths (integers >= 0, or null where unknown)`,
+      );
+    }
+    expect(new Sequential([new Halves([3, null])]).outputShape([3, null])).toEqual([3, null]);
+  });
 });

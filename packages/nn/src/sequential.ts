@@ -90,7 +90,14 @@ export class Sequential<L extends LayerLike = LayerLike> implements LayerLike {
       if (typeof layer.outputShape !== 'function') {
         throw new TypeError(`Sequential.outputShape: layers[${i}] (${layer.constructor?.name ?? typeof layer}) has no outputShape, so the shape after it is unknown (the shape before it: ${JSON.stringify(shape)})`);
       }
-      return layer.outputShape(shape);
+      const next = layer.outputShape(shape);
+      // a layer of one's own may give anything: named here, not by the next layer's complaint about its input
+      if (!Array.isArray(next) || next.some((n) => n !== null && !(Number.isInteger(n) && n >= 0))) {
+        throw new TypeError(
+          `Sequential.outputShape: layers[${i}] (${layer.constructor?.name ?? typeof layer}).outputShape gave ${JSON.stringify(next) ?? String(next)} for ${JSON.stringify(shape)}, expected a shape: a list of lengths (integers >= 0, or null where unknown)`,
+        );
+      }
+      return next;
     }, inputShape);
   }
 
