@@ -7,6 +7,7 @@ import { dropFillLoads } from './simplify.js';
 import { smallDotsToElementwise } from './small-dot.js';
 import { fuseEpilogues } from './epilogue.js';
 import { writeUpdatesInPlace } from './inplace.js';
+import { shrinkScatterOperands } from './scatter-values.js';
 
 registerRewrite({ kind: 'program', name: 'small_dot_elemwise', phase: 'fuse', tags: ['fast_run', 'fusion'], run: smallDotsToElementwise });
 registerRewrite({ kind: 'program', name: 'drop_fill_loads', phase: 'fuse', tags: ['fast_run'], run: dropFillLoads });
@@ -31,6 +32,8 @@ registerRewrite({
   tags: ['fast_run', 'fusion'],
   run: (p) => fuseEpilogues(p, DEFAULT_FUSION.maxExprSize, DEFAULT_FUSION.maxInputs),
 });
+// after fusion, so that the values' kernel is the one that computes them from constants and vectors along the row
+registerRewrite({ kind: 'program', name: 'scatter_row_operands', phase: 'fuse', tags: ['fast_run'], run: shrinkScatterOperands });
 registerRewrite({
   kind: 'program',
   name: 'drop_dead',
