@@ -6,6 +6,7 @@
 import type { ApplyExpr, DType, Kernel, ScalarExpr, ScalarOpName, ElementwiseKernel, ReduceKernel, MatmulKernel, ScatterAddKernel } from '@sym/graph';
 import { isFloat, reduceIdentity } from '@sym/graph';
 import { commonSubexpressions, place, type Cse, type Placement } from './cse.js';
+import { renderFloatScatterAdd } from './scatter-sums.js';
 
 /** JS for storing `code` into dtype `d` (wrap like C, round like float32 or float16). */
 export function castTo(d: DType, code: string): string {
@@ -351,7 +352,7 @@ export function renderKernel(k: Kernel): string {
       // a library kernel (sort.ts): the source calls it with the kernel's numbers
       return `H.sort(${JSON.stringify(k)}, ins[0], out);`;
     case 'scatterAdd':
-      return renderScatterAdd(k);
+      return isFloat(k.out) ? renderFloatScatterAdd(k) : renderScatterAdd(k);
   }
 }
 
@@ -368,8 +369,10 @@ function renderScatterAdd(k: ScatterAddKernel): string {
   const row = k.shape.slice(1).reduce((a, b) => a * b, 1);
   const size = rows * row;
   // a float16 or int64 base is stored as numbers already of the accumulator's value set (float32, int64)
-  const sum = k.out === 'int64' ? castTo('int64', 'out[o] + vals[v]') : 'out[o] + vals[v]';
   const [s0, s1] = k.values.strides;
+  // one value along the row (an embedding gradient's ones: stride 0) is read once per index, not once per element
+  const value = s1 === 0 ? 'y' : 'vals[v]';
+  const sum = k.out === 'int64' ? castTo('int64', `out[o] + ${value}`) : `out[o] + ${value}`;
   return `const base = ins[0], vals = ins[1], idx = ins[2];
 ${k.base.stride === 0 ? `out.fill(base[${k.base.offset}]);` : `${k.base.offset === 0 ? 'if (base !== out) ' : ''}for (let i = 0; i < ${size}; i++) out[i] = base[${k.base.offset} + i];`}
 for (let q = 0; q < ${k.count}; q++) {
@@ -377,6 +380,7 @@ for (let q = 0; q < ${k.count}; q++) {
   if (j < 0) j += ${rows};
   j = j < 0 ? 0 : j > ${rows - 1} ? ${rows - 1} : j;
   let o = j * ${row}, v = ${k.values.offset} + q * ${s0};
-  for (let r = 0; r < ${row}; r++, o++, v += ${s1}) out[o] = ${sum};
+${s1 === 0 ? `  const y = vals[v];
+  for (let r = 0; r < ${row}; r++, o++) out[o] = ${sum};` : `  for (let r = 0; r < ${row}; r++, o++, v += ${s1}) out[o] = ${sum};`}
 }`;
 }
