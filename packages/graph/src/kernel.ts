@@ -219,7 +219,12 @@ export type ScatterAccumulator = 'float32' | 'float64' | 'int32' | 'uint32' | 'i
  * AdvancedIncSubtensor1's other lowering wraps indices. Every term is
  * converted to `out` first and each addition is stored into `out` (an
  * integer sum wraps, so a narrower integer result, converted back,
- * equals its own wrapping sum; float16 accumulates in float32). Repeated
+ * equals its own wrapping sum; float16 accumulates in float32). A float
+ * sum is better taken as a row's increments summed first, then added to
+ * its base once, as AdvancedIncSubtensor1's perform and its other
+ * lowering do (the CPU sums them in float64): added into the base one by
+ * one, float32 increments under half the base's last place round away
+ * each time (1000 increments of 1e-8 to 1 leave it 1). Repeated
  * indices accumulate, in no particular order: a float sum may differ by
  * rounding between backends and between runs of a parallel one. With
  * `count` 0 the output is the base converted to `out`. The kernel IR's
