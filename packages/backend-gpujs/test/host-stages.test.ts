@@ -60,6 +60,28 @@ describe('host stages on gpujs', () => {
     gpu.compiled.dispose();
   });
 
+  it('slice by bounds whose length depends on values (x[i:], x[:, i::s], x[argmax:]; set, inc, gradient) as the CPU does, sync and async', async () => {
+    const x = T.matrix('x', 'float32');
+    const [i, s] = [T.lscalar('i'), T.lscalar('s')];
+    const tail = x.get(T.slice(i));
+    const outputs = [tail, x.get(':', T.slice(i, null, s)), x.get(T.slice(T.argmax(T.sum(x, { axis: 1 })))), T.setSubtensor(tail, 7), T.incSubtensor(x.get(':', T.slice(null, i)), 1), grad(T.sum(T.sqr(tail)), [x])[0]!];
+    const gpu = sym.function([x, i, s], outputs, { device: 'gpujs', profile: true });
+    const cpu = sym.function([x, i, s], outputs, { device: 'cpu' });
+    for (const [iv, sv] of [[1, 1], [-1, -2], [9, 1]]) {
+      const want = cpu.sync(f32(X), iv, sv) as sym.NDArray[];
+      for (const got of [gpu.sync(f32(X), iv, sv) as sym.NDArray[], (await gpu(f32(X), iv, sv)) as sym.NDArray[]]) {
+        got.forEach((a, k) => {
+          expect([k, a.dtype, a.shape]).toEqual([k, want[k]!.dtype, want[k]!.shape]);
+          expect([k, Array.from(a.data)]).toEqual([k, Array.from(want[k]!.data)]);
+        });
+      }
+    }
+    // NumPy: x[1:] is (2, 4), x[:, 1::1] (3, 3); the argmax bound is read back once a call
+    expect((gpu.sync(f32(X), 1, 1) as sym.NDArray[]).slice(0, 2).map((a) => a.shape)).toEqual([[2, 4], [3, 3]]);
+    expect([gpu.profile!.calls, gpu.profile!.hostReads]).toEqual([7, 7]);
+    gpu.compiled.dispose();
+  });
+
   it('apply updates once, after the last stage; a failing stage changes nothing', () => {
     const s = sym.shared(sym.array([0], { dtype: 'int32' }), { name: 's' });
     const v = T.vector('v', 'int32');

@@ -48,6 +48,7 @@ export { Subtensor, IncSubtensor, resolveSlice } from './ops/subtensor.js';
 export type { IndexEntry, ResolvedSlice } from './ops/subtensor.js';
 export { AdvancedSubtensor1, AdvancedIncSubtensor1 } from './ops/advanced.js';
 export { HostOp, NonZero, Unique, BincountLength } from './ops/host.js';
+export { SliceWindow } from './ops/slice-window.js';
 export type { UniqueOutputs } from './ops/host.js';
 export { Join, JoinSplit } from './ops/join.js';
 export { Sort, TakeAlongAxis, SORT_KINDS } from './ops/sort.js';

@@ -14,7 +14,7 @@
 import { config } from './config.js';
 import { isInt, type DType } from './dtype.js';
 import { NDArray, type NestedArray } from './ndarray.js';
-import { apply1, asTensor, constant, type TensorLike } from './op.js';
+import { apply1, applyNode, asTensor, constant, type TensorLike } from './op.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 import { AdvancedIncSubtensor1, AdvancedSubtensor1 } from './ops/advanced.js';
 import { Join } from './ops/join.js';
@@ -25,34 +25,38 @@ import { foldGraph } from './fold.js';
 import { booleanMask, scalarMask } from './data-dependent.js';
 import { mixedIndex } from './mixed-index.js';
 import { IncSubtensor, Subtensor, type IndexEntry } from './ops/subtensor.js';
+import { SliceWindow } from './ops/slice-window.js';
 import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
 import { Elemwise, cast, elemwise } from './ops/elemwise.js';
 
 /**
  * Python's `slice(start, stop, step)`: bounds may be omitted (null or
- * undefined). Bounds may be symbolic integer scalars when stop - start
+ * undefined), and may be symbolic integer scalars. When stop - start
  * simplifies to a constant, as in Theano's minibatch
- * `x[i * bs:(i + 1) * bs]`: `T.slice(i.mul(bs), i.add(1).mul(bs))`.
+ * `x[i * bs:(i + 1) * bs]` (`T.slice(i.mul(bs), i.add(1).mul(bs))`), the
+ * window's length is known when the graph is built; otherwise (`x[i:]`,
+ * `x[:n]`, a symbolic step) it is computed on the host from the values
+ * (ops/slice-window.ts), clamped as Python's slices are.
  */
 export class Slice {
   constructor(
     readonly start: number | TensorVariable | null = null,
     readonly stop: number | TensorVariable | null = null,
-    readonly step: number | null = null,
+    readonly step: number | TensorVariable | null = null,
   ) {}
   toString(): string {
     const b = (v: number | TensorVariable | null) => (v === null ? '' : v instanceof TensorVariable ? pp(v) : String(v));
-    return `${b(this.start)}:${b(this.stop)}${this.step === null ? '' : `:${this.step}`}`;
+    return `${b(this.start)}:${b(this.stop)}${this.step === null ? '' : `:${b(this.step)}`}`;
   }
 }
 
 /**
- * `slice(start, stop, step)`; `T.slice()` is `:`. Bounds may be integer
- * scalars when stop - start simplifies to a constant:
- * `x.get(T.slice(i.mul(bs), i.add(1).mul(bs)))` is Theano's
+ * `slice(start, stop, step)`; `T.slice()` is `:`. Bounds and step may be
+ * integer scalars: `x.get(T.slice(i))` is `x[i:]`, `x.get(T.slice(null, n))`
+ * `x[:n]`, and `x.get(T.slice(i.mul(bs), i.add(1).mul(bs)))` Theano's
  * `x[i * bs:(i + 1) * bs]` (see {@link Slice}).
  */
-export function slice(start?: number | TensorVariable | null, stop?: number | TensorVariable | null, step?: number | null): Slice {
+export function slice(start?: number | TensorVariable | null, stop?: number | TensorVariable | null, step?: number | TensorVariable | null): Slice {
   return new Slice(start ?? null, stop ?? null, step ?? null);
 }
 
@@ -152,32 +156,66 @@ function affineOf(v: TensorVariable, op: string | undefined, parts: readonly Aff
   return { terms: new Map([[key, 1]]), c: 0 };
 }
 
-/** A slice with a symbolic bound: `length` elements from `start`, when stop - start is a constant. */
-function windowOf(e: Slice, position: number): { start: TensorVariable; length: number } {
-  if (e.step !== null && e.step !== 1) throw new TypeError(`get: index ${position}: a slice with symbolic bounds takes no step (got ${e.step})`);
-  const asInt = (b: number | TensorVariable | null, what: string): TensorVariable => {
-    if (b === null) throw new TypeError(`get: index ${position}: a slice with a symbolic bound needs both bounds (its ${what} is omitted), so that its length is known`);
-    const t = typeof b === 'number' ? constant(b, { dtype: 'int64' }) : b;
-    if (t.ndim !== 0 || !isInt(t.dtype)) throw new TypeError(`get: index ${position}: slice bounds must be integer scalars, got ${t} of type ${t.type}`);
-    return t;
-  };
-  const start = asInt(e.start, 'start');
-  const stop = asInt(e.stop, 'stop');
+/** A slice bound as an integer scalar tensor, or an error naming the index. */
+function boundOf(b: number | TensorVariable, position: number): TensorVariable {
+  const t = typeof b === 'number' ? constant(b, { dtype: 'int64' }) : b;
+  if (!(t instanceof TensorVariable) || t.ndim !== 0 || !isInt(t.dtype)) throw new TypeError(`get: index ${position}: slice bounds must be integer scalars, got ${String(t)}${t instanceof TensorVariable ? ` of type ${t.type}` : ''}`);
+  return t;
+}
+
+/**
+ * A slice with a symbolic bound: `length` elements from `start`, when both
+ * bounds are given, there is no step, and stop - start simplifies to a
+ * constant of at least 0; else undefined (the length is found from the
+ * values, `hostWindow`).
+ */
+function windowOf(e: Slice, position: number): { start: TensorVariable; length: number } | undefined {
+  if ((e.step !== null && e.step !== 1) || e.start === null || e.stop === null) return undefined;
+  const start = boundOf(e.start, position);
+  const stop = boundOf(e.stop, position);
   const cx: AffineContext = { names: new Map(), keys: new Map(), interned: new Map() };
   const names = cx.names;
   const [a, b] = [affine(start, cx), affine(stop, cx)];
   const diff = { terms: new Map(b.terms), c: b.c - a.c };
   for (const [t, m] of a.terms) diff.terms.set(t, (diff.terms.get(t) ?? 0) - m);
   const left = [...diff.terms].filter(([, m]) => m !== 0).map(([t]) => names.get(t)!);
-  if (left.length > 0 || diff.c < 0) {
-    throw new TypeError(
-      `get: index ${position}: the slice ${e} must have a length known when the graph is built: stop - start must simplify to a constant ` +
-        `(T.slice(i.mul(bs), i.add(1).mul(bs)) does, for a number bs)` +
-        (left.length ? `; here it depends on ${left.join(', ')}` : `; here it is ${diff.c}`),
-    );
-  }
+  if (left.length > 0 || diff.c < 0) return undefined;
   return { start, length: diff.c };
 }
+
+/**
+ * The positions along `axis` of x that a slice whose length depends on
+ * values picks: start + arange(length) * step, start and length computed
+ * on the host (`SliceWindow`, Python's `slice.indices`), the length a
+ * static value of the program that reads the window.
+ */
+function hostWindow(v: TensorVariable, axis: number, e: Slice, position: number): TensorVariable {
+  const bounds = [e.start, e.stop, e.step];
+  const given = bounds.map((b) => b !== null) as [boolean, boolean, boolean];
+  if (typeof e.step === 'number' && e.step === 0) throw new RangeError(`get: index ${position}: the slice ${e} has a step of 0; a slice step cannot be zero, as Python's ValueError says`);
+  const inputs = [shapeI(v, axis), ...bounds.filter((b): b is number | TensorVariable => b !== null).map((b) => boundOf(b, position))];
+  const [start, length] = applyNode(new SliceWindow(given, position), inputs).outputs as [TensorVariable, TensorVariable];
+  const steps = arange(length);
+  const step = e.step ?? 1;
+  const along = step === 1 ? steps : elemwise('mul', steps, typeof step === 'number' ? constant(step, { dtype: 'int64' }) : inputs[inputs.length - 1]!);
+  return elemwise('add', along, start);
+}
+
+/** x's elements at positions `idx` along `axis` (AdvancedSubtensor1 with the axis moved first and back). */
+function gatherAlong(x: TensorVariable, axis: number, idx: TensorVariable): TensorVariable {
+  const front = moveFirst(x, axis);
+  const picked = apply1(new AdvancedSubtensor1(), [front, idx]);
+  return axis === 0 ? picked : apply1(new DimShuffle(picked.broadcastable, x.broadcastable.map((_, d) => (d === axis ? 0 : d < axis ? d + 1 : d))), [picked]);
+}
+
+/** x with `value` (x gathered along `axis` at `idx`, written into) written back at those positions. */
+function scatterAlong(x: TensorVariable, axis: number, idx: TensorVariable, value: TensorVariable): TensorVariable {
+  const written = apply1(new AdvancedIncSubtensor1(true), [moveFirst(x, axis), moveFirst(value, axis), idx]);
+  return axis === 0 ? written : apply1(new DimShuffle(written.broadcastable, x.broadcastable.map((_, d) => (d === axis ? 0 : d < axis ? d + 1 : d))), [written]);
+}
+
+const moveFirst = (x: TensorVariable, axis: number): TensorVariable =>
+  axis === 0 ? x : apply1(new DimShuffle(x.broadcastable, [axis, ...x.broadcastable.map((_, d) => d).filter((d) => d !== axis)]), [x]);
 
 /**
  * `null` is NumPy's `None` (`newaxis`): `m.get(':', null)` is `m[:, None]`.
@@ -291,19 +329,31 @@ function rows(v: TensorVariable, idx: TensorVariable): TensorVariable {
   return apply1(new ReshapeTo(), [picked, ...shape]);
 }
 
-/** Basic indexing: numbers, slices (of constant or symbolic bounds) and integer scalars; one Subtensor. */
+/**
+ * Basic indexing: numbers, slices (of constant or symbolic bounds) and
+ * integer scalars; one Subtensor. A slice whose length depends on values
+ * is first gathered along its axis (`hostWindow`), the Subtensor taking
+ * that axis whole; writing into the window writes back through the gathers.
+ */
 function basic(v: TensorVariable, index: readonly Index[]): TensorVariable {
   const vars: TensorVariable[] = [];
+  const gathers: { axis: number; idx: TensorVariable }[] = [];
   const entries = index.map((e, position): IndexEntry => {
     if (typeof e === 'number') return { kind: 'int', value: e };
     if (typeof e === 'string') return parseSlice(e, position);
     if (e instanceof Slice) {
-      if (e.start instanceof TensorVariable || e.stop instanceof TensorVariable) {
+      if (e.start instanceof TensorVariable || e.stop instanceof TensorVariable || e.step instanceof TensorVariable) {
         const w = windowOf(e, position);
+        if (!w) {
+          // every entry of a basic index covers one axis: the position is the axis
+          if (position < v.ndim) gathers.push({ axis: position, idx: hostWindow(v, position, e, position) });
+          return { kind: 'slice', start: null, stop: null, step: null };
+        }
         vars.push(w.start);
         return { kind: 'window', input: vars.length - 1, length: w.length };
       }
-      return { kind: 'slice', start: e.start, stop: e.stop, step: e.step };
+      if (e.step === 0) throw new RangeError(`get: index ${position}: the slice ${e} has a step of 0; a slice step cannot be zero, as Python's ValueError says`);
+      return { kind: 'slice', start: e.start, stop: e.stop, step: e.step as number | null };
     }
     if (e instanceof TensorVariable) {
       vars.push(e);
@@ -312,7 +362,22 @@ function basic(v: TensorVariable, index: readonly Index[]): TensorVariable {
     throw new TypeError(`get: index ${position} must be a number, a slice ('1:3' or T.slice(1, 3)) a symbolic integer or null (NumPy's newaxis), got ${typeof e}`);
   });
   if (entries.length === 0) return v;
-  return apply1(new Subtensor(entries), [v, ...vars]);
+  if (gathers.length === 0) return apply1(new Subtensor(entries), [v, ...vars]);
+  // the slices of value-dependent lengths gathered one after another, then the rest (their axes whole)
+  const steps = [v];
+  for (const g of gathers) steps.push(gatherAlong(steps[steps.length - 1]!, g.axis, g.idx));
+  const gathered = steps[steps.length - 1]!;
+  const whole = entries.every((e) => e.kind === 'slice' && e.start === null && e.stop === null && e.step === null);
+  const window = whole ? gathered : apply1(new Subtensor(entries), [gathered, ...vars]);
+  markWindowWriter(window, v, (y, set) => {
+    const yOf = y.dtype === v.dtype ? y : cast(y, v.dtype);
+    let value = whole
+      ? elemwise(set ? 'second' : 'add', gathered, yOf)
+      : apply1(new IncSubtensor(entries, set), [gathered, yOf, ...vars]);
+    for (let k = gathers.length - 1; k >= 0; k--) value = scatterAlong(steps[k]!, gathers[k]!.axis, gathers[k]!.idx, value);
+    return value;
+  });
+  return window;
 }
 
 /**

@@ -159,7 +159,7 @@ function gridRanges(what: string, ranges: readonly GridRange[]): TensorVariable[
   return ranges.map((r, i) => {
     let start: number | TensorVariable | null;
     let stop: number | TensorVariable | null;
-    let step: number | null;
+    let step: number | TensorVariable | null;
     if (typeof r === 'string') {
       const parts = r.split(':').map((p) => p.trim());
       const nums = parts.map((p) => (p === '' ? null : Number(p)));
