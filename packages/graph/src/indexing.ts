@@ -24,7 +24,7 @@ import { foldGraph } from './fold.js';
 // a cycle (data-dependent.ts indexes through this file): used only inside functions, never while the modules load
 import { booleanMask, scalarMask } from './data-dependent.js';
 import { mixedIndex } from './mixed-index.js';
-import { IncSubtensor, Subtensor, type IndexEntry } from './ops/subtensor.js';
+import { IncSubtensor, Subtensor, checkWritable, type IndexEntry } from './ops/subtensor.js';
 import { SliceWindow } from './ops/slice-window.js';
 import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
 import { Elemwise, cast, elemwise } from './ops/elemwise.js';
@@ -325,8 +325,16 @@ function rows(v: TensorVariable, idx: TensorVariable): TensorVariable {
   if (idx.ndim === 1) return apply1(new AdvancedSubtensor1(), [v, idx]);
   // an index matrix (Theano's embedding lookup Wemb[x]): the rows of its flattened form, shaped back
   const picked = apply1(new AdvancedSubtensor1(), [v, apply1(new Reshape([-1]), [idx])]);
+  const flat = picked.owner!.inputs[1]!;
   const shape = [...idx.broadcastable.map((_, d) => shapeI(idx, d)), ...v.broadcastable.slice(1).map((_, d) => shapeI(v, d + 1))];
-  return apply1(new ReshapeTo(), [picked, ...shape]);
+  const window = apply1(new ReshapeTo(), [picked, ...shape]);
+  markWindowWriter(window, v, (y, set) => {
+    // y broadcast to the window, as rows of the flattened index: written as x.get(flat) is (inc adds up at repeated rows, set's last write wins)
+    const full = apply1(new Alloc(), [y, ...shape]);
+    const asRows = apply1(new ReshapeTo(), [full, shapeI(flat, 0), ...shape.slice(idx.ndim)]);
+    return apply1(new AdvancedIncSubtensor1(set), [v, asRows, flat]);
+  });
+  return window;
 }
 
 /**
@@ -370,6 +378,8 @@ function basic(v: TensorVariable, index: readonly Index[]): TensorVariable {
   const whole = entries.every((e) => e.kind === 'slice' && e.start === null && e.stop === null && e.step === null);
   const window = whole ? gathered : apply1(new Subtensor(entries), [gathered, ...vars]);
   markWindowWriter(window, v, (y, set) => {
+    // the ops' own checks before the cast (which would hide a lossy y) and the elemwise add (which would add bools)
+    checkWritable(set ? 'setSubtensor' : 'incSubtensor', v, y, set);
     const yOf = y.dtype === v.dtype ? y : cast(y, v.dtype);
     let value = whole
       ? elemwise(set ? 'second' : 'add', gathered, yOf)
@@ -400,7 +410,8 @@ function withNewAxes(v: TensorVariable, index: Index[]): TensorVariable {
     const full = apply1(new Alloc(), [y, ...window.broadcastable.map((b, d) => (b ? constant(1, { dtype: 'int64' }) : shapeI(window, d)))]);
     const yBase = apply1(new DimShuffle(full.broadcastable, pattern.flatMap((p, d) => (p === 'x' ? [] : [d]))), [full]);
     if (base !== v) return writeWindow(set ? 'setSubtensor' : 'incSubtensor', base, yBase, set);
-    // x[None] is all of x
+    // x[None] is all of x: the ops' own checks before the cast (which would hide a lossy y) and the add (which would add bools)
+    checkWritable(set ? 'setSubtensor' : 'incSubtensor', v, y, set);
     const yOfX = yBase.dtype === v.dtype ? yBase : cast(yBase, v.dtype);
     return set ? elemwise('second', v, yOfX) : elemwise('add', v, yOfX);
   });

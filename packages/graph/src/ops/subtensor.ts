@@ -293,10 +293,7 @@ export class IncSubtensor extends Op {
   outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
     const [x, y] = inputs as [TensorVariable, TensorVariable];
     checkEntries(this.toString(), this.entries, x, inputs.slice(2));
-    if (!canCastSafely(y.dtype, x.dtype)) {
-      throw new TypeError(`${this.toString()}: cannot write ${y} (${y.dtype}) into ${x} (${x.dtype}) without losing data; cast it first (.astype('${x.dtype}'))`);
-    }
-    if (!this.set && x.dtype === 'bool') throw new TypeError(`${this.toString()}: cannot increment a bool tensor ${x}; use setSubtensor`);
+    checkWritable(this.toString(), x, y, this.set);
     const window = windowShape(this.entries, x.staticShape);
     if (y.ndim > window.length) throw new TypeError(`${this.toString()}: ${y} has ${y.ndim} dimensions, more than the window of ${x} (${window.length})`);
     return [x.type];
@@ -377,6 +374,18 @@ export class IncSubtensor extends Op {
  * as everywhere in Theano, a length-1 dimension broadcasts only when y's
  * type marks it broadcastable); throws naming both.
  */
+/**
+ * What writing y into a window of x allows, for every writer (the ops and
+ * the windows made of several ops, indexing.ts): y's dtype must cast to
+ * x's without losing data, and a bool tensor is set, never incremented.
+ */
+export function checkWritable(what: string, x: TensorVariable, y: TensorVariable, set: boolean): void {
+  if (!canCastSafely(y.dtype, x.dtype)) {
+    throw new TypeError(`${what}: cannot write ${y} (${y.dtype}) into ${x} (${x.dtype}) without losing data; cast it first (.astype('${x.dtype}'))`);
+  }
+  if (!set && x.dtype === 'bool') throw new TypeError(`${what}: cannot increment a bool tensor ${x}; use setSubtensor`);
+}
+
 export function checkBroadcastTo(what: string, y: TensorVariable, shape: StaticShape, target: StaticShape): void {
   if (shape.length > target.length) throw new TypeError(`${what}: ${y} of shape ${fmt(shape)} has more dimensions than the window ${fmt(target)}`);
   shape.forEach((n, k) => {
