@@ -44,8 +44,8 @@ export interface WebGpuExecutable extends Executable {
   readonly scratch?: number;
   /** A sort kernel's dispatches (sort.ts), run in order in place of this one, sharing a scratch buffer of `scratchWords` u32 words. */
   readonly sort?: { readonly passes: readonly (SortPass & { readonly exe: WebGpuExecutable })[]; readonly scratchWords: number };
-  /** A scatter-add kernel's adding pass (scatter.ts), after this executable (the base into the output) and `convert`'s values into scratch. */
-  readonly scatter?: { readonly add: WebGpuExecutable; readonly convert?: WebGpuExecutable };
+  /** A scatter-add kernel's adding pass (scatter.ts), after this executable (the base into the output, or with `finish` -0 into the sums) and `convert`'s values into scratch; `finish` adds the sums to the base. */
+  readonly scatter?: { readonly add: WebGpuExecutable; readonly convert?: WebGpuExecutable; readonly finish?: WebGpuExecutable };
 }
 
 export interface WebGpuOptions {
@@ -331,7 +331,7 @@ export class WebGpuBackend implements Backend {
       const plan = planScatter(kernel, { maxWorkgroupsPerDimension: this.device.limits.maxComputeWorkgroupsPerDimension });
       const layout = this.#layout(3, false);
       const add: WebGpuExecutable = { kernel, pipeline: this.#pipeline(kernel, plan.add.code, layout), layout, rendered: plan.add };
-      return { ...this.compile(plan.init), kernel, scatter: { add, ...(plan.convert && { convert: this.compile(plan.convert) }) } };
+      return { ...this.compile(plan.init), kernel, scatter: { add, ...(plan.convert && { convert: this.compile(plan.convert) }), ...(plan.finish && { finish: this.compile(plan.finish) }) } };
     }
     const device = this.device;
     this.#kernels++;
@@ -481,16 +481,15 @@ export class WebGpuBackend implements Backend {
           dispatch(p.exe, from, p.writes === 'out' ? target : scratch!);
         }
       } else if (exe.scatter) {
-        // the base into the output, the values converted to the accumulator where they are not of it, then the adds
-        dispatch(exe, inputs.slice(0, 1), target);
-        const { add, convert } = exe.scatter;
-        let values = inputs[1]!;
-        if (convert) {
-          values = this.alloc(convert.kernel.out, kernelOutputSize(convert.kernel));
-          temps.push(values);
-          dispatch(convert, [inputs[1]!], values);
-        }
-        if (add.rendered.dispatch[0] > 0) dispatch(add, [values, inputs[2]!], target);
+        // the base into the output (float32: -0 into scratch sums, added to the base last), the values converted, the adds
+        const { add, convert, finish } = exe.scatter;
+        const scratch = (k: Kernel) => temps[temps.push(this.alloc(k.out, kernelOutputSize(k))) - 1]!; // a buffer freed after the run
+        const sums = finish ? scratch(finish.kernel) : target;
+        dispatch(exe, finish ? [] : inputs.slice(0, 1), sums);
+        const values = convert ? scratch(convert.kernel) : inputs[1]!;
+        if (convert) dispatch(convert, [inputs[1]!], values);
+        if (add.rendered.dispatch[0] > 0) dispatch(add, [values, inputs[2]!], sums);
+        if (finish) dispatch(finish, [inputs[0]!, sums], target);
       } else dispatch(exe, inputs, target);
       if (aliased) copy(target.gpu, out.gpu, 0, out.bytes);
     }

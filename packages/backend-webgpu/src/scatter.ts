@@ -4,7 +4,13 @@
  * storage accesses):
  *
  * 1. the base converted to the accumulator, into the output (an
- *    elementwise kernel, rendered and cached as any other);
+ *    elementwise kernel, rendered and cached as any other); for float32,
+ *    -0 (the additive identity) into a scratch buffer of the output's
+ *    size instead, which the adds go into, and a fourth dispatch adds it
+ *    to the base once: a row's increments summed first, as the reference
+ *    perform, the sort-and-scan lowering and the CPU do (added into the
+ *    base one by one, increments under half the base's last place round
+ *    away: 1000 increments of 1e-8 to 1 left it 1);
  * 2. where the values are not of the accumulator's storage already (int8,
  *    uint16, float16 ...), the words they span converted into a scratch
  *    buffer (another elementwise kernel), so that the adding pass reads
@@ -27,8 +33,10 @@ import { ENTRY_ARGS, GROUP_INDEX, grid, type RenderLimits } from './shader.js';
 const ADD_WG = 256;
 
 export interface ScatterPlan {
-  /** The base converted into the output. */
+  /** The base converted into the output; with `finish`, -0 into the scratch buffer the adds go into. */
   readonly init: ElementwiseKernel;
+  /** float32: the base plus the scratch buffer's sums (input 1), into the output. */
+  readonly finish?: ElementwiseKernel;
   /** The values converted to the accumulator, when they are not of it: its output (shape[0] elements) replaces input 1. */
   readonly convert?: ElementwiseKernel;
   /** The adding pass: binds the values (or their conversion), the indices and the output. */
@@ -48,20 +56,27 @@ export function planScatter(k: ScatterAddKernel, limits: RenderLimits): ScatterP
   const rows = k.shape[0]!;
   const row = k.shape.slice(1).reduce((a, b) => a * b, 1);
   const size = rows * row;
-  const init: ElementwiseKernel = {
-    kind: 'elementwise',
-    shape: [size],
-    inputs: [k.inputs[0]],
-    out: k.out,
-    expr: cast({ kind: 'load', input: 0, strides: [k.base.stride], offset: k.base.offset, dtype: k.inputs[0] }, k),
-  };
+  const base = cast({ kind: 'load', input: 0, strides: [k.base.stride], offset: k.base.offset, dtype: k.inputs[0] }, k);
+  const sumsFirst = k.out === 'float32';
+  const init: ElementwiseKernel = sumsFirst
+    ? { kind: 'elementwise', shape: [size], inputs: [], out: k.out, expr: { kind: 'const', value: -0, dtype: k.out } }
+    : { kind: 'elementwise', shape: [size], inputs: [k.inputs[0]], out: k.out, expr: base };
+  const finish: ElementwiseKernel | undefined = sumsFirst
+    ? {
+        kind: 'elementwise',
+        shape: [size],
+        inputs: [k.inputs[0], k.out],
+        out: k.out,
+        expr: { kind: 'apply', op: 'add', args: [base, { kind: 'load', input: 1, strides: [1], offset: 0, dtype: k.out }], computeDType: k.out, dtype: k.out },
+      }
+    : undefined;
   const extent = valuesExtent(k, row);
   const convert: ElementwiseKernel | undefined =
     k.inputs[1] === k.out || extent === 0
       ? undefined
       : { kind: 'elementwise', shape: [extent], inputs: [k.inputs[1]], out: k.out, expr: cast({ kind: 'load', input: 0, strides: [1], offset: 0, dtype: k.inputs[1] }, k) };
   const total = k.count * row;
-  return { init, ...(convert && { convert }), add: { code: addShader(k, rows, row, total), dispatch: grid(Math.ceil(total / ADD_WG), limits) } };
+  return { init, ...(finish && { finish }), ...(convert && { convert }), add: { code: addShader(k, rows, row, total), dispatch: grid(Math.ceil(total / ADD_WG), limits) } };
 }
 
 function addShader(k: ScatterAddKernel, rows: number, row: number, total: number): string {

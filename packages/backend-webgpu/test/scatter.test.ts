@@ -104,6 +104,28 @@ describe('the WebGPU scatter-add kernel', () => {
     }
   });
 
+  it("sums a float32 row's increments before adding them to its base: 1000 increments of 1e-8 to 1 count, -0 stays -0", async () => {
+    const x = T.fmatrix('x');
+    const y = T.fmatrix('y');
+    const ids = T.ivector('ids');
+    const out = T.incSubtensor(x.get(ids), y);
+    const K = 1000;
+    // row 0 takes the small increments; row 1 (-0 everywhere) takes none; row 2 (-0) takes -0 once
+    const idv = Int32Array.from({ length: K }, (_, k) => (k === K - 1 ? 2 : 0));
+    const yv = Float32Array.from({ length: 2 * K }, (_, i) => (i >= 2 * (K - 1) ? -0 : 1e-8));
+    const args = [sym.fromTyped(Float32Array.from([1, 1, -0, -0, -0, -0]), [3, 2], 'float32'), sym.fromTyped(yv, [K, 2], 'float32'), sym.array(idv, { dtype: 'int32' })];
+    const { results, exes } = await compiled([x, y, ids], [out], args);
+    expect(exes.filter((e) => e.kernel.kind === 'scatterAdd')).toHaveLength(1);
+    const got = Array.from(results[0]!.data);
+    const scan = Array.from(((await sym.function([x, y, ids], out, { device: 'webgpu-scan' })(...args)) as NDArray).data);
+    // added one by one into the base, each rounded away: 1
+    for (const r of [0, 1]) {
+      expect(got[r]).toBeCloseTo(1 + 999e-8, 6);
+      expect(Math.abs(got[r]! - scan[r]!)).toBeLessThanOrEqual(2 ** -23);
+    }
+    expect(got.slice(2).map((v) => Object.is(v, -0))).toEqual([true, true, true, true]);
+  });
+
   it('plans a conversion pass only for values not of the accumulator, and no adds for no indices', () => {
     const limits = { maxWorkgroupsPerDimension: 65535 };
     const k = { kind: 'scatterAdd', shape: [4, 3], count: 5, inputs: ['int8', 'int8', 'int32'], base: { offset: 0, stride: 1 }, values: { offset: 2, strides: [3, 1] }, indices: { offset: 0, stride: 1 }, out: 'int32' } as const;
