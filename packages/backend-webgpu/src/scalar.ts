@@ -429,7 +429,8 @@ const arith = (op: string, fn: string) => same((a, t) => (t === 'I64' ? `${fn}($
 
 /** One rendering per scalar op; the mapped type makes a missing one a compile error. */
 const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar) => Rendered } = {
-  neg: byType({ f32: (a) => `(-${a[0]})`, i32: (a) => `(-${a[0]})`, u32: (a) => `(0u - ${a[0]})`, I64: (a) => `i64_neg(${a[0]})` }, 'neg'),
+  // a space after the minus: the negation of a negative literal (-5i) must not read as the token --
+  neg: byType({ f32: (a) => `(- ${a[0]})`, i32: (a) => `(- ${a[0]})`, u32: (a) => `(0u - ${a[0]})`, I64: (a) => `i64_neg(${a[0]})` }, 'neg'),
   abs: byType({ f32: (a) => `abs(${a[0]})`, i32: (a) => `abs(${a[0]})`, u32: (a) => a[0]!, bool: (a) => a[0]!, I64: (a) => `i64_abs(${a[0]})` }, 'abs'),
   sign: byType(
     { f32: (a) => `f_sign(${a[0]})`, i32: (a) => `i_sign(${a[0]})`, u32: (a) => `select(0u, 1u, ${a[0]} != 0u)`, I64: (a) => `i64_sign(${a[0]})` },
