@@ -23,7 +23,8 @@ function rowSlots(rows: number, slots: number): { declare: string; find: string 
     return {
       declare: `const slot = new Int32Array(${rows});`,
       find: `let s = slot[j] - 1;
-  if (s < 0) { s = used++; slot[j] = s + 1; touched[s] = j; }`,
+  const first = s < 0;
+  if (first) { s = used++; slot[j] = s + 1; touched[s] = j; }`,
     };
   }
   const bits = Math.max(1, Math.ceil(Math.log2(2 * slots)));
@@ -31,8 +32,9 @@ function rowSlots(rows: number, slots: number): { declare: string; find: string 
     declare: `const keys = new Int32Array(${2 ** bits}), slotOf = new Int32Array(${2 ** bits});`,
     find: `let h = Math.imul(j, -1640531535) >>> ${32 - bits};
   while (keys[h] !== 0 && keys[h] !== j + 1) h = (h + 1) & ${2 ** bits - 1};
+  const first = keys[h] === 0;
   let s;
-  if (keys[h] === 0) { s = used++; keys[h] = j + 1; slotOf[h] = s; touched[s] = j; } else s = slotOf[h];`,
+  if (first) { s = used++; keys[h] = j + 1; slotOf[h] = s; touched[s] = j; } else s = slotOf[h];`,
   };
 }
 
@@ -45,11 +47,11 @@ export function renderFloatScatterAdd(k: ScatterAddKernel): string {
   // the sum of a float32 row is rounded to float32 before it is added (perform's castScalar of the sum)
   const slotTable = rowSlots(rows, slots);
   const rounded = k.out === 'float32' ? 'Math.fround(sums[p])' : 'sums[p]';
-  // the sums start at -0, the additive identity: -0 increments to a -0 row leave it -0
+  // a row's sum starts as its first increment (not 0: -0 increments to a -0 row leave it -0)
   return `const base = ins[0], vals = ins[1], idx = ins[2];
 ${k.base.stride === 0 ? `out.fill(base[${k.base.offset}]);` : `${k.base.offset === 0 ? 'if (base !== out) ' : ''}for (let i = 0; i < ${size}; i++) out[i] = base[${k.base.offset} + i];`}
 ${slotTable.declare}
-const touched = new Int32Array(${slots}), sums = new Float64Array(${slots * row}).fill(-0);
+const touched = new Int32Array(${slots}), sums = new Float64Array(${slots * row});
 let used = 0;
 for (let q = 0; q < ${k.count}; q++) {
   let j = idx[${k.indices.offset} + q * ${k.indices.stride}];
@@ -57,8 +59,14 @@ for (let q = 0; q < ${k.count}; q++) {
   j = j < 0 ? 0 : j > ${rows - 1} ? ${rows - 1} : j;
   ${slotTable.find}
   let p = s * ${row}, v = ${k.values.offset} + q * ${s0};
-${s1 === 0 ? `  const y = vals[v];
-  for (let r = 0; r < ${row}; r++, p++) sums[p] += y;` : `  for (let r = 0; r < ${row}; r++, p++, v += ${s1}) sums[p] += vals[v];`}
+${
+  s1 === 0
+    ? `  const y = vals[v];
+  if (first) for (let r = 0; r < ${row}; r++, p++) sums[p] = y;
+  else for (let r = 0; r < ${row}; r++, p++) sums[p] += y;`
+    : `  if (first) for (let r = 0; r < ${row}; r++, p++, v += ${s1}) sums[p] = vals[v];
+  else for (let r = 0; r < ${row}; r++, p++, v += ${s1}) sums[p] += vals[v];`
+}
 }
 for (let t = 0; t < used; t++) {
   let o = touched[t] * ${row}, p = t * ${row};
