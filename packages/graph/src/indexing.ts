@@ -24,7 +24,7 @@ import { foldGraph } from './fold.js';
 // a cycle (data-dependent.ts indexes through this file): used only inside functions, never while the modules load
 import { booleanMask, scalarMask } from './data-dependent.js';
 import { mixedIndex } from './mixed-index.js';
-import { IncSubtensor, Subtensor, checkWritable, type IndexEntry } from './ops/subtensor.js';
+import { IncSubtensor, Subtensor, checkBroadcastTo, checkWritable, type IndexEntry } from './ops/subtensor.js';
 import { SliceWindow } from './ops/slice-window.js';
 import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
 import { Elemwise, cast, elemwise } from './ops/elemwise.js';
@@ -477,16 +477,16 @@ export function markWindowWriter(window: TensorVariable, x: TensorVariable, writ
 function writeWindow(what: string, window: TensorVariable, given: TensorLike, set: boolean): TensorVariable {
   const y = window instanceof TensorVariable ? dropLeadingOnes(what, window, given) : given;
   const writer = window instanceof TensorVariable ? WINDOW_WRITERS.get(window) : undefined;
-  if (writer) return writer.write(asYFor(what, y, writer.x), set);
+  if (writer) return writer.write(checkedY(what, window, writer.x, y, set), set);
   const owner = window instanceof TensorVariable ? window.owner : undefined;
   const op = owner?.op;
   if (op instanceof Subtensor) {
     const [x, ...vars] = owner!.inputs;
-    return apply1(new IncSubtensor(op.entries, set), [x!, asYFor(what, y, x!), ...vars]);
+    return apply1(new IncSubtensor(op.entries, set), [x!, checkedY(what, window, x!, y, set), ...vars]);
   }
   if (op instanceof AdvancedSubtensor1) {
     const [x, idx] = owner!.inputs;
-    const written = apply1(new AdvancedIncSubtensor1(set), [x!, asYFor(what, y, x!), idx!]);
+    const written = apply1(new AdvancedIncSubtensor1(set), [x!, checkedY(what, window, PAIRS_WINDOWS.get(window) ?? x!, y, set), idx!]);
     const matrix = PAIRS_WINDOWS.get(window);
     if (!matrix) return written;
     // x[rows, cols] written into: x's shape (a length-1 broadcastable dimension stays one)
@@ -513,6 +513,19 @@ function dropLeadingOnes(what: string, window: TensorVariable, given: TensorLike
     );
   }
   return apply1(new DimShuffle(y.broadcastable, y.broadcastable.slice(extra).map((_, d) => d + extra)), [y]);
+}
+
+/**
+ * y as a tensor, checked at the front door against the user's x and the
+ * window before any op is built: the ops inside a window made of several
+ * (mixed-index.ts, x[None], x[i:]) would name their intermediates
+ * (`Alloc.0`, `DimShuffle{0,x}.0`) instead of x and y.
+ */
+function checkedY(what: string, window: TensorVariable, x: TensorVariable, given: TensorLike, set: boolean): TensorVariable {
+  const y = asYFor(what, given, x);
+  checkWritable(what, x, y, set);
+  checkBroadcastTo(`${what} into ${x}`, y, y.staticShape, window.staticShape);
+  return y;
 }
 
 /** y as a tensor; a plain number takes x's dtype, as Theano's literals do. */

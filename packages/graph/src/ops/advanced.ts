@@ -6,7 +6,7 @@
  * read inside kernels: negative ones count from the end, out-of-range ones
  * are clamped (the reference `perform` raises NumPy's IndexError).
  */
-import { canCastSafely, castScalar, isInt } from '../dtype.js';
+import { castScalar, isInt } from '../dtype.js';
 import { NDArray, sizeOf } from '../ndarray.js';
 import { Apply, Op } from '../op.js';
 import { TensorType } from '../type.js';
@@ -16,7 +16,7 @@ import type { ScalarExpr, ScatterAccumulator } from '../kernel.js';
 import type { DType } from '../dtype.js';
 import { broadcastStrides } from './broadcast.js';
 import * as ix from '../index-expr.js';
-import { broadcastIndex, checkBroadcastTo, resolveInt } from './subtensor.js';
+import { broadcastIndex, checkBroadcastTo, checkWritable, resolveInt } from './subtensor.js';
 
 function checkIndexVector(what: string, idx: TensorVariable): void {
   if (idx.ndim !== 1 || !isInt(idx.dtype)) throw new TypeError(`${what}: the index must be an integer vector, got ${idx} of type ${idx.type}`);
@@ -88,10 +88,7 @@ export class AdvancedIncSubtensor1 extends Op {
     const [x, y, idx] = inputs as [TensorVariable, TensorVariable, TensorVariable];
     checkIndexVector(this.toString(), idx);
     if (x.ndim === 0) throw new TypeError(`${this.toString()}: ${x} is 0-d and cannot be indexed`);
-    if (!canCastSafely(y.dtype, x.dtype)) {
-      throw new TypeError(`${this.toString()}: cannot write ${y} (${y.dtype}) into ${x} (${x.dtype}) without losing data; cast it first (.astype('${x.dtype}'))`);
-    }
-    if (!this.set && x.dtype === 'bool') throw new TypeError(`${this.toString()}: cannot increment a bool tensor ${x}; use setSubtensor`);
+    checkWritable(this.toString(), x, y, this.set);
     if (y.ndim > x.ndim) throw new TypeError(`${this.toString()}: ${y} has more dimensions than ${x}`);
     return [x.type];
   }
