@@ -127,33 +127,77 @@ function productNode(t: TensorVariable, dtype: DType): Apply | null {
   return op === 'mul' || op === 'truediv' || op === 'neg' ? n : null;
 }
 
-/** Bits of what `productTerms` finds: a factor that is not a constant above the bar (1), below it (2). */
-const ABOVE = 1;
-const BELOW = 2;
-const factorKinds = new WeakMap<TensorVariable, number>();
-const leafKind = (t: TensorVariable): number => (t instanceof TensorConstant ? 0 : ABOVE);
-const flip = (k: number): number => ((k & ABOVE) << 1) | ((k & BELOW) >> 1);
-
 /**
- * Whether `productTerms(v).den` holds a factor that is not a constant,
- * remembered per variable (graphs do not change). Cancelling needs one, as
- * does exp(x) / (1 + exp(x)): rewrites ask this first, since reading the
- * whole product at each node of a chain of 10,000 cost its square.
+ * What a product's factors may hold, read children first and remembered per
+ * variable (graphs do not change): one memo per `leaf` test. A mask is 64
+ * bits in two 32-bit words, `above` then `below`; a leaf sets the bits
+ * `leaf` gives it above the bar, and a division flips its divisor's.
  */
-export function hasVariableDivisor(v: TensorVariable): boolean {
-  // children first without recursion; an operand of another dtype is a factor as it stands
-  const kind = foldGraph(
+type FactorMask = readonly [aboveLo: number, aboveHi: number, belowLo: number, belowHi: number];
+const NONE: FactorMask = [0, 0, 0, 0];
+
+function factorMask(v: TensorVariable, memo: WeakMap<TensorVariable, FactorMask>, leaf: (t: TensorVariable) => FactorMask): FactorMask {
+  // without recursion; an operand of another dtype is a factor as it stands
+  return foldGraph(
     v,
-    factorKinds,
+    memo,
     (t) => productNode(t, t.dtype)?.inputs.filter((i) => i.dtype === t.dtype) ?? [],
     (t) => {
       const n = productNode(t, t.dtype);
-      if (!n) return leafKind(t);
-      const kinds = n.inputs.map((i) => (i.dtype === t.dtype ? factorKinds.get(i)! : leafKind(i)));
-      return (n.op as Elemwise).scalarOp === 'truediv' ? kinds[0]! | flip(kinds[1]!) : kinds.reduce((a, b) => a | b, 0);
+      if (!n) return leaf(t);
+      const masks = n.inputs.map((i) => (i.dtype === t.dtype ? memo.get(i)! : leaf(i)));
+      if ((n.op as Elemwise).scalarOp === 'neg') return masks[0]!;
+      const [a, b] = masks as [FactorMask, FactorMask];
+      return (n.op as Elemwise).scalarOp === 'truediv'
+        ? [a[0] | b[2], a[1] | b[3], a[2] | b[0], a[3] | b[1]]
+        : [a[0] | b[0], a[1] | b[1], a[2] | b[2], a[3] | b[3]];
     },
   );
-  return (kind & BELOW) !== 0;
+}
+
+/** A factor that is not a constant, as one of 64 bits picked by its id (a constant never cancels). */
+const idMasks = new WeakMap<TensorVariable, FactorMask>();
+function idBit(t: TensorVariable): FactorMask {
+  if (t instanceof TensorConstant) return NONE;
+  const bit = Math.imul(t.id, 0x9e3779b1) >>> 26;
+  return bit < 32 ? [1 << bit, 0, 0, 0] : [0, 1 << (bit - 32), 0, 0];
+}
+
+/**
+ * Whether `productTerms(v).den` holds a factor that is not a constant,
+ * remembered per variable. Cancelling needs one, as does exp(x) / (1 +
+ * exp(x)): rewrites ask this first, since reading the whole product at
+ * each node of a chain of 10,000 cost its square.
+ */
+export function hasVariableDivisor(v: TensorVariable): boolean {
+  const m = factorMask(v, idMasks, idBit);
+  return (m[2] | m[3]) !== 0;
+}
+
+/**
+ * Whether a factor that is not a constant may be both above and below the
+ * bar of `v`'s product (`(a / s) * s`). False is certain (the factors'
+ * 64-bit masks of ids do not meet); true may be a collision, so the
+ * caller still reads the product. Remembered per variable: mul_div_cancel
+ * asks it at every node of `x / y / y / ...`, where `y` is always below
+ * and nothing ever cancels, and reading the whole product there cost the
+ * chain's square (4000 links: 1 s).
+ */
+export function mayCancel(v: TensorVariable): boolean {
+  const m = factorMask(v, idMasks, idBit);
+  return ((m[0] & m[2]) | (m[1] & m[3])) !== 0;
+}
+
+/**
+ * `hasDivisorWhere(test)`: a test of whether `productTerms(v).den` holds
+ * a factor for which `test` holds, remembered per variable (one memo per
+ * `test`): a rewrite acting on such divisors asks it before reading a
+ * product that may be 10,000 factors long at each of its nodes.
+ */
+export function hasDivisorWhere(test: (factor: TensorVariable) => boolean): (v: TensorVariable) => boolean {
+  const memo = new WeakMap<TensorVariable, FactorMask>();
+  const leaf = (t: TensorVariable): FactorMask => (test(t) ? [1, 0, 0, 0] : NONE);
+  return (v) => factorMask(v, memo, leaf)[2] !== 0;
 }
 
 /** A 0-d constant 1: a factor that changes neither the value, the dtype nor the shape of a float product. */

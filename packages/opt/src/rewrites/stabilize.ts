@@ -4,7 +4,7 @@
  */
 import { Reduce, Softmax, T, type TensorVariable } from '@sym/graph';
 import { registerRewrite, type NodeRewriter } from '../registry.js';
-import { buildProduct, elem, hasVariableDivisor, isFloatVar, isNeutral, isValue, negate, productTerms, reduction, scalarOpOf } from '../match.js';
+import { buildProduct, elem, hasDivisorWhere, isFloatVar, isNeutral, isValue, negate, productTerms, reduction, scalarOpOf } from '../match.js';
 
 /** The argument of `v = sigmoid(x)`, in `v`'s dtype. */
 function sigmoidArg(v: TensorVariable): TensorVariable | null {
@@ -135,6 +135,8 @@ function onePlusExpArg(v: TensorVariable): TensorVariable | null {
   return y ? expArg(y) : null;
 }
 
+const hasOnePlusExpDivisor = hasDivisorWhere((d) => onePlusExpArg(d) !== null);
+
 /**
  * In a product, exp(x) / (1 + exp(x)) -> sigmoid(x), and 1 / (1 + exp(x))
  * -> sigmoid(-x) (Theano's local_exp_over_1_plus_exp and
@@ -145,8 +147,8 @@ function onePlusExpArg(v: TensorVariable): TensorVariable | null {
 export const expOver1PlusExp: NodeRewriter = (node) => {
   const op = scalarOpOf(node);
   const out = node.outputs[0]!;
-  // it acts on divisors 1 + exp(x) only: asked first, it spares reading the whole product at every node of a long one
-  if ((op !== 'mul' && op !== 'truediv') || !isFloatVar(out) || !hasVariableDivisor(out)) return null;
+  // it acts on divisors 1 + exp(x) only: asked first (remembered per variable), it spares reading the whole product at every node of a long one
+  if ((op !== 'mul' && op !== 'truediv') || !isFloatVar(out) || !hasOnePlusExpDivisor(out)) return null;
   const p = productTerms(out);
   // Only a literal 1 / (1 + exp(x)) takes sigmoid(-x): inside a larger
   // product, an exp(x) that pairs with it may still be further up.
