@@ -129,12 +129,12 @@ function productNode(t: TensorVariable, dtype: DType): Apply | null {
 
 /**
  * What a product's factors may hold, read children first and remembered per
- * variable (graphs do not change): one memo per `leaf` test. A mask is 64
- * bits in two 32-bit words, `above` then `below`; a leaf sets the bits
- * `leaf` gives it above the bar, and a division flips its divisor's.
+ * variable (graphs do not change): one memo per `leaf` test. Whether a
+ * factor `leaf` holds for is above the bar, and whether one is below (a
+ * division flips its divisor's).
  */
-type FactorMask = readonly [aboveLo: number, aboveHi: number, belowLo: number, belowHi: number];
-const NONE: FactorMask = [0, 0, 0, 0];
+type FactorMask = readonly [above: boolean, below: boolean];
+const NONE: FactorMask = [false, false];
 
 function factorMask(v: TensorVariable, memo: WeakMap<TensorVariable, FactorMask>, leaf: (t: TensorVariable) => FactorMask): FactorMask {
   // without recursion; an operand of another dtype is a factor as it stands
@@ -148,20 +148,14 @@ function factorMask(v: TensorVariable, memo: WeakMap<TensorVariable, FactorMask>
       const masks = n.inputs.map((i) => (i.dtype === t.dtype ? memo.get(i)! : leaf(i)));
       if ((n.op as Elemwise).scalarOp === 'neg') return masks[0]!;
       const [a, b] = masks as [FactorMask, FactorMask];
-      return (n.op as Elemwise).scalarOp === 'truediv'
-        ? [a[0] | b[2], a[1] | b[3], a[2] | b[0], a[3] | b[1]]
-        : [a[0] | b[0], a[1] | b[1], a[2] | b[2], a[3] | b[3]];
+      return (n.op as Elemwise).scalarOp === 'truediv' ? [a[0] || b[1], a[1] || b[0]] : [a[0] || b[0], a[1] || b[1]];
     },
   );
 }
 
-/** A factor that is not a constant, as one of 64 bits picked by its id (a constant never cancels). */
-const idMasks = new WeakMap<TensorVariable, FactorMask>();
-function idBit(t: TensorVariable): FactorMask {
-  if (t instanceof TensorConstant) return NONE;
-  const bit = Math.imul(t.id, 0x9e3779b1) >>> 26;
-  return bit < 32 ? [1 << bit, 0, 0, 0] : [0, 1 << (bit - 32), 0, 0];
-}
+/** A factor that is not a constant. */
+const variableMasks = new WeakMap<TensorVariable, FactorMask>();
+const variableBit = (t: TensorVariable): FactorMask => (t instanceof TensorConstant ? NONE : [true, false]);
 
 /**
  * Whether `productTerms(v).den` holds a factor that is not a constant,
@@ -170,22 +164,81 @@ function idBit(t: TensorVariable): FactorMask {
  * each node of a chain of 10,000 cost its square.
  */
 export function hasVariableDivisor(v: TensorVariable): boolean {
-  const m = factorMask(v, idMasks, idBit);
-  return (m[2] | m[3]) !== 0;
+  return factorMask(v, variableMasks, variableBit)[1];
+}
+
+/** A product's factors that are not constants, each with how often it is above and below the bar. */
+interface FactorCounts {
+  readonly above: Map<TensorVariable, number>;
+  readonly below: Map<TensorVariable, number>;
+}
+const cancels = new WeakMap<TensorVariable, boolean>();
+/** The factor counts of a variable `hasCancellingFactor` read, until the reader of it takes them over. */
+const handedOn = new WeakMap<TensorVariable, FactorCounts>();
+
+/** `v`'s factor counts: taken over from where they were built (once), else read afresh. */
+function takeCounts(v: TensorVariable, dtype: DType): FactorCounts {
+  const kept = handedOn.get(v);
+  if (kept) {
+    handedOn.delete(v);
+    return kept;
+  }
+  return productOf(v, dtype);
+}
+
+function productOf(v: TensorVariable, dtype: DType): FactorCounts {
+  const counts: FactorCounts = { above: new Map(), below: new Map() };
+  if (!productNode(v, dtype)) {
+    if (!(v instanceof TensorConstant)) counts.above.set(v, 1);
+    return counts;
+  }
+  const p = productTerms(v);
+  for (const t of p.num) if (!(t instanceof TensorConstant)) counts.above.set(t, (counts.above.get(t) ?? 0) + 1);
+  for (const t of p.den) if (!(t instanceof TensorConstant)) counts.below.set(t, (counts.below.get(t) ?? 0) + 1);
+  return counts;
 }
 
 /**
- * Whether a factor that is not a constant may be both above and below the
- * bar of `v`'s product (`(a / s) * s`). False is certain (the factors'
- * 64-bit masks of ids do not meet); true may be a collision, so the
- * caller still reads the product. Remembered per variable: mul_div_cancel
- * asks it at every node of `x / y / y / ...`, where `y` is always below
- * and nothing ever cancels, and reading the whole product there cost the
- * chain's square (4000 links: 1 s).
+ * Whether a factor that is not a constant is both above and below the
+ * bar of `v`'s product (`(a / s) * s`): what mul_div_cancel cancels.
+ * Remembered per variable and read children first, the larger operand's
+ * counts taken over and the smaller's added to them, so a chain of n
+ * links costs O(n) (a tree O(n log n)): mul_div_cancel asks it at every
+ * node of `x / y / y / ...`, and reading the whole product there cost the
+ * chain's square (4000 links: 4 s).
  */
-export function mayCancel(v: TensorVariable): boolean {
-  const m = factorMask(v, idMasks, idBit);
-  return ((m[0] & m[2]) | (m[1] & m[3])) !== 0;
+export function hasCancellingFactor(v: TensorVariable): boolean {
+  return foldGraph(
+    v,
+    cancels,
+    (t) => productNode(t, t.dtype)?.inputs.filter((i) => i.dtype === t.dtype) ?? [],
+    (t) => {
+      const n = productNode(t, t.dtype);
+      if (!n) return false;
+      const op = (n.op as Elemwise).scalarOp;
+      const within = n.inputs.some((i) => i.dtype === t.dtype && cancels.get(i)!);
+      if (op === 'neg') {
+        handedOn.set(t, takeCounts(n.inputs[0]!, t.dtype));
+        return within;
+      }
+      const first = takeCounts(n.inputs[0]!, t.dtype);
+      let second = takeCounts(n.inputs[1]!, t.dtype);
+      if (op === 'truediv') second = { above: second.below, below: second.above };
+      const [into, from] = first.above.size + first.below.size >= second.above.size + second.below.size ? [first, second] : [second, first];
+      let meet = within;
+      for (const [side, other, add] of [
+        [into.above, into.below, from.above],
+        [into.below, into.above, from.below],
+      ] as const) {
+        for (const [f, k] of add) {
+          side.set(f, (side.get(f) ?? 0) + k);
+          if (other.has(f)) meet = true;
+        }
+      }
+      handedOn.set(t, into);
+      return meet;
+    },
+  );
 }
 
 /**
@@ -196,8 +249,8 @@ export function mayCancel(v: TensorVariable): boolean {
  */
 export function hasDivisorWhere(test: (factor: TensorVariable) => boolean): (v: TensorVariable) => boolean {
   const memo = new WeakMap<TensorVariable, FactorMask>();
-  const leaf = (t: TensorVariable): FactorMask => (test(t) ? [1, 0, 0, 0] : NONE);
-  return (v) => factorMask(v, memo, leaf)[2] !== 0;
+  const leaf = (t: TensorVariable): FactorMask => (test(t) ? [true, false] : NONE);
+  return (v) => factorMask(v, memo, leaf)[1];
 }
 
 /** A 0-d constant 1: a factor that changes neither the value, the dtype nor the shape of a float product. */

@@ -5,7 +5,7 @@
  */
 import { DimShuffle, Reshape, SCALAR_OPS, T, TensorConstant, TensorType, array, castScalar, foldGraph, promoteAll, type Apply, type DType, type TensorVariable } from '@sym/graph';
 import { registerRewrite, type NodeRewriter, type RewriteContext } from '../registry.js';
-import { buildProduct, dimshuffleOf, elem, fits, hasVariableDivisor, isFloatVar, isNeutral, isSignedZero, mayCancel, productTerms, scalarOpOf, uniformValue } from '../match.js';
+import { buildProduct, dimshuffleOf, elem, fits, hasVariableDivisor, isFloatVar, isNeutral, isSignedZero, hasCancellingFactor, productTerms, scalarOpOf, uniformValue } from '../match.js';
 
 /** x * 1 and 1 * x: x. */
 export const mulOne: NodeRewriter = (node) => {
@@ -223,9 +223,9 @@ function chainConstantCount(out: TensorVariable, ctx: RewriteContext): number {
 export const mulDivCancel: NodeRewriter = (node) => {
   const op = scalarOpOf(node);
   const out = node.outputs[0]!;
-  // nothing cancels unless a factor that is not a constant may be on both sides: asked first (remembered per
-  // variable), it spares reading the whole product at every node of a long one (x / y / y / ...: its square)
-  if ((op !== 'mul' && op !== 'truediv') || !isFloatVar(out) || !mayCancel(out)) return null;
+  // asked first (remembered per variable, O(1) a link), it spares reading the whole product at every node of a
+  // long one where nothing cancels (x / y / y / ...: its square)
+  if ((op !== 'mul' && op !== 'truediv') || !isFloatVar(out) || !hasCancellingFactor(out)) return null;
   const p = productTerms(out);
   const den = [...p.den];
   const num: TensorVariable[] = [];
