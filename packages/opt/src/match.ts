@@ -178,7 +178,8 @@ const handedOn = new WeakMap<TensorVariable, FactorCounts>();
 
 /** `v`'s factor counts: taken over from where they were built (once), else read afresh. */
 function takeCounts(v: TensorVariable, dtype: DType): FactorCounts {
-  const kept = handedOn.get(v);
+  // kept counts read through v's own product: only a product of `dtype` is read through, else v is one factor
+  const kept = v.dtype === dtype ? handedOn.get(v) : undefined;
   if (kept) {
     handedOn.delete(v);
     return kept;
