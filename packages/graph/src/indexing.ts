@@ -15,19 +15,19 @@ import { config } from './config.js';
 import { isInt, type DType } from './dtype.js';
 import { NDArray, type NestedArray } from './ndarray.js';
 import { apply1, applyNode, asTensor, constant, type TensorLike } from './op.js';
-import { TensorConstant, TensorVariable } from './variable.js';
+import { TensorVariable } from './variable.js';
 import { AdvancedIncSubtensor1, AdvancedSubtensor1 } from './ops/advanced.js';
 import { Join } from './ops/join.js';
 import { Alloc, ARange } from './ops/alloc.js';
 import { pp } from './printing.js';
-import { foldGraph } from './fold.js';
 // a cycle (data-dependent.ts indexes through this file): used only inside functions, never while the modules load
 import { booleanMask, scalarMask } from './data-dependent.js';
 import { mixedIndex } from './mixed-index.js';
 import { IncSubtensor, Subtensor, checkBroadcastTo, checkWritable, type IndexEntry } from './ops/subtensor.js';
 import { SliceWindow } from './ops/slice-window.js';
+import { affine, type AffineContext } from './affine-bound.js';
 import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
-import { Elemwise, cast, elemwise } from './ops/elemwise.js';
+import { cast, elemwise } from './ops/elemwise.js';
 
 /**
  * Python's `slice(start, stop, step)`: bounds may be omitted (null or
@@ -58,102 +58,6 @@ export class Slice {
  */
 export function slice(start?: number | TensorVariable | null, stop?: number | TensorVariable | null, step?: number | TensorVariable | null): Slice {
   return new Slice(start ?? null, stop ?? null, step ?? null);
-}
-
-/**
- * An integer scalar expression as sum(coefficient * atom) + constant, atoms
- * being what is not a sum, difference or product by a constant, keyed by
- * structure (two `x.shape[0]` written apart are one atom).
- */
-interface Affine {
-  readonly terms: Map<string, number>;
-  readonly c: number;
-}
-
-/** What the bounds of one slice share: each term's printed form, and the keys of the graphs seen. */
-interface AffineContext {
-  readonly names: Map<string, string>;
-  readonly keys: Map<TensorVariable, string>;
-  /** A node's key from its op's key and its operands' keys: short however deep the graph. */
-  readonly interned: Map<string, string>;
-}
-
-/** A key equal for equal graphs (op keys, constants' values, leaves' ids), equal graphs being numbered once. */
-function structure(v: TensorVariable, cx: AffineContext): string {
-  // children first without recursion: a bound computed by an unrolled loop of 10,000 steps is deeper than the call stack
-  const { keys, interned } = cx;
-  const leaf = (x: TensorVariable): boolean => x instanceof TensorConstant || !x.owner;
-  return foldGraph(
-    v,
-    keys,
-    (x) => (leaf(x) ? [] : x.owner!.inputs),
-    (x) => {
-      if (leaf(x)) return x instanceof TensorConstant ? `const:${x.dtype}:${x.value.data.join(',')}` : `leaf:${x.id}`;
-      const text = `${x.owner!.op.key()}.${x.index}(${x.owner!.inputs.map((i) => keys.get(i)!).join(',')})`;
-      let key = interned.get(text);
-      if (key === undefined) interned.set(text, (key = `node:${interned.size}`));
-      return key;
-    },
-  );
-}
-
-function combine(parts: readonly Affine[], signs: readonly number[]): Affine {
-  const terms = new Map<string, number>();
-  let c = 0;
-  parts.forEach((p, k) => {
-    c += signs[k]! * p.c;
-    for (const [a, m] of p.terms) terms.set(a, (terms.get(a) ?? 0) + signs[k]! * m);
-  });
-  for (const [a, m] of terms) if (m === 0) terms.delete(a);
-  return { terms, c };
-}
-
-/** The scalar op whose operands `affine` reads (add, sub, neg, mul), or undefined. */
-function affineOp(v: TensorVariable): string | undefined {
-  if (v instanceof TensorConstant && v.ndim === 0) return undefined;
-  const op = v.owner?.op instanceof Elemwise ? v.owner.op.scalarOp : undefined;
-  return op === 'add' || op === 'sub' || op === 'neg' || op === 'mul' ? op : undefined;
-}
-
-function affine(v: TensorVariable, cx: AffineContext): Affine {
-  const memo = new Map<TensorVariable, Affine>();
-  // operands first, left to right, with an explicit stack (a bound computed by an unrolled loop is deep)
-  const stack: { v: TensorVariable; expanded: boolean }[] = [{ v, expanded: false }];
-  while (stack.length) {
-    const top = stack[stack.length - 1]!;
-    const x = top.v;
-    const op = affineOp(x);
-    if (memo.has(x)) {
-      stack.pop();
-      continue;
-    }
-    if (op && !top.expanded) {
-      top.expanded = true;
-      const inputs = x.owner!.inputs;
-      for (let k = inputs.length - 1; k >= 0; k--) if (!memo.has(inputs[k]!)) stack.push({ v: inputs[k]!, expanded: false });
-      continue;
-    }
-    stack.pop();
-    memo.set(x, affineOf(x, op, op ? x.owner!.inputs.map((i) => memo.get(i)!) : [], cx));
-  }
-  return memo.get(v)!;
-}
-
-/** `affine` of `v`, its operands' (`parts`) known. */
-function affineOf(v: TensorVariable, op: string | undefined, parts: readonly Affine[], cx: AffineContext): Affine {
-  if (v instanceof TensorConstant && v.ndim === 0) return { terms: new Map(), c: Number(v.value.data[0]) };
-  if (op === 'add' || op === 'sub' || op === 'neg') return combine(parts, parts.map((_, k) => (op === 'neg' || (op === 'sub' && k === 1) ? -1 : 1)));
-  if (op === 'mul') {
-    const symbolic = parts.filter((p) => p.terms.size > 0);
-    if (symbolic.length <= 1) {
-      const factor = parts.filter((p) => p.terms.size === 0).reduce((a, p) => a * p.c, 1);
-      const base = symbolic[0] ?? { terms: new Map(), c: 1 };
-      return combine([base], [factor]);
-    }
-  }
-  const key = structure(v, cx);
-  cx.names.set(key, pp(v));
-  return { terms: new Map([[key, 1]]), c: 0 };
 }
 
 /** A slice bound as an integer scalar tensor, or an error naming the index. */
@@ -293,11 +197,25 @@ function expandEllipsis(v: TensorVariable, index: readonly Exclude<Index, readon
   return [...before, ...(gap ? [ELLIPSIS] : Array.from({ length: width }, () => ':')), ...after];
 }
 
+/** All of x as a window (a 0-d x's `x[...]`): writing into it gives y broadcast to x, or x + y. */
+function wholeWindow(v: TensorVariable): TensorVariable {
+  const window = apply1(new DimShuffle(v.broadcastable, v.broadcastable.map((_, d) => d)), [v]);
+  markWindowWriter(window, v, (y, set) => {
+    // the ops' own checks before the cast (which would hide a lossy y) and the add (which would add bools)
+    checkWritable(set ? 'setSubtensor' : 'incSubtensor', v, y, set);
+    const yOfX = y.dtype === v.dtype ? y : cast(y, v.dtype);
+    return set ? elemwise('second', v, yOfX) : elemwise('add', v, yOfX);
+  });
+  return window;
+}
+
 /** `x[index...]`: basic indexing, rows by an integer array, or NumPy's advanced indexing (mixed-index.ts). */
 export function get(x: TensorLike, ...given: Index[]): TensorVariable {
   const v = asTensor(x, 'get');
   const arraysGiven: Exclude<Index, readonly NestedArray[]>[] = given.map((e, position) => (Array.isArray(e) ? indexArray(e as readonly NestedArray[], position) : (e as Exclude<Index, readonly NestedArray[]>)));
   const index = expandEllipsis(v, arraysGiven);
+  // a 0-d x's x[...] (no axis left to index) is still a window NumPy writes through: z[...] = 5
+  if (index.length === 0 && arraysGiven.length > 0) return wholeWindow(v);
   const isFlag = (e: Index): boolean => typeof e === 'boolean' || (e instanceof TensorVariable && e.dtype === 'bool');
   if (index.some(isFlag)) {
     const e = index[0]!;

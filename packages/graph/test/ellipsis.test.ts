@@ -62,6 +62,16 @@ describe("'...' by hand", () => {
     expect([s!.dtype, s!.toArray()]).toEqual(['float64', [[7, 7], [7, 7]]]);
     expect([i!.dtype, i!.toArray()]).toEqual(['float64', [[1, 3], [3, 5]]]);
   });
+  it("takes a 0-d x's x[...] as a window: set, increment and differentiate it (NumPy: z[...] = 5)", async () => {
+    const z = T.scalar('z', 'float64');
+    const w = z.get('...');
+    const f = sym.function([z], [w, T.setSubtensor(w, 5), T.incSubtensor(w, T.constant(2, { dtype: 'int32' })), T.setSubtensor(z.get('...', null), 4)]);
+    const got = ((await f(sym.array(3, { dtype: 'float64' }))) as sym.NDArray[]).map((a) => [a.dtype, a.shape, a.toArray()]);
+    expect(got).toEqual([['float64', [], 3], ['float64', [], 5], ['float64', [], 5], ['float64', [], 4]]);
+    expect(() => T.incSubtensor(T.scalar('b', 'bool').get('...'), true)).toThrow(/incSubtensor/);
+    const { maxAbsErr } = await verifyGrad((x: V) => T.mul(T.incSubtensor(x.get('...'), x), x.get('...')), [1.5]);
+    expect(maxAbsErr).toBeLessThan(1e-4);
+  });
   it('is too many indices past the dimensions, as without it', () => {
     const x = T.matrix('x');
     expect(() => x.get(0, '...', 1, 2)).toThrow(/too many|index/i);
