@@ -16,8 +16,9 @@
  * program's lengths (bincount's `zeros(length)`). An input of a host op
  * that is a function input, a constant or an earlier host result costs no
  * program and no readback (`T.nonzero(x)` of an input `x` runs no kernel),
- * nor does a length of one (`compress(c, x)`'s x.shape[axis], or x's size:
- * the product of its lengths), computed on the host.
+ * nor does a length of one or of a shared variable (`compress(c, x)`'s
+ * x.shape[axis], x's size: the product of its lengths; `W[i:]`'s
+ * W.shape[0]), computed on the host.
  *
  * A value an earlier program computes and a later one needs (`h` of
  * `h.get(h.gt(0))` with `h = tanh(dot(x, w))`) is handed over on the
@@ -38,9 +39,10 @@ import { constant, type Apply, type Op } from './op.js';
 import { cloneReplace } from './clone.js';
 import { graphLeaves, toposort } from './schedule.js';
 import { TensorConstant, TensorVariable } from './variable.js';
-import { shared, type TensorSharedVariable } from './shared.js';
+import { shared, TensorSharedVariable } from './shared.js';
 import { RandomVariable } from './ops/random.js';
 import { OpFromGraph } from './ops/op-from-graph.js';
+import { ShapeI } from './ops/shape.js';
 import { now, type FunctionProfile } from './profile.js';
 import type { CompiledFunction, FunctionOptions } from './function.js';
 
@@ -120,13 +122,14 @@ export class HostStages {
     const given = new Set(inputs);
     const known = (v: TensorVariable): boolean => given.has(v) || v instanceof TensorConstant || leafLevel.has(v);
     const onHost = new Map<TensorVariable, boolean>();
-    // a length the host knows without a program: a shape of a known value, integer arithmetic of such lengths (x's size)
+    // a length the host knows without a program: a shape of a known value or of a shared variable (its value's shape is
+    // on the host even when the value lives on a device: W[i:] of a shared W), integer arithmetic of such lengths (x's size)
     const lengthOnHost = (v: TensorVariable): boolean => {
       const node = v.owner;
       if (!node) return false;
       let yes = onHost.get(v);
       if (yes !== undefined) return yes;
-      if (node.op.kind === 'Shape') yes = known(node.inputs[0]!);
+      if (node.op.kind === 'Shape') yes = known(node.inputs[0]!) || node.inputs[0] instanceof TensorSharedVariable;
       else yes = node.op.kind === 'Elemwise' && v.ndim === 0 && isInt(v.dtype) && node.inputs.every((i) => i.ndim === 0 && (i instanceof TensorConstant || lengthOnHost(i)));
       onHost.set(v, yes);
       return yes;
@@ -228,7 +231,9 @@ export class HostStages {
       const value = got.get(v) ?? host.get(v) ?? (v instanceof TensorConstant ? v.value : undefined);
       if (value) return value;
       const node = v.owner!;
-      const out = node.op.perform(node.inputs.map(valueOf), node)[v.index]!;
+      const [x] = node.inputs;
+      // a shared variable's length from its shape now (inside the queued call), its value not read
+      const out = node.op instanceof ShapeI && x instanceof TensorSharedVariable && !host.has(x) ? lengthOf(x.currentShape[node.op.axis]!) : node.op.perform(node.inputs.map(valueOf), node)[v.index]!;
       got.set(v, out);
       return out;
     };
@@ -336,4 +341,11 @@ function inlineHostGraphs(graph: readonly TensorVariable[]): readonly TensorVari
 function carrierFor(v: TensorVariable): TensorSharedVariable {
   const empty = NDArray.zeros(v.broadcastable.map((b) => (b ? 1 : 0)), v.dtype);
   return shared(empty, { name: `carried ${v.name ?? v.toString()}`, broadcastable: v.broadcastable, borrow: true });
+}
+
+/** An int64 scalar holding `n`. */
+function lengthOf(n: number): NDArray {
+  const a = NDArray.zeros([], 'int64');
+  a.data[0] = n;
+  return a;
 }

@@ -120,4 +120,20 @@ describe('slices whose length depends on values', () => {
     expect(Array.from(((await g(f64([1, 5, 2, 3]), -2)) as sym.NDArray).data)).toEqual([5]);
     expect([g.profile!.hostOps, g.profile!.hostReads]).toEqual([1, 0]);
   });
+  it("read no value back for the length of a shared variable's axis (W[i:] = 0 as an update), its shape taken at each call", async () => {
+    const W = sym.shared(f64([1, 2, 3, 4]), { name: 'W' });
+    const zero = sym.function([i], [], { updates: [[W, T.setSubtensor(W.get(T.slice(i)), 0)]], profile: true });
+    await zero(2);
+    expect(Array.from(W.getValue().data)).toEqual([1, 2, 0, 0]);
+    W.setValue(f64([5, 6, 7, 8, 9, 10]));
+    await zero(-1);
+    expect(Array.from(W.getValue().data)).toEqual([5, 6, 7, 8, 9, 0]);
+    expect([zero.profile!.hostOps, zero.profile!.hostReads]).toEqual([2, 0]);
+    // a step of 0 at run time fails the call and leaves W as it was
+    const stepped = sym.function([s], [], { updates: [[W, T.setSubtensor(W.get(T.slice(null, null, s)), -1)]] });
+    await expect(stepped(0)).rejects.toThrow(/index 0: the slice step \(s\) cannot be zero/);
+    expect(Array.from(W.getValue().data)).toEqual([5, 6, 7, 8, 9, 0]);
+    await stepped(-2);
+    expect(Array.from(W.getValue().data)).toEqual([5, -1, 7, -1, 9, -1]);
+  });
 });
