@@ -66,6 +66,11 @@ describe('slices whose length depends on values', () => {
     const f = sym.function([x, s], x.get(':', T.slice(null, null, s)));
     await expect(f(f64(XV), 0)).rejects.toThrow(/index 1: the slice step \(s\) cannot be zero/);
   });
+  it("print the host op's two results apart (start and length)", () => {
+    expect(sym.pp(x.get(T.slice(i, null, s)))).toBe(
+      'x[((ARange(TensorConstant{0}, slice_indices(i::s, n=x.shape[0]).length, TensorConstant{1}) * s) + slice_indices(i::s, n=x.shape[0]).start)]',
+    );
+  });
   it("keep a window of known length (x[i:i + 2]) as before, with no host op", () => {
     expect(hostOpsOf(x.get(T.slice(i, i.add(2))))).toBe(0);
     expect(hostOpsOf(x.get(T.slice(i, null)))).toBe(1);

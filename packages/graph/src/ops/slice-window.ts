@@ -43,10 +43,11 @@ export class SliceWindow extends HostOp {
   override toString(): string {
     return `SliceWindow{${this.given.map((g, k) => (g ? ['start', 'stop', 'step'][k] : '')).join(':')}}`;
   }
-  override pp(args: readonly string[]): string {
+  /** `slice_indices(i::s, n=x.shape[0]).start` (output 0) or `.length` (output 1): the two read apart in a printed graph. */
+  override pp(args: readonly string[], _node?: Apply, index = 0): string {
     let k = 1;
     const parts = this.given.map((g) => (g ? args[k++]! : ''));
-    return `slice_indices(${parts.join(':')}, n=${args[0]})`;
+    return `slice_indices(${parts.join(':')}, n=${args[0]}).${index === 0 ? 'start' : 'length'}`;
   }
   outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
     const want = 1 + this.given.filter(Boolean).length;
