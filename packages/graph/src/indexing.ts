@@ -24,7 +24,7 @@ import { pp } from './printing.js';
 import { booleanMask, scalarMask } from './data-dependent.js';
 import { mixedIndex } from './mixed-index.js';
 import { IncSubtensor, Subtensor, checkBroadcastTo, checkWritable, type IndexEntry } from './ops/subtensor.js';
-import { SliceWindow } from './ops/slice-window.js';
+import { FitsWindow, SliceWindow } from './ops/slice-window.js';
 import { affine, type AffineContext } from './affine-bound.js';
 import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
 import { cast, elemwise } from './ops/elemwise.js';
@@ -298,7 +298,9 @@ function basic(v: TensorVariable, index: readonly Index[]): TensorVariable {
   markWindowWriter(window, v, (y, set) => {
     // the ops' own checks before the cast (which would hide a lossy y) and the elemwise add (which would add bools)
     checkWritable(set ? 'setSubtensor' : 'incSubtensor', v, y, set);
-    const yOf = y.dtype === v.dtype ? y : cast(y, v.dtype);
+    // y against the window as the user wrote it (the scatters below move axes first, and would name their own shapes)
+    const fits = apply1(new FitsWindow(`${set ? 'setSubtensor' : 'incSubtensor'} into ${v}`, String(y), y.broadcastable), [y, window]);
+    const yOf = fits.dtype === v.dtype ? fits : cast(fits, v.dtype);
     let value = whole
       ? elemwise(set ? 'second' : 'add', gathered, yOf)
       : apply1(new IncSubtensor(entries, set), [gathered, yOf, ...vars]);

@@ -61,6 +61,18 @@ describe('slices whose length depends on values', () => {
       });
     }
   });
+  it('name x, y and both shapes as the user sees them when y does not fit the window at run time (an axis past the first)', async () => {
+    const y = T.matrix('y', 'float64');
+    const f = sym.function([x, i, y], T.setSubtensor(x.get(':', T.slice(i)), y));
+    // NumPy: could not broadcast input array from shape (2,3) into shape (4,2)
+    await expect(f(f64(XV), 1, f64([[1, 2, 3], [4, 5, 6]]))).rejects.toThrow(/^setSubtensor into x: y of shape \(2, 3\) does not broadcast to the window's shape \(4, 2\)/);
+    const g = sym.function([x, i, s, y], T.incSubtensor(x.get(T.slice(i), T.slice(null, null, s)), y));
+    await expect(g(f64(XV), 2, -1, f64([[1, 2, 3]]))).rejects.toThrow(/^incSubtensor into x: y of shape \(1, 3\) does not broadcast to the window's shape \(2, 3\)\. Its dimension 0 has length 1 but is not broadcastable/);
+    await expect(f(f64(XV), 1, f64([[1, 2, 3]]))).rejects.toThrow(/^setSubtensor into x: y of shape \(1, 3\) does not broadcast to the window's shape \(4, 2\)\.$/);
+    // what fits is written
+    expect(((await f(f64(XV), 1, f64([[1, 2], [3, 4], [5, 6], [7, 8]]))) as sym.NDArray).toArray()).toEqual([[0, 1, 2], [3, 3, 4], [6, 5, 6], [9, 7, 8]]);
+    expect(((await g(f64(XV), 2, -1, f64([[1, 2, 3], [4, 5, 6]]))) as sym.NDArray).toArray()).toEqual([[0, 1, 2], [3, 4, 5], [9, 9, 9], [15, 15, 15]]);
+  });
   it('take a step of 0 as Python does: an error naming the index', async () => {
     expect(() => x.get(T.slice(i, null, 0))).toThrow(/index 0: the slice .* has a step of 0/);
     const f = sym.function([x, s], x.get(':', T.slice(null, null, s)));

@@ -12,6 +12,7 @@ import { TensorType } from '../type.js';
 import type { StaticShape, TensorVariable } from '../variable.js';
 import { isInt } from '../dtype.js';
 import { HostOp } from './host.js';
+import { MatchLength } from './shape.js';
 
 /** Python's `slice(start, stop, step).indices(n)`: the first position and how many, a step of 0 being an error. */
 export function sliceIndices(n: number, start: number | null, stop: number | null, step: number): { start: number; length: number } {
@@ -71,5 +72,40 @@ export class SliceWindow extends HostOp {
       return a;
     };
     return [out(first), out(length)];
+  }
+}
+
+/**
+ * y, checked against the window of a value-length slice it is written into
+ * (inputs y, window) once shapes are known: an identity that costs no
+ * kernel (a MatchLength, whose gradient passes through to y), so that a y
+ * that does not fit is reported as the user wrote the window, not by the
+ * scatter along an axis moved first (which names an intermediate and
+ * transposed shapes).
+ */
+export class FitsWindow extends MatchLength {
+  constructor(
+    /** 'setSubtensor into x' (the call and the user's x). */
+    readonly what: string,
+    /** y as printed, and which of its axes are broadcastable. */
+    readonly yName: string,
+    readonly yBroadcastable: readonly boolean[],
+  ) {
+    super(0, 0, () => '', `fits ${what} ${yName} ${yBroadcastable.map(Number).join('')}`);
+  }
+  override toString(): string {
+    return 'FitsWindow';
+  }
+  override inferShape(shapes: readonly StaticShape[]): StaticShape[] {
+    const [ys, ws] = shapes as [StaticShape, StaticShape];
+    const fmt = (sh: StaticShape) => `(${sh.map((d) => d ?? '?').join(', ')}${sh.length === 1 ? ',' : ''})`;
+    const bad = ys.flatMap((n, k) => {
+      const t = ws[ws.length - ys.length + k];
+      return n === null || n === undefined || t === null || t === undefined || n === t || (n === 1 && this.yBroadcastable[k]) ? [] : [k];
+    });
+    if (bad.length === 0) return [ys];
+    // the hint only when every axis that does not fit would, broadcast
+    const hint = bad.every((k) => ys[k] === 1) ? ` Its dimension ${bad[0]} has length 1 but is not broadcastable: mark it so (dimshuffle with 'x', or shared(..., { broadcastable })).` : '';
+    throw new RangeError(`${this.what}: ${this.yName} of shape ${fmt(ys)} does not broadcast to the window's shape ${fmt(ws)}.${hint}`);
   }
 }
