@@ -298,8 +298,9 @@ function basic(v: TensorVariable, index: readonly Index[]): TensorVariable {
   markWindowWriter(window, v, (y, set) => {
     // the ops' own checks before the cast (which would hide a lossy y) and the elemwise add (which would add bools)
     checkWritable(set ? 'setSubtensor' : 'incSubtensor', v, y, set);
-    // y against the window as the user wrote it (the scatters below move axes first, and would name their own shapes)
-    const fits = apply1(new FitsWindow(`${set ? 'setSubtensor' : 'incSubtensor'} into ${v}`, String(y), y.broadcastable), [y, window]);
+    // y against the window as the user wrote it (the scatters below move axes first, and would name their own shapes);
+    // a y broadcastable on every axis (a scalar) always fits, and stays as it is for the rewrites that read it
+    const fits = y.broadcastable.every(Boolean) ? y : apply1(new FitsWindow(`${set ? 'setSubtensor' : 'incSubtensor'} into ${v}`, String(y), y.broadcastable), [y, window]);
     const yOf = fits.dtype === v.dtype ? fits : cast(fits, v.dtype);
     let value = whole
       ? elemwise(set ? 'second' : 'add', gathered, yOf)

@@ -69,6 +69,9 @@ describe('slices whose length depends on values', () => {
     const g = sym.function([x, i, s, y], T.incSubtensor(x.get(T.slice(i), T.slice(null, null, s)), y));
     await expect(g(f64(XV), 2, -1, f64([[1, 2, 3]]))).rejects.toThrow(/^incSubtensor into x: y of shape \(1, 3\) does not broadcast to the window's shape \(2, 3\)\. Its dimension 0 has length 1 but is not broadcastable/);
     await expect(f(f64(XV), 1, f64([[1, 2, 3]]))).rejects.toThrow(/^setSubtensor into x: y of shape \(1, 3\) does not broadcast to the window's shape \(4, 2\)\.$/);
+    // a scalar always fits: no check on it (rewrites keep reading the constant)
+    const checks = (w: V) => sym.toposort([w]).filter((n) => n.op.toString() === 'FitsWindow').length;
+    expect([checks(T.setSubtensor(x.get(':', T.slice(i)), 0)), checks(T.setSubtensor(x.get(':', T.slice(i)), y))]).toEqual([0, 1]);
     // what fits is written
     expect(((await f(f64(XV), 1, f64([[1, 2], [3, 4], [5, 6], [7, 8]]))) as sym.NDArray).toArray()).toEqual([[0, 1, 2], [3, 3, 4], [6, 5, 6], [9, 7, 8]]);
     expect(((await g(f64(XV), 2, -1, f64([[1, 2, 3], [4, 5, 6]]))) as sym.NDArray).toArray()).toEqual([[0, 1, 2], [3, 4, 5], [9, 9, 9], [15, 15, 15]]);
