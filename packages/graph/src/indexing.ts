@@ -209,6 +209,13 @@ function wholeWindow(v: TensorVariable): TensorVariable {
   return window;
 }
 
+/** x, when the index covers no more axes than x has (the forms that take whole slices past their own without an op to check them). */
+function checkCovered(v: TensorVariable, index: readonly Index[]): TensorVariable {
+  const covered = index.reduce<number>((n, e) => n + axesCovered(e), 0);
+  if (covered > v.ndim) throw new TypeError(`get: too many indices for ${v}: it has ${v.ndim} dimensions but the index covers ${covered} (NumPy's IndexError)`);
+  return v;
+}
+
 /** `x[index...]`: basic indexing, rows by an integer array, or NumPy's advanced indexing (mixed-index.ts). */
 export function get(x: TensorLike, ...given: Index[]): TensorVariable {
   const v = asTensor(x, 'get');
@@ -221,8 +228,9 @@ export function get(x: TensorLike, ...given: Index[]): TensorVariable {
     const e = index[0]!;
     // NumPy's x[True], x[mask] for a 0-d mask: x[None] with 1 or 0 rows
     if (index.length === 1 && typeof e === 'boolean') return scalarMask(v, e);
-    // x[mask] (and x[mask, :, :]): the rows where the mask is true
-    if (e instanceof TensorVariable && isFlag(e) && index.slice(1).every(isFullSlice)) return booleanMask(v, e);
+    // x[mask] (and x[mask, :, :]): the rows where the mask is true; whole slices past x's axes are too many (a mask of
+    // more axes than x has its own error)
+    if (e instanceof TensorVariable && isFlag(e) && index.slice(1).every(isFullSlice)) return booleanMask(e.ndim <= v.ndim ? checkCovered(v, index) : v, e);
     // a boolean among other indices: NumPy's advanced indexing, the masks as their nonzero()
     return mixedIndex(v, index);
   }
@@ -232,7 +240,7 @@ export function get(x: TensorLike, ...given: Index[]): TensorVariable {
   const [a, b] = [index[0], index[1]];
   // the forms with an op of their own (the same kernels as before advanced indexing took other forms):
   // x[idx] (and x[idx, :, ...]) picks rows; x[rows, cols] of a matrix picks elements (the negative log-likelihood's)
-  if (isArray(a) && isInt(a.dtype) && index.slice(1).every(isFullSlice)) return rows(v, a);
+  if (isArray(a) && isInt(a.dtype) && index.slice(1).every(isFullSlice)) return rows(checkCovered(v, index), a);
   if (index.length === 2 && v.ndim === 2 && isArray(a) && isArray(b) && [a, b].every((i) => i.ndim === 1 && isInt(i.dtype) && !i.broadcastable[0])) return pairs(v, a, b);
   // else NumPy's advanced indexing: the arrays broadcast together, their axes in place or first
   return mixedIndex(v, index);
@@ -289,6 +297,7 @@ function basic(v: TensorVariable, index: readonly Index[]): TensorVariable {
   });
   if (entries.length === 0) return v;
   if (gathers.length === 0) return apply1(new Subtensor(entries), [v, ...vars]);
+  checkCovered(v, index);
   // the slices of value-dependent lengths gathered one after another, then the rest (their axes whole)
   const steps = [v];
   for (const g of gathers) steps.push(gatherAlong(steps[steps.length - 1]!, g.axis, g.idx));

@@ -76,6 +76,15 @@ describe("'...' by hand", () => {
     const x = T.matrix('x');
     expect(() => x.get(0, '...', 1, 2)).toThrow(/too many|index/i);
   });
+  it('is too many indices for a value-length slice, an index array or a mask followed by whole slices, with or without it', () => {
+    // NumPy 2.4: v[1:, 1:], v[[1, 0], :], v[mask, :] and v[..., [1, 0], :] of a vector v are IndexErrors (too many indices)
+    const v = T.vector('v');
+    const i = T.lscalar('i');
+    const message = 'get: too many indices for v: it has 1 dimensions but the index covers 2';
+    for (const index of [[T.slice(i), T.slice(i)], [T.slice(i), ':'], ['...', T.slice(i), ':'], [[1, 0], ':'], ['...', [1, 0], ':'], [[true, false], ':'], [T.vector('m', 'bool'), ':', '...']] as Parameters<V['get']>[]) {
+      expect(() => v.get(...index)).toThrow(message);
+    }
+  });
   it('differentiates (basic, advanced in place, and advanced split by an Ellipsis of no axis)', async () => {
     const pt = arangeOf([2, 3, 4]).toArray() as sym.NestedArray[];
     const sq = (w: V) => T.sum(T.mul(w, w));
