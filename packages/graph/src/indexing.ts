@@ -15,7 +15,7 @@ import { config } from './config.js';
 import { isInt, type DType } from './dtype.js';
 import { NDArray, type NestedArray } from './ndarray.js';
 import { apply1, applyNode, asTensor, constant, type TensorLike } from './op.js';
-import { TensorVariable } from './variable.js';
+import { TensorConstant, TensorVariable } from './variable.js';
 import { AdvancedIncSubtensor1, AdvancedSubtensor1 } from './ops/advanced.js';
 import { Join } from './ops/join.js';
 import { Alloc, ARange } from './ops/alloc.js';
@@ -65,6 +65,13 @@ function boundOf(b: number | TensorVariable, position: number): TensorVariable {
   const t = typeof b === 'number' ? constant(b, { dtype: 'int64' }) : b;
   if (!(t instanceof TensorVariable) || t.ndim !== 0 || !isInt(t.dtype)) throw new TypeError(`get: index ${position}: slice bounds must be integer scalars, got ${String(t)}${t instanceof TensorVariable ? ` of type ${t.type}` : ''}`);
   return t;
+}
+
+/** A slice whose 0-d integer constant bounds are numbers: `x[T.constant(1):]` is `x[1:]`, its length known without a host op. */
+function foldedBounds(e: Slice): Slice {
+  const fold = (b: number | TensorVariable | null) => (b instanceof TensorConstant && b.ndim === 0 && isInt(b.dtype) ? Number(b.value.data[0]) : b);
+  const [start, stop, step] = [fold(e.start), fold(e.stop), fold(e.step)];
+  return start === e.start && stop === e.stop && step === e.step ? e : new Slice(start, stop, step);
 }
 
 /**
@@ -276,6 +283,7 @@ function basic(v: TensorVariable, index: readonly Index[]): TensorVariable {
     if (typeof e === 'number') return { kind: 'int', value: e };
     if (typeof e === 'string') return parseSlice(e, position);
     if (e instanceof Slice) {
+      e = foldedBounds(e);
       if (e.start instanceof TensorVariable || e.stop instanceof TensorVariable || e.step instanceof TensorVariable) {
         const w = windowOf(e, position);
         if (!w) {

@@ -157,3 +157,22 @@ describe('slices whose length depends on values', () => {
     expect(Array.from(W.getValue().data)).toEqual([5, -1, 7, -1, 9, -1]);
   });
 });
+
+describe('slices with constant bounds', () => {
+  it('fold a 0-d integer constant bound to its number: x[T.constant(1):] is x[1:], no host op, and writes go through', async () => {
+    const x = T.matrix('x', 'float64');
+    const c = (v: number) => T.constant(v, { dtype: 'int64' });
+    const windows = [x.get(T.slice(c(1))), x.get(T.slice(null, c(-1))), x.get(':', T.slice(c(2), null, c(-1))), x.get(T.slice(c(-3), c(4), c(2)))];
+    expect(windows.map(hostOpsOf)).toEqual([0, 0, 0, 0]);
+    expect(windows.map((w) => sym.pp(w))).toEqual([x.get('1:'), x.get(':-1'), x.get(':', '2::-1'), x.get('-3:4:2')].map((w) => sym.pp(w)));
+    const f = sym.function([x], [...windows, T.incSubtensor(windows[0]!, 100)]);
+    const got = ((await f(f64(XV))) as sym.NDArray[]).map((a) => a.toArray());
+    expect(got).toEqual([
+      XV.slice(1),
+      XV.slice(0, -1),
+      XV.map((r) => [r[2], r[1], r[0]]),
+      [XV[1], XV[3]],
+      [XV[0], ...XV.slice(1).map((r) => r.map((v) => v + 100))],
+    ]);
+  });
+});
