@@ -207,9 +207,8 @@ function expandEllipsis(v: TensorVariable, index: readonly Exclude<Index, readon
 /** All of x as a window (a 0-d x's `x[...]`): writing into it gives y broadcast to x, or x + y. */
 function wholeWindow(v: TensorVariable): TensorVariable {
   const window = apply1(new DimShuffle(v.broadcastable, v.broadcastable.map((_, d) => d)), [v]);
+  // writeWindow checked y against v (checkWritable) before calling: the cast below loses nothing, the add adds no bools
   markWindowWriter(window, v, (y, set) => {
-    // the ops' own checks before the cast (which would hide a lossy y) and the add (which would add bools)
-    checkWritable(set ? 'setSubtensor' : 'incSubtensor', v, y, set);
     const yOfX = y.dtype === v.dtype ? y : cast(y, v.dtype);
     return set ? elemwise('second', v, yOfX) : elemwise('add', v, yOfX);
   });
@@ -312,9 +311,8 @@ function basic(v: TensorVariable, index: readonly Index[]): TensorVariable {
   const gathered = steps[steps.length - 1]!;
   const whole = entries.every((e) => e.kind === 'slice' && e.start === null && e.stop === null && e.step === null);
   const window = whole ? gathered : apply1(new Subtensor(entries), [gathered, ...vars]);
+  // writeWindow checked y against v (checkWritable) before calling: the cast below loses nothing, the add adds no bools
   markWindowWriter(window, v, (y, set) => {
-    // the ops' own checks before the cast (which would hide a lossy y) and the elemwise add (which would add bools)
-    checkWritable(set ? 'setSubtensor' : 'incSubtensor', v, y, set);
     // y against the window as the user wrote it (the scatters below move axes first, and would name their own shapes);
     // a y broadcastable on every axis (a scalar) always fits, and stays as it is for the rewrites that read it
     const fits = y.broadcastable.every(Boolean) ? y : apply1(new FitsWindow(`${set ? 'setSubtensor' : 'incSubtensor'} into ${v}`, String(y), y.broadcastable), [y, window]);
@@ -348,8 +346,7 @@ function withNewAxes(v: TensorVariable, index: Index[]): TensorVariable {
     const full = apply1(new Alloc(), [y, ...window.broadcastable.map((b, d) => (b ? constant(1, { dtype: 'int64' }) : shapeI(window, d)))]);
     const yBase = apply1(new DimShuffle(full.broadcastable, pattern.flatMap((p, d) => (p === 'x' ? [] : [d]))), [full]);
     if (base !== v) return writeWindow(set ? 'setSubtensor' : 'incSubtensor', base, yBase, set);
-    // x[None] is all of x: the ops' own checks before the cast (which would hide a lossy y) and the add (which would add bools)
-    checkWritable(set ? 'setSubtensor' : 'incSubtensor', v, y, set);
+    // x[None] is all of x (writeWindow checked y against it: the cast loses nothing, the add adds no bools)
     const yOfX = yBase.dtype === v.dtype ? yBase : cast(yBase, v.dtype);
     return set ? elemwise('second', v, yOfX) : elemwise('add', v, yOfX);
   });
