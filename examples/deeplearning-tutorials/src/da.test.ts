@@ -1,0 +1,155 @@
+import * as sym from '@sym/graph';
+import { describe, expect, it } from 'vitest';
+import { DA, buildDATrainer } from './da.js';
+
+const T = sym.T;
+
+/** Binary rows near a few prototypes (each bit flipped with probability 0.1): data an autoencoder can learn. */
+function syntheticBinary(rows: number, cols: number, seed: number): number[][] {
+  const rng = new sym.RandomState(seed);
+  const prototypes = Array.from({ length: 3 }, () => Array.from({ length: cols }, () => (rng.random() < 0.5 ? 1 : 0)));
+  return Array.from({ length: rows }, (_, r) => prototypes[r % 3]!.map((bit) => (rng.random() < 0.1 ? 1 - bit : bit)));
+}
+
+type Matrix = number[][];
+const matrixOf = (a: sym.NDArray): Matrix => a.toArray() as Matrix;
+const vectorOf = (a: sym.NDArray): number[] => a.toArray() as number[];
+const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
+
+/**
+ * One SGD step of dA.py in plain float64 JavaScript: the cost of minibatch
+ * x (corrupted to tildeX) and the parameters moved in place.
+ */
+function referenceStep(W: Matrix, b: number[], bPrime: number[], x: Matrix, tildeX: Matrix, lr: number): number {
+  const n = x.length;
+  const nv = W.length;
+  const nh = b.length;
+  const h = tildeX.map((row) => b.map((bj, j) => sigmoid(row.reduce((s, xi, i) => s + xi * W[i]![j]!, bj))));
+  const z = h.map((hr) => bPrime.map((bi, i) => sigmoid(hr.reduce((s, hj, j) => s + hj * W[i]![j]!, bi))));
+  let cost = 0;
+  for (let r = 0; r < n; r++) for (let i = 0; i < nv; i++) cost -= x[r]![i]! * Math.log(z[r]![i]!) + (1 - x[r]![i]!) * Math.log(1 - z[r]![i]!);
+  cost /= n;
+  // d cost / d (decoder pre-activation) = (z - x) / n; back through the tied weights to the encoder
+  const dz = z.map((zr, r) => zr.map((zi, i) => (zi - x[r]![i]!) / n));
+  const dh = h.map((hr, r) => hr.map((hj, j) => dz[r]!.reduce((s, d, i) => s + d * W[i]![j]!, 0) * hj * (1 - hj)));
+  const gW = W.map((row, i) => row.map((_, j) => dz.reduce((s, d, r) => s + d[i]! * h[r]![j]! + tildeX[r]![i]! * dh[r]![j]!, 0)));
+  const gb = b.map((_, j) => dh.reduce((s, d) => s + d[j]!, 0));
+  const gbPrime = bPrime.map((_, i) => dz.reduce((s, d) => s + d[i]!, 0));
+  for (let i = 0; i < nv; i++) for (let j = 0; j < nh; j++) W[i]![j]! -= lr * gW[i]![j]!;
+  for (let j = 0; j < nh; j++) b[j]! -= lr * gb[j]!;
+  for (let i = 0; i < nv; i++) bPrime[i]! -= lr * gbPrime[i]!;
+  return cost;
+}
+
+const maxAbsDiff = (a: Matrix, b: Matrix): number => Math.max(...a.map((row, i) => Math.max(...row.map((v, j) => Math.abs(v - b[i]![j]!)))));
+
+const nVisible = 20;
+const batchSize = 6;
+const data = syntheticBinary(24, nVisible, 11);
+const batches = [2, 0, 3, 1, 2, 0, 3, 1]; // out of order: givens must take the rows of the index it is called with
+const rowsOf = (index: number): Matrix => data.slice(index * batchSize, (index + 1) * batchSize);
+
+describe("Theano's denoising autoencoder (dA.py)", () => {
+  it('initialises W uniformly in ±4 sqrt(6 / (nv + nh)) and the biases at zero', () => {
+    const da = new DA({ numpyRng: new sym.RandomState(3), nVisible: 30, nHidden: 10 });
+    const bound = 4 * Math.sqrt(6 / 40);
+    const w = da.W.getValue();
+    expect(w.shape).toEqual([30, 10]);
+    expect(w.dtype).toBe('float64');
+    const values = Array.from(w.data as Float64Array);
+    expect(Math.max(...values.map(Math.abs))).toBeLessThan(bound);
+    expect(Math.max(...values.map(Math.abs))).toBeGreaterThan(0.8 * bound);
+    expect(vectorOf(da.b.getValue())).toEqual(new Array(10).fill(0));
+    expect(vectorOf(da.bPrime.getValue())).toEqual(new Array(30).fill(0));
+    expect(da.params).toEqual([da.W, da.b, da.bPrime]);
+  });
+
+  it('without corruption, trains step by step as a float64 reference loop: the cost of each minibatch and the final W', async () => {
+    const trainSetX = sym.shared(sym.array(data, { dtype: 'float64' }), { name: 'train_set_x', borrow: true });
+    const { da, train } = buildDATrainer(trainSetX, { batchSize, nHidden: 8, corruptionLevel: 0, learningRate: 0.1, seed: 123 });
+    const W = matrixOf(da.W.getValue());
+    const b = vectorOf(da.b.getValue());
+    const bPrime = vectorOf(da.bPrime.getValue());
+    const costs: number[] = [];
+    const expected: number[] = [];
+    for (const index of batches) {
+      const [cost, tildeX] = await train(index);
+      expect(matrixOf(tildeX!)).toEqual(rowsOf(index)); // corruption 0 keeps every input
+      costs.push(cost!.item());
+      expected.push(referenceStep(W, b, bPrime, rowsOf(index), rowsOf(index), 0.1));
+    }
+    for (let s = 0; s < batches.length; s++) expect(costs[s]).toBeCloseTo(expected[s]!, 10);
+    expect(costs[costs.length - 1]).toBeLessThan(costs[0]!); // it learns
+    expect(maxAbsDiff(matrixOf(da.W.getValue()), W)).toBeLessThan(1e-10);
+    expect(maxAbsDiff([vectorOf(da.b.getValue())], [b])).toBeLessThan(1e-10);
+    expect(maxAbsDiff([vectorOf(da.bPrime.getValue())], [bPrime])).toBeLessThan(1e-10);
+  });
+
+  it('with corruption, computes the cost and gradient of the corrupted input it drew', async () => {
+    const trainSetX = sym.shared(sym.array(data, { dtype: 'float64' }), { name: 'train_set_x', borrow: true });
+    const { da, train } = buildDATrainer(trainSetX, { batchSize, nHidden: 8, corruptionLevel: 0.3, learningRate: 0.1, seed: 7 });
+    const W = matrixOf(da.W.getValue());
+    const b = vectorOf(da.b.getValue());
+    const bPrime = vectorOf(da.bPrime.getValue());
+    let ones = 0;
+    let kept = 0;
+    const masks: string[] = [];
+    for (const index of batches) {
+      const [cost, tildeXValue] = await train(index);
+      const x = rowsOf(index);
+      const tildeX = matrixOf(tildeXValue!);
+      // the mask multiplies x: a kept input is x itself, a dropped one 0
+      x.forEach((row, r) => row.forEach((v, i) => {
+        const t = tildeX[r]![i]!;
+        expect(t === 0 || t === v).toBe(true);
+        if (v === 1) {
+          ones++;
+          kept += t;
+        }
+      }));
+      masks.push(JSON.stringify(tildeX));
+      expect(cost!.item()).toBeCloseTo(referenceStep(W, b, bPrime, x, tildeX, 0.1), 10);
+      expect(maxAbsDiff(matrixOf(da.W.getValue()), W)).toBeLessThan(1e-10);
+    }
+    expect(ones).toBeGreaterThan(200);
+    expect(Math.abs(kept / ones - 0.7)).toBeLessThan(4 * Math.sqrt(0.21 / ones));
+    // the same minibatch is corrupted anew at each call: the generator moves on
+    expect(masks[0]).not.toBe(masks[4]);
+    expect(maxAbsDiff([vectorOf(da.b.getValue())], [b])).toBeLessThan(1e-10);
+    expect(maxAbsDiff([vectorOf(da.bPrime.getValue())], [bPrime])).toBeLessThan(1e-10);
+  });
+
+  it("draws the corruption mask as Theano's binomial(n=1, p=1-corruption_level): kept with probability 0.7, independently", async () => {
+    const da = new DA({ numpyRng: new sym.RandomState(5), nVisible: 50, nHidden: 4 });
+    const x = T.matrix('x');
+    const corrupt = sym.function([x], da.getCorruptedInput(x, 0.3));
+    const ones = Array.from({ length: 200 }, () => new Array<number>(50).fill(1));
+    const first = await corrupt(ones);
+    const second = await corrupt(ones);
+    expect(first.shape).toEqual([200, 50]);
+    expect(first.dtype).toBe('float64');
+    const m = Array.from(first.data as Float64Array);
+    expect(m.every((v) => v === 0 || v === 1)).toBe(true);
+    const n = m.length;
+    const mean = m.reduce((s, v) => s + v, 0) / n;
+    expect(Math.abs(mean - 0.7)).toBeLessThan(4 * Math.sqrt(0.21 / n));
+    // neighbours (along rows and down columns) are uncorrelated, and the next call draws a new mask
+    const corr = (pairs: [number, number][]): number => {
+      const c = pairs.reduce((s, [a, b]) => s + (a - mean) * (b - mean), 0) / pairs.length;
+      return c / (mean * (1 - mean));
+    };
+    const along: [number, number][] = [];
+    const down: [number, number][] = [];
+    for (let r = 0; r < 200; r++) for (let c = 0; c < 50; c++) {
+      if (c + 1 < 50) along.push([m[r * 50 + c]!, m[r * 50 + c + 1]!]);
+      if (r + 1 < 200) down.push([m[r * 50 + c]!, m[(r + 1) * 50 + c]!]);
+    }
+    expect(Math.abs(corr(along))).toBeLessThan(0.05);
+    expect(Math.abs(corr(down))).toBeLessThan(0.05);
+    const s = Array.from(second.data as Float64Array);
+    expect(Math.abs(corr(m.map((v, i) => [v, s[i]!])))).toBeLessThan(0.05);
+    // corruption 0 keeps everything, corruption 1 drops everything
+    expect(Array.from((await sym.function([x], da.getCorruptedInput(x, 0))(ones)).data as Float64Array).every((v) => v === 1)).toBe(true);
+    expect(Array.from((await sym.function([x], da.getCorruptedInput(x, 1))(ones)).data as Float64Array).every((v) => v === 0)).toBe(true);
+  });
+});
