@@ -172,7 +172,8 @@ export function buildModel(tparams: LstmTparams, options: LstmOptions): LstmMode
  * needs none; the tutorial's optimizers share one signature).
  */
 export function adadelta(lr: V, tparams: LstmTparams, grads: V[], x: V, mask: V, y: V, cost: V): [sym.SymFunction<sym.NDArray>, sym.SymFunction<sym.NDArray[]>] {
-  const zerosLike = (k: ParamName, suffix: string) => sym.shared(sym.array(Float64Array.from(tparams[k].getValue().data as Float64Array, (v) => v * 0), { dtype: tparams[k].dtype }).reshape([...tparams[k].getValue().shape]), { name: `${k}_${suffix}` });
+  // theano.shared(p.get_value() * numpy_floatX(0.), name='%s_grad' % k)
+  const zerosLike = (k: ParamName, suffix: string) => sym.shared(sym.NDArray.zeros([...tparams[k].getValue().shape], tparams[k].dtype), { name: `${k}_${suffix}` });
   const zippedGrads = PARAM_NAMES.map((k) => zerosLike(k, 'grad'));
   const runningUp2 = PARAM_NAMES.map((k) => zerosLike(k, 'rup2'));
   const runningGrads2 = PARAM_NAMES.map((k) => zerosLike(k, 'rgrad2'));
