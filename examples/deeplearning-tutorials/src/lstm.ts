@@ -132,6 +132,8 @@ export interface LstmModel {
   readonly y: V;
   readonly fPredProb: sym.SymFunction<sym.NDArray>;
   readonly fPred: sym.SymFunction<sym.NDArray>;
+  /** The class probabilities (f_pred_prob's output). */
+  readonly pred: V;
   readonly cost: V;
 }
 
@@ -162,7 +164,7 @@ export function buildModel(tparams: LstmTparams, options: LstmOptions): LstmMode
 
   const off = pred.dtype === 'float16' ? 1e-6 : 1e-8;
   const cost = T.log(pred.get(T.arange(nSamples), y).add(off)).mean().neg();
-  return { trng, useNoise, x, mask, y, fPredProb, fPred, cost };
+  return { trng, useNoise, x, mask, y, fPredProb, fPred, pred, cost };
 }
 
 /**
@@ -193,6 +195,8 @@ export interface LstmTraining extends LstmModel {
   readonly tparams: LstmTparams;
   /** The cost with the weight decay. */
   readonly cost: V;
+  /** The cost's gradients, in PARAM_NAMES's order. */
+  readonly grads: V[];
   readonly fCost: sym.SymFunction<sym.NDArray>;
   readonly fGrad: sym.SymFunction<sym.NDArray[]>;
   readonly fGradShared: sym.SymFunction<sym.NDArray>;
@@ -215,7 +219,7 @@ export function buildTraining(options: LstmOptions, params: LstmParams): LstmTra
   const fGrad = sym.function([x, mask, y], grads, { name: 'f_grad' });
   const lr = T.scalar('lr');
   const [fGradShared, fUpdate] = adadelta(lr, tparams, grads, x, mask, y, cost);
-  return { ...model, tparams, cost, fCost, fGrad, fGradShared, fUpdate };
+  return { ...model, tparams, cost, grads, fCost, fGrad, fGradShared, fUpdate };
 }
 
 /**
