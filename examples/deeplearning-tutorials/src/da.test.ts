@@ -119,6 +119,49 @@ describe("Theano's denoising autoencoder (dA.py)", () => {
     expect(maxAbsDiff([vectorOf(da.bPrime.getValue())], [bPrime])).toBeLessThan(1e-10);
   });
 
+  it("pretrains a stacked layer as SdA.py does: a dA on a sigmoid layer's output sharing its W and b, corruption and learning rate as inputs with defaults", async () => {
+    const rng = new sym.RandomState(31);
+    const theanoRng = new sym.RandomStreams(rng.integer(0, 2 ** 30 - 1));
+    const x = T.matrix('x');
+    // the first sigmoid layer (its own dA already trained): 20 -> 12
+    const W0 = sym.shared(rng.uniform([nVisible, 12], { low: -0.5, high: 0.5 }), { name: 'W0' });
+    const b0 = sym.shared(rng.uniform([12], { low: -0.1, high: 0.1 }), { name: 'b0' });
+    const layerInput = T.nnet.sigmoid(T.dot(x, W0).add(b0));
+    // the second sigmoid layer's parameters, shared with the dA that pretrains it
+    const hiddenLayer = new DA({ numpyRng: rng, nVisible: 12, nHidden: 6 });
+    const da = new DA({ numpyRng: rng, theanoRng, input: layerInput, nVisible: 12, nHidden: 6, W: hiddenLayer.W, bhid: hiddenLayer.b });
+    expect(da.W).toBe(hiddenLayer.W);
+    const index = T.lscalar('index');
+    const corruptionLevel = T.scalar('corruption');
+    const learningRate = T.scalar('lr');
+    const [cost, updates] = da.getCostUpdates(corruptionLevel, learningRate);
+    const batchBegin = index.mul(batchSize);
+    const batchEnd = batchBegin.add(batchSize);
+    const trainSetX = sym.shared(sym.array(data, { dtype: 'float64' }), { name: 'train_set_x', borrow: true });
+    const pretrain = sym.function([index, sym.In(corruptionLevel, { value: 0.2 }), sym.In(learningRate, { value: 0.1 })], cost, {
+      updates,
+      givens: [[x, trainSetX.get(T.slice(batchBegin, batchEnd))]],
+    });
+    const w0 = matrixOf(W0.getValue());
+    const bias0 = vectorOf(b0.getValue());
+    const W = matrixOf(da.W.getValue());
+    const b = vectorOf(da.b.getValue());
+    const bPrime = vectorOf(da.bPrime.getValue());
+    const hidden = (rows: Matrix): Matrix => rows.map((row) => bias0.map((bj, j) => sigmoid(row.reduce((acc, xi, i) => acc + xi * w0[i]![j]!, bj))));
+    for (const [index, lr] of [[1, 0.1], [3, 0.5], [0, 0.1]] as const) {
+      const h = hidden(rowsOf(index));
+      // corruption 0 passed explicitly (deterministic), the learning rate by default or given
+      const value = lr === 0.1 ? await pretrain(index, 0) : await pretrain(index, 0, lr);
+      expect(value.item()).toBeCloseTo(referenceStep(W, b, bPrime, h, h, lr), 10);
+    }
+    expect(maxAbsDiff(matrixOf(hiddenLayer.W.getValue()), W)).toBeLessThan(1e-10); // the sigmoid layer's W moved with the dA's
+    expect(maxAbsDiff(matrixOf(W0.getValue()), w0)).toBe(0); // the layer below is not a parameter of this dA
+    // by default the input is corrupted (0.2): the cost differs from the uncorrupted one on the same weights
+    const h = hidden(rowsOf(2));
+    const clean = referenceStep(matrixOf(da.W.getValue()), [...b], [...bPrime], h, h, 0);
+    expect((await pretrain(2)).item()).not.toBeCloseTo(clean, 6);
+  });
+
   it("draws the corruption mask as Theano's binomial(n=1, p=1-corruption_level): kept with probability 0.7, independently", async () => {
     const da = new DA({ numpyRng: new sym.RandomState(5), nVisible: 50, nHidden: 4 });
     const x = T.matrix('x');

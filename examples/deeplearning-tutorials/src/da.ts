@@ -63,8 +63,8 @@ export class DA {
   }
 
   /** Keeps each input with probability 1 - corruptionLevel and zeroes the rest. */
-  getCorruptedInput(input: TensorVariable, corruptionLevel: number): TensorVariable {
-    return this.theanoRng.binomial(input.shape, { n: 1, p: 1 - corruptionLevel, dtype: sym.config.floatX }).mul(input);
+  getCorruptedInput(input: TensorVariable, corruptionLevel: sym.TensorLike): TensorVariable {
+    return this.theanoRng.binomial(input.shape, { n: 1, p: T.sub(1, corruptionLevel), dtype: sym.config.floatX }).mul(input);
   }
 
   getHiddenValues(input: TensorVariable): TensorVariable {
@@ -78,9 +78,11 @@ export class DA {
   /**
    * The cost of one minibatch and the SGD updates of the parameters, as
    * dA.py's `get_cost_updates`; the third element is the corrupted input
-   * the cost read (the tutorial keeps it local; a test returns it).
+   * the cost read (the tutorial keeps it local; a test returns it). Both
+   * rates may be numbers (dA.py) or symbolic scalars (SdA.py's pretraining
+   * functions take them as inputs with defaults).
    */
-  getCostUpdates(corruptionLevel: number, learningRate: number): [TensorVariable, sym.ScanUpdates, TensorVariable] {
+  getCostUpdates(corruptionLevel: sym.TensorLike, learningRate: sym.TensorLike): [TensorVariable, sym.ScanUpdates, TensorVariable] {
     const tildeX = this.getCorruptedInput(this.x, corruptionLevel);
     const y = this.getHiddenValues(tildeX);
     const z = this.getReconstructedInput(y);
