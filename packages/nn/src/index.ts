@@ -6,7 +6,8 @@
  * {@link Dropout} and {@link BatchNorm} (in the training graph, `output(x, { training: true })`),
  * a transformer's {@link Embedding}, {@link LayerNorm} and {@link MultiHeadAttention},
  * initialisers, activations, losses, parameter updates (the tutorial's
- * momentum, SGD, Nesterov, Adam) and JSON save/load.
+ * momentum, SGD, Nesterov, Adam, Adagrad, RMSProp, Adadelta; gradient
+ * clipping by {@link totalNormConstraint}) and JSON save/load.
  *
  * ```ts
  * import * as sym from '@sym/graph';
@@ -57,8 +58,8 @@ export {
   logSoftmax,
 } from './losses.js';
 export type { Reduction } from './losses.js';
-export { gradientUpdatesMomentum, sgd, nesterovMomentum, adam, adagrad, rmsprop, adadelta } from './updates.js';
-export type { Update, AdamOptions, AdaptiveOptions } from './updates.js';
+export { gradientUpdatesMomentum, sgd, nesterovMomentum, adam, adagrad, rmsprop, adadelta, totalNormConstraint } from './updates.js';
+export type { Update, AdamOptions, AdaptiveOptions, LearningRate, CostOrGradients } from './updates.js';
 export { saveParams, loadParams, paramsToJSON, PARAMS_FORMAT, PARAMS_VERSION } from './serialize.js';
 export type { SavedParam, SavedParams } from './serialize.js';
 export { twoGaussianClouds, barImages } from './data.js';

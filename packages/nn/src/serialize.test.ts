@@ -61,6 +61,25 @@ describe('saving and loading parameters', () => {
     expect(() => loadParams(a.params, bad)).toThrow(/saved parameter 1 \(b\) for b, value 0: expected a number/);
   });
 
+  it('names the parameters a count mismatch leaves out, and what came where an entry is malformed', async () => {
+    const a = MLP.fromSizes([2, 3, 1], { rng: new RandomState(1), name: 'a' });
+    const text = await saveParams(a.params);
+    const extra = sym.shared(sym.array([1.5]), { name: 'extra' });
+    expect(() => loadParams(a.params.slice(0, 3), text)).toThrow(/loadParams: 3 parameters were given but 4 were saved \(saved but not given: a1\.b\)/);
+    expect(() => loadParams([...a.params, extra], text)).toThrow(/loadParams: 5 parameters were given but 4 were saved \(given but not saved: extra\)/);
+    const bad = JSON.parse(text);
+    bad.params[1].dtype = 'float128';
+    expect(() => loadParams(a.params, bad)).toThrow(/loadParams: saved parameter 1 \(a0\.b\) for a0\.b: dtype must be one of bool, .*float64, got "float128"/);
+    bad.params[1] = 7;
+    expect(() => loadParams(a.params, bad)).toThrow(/loadParams: saved parameter 1 \(unnamed\) for a0\.b: expected \{ name, dtype, shape, data \}, got 7/);
+  });
+
+  it('refuses what is not a shared variable, naming it', async () => {
+    const x = sym.T.vector('x');
+    await expect(saveParams([x as never])).rejects.toThrow(/saveParams: params\[0\] must be a shared variable, got x/);
+    expect(() => loadParams([x as never], '{}')).toThrow(/loadParams: params\[0\] must be a shared variable, got x/);
+  });
+
   it('loads float64 values into float32 parameters only by refusing the lossy cast', async () => {
     const a = MLP.fromSizes([2, 1], { rng: new RandomState(1) });
     const old = sym.config.floatX;

@@ -5,7 +5,7 @@
  * lacks, are written as the strings "NaN", "Infinity" and "-Infinity", and
  * negative zero, which `JSON.stringify` prints as `0`, as the string "-0".
  */
-import { DTYPES, array, canCastSafely, shapeToString, type DType, type TensorSharedVariable } from '@sym/graph';
+import { DTYPES, TensorSharedVariable, array, canCastSafely, shapeToString, type DType } from '@sym/graph';
 
 export const PARAMS_FORMAT = 'sym-params';
 export const PARAMS_VERSION = 1;
@@ -37,8 +37,27 @@ function decode(v: unknown, where: string): number {
   throw new TypeError(`${where}: expected a number (or "NaN", "Infinity", "-Infinity", "-0"), got ${JSON.stringify(v)}`);
 }
 
+function checkShared(params: readonly TensorSharedVariable[], what: string): void {
+  if (!Array.isArray(params)) throw new TypeError(`${what}: params must be a list of shared variables, got ${String(params)}`);
+  params.forEach((p: unknown, i) => {
+    if (!(p instanceof TensorSharedVariable)) throw new TypeError(`${what}: params[${i}] must be a shared variable, got ${String(p)}`);
+  });
+}
+
+/** The error for a count mismatch, naming the parameters one side has and the other lacks (by name, when names tell). */
+function countMismatch(params: readonly TensorSharedVariable[], saved: readonly unknown[]): TypeError {
+  const given = params.map((p) => p.name ?? 'unnamed');
+  const names = saved.map((e) => (e as Partial<SavedParam> | null)?.name ?? 'unnamed');
+  const notGiven = names.filter((n) => !given.includes(n));
+  const notSaved = given.filter((n) => !names.includes(n));
+  const parts = [notGiven.length > 0 ? `saved but not given: ${notGiven.join(', ')}` : '', notSaved.length > 0 ? `given but not saved: ${notSaved.join(', ')}` : ''];
+  const detail = parts.some((x) => x !== '') ? parts.filter((x) => x !== '').join('; ') : `given ${given.join(', ')}; saved ${names.join(', ')}`;
+  return new TypeError(`loadParams: ${params.length} parameters were given but ${saved.length} were saved (${detail})`);
+}
+
 /** The parameters' current values as a JSON-ready object (reads them back from the device if needed). */
 export async function paramsToJSON(params: readonly TensorSharedVariable[]): Promise<SavedParams> {
+  checkShared(params, 'saveParams');
   const out: SavedParam[] = [];
   for (const p of params) {
     const v = await p.getValueAsync({ borrow: true });
@@ -58,6 +77,7 @@ export async function saveParams(params: readonly TensorSharedVariable[]): Promi
  * the parameter accepts. Nothing is set unless every entry fits.
  */
 export function loadParams(params: readonly TensorSharedVariable[], saved: string | SavedParams): void {
+  checkShared(params, 'loadParams');
   let doc: unknown;
   try {
     doc = typeof saved === 'string' ? JSON.parse(saved) : saved;
@@ -68,15 +88,14 @@ export function loadParams(params: readonly TensorSharedVariable[], saved: strin
   if (!d || d.format !== PARAMS_FORMAT || d.version !== PARAMS_VERSION || !Array.isArray(d.params)) {
     throw new TypeError(`loadParams: expected an object with format "${PARAMS_FORMAT}", version ${PARAMS_VERSION} and a params list`);
   }
-  if (d.params.length !== params.length) {
-    throw new TypeError(`loadParams: ${params.length} parameters were given but ${d.params.length} were saved`);
-  }
+  if (d.params.length !== params.length) throw countMismatch(params, d.params);
   const values = params.map((p, i) => {
     const entry = d.params![i]!;
     const where = `loadParams: saved parameter ${i} (${entry?.name ?? 'unnamed'}) for ${p.toString()}`;
-    if (!entry || !(DTYPES as readonly unknown[]).includes(entry.dtype) || !Array.isArray(entry.shape) || !Array.isArray(entry.data)) {
-      throw new TypeError(`${where}: expected { name, dtype, shape, data }`);
+    if (!entry || typeof entry !== 'object' || !Array.isArray(entry.shape) || !Array.isArray(entry.data)) {
+      throw new TypeError(`${where}: expected { name, dtype, shape, data }, got ${JSON.stringify(entry)?.slice(0, 80) ?? String(entry)}`);
     }
+    if (!(DTYPES as readonly unknown[]).includes(entry.dtype)) throw new TypeError(`${where}: dtype must be one of ${DTYPES.join(', ')}, got ${JSON.stringify(entry.dtype)}`);
     const want = p.valueShape;
     if (entry.shape.length !== want.length || entry.shape.some((n, k) => n !== want[k])) {
       throw new TypeError(`${where}: shape ${shapeToString(entry.shape)} does not match the parameter's shape ${shapeToString(want)}`);

@@ -11,16 +11,40 @@
  * In float16 itself Adam's epsilon (1e-8) is 0, so a zero gradient divides
  * 0 by 0; a gradient above 256 squares to infinity; a step counter stops at
  * 2048; and small `learningRate * grad` products round to 0.
+ *
+ * As Lasagne's, every rule takes the cost or the gradients themselves (to
+ * clip them first with {@link totalNormConstraint}), and a learning rate
+ * that is a number or a symbolic scalar (a shared variable, for a schedule).
+ * Weight decay is a term of the cost, `cost.add(T.sum(T.sqr(layer.W)).mul(1e-4))`,
+ * on the weights the term names; to freeze a parameter, leave it out of
+ * `params`; parameter groups with their own rates are one rule per group,
+ * their updates concatenated.
  */
-import { NDArray, T, TensorSharedVariable, checkOptionNames, shared, type DType, type TensorVariable } from '@sym/graph';
+import { NDArray, T, TensorSharedVariable, TensorVariable, checkOptionNames, isFloat, isInt, shared, type DType } from '@sym/graph';
 import { grad } from '@sym/grad';
 
 export type Update = [TensorSharedVariable, TensorVariable];
+
+/**
+ * A learning rate: a positive number, or a symbolic scalar read at every
+ * call, as Lasagne takes one: a shared variable a schedule sets between
+ * calls (`lr.setValue(0.01)`), or an expression of one.
+ */
+export type LearningRate = number | TensorVariable;
+
+/**
+ * What the rules differentiate: the scalar cost, or the gradients
+ * themselves, one per parameter in its order (Lasagne's `loss_or_grads`),
+ * e.g. clipped by {@link totalNormConstraint}.
+ */
+export type CostOrGradients = TensorVariable | readonly TensorVariable[];
 
 function checkParams(params: readonly TensorSharedVariable[], what: string): void {
   if (!Array.isArray(params) || params.length === 0) throw new TypeError(`${what}: params must be a non-empty list of shared variables`);
   params.forEach((p, i) => {
     if (!(p instanceof TensorSharedVariable)) throw new TypeError(`${what}: params[${i}] must be a shared variable, got ${String(p)}`);
+    // an integer parameter would take the step truncated, silently (0.9 - 0.1 g is 0 in int64)
+    if (!isFloat(p.dtype)) throw new TypeError(`${what}: params[${i}] ${p} must be a float shared variable, got dtype ${p.dtype}`);
   });
 }
 
@@ -31,8 +55,32 @@ function checkNumber(value: unknown, name: string, what: string, ok: (v: number)
   return value;
 }
 
-function gradients(cost: TensorVariable, params: readonly TensorSharedVariable[], what: string): TensorVariable[] {
-  if (cost.ndim !== 0) throw new TypeError(`${what}: cost must be a scalar, got ${cost.toString()} of type ${cost.type}`);
+/** A number checked by {@link checkNumber}, or a symbolic scalar of a numeric dtype. */
+function checkRate(value: unknown, name: string, what: string): LearningRate {
+  if (value instanceof TensorVariable) {
+    if (value.ndim !== 0 || !(isFloat(value.dtype) || isInt(value.dtype))) {
+      throw new TypeError(`${what}: ${name} must be a positive number or a symbolic scalar, got ${value.toString()} of type ${value.type}`);
+    }
+    return value;
+  }
+  return checkNumber(value, name, what, (v) => v > 0, 'a positive number');
+}
+
+function gradients(costOrGrads: CostOrGradients, params: readonly TensorSharedVariable[], what: string): TensorVariable[] {
+  if (Array.isArray(costOrGrads)) {
+    const grads = costOrGrads as readonly unknown[];
+    if (grads.length !== params.length) throw new TypeError(`${what}: ${grads.length} gradients were given for ${params.length} params`);
+    return grads.map((g, i) => {
+      const p = params[i]!;
+      if (!(g instanceof TensorVariable)) throw new TypeError(`${what}: gradients[${i}] must be a symbolic tensor, got ${String(g)}`);
+      if (g.ndim !== p.ndim) throw new TypeError(`${what}: gradients[${i}] ${g} of type ${g.type} does not match params[${i}] ${p} of type ${p.type}`);
+      return g;
+    });
+  }
+  const cost = costOrGrads as TensorVariable;
+  if (!(cost instanceof TensorVariable) || cost.ndim !== 0) {
+    throw new TypeError(`${what}: cost must be a scalar (or a list of gradients, one per param), got ${String(cost)}${cost instanceof TensorVariable ? ` of type ${cost.type}` : ''}`);
+  }
   return grad(cost, [...params]);
 }
 
@@ -51,12 +99,13 @@ function zerosLike(param: TensorSharedVariable, role: string): TensorSharedVaria
 }
 
 /**
- * `value` as a constant of `dtype`. A bare number literal is stored in
- * `config.floatX` before it meets the other operand, so under floatX=float16
- * a float32 update would use 1e-8 as 0 and 0.999 as 0.99902.
+ * `value` as a constant of `dtype` (a symbolic rate cast to it). A bare
+ * number literal is stored in `config.floatX` before it meets the other
+ * operand, so under floatX=float16 a float32 update would use 1e-8 as 0 and
+ * 0.999 as 0.99902.
  */
-function scalar(value: number, dtype: DType): TensorVariable {
-  return T.constant(value, { dtype });
+function scalar(value: number | TensorVariable, dtype: DType): TensorVariable {
+  return value instanceof TensorVariable ? value.astype(dtype) : T.constant(value, { dtype });
 }
 
 /**
@@ -64,10 +113,10 @@ function scalar(value: number, dtype: DType): TensorVariable {
  * previous step, `param - learningRate * step`, and the step becomes
  * `momentum * step + (1 - momentum) * grad(cost, param)`.
  */
-export function gradientUpdatesMomentum(cost: TensorVariable, params: readonly TensorSharedVariable[], learningRate: number, momentum: number): Update[] {
+export function gradientUpdatesMomentum(cost: CostOrGradients, params: readonly TensorSharedVariable[], learningRate: LearningRate, momentum: number): Update[] {
   const what = 'gradientUpdatesMomentum';
   checkParams(params, what);
-  checkNumber(learningRate, 'learningRate', what, (v) => v > 0, 'a positive number');
+  checkRate(learningRate, 'learningRate', what);
   checkNumber(momentum, 'momentum', what, (v) => v >= 0 && v < 1, 'at least 0 and less than 1 (0 is plain gradient descent)');
   const grads = gradients(cost, params, what);
   const updates: Update[] = [];
@@ -81,10 +130,10 @@ export function gradientUpdatesMomentum(cost: TensorVariable, params: readonly T
 }
 
 /** Plain gradient descent: `param - learningRate * grad`. */
-export function sgd(cost: TensorVariable, params: readonly TensorSharedVariable[], learningRate: number): Update[] {
+export function sgd(cost: CostOrGradients, params: readonly TensorSharedVariable[], learningRate: LearningRate): Update[] {
   const what = 'sgd';
   checkParams(params, what);
-  checkNumber(learningRate, 'learningRate', what, (v) => v > 0, 'a positive number');
+  checkRate(learningRate, 'learningRate', what);
   const grads = gradients(cost, params, what);
   return params.map((param, i): Update => {
     const d = updateDType(param.dtype);
@@ -97,10 +146,10 @@ export function sgd(cost: TensorVariable, params: readonly TensorSharedVariable[
  * Lasagne writes it): `v' = momentum * v - learningRate * grad`, then
  * `param' = param + momentum * v' - learningRate * grad`.
  */
-export function nesterovMomentum(cost: TensorVariable, params: readonly TensorSharedVariable[], learningRate: number, momentum = 0.9): Update[] {
+export function nesterovMomentum(cost: CostOrGradients, params: readonly TensorSharedVariable[], learningRate: LearningRate, momentum = 0.9): Update[] {
   const what = 'nesterovMomentum';
   checkParams(params, what);
-  checkNumber(learningRate, 'learningRate', what, (v) => v > 0, 'a positive number');
+  checkRate(learningRate, 'learningRate', what);
   checkNumber(momentum, 'momentum', what, (v) => v >= 0 && v < 1, 'at least 0 and less than 1');
   const grads = gradients(cost, params, what);
   const updates: Update[] = [];
@@ -116,7 +165,7 @@ export function nesterovMomentum(cost: TensorVariable, params: readonly TensorSh
 }
 
 export interface AdamOptions {
-  learningRate?: number;
+  learningRate?: LearningRate;
   beta1?: number;
   beta2?: number;
   epsilon?: number;
@@ -131,11 +180,12 @@ export interface AdamOptions {
  * `m̂ / (sqrt(v̂) + eps)`) with its eps equal to `epsilon / sqrt(1 - b2^t')`,
  * so the two differ only while `sqrt(v̂)` is not large next to eps.
  */
-export function adam(cost: TensorVariable, params: readonly TensorSharedVariable[], options: AdamOptions = {}): Update[] {
+export function adam(cost: CostOrGradients, params: readonly TensorSharedVariable[], options: AdamOptions = {}): Update[] {
   const what = 'adam';
+  checkOptionNames(options, what, ['learningRate', 'beta1', 'beta2', 'epsilon']);
   const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
   checkParams(params, what);
-  checkNumber(learningRate, 'learningRate', what, (v) => v > 0, 'a positive number');
+  checkRate(learningRate, 'learningRate', what);
   checkNumber(beta1, 'beta1', what, (v) => v >= 0 && v < 1, 'at least 0 and less than 1');
   checkNumber(beta2, 'beta2', what, (v) => v >= 0 && v < 1, 'at least 0 and less than 1');
   checkNumber(epsilon, 'epsilon', what, (v) => v > 0, 'a positive number');
@@ -170,7 +220,7 @@ export function adam(cost: TensorVariable, params: readonly TensorSharedVariable
 /** Options of {@link adagrad}, {@link rmsprop} and {@link adadelta} (Lasagne's names and defaults). */
 export interface AdaptiveOptions {
   /** Default 1 (Lasagne's). */
-  learningRate?: number;
+  learningRate?: LearningRate;
   /** rmsprop and adadelta: how much of the running averages each step keeps; default 0.9 (rmsprop), 0.95 (adadelta). */
   rho?: number;
   /** Added under the square roots; default 1e-6. */
@@ -181,7 +231,7 @@ function adaptive(what: string, params: readonly TensorSharedVariable[], options
   checkOptionNames(options, what, rhoDefault === null ? ['learningRate', 'epsilon'] : ['learningRate', 'rho', 'epsilon']);
   const { learningRate = 1, rho = rhoDefault ?? 0, epsilon = 1e-6 } = options;
   checkParams(params, what);
-  checkNumber(learningRate, 'learningRate', what, (v) => v > 0, 'a positive number');
+  checkRate(learningRate, 'learningRate', what);
   if (rhoDefault !== null) checkNumber(rho, 'rho', what, (v) => v >= 0 && v < 1, 'at least 0 and less than 1');
   checkNumber(epsilon, 'epsilon', what, (v) => v > 0 && Math.fround(v) > 0, 'a positive number that float32 holds');
   return { learningRate, rho, epsilon };
@@ -193,7 +243,7 @@ function adaptive(what: string, params: readonly TensorSharedVariable[], options
  */
 function byRootMeanSquare(
   what: string,
-  cost: TensorVariable,
+  cost: CostOrGradients,
   params: readonly TensorSharedVariable[],
   { learningRate, epsilon }: Required<AdaptiveOptions>,
   accumulate: (a: TensorVariable, g2: TensorVariable, d: DType) => TensorVariable,
@@ -213,12 +263,12 @@ function byRootMeanSquare(
 }
 
 /** Adagrad (Duchi et al. 2011, as Lasagne writes it): `a' = a + g^2`, `param' = param - lr g / sqrt(a' + eps)`. */
-export function adagrad(cost: TensorVariable, params: readonly TensorSharedVariable[], options: AdaptiveOptions = {}): Update[] {
+export function adagrad(cost: CostOrGradients, params: readonly TensorSharedVariable[], options: AdaptiveOptions = {}): Update[] {
   return byRootMeanSquare('adagrad', cost, params, adaptive('adagrad', params, options, null), (a, g2) => a.add(g2));
 }
 
 /** RMSProp (Tieleman & Hinton 2012, as Lasagne writes it): `a' = rho a + (1 - rho) g^2`, `param' = param - lr g / sqrt(a' + eps)`. */
-export function rmsprop(cost: TensorVariable, params: readonly TensorSharedVariable[], options: AdaptiveOptions = {}): Update[] {
+export function rmsprop(cost: CostOrGradients, params: readonly TensorSharedVariable[], options: AdaptiveOptions = {}): Update[] {
   const o = adaptive('rmsprop', params, options, 0.9);
   return byRootMeanSquare('rmsprop', cost, params, o, (a, g2, d) => a.mul(scalar(o.rho, d)).add(g2.mul(scalar(1 - o.rho, d))));
 }
@@ -228,7 +278,7 @@ export function rmsprop(cost: TensorVariable, params: readonly TensorSharedVaria
  * `a' = rho a + (1 - rho) g^2`, `u = g sqrt(d + eps) / sqrt(a' + eps)`,
  * `param' = param - lr u`, `d' = rho d + (1 - rho) u^2`.
  */
-export function adadelta(cost: TensorVariable, params: readonly TensorSharedVariable[], options: AdaptiveOptions = {}): Update[] {
+export function adadelta(cost: CostOrGradients, params: readonly TensorSharedVariable[], options: AdaptiveOptions = {}): Update[] {
   const { learningRate, rho, epsilon } = adaptive('adadelta', params, options, 0.95);
   const grads = gradients(cost, params, 'adadelta');
   return params.flatMap((param, i): Update[] => {
@@ -245,4 +295,30 @@ export function adadelta(cost: TensorVariable, params: readonly TensorSharedVari
       [delta, delta.mul(scalar(rho, d)).add(u.mul(u).mul(scalar(1 - rho, d)))],
     ];
   });
+}
+
+/**
+ * Lasagne's `total_norm_constraint`, gradient clipping by global norm: the
+ * tensors (gradients, one per parameter) scaled together so that their
+ * norm as one vector, `sqrt(sum of every element squared)`, is at most
+ * `maxNorm`. Each is multiplied by `min(norm, maxNorm) / (norm + epsilon)`
+ * (`epsilon` default 1e-7), which keeps their direction. Give the result to
+ * a rule in place of the cost: `adam(totalNormConstraint(grad(cost, params), 5), params)`.
+ * The norm is summed in float32 for float16 tensors; each result keeps its tensor's dtype.
+ */
+export function totalNormConstraint(tensors: readonly TensorVariable[], maxNorm: number, options: { epsilon?: number } = {}): TensorVariable[] {
+  const what = 'totalNormConstraint';
+  checkOptionNames(options, what, ['epsilon']);
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new TypeError(`${what}: tensors must be a non-empty list of symbolic tensors`);
+  tensors.forEach((t: unknown, i) => {
+    if (!(t instanceof TensorVariable) || !isFloat(t.dtype)) {
+      throw new TypeError(`${what}: tensors[${i}] must be a float tensor, got ${String(t)}${t instanceof TensorVariable ? ` of type ${t.type}` : ''}`);
+    }
+  });
+  checkNumber(maxNorm, 'maxNorm', what, (v) => v > 0, 'a positive number');
+  const epsilon = checkNumber(options.epsilon ?? 1e-7, 'epsilon', what, (v) => v > 0, 'a positive number');
+  const d: DType = tensors.some((t) => t.dtype === 'float64') ? 'float64' : 'float32';
+  const norm = T.sqrt(tensors.map((t) => T.sum(T.sqr(t.astype(d)))).reduce((a, b) => a.add(b)));
+  const multiplier = T.minimum(norm, scalar(maxNorm, d)).div(norm.add(scalar(epsilon, d)));
+  return tensors.map((t) => t.mul(multiplier.astype(t.dtype)));
 }
