@@ -306,6 +306,24 @@ describe('T.signal.pool.pool2d', () => {
     });
   }
 
+  it("integer images: the averages are Theano's float mean cast to the image's dtype (truncated toward 0), with no float64 in the graph", async () => {
+    const ints = sym.fill(x.shape, 'float64', (i) => Math.round(x.data[i]! * 60) - (i % 7));
+    for (const dtype of ['int8', 'int32', 'int64', 'uint8'] as const) {
+      const xi = T.tensor(dtype, [false, false, false, false], 'xi');
+      const value = dtype === 'uint8' ? sym.fill(x.shape, 'float64', (i) => Math.abs(ints.data[i]!)) : ints;
+      for (const [what, ws, o] of settings) {
+        for (const mode of ['average_inc_pad', 'average_exc_pad'] as const) {
+          const y = T.signal.pool.pool2d(xi, { ws, ...o, mode });
+          const expected = directPool(value, ws, { ignoreBorder: o.ignoreBorder ?? false, stride: o.stride, pad: o.pad, mode });
+          const got = (await y.eval({ xi: value.astype(dtype) })) as sym.NDArray;
+          expect(got.dtype).toBe(dtype);
+          expect(Array.from(got.data, Number), `${dtype} ${what} ${mode}`).toEqual(Array.from(expected.data, (v) => Math.trunc(v) + 0));
+          expect(sym.toposort([y]).flatMap((node) => node.outputs.map((v) => v.dtype)), 'no float64 in the graph').not.toContain('float64');
+        }
+      }
+    }
+  });
+
   it('hand-computed: max, sum and both averages of a 3x3 image with partial windows', async () => {
     const m = T.constant([
       [1, 2, 3],

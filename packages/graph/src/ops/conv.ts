@@ -498,8 +498,20 @@ export function pool2d(input: TensorLike, options: Pool2dOptions): TensorVariabl
   // without padding or partial windows every window counts ws[0] * ws[1] values
   const partial = !ignoreBorder || (mode === 'average_exc_pad' && padded);
   const count = partial ? windowSizes(x, geometry, ws, sum.dtype) : ws[0] * ws[1];
+  if (!isFloat(x.dtype)) return cast(truncatedMean(sum, count), x.dtype);
   const mean = elemwise('truediv', sum, count);
   return mean.dtype === x.dtype ? mean : cast(mean, x.dtype);
+}
+
+/**
+ * An integer image's window mean as Theano stores it, the float mean cast to the image's dtype: trunc(sum / count).
+ * Integer division gives it exactly (a float64 quotient of sums below 2^53 truncates to the same integer) and needs
+ * no float64, which WebGPU lacks; a count of 0 gives 0.
+ */
+function truncatedMean(sum: TensorVariable, count: TensorVariable | number): TensorVariable {
+  const down = elemwise('intdiv', sum, count);
+  const up = elemwise('neg', elemwise('intdiv', elemwise('neg', sum), count));
+  return elemwise('switch', elemwise('ge', sum, 0), down, up);
 }
 
 /**
@@ -507,11 +519,10 @@ export function pool2d(input: TensorLike, options: Pool2dOptions): TensorVariabl
  * leading axes broadcastable, from the windows of a ones image as long as
  * one of x's (a view: x's first element along each leading axis).
  */
-function windowSizes(x: TensorVariable, geometry: PatchGeometry, ws: Pair, sumDType: DType): TensorVariable {
+function windowSizes(x: TensorVariable, geometry: PatchGeometry, ws: Pair, dtype: DType): TensorVariable {
   const n = x.ndim - 2;
   const first = n > 0 ? apply1(new Subtensor(Array.from({ length: n }, () => ({ kind: 'slice', start: 0, stop: 1, step: null }) as const)), [x]) : x;
-  const d: DType = isFloat(sumDType) ? sumDType : 'float64';
-  const ones = elemwise('second', first, onesOf(d));
+  const ones = elemwise('second', first, onesOf(dtype));
   const counts = apply1(new Reduce('sum', [n, n + 1]), [apply1(new Im2Col(geometry, ws, 0), [ones])]);
   if (n === 0) return counts;
   const reduced = apply1(new Reduce('sum', Array.from({ length: n }, (_, k) => k)), [counts]);
