@@ -324,6 +324,16 @@ describe('T.signal.pool.pool2d', () => {
     }
   });
 
+  it("refuses Theano's positional window, snake_case options and bad modes, saying what was expected", () => {
+    const img = T.dtensor4('img');
+    const pool = T.signal.pool.pool2d;
+    expect(() => pool(img, [2, 2] as never)).toThrow('pool2d (the window goes in the options: { ws: [2, 2] }): options must be an object (ws, ignoreBorder, stride, pad, mode), got an array');
+    expect(() => pool(img, { ws: [2, 2], ignore_border: true } as never)).toThrow('pool2d: unknown option "ignore_border" (did you mean ignoreBorder?');
+    expect(() => pool(img, undefined as never)).toThrow('pool2d: options with ws (the window) are required');
+    expect(() => pool(img, { stride: [1, 1] } as never)).toThrow('pool2d: ws (the window) is required');
+    expect(() => pool(img, { ws: [2, 2], mode: 'avg' as never })).toThrow('pool2d: mode must be one of max, sum, average_inc_pad, average_exc_pad, got "avg"');
+  });
+
   it('hand-computed: max, sum and both averages of a 3x3 image with partial windows', async () => {
     const m = T.constant([
       [1, 2, 3],

@@ -28,6 +28,7 @@ import { TensorConstant, type StaticShape, type TensorVariable } from '../variab
 import type { At, BufferView, LowerContext, TensorView } from '../lower.js';
 import type { ScalarExpr } from '../kernel.js';
 import * as ix from '../index-expr.js';
+import { checkOptionNames } from '../options.js';
 import { cast, elemwise } from './elemwise.js';
 import { Reduce } from './reduce.js';
 import { DimShuffle } from './shape.js';
@@ -465,9 +466,9 @@ function lowest(d: DType): number {
  */
 export function pool2d(input: TensorLike, options: Pool2dOptions): TensorVariable {
   const x = asTensor(input, 'pool2d');
-  if (!options || typeof options !== 'object') throw new TypeError('pool2d: options with ws (the window) are required');
-  const known = Object.keys(options).filter((k) => !['ws', 'ignoreBorder', 'stride', 'pad', 'mode'].includes(k));
-  if (known.length > 0) throw new TypeError(`pool2d: unknown option ${known.map((k) => JSON.stringify(k)).join(', ')}`);
+  if (options === undefined) throw new TypeError('pool2d: options with ws (the window) are required');
+  // Theano's pool_2d(input, ws, ...) passes the window second: an array here gets a message saying so
+  checkOptionNames(options, Array.isArray(options) ? 'pool2d (the window goes in the options: { ws: [2, 2] })' : 'pool2d', ['ws', 'ignoreBorder', 'stride', 'pad', 'mode']);
   if (x.ndim < 2) throw new TypeError(`pool2d: expected an input of 2 dimensions or more, got ${x} of type ${x.type}`);
   const ws = pairOption('pool2d', 'ws', options.ws, [0, 0]);
   if (options.ws === undefined) throw new TypeError('pool2d: ws (the window) is required');
