@@ -1,0 +1,63 @@
+/**
+ * Scan fuzzing: random scan programs (scan-fuzz.ts: sequence and output
+ * taps, map-only outputs, non-sequences passed, read by closure or shared,
+ * goBackwards, nSteps as a number, an input or from the sequences, until,
+ * a scan nested in the step) compared with a plain JavaScript interpreter
+ * of the same program (scan-fuzz-reference.ts) under FAST_RUN and
+ * FAST_COMPILE, and the gradient of a cost of their outputs against
+ * central differences of the reference's cost. Fixed seeds, so a failure
+ * names a program to rebuild with `generateScan(seed)`; more seeds with
+ * `SYM_SCAN_FUZZ_SEEDS=0-5000 npx vitest run test/scan-fuzz.test.ts`.
+ */
+import { describe, expect, it } from 'vitest';
+import '@sym/backend-cpu';
+import { checkScanProgram, checkScanSeed } from './scan-fuzz-check.js';
+import { generateScan, type ScanProgram } from './scan-fuzz.js';
+import { referenceScan } from './scan-fuzz-reference.js';
+
+/** `SYM_SCAN_FUZZ_SEEDS`: `a-b` (b excluded) or a count from 0; 0-120 by default. */
+function seedRange(): [number, number] {
+  const spec = process.env.SYM_SCAN_FUZZ_SEEDS;
+  if (!spec) return [0, 120];
+  const m = /^(\d+)(?:-(\d+))?$/.exec(spec.trim());
+  if (!m) throw new Error(`SYM_SCAN_FUZZ_SEEDS must be a count or a range a-b, got '${spec}'`);
+  return m[2] === undefined ? [0, Number(m[1])] : [Number(m[1]), Number(m[2])];
+}
+
+describe('random scan programs agree with a JavaScript interpreter, values and gradients', () => {
+  const [from, to] = seedRange();
+  it(`seeds ${from}-${to}`, async () => {
+    const problems: string[] = [];
+    let gradChecked = 0;
+    for (let seed = from; seed < to; seed++) {
+      const r = await checkScanSeed(seed);
+      problems.push(...r.problems);
+      if (!r.skipped && !r.gradSkipped) gradChecked++;
+    }
+    expect(problems.join('\n\n')).toBe('');
+    expect(gradChecked).toBeGreaterThan((to - from) * 0.8);
+  }, 600_000);
+
+  it('the programs cover every feature over the default seeds', () => {
+    const seen = new Set<string>();
+    for (let seed = 0; seed < 120; seed++) {
+      const p = generateScan(seed);
+      const log = p.log;
+      for (const f of ['taps [-1,0]', 'taps [-2,1]', 'taps [2]', 'taps [-2,-1]', 'taps [-3]', ' map', 'backwards', 'until(', 'scan[', 'closure', 'shared', 'nSteps input', 'nSteps number', 'nSteps sequences', 'dot(', 'switch(', 'sigmoid(', 'expTanh(']) {
+        if (log.includes(f)) seen.add(f);
+      }
+      if (p.until && referenceScan(p).outputs[0]!.length < (p.nStepsMode === 'sequences' ? Infinity : p.nSteps)) seen.add('until stops early');
+    }
+    expect([...seen].sort()).toEqual(
+      ['taps [-1,0]', 'taps [-2,1]', 'taps [2]', 'taps [-2,-1]', 'taps [-3]', ' map', 'backwards', 'until(', 'scan[', 'closure', 'shared', 'nSteps input', 'nSteps number', 'nSteps sequences', 'dot(', 'switch(', 'sigmoid(', 'expTanh(', 'until stops early'].sort(),
+    );
+  });
+
+  it('the check is not vacuous: a reference whose step differs from the program fails it, in values and gradients', async () => {
+    const p = generateScan(3);
+    const tanhOfSteps = (q: ScanProgram) => referenceScan({ ...q, outs: q.outs.map((o) => ({ ...o, body: { k: 'un', op: 'tanh', a: o.body } })) });
+    const r = await checkScanProgram(p, { reference: tanhOfSteps });
+    expect(r.problems.some((m) => /FAST_RUN: output 0 element/.test(m))).toBe(true);
+    expect(r.problems.some((m) => /FAST_COMPILE: the gradient of/.test(m))).toBe(true);
+  });
+});

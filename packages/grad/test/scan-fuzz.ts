@@ -1,0 +1,264 @@
+/**
+ * A seeded generator of random scan programs, for fuzzing `sym.scan`'s
+ * values and gradients (`scan-fuzz.test.ts`). A program is plain data (a
+ * {@link ScanProgram}): sequences with taps, recurrent outputs with taps,
+ * map-only outputs, non-sequences passed or read by closure, a random
+ * elementwise step (add, mul, sub, tanh, sigmoid, exp of a tanh, dot with a
+ * matrix non-sequence, switch, a scan nested in the step), `goBackwards`,
+ * `nSteps` as a number, an input or from the sequences, and `sym.until`.
+ * {@link buildScan} makes it a sym graph; {@link referenceScan} runs the
+ * same program in plain JavaScript (float64) following Theano's rules, so
+ * the two can be compared, and the sym graph's gradient against central
+ * differences of the reference's cost.
+ */
+import * as sym from '@sym/graph';
+import { seededRandom } from '../src/index.js';
+
+const T = sym.T;
+type V = sym.TensorVariable;
+
+/** What one value of the step is: a scalar, a vector of the program's length D, or a D x D matrix (non-sequences only). */
+export type Kind = 's' | 'v' | 'm';
+/** A step expression over an environment of values (the step's arguments, then the closure's); `leaf` indexes it. */
+export type Expr =
+  | { k: 'leaf'; i: number }
+  | { k: 'const'; v: number[] | number }
+  | { k: 'bin'; op: 'add' | 'mul' | 'sub'; a: Expr; b: Expr }
+  | { k: 'un'; op: 'tanh' | 'sigmoid' | 'expTanh' | 'neg'; a: Expr }
+  | { k: 'sum'; a: Expr }
+  | { k: 'dot'; m: number; a: Expr; side: 'mv' | 'vm' }
+  | { k: 'switch'; c: Expr; a: Expr; b: Expr }
+  /** A scan inside the step: over the elements of `seq` (a vector), a scalar state from `init`, `body` over [x, h, ...the outer environment]; all its states (a vector) or the last. */
+  | { k: 'nest'; seq: Expr; init: Expr; body: Expr; back: boolean; take: 'all' | 'last' };
+
+export interface SeqSpec { len: number; kind: 's' | 'v'; taps: number[] }
+export interface OutSpec { kind: 's' | 'v'; taps: number[] | null; body: Expr }
+/** A non-sequence passed to the step, or read by closure: an input, or a shared variable. */
+export interface NonSeqSpec { kind: Kind; closure: boolean; shared: boolean }
+export interface ScanProgram {
+  seed: number;
+  D: number;
+  seqs: SeqSpec[];
+  outs: OutSpec[];
+  nons: NonSeqSpec[];
+  nStepsMode: 'sequences' | 'number' | 'input';
+  nSteps: number;
+  back: boolean;
+  /** until(cond > thr), over the step's environment followed by its new outputs. */
+  until: { cond: Expr; thr: number } | null;
+  /** Whether a step with one output returns it bare (not in an array). */
+  bare: boolean;
+  /** Whether until comes as [[a, b], until(c)] rather than [a, b, until(c)]. */
+  nestedReturn: boolean;
+  /** Whether an output of taps [-1] is given as { initial, taps: [-1] } rather than its initial value. */
+  tapsForm: boolean;
+  cost: { form: 'sum' | 'sq' | 'last' | 'tanh'; w: number }[];
+  /** The input values, in the order of {@link BuiltScan.inputs}' float inputs: sequences, initial values of the recurrent outputs, non-sequences. */
+  values: sym.NDArray[];
+  log: string;
+}
+
+const SEQ_TAPS = [[0], [0], [-1, 0], [-2, 1], [2], [1, -1]];
+const OUT_TAPS = [[-1], [-1], [-2, -1], [-3]];
+
+/** The largest |tap| of an output's taps: the rows of its initial value. */
+export const depthOf = (taps: readonly number[]) => Math.max(...taps.map((t) => -t));
+
+export function generateScan(seed: number, opts: { nest?: boolean } = {}): ScanProgram {
+  const rnd = seededRandom(seed * 104729 + 7);
+  const ri = (n: number) => Math.floor(rnd() * n);
+  const pick = <X>(xs: readonly X[]): X => xs[ri(xs.length)]!;
+  const D = 1 + ri(3);
+  const seqs: SeqSpec[] = Array.from({ length: ri(4) }, () => ({ len: 0, kind: rnd() < 0.7 ? 'v' : 's', taps: pick(SEQ_TAPS) }));
+  const nRec = ri(4);
+  const nMap = nRec === 0 ? 1 + ri(2) : ri(2);
+  const nons: NonSeqSpec[] = Array.from({ length: ri(3) }, () => {
+    const closure = rnd() < 0.35;
+    return { kind: pick(['s', 'v', 'm', 'm'] as const), closure, shared: closure && rnd() < 0.5 };
+  });
+  const outKinds = [...Array.from({ length: nRec }, () => ({ taps: pick(OUT_TAPS) as number[] | null })), ...Array.from({ length: nMap }, () => ({ taps: null }))].map((o) => ({
+    ...o,
+    kind: (rnd() < 0.7 ? 'v' : 's') as 's' | 'v',
+  }));
+  // shuffle so map-only outputs may come before recurrent ones
+  for (let i = outKinds.length - 1; i > 0; i--) {
+    const j = ri(i + 1);
+    [outKinds[i], outKinds[j]] = [outKinds[j]!, outKinds[i]!];
+  }
+  const back = rnd() < 0.3;
+  // the environment the step sees: each sequence's taps, each recurrent output's taps, the passed non-sequences, the closure's
+  const env: Kind[] = [];
+  for (const s of seqs) for (const _ of s.taps) env.push(s.kind);
+  for (const o of outKinds) if (o.taps) for (const _ of o.taps) env.push(o.kind);
+  for (const n of nons) if (!n.closure) env.push(n.kind);
+  for (const n of nons) if (n.closure) env.push(n.kind);
+  const nest = opts.nest ?? rnd() < 0.3;
+  let nestsLeft = nest ? 1 : 0;
+
+  const gen = (kinds: readonly Kind[], t: 's' | 'v', depth: number): Expr => {
+    const leaves = kinds.flatMap((k, i) => (k === t ? [i] : []));
+    const matrices = kinds.flatMap((k, i) => (k === 'm' ? [i] : []));
+    if (depth <= 0 || rnd() < 0.25) {
+      if (leaves.length && rnd() < 0.85) return { k: 'leaf', i: pick(leaves) };
+      if (t === 's' && kinds.includes('v') && rnd() < 0.6) return { k: 'sum', a: { k: 'leaf', i: pick(kinds.flatMap((k, i) => (k === 'v' ? [i] : []))) } };
+      const c = () => Math.round((rnd() * 2 - 1) * 100) / 100;
+      return { k: 'const', v: t === 's' ? c() : Array.from({ length: D }, c) };
+    }
+    const r = rnd();
+    if (nestsLeft > 0 && r < 0.3) {
+      nestsLeft--;
+      const inner: Kind[] = ['s', 's', ...kinds];
+      return { k: 'nest', seq: gen(kinds, 'v', depth - 1), init: gen(kinds, 's', depth - 2), body: gen(inner, 's', depth), back: rnd() < 0.4, take: t === 'v' ? 'all' : 'last' };
+    }
+    if (r < 0.4) {
+      const a = gen(kinds, t, depth - 1);
+      const b = gen(kinds, t === 'v' && rnd() < 0.3 ? 's' : t, depth - 1);
+      return { k: 'bin', op: pick(['add', 'add', 'mul', 'sub'] as const), ...(rnd() < 0.5 ? { a, b } : { a: b, b: a }) };
+    }
+    if (r < 0.6) return { k: 'un', op: pick(['tanh', 'sigmoid', 'expTanh', 'neg'] as const), a: gen(kinds, t, depth - 1) };
+    if (r < 0.7 && t === 's') return { k: 'sum', a: gen(kinds, 'v', depth - 1) };
+    if (r < 0.85 && t === 'v' && matrices.length) return { k: 'dot', m: pick(matrices), a: gen(kinds, 'v', depth - 1), side: rnd() < 0.5 ? 'mv' : 'vm' };
+    if (r < 0.92) return { k: 'switch', c: gen(kinds, rnd() < 0.5 ? 's' : t, depth - 2), a: gen(kinds, t, depth - 1), b: gen(kinds, t, depth - 1) };
+    return { k: 'un', op: 'tanh', a: { k: 'bin', op: 'add', a: gen(kinds, t, depth - 1), b: gen(kinds, t, depth - 1) } };
+  };
+  const outs: OutSpec[] = outKinds.map((o) => ({ ...o, body: gen(env, o.kind, 3) }));
+  // how many steps the sequences allow (Theano's rule: each tap window is len - (max(M, 0) - min(m, 0)) long)
+  const span = (taps: number[]) => Math.max(...taps, 0) - Math.min(...taps, 0);
+  let nStepsMode: ScanProgram['nStepsMode'] = seqs.length === 0 ? pick(['number', 'input'] as const) : pick(['sequences', 'sequences', 'number', 'input'] as const);
+  const steps = 1 + ri(7);
+  for (const s of seqs) s.len = span(s.taps) + steps + (nStepsMode === 'sequences' ? 0 : ri(3));
+  let nSteps = steps;
+  if (seqs.length && nStepsMode === 'sequences') nSteps = Math.min(...seqs.map((s) => s.len - span(s.taps)));
+  if (seqs.length && nStepsMode !== 'sequences' && rnd() < 0.3) nSteps = Math.max(1, nSteps - ri(2));
+  if (seqs.length === 0 && nStepsMode === 'sequences') nStepsMode = 'number';
+  const untilOn = rnd() < 0.25;
+  const untilEnv: Kind[] = [...env, ...outs.map((o) => o.kind)];
+  const until = untilOn ? { cond: gen(untilEnv, 's', 2), thr: Math.round((rnd() * 2 - 1) * 100) / 100 } : null;
+  const cost = outs.map(() => ({ form: pick(['sum', 'sq', 'last', 'tanh'] as const), w: Math.round((0.5 + rnd()) * 100) / 100 }));
+  const rand = (shape: number[], scale = 1) => {
+    const n = shape.reduce((a, b) => a * b, 1);
+    return new sym.NDArray(Float64Array.from({ length: n }, () => (rnd() * 2 - 1) * scale), shape, 'float64');
+  };
+  const shapeOf = (k: Kind) => (k === 's' ? [] : k === 'v' ? [D] : [D, D]);
+  const values = [
+    ...seqs.map((s) => rand([s.len, ...shapeOf(s.kind)])),
+    ...outs.flatMap((o) => (o.taps ? [rand([depthOf(o.taps), ...shapeOf(o.kind)])] : [])),
+    ...nons.map((n) => rand(shapeOf(n.kind), n.kind === 'm' ? 0.8 : 1)),
+  ];
+  const prog: ScanProgram = { seed, D, seqs, outs, nons, nStepsMode, nSteps, back, until, bare: rnd() < 0.5, nestedReturn: rnd() < 0.5, tapsForm: rnd() < 0.4, cost, values, log: '' };
+  prog.log = describe(prog);
+  return prog;
+}
+
+function show(e: Expr): string {
+  switch (e.k) {
+    case 'leaf': return `a${e.i}`;
+    case 'const': return JSON.stringify(e.v);
+    case 'bin': return `${e.op}(${show(e.a)}, ${show(e.b)})`;
+    case 'un': return `${e.op}(${show(e.a)})`;
+    case 'sum': return `sum(${show(e.a)})`;
+    case 'dot': return e.side === 'mv' ? `dot(a${e.m}, ${show(e.a)})` : `dot(${show(e.a)}, a${e.m})`;
+    case 'switch': return `switch(${show(e.c)} > 0, ${show(e.a)}, ${show(e.b)})`;
+    case 'nest': return `scan[${e.back ? 'back ' : ''}${e.take}](seq=${show(e.seq)}, h0=${show(e.init)}, (a0=x, a1=h, a2.. = outer a0..) => ${show(e.body)})`;
+  }
+}
+
+/** A one-line account of a program, for failure messages. */
+export function describe(p: ScanProgram): string {
+  const seqs = p.seqs.map((s) => `[${s.len}${s.kind === 'v' ? `,${p.D}` : ''}] taps ${JSON.stringify(s.taps)}`).join('; ');
+  const outs = p.outs.map((o, i) => `o${i}${o.kind === 'v' ? '[v]' : '[s]'}${o.taps ? ` taps ${JSON.stringify(o.taps)}` : ' map'} = ${show(o.body)}`).join('; ');
+  const nons = p.nons.map((n) => `${n.kind}${n.closure ? (n.shared ? ' (shared, closure)' : ' (closure)') : ''}`).join(', ');
+  const until = p.until ? ` until(${show(p.until.cond)} > ${p.until.thr})` : '';
+  return `seed ${p.seed}: D=${p.D} seqs: ${seqs || '-'} | outs: ${outs} | nons: ${nons || '-'} | nSteps ${p.nStepsMode} ${p.nSteps}${p.back ? ' backwards' : ''}${until}`;
+}
+
+// ---- the sym graph ----
+
+export interface BuiltScan {
+  /** The float inputs (sequences, initial values, non-sequences not shared), then nSteps's when it is an input. */
+  inputs: V[];
+  /** What the gradient is taken with respect to, in the order of the program's values: sequences, initial values, non-sequences (shared ones included). */
+  wrt: V[];
+  outputs: V[];
+  cost: V;
+  /** The arguments to call a function of `inputs` with, given the program's values (and nSteps, when it is an input). */
+  args: (values: readonly sym.NDArray[], nSteps?: number) => unknown[];
+}
+
+function buildExpr(e: Expr, env: readonly V[], dtype: FloatType): V {
+  const build = (x: Expr, inner: readonly V[] = env) => buildExpr(x, inner, dtype);
+  switch (e.k) {
+    case 'leaf': return env[e.i]!;
+    case 'const': return T.constant(typeof e.v === 'number' ? e.v : e.v, { dtype });
+    case 'bin': return T[e.op](build(e.a), build(e.b));
+    case 'un': {
+      const a = build(e.a);
+      return e.op === 'tanh' ? T.tanh(a) : e.op === 'sigmoid' ? T.sigmoid(a) : e.op === 'neg' ? T.neg(a) : T.exp(T.tanh(a));
+    }
+    case 'sum': return T.sum(build(e.a));
+    case 'dot': return e.side === 'mv' ? T.dot(env[e.m]!, build(e.a)) : T.dot(build(e.a), env[e.m]!);
+    case 'switch': return T.switch_(T.gt(build(e.c), 0), build(e.a), build(e.b));
+    case 'nest': {
+      const [hs] = sym.scan((x: V, h: V) => build(e.body, [x, h, ...env]), { sequences: build(e.seq), outputsInfo: build(e.init), goBackwards: e.back });
+      return e.take === 'all' ? hs : hs.get(-1);
+    }
+  }
+}
+
+export type FloatType = 'float64' | 'float32';
+
+/** The sym graph of `p`, in float64 or (for devices without it) float32. */
+export function buildScan(p: ScanProgram, dtype: FloatType = 'float64'): BuiltScan {
+  const ty = (k: Kind, lead: boolean, name: string) => T.tensor(dtype, [...(lead ? [false] : []), ...(k === 's' ? [] : k === 'v' ? [false] : [false, false])], name);
+  const seqVars = p.seqs.map((s, i) => ty(s.kind, true, `s${i}`));
+  const initVars = p.outs.flatMap((o, i) => (o.taps ? [ty(o.kind, true, `init${i}`)] : []));
+  const nonStart = p.seqs.length + initVars.length;
+  const nonVars = p.nons.map((n, i) => {
+    if (!n.shared) return ty(n.kind, false, `non${i}`);
+    const v = p.values[nonStart + i]!;
+    return sym.shared(dtype === 'float64' ? v : v.astype(dtype), { name: `shared${i}` });
+  });
+  const nVar = p.nStepsMode === 'input' ? T.iscalar('n') : undefined;
+  const closure = nonVars.filter((_, i) => p.nons[i]!.closure);
+  const explicit = nonVars.filter((_, i) => !p.nons[i]!.closure);
+  const step = (...args: V[]) => {
+    const env = [...args, ...closure];
+    const outs = p.outs.map((o) => buildExpr(o.body, env, dtype));
+    if (p.until) {
+      const c = sym.until(T.gt(buildExpr(p.until.cond, [...env, ...outs], dtype), p.until.thr));
+      return outs.length === 1 && p.bare ? [outs[0]!, c] : p.nestedReturn ? [outs, c] : [...outs, c];
+    }
+    return outs.length === 1 && p.bare ? outs[0]! : outs;
+  };
+  const [res] = sym.scan(step as (...args: V[]) => V, {
+    ...(p.seqs.length ? { sequences: p.seqs.map((s, i) => (s.taps.length === 1 && s.taps[0] === 0 && i % 2 === 0 ? seqVars[i]! : { input: seqVars[i]!, taps: s.taps })) } : {}),
+    outputsInfo: p.outs.map((o) => {
+      if (!o.taps) return null;
+      const init = initVars[p.outs.filter((q, j) => q.taps && j < p.outs.indexOf(o)).length]!;
+      // Theano's rule: an output of taps [-1] gives its initial value without the leading axis, in either form
+      if (o.taps.length === 1 && o.taps[0] === -1) return p.tapsForm ? { initial: init.get(0), taps: [-1] } : init.get(0);
+      return { initial: init, taps: o.taps };
+    }),
+    ...(explicit.length ? { nonSequences: explicit } : {}),
+    ...(p.nStepsMode === 'number' ? { nSteps: p.nSteps } : nVar ? { nSteps: nVar } : {}),
+    goBackwards: p.back,
+  });
+  const outputs = Array.isArray(res) ? res : [res];
+  const cost = outputs
+    .map((o, i) => {
+      const { form, w } = p.cost[i]!;
+      const c = form === 'sum' ? T.sum(o) : form === 'sq' ? T.sum(T.mul(o, o)) : form === 'last' ? T.sum(o.get(-1)) : T.sum(T.tanh(o));
+      return T.mul(c, w);
+    })
+    .reduce((a, b) => T.add(a, b));
+  const wrt = [...seqVars, ...initVars, ...nonVars];
+  const isInput = (i: number) => i < nonStart || !p.nons[i - nonStart]!.shared;
+  const floatInputs = wrt.filter((_, i) => isInput(i));
+  return {
+    inputs: [...floatInputs, ...(nVar ? [nVar] : [])],
+    wrt,
+    outputs,
+    cost,
+    args: (values, nSteps = p.nSteps) => [...values.filter((_, i) => isInput(i)).map((v) => (dtype === 'float64' ? v : v.astype(dtype))), ...(nVar ? [nSteps] : [])],
+  };
+}
