@@ -40,6 +40,12 @@ describe('Dense: one example per row', () => {
     expect(dense.b.getValue().toArray()).toEqual([0.25, 0.25, 0.25]);
   });
 
+  it('create refuses sizes that are not positive integers, naming the argument', () => {
+    expect(() => Dense.create(2.5, 3)).toThrow(/Dense\.create: nInput must be a positive integer, got 2\.5/);
+    expect(() => Dense.create(2, 0)).toThrow(/Dense\.create: nOutput must be a positive integer, got 0/);
+    expect(() => Dense.create('2' as never, 3)).toThrow(/Dense\.create: nInput must be a positive integer, got 2/);
+  });
+
   it('refuses one example per column, naming the axis that must match', async () => {
     const d = new Dense(W, b, null);
     const x = T.matrix('x');

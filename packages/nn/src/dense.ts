@@ -8,7 +8,7 @@ import { MatchLength, NDArray, T, apply1, config, shapeToString, type ArrayLike,
 import type { ActivationSpec, LayerOptions } from './layer.js';
 import { initialize, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
-import { AffineLayer, placeTransposed } from './weights.js';
+import { AffineLayer, checkSizes, placeTransposed } from './weights.js';
 
 export class Dense extends AffineLayer {
   /**
@@ -30,6 +30,7 @@ export class Dense extends AffineLayer {
     nOutput: number,
     options: LayerOptions & { activation?: ActivationSpec; init?: Initializer | InitializerName; bias?: number; rng?: RandomState } = {},
   ): Dense {
+    checkSizes('Dense.create', nInput, nOutput);
     const rng = options.rng ?? defaultRandomState();
     // drawn as Layer draws (nOutput, nInput), so that the same rng gives a Dense the transpose of a Layer's weights
     const W = NDArray.zeros([nInput, nOutput], config.floatX);

@@ -72,6 +72,11 @@ describe('Layer', () => {
     expect(String(a.W)).toBe('h.W');
   });
 
+  it('dense refuses sizes that are not positive integers, naming the argument', () => {
+    expect(() => Layer.dense(2.5, 3)).toThrow(/Layer\.dense: nInput must be a positive integer, got 2\.5/);
+    expect(() => Layer.dense(2, -1)).toThrow(/Layer\.dense: nOutput must be a positive integer, got -1/);
+  });
+
   it('gives layers made without an rng different weights, reproducibly from the default stream', () => {
     const weights = (l: Layer): number[] => Array.from(l.W.getValue().data);
     defaultRandomState().seed(0);

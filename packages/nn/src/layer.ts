@@ -9,7 +9,7 @@ import { initialize, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
 import { Sequential } from './sequential.js';
 import { checkInputShape, checkLength } from './shapes.js';
-import { AffineLayer } from './weights.js';
+import { AffineLayer, checkSizes } from './weights.js';
 
 export type ActivationSpec = Activation | ActivationName | null | undefined;
 
@@ -39,6 +39,7 @@ export class Layer extends AffineLayer {
     nOutput: number,
     options: LayerOptions & { activation?: ActivationSpec; init?: Initializer | InitializerName; bias?: number; rng?: RandomState } = {},
   ): Layer {
+    checkSizes('Layer.dense', nInput, nOutput);
     const rng = options.rng ?? defaultRandomState();
     const W = initialize(options.init ?? 'glorotUniform', [nOutput, nInput], rng);
     const b = NDArray.zeros([nOutput], config.floatX);

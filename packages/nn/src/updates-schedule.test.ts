@@ -130,6 +130,11 @@ describe('misuse of the update rules', () => {
     expect(() => adam(cost, [w])).toThrow(/adam: params\[0\] counts must be a float shared variable, got dtype int64/);
   });
 
+  it('refuses a parameter listed twice, naming both places', () => {
+    const { w, cost } = problem();
+    expect(() => sgd(cost, [w, w], 0.1)).toThrow(/sgd: params\[1\] w is params\[0\] again: list each parameter once/);
+  });
+
   it('adam refuses an unknown option, as the other rules do', () => {
     const { w, cost } = problem();
     expect(() => adam(cost, [w], { learning_rate: 0.1 } as never)).toThrow(/adam: unknown option "learning_rate".*did you mean learningRate\?/);

@@ -45,6 +45,9 @@ function checkParams(params: readonly TensorSharedVariable[], what: string): voi
     if (!(p instanceof TensorSharedVariable)) throw new TypeError(`${what}: params[${i}] must be a shared variable, got ${String(p)}`);
     // an integer parameter would take the step truncated, silently (0.9 - 0.1 g is 0 in int64)
     if (!isFloat(p.dtype)) throw new TypeError(`${what}: params[${i}] ${p} must be a float shared variable, got dtype ${p.dtype}`);
+    // two updates of one variable, which sym.function would refuse without saying where they came from
+    const first = params.indexOf(p);
+    if (first !== i) throw new TypeError(`${what}: params[${i}] ${p} is params[${first}] again: list each parameter once`);
   });
 }
 

@@ -13,6 +13,13 @@ export function toArray(value: ArrayLike, what: string): NDArray {
   }
 }
 
+/** The sizes a dense layer is drawn with, each a positive integer; a bad one names `what` and the argument. */
+export function checkSizes(what: string, nInput: number, nOutput: number): void {
+  for (const [n, label] of [[nInput, 'nInput'], [nOutput, 'nOutput']] as const) {
+    if (!Number.isInteger(n) || n <= 0) throw new RangeError(`${what}: ${label} must be a positive integer, got ${String(n)}`);
+  }
+}
+
 /** `target[:, col:col + rows(block)] = block.T`: initialisers draw (nOutput, nInput), row-convention layers hold the transpose. */
 export function placeTransposed(target: NDArray, block: NDArray, col: number): void {
   const [rows, cols] = block.shape as [number, number];
