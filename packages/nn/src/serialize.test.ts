@@ -4,6 +4,7 @@ import '@sym/backend-cpu';
 import { MLP } from './layer.js';
 import { RandomState } from './random.js';
 import { loadParams, saveParams } from './serialize.js';
+import { adam } from './updates.js';
 
 describe('saving and loading parameters', () => {
   it('round-trips float64 values exactly, including non-finite ones', async () => {
@@ -72,6 +73,28 @@ describe('saving and loading parameters', () => {
     expect(() => loadParams(a.params, bad)).toThrow(/loadParams: saved parameter 1 \(a0\.b\) for a0\.b: dtype must be one of bool, .*float64, got "float128"/);
     bad.params[1] = 7;
     expect(() => loadParams(a.params, bad)).toThrow(/loadParams: saved parameter 1 \(unnamed\) for a0\.b: expected \{ name, dtype, shape, data \}, got 7/);
+  });
+
+  it("resumes training where it stopped from the saved parameters and optimizer state (every shared variable the updates write)", async () => {
+    const build = () => {
+      const net = MLP.fromSizes([3, 4, 1], { activation: 'tanh', rng: new RandomState(1) });
+      const x = sym.T.matrix('x');
+      const y = sym.T.vector('y');
+      const cost = net.squaredError(x, y);
+      const updates = adam(cost, net.params, { learningRate: 0.05 });
+      return { net, updates, train: sym.function([x, y], cost, { updates }) };
+    };
+    const X = new RandomState(5).randn([3, 10]);
+    const Y = new RandomState(6).randn([10]);
+    const straight = build();
+    for (let i = 0; i < 6; i++) await straight.train(X, Y);
+    const first = build();
+    for (let i = 0; i < 3; i++) await first.train(X, Y);
+    const checkpoint = await saveParams(first.updates.map(([v]) => v));
+    const resumed = build();
+    loadParams(resumed.updates.map(([v]) => v), checkpoint);
+    for (let i = 0; i < 3; i++) await resumed.train(X, Y);
+    expect(await saveParams(resumed.net.params)).toBe(await saveParams(straight.net.params));
   });
 
   it('refuses what is not a shared variable, naming it', async () => {
