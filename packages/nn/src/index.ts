@@ -58,7 +58,7 @@ export {
   logSoftmax,
 } from './losses.js';
 export type { Reduction } from './losses.js';
-export { gradientUpdatesMomentum, sgd, nesterovMomentum, adam, adagrad, rmsprop, adadelta, totalNormConstraint } from './updates.js';
+export { gradientUpdatesMomentum, sgd, momentum, nesterovMomentum, adam, adagrad, rmsprop, adadelta, totalNormConstraint } from './updates.js';
 export type { Update, AdamOptions, AdaptiveOptions, LearningRate, CostOrGradients } from './updates.js';
 export { saveParams, loadParams, paramsToJSON, PARAMS_FORMAT, PARAMS_VERSION } from './serialize.js';
 export type { SavedParam, SavedParams } from './serialize.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
 import { grad } from '@sym/grad';
-import { adadelta, adagrad, adam, gradientUpdatesMomentum, nesterovMomentum, rmsprop, sgd, totalNormConstraint, type Update } from './updates.js';
+import { adadelta, adagrad, adam, gradientUpdatesMomentum, momentum, nesterovMomentum, rmsprop, sgd, totalNormConstraint, type Update } from './updates.js';
 
 const T = sym.T;
 const TARGET = [1, -2, 0.5];
@@ -36,6 +36,7 @@ describe('learning rates given as symbolic scalars (schedules)', () => {
     const rules: [string, (c: sym.TensorVariable, w: sym.TensorSharedVariable, lr: number | sym.TensorVariable) => Update[]][] = [
       ['gradientUpdatesMomentum', (c, w, lr) => gradientUpdatesMomentum(c, [w], lr, 0.9)],
       ['nesterovMomentum', (c, w, lr) => nesterovMomentum(c, [w], lr, 0.8)],
+      ['momentum', (c, w, lr) => momentum(c, [w], lr, 0.8)],
       ['adam', (c, w, lr) => adam(c, [w], { learningRate: lr })],
       ['adagrad', (c, w, lr) => adagrad(c, [w], { learningRate: lr })],
       ['rmsprop', (c, w, lr) => rmsprop(c, [w], { learningRate: lr })],

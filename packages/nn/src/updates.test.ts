@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
-import { adadelta, adagrad, adam, gradientUpdatesMomentum, nesterovMomentum, rmsprop, sgd, type Update } from './updates.js';
+import { adadelta, adagrad, adam, gradientUpdatesMomentum, momentum, nesterovMomentum, rmsprop, sgd, type Update } from './updates.js';
 
 const T = sym.T;
 const TARGET = [1, -2, 0.5];
@@ -83,6 +83,22 @@ describe('updates', () => {
       want.push([...p]);
     }
     expectClose(got, want);
+  });
+
+  it("momentum is Lasagne's (classical): v = m v - lr g, p = p + v, so the first step moves", async () => {
+    const { w, cost } = problem();
+    const got = await run(w, cost, momentum(cost, [w], 0.05, 0.8), 4);
+    let p = [...START];
+    let v = [0, 0, 0];
+    const want: number[][] = [];
+    for (let s = 0; s < 4; s++) {
+      const g = gradAt(p);
+      v = v.map((vi, i) => 0.8 * vi - 0.05 * g[i]!);
+      p = p.map((pi, i) => pi + v[i]!);
+      want.push([...p]);
+    }
+    expectClose(got, want);
+    expect(() => momentum(cost, [w], 0.1, 1)).toThrow(/momentum: momentum must be at least 0 and less than 1, got 1/);
   });
 
   it('nesterovMomentum follows v = m v - lr g, p = p + m v - lr g', async () => {
@@ -220,6 +236,7 @@ describe('updates of float16 parameters', () => {
       ['gradientUpdatesMomentum', (c, w) => gradientUpdatesMomentum(c, [w], 0.1, 0.9)],
       ['sgd', (c, w) => sgd(c, [w], 0.1)],
       ['nesterovMomentum', (c, w) => nesterovMomentum(c, [w], 0.05, 0.8)],
+      ['momentum', (c, w) => momentum(c, [w], 0.05, 0.8)],
       ['adam', (c, w) => adam(c, [w], { learningRate: 0.1 })],
     ];
     for (const [name, rule] of rules) {

@@ -1,6 +1,7 @@
 /**
  * Parameter updates for `sym.function(..., { updates })`: gradient descent
- * with the tutorial's momentum, plain SGD, Nesterov momentum, Adam, and
+ * with the tutorial's momentum, plain SGD, Lasagne's (classical) momentum,
+ * Nesterov momentum, Adam, and
  * Lasagne's adagrad, rmsprop and adadelta (lstm.py's). Each
  * returns a list of (shared variable, new value) pairs; optimizer state
  * (steps, moments) lives in new shared variables, so it stays on the device
@@ -145,12 +146,26 @@ export function sgd(cost: CostOrGradients, params: readonly TensorSharedVariable
 }
 
 /**
+ * Lasagne's `momentum`, classical (Polyak's heavy-ball) momentum:
+ * `v' = momentum * v - learningRate * grad`, `param' = param + v'`. Unlike
+ * the tutorial's {@link gradientUpdatesMomentum}, the first step moves the
+ * parameters, and the gradient is not scaled by `1 - momentum`.
+ */
+export function momentum(cost: CostOrGradients, params: readonly TensorSharedVariable[], learningRate: LearningRate, momentum = 0.9): Update[] {
+  return withMomentum('momentum', cost, params, learningRate, momentum, false);
+}
+
+/**
  * Nesterov momentum in its usual reformulation (Sutskever et al. 2013, as
  * Lasagne writes it): `v' = momentum * v - learningRate * grad`, then
  * `param' = param + momentum * v' - learningRate * grad`.
  */
 export function nesterovMomentum(cost: CostOrGradients, params: readonly TensorSharedVariable[], learningRate: LearningRate, momentum = 0.9): Update[] {
-  const what = 'nesterovMomentum';
+  return withMomentum('nesterovMomentum', cost, params, learningRate, momentum, true);
+}
+
+/** `v' = momentum * v - lr * grad`, then `param + v'` (classical) or `param + momentum * v' - lr * grad` (Nesterov). */
+function withMomentum(what: string, cost: CostOrGradients, params: readonly TensorSharedVariable[], learningRate: LearningRate, momentum: number, nesterov: boolean): Update[] {
   checkParams(params, what);
   checkRate(learningRate, 'learningRate', what);
   checkNumber(momentum, 'momentum', what, (v) => v >= 0 && v < 1, 'at least 0 and less than 1');
@@ -162,7 +177,7 @@ export function nesterovMomentum(cost: CostOrGradients, params: readonly TensorS
     const g = grads[i]!.astype(d).mul(scalar(learningRate, d));
     const next = velocity.mul(scalar(momentum, d)).sub(g);
     updates.push([velocity, next]);
-    updates.push([param, param.astype(d).add(next.mul(scalar(momentum, d))).sub(g).astype(param.dtype)]);
+    updates.push([param, (nesterov ? param.astype(d).add(next.mul(scalar(momentum, d))).sub(g) : param.astype(d).add(next)).astype(param.dtype)]);
   });
   return updates;
 }
