@@ -2,6 +2,7 @@
 import { Apply, applyNode } from './op.js';
 import { toposort } from './schedule.js';
 import type { TensorVariable } from './variable.js';
+import { carryWindowMarks } from './window-marks.js';
 
 /**
  * New outputs computing the same as `outputs`, with every variable in
@@ -25,6 +26,8 @@ export function cloneReplace(
       const n = copy.outputs[i]!;
       n.name = o.name;
       map.set(o, n);
+      // a window copied stays writable: T.setSubtensor of the copy writes into the copy of its tensor
+      carryWindowMarks(o, n, (v) => map.get(v) ?? v, (v) => cloneReplace([v], map)[0]!);
     });
   }
   return outputs.map((o) => map.get(o) ?? o);

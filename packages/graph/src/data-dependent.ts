@@ -17,7 +17,7 @@ import { AdvancedIncSubtensor1, AdvancedSubtensor1 } from './ops/advanced.js';
 import { BincountLength, NonZero, Unique, type UniqueOutputs } from './ops/host.js';
 import { MatchLength, ShapeI } from './ops/shape.js';
 import { axisIn } from './axes.js';
-import { markReshapedWindow } from './indexing.js';
+import { markReshapedWindow } from './window-marks.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from './tensor.js';
 

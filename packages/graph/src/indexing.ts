@@ -28,6 +28,7 @@ import { FitsWindow, SliceWindow } from './ops/slice-window.js';
 import { affine, type AffineContext } from './affine-bound.js';
 import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
 import { cast, elemwise } from './ops/elemwise.js';
+import { markReshapedWindow, markWindowWriter, reshapedWindowOf, windowWriterOf } from './window-marks.js';
 
 /**
  * Python's `slice(start, stop, step)`: bounds may be omitted (null or
@@ -376,21 +377,8 @@ function pairs(x: TensorVariable, rows: TensorVariable, cols: TensorVariable): T
         `x.get(rows, cols) of a matrix pairs them one to one (a vector that should broadcast its one index needs a broadcastable type: T.tensor('int64', [true]))`, 'get pairs'), [rows, cols]);
   const linear = elemwise('add', elemwise('mul', wrap(paired, n0), n1), wrap(cols, n1));
   const window = apply1(new AdvancedSubtensor1(), [apply1(new Reshape([-1]), [x]), linear]);
-  PAIRS_WINDOWS.set(window, x);
-  return window;
-}
-
-/**
- * Windows made by `x.get(rows, cols)` (and by a boolean mask of more than
- * one dimension), and their tensor x: the window is taken from x
- * flattened, and writing into it must give x's shape back.
- */
-const PAIRS_WINDOWS = new WeakMap<TensorVariable, TensorVariable>();
-
-/** Mark `window`, rows of x reshaped, as a window of x: `setSubtensor(window, y)` gives x's shape back (data-dependent.ts's masks). */
-export function markReshapedWindow(window: TensorVariable, x: TensorVariable): TensorVariable {
-  PAIRS_WINDOWS.set(window, x);
-  return window;
+  // taken from x flattened: writing into it must give x's shape back
+  return markReshapedWindow(window, x);
 }
 
 /** `x[idx]` for an integer vector idx (Theano's `take` along axis 0). */
@@ -398,20 +386,9 @@ export function take(x: TensorLike, idx: TensorVariable): TensorVariable {
   return apply1(new AdvancedSubtensor1(), [asTensor(x, 'take'), idx]);
 }
 
-/**
- * Windows that are no single op (a boolean among other indices,
- * mixed-index.ts): their tensor, and how to write a value into them.
- */
-const WINDOW_WRITERS = new WeakMap<TensorVariable, { x: TensorVariable; write: (y: TensorVariable, set: boolean) => TensorVariable }>();
-
-/** Mark `window`, made of several ops from x, as written into by `write` (y broadcast to the window; set, or inc). */
-export function markWindowWriter(window: TensorVariable, x: TensorVariable, write: (y: TensorVariable, set: boolean) => TensorVariable): void {
-  WINDOW_WRITERS.set(window, { x, write });
-}
-
 function writeWindow(what: string, window: TensorVariable, given: TensorLike, set: boolean): TensorVariable {
   const y = window instanceof TensorVariable ? dropLeadingOnes(what, window, given) : given;
-  const writer = window instanceof TensorVariable ? WINDOW_WRITERS.get(window) : undefined;
+  const writer = window instanceof TensorVariable ? windowWriterOf(window) : undefined;
   if (writer) return writer.write(checkedY(what, window, writer.x, y, set), set);
   const owner = window instanceof TensorVariable ? window.owner : undefined;
   const op = owner?.op;
@@ -421,8 +398,8 @@ function writeWindow(what: string, window: TensorVariable, given: TensorLike, se
   }
   if (op instanceof AdvancedSubtensor1) {
     const [x, idx] = owner!.inputs;
-    const written = apply1(new AdvancedIncSubtensor1(set), [x!, checkedY(what, window, PAIRS_WINDOWS.get(window) ?? x!, y, set), idx!]);
-    const matrix = PAIRS_WINDOWS.get(window);
+    const matrix = reshapedWindowOf(window);
+    const written = apply1(new AdvancedIncSubtensor1(set), [x!, checkedY(what, window, matrix ?? x!, y, set), idx!]);
     if (!matrix) return written;
     // x[rows, cols] written into: x's shape (a length-1 broadcastable dimension stays one)
     const lengths = matrix.broadcastable.map((b, d) => (b ? constant(1, { dtype: 'int64' }) : shapeI(matrix, d)));

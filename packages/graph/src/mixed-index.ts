@@ -23,7 +23,8 @@ import { TensorVariable } from './variable.js';
 import { AdvancedIncSubtensor1, AdvancedSubtensor1 } from './ops/advanced.js';
 import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
 // a cycle (indexing.ts routes such tuples here): used only inside functions, never while the modules load
-import { get, markWindowWriter, setSubtensor, Slice, type Index } from './indexing.js';
+import { get, setSubtensor, Slice, type Index } from './indexing.js';
+import { markWindowWriter } from './window-marks.js';
 import { flatnonzero, nonzero } from './data-dependent.js';
 import * as T from './tensor.js';
 
