@@ -115,6 +115,19 @@ describe('lstm.py (float64, CPU)', () => {
     expect(seen.size).toBeGreaterThan(4); // the masks are drawn anew at each call
   });
 
+  it('one sample, one time step, and equal lengths (no padding) give the reference\'s probabilities and cost too', async () => {
+    const params = lively(options, 8);
+    const tr = buildTraining(options, params);
+    const p = toRef(params);
+    for (const [ss, ls] of [[[[3]], [1]], [[[1, 2, 3]], [2]], [[[1], [2], [7]], [0, 1, 2]], [[[4, 5], [6, 7]], [1, 0]]] as [number[][], number[]][]) {
+      const { x, mask, y } = prepareData(ss, ls);
+      const want = reference(p, options, ss, ls);
+      const probs = (await tr.fPredProb(x, mask)).toArray() as number[][];
+      expect(maxAbsDiff(probs.flat(), want.probs.flat()), JSON.stringify(ss)).toBeLessThan(1e-14);
+      expect(Math.abs((await tr.fCost(x, mask, y)).item() - want.cost), JSON.stringify(ss)).toBeLessThan(1e-13);
+    }
+  });
+
   it('f_grad equals central finite differences of the reference cost (use_noise off), weight decay included', async () => {
     const params = lively(options, 11);
     const tr = buildTraining(options, params);

@@ -163,6 +163,15 @@ describe('elman.py RNNSLU (float64, CPU)', () => {
     expect(maxAbsDiff(normalized.emb, normalizeRows(stepped.emb, sizes.de))).toBeLessThan(1e-15);
     for (const k of NAMES.filter((n) => n !== 'emb')) expect(maxAbsDiff(normalized[k], stepped[k]), k).toBe(0);
     for (let r = 0; r <= sizes.ne; r++) expect(Math.hypot(...normalized.emb.subarray(r * 2, r * 2 + 2))).toBeCloseTo(1, 14);
+
+    // a one-word sentence (a scan of one step; its window pads both sides), through train(): the step, then normalize
+    const one = reference(normalized, sizes, contextwin([3], sizes.cs), [1]);
+    expect(Math.abs((await m.train([3], [1], sizes.cs, lr)) - one.nll)).toBeLessThan(1e-14);
+    const trained = values(m);
+    for (const k of NAMES) {
+      const want = normalized[k].map((v, i) => v - lr * one.grads![k][i]!);
+      expect(maxAbsDiff(trained[k], k === 'emb' ? normalizeRows(want, sizes.de) : want), `${k} after the one-word step`).toBeLessThan(1e-15);
+    }
   });
 
   it('learns a tiny labelling task whose labels need the words before the window', async () => {

@@ -103,7 +103,7 @@ export class RNNSLU {
     // theano functions to compile
     this.classify = sym.function([idxs], yPred, { name: 'classify' });
     this.sentenceTrain = sym.function([idxs, ySentence, lr], sentenceNll, { updates: sentenceUpdates, name: 'sentence_train' });
-    this.normalize = sym.function([], [], { updates: [[this.emb, this.emb.div(T.sqrt(this.emb.pow(2).sum(1)).dimshuffle(0, 'x'))]], name: 'normalize' });
+    this.normalize = sym.function([], null, { updates: [[this.emb, this.emb.div(T.sqrt(this.emb.pow(2).sum(1)).dimshuffle(0, 'x'))]], name: 'normalize' });
   }
 
   /** One sentence's SGD step, then the normalisation; returns the sentence's nll (before the step). */

@@ -113,7 +113,7 @@ export class CompiledFunction {
   /** `stageOf`: this is one program of a staged function's calls, recording into its profile. */
   constructor(
     inputs: readonly (TensorVariable | InputSpec)[],
-    outputs: TensorVariable | readonly TensorVariable[],
+    outputs: TensorVariable | readonly TensorVariable[] | null | undefined,
     options: FunctionOptions = {},
     stageOf?: { readonly profile: FunctionProfile | undefined },
   ) {
@@ -146,8 +146,10 @@ export class CompiledFunction {
       if (seen.has(s.variable)) throw new Error(`function: input ${s.variable} is listed twice`);
       seen.add(s.variable);
     }
-    this.#single = !Array.isArray(outputs);
-    const outs = (this.#single ? [outputs] : outputs) as TensorVariable[];
+    // null or undefined is Theano's outputs=None: a function of updates only, whose call gives []
+    const given = outputs ?? [];
+    this.#single = !Array.isArray(given);
+    const outs = (this.#single ? [given] : given) as TensorVariable[];
     outs.forEach((o, i) => {
       if (!(o instanceof TensorVariable)) throw new TypeError(`function: output ${i} is not a symbolic variable`);
     });
@@ -573,10 +575,12 @@ export type SymFunction<R = NDArray | NDArray[]> = ((...args: unknown[]) => Prom
 
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable, options?: FunctionOptions): SymFunction<NDArray>;
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: readonly TensorVariable[], options?: FunctionOptions): SymFunction<NDArray[]>;
+/** outputs null or undefined: Theano's `outputs=None`, a function of updates only; its call gives []. */
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: null | undefined, options?: FunctionOptions): SymFunction<NDArray[]>;
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable | readonly TensorVariable[], options?: FunctionOptions): SymFunction;
 export function compileFunction(
   inputs: readonly (TensorVariable | InputSpec)[],
-  outputs: TensorVariable | readonly TensorVariable[],
+  outputs: TensorVariable | readonly TensorVariable[] | null | undefined,
   options: FunctionOptions = {},
 ): SymFunction {
   const fn = new CompiledFunction(inputs, outputs, options);
