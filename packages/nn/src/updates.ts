@@ -17,7 +17,8 @@
  * clip them first with {@link totalNormConstraint}), and a learning rate
  * that is a number or a symbolic scalar (a shared variable, for a schedule).
  * Weight decay is a term of the cost, `cost.add(T.sum(T.sqr(layer.W)).mul(1e-4))`,
- * on the weights the term names; to freeze a parameter, leave it out of
+ * on the weights the term names (an L2 penalty: with `adam` not AdamW's
+ * decoupled decay, since the penalty's gradient is rescaled too); to freeze a parameter, leave it out of
  * `params`; parameter groups with their own rates are one rule per group,
  * their updates concatenated.
  */
