@@ -39,6 +39,19 @@ export interface LayerLike {
   outputShape?(inputShape: StaticShape): StaticShape;
 }
 
+/**
+ * What came in place of a list of parameters, for an error: a layer
+ * (`adam(cost, net)`, where `net.params` was meant) or one shared variable
+ * (`sgd(cost, W, lr)`) says what to pass instead.
+ */
+export function describeParamsArgument(value: unknown): string {
+  if (value instanceof TensorSharedVariable) return `the shared variable ${value}: pass [${value}]`;
+  if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'params' in value) {
+    return `a layer (${value.constructor?.name ?? 'Object'}): pass its params`;
+  }
+  return Array.isArray(value) ? '[]' : String(value);
+}
+
 const sharedList = (v: unknown): boolean => Array.isArray(v) && v.every((p) => p instanceof TensorSharedVariable);
 
 function checkLayer(layer: unknown, i: number): void {

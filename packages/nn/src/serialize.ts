@@ -6,6 +6,7 @@
  * negative zero, which `JSON.stringify` prints as `0`, as the string "-0".
  */
 import { DTYPES, TensorSharedVariable, array, canCastSafely, shapeToString, type DType } from '@sym/graph';
+import { describeParamsArgument } from './sequential.js';
 
 export const PARAMS_FORMAT = 'sym-params';
 export const PARAMS_VERSION = 1;
@@ -38,7 +39,7 @@ function decode(v: unknown, where: string): number {
 }
 
 function checkShared(params: readonly TensorSharedVariable[], what: string): void {
-  if (!Array.isArray(params)) throw new TypeError(`${what}: params must be a list of shared variables, got ${String(params)}`);
+  if (!Array.isArray(params)) throw new TypeError(`${what}: params must be a list of shared variables, got ${describeParamsArgument(params)}`);
   params.forEach((p: unknown, i) => {
     if (!(p instanceof TensorSharedVariable)) throw new TypeError(`${what}: params[${i}] must be a shared variable, got ${String(p)}`);
   });

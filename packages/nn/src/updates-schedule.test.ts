@@ -131,6 +131,14 @@ describe('misuse of the update rules', () => {
     expect(() => adam(cost, [w])).toThrow(/adam: params\[0\] counts must be a float shared variable, got dtype int64/);
   });
 
+  it('names what came in place of the params list: a layer, one shared variable', () => {
+    const { w, cost } = problem();
+    const layer = { params: [w], output: (x: sym.TensorVariable) => x };
+    expect(() => adam(cost, layer as never)).toThrow(/adam: params must be a non-empty list of shared variables, got a layer \(Object\): pass its params/);
+    expect(() => sgd(cost, w as never, 0.1)).toThrow(/sgd: params must be a non-empty list of shared variables, got the shared variable w: pass \[w\]/);
+    expect(() => sgd(cost, [], 0.1)).toThrow(/sgd: params must be a non-empty list of shared variables, got \[\]/);
+  });
+
   it('refuses a parameter listed twice, naming both places', () => {
     const { w, cost } = problem();
     expect(() => sgd(cost, [w, w], 0.1)).toThrow(/sgd: params\[1\] w is params\[0\] again: list each parameter once/);

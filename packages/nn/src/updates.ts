@@ -24,6 +24,7 @@
  */
 import { NDArray, T, TensorSharedVariable, TensorVariable, checkOptionNames, isFloat, isInt, shared, type DType } from '@sym/graph';
 import { grad } from '@sym/grad';
+import { describeParamsArgument } from './sequential.js';
 
 export type Update = [TensorSharedVariable, TensorVariable];
 
@@ -42,7 +43,7 @@ export type LearningRate = number | TensorVariable;
 export type CostOrGradients = TensorVariable | readonly TensorVariable[];
 
 function checkParams(params: readonly TensorSharedVariable[], what: string): void {
-  if (!Array.isArray(params) || params.length === 0) throw new TypeError(`${what}: params must be a non-empty list of shared variables`);
+  if (!Array.isArray(params) || params.length === 0) throw new TypeError(`${what}: params must be a non-empty list of shared variables, got ${describeParamsArgument(params)}`);
   params.forEach((p, i) => {
     if (!(p instanceof TensorSharedVariable)) throw new TypeError(`${what}: params[${i}] must be a shared variable, got ${String(p)}`);
     // an integer parameter would take the step truncated, silently (0.9 - 0.1 g is 0 in int64)
