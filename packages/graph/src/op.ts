@@ -170,12 +170,18 @@ const KIND_ORDER = { b: 0, u: 1, i: 1, f: 2 } as const;
  * follow NEP 50: they take the dtype of the strong operands when their kind
  * fits (int literal with int array: the array's dtype; float literal with
  * float array: the array's), and widen it only across kinds (float literal
- * with an int array: float64).
+ * with an int array: float64). Literals alone take the dtype of the literals
+ * of the widest kind among them (1 - 0.3: floatX).
  */
 export function resultDType(vars: readonly TensorVariable[], options: { what?: string; widenOnOverflow?: boolean } = {}): DType {
   const strong = vars.filter((v) => !(v instanceof TensorConstant && v.weak));
   const weak = vars.filter((v) => v instanceof TensorConstant && v.weak) as TensorConstant[];
-  if (strong.length === 0) return vars.map((v) => v.dtype).reduce(promote);
+  if (strong.length === 0) {
+    // literals alone are Python's numbers: 1 - 0.3 is a float, floatX as 0.3 is (Theano's int8 - float32
+    // under floatX=float32), not int64 promoted with float32 to float64
+    const top = Math.max(...weak.map((w) => KIND_ORDER[KIND[w.dtype]]));
+    return weak.filter((w) => KIND_ORDER[KIND[w.dtype]] === top).map((v) => v.dtype).reduce(promote);
+  }
   let d = strong.map((v) => v.dtype).reduce(promote);
   for (const w of weak) {
     if (KIND_ORDER[KIND[w.dtype]] > KIND_ORDER[KIND[d]]) d = KIND[w.dtype] === 'f' ? 'float64' : 'int64';

@@ -123,6 +123,23 @@ describe('weak JS literals (NEP 50)', () => {
     expect((T.constant(2) as sym.TensorConstant).weak).toBe(true);
     expect((T.constant(2, { dtype: 'int8' }) as sym.TensorConstant).weak).toBe(false);
   });
+  it('of two kinds, on their own, take the wider kind at its literal dtype: 1 - 0.3 is floatX (Theano: int8 - float32 under floatX=float32)', () => {
+    const before = sym.config.floatX;
+    try {
+      sym.config.floatX = 'float32';
+      expect(T.sub(1, 0.3).dtype).toBe('float32');
+      expect(T.add(0.5, 2).dtype).toBe('float32');
+      expect(T.mul(true, 1.5).dtype).toBe('float32');
+      expect(T.add(true, 2).dtype).toBe('int64');
+      expect(T.add(1, 2).dtype).toBe('int64');
+      // a typed constant is strong: it still promotes as NumPy does
+      expect(T.sub(T.constant(1, { dtype: 'int64' }), 0.3).dtype).toBe('float64');
+      sym.config.floatX = 'float64';
+      expect(T.sub(1, 0.3).dtype).toBe('float64');
+    } finally {
+      sym.config.floatX = before;
+    }
+  });
   it('do not count as strong when a typed constant is given', () => {
     expect(T.iscalar('x').add(T.constant(1, { dtype: 'int64' })).dtype).toBe('int64');
     expect(T.fscalar('x').mul(T.constant(0.5, { dtype: 'float64' })).dtype).toBe('float64');

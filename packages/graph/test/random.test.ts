@@ -118,6 +118,20 @@ describe('RandomStreams: distributions', () => {
     expect(moments(c).std).toBeCloseTo(Math.sqrt(5 * 0.3 * 0.7), 1);
   });
 
+  it("binomial's p = 1 - level written with T.sub of two literals draws as the number 0.7 does under floatX=float32 (float32 uniforms, nothing a WebGPU device cannot hold)", () => {
+    const before = sym.config.floatX;
+    try {
+      sym.config.floatX = 'float32';
+      const p = T.sub(1, 0.3); // dA.py's 1 - corruption_level, for a level that may be a number or a tensor
+      expect(p.dtype).toBe('float32');
+      const fromTensor = values(new sym.RandomStreams(5).binomial([2000], { p, dtype: 'float32' }).evalSync());
+      const fromNumber = values(new sym.RandomStreams(5).binomial([2000], { p: 0.7, dtype: 'float32' }).evalSync());
+      expect(fromTensor).toEqual(fromNumber);
+    } finally {
+      sym.config.floatX = before;
+    }
+  });
+
   it('parameters may be tensors, broadcast over the size', () => {
     const p = T.vector('p');
     const mask = srng.binomial([20000, 2], { p, dtype: 'float64' });
