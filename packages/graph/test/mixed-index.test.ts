@@ -192,6 +192,17 @@ describe('a boolean among other indices, by hand', () => {
     expect(() => x.get(0, mm, 1)).toThrow('get: too many indices for x: it has 3 dimensions but the index covers 4');
     expect(() => x.get(m, T.dvector('d'))).toThrow('get: index 1 (d) of type TensorType(float64, vector) cannot index: use an integer, an integer array or a boolean mask');
   });
+  it('refuses at run time a y that does not fit the window, naming the call, x and y with the window as written', () => {
+    const idx = T.lvector('idx');
+    const y = T.tensor('float64', [false, false, false], 'y');
+    for (const [call, write] of [['setSubtensor', T.setSubtensor], ['incSubtensor', T.incSubtensor]] as const) {
+      const f = sym.function([x, idx, y], write(x.get(':', idx), y));
+      // x[:, idx] of x (2, 3, 4) with 2 positions is (2, 2, 4); the internal Alloc's message named neither the call nor x
+      expect(() => f.sync(X3, i64([0, 2]), sym.NDArray.zeros([2, 3, 4], 'float64')), call).toThrow(
+        `${call} into x: y of shape (2, 3, 4) does not broadcast to the window's shape (2, 2, 4).`,
+      );
+    }
+  });
   it('is a window setSubtensor and incSubtensor write into (y broadcast); repeated positions add up', () => {
     const idx = T.lvector('idx');
     const v = T.vector('v', 'float64');
