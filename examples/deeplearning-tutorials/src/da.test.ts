@@ -162,6 +162,25 @@ describe("Theano's denoising autoencoder (dA.py)", () => {
     expect((await pretrain(2)).item()).not.toBeCloseTo(clean, 6);
   });
 
+  it('under floatX=float32 computes in float32 throughout (nothing a WebGPU device cannot hold), its mask the one p = 0.7 draws', async () => {
+    const before = sym.config.floatX;
+    try {
+      sym.config.floatX = 'float32';
+      const da = new DA({ numpyRng: new sym.RandomState(8), theanoRng: new sym.RandomStreams(99), nVisible, nHidden: 6 });
+      const [cost, updates, tildeX] = da.getCostUpdates(0.3, 0.1);
+      const graph = [cost, tildeX, ...updates.map(([, u]) => u)];
+      const float64 = sym.toposort(graph).flatMap((node) => node.outputs).filter((v) => v.dtype === 'float64');
+      expect(float64.map(String)).toEqual([]);
+      expect(updates.every(([p, u]) => p.dtype === 'float32' && u.dtype === 'float32')).toBe(true);
+      const ones = sym.array(Array.from({ length: 4 }, () => new Array<number>(nVisible).fill(1)), { dtype: 'float32' });
+      const mask = await sym.function([da.x], tildeX)(ones);
+      const reference = new sym.RandomStreams(99).binomial([4, nVisible], { p: 0.7, dtype: 'float32' });
+      expect(Array.from(mask.data)).toEqual(Array.from((await reference.eval()).data));
+    } finally {
+      sym.config.floatX = before;
+    }
+  });
+
   it("draws the corruption mask as Theano's binomial(n=1, p=1-corruption_level): kept with probability 0.7, independently", async () => {
     const da = new DA({ numpyRng: new sym.RandomState(5), nVisible: 50, nHidden: 4 });
     const x = T.matrix('x');
