@@ -202,6 +202,24 @@ describe("Theano's restricted Boltzmann machine (rbm.py)", () => {
     expectClose([lean.vbias], [full.vbias], 1e-12);
   });
 
+  it('under floatX=float32 computes in float32 throughout, CD and persistent CD (nothing a WebGPU device cannot hold)', () => {
+    const before = sym.config.floatX;
+    try {
+      sym.config.floatX = 'float32';
+      for (const persistent of [undefined, sym.shared(sym.array(Array.from({ length: batchSize }, () => new Array<number>(nHidden).fill(0)), { dtype: 'float32' }))]) {
+        const rbm = new RBM({ nVisible, nHidden, numpyRng: new sym.RandomState(3) });
+        const cu = rbm.getCostUpdates({ lr: 0.1, k: 2, ...(persistent ? { persistent } : {}) });
+        const graph = [cu.monitoringCost, ...cu.updates.map(([, u]) => u)];
+        const float64 = sym.toposort(graph).flatMap((node) => node.outputs).filter((v) => v.dtype === 'float64');
+        expect(float64.map(String)).toEqual([]);
+        expect(cu.monitoringCost.dtype).toBe('float32');
+        expect(cu.updates.every(([p, u]) => p.dtype === u.dtype)).toBe(true);
+      }
+    } finally {
+      sym.config.floatX = before;
+    }
+  });
+
   it("samples with gibbs_vhv from a shared visible chain that moves to vis_samples[-1] (test_rbm's sample_fn)", async () => {
     const rbm = new RBM({ nVisible, nHidden, numpyRng: new sym.RandomState(17) });
     const start = data.slice(0, 5);
