@@ -328,10 +328,14 @@ export function shapeI(x: TensorLike, axis: number): TensorVariable {
   return apply1(new ShapeI(axis < 0 ? axis + v.ndim : axis), [v]);
 }
 
-/** The symbolic shape: one int64 scalar per dimension. */
+/** The symbolic shape: one int64 scalar per dimension; `[-1]` is the last, as Theano's `x.shape[-1]`. */
 export function shape(x: TensorLike): TensorVariable[] {
   const v = asTensor(x, 'shape');
-  return v.broadcastable.map((_, i) => shapeI(v, i));
+  const lengths = v.broadcastable.map((_, i) => shapeI(v, i));
+  // A JavaScript array's [-1] is undefined, which Theano code such as T.zeros((x.shape[-1],)) would pass on silently.
+  // Not enumerable: spreads, map and JSON see the ndim lengths only.
+  for (let i = 1; i <= lengths.length; i++) Object.defineProperty(lengths, -i, { value: lengths[lengths.length - i] });
+  return lengths;
 }
 
 /** Number of elements, an int64 scalar. */

@@ -80,6 +80,18 @@ describe('reshape to lengths given by integer scalars', () => {
     expect(b!.shape).toEqual([3, 2, 1]);
     expect(f.compiled.staticInputs).toEqual([1]);
   });
+  it("reads x.shape[-1] from the end, as Theano's symbolic shape (a JavaScript array's [-1] is undefined)", async () => {
+    const x = T.tensor3('x');
+    const f = sym.function([x], [T.zeros([x.shape[-1]!, x.shape[-3]!]), x.reshape([-1, x.shape[-2]!])]);
+    const [z, r] = (await f(sym.NDArray.zeros([2, 3, 4], 'float64'))) as sym.NDArray[];
+    expect(z!.shape).toEqual([4, 2]);
+    expect(r!.shape).toEqual([8, 3]);
+    // the lengths alone are the array's elements: spreads, map and JSON see ndim of them
+    expect([...x.shape]).toHaveLength(3);
+    expect(Object.keys(x.shape)).toEqual(['0', '1', '2']);
+    expect(x.shape[-4]).toBeUndefined();
+    expect(T.scalar('s').shape[-1]).toBeUndefined();
+  });
   it('knows the lengths read from static shapes when the graph is built', () => {
     const c = T.constant(sym.NDArray.zeros([2, 3], 'float64'));
     expect(c.reshape([c.shape[1]!, -1]).staticShape).toEqual([3, 2]);
