@@ -5,7 +5,7 @@
  * against), and how it lowers to the kernel IR.
  */
 import type { DType } from './dtype.js';
-import { KIND, intRange, isDType, promote } from './dtype.js';
+import { KIND, castScalar, intRange, isDType, promote } from './dtype.js';
 import { config } from './config.js';
 import { NDArray, array, isTypedArray, shapeToString, type NestedArray } from './ndarray.js';
 import { TensorType } from './type.js';
@@ -171,7 +171,8 @@ const KIND_ORDER = { b: 0, u: 1, i: 1, f: 2 } as const;
  * fits (int literal with int array: the array's dtype; float literal with
  * float array: the array's), and widen it only across kinds (float literal
  * with an int array: float64). Literals alone take the dtype of the literals
- * of the widest kind among them (1 - 0.3: floatX).
+ * of the widest kind among them (1 - 0.3: floatX), float64 where an integer
+ * among them is not exact in it.
  */
 export function resultDType(vars: readonly TensorVariable[], options: { what?: string; widenOnOverflow?: boolean } = {}): DType {
   const strong = vars.filter((v) => !(v instanceof TensorConstant && v.weak));
@@ -179,8 +180,12 @@ export function resultDType(vars: readonly TensorVariable[], options: { what?: s
   if (strong.length === 0) {
     // literals alone are Python's numbers: 1 - 0.3 is a float, floatX as 0.3 is (Theano's int8 - float32
     // under floatX=float32), not int64 promoted with float32 to float64
+    // ... unless an integer among them is not exact there (2 ** 24 + 1 - 0.5 computes in float64)
     const top = Math.max(...weak.map((w) => KIND_ORDER[KIND[w.dtype]]));
-    return weak.filter((w) => KIND_ORDER[KIND[w.dtype]] === top).map((v) => v.dtype).reduce(promote);
+    const d = weak.filter((w) => KIND_ORDER[KIND[w.dtype]] === top).map((v) => v.dtype).reduce(promote);
+    if (KIND[d] !== 'f' || d === 'float64') return d;
+    const exact = weak.every((w) => KIND[w.dtype] === 'f' || castScalar(w.value.data[0]!, d) === w.value.data[0]);
+    return exact ? d : 'float64';
   }
   let d = strong.map((v) => v.dtype).reduce(promote);
   for (const w of weak) {

@@ -132,6 +132,10 @@ describe('weak JS literals (NEP 50)', () => {
       expect(T.mul(true, 1.5).dtype).toBe('float32');
       expect(T.add(true, 2).dtype).toBe('int64');
       expect(T.add(1, 2).dtype).toBe('int64');
+      // ... where each integer is exact: 2 ** 24 + 1 is not a float32
+      expect(T.sub(2 ** 24, 0.5).dtype).toBe('float32');
+      expect(T.sub(2 ** 24 + 1, 0.5).dtype).toBe('float64');
+      expect(T.lt(16777216.5, 2 ** 24 + 1).evalSync().item()).toBe(1); // both are 2 ** 24 in float32
       // a typed constant is strong: it still promotes as NumPy does
       expect(T.sub(T.constant(1, { dtype: 'int64' }), 0.3).dtype).toBe('float64');
       sym.config.floatX = 'float64';
