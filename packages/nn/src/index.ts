@@ -6,7 +6,7 @@
  * {@link Dropout} and {@link BatchNorm} (in the training graph, `output(x, { training: true })`),
  * a transformer's {@link Embedding}, {@link LayerNorm} and {@link MultiHeadAttention},
  * initialisers, activations, losses, parameter updates (the tutorial's
- * momentum, SGD, Nesterov, Adam, Adagrad, RMSProp, Adadelta; gradient
+ * momentum, SGD, Lasagne's momentum, Nesterov, Adam, Adagrad, RMSProp, Adadelta; gradient
  * clipping by {@link totalNormConstraint}) and JSON save/load.
  *
  * ```ts
