@@ -162,6 +162,32 @@ describe("Theano's denoising autoencoder (dA.py)", () => {
     expect((await pretrain(2)).item()).not.toBeCloseTo(clean, 6);
   });
 
+  it('trains the same in FAST_RUN, FAST_COMPILE and DebugMode (which checks every op against its reference), corrupted', async () => {
+    const runIn = async (mode: 'FAST_RUN' | 'FAST_COMPILE' | 'DebugMode'): Promise<{ costs: number[]; masks: string; W: Matrix }> => {
+      const x = T.matrix('x');
+      const da = new DA({ numpyRng: new sym.RandomState(6), theanoRng: new sym.RandomStreams(6), input: x, nVisible, nHidden: 8 });
+      const [cost, updates, tildeX] = da.getCostUpdates(0.3, 0.1);
+      const index = T.lscalar('index');
+      const trainSetX = sym.shared(sym.array(data, { dtype: 'float64' }), { borrow: true });
+      const train = sym.function([index], [cost, tildeX], { updates, givens: [[x, trainSetX.get(T.slice(index.mul(batchSize), index.add(1).mul(batchSize)))]], mode });
+      const costs: number[] = [];
+      let masks = '';
+      for (const i of [1, 3, 0]) {
+        const [c, t] = await train(i);
+        costs.push(c!.item());
+        masks += JSON.stringify(t!.toArray());
+      }
+      return { costs, masks, W: matrixOf(da.W.getValue()) };
+    };
+    const fast = await runIn('FAST_RUN');
+    for (const mode of ['FAST_COMPILE', 'DebugMode'] as const) {
+      const other = await runIn(mode);
+      expect(other.masks).toBe(fast.masks);
+      other.costs.forEach((c, i) => expect(c).toBeCloseTo(fast.costs[i]!, 10));
+      expect(maxAbsDiff(other.W, fast.W)).toBeLessThan(1e-12);
+    }
+  });
+
   it('under floatX=float32 computes in float32 throughout (nothing a WebGPU device cannot hold), its mask the one p = 0.7 draws', async () => {
     const before = sym.config.floatX;
     try {

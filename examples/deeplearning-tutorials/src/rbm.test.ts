@@ -202,6 +202,36 @@ describe("Theano's restricted Boltzmann machine (rbm.py)", () => {
     expectClose([lean.vbias], [full.vbias], 1e-12);
   });
 
+  it('trains the same in FAST_RUN, FAST_COMPILE and DebugMode (which checks every op against its reference): the same draws, chains and parameters', async () => {
+    const runIn = async (mode: 'FAST_RUN' | 'FAST_COMPILE' | 'DebugMode'): Promise<{ costs: number[]; samples: string; W: Matrix; chain: Matrix }> => {
+      const rbm = new RBM({ input: T.matrix('x'), nVisible, nHidden, numpyRng: new sym.RandomState(5) });
+      const persistentChain = sym.shared(sym.array(Array.from({ length: batchSize }, () => new Array<number>(nHidden).fill(0)), { dtype: 'float64' }));
+      const cu = rbm.getCostUpdates({ lr: 0.1, k: 2, persistent: persistentChain });
+      const index = T.lscalar('index');
+      const train = sym.function([index], [cu.monitoringCost, cu.chain.nvSamples], {
+        updates: cu.updates,
+        givens: [[rbm.input, dataset().get(T.slice(index.mul(batchSize), index.add(1).mul(batchSize)))]],
+        mode,
+      });
+      const costs: number[] = [];
+      let samples = '';
+      for (const i of [0, 2, 1]) {
+        const [cost, nvSamples] = await train(i);
+        costs.push(cost!.item());
+        samples += JSON.stringify(nvSamples!.toArray());
+      }
+      return { costs, samples, W: matrixOf(rbm.W.getValue()), chain: matrixOf(persistentChain.getValue()) };
+    };
+    const fast = await runIn('FAST_RUN');
+    for (const mode of ['FAST_COMPILE', 'DebugMode'] as const) {
+      const other = await runIn(mode);
+      expect(other.samples).toBe(fast.samples);
+      expect(other.chain).toEqual(fast.chain);
+      other.costs.forEach((c, i) => expect(c).toBeCloseTo(fast.costs[i]!, 10));
+      expectClose(other.W, fast.W, 1e-12);
+    }
+  });
+
   it('under floatX=float32 computes in float32 throughout, CD and persistent CD (nothing a WebGPU device cannot hold)', () => {
     const before = sym.config.floatX;
     try {
