@@ -82,6 +82,7 @@ class SampleCheck {
   verify(): void {
     expect(this.#biasVar).toBeGreaterThan(20);
     expect(Math.abs(this.#bias) / Math.sqrt(this.#biasVar)).toBeLessThan(4.5);
+    if (this.#agreeVar === 0) return; // one step: no pairs
     expect(this.#agreeVar).toBeGreaterThan(20);
     expect(Math.abs(this.#agree) / Math.sqrt(this.#agreeVar)).toBeLessThan(4.5);
   }
@@ -95,8 +96,7 @@ const rowsOf = (index: number): Matrix => data.slice(index * batchSize, (index +
 const dataset = (): sym.TensorSharedVariable => sym.shared(sym.array(data, { dtype: 'float64' }), { name: 'train_set_x', borrow: true });
 
 describe("Theano's restricted Boltzmann machine (rbm.py)", () => {
-  it('CD-k: the means of every Gibbs step, the gradients, the SGD step and the reconstruction cost match a float64 reference from the drawn samples', async () => {
-    const k = 3;
+  it.each([1, 3])('CD-%i: the means of every Gibbs step, the gradients, the SGD step and the reconstruction cost match a float64 reference from the drawn samples', async (k) => {
     const lr = 0.1;
     const rbm = new RBM({ input: T.matrix('x'), nVisible, nHidden, numpyRng: new sym.RandomState(123) });
     const cu = rbm.getCostUpdates({ lr, k });
