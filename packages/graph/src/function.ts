@@ -146,8 +146,7 @@ export class CompiledFunction {
       if (seen.has(s.variable)) throw new Error(`function: input ${s.variable} is listed twice`);
       seen.add(s.variable);
     }
-    // null or undefined is Theano's outputs=None: a function of updates only, whose call gives []
-    const given = outputs ?? [];
+    const given = outputs ?? []; // null or undefined: Theano's outputs=None, a function of updates only whose call gives []
     this.#single = !Array.isArray(given);
     const outs = (this.#single ? [given] : given) as TensorVariable[];
     outs.forEach((o, i) => {
@@ -176,8 +175,10 @@ export class CompiledFunction {
       if (explicit.has(leaf) || leaf instanceof TensorConstant) continue;
       if (leaf instanceof TensorSharedVariable) sharedInputs.push(leaf);
       else {
+        const reader = all.findIndex((g) => graphLeaves([g]).includes(leaf)); // all: the outputs, then each update's expression
+        const needer = reader < outs.length ? 'the outputs' : `the update of ${updates[reader - outs.length]![0]}`;
         throw new Error(
-          `function: missing input: ${leaf} (${leaf.type}) is needed to compute the outputs but is not among the inputs ` +
+          `function: missing input: ${leaf} (${leaf.type}) is needed to compute ${needer} but is not among the inputs ` +
             `[${this.inputs.map((s) => s.variable.toString()).join(', ')}]; list it as an input or give it a value with givens.`,
         );
       }

@@ -156,6 +156,12 @@ describe('compile-time errors', () => {
     expect(() => sym.function([x], x.add(y))).toThrow(
       'function: missing input: y (TensorType(float64, vector)) is needed to compute the outputs but is not among the inputs [x]; list it as an input or give it a value with givens.',
     );
+    // read only by an update: the message names the update, not the outputs
+    const w = sym.shared(f64([1, 2]), { name: 'w' });
+    const lr = T.scalar('lr');
+    expect(() => sym.function([x], x.sum(), { updates: [[w, w.sub(lr.mul(x))]] })).toThrow(
+      'function: missing input: lr (TensorType(float64, scalar)) is needed to compute the update of w but is not among the inputs [x]; list it as an input or give it a value with givens.',
+    );
   });
   it('refuses shared variables, constants and repeated variables as inputs, and bad modes', () => {
     const s = sym.shared(f64([1]), { name: 's' });
