@@ -7,9 +7,11 @@
  * program, rather than throwing, so that a many-seed run lists them all.
  */
 import * as sym from '@sym/graph';
-import { grad } from '../src/index.js';
-import { buildScan, generateScan, type FloatType, type ScanProgram } from './scan-fuzz.js';
+import { grad, jacobian, Rop, seededRandom } from '../src/index.js';
+import { buildScan, generateScan, type BuiltScan, type FloatType, type ScanProgram } from './scan-fuzz.js';
 import { flatRows, referenceScan, type ReferenceResult } from './scan-fuzz-reference.js';
+
+const T = sym.T;
 
 export interface ScanCheckOptions {
   device?: string;
@@ -21,8 +23,12 @@ export interface ScanCheckOptions {
   gradTol?: number;
   /** Skip the gradient (values only). */
   noGrad?: boolean;
+  /** Also the Jacobian of output 0's last row and Rop of every output (float64 only). */
+  forward?: boolean;
+  /** Also a Hessian-vector product through the gradient (float64 only). */
+  secondOrder?: boolean;
   /** The reference to compare with ({@link referenceScan}; another to show the check fails when they differ). */
-  reference?: (p: ScanProgram) => ReferenceResult;
+  reference?: (p: ScanProgram, base?: readonly sym.NDArray[]) => ReferenceResult;
 }
 
 export interface ScanCheckResult {
@@ -36,7 +42,7 @@ export interface ScanCheckResult {
 const EPS = 1e-6;
 
 export async function checkScanSeed(seed: number, options: ScanCheckOptions = {}): Promise<ScanCheckResult> {
-  return checkScanProgram(generateScan(seed), options);
+  return checkScanProgram(generateScan(seed), { secondOrder: seed % 8 === 0, forward: seed % 8 === 4, ...options });
 }
 
 export async function checkScanProgram(p: ScanProgram, options: ScanCheckOptions = {}): Promise<ScanCheckResult> {
@@ -96,7 +102,7 @@ export async function checkScanProgram(p: ScanProgram, options: ScanCheckOptions
           d[j] = d[j]! + e;
           return new sym.NDArray(d, [...w.shape], 'float64');
         });
-        const r = reference({ ...p, values });
+        const r = reference({ ...p, values }, p.values);
         return r.cost;
       };
       return (at(EPS) - at(-EPS)) / (2 * EPS);
@@ -112,8 +118,12 @@ export async function checkScanProgram(p: ScanProgram, options: ScanCheckOptions
   const scale = Math.max(...numeric.flat().map(Math.abs));
   for (const mode of modes.slice(0, 2)) {
     try {
-      const f = sym.function(built.inputs, gs, { mode, onUnusedInput: 'ignore', ...(device ? { device } : {}) });
-      const got = (await f(...args)) as sym.NDArray[];
+      // FAST_RUN computes the outputs beside the gradient (the scan's rows all kept), the other mode the gradient alone
+      const withOutputs = mode === modes[0];
+      const f = sym.function(built.inputs, withOutputs ? [...gs, ...built.outputs] : gs, { mode, onUnusedInput: 'ignore', ...(device ? { device } : {}) });
+      const all = (await f(...args)) as sym.NDArray[];
+      const got = all.slice(0, gs.length);
+      if (withOutputs) compare(`${mode} beside the gradient`, all.slice(gs.length), ref);
       got.forEach((g, k) => {
         const want = numeric[k]!;
         const bad = want.findIndex((w, j) => !near(Number(g.data[j]), w, gradTol, scale));
@@ -124,5 +134,98 @@ export async function checkScanProgram(p: ScanProgram, options: ScanCheckOptions
       problems.push(where(`${mode}: computing the gradient threw ${(e as Error).stack ?? e}`));
     }
   }
+  // forward mode and second order differentiate the truncated gradient, which differences do not follow
+  const exact = p.truncate === null;
+  if (options.secondOrder && exact && dtype === 'float64') await checkSecondOrder(p, built, gs, problems, where);
+  if (options.forward && exact && dtype === 'float64') await checkForward(p, built, reference, problems, where);
   return result;
+}
+
+/**
+ * A Hessian-vector product through the scan's gradient (the gradient of
+ * grad . v, FAST_RUN) against central differences of the gradient itself
+ * (FAST_COMPILE) along a direction w of the inputs (not the shared values).
+ */
+async function checkSecondOrder(p: ScanProgram, built: BuiltScan, gs: sym.TensorVariable[], problems: string[], where: (s: string) => string): Promise<void> {
+  const rng = seededRandom(p.seed + 5);
+  const like = (a: sym.NDArray, zero: boolean) => new sym.NDArray(Float64Array.from(a.data, () => (zero ? 0 : rng() * 2 - 1)), [...a.shape], 'float64');
+  const isInput = built.wrt.map((x) => built.inputs.includes(x));
+  const v = p.values.map((a) => like(a, false));
+  const w = p.values.map((a, k) => like(a, !isInput[k]));
+  const dotOf = (a: readonly sym.NDArray[], b: readonly sym.NDArray[]) => a.reduce((s, x, i) => s + Array.from(x.data, Number).reduce((t, y, j) => t + y * Number(b[i]!.data[j]), 0), 0);
+  const shifted = (e: number) => p.values.map((a, k) => new sym.NDArray(Float64Array.from(a.data, (x, j) => Number(x) + e * Number(w[k]!.data[j])), [...a.shape], 'float64'));
+  try {
+    const gv = gs.map((g, k) => T.sum(T.mul(g, T.constant(v[k]!)))).reduce((a, b) => T.add(a, b));
+    const hv = (await sym.function(built.inputs, grad(gv, built.wrt, { disconnectedInputs: 'ignore' }), { mode: 'FAST_RUN', onUnusedInput: 'ignore' })(...built.args(p.values))) as sym.NDArray[];
+    const gf = sym.function(built.inputs, gs, { mode: 'FAST_COMPILE', onUnusedInput: 'ignore' });
+    const h = 1e-5;
+    const num = (dotOf((await gf(...built.args(shifted(h)))) as sym.NDArray[], v) - dotOf((await gf(...built.args(shifted(-h)))) as sym.NDArray[], v)) / (2 * h);
+    const got = dotOf(hv, w);
+    const scale = Math.max(1, ...hv.flatMap((a) => Array.from(a.data, (x) => Math.abs(Number(x)))));
+    if (!(Math.abs(got - num) <= 1e-5 * scale)) problems.push(where(`second order: (grad of grad . v) . w is ${got}, differences of the gradient ${num}`));
+  } catch (e) {
+    problems.push(where(`second order threw ${(e as Error).stack ?? e}`));
+  }
+}
+
+/**
+ * `jacobian` of output 0's last row with respect to the first input, and
+ * `Rop` of every output along a direction of all the inputs, against
+ * central differences of the reference's outputs.
+ */
+async function checkForward(p: ScanProgram, built: BuiltScan, reference: (p: ScanProgram) => ReferenceResult, problems: string[], where: (s: string) => string): Promise<void> {
+  const rng = seededRandom(p.seed + 11);
+  const v = p.values.map((a) => new sym.NDArray(Float64Array.from(a.data, () => rng() * 2 - 1), [...a.shape], 'float64'));
+  const h = 1e-6;
+  const shifted = (k: number | null, j: number, e: number) =>
+    p.values.map((a, kk) => new sym.NDArray(Float64Array.from(a.data, (x, jj) => Number(x) + (k === null ? e * Number(v[kk]!.data[jj]) : kk === k && jj === j ? e : 0)), [...a.shape], 'float64'));
+  const diff = (k: number | null, j: number) => {
+    const plus = reference({ ...p, values: shifted(k, j, h) }).outputs;
+    const minus = reference({ ...p, values: shifted(k, j, -h) }).outputs;
+    return plus.map((rows, i) => {
+      const a = flatRows(rows);
+      const b = flatRows(minus[i]!);
+      return a.map((x, n) => (x - b[n]!) / (2 * h));
+    });
+  };
+  const near = (got: number, want: number, scale: number) => Math.abs(got - want) <= 1e-5 * Math.max(1, scale);
+  try {
+    const out = built.outputs[0]!;
+    const row = T.flatten(out.get(-1));
+    const J = (await sym.function(built.inputs, jacobian(row, built.wrt[0]!, { disconnectedInputs: 'ignore' }), { onUnusedInput: 'ignore' })(...built.args(p.values))) as sym.NDArray;
+    const n = p.values[0]!.size;
+    const rows = reference(p).outputs[0]!;
+    const width = flatRows(rows.slice(-1)).length;
+    const want: number[] = [];
+    for (let j = 0; j < n; j++) {
+      const d = diff(0, j)[0]!;
+      want.push(...d.slice(d.length - width));
+    }
+    // want is [input element][row element]; J is [row element][input element]
+    const scale = Math.max(...want.map(Math.abs));
+    for (let i = 0; i < width; i++)
+      for (let j = 0; j < n; j++) {
+        const got = Number(J.data[i * n + j]);
+        if (!near(got, want[j * width + i]!, scale)) {
+          problems.push(where(`jacobian of o0[-1] element ${i} with respect to ${built.wrt[0]} element ${j} is ${got}, finite differences ${want[j * width + i]}`));
+          i = width;
+          break;
+        }
+      }
+  } catch (e) {
+    problems.push(where(`jacobian threw ${(e as Error).stack ?? e}`));
+  }
+  try {
+    const jv = (await sym.function(built.inputs, Rop(built.outputs, built.wrt, v.map((a) => T.constant(a)), { disconnectedInputs: 'ignore' }), { onUnusedInput: 'ignore' })(...built.args(p.values))) as sym.NDArray[];
+    const want = diff(null, 0);
+    jv.forEach((g, i) => {
+      const w = want[i]!;
+      const scale = Math.max(...w.map(Math.abs));
+      const bad = w.findIndex((x, j) => !near(Number(g.data[j]), x, scale));
+      if (g.size !== w.length) problems.push(where(`Rop of output ${i} has ${g.size} elements, the output ${w.length}`));
+      else if (bad >= 0) problems.push(where(`Rop of output ${i} element ${bad} is ${Number(g.data[bad])}, finite differences ${w[bad]}`));
+    });
+  } catch (e) {
+    problems.push(where(`Rop threw ${(e as Error).stack ?? e}`));
+  }
 }

@@ -4,8 +4,9 @@
  * goBackwards, nSteps as a number, an input or from the sequences, until,
  * a scan nested in the step) compared with a plain JavaScript interpreter
  * of the same program (scan-fuzz-reference.ts) under FAST_RUN and
- * FAST_COMPILE, and the gradient of a cost of their outputs against
- * central differences of the reference's cost. Fixed seeds, so a failure
+ * FAST_COMPILE, and the gradient of a cost of their outputs (truncated
+ * when the scan says so) against central differences of the reference's
+ * cost; on some seeds jacobian, Rop and a Hessian-vector product too. Fixed seeds, so a failure
  * names a program to rebuild with `generateScan(seed)`; more seeds with
  * `SYM_SCAN_FUZZ_SEEDS=0-5000 npx vitest run test/scan-fuzz.test.ts`.
  */
@@ -15,14 +16,25 @@ import { checkScanProgram, checkScanSeed } from './scan-fuzz-check.js';
 import { generateScan, type ScanProgram } from './scan-fuzz.js';
 import { referenceScan } from './scan-fuzz-reference.js';
 
-/** `SYM_SCAN_FUZZ_SEEDS`: `a-b` (b excluded) or a count from 0; 0-120 by default. */
+const DEFAULT_SEEDS = 64;
+
+/** `SYM_SCAN_FUZZ_SEEDS`: `a-b` (b excluded) or a count from 0; 0-64 by default. */
 function seedRange(): [number, number] {
   const spec = process.env.SYM_SCAN_FUZZ_SEEDS;
-  if (!spec) return [0, 120];
+  if (!spec) return [0, DEFAULT_SEEDS];
   const m = /^(\d+)(?:-(\d+))?$/.exec(spec.trim());
   if (!m) throw new Error(`SYM_SCAN_FUZZ_SEEDS must be a count or a range a-b, got '${spec}'`);
   return m[2] === undefined ? [0, Number(m[1])] : [Number(m[1]), Number(m[2])];
 }
+
+/** What the programs' descriptions show when a feature is there. */
+const FEATURES = [
+  ...['taps [0]', 'taps [-1,0]', 'taps [-2,1]', 'taps [2]', 'taps [1,-1]', 'rev [', 'every2 [', 'tanh ['],
+  ...['taps [-1]', 'taps [-2,-1]', 'taps [-3]', ' map', '[s]', '[v]', '[m]'],
+  ...['closure', 'shared', 'tanh s', 'nSteps input', 'nSteps number', 'nSteps sequences', 'backwards', 'until(', 'truncateGradient', 'chain over'],
+  ...['scan[', 'dot(', 'matmul(', 'sum0(', 'switch(', 'sigmoid(', 'expTanh(', 'neg(', 'sub(', 'mul('],
+  ...['sum + ', 'sq', 'first', 'last', 'prev', 'tail', 'window'],
+];
 
 describe('random scan programs agree with a JavaScript interpreter, values and gradients', () => {
   const [from, to] = seedRange();
@@ -40,24 +52,23 @@ describe('random scan programs agree with a JavaScript interpreter, values and g
 
   it('the programs cover every feature over the default seeds', () => {
     const seen = new Set<string>();
-    for (let seed = 0; seed < 120; seed++) {
+    for (let seed = 0; seed < DEFAULT_SEEDS; seed++) {
       const p = generateScan(seed);
       const log = p.log;
-      for (const f of ['taps [-1,0]', 'taps [-2,1]', 'taps [2]', 'taps [-2,-1]', 'taps [-3]', ' map', 'backwards', 'until(', 'scan[', 'closure', 'shared', 'nSteps input', 'nSteps number', 'nSteps sequences', 'dot(', 'switch(', 'sigmoid(', 'expTanh(']) {
+      for (const f of FEATURES) {
         if (log.includes(f)) seen.add(f);
       }
       if (p.until && referenceScan(p).outputs[0]!.length < (p.nStepsMode === 'sequences' ? Infinity : p.nSteps)) seen.add('until stops early');
     }
-    expect([...seen].sort()).toEqual(
-      ['taps [-1,0]', 'taps [-2,1]', 'taps [2]', 'taps [-2,-1]', 'taps [-3]', ' map', 'backwards', 'until(', 'scan[', 'closure', 'shared', 'nSteps input', 'nSteps number', 'nSteps sequences', 'dot(', 'switch(', 'sigmoid(', 'expTanh(', 'until stops early'].sort(),
-    );
+    expect([...FEATURES, 'until stops early'].filter((f) => !seen.has(f))).toEqual([]);
   });
 
   it('the check is not vacuous: a reference whose step differs from the program fails it, in values and gradients', async () => {
     const p = generateScan(3);
     const tanhOfSteps = (q: ScanProgram) => referenceScan({ ...q, outs: q.outs.map((o) => ({ ...o, body: { k: 'un', op: 'tanh', a: o.body } })) });
-    const r = await checkScanProgram(p, { reference: tanhOfSteps });
+    const r = await checkScanProgram(p, { reference: tanhOfSteps, forward: true });
     expect(r.problems.some((m) => /FAST_RUN: output 0 element/.test(m))).toBe(true);
     expect(r.problems.some((m) => /FAST_COMPILE: the gradient of/.test(m))).toBe(true);
+    expect(r.problems.some((m) => /^Rop of output 0/.test(m))).toBe(true);
   });
 });
