@@ -90,6 +90,18 @@ export function isDType(x: unknown): x is DType {
   return typeof x === 'string' && (DTYPES as readonly string[]).includes(x);
 }
 
+/**
+ * Throw unless `dtype` is one of {@link DTYPES}, naming `caller`, the dtypes
+ * and what came: plain JavaScript may pass undefined or a NumPy spelling
+ * ('float', 'f8'), which would otherwise fail deep inside as
+ * "STORAGE[dtype] is not a constructor".
+ */
+export function checkDType(dtype: unknown, caller: string): asserts dtype is DType {
+  if (isDType(dtype)) return;
+  const shown = typeof dtype === 'string' ? JSON.stringify(dtype) : dtype === null ? 'null' : typeof dtype === 'object' || typeof dtype === 'function' ? typeof dtype : String(dtype);
+  throw new TypeError(`${caller}: dtype must be one of ${DTYPES.join(', ')}; got ${shown}`);
+}
+
 export function isFloat(d: DType): d is FloatDType {
   return KIND[d] === 'f';
 }
@@ -111,7 +123,8 @@ export function bits(d: DType): number {
  */
 export const MAX_ELEMENTS = 2 ** 31 - 1;
 
-export function allocate(dtype: DType, size: number): TypedArray {
+export function allocate(dtype: DType, size: number, caller = 'allocate'): TypedArray {
+  checkDType(dtype, caller);
   if (size > MAX_ELEMENTS) throw new RangeError(`allocate: an array of ${size} ${dtype} elements is past the most one array may hold (${MAX_ELEMENTS})`);
   return new STORAGE[dtype](size);
 }

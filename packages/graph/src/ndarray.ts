@@ -2,7 +2,7 @@
  * NDArray: the value type of sym. A dense, C-contiguous array (data, shape,
  * dtype) that prints like NumPy and converts to nested JavaScript arrays.
  */
-import { STORAGE, allocate, castScalar, isDType, promoteAll, type DType, type TypedArray } from './dtype.js';
+import { STORAGE, allocate, castScalar, checkDType, isDType, promoteAll, type DType, type TypedArray } from './dtype.js';
 import { formatArray, reprArray } from './format.js';
 import { checkOptionNames } from './options.js';
 
@@ -42,6 +42,7 @@ export class NDArray {
   readonly dtype: DType;
 
   constructor(data: TypedArray, shape: Shape, dtype: DType) {
+    checkDType(dtype, 'NDArray');
     if (data.length !== sizeOf(shape)) {
       throw new Error(`NDArray: data has ${data.length} elements but shape ${shapeToString(shape)} needs ${sizeOf(shape)}`);
     }
@@ -51,7 +52,7 @@ export class NDArray {
   }
 
   static zeros(shape: Shape, dtype: DType): NDArray {
-    return new NDArray(allocate(dtype, sizeOf(shape)), shape, dtype);
+    return new NDArray(allocate(dtype, sizeOf(shape), 'NDArray.zeros'), shape, dtype);
   }
 
   get ndim(): number {
@@ -98,7 +99,7 @@ export class NDArray {
 
   /** A copy converted to another dtype (C-style wrap for integers, like NumPy's astype). */
   astype(dtype: DType): NDArray {
-    const out = allocate(dtype, this.size);
+    const out = allocate(dtype, this.size, 'NDArray.astype');
     for (let i = 0; i < out.length; i++) out[i] = castScalar(this.data[i]!, dtype);
     return new NDArray(out, this.shape, dtype);
   }
@@ -273,6 +274,7 @@ function castArray(a: TypedArray, d: DType): TypedArray {
  * float32 data, use `array(data, { dtype: 'float16' })`.
  */
 export function fromTyped(data: TypedArray, shape: Shape, dtype: DType): NDArray {
+  checkDType(dtype, 'fromTyped');
   if (!(data instanceof STORAGE[dtype])) data = castArray(data, dtype);
   return new NDArray(data, shape, dtype);
 }

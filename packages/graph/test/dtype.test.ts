@@ -204,3 +204,18 @@ describe('array() infers dtypes like numpy.array', () => {
     expect(() => sym.array([1], { dtyp: 'float32' } as never)).toThrow('array: unknown option "dtyp"; the options are dtype, shape');
   });
 });
+
+describe('entry points taking a dtype, called from plain JavaScript', () => {
+  // a missing or NumPy-spelt dtype failed inside as "STORAGE[dtype] is not a constructor"
+  const expected = 'dtype must be one of bool, int8, int16, int32, int64, uint8, uint16, uint32, float16, float32, float64; got';
+  it('name the call, the dtypes and what came', () => {
+    const untyped = sym.NDArray as unknown as { zeros(shape: number[], dtype?: unknown): sym.NDArray };
+    expect(() => untyped.zeros([2, 3])).toThrow(`NDArray.zeros: ${expected} undefined`);
+    expect(() => untyped.zeros([2], 'float')).toThrow(`NDArray.zeros: ${expected} "float"`);
+    expect(() => sym.array([1, 2]).astype(undefined as never)).toThrow(`NDArray.astype: ${expected} undefined`);
+    expect(() => sym.fromTyped(new Float64Array(2), [2], 'f8' as never)).toThrow(`fromTyped: ${expected} "f8"`);
+    expect(() => new sym.NDArray(new Float64Array(2), [2], undefined as never)).toThrow(`NDArray: ${expected} undefined`);
+    expect(() => new sym.NDArray(new Float64Array(2), [2], null as never)).toThrow(`NDArray: ${expected} null`);
+    expect(sym.NDArray.zeros([2], 'int32').data).toEqual(new Int32Array(2));
+  });
+});

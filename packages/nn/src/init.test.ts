@@ -37,6 +37,24 @@ describe('initialisers', () => {
     expect(Array.from(initialize('ones', [1, 2], new RandomState(0)).data)).toEqual([1, 1]);
   });
 
+  it('called directly without a dtype (plain JavaScript), draws in floatX as initialize does', () => {
+    // zeros, ones and orthogonal failed inside NDArray.zeros with "STORAGE[dtype] is not a constructor"; the others drew float64
+    type Untyped = (shape: number[], rng: RandomState) => { dtype: string; shape: readonly number[] };
+    const old = config.floatX;
+    try {
+      for (const floatX of ['float32', 'float64'] as const) {
+        config.floatX = floatX;
+        for (const init of [glorotUniform, heNormal, normal(2), orthogonal(), INITIALIZERS.zeros, INITIALIZERS.ones, INITIALIZERS.glorotNormal, INITIALIZERS.heUniform]) {
+          const W = (init as unknown as Untyped)([3, 2], new RandomState(0));
+          expect(W.dtype).toBe(floatX);
+          expect(W.shape).toEqual([3, 2]);
+        }
+      }
+    } finally {
+      config.floatX = old;
+    }
+  });
+
   it('follows floatX and names bad input', () => {
     const old = config.floatX;
     config.floatX = 'float32';

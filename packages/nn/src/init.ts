@@ -5,6 +5,8 @@
  * He scales do the same for ReLU layers. The built-in ones also draw
  * convolution filters, (filters, channels, rows, cols) as `T.nnet.conv2d`
  * takes them, with the fans Lasagne and PyTorch count (see {@link fans}).
+ * Called directly without a dtype, they draw in `config.floatX`, as
+ * `initialize` and the layers do.
  */
 import { NDArray, config, type DType } from '@sym/graph';
 import { RandomState } from './random.js';
@@ -35,13 +37,13 @@ export function fans(shape: readonly number[]): { fanIn: number; fanOut: number 
 /** Standard normal entries scaled by `std` (the tutorial's `np.random.randn(n_output, n_input)` when std is 1). */
 export const normal =
   (std = 1) =>
-  (shape: readonly number[], rng: RandomState, dtype: DType): NDArray => {
+  (shape: readonly number[], rng: RandomState, dtype: DType = config.floatX): NDArray => {
     checkDims(shape, 'normal');
     return rng.normal(shape, { std, dtype });
   };
 
 /** Glorot/Xavier uniform: U(-a, a) with a = sqrt(6 / (fanIn + fanOut)). */
-export const glorotUniform = (shape: readonly number[], rng: RandomState, dtype: DType): NDArray => {
+export const glorotUniform = (shape: readonly number[], rng: RandomState, dtype: DType = config.floatX): NDArray => {
   checkDims(shape, 'glorotUniform');
   const { fanIn, fanOut } = fans(shape);
   const a = Math.sqrt(6 / (fanIn + fanOut));
@@ -49,31 +51,31 @@ export const glorotUniform = (shape: readonly number[], rng: RandomState, dtype:
 };
 
 /** Glorot/Xavier normal: N(0, 2 / (fanIn + fanOut)). */
-export const glorotNormal = (shape: readonly number[], rng: RandomState, dtype: DType): NDArray => {
+export const glorotNormal = (shape: readonly number[], rng: RandomState, dtype: DType = config.floatX): NDArray => {
   checkDims(shape, 'glorotNormal');
   const { fanIn, fanOut } = fans(shape);
   return rng.normal(shape, { std: Math.sqrt(2 / (fanIn + fanOut)), dtype });
 };
 
 /** He/Kaiming uniform: U(-a, a) with a = sqrt(6 / fanIn). */
-export const heUniform = (shape: readonly number[], rng: RandomState, dtype: DType): NDArray => {
+export const heUniform = (shape: readonly number[], rng: RandomState, dtype: DType = config.floatX): NDArray => {
   checkDims(shape, 'heUniform');
   const a = Math.sqrt(6 / fans(shape).fanIn);
   return rng.uniform(shape, { low: -a, high: a, dtype });
 };
 
 /** He/Kaiming normal: N(0, 2 / fanIn). */
-export const heNormal = (shape: readonly number[], rng: RandomState, dtype: DType): NDArray => {
+export const heNormal = (shape: readonly number[], rng: RandomState, dtype: DType = config.floatX): NDArray => {
   checkDims(shape, 'heNormal');
   return rng.normal(shape, { std: Math.sqrt(2 / fans(shape).fanIn), dtype });
 };
 
-export const zeros = (shape: readonly number[], _rng: RandomState, dtype: DType): NDArray => {
+export const zeros = (shape: readonly number[], _rng: RandomState, dtype: DType = config.floatX): NDArray => {
   checkDims(shape, 'zeros');
   return NDArray.zeros(shape, dtype);
 };
 
-export const ones = (shape: readonly number[], rng: RandomState, dtype: DType): NDArray => {
+export const ones = (shape: readonly number[], rng: RandomState, dtype: DType = config.floatX): NDArray => {
   const z = zeros(shape, rng, dtype);
   z.data.fill(1);
   return z;
@@ -90,7 +92,7 @@ export const ones = (shape: readonly number[], rng: RandomState, dtype: DType): 
  */
 export const orthogonal =
   (gain = 1) =>
-  (shape: readonly number[], rng: RandomState, dtype: DType): NDArray => {
+  (shape: readonly number[], rng: RandomState, dtype: DType = config.floatX): NDArray => {
     checkDims(shape, 'orthogonal');
     const rows = shape[0]!;
     const cols = shape.slice(1).reduce((a, b) => a * b, 1);
