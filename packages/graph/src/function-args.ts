@@ -66,7 +66,11 @@ export function givenPairs(givens: Pairs<TensorVariable, TensorLike> | undefined
       throw new Error(`function: givens replaces ${v}, which is an input of the function; replacing an input has no effect (as in Theano, this is refused). Remove it from the inputs or from givens.`);
     }
     const r = asTensor(e, `givens for ${v}`);
-    if (r.dtype !== v.dtype || r.ndim !== v.ndim) throw new TypeError(`function: givens replaces ${v} (${v.type}) with an expression of type ${r.type}`);
+    if (r.dtype !== v.dtype || r.ndim !== v.ndim) {
+      // the tutorials' usual cause: a dataset shared as float64 given to a floatX=float32 minibatch
+      const hint = r.ndim === v.ndim ? `; cast it with .astype('${v.dtype}')` : '';
+      throw new TypeError(`function: givens replaces ${v} (${v.type}) with an expression of type ${r.type}${hint}`);
+    }
     // the graph of v may rely on a length of 1 there (a dimshuffle dropping it): Theano refuses this too
     const bad = v.broadcastable.findIndex((b, d) => b && !r.broadcastable[d]);
     if (bad >= 0) {

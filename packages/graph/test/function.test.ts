@@ -221,6 +221,14 @@ describe('givens', () => {
       'function: givens replaces y (TensorType(float64, scalar)) with an expression of type TensorType(float64, vector)',
     );
   });
+  it('refuses a replacement of another dtype with a hint to cast it (a float64 dataset given to a float32 minibatch, as in the tutorials)', () => {
+    const x = T.fmatrix('x');
+    const index = T.lscalar('index');
+    const trainSetX = sym.shared(sym.array([[1, 0], [0, 1]], { dtype: 'float64' }), { name: 'train_set_x' });
+    expect(() => sym.function([index], x.sum(), { givens: [[x, trainSetX.get(T.slice(index, index.add(1)))]] })).toThrow(
+      /^function: givens replaces x \(TensorType\(float32, matrix\)\) with an expression of type TensorType\(float64, matrix\); cast it with \.astype\('float32'\)$/,
+    );
+  });
   it('refuses a replacement that does not broadcast where the variable does, and accepts one that broadcasts more (as Theano)', () => {
     // a row's graph relies on its length 1: x.dimshuffle(1) of a (2, 2) matrix in its place kept the first row and dropped the second
     const r = T.row('r');
