@@ -125,7 +125,7 @@ export async function checkScanProgram(p: ScanProgram, options: ScanCheckOptions
       const got = all.slice(0, gs.length);
       if (withOutputs) compare(`${mode} beside the gradient`, all.slice(gs.length), ref);
       got.forEach((g, k) => {
-        const want = numeric[k]!;
+        const want = numeric[built.wrtIndex[k]!]!;
         const bad = want.findIndex((w, j) => !near(Number(g.data[j]), w, gradTol, scale));
         if (g.size !== want.length) problems.push(where(`${mode}: the gradient of input ${built.wrt[k]} has ${g.size} elements, the input ${want.length}`));
         else if (bad >= 0) problems.push(where(`${mode}: the gradient of ${built.wrt[k]} element ${bad} is ${Number(g.data[bad])}, finite differences ${want[bad]} (all: ${Array.from(g.data, Number).map((x) => x.toPrecision(5))} vs ${want.map((x) => x.toPrecision(5))})`));
@@ -138,6 +138,8 @@ export async function checkScanProgram(p: ScanProgram, options: ScanCheckOptions
   const exact = p.truncate === null;
   if (options.secondOrder && exact && dtype === 'float64') await checkSecondOrder(p, built, gs, problems, where);
   if (options.forward && exact && dtype === 'float64') await checkForward(p, built, reference, problems, where);
+  // last: it moves the shared values the other checks read
+  if (dtype === 'float64') await checkTrainingStep(p, built, gs, numeric, reference, problems, where);
   return result;
 }
 
@@ -149,18 +151,18 @@ export async function checkScanProgram(p: ScanProgram, options: ScanCheckOptions
 async function checkSecondOrder(p: ScanProgram, built: BuiltScan, gs: sym.TensorVariable[], problems: string[], where: (s: string) => string): Promise<void> {
   const rng = seededRandom(p.seed + 5);
   const like = (a: sym.NDArray, zero: boolean) => new sym.NDArray(Float64Array.from(a.data, () => (zero ? 0 : rng() * 2 - 1)), [...a.shape], 'float64');
-  const isInput = built.wrt.map((x) => built.inputs.includes(x));
   const v = p.values.map((a) => like(a, false));
-  const w = p.values.map((a, k) => like(a, !isInput[k]));
+  const w = p.values.map((a, k) => like(a, !built.inputIndex.includes(k)));
+  const ofWrt = (xs: readonly sym.NDArray[]) => built.wrtIndex.map((k) => xs[k]!);
   const dotOf = (a: readonly sym.NDArray[], b: readonly sym.NDArray[]) => a.reduce((s, x, i) => s + Array.from(x.data, Number).reduce((t, y, j) => t + y * Number(b[i]!.data[j]), 0), 0);
   const shifted = (e: number) => p.values.map((a, k) => new sym.NDArray(Float64Array.from(a.data, (x, j) => Number(x) + e * Number(w[k]!.data[j])), [...a.shape], 'float64'));
   try {
-    const gv = gs.map((g, k) => T.sum(T.mul(g, T.constant(v[k]!)))).reduce((a, b) => T.add(a, b));
+    const gv = gs.map((g, k) => T.sum(T.mul(g, T.constant(v[built.wrtIndex[k]!]!)))).reduce((a, b) => T.add(a, b));
     const hv = (await sym.function(built.inputs, grad(gv, built.wrt, { disconnectedInputs: 'ignore' }), { mode: 'FAST_RUN', onUnusedInput: 'ignore' })(...built.args(p.values))) as sym.NDArray[];
     const gf = sym.function(built.inputs, gs, { mode: 'FAST_COMPILE', onUnusedInput: 'ignore' });
     const h = 1e-5;
-    const num = (dotOf((await gf(...built.args(shifted(h)))) as sym.NDArray[], v) - dotOf((await gf(...built.args(shifted(-h)))) as sym.NDArray[], v)) / (2 * h);
-    const got = dotOf(hv, w);
+    const num = (dotOf((await gf(...built.args(shifted(h)))) as sym.NDArray[], ofWrt(v)) - dotOf((await gf(...built.args(shifted(-h)))) as sym.NDArray[], ofWrt(v))) / (2 * h);
+    const got = dotOf(hv, ofWrt(w));
     const scale = Math.max(1, ...hv.flatMap((a) => Array.from(a.data, (x) => Math.abs(Number(x)))));
     if (!(Math.abs(got - num) <= 1e-5 * scale)) problems.push(where(`second order: (grad of grad . v) . w is ${got}, differences of the gradient ${num}`));
   } catch (e) {
@@ -175,7 +177,8 @@ async function checkSecondOrder(p: ScanProgram, built: BuiltScan, gs: sym.Tensor
  */
 async function checkForward(p: ScanProgram, built: BuiltScan, reference: (p: ScanProgram) => ReferenceResult, problems: string[], where: (s: string) => string): Promise<void> {
   const rng = seededRandom(p.seed + 11);
-  const v = p.values.map((a) => new sym.NDArray(Float64Array.from(a.data, () => rng() * 2 - 1), [...a.shape], 'float64'));
+  // numbers built into the graph move neither
+  const v = p.values.map((a, k) => new sym.NDArray(Float64Array.from(a.data, () => (built.wrtIndex.includes(k) ? rng() * 2 - 1 : 0)), [...a.shape], 'float64'));
   const h = 1e-6;
   const shifted = (k: number | null, j: number, e: number) =>
     p.values.map((a, kk) => new sym.NDArray(Float64Array.from(a.data, (x, jj) => Number(x) + (k === null ? e * Number(v[kk]!.data[jj]) : kk === k && jj === j ? e : 0)), [...a.shape], 'float64'));
@@ -193,12 +196,13 @@ async function checkForward(p: ScanProgram, built: BuiltScan, reference: (p: Sca
     const out = built.outputs[0]!;
     const row = T.flatten(out.get(-1));
     const J = (await sym.function(built.inputs, jacobian(row, built.wrt[0]!, { disconnectedInputs: 'ignore' }), { onUnusedInput: 'ignore' })(...built.args(p.values))) as sym.NDArray;
-    const n = p.values[0]!.size;
+    const first = built.wrtIndex[0]!;
+    const n = p.values[first]!.size;
     const rows = reference(p).outputs[0]!;
     const width = flatRows(rows.slice(-1)).length;
     const want: number[] = [];
     for (let j = 0; j < n; j++) {
-      const d = diff(0, j)[0]!;
+      const d = diff(first, j)[0]!;
       want.push(...d.slice(d.length - width));
     }
     // want is [input element][row element]; J is [row element][input element]
@@ -216,7 +220,7 @@ async function checkForward(p: ScanProgram, built: BuiltScan, reference: (p: Sca
     problems.push(where(`jacobian threw ${(e as Error).stack ?? e}`));
   }
   try {
-    const jv = (await sym.function(built.inputs, Rop(built.outputs, built.wrt, v.map((a) => T.constant(a)), { disconnectedInputs: 'ignore' }), { onUnusedInput: 'ignore' })(...built.args(p.values))) as sym.NDArray[];
+    const jv = (await sym.function(built.inputs, Rop(built.outputs, built.wrt, built.wrtIndex.map((k) => T.constant(v[k]!)), { disconnectedInputs: 'ignore' }), { onUnusedInput: 'ignore' })(...built.args(p.values))) as sym.NDArray[];
     const want = diff(null, 0);
     jv.forEach((g, i) => {
       const w = want[i]!;
@@ -227,5 +231,31 @@ async function checkForward(p: ScanProgram, built: BuiltScan, reference: (p: Sca
     });
   } catch (e) {
     problems.push(where(`Rop threw ${(e as Error).stack ?? e}`));
+  }
+}
+
+/**
+ * A training step, where the program has shared values: a function of the
+ * cost with updates w <- w - 0.1 grad, called twice; the second call's cost
+ * is the reference's at the moved values (moved by the differences'
+ * gradient), so the updates went through and the program saw them.
+ */
+async function checkTrainingStep(p: ScanProgram, built: BuiltScan, gs: sym.TensorVariable[], numeric: number[][], reference: (p: ScanProgram) => ReferenceResult, problems: string[], where: (s: string) => string): Promise<void> {
+  const shared = built.wrtIndex.flatMap((k, i) => (built.inputIndex.includes(k) ? [] : [i]));
+  if (!shared.length) return;
+  try {
+    const updates = shared.map((i) => [built.wrt[i] as sym.TensorSharedVariable, T.sub(built.wrt[i]!, T.mul(gs[i]!, 0.1))] as [sym.TensorSharedVariable, sym.TensorVariable]);
+    const f = sym.function(built.inputs, built.cost, { updates, onUnusedInput: 'ignore' });
+    await f(...built.args(p.values));
+    const second = Number(((await f(...built.args(p.values))) as sym.NDArray).data[0]);
+    const moved = p.values.map((a, k) => {
+      const i = built.wrtIndex.indexOf(k);
+      if (!shared.includes(i)) return a;
+      return new sym.NDArray(Float64Array.from(a.data, (x, j) => Number(x) - 0.1 * numeric[k]![j]!), [...a.shape], 'float64');
+    });
+    const want = reference({ ...p, values: moved }).cost;
+    if (!(Math.abs(second - want) <= 1e-6 * Math.max(1, Math.abs(want)))) problems.push(where(`training step: the second call's cost is ${second}, the reference at the moved shared values ${want}`));
+  } catch (e) {
+    problems.push(where(`training step threw ${(e as Error).stack ?? e}`));
   }
 }

@@ -122,7 +122,8 @@ export function referenceScan(p: ScanProgram, base?: readonly sym.NDArray[]): Re
       const v = toVal(a, false) as Val;
       return p.nons[i]!.derived ? map1(v, Math.tanh) : v;
     });
-    return { seqRows, initial, explicit: nons.filter((_, i) => !p.nons[i]!.closure), closure: nons.filter((_, i) => p.nons[i]!.closure) };
+    const total = p.seqTotal ? [Array.from(values[0]!.data, Number).reduce((x, y) => x + Math.tanh(y), 0)] : [];
+    return { seqRows, initial, explicit: nons.filter((_, i) => !p.nons[i]!.closure), closure: [...nons.filter((_, i) => p.nons[i]!.closure), ...total] };
   };
   const span = (taps: number[]) => Math.max(...taps, 0) - Math.min(...taps, 0);
   const n = p.nStepsMode === 'sequences' ? Math.min(...p.seqs.map((s) => s.len - span(s.taps))) : p.nSteps;

@@ -40,8 +40,9 @@ export type CostForm = 'sum' | 'sq' | 'tanh' | 'first' | 'last' | 'prev' | 'tail
 const COST_FORMS = ['sum', 'sq', 'tanh', 'first', 'last', 'last', 'prev', 'tail', 'window'] as const;
 
 /** A sequence: `len` steps of a scalar or a vector, the input itself or a view of it (reversed, every other row of 2 len - 1 rows) or its tanh. */
-export interface SeqSpec { len: number; kind: Kind; taps: number[]; view: 'plain' | 'rev' | 'every2' | 'tanh' }
-export interface OutSpec { kind: Kind; taps: number[] | null; body: Expr }
+export interface SeqSpec { len: number; kind: Kind; taps: number[]; view: 'plain' | 'rev' | 'every2' | 'tanh'; shared: boolean }
+/** An output: recurrent (taps), its initial value an input, a shared variable or (`plain`, a scalar of taps [-1]) a JavaScript number; or map-only (taps null). */
+export interface OutSpec { kind: Kind; taps: number[] | null; body: Expr; shared: boolean; plain: boolean }
 /** A non-sequence passed to the step, or read by closure: an input, or a shared variable. */
 export interface NonSeqSpec { kind: Kind; closure: boolean; shared: boolean; /** The step gets tanh of the value (an expression, not a variable). */ derived: boolean }
 export interface ScanProgram {
@@ -55,6 +56,8 @@ export interface ScanProgram {
   back: boolean;
   /** until(cond > thr), over the step's environment followed by its new outputs. */
   until: { cond: Expr; thr: number } | null;
+  /** Whether the step reads sum(tanh(s0)) by closure, after the non-sequences. */
+  seqTotal: boolean;
   /** truncateGradient (never with until), or null. */
   truncate: number | null;
   /** Whether a step with one output returns it bare (not in an array). */
@@ -84,7 +87,7 @@ export function generateScan(seed: number, opts: { nest?: boolean } = {}): ScanP
   const pick = <X>(xs: readonly X[]): X => xs[ri(xs.length)]!;
   const D = 1 + ri(3);
   const kindOf = (): Kind => (rnd() < 0.6 ? 'v' : rnd() < 0.6 ? 's' : 'm');
-  const seqs: SeqSpec[] = Array.from({ length: ri(4) }, () => ({ len: 0, kind: kindOf(), taps: pick(SEQ_TAPS), view: rnd() < 0.6 ? 'plain' : pick(['rev', 'every2', 'tanh'] as const) }));
+  const seqs: SeqSpec[] = Array.from({ length: ri(4) }, () => ({ len: 0, kind: kindOf(), taps: pick(SEQ_TAPS), view: rnd() < 0.6 ? 'plain' : pick(['rev', 'every2', 'tanh'] as const), shared: rnd() < 0.15 }));
   const nRec = ri(4);
   const nMap = nRec === 0 ? 1 + ri(2) : ri(2);
   const nons: NonSeqSpec[] = Array.from({ length: ri(3) }, () => {
@@ -107,6 +110,9 @@ export function generateScan(seed: number, opts: { nest?: boolean } = {}): ScanP
   for (const o of outKinds) if (o.taps) for (const _ of o.taps) env.push(o.kind);
   for (const n of nons) if (!n.closure) env.push(n.kind);
   for (const n of nons) if (n.closure) env.push(n.kind);
+  // the step may read a whole sequence by closure too (sum(tanh(s0))), besides its steps
+  const seqTotal = seqs.length > 0 && rnd() < 0.2;
+  if (seqTotal) env.push('s');
   const nest = opts.nest ?? rnd() < 0.3;
   let nestsLeft = nest ? 1 : 0;
 
@@ -138,11 +144,15 @@ export function generateScan(seed: number, opts: { nest?: boolean } = {}): ScanP
     if (r < 0.92) return { k: 'switch', c: gen(kinds, rnd() < 0.5 ? 's' : t, depth - 2), a: gen(kinds, t, depth - 1), b: gen(kinds, t, depth - 1) };
     return { k: 'un', op: 'tanh', a: { k: 'bin', op: 'add', a: gen(kinds, t, depth - 1), b: gen(kinds, t, depth - 1) } };
   };
-  const outs: OutSpec[] = outKinds.map((o) => ({ ...o, body: gen(env, o.kind, 3) }));
+  const outs: OutSpec[] = outKinds.map((o) => {
+    const shared = o.taps !== null && rnd() < 0.15;
+    return { ...o, body: gen(env, o.kind, 3), shared, plain: !shared && o.kind === 's' && o.taps?.length === 1 && o.taps[0] === -1 && rnd() < 0.3 };
+  });
   // how many steps the sequences allow (Theano's rule: each tap window is len - (max(M, 0) - min(m, 0)) long)
   const span = (taps: number[]) => Math.max(...taps, 0) - Math.min(...taps, 0);
   let nStepsMode: ScanProgram['nStepsMode'] = seqs.length === 0 ? pick(['number', 'input'] as const) : pick(['sequences', 'sequences', 'number', 'input'] as const);
-  const steps = 1 + ri(7);
+  // past 8 steps the rows are stacked by more than one gathering kernel
+  const steps = rnd() < 0.2 ? 8 + ri(12) : 1 + ri(7);
   for (const s of seqs) s.len = span(s.taps) + steps + (nStepsMode === 'sequences' ? 0 : ri(3));
   let nSteps = steps;
   if (seqs.length && nStepsMode === 'sequences') nSteps = Math.min(...seqs.map((s) => s.len - span(s.taps)));
@@ -170,7 +180,7 @@ export function generateScan(seed: number, opts: { nest?: boolean } = {}): ScanP
     ...outs.flatMap((o) => (o.taps ? [rand([depthOf(o.taps), ...shapeOf(o.kind)])] : [])),
     ...nons.map((n) => rand(shapeOf(n.kind), n.kind === 'm' ? 0.8 : 1)),
   ];
-  const prog: ScanProgram = { seed, D, seqs, outs, nons, nStepsMode, nSteps, back, until, bare: rnd() < 0.5, nestedReturn: rnd() < 0.5, tapsForm: rnd() < 0.4, cost, chain, truncate, values, log: '' };
+  const prog: ScanProgram = { seed, D, seqs, outs, nons, nStepsMode, nSteps, back, until, bare: rnd() < 0.5, nestedReturn: rnd() < 0.5, tapsForm: rnd() < 0.4, seqTotal, cost, chain, truncate, values, log: '' };
   prog.log = describe(prog);
   return prog;
 }
@@ -192,22 +202,25 @@ function show(e: Expr): string {
 
 /** A one-line account of a program, for failure messages. */
 export function describe(p: ScanProgram): string {
-  const seqs = p.seqs.map((s) => `${s.view === 'plain' ? '' : `${s.view} `}[${s.len}${s.kind === 'v' ? `,${p.D}` : s.kind === 'm' ? `,${p.D},${p.D}` : ''}] taps ${JSON.stringify(s.taps)}`).join('; ');
-  const outs = p.outs.map((o, i) => `o${i}[${o.kind}]${o.taps ? ` taps ${JSON.stringify(o.taps)}` : ' map'} = ${show(o.body)}`).join('; ');
+  const seqs = p.seqs.map((s) => `${s.shared ? 'shared ' : ''}${s.view === 'plain' ? '' : `${s.view} `}[${s.len}${s.kind === 'v' ? `,${p.D}` : s.kind === 'm' ? `,${p.D},${p.D}` : ''}] taps ${JSON.stringify(s.taps)}`).join('; ');
+  const outs = p.outs.map((o, i) => `o${i}[${o.kind}]${o.taps ? ` taps ${JSON.stringify(o.taps)}${o.shared ? ' shared' : o.plain ? ' number' : ''}` : ' map'} = ${show(o.body)}`).join('; ');
   const nons = p.nons.map((n) => `${n.derived ? 'tanh ' : ''}${n.kind}${n.closure ? (n.shared ? ' (shared, closure)' : ' (closure)') : ''}`).join(', ');
   const until = p.until ? ` until(${show(p.until.cond)} > ${p.until.thr})` : '';
   const chain = p.chain ? ` | chain over o${p.chain.of}${p.chain.back ? ' backwards' : ''}` : '';
   const cost = [...p.cost, ...(p.chain ? [p.chain] : [])].map((c) => `${c.w} ${c.form}`).join(' + ');
-  return `seed ${p.seed}: D=${p.D} seqs: ${seqs || '-'} | outs: ${outs} | nons: ${nons || '-'} | nSteps ${p.nStepsMode} ${p.nSteps}${p.back ? ' backwards' : ''}${p.truncate !== null ? ` truncateGradient ${p.truncate}` : ''}${until}${chain} | cost ${cost}`;
+  return `seed ${p.seed}: D=${p.D} seqs: ${seqs || '-'} | outs: ${outs} | nons: ${nons || '-'}${p.seqTotal ? ' + sum(tanh(s0))' : ''} | nSteps ${p.nStepsMode} ${p.nSteps}${p.back ? ' backwards' : ''}${p.truncate !== null ? ` truncateGradient ${p.truncate}` : ''}${until}${chain} | cost ${cost}`;
 }
 
 // ---- the sym graph ----
 
 export interface BuiltScan {
-  /** The float inputs (sequences, initial values, non-sequences not shared), then nSteps's when it is an input. */
+  /** The float inputs (sequences, initial values, non-sequences; not the shared ones), then nSteps's when it is an input. */
   inputs: V[];
-  /** What the gradient is taken with respect to, in the order of the program's values: sequences, initial values, non-sequences (shared ones included). */
+  /** What the gradient is taken with respect to, in the order of the program's values: sequences, initial values, non-sequences (shared ones included; numbers built into the graph not). */
   wrt: V[];
+  /** The index in the program's values of each of `wrt`, and of each float input. */
+  wrtIndex: number[];
+  inputIndex: number[];
   outputs: V[];
   cost: V;
   /** The arguments to call a function of `inputs` with, given the program's values (and nSteps, when it is an input). */
@@ -241,18 +254,21 @@ export type FloatType = 'float64' | 'float32';
 /** The sym graph of `p`, in float64 or (for devices without it) float32. */
 export function buildScan(p: ScanProgram, dtype: FloatType = 'float64'): BuiltScan {
   const ty = (k: Kind, lead: boolean, name: string): V => T.tensor(dtype, [...(lead ? [false] : []), ...(k === 's' ? [] : k === 'v' ? [false] : [false, false])], name);
-  const seqVars = p.seqs.map((s, i) => ty(s.kind, true, `s${i}`));
+  // one slot per value: what it is (an input, a shared variable, a number built into the graph)
+  const recurrent = p.outs.filter((o) => o.taps);
+  const slots = [
+    ...p.seqs.map((s, i) => ({ kind: s.kind, lead: true, name: `s${i}`, shared: s.shared, plain: false })),
+    ...recurrent.map((o) => ({ kind: o.kind, lead: true, name: `init${p.outs.indexOf(o)}`, shared: o.shared, plain: o.plain })),
+    ...p.nons.map((n, i) => ({ kind: n.kind, lead: false, name: `non${i}`, shared: n.shared, plain: false })),
+  ];
+  const vars = slots.map((s, k) => (s.shared ? sym.shared(dtype === 'float64' ? p.values[k]! : p.values[k]!.astype(dtype), { name: `shared_${s.name}` }) : ty(s.kind, s.lead, s.name)));
+  const seqVars = vars.slice(0, p.seqs.length);
   const seqExprs = seqVars.map((x, i) => ({ plain: x, rev: x.get('::-1'), every2: x.get('::2'), tanh: T.tanh(x) })[p.seqs[i]!.view]);
-  const initVars = p.outs.flatMap((o, i) => (o.taps ? [ty(o.kind, true, `init${i}`)] : []));
-  const nonStart = p.seqs.length + initVars.length;
-  const nonVars = p.nons.map((n, i) => {
-    if (!n.shared) return ty(n.kind, false, `non${i}`);
-    const v = p.values[nonStart + i]!;
-    return sym.shared(dtype === 'float64' ? v : v.astype(dtype), { name: `shared${i}` });
-  });
+  const initVars = vars.slice(p.seqs.length, p.seqs.length + recurrent.length);
+  const nonVars = vars.slice(p.seqs.length + recurrent.length);
   const nVar = p.nStepsMode === 'input' ? T.iscalar('n') : undefined;
   const nonExprs = nonVars.map((v, i) => (p.nons[i]!.derived ? T.tanh(v) : v));
-  const closure = nonExprs.filter((_, i) => p.nons[i]!.closure);
+  const closure = [...nonExprs.filter((_, i) => p.nons[i]!.closure), ...(p.seqTotal ? [T.sum(T.tanh(seqVars[0]!))] : [])];
   const explicit = nonExprs.filter((_, i) => !p.nons[i]!.closure);
   const step = (...args: V[]) => {
     const env = [...args, ...closure];
@@ -267,7 +283,9 @@ export function buildScan(p: ScanProgram, dtype: FloatType = 'float64'): BuiltSc
     ...(p.seqs.length ? { sequences: p.seqs.map((s, i) => (s.taps.length === 1 && s.taps[0] === 0 && i % 2 === 0 ? seqExprs[i]! : { input: seqExprs[i]!, taps: s.taps })) } : {}),
     outputsInfo: p.outs.map((o) => {
       if (!o.taps) return null;
-      const init = initVars[p.outs.filter((q, j) => q.taps && j < p.outs.indexOf(o)).length]!;
+      const slot = recurrent.indexOf(o);
+      if (o.plain) return Number(p.values[p.seqs.length + slot]!.data[0]);
+      const init = initVars[slot]!;
       // Theano's rule: an output of taps [-1] gives its initial value without the leading axis, in either form
       if (o.taps.length === 1 && o.taps[0] === -1) return p.tapsForm ? { initial: init.get(0), taps: [-1] } : init.get(0);
       return { initial: init, taps: o.taps };
@@ -301,14 +319,15 @@ export function buildScan(p: ScanProgram, dtype: FloatType = 'float64'): BuiltSc
       return T.mul(c, w);
     })
     .reduce((a, b) => T.add(a, b));
-  const wrt = [...seqVars, ...initVars, ...nonVars];
-  const isInput = (i: number) => i < nonStart || !p.nons[i - nonStart]!.shared;
-  const floatInputs = wrt.filter((_, i) => isInput(i));
+  const wrtIndex = slots.flatMap((s, k) => (s.plain ? [] : [k]));
+  const inputIndex = slots.flatMap((s, k) => (s.plain || s.shared ? [] : [k]));
   return {
-    inputs: [...floatInputs, ...(nVar ? [nVar] : [])],
-    wrt,
+    inputs: [...inputIndex.map((k) => vars[k]!), ...(nVar ? [nVar] : [])],
+    wrt: wrtIndex.map((k) => vars[k]!),
+    wrtIndex,
+    inputIndex,
     outputs,
     cost,
-    args: (values, nSteps = p.nSteps) => [...values.filter((_, i) => isInput(i)).map((v) => (dtype === 'float64' ? v : v.astype(dtype))), ...(nVar ? [nSteps] : [])],
+    args: (values, nSteps = p.nSteps) => [...inputIndex.map((k) => (dtype === 'float64' ? values[k]! : values[k]!.astype(dtype))), ...(nVar ? [nSteps] : [])],
   };
 }
