@@ -113,7 +113,7 @@ export class CompiledFunction {
   /** `stageOf`: this is one program of a staged function's calls, recording into its profile. */
   constructor(
     inputs: readonly (TensorVariable | InputSpec)[],
-    outputs: TensorVariable | readonly TensorVariable[] | null | undefined,
+    outputs: TensorVariable | readonly TensorVariable[] | null,
     options: FunctionOptions = {},
     stageOf?: { readonly profile: FunctionProfile | undefined },
   ) {
@@ -146,11 +146,11 @@ export class CompiledFunction {
       if (seen.has(s.variable)) throw new Error(`function: input ${s.variable} is listed twice`);
       seen.add(s.variable);
     }
-    const given = outputs ?? []; // null or undefined: Theano's outputs=None, a function of updates only whose call gives []
+    const given = outputs === null ? [] : outputs; // null: Theano's outputs=None, a function of updates only whose call gives []
     this.#single = !Array.isArray(given);
     const outs = (this.#single ? [given] : given) as TensorVariable[];
     outs.forEach((o, i) => {
-      if (!(o instanceof TensorVariable)) throw new TypeError(`function: output ${i} is not a symbolic variable`);
+      if (!(o instanceof TensorVariable)) throw new TypeError(`function: ${outputs === undefined ? "outputs is undefined; give a variable, a list of them, or null (Theano's outputs=None: a function of updates only)" : `output ${i} is not a symbolic variable`}`);
     });
     // Inputs with owners cut the graph: replace them with fresh leaves.
     const replace = new Map<TensorVariable, TensorVariable>();
@@ -576,12 +576,12 @@ export type SymFunction<R = NDArray | NDArray[]> = ((...args: unknown[]) => Prom
 
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable, options?: FunctionOptions): SymFunction<NDArray>;
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: readonly TensorVariable[], options?: FunctionOptions): SymFunction<NDArray[]>;
-/** outputs null or undefined: Theano's `outputs=None`, a function of updates only; its call gives []. */
-export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: null | undefined, options?: FunctionOptions): SymFunction<NDArray[]>;
+/** outputs null: Theano's `outputs=None`, a function of updates only; its call gives []. */
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: null, options?: FunctionOptions): SymFunction<NDArray[]>;
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable | readonly TensorVariable[], options?: FunctionOptions): SymFunction;
 export function compileFunction(
   inputs: readonly (TensorVariable | InputSpec)[],
-  outputs: TensorVariable | readonly TensorVariable[] | null | undefined,
+  outputs: TensorVariable | readonly TensorVariable[] | null,
   options: FunctionOptions = {},
 ): SymFunction {
   const fn = new CompiledFunction(inputs, outputs, options);

@@ -22,14 +22,19 @@ describe('outputs', () => {
     expect(sym.reprValue([a, b, c])).toBe('[array([1., 2.]), array([2., 3.]), array([2., 3.])]');
     expect(b!.data).not.toBe(c!.data);
   });
-  it('outputs null or left out is Theano\'s outputs=None: a function of updates only, whose call gives [] (rnnslu\'s normalize)', async () => {
+  it('outputs null is Theano\'s outputs=None: a function of updates only, whose call gives [] (rnnslu\'s normalize)', async () => {
     const emb = sym.shared(f64([[3, 4], [0, 2]]), { name: 'emb' });
     const normalize = sym.function([], null, { updates: [[emb, emb.div(T.sqrt(emb.pow(2).sum(1)).dimshuffle(0, 'x'))]] });
     expect(await normalize()).toEqual([]);
     expect(emb.getValue().toString()).toBe('[[0.6 0.8]\n [0.  1. ]]');
-    const double = sym.function([], undefined, { updates: [[emb, emb.mul(2)]] });
+    const double = sym.function([], null, { updates: [[emb, emb.mul(2)]] });
     expect(double.sync()).toEqual([]);
     expect(emb.getValue().toString()).toBe('[[1.2 1.6]\n [0.  2. ]]');
+    // undefined is a mistake (a property that does not exist, a lookup that missed), not Theano's None
+    const outputs = new Map<string, sym.TensorVariable>().get('cost');
+    expect(() => sym.function([], outputs as unknown as null, { updates: [[emb, emb.mul(2)]] })).toThrow(
+      "function: outputs is undefined; give a variable, a list of them, or null (Theano's outputs=None: a function of updates only)",
+    );
     expect(() => sym.function([T.vector('v')], null)).toThrow(/input 0 \(v\) is not needed to compute the outputs or updates/);
   });
   it('a function without inputs computes constants and shared values', () => {
