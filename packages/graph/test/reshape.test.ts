@@ -103,4 +103,12 @@ describe('reshape to lengths given by integer scalars', () => {
     await expect(sym.function([x, k], x.reshape([k, 4]))([[1, 2, 3], [4, 5, 6]], 2)).rejects.toThrow('cannot reshape x of shape (2, 3) (size 6) into (2, 4) (size 8)');
     expect(() => x.reshape([T.dscalar('d'), 2])).toThrow('reshape: length 0 (d) must be an integer scalar, got TensorType(float64, scalar)');
   });
+  it("names a symbolic shape vector (Theano's T.reshape(x, T.stack([...]))) and says to pass the lengths as an array (was 'got object')", () => {
+    const x = T.dmatrix('x');
+    const shape = T.stack([x.shape[0]!, 1, x.shape[1]!]);
+    const hint = '(a symbolic shape vector is not supported: pass its lengths as an array, such as [x.shape[0], 1, n])';
+    expect(() => T.reshape(x, shape as never)).toThrow(`reshape: the shape must be an array of lengths (numbers, or integer scalars such as x.shape[0]), got the variable ${shape} of type TensorType(int64, vector) ${hint}`);
+    expect(() => T.zeros(T.lvector('s') as never)).toThrow(`zeros: the shape must be an array of lengths (numbers, or integer scalars such as x.shape[0]), got the variable s of type TensorType(int64, vector) ${hint}`);
+    expect(() => T.reshape(x, 6 as never)).toThrow('reshape: the shape must be an array of lengths (numbers, or integer scalars such as x.shape[0]), got number 6');
+  });
 });

@@ -26,7 +26,12 @@ export type Length = number | TensorVariable;
 
 /** Lengths as integer scalars; `inferred` lets one number be -1 (reshape's). */
 export function lengths(what: string, shape: readonly Length[], inferred = false): TensorVariable[] {
-  if (!Array.isArray(shape)) throw new TypeError(`${what}: the shape must be an array of lengths, got ${typeof shape}`);
+  if (!Array.isArray(shape)) {
+    // Theano also takes a symbolic int vector (T.stack([...]), an lvector); here every length is known when a program is made
+    const shown = shape instanceof TensorVariable ? `the variable ${shape} of type ${shape.type}` : shape === null ? 'null' : `${typeof shape} ${String(shape)}`;
+    const vector = shape instanceof TensorVariable && shape.ndim === 1 ? ' (a symbolic shape vector is not supported: pass its lengths as an array, such as [x.shape[0], 1, n])' : '';
+    throw new TypeError(`${what}: the shape must be an array of lengths (numbers, or integer scalars such as x.shape[0]), got ${shown}${vector}`);
+  }
   return shape.map((n, d) => {
     if (typeof n === 'number') {
       if (!Number.isInteger(n) || n < (inferred ? -1 : 0)) throw new RangeError(`${what}: length ${d} must be a non-negative integer${inferred ? ' or -1' : ''}, got ${n}`);
