@@ -58,6 +58,15 @@ function gradients(p: Params, X: Matrix, contraction: number) {
   return { W: gW, b: gb, bPrime: gbPrime };
 }
 
+/** The gradients of the penalty alone: those of the cost at contraction 1 less those at contraction 0. */
+function gradients0(p: Params, X: Matrix) {
+  const [withPenalty, without] = [gradients(p, X, 1), gradients(p, X, 0)];
+  return {
+    W: withPenalty.W.map((row, v) => row.map((g, h) => g - without.W[v]![h]!)),
+    b: withPenalty.b.map((g, h) => g - without.b[h]!),
+  };
+}
+
 const sgdStep = (p: Params, g: Params, lr: number): Params => ({
   W: p.W.map((row, v) => row.map((w, h) => w - lr * g.W[v]![h]!)),
   b: p.b.map((w, h) => w - lr * g.b[h]!),
@@ -224,5 +233,24 @@ describe("Theano's cA.py", () => {
     } finally {
       sym.config.floatX = before;
     }
+  });
+
+  it('the penalty written with jacobian inside a scan over the examples has the same value and gradients (a gradient of a Jacobian in a scan)', async () => {
+    const ca = new CA({ numpyRng: new sym.RandomState(7), nVisible, nHidden, nBatchsize: batchSize });
+    const J = ca.getJacobian(ca.getHiddenValues(ca.x), ca.W);
+    const broadcast = T.sum(J.pow(2)).div(batchSize);
+    const [norms] = sym.scan((xi: sym.TensorVariable) => T.sum(jacobian(ca.getHiddenValues(xi), xi).pow(2)), { sequences: [ca.x] });
+    const viaJacobian = T.mean(norms as sym.TensorVariable);
+    const [gW1, gb1] = grad(broadcast, [ca.W, ca.b]);
+    const [gW2, gb2] = grad(viaJacobian, [ca.W, ca.b]);
+    const X = data.slice(0, batchSize);
+    const [v1, v2, w1, w2, b1, b2] = await sym.function([ca.x], [broadcast, viaJacobian, gW1!, gW2!, gb1!, gb2!])(X);
+    expect(v2!.item()).toBeCloseTo(v1!.item(), 13);
+    expect(v1!.item()).toBeCloseTo(forward(paramsOf(ca), X, contraction).lJacob, 13);
+    const gradients = gradients0(paramsOf(ca), X);
+    expect(maxAbsDiff(w1!.toArray() as Matrix, gradients.W)).toBeLessThan(1e-13);
+    expect(maxAbsDiff(w2!.toArray() as Matrix, gradients.W)).toBeLessThan(1e-13);
+    expect(maxAbsDiff(b2!.toArray() as number[], b1!.toArray() as number[])).toBeLessThan(1e-13);
+    expect(maxAbsDiff(b1!.toArray() as number[], gradients.b)).toBeLessThan(1e-13);
   });
 });

@@ -212,4 +212,22 @@ describe("Theano's hmc.py", () => {
       sym.config.floatX = before;
     }
   });
+
+  it('moves the same in FAST_RUN, FAST_COMPILE and DebugMode (the same draws; the scan with grad in its step unoptimised and checked)', async () => {
+    const { mu, covInv } = gaussianTarget(dim, 123);
+    const mode = sym.config.mode;
+    const states: number[][] = [];
+    try {
+      for (const m of ['FAST_RUN', 'FAST_COMPILE', 'DebugMode'] as const) {
+        sym.config.mode = m;
+        const positions = sym.shared(new sym.RandomState(4).normal([batchsize, dim]), { name: 'positions' });
+        const sampler = HMCSampler.newFromSharedPositions(positions, gaussianEnergy(mu, covInv), { initialStepsize: 0.2, nSteps: 6 });
+        for (let i = 0; i < 15; i++) await sampler.draw();
+        states.push([...positions.getValue().data, sampler.stepsize.getValue().item(), sampler.avgAcceptanceRate.getValue().item()]);
+      }
+    } finally {
+      sym.config.mode = mode;
+    }
+    states.slice(1).forEach((state) => state.forEach((v, i) => expect(v).toBeCloseTo(states[0]![i]!, 12)));
+  });
 });

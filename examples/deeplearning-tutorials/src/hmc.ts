@@ -169,6 +169,6 @@ export class HMCSampler implements HMCSettings {
   /** One move; the new positions (a copy, `get_value(borrow=False)`). */
   async draw(): Promise<sym.NDArray> {
     await this.simulate();
-    return this.positions.getValue().copy();
+    return this.positions.getValue({ borrow: false });
   }
 }
