@@ -121,7 +121,7 @@ describe("Theano's denoising autoencoder (dA.py)", () => {
 
   it("pretrains a stacked layer as SdA.py does: a dA on a sigmoid layer's output sharing its W and b, corruption and learning rate as inputs with defaults", async () => {
     const rng = new sym.RandomState(31);
-    const theanoRng = new sym.RandomStreams(rng.integer(0, 2 ** 30 - 1));
+    const theanoRng = new sym.RandomStreams(rng.randint(2 ** 30));
     const x = T.matrix('x');
     // the first sigmoid layer (its own dA already trained): 20 -> 12
     const W0 = sym.shared(rng.uniform([nVisible, 12], { low: -0.5, high: 0.5 }), { name: 'W0' });

@@ -46,7 +46,7 @@ export class DA {
     this.nVisible = options.nVisible ?? 784;
     this.nHidden = options.nHidden ?? 500;
     const floatX = sym.config.floatX;
-    this.theanoRng = options.theanoRng ?? new sym.RandomStreams(numpyRng.integer(0, 2 ** 30 - 1));
+    this.theanoRng = options.theanoRng ?? new sym.RandomStreams(numpyRng.randint(2 ** 30));
     if (options.W !== undefined) {
       this.W = options.W;
     } else {
@@ -117,7 +117,7 @@ export function buildDATrainer(
   const index = T.lscalar('index');
   const x = T.matrix('x');
   const rng = new sym.RandomState(options.seed);
-  const theanoRng = new sym.RandomStreams(rng.integer(0, 2 ** 30 - 1));
+  const theanoRng = new sym.RandomStreams(rng.randint(2 ** 30));
   const nVisible = trainSetX.valueShape[1]!;
   const da = new DA({ numpyRng: rng, theanoRng, input: x, nVisible, nHidden: options.nHidden });
   const [cost, updates, tildeX] = da.getCostUpdates(options.corruptionLevel, options.learningRate);

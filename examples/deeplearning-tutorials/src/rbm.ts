@@ -65,7 +65,7 @@ export class RBM {
     this.nHidden = options.nHidden ?? 500;
     const floatX = sym.config.floatX;
     const numpyRng = options.numpyRng ?? new sym.RandomState(1234);
-    this.theanoRng = options.theanoRng ?? new sym.RandomStreams(numpyRng.integer(0, 2 ** 30 - 1));
+    this.theanoRng = options.theanoRng ?? new sym.RandomStreams(numpyRng.randint(2 ** 30));
     if (options.W !== undefined) {
       this.W = options.W;
     } else {

@@ -73,6 +73,24 @@ describe('RandomState', () => {
     expect(r.integer(7, 7)).toBe(7);
   });
 
+  it("randint is NumPy's: [low, high) with high excluded, [0, low) alone; a number without a size, int64 with one", () => {
+    const r = new RandomState(4);
+    const seed = r.randint(2 ** 30); // the tutorials' RandomStreams(numpy_rng.randint(2 ** 30))
+    expect(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 30).toBe(true);
+    const dice = r.randint(1, 7, [6000]);
+    expect(dice.dtype).toBe('int64');
+    expect(dice.shape).toEqual([6000]);
+    const counts = new Map<number, number>();
+    for (const v of dice.data) counts.set(v, (counts.get(v) ?? 0) + 1);
+    expect([...counts.keys()].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6]);
+    for (const c of counts.values()) expect(Math.abs(c - 1000)).toBeLessThan(150);
+    expect(r.randint(0, 1, [2, 2]).toArray()).toEqual([[0, 0], [0, 0]]);
+    expect(r.randint(5, undefined, 3).shape).toEqual([3]);
+    expect(() => r.randint(0)).toThrow('RandomState.randint: expected integers low < high, got low=0, high=0');
+    expect(() => r.randint(3, 2)).toThrow('RandomState.randint: expected integers low < high, got low=3, high=2');
+    expect(() => r.randint(0.5, 2)).toThrow(/low=0.5/);
+  });
+
   it('rejects bad seeds, shapes and ranges with clear errors', () => {
     expect(() => new RandomState(-1)).toThrow(/seed: expected an integer in \[0, 2\^32\), got -1/);
     expect(() => new RandomState(1.5)).toThrow(/got 1.5/);

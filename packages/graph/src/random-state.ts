@@ -229,6 +229,23 @@ export class RandomState {
     return this.#fill(checkShape(shape, 'uniform'), options.dtype ?? 'float64', () => low + (high - low) * this.random());
   }
 
+  /**
+   * NumPy's `randint(low, high, size)`: integers in [low, high), high
+   * excluded, or in [0, low) when `high` is left out (the tutorials'
+   * `RandomStreams(numpy_rng.randint(2 ** 30))`). A number without a size;
+   * an int64 array of shape `size` with one.
+   */
+  randint(low: number, high?: number): number;
+  randint(low: number, high: number | undefined, size: Shape | number): NDArray;
+  randint(low: number, high?: number, size?: Shape | number): number | NDArray {
+    const [lo, hi] = high === undefined ? [0, low] : [low, high];
+    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi) || lo >= hi) {
+      throw new RangeError(`RandomState.randint: expected integers low < high, got low=${String(lo)}, high=${String(hi)}`);
+    }
+    if (size === undefined) return this.integer(lo, hi - 1);
+    return this.#fill(checkShape(size, 'randint'), 'int64', () => this.integer(lo, hi - 1));
+  }
+
   /** `np.random.random_integers(lo, hi, shape)`: integers in [lo, hi], both included; int64. */
   randomIntegers(lo: number, hi: number, shape: Shape | number): NDArray {
     return this.#fill(checkShape(shape, 'randomIntegers'), 'int64', () => this.integer(lo, hi));
