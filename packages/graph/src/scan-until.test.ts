@@ -154,4 +154,12 @@ describe('scan until', () => {
     expect(() => f.sync(f64([1, 1]))).toThrow(/sequence 0 has 2 steps, fewer than n_steps = 4/);
     expect((counter.getValue() as sym.NDArray).toArray()).toBe(1);
   });
+
+  it("refuses a loop ending with until inside another scan's step, naming until and the way out (its count is read between programs; the step is one program)", async () => {
+    const x = T.dvector('x');
+    const halvings = (x0: V) => sym.scan((h: V): [V, sym.Until] => [h.mul(0.5), sym.until(h.mul(0.5).lt(0.1))], { outputsInfo: x0, nSteps: 10 })[0];
+    const [last] = sym.scan((xt: V) => halvings(xt).get(-1), { sequences: x });
+    const f = sym.function([x], last);
+    await expect(f(f64([1, 0.3]))).rejects.toThrow(/scan: a loop that ends with sym\.until cannot run inside another scan's step.*outside the outer loop/s);
+  });
 });

@@ -192,6 +192,14 @@ export class StepsRun extends HostOp {
   inferShape(): StaticShape[] {
     return [[]];
   }
+  override lower(): never {
+    // reached when a loop with until is the step of another scan (or in a hand-made schedule): HostOp's message would name this op, which the user never wrote
+    throw new Error(
+      "scan: a loop that ends with sym.until cannot run inside another scan's step: the number of steps it ran is read back between programs, " +
+        'and a step is one program for every step (nor can kernelCount or a hand-made schedule hold it). Run that loop outside the outer loop, ' +
+        'or give it no until (its bound of steps, each state kept by T.switch once the condition holds)',
+    );
+  }
   perform(inputs: readonly NDArray[], _node: Apply): NDArray[] {
     const out = NDArray.zeros([], 'int64');
     out.data[0] = inputs[0]!.data[0]!;
