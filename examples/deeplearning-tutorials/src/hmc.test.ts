@@ -111,6 +111,8 @@ describe("Theano's hmc.py", () => {
       // leapfrog is symplectic: the Hamiltonian drifts little at a small step
       h0.forEach((h, r) => expect(Math.abs(h1[r]! - h)).toBeLessThan(0.05 * Math.abs(h)));
     }
+    // n_steps = 1 leaves the scan no step, and all_pos[-1] nothing to read (Theano fails too): the error names the index and the scan's output
+    expect(() => simulateDynamics(x, v, eps, 1, gaussianEnergy(mu, covInv))).toThrow('Subtensor{-1}: index -1 is out of bounds for axis 0 with size 0, indexing Scan{leapfrog}.0 of shape (0, ?, 5)');
   });
 
   it('metropolis_hastings_accept with its uniform given as an input: (exp(E0 - E1) - u) >= 0', async () => {

@@ -75,6 +75,19 @@ describe('x.get: basic indexing, as NumPy', () => {
     expect(() => T.dscalar('s').get(0)).toThrow('s is 0-d and cannot be indexed');
     expect(() => sym.function([x], x.get(7)).sync(X)).toThrow('index 7 is out of bounds for axis 0 with size 4');
   });
+  it("names the op, the indexed variable and its shape when an index does not fit (NumPy's words alone name no variable)", () => {
+    // hmc.py with n_steps=1: the leapfrog scan runs 0 steps and all_pos[-1] has nothing to read
+    const v = T.dvector('v');
+    const [steps] = sym.scan((p: sym.TensorVariable) => p.add(1), { outputsInfo: [v], nSteps: 0 });
+    expect(() => (steps as sym.TensorVariable).get(-1)).toThrow('Subtensor{-1}: index -1 is out of bounds for axis 0 with size 0, indexing Scan.0 of shape (0, ?)');
+    // known when the function runs
+    const empty = sym.NDArray.zeros([0, 3], 'float64');
+    expect(() => sym.function([x], x.get(-1).mul(2)).sync(empty)).toThrow('Subtensor{-1}: index -1 is out of bounds for axis 0 with size 0, indexing x of shape (0, 3)');
+    expect(() => sym.function([x], x.get(':', 5)).sync(X)).toThrow('Subtensor{:, 5}: index 5 is out of bounds for axis 1 with size 3, indexing x of shape (4, 3)');
+    const i = T.lscalar('i');
+    expect(() => sym.function([x, i], x.get(i)).sync(empty, 0)).toThrow('Subtensor{int}: index is out of bounds for axis 0 with size 0, indexing x of shape (0, 3)');
+    expect(() => sym.function([x], T.incSubtensor(x.get(-1), 1)).sync(empty)).toThrow('IncSubtensor{-1}: index -1 is out of bounds for axis 0 with size 0, indexing x of shape (0, 3)');
+  });
   it('prints as Theano prints Subtensor', () => {
     const i = T.lscalar('i');
     expect(sym.pp(x.get('1:3', i))).toBe('x[1:3, i]');

@@ -15,7 +15,7 @@
  * instead, so DebugMode reports it.
  */
 import { canCastSafely, castScalar } from '../dtype.js';
-import { NDArray, contiguousStrides, sizeOf, type Shape } from '../ndarray.js';
+import { NDArray, contiguousStrides, shapeToString, sizeOf, type Shape } from '../ndarray.js';
 import { Apply, Op } from '../op.js';
 import { TensorType } from '../type.js';
 import type { StaticShape, TensorVariable } from '../variable.js';
@@ -87,7 +87,9 @@ export function checkEntries(what: string, entries: readonly IndexEntry[], x: Te
     } else if (e.kind === 'int') {
       if (!Number.isInteger(e.value)) throw new TypeError(`${what}: index ${e.value} for axis ${d} is not an integer`);
       const n = x.staticShape[d];
-      if (n !== null && n !== undefined) resolveInt(e.value, n, d);
+      if (n !== null && n !== undefined && (e.value < -n || e.value >= n)) {
+        throw new RangeError(`${what}: index ${e.value} is out of bounds for axis ${d} with size ${n}, indexing ${x} of shape ${shapeToString(x.staticShape)}`);
+      }
     } else if (e.kind === 'window') {
       if (!Number.isInteger(e.length) || e.length < 0) throw new TypeError(`${what}: a window's length must be a non-negative integer, got ${e.length} for axis ${d}`);
       checkWindowFits(e.length, x.staticShape[d] ?? null, d);
@@ -198,6 +200,22 @@ function dimIndices(entries: readonly IndexEntry[], shape: readonly number[], at
   });
 }
 
+/**
+ * `f()` (a shape inference or a lowering), with an index that does not fit
+ * (NumPy's IndexError words, which name no variable) said of the op, the
+ * indexed variable and its shape, as Theano adds the Apply node to its errors: in a
+ * large graph, "index -1 is out of bounds for axis 0 with size 0" alone
+ * does not say which of the `x[-1]`s it was (a scan of zero steps).
+ */
+function namingIndexErrors<R>(op: Op, node: Apply | undefined, shape: StaticShape, f: () => R): R {
+  try {
+    return f();
+  } catch (e) {
+    if (!(e instanceof RangeError) || node === undefined) throw e;
+    throw new RangeError(`${op}: ${e.message}, indexing ${node.inputs[0]} of shape ${shapeToString(shape)}`);
+  }
+}
+
 /** `x[entries]`: inputs are x, then the symbolic integer indices in the order `var` entries name them. */
 export class Subtensor extends Op {
   readonly kind = 'Subtensor' as const;
@@ -238,13 +256,15 @@ export class Subtensor extends Op {
     return [new TensorType(x.dtype, bc)];
   }
 
-  inferShape(shapes: readonly StaticShape[]): StaticShape[] {
+  inferShape(shapes: readonly StaticShape[], node?: Apply): StaticShape[] {
     const s = shapes[0]!;
-    this.entries.forEach((e, d) => {
-      const n = s[d];
-      if (e.kind === 'int' && n !== null && n !== undefined) resolveInt(e.value, n, d);
+    return namingIndexErrors(this, node, s, () => {
+      this.entries.forEach((e, d) => {
+        const n = s[d];
+        if (e.kind === 'int' && n !== null && n !== undefined) resolveInt(e.value, n, d);
+      });
+      return [windowShape(this.entries, s)];
     });
-    return [windowShape(this.entries, s)];
   }
 
   perform(inputs: readonly NDArray[]): NDArray[] {
@@ -252,7 +272,11 @@ export class Subtensor extends Op {
     return [gather(x, windowView(this.entries, whole(x), inputs.slice(1).map((v) => v.data[0]!)))];
   }
 
-  lower(ctx: LowerContext, inputs: readonly TensorView[]): TensorView[] {
+  lower(ctx: LowerContext, inputs: readonly TensorView[], node?: Apply): TensorView[] {
+    return namingIndexErrors(this, node, inputs[0]!.shape, () => this.lowerWindow(ctx, inputs));
+  }
+
+  private lowerWindow(ctx: LowerContext, inputs: readonly TensorView[]): TensorView[] {
     const x = inputs[0]!;
     const shape = windowShape(this.entries, x.shape) as number[];
     const viewable = this.entries.every((e) => e.kind === 'int' || (e.kind === 'slice' && (e.step ?? 1) > 0));
@@ -320,6 +344,10 @@ export class IncSubtensor extends Op {
   }
 
   lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
+    return namingIndexErrors(this, node, inputs[0]!.shape, () => this.lowerWrite(ctx, inputs, node));
+  }
+
+  private lowerWrite(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
     const [x, y] = inputs as [TensorView, TensorView];
     const d = node.outputs[0]!.dtype;
     const window = windowShape(this.entries, x.shape) as number[];
