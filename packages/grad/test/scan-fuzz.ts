@@ -153,7 +153,8 @@ export function generateScan(seed: number, opts: { nest?: boolean } = {}): ScanP
   let nStepsMode: ScanProgram['nStepsMode'] = seqs.length === 0 ? pick(['number', 'input'] as const) : pick(['sequences', 'sequences', 'number', 'input'] as const);
   // past 8 steps the rows are stacked by more than one gathering kernel
   const steps = rnd() < 0.2 ? 8 + ri(12) : 1 + ri(7);
-  for (const s of seqs) s.len = span(s.taps) + steps + (nStepsMode === 'sequences' ? 0 : ri(3));
+  // sequences of different lengths: the loop runs as long as the shortest window
+  for (const s of seqs) s.len = span(s.taps) + steps + ri(3);
   let nSteps = steps;
   if (seqs.length && nStepsMode === 'sequences') nSteps = Math.min(...seqs.map((s) => s.len - span(s.taps)));
   if (seqs.length && nStepsMode !== 'sequences' && rnd() < 0.3) nSteps = Math.max(1, nSteps - ri(2));
