@@ -1,6 +1,6 @@
 import * as sym from '@sym/graph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HMCSampler, hamiltonian, metropolisHastingsAccept, simulateDynamics, type HMCSettings } from './hmc.js';
+import { HMCSampler, hamiltonian, hmcMove, metropolisHastingsAccept, simulateDynamics, type HMCSettings } from './hmc.js';
 
 const T = sym.T;
 type Matrix = number[][];
@@ -127,6 +127,39 @@ describe("Theano's hmc.py", () => {
     const got = Array.from((await f(prev, next, us)).data);
     expect(got).toEqual(prev.map((p, i) => (Math.exp(p - next[i]!) - us[i]! >= 0 ? 1 : 0)));
     expect(got).toEqual([1, 1, 0, 1, 1, 0]);
+  });
+
+  it('hmc_move with its momenta and uniforms given as inputs (givens in place of the draws): the reference move and decision', async () => {
+    const { mu, covInv } = gaussianTarget(dim, 123);
+    const pos = T.matrix('positions');
+    const velIn = T.matrix('vel');
+    const uIn = T.vector('u');
+    const eps = T.scalar('stepsize');
+    const move = hmcMove(new sym.RandomStreams(3), pos, gaussianEnergy(mu, covInv), eps, 10);
+    const f = sym.function([pos, velIn, uIn, eps], [move.finalPos, move.accept], { givens: [[move.initialVel, velIn], [move.u, uIn]] });
+    const rng = new sym.RandomState(11);
+    // near the mode, where the leapfrog's energy error has either sign: some moves are accepted, some not
+    const x0 = (rng.normal([batchsize, dim]).toArray() as Matrix).map((row) => row.map((v, i) => mu[i]! + 0.3 * v));
+    const vel = rng.normal([batchsize, dim]).toArray() as Matrix;
+    const decisions: number[] = [];
+    for (const stepsize of [0.05, 0.3, 0.5]) {
+      const ratios = x0.map((row, r) => {
+        const [xEnd, vEnd] = leapfrogRef(row, vel[r]!, stepsize, 10, gradRef(mu, covInv));
+        return { xEnd, ratio: Math.exp(energyRef(mu, covInv)(row) + kineticRef(vel[r]!) - energyRef(mu, covInv)(xEnd) - kineticRef(vEnd)) };
+      });
+      // uniforms just below and just above each acceptance probability: accept, then reject where it is below 1
+      for (const side of [-1, 1]) {
+        const us = ratios.map(({ ratio }) => Math.min(ratio, 1 - 1e-6) * (1 + side * 1e-6));
+        const [gotPos, gotAccept] = (await f(x0, vel, us, stepsize)).map((a) => a.toArray()) as [Matrix, boolean[]];
+        ratios.forEach(({ xEnd, ratio }, r) => {
+          xEnd.forEach((w, i) => expect(gotPos[r]![i]).toBeCloseTo(w, 11));
+          expect(Number(gotAccept[r])).toBe(ratio - us[r]! >= 0 ? 1 : 0);
+          decisions.push(Number(gotAccept[r]));
+        });
+      }
+    }
+    expect(decisions).toContain(0);
+    expect(decisions).toContain(1);
   });
 
   it('one simulate call: the drawn momenta and uniform (as outputs) give the reference move, accept decision and updates', async () => {

@@ -166,9 +166,9 @@ export class HMCSampler implements HMCSettings {
     return new HMCSampler(sharedPositions, energyFn, options);
   }
 
-  /** One move; the new positions (a copy, `get_value(borrow=False)`). */
+  /** One move; the new positions (a copy, `get_value(borrow=False)`; read asynchronously, so that a GPU device may hold them). */
   async draw(): Promise<sym.NDArray> {
     await this.simulate();
-    return this.positions.getValue({ borrow: false });
+    return this.positions.getValueAsync({ borrow: false });
   }
 }
