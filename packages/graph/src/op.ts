@@ -157,10 +157,24 @@ export function constant(value: NDArray | NestedArray, options: { name?: string;
 
 export function asTensor(x: TensorLike, what = 'argument'): TensorVariable {
   if (x instanceof TensorVariable) return x;
+  // Theano's as_tensor_variable stacks [x.shape[0], 2]; here the list would reach the value checks, named "value"
+  const at = Array.isArray(x) ? symbolicAt(x) : null;
+  if (at) throw new TypeError(`${what}: a list holding symbolic variables (${at.v} at ${at.path}) is not a tensor; T.stack(list) makes one of it (Theano's as_tensor_variable stacks such a list)`);
   if (typeof x === 'number' || typeof x === 'boolean' || Array.isArray(x) || x instanceof NDArray || isTypedArray(x)) {
     return constant(x as NDArray | NestedArray);
   }
   throw new TypeError(`${what}: expected a symbolic variable, a number or an array, got ${x === null ? 'null' : typeof x}`);
+}
+
+/** The first symbolic variable in nested lists, and where. */
+function symbolicAt(list: readonly unknown[], path = ''): { v: TensorVariable; path: string } | null {
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i];
+    if (e instanceof TensorVariable) return { v: e, path: `${path}[${i}]` };
+    const inner = Array.isArray(e) ? symbolicAt(e, `${path}[${i}]`) : null;
+    if (inner) return inner;
+  }
+  return null;
 }
 
 const KIND_ORDER = { b: 0, u: 1, i: 1, f: 2 } as const;
