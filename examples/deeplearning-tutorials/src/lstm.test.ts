@@ -77,6 +77,18 @@ describe('lstm.py (float64, CPU)', () => {
     for (let a = 0; a < 5; a++) for (let c = 0; c < 5; c++) expect(Array.from({ length: 5 }, (_, i) => Number(q[i * 5 + a]) * Number(q[i * 5 + c])).reduce((s, v) => s + v, 0)).toBeCloseTo(a === c ? 1 : 0, 12);
     const p = initParams(options, new sym.RandomState(1));
     expect(PARAM_NAMES.map((k) => p[k].shape)).toEqual([[9, 3], [3, 12], [3, 12], [12], [3, 3], [3]]);
+    // each gate's (3, 3) block of lstm_W and lstm_U is orthogonal on its own
+    for (const k of ['lstm_W', 'lstm_U'] as const) {
+      const w = p[k].data;
+      for (let g = 0; g < 4; g++) {
+        for (let a = 0; a < 3; a++) {
+          for (let c = 0; c < 3; c++) {
+            const dot = [0, 1, 2].reduce((s, i) => s + Number(w[i * 12 + g * 3 + a]) * Number(w[i * 12 + g * 3 + c]), 0);
+            expect(dot, `${k} gate ${g}`).toBeCloseTo(a === c ? 1 : 0, 12);
+          }
+        }
+      }
+    }
   });
 
   it('prepare_data pads with zeros and masks the padding', () => {
