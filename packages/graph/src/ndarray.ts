@@ -52,6 +52,11 @@ export class NDArray {
   }
 
   static zeros(shape: Shape, dtype: DType): NDArray {
+    // plain JavaScript may pass a number (NumPy's np.zeros(3)) or a length that no typed array takes
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+      const shown = Array.isArray(shape) ? JSON.stringify(shape) : shape === null || shape === undefined ? String(shape) : `${typeof shape} ${String(shape)}`;
+      throw new TypeError(`NDArray.zeros: the shape must be an array of non-negative integers, got ${shown}`);
+    }
     return new NDArray(allocate(dtype, sizeOf(shape), 'NDArray.zeros'), shape, dtype);
   }
 

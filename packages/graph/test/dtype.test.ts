@@ -208,7 +208,7 @@ describe('array() infers dtypes like numpy.array', () => {
 describe('entry points taking a dtype, called from plain JavaScript', () => {
   // a missing or NumPy-spelt dtype failed inside as "STORAGE[dtype] is not a constructor"
   const expected = 'dtype must be one of bool, int8, int16, int32, int64, uint8, uint16, uint32, float16, float32, float64; got';
-  it('name the call, the dtypes and what came', () => {
+  it('name the call, what was expected (the dtypes, a shape) and what came', () => {
     const untyped = sym.NDArray as unknown as { zeros(shape: number[], dtype?: unknown): sym.NDArray };
     expect(() => untyped.zeros([2, 3])).toThrow(`NDArray.zeros: ${expected} undefined`);
     expect(() => untyped.zeros([2], 'float')).toThrow(`NDArray.zeros: ${expected} "float"`);
@@ -217,5 +217,12 @@ describe('entry points taking a dtype, called from plain JavaScript', () => {
     expect(() => new sym.NDArray(new Float64Array(2), [2], undefined as never)).toThrow(`NDArray: ${expected} undefined`);
     expect(() => new sym.NDArray(new Float64Array(2), [2], null as never)).toThrow(`NDArray: ${expected} null`);
     expect(sym.NDArray.zeros([2], 'int32').data).toEqual(new Int32Array(2));
+    // and its shape (was "shape is not iterable", "Invalid typed array length: -1", or a size of 2.5)
+    const shapeExpected = 'NDArray.zeros: the shape must be an array of non-negative integers, got';
+    expect(() => untyped.zeros(3 as never, 'float64')).toThrow(`${shapeExpected} number 3`);
+    expect(() => untyped.zeros(undefined as never, 'float64')).toThrow(`${shapeExpected} undefined`);
+    expect(() => untyped.zeros([-1], 'float64')).toThrow(`${shapeExpected} [-1]`);
+    expect(() => untyped.zeros([2.5], 'float64')).toThrow(`${shapeExpected} [2.5]`);
+    expect(sym.NDArray.zeros([0, 3], 'float64').shape).toEqual([0, 3]);
   });
 });
