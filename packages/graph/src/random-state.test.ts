@@ -94,6 +94,9 @@ describe('RandomState', () => {
   it('rejects bad seeds, shapes and ranges with clear errors', () => {
     expect(() => new RandomState(-1)).toThrow(/seed: expected an integer in \[0, 2\^32\), got -1/);
     expect(() => new RandomState(1.5)).toThrow(/got 1.5/);
+    // Theano's RandomStreams(seed=...) keyword written as an object: named, with the way (was 'got [object Object]')
+    expect(() => new RandomState({ seed: 3 } as never)).toThrow('RandomState.seed: expected an integer in [0, 2^32), got a plain object with keys seed; pass the number itself: new RandomState(3)');
+    expect(() => new RandomState('7' as never)).toThrow('RandomState.seed: expected an integer in [0, 2^32), got string 7');
     const r = new RandomState();
     expect(() => r.randn([2, -1])).toThrow(/randn: shape must be non-negative integers, got \[2,-1\]/);
     expect(() => r.integer(3, 1)).toThrow(/lo <= hi, got lo=3, hi=1/);

@@ -9,7 +9,7 @@
  * not give NumPy's numbers, only the same numbers on every run and platform.
  */
 import type { DType, TypedArray } from './dtype.js';
-import { NDArray, array, sizeOf, type Shape } from './ndarray.js';
+import { NDArray, array, describe, sizeOf, type Shape } from './ndarray.js';
 import { checkOptionNames } from './options.js';
 
 function splitmix32(seed: number): () => number {
@@ -33,6 +33,18 @@ function checkShape(shape: Shape | number, what: string): number[] {
   return s;
 }
 
+/**
+ * A seed that is not a valid number, as an error shows it: Theano's
+ * `RandomStreams(seed=234)` keyword written as `{ seed: 234 }` gets the way
+ * (`String` would show '[object Object]').
+ */
+export function describeSeed(seed: unknown, ctor: string): string {
+  if (typeof seed === 'number') return String(seed);
+  const shown = describe(seed);
+  const inner = typeof seed === 'object' && seed !== null ? (seed as { seed?: unknown }).seed : undefined;
+  return typeof inner === 'number' ? `${shown}; pass the number itself: new ${ctor}(${inner})` : shown;
+}
+
 /** A generator's state, as `getState` gives it. */
 export interface RandomStateSnapshot {
   readonly words: readonly [number, number, number, number];
@@ -53,7 +65,7 @@ export class RandomState {
   /** Restart the stream from `seed` (an integer in [0, 2^32)). */
   seed(seed: number): void {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
-      throw new RangeError(`RandomState.seed: expected an integer in [0, 2^32), got ${String(seed)}`);
+      throw new RangeError(`RandomState.seed: expected an integer in [0, 2^32), got ${describeSeed(seed, 'RandomState')}`);
     }
     const next = splitmix32(seed);
     for (let i = 0; i < 4; i++) this.#s[i] = next();

@@ -16,7 +16,7 @@ import { config } from './config.js';
 import { checkOptionNames } from './options.js';
 import type { DType, FloatDType } from './dtype.js';
 import { intRange, isFloat, isInt, promote } from './dtype.js';
-import { RandomState } from './random-state.js';
+import { RandomState, describeSeed } from './random-state.js';
 import { apply1, asTensor, type TensorLike } from './op.js';
 import { lengths, type Length } from './ops/alloc.js';
 import { arange, get } from './indexing.js';
@@ -107,7 +107,7 @@ export interface BinomialOptions {
 }
 
 function checkSeed(what: string, seed: number): number {
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`${what}: the seed must be an integer in [0, 2^32), got ${String(seed)}`);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new RangeError(`${what}: the seed must be an integer in [0, 2^32), got ${describeSeed(seed, 'RandomStreams')}`);
   return seed;
 }
 

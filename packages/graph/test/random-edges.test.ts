@@ -126,3 +126,11 @@ describe('RandomStreams in a scan step', () => {
     expect((f.sync(sym.fill([2, 3], 'float64', () => 1)) as sym.NDArray).shape).toEqual([2, 3]);
   });
 });
+
+describe('RandomStreams seeds', () => {
+  it("refuses Theano's seed= keyword written as an object, naming what came and the way (was 'got [object Object]')", () => {
+    expect(() => new sym.RandomStreams({ seed: 3 } as never)).toThrow('RandomStreams: the seed must be an integer in [0, 2^32), got a plain object with keys seed; pass the number itself: new RandomStreams(3)');
+    expect(() => new sym.RandomStreams(undefined as never).seed('7' as never)).toThrow('RandomStreams.seed: the seed must be an integer in [0, 2^32), got string 7');
+    expect(() => new sym.RandomStreams(-1)).toThrow('RandomStreams: the seed must be an integer in [0, 2^32), got -1');
+  });
+});
