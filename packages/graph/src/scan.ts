@@ -213,7 +213,7 @@ function scanLoop(
   const literal = (v: TensorVariable | null) => v instanceof TensorConstant && v.weak;
   const randomBefore = randomVariableCount();
   const stepWith = (types: (TensorType | null)[], literals: boolean) => {
-    const holders = inits.map((v, i) => (v === null ? null : literals && literal(v) ? v : placeholderOf(v, types[i]!)));
+    const holders = inits.map((v, i) => (v === null ? null : literals && literal(v) ? v : placeholderOf(v, types[i]!, '[t-1]')));
     // non-sequences are passed as themselves, as Theano does: `grad(y.get(i), x)` inside the step sees y's graph
     const args = [...seqHolders, ...(holders.filter((h) => h !== null) as TensorVariable[]), ...explicit];
     const arity = stepArity(fn);
@@ -376,6 +376,7 @@ function valueRead(lengths: readonly TensorVariable[], vars: ReadonlyMap<TensorV
   return undefined;
 }
 
-function placeholderOf(v: TensorVariable, type: TensorType): TensorVariable {
-  return new TensorVariable(type, { name: v.name, staticShape: type.broadcastable.every((b, d) => b === v.broadcastable[d]) ? v.staticShape : undefined });
+/** `suffix`: a state's holder is its previous value, named h0[t-1] after its initial value h0, as Theano's. */
+function placeholderOf(v: TensorVariable, type: TensorType, suffix = ''): TensorVariable {
+  return new TensorVariable(type, { name: v.name && `${v.name}${suffix}`, staticShape: type.broadcastable.every((b, d) => b === v.broadcastable[d]) ? v.staticShape : undefined });
 }

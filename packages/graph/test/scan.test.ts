@@ -187,6 +187,16 @@ describe('scan: printing', () => {
       ].join('\n'),
     );
   });
+  it("names the step's previous output after its initial value with [t-1], as Theano does (h0[t-1], not h0: the step does not read h0 at every step)", () => {
+    const x = T.dmatrix('x');
+    const h0 = T.dvector('h0');
+    const W = T.dmatrix('W');
+    const [hs] = sym.scan((xt: V, h: V) => T.tanh(T.dot(h, W).add(xt)), { sequences: x, outputsInfo: h0, name: 'elman' });
+    const inner = sym.debugprint(hs).split('Inner graphs of the scan ops:')[1]!;
+    expect(inner).toContain(' > | | |h0[t-1] [id ');
+    expect(inner).toContain(' > | |x[t] [id ');
+    expect(inner).not.toMatch(/\|h0 \[id/);
+  });
 });
 
 describe('scan: errors name the problem', () => {
