@@ -1,4 +1,5 @@
 import * as sym from '@sym/graph';
+import { grad } from '@sym/grad';
 import { describe, expect, it } from 'vitest';
 import { RnnRbm } from './rnnrbm.js';
 
@@ -222,5 +223,66 @@ describe("Theano's RNN-RBM (rnnrbm.py)", () => {
     const roll2 = await m.generateFunction();
     expect(roll2.shape).toEqual([steps, nVisible]);
     expect(flat(roll2).every((x) => x === 0 || x === 1)).toBe(true);
+  });
+
+  it('the gradient through the generation scan (the Gibbs scan and its draws nested in the time scan) matches central differences of the same function with the stream reseeded', async () => {
+    const rng = new sym.RandomStreams(5);
+    const g = new RnnRbm({ nVisible, nHidden, nHiddenRecurrent, kTrain: k, kGenerate: k, generateSteps: steps, scales: { W: 0.5, recurrent: 0.5 }, numpyRng: new sym.RandomState(2), rng }).graph;
+    const gen = g.generate;
+    // the draws are constants of the parameters (almost everywhere): only the means and the recurrence carry gradient
+    const target = gen.meanV.sum().add(gen.meanH.sum()).add(gen.uT.sum());
+    const withGrads = sym.function([], [target, ...grad(target, g.params)]);
+    const value = sym.function([], target);
+    const seed = 9;
+    rng.seed(seed);
+    const [t0, ...grads] = await withGrads();
+    rng.seed(seed);
+    expect((await value()).item()).toBe(t0!.item()); // the same draws after reseeding
+    const eps = 1e-6;
+    for (const [i, param] of g.params.entries()) {
+      const start = param.getValue();
+      const entries = flat(start);
+      const numeric: number[] = [];
+      for (let j = 0; j < entries.length; j++) {
+        const at = async (delta: number): Promise<number> => {
+          const moved = entries.slice();
+          moved[j]! += delta;
+          param.setValue(sym.array(moved, { dtype: 'float64' }).reshape(start.shape));
+          rng.seed(seed);
+          return (await value()).item();
+        };
+        numeric.push(((await at(eps)) - (await at(-eps))) / (2 * eps));
+      }
+      param.setValue(start);
+      expectClose(flat(grads[i]!), numeric, 1e-7);
+      expect(Math.max(...numeric.map(Math.abs)), NAMES[i]).toBeGreaterThan(1e-2);
+    }
+  });
+
+  it('under floatX=float32 computes in float32 throughout (nothing a WebGPU device cannot hold), the training outputs within float32 rounding of the float64 reference', async () => {
+    const before = sym.config.floatX;
+    try {
+      sym.config.floatX = 'float32';
+      const m = model();
+      const g = m.graph;
+      const graph = [g.cost, g.monitor, g.vT, ...m.gradient, ...m.trainUpdates.map(([, u]) => u), ...g.updatesGenerate.map(([, u]) => u)];
+      const float64 = sym.toposort(graph).flatMap((node) => node.outputs).filter((v) => v.dtype === 'float64');
+      expect(float64.map(String)).toEqual([]);
+      expect(m.graph.params.every((p) => p.dtype === 'float32')).toBe(true);
+      const f = sym.function([g.v], [g.train.uT, g.cost, g.vSample, ...m.gradient]);
+      const p = paramsOf(m);
+      const [uT, cost, vSample, ...grads] = await f(sym.array(fullRoll, { dtype: 'float32' }));
+      expect(uT!.dtype).toBe('float32');
+      expectClose(flat(uT!), recurrence(p, fullRoll).u.flat(), 1e-5);
+      const samples = rowsOf(vSample!);
+      expect(Math.abs(cost!.item() - referenceCost(p, fullRoll, samples))).toBeLessThan(1e-4);
+      const numeric = centralDifferences(p, fullRoll, samples);
+      grads.forEach((gr, i) => expectClose(flat(gr), numeric[i]!, 1e-4));
+      const rolled = await m.generateFunction();
+      expect(rolled.dtype).toBe('float32');
+      expect(flat(rolled).every((x) => x === 0 || x === 1)).toBe(true);
+    } finally {
+      sym.config.floatX = before;
+    }
   });
 });
