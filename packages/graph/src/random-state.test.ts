@@ -105,6 +105,13 @@ describe('RandomState', () => {
     // NumPy's keywords: a misspelt bound would otherwise draw in [0, 1)
     expect(() => r.uniform([2], { lo: -1, high: 1 } as never)).toThrow('RandomState.uniform: unknown option "lo"; the options are low, high, dtype');
     expect(() => r.normal([2], { loc: 1, scale: 2 } as never)).toThrow('RandomState.normal: unknown option "loc"; the options are mean, std, dtype');
+    // a misspelt dtype is named by the method called (was 'array: unknown dtype float') and draws nothing from the stream
+    const a = new RandomState(5);
+    const b = new RandomState(5);
+    expect(() => a.uniform([3], { dtype: 'float' as never })).toThrow('RandomState.uniform: dtype must be one of bool, ');
+    expect(() => a.normal([3], { dtype: 'f32' as never })).toThrow(/^RandomState\.normal: dtype must be one of .*; got "f32"$/);
+    expect(() => a.randn([3], 'double' as never)).toThrow(/^RandomState\.randn: dtype must be one of/);
+    expect(a.random()).toBe(b.random());
   });
 });
 

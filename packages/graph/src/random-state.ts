@@ -9,6 +9,7 @@
  * not give NumPy's numbers, only the same numbers on every run and platform.
  */
 import type { DType, TypedArray } from './dtype.js';
+import { checkDType } from './dtype.js';
 import { NDArray, array, describe, sizeOf, type Shape } from './ndarray.js';
 import { checkOptionNames } from './options.js';
 
@@ -217,7 +218,7 @@ export class RandomState {
 
   /** `np.random.randn(*shape)`: standard normal draws, float64 unless `dtype` says otherwise. */
   randn(shape: Shape | number, dtype: DType = 'float64'): NDArray {
-    return this.#fill(checkShape(shape, 'randn'), dtype, () => this.standardNormal());
+    return this.#fill('randn', checkShape(shape, 'randn'), dtype, () => this.standardNormal());
   }
 
   /** Normal draws with the given mean and standard deviation. */
@@ -225,12 +226,12 @@ export class RandomState {
     checkOptionNames(options, 'RandomState.normal', ['mean', 'std', 'dtype']);
     const { mean = 0, std = 1 } = options;
     if (!(std >= 0)) throw new RangeError(`normal: std must be >= 0, got ${String(std)}`);
-    return this.#fill(checkShape(shape, 'normal'), options.dtype ?? 'float64', () => mean + std * this.standardNormal());
+    return this.#fill('normal', checkShape(shape, 'normal'), options.dtype ?? 'float64', () => mean + std * this.standardNormal());
   }
 
   /** `np.random.random_sample(shape)`: uniform in [0, 1). */
   randomSample(shape: Shape | number, dtype: DType = 'float64'): NDArray {
-    return this.#fill(checkShape(shape, 'randomSample'), dtype, () => this.random());
+    return this.#fill('randomSample', checkShape(shape, 'randomSample'), dtype, () => this.random());
   }
 
   /** Uniform draws in [low, high). */
@@ -238,7 +239,7 @@ export class RandomState {
     checkOptionNames(options, 'RandomState.uniform', ['low', 'high', 'dtype']);
     const { low = 0, high = 1 } = options;
     if (!(high >= low)) throw new RangeError(`uniform: expected low <= high, got low=${String(low)}, high=${String(high)}`);
-    return this.#fill(checkShape(shape, 'uniform'), options.dtype ?? 'float64', () => low + (high - low) * this.random());
+    return this.#fill('uniform', checkShape(shape, 'uniform'), options.dtype ?? 'float64', () => low + (high - low) * this.random());
   }
 
   /**
@@ -255,15 +256,17 @@ export class RandomState {
       throw new RangeError(`RandomState.randint: expected integers low < high, got low=${String(lo)}, high=${String(hi)}`);
     }
     if (size === undefined) return this.integer(lo, hi - 1);
-    return this.#fill(checkShape(size, 'randint'), 'int64', () => this.integer(lo, hi - 1));
+    return this.#fill('randint', checkShape(size, 'randint'), 'int64', () => this.integer(lo, hi - 1));
   }
 
   /** `np.random.random_integers(lo, hi, shape)`: integers in [lo, hi], both included; int64. */
   randomIntegers(lo: number, hi: number, shape: Shape | number): NDArray {
-    return this.#fill(checkShape(shape, 'randomIntegers'), 'int64', () => this.integer(lo, hi));
+    return this.#fill('randomIntegers', checkShape(shape, 'randomIntegers'), 'int64', () => this.integer(lo, hi));
   }
 
-  #fill(shape: number[], dtype: DType, draw: () => number): NDArray {
+  #fill(what: string, shape: number[], dtype: DType, draw: () => number): NDArray {
+    // checked before drawing: a bad dtype uses up none of the stream
+    checkDType(dtype, `RandomState.${what}`);
     const values = new Float64Array(sizeOf(shape));
     for (let i = 0; i < values.length; i++) values[i] = draw();
     return array(values, { dtype, shape });
