@@ -24,7 +24,7 @@ import { functionUpdates } from './updates.js';
 import { checkOptionNames } from './options.js';
 import { RandomVariable, type SharedRandomState } from './ops/random.js';
 import { HostStages } from './host-stage.js';
-import { MAX_PLANS, NO_STATICS, emptyUnlaunched, sameShapes, type Plan } from './plan.js';
+import { NO_STATICS, emptyUnlaunched, evictPlans, planBytes, sameShapes, type Plan } from './plan.js';
 import { makeProfile, now, runProfiled, runProfiledSync, type FunctionProfile, type KernelTiming } from './profile.js';
 
 export { In, InputSpec, type Pairs } from './function-args.js';
@@ -342,14 +342,10 @@ export class CompiledFunction {
     // placeholders until the first launch binds the shared variables' buffers
     const launches = program.steps.map((s, i) => ({ exe: exes[i]!, inputs: s.inputs.map((b) => buffers[b]!), output: buffers[s.output]! }));
     const draws = program.constants.filter((c) => c.draw);
-    plan = { program, exes, buffers, sharedSlots, launches, shapes, statics, draws };
-    // a text's sentences have many lengths: evict the least recently used program, not all of them
-    if (this.#plans.size >= MAX_PLANS) {
-      const [oldest, old] = this.#plans.entries().next().value as [string, Plan];
-      this.#plans.delete(oldest);
-      this.#freePlan(backend, old);
-    }
+    plan = { program, exes, buffers, sharedSlots, launches, shapes, statics, draws, bytes: planBytes(program, buffers) };
     this.#plans.set(key, plan);
+    // a text's sentences have many lengths: the least recently used programs go, not all of them
+    for (const old of evictPlans(this.#plans, plan)) this.#freePlan(backend, old);
     return (this.#lastPlan = plan);
   }
 

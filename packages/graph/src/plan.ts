@@ -4,7 +4,7 @@
  * helpers `function.ts` finds and reads them with.
  */
 import type { DeviceBuffer, Executable } from './backend.js';
-import { allocate, type TypedArray } from './dtype.js';
+import { STORAGE, allocate, type TypedArray } from './dtype.js';
 import type { ProgramProfile } from './profile.js';
 import type { Program } from './schedule.js';
 
@@ -22,6 +22,8 @@ export interface Plan {
   draws: Program['constants'];
   /** The values of the static inputs (see `staticInputs`) this plan was made for. */
   statics: readonly number[];
+  /** Bytes of the buffers the plan allocated (see `evictPlans`). */
+  bytes: number;
   /** The profile's counters of this plan's kernels, found at its first profiled call. */
   counters?: ProgramProfile;
 }
@@ -29,8 +31,39 @@ export interface Plan {
 /** The static values of a function without static inputs (most): no array per call. */
 export const NO_STATICS: readonly number[] = [];
 
-/** Programs a function keeps (one per input shapes and static values), the least recently used evicted first. */
+/**
+ * Programs a function keeps (one per input shapes and static values): at
+ * least MAX_PLANS, and more while all of them together allocated at most
+ * PLAN_BYTES, the least recently used evicted first. A recurrent net's
+ * sentences have dozens of lengths, each an unrolled program of its own;
+ * with a count alone, shuffled sentences of 43 lengths made a program at
+ * most calls (130-160 ms each, against 12 ms for a call that finds one).
+ */
 export const MAX_PLANS = 16;
+export const PLAN_BYTES = 64 * 2 ** 20;
+
+/** Bytes of the buffers a plan allocated. */
+export function planBytes(program: Program, buffers: readonly (DeviceBuffer | undefined)[]): number {
+  let bytes = 0;
+  buffers.forEach((b, id) => {
+    if (b) bytes += program.buffers[id]!.size * STORAGE[program.buffers[id]!.dtype].BYTES_PER_ELEMENT;
+  });
+  return bytes;
+}
+
+/** Take the least recently used plans (the map's first) out of `plans` while it holds too many, never `keep`; returns them to free. */
+export function evictPlans(plans: Map<string, Plan>, keep: Plan): Plan[] {
+  let bytes = 0;
+  for (const p of plans.values()) bytes += p.bytes;
+  const evicted: Plan[] = [];
+  for (const [key, p] of plans) {
+    if (plans.size <= MAX_PLANS || bytes <= PLAN_BYTES || p === keep) break;
+    plans.delete(key);
+    bytes -= p.bytes;
+    evicted.push(p);
+  }
+  return evicted;
+}
 
 export function sameShapes(a: readonly (readonly number[])[], b: readonly (readonly number[])[]): boolean {
   if (a.length !== b.length) return false;

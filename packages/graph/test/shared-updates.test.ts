@@ -1,6 +1,7 @@
 /** Shared variables: implicit inputs, updates (simultaneous, committed only after success), values on host and device, memory. */
 import { describe, expect, it } from 'vitest';
 import { T, cpu, sym } from './helpers.js';
+import { MAX_PLANS, PLAN_BYTES } from '../src/plan.js';
 
 const f64 = (v: sym.NestedArray) => sym.array(v, { dtype: 'float64' });
 
@@ -170,32 +171,32 @@ describe('values on host and device', () => {
 });
 
 describe('compiled plans', () => {
-  it('are cached per input shape, bounded in number, and freed by dispose', () => {
+  it('are cached per input shape, small ones past 16 (a text of many sentence lengths), and freed by dispose', () => {
     const x = T.vector('x');
     const f = sym.function([x], x.mul(2).add(1));
     const base = cpu.liveBuffers();
-    let most = 0;
-    for (let n = 1; n <= 100; n++) {
-      f.sync(new Array<number>(n).fill(1));
-      most = Math.max(most, cpu.liveBuffers() - base);
-    }
-    // at most 16 plans are kept, each with a few buffers
-    expect(most).toBeLessThanOrEqual(16 * 4);
+    for (let n = 1; n <= 100; n++) f.sync(new Array<number>(n).fill(1));
+    const warm = cpu.liveBuffers();
+    // 100 small programs hold far less than PLAN_BYTES together: every one is kept, and a second pass allocates nothing
+    for (let n = 100; n >= 1; n -= 3) f.sync(new Array<number>(n).fill(1));
+    expect(cpu.liveBuffers()).toBe(warm);
+    expect(warm - base).toBeGreaterThanOrEqual(100);
     f.compiled.dispose();
     expect(cpu.liveBuffers()).toBe(base);
     expect(f.sync([1, 2]).toString()).toBe('[3. 5.]');
   });
-  it('past 16 shapes the least recently used plan goes, and only it (sentences of many lengths)', () => {
+  it(`past ${MAX_PLANS} programs and ${PLAN_BYTES / 2 ** 20} MiB the least recently used plan goes, and only it`, () => {
     const x = T.vector('x');
     const f = sym.function([x], x.mul(2).add(1));
-    const call = (n: number) => f.sync(new Array<number>(n).fill(1));
-    for (let n = 1; n <= 16; n++) call(n);
+    // each program holds two float64 buffers of 3.2 MB: 16 of them are more than PLAN_BYTES
+    const call = (n: number) => f.sync(new Float64Array(400_000 + n).fill(1));
+    for (let n = 1; n <= MAX_PLANS; n++) call(n);
     const warm = cpu.liveBuffers();
-    for (let n = 16; n >= 1; n--) call(n); // every one is cached: nothing is allocated
+    for (let n = MAX_PLANS; n >= 1; n--) call(n); // every one is cached: nothing is allocated
     expect(cpu.liveBuffers()).toBe(warm);
-    call(17); // evicts the least recently used: n = 16, called first in the loop above
+    call(MAX_PLANS + 1); // evicts the least recently used: n = 16, called first in the loop above
     expect(cpu.liveBuffers()).toBe(warm);
-    for (let n = 1; n <= 15; n++) call(n);
+    for (let n = 1; n < MAX_PLANS; n++) call(n);
     expect(cpu.liveBuffers()).toBe(warm);
     f.compiled.dispose();
   });
