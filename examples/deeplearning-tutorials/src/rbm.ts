@@ -125,7 +125,7 @@ export class RBM {
    * rbm.py's `get_cost_updates`: CD-k, or persistent CD-k when
    * `persistent` (a shared (batch, nHidden) chain) is given.
    */
-  getCostUpdates(options: { lr?: number; persistent?: Shared; k?: number } = {}): CostUpdates {
+  getCostUpdates(options: { lr?: number | TensorVariable; persistent?: Shared; k?: number } = {}): CostUpdates {
     const { lr = 0.1, persistent, k = 1 } = options;
     const [, phMean, phSample] = this.sampleHGivenV(this.input);
     const chainStart = persistent ?? phSample;
