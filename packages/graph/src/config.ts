@@ -8,6 +8,24 @@ import type { FloatDType } from './dtype.js';
 export const MODES = ['FAST_RUN', 'FAST_COMPILE', 'DebugMode', 'NanGuardMode'] as const;
 export type Mode = (typeof MODES)[number];
 
+/**
+ * The error for a mode sym does not know. Theano's tutorials pass
+ * `theano.Mode(linker='vm')` objects; sym has one linker (the backend runs
+ * a program of kernels), so such an object is refused by what it holds,
+ * pointing at the mode by name that matches its optimizer.
+ */
+export function unknownModeMessage(mode: unknown): string {
+  const named = `function: mode must be one of ${MODES.join(', ')}`;
+  if (typeof mode !== 'object' || mode === null || !('linker' in mode || 'optimizer' in mode)) return `${named}; got ${JSON.stringify(mode)}`;
+  const { linker, optimizer } = mode as { linker?: unknown; optimizer?: unknown };
+  const fastCompile = optimizer === 'fast_compile' || optimizer === 'None' || optimizer === null;
+  return (
+    `${named}; got ${JSON.stringify(mode)}, a Theano Mode(linker=${JSON.stringify(linker ?? 'default')}, optimizer=${JSON.stringify(optimizer ?? 'default')}) object. ` +
+    `sym has no choice of linker (the backend runs one program of kernels): pass the mode by name, here '${fastCompile ? 'FAST_COMPILE' : 'FAST_RUN'}'` +
+    `${fastCompile ? '' : ' (the default: mode can be left out)'}`
+  );
+}
+
 export interface ConfigValues {
   /** The float dtype of `scalar()`, `matrix()`, ...: float64 (default), float32 or float16. */
   floatX: FloatDType;

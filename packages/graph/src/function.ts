@@ -6,7 +6,7 @@
  */
 import type { Backend, BackendInfo, DeviceBuffer, Launch } from './backend.js';
 import { getBackend, resolveBackend, resolveBackendSync } from './backend.js';
-import { config, MODES, type Mode } from './config.js';
+import { config, MODES, unknownModeMessage, type Mode } from './config.js';
 import { convertValue, fitsType } from './convert.js';
 import { NDArray, fromTyped } from './ndarray.js';
 import type { TensorLike } from './op.js';
@@ -120,7 +120,7 @@ export class CompiledFunction {
     checkOptionNames(options, 'function', FUNCTION_OPTIONS);
     this.name = options.name;
     this.mode = options.mode ?? config.mode;
-    if (!MODES.includes(this.mode)) throw new Error(`function: mode must be one of ${MODES.join(', ')}; got ${JSON.stringify(this.mode)}`);
+    if (!MODES.includes(this.mode)) throw new Error(unknownModeMessage(this.mode));
     this.device = options.device ?? config.device;
     this.#allowDowncast = options.allowInputDowncast ?? false;
     this.#optimizerOptions = options.optimizer;

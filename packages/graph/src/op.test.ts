@@ -17,3 +17,16 @@ describe('asTensor', () => {
     expect(sym.asTensor([[1, 2], [3, 4]]).type.toString()).toBe('TensorType(int64, matrix)');
   });
 });
+
+describe('T.asTensorVariable', () => {
+  it("is Theano's as_tensor_variable: a variable as it is, an array or number as a constant, named when a name is given", () => {
+    const x = T.vector('x');
+    expect(T.asTensorVariable(x)).toBe(x);
+    expect(T.asTensorVariable(x, 'y').name).toBe('x');
+    const zero = T.asTensorVariable(sym.array(0, { dtype: 'int32' }));
+    expect(zero).toBeInstanceOf(sym.TensorConstant);
+    expect(zero.type.toString()).toBe('TensorType(int32, scalar)');
+    expect(T.asTensorVariable([1.5, 2], 'c').toString()).toBe('c');
+    expect(() => T.asTensorVariable([x] as never)).toThrow(/^asTensorVariable: a list holding symbolic variables \(x at \[0\]\)/);
+  });
+});

@@ -55,6 +55,12 @@ export interface ScanOptions {
   readonly truncateGradient?: number;
   /** Names the op in debugprint. */
   readonly name?: string;
+  /**
+   * Theano's strict: every shared variable the step reads must be passed
+   * (in `sequences` or `nonSequences`); one it reads by closure is an error
+   * naming it, rather than a non-sequence of its own.
+   */
+  readonly strict?: boolean;
 }
 
 /**
@@ -67,7 +73,7 @@ export type ScanUpdates = [TensorSharedVariable, TensorVariable][];
 /** Updates a Theano step returns beside its outputs: sym takes only none (`{}`, an empty Map or list). */
 export type StepUpdates = Readonly<Record<string, never>> | ReadonlyMap<TensorSharedVariable, TensorLike> | readonly (readonly [TensorSharedVariable, TensorLike])[];
 
-const SCAN_OPTIONS = ['sequences', 'outputsInfo', 'nonSequences', 'nSteps', 'goBackwards', 'truncateGradient', 'name'] as const satisfies readonly (keyof ScanOptions)[];
+const SCAN_OPTIONS = ['sequences', 'outputsInfo', 'nonSequences', 'nSteps', 'goBackwards', 'truncateGradient', 'name', 'strict'] as const satisfies readonly (keyof ScanOptions)[];
 
 type Step = (...args: TensorVariable[]) => TensorLike | readonly TensorLike[];
 
@@ -290,6 +296,13 @@ function scanLoop(
   if (nonMap.size) innerOuts = cloneReplace(innerOuts, nonMap);
   const own = new Set<TensorVariable>([...seqHolders, ...stateHolders, ...nonHolders]);
   const captured = graphLeaves(innerOuts).filter((v) => !own.has(v) && !(v instanceof TensorConstant));
+  const sharedCaptured = options.strict ? captured.filter((v) => 'getValue' in v) : [];
+  if (sharedCaptured.length) {
+    throw new TypeError(
+      `scan: strict is set, but the step reads the shared variable(s) ${sharedCaptured.map(String).join(', ')} without receiving them; ` +
+        'pass them in nonSequences (and take them as the step\'s last arguments), or leave strict out to let scan pass them itself',
+    );
+  }
   const capturedHolders = captured.map((v) => placeholderOf(v, v.type));
   if (captured.length) innerOuts = cloneReplace(innerOuts, new Map(captured.map((v, i) => [v, capturedHolders[i]!])));
 

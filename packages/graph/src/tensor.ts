@@ -76,6 +76,17 @@ export const dtensor4 = typed('float64', [false, false, false, false]);
 
 export { constant, asTensor, cast };
 
+/**
+ * Theano's `T.as_tensor_variable(x, name)`: `x` itself if it is a variable,
+ * else a constant of the number or array, named `name` (the Loop
+ * tutorial's `T.as_tensor_variable(np.asarray(0, seq.dtype))`).
+ */
+export function asTensorVariable(x: TensorLike, name?: string): TensorVariable {
+  const t = asTensor(x, 'asTensorVariable');
+  if (name !== undefined && t !== x) t.name = name;
+  return t;
+}
+
 // ---------------------------------------------------------------- elementwise
 
 const un = (op: Parameters<typeof elemwise>[0]) => (x: TensorLike) => elemwise(op, x);

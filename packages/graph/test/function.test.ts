@@ -176,6 +176,15 @@ describe('compile-time errors', () => {
     expect(() => sym.function([x, x], x)).toThrow('function: input x is listed twice');
     expect(() => sym.function([x], x, { mode: 'Fast' as sym.Mode })).toThrow(/mode must be one of FAST_RUN, FAST_COMPILE, DebugMode, NanGuardMode; got "Fast"/);
   });
+  it("refuses Theano's Mode(linker=...) objects by what they hold, naming the mode that matches", () => {
+    const x = T.vector('x');
+    // the Conditions tutorial's theano.function(..., mode=theano.Mode(linker='vm'))
+    expect(() => sym.function([x], x, { mode: { linker: 'vm' } as unknown as sym.Mode })).toThrow(
+      `function: mode must be one of FAST_RUN, FAST_COMPILE, DebugMode, NanGuardMode; got {"linker":"vm"}, a Theano Mode(linker="vm", optimizer="default") object. ` +
+        `sym has no choice of linker (the backend runs one program of kernels): pass the mode by name, here 'FAST_RUN' (the default: mode can be left out)`,
+    );
+    expect(() => sym.function([x], x, { mode: { linker: 'cvm', optimizer: 'fast_compile' } as unknown as sym.Mode })).toThrow(/Mode\(linker="cvm", optimizer="fast_compile"\) object.*here 'FAST_COMPILE'$/);
+  });
   it("refuses option names it does not know, with the camelCase spelling of Theano's keywords", async () => {
     const s = sym.shared(f64([1, 2]), { name: 's' });
     const x = T.vector('x');
