@@ -9,7 +9,8 @@ import { TensorSharedVariable } from './shared.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 import { CompiledFunction } from './function.js';
 
-export type Givens = ReadonlyMap<TensorVariable, unknown> | Record<string, unknown>;
+/** Values by variable: a Map or a list of `[variable, value]` pairs (Theano's dict, as `givens` takes it), or by name. */
+export type Givens = ReadonlyMap<TensorVariable, unknown> | readonly (readonly [TensorVariable, unknown])[] | Record<string, unknown>;
 
 const evalCache = new WeakMap<TensorVariable, Map<string, CompiledFunction>>();
 
@@ -29,7 +30,23 @@ function reach(v: TensorVariable, stop: ReadonlySet<unknown>): { all: Set<Tensor
   return { all, leaves };
 }
 
-function evalInputs(v: TensorVariable, inputs: Givens | undefined): [TensorVariable[], unknown[]] {
+/**
+ * A list of `[variable, value]` pairs as a Map; any other entry is refused
+ * by position (read as an object, the list's indices were taken for names:
+ * 'does not depend on a variable named "0"').
+ */
+function pairsMap(v: TensorVariable, inputs: readonly unknown[]): Map<TensorVariable, unknown> {
+  return new Map(inputs.map((entry, i) => {
+    if (!Array.isArray(entry) || entry.length !== 2 || !(entry[0] instanceof TensorVariable)) {
+      const got = Array.isArray(entry) ? `an array of length ${entry.length}${entry.length > 0 && !(entry[0] instanceof TensorVariable) ? ' not starting with a variable' : ''}` : typeof entry;
+      throw new TypeError(`eval of ${v}: entry ${i} of the list must be a [variable, value] pair, got ${got}; pass a Map, a list of [variable, value] pairs, or values by name`);
+    }
+    return [entry[0], entry[1]] as [TensorVariable, unknown];
+  }));
+}
+
+function evalInputs(v: TensorVariable, given: Givens | undefined): [TensorVariable[], unknown[]] {
+  const inputs = Array.isArray(given) ? pairsMap(v, given) : given;
   const leaves = graphLeaves([v]).filter((l) => !(l instanceof TensorConstant) && !(l instanceof TensorSharedVariable));
   const vars: TensorVariable[] = [];
   const vals: unknown[] = [];
@@ -76,7 +93,7 @@ function evalFunction(v: TensorVariable, vars: TensorVariable[]): CompiledFuncti
 
 declare module './variable.js' {
   interface TensorVariable {
-    /** Compute the value, given values for the inputs (by name or in a Map). Compiled once per set of inputs. */
+    /** Compute the value, given values for the inputs (by name, in a Map or in a list of [variable, value] pairs). Compiled once per set of inputs. */
     eval(inputs?: Givens): Promise<NDArray>;
     /** Synchronous eval, on backends that have synchronous calls. */
     evalSync(inputs?: Givens): NDArray;
