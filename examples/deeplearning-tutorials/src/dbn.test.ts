@@ -185,6 +185,26 @@ describe("Theano's deep belief network (DBN.py)", () => {
     }
   });
 
+  it('under floatX=float32 pretrains and fine-tunes in float32 (the errors a float64 mean of a comparison, as Theano\'s T.mean of integers)', async () => {
+    sym.config.floatX = 'float32';
+    try {
+      const dbn = newDBN(5);
+      const set = sharedDataset(data.x, data.y);
+      const pretrain = dbn.pretrainingFunctions(set.x, batchSize, 1);
+      const { trainFn } = dbn.buildFinetuneFunctions([set, set, set], batchSize, 0.1);
+      const float64Of = (f: sym.SymFunction<sym.NDArray> | sym.SymFunction<sym.NDArray[]>) =>
+        sym.toposort(f.compiled.graphOutputs).flatMap((node) => node.outputs).filter((v) => v.dtype === 'float64').map(String);
+      for (const f of [...pretrain, trainFn]) expect(float64Of(f)).toEqual([]);
+      expect(dbn.errors.dtype).toBe('float64');
+      const [cost] = await pretrain[1]!(0, 0.05);
+      expect(cost!.dtype).toBe('float32');
+      expect(dbn.rbmLayers[1]!.vbias.getValue().dtype).toBe('float32');
+      expect((await trainFn(0)).dtype).toBe('float32');
+    } finally {
+      sym.config.floatX = 'float64';
+    }
+  });
+
   it('pretraining then fine-tuning lowers the validation and test errors from chance', async () => {
     const dbn = newDBN(99);
     const trainData = syntheticBinary(72, nIns, 31, 4);

@@ -122,12 +122,34 @@ describe("Theano's logistic_cg.py", () => {
       const g = await model.trainFnGrad(theta);
       expect(g.length).toBe(size);
       g.forEach((v, i) => expect(v).toBeCloseTo(ref.gradient[i]!, 13));
+      // by synchronous calls, as fmin_cg calls f and fprime
+      expect(model.sync.trainFn(theta)).toBe(await model.trainFn(theta));
+      expect(Array.from(model.sync.trainFnGrad(theta))).toEqual(Array.from(g));
       // the shared theta holds what was set; W is its first nIn * nOut entries row by row, b the last nOut
       expect(Array.from(model.classifier.theta.getValue().toArray() as number[])).toEqual(Array.from(theta));
       const W = (await sym.function([], model.classifier.W)()).toArray() as number[][];
       W.forEach((row, i) => row.forEach((w, j) => expect(w).toBe(theta[i * options.nOut + j])));
       const b = (await sym.function([], model.classifier.b)()).toArray() as number[];
       expect(b).toEqual(Array.from(theta.slice(options.nIn * options.nOut)));
+    }
+  });
+
+  it('under floatX=float32 computes the cost and gradient in float32 and takes float32 theta values only', async () => {
+    sym.config.floatX = 'float32';
+    try {
+      const model = logisticCg(train, valid, options);
+      const graph = model.batchCost.compiled.graphOutputs.concat(model.batchGrad.compiled.graphOutputs);
+      const float64 = sym.toposort(graph).flatMap((node) => node.outputs).filter((v) => v.dtype === 'float64');
+      expect(float64.map(String)).toEqual([]);
+      const theta = Float32Array.from(thetaOf(5));
+      const ref = reference(train, theta, options.nIn, options.nOut, options.batchSize);
+      expect(Math.abs((await model.trainFn(theta)) - ref.cost)).toBeLessThan(1e-5);
+      (await model.trainFnGrad(theta)).forEach((v, i) => expect(Math.abs(v - ref.gradient[i]!)).toBeLessThan(1e-5));
+      expect(model.classifier.theta.getValue().dtype).toBe('float32');
+      // as Theano's set_value, a float64 array is not silently rounded into a float32 shared variable
+      expect(() => model.classifier.theta.setValue(thetaOf(5))).toThrow(/setValue of shared variable theta: .*casting float64 to float32 may lose data/);
+    } finally {
+      sym.config.floatX = 'float64';
     }
   });
 

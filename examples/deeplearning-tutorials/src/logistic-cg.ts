@@ -76,26 +76,43 @@ export function logisticCg(train: Dataset, valid: Dataset, options: { nIn: numbe
   const batchCost = sym.function([minibatchOffset], cost, { givens: givens(trainSet), name: 'batch_cost' });
   const batchGrad = sym.function([minibatchOffset], grad(cost, classifier.theta), { givens: givens(trainSet), name: 'batch_grad' });
 
-  const trainFn = async (thetaValue: Float64Array): Promise<number> => {
-    classifier.theta.setValue(thetaValue, { borrow: true });
-    let total = 0;
-    for (let i = 0; i < nTrainBatches; i++) total += Number(await batchCost(i * batchSize));
-    return total / nTrainBatches;
+  const setTheta = (thetaValue: Float64Array | Float32Array): void => classifier.theta.setValue(thetaValue, { borrow: true });
+  const meanGrad = (grads: sym.NDArray[]): Float64Array => {
+    const total = new Float64Array(grads[0]!.size);
+    for (const g of grads) (g.toArray() as number[]).forEach((v, k) => (total[k]! += v / grads.length));
+    return total;
   };
-  const trainFnGrad = async (thetaValue: Float64Array): Promise<Float64Array> => {
-    classifier.theta.setValue(thetaValue, { borrow: true });
-    const total = new Float64Array(thetaValue.length);
-    for (let i = 0; i < nTrainBatches; i++) {
-      const g = (await batchGrad(i * batchSize)).toArray() as number[];
-      g.forEach((v, k) => (total[k]! += v));
-    }
-    return total.map((v) => v / nTrainBatches);
+  const offsets = (n: number) => Array.from({ length: n }, (_, i) => i * batchSize);
+  const mean = (values: number[]) => values.reduce((a, v) => a + v, 0) / values.length;
+
+  const trainFn = async (thetaValue: Float64Array | Float32Array): Promise<number> => {
+    setTheta(thetaValue);
+    const losses: number[] = [];
+    for (const offset of offsets(nTrainBatches)) losses.push(Number(await batchCost(offset)));
+    return mean(losses);
   };
-  const validationError = async (thetaValue: Float64Array): Promise<number> => {
-    classifier.theta.setValue(thetaValue, { borrow: true });
-    let total = 0;
-    for (let i = 0; i < nValidBatches; i++) total += Number(await validateModel(i * batchSize));
-    return total / nValidBatches;
+  const trainFnGrad = async (thetaValue: Float64Array | Float32Array): Promise<Float64Array> => {
+    setTheta(thetaValue);
+    const grads: sym.NDArray[] = [];
+    for (const offset of offsets(nTrainBatches)) grads.push(await batchGrad(offset));
+    return meanGrad(grads);
   };
-  return { classifier, batchCost, batchGrad, validateModel, trainFn, trainFnGrad, validationError };
+  const validationError = async (thetaValue: Float64Array | Float32Array): Promise<number> => {
+    setTheta(thetaValue);
+    const losses: number[] = [];
+    for (const offset of offsets(nValidBatches)) losses.push(Number(await validateModel(offset)));
+    return mean(losses);
+  };
+  /** The same by synchronous calls (`f.sync`), as scipy's fmin_cg calls `f` and `fprime`: on the CPU backend. */
+  const sync = {
+    trainFn: (thetaValue: Float64Array | Float32Array): number => {
+      setTheta(thetaValue);
+      return mean(offsets(nTrainBatches).map((offset) => Number(batchCost.sync(offset))));
+    },
+    trainFnGrad: (thetaValue: Float64Array | Float32Array): Float64Array => {
+      setTheta(thetaValue);
+      return meanGrad(offsets(nTrainBatches).map((offset) => batchGrad.sync(offset)));
+    },
+  };
+  return { classifier, batchCost, batchGrad, validateModel, trainFn, trainFnGrad, validationError, sync };
 }
