@@ -201,6 +201,17 @@ describe("Theano's Loop page: scan", () => {
     expectRowsClose(out, [[0.41997434, 0, 0.41997434, 0, 0], [0, 1, 1, 0, 0], [0, 0, 1, 0, 0]], 8);
   });
 
+  it("accumulate the number of loops: a step returning only the update {k: k + 1}, the updates passed to the function", async () => {
+    const k = sym.shared(0);
+    const nSym = T.iscalar('n_sym');
+    const [results, updates] = sym.scan(() => new Map([[k, k.add(1)]]), { nSteps: nSym });
+    expect(results).toEqual([]);
+    const accumulator = sym.function([nSym], [], { updates, allowInputDowncast: true });
+    expect(k.getValue().toArray()).toBe(0); // k.get_value() prints 0
+    await accumulator(5);
+    expect(k.getValue().toArray()).toBe(5); // and 5 after accumulator(5)
+  });
+
   it('tanh(v·W + b)·d with d one binomial draw made outside the scan, the updates passed to the function', async () => {
     const X = T.matrix('X');
     const W = T.matrix('W');

@@ -32,6 +32,7 @@ import type { TensorSharedVariable } from './shared.js';
 import { checkOptionNames } from './options.js';
 import { planTaps, stepArity, withArityOf, type ScanOutputInfo, type ScanSequence } from './scan-taps.js';
 import { UNTIL_SEEN, splitUntil, untilLoop, type LoopRunner, type Until } from './scan-until.js';
+import { StepUpdatesSeen, scanWithStepUpdates, splitStepUpdates } from './scan-updates.js';
 
 export type { ScanOutputInfo, ScanSequence } from './scan-taps.js';
 
@@ -64,13 +65,14 @@ export interface ScanOptions {
 }
 
 /**
- * Theano's second result: updates to apply in `sym.function`. sym's scans
- * make none: a function moves the generators of the random variables a
- * step makes by itself.
+ * Theano's second result: updates to apply in `sym.function`: one per
+ * shared variable the step updates (its value after the last step). A
+ * function moves the generators of the random variables a step makes by
+ * itself, so those need none.
  */
 export type ScanUpdates = [TensorSharedVariable, TensorVariable][];
 
-/** Updates a Theano step returns beside its outputs: sym takes only none (`{}`, an empty Map or list). */
+/** Updates a Theano step returns beside its outputs or alone: a Map or a list of (shared variable, new value) pairs (`{}` for none). */
 export type StepUpdates = Readonly<Record<string, never>> | ReadonlyMap<TensorSharedVariable, TensorLike> | readonly (readonly [TensorSharedVariable, TensorLike])[];
 
 const SCAN_OPTIONS = ['sequences', 'outputsInfo', 'nonSequences', 'nSteps', 'goBackwards', 'truncateGradient', 'name', 'strict'] as const satisfies readonly (keyof ScanOptions)[];
@@ -83,7 +85,7 @@ type Step = (...args: TensorVariable[]) => TensorLike | readonly TensorLike[];
  * sequence, the previous value of each output with an initial value in
  * `outputsInfo`, then the non-sequences, and returns its outputs; each
  * comes back with a leading axis of steps. Returns `[outputs, updates]`
- * (the updates are always empty). Theano's taps pass several steps:
+ * (the updates: one per shared variable the step updates). Theano's taps pass several steps:
  * `{ input: s, taps: [-1, 0, 1] }` as a sequence, `{ initial, taps: [-2, -1] }`
  * as an output (see {@link ScanSequence} and {@link ScanOutputInfo}).
  *
@@ -107,11 +109,19 @@ export function scan(
 ): [TensorVariable[], ScanUpdates];
 /** {@inheritDoc scan:(0)} */
 export function scan(fn: (...args: TensorVariable[]) => readonly TensorLike[], options?: ScanOptions): [TensorVariable[], ScanUpdates];
-/** `scan` of a step that returns Theano's `(outputs, updates)` pair (hmc.py's `return [new_pos, new_vel], {}`); the updates must be empty. */
+/**
+ * `scan` of a step that returns Theano's `(outputs, updates)` pair (hmc.py's
+ * `return [new_pos, new_vel], {}`): each shared variable updated becomes a
+ * state of the loop, and scan returns its value after the last step as an update.
+ */
 export function scan(fn: (...args: TensorVariable[]) => readonly [readonly TensorLike[], StepUpdates], options?: ScanOptions): [TensorVariable[], ScanUpdates];
+/** {@inheritDoc scan:(3)} */
+export function scan(fn: (...args: TensorVariable[]) => readonly [TensorLike, StepUpdates], options?: ScanOptions): [TensorVariable, ScanUpdates];
+/** `scan` of a step that returns only updates of shared variables (Theano's `lambda: {k: k + 1}`): no outputs, the updates for `sym.function`. */
+export function scan(fn: (...args: TensorVariable[]) => StepUpdates, options?: ScanOptions): [TensorVariable[], ScanUpdates];
 /** {@inheritDoc scan:(0)} */
 export function scan(fn: (...args: TensorVariable[]) => TensorLike, options?: ScanOptions): [TensorVariable, ScanUpdates];
-export function scan(fn: Step | ((...args: TensorVariable[]) => readonly unknown[]), options: ScanOptions = {}): [TensorVariable | TensorVariable[], ScanUpdates] {
+export function scan(fn: (...args: TensorVariable[]) => unknown, options: ScanOptions = {}): [TensorVariable | TensorVariable[], ScanUpdates] {
   if (typeof fn !== 'function') throw new TypeError(`scan: the first argument must be the step function, got ${fn === null ? 'null' : typeof fn}`);
   checkOptionNames(options, 'scan', SCAN_OPTIONS);
   checkTruncateGradient(options.truncateGradient);
@@ -124,11 +134,18 @@ export function scan(fn: Step | ((...args: TensorVariable[]) => readonly unknown
     const [results, single] = scanLoop(plan.fn, plan.sequences, plan.outputsInfo, nonSequences, options, name, plan.lastOnly);
     return [plan.finish(results, single), []];
   } catch (e) {
+    // the step updates shared variables: the loop again, with a state for each (scan-updates.ts)
+    if (e instanceof StepUpdatesSeen) return scanWithStepUpdates(scan as never, fn as Step, options, e);
     if (e !== UNTIL_SEEN) throw e;
   }
   // the step returned until(condition): a loop that ends on it (scan-until.ts)
   const loop: LoopRunner = (step, sequences, infos, lastOnly) => scanLoop(step, sequences, infos, nonSequences, options, name, lastOnly);
-  return [untilLoop(fn as Step, planOf, nonSequences, loop, options.truncateGradient), []];
+  try {
+    return [untilLoop(fn as Step, planOf, nonSequences, loop, options.truncateGradient), []];
+  } catch (e) {
+    if (!(e instanceof StepUpdatesSeen)) throw e;
+    throw new TypeError(`scan: the step returns until(...) and updates ${e.shared.map(String).join(', ')}; sym's scan takes updates of shared variables only in a loop without until: carry the value as a state instead`);
+  }
 }
 
 /** `fn`, stopping scan's plain loop as soon as the step returns until(...). */
@@ -161,6 +178,8 @@ const hasVariable = (o: unknown): boolean => o instanceof TensorVariable || (Arr
 function outputsOf(fn: Step): Step {
   const step: Step = (...args) => {
     const raw = fn(...args);
+    const updated = splitStepUpdates(raw);
+    if (updated) throw new StepUpdatesSeen(updated.pairs.map(([s]) => s), updated.outputs.length, updated.single);
     if (!Array.isArray(raw) || raw.length !== 2) return raw;
     const [a, b] = raw as unknown[];
     let pair: [unknown, unknown] | undefined;
@@ -172,8 +191,8 @@ function outputsOf(fn: Step): Step {
     const keys: unknown[] = updates instanceof Map ? [...updates.keys()] : Array.isArray(updates) ? updates.map((p) => (p as unknown[])[0]) : Object.keys(updates as object);
     if (keys.length) {
       throw new TypeError(
-        `scan: the step returned updates of ${keys.map(String).join(', ')} beside its outputs (Theano's (outputs, updates)); ` +
-          "sym's scan steps cannot update shared variables: carry the value as a state instead",
+        `scan: the step returned updates of ${keys.map(String).join(', ')} beside its outputs (Theano's (outputs, updates)) as a plain object, whose keys are strings, not shared variables; ` +
+          'return them as a Map (new Map([[k, k.add(1)]])) or a list of [shared variable, new value] pairs',
       );
     }
     return outputs as TensorLike | readonly TensorLike[];
@@ -232,8 +251,8 @@ function scanLoop(
     const raw = fn(...args);
     if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !(raw instanceof TensorVariable) && !(raw instanceof NDArray)) {
       throw new TypeError(
-        'scan: the step returned an object; it must return its outputs (a variable or an array of them). ' +
-          "sym's scan steps cannot return updates of shared variables: carry the value as a state instead",
+        'scan: the step returned an object; it must return its outputs (a variable or an array of them), ' +
+          'and updates of shared variables as a Map (new Map([[k, k.add(1)]])) or a list of [shared variable, new value] pairs: a plain object\'s keys are strings',
       );
     }
     const multiple = Array.isArray(raw) && raw.some((r) => r instanceof TensorVariable);

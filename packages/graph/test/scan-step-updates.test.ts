@@ -2,7 +2,8 @@
  * A Theano step may return `(outputs, updates)`: hmc.py's leapfrog returns
  * `[new_pos, new_vel], {}`. With no updates the outputs are the step's
  * result, in either order and with the updates as a dict, a Map or a list
- * of pairs; updates themselves are refused, naming them.
+ * of pairs; updates of shared variables are taken (scan-shared-updates.test.ts),
+ * except in a plain object, whose keys are strings.
  */
 import { describe, expect, it } from 'vitest';
 import { T, sym } from './helpers.js';
@@ -34,10 +35,17 @@ describe('scan: a step that returns (outputs, updates)', () => {
     }
   });
 
-  it('refuses updates beside the outputs, naming the variables', () => {
+  it('takes updates beside the outputs as a Map or a list of pairs (scan-shared-updates.test.ts has the rest); a plain object is refused, naming its keys', () => {
     const k = sym.shared(sym.array(0, { dtype: 'float64' }), { name: 'k' });
-    const message = /scan: the step returned updates of k beside its outputs \(Theano's \(outputs, updates\)\); sym's scan steps cannot update shared variables: carry the value as a state instead/;
-    expect(() => sym.scan(((a: V) => [a.add(1), new Map([[k, k.add(1)]])]) as unknown as Step, { outputsInfo: [x], nSteps: 2 })).toThrow(message);
-    expect(() => sym.scan(((a: V) => [[a.add(1)], [[k, k.add(1)]]]) as unknown as Step, { outputsInfo: [x], nSteps: 2 })).toThrow(message);
+    for (const pack of [(a: V) => [a.add(k), new Map([[k, k.add(1)]])], (a: V) => [[a.add(k)], [[k, k.add(1)]]]]) {
+      k.setValue(sym.array(0, { dtype: 'float64' }));
+      const [s, updates] = sym.scan(pack as unknown as Step, { outputsInfo: [x], nSteps: 2 });
+      const out = Array.isArray(s) ? s[0]! : s;
+      expect(sym.function([x], [out], { updates }).sync([1, 2])[0]!.toArray()).toEqual([[1, 2], [2, 3]]);
+      expect(k.getValue().toArray()).toBe(2);
+    }
+    expect(() => sym.scan(((a: V) => [a.add(1), { k: k.add(1) }]) as unknown as Step, { outputsInfo: [x], nSteps: 2 })).toThrow(
+      "scan: the step returned updates of k beside its outputs (Theano's (outputs, updates)) as a plain object, whose keys are strings, not shared variables; return them as a Map (new Map([[k, k.add(1)]])) or a list of [shared variable, new value] pairs",
+    );
   });
 });
