@@ -29,6 +29,7 @@ import { affine, type AffineContext } from './affine-bound.js';
 import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
 import { cast, elemwise } from './ops/elemwise.js';
 import { markReshapedWindow, markWindowWriter, reshapedWindowOf, windowWriterOf } from './window-marks.js';
+import { labelForErrors, nameInError } from './error-names.js';
 
 /**
  * Python's `slice(start, stop, step)`: bounds may be omitted (null or
@@ -260,7 +261,8 @@ function rows(v: TensorVariable, idx: TensorVariable): TensorVariable {
   const picked = apply1(new AdvancedSubtensor1(), [v, apply1(new Reshape([-1]), [idx])]);
   const flat = picked.owner!.inputs[1]!;
   const shape = [...idx.broadcastable.map((_, d) => shapeI(idx, d)), ...v.broadcastable.slice(1).map((_, d) => shapeI(v, d + 1))];
-  const window = apply1(new ReshapeTo(), [picked, ...shape]);
+  // named in errors as the user wrote it (emb[idxs]), not as the ReshapeTo that shapes the rows back
+  const window = labelForErrors(apply1(new ReshapeTo(), [picked, ...shape]), () => `${nameInError(v)}[${nameInError(idx)}]`);
   markWindowWriter(window, v, (y, set) => {
     // y broadcast to the window, as rows of the flattened index: written as x.get(flat) is (inc adds up at repeated rows, set's last write wins)
     const full = apply1(new Alloc(), [y, ...shape]);
@@ -373,10 +375,12 @@ function pairs(x: TensorVariable, rows: TensorVariable, cols: TensorVariable): T
   // NumPy's negative indices count from the end of their own axis; an index out of its axis is clamped into it (as x.get(idx)), not into the next row
   const wrap = (i: TensorVariable, n: TensorVariable) => elemwise('clip', elemwise('switch', elemwise('lt', i, 0), elemwise('add', i, n), i), 0, elemwise('sub', n, 1));
   const paired = apply1(new MatchLength(0, 0, (a, b) =>
-        `get: shape mismatch: the index arrays cannot be broadcast together (NumPy's IndexError): index 0 (${rows}) has shape (${a[0]},) and index 1 (${cols}) has shape (${b[0]},); ` +
+        `get: shape mismatch: the index arrays cannot be broadcast together (NumPy's IndexError): index 0 (${nameInError(rows)}) has shape (${a[0]},) and index 1 (${nameInError(cols)}) has shape (${b[0]},); ` +
         `x.get(rows, cols) of a matrix pairs them one to one (a vector that should broadcast its one index needs a broadcastable type: T.tensor('int64', [true]))`, 'get pairs'), [rows, cols]);
   const linear = elemwise('add', elemwise('mul', wrap(paired, n0), n1), wrap(cols, n1));
-  const window = apply1(new AdvancedSubtensor1(), [apply1(new Reshape([-1]), [x]), linear]);
+  // x flattened, named so in errors (a write into the window names it: 'incSubtensor into x.flatten()')
+  const flat = labelForErrors(apply1(new Reshape([-1]), [x]), () => `${nameInError(x)}.flatten()`);
+  const window = apply1(new AdvancedSubtensor1(), [flat, linear]);
   // taken from x flattened: writing into it must give x's shape back
   return markReshapedWindow(window, x);
 }

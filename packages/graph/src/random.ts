@@ -14,6 +14,7 @@
  */
 import { config } from './config.js';
 import { checkOptionNames } from './options.js';
+import { labelForErrors } from './error-names.js';
 import type { DType, FloatDType } from './dtype.js';
 import { intRange, isFloat, isInt, promote } from './dtype.js';
 import { RandomState, describeSeed } from './random-state.js';
@@ -207,7 +208,7 @@ export class RandomStreams {
     // literals stay literals (a float32 sample stays float32); tensors promote, and the result is cast to dtype as Theano's
     const span = typeof low === 'number' && typeof high === 'number' ? high - low : T.sub(high, low);
     const x = low === 0 && span === 1 ? u : T.add(T.mul(u, span), low);
-    return withRng(castTo(x, dtype), rng);
+    return withRng(castTo(x, dtype), rng, 'uniform');
   }
 
   /** Normal with mean `avg` and standard deviation `std`, of shape `size`. */
@@ -222,7 +223,7 @@ export class RandomStreams {
     paramRank('RandomStreams.normal', 'std', std, size);
     const [z, rng] = this.#sample('normal', size, dtype);
     const x = avg === 0 && std === 1 ? z : T.add(T.mul(z, std), avg);
-    return withRng(castTo(x, dtype), rng);
+    return withRng(castTo(x, dtype), rng, 'normal');
   }
 
   /**
@@ -243,12 +244,12 @@ export class RandomStreams {
     const udtype: FloatDType = pt.dtype === 'float64' && !(typeof p === 'number') ? 'float64' : 'float32';
     if (n === 1) {
       const [u, rng] = this.#sample('uniform', size, udtype);
-      return withRng(castTo(T.lt(u, pt), dtype), rng);
+      return withRng(castTo(T.lt(u, pt), dtype), rng, 'binomial');
     }
     // n trials along a last axis, summed
     const [u, rng] = this.#sample('uniform', [...size, n], udtype);
     const pn = pt.ndim === 0 ? pt : pt.dimshuffle(...pt.broadcastable.map((_, d) => d), 'x');
-    return withRng(T.sum(T.lt(u, pn), { axis: -1, dtype }), rng);
+    return withRng(T.sum(T.lt(u, pn), { axis: -1, dtype }), rng, 'binomial');
   }
 
   /**
@@ -265,7 +266,7 @@ export class RandomStreams {
       throw new RangeError(`${what}: low and high must be integers (numbers) with low <= high, got low=${String(low)}, high=${String(high)}`);
     }
     const [x, rng] = this.#sample('integers', size, dtype, [low, high]);
-    return withRng(x, rng);
+    return withRng(x, rng, 'randomIntegers');
   }
 
   /**
@@ -287,7 +288,7 @@ export class RandomStreams {
     const [u, rng] = this.#sample('uniform', [T.shapeI(p, 0), n], p.dtype === 'float64' ? 'float64' : 'float32');
     const picks = categories(p, u, T.shapeI(p, 1)); // (rows, n)
     const oneHot = T.eq(picks.dimshuffle(0, 1, 'x'), arange(T.shapeI(p, 1)).dimshuffle('x', 'x', 0));
-    return withRng(T.sum(oneHot, { axis: 1, dtype }), rng);
+    return withRng(T.sum(oneHot, { axis: 1, dtype }), rng, 'multinomial');
   }
 
   /**
@@ -330,8 +331,8 @@ export class RandomStreams {
       picks = T.minimum(T.cast(T.floor(u.mul(T.cast(count, 'float32'))), 'int32'), T.sub(count, 1));
       rng = r;
     }
-    if (values) return withRng(castTo(get(values, T.cast(picks, 'int32')), options.dtype ?? values.dtype), rng);
-    return withRng(castTo(picks, dtype), rng);
+    if (values) return withRng(castTo(get(values, T.cast(picks, 'int32')), options.dtype ?? values.dtype), rng, 'choice');
+    return withRng(castTo(picks, dtype), rng, 'choice');
   }
 
   readonly #sampler: Sampler = (distribution, size, dtype, lam) => this.#sample(distribution, size, dtype, undefined, lam);
@@ -398,6 +399,8 @@ function castTo(x: TensorVariable, dtype: DType): TensorVariable {
   return x.dtype === dtype ? x : cast(x, dtype);
 }
 
-function withRng(x: TensorVariable, rng: SharedRandomState): RandomTensor {
+function withRng(x: TensorVariable, rng: SharedRandomState, method?: string): RandomTensor {
+  // a draw made of several ops (binomial: cast(uniform < p)) is named in errors by the call, not by its last op
+  if (method !== undefined) labelForErrors(x, `RandomStreams.${method}'s draw`);
   return Object.defineProperty(x, 'rng', { value: rng, enumerable: false }) as RandomTensor;
 }

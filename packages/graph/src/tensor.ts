@@ -25,6 +25,7 @@ import * as nnetExtra from './nnet-extra.js';
 export type { Length };
 import { arange, get } from './indexing.js';
 import type { Reducer } from './kernel.js';
+import { labelForErrors, nameInError } from './error-names.js';
 
 // ---------------------------------------------------------------- variables
 
@@ -396,7 +397,11 @@ export function categoricalCrossentropy(codingDist: TensorLike, trueDist: Tensor
   const t = asTensor(trueDist, 'categoricalCrossentropy: true_dist');
   if (p.ndim !== 2) throw new TypeError(`categoricalCrossentropy: coding_dist must be a matrix (one distribution per row), got ${p} of type ${p.type}`);
   // the log before the pick: log(softmax(z)) is what the optimizer rewrites to log-softmax
-  if (t.ndim === 1 && isInt(t.dtype)) return neg(get(log(p), arange(shapeI(p, 0)), t));
+  if (t.ndim === 1 && isInt(t.dtype)) {
+    // labels that are not one per row fail in get's pairing of the rows with the labels: the rows are named as this call made them
+    const rows = labelForErrors(arange(shapeI(p, 0)), () => `the rows of categoricalCrossentropy's coding_dist ${nameInError(p)}`);
+    return neg(get(log(p), rows, t));
+  }
   if (t.ndim !== 2) throw new TypeError(`categoricalCrossentropy: true_dist must be an integer vector of labels or a matrix of distributions, got ${t} of type ${t.type}`);
   return neg(sum(mul(t, log(p)), { axis: -1 }));
 }

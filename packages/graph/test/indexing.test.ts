@@ -293,7 +293,7 @@ describe('setSubtensor and incSubtensor', () => {
   it('refuse y that does not broadcast, a lossy dtype, and what is not a window', () => {
     const bad = T.dmatrix('bad');
     expect(() => sym.function([x, bad], T.setSubtensor(x.get('1:3'), bad)).sync(X, [[1, 2, 3]])).toThrow(
-      "SetSubtensor{1:3}: bad of shape (1, 3) does not broadcast to the window's shape (2, 3). Its dimension 0 has length 1 but is not broadcastable",
+      "setSubtensor into x (SetSubtensor{1:3}): bad of shape (1, 3) does not broadcast to the window's shape (2, 3). Its dimension 0 has length 1 but is not broadcastable",
     );
     expect(() => T.setSubtensor(T.fmatrix('f').get(0), T.dvector('d'))).toThrow("cannot write d (float64) into f (float32) without losing data; cast it first (.astype('float32'))");
     expect(() => T.incSubtensor(T.tensor('bool', [false], 'b').get(0), true)).toThrow('cannot increment a bool tensor b; use setSubtensor');

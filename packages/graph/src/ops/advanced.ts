@@ -16,7 +16,7 @@ import type { ScalarExpr, ScatterAccumulator } from '../kernel.js';
 import type { DType } from '../dtype.js';
 import { broadcastStrides } from './broadcast.js';
 import * as ix from '../index-expr.js';
-import { broadcastIndex, checkBroadcastTo, checkWritable, resolveInt } from './subtensor.js';
+import { broadcastIndex, checkBroadcastTo, checkWritable, resolveInt, writing } from './subtensor.js';
 
 function checkIndexVector(what: string, idx: TensorVariable): void {
   if (idx.ndim !== 1 || !isInt(idx.dtype)) throw new TypeError(`${what}: the index must be an integer vector, got ${idx} of type ${idx.type}`);
@@ -94,7 +94,7 @@ export class AdvancedIncSubtensor1 extends Op {
   }
   inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
     const [xs, ys, is] = shapes as [StaticShape, StaticShape, StaticShape];
-    checkBroadcastTo(this.toString(), node.inputs[1]!, ys, [is[0]!, ...xs.slice(1)]);
+    checkBroadcastTo(writing(this.set, node), node.inputs[1]!, ys, [is[0]!, ...xs.slice(1)]);
     return [xs];
   }
   perform(inputs: readonly NDArray[], node: Apply): NDArray[] {

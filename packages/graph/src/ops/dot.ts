@@ -6,6 +6,7 @@ import { Apply, Op } from '../op.js';
 import { TensorType } from '../type.js';
 import type { StaticShape, TensorVariable } from '../variable.js';
 import type { LowerContext, TensorView } from '../lower.js';
+import { nameInError } from '../error-names.js';
 
 export function dotDTypes(a: DType, b: DType): { out: DType; acc: DType } {
   const p = promote(a, b);
@@ -34,10 +35,10 @@ export class Dot extends Op {
     const ka = sa[sa.length - 1];
     const kb = sb.length >= 2 ? sb[sb.length - 2] : sb[0];
     if (ka !== null && kb !== null && ka !== undefined && kb !== undefined && ka !== kb) {
-      const [a, b] = node.inputs as [TensorVariable, TensorVariable];
+      const [a, b] = (node.inputs as [TensorVariable, TensorVariable]).map(nameInError);
       throw new Error(
-        `dot: shapes ${shapeToString(sa)} (${a.toString()}) and ${shapeToString(sb)} (${b.toString()}) are not aligned: ` +
-          `${ka} (last dimension of ${a.toString()}) != ${kb} (${sb.length >= 2 ? 'second-to-last' : 'only'} dimension of ${b.toString()})`,
+        `dot: shapes ${shapeToString(sa)} (${a}) and ${shapeToString(sb)} (${b}) are not aligned: ` +
+          `${ka} (last dimension of ${a}) != ${kb} (${sb.length >= 2 ? 'second-to-last' : 'only'} dimension of ${b})`,
       );
     }
     return [[...sa.slice(0, -1), ...sb.slice(0, -2), ...(sb.length >= 2 ? sb.slice(-1) : [])]];

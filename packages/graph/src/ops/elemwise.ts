@@ -10,6 +10,7 @@ import { TensorType } from '../type.js';
 import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
 import type { LowerContext, TensorView } from '../lower.js';
 import { broadcastShapes, broadcastStrides, padLeft } from './broadcast.js';
+import { nameInError } from '../error-names.js';
 
 export interface ElemwiseDTypes {
   readonly compute: DType;
@@ -67,7 +68,7 @@ export class Elemwise extends Op {
         this.toString(),
         shapes,
         node.inputs.map((v) => v.broadcastable),
-        (i) => node.inputs[i]!.toString(),
+        (i) => nameInError(node.inputs[i]!),
       ),
     ];
   }

@@ -12,6 +12,7 @@ import type { StaticShape, TensorVariable } from '../variable.js';
 import type { BufferView, LowerContext, TensorView } from '../lower.js';
 import type { ScalarExpr } from '../kernel.js';
 import * as ix from '../index-expr.js';
+import { nameInError } from '../error-names.js';
 
 function checkAxis(what: string, axis: number, ndim: number): void {
   if (!Number.isInteger(axis) || axis < 0 || axis >= ndim) throw new RangeError(`${what}: axis ${axis} is out of range for tensors of ${ndim} dimensions`);
@@ -71,7 +72,7 @@ export class Join extends Op {
     return [new TensorType(dtype, bc)];
   }
   inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
-    return [joinedShape(this.toString(), this.axis, shapes, (p) => node.inputs[p]!.toString())];
+    return [joinedShape(this.toString(), this.axis, shapes, (p) => nameInError(node.inputs[p]!))];
   }
   perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
     const shape = this.inferShape(

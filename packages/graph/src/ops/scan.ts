@@ -19,6 +19,7 @@ import type { BufferView, LowerContext, LowerMark, TensorView } from '../lower.j
 import type { ScalarExpr } from '../kernel.js';
 import { foldStatic, staticLeaves, toposort } from '../schedule.js';
 import * as ix from '../index-expr.js';
+import { checkShapes, checkStateShape } from './scan-checks.js';
 
 /** Keep every step's value of a state (its output gains a leading axis of steps), or only the last. */
 export type ScanKeep = 'all' | 'last';
@@ -346,6 +347,7 @@ export class Scan extends Op {
         perStepNodes.push(nd);
       } else if (visits.length > 0) {
         const ins = nd.inputs.map(viewIn(invariant));
+        checkShapes(nd, ins);
         const outs = foldStatic(nd, ins) ?? nd.op.lower(ctx, ins, nd);
         nd.outputs.forEach((o, i) => invariant.set(o, outs[i]!));
       }
@@ -366,6 +368,7 @@ export class Scan extends Op {
         [...sequences, ...states].forEach((p, i) => views.set(p, placeholders[i]!));
         for (const nd of perStepNodes) {
           const ins = nd.inputs.map(viewIn(views));
+          checkShapes(nd, ins);
           const lowered = foldStatic(nd, ins) ?? nd.op.lower(ctx, ins, nd);
           nd.outputs.forEach((o, i) => views.set(o, lowered[i]!));
         }
@@ -438,15 +441,6 @@ function replayStep(ctx: LowerContext, r: StepRecording, placeholders: readonly 
   r.placeholders.forEach((v, i) => substitute.set((v as BufferView).buffer, (placeholders[i] as BufferView).buffer));
   const where = ctx.replay!(r.from, r.to, substitute);
   return r.outputs.map((v) => (v.kind === 'buffer' ? { ...v, buffer: where(v.buffer) } : v));
-}
-
-function checkStateShape(op: Scan, i: number, before: readonly number[], after: readonly number[]): void {
-  if (before.length !== after.length || before.some((d, k) => d !== after[k])) {
-    throw new RangeError(
-      `${op}: state ${i} (${op.inner.outputs[i]}) changes shape from (${before.join(', ')}) to (${after.join(', ')}) in one step; ` +
-        `a state must keep its shape (Theano raises the same)`,
-    );
-  }
 }
 
 function rowOf(x: NDArray, t: number): NDArray {

@@ -4,6 +4,7 @@ import { Apply, Op } from '../op.js';
 import { TensorType } from '../type.js';
 import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
 import { isContiguous, type BufferView, type LowerContext, type TensorView } from '../lower.js';
+import { nameInError } from '../error-names.js';
 
 export type DimShufflePattern = readonly (number | 'x')[];
 
@@ -189,12 +190,12 @@ export class Reshape extends Op {
       }
       // with a 0 length among the others, -1 could be anything (NumPy refuses too)
       if (rest === 0 || total % rest !== 0) {
-        throw new Error(`${this.toString()}: cannot reshape ${node.inputs[0]?.toString() ?? 'input'} of shape ${shapeToString(s)} (size ${total}) into ${shapeToString(this.spec)}`);
+        throw new Error(`${this.toString()}: cannot reshape ${node.inputs[0] ? nameInError(node.inputs[0]) : 'input'} of shape ${shapeToString(s)} (size ${total}) into ${shapeToString(this.spec)}`);
       }
       return [dims.map((d) => (d === -1 ? total / rest : d))];
     }
     if (rest !== total) {
-      throw new Error(`${this.toString()}: cannot reshape ${node.inputs[0]?.toString() ?? 'input'} of shape ${shapeToString(s)} (size ${total}) into ${shapeToString(dims)} (size ${rest})`);
+      throw new Error(`${this.toString()}: cannot reshape ${node.inputs[0] ? nameInError(node.inputs[0]) : 'input'} of shape ${shapeToString(s)} (size ${total}) into ${shapeToString(dims)} (size ${rest})`);
     }
     return [dims];
   }

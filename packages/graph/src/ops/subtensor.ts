@@ -23,6 +23,7 @@ import type { At, BufferView, LowerContext, TensorView } from '../lower.js';
 import { forEachOffset, gather } from './shape.js';
 import type { ScalarExpr } from '../kernel.js';
 import * as ix from '../index-expr.js';
+import { nameInError } from '../error-names.js';
 
 /**
  * One entry of a basic index: a constant integer, a symbolic one (the op's
@@ -326,7 +327,7 @@ export class IncSubtensor extends Op {
   inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
     const [xs, ys] = shapes as [StaticShape, StaticShape];
     const window = windowShape(this.entries, xs);
-    checkBroadcastTo(this.toString(), node.inputs[1]!, ys, window);
+    checkBroadcastTo(writing(this.set, node), node.inputs[1]!, ys, window);
     return [xs];
   }
 
@@ -414,13 +415,23 @@ export function checkWritable(what: string, x: TensorVariable, y: TensorVariable
   if (!set && x.dtype === 'bool') throw new TypeError(`${what}: cannot increment a bool tensor ${x}; use setSubtensor`);
 }
 
+/**
+ * Who writes, for a writer op's errors: the call it stands for and the x
+ * written into (`setSubtensor into x (AdvancedSetSubtensor1)`), as the
+ * front door (indexing.ts) names them, the op last for a writer a
+ * gradient made.
+ */
+export function writing(set: boolean, node: Apply): string {
+  return `${set ? 'setSubtensor' : 'incSubtensor'} into ${nameInError(node.inputs[0]!)} (${node.op})`;
+}
+
 export function checkBroadcastTo(what: string, y: TensorVariable, shape: StaticShape, target: StaticShape): void {
-  if (shape.length > target.length) throw new TypeError(`${what}: ${y} of shape ${fmt(shape)} has more dimensions than the window ${fmt(target)}`);
+  if (shape.length > target.length) throw new TypeError(`${what}: ${nameInError(y)} of shape ${fmt(shape)} has more dimensions than the window ${fmt(target)}`);
   shape.forEach((n, k) => {
     const t = target[target.length - shape.length + k];
     if (n === null || t === null || t === undefined || n === t || (n === 1 && y.broadcastable[k])) return;
     const hint = n === 1 ? ` Its dimension ${k} has length 1 but is not broadcastable: mark it so (dimshuffle with 'x', or shared(..., { broadcastable })).` : '';
-    throw new RangeError(`${what}: ${y} of shape ${fmt(shape)} does not broadcast to the window's shape ${fmt(target)}.${hint}`);
+    throw new RangeError(`${what}: ${nameInError(y)} of shape ${fmt(shape)} does not broadcast to the window's shape ${fmt(target)}.${hint}`);
   });
 }
 

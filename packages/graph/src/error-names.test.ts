@@ -1,0 +1,127 @@
+// Errors for shapes that do not fit name the user's variables and calls, not the ops' intermediates (`DimShuffle{1,0}.0`).
+import { describe, expect, it } from 'vitest';
+import { T, sym } from '../test/helpers.js';
+
+const ones = (shape: number[]) => sym.array(new Float64Array(shape.reduce((a, b) => a * b, 1)).fill(1)).reshape(shape);
+const ints = (values: number[][] | number[]) => sym.array(values, { dtype: 'int64' });
+
+/** The message of what `run` rejects. */
+async function messageOf(run: () => Promise<unknown>): Promise<string> {
+  try {
+    await run();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected an error');
+}
+
+describe('nameInError', () => {
+  it('is the name, else the expression as the user wrote it, else the op with the named variables it comes from', () => {
+    const [a, b] = [T.matrix('a'), T.matrix('b')];
+    expect(sym.nameInError(a)).toBe('a');
+    expect(sym.nameInError(a.T)).toBe('a.T');
+    expect(sym.nameInError(T.exp(a).add(b))).toBe('(exp(a) + b)');
+    expect(sym.nameInError(a.mul(2))).toBe('(a * 2)');
+    const named = T.exp(a);
+    named.name = 'h';
+    expect(sym.nameInError(named.add(1))).toBe('(h + 1)');
+    // too long to be worth printing: the op, and what it was computed from
+    let long = a;
+    for (let k = 0; k < 8; k++) long = T.tanh(long.add(b));
+    expect(sym.nameInError(long)).toBe('Elemwise{tanh,no_inplace}.0 (computed from b, a)');
+  });
+
+  it("names emb.get(idxs) of an index matrix as emb[idxs] and a RandomStreams draw by its call, a name given later first", () => {
+    const emb = T.matrix('emb');
+    const idxs = T.lmatrix('idxs');
+    expect(sym.nameInError(emb.get(idxs))).toBe('emb[idxs]');
+    const draw = new sym.RandomStreams(1).binomial([2, 3], { p: 0.5, dtype: 'float64' });
+    expect(sym.nameInError(draw)).toBe("RandomStreams.binomial's draw");
+    draw.name = 'mask';
+    expect(sym.nameInError(draw)).toBe('mask');
+  });
+});
+
+describe('shape errors at run time name the user variables', () => {
+  it('dot of a transposed matrix, and of a sum', async () => {
+    const [a, b, w] = [T.matrix('a'), T.matrix('b'), T.matrix('w')];
+    expect(await messageOf(() => T.dot(a.T, b).eval({ a: ones([2, 3]), b: ones([4, 5]) }))).toBe(
+      'dot: shapes (3, 2) (a.T) and (4, 5) (b) are not aligned: 2 (last dimension of a.T) != 4 (second-to-last dimension of b)',
+    );
+    expect(await messageOf(() => T.dot(a.add(b), w).eval({ a: ones([2, 3]), b: ones([2, 3]), w: ones([4, 5]) }))).toContain('shapes (2, 3) ((a + b)) and (4, 5) (w)');
+  });
+
+  it('an elementwise op of two intermediates', async () => {
+    const [a, b] = [T.matrix('a'), T.matrix('b')];
+    const message = await messageOf(() => T.exp(a).mul(T.tanh(b)).eval({ a: ones([2, 3]), b: ones([2, 4]) }));
+    expect(message).toContain('exp(a) has shape (2, 3)');
+    expect(message).toContain('tanh(b) has shape (2, 4)');
+  });
+
+  it("reshape of emb.get(idxs) (rnnslu's context window of the wrong size)", async () => {
+    const emb = T.matrix('emb');
+    const idxs = T.lmatrix('idxs');
+    const x = emb.get(idxs).reshape([idxs.shape[0]!, 4 * 3]);
+    expect(await messageOf(() => x.eval({ emb: ones([10, 4]), idxs: ints([[1, 2], [3, 4]]) }))).toBe(
+      'Reshape{2}: cannot reshape emb[idxs] of shape (2, 2, 4) (size 16) into (2, 12) (size 24)',
+    );
+  });
+
+  it('stack of vectors of different lengths names them, not their DimShuffles', async () => {
+    const [u, v] = [T.vector('u'), T.vector('v')];
+    expect(await messageOf(() => T.stack([u, v]).eval({ u: ones([2]), v: ones([3]) }))).toBe(
+      'Join{axis=0}: DimShuffle{x,0}(v) has length 3 along axis 1, but DimShuffle{x,0}(u) has 2; only axis 0 may differ',
+    );
+  });
+
+  it('setSubtensor and incSubtensor through an index vector name the call and x, not the op alone', async () => {
+    const [x, y, i] = [T.matrix('x'), T.matrix('y'), T.lvector('i')];
+    expect(await messageOf(() => T.setSubtensor(x.get(i), y).eval({ x: ones([4, 3]), y: ones([5, 1]), i: ints([0, 1]) }))).toBe(
+      "setSubtensor into x (AdvancedSetSubtensor1): y of shape (5, 1) does not broadcast to the window's shape (2, 3).",
+    );
+    expect(await messageOf(() => T.incSubtensor(x.get('0:2'), y).eval({ x: ones([4, 3]), y: ones([2, 4]) }))).toBe(
+      "incSubtensor into x (IncSubtensor{0:2}): y of shape (2, 4) does not broadcast to the window's shape (2, 3).",
+    );
+  });
+
+  it("T.nnet.categoricalCrossentropy's labels that are not one per row: the rows named as the call made them (was ARange.0)", async () => {
+    const [p, y] = [T.matrix('p'), T.lvector('y')];
+    const message = await messageOf(() => T.nnet.categoricalCrossentropy(T.nnet.softmax(p), y).eval({ p: ones([3, 4]), y: ints([0, 1]) }));
+    expect(message).toContain("index 0 (the rows of categoricalCrossentropy's coding_dist Softmax(p)) has shape (3,) and index 1 (y) has shape (2,)");
+  });
+
+  it('incSubtensor into x.get(rows, cols) names x flattened, not Reshape{1}(x)', async () => {
+    const [x, g, i, j] = [T.matrix('x'), T.vector('g'), T.lvector('i'), T.lvector('j')];
+    expect(await messageOf(() => T.incSubtensor(x.get(i, j), g).eval({ x: ones([4, 3]), g: ones([5]), i: ints([0, 1]), j: ints([0, 1]) }))).toBe(
+      "incSubtensor into x.flatten() (AdvancedIncSubtensor1): g of shape (5,) does not broadcast to the window's shape (2,).",
+    );
+  });
+
+  it("a binomial mask that does not fit is named as RandomStreams.binomial's draw", async () => {
+    const h = T.matrix('h');
+    const mask = new sym.RandomStreams(1).binomial([2, 3], { p: 0.5, dtype: 'float64' });
+    const message = await messageOf(() => h.mul(mask).eval({ h: ones([4, 5]) }));
+    expect(message).toContain("RandomStreams.binomial's draw has shape (2, 3)");
+    expect(message).not.toContain('Cast');
+  });
+
+  it("a scan state that changes shape is named by the step's expression", async () => {
+    const [a, h0, W] = [T.matrix('a'), T.vector('h0'), T.matrix('W')];
+    const [h] = sym.scan((x: sym.TensorVariable, prev: sym.TensorVariable) => T.tanh(T.dot(prev, W).add(x)), { sequences: [a], outputsInfo: [h0] });
+    expect(await messageOf(() => h.eval({ a: ones([5, 3]), h0: ones([4]), W: ones([4, 3]) }))).toContain('state 0 (tanh(((h0[t-1] \\dot W) + a[t]))) changes shape');
+  });
+});
+
+describe("a scan step's nodes are checked against their inputs' shapes", () => {
+  it('a dot of a row with a matrix that does not fit is an error, not a product over the first rows', async () => {
+    const [xs, W] = [T.matrix('xs'), T.matrix('W')];
+    const [out] = sym.scan((x: sym.TensorVariable) => T.dot(x, W), { sequences: [xs] });
+    // it computed dot(row of 4, the first 4 rows of W) before
+    expect(await messageOf(() => out.eval({ xs: ones([3, 4]), W: ones([5, 2]) }))).toBe(
+      'dot: shapes (4,) (xs[t]) and (5, 2) (W) are not aligned: 4 (last dimension of xs[t]) != 5 (second-to-last dimension of W)',
+    );
+    // a step that does not depend on the step's rows is checked too (lowered once, before the loop)
+    const [ys] = sym.scan((x: sym.TensorVariable) => x.add(T.dot(W, W).sum()), { sequences: [xs] });
+    expect(await messageOf(() => ys.eval({ xs: ones([3, 4]), W: ones([5, 2]) }))).toContain('dot: shapes (5, 2) (W) and (5, 2) (W) are not aligned');
+  });
+});
