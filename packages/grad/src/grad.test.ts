@@ -71,6 +71,8 @@ describe('grad', () => {
   it('rejects a non-scalar cost, showing its type', () => {
     const v = T.vector('v');
     expect(() => grad(v.mul(2), v)).toThrow(/cost must be a scalar \(0-d\), got .*TensorType\(float64, vector\)/);
+    // an unnamed cost by its expression, not by its op's output (Elemwise{mul,no_inplace}.0)
+    expect(() => grad(v.mul(2), v)).toThrow('the cost must be a scalar (0-d), got (v * 2) (TensorType(float64, vector));');
   });
 
   it('raises on a disconnected wrt naming it, unless told to ignore or warn', async () => {

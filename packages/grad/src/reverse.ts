@@ -6,7 +6,7 @@
  * so the gradient graph shares subexpressions and grows linearly with the
  * forward graph.
  */
-import { T, TensorVariable, config, isFloat, toposort, type Apply, type DType } from '@sym/graph';
+import { T, TensorVariable, config, isFloat, nameInError, toposort, type Apply, type DType } from '@sym/graph';
 import { OP_GRADS, disconnectedInputs } from './rules.js';
 import { sumTo } from './shape-helpers.js';
 import { GradOverride } from './ops.js';
@@ -15,7 +15,8 @@ import { DISCONNECTED, ZERO, type InputGrad, type OpGrad } from './types.js';
 
 /** `x (TensorType(float64, vector))`: how errors name a variable. */
 export function describeVariable(v: TensorVariable): string {
-  return `${v.toString()} (${v.type.toString()})`;
+  // an unnamed intermediate by the expression that made it ((a * 2)), not its op's output (Elemwise{mul,no_inplace}.0)
+  return `${nameInError(v)} (${v.type.toString()})`;
 }
 
 /** `x`, `matrix`, `3-d tensor`: how errors name a rank. */

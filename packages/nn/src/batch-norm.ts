@@ -12,7 +12,7 @@
  * them itself. The inference graph (`output(x)`) normalises with the
  * running averages and updates nothing, though it reads them.
  */
-import { MatchLength, NDArray, T, apply1, checkOptionNames, config, isFloat, shapeToString, shared, withUpdates, type StaticShape, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { MatchLength, NDArray, nameInError, T, apply1, checkOptionNames, config, isFloat, shapeToString, shared, withUpdates, type StaticShape, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import type { LayerLike, OutputOptions } from './sequential.js';
 
 export interface BatchNormOptions {
@@ -100,7 +100,7 @@ export class BatchNorm implements LayerLike {
     return kept.reduce(
       (v, axis, k) =>
         apply1(
-          new MatchLength(axis, k, (xs) => `BatchNorm.output: x ${x} of shape ${shapeToString(xs)} does not fit the layer's shape ${shape}: its axis ${axis} must have length ${String(this.gamma.valueShape[k])}`, `BatchNorm axis ${axis}`),
+          new MatchLength(axis, k, (xs) => `BatchNorm.output: x ${nameInError(x)} of shape ${shapeToString(xs)} does not fit the layer's shape ${shape}: its axis ${axis} must have length ${String(this.gamma.valueShape[k])}`, `BatchNorm axis ${axis}`),
           [v, this.gamma],
         ),
       x,

@@ -8,7 +8,7 @@
  * flips the filters by default (a true convolution); `flipFilters: false`
  * is the cross-correlation of Keras and PyTorch.
  */
-import { MatchLength, NDArray, T, apply1, checkOptionNames, config, resolvePad, shapeToString, shared, windowCount } from '@sym/graph';
+import { MatchLength, NDArray, nameInError, T, apply1, checkOptionNames, config, resolvePad, shapeToString, shared, windowCount } from '@sym/graph';
 import type { ArrayLike, BorderMode, Conv2dOptions, Pair, StaticShape, TensorSharedVariable, TensorVariable } from '@sym/graph';
 import { resolveActivation, type Activation } from './activations.js';
 import { resolveInitializer, type Initializer, type InitializerName } from './init.js';
@@ -238,7 +238,7 @@ export class Conv2D implements LayerLike {
       const least = this.#least(a);
       const name = a === 0 ? 'rows' : 'cols';
       const describe = (xs: readonly (number | null)[], window: readonly (number | null)[]) =>
-        `${what}: x ${x} of shape ${shapeToString(xs)} is too small for the layer's ${window.join('x')} filters with its padding, stride and dilation: expected at least ${least} ${name} (axis ${2 + a}), got ${String(xs[2 + a])}`;
+        `${what}: x ${nameInError(x)} of shape ${shapeToString(xs)} is too small for the layer's ${window.join('x')} filters with its padding, stride and dilation: expected at least ${least} ${name} (axis ${2 + a}), got ${String(xs[2 + a])}`;
       const n = x.staticShape[2 + a];
       if (least <= 0) continue;
       if (n !== null && n !== undefined) {
@@ -257,7 +257,7 @@ export class Conv2D implements LayerLike {
     checkImage(what, x);
     // checked here (at build time where x's channels are known), so that a wrong input names the layer rather than conv2d
     const checked = apply1(
-      new MatchLength(1, 0, (xs) => `${what}: x ${x} of shape ${shapeToString(xs)} has ${String(xs[1])} channels (axis 1 of (batch, channels, rows, cols)), expected ${this.inChannels}`, `${this.#what} input channels ${this.inChannels}`),
+      new MatchLength(1, 0, (xs) => `${what}: x ${nameInError(x)} of shape ${shapeToString(xs)} has ${String(xs[1])} channels (axis 1 of (batch, channels, rows, cols)), expected ${this.inChannels}`, `${this.#what} input channels ${this.inChannels}`),
       [x, T.zeros([this.inChannels], 'int8')],
     );
     const conv = T.nnet.conv2d(this.#checkFits(what, x, checked), this.W, this.convOptions);

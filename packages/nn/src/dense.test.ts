@@ -56,6 +56,16 @@ describe('Dense: one example per row', () => {
     expect(() => new Dense(W, [1, 2], null)).toThrow('Dense: b_init must have shape (3,)');
   });
 
+  it("names an unnamed input by the expression that made it (a previous layer's output), not by its last op", async () => {
+    const first = new Dense([[1, 2, 3], [4, 5, 6]], [0, 0, 0], 'relu', { name: 'h1' });
+    const second = new Dense(W, b, null, { name: 'out' });
+    const x = T.matrix('x');
+    // it was 'x Elemwise{relu,no_inplace}.0 of shape (1, 3)'
+    await expect(sym.function([x], second.output(first.output(x)))([[1, 2]])).rejects.toThrow(
+      'Dense.output: x relu(((x \\dot h1.W) + h1.b)) of shape (1, 3) must have 2 features in its last axis (one example per row)',
+    );
+  });
+
   it('applies to the last axis of a (batch, steps, n_input) tensor, as Keras does: each position is x W + b', async () => {
     const d = new Dense(W, b, 'tanh');
     const x = T.tensor3('x');

@@ -4,7 +4,7 @@
  * (examples, nInput), or (..., nInput) with any leading axes. The tutorial's `Layer` is the same layer for one
  * example per column; `Dense` is the one to stack on a recurrent layer.
  */
-import { MatchLength, NDArray, T, apply1, config, shapeToString, type ArrayLike, type StaticShape, type TensorVariable } from '@sym/graph';
+import { MatchLength, NDArray, nameInError, T, apply1, config, shapeToString, type ArrayLike, type StaticShape, type TensorVariable } from '@sym/graph';
 import type { ActivationSpec, LayerOptions } from './layer.js';
 import { initialize, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
@@ -60,7 +60,7 @@ export class Dense extends AffineLayer {
     }
     // one example per column (a Layer's output) is caught here, unless examples happen to equal n_input
     const checked = apply1(
-      new MatchLength(x.ndim - 1, 0, (xs) => `Dense.output: x ${x} of shape ${shapeToString(xs)} must have ${this.nInput} features in its last axis (one example per row)`, 'Dense input'),
+      new MatchLength(x.ndim - 1, 0, (xs) => `Dense.output: x ${nameInError(x)} of shape ${shapeToString(xs)} must have ${this.nInput} features in its last axis (one example per row)`, 'Dense input'),
       [x, this.W],
     );
     const lin = T.dot(checked, this.W).add(this.b);

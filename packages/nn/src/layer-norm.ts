@@ -8,7 +8,7 @@
  * batch, so the training and inference graphs are the same and there are
  * no running statistics.
  */
-import { MatchLength, NDArray, T, apply1, checkOptionNames, config, isFloat, shapeToString, shared, type StaticShape, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { MatchLength, NDArray, nameInError, T, apply1, checkOptionNames, config, isFloat, shapeToString, shared, type StaticShape, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import type { LayerLike, OutputOptions } from './sequential.js';
 import { checkInputShape, checkLength } from './shapes.js';
 
@@ -69,7 +69,7 @@ export class LayerNorm implements LayerLike {
     const last = x.ndim - 1;
     // a wrong feature count would otherwise broadcast against gamma only when it happens to be 1
     const checked = apply1(
-      new MatchLength(last, 0, (xs) => `LayerNorm.output: x ${x} of shape ${shapeToString(xs)} must have ${this.features} features in its last axis`, 'LayerNorm input'),
+      new MatchLength(last, 0, (xs) => `LayerNorm.output: x ${nameInError(x)} of shape ${shapeToString(xs)} must have ${this.features} features in its last axis`, 'LayerNorm input'),
       [x, this.gamma],
     );
     const centred = checked.sub(T.mean(checked, { axis: last, keepdims: true }));

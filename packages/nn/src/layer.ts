@@ -3,7 +3,7 @@
  * column-vector convention (x is (nInput, examples)), W and b are shared
  * variables, and b is a (nOutput, 1) column that broadcasts over examples.
  */
-import { MatchLength, NDArray, T, apply1, config, shapeToString, type ArrayLike, type StaticShape, type TensorVariable } from '@sym/graph';
+import { MatchLength, NDArray, nameInError, T, apply1, config, shapeToString, type ArrayLike, type StaticShape, type TensorVariable } from '@sym/graph';
 import type { Activation, ActivationName } from './activations.js';
 import { initialize, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
@@ -62,7 +62,7 @@ export class Layer extends AffineLayer {
     }
     // checked here, so that a wrong input names the layer rather than dot's operands
     const checked = apply1(
-      new MatchLength(0, 1, (xs) => `Layer.output: x ${x} of shape ${shapeToString(xs)} must have ${this.nInput} features in its first axis (one example per column)`, 'Layer input'),
+      new MatchLength(0, 1, (xs) => `Layer.output: x ${nameInError(x)} of shape ${shapeToString(xs)} must have ${this.nInput} features in its first axis (one example per column)`, 'Layer input'),
       [x, this.W],
     );
     const lin = T.dot(this.W, checked).add(x.ndim === 1 ? this.b.flatten() : this.b);

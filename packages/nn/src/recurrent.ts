@@ -11,7 +11,7 @@
  * gates side by side in Keras's order, so Keras's `kernel`,
  * `recurrent_kernel` and `bias` load as they are.
  */
-import { MatchLength, NDArray, T, apply1, config, scan, shapeToString, shared, type ArrayLike, type StaticShape, type TensorLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { MatchLength, NDArray, nameInError, T, apply1, config, scan, shapeToString, shared, type ArrayLike, type StaticShape, type TensorLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import { resolveRowActivation, type Activation, type ActivationName } from './activations.js';
 import type { ActivationSpec } from './layer.js';
 import { orthogonal, resolveInitializer, type Initializer, type InitializerName } from './init.js';
@@ -230,7 +230,7 @@ export abstract class Recurrent implements LayerLike {
     }
     // the features counted when the function runs too, so that a wrong input names the layer rather than dot's operands
     const checked = apply1(
-      new MatchLength(2, 0, (xs) => `${what}: x ${x} of shape ${shapeToString(xs)} must have ${this.nInput} features in its last axis (the layer takes ${this.nInput})`, `${this.what} input`),
+      new MatchLength(2, 0, (xs) => `${what}: x ${nameInError(x)} of shape ${shapeToString(xs)} must have ${this.nInput} features in its last axis (the layer takes ${this.nInput})`, `${this.what} input`),
       [x, this.W],
     );
     const steps = this.timeMajor ? checked : checked.dimshuffle(1, 0, 2);

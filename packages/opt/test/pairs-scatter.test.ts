@@ -133,8 +133,8 @@ describe('pairs_scatter_elementwise', () => {
     const out = T.incSubtensor(m.get(T.arange(m.shape[0]), cols), g);
     const mv = logits(3, 2);
     for (const [c, gv, message] of [
-      [[0, 1], [10, 20], "get: shape mismatch: the index arrays cannot be broadcast together (NumPy's IndexError): index 0 (ARange.0) has shape (3,) and index 1 (cols) has shape (2,)"],
-      [[0, 1, -1], [10], "AdvancedIncSubtensor1: g of shape (1,) does not broadcast to the window's shape (3,). Its dimension 0 has length 1 but is not broadcastable"],
+      [[0, 1], [10, 20], "get: shape mismatch: the index arrays cannot be broadcast together (NumPy's IndexError): index 0 (ARange(0, m.shape[0], 1)) has shape (3,) and index 1 (cols) has shape (2,)"],
+      [[0, 1, -1], [10], "incSubtensor into m.flatten() (AdvancedIncSubtensor1): g of shape (1,) does not broadcast to the window's shape (3,). Its dimension 0 has length 1 but is not broadcastable"],
     ] as const) {
       expect(() => sym.function([m, cols, g], out, WITHOUT).sync(mv, c, gv)).toThrow(message);
       expect(() => sym.function([m, cols, g], out).sync(mv, c, gv)).toThrow(message);

@@ -7,7 +7,7 @@
  * searches and a segmented scan over all n * C positions) is the
  * elementwise `switch(c == cols[i], x + g[i], x)` over the (n, C) matrix.
  */
-import { ARange, AdvancedIncSubtensor1, DimShuffle, Dot, MatchLength, Reshape, ReshapeTo, ShapeI, Softmax, T, TensorConstant, apply1, type Apply, type TensorVariable } from '@sym/graph';
+import { ARange, AdvancedIncSubtensor1, DimShuffle, Dot, MatchLength, Reshape, ReshapeTo, ShapeI, Softmax, T, TensorConstant, apply1, nameInError, type Apply, type TensorVariable } from '@sym/graph';
 import { registerRewrite, type NodeRewriter } from '../registry.js';
 import { elem } from '../match.js';
 
@@ -152,7 +152,7 @@ export const pairsScatterElementwise: NodeRewriter = (node: Apply) => {
   const cols = along(parts.cols, (c, r) => `get: shape mismatch: the index arrays cannot be broadcast together (NumPy's IndexError): cols has shape (${c[0]},) and rows (${r[0]},); x.get(rows, cols) of a matrix pairs them one to one`);
   const picked = T.dimshuffle(cols.dtype === 'int32' ? cols : T.cast(cols, 'int32'), [0, 'x']);
   const hint = (n: number | null) => (n === 1 ? ` Its dimension 0 has length 1 but is not broadcastable: mark it so (dimshuffle with 'x', or shared(..., { broadcastable })).` : '');
-  const each = y.ndim === 1 && !y.broadcastable[0] ? along(y, (v, r) => `${node.op}: ${y} of shape (${v[0]},) does not broadcast to the window's shape (${r[0]},).${hint(v[0] ?? null)}`) : y;
+  const each = y.ndim === 1 && !y.broadcastable[0] ? along(y, (v, r) => `incSubtensor into ${nameInError(target)} (${node.op}): ${nameInError(y)} of shape (${v[0]},) does not broadcast to the window's shape (${r[0]},).${hint(v[0] ?? null)}`) : y;
   const g = y.ndim === 0 ? y : T.dimshuffle(each, [0, 'x']);
   // the scatter adds the increment cast to x's dtype (exactly: it casts safely) and copies the other elements
   const incremented = T.add(matrix, g.dtype === d ? g : T.cast(g, d));
