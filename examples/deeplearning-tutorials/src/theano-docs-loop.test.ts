@@ -54,6 +54,20 @@ describe("Theano's Loop page: scan", () => {
     expect(Number(await calculatePolynomial(c, -1.5))).toBeCloseTo(c.reduce((s, ci, i) => s + ci * (-1.5) ** i, 0), 13);
   });
 
+  it("the page's exercise: the polynomial with the reduction done by scan (a running sum as a state)", async () => {
+    const coefficients = T.vector('coefficients');
+    const x = T.scalar('x');
+    const [partial] = sym.scan((coeff, power, priorValue, freeVar) => priorValue.add(coeff.mul(freeVar.pow(power))), {
+      sequences: [coefficients, T.arange(10000)],
+      outputsInfo: T.zerosLike(x),
+      nonSequences: x,
+    });
+    const calculatePolynomial = sym.function([coefficients, x], partial.get(-1));
+    expect(Number(await calculatePolynomial([1, 0, 2], 3))).toBe(19);
+    const c = [0.5, -1.25, 3, 0.75];
+    expect(Number(await calculatePolynomial(c, 2.5))).toBeCloseTo(c.reduce((s, ci, i) => s + ci * 2.5 ** i, 0), 12);
+  });
+
   it('an accumulation into a scalar without a lambda: the triangular numbers from arange(up_to)', async () => {
     const upTo = T.iscalar('up_to');
     const accumulateByAdding = (arangeVal: sym.TensorVariable, sumToDate: sym.TensorVariable) => sumToDate.add(arangeVal);
