@@ -125,3 +125,18 @@ describe("a scan step's nodes are checked against their inputs' shapes", () => {
     expect(await messageOf(() => ys.eval({ xs: ones([3, 4]), W: ones([5, 2]) }))).toContain('dot: shapes (5, 2) (W) and (5, 2) (W) are not aligned');
   });
 });
+
+describe('errors of the calls that build a graph name the call and x, not the op', () => {
+  it('dimshuffle and transpose (were DimShuffle{0,0}: dimension 0 appears twice, ...)', () => {
+    const a = T.matrix('a');
+    expect(() => a.dimshuffle(0, 0)).toThrow('dimshuffle: (0, 0) names dimension 0 of a twice; each dimension may appear once');
+    expect(() => a.dimshuffle(0)).toThrow('dimshuffle: (0) drops dimension 1 of a (type TensorType(float64, matrix)), which is not broadcastable');
+    expect(() => T.transpose(a, [0, 2])).toThrow('transpose: 2 in (0, 2) is not a dimension of a, which has 2 (0 to 1)');
+    expect(() => T.exp(a).dimshuffle(2, 'x')).toThrow("dimshuffle: 2 in (2, x) is not a dimension of exp(a), which has 2 (0 to 1); 'x' adds a broadcastable one");
+    expect(() => T.scalar('s').dimshuffle(0)).toThrow("dimshuffle: 0 in (0) is not a dimension of s, which has 0; 'x' adds a broadcastable one");
+  });
+
+  it('get with more indices than x has dimensions (was Subtensor{0, 1}: too many indices (2) for a)', () => {
+    expect(() => T.vector('a').get(0, 1)).toThrow("get: too many indices for a: it has 1 dimensions but the index covers 2 (NumPy's IndexError)");
+  });
+});

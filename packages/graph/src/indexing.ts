@@ -244,7 +244,8 @@ export function get(x: TensorLike, ...given: Index[]): TensorVariable {
   }
   const isArray = (e: Index): e is TensorVariable => e instanceof TensorVariable && e.ndim > 0;
   const arrays = index.filter(isArray);
-  if (arrays.length === 0) return index.includes(null) ? withNewAxes(v, index) : basic(v, index);
+  // too many indices: named as get and x, before the Subtensor op would name itself (a 0-d x has its own message)
+  if (arrays.length === 0) return index.includes(null) ? withNewAxes(v, index) : basic(v.ndim === 0 ? v : checkCovered(v, index), index);
   const [a, b] = [index[0], index[1]];
   // the forms with an op of their own (the same kernels as before advanced indexing took other forms):
   // x[idx] (and x[idx, :, ...]) picks rows; x[rows, cols] of a matrix picks elements (the negative log-likelihood's)

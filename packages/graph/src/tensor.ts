@@ -303,8 +303,30 @@ export function outer(a: TensorLike, b: TensorLike): TensorVariable {
 /** Theano's dimshuffle: `x.dimshuffle(1, 0)`, `x.dimshuffle('x', 0)`, ... */
 export function dimshuffle(x: TensorLike, pattern: DimShufflePattern): TensorVariable {
   const v = asTensor(x, 'dimshuffle');
+  checkPattern('dimshuffle', v, pattern);
   if (pattern.length === v.ndim && pattern.every((p, i) => p === i)) return v;
   return apply1(new DimShuffle(v.broadcastable, pattern), [v]);
+}
+
+/** The pattern checked against the user's x and call (the op's own check names only DimShuffle{...} and the pattern of broadcastable flags). */
+function checkPattern(what: string, v: TensorVariable, pattern: DimShufflePattern): void {
+  const shown = `(${pattern.join(', ')})`;
+  const seen = new Set<number>();
+  for (const p of pattern) {
+    if (p === 'x') continue;
+    if (!Number.isInteger(p) || p < 0 || p >= v.ndim) {
+      throw new RangeError(`${what}: ${String(p)} in ${shown} is not a dimension of ${nameInError(v)}, which has ${v.ndim}${v.ndim > 0 ? ` (0 to ${v.ndim - 1})` : ''}${what === 'dimshuffle' ? "; 'x' adds a broadcastable one" : ''}`);
+    }
+    if (seen.has(p)) throw new RangeError(`${what}: ${shown} names dimension ${p} of ${nameInError(v)} twice; each dimension may appear once`);
+    seen.add(p);
+  }
+  v.broadcastable.forEach((b, d) => {
+    if (!seen.has(d) && !b) {
+      throw new RangeError(
+        `${what}: ${shown} drops dimension ${d} of ${nameInError(v)} (type ${v.type}), which is not broadcastable; only a dimension of length 1 in the type can be dropped (name every other one)`,
+      );
+    }
+  });
 }
 
 /** Reverse the dimensions, or permute them by `axes`. */
@@ -312,6 +334,7 @@ export function transpose(x: TensorLike, axes?: readonly number[]): TensorVariab
   const v = asTensor(x, 'transpose');
   const perm = axes ?? Array.from({ length: v.ndim }, (_, i) => v.ndim - 1 - i);
   if (perm.length !== v.ndim) throw new Error(`transpose: axes ${JSON.stringify(axes)} do not match a tensor of ${v.ndim} dimensions`);
+  checkPattern('transpose', v, perm);
   return dimshuffle(v, perm);
 }
 

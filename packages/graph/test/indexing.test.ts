@@ -68,7 +68,7 @@ describe('x.get: basic indexing, as NumPy', () => {
     expect(sum(x.get('::-1'))).toBe(2);
   });
   it('refuses what NumPy refuses, naming it', () => {
-    expect(() => x.get(0, 0, 0)).toThrow('too many indices (3) for x with 2 dimensions');
+    expect(() => x.get(0, 0, 0)).toThrow('get: too many indices for x: it has 2 dimensions but the index covers 3');
     expect(() => x.get('::0')).toThrow('slice step cannot be zero (axis 0)');
     expect(() => x.get('a:b')).toThrow(`index 0: "a:b" is not an integer or a slice such as '1:3', ':' or '::-1'`);
     expect(() => x.get(T.dscalar('s'))).toThrow('a symbolic index must be an integer scalar, got s of type TensorType(float64, scalar)');
