@@ -52,7 +52,7 @@ describe("Theano's Derivatives page", () => {
     expect(await valueOf(f, [4, 4])).toEqual([[8, 0], [0, 8]]); // array([[ 8., 0.], [ 0., 8.]])
     const g = sym.function([x], jacobian(y, x));
     expect(await valueOf(g, [4, 4])).toEqual([[8, 0], [0, 8]]);
-    // the batched Jacobian's off-diagonal zeros are 0 · (2·x_j): -0 where x_j < 0 (Theano's scan adds into zeros: +0); equal as numbers
+    // the off-diagonal zeros are 0 · 2x_j: -0 where x_j < 0 (IEEE, as NumPy's 0 * -4.0), equal to 0 as numbers
     const j3 = ((await valueOf(g, [1, -2, 3])) as Matrix).map((row) => row.map((e) => e + 0));
     expect(j3).toEqual([[2, 0, 0], [0, -4, 0], [0, 0, 6]]);
   });
