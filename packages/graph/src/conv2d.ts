@@ -20,6 +20,7 @@ import { TensorVariable } from './variable.js';
 import { isFloat, isInt, promote } from './dtype.js';
 import { config } from './config.js';
 import { shapeToString } from './ndarray.js';
+import { nameInError } from './error-names.js';
 import { Col2Im, Im2Col, pairOption, resolvePad, windowCount, type Pair, type PadSpec, type PatchGeometry } from './ops/conv.js';
 import { DOT } from './ops/dot.js';
 import { BATCHED_DOT } from './ops/batched-dot.js';
@@ -135,7 +136,7 @@ function checkFilterGroups(what: string, w: TensorVariable, groups: number): Ten
 function checkChannels(what: string, name: string, x: TensorVariable, w: TensorVariable, groups: number): TensorVariable {
   type S = readonly (number | null)[];
   const describe = (xs: S, ws: S | null, cg: number | null | undefined) =>
-    `${what}: ${name} ${x} of shape ${shapeToString(xs)} has ${xs[1]} channels but the filters ${w}${ws ? ` of shape ${shapeToString(ws)}` : ''} expect ` +
+    `${what}: ${name} ${nameInError(x)} of shape ${shapeToString(xs)} has ${xs[1]} channels but the filters ${nameInError(w)}${ws ? ` of shape ${shapeToString(ws)}` : ''} expect ` +
     (groups === 1 ? `${cg}` : `numGroups ${groups} x ${cg} per group = ${known(cg) ? groups * cg : '?'}`);
   const [c, cg] = [x.staticShape[1], w.staticShape[1]];
   if (known(c) && known(cg)) {

@@ -70,7 +70,7 @@ describe('shape errors at run time name the user variables', () => {
   it('stack of vectors of different lengths names them, not their DimShuffles', async () => {
     const [u, v] = [T.vector('u'), T.vector('v')];
     expect(await messageOf(() => T.stack([u, v]).eval({ u: ones([2]), v: ones([3]) }))).toBe(
-      'Join{axis=0}: DimShuffle{x,0}(v) has length 3 along axis 1, but DimShuffle{x,0}(u) has 2; only axis 0 may differ',
+      "Join{axis=0}: v.dimshuffle('x', 0) has length 3 along axis 1, but u.dimshuffle('x', 0) has 2; only axis 0 may differ",
     );
   });
 
@@ -127,6 +127,22 @@ describe("a scan step's nodes are checked against their inputs' shapes", () => {
 });
 
 describe('errors of the calls that build a graph name the call and x, not the op', () => {
+  it('concatenate, conv2d, batchedDot, a write of too many dimensions and eval name intermediates by their expressions', async () => {
+    const [a, b] = [T.matrix('a'), T.vector('b')];
+    expect(() => T.concatenate([T.exp(a), b])).toThrow('Join: all tensors must have 2 dimensions like exp(a), got b of type TensorType(float64, vector)');
+    const [x, w] = [T.tensor4('x'), T.tensor4('w')];
+    expect(await messageOf(() => T.nnet.conv2d(T.nnet.relu(x), w).eval({ x: ones([1, 3, 8, 8]), w: ones([2, 2, 3, 3]) }))).toBe(
+      'conv2d: the input relu(x) of shape (1, 3, 8, 8) has 3 channels but the filters w of shape (2, 2, 3, 3) expect 2',
+    );
+    const [p, q] = [T.tensor3('p'), T.tensor3('q')];
+    expect(await messageOf(() => T.batchedDot(p, q.dimshuffle(0, 2, 1)).eval({ p: ones([2, 3, 4]), q: ones([2, 3, 5]) }))).toBe(
+      'batchedDot: the last axis of a (p) has length 4 but axis 1 of b (q.dimshuffle(0, 2, 1)) has 5; they are summed over',
+    );
+    expect(() => T.setSubtensor(a.get(0, 0), b)).toThrow('setSubtensor: y (b) of type TensorType(float64, vector) has 1 dimensions but the window a[0, 0] has 0;');
+    expect(() => a.add(T.matrix('c')).evalSync({ a: ones([2, 2]) })).toThrow('eval: (a + c) needs a value for c');
+  });
+
+
   it('dimshuffle and transpose (were DimShuffle{0,0}: dimension 0 appears twice, ...)', () => {
     const a = T.matrix('a');
     expect(() => a.dimshuffle(0, 0)).toThrow('dimshuffle: (0, 0) names dimension 0 of a twice; each dimension may appear once');

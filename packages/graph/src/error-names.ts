@@ -44,7 +44,11 @@ function written(x: TensorVariable, depth: number, root: TensorVariable): string
     if (s === undefined || s.length > LONGEST) return undefined;
     args.push(s);
   }
-  return node.op.pp ? node.op.pp(args, node, x.index) : `${node.op.toString()}(${ppArgs(args)})`;
+  const shown = node.op.pp ? node.op.pp(args, node, x.index) : `${node.op.toString()}(${ppArgs(args)})`;
+  // a DimShuffle that is no transpose (a.T) as the method call that makes one: v.dimshuffle('x', 0), not DimShuffle{x,0}(v)
+  const pattern = (node.op as { pattern?: readonly (number | 'x')[] }).pattern;
+  if (node.op.kind === 'DimShuffle' && pattern && shown.startsWith('DimShuffle{')) return `${args[0]}.dimshuffle(${pattern.map((p) => (p === 'x' ? "'x'" : p)).join(', ')})`;
+  return shown;
 }
 
 /** The nearest named variables v was computed from (constants aside), first met first, at most SOURCES of them. */

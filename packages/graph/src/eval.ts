@@ -5,6 +5,7 @@
 import { config } from './config.js';
 import type { NDArray } from './ndarray.js';
 import { graphLeaves } from './schedule.js';
+import { nameInError } from './error-names.js';
 import { TensorSharedVariable } from './shared.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 import { CompiledFunction } from './function.js';
@@ -62,7 +63,7 @@ function evalInputs(v: TensorVariable, given: Givens | undefined): [TensorVariab
     for (const [name, value] of Object.entries(inputs)) {
       const named = leaves.filter((l) => l.name === name);
       if (named.length === 0) {
-        throw new Error(`eval: ${v} does not depend on a variable named ${JSON.stringify(name)}; its inputs are [${leaves.join(', ')}]`);
+        throw new Error(`eval: ${nameInError(v)} does not depend on a variable named ${JSON.stringify(name)}; its inputs are [${leaves.join(', ')}]`);
       }
       if (named.length > 1) {
         throw new Error(`eval: ${v} depends on ${named.length} different variables named ${JSON.stringify(name)}; pass a Map from variables to values instead`);
@@ -75,7 +76,7 @@ function evalInputs(v: TensorVariable, given: Givens | undefined): [TensorVariab
   const missing = leaves.filter((l) => needed.has(l) && !vars.includes(l));
   if (missing.length) {
     throw new Error(
-      `eval: ${v} needs a value for ${missing.map((l) => `${l} (${l.type})`).join(', ')}; ` +
+      `eval: ${nameInError(v)} needs a value for ${missing.map((l) => `${l} (${l.type})`).join(', ')}; ` +
         `pass them by name (x.eval({ name: value })) or in a Map from variables to values`,
     );
   }

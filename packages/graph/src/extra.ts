@@ -12,6 +12,7 @@ import { floatOf, isDType, isInt, type DType } from './dtype.js';
 import { apply1, asTensor, constant, type TensorLike } from './op.js';
 import { TensorVariable } from './variable.js';
 import { MatchLength } from './ops/shape.js';
+import { nameInError } from './error-names.js';
 import { reduceDTypes } from './ops/reduce.js';
 import { dotDTypes } from './ops/dot.js';
 import { BATCHED_DOT } from './ops/batched-dot.js';
@@ -124,7 +125,7 @@ export function batchedDot(a: TensorLike, b: TensorLike): TensorVariable {
   const hasN = y.ndim >= 3;
   const nBt = hasN ? y.ndim - 3 : 0;
   const kY = hasN ? y.ndim - 2 : 1;
-  const xk = sameLength('batchedDot', xb, x.ndim - 1, y, kY, (m, n) => `the last axis of a (${x}) has length ${m} but axis ${kY} of b (${y}) has ${n}; they are summed over`);
+  const xk = sameLength('batchedDot', xb, x.ndim - 1, y, kY, (m, n) => `the last axis of a (${nameInError(x)}) has length ${m} but axis ${kY} of b (${nameInError(y)}) has ${n}; they are summed over`);
   if (nA >= 1 && hasN) return batchedMatmul(xk, y);
   const xe = T.dimshuffle(xk, [0, ...range(nA, 1), ...range(nBt).map(() => 'x' as const), x.ndim - 1, ...(hasN ? ['x' as const] : [])]);
   const ye = T.dimshuffle(y, [0, ...range(nA).map(() => 'x' as const), ...range(nBt, 1), kY, ...(hasN ? [y.ndim - 1] : [])]);

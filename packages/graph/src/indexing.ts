@@ -425,7 +425,7 @@ function dropLeadingOnes(what: string, window: TensorVariable, given: TensorLike
   const extra = y.ndim - window.ndim;
   if (y.broadcastable.slice(0, extra).some((b) => !b)) {
     throw new TypeError(
-      `${what}: y (${y}) of type ${y.type} has ${y.ndim} dimensions but the window ${window} has ${window.ndim}; ` +
+      `${what}: y (${nameInError(y)}) of type ${y.type} has ${y.ndim} dimensions but the window ${nameInError(window)} has ${window.ndim}; ` +
         `its ${extra} leading dimensions must be broadcastable (length 1 in its type) to be dropped`,
     );
   }
@@ -477,7 +477,7 @@ export function stack(tensors: readonly TensorLike[], axis = 0): TensorVariable 
   if (!Array.isArray(tensors) || tensors.length === 0) throw new TypeError('stack: expected a non-empty list of tensors');
   const vs = tensors.map((t, i) => asTensor(t, `stack: tensor ${i}`));
   const nd = vs[0]!.ndim;
-  for (const v of vs) if (v.ndim !== nd) throw new TypeError(`stack: all tensors must have ${nd} dimensions like ${vs[0]}, got ${v} of type ${v.type}`);
+  for (const v of vs) if (v.ndim !== nd) throw new TypeError(`stack: all tensors must have ${nd} dimensions like ${nameInError(vs[0]!)}, got ${nameInError(v)} of type ${v.type}`);
   const a = axis < 0 ? axis + nd + 1 : axis;
   if (a < 0 || a > nd) throw new RangeError(`stack: axis ${axis} is out of range for tensors of ${nd} dimensions`);
   const expanded = vs.map((v) => apply1(new DimShuffle(v.broadcastable, [...Array.from({ length: a }, (_, d) => d), 'x' as const, ...Array.from({ length: nd - a }, (_, d) => a + d)]), [v]));

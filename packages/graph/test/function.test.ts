@@ -320,8 +320,8 @@ describe('eval', () => {
   it('names an unknown variable and lists the inputs it has', () => {
     const x = T.scalar('x');
     const y = T.scalar('y');
-    expect(() => x.add(y).evalSync({ z: 1 })).toThrow('eval: Elemwise{add,no_inplace}.0 does not depend on a variable named "z"; its inputs are [x, y]');
-    expect(() => x.add(y).evalSync({ x: 1 })).toThrow('eval: Elemwise{add,no_inplace}.0 needs a value for y (TensorType(float64, scalar)); pass them by name');
+    expect(() => x.add(y).evalSync({ z: 1 })).toThrow('eval: (x + y) does not depend on a variable named "z"; its inputs are [x, y]');
+    expect(() => x.add(y).evalSync({ x: 1 })).toThrow('eval: (x + y) needs a value for y (TensorType(float64, scalar)); pass them by name');
     const twin = T.scalar('x');
     expect(() => x.add(twin).evalSync({ x: 1 })).toThrow('depends on 2 different variables named "x"; pass a Map');
     expect(() => x.evalSync(new Map([[y, 1]]))).toThrow('eval: x does not depend on y; its inputs are [x]');
@@ -335,7 +335,7 @@ describe('eval', () => {
     expect(z.evalSync(new Map([[x, 5]])).item()).toBe(11);
     expect(z.evalSync(new Map([[z, 3]])).item()).toBe(3);
     const y = T.scalar('y');
-    expect(() => h.add(y).evalSync(new Map([[h, 5]]))).toThrow('eval: Elemwise{add,no_inplace}.0 needs a value for y (TensorType(float64, scalar))');
+    expect(() => h.add(y).evalSync(new Map([[h, 5]]))).toThrow('eval: ((x * 2) + y) needs a value for y (TensorType(float64, scalar))');
     const w = sym.shared(f64(1), { name: 'w' });
     expect(() => w.mul(2).evalSync(new Map([[w, 5]]))).toThrow('function: input 0 (w) is a shared variable');
   });

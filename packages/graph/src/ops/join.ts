@@ -65,7 +65,7 @@ export class Join extends Op {
   outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
     if (inputs.length === 0) throw new TypeError('Join: nothing to join');
     const nd = inputs[0]!.ndim;
-    for (const v of inputs) if (v.ndim !== nd) throw new TypeError(`Join: all tensors must have ${nd} dimensions like ${inputs[0]}, got ${v} of type ${v.type}`);
+    for (const v of inputs) if (v.ndim !== nd) throw new TypeError(`Join: all tensors must have ${nd} dimensions like ${nameInError(inputs[0]!)}, got ${nameInError(v)} of type ${v.type}`);
     checkAxis('Join', this.axis, nd);
     const dtype = inputs.map((v) => v.dtype).reduce(promote);
     const bc = inputs[0]!.broadcastable.map((_, d) => (d === this.axis ? inputs.length === 1 && inputs[0]!.broadcastable[d]! : inputs.every((v) => v.broadcastable[d])));
