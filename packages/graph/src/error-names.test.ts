@@ -97,6 +97,13 @@ describe('shape errors at run time name the user variables', () => {
     );
   });
 
+  it('an index out of bounds of an intermediate and a solve of an intermediate name its expression', async () => {
+    const a = T.vector('a');
+    expect(await messageOf(() => T.exp(a).get(5).eval({ a: ones([3]) }))).toBe('Subtensor{5}: index 5 is out of bounds for axis 0 with size 3, indexing exp(a) of shape (3,)');
+    const [m, v] = [T.matrix('m'), T.vector('v')];
+    expect(await messageOf(() => T.slinalg.solve(m.T, v.mul(2)).eval({ m: ones([3, 3]), v: ones([4]) }))).toContain('b ((v * 2)) must have 3 rows like A of shape (3, 3)');
+  });
+
   it("a binomial mask that does not fit is named as RandomStreams.binomial's draw", async () => {
     const h = T.matrix('h');
     const mask = new sym.RandomStreams(1).binomial([2, 3], { p: 0.5, dtype: 'float64' });

@@ -33,6 +33,7 @@ import { cast, elemwise } from './elemwise.js';
 import { Reduce } from './reduce.js';
 import { DimShuffle } from './shape.js';
 import { Subtensor } from './subtensor.js';
+import { nameInError } from '../error-names.js';
 
 export type Pair = readonly [number, number];
 
@@ -211,7 +212,7 @@ export class Im2Col extends Op {
       try {
         return windowCount(n, k, this.geometry.stride[a]!, this.geometry.dilation[a]!, resolvePad(this.geometry.pad[a]!, k, this.geometry.dilation[a]!), this.geometry.edges);
       } catch (e) {
-        throw new RangeError(`${this.toString()}: ${node.inputs[0]?.toString() ?? 'input'} of shape ${fmtShape(s)} has no ${window.join('x')} window along axis ${s.length - 2 + a}: ${(e as Error).message}`);
+        throw new RangeError(`${this.toString()}: ${(node.inputs[0] ? nameInError(node.inputs[0]) : 'input')} of shape ${fmtShape(s)} has no ${window.join('x')} window along axis ${s.length - 2 + a}: ${(e as Error).message}`);
       }
     });
     const out = [...s.slice(0, -2), window[0], window[1], counts[0]!, counts[1]!];
@@ -305,8 +306,8 @@ export class Col2Im extends Op {
       }
       if (count !== o) {
         throw new RangeError(
-          `${this.toString()}: windows ${node.inputs[0]?.toString() ?? 'g'} of shape ${fmtShape(gs)} do not come from an image of shape ${fmtShape(ls)} ` +
-            `(${node.inputs[1]?.toString() ?? 'like'}): along axis ${a} it has ${typeof count === 'number' ? `${count} windows, not ${o}` : `none (${count})`}`,
+          `${this.toString()}: windows ${(node.inputs[0] ? nameInError(node.inputs[0]) : 'g')} of shape ${fmtShape(gs)} do not come from an image of shape ${fmtShape(ls)} ` +
+            `(${(node.inputs[1] ? nameInError(node.inputs[1]) : 'like')}): along axis ${a} it has ${typeof count === 'number' ? `${count} windows, not ${o}` : `none (${count})`}`,
         );
       }
     });

@@ -16,6 +16,7 @@ import type { StaticShape, TensorVariable } from '../variable.js';
 import type { LowerContext, TensorView } from '../lower.js';
 import { isInt, MAX_ELEMENTS } from '../dtype.js';
 import { uniqueElements } from './unique-elements.js';
+import { nameInError } from '../error-names.js';
 
 /** An op computed on the host between programs, its output shapes known only from its inputs' values. */
 export abstract class HostOp extends Op {
@@ -95,7 +96,7 @@ export class NonZero extends HostOp {
       if (n > 0 && pos[n - 1]! >= bound) {
         let k = 0;
         while (pos[k]! < bound) k++;
-        throw new RangeError(`compress: the condition ${node.inputs[0]} is true at position ${pos[k]}, past the ${bound} slices of x along the axis (NumPy's IndexError)`);
+        throw new RangeError(`compress: the condition ${nameInError(node.inputs[0]!)} is true at position ${pos[k]}, past the ${bound} slices of x along the axis (NumPy's IndexError)`);
       }
     }
     return [out];
@@ -263,11 +264,11 @@ export class BincountLength extends HostOp {
     let max = -1;
     for (let i = 0; i < x.size; i++) {
       const v = x.data[i]!;
-      if (v < 0) throw new RangeError(`bincount: x (${node.inputs[0]}) must have no negative elements, got ${v} at position ${i} (NumPy raises ValueError)`);
+      if (v < 0) throw new RangeError(`bincount: x (${nameInError(node.inputs[0]!)}) must have no negative elements, got ${v} at position ${i} (NumPy raises ValueError)`);
       if (v > max) max = v;
     }
     // the output is allocated from this length by the next program: refuse a length no array may hold before anything is allocated
-    if (max + 1 > MAX_ELEMENTS) throw new RangeError(`bincount: x (${node.inputs[0]}) holds ${max}, which would need an output of ${max + 1} elements; the most is ${MAX_ELEMENTS}`);
+    if (max + 1 > MAX_ELEMENTS) throw new RangeError(`bincount: x (${nameInError(node.inputs[0]!)}) holds ${max}, which would need an output of ${max + 1} elements; the most is ${MAX_ELEMENTS}`);
     const out = NDArray.zeros([], 'int64');
     out.data[0] = Math.max(max + 1, this.minlength);
     return [out];

@@ -35,6 +35,7 @@ import {
   transposed,
   triangularSolveRef,
 } from './linalg-kernels.js';
+import { nameInError } from '../error-names.js';
 
 /** The dtype a linear algebra op computes and returns in, from its inputs' (NumPy's rule). */
 export function linalgDType(what: string, inputs: readonly TensorVariable[]): DType {
@@ -81,7 +82,7 @@ abstract class SquareOp extends Op {
     return linalgDType(this.name, inputs);
   }
   protected side(shapes: readonly StaticShape[], node: Apply): number | null {
-    return squareSide(this.name, shapes[0]!, node.inputs[0]?.toString() ?? 'the input');
+    return squareSide(this.name, shapes[0]!, (node.inputs[0] ? nameInError(node.inputs[0]) : 'the input'));
   }
   outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
     return [new TensorType(this.checkInput(inputs), inputs[0]!.broadcastable)];
@@ -217,9 +218,9 @@ export class Solve extends Op {
   }
   inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
     const [sa, sb] = shapes as [StaticShape, StaticShape];
-    const n = squareSide(this.toString(), sa, `A (${node.inputs[0]?.toString() ?? 'A'})`);
+    const n = squareSide(this.toString(), sa, `A (${(node.inputs[0] ? nameInError(node.inputs[0]) : 'A')})`);
     if (n !== null && sb[0] !== null && sb[0] !== n) {
-      throw new RangeError(`${this}: b (${node.inputs[1]?.toString() ?? 'b'}) must have ${n} rows like A of shape ${shapeToString(sa)}, got shape ${shapeToString(sb)}`);
+      throw new RangeError(`${this}: b (${(node.inputs[1] ? nameInError(node.inputs[1]) : 'b')}) must have ${n} rows like A of shape ${shapeToString(sa)}, got shape ${shapeToString(sb)}`);
     }
     return [[n ?? sb[0]!, ...sb.slice(1)]];
   }

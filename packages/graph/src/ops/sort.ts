@@ -28,6 +28,7 @@ import type { ScalarOpName } from '../scalar.js';
 import * as ix from '../index-expr.js';
 import { Reshape } from './shape.js';
 import { known, valueOf } from './alloc.js';
+import { nameInError } from '../error-names.js';
 
 /** What a Sort node returns: the sorted values, the indices that sort, or both (values first). */
 export type SortReturns = 'values' | 'indices' | 'both';
@@ -350,7 +351,7 @@ export class TakeAlongAxis extends Op {
     is.forEach((s, d) => {
       const t = xs[batch + d];
       if (d !== this.axis && s !== null && t !== null && t !== undefined && s !== t) {
-        throw new RangeError(`${this.toString()}: ${node.inputs[0]} of shape ${shapeToString(xs)} and the indices ${node.inputs[1]} of shape ${shapeToString(is)} differ along axis ${d}`);
+        throw new RangeError(`${this.toString()}: ${nameInError(node.inputs[0]!)} of shape ${shapeToString(xs)} and the indices ${nameInError(node.inputs[1]!)} of shape ${shapeToString(is)} differ along axis ${d}`);
       }
     });
     return [[...xs.slice(0, batch), ...is]];

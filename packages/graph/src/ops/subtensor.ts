@@ -213,7 +213,7 @@ function namingIndexErrors<R>(op: Op, node: Apply | undefined, shape: StaticShap
     return f();
   } catch (e) {
     if (!(e instanceof RangeError) || node === undefined) throw e;
-    throw new RangeError(`${op}: ${e.message}, indexing ${node.inputs[0]} of shape ${shapeToString(shape)}`);
+    throw new RangeError(`${op}: ${e.message}, indexing ${nameInError(node.inputs[0]!)} of shape ${shapeToString(shape)}`);
   }
 }
 
