@@ -1,6 +1,7 @@
 import * as sym from '@sym/graph';
 import { grad, jacobian } from '@sym/grad';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useFloat64 } from './float64.js';
 import { CA, buildCATrainer } from './ca.js';
 
 const T = sym.T;
@@ -90,14 +91,7 @@ const maxAbsDiff = (a: number[] | Matrix, b: number[] | Matrix): number =>
   Math.max(...(a as (number | number[])[]).flatMap((row, i) => (Array.isArray(row) ? row.map((v, j) => Math.abs(v - (b as Matrix)[i]![j]!)) : [Math.abs(row - (b as number[])[i]!)])));
 
 describe("Theano's cA.py", () => {
-  let floatX: sym.FloatDType;
-  beforeAll(() => {
-    floatX = sym.config.floatX;
-    sym.config.floatX = 'float64';
-  });
-  afterAll(() => {
-    sym.config.floatX = floatX;
-  });
+  useFloat64();
 
   const nVisible = 8;
   const nHidden = 5;

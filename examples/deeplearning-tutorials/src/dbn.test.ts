@@ -1,5 +1,6 @@
 import * as sym from '@sym/graph';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useFloat64 } from './float64.js';
 import { DBN, sharedDataset, type SharedDataset } from './dbn.js';
 
 type Matrix = number[][];
@@ -58,14 +59,7 @@ const rowsOf = (index: number): Matrix => data.x.slice(index * batchSize, (index
 const newDBN = (seed = 123) => new DBN({ numpyRng: new sym.RandomState(seed), nIns, hiddenLayersSizes, nOuts });
 
 describe("Theano's deep belief network (DBN.py)", () => {
-  let floatX: sym.FloatDType;
-  beforeAll(() => {
-    floatX = sym.config.floatX;
-    sym.config.floatX = 'float64';
-  });
-  afterAll(() => {
-    sym.config.floatX = floatX;
-  });
+  useFloat64();
 
   it('shares each sigmoid layer\'s W and b with its RBM, whose input is the layer below\'s output', () => {
     const dbn = newDBN();

@@ -1,5 +1,6 @@
 import * as sym from '@sym/graph';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useFloat64 } from './float64.js';
 import { HMCSampler, hamiltonian, hmcMove, metropolisHastingsAccept, simulateDynamics, type HMCSettings } from './hmc.js';
 
 const T = sym.T;
@@ -77,14 +78,7 @@ function meanAndCov(samples: Matrix) {
 }
 
 describe("Theano's hmc.py", () => {
-  let floatX: sym.FloatDType;
-  beforeAll(() => {
-    floatX = sym.config.floatX;
-    sym.config.floatX = 'float64';
-  });
-  afterAll(() => {
-    sym.config.floatX = floatX;
-  });
+  useFloat64();
 
   const dim = 5;
   const batchsize = 3;

@@ -1,5 +1,6 @@
 import * as sym from '@sym/graph';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useFloat64 } from './float64.js';
 import { logisticCg, type Dataset } from './logistic-cg.js';
 
 /** Three Gaussian clouds in 4 dimensions, seeded, overlapping enough that W = 0 is far from optimal. */
@@ -92,14 +93,7 @@ async function fminCg(
 }
 
 describe("Theano's logistic_cg.py", () => {
-  let floatX: sym.FloatDType;
-  beforeAll(() => {
-    floatX = sym.config.floatX;
-    sym.config.floatX = 'float64';
-  });
-  afterAll(() => {
-    sym.config.floatX = floatX;
-  });
+  useFloat64();
 
   const options = { nIn: 4, nOut: 3, batchSize: 10 };
   const size = options.nIn * options.nOut + options.nOut;

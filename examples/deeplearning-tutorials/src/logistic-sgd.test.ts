@@ -1,5 +1,5 @@
-import * as sym from '@sym/graph';
-import { beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useFloat64 } from './float64.js';
 import { logisticSgd, type Dataset } from './logistic-sgd.js';
 
 /** Three Gaussian clouds in 4 dimensions, seeded (a small stand-in for MNIST). */
@@ -49,14 +49,7 @@ function referenceSgd(data: Dataset, nIn: number, nOut: number, batchSize: numbe
 }
 
 describe("Theano's logistic_sgd.py", () => {
-  let floatX: sym.FloatDType;
-  beforeAll(() => {
-    floatX = sym.config.floatX;
-    sym.config.floatX = 'float64';
-  });
-  afterAll(() => {
-    sym.config.floatX = floatX;
-  });
+  useFloat64();
 
   const options = { nIn: 4, nOut: 3, batchSize: 20, learningRate: 0.13 };
   const train = clouds(120, 7);
