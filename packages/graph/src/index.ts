@@ -121,7 +121,7 @@ export type { Givens } from './eval.js';
 export { InvalidValueError, BadThunkOutput } from './debug.js';
 export { Scan } from './ops/scan.js';
 export { Alloc, ARange } from './ops/alloc.js';
-export type { ScanInner, ScanKeep, ScanOpOptions, ScanWindow } from './ops/scan.js';
+export type { ScanInner, ScanKeep, ScanLastIndexed, ScanOpOptions, ScanWindow } from './ops/scan.js';
 export { scan } from './scan.js';
 export { until, Until, StepsRun } from './scan-until.js';
 export { ifelse } from './ifelse.js';

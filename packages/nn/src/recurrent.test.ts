@@ -91,6 +91,21 @@ function expectClose(got: sym.NDArray, want: unknown, digits = 12): void {
   g.forEach((v, i) => expect(v).toBeCloseTo(w[i]!, digits));
 }
 
+/** The scans a compiled graph runs. */
+function compiledScans(outputs: readonly sym.TensorVariable[]): sym.Scan[] {
+  const seen = new Set<sym.TensorVariable>();
+  const scans = new Set<sym.Scan>();
+  const visit = (v: sym.TensorVariable): void => {
+    if (seen.has(v)) return;
+    seen.add(v);
+    if (!v.owner) return;
+    if (v.owner.op instanceof sym.Scan) scans.add(v.owner.op);
+    v.owner.inputs.forEach(visit);
+  };
+  outputs.forEach(visit);
+  return [...scans];
+}
+
 describe.each(KINDS)('%s', (kind) => {
   const w = randomWeights(kind, N_IN, N_HID, KINDS.indexOf(kind) + 1);
   const perExample = (h0s: Vec[] = [zeros, zeros], c0s: Vec[] = [zeros, zeros], backwards = false): Mat[] =>
@@ -128,6 +143,25 @@ describe.each(KINDS)('%s', (kind) => {
     const got = (await sym.function([x], all)(sym.NDArray.zeros([BATCH, 0, N_IN], 'float64'))) as sym.NDArray;
     expect(got.shape).toEqual([BATCH, 0, N_HID]);
   });
+
+  it.each(['FAST_RUN', 'FAST_COMPILE'] as const)(
+    'in %s, the last state is the initial state for a sequence of no steps (where hs[-1] is an index error) and the last step\'s otherwise, the loop keeping only the last state',
+    async (mode) => {
+      const x = T.tensor3('x');
+      const h0 = T.dmatrix('h0');
+      const rows = [[0.3, -0.2, 0.5, 0.1], [-0.4, 0.2, 0, 0.7]];
+      const f = sym.function([x, h0], makeLayer(kind, w).output(x, { h0 }), { mode });
+      expectClose((await f(sym.NDArray.zeros([BATCH, 0, N_IN], 'float64'), rows)) as sym.NDArray, rows);
+      expectClose((await f(X, rows)) as sym.NDArray, perExample(rows).map((s) => s.at(-1)));
+      const backwards = sym.function([x, h0], makeLayer(kind, w, { goBackwards: true }).output(x, { h0 }), { mode });
+      expectClose((await backwards(sym.NDArray.zeros([BATCH, 0, N_IN], 'float64'), rows)) as sym.NDArray, rows);
+      expectClose((await backwards(X, rows)) as sym.NDArray, perExample(rows, undefined, true).map((s) => s.at(-1)));
+      // no (steps, batch, nHidden) stack in the compiled loop: what opt's scan_keep_last makes of hs[-1] (Theano's scan_save_mem)
+      const scans = compiledScans(f.compiled.graphOutputs);
+      expect(scans.length).toBe(1);
+      expect(scans[0]!.keep.every((k) => k === 'last')).toBe(true);
+    },
+  );
 
   it('takes (steps, batch, features) with timeMajor and returns the sequence in that layout', async () => {
     const x = T.tensor3('x');

@@ -11,7 +11,7 @@
  * gates side by side in Keras's order, so Keras's `kernel`,
  * `recurrent_kernel` and `bias` load as they are.
  */
-import { MatchLength, NDArray, nameInError, T, apply1, config, scan, shapeToString, shared, type ArrayLike, type StaticShape, type TensorLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { MatchLength, NDArray, Scan, nameInError, T, apply1, applyNode, config, scan, shapeToString, shared, type ArrayLike, type StaticShape, type TensorLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import { resolveRowActivation, type Activation, type ActivationName } from './activations.js';
 import type { ActivationSpec } from './layer.js';
 import { orthogonal, resolveInitializer, type Initializer, type InitializerName } from './init.js';
@@ -155,6 +155,22 @@ function activationOf(a: ActivationSpec | undefined, fallback: ActivationName, w
 }
 
 /**
+ * The state after the last step, from the stack `hs` of every step's: the
+ * same scan keeping only each state's last value (what opt's
+ * scan_keep_last makes of `hs[-1]`, Theano's scan_save_mem, so no memory
+ * for every step). Unlike `hs[-1]`, which is NumPy's index error on a
+ * stack of no steps, this is the initial state for a sequence of no steps,
+ * in every mode.
+ */
+function lastState(hs: TensorVariable): TensorVariable {
+  const node = hs.owner;
+  if (!node || !(node.op instanceof Scan)) throw new Error(`lastState: a recurrent layer's states must be a scan's output, got ${hs}`);
+  const op = node.op;
+  const keep = op.keep.map(() => 'last' as const);
+  return applyNode(new Scan(op.inner, { ...op.options, keep }), node.inputs).outputs[hs.index]!;
+}
+
+/**
  * What {@link SimpleRNN}, {@link LSTM} and {@link GRU} share: the input's
  * layout, the product of every step's input with W before the loop, the
  * scan over the steps, and what is returned. A subclass gives the step.
@@ -240,11 +256,11 @@ export abstract class Recurrent implements LayerLike {
     // (batch, nHidden) zeros from the shapes: a sequence of no steps has them too
     const zeros = T.zeros([steps.shape[1]!, this.nHidden], projected.dtype);
     const hs = this.states(projected, zeros, initial, what);
-    if (!this.returnSequences) return hs.get(-1);
+    if (!this.returnSequences) return lastState(hs);
     return this.timeMajor ? hs : hs.dimshuffle(1, 0, 2);
   }
 
-  /** The hidden state after every step, (steps, batch, nHidden), from the projected input (steps, batch, gates * nHidden). */
+  /** The hidden state after every step, (steps, batch, nHidden), from the projected input (steps, batch, gates * nHidden): a scan's output. */
   protected abstract states(projected: TensorVariable, zeros: TensorVariable, initial: InitialState, what: string): TensorVariable;
 
   /** An initial state as a (batch, nHidden) matrix of the states' dtype: zeros, a matrix, or a vector given to every example. */

@@ -51,6 +51,27 @@ describe('a scan read only at its last step keeps only the last step', () => {
     expect(opt.compiled.kernelCount(xs, ws, hs0)).toBeLessThan(plain.compiled.kernelCount(xs, ws, hs0));
   });
 
+  it('keeps hs.get(-1) of a loop of no steps the index error it is without the rewrite, naming hs alike (the kept state would hold h0)', async () => {
+    const [rewritten] = optimizeGraph([last]).outputs;
+    expect((rewritten!.owner!.op as Scan).lastIndexed.map((l) => l.state)).toEqual([0]);
+    const empty = sym.fill([0, 2, 3], 'float64', () => 0);
+    const opt = sym.function([X, W, h0], last);
+    const plain = sym.function([X, W, h0], last, { mode: 'FAST_COMPILE' });
+    const message = 'Subtensor{-1}: index -1 is out of bounds for axis 0 with size 0, indexing Scan(X, h0, W) of shape (0, 2, 3)';
+    await expect(plain(empty, ws, hs0)).rejects.toThrow(message);
+    await expect(opt(empty, ws, hs0)).rejects.toThrow(message);
+    // Theano's A ** k with k = 0 steps: n_steps an input; both modes raise NumPy's error, naming the stack alike
+    const k = T.iscalar('k');
+    const A = T.dvector('A');
+    const [powers] = sym.scan((prior: V, a: V) => prior.mul(a), { outputsInfo: T.onesLike(A), nonSequences: A, nSteps: k });
+    const power = sym.function([A, k], powers.get(-1));
+    const powerUnoptimized = sym.function([A, k], powers.get(-1), { mode: 'FAST_COMPILE' });
+    expect(values(await power([2, 3], 2))).toEqual([[4, 9]]);
+    const powerMessage = 'Subtensor{-1}: index -1 is out of bounds for axis 0 with size 0, indexing Scan(second(A, 1), A, k) of shape (0, 2)';
+    await expect(power([2, 3], 0)).rejects.toThrow(powerMessage);
+    await expect(powerUnoptimized([2, 3], 0)).rejects.toThrow(powerMessage);
+  });
+
   it('leaves a scan whose steps are read elsewhere (by its gradient, or as the whole sequence) alone', () => {
     const both = optimizeGraph([last, hs.sum()]).outputs;
     expect((both[0]!.owner!.inputs[0]!.owner!.op as Scan).keep).toEqual(['all']);

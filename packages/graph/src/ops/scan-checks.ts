@@ -6,7 +6,14 @@
 import type { Apply } from '../op.js';
 import type { TensorView } from '../lower.js';
 import { nameInError } from '../error-names.js';
+import { shapeToString } from '../ndarray.js';
 import type { Scan } from './scan.js';
+
+/** A state kept 'last' in place of its stack's `[-1]`, and the stack as the user's graph wrote it (for the index error of a loop of no steps). */
+export interface ScanLastIndexed {
+  readonly state: number;
+  readonly stack: string;
+}
 
 /**
  * A step's node checked against the shapes its inputs have at this step
@@ -29,4 +36,17 @@ export function checkStateShape(op: Scan, i: number, before: readonly number[], 
         `a state must keep its shape (Theano raises the same)`,
     );
   }
+}
+
+/**
+ * A state kept 'last' to stand for the stack's `[-1]` (opt's
+ * scan_keep_last), after a loop of no steps: the index error the stack
+ * would give (NumPy's), naming the stack as the unoptimized graph does,
+ * not the initial value the state still holds.
+ */
+export function checkLastIndexed(op: Scan, n: number, inputs: readonly { readonly shape: readonly number[] }[]): void {
+  const first = op.lastIndexed[0];
+  if (n > 0 || first === undefined) return;
+  const shape = [0, ...inputs[op.nSequences + first.state]!.shape];
+  throw new RangeError(`Subtensor{-1}: index -1 is out of bounds for axis 0 with size 0, indexing ${first.stack} of shape ${shapeToString(shape)}`);
 }

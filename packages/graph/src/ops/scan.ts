@@ -19,7 +19,9 @@ import type { BufferView, LowerContext, LowerMark, TensorView } from '../lower.j
 import type { ScalarExpr } from '../kernel.js';
 import { foldStatic, staticLeaves, toposort } from '../schedule.js';
 import * as ix from '../index-expr.js';
-import { checkShapes, checkStateShape } from './scan-checks.js';
+import { checkLastIndexed, checkShapes, checkStateShape, type ScanLastIndexed } from './scan-checks.js';
+
+export type { ScanLastIndexed } from './scan-checks.js';
 
 /** Keep every step's value of a state (its output gains a leading axis of steps), or only the last. */
 export type ScanKeep = 'all' | 'last';
@@ -39,6 +41,8 @@ export interface ScanInner {
 export interface ScanOpOptions {
   /** One entry per state; 'all' when omitted. */
   readonly keep?: readonly ScanKeep[];
+  /** States kept 'last' for their stack's `[-1]` (opt's scan_keep_last): no steps is then NumPy's index error, as the stack's. */
+  readonly lastIndexed?: readonly ScanLastIndexed[];
   /** Visit time indices from the last to the first (results are still stored at their time index). */
   readonly reverse?: boolean;
   /**
@@ -84,6 +88,7 @@ export class Scan extends Op {
   readonly kind = 'Scan' as const;
   readonly id = nextScan++;
   readonly keep: readonly ScanKeep[];
+  readonly lastIndexed: readonly ScanLastIndexed[];
   readonly reverse: boolean;
   readonly padTo: readonly (number | null)[];
   readonly hasNSteps: boolean;
@@ -101,6 +106,7 @@ export class Scan extends Op {
     const k = inner.states.length;
     if (inner.outputs.length < k) throw new TypeError(`Scan: ${k} states but only ${inner.outputs.length} step outputs`);
     this.keep = options.keep ?? inner.states.map(() => 'all');
+    this.lastIndexed = options.lastIndexed ?? [];
     this.reverse = options.reverse ?? false;
     this.padTo = options.padTo ?? inner.outputs.slice(k).map(() => null);
     this.hasNSteps = options.hasNSteps ?? false;
@@ -134,6 +140,7 @@ export class Scan extends Op {
   get options(): ScanOpOptions {
     return {
       keep: this.keep,
+      ...(this.lastIndexed.length ? { lastIndexed: this.lastIndexed } : {}),
       reverse: this.reverse,
       padTo: this.padTo,
       hasNSteps: this.hasNSteps,
@@ -275,6 +282,7 @@ export class Scan extends Op {
       seqs.map((s) => s.shape[0]!),
       this.hasNSteps ? Number(inputs[inputs.length - 1]!.data[0]) : undefined,
     )!;
+    checkLastIndexed(this, n, inputs);
     const fixed = new Map<TensorVariable, NDArray>();
     nonSequences.forEach((p, i) => fixed.set(p, inputs[ns + nk + i]!));
     let carried = inputs.slice(ns, ns + nk);
@@ -325,6 +333,7 @@ export class Scan extends Op {
       seqs.map((s) => s.shape[0]!),
       nSteps,
     )!;
+    checkLastIndexed(this, n, inputs);
     const visits = this.visits(n);
     const invariant = new Map<TensorVariable, TensorView>();
     nonSequences.forEach((p, i) => invariant.set(p, inputs[ns + nk + i]!));

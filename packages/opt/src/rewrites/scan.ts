@@ -5,7 +5,7 @@
  * memory for every step (Theano's scan_save_mem). A gradient reads every
  * step, so training graphs keep them.
  */
-import { Scan, Subtensor, applyNode } from '@sym/graph';
+import { Scan, Subtensor, applyNode, nameInError } from '@sym/graph';
 import { registerRewrite, type NodeRewriter } from '../registry.js';
 
 export const scanKeepLast: NodeRewriter = (node, ctx) => {
@@ -23,7 +23,8 @@ export const scanKeepLast: NodeRewriter = (node, ctx) => {
   if (s.reverse || s.window || k >= s.nStates || s.keep[k] !== 'all') return null;
   if (ctx.clients(stacked) !== 1 || scan.outputs.some((o, i) => i !== k && ctx.clients(o) > 0)) return null;
   const keep = s.keep.map((m, i) => (i === k ? ('last' as const) : m));
-  return applyNode(new Scan(s.inner, { ...s.options, keep }), scan.inputs).outputs[k]!;
+  // the last value stands for stacked[-1]: a loop of no steps stays an index error (the state would still hold its initial value)
+  return applyNode(new Scan(s.inner, { ...s.options, keep, lastIndexed: [...s.lastIndexed, { state: k, stack: nameInError(stacked) }] }), scan.inputs).outputs[k]!;
 };
 
 registerRewrite({ kind: 'node', name: 'scan_keep_last', phase: 'specialize', tags: ['fast_run'], rewrite: scanKeepLast });
