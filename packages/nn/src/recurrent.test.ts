@@ -8,7 +8,7 @@ import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
 import { verifyGrad } from '@sym/grad';
 import { RandomState } from './random.js';
-import { GRU, LSTM, SimpleRNN, type Recurrent } from './recurrent.js';
+import { GRU, LSTM, SimpleRNN, type InitialState, type Recurrent } from './recurrent.js';
 import { orthogonal } from './init.js';
 import { loadParams, saveParams } from './serialize.js';
 
@@ -359,5 +359,24 @@ describe('outputShape', () => {
     expect(() => lstm.outputShape([5, 3])).toThrow('LSTM.outputShape: expected an input shape (steps, batch, 3), got (5, 3) (2-d)');
     expect(() => GRU.create(3, 2).outputShape([1, 2, 3, 3])).toThrow('GRU.outputShape: expected an input shape (batch, steps, 3), got (1, 2, 3, 3) (4-d)');
     expect(() => SimpleRNN.create(3, 2).outputShape([1, -2, 3])).toThrow('SimpleRNN.outputShape: expected an input shape (batch, steps, 3) of lengths (integers >= 0, or null where unknown), got [1,-2,3]');
+  });
+});
+
+describe('a Recurrent subclass whose states are not a scan output', () => {
+  // a library author's states(), post-processed after the loop: the layer takes their last row, as hs[-1]
+  class Scaled extends SimpleRNN {
+    protected override states(projected: sym.TensorVariable, zeros: sym.TensorVariable, initial: InitialState, what: string): sym.TensorVariable {
+      return super.states(projected, zeros, initial, what).mul(2);
+    }
+  }
+  it('gives the last row of its states (was refused: "must be a scan\'s output")', async () => {
+    const rng = new RandomState(3);
+    const plain = SimpleRNN.create(3, 4, { rng });
+    const [W, U, b] = plain.params.map((p) => p.getValue());
+    const scaled = new Scaled(W!, U!, b!);
+    const x = T.tensor3('x');
+    const value = sym.fill([2, 5, 3], 'float64', (i) => Math.sin(i));
+    const [last, all] = (await sym.function([x], [scaled.output(x), plain.output(x)])(value)) as sym.NDArray[];
+    expect(Array.from(last!.data)).toEqual(Array.from(all!.data, (v) => 2 * v));
   });
 });

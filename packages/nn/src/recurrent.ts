@@ -164,7 +164,8 @@ function activationOf(a: ActivationSpec | undefined, fallback: ActivationName, w
  */
 function lastState(hs: TensorVariable): TensorVariable {
   const node = hs.owner;
-  if (!node || !(node.op instanceof Scan)) throw new Error(`lastState: a recurrent layer's states must be a scan's output, got ${hs}`);
+  // a subclass's states made otherwise than as a scan's output: their last row (an index error for no steps)
+  if (!node || !(node.op instanceof Scan)) return hs.get(-1);
   const op = node.op;
   const keep = op.keep.map(() => 'last' as const);
   return applyNode(new Scan(op.inner, { ...op.options, keep }), node.inputs).outputs[hs.index]!;
@@ -260,7 +261,7 @@ export abstract class Recurrent implements LayerLike {
     return this.timeMajor ? hs : hs.dimshuffle(1, 0, 2);
   }
 
-  /** The hidden state after every step, (steps, batch, nHidden), from the projected input (steps, batch, gates * nHidden): a scan's output. */
+  /** The hidden state after every step, (steps, batch, nHidden), from the projected input (steps, batch, gates * nHidden); a scan's output, whose last state is then the initial one for no steps. */
   protected abstract states(projected: TensorVariable, zeros: TensorVariable, initial: InitialState, what: string): TensorVariable;
 
   /** An initial state as a (batch, nHidden) matrix of the states' dtype: zeros, a matrix, or a vector given to every example. */
