@@ -1,7 +1,7 @@
 import * as sym from '@sym/graph';
 import { grad, jacobian } from '@sym/grad';
 import { describe, expect, it } from 'vitest';
-import { useFloat64 } from './float64.js';
+import { useFloat64 } from './test-support.js';
 import { CA, buildCATrainer } from './ca.js';
 
 const T = sym.T;

@@ -1,6 +1,6 @@
 import * as sym from '@sym/graph';
 import { describe, expect, it } from 'vitest';
-import { useFloat64 } from './float64.js';
+import { useFloat64 } from './test-support.js';
 import { DBN, sharedDataset, type SharedDataset } from './dbn.js';
 
 type Matrix = number[][];

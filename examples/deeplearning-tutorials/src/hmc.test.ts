@@ -1,6 +1,6 @@
 import * as sym from '@sym/graph';
 import { describe, expect, it } from 'vitest';
-import { useFloat64 } from './float64.js';
+import { useFloat64 } from './test-support.js';
 import { HMCSampler, hamiltonian, hmcMove, metropolisHastingsAccept, simulateDynamics, type HMCSettings } from './hmc.js';
 
 const T = sym.T;

@@ -1,6 +1,6 @@
 import * as sym from '@sym/graph';
 import { describe, expect, it } from 'vitest';
-import { useFloat64 } from './float64.js';
+import { useFloat64 } from './test-support.js';
 import { logisticCg, type Dataset } from './logistic-cg.js';
 
 /** Three Gaussian clouds in 4 dimensions, seeded, overlapping enough that W = 0 is far from optimal. */

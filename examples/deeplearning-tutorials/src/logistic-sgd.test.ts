@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { useFloat64 } from './float64.js';
+import { useFloat64 } from './test-support.js';
 import { logisticSgd, type Dataset } from './logistic-sgd.js';
 
 /** Three Gaussian clouds in 4 dimensions, seeded (a small stand-in for MNIST). */

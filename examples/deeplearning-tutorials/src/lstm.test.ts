@@ -5,6 +5,7 @@
  * cost falling on a tiny sentiment task.
  */
 import { describe, expect, it } from 'vitest';
+import { centralDifferences, maxAbsDiff } from './test-support.js';
 import * as sym from '@sym/graph';
 import { PARAM_NAMES, buildTraining, initParams, orthoWeight, prepareData, type LstmOptions, type LstmParams, type LstmTraining, type ParamName } from './lstm.js';
 
@@ -56,7 +57,6 @@ function reference(p: Ref, o: LstmOptions, seqs: readonly (readonly number[])[],
 
 const toRef = (params: LstmParams): Ref => Object.fromEntries(PARAM_NAMES.map((k) => [k, Float64Array.from(params[k].data as Float64Array)])) as Ref;
 const sharedValues = (tr: LstmTraining): Ref => Object.fromEntries(PARAM_NAMES.map((k) => [k, Float64Array.from(tr.tparams[k].getValue().data as Float64Array)])) as Ref;
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a, (v, i) => Math.abs(v - b[i]!)).reduce((m, e) => Math.max(m, e), 0);
 
 /** Weights larger than the tutorial's 0.01, so that every gate and the softmax see values far from 0. */
 function lively(o: LstmOptions, seed: number): LstmParams {
@@ -150,14 +150,7 @@ describe('lstm.py (float64, CPU)', () => {
     PARAM_NAMES.forEach((k, n) => {
       const g = grads[n]!.data;
       expect(grads[n]!.shape).toEqual(params[k].shape);
-      const fd = Array.from(p[k], (v, i) => {
-        p[k][i] = v + eps;
-        const up = reference(p, options, seqs, labels).cost;
-        p[k][i] = v - eps;
-        const down = reference(p, options, seqs, labels).cost;
-        p[k][i] = v;
-        return (up - down) / (2 * eps);
-      });
+      const fd = centralDifferences(p[k], () => reference(p, options, seqs, labels).cost, eps);
       expect(maxAbsDiff(g, fd), k).toBeLessThan(1e-8);
       // Wemb's rows of words no sample reads, padding aside, get no gradient; the others do
       if (k === 'Wemb') for (const w of [1, 5, 8]) expect(Math.abs(Number(g[w * 3]))).toBeGreaterThan(1e-6);
@@ -181,14 +174,7 @@ describe('lstm.py (float64, CPU)', () => {
     expect(dropMask.some((m) => m.includes(0))).toBe(true);
     const eps = 1e-6;
     PARAM_NAMES.forEach((k, n) => {
-      const fd = Array.from(p[k], (v, i) => {
-        p[k][i] = v + eps;
-        const up = reference(p, options, seqs, labels, dropMask).cost;
-        p[k][i] = v - eps;
-        const down = reference(p, options, seqs, labels, dropMask).cost;
-        p[k][i] = v;
-        return (up - down) / (2 * eps);
-      });
+      const fd = centralDifferences(p[k], () => reference(p, options, seqs, labels, dropMask).cost, eps);
       expect(maxAbsDiff(grads[n]!.data, fd), k).toBeLessThan(1e-8);
     });
   });
@@ -209,14 +195,7 @@ describe('lstm.py (float64, CPU)', () => {
       const grads = await tr.fGrad(x, mask, y);
       const eps = 1e-6;
       const errors = PARAM_NAMES.map((k, n) => {
-        const fd = Array.from(p[k], (v, i) => {
-          p[k][i] = v + eps;
-          const up = reference(p, options, seqs, labels).cost;
-          p[k][i] = v - eps;
-          const down = reference(p, options, seqs, labels).cost;
-          p[k][i] = v;
-          return (up - down) / (2 * eps);
-        });
+        const fd = centralDifferences(p[k], () => reference(p, options, seqs, labels).cost, eps);
         return maxAbsDiff(grads[n]!.data, fd);
       });
       // measured: 3.4e-8 for the probabilities, at most 2e-8 for the gradients (float32's epsilon is 1.2e-7)

@@ -1,6 +1,7 @@
 import * as sym from '@sym/graph';
 import { grad } from '@sym/grad';
 import { describe, expect, it } from 'vitest';
+import { centralDifferences as differencesOf } from './test-support.js';
 import { RnnRbm } from './rnnrbm.js';
 
 type Vec = number[];
@@ -68,16 +69,8 @@ function exactNll(p: Params, roll: Matrix): number {
 function centralDifferences(p: Params, roll: Matrix, samples: Matrix, eps = 1e-6): Vec[] {
   return NAMES.map((name) => {
     const value = p[name];
-    const entries: [Vec, number][] = Array.isArray(value[0]) ? (value as Matrix).flatMap((row) => row.map((_, j): [Vec, number] => [row, j])) : (value as Vec).map((_, j): [Vec, number] => [value as Vec, j]);
-    return entries.map(([row, j]) => {
-      const keep = row[j]!;
-      row[j] = keep + eps;
-      const up = referenceCost(p, roll, samples);
-      row[j] = keep - eps;
-      const down = referenceCost(p, roll, samples);
-      row[j] = keep;
-      return (up - down) / (2 * eps);
-    });
+    const rows = Array.isArray(value[0]) ? (value as Matrix) : [value as Vec];
+    return rows.flatMap((row) => differencesOf(row, () => referenceCost(p, roll, samples), eps));
   });
 }
 

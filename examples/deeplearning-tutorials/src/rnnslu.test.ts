@@ -6,6 +6,7 @@
  * before the window.
  */
 import { describe, expect, it } from 'vitest';
+import { centralDifferences, maxAbsDiff } from './test-support.js';
 import * as sym from '@sym/graph';
 import { RNNSLU, contextwin, type RnnSluSizes } from './rnnslu.js';
 
@@ -86,7 +87,6 @@ function normalizeRows(emb: Float64Array, de: number): Float64Array {
 }
 
 const values = (m: RNNSLU): Params => Object.fromEntries(NAMES.map((k, i) => [k, Float64Array.from(m.params[i]!.getValue().data as Float64Array)])) as Params;
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a, (v, i) => Math.abs(v - b[i]!)).reduce((m, e) => Math.max(m, e), 0);
 const argmax = (r: readonly number[]) => r.indexOf(Math.max(...r));
 
 const sizes: RnnSluSizes = { nh: 5, nc: 3, ne: 7, de: 2, cs: 3 };
@@ -133,14 +133,7 @@ describe('elman.py RNNSLU (float64, CPU)', () => {
     const { grads } = reference(p, sizes, windows, labels);
     const eps = 1e-6;
     for (const k of NAMES) {
-      const fd = Array.from(p[k], (v, i) => {
-        p[k][i] = v + eps;
-        const up = reference(p, sizes, windows, labels).nll;
-        p[k][i] = v - eps;
-        const down = reference(p, sizes, windows, labels).nll;
-        p[k][i] = v;
-        return (up - down) / (2 * eps);
-      });
+      const fd = centralDifferences(p[k], () => reference(p, sizes, windows, labels).nll, eps);
       expect(maxAbsDiff(grads![k], fd), k).toBeLessThan(1e-9);
     }
   });

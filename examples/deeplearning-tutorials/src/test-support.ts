@@ -1,0 +1,35 @@
+// What the tutorials' tests share: floatX=float64 for a describe block, and the comparisons with the reference loops.
+import * as sym from '@sym/graph';
+import { afterAll, beforeAll } from 'vitest';
+
+/** The enclosing describe block runs with floatX = float64 (the tutorials' tight checks), restored after. */
+export function useFloat64(): void {
+  let floatX: sym.FloatDType;
+  beforeAll(() => {
+    floatX = sym.config.floatX;
+    sym.config.floatX = 'float64';
+  });
+  afterAll(() => {
+    sym.config.floatX = floatX;
+  });
+}
+
+/** The largest |a[i] - b[i]|. */
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
+  return m;
+}
+
+/** d cost / d values[i] for every i by central differences, each value moved by ±eps in place and put back. */
+export function centralDifferences(values: { readonly length: number; [i: number]: number }, cost: () => number, eps = 1e-6): number[] {
+  return Array.from({ length: values.length }, (_, i) => {
+    const keep = values[i]!;
+    values[i] = keep + eps;
+    const up = cost();
+    values[i] = keep - eps;
+    const down = cost();
+    values[i] = keep;
+    return (up - down) / (2 * eps);
+  });
+}
