@@ -3,18 +3,9 @@ import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
 import { grad } from '@sym/grad';
 import { adadelta, adagrad, adam, gradientUpdatesMomentum, momentum, nesterovMomentum, rmsprop, sgd, totalNormConstraint, type Update } from './updates.js';
+import { START, TARGET, gradAt, problem } from '../test/quadratic.js';
 
 const T = sym.T;
-const TARGET = [1, -2, 0.5];
-const START = [0.3, 0.7, -1.1];
-
-/** cost = sum((w - target)^2), grad = 2 (w - target). */
-function problem() {
-  const w = sym.shared(sym.array(START, { dtype: 'float64' }), { name: 'w' });
-  const cost = T.sum(w.sub(sym.array(TARGET, { dtype: 'float64' })).pow(2));
-  return { w, cost };
-}
-const gradAt = (w: number[]): number[] => w.map((v, i) => 2 * (v - TARGET[i]!));
 const values = (v: sym.TensorSharedVariable): number[] => Array.from(v.getValue().data);
 
 describe('learning rates given as symbolic scalars (schedules)', () => {

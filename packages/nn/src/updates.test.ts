@@ -2,18 +2,9 @@ import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
 import { adadelta, adagrad, adam, gradientUpdatesMomentum, momentum, nesterovMomentum, rmsprop, sgd, type Update } from './updates.js';
+import { START, TARGET, gradAt, problem } from '../test/quadratic.js';
 
 const T = sym.T;
-const TARGET = [1, -2, 0.5];
-const START = [0.3, 0.7, -1.1];
-
-/** cost = sum((w - target)^2), so grad = 2 (w - target): every step can be written out by hand. */
-function problem() {
-  const w = sym.shared(sym.array(START, { dtype: 'float64' }), { name: 'w' });
-  const cost = T.sum(w.sub(sym.array(TARGET, { dtype: 'float64' })).pow(2));
-  return { w, cost };
-}
-const gradAt = (w: number[]): number[] => w.map((v, i) => 2 * (v - TARGET[i]!));
 
 async function run(w: sym.TensorSharedVariable, cost: sym.TensorVariable, updates: Update[], steps: number): Promise<number[][]> {
   const f = sym.function([], cost, { updates });
