@@ -317,10 +317,7 @@ function basic(v: TensorVariable, index: readonly Index[]): TensorVariable {
   const window = whole ? gathered : apply1(new Subtensor(entries), [gathered, ...vars]);
   // writeWindow checked y against v (checkWritable) before calling: the cast below loses nothing, the add adds no bools
   markWindowWriter(window, v, (y, set) => {
-    // y against the window as the user wrote it (the scatters below move axes first, and would name their own shapes);
-    // a y broadcastable on every axis (a scalar) always fits, and stays as it is for the rewrites that read it
-    const fits = y.broadcastable.every(Boolean) ? y : apply1(new FitsWindow(`${set ? 'setSubtensor' : 'incSubtensor'} into ${v}`, String(y), y.broadcastable), [y, window]);
-    const yOf = fits.dtype === v.dtype ? fits : cast(fits, v.dtype);
+    const yOf = y.dtype === v.dtype ? y : cast(y, v.dtype);
     let value = whole
       ? elemwise(set ? 'second' : 'add', gathered, yOf)
       : apply1(new IncSubtensor(entries, set), [gathered, yOf, ...vars]);
@@ -394,7 +391,14 @@ export function take(x: TensorLike, idx: TensorVariable): TensorVariable {
 function writeWindow(what: string, window: TensorVariable, given: TensorLike, set: boolean): TensorVariable {
   const y = window instanceof TensorVariable ? dropLeadingOnes(what, window, given) : given;
   const writer = window instanceof TensorVariable ? windowWriterOf(window) : undefined;
-  if (writer) return writer.write(checkedY(what, window, writer.x, y, set), set);
+  if (writer) {
+    const checked = checkedY(what, window, writer.x, y, set);
+    // y against the window as the user wrote it when the function runs too: a writer's ops (scatters along moved axes,
+    // an Alloc) would name their own shapes; a y broadcastable on every axis always fits, and stays as it is for the
+    // rewrites that read it
+    const fits = checked.broadcastable.every(Boolean) ? checked : apply1(new FitsWindow(`${what} into ${writer.x}`, String(checked), checked.broadcastable), [checked, window]);
+    return writer.write(fits, set);
+  }
   const owner = window instanceof TensorVariable ? window.owner : undefined;
   const op = owner?.op;
   if (op instanceof Subtensor) {

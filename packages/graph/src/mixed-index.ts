@@ -22,7 +22,6 @@ import { apply1, constant } from './op.js';
 import { TensorVariable } from './variable.js';
 import { AdvancedIncSubtensor1, AdvancedSubtensor1 } from './ops/advanced.js';
 import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
-import { FitsWindow } from './ops/slice-window.js';
 // a cycle (indexing.ts routes such tuples here): used only inside functions, never while the modules load
 import { get, setSubtensor, Slice, type Index } from './indexing.js';
 import { markWindowWriter } from './window-marks.js';
@@ -189,10 +188,8 @@ export function mixedIndex(v: TensorVariable, index: readonly Index[]): TensorVa
   const move = [...Array.from({ length: at }, (_, k) => nb + k), ...Array.from({ length: nb }, (_, k) => k), ...Array.from({ length: kept.length - at }, (_, k) => nb + at + k)];
   const window = dimshuffle(shaped, move);
   markWindowWriter(window, v, (value, set) => {
-    // y broadcast to the window's shape, then each step above undone; a y that does not fit is reported against the
-    // window as the user wrote it (Alloc would name the moved axes' shape), and a y broadcastable on every axis fits
-    const fits = value.broadcastable.every(Boolean) ? value : apply1(new FitsWindow(`${set ? 'setSubtensor' : 'incSubtensor'} into ${v}`, String(value), value.broadcastable), [value, window]);
-    const full = T.alloc(fits, ...lengthsOf(window));
+    // y broadcast to the window's shape (writeWindow checked that it fits), then each step above undone
+    const full = T.alloc(value, ...lengthsOf(window));
     const unmoved = dimshuffle(full, move.map((_, k) => move.indexOf(k)));
     const asRows = linear.ndim === 1 ? unmoved : reshapeTo(unmoved, [shapeI(flatLinear, 0), ...keptLengths]);
     const written = apply1(new AdvancedIncSubtensor1(set), [merged, asRows, flatLinear]);
