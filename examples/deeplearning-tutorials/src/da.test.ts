@@ -1,6 +1,7 @@
 import * as sym from '@sym/graph';
 import { describe, expect, it } from 'vitest';
 import { DA, buildDATrainer } from './da.js';
+import { RecordingStreams, replayUniforms } from './test-support.js';
 
 const T = sym.T;
 
@@ -117,6 +118,52 @@ describe("Theano's denoising autoencoder (dA.py)", () => {
     expect(masks[0]).not.toBe(masks[4]);
     expect(maxAbsDiff([vectorOf(da.b.getValue())], [b])).toBeLessThan(1e-10);
     expect(maxAbsDiff([vectorOf(da.bPrime.getValue())], [bPrime])).toBeLessThan(1e-10);
+  });
+
+  it("draws the mask from the generator: the corrupted input is x where the generator's uniforms (replayed from a copy taken before the call) are below 1 - corruption, and the call moves the generator past exactly those", async () => {
+    const x = T.matrix('x');
+    const theanoRng = new RecordingStreams(17);
+    const da = new DA({ numpyRng: new sym.RandomState(4), theanoRng, input: x, nVisible, nHidden: 8 });
+    const [cost, updates, tildeX] = da.getCostUpdates(0.3, 0.1);
+    expect(theanoRng.draws.length).toBe(1);
+    const mask = theanoRng.draws[0]!;
+    const index = T.lscalar('index');
+    const trainSetX = sym.shared(sym.array(data, { dtype: 'float64' }), { borrow: true });
+    const train = sym.function([index], [cost, tildeX], { updates, givens: [[x, trainSetX.get(T.slice(index.mul(batchSize), index.add(1).mul(batchSize)))]] });
+    let dropped = 0;
+    for (const i of [2, 0, 2]) {
+      const rng = mask.rng.getValue();
+      const [, corrupted] = await train(i);
+      // p = 1 - 0.3 is a float64 tensor under floatX=float64: the uniforms are float64 (53 bits)
+      const u = replayUniforms(rng, batchSize * nVisible, 'float64');
+      const rows = rowsOf(i).flat();
+      expect(Array.from(corrupted!.data)).toEqual(Array.from(u, (ui, j) => (ui < 1 - 0.3 ? rows[j]! : 0)));
+      dropped += rows.filter((v, j) => v === 1 && !(u[j]! < 0.7)).length;
+      // the call moved the generator past the numbers it drew, with no updates entry of its own (Theano's default update)
+      expect(mask.rng.getValue().getState()).toEqual(rng.getState());
+    }
+    expect(updates.length).toBe(3);
+    expect(dropped).toBeGreaterThan(0);
+  });
+
+  it("trains with corruption: the epoch's mean cost falls below 0.7 of the first epoch's, and two trainers of the same seed, called in turn, end with the same weights", async () => {
+    const trainSetX = (): sym.TensorSharedVariable => sym.shared(sym.array(data, { dtype: 'float64' }), { borrow: true });
+    const options = { batchSize, nHidden: 8, corruptionLevel: 0.3, learningRate: 0.1 };
+    const runs = [5, 5, 6].map((seed) => buildDATrainer(trainSetX(), { ...options, seed }));
+    const epochCosts: number[] = [];
+    for (let epoch = 0; epoch < 30; epoch++) {
+      let c = 0;
+      for (let i = 0; i < data.length / batchSize; i++) {
+        c += (await runs[0]!.train(i))[0]!.item();
+        await runs[1]!.train(i);
+        await runs[2]!.train(i);
+      }
+      epochCosts.push(c / (data.length / batchSize));
+    }
+    expect(epochCosts.at(-1)!).toBeLessThan(0.7 * epochCosts[0]!);
+    const weights = runs.map(({ da }) => Array.from(da.W.getValue().data));
+    expect(weights[1]).toEqual(weights[0]);
+    expect(weights[2]).not.toEqual(weights[0]); // another seed: other weights and masks
   });
 
   it("pretrains a stacked layer as SdA.py does: a dA on a sigmoid layer's output sharing its W and b, corruption and learning rate as inputs with defaults", async () => {

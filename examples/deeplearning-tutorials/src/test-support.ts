@@ -33,3 +33,32 @@ export function centralDifferences(values: { readonly length: number; [i: number
     return (up - down) / (2 * eps);
   });
 }
+
+/**
+ * RandomStreams that keeps every draw it makes, in order, so that a test can
+ * copy each draw's generator before a call (`draw.rng.getValue()`) and replay
+ * the numbers the call drew from the copy.
+ */
+export class RecordingStreams extends sym.RandomStreams {
+  readonly draws: sym.RandomTensor[] = [];
+  override binomial(...args: Parameters<sym.RandomStreams['binomial']>): sym.RandomTensor {
+    return this.#keep(super.binomial(...args));
+  }
+  override uniform(...args: Parameters<sym.RandomStreams['uniform']>): sym.RandomTensor {
+    return this.#keep(super.uniform(...args));
+  }
+  override normal(...args: Parameters<sym.RandomStreams['normal']>): sym.RandomTensor {
+    return this.#keep(super.normal(...args));
+  }
+  #keep(draw: sym.RandomTensor): sym.RandomTensor {
+    this.draws.push(draw);
+    return draw;
+  }
+}
+
+/** `n` uniforms in [0, 1) from `rng` (a copy of a draw's generator), in the dtype the draw compared in: float32 has 24 bits, float64 53. */
+export function replayUniforms(rng: sym.RandomState, n: number, dtype: 'float32' | 'float64'): Float32Array | Float64Array {
+  const u = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+  rng.fillUniform(u);
+  return u;
+}
