@@ -1,6 +1,7 @@
 import * as sym from '@sym/graph';
 import { describe, expect, it } from 'vitest';
 import { RBM, buildRBMTrainer, buildSampler } from './rbm.js';
+import { RecordingStreams, replayUniforms } from './test-support.js';
 
 const T = sym.T;
 type Matrix = number[][];
@@ -184,6 +185,64 @@ describe("Theano's restricted Boltzmann machine (rbm.py)", () => {
     }
     expect(bitIIdx.getValue().item()).toBe(2);
     samples.verify();
+  });
+
+  it.each([
+    [1, false],
+    [3, false],
+    [3, true],
+  ] as const)("k=%i, persistent %s: every sample is its generator's float64 uniforms (replayed from a copy taken before the call) below its mean, the scan's k steps reading one generator's numbers in turn; each call moves the generators it drew from past exactly those, and scan returns no updates for draws alone", async (k, pcd) => {
+    const theanoRng = new RecordingStreams(29);
+    const rbm = new RBM({ input: T.matrix('x'), nVisible, nHidden, numpyRng: new sym.RandomState(123), theanoRng });
+    const zeros = Array.from({ length: batchSize }, () => new Array<number>(nHidden).fill(0));
+    const persistent = pcd ? sym.shared(sym.array(zeros, { dtype: 'float64' }), { name: 'persistent' }) : undefined;
+    const cu = rbm.getCostUpdates({ lr: 0.1, k, ...(persistent ? { persistent } : {}) });
+    // the positive phase's draw, then the Gibbs step's two: made once, drawn at each of the scan's k steps
+    expect(theanoRng.draws.length).toBe(3);
+    const [pos, vDraw, hDraw] = theanoRng.draws as [sym.RandomTensor, sym.RandomTensor, sym.RandomTensor];
+    // Theano's scan returns the generators' updates; sym's function moves the generators itself, so only the tutorial's own are here
+    expect(cu.updates.map(([shared]) => shared.name)).toEqual(pcd ? ['W', 'hbias', 'vbias', 'persistent', 'bit_i_idx'] : ['W', 'hbias', 'vbias']);
+    const c = cu.chain;
+    // persistent CD reads no positive-phase sample: that draw is left out of the function, and its generator stays
+    const train = buildRBMTrainer(rbm, dataset(), cu, batchSize, [c.nvMeans, c.nvSamples, c.nhMeans, c.nhSamples, ...(pcd ? [] : [cu.phMean, cu.phSample])]);
+    const [nv, nh] = [batchSize * nVisible, batchSize * nHidden];
+    const below = (means: sym.NDArray, u: ArrayLike<number>): number[] => Array.from(means.data as Float64Array, (m, i) => (u[i]! < m ? 1 : 0));
+    const chains: string[] = [];
+    for (const index of [3, 3, 1]) {
+      const rngs = [pos, vDraw, hDraw].map((d) => d.rng.getValue());
+      const [, nvMeans, nvSamples, nhMeans, nhSamples, phMean, phSample] = await train(index);
+      // p (a mean) is a float64 tensor: the uniforms are float64
+      const uV = replayUniforms(rngs[1]!, k * nv, 'float64');
+      const uH = replayUniforms(rngs[2]!, k * nh, 'float64');
+      expect(nvSamples!.shape).toEqual([k, batchSize, nVisible]);
+      expect(Array.from(nvSamples!.data)).toEqual(below(nvMeans!, uV));
+      expect(Array.from(nhSamples!.data)).toEqual(below(nhMeans!, uH));
+      expect(vDraw.rng.getValue().getState()).toEqual(rngs[1]!.getState());
+      expect(hDraw.rng.getValue().getState()).toEqual(rngs[2]!.getState());
+      if (pcd) {
+        expect(pos.rng.getValue().getState()).toEqual(rngs[0]!.getState());
+        expect(Array.from(persistent!.getValue().data)).toEqual(Array.from(nhSamples!.data.subarray((k - 1) * nh)));
+      } else {
+        expect(Array.from(phSample!.data)).toEqual(below(phMean!, replayUniforms(rngs[0]!, nh, 'float64')));
+        expect(pos.rng.getValue().getState()).toEqual(rngs[0]!.getState());
+      }
+      chains.push(JSON.stringify(nvSamples!.toArray()));
+    }
+    // the same minibatch twice: each call draws a new chain
+    expect(chains[1]).not.toBe(chains[0]);
+  });
+
+  it('CD-1 training over 25 epochs raises the reconstruction log-likelihood (the monitoring cost)', async () => {
+    const rbm = new RBM({ input: T.matrix('x'), nVisible, nHidden, numpyRng: new sym.RandomState(123) });
+    const train = buildRBMTrainer(rbm, dataset(), rbm.getCostUpdates({ lr: 0.1, k: 1 }), batchSize);
+    const epochCosts: number[] = [];
+    for (let epoch = 0; epoch < 25; epoch++) {
+      let c = 0;
+      for (let i = 0; i < data.length / batchSize; i++) c += (await train(i))[0]!.item();
+      epochCosts.push(c / (data.length / batchSize));
+    }
+    // measured: -20.8 in the first epoch, -11.3 in the last
+    expect(epochCosts.at(-1)!).toBeGreaterThan(0.65 * epochCosts[0]!);
   });
 
   it("trains the same with Theano's outputs alone (the scan read only at its last step) as with every step read", async () => {
