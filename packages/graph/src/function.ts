@@ -27,6 +27,7 @@ import { HostStages } from './host-stage.js';
 import { NO_STATICS, emptyUnlaunched, evictPlans, planBytes, sameShapes, type Plan } from './plan.js';
 import { makeProfile, now, runProfiled, runProfiledSync, type FunctionProfile, type KernelTiming } from './profile.js';
 
+import { copiedOptions, type CopyOptions } from './function-copy.js';
 export { In, InputSpec, type Pairs } from './function-args.js';
 
 export interface FunctionOptions {
@@ -586,6 +587,8 @@ export function compileFunction(
     sync: { value: (...args: unknown[]) => fn.callSync(...args) },
     compiled: { value: fn },
     profile: { value: fn.profile },
+  /** Theano's `f.copy(swap=..., delete_updates=...)`: the same function reading other shared variables of the same types, or without updates. */
+  copy(options?: CopyOptions): SymFunction<R>;
     debugprint: { value: (o?: { printType?: boolean }) => fn.debugprint(o) },
     name: { value: options.name ?? 'symFunction' },
   });
@@ -593,3 +596,4 @@ export function compileFunction(
 }
 
 export { toposort };
+    copy: { value: (o: CopyOptions = {}) => compileFunction(inputs, outputs as TensorVariable, copiedOptions(fn, options, o)) },

@@ -170,6 +170,7 @@ export class RandomStreams {
   /** Seeds each new variable's generator (Theano's `gen_seedgen`). */
   readonly #seeds: RandomState;
   readonly #rngs: SharedRandomState[] = [];
+  readonly #samples: TensorVariable[] = [];
 
   /** `seed`: an integer in [0, 2^32); the same seed gives the same numbers on every backend and run. */
   constructor(seed = 0) {
@@ -186,11 +187,22 @@ export class RandomStreams {
     for (const r of this.#rngs) r.reseed(seeds.nextUint32());
   }
 
+  /**
+   * Theano's `state_updates`: each variable made so far as a pair (its
+   * generator, its sample), in the order made. Two streams that made the
+   * same variables pair up, so one's state can be copied into the other's:
+   * `b.stateUpdates[i][0].setValue(a.stateUpdates[i][0].getValue())`.
+   */
+  get stateUpdates(): readonly (readonly [SharedRandomState, TensorVariable])[] {
+    return this.#rngs.map((r, i) => [r, this.#samples[i]!] as const);
+  }
+
   #sample(distribution: Distribution, size: readonly Length[], dtype: DType, range?: readonly [number, number], lam?: NDArray): [TensorVariable, SharedRandomState] {
     const what = `RandomStreams.${distribution}`;
     const rng = new SharedRandomState(new RandomState(this.#seeds.nextUint32()));
     const sample = apply1(new RandomVariable(distribution, dtype, rng, range, lam), lengths(`${what}: size`, size));
     this.#rngs.push(rng);
+    this.#samples.push(sample);
     return [sample, rng];
   }
 

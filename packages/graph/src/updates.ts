@@ -10,6 +10,7 @@
  */
 import { constant, type TensorLike } from './op.js';
 import { convertValue } from './convert.js';
+import { isFloat, isInt } from './dtype.js';
 import { graphLeaves, toposort } from './schedule.js';
 import { carriedUpdates } from './ops/with-updates.js';
 import { TensorSharedVariable } from './shared.js';
@@ -23,7 +24,9 @@ function checked(s: unknown, e: unknown, what: string): [TensorSharedVariable, T
   if (expr.dtype !== s.dtype || expr.ndim !== s.ndim) {
     throw new TypeError(
       `function: the ${what === 'update' || what.startsWith('update ') ? 'update' : what.slice(2)} of shared variable ${s} must have its type ${s.type}, but the expression has type ${expr.type}` +
-        (expr.dtype !== s.dtype ? `; cast it with .astype('${s.dtype}')` : ''),
+        (expr.dtype !== s.dtype ? `; cast it with .astype('${s.dtype}')` : '') +
+        // sym.shared(0) is int64 (a JavaScript 0 is an integer, where Python's 0. is a float): truncating a float update to it is rarely meant
+        (isInt(s.dtype) && isFloat(expr.dtype) ? `, or, if ${s} is to hold ${expr.dtype} values, make it of that dtype: sym.shared(value, { dtype: '${expr.dtype}' })` : ''),
     );
   }
   const bad = expr.broadcastable.findIndex((b, d) => s.broadcastable[d] && !b);
