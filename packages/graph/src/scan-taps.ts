@@ -13,7 +13,8 @@ import { apply1, asTensor, constant, type TensorLike } from './op.js';
 import { NDArray } from './ndarray.js';
 import { get, slice } from './indexing.js';
 import { MatchLength } from './ops/shape.js';
-import { TensorVariable } from './variable.js';
+import { nameInError } from './error-names.js';
+import { TensorVariable, type StaticShape } from './variable.js';
 
 /** A sequence, or Theano's dict form: `taps` are the offsets of the elements the step receives (default [0]). */
 export type ScanSequence = TensorLike | { readonly input: TensorLike; readonly taps?: readonly number[] };
@@ -99,6 +100,31 @@ export function stepArity(fn: (...args: never[]) => unknown): number | null {
   return fn.length;
 }
 
+/** x, checked when its rows are known (at once when its type says) to be at least `span`, the rows its taps read apart. */
+class AtLeastRows extends MatchLength {
+  override readonly equalLengths = false;
+  override inferShape(shapes: readonly StaticShape[]): StaticShape[] {
+    const [xs, ys] = shapes as [StaticShape, StaticShape];
+    const [n, span] = [xs[0], ys[0]];
+    if (n !== null && n !== undefined && span !== null && span !== undefined && n < span) throw new RangeError(this.describe(xs, ys));
+    return [xs];
+  }
+}
+
+/**
+ * A sequence with taps `span` rows apart runs len - span steps, as Theano's;
+ * a shorter one is an error (Theano's "Scan was asked to run for negative
+ * number of step"), not the empty windows that Python's slicing would give.
+ */
+function atLeastRows(input: TensorVariable, span: number, what: string, taps: readonly number[]): TensorVariable {
+  const tooShort = (shape: readonly (number | null)[]) =>
+    `scan: ${what} (${nameInError(input)}) has taps ${JSON.stringify(taps)}, so it needs at least ${span} rows (each step reads rows ${span} apart; ` +
+    `the loop runs len - ${span} steps); got ${nameInError(input)} of shape (${shape.map((d) => d ?? '?').join(', ')})`;
+  const rows = input.staticShape[0];
+  if (rows !== null && rows !== undefined && rows < span) throw new RangeError(tooShort(input.staticShape));
+  return rows !== null && rows !== undefined ? input : apply1(new AtLeastRows(0, 0, tooShort, `scan taps ${what} ${span}`), [input, constant(NDArray.zeros([span], 'int8'))]);
+}
+
 /**
  * Reads the dict forms of `sequences` and `outputsInfo`. Returns the plain
  * entries and, when some taps are more than one window of a sequence or
@@ -124,7 +150,8 @@ export function planTaps(fn: Step, sequences: readonly ScanSequence[], infos: re
     const M = Math.max(...taps, 0);
     seqTaps.push(taps);
     // at step t tap τ reads input[t + τ - m]; the windows all have len - (M - m) rows
-    for (const tau of taps) windows.push(m === M ? input : get(input, `${tau - m}:${tau === M ? '' : tau - M}`));
+    const checked = M - m === 0 ? input : atLeastRows(input, M - m, `sequence ${i}`, taps);
+    for (const tau of taps) windows.push(m === M ? input : get(checked, `${tau - m}:${tau === M ? '' : tau - M}`));
   });
 
   // for each output: its taps in the order listed when it is fed back, K = the oldest step it reads

@@ -219,6 +219,20 @@ describe('scan: taps errors', () => {
     expect(() => sym.scan((a: V) => a, { sequences: { taps: [0] } as never })).toThrow(/sequence 0 is an object without "input"/);
     expect(() => sym.scan((a: V) => a, { sequences: { input: T.dscalar('c'), taps: [0, 1] } })).toThrow(/sequence 0 \(c\) is a scalar/);
   });
+  it("a sequence shorter than its taps' span: an error naming it (was an empty output), at build time or when the function runs", () => {
+    // Theano runs len - (max(taps) - min(taps)) steps and refuses a negative count ("Scan was asked to run for negative number of step")
+    const tooShort = /scan: sequence 0 \(s\) has taps \[-2,0\], so it needs at least 2 rows \(each step reads rows 2 apart; the loop runs len - 2 steps\); got s of shape \(1\)/;
+    const [ys] = sym.scan((a: V, b: V) => a.add(b), { sequences: { input: s, taps: [-2, 0] } });
+    const f = sym.function([s], ys);
+    expect(() => f.sync([1])).toThrow(tooShort);
+    // exactly the span: no steps, as nSteps 0
+    expect(run([s], ys, [1, 2])).toEqual([]);
+    expect(run([s], ys, [1, 2, 3, 4])).toEqual([4, 6]);
+    // a length known when the graph is built: refused then
+    expect(() => sym.scan((a: V, b: V) => a.add(b), { sequences: { input: sym.array([1], { dtype: 'float64' }), taps: [-2, 0] } })).toThrow(
+      /scan: sequence 0 \(.*\) has taps \[-2,0\], so it needs at least 2 rows .*; got .* of shape \(1\)/,
+    );
+  });
   it('a step whose arguments do not match the taps, and one whose outputs do not match outputsInfo', () => {
     expect(() => sym.scan((a: V, b: V) => a.add(b), { sequences: { input: s, taps: [-1, 0, 1] } })).toThrow(
       'scan: the step takes 2 argument(s), but scan passes 3: 3 sequence step(s) (one per tap), 0 previous output(s) (one per tap), 0 non-sequence(s), in that order',

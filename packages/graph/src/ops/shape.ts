@@ -307,6 +307,8 @@ export { isContiguous };
  */
 export class MatchLength extends Op {
   readonly kind = 'MatchLength' as const;
+  /** Whether a passed check means the two lengths are equal, so that rewrites may take one for the other (a subclass checking less says no). */
+  readonly equalLengths: boolean = true;
   constructor(
     readonly axis: number,
     readonly otherAxis: number,

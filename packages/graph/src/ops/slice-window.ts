@@ -84,6 +84,8 @@ export class SliceWindow extends HostOp {
  * transposed shapes).
  */
 export class FitsWindow extends MatchLength {
+  // y may broadcast to the window: a length 1 passes
+  override readonly equalLengths = false;
   constructor(
     /** 'setSubtensor into x' (the call and the user's x). */
     readonly what: string,

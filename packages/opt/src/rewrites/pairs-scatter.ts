@@ -50,7 +50,7 @@ function lengthClass(v: TensorVariable, axis: number): LengthClass {
       }
     } else if (op instanceof MatchLength) {
       visit(node.inputs[0]!, a);
-      if (a === op.axis) visit(node.inputs[1]!, op.otherAxis);
+      if (a === op.axis && op.equalLengths) visit(node.inputs[1]!, op.otherAxis);
     } else if (op instanceof DimShuffle) {
       const from = op.pattern[a];
       if (typeof from === 'number') visit(node.inputs[0]!, from);
