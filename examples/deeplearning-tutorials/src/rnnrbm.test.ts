@@ -1,7 +1,7 @@
 import * as sym from '@sym/graph';
 import { grad } from '@sym/grad';
 import { describe, expect, it } from 'vitest';
-import { centralDifferences as differencesOf } from './test-support.js';
+import { RecordingStreams, centralDifferences as differencesOf, replayUniforms } from './test-support.js';
 import { RnnRbm } from './rnnrbm.js';
 
 type Vec = number[];
@@ -173,6 +173,40 @@ describe("Theano's RNN-RBM (rnnrbm.py)", () => {
     for (let i = 0; i < 30; i++) await m.trainFunction(roll);
     const nll1 = exactNll(paramsOf(m), roll);
     expect(nll1).toBeLessThan(nll0 - 5);
+  });
+
+  it("draws from the generators: every sample of training's Gibbs chain and monitor, and of generation's nested chain, is its generator's float64 uniforms (replayed from a copy taken before the call) below its mean; each call moves the generators it drew from past exactly those and leaves the unused draws' alone; scan returns no updates for draws alone", async () => {
+    const rng = new RecordingStreams(11);
+    const m = new RnnRbm({ nVisible, nHidden, nHiddenRecurrent, kTrain: k, kGenerate: k, generateSteps: steps, lr: 0.1, scales: { W: 0.5, recurrent: 0.5 }, numpyRng: new sym.RandomState(7), rng });
+    const g = m.graph;
+    // Theano's scans return the generators' updates; sym's functions move the generators themselves
+    expect(g.updatesTrain).toEqual([]);
+    expect(g.updatesGenerate).toEqual([]);
+    expect(m.trainUpdates.map(([p]) => p)).toEqual(g.params);
+    // training's RBM: the chain's h and v, the monitor's h and its unused v; then generation's RBM, the same four
+    expect(rng.draws.length).toBe(8);
+    const below = (means: sym.NDArray, u: ArrayLike<number>): number[] => Array.from(means.data as Float64Array, (mean, i) => (u[i]! < mean ? 1 : 0));
+    const { rbm } = g.train;
+    const trainStep = sym.function([g.v], [rbm.chain.meanH, rbm.chain.h, rbm.chain.meanV, rbm.chain.v, rbm.monitorStep.meanH, rbm.monitorStep.h], { updates: m.trainUpdates });
+    for (const roll of [fullRoll, fullRoll.slice(2, 5)]) {
+      const rngs = rng.draws.map((d) => d.rng.getValue());
+      const [meanH, h, meanV, v, monitorMeanH, monitorH] = await trainStep(roll);
+      const n = roll.length;
+      // (Gibbs step, time step, unit): the scan's steps read one generator's numbers in turn
+      expect(h!.shape).toEqual([k, n, nHidden]);
+      expect(Array.from(h!.data)).toEqual(below(meanH!, replayUniforms(rngs[0]!, k * n * nHidden, 'float64')));
+      expect(Array.from(v!.data)).toEqual(below(meanV!, replayUniforms(rngs[1]!, k * n * nVisible, 'float64')));
+      expect(Array.from(monitorH!.data)).toEqual(below(monitorMeanH!, replayUniforms(rngs[2]!, n * nHidden, 'float64')));
+      rng.draws.forEach((d, i) => expect(d.rng.getValue().getState(), `draw ${i}`).toEqual(rngs[i]!.getState()));
+    }
+    const gen = g.generate;
+    const generate = sym.function([], [gen.meanH, gen.h, gen.meanV, gen.vChain], { updates: g.updatesGenerate });
+    const rngs = rng.draws.map((d) => d.rng.getValue());
+    const [meanH, h, meanV, v] = await generate();
+    // (time step, Gibbs step, unit): the inner scan's draws follow one another across the outer scan's steps
+    expect(Array.from(h!.data)).toEqual(below(meanH!, replayUniforms(rngs[4]!, steps * k * nHidden, 'float64')));
+    expect(Array.from(v!.data)).toEqual(below(meanV!, replayUniforms(rngs[5]!, steps * k * nVisible, 'float64')));
+    rng.draws.forEach((d, i) => expect(d.rng.getValue().getState(), `draw ${i}`).toEqual(rngs[i]!.getState()));
   });
 
   it('generation mode: a nested Gibbs scan per time step gives binary rolls of the right shape; the biases, the recurrence and the inner chain match the reference from the drawn samples, and the draws differ step to step and call to call', async () => {
