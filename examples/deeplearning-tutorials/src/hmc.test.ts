@@ -1,6 +1,6 @@
 import * as sym from '@sym/graph';
 import { describe, expect, it } from 'vitest';
-import { useFloat64 } from './test-support.js';
+import { replayUniforms, useFloat64 } from './test-support.js';
 import { HMCSampler, hamiltonian, hmcMove, metropolisHastingsAccept, simulateDynamics, type HMCSettings } from './hmc.js';
 
 const T = sym.T;
@@ -76,6 +76,9 @@ function meanAndCov(samples: Matrix) {
   const cov = mean.map((mi, i) => mean.map((mj, j) => samples.reduce((acc, s) => acc + (s[i]! - mi) * (s[j]! - mj), 0) / (n - 1)));
   return { mean, cov };
 }
+
+/** The mean energy of the samples: a Gaussian's is dim / 2 (half a chi-square of dim degrees of freedom). */
+const energyMean = (samples: Matrix, mu: number[], covInv: Matrix): number => samples.reduce((acc, x) => acc + energyRef(mu, covInv)(x), 0) / samples.length;
 
 describe("Theano's hmc.py", () => {
   useFloat64();
@@ -156,45 +159,66 @@ describe("Theano's hmc.py", () => {
     expect(decisions).toContain(1);
   });
 
-  it('one simulate call: the drawn momenta and uniform (as outputs) give the reference move, accept decision and updates', async () => {
-    const { mu, covInv } = gaussianTarget(dim, 123);
-    const start = new sym.RandomState(9).normal([batchsize, dim]);
-    const positions = sym.shared(start, { name: 'positions' });
-    // a stepsize past the stable one for the narrowest direction: some moves are rejected
-    const sampler = HMCSampler.newFromSharedPositions(positions, gaussianEnergy(mu, covInv), { initialStepsize: 0.3, stepsizeMax: 0.35, stepsizeMin: 0.26, nSteps: 8, seed: 7 });
-    const s: HMCSettings = sampler;
-    const { initialVel, u, finalPos, accept } = sampler.move;
-    // Theano's function with the move's draws as outputs and the sampler's updates: the draws are those the updates used
-    const probe = sym.function([], [initialVel, u, finalPos, accept], { updates: sampler.updates });
-    const seen = { accepted: 0, rejected: 0, inc: 0, dec: 0, clipped: 0 };
-    for (let call = 0; call < 25; call++) {
-      const pos0 = positions.getValue().toArray() as Matrix;
-      const eps = sampler.stepsize.getValue().item();
-      const rate = sampler.avgAcceptanceRate.getValue().item();
-      const [vel, us, gotFinal, gotAccept] = (await probe()).map((a) => a.toArray()) as [Matrix, number[], Matrix, boolean[] | number[]];
-      const decisions = pos0.map((row, r) => {
-        const [xEnd, vEnd] = leapfrogRef(row, vel[r]!, eps, 8, gradRef(mu, covInv));
-        xEnd.forEach((w, i) => expect(gotFinal[r]![i]).toBeCloseTo(w, 11));
-        const h0 = energyRef(mu, covInv)(row) + kineticRef(vel[r]!);
-        const h1 = energyRef(mu, covInv)(xEnd) + kineticRef(vEnd);
-        const margin = Math.exp(h0 - h1) - us[r]!;
-        if (Math.abs(margin) > 1e-9) expect(Number(gotAccept[r])).toBe(margin >= 0 ? 1 : 0);
-        return Number(gotAccept[r]) === 1;
-      });
-      const pos1 = positions.getValue().toArray() as Matrix;
-      pos1.forEach((row, r) => row.forEach((x, i) => expect(x).toBe(decisions[r] ? gotFinal[r]![i] : pos0[r]![i])));
-      const grown = rate > s.targetAcceptanceRate ? eps * s.stepsizeInc : eps * s.stepsizeDec;
-      const wantEps = Math.min(Math.max(grown, s.stepsizeMin), s.stepsizeMax);
-      expect(sampler.stepsize.getValue().item()).toBeCloseTo(wantEps, 15);
-      const acceptedFraction = decisions.filter(Boolean).length / batchsize;
-      expect(sampler.avgAcceptanceRate.getValue().item()).toBeCloseTo(s.avgAcceptanceSlowness * rate + (1 - s.avgAcceptanceSlowness) * acceptedFraction, 15);
-      seen.accepted += decisions.filter(Boolean).length;
-      seen.rejected += decisions.filter((d) => !d).length;
-      seen[rate > s.targetAcceptanceRate ? 'inc' : 'dec'] += 1;
-      if (wantEps !== grown) seen.clipped += 1;
+  it.each(['float64', 'float32'] as const)("floatX=%s, one simulate call: the momenta and uniforms are the generators' (replayed from copies taken before the call, in floatX), the call moves each generator past exactly those, and they give the reference move, accept decision and updates", async (floatX) => {
+    const before = sym.config.floatX;
+    try {
+      sym.config.floatX = floatX;
+      // float32: the graph reads mu and cov_inv as float32 constants, and so does the reference; 8 float32 leapfrog steps
+      // against float64 ones from the same inputs measured 1.9e-6 at most (positions up to 10)
+      const round = (x: number): number => (floatX === 'float32' ? Math.fround(x) : x);
+      const [tol, margin, rateTol] = floatX === 'float64' ? [5e-12, 1e-9, 1e-15] : [2e-5, 1e-4, 1e-7];
+      const target = gaussianTarget(dim, 123);
+      const [mu, covInv] = [target.mu.map(round), target.covInv.map((row) => row.map(round))];
+      const start = new sym.RandomState(9).normal([batchsize, dim], { dtype: floatX });
+      const positions = sym.shared(start, { name: 'positions' });
+      // a stepsize past the stable one for the narrowest direction: some moves are rejected
+      const sampler = HMCSampler.newFromSharedPositions(positions, gaussianEnergy(target.mu, target.covInv), { initialStepsize: 0.3, stepsizeMax: 0.35, stepsizeMin: 0.26, nSteps: 8, seed: 7 });
+      const s: HMCSettings = sampler;
+      const { initialVel, u, finalPos, accept } = sampler.move;
+      expect([initialVel.dtype, u.dtype]).toEqual([floatX, floatX]);
+      // Theano's function with the move's draws as outputs and the sampler's updates: the draws are those the updates used
+      const probe = sym.function([], [initialVel, u, finalPos, accept], { updates: sampler.updates });
+      const seen = { accepted: 0, rejected: 0, inc: 0, dec: 0, clipped: 0 };
+      for (let call = 0; call < 25; call++) {
+        const pos0 = positions.getValue().toArray() as Matrix;
+        const eps = sampler.stepsize.getValue().item();
+        const rate = sampler.avgAcceptanceRate.getValue().item();
+        const rngs = [initialVel.rng.getValue(), u.rng.getValue()];
+        const [vel, us, gotFinal, gotAccept] = (await probe()).map((a) => a.toArray()) as [Matrix, number[], Matrix, boolean[] | number[]];
+        const momenta = floatX === 'float32' ? new Float32Array(batchsize * dim) : new Float64Array(batchsize * dim);
+        rngs[0]!.fillNormal(momenta);
+        expect(vel.flat()).toEqual(Array.from(momenta));
+        expect(us).toEqual(Array.from(replayUniforms(rngs[1]!, batchsize, floatX)));
+        // with no updates entry of their own (Theano's default updates)
+        expect(initialVel.rng.getValue().getState()).toEqual(rngs[0]!.getState());
+        expect(u.rng.getValue().getState()).toEqual(rngs[1]!.getState());
+        const decisions = pos0.map((row, r) => {
+          const [xEnd, vEnd] = leapfrogRef(row, vel[r]!, eps, 8, gradRef(mu, covInv));
+          xEnd.forEach((w, i) => expect(Math.abs(gotFinal[r]![i]! - w)).toBeLessThan(tol));
+          const h0 = energyRef(mu, covInv)(row) + kineticRef(vel[r]!);
+          const h1 = energyRef(mu, covInv)(xEnd) + kineticRef(vEnd);
+          const m = Math.exp(h0 - h1) - us[r]!;
+          if (Math.abs(m) > margin) expect(Number(gotAccept[r])).toBe(m >= 0 ? 1 : 0);
+          return Number(gotAccept[r]) === 1;
+        });
+        // an accepted row moves to the end of its trajectory, a rejected one stays exactly where it was
+        const pos1 = positions.getValue().toArray() as Matrix;
+        pos1.forEach((row, r) => row.forEach((x, i) => expect(x).toBe(decisions[r] ? gotFinal[r]![i] : pos0[r]![i])));
+        const grown = rate > s.targetAcceptanceRate ? eps * s.stepsizeInc : eps * s.stepsizeDec;
+        const wantEps = Math.min(Math.max(grown, s.stepsizeMin), s.stepsizeMax);
+        expect(Math.abs(sampler.stepsize.getValue().item() - wantEps)).toBeLessThan(rateTol);
+        const acceptedFraction = decisions.filter(Boolean).length / batchsize;
+        expect(Math.abs(sampler.avgAcceptanceRate.getValue().item() - (s.avgAcceptanceSlowness * rate + (1 - s.avgAcceptanceSlowness) * acceptedFraction))).toBeLessThan(rateTol);
+        seen.accepted += decisions.filter(Boolean).length;
+        seen.rejected += decisions.filter((d) => !d).length;
+        seen[rate > s.targetAcceptanceRate ? 'inc' : 'dec'] += 1;
+        if (wantEps !== grown) seen.clipped += 1;
+      }
+      // every branch was taken: accepted and rejected rows, the stepsize grown, shrunk and clipped
+      for (const [branch, count] of Object.entries(seen)) expect([branch, count > 0]).toEqual([branch, true]);
+    } finally {
+      sym.config.floatX = before;
     }
-    // every branch was taken: accepted and rejected rows, the stepsize grown, shrunk and clipped
-    for (const [branch, count] of Object.entries(seen)) expect([branch, count > 0]).toEqual([branch, true]);
   });
 
   it("samples test_hmc.py's 5-d Gaussian: the samples' mean and covariance approach the target's", async () => {
@@ -204,7 +228,11 @@ describe("Theano's hmc.py", () => {
     // test_hmc.py burns in 1000 draws and keeps 1000 (of batchsize rows each); fewer here, with tolerances to match
     for (let i = 0; i < 200; i++) await sampler.draw();
     const samples: Matrix = [];
-    for (let i = 0; i < 500; i++) samples.push(...((await sampler.draw()).toArray() as Matrix));
+    let rateSum = 0;
+    for (let i = 0; i < 500; i++) {
+      samples.push(...((await sampler.draw()).toArray() as Matrix));
+      rateSum += sampler.avgAcceptanceRate.getValue().item();
+    }
     const { mean, cov: empirical } = meanAndCov(samples);
     const meanError = Math.max(...mean.map((m, i) => Math.abs(m - mu[i]!)));
     const covError = Math.max(...empirical.flatMap((row, i) => row.map((c, j) => Math.abs(c - cov[i]![j]!))));
@@ -218,6 +246,12 @@ describe("Theano's hmc.py", () => {
     expect(Math.abs(sampler.avgAcceptanceRate.getValue().item() - sampler.targetAcceptanceRate)).toBeLessThan(0.1);
     expect(sampler.stepsize.getValue().item()).toBeGreaterThanOrEqual(sampler.stepsizeMin);
     expect(sampler.stepsize.getValue().item()).toBeLessThanOrEqual(sampler.stepsizeMax);
+    // the samples' energy averages dim / 2, as a Gaussian's must (measured 2.44); the average acceptance rate, which
+    // spans about ten draws of three chains and wanders, averages the target over the draws (measured 0.916)
+    expect(Math.abs(energyMean(samples, mu, covInv) - dim / 2)).toBeLessThan(0.3);
+    expect(Math.abs(rateSum / 500 - sampler.targetAcceptanceRate)).toBeLessThan(0.03);
+    // the stepsize adapted: from 1e-3 to 0.35
+    expect(sampler.stepsize.getValue().item()).toBeGreaterThan(0.01);
   });
 
   it('under floatX=float32 samples in float32 throughout (the tutorial\'s sharedX), to the same moments', async () => {
@@ -232,11 +266,19 @@ describe("Theano's hmc.py", () => {
       expect(sampler.updates.map(([p, u]) => [p.dtype, u.dtype])).toEqual([['float32', 'float32'], ['float32', 'float32'], ['float32', 'float32']]);
       for (let i = 0; i < 200; i++) await sampler.draw();
       const samples: Matrix = [];
-      for (let i = 0; i < 500; i++) samples.push(...((await sampler.draw()).toArray() as Matrix));
+      let rateSum = 0;
+      for (let i = 0; i < 500; i++) {
+        samples.push(...((await sampler.draw()).toArray() as Matrix));
+        rateSum += sampler.avgAcceptanceRate.getValue().item();
+      }
       const { mean, cov: empirical } = meanAndCov(samples);
       expect(Math.max(...mean.map((m, i) => Math.abs(m - mu[i]!)))).toBeLessThan(0.2);
       expect(Math.max(...empirical.flatMap((row, i) => row.map((c, j) => Math.abs(c - cov[i]![j]!))))).toBeLessThan(0.15);
       expect(Math.abs(sampler.avgAcceptanceRate.getValue().item() - sampler.targetAcceptanceRate)).toBeLessThan(0.1);
+      // measured: energy 2.54, rate 0.914 over the draws, stepsize 0.30
+      expect(Math.abs(energyMean(samples, mu, covInv) - dim / 2)).toBeLessThan(0.3);
+      expect(Math.abs(rateSum / 500 - sampler.targetAcceptanceRate)).toBeLessThan(0.03);
+      expect(sampler.stepsize.getValue().item()).toBeGreaterThan(0.01);
     } finally {
       sym.config.floatX = before;
     }

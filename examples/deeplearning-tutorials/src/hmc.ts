@@ -32,7 +32,7 @@ export function hamiltonian(pos: TensorVariable, vel: TensorVariable, energyFn: 
  * `(exp(ediff) - u) >= 0` for a uniform u per example. `draw` gives the
  * uniform (the tutorial draws `s_rng.uniform(size=energy_prev.shape)`).
  */
-export function metropolisHastingsAccept(energyPrev: TensorVariable, energyNext: TensorVariable, sRng: sym.RandomStreams): { accept: TensorVariable; u: TensorVariable } {
+export function metropolisHastingsAccept(energyPrev: TensorVariable, energyNext: TensorVariable, sRng: sym.RandomStreams): { accept: TensorVariable; u: sym.RandomTensor } {
   const ediff = energyPrev.sub(energyNext);
   const u = sRng.uniform(energyPrev.shape);
   return { accept: T.ge(T.exp(ediff).sub(u), 0), u };
@@ -74,10 +74,10 @@ export interface HMCMove {
   accept: TensorVariable;
   finalPos: TensorVariable;
   finalVel: TensorVariable;
-  /** The initial momenta, `s_rng.normal(size=positions.shape)`. */
-  initialVel: TensorVariable;
-  /** The accept/reject uniforms. */
-  u: TensorVariable;
+  /** The initial momenta, `s_rng.normal(size=positions.shape)` (a random variable: `.rng` holds its generator). */
+  initialVel: sym.RandomTensor;
+  /** The accept/reject uniforms (a random variable: `.rng` holds its generator). */
+  u: sym.RandomTensor;
 }
 
 /** One HMC move from `positions`: momenta drawn, `nSteps` of leapfrog, Metropolis-Hastings. */
