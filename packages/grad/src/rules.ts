@@ -284,6 +284,8 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   OpFromGraph: (c) => opFromGraphGrad(c),
   // an identity checking a length: the other input gives only its shape
   MatchLength: ({ gz }) => [gz, DISCONNECTED],
+  // an identity checking integer indices against the other input's shape
+  CheckIndex: ({ gz }) => [gz, DISCONNECTED],
   // the value is broadcast to the shape: its gradient sums back; the lengths give only the shape
   Alloc: ({ x: [value, ...dims], gz, nb }) => [sumTo(gz, value!, nb), ...dims.map((): InputGrad => DISCONNECTED)],
   ARange: ({ x }) => x.map((): InputGrad => DISCONNECTED),
@@ -329,7 +331,7 @@ export function disconnectedInputs(node: GradContext['node'], forward = false): 
   if (op.kind === 'Subtensor' || op.kind === 'AdvancedSubtensor1' || op.kind === 'JoinSplit') return range(node.inputs.length - 1, 1);
   if (op.kind === 'IncSubtensor' || op.kind === 'AdvancedIncSubtensor1') return range(node.inputs.length - 2, 2);
   if (op.kind === 'Alloc') return range(node.inputs.length - 1, 1);
-  if (op.kind === 'MatchLength') return [1];
+  if (op.kind === 'MatchLength' || op.kind === 'CheckIndex') return [1];
   // topk's k; a TakeAlongAxis's indices
   if (op.kind === 'Sort' || op.kind === 'TakeAlongAxis') return range(node.inputs.length - 1, 1);
   if (op.kind === 'ARange' || op.kind === 'Random') return range(node.inputs.length);

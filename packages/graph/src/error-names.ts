@@ -36,7 +36,7 @@ function written(x: TensorVariable, depth: number, root: TensorVariable): string
   if (label !== undefined) return typeof label === 'string' ? label : label();
   const node = x.owner;
   // a check that passes its first input through (a MatchLength: a layer's input against its weights) is not part of what the user wrote
-  if (node.op.kind === 'MatchLength') return written(node.inputs[0]!, depth, root);
+  if (node.op.kind === 'MatchLength' || node.op.kind === 'CheckIndex') return written(node.inputs[0]!, depth, root);
   if (depth >= DEEPEST) return undefined;
   const args: string[] = [];
   for (const input of node.inputs) {

@@ -24,7 +24,7 @@ import { functionUpdates } from './updates.js';
 import { checkOptionNames } from './options.js';
 import { RandomVariable, type SharedRandomState } from './ops/random.js';
 import { HostStages } from './host-stage.js';
-import { NO_STATICS, emptyUnlaunched, evictPlans, planBytes, sameShapes, type Plan } from './plan.js';
+import { NO_STATICS, checkCallIndices, emptyUnlaunched, evictPlans, planBytes, sameShapes, type Plan } from './plan.js';
 import { makeProfile, now, runProfiled, runProfiledSync, type FunctionProfile, type KernelTiming } from './profile.js';
 
 import { copiedOptions, type CopyOptions } from './function-copy.js';
@@ -400,6 +400,7 @@ export class CompiledFunction {
   /** Upload the arguments and draws and bind this call's buffers into the plan's launches. */
   #bind(backend: Backend, plan: Plan, values: readonly NDArray[], sharedBuffers: readonly DeviceBuffer[]): void {
     const { program, buffers, launches } = plan;
+    checkCallIndices(program.indexChecks, values, this.sharedInputs);
     for (let i = 0; i < values.length; i++) backend.write(buffers[program.inputBuffers[i]!]!, values[i]!.data);
     for (const d of plan.draws) {
       d.draw!.fill(d.value);
@@ -415,7 +416,6 @@ export class CompiledFunction {
       l.output = buffers[s.output]!;
     }
   }
-
 
   #commit(backend: Backend, plan: Plan): void {
     const { program, buffers } = plan;

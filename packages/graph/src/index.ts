@@ -43,6 +43,7 @@ export { Reduce, reduceDTypes, reduceIdentity, normaliseAxes } from './ops/reduc
 export { Dot, dotDTypes } from './ops/dot.js';
 export { BatchedDot } from './ops/batched-dot.js';
 export { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
+export { CheckIndex, type IndexCheck, type IndexErrorText } from './ops/check-index.js';
 export type { ReshapeOptions, ReshapeZeros } from './ops/shape.js';
 export type { DimShufflePattern } from './ops/shape.js';
 export { Subtensor, IncSubtensor, resolveSlice } from './ops/subtensor.js';

@@ -30,6 +30,7 @@ import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape
 import { cast, elemwise } from './ops/elemwise.js';
 import { markReshapedWindow, markWindowWriter, reshapedWindowOf, windowWriterOf } from './window-marks.js';
 import { labelForErrors, nameInError } from './error-names.js';
+import { checkedIndex, indexName } from './ops/check-index.js';
 
 /**
  * Python's `slice(start, stop, step)`: bounds may be omitted (null or
@@ -256,14 +257,16 @@ export function get(x: TensorLike, ...given: Index[]): TensorVariable {
 }
 
 /** `x[idx]` for an integer array idx: rows along axis 0, shaped as idx's then x's other axes. */
-function rows(v: TensorVariable, idx: TensorVariable): TensorVariable {
+function rows(v: TensorVariable, given: TensorVariable): TensorVariable {
+  // an index out of range is NumPy's IndexError where its values are on the host (see CheckIndex)
+  const idx = checkedIndex(given, v, 0, () => `${nameInError(v)}[${indexName(given)}]`);
   if (idx.ndim === 1) return apply1(new AdvancedSubtensor1(), [v, idx]);
   // an index matrix (Theano's embedding lookup Wemb[x]): the rows of its flattened form, shaped back
   const picked = apply1(new AdvancedSubtensor1(), [v, apply1(new Reshape([-1]), [idx])]);
   const flat = picked.owner!.inputs[1]!;
   const shape = [...idx.broadcastable.map((_, d) => shapeI(idx, d)), ...v.broadcastable.slice(1).map((_, d) => shapeI(v, d + 1))];
   // named in errors as the user wrote it (emb[idxs]), not as the ReshapeTo that shapes the rows back
-  const window = labelForErrors(apply1(new ReshapeTo(), [picked, ...shape]), () => `${nameInError(v)}[${nameInError(idx)}]`);
+  const window = labelForErrors(apply1(new ReshapeTo(), [picked, ...shape]), () => `${nameInError(v)}[${nameInError(given)}]`);
   markWindowWriter(window, v, (y, set) => {
     // y broadcast to the window, as rows of the flattened index: written as x.get(flat) is (inc adds up at repeated rows, set's last write wins)
     const full = apply1(new Alloc(), [y, ...shape]);
@@ -301,7 +304,8 @@ function basic(v: TensorVariable, index: readonly Index[]): TensorVariable {
       return { kind: 'slice', start: e.start, stop: e.stop, step: e.step as number | null };
     }
     if (e instanceof TensorVariable) {
-      vars.push(e);
+      // every entry of a basic index covers one axis: the position is the axis
+      vars.push(position < v.ndim ? checkedIndex(e, v, position, () => indexingText(v, index)) : e);
       return { kind: 'var', input: vars.length - 1 };
     }
     throw new TypeError(`get: index ${position} must be a number, a slice ('1:3' or T.slice(1, 3)) a symbolic integer or null (NumPy's newaxis), got ${typeof e}`);
@@ -359,8 +363,10 @@ function withNewAxes(v: TensorVariable, index: Index[]): TensorVariable {
  * elements x[rows[k], cols[k]] (NumPy's advanced indexing; other forms,
  * and vectors typed broadcastable, go through mixed-index.ts), as Theano's
  * `log(p)[T.arange(y.shape[0]), y]` picks each example's label. Written
- * as rows of the flattened matrix, so it differentiates (and clamps an
- * index out of range) as `x.get(idx)` does.
+ * as rows of the flattened matrix, so it differentiates as `x.get(idx)`
+ * does; each vector is checked against its own axis where its values are
+ * on the host (a label past the classes is NumPy's IndexError), and a
+ * computed one is clamped into its axis.
  */
 function pairs(x: TensorVariable, rows: TensorVariable, cols: TensorVariable): TensorVariable {
   for (const [what, v] of [['rows', rows], ['cols', cols]] as const) {
@@ -370,12 +376,13 @@ function pairs(x: TensorVariable, rows: TensorVariable, cols: TensorVariable): T
     throw new TypeError(`get: two index vectors pick elements of a matrix (x[rows, cols]); ${x} has ${x.ndim} dimensions (only this form of NumPy's advanced indexing is supported)`);
   }
   const [n0, n1] = [shapeI(x, 0), shapeI(x, 1)];
-  // NumPy's negative indices count from the end of their own axis; an index out of its axis is clamped into it (as x.get(idx)), not into the next row
+  // NumPy's negative indices count from the end of their own axis; a computed index out of its axis is clamped into it (as x.get(idx)), not into the next row
   const wrap = (i: TensorVariable, n: TensorVariable) => elemwise('clip', elemwise('switch', elemwise('lt', i, 0), elemwise('add', i, n), i), 0, elemwise('sub', n, 1));
   const paired = apply1(new MatchLength(0, 0, (a, b) =>
         `get: shape mismatch: the index arrays cannot be broadcast together (NumPy's IndexError): index 0 (${nameInError(rows)}) has shape (${a[0]},) and index 1 (${nameInError(cols)}) has shape (${b[0]},); ` +
         `x.get(rows, cols) of a matrix pairs them one to one (a vector that should broadcast its one index needs a broadcastable type: T.tensor('int64', [true]))`, 'get pairs'), [rows, cols]);
-  const linear = elemwise('add', elemwise('mul', wrap(paired, n0), n1), wrap(cols, n1));
+  const what = () => `${nameInError(x)}[${indexName(rows)}, ${indexName(cols)}]`;
+  const linear = elemwise('add', elemwise('mul', wrap(checkedIndex(paired, x, 0, what), n0), n1), wrap(checkedIndex(cols, x, 1, what), n1));
   // x flattened, named so in errors (a write into the window names it: 'incSubtensor into x.flatten()')
   const flat = labelForErrors(apply1(new Reshape([-1]), [x]), () => `${nameInError(x)}.flatten()`);
   const window = apply1(new AdvancedSubtensor1(), [flat, linear]);
@@ -385,7 +392,14 @@ function pairs(x: TensorVariable, rows: TensorVariable, cols: TensorVariable): T
 
 /** `x[idx]` for an integer vector idx (Theano's `take` along axis 0). */
 export function take(x: TensorLike, idx: TensorVariable): TensorVariable {
-  return apply1(new AdvancedSubtensor1(), [asTensor(x, 'take'), idx]);
+  const v = asTensor(x, 'take');
+  return apply1(new AdvancedSubtensor1(), [v, checkedIndex(idx, v, 0, () => `take(${nameInError(v)}, ${indexName(idx)})`)]);
+}
+
+/** `x[index...]` as the user wrote it, for errors: `emb[idxs]`, `x[:, i]`. */
+export function indexingText(x: TensorVariable, index: readonly Index[]): string {
+  const text = (e: Index): string => (e === null ? 'None' : e instanceof TensorVariable ? indexName(e) : Array.isArray(e) ? JSON.stringify(e) : String(e));
+  return `${nameInError(x)}[${index.map(text).join(', ')}]`;
 }
 
 function writeWindow(what: string, window: TensorVariable, given: TensorLike, set: boolean): TensorVariable {

@@ -7,6 +7,7 @@ import type { DType } from './dtype.js';
 import type { NDArray } from './ndarray.js';
 import type { Reducer, ScalarExpr, ScatterAccumulator } from './kernel.js';
 import { isContiguousOver } from './kernel.js';
+import type { IndexErrorText } from './ops/check-index.js';
 
 export interface BufferView {
   readonly kind: 'buffer';
@@ -110,6 +111,13 @@ export interface LowerContext {
    * read-only, and shared. Returns where each buffer went.
    */
   replay?(from: LowerMark, to: LowerMark, substitute: ReadonlyMap<number, number>): (buffer: number) => number;
+  /**
+   * An integer index's values checked against [-n, n) (CheckIndex) where
+   * they are on the host: now for a constant or a value the program is
+   * made with, by the function before each call for a view of one of its
+   * inputs; not at all for a value kernels compute.
+   */
+  checkIndex?(idx: TensorView, n: number, xShape: readonly number[], describe: IndexErrorText): void;
 }
 
 /** Lengths of a program's buffer, kernel and constant lists at some point of its lowering. */

@@ -23,7 +23,8 @@ import { TensorVariable } from './variable.js';
 import { AdvancedIncSubtensor1, AdvancedSubtensor1 } from './ops/advanced.js';
 import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
 // a cycle (indexing.ts routes such tuples here): used only inside functions, never while the modules load
-import { get, setSubtensor, Slice, type Index } from './indexing.js';
+import { get, indexingText, setSubtensor, Slice, type Index } from './indexing.js';
+import { checkedIndex } from './ops/check-index.js';
 import { markWindowWriter } from './window-marks.js';
 import { flatnonzero, nonzero } from './data-dependent.js';
 import * as T from './tensor.js';
@@ -64,7 +65,7 @@ const dimshuffle = (x: TensorVariable, pattern: readonly (number | 'x')[]): Tens
 const reshapeTo = (x: TensorVariable, lengths: readonly TensorVariable[]): TensorVariable => apply1(new ReshapeTo(), [x, ...lengths]);
 const product = (xs: readonly TensorVariable[]): TensorVariable => xs.reduce((p, q) => T.mul(p, q), int64(1));
 
-/** NumPy's negative positions count from the end of their axis; one out of it is clamped into it, as `x.get(idx)` does. */
+/** NumPy's negative positions count from the end of their axis; one out of it is clamped into it, as `x.get(idx)`'s kernels do (an input's values are checked first: CheckIndex). */
 function wrap(i: TensorVariable, n: TensorVariable): TensorVariable {
   const i64 = i.dtype === 'int64' ? i : T.cast(i, 'int64');
   return T.clip(T.switch(T.lt(i64, 0), T.add(i64, n), i64), 0, T.sub(n, 1));
@@ -111,10 +112,15 @@ export function mixedIndex(v: TensorVariable, index: readonly Index[]): TensorVa
   // 1. ints and slices on x's own axes (a basic window); the axes of arrays and masks kept whole
   const basic: Index[] = [];
   const masks = new Map<Part, TensorVariable>();
+  // a user's integer array, checked against its axis of v where its values are on the host (see CheckIndex)
+  const checkedArrays = new Map<Part, TensorVariable>();
   let axis = 0;
   parts.forEach((p, position) => {
     if (p.kind === 'slice' || p.kind === 'int') basic.push(p.index);
-    else if (p.kind === 'array') basic.push(':');
+    else if (p.kind === 'array') {
+      basic.push(':');
+      checkedArrays.set(p, checkedIndex(p.idx, v, axis, () => indexingText(v, index)));
+    }
     else if (p.kind === 'mask') {
       let m = p.mask;
       const first = axis;
@@ -142,7 +148,7 @@ export function mixedIndex(v: TensorVariable, index: readonly Index[]): TensorVa
     if (p.kind === 'new') pattern.push('x');
     else if (p.kind === 'slice') pattern.push(yAxis++);
     else if (p.kind === 'array') {
-      advanced.push({ axis: pattern.length, idx: p.idx, user: true, position });
+      advanced.push({ axis: pattern.length, idx: checkedArrays.get(p)!, user: true, position });
       pattern.push(yAxis++);
     } else if (p.kind === 'mask') {
       for (const r of nonzero(masks.get(p)!)) {
@@ -161,7 +167,7 @@ export function mixedIndex(v: TensorVariable, index: readonly Index[]): TensorVa
   const positions = parts.map((p, k) => (isAdvanced(p) ? k : -1)).filter((k) => k >= 0);
   const adjacent = positions[positions.length - 1]! - positions[0]! + 1 === positions.length;
   const advAxes = advanced.map((a) => a.axis);
-  // one array alone is its own linear position: AdvancedSubtensor1 wraps and clamps it as x.get(idx) does (DebugMode's reference raises)
+  // one array alone is its own linear position: AdvancedSubtensor1 wraps (and clamps a computed one) as x.get(idx) does
   const B = broadcastTogether(
     advanced.map((a) => (a.user && advanced.length > 1 ? wrap(a.idx, shapeI(y2, a.axis)) : a.idx)),
     advanced.map((a) => a.position),

@@ -40,6 +40,7 @@ export type OpKind =
   | 'Scan'
   | 'OpFromGraph'
   | 'MatchLength'
+  | 'CheckIndex'
   | 'Alloc'
   | 'ARange'
   | 'Random'

@@ -7,6 +7,8 @@ import type { DeviceBuffer, Executable } from './backend.js';
 import { STORAGE, allocate, type TypedArray } from './dtype.js';
 import type { ProgramProfile } from './profile.js';
 import type { Program } from './schedule.js';
+import type { NDArray } from './ndarray.js';
+import { runIndexCheck, type IndexCheck } from './ops/check-index.js';
 
 export interface Plan {
   program: Program;
@@ -84,4 +86,18 @@ export function sameShapes(a: readonly (readonly number[])[], b: readonly (reado
 export function emptyUnlaunched(plan: Plan, id: number): TypedArray | undefined {
   const spec = plan.program.buffers[id]!;
   return plan.buffers[id] === undefined && spec.size === 0 ? allocate(spec.dtype, 0) : undefined;
+}
+
+/**
+ * A call's indices (`Program.indexChecks`) checked before any kernel runs,
+ * so that an index out of range fails the call with nothing written: the
+ * explicit inputs' values, then shared variables' where their host copy
+ * is current (no readback: one a call updated lives on the device).
+ */
+export function checkCallIndices(checks: readonly IndexCheck[] | undefined, values: readonly NDArray[], shared: readonly { readonly hostValueIfCurrent: NDArray | null }[]): void {
+  if (!checks) return;
+  for (const c of checks) {
+    const data = c.input < values.length ? values[c.input]!.data : shared[c.input - values.length]!.hostValueIfCurrent?.data;
+    if (data) runIndexCheck(c, data);
+  }
 }

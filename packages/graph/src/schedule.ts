@@ -13,6 +13,7 @@ import { isContiguous, type At, type BufferView, type Draw, type LowerContext, t
 import * as ix from './index-expr.js';
 import { broadcastStrides } from './ops/broadcast.js';
 import { TensorConstant, type TensorVariable } from './variable.js';
+import { runIndexCheck, type IndexCheck, type IndexErrorText } from './ops/check-index.js';
 
 export interface Program {
   readonly buffers: BufferSpec[];
@@ -30,6 +31,8 @@ export interface Program {
   readonly nodeValues: Map<TensorVariable, { buffer: number; shape: number[] }>;
   /** Updates that may be written over their shared variables' buffers (the optimizer's `inplace_updates`). */
   readonly inPlace?: InPlaceRequest;
+  /** Indices among the inputs' values that the function checks before each call, before any kernel runs (CheckIndex). */
+  readonly indexChecks?: readonly IndexCheck[];
 }
 
 /**
@@ -138,6 +141,10 @@ class Builder implements LowerContext {
   nodes: readonly Apply[] = [];
   /** `LowerContext.sort`: set only for a backend that runs sort kernels, so that ops see whether it does. */
   readonly sort?: (x: BufferView, axis: number, keep: number, descending: boolean) => BufferView;
+
+  /** Each input's buffer and its position among the inputs (explicit, then shared). */
+  readonly inputSlots = new Map<number, number>();
+  readonly indexChecks: IndexCheck[] = [];
 
   /** `LowerContext.scatterAdd`: set only for a backend that runs scatter-add kernels. */
   readonly scatterAdd?: (base: BufferView, values: TensorView, indices: BufferView, out: ScatterAccumulator) => BufferView;
@@ -402,6 +409,22 @@ class Builder implements LowerContext {
     return where;
   }
 
+  checkIndex(idx: TensorView, n: number, xShape: readonly number[], describe: IndexErrorText): void {
+    const at = { n, xShape: [...xShape], describe };
+    if (idx.kind === 'scalar') return runIndexCheck({ ...at, shape: [], strides: [], offset: 0 }, [idx.value]);
+    const view = { ...at, shape: [...idx.shape], strides: [...idx.strides], offset: idx.offset };
+    const input = this.inputSlots.get(idx.buffer);
+    if (input !== undefined) {
+      // the same index checked against the same axis twice (a gather and its gradient's scatter) is checked once
+      const same = this.indexChecks.some((c) => c.input === input && c.n === n && c.offset === view.offset && sameList(c.shape, view.shape) && sameList(c.strides, view.strides));
+      if (!same) this.indexChecks.push({ ...view, input });
+      return;
+    }
+    // a constant is checked now; a value kernels compute is not checked (see CheckIndex)
+    const c = this.constants.find((k) => k.buffer === idx.buffer && !k.draw);
+    if (c) runIndexCheck(view, c.value.data);
+  }
+
   readonly #drawn = new Map<Draw, BufferView>();
   drawn(shape: readonly number[], dtype: DType, draw: Draw): BufferView {
     let v = this.#drawn.get(draw);
@@ -466,6 +489,7 @@ export function schedule(opts: ScheduleOptions): Program {
     const shape = [...opts.inputShapes[i]!];
     const buffer = b.newBuffer(v.dtype, sizeOf(shape));
     inputBuffers.push(buffer);
+    b.inputSlots.set(buffer, i);
     readOnly.add(buffer);
     const known = opts.staticValues?.get(v);
     if (known && known.ndim === 0) views.set(v, { kind: 'scalar', value: known.data[0]!, dtype: v.dtype, shape: [] });
@@ -521,5 +545,7 @@ export function schedule(opts: ScheduleOptions): Program {
     claimed.add(o.buffer);
     return { buffer: o.buffer, shape: [...o.shape] };
   });
-  return { buffers: b.buffers, steps: b.steps, inputBuffers, constants: b.constants, outputs, nodeValues };
+  return { buffers: b.buffers, steps: b.steps, inputBuffers, constants: b.constants, outputs, nodeValues, ...(b.indexChecks.length ? { indexChecks: b.indexChecks } : {}) };
 }
+
+const sameList = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);

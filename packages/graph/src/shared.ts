@@ -94,6 +94,15 @@ export class TensorSharedVariable extends TensorVariable {
     return options.borrow ? this.#host! : this.#host!.copy();
   }
 
+  /**
+   * @internal The value on the host when that copy is current (set by the
+   * user, or read back since the last call that updated it), else null: a
+   * call checks indices it holds without a readback.
+   */
+  get hostValueIfCurrent(): NDArray | null {
+    return this.#host;
+  }
+
   /** The value once every call made before this one has finished (and updated it). */
   getValueAsync(options: { borrow?: boolean } = {}): Promise<NDArray> {
     try {

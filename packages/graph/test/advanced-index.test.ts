@@ -35,15 +35,16 @@ describe('integer arrays among other indices, as NumPy 2.4', () => {
   const b = T.lvector('b');
   const am = T.lmatrix('am');
   it("puts the broadcast axes in place when the advanced indices are adjacent (ints count), first otherwise", () => {
-    const f = sym.function([x, a, b, am], [x.get(':', a), x.get(0, a), x.get(a, '1:3'), x.get(a, ':', b), x.get(':', am, 0), x.get(':', 1, a), x.get(a, null, b)]);
-    const out = f.sync(X3, i64([2, 0]), i64([-1, 1]), i64([[0, 1], [2, 2]])) as sym.NDArray[];
+    // a0 indexes axis 0 (of length 2), a the others (of 3 and 4)
+    const a0 = T.lvector('a0');
+    const f = sym.function([x, a, a0, b, am], [x.get(':', a), x.get(0, a), x.get(a0, '1:3'), x.get(a0, ':', b), x.get(':', am, 0), x.get(':', 1, a), x.get(a0, null, b)]);
+    const out = f.sync(X3, i64([2, 0]), i64([1, 0]), i64([-1, 1]), i64([[0, 1], [2, 2]])) as sym.NDArray[];
     const [colsA, rowA, sliced, apart, matrixIdx, intThen, nullBetween] = out.map((o) => [o.shape, o.toArray()]);
     expect(colsA![0]).toEqual([2, 2, 4]);
     expect((colsA![1] as number[][][])[1]).toEqual([[20, 21, 22, 23], [12, 13, 14, 15]]);
     expect(rowA).toEqual([[2, 4], [[8, 9, 10, 11], [0, 1, 2, 3]]]);
-    // x[[2, 0], 1:3] on an axis of length 2: NumPy's IndexError; sym clamps 2 to 1 (see the out-of-range test)
     expect(sliced![0]).toEqual([2, 2, 4]);
-    // x[a, :, b]: a and b apart, the broadcast axis first: x[[2->1, 0], :, [-1, 1]] == [[3, 7, 11], [1, 5, 9]] rows of x[1] and x[0]
+    // x[a0, :, b]: a0 and b apart, the broadcast axis first: x[[1, 0], :, [-1, 1]] == [[3, 7, 11], [1, 5, 9]] rows of x[1] and x[0]
     expect(apart).toEqual([[2, 3], [[15, 19, 23], [1, 5, 9]]]);
     // x[:, [[0, 1], [2, 2]], 0]: the int makes the advanced indices adjacent, in place: (2, 2, 2)
     expect(matrixIdx).toEqual([[2, 2, 2], [[[0, 4], [8, 8]], [[12, 16], [20, 20]]]]);
@@ -78,22 +79,36 @@ describe('integer arrays among other indices, as NumPy 2.4', () => {
     expect(() => x.get(':', [0, true])).toThrow('get: index 1: the array [0,true] holds true');
     expect(() => x.get(a, a, a, a)).toThrow('get: too many indices for x: it has 3 dimensions but the index covers 4');
   });
-  it('counts a negative position from the end of its axis; one out of range is clamped into its axis (DebugMode reports it where one array indexes alone)', () => {
+  it("counts a negative position from the end of its axis; one out of range is NumPy's IndexError, naming the index, its axis and x", () => {
     const m = T.dmatrix('m');
     const M = sym.array([[0, 1, 2], [3, 4, 5]], { dtype: 'float64' });
     const cols = sym.function([m, a], m.get(':', a));
-    expect((cols.sync(M, i64([-1, 5, -9])) as sym.NDArray).toArray()).toEqual([[2, 2, 0], [5, 5, 3]]);
-    expect(() => sym.function([m, a], m.get(':', a), { mode: 'DebugMode' }).sync(M, i64([5]))).toThrow(/out of (range|bounds)/i);
+    expect((cols.sync(M, i64([-1, 2, -3])) as sym.NDArray).toArray()).toEqual([[2, 2, 0], [5, 5, 3]]);
+    expect(() => cols.sync(M, i64([-1, 5, -9]))).toThrow("m[:, a]: index 5 (a[1]) is out of bounds for axis 1 with size 3, indexing m of shape (2, 3) (NumPy's IndexError)");
+    expect(() => cols.sync(M, i64([-4]))).toThrow('index -4 (a[0]) is out of bounds for axis 1 with size 3');
+    expect(() => sym.function([m, a], m.get(':', a), { mode: 'DebugMode' }).sync(M, i64([5]))).toThrow('index 5 (a[0]) is out of bounds for axis 1');
     const both = sym.function([x, a, b], x.get(a, 1, b), { mode: 'DebugMode' });
+    expect((both.sync(X3, i64([1, -1]), i64([0, 3])) as sym.NDArray).toArray()).toEqual([16, 19]);
+    // x[[5, -1], 1, [0, 9]]: each array against its own axis
+    expect(() => both.sync(X3, i64([5, -1]), i64([0, 3]))).toThrow('x[a, 1, b]: index 5 (a[0]) is out of bounds for axis 0 with size 2');
+    expect(() => both.sync(X3, i64([1, -1]), i64([0, 9]))).toThrow('x[a, 1, b]: index 9 (b[1]) is out of bounds for axis 2 with size 4');
+  });
+  it('clamps an index computed on the device into its axis (kernels do not raise; its values are not on the host)', () => {
+    const m = T.dmatrix('m');
+    const M = sym.array([[0, 1, 2], [3, 4, 5]], { dtype: 'float64' });
+    const cols = sym.function([m, a], m.get(':', T.mul(a, 1)));
+    expect((cols.sync(M, i64([-1, 5, -9])) as sym.NDArray).toArray()).toEqual([[2, 2, 0], [5, 5, 3]]);
+    const both = sym.function([x, a, b], x.get(T.mul(a, 1), 1, T.mul(b, 1)));
     // x[[5, -1], 1, [0, 9]]: 5 -> 1 on axis 0, 9 -> 3 on axis 2 (not into the next row)
     expect((both.sync(X3, i64([5, -1]), i64([0, 9])) as sym.NDArray).toArray()).toEqual([16, 19]);
   });
   it('compiles x[idx], x[idx, :] and a matrix\'s x[rows, cols] to their own ops as before; x[:, idx] to one AdvancedSubtensor1 between transposes', () => {
     const m = T.dmatrix('m');
-    expect(opsOf(m.get(a))).toEqual(['AdvancedSubtensor1']);
-    expect(opsOf(m.get(a, ':'))).toEqual(['AdvancedSubtensor1']);
+    // the index of a function input is checked first (CheckIndex, no kernel)
+    expect(opsOf(m.get(a))).toEqual(['AdvancedSubtensor1', 'CheckIndex']);
+    expect(opsOf(m.get(a, ':'))).toEqual(['AdvancedSubtensor1', 'CheckIndex']);
     expect(opsOf(m.get(a, b))).toContain('MatchLength');
-    expect(opsOf(m.get(':', a))).toEqual(['DimShuffle', 'AdvancedSubtensor1', 'DimShuffle']);
+    expect(opsOf(m.get(':', a))).toEqual(['DimShuffle', 'AdvancedSubtensor1', 'DimShuffle', 'CheckIndex']);
   });
 });
 

@@ -4,7 +4,10 @@
  * AdvancedIncSubtensor1 (`inc_subtensor(x[idx], y)`, its gradient: repeated
  * indices accumulate; `set_subtensor`: the last write wins). Indices are
  * read inside kernels: negative ones count from the end, out-of-range ones
- * are clamped (the reference `perform` raises NumPy's IndexError).
+ * are clamped (a kernel cannot raise). An index whose values are on the
+ * host (a function input, a constant) is checked before the call instead:
+ * NumPy's IndexError, nothing written (CheckIndex, ops/check-index.ts, put
+ * by x.get); the reference `perform` raises for every index (DebugMode).
  */
 import { castScalar, isInt } from '../dtype.js';
 import { NDArray, sizeOf } from '../ndarray.js';

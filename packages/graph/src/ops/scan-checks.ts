@@ -4,7 +4,9 @@
  * the shapes they had before it.
  */
 import type { Apply } from '../op.js';
-import type { TensorView } from '../lower.js';
+import type { BufferView, LowerContext, TensorView } from '../lower.js';
+import type { TensorVariable } from '../variable.js';
+import { CheckIndex } from './check-index.js';
 import { nameInError } from '../error-names.js';
 import { shapeToString } from '../ndarray.js';
 import type { Scan } from './scan.js';
@@ -49,4 +51,26 @@ export function checkLastIndexed(op: Scan, n: number, inputs: readonly { readonl
   if (n > 0 || first === undefined) return;
   const shape = [0, ...inputs[op.nSequences + first.state]!.shape];
   throw new RangeError(`Subtensor{-1}: index -1 is out of bounds for axis 0 with size 0, indexing ${first.stack} of shape ${shapeToString(shape)}`);
+}
+
+/**
+ * A step's CheckIndex of an index that is one of the scan's sequences (a
+ * sentence's word ids, the step reading one at a time): the sequence's
+ * rows the loop visits checked as one, where the sequence's values are on
+ * the host (a function input: before the call), as the outer graph's
+ * indices are; the step's own row is a copy a kernel makes, which could
+ * not be checked. Called at the first step lowered (the others replay it).
+ */
+export function checkSequenceIndex(ctx: LowerContext, node: Apply, inputs: readonly TensorView[], sequences: readonly TensorVariable[], outer: readonly TensorView[], visits: readonly number[]): void {
+  if (!(node.op instanceof CheckIndex) || !ctx.checkIndex || visits.length === 0) return;
+  const k = sequences.indexOf(node.inputs[0]!);
+  const seq = outer[k];
+  if (k < 0 || seq?.kind !== 'buffer') return;
+  const lo = Math.min(...visits);
+  const rows: BufferView = { ...seq, shape: [visits.length, ...seq.shape.slice(1)], offset: seq.offset + lo * seq.strides[0]! };
+  const { axis, describe } = node.op;
+  const x = inputs[1]!;
+  ctx.checkIndex(rows, x.shape[axis]!, x.shape, (value, position, xShape) =>
+    describe(value, position.slice(1), xShape).replace(/ \(NumPy's IndexError\)$/, `, at step ${lo + position[0]!} of the scan (NumPy's IndexError)`),
+  );
 }

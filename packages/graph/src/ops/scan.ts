@@ -19,7 +19,7 @@ import type { BufferView, LowerContext, LowerMark, TensorView } from '../lower.j
 import type { ScalarExpr } from '../kernel.js';
 import { foldStatic, staticLeaves, toposort } from '../schedule.js';
 import * as ix from '../index-expr.js';
-import { checkLastIndexed, checkShapes, checkStateShape, type ScanLastIndexed } from './scan-checks.js';
+import { checkLastIndexed, checkSequenceIndex, checkShapes, checkStateShape, type ScanLastIndexed } from './scan-checks.js';
 
 export type { ScanLastIndexed } from './scan-checks.js';
 
@@ -378,6 +378,7 @@ export class Scan extends Op {
         for (const nd of perStepNodes) {
           const ins = nd.inputs.map(viewIn(views));
           checkShapes(nd, ins);
+          if (t === visits[0]) checkSequenceIndex(ctx, nd, ins, sequences, seqs, visits);
           const lowered = foldStatic(nd, ins) ?? nd.op.lower(ctx, ins, nd);
           nd.outputs.forEach((o, i) => views.set(o, lowered[i]!));
         }

@@ -11,8 +11,11 @@
  * Symbolic indices are not checked inside kernels: a negative one counts
  * from the end, one out of range is clamped into range (as JAX does; a
  * window's start is clamped so that the whole window fits, as JAX's
- * dynamic_slice). The reference `perform` raises NumPy's IndexError
- * instead, so DebugMode reports it.
+ * dynamic_slice). An integer index whose value is on the host (a function
+ * input, a constant) is checked before the call instead: NumPy's
+ * IndexError, nothing written (CheckIndex, ops/check-index.ts, put by
+ * x.get); a window's start is not. The reference `perform` raises NumPy's
+ * IndexError for every index, so DebugMode reports it.
  */
 import { canCastSafely, castScalar } from '../dtype.js';
 import { NDArray, contiguousStrides, shapeToString, sizeOf, type Shape } from '../ndarray.js';

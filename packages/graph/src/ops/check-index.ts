@@ -1,0 +1,170 @@
+/**
+ * Integer indices checked against the axis they index, NumPy's IndexError
+ * (`emb[idxs]: index 7 (idxs[3]) is out of bounds for axis 0 with size 5,
+ * indexing emb of shape (5, 3)`), where the values are on the host before
+ * the call runs. Kernels read indices without checking them (a kernel
+ * cannot raise, and a readback per call would cost a GPU a round trip):
+ * they wrap negatives and clamp the rest into range. So the front door
+ * (indexing.ts) puts a CheckIndex on each index that is a graph input, a
+ * constant or a view of one (a word id, a label): an identity that costs
+ * no kernel, recorded on the graph before any rewrite, so that the check
+ * survives those that turn the gather into something else (the
+ * negative log-likelihood's scatter made elementwise) and reaches the
+ * gradient's scatter, which reads the same checked index. When the
+ * program is made, its lowering finds where the index lives: a constant
+ * or a value known when the program is made is checked then; a function
+ * input is checked by `sym.function` before the call's first kernel runs
+ * (so a failed call writes nothing); an index computed on the device
+ * (argmax, arithmetic, a scan's own counter) is not checked, and stays
+ * clamped. The reference `perform` checks every value (DebugMode).
+ */
+import { NDArray, shapeToString } from '../ndarray.js';
+import { Apply, Op, apply1 } from '../op.js';
+import { TensorType } from '../type.js';
+import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
+import { nameInError } from '../error-names.js';
+import { isInt } from '../dtype.js';
+import type { LowerContext, TensorView } from '../lower.js';
+
+/** What an index error says, given the offending value, its position in the index, and the indexed shape. */
+export type IndexErrorText = (value: number, position: readonly number[], xShape: readonly (number | null)[]) => string;
+
+/** The check of an index whose values are on the host: where they are, and the axis's length. */
+export interface IndexCheck {
+  /** The function input (explicit inputs, then shared variables) holding the values. */
+  readonly input: number;
+  /** The index as a view of that input's elements. */
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+  /** The length of the axis indexed: values must lie in [-n, n). */
+  readonly n: number;
+  /** The indexed tensor's shape, for the message. */
+  readonly xShape: readonly number[];
+  readonly describe: IndexErrorText;
+}
+
+/**
+ * The first value of `data` viewed as (shape, strides, offset) outside
+ * [-n, n), with its position, or undefined; one tight loop for the common
+ * contiguous vector.
+ */
+export function firstOutOfRange(data: ArrayLike<number>, shape: readonly number[], strides: readonly number[], offset: number, n: number): { value: number; position: number[] } | undefined {
+  const size = shape.reduce((a, b) => a * b, 1);
+  if (size === 0) return undefined;
+  const lo = -n;
+  if (shape.length <= 1) {
+    const s = shape.length === 0 ? 0 : strides[0]!;
+    for (let k = 0, at = offset; k < size; k++, at += s) {
+      const v = data[at]!;
+      if (v < lo || v >= n) return { value: v, position: shape.length === 0 ? [] : [k] };
+    }
+    return undefined;
+  }
+  const position = shape.map(() => 0);
+  for (let k = 0; k < size; k++) {
+    let at = offset;
+    for (let d = 0; d < shape.length; d++) at += position[d]! * strides[d]!;
+    const v = data[at]!;
+    if (v < lo || v >= n) return { value: v, position: [...position] };
+    for (let d = shape.length - 1; d >= 0; d--) {
+      if (++position[d]! < shape[d]!) break;
+      position[d] = 0;
+    }
+  }
+  return undefined;
+}
+
+/** Raise NumPy's IndexError (a RangeError) for the first value of a check outside its axis, if any. */
+export function runIndexCheck(check: Omit<IndexCheck, 'input'>, data: ArrayLike<number>): void {
+  const bad = firstOutOfRange(data, check.shape, check.strides, check.offset, check.n);
+  if (bad) throw new RangeError(check.describe(bad.value, bad.position, check.xShape));
+}
+
+/**
+ * idx (inputs idx, x), checked to index x along `axis`: an identity that
+ * costs no kernel (see the module comment).
+ */
+export class CheckIndex extends Op {
+  readonly kind = 'CheckIndex' as const;
+  constructor(
+    readonly axis: number,
+    /** The error, as the user wrote the indexing (see `indexErrorText`). */
+    readonly describe: IndexErrorText,
+  ) {
+    super();
+  }
+  key(): string {
+    return `CheckIndex:${this.axis}`;
+  }
+  override toString(): string {
+    return `CheckIndex{${this.axis}}`;
+  }
+  override pp(args: readonly string[]): string {
+    return args[0]!;
+  }
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    return [inputs[0]!.type];
+  }
+  inferShape(shapes: readonly StaticShape[]): StaticShape[] {
+    return [shapes[0]!];
+  }
+  perform(inputs: readonly NDArray[]): NDArray[] {
+    const [idx, x] = inputs as [NDArray, NDArray];
+    const strides: number[] = [];
+    for (let d = idx.ndim - 1, s = 1; d >= 0; s *= idx.shape[d]!, d--) strides[d] = s;
+    runIndexCheck({ shape: idx.shape, strides, offset: 0, n: x.shape[this.axis]!, xShape: x.shape, describe: this.describe }, idx.data);
+    return [idx];
+  }
+  lower(ctx: LowerContext, inputs: readonly TensorView[], _node?: Apply): TensorView[] {
+    const [idx, x] = inputs as [TensorView, TensorView];
+    ctx.checkIndex?.(idx, x.shape[this.axis]!, x.shape, this.describe);
+    return [idx];
+  }
+}
+
+/**
+ * The message of an index out of range, NumPy's words said of the indexing
+ * as the user wrote it: `what` (`emb[idxs]`), the index's name, the
+ * indexed tensor's name (names are found only when an error is raised).
+ */
+export function indexErrorText(what: () => string, idxName: () => string, xName: () => string, axis: number): IndexErrorText {
+  return (value, position, xShape) => {
+    const at = position.length === 0 ? idxName() : `${idxName()}[${position.join(', ')}]`;
+    return `${what()}: index ${value} (${at}) is out of bounds for axis ${axis} with size ${xShape[axis] ?? '?'}, indexing ${xName()} of shape ${shapeToString(xShape)} (NumPy's IndexError)`;
+  };
+}
+
+/** An index as an error names it: an unnamed constant by its values, as the user wrote it (`[0,5]`). */
+export function indexName(idx: TensorVariable): string {
+  return idx instanceof TensorConstant && idx.name === undefined && idx.ndim > 0 && idx.value.size <= 16 ? JSON.stringify(idx.value.toArray()) : nameInError(idx);
+}
+
+/** Ops through which an index is still its leaf's values, laid out otherwise: views, and checks that pass it through. */
+const PASS_THROUGH = new Set(['DimShuffle', 'Reshape', 'MatchLength', 'CheckIndex']);
+
+/**
+ * idx, checked to index x along `axis` (`what`: the indexing as the user
+ * wrote it, `emb[idxs]`): a CheckIndex where idx is a leaf's values (a
+ * function input, a shared variable, a constant) or a view of them; a
+ * constant is checked now where x's length is known. An index computed by
+ * ops is returned as it is: kernels compute it, and clamp it.
+ */
+export function checkedIndex(idx: TensorVariable, x: TensorVariable, axis: number, what: () => string): TensorVariable {
+  // not an integer index: the indexing op refuses it, naming it
+  if (!isInt(idx.dtype)) return idx;
+  let leaf = idx;
+  while (leaf.owner && PASS_THROUGH.has(leaf.owner.op.kind)) leaf = leaf.owner.inputs[0]!;
+  if (leaf.owner) return idx;
+  const describe = indexErrorText(what, () => indexName(idx), () => nameInError(x), axis);
+  const n = x.staticShape[axis];
+  if (idx instanceof TensorConstant && n !== null && n !== undefined) {
+    const v = idx.value;
+    const strides: number[] = [];
+    for (let d = v.ndim - 1, s = 1; d >= 0; s *= v.shape[d]!, d--) strides[d] = s;
+    const bad = firstOutOfRange(v.data, v.shape, strides, 0, n);
+    if (bad) throw new RangeError(describe(bad.value, bad.position, x.staticShape));
+    return idx;
+  }
+  return apply1(new CheckIndex(axis, describe), [idx, x]);
+}
