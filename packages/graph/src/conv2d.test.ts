@@ -391,3 +391,25 @@ describe('an image too small for the filters, found when the function runs, name
     expect(error).toBe(`conv2d: the input ${x} of shape (1, 2, 2, 4) is too small for one 3x3 window of the filters with these options: expected at least 3 rows, got 2`);
   });
 });
+
+describe("conv2d's shape hints (Theano's input_shape, filter_shape)", () => {
+  const ones = (shape: number[]) => sym.array(new Array<number>(shape.reduce((a, b) => a * b, 1)).fill(1), { dtype: 'float64' }).reshape(shape);
+  it('give the output its static shape and are checked when the function runs', () => {
+    const x = T.dtensor4('x');
+    const w = T.dtensor4('w');
+    const y = T.nnet.conv2d(x, w, { inputShape: [7, 3, 5, 5], filterShape: [2, 3, 4, 4] });
+    expect(y.staticShape).toEqual([7, 2, 2, 2]);
+    const f = sym.function([x, w], y.sum());
+    expect(Number(f.sync(ones([7, 3, 5, 5]), ones([2, 3, 4, 4])))).toBe(7 * 2 * 2 * 2 * 48);
+    expect(() => f.sync(ones([7, 3, 6, 5]), ones([2, 3, 4, 4]))).toThrow('conv2d: inputShape: x has shape (7, 3, 6, 5), but the shape specified is (7, 3, 5, 5)');
+    expect(T.nnet.conv2d(x, w, { inputShape: [null, 3, 5, 5] }).staticShape).toEqual([null, null, null, null]);
+  });
+
+  it("are named among the known options when an unknown one comes (Theano's older image_shape)", () => {
+    const [x, w] = [T.dtensor4('x'), T.dtensor4('w')];
+    expect(() => T.nnet.conv2d(x, w, { imageShape: [7, 3, 5, 5] } as never)).toThrow(
+      'conv2d: unknown option "imageShape" (known: borderMode, subsample, filterFlip, filterDilation, numGroups, inputShape, filterShape)',
+    );
+    expect(() => T.nnet.conv2d(x, w, { filterShape: [2, 3, 4] })).toThrow('conv2d: filterShape: the shape must list 4 lengths, one per dimension of w');
+  });
+});

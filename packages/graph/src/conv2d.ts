@@ -28,6 +28,7 @@ import { DimShuffle, MatchLength, Reshape } from './ops/shape.js';
 import { Subtensor } from './ops/subtensor.js';
 import { Alloc, lengths, type Length } from './ops/alloc.js';
 import { lengthOf } from './axes.js';
+import { withShape } from './specify-shape.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from './tensor.js';
 
@@ -59,6 +60,14 @@ export interface Conv2dOptions {
  */
 export type ConvShape = readonly [number | null, number | null, Length, Length];
 
+/** conv2d's shape hints (Theano's `input_shape`, `filter_shape`): four lengths each (null: any), checked and known to the graph, as `T.specifyShape`. */
+export interface Conv2dShapes {
+  /** The input's (batch, channels, rows, cols). */
+  readonly inputShape?: readonly (number | null)[];
+  /** The filters' (out_channels, in_channels / numGroups, rows, cols). */
+  readonly filterShape?: readonly (number | null)[];
+}
+
 const OPTION_NAMES = ['borderMode', 'subsample', 'filterFlip', 'filterDilation', 'numGroups'];
 
 interface Setup {
@@ -77,10 +86,11 @@ function padOf(what: string, mode: BorderMode): readonly [PadSpec, PadSpec] {
   return [pair[0]!, pair[1]!];
 }
 
-function setup(what: string, options: Conv2dOptions): Setup {
+function setup(what: string, options: Conv2dOptions, extra: readonly string[] = []): Setup {
   if (!options || typeof options !== 'object') throw new TypeError(`${what}: options must be an object, got ${JSON.stringify(options)}`);
-  const unknown = Object.keys(options).filter((k) => !OPTION_NAMES.includes(k));
-  if (unknown.length > 0) throw new TypeError(`${what}: unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')} (known: ${OPTION_NAMES.join(', ')})`);
+  const names = [...OPTION_NAMES, ...extra];
+  const unknown = Object.keys(options).filter((k) => !names.includes(k));
+  if (unknown.length > 0) throw new TypeError(`${what}: unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')} (known: ${names.join(', ')})`);
   const groups = options.numGroups ?? 1;
   if (!Number.isInteger(groups) || groups < 1) throw new RangeError(`${what}: numGroups must be an integer >= 1, got ${JSON.stringify(options.numGroups)}`);
   if (options.filterFlip !== undefined && typeof options.filterFlip !== 'boolean') throw new TypeError(`${what}: filterFlip must be true or false, got ${JSON.stringify(options.filterFlip)}`);
@@ -258,13 +268,16 @@ const filterColumns = (m: TensorVariable, groups: number) => dimshuffle(reshapeC
  * numGroups G, output channels [g O/G, (g+1) O/G) see only input channels
  * [g C/G, (g+1) C/G).
  */
-export function conv2d(input: TensorLike, filters: TensorLike, options: Conv2dOptions = {}): TensorVariable {
+export function conv2d(input: TensorLike, filters: TensorLike, options: Conv2dOptions & Conv2dShapes = {}): TensorVariable {
   const what = 'conv2d';
-  const x = asTensor(input, what);
-  const w0 = asTensor(filters, what);
-  fourD(what, 'the input', x, '(batch, channels, rows, cols)');
-  fourD(what, 'the filters', w0, '(out_channels, in_channels / numGroups, rows, cols)');
-  const { geometry, groups, flip } = setup(what, options);
+  const x0 = asTensor(input, what);
+  const w1 = asTensor(filters, what);
+  fourD(what, 'the input', x0, '(batch, channels, rows, cols)');
+  fourD(what, 'the filters', w1, '(out_channels, in_channels / numGroups, rows, cols)');
+  const { geometry, groups, flip } = setup(what, options, ['inputShape', 'filterShape']);
+  // Theano's shape hints: checked, and known to the graph (a shape computed from the output is a constant)
+  const x = options.inputShape === undefined ? x0 : withShape(`${what}: inputShape`, x0, options.inputShape);
+  const w0 = options.filterShape === undefined ? w1 : withShape(`${what}: filterShape`, w1, options.filterShape);
   const w = checkFilterGroups(what, w0, groups);
   // checked now where the shapes are known, and again when a function runs
   const image = checkChannels(what, 'the input', x, w0, groups);

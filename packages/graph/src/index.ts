@@ -60,7 +60,7 @@ export { MatrixInverse, Det, Cholesky, Solve, SOLVE_STRUCTURES, linalgDType } fr
 export type { SolveStructure } from './ops/linalg.js';
 export { Im2Col, Col2Im, resolvePad, windowCount } from './ops/conv.js';
 export type { Im2ColErrors, Pair, PadSpec, PatchEdges, PatchGeometry, PoolMode, Pool2dOptions } from './ops/conv.js';
-export type { BorderMode, Conv2dOptions, ConvShape } from './conv2d.js';
+export type { BorderMode, Conv2dOptions, Conv2dShapes, ConvShape } from './conv2d.js';
 export type { NeibsMode } from './neighbours.js';
 export { broadcastShapes, broadcastStrides } from './ops/broadcast.js';
 export { config, parseFlags, parseRc, MODES } from './config.js';

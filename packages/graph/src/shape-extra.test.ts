@@ -126,3 +126,32 @@ describe('mgrid and ogrid', () => {
     expect(() => T.mgrid()).toThrow(/mgrid: expected at least one range/);
   });
 });
+
+describe('specifyShape', () => {
+  it("gives x the shape specified, known to the graph (Theano's specify_shape)", () => {
+    const x = T.matrix('x');
+    const xs = T.specifyShape(x, [2, 2]);
+    expect(xs.staticShape).toEqual([2, 2]);
+    expect(xs.pow(2).staticShape).toEqual([2, 2]);
+    expect(T.specifyShape(x, [null, 5]).staticShape).toEqual([null, 5]);
+    expect(run([x], xs.mul(2), [[1, 2], [3, 4]])).toEqual([[2, 4], [6, 8]]);
+  });
+
+  it('checks the shape when a call knows it, naming both', () => {
+    const x = T.matrix('x');
+    const f = sym.function([x], T.specifyShape(x, [2, 2]).sum());
+    expect(() => f.sync([[1, 2, 3], [4, 5, 6]])).toThrow('specifyShape: x has shape (2, 3), but the shape specified is (2, 2)');
+    expect(() => T.specifyShape(T.row('r'), [2, 3])).toThrow('specifyShape: r has shape (1, ?), but the shape specified is (2, 3)');
+  });
+
+  it('refuses a shape of the wrong length or a length that is not a count', () => {
+    const x = T.matrix('x');
+    expect(() => T.specifyShape(x, [2])).toThrow('specifyShape: the shape must list 2 lengths, one per dimension of x (TensorType(float64, matrix)); got [2]');
+    expect(() => T.specifyShape(x, [2, -1])).toThrow('specifyShape: length 1 must be a non-negative integer or null (any length), got -1');
+  });
+
+  it('passes the gradient through', async () => {
+    const r = await verifyGrad((a) => T.specifyShape(a, [2, 3]).pow(2).sum(), [[[0.5, -1, 2], [1.5, 0.25, -0.75]]]);
+    expect(r.maxAbsErr).toBeLessThan(1e-6);
+  });
+});

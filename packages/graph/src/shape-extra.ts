@@ -50,6 +50,8 @@ export function shapePadaxis(x: TensorLike, axis: number): TensorVariable {
   return T.dimshuffle(v, pattern);
 }
 
+export { specifyShape } from './specify-shape.js';
+
 // ---------------------------------------------------------------- joining
 
 /** Theano's `join(axis, *tensors)`: `concatenate(tensors, axis)`, the axis first. */

@@ -333,7 +333,9 @@ export class MatchLength extends Op {
     const a = xs[this.axis];
     const b = ys[this.otherAxis];
     if (a !== null && a !== undefined && b !== null && b !== undefined && a !== b) throw new RangeError(this.describe(xs, ys));
-    return [xs];
+    // a passed check of equal lengths makes y's known length x's (specifyShape's constant shapes)
+    if (!this.equalLengths || a !== null || b === null || b === undefined) return [xs];
+    return [xs.map((n, d) => (d === this.axis ? b : n))];
   }
   perform(inputs: readonly NDArray[]): NDArray[] {
     this.inferShape(inputs.map((v) => v.shape));

@@ -3,7 +3,7 @@
  * Each rewrite answers null when it does not apply; the engine rejects a
  * replacement whose type differs from the node's output.
  */
-import { DimShuffle, Reshape, SCALAR_OPS, T, TensorConstant, TensorType, array, castScalar, foldGraph, promoteAll, type Apply, type DType, type TensorVariable } from '@sym/graph';
+import { DimShuffle, Reshape, SCALAR_OPS, ShapeI, T, TensorConstant, TensorType, array, castScalar, foldGraph, promoteAll, type Apply, type DType, type TensorVariable } from '@sym/graph';
 import { registerRewrite, type NodeRewriter, type RewriteContext } from '../registry.js';
 import { buildProduct, dimshuffleOf, elem, fits, hasVariableDivisor, isFloatVar, isNeutral, isSignedZero, hasCancellingFactor, productTerms, scalarOpOf, uniformValue } from '../match.js';
 
@@ -281,6 +281,17 @@ export const mulDistributeCancel: NodeRewriter = (node) => {
   return null;
 };
 
+/**
+ * x.shape[i] where x's length i is known when the graph is built (a
+ * broadcastable dimension, a constant, specifyShape): that number, as
+ * Theano's shape feature makes it, so nothing computes it.
+ */
+export const shapeIConstant: NodeRewriter = (node) => {
+  if (!(node.op instanceof ShapeI)) return null;
+  const n = node.inputs[0]!.staticShape[node.op.axis];
+  return typeof n === 'number' ? new TensorConstant(node.outputs[0]!.type, array(n, { dtype: 'int64' })) : null;
+};
+
 const CANON: [string, NodeRewriter][] = [
   ['mul_one', mulOne],
   ['add_zero', addZero],
@@ -296,6 +307,7 @@ const CANON: [string, NodeRewriter][] = [
   ['chain_constants', combineChainConstants],
   ['mul_div_cancel', mulDivCancel],
   ['mul_distribute_cancel', mulDistributeCancel],
+  ['shape_i_constant', shapeIConstant],
 ];
 for (const [name, rewrite] of CANON) registerRewrite({ kind: 'node', name, phase: 'canonicalize', tags: ['fast_run'], rewrite });
 

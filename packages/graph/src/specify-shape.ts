@@ -1,0 +1,37 @@
+/**
+ * Theano's `specify_shape`: a variable's shape given, checked when a call
+ * knows it and known to the rewrites. conv2d's shape hints are the same
+ * check under their own names.
+ */
+import { apply1, asTensor, constant, type TensorLike } from './op.js';
+import { shapeToString } from './ndarray.js';
+import { MatchLength } from './ops/shape.js';
+import type { TensorVariable } from './variable.js';
+
+/**
+ * Theano's `specify_shape(x, shape)`: x, of shape `shape` (a null length:
+ * any), checked when a call knows the shapes. The rewrites know the shape
+ * too: a shape computed from it is a constant (`(specifyShape(x, [2, 2])
+ * ** 2).shape` compiles to the numbers 2 and 2).
+ */
+export function specifyShape(x: TensorLike, shape: readonly (number | null)[]): TensorVariable {
+  return withShape('specifyShape', asTensor(x, 'specifyShape'), shape);
+}
+
+/** specifyShape for `what` (conv2d's inputShape too), its errors beginning with `what`. */
+export function withShape(what: string, v: TensorVariable, shape: readonly (number | null)[]): TensorVariable {
+  if (!Array.isArray(shape) || shape.length !== v.ndim) {
+    throw new RangeError(`${what}: the shape must list ${v.ndim} lengths, one per dimension of ${v} (${v.type}); got ${JSON.stringify(shape)}`);
+  }
+  const bad = shape.findIndex((n) => n !== null && !(Number.isInteger(n) && n >= 0));
+  if (bad >= 0) throw new RangeError(`${what}: length ${bad} must be a non-negative integer or null (any length), got ${String(shape[bad])}`);
+  const describe = (xs: readonly (number | null)[]) => `${what}: ${v} has shape ${shapeToString(xs)}, but the shape specified is ${shapeToString(shape)}`;
+  let checked = v;
+  shape.forEach((n, d) => {
+    if (n === null) return;
+    // a vector of length n: MatchLength checks x's length d against it, and gives x its static length
+    const lengths = constant(new Array<number>(n).fill(0), { dtype: 'int8' });
+    checked = apply1(new MatchLength(d, 0, describe, `${what}:${d}`), [checked, lengths]);
+  });
+  return checked;
+}
