@@ -74,10 +74,11 @@ export class Embedding implements LayerLike {
    * The rows of W the ids name: ids of shape S give S + (outputDim,).
    * `ids` is an integer tensor, or values (then a constant). Ids are
    * integers in [0, inputDim): known ones (a constant) are checked here;
-   * ids known only when the function is called cannot be checked in the
-   * kernels, which clamp an id out of range into [0, inputDim) (a negative
-   * one counts from the end); `mode: 'DebugMode'` reports it. The layer is
-   * the same in training and inference.
+   * ids given to the function are checked before the call (W.get's
+   * CheckIndex: NumPy's IndexError, no update made); ids computed on the
+   * device are clamped into [0, inputDim) by the kernels (a negative one
+   * counts from the end), and `mode: 'DebugMode'` reports them. The layer
+   * is the same in training and inference.
    */
   output(ids: TensorLike, options: OutputOptions = {}): TensorVariable {
     checkOptionNames(options, 'Embedding.output', ['training']);
