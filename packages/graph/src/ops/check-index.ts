@@ -61,6 +61,21 @@ export function firstOutOfRange(data: ArrayLike<number>, shape: readonly number[
     }
     return undefined;
   }
+  // C-contiguous (an index matrix as given): one flat loop, the position found only for the error
+  let step = 1;
+  let contiguous = true;
+  for (let d = shape.length - 1; d >= 0; step *= shape[d]!, d--) if (shape[d]! > 1 && strides[d] !== step) contiguous = false;
+  if (contiguous) {
+    for (let k = 0; k < size; k++) {
+      const v = data[offset + k]!;
+      if (v < lo || v >= n) {
+        const position: number[] = [];
+        for (let d = shape.length - 1, r = k; d >= 0; r = Math.floor(r / shape[d]!), d--) position[d] = r % shape[d]!;
+        return { value: v, position };
+      }
+    }
+    return undefined;
+  }
   const position = shape.map(() => 0);
   for (let k = 0; k < size; k++) {
     let at = offset;
