@@ -305,7 +305,12 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   HostOp: ({ node, gzs }) =>
     node.inputs.map((): InputGrad =>
       gzs.some((g, i) => g !== undefined && node.outputs[i]!.dtype.startsWith('float'))
-        ? { notDifferentiable: `${node.op.toString()} has no gradient (Theano's has none); its integer outputs are disconnected` }
+        ? {
+            // sym.asOp's ops (float outputs of a user's function) too: the way to a gradient is a CustomOp
+            notDifferentiable: node.op.key().startsWith('asOp:')
+              ? `${node.op.toString()} runs on the host and has no gradient (as Theano's as_op); a sym.CustomOp with a grad method is differentiable`
+              : `${node.op.toString()} has no gradient (Theano's has none); its integer outputs are disconnected`,
+          }
         : DISCONNECTED,
     ),
   Sort: sortGrad,

@@ -128,6 +128,8 @@ export { scan } from './scan.js';
 export { until, Until, StepsRun } from './scan-until.js';
 export { ifelse } from './ifelse.js';
 export { opFromGraph } from './op-from-graph.js';
+export { asOp } from './as-op.js';
+export type { AsOpOptions } from './as-op.js';
 export type { OpFromGraphOptions, OpFromGraphFunction, OpFromGraphGrad } from './op-from-graph.js';
 export { OpFromGraph } from './ops/op-from-graph.js';
 export type { OpFromGraphOpOptions } from './ops/op-from-graph.js';
