@@ -8,6 +8,8 @@ import type { FloatDType } from './dtype.js';
 export const MODES = ['FAST_RUN', 'FAST_COMPILE', 'DebugMode', 'NanGuardMode'] as const;
 export type Mode = (typeof MODES)[number];
 
+const PROFILE_MODE_HINT = ". Theano's ProfileMode is sym's profile option: pass { profile: true } to function (or set config.profile = true) and read f.profile.summary()";
+
 /**
  * The error for a mode sym does not know. Theano's tutorials pass
  * `theano.Mode(linker='vm')` objects; sym has one linker (the backend runs
@@ -16,6 +18,8 @@ export type Mode = (typeof MODES)[number];
  */
 export function unknownModeMessage(mode: unknown): string {
   const named = `function: mode must be one of ${MODES.join(', ')}`;
+  // Theano's ProfileMode is FAST_RUN timing each op: sym's profile option
+  if (mode === 'ProfileMode') return `${named}; got "ProfileMode"${PROFILE_MODE_HINT}`;
   if (typeof mode !== 'object' || mode === null || !('linker' in mode || 'optimizer' in mode)) return `${named}; got ${JSON.stringify(mode)}`;
   const { linker, optimizer } = mode as { linker?: unknown; optimizer?: unknown };
   const fastCompile = optimizer === 'fast_compile' || optimizer === 'None' || optimizer === null;
@@ -65,7 +69,7 @@ function check<K extends keyof ConfigValues>(key: K, value: unknown, source: str
       throw new Error(`${source}: floatX must be one of float16, float32, float64; got ${JSON.stringify(value)}`);
     case 'mode':
       if ((MODES as readonly unknown[]).includes(value)) return value as ConfigValues[K];
-      throw new Error(`${source}: mode must be one of ${MODES.join(', ')}; got ${JSON.stringify(value)}`);
+      throw new Error(`${source}: mode must be one of ${MODES.join(', ')}; got ${JSON.stringify(value)}${value === 'ProfileMode' ? PROFILE_MODE_HINT : ''}`);
     case 'device':
       if (typeof value === 'string' && DEVICE_PATTERN.test(value)) return value as ConfigValues[K];
       throw new Error(`${source}: device must be a backend name such as cpu, webgpu, gpujs; got ${JSON.stringify(value)}`);
@@ -192,6 +196,16 @@ export class Config implements ConfigValues {
   }
   toJSON(): ConfigValues {
     return { ...this.#values };
+  }
+  /** Every flag and its value, one a line (what printing Theano's `theano.config` shows): `floatX = float64`. */
+  toString(): string {
+    return Object.entries(this.#values)
+      .map(([k, v]) => `${k} = ${String(v)}`)
+      .join('\n');
+  }
+  /** console.log(config) in Node shows the flags, not an empty `Config {}` (the values are private). */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return `config:\n${this.toString().replace(/^/gm, '  ')}`;
   }
 }
 

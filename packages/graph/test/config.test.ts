@@ -138,3 +138,20 @@ describe('config', () => {
     expect(() => f.sync(1)).toThrow(/device=nosuchdevice: no backend named "nosuchdevice" is registered/);
   });
 });
+
+describe("printing the configuration, and Theano's ProfileMode", () => {
+  it('shows every flag and its value, as printing theano.config does', async () => {
+    const { inspect } = await import('node:util');
+    const text = String(config);
+    expect(text.split('\n')).toEqual([`floatX = ${config.floatX}`, `device = ${config.device}`, `mode = ${config.mode}`, `profile = ${config.profile}`]);
+    expect(inspect(config)).toBe(`config:\n${text.replace(/^/gm, '  ')}`);
+  });
+
+  it("names the profile option for mode 'ProfileMode', in a function and in config", () => {
+    const hint = "Theano's ProfileMode is sym's profile option: pass { profile: true } to function (or set config.profile = true) and read f.profile.summary()";
+    const x = T.dvector('x');
+    expect(() => sym.function([x], x, { mode: 'ProfileMode' as sym.Mode })).toThrow(`got "ProfileMode". ${hint}`);
+    expect(() => (config.mode = 'ProfileMode' as sym.Mode)).toThrow(`config.mode: mode must be one of FAST_RUN, FAST_COMPILE, DebugMode, NanGuardMode; got "ProfileMode". ${hint}`);
+    expect(config.mode).not.toBe('ProfileMode');
+  });
+});
