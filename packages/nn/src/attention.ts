@@ -132,6 +132,8 @@ export class MultiHeadAttention implements LayerLike {
   readonly out: Dense;
   /** Every projection's W and b: query, key, value, out (each once, if a projection is shared). */
   readonly params: readonly TensorSharedVariable[];
+  /** The projections' W (each once), not their biases: what a weight penalty applies to. */
+  readonly regularizable: readonly TensorSharedVariable[];
   readonly heads: number;
   readonly keyDim: number;
   readonly valueDim: number;
@@ -183,6 +185,7 @@ export class MultiHeadAttention implements LayerLike {
     // without dropout no streams are made: making them would advance defaultRandomState and change the weights of layers made after
     this.dropout = rate > 0 ? new Dropout(rate, { ...(options.srng !== undefined ? { srng: options.srng } : {}), ...(options.seed !== undefined ? { seed: options.seed } : {}) }) : null;
     this.params = [...new Set([query, key, value, out].flatMap((d) => d.params))];
+    this.regularizable = [...new Set([query, key, value, out].flatMap((d) => d.regularizable))];
   }
 
   /**

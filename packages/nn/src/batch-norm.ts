@@ -45,6 +45,8 @@ export class BatchNorm implements LayerLike {
   readonly params: readonly TensorSharedVariable[];
   /** The running averages, [runningMean, runningVar]: save them with the params, or a loaded layer's inference normalises with 0 and 1. */
   readonly state: readonly TensorSharedVariable[];
+  /** None: a weight penalty leaves gamma and beta alone, as Lasagne's. */
+  readonly regularizable: readonly TensorSharedVariable[] = [];
   readonly axes: T.BatchNormAxes | undefined;
   readonly epsilon: number;
   readonly alpha: number;

@@ -90,6 +90,8 @@ export class Conv2D implements LayerLike {
   readonly activation: Activation | null;
   /** [W, b], or [W] without a bias. */
   readonly params: readonly TensorSharedVariable[];
+  /** The params a weight penalty applies to: [W], not the bias. */
+  readonly regularizable: readonly TensorSharedVariable[];
   readonly inChannels: number;
   readonly outChannels: number;
   /** The filters' window, [kRows, kCols]. */
@@ -147,6 +149,7 @@ export class Conv2D implements LayerLike {
       this.b = shared(b.astype(config.floatX), { name: `${prefix}b`, borrow: true });
     }
     this.params = this.b ? [this.W, this.b] : [this.W];
+    this.regularizable = [this.W];
   }
 
   /**

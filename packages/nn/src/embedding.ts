@@ -36,6 +36,8 @@ export class Embedding implements LayerLike {
   readonly W: TensorSharedVariable;
   /** The parameters the cost is differentiated against: [W]. */
   readonly params: readonly TensorSharedVariable[];
+  /** The params a weight penalty applies to: [W], as Lasagne's EmbeddingLayer. */
+  readonly regularizable: readonly TensorSharedVariable[];
   /** How many ids there are: ids are integers in [0, inputDim). */
   readonly inputDim: number;
   /** The length of each id's vector. */
@@ -52,6 +54,7 @@ export class Embedding implements LayerLike {
     const prefix = options.name ? `${options.name}.` : '';
     this.W = shared(W.astype(config.floatX), { name: `${prefix}W`, borrow: true });
     this.params = [this.W];
+    this.regularizable = [this.W];
   }
 
   /** A table of `inputDim` rows of `outputDim` entries drawn by `init` (default N(0, 1)) from `rng`. */

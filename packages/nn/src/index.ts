@@ -6,8 +6,9 @@
  * {@link Dropout} and {@link BatchNorm} (in the training graph, `output(x, { training: true })`),
  * a transformer's {@link Embedding}, {@link LayerNorm} and {@link MultiHeadAttention},
  * initialisers, activations, losses, parameter updates (the tutorial's
- * momentum, SGD, Lasagne's momentum, Nesterov, Adam, Adagrad, RMSProp, Adadelta; gradient
- * clipping by {@link totalNormConstraint}) and JSON save/load.
+ * momentum, SGD, Lasagne's momentum, Nesterov, Adam, Adamax, Adagrad, RMSProp, Adadelta; gradient
+ * clipping by {@link totalNormConstraint}, max-norm by {@link normConstraint}), Lasagne's
+ * regularization ({@link l2}, {@link l1}, {@link regularizeNetworkParams}) and JSON save/load.
  *
  * ```ts
  * import * as sym from '@sym/graph';
@@ -58,8 +59,10 @@ export {
   logSoftmax,
 } from './losses.js';
 export type { Reduction } from './losses.js';
-export { gradientUpdatesMomentum, sgd, momentum, nesterovMomentum, adam, adagrad, rmsprop, adadelta, totalNormConstraint } from './updates.js';
-export type { Update, AdamOptions, AdaptiveOptions, LearningRate, CostOrGradients } from './updates.js';
+export { gradientUpdatesMomentum, sgd, momentum, nesterovMomentum, adam, adamax, adagrad, rmsprop, adadelta, totalNormConstraint, normConstraint } from './updates.js';
+export type { Update, AdamOptions, AdamaxOptions, AdaptiveOptions, LearningRate, CostOrGradients } from './updates.js';
+export { l1, l2, applyPenalty, regularizeLayerParams, regularizeNetworkParams, regularizeLayerParamsWeighted } from './regularization.js';
+export type { Penalty, ParamTags } from './regularization.js';
 export { saveParams, loadParams, paramsToJSON, PARAMS_FORMAT, PARAMS_VERSION } from './serialize.js';
 export type { SavedParam, SavedParams } from './serialize.js';
 export { twoGaussianClouds, barImages } from './data.js';

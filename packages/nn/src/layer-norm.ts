@@ -26,6 +26,8 @@ export class LayerNorm implements LayerLike {
   readonly beta: TensorSharedVariable;
   /** [gamma, beta]. */
   readonly params: readonly TensorSharedVariable[];
+  /** None: a weight penalty leaves gamma and beta alone, as BatchNorm's. */
+  readonly regularizable: readonly TensorSharedVariable[] = [];
   /** The length of the normalised (last) axis. */
   readonly features: number;
   readonly epsilon: number;

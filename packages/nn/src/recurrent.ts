@@ -182,6 +182,8 @@ export abstract class Recurrent implements LayerLike {
   readonly b: TensorSharedVariable;
   /** The parameters the cost is differentiated against: [W, U, b]. */
   readonly params: readonly TensorSharedVariable[];
+  /** The params a weight penalty applies to: [W, U], not the bias. */
+  readonly regularizable: readonly TensorSharedVariable[];
   readonly nInput: number;
   readonly nHidden: number;
   readonly returnSequences: boolean;
@@ -204,6 +206,7 @@ export abstract class Recurrent implements LayerLike {
     this.U = p.U;
     this.b = p.b;
     this.params = [p.W, p.U, p.b];
+    this.regularizable = [p.W, p.U];
     this.nInput = p.nInput;
     this.nHidden = p.nHidden;
     this.returnSequences = options.returnSequences ?? false;

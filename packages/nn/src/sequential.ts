@@ -25,6 +25,13 @@ export interface LayerLike {
    */
   readonly state?: readonly TensorSharedVariable[];
   /**
+   * The params a weight penalty applies to (Lasagne's `regularizable`
+   * tag), what `regularizeNetworkParams` penalises: the built-in layers'
+   * weights, not their biases nor a normalisation's gamma and beta. Absent,
+   * every param is (as a Lasagne parameter is unless its layer says not).
+   */
+  readonly regularizable?: readonly TensorSharedVariable[];
+  /**
    * The symbolic output for the symbolic input `x` (one example per column,
    * for the tutorial's `Layer`). A layer that behaves the same in training
    * and inference may ignore `options`.
@@ -59,6 +66,9 @@ function checkLayer(layer: unknown, i: number): void {
   const ok = typeof l === 'object' && l !== null && typeof l.output === 'function' && sharedList(l.params);
   if (!ok) throw new TypeError(`Sequential: layers[${i}] must have params (a list of shared variables) and output(x), got ${String(layer)}`);
   if (l.state !== undefined && !sharedList(l.state)) throw new TypeError(`Sequential: layers[${i}].state must be a list of shared variables when given, got ${String(l.state)}`);
+  if (l.regularizable !== undefined && !(sharedList(l.regularizable) && l.regularizable.every((p) => l.params!.includes(p)))) {
+    throw new TypeError(`Sequential: layers[${i}].regularizable must be a list of its params when given, got ${String(l.regularizable)}`);
+  }
 }
 
 /** Layers applied one after another: `output(x)` is `layers[n-1].output(... layers[0].output(x))`. */
@@ -72,6 +82,8 @@ export class Sequential<L extends LayerLike = LayerLike> implements LayerLike {
    * ...net.state])`, or a loaded network normalises with fresh statistics.
    */
   readonly state: readonly TensorSharedVariable[];
+  /** Every layer's {@link LayerLike.regularizable} params (all its params where a layer does not say), each once. */
+  readonly regularizable: readonly TensorSharedVariable[];
 
   constructor(layers: readonly L[]) {
     if (!Array.isArray(layers)) throw new TypeError('Sequential: expected a list of layers');
@@ -80,6 +92,7 @@ export class Sequential<L extends LayerLike = LayerLike> implements LayerLike {
     // A parameter listed twice would get two updates in one function, which sym.function refuses.
     this.params = [...new Set(layers.flatMap((l) => l.params))];
     this.state = [...new Set(layers.flatMap((l) => l.state ?? []))];
+    this.regularizable = [...new Set(layers.flatMap((l) => l.regularizable ?? l.params))];
   }
 
   /**

@@ -1,7 +1,7 @@
 /**
  * Parameter updates for `sym.function(..., { updates })`: gradient descent
  * with the tutorial's momentum, plain SGD, Lasagne's (classical) momentum,
- * Nesterov momentum, Adam, and
+ * Nesterov momentum, Adam, Adamax, and
  * Lasagne's adagrad, rmsprop and adadelta (lstm.py's). Each
  * returns a list of (shared variable, new value) pairs; optimizer state
  * (steps, moments) lives in new shared variables, so it stays on the device
@@ -16,13 +16,14 @@
  * As Lasagne's, every rule takes the cost or the gradients themselves (to
  * clip them first with {@link totalNormConstraint}), and a learning rate
  * that is a number or a symbolic scalar (a shared variable, for a schedule).
- * Weight decay is a term of the cost, `cost.add(T.sum(T.sqr(layer.W)).mul(1e-4))`,
+ * Weight decay is a term of the cost, `cost.add(regularizeNetworkParams(net, l2).mul(1e-4))`,
  * on the weights the term names (an L2 penalty: with `adam` not AdamW's
  * decoupled decay, since the penalty's gradient is rescaled too); to freeze a parameter, leave it out of
  * `params`; parameter groups with their own rates are one rule per group,
- * their updates concatenated.
+ * their updates concatenated. A max-norm constraint ({@link normConstraint})
+ * rewrites a parameter's new value in the returned pairs.
  */
-import { NDArray, T, TensorSharedVariable, TensorVariable, checkOptionNames, isFloat, isInt, shared, type DType } from '@sym/graph';
+import { NDArray, T, TensorSharedVariable, TensorVariable, checkOptionNames, isFloat, isInt, nameInError, shared, type DType } from '@sym/graph';
 import { grad } from '@sym/grad';
 import { describeParamsArgument } from './sequential.js';
 
@@ -201,24 +202,9 @@ export interface AdamOptions {
  * so the two differ only while `sqrt(v̂)` is not large next to eps.
  */
 export function adam(cost: CostOrGradients, params: readonly TensorSharedVariable[], options: AdamOptions = {}): Update[] {
-  const what = 'adam';
-  checkOptionNames(options, what, ['learningRate', 'beta1', 'beta2', 'epsilon']);
-  const { learningRate = 0.001, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
-  checkParams(params, what);
-  checkRate(learningRate, 'learningRate', what);
-  checkNumber(beta1, 'beta1', what, (v) => v >= 0 && v < 1, 'at least 0 and less than 1');
-  checkNumber(beta2, 'beta2', what, (v) => v >= 0 && v < 1, 'at least 0 and less than 1');
-  checkNumber(epsilon, 'epsilon', what, (v) => v > 0, 'a positive number');
-  const stateDTypes = params.map((p) => updateDType(p.dtype));
-  // epsilon is added in the state's dtype: there it must not round to 0, or a zero gradient gives 0 / 0.
-  if (stateDTypes.includes('float32') && Math.fround(epsilon) === 0) {
-    throw new RangeError(`adam: epsilon ${epsilon} rounds to 0 in float32, the dtype of the update; use at least 1e-45`);
-  }
-  const grads = gradients(cost, params, what);
-  // The step counter in the widest state dtype: it counts exactly to 2^24 steps in float32, 2^53 in float64.
-  const td = stateDTypes.includes('float64') ? 'float64' : stateDTypes[0]!;
-  const t = shared(NDArray.zeros([], td), { name: 'adam.t', borrow: true });
-  const tNext = t.add(1);
+  const { learningRate, beta1, beta2, epsilon, t, tNext } = adamState('adam', params, options, 0.001);
+  const grads = gradients(cost, params, 'adam');
+  const td = t.dtype;
   const stepSize = T.sqrt(T.sub(1, T.pow(scalar(beta2, td), tNext)))
     .div(T.sub(1, T.pow(scalar(beta1, td), tNext)))
     .mul(scalar(learningRate, td));
@@ -232,6 +218,59 @@ export function adam(cost: CostOrGradients, params: readonly TensorSharedVariabl
     const vNext = v.mul(scalar(beta2, d)).add(g.mul(g).mul(scalar(1 - beta2, d)));
     updates.push([m, mNext], [v, vNext]);
     const next = param.astype(d).sub(mNext.mul(stepSize.astype(d)).div(T.sqrt(vNext).add(scalar(epsilon, d))));
+    updates.push([param, next.astype(param.dtype)]);
+  });
+  return updates;
+}
+
+/**
+ * Adam's and Adamax's options checked (`learningRate` defaulting to
+ * `defaultRate`), and their step counter `t`, with `t + 1`.
+ */
+function adamState(what: string, params: readonly TensorSharedVariable[], options: AdamOptions, defaultRate: number) {
+  checkOptionNames(options, what, ['learningRate', 'beta1', 'beta2', 'epsilon']);
+  const { learningRate = defaultRate, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8 } = options;
+  checkParams(params, what);
+  checkRate(learningRate, 'learningRate', what);
+  checkNumber(beta1, 'beta1', what, (v) => v >= 0 && v < 1, 'at least 0 and less than 1');
+  checkNumber(beta2, 'beta2', what, (v) => v >= 0 && v < 1, 'at least 0 and less than 1');
+  checkNumber(epsilon, 'epsilon', what, (v) => v > 0, 'a positive number');
+  const stateDTypes = params.map((p) => updateDType(p.dtype));
+  // epsilon is added in the state's dtype: there it must not round to 0, or a zero gradient gives 0 / 0.
+  if (stateDTypes.includes('float32') && Math.fround(epsilon) === 0) {
+    throw new RangeError(`${what}: epsilon ${epsilon} rounds to 0 in float32, the dtype of the update; use at least 1e-45`);
+  }
+  // The step counter in the widest state dtype: it counts exactly to 2^24 steps in float32, 2^53 in float64.
+  const td = stateDTypes.includes('float64') ? 'float64' : stateDTypes[0]!;
+  const t = shared(NDArray.zeros([], td), { name: `${what}.t`, borrow: true });
+  return { learningRate, beta1, beta2, epsilon, t, tNext: t.add(1) };
+}
+
+/** Options of {@link adamax}: {@link AdamOptions}, with Lasagne's default learning rate of 0.002. */
+export type AdamaxOptions = AdamOptions;
+
+/**
+ * Adamax (Kingma & Ba 2015, section 7.1, as Lasagne writes it), Adam with
+ * the infinity norm in place of the second moment: `t' = t + 1`,
+ * `m' = b1 m + (1 - b1) g`, `u' = max(b2 u, |g|)`,
+ * `param' = param - lr / (1 - b1^t') * m' / (u' + eps)`. Defaults as
+ * Lasagne's: learningRate 0.002, beta1 0.9, beta2 0.999, epsilon 1e-8.
+ */
+export function adamax(cost: CostOrGradients, params: readonly TensorSharedVariable[], options: AdamaxOptions = {}): Update[] {
+  const { learningRate, beta1, beta2, epsilon, t, tNext } = adamState('adamax', params, options, 0.002);
+  const grads = gradients(cost, params, 'adamax');
+  const td = t.dtype;
+  const stepSize = scalar(learningRate, td).div(T.sub(1, T.pow(scalar(beta1, td), tNext)));
+  const updates: Update[] = [[t, tNext]];
+  params.forEach((param, i) => {
+    const m = zerosLike(param, 'adamax.m');
+    const u = zerosLike(param, 'adamax.u');
+    const d = m.dtype;
+    const g = grads[i]!.astype(d);
+    const mNext = m.mul(scalar(beta1, d)).add(g.mul(scalar(1 - beta1, d)));
+    const uNext = T.maximum(u.mul(scalar(beta2, d)), T.abs(g));
+    updates.push([m, mNext], [u, uNext]);
+    const next = param.astype(d).sub(mNext.mul(stepSize.astype(d)).div(uNext.add(scalar(epsilon, d))));
     updates.push([param, next.astype(param.dtype)]);
   });
   return updates;
@@ -341,4 +380,55 @@ export function totalNormConstraint(tensors: readonly TensorVariable[], maxNorm:
   const norm = T.sqrt(tensors.map((t) => T.sum(T.sqr(t.astype(d)))).reduce((a, b) => a.add(b)));
   const multiplier = T.minimum(norm, scalar(maxNorm, d)).div(norm.add(scalar(epsilon, d)));
   return tensors.map((t) => t.mul(multiplier.astype(t.dtype)));
+}
+
+/** Lasagne's default norm axes for a weight of `ndim` dimensions: the inputs of each unit of a dense layer, each filter of a convolution. */
+function defaultNormAxes(ndim: number): number[] | undefined {
+  if (ndim === 2) return [0]; // Dense's (nInput, nOutput): one norm per output unit
+  if (ndim >= 3 && ndim <= 5) return Array.from({ length: ndim - 1 }, (_, i) => i + 1); // (filters, channels, ...): one norm per filter
+  return undefined;
+}
+
+/**
+ * Lasagne's `norm_constraint` (max-norm regularisation, Srivastava et al.
+ * 2014): `tensorVar` rescaled so that its norms along `normAxes`,
+ * `sqrt(sum(x^2))` over those axes, are at most `maxNorm`; each slice is
+ * multiplied by `min(norm, maxNorm) / (norm + epsilon)` (`epsilon` default
+ * 1e-7). The default axes are Lasagne's: `[0]` for a matrix (a `Dense`'s W,
+ * (nInput, nOutput): each unit's incoming weights), all but the first for
+ * 3 to 5 dimensions (convolution filters, one norm per filter); other
+ * ranks, and the tutorial's `Layer` (W is (nOutput, nInput): `[1]`), give
+ * `normAxes`. Applied to a parameter's new value in the updates:
+ * `updates.map(([v, e]) => [v, v === dense.W ? normConstraint(e, 3) : e])`.
+ * Computed in float32 for float16; the result keeps the tensor's dtype.
+ */
+export function normConstraint(tensorVar: TensorVariable, maxNorm: number, options: { normAxes?: readonly number[]; epsilon?: number } = {}): TensorVariable {
+  const what = 'normConstraint';
+  checkOptionNames(options, what, ['normAxes', 'epsilon']);
+  if (!(tensorVar instanceof TensorVariable) || !isFloat(tensorVar.dtype)) {
+    throw new TypeError(`${what}: tensorVar must be a float tensor, got ${tensorVar instanceof TensorVariable ? `${nameInError(tensorVar)} of type ${tensorVar.type}` : String(tensorVar)}`);
+  }
+  checkNumber(maxNorm, 'maxNorm', what, (v) => v > 0, 'a positive number');
+  const epsilon = checkNumber(options.epsilon ?? 1e-7, 'epsilon', what, (v) => v > 0, 'a positive number');
+  const ndim = tensorVar.ndim;
+  let axes: number[];
+  if (options.normAxes === undefined) {
+    const defaults = defaultNormAxes(ndim);
+    if (defaults === undefined) {
+      throw new TypeError(`${what}: tensorVar ${nameInError(tensorVar)} has ${ndim} dimensions; the default normAxes are for 2 (a Dense's W) to 5 (convolution filters): give normAxes`);
+    }
+    axes = defaults;
+  } else {
+    const given: unknown = options.normAxes;
+    if (!Array.isArray(given) || given.length === 0 || !given.every((a) => Number.isInteger(a) && a >= -ndim && a < ndim)) {
+      throw new RangeError(`${what}: normAxes must be a non-empty list of axes of tensorVar ${nameInError(tensorVar)} (${ndim} dimensions: integers in [${-ndim}, ${ndim})), got ${JSON.stringify(given) ?? String(given)}`);
+    }
+    axes = (given as number[]).map((a) => (a < 0 ? a + ndim : a));
+    if (new Set(axes).size !== axes.length) throw new RangeError(`${what}: normAxes ${JSON.stringify(given)} names an axis twice`);
+  }
+  const d = updateDType(tensorVar.dtype);
+  const x = tensorVar.astype(d);
+  const norms = T.sqrt(T.sum(T.sqr(x), { axis: axes, keepdims: true }));
+  const target = T.minimum(norms, scalar(maxNorm, d));
+  return x.mul(target.div(norms.add(scalar(epsilon, d)))).astype(tensorVar.dtype);
 }

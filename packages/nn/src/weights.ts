@@ -40,6 +40,8 @@ export abstract class AffineLayer implements LayerLike {
   readonly activation: Activation | null;
   /** The parameters the cost is differentiated against: [W, b]. */
   readonly params: readonly TensorSharedVariable[];
+  /** The params a weight penalty applies to: [W], not the bias. */
+  readonly regularizable: readonly TensorSharedVariable[];
   readonly nInput: number;
   readonly nOutput: number;
 
@@ -64,6 +66,7 @@ export abstract class AffineLayer implements LayerLike {
     // 'softmax' normalises the classes: down a column for Layer, along the last axis for Dense
     this.activation = (examples === 'rows' ? resolveRowActivation : resolveActivation)(activation, `${what}: activation`);
     this.params = [this.W, this.b];
+    this.regularizable = [this.W];
   }
 
   abstract output(x: TensorVariable, options?: OutputOptions): TensorVariable;
