@@ -14,7 +14,7 @@
  */
 import { config } from './config.js';
 import { checkOptionNames } from './options.js';
-import { labelForErrors } from './error-names.js';
+import { labelForErrors, nameInError } from './error-names.js';
 import type { DType, FloatDType } from './dtype.js';
 import { intRange, isFloat, isInt, promote } from './dtype.js';
 import { RandomState, describeSeed } from './random-state.js';
@@ -25,7 +25,8 @@ import { RandomVariable, SharedRandomState, type Distribution } from './ops/rand
 import { cast } from './ops/elemwise.js';
 import * as T from './tensor.js';
 import { TensorConstant, TensorVariable } from './variable.js';
-import { NDArray } from './ndarray.js';
+import { NDArray, shapeToString } from './ndarray.js';
+import { MatchLength } from './ops/shape.js';
 import { checkedP, choiceWithoutReplacement, permutation, poisson, shuffleRowElements, type PermutationOptions, type PoissonOptions, type Sampler } from './random-discrete.js';
 
 /** A random variable as a `RandomStreams` returns it: `rng` holds its generator (Theano's `rv.rng`). */
@@ -161,6 +162,25 @@ function paramRank(what: string, name: string, v: TensorLike, size: readonly Len
 }
 
 /**
+ * A tensor parameter checked to broadcast over the size: each of its
+ * lengths that its type does not mark broadcastable must be the sample's
+ * (aligned to the right), checked when the shapes are known (a constant's
+ * now, a variable's when the function runs), so that a mismatch names the
+ * parameter and the size rather than the elementwise op that applies it.
+ */
+function overSize(what: string, name: string, v: TensorLike, sample: TensorVariable, sizeLength: number): TensorLike {
+  if (typeof v === 'number') return v;
+  const t = asTensor(v, `${what}: ${name}`);
+  const offset = sizeLength - t.ndim;
+  const label = nameInError(t);
+  const shown = (t instanceof TensorConstant && t.name === undefined) || label === name ? name : `${name} ${label}`;
+  const describe = (ts: readonly (number | null)[], ss: readonly (number | null)[]) =>
+    `${what}: ${shown} of shape ${shapeToString(ts)} does not broadcast over the size ${shapeToString(ss.slice(0, sizeLength))}: ` +
+    "each of its lengths must be the size's last ones, or 1 where its type is broadcastable";
+  return t.broadcastable.reduce<TensorVariable>((checked, b, d) => (b ? checked : apply1(new MatchLength(d, offset + d, describe, `${what} ${name}`), [checked, sample])), t);
+}
+
+/**
  * Theano's `RandomStreams` (`theano.tensor.shared_randomstreams`): each
  * method makes a random variable with a generator of its own, seeded from
  * the stream's seed, whose value is a new sample at every call of a
@@ -217,9 +237,10 @@ export class RandomStreams {
     paramRank('RandomStreams.uniform', 'low', low, size);
     paramRank('RandomStreams.uniform', 'high', high, size);
     const [u, rng] = this.#sample('uniform', size, dtype);
+    const [lo, hi] = [overSize('RandomStreams.uniform', 'low', low, u, size.length), overSize('RandomStreams.uniform', 'high', high, u, size.length)];
     // literals stay literals (a float32 sample stays float32); tensors promote, and the result is cast to dtype as Theano's
-    const span = typeof low === 'number' && typeof high === 'number' ? high - low : T.sub(high, low);
-    const x = low === 0 && span === 1 ? u : T.add(T.mul(u, span), low);
+    const span = typeof low === 'number' && typeof high === 'number' ? high - low : T.sub(hi, lo);
+    const x = low === 0 && span === 1 ? u : T.add(T.mul(u, span), lo);
     return withRng(castTo(x, dtype), rng, 'uniform');
   }
 
@@ -234,7 +255,7 @@ export class RandomStreams {
     paramRank('RandomStreams.normal', 'avg', avg, size);
     paramRank('RandomStreams.normal', 'std', std, size);
     const [z, rng] = this.#sample('normal', size, dtype);
-    const x = avg === 0 && std === 1 ? z : T.add(T.mul(z, std), avg);
+    const x = avg === 0 && std === 1 ? z : T.add(T.mul(z, overSize('RandomStreams.normal', 'std', std, z, size.length)), overSize('RandomStreams.normal', 'avg', avg, z, size.length));
     return withRng(castTo(x, dtype), rng, 'normal');
   }
 
@@ -256,11 +277,12 @@ export class RandomStreams {
     const udtype: FloatDType = pt.dtype === 'float64' && !(typeof p === 'number') ? 'float64' : 'float32';
     if (n === 1) {
       const [u, rng] = this.#sample('uniform', size, udtype);
-      return withRng(castTo(T.lt(u, pt), dtype), rng, 'binomial');
+      return withRng(castTo(T.lt(u, overSize(what, 'p', pt, u, size.length)), dtype), rng, 'binomial');
     }
     // n trials along a last axis, summed
     const [u, rng] = this.#sample('uniform', [...size, n], udtype);
-    const pn = pt.ndim === 0 ? pt : pt.dimshuffle(...pt.broadcastable.map((_, d) => d), 'x');
+    const pc = overSize(what, 'p', pt, u, size.length) as TensorVariable;
+    const pn = pc.ndim === 0 ? pc : pc.dimshuffle(...pc.broadcastable.map((_, d) => d), 'x');
     return withRng(T.sum(T.lt(u, pn), { axis: -1, dtype }), rng, 'binomial');
   }
 
