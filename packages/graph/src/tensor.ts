@@ -12,7 +12,7 @@ import { apply1, asTensor, constant, type TensorLike } from './op.js';
 import { Elemwise, cast, elemwise } from './ops/elemwise.js';
 import { Reduce, normaliseAxes } from './ops/reduce.js';
 import { DOT } from './ops/dot.js';
-import { DimShuffle, Reshape, ReshapeTo, ShapeI, type DimShufflePattern } from './ops/shape.js';
+import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI, type DimShufflePattern } from './ops/shape.js';
 import { SOFTMAX } from './ops/nnet.js';
 import { pool2d } from './ops/conv.js';
 import { bilinearUpsampling, conv2d, conv2dGradWrtInputs, conv2dGradWrtWeights } from './conv2d.js';
@@ -26,6 +26,7 @@ export type { Length };
 import { arange, get } from './indexing.js';
 import type { Reducer } from './kernel.js';
 import { labelForErrors, nameInError } from './error-names.js';
+import { shapeToString } from './ndarray.js';
 
 // ---------------------------------------------------------------- variables
 
@@ -426,7 +427,13 @@ export function categoricalCrossentropy(codingDist: TensorLike, trueDist: Tensor
     return neg(get(log(p), rows, t));
   }
   if (t.ndim !== 2) throw new TypeError(`categoricalCrossentropy: true_dist must be an integer vector of labels or a matrix of distributions, got ${t} of type ${t.type}`);
-  return neg(sum(mul(t, log(p)), { axis: -1 }));
+  // checked here, so that targets of another width or row count name both arguments rather than the product t * log(p)
+  const counted = (n: number | null | undefined, axis: number) => `${n} ${axis === 1 ? 'class' : 'row'}${n === 1 ? '' : axis === 1 ? 'es' : 's'}`;
+  const describe = (axis: number) => (ts: readonly (number | null)[], ps: readonly (number | null)[]) =>
+    `categoricalCrossentropy: true_dist ${nameInError(t)} of shape ${shapeToString(ts)} has ${counted(ts[axis], axis)} but coding_dist ${nameInError(p)} of shape ${shapeToString(ps)} has ${ps[axis]}: ` +
+    "one-hot targets or distributions take coding_dist's shape, one row of its classes per row";
+  const checked = t.broadcastable.reduce((v, b, axis) => (b || p.broadcastable[axis] ? v : apply1(new MatchLength(axis, axis, describe(axis), `categoricalCrossentropy true_dist ${axis}`), [v, p])), t);
+  return neg(sum(mul(checked, log(p)), { axis: -1 }));
 }
 
 /** Theano's `binary_crossentropy(output, target)`: `-(t log(o) + (1 - t) log(1 - o))`, elementwise. */
