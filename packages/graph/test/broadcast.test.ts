@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { T, both, sym } from './helpers.js';
 
 describe('broadcasting at graph-build time', () => {
-  it('refuses constants whose static shapes do not match, naming the op, shapes and patterns', () => {
+  it('refuses constants whose static shapes do not match, naming the expression, shapes and patterns', () => {
     const a = T.constant([[1, 2, 3], [4, 5, 6]]);
     const b = T.constant([1, 2]);
     expect(() => a.add(b)).toThrow(
-      'Elemwise{add,no_inplace}: shapes do not match at dimension 1: TensorConstant{[[1 2 3] [4 5 6]]} has shape (2, 3) (broadcastable (False, False)) and TensorConstant{[1 2]} has shape (2,) (broadcastable (False,)).',
+      '(TensorConstant{[[1 2 3] [4 5 6]]} + TensorConstant{[1 2]}): shapes do not match at dimension 1: TensorConstant{[[1 2 3] [4 5 6]]} has shape (2, 3) (broadcastable (False, False)) and TensorConstant{[1 2]} has shape (2,) (broadcastable (False,)).',
     );
   });
   it('broadcasts constants of length 1 (constants are broadcastable there, as in Theano)', () => {
@@ -34,7 +34,7 @@ describe('broadcasting at run time', () => {
     const b = T.matrix('b');
     const f = sym.function([a, b], a.add(b));
     expect(() => f.sync([[1, 2]], [[1, 2], [3, 4]])).toThrow(
-      'Elemwise{add,no_inplace}: shapes do not match at dimension 0: a has shape (1, 2) (broadcastable (False, False)) and b has shape (2, 2) (broadcastable (False, False)). ' +
+      '(a + b): shapes do not match at dimension 0: a has shape (1, 2) (broadcastable (False, False)) and b has shape (2, 2) (broadcastable (False, False)). ' +
         'A dimension of length 1 broadcasts only when its type marks it broadcastable (dimshuffle with "x", or shared(..., { broadcastable })).',
     );
   });
@@ -55,14 +55,14 @@ describe('broadcasting at run time', () => {
     const s = sym.shared(sym.array([[1, 2], [3, 4]], { dtype: 'float64' }), { name: 's' });
     const t = sym.shared(sym.array([1, 2, 3], { dtype: 'float64' }), { name: 't' });
     const f = sym.function([], s.add(t));
-    expect(() => f.sync()).toThrow(/Elemwise\{add,no_inplace\}: shapes do not match at dimension 1: s has shape \(2, 2\) \(broadcastable \(False, False\)\) and t has shape \(3,\)/);
+    expect(() => f.sync()).toThrow(/^\(s \+ t\): shapes do not match at dimension 1: s has shape \(2, 2\) \(broadcastable \(False, False\)\) and t has shape \(3,\)/);
     t.setValue([10, 20]);
     expect(f.sync().toString()).toBe('[[11. 22.]\n [13. 24.]]');
   });
   it('three operands: every non-broadcastable size must agree', () => {
     const x = T.vector('x');
     const f = sym.function([x], T.clip(x, T.constant([0, 0]), 5));
-    expect(() => f.sync([1, 2, 3])).toThrow(/Elemwise\{clip,no_inplace\}: shapes do not match at dimension 0/);
+    expect(() => f.sync([1, 2, 3])).toThrow(/^clip\(x, TensorConstant\{\[0 0\]\}, 5\): shapes do not match at dimension 0/);
     expect(f.sync([-1, 9]).toString()).toBe('[0. 5.]');
   });
 });

@@ -10,12 +10,12 @@ export function padLeft<T>(xs: readonly T[], n: number, fill: T): T[] {
  * The broadcast shape of several operands. `patterns` are their
  * broadcastable flags. A dimension that is not broadcastable in any operand
  * must agree across those operands; unknown (null) sizes are skipped.
- * `names` name the operands in the error, or name operand i when called
+ * `opName` begins the error (a function: called only for one), and `names` name the operands in the error, or name operand i when called
  * (made only for an error: a constant's name prints its value, and graph
  * rewriting infers shapes at every node it builds).
  */
 export function broadcastShapes(
-  opName: string,
+  opName: string | (() => string),
   shapes: readonly StaticShape[],
   patterns: readonly (readonly boolean[])[],
   names: readonly string[] | ((i: number) => string),
@@ -43,7 +43,7 @@ export function broadcastShapes(
             ? ' A dimension of length 1 broadcasts only when its type marks it broadcastable (dimshuffle with "x", or shared(..., { broadcastable })).'
             : '';
         throw new Error(
-          `${opName}: shapes do not match at dimension ${d}: ${nameOf(from)} has shape ${shapeToString(shapes[from]!)} ` +
+          `${typeof opName === 'function' ? opName() : opName}: shapes do not match at dimension ${d}: ${nameOf(from)} has shape ${shapeToString(shapes[from]!)} ` +
             `(broadcastable ${pattern(patterns[from]!)}) and ${nameOf(i)} has shape ${shapeToString(shapes[i]!)} ` +
             `(broadcastable ${pattern(patterns[i]!)}).${hint}`,
         );

@@ -65,7 +65,7 @@ export class Elemwise extends Op {
   inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
     return [
       broadcastShapes(
-        this.toString(),
+        () => this.#written(node),
         shapes,
         node.inputs.map((v) => v.broadcastable),
         (i) => nameInError(node.inputs[i]!),
@@ -128,6 +128,17 @@ export class Elemwise extends Op {
     // an integer is already rounded: backends render round on floats only
     const scalarOp = op === 'round' && !isFloat(compute) ? 'identity' : op;
     return [ctx.elementwise(shape, out, args, (loads) => ({ kind: 'apply', op: scalarOp, args: loads, computeDType: compute, dtype: out }))];
+  }
+
+  /**
+   * The node as the user wrote it, `(a + b)` or `clip(x, 0, 1)`, to begin
+   * a shape error (rather than `Elemwise{add,no_inplace}`, which the user
+   * never called); the op's name where the expression is too long to read.
+   */
+  #written(node: Apply): string {
+    // a one-value constant by its value, as in an expression nameInError writes (`(a * 2)`)
+    const s = this.pp(node.inputs.map((v) => (v instanceof TensorConstant && v.name === undefined && v.value.size === 1 ? String(v.value.data[0]) : nameInError(v))));
+    return s.length <= 96 ? s : this.toString();
   }
 
   override pp(args: readonly string[]): string {
