@@ -27,3 +27,12 @@ describe('grad through sym.asOp', () => {
     expect(() => grad(values!.sum(), x)).toThrow(/has no gradient \(Theano's has none\); its integer outputs are disconnected/);
   });
 });
+
+describe('grad through sym.Print', () => {
+  it("is the output's gradient, as Theano's Print", async () => {
+    const x = T.dvector('x');
+    const printed = sym.Print('x', { log: () => undefined })(x);
+    const g = grad(printed.pow(2).sum(), x) as sym.TensorVariable;
+    expect((await sym.function([x], g)([1, -2, 3])).toArray()).toEqual([2, -4, 6]);
+  });
+});

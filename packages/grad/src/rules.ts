@@ -302,8 +302,9 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   Cholesky: choleskyGrad,
   Solve: solveGrad,
   // nonzero's positions, bincount's length, unique's outputs: integers but unique's values, which Theano's Unique does not differentiate either
-  HostOp: ({ node, gzs }) =>
-    node.inputs.map((): InputGrad =>
+  // sym.Print passes x through (Theano's Print: its gradient is the output's)
+  HostOp: ({ node, gz, gzs }) =>
+    node.op.key().startsWith('Print:') ? [gz] : node.inputs.map((): InputGrad =>
       gzs.some((g, i) => g !== undefined && node.outputs[i]!.dtype.startsWith('float'))
         ? {
             // sym.asOp's ops (float outputs of a user's function) too: the way to a gradient is a CustomOp

@@ -129,6 +129,8 @@ export { until, Until, StepsRun } from './scan-until.js';
 export { ifelse } from './ifelse.js';
 export { opFromGraph } from './op-from-graph.js';
 export { asOp } from './as-op.js';
+export { Print, PrintOp } from './print-op.js';
+export type { PrintAttr } from './print-op.js';
 export type { AsOpOptions } from './as-op.js';
 export type { OpFromGraphOptions, OpFromGraphFunction, OpFromGraphGrad } from './op-from-graph.js';
 export { OpFromGraph } from './ops/op-from-graph.js';
