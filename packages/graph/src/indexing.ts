@@ -381,7 +381,8 @@ function pairs(x: TensorVariable, rows: TensorVariable, cols: TensorVariable): T
   const paired = apply1(new MatchLength(0, 0, (a, b) =>
         `get: shape mismatch: the index arrays cannot be broadcast together (NumPy's IndexError): index 0 (${nameInError(rows)}) has shape (${a[0]},) and index 1 (${nameInError(cols)}) has shape (${b[0]},); ` +
         `x.get(rows, cols) of a matrix pairs them one to one (a vector that should broadcast its one index needs a broadcastable type: T.tensor('int64', [true]))`, 'get pairs'), [rows, cols]);
-  const what = () => `${nameInError(x)}[${indexName(rows)}, ${indexName(cols)}]`;
+  // the rows of the negative log-likelihood as Theano writes them (their label names the call that made them, not the index)
+  const what = () => `${nameInError(x)}[${rows.owner?.op instanceof ARange ? 'arange(n)' : indexName(rows)}, ${indexName(cols)}]`;
   const linear = elemwise('add', elemwise('mul', wrap(checkedIndex(paired, x, 0, what), n0), n1), wrap(checkedIndex(cols, x, 1, what), n1));
   // x flattened, named so in errors (a write into the window names it: 'incSubtensor into x.flatten()')
   const flat = labelForErrors(apply1(new Reshape([-1]), [x]), () => `${nameInError(x)}.flatten()`);
