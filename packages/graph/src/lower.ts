@@ -8,6 +8,7 @@ import type { NDArray } from './ndarray.js';
 import type { Reducer, ScalarExpr, ScatterAccumulator } from './kernel.js';
 import { isContiguousOver } from './kernel.js';
 import type { IndexErrorText } from './ops/check-index.js';
+import type { TensorVariable } from './variable.js';
 
 export interface BufferView {
   readonly kind: 'buffer';
@@ -115,9 +116,10 @@ export interface LowerContext {
    * An integer index's values checked against [-n, n) (CheckIndex) where
    * they are on the host: now for a constant or a value the program is
    * made with, by the function before each call for a view of one of its
-   * inputs; not at all for a value kernels compute.
+   * inputs or a cheap computation from them (`variable`, ops/host-index.ts);
+   * not at all for other values kernels compute.
    */
-  checkIndex?(idx: TensorView, n: number, xShape: readonly number[], describe: IndexErrorText): void;
+  checkIndex?(idx: TensorView, n: number, xShape: readonly number[], describe: IndexErrorText, variable?: TensorVariable): void;
 }
 
 /** Lengths of a program's buffer, kernel and constant lists at some point of its lowering. */

@@ -96,8 +96,9 @@ export function emptyUnlaunched(plan: Plan, id: number): TypedArray | undefined 
  */
 export function checkCallIndices(checks: readonly IndexCheck[] | undefined, values: readonly NDArray[], shared: readonly { readonly hostValueIfCurrent: NDArray | null }[]): void {
   if (!checks) return;
+  const at = (slot: number): NDArray | null => (slot < values.length ? values[slot]! : shared[slot - values.length]!.hostValueIfCurrent);
   for (const c of checks) {
-    const data = c.input < values.length ? values[c.input]!.data : shared[c.input - values.length]!.hostValueIfCurrent?.data;
+    const data = c.evaluate ? c.evaluate(at)?.data : at(c.input)?.data;
     if (data) runIndexCheck(c, data);
   }
 }

@@ -14,6 +14,7 @@ import * as ix from './index-expr.js';
 import { broadcastStrides } from './ops/broadcast.js';
 import { TensorConstant, type TensorVariable } from './variable.js';
 import { runIndexCheck, type IndexCheck, type IndexErrorText } from './ops/check-index.js';
+import { hostIndexValues } from './ops/host-index.js';
 
 export interface Program {
   readonly buffers: BufferSpec[];
@@ -142,9 +143,10 @@ class Builder implements LowerContext {
   /** `LowerContext.sort`: set only for a backend that runs sort kernels, so that ops see whether it does. */
   readonly sort?: (x: BufferView, axis: number, keep: number, descending: boolean) => BufferView;
 
-  /** Each input's buffer and its position among the inputs (explicit, then shared). */
+  /** Each input's buffer and variable, and its position among the inputs (explicit, then shared). */
   readonly inputSlots = new Map<number, number>();
-  readonly indexChecks: IndexCheck[] = [];
+  readonly inputVariables = new Map<TensorVariable, number>();
+  readonly indexChecks: (IndexCheck & { variable?: TensorVariable })[] = [];
 
   /** `LowerContext.scatterAdd`: set only for a backend that runs scatter-add kernels. */
   readonly scatterAdd?: (base: BufferView, values: TensorView, indices: BufferView, out: ScatterAccumulator) => BufferView;
@@ -409,7 +411,7 @@ class Builder implements LowerContext {
     return where;
   }
 
-  checkIndex(idx: TensorView, n: number, xShape: readonly number[], describe: IndexErrorText): void {
+  checkIndex(idx: TensorView, n: number, xShape: readonly number[], describe: IndexErrorText, variable?: TensorVariable): void {
     const at = { n, xShape: [...xShape], describe };
     if (idx.kind === 'scalar') return runIndexCheck({ ...at, shape: [], strides: [], offset: 0 }, [idx.value]);
     const view = { ...at, shape: [...idx.shape], strides: [...idx.strides], offset: idx.offset };
@@ -420,9 +422,12 @@ class Builder implements LowerContext {
       if (!same) this.indexChecks.push({ ...view, input });
       return;
     }
-    // a constant is checked now; a value kernels compute is not checked (see CheckIndex)
+    // a constant is checked now
     const c = this.constants.find((k) => k.buffer === idx.buffer && !k.draw);
-    if (c) runIndexCheck(view, c.value.data);
+    if (c) return runIndexCheck(view, c.value.data);
+    // a value kernels compute, where it is cheap to find again on the host from the call's values; else not checked
+    const evaluate = variable && !this.indexChecks.some((k) => k.variable === variable && k.n === n) ? hostIndexValues(variable, this.inputVariables) : undefined;
+    if (evaluate) this.indexChecks.push({ ...view, strides: contiguousStrides(view.shape), offset: 0, input: -1, evaluate, variable });
   }
 
   readonly #drawn = new Map<Draw, BufferView>();
@@ -490,6 +495,7 @@ export function schedule(opts: ScheduleOptions): Program {
     const buffer = b.newBuffer(v.dtype, sizeOf(shape));
     inputBuffers.push(buffer);
     b.inputSlots.set(buffer, i);
+    b.inputVariables.set(v, i);
     readOnly.add(buffer);
     const known = opts.staticValues?.get(v);
     if (known && known.ndim === 0) views.set(v, { kind: 'scalar', value: known.data[0]!, dtype: v.dtype, shape: [] });

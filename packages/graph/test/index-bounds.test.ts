@@ -114,6 +114,25 @@ describe('an index out of range raises, naming the indexing as written, the valu
     expect((f.sync(i32([0, -1])) as sym.NDArray).toArray()).toEqual([[1, 2], [5, 6]]);
     expect(() => f.sync(i32([0, 2, 7]))).toThrow("emb[ids[t]]: index 7 (ids[t]) is out of bounds for axis 0 with size 3, indexing emb of shape (3, 2), at step 2 of the scan (NumPy's IndexError)");
   });
+  it("Theano's minibatch of shared labels (givens: a window of T.cast(shared_y, 'int32')) checks the window's labels; an input cast to int32 is checked too", () => {
+    const setY = sym.shared([0, 1, 2, 7, 1, 0], { name: 'set_y', dtype: 'float32' });
+    const y = T.ivector('y');
+    const z = T.dmatrix('z');
+    const index = T.lscalar('index');
+    const cost = T.neg(T.mean(T.log(T.nnet.softmax(z)).get(T.arange(T.shapeI(y, 0)), y)));
+    const f = sym.function([index, z], cost, { givens: [[y, T.cast(setY, 'int32').get(T.slice(index.mul(2), index.add(1).mul(2)))]] });
+    const Z = [[0, 1, 2], [1, 0, -1]];
+    expect(() => f.sync(0, Z)).not.toThrow();
+    expect(() => f.sync(1, Z)).toThrow("index 7 (y[1]) is out of bounds for axis 1 with size 3");
+    expect(() => f.sync(2, Z)).not.toThrow();
+    // a window past the end is clamped so that it fits (JAX's dynamic_slice; the guide says so): its labels are not checked
+    expect(() => f.sync(3, Z)).not.toThrow();
+    const x = T.dvector('x');
+    const ids = T.lvector('ids');
+    const g = sym.function([x, ids], x.get(T.cast(ids, 'int32')));
+    expect((g.sync([1, 2, 3], sym.array([2, -3], { dtype: 'int64' })) as sym.NDArray).toArray()).toEqual([3, 1]);
+    expect(() => g.sync([1, 2, 3], sym.array([0, 3], { dtype: 'int64' }))).toThrow('index 3 (Cast{int32}(ids)[1]) is out of bounds for axis 0 with size 3');
+  });
   it('DebugMode reports it too, before running', () => {
     const x = T.dvector('x');
     const idxs = T.ivector('idxs');

@@ -6,17 +6,20 @@
  * cannot raise, and a readback per call would cost a GPU a round trip):
  * they wrap negatives and clamp the rest into range. So the front door
  * (indexing.ts) puts a CheckIndex on each index that is a graph input, a
- * constant or a view of one (a word id, a label): an identity that costs
- * no kernel, recorded on the graph before any rewrite, so that the check
+ * constant, or a view, a cast or a window of one (a word id, a label, a
+ * minibatch of labels): an identity that costs no kernel, recorded on the
+ * graph before any rewrite, so that the check
  * survives those that turn the gather into something else (the
  * negative log-likelihood's scatter made elementwise) and reaches the
  * gradient's scatter, which reads the same checked index. When the
  * program is made, its lowering finds where the index lives: a constant
  * or a value known when the program is made is checked then; a function
- * input is checked by `sym.function` before the call's first kernel runs
- * (so a failed call writes nothing); an index computed on the device
- * (argmax, arithmetic, a scan's own counter) is not checked, and stays
- * clamped. The reference `perform` checks every value (DebugMode).
+ * input (a shared variable's current host value), or a cast or window of
+ * one (ops/host-index.ts finds its values again on the host), is checked
+ * by `sym.function` before the call's first kernel runs (so a failed call
+ * writes nothing); an index computed otherwise (argmax, arithmetic, a
+ * scan's own counter) is not checked, and stays clamped. The reference
+ * `perform` checks every value (DebugMode).
  */
 import { NDArray, shapeToString } from '../ndarray.js';
 import { Apply, Op, apply1 } from '../op.js';
@@ -24,6 +27,7 @@ import { TensorType } from '../type.js';
 import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
 import { nameInError } from '../error-names.js';
 import { isInt } from '../dtype.js';
+import type { ValueAt } from './host-index.js';
 import type { LowerContext, TensorView } from '../lower.js';
 
 /** What an index error says, given the offending value, its position in the index, and the indexed shape. */
@@ -31,8 +35,10 @@ export type IndexErrorText = (value: number, position: readonly number[], xShape
 
 /** The check of an index whose values are on the host: where they are, and the axis's length. */
 export interface IndexCheck {
-  /** The function input (explicit inputs, then shared variables) holding the values. */
+  /** The function input (explicit inputs, then shared variables) holding the values; -1 with `evaluate`. */
   readonly input: number;
+  /** For an index computed from the inputs (ops/host-index.ts): its values, C-contiguous, from the call's; null where they are not found. */
+  readonly evaluate?: (at: ValueAt) => NDArray | null;
   /** The index as a view of that input's elements. */
   readonly shape: readonly number[];
   readonly strides: readonly number[];
@@ -131,9 +137,9 @@ export class CheckIndex extends Op {
     runIndexCheck({ shape: idx.shape, strides, offset: 0, n: x.shape[this.axis]!, xShape: x.shape, describe: this.describe }, idx.data);
     return [idx];
   }
-  lower(ctx: LowerContext, inputs: readonly TensorView[], _node?: Apply): TensorView[] {
+  lower(ctx: LowerContext, inputs: readonly TensorView[], node?: Apply): TensorView[] {
     const [idx, x] = inputs as [TensorView, TensorView];
-    ctx.checkIndex?.(idx, x.shape[this.axis]!, x.shape, this.describe);
+    ctx.checkIndex?.(idx, x.shape[this.axis]!, x.shape, this.describe, node?.inputs[0]);
     return [idx];
   }
 }
@@ -155,21 +161,28 @@ export function indexName(idx: TensorVariable): string {
   return idx instanceof TensorConstant && idx.name === undefined && idx.ndim > 0 && idx.value.size <= 16 ? JSON.stringify(idx.value.toArray()) : nameInError(idx);
 }
 
-/** Ops through which an index is still its leaf's values, laid out otherwise: views, and checks that pass it through. */
-const PASS_THROUGH = new Set(['DimShuffle', 'Reshape', 'MatchLength', 'CheckIndex']);
+/**
+ * Ops through which an index is still its leaf's values, laid out
+ * otherwise (views, checks that pass it through), or some of them (a
+ * window), or them cast: the forms whose values a call can find on the
+ * host (ops/host-index.ts).
+ */
+const PASS_THROUGH = new Set(['DimShuffle', 'Reshape', 'MatchLength', 'CheckIndex', 'Subtensor']);
+const passesThrough = (v: TensorVariable): boolean => PASS_THROUGH.has(v.owner!.op.kind) || (v.owner!.op.kind === 'Elemwise' && (v.owner!.op as { scalarOp?: string }).scalarOp === 'cast');
 
 /**
  * idx, checked to index x along `axis` (`what`: the indexing as the user
  * wrote it, `emb[idxs]`): a CheckIndex where idx is a leaf's values (a
- * function input, a shared variable, a constant) or a view of them; a
- * constant is checked now where x's length is known. An index computed by
- * ops is returned as it is: kernels compute it, and clamp it.
+ * function input, a shared variable, a constant), a view or a window of
+ * them, or them cast; a constant is checked now where x's length is known.
+ * An index computed by other ops is returned as it is: kernels compute it,
+ * and clamp it.
  */
 export function checkedIndex(idx: TensorVariable, x: TensorVariable, axis: number, what: () => string): TensorVariable {
   // not an integer index: the indexing op refuses it, naming it
   if (!isInt(idx.dtype)) return idx;
   let leaf = idx;
-  while (leaf.owner && PASS_THROUGH.has(leaf.owner.op.kind)) leaf = leaf.owner.inputs[0]!;
+  while (leaf.owner && passesThrough(leaf)) leaf = leaf.owner.inputs[0]!;
   if (leaf.owner) return idx;
   const describe = indexErrorText(what, () => indexName(idx), () => nameInError(x), axis);
   const n = x.staticShape[axis];
