@@ -16,6 +16,16 @@ describe('typed constructors', () => {
     expect(T.icol('c').name).toBe('c');
   });
 
+  it("refuse a name that is not a string: Theano's keywords as an object named the variable '[object Object]'", () => {
+    const keywords = T.scalar as (...a: unknown[]) => sym.TensorVariable;
+    expect(() => keywords({ dtype: 'int32' })).toThrow(
+      `tensor: a variable's name must be a string, got an object {"dtype":"int32"}; the constructors take Theano's arguments in order, the name then the dtype: T.scalar('x', 'int32')`,
+    );
+    expect(() => (T.dmatrix as (...a: unknown[]) => unknown)(3)).toThrow(/name must be a string, got number 3/);
+    // Theano's name=None
+    expect((T.vector as (...a: unknown[]) => sym.TensorVariable)(null, 'int32').name).toBeUndefined();
+    expect(T.scalar('x', 'int32').name).toBe('x');
+  });
   it('tensor5 takes floatX or a dtype', () => {
     expect(typeOf(T.tensor5('t'))).toEqual({ dtype: sym.config.floatX, bc: new Array(5).fill(false) });
     expect(T.tensor5('t', 'int32').dtype).toBe('int32');

@@ -32,9 +32,14 @@ import { shapeToString } from './ndarray.js';
 
 /** `T.tensor(dtype, broadcastable, name)`: a symbolic input. */
 export function tensor(dtype: DType | undefined, broadcastable: readonly boolean[], name?: string): TensorVariable {
+  // from plain JavaScript, Theano's keywords as an object (T.scalar({ dtype: 'int32' })) would name the variable '[object Object]'
+  if (name !== undefined && name !== null && typeof name !== 'string') {
+    const got = typeof name === 'object' ? `an object ${JSON.stringify(name)}` : `${typeof name} ${String(name)}`;
+    throw new TypeError(`tensor: a variable's name must be a string, got ${got}; the constructors take Theano's arguments in order, the name then the dtype: T.scalar('x', 'int32')`);
+  }
   const d = dtype ?? config.floatX;
   if (!isDType(d)) throw new TypeError(`tensor: unknown dtype ${JSON.stringify(d)}`);
-  return new TensorVariable(new TensorType(d, broadcastable), { name });
+  return new TensorVariable(new TensorType(d, broadcastable), { name: name ?? undefined });
 }
 
 type Ctor = (name?: string, dtype?: DType) => TensorVariable;
