@@ -68,6 +68,7 @@ describe('saving and loading parameters', () => {
     const extra = sym.shared(sym.array([1.5]), { name: 'extra' });
     expect(() => loadParams(a.params.slice(0, 3), text)).toThrow(/loadParams: 3 parameters were given but 4 were saved \(saved but not given: a1\.b\)/);
     expect(() => loadParams([...a.params, extra], text)).toThrow(/loadParams: 5 parameters were given but 4 were saved \(given but not saved: extra\)/);
+    expect(() => loadParams(a.params.slice(0, 1), text)).toThrow(/loadParams: 1 parameter was given but 4 were saved/);
     const bad = JSON.parse(text);
     bad.params[1].dtype = 'float128';
     expect(() => loadParams(a.params, bad)).toThrow(/loadParams: saved parameter 1 \(a0\.b\) for a0\.b: dtype must be one of bool, .*float64, got "float128"/);

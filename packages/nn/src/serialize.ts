@@ -53,7 +53,8 @@ function countMismatch(params: readonly TensorSharedVariable[], saved: readonly 
   const notSaved = given.filter((n) => !names.includes(n));
   const parts = [notGiven.length > 0 ? `saved but not given: ${notGiven.join(', ')}` : '', notSaved.length > 0 ? `given but not saved: ${notSaved.join(', ')}` : ''];
   const detail = parts.some((x) => x !== '') ? parts.filter((x) => x !== '').join('; ') : `given ${given.join(', ')}; saved ${names.join(', ')}`;
-  return new TypeError(`loadParams: ${params.length} parameters were given but ${saved.length} were saved (${detail})`);
+  const count = params.length === 1 ? '1 parameter was given' : `${params.length} parameters were given`;
+  return new TypeError(`loadParams: ${count} but ${saved.length} ${saved.length === 1 ? 'was' : 'were'} saved (${detail})`);
 }
 
 /** The parameters' current values as a JSON-ready object (reads them back from the device if needed). */
