@@ -34,6 +34,12 @@ describe('gradients against finite differences', () => {
     await verifyGrad((a) => T.nlinalg.trace(a), [randomMatrix(3, 4)]);
     await verifyGrad((a, b, c) => T.nlinalg.matrixDot(a, b, c), [randomMatrix(2, 5, { cols: 3 }), randomMatrix(3, 6), randomMatrix(3, 7, { cols: 2 })]);
   });
+  it('matrixPower (through the products and the inverse) and norm', async () => {
+    for (const n of [2, 3, 5, -1, -2]) await verifyGrad((a) => T.nlinalg.matrixPower(a, n), [randomMatrix(3, 30 + n)]);
+    const m = randomMatrix(3, 40, { cols: 4, shift: 0.5 });
+    for (const ord of [null, 'fro', 1, -1, Infinity, -Infinity] as const) await verifyGrad((a) => T.nlinalg.norm(a, ord), [m]);
+    for (const ord of [null, 1, 3, Infinity] as const) await verifyGrad((v) => T.nlinalg.norm(v, ord), [vector(5, 41)]);
+  });
   it('solve, general: with a vector b and with a matrix b', async () => {
     await verifyGrad((a, b) => T.slinalg.solve(a, b), [randomMatrix(4, 8), vector(4, 9)]);
     await verifyGrad((a, b) => T.slinalg.solve(a, b), [randomMatrix(4, 10), randomMatrix(4, 11, { cols: 3, shift: 0 })]);

@@ -6,6 +6,7 @@
 import { apply1, asTensor, type TensorLike } from './op.js';
 import { checkOptionNames } from './options.js';
 import type { TensorVariable } from './variable.js';
+import { allocDiag, extractDiag, matrixPower, norm } from './linalg-norms.js';
 import { Cholesky, Det, MatrixInverse, SOLVE_STRUCTURES, Solve, type SolveStructure } from './ops/linalg.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from './tensor.js';
@@ -142,8 +143,8 @@ function triangle(what: string, x: TensorLike, k: number, lower: boolean): Tenso
   return T.switch_(keep, v, 0);
 }
 
-/** `T.nlinalg`: Theano's `theano.tensor.nlinalg` (matrixInverse, det, trace, matrixDot). */
-export const nlinalg = { matrixInverse, det, trace, matrixDot } as const;
+/** `T.nlinalg`: Theano's `theano.tensor.nlinalg` (matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag). */
+export const nlinalg = { matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag } as const;
 
 /** `T.slinalg`: Theano's `theano.tensor.slinalg` (cholesky, solve and its triangular and symmetric forms). */
 export const slinalg = { cholesky, solve, solveLowerTriangular, solveUpperTriangular, solveSymmetric, solveTriangular } as const;

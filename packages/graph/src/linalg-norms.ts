@@ -1,0 +1,133 @@
+/**
+ * The parts of `T.nlinalg` that are compositions of existing ops, so that
+ * their gradients come from those ops' and every backend runs them:
+ * NumPy's `matrix_power` and `linalg.norm` (the orders that need no
+ * singular values; the others go through nlinalg's `svd`), and Theano's
+ * `extract_diag` / `alloc_diag`.
+ */
+import { isFloat, type DType } from './dtype.js';
+import { asTensor, type TensorLike } from './op.js';
+import type { TensorVariable } from './variable.js';
+import { lengthOf } from './axes.js';
+// a cycle (tensor.ts re-exports linalg.ts, which re-exports this file): used only inside functions
+import * as T from './tensor.js';
+import { matrixInverse } from './linalg.js';
+
+/**
+ * NumPy's `linalg.matrix_power(M, n)` (Theano's `matrix_power`): M times
+ * itself n times for an integer n, by repeated squaring in NumPy's order
+ * (so the products round as NumPy's); n = 0 gives the identity in M's
+ * dtype, a negative n the power of M's inverse (float64 for an integer M,
+ * as NumPy). The gradient goes through the products and the inverse.
+ */
+export function matrixPower(m: TensorLike, n: number): TensorVariable {
+  const a = asTensor(m, 'matrixPower: M');
+  if (a.ndim !== 2) throw new TypeError(`matrixPower: M must be a matrix (2 dimensions), got ${a} of type ${a.type} (${a.ndim} dimensions)`);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw new TypeError(`matrixPower: n must be an integer, got ${String(n)}`);
+  const [r, c] = a.staticShape as [number | null, number | null];
+  if (r !== null && c !== null && r !== c) throw new RangeError(`matrixPower: M must be a square matrix, got ${a} of shape (${r}, ${c})`);
+  // the identity in M's dtype (a non-square M of unknown shape is not caught here, as it is not for n = 1)
+  if (n === 0) return T.eye(lengthOf(a, 0), null, 0, a.dtype);
+  const base = n < 0 ? matrixInverse(a) : a;
+  let k = Math.abs(n);
+  if (k <= 3) return k === 1 ? base : k === 2 ? T.dot(base, base) : T.dot(T.dot(base, base), base);
+  // NumPy's loop: z runs through base^(2^i); the result gathers the z of each set bit, lowest first
+  let z: TensorVariable | undefined;
+  let result: TensorVariable | undefined;
+  while (k > 0) {
+    z = z === undefined ? base : T.dot(z, z);
+    const bit = k % 2;
+    k = (k - bit) / 2;
+    if (bit) result = result === undefined ? z : T.dot(result, z);
+  }
+  return result!;
+}
+
+/** NumPy's `ord` of `linalg.norm`: a number (Infinity and -Infinity for inf and -inf), 'fro', 'nuc', or null for the default. */
+export type NormOrder = number | 'fro' | 'nuc' | null;
+
+/**
+ * NumPy's `linalg.norm(x, ord, axis, keepdims)`. With one axis (or a vector
+ * and no axis) a vector norm: ord null or 2 the Euclidean, Infinity max|x|,
+ * -Infinity min|x|, 0 the count of non-zeros, any other p (sum |x|^p)^(1/p).
+ * With two axes (or a matrix and no axis) a matrix norm: null or 'fro'
+ * Frobenius, 1 / -1 the largest / smallest column sum of |x|, Infinity /
+ * -Infinity the largest / smallest row sum; 2, -2 and 'nuc' (the largest,
+ * smallest and summed singular values) need an SVD, which sym's kernels do
+ * not compute (refused with a message). With ord null and no axis, the
+ * Euclidean norm of x flattened, any rank. Integers are taken in float64,
+ * as NumPy.
+ */
+export function norm(x: TensorLike, ord: NormOrder = null, axis: number | readonly number[] | null = null, keepdims = false): TensorVariable {
+  let v = asTensor(x, 'norm');
+  if (!isFloat(v.dtype)) v = T.cast(v, 'float64' as DType);
+  const ordText = typeof ord === 'number' ? String(ord) : JSON.stringify(ord);
+  if (!(ord === null || ord === 'fro' || ord === 'nuc' || (typeof ord === 'number' && !Number.isNaN(ord)))) {
+    throw new TypeError(`norm: ord must be a number, Infinity, -Infinity, 'fro', 'nuc' or null, got ${ordText}`);
+  }
+  let axes: number[];
+  if (axis === null || axis === undefined) {
+    if (ord === null) return reshapeKept(T.sqrt(T.sum(T.sqr(v))), v.ndim, range(v.ndim), keepdims);
+    if (v.ndim !== 1 && v.ndim !== 2) throw new TypeError(`norm: x must be a vector or a matrix when ord is given without axis, got ${v} of type ${v.type} (${v.ndim} dimensions)`);
+    axes = range(v.ndim);
+  } else {
+    const list = typeof axis === 'number' ? [axis] : [...axis];
+    axes = list.map((a) => {
+      if (!Number.isInteger(a) || a < -v.ndim || a >= v.ndim) throw new RangeError(`norm: axis ${a} is out of range for ${v} of ${v.ndim} dimensions`);
+      return a < 0 ? a + v.ndim : a;
+    });
+    if (axes.length !== 1 && axes.length !== 2) throw new TypeError(`norm: axis must be one axis or a pair of axes, got ${JSON.stringify(axis)}`);
+    if (axes.length === 2 && axes[0] === axes[1]) throw new RangeError(`norm: the two axes must differ, got ${JSON.stringify(axis)}`);
+  }
+  if (axes.length === 1) return vectorNorm(v, ord, axes[0]!, keepdims, ordText);
+  return matrixNorm(v, ord, axes[0]!, axes[1]!, keepdims, ordText);
+}
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+/** r, reduced over `axes` of an ndim-dimensional tensor, with those axes back as length 1 if keepdims. */
+function reshapeKept(r: TensorVariable, ndim: number, axes: readonly number[], keepdims: boolean): TensorVariable {
+  if (!keepdims) return r;
+  let k = 0;
+  return T.dimshuffle(r, range(ndim).map((d) => (axes.includes(d) ? 'x' : k++)));
+}
+
+function vectorNorm(v: TensorVariable, ord: NormOrder, axis: number, keepdims: boolean, ordText: string): TensorVariable {
+  const o = { axis, keepdims };
+  if (typeof ord === 'string') throw new TypeError(`norm: ord ${ordText} is a matrix norm; a vector norm (one axis) takes a number or null`);
+  if (ord === null || ord === 2) return T.sqrt(T.sum(T.sqr(v), o));
+  const abs = T.abs(v);
+  if (ord === Infinity) return T.max(abs, o);
+  if (ord === -Infinity) return T.min(abs, o);
+  if (ord === 0) return T.sum(T.cast(T.neq(v, 0), v.dtype), o);
+  if (ord === 1) return T.sum(abs, o);
+  return T.pow(T.sum(T.pow(abs, ord), o), 1 / ord);
+}
+
+function matrixNorm(v: TensorVariable, ord: NormOrder, rowAxis: number, colAxis: number, keepdims: boolean, ordText: string): TensorVariable {
+  const both = [rowAxis, colAxis];
+  if (ord === null || ord === 'fro') return reshapeKept(T.sqrt(T.sum(T.sqr(v), { axis: both })), v.ndim, both, keepdims);
+  if (ord === 1 || ord === -1 || ord === Infinity || ord === -Infinity) {
+    // column sums (ord ±1) or row sums (ord ±inf) of |x|, then their largest or smallest
+    const [summed, other] = ord === 1 || ord === -1 ? [rowAxis, colAxis] : [colAxis, rowAxis];
+    const sums = T.sum(T.abs(v), { axis: summed });
+    const pick = ord > 0 ? T.max : T.min;
+    return reshapeKept(pick(sums, { axis: other > summed ? other - 1 : other }), v.ndim, both, keepdims);
+  }
+  if (ord === 2 || ord === -2 || ord === 'nuc') {
+    throw new TypeError(`norm: ord ${ordText} of a matrix needs its singular values, which sym does not compute; use 'fro', 1, -1, Infinity or -Infinity`);
+  }
+  throw new RangeError(`norm: invalid norm order ${ordText} for matrices; expected null, 'fro', 'nuc', 1, -1, 2, -2, Infinity or -Infinity`);
+}
+
+/** Theano's `extract_diag(x)` (ExtractDiag): `T.diagonal(x, offset, axis1, axis2)`. */
+export function extractDiag(x: TensorLike, offset = 0, axis1 = 0, axis2 = 1): TensorVariable {
+  return T.diagonal(x, offset, axis1, axis2);
+}
+
+/** Theano's `alloc_diag(v, offset)` (AllocDiag): the square matrix with vector v on diagonal `offset`, zeros elsewhere. */
+export function allocDiag(x: TensorLike, offset = 0): TensorVariable {
+  const v = asTensor(x, 'allocDiag');
+  if (v.ndim !== 1) throw new TypeError(`allocDiag: x must be a vector, got ${v} of type ${v.type} (${v.ndim} dimensions)`);
+  return T.diag(v, offset);
+}

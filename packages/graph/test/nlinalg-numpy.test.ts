@@ -1,0 +1,94 @@
+/**
+ * T.nlinalg's matrixPower and norm against numpy.linalg's results recorded
+ * in fixtures/numpy-nlinalg.json (fixtures/numpy-nlinalg.py makes it), run
+ * as compiled functions on the CPU backend in DebugMode (so the reference
+ * `perform` of every node is checked against the kernels too); then their
+ * errors (the gradients are in @sym/grad's linalg-grad tests).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { T, sym } from './helpers.js';
+
+interface Arr {
+  values: number[];
+  shape: number[];
+  dtype: sym.DType;
+}
+interface Case {
+  fn: 'matrix_power' | 'norm';
+  x: Arr;
+  n?: number;
+  ord?: number | string | null;
+  axis?: number | number[] | null;
+  keepdims?: boolean;
+  result: Arr;
+}
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/numpy-nlinalg.json', import.meta.url), 'utf8')) as { cases: Case[] };
+
+type NormOrder = Parameters<typeof T.nlinalg.norm>[1];
+const ordOf = (o: Case['ord']): NormOrder => (o === 'inf' ? Infinity : o === '-inf' ? -Infinity : ((o ?? null) as NormOrder));
+/** A matrix norm: two axes, or a matrix and no axis. */
+const matrixNorm = (c: Case): boolean => (c.axis === null ? c.x.shape.length === 2 : Array.isArray(c.axis));
+const needsSvd = (c: Case): boolean => matrixNorm(c) && (c.ord === 2 || c.ord === -2 || c.ord === 'nuc');
+
+function close(got: sym.NDArray, want: Arr, rtol: number): void {
+  expect(got.dtype).toBe(want.dtype);
+  expect(got.shape).toEqual(want.shape);
+  const scale = Math.max(1, ...want.values.map(Math.abs));
+  got.data.forEach((g, i) => {
+    if (!(Math.abs(Number(g) - want.values[i]!) <= rtol * scale)) expect(`${g} at ${i}`).toBe(`${want.values[i]} at ${i}`);
+  });
+}
+
+describe('matrixPower and norm match numpy.linalg', () => {
+  for (const c of fixture.cases) {
+    const what = c.fn === 'matrix_power' ? `matrix_power(${c.x.dtype} ${JSON.stringify(c.x.shape)}, ${c.n})` : `norm(${c.x.dtype} ${JSON.stringify(c.x.shape)}, ord=${JSON.stringify(c.ord)}, axis=${JSON.stringify(c.axis)}${c.keepdims ? ', keepdims' : ''})`;
+    it(what, async () => {
+      const x = T.tensor(c.x.dtype, c.x.shape.map(() => false), 'x');
+      const build = () => (c.fn === 'matrix_power' ? T.nlinalg.matrixPower(x, c.n!) : T.nlinalg.norm(x, ordOf(c.ord), c.axis ?? null, c.keepdims));
+      if (c.fn === 'norm' && needsSvd(c)) {
+        expect(build).toThrow(/needs its singular values/);
+        return;
+      }
+      // a negative p of a vector with a zero goes through 1/0 = inf by design (NumPy warns): DebugMode would refuse it
+      const negativeP = c.fn === 'norm' && typeof c.ord === 'number' && c.ord < 0;
+      const f = sym.function([x], build(), negativeP ? {} : { mode: 'DebugMode' });
+      const got = (await f(sym.array(c.x.values, { dtype: c.x.dtype, shape: c.x.shape }))) as sym.NDArray;
+      close(got, c.result, c.result.dtype === 'float32' ? 2e-6 : c.result.dtype === 'float64' ? 1e-13 : 0);
+    });
+  }
+});
+
+describe('matrixPower and norm: arguments checked when the graph is built', () => {
+  it('matrixPower takes a square matrix and an integer n', () => {
+    expect(() => T.nlinalg.matrixPower(T.dvector('v'), 2)).toThrow(/matrixPower: M must be a matrix \(2 dimensions\), got v of type TensorType\(float64, vector\) \(1 dimensions\)/);
+    expect(() => T.nlinalg.matrixPower(T.constant([[1, 2, 3], [4, 5, 6]]), 2)).toThrow(/matrixPower: M must be a square matrix, got .* of shape \(2, 3\)/);
+    expect(() => T.nlinalg.matrixPower(T.dmatrix('m'), 1.5)).toThrow(/matrixPower: n must be an integer, got 1.5/);
+  });
+  it('matrixPower(M, 0) is the identity in M\'s dtype, M^-n of an integer M is float64 (NumPy)', async () => {
+    const m = T.imatrix('m');
+    const f = sym.function([m], [T.nlinalg.matrixPower(m, 0), T.nlinalg.matrixPower(m, -1)]);
+    const [eye, inv] = (await f(sym.array([[2, 0], [0, 4]], { dtype: 'int32' }))) as sym.NDArray[];
+    expect([eye!.dtype, eye!.toArray()]).toEqual(['int32', [[1, 0], [0, 1]]]);
+    expect([inv!.dtype, inv!.toArray()]).toEqual(['float64', [[0.5, 0], [0, 0.25]]]);
+  });
+  it('norm refuses orders and axes NumPy refuses', () => {
+    const v = T.dvector('v');
+    const m = T.dmatrix('m');
+    expect(() => T.nlinalg.norm(v, 'fro')).toThrow(/norm: ord "fro" is a matrix norm; a vector norm \(one axis\) takes a number or null/);
+    expect(() => T.nlinalg.norm(m, 3)).toThrow(/norm: invalid norm order 3 for matrices/);
+    expect(() => T.nlinalg.norm(m, NaN)).toThrow(/norm: ord must be a number, Infinity, -Infinity, 'fro', 'nuc' or null, got NaN/);
+    expect(() => T.nlinalg.norm(T.dtensor3('x'), 1)).toThrow(/norm: x must be a vector or a matrix when ord is given without axis, got x of type .* \(3 dimensions\)/);
+    expect(() => T.nlinalg.norm(m, null, 2)).toThrow(/norm: axis 2 is out of range for m of 2 dimensions/);
+    expect(() => T.nlinalg.norm(m, null, [1, -1])).toThrow(/norm: the two axes must differ, got \[1,-1\]/);
+    expect(() => T.nlinalg.norm(T.dtensor3('x'), null, [0, 1, 2])).toThrow(/norm: axis must be one axis or a pair of axes, got \[0,1,2\]/);
+  });
+  it('extractDiag and allocDiag are Theano\'s ExtractDiag and AllocDiag', async () => {
+    const m = T.dmatrix('m');
+    const v = T.dvector('v');
+    const f = sym.function([m, v], [T.nlinalg.extractDiag(m), T.nlinalg.extractDiag(m, 1), T.nlinalg.allocDiag(v), T.nlinalg.allocDiag(v, -1)]);
+    const got = ((await f(sym.array([[1, 2], [3, 4]]), sym.array([5, 6]))) as sym.NDArray[]).map((a) => a.toArray());
+    expect(got).toEqual([[1, 4], [2], [[5, 0], [0, 6]], [[0, 0, 0], [5, 0, 0], [0, 6, 0]]]);
+    expect(() => T.nlinalg.allocDiag(m)).toThrow(/allocDiag: x must be a vector, got m of type .* \(2 dimensions\)/);
+  });
+});
