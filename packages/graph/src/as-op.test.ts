@@ -78,3 +78,20 @@ describe('sym.asOp results', () => {
     expect((await f([[1, 2], [3, 4]])).map((a) => a.toArray())).toEqual([[[2, 3], [4, 5]], [[1, 2], [3, 4]]]);
   });
 });
+
+describe('sym.asOp inferShape', () => {
+  it('refuses a result of other lengths than inferShape declares (FAST_RUN compiles a declared length to a constant: it would be silently wrong)', async () => {
+    const x = T.dvector('x');
+    const three = sym.asOp({ itypes: [x.type], otypes: [x.type], inferShape: () => [[5]], name: 'three' }, () => sym.array([1, 2, 3], { dtype: 'float64' }));
+    const y = three(x) as sym.TensorVariable;
+    for (const mode of ['FAST_RUN', 'FAST_COMPILE'] as const) {
+      const f = sym.function([x], [T.stack([y.shape[0]!]), y.sum()], { mode });
+      await expect(f([1, 2])).rejects.toThrow('three: output 0 has shape (3,), but inferShape gives (5,) for inputs of shape (2,)');
+    }
+    // a truthful inferShape, and a null length, pass
+    const same = sym.asOp({ itypes: [x.type], otypes: [x.type], inferShape: ([s]) => [s!] }, (a: sym.NDArray) => a);
+    const open = sym.asOp({ itypes: [x.type], otypes: [x.type], inferShape: () => [[null]] }, () => sym.array([1, 2, 3], { dtype: 'float64' }));
+    const g = sym.function([x], [(same(x) as sym.TensorVariable).mul(2), (open(x) as sym.TensorVariable).shape[0]!]);
+    expect((await g([1, 2])).map((a) => a.toArray())).toEqual([[2, 4], 3]);
+  });
+});

@@ -7,7 +7,7 @@
  * Theano's, it has no gradient; an op to differentiate is a `CustomOp`.
  */
 import { convertValue } from './convert.js';
-import { NDArray } from './ndarray.js';
+import { NDArray, shapeToString } from './ndarray.js';
 import { applyNode, asTensor, type Apply, type TensorLike } from './op.js';
 import { HostOp } from './ops/host.js';
 import type { TensorType } from './type.js';
@@ -66,7 +66,17 @@ class AsOp extends HostOp {
     if (!Array.isArray(results) || results.length !== otypes.length) {
       throw new TypeError(`${this.label}: the function must return ${otypes.length === 1 ? 'one array' : `a list of ${otypes.length} arrays`} (otypes), got ${Array.isArray(results) ? `a list of ${results.length}` : typeof results}`);
     }
-    return results.map((r, i) => convertValue(r, node.outputs[i]!.type, `${this.label}: output ${i}`));
+    const outputs = results.map((r, i) => convertValue(r, node.outputs[i]!.type, `${this.label}: output ${i}`));
+    // the rewrites take the lengths inferShape declares for the real ones (a shape compiles to them): a result of
+    // other lengths would make those silently wrong, so it is refused
+    const declared = this.inferShape(inputs.map((x) => x.shape));
+    outputs.forEach((out, i) => {
+      const want = declared[i]!;
+      if (want.some((n, d) => n !== null && n !== undefined && n !== out.shape[d])) {
+        throw new RangeError(`${this.label}: output ${i} has shape ${shapeToString(out.shape)}, but inferShape gives ${shapeToString(want)} for inputs of shape ${inputs.map((x) => shapeToString(x.shape)).join(', ')}`);
+      }
+    });
+    return outputs;
   }
   // the function, not the program, decides the shapes: the op runs on the host, between programs
   override dataDependentShape(): boolean {
