@@ -26,8 +26,8 @@ import { RandomVariable, type SharedRandomState } from './ops/random.js';
 import { HostStages } from './host-stage.js';
 import { NO_STATICS, checkCallIndices, emptyUnlaunched, evictPlans, planBytes, sameShapes, type Plan } from './plan.js';
 import { makeProfile, now, runProfiled, runProfiledSync, type FunctionProfile, type KernelTiming } from './profile.js';
-
 import { copiedOptions, type CopyOptions } from './function-copy.js';
+
 export { In, InputSpec, type Pairs } from './function-args.js';
 
 export interface FunctionOptions {
@@ -569,6 +569,8 @@ export type SymFunction<R = NDArray | NDArray[]> = ((...args: unknown[]) => Prom
   /** The calls' profile (`profile: true` or `config.profile`), else undefined. */
   readonly profile: FunctionProfile | undefined;
   debugprint(options?: { printType?: boolean }): string;
+  /** Theano's `f.copy(swap=..., delete_updates=...)`: the same function reading other shared variables of the same types, or without updates. */
+  copy(options?: CopyOptions): SymFunction<R>;
 };
 
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable, options?: FunctionOptions): SymFunction<NDArray>;
@@ -587,13 +589,11 @@ export function compileFunction(
     sync: { value: (...args: unknown[]) => fn.callSync(...args) },
     compiled: { value: fn },
     profile: { value: fn.profile },
-  /** Theano's `f.copy(swap=..., delete_updates=...)`: the same function reading other shared variables of the same types, or without updates. */
-  copy(options?: CopyOptions): SymFunction<R>;
     debugprint: { value: (o?: { printType?: boolean }) => fn.debugprint(o) },
+    copy: { value: (o: CopyOptions = {}) => compileFunction(inputs, outputs as TensorVariable, copiedOptions(fn, options, o)) },
     name: { value: options.name ?? 'symFunction' },
   });
   return f;
 }
 
 export { toposort };
-    copy: { value: (o: CopyOptions = {}) => compileFunction(inputs, outputs as TensorVariable, copiedOptions(fn, options, o)) },

@@ -116,8 +116,8 @@ export {
 export type { Backend, BackendInfo, DeviceBuffer, Executable, Launch } from './backend.js';
 export { CompiledFunction, In, InputSpec, compileFunction, compileFunction as function, setOptimizer, getOptimizer } from './function.js';
 export type { FunctionOptions, Optimizer, OptimizerOptions, SymFunction, Pairs } from './function.js';
-export { FunctionProfile } from './profile.js';
 export type { CopyOptions } from './function-copy.js';
+export { FunctionProfile } from './profile.js';
 export type { KernelProfile, KernelTiming, OpProfile, ProfilePhases, ProgramProfile, SummaryOptions } from './profile.js';
 export type { Givens } from './eval.js';
 export { InvalidValueError, BadThunkOutput } from './debug.js';
