@@ -162,4 +162,17 @@ describe('scan until', () => {
     const f = sym.function([x], last);
     await expect(f(f64([1, 0.3]))).rejects.toThrow(/scan: a loop that ends with sym\.until cannot run inside another scan's step.*outside the outer loop/s);
   });
+
+  it("reads an index sequence only in the steps that run: an id out of range after the stop is no IndexError (Theano never runs that step)", async () => {
+    const x = T.dvector('x');
+    const ids = T.lvector('ids');
+    const [picked] = sym.scan((k: V) => {
+      const v = x.get(k);
+      return [v, sym.until(v.gt(1.5))] as const;
+    }, { sequences: ids });
+    const f = sym.function([x, ids], picked);
+    expect((await f(f64([1, 2]), [0, 1, 7])).toArray()).toEqual([1, 2]);
+    // which steps run is known only after the call: the ids are not checked before it, and kernels clamp them as computed ones
+    expect((await f(f64([1, 2]), [0, 7, 0])).toArray()).toEqual([1, 2]);
+  });
 });

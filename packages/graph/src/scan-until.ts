@@ -132,7 +132,11 @@ export function untilLoop(fn: Step, plan: (step: Step) => TapsPlan, nonSequences
     // (a plain-number initial value is passed as itself at the first call, which finds the state's dtype: kept so)
     const inputs = states.map((h, k) => (h instanceof TensorConstant && h.weak ? h : elemwise('switch', stopped, asTensor(starts[k]!, `scan: outputsInfo[${k}]`), h)));
     condition = undefined;
-    const raw = planned.fn(...args.slice(0, nSeq), ...inputs, ...args.slice(nSeq + nState + 1));
+    // a step past the end still reads its sequences' rows, but Theano never runs it: an integer row indexing out of
+    // range there is no error. Passed through a select, a sequence is no longer an index whose values the call checks
+    // before it runs (CheckIndex: a word id past the table in a row the loop never reaches raised); kernels clamp it
+    const rows = args.slice(0, nSeq).map((s) => (isInt(s.dtype) ? elemwise('switch', stopped, s, s) : s));
+    const raw = planned.fn(...rows, ...inputs, ...args.slice(nSeq + nState + 1));
     const multiple = Array.isArray(raw) && raw.some((r) => r instanceof TensorVariable);
     userSingle = !multiple;
     const outs = (multiple ? raw : [raw]) as TensorLike[];
