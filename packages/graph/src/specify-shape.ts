@@ -30,7 +30,7 @@ export function withShape(what: string, v: TensorVariable, shape: readonly (numb
   shape.forEach((n, d) => {
     if (n === null) return;
     // a vector of length n: MatchLength checks x's length d against it, and gives x its static length
-    const lengths = constant(new Array<number>(n).fill(0), { dtype: 'int8' });
+    const lengths = constant(new Int8Array(n), { dtype: 'int8' });
     checked = apply1(new MatchLength(d, 0, describe, `${what}:${d}`), [checked, lengths]);
   });
   return checked;
