@@ -40,6 +40,11 @@ describe('gradients against finite differences', () => {
     for (const ord of [null, 'fro', 1, -1, Infinity, -Infinity] as const) await verifyGrad((a) => T.nlinalg.norm(a, ord), [m]);
     for (const ord of [null, 1, 3, Infinity] as const) await verifyGrad((v) => T.nlinalg.norm(v, ord), [vector(5, 41)]);
   });
+  it('qr has no gradient (Theano\'s QRFull has none): refused naming the op', () => {
+    const a = T.dmatrix('a');
+    expect(() => grad(T.sum(T.nlinalg.qr(a)[1]), a)).toThrow(/QR\{reduced\} is not differentiable with respect to its input 0 \(a \(TensorType\(float64, matrix\)\)\): QR\{reduced\} has no gradient \(Theano's QRFull has none\)/);
+    expect(() => grad(T.sum(T.nlinalg.qr(a, 'r')), a)).toThrow(/QR\{r\} has no gradient/);
+  });
   it('solve, general: with a vector b and with a matrix b', async () => {
     await verifyGrad((a, b) => T.slinalg.solve(a, b), [randomMatrix(4, 8), vector(4, 9)]);
     await verifyGrad((a, b) => T.slinalg.solve(a, b), [randomMatrix(4, 10), randomMatrix(4, 11, { cols: 3, shift: 0 })]);

@@ -3,9 +3,10 @@
  * `theano.tensor.slinalg` on 2-D matrices (the ops are in
  * ops/linalg.ts), and `T.tril` / `T.triu`.
  */
-import { apply1, asTensor, type TensorLike } from './op.js';
+import { apply1, applyNode, asTensor, type TensorLike } from './op.js';
 import { checkOptionNames } from './options.js';
 import type { TensorVariable } from './variable.js';
+import { QR, QR_MODES, type QRMode } from './ops/linalg-qr.js';
 import { allocDiag, extractDiag, matrixPower, norm } from './linalg-norms.js';
 import { Cholesky, Det, MatrixInverse, SOLVE_STRUCTURES, Solve, type SolveStructure } from './ops/linalg.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
@@ -143,8 +144,26 @@ function triangle(what: string, x: TensorLike, k: number, lower: boolean): Tenso
   return T.switch_(keep, v, 0);
 }
 
-/** `T.nlinalg`: Theano's `theano.tensor.nlinalg` (matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag). */
-export const nlinalg = { matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag } as const;
+/**
+ * NumPy's `linalg.qr(A, mode)` (Theano's `nlinalg.qr`) of a matrix of any
+ * shape, by Householder reflections with LAPACK's signs (so Q and R are
+ * NumPy's): `'reduced'` (default) gives [Q (m, k), R (k, n)], `'complete'`
+ * [Q (m, m), R (m, n)], `'r'` R (k, n) alone, k = min(m, n). No gradient
+ * (Theano's has none).
+ */
+export function qr(a: TensorLike, mode: 'r'): TensorVariable;
+export function qr(a: TensorLike, mode?: 'reduced' | 'complete'): [TensorVariable, TensorVariable];
+export function qr(a: TensorLike, mode: QRMode = 'reduced'): TensorVariable | [TensorVariable, TensorVariable] {
+  if (!QR_MODES.includes(mode)) {
+    const why = (mode as string) === 'raw' ? "; 'raw' is LAPACK's packed reflectors, which sym does not produce" : '';
+    throw new TypeError(`qr: mode must be one of ${QR_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}${why}`);
+  }
+  const outs = applyNode(new QR(mode), [asTensor(a, 'qr')]).outputs;
+  return mode === 'r' ? outs[0]! : [outs[0]!, outs[1]!];
+}
+
+/** `T.nlinalg`: Theano's `theano.tensor.nlinalg` (matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag, qr). */
+export const nlinalg = { matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag, qr } as const;
 
 /** `T.slinalg`: Theano's `theano.tensor.slinalg` (cholesky, solve and its triangular and symmetric forms). */
 export const slinalg = { cholesky, solve, solveLowerTriangular, solveUpperTriangular, solveSymmetric, solveTriangular } as const;

@@ -51,6 +51,7 @@ export type OpKind =
   | 'Det'
   | 'Cholesky'
   | 'Solve'
+  | 'QR'
   | 'HostOp'
   | 'Gradient'
   | 'Custom';

@@ -15,7 +15,7 @@ interface Arr {
   dtype: sym.DType;
 }
 interface Case {
-  fn: 'matrix_power' | 'norm';
+  fn: 'matrix_power' | 'norm' | 'qr';
   x: Arr;
   n?: number;
   ord?: number | string | null;
@@ -23,7 +23,16 @@ interface Case {
   keepdims?: boolean;
   result: Arr;
 }
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/numpy-nlinalg.json', import.meta.url), 'utf8')) as { cases: Case[] };
+interface QRCase {
+  fn: 'qr';
+  x: Arr;
+  mode: 'reduced' | 'complete' | 'r';
+  deficient: boolean;
+  result: { q?: Arr; r: Arr };
+}
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/numpy-nlinalg.json', import.meta.url), 'utf8')) as { cases: (Case | QRCase)[] };
+const powerAndNorm = fixture.cases.filter((c): c is Case => c.fn !== 'qr');
+const qrCases = fixture.cases.filter((c): c is QRCase => c.fn === 'qr');
 
 type NormOrder = Parameters<typeof T.nlinalg.norm>[1];
 const ordOf = (o: Case['ord']): NormOrder => (o === 'inf' ? Infinity : o === '-inf' ? -Infinity : ((o ?? null) as NormOrder));
@@ -41,7 +50,7 @@ function close(got: sym.NDArray, want: Arr, rtol: number): void {
 }
 
 describe('matrixPower and norm match numpy.linalg', () => {
-  for (const c of fixture.cases) {
+  for (const c of powerAndNorm) {
     const what = c.fn === 'matrix_power' ? `matrix_power(${c.x.dtype} ${JSON.stringify(c.x.shape)}, ${c.n})` : `norm(${c.x.dtype} ${JSON.stringify(c.x.shape)}, ord=${JSON.stringify(c.ord)}, axis=${JSON.stringify(c.axis)}${c.keepdims ? ', keepdims' : ''})`;
     it(what, async () => {
       const x = T.tensor(c.x.dtype, c.x.shape.map(() => false), 'x');
@@ -90,5 +99,70 @@ describe('matrixPower and norm: arguments checked when the graph is built', () =
     const got = ((await f(sym.array([[1, 2], [3, 4]]), sym.array([5, 6]))) as sym.NDArray[]).map((a) => a.toArray());
     expect(got).toEqual([[1, 4], [2], [[5, 0], [0, 6]], [[0, 0, 0], [5, 0, 0], [0, 6, 0]]]);
     expect(() => T.nlinalg.allocDiag(m)).toThrow(/allocDiag: x must be a vector, got m of type .* \(2 dimensions\)/);
+  });
+});
+
+/** a (r, k) times b (k, c), row-major, in float64. */
+function matmul(a: ArrayLike<number>, b: ArrayLike<number>, r: number, k: number, c: number, transposeA = false): number[] {
+  const out = new Array<number>(r * c).fill(0);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) for (let t = 0; t < k; t++) out[i * c + j]! += Number(transposeA ? a[t * r + i] : a[i * k + t]) * Number(b[t * c + j]);
+  return out;
+}
+
+describe('qr matches numpy.linalg.qr (Householder with LAPACK\'s signs)', () => {
+  for (const c of qrCases) {
+    it(`qr(${c.x.dtype} ${JSON.stringify(c.x.shape)}, '${c.mode}')${c.deficient ? ', rank-deficient' : ''}`, async () => {
+      const x = T.tensor(c.x.dtype, [false, false], 'x');
+      const outs = c.mode === 'r' ? [T.nlinalg.qr(x, 'r')] : T.nlinalg.qr(x, c.mode);
+      const f = sym.function([x], outs, { mode: 'DebugMode' });
+      const got = (await f(sym.array(c.x.values, { dtype: c.x.dtype, shape: c.x.shape }))) as sym.NDArray[];
+      const R = got[got.length - 1]!;
+      const rtol = R.dtype === 'float32' ? 3e-6 : 1e-13;
+      const [m, n] = c.x.shape as [number, number];
+      if (!c.deficient) {
+        close(R, c.result.r, rtol);
+        if (c.result.q) close(got[0]!, c.result.q, rtol);
+        return;
+      }
+      // rank-deficient: R's shape and upper triangle, Q orthonormal, Q R = A (R^T R = A^T A in mode 'r')
+      R.data.forEach((v, i) => (i % n < Math.floor(i / n) ? expect(v).toBe(0) : undefined));
+      if (c.mode === 'r') {
+        const ata = matmul(c.x.values, c.x.values, n, m, n, true);
+        matmul(R.data, R.data, n, R.shape[0]!, n, true).forEach((v, i) => expect(Math.abs(v - ata[i]!)).toBeLessThan(1e-13 * 64));
+        return;
+      }
+      const Q = got[0]!;
+      expect([Q.shape, R.shape]).toEqual([c.result.q!.shape, c.result.r.shape]);
+      const q = Q.shape[1]!;
+      const back = matmul(Q.data, R.data, m, q, n);
+      back.forEach((v, i) => expect(Math.abs(v - c.x.values[i]!)).toBeLessThan(1e-13 * 8));
+      matmul(Q.data, Q.data, q, m, q, true).forEach((v, i) => expect(Math.abs(v - (Math.floor(i / q) === i % q ? 1 : 0))).toBeLessThan(1e-14 * 8));
+    });
+  }
+
+  it('mode \'raw\' and others are refused, A must be a matrix, and QR has no gradient', () => {
+    const a = T.dmatrix('a');
+    expect(() => T.nlinalg.qr(a, 'raw' as 'r')).toThrow(/qr: mode must be one of 'reduced', 'complete', 'r', got "raw"; 'raw' is LAPACK's packed reflectors, which sym does not produce/);
+    expect(() => T.nlinalg.qr(T.dvector('v'))).toThrow(/QR\{reduced\}: A must be a matrix \(2 dimensions\), got v/);
+    expect(() => T.nlinalg.qr(T.tensor('float16', [false, false], 'h'))).toThrow(/float16 is not supported/);
+  });
+
+  it('static shapes: Q (m, k) and R (k, n), or (m, m) and (m, n) complete', () => {
+    const a = T.tensor('float64', [false, false], 'a');
+    const known = T.reshape(a, [5, 3]);
+    expect(T.nlinalg.qr(known).map((v) => v.staticShape)).toEqual([[5, 3], [3, 3]]);
+    expect(T.nlinalg.qr(known, 'complete').map((v) => v.staticShape)).toEqual([[5, 5], [5, 3]]);
+    expect(T.nlinalg.qr(known, 'r').staticShape).toEqual([3, 3]);
+  });
+
+  it('lowers to 7 kernels per column and 3 more, a handful distinct', () => {
+    const x = T.dmatrix('x');
+    for (const [m, n] of [[6, 4], [9, 9]] as const) {
+      const [q, r] = T.nlinalg.qr(x);
+      const p = sym.schedule({ inputs: [x], inputShapes: [[m, n]], outputs: [q, r] });
+      const k = Math.min(m, n);
+      expect(p.steps.length).toBe(7 * k + 3);
+      expect(new Set(p.steps.map((s) => sym.kernelKey(s.kernel))).size).toBeLessThanOrEqual(10);
+    }
   });
 });

@@ -74,6 +74,8 @@ const CASES: readonly LinalgCase[] = [
   { op: 'solve', label: 'solve pos (lower triangle)', kind: 'spd', sizes: [1, 5, 33, 100], b: 'vector', build: (a, b) => T.slinalg.solve(a, b!, { assumeA: 'pos', lower: true }) },
   { op: 'solve', label: 'solveLowerTriangular', kind: 'lower', sizes: [1, 5, 33, 100], b: 2, build: (a, b) => T.slinalg.solveLowerTriangular(a, b!) },
   { op: 'solve', label: 'solveUpperTriangular', kind: 'upper', sizes: [5, 33], b: 'vector', build: (a, b) => T.slinalg.solveUpperTriangular(a, b!) },
+  { op: 'qr', label: 'qr R', kind: 'general', sizes: [0, 1, 5, 33], build: (a) => T.nlinalg.qr(a, 'r') },
+  { op: 'qr', label: 'qr Q', kind: 'general', sizes: [1, 5, 33], build: (a) => T.nlinalg.qr(a)[0] },
 ];
 
 function linalgCase(dtype: DType, c: LinalgCase, n: number): OpCase {
@@ -99,7 +101,7 @@ function linalgCase(dtype: DType, c: LinalgCase, n: number): OpCase {
   };
 }
 
-/** trace and matrixDot are compositions of existing ops: one case each, to see them on every backend. */
+/** trace and matrixDot are compositions of existing ops: one case each, to see them on every backend; QR of a tall matrix and of a wide one. */
 function compositions(dtype: DType): OpCase[] {
   const a = T.tensor(dtype, [false, false], 'A');
   const b = T.tensor(dtype, [false, false], 'B');
@@ -114,6 +116,18 @@ function compositions(dtype: DType): OpCase[] {
         outputs: [T.nlinalg.trace(a), T.nlinalg.matrixDot(a, b, a)],
         labels: ['trace(A)', 'matrixDot(A, B, A)'],
         values: (rng) => [wellConditioned(rng, 5, 'general', dtype), wellConditioned(rng, 5, 'general', dtype)],
+      },
+    },
+    {
+      group: 'nlinalg',
+      name: `qr complete and reduced ${dtype}: (7, 4) and its transpose`,
+      op: 'qr',
+      dtype,
+      graph: {
+        inputs: [a],
+        outputs: [...T.nlinalg.qr(a, 'complete'), ...T.nlinalg.qr(a.T)],
+        labels: ['Q complete', 'R complete', 'Q of A.T', 'R of A.T'],
+        values: (rng) => [rhs(rng, [7, 4], dtype)],
       },
     },
   ];

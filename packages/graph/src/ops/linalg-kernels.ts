@@ -31,7 +31,7 @@ const fcmp = (op: ScalarOpName, a: ScalarExpr, b: ScalarExpr): ScalarExpr => ({ 
 
 /** One-element int32 buffers holding k, one per step number and program (a loaded value keeps the step kernels identical). */
 const stepBuffers = new WeakMap<LowerContext, Map<number, TensorView>>();
-function stepIndex(ctx: LowerContext, k: number): TensorView {
+export function stepIndex(ctx: LowerContext, k: number): TensorView {
   let m = stepBuffers.get(ctx);
   if (!m) stepBuffers.set(ctx, (m = new Map()));
   let v = m.get(k);

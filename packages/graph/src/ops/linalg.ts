@@ -46,7 +46,7 @@ export function linalgDType(what: string, inputs: readonly TensorVariable[]): DT
   return isFloat(d) ? d : 'float64';
 }
 
-function checkMatrix(what: string, v: TensorVariable, name: string): void {
+export function checkMatrix(what: string, v: TensorVariable, name: string): void {
   if (v.ndim !== 2) throw new TypeError(`${what}: ${name} must be a matrix (2 dimensions), got ${v} of type ${v.type} (${v.ndim} dimensions)`);
 }
 
@@ -58,11 +58,11 @@ function squareSide(what: string, shape: StaticShape, name: string): number | nu
 }
 
 /** The values of a matrix (row-major) as float64. */
-function float64Of(a: NDArray): Float64Array {
+export function float64Of(a: NDArray): Float64Array {
   return Float64Array.from(a.data as ArrayLike<number>);
 }
 
-function result(shape: number[], d: DType, values: ArrayLike<number>): NDArray {
+export function result(shape: number[], d: DType, values: ArrayLike<number>): NDArray {
   const out = NDArray.zeros(shape, d);
   for (let i = 0; i < values.length; i++) out.data[i] = castScalar(values[i]!, d);
   return out;
