@@ -97,4 +97,24 @@ describe('sym.ifelse', () => {
       'ifelse: the then branch v has shape (3,) and the else branch w has shape (2,): sym runs both branches and selects one (not lazily, as Theano), so their shapes must be the same',
     );
   });
+
+  it("guards an index as Theano's lazy ifelse: x[i] for an i past the end is no IndexError in the branch not taken", async () => {
+    const x = T.dvector('x');
+    const i = T.lscalar('i');
+    const ids = T.lvector('ids');
+    const f = sym.function([x, i, ids], [
+      sym.ifelse(T.lt(i, x.shape[0]!), x.get(i), T.constant(0, { dtype: 'float64' })),
+      sym.ifelse(T.lt(ids.max(), x.shape[0]!), x.get(ids).sum(), T.constant(-1, { dtype: 'float64' })),
+    ]);
+    expect((await f([1, 2], 1, [0, 1])).map(Number)).toEqual([2, 3]);
+    expect((await f([1, 2], 5, [0, 5])).map(Number)).toEqual([0, -1]);
+    // the same index read outside the ifelse is read whatever the condition: still NumPy's IndexError there
+    const g = sym.function([x, i], [sym.ifelse(T.lt(i, x.shape[0]!), x.get(i), T.constant(0, { dtype: 'float64' })), x.get(i)]);
+    await expect(g([1, 2], 5)).rejects.toThrow("x[i]: index 5 (i) is out of bounds for axis 0 with size 2, indexing x of shape (2,) (NumPy's IndexError)");
+    // the gradient reads the branch's index too
+    const dx = grad(sym.ifelse(T.lt(i, x.shape[0]!), x.get(i).mul(3), T.constant(0, { dtype: 'float64' })), x) as V;
+    const h = sym.function([x, i], dx);
+    expect((await h([1, 2], 1)).toArray()).toEqual([0, 3]);
+    expect((await h([1, 2], 5)).toArray()).toEqual([0, 0]);
+  });
 });

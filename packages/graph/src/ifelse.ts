@@ -9,12 +9,17 @@
  * scalar condition): the values and gradients are Theano's, the cost is
  * both branches'. Theano lets the branches' shapes differ (the result's
  * shape is the taken branch's); a select cannot, so each length is checked
- * to match at run time, with an error naming both shapes.
+ * to match at run time, with an error naming both shapes. An index read in
+ * a branch is not checked before the call (Theano's guard `ifelse(i < n,
+ * x[i], 0)` never evaluates `x[i]` past the end): the kernels clamp it.
  */
 import { castScalar, isFloat } from './dtype.js';
 import { shapeToString } from './ndarray.js';
 import { apply1, asTensor, constant, type TensorLike } from './op.js';
 import { MatchLength } from './ops/shape.js';
+import { CheckIndex } from './ops/check-index.js';
+import { cloneReplace } from './clone.js';
+import { toposort } from './schedule.js';
 import { TensorVariable } from './variable.js';
 // a cycle (tensor.ts re-exports files that import this one): used only inside functions
 import * as T from './tensor.js';
@@ -46,6 +51,30 @@ function branchPair(what: string, then: TensorLike, otherwise: TensorLike): [Ten
   }
   return [a, b];
 }
+
+/**
+ * A branch as it reads its indices, without their checks (CheckIndex): a
+ * call checks an index before it runs, not knowing which branch is taken,
+ * and Theano's guard `ifelse(i < n, x[i], 0)` never evaluates `x[i]` for
+ * an i past the end, so that is no IndexError here either; the kernels
+ * clamp the index, and the select drops the branch not taken.
+ */
+function withoutIndexChecks(branch: TensorLike): TensorLike {
+  if (!(branch instanceof TensorVariable)) return branch;
+  const unchecked = new Map<TensorVariable, TensorVariable>();
+  const copied = new Set<TensorVariable>();
+  for (const node of toposort([branch])) {
+    if (node.op instanceof CheckIndex) unchecked.set(node.outputs[0]!, node.inputs[0]!);
+    else if (node.inputs.some((v) => unchecked.has(v) || copied.has(v))) {
+      // the branch is rebuilt from its indices on: a draw, a print or a loop there would be made twice (two draws
+      // of one stream, two lines per call), so such a branch keeps its checks
+      if (KEEP_CHECKS.has(node.op.kind)) return branch;
+      node.outputs.forEach((o) => copied.add(o));
+    }
+  }
+  return unchecked.size ? cloneReplace([branch], unchecked)[0]! : branch;
+}
+const KEEP_CHECKS = new Set<string>(['Random', 'HostOp', 'Scan']);
 
 /** `b` with each length checked to equal `a`'s when the program is made. */
 function sameShape(what: string, a: TensorVariable, b: TensorVariable): TensorVariable {
@@ -98,7 +127,7 @@ export function ifelse(condition: TensorLike, then: TensorLike | readonly Tensor
   }
   const outs = thens.map((t, i) => {
     const label = many ? `${what}: branch ${i}` : what;
-    const [a, b] = branchPair(label, t, elses[i]!);
+    const [a, b] = branchPair(label, withoutIndexChecks(t), withoutIndexChecks(elses[i]!));
     return T.switch(cond, a, sameShape(label, a, b));
   });
   return many ? outs : outs[0]!;
