@@ -64,4 +64,13 @@ describe('f.copy', () => {
     expect(() => f.copy({ swap: [[state, real]] })).toThrow('function.copy: swap replaces state (TensorType(int64, scalar)) with real of another type, TensorType(float64, scalar)');
     expect(() => f.copy({ swapped: [] } as never)).toThrow(/copy/);
   });
+
+  it("refuses a swap of a random generator naming it and the way to other draws (was 'swap replaces [object Object] ... (its shared variables: none)')", () => {
+    const u = new sym.RandomStreams(1).uniform([2]);
+    const other = new sym.RandomStreams(2).uniform([2]);
+    const f = sym.function([], u);
+    expect(() => f.copy({ swap: [[u.rng, other.rng]] as never })).toThrow(
+      "function.copy: swap replaces a random generator (a RandomStreams variable's rng); a copy swaps tensor shared variables only, and its random variables draw from the function's generators. For other draws, build the graph again from another RandomStreams",
+    );
+  });
 });

@@ -10,6 +10,7 @@ import { pairs, type Pairs } from './function-args.js';
 import type { CompiledFunction, FunctionOptions } from './function.js';
 import { asTensor, type TensorLike } from './op.js';
 import { TensorSharedVariable } from './shared.js';
+import { SharedRandomState } from './ops/random.js';
 import type { TensorVariable } from './variable.js';
 import { checkOptionNames } from './options.js';
 
@@ -30,6 +31,12 @@ export function copiedOptions(f: CompiledFunction, options: FunctionOptions, cop
   const own = new Set<TensorVariable>([...f.sharedInputs, ...f.updated]);
   const swap = new Map<TensorVariable, TensorVariable>();
   for (const [old, by] of pairs(copy.swap, 'swap', '[shared variable, shared variable]')) {
+    if (old instanceof SharedRandomState) {
+      throw new TypeError(
+        `${fname}.copy: swap replaces a random generator (a RandomStreams variable's rng); a copy swaps tensor shared variables only, ` +
+          `and its random variables draw from the function's generators. For other draws, build the graph again from another RandomStreams`,
+      );
+    }
     if (!(old instanceof TensorSharedVariable) || !own.has(old)) {
       const names = [...own].map(String).join(', ') || 'none';
       throw new Error(`${fname}.copy: swap replaces ${String(old)}, which is not a shared variable of the function (its shared variables: ${names})`);
