@@ -4,7 +4,7 @@
  * check under their own names.
  */
 import { apply1, asTensor, constant, type TensorLike } from './op.js';
-import { shapeToString } from './ndarray.js';
+import { NDArray, shapeToString } from './ndarray.js';
 import { MatchLength } from './ops/shape.js';
 import type { TensorVariable } from './variable.js';
 
@@ -30,7 +30,7 @@ export function withShape(what: string, v: TensorVariable, shape: readonly (numb
   shape.forEach((n, d) => {
     if (n === null) return;
     // a vector of length n: MatchLength checks x's length d against it, and gives x its static length
-    const lengths = constant(new Int8Array(n), { dtype: 'int8' });
+    const lengths = constant(NDArray.zeros([n], 'int8'));
     checked = apply1(new MatchLength(d, 0, describe, `${what}:${d}`), [checked, lengths]);
   });
   return checked;
