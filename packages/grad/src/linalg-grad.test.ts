@@ -45,6 +45,18 @@ describe('gradients against finite differences', () => {
     expect(() => grad(T.sum(T.nlinalg.qr(a)[1]), a)).toThrow(/QR\{reduced\} is not differentiable with respect to its input 0 \(a \(TensorType\(float64, matrix\)\)\): QR\{reduced\} has no gradient \(Theano's QRFull has none\)/);
     expect(() => grad(T.sum(T.nlinalg.qr(a, 'r')), a)).toThrow(/QR\{r\} has no gradient/);
   });
+  it("eigh: Theano's EighGrad, through the eigenvalues, the eigenvectors and both, either triangle", async () => {
+    // a random matrix (not symmetric: eigh reads one triangle, the other gets no gradient); distinct eigenvalues
+    const a = randomMatrix(4, 50, { shift: 0 });
+    await verifyGrad((x) => T.nlinalg.eigh(x)[0], [a]);
+    await verifyGrad((x) => T.nlinalg.eigh(x)[1], [a]);
+    await verifyGrad((x) => T.nlinalg.eigh(x, 'U')[1], [a]);
+    await verifyGrad((x) => {
+      const [w, v] = T.nlinalg.eigh(x, 'U');
+      return T.sum(w.mul(w)).add(T.sum(T.sqr(v).mul(T.arange(5))));
+    }, [randomMatrix(5, 51, { shift: 0 })]);
+    await verifyGrad((x) => T.nlinalg.eigvalsh(x), [randomMatrix(1, 52)]);
+  });
   it('solve, general: with a vector b and with a matrix b', async () => {
     await verifyGrad((a, b) => T.slinalg.solve(a, b), [randomMatrix(4, 8), vector(4, 9)]);
     await verifyGrad((a, b) => T.slinalg.solve(a, b), [randomMatrix(4, 10), randomMatrix(4, 11, { cols: 3, shift: 0 })]);

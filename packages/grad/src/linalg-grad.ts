@@ -16,7 +16,7 @@
  * and every matrix product acts on their last two; the solves there go
  * through the inverse, since Solve takes one matrix of right-hand sides.
  */
-import { Cholesky, Solve, T, apply1, type SolveStructure, type TensorVariable } from '@sym/graph';
+import { Cholesky, Eigh, Solve, T, apply1, type SolveStructure, type TensorVariable } from '@sym/graph';
 import type { GradContext, InputGrad } from './types.js';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -111,4 +111,28 @@ export function choleskyGrad({ node, z, gz, nb }: GradContext): InputGrad[] {
   }
   const sym = s.add(mT(s));
   return [lower ? T.tril(sym).sub(s.mul(I)) : T.triu(sym).sub(s.mul(I))];
+}
+
+/**
+ * eigh, A = V diag(w) V^T: Theano's EighGrad. With F[n, m] = 1 / (w_n - w_m)
+ * off the diagonal (0 on it), G = V (diag(gw) + (gV^T V) o F) V^T, and A's
+ * gradient is G's lower triangle plus its strict upper one folded onto it
+ * (the triangle eigh reads; the upper one for UPLO 'U'). Defined where the
+ * eigenvalues are distinct, as Theano's.
+ */
+export function eighGrad({ node, gzs, nb }: GradContext): InputGrad[] {
+  const [w, v] = node.outputs as [TensorVariable, TensorVariable];
+  const [gw, gv] = gzs;
+  const I = eyeOf(v, gw ?? gv!);
+  let M: TensorVariable | undefined = gw ? T.dimshuffle(gw, [...range(nb + 1), 'x']).mul(I) : undefined;
+  if (gv) {
+    const diff = T.dimshuffle(w, [0, 'x']).sub(T.dimshuffle(w, ['x', 0]));
+    // 1 / (w_n - w_m) off the diagonal; the diagonal's 0 / 0 never computed
+    const F = T.switch_(I, 0, T.trueDiv(1, T.switch_(I, 1, diff)));
+    const term = T.dot(mT(gv), v).mul(F);
+    M = M ? M.add(term) : term;
+  }
+  const g = lmul(v, T.dot(M!, v.T));
+  const lower = (node.op as Eigh).UPLO === 'L';
+  return [lower ? T.tril(g).add(mT(T.triu(g, 1))) : T.triu(g).add(mT(T.tril(g, -1)))];
 }

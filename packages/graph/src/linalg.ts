@@ -7,6 +7,7 @@ import { apply1, applyNode, asTensor, type TensorLike } from './op.js';
 import { checkOptionNames } from './options.js';
 import type { TensorVariable } from './variable.js';
 import { QR, QR_MODES, type QRMode } from './ops/linalg-qr.js';
+import { Eigh } from './ops/linalg-eigh.js';
 import { allocDiag, extractDiag, matrixPower, norm } from './linalg-norms.js';
 import { Cholesky, Det, MatrixInverse, SOLVE_STRUCTURES, Solve, type SolveStructure } from './ops/linalg.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
@@ -162,8 +163,27 @@ export function qr(a: TensorLike, mode: QRMode = 'reduced'): TensorVariable | [T
   return mode === 'r' ? outs[0]! : [outs[0]!, outs[1]!];
 }
 
-/** `T.nlinalg`: Theano's `theano.tensor.nlinalg` (matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag, qr). */
-export const nlinalg = { matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag, qr } as const;
+/**
+ * NumPy's `linalg.eigh(a, UPLO)` (Theano's `nlinalg.eigh`): [w, v], the
+ * eigenvalues of a symmetric matrix in ascending order and its unit
+ * eigenvectors (the columns of v), from the triangle UPLO names ('L', the
+ * default: the lower one). By Jacobi rotations, a fixed number of sweeps;
+ * an eigenvector's sign is not LAPACK's (neither is unique). Differentiable
+ * (Theano's EighGrad) where the eigenvalues are distinct.
+ */
+export function eigh(a: TensorLike, UPLO: 'L' | 'U' = 'L'): [TensorVariable, TensorVariable] {
+  if (UPLO !== 'L' && UPLO !== 'U') throw new TypeError(`eigh: UPLO must be 'L' or 'U', got ${JSON.stringify(UPLO)}`);
+  const [w, v] = applyNode(new Eigh(UPLO), [asTensor(a, 'eigh')]).outputs;
+  return [w!, v!];
+}
+
+/** NumPy's `linalg.eigvalsh(a, UPLO)`: eigh's eigenvalues alone, ascending. */
+export function eigvalsh(a: TensorLike, UPLO: 'L' | 'U' = 'L'): TensorVariable {
+  return eigh(a, UPLO)[0];
+}
+
+/** `T.nlinalg`: Theano's `theano.tensor.nlinalg` (matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag, qr, eigh, eigvalsh). */
+export const nlinalg = { matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag, qr, eigh, eigvalsh } as const;
 
 /** `T.slinalg`: Theano's `theano.tensor.slinalg` (cholesky, solve and its triangular and symmetric forms). */
 export const slinalg = { cholesky, solve, solveLowerTriangular, solveUpperTriangular, solveSymmetric, solveTriangular } as const;

@@ -52,6 +52,7 @@ export type OpKind =
   | 'Cholesky'
   | 'Solve'
   | 'QR'
+  | 'Eigh'
   | 'HostOp'
   | 'Gradient'
   | 'Custom';

@@ -30,8 +30,16 @@ interface QRCase {
   deficient: boolean;
   result: { q?: Arr; r: Arr };
 }
-const fixture = JSON.parse(readFileSync(new URL('./fixtures/numpy-nlinalg.json', import.meta.url), 'utf8')) as { cases: (Case | QRCase)[] };
-const powerAndNorm = fixture.cases.filter((c): c is Case => c.fn !== 'qr');
+interface EighCase {
+  fn: 'eigh';
+  x: Arr;
+  UPLO: 'L' | 'U';
+  distinct: boolean;
+  result: { w: Arr; v: Arr };
+}
+const fixture = JSON.parse(readFileSync(new URL('./fixtures/numpy-nlinalg.json', import.meta.url), 'utf8')) as { cases: (Case | QRCase | EighCase)[] };
+const powerAndNorm = fixture.cases.filter((c): c is Case => c.fn === 'matrix_power' || c.fn === 'norm');
+const eighCases = fixture.cases.filter((c): c is EighCase => c.fn === 'eigh');
 const qrCases = fixture.cases.filter((c): c is QRCase => c.fn === 'qr');
 
 type NormOrder = Parameters<typeof T.nlinalg.norm>[1];
@@ -163,6 +171,60 @@ describe('qr matches numpy.linalg.qr (Householder with LAPACK\'s signs)', () => 
       const k = Math.min(m, n);
       expect(p.steps.length).toBe(7 * k + 3);
       expect(new Set(p.steps.map((s) => sym.kernelKey(s.kernel))).size).toBeLessThanOrEqual(10);
+    }
+  });
+});
+
+describe("eigh matches numpy.linalg.eigh (eigenvectors up to sign)", () => {
+  for (const c of eighCases) {
+    const n = c.x.shape[0]!;
+    it(`eigh(${c.x.dtype} (${n}, ${n}), '${c.UPLO}')${c.distinct ? '' : ', repeated eigenvalues'}`, async () => {
+      const x = T.tensor(c.x.dtype, [false, false], 'x');
+      const f = sym.function([x], T.nlinalg.eigh(x, c.UPLO), { mode: 'DebugMode' });
+      const [w, v] = (await f(sym.array(c.x.values, { dtype: c.x.dtype, shape: c.x.shape }))) as [sym.NDArray, sym.NDArray];
+      const f32 = w.dtype === 'float32';
+      const scale = Math.max(1, ...c.result.w.values.map(Math.abs));
+      const tol = (f32 ? 4e-7 : 5e-16) * scale * n * 4;
+      close(w, c.result.w, tol / scale);
+      // the symmetric matrix eigh reads; A V = V diag(w) and V^T V = I
+      const A = (i: number, j: number): number => ((c.UPLO === 'L' ? i >= j : i <= j) ? c.x.values[i * n + j]! : c.x.values[j * n + i]!);
+      const V = (i: number, j: number): number => Number(v.data[i * n + j]);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          let av = 0;
+          let vv = 0;
+          for (let k = 0; k < n; k++) (av += A(i, k) * V(k, j)), (vv += V(k, i) * V(k, j));
+          if (!(Math.abs(av - V(i, j) * Number(w.data[j])) <= tol)) expect(`A V - V w at (${i}, ${j}): ${av - V(i, j) * Number(w.data[j])}`).toBe('small');
+          if (!(Math.abs(vv - (i === j ? 1 : 0)) <= (f32 ? 4e-7 : 5e-16) * n * 4)) expect(`V^T V at (${i}, ${j}): ${vv}`).toBe(i === j ? 1 : 0);
+        }
+      }
+      if (!c.distinct) return;
+      // distinct eigenvalues: each column is NumPy's, or its negation
+      for (let j = 0; j < n; j++) {
+        let dot = 0;
+        for (let i = 0; i < n; i++) dot += V(i, j) * c.result.v.values[i * n + j]!;
+        const sign = dot < 0 ? -1 : 1;
+        for (let i = 0; i < n; i++) expect(Math.abs(sign * V(i, j) - c.result.v.values[i * n + j]!)).toBeLessThan(f32 ? 2e-5 : 1e-12);
+      }
+    });
+  }
+
+  it('refuses a non-square matrix, another UPLO, float16; the shapes are (n,) and (n, n)', () => {
+    expect(() => T.nlinalg.eigh(T.constant([[1, 2, 3], [4, 5, 6]]))).toThrow(/Eigh\{L\}: A \(.*\) must be a square matrix, got shape \(2, 3\)/);
+    expect(() => T.nlinalg.eigh(T.dmatrix('a'), 'X' as 'L')).toThrow(/eigh: UPLO must be 'L' or 'U', got "X"/);
+    expect(() => T.nlinalg.eigh(T.dvector('v'))).toThrow(/Eigh\{L\}: A must be a matrix \(2 dimensions\), got v/);
+    expect(() => T.nlinalg.eigh(T.tensor('float16', [false, false], 'h'))).toThrow(/float16 is not supported/);
+    const [w, v] = T.nlinalg.eigh(T.reshape(T.dmatrix('a'), [7, 7]));
+    expect([w.staticShape, v.staticShape]).toEqual([[7], [7, 7]]);
+  });
+
+  it('lowers to 3 kernels per round of rotations, n - 1 rounds (n even) per sweep, and 6 more; 9 distinct', () => {
+    const x = T.dmatrix('x');
+    for (const [n, sweeps] of [[8, 6], [9, 8], [32, 10]] as const) {
+      const p = sym.schedule({ inputs: [x], inputShapes: [[n, n]], outputs: T.nlinalg.eigh(x) });
+      const rounds = n + (n % 2) - 1;
+      expect(p.steps.length).toBe(3 * rounds * sweeps + 6);
+      expect(new Set(p.steps.map((s) => sym.kernelKey(s.kernel))).size).toBe(9);
     }
   });
 });

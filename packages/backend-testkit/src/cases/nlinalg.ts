@@ -76,6 +76,10 @@ const CASES: readonly LinalgCase[] = [
   { op: 'solve', label: 'solveUpperTriangular', kind: 'upper', sizes: [5, 33], b: 'vector', build: (a, b) => T.slinalg.solveUpperTriangular(a, b!) },
   { op: 'qr', label: 'qr R', kind: 'general', sizes: [0, 1, 5, 33], build: (a) => T.nlinalg.qr(a, 'r') },
   { op: 'qr', label: 'qr Q', kind: 'general', sizes: [1, 5, 33], build: (a) => T.nlinalg.qr(a)[0] },
+  // eigh reads one triangle of the general matrix; an eigenvector's sign is not unique, |V| is
+  { op: 'eigh', label: 'eigh w', kind: 'general', sizes: [0, 1, 2, 5, 33], build: (a) => T.nlinalg.eigh(a)[0] },
+  { op: 'eigh', label: 'eigh |V|', kind: 'general', sizes: [1, 5, 33], build: (a) => T.abs(T.nlinalg.eigh(a)[1]) },
+  { op: 'eigh', label: "eigh UPLO 'U' |V|", kind: 'general', sizes: [6], transposed: true, build: (a) => T.abs(T.nlinalg.eigh(a, 'U')[1]) },
 ];
 
 function linalgCase(dtype: DType, c: LinalgCase, n: number): OpCase {
