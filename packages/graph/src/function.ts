@@ -27,6 +27,7 @@ import { HostStages } from './host-stage.js';
 import { NO_STATICS, checkCallIndices, emptyUnlaunched, evictPlans, planBytes, sameShapes, type Plan } from './plan.js';
 import { makeProfile, now, runProfiled, runProfiledSync, type FunctionProfile, type KernelTiming } from './profile.js';
 import { copiedOptions, type CopyOptions } from './function-copy.js';
+import { checkShapeClaims, shapeClaims, type ShapeClaim } from './shape-claims.js';
 
 export { In, InputSpec, type Pairs } from './function-args.js';
 
@@ -88,6 +89,8 @@ export class CompiledFunction {
   /** Outputs after givens, then update expressions, before rewriting. */
   readonly #graph: readonly TensorVariable[];
   #rewritten: readonly TensorVariable[] | undefined;
+  /** The input lengths the graph claims (shape-claims.ts), checked when a program is made. */
+  #shapeClaims: readonly ShapeClaim[] | undefined;
   readonly outputCount: number;
   readonly updated: readonly TensorSharedVariable[];
   /** Shared variables the graph reads: implicit inputs. */
@@ -260,6 +263,8 @@ export class CompiledFunction {
 
   #makeProgram(values: readonly NDArray[], sharedShapes: readonly (readonly number[])[], backend?: Backend, kernels = backend?.describe().kernels): Program {
     const keepAll = this.mode === 'DebugMode' || this.mode === 'NanGuardMode';
+    const slots = new Map<TensorVariable, number>([...this.inputs.map((s, i): [TensorVariable, number] => [s.variable, i]), ...this.sharedInputs.map((s, j): [TensorVariable, number] => [s, this.inputs.length + j])]);
+    checkShapeClaims((this.#shapeClaims ??= shapeClaims(this.#graph, slots)), [...values.map((v) => v.shape), ...sharedShapes]);
     let program = schedule({
       inputs: [...this.inputs.map((s) => s.variable), ...this.sharedInputs],
       inputShapes: [...values.map((v) => v.shape), ...sharedShapes],
