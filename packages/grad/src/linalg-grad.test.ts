@@ -57,6 +57,11 @@ describe('gradients against finite differences', () => {
     }, [randomMatrix(5, 51, { shift: 0 })]);
     await verifyGrad((x) => T.nlinalg.eigvalsh(x), [randomMatrix(1, 52)]);
   });
+  it('svd has no gradient (Theano\'s SVD has none), nor pinv through it: refused naming the op', () => {
+    const a = T.dmatrix('a');
+    expect(() => grad(T.sum(T.nlinalg.svd(a)[1]), a)).toThrow(/SVD\{full_matrices=true, compute_uv=true\} has no gradient \(Theano's SVD has none\)/);
+    expect(() => grad(T.sum(T.nlinalg.pinv(a)), a)).toThrow(/SVD\{full_matrices=false, compute_uv=true\} has no gradient/);
+  });
   it('solve, general: with a vector b and with a matrix b', async () => {
     await verifyGrad((a, b) => T.slinalg.solve(a, b), [randomMatrix(4, 8), vector(4, 9)]);
     await verifyGrad((a, b) => T.slinalg.solve(a, b), [randomMatrix(4, 10), randomMatrix(4, 11, { cols: 3, shift: 0 })]);

@@ -302,6 +302,7 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   Cholesky: choleskyGrad,
   Solve: solveGrad,
   Eigh: eighGrad,
+  SVD: ({ node }) => node.inputs.map((): InputGrad => ({ notDifferentiable: `${node.op.toString()} has no gradient (Theano's SVD has none)` })),
   QR: ({ node }) => node.inputs.map((): InputGrad => ({ notDifferentiable: `${node.op.toString()} has no gradient (Theano's QRFull has none)` })),
   // nonzero's positions, bincount's length, unique's outputs: integers but unique's values, which Theano's Unique does not differentiate either
   // sym.Print passes x through (Theano's Print: its gradient is the output's)

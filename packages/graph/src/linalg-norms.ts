@@ -1,8 +1,8 @@
 /**
  * The parts of `T.nlinalg` that are compositions of existing ops, so that
  * their gradients come from those ops' and every backend runs them:
- * NumPy's `matrix_power` and `linalg.norm` (the orders that need no
- * singular values; the others go through nlinalg's `svd`), and Theano's
+ * NumPy's `matrix_power` and `linalg.norm` (2, -2 and 'nuc' of a matrix
+ * through nlinalg's `svd`), and Theano's
  * `extract_diag` / `alloc_diag`.
  */
 import { isFloat, type DType } from './dtype.js';
@@ -11,7 +11,7 @@ import type { TensorVariable } from './variable.js';
 import { lengthOf } from './axes.js';
 // a cycle (tensor.ts re-exports linalg.ts, which re-exports this file): used only inside functions
 import * as T from './tensor.js';
-import { matrixInverse } from './linalg.js';
+import { matrixInverse, svd } from './linalg.js';
 
 /**
  * NumPy's `linalg.matrix_power(M, n)` (Theano's `matrix_power`): M times
@@ -52,9 +52,9 @@ export type NormOrder = number | 'fro' | 'nuc' | null;
  * -Infinity min|x|, 0 the count of non-zeros, any other p (sum |x|^p)^(1/p).
  * With two axes (or a matrix and no axis) a matrix norm: null or 'fro'
  * Frobenius, 1 / -1 the largest / smallest column sum of |x|, Infinity /
- * -Infinity the largest / smallest row sum; 2, -2 and 'nuc' (the largest,
- * smallest and summed singular values) need an SVD, which sym's kernels do
- * not compute (refused with a message). With ord null and no axis, the
+ * -Infinity the largest / smallest row sum; 2, -2 and 'nuc' the largest,
+ * smallest and summed singular values (svd: of a matrix only, not over two
+ * axes of a larger tensor). With ord null and no axis, the
  * Euclidean norm of x flattened, any rank. Integers are taken in float64,
  * as NumPy.
  */
@@ -115,7 +115,11 @@ function matrixNorm(v: TensorVariable, ord: NormOrder, rowAxis: number, colAxis:
     return reshapeKept(pick(sums, { axis: other > summed ? other - 1 : other }), v.ndim, both, keepdims);
   }
   if (ord === 2 || ord === -2 || ord === 'nuc') {
-    throw new TypeError(`norm: ord ${ordText} of a matrix needs its singular values, which sym does not compute; use 'fro', 1, -1, Infinity or -Infinity`);
+    // the largest, smallest or summed singular values (svd works on one matrix: no batch axes)
+    if (v.ndim !== 2) throw new TypeError(`norm: ord ${ordText} over two axes needs the singular values of each matrix, and svd takes a matrix; got ${v} of ${v.ndim} dimensions`);
+    const s = svd(v, { computeUv: false });
+    const r = ord === 2 ? T.max(s) : ord === -2 ? T.min(s) : T.sum(s);
+    return reshapeKept(r, v.ndim, both, keepdims);
   }
   throw new RangeError(`norm: invalid norm order ${ordText} for matrices; expected null, 'fro', 'nuc', 1, -1, 2, -2, Infinity or -Infinity`);
 }

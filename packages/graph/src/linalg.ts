@@ -8,6 +8,7 @@ import { checkOptionNames } from './options.js';
 import type { TensorVariable } from './variable.js';
 import { QR, QR_MODES, type QRMode } from './ops/linalg-qr.js';
 import { Eigh } from './ops/linalg-eigh.js';
+import { SVD } from './ops/linalg-svd.js';
 import { allocDiag, extractDiag, matrixPower, norm } from './linalg-norms.js';
 import { Cholesky, Det, MatrixInverse, SOLVE_STRUCTURES, Solve, type SolveStructure } from './ops/linalg.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
@@ -182,8 +183,44 @@ export function eigvalsh(a: TensorLike, UPLO: 'L' | 'U' = 'L'): TensorVariable {
   return eigh(a, UPLO)[0];
 }
 
-/** `T.nlinalg`: Theano's `theano.tensor.nlinalg` (matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag, qr, eigh, eigvalsh). */
-export const nlinalg = { matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag, qr, eigh, eigvalsh } as const;
+export interface SVDOptions {
+  /** U (m, m) and V^H (n, n) rather than (m, k) and (k, n), k = min(m, n). Default true (NumPy's). */
+  readonly fullMatrices?: boolean;
+  /** Return [U, s, V^H]; false: the singular values alone. Default true. */
+  readonly computeUv?: boolean;
+}
+
+/**
+ * NumPy's `linalg.svd(a, full_matrices, compute_uv)` (Theano's
+ * `nlinalg.svd`): [U, s, Vh] with a = U diag(s) Vh and s descending, or s
+ * alone with `computeUv: false`. By one-sided Jacobi; a pair of singular
+ * vectors' sign is not LAPACK's (neither is unique), and a zero singular
+ * value's column of U is 0 rather than a unit vector. No gradient (Theano's
+ * SVD has none).
+ */
+export function svd(a: TensorLike, options: SVDOptions & { readonly computeUv: false }): TensorVariable;
+export function svd(a: TensorLike, options?: SVDOptions): [TensorVariable, TensorVariable, TensorVariable];
+export function svd(a: TensorLike, options: SVDOptions = {}): TensorVariable | [TensorVariable, TensorVariable, TensorVariable] {
+  checkOptionNames(options, 'svd', ['fullMatrices', 'computeUv']);
+  const outs = applyNode(new SVD(options.fullMatrices ?? true, options.computeUv ?? true), [asTensor(a, 'svd')]).outputs;
+  return outs.length === 1 ? outs[0]! : [outs[0]!, outs[1]!, outs[2]!];
+}
+
+/**
+ * NumPy's `linalg.pinv(a, rcond = 1e-15)` (Theano's `pinv`): the
+ * Moore-Penrose pseudo-inverse through the reduced SVD, singular values at
+ * or below rcond times the largest treated as zero.
+ */
+export function pinv(a: TensorLike, rcond = 1e-15): TensorVariable {
+  if (typeof rcond !== 'number' || Number.isNaN(rcond)) throw new TypeError(`pinv: rcond must be a number, got ${String(rcond)}`);
+  const [u, s, vh] = svd(a, { fullMatrices: false });
+  const keep = T.gt(s, T.mul(T.max(s), rcond));
+  const inverse = T.switch_(keep, T.trueDiv(1, T.switch_(keep, s, 1)), 0);
+  return T.dot(T.mul(vh.T, T.dimshuffle(inverse, ['x', 0])), u.T);
+}
+
+/** `T.nlinalg`: Theano's `theano.tensor.nlinalg` (matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag, qr, eigh, eigvalsh, svd, pinv). */
+export const nlinalg = { matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag, qr, eigh, eigvalsh, svd, pinv } as const;
 
 /** `T.slinalg`: Theano's `theano.tensor.slinalg` (cholesky, solve and its triangular and symmetric forms). */
 export const slinalg = { cholesky, solve, solveLowerTriangular, solveUpperTriangular, solveSymmetric, solveTriangular } as const;

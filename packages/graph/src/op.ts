@@ -53,6 +53,7 @@ export type OpKind =
   | 'Solve'
   | 'QR'
   | 'Eigh'
+  | 'SVD'
   | 'HostOp'
   | 'Gradient'
   | 'Custom';

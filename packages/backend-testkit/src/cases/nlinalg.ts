@@ -79,6 +79,8 @@ const CASES: readonly LinalgCase[] = [
   // eigh reads one triangle of the general matrix; an eigenvector's sign is not unique, |V| is
   { op: 'eigh', label: 'eigh w', kind: 'general', sizes: [0, 1, 2, 5, 33], build: (a) => T.nlinalg.eigh(a)[0] },
   { op: 'eigh', label: 'eigh |V|', kind: 'general', sizes: [1, 5, 33], build: (a) => T.abs(T.nlinalg.eigh(a)[1]) },
+  { op: 'svd', label: 'svd s', kind: 'general', sizes: [0, 1, 2, 5, 33], build: (a) => T.nlinalg.svd(a, { computeUv: false }) },
+  { op: 'svd', label: 'pinv', kind: 'general', sizes: [5], build: (a) => T.nlinalg.pinv(a) },
   { op: 'eigh', label: "eigh UPLO 'U' |V|", kind: 'general', sizes: [6], transposed: true, build: (a) => T.abs(T.nlinalg.eigh(a, 'U')[1]) },
 ];
 
@@ -131,6 +133,19 @@ function compositions(dtype: DType): OpCase[] {
         inputs: [a],
         outputs: [...T.nlinalg.qr(a, 'complete'), ...T.nlinalg.qr(a.T)],
         labels: ['Q complete', 'R complete', 'Q of A.T', 'R of A.T'],
+        values: (rng) => [rhs(rng, [7, 4], dtype)],
+      },
+    },
+    {
+      group: 'nlinalg',
+      // a pair of singular vectors' sign is not unique: |U| and |Vh| are
+      name: `svd full and reduced ${dtype}: (7, 4) and its transpose`,
+      op: 'svd',
+      dtype,
+      graph: {
+        inputs: [a],
+        outputs: [...T.nlinalg.svd(a).map((o, i) => (i === 1 ? o : T.abs(o))), ...T.nlinalg.svd(a.T, { fullMatrices: false }).map((o, i) => (i === 1 ? o : T.abs(o)))],
+        labels: ['|U| full', 's', '|Vh| full', '|U| of A.T', 's of A.T', '|Vh| of A.T'],
         values: (rng) => [rhs(rng, [7, 4], dtype)],
       },
     },

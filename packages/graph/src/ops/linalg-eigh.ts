@@ -31,7 +31,7 @@ const fcmp = (op: ScalarOpName, a: ScalarExpr, b: ScalarExpr): ScalarExpr => ({ 
 
 /** One int32 buffer of partners per round and program (the same data for every sweep). */
 const partnerBuffers = new WeakMap<LowerContext, Map<string, TensorView>>();
-function partners(ctx: LowerContext, N: number, r: number): TensorView {
+export function partners(ctx: LowerContext, N: number, r: number): TensorView {
   let m = partnerBuffers.get(ctx);
   if (!m) partnerBuffers.set(ctx, (m = new Map()));
   const key = `${N}:${r}`;
@@ -102,25 +102,24 @@ function lowerJacobi(ctx: LowerContext, A: TensorView, n: number, d: DType, lowe
 }
 
 /**
- * The eigenpairs sorted by eigenvalue (ties by index): each eigenvalue's
- * rank counted (one reduction), the rank inverted into the order (another),
- * then w and V's columns gathered in that order.
+ * The order that sorts the n values of `values` ascending (descending with
+ * `descending`), ties by index: each value's rank counted (one reduction),
+ * then the ranks inverted into the order (another); an int32 (n,) buffer.
  */
-function lowerSortPairs(ctx: LowerContext, a: BufferView, v: BufferView, n: number, d: DType): [TensorView, TensorView] {
-  const diag: BufferView = { ...a, shape: [n], strides: [n + 1] };
+export function lowerOrder(ctx: LowerContext, values: BufferView, n: number, descending: boolean): BufferView {
   const idx = ctx.range(n);
   const rowOf = (x: BufferView): BufferView => ({ ...x, shape: [n, n], strides: [x.strides[0]!, 0] });
   const colOf = (x: BufferView): BufferView => ({ ...x, shape: [n, n], strides: [0, x.strides[0]!] });
   const rank = ctx.reduce({
-    inputs: [rowOf(diag), colOf(diag), rowOf(idx), colOf(idx)],
+    inputs: [rowOf(values), colOf(values), rowOf(idx), colOf(idx)],
     shape: [n, n],
     axes: [1],
     reducer: 'sum',
     acc: 'int32',
     out: 'int32',
-    build: ([wi, wj, i, j]) => ix.select(ix.or(fcmp('lt', wj!, wi!), ix.and(fcmp('eq', wj!, wi!), ix.lt(j!, i!))), ix.int(1), ix.int(0), 'int32'),
+    build: ([wi, wj, i, j]) => ix.select(ix.or(fcmp(descending ? 'gt' : 'lt', wj!, wi!), ix.and(fcmp('eq', wj!, wi!), ix.lt(j!, i!))), ix.int(1), ix.int(0), 'int32'),
   });
-  const order = ctx.reduce({
+  return ctx.reduce({
     inputs: [rowOf(idx), colOf(rank), colOf(idx)],
     shape: [n, n],
     axes: [1],
@@ -129,6 +128,11 @@ function lowerSortPairs(ctx: LowerContext, a: BufferView, v: BufferView, n: numb
     out: 'int32',
     build: ([r, rk, i]) => ix.select(ix.eq(rk!, r!), i!, ix.int(0), 'int32'),
   });
+}
+
+/** The eigenpairs sorted by eigenvalue (ties by index): w and V's columns gathered in lowerOrder's order. */
+function lowerSortPairs(ctx: LowerContext, a: BufferView, v: BufferView, n: number, d: DType): [TensorView, TensorView] {
+  const order = lowerOrder(ctx, { ...a, shape: [n], strides: [n + 1] }, n, false);
   const w = ctx.indexed([n], d, [a, order], (at, index) => {
     const k = ix.clampIndex(at(1, [index(0)]), n);
     return at(0, [k, k]);

@@ -35,7 +35,7 @@ export type QRMode = 'reduced' | 'complete' | 'r';
 export const QR_MODES: readonly QRMode[] = ['reduced', 'complete', 'r'];
 
 /** The Householder vectors u_j (scaled so that H_j = I - u_j u_j^T) and R before its lower part is cleared, in float64. */
-function householderRef(A: Float64Array, m: number, n: number): { R: Float64Array; us: Float64Array[] } {
+export function householderRef(A: Float64Array, m: number, n: number): { R: Float64Array; us: Float64Array[] } {
   let R = A;
   const us: Float64Array[] = [];
   for (let j = 0; j < Math.min(m, n); j++) {
@@ -63,7 +63,7 @@ function householderRef(A: Float64Array, m: number, n: number): { R: Float64Arra
 }
 
 /** H_1 ... H_k applied to the identity's first q columns (m x q), last reflection first. */
-function accumulateRef(us: readonly Float64Array[], m: number, q: number): Float64Array {
+export function accumulateRef(us: readonly Float64Array[], m: number, q: number): Float64Array {
   let Y = new Float64Array(m * q);
   for (let i = 0; i < Math.min(m, q); i++) Y[i * q + i] = 1;
   for (let j = us.length - 1; j >= 0; j--) {
@@ -91,7 +91,7 @@ function upperRows(R: Float64Array, rows: number, n: number): Float64Array {
 const asRow = (x: BufferView, m: number, n: number): BufferView => ({ ...x, shape: [m, n], strides: [0, x.strides[0]!] });
 const asColumn = (x: BufferView, m: number, n: number): BufferView => ({ ...x, shape: [m, n], strides: [x.strides[0]!, 0] });
 
-function lowerHouseholder(ctx: LowerContext, A: TensorView, m: number, n: number, d: DType): { R: TensorView; us: BufferView[] } {
+export function lowerHouseholder(ctx: LowerContext, A: TensorView, m: number, n: number, d: DType): { R: TensorView; us: BufferView[] } {
   const { acc } = reduceDTypes('sum', d);
   let R: BufferView = ctx.indexed([m, n], d, [A], (at, index) => ix.castTo(at(0, [index(0), index(1)]), d));
   const us: BufferView[] = [];
@@ -126,7 +126,7 @@ function lowerHouseholder(ctx: LowerContext, A: TensorView, m: number, n: number
   return { R, us };
 }
 
-function lowerAccumulate(ctx: LowerContext, us: readonly BufferView[], m: number, q: number, d: DType): TensorView {
+export function lowerAccumulate(ctx: LowerContext, us: readonly BufferView[], m: number, q: number, d: DType): TensorView {
   const { acc } = reduceDTypes('sum', d);
   let Y: BufferView = ctx.indexed([m, q], d, [], (_at, index) => ix.select(ix.eq(index(0), index(1)), fconst(1, d), fconst(0, d), d));
   for (let j = us.length - 1; j >= 0; j--) {
