@@ -62,6 +62,11 @@ describe('gradients against finite differences', () => {
     expect(() => grad(T.sum(T.nlinalg.svd(a)[1]), a)).toThrow(/SVD\{full_matrices=true, compute_uv=true\} has no gradient \(Theano's SVD has none\)/);
     expect(() => grad(T.sum(T.nlinalg.pinv(a)), a)).toThrow(/SVD\{full_matrices=false, compute_uv=true\} has no gradient/);
   });
+  it('tensorinv and tensorsolve (through the inverse and the solve)', async () => {
+    const a = randomMatrix(6, 60);
+    await verifyGrad((x) => T.nlinalg.tensorinv(T.reshape(x, [2, 3, 6]), 2), [a]);
+    await verifyGrad((x, b) => T.nlinalg.tensorsolve(T.reshape(x, [2, 3, 2, 3]), T.reshape(b, [2, 3])), [a, vector(6, 61)]);
+  });
   it('solve, general: with a vector b and with a matrix b', async () => {
     await verifyGrad((a, b) => T.slinalg.solve(a, b), [randomMatrix(4, 8), vector(4, 9)]);
     await verifyGrad((a, b) => T.slinalg.solve(a, b), [randomMatrix(4, 10), randomMatrix(4, 11, { cols: 3, shift: 0 })]);

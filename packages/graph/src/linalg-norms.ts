@@ -11,7 +11,8 @@ import type { TensorVariable } from './variable.js';
 import { lengthOf } from './axes.js';
 // a cycle (tensor.ts re-exports linalg.ts, which re-exports this file): used only inside functions
 import * as T from './tensor.js';
-import { matrixInverse, svd } from './linalg.js';
+import { matrixInverse, solve, svd } from './linalg.js';
+import type { Length } from './ops/alloc.js';
 
 /**
  * NumPy's `linalg.matrix_power(M, n)` (Theano's `matrix_power`): M times
@@ -134,4 +135,72 @@ export function allocDiag(x: TensorLike, offset = 0): TensorVariable {
   const v = asTensor(x, 'allocDiag');
   if (v.ndim !== 1) throw new TypeError(`allocDiag: x must be a vector, got ${v} of type ${v.type} (${v.ndim} dimensions)`);
   return T.diag(v, offset);
+}
+
+const product = (xs: readonly Length[]): Length => xs.reduce<Length>((acc, x) => (typeof acc === 'number' && typeof x === 'number' ? acc * x : T.mul(acc, x)), 1);
+
+/**
+ * NumPy's `linalg.tensorinv(a, ind = 2)` (Theano's `tensorinv`): the
+ * inverse of a read as a matrix of its first `ind` axes by its others,
+ * shaped a.shape[ind:] + a.shape[:ind], so that tensordot(tensorinv(a), a, ind)
+ * is the identity. The two products of lengths must be equal.
+ */
+export function tensorinv(x: TensorLike, ind = 2): TensorVariable {
+  const a = asTensor(x, 'tensorinv');
+  if (!Number.isInteger(ind) || ind <= 0 || ind >= a.ndim) throw new RangeError(`tensorinv: ind must be an integer from 1 to ${a.ndim - 1} (a has ${a.ndim} dimensions), got ${ind}`);
+  const lengths = range(a.ndim).map((d) => lengthOf(a, d));
+  const [rows, cols] = [product(lengths.slice(0, ind)), product(lengths.slice(ind))];
+  if (typeof rows === 'number' && typeof cols === 'number' && rows !== cols) {
+    throw new RangeError(`tensorinv: the product of a's first ${ind} lengths (${rows}) must equal that of the others (${cols}); a is ${a} of shape (${a.staticShape.join(', ')})`);
+  }
+  return T.reshape(matrixInverse(T.reshape(a, [rows, cols])), [...lengths.slice(ind), ...lengths.slice(0, ind)]);
+}
+
+/**
+ * NumPy's `linalg.tensorsolve(a, b, axes)` (Theano's `tensorsolve`): x with
+ * tensordot(a, x, x.ndim) = b, x of shape a.shape[b.ndim:] (after the axes
+ * `axes` of a are moved to the end).
+ */
+export function tensorsolve(x: TensorLike, y: TensorLike, axes: readonly number[] | null = null): TensorVariable {
+  let a = asTensor(x, 'tensorsolve: a');
+  const b = asTensor(y, 'tensorsolve: b');
+  if (axes !== null) {
+    const moved = axes.map((k) => (k < 0 ? k + a.ndim : k));
+    if (moved.some((k) => !Number.isInteger(k) || k < 0 || k >= a.ndim)) throw new RangeError(`tensorsolve: axes ${JSON.stringify(axes)} out of range for a of ${a.ndim} dimensions`);
+    a = T.transpose(a, [...range(a.ndim).filter((d) => !moved.includes(d)), ...moved]);
+  }
+  if (b.ndim >= a.ndim) throw new TypeError(`tensorsolve: b must have fewer dimensions than a, got a of ${a.ndim} and b of ${b.ndim}`);
+  const lengths = range(a.ndim).map((d) => lengthOf(a, d));
+  const xShape = lengths.slice(b.ndim);
+  const n = product(xShape);
+  const rows = product(lengths.slice(0, b.ndim));
+  if (typeof rows === 'number' && typeof n === 'number' && rows !== n) {
+    throw new RangeError(`tensorsolve: prod(a.shape[b.ndim:]) (${n}) must equal prod(a.shape[:b.ndim]) (${rows}), as NumPy requires`);
+  }
+  return T.reshape(solve(T.reshape(a, [rows, n]), T.flatten(b)), xShape);
+}
+
+/**
+ * NumPy's `linalg.lstsq(a, b, rcond)` (Theano's `lstsq`): [x, residuals,
+ * rank, s], x minimising ||b - a x|| (the smallest such x when a is rank
+ * deficient), through the SVD with singular values at or below rcond times
+ * the largest cut (rcond's default, as NumPy's: eps of the dtype times
+ * max(m, n)). residuals are the squared norms of b - a x per column of b
+ * ((1,) for a vector b), always: NumPy returns an empty array when rank < n
+ * or m <= n, a shape no graph can know in advance. rank is int64.
+ */
+export function lstsq(x: TensorLike, y: TensorLike, rcond: number | null = null): [TensorVariable, TensorVariable, TensorVariable, TensorVariable] {
+  const a = asTensor(x, 'lstsq: a');
+  const b = asTensor(y, 'lstsq: b');
+  if (a.ndim !== 2) throw new TypeError(`lstsq: a must be a matrix (2 dimensions), got ${a} of type ${a.type}`);
+  if (b.ndim !== 1 && b.ndim !== 2) throw new TypeError(`lstsq: b must be a vector or a matrix, got ${b} of type ${b.type}`);
+  const [u, s, vh] = svd(a, { fullMatrices: false });
+  const eps = s.dtype === 'float32' ? 2 ** -23 : 2 ** -52;
+  const cut = rcond === null ? T.mul(T.max(s), T.mul(T.maximum(lengthOf(a, 0), lengthOf(a, 1)), eps)) : T.mul(T.max(s), rcond);
+  const keep = T.gt(s, cut);
+  const inverse = T.switch_(keep, T.trueDiv(1, T.switch_(keep, s, 1)), 0);
+  const solution = T.dot(T.mul(vh.T, T.dimshuffle(inverse, ['x', 0])), T.dot(u.T, b));
+  const residual = T.sub(b, T.dot(a, solution));
+  const residuals = b.ndim === 1 ? T.reshape(T.sum(T.sqr(residual)), [1]) : T.sum(T.sqr(residual), { axis: 0 });
+  return [solution, residuals, T.sum(T.cast(keep, 'int64')), s];
 }

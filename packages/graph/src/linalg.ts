@@ -9,7 +9,7 @@ import type { TensorVariable } from './variable.js';
 import { QR, QR_MODES, type QRMode } from './ops/linalg-qr.js';
 import { Eigh } from './ops/linalg-eigh.js';
 import { SVD } from './ops/linalg-svd.js';
-import { allocDiag, extractDiag, matrixPower, norm } from './linalg-norms.js';
+import { allocDiag, extractDiag, lstsq, matrixPower, norm, tensorinv, tensorsolve } from './linalg-norms.js';
 import { Cholesky, Det, MatrixInverse, SOLVE_STRUCTURES, Solve, type SolveStructure } from './ops/linalg.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from './tensor.js';
@@ -219,8 +219,8 @@ export function pinv(a: TensorLike, rcond = 1e-15): TensorVariable {
   return T.dot(T.mul(vh.T, T.dimshuffle(inverse, ['x', 0])), u.T);
 }
 
-/** `T.nlinalg`: Theano's `theano.tensor.nlinalg` (matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag, qr, eigh, eigvalsh, svd, pinv). */
-export const nlinalg = { matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag, qr, eigh, eigvalsh, svd, pinv } as const;
+/** `T.nlinalg`: Theano's `theano.tensor.nlinalg` (matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag, qr, eigh, eigvalsh, svd, pinv, lstsq, tensorinv, tensorsolve). */
+export const nlinalg = { matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag, qr, eigh, eigvalsh, svd, pinv, lstsq, tensorinv, tensorsolve } as const;
 
 /** `T.slinalg`: Theano's `theano.tensor.slinalg` (cholesky, solve and its triangular and symmetric forms). */
 export const slinalg = { cholesky, solve, solveLowerTriangular, solveUpperTriangular, solveSymmetric, solveTriangular } as const;

@@ -122,3 +122,55 @@ describe('pinv matches numpy.linalg.pinv', () => {
     });
   }
 });
+
+interface TensorCase {
+  fn: 'tensorinv' | 'tensorsolve';
+  x: Arr;
+  b?: Arr;
+  ind?: number;
+  axes?: number[] | null;
+  result: Arr;
+}
+interface LstsqCase {
+  fn: 'lstsq';
+  x: Arr;
+  b: Arr;
+  result: { x: Arr; residuals: Arr; rank: number; s: Arr };
+}
+const input = (a: Arr, name: string) => T.tensor(a.dtype, a.shape.map(() => false), name);
+const value = (a: Arr) => sym.array(a.values, { dtype: a.dtype, shape: a.shape });
+
+describe('tensorinv, tensorsolve and lstsq match NumPy', () => {
+  for (const c of fixture.cases.filter((k): k is TensorCase => k.fn === 'tensorinv' || k.fn === 'tensorsolve')) {
+    it(`${c.fn}(${JSON.stringify(c.x.shape)}${c.b ? `, ${JSON.stringify(c.b.shape)}` : ''}, ${c.ind ?? JSON.stringify(c.axes)})`, async () => {
+      const a = input(c.x, 'a');
+      const b = c.b ? input(c.b, 'b') : undefined;
+      const out = c.fn === 'tensorinv' ? T.nlinalg.tensorinv(a, c.ind) : T.nlinalg.tensorsolve(a, b!, c.axes ?? null);
+      const f = sym.function(b ? [a, b] : [a], out, { mode: 'DebugMode' });
+      const got = (await (b ? f(value(c.x), value(c.b!)) : f(value(c.x)))) as sym.NDArray;
+      close(got, c.result, 1e-13 * Math.max(1, ...c.result.values.map(Math.abs)));
+    });
+  }
+  for (const c of fixture.cases.filter((k): k is LstsqCase => k.fn === 'lstsq')) {
+    it(`lstsq(${c.x.dtype} ${JSON.stringify(c.x.shape)}, ${JSON.stringify(c.b.shape)}), rank ${c.result.rank}`, async () => {
+      const a = input(c.x, 'a');
+      const b = input(c.b, 'b');
+      const outs = T.nlinalg.lstsq(a, b);
+      const f = sym.function([a, b], outs, { mode: 'DebugMode' });
+      const [x, residuals, rank, s] = (await f(value(c.x), value(c.b))) as sym.NDArray[];
+      const tol = (x!.dtype === 'float32' ? 2e-6 : 1e-13) * 16 * Math.max(1, ...c.result.x.values.map(Math.abs));
+      close(x!, c.result.x, tol);
+      close(s!, c.result.s, tol);
+      expect([rank!.dtype, rank!.item()]).toEqual(['int64', c.result.rank]);
+      // NumPy's residuals are empty unless the rank is full and a is tall; sym gives them always
+      if (c.result.residuals.values.length > 0) close(residuals!, c.result.residuals, tol);
+      else expect(residuals!.shape).toEqual([c.b.shape.length === 1 ? 1 : c.b.shape[1]!]);
+    });
+  }
+  it('refuse shapes NumPy refuses', () => {
+    expect(() => T.nlinalg.tensorinv(T.dmatrix('m'), 2)).toThrow(/tensorinv: ind must be an integer from 1 to 1 \(a has 2 dimensions\), got 2/);
+    expect(() => T.nlinalg.tensorinv(T.reshape(T.dvector('v'), [2, 3, 4]), 1)).toThrow(/tensorinv: the product of a's first 1 lengths \(2\) must equal that of the others \(12\)/);
+    expect(() => T.nlinalg.tensorsolve(T.dmatrix('a'), T.dmatrix('b'))).toThrow(/tensorsolve: b must have fewer dimensions than a, got a of 2 and b of 2/);
+    expect(() => T.nlinalg.lstsq(T.dvector('a'), T.dvector('b'))).toThrow(/lstsq: a must be a matrix \(2 dimensions\), got a/);
+  });
+});
