@@ -138,4 +138,11 @@ describe('the batched pass (jacobian) agrees with one gradient per element', () 
     await check((w) => T.slinalg.cholesky(w), s);
     await check((w) => T.slinalg.cholesky(w, { lower: false }), s);
   });
+  it('eigh (eigenvalues, eigenvectors, both triangles) and matrixPower', async () => {
+    const a = randomMatrix(3, 36, { shift: 0 });
+    await check((w) => T.nlinalg.eigh(w)[0], a);
+    await check((w) => T.nlinalg.eigh(w)[1], a);
+    await check((w) => T.nlinalg.eigh(w, 'U')[1].add(T.dimshuffle(T.nlinalg.eigh(w, 'U')[0], ['x', 0])), a);
+    await check((w) => T.nlinalg.matrixPower(w, -3), randomMatrix(3, 37));
+  });
 });
