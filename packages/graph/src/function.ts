@@ -27,7 +27,7 @@ import { HostStages } from './host-stage.js';
 import { NO_STATICS, checkCallIndices, emptyUnlaunched, evictPlans, planBytes, sameShapes, type Plan } from './plan.js';
 import { makeProfile, now, runProfiled, runProfiledSync, type FunctionProfile, type KernelTiming } from './profile.js';
 import { copiedOptions, type CopyOptions } from './function-copy.js';
-import { checkShapeClaims, shapeClaims, type ShapeClaim } from './shape-claims.js';
+import { checkShapeClaims } from './shape-claims.js';
 
 export { In, InputSpec, type Pairs } from './function-args.js';
 
@@ -89,8 +89,6 @@ export class CompiledFunction {
   /** Outputs after givens, then update expressions, before rewriting. */
   readonly #graph: readonly TensorVariable[];
   #rewritten: readonly TensorVariable[] | undefined;
-  /** The input lengths the graph claims (shape-claims.ts), checked when a program is made. */
-  #shapeClaims: readonly ShapeClaim[] | undefined;
   readonly outputCount: number;
   readonly updated: readonly TensorSharedVariable[];
   /** Shared variables the graph reads: implicit inputs. */
@@ -214,9 +212,7 @@ export class CompiledFunction {
    */
   get graphOutputs(): readonly TensorVariable[] {
     if (this.#rewritten) return this.#rewritten;
-    if (!optimizer) return this.#graph;
-    this.#rewritten = optimizer.rewriteGraph(this.#graph, this.mode, this.#optimizerOptions);
-    return this.#rewritten;
+    return optimizer ? (this.#rewritten = optimizer.rewriteGraph(this.#graph, this.mode, this.#optimizerOptions)) : this.#graph;
   }
 
   /**
@@ -263,8 +259,7 @@ export class CompiledFunction {
 
   #makeProgram(values: readonly NDArray[], sharedShapes: readonly (readonly number[])[], backend?: Backend, kernels = backend?.describe().kernels): Program {
     const keepAll = this.mode === 'DebugMode' || this.mode === 'NanGuardMode';
-    const slots = new Map<TensorVariable, number>([...this.inputs.map((s, i): [TensorVariable, number] => [s.variable, i]), ...this.sharedInputs.map((s, j): [TensorVariable, number] => [s, this.inputs.length + j])]);
-    checkShapeClaims((this.#shapeClaims ??= shapeClaims(this.#graph, slots)), [...values.map((v) => v.shape), ...sharedShapes]);
+    checkShapeClaims(this.#graph, [...this.inputs.map((s) => s.variable), ...this.sharedInputs], [...values.map((v) => v.shape), ...sharedShapes]);
     let program = schedule({
       inputs: [...this.inputs.map((s) => s.variable), ...this.sharedInputs],
       inputShapes: [...values.map((v) => v.shape), ...sharedShapes],

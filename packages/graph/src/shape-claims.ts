@@ -42,8 +42,17 @@ export function shapeClaims(graph: readonly TensorVariable[], slotOf: ReadonlyMa
   return claims;
 }
 
-/** Raise the error of the first claim the call's input shapes (by slot) do not meet. */
-export function checkShapeClaims(claims: readonly ShapeClaim[], shapes: readonly (readonly number[])[]): void {
+/** Each function's graph's claims, found at its first program. */
+const claimsOf = new WeakMap<readonly TensorVariable[], readonly ShapeClaim[]>();
+
+/**
+ * Raise the error of the first claim of `graph` (a function's outputs and
+ * updates before rewriting) that the call's input shapes do not meet;
+ * `inputs` and `shapes`: the explicit inputs, then the shared variables.
+ */
+export function checkShapeClaims(graph: readonly TensorVariable[], inputs: readonly TensorVariable[], shapes: readonly (readonly number[])[]): void {
+  let claims = claimsOf.get(graph);
+  if (!claims) claimsOf.set(graph, (claims = shapeClaims(graph, new Map(inputs.map((v, i) => [v, i])))));
   for (const c of claims) {
     const shape = shapes[c.slot]!;
     if (shape[c.axis] !== c.length) throw new RangeError(c.describe(shape));
