@@ -13,6 +13,7 @@ import { apply1, asTensor, constant, type TensorLike } from './op.js';
 import { TensorVariable } from './variable.js';
 import { MatchLength } from './ops/shape.js';
 import { nameInError } from './error-names.js';
+import { checkedIndex, indexName } from './ops/check-index.js';
 import { reduceDTypes } from './ops/reduce.js';
 import { dotDTypes } from './ops/dot.js';
 import { BATCHED_DOT } from './ops/batched-dot.js';
@@ -405,15 +406,20 @@ export function cumprod(x: TensorLike, axis: number | null = null): TensorVariab
 /**
  * Theano's `extra_ops.to_one_hot(y, nb_class, dtype)`: one row per label
  * of the integer vector y, with a 1 in column y[i] and zeros elsewhere
- * (floatX by default). A label outside [0, nbClass) gives a row of zeros
- * (Theano's raises an index error).
+ * (floatX by default). Theano's sets `ret[arange(n), y] = 1`, so a label
+ * indexes the columns as any index does: a negative one counts from the
+ * end, and one outside [-nbClass, nbClass) is NumPy's IndexError where the
+ * labels' values are on the host (an input, a shared variable); computed
+ * labels out of range give a row of zeros.
  */
 export function toOneHot(y: TensorLike, nbClass: Length, dtype: DType = config.floatX): TensorVariable {
   const v = asTensor(y, 'toOneHot: y');
   if (v.ndim !== 1 || !isInt(v.dtype)) throw new TypeError(`toOneHot: y must be an integer vector of class indices, got ${v} of type ${v.type}`);
   if (!isDType(dtype)) throw new TypeError(`toOneHot: unknown dtype ${JSON.stringify(dtype)}`);
   const classes = T.arange(checkLength('toOneHot: nbClass', nbClass));
-  return T.cast(T.eq(T.dimshuffle(v, [0, 'x']), T.dimshuffle(classes, ['x', 0])), dtype);
+  const labels = checkedIndex(v, classes, 0, () => `toOneHot(${indexName(v)}, ${typeof nbClass === 'number' ? nbClass : String(nbClass)})`, () => 'the classes');
+  const wrapped = T.switch(T.lt(labels, 0), T.add(labels, T.shape(classes)[0]!), labels);
+  return T.cast(T.eq(T.dimshuffle(wrapped, [0, 'x']), T.dimshuffle(classes, ['x', 0])), dtype);
 }
 
 // ---------------------------------------------------------------- elementwise

@@ -84,8 +84,16 @@ describe('toOneHot', () => {
     expect(T.toOneHot(i32([1]), 2, 'int8').dtype).toBe('int8');
   });
 
-  it('gives a row of zeros for a label out of range, and takes a symbolic class count', () => {
-    expect(value(T.toOneHot(i32([3, -1]), 3))).toEqual([[0, 0, 0], [0, 0, 0]]);
+  it("reads a label as Theano's ret[arange(n), y] = 1 does: a negative one from the end, one out of range NumPy's IndexError; takes a symbolic class count", () => {
+    expect(value(T.toOneHot(i32([2, -1, -3]), 3))).toEqual([[0, 0, 1], [0, 0, 1], [1, 0, 0]]);
+    expect(() => T.toOneHot(i32([0, 3]), 3)).toThrow(
+      "toOneHot([0,3], 3): index 3 ([0,3][1]) is out of bounds for axis 0 with size 3, indexing the classes of shape (3,) (NumPy's IndexError)",
+    );
+    const labels = T.ivector('labels');
+    const f = sym.function([labels], T.toOneHot(labels, 4));
+    expect(() => f.sync(arr([1, -5], 'int32'))).toThrow(/toOneHot\(labels, 4\): index -5 \(labels\[1\]\) is out of bounds for axis 0 with size 4/);
+    // computed labels are not checked: one out of range gives a row of zeros
+    expect(run([labels], T.toOneHot(labels.add(1), 2, 'int8'), arr([0, 1], 'int32')).toArray()).toEqual([[0, 1], [0, 0]]);
     const y = T.ivector('y');
     const k = T.iscalar('k');
     expect(run([y, k], T.toOneHot(y, k, 'float64'), arr([1, 0], 'int32'), sym.array(2, { dtype: 'int32' })).toArray()).toEqual([[0, 1], [1, 0]]);

@@ -172,19 +172,19 @@ const passesThrough = (v: TensorVariable): boolean => PASS_THROUGH.has(v.owner!.
 
 /**
  * idx, checked to index x along `axis` (`what`: the indexing as the user
- * wrote it, `emb[idxs]`): a CheckIndex where idx is a leaf's values (a
+ * wrote it, `emb[idxs]`; `xName`: x as the error names it): a CheckIndex where idx is a leaf's values (a
  * function input, a shared variable, a constant), a view or a window of
  * them, or them cast; a constant is checked now where x's length is known.
  * An index computed by other ops is returned as it is: kernels compute it,
  * and clamp it.
  */
-export function checkedIndex(idx: TensorVariable, x: TensorVariable, axis: number, what: () => string): TensorVariable {
+export function checkedIndex(idx: TensorVariable, x: TensorVariable, axis: number, what: () => string, xName: () => string = () => nameInError(x)): TensorVariable {
   // not an integer index: the indexing op refuses it, naming it
   if (!isInt(idx.dtype)) return idx;
   let leaf = idx;
   while (leaf.owner && passesThrough(leaf)) leaf = leaf.owner.inputs[0]!;
   if (leaf.owner) return idx;
-  const describe = indexErrorText(what, () => indexName(idx), () => nameInError(x), axis);
+  const describe = indexErrorText(what, () => indexName(idx), xName, axis);
   const n = x.staticShape[axis];
   if (idx instanceof TensorConstant && n !== null && n !== undefined) {
     const v = idx.value;
