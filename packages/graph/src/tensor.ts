@@ -488,7 +488,8 @@ export type { BatchNormAxes, BatchNormTestOptions, BatchNormTrainOptions } from 
 // ---------------------------------------------------------------- linear algebra
 
 export { nlinalg, slinalg, tril, triu } from './linalg.js';
-export type { CholeskyOptions, SolveOptions } from './linalg.js';
+export type { CholeskyOptions, SolveOptions, SVDOptions } from './linalg.js';
+export type { NormOrder } from './linalg-norms.js';
 
 // ---------------------------------------------------------------- signal
 
