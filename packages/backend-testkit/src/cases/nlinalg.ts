@@ -76,10 +76,11 @@ const CASES: readonly LinalgCase[] = [
   { op: 'solve', label: 'solveUpperTriangular', kind: 'upper', sizes: [5, 33], b: 'vector', build: (a, b) => T.slinalg.solveUpperTriangular(a, b!) },
   { op: 'qr', label: 'qr R', kind: 'general', sizes: [0, 1, 5, 33], build: (a) => T.nlinalg.qr(a, 'r') },
   { op: 'qr', label: 'qr Q', kind: 'general', sizes: [1, 5, 33], build: (a) => T.nlinalg.qr(a)[0] },
-  // eigh reads one triangle of the general matrix; an eigenvector's sign is not unique, |V| is
-  { op: 'eigh', label: 'eigh w', kind: 'general', sizes: [0, 1, 2, 5, 33], build: (a) => T.nlinalg.eigh(a)[0] },
-  { op: 'eigh', label: 'eigh |V|', kind: 'general', sizes: [1, 5, 33], build: (a) => T.abs(T.nlinalg.eigh(a)[1]) },
-  { op: 'svd', label: 'svd s', kind: 'general', sizes: [0, 1, 2, 5, 33], build: (a) => T.nlinalg.svd(a, { computeUv: false }) },
+  // eigh reads one triangle of the general matrix; an eigenvector's sign is not unique, |V| is. Sizes to 12: Jacobi's
+  // sweeps make n = 33 some 1000 to 3000 launches, seconds of compiling on a slow backend for no other path
+  { op: 'eigh', label: 'eigh w', kind: 'general', sizes: [0, 1, 2, 5, 12], build: (a) => T.nlinalg.eigh(a)[0] },
+  { op: 'eigh', label: 'eigh |V|', kind: 'general', sizes: [1, 5, 12], build: (a) => T.abs(T.nlinalg.eigh(a)[1]) },
+  { op: 'svd', label: 'svd s', kind: 'general', sizes: [0, 1, 2, 5, 12], build: (a) => T.nlinalg.svd(a, { computeUv: false }) },
   { op: 'svd', label: 'pinv', kind: 'general', sizes: [5], build: (a) => T.nlinalg.pinv(a) },
   { op: 'eigh', label: "eigh UPLO 'U' |V|", kind: 'general', sizes: [6], transposed: true, build: (a) => T.abs(T.nlinalg.eigh(a, 'U')[1]) },
 ];
