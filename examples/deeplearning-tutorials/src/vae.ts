@@ -95,8 +95,9 @@ export class VAE {
     const z = mu.add(T.exp(logvar.mul(0.5)).mul(e));
     const y = this.decode(z);
     const reconstruction = T.mean(T.sum(T.nnet.binaryCrossentropy(y, x), 1));
-    // KL(N(mu, sigma^2) || N(0, 1)) summed over the latent dimensions
-    const kl = T.mean(T.sum(T.add(1, logvar).sub(T.sqr(mu)).sub(T.exp(logvar)), 1).mul(-0.5));
+    // KL(N(mu, sigma^2) || N(0, 1)) summed over the latent dimensions and the minibatch, divided by its rows
+    // in floatX (an int64 length would make the quotient float64, as Theano's)
+    const kl = T.sum(T.add(1, logvar).sub(T.sqr(mu)).sub(T.exp(logvar))).mul(-0.5).div(T.cast(x.shape[0]!, 'floatX'));
     return { cost: reconstruction.add(kl), reconstruction, kl, mu, logvar, eps: e };
   }
 }

@@ -94,7 +94,7 @@ declare module './variable.js' {
     readonly T: TensorVariable;
     reshape(shape: readonly (number | TensorVariable)[]): TensorVariable;
     flatten(ndim?: number): TensorVariable;
-    astype(dtype: DType): TensorVariable;
+    astype(dtype: DType | 'floatX'): TensorVariable;
     /** NumPy's `x.swapaxes(axis1, axis2)`. */
     swapaxes(axis1: number, axis2: number): TensorVariable;
     /** Theano's `x.squeeze()`: without its broadcastable dimensions (or only those of `axis`). */
@@ -166,7 +166,7 @@ Object.assign(P, {
   flatten(this: TensorVariable, n?: number) {
     return T.flatten(this, n);
   },
-  astype(this: TensorVariable, d: DType) {
+  astype(this: TensorVariable, d: DType | 'floatX') {
     return T.cast(this, d);
   },
   swapaxes(this: TensorVariable, a1: number, a2: number) {

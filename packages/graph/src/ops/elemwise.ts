@@ -11,6 +11,7 @@ import { TensorConstant, type StaticShape, type TensorVariable } from '../variab
 import type { LowerContext, TensorView } from '../lower.js';
 import { broadcastShapes, broadcastStrides, padLeft } from './broadcast.js';
 import { nameInError } from '../error-names.js';
+import { config } from '../config.js';
 
 export interface ElemwiseDTypes {
   readonly compute: DType;
@@ -185,10 +186,12 @@ function exactLiterals(vars: readonly TensorVariable[], from: number): TensorVar
   });
 }
 
-export function cast(x: TensorLike, dtype: DType): TensorVariable {
+/** `T.cast(x, dtype)`; `'floatX'` is config.floatX when the cast is made (Theano's cast resolves that name too). */
+export function cast(x: TensorLike, dtype: DType | 'floatX'): TensorVariable {
   const v = asTensor(x, 'cast');
-  if (v.dtype === dtype) return v;
-  return apply1(elemwiseOp('cast', dtype), [v]);
+  const to = dtype === 'floatX' ? config.floatX : dtype;
+  if (v.dtype === to) return v;
+  return apply1(elemwiseOp('cast', to), [v]);
 }
 
 /** Whether every element of `a` is the same value (-0 and 0 differ; NaN is one value), and `a` has one. */
