@@ -40,10 +40,20 @@ describe('gradients against finite differences', () => {
     for (const ord of [null, 'fro', 1, -1, Infinity, -Infinity] as const) await verifyGrad((a) => T.nlinalg.norm(a, ord), [m]);
     for (const ord of [null, 1, 3, Infinity] as const) await verifyGrad((v) => T.nlinalg.norm(v, ord), [vector(5, 41)]);
   });
-  it('qr has no gradient (Theano\'s QRFull has none): refused naming the op', () => {
+  it("qr: PyTensor's gradient (modes 'reduced' and 'r', tall and square A); 'complete' refused naming the op", async () => {
+    const tall = randomMatrix(5, 70, { cols: 3, shift: 1 });
+    const square = randomMatrix(4, 71);
+    for (const a of [tall, square]) {
+      await verifyGrad((x) => T.nlinalg.qr(x)[0], [a]);
+      await verifyGrad((x) => T.nlinalg.qr(x)[1], [a]);
+      await verifyGrad((x) => T.nlinalg.qr(x, 'r'), [a]);
+      await verifyGrad((x) => {
+        const [q, r] = T.nlinalg.qr(x);
+        return T.sum(T.sqr(q).mul(T.arange(T.shapeI(q, 1)))).add(T.sum(r.mul(r)));
+      }, [a]);
+    }
     const a = T.dmatrix('a');
-    expect(() => grad(T.sum(T.nlinalg.qr(a)[1]), a)).toThrow(/QR\{reduced\} is not differentiable with respect to its input 0 \(a \(TensorType\(float64, matrix\)\)\): QR\{reduced\} has no gradient \(Theano's QRFull has none\)/);
-    expect(() => grad(T.sum(T.nlinalg.qr(a, 'r')), a)).toThrow(/QR\{r\} has no gradient/);
+    expect(() => grad(T.sum(T.nlinalg.qr(a, 'complete')[0]), a)).toThrow(/QR\{complete\} is not differentiable with respect to its input 0 \(a \(TensorType\(float64, matrix\)\)\): QR\{complete\} has no gradient: the last m - n columns of a complete Q are not unique/);
   });
   it("eigh: Theano's EighGrad, through the eigenvalues, the eigenvectors and both, either triangle", async () => {
     // a random matrix (not symmetric: eigh reads one triangle, the other gets no gradient); distinct eigenvalues
@@ -144,5 +154,7 @@ describe('the batched pass (jacobian) agrees with one gradient per element', () 
     await check((w) => T.nlinalg.eigh(w)[1], a);
     await check((w) => T.nlinalg.eigh(w, 'U')[1].add(T.dimshuffle(T.nlinalg.eigh(w, 'U')[0], ['x', 0])), a);
     await check((w) => T.nlinalg.matrixPower(w, -3), randomMatrix(3, 37));
+    await check((w) => T.nlinalg.qr(w)[0], randomMatrix(3, 38));
+    await check((w) => T.nlinalg.qr(w, 'r'), randomMatrix(3, 39));
   });
 });

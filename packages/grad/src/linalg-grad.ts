@@ -16,7 +16,7 @@
  * and every matrix product acts on their last two; the solves there go
  * through the inverse, since Solve takes one matrix of right-hand sides.
  */
-import { Cholesky, Eigh, Solve, T, apply1, type SolveStructure, type TensorVariable } from '@sym/graph';
+import { Cholesky, Eigh, QR, Solve, T, apply1, type SolveStructure, type TensorVariable } from '@sym/graph';
 import type { GradContext, InputGrad } from './types.js';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -135,4 +135,28 @@ export function eighGrad({ node, gzs, nb }: GradContext): InputGrad[] {
   const g = lmul(v, T.dot(M!, v.T));
   const lower = (node.op as Eigh).UPLO === 'L';
   return [lower ? T.tril(g).add(mT(T.triu(g, 1))) : T.triu(g).add(mT(T.tril(g, -1)))];
+}
+
+/**
+ * qr, A = Q R (m >= n; modes 'reduced' and 'r'): with M = R gR^T - gQ^T Q
+ * and copyltu(M) its lower triangle mirrored onto the upper one,
+ * gA = (gQ + Q copyltu(M)) R^-T (Liao et al. 2019, PyTensor's QR gradient).
+ * Mode 'complete' has none: a complete Q's last m - n columns are not
+ * unique. A wide A (m < n) fails where R^-T is formed (R is not square).
+ */
+export function qrGrad({ node, x: [a], gzs, nb }: GradContext): InputGrad[] {
+  const op = node.op as QR;
+  if (op.mode === 'complete') {
+    return [{ notDifferentiable: `${op.toString()} has no gradient: the last m - n columns of a complete Q are not unique (mode 'reduced' and 'r' have one)` }];
+  }
+  const [Q, R] = op.mode === 'r' ? [T.nlinalg.qr(a!)[0], node.outputs[0]!] : [node.outputs[0]!, node.outputs[1]!];
+  const [gQ, gR] = op.mode === 'r' ? [undefined, gzs[0]] : [gzs[0], gzs[1]];
+  const terms: TensorVariable[] = [];
+  if (gR) terms.push(lmul(R, mT(gR)));
+  if (gQ) terms.push(T.dot(mT(gQ), Q).neg());
+  const M = terms.length === 2 ? terms[0]!.add(terms[1]!) : terms[0]!;
+  const B = lmul(Q, T.tril(M).add(mT(T.tril(M, -1))));
+  const left = gQ ? gQ.add(B) : B;
+  if (nb === 0) return [T.slinalg.solveUpperTriangular(R, left.T).T];
+  return [T.dot(left, T.nlinalg.matrixInverse(R).T)];
 }

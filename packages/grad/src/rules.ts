@@ -44,7 +44,7 @@ import { scanGrad } from './scan-grad.js';
 import { opFromGraphDisconnected, opFromGraphGrad } from './op-from-graph-grad.js';
 import { COMPOSITE_GRADS } from './special-grads.js';
 import { sortGrad, takeAlongAxisGrad } from './sort-grad.js';
-import { choleskyGrad, detGrad, eighGrad, matrixInverseGrad, solveGrad } from './linalg-grad.js';
+import { choleskyGrad, detGrad, eighGrad, matrixInverseGrad, qrGrad, solveGrad } from './linalg-grad.js';
 import { batchedDotGrad } from './batched-dot-grad.js';
 import { customOpDisconnected, customOpGrad } from './custom-op-grad.js';
 import { DISCONNECTED, ZERO, type GradContext, type InputGrad, type OpGrad } from './types.js';
@@ -303,7 +303,7 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   Solve: solveGrad,
   Eigh: eighGrad,
   SVD: ({ node }) => node.inputs.map((): InputGrad => ({ notDifferentiable: `${node.op.toString()} has no gradient (Theano's SVD has none)` })),
-  QR: ({ node }) => node.inputs.map((): InputGrad => ({ notDifferentiable: `${node.op.toString()} has no gradient (Theano's QRFull has none)` })),
+  QR: qrGrad,
   // nonzero's positions, bincount's length, unique's outputs: integers but unique's values, which Theano's Unique does not differentiate either
   // sym.Print passes x through (Theano's Print: its gradient is the output's)
   HostOp: ({ node, gz, gzs }) =>

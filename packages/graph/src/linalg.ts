@@ -150,8 +150,9 @@ function triangle(what: string, x: TensorLike, k: number, lower: boolean): Tenso
  * NumPy's `linalg.qr(A, mode)` (Theano's `nlinalg.qr`) of a matrix of any
  * shape, by Householder reflections with LAPACK's signs (so Q and R are
  * NumPy's): `'reduced'` (default) gives [Q (m, k), R (k, n)], `'complete'`
- * [Q (m, m), R (m, n)], `'r'` R (k, n) alone, k = min(m, n). No gradient
- * (Theano's has none).
+ * [Q (m, m), R (m, n)], `'r'` R (k, n) alone, k = min(m, n).
+ * Differentiable in modes 'reduced' and 'r' for m >= n (PyTensor's
+ * gradient; Theano's QR had none).
  */
 export function qr(a: TensorLike, mode: 'r'): TensorVariable;
 export function qr(a: TensorLike, mode?: 'reduced' | 'complete'): [TensorVariable, TensorVariable];

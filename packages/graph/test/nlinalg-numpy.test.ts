@@ -148,7 +148,7 @@ describe('qr matches numpy.linalg.qr (Householder with LAPACK\'s signs)', () => 
     });
   }
 
-  it('mode \'raw\' and others are refused, A must be a matrix, and QR has no gradient', () => {
+  it('mode \'raw\' and others are refused, A must be a matrix of float32 or float64', () => {
     const a = T.dmatrix('a');
     expect(() => T.nlinalg.qr(a, 'raw' as 'r')).toThrow(/qr: mode must be one of 'reduced', 'complete', 'r', got "raw"; 'raw' is LAPACK's packed reflectors, which sym does not produce/);
     expect(() => T.nlinalg.qr(T.dvector('v'))).toThrow(/QR\{reduced\}: A must be a matrix \(2 dimensions\), got v/);
