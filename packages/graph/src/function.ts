@@ -292,7 +292,7 @@ export class CompiledFunction {
     if (this.#statics) return this.#statics;
     const index = new Map(this.inputs.map((s, i) => [s.variable, i]));
     const slots = new Set<number>();
-    const what = "a length (a scan's n_steps, an alloc's shape, an arange's bounds)";
+    const what = "a length (a scan's n_steps, an alloc's shape, an arange's bounds, a random draw's size)";
     for (const v of staticLeaves(toposort(this.graphOutputs))) {
       const i = index.get(v);
       if (i !== undefined) {

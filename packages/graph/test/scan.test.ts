@@ -273,6 +273,6 @@ describe('scan: errors name the problem', () => {
   it('nSteps computed from a shared variable is refused (its value lives on the device)', () => {
     const n = sym.shared(sym.array(3, { dtype: 'int32' }), { name: 'n' });
     const [s] = sym.scan((acc: V) => acc.add(1), { outputsInfo: 0, nSteps: n });
-    expect(() => sym.function([], s).sync()).toThrow(/n_steps, an alloc's shape, an arange's bounds\) depends on the shared variable n, whose value lives on the device; pass it as an input/);
+    expect(() => sym.function([], s).sync()).toThrow(/n_steps, an alloc's shape, an arange's bounds, a random draw's size\) depends on the shared variable n, whose value lives on the device; pass it as an input/);
   });
 });
