@@ -142,6 +142,8 @@ describe('specifyShape', () => {
     const f = sym.function([x], T.specifyShape(x, [2, 2]).sum());
     expect(() => f.sync([[1, 2, 3], [4, 5, 6]])).toThrow('specifyShape: x has shape (2, 3), but the shape specified is (2, 2)');
     expect(() => T.specifyShape(T.row('r'), [2, 3])).toThrow('specifyShape: r has shape (1, ?), but the shape specified is (2, 3)');
+    // an intermediate is named as written, not by its op (was 'Elemwise{mul,no_inplace}.0')
+    expect(() => sym.function([x], T.specifyShape(x.mul(2), [2, 2]).sum()).sync([[1, 2, 3]])).toThrow('specifyShape: (x * 2) has shape (1, 3), but the shape specified is (2, 2)');
   });
 
   it('specifies a length of tens of millions at once (its check holds no list of that many numbers)', () => {

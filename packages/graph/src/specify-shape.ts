@@ -6,6 +6,7 @@
 import { apply1, asTensor, constant, type TensorLike } from './op.js';
 import { NDArray, shapeToString } from './ndarray.js';
 import { MatchLength } from './ops/shape.js';
+import { nameInError } from './error-names.js';
 import type { TensorVariable } from './variable.js';
 
 /**
@@ -25,7 +26,7 @@ export function withShape(what: string, v: TensorVariable, shape: readonly (numb
   }
   const bad = shape.findIndex((n) => n !== null && !(Number.isInteger(n) && n >= 0));
   if (bad >= 0) throw new RangeError(`${what}: length ${bad} must be a non-negative integer or null (any length), got ${String(shape[bad])}`);
-  const describe = (xs: readonly (number | null)[]) => `${what}: ${v} has shape ${shapeToString(xs)}, but the shape specified is ${shapeToString(shape)}`;
+  const describe = (xs: readonly (number | null)[]) => `${what}: ${nameInError(v)} has shape ${shapeToString(xs)}, but the shape specified is ${shapeToString(shape)}`;
   let checked = v;
   shape.forEach((n, d) => {
     if (n === null) return;
