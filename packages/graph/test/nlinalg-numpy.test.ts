@@ -209,6 +209,18 @@ describe("eigh matches numpy.linalg.eigh (eigenvectors up to sign)", () => {
     });
   }
 
+  it('float32 with repeated eigenvalues: the reference takes the kernels\' float32 steps, so DebugMode agrees', async () => {
+    // Q diag(1, 1, 1, 2, 2, 2) Q^T, Q a Householder reflection: which basis of each eigenspace comes out hangs on every rounding
+    const n = 6;
+    const x = [0.3, -0.5, 0.2, 0.6, -0.1, 0.4];
+    const xx = x.reduce((s, v) => s + v * v, 0);
+    const Q = (i: number, j: number) => (i === j ? 1 : 0) - (2 * x[i]! * x[j]!) / xx;
+    const A = sym.fill([n, n], 'float32', (e) => [0, 1, 2, 3, 4, 5].reduce((s, k) => s + Q(Math.floor(e / n), k) * (k < 3 ? 1 : 2) * Q(e % n, k), 0));
+    const a = T.fmatrix('a');
+    const [w] = (await sym.function([a], T.nlinalg.eigh(a), { mode: 'DebugMode' })(A)) as sym.NDArray[];
+    Array.from(w!.data).forEach((v, i) => expect(Math.abs(v - (i < 3 ? 1 : 2))).toBeLessThan(2e-6));
+  });
+
   it('refuses a non-square matrix, another UPLO, float16; the shapes are (n,) and (n, n)', () => {
     expect(() => T.nlinalg.eigh(T.constant([[1, 2, 3], [4, 5, 6]]))).toThrow(/Eigh\{L\}: A \(.*\) must be a square matrix, got shape \(2, 3\)/);
     expect(() => T.nlinalg.eigh(T.dmatrix('a'), 'X' as 'L')).toThrow(/eigh: UPLO must be 'L' or 'U', got "X"/);

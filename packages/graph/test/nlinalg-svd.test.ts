@@ -94,6 +94,17 @@ describe('svd matches numpy.linalg.svd (singular vectors up to the sign of a pai
     });
   }
 
+  it('float32 with repeated singular values: the reference takes the kernels\' float32 steps, so DebugMode agrees', async () => {
+    // Q diag(2, 2, 2, 1, 1) for a Householder reflection Q
+    const n = 5;
+    const x = [0.3, -0.5, 0.2, 0.6, -0.1];
+    const xx = x.reduce((s, v) => s + v * v, 0);
+    const A = sym.fill([n, n], 'float32', (e) => ((Math.floor(e / n) === e % n ? 1 : 0) - (2 * x[Math.floor(e / n)]! * x[e % n]!) / xx) * (e % n < 3 ? 2 : 1));
+    const a = T.fmatrix('a');
+    const [, s] = (await sym.function([a], T.nlinalg.svd(a), { mode: 'DebugMode' })(A)) as sym.NDArray[];
+    Array.from(s!.data).forEach((v, i) => expect(Math.abs(v - (i < 3 ? 2 : 1))).toBeLessThan(2e-6));
+  });
+
   it('static shapes, errors, and the order of the outputs (U, s, Vh)', () => {
     const a = T.reshape(T.dmatrix('a'), [5, 3]);
     expect(T.nlinalg.svd(a).map((v) => v.staticShape)).toEqual([[5, 5], [3], [3, 3]]);

@@ -22,7 +22,7 @@ import type { ScalarExpr } from '../kernel.js';
 import type { ScalarOpName } from '../scalar.js';
 import * as ix from '../index-expr.js';
 import { checkMatrix, float64Of, linalgDType, result } from './linalg.js';
-import { ascendingOrder, jacobiRef, jacobiSweeps, roundPartners } from './linalg-jacobi.js';
+import { ascendingOrder, jacobiRef, jacobiSweeps, roundPartners, roundingOf } from './linalg-jacobi.js';
 import { nameInError } from '../error-names.js';
 
 const fop = (op: ScalarOpName, d: DType, ...args: ScalarExpr[]): ScalarExpr => ({ kind: 'apply', op, args, computeDType: d, dtype: d });
@@ -170,7 +170,7 @@ export class Eigh extends Op {
     const a = inputs[0]!;
     const n = this.inferShape([a.shape], node)[0]![0]!;
     const d = node.outputs[0]!.dtype;
-    const [w, v] = jacobiRef(symmetricRef(float64Of(a), n, this.UPLO === 'L'), n, jacobiSweeps(n));
+    const [w, v] = jacobiRef(symmetricRef(float64Of(a), n, this.UPLO === 'L'), n, jacobiSweeps(n), undefined, roundingOf(d));
     const order = ascendingOrder(w);
     const V = new Float64Array(n * n);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) V[i * n + j] = v[i * n + order[j]!]!;

@@ -30,18 +30,25 @@ export function roundPartners(N: number, r: number): Int32Array {
   return p;
 }
 
+/** Rounding to the dtype a kernel computes in, after each operation: float32's (Math.fround) or none. */
+export type Round = (x: number) => number;
+export const roundingOf = (dtype: string): Round => (dtype === 'float32' ? Math.fround : (x) => x);
+
 /**
  * The rotation of the pair (i, partner): c, and sigma such that row i of
  * J^T A is c A[i, :] + sigma A[partner, :] (sigma = -s for the smaller
  * index of the pair, +s for the larger); c = 1, sigma = 0 where A[p, q] is
- * already 0 or the partner is the dummy.
+ * already 0 or the partner is the dummy. Each operation is rounded by `r`,
+ * in the kernels' order, so that a float32 reference takes the kernels'
+ * steps exactly (a rotation's direction flips with the sign of theta, and
+ * a repeated eigenvalue's eigenvectors depend on every such choice).
  */
-export function rotationOf(app: number, aqq: number, apq: number, isP: boolean): [number, number] {
+export function rotationOf(app: number, aqq: number, apq: number, isP: boolean, r: Round = (x) => x): [number, number] {
   if (apq === 0) return [1, 0];
-  const theta = (aqq - app) / (2 * apq);
-  const t = (theta >= 0 ? 1 : -1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-  const c = 1 / Math.sqrt(t * t + 1);
-  const s = t * c;
+  const theta = r(r(aqq - app) / r(2 * apq));
+  const t = r((theta >= 0 ? 1 : -1) / r(Math.abs(theta) + r(Math.sqrt(r(r(theta * theta) + 1)))));
+  const c = r(1 / r(Math.sqrt(r(r(t * t) + 1))));
+  const s = r(t * c);
   return [c, isP ? -s : s];
 }
 
@@ -67,7 +74,7 @@ export function jacobiSweeps(n: number): number {
 }
 
 /** A (n x n, symmetric, float64) diagonalised: [eigenvalues (unsorted, A's diagonal), V with A = V diag(w) V^T]. */
-export function jacobiRef(A: Float64Array, n: number, sweeps: number, onSweep?: (a: Float64Array) => void): [Float64Array, Float64Array] {
+export function jacobiRef(A: Float64Array, n: number, sweeps: number, onSweep?: (a: Float64Array) => void, r: Round = (x) => x): [Float64Array, Float64Array] {
   const N = n + (n % 2);
   let a = A;
   let v = new Float64Array(n * n);
@@ -75,8 +82,8 @@ export function jacobiRef(A: Float64Array, n: number, sweeps: number, onSweep?: 
   const c = new Float64Array(n);
   const sg = new Float64Array(n);
   for (let sweep = 0; sweep < sweeps; sweep++) {
-    for (let r = 0; r < N - 1; r++) {
-      const partner = roundPartners(N, r);
+    for (let round = 0; round < N - 1; round++) {
+      const partner = roundPartners(N, round);
       for (let i = 0; i < n; i++) {
         const q = partner[i]!;
         if (q >= n) {
@@ -85,7 +92,7 @@ export function jacobiRef(A: Float64Array, n: number, sweeps: number, onSweep?: 
           continue;
         }
         const [lo, hi] = i < q ? [i, q] : [q, i];
-        [c[i], sg[i]] = rotationOf(a[lo * n + lo]!, a[hi * n + hi]!, a[lo * n + hi]!, i === lo);
+        [c[i], sg[i]] = rotationOf(a[lo * n + lo]!, a[hi * n + hi]!, a[lo * n + hi]!, i === lo, r);
       }
       const next = new Float64Array(n * n);
       const at = (i: number, j: number): number => (i < n && j < n ? a[i * n + j]! : 0);
@@ -93,7 +100,7 @@ export function jacobiRef(A: Float64Array, n: number, sweeps: number, onSweep?: 
         const pi = partner[i]!;
         for (let j = 0; j < n; j++) {
           const pj = partner[j]!;
-          next[i * n + j] = j === pi ? 0 : c[i]! * (c[j]! * at(i, j) + sg[j]! * at(i, pj)) + sg[i]! * (c[j]! * at(pi, j) + sg[j]! * at(pi, pj));
+          next[i * n + j] = j === pi ? 0 : r(r(c[i]! * r(r(c[j]! * at(i, j)) + r(sg[j]! * at(i, pj)))) + r(sg[i]! * r(r(c[j]! * at(pi, j)) + r(sg[j]! * at(pi, pj)))));
         }
       }
       a = next;
@@ -101,7 +108,7 @@ export function jacobiRef(A: Float64Array, n: number, sweeps: number, onSweep?: 
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < n; j++) {
           const pj = partner[j]!;
-          nv[i * n + j] = c[j]! * v[i * n + j]! + (pj < n ? sg[j]! * v[i * n + pj]! : 0);
+          nv[i * n + j] = r(r(c[j]! * v[i * n + j]!) + r(sg[j]! * v[i * n + Math.min(pj, n - 1)]!));
         }
       }
       v = nv;

@@ -29,7 +29,7 @@ import type { ScalarOpName } from '../scalar.js';
 import * as ix from '../index-expr.js';
 import { reduceDTypes } from './reduce.js';
 import { checkMatrix, float64Of, linalgDType, result } from './linalg.js';
-import { jacobiSweeps, roundPartners, rotationOf } from './linalg-jacobi.js';
+import { jacobiSweeps, roundPartners, rotationOf, roundingOf, type Round } from './linalg-jacobi.js';
 import { lowerOrder, partners } from './linalg-eigh.js';
 import { accumulateRef, householderRef, lowerAccumulate, lowerHouseholder } from './linalg-qr.js';
 
@@ -38,7 +38,7 @@ const fconst = (value: number, d: DType): ScalarExpr => ({ kind: 'const', value,
 const fcmp = (op: ScalarOpName, a: ScalarExpr, b: ScalarExpr): ScalarExpr => ({ kind: 'apply', op, args: [a, b], computeDType: a.dtype, dtype: 'bool' });
 
 /** One-sided Jacobi on B (M x K, row-major float64): [s unsorted, U (M x K) unnormalised columns, V (K x K)]. */
-function hestenesRef(B: Float64Array, M: number, K: number): { u: Float64Array; v: Float64Array } {
+function hestenesRef(B: Float64Array, M: number, K: number, r: Round): { u: Float64Array; v: Float64Array } {
   const N = K + (K % 2);
   let u: Float64Array = B;
   let v: Float64Array = new Float64Array(K * K);
@@ -48,15 +48,16 @@ function hestenesRef(B: Float64Array, M: number, K: number): { u: Float64Array; 
   const alpha = new Float64Array(K);
   const gamma = new Float64Array(K);
   for (let sweep = 0; sweep < jacobiSweeps(K); sweep++) {
-    for (let r = 0; r < N - 1; r++) {
-      const partner = roundPartners(N, r);
+    for (let round = 0; round < N - 1; round++) {
+      const partner = roundPartners(N, round);
       for (let j = 0; j < K; j++) {
         const pj = Math.min(partner[j]!, K - 1);
         let a = 0;
         let g = 0;
-        for (let i = 0; i < M; i++) (a += u[i * K + j]! * u[i * K + j]!), (g += u[i * K + j]! * u[i * K + pj]!);
-        alpha[j] = a;
-        gamma[j] = g;
+        // products in the dtype, sums in float64 (the kernels' reduction), then rounded
+        for (let i = 0; i < M; i++) (a += r(u[i * K + j]! * u[i * K + j]!)), (g += r(u[i * K + j]! * u[i * K + pj]!));
+        alpha[j] = r(a);
+        gamma[j] = r(g);
       }
       for (let j = 0; j < K; j++) {
         const q = partner[j]!;
@@ -66,12 +67,12 @@ function hestenesRef(B: Float64Array, M: number, K: number): { u: Float64Array; 
           continue;
         }
         const [lo, hi] = j < q ? [j, q] : [q, j];
-        [c[j], sg[j]] = rotationOf(alpha[lo]!, alpha[hi]!, gamma[lo]!, j === lo);
+        [c[j], sg[j]] = rotationOf(alpha[lo]!, alpha[hi]!, gamma[lo]!, j === lo, r);
       }
       const rotate = (x: Float64Array, rows: number): Float64Array => {
         const out = new Float64Array(rows * K);
         for (let i = 0; i < rows; i++) {
-          for (let j = 0; j < K; j++) out[i * K + j] = c[j]! * x[i * K + j]! + sg[j]! * x[i * K + Math.min(partner[j]!, K - 1)]!;
+          for (let j = 0; j < K; j++) out[i * K + j] = r(r(c[j]! * x[i * K + j]!) + r(sg[j]! * x[i * K + Math.min(partner[j]!, K - 1)]!));
         }
         return out;
       };
@@ -174,11 +175,12 @@ export class SVD extends Op {
     const A = float64Of(a);
     const B = new Float64Array(M * K);
     for (let i = 0; i < M; i++) for (let j = 0; j < K; j++) B[i * K + j] = wide ? A[j * n + i]! : A[i * K + j]!;
-    const { u, v } = hestenesRef(B, M, K);
+    const r = roundingOf(d);
+    const { u, v } = hestenesRef(B, M, K, r);
     const norms = Array.from({ length: K }, (_, j) => {
       let s = 0;
-      for (let i = 0; i < M; i++) s += u[i * K + j]! * u[i * K + j]!;
-      return Math.sqrt(s);
+      for (let i = 0; i < M; i++) s += r(u[i * K + j]! * u[i * K + j]!);
+      return r(Math.sqrt(r(s)));
     });
     const order = Array.from(norms.keys()).sort((x, y) => norms[y]! - norms[x]! || x - y);
     const s = order.map((j) => norms[j]!);
@@ -186,7 +188,7 @@ export class SVD extends Op {
     const U = new Float64Array(M * K);
     const V = new Float64Array(K * K);
     order.forEach((j, c) => {
-      for (let i = 0; i < M; i++) U[i * K + c] = norms[j] === 0 ? 0 : u[i * K + j]! / norms[j]!;
+      for (let i = 0; i < M; i++) U[i * K + c] = norms[j] === 0 ? 0 : r(u[i * K + j]! / norms[j]!);
       for (let i = 0; i < K; i++) V[i * K + c] = v[i * K + j]!;
     });
     const full = this.fullMatrices && M > K ? completeRef(U, M, K) : U;
