@@ -1,7 +1,9 @@
 /**
  * `T.nlinalg` and `T.slinalg`: Theano's `theano.tensor.nlinalg` and
- * `theano.tensor.slinalg` on 2-D matrices (the ops are in
- * ops/linalg.ts), and `T.tril` / `T.triu`.
+ * `theano.tensor.slinalg` on 2-D matrices (the ops are in ops/linalg.ts,
+ * the decompositions in ops/linalg-qr.ts, linalg-eigh.ts and
+ * linalg-svd.ts; the compositions in linalg-norms.ts), and `T.tril` /
+ * `T.triu`.
  */
 import { apply1, applyNode, asTensor, type TensorLike } from './op.js';
 import { checkOptionNames } from './options.js';
