@@ -112,6 +112,6 @@ describe("Theano's Loading and Saving page", () => {
     expect(later.weights.getValue().toArray()).toEqual(old.W.getValue().toArray());
     expect(later.bias.getValue().toArray()).toEqual(old.b.getValue().toArray());
     // a count that no longer matches is refused naming what differs
-    expect(() => loadParams([later.weights], state)).toThrow('loadParams: 1 parameters were given but 2 were saved (saved but not given: W, b; given but not saved: weights)');
+    expect(() => loadParams([later.weights], state)).toThrow('loadParams: 1 parameter was given but 2 were saved (saved but not given: W, b; given but not saved: weights)');
   });
 });
