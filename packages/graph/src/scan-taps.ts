@@ -118,7 +118,7 @@ class AtLeastRows extends MatchLength {
  */
 function atLeastRows(input: TensorVariable, span: number, what: string, taps: readonly number[]): TensorVariable {
   const tooShort = (shape: readonly (number | null)[]) =>
-    `scan: ${what} (${nameInError(input)}) has taps ${JSON.stringify(taps)}, so it needs at least ${span} rows (each step reads rows ${span} apart; ` +
+    `scan: ${what} (${nameInError(input)}) has taps ${JSON.stringify(taps)}, so it needs at least ${span} ${span === 1 ? 'row' : 'rows'} (each step reads rows ${span} apart; ` +
     `the loop runs len - ${span} steps); got ${nameInError(input)} of shape (${shape.map((d) => d ?? '?').join(', ')})`;
   const rows = input.staticShape[0];
   if (rows !== null && rows !== undefined && rows < span) throw new RangeError(tooShort(input.staticShape));

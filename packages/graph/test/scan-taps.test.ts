@@ -228,6 +228,8 @@ describe('scan: taps errors', () => {
     // exactly the span: no steps, as nSteps 0
     expect(run([s], ys, [1, 2])).toEqual([]);
     expect(run([s], ys, [1, 2, 3, 4])).toEqual([4, 6]);
+    const [diffs] = sym.scan((a: V, b: V) => b.sub(a), { sequences: { input: s, taps: [0, 1] } });
+    expect(() => sym.function([s], diffs).sync([])).toThrow(/has taps \[0,1\], so it needs at least 1 row \(each step reads rows 1 apart; the loop runs len - 1 steps\); got s of shape \(0\)/);
     // a length known when the graph is built: refused then
     expect(() => sym.scan((a: V, b: V) => a.add(b), { sequences: { input: sym.array([1], { dtype: 'float64' }), taps: [-2, 0] } })).toThrow(
       /scan: sequence 0 \(.*\) has taps \[-2,0\], so it needs at least 2 rows .*; got .* of shape \(1\)/,
