@@ -22,7 +22,7 @@ import type { ScalarExpr } from '../kernel.js';
 import type { ScalarOpName } from '../scalar.js';
 import * as ix from '../index-expr.js';
 import { checkMatrix, float64Of, linalgDType, result } from './linalg.js';
-import { ascendingOrder, jacobiRef, jacobiSweeps, roundPartners, roundingOf } from './linalg-jacobi.js';
+import { ascendingOrder, jacobiRef, jacobiSweeps, rotationEntry, roundPartners, roundingOf } from './linalg-jacobi.js';
 import { nameInError } from '../error-names.js';
 
 const fop = (op: ScalarOpName, d: DType, ...args: ScalarExpr[]): ScalarExpr => ({ kind: 'apply', op, args, computeDType: d, dtype: d });
@@ -72,14 +72,7 @@ function lowerJacobi(ctx: LowerContext, A: TensorView, n: number, d: DType, lowe
         const app = at(0, [lo, lo]);
         const aqq = at(0, [hi, hi]);
         const apq = at(0, [lo, hi]);
-        const theta = fop('truediv', d, fop('sub', d, aqq, app), fop('mul', d, fconst(2, d), apq));
-        const sign = ix.select(fcmp('ge', theta, fconst(0, d)), fconst(1, d), fconst(-1, d), d);
-        const t = fop('truediv', d, sign, fop('add', d, fop('abs', d, theta), fop('sqrt', d, fop('add', d, fop('mul', d, theta, theta), fconst(1, d)))));
-        const c = fop('truediv', d, fconst(1, d), fop('sqrt', d, fop('add', d, fop('mul', d, t, t), fconst(1, d))));
-        const s = fop('mul', d, t, c);
-        const none = ix.or(ix.ge(q, ix.int(n)), fcmp('eq', apq, fconst(0, d)));
-        const value = ix.select(ix.eq(index(0), ix.int(0)), c, ix.select(ix.eq(i, lo), fop('neg', d, s), s, d), d);
-        return ix.select(none, ix.select(ix.eq(index(0), ix.int(0)), fconst(1, d), fconst(0, d), d), value, d);
+        return rotationEntry(d, app, aqq, apq, ix.eq(i, lo), ix.ge(q, ix.int(n)), index(0));
       });
       const next = ctx.indexed([n, n], d, [a, P, rot], (at, index) => {
         const [i, j] = [index(0), index(1)];

@@ -14,6 +14,14 @@
  * repeated ones included; QR iteration would need a tridiagonalisation and
  * shifts chosen from the data at each step.
  */
+import type { DType } from '../dtype.js';
+import type { ScalarExpr } from '../kernel.js';
+import type { ScalarOpName } from '../scalar.js';
+import * as ix from '../index-expr.js';
+
+const fop = (op: ScalarOpName, d: DType, ...args: ScalarExpr[]): ScalarExpr => ({ kind: 'apply', op, args, computeDType: d, dtype: d });
+const fconst = (value: number, d: DType): ScalarExpr => ({ kind: 'const', value, dtype: d });
+const fcmp = (op: ScalarOpName, a: ScalarExpr, b: ScalarExpr): ScalarExpr => ({ kind: 'apply', op, args: [a, b], computeDType: a.dtype, dtype: 'bool' });
 
 /** The partner of every index in round r of the round-robin tournament on N (even) players: N - 1 stays, the others rotate. */
 export function roundPartners(N: number, r: number): Int32Array {
@@ -50,6 +58,26 @@ export function rotationOf(app: number, aqq: number, apq: number, isP: boolean, 
   const c = r(1 / r(Math.sqrt(r(r(t * t) + 1))));
   const s = r(t * c);
   return [c, isP ? -s : s];
+}
+
+/**
+ * rotationOf as a kernel expression, for the (2, n) buffer of a round's
+ * rotations that eigh (two-sided, on A's entries) and svd (one-sided, on
+ * the columns' norms and products) both build: the entry in row `cRow` 0
+ * is c, in row 1 sigma (-s where `isLo`, the index is the pair's smaller,
+ * else s); c = 1, sigma = 0 where `noRotation` (the partner is the dummy)
+ * or apq is 0. The operations are rotationOf's, in its order, so the
+ * float32 reference (rounding after each) takes the same steps.
+ */
+export function rotationEntry(d: DType, app: ScalarExpr, aqq: ScalarExpr, apq: ScalarExpr, isLo: ScalarExpr, noRotation: ScalarExpr, cRow: ScalarExpr): ScalarExpr {
+  const theta = fop('truediv', d, fop('sub', d, aqq, app), fop('mul', d, fconst(2, d), apq));
+  const sign = ix.select(fcmp('ge', theta, fconst(0, d)), fconst(1, d), fconst(-1, d), d);
+  const t = fop('truediv', d, sign, fop('add', d, fop('abs', d, theta), fop('sqrt', d, fop('add', d, fop('mul', d, theta, theta), fconst(1, d)))));
+  const c = fop('truediv', d, fconst(1, d), fop('sqrt', d, fop('add', d, fop('mul', d, t, t), fconst(1, d))));
+  const s = fop('mul', d, t, c);
+  const none = ix.or(noRotation, fcmp('eq', apq, fconst(0, d)));
+  const first = ix.eq(cRow, ix.int(0));
+  return ix.select(none, ix.select(first, fconst(1, d), fconst(0, d), d), ix.select(first, c, ix.select(isLo, fop('neg', d, s), s, d), d), d);
 }
 
 /**

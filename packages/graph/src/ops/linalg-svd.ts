@@ -29,7 +29,7 @@ import type { ScalarOpName } from '../scalar.js';
 import * as ix from '../index-expr.js';
 import { reduceDTypes } from './reduce.js';
 import { checkMatrix, float64Of, linalgDType, result } from './linalg.js';
-import { jacobiSweeps, roundPartners, rotationOf, roundingOf, type Round } from './linalg-jacobi.js';
+import { jacobiSweeps, roundPartners, rotationEntry, rotationOf, roundingOf, type Round } from './linalg-jacobi.js';
 import { lowerOrder, partners } from './linalg-eigh.js';
 import { accumulateRef, householderRef, lowerAccumulate, lowerHouseholder } from './linalg-qr.js';
 
@@ -94,14 +94,7 @@ function rotations(ctx: LowerContext, stats: BufferView, P: TensorView, K: numbe
     const app = at(0, [ix.int(0), lo]);
     const aqq = at(0, [ix.int(0), hi]);
     const apq = at(0, [ix.int(1), lo]);
-    const theta = fop('truediv', d, fop('sub', d, aqq, app), fop('mul', d, fconst(2, d), apq));
-    const sign = ix.select(fcmp('ge', theta, fconst(0, d)), fconst(1, d), fconst(-1, d), d);
-    const t = fop('truediv', d, sign, fop('add', d, fop('abs', d, theta), fop('sqrt', d, fop('add', d, fop('mul', d, theta, theta), fconst(1, d)))));
-    const c = fop('truediv', d, fconst(1, d), fop('sqrt', d, fop('add', d, fop('mul', d, t, t), fconst(1, d))));
-    const s = fop('mul', d, t, c);
-    const none = ix.or(ix.ge(q, ix.int(K)), fcmp('eq', apq, fconst(0, d)));
-    const first = ix.eq(index(0), ix.int(0));
-    return ix.select(none, ix.select(first, fconst(1, d), fconst(0, d), d), ix.select(first, c, ix.select(ix.eq(j, lo), fop('neg', d, s), s, d), d), d);
+    return rotationEntry(d, app, aqq, apq, ix.eq(j, lo), ix.ge(q, ix.int(K)), index(0));
   });
 }
 
