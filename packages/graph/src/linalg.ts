@@ -149,12 +149,41 @@ function triangle(what: string, x: TensorLike, k: number, lower: boolean): Tenso
 }
 
 /**
+ * [a / c, c]: svd's and qr's column norms square the entries, which
+ * overflows to Infinity (NaN results) beyond about 1e154 in float64 and
+ * 1e19 in float32, and underflows to 0 (singular values of 0, a wrong R)
+ * below 1e-154 and 1e-19. So, as LAPACK's dgesvd and dgeqrf callers do
+ * (dlascl), where max |a| lies outside 2^+-(emax / 2 - mantissa bits)
+ * (1e+-138 in float64, 1e+-12 in float32) c is a power of two near it,
+ * else 1 (so in range the results are exactly those without scaling; a
+ * matrix whose entries span more than that range keeps its small ones).
+ * Dividing by a power of two is exact; the exponent is clamped to the
+ * dtype's normal range so that c is finite and nonzero. c is 1 for an
+ * empty matrix and one not finite; integer and float16 ones are not scaled.
+ */
+function scaledToUnit(a: TensorVariable): [TensorVariable, TensorVariable | null] {
+  const [emax, bits] = a.dtype === 'float64' ? [1022, 52] : a.dtype === 'float32' ? [126, 23] : [0, 0];
+  // anything but a float matrix goes to the op as given, which names it in its error
+  if (emax === 0 || a.ndim !== 2) return [a, null];
+  // a 0 appended: the max of an empty matrix is 0, not an error
+  const big = T.max(T.concatenate([T.flatten(T.abs(a)), T.zeros([1], a.dtype)]));
+  const safe = 2 ** (emax / 2 - bits);
+  const scale = T.and(T.and(T.gt(big, 0), T.lt(big, Infinity)), T.or(T.gt(big, safe), T.lt(big, 1 / safe)));
+  // the logarithm of 1 where there is no scaling (never of 0 or Infinity)
+  const exponent = T.clip(T.floor(T.log2(T.switch_(scale, big, 1))), -emax, emax);
+  const c = T.switch_(scale, T.exp2(exponent), 1);
+  return [T.trueDiv(a, c), c];
+}
+
+/**
  * NumPy's `linalg.qr(A, mode)` (Theano's `nlinalg.qr`) of a matrix of any
  * shape, by Householder reflections with LAPACK's signs (so Q and R are
  * NumPy's): `'reduced'` (default) gives [Q (m, k), R (k, n)], `'complete'`
  * [Q (m, m), R (m, n)], `'r'` R (k, n) alone, k = min(m, n).
  * Differentiable in modes 'reduced' and 'r' for m >= n (PyTensor's
- * gradient; Theano's QR had none).
+ * gradient; Theano's QR had none). A matrix whose largest entry is beyond
+ * 1e+-138 (float64; 1e+-12 in float32) is scaled by a power of two first,
+ * as LAPACK does, so that squares neither overflow nor underflow.
  */
 export function qr(a: TensorLike, mode: 'r'): TensorVariable;
 export function qr(a: TensorLike, mode?: 'reduced' | 'complete'): [TensorVariable, TensorVariable];
@@ -163,8 +192,11 @@ export function qr(a: TensorLike, mode: QRMode = 'reduced'): TensorVariable | [T
     const why = (mode as string) === 'raw' ? "; 'raw' is LAPACK's packed reflectors, which sym does not produce" : '';
     throw new TypeError(`qr: mode must be one of ${QR_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}${why}`);
   }
-  const outs = applyNode(new QR(mode), [asTensor(a, 'qr')]).outputs;
-  return mode === 'r' ? outs[0]! : [outs[0]!, outs[1]!];
+  const [scaled, c] = scaledToUnit(asTensor(a, 'qr'));
+  const outs = applyNode(new QR(mode), [scaled]).outputs;
+  // R scales with a, Q does not
+  const r = c === null ? outs[outs.length - 1]! : T.mul(outs[outs.length - 1]!, c);
+  return mode === 'r' ? r : [outs[0]!, r];
 }
 
 /**
@@ -199,14 +231,17 @@ export interface SVDOptions {
  * alone with `computeUv: false`. By one-sided Jacobi; a pair of singular
  * vectors' sign is not LAPACK's (neither is unique), and a zero singular
  * value's column of U is 0 rather than a unit vector. No gradient (Theano's
- * SVD has none).
+ * SVD has none). Scaled as qr is near the ends of the float range.
  */
 export function svd(a: TensorLike, options: SVDOptions & { readonly computeUv: false }): TensorVariable;
 export function svd(a: TensorLike, options?: SVDOptions): [TensorVariable, TensorVariable, TensorVariable];
 export function svd(a: TensorLike, options: SVDOptions = {}): TensorVariable | [TensorVariable, TensorVariable, TensorVariable] {
   checkOptionNames(options, 'svd', ['fullMatrices', 'computeUv']);
-  const outs = applyNode(new SVD(options.fullMatrices ?? true, options.computeUv ?? true), [asTensor(a, 'svd')]).outputs;
-  return outs.length === 1 ? outs[0]! : [outs[0]!, outs[1]!, outs[2]!];
+  const [scaled, c] = scaledToUnit(asTensor(a, 'svd'));
+  const outs = applyNode(new SVD(options.fullMatrices ?? true, options.computeUv ?? true), [scaled]).outputs;
+  // s scales with a, U and Vh do not
+  const s = (i: number): TensorVariable => (c === null ? outs[i]! : T.mul(outs[i]!, c));
+  return outs.length === 1 ? s(0) : [outs[0]!, s(1), outs[2]!];
 }
 
 /**

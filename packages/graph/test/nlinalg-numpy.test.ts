@@ -169,8 +169,10 @@ describe('qr matches numpy.linalg.qr (Householder with LAPACK\'s signs)', () => 
       const [q, r] = T.nlinalg.qr(x);
       const p = sym.schedule({ inputs: [x], inputShapes: [[m, n]], outputs: [q, r] });
       const k = Math.min(m, n);
-      expect(p.steps.length).toBe(7 * k + 3);
-      expect(new Set(p.steps.map((s) => sym.kernelKey(s.kernel))).size).toBeLessThanOrEqual(10);
+      // the QR op's own kernels; the others (18 unfused, before any rewrite) scale A by a power of two near max |A| (linalg.ts's scaledToUnit)
+      expect(p.steps.filter((s) => s.label.startsWith('QR{')).length).toBe(7 * k + 3);
+      expect(p.steps.filter((s) => !s.label.startsWith('QR{')).length).toBe(20);
+      expect(new Set(p.steps.filter((s) => s.label.startsWith('QR{')).map((s) => sym.kernelKey(s.kernel))).size).toBeLessThanOrEqual(10);
     }
   });
 });

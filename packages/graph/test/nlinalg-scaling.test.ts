@@ -1,0 +1,60 @@
+/**
+ * svd and qr (and pinv, lstsq, norm 2 / -2 / 'nuc' through svd) at the
+ * edges of the float range: their column norms square the entries, which
+ * overflowed to NaN results beyond about 1e154 (float64) and 1e19
+ * (float32), and underflowed below 1e-154 and 1e-19 to singular values of
+ * 0 and a wrong R, where NumPy (LAPACK scales such a matrix) is exact. The
+ * matrix [[3, 0], [4, 5]] times c: singular values c sqrt(45), c sqrt(5);
+ * R = c [[-5, -4], [0, 3]] (LAPACK's signs); pinv = [[1/3, 0], [-4/15, 1/5]] / c.
+ */
+import { describe, expect, it } from 'vitest';
+import { T, sym } from './helpers.js';
+
+const near = (got: sym.NDArray, want: number[], rtol: number, scale: number): void => {
+  const g = Array.from(got.data as Float64Array);
+  expect(g.length).toBe(want.length);
+  g.forEach((v, i) => {
+    if (!(Math.abs(v - want[i]! * scale) <= rtol * Math.abs(scale) * 7)) expect(`${v} at ${i}`).toBe(`${want[i]! * scale} at ${i}`);
+  });
+};
+
+describe('svd and qr scale a matrix near the ends of the float range (LAPACK does)', () => {
+  const cases: [sym.DType, number, number][] = [
+    ['float64', 1e300, 1e-13],
+    ['float64', 1e-300, 1e-13],
+    ['float64', 1e170, 1e-13],
+    ['float64', 1e-170, 1e-13],
+    ['float32', 1e30, 1e-6],
+    ['float32', 1e-30, 1e-6],
+    ['float32', 1e20, 1e-6],
+    ['float32', 1e-20, 1e-6],
+  ];
+  // (DebugMode in float64 only: in float32 pinv's product cancels to about 1e-8 of its terms, and the two float32 dots' roundings differ there)
+  for (const [dtype, c, rtol] of cases) {
+    it(`${dtype} [[3, 0], [4, 5]] * ${c}`, async () => {
+      const x = T.matrix('x', dtype);
+      const f = sym.function([x], [T.nlinalg.svd(x, { computeUv: false }), T.nlinalg.qr(x, 'r'), T.nlinalg.pinv(x), T.nlinalg.norm(x, 2), T.nlinalg.norm(x, -2), ...T.nlinalg.svd(x)], dtype === 'float64' ? { mode: 'DebugMode' } : {});
+      const a = sym.array([3 * c, 0, 4 * c, 5 * c], { dtype, shape: [2, 2] });
+      const [s, r, p, n2, nm2, u, s2, vh] = (await f(a)) as sym.NDArray[];
+      near(s!, [Math.sqrt(45), Math.sqrt(5)], rtol, c);
+      near(s2!, [Math.sqrt(45), Math.sqrt(5)], rtol, c);
+      near(r!, [-5, -4, 0, 3], rtol, c);
+      near(p!, [1 / 3, 0, -4 / 15, 1 / 5], rtol, 1 / c);
+      near(n2!, [Math.sqrt(45)], rtol, c);
+      near(nm2!, [Math.sqrt(5)], rtol, c);
+      // U and Vh are those of the unscaled matrix: orthonormal, U diag(s) Vh = A
+      const [U, S, V] = [u!.data, s2!.data, vh!.data] as Float64Array[];
+      for (let i = 0; i < 2; i++) for (let j = 0; j < 2; j++) near(sym.array([U[i * 2]! * S[0]! * V[j]! + U[i * 2 + 1]! * S[1]! * V[2 + j]!]), [[3, 0, 4, 5][i * 2 + j]!], rtol * 10, c);
+    });
+  }
+  it('an empty, zero or non-finite matrix is not scaled', async () => {
+    const x = T.dmatrix('x');
+    const f = sym.function([x], [T.nlinalg.svd(x, { computeUv: false }), T.nlinalg.qr(x, 'r')]);
+    const [s0, r0] = (await f(sym.array([0, 0, 0, 0], { shape: [2, 2] }))) as sym.NDArray[];
+    expect([s0!.toArray(), r0!.toArray()]).toEqual([[0, 0], [[0, 0], [0, 0]]]);
+    const [se, re] = (await f(sym.array([], { dtype: 'float64', shape: [3, 0] }))) as sym.NDArray[];
+    expect([se!.shape, re!.shape]).toEqual([[0], [0, 0]]);
+    const [sn] = (await f(sym.array([NaN, 1, 1, 1], { shape: [2, 2] }))) as sym.NDArray[];
+    expect(Array.from(sn!.data as Float64Array).every(Number.isNaN)).toBe(true);
+  });
+});
