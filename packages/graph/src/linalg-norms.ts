@@ -87,6 +87,17 @@ export function norm(x: TensorLike, ord: NormOrder = null, axis: number | readon
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /** r, reduced over `axes` of an ndim-dimensional tensor, with those axes back as length 1 if keepdims. */
+/**
+ * The largest of the non-negative x along `axis`, 0 where that axis is
+ * empty (as NumPy's norm: the max of nothing there is 0, not an error):
+ * a row of zeros is appended first. For vectors of sums or singular values,
+ * small next to what they were computed from.
+ */
+export function largestOrZero(x: TensorVariable, axis: number): TensorVariable {
+  const zeros = T.zeros(range(x.ndim).map((d) => (d === axis ? 1 : lengthOf(x, d))), x.dtype);
+  return T.max(T.concatenate([x, zeros], axis), { axis });
+}
+
 function reshapeKept(r: TensorVariable, ndim: number, axes: readonly number[], keepdims: boolean): TensorVariable {
   if (!keepdims) return r;
   let k = 0;
@@ -112,14 +123,14 @@ function matrixNorm(v: TensorVariable, ord: NormOrder, rowAxis: number, colAxis:
     // column sums (ord ±1) or row sums (ord ±inf) of |x|, then their largest or smallest
     const [summed, other] = ord === 1 || ord === -1 ? [rowAxis, colAxis] : [colAxis, rowAxis];
     const sums = T.sum(T.abs(v), { axis: summed });
-    const pick = ord > 0 ? T.max : T.min;
-    return reshapeKept(pick(sums, { axis: other > summed ? other - 1 : other }), v.ndim, both, keepdims);
+    const axis = other > summed ? other - 1 : other;
+    return reshapeKept(ord > 0 ? largestOrZero(sums, axis) : T.min(sums, { axis }), v.ndim, both, keepdims);
   }
   if (ord === 2 || ord === -2 || ord === 'nuc') {
     // the largest, smallest or summed singular values (svd works on one matrix: no batch axes)
     if (v.ndim !== 2) throw new TypeError(`norm: ord ${ordText} over two axes needs the singular values of each matrix, and svd takes a matrix; got ${v} of ${v.ndim} dimensions`);
     const s = svd(v, { computeUv: false });
-    const r = ord === 2 ? T.max(s) : ord === -2 ? T.min(s) : T.sum(s);
+    const r = ord === 2 ? largestOrZero(s, 0) : ord === -2 ? T.min(s) : T.sum(s);
     return reshapeKept(r, v.ndim, both, keepdims);
   }
   throw new RangeError(`norm: invalid norm order ${ordText} for matrices; expected null, 'fro', 'nuc', 1, -1, 2, -2, Infinity or -Infinity`);
@@ -196,7 +207,7 @@ export function lstsq(x: TensorLike, y: TensorLike, rcond: number | null = null)
   if (b.ndim !== 1 && b.ndim !== 2) throw new TypeError(`lstsq: b must be a vector or a matrix, got ${b} of type ${b.type}`);
   const [u, s, vh] = svd(a, { fullMatrices: false });
   const eps = s.dtype === 'float32' ? 2 ** -23 : 2 ** -52;
-  const cut = rcond === null ? T.mul(T.max(s), T.mul(T.maximum(lengthOf(a, 0), lengthOf(a, 1)), eps)) : T.mul(T.max(s), rcond);
+  const cut = rcond === null ? T.mul(largestOrZero(s, 0), T.mul(T.maximum(lengthOf(a, 0), lengthOf(a, 1)), eps)) : T.mul(largestOrZero(s, 0), rcond);
   const keep = T.gt(s, cut);
   const inverse = T.switch_(keep, T.trueDiv(1, T.switch_(keep, s, 1)), 0);
   const solution = T.dot(T.mul(vh.T, T.dimshuffle(inverse, ['x', 0])), T.dot(u.T, b));

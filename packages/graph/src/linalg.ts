@@ -11,7 +11,7 @@ import type { TensorVariable } from './variable.js';
 import { QR, QR_MODES, type QRMode } from './ops/linalg-qr.js';
 import { Eigh } from './ops/linalg-eigh.js';
 import { SVD } from './ops/linalg-svd.js';
-import { allocDiag, extractDiag, lstsq, matrixPower, norm, tensorinv, tensorsolve } from './linalg-norms.js';
+import { allocDiag, extractDiag, largestOrZero, lstsq, matrixPower, norm, tensorinv, tensorsolve } from './linalg-norms.js';
 import { Cholesky, Det, MatrixInverse, SOLVE_STRUCTURES, Solve, type SolveStructure } from './ops/linalg.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from './tensor.js';
@@ -252,7 +252,8 @@ export function svd(a: TensorLike, options: SVDOptions = {}): TensorVariable | [
 export function pinv(a: TensorLike, rcond = 1e-15): TensorVariable {
   if (typeof rcond !== 'number' || Number.isNaN(rcond)) throw new TypeError(`pinv: rcond must be a number, got ${String(rcond)}`);
   const [u, s, vh] = svd(a, { fullMatrices: false });
-  const keep = T.gt(s, T.mul(T.max(s), rcond));
+  // (the largest singular value of an empty matrix is 0: its pinv is empty too, as NumPy's)
+  const keep = T.gt(s, T.mul(largestOrZero(s, 0), rcond));
   const inverse = T.switch_(keep, T.trueDiv(1, T.switch_(keep, s, 1)), 0);
   return T.dot(T.mul(vh.T, T.dimshuffle(inverse, ['x', 0])), u.T);
 }

@@ -58,3 +58,15 @@ describe('svd and qr scale a matrix near the ends of the float range (LAPACK doe
     expect(Array.from(sn!.data as Float64Array).every(Number.isNaN)).toBe(true);
   });
 });
+
+describe('empty matrices (NumPy: the largest of nothing is 0 in norm, pinv is empty)', () => {
+  it('pinv, lstsq and norm 1, Infinity, 2 and nuc of (0, 0), (0, 3) and (3, 0) matrices', async () => {
+    const x = T.dmatrix('x');
+    const b = T.dvector('b');
+    const f = sym.function([x, b], [T.nlinalg.pinv(x), T.nlinalg.norm(x, 1), T.nlinalg.norm(x, Infinity), T.nlinalg.norm(x, 2), T.nlinalg.norm(x, 'nuc'), T.nlinalg.lstsq(x, b)[0]]);
+    for (const [m, n] of [[0, 0], [0, 3], [3, 0]] as const) {
+      const got = (await f(sym.array([], { dtype: 'float64', shape: [m, n] }), sym.array(new Array<number>(m).fill(1), { dtype: 'float64', shape: [m] }))) as sym.NDArray[];
+      expect(got.map((g) => [g.shape, Array.from(g.data as Float64Array)])).toEqual([[[n, m], []], [[], [0]], [[], [0]], [[], [0]], [[], [0]], [[n], new Array<number>(n).fill(0)]]);
+    }
+  });
+});
