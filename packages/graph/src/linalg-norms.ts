@@ -207,7 +207,9 @@ export function lstsq(x: TensorLike, y: TensorLike, rcond: number | null = null)
   if (b.ndim !== 1 && b.ndim !== 2) throw new TypeError(`lstsq: b must be a vector or a matrix, got ${b} of type ${b.type}`);
   const [u, s, vh] = svd(a, { fullMatrices: false });
   const eps = s.dtype === 'float32' ? 2 ** -23 : 2 ** -52;
-  const cut = rcond === null ? T.mul(largestOrZero(s, 0), T.mul(T.maximum(lengthOf(a, 0), lengthOf(a, 1)), eps)) : T.mul(largestOrZero(s, 0), rcond);
+  // the factor in s's dtype (NumPy's Python float times a float32 s is float32): the lengths are int64, and a float64 cut kept float32 off WebGPU
+  const factor = rcond === null ? T.mul(T.cast(T.maximum(lengthOf(a, 0), lengthOf(a, 1)), s.dtype), eps) : rcond;
+  const cut = T.mul(largestOrZero(s, 0), factor);
   const keep = T.gt(s, cut);
   const inverse = T.switch_(keep, T.trueDiv(1, T.switch_(keep, s, 1)), 0);
   const solution = T.dot(T.mul(vh.T, T.dimshuffle(inverse, ['x', 0])), T.dot(u.T, b));

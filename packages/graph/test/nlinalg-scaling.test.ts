@@ -70,3 +70,16 @@ describe('empty matrices (NumPy: the largest of nothing is 0 in norm, pinv is em
     }
   });
 });
+
+describe('lstsq of float32 computes in float32 (NumPy; WebGPU has no float64)', () => {
+  it('no intermediate of lstsq(a, b) is float64 for float32 a and b, with rcond defaulted or given', () => {
+    const a = T.fmatrix('a');
+    const b = T.fvector('b');
+    for (const rcond of [null, 1e-3]) {
+      const outs = T.nlinalg.lstsq(a, b, rcond);
+      const float64 = sym.toposort(outs).flatMap((node) => node.outputs).filter((v) => v.dtype === 'float64');
+      expect(float64.map(String)).toEqual([]);
+      expect(outs.map((o) => o.dtype)).toEqual(['float32', 'float32', 'int64', 'float32']);
+    }
+  });
+});
