@@ -21,12 +21,13 @@
  * scan's own counter) is not checked, and stays clamped. The reference
  * `perform` checks every value (DebugMode).
  */
-import { NDArray, shapeToString } from '../ndarray.js';
+import { NDArray, contiguousStrides, shapeToString } from '../ndarray.js';
 import { Apply, Op, apply1 } from '../op.js';
 import { TensorType } from '../type.js';
 import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
 import { nameInError } from '../error-names.js';
 import { isInt } from '../dtype.js';
+import { isContiguousOver } from '../kernel.js';
 import type { ValueAt } from './host-index.js';
 import type { LowerContext, TensorView } from '../lower.js';
 
@@ -68,10 +69,7 @@ export function firstOutOfRange(data: ArrayLike<number>, shape: readonly number[
     return undefined;
   }
   // C-contiguous (an index matrix as given): one flat loop, the position found only for the error
-  let step = 1;
-  let contiguous = true;
-  for (let d = shape.length - 1; d >= 0; step *= shape[d]!, d--) if (shape[d]! > 1 && strides[d] !== step) contiguous = false;
-  if (contiguous) {
+  if (isContiguousOver(shape, strides)) {
     for (let k = 0; k < size; k++) {
       const v = data[offset + k]!;
       if (v < lo || v >= n) {
@@ -132,9 +130,7 @@ export class CheckIndex extends Op {
   }
   perform(inputs: readonly NDArray[]): NDArray[] {
     const [idx, x] = inputs as [NDArray, NDArray];
-    const strides: number[] = [];
-    for (let d = idx.ndim - 1, s = 1; d >= 0; s *= idx.shape[d]!, d--) strides[d] = s;
-    runIndexCheck({ shape: idx.shape, strides, offset: 0, n: x.shape[this.axis]!, xShape: x.shape, describe: this.describe }, idx.data);
+    runIndexCheck({ shape: idx.shape, strides: contiguousStrides(idx.shape), offset: 0, n: x.shape[this.axis]!, xShape: x.shape, describe: this.describe }, idx.data);
     return [idx];
   }
   lower(ctx: LowerContext, inputs: readonly TensorView[], node?: Apply): TensorView[] {
@@ -188,9 +184,7 @@ export function checkedIndex(idx: TensorVariable, x: TensorVariable, axis: numbe
   const n = x.staticShape[axis];
   if (idx instanceof TensorConstant && n !== null && n !== undefined) {
     const v = idx.value;
-    const strides: number[] = [];
-    for (let d = v.ndim - 1, s = 1; d >= 0; s *= v.shape[d]!, d--) strides[d] = s;
-    const bad = firstOutOfRange(v.data, v.shape, strides, 0, n);
+    const bad = firstOutOfRange(v.data, v.shape, contiguousStrides(v.shape), 0, n);
     if (bad) throw new RangeError(describe(bad.value, bad.position, x.staticShape));
     return idx;
   }
