@@ -80,6 +80,18 @@ function meanAndCov(samples: Matrix) {
 /** The mean energy of the samples: a Gaussian's is dim / 2 (half a chi-square of dim degrees of freedom). */
 const energyMean = (samples: Matrix, mu: number[], covInv: Matrix): number => samples.reduce((acc, x) => acc + energyRef(mu, covInv)(x), 0) / samples.length;
 
+/** 200 draws of burn-in, then 500 kept: their rows, and the sum of the average acceptance rate after each. */
+async function burnInAndSample(sampler: HMCSampler): Promise<{ samples: Matrix; rateSum: number }> {
+  for (let i = 0; i < 200; i++) await sampler.draw();
+  const samples: Matrix = [];
+  let rateSum = 0;
+  for (let i = 0; i < 500; i++) {
+    samples.push(...((await sampler.draw()).toArray() as Matrix));
+    rateSum += sampler.avgAcceptanceRate.getValue().item();
+  }
+  return { samples, rateSum };
+}
+
 describe("Theano's hmc.py", () => {
   useFloat64();
 
@@ -226,13 +238,7 @@ describe("Theano's hmc.py", () => {
     const positions = sym.shared(new sym.RandomState(123).normal([batchsize, dim]), { name: 'positions' });
     const sampler = HMCSampler.newFromSharedPositions(positions, gaussianEnergy(mu, covInv), { initialStepsize: 1e-3, stepsizeMax: 0.5 });
     // test_hmc.py burns in 1000 draws and keeps 1000 (of batchsize rows each); fewer here, with tolerances to match
-    for (let i = 0; i < 200; i++) await sampler.draw();
-    const samples: Matrix = [];
-    let rateSum = 0;
-    for (let i = 0; i < 500; i++) {
-      samples.push(...((await sampler.draw()).toArray() as Matrix));
-      rateSum += sampler.avgAcceptanceRate.getValue().item();
-    }
+    const { samples, rateSum } = await burnInAndSample(sampler);
     const { mean, cov: empirical } = meanAndCov(samples);
     const meanError = Math.max(...mean.map((m, i) => Math.abs(m - mu[i]!)));
     const covError = Math.max(...empirical.flatMap((row, i) => row.map((c, j) => Math.abs(c - cov[i]![j]!))));
@@ -264,13 +270,7 @@ describe("Theano's hmc.py", () => {
       const graph = [sampler.move.finalPos, sampler.move.accept, ...sampler.updates.map(([, u]) => u)];
       expect(sym.toposort(graph).flatMap((node) => node.outputs).filter((v) => v.dtype === 'float64').map(String)).toEqual([]);
       expect(sampler.updates.map(([p, u]) => [p.dtype, u.dtype])).toEqual([['float32', 'float32'], ['float32', 'float32'], ['float32', 'float32']]);
-      for (let i = 0; i < 200; i++) await sampler.draw();
-      const samples: Matrix = [];
-      let rateSum = 0;
-      for (let i = 0; i < 500; i++) {
-        samples.push(...((await sampler.draw()).toArray() as Matrix));
-        rateSum += sampler.avgAcceptanceRate.getValue().item();
-      }
+      const { samples, rateSum } = await burnInAndSample(sampler);
       const { mean, cov: empirical } = meanAndCov(samples);
       expect(Math.max(...mean.map((m, i) => Math.abs(m - mu[i]!)))).toBeLessThan(0.2);
       expect(Math.max(...empirical.flatMap((row, i) => row.map((c, j) => Math.abs(c - cov[i]![j]!))))).toBeLessThan(0.15);
