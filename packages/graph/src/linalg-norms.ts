@@ -9,6 +9,7 @@ import { isFloat, type DType } from './dtype.js';
 import { asTensor, type TensorLike } from './op.js';
 import type { TensorVariable } from './variable.js';
 import { lengthOf } from './axes.js';
+import { labelForErrors, nameInError } from './error-names.js';
 // a cycle (tensor.ts re-exports linalg.ts, which re-exports this file): used only inside functions
 import * as T from './tensor.js';
 import { matrixInverse, solve, svd } from './linalg.js';
@@ -80,8 +81,10 @@ export function norm(x: TensorLike, ord: NormOrder = null, axis: number | readon
     if (axes.length !== 1 && axes.length !== 2) throw new TypeError(`norm: axis must be one axis or a pair of axes, got ${JSON.stringify(axis)}`);
     if (axes.length === 2 && axes[0] === axes[1]) throw new RangeError(`norm: the two axes must differ, got ${JSON.stringify(axis)}`);
   }
-  if (axes.length === 1) return vectorNorm(v, ord, axes[0]!, keepdims, ordText);
-  return matrixNorm(v, ord, axes[0]!, axes[1]!, keepdims, ordText);
+  // an empty axis under ord -1, -2 or -inf has no smallest value (NumPy raises): the error names this call
+  const call = (of: string) => () => `norm(${nameInError(v)}, ${ordText}), the smallest ${of}`;
+  if (axes.length === 1) return vectorNorm(v, ord, axes[0]!, keepdims, ordText, call);
+  return matrixNorm(v, ord, axes[0]!, axes[1]!, keepdims, ordText, call);
 }
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -104,19 +107,19 @@ function reshapeKept(r: TensorVariable, ndim: number, axes: readonly number[], k
   return T.dimshuffle(r, range(ndim).map((d) => (axes.includes(d) ? 'x' : k++)));
 }
 
-function vectorNorm(v: TensorVariable, ord: NormOrder, axis: number, keepdims: boolean, ordText: string): TensorVariable {
+function vectorNorm(v: TensorVariable, ord: NormOrder, axis: number, keepdims: boolean, ordText: string, call: (of: string) => () => string): TensorVariable {
   const o = { axis, keepdims };
   if (typeof ord === 'string') throw new TypeError(`norm: ord ${ordText} is a matrix norm; a vector norm (one axis) takes a number or null`);
   if (ord === null || ord === 2) return T.sqrt(T.sum(T.sqr(v), o));
   const abs = T.abs(v);
-  if (ord === Infinity) return T.max(abs, o);
-  if (ord === -Infinity) return T.min(abs, o);
+  if (ord === Infinity) return reshapeKept(largestOrZero(abs, axis), v.ndim, [axis], keepdims);
+  if (ord === -Infinity) return labelForErrors(T.min(abs, o), call(`|x| along axis ${axis}`));
   if (ord === 0) return T.sum(T.cast(T.neq(v, 0), v.dtype), o);
   if (ord === 1) return T.sum(abs, o);
   return T.pow(T.sum(T.pow(abs, ord), o), 1 / ord);
 }
 
-function matrixNorm(v: TensorVariable, ord: NormOrder, rowAxis: number, colAxis: number, keepdims: boolean, ordText: string): TensorVariable {
+function matrixNorm(v: TensorVariable, ord: NormOrder, rowAxis: number, colAxis: number, keepdims: boolean, ordText: string, call: (of: string) => () => string): TensorVariable {
   const both = [rowAxis, colAxis];
   if (ord === null || ord === 'fro') return reshapeKept(T.sqrt(T.sum(T.sqr(v), { axis: both })), v.ndim, both, keepdims);
   if (ord === 1 || ord === -1 || ord === Infinity || ord === -Infinity) {
@@ -124,13 +127,13 @@ function matrixNorm(v: TensorVariable, ord: NormOrder, rowAxis: number, colAxis:
     const [summed, other] = ord === 1 || ord === -1 ? [rowAxis, colAxis] : [colAxis, rowAxis];
     const sums = T.sum(T.abs(v), { axis: summed });
     const axis = other > summed ? other - 1 : other;
-    return reshapeKept(ord > 0 ? largestOrZero(sums, axis) : T.min(sums, { axis }), v.ndim, both, keepdims);
+    return reshapeKept(ord > 0 ? largestOrZero(sums, axis) : labelForErrors(T.min(sums, { axis }), call(ord === -1 ? 'column sum of |x|' : 'row sum of |x|')), v.ndim, both, keepdims);
   }
   if (ord === 2 || ord === -2 || ord === 'nuc') {
     // the largest, smallest or summed singular values (svd works on one matrix: no batch axes)
     if (v.ndim !== 2) throw new TypeError(`norm: ord ${ordText} over two axes needs the singular values of each matrix, and svd takes a matrix; got ${v} of ${v.ndim} dimensions`);
     const s = svd(v, { computeUv: false });
-    const r = ord === 2 ? largestOrZero(s, 0) : ord === -2 ? T.min(s) : T.sum(s);
+    const r = ord === 2 ? largestOrZero(s, 0) : ord === -2 ? labelForErrors(T.min(s), call('singular value')) : T.sum(s);
     return reshapeKept(r, v.ndim, both, keepdims);
   }
   throw new RangeError(`norm: invalid norm order ${ordText} for matrices; expected null, 'fro', 'nuc', 1, -1, 2, -2, Infinity or -Infinity`);

@@ -71,6 +71,23 @@ describe('empty matrices (NumPy: the largest of nothing is 0 in norm, pinv is em
   });
 });
 
+describe('norms over an empty axis (NumPy: the largest of nothing is 0, the smallest is an error)', () => {
+  it('the vector norm Infinity along an empty axis is 0; -Infinity of a (2, 0) matrix over both axes is 0', async () => {
+    const m = T.dmatrix('m');
+    const f = sym.function([m], [T.nlinalg.norm(m, Infinity, 1), T.nlinalg.norm(m, Infinity, 0), T.nlinalg.norm(m, Infinity, 1, true), T.nlinalg.norm(m, -Infinity)]);
+    const got = (await f(sym.array([], { dtype: 'float64', shape: [2, 0] }))) as sym.NDArray[];
+    expect(got.map((g) => [g.shape, Array.from(g.data as Float64Array)])).toEqual([[[2], [0, 0]], [[0], []], [[2, 1], [0, 0]], [[], [0]]]);
+  });
+  it('a smallest value of nothing (ord -1, -Infinity) is an error naming the norm the user wrote', async () => {
+    const m = T.dmatrix('m');
+    const v = T.dvector('v');
+    const empty = sym.array([], { dtype: 'float64', shape: [2, 0] });
+    await expect(sym.function([m], T.nlinalg.norm(m, -1))(empty)).rejects.toThrow(/^norm\(m, -1\), the smallest column sum of \|x\| \(Min\{axis=\[0\]\}\): cannot reduce an empty axis 0 of shape \(0,\)/);
+    await expect(sym.function([m], T.nlinalg.norm(m, -Infinity, 1))(empty)).rejects.toThrow(/^norm\(m, -Infinity\), the smallest \|x\| along axis 1 /);
+    await expect(sym.function([v], T.max(v))(sym.array([], { dtype: 'float64' }))).rejects.toThrow(/^Max\{axis=\[0\]\}\(v\): cannot reduce an empty axis 0 of shape \(0,\)/);
+  });
+});
+
 describe('lstsq of float32 computes in float32 (NumPy; WebGPU has no float64)', () => {
   it('no intermediate of lstsq(a, b) is float64 for float32 a and b, with rcond defaulted or given', () => {
     const a = T.fmatrix('a');

@@ -3,6 +3,7 @@ import type { DType } from '../dtype.js';
 import { KIND, castScalar, intRange, isFloat } from '../dtype.js';
 import { NDArray, contiguousStrides, sizeOf, shapeToString, type Shape } from '../ndarray.js';
 import { Apply, Op } from '../op.js';
+import { nameInError } from '../error-names.js';
 import { TensorType } from '../type.js';
 import type { StaticShape, TensorVariable } from '../variable.js';
 import type { Reducer } from '../kernel.js';
@@ -101,12 +102,15 @@ export class Reduce extends Op {
     return [new TensorType(reduceDTypes(this.reducer, x.dtype).out, bc)];
   }
 
-  inferShape(shapes: readonly StaticShape[]): StaticShape[] {
+  inferShape(shapes: readonly StaticShape[], node?: Apply): StaticShape[] {
     const s = shapes[0]!;
     if (this.reducer !== 'sum' && this.reducer !== 'prod' && this.reducer !== 'any' && this.reducer !== 'all' && this.reducer !== 'mean') {
       for (const a of this.axes) {
         if (s[a] === 0) {
-          throw new Error(`${this.toString()}: cannot reduce an empty axis ${a} of shape ${shapeToString(s)} (the reduction has no identity)`);
+          // the expression the user wrote (or the call that labelled it, as norm), not only the op
+          const expression = node ? nameInError(node.outputs[0]!) : this.toString();
+          const what = expression.includes(this.toString()) ? expression : `${expression} (${this.toString()})`;
+          throw new Error(`${what}: cannot reduce an empty axis ${a} of shape ${shapeToString(s)} (the reduction has no identity)`);
         }
       }
     }
