@@ -172,6 +172,43 @@ function lastState(hs: TensorVariable): TensorVariable {
 }
 
 /**
+ * From the stack `hs` of every step's hidden state, one loop giving both
+ * that stack (when `sequences`) and every state after the last step: the
+ * same scan with the hidden state kept 'all' (or 'last') and the other
+ * states (an LSTM's cell) kept 'last'. A second scan for the last states
+ * would run the loop, and its gradient, twice (scans never merge). The
+ * hidden state after the last step is then the stack's last row, read
+ * behind the initial state so that a sequence of no steps gives h0.
+ */
+function statesAndLast(hs: TensorVariable, sequences: boolean): { hs: TensorVariable; h: TensorVariable; others: TensorVariable[] } {
+  const node = hs.owner;
+  if (!node || !(node.op instanceof Scan)) return { hs, h: hs.get(-1), others: [] };
+  const op = node.op;
+  const keep = op.keep.map((_, i) => (sequences && i === hs.index ? ('all' as const) : ('last' as const)));
+  const outputs = applyNode(new Scan(op.inner, { ...op.options, keep }), node.inputs).outputs;
+  const others = op.keep.flatMap((_, i) => (i === hs.index ? [] : [outputs[i]!]));
+  if (!sequences) return { hs, h: outputs[hs.index]!, others };
+  const all = outputs[hs.index]!;
+  const h0 = node.inputs[op.inner.sequences.length + hs.index]!;
+  return { hs: all, h: T.concatenate([h0.dimshuffle('x', 0, 1), all], 0).get(-1), others };
+}
+
+/**
+ * What {@link Recurrent.outputWithState} gives: the output and the states
+ * after the last step, Keras's `return_state=True`, to start the next call
+ * from (truncated backpropagation through time: the next chunk's `h0` and
+ * `c0`, through shared variables the training function updates).
+ */
+export interface RecurrentResult {
+  /** What {@link Recurrent.output} gives for the same input and options. */
+  output: TensorVariable;
+  /** The hidden state after the last step, (batch, nHidden): the initial state for a sequence of no steps. */
+  h: TensorVariable;
+  /** An {@link LSTM}'s cell state after the last step, (batch, nHidden); absent for SimpleRNN and GRU. */
+  c?: TensorVariable;
+}
+
+/**
  * What {@link SimpleRNN}, {@link LSTM} and {@link GRU} share: the input's
  * layout, the product of every step's input with W before the loop, the
  * scan over the steps, and what is returned. A subclass gives the step.
@@ -238,7 +275,35 @@ export abstract class Recurrent implements LayerLike {
    * `returnSequences` all of them, in the input's layout.
    */
   output(x: TensorVariable, initial: InitialState = {}): TensorVariable {
-    const what = `${this.what}.output`;
+    const { projected, zeros } = this.#projected(x, initial, `${this.what}.output`);
+    const hs = this.states(projected, zeros, initial, `${this.what}.output`);
+    if (!this.returnSequences) return lastState(hs);
+    return this.timeMajor ? hs : hs.dimshuffle(1, 0, 2);
+  }
+
+  /**
+   * The output, as {@link Recurrent.output}, with the states after the last
+   * step (Keras's `return_state=True`): `h`, and an {@link LSTM}'s cell
+   * state `c`, each (batch, nHidden), from the same loop. Give them to the
+   * next call as `h0` and `c0` to carry the state from one chunk of a long
+   * sequence to the next (truncated backpropagation through time): through
+   * shared variables updated by the training function,
+   * `updates: [...adam(cost, params), [hState, h], [cState, c]]`, the
+   * gradient stops at each chunk's start.
+   */
+  outputWithState(x: TensorVariable, initial: InitialState = {}): RecurrentResult {
+    const what = `${this.what}.outputWithState`;
+    const { projected, zeros } = this.#projected(x, initial, what);
+    const { hs, h, others } = statesAndLast(this.states(projected, zeros, initial, what), this.returnSequences);
+    const output = !this.returnSequences ? h : this.timeMajor ? hs : hs.dimshuffle(1, 0, 2);
+    return this.cellState ? { output, h, c: others[0]! } : { output, h };
+  }
+
+  /** Whether the loop's second state is a cell state, returned as `c` by {@link Recurrent.outputWithState}: an {@link LSTM}'s. */
+  protected readonly cellState: boolean = false;
+
+  /** The input checked, and every step's `x W + b` (steps, batch, gates * nHidden), with the (batch, nHidden) zeros of a default state. */
+  #projected(x: TensorVariable, initial: InitialState, what: string): { projected: TensorVariable; zeros: TensorVariable } {
     checkOptions(what, initial, this.what === 'LSTM' ? ['h0', 'c0', 'training'] : ['h0', 'training']);
     if (x.ndim !== 3) {
       const layout = this.timeMajor ? '(steps, batch, features)' : '(batch, steps, features)';
@@ -259,9 +324,7 @@ export abstract class Recurrent implements LayerLike {
     const projected = T.dot(steps, this.W).add(this.b);
     // (batch, nHidden) zeros from the shapes: a sequence of no steps has them too
     const zeros = T.zeros([steps.shape[1]!, this.nHidden], projected.dtype);
-    const hs = this.states(projected, zeros, initial, what);
-    if (!this.returnSequences) return lastState(hs);
-    return this.timeMajor ? hs : hs.dimshuffle(1, 0, 2);
+    return { projected, zeros };
   }
 
   /** The hidden state after every step, (steps, batch, nHidden), from the projected input (steps, batch, gates * nHidden); a scan's output, whose last state is then the initial one for no steps. */
@@ -331,6 +394,13 @@ export class SimpleRNN extends Recurrent {
 export class LSTM extends Recurrent {
   readonly activation: Activation;
   readonly recurrentActivation: Activation;
+  protected override readonly cellState = true;
+
+  /** {@link Recurrent.outputWithState}, whose `c` an LSTM always gives: the cell state after the last step. */
+  override outputWithState(x: TensorVariable, initial: InitialState = {}): Required<RecurrentResult> {
+    const result = super.outputWithState(x, initial);
+    return { ...result, c: result.c! };
+  }
 
   /**
    * @param WInit input weights, shape (nInput, 4 * nHidden): the gates i, f, c, o side by side.
