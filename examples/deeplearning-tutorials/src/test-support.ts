@@ -4,10 +4,15 @@ import { afterAll, beforeAll } from 'vitest';
 
 /** The enclosing describe block runs with floatX = float64 (the tutorials' tight checks), restored after. */
 export function useFloat64(): void {
+  useFloatX('float64');
+}
+
+/** The enclosing describe block runs with floatX = `dtype` (float32: what a model trains in on a GPU), restored after. */
+export function useFloatX(dtype: sym.FloatDType): void {
   let floatX: sym.FloatDType;
   beforeAll(() => {
     floatX = sym.config.floatX;
-    sym.config.floatX = 'float64';
+    sym.config.floatX = dtype;
   });
   afterAll(() => {
     sym.config.floatX = floatX;
