@@ -3,6 +3,7 @@ import { Apply, applyNode } from './op.js';
 import { toposort } from './schedule.js';
 import type { TensorVariable } from './variable.js';
 import { carryWindowMarks } from './window-marks.js';
+import { carryErrorLabel } from './error-names.js';
 
 /**
  * New outputs computing the same as `outputs`, with every variable in
@@ -25,6 +26,7 @@ export function cloneReplace(
       if (replace.has(o)) return;
       const n = copy.outputs[i]!;
       n.name = o.name;
+      carryErrorLabel(o, n);
       map.set(o, n);
       // a window copied stays writable: T.setSubtensor of the copy writes into the copy of its tensor
       carryWindowMarks(o, n, (v) => map.get(v) ?? v, (v) => cloneReplace([v], map)[0]!);

@@ -84,3 +84,9 @@ export function labelForErrors<V extends TensorVariable>(v: V, label: string | (
   LABELS.set(v, label);
   return v;
 }
+
+/** Gives `copy` the label of `original` (a node rebuilt on new inputs by a clone or a rewrite computes what the call made). */
+export function carryErrorLabel(original: TensorVariable, copy: TensorVariable): void {
+  const label = LABELS.get(original);
+  if (label !== undefined && !LABELS.has(copy)) LABELS.set(copy, label);
+}

@@ -28,7 +28,7 @@ export { TensorType } from './type.js';
 export { TensorVariable, TensorConstant } from './variable.js';
 export type { StaticShape } from './variable.js';
 export { Op, Apply, applyNode, apply1, asTensor, constant, resultDType } from './op.js';
-export { nameInError, labelForErrors } from './error-names.js';
+export { nameInError, labelForErrors, carryErrorLabel } from './error-names.js';
 export type { OpKind, TensorLike } from './op.js';
 export { CustomOp } from './custom-op.js';
 export type { CustomOpParam } from './custom-op.js';

@@ -3,7 +3,7 @@
  * fixpoint. The user's graph is never changed: a node whose inputs were
  * replaced is copied onto the replacements (as `cloneReplace` does).
  */
-import { OpFromGraph, Scan, applyNode, cloneReplace, toposort, type Apply, type Mode, type OptimizerOptions, type TensorVariable } from '@sym/graph';
+import { OpFromGraph, Scan, applyNode, carryErrorLabel, cloneReplace, toposort, type Apply, type Mode, type OptimizerOptions, type TensorVariable } from '@sym/graph';
 import { PHASES, selectRewrites, type NodeRewrite, type Rewrite, type RewriteContext } from './registry.js';
 
 /**
@@ -102,6 +102,7 @@ class Sweep {
       node.outputs.forEach((o, i) => {
         const n = cur.outputs[i]!;
         n.name = o.name;
+        carryErrorLabel(o, n);
         this.counts.set(n, this.counts.get(o) ?? 0);
         this.counts.delete(o);
         this.memo.set(o, n);
@@ -118,6 +119,7 @@ class Sweep {
       }
       // Fresh nodes carry the user's name on; existing variables keep theirs.
       if (rep.name === undefined && out.name !== undefined && rep.owner && rep.id >= this.firstNewId) rep.name = out.name;
+      if (rep.owner && rep.id >= this.firstNewId) carryErrorLabel(out, rep);
       this.applied.set(r.name, (this.applied.get(r.name) ?? 0) + 1);
       this.fired.push(r.name);
       if (depth >= MAX_NESTED) throw cycleError(this.fired.slice(-MAX_NESTED), `${MAX_NESTED} rewrites in a row at one node`);
