@@ -1,6 +1,7 @@
 /**
  * Merge (common subexpression elimination): equal constants become one
- * constant, and nodes applying equal ops to the same inputs become one node.
+ * constant, and nodes applying equal ops to the same inputs become one node,
+ * as do a node and its twin reading an index through a CheckIndex.
  */
 import { TensorConstant, cloneReplace, graphLeaves, toposort, type TensorVariable, type TypedArray } from '@sym/graph';
 import { registerRewrite } from '../registry.js';
@@ -42,6 +43,14 @@ function mergeOnce(outputs: readonly TensorVariable[]): TensorVariable[] | null 
     const have = canon.get(key);
     if (have) replace.set(node.outputs[0]!, have);
     else canon.set(key, node.outputs[0]!);
+  }
+  // a node reading an index unchecked (an ifelse's branch, ifelse.ts) and its twin reading it through a CheckIndex are
+  // one node: the check runs before the call whatever the branch taken, so the checked one computes what both need
+  const unchecked = (v: TensorVariable): TensorVariable => (v.owner?.op.kind === 'CheckIndex' ? v.owner.inputs[0]! : v);
+  for (const node of toposort(outputs)) {
+    if (node.outputs.length !== 1 || node.inputs.every((v) => unchecked(v) === v)) continue;
+    const twin = canon.get(`${node.op.kind}|${node.op.key()}|${node.inputs.map((v) => idOf(unchecked(v))).join(',')}`);
+    if (twin && !replace.has(twin)) replace.set(twin, replace.get(node.outputs[0]!) ?? node.outputs[0]!);
   }
   if (replace.size === 0) return null;
   return cloneReplace(outputs, replace);
