@@ -3,6 +3,11 @@
  * checked (DebugMode: against the op's reference `perform`, and for NaN/Inf;
  * NanGuardMode: for NaN, Inf and huge values). A failed check raises before
  * updates commit, so shared variables stay as they were.
+ *
+ * Only the nodes Theano evaluates are checked: the program computes both
+ * branches of an ifelse, but the branch not taken (its reads clamped, its
+ * value dropped) is no node of Theano's run, nor is a value read for its
+ * shape alone (ops/ifelse-select.ts).
  */
 import { isFloat } from './dtype.js';
 import { NDArray, contiguousStrides, fromTyped, shapeToString } from './ndarray.js';
@@ -10,6 +15,8 @@ import type { TypedArray } from './dtype.js';
 import type { Program } from './schedule.js';
 import { toposort } from './schedule.js';
 import { TensorConstant, type TensorVariable } from './variable.js';
+import type { Apply } from './op.js';
+import { branchTaken, readsShapeOnly } from './ops/ifelse-select.js';
 
 export type ValueCheck = 'debug' | 'nanguard';
 
@@ -40,6 +47,28 @@ function close(a: number, b: number, dtype: NDArray['dtype']): boolean {
   return Math.abs(a - b) <= atol + rtol * Math.abs(b);
 }
 
+/**
+ * The nodes whose values a lazy run computes, in order: walking back from
+ * the outputs, an ifelse's select reads its condition and the branch taken
+ * (by the condition's value in this call), a shape read reads no value.
+ */
+function nodesRun(outputs: readonly TensorVariable[], valueOf: (v: TensorVariable) => NDArray): Apply[] {
+  const order = toposort(outputs);
+  const read = new Set<TensorVariable>(outputs);
+  const run = new Set<Apply>();
+  for (let k = order.length - 1; k >= 0; k--) {
+    const node = order[k]!;
+    if (!node.outputs.some((o) => read.has(o))) continue;
+    run.add(node);
+    const taken = branchTaken(node, valueOf);
+    node.inputs.forEach((v, i) => {
+      if (readsShapeOnly(node, i) || (taken !== undefined && i !== 0 && i !== taken)) return;
+      read.add(v);
+    });
+  }
+  return order.filter((n) => run.has(n));
+}
+
 export function checkProgramValues(
   check: ValueCheck,
   outputs: readonly TensorVariable[],
@@ -56,7 +85,7 @@ export function checkProgramValues(
     if (!spec) throw new Error(`${mode}: no value recorded for ${v}`);
     return fromTyped(host.get(spec.buffer) as TypedArray, spec.shape, v.dtype);
   };
-  for (const node of toposort(outputs)) {
+  for (const node of nodesRun(outputs, valueOf)) {
     const label = `${node.op.toString()}(${node.inputs.map((v) => v.toString()).join(', ')})`;
     const ins = node.inputs.map(valueOf);
     const outs = node.outputs.map(valueOf);

@@ -18,11 +18,10 @@ import { shapeToString } from './ndarray.js';
 import { apply1, asTensor, constant, type TensorLike } from './op.js';
 import { MatchLength } from './ops/shape.js';
 import { CheckIndex } from './ops/check-index.js';
+import { ifElseSelect } from './ops/ifelse-select.js';
 import { cloneReplace } from './clone.js';
 import { toposort } from './schedule.js';
 import { TensorVariable } from './variable.js';
-// a cycle (tensor.ts re-exports files that import this one): used only inside functions
-import * as T from './tensor.js';
 
 /**
  * The two branches as tensors: a plain number takes the other branch's dtype
@@ -128,7 +127,7 @@ export function ifelse(condition: TensorLike, then: TensorLike | readonly Tensor
   const outs = thens.map((t, i) => {
     const label = many ? `${what}: branch ${i}` : what;
     const [a, b] = branchPair(label, withoutIndexChecks(t), withoutIndexChecks(elses[i]!));
-    return T.switch(cond, a, sameShape(label, a, b));
+    return ifElseSelect(cond, a, sameShape(label, a, b));
   });
   return many ? outs : outs[0]!;
 }

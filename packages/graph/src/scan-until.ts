@@ -9,7 +9,9 @@
  * unrolled, as any scan: an extra state, a "stopped" flag, becomes true
  * after the step whose condition holds, and from the next step on every
  * state keeps its value (a switch on the flag), while the step computes
- * from the initial values, where the first step did, its result dropped:
+ * from the initial values and the first step's integer rows, what the
+ * first step computed, its result dropped (no index the loop never
+ * reached is read):
  * no overflow, and no NaN that the zero gradient of the rows not taken
  * would turn into 0 * NaN. The number of steps that ran
  * is computed from the flags and read back (one integer: a host op, see
@@ -96,7 +98,13 @@ export type LoopRunner = (fn: Step, sequences: readonly TensorLike[], outputsInf
  * planned sequences and outputs. Returns the user's outputs, each its
  * first `count` rows.
  */
-export function untilLoop(fn: Step, plan: (step: Step) => TapsPlan, nonSequences: readonly TensorLike[], loop: LoopRunner, truncateGradient: number | undefined): TensorVariable | TensorVariable[] {
+export function untilLoop(
+  fn: Step,
+  plan: (step: Step) => TapsPlan,
+  nonSequences: readonly TensorLike[],
+  loop: LoopRunner,
+  { truncateGradient, goBackwards = false }: { truncateGradient?: number | undefined; goBackwards?: boolean | undefined },
+): TensorVariable | TensorVariable[] {
   if (truncateGradient !== undefined && truncateGradient !== -1) {
     throw new TypeError(
       `scan: truncateGradient (${truncateGradient}) cannot be combined with until: the gradient of a loop that ends on a condition walks every step that ran`,
@@ -111,6 +119,11 @@ export function untilLoop(fn: Step, plan: (step: Step) => TapsPlan, nonSequences
   }, fn);
   const planned = plan(stripped);
   const nSeq = planned.sequences.length;
+  // each sequence's row at the first step (the last row, going backwards); zeros for a loop of no steps, which has none
+  const firstRows = planned.sequences.map((s, i) => {
+    const v = asTensor(s, `scan: sequence ${i}`);
+    return isInt(v.dtype) || v.dtype === 'bool' ? cast(sum(get(v, goBackwards ? '-1:' : ':1'), 0), v.dtype) : undefined;
+  });
   const nState = planned.outputsInfo.filter((o) => o !== null).length;
   // without outputsInfo every output is not fed back: one null each, counted from a call of the step
   const infos = planned.outputsInfo.length ? planned.outputsInfo : countOutputs(planned.fn, planned.sequences, nonSequences).map(() => null);
@@ -132,10 +145,12 @@ export function untilLoop(fn: Step, plan: (step: Step) => TapsPlan, nonSequences
     // (a plain-number initial value is passed as itself at the first call, which finds the state's dtype: kept so)
     const inputs = states.map((h, k) => (h instanceof TensorConstant && h.weak ? h : elemwise('switch', stopped, asTensor(starts[k]!, `scan: outputsInfo[${k}]`), h)));
     condition = undefined;
-    // a step past the end still reads its sequences' rows, but Theano never runs it: an integer row indexing out of
-    // range there is no error. Passed through a select, a sequence is no longer an index whose values the call checks
-    // before it runs (CheckIndex: a word id past the table in a row the loop never reaches raised); kernels clamp it
-    const rows = args.slice(0, nSeq).map((s) => (isInt(s.dtype) ? elemwise('switch', stopped, s, s) : s));
+    // a step past the end reads the first step's integer rows, as it does its states' initial values: it computes what
+    // the first step computed, so it reads no index the loop never reached (Theano never runs that step: a word id past
+    // the table there is no IndexError, in FAST_RUN nor in DebugMode's reference, and the gradient reads it neither).
+    // Passed through a select, a sequence is no longer an index the call checks before it runs (CheckIndex): one out
+    // of range in a step that runs is clamped by the kernels, and raised by DebugMode's reference
+    const rows = args.slice(0, nSeq).map((s, i) => (isInt(s.dtype) || s.dtype === 'bool' ? elemwise('switch', stopped, firstRows[i]!, s) : s));
     const raw = planned.fn(...rows, ...inputs, ...args.slice(nSeq + nState + 1));
     const multiple = Array.isArray(raw) && raw.some((r) => r instanceof TensorVariable);
     userSingle = !multiple;

@@ -141,7 +141,7 @@ export function scan(fn: (...args: TensorVariable[]) => unknown, options: ScanOp
   // the step returned until(condition): a loop that ends on it (scan-until.ts)
   const loop: LoopRunner = (step, sequences, infos, lastOnly) => scanLoop(step, sequences, infos, nonSequences, options, name, lastOnly);
   try {
-    return [untilLoop(fn as Step, planOf, nonSequences, loop, options.truncateGradient), []];
+    return [untilLoop(fn as Step, planOf, nonSequences, loop, options), []];
   } catch (e) {
     if (!(e instanceof StepUpdatesSeen)) throw e;
     throw new TypeError(`scan: the step returns until(...) and updates ${e.shared.map(String).join(', ')}; sym's scan takes updates of shared variables only in a loop without until: carry the value as a state instead`);

@@ -17,6 +17,7 @@ import { TensorConstant, TensorVariable, type StaticShape } from '../variable.js
 import type { LowerContext, TensorView } from '../lower.js';
 import { cloneReplace } from '../clone.js';
 import { foldStatic, staticLeaves, toposort } from '../schedule.js';
+import { evaluateLazily } from './ifelse-select.js';
 
 /**
  * A gradient override: the gradient of the cost with respect to each
@@ -143,16 +144,8 @@ export class OpFromGraph extends Op {
   }
 
   perform(inputs: readonly NDArray[]): NDArray[] {
-    const values = new Map<TensorVariable, NDArray>();
-    this.inputs.forEach((p, i) => values.set(p, inputs[i]!));
-    const valueOf = (v: TensorVariable): NDArray => {
-      const have = values.get(v);
-      if (have) return have;
-      if (v instanceof TensorConstant) return v.value;
-      throw new Error(`${this}: no value for ${v} in the inner graph`);
-    };
-    for (const nd of this.nodes) nd.op.perform(nd.inputs.map(valueOf), nd).forEach((out, i) => values.set(nd.outputs[i]!, out));
-    return this.outputs.map(valueOf);
+    // an ifelse inside reads only its branch taken, as Theano's
+    return evaluateLazily(this.outputs, new Map(this.inputs.map((p, i) => [p, inputs[i]!])), (v) => `${this}: no value for ${v} in the inner graph`);
   }
 
   lower(ctx: LowerContext, inputs: readonly TensorView[]): TensorView[] {

@@ -19,6 +19,7 @@ import type { BufferView, LowerContext, LowerMark, TensorView } from '../lower.j
 import type { ScalarExpr } from '../kernel.js';
 import { foldStatic, staticLeaves, toposort } from '../schedule.js';
 import * as ix from '../index-expr.js';
+import { evaluateLazily } from './ifelse-select.js';
 import { checkLastIndexed, checkSequenceIndex, checkShapes, checkStateShape, type ScanLastIndexed } from './scan-checks.js';
 
 export type { ScanLastIndexed } from './scan-checks.js';
@@ -292,7 +293,7 @@ export class Scan extends Op {
       const values = new Map(fixed);
       sequences.forEach((p, i) => values.set(p, rowOf(seqs[i]!, t)));
       states.forEach((p, i) => values.set(p, carried[i]!));
-      const outs = evaluate(this.nodes, outputs, values);
+      const outs = evaluateLazily(outputs, values, (v) => `Scan: no value for ${v} in the step`);
       outs.forEach((o, i) => {
         if (i < nk) checkStateShape(this, i, carried[i]!.shape, o.shape);
         perStep[i]![t] = o;
@@ -494,22 +495,6 @@ function rowAt(ctx: LowerContext, x: TensorView, t: number, rows: RowRecording):
     : ctx.indexed(rowShape, x.dtype, [x, step], (read, index) => read(0, [read(1, [ix.int(0)]), ...rowShape.map((_, d) => index(d))]));
   if (from) rows.recorded = { from, to: ctx.mark!(), step: step.buffer, row };
   return row;
-}
-
-/** Values of `outputs` from `nodes` (in order), given the placeholders' values. */
-export function evaluate(nodes: readonly Apply[], outputs: readonly TensorVariable[], given: ReadonlyMap<TensorVariable, NDArray>): NDArray[] {
-  const values = new Map(given);
-  const valueOf = (v: TensorVariable): NDArray => {
-    const have = values.get(v);
-    if (have) return have;
-    if (v instanceof TensorConstant) return v.value;
-    throw new Error(`Scan: no value for ${v} in the step`);
-  };
-  for (const nd of nodes) {
-    const outs = nd.op.perform(nd.inputs.map(valueOf), nd);
-    nd.outputs.forEach((o, i) => values.set(o, outs[i]!));
-  }
-  return outputs.map(valueOf);
 }
 
 /**
