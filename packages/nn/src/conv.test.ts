@@ -152,15 +152,33 @@ describe('Conv2D: errors name the layer, what it expected and what came', () => 
     expect(((await sym.function([x], full.output(x))(nested(randomTensor([1, 1, 1, 1], 5)))) as sym.NDArray).shape).toEqual([1, 1, 3, 3]);
   });
 
+  it("takes Lasagne's and Keras's padding 'same' as 'half' where they agree (an odd window at stride 1), and refuses it where Keras and Lasagne pad differently", async () => {
+    const x = T.tensor4('x');
+    const X = nested(randomTensor([1, 2, 5, 6], 9));
+    for (const [kernel, dilation] of [[3, 1], [[5, 3], 1], [2, 2]] as const) {
+      const same = Conv2D.create(2, 3, kernel, { padding: 'same', dilation, rng: new RandomState(1) });
+      const half = Conv2D.create(2, 3, kernel, { padding: 'half', dilation, rng: new RandomState(1) });
+      expect(same.padding).toBe('half');
+      expect(same.outputShape([null, 2, 5, 6])).toEqual([null, 3, 5, 6]);
+      const [a, b] = (await sym.function([x], [same.output(x), half.output(x)])(X)) as sym.NDArray[];
+      expect(a!.shape).toEqual([1, 3, 5, 6]);
+      expect(a!.toArray()).toEqual(b!.toArray());
+    }
+    expect(() => Conv2D.create(2, 3, 2, { padding: 'same', name: 'c' })).toThrow(
+      "Conv2D(c): padding 'same' keeps the image size only for an odd window at stride 1, got a 2x2 (dilated) window at stride 1x1: Keras would pad it unevenly, Lasagne by half the window on both sides; pass 'half'",
+    );
+    expect(() => new Conv2D(nested(randomTensor([2, 1, 3, 3], 1)), null, null, { padding: 'same', stride: [1, 2] })).toThrow(/Conv2D: padding 'same' keeps the image size only for an odd window at stride 1, got a 3x3 \(dilated\) window at stride 1x2/);
+  });
+
   it('refuses filters, biases and options that do not fit', () => {
     expect(() => new Conv2D([[1, 2]], null, null)).toThrow('Conv2D: W_init must be 4-d filters (outChannels, inChannels / groups, kRows, kCols), got shape (1, 2)');
     expect(() => new Conv2D(nested(randomTensor([2, 1, 3, 3], 1)), [0, 0, 0], null, { name: 'c' })).toThrow('Conv2D(c): b_init must have shape (2,), one per output channel of W_init of shape (2, 1, 3, 3), got shape (3,)');
     expect(() => new Conv2D(nested(randomTensor([3, 1, 3, 3], 1)), null, null, { groups: 2 })).toThrow('Conv2D: groups 2 must divide the 3 output channels');
     expect(() => new Conv2D(nested(randomTensor([2, 1, 3, 3], 1)), null, 'softmax')).toThrow(/Conv2D: activation 'softmax' would normalise/);
-    // a border mode Conv2D lacks (Lasagne's 'same') is told the ones it has, not only the counts
-    for (const padding of ['same', -1, [1, 'x']]) {
+    // a border mode Conv2D lacks (Keras's 'causal') is told the ones it has, not only the counts
+    for (const padding of ['causal', -1, [1, 'x']]) {
       expect(() => new Conv2D(nested(randomTensor([2, 1, 3, 3], 1)), null, null, { padding: padding as never })).toThrow(
-        `Conv2D: padding must be 'valid', 'full', 'half', an integer >= 0 or two of them ([rows, cols]), got ${JSON.stringify(padding)}`,
+        `Conv2D: padding must be 'valid', 'full', 'half', 'same', an integer >= 0 or two of them ([rows, cols]), got ${JSON.stringify(padding)}`,
       );
     }
     expect(() => new Conv2D(nested(randomTensor([2, 1, 3, 3], 1)), null, null, { stride: 0 })).toThrow(/Conv2D: stride must be an integer >= 1/);

@@ -24,9 +24,12 @@ export interface Conv2DOptions {
    * Theano's `border_mode`: `'valid'` (the default: no padding), `'full'`
    * (the dilated window - 1 on each side), `'half'` (half the dilated
    * window: an odd window keeps the size at stride 1), or zeros on each
-   * side, one count for both axes or [rows, cols].
+   * side, one count for both axes or [rows, cols]. `'same'` (Lasagne's
+   * and Keras's name) is `'half'` where it means what they mean, an odd
+   * dilated window at stride 1, which keeps the image size; elsewhere it
+   * is an error (Keras pads such a layer unevenly, Lasagne evenly).
    */
-  padding?: BorderMode;
+  padding?: BorderMode | 'same';
   /** Dilation of the filters, one for both axes or [rows, cols] (Theano's `filter_dilation`); default 1. */
   dilation?: number | Pair;
   /**
@@ -55,6 +58,26 @@ export interface Conv2DCreateOptions extends Conv2DOptions {
 
 const OPTIONS = ['stride', 'padding', 'dilation', 'groups', 'flipFilters', 'name'];
 const CREATE_OPTIONS = [...OPTIONS, 'activation', 'init', 'useBias', 'bias', 'rng'];
+
+/**
+ * Lasagne's and Keras's `'same'` as Theano's `'half'`, where the three
+ * agree: an odd dilated window at stride 1, padded by half the window on
+ * each side, keeps the image's size. An even window cannot be padded
+ * evenly to keep it, and at a stride above 1 Keras pads only as much as
+ * the stride needs, more after than before, where Lasagne pads half the
+ * window on both sides: the two compute different images, so 'same' there
+ * is an error that names both choices.
+ */
+function samePadding(what: string, kernel: Pair, options: Conv2DOptions): 'half' {
+  const stride = pairOf(what, 'stride', options.stride, 1);
+  const dilation = pairOf(what, 'dilation', options.dilation, 1);
+  const windows = kernel.map((k, a) => dilation[a]! * (k - 1) + 1);
+  if (windows.every((w) => w % 2 === 1) && stride.every((s) => s === 1)) return 'half';
+  throw new RangeError(
+    `${what}: padding 'same' keeps the image size only for an odd window at stride 1, got a ${windows.join('x')} (dilated) window at stride ${stride.join('x')}: ` +
+      "Keras would pad it unevenly, Lasagne by half the window on both sides; pass 'half' (Lasagne's 'same', Theano's half) or the zeros on each side",
+  );
+}
 
 /** A length for both axes, or [rows, cols], as two integers >= `min`. */
 export function pairOf(what: string, name: string, v: number | Pair | undefined, fallback: number, min = 1): Pair {
@@ -120,13 +143,13 @@ export class Conv2D implements LayerLike {
     if (!Number.isInteger(groups) || groups < 1) throw new RangeError(`${what}: groups must be an integer >= 1, got ${JSON.stringify(options.groups)}`);
     if (outChannels % groups !== 0) throw new RangeError(`${what}: groups ${groups} must divide the ${outChannels} output channels of W_init of shape ${shapeToString(W.shape)}`);
     if (options.flipFilters !== undefined && typeof options.flipFilters !== 'boolean') throw new TypeError(`${what}: flipFilters must be true or false, got ${JSON.stringify(options.flipFilters)}`);
-    const padding = options.padding ?? 'valid';
+    const padding = options.padding === 'same' ? samePadding(what, [kRows, kCols], options) : (options.padding ?? 'valid');
     if (!(padding === 'valid' || padding === 'full' || padding === 'half')) {
       try {
         pairOf(what, 'padding', padding as number | Pair, 0, 0);
       } catch {
-        // the border modes too: a user of Lasagne's 'same' learns which modes there are
-        throw new RangeError(`${what}: padding must be 'valid', 'full', 'half', an integer >= 0 or two of them ([rows, cols]), got ${JSON.stringify(options.padding)}`);
+        // the border modes too, not only the counts
+        throw new RangeError(`${what}: padding must be 'valid', 'full', 'half', 'same', an integer >= 0 or two of them ([rows, cols]), got ${JSON.stringify(options.padding)}`);
       }
     }
     const prefix = options.name ? `${options.name}.` : '';
