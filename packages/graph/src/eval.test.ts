@@ -25,4 +25,12 @@ describe('eval with a list of [variable, value] pairs', () => {
     expect(() => z.evalSync([[x, 1], ['x', 1]] as unknown as [[typeof x, number]])).toThrow('entry 1 of the list must be a [variable, value] pair, got an array of length 2 not starting with a variable');
     expect(() => z.evalSync([5] as unknown as [[typeof x, number]])).toThrow('entry 0 of the list must be a [variable, value] pair, got number');
   });
+  it("refuses a plain object as a value, by variable (the function's call would take it for keywords: 'no input is named a')", async () => {
+    const x = T.vector('x');
+    const z = x.mul(2);
+    expect(() => z.evalSync({ x: { a: 1 } })).toThrow(
+      'eval: the value of x (TensorType(float64, vector)) is a plain object with keys a; give a number, nested arrays, a typed array or an NDArray',
+    );
+    await expect(z.eval(new Map([[x, { x: [1] }]]))).rejects.toThrow('eval: the value of x (TensorType(float64, vector)) is a plain object with keys x');
+  });
 });

@@ -3,7 +3,7 @@
  * compiled once per set of inputs (and device and mode) and called.
  */
 import { config } from './config.js';
-import type { NDArray } from './ndarray.js';
+import { describe, type NDArray } from './ndarray.js';
 import { graphLeaves } from './schedule.js';
 import { nameInError } from './error-names.js';
 import { TensorSharedVariable } from './shared.js';
@@ -80,6 +80,11 @@ function evalInputs(v: TensorVariable, given: Givens | undefined): [TensorVariab
         `pass them by name (x.eval({ name: value })) or in a Map from variables to values`,
     );
   }
+  // a function's call takes a last plain object as keywords (input names): never a tensor value, it is refused here by variable
+  vals.forEach((value, i) => {
+    if (value === null || typeof value !== 'object' || ![Object.prototype, null].includes(Object.getPrototypeOf(value))) return;
+    throw new TypeError(`eval: the value of ${vars[i]} (${vars[i]!.type}) is ${describe(value)}; give a number, nested arrays, a typed array or an NDArray`);
+  });
   return [vars, vals];
 }
 

@@ -17,12 +17,16 @@ export class InputSpec {
     readonly value: unknown,
     /** Whether it has a default: a call may leave it out. */
     readonly hasDefault: boolean,
-    /** Its name in errors: the `name` option, else the variable's. */
+    /** Its name: the `name` option, else the variable's. A call gives its value by this name (`f({ name: value })`), and errors show it. */
     readonly name: string | undefined,
   ) {}
 }
 
-/** `theano.In(b, value=...)`: an input with a default value. */
+/**
+ * `theano.In(b, value=..., name=...)`: an input with a default value, or
+ * named for calls by name (`In(w, { name: 'w_by_name' })`, then
+ * `f(x, { w_by_name: 1 })`).
+ */
 export function In(variable: TensorVariable, options: { value?: unknown; name?: string } = {}): InputSpec {
   if (!(variable instanceof TensorVariable)) throw new TypeError(`In: expected a symbolic variable, got ${typeof variable}`);
   checkOptionNames(options, 'In', ['value', 'name']);
@@ -104,19 +108,4 @@ function readsOneOf(expr: TensorVariable, keys: ReadonlySet<TensorVariable>, own
     if (x.owner) stack.push(...x.owner.inputs);
   }
   return undefined;
-}
-
-/**
- * The error for an object whose keys all name inputs, as a Theano user
- * writes f(x=..., b=...): sym's arguments are positional. Undefined for
- * any other value.
- */
-export function keywordArgsError(value: unknown, label: string, fname: string | undefined, inputs: readonly InputSpec[]): TypeError | undefined {
-  if (value === null || typeof value !== 'object' || Object.getPrototypeOf(value) !== Object.prototype) return undefined;
-  const keys = Object.keys(value);
-  const names = inputs.map((s) => s.name ?? s.variable.toString());
-  if (keys.length === 0 || !keys.every((k) => names.includes(k))) return undefined;
-  return new TypeError(
-    `${label}: got an object of input names (${keys.join(', ')}), but arguments are positional (Theano's keyword arguments are not taken): call ${fname ?? 'f'}(${names.join(', ')}) in that order`,
-  );
 }

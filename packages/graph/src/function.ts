@@ -116,8 +116,9 @@ export class CompiledFunction {
     return this.#programs.makeProgram(values, sharedShapes, undefined, (this.#backend ?? getBackend(this.device))?.describe().kernels).steps.length;
   }
 
-  #convertArgs(args: readonly unknown[]): NDArray[] {
-    return convertArgs(args, this.inputs, this.name, this.#fg.allowDowncast);
+  /** `copy`: the caller's NDArrays come back copied (an asynchronous call reads them later). */
+  #convertArgs(args: readonly unknown[], copy = false): NDArray[] {
+    return convertArgs(args, this.inputs, this.name, this.#fg.allowDowncast, copy);
   }
 
   /** The host stages (host-stage.ts), made once the graph is rewritten; null when no op needs the host. */
@@ -144,12 +145,14 @@ export class CompiledFunction {
    * Call asynchronously (every backend). The arguments are taken when the
    * call is made (an NDArray is copied, so refilling it for the next call is
    * safe); the call runs after every call made before it has finished.
+   * Values come in the inputs' order; a last plain object gives values by
+   * input name (Theano's keyword arguments): `call(1, { b: 2 })`.
    */
   call(...args: unknown[]): Promise<NDArray | NDArray[]> {
     let values: NDArray[];
     const t0 = this.profile ? now() : 0;
     try {
-      values = this.#convertArgs(args).map((v, i) => (v === args[i] ? v.copy() : v));
+      values = this.#convertArgs(args, true);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -213,7 +216,16 @@ export class CompiledFunction {
   }
 }
 
-/** A compiled function: call it (returns a promise) or `.sync(...)` it on synchronous backends. */
+/**
+ * A compiled function: call it (returns a promise) or `.sync(...)` it on
+ * synchronous backends. Arguments come in the inputs' order, and a last
+ * plain object gives values by input name, as Theano's keyword arguments:
+ * `f(1, { b: 2 })` is Theano's `f(1, b=2)`, `f({ x: 1, b: 2 })` its
+ * `f(x=1, b=2)`. An input's name is its variable's, or the one
+ * `sym.In(v, { name })` gives it; an input left out takes its default.
+ * The arguments are typed `unknown` (their shapes and the inputs' names
+ * are checked when the function is called).
+ */
 export type SymFunction<R = NDArray | NDArray[]> = ((...args: unknown[]) => Promise<R>) & {
   /** Synchronous call, on backends that have one (the CPU). */
   sync(...args: unknown[]): R;
