@@ -4,7 +4,7 @@
  * fits whatever comes to the variable's broadcast pattern: a (3, n) eval
  * point for a (1, n) row was summed over its rows, silently.
  */
-import { MatchLength, T, apply1, shapeToString, type TensorVariable } from '@sym/graph';
+import { MatchLength, SpecifyShape, apply1, shapeToString, type TensorVariable } from '@sym/graph';
 
 /** A shape as errors state it, a length unknown where it is null (or absent). */
 type Lengths = readonly (number | null | undefined)[];
@@ -33,7 +33,7 @@ export function checkEvalPoint(point: TensorVariable, like: TensorVariable, call
       // against the variable itself, so that the error states its whole shape
       checked = apply1(new MatchLength(d, d, (ps, ls) => message(ps, expected.map((n, i) => n ?? ls[i]), d), `${caller} eval point ${d}`), [checked, like]);
     } else if (want !== null) {
-      checked = apply1(new MatchLength(d, 0, (ps) => message(ps, expected, d), `${caller} eval point ${d} ${want}`), [checked, T.zeros([want], 'int8')]);
+      checked = apply1(new SpecifyShape(expected.map((_, i) => (i === d ? want : null)), (ps) => message(ps, expected, d), `${caller} eval point ${d}`), [checked]);
     }
   }
   return checked;

@@ -284,6 +284,7 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   OpFromGraph: (c) => opFromGraphGrad(c),
   // an identity checking a length: the other input gives only its shape
   MatchLength: ({ gz }) => [gz, DISCONNECTED],
+  SpecifyShape: ({ gz }) => [gz],
   // an identity checking integer indices against the other input's shape
   CheckIndex: ({ gz }) => [gz, DISCONNECTED],
   // the value is broadcast to the shape: its gradient sums back; the lengths give only the shape

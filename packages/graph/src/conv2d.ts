@@ -24,7 +24,7 @@ import { nameInError } from './error-names.js';
 import { Col2Im, Im2Col, pairOption, resolvePad, windowCount, type Pair, type PadSpec, type PatchGeometry } from './ops/conv.js';
 import { DOT } from './ops/dot.js';
 import { BATCHED_DOT } from './ops/batched-dot.js';
-import { DimShuffle, MatchLength, Reshape } from './ops/shape.js';
+import { DimShuffle, MatchLength, Reshape, SpecifyShape } from './ops/shape.js';
 import { Subtensor } from './ops/subtensor.js';
 import { Alloc, lengths, type Length } from './ops/alloc.js';
 import { lengthOf } from './axes.js';
@@ -324,7 +324,7 @@ function expectLength(what: string, message: string, expected: number | null, go
  */
 function expectAxis(v: TensorVariable, axis: number, n: number, describe: (vs: readonly (number | null)[]) => string, tag: string): TensorVariable {
   if (known(v.staticShape[axis])) return v;
-  return apply1(new MatchLength(axis, 0, (vs) => describe(vs), `${tag} ${n}`), [v, T.zeros([n], 'int8')]);
+  return apply1(new SpecifyShape(v.staticShape.map((_, d) => (d === axis ? n : null)), describe, `${tag} ${n}`), [v]);
 }
 
 /** Along axis a of a geometry, the output length an input of length n gives with window k (null where unknown or none). */

@@ -21,6 +21,7 @@ const CATEGORY_OF: Partial<Record<OpKind, OpCategory>> = {
   Reshape: 'shape',
   Shape: 'shape',
   MatchLength: 'shape',
+  SpecifyShape: 'shape',
   CheckIndex: 'shape',
   Join: 'shape',
   JoinSplit: 'shape',

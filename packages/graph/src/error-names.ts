@@ -35,8 +35,8 @@ function written(x: TensorVariable, depth: number, root: TensorVariable): string
   const label = x === root ? undefined : LABELS.get(x);
   if (label !== undefined) return typeof label === 'string' ? label : label();
   const node = x.owner;
-  // a check that passes its first input through (a MatchLength: a layer's input against its weights) is not part of what the user wrote
-  if (node.op.kind === 'MatchLength' || node.op.kind === 'CheckIndex') return written(node.inputs[0]!, depth, root);
+  // a check that passes its first input through (a MatchLength: a layer's input against its weights; a SpecifyShape) is not part of what the user wrote
+  if (node.op.kind === 'MatchLength' || node.op.kind === 'SpecifyShape' || node.op.kind === 'CheckIndex') return written(node.inputs[0]!, depth, root);
   if (depth >= DEEPEST) return undefined;
   const args: string[] = [];
   for (const input of node.inputs) {

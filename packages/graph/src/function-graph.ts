@@ -13,6 +13,7 @@ import { getOptimizer, type FunctionOptions, type OptimizerOptions } from './fun
 import { RandomVariable, type SharedRandomState } from './ops/random.js';
 import { graphLeaves, staticLeaves, toposort } from './schedule.js';
 import { TensorSharedVariable } from './shared.js';
+import { shapeClaims } from './shape-claims.js';
 import { functionUpdates } from './updates.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 
@@ -21,6 +22,8 @@ export class FunctionGraph {
   /** Outputs after givens, then update expressions, before rewriting. */
   readonly graph: readonly TensorVariable[];
   #rewritten: readonly TensorVariable[] | undefined;
+  #claims: readonly TensorVariable[] | undefined;
+  #claimsUnrewritten: readonly TensorVariable[] | undefined;
   readonly outputCount: number;
   /** A single output (not a list): a call gives it alone. */
   readonly single: boolean;
@@ -134,7 +137,23 @@ export class FunctionGraph {
   get graphOutputs(): readonly TensorVariable[] {
     if (this.#rewritten) return this.#rewritten;
     const optimizer = getOptimizer();
-    return optimizer ? (this.#rewritten = optimizer.rewriteGraph(this.graph, this.mode, this.optimizerOptions)) : this.graph;
+    if (!optimizer) return this.graph;
+    // the claims are rewritten with the outputs: what they check is the rewritten nodes the outputs share
+    const all = optimizer.rewriteGraph([...this.graph, ...this.#claimsBefore()], this.mode, this.optimizerOptions);
+    this.#claims = all.slice(this.graph.length);
+    return (this.#rewritten = all.slice(0, this.graph.length));
+  }
+
+  /**
+   * The graph's shape claims (shape-claims.ts), rewritten with it: every
+   * program lowers them before the outputs, for their checks alone.
+   */
+  get claimChecks(): readonly TensorVariable[] {
+    return this.graphOutputs === this.graph ? this.#claimsBefore() : this.#claims!;
+  }
+
+  #claimsBefore(): readonly TensorVariable[] {
+    return (this.#claimsUnrewritten ??= shapeClaims(this.graph));
   }
 
   /**
@@ -148,7 +167,7 @@ export class FunctionGraph {
     const index = new Map(this.inputs.map((s, i) => [s.variable, i]));
     const slots = new Set<number>();
     const what = "a length (a scan's n_steps, an alloc's shape, an arange's bounds, a random draw's size)";
-    for (const v of staticLeaves(toposort(this.graphOutputs))) {
+    for (const v of staticLeaves(toposort([...this.graphOutputs, ...this.claimChecks]))) {
       const i = index.get(v);
       if (i !== undefined) {
         if (v.ndim !== 0 || !isInt(v.dtype)) throw new TypeError(`function: ${v} (${v.type}) decides ${what}, so it must be an integer scalar`);

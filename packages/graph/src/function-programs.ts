@@ -13,7 +13,6 @@ import { getOptimizer } from './function-options.js';
 import type { NDArray } from './ndarray.js';
 import { NO_STATICS, evictPlans, planBytes, sameShapes, type Plan } from './plan.js';
 import { schedule, toposort, type Program } from './schedule.js';
-import { checkShapeClaims } from './shape-claims.js';
 
 export class FunctionPrograms {
   readonly #plans = new Map<string, Plan>();
@@ -26,7 +25,6 @@ export class FunctionPrograms {
   makeProgram(values: readonly NDArray[], sharedShapes: readonly (readonly number[])[], backend?: Backend, kernels = backend?.describe().kernels): Program {
     const fg = this.fg;
     const keepAll = fg.mode === 'DebugMode' || fg.mode === 'NanGuardMode';
-    checkShapeClaims(fg.graph, [...fg.inputs.map((s) => s.variable), ...fg.sharedInputs], [...values.map((v) => v.shape), ...sharedShapes]);
     let program = schedule({
       inputs: [...fg.inputs.map((s) => s.variable), ...fg.sharedInputs],
       inputShapes: [...values.map((v) => v.shape), ...sharedShapes],
@@ -34,6 +32,7 @@ export class FunctionPrograms {
       keepAll,
       staticValues: new Map(fg.staticInputs.map((i) => [fg.inputs[i]!.variable, values[i]!])),
       kernels,
+      checks: fg.claimChecks,
     });
     const optimizer = getOptimizer();
     if (!optimizer?.optimizeProgram || keepAll) return program;

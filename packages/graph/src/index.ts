@@ -42,7 +42,7 @@ export type { ElemwiseDTypes } from './ops/elemwise.js';
 export { Reduce, reduceDTypes, reduceIdentity, normaliseAxes } from './ops/reduce.js';
 export { Dot, dotDTypes } from './ops/dot.js';
 export { BatchedDot } from './ops/batched-dot.js';
-export { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI } from './ops/shape.js';
+export { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI, SpecifyShape } from './ops/shape.js';
 export { CheckIndex, type IndexCheck, type IndexErrorText } from './ops/check-index.js';
 export type { ValueAt } from './ops/host-index.js';
 export type { ReshapeOptions, ReshapeZeros } from './ops/shape.js';

@@ -40,6 +40,7 @@ export type OpKind =
   | 'Scan'
   | 'OpFromGraph'
   | 'MatchLength'
+  | 'SpecifyShape'
   | 'CheckIndex'
   | 'Alloc'
   | 'ARange'

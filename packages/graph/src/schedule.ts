@@ -129,6 +129,14 @@ export interface ScheduleOptions {
   readonly staticValues?: ReadonlyMap<TensorVariable, NDArray>;
   /** The optional kernels the backend runs (its `BackendInfo.kernels`): ops may emit these; none by default. */
   readonly kernels?: readonly OptionalKernel[];
+  /**
+   * Variables lowered, before the outputs, for the checks their ops make
+   * of the shapes (the shape claims the rewrites may have folded out of the
+   * outputs: shape-claims.ts); the kernels and constants only they need are
+   * dropped, so a failed check raises before any kernel runs and a passed
+   * one costs nothing.
+   */
+  readonly checks?: readonly TensorVariable[];
 }
 
 class Builder implements LowerContext {
@@ -515,7 +523,15 @@ export function schedule(opts: ScheduleOptions): Program {
     );
   };
   const nodeValues = new Map<TensorVariable, { buffer: number; shape: number[] }>();
-  for (const node of toposort(opts.outputs)) {
+  const checks = opts.checks ?? [];
+  // nodes only the checks need: what they make is dropped below
+  const outputNodes = checks.length ? new Set(toposort(opts.outputs)) : null;
+  const checkOnly = new Set<Apply>();
+  const checkConstants = new Set<number>();
+  const checkIndexChecks = new Set<IndexCheck>();
+  for (const node of toposort([...checks, ...opts.outputs])) {
+    const forCheck = outputNodes !== null && !outputNodes.has(node);
+    const [constants0, indexChecks0] = [b.constants.length, b.indexChecks.length];
     b.label = `${node.op.toString()}(${node.inputs.map((v) => v.toString()).join(', ')})`;
     b.nodes = [node];
     const ins = node.inputs.map(viewOf);
@@ -531,7 +547,11 @@ export function schedule(opts: ScheduleOptions): Program {
         throw new Error(`${node.op.toString()}: lowering produced shape ${shapeToString(o.shape)}, expected ${shapeToString(want)}`);
       }
     });
-    if (opts.keepAll) {
+    if (forCheck) {
+      checkOnly.add(node);
+      for (let c = constants0; c < b.constants.length; c++) checkConstants.add(b.constants[c]!.buffer);
+      for (let c = indexChecks0; c < b.indexChecks.length; c++) checkIndexChecks.add(b.indexChecks[c]!);
+    } else if (opts.keepAll) {
       const kept = outs.map((o) => (o.kind === 'buffer' && b.isWhole(o) && !readOnly.has(o.buffer) ? o : b.copy(o)));
       kept.forEach((o, i) => nodeValues.set(node.outputs[i]!, { buffer: o.buffer, shape: [...o.shape] }));
       // a value the schedule knows (a folded n_steps, a shape) stays a constant for the ops that need it
@@ -551,7 +571,15 @@ export function schedule(opts: ScheduleOptions): Program {
     claimed.add(o.buffer);
     return { buffer: o.buffer, shape: [...o.shape] };
   });
-  return { buffers: b.buffers, steps: b.steps, inputBuffers, constants: b.constants, outputs, nodeValues, ...(b.indexChecks.length ? { indexChecks: b.indexChecks } : {}) };
+  let [steps, constants, indexChecks] = [b.steps, b.constants, b.indexChecks];
+  if (checkOnly.size) {
+    // a step of an output copy has no nodes; the checks' nodes compute nothing an output reads
+    steps = steps.filter((st) => !(st.nodes?.length && st.nodes.every((n) => checkOnly.has(n))));
+    const read = new Set(steps.flatMap((st) => st.inputs));
+    constants = constants.filter((c) => !checkConstants.has(c.buffer) || read.has(c.buffer));
+    indexChecks = indexChecks.filter((c) => !checkIndexChecks.has(c));
+  }
+  return { buffers: b.buffers, steps, inputBuffers, constants, outputs, nodeValues, ...(indexChecks.length ? { indexChecks } : {}) };
 }
 
 const sameList = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);

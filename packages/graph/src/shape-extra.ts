@@ -7,9 +7,9 @@
  * `T`.
  */
 import { isInt } from './dtype.js';
-import { apply1, asTensor, constant, type TensorLike } from './op.js';
+import { apply1, asTensor, type TensorLike } from './op.js';
 import { TensorVariable } from './variable.js';
-import { MatchLength } from './ops/shape.js';
+import { SpecifyShape } from './ops/shape.js';
 import type { Length } from './ops/alloc.js';
 import type { Slice } from './indexing.js';
 import { axisIn, lengthOf, range } from './axes.js';
@@ -113,8 +113,8 @@ export function split(x: TensorLike, sizes: readonly number[], nSplits: number =
   if (n !== null && n !== undefined) {
     if (n !== total) throw new RangeError(`split: the sizes ${JSON.stringify(sizes)} add up to ${total} but axis ${a} of ${v} has length ${n}`);
   } else {
-    const lengths = constant(new Array<number>(total).fill(0), { dtype: 'int8' });
-    checked = apply1(new MatchLength(a, 0, (xs) => `split: the sizes ${JSON.stringify(sizes)} add up to ${total} but axis ${a} of ${v} has length ${xs[a]}`, `split:${total}`), [v, lengths]);
+    const claimed = v.staticShape.map((_, d) => (d === a ? total : null));
+    checked = apply1(new SpecifyShape(claimed, (xs) => `split: the sizes ${JSON.stringify(sizes)} add up to ${total} but axis ${a} of ${v} has length ${xs[a]}`, `split:${total}`), [v]);
   }
   let start = 0;
   return sizes.map((s) => window(checked, a, start, (start += s)));

@@ -1,17 +1,19 @@
 /**
- * Theano's `specify_shape`: a variable's shape given, checked when a call
- * knows it and known to the rewrites. conv2d's shape hints are the same
+ * Theano's `specify_shape`: a variable's shape given, checked by every
+ * program and known to the rewrites. conv2d's shape hints are the same
  * check under their own names.
  */
-import { apply1, asTensor, constant, type TensorLike } from './op.js';
-import { NDArray, shapeToString } from './ndarray.js';
-import { MatchLength } from './ops/shape.js';
+import { apply1, asTensor, type TensorLike } from './op.js';
+import { shapeToString } from './ndarray.js';
+import { SpecifyShape } from './ops/shape.js';
 import { nameInError } from './error-names.js';
 import type { TensorVariable } from './variable.js';
 
 /**
  * Theano's `specify_shape(x, shape)`: x, of shape `shape` (a null length:
- * any), checked when a call knows the shapes. The rewrites know the shape
+ * any), checked when the graph is built where the shapes are known, else
+ * by every program (once per input shapes, in every mode, before any kernel
+ * runs), wherever x stands in the graph. The rewrites know the shape
  * too: a shape computed from it is a constant (`(specifyShape(x, [2, 2])
  * ** 2).shape` compiles to the numbers 2 and 2).
  */
@@ -27,12 +29,7 @@ export function withShape(what: string, v: TensorVariable, shape: readonly (numb
   const bad = shape.findIndex((n) => n !== null && !(Number.isInteger(n) && n >= 0));
   if (bad >= 0) throw new RangeError(`${what}: length ${bad} must be a non-negative integer or null (any length), got ${String(shape[bad])}`);
   const describe = (xs: readonly (number | null)[]) => `${what}: ${nameInError(v)} has shape ${shapeToString(xs)}, but the shape specified is ${shapeToString(shape)}`;
-  let checked = v;
-  shape.forEach((n, d) => {
-    if (n === null) return;
-    // a vector of length n: MatchLength checks x's length d against it, and gives x its static length
-    const lengths = constant(NDArray.zeros([n], 'int8'));
-    checked = apply1(new MatchLength(d, 0, describe, `${what}:${d}`), [checked, lengths]);
-  });
-  return checked;
+  // no length claimed: nothing to check
+  if (shape.every((n) => n === null)) return v;
+  return apply1(new SpecifyShape([...shape], describe, what), [v]);
 }

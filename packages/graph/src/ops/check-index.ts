@@ -163,7 +163,7 @@ export function indexName(idx: TensorVariable): string {
  * window), or them cast: the forms whose values a call can find on the
  * host (ops/host-index.ts).
  */
-const PASS_THROUGH = new Set(['DimShuffle', 'Reshape', 'MatchLength', 'CheckIndex', 'Subtensor']);
+const PASS_THROUGH = new Set(['DimShuffle', 'Reshape', 'MatchLength', 'SpecifyShape', 'CheckIndex', 'Subtensor']);
 const passesThrough = (v: TensorVariable): boolean => PASS_THROUGH.has(v.owner!.op.kind) || (v.owner!.op.kind === 'Elemwise' && (v.owner!.op as { scalarOp?: string }).scalarOp === 'cast');
 
 /**

@@ -50,7 +50,7 @@ export function hostIndexValues(idx: TensorVariable, slotOf: ReadonlyMap<TensorV
     const node = v.owner;
     if (!node) return leafOK(v);
     const kind = node.op.kind;
-    if (kind === 'MatchLength' || kind === 'CheckIndex') return valueOK(node.inputs[0]!);
+    if (kind === 'MatchLength' || kind === 'SpecifyShape' || kind === 'CheckIndex') return valueOK(node.inputs[0]!);
     if (kind === 'DimShuffle' || kind === 'Reshape') return valueOK(node.inputs[0]!) && node.inputs.slice(1).every(scalarOK);
     if (isCast(node)) return valueOK(node.inputs[0]!);
     if (kind === 'Subtensor') {
@@ -73,7 +73,7 @@ export function hostIndexValues(idx: TensorVariable, slotOf: ReadonlyMap<TensorV
       const node = v.owner;
       if (!node) return leaf(v);
       const kind = node.op.kind;
-      if (kind === 'MatchLength' || kind === 'CheckIndex') return value(node.inputs[0]!);
+      if (kind === 'MatchLength' || kind === 'SpecifyShape' || kind === 'CheckIndex') return value(node.inputs[0]!);
       const x = node.inputs[0]!;
       // a window of a cast: the window first, then the cast of its elements alone
       const castFirst = kind === 'Subtensor' && x.owner !== null && isCast(x.owner);

@@ -300,6 +300,50 @@ export class ShapeI extends Op {
 export { isContiguous };
 
 /**
+ * Theano's SpecifyShape: x, whose shape is `shape` (a null length: any). An
+ * identity that costs no kernel, checked wherever shapes are known (when
+ * the graph is built, and by every program: shape-claims.ts), that gives x
+ * the lengths it claims, which the rewrites may then use
+ * (shape_i_constant). The lengths are the op's own numbers: a claimed
+ * length of millions makes no array of that many elements.
+ */
+export class SpecifyShape extends Op {
+  readonly kind = 'SpecifyShape' as const;
+  constructor(
+    readonly shape: readonly (number | null)[],
+    /** The error, given x's shape. */
+    readonly describe: (xShape: readonly (number | null)[]) => string,
+    /** Names the claim for merging equal nodes (specifyShape, conv2d's inputShape, ...): claims of other names give other errors. */
+    readonly tag: string,
+  ) {
+    super();
+  }
+  key(): string {
+    return `SpecifyShape:${this.shape.join(',')}:${this.tag}`;
+  }
+  override toString(): string {
+    return `SpecifyShape{${shapeToString(this.shape)}}`;
+  }
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    if (inputs[0]!.ndim !== this.shape.length) throw new RangeError(`${this.toString()}: ${inputs[0]} has ${inputs[0]!.ndim} dimensions, the shape ${this.shape.length}`);
+    return [inputs[0]!.type];
+  }
+  inferShape(shapes: readonly StaticShape[]): StaticShape[] {
+    const xs = shapes[0]!;
+    if (this.shape.some((n, d) => n !== null && xs[d] !== null && xs[d] !== n)) throw new RangeError(this.describe(xs));
+    return [xs.map((n, d) => this.shape[d] ?? n)];
+  }
+  perform(inputs: readonly NDArray[]): NDArray[] {
+    this.inferShape([inputs[0]!.shape]);
+    return [inputs[0]!];
+  }
+  lower(_ctx: LowerContext, inputs: readonly TensorView[]): TensorView[] {
+    this.inferShape([inputs[0]!.shape]);
+    return [inputs[0]!];
+  }
+}
+
+/**
  * x, checked when shapes are known to be as long as y along an axis (the
  * channels of conv2d's input and filters): an identity that costs no
  * kernel, so that a mismatch is reported by the function the user called,

@@ -7,7 +7,7 @@
  * searches and a segmented scan over all n * C positions) is the
  * elementwise `switch(c == cols[i], x + g[i], x)` over the (n, C) matrix.
  */
-import { ARange, AdvancedIncSubtensor1, DimShuffle, Dot, MatchLength, Reshape, ReshapeTo, ShapeI, Softmax, T, TensorConstant, apply1, nameInError, type Apply, type TensorVariable } from '@sym/graph';
+import { ARange, AdvancedIncSubtensor1, DimShuffle, Dot, MatchLength, Reshape, ReshapeTo, ShapeI, Softmax, SpecifyShape, T, TensorConstant, apply1, nameInError, type Apply, type TensorVariable } from '@sym/graph';
 import { registerRewrite, type NodeRewriter } from '../registry.js';
 import { elem } from '../match.js';
 
@@ -23,7 +23,7 @@ interface LengthClass {
  * The (variable, axis) pairs whose length `v`'s axis has, found through ops
  * that keep a length: an elementwise op's inputs not broadcast along it
  * (sym refuses to broadcast a dimension its type does not mark), a
- * MatchLength (both lengths it checks), a DimShuffle, a Softmax, a
+ * MatchLength (both lengths it checks), a SpecifyShape, a DimShuffle, a Softmax, a
  * matrix product's outer dimensions, and arange(0, n, 1) (n's length).
  */
 function lengthClass(v: TensorVariable, axis: number): LengthClass {
@@ -48,6 +48,8 @@ function lengthClass(v: TensorVariable, axis: number): LengthClass {
         const b = a - (u.ndim - w.ndim);
         if (b >= 0 && !w.broadcastable[b]) visit(w, b);
       }
+    } else if (op instanceof SpecifyShape) {
+      visit(node.inputs[0]!, a);
     } else if (op instanceof MatchLength) {
       visit(node.inputs[0]!, a);
       if (a === op.axis && op.equalLengths) visit(node.inputs[1]!, op.otherAxis);
