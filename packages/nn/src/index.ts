@@ -58,6 +58,7 @@ export {
   binaryCrossentropyWithLogits,
   categoricalCrossentropy,
   categoricalCrossentropyWithLogits,
+  sparseCategoricalCrossentropyWithLogits,
   logSoftmax,
 } from './losses.js';
 export type { Reduction } from './losses.js';

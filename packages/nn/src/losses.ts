@@ -5,7 +5,7 @@
  * given probabilities made by a sigmoid or a softmax, they reach back to
  * the logits instead of taking the log of a rounded probability.
  */
-import { DimShuffle, Elemwise, MatchLength, Reshape, Softmax, T, apply1, asTensor, shapeToString, type Apply, type Op, type TensorLike, type TensorVariable } from '@sym/graph';
+import { DimShuffle, Elemwise, MatchLength, Reshape, Softmax, T, apply1, asTensor, isInt, shapeToString, type Apply, type Op, type TensorLike, type TensorVariable } from '@sym/graph';
 import { logitsOfSoftmaxColumns } from './activations.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -190,4 +190,47 @@ export function categoricalCrossentropy(probabilities: TensorLike, target: Tenso
   const logP = logSoftmaxP ?? T.log(T.switch(T.and(T.eq(t, 0), T.eq(p, 0)), 1, p));
   const perExample = T.sum(T.mul(t, logP), axis).neg();
   return reduce(perExample, reduction, what);
+}
+
+/**
+ * Categorical cross-entropy of logits with the classes on the LAST axis,
+ * one example per row as `Dense` gives them, against integer class
+ * indices: Keras's `sparse_categorical_crossentropy(from_logits=True)`,
+ * PyTorch's `cross_entropy`, Lasagne's `categorical_crossentropy` with
+ * integer targets. Logits `(batch, classes)` take labels `(batch,)`; a
+ * language model's `(batch, steps, vocab)` take `(batch, steps)`. Each
+ * position's loss is `-log softmax(z)[label]`, computed as a log-softmax
+ * (extreme logits give exact finite losses); `reduction: 'none'` keeps
+ * the labels' shape, 'mean' (the default) averages over every position.
+ * Labels index the classes as NumPy indexes: one given to the function
+ * outside [-classes, classes) is NumPy's IndexError naming it before the
+ * call runs, and a negative one counts from the last class (PyTorch and
+ * Keras refuse it), so mark padding with a mask, not a label of -1.
+ */
+export function sparseCategoricalCrossentropyWithLogits(logits: TensorLike, labels: TensorLike, reduction: Reduction = 'mean'): TensorVariable {
+  const what = 'sparseCategoricalCrossentropyWithLogits';
+  const z = asTensor(logits, `${what}: logits`);
+  const y = asTensor(labels, `${what}: labels`);
+  if (z.ndim < 1) throw new TypeError(`${what}: logits must have a classes axis (the last), got ${z.toString()} of type ${z.type}`);
+  if (!isInt(y.dtype)) {
+    throw new TypeError(`${what}: labels must be integer class indices, got ${y.toString()} of type ${y.type}; for one-hot or soft targets, use categoricalCrossentropyWithLogits`);
+  }
+  if (y.ndim !== z.ndim - 1) {
+    throw new TypeError(`${what}: labels must have one axis less than the logits (one class index per row of classes): logits of type ${z.type} take ${z.ndim - 1}-d labels, got ${y.toString()} of type ${y.type}`);
+  }
+  // each leading axis the logits' length, checked when the function runs, naming the loss rather than a reshape
+  const checked = y.broadcastable.reduce(
+    (v, b, axis) =>
+      b || z.broadcastable[axis]
+        ? v
+        : apply1(new MatchLength(axis, axis, (ys, zs) => `${what}: labels ${y.toString()} of shape ${shapeToString(ys)} do not fit the logits of shape ${shapeToString(zs)} (axis ${axis})`, `${what} labels ${axis}`), [v, z]),
+    y,
+  );
+  const rows = z.ndim === 2 ? z : z.reshape([-1, z.shape[z.ndim - 1]!]);
+  const logP = logSoftmax(rows, 1);
+  const flat = checked.ndim === 1 ? checked : checked.flatten();
+  // each row's entry at its label: an advanced index, whose gradient scatters into those entries only
+  const perRow = logP.get(T.arange(0, T.shapeI(logP, 0), 1, { dtype: 'int32' }), flat).neg();
+  if (reduction === 'none') return checked.ndim === 1 ? perRow : perRow.reshape(checked.shape);
+  return reduce(perRow, reduction, what);
 }

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import * as sym from '@sym/graph';
+import { grad } from '@sym/grad';
+import '@sym/backend-cpu';
+import { sparseCategoricalCrossentropyWithLogits } from './losses.js';
+
+const T = sym.T;
+
+/** -log softmax(z)[label] for one row, in float64 by the max shift. */
+function rowLoss(z: number[], label: number): number {
+  const m = Math.max(...z);
+  return -(z[label]! - m - Math.log(z.reduce((s, v) => s + Math.exp(v - m), 0)));
+}
+
+describe('sparseCategoricalCrossentropyWithLogits', () => {
+  const Z = [
+    [[1, -2, 0.5], [0, 0, 0], [3, 1, -1], [-0.5, 2, 0.25]],
+    [[0.1, 0.2, 0.3], [5, -5, 0], [-1, -1, 2], [2, 0, 1]],
+  ];
+  const labels = [[0, 2, 1, 1], [2, 0, 2, 0]];
+  const want = Z.map((seq, n) => seq.map((z, t) => rowLoss(z, labels[n]![t]!)));
+
+  it("takes (batch, steps, classes) logits and (batch, steps) integer labels, Keras's sparse form: 'none' keeps the labels' shape, 'mean' averages, 'sum' adds", async () => {
+    const z = T.tensor3('z');
+    const y = T.imatrix('y');
+    const f = sym.function([z, y], [sparseCategoricalCrossentropyWithLogits(z, y, 'none'), sparseCategoricalCrossentropyWithLogits(z, y), sparseCategoricalCrossentropyWithLogits(z, y, 'sum')]);
+    const [none, mean, sum] = (await f(Z, sym.array(labels, { dtype: 'int32' }))) as sym.NDArray[];
+    expect(none!.shape).toEqual([2, 4]);
+    (none!.toArray() as number[][]).flat().forEach((v, i) => expect(Math.abs(v - want.flat()[i]!)).toBeLessThan(1e-14));
+    const total = want.flat().reduce((a, b) => a + b, 0);
+    expect(Math.abs(mean!.item() - total / 8)).toBeLessThan(1e-14);
+    expect(Math.abs(sum!.item() - total)).toBeLessThan(1e-13);
+  });
+
+  it('has the gradient (softmax(z) - onehot(label)) / count, exact and finite for extreme logits', async () => {
+    const z = T.matrix('z');
+    const y = T.ivector('y');
+    const cost = sparseCategoricalCrossentropyWithLogits(z, y);
+    const f = sym.function([z, y], [cost, grad(cost, z)]);
+    const [c, g] = (await f([[1000, 0, -1000], [0, 800, 0]], sym.array([1, 0], { dtype: 'int32' }))) as sym.NDArray[];
+    expect(c!.item()).toBe((1000 + 800) / 2);
+    expect(g!.toArray()).toEqual([[0.5, -0.5, 0], [-0.5, 0.5, 0]]);
+    const rows = Z[0]!;
+    const [, g2] = (await f(rows, sym.array(labels[0]!, { dtype: 'int32' }))) as sym.NDArray[];
+    (g2!.toArray() as number[][]).forEach((row, r) => {
+      const e = rows[r]!.map(Math.exp);
+      const s = e.reduce((a, b) => a + b, 0);
+      row.forEach((v, k) => expect(Math.abs(v - (e[k]! / s - (k === labels[0]![r] ? 1 : 0)) / 4)).toBeLessThan(1e-15));
+    });
+  });
+
+  it('computes in float32 for float32 logits; one example (a vector of logits and a scalar label) works too', async () => {
+    const z = T.ftensor3('z');
+    const y = T.imatrix('y');
+    const loss = sparseCategoricalCrossentropyWithLogits(z, y, 'none');
+    expect(loss.dtype).toBe('float32');
+    const got = (await sym.function([z, y], loss)(sym.array(Z, { dtype: 'float32' }), sym.array(labels, { dtype: 'int32' }))) as sym.NDArray;
+    (got.toArray() as number[][]).flat().forEach((v, i) => expect(Math.abs(v - want.flat()[i]!)).toBeLessThan(1e-5));
+    const v = T.vector('v');
+    const k = T.iscalar('k');
+    const one = (await sym.function([v, k], sparseCategoricalCrossentropyWithLogits(v, k, 'none'))([3, 1, -1], 2)) as sym.NDArray;
+    expect(one.shape).toEqual([]);
+    expect(Math.abs(one.item() - rowLoss([3, 1, -1], 2))).toBeLessThan(1e-14);
+  });
+
+  it('refuses float or one-hot labels, labels of the wrong rank, and labels that do not fit the logits, naming the loss', async () => {
+    expect(() => sparseCategoricalCrossentropyWithLogits(T.matrix('z'), T.vector('y'))).toThrow(
+      /sparseCategoricalCrossentropyWithLogits: labels must be integer class indices, got y of type TensorType\(float64, vector\); for one-hot or soft targets, use categoricalCrossentropyWithLogits/,
+    );
+    expect(() => sparseCategoricalCrossentropyWithLogits(T.tensor3('z'), T.ivector('y'))).toThrow(/labels must have one axis less than the logits .*take 2-d labels, got y/);
+    const z = T.tensor3('z');
+    const y = T.imatrix('y');
+    const f = sym.function([z, y], sparseCategoricalCrossentropyWithLogits(z, y));
+    await expect(f(Z, sym.array([[0, 1, 2]], { dtype: 'int32' }))).rejects.toThrow(/sparseCategoricalCrossentropyWithLogits: labels y of shape \(1, 3\) do not fit the logits of shape \(2, 4, 3\) \(axis 0\)/);
+    await expect(f(Z, sym.array([[0, 1, 2, 3], [0, 0, 0, 0]], { dtype: 'int32' }))).rejects.toThrow(/3/);
+  });
+});
