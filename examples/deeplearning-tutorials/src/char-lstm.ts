@@ -15,7 +15,7 @@
  */
 import * as sym from '@sym/graph';
 import { grad } from '@sym/grad';
-import { Dense, Embedding, LSTM, RandomState, adam, totalNormConstraint, type Update } from '@sym/nn';
+import { Dense, Embedding, LSTM, RandomState, adam, sparseCategoricalCrossentropyWithLogits, totalNormConstraint, type Update } from '@sym/nn';
 
 const T = sym.T;
 
@@ -72,9 +72,7 @@ export class CharLstm {
   ): { cost: sym.TensorVariable; logits: sym.TensorVariable; h: sym.TensorVariable; c: sym.TensorVariable } {
     const { output, h, c } = this.lstm.outputWithState(this.embedding.output(ids), { h0: start.h0 ?? this.hState, c0: start.c0 ?? this.cState });
     const logits = this.readOut.output(output);
-    const flat = logits.reshape([-1, this.sizes.vocab]);
-    const cost = T.mean(T.nnet.categoricalCrossentropy(T.softmax(flat), targets.flatten()));
-    return { cost, logits, h, c };
+    return { cost: sparseCategoricalCrossentropyWithLogits(logits, targets), logits, h, c };
   }
 
   /** The training function: one chunk's cost, clipped Adam on the parameters, and the carried states moved to the chunk's end. */

@@ -14,9 +14,7 @@
  * `deterministic=True`.
  */
 import * as sym from '@sym/graph';
-import { BatchNorm, Conv2D, Dense, Dropout, GlobalAveragePool2D, Nonlinearity, RandomState, Residual, Sequential } from '@sym/nn';
-
-const T = sym.T;
+import { BatchNorm, Conv2D, Dense, Dropout, GlobalAveragePool2D, Nonlinearity, RandomState, Residual, Sequential, sparseCategoricalCrossentropyWithLogits } from '@sym/nn';
 
 export interface ResNetSizes {
   /** Channels of the input images. */
@@ -74,6 +72,6 @@ export class TinyResNet {
   /** The mean cross-entropy of the logits (batch, classes) against integer labels, and the logits. */
   loss(x: sym.TensorVariable, labels: sym.TensorVariable, options: { training: boolean }): { cost: sym.TensorVariable; logits: sym.TensorVariable } {
     const logits = this.net.output(x, options);
-    return { cost: T.mean(T.nnet.categoricalCrossentropy(T.softmax(logits), labels)), logits };
+    return { cost: sparseCategoricalCrossentropyWithLogits(logits, labels), logits };
   }
 }

@@ -10,7 +10,7 @@
  * trains every position's prediction at once.
  */
 import * as sym from '@sym/graph';
-import { Dense, Embedding, LayerNorm, MultiHeadAttention, RandomState } from '@sym/nn';
+import { Dense, Embedding, LayerNorm, MultiHeadAttention, RandomState, sparseCategoricalCrossentropyWithLogits } from '@sym/nn';
 
 const T = sym.T;
 
@@ -70,8 +70,7 @@ export class TransformerLM {
   /** The mean cross-entropy over every position against targets (batch, steps), with the logits. */
   loss(ids: sym.TensorVariable, targets: sym.TensorVariable): { cost: sym.TensorVariable; logits: sym.TensorVariable } {
     const { logits } = this.forward(ids);
-    const flat = logits.reshape([-1, this.sizes.vocab]);
-    return { cost: T.mean(T.nnet.categoricalCrossentropy(T.softmax(flat), targets.flatten())), logits };
+    return { cost: sparseCategoricalCrossentropyWithLogits(logits, targets), logits };
   }
 }
 
