@@ -13,6 +13,8 @@
  * mode, before any kernel runs, and the kernels only a claim needs are
  * dropped.
  */
+import { cloneReplace } from './clone.js';
+import { OpFromGraph } from './ops/op-from-graph.js';
 import { MatchLength, SpecifyShape } from './ops/shape.js';
 import { toposort } from './schedule.js';
 import type { TensorVariable } from './variable.js';
@@ -20,12 +22,19 @@ import type { TensorVariable } from './variable.js';
 /**
  * The claims of `graph`: the results of its checks that give a length the
  * checked value's type did not know (a check that gives none is known to
- * hold when the graph is built, or stays where the rewrites leave it).
+ * hold when the graph is built, or stays where the rewrites leave it),
+ * an opFromGraph's inner claims on its node's inputs among them.
  */
 export function shapeClaims(graph: readonly TensorVariable[]): TensorVariable[] {
   const claims: TensorVariable[] = [];
   for (const node of toposort(graph)) {
     const op = node.op;
+    if (op instanceof OpFromGraph) {
+      // the inner graph's claims, on this node's inputs: inlined or lowered in place, the rewrites may fold them too
+      const inner = shapeClaims(op.outputs);
+      if (inner.length) claims.push(...cloneReplace(inner, new Map(op.inputs.map((v, i) => [v, node.inputs[i]!]))));
+      continue;
+    }
     // a check that is not of equal lengths (a scan's rows, a window's fit) gives no length
     if (!(op instanceof SpecifyShape) && !(op instanceof MatchLength && op.equalLengths)) continue;
     const before = node.inputs[0]!.staticShape;

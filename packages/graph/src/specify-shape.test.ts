@@ -63,6 +63,20 @@ describe('specifyShape on an intermediate', () => {
     }
   });
 
+  it("a claim inside an opFromGraph's graph is checked, inlined or not", () => {
+    const x = T.vector('x');
+    const y = T.vector('y');
+    for (const inline of [true, false]) {
+      const op = sym.opFromGraph([y], [T.specifyShape(y.mul(2), [2]).shape[0]!], { inline });
+      for (const mode of MODES) {
+        const f = sym.function([x], op(x)[0]!, { mode });
+        // was 2 in FAST_RUN
+        expect(() => f.sync(filled([3]))).toThrow('specifyShape: (y * 2) has shape (3,), but the shape specified is (2,)');
+        expect(Number(f.sync(filled([2])))).toBe(2);
+      }
+    }
+  });
+
   it('a claim on a claim: each is checked against what it is given', () => {
     const x = T.matrix('x');
     const inner = T.specifyShape(x.mul(2), [2, null]);
