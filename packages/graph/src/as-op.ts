@@ -3,8 +3,9 @@
  * an op made from a plain function of arrays. Having no lowering, it runs
  * on the host between programs, as the ops whose shapes depend on their
  * values do (host-stage.ts): a program computes its inputs, the values are
- * read back, `fn` runs, and its results are inputs of the next program. As
- * Theano's, it has no gradient; an op to differentiate is a `CustomOp`.
+ * read back, `fn` runs, and its results are inputs of the next program
+ * (inside a scan's step, once per step: the loop runs a step at a time).
+ * As Theano's, it has no gradient; an op to differentiate is a `CustomOp`.
  */
 import { convertValue } from './convert.js';
 import { NDArray, shapeToString } from './ndarray.js';

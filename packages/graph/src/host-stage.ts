@@ -32,6 +32,14 @@
  * whole call succeeded, as do the shared variables' updates (the last
  * program's); a failing stage (bincount of a negative value) changes
  * nothing.
+ *
+ * A scan whose step holds a host op (a Print, an asOp, nonzero, a loop
+ * ending with until: `Scan.dataDependentShape`) is itself a host op here:
+ * no program computes such a step, so the loop (`Scan.loop`) runs on the
+ * host, its step a function of its own (compiled once, staged around the
+ * host op) called once per step with its rows, states and non-sequences,
+ * as Theano runs a Print or an as_op at every step. Each step costs a
+ * call: its arguments uploaded, its outputs read back.
  */
 import { NDArray } from './ndarray.js';
 import { isInt } from './dtype.js';
@@ -43,6 +51,7 @@ import { shared, TensorSharedVariable } from './shared.js';
 import { RandomVariable } from './ops/random.js';
 import { OpFromGraph } from './ops/op-from-graph.js';
 import { ShapeI } from './ops/shape.js';
+import { Scan } from './ops/scan.js';
 import { now, type FunctionProfile } from './profile.js';
 import type { CompiledFunction, FunctionOptions } from './function.js';
 
@@ -71,6 +80,9 @@ export class HostStages {
   #draws: Set<RandomVariable> | undefined;
   /** The private shared variables carrying values from the stage computing them to later ones, on the device. */
   readonly #carriers: TensorSharedVariable[] = [];
+  readonly #compile: StageCompiler;
+  /** Per scan whose step holds a host op: its step, a function of its own (staged around that op), called once per step. */
+  readonly #steps = new Map<Scan, CompiledFunction>();
 
   /** The stages of `graph` (outputs then update expressions), or undefined when no op in it needs the host. */
   static of(
@@ -98,6 +110,7 @@ export class HostStages {
   ) {
     this.#inputs = inputs;
     this.#noDefaultUpdates = noDefaultUpdates;
+    this.#compile = compile;
     // a variable's depth: the highest level of the host ops it is computed from (0: none)
     const depth = new Map<TensorVariable, number>();
     const hostNodes: { node: Apply; level: number }[] = [];
@@ -179,9 +192,9 @@ export class HostStages {
     this.#final = programOutputs.length || updates.length ? stageFunction(maxLevel, programOutputs, updates, 'last stage') : undefined;
   }
 
-  /** The stages' programs (for disposing them). */
+  /** The stages' programs and the host loops' steps (for disposing them). */
   get programs(): CompiledFunction[] {
-    return [...this.#levels.flatMap((l) => (l.program ? [l.program] : [])), ...(this.#final ? [this.#final] : [])];
+    return [...this.#levels.flatMap((l) => (l.program ? [l.program] : [])), ...(this.#final ? [this.#final] : []), ...this.#steps.values()];
   }
 
   /** Free the stages' programs and the carried values' device buffers. */
@@ -196,7 +209,20 @@ export class HostStages {
     const stats = { host: 0, reads: 0, ops: 0 };
     for (const level of this.#levels) {
       const computed = level.program ? ((await level.program.runStage(this.#args(level.program, host))) as NDArray[]) : [];
-      this.#perform(level, computed, host, stats, profile);
+      const t0 = profile ? now() : 0;
+      for (const { node, ins } of this.#hostInputs(level, computed, host)) {
+        let outs: NDArray[];
+        if (node.op instanceof Scan) {
+          // a scan whose step holds a host op: a step at a time, each step's function awaited
+          const step = this.#step(node.op);
+          const loop = node.op.loop(ins, node);
+          let next = loop.next();
+          while (!next.done) next = loop.next((await step.runStage(stepArgs(node.op, step, next.value))) as NDArray[]);
+          outs = next.value;
+        } else outs = node.op.perform(ins, node);
+        this.#store(node, outs, host);
+      }
+      this.#count(computed, stats, profile, t0, level.nodes.length);
     }
     const last = this.#final ? await this.#final.runStage(this.#args(this.#final, host)) : [];
     return this.#finish(last, host, stats, profile, convert);
@@ -208,7 +234,19 @@ export class HostStages {
     const stats = { host: 0, reads: 0, ops: 0 };
     for (const level of this.#levels) {
       const computed = level.program ? (level.program.callSync(...this.#args(level.program, host)) as NDArray[]) : [];
-      this.#perform(level, computed, host, stats, profile);
+      const t0 = profile ? now() : 0;
+      for (const { node, ins } of this.#hostInputs(level, computed, host)) {
+        let outs: NDArray[];
+        if (node.op instanceof Scan) {
+          const step = this.#step(node.op);
+          const loop = node.op.loop(ins, node);
+          let next = loop.next();
+          while (!next.done) next = loop.next(step.callSync(...stepArgs(node.op, step, next.value)) as NDArray[]);
+          outs = next.value;
+        } else outs = node.op.perform(ins, node);
+        this.#store(node, outs, host);
+      }
+      this.#count(computed, stats, profile, t0, level.nodes.length);
     }
     const last = this.#final ? (this.#final.callSync(...this.#args(this.#final, host)) as NDArray[]) : [];
     return this.#finish(last, host, stats, profile, convert);
@@ -223,8 +261,8 @@ export class HostStages {
     return f.inputs.map((s) => host.get(s.variable)!);
   }
 
-  #perform(level: Level, computed: readonly NDArray[], host: Map<TensorVariable, NDArray>, stats: { host: number; reads: number; ops: number }, profile: FunctionProfile | undefined): void {
-    const t0 = profile ? now() : 0;
+  /** The level's host ops, each with its inputs' values: read back, given, or computed here. */
+  #hostInputs(level: Level, computed: readonly NDArray[], host: ReadonlyMap<TensorVariable, NDArray>): { node: Apply; ins: NDArray[] }[] {
     const got = new Map(level.computed.map((v, i) => [v, computed[i]!]));
     // an input neither computed nor given is a constant, or a length computed here from known values (x.shape[0] of an input x)
     const valueOf = (v: TensorVariable): NDArray => {
@@ -237,14 +275,28 @@ export class HostStages {
       got.set(v, out);
       return out;
     };
-    for (const { node, inputs } of level.nodes) {
-      const ins = inputs.map(valueOf);
-      const outs = node.op.perform(ins, node);
-      node.outputs.forEach((o, i) => host.set(this.#leaves.get(o)!, outs[i]!));
-      stats.ops++;
-    }
+    return level.nodes.map(({ node, inputs }) => ({ node, ins: inputs.map(valueOf) }));
+  }
+
+  #store(node: Apply, outs: readonly NDArray[], host: Map<TensorVariable, NDArray>): void {
+    node.outputs.forEach((o, i) => host.set(this.#leaves.get(o)!, outs[i]!));
+  }
+
+  #count(computed: readonly NDArray[], stats: { host: number; reads: number; ops: number }, profile: FunctionProfile | undefined, t0: number, ops: number): void {
+    stats.ops += ops;
     stats.reads += computed.length;
     if (profile) stats.host += now() - t0;
+  }
+
+  /** The step of a scan run on the host, compiled once: over its sequences' rows, states and non-sequences. */
+  #step(scan: Scan): CompiledFunction {
+    let f = this.#steps.get(scan);
+    if (!f) {
+      const { sequences, states, nonSequences, outputs } = scan.inner;
+      f = this.#compile([...sequences, ...states, ...nonSequences], outputs, { onUnusedInput: 'ignore', noDefaultUpdates: true, name: `${scan} step` });
+      this.#steps.set(scan, f);
+    }
+    return f;
   }
 
   #finish(last: readonly NDArray[], host: ReadonlyMap<TensorVariable, NDArray>, stats: { host: number; reads: number; ops: number }, profile: FunctionProfile | undefined, convert: number): NDArray[] {
@@ -348,4 +400,11 @@ function lengthOf(n: number): NDArray {
   const a = NDArray.zeros([], 'int64');
   a.data[0] = n;
   return a;
+}
+
+/** A step's arguments: its values (sequences' rows, states, non-sequences, in the scan's order) in the order of the step function's inputs. */
+function stepArgs(scan: Scan, step: CompiledFunction, values: readonly NDArray[]): NDArray[] {
+  const { sequences, states, nonSequences } = scan.inner;
+  const at = new Map([...sequences, ...states, ...nonSequences].map((p, i) => [p, values[i]!]));
+  return step.inputs.map((s) => at.get(s.variable)!);
 }

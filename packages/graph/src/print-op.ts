@@ -3,8 +3,9 @@
  * printing `message __str__ = value` each time a call computes it ("how do
  * I print an intermediate value in a function?"). The value is printed on
  * the host, so the op runs between programs there (as `asOp`'s): a
- * debugging aid that costs a read back. Its gradient is the output's, as
- * Theano's.
+ * debugging aid that costs a read back. Inside a scan's step it prints
+ * once per step (the loop runs a step at a time, host-stage.ts). Its
+ * gradient is the output's, as Theano's.
  */
 import { shapeToString, type NDArray } from './ndarray.js';
 import { applyNode, asTensor, type TensorLike } from './op.js';

@@ -212,11 +212,11 @@ export class StepsRun extends HostOp {
     return [[]];
   }
   override lower(): never {
-    // reached when a loop with until is the step of another scan (or in a hand-made schedule): HostOp's message would name this op, which the user never wrote
+    // reached only in a hand-made schedule (sym.function runs it between programs, and an outer scan holding it a step at a
+    // time): HostOp's message would name this op, which the user never wrote
     throw new Error(
-      "scan: a loop that ends with sym.until cannot run inside another scan's step: the number of steps it ran is read back between programs, " +
-        'and a step is one program for every step (nor can kernelCount or a hand-made schedule hold it). Run that loop outside the outer loop, ' +
-        'or give it no until (its bound of steps, each state kept by T.switch once the condition holds)',
+      'scan: a loop that ends with sym.until reads back the number of steps it ran between programs, which sym.function arranges; ' +
+        'a hand-made schedule cannot hold it: call a function of the graph instead',
     );
   }
   perform(inputs: readonly NDArray[], _node: Apply): NDArray[] {

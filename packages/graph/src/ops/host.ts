@@ -28,8 +28,8 @@ export abstract class HostOp extends Op {
     // sym.function never lowers one (host-stage.ts): reached only by a caller scheduling a graph itself
     throw new Error(
       `${this.toString()}(${node.inputs.map((v) => v.toString()).join(', ')}): its output's shape depends on its input's values, so it runs on the host ` +
-        `between programs, which sym.function arranges for the function's own graph; a scan's step (one program for every step), kernelCount or a ` +
-        `hand-made schedule cannot compute it: compute it outside the loop`,
+        `between programs, which sym.function arranges (a scan whose step holds it runs a step at a time); a hand-made schedule cannot compute it: ` +
+        `call a function of the graph instead`,
     );
   }
 }
