@@ -59,6 +59,7 @@ export {
   categoricalCrossentropy,
   categoricalCrossentropyWithLogits,
   sparseCategoricalCrossentropyWithLogits,
+  categoricalAccuracy,
   logSoftmax,
 } from './losses.js';
 export type { Reduction } from './losses.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
 import { grad } from '@sym/grad';
 import '@sym/backend-cpu';
-import { sparseCategoricalCrossentropyWithLogits } from './losses.js';
+import { categoricalAccuracy, sparseCategoricalCrossentropyWithLogits } from './losses.js';
 
 const T = sym.T;
 
@@ -73,5 +73,32 @@ describe('sparseCategoricalCrossentropyWithLogits', () => {
     const f = sym.function([z, y], sparseCategoricalCrossentropyWithLogits(z, y));
     await expect(f(Z, sym.array([[0, 1, 2]], { dtype: 'int32' }))).rejects.toThrow(/sparseCategoricalCrossentropyWithLogits: labels y of shape \(1, 3\) do not fit the logits of shape \(2, 4, 3\) \(axis 0\)/);
     await expect(f(Z, sym.array([[0, 1, 2, 3], [0, 0, 0, 0]], { dtype: 'int32' }))).rejects.toThrow(/3/);
+  });
+});
+
+describe('categoricalAccuracy', () => {
+  it("is 1 where the argmax over the last axis is the label (integer labels, or one-hot targets' argmax), in floatX; 'none' keeps one per example", async () => {
+    const z = T.tensor3('z');
+    const y = T.imatrix('y');
+    const t = T.tensor3('t');
+    const f = sym.function([z, y, t], [categoricalAccuracy(z, y), categoricalAccuracy(z, y, 'none'), categoricalAccuracy(T.softmax(z), t, 'sum')]);
+    // argmax of each row: [0, 0 (a tie: the first), 0, 1], [2, 0, 2, 0]
+    const Z = [[[1, -2, 0.5], [0, 0, 0], [3, 1, -1], [-0.5, 2, 0.25]], [[0.1, 0.2, 0.3], [5, -5, 0], [-1, -1, 2], [2, 0, 1]]];
+    const labels = [[0, 2, 1, 1], [2, 0, 2, 1]];
+    const oneHot = labels.map((row) => row.map((k) => [0, 1, 2].map((c) => (c === k ? 1 : 0))));
+    const [mean, none, sum] = (await f(Z, sym.array(labels, { dtype: 'int32' }), oneHot)) as sym.NDArray[];
+    expect(none!.toArray()).toEqual([[1, 0, 0, 1], [1, 1, 1, 0]]);
+    expect(mean!.item()).toBe(5 / 8);
+    expect(mean!.dtype).toBe(sym.config.floatX);
+    expect(sum!.item()).toBe(5);
+  });
+
+  it('refuses labels that are neither indices nor targets, and labels that do not fit', async () => {
+    expect(() => categoricalAccuracy(T.matrix('z'), T.vector('y'))).toThrow(/categoricalAccuracy: labels must be integer class indices with one axis less than the predictions, or targets of the predictions' shape/);
+    const z = T.matrix('z');
+    const y = T.ivector('y');
+    await expect(sym.function([z, y], categoricalAccuracy(z, y))([[1, 2], [3, 4]], sym.array([0, 1, 1], { dtype: 'int32' }))).rejects.toThrow(
+      /categoricalAccuracy: labels y of shape \(3,\) do not fit the predictions of shape \(2, 2\) \(axis 0\)/,
+    );
   });
 });

@@ -5,7 +5,7 @@
  * given probabilities made by a sigmoid or a softmax, they reach back to
  * the logits instead of taking the log of a rounded probability.
  */
-import { DimShuffle, Elemwise, MatchLength, Reshape, Softmax, T, apply1, asTensor, isInt, shapeToString, type Apply, type Op, type TensorLike, type TensorVariable } from '@sym/graph';
+import { DimShuffle, Elemwise, MatchLength, Reshape, Softmax, T, apply1, asTensor, config, isInt, shapeToString, type Apply, type Op, type TensorLike, type TensorVariable } from '@sym/graph';
 import { logitsOfSoftmaxColumns } from './activations.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -233,4 +233,39 @@ export function sparseCategoricalCrossentropyWithLogits(logits: TensorLike, labe
   const perRow = logP.get(T.arange(0, T.shapeI(logP, 0), 1, { dtype: 'int32' }), flat).neg();
   if (reduction === 'none') return checked.ndim === 1 ? perRow : perRow.reshape(checked.shape);
   return reduce(perRow, reduction, what);
+}
+
+/**
+ * Whether each example's highest-scoring class is its label, in
+ * `config.floatX` (1 or 0): Lasagne's `categorical_accuracy`, Keras's
+ * `sparse_categorical_accuracy` and `categorical_accuracy`. Predictions
+ * (logits or probabilities: the same argmax) have the classes on the last
+ * axis, as `Dense` gives them; labels are integer class indices of the
+ * other axes, or one-hot (or soft) targets of the predictions' shape,
+ * whose argmax is the label. The first of tied classes wins, as argmax's.
+ * 'mean' (the default) is the fraction right; 'none' keeps one per example.
+ */
+export function categoricalAccuracy(predictions: TensorLike, labels: TensorLike, reduction: Reduction = 'mean'): TensorVariable {
+  const what = 'categoricalAccuracy';
+  const z = asTensor(predictions, `${what}: predictions`);
+  const y = asTensor(labels, `${what}: labels`);
+  if (z.ndim < 1) throw new TypeError(`${what}: predictions must have a classes axis (the last), got ${z.toString()} of type ${z.type}`);
+  const axis = z.ndim - 1;
+  let index: TensorVariable;
+  if (y.ndim === z.ndim) index = T.argmax(matchingTarget(what, z, y, 'predictions'), { axis });
+  else if (y.ndim === z.ndim - 1 && isInt(y.dtype)) index = y;
+  else {
+    throw new TypeError(
+      `${what}: labels must be integer class indices with one axis less than the predictions, or targets of the predictions' shape; predictions of type ${z.type}, got ${y.toString()} of type ${y.type}`,
+    );
+  }
+  const checked = index.broadcastable.reduce(
+    (v, b, a) =>
+      b || z.broadcastable[a]
+        ? v
+        : apply1(new MatchLength(a, a, (ys, zs) => `${what}: labels ${y.toString()} of shape ${shapeToString(ys)} do not fit the predictions of shape ${shapeToString(zs)} (axis ${a})`, `${what} labels ${a}`), [v, z]),
+    index,
+  );
+  const right = T.cast(T.eq(T.argmax(z, { axis }), checked), config.floatX);
+  return reduce(right, reduction, what);
 }
