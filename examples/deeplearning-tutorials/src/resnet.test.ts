@@ -1,6 +1,6 @@
 import * as sym from '@sym/graph';
 import { grad } from '@sym/grad';
-import { barImages, nesterovMomentum } from '@sym/nn';
+import { barImages, categoricalAccuracy, nesterovMomentum } from '@sym/nn';
 import { describe, expect, it } from 'vitest';
 import { TinyResNet } from './resnet.js';
 import { nesterovStep, referenceResNet, trainable, type RefBN, type RefResNet, type Tensor4 } from './resnet-reference.js';
@@ -160,11 +160,13 @@ describe('residual CNN with batch normalisation and dropout (nn: Conv2D, BatchNo
 
     it('learns to tell horizontal, vertical and diagonal bars apart; evaluates with the running averages and without dropout', async () => {
       const m = new TinyResNet({ inChannels: 1, channels: 6, classes: 3 }, 7, { dropout: 0.2 });
+      // the shapes through every layer, the Residual's block included: (batch, classes)
+      expect(m.net.outputShape([null, 1, 8, 8])).toEqual([null, 3]);
       const [x, y] = [T.tensor4('x'), T.ivector('y')];
       const { cost } = m.loss(x, y, { training: true });
       const train = sym.function([x, y], cost, { updates: nesterovMomentum(cost, m.net.params, 0.1, 0.9) });
       const test = m.loss(x, y, { training: false });
-      const accuracy = T.mean(T.eq(T.argmax(test.logits, { axis: 1 }), y), { dtype: 'float32' });
+      const accuracy = categoricalAccuracy(test.logits, y);
       const evaluate = sym.function([x, y], [test.cost, accuracy]);
       const data = barImages(new sym.RandomState(11), 128, { size: 8, noise: 0.3 });
       const held = barImages(new sym.RandomState(12), 96, { size: 8, noise: 0.3 });
