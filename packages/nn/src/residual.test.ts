@@ -96,7 +96,9 @@ describe('Residual', () => {
   });
 
   it('refuses a block or shortcut that is not a layer, and unknown options', () => {
-    expect(() => new Residual([{} as never])).toThrow(/Sequential: layers\[0\] must have params/);
+    expect(() => new Residual([new Nonlinearity('relu'), {} as never])).toThrow('Residual: block[1] must be a layer (params and output(x)), got [object Object]');
+    expect(() => new Residual(null as never)).toThrow('Residual: block must be a layer (params and output(x)) or a list of layers, got null');
+    expect(() => new Residual(new Nonlinearity('relu'), { shortcut: 3 as never })).toThrow('Residual: shortcut must be a layer (params and output(x)), got 3');
     expect(() => new Residual(new Nonlinearity('relu'), { activaton: 'relu' } as never)).toThrow(/Residual/);
   });
 });

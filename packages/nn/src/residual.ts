@@ -69,6 +69,15 @@ export class Residual implements LayerLike {
 
   constructor(block: LayerLike | readonly LayerLike[], options: ResidualOptions = {}) {
     checkOptionNames(options, 'Residual', ['shortcut', 'activation']);
+    // named here, not by the Sequential that gathers their params
+    const parts: [unknown, string][] = Array.isArray(block) ? block.map((l, i): [unknown, string] => [l, `block[${i}]`]) : [[block, 'block']];
+    if (options.shortcut !== undefined) parts.push([options.shortcut, 'shortcut']);
+    for (const [layer, label] of parts) {
+      const l = layer as Partial<LayerLike> | null;
+      if (typeof l !== 'object' || l === null || typeof l.output !== 'function' || !Array.isArray(l.params)) {
+        throw new TypeError(`Residual: ${label} must be a layer (params and output(x))${label === 'block' ? ' or a list of layers' : ''}, got ${String(layer)}`);
+      }
+    }
     // a list is chained; one layer is kept as it is (its own output and outputShape)
     this.block = Array.isArray(block) ? new Sequential(block as readonly LayerLike[]) : (block as LayerLike);
     this.shortcut = options.shortcut;
@@ -96,7 +105,7 @@ export class Residual implements LayerLike {
     if (clash) {
       throw new TypeError(
         `Residual.outputShape: the block gives ${shapeToString(out)} for the input shape ${shapeToString(inputShape)}, but the ${this.shortcut ? 'shortcut gives' : 'identity shortcut keeps'} ${shapeToString(skip)}; ` +
-          (this.shortcut ? 'the two must agree' : 'give a shortcut that changes the shape as the block does (a 1x1 Conv2D)'),
+          (this.shortcut ? 'the two must agree' : 'give a shortcut that changes the shape as the block does (a Dense, or for images a strided 1x1 Conv2D)'),
       );
     }
     return out.map((n, i) => n ?? skip[i]!);
