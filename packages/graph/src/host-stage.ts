@@ -217,7 +217,11 @@ export class HostStages {
           const step = this.#step(node.op);
           const loop = node.op.loop(ins, node);
           let next = loop.next();
-          while (!next.done) next = loop.next((await step.runStage(stepArgs(node.op, step, next.value))) as NDArray[]);
+          let last: NDArray[] | undefined;
+          while (!next.done) {
+            if (!stoppedAt(node.op, last)) last = (await step.runStage(stepArgs(node.op, step, next.value))) as NDArray[];
+            next = loop.next(last!);
+          }
           outs = next.value;
         } else outs = node.op.perform(ins, node);
         this.#store(node, outs, host);
@@ -241,7 +245,11 @@ export class HostStages {
           const step = this.#step(node.op);
           const loop = node.op.loop(ins, node);
           let next = loop.next();
-          while (!next.done) next = loop.next(step.callSync(...stepArgs(node.op, step, next.value)) as NDArray[]);
+          let last: NDArray[] | undefined;
+          while (!next.done) {
+            if (!stoppedAt(node.op, last)) last = step.callSync(...stepArgs(node.op, step, next.value)) as NDArray[];
+            next = loop.next(last!);
+          }
           outs = next.value;
         } else outs = node.op.perform(ins, node);
         this.#store(node, outs, host);
@@ -400,6 +408,17 @@ function lengthOf(n: number): NDArray {
   const a = NDArray.zeros([], 'int64');
   a.data[0] = n;
   return a;
+}
+
+/**
+ * Whether a loop ending with until stopped at the step that gave `outs`:
+ * the steps after it hold their states (the same values again) and their
+ * other outputs are dropped, so they are not run (Theano runs none; a
+ * Print there printed a line per step left, an asOp ran on values no step
+ * computed).
+ */
+function stoppedAt(scan: Scan, outs: readonly NDArray[] | undefined): boolean {
+  return scan.stopsOnLastState && outs !== undefined && outs[scan.nStates - 1]!.data[0] !== 0;
 }
 
 /** A step's arguments: its values (sequences' rows, states, non-sequences, in the scan's order) in the order of the step function's inputs. */

@@ -95,6 +95,63 @@ describe('sym.asOp inside a scan step', () => {
   });
 });
 
+describe('a loop ending with until whose step holds a host op', () => {
+  it('prints only the steps that ran (Theano runs none past the stop), async and sync, going backwards too', async () => {
+    const lines: string[] = [];
+    const x = T.dvector('x');
+    const loop = (goBackwards: boolean) =>
+      sym.scan((xt: V, h: V) => {
+        const next = sym.Print('h', { log: (l) => lines.push(l) })(h.add(xt));
+        return [next, sym.until(next.gt(3))] as const;
+      }, { sequences: x, outputsInfo: T.constant(0.5, { dtype: 'float64' }), goBackwards })[0];
+    const f = sym.function([x], loop(false));
+    // the steps past the stop printed h0 + x[t] (0.5 + 30, 0.5 + 400, ...): values no step computed
+    expect((await f([1, 2, 30, 400, 5000])).toArray()).toEqual([1.5, 3.5]);
+    expect(lines.splice(0)).toEqual(['h __str__ = 1.5', 'h __str__ = 3.5']);
+    expect((f.sync([10, 2, 30]) as sym.NDArray).toArray()).toEqual([10.5]);
+    expect(lines.splice(0)).toEqual(['h __str__ = 10.5']);
+    // no stop: every step runs
+    expect((f.sync([1, 1]) as sym.NDArray).toArray()).toEqual([1.5, 2.5]);
+    expect(lines.splice(0)).toEqual(['h __str__ = 1.5', 'h __str__ = 2.5']);
+    const back = sym.function([x], loop(true));
+    expect((back.sync([7, 1, 2]) as sym.NDArray).toArray()).toEqual([2.5, 3.5]);
+    expect(lines.splice(0)).toEqual(['h __str__ = 2.5', 'h __str__ = 3.5']);
+  });
+
+  it('runs an asOp only on the steps that ran, and keeps the gradient of the plain loop', () => {
+    const seen: number[] = [];
+    const checked = sym.asOp({ itypes: [dscalar], otypes: [dscalar] }, function positive(a: sym.NDArray) {
+      seen.push(a.item());
+      // a step past the stop computed from the initial value: -1 + x[t], which this refuses
+      if (a.item() < 0) throw new Error(`positive: got ${a.item()}`);
+      return a;
+    });
+    const x = T.dvector('x');
+    const [hs] = sym.scan((xt: V, h: V) => {
+      const next = checked(h.add(xt)) as V;
+      return [next, sym.until(next.gt(2))] as const;
+    }, { sequences: x, outputsInfo: T.constant(-1, { dtype: 'float64' }) });
+    expect((sym.function([x], hs).sync([2, 2, 0.5, 0.1]) as sym.NDArray).toArray()).toEqual([1, 3]);
+    expect(seen).toEqual([1, 3]);
+
+    const w = T.dscalar('w');
+    const step = (print: boolean) => (xt: V, h: V) => {
+      const next = T.tanh(h.mul(w).add(xt));
+      const out = print ? sym.Print('h', { log: () => undefined })(next) : next;
+      return [out, sym.until(out.gt(0.9))] as const;
+    };
+    const [withPrint] = sym.scan(step(true), { sequences: x, outputsInfo: zero() });
+    const [plain] = sym.scan(step(false), { sequences: x, outputsInfo: zero() });
+    const f = sym.function([x, w], [withPrint, plain, grad(withPrint.sum(), w), grad(plain.sum(), w), grad(withPrint.sum(), x), grad(plain.sum(), x)]);
+    const [a, b, ga, gb, gxa, gxb] = f.sync([0.5, 1, 2, -3, 4], 0.7) as sym.NDArray[];
+    expect(a!.shape).toEqual([3]);
+    expect(Array.from(a!.data)).toEqual(Array.from(b!.data));
+    expect(ga!.item()).toBeCloseTo(gb!.item(), 12);
+    expect(ga!.item()).not.toBe(0);
+    Array.from(gxb!.data).forEach((v, i) => expect(gxa!.data[i]).toBeCloseTo(v, 12));
+  });
+});
+
 describe('a window of computed length inside a scan step', () => {
   it("is Theano's x[k:] at every step", () => {
     const x = T.dvector('x');

@@ -139,7 +139,7 @@ export function scan(fn: (...args: TensorVariable[]) => unknown, options: ScanOp
     if (e !== UNTIL_SEEN) throw e;
   }
   // the step returned until(condition): a loop that ends on it (scan-until.ts)
-  const loop: LoopRunner = (step, sequences, infos, lastOnly) => scanLoop(step, sequences, infos, nonSequences, options, name, lastOnly);
+  const loop: LoopRunner = (step, sequences, infos, lastOnly) => scanLoop(step, sequences, infos, nonSequences, options, name, lastOnly, true);
   try {
     return [untilLoop(fn as Step, planOf, nonSequences, loop, options), []];
   } catch (e) {
@@ -209,6 +209,7 @@ function scanLoop(
   options: ScanOptions,
   name: string | undefined,
   lastOnly: ReadonlySet<number>,
+  stopsOnLastState = false,
 ): [TensorVariable[], boolean] {
   let sequences = seqs.map((s, i) => asTensor(s, `scan: sequence ${i}`));
   sequences.forEach((s, i) => {
@@ -327,7 +328,7 @@ function scanLoop(
 
   const op = new Scan(
     { sequences: seqHolders, states: stateHolders, nonSequences: [...nonHolders, ...capturedHolders], outputs: innerOuts },
-    { hasNSteps: nSteps !== undefined, truncateGradient: options.truncateGradient ?? -1, name, ...(lastOnly.size ? { keep: stateIdx.map((i) => (lastOnly.has(i) ? 'last' : 'all')) } : {}) },
+    { hasNSteps: nSteps !== undefined, truncateGradient: options.truncateGradient ?? -1, name, ...(lastOnly.size ? { keep: stateIdx.map((i) => (lastOnly.has(i) ? 'last' : 'all')) } : {}), ...(stopsOnLastState ? { stopsOnLastState } : {}) },
   );
   const node = applyNode(op, [...sequences, ...stateIdx.map((i) => inits[i]!), ...explicit, ...captured, ...(nSteps ? [nSteps] : [])]);
   // back in the user's order

@@ -68,6 +68,14 @@ export interface ScanOpOptions {
    */
   readonly window?: ScanWindow;
   readonly name?: string;
+  /**
+   * The last state is the "stopped" flag of a loop ending with until
+   * (scan-until.ts): once a step returns it true, every later step holds
+   * the states and its other outputs are dropped, so a loop run on the host
+   * (host-stage.ts) calls no step past it, as Theano runs none: a Print
+   * there printed, an asOp ran, on values no step computed.
+   */
+  readonly stopsOnLastState?: boolean;
 }
 
 /** The time indices a scan runs: the first or last `length` of its n (all n when n is smaller). */
@@ -96,6 +104,8 @@ export class Scan extends Op {
   readonly truncateGradient: number;
   readonly window: ScanWindow | undefined;
   readonly name: string | undefined;
+  /** See {@link ScanOpOptions.stopsOnLastState}. */
+  readonly stopsOnLastState: boolean;
   /** Inner nodes in an order where each comes after its inputs' owners. */
   readonly nodes: readonly Apply[];
 
@@ -114,6 +124,7 @@ export class Scan extends Op {
     this.truncateGradient = options.truncateGradient ?? -1;
     this.window = options.window;
     this.name = options.name;
+    this.stopsOnLastState = options.stopsOnLastState ?? false;
     const tg = this.truncateGradient;
     if (!Number.isSafeInteger(tg) || (tg < 1 && tg !== -1)) throw new RangeError(`Scan: truncateGradient must be an integer >= 1 or -1, got ${tg}`);
     const w = this.window;
@@ -148,6 +159,7 @@ export class Scan extends Op {
       truncateGradient: this.truncateGradient,
       ...(this.window ? { window: this.window } : {}),
       name: this.name,
+      ...(this.stopsOnLastState ? { stopsOnLastState: true } : {}),
     };
   }
 
