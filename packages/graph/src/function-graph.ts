@@ -14,6 +14,7 @@ import { RandomVariable, type SharedRandomState } from './ops/random.js';
 import { graphLeaves, staticLeaves, toposort } from './schedule.js';
 import { TensorSharedVariable } from './shared.js';
 import { shapeClaims } from './shape-claims.js';
+import { needsHost } from './host-stage.js';
 import { functionUpdates } from './updates.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 
@@ -149,8 +150,14 @@ export class FunctionGraph {
    * program lowers them before the outputs, for their checks alone.
    */
   get claimChecks(): readonly TensorVariable[] {
-    return this.graphOutputs === this.graph ? this.#claimsBefore() : this.#claims!;
+    const claims = this.graphOutputs === this.graph ? this.#claimsBefore() : this.#claims!;
+    // a claim on a value computed after an op run on the host (nonzero) cannot be checked before the call, in a program
+    // made before that op runs: it stays where the outputs keep it (in a stage after that op), else it is not checked, as
+    // Theano's FAST_RUN (specifyShape(nonzero(v)[0], [2]).shape[0] is 2); lowered here, it refused every call
+    if (claims !== this.#claimsChecked?.[0]) this.#claimsChecked = [claims, claims.filter((c) => !needsHost([c]))];
+    return this.#claimsChecked[1];
   }
+  #claimsChecked: [readonly TensorVariable[], readonly TensorVariable[]] | undefined;
 
   #claimsBefore(): readonly TensorVariable[] {
     return (this.#claimsUnrewritten ??= shapeClaims(this.graph));

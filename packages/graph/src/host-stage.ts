@@ -94,7 +94,7 @@ export class HostStages {
     noDefaultUpdates: boolean,
   ): HostStages | undefined {
     // every function asks at its first call: one walk over the graph when no op needs the host
-    if (!toposort(graph).some((n) => n.op.dataDependentShape?.() === true || holdsHostOp(n.op))) return undefined;
+    if (!needsHost(graph)) return undefined;
     const expanded = inlineHostGraphs(graph);
     return new HostStages(toposort(expanded), expanded, inputs, outputCount, updated, compile, noDefaultUpdates);
   }
@@ -371,6 +371,11 @@ function carriedValues(targets: readonly (readonly TensorVariable[])[], free: (v
     for (const v of carries) carried.add(v);
     return [...carries];
   });
+}
+
+/** Whether computing `graph` needs an op run on the host between programs (nonzero, a Print in a scan's step, ...): no one program computes it. */
+export function needsHost(graph: readonly TensorVariable[]): boolean {
+  return toposort(graph).some((n) => n.op.dataDependentShape?.() === true || holdsHostOp(n.op));
 }
 
 /** Whether op is an opFromGraph whose inner graph (or a nested one's) holds an op needing the host. */
