@@ -99,6 +99,26 @@ describe('keyword calls', () => {
   });
 });
 
+describe('keyword calls, forwarded or given as a Map', () => {
+  it('take keywords followed by undefined (a wrapper forwarding an unset argument), as without it', async () => {
+    const f = moreExamples();
+    const forward = (...args: unknown[]) => f.sync(...args, undefined);
+    // it said the keywords were not last
+    expect(Number(forward({ x: 33, w_by_name: 1 }))).toBe(34);
+    expect(Number(f.sync(33, { w_by_name: 1 }, undefined, undefined))).toBe(34);
+    expect(Number(await f({ x: 33 }, undefined))).toBe(68);
+    expect(() => f.sync({ y: 2 }, 3, undefined)).toThrow('function f: argument 0 (x): got an object of input names (y) before the last argument');
+  });
+
+  it('refuse a Map of names, saying that names come in a plain object', () => {
+    const f = moreExamples();
+    // it said "got object [object Map]"
+    expect(() => f.sync(33, new Map([['w_by_name', 1]]))).toThrow(
+      "function f: argument 1 (y): got a Map; values by input name come in a plain object, last (Theano's keyword arguments): f(..., { y: ... })",
+    );
+  });
+});
+
 describe('keyword calls of a function with updates', () => {
   function accumulator(): { state: sym.TensorSharedVariable; acc: sym.SymFunction<sym.NDArray> } {
     const state = sym.shared(0, { name: 'state' });

@@ -26,8 +26,11 @@ function isPlainObject(v: unknown): v is Readonly<Record<string, unknown>> {
  */
 export function convertArgs(args: readonly unknown[], inputs: readonly InputSpec[], name: string | undefined, allowDowncast: boolean, copy = false): NDArray[] {
   const fname = name ? `function ${name}` : 'function';
-  const keywords = args.length > 0 && isPlainObject(args[args.length - 1]) ? (args[args.length - 1] as Readonly<Record<string, unknown>>) : undefined;
-  const positional = keywords ? args.length - 1 : args.length;
+  // undefined after the keywords leaves nothing out that they do not (a wrapper forwarding f(kw, opt) with opt unset)
+  let last = args.length - 1;
+  while (last >= 0 && args[last] === undefined) last--;
+  const keywords = last >= 0 && isPlainObject(args[last]) ? (args[last] as Readonly<Record<string, unknown>>) : undefined;
+  const positional = keywords ? last : args.length;
   if (positional > inputs.length) {
     throw new TypeError(`${fname}: expected at most ${inputs.length} ${keywords ? 'positional arguments before the keywords' : 'arguments'}, got ${positional}`);
   }
@@ -44,6 +47,9 @@ export function convertArgs(args: readonly unknown[], inputs: readonly InputSpec
     }
     const misplaced = isPlainObject(v) ? misplacedKeywordsError(v, label, inputs, name) : undefined;
     if (misplaced) throw misplaced;
+    if (v instanceof Map) {
+      throw new TypeError(`${label}: got a Map; values by input name come in a plain object, last (Theano's keyword arguments): ${name ?? 'f'}(..., { ${spec.name ?? inputs.find((s) => s.name !== undefined)?.name ?? 'name'}: ... })`);
+    }
     const value = convertValue(v, spec.variable.type, label, { allowDowncast });
     return copy && value === v ? value.copy() : value;
   });
