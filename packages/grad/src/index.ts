@@ -27,4 +27,6 @@ export type { ReduceGrad } from './rules.js';
 export { jacobian, hessian, Rop, hessianVectorProduct } from './jacobian.js';
 export type { JacobianOptions } from './jacobian.js';
 export { verifyGrad, GradientError, seededRandom } from './verify.js';
+export { considerConstant, undefinedGrad, UndefinedGrad, subgraphGrad } from './grad-helpers.js';
+export type { SubgraphGradOptions, SubgraphGradResult, SubgraphGradDetails } from './grad-helpers.js';
 export type { VerifyGradOptions, VerifyGradReport } from './verify.js';

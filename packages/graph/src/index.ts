@@ -129,6 +129,8 @@ export { Scan } from './ops/scan.js';
 export { Alloc, ARange } from './ops/alloc.js';
 export type { ScanInner, ScanKeep, ScanLastIndexed, ScanOpOptions, ScanWindow } from './ops/scan.js';
 export { scan } from './scan.js';
+export { map, reduce, foldl, foldr, clone } from './scan-module.js';
+export type { MapOptions, FoldOptions } from './scan-module.js';
 export { until, Until, StepsRun } from './scan-until.js';
 export { ifelse } from './ifelse.js';
 export { opFromGraph } from './op-from-graph.js';

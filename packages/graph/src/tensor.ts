@@ -21,6 +21,7 @@ import { Alloc, lengths, type Length } from './ops/alloc.js';
 import { elu, hardSigmoid, logSoftmax, selu, softsign, ultraFastSigmoid } from './activations.js';
 import { bn } from './bn.js';
 import * as nnetExtra from './nnet-extra.js';
+import { conv2dTranspose, maxPool2dSameSize, prepend0ToEachRow, prepend1ToEachRow, prependScalarToEachRow } from './nnet-more.js';
 
 export type { Length };
 import { arange, get } from './indexing.js';
@@ -404,6 +405,7 @@ export * from './shape-extra.js';
 export * from './math-extra.js';
 export * from './extra-arrays.js';
 export * from './data-dependent.js';
+export * from './tensor-more.js';
 /** `T.xlogx.xlogx(x)` and `T.xlogx.xlogy0(x, y)`: Theano's `theano.tensor.xlogx`. */
 export * as xlogx from './xlogx.js';
 
@@ -456,9 +458,10 @@ export function binaryCrossentropy(output: TensorLike, target: TensorLike): Tens
  * `theano.tensor.nnet.abstract_conv`, with bilinearUpsampling), images2neibs and neibs2images (also
  * as `neighbours`, Theano's `theano.tensor.nnet.neighbours`), categoricalCrossentropy,
  * binaryCrossentropy, `bn` (batch normalisation, Theano's
- * `theano.tensor.nnet.bn`), and nnet-extra.ts's softmaxWithBias, the
+ * `theano.tensor.nnet.bn`), nnet-extra.ts's softmaxWithBias, the
  * crossentropySoftmax*1hot* family, crossentropyCategorical1hot and
- * sigmoidBinaryCrossentropy.
+ * sigmoidBinaryCrossentropy, and nnet-more.ts's conv2dTranspose and
+ * prependScalarToEachRow (prepend0ToEachRow, prepend1ToEachRow).
  */
 export const nnet = {
   sigmoid,
@@ -482,16 +485,22 @@ export const nnet = {
   binaryCrossentropy,
   bn,
   ...nnetExtra,
+  conv2dTranspose,
+  prependScalarToEachRow,
+  prepend0ToEachRow,
+  prepend1ToEachRow,
 } as const;
+export type { Conv2dTransposeOptions } from './nnet-more.js';
 export type { BatchNormAxes, BatchNormTestOptions, BatchNormTrainOptions } from './bn.js';
 
 // ---------------------------------------------------------------- linear algebra
 
-export { nlinalg, slinalg, tril, triu } from './linalg.js';
+export { tril, triu } from './linalg.js';
+export { nlinalg, slinalg } from './linalg-more.js';
 export type { CholeskyOptions, SolveOptions, SVDOptions } from './linalg.js';
 export type { NormOrder } from './linalg-norms.js';
 
 // ---------------------------------------------------------------- signal
 
-/** `T.signal.pool.pool2d`: Theano's `theano.tensor.signal.pool.pool_2d`. */
-export const signal = { pool: { pool2d } } as const;
+/** `T.signal.pool.pool2d` and `maxPool2dSameSize`: Theano's `theano.tensor.signal.pool.pool_2d` and `max_pool_2d_same_size`. */
+export const signal = { pool: { pool2d, maxPool2dSameSize } } as const;
