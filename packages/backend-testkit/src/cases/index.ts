@@ -11,6 +11,7 @@ import { dotCases } from './linalg.js';
 import { castCases, shapeCases, softmaxCases } from './shape.js';
 import { compositeCases } from './composite.js';
 import { opFromGraphCases } from './op-from-graph.js';
+import { ifelseCases } from './ifelse.js';
 import { customOpCases } from './custom-op.js';
 import { indexingCases } from './indexing.js';
 import { convCases } from './conv.js';
@@ -19,6 +20,7 @@ import { dataDependentCases } from './data-dependent.js';
 import { randomCases } from './random.js';
 import { nlinalgCases } from './nlinalg.js';
 import { sortCases } from './sort.js';
+import { theanoExtraCases } from './theano-extras.js';
 
 const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile' | 'ir'>]: (dtypes: readonly DType[], quick: boolean) => OpCase[] } = {
   elemwise: elemwiseCases,
@@ -29,7 +31,7 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile' | 'ir'>]: (dtypes:
   shape: shapeCases,
   softmax: softmaxCases,
   cast: castCases,
-  composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes), ...opFromGraphCases(dtypes), ...customOpCases(dtypes)],
+  composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes), ...opFromGraphCases(dtypes), ...ifelseCases(dtypes), ...customOpCases(dtypes), ...theanoExtraCases(dtypes)],
   indexing: (dtypes) => [...indexingCases(dtypes), ...dataDependentCases(dtypes)],
   scan: scanCases,
   random: randomCases,
