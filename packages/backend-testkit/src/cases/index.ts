@@ -20,6 +20,7 @@ import { dataDependentCases } from './data-dependent.js';
 import { randomCases } from './random.js';
 import { nlinalgCases } from './nlinalg.js';
 import { sortCases } from './sort.js';
+import { theanoExtraCases } from './theano-extras.js';
 
 const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile' | 'ir'>]: (dtypes: readonly DType[], quick: boolean) => OpCase[] } = {
   elemwise: elemwiseCases,
@@ -30,7 +31,7 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile' | 'ir'>]: (dtypes:
   shape: shapeCases,
   softmax: softmaxCases,
   cast: castCases,
-  composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes), ...opFromGraphCases(dtypes), ...ifelseCases(dtypes), ...customOpCases(dtypes)],
+  composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes), ...opFromGraphCases(dtypes), ...ifelseCases(dtypes), ...customOpCases(dtypes), ...theanoExtraCases(dtypes)],
   indexing: (dtypes) => [...indexingCases(dtypes), ...dataDependentCases(dtypes)],
   scan: scanCases,
   random: randomCases,

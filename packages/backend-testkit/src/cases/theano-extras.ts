@@ -1,0 +1,98 @@
+/**
+ * Theano 1.0's names added as compositions (graph's tensor-more.ts,
+ * nnet-more.ts, linalg-more.ts, scan-module.ts), in the `composite` group:
+ * no kernels of their own, but each composes ops (an argsort feeding a
+ * TakeAlongAxis, a pool spread back by repeats into a set_subtensor,
+ * cholesky and triangular solves feeding eigh, a scan's last step) in a
+ * way no other case does, so every backend runs the chain.
+ */
+import * as sym from '@sym/graph';
+import type { DType, TensorVariable } from '@sym/graph';
+import { fill } from '@sym/graph';
+import type { OpCase } from '../case.js';
+import { randomArray } from '../rng.js';
+
+const T = sym.T;
+
+type Outputs = [label: string, out: TensorVariable][];
+
+function extraCase(dtype: DType, name: string, op: string, shapes: readonly (readonly number[])[], build: (...xs: TensorVariable[]) => Outputs): OpCase {
+  const inputs = shapes.map((s, i) => T.tensor(dtype, s.map(() => false), `x${i}`));
+  const outs = build(...inputs);
+  return {
+    group: 'composite',
+    name: `${name} ${dtype}: ${shapes.map((s) => `(${s.join(', ')})`).join(', ')}`,
+    op,
+    dtype,
+    graph: { inputs, outputs: outs.map(([, o]) => o), labels: outs.map(([l]) => l), values: (rng) => shapes.map((s) => randomArray(rng, dtype, s, 'small')) },
+  };
+}
+
+const PERMS = [[2, 0, 4, 1, 3], [4, 3, 2, 1, 0], [0, 1, 2, 3, 4]];
+
+function floatCases(d: DType): OpCase[] {
+  const perms = T.constant(sym.array(PERMS, { dtype: 'int32' }));
+  return [
+    extraCase(d, 'permuteRowElements and inversePermutation', 'composite', [[3, 5], [5]], (x, v) => [
+      ['permuteRowElements(x, perms)', T.permuteRowElements(x!, perms)],
+      ['permuteRowElements(x, perms, inverse)', T.permuteRowElements(x!, perms, true)],
+      ['permuteRowElements(v, perms)', T.permuteRowElements(v!, perms)],
+      ['inversePermutation(perms) * 1.0', T.cast(T.inversePermutation(perms), d)],
+    ]),
+    extraCase(d, 'maxPool2dSameSize', 'composite', [[2, 3, 5, 7]], (x) => [
+      ['maxPool2dSameSize(x, [2, 2])', T.signal.pool.maxPool2dSameSize(x!, [2, 2])],
+      ['maxPool2dSameSize(x, [1, 3])', T.signal.pool.maxPool2dSameSize(x!, [1, 3])],
+    ]),
+    extraCase(d, 'slinalg.kron, prependScalarToEachRow', 'composite', [[3, 2], [2, 4], []], (a, b, s) => [
+      ['kron(a, b)', T.slinalg.kron(a!, b!)],
+      ['kron(a.T, b)', T.slinalg.kron(a!.T, b!)],
+      ['prependScalarToEachRow(s, a)', T.nnet.prependScalarToEachRow(s!, a!)],
+    ]),
+    extraCase(d, 'conv2dTranspose', 'dot', [[2, 3, 3, 3], [3, 2, 2, 2]], (g, w) => [
+      ['conv2dTranspose(g, w, [2, 2, 7, 7], { inputDilation: [2, 2] })', T.nnet.conv2dTranspose(g!, w!, [2, 2, 7, 7], { inputDilation: [2, 2] })],
+      ["conv2dTranspose(g, w, [2, 2, 2, 2], { borderMode: 'half' })", T.nnet.conv2dTranspose(g!, w!, [2, 2, 2, 2], { borderMode: 'half' })],
+    ]),
+    extraCase(d, 'slinalg.eigvalsh(a, b), generalized', 'eigh', [[4, 4], [4, 4]], (a, m) => {
+      // b = m m^T + 4 I: symmetric positive definite
+      const b = T.dot(m!, m!.T).add(T.eye(4, null, 0, d).mul(4));
+      return [
+        ['eigvalsh(a, b)', T.slinalg.eigvalsh(a!, b)],
+        ['eigvalsh(a, b, { lower: false })', T.slinalg.eigvalsh(a!, b, { lower: false })],
+      ];
+    }),
+    extraCase(d, 'sym.reduce, sym.foldr, sym.map', 'composite', [[6, 3], [3]], (xs, w) => {
+      const [total] = sym.reduce((x, acc, ww) => acc.mul(0.5).add(x.mul(ww)), xs!, T.zerosLike(w!), w!);
+      const [back] = sym.foldr((x, acc) => acc.mul(0.5).add(x), xs!, T.zerosLike(w!));
+      const [rows] = sym.map((x, ww) => T.tanh(x.mul(ww)), xs!, w!);
+      return [
+        ['reduce', total],
+        ['foldr', back],
+        ['map', rows],
+      ];
+    }),
+  ];
+}
+
+/** ceilIntdiv and divmod of int32, every sign, the divisors non-zero. */
+function intCase(): OpCase {
+  const a = T.tensor('int32', [false], 'a');
+  const b = T.tensor('int32', [false], 'b');
+  const [q, r] = T.divmod(a, b);
+  return {
+    group: 'composite',
+    name: 'ceilIntdiv and divmod int32: (12,), (12,)',
+    op: 'intdiv',
+    dtype: 'int32',
+    graph: {
+      inputs: [a, b],
+      outputs: [T.ceilIntdiv(a, b), q, r],
+      labels: ['ceilIntdiv(a, b)', 'divmod(a, b)[0]', 'divmod(a, b)[1]'],
+      values: (rng) => [fill([12], 'int32', () => rng.int(-20, 20)), fill([12], 'int32', (i) => (i % 2 === 0 ? 1 : -1) * rng.int(1, 6))],
+    },
+  };
+}
+
+export function theanoExtraCases(dtypes: readonly DType[]): OpCase[] {
+  const floats = dtypes.filter((d) => d === 'float32' || d === 'float64');
+  return [...floats.flatMap(floatCases), ...(dtypes.includes('int32') ? [intCase()] : [])];
+}
