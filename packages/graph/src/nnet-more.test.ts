@@ -1,8 +1,9 @@
 /**
  * nnet-more.ts: prependScalarToEachRow and its 0 and 1 forms,
  * conv2dTranspose (the adjoint of a strided conv2d, written out from its
- * definition), maxPool2dSameSize (NumPy's patch maxima, written out), and
- * their gradients by finite differences.
+ * definition), maxPool2dSameSize (NumPy's patch maxima, written out),
+ * separableConv2d, confusionMatrix and batchNormalization (NumPy loops,
+ * written out), and their gradients by finite differences.
  */
 import { describe, expect, it } from 'vitest';
 import { T, both, sym } from '../test/helpers.js';
@@ -71,5 +72,51 @@ describe('maxPool2dSameSize', () => {
   it('passes the gradient to the maxima only (finite differences, distinct values)', async () => {
     const r = await verifyGrad((x) => T.sum(T.mul(T.signal.pool.maxPool2dSameSize(x, [2, 2]), c([[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]]], 'float64'))), [[[[[0.1, 0.9, 0.3], [0.4, 0.2, 0.7], [0.6, 0.05, 0.8]]]]]);
     expect(r.maxAbsErr).toBeLessThan(1e-6);
+  });
+});
+
+describe('separableConv2d', () => {
+  // input (1, 2, 4, 4); depthwise (4, 1, 2, 2): two filters per channel; pointwise (3, 4, 1, 1)
+  const x = c([[Array.from({ length: 4 }, (_, r) => Array.from({ length: 4 }, (_, q) => r * 4 + q)), Array.from({ length: 4 }, (_, r) => Array.from({ length: 4 }, (_, q) => 16 + r * 4 + q))]], 'float64').mul(0.25).sub(3);
+  const dw = c([[[[1, 2], [0, -1]]], [[[0.5, 0], [1, 1]]], [[[-1, 1], [2, 0]]], [[[0, 3], [1, -2]]]], 'float64');
+  const pw = c([[[[1]], [[0]], [[-1]], [[2]]], [[[0.5]], [[0.5]], [[0.5]], [[0.5]]], [[[0]], [[1]], [[0]], [[-1]]]], 'float64');
+  it('is a depthwise conv2d (a group per channel) then a 1 x 1 one', () => {
+    const r = both(T.nnet.separableConv2d(x, dw, pw, 2));
+    expect(r.shape).toEqual([1, 3, 3, 3]);
+    expect(r.toArray()).toEqual([[
+      [[5.5, 6.5, 7.5], [9.5, 10.5, 11.5], [13.5, 14.5, 15.5]],
+      [[-0.9375, 0.125, 1.1875], [3.3125, 4.375, 5.4375], [7.5625, 8.625, 9.6875]],
+      [[-11.875, -11.75, -11.625], [-11.375, -11.25, -11.125], [-10.875, -10.75, -10.625]],
+    ]]);
+    // the options go to the depthwise step
+    expect(both(T.nnet.separableConv2d(x, dw, pw, 2, { borderMode: 'full', subsample: [2, 2] })).shape).toEqual([1, 3, 3, 3]);
+  });
+  it('refuses a bad channel count or option', () => {
+    expect(() => T.nnet.separableConv2d(x, dw, pw, 0)).toThrow(/separableConv2d: numChannels must be an integer >= 1/);
+    expect(() => T.nnet.separableConv2d(x, dw, pw, 2, { numGroups: 2 } as never)).toThrow(/separableConv2d: unknown option "numGroups"/);
+  });
+});
+
+describe('confusionMatrix', () => {
+  it('counts (actual, predicted) pairs over the sorted labels of both', () => {
+    const [conf, order] = T.nnet.confusionMatrix(c([0, 1, 2, 1, 3, 3, 0], 'int32'), c([0, 2, 2, 1, 3, 0, 5], 'int32'));
+    expect(both(order).toArray()).toEqual([0, 1, 2, 3, 5]);
+    const m = both(conf);
+    expect(m.dtype).toBe('int64');
+    expect(m.toArray()).toEqual([[1, 0, 0, 0, 1], [0, 1, 1, 0, 0], [0, 0, 1, 0, 0], [1, 0, 0, 1, 0], [0, 0, 0, 0, 0]]);
+    expect(() => T.nnet.confusionMatrix(c([[1]], 'int32'), c([1], 'int32'))).toThrow(/confusionMatrix: actual must be a vector of labels/);
+  });
+});
+
+describe('batchNormalization', () => {
+  it("is (x - mean) * (gamma / std) + beta, broadcasting (Theano's older bn.batch_normalization)", () => {
+    const x = c([[1, 2, 3], [4, 5, 6]], 'float64');
+    const r = both(T.nnet.batchNormalization(x, c([2, 1, 0.5], 'float64'), c([0, 1, -1], 'float64'), c([2.5, 3.5, 4.5], 'float64'), c([1.5, 2, 4], 'float64'), 'high_mem'));
+    expect(r.toArray()).toEqual([[(1 - 2.5) * (2 / 1.5), (2 - 3.5) * 0.5 + 1, (3 - 4.5) * 0.125 - 1], [(4 - 2.5) * (2 / 1.5), (5 - 3.5) * 0.5 + 1, (6 - 4.5) * 0.125 - 1]]);
+    expect(() => T.nnet.batchNormalization(x, 1, 0, 0, 1, 'fast' as never)).toThrow(/mode must be 'low_mem' or 'high_mem'/);
+  });
+  it('is differentiable in every argument (finite differences)', async () => {
+    const r = await verifyGrad((x, g, b, m, s) => T.sum(T.sqr(T.nnet.batchNormalization(x, g, b, m, s))), [[[1, 2, 3], [4, 5, 6]], [2, 1, 0.5], [0, 1, -1], [2.5, 3.5, 4.5], [1.5, 2, 4]]);
+    expect(r.maxAbsErr).toBeLessThan(1e-5);
   });
 });

@@ -91,3 +91,66 @@ export function maxPool2dSameSize(input: TensorLike, patchSize: Pair): TensorVar
   const kept = T.switch(T.eq(covered, spread), covered, T.zerosLike(covered));
   return T.setSubtensor(T.get(T.zerosLike(x), '...', ...window), kept);
 }
+
+export interface SeparableConv2dOptions {
+  /** The input's shape, claimed (conv2d's inputShape). */
+  readonly inputShape?: readonly (number | null)[];
+  /** The depthwise filters' shape, claimed: (numChannels * depth multiplier, 1, rows, cols). */
+  readonly depthwiseFilterShape?: readonly (number | null)[];
+  /** The pointwise filters' shape, claimed: (out_channels, numChannels * depth multiplier, 1, 1). */
+  readonly pointwiseFilterShape?: readonly (number | null)[];
+  /** The depthwise convolution's padding (default `'valid'`); the pointwise one is valid. */
+  readonly borderMode?: BorderMode;
+  /** The depthwise convolution's strides; the pointwise one has none. */
+  readonly subsample?: Pair;
+  readonly filterFlip?: boolean;
+  /** The depthwise convolution's dilation. */
+  readonly filterDilation?: Pair;
+}
+
+const SEPARABLE_OPTIONS = ['inputShape', 'depthwiseFilterShape', 'pointwiseFilterShape', 'borderMode', 'subsample', 'filterFlip', 'filterDilation'] as const satisfies readonly (keyof SeparableConv2dOptions)[];
+
+/**
+ * Theano's `separable_conv2d(input, depthwise_filters, pointwise_filters,
+ * num_channels, ...)`: a depthwise conv2d (numGroups = numChannels, each
+ * channel its own filters, with the padding, strides and dilation given)
+ * then a pointwise 1 x 1 conv2d mixing the channels.
+ */
+export function separableConv2d(input: TensorLike, depthwiseFilters: TensorLike, pointwiseFilters: TensorLike, numChannels: number, options: SeparableConv2dOptions = {}): TensorVariable {
+  checkOptionNames(options, 'separableConv2d', SEPARABLE_OPTIONS);
+  if (!Number.isInteger(numChannels) || numChannels < 1) throw new RangeError(`separableConv2d: numChannels must be an integer >= 1 (the input's channels), got ${String(numChannels)}`);
+  const { inputShape, depthwiseFilterShape, pointwiseFilterShape, borderMode, subsample, filterFlip, filterDilation } = options;
+  // only the options given: conv2d's defaults for the rest
+  const given = <O extends object>(o: O): O => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as O;
+  const depthwise = T.nnet.conv2d(input, depthwiseFilters, given({ inputShape, filterShape: depthwiseFilterShape, borderMode, subsample, filterFlip, filterDilation, numGroups: numChannels }));
+  return T.nnet.conv2d(depthwise, pointwiseFilters, given({ filterShape: pointwiseFilterShape, filterFlip }));
+}
+
+/**
+ * Theano's `confusion_matrix(actual, pred)`: `[conf, order]`, order the
+ * sorted distinct labels of both vectors, and `conf[i, j]` (int64) how
+ * many times label order[i] was predicted as order[j].
+ */
+export function confusionMatrix(actual: TensorLike, pred: TensorLike): [TensorVariable, TensorVariable] {
+  const a = asTensor(actual, 'confusionMatrix: actual');
+  const p = asTensor(pred, 'confusionMatrix: pred');
+  if (a.ndim !== 1) throw new TypeError(`confusionMatrix: actual must be a vector of labels, got ${nameInError(a)} of type ${a.type}`);
+  if (p.ndim !== 1) throw new TypeError(`confusionMatrix: pred must be a vector of labels, got ${nameInError(p)} of type ${p.type}`);
+  const order = T.unique(T.concatenate([a, p])) as TensorVariable;
+  // one-hot rows against the labels, then a product counts the pairs
+  const oneHot = (v: TensorVariable) => T.cast(T.eq(T.dimshuffle(v, [0, 'x']), T.dimshuffle(order, ['x', 0])), 'int64');
+  return [T.dot(T.transpose(oneHot(a)), oneHot(p)), order];
+}
+
+/**
+ * Theano's `bn.batch_normalization(inputs, gamma, beta, mean, std, mode)`
+ * (the one before batch_normalization_train and _test): `(inputs - mean)
+ * * (gamma / std) + beta`, broadcasting as elementwise ops do. `mode`
+ * ('low_mem' or 'high_mem') chose Theano's kernel; both give this.
+ */
+export function batchNormalization(inputs: TensorLike, gamma: TensorLike, beta: TensorLike, mean: TensorLike, std: TensorLike, mode: 'low_mem' | 'high_mem' = 'low_mem'): TensorVariable {
+  if (mode !== 'low_mem' && mode !== 'high_mem') throw new TypeError(`batchNormalization: mode must be 'low_mem' or 'high_mem', got ${JSON.stringify(mode)}`);
+  const x = asTensor(inputs, 'batchNormalization: inputs');
+  const [g, b, m, s] = ([[gamma, 'gamma'], [beta, 'beta'], [mean, 'mean'], [std, 'std']] as const).map(([v, n]) => asTensor(v, `batchNormalization: ${n}`));
+  return T.add(T.mul(T.sub(x, m!), T.trueDiv(g!, s!)), b!);
+}

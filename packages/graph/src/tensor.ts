@@ -21,7 +21,7 @@ import { Alloc, lengths, type Length } from './ops/alloc.js';
 import { elu, hardSigmoid, logSoftmax, selu, softsign, ultraFastSigmoid } from './activations.js';
 import { bn } from './bn.js';
 import * as nnetExtra from './nnet-extra.js';
-import { conv2dTranspose, maxPool2dSameSize, prepend0ToEachRow, prepend1ToEachRow, prependScalarToEachRow } from './nnet-more.js';
+import { batchNormalization, confusionMatrix, conv2dTranspose, maxPool2dSameSize, prepend0ToEachRow, prepend1ToEachRow, prependScalarToEachRow, separableConv2d } from './nnet-more.js';
 
 export type { Length };
 import { arange, get } from './indexing.js';
@@ -460,8 +460,10 @@ export function binaryCrossentropy(output: TensorLike, target: TensorLike): Tens
  * binaryCrossentropy, `bn` (batch normalisation, Theano's
  * `theano.tensor.nnet.bn`), nnet-extra.ts's softmaxWithBias, the
  * crossentropySoftmax*1hot* family, crossentropyCategorical1hot and
- * sigmoidBinaryCrossentropy, and nnet-more.ts's conv2dTranspose and
- * prependScalarToEachRow (prepend0ToEachRow, prepend1ToEachRow).
+ * sigmoidBinaryCrossentropy, and nnet-more.ts's conv2dTranspose,
+ * separableConv2d, prependScalarToEachRow (prepend0ToEachRow,
+ * prepend1ToEachRow), confusionMatrix and batchNormalization (Theano's
+ * older `bn.batch_normalization`).
  */
 export const nnet = {
   sigmoid,
@@ -486,11 +488,14 @@ export const nnet = {
   bn,
   ...nnetExtra,
   conv2dTranspose,
+  separableConv2d,
   prependScalarToEachRow,
   prepend0ToEachRow,
   prepend1ToEachRow,
+  confusionMatrix,
+  batchNormalization,
 } as const;
-export type { Conv2dTransposeOptions } from './nnet-more.js';
+export type { Conv2dTransposeOptions, SeparableConv2dOptions } from './nnet-more.js';
 export type { BatchNormAxes, BatchNormTestOptions, BatchNormTrainOptions } from './bn.js';
 
 // ---------------------------------------------------------------- linear algebra

@@ -3,7 +3,8 @@
  * nnet-more.ts, linalg-more.ts, scan-module.ts), in the `composite` group:
  * no kernels of their own, but each composes ops (an argsort feeding a
  * TakeAlongAxis, a pool spread back by repeats into a set_subtensor,
- * cholesky and triangular solves feeding eigh, a scan's last step) in a
+ * cholesky and triangular solves feeding eigh, a scan's last step, a
+ * grouped conv2d then a 1 x 1 one, a host unique feeding a product) in a
  * way no other case does, so every backend runs the chain.
  */
 import * as sym from '@sym/graph';
@@ -52,6 +53,10 @@ function floatCases(d: DType): OpCase[] {
       ['conv2dTranspose(g, w, [2, 2, 7, 7], { inputDilation: [2, 2] })', T.nnet.conv2dTranspose(g!, w!, [2, 2, 7, 7], { inputDilation: [2, 2] })],
       ["conv2dTranspose(g, w, [2, 2, 2, 2], { borderMode: 'half' })", T.nnet.conv2dTranspose(g!, w!, [2, 2, 2, 2], { borderMode: 'half' })],
     ]),
+    extraCase(d, 'separableConv2d, batchNormalization', 'dot', [[2, 3, 6, 5], [6, 1, 2, 2], [4, 6, 1, 1], [3]], (x, dw, pw, g) => [
+      ["separableConv2d(x, dw, pw, 3, { borderMode: 'half', subsample: [2, 1] })", T.nnet.separableConv2d(x!, dw!, pw!, 3, { borderMode: 'half', subsample: [2, 1] })],
+      ['batchNormalization(x, g, 0.5, mean(x), std(x) + 1)', T.nnet.batchNormalization(x!, g!.dimshuffle('x', 0, 'x', 'x'), 0.5, x!.mean(), T.std(x!).add(1))],
+    ]),
     extraCase(d, 'slinalg.eigvalsh(a, b), generalized', 'eigh', [[4, 4], [4, 4]], (a, m) => {
       // b = m m^T + 4 I: symmetric positive definite
       const b = T.dot(m!, m!.T).add(T.eye(4, null, 0, d).mul(4));
@@ -71,6 +76,20 @@ function floatCases(d: DType): OpCase[] {
       ];
     }),
   ];
+}
+
+/** confusionMatrix of int32 labels: a unique on the host, one-hot rows, an int64 product. */
+function confusionCase(): OpCase {
+  const a = T.tensor('int32', [false], 'actual');
+  const p = T.tensor('int32', [false], 'pred');
+  const [conf, order] = T.nnet.confusionMatrix(a, p);
+  return {
+    group: 'composite',
+    name: 'confusionMatrix int32: (9,), (9,)',
+    op: 'dot',
+    dtype: 'int32',
+    graph: { inputs: [a, p], outputs: [conf, order], labels: ['conf', 'order'], values: (rng) => [fill([9], 'int32', () => rng.int(0, 4)), fill([9], 'int32', () => rng.int(0, 4))] },
+  };
 }
 
 /** ceilIntdiv and divmod of int32, every sign, the divisors non-zero. */
@@ -94,5 +113,5 @@ function intCase(): OpCase {
 
 export function theanoExtraCases(dtypes: readonly DType[]): OpCase[] {
   const floats = dtypes.filter((d) => d === 'float32' || d === 'float64');
-  return [...floats.flatMap(floatCases), ...(dtypes.includes('int32') ? [intCase()] : [])];
+  return [...floats.flatMap(floatCases), ...(dtypes.includes('int32') ? [intCase(), confusionCase()] : [])];
 }
