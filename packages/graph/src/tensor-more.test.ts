@@ -57,6 +57,11 @@ describe('inversePermutation and permuteRowElements', () => {
     expect(both(T.permuteRowElements(x, p, true)).toArray()).toEqual([[20, 40, 10, 30], [70, 50, 80, 60]]);
     expect(both(T.permuteRowElements(c([1, 2, 3, 4], 'float64'), p)).toArray()).toEqual([[3, 1, 4, 2], [2, 4, 1, 3]]);
   });
+  it('broadcasts broadcastable leading dimensions of x and y against each other', () => {
+    // a (1, 4) row of permutations for each row of x; a (1, 4) x for each row of permutations
+    expect(both(T.permuteRowElements(x, c([[2, 0, 3, 1]], 'int32'))).toArray()).toEqual([[30, 10, 40, 20], [70, 50, 80, 60]]);
+    expect(both(T.permuteRowElements(c([[1, 2, 3, 4]], 'float64'), p)).toArray()).toEqual([[3, 1, 4, 2], [2, 4, 1, 3]]);
+  });
   it('refuses what is not a permutation of the last axis', () => {
     expect(() => T.permuteRowElements(x, c([0.5], 'float64'))).toThrow(/permuteRowElements: y must be an integer tensor/);
     expect(() => T.permuteRowElements(x, c([[[0]]], 'int32'))).toThrow(/has more dimensions than x/);
@@ -77,6 +82,7 @@ describe('getScalarConstantValue and getVectorLength', () => {
     expect(T.getScalarConstantValue(3)).toBe(3);
     expect(T.getScalarConstantValue(T.constant(2.5))).toBe(2.5);
     expect(T.getScalarConstantValue(c([[4, 4], [4, 4]], 'int32'))).toBe(4);
+    expect(T.getScalarConstantValue(sym.array([1.5, 1.5]))).toBe(1.5);
     expect(T.getScalarConstantValue(T.cast(T.constant(2.7, { dtype: 'float64' }), 'int32'))).toBe(2);
     expect(T.getScalarConstantValue(T.cast(T.constant(-2.7, { dtype: 'float64' }), 'int64'))).toBe(-2);
     expect(T.getScalarConstantValue(T.cast(T.constant(0.1, { dtype: 'float64' }), 'float32'))).toBe(Math.fround(0.1));

@@ -63,7 +63,7 @@ export function inversePermutation(perm: TensorLike): TensorVariable {
  */
 export function permuteRowElements(x: TensorLike, y: TensorLike, inverse = false): TensorVariable {
   let v = asTensor(x, 'permuteRowElements: x');
-  const p = asTensor(y, 'permuteRowElements: y');
+  let p = asTensor(y, 'permuteRowElements: y');
   if (v.ndim < 1) throw new TypeError(`permuteRowElements: x must have a dimension to permute, got ${nameInError(v)} of type ${v.type}`);
   if (!isInt(p.dtype) || p.ndim < 1) throw new TypeError(`permuteRowElements: y must be an integer tensor of permutations (the last axis), got ${nameInError(p)} of type ${p.type}`);
   if (p.ndim > v.ndim) {
@@ -71,6 +71,16 @@ export function permuteRowElements(x: TensorLike, y: TensorLike, inverse = false
     // each row of y permutes the same x: x repeated along y's leading dimensions
     v = apply1(new Alloc(), [v, ...T.shape(p).slice(0, -1), T.shapeI(v, 0)]);
   }
+  // leading dimensions broadcast (a row of permutations for every row of x, or one row of x for every permutation), by type as elementwise ops do
+  const lead = p.ndim - 1;
+  const offset = v.ndim - p.ndim;
+  const widen = (t: TensorVariable, other: TensorVariable, shift: number, otherShift: number): TensorVariable => {
+    const grow = Array.from({ length: lead }, (_, d) => t.broadcastable[d + shift]! && !other.broadcastable[d + otherShift]!);
+    if (!grow.some(Boolean)) return t;
+    const lengths = t.broadcastable.map((_, d) => (d >= shift && d < shift + lead && grow[d - shift] ? T.shapeI(other, d - shift + otherShift) : T.shapeI(t, d)));
+    return apply1(new Alloc(), [t, ...lengths]);
+  };
+  [v, p] = [widen(v, p, offset, 0), widen(p, v, 0, offset)];
   const inv = inversePermutation(p);
   const [idx, back] = inverse ? [inv, p] : [p, inv];
   return apply1(new TakeAlongAxis(idx.ndim - 1), [v, idx, back]);
@@ -112,11 +122,11 @@ const PASS_THROUGH = new Set(['identity', 'cast']);
  * (`x.shape[0]` of a `T.specifyShape`d x); anything else raises
  * NotScalarConstantError.
  */
-export function getScalarConstantValue(v: TensorLike | readonly TensorVariable[]): number {
+export function getScalarConstantValue(v: TensorLike): number {
   if (typeof v === 'number') return v;
   if (typeof v === 'boolean') return Number(v);
-  if (!(v instanceof TensorVariable)) throw new NotScalarConstantError(`getScalarConstantValue: expected a number or a symbolic variable, got ${Array.isArray(v) ? 'an array' : typeof v}`);
-  let x: TensorVariable = v;
+  // an array or NDArray is a constant: known if all its elements are equal, as Theano's of a NumPy array
+  let x: TensorVariable = asTensor(v, 'getScalarConstantValue');
   for (;;) {
     if (x instanceof TensorConstant) {
       const u = uniqueValue(x);
@@ -125,7 +135,7 @@ export function getScalarConstantValue(v: TensorLike | readonly TensorVariable[]
       return u;
     }
     const node = x.owner;
-    if (node === null || node === undefined) throw new NotScalarConstantError(`getScalarConstantValue: ${nameInError(v)} is an input, not known while the graph is built`);
+    if (node === null || node === undefined) throw new NotScalarConstantError(`getScalarConstantValue: ${nameInError(x)} is an input, not known while the graph is built`);
     const op = node.op;
     if (op instanceof ShapeI) {
       const n = node.inputs[0]!.staticShape[op.axis];
@@ -138,7 +148,7 @@ export function getScalarConstantValue(v: TensorLike | readonly TensorVariable[]
       x = inner;
       continue;
     }
-    throw new NotScalarConstantError(`getScalarConstantValue: ${nameInError(v)} is computed by ${String(op)}, not a constant`);
+    throw new NotScalarConstantError(`getScalarConstantValue: ${nameInError(x)} is computed by ${String(op)}, not a constant`);
   }
 }
 
