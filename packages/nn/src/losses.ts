@@ -5,7 +5,7 @@
  * given probabilities made by a sigmoid or a softmax, they reach back to
  * the logits instead of taking the log of a rounded probability.
  */
-import { DimShuffle, Elemwise, MatchLength, Reshape, Softmax, T, apply1, asTensor, config, isInt, shapeToString, type Apply, type Op, type TensorLike, type TensorVariable } from '@sym/graph';
+import { DimShuffle, Elemwise, MatchLength, Reshape, Softmax, T, apply1, asTensor, config, isInt, labelForErrors, nameInError, shapeToString, type Apply, type Op, type TensorLike, type TensorVariable } from '@sym/graph';
 import { logitsOfSoftmaxColumns } from './activations.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -227,8 +227,9 @@ export function sparseCategoricalCrossentropyWithLogits(logits: TensorLike, labe
     y,
   );
   const rows = z.ndim === 2 ? z : z.reshape([-1, z.shape[z.ndim - 1]!]);
-  const logP = logSoftmax(rows, 1);
-  const flat = checked.ndim === 1 ? checked : checked.flatten();
+  // an out-of-range label's IndexError names the log-softmax, not the subtraction it is built of
+  const logP = labelForErrors(logSoftmax(rows, 1), () => `logSoftmax(${nameInError(z)})`);
+  const flat = checked.ndim === 1 ? checked : labelForErrors(checked.flatten(), () => `${nameInError(y)}.flatten()`);
   // each row's entry at its label: an advanced index, whose gradient scatters into those entries only
   const perRow = logP.get(T.arange(0, T.shapeI(logP, 0), 1, { dtype: 'int32' }), flat).neg();
   if (reduction === 'none') return checked.ndim === 1 ? perRow : perRow.reshape(checked.shape);
