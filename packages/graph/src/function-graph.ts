@@ -14,7 +14,6 @@ import { RandomVariable, type SharedRandomState } from './ops/random.js';
 import { graphLeaves, staticLeaves, toposort } from './schedule.js';
 import { TensorSharedVariable } from './shared.js';
 import { shapeClaims } from './shape-claims.js';
-import { needsHost } from './host-stage.js';
 import { functionUpdates } from './updates.js';
 import { TensorConstant, TensorVariable } from './variable.js';
 
@@ -37,6 +36,7 @@ export class FunctionGraph {
   readonly optimizerOptions: OptimizerOptions | undefined;
   readonly noDefaultUpdates: boolean;
   #statics: number[] | undefined;
+  readonly #stageClaims: readonly TensorVariable[];
 
   constructor(
     readonly name: string | undefined,
@@ -44,7 +44,10 @@ export class FunctionGraph {
     inputs: readonly (TensorVariable | InputSpec)[],
     outputs: TensorVariable | readonly TensorVariable[] | null,
     options: FunctionOptions,
+    /** A host stage's (host-stage.ts): the claims of the staged function it checks, on its graph. */
+    stageClaims: readonly TensorVariable[] = [],
   ) {
+    this.#stageClaims = stageClaims;
     this.allowDowncast = options.allowInputDowncast ?? false;
     this.optimizerOptions = options.optimizer;
     this.noDefaultUpdates = options.noDefaultUpdates ?? false;
@@ -96,7 +99,8 @@ export class FunctionGraph {
 
   /** The shared variables the graph reads; any other leaf that is not an input or a constant is a missing input. */
   #sharedInputs(updated: readonly TensorSharedVariable[]): TensorSharedVariable[] {
-    const all = this.graph;
+    // a stage's claims may read a shared variable its outputs do not
+    const all = [...this.graph, ...this.#stageClaims];
     const explicit = new Set(this.inputs.map((s) => s.variable));
     const sharedInputs: TensorSharedVariable[] = [];
     for (const leaf of graphLeaves(all)) {
@@ -147,20 +151,18 @@ export class FunctionGraph {
 
   /**
    * The graph's shape claims (shape-claims.ts), rewritten with it: every
-   * program lowers them before the outputs, for their checks alone.
+   * program lowers them before the outputs, for their checks alone. A claim
+   * on a value computed after an op run on the host (nonzero) makes the
+   * function staged (host-stage.ts), the claim checked in the first stage
+   * that has its inputs: in a program made before that op ran, it refused
+   * every call.
    */
   get claimChecks(): readonly TensorVariable[] {
-    const claims = this.graphOutputs === this.graph ? this.#claimsBefore() : this.#claims!;
-    // a claim on a value computed after an op run on the host (nonzero) cannot be checked before the call, in a program
-    // made before that op runs: it stays where the outputs keep it (in a stage after that op), else it is not checked, as
-    // Theano's FAST_RUN (specifyShape(nonzero(v)[0], [2]).shape[0] is 2); lowered here, it refused every call
-    if (claims !== this.#claimsChecked?.[0]) this.#claimsChecked = [claims, claims.filter((c) => !needsHost([c]))];
-    return this.#claimsChecked[1];
+    return this.graphOutputs === this.graph ? this.#claimsBefore() : this.#claims!;
   }
-  #claimsChecked: [readonly TensorVariable[], readonly TensorVariable[]] | undefined;
 
   #claimsBefore(): readonly TensorVariable[] {
-    return (this.#claimsUnrewritten ??= shapeClaims(this.graph));
+    return (this.#claimsUnrewritten ??= [...shapeClaims(this.graph), ...this.#stageClaims]);
   }
 
   /**

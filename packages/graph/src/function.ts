@@ -53,12 +53,12 @@ export class CompiledFunction {
   #stages: HostStages | null = null;
   #stagesOf: readonly TensorVariable[] | undefined;
 
-  /** `stageOf`: this is one program of a staged function's calls, recording into its profile. */
+  /** `stageOf`: this is one program of a staged function's calls, recording into its profile, checking `claims` (that function's shape claims it can see). */
   constructor(
     inputs: readonly (TensorVariable | InputSpec)[],
     outputs: TensorVariable | readonly TensorVariable[] | null,
     options: FunctionOptions = {},
-    stageOf?: { readonly profile: FunctionProfile | undefined },
+    stageOf?: { readonly profile: FunctionProfile | undefined; readonly claims?: readonly TensorVariable[] },
   ) {
     checkOptionNames(options, 'function', FUNCTION_OPTIONS);
     this.name = options.name;
@@ -67,7 +67,7 @@ export class CompiledFunction {
     this.device = options.device ?? config.device;
     this.#stage = stageOf !== undefined;
     this.profile = stageOf ? stageOf.profile : makeProfile(options.profile, this.name, this.device, this.mode);
-    const fg = (this.#fg = new FunctionGraph(this.name, this.mode, inputs, outputs, options));
+    const fg = (this.#fg = new FunctionGraph(this.name, this.mode, inputs, outputs, options, stageOf?.claims));
     this.#programs = new FunctionPrograms(fg);
     this.inputs = fg.inputs;
     this.outputCount = fg.outputCount;
@@ -126,10 +126,10 @@ export class CompiledFunction {
     const graph = this.graphOutputs;
     // until an optimizer is installed the graph is the unrewritten one, and may change: stages are made per graph
     if (this.#stagesOf === graph) return this.#stages;
-    const compile = (inputs: readonly TensorVariable[], outputs: readonly TensorVariable[], options: FunctionOptions): CompiledFunction =>
-      new CompiledFunction(inputs, outputs, { ...options, mode: this.mode, device: this.device, optimizer: this.#fg.optimizerOptions, name: `${this.name ?? 'function'} ${options.name}` }, this);
+    const compile = (inputs: readonly TensorVariable[], outputs: readonly TensorVariable[], options: FunctionOptions, claims?: readonly TensorVariable[]): CompiledFunction =>
+      new CompiledFunction(inputs, outputs, { ...options, mode: this.mode, device: this.device, optimizer: this.#fg.optimizerOptions, name: `${this.name ?? 'function'} ${options.name}` }, { profile: this.profile, claims });
     this.#stagesOf = graph;
-    return (this.#stages = HostStages.of(graph, this.inputs.map((s) => s.variable), this.outputCount, this.updated, compile, this.#fg.noDefaultUpdates) ?? null);
+    return (this.#stages = HostStages.of(graph, this.#fg.claimChecks, this.inputs.map((s) => s.variable), this.outputCount, this.updated, compile, this.#fg.noDefaultUpdates) ?? null);
   }
 
   /** @internal One stage of a staged function's call, run inside that call (already queued); arguments of the inputs' types. */

@@ -55,8 +55,12 @@ import { Scan } from './ops/scan.js';
 import { now, type FunctionProfile } from './profile.js';
 import type { CompiledFunction, FunctionOptions } from './function.js';
 
-/** Makes one stage's program: an inner function, recording into the outer function's profile as one of its call's stages. */
-export type StageCompiler = (inputs: readonly TensorVariable[], outputs: readonly TensorVariable[], options: FunctionOptions) => CompiledFunction;
+/**
+ * Makes one stage's program: an inner function, recording into the outer
+ * function's profile as one of its call's stages, checking `claims` (the
+ * outer function's shape claims whose inputs the stage has) as its own.
+ */
+export type StageCompiler = (inputs: readonly TensorVariable[], outputs: readonly TensorVariable[], options: FunctionOptions, claims?: readonly TensorVariable[]) => CompiledFunction;
 
 interface Level {
   /** The host ops of this level, and their inputs in the stages' graph (host results replaced by leaves). */
@@ -84,9 +88,16 @@ export class HostStages {
   /** Per scan whose step holds a host op: its step, a function of its own (staged around that op), called once per step. */
   readonly #steps = new Map<Scan, CompiledFunction>();
 
-  /** The stages of `graph` (outputs then update expressions), or undefined when no op in it needs the host. */
+  /**
+   * The stages of `graph` (outputs then update expressions) and its shape
+   * claims (shape-claims.ts, rewritten with it), or undefined when no op in
+   * them needs the host. Each claim is checked by a stage after the host
+   * ops it reads, the first one made anyway (a claim the rewrites folded
+   * out of the outputs is checked as in an unstaged function).
+   */
   static of(
     graph: readonly TensorVariable[],
+    claims: readonly TensorVariable[],
     inputs: readonly TensorVariable[],
     outputCount: number,
     updated: readonly TensorSharedVariable[],
@@ -94,14 +105,15 @@ export class HostStages {
     noDefaultUpdates: boolean,
   ): HostStages | undefined {
     // every function asks at its first call: one walk over the graph when no op needs the host
-    if (!needsHost(graph)) return undefined;
-    const expanded = inlineHostGraphs(graph);
-    return new HostStages(toposort(expanded), expanded, inputs, outputCount, updated, compile, noDefaultUpdates);
+    if (!needsHost([...graph, ...claims])) return undefined;
+    const expanded = inlineHostGraphs([...graph, ...claims]);
+    return new HostStages(toposort(expanded), expanded.slice(0, graph.length), expanded.slice(graph.length), inputs, outputCount, updated, compile, noDefaultUpdates);
   }
 
   private constructor(
     nodes: readonly Apply[],
     graph: readonly TensorVariable[],
+    claims: readonly TensorVariable[],
     inputs: readonly TensorVariable[],
     outputCount: number,
     updated: readonly TensorSharedVariable[],
@@ -124,9 +136,9 @@ export class HostStages {
     }
     // one copy for every stage, host results replaced by leaves: equal subgraphs stay equal across stages
     const hostInputs = hostNodes.flatMap(({ node }) => node.inputs);
-    const cut = cloneReplace([...graph, ...hostInputs], this.#leaves);
+    const cut = cloneReplace([...graph, ...claims, ...hostInputs], this.#leaves);
     const stageGraph = cut.slice(0, graph.length);
-    let at = graph.length;
+    let at = graph.length + claims.length;
     const leafLevel = new Map<TensorVariable, number>();
     for (const { node, level } of hostNodes) for (const o of node.outputs) leafLevel.set(this.#leaves.get(o)!, level);
     const leavesBefore = (k: number): TensorVariable[] => [...leafLevel].filter(([, l]) => l < k).map(([v]) => v);
@@ -167,11 +179,21 @@ export class HostStages {
     }
     const updateExprs = stageGraph.slice(outputCount);
     const carried = carriedValues([...computed, [...programOutputs, ...updateExprs]], free);
+    // a claim is checked by the first stage made anyway after the last host op it reads (stage k has the host results of
+    // levels <= k), else by a stage of its own there: a program of no kernel, which uploads what the claim reads
+    const made = (k: number): boolean => (k < maxLevel ? computed[k]!.length > 0 || carried[k]!.length > 0 : programOutputs.length > 0 || updateExprs.length > 0);
+    const claimsAt = Array.from({ length: maxLevel + 1 }, (): TensorVariable[] => []);
+    claims.forEach((c, i) => {
+      const d = depth.get(c) ?? 0;
+      let k = d;
+      while (k <= maxLevel && !made(k)) k++;
+      claimsAt[k > maxLevel ? d : k]!.push(cut[graph.length + i]!);
+    });
     // a carried value is written by its stage into a private shared variable, which later stages read on the device
     const carrierOf = new Map<TensorVariable, TensorVariable>();
     const stageFunction = (k: number, targets: readonly TensorVariable[], updates: readonly [TensorSharedVariable, TensorVariable][], name: string): CompiledFunction => {
       const carries = carried[k]!;
-      const cloned = cloneReplace([...targets, ...updates.map(([, e]) => e), ...carries], carrierOf);
+      const cloned = cloneReplace([...targets, ...updates.map(([, e]) => e), ...carries, ...claimsAt[k]!], carrierOf);
       const own = updates.map(([s], i): [TensorSharedVariable, TensorVariable] => [s, cloned[targets.length + i]!]);
       const hand = carries.map((v, i): [TensorSharedVariable, TensorVariable] => {
         const carrier = carrierFor(v);
@@ -180,16 +202,17 @@ export class HostStages {
       });
       // only what the stage reads: a function uploads each of its inputs at every call
       const reads = new Set(graphLeaves(cloned));
-      const f = compile([...inputs, ...leavesBefore(k + 1)].filter((v) => reads.has(v)), cloned.slice(0, targets.length), { ...options, name, updates: [...own, ...hand] });
+      const checks = cloned.slice(targets.length + updates.length + carries.length);
+      const f = compile([...inputs, ...leavesBefore(k + 1)].filter((v) => reads.has(v)), cloned.slice(0, targets.length), { ...options, name, updates: [...own, ...hand] }, checks);
       hand.forEach(([carrier], i) => carrierOf.set(carries[i]!, carrier));
       return f;
     };
     for (let k = 0; k < maxLevel; k++) {
-      const program = computed[k]!.length || carried[k]!.length ? stageFunction(k, computed[k]!, [], `stage ${k + 1}`) : undefined;
+      const program = computed[k]!.length || carried[k]!.length || claimsAt[k]!.length ? stageFunction(k, computed[k]!, [], `stage ${k + 1}`) : undefined;
       this.#levels.push({ nodes: lists[k]!, program, computed: computed[k]! });
     }
     const updates = updated.map((s, i): [TensorSharedVariable, TensorVariable] => [s, updateExprs[i]!]);
-    this.#final = programOutputs.length || updates.length ? stageFunction(maxLevel, programOutputs, updates, 'last stage') : undefined;
+    this.#final = programOutputs.length || updates.length || claimsAt[maxLevel]!.length ? stageFunction(maxLevel, programOutputs, updates, 'last stage') : undefined;
   }
 
   /** The stages' programs and the host loops' steps (for disposing them). */

@@ -1,10 +1,9 @@
 /**
  * A shape claim on a value computed after an op run on the host (nonzero):
  * the programs are cut at that op (host-stage.ts), so the claim is checked
- * in the stage after it when the outputs keep the value, and is not checked
- * when the rewrites fold the claimed length into the outputs (Theano's
- * FAST_RUN: its ShapeFeature answers the claim). Lowered with the first
- * program, it refused every call, naming nonzero.
+ * in the stage after it, whether the outputs keep the value or the
+ * rewrites folded the claimed length into them (shape-claims-staged.test.ts).
+ * Lowered with the first program, it refused every call, naming nonzero.
  */
 import { describe, expect, it } from 'vitest';
 import { T, sym } from '../test/helpers.js';
