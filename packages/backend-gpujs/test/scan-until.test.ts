@@ -1,7 +1,7 @@
 /**
- * Scans that end on a condition (`sym.until`) on gpu.js: the loop's program
- * runs the bound, the count is read back, a later program takes the rows
- * that ran; the gradient's programs are made for that count. Values and
+ * Scans that end on a condition (`sym.until`) on gpu.js: the loop runs on the
+ * host, its step one program called once per step until the condition
+ * holds; the gradient's programs are made for the count that ran. Values and
  * gradients as the CPU's, sync and async.
  */
 import { describe, expect, it } from 'vitest';

@@ -21,6 +21,10 @@
  * gradient at those steps only, the non-sequences the sum over them, and
  * the initial states none when the window stops short of the first step.
  * The gradient of a windowed scan runs the same window.
+ *
+ * A loop ending with until (`op.until`) has as many rows as steps ran: its
+ * gradient is that of an ordinary scan of that many steps, at the values
+ * the loop computed, as Theano's.
  */
 import { Scan, T, TensorType, TensorVariable, applyNode, isFloat, type DType, type ScanWindow } from '@sym/graph';
 import { reverse, type Seed } from './reverse.js';
@@ -29,22 +33,34 @@ import { ZERO, type GradContext, type InputGrad } from './types.js';
 
 export function scanGrad({ node, gzs, nb }: GradContext): InputGrad[] {
   const op = node.op as Scan;
+  // every step's state, when the forward scan kept only the last: a twin that keeps all
+  const fwd = op.keep.some((k) => k === 'last') ? applyNode(new Scan(op.inner, { ...op.options, keep: op.inner.states.map(() => 'all') }), node.inputs).outputs : node.outputs;
+  if (!op.until) return walkBack(op, node.inputs, fwd, gzs, nb);
+  // A loop that ended on its condition (sym.until): the reversed loop over the steps that ran (Theano's), the gradient
+  // of an ordinary scan of that many steps over the same inputs, at the values the loop computed
+  if (!fwd.length) return node.inputs.map((): InputGrad => ZERO);
+  const ran = fwd[0]!.shape[0]!;
+  const plain = new Scan({ ...op.inner, outputs: op.inner.outputs.slice(0, -1) }, { ...op.options, until: false, hasNSteps: true });
+  const inputs = op.hasNSteps ? node.inputs.slice(0, -1) : node.inputs;
+  const grads = walkBack(plain, [...inputs, ran], fwd, gzs, nb);
+  // the bound (n_steps, or the sequences' lengths) gets none, as the count
+  return op.hasNSteps ? grads : grads.slice(0, -1);
+}
+
+/**
+ * The gradient of the node `op(inputs)` whose outputs, every step of each
+ * state kept, are `fwd`.
+ */
+function walkBack(op: Scan, inputs: readonly TensorVariable[], fwd: readonly TensorVariable[], gzs: readonly (TensorVariable | undefined)[], nb: number): InputGrad[] {
   const { sequences, states, nonSequences, outputs } = op.inner;
   const ns = sequences.length;
   const nk = states.length;
   const nn = nonSequences.length;
-  const seqs = node.inputs.slice(0, ns);
-  const inits = node.inputs.slice(ns, ns + nk);
-  const nons = node.inputs.slice(ns + nk, ns + nk + nn);
-  const nSteps = op.hasNSteps ? [node.inputs[node.inputs.length - 1]!] : [];
+  const seqs = inputs.slice(0, ns);
+  const inits = inputs.slice(ns, ns + nk);
+  const nons = inputs.slice(ns + nk, ns + nk + nn);
+  const nSteps = op.hasNSteps ? [inputs[inputs.length - 1]!] : [];
   const batchRef = gzs.find((g) => g !== undefined)!;
-
-  // every step's state, when the forward scan kept only the last: a twin that keeps all
-  let fwd = node.outputs;
-  if (op.keep.some((k) => k === 'last')) {
-    const all = new Scan(op.inner, { ...op.options, keep: states.map(() => 'all') });
-    fwd = applyNode(all, node.inputs).outputs;
-  }
   // the steps the gradient walks: a truncated loop's last k (Theano's truncate_gradient), a windowed loop's own window
   const window: ScanWindow | undefined =
     op.window ?? (op.truncateGradient === -1 ? undefined : { at: op.reverse ? 'start' : 'end', length: op.truncateGradient });

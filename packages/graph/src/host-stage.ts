@@ -33,13 +33,14 @@
  * program's); a failing stage (bincount of a negative value) changes
  * nothing.
  *
- * A scan whose step holds a host op (a Print, an asOp, nonzero, a loop
- * ending with until: `Scan.dataDependentShape`) is itself a host op here:
- * no program computes such a step, so the loop (`Scan.loop`) runs on the
- * host, its step a function of its own (compiled once, staged around the
- * host op) called once per step with its rows, states and non-sequences,
- * as Theano runs a Print or an as_op at every step. Each step costs a
- * call: its arguments uploaded, its outputs read back.
+ * A scan that ends with until, or whose step holds a host op (a Print,
+ * an asOp, nonzero, an inner loop with until: `Scan.dataDependentShape`),
+ * is itself a host op here: the loop (`Scan.loop`) runs on the host, its
+ * step a function of its own (compiled once, staged around a host op)
+ * called once per step with its rows, states and non-sequences, as Theano
+ * runs a Print or an as_op at every step, and stops after the step whose
+ * condition holds. Each step costs a call: its arguments uploaded, its
+ * outputs read back.
  */
 import { NDArray } from './ndarray.js';
 import { isInt } from './dtype.js';
@@ -240,11 +241,7 @@ export class HostStages {
           const step = this.#step(node.op);
           const loop = node.op.loop(ins, node);
           let next = loop.next();
-          let last: NDArray[] | undefined;
-          while (!next.done) {
-            if (!stoppedAt(node.op, last)) last = (await step.runStage(stepArgs(node.op, step, next.value))) as NDArray[];
-            next = loop.next(last!);
-          }
+          while (!next.done) next = loop.next((await step.runStage(stepArgs(node.op, step, next.value))) as NDArray[]);
           outs = next.value;
         } else outs = node.op.perform(ins, node);
         this.#store(node, outs, host);
@@ -268,11 +265,7 @@ export class HostStages {
           const step = this.#step(node.op);
           const loop = node.op.loop(ins, node);
           let next = loop.next();
-          let last: NDArray[] | undefined;
-          while (!next.done) {
-            if (!stoppedAt(node.op, last)) last = step.callSync(...stepArgs(node.op, step, next.value)) as NDArray[];
-            next = loop.next(last!);
-          }
+          while (!next.done) next = loop.next(step.callSync(...stepArgs(node.op, step, next.value)) as NDArray[]);
           outs = next.value;
         } else outs = node.op.perform(ins, node);
         this.#store(node, outs, host);
@@ -436,17 +429,6 @@ function lengthOf(n: number): NDArray {
   const a = NDArray.zeros([], 'int64');
   a.data[0] = n;
   return a;
-}
-
-/**
- * Whether a loop ending with until stopped at the step that gave `outs`:
- * the steps after it hold their states (the same values again) and their
- * other outputs are dropped, so they are not run (Theano runs none; a
- * Print there printed a line per step left, an asOp ran on values no step
- * computed).
- */
-function stoppedAt(scan: Scan, outs: readonly NDArray[] | undefined): boolean {
-  return scan.stopsOnLastState && outs !== undefined && outs[scan.nStates - 1]!.data[0] !== 0;
 }
 
 /** A step's arguments: its values (sequences' rows, states, non-sequences, in the scan's order) in the order of the step function's inputs. */

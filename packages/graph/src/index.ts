@@ -131,7 +131,7 @@ export type { ScanInner, ScanKeep, ScanLastIndexed, ScanOpOptions, ScanWindow } 
 export { scan } from './scan.js';
 export { map, reduce, foldl, foldr, clone } from './scan-module.js';
 export type { MapOptions, FoldOptions } from './scan-module.js';
-export { until, Until, StepsRun } from './scan-until.js';
+export { until, Until } from './scan-until.js';
 export { ifelse } from './ifelse.js';
 export { opFromGraph } from './op-from-graph.js';
 export { asOp } from './as-op.js';

@@ -42,10 +42,8 @@ describe('scan until', () => {
     // another count: the later program is made for it, the loop's is reused
     expect((f.sync(f64(1000)) as sym.NDArray).toArray()).toEqual([2, 4, 8, 16, 32, 64, 128, 256, 512, 1024]);
     expect((f.sync(f64(45)) as sym.NDArray).dtype).toBe('float64');
-    // the loop runs in the first program only; the later ones take its outputs (handed over on the device), not run it again
-    const programs = f.profile!.kernels().map((k) => `${k.program}:${k.op}`);
-    expect(new Set(programs.filter((o) => o.endsWith(':Scan')).map((o) => o.split(':')[0]))).toEqual(new Set(['0']));
-    expect(f.profile!.hostReads).toBe(3); // the count, once a call
+    // the loop runs on the host, its step one program: computed only at the steps that ran (6 + 10 + 6), not the bound's 1024
+    expect(f.profile!.kernels().map((k) => [k.op, k.calls])).toEqual([['Elemwise{mul}', 22], ['Elemwise{gt}', 22]]);
   });
 
   it('keeps one row when the condition holds at the first step, and every step of the bound when it never does', () => {
@@ -132,6 +130,32 @@ describe('scan until', () => {
     expect(dA!.data[0]).toBeCloseTo(Math.sqrt(2.5) + Math.sqrt(1.5) + Math.sqrt(0.5), 12);
   });
 
+  it('runs only the steps up to the stop, whatever the bound (an iterative solver\'s 1e5 iterations at most), and differentiates them', () => {
+    const a = T.scalar('a', 'float64');
+    const xs = newtonSqrt(a, 1e-10, 100000);
+    const [g] = grad(xs.get(-1), [a]);
+    const f = sym.function([a], [xs, g!], { profile: true });
+    const [iterates, dx] = f.sync(f64(2)) as sym.NDArray[];
+    expect(iterates!.shape).toEqual([4]);
+    expect(dx!.data[0]).toBeCloseTo(1 / (2 * Math.SQRT2), 9);
+    // the step (its kernels in the first stage) ran 4 times, not 1e5; the backward loop is an ordinary scan of those 4 steps
+    const forward = f.profile!.kernels().filter((k) => k.program === 0);
+    expect(forward.map((k) => k.calls)).toEqual([4, 4]);
+  });
+
+  it('differentiates a loop whose taps keep only the last values of a state (the gradient walks the steps that ran)', () => {
+    const x0 = T.vector('x0', 'float64');
+    const [fib] = sym.scan((p2: V, p1: V): [V, sym.Until] => [p2.add(p1.mul(1.5)), sym.until(p2.add(p1.mul(1.5)).gt(20))], { outputsInfo: { initial: x0, taps: [-2, -1] }, nSteps: 50 });
+    // the same 4 steps without until
+    const [plain] = sym.scan((p2: V, p1: V) => p2.add(p1.mul(1.5)), { outputsInfo: { initial: x0, taps: [-2, -1] }, nSteps: 4 });
+    const f = sym.function([x0], [fib, plain, ...grad(T.sum(fib.mul(fib)), [x0]), ...grad(T.sum(plain.mul(plain)), [x0])]);
+    const [rows, plainRows, g, gPlain] = f.sync(f64([1, 2])) as sym.NDArray[];
+    expect(rows!.toArray()).toEqual(plainRows!.toArray());
+    expect(rows!.toArray()).toEqual([4, 8, 16, 32]);
+    expect(g!.toArray()).toEqual(gPlain!.toArray());
+    expect(g!.toArray()).not.toEqual([0, 0]);
+  });
+
   it('refuses a condition that is not a scalar of bool or integers, until not last, a loop without a bound, and truncateGradient, naming them', () => {
     const v = T.vector('v', 'float64');
     expect(() => sym.until(v.gt(0))).toThrow(/until: the condition must be a scalar, bool or integer .*got Elemwise\{gt.* of type TensorType\(bool, vector\)/);
@@ -164,7 +188,7 @@ describe('scan until', () => {
     expect((await f(f64([1, 0.3]))).toArray()).toEqual([0.0625, 0.075]);
   });
 
-  it("reads an index sequence only in the steps that run: an id out of range after the stop is no IndexError (Theano never runs that step)", async () => {
+  it("reads an index sequence only in the steps that run: an id out of range after the stop is no IndexError (Theano never runs that step), one before it is", async () => {
     const x = T.dvector('x');
     const ids = T.lvector('ids');
     const [picked] = sym.scan((k: V) => {
@@ -173,7 +197,7 @@ describe('scan until', () => {
     }, { sequences: ids });
     const f = sym.function([x, ids], picked);
     expect((await f(f64([1, 2]), [0, 1, 7])).toArray()).toEqual([1, 2]);
-    // which steps run is known only after the call: the ids are not checked before it, and kernels clamp them as computed ones
-    expect((await f(f64([1, 2]), [0, 7, 0])).toArray()).toEqual([1, 2]);
+    // a step that runs reads its id as Theano's: out of range, NumPy's IndexError
+    await expect(f(f64([1, 2]), [0, 7, 0])).rejects.toThrow(/index 7 \(ids\[t\]\) is out of bounds for axis 0 with size 2/);
   });
 });

@@ -141,7 +141,7 @@ export function scan(fn: (...args: TensorVariable[]) => unknown, options: ScanOp
   // the step returned until(condition): a loop that ends on it (scan-until.ts)
   const loop: LoopRunner = (step, sequences, infos, lastOnly) => scanLoop(step, sequences, infos, nonSequences, options, name, lastOnly, true);
   try {
-    return [untilLoop(fn as Step, planOf, nonSequences, loop, options), []];
+    return [untilLoop(fn as Step, planOf, loop, options), []];
   } catch (e) {
     if (!(e instanceof StepUpdatesSeen)) throw e;
     throw new TypeError(`scan: the step returns until(...) and updates ${e.shared.map(String).join(', ')}; sym's scan takes updates of shared variables only in a loop without until: carry the value as a state instead`);
@@ -209,7 +209,7 @@ function scanLoop(
   options: ScanOptions,
   name: string | undefined,
   lastOnly: ReadonlySet<number>,
-  stopsOnLastState = false,
+  until = false,
 ): [TensorVariable[], boolean] {
   let sequences = seqs.map((s, i) => asTensor(s, `scan: sequence ${i}`));
   sequences.forEach((s, i) => {
@@ -328,11 +328,18 @@ function scanLoop(
 
   const op = new Scan(
     { sequences: seqHolders, states: stateHolders, nonSequences: [...nonHolders, ...capturedHolders], outputs: innerOuts },
-    { hasNSteps: nSteps !== undefined, truncateGradient: options.truncateGradient ?? -1, name, ...(lastOnly.size ? { keep: stateIdx.map((i) => (lastOnly.has(i) ? 'last' : 'all')) } : {}), ...(stopsOnLastState ? { stopsOnLastState } : {}) },
+    {
+      hasNSteps: nSteps !== undefined,
+      truncateGradient: options.truncateGradient ?? -1,
+      name,
+      ...(lastOnly.size ? { keep: stateIdx.map((i) => (lastOnly.has(i) ? 'last' : 'all')) } : {}),
+      // the step's last output is until's condition (scan-until.ts)
+      ...(until ? { until } : {}),
+    },
   );
   const node = applyNode(op, [...sequences, ...stateIdx.map((i) => inits[i]!), ...explicit, ...captured, ...(nSteps ? [nSteps] : [])]);
   // back in the user's order
-  const results = inits.map((_, i) => node.outputs[stateIdx.includes(i) ? stateIdx.indexOf(i) : stateIdx.length + otherIdx.indexOf(i)]!);
+  const results = (until ? inits.slice(0, -1) : inits).map((_, i) => node.outputs[stateIdx.includes(i) ? stateIdx.indexOf(i) : stateIdx.length + otherIdx.indexOf(i)]!);
   return [results, step.single];
 }
 

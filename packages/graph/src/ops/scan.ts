@@ -9,7 +9,9 @@
  * already has: the kernel IR has no loops and the backend interface no new
  * method. A program is made once per input shape (and n_steps value) and
  * reused; its kernels are shared between steps by the backends' kernel
- * caches.
+ * caches. A loop ending with until, whose number of steps is known only
+ * once it has run, and one whose step holds a host op run on the host
+ * instead, a step at a time (`loop`, host-stage.ts).
  */
 import { NDArray, contiguousStrides, fill, sizeOf } from '../ndarray.js';
 import { Apply, Op } from '../op.js';
@@ -69,13 +71,14 @@ export interface ScanOpOptions {
   readonly window?: ScanWindow;
   readonly name?: string;
   /**
-   * The last state is the "stopped" flag of a loop ending with until
-   * (scan-until.ts): once a step returns it true, every later step holds
-   * the states and its other outputs are dropped, so a loop run on the host
-   * (host-stage.ts) calls no step past it, as Theano runs none: a Print
-   * there printed, an asOp ran, on values no step computed.
+   * The step's last output is a condition (a scalar, bool or integer): the
+   * loop ends after the first step where it is non-zero (Theano's
+   * `until`), and each output holds the steps that ran. That number is
+   * known only once the loop has run, so such a scan runs on the host, a
+   * step at a time (host-stage.ts), as Theano's does. Visits the time
+   * indices forwards, without a window.
    */
-  readonly stopsOnLastState?: boolean;
+  readonly until?: boolean;
 }
 
 /** The time indices a scan runs: the first or last `length` of its n (all n when n is smaller). */
@@ -104,8 +107,8 @@ export class Scan extends Op {
   readonly truncateGradient: number;
   readonly window: ScanWindow | undefined;
   readonly name: string | undefined;
-  /** See {@link ScanOpOptions.stopsOnLastState}. */
-  readonly stopsOnLastState: boolean;
+  /** See {@link ScanOpOptions.until}. */
+  readonly until: boolean;
   /** Inner nodes in an order where each comes after its inputs' owners. */
   readonly nodes: readonly Apply[];
 
@@ -124,12 +127,19 @@ export class Scan extends Op {
     this.truncateGradient = options.truncateGradient ?? -1;
     this.window = options.window;
     this.name = options.name;
-    this.stopsOnLastState = options.stopsOnLastState ?? false;
+    this.until = options.until ?? false;
     const tg = this.truncateGradient;
     if (!Number.isSafeInteger(tg) || (tg < 1 && tg !== -1)) throw new RangeError(`Scan: truncateGradient must be an integer >= 1 or -1, got ${tg}`);
     const w = this.window;
     if (w && !(Number.isSafeInteger(w.length) && w.length >= 0 && (w.at === 'start' || w.at === 'end'))) {
       throw new RangeError(`Scan: window must be { at: 'start' | 'end', length: a non-negative integer }, got ${JSON.stringify(w)}`);
+    }
+    if (this.until) {
+      const c = inner.outputs[inner.outputs.length - 1];
+      if (!c || inner.outputs.length - 1 < k || c.ndim !== 0 || !(c.dtype === 'bool' || c.dtype.startsWith('int') || c.dtype.startsWith('uint'))) {
+        throw new TypeError(`Scan: a loop with until needs the step's last output to be its condition, a bool or integer scalar, after the ${k} states; got ${c ? `${c} of type ${c.type}` : 'none'}`);
+      }
+      if (this.reverse || this.window) throw new TypeError('Scan: a loop with until visits its steps forwards, without a window');
     }
     inner.states.forEach((s, i) => {
       const o = inner.outputs[i]!;
@@ -159,8 +169,14 @@ export class Scan extends Op {
       truncateGradient: this.truncateGradient,
       ...(this.window ? { window: this.window } : {}),
       name: this.name,
-      ...(this.stopsOnLastState ? { stopsOnLastState: true } : {}),
+      ...(this.until ? { until: true } : {}),
     };
+  }
+
+  /** What a step computes for the node's outputs: the step's outputs but a loop's condition. */
+  get results(): readonly TensorVariable[] {
+    const { outputs } = this.inner;
+    return this.until ? outputs.slice(0, -1) : outputs;
   }
 
   /** The time indices the loop visits, in the order it visits them. */
@@ -208,7 +224,7 @@ export class Scan extends Op {
   }
 
   outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
-    const { sequences, states, nonSequences, outputs } = this.inner;
+    const { sequences, states, nonSequences } = this.inner;
     const want = sequences.length + states.length + nonSequences.length + (this.hasNSteps ? 1 : 0);
     if (inputs.length !== want) throw new TypeError(`${this}: expected ${want} inputs, got ${inputs.length}`);
     const check = (outer: TensorVariable, innerV: TensorVariable, what: string, drop: number): void => {
@@ -225,7 +241,7 @@ export class Scan extends Op {
         throw new TypeError(`${this}: n_steps must be an integer scalar, got ${n} of type ${n.type}`);
       }
     }
-    return outputs.map((o, i) => {
+    return this.results.map((o, i) => {
       const kept = i < states.length ? this.keep[i] === 'all' : true;
       return new TensorType(o.dtype, kept ? [false, ...o.broadcastable] : o.broadcastable);
     });
@@ -258,11 +274,13 @@ export class Scan extends Op {
     return this.shapesFor(shapes, node);
   }
 
-  private shapesFor(shapes: readonly StaticShape[], node: Apply, nSteps?: number): StaticShape[] {
+  /** `ran`: the steps a loop with until ran (unknown before it runs). */
+  private shapesFor(shapes: readonly StaticShape[], node: Apply, nSteps?: number, ran?: number): StaticShape[] {
     const ns = this.nSequences;
     const seqLengths = shapes.slice(0, ns).map((s) => s[0] ?? null);
-    const n = this.steps(seqLengths, this.nStepsOf(node, nSteps));
-    return this.inner.outputs.map((o, i) => {
+    const bound = this.steps(seqLengths, this.nStepsOf(node, nSteps));
+    const n = this.until ? (ran ?? null) : bound;
+    return this.results.map((o, i) => {
       if (i < this.nStates) {
         const init = shapes[ns + i]!;
         return this.keep[i] === 'all' ? [n, ...init] : init;
@@ -275,7 +293,7 @@ export class Scan extends Op {
 
   /** The step's output shapes for the node's input shapes: what a loop of no steps stacks none of. */
   private stepShapes(inputShapes: readonly (readonly number[])[]): StaticShape[] {
-    const { sequences, states, nonSequences, outputs } = this.inner;
+    const { sequences, states, nonSequences } = this.inner;
     const [ns, nk] = [sequences.length, states.length];
     const shapes = new Map<TensorVariable, StaticShape>();
     sequences.forEach((p, i) => shapes.set(p, inputShapes[i]!.slice(1)));
@@ -283,7 +301,7 @@ export class Scan extends Op {
     nonSequences.forEach((p, i) => shapes.set(p, inputShapes[ns + nk + i]!));
     const shapeOf = (v: TensorVariable): StaticShape => shapes.get(v) ?? v.staticShape;
     for (const nd of this.nodes) nd.op.inferShape(nd.inputs.map(shapeOf), nd).forEach((sh, i) => shapes.set(nd.outputs[i]!, sh));
-    return outputs.map(shapeOf);
+    return this.results.map(shapeOf);
   }
 
   perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
@@ -306,7 +324,8 @@ export class Scan extends Op {
    * host runs each step as a function of its own (host-stage.ts).
    */
   *loop(inputs: readonly NDArray[], node: Apply): Generator<NDArray[], NDArray[], NDArray[]> {
-    const { sequences, outputs } = this.inner;
+    const { sequences } = this.inner;
+    const outputs = this.results;
     const ns = sequences.length;
     const nk = this.nStates;
     const seqs = inputs.slice(0, ns);
@@ -317,27 +336,33 @@ export class Scan extends Op {
     checkLastIndexed(this, n, inputs);
     const fixed = inputs.slice(ns + nk, ns + nk + this.inner.nonSequences.length);
     let carried = inputs.slice(ns, ns + nk);
-    const perStep: (NDArray | undefined)[][] = outputs.map(() => new Array<NDArray | undefined>(n));
-    const visits = this.visits(n);
-    for (const t of visits) {
+    // (a loop with until fills its rows in order: no array of its bound's length)
+    const perStep: (NDArray | undefined)[][] = outputs.map(() => new Array<NDArray | undefined>(this.until ? 0 : n));
+    // a loop with until visits 0, 1, ... up to the step whose condition holds, that step included (its bound may be 1e5)
+    const visits = this.until ? [] : this.visits(n);
+    for (let s = 0; this.until ? s < n : s < visits.length; s++) {
+      const t = this.until ? visits.push(s) - 1 : visits[s]!;
       const outs = yield [...seqs.map((x) => rowOf(x, t)), ...carried, ...fixed];
-      outs.forEach((o, i) => {
-        if (i < nk) checkStateShape(this, i, carried[i]!.shape, o.shape);
-        perStep[i]![t] = o;
+      outputs.forEach((_, i) => {
+        if (i < nk) checkStateShape(this, i, carried[i]!.shape, outs[i]!.shape);
+        perStep[i]![t] = outs[i]!;
       });
       carried = outs.slice(0, nk);
+      if (this.until && Number(outs[outputs.length]!.data[0]) !== 0) break;
     }
+    const ran = visits.length;
     const shapes = this.shapesFor(
       inputs.map((v) => v.shape),
       node,
       n,
+      ran,
     );
     // with no step to take them from, the rows' shapes come from the step's shapes
     const none = visits.length > 0 ? [] : this.stepShapes(inputs.map((v) => v.shape));
     return outputs.map((o, i) => {
       if (i < nk && this.keep[i] === 'last') return carried[i]!;
       const step = visits.length > 0 ? perStep[i]![visits[0]!]!.shape : none[i]!;
-      const shape = shapes[i]!.map((d, k) => d ?? (k === 0 ? n : (step[k - 1] ?? 0)));
+      const shape = shapes[i]!.map((d, k) => d ?? (k === 0 ? (this.until ? ran : n) : (step[k - 1] ?? 0)));
       const out = NDArray.zeros(shape, o.dtype);
       const row = sizeOf(shape.slice(1));
       // time indices outside the window keep their zeros
@@ -347,16 +372,24 @@ export class Scan extends Op {
   }
 
   /**
-   * Whether the step holds an op run on the host (Print, asOp, nonzero, a
-   * loop ending with until): no program computes such a step, so the loop
-   * runs between programs, a step at a time (host-stage.ts), as those ops.
+   * Whether the loop runs on the host, a step at a time (host-stage.ts): a
+   * loop with until, whose number of rows is known only once it has run,
+   * and one whose step holds an op run on the host (Print, asOp, nonzero,
+   * an inner loop with until), which no program computes.
    */
   override dataDependentShape(): boolean {
-    return (this.#hostStep ??= this.nodes.some((nd) => nd.op.dataDependentShape?.() === true));
+    return (this.#hostStep ??= this.until || this.nodes.some((nd) => nd.op.dataDependentShape?.() === true));
   }
   #hostStep: boolean | undefined;
 
   lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
+    if (this.until) {
+      // sym.function runs it on the host (dataDependentShape): reached only in a hand-made schedule
+      throw new Error(
+        `${this}: a loop that ends with sym.until runs on the host, a step at a time, between programs, which sym.function arranges; ` +
+          'a hand-made schedule cannot hold it: call a function of the graph instead',
+      );
+    }
     const { sequences, states, nonSequences, outputs } = this.inner;
     const ns = sequences.length;
     const nk = states.length;
