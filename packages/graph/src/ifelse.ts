@@ -66,7 +66,8 @@ function withoutIndexChecks(branch: TensorLike): TensorLike {
     if (node.op instanceof CheckIndex) unchecked.set(node.outputs[0]!, node.inputs[0]!);
     else if (node.inputs.some((v) => unchecked.has(v) || copied.has(v))) {
       // the branch is rebuilt from its indices on: a draw, a print or a loop there would be made twice (two draws
-      // of one stream, two lines per call), so such a branch keeps its checks
+      // of one stream, two lines per call), so such a branch keeps its checks, which do not run either: a check runs
+      // only where the read it guards is computed outside a branch (index-check-live.ts)
       if (KEEP_CHECKS.has(node.op.kind)) return branch;
       node.outputs.forEach((o) => copied.add(o));
     }

@@ -15,6 +15,7 @@ import { broadcastStrides } from './ops/broadcast.js';
 import { TensorConstant, type TensorVariable } from './variable.js';
 import { runIndexCheck, type IndexCheck, type IndexErrorText } from './ops/check-index.js';
 import { hostIndexValues } from './ops/host-index.js';
+import { askedBy, liveIndexChecks, outputNeeds } from './index-check-live.js';
 
 export interface Program {
   readonly buffers: BufferSpec[];
@@ -155,6 +156,8 @@ class Builder implements LowerContext {
   readonly inputSlots = new Map<number, number>();
   readonly inputVariables = new Map<TensorVariable, number>();
   readonly indexChecks: (IndexCheck & { variable?: TensorVariable })[] = [];
+  /** The nodes whose lowering asked for each check: whether it runs is what the outputs need of them (index-check-live.ts). */
+  readonly checksAskedBy = new Map<IndexCheck, Apply[]>();
 
   /** `LowerContext.scatterAdd`: set only for a backend that runs scatter-add kernels. */
   readonly scatterAdd?: (base: BufferView, values: TensorView, indices: BufferView, out: ScatterAccumulator) => BufferView;
@@ -426,16 +429,18 @@ class Builder implements LowerContext {
     const input = this.inputSlots.get(idx.buffer);
     if (input !== undefined) {
       // the same index checked against the same axis twice (a gather and its gradient's scatter) is checked once
-      const same = this.indexChecks.some((c) => c.input === input && c.n === n && c.offset === view.offset && sameList(c.shape, view.shape) && sameList(c.strides, view.strides));
+      const same = this.indexChecks.find((c) => c.input === input && c.n === n && c.offset === view.offset && sameList(c.shape, view.shape) && sameList(c.strides, view.strides));
       if (!same) this.indexChecks.push({ ...view, input });
-      return;
+      return askedBy(this.checksAskedBy, same ?? this.indexChecks[this.indexChecks.length - 1]!, this.nodes);
     }
     // a constant is checked now
     const c = this.constants.find((k) => k.buffer === idx.buffer && !k.draw);
     if (c) return runIndexCheck(view, c.value.data);
     // a value kernels compute, where it is cheap to find again on the host from the call's values; else not checked
-    const evaluate = variable && !this.indexChecks.some((k) => k.variable === variable && k.n === n) ? hostIndexValues(variable, this.inputVariables) : undefined;
+    const same = variable && this.indexChecks.find((k) => k.variable === variable && k.n === n);
+    const evaluate = variable && !same ? hostIndexValues(variable, this.inputVariables) : undefined;
     if (evaluate) this.indexChecks.push({ ...view, strides: contiguousStrides(view.shape), offset: 0, input: -1, evaluate, variable });
+    if (same || evaluate) askedBy(this.checksAskedBy, same || this.indexChecks[this.indexChecks.length - 1]!, this.nodes);
   }
 
   readonly #drawn = new Map<Draw, BufferView>();
@@ -525,7 +530,8 @@ export function schedule(opts: ScheduleOptions): Program {
   const nodeValues = new Map<TensorVariable, { buffer: number; shape: number[] }>();
   const checks = opts.checks ?? [];
   // nodes only the checks need: what they make is dropped below
-  const outputNodes = checks.length ? new Set(toposort(opts.outputs)) : null;
+  const outputOrder = toposort(opts.outputs);
+  const outputNodes = checks.length ? new Set(outputOrder) : null;
   const checkOnly = new Set<Apply>();
   const checkConstants = new Set<number>();
   const checkIndexChecks = new Set<IndexCheck>();
@@ -579,6 +585,7 @@ export function schedule(opts: ScheduleOptions): Program {
     constants = constants.filter((c) => !checkConstants.has(c.buffer) || read.has(c.buffer));
     indexChecks = indexChecks.filter((c) => !checkIndexChecks.has(c));
   }
+  if (indexChecks.length) indexChecks = liveIndexChecks(indexChecks, b.checksAskedBy, outputNeeds(opts.outputs, outputOrder));
   return { buffers: b.buffers, steps, inputBuffers, constants, outputs, nodeValues, ...(indexChecks.length ? { indexChecks } : {}) };
 }
 

@@ -34,6 +34,21 @@ describe('merge: a gather in an ifelse branch and the same gather outside it', (
     expect(() => f.sync(X, [2, 3])).toThrow("x[ids]: index 3 (ids[1]) is out of bounds for axis 0 with size 3, indexing x of shape (3, 2) (NumPy's IndexError)");
   });
 
+  it("merged with a checked twin whose value nothing reads outside the branch (its length, a claim's), the check does not run (FAST_RUN)", () => {
+    const alone = sym.function([x, ids], sym.ifelse(T.lt(ids.max(), x.shape[0]!), x.get(ids).sum(), zero));
+    for (const other of [() => x.get(ids).shape[0]!, () => T.specifyShape(x.get(ids).mul(2), [2, 2]).shape[0]!]) {
+      const built = [sym.ifelse(T.lt(ids.max(), x.shape[0]!), x.get(ids).sum(), zero), other()];
+      const f = sym.function([x, ids], built);
+      expect(gathers(f.compiled.graphOutputs)).toHaveLength(1);
+      expect((f.sync(X, [2, 7]) as sym.NDArray[]).map((a) => a.toArray())).toEqual([0, 2]);
+      expect((f.sync(X, [2, 0]) as sym.NDArray[]).map((a) => a.toArray())).toEqual([14, 2]);
+      // the gather computed once, for the branch: the ifelse's kernels, and one writing the length's output
+      expect(f.compiled.kernelCount(X, [2, 0])).toBe(alone.compiled.kernelCount(X, [2, 0]) + 1);
+      // FAST_COMPILE keeps the kernels a length alone needs: it computes x[ids] outside the branch, and raises (as Theano's)
+      expect(() => sym.function([x, ids], built, { mode: 'FAST_COMPILE' }).sync(X, [2, 7])).toThrow(/index 7 \(ids\[1\]\)/);
+    }
+  });
+
   it('leaves an ifelse whose branch alone reads the index unchecked (no IndexError for the branch not taken)', () => {
     const f = sym.function([x, ids], sym.ifelse(T.lt(ids.max(), x.shape[0]!), x.get(ids).sum(), zero));
     expect((f.sync(X, [2, 7]) as sym.NDArray).item()).toBe(0);

@@ -18,8 +18,11 @@
  * one (ops/host-index.ts finds its values again on the host), is checked
  * by `sym.function` before the call's first kernel runs (so a failed call
  * writes nothing); an index computed otherwise (argmax, arithmetic, a
- * scan's own counter) is not checked, and stays clamped. The reference
- * `perform` checks every value (DebugMode).
+ * scan's own counter) is not checked, and stays clamped. A check runs only
+ * where the call computes the read it guards outside an ifelse's branches
+ * (index-check-live.ts): FAST_RUN's `x[ids].shape[0]` computes no `x[ids]`
+ * and raises nothing, as Theano's. The reference `perform` checks every
+ * value it is given (DebugMode).
  */
 import { NDArray, contiguousStrides, shapeToString } from '../ndarray.js';
 import { Apply, Op, apply1 } from '../op.js';
@@ -49,6 +52,13 @@ export interface IndexCheck {
   /** The indexed tensor's shape, for the message. */
   readonly xShape: readonly number[];
   readonly describe: IndexErrorText;
+  /**
+   * The read it guards is needed for its shape alone (`x[ids].shape[0]`): a
+   * program whose passes drop the kernels no value is read from (opt's
+   * drop_dead, FAST_RUN) does not compute the read, nor run the check
+   * (index-check-live.ts).
+   */
+  readonly shapesOnly?: boolean;
 }
 
 /**

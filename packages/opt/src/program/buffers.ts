@@ -7,7 +7,7 @@
 import type { BufferSpec, Program, Step } from '@sym/graph';
 import { pinnedBuffers } from './fusion.js';
 
-/** Remove kernels whose result nobody reads. */
+/** Remove kernels whose result nobody reads, and the index checks of reads needed for their shapes alone. */
 export function dropDeadSteps(program: Program): Program {
   const pinned = pinnedBuffers(program);
   const read = new Set<number>();
@@ -19,6 +19,12 @@ export function dropDeadSteps(program: Program): Program {
     for (const b of s.inputs) read.add(b);
   }
   kept.reverse();
+  // a check of an index whose read is needed for its shape alone goes with that read's kernels (graph's index-check-live.ts)
+  if (program.indexChecks?.some((c) => c.shapesOnly)) {
+    const { indexChecks, ...rest } = program;
+    const live = indexChecks.filter((c) => !c.shapesOnly);
+    program = live.length ? { ...rest, indexChecks: live } : rest;
+  }
   return kept.length === program.steps.length ? program : { ...program, steps: kept };
 }
 
