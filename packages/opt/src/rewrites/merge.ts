@@ -45,7 +45,8 @@ function mergeOnce(outputs: readonly TensorVariable[]): TensorVariable[] | null 
     else canon.set(key, node.outputs[0]!);
   }
   // a node reading an index unchecked (an ifelse's branch, ifelse.ts) and its twin reading it through a CheckIndex are
-  // one node: the check runs before the call whatever the branch taken, so the checked one computes what both need
+  // one node, the checked one: what the outputs need of it outside the branch is its checked twin's alone, so its check
+  // runs where the twin's would have, and only there (graph's index-check-live.ts: not for a read of its length alone)
   const unchecked = (v: TensorVariable): TensorVariable => (v.owner?.op.kind === 'CheckIndex' ? v.owner.inputs[0]! : v);
   for (const node of toposort(outputs)) {
     if (node.outputs.length !== 1 || node.inputs.every((v) => unchecked(v) === v)) continue;
