@@ -17,9 +17,11 @@ import { randomArray } from '../rng.js';
 
 const T = sym.T;
 
-type Outputs = [label: string, out: TensorVariable][];
+/** Labelled outputs of a composite case's graph. */
+export type Outputs = [label: string, out: TensorVariable][];
 
-function convCase(dtype: DType, name: string, op: string, shapes: readonly (readonly number[])[], build: (...xs: TensorVariable[]) => Outputs): OpCase {
+/** A `composite` case: float inputs of `shapes` named x0, x1, ..., drawn small, and the labelled outputs `build` makes of them. */
+export function compositeCase(dtype: DType, name: string, op: string, shapes: readonly (readonly number[])[], build: (...xs: TensorVariable[]) => Outputs): OpCase {
   const inputs = shapes.map((s, i) => T.tensor(dtype, s.map(() => false), `x${i}`));
   const outs = build(...inputs);
   return {
@@ -35,7 +37,7 @@ const geometry = (g: Partial<PatchGeometry>): PatchGeometry => ({ stride: [1, 1]
 
 /** conv2d's forward graphs: valid (a view of the image), padded, strided and dilated (a gather), cross-correlation. */
 function convForward(dtype: DType): OpCase {
-  return convCase(dtype, 'conv2d', 'dot', [[2, 3, 7, 6], [4, 3, 3, 2]], (x, w) => [
+  return compositeCase(dtype, 'conv2d', 'dot', [[2, 3, 7, 6], [4, 3, 3, 2]], (x, w) => [
     ['conv2d(x, w)', T.nnet.conv2d(x!, w!)],
     ["conv2d(x, w, { borderMode: 'half', subsample: [2, 1], filterDilation: [1, 2] })", T.nnet.conv2d(x!, w!, { borderMode: 'half', subsample: [2, 1], filterDilation: [1, 2] })],
     ["conv2d(x, w, { borderMode: 'full', filterFlip: false })", T.nnet.conv2d(x!, w!, { borderMode: 'full', filterFlip: false })],
@@ -50,7 +52,7 @@ function convForward(dtype: DType): OpCase {
  */
 function convBackward(dtype: DType): OpCase {
   const g: PatchGeometry = geometry({ pad: [1, 2], stride: [2, 1], dilation: [1, 2] });
-  return convCase(dtype, 'conv2d gradients', 'dot', [[2, 3, 6, 7], [3, 3, 2, 3], [2, 3, 2, 3, 4, 7], [2, 10, 9]], (x, w, gp, big) => {
+  return compositeCase(dtype, 'conv2d gradients', 'dot', [[2, 3, 6, 7], [3, 3, 2, 3], [2, 3, 2, 3, 4, 7], [2, 10, 9]], (x, w, gp, big) => {
     const patches = sym.apply1(new Im2Col(g, null), [x!, w!]);
     // rows (batch, OH, OW, C * KH * KW) = (2, 4, 7, 18); a gradient of the output (batch, O, OH, OW) = (2, 3, 4, 7)
     const rows = T.flatten(patches.dimshuffle(0, 4, 5, 1, 2, 3), 4);
@@ -72,7 +74,7 @@ function convBackward(dtype: DType): OpCase {
 /** pool2d in every mode: whole windows, partial windows kept, padded and overlapping; max pooling's gradient. */
 function pools(dtype: DType): OpCase {
   const modes = ['max', 'sum', 'average_inc_pad', 'average_exc_pad'] as const;
-  return convCase(dtype, 'pool2d', isFloat(dtype) ? 'sum' : 'max', [[2, 3, 7, 5]], (x) => {
+  return compositeCase(dtype, 'pool2d', isFloat(dtype) ? 'sum' : 'max', [[2, 3, 7, 5]], (x) => {
     const outs: Outputs = [];
     for (const mode of modes) {
       outs.push([`pool2d(x, { ws: [2, 2], ignoreBorder: true, mode: '${mode}' })`, T.signal.pool.pool2d(x!, { ws: [2, 2], ignoreBorder: true, mode })]);
@@ -98,7 +100,7 @@ function pools(dtype: DType): OpCase {
  * bilinearUpsampling (two of those transposed convolutions).
  */
 function groupedConvs(dtype: DType): OpCase {
-  return convCase(dtype, 'grouped conv2d and its adjoints', 'dot', [[2, 4, 7, 6], [6, 2, 3, 2], [4, 1, 2, 2], [2, 6, 4, 6], [1, 3, 3, 4]], (x, w, dw, gz, small) => {
+  return compositeCase(dtype, 'grouped conv2d and its adjoints', 'dot', [[2, 4, 7, 6], [6, 2, 3, 2], [4, 1, 2, 2], [2, 6, 4, 6], [1, 3, 3, 4]], (x, w, dw, gz, small) => {
     const o = { numGroups: 2, borderMode: 'half', subsample: [2, 1], filterDilation: [1, 2] } as const;
     const up = { subsample: [2, 2], borderMode: 1 } as const;
     return [
@@ -118,7 +120,7 @@ function groupedConvs(dtype: DType): OpCase {
 
 /** T.nnet.neighbours: images2neibs in every mode (a strided view, a gather with padding, the wrapped image), and neibs2images. */
 function neighbours(dtype: DType): OpCase {
-  return convCase(dtype, 'images2neibs and neibs2images', 'sum', [[2, 3, 5, 6], [12, 6]], (x, z) => [
+  return compositeCase(dtype, 'images2neibs and neibs2images', 'sum', [[2, 3, 5, 6], [12, 6]], (x, z) => [
     ['images2neibs(x, [1, 3], null, valid)', T.nnet.images2neibs(x!, [1, 3])],
     ['images2neibs(x, [3, 2], [2, 2], valid)', T.nnet.images2neibs(x!, [3, 2], [2, 2])],
     ['images2neibs(x, [2, 4], [2, 1], ignore_borders)', T.nnet.images2neibs(x!, [2, 4], [2, 1], 'ignore_borders')],

@@ -8,56 +8,42 @@
  * way no other case does, so every backend runs the chain.
  */
 import * as sym from '@sym/graph';
-import type { DType, TensorVariable } from '@sym/graph';
+import type { DType } from '@sym/graph';
 import { fill } from '@sym/graph';
 import type { OpCase } from '../case.js';
-import { randomArray } from '../rng.js';
+import { compositeCase } from './conv.js';
 
 const T = sym.T;
-
-type Outputs = [label: string, out: TensorVariable][];
-
-function extraCase(dtype: DType, name: string, op: string, shapes: readonly (readonly number[])[], build: (...xs: TensorVariable[]) => Outputs): OpCase {
-  const inputs = shapes.map((s, i) => T.tensor(dtype, s.map(() => false), `x${i}`));
-  const outs = build(...inputs);
-  return {
-    group: 'composite',
-    name: `${name} ${dtype}: ${shapes.map((s) => `(${s.join(', ')})`).join(', ')}`,
-    op,
-    dtype,
-    graph: { inputs, outputs: outs.map(([, o]) => o), labels: outs.map(([l]) => l), values: (rng) => shapes.map((s) => randomArray(rng, dtype, s, 'small')) },
-  };
-}
 
 const PERMS = [[2, 0, 4, 1, 3], [4, 3, 2, 1, 0], [0, 1, 2, 3, 4]];
 
 function floatCases(d: DType): OpCase[] {
   const perms = T.constant(sym.array(PERMS, { dtype: 'int32' }));
   return [
-    extraCase(d, 'permuteRowElements and inversePermutation', 'composite', [[3, 5], [5]], (x, v) => [
+    compositeCase(d, 'permuteRowElements and inversePermutation', 'composite', [[3, 5], [5]], (x, v) => [
       ['permuteRowElements(x, perms)', T.permuteRowElements(x!, perms)],
       ['permuteRowElements(x, perms, inverse)', T.permuteRowElements(x!, perms, true)],
       ['permuteRowElements(v, perms)', T.permuteRowElements(v!, perms)],
       ['inversePermutation(perms) * 1.0', T.cast(T.inversePermutation(perms), d)],
     ]),
-    extraCase(d, 'maxPool2dSameSize', 'composite', [[2, 3, 5, 7]], (x) => [
+    compositeCase(d, 'maxPool2dSameSize', 'composite', [[2, 3, 5, 7]], (x) => [
       ['maxPool2dSameSize(x, [2, 2])', T.signal.pool.maxPool2dSameSize(x!, [2, 2])],
       ['maxPool2dSameSize(x, [1, 3])', T.signal.pool.maxPool2dSameSize(x!, [1, 3])],
     ]),
-    extraCase(d, 'slinalg.kron, prependScalarToEachRow', 'composite', [[3, 2], [2, 4], []], (a, b, s) => [
+    compositeCase(d, 'slinalg.kron, prependScalarToEachRow', 'composite', [[3, 2], [2, 4], []], (a, b, s) => [
       ['kron(a, b)', T.slinalg.kron(a!, b!)],
       ['kron(a.T, b)', T.slinalg.kron(a!.T, b!)],
       ['prependScalarToEachRow(s, a)', T.nnet.prependScalarToEachRow(s!, a!)],
     ]),
-    extraCase(d, 'conv2dTranspose', 'dot', [[2, 3, 3, 3], [3, 2, 2, 2]], (g, w) => [
+    compositeCase(d, 'conv2dTranspose', 'dot', [[2, 3, 3, 3], [3, 2, 2, 2]], (g, w) => [
       ['conv2dTranspose(g, w, [2, 2, 7, 7], { inputDilation: [2, 2] })', T.nnet.conv2dTranspose(g!, w!, [2, 2, 7, 7], { inputDilation: [2, 2] })],
       ["conv2dTranspose(g, w, [2, 2, 2, 2], { borderMode: 'half' })", T.nnet.conv2dTranspose(g!, w!, [2, 2, 2, 2], { borderMode: 'half' })],
     ]),
-    extraCase(d, 'separableConv2d, batchNormalization', 'dot', [[2, 3, 6, 5], [6, 1, 2, 2], [4, 6, 1, 1], [3]], (x, dw, pw, g) => [
+    compositeCase(d, 'separableConv2d, batchNormalization', 'dot', [[2, 3, 6, 5], [6, 1, 2, 2], [4, 6, 1, 1], [3]], (x, dw, pw, g) => [
       ["separableConv2d(x, dw, pw, 3, { borderMode: 'half', subsample: [2, 1] })", T.nnet.separableConv2d(x!, dw!, pw!, 3, { borderMode: 'half', subsample: [2, 1] })],
       ['batchNormalization(x, g, 0.5, mean(x), std(x) + 1)', T.nnet.batchNormalization(x!, g!.dimshuffle('x', 0, 'x', 'x'), 0.5, x!.mean(), T.std(x!).add(1))],
     ]),
-    extraCase(d, 'slinalg.eigvalsh(a, b), generalized', 'eigh', [[4, 4], [4, 4]], (a, m) => {
+    compositeCase(d, 'slinalg.eigvalsh(a, b), generalized', 'eigh', [[4, 4], [4, 4]], (a, m) => {
       // b = m m^T + 4 I: symmetric positive definite
       const b = T.dot(m!, m!.T).add(T.eye(4, null, 0, d).mul(4));
       return [
@@ -65,7 +51,7 @@ function floatCases(d: DType): OpCase[] {
         ['eigvalsh(a, b, { lower: false })', T.slinalg.eigvalsh(a!, b, { lower: false })],
       ];
     }),
-    extraCase(d, 'sym.reduce, sym.foldr, sym.map', 'composite', [[6, 3], [3]], (xs, w) => {
+    compositeCase(d, 'sym.reduce, sym.foldr, sym.map', 'composite', [[6, 3], [3]], (xs, w) => {
       const [total] = sym.reduce((x, acc, ww) => acc.mul(0.5).add(x.mul(ww)), xs!, T.zerosLike(w!), w!);
       const [back] = sym.foldr((x, acc) => acc.mul(0.5).add(x), xs!, T.zerosLike(w!));
       const [rows] = sym.map((x, ww) => T.tanh(x.mul(ww)), xs!, w!);
