@@ -180,6 +180,30 @@ function overSize(what: string, name: string, v: TensorLike, sample: TensorVaria
   return t.broadcastable.reduce<TensorVariable>((checked, b, d) => (b ? checked : apply1(new MatchLength(d, offset + d, describe, `${what} ${name}`), [checked, sample])), t);
 }
 
+/** For each trace that may be undone (innermost last), how to undo what it made of each stream: see `undoRandomsOf`. */
+const undoLogs: Map<RandomStreams, () => void>[] = [];
+
+/**
+ * Run `trace` (the building of a graph); where `undo(error)` holds for an
+ * error it throws, the streams forget the variables it made and their
+ * seeds go back, before the error goes on. scan traces a step returning
+ * until, or updates, a second time: the first trace's variables would be
+ * unused generators in `stateUpdates`, and the step drew from the next
+ * seeds, not those of the same step without them (Theano traces it once).
+ */
+export function undoRandomsOf<R>(trace: () => R, undo: (error: unknown) => boolean): R {
+  const log = new Map<RandomStreams, () => void>();
+  undoLogs.push(log);
+  try {
+    return trace();
+  } catch (e) {
+    if (undo(e)) for (const back of log.values()) back();
+    throw e;
+  } finally {
+    undoLogs.splice(undoLogs.indexOf(log), 1);
+  }
+}
+
 /**
  * Theano's `RandomStreams` (`theano.tensor.shared_randomstreams`): each
  * method makes a random variable with a generator of its own, seeded from
@@ -219,6 +243,16 @@ export class RandomStreams {
 
   #sample(distribution: Distribution, size: readonly Length[], dtype: DType, range?: readonly [number, number], lam?: NDArray): [TensorVariable, SharedRandomState] {
     const what = `RandomStreams.${distribution}`;
+    for (const log of undoLogs) {
+      if (log.has(this)) continue;
+      const seeds = this.#seeds.getState();
+      const count = this.#rngs.length;
+      log.set(this, () => {
+        this.#seeds.setState(seeds);
+        this.#rngs.length = count;
+        this.#samples.length = count;
+      });
+    }
     const rng = new SharedRandomState(new RandomState(this.#seeds.nextUint32()));
     const sample = apply1(new RandomVariable(distribution, dtype, rng, range, lam), lengths(`${what}: size`, size));
     this.#rngs.push(rng);

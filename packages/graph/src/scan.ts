@@ -25,6 +25,7 @@ import { alloc, shapeI } from './tensor.js';
 import { ShapeI } from './ops/shape.js';
 import { Scan } from './ops/scan.js';
 import { RandomVariable, randomVariableCount } from './ops/random.js';
+import { undoRandomsOf } from './random.js';
 import { WithUpdates } from './ops/with-updates.js';
 import { TensorType } from './type.js';
 import { TensorConstant, TensorVariable } from './variable.js';
@@ -130,9 +131,12 @@ export function scan(fn: (...args: TensorVariable[]) => unknown, options: ScanOp
   const name = options.name ?? (fn.name || undefined);
   const planOf = (step: Step) => planTaps(outputsOf(step), list<ScanSequence>(options.sequences), list<ScanOutputInfo>(options.outputsInfo), nonSequences.length);
   try {
-    const plan = planOf(withoutUntil(fn as Step));
-    const [results, single] = scanLoop(plan.fn, plan.sequences, plan.outputsInfo, nonSequences, options, name, plan.lastOnly);
-    return [plan.finish(results, single), []];
+    // a step returning until or updates is traced again below: the random variables of this trace are forgotten (random.ts)
+    return undoRandomsOf(() => {
+      const plan = planOf(withoutUntil(fn as Step));
+      const [results, single] = scanLoop(plan.fn, plan.sequences, plan.outputsInfo, nonSequences, options, name, plan.lastOnly);
+      return [plan.finish(results, single), []] as [TensorVariable | TensorVariable[], ScanUpdates];
+    }, (e) => e === UNTIL_SEEN || e instanceof StepUpdatesSeen);
   } catch (e) {
     // the step updates shared variables: the loop again, with a state for each (scan-updates.ts)
     if (e instanceof StepUpdatesSeen) return scanWithStepUpdates(scan as never, fn as Step, options, e);
