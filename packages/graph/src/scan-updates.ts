@@ -11,6 +11,7 @@
  */
 import { asTensor, type TensorLike } from './op.js';
 import { cloneReplace } from './clone.js';
+import { splitUntil, until } from './scan-until.js';
 import { TensorVariable } from './variable.js';
 import type { TensorSharedVariable } from './shared.js';
 
@@ -84,7 +85,9 @@ export function scanWithStepUpdates(
     // scan passes the shared variables' states after the user's states, before the non-sequences
     const cut = args.length - nonSequenceCount;
     const previous = args.slice(cut - m, cut);
-    const split = splitStepUpdates(fn(...args.slice(0, cut - m), ...args.slice(cut)));
+    // a loop ending with until (Theano's outputs, updates, until(condition)): the updates' last values are those of the last step that ran
+    const { result, marker } = splitUntil(fn(...args.slice(0, cut - m), ...args.slice(cut)));
+    const split = splitStepUpdates(result);
     const byShared = new Map(split?.pairs ?? []);
     if (!split || byShared.size !== m || seen.shared.some((s) => !byShared.has(s))) {
       throw new TypeError(`scan: the step updated ${seen.shared.map(String).join(', ')} when first traced, but not the same shared variables when traced again`);
@@ -97,7 +100,8 @@ export function scanWithStepUpdates(
       return u;
     });
     const outs = split.outputs.map((o, i) => asTensor(o, `scan: step output ${i}`));
-    return cloneReplace([...outs, ...news], new Map(seen.shared.map((s, i) => [s as TensorVariable, previous[i]!])));
+    const stepped = cloneReplace([...outs, ...news, ...(marker ? [marker.condition] : [])], new Map(seen.shared.map((s, i) => [s as TensorVariable, previous[i]!])));
+    return marker ? ([stepped.slice(0, -1), until(stepped[stepped.length - 1]!)] as never) : stepped;
   };
   const [results] = scan(step, { ...options, name: options.name ?? (fn.name || undefined), outputsInfo: [...infos, ...seen.shared] });
   const all = Array.isArray(results) ? results : [results];

@@ -145,10 +145,11 @@ export function scan(fn: (...args: TensorVariable[]) => unknown, options: ScanOp
   // the step returned until(condition): a loop that ends on it (scan-until.ts)
   const loop: LoopRunner = (step, sequences, infos, lastOnly) => scanLoop(step, sequences, infos, nonSequences, options, name, lastOnly, true);
   try {
-    return [untilLoop(fn as Step, planOf, loop, options), []];
+    return undoRandomsOf(() => [untilLoop(fn as Step, planOf, loop, options), []] as [TensorVariable | TensorVariable[], ScanUpdates], (e) => e instanceof StepUpdatesSeen);
   } catch (e) {
-    if (!(e instanceof StepUpdatesSeen)) throw e;
-    throw new TypeError(`scan: the step returns until(...) and updates ${e.shared.map(String).join(', ')}; sym's scan takes updates of shared variables only in a loop without until: carry the value as a state instead`);
+    // the step also updates shared variables: a state for each, its update the value after the last step that ran (scan-updates.ts)
+    if (e instanceof StepUpdatesSeen) return scanWithStepUpdates(scan as never, fn as Step, options, e);
+    throw e;
   }
 }
 

@@ -72,14 +72,34 @@ describe('scan: a step that updates shared variables', () => {
     expect(seen.size).toBe(8);
   });
 
-  it('refuses an update of another type, outputsInfo of another length, and updates with until, naming the variable', () => {
+  it('refuses an update of another type, outputsInfo of another length, naming the variable', () => {
     const k = sym.shared(0, { name: 'k' });
     const x = T.dvector('x');
     expect(() => sym.scan((xt: V) => [[xt], new Map([[k, k.add(0.5)]])] as const, { sequences: x })).toThrow(
       'scan: the step updates k (of type TensorType(int64, scalar)) with Elemwise{add,no_inplace}.0 of type TensorType(float64, scalar); an update keeps its shared variable\'s type (Theano\'s rule): cast it (T.cast) to int64',
     );
-    expect(() => sym.scan((xt: V, p: V) => [[xt.add(p)], new Map([[k, k.add(1)]]), sym.until(T.gt(p, 3))] as never, { sequences: x, outputsInfo: [T.constant(0, { dtype: 'float64' })] })).toThrow(
-      "scan: the step returns until(...) and updates k; sym's scan takes updates of shared variables only in a loop without until: carry the value as a state instead",
-    );
+  });
+
+  it("takes updates in a loop ending with until, as Theano's (outputs, updates, until): each the value after the last step that ran (before: refused)", () => {
+    const total = sym.shared(0, { dtype: 'float64', name: 'total' });
+    const count = sym.shared(0, { name: 'count' });
+    const h0 = T.dscalar('h0');
+    const [outs, updates] = sym.scan(
+      (h: V) => [[h.add(1)], new Map<sym.TensorSharedVariable, V>([[total, total.add(h)], [count, count.add(1)]]), sym.until(h.add(1).gt(3))] as never,
+      { outputsInfo: h0, nSteps: 10 },
+    ) as unknown as [V[], sym.ScanUpdates];
+    const f = sym.function([h0], outs[0]!, { updates });
+    // h: 0, 1, 2, 3 (its successor 4 > 3 ends the loop): total 0 + 0 + 1 + 2 + 3, four steps
+    expect(f.sync(f64(0)).toArray()).toEqual([1, 2, 3, 4]);
+    expect([total.getValue().toArray(), count.getValue().toArray()]).toEqual([6, 4]);
+    // the condition holds at the first step: one step, the update from it
+    expect(f.sync(f64(2.5)).toArray()).toEqual([3.5]);
+    expect([total.getValue().toArray(), count.getValue().toArray()]).toEqual([8.5, 5]);
+    // a condition reading a shared variable reads its value at the step's start, as Theano's
+    const k = sym.shared(0, { name: 'k' });
+    const [doubled, kUpdates] = sym.scan((p: V) => [[p.mul(2)], new Map([[k, k.add(1)]]), sym.until(k.ge(2))] as never, { outputsInfo: h0, nSteps: 10 }) as unknown as [V[], sym.ScanUpdates];
+    const g = sym.function([h0], doubled[0]!, { updates: kUpdates });
+    expect(g.sync(f64(1)).toArray()).toEqual([2, 4, 8]);
+    expect(k.getValue().toArray()).toEqual(3);
   });
 });
