@@ -5,7 +5,8 @@
  * and never evaluates `x[ids]`, and its lazy ifelse evaluates a branch only
  * when taken. FAST_COMPILE, which keeps the kernels a length alone needs,
  * computes `x[ids]` there, and raises, as Theano's FAST_COMPILE (no shape
- * rewrite: `Shape(x[ids])` evaluates `x[ids]`).
+ * rewrite: `Shape(x[ids])` evaluates `x[ids]`). DebugMode and NanGuardMode
+ * rewrite as FAST_RUN, as Theano's, so they raise where FAST_RUN does.
  */
 import { describe, expect, it } from 'vitest';
 import { T, sym } from '../test/helpers.js';
@@ -17,7 +18,7 @@ const guarded = () => sym.ifelse(T.lt(ids.max(), x.shape[0]!), x.get(ids).sum(),
 const X = [1, 2, 3];
 const PAST = [0, 7];
 const ERROR = "x[ids]: index 7 (ids[1]) is out of bounds for axis 0 with size 3, indexing x of shape (3,) (NumPy's IndexError)";
-const run = (outs: sym.TensorVariable[], mode: 'FAST_RUN' | 'FAST_COMPILE', at = PAST) =>
+const run = (outs: sym.TensorVariable[], mode: 'FAST_RUN' | 'FAST_COMPILE' | 'DebugMode' | 'NanGuardMode', at = PAST) =>
   (sym.function([x, ids], outs, { mode }).sync(X, at) as sym.NDArray[]).map((a) => a.toArray());
 
 describe('an index checked only where the read it guards is computed', () => {
@@ -27,6 +28,15 @@ describe('an index checked only where the read it guards is computed', () => {
     // a fill reads its first operand's shape alone (Theano's FAST_RUN: alloc(0, ids.shape[0]))
     expect(run([T.zerosLike(x.get(ids)).sum()], 'FAST_RUN')).toEqual([0]);
     expect(() => run([T.zerosLike(x.get(ids)).sum()], 'FAST_COMPILE')).toThrow(ERROR);
+  });
+
+  it('DebugMode and NanGuardMode rewrite as FAST_RUN (Theano\'s too): a read needed for its shape alone is neither checked nor compared', () => {
+    for (const mode of ['DebugMode', 'NanGuardMode'] as const) {
+      expect(run([x.get(ids).shape[0]!], mode)).toEqual([2]);
+      expect(run([T.zerosLike(x.get(ids)).sum()], mode)).toEqual([0]);
+      expect(run([guarded(), x.get(ids).shape[0]!], mode)).toEqual([0, 2]);
+      expect(() => run([x.get(ids).sum(), x.get(ids).shape[0]!], mode)).toThrow(ERROR);
+    }
   });
 
   it("an ifelse's guarded gather beside the same gather's length (merged into one node)", () => {

@@ -17,6 +17,7 @@ import { toposort } from './schedule.js';
 import { TensorConstant, type TensorVariable } from './variable.js';
 import type { Apply } from './op.js';
 import { branchTaken, readsShapeOnly } from './ops/ifelse-select.js';
+import { fillsShapeOf } from './index-check-live.js';
 
 export type ValueCheck = 'debug' | 'nanguard';
 
@@ -62,7 +63,8 @@ function nodesRun(outputs: readonly TensorVariable[], valueOf: (v: TensorVariabl
     run.add(node);
     const taken = branchTaken(node, valueOf);
     node.inputs.forEach((v, i) => {
-      if (readsShapeOnly(node, i) || (taken !== undefined && i !== 0 && i !== taken)) return;
+      // a fill reads its first operand's shape alone: Theano's DebugMode runs FAST_RUN's rewritten graph, where zerosLike(x[ids]) computes no x[ids]
+      if (readsShapeOnly(node, i) || fillsShapeOf(node, i) || (taken !== undefined && i !== 0 && i !== taken)) return;
       read.add(v);
     });
   }

@@ -35,7 +35,9 @@ export class FunctionPrograms {
       checks: fg.claimChecks,
     });
     const optimizer = getOptimizer();
-    if (!optimizer?.optimizeProgram || keepAll) return program;
+    // the checking modes keep every kernel, but rewrite as FAST_RUN does (Theano's too), where a read needed for its shape alone is not made: its index is not checked
+    if (keepAll) return program.indexChecks?.some((c) => c.shapesOnly) ? withoutShapeOnlyChecks(program) : program;
+    if (!optimizer?.optimizeProgram) return program;
     // the checking modes look at values after the run, and a failed check must leave the shared variables as they were
     if (backend?.overwrites) program = { ...program, inPlace: { candidates: this.#updateSlots(), overwrites: backend.overwrites.bind(backend) } };
     return optimizer.optimizeProgram(program, fg.mode, fg.optimizerOptions);
@@ -128,4 +130,11 @@ export class FunctionPrograms {
     this.#plans.clear();
     this.#lastPlan = undefined;
   }
+}
+
+/** `program` without the index checks of reads needed for their shapes alone (graph's index-check-live.ts). */
+function withoutShapeOnlyChecks(program: Program): Program {
+  const { indexChecks, ...rest } = program;
+  const live = indexChecks!.filter((c) => !c.shapesOnly);
+  return live.length ? { ...rest, indexChecks: live } : rest;
 }

@@ -48,7 +48,7 @@ export function outputNeeds(outputs: readonly TensorVariable[], nodes: readonly 
 }
 
 /** `second(a, b)` (Theano's fill, `zerosLike(a)`) reads a for its shape alone: FAST_RUN's kernels load nothing of it (opt's drop_fill_loads). */
-const fillsShapeOf = (node: Apply, i: number): boolean => i === 0 && node.op.kind === 'Elemwise' && (node.op as { scalarOp?: string }).scalarOp === 'second';
+export const fillsShapeOf = (node: Apply, i: number): boolean => i === 0 && node.op.kind === 'Elemwise' && (node.op as { scalarOp?: string }).scalarOp === 'second';
 
 /** Record that the lowering of `nodes` (the node being lowered) asked for `check`. */
 export function askedBy(by: Map<IndexCheck, Apply[]>, check: IndexCheck, nodes: readonly Apply[]): void {
