@@ -24,9 +24,10 @@
  *
  * A loop ending with until (`op.until`) has as many rows as steps ran: its
  * gradient is that of an ordinary scan of that many steps, at the values
- * the loop computed, as Theano's.
+ * the loop computed, as Theano's; the rows such a loop drew itself (its
+ * random variables) are drawn again, a row at a time, the same numbers.
  */
-import { Scan, T, TensorType, TensorVariable, applyNode, isFloat, type DType, type ScanWindow } from '@sym/graph';
+import { RandomVariable, Scan, T, TensorType, TensorVariable, apply1, applyNode, isFloat, type DType, type ScanWindow } from '@sym/graph';
 import { reverse, type Seed } from './reverse.js';
 import { batchedLike, fromFront, range, toFront } from './shape-helpers.js';
 import { ZERO, type GradContext, type InputGrad } from './types.js';
@@ -40,9 +41,16 @@ export function scanGrad({ node, gzs, nb }: GradContext): InputGrad[] {
   // of an ordinary scan of that many steps over the same inputs, at the values the loop computed
   if (!fwd.length) return node.inputs.map((): InputGrad => ZERO);
   const ran = fwd[0]!.shape[0]!;
-  const plain = new Scan({ ...op.inner, outputs: op.inner.outputs.slice(0, -1) }, { ...op.options, until: false, hasNSteps: true });
-  const inputs = op.hasNSteps ? node.inputs.slice(0, -1) : node.inputs;
-  const grads = walkBack(plain, [...inputs, ran], fwd, gzs, nb);
+  const plain = new Scan({ ...op.inner, outputs: op.inner.outputs.slice(0, -1) }, { ...op.options, until: false, hasNSteps: true, draws: undefined });
+  // the rows the loop drew itself (Scan's draws), drawn again from the generator as the call found it, a row at a
+  // time, as the loop drew them: the same numbers (the generator moves only when the call succeeds)
+  const inputs = (op.hasNSteps ? node.inputs.slice(0, -1) : node.inputs).map((v, i) => {
+    const d = op.draws[i];
+    if (!d) return v;
+    const rowLengths = range(v.ndim - 1).map((k) => v.shape[k + 1]!);
+    return apply1(new RandomVariable(d.distribution, d.dtype, d.rng, d.range, d.lam, true), [ran, ...rowLengths]);
+  });
+  const grads = walkBack(plain, [...inputs, ran], fwd, gzs, nb).map((g, i): InputGrad => (op.draws[i] ? ZERO : g));
   // the bound (n_steps, or the sequences' lengths) gets none, as the count
   return op.hasNSteps ? grads : grads.slice(0, -1);
 }

@@ -334,6 +334,8 @@ export class HostStages {
     if (this.#draws) return this.#draws;
     const draws = new Set<RandomVariable>();
     for (const f of this.programs) for (const n of toposort(f.graphOutputs)) if (n.op instanceof RandomVariable) draws.add(n.op);
+    // a loop with until draws its steps' rows itself (Scan's draws)
+    for (const level of this.#levels) for (const { node } of level.nodes) if (node.op instanceof Scan) for (const d of node.op.draws) if (d) draws.add(d);
     return (this.#draws = draws);
   }
 }

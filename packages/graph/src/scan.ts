@@ -80,6 +80,9 @@ const SCAN_OPTIONS = ['sequences', 'outputsInfo', 'nonSequences', 'nSteps', 'goB
 
 type Step = (...args: TensorVariable[]) => TensorLike | readonly TensorLike[];
 
+/** How many scan steps are being traced now: a loop with until made inside another loop's step is nested. */
+let tracingSteps = 0;
+
 /**
  * Theano's `theano.scan`: the loop `fn` describes, run as long as the
  * shortest sequence or `nSteps` steps. `fn` receives a step of each
@@ -254,7 +257,13 @@ function scanLoop(
           `${seqHolders.length} sequence step(s), ${holders.filter((h) => h !== null).length} previous output(s), ${explicit.length} non-sequence(s), in that order`,
       );
     }
-    const raw = fn(...args);
+    let raw: unknown;
+    tracingSteps++;
+    try {
+      raw = fn(...args);
+    } finally {
+      tracingSteps--;
+    }
     if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && !(raw instanceof TensorVariable) && !(raw instanceof NDArray)) {
       throw new TypeError(
         'scan: the step returned an object; it must return its outputs (a variable or an array of them), ' +
@@ -304,8 +313,12 @@ function scanLoop(
         `sym's scan steps cannot update shared variables: carry the value as a state instead`,
     );
   }
-  const hoisted = hoistStepRandoms(step.outs, randomBefore, { sequences, seqHolders, holders: step.holders, inits, nSteps });
+  // a loop with until draws its rows itself, a step at a time (not nested in another step: that loop's step is
+  // compiled without moving generators, and its own hoisting draws this loop's numbers for each of its steps)
+  const inLoop = until && tracingSteps === 0;
+  const hoisted = hoistStepRandoms(step.outs, randomBefore, { sequences, seqHolders, holders: step.holders, inits, nSteps }, inLoop);
   step = { ...step, outs: hoisted.outs };
+  const draws = [...sequences.map(() => null), ...hoisted.draws];
   sequences = [...sequences, ...hoisted.sequences];
   seqHolders.push(...hoisted.holders);
 
@@ -340,6 +353,7 @@ function scanLoop(
       ...(lastOnly.size ? { keep: stateIdx.map((i) => (lastOnly.has(i) ? 'last' : 'all')) } : {}),
       // the step's last output is until's condition (scan-until.ts)
       ...(until ? { until } : {}),
+      ...(draws.some((d) => d) ? { draws } : {}),
     },
   );
   const node = applyNode(op, [...sequences, ...stateIdx.map((i) => inits[i]!), ...explicit, ...captured, ...(nSteps ? [nSteps] : [])]);
@@ -365,11 +379,19 @@ interface StepVariables {
  * shapes of the step's variables, which do not change from step to step,
  * but not their values, which do. The gradient reads the same sequence, so
  * a mask is the same forwards and backwards. (Variables made outside the
- * step have one sample, the same at every step, as in Theano.)
+ * step have one sample, the same at every step, as in Theano.) With
+ * `inLoop`, a loop ending with until draws each step's row itself (Scan's
+ * draws), for the steps that ran only: the sequence is a sample of no
+ * rows, giving the row's shape.
  */
-function hoistStepRandoms(outs: readonly TensorVariable[], before: number, step: StepVariables): { outs: TensorVariable[]; sequences: TensorVariable[]; holders: TensorVariable[] } {
+function hoistStepRandoms(
+  outs: readonly TensorVariable[],
+  before: number,
+  step: StepVariables,
+  inLoop: boolean,
+): { outs: TensorVariable[]; sequences: TensorVariable[]; holders: TensorVariable[]; draws: (RandomVariable | null)[] } {
   const made = toposort(outs).filter((n) => n.op instanceof RandomVariable && n.op.serial >= before);
-  if (!made.length) return { outs: [...outs], sequences: [], holders: [] };
+  if (!made.length) return { outs: [...outs], sequences: [], holders: [], draws: [] };
   // Outside the loop, the sizes read stand-ins of the step's variables of the same shapes: zeros shaped as a
   // sequence's row (so that a loop of no steps needs no row), a state's initial value, and zeros shaped as a row of
   // an earlier variable's sample (its own op, left in the outer graph, would draw from the same generator again).
@@ -387,6 +409,7 @@ function hoistStepRandoms(outs: readonly TensorVariable[], before: number, step:
   });
   const steps = step.nSteps ?? step.sequences.map((s) => shapeI(s, 0)).reduce((a, b) => elemwise('minimum', a, b));
   const replace = new Map<TensorVariable, TensorVariable>();
+  const draws: (RandomVariable | null)[] = [];
   const sequences = made.map((node) => {
     const op = node.op as RandomVariable;
     const read = valueRead(node.inputs, described);
@@ -396,14 +419,18 @@ function hoistStepRandoms(outs: readonly TensorVariable[], before: number, step:
           `the step's samples are drawn before the loop, so their size cannot change from step to step. Compute the size outside the step (a non-sequence)`,
       );
     }
-    const sample = apply1(new RandomVariable(op.distribution, op.dtype, op.rng, op.range, op.lam), [steps, ...cloneReplace(node.inputs, outer)]);
+    const drawn = new RandomVariable(op.distribution, op.dtype, op.rng, op.range, op.lam);
+    const size = cloneReplace(node.inputs, outer);
+    // a loop with until draws each step's row itself (Scan's draws): its sequence is a sample of no rows, of the row's shape
+    const sample = inLoop ? alloc(constant(0, { dtype: op.dtype }), constant(0, { dtype: 'int64' }), ...size) : apply1(drawn, [steps, ...size]);
+    draws.push(inLoop ? drawn : null);
     const row = node.outputs[0]!;
     replace.set(row, new TensorVariable(new TensorType(sample.dtype, sample.broadcastable.slice(1)), { staticShape: sample.staticShape.slice(1) }));
     outer.set(row, rowOf(sample));
     described.set(row, 'a random variable the step made');
     return sample;
   });
-  return { outs: cloneReplace(outs, replace), sequences, holders: [...replace.values()] };
+  return { outs: cloneReplace(outs, replace), sequences, holders: [...replace.values()], draws };
 }
 
 /** The first of `vars` whose value, not only its shape, `lengths` are computed from. */

@@ -107,6 +107,12 @@ export class RandomVariable extends Op implements Draw {
     readonly range: readonly [number, number] = [0, 1],
     /** 'poisson': the means, float64, broadcast over the sample's last dimensions. */
     readonly lam?: NDArray,
+    /**
+     * Draw the sample a row (along the first axis) at a time, as a scan
+     * ending with until draws one step's numbers per step it runs: the rows
+     * are what that loop drew, and the generator ends where the loop left it.
+     */
+    readonly byRows = false,
   ) {
     super();
     if (distribution === 'permutation' || distribution === 'poisson') {
@@ -149,6 +155,17 @@ export class RandomVariable extends Op implements Draw {
   }
   /** Fill `into` (of the sample's shape and dtype) with a sample drawn from `r`, which moves past it (the testkit replays draws with it). */
   drawInto(r: RandomState, into: NDArray): void {
+    if (this.byRows && into.ndim > 0) {
+      const row = NDArray.zeros(into.shape.slice(1), into.dtype);
+      for (let i = 0; i < into.shape[0]!; i++) {
+        this.#drawOne(r, row);
+        into.data.set(row.data as never, i * row.size);
+      }
+      return;
+    }
+    this.#drawOne(r, into);
+  }
+  #drawOne(r: RandomState, into: NDArray): void {
     const data = into.data;
     switch (this.distribution) {
       case 'uniform':
@@ -204,6 +221,10 @@ export class RandomVariable extends Op implements Draw {
   }
   fill(into: NDArray): void {
     this.#pending = this.#sample(into);
+  }
+  /** @internal The generator's state after this call's draws, made elsewhere (a scan ending with until draws its steps' rows itself): it becomes the state when the call succeeds. */
+  drewUpTo(state: RandomStateSnapshot): void {
+    this.#pending = state;
   }
   commit(): void {
     if (!this.#pending) return;

@@ -15,6 +15,7 @@
  */
 import { NDArray, contiguousStrides, fill, sizeOf } from '../ndarray.js';
 import { Apply, Op } from '../op.js';
+import type { RandomVariable } from './random.js';
 import { TensorType } from '../type.js';
 import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
 import type { BufferView, LowerContext, LowerMark, TensorView } from '../lower.js';
@@ -79,6 +80,12 @@ export interface ScanOpOptions {
    * indices forwards, without a window.
    */
   readonly until?: boolean;
+  /**
+   * A loop with until: per sequence, the random variable whose rows the loop draws itself, a row per step that ran (null:
+   * an ordinary sequence; its input a sample of no rows, of the row's shape), so its generator moves past those steps
+   * only, as Theano's; the gradient draws the same rows again (a variable drawing `byRows`).
+   */
+  readonly draws?: readonly (RandomVariable | null)[];
 }
 
 /** The time indices a scan runs: the first or last `length` of its n (all n when n is smaller). */
@@ -109,6 +116,8 @@ export class Scan extends Op {
   readonly name: string | undefined;
   /** See {@link ScanOpOptions.until}. */
   readonly until: boolean;
+  /** See {@link ScanOpOptions.draws}; one per sequence. */
+  readonly draws: readonly (RandomVariable | null)[];
   /** Inner nodes in an order where each comes after its inputs' owners. */
   readonly nodes: readonly Apply[];
 
@@ -128,6 +137,8 @@ export class Scan extends Op {
     this.window = options.window;
     this.name = options.name;
     this.until = options.until ?? false;
+    this.draws = options.draws ?? inner.sequences.map(() => null);
+    if (this.draws.length !== inner.sequences.length || (!this.until && this.draws.some((d) => d))) throw new TypeError(`Scan: draws needs one entry per sequence (${inner.sequences.length}) and until; got ${this.draws.length}`);
     const tg = this.truncateGradient;
     if (!Number.isSafeInteger(tg) || (tg < 1 && tg !== -1)) throw new RangeError(`Scan: truncateGradient must be an integer >= 1 or -1, got ${tg}`);
     const w = this.window;
@@ -170,7 +181,18 @@ export class Scan extends Op {
       ...(this.window ? { window: this.window } : {}),
       name: this.name,
       ...(this.until ? { until: true } : {}),
+      ...(this.draws.some((d) => d) ? { draws: this.draws } : {}),
     };
+  }
+
+  /** A loop drawing its rows itself gives new numbers at every call: never folded into a constant. */
+  override varies(): boolean {
+    return this.draws.some((d) => d);
+  }
+
+  /** The sequences' lengths that bound the loop: a sequence the loop draws itself has none. */
+  #lengths<L>(lengths: readonly L[]): L[] {
+    return lengths.filter((_, i) => !this.draws[i]);
   }
 
   /** What a step computes for the node's outputs: the step's outputs but a loop's condition. */
@@ -277,7 +299,7 @@ export class Scan extends Op {
   /** `ran`: the steps a loop with until ran (unknown before it runs). */
   private shapesFor(shapes: readonly StaticShape[], node: Apply, nSteps?: number, ran?: number): StaticShape[] {
     const ns = this.nSequences;
-    const seqLengths = shapes.slice(0, ns).map((s) => s[0] ?? null);
+    const seqLengths = this.#lengths(shapes.slice(0, ns).map((s) => s[0] ?? null));
     const bound = this.steps(seqLengths, this.nStepsOf(node, nSteps));
     const n = this.until ? (ran ?? null) : bound;
     return this.results.map((o, i) => {
@@ -330,7 +352,7 @@ export class Scan extends Op {
     const nk = this.nStates;
     const seqs = inputs.slice(0, ns);
     const n = this.steps(
-      seqs.map((s) => s.shape[0]!),
+      this.#lengths(seqs.map((s) => s.shape[0]!)),
       this.hasNSteps ? Number(inputs[inputs.length - 1]!.data[0]) : undefined,
     )!;
     checkLastIndexed(this, n, inputs);
@@ -340,9 +362,16 @@ export class Scan extends Op {
     const perStep: (NDArray | undefined)[][] = outputs.map(() => new Array<NDArray | undefined>(this.until ? 0 : n));
     // a loop with until visits 0, 1, ... up to the step whose condition holds, that step included (its bound may be 1e5)
     const visits = this.until ? [] : this.visits(n);
+    // the rows the loop draws itself, from a copy of each generator: it moves (commit) only when the whole call succeeds
+    const generators = this.draws.map((d) => d && d.rng.current.copy());
+    const drawRow = (d: RandomVariable, i: number): NDArray => {
+      const row = NDArray.zeros(seqs[i]!.shape.slice(1), d.dtype);
+      d.drawInto(generators[i]!, row);
+      return row;
+    };
     for (let s = 0; this.until ? s < n : s < visits.length; s++) {
       const t = this.until ? visits.push(s) - 1 : visits[s]!;
-      const outs = yield [...seqs.map((x) => rowOf(x, t)), ...carried, ...fixed];
+      const outs = yield [...seqs.map((x, i) => (this.draws[i] ? drawRow(this.draws[i]!, i) : rowOf(x, t))), ...carried, ...fixed];
       outputs.forEach((_, i) => {
         if (i < nk) checkStateShape(this, i, carried[i]!.shape, outs[i]!.shape);
         perStep[i]![t] = outs[i]!;
@@ -350,6 +379,7 @@ export class Scan extends Op {
       carried = outs.slice(0, nk);
       if (this.until && Number(outs[outputs.length]!.data[0]) !== 0) break;
     }
+    this.draws.forEach((d, i) => d?.drewUpTo(generators[i]!.getState()));
     const ran = visits.length;
     const shapes = this.shapesFor(
       inputs.map((v) => v.shape),
