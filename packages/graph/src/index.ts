@@ -43,7 +43,7 @@ export { Reduce, reduceDTypes, reduceIdentity, normaliseAxes } from './ops/reduc
 export { Dot, dotDTypes } from './ops/dot.js';
 export { BatchedDot } from './ops/batched-dot.js';
 export { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI, SpecifyShape } from './ops/shape.js';
-export { CheckIndex, type IndexCheck, type IndexErrorText } from './ops/check-index.js';
+export { CheckIndex, checkedLabels, type IndexCheck, type IndexErrorText } from './ops/check-index.js';
 export type { ValueAt } from './ops/host-index.js';
 export type { ReshapeOptions, ReshapeZeros } from './ops/shape.js';
 export type { DimShufflePattern } from './ops/shape.js';

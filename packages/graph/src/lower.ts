@@ -119,7 +119,7 @@ export interface LowerContext {
    * inputs or a cheap computation from them (`variable`, ops/host-index.ts);
    * not at all for other values kernels compute.
    */
-  checkIndex?(idx: TensorView, n: number, xShape: readonly number[], describe: IndexErrorText, variable?: TensorVariable): void;
+  checkIndex?(idx: TensorView, n: number, xShape: readonly number[], describe: IndexErrorText, variable?: TensorVariable, nonNegative?: boolean): void;
 }
 
 /** Lengths of a program's buffer, kernel and constant lists at some point of its lowering. */

@@ -422,14 +422,14 @@ class Builder implements LowerContext {
     return where;
   }
 
-  checkIndex(idx: TensorView, n: number, xShape: readonly number[], describe: IndexErrorText, variable?: TensorVariable): void {
-    const at = { n, xShape: [...xShape], describe };
+  checkIndex(idx: TensorView, n: number, xShape: readonly number[], describe: IndexErrorText, variable?: TensorVariable, nonNegative = false): void {
+    const at = { n, xShape: [...xShape], describe, ...(nonNegative ? { nonNegative } : {}) };
     if (idx.kind === 'scalar') return runIndexCheck({ ...at, shape: [], strides: [], offset: 0 }, [idx.value]);
     const view = { ...at, shape: [...idx.shape], strides: [...idx.strides], offset: idx.offset };
     const input = this.inputSlots.get(idx.buffer);
     if (input !== undefined) {
       // the same index checked against the same axis twice (a gather and its gradient's scatter) is checked once
-      const same = this.indexChecks.find((c) => c.input === input && c.n === n && c.offset === view.offset && sameList(c.shape, view.shape) && sameList(c.strides, view.strides));
+      const same = this.indexChecks.find((c) => c.input === input && c.n === n && !c.nonNegative === !nonNegative && c.offset === view.offset && sameList(c.shape, view.shape) && sameList(c.strides, view.strides));
       if (!same) this.indexChecks.push({ ...view, input });
       return askedBy(this.checksAskedBy, same ?? this.indexChecks[this.indexChecks.length - 1]!, this.nodes);
     }
@@ -437,7 +437,7 @@ class Builder implements LowerContext {
     const c = this.constants.find((k) => k.buffer === idx.buffer && !k.draw);
     if (c) return runIndexCheck(view, c.value.data);
     // a value kernels compute, where it is cheap to find again on the host from the call's values; else not checked
-    const same = variable && this.indexChecks.find((k) => k.variable === variable && k.n === n);
+    const same = variable && this.indexChecks.find((k) => k.variable === variable && k.n === n && !k.nonNegative === !nonNegative);
     const evaluate = variable && !same ? hostIndexValues(variable, this.inputVariables) : undefined;
     if (evaluate) this.indexChecks.push({ ...view, strides: contiguousStrides(view.shape), offset: 0, input: -1, evaluate, variable });
     if (same || evaluate) askedBy(this.checksAskedBy, same || this.indexChecks[this.indexChecks.length - 1]!, this.nodes);

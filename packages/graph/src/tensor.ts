@@ -25,6 +25,7 @@ import { batchNormalization, confusionMatrix, conv2dTranspose, maxPool2dSameSize
 
 export type { Length };
 import { arange, get } from './indexing.js';
+import { checkedLabels } from './ops/check-index.js';
 import type { Reducer } from './kernel.js';
 import { labelForErrors, nameInError } from './error-names.js';
 import { shapeToString } from './ndarray.js';
@@ -431,7 +432,8 @@ export function categoricalCrossentropy(codingDist: TensorLike, trueDist: Tensor
   if (t.ndim === 1 && isInt(t.dtype)) {
     // labels that are not one per row fail in get's pairing of the rows with the labels: the rows are named as this call made them
     const rows = labelForErrors(arange(shapeI(p, 0)), () => `the rows of categoricalCrossentropy's coding_dist ${nameInError(p)}`);
-    return neg(get(log(p), rows, t));
+    // a negative label is no class (Theano's compiled op refuses it), where NumPy's indexing would read the last
+    return neg(get(log(p), rows, checkedLabels(t, p, 1, 'categoricalCrossentropy')));
   }
   if (t.ndim !== 2) throw new TypeError(`categoricalCrossentropy: true_dist must be an integer vector of labels or a matrix of distributions, got ${t} of type ${t.type}`);
   // checked here, so that targets of another width or row count name both arguments rather than the product t * log(p)

@@ -87,11 +87,18 @@ describe('an index out of range raises, naming the indexing as written, the valu
     const p = T.nnet.softmax(z);
     const Z = [[0, 1, 2], [1, 0, -1]];
     const costs = [T.mean(T.nnet.categoricalCrossentropy(p, y)), T.neg(T.mean(T.log(p).get(T.arange(T.shapeI(y, 0)), y)))];
-    for (const cost of costs) {
+    const errors = ['categoricalCrossentropy: label 3 (y[1]) is not one of the 3 classes of Softmax(z) (labels are class indices in [0, 3))', 'index 3 (y[1]) is out of bounds for axis 1 with size 3'];
+    costs.forEach((cost, k) => {
       const f = sym.function([z, y], [cost, ...grad(cost, [z])]);
       expect(() => f.sync(Z, i32([2, 0]))).not.toThrow();
-      expect(() => f.sync(Z, i32([2, 3]))).toThrow('index 3 (y[1]) is out of bounds for axis 1 with size 3');
-    }
+      expect(() => f.sync(Z, i32([2, 3]))).toThrow(errors[k]!);
+    });
+    // a negative label is no class to categoricalCrossentropy (Theano's compiled op refuses it, as Keras); the indexing Theano's tutorial writes counts it from the end, as NumPy
+    const negative = costs.map((cost) => sym.function([z, y], cost));
+    expect(() => negative[0]!.sync(Z, i32([2, -1]))).toThrow(
+      'categoricalCrossentropy: label -1 (y[1]) is not one of the 3 classes of Softmax(z) (labels are class indices in [0, 3); a negative label, such as a padding -1, is refused)',
+    );
+    expect((negative[1]!.sync(Z, i32([2, -1])) as sym.NDArray).item()).toBeCloseTo((negative[1]!.sync(Z, i32([2, 2])) as sym.NDArray).item(), 14);
   });
   it('a shared index vector is checked where its host value is current; a constant where x\'s length is known, when the graph is built', () => {
     const emb = sym.shared(EMB, { name: 'emb', dtype: 'float32' });

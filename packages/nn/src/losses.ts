@@ -5,7 +5,7 @@
  * given probabilities made by a sigmoid or a softmax, they reach back to
  * the logits instead of taking the log of a rounded probability.
  */
-import { DimShuffle, Elemwise, MatchLength, Reshape, Softmax, T, apply1, asTensor, config, isInt, labelForErrors, nameInError, shapeToString, type Apply, type Op, type TensorLike, type TensorVariable } from '@sym/graph';
+import { DimShuffle, Elemwise, MatchLength, Reshape, Softmax, T, apply1, asTensor, config, checkedLabels, isInt, labelForErrors, nameInError, shapeToString, type Apply, type Op, type TensorLike, type TensorVariable } from '@sym/graph';
 import { logitsOfSoftmaxColumns } from './activations.js';
 
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -202,10 +202,11 @@ export function categoricalCrossentropy(probabilities: TensorLike, target: Tenso
  * position's loss is `-log softmax(z)[label]`, computed as a log-softmax
  * (extreme logits give exact finite losses); `reduction: 'none'` keeps
  * the labels' shape, 'mean' (the default) averages over every position.
- * Labels index the classes as NumPy indexes: one given to the function
- * outside [-classes, classes) is NumPy's IndexError naming it before the
- * call runs, and a negative one counts from the last class (PyTorch and
- * Keras refuse it), so mark padding with a mask, not a label of -1.
+ * Labels are classes, in [0, classes): one given to the function outside
+ * (a padding -1 too, which NumPy's indexing would read as the last class)
+ * is an error naming the loss and the label, before the call runs, as
+ * Keras and PyTorch refuse it; mark padding with a mask (`reduction:
+ * 'none'`, then weight), not a label of -1.
  */
 export function sparseCategoricalCrossentropyWithLogits(logits: TensorLike, labels: TensorLike, reduction: Reduction = 'mean'): TensorVariable {
   const what = 'sparseCategoricalCrossentropyWithLogits';
@@ -229,7 +230,9 @@ export function sparseCategoricalCrossentropyWithLogits(logits: TensorLike, labe
   const rows = z.ndim === 2 ? z : z.reshape([-1, z.shape[z.ndim - 1]!]);
   // an out-of-range label's IndexError names the log-softmax, not the subtraction it is built of
   const logP = labelForErrors(logSoftmax(rows, 1), () => `logSoftmax(${nameInError(z)})`);
-  const flat = checked.ndim === 1 ? checked : labelForErrors(checked.flatten(), () => `${nameInError(y)}.flatten()`);
+  const flatLabels = checked.ndim === 1 ? checked : labelForErrors(checked.flatten(), () => `${nameInError(y)}.flatten()`);
+  // a negative label (a padding -1) is no class, as Keras refuses it; NumPy's indexing would read the last class
+  const flat = checkedLabels(flatLabels, logP, 1, what);
   // each row's entry at its label: an advanced index, whose gradient scatters into those entries only
   const perRow = logP.get(T.arange(0, T.shapeI(logP, 0), 1, { dtype: 'int32' }), flat).neg();
   if (reduction === 'none') return checked.ndim === 1 ? perRow : perRow.reshape(checked.shape);

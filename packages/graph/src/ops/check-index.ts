@@ -59,17 +59,18 @@ export interface IndexCheck {
    * (index-check-live.ts).
    */
   readonly shapesOnly?: boolean;
+  /** Class labels (`checkedLabels`): values must lie in [0, n), a negative one is no class. */
+  readonly nonNegative?: boolean;
 }
 
 /**
  * The first value of `data` viewed as (shape, strides, offset) outside
- * [-n, n), with its position, or undefined; one tight loop for the common
- * contiguous vector.
+ * [lo, n) (NumPy's [-n, n) by default), with its position, or undefined;
+ * one tight loop for the common contiguous vector.
  */
-export function firstOutOfRange(data: ArrayLike<number>, shape: readonly number[], strides: readonly number[], offset: number, n: number): { value: number; position: number[] } | undefined {
+export function firstOutOfRange(data: ArrayLike<number>, shape: readonly number[], strides: readonly number[], offset: number, n: number, lo = -n): { value: number; position: number[] } | undefined {
   const size = shape.reduce((a, b) => a * b, 1);
   if (size === 0) return undefined;
-  const lo = -n;
   if (shape.length <= 1) {
     const s = shape.length === 0 ? 0 : strides[0]!;
     for (let k = 0, at = offset; k < size; k++, at += s) {
@@ -106,7 +107,7 @@ export function firstOutOfRange(data: ArrayLike<number>, shape: readonly number[
 
 /** Raise NumPy's IndexError (a RangeError) for the first value of a check outside its axis, if any. */
 export function runIndexCheck(check: Omit<IndexCheck, 'input'>, data: ArrayLike<number>): void {
-  const bad = firstOutOfRange(data, check.shape, check.strides, check.offset, check.n);
+  const bad = firstOutOfRange(data, check.shape, check.strides, check.offset, check.n, check.nonNegative ? 0 : -check.n);
   if (bad) throw new RangeError(check.describe(bad.value, bad.position, check.xShape));
 }
 
@@ -120,11 +121,13 @@ export class CheckIndex extends Op {
     readonly axis: number,
     /** The error, as the user wrote the indexing (see `indexErrorText`). */
     readonly describe: IndexErrorText,
+    /** Class labels: [0, n), not NumPy's [-n, n) (`checkedLabels`). */
+    readonly nonNegative = false,
   ) {
     super();
   }
   key(): string {
-    return `CheckIndex:${this.axis}`;
+    return `CheckIndex:${this.axis}${this.nonNegative ? ':labels' : ''}`;
   }
   override toString(): string {
     return `CheckIndex{${this.axis}}`;
@@ -140,12 +143,12 @@ export class CheckIndex extends Op {
   }
   perform(inputs: readonly NDArray[]): NDArray[] {
     const [idx, x] = inputs as [NDArray, NDArray];
-    runIndexCheck({ shape: idx.shape, strides: contiguousStrides(idx.shape), offset: 0, n: x.shape[this.axis]!, xShape: x.shape, describe: this.describe }, idx.data);
+    runIndexCheck({ shape: idx.shape, strides: contiguousStrides(idx.shape), offset: 0, n: x.shape[this.axis]!, xShape: x.shape, describe: this.describe, nonNegative: this.nonNegative }, idx.data);
     return [idx];
   }
   lower(ctx: LowerContext, inputs: readonly TensorView[], node?: Apply): TensorView[] {
     const [idx, x] = inputs as [TensorView, TensorView];
-    ctx.checkIndex?.(idx, x.shape[this.axis]!, x.shape, this.describe, node?.inputs[0]);
+    ctx.checkIndex?.(idx, x.shape[this.axis]!, x.shape, this.describe, node?.inputs[0], this.nonNegative);
     return [idx];
   }
 }
@@ -185,18 +188,38 @@ const passesThrough = (v: TensorVariable): boolean => PASS_THROUGH.has(v.owner!.
  * and clamp it.
  */
 export function checkedIndex(idx: TensorVariable, x: TensorVariable, axis: number, what: () => string, xName: () => string = () => nameInError(x)): TensorVariable {
+  return guarded(idx, x, axis, indexErrorText(what, () => indexName(idx), xName, axis), false);
+}
+
+/**
+ * Class labels checked to index the classes of `scores` along `axis`, as
+ * `checkedIndex` checks an index, but in [0, n): a negative label (padding's
+ * -1) is no class, where NumPy's indexing would read one from the end.
+ * Theano's compiled crossentropy ops and Keras's losses refuse it too.
+ * `what` names the loss in the error.
+ */
+export function checkedLabels(labels: TensorVariable, scores: TensorVariable, axis: number, what: string): TensorVariable {
+  const describe: IndexErrorText = (value, position, xShape) => {
+    const name = indexName(labels);
+    const at = position.length === 0 ? name : `${name}[${position.join(', ')}]`;
+    const n = xShape[axis] ?? '?';
+    return `${what}: label ${value} (${at}) is not one of the ${n} classes of ${nameInError(scores)} (labels are class indices in [0, ${n})${value < 0 ? '; a negative label, such as a padding -1, is refused' : ''})`;
+  };
+  return guarded(labels, scores, axis, describe, true);
+}
+
+function guarded(idx: TensorVariable, x: TensorVariable, axis: number, describe: IndexErrorText, nonNegative: boolean): TensorVariable {
   // not an integer index: the indexing op refuses it, naming it
   if (!isInt(idx.dtype)) return idx;
   let leaf = idx;
   while (leaf.owner && passesThrough(leaf)) leaf = leaf.owner.inputs[0]!;
   if (leaf.owner) return idx;
-  const describe = indexErrorText(what, () => indexName(idx), xName, axis);
   const n = x.staticShape[axis];
   if (idx instanceof TensorConstant && n !== null && n !== undefined) {
     const v = idx.value;
-    const bad = firstOutOfRange(v.data, v.shape, contiguousStrides(v.shape), 0, n);
+    const bad = firstOutOfRange(v.data, v.shape, contiguousStrides(v.shape), 0, n, nonNegative ? 0 : -n);
     if (bad) throw new RangeError(describe(bad.value, bad.position, x.staticShape));
     return idx;
   }
-  return apply1(new CheckIndex(axis, describe), [idx, x]);
+  return apply1(new CheckIndex(axis, describe, nonNegative), [idx, x]);
 }
