@@ -428,8 +428,8 @@ class Builder implements LowerContext {
     const view = { ...at, shape: [...idx.shape], strides: [...idx.strides], offset: idx.offset };
     const input = this.inputSlots.get(idx.buffer);
     if (input !== undefined) {
-      // the same index checked against the same axis twice (a gather and its gradient's scatter) is checked once
-      const same = this.indexChecks.find((c) => c.input === input && c.n === n && !c.nonNegative === !nonNegative && c.offset === view.offset && sameList(c.shape, view.shape) && sameList(c.strides, view.strides));
+      // the same index checked against the same axis twice (a gather and its gradient's scatter; a loss's labels, then its gather) is checked once, by a check at least as strict
+      const same = this.indexChecks.find((c) => c.input === input && c.n === n && (c.nonNegative || !nonNegative) && c.offset === view.offset && sameList(c.shape, view.shape) && sameList(c.strides, view.strides));
       if (!same) this.indexChecks.push({ ...view, input });
       return askedBy(this.checksAskedBy, same ?? this.indexChecks[this.indexChecks.length - 1]!, this.nodes);
     }
@@ -437,7 +437,7 @@ class Builder implements LowerContext {
     const c = this.constants.find((k) => k.buffer === idx.buffer && !k.draw);
     if (c) return runIndexCheck(view, c.value.data);
     // a value kernels compute, where it is cheap to find again on the host from the call's values; else not checked
-    const same = variable && this.indexChecks.find((k) => k.variable === variable && k.n === n && !k.nonNegative === !nonNegative);
+    const same = variable && this.indexChecks.find((k) => k.variable === variable && k.n === n && (k.nonNegative || !nonNegative));
     const evaluate = variable && !same ? hostIndexValues(variable, this.inputVariables) : undefined;
     if (evaluate) this.indexChecks.push({ ...view, strides: contiguousStrides(view.shape), offset: 0, input: -1, evaluate, variable });
     if (same || evaluate) askedBy(this.checksAskedBy, same || this.indexChecks[this.indexChecks.length - 1]!, this.nodes);

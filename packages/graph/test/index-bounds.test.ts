@@ -100,6 +100,13 @@ describe('an index out of range raises, naming the indexing as written, the valu
     );
     expect((negative[1]!.sync(Z, i32([2, -1])) as sym.NDArray).item()).toBeCloseTo((negative[1]!.sync(Z, i32([2, 2])) as sym.NDArray).item(), 14);
   });
+
+  it("categoricalCrossentropy's labels are scanned once a call: the class check serves its gather's index check", () => {
+    const z = T.dmatrix('z');
+    const y = T.ivector('y');
+    const program = sym.schedule({ inputs: [z, y], inputShapes: [[2, 3], [2]], outputs: [T.mean(T.nnet.categoricalCrossentropy(T.nnet.softmax(z), y))] });
+    expect((program.indexChecks ?? []).map((c) => [c.input, c.n, c.nonNegative])).toEqual([[1, 3, true]]);
+  });
   it('a shared index vector is checked where its host value is current; a constant where x\'s length is known, when the graph is built', () => {
     const emb = sym.shared(EMB, { name: 'emb', dtype: 'float32' });
     const ids = sym.shared(i32([0, 1]), { name: 'ids' });
