@@ -70,14 +70,20 @@ describe('the reference of an opFromGraph holding an ifelse', () => {
   });
 });
 
+/** x[k] for each id k of ids, until one exceeds 1.5 (that one the last row). */
+function pickUntilAbove(goBackwards: boolean): { x: V; ids: V; picked: V } {
+  const x = T.dvector('x');
+  const ids = T.lvector('ids');
+  const [picked] = sym.scan((k: V) => {
+    const v = x.get(k);
+    return [v, sym.until(v.gt(1.5))] as const;
+  }, { sequences: ids, goBackwards });
+  return { x, ids, picked: picked! };
+}
+
 describe('DebugMode on scan ... until (the steps after the stop never run, as Theano)', () => {
   it.each(modes)('%s: an index sequence out of range after the stop is no IndexError', async (mode) => {
-    const x = T.dvector('x');
-    const ids = T.lvector('ids');
-    const [picked] = sym.scan((k: V) => {
-      const v = x.get(k);
-      return [v, sym.until(v.gt(1.5))] as const;
-    }, { sequences: ids });
+    const { x, ids, picked } = pickUntilAbove(false);
     const f = sym.function([x, ids], picked, { mode });
     expect((await f(f64([1, 2]), [0, 1, 7, 9])).toArray()).toEqual([1, 2]);
   });
@@ -108,24 +114,14 @@ describe('DebugMode on scan ... until (the steps after the stop never run, as Th
   });
 
   it.each(modes)('%s: going backwards, and over no ids at all', (mode) => {
-    const x = T.dvector('x');
-    const ids = T.lvector('ids');
-    const [picked] = sym.scan((k: V) => {
-      const v = x.get(k);
-      return [v, sym.until(v.gt(1.5))] as const;
-    }, { sequences: ids, goBackwards: true });
+    const { x, ids, picked } = pickUntilAbove(true);
     const f = sym.function([x, ids], picked, { mode });
     expect((f.sync(f64([1, 2]), [9, 1, 0]) as sym.NDArray).toArray()).toEqual([1, 2]);
     expect((f.sync(f64([1, 2]), sym.array([], { dtype: 'int64' })) as sym.NDArray).toArray()).toEqual([]);
   });
 
   it('raises for an id out of range in a step that runs, as FAST_RUN does (Theano\'s IndexError)', () => {
-    const x = T.dvector('x');
-    const ids = T.lvector('ids');
-    const [picked] = sym.scan((k: V) => {
-      const v = x.get(k);
-      return [v, sym.until(v.gt(1.5))] as const;
-    }, { sequences: ids });
+    const { x, ids, picked } = pickUntilAbove(false);
     const f = sym.function([x, ids], picked, { mode: 'DebugMode' });
     expect(() => f.sync(f64([1, 2]), [0, 7, 0])).toThrow(/index 7 (\(ids\[t\]\) )?is out of bounds for axis 0 with size 2/);
   });
