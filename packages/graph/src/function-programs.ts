@@ -13,6 +13,7 @@ import { getOptimizer } from './function-options.js';
 import type { NDArray } from './ndarray.js';
 import { NO_STATICS, evictPlans, planBytes, sameShapes, type Plan } from './plan.js';
 import { schedule, toposort, type Program } from './schedule.js';
+import { withoutShapeOnlyChecks } from './index-check-live.js';
 
 export class FunctionPrograms {
   readonly #plans = new Map<string, Plan>();
@@ -36,7 +37,7 @@ export class FunctionPrograms {
     });
     const optimizer = getOptimizer();
     // the checking modes keep every kernel, but rewrite as FAST_RUN does (Theano's too), where a read needed for its shape alone is not made: its index is not checked
-    if (keepAll) return program.indexChecks?.some((c) => c.shapesOnly) ? withoutShapeOnlyChecks(program) : program;
+    if (keepAll) return withoutShapeOnlyChecks(program);
     if (!optimizer?.optimizeProgram) return program;
     // the checking modes look at values after the run, and a failed check must leave the shared variables as they were
     if (backend?.overwrites) program = { ...program, inPlace: { candidates: this.#updateSlots(), overwrites: backend.overwrites.bind(backend) } };
@@ -130,11 +131,4 @@ export class FunctionPrograms {
     this.#plans.clear();
     this.#lastPlan = undefined;
   }
-}
-
-/** `program` without the index checks of reads needed for their shapes alone (graph's index-check-live.ts). */
-function withoutShapeOnlyChecks(program: Program): Program {
-  const { indexChecks, ...rest } = program;
-  const live = indexChecks!.filter((c) => !c.shapesOnly);
-  return live.length ? { ...rest, indexChecks: live } : rest;
 }

@@ -18,6 +18,7 @@ import type { Apply } from './op.js';
 import type { IndexCheck } from './ops/check-index.js';
 import { IfElseSelect, readsShapeOnly } from './ops/ifelse-select.js';
 import type { TensorVariable } from './variable.js';
+import type { Program } from './schedule.js';
 
 type Need = 'value' | 'shape';
 
@@ -76,4 +77,12 @@ export function liveIndexChecks<C extends IndexCheck>(checks: readonly C[], aske
     else if (needs.includes('shape')) live.push({ ...c, shapesOnly: true });
   }
   return live;
+}
+
+/** `program` without the checks of reads needed for their shapes alone: where the reads' kernels are dropped (opt's drop_dead), or not compared (the checking modes). */
+export function withoutShapeOnlyChecks(program: Program): Program {
+  if (!program.indexChecks?.some((c) => c.shapesOnly)) return program;
+  const { indexChecks, ...rest } = program;
+  const live = indexChecks.filter((c) => !c.shapesOnly);
+  return live.length ? { ...rest, indexChecks: live } : rest;
 }

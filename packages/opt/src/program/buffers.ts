@@ -4,7 +4,7 @@
  * buffer it also reads (WebGPU forbids binding one buffer both ways), so a
  * temporary is free for reuse only after the last kernel that reads it.
  */
-import type { BufferSpec, Program, Step } from '@sym/graph';
+import { withoutShapeOnlyChecks, type BufferSpec, type Program, type Step } from '@sym/graph';
 import { pinnedBuffers } from './fusion.js';
 
 /** Remove kernels whose result nobody reads, and the index checks of reads needed for their shapes alone. */
@@ -20,11 +20,7 @@ export function dropDeadSteps(program: Program): Program {
   }
   kept.reverse();
   // a check of an index whose read is needed for its shape alone goes with that read's kernels (graph's index-check-live.ts)
-  if (program.indexChecks?.some((c) => c.shapesOnly)) {
-    const { indexChecks, ...rest } = program;
-    const live = indexChecks.filter((c) => !c.shapesOnly);
-    program = live.length ? { ...rest, indexChecks: live } : rest;
-  }
+  program = withoutShapeOnlyChecks(program);
   return kept.length === program.steps.length ? program : { ...program, steps: kept };
 }
 
