@@ -1,8 +1,8 @@
 """
 Fits the polynomial approximations behind the composite special functions
-(src/special-coefficients.ts is this script's output):
+(src/tensor/special-coefficients.ts is this script's output):
 
-    python3 packages/graph/scripts/special-coefficients.py > packages/graph/src/special-coefficients.ts
+    python3 packages/graph/scripts/special-coefficients.py > packages/graph/src/tensor/special-coefficients.ts
 
 Each one is mpmath's Chebyshev interpolant (mpmath.chebyfit, 50 digits) of a
 smooth function of t in [-1, 1], written as monomial coefficients in t,

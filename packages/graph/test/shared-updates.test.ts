@@ -1,7 +1,7 @@
 /** Shared variables: implicit inputs, updates (simultaneous, committed only after success), values on host and device, memory. */
 import { describe, expect, it } from 'vitest';
 import { T, cpu, sym } from './helpers.js';
-import { MAX_PLANS, PLAN_BYTES } from '../src/plan.js';
+import { MAX_PLANS, PLAN_BYTES } from '../src/function/plan.js';
 
 const f64 = (v: sym.NestedArray) => sym.array(v, { dtype: 'float64' });
 

@@ -1,8 +1,8 @@
 // The composite special functions (T.erf, T.gammaln, T.arctan2...): reference values against NumPy/SciPy,
 // the float32 approximations' error in float32 ulps, their kernels on the CPU, names in printing, dtypes.
 import { describe, expect, it } from 'vitest';
-import { COMPOSITE_OPS, type CompositeScalarOp } from '../src/special.js';
-import * as S from '../src/special-math.js';
+import { COMPOSITE_OPS, type CompositeScalarOp } from '../src/tensor/special.js';
+import * as S from '../src/tensor/special-math.js';
 import { ARCTAN2, ARCTAN2_ARGS, REFERENCE } from './special-reference.js';
 import { T, sym } from './helpers.js';
 

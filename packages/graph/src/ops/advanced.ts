@@ -9,16 +9,16 @@
  * NumPy's IndexError, nothing written (CheckIndex, ops/check-index.ts, put
  * by x.get); the reference `perform` raises for every index (DebugMode).
  */
-import { castScalar, isInt } from '../dtype.js';
-import { NDArray, sizeOf } from '../ndarray.js';
-import { Apply, Op } from '../op.js';
-import { TensorType } from '../type.js';
-import type { StaticShape, TensorVariable } from '../variable.js';
-import type { At, BufferView, LowerContext, TensorView } from '../lower.js';
-import type { ScalarExpr, ScatterAccumulator } from '../kernel.js';
-import type { DType } from '../dtype.js';
+import { castScalar, isInt } from '../core/dtype.js';
+import { NDArray, sizeOf } from '../core/ndarray.js';
+import { Apply, Op } from '../core/op.js';
+import { TensorType } from '../core/type.js';
+import type { StaticShape, TensorVariable } from '../core/variable.js';
+import type { At, BufferView, LowerContext, TensorView } from '../kernel/lower.js';
+import type { ScalarExpr, ScatterAccumulator } from '../kernel/kernel.js';
+import type { DType } from '../core/dtype.js';
 import { broadcastStrides } from './broadcast.js';
-import * as ix from '../index-expr.js';
+import * as ix from '../kernel/index-expr.js';
 import { broadcastIndex, checkBroadcastTo, checkWritable, resolveInt, writing } from './subtensor.js';
 
 function checkIndexVector(what: string, idx: TensorVariable): void {

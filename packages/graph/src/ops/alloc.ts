@@ -6,14 +6,14 @@
  * (`x.shape[0]`) is known with the shapes; a function input makes one
  * program per value.
  */
-import { isInt, type DType } from '../dtype.js';
-import { NDArray, contiguousStrides, fill, shapeToString, sizeOf } from '../ndarray.js';
+import { isInt, type DType } from '../core/dtype.js';
+import { NDArray, contiguousStrides, fill, shapeToString, sizeOf } from '../core/ndarray.js';
 import { broadcastStrides } from './broadcast.js';
 import { ShapeI, gather } from './shape.js';
-import { Apply, Op, asTensor, constant } from '../op.js';
-import { TensorType } from '../type.js';
-import { TensorConstant, TensorVariable, type StaticShape } from '../variable.js';
-import type { LowerContext, TensorView } from '../lower.js';
+import { Apply, Op, asTensor, constant } from '../core/op.js';
+import { TensorType } from '../core/type.js';
+import { TensorConstant, TensorVariable, type StaticShape } from '../core/variable.js';
+import type { LowerContext, TensorView } from '../kernel/lower.js';
 
 export function checkScalarInts(what: string, vars: readonly TensorVariable[]): void {
   vars.forEach((v, i) => {

@@ -6,12 +6,12 @@
  * rather than as a broadcast product summed over K. `T.batchedDot` builds
  * it for its 3-D by 3-D form and reshapes the other ranks around it.
  */
-import { castScalar } from '../dtype.js';
-import { NDArray, shapeToString } from '../ndarray.js';
-import { Apply, Op } from '../op.js';
-import { TensorType } from '../type.js';
-import type { StaticShape, TensorVariable } from '../variable.js';
-import type { LowerContext, TensorView } from '../lower.js';
+import { castScalar } from '../core/dtype.js';
+import { NDArray, shapeToString } from '../core/ndarray.js';
+import { Apply, Op } from '../core/op.js';
+import { TensorType } from '../core/type.js';
+import type { StaticShape, TensorVariable } from '../core/variable.js';
+import type { LowerContext, TensorView } from '../kernel/lower.js';
 import { dotDTypes } from './dot.js';
 
 const known = (d: number | null | undefined): d is number => d !== null && d !== undefined;

@@ -1,6 +1,6 @@
 /** Theano's broadcasting: shapes are padded on the left, and only broadcastable dimensions broadcast. */
-import { contiguousStrides, shapeToString } from '../ndarray.js';
-import type { StaticShape } from '../variable.js';
+import { contiguousStrides, shapeToString } from '../core/ndarray.js';
+import type { StaticShape } from '../core/variable.js';
 
 export function padLeft<T>(xs: readonly T[], n: number, fill: T): T[] {
   return [...new Array<T>(n - xs.length).fill(fill), ...xs];

@@ -24,15 +24,15 @@
  * and raises nothing, as Theano's. The reference `perform` checks every
  * value it is given (DebugMode).
  */
-import { NDArray, contiguousStrides, shapeToString } from '../ndarray.js';
-import { Apply, Op, apply1 } from '../op.js';
-import { TensorType } from '../type.js';
-import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
-import { nameInError } from '../error-names.js';
-import { isInt } from '../dtype.js';
-import { isContiguousOver } from '../kernel.js';
+import { NDArray, contiguousStrides, shapeToString } from '../core/ndarray.js';
+import { Apply, Op, apply1 } from '../core/op.js';
+import { TensorType } from '../core/type.js';
+import { TensorConstant, type StaticShape, type TensorVariable } from '../core/variable.js';
+import { nameInError } from '../core/error-names.js';
+import { isInt } from '../core/dtype.js';
+import { isContiguousOver } from '../kernel/kernel.js';
 import type { ValueAt } from './host-index.js';
-import type { LowerContext, TensorView } from '../lower.js';
+import type { LowerContext, TensorView } from '../kernel/lower.js';
 
 /** What an index error says, given the offending value, its position in the index, and the indexed shape. */
 export type IndexErrorText = (value: number, position: readonly number[], xShape: readonly (number | null)[]) => string;

@@ -19,21 +19,21 @@
  * Theano's MaxPoolGrad does. ../neighbours.ts builds Theano's
  * images2neibs and neibs2images on the same two ops.
  */
-import type { DType } from '../dtype.js';
-import { castScalar, intRange, isFloat } from '../dtype.js';
-import { NDArray, contiguousStrides, shapeToString, sizeOf } from '../ndarray.js';
-import { Apply, Op, apply1, asTensor, type TensorLike } from '../op.js';
-import { TensorType } from '../type.js';
-import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
-import type { At, BufferView, LowerContext, TensorView } from '../lower.js';
-import type { ScalarExpr } from '../kernel.js';
-import * as ix from '../index-expr.js';
-import { checkOptionNames } from '../options.js';
+import type { DType } from '../core/dtype.js';
+import { castScalar, intRange, isFloat } from '../core/dtype.js';
+import { NDArray, contiguousStrides, shapeToString, sizeOf } from '../core/ndarray.js';
+import { Apply, Op, apply1, asTensor, type TensorLike } from '../core/op.js';
+import { TensorType } from '../core/type.js';
+import { TensorConstant, type StaticShape, type TensorVariable } from '../core/variable.js';
+import type { At, BufferView, LowerContext, TensorView } from '../kernel/lower.js';
+import type { ScalarExpr } from '../kernel/kernel.js';
+import * as ix from '../kernel/index-expr.js';
+import { checkOptionNames } from '../core/options.js';
 import { cast, elemwise } from './elemwise.js';
 import { Reduce } from './reduce.js';
 import { DimShuffle } from './shape.js';
 import { Subtensor } from './subtensor.js';
-import { nameInError } from '../error-names.js';
+import { nameInError } from '../core/error-names.js';
 
 export type Pair = readonly [number, number];
 

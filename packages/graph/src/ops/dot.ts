@@ -1,12 +1,12 @@
 /** Dot: numpy.dot for operands of rank >= 1 (0-d operands are an elementwise product). */
-import type { DType } from '../dtype.js';
-import { castScalar, isFloat, promote } from '../dtype.js';
-import { NDArray, contiguousStrides, sizeOf, shapeToString, type Shape } from '../ndarray.js';
-import { Apply, Op } from '../op.js';
-import { TensorType } from '../type.js';
-import type { StaticShape, TensorVariable } from '../variable.js';
-import type { LowerContext, TensorView } from '../lower.js';
-import { nameInError } from '../error-names.js';
+import type { DType } from '../core/dtype.js';
+import { castScalar, isFloat, promote } from '../core/dtype.js';
+import { NDArray, contiguousStrides, sizeOf, shapeToString, type Shape } from '../core/ndarray.js';
+import { Apply, Op } from '../core/op.js';
+import { TensorType } from '../core/type.js';
+import type { StaticShape, TensorVariable } from '../core/variable.js';
+import type { LowerContext, TensorView } from '../kernel/lower.js';
+import { nameInError } from '../core/error-names.js';
 
 export function dotDTypes(a: DType, b: DType): { out: DType; acc: DType } {
   const p = promote(a, b);

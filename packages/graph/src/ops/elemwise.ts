@@ -1,17 +1,17 @@
 /** Elemwise: one scalar op applied over broadcast operands. */
-import type { DType } from '../dtype.js';
-import { castScalar, isDType, isFloat, promote } from '../dtype.js';
-import { NDArray, array, contiguousStrides, sizeOf, type Shape } from '../ndarray.js';
-import { Apply, Op, apply1, asTensor, ppArgs, resultDType, type TensorLike } from '../op.js';
-import { SCALAR_OPS, scalarOutDType, type ElemwiseOpName, type ScalarOpSpec } from '../scalar.js';
-import { isComposite } from '../special.js';
-import { lowerComposite } from '../special-lower.js';
-import { TensorType } from '../type.js';
-import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
-import type { LowerContext, TensorView } from '../lower.js';
+import type { DType } from '../core/dtype.js';
+import { castScalar, isDType, isFloat, promote } from '../core/dtype.js';
+import { NDArray, array, contiguousStrides, sizeOf, type Shape } from '../core/ndarray.js';
+import { Apply, Op, apply1, asTensor, ppArgs, resultDType, type TensorLike } from '../core/op.js';
+import { SCALAR_OPS, scalarOutDType, type ElemwiseOpName, type ScalarOpSpec } from '../core/scalar.js';
+import { isComposite } from '../tensor/special.js';
+import { lowerComposite } from '../tensor/special-lower.js';
+import { TensorType } from '../core/type.js';
+import { TensorConstant, type StaticShape, type TensorVariable } from '../core/variable.js';
+import type { LowerContext, TensorView } from '../kernel/lower.js';
 import { broadcastShapes, broadcastStrides, padLeft } from './broadcast.js';
-import { nameInError } from '../error-names.js';
-import { config } from '../config.js';
+import { nameInError } from '../core/error-names.js';
+import { config } from '../core/config.js';
 
 export interface ElemwiseDTypes {
   readonly compute: DType;

@@ -12,10 +12,10 @@
  * arithmetic on vectors, a scan's own values) is not evaluated: the
  * kernels clamp it.
  */
-import type { Apply } from '../op.js';
-import { NDArray } from '../ndarray.js';
-import { TensorConstant, type TensorVariable } from '../variable.js';
-import { isInt } from '../dtype.js';
+import type { Apply } from '../core/op.js';
+import { NDArray } from '../core/ndarray.js';
+import { TensorConstant, type TensorVariable } from '../core/variable.js';
+import { isInt } from '../core/dtype.js';
 
 /** A call's value of an input of the program (its slot), or null where it is not on the host. */
 export type ValueAt = (slot: number) => NDArray | null;

@@ -9,14 +9,14 @@
  * (a boolean mask's gather, bincount's weights) is built around them from
  * ordinary ops (`data-dependent.ts`).
  */
-import { NDArray, sizeOf } from '../ndarray.js';
-import { Op, type Apply } from '../op.js';
-import { TensorType } from '../type.js';
-import type { StaticShape, TensorVariable } from '../variable.js';
-import type { LowerContext, TensorView } from '../lower.js';
-import { isInt, MAX_ELEMENTS } from '../dtype.js';
+import { NDArray, sizeOf } from '../core/ndarray.js';
+import { Op, type Apply } from '../core/op.js';
+import { TensorType } from '../core/type.js';
+import type { StaticShape, TensorVariable } from '../core/variable.js';
+import type { LowerContext, TensorView } from '../kernel/lower.js';
+import { isInt, MAX_ELEMENTS } from '../core/dtype.js';
 import { uniqueElements } from './unique-elements.js';
-import { nameInError } from '../error-names.js';
+import { nameInError } from '../core/error-names.js';
 
 /** An op computed on the host between programs, its output shapes known only from its inputs' values. */
 export abstract class HostOp extends Op {

@@ -11,9 +11,9 @@
  * an Elemwise switch in everything else (lowering, rewrites, gradient), so
  * its kernels and fusion are a switch's.
  */
-import type { NDArray } from '../ndarray.js';
-import { apply1, type Apply } from '../op.js';
-import { TensorConstant, type TensorVariable } from '../variable.js';
+import type { NDArray } from '../core/ndarray.js';
+import { apply1, type Apply } from '../core/op.js';
+import { TensorConstant, type TensorVariable } from '../core/variable.js';
 import { Elemwise } from './elemwise.js';
 
 /** `switch(condition, then, else)` of an ifelse: a lazy evaluation reads only the branch the scalar condition takes. */

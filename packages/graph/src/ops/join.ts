@@ -4,15 +4,15 @@
  * starts is known only from the run-time shapes, so JoinSplit takes the
  * pieces as inputs for their shapes alone.
  */
-import { castScalar, promote, type DType } from '../dtype.js';
-import { NDArray, sizeOf } from '../ndarray.js';
-import { Apply, Op } from '../op.js';
-import { TensorType } from '../type.js';
-import type { StaticShape, TensorVariable } from '../variable.js';
-import type { BufferView, LowerContext, TensorView } from '../lower.js';
-import type { ScalarExpr } from '../kernel.js';
-import * as ix from '../index-expr.js';
-import { nameInError } from '../error-names.js';
+import { castScalar, promote, type DType } from '../core/dtype.js';
+import { NDArray, sizeOf } from '../core/ndarray.js';
+import { Apply, Op } from '../core/op.js';
+import { TensorType } from '../core/type.js';
+import type { StaticShape, TensorVariable } from '../core/variable.js';
+import type { BufferView, LowerContext, TensorView } from '../kernel/lower.js';
+import type { ScalarExpr } from '../kernel/kernel.js';
+import * as ix from '../kernel/index-expr.js';
+import { nameInError } from '../core/error-names.js';
 
 function checkAxis(what: string, axis: number, ndim: number): void {
   if (!Number.isInteger(axis) || axis < 0 || axis >= ndim) throw new RangeError(`${what}: axis ${axis} is out of range for tensors of ${ndim} dimensions`);

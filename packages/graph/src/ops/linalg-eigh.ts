@@ -12,18 +12,18 @@
  * leaves them, which need not be LAPACK's signs. A V diag(w) V^T and V^T V
  * = I hold whichever.
  */
-import type { DType } from '../dtype.js';
-import { NDArray, shapeToString } from '../ndarray.js';
-import { Apply, Op } from '../op.js';
-import { TensorType } from '../type.js';
-import type { StaticShape, TensorVariable } from '../variable.js';
-import type { BufferView, LowerContext, TensorView } from '../lower.js';
-import type { ScalarExpr } from '../kernel.js';
-import type { ScalarOpName } from '../scalar.js';
-import * as ix from '../index-expr.js';
+import type { DType } from '../core/dtype.js';
+import { NDArray, shapeToString } from '../core/ndarray.js';
+import { Apply, Op } from '../core/op.js';
+import { TensorType } from '../core/type.js';
+import type { StaticShape, TensorVariable } from '../core/variable.js';
+import type { BufferView, LowerContext, TensorView } from '../kernel/lower.js';
+import type { ScalarExpr } from '../kernel/kernel.js';
+import type { ScalarOpName } from '../core/scalar.js';
+import * as ix from '../kernel/index-expr.js';
 import { checkMatrix, float64Of, linalgDType, result } from './linalg.js';
 import { ascendingOrder, jacobiRef, jacobiSweeps, rotationEntry, roundPartners, roundingOf } from './linalg-jacobi.js';
-import { nameInError } from '../error-names.js';
+import { nameInError } from '../core/error-names.js';
 
 const fop = (op: ScalarOpName, d: DType, ...args: ScalarExpr[]): ScalarExpr => ({ kind: 'apply', op, args, computeDType: d, dtype: d });
 const fconst = (value: number, d: DType): ScalarExpr => ({ kind: 'const', value, dtype: d });

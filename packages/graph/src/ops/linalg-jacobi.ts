@@ -14,10 +14,10 @@
  * repeated ones included; QR iteration would need a tridiagonalisation and
  * shifts chosen from the data at each step.
  */
-import type { DType } from '../dtype.js';
-import type { ScalarExpr } from '../kernel.js';
-import type { ScalarOpName } from '../scalar.js';
-import * as ix from '../index-expr.js';
+import type { DType } from '../core/dtype.js';
+import type { ScalarExpr } from '../kernel/kernel.js';
+import type { ScalarOpName } from '../core/scalar.js';
+import * as ix from '../kernel/index-expr.js';
 
 const fop = (op: ScalarOpName, d: DType, ...args: ScalarExpr[]): ScalarExpr => ({ kind: 'apply', op, args, computeDType: d, dtype: d });
 const fconst = (value: number, d: DType): ScalarExpr => ({ kind: 'const', value, dtype: d });

@@ -15,13 +15,13 @@
  * kernels of one kind are the same kernel (one compile in a backend's
  * cache, however large n is), launched on other buffers.
  */
-import type { DType } from '../dtype.js';
+import type { DType } from '../core/dtype.js';
 import { reduceDTypes } from './reduce.js';
-import type { ScalarExpr } from '../kernel.js';
-import type { ScalarOpName } from '../scalar.js';
-import type { At, BufferView, LowerContext, TensorView } from '../lower.js';
-import { NDArray } from '../ndarray.js';
-import * as ix from '../index-expr.js';
+import type { ScalarExpr } from '../kernel/kernel.js';
+import type { ScalarOpName } from '../core/scalar.js';
+import type { At, BufferView, LowerContext, TensorView } from '../kernel/lower.js';
+import { NDArray } from '../core/ndarray.js';
+import * as ix from '../kernel/index-expr.js';
 
 // ---------------------------------------------------------------- float expressions in dtype d
 

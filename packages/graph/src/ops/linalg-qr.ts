@@ -13,15 +13,15 @@
  * dot u^T R and one update R - u w^T (5 kernels), then 2 per column for Q
  * (a dot and an update), and one kernel keeping R's upper triangle.
  */
-import type { DType } from '../dtype.js';
-import type { NDArray } from '../ndarray.js';
-import { Apply, Op } from '../op.js';
-import { TensorType } from '../type.js';
-import type { StaticShape, TensorVariable } from '../variable.js';
-import type { BufferView, LowerContext, TensorView } from '../lower.js';
-import type { ScalarExpr } from '../kernel.js';
-import type { ScalarOpName } from '../scalar.js';
-import * as ix from '../index-expr.js';
+import type { DType } from '../core/dtype.js';
+import type { NDArray } from '../core/ndarray.js';
+import { Apply, Op } from '../core/op.js';
+import { TensorType } from '../core/type.js';
+import type { StaticShape, TensorVariable } from '../core/variable.js';
+import type { BufferView, LowerContext, TensorView } from '../kernel/lower.js';
+import type { ScalarExpr } from '../kernel/kernel.js';
+import type { ScalarOpName } from '../core/scalar.js';
+import * as ix from '../kernel/index-expr.js';
 import { reduceDTypes } from './reduce.js';
 import { stepIndex } from './linalg-kernels.js';
 import { checkMatrix, float64Of, linalgDType, result } from './linalg.js';

@@ -18,15 +18,15 @@
  * value's column of U is 0 where NumPy gives a unit vector completing the
  * basis; A = U diag(s) V^H holds either way.
  */
-import type { DType } from '../dtype.js';
-import type { NDArray } from '../ndarray.js';
-import { Apply, Op } from '../op.js';
-import { TensorType } from '../type.js';
-import type { StaticShape, TensorVariable } from '../variable.js';
-import type { BufferView, LowerContext, TensorView } from '../lower.js';
-import type { ScalarExpr } from '../kernel.js';
-import type { ScalarOpName } from '../scalar.js';
-import * as ix from '../index-expr.js';
+import type { DType } from '../core/dtype.js';
+import type { NDArray } from '../core/ndarray.js';
+import { Apply, Op } from '../core/op.js';
+import { TensorType } from '../core/type.js';
+import type { StaticShape, TensorVariable } from '../core/variable.js';
+import type { BufferView, LowerContext, TensorView } from '../kernel/lower.js';
+import type { ScalarExpr } from '../kernel/kernel.js';
+import type { ScalarOpName } from '../core/scalar.js';
+import * as ix from '../kernel/index-expr.js';
 import { reduceDTypes } from './reduce.js';
 import { checkMatrix, float64Of, linalgDType, result } from './linalg.js';
 import { jacobiSweeps, roundPartners, rotationEntry, rotationOf, roundingOf, type Round } from './linalg-jacobi.js';

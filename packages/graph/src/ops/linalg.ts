@@ -15,12 +15,12 @@
  * values, as Theano's Cholesky with `on_error='nan'` (a whole NaN factor).
  * `perform`, the reference DebugMode compares with, does the same.
  */
-import { castScalar, isFloat, promoteAll, type DType } from '../dtype.js';
-import { NDArray, shapeToString } from '../ndarray.js';
-import { Apply, Op } from '../op.js';
-import { TensorType } from '../type.js';
-import type { StaticShape, TensorVariable } from '../variable.js';
-import type { LowerContext, TensorView } from '../lower.js';
+import { castScalar, isFloat, promoteAll, type DType } from '../core/dtype.js';
+import { NDArray, shapeToString } from '../core/ndarray.js';
+import { Apply, Op } from '../core/op.js';
+import { TensorType } from '../core/type.js';
+import type { StaticShape, TensorVariable } from '../core/variable.js';
+import type { LowerContext, TensorView } from '../kernel/lower.js';
 import {
   asMatrix,
   choleskyRef,
@@ -35,7 +35,7 @@ import {
   transposed,
   triangularSolveRef,
 } from './linalg-kernels.js';
-import { nameInError } from '../error-names.js';
+import { nameInError } from '../core/error-names.js';
 
 /** The dtype a linear algebra op computes and returns in, from its inputs' (NumPy's rule). */
 export function linalgDType(what: string, inputs: readonly TensorVariable[]): DType {

@@ -1,10 +1,10 @@
 /** Softmax over the last axis (rows of a matrix, as Theano's T.nnet.softmax). */
-import { NDArray } from '../ndarray.js';
-import { castScalar, floatOf } from '../dtype.js';
-import { Apply, Op } from '../op.js';
-import { TensorType } from '../type.js';
-import type { StaticShape, TensorVariable } from '../variable.js';
-import type { BufferView, LowerContext, TensorView } from '../lower.js';
+import { NDArray } from '../core/ndarray.js';
+import { castScalar, floatOf } from '../core/dtype.js';
+import { Apply, Op } from '../core/op.js';
+import { TensorType } from '../core/type.js';
+import type { StaticShape, TensorVariable } from '../core/variable.js';
+import type { BufferView, LowerContext, TensorView } from '../kernel/lower.js';
 
 export class Softmax extends Op {
   readonly kind = 'Softmax' as const;

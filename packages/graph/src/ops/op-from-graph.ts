@@ -10,13 +10,13 @@
  * graph's nodes in place, through the same LowerContext, as a scan lowers
  * its step: every backend runs it with the kernels it already has.
  */
-import type { NDArray } from '../ndarray.js';
-import { Apply, Op, type TensorLike } from '../op.js';
-import type { TensorType } from '../type.js';
-import { TensorConstant, TensorVariable, type StaticShape } from '../variable.js';
-import type { LowerContext, TensorView } from '../lower.js';
-import { cloneReplace } from '../clone.js';
-import { foldStatic, staticLeaves, toposort } from '../schedule.js';
+import type { NDArray } from '../core/ndarray.js';
+import { Apply, Op, type TensorLike } from '../core/op.js';
+import type { TensorType } from '../core/type.js';
+import { TensorConstant, TensorVariable, type StaticShape } from '../core/variable.js';
+import type { LowerContext, TensorView } from '../kernel/lower.js';
+import { cloneReplace } from '../core/clone.js';
+import { foldStatic, staticLeaves, toposort } from '../kernel/schedule.js';
 import { evaluateLazily } from './ifelse-select.js';
 
 /**

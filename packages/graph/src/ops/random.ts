@@ -8,16 +8,16 @@
  * (gpu.js's integers are floats). The generator moves on only when the
  * call succeeds, so a failed call loses nothing.
  */
-import { intRange, isInt, type DType } from '../dtype.js';
-import { NDArray, shapeToString } from '../ndarray.js';
-import { RandomState, type RandomStateSnapshot } from '../random-state.js';
-import { Apply, Op } from '../op.js';
-import { TensorType } from '../type.js';
-import type { StaticShape, TensorVariable } from '../variable.js';
-import type { Draw, LowerContext, TensorView } from '../lower.js';
+import { intRange, isInt, type DType } from '../core/dtype.js';
+import { NDArray, shapeToString } from '../core/ndarray.js';
+import { RandomState, type RandomStateSnapshot } from '../random/random-state.js';
+import { Apply, Op } from '../core/op.js';
+import { TensorType } from '../core/type.js';
+import type { StaticShape, TensorVariable } from '../core/variable.js';
+import type { Draw, LowerContext, TensorView } from '../kernel/lower.js';
 import { checkScalarInts, known, valueOf } from './alloc.js';
-import { Writers, queueBusy } from '../queue.js';
-import { fillPermutations, fillPoisson, poissonLamLimit } from '../random-draws.js';
+import { Writers, queueBusy } from '../core/queue.js';
+import { fillPermutations, fillPoisson, poissonLamLimit } from '../random/random-draws.js';
 
 /**
  * What a random variable draws: uniform in [0, 1), standard normal,

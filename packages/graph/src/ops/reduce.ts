@@ -1,13 +1,13 @@
 /** Reductions over axes: sum, prod, max, min, mean, any, all, argmax, argmin. */
-import type { DType } from '../dtype.js';
-import { KIND, castScalar, intRange, isFloat } from '../dtype.js';
-import { NDArray, contiguousStrides, sizeOf, shapeToString, type Shape } from '../ndarray.js';
-import { Apply, Op } from '../op.js';
-import { nameInError } from '../error-names.js';
-import { TensorType } from '../type.js';
-import type { StaticShape, TensorVariable } from '../variable.js';
-import type { Reducer } from '../kernel.js';
-import type { LowerContext, TensorView } from '../lower.js';
+import type { DType } from '../core/dtype.js';
+import { KIND, castScalar, intRange, isFloat } from '../core/dtype.js';
+import { NDArray, contiguousStrides, sizeOf, shapeToString, type Shape } from '../core/ndarray.js';
+import { Apply, Op } from '../core/op.js';
+import { nameInError } from '../core/error-names.js';
+import { TensorType } from '../core/type.js';
+import type { StaticShape, TensorVariable } from '../core/variable.js';
+import type { Reducer } from '../kernel/kernel.js';
+import type { LowerContext, TensorView } from '../kernel/lower.js';
 
 /** Output and accumulator dtypes of a reduction (NumPy's: integer sums widen to int64, float32 accumulates in float64). */
 export function reduceDTypes(reducer: Reducer, input: DType): { out: DType; acc: DType } {

@@ -3,12 +3,12 @@
  * against the shapes their inputs have at that step, and its states against
  * the shapes they had before it.
  */
-import type { Apply } from '../op.js';
-import type { BufferView, LowerContext, TensorView } from '../lower.js';
-import type { TensorVariable } from '../variable.js';
+import type { Apply } from '../core/op.js';
+import type { BufferView, LowerContext, TensorView } from '../kernel/lower.js';
+import type { TensorVariable } from '../core/variable.js';
 import { CheckIndex } from './check-index.js';
-import { nameInError } from '../error-names.js';
-import { shapeToString } from '../ndarray.js';
+import { nameInError } from '../core/error-names.js';
+import { shapeToString } from '../core/ndarray.js';
 import type { Scan } from './scan.js';
 
 /** A state kept 'last' in place of its stack's `[-1]`, and the stack as the user's graph wrote it (for the index error of a loop of no steps). */

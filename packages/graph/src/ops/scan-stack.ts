@@ -3,10 +3,10 @@
  * output, computed in a buffer of its own, gathered into the output with
  * a leading axis of steps.
  */
-import { contiguousStrides, fill, sizeOf } from '../ndarray.js';
-import type { BufferView, LowerContext, TensorView } from '../lower.js';
-import type { ScalarExpr } from '../kernel.js';
-import * as ix from '../index-expr.js';
+import { contiguousStrides, fill, sizeOf } from '../core/ndarray.js';
+import type { BufferView, LowerContext, TensorView } from '../kernel/lower.js';
+import type { ScalarExpr } from '../kernel/kernel.js';
+import * as ix from '../kernel/index-expr.js';
 
 /**
  * At most this many steps' (or pieces') buffers are read by one stacking

@@ -13,14 +13,14 @@
  * once it has run, and one whose step holds a host op run on the host
  * instead, a step at a time (`loop`, host-stage.ts).
  */
-import { NDArray, contiguousStrides, fill, sizeOf } from '../ndarray.js';
-import { Apply, Op } from '../op.js';
+import { NDArray, contiguousStrides, fill, sizeOf } from '../core/ndarray.js';
+import { Apply, Op } from '../core/op.js';
 import type { RandomVariable } from './random.js';
-import { TensorType } from '../type.js';
-import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
-import type { BufferView, LowerContext, LowerMark, TensorView } from '../lower.js';
-import { foldStatic, staticLeaves, toposort } from '../schedule.js';
-import * as ix from '../index-expr.js';
+import { TensorType } from '../core/type.js';
+import { TensorConstant, type StaticShape, type TensorVariable } from '../core/variable.js';
+import type { BufferView, LowerContext, LowerMark, TensorView } from '../kernel/lower.js';
+import { foldStatic, staticLeaves, toposort } from '../kernel/schedule.js';
+import * as ix from '../kernel/index-expr.js';
 import { evaluateLazily } from './ifelse-select.js';
 import { stackSteps } from './scan-stack.js';
 import { checkLastIndexed, checkSequenceIndex, checkShapes, checkStateShape, type ScanLastIndexed } from './scan-checks.js';

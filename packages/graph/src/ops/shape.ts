@@ -1,10 +1,10 @@
 /** Ops that move data around without arithmetic: dimshuffle, reshape, and shape_i. */
-import { NDArray, contiguousStrides, sizeOf, shapeToString, type Shape } from '../ndarray.js';
-import { Apply, Op } from '../op.js';
-import { TensorType } from '../type.js';
-import { TensorConstant, type StaticShape, type TensorVariable } from '../variable.js';
-import { isContiguous, type BufferView, type LowerContext, type TensorView } from '../lower.js';
-import { nameInError } from '../error-names.js';
+import { NDArray, contiguousStrides, sizeOf, shapeToString, type Shape } from '../core/ndarray.js';
+import { Apply, Op } from '../core/op.js';
+import { TensorType } from '../core/type.js';
+import { TensorConstant, type StaticShape, type TensorVariable } from '../core/variable.js';
+import { isContiguous, type BufferView, type LowerContext, type TensorView } from '../kernel/lower.js';
+import { nameInError } from '../core/error-names.js';
 
 export type DimShufflePattern = readonly (number | 'x')[];
 

@@ -6,11 +6,11 @@
  * (`T.arange(length)`, programs cached per length) and the start an
  * ordinary input of it. indexing.ts gathers the window by those positions.
  */
-import { NDArray } from '../ndarray.js';
-import type { Apply } from '../op.js';
-import { TensorType } from '../type.js';
-import type { StaticShape, TensorVariable } from '../variable.js';
-import { isInt } from '../dtype.js';
+import { NDArray } from '../core/ndarray.js';
+import type { Apply } from '../core/op.js';
+import { TensorType } from '../core/type.js';
+import type { StaticShape, TensorVariable } from '../core/variable.js';
+import { isInt } from '../core/dtype.js';
 import { HostOp } from './host.js';
 import { MatchLength } from './shape.js';
 

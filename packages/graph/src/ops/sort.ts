@@ -16,19 +16,19 @@
  * sorted order for `sorted` true and false alike, one of the orders
  * Theano allows.
  */
-import { intRange, isFloat, isInt, type DType } from '../dtype.js';
-import { NDArray, contiguousStrides, shapeToString, sizeOf } from '../ndarray.js';
-import { Apply, Op, apply1, applyNode, asTensor, constant, type TensorLike } from '../op.js';
-import { checkOptionNames } from '../options.js';
-import { TensorType } from '../type.js';
-import type { StaticShape, TensorVariable } from '../variable.js';
-import type { BufferView, LowerContext, TensorView } from '../lower.js';
-import type { ScalarExpr } from '../kernel.js';
-import type { ScalarOpName } from '../scalar.js';
-import * as ix from '../index-expr.js';
+import { intRange, isFloat, isInt, type DType } from '../core/dtype.js';
+import { NDArray, contiguousStrides, shapeToString, sizeOf } from '../core/ndarray.js';
+import { Apply, Op, apply1, applyNode, asTensor, constant, type TensorLike } from '../core/op.js';
+import { checkOptionNames } from '../core/options.js';
+import { TensorType } from '../core/type.js';
+import type { StaticShape, TensorVariable } from '../core/variable.js';
+import type { BufferView, LowerContext, TensorView } from '../kernel/lower.js';
+import type { ScalarExpr } from '../kernel/kernel.js';
+import type { ScalarOpName } from '../core/scalar.js';
+import * as ix from '../kernel/index-expr.js';
 import { Reshape } from './shape.js';
 import { known, valueOf } from './alloc.js';
-import { nameInError } from '../error-names.js';
+import { nameInError } from '../core/error-names.js';
 
 /** What a Sort node returns: the sorted values, the indices that sort, or both (values first). */
 export type SortReturns = 'values' | 'indices' | 'both';

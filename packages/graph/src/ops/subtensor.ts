@@ -17,16 +17,16 @@
  * x.get); a window's start is not. The reference `perform` raises NumPy's
  * IndexError for every index, so DebugMode reports it.
  */
-import { canCastSafely, castScalar } from '../dtype.js';
-import { NDArray, contiguousStrides, shapeToString, sizeOf, type Shape } from '../ndarray.js';
-import { Apply, Op } from '../op.js';
-import { TensorType } from '../type.js';
-import type { StaticShape, TensorVariable } from '../variable.js';
-import type { At, BufferView, LowerContext, TensorView } from '../lower.js';
+import { canCastSafely, castScalar } from '../core/dtype.js';
+import { NDArray, contiguousStrides, shapeToString, sizeOf, type Shape } from '../core/ndarray.js';
+import { Apply, Op } from '../core/op.js';
+import { TensorType } from '../core/type.js';
+import type { StaticShape, TensorVariable } from '../core/variable.js';
+import type { At, BufferView, LowerContext, TensorView } from '../kernel/lower.js';
 import { forEachOffset, gather } from './shape.js';
-import type { ScalarExpr } from '../kernel.js';
-import * as ix from '../index-expr.js';
-import { nameInError } from '../error-names.js';
+import type { ScalarExpr } from '../kernel/kernel.js';
+import * as ix from '../kernel/index-expr.js';
+import { nameInError } from '../core/error-names.js';
 
 /**
  * One entry of a basic index: a constant integer, a symbolic one (the op's

@@ -3,8 +3,8 @@
  * (written out) and against a comparator sort on random data.
  */
 import { describe, expect, it } from 'vitest';
-import { NDArray } from '../ndarray.js';
-import type { DType } from '../dtype.js';
+import { NDArray } from '../core/ndarray.js';
+import type { DType } from '../core/dtype.js';
 import { uniqueElements } from './unique-elements.js';
 
 const all = { returnIndex: true, returnInverse: true, returnCounts: true };

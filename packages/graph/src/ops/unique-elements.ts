@@ -10,7 +10,7 @@
  * value kept for the zero run (NumPy's unique of [0., -0.] is [0.], of
  * [-0., 0.] is [-0.]).
  */
-import { NDArray } from '../ndarray.js';
+import { NDArray } from '../core/ndarray.js';
 
 /** Bits sorted per pass: 3 passes for a 32-bit key, each over a 2048-entry histogram that stays in cache. */
 const DIGIT_BITS = 11;

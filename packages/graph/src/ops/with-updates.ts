@@ -7,13 +7,13 @@
  * same shared variables but not this graph, do not. Explicit `updates` of
  * a function win; `noDefaultUpdates` skips them.
  */
-import type { NDArray } from '../ndarray.js';
-import { Apply, Op, apply1, asTensor, type TensorLike } from '../op.js';
-import type { TensorType } from '../type.js';
-import type { StaticShape, TensorVariable } from '../variable.js';
-import type { LowerContext, TensorView } from '../lower.js';
-import { TensorSharedVariable } from '../shared.js';
-import { pairs, type Pairs } from '../function-args.js';
+import type { NDArray } from '../core/ndarray.js';
+import { Apply, Op, apply1, asTensor, type TensorLike } from '../core/op.js';
+import type { TensorType } from '../core/type.js';
+import type { StaticShape, TensorVariable } from '../core/variable.js';
+import type { LowerContext, TensorView } from '../kernel/lower.js';
+import { TensorSharedVariable } from '../core/shared.js';
+import { pairs, type Pairs } from '../function/function-args.js';
 
 let nextId = 0;
 

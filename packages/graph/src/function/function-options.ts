@@ -1,0 +1,60 @@
+/**
+ * The options of `sym.function`, and the optimizer slot every compiled
+ * function rewrites its graph with (@sym/opt fills it when imported).
+ */
+import type { Mode } from '../core/config.js';
+import type { TensorLike } from '../core/op.js';
+import type { Program } from '../kernel/schedule.js';
+import type { TensorSharedVariable } from '../core/shared.js';
+import type { TensorVariable } from '../core/variable.js';
+import type { Pairs } from './function-args.js';
+
+export interface FunctionOptions {
+  /** Pairs (shared variable, new value expression); all updates see the values from before the call. */
+  updates?: Pairs<TensorSharedVariable, TensorLike>;
+  /** Pairs (variable, replacement expression) substituted before compiling. */
+  givens?: Pairs<TensorVariable, TensorLike>;
+  mode?: Mode;
+  name?: string;
+  /** Accept inputs whose dtype would be downcast with loss (float64 data into a float32 input). */
+  allowInputDowncast?: boolean;
+  /** Compile for this device instead of `config.device`. */
+  device?: string;
+  /** Rewrites to add to or remove from the mode's set, by name or tag (e.g. `{ excluding: ['fusion'] }`). */
+  optimizer?: OptimizerOptions;
+  /** What an input the outputs do not depend on is: an error (Theano's default), a warning, or nothing. */
+  onUnusedInput?: 'raise' | 'warn' | 'ignore';
+  /**
+   * Theano's `no_default_updates`: calls leave random variables' generators
+   * where they are (each call draws the same numbers), and apply no shared
+   * variable's `defaultUpdate`.
+   */
+  noDefaultUpdates?: boolean;
+  /** Record a profile of the calls in `f.profile` (Theano's `profile=True`; see `FunctionProfile`); defaults to `config.profile`. */
+  profile?: boolean;
+}
+
+export const FUNCTION_OPTIONS = ['updates', 'givens', 'mode', 'name', 'allowInputDowncast', 'device', 'optimizer', 'onUnusedInput', 'noDefaultUpdates', 'profile'] as const satisfies readonly (keyof FunctionOptions)[];
+
+/** Include or exclude optimizer rewrites by name or tag. */
+export interface OptimizerOptions {
+  readonly including?: readonly string[];
+  readonly excluding?: readonly string[];
+}
+
+/** What the optimizer package (@sym/opt) plugs in. */
+export interface Optimizer {
+  /** Rewrite the graph of `outputs` (copies, never the user's nodes); returns new outputs. */
+  rewriteGraph(outputs: readonly TensorVariable[], mode: Mode, options?: OptimizerOptions): TensorVariable[];
+  /** Transform a scheduled program (fusion, buffer reuse). */
+  optimizeProgram?(program: Program, mode: Mode, options?: OptimizerOptions): Program;
+}
+
+let optimizer: Optimizer | undefined;
+/** Install the optimizer used by every function compiled afterwards (@sym/opt does this on import). */
+export function setOptimizer(o: Optimizer | undefined): void {
+  optimizer = o;
+}
+export function getOptimizer(): Optimizer | undefined {
+  return optimizer;
+}

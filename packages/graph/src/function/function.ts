@@ -1,0 +1,264 @@
+/**
+ * `sym.function(inputs, outputs, { updates, givens, mode })`: compile a
+ * graph into a callable. The graph is copied (givens substituted), handed
+ * to the registered optimizer, and scheduled into kernels for the backend
+ * that `config.device` names, once per distinct set of input shapes.
+ *
+ * The pieces: function-graph.ts checks and prepares the graph,
+ * function-call-args.ts a call's arguments, function-programs.ts finds or
+ * makes the program of a call's shapes, function-run.ts runs it;
+ * `CompiledFunction` orders the calls (queue.ts) and hands a graph with
+ * ops that run on the host to host-stage.ts.
+ */
+import type { Backend, DeviceBuffer } from '../core/backend.js';
+import { getBackend, resolveBackend, resolveBackendSync } from '../core/backend.js';
+import { config, MODES, unknownModeMessage, type Mode } from '../core/config.js';
+import type { NDArray } from '../core/ndarray.js';
+import { debugprint } from '../printing/printing.js';
+import { toposort } from '../kernel/schedule.js';
+import type { TensorSharedVariable } from '../core/shared.js';
+import type { TensorVariable } from '../core/variable.js';
+import { enqueue, queueBusy } from '../core/queue.js';
+import type { InputSpec } from './function-args.js';
+import { convertArgs } from './function-call-args.js';
+import { FunctionGraph } from './function-graph.js';
+import { FUNCTION_OPTIONS, getOptimizer, type FunctionOptions } from './function-options.js';
+import { FunctionPrograms } from './function-programs.js';
+import { runPlan, runPlanSync } from './function-run.js';
+import { checkOptionNames } from '../core/options.js';
+import { HostStages } from './host-stage.js';
+import { makeProfile, now, type FunctionProfile } from './profile.js';
+import { copiedOptions, type CopyOptions } from './function-copy.js';
+
+export { In, InputSpec, type Pairs } from './function-args.js';
+export { setOptimizer, getOptimizer, type FunctionOptions, type Optimizer, type OptimizerOptions } from './function-options.js';
+
+export class CompiledFunction {
+  readonly name: string | undefined;
+  readonly mode: Mode;
+  readonly device: string;
+  readonly inputs: readonly InputSpec[];
+  readonly outputCount: number;
+  readonly updated: readonly TensorSharedVariable[];
+  /** Shared variables the graph reads: implicit inputs. */
+  readonly sharedInputs: readonly TensorSharedVariable[];
+  /** The calls' profile, with `profile: true` or `config.profile`; undefined (and nothing recorded) otherwise. */
+  readonly profile: FunctionProfile | undefined;
+  readonly #fg: FunctionGraph;
+  readonly #programs: FunctionPrograms;
+  #backend: Backend | undefined;
+  /** A program of a staged function's call (host-stage.ts): its calls are counted by that function. */
+  readonly #stage: boolean;
+  /** The host stages when an op of the graph has data-dependent shapes (nonzero, unique), null when none; made for the graph `#stagesOf`. */
+  #stages: HostStages | null = null;
+  #stagesOf: readonly TensorVariable[] | undefined;
+
+  /** `stageOf`: this is one program of a staged function's calls, recording into its profile, checking `claims` (that function's shape claims it can see). */
+  constructor(
+    inputs: readonly (TensorVariable | InputSpec)[],
+    outputs: TensorVariable | readonly TensorVariable[] | null,
+    options: FunctionOptions = {},
+    stageOf?: { readonly profile: FunctionProfile | undefined; readonly claims?: readonly TensorVariable[] },
+  ) {
+    checkOptionNames(options, 'function', FUNCTION_OPTIONS);
+    this.name = options.name;
+    this.mode = options.mode ?? config.mode;
+    if (!MODES.includes(this.mode)) throw new Error(unknownModeMessage(this.mode));
+    this.device = options.device ?? config.device;
+    this.#stage = stageOf !== undefined;
+    this.profile = stageOf ? stageOf.profile : makeProfile(options.profile, this.name, this.device, this.mode);
+    const fg = (this.#fg = new FunctionGraph(this.name, this.mode, inputs, outputs, options, stageOf?.claims));
+    this.#programs = new FunctionPrograms(fg);
+    this.inputs = fg.inputs;
+    this.outputCount = fg.outputCount;
+    this.updated = fg.updated;
+    this.sharedInputs = fg.sharedInputs;
+  }
+
+  /**
+   * Outputs then update expressions, after rewriting. The optimizer comes
+   * with the backend, which may be loaded by name only at the first call:
+   * rewriting waits until an optimizer is installed, then happens once.
+   */
+  get graphOutputs(): readonly TensorVariable[] {
+    return this.#fg.graphOutputs;
+  }
+
+  /**
+   * Explicit inputs whose values an op needs when the program is made (a
+   * scan's n_steps, an alloc's shape, and the inputs they are computed
+   * from; a tensor's length, `x.shape[0]`, is known with the shapes):
+   * programs are made per value of these, as per input shape.
+   */
+  get staticInputs(): readonly number[] {
+    return this.#fg.staticInputs;
+  }
+
+  /**
+   * The optimized graph, as Theano's debugprint of a compiled function
+   * shows it. The optimizer comes with the backend: until one is imported
+   * or a first call loads one, the graph is not rewritten, and the text ends
+   * with a line that says so.
+   */
+  debugprint(options: { printType?: boolean } = {}): string {
+    const text = debugprint(this.graphOutputs, options);
+    return getOptimizer() ? text : `${text}\n(not rewritten yet: the optimizer is installed when a backend is imported, or by the first call)`;
+  }
+
+  /** Number of kernels a call with these input shapes launches. */
+  kernelCount(...args: unknown[]): number {
+    const values = this.#convertArgs(args);
+    if (this.#hostStages()) {
+      throw new Error(`${this.name ? `function ${this.name}` : 'function'}: kernelCount: an op of the graph (nonzero, unique, ...) runs on the host between programs, whose kernels depend on its results; call the function instead`);
+    }
+    const sharedShapes = this.sharedInputs.map((s) => s.valueShape);
+    // the backend's optional kernels decide some lowerings (a sort is one kernel or a network): the one a call would use, if registered
+    return this.#programs.makeProgram(values, sharedShapes, undefined, (this.#backend ?? getBackend(this.device))?.describe().kernels).steps.length;
+  }
+
+  /** `copy`: the caller's NDArrays come back copied (an asynchronous call reads them later). */
+  #convertArgs(args: readonly unknown[], copy = false): NDArray[] {
+    return convertArgs(args, this.inputs, this.name, this.#fg.allowDowncast, copy);
+  }
+
+  /** The host stages (host-stage.ts), made once the graph is rewritten; null when no op needs the host. */
+  #hostStages(): HostStages | null {
+    const graph = this.graphOutputs;
+    // until an optimizer is installed the graph is the unrewritten one, and may change: stages are made per graph
+    if (this.#stagesOf === graph) return this.#stages;
+    const compile = (inputs: readonly TensorVariable[], outputs: readonly TensorVariable[], options: FunctionOptions, claims?: readonly TensorVariable[]): CompiledFunction =>
+      new CompiledFunction(inputs, outputs, { ...options, mode: this.mode, device: this.device, optimizer: this.#fg.optimizerOptions, name: `${this.name ?? 'function'} ${options.name}` }, { profile: this.profile, claims });
+    this.#stagesOf = graph;
+    return (this.#stages = HostStages.of(graph, this.#fg.claimChecks, this.inputs.map((s) => s.variable), this.outputCount, this.updated, compile, this.#fg.noDefaultUpdates) ?? null);
+  }
+
+  /** @internal One stage of a staged function's call, run inside that call (already queued); arguments of the inputs' types. */
+  runStage(values: readonly NDArray[]): Promise<NDArray[]> {
+    return this.#run(values, 0) as Promise<NDArray[]>;
+  }
+
+  #result(arrays: NDArray[]): NDArray | NDArray[] {
+    return this.#fg.single ? arrays[0]! : arrays;
+  }
+
+  /**
+   * Call asynchronously (every backend). The arguments are taken when the
+   * call is made (an NDArray is copied, so refilling it for the next call is
+   * safe); the call runs after every call made before it has finished.
+   * Values come in the inputs' order; a last plain object gives values by
+   * input name (Theano's keyword arguments): `call(1, { b: 2 })`.
+   */
+  call(...args: unknown[]): Promise<NDArray | NDArray[]> {
+    let values: NDArray[];
+    const t0 = this.profile ? now() : 0;
+    try {
+      values = this.#convertArgs(args, true);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const convert = this.profile ? now() - t0 : 0;
+    for (const s of this.updated) s.queueWriter();
+    for (const r of this.#fg.rngs) r.queueWriter();
+    return enqueue(async () => {
+      try {
+        return await this.#run(values, convert);
+      } finally {
+        for (const s of this.updated) s.writerDone();
+        for (const r of this.#fg.rngs) r.writerDone();
+      }
+    });
+  }
+
+  async #run(values: readonly NDArray[], convert: number): Promise<NDArray | NDArray[]> {
+    const profile = this.profile;
+    const t0 = profile ? now() : 0;
+    const backend = (this.#backend ??= await resolveBackend(this.device));
+    const stages = this.#hostStages();
+    if (stages) return this.#result(await stages.run(values, profile, convert));
+    const sharedBuffers: DeviceBuffer[] = [];
+    for (const s of this.sharedInputs) sharedBuffers.push(await s.deviceBuffer(backend));
+    const plan = this.#programs.plan(backend, values);
+    const planned = profile ? now() - t0 : 0;
+    const outs = await runPlan(this.#fg, backend, plan, values, sharedBuffers, { profile, stage: this.#stage }, { convert, plan: planned });
+    return this.#result(outs);
+  }
+
+  /** Call synchronously (backends with synchronous reads, such as the CPU). */
+  callSync(...args: unknown[]): NDArray | NDArray[] {
+    if (queueBusy()) {
+      // it would read shared values before the queued calls update them, and share their buffers
+      throw new Error(
+        `${this.name ? `function ${this.name}` : 'function'}: an asynchronous call (of this or another function) or getValueAsync has not finished; await it before calling synchronously.`,
+      );
+    }
+    const profile = this.profile;
+    const t0 = profile ? now() : 0;
+    const values = this.#convertArgs(args);
+    const t1 = profile ? now() : 0;
+    const backend = (this.#backend ??= resolveBackendSync(this.device));
+    if (!backend.readSync) throw new Error(`device=${backend.describe().name} has no synchronous calls; use await f(...)`);
+    const stages = this.#hostStages();
+    if (stages) return this.#result(stages.runSync(values, profile, t1 - t0));
+    const sharedBuffers = this.sharedInputs.map((s) => s.deviceBufferSync(backend));
+    const plan = this.#programs.plan(backend, values);
+    const planned = profile ? now() - t1 : 0;
+    return this.#result(runPlanSync(this.#fg, backend, plan, values, sharedBuffers, { profile, stage: this.#stage }, { convert: t1 - t0, plan: planned }));
+  }
+
+  /** Free the device buffers of every cached plan, after the calls made before it (which use them). */
+  dispose(): void {
+    const release = () => {
+      if (this.#backend) this.#programs.release(this.#backend);
+      this.#stages?.dispose();
+    };
+    if (queueBusy()) void enqueue(release);
+    else release();
+  }
+}
+
+/**
+ * A compiled function: call it (returns a promise) or `.sync(...)` it on
+ * synchronous backends. Arguments come in the inputs' order, and a last
+ * plain object gives values by input name, as Theano's keyword arguments:
+ * `f(1, { b: 2 })` is Theano's `f(1, b=2)`, `f({ x: 1, b: 2 })` its
+ * `f(x=1, b=2)`. An input's name is its variable's, or the one
+ * `sym.In(v, { name })` gives it; an input left out takes its default.
+ * The arguments are typed `unknown` (their shapes and the inputs' names
+ * are checked when the function is called).
+ */
+export type SymFunction<R = NDArray | NDArray[]> = ((...args: unknown[]) => Promise<R>) & {
+  /** Synchronous call, on backends that have one (the CPU). */
+  sync(...args: unknown[]): R;
+  /** The compiled function object (graph, plans, debugprint). */
+  readonly compiled: CompiledFunction;
+  /** The calls' profile (`profile: true` or `config.profile`), else undefined. */
+  readonly profile: FunctionProfile | undefined;
+  debugprint(options?: { printType?: boolean }): string;
+  /** Theano's `f.copy(swap=..., delete_updates=...)`: the same function reading other shared variables of the same types, or without updates. */
+  copy(options?: CopyOptions): SymFunction<R>;
+};
+
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable, options?: FunctionOptions): SymFunction<NDArray>;
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: readonly TensorVariable[], options?: FunctionOptions): SymFunction<NDArray[]>;
+/** outputs null: Theano's `outputs=None`, a function of updates only; its call gives []. */
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: null, options?: FunctionOptions): SymFunction<NDArray[]>;
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable | readonly TensorVariable[], options?: FunctionOptions): SymFunction;
+export function compileFunction(
+  inputs: readonly (TensorVariable | InputSpec)[],
+  outputs: TensorVariable | readonly TensorVariable[] | null,
+  options: FunctionOptions = {},
+): SymFunction {
+  const fn = new CompiledFunction(inputs, outputs, options);
+  const f = ((...args: unknown[]) => fn.call(...args)) as SymFunction;
+  Object.defineProperties(f, {
+    sync: { value: (...args: unknown[]) => fn.callSync(...args) },
+    compiled: { value: fn },
+    profile: { value: fn.profile },
+    debugprint: { value: (o?: { printType?: boolean }) => fn.debugprint(o) },
+    copy: { value: (o: CopyOptions = {}) => compileFunction(inputs, outputs as TensorVariable, copiedOptions(fn, options, o)) },
+    name: { value: options.name ?? 'symFunction' },
+  });
+  return f;
+}
+
+export { toposort };

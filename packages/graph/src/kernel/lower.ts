@@ -1,0 +1,134 @@
+/**
+ * What an op's `lower` sees: views of its inputs and a context that emits
+ * kernels. Views are strided windows on buffers, so that transposes,
+ * broadcasts and dimshuffles cost no kernel at all.
+ */
+import type { DType } from '../core/dtype.js';
+import type { NDArray } from '../core/ndarray.js';
+import type { Reducer, ScalarExpr, ScatterAccumulator } from './kernel.js';
+import { isContiguousOver } from './kernel.js';
+import type { IndexErrorText } from '../ops/check-index.js';
+import type { TensorVariable } from '../core/variable.js';
+
+export interface BufferView {
+  readonly kind: 'buffer';
+  readonly buffer: number;
+  readonly dtype: DType;
+  readonly shape: readonly number[];
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
+
+/** A 0-d constant, inlined into the kernels that read it. */
+export interface ScalarView {
+  readonly kind: 'scalar';
+  readonly value: number;
+  readonly dtype: DType;
+  readonly shape: readonly [];
+}
+
+export type TensorView = BufferView | ScalarView;
+
+export interface ReduceRequest {
+  readonly inputs: readonly TensorView[];
+  /** Shape all inputs are broadcast to; `axes` of it are reduced. */
+  readonly shape: readonly number[];
+  readonly axes: readonly number[];
+  readonly reducer: Reducer;
+  readonly acc: DType;
+  readonly out: DType;
+  /** The value reduced, from the loads of the inputs. */
+  readonly build: (loads: ScalarExpr[]) => ScalarExpr;
+}
+
+/**
+ * A value a function computes anew at each call, on the host, before its
+ * kernels run: a random variable's sample.
+ */
+export interface Draw {
+  /** Fill `into` with this call's values, from the current state (which does not move until `commit`). */
+  fill(into: NDArray): void;
+  /** The call succeeded: move the state past the values the last `fill` gave. */
+  commit(): void;
+}
+
+/** Read source `source` at a multi-index of int32 expressions, each within the source's shape. */
+export type At = (source: number, indices: readonly ScalarExpr[]) => ScalarExpr;
+
+export interface LowerContext {
+  /**
+   * out[i] = build(at, index) for every multi-index i of `shape`, for ops
+   * that read at positions known only at run time (or not affine in i):
+   * `at(k, indices)` reads source k at a computed multi-index (the op keeps
+   * every index in range, on every element), `index(d)` is i along
+   * dimension d, as an int32.
+   */
+  indexed(shape: readonly number[], out: DType, sources: readonly TensorView[], build: (at: At, index: (d: number) => ScalarExpr) => ScalarExpr): BufferView;
+  /** out = build(loads of inputs broadcast to `shape`), in dtype `out`. */
+  elementwise(shape: readonly number[], out: DType, inputs: readonly TensorView[], build: (loads: ScalarExpr[]) => ScalarExpr): BufferView;
+  /** Reduction over some axes; the result has the kept axes, in order. */
+  reduce(req: ReduceRequest): BufferView;
+  /** out[..a, ..batch, n] = a[..a, k] . b[..batch, k, n] (numpy.dot) with a of rank >= 1 and b of rank >= 1. */
+  dot(a: TensorView, b: TensorView, out: DType, acc: DType): BufferView;
+  /**
+   * out[b, m, n] = a[b, m, k] . b[b, k, n] for 3-d a (B, M, K) and b (B, K, N):
+   * one matmul kernel reading both operands through their strides (a
+   * transposed view costs no copy); the output is C-contiguous (B, M, N).
+   */
+  batchedMatmul(a: TensorView, b: TensorView, out: DType, acc: DType): BufferView;
+  /**
+   * The stable sorting permutation of each line of x along `axis`, its
+   * first `keep` positions, as a C-contiguous int32 array of x's shape
+   * with that axis `keep` long (see `SortKernel` for the order): one sort
+   * kernel reading x through its strides. Present only when the backend
+   * runs sort kernels (`BackendInfo.kernels`); without it, ops sort with
+   * elementwise kernels.
+   */
+  sort?(x: BufferView, axis: number, keep: number, descending: boolean): BufferView;
+  /**
+   * `base` (shape (rows, ...)) converted to `out`, with the rows `indices`
+   * (an int32 vector of K) name incremented by the rows of `values` (a
+   * view of shape (K, ...rows' shape), broadcasts allowed): one scatter-add
+   * kernel (see `ScatterAddKernel` for indices counted from the end and
+   * clamped, and the sum's order). Present only when the backend runs
+   * scatter-add kernels (`BackendInfo.kernels`); without it, ops sort the
+   * indices and sum runs with elementwise kernels.
+   */
+  scatterAdd?(base: BufferView, values: TensorView, indices: BufferView, out: ScatterAccumulator): BufferView;
+  /** A C-contiguous copy unless the view already is one. */
+  contiguous(v: TensorView): BufferView;
+  /** A constant int32 vector 0, 1, ..., n - 1 (one buffer per length in a program). */
+  range(n: number): BufferView;
+  /** A buffer holding a constant array. */
+  constant(value: NDArray): TensorView;
+  /** A buffer the function fills from `draw` at each call (one per draw in a program, however often it is lowered). */
+  drawn(shape: readonly number[], dtype: DType, draw: Draw): BufferView;
+  /** Where the program's lists end now (scan.ts replays a step lowered between two marks: `replay`). */
+  mark?(): LowerMark;
+  /**
+   * Add again what was lowered between `from` and `to`: its kernels (the
+   * same kernel objects) over new buffers in place of those made there,
+   * `substitute`'s buffers in place of theirs; constants made there are
+   * read-only, and shared. Returns where each buffer went.
+   */
+  replay?(from: LowerMark, to: LowerMark, substitute: ReadonlyMap<number, number>): (buffer: number) => number;
+  /**
+   * An integer index's values checked against [-n, n) (CheckIndex) where
+   * they are on the host: now for a constant or a value the program is
+   * made with, by the function before each call for a view of one of its
+   * inputs or a cheap computation from them (`variable`, ops/host-index.ts);
+   * not at all for other values kernels compute.
+   */
+  checkIndex?(idx: TensorView, n: number, xShape: readonly number[], describe: IndexErrorText, variable?: TensorVariable, nonNegative?: boolean): void;
+}
+
+/** Lengths of a program's buffer, kernel and constant lists at some point of its lowering. */
+export interface LowerMark {
+  readonly buffers: number;
+  readonly steps: number;
+  readonly constants: number;
+}
+
+export function isContiguous(v: BufferView): boolean {
+  return isContiguousOver(v.shape, v.strides);
+}

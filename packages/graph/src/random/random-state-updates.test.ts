@@ -1,0 +1,35 @@
+/**
+ * RandomStreams.stateUpdates, Theano's `state_updates`: the pairs
+ * (generator, sample) of the variables a stream made, used by the
+ * tutorial's copy_random_state to bring a second graph's generators to the
+ * first's state.
+ */
+import { describe, expect, it } from 'vitest';
+import { sym } from '../../test/helpers.js';
+
+describe('RandomStreams.stateUpdates', () => {
+  it('lists each variable made as (its generator, its sample), in order', () => {
+    const srng = new sym.RandomStreams(1);
+    const u = srng.uniform([2]);
+    const n = srng.normal([3]);
+    expect(srng.stateUpdates.map(([rng, sample]) => [rng, sample])).toEqual([[u.rng, u], [n.rng, n]]);
+    expect(new sym.RandomStreams(1).stateUpdates).toEqual([]);
+  });
+
+  it("copies one graph's random state into another's: the two functions then draw the same numbers", async () => {
+    const graph = (seed: number) => {
+      const rng = new sym.RandomStreams(seed);
+      return { rng, y: rng.uniform([1]) };
+    };
+    const g1 = graph(123);
+    const f1 = sym.function([], g1.y);
+    const g2 = graph(987);
+    const f2 = sym.function([], g2.y);
+    expect((await f1()).toArray()).not.toEqual((await f2()).toArray());
+    g1.rng.stateUpdates.forEach(([rng], i) => g2.rng.stateUpdates[i]![0].setValue(rng.getValue()));
+    const [a, b] = [(await f1()).toArray(), (await f2()).toArray()];
+    expect(a).toEqual(b);
+    expect((await f1()).toArray()).toEqual((await f2()).toArray());
+    expect((await f1()).toArray()).not.toEqual(a);
+  });
+});

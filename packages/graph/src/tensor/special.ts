@@ -1,0 +1,76 @@
+/**
+ * Composite scalar ops: elementwise functions the graph knows by name
+ * (Elemwise, printing, gradients, the reference `impl`) that no backend
+ * renders. `Elemwise.lower` expands each into an expression of the
+ * primitive scalar ops (special-lower.ts), so every backend, third
+ * parties' included, runs them without a line of its own, and fusion sees
+ * ordinary kernels. Each entry's `expand` is that expression, written once
+ * over `Arith` (special-math.ts): on numbers it is also the reference,
+ * except where JavaScript's Math has the function (asinh, atan2, trunc...).
+ */
+import type { DType } from '../core/dtype.js';
+import * as S from './special-math.js';
+import type { Arith } from './special-math.js';
+
+export type CompositeScalarOp =
+  | 'erf' | 'erfc' | 'erfinv' | 'erfcinv'
+  | 'gammaln' | 'gamma' | 'psi' | 'trigamma'
+  | 'arctan2' | 'arcsinh' | 'arccosh' | 'arctanh'
+  | 'deg2rad' | 'rad2deg' | 'trunc';
+
+/** What a composite op is, beside its expansion: the same shape as a primitive op's spec in scalar.ts. */
+export interface CompositeScalarOpSpec {
+  readonly arity: 1 | 2;
+  /** Composites are float functions: integer and boolean inputs give floats, as Theano's upgrade_to_float. */
+  readonly out: 'float';
+  readonly theanoName: string;
+  readonly impl: (args: number[], outDType: DType, inDType: DType) => number;
+  /** The function in primitive operations of `m` (float32's cheaper approximations when `m.f32`). */
+  readonly expand: <V, B>(m: Arith<V, B>, args: readonly V[]) => V;
+}
+
+type Unary = <V, B>(m: Arith<V, B>, x: V) => V;
+
+/** A unary composite whose reference is its float64 expansion. */
+function expanded(theanoName: string, f: Unary): CompositeScalarOpSpec {
+  return { arity: 1, out: 'float', theanoName, impl: ([x]) => f(S.F64, x!), expand: (m, [x]) => f(m, x!) };
+}
+
+/** A unary composite whose reference is a JavaScript Math function (correctly rounded or nearly). */
+function builtin(theanoName: string, impl: (x: number) => number, f: Unary): CompositeScalarOpSpec {
+  return { arity: 1, out: 'float', theanoName, impl: ([x]) => impl(x!), expand: (m, [x]) => f(m, x!) };
+}
+
+const DEG = Math.PI / 180;
+const RAD = 180 / Math.PI;
+
+export const COMPOSITE_OPS: { readonly [S in CompositeScalarOp]: CompositeScalarOpSpec } = {
+  erf: expanded('erf', S.erf),
+  erfc: expanded('erfc', S.erfc),
+  erfinv: expanded('erfinv', S.erfinv),
+  erfcinv: expanded('erfcinv', S.erfcinv),
+  gammaln: expanded('gammaln', S.gammaln),
+  gamma: expanded('gamma', S.gamma),
+  psi: expanded('psi', S.psi),
+  trigamma: expanded('tri_gamma', S.trigamma),
+  arctan2: {
+    arity: 2,
+    out: 'float',
+    theanoName: 'arctan2',
+    impl: ([y, x]) => Math.atan2(y!, x!),
+    expand: (m, [y, x]) => S.arctan2(m, y!, x!),
+  },
+  arcsinh: builtin('arcsinh', Math.asinh, S.arcsinh),
+  arccosh: builtin('arccosh', Math.acosh, S.arccosh),
+  arctanh: builtin('arctanh', Math.atanh, S.arctanh),
+  // NumPy's: x * (pi / 180), one rounding
+  deg2rad: builtin('deg2rad', (x) => x * DEG, (m, x) => m.mul(x, m.c(DEG))),
+  rad2deg: builtin('rad2deg', (x) => x * RAD, (m, x) => m.mul(x, m.c(RAD))),
+  trunc: builtin('trunc', Math.trunc, S.trunc),
+};
+
+export const COMPOSITE_OP_NAMES = Object.keys(COMPOSITE_OPS) as CompositeScalarOp[];
+
+export function isComposite(op: string): op is CompositeScalarOp {
+  return Object.prototype.hasOwnProperty.call(COMPOSITE_OPS, op);
+}

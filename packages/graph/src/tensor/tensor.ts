@@ -1,0 +1,513 @@
+/**
+ * `T`: Theano's `theano.tensor` for TypeScript. Variable constructors, the
+ * elementwise math, reductions, dot and shape manipulation, as free
+ * functions (the fluent methods on variables call these).
+ */
+import type { DType } from '../core/dtype.js';
+import { isDType, isInt } from '../core/dtype.js';
+import { config } from '../core/config.js';
+import { TensorType } from '../core/type.js';
+import { TensorVariable } from '../core/variable.js';
+import { apply1, asTensor, constant, type TensorLike } from '../core/op.js';
+import { Elemwise, cast, elemwise } from '../ops/elemwise.js';
+import { Reduce, normaliseAxes } from '../ops/reduce.js';
+import { DOT } from '../ops/dot.js';
+import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI, type DimShufflePattern } from '../ops/shape.js';
+import { SOFTMAX } from '../ops/nnet.js';
+import { pool2d } from '../ops/conv.js';
+import { bilinearUpsampling, conv2d, conv2dGradWrtInputs, conv2dGradWrtWeights } from '../nnet/conv2d.js';
+import { images2neibs, neibs2images } from '../nnet/neighbours.js';
+import { Alloc, lengths, type Length } from '../ops/alloc.js';
+import { elu, hardSigmoid, logSoftmax, selu, softsign, ultraFastSigmoid } from '../nnet/activations.js';
+import { bn } from '../nnet/bn.js';
+import * as nnetExtra from '../nnet/nnet-extra.js';
+import { batchNormalization, confusionMatrix, conv2dTranspose, maxPool2dSameSize, prepend0ToEachRow, prepend1ToEachRow, prependScalarToEachRow, separableConv2d } from '../nnet/nnet-more.js';
+
+export type { Length };
+import { arange, get } from './indexing.js';
+import { checkedLabels } from '../ops/check-index.js';
+import type { Reducer } from '../kernel/kernel.js';
+import { labelForErrors, nameInError } from '../core/error-names.js';
+import { shapeToString } from '../core/ndarray.js';
+
+// ---------------------------------------------------------------- variables
+
+/** `T.tensor(dtype, broadcastable, name)`: a symbolic input. */
+export function tensor(dtype: DType | undefined, broadcastable: readonly boolean[], name?: string): TensorVariable {
+  // from plain JavaScript, Theano's keywords as an object (T.scalar({ dtype: 'int32' })) would name the variable '[object Object]'
+  if (name !== undefined && name !== null && typeof name !== 'string') {
+    const got = typeof name === 'object' ? `an object ${JSON.stringify(name)}` : `${typeof name} ${String(name)}`;
+    throw new TypeError(`tensor: a variable's name must be a string, got ${got}; the constructors take Theano's arguments in order, the name then the dtype: T.scalar('x', 'int32')`);
+  }
+  const d = dtype ?? config.floatX;
+  if (!isDType(d)) throw new TypeError(`tensor: unknown dtype ${JSON.stringify(d)}`);
+  return new TensorVariable(new TensorType(d, broadcastable), { name: name ?? undefined });
+}
+
+type Ctor = (name?: string, dtype?: DType) => TensorVariable;
+const make =
+  (bc: boolean[]): Ctor =>
+  (name, dtype) =>
+    tensor(dtype, bc, name);
+
+export const scalar = make([]);
+export const vector = make([false]);
+export const row = make([true, false]);
+export const col = make([false, true]);
+export const matrix = make([false, false]);
+export const tensor3 = make([false, false, false]);
+export const tensor4 = make([false, false, false, false]);
+
+const typed = (dtype: DType, bc: boolean[]) => (name?: string) => tensor(dtype, bc, name);
+export const fscalar = typed('float32', []);
+export const dscalar = typed('float64', []);
+export const iscalar = typed('int32', []);
+export const lscalar = typed('int64', []);
+export const bscalar = typed('int8', []);
+export const fvector = typed('float32', [false]);
+export const dvector = typed('float64', [false]);
+export const ivector = typed('int32', [false]);
+export const lvector = typed('int64', [false]);
+export const bvector = typed('int8', [false]);
+export const fmatrix = typed('float32', [false, false]);
+export const dmatrix = typed('float64', [false, false]);
+export const imatrix = typed('int32', [false, false]);
+export const lmatrix = typed('int64', [false, false]);
+export const bmatrix = typed('int8', [false, false]);
+export const frow = typed('float32', [true, false]);
+export const drow = typed('float64', [true, false]);
+export const fcol = typed('float32', [false, true]);
+export const dcol = typed('float64', [false, true]);
+export const ftensor3 = typed('float32', [false, false, false]);
+export const dtensor3 = typed('float64', [false, false, false]);
+export const ftensor4 = typed('float32', [false, false, false, false]);
+export const dtensor4 = typed('float64', [false, false, false, false]);
+
+export { constant, asTensor, cast };
+
+/**
+ * Theano's `T.as_tensor_variable(x, name)`: `x` itself if it is a variable,
+ * else a constant of the number or array, named `name` (the Loop
+ * tutorial's `T.as_tensor_variable(np.asarray(0, seq.dtype))`).
+ */
+export function asTensorVariable(x: TensorLike, name?: string): TensorVariable {
+  const t = asTensor(x, 'asTensorVariable');
+  if (name !== undefined && t !== x) t.name = name;
+  return t;
+}
+
+// ---------------------------------------------------------------- elementwise
+
+const un = (op: Parameters<typeof elemwise>[0]) => (x: TensorLike) => elemwise(op, x);
+const bin = (op: Parameters<typeof elemwise>[0]) => (a: TensorLike, b: TensorLike) => elemwise(op, a, b);
+
+export const add = (...xs: TensorLike[]): TensorVariable => {
+  if (xs.length === 0) throw new Error('add: needs at least one argument');
+  return xs.slice(1).reduce<TensorVariable>((acc, x) => elemwise('add', acc, x), asTensor(xs[0]!, 'add'));
+};
+export const mul = (...xs: TensorLike[]): TensorVariable => {
+  if (xs.length === 0) throw new Error('mul: needs at least one argument');
+  return xs.slice(1).reduce<TensorVariable>((acc, x) => elemwise('mul', acc, x), asTensor(xs[0]!, 'mul'));
+};
+export const sub = bin('sub');
+/** True division: integers divide into floats. */
+export const trueDiv = bin('truediv');
+export const div = trueDiv;
+/** Floor division, like NumPy's `//`. */
+export const intDiv = bin('intdiv');
+/** Remainder with the sign of the divisor, like NumPy's `%`. */
+export const mod = bin('mod');
+export const pow = bin('pow');
+export const maximum = bin('maximum');
+export const minimum = bin('minimum');
+export const eq = bin('eq');
+export const neq = bin('neq');
+export const lt = bin('lt');
+export const le = bin('le');
+export const gt = bin('gt');
+export const ge = bin('ge');
+export const and = bin('and');
+export const or = bin('or');
+export const xor = bin('xor');
+export const not = un('not');
+export const neg = un('neg');
+export const abs = un('abs');
+export const sgn = un('sign');
+export const sign = sgn;
+export const exp = un('exp');
+export const log = un('log');
+export const log1p = un('log1p');
+export const expm1 = un('expm1');
+export const sqrt = un('sqrt');
+export const sqr = (x: TensorLike): TensorVariable => elemwise('mul', x, x);
+export const floor = un('floor');
+export const ceil = un('ceil');
+/**
+ * `round(x, mode = 'half_to_even')`, Theano 1.0's: halves to the even
+ * neighbour (NumPy's), or away from zero with `'half_away_from_zero'`
+ * (C's round, Theano's default before 1.0).
+ */
+export const round = (x: TensorLike, mode: 'half_to_even' | 'half_away_from_zero' = 'half_to_even'): TensorVariable => {
+  if (mode === 'half_to_even') return elemwise('round', x);
+  if (mode !== 'half_away_from_zero') throw new TypeError(`round: mode must be 'half_to_even' or 'half_away_from_zero', got ${JSON.stringify(mode)}`);
+  const v = asTensor(x, 'round');
+  // an integer is already rounded: it keeps its dtype (as under half_to_even), not floor's float
+  if (isInt(v.dtype)) return elemwise('round', v);
+  // x = t + r with t its integer part and r exact; the halves go away from zero
+  const t = switch_(lt(v, 0), ceil(v), floor(v));
+  return switch_(ge(abs(sub(v, t)), 0.5), add(t, sgn(v)), t);
+};
+export const sin = un('sin');
+export const cos = un('cos');
+export const tan = un('tan');
+export const tanh = un('tanh');
+export const arcsin = un('arcsin');
+export const arccos = un('arccos');
+export const arctan = un('arctan');
+export const sinh = un('sinh');
+export const cosh = un('cosh');
+export const sigmoid = un('sigmoid');
+export const softplus = un('softplus');
+/**
+ * `relu(x, alpha = 0)`, Theano's `T.nnet.relu`: max(x, 0), or with alpha
+ * the leaky rectifier, by Theano's formula 0.5 (1 + alpha) x + 0.5 (1 -
+ * alpha) |x| (alpha may be a tensor; at 0 its gradient is 0.5 (1 + alpha),
+ * as Theano's).
+ */
+export const relu = (x: TensorLike, alpha: TensorLike = 0): TensorVariable => {
+  if (alpha === 0) return elemwise('relu', x);
+  const v = asTensor(x, 'relu');
+  if (typeof alpha === 'number') return add(mul(v, 0.5 * (1 + alpha)), mul(abs(v), 0.5 * (1 - alpha)));
+  const a = asTensor(alpha, 'relu: alpha');
+  return add(mul(v, mul(0.5, add(1, a))), mul(abs(v), mul(0.5, sub(1, a))));
+};
+export const identity = un('identity');
+/** `switch(cond, ifTrue, ifFalse)`, elementwise. */
+export const switch_ = (cond: TensorLike, a: TensorLike, b: TensorLike): TensorVariable => elemwise('switch', cond, a, b);
+export const where = switch_;
+// `switch` is a reserved word, so it cannot name a const; as an export name it may, and T.switch reads as Theano's tensor.switch
+export { switch_ as switch };
+export const clip = (x: TensorLike, lo: TensorLike, hi: TensorLike): TensorVariable => elemwise('clip', x, lo, hi);
+// special functions: composite ops, lowered into the primitive ones above (special.ts)
+export const erf = un('erf');
+export const erfc = un('erfc');
+/** The inverse of erf on [-1, 1] (±inf at ±1, NaN outside). */
+export const erfinv = un('erfinv');
+/** The inverse of erfc on [0, 2] (inf at 0, -inf at 2, NaN outside). */
+export const erfcinv = un('erfcinv');
+/** log|Gamma(x)| (SciPy's gammaln: inf at 0 and the negative integers). */
+export const gammaln = un('gammaln');
+export const gamma = un('gamma');
+/** The digamma function, Gamma'(x) / Gamma(x). */
+export const psi = un('psi');
+/** psi'(x) (Theano's tri_gamma). */
+export const triGamma = un('trigamma');
+/** The angle of the point (x, y), in (-pi, pi], as NumPy's arctan2(y, x). */
+export const arctan2 = bin('arctan2');
+export const arcsinh = un('arcsinh');
+export const arccosh = un('arccosh');
+export const arctanh = un('arctanh');
+export const deg2rad = un('deg2rad');
+export const rad2deg = un('rad2deg');
+/** Rounds towards zero (a float, as Theano's trunc of an integer is). */
+export const trunc = un('trunc');
+/** `second(a, b)`: b broadcast to the shape of a (Theano's fill). */
+export const second = bin('second');
+export const fill = second;
+export const zerosLike = (x: TensorLike, dtype?: DType): TensorVariable => {
+  const v = asTensor(x, 'zerosLike');
+  return second(v, constant(0, { dtype: dtype ?? v.dtype }));
+};
+export const onesLike = (x: TensorLike, dtype?: DType): TensorVariable => {
+  const v = asTensor(x, 'onesLike');
+  return second(v, constant(1, { dtype: dtype ?? v.dtype }));
+};
+
+/** Theano's `T.alloc(value, *shape)`: `value` broadcast to `shape`, whose lengths may be symbolic. */
+export function alloc(value: TensorLike, ...shape: Length[]): TensorVariable {
+  return apply1(new Alloc(), [asTensor(value, 'alloc: value'), ...lengths('alloc', shape)]);
+}
+/** Theano's `T.zeros(shape, dtype)`: lengths may be symbolic (`[x.shape[0], 10]`); floatX by default. */
+export function zeros(shape: readonly Length[], dtype: DType = config.floatX): TensorVariable {
+  return apply1(new Alloc(), [constant(0, { dtype }), ...lengths('zeros', shape)]);
+}
+/** Theano's `T.ones(shape, dtype)`. */
+export function ones(shape: readonly Length[], dtype: DType = config.floatX): TensorVariable {
+  return apply1(new Alloc(), [constant(1, { dtype }), ...lengths('ones', shape)]);
+}
+
+export { Elemwise };
+
+// ---------------------------------------------------------------- reductions
+
+export interface ReduceOptions {
+  /** An axis, a list of axes, or null/undefined for all of them. */
+  axis?: number | readonly number[] | null;
+  /** Keep reduced dimensions as broadcastable length-1 dimensions. */
+  keepdims?: boolean;
+  /** sum, prod and mean: accumulate in, and return, this dtype (Theano's and NumPy's `dtype`; `T.mean(errors, { dtype: 'float32' })`). */
+  dtype?: DType;
+}
+
+const REDUCE_OPTIONS = ['axis', 'keepdims', 'dtype'];
+
+function reduce(reducer: Reducer, x: TensorLike, opts: ReduceOptions | number | readonly number[] | null = {}): TensorVariable {
+  const o: ReduceOptions = typeof opts === 'number' || Array.isArray(opts) || opts === null ? { axis: opts as ReduceOptions['axis'] } : (opts as ReduceOptions);
+  // a misspelt option (keepDims, axes) would otherwise reduce something else, silently
+  const unknown = Object.keys(o).filter((k) => !REDUCE_OPTIONS.includes(k));
+  if (unknown.length) throw new TypeError(`${reducer}: unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the options are ${REDUCE_OPTIONS.join(', ')}`);
+  let v = asTensor(x, reducer);
+  if (o.dtype !== undefined) {
+    if (reducer !== 'sum' && reducer !== 'prod' && reducer !== 'mean') throw new TypeError(`${reducer}: the dtype option applies to sum, prod and mean`);
+    if (!isDType(o.dtype)) throw new TypeError(`${reducer}: unknown dtype ${JSON.stringify(o.dtype)}`);
+    v = cast(v, o.dtype);
+  }
+  const axes = normaliseAxes(o.axis, v.ndim, reducer);
+  if ((reducer === 'argmax' || reducer === 'argmin') && axes.length !== 1 && axes.length !== v.ndim) {
+    // Theano allows several axes: the index is into those axes, flattened.
+  }
+  let r = apply1(new Reduce(reducer, axes), [v]);
+  // an integer sum widens to int64 unless a dtype says otherwise (as NumPy's)
+  if (o.dtype !== undefined && r.dtype !== o.dtype) r = cast(r, o.dtype);
+  if (!o.keepdims) return r;
+  let k = 0;
+  const pattern: DimShufflePattern = v.broadcastable.map((_, d) => (axes.includes(d) ? 'x' : k++));
+  return dimshuffle(r, pattern);
+}
+
+type AxisArg = ReduceOptions | number | readonly number[] | null;
+export const sum = (x: TensorLike, o?: AxisArg) => reduce('sum', x, o);
+export const prod = (x: TensorLike, o?: AxisArg) => reduce('prod', x, o);
+export const max = (x: TensorLike, o?: AxisArg) => reduce('max', x, o);
+export const min = (x: TensorLike, o?: AxisArg) => reduce('min', x, o);
+export const mean = (x: TensorLike, o?: AxisArg) => reduce('mean', x, o);
+export const any = (x: TensorLike, o?: AxisArg) => reduce('any', x, o);
+export const all = (x: TensorLike, o?: AxisArg) => reduce('all', x, o);
+export const argmax = (x: TensorLike, o?: AxisArg) => reduce('argmax', x, o);
+export const argmin = (x: TensorLike, o?: AxisArg) => reduce('argmin', x, o);
+
+// var and std (Theano's ddof and corrected), ptp, maxAndArgmax, largest, isclose, tri, ...: math-extra.ts
+
+// ---------------------------------------------------------------- linear algebra
+
+/** numpy.dot: vector·vector, matrix·vector, vector·matrix, matrix·matrix and higher ranks; 0-d operands multiply. */
+export function dot(a: TensorLike, b: TensorLike): TensorVariable {
+  const x = asTensor(a, 'dot');
+  const y = asTensor(b, 'dot');
+  if (x.ndim === 0 || y.ndim === 0) return mul(x, y);
+  return apply1(DOT, [x, y]);
+}
+
+export function outer(a: TensorLike, b: TensorLike): TensorVariable {
+  const x = asTensor(a, 'outer');
+  const y = asTensor(b, 'outer');
+  const fx = x.ndim === 1 ? x : flatten(x);
+  const fy = y.ndim === 1 ? y : flatten(y);
+  return mul(dimshuffle(fx, [0, 'x']), dimshuffle(fy, ['x', 0]));
+}
+
+// ---------------------------------------------------------------- shapes
+
+/** Theano's dimshuffle: `x.dimshuffle(1, 0)`, `x.dimshuffle('x', 0)`, ... */
+export function dimshuffle(x: TensorLike, pattern: DimShufflePattern): TensorVariable {
+  const v = asTensor(x, 'dimshuffle');
+  checkPattern('dimshuffle', v, pattern);
+  if (pattern.length === v.ndim && pattern.every((p, i) => p === i)) return v;
+  return apply1(new DimShuffle(v.broadcastable, pattern), [v]);
+}
+
+/** The pattern checked against the user's x and call (the op's own check names only DimShuffle{...} and the pattern of broadcastable flags). */
+function checkPattern(what: string, v: TensorVariable, pattern: DimShufflePattern): void {
+  const shown = `(${pattern.join(', ')})`;
+  const seen = new Set<number>();
+  for (const p of pattern) {
+    if (p === 'x') continue;
+    if (!Number.isInteger(p) || p < 0 || p >= v.ndim) {
+      throw new RangeError(`${what}: ${String(p)} in ${shown} is not a dimension of ${nameInError(v)}, which has ${v.ndim}${v.ndim > 0 ? ` (0 to ${v.ndim - 1})` : ''}${what === 'dimshuffle' ? "; 'x' adds a broadcastable one" : ''}`);
+    }
+    if (seen.has(p)) throw new RangeError(`${what}: ${shown} names dimension ${p} of ${nameInError(v)} twice; each dimension may appear once`);
+    seen.add(p);
+  }
+  v.broadcastable.forEach((b, d) => {
+    if (!seen.has(d) && !b) {
+      throw new RangeError(
+        `${what}: ${shown} drops dimension ${d} of ${nameInError(v)} (type ${v.type}), which is not broadcastable; only a dimension of length 1 in the type can be dropped (name every other one)`,
+      );
+    }
+  });
+}
+
+/** Reverse the dimensions, or permute them by `axes`. */
+export function transpose(x: TensorLike, axes?: readonly number[]): TensorVariable {
+  const v = asTensor(x, 'transpose');
+  const perm = axes ?? Array.from({ length: v.ndim }, (_, i) => v.ndim - 1 - i);
+  if (perm.length !== v.ndim) throw new Error(`transpose: axes ${JSON.stringify(axes)} do not match a tensor of ${v.ndim} dimensions`);
+  checkPattern('transpose', v, perm);
+  return dimshuffle(v, perm);
+}
+
+/**
+ * Reshape; one entry may be -1 (inferred), and 0 is a length of 0 (NumPy's
+ * reshape). Entries may be integer scalars (`x.reshape([x.shape[0], -1])`):
+ * their values are known when a program is made (see {@link zeros}).
+ */
+export function reshape(x: TensorLike, shape: readonly Length[]): TensorVariable {
+  const v = asTensor(x, 'reshape');
+  if (Array.isArray(shape) && shape.every((d) => typeof d === 'number')) return apply1(new Reshape(shape as number[], { zeros: 'length' }), [v]);
+  return apply1(new ReshapeTo(), [v, ...lengths('reshape', shape, true)]);
+}
+
+/** Keep the first `ndim - 1` dimensions and collapse the rest (Theano's flatten, default 1-d). */
+export function flatten(x: TensorLike, ndim = 1): TensorVariable {
+  const v = asTensor(x, 'flatten');
+  if (ndim < 1 || ndim > Math.max(1, v.ndim)) throw new RangeError(`flatten: ndim ${ndim} must be between 1 and ${v.ndim}`);
+  // each 0 copies one of the leading dimensions
+  return apply1(new Reshape([...new Array<number>(ndim - 1).fill(0), -1], { zeros: 'copy' }), [v]);
+}
+
+/** The symbolic length of dimension `axis`, an int64 scalar. */
+export function shapeI(x: TensorLike, axis: number): TensorVariable {
+  const v = asTensor(x, 'shape');
+  return apply1(new ShapeI(axis < 0 ? axis + v.ndim : axis), [v]);
+}
+
+/** The symbolic shape: one int64 scalar per dimension; `[-1]` is the last, as Theano's `x.shape[-1]`. */
+export function shape(x: TensorLike): TensorVariable[] {
+  const v = asTensor(x, 'shape');
+  const lengths = v.broadcastable.map((_, i) => shapeI(v, i));
+  // A JavaScript array's [-1] is undefined, which Theano code such as T.zeros((x.shape[-1],)) would pass on silently.
+  // Not enumerable: spreads, map and JSON see the ndim lengths only.
+  for (let i = 1; i <= lengths.length; i++) Object.defineProperty(lengths, -i, { value: lengths[lengths.length - i] });
+  return lengths;
+}
+
+/** Number of elements, an int64 scalar. */
+export function size(x: TensorLike): TensorVariable {
+  const v = asTensor(x, 'size');
+  return v.ndim === 0 ? constant(1, { dtype: 'int64' }) : mul(...shape(v));
+}
+
+// ---------------------------------------------------------------- indexing
+
+export { Slice, slice, get, take, setSubtensor, incSubtensor, concatenate, stack, arange } from './indexing.js';
+export type { Index } from './indexing.js';
+
+// ---------------------------------------------------------------- sorting
+
+export { sort, argsort, topk, argtopk, topkAndArgtopk } from '../ops/sort.js';
+export type { SortKind, TopKOptions } from '../ops/sort.js';
+
+// ---------------------------------------------------------------- compositions
+
+export * from './extra.js';
+export * from '../nnet/activations.js';
+export * from './constructors.js';
+export * from './shape-extra.js';
+export * from './math-extra.js';
+export * from './extra-arrays.js';
+export * from './data-dependent.js';
+export * from './tensor-more.js';
+/** `T.xlogx.xlogx(x)` and `T.xlogx.xlogy0(x, y)`: Theano's `theano.tensor.xlogx`. */
+export * as xlogx from './xlogx.js';
+
+// ---------------------------------------------------------------- nnet
+
+/** Softmax over the last axis. */
+export function softmax(x: TensorLike): TensorVariable {
+  return apply1(SOFTMAX, [asTensor(x, 'softmax')]);
+}
+
+/**
+ * Theano's `categorical_crossentropy(coding_dist, true_dist)`, one value
+ * per row: `-log(p[k, y[k]])` for integer labels y (a vector), or
+ * `-sum(t * log(p), axis=-1)` for target distributions t (a matrix). With
+ * `p = softmax(z)` the optimizer computes it from z (log-softmax), so it
+ * stays finite where p underflows.
+ */
+export function categoricalCrossentropy(codingDist: TensorLike, trueDist: TensorLike): TensorVariable {
+  const p = asTensor(codingDist, 'categoricalCrossentropy: coding_dist');
+  const t = asTensor(trueDist, 'categoricalCrossentropy: true_dist');
+  if (p.ndim !== 2) throw new TypeError(`categoricalCrossentropy: coding_dist must be a matrix (one distribution per row), got ${p} of type ${p.type}`);
+  // the log before the pick: log(softmax(z)) is what the optimizer rewrites to log-softmax
+  if (t.ndim === 1 && isInt(t.dtype)) {
+    // labels that are not one per row fail in get's pairing of the rows with the labels: the rows are named as this call made them
+    const rows = labelForErrors(arange(shapeI(p, 0)), () => `the rows of categoricalCrossentropy's coding_dist ${nameInError(p)}`);
+    // a negative label is no class (Theano's compiled op refuses it), where NumPy's indexing would read the last
+    return neg(get(log(p), rows, checkedLabels(t, p, 1, 'categoricalCrossentropy')));
+  }
+  if (t.ndim !== 2) throw new TypeError(`categoricalCrossentropy: true_dist must be an integer vector of labels or a matrix of distributions, got ${t} of type ${t.type}`);
+  // checked here, so that targets of another width or row count name both arguments rather than the product t * log(p)
+  const counted = (n: number | null | undefined, axis: number) => `${n} ${axis === 1 ? 'class' : 'row'}${n === 1 ? '' : axis === 1 ? 'es' : 's'}`;
+  const describe = (axis: number) => (ts: readonly (number | null)[], ps: readonly (number | null)[]) =>
+    `categoricalCrossentropy: true_dist ${nameInError(t)} of shape ${shapeToString(ts)} has ${counted(ts[axis], axis)} but coding_dist ${nameInError(p)} of shape ${shapeToString(ps)} has ${ps[axis]}: ` +
+    "one-hot targets or distributions take coding_dist's shape, one row of its classes per row";
+  const checked = t.broadcastable.reduce((v, b, axis) => (b || p.broadcastable[axis] ? v : apply1(new MatchLength(axis, axis, describe(axis), `categoricalCrossentropy true_dist ${axis}`), [v, p])), t);
+  return neg(sum(mul(checked, log(p)), { axis: -1 }));
+}
+
+/** Theano's `binary_crossentropy(output, target)`: `-(t log(o) + (1 - t) log(1 - o))`, elementwise. */
+export function binaryCrossentropy(output: TensorLike, target: TensorLike): TensorVariable {
+  const o = asTensor(output, 'binaryCrossentropy: output');
+  const t = asTensor(target, 'binaryCrossentropy: target');
+  return neg(add(mul(t, log(o)), mul(sub(1, t), log(sub(1, o)))));
+}
+
+/**
+ * `T.nnet`: sigmoid, softmax, logSoftmax, softplus, relu, elu, selu,
+ * softsign, hardSigmoid, ultraFastSigmoid, conv2d (Theano's
+ * `theano.tensor.nnet.conv2d`), its adjoints conv2dGradWrtInputs and
+ * conv2dGradWrtWeights (also as `abstractConv`, Theano's
+ * `theano.tensor.nnet.abstract_conv`, with bilinearUpsampling), images2neibs and neibs2images (also
+ * as `neighbours`, Theano's `theano.tensor.nnet.neighbours`), categoricalCrossentropy,
+ * binaryCrossentropy, `bn` (batch normalisation, Theano's
+ * `theano.tensor.nnet.bn`), nnet-extra.ts's softmaxWithBias, the
+ * crossentropySoftmax*1hot* family, crossentropyCategorical1hot and
+ * sigmoidBinaryCrossentropy, and nnet-more.ts's conv2dTranspose,
+ * separableConv2d, prependScalarToEachRow (prepend0ToEachRow,
+ * prepend1ToEachRow), confusionMatrix and batchNormalization (Theano's
+ * older `bn.batch_normalization`).
+ */
+export const nnet = {
+  sigmoid,
+  softmax,
+  logSoftmax,
+  softplus,
+  relu,
+  elu,
+  selu,
+  softsign,
+  hardSigmoid,
+  ultraFastSigmoid,
+  conv2d,
+  conv2dGradWrtInputs,
+  conv2dGradWrtWeights,
+  abstractConv: { conv2d, conv2dGradWrtInputs, conv2dGradWrtWeights, bilinearUpsampling },
+  images2neibs,
+  neibs2images,
+  neighbours: { images2neibs, neibs2images },
+  categoricalCrossentropy,
+  binaryCrossentropy,
+  bn,
+  ...nnetExtra,
+  conv2dTranspose,
+  separableConv2d,
+  prependScalarToEachRow,
+  prepend0ToEachRow,
+  prepend1ToEachRow,
+  confusionMatrix,
+  batchNormalization,
+} as const;
+export type { Conv2dTransposeOptions, SeparableConv2dOptions } from '../nnet/nnet-more.js';
+export type { BatchNormAxes, BatchNormTestOptions, BatchNormTrainOptions } from '../nnet/bn.js';
+
+// ---------------------------------------------------------------- linear algebra
+
+export { tril, triu } from '../linalg/linalg.js';
+export { nlinalg, slinalg } from '../linalg/linalg-more.js';
+export type { CholeskyOptions, SolveOptions, SVDOptions } from '../linalg/linalg.js';
+export type { NormOrder } from '../linalg/linalg-norms.js';
+
+// ---------------------------------------------------------------- signal
+
+/** `T.signal.pool.pool2d` and `maxPool2dSameSize`: Theano's `theano.tensor.signal.pool.pool_2d` and `max_pool_2d_same_size`. */
+export const signal = { pool: { pool2d, maxPool2dSameSize } } as const;
