@@ -15,17 +15,18 @@
  * In a batched pass (jacobian, nb > 0) gradients carry leading batch axes
  * and every matrix product acts on their last two; the solves there go
  * through the inverse, since Solve takes one matrix of right-hand sides.
+ * svd's gradient is in linalg-svd-grad.ts.
  */
 import { Cholesky, Eigh, QR, Solve, T, apply1, type SolveStructure, type TensorVariable } from '@sym/graph';
 import type { GradContext, InputGrad } from './types.js';
 
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+export const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /** The last two axes swapped (batch axes stay in front). */
-const mT = (x: TensorVariable): TensorVariable => T.dimshuffle(x, [...range(x.ndim - 2), x.ndim - 1, x.ndim - 2]);
+export const mT = (x: TensorVariable): TensorVariable => T.dimshuffle(x, [...range(x.ndim - 2), x.ndim - 1, x.ndim - 2]);
 
 /** M g for each matrix g of a batch (g's last two axes). */
-const lmul = (m: TensorVariable, g: TensorVariable): TensorVariable => (g.ndim === 2 ? T.dot(m, g) : mT(T.dot(mT(g), m.T)));
+export const lmul = (m: TensorVariable, g: TensorVariable): TensorVariable => (g.ndim === 2 ? T.dot(m, g) : mT(T.dot(mT(g), m.T)));
 
 /** The identity the size of square matrix `a`, in dtype of `like`. */
 const eyeOf = (a: TensorVariable, like: TensorVariable): TensorVariable => T.eye(a.staticShape[0] ?? T.shapeI(a, 0), null, 0, like.dtype);

@@ -45,6 +45,7 @@ import { opFromGraphDisconnected, opFromGraphGrad } from './op-from-graph-grad.j
 import { COMPOSITE_GRADS } from './special-grads.js';
 import { sortGrad, takeAlongAxisGrad } from './sort-grad.js';
 import { choleskyGrad, detGrad, eighGrad, matrixInverseGrad, qrGrad, solveGrad } from './linalg-grad.js';
+import { svdGrad } from './linalg-svd-grad.js';
 import { batchedDotGrad } from './batched-dot-grad.js';
 import { customOpDisconnected, customOpGrad } from './custom-op-grad.js';
 import { DISCONNECTED, ZERO, type GradContext, type InputGrad, type OpGrad } from './types.js';
@@ -303,7 +304,7 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   Cholesky: choleskyGrad,
   Solve: solveGrad,
   Eigh: eighGrad,
-  SVD: ({ node }) => node.inputs.map((): InputGrad => ({ notDifferentiable: `${node.op.toString()} has no gradient (Theano's SVD has none)` })),
+  SVD: svdGrad,
   QR: qrGrad,
   // nonzero's positions, bincount's length, unique's outputs: integers but unique's values, which Theano's Unique does not differentiate either
   // sym.Print passes x through (Theano's Print: its gradient is the output's)

@@ -230,8 +230,12 @@ export interface SVDOptions {
  * `nlinalg.svd`): [U, s, Vh] with a = U diag(s) Vh and s descending, or s
  * alone with `computeUv: false`. By one-sided Jacobi; a pair of singular
  * vectors' sign is not LAPACK's (neither is unique), and a zero singular
- * value's column of U is 0 rather than a unit vector. No gradient (Theano's
- * SVD has none). Scaled as qr is near the ends of the float range.
+ * value's column of U is 0 rather than a unit vector. Differentiable
+ * (PyTensor's gradient; Theano's SVD had none): through s always, through U
+ * and Vh of the thin SVD (`fullMatrices: false`), or of a full one only on
+ * a side that is statically square; through U or Vh it is infinite or NaN
+ * where singular values repeat (or one is 0 and A is not known to be
+ * square). Scaled as qr is near the ends of the float range.
  */
 export function svd(a: TensorLike, options: SVDOptions & { readonly computeUv: false }): TensorVariable;
 export function svd(a: TensorLike, options?: SVDOptions): [TensorVariable, TensorVariable, TensorVariable];
@@ -247,7 +251,9 @@ export function svd(a: TensorLike, options: SVDOptions = {}): TensorVariable | [
 /**
  * NumPy's `linalg.pinv(a, rcond = 1e-15)` (Theano's `pinv`): the
  * Moore-Penrose pseudo-inverse through the reduced SVD, singular values at
- * or below rcond times the largest treated as zero.
+ * or below rcond times the largest treated as zero. Its gradient goes
+ * through svd's: NaN where singular values repeat (an orthogonal matrix,
+ * say), and inaccurate near there, though pinv's derivative exists.
  */
 export function pinv(a: TensorLike, rcond = 1e-15): TensorVariable {
   if (typeof rcond !== 'number' || Number.isNaN(rcond)) throw new TypeError(`pinv: rcond must be a number, got ${String(rcond)}`);

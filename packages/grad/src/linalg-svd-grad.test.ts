@@ -1,0 +1,127 @@
+/**
+ * svd's gradient (linalg-svd-grad.ts) against central finite differences
+ * (verifyGrad, float64) on random square, tall and wide matrices, through
+ * s, U and V^T and what is made of them (pinv, the norms 'nuc', 2 and -2);
+ * against NumPy's values for the nuclear norm's (U V^T); where it is not
+ * defined; full_matrices; and the batched pass behind jacobian.
+ */
+import { describe, expect, it } from 'vitest';
+import * as sym from '@sym/graph';
+import '@sym/backend-cpu';
+import { grad, jacobian, verifyGrad } from './index.js';
+
+const T = sym.T;
+type M = number[][];
+
+/** rows x cols, uniform in [-1, 1): distinct singular values, none near 0, at these seeds. */
+function randomMatrix(rows: number, cols: number, seed: number): M {
+  let s = seed >>> 0;
+  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+  return Array.from({ length: rows }, () => Array.from({ length: cols }, u));
+}
+const SHAPES: readonly [string, M][] = [
+  ['square', randomMatrix(4, 4, 1)],
+  ['tall', randomMatrix(5, 3, 2)],
+  ['wide', randomMatrix(3, 5, 3)],
+];
+const run = async (outputs: sym.TensorVariable[], a: sym.TensorVariable, value: M): Promise<sym.NDArray[]> =>
+  (await sym.function([a], outputs)(sym.array(value))) as sym.NDArray[];
+
+describe("svd's gradient against finite differences", () => {
+  it.each(SHAPES)('singular values alone (computeUv false), and s of the full and the thin SVD: %s', async (_, a) => {
+    await verifyGrad((x) => T.nlinalg.svd(x, { computeUv: false }), [a]);
+    await verifyGrad((x) => T.nlinalg.svd(x)[1], [a]);
+    await verifyGrad((x) => {
+      const s = T.nlinalg.svd(x, { fullMatrices: false })[1];
+      return s.mul(T.arange(T.shapeI(s, 0)));
+    }, [a]);
+  });
+  it.each(SHAPES)('thin SVD through U, through V^T, and through all three: %s', async (_, a) => {
+    // a pair of singular vectors flips sign together, never under a small step: U and V^T themselves are checked
+    await verifyGrad((x) => T.nlinalg.svd(x, { fullMatrices: false })[0], [a]);
+    await verifyGrad((x) => T.nlinalg.svd(x, { fullMatrices: false })[2], [a]);
+    await verifyGrad((x) => {
+      const [u, s, vh] = T.nlinalg.svd(x, { fullMatrices: false });
+      return T.sum(T.sqr(u).mul(T.arange(T.shapeI(u, 1)))).add(T.sum(s.mul(s))).add(T.sum(T.sin(vh)));
+    }, [a]);
+  });
+  it.each(SHAPES)("pinv, lstsq's solution and the norms 'nuc', 2 and -2 through it: %s", async (_, a) => {
+    await verifyGrad((x) => T.nlinalg.pinv(x), [a]);
+    for (const ord of ['nuc', 2, -2] as const) await verifyGrad((x) => T.nlinalg.norm(x, ord), [a]);
+    await verifyGrad((x) => T.nlinalg.lstsq(x, T.constant(a.map((_, i) => 1 - i / 2)))[0], [a]);
+  });
+  it('a full SVD where the side with a cotangent is square (full equals thin there): U of a wide A, V^T of a tall one', async () => {
+    const a = T.specifyShape(T.dmatrix('a'), [3, 5]);
+    const b = T.specifyShape(T.dmatrix('b'), [5, 3]);
+    const [u] = T.nlinalg.svd(a);
+    const [, , vh] = T.nlinalg.svd(b);
+    const [thinU] = T.nlinalg.svd(a, { fullMatrices: false });
+    const [, , thinVh] = T.nlinalg.svd(b, { fullMatrices: false });
+    const w = T.constant(randomMatrix(3, 3, 9));
+    const f = sym.function([a, b], [grad(T.sum(u.mul(w)), a), grad(T.sum(thinU.mul(w)), a), grad(T.sum(vh.mul(w)), b), grad(T.sum(thinVh.mul(w)), b)]);
+    const [g, gThin, h, hThin] = (await f(sym.array(SHAPES[2]![1]), sym.array(SHAPES[1]![1]))) as sym.NDArray[];
+    expect(Array.from(g!.data)).toEqual(Array.from(gThin!.data));
+    expect(Array.from(h!.data)).toEqual(Array.from(hThin!.data));
+    await verifyGrad((x) => T.nlinalg.svd(T.specifyShape(x, [3, 5]))[0], [SHAPES[2]![1]]);
+  });
+});
+
+describe('against NumPy, and where the gradient is not defined', () => {
+  it("the nuclear norm's gradient is U V^T (numpy.linalg.svd's, printed to 17 digits)", async () => {
+    const a = T.dmatrix('a');
+    const [g] = await run([grad(T.nlinalg.norm(a, 'nuc'), a)], a, SHAPES[1]![1]);
+    const numpy = NUMPY_TALL_UVT;
+    numpy.flat().forEach((v, e) => expect(g!.data[e]).toBeCloseTo(v, 12));
+  });
+  it('repeated singular values: finite through s alone (the identity: U V^T = I), inf or NaN through U or V^T', async () => {
+    const a = T.dmatrix('a');
+    const I = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+    const [nuc, throughU, throughPinv] = await run([grad(T.nlinalg.norm(a, 'nuc'), a), grad(T.sum(T.nlinalg.svd(a, { fullMatrices: false })[0].mul(T.arange(3))), a), grad(T.sum(T.nlinalg.pinv(a)), a)], a, I);
+    expect(Array.from(nuc!.data)).toEqual(I.flat());
+    expect(Array.from(throughU!.data).some((v) => !Number.isFinite(v))).toBe(true);
+    expect(Array.from(throughPinv!.data).some((v) => !Number.isFinite(v))).toBe(true);
+  });
+  it('a zero singular value: the nuclear norm gets a subgradient (0 for its share); a non-square A through U gets infinities', async () => {
+    const a = T.dmatrix('a');
+    // rank 1, 3 x 2: s = [5, 0]
+    const rank1 = [[3, 0], [4, 0], [0, 0]];
+    const [nuc, throughU] = await run([grad(T.nlinalg.norm(a, 'nuc'), a), grad(T.sum(T.nlinalg.svd(a, { fullMatrices: false })[0].mul(T.arange(2))), a)], a, rank1);
+    Array.from(nuc!.data).forEach((v, e) => expect(v).toBeCloseTo([0.6, 0, 0.8, 0, 0, 0][e]!, 14));
+    expect(Array.from(throughU!.data).some((v) => !Number.isFinite(v))).toBe(true);
+  });
+  it("full_matrices=true through U or V^T's added columns is refused naming the option; through s alone it is given", async () => {
+    const a = T.dmatrix('a');
+    expect(() => grad(T.sum(T.nlinalg.svd(a)[0]), a)).toThrow(/SVD\{full_matrices=true, compute_uv=true\} has no gradient through U: the columns full_matrices=true adds to the thin U are not unique; use svd\(a, \{ fullMatrices: false \}\)/);
+    expect(() => grad(T.sum(T.nlinalg.svd(a)[2]), a)).toThrow(/has no gradient through V\^T/);
+    // a tall A's full U has added columns, its V^T none; a wide A's the reverse
+    expect(() => grad(T.sum(T.nlinalg.svd(T.specifyShape(a, [5, 3]))[0]), a)).toThrow(/through U/);
+    expect(() => grad(T.sum(T.nlinalg.svd(T.specifyShape(a, [3, 5]))[2]), a)).toThrow(/through V\^T/);
+    const [g, thin] = await run([grad(T.sum(T.nlinalg.svd(a)[1]), a), grad(T.sum(T.nlinalg.svd(a, { computeUv: false })), a)], a, SHAPES[1]![1]);
+    expect(Array.from(g!.data)).toEqual(Array.from(thin!.data));
+  });
+});
+
+describe('the batched pass (jacobian) agrees with one gradient per element', () => {
+  it.each(SHAPES)('s, U, V^T, pinv: %s', async (_, value) => {
+    const w = T.dmatrix('w');
+    for (const f of [(x: sym.TensorVariable) => T.nlinalg.svd(x, { computeUv: false }), (x: sym.TensorVariable) => T.nlinalg.svd(x, { fullMatrices: false })[0], (x: sym.TensorVariable) => T.nlinalg.svd(x, { fullMatrices: false })[2], (x: sym.TensorVariable) => T.nlinalg.pinv(x)]) {
+      const out = T.flatten(f(w));
+      const [n] = await run([out], w, value);
+      const rows = Array.from({ length: n!.size }, (_, k) => grad(out.get(k), w));
+      const [j, ...gs] = await run([jacobian(out, w), ...rows], w, value);
+      const size = value.length * value[0]!.length;
+      gs.forEach((g, k) => {
+        for (let e = 0; e < size; e++) expect(j!.data[k * size + e]).toBeCloseTo(g.data[e]!, 10);
+      });
+    }
+  });
+});
+
+/** numpy.linalg.svd(a, full_matrices=False)'s u @ vh for SHAPES' tall matrix (repr of its tolist()). */
+const NUMPY_TALL_UVT: M = [
+  [-0.5909712210156662, -0.14664115261383417, -0.6165030626242964],
+  [0.3576928947150089, 0.23031199512430023, -0.5290112434084682],
+  [-0.6649807321344616, 0.1932078022899231, 0.015696729842610675],
+  [0.2629580461978942, 0.21894594530843425, -0.5592345692132733],
+  [-0.10706306940935106, 0.9166167003874878, 0.16456423484883523],
+];

@@ -1,0 +1,93 @@
+/**
+ * The gradient of svd, A = U diag(s) V^T (PyTensor's SVD.L_op; Townsend,
+ * "Differentiating the Singular Value Decomposition", 2016). U is m x k,
+ * V n x k, k = min(m, n); gU, gs and gVh the cotangents of the op's
+ * outputs (V^T is the op's third output, so gV = gVh^T).
+ *
+ * - s alone (computeUv false, or U and Vh receive nothing):
+ *   gA = U diag(gs) V^T, with U and V of the thin SVD (for computeUv false
+ *   computed in the gradient's graph by the same op with computeUv true).
+ * - U, V too: with F[i, j] = 1 / (s_j^2 - s_i^2) off the diagonal, 0 on it,
+ *   gA = U [(F o (U^T gU - gU^T U)) S + diag(gs) + S (F o (V^T gV - gV^T V))] V^T
+ *        + (I_m - U U^T) gU S^-1 V^T + U S^-1 gV^T (I_n - V V^T),
+ *   the last two terms (a non-square A's) left out where U, resp. V, is
+ *   statically square (they are zero there).
+ *
+ * Where it is not defined, it says so with infinities and NaN, as
+ * PyTensor's and JAX's, rather than a finite number: through U or V,
+ * repeated singular values make F infinite, and a zero singular value
+ * makes S^-1 infinite in the non-square terms. Through s alone it is
+ * finite everywhere (at a zero singular value, whose column of sym's U is
+ * 0, that value's share is 0: a subgradient of the nuclear norm there).
+ *
+ * full_matrices=true: the last m - k columns of a full U (n - k rows of a
+ * full V^T) are not unique, so no gradient flows through them: one is
+ * given where U and V^T receive nothing, or where the side that receives
+ * a cotangent is statically square (full equals thin there); otherwise it
+ * is refused naming the option.
+ */
+import { SVD, T, applyNode, type TensorVariable } from '@sym/graph';
+import { lmul, mT, range } from './linalg-grad.js';
+import type { GradContext, InputGrad } from './types.js';
+
+/** M scaled column by column (M S), or row by row (S M), by a vector s; M may carry batch axes in front. */
+const byColumns = (m: TensorVariable, s: TensorVariable): TensorVariable => m.mul(T.dimshuffle(s, ['x', 0]));
+const byRows = (m: TensorVariable, s: TensorVariable): TensorVariable => m.mul(T.dimshuffle(s, [0, 'x']));
+
+/** U diag(gs) V^T for each gs of a batch (gs's last axis). */
+function throughValues(U: TensorVariable, gs: TensorVariable, Vh: TensorVariable, nb: number): TensorVariable {
+  return T.dot(U.mul(T.dimshuffle(gs, [...range(nb), 'x', nb])), Vh);
+}
+
+/** Whether a length is statically known to be at most another. */
+const atMost = (a: number | null, b: number | null): boolean => a !== null && b !== null && a <= b;
+
+export function svdGrad({ node, x: [a], gzs, nb }: GradContext): InputGrad[] {
+  const op = node.op as SVD;
+  if (!op.computeUv) {
+    const [U, , Vh] = applyNode(new SVD(false, true), [a!]).outputs as [TensorVariable, TensorVariable, TensorVariable];
+    return [throughValues(U, gzs[0]!, Vh, nb)];
+  }
+  let [U, s, Vh] = node.outputs as [TensorVariable, TensorVariable, TensorVariable];
+  const [gU, gs, gVh] = gzs;
+  const [m, n] = a!.staticShape;
+  if (op.fullMatrices) {
+    // full U is m x m, of which the first k columns are thin U (V^T likewise, by rows)
+    const refused = gU && !atMost(m ?? null, n ?? null) ? 'U' : gVh && !atMost(n ?? null, m ?? null) ? 'V^T' : undefined;
+    if (refused) {
+      return [
+        {
+          notDifferentiable: `${op.toString()} has no gradient through ${refused}: the columns full_matrices=true adds to the thin ${refused} are not unique; use svd(a, { fullMatrices: false }) (the thin SVD, differentiable), or only s`,
+        },
+      ];
+    }
+    const k = T.shapeI(s, 0);
+    U = U.get(T.slice(), T.slice(null, k));
+    Vh = Vh.get(T.slice(null, k), T.slice());
+  }
+  if (!gU && !gVh) return [throughValues(U, gs!, Vh, nb)];
+  const like = (gU ?? gVh)!;
+  const I = T.eye(T.shapeI(s, 0), null, 0, like.dtype);
+  const s2 = T.sqr(s);
+  // 1 / (s_j^2 - s_i^2) off the diagonal (infinite where two are equal); the diagonal's 0 / 0 never computed
+  const diff = T.dimshuffle(s2, ['x', 0]).sub(T.dimshuffle(s2, [0, 'x']));
+  const F = T.switch_(I, 0, T.trueDiv(1, T.switch_(I, 1, diff)));
+  const inverse = T.trueDiv(1, s);
+  const terms: TensorVariable[] = [];
+  let inner: TensorVariable | undefined = gs ? T.dimshuffle(gs, [...range(nb + 1), 'x']).mul(I) : undefined;
+  const add = (t: TensorVariable): void => void (inner = inner ? inner.add(t) : t);
+  if (gU) {
+    const UtgU = lmul(U.T, gU);
+    add(byColumns(UtgU.sub(mT(UtgU)).mul(F), s));
+    // (I - U U^T) gU S^-1 V^T: zero where U is square
+    if (!atMost(m ?? null, n ?? null)) terms.push(T.dot(byColumns(gU.sub(lmul(U, UtgU)), inverse), Vh));
+  }
+  if (gVh) {
+    // gV^T V = gVh Vh^T, so V^T gV - gV^T V is its transpose minus itself
+    const gVtV = T.dot(gVh, Vh.T);
+    add(byRows(mT(gVtV).sub(gVtV).mul(F), s));
+    // U S^-1 gV^T (I - V V^T) = U S^-1 (gVh - gVh Vh^T Vh): zero where V is square
+    if (!atMost(n ?? null, m ?? null)) terms.push(lmul(byColumns(U, inverse), gVh.sub(T.dot(gVtV, Vh))));
+  }
+  return [terms.reduce((sum, t) => sum.add(t), lmul(U, T.dot(inner!, Vh)))];
+}
