@@ -153,9 +153,54 @@ function compositions(dtype: DType): OpCase[] {
   ];
 }
 
+/**
+ * svd's gradient (@sym/grad's linalg-svd-grad.ts) written out with the ops
+ * grad builds it from (the testkit does not depend on grad), for the thin
+ * SVD of A: U diag(gs) V^T through s alone, and with F[i, j] =
+ * 1 / (s_j^2 - s_i^2) off the diagonal, U [(F o (U^T gU - gU^T U)) S +
+ * diag(gs) + S (F o (V^T gV - gV^T V))] V^T plus, where U (V) is not
+ * square, (I - U U^T) gU S^-1 V^T (U S^-1 gV^T (I - V V^T)).
+ */
+function svdGradient(a: TensorVariable, gU: TensorVariable, gs: TensorVariable, gVh: TensorVariable, tall: boolean): [TensorVariable, TensorVariable] {
+  const [U, s, Vh] = T.nlinalg.svd(a, { fullMatrices: false });
+  const byColumns = (m: TensorVariable, v: TensorVariable): TensorVariable => m.mul(T.dimshuffle(v, ['x', 0]));
+  const byRows = (m: TensorVariable, v: TensorVariable): TensorVariable => m.mul(T.dimshuffle(v, [0, 'x']));
+  const I = T.eye(T.shapeI(s, 0), null, 0, gU.dtype);
+  const s2 = T.sqr(s);
+  const diff = T.dimshuffle(s2, ['x', 0]).sub(T.dimshuffle(s2, [0, 'x']));
+  const F = T.switch_(I, 0, T.trueDiv(1, T.switch_(I, 1, diff)));
+  const inverse = T.trueDiv(1, s);
+  const UtgU = T.dot(U.T, gU);
+  const gVtV = T.dot(gVh, Vh.T);
+  const inner = T.dimshuffle(gs, [0, 'x']).mul(I).add(byColumns(UtgU.sub(UtgU.T).mul(F), s)).add(byRows(gVtV.T.sub(gVtV).mul(F), s));
+  const main = T.dot(U, T.dot(inner, Vh));
+  const extra = tall ? T.dot(byColumns(gU.sub(T.dot(U, UtgU)), inverse), Vh) : T.dot(byColumns(U, inverse), gVh.sub(T.dot(gVtV, Vh)));
+  return [T.dot(byColumns(U, gs), Vh), main.add(extra)];
+}
+
+/** svd's gradients of a tall A (5, 3) and of the wide A^T, singular values near 3, 2 and 1 (well apart: F stays small). */
+function svdGradients(dtype: DType): OpCase {
+  const a = T.tensor(dtype, [false, false], 'A');
+  const g1 = T.tensor(dtype, [false, false], 'G1');
+  const gs = T.tensor(dtype, [false], 'gs');
+  const g2 = T.tensor(dtype, [false, false], 'G2');
+  return {
+    group: 'nlinalg',
+    name: `svd gradients ${dtype}: A (5, 3) with gU (5, 3), gs (3,), gVh (3, 3), and A.T with gU G2, gVh G1.T`,
+    op: 'svd',
+    dtype,
+    graph: {
+      inputs: [a, g1, gs, g2],
+      outputs: [...svdGradient(a, g1, gs, g2, true), ...svdGradient(a.T, g2, gs, g1.T, false)],
+      labels: ['U diag(gs) Vh', 'through U, s and Vh', 'U diag(gs) Vh of A.T', 'through U, s and Vh of A.T'],
+      values: (rng) => [fill([5, 3], dtype, (e) => (Math.floor(e / 3) === e % 3 ? 3 - (e % 3) : 0) + 0.3 * rng.uniform(-1, 1)), rhs(rng, [5, 3], dtype), rhs(rng, [3], dtype), rhs(rng, [3, 3], dtype)],
+    },
+  };
+}
+
 export function nlinalgCases(dtypes: readonly DType[], quick: boolean): OpCase[] {
   const floats = dtypes.filter((d) => d === 'float32' || d === 'float64');
-  const out = floats.flatMap((d) => [...CASES.flatMap((c) => c.sizes.filter((n) => !quick || n <= 33).map((n) => linalgCase(d, c, n))), ...compositions(d)]);
+  const out = floats.flatMap((d) => [...CASES.flatMap((c) => c.sizes.filter((n) => !quick || n <= 33).map((n) => linalgCase(d, c, n))), ...compositions(d), svdGradients(d)]);
   // an integer matrix computes in float64 (NumPy's rule)
   if (dtypes.includes('int32')) out.push(linalgCase('int32', { op: 'det', label: 'det', kind: 'general', sizes: [4], build: (a) => T.nlinalg.det(a) }, 4));
   if (dtypes.includes('int32')) out.push(linalgCase('int32', { op: 'matrix_inverse', label: 'matrixInverse', kind: 'general', sizes: [4], build: (a) => T.nlinalg.matrixInverse(a) }, 4));
