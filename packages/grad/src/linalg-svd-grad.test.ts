@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
-import { grad, jacobian, verifyGrad } from './index.js';
+import { Rop, grad, jacobian, verifyGrad } from './index.js';
 
 const T = sym.T;
 type M = number[][];
@@ -45,9 +45,11 @@ describe("svd's gradient against finite differences", () => {
       return T.sum(T.sqr(u).mul(T.arange(T.shapeI(u, 1)))).add(T.sum(s.mul(s))).add(T.sum(T.sin(vh)));
     }, [a]);
   });
-  it.each(SHAPES)("pinv, lstsq's solution and the norms 'nuc', 2 and -2 through it: %s", async (_, a) => {
+  it.each(SHAPES)("pinv, lstsq's solution, the norms 'nuc', 2 and -2, and the nuclear norm's gradient through it: %s", async (_, a) => {
     await verifyGrad((x) => T.nlinalg.pinv(x), [a]);
     for (const ord of ['nuc', 2, -2] as const) await verifyGrad((x) => T.nlinalg.norm(x, ord), [a]);
+    // second order: the nuclear norm's gradient U V^T differentiates through U and V^T of the thin SVD it builds
+    await verifyGrad((x) => grad(T.nlinalg.norm(x, 'nuc'), x), [a]);
     await verifyGrad((x) => T.nlinalg.lstsq(x, T.constant(a.map((_, i) => 1 - i / 2)))[0], [a]);
   });
   it('a full SVD where the side with a cotangent is square (full equals thin there): U of a wide A, V^T of a tall one', async () => {
@@ -101,7 +103,14 @@ describe('against NumPy, and where the gradient is not defined', () => {
   });
 });
 
-describe('the batched pass (jacobian) agrees with one gradient per element', () => {
+describe('the batched pass (jacobian) agrees with one gradient per element; Rop with the gradient', () => {
+  it("Rop of the nuclear norm in direction V is <its gradient, V>", async () => {
+    const a = T.dmatrix('a');
+    const v = T.dmatrix('v');
+    const f = sym.function([a, v], [Rop(T.nlinalg.norm(a, 'nuc'), a, v), T.sum(grad(T.nlinalg.norm(a, 'nuc'), a).mul(v))]);
+    const [r, inner] = (await f(sym.array(SHAPES[1]![1]), sym.array(randomMatrix(5, 3, 8)))) as sym.NDArray[];
+    expect(r!.data[0]).toBeCloseTo(inner!.data[0]!, 12);
+  });
   it.each(SHAPES)('s, U, V^T, pinv: %s', async (_, value) => {
     const w = T.dmatrix('w');
     for (const f of [(x: sym.TensorVariable) => T.nlinalg.svd(x, { computeUv: false }), (x: sym.TensorVariable) => T.nlinalg.svd(x, { fullMatrices: false })[0], (x: sym.TensorVariable) => T.nlinalg.svd(x, { fullMatrices: false })[2], (x: sym.TensorVariable) => T.nlinalg.pinv(x)]) {
