@@ -8,17 +8,21 @@ import { carryErrorLabel } from './error-names.js';
 /**
  * New outputs computing the same as `outputs`, with every variable in
  * `replace` substituted. Nodes none of whose inputs changed are shared
- * with the original graph unless `all` is set.
+ * with the original graph unless `all` is set. With `within`, the
+ * replacements are variables of the graph itself (a merge's duplicates
+ * replaced by their twins): a replacement whose node is copied is read as
+ * its copy, so that one copy leaves none of the replaced nodes behind.
  */
 export function cloneReplace(
   outputs: readonly TensorVariable[],
   replace: ReadonlyMap<TensorVariable, TensorVariable>,
-  options: { all?: boolean } = {},
+  options: { all?: boolean; within?: boolean } = {},
 ): TensorVariable[] {
   const map = new Map<TensorVariable, TensorVariable>(replace);
+  const mapped = options.within ? (v: TensorVariable) => followed(map, v) : (v: TensorVariable) => map.get(v) ?? v;
   for (const node of toposort(outputs)) {
     if (node.outputs.every((o) => map.has(o))) continue;
-    const ins = node.inputs.map((v) => map.get(v) ?? v);
+    const ins = node.inputs.map(mapped);
     if (!options.all && ins.every((v, i) => v === node.inputs[i])) continue;
     const copy: Apply = applyNode(node.op, ins);
     node.outputs.forEach((o, i) => {
@@ -29,8 +33,15 @@ export function cloneReplace(
       carryErrorLabel(o, n);
       map.set(o, n);
       // a window copied stays writable: T.setSubtensor of the copy writes into the copy of its tensor
-      carryWindowMarks(o, n, (v) => map.get(v) ?? v, (v) => cloneReplace([v], map)[0]!);
+      carryWindowMarks(o, n, mapped, (v) => cloneReplace([v], map, { within: options.within })[0]!);
     });
   }
-  return outputs.map((o) => map.get(o) ?? o);
+  return outputs.map(mapped);
+}
+
+/** `v` through `map` until a variable it does not map (a replacement, then that replacement's copy); at most `map.size` steps (a cycle stops). */
+function followed(map: ReadonlyMap<TensorVariable, TensorVariable>, v: TensorVariable): TensorVariable {
+  let r = v;
+  for (let k = 0, next = map.get(r); next !== undefined && k < map.size; k++, next = map.get(r)) r = next;
+  return r;
 }

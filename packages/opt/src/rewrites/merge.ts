@@ -3,7 +3,7 @@
  * constant, and nodes applying equal ops to the same inputs become one node,
  * as do a node and its twin reading an index through a CheckIndex.
  */
-import { TensorConstant, cloneReplace, graphLeaves, toposort, type TensorVariable, type TypedArray } from '@sym/graph';
+import { TensorConstant, cloneReplace, toposort, type TensorVariable, type TypedArray } from '@sym/graph';
 import { registerRewrite } from '../registry.js';
 
 /** Constants larger than this are compared by identity only (hashing them costs more than it saves). */
@@ -25,36 +25,59 @@ function valuesKey(data: TypedArray): string {
   return data.join(',');
 }
 
-function mergeOnce(outputs: readonly TensorVariable[]): TensorVariable[] | null {
+/**
+ * One pass in topological order: each node keyed by its op and its inputs'
+ * merged ids, so that a node whose inputs merged merges in the same pass.
+ * Returns the merged outputs (null when nothing merged) and whether a
+ * checked twin replaced an unchecked node, which may leave new duplicates
+ * for another pass; otherwise the copy has none left.
+ */
+function mergeOnce(outputs: readonly TensorVariable[]): { outputs: TensorVariable[]; again: boolean } | null {
   const replace = new Map<TensorVariable, TensorVariable>();
   const canon = new Map<string, TensorVariable>();
-  for (const leaf of graphLeaves(outputs)) {
-    if (!(leaf instanceof TensorConstant)) continue;
+  const order = toposort(outputs);
+  // the leaves in graphLeaves' order: outputs first, then each node's inputs
+  const seen = new Set<TensorVariable>();
+  const constant = (leaf: TensorVariable): void => {
+    if (leaf.owner || seen.has(leaf)) return;
+    seen.add(leaf);
+    if (!(leaf instanceof TensorConstant)) return;
     const key = constantKey(leaf);
-    if (key === null) continue;
+    if (key === null) return;
     const have = canon.get(key);
     if (have) replace.set(leaf, have);
     else canon.set(key, leaf);
-  }
+  };
+  for (const o of outputs) constant(o);
+  for (const node of order) for (const v of node.inputs) constant(v);
   const idOf = (v: TensorVariable): number => (replace.get(v) ?? v).id;
-  for (const node of toposort(outputs)) {
+  let checked = false;
+  for (const node of order) {
     if (node.outputs.length !== 1) continue;
     const key = `${node.op.kind}|${node.op.key()}|${node.inputs.map(idOf).join(',')}`;
     const have = canon.get(key);
     if (have) replace.set(node.outputs[0]!, have);
     else canon.set(key, node.outputs[0]!);
+    if (!checked) checked = node.inputs.some((v) => v.owner?.op.kind === 'CheckIndex');
   }
   // a node reading an index unchecked (an ifelse's branch, ifelse.ts) and its twin reading it through a CheckIndex are
   // one node, the checked one: what the outputs need of it outside the branch is its checked twin's alone, so its check
   // runs where the twin's would have, and only there (graph's index-check-live.ts: not for a read of its length alone)
+  let again = false;
   const unchecked = (v: TensorVariable): TensorVariable => (v.owner?.op.kind === 'CheckIndex' ? v.owner.inputs[0]! : v);
-  for (const node of toposort(outputs)) {
-    if (node.outputs.length !== 1 || node.inputs.every((v) => unchecked(v) === v)) continue;
-    const twin = canon.get(`${node.op.kind}|${node.op.key()}|${node.inputs.map((v) => idOf(unchecked(v))).join(',')}`);
-    if (twin && !replace.has(twin)) replace.set(twin, replace.get(node.outputs[0]!) ?? node.outputs[0]!);
+  if (checked) {
+    for (const node of order) {
+      if (node.outputs.length !== 1 || node.inputs.every((v) => unchecked(v) === v)) continue;
+      const twin = canon.get(`${node.op.kind}|${node.op.key()}|${node.inputs.map((v) => idOf(unchecked(v))).join(',')}`);
+      if (twin && !replace.has(twin)) {
+        replace.set(twin, replace.get(node.outputs[0]!) ?? node.outputs[0]!);
+        again = true;
+      }
+    }
   }
   if (replace.size === 0) return null;
-  return cloneReplace(outputs, replace);
+  // within: a duplicate's twin is copied too when its own inputs merged, and the duplicate's readers read that copy
+  return { outputs: cloneReplace(outputs, replace, { within: true }), again };
 }
 
 /** Merge until nothing is left to merge. */
@@ -63,7 +86,8 @@ export function merge(outputs: readonly TensorVariable[]): TensorVariable[] {
   for (let i = 0; i < 16; i++) {
     const next = mergeOnce(outs);
     if (!next) break;
-    outs = next;
+    outs = next.outputs;
+    if (!next.again) break;
   }
   return outs;
 }
