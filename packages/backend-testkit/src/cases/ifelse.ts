@@ -56,7 +56,32 @@ function guards(dtype: DType): OpCase {
   };
 }
 
+/**
+ * A shape claim under the branch not taken (`ifelse(c, specifyShape(x,
+ * [2]).sum(), max(x))` of a 3-vector x, c false): it is not checked, and
+ * the call gives the else branch, as Theano's lazy ifelse (the call runs
+ * its conditions first, then the branch taken alone).
+ */
+function branchClaim(dtype: DType): OpCase {
+  const x = T.tensor(dtype, [false], 'x');
+  const c = T.tensor(dtype, [], 'c');
+  return {
+    group: 'composite',
+    name: `ifelse ${dtype}: a shape claim under the branch not taken is not checked`,
+    op: 'maximum',
+    dtype,
+    graph: {
+      inputs: [x, c],
+      outputs: [sym.ifelse(c, T.specifyShape(x, [2]).sum(), T.max(x))],
+      labels: ['ifelse(0, sum(specifyShape(x, [2])), max(x))'],
+      values: () => [array([2, -1, 0.5], { dtype }), array(0, { dtype })],
+      calls: { count: 1, expected: (): NDArray[] => [array(2, { dtype })] },
+    },
+  };
+}
+
 /** The ifelse cases, one per float dtype the backend holds. */
 export function ifelseCases(dtypes: readonly DType[]): OpCase[] {
-  return dtypes.filter((d) => isFloat(d) && d !== 'float16').map(guards);
+  const floats = dtypes.filter((d) => isFloat(d) && d !== 'float16');
+  return [...floats.map(guards), ...floats.slice(0, 1).map(branchClaim)];
 }

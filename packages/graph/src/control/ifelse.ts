@@ -12,13 +12,14 @@
  * to match at run time, with an error naming both shapes. An index read in
  * a branch is not checked before the call (Theano's guard `ifelse(i < n,
  * x[i], 0)` never evaluates `x[i]` past the end): the kernels clamp it.
+ * A shape claim only a branch reads is checked only when that branch is
+ * taken (function/lazy-branches.ts).
  */
 import { castScalar, isFloat } from '../core/dtype.js';
 import { shapeToString } from '../core/ndarray.js';
 import { apply1, asTensor, constant, type TensorLike } from '../core/op.js';
-import { MatchLength } from '../ops/shape.js';
 import { CheckIndex } from '../ops/check-index.js';
-import { ifElseSelect } from '../ops/ifelse-select.js';
+import { BranchShapeCheck, ifElseSelect } from '../ops/ifelse-select.js';
 import { cloneReplace } from '../core/clone.js';
 import { toposort } from '../kernel/schedule.js';
 import { TensorVariable } from '../core/variable.js';
@@ -81,7 +82,7 @@ function sameShape(what: string, a: TensorVariable, b: TensorVariable): TensorVa
   let checked = b;
   for (let d = 0; d < a.ndim; d++) {
     checked = apply1(
-      new MatchLength(
+      new BranchShapeCheck(
         d,
         d,
         (bs, as) =>

@@ -20,6 +20,7 @@ import type { TensorSharedVariable } from '../core/shared.js';
 import type { TensorVariable } from '../core/variable.js';
 import { enqueue, queueBusy } from '../core/queue.js';
 import type { InputSpec } from './function-args.js';
+import type { Plan } from './plan.js';
 import { convertArgs } from './function-call-args.js';
 import { FunctionGraph } from './function-graph.js';
 import { FUNCTION_OPTIONS, getOptimizer, type FunctionOptions } from './function-options.js';
@@ -27,6 +28,7 @@ import { FunctionPrograms } from './function-programs.js';
 import { runPlan, runPlanSync } from './function-run.js';
 import { checkOptionNames } from '../core/options.js';
 import { HostStages } from './host-stage.js';
+import { LazyBranches } from './lazy-branches.js';
 import { makeProfile, now, type FunctionProfile } from './profile.js';
 import { copiedOptions, type CopyOptions } from './function-copy.js';
 
@@ -52,6 +54,8 @@ export class CompiledFunction {
   /** The host stages when an op of the graph has data-dependent shapes (nonzero, unique), null when none; made for the graph `#stagesOf`. */
   #stages: HostStages | null = null;
   #stagesOf: readonly TensorVariable[] | undefined;
+  /** The calls whose program a claim under an ifelse's branch refused (lazy-branches.ts); made at the first. */
+  #lazy: LazyBranches | undefined;
 
   /** `stageOf`: this is one program of a staged function's calls, recording into its profile, checking `claims` (that function's shape claims it can see). */
   constructor(
@@ -132,6 +136,27 @@ export class CompiledFunction {
     return (this.#stages = HostStages.of(graph, this.#fg.claimChecks, this.inputs.map((s) => s.variable), this.outputCount, this.updated, compile, this.#fg.noDefaultUpdates) ?? null);
   }
 
+  /** The plan of a call; undefined where a shape claim only an ifelse's branch reads refused it: the call then runs lazily (lazy-branches.ts). */
+  #planOrLazy(backend: Backend, values: readonly NDArray[]): Plan | undefined {
+    // the shapes whose program was refused are remembered: a call of those shapes does not make it again to be refused
+    const key = this.#lazy ? this.#lazy.shapesKey(values, this.sharedInputs, this.staticInputs) : undefined;
+    if (key !== undefined && this.#lazy!.refused.has(key)) return undefined;
+    try {
+      return this.#programs.plan(backend, values);
+    } catch (e) {
+      const lazy = this.#lazyBranches();
+      if (!lazy.takes(e)) throw e;
+      lazy.refused.add(key ?? lazy.shapesKey(values, this.sharedInputs, this.staticInputs));
+      return undefined;
+    }
+  }
+
+  #lazyBranches(): LazyBranches {
+    const compile = (inputs: readonly TensorVariable[], outputs: readonly TensorVariable[], options: FunctionOptions): CompiledFunction =>
+      new CompiledFunction(inputs, outputs, { ...options, mode: this.mode, device: this.device, optimizer: this.#fg.optimizerOptions, name: `${this.name ?? 'function'} ${options.name}` }, { profile: this.profile });
+    return (this.#lazy ??= new LazyBranches(this.#fg.graph, this.inputs.map((s) => s.variable), this.outputCount, this.updated, this.#fg.noDefaultUpdates, compile));
+  }
+
   /** @internal One stage of a staged function's call, run inside that call (already queued); arguments of the inputs' types. */
   runStage(values: readonly NDArray[]): Promise<NDArray[]> {
     return this.#run(values, 0) as Promise<NDArray[]>;
@@ -177,7 +202,8 @@ export class CompiledFunction {
     if (stages) return this.#result(await stages.run(values, profile, convert));
     const sharedBuffers: DeviceBuffer[] = [];
     for (const s of this.sharedInputs) sharedBuffers.push(await s.deviceBuffer(backend));
-    const plan = this.#programs.plan(backend, values);
+    const plan = this.#planOrLazy(backend, values);
+    if (!plan) return this.#result(await this.#lazy!.run(values));
     const planned = profile ? now() - t0 : 0;
     const outs = await runPlan(this.#fg, backend, plan, values, sharedBuffers, { profile, stage: this.#stage }, { convert, plan: planned });
     return this.#result(outs);
@@ -200,7 +226,8 @@ export class CompiledFunction {
     const stages = this.#hostStages();
     if (stages) return this.#result(stages.runSync(values, profile, t1 - t0));
     const sharedBuffers = this.sharedInputs.map((s) => s.deviceBufferSync(backend));
-    const plan = this.#programs.plan(backend, values);
+    const plan = this.#planOrLazy(backend, values);
+    if (!plan) return this.#result(this.#lazy!.runSync(values));
     const planned = profile ? now() - t1 : 0;
     return this.#result(runPlanSync(this.#fg, backend, plan, values, sharedBuffers, { profile, stage: this.#stage }, { convert: t1 - t0, plan: planned }));
   }
@@ -210,6 +237,7 @@ export class CompiledFunction {
     const release = () => {
       if (this.#backend) this.#programs.release(this.#backend);
       this.#stages?.dispose();
+      this.#lazy?.dispose();
     };
     if (queueBusy()) void enqueue(release);
     else release();

@@ -11,12 +11,14 @@
  * them, before the outputs, in every program it makes
  * (`ScheduleOptions.checks`): each is checked once per program, in every
  * mode, before any kernel runs, and the kernels only a claim needs are
- * dropped.
+ * dropped. A claim only an ifelse's branches read is checked only when its
+ * branch is taken: a call whose program it refused runs lazily
+ * (lazy-branches.ts).
  */
 import { cloneReplace } from '../core/clone.js';
-import { needsHost } from './host-stage.js';
 import { applyNode, type Apply } from '../core/op.js';
 import { OpFromGraph } from '../ops/op-from-graph.js';
+import { PrintOp } from '../printing/print-op.js';
 import { Scan } from '../ops/scan.js';
 import { MatchLength, SpecifyShape } from '../ops/shape.js';
 import { toposort } from '../kernel/schedule.js';
@@ -62,14 +64,17 @@ export function shapeClaims(graph: readonly TensorVariable[]): TensorVariable[] 
  * loop are dropped with the other kernels only the claims need. The step
  * is rewritten apart from the function's graph (opt's engine, a host loop's
  * step function), where a claimed length folds into a constant and its
- * check goes, so the step's claims are found before that. A claim that
- * needs an op run on the host (on a Print's output) is left to the step's
- * function (host-stage.ts), which sees only what the step's rewrite kept. A
- * loop of no steps (n = 0, a window of none) checks what its step's shapes
- * are known to be, as the loop itself.
+ * check goes, so the step's claims are found before that. A claim on a
+ * Print's result is checked on the value printed (a Print is its input),
+ * printing nothing; one on another host op's result (nonzero, an asOp)
+ * makes this loop of one step run on the host, that op once more a call,
+ * its claim checked by the step's function after it: the host loop's own
+ * step saw nothing of a claim the rewrite folded. A loop of no steps
+ * (n = 0, a window of none) checks what its step's shapes are known to be,
+ * as the loop itself.
  */
 function stepClaims(op: Scan, node: Apply): TensorVariable[] {
-  const inner = shapeClaims(op.inner.outputs).filter((c) => !needsHost([c]));
+  const inner = withoutPrints(shapeClaims(op.inner.outputs));
   if (!inner.length) return [];
   const { sequences, states, nonSequences } = op.inner;
   const claims = new Scan(
@@ -77,4 +82,11 @@ function stepClaims(op: Scan, node: Apply): TensorVariable[] {
     { hasNSteps: op.hasNSteps, window: { at: 'start', length: Math.min(op.window?.length ?? 1, 1) }, name: `${op.name ?? 'scan'}'s step claims` },
   );
   return [...applyNode(claims, node.inputs).outputs];
+}
+
+/** `claims` with each Print's result read as its input, the value it prints: checking a claim prints nothing. */
+function withoutPrints(claims: TensorVariable[]): TensorVariable[] {
+  const printed = new Map<TensorVariable, TensorVariable>();
+  for (const n of toposort(claims)) if (n.op instanceof PrintOp) printed.set(n.outputs[0]!, n.inputs[0]!);
+  return printed.size ? cloneReplace(claims, printed) : claims;
 }

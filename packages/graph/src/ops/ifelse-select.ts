@@ -15,6 +15,7 @@ import type { NDArray } from '../core/ndarray.js';
 import { apply1, type Apply } from '../core/op.js';
 import { TensorConstant, type TensorVariable } from '../core/variable.js';
 import { Elemwise } from './elemwise.js';
+import { MatchLength } from './shape.js';
 
 /** `switch(condition, then, else)` of an ifelse: a lazy evaluation reads only the branch the scalar condition takes. */
 export class IfElseSelect extends Elemwise {
@@ -28,6 +29,14 @@ export class IfElseSelect extends Elemwise {
 }
 
 const SELECT = new IfElseSelect();
+
+/**
+ * The check that an ifelse's two branches have one shape (its else branch,
+ * checked against its then branch): sym computes both, so it holds
+ * whichever branch is taken, and is no claim of either branch
+ * (function/lazy-branches.ts leaves it out).
+ */
+export class BranchShapeCheck extends MatchLength {}
 
 /** The select of an ifelse: `then` where the scalar `condition` is non-zero (NaN too), else `otherwise`; both of one type and shape. */
 export function ifElseSelect(condition: TensorVariable, then: TensorVariable, otherwise: TensorVariable): TensorVariable {

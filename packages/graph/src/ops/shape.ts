@@ -307,6 +307,20 @@ export { isContiguous };
  * (shape_i_constant). The lengths are the op's own numbers: a claimed
  * length of millions makes no array of that many elements.
  */
+/**
+ * A shape check that failed (SpecifyShape, MatchLength): a RangeError that
+ * names the check's op, so that a function can tell a claim under an
+ * ifelse's branch, checked only when that branch is taken (lazy-branches.ts).
+ */
+export class ShapeClaimError extends RangeError {
+  constructor(
+    message: string,
+    readonly op: Op,
+  ) {
+    super(message);
+  }
+}
+
 export class SpecifyShape extends Op {
   readonly kind = 'SpecifyShape' as const;
   constructor(
@@ -330,7 +344,7 @@ export class SpecifyShape extends Op {
   }
   inferShape(shapes: readonly StaticShape[]): StaticShape[] {
     const xs = shapes[0]!;
-    if (this.shape.some((n, d) => n !== null && xs[d] !== null && xs[d] !== n)) throw new RangeError(this.describe(xs));
+    if (this.shape.some((n, d) => n !== null && xs[d] !== null && xs[d] !== n)) throw new ShapeClaimError(this.describe(xs), this);
     return [xs.map((n, d) => this.shape[d] ?? n)];
   }
   perform(inputs: readonly NDArray[]): NDArray[] {
@@ -376,7 +390,7 @@ export class MatchLength extends Op {
     const [xs, ys] = shapes as [StaticShape, StaticShape];
     const a = xs[this.axis];
     const b = ys[this.otherAxis];
-    if (a !== null && a !== undefined && b !== null && b !== undefined && a !== b) throw new RangeError(this.describe(xs, ys));
+    if (a !== null && a !== undefined && b !== null && b !== undefined && a !== b) throw new ShapeClaimError(this.describe(xs, ys), this);
     // a passed check of equal lengths makes y's known length x's (specifyShape's constant shapes)
     if (!this.equalLengths || a !== null || b === null || b === undefined) return [xs];
     return [xs.map((n, d) => (d === this.axis ? b : n))];

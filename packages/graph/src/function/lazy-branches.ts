@@ -1,0 +1,180 @@
+/**
+ * A call whose program refused a shape claim that only an ifelse's branch
+ * reads. Theano's ifelse is lazy: `ifelse(c, specify_shape(x, (2, 2)).sum(),
+ * 0)` with c false never evaluates the claim, and gives 0 for a 3x3 x. A
+ * sym program runs both branches and checks every claim before any kernel
+ * runs, when the program is made for the call's shapes (shape-claims.ts),
+ * before any condition is known. A claim that holds costs nothing, so the
+ * programs stay as they are; only a call whose program a branch's claim
+ * refused is run lazily, here: the conditions the outputs read outside
+ * the branches are computed (a function of their own, its values read
+ * back), each ifelse is replaced by the branch it takes, and the graph so
+ * made (a function of its own, its claims those of the branches taken) is
+ * called, raising a taken branch's claim with its own message. An ifelse
+ * inside a taken branch is decided the same way, a round later. Nothing is
+ * committed before the last function runs, so a call that raises changes no
+ * shared variable. The functions are compiled once per combination of
+ * conditions, and keep their programs per shapes as any function.
+ *
+ * A claim also read outside the branches (by both branches, beside the
+ * ifelse, by a gradient through the branch's nodes) is checked whatever
+ * the condition, as Theano evaluates it either way; so is a claim the
+ * rewrites made anew (its op is not the graph's), and the check that both
+ * branches have one shape (BranchShapeCheck), which sym's eager select
+ * needs.
+ */
+import { cloneReplace } from '../core/clone.js';
+import type { NDArray } from '../core/ndarray.js';
+import type { Apply, Op } from '../core/op.js';
+import type { TensorSharedVariable } from '../core/shared.js';
+import type { TensorVariable } from '../core/variable.js';
+import { toposort } from '../kernel/schedule.js';
+import { BranchShapeCheck, IfElseSelect } from '../ops/ifelse-select.js';
+import { OpFromGraph } from '../ops/op-from-graph.js';
+import { Scan } from '../ops/scan.js';
+import { MatchLength, ShapeClaimError, SpecifyShape } from '../ops/shape.js';
+import type { CompiledFunction } from './function.js';
+import type { FunctionOptions } from './function-options.js';
+
+/** Compiles one of the lazy call's functions (as a host stage is: the caller's mode, device and profile). */
+export type CompileLazy = (inputs: readonly TensorVariable[], outputs: readonly TensorVariable[], options: FunctionOptions) => CompiledFunction;
+
+/** The nodes the outputs reach other than through an ifelse's branches (its condition is read whichever is taken). */
+function reachedOutsideBranches(graph: readonly TensorVariable[], nodes: readonly Apply[]): Set<Apply> {
+  const reached = new Set<Apply>();
+  for (const o of graph) if (o.owner) reached.add(o.owner);
+  for (let k = nodes.length - 1; k >= 0; k--) {
+    const node = nodes[k]!;
+    if (!reached.has(node)) continue;
+    const inputs = node.op instanceof IfElseSelect ? [node.inputs[0]!] : node.inputs;
+    for (const v of inputs) if (v.owner) reached.add(v.owner);
+  }
+  return reached;
+}
+
+/** Add the shape checks' ops of a node, and of the graphs inside it (a scan's step, an opFromGraph's body), to `into`. */
+function addCheckOps(node: Apply, into: Set<Op>): void {
+  const op = node.op;
+  if (op instanceof SpecifyShape || (op instanceof MatchLength && !(op instanceof BranchShapeCheck))) into.add(op);
+  const inner = op instanceof Scan || op instanceof OpFromGraph ? op.nodes : [];
+  for (const n of inner) addCheckOps(n, into);
+}
+
+/** The ops of the shape checks in `graph` that only ifelse branches read: where one fails, the call runs lazily. */
+export function branchOnlyChecks(graph: readonly TensorVariable[]): Set<Op> {
+  const nodes = toposort(graph);
+  const reached = reachedOutsideBranches(graph, nodes);
+  const [inBranch, outside] = [new Set<Op>(), new Set<Op>()];
+  for (const node of nodes) addCheckOps(node, reached.has(node) ? outside : inBranch);
+  for (const op of outside) inBranch.delete(op);
+  return inBranch;
+}
+
+/** The else branch as the user gave it, without the checks against the then branch (BranchShapeCheck) ifelse puts on it. */
+function unchecked(branch: TensorVariable): TensorVariable {
+  let v = branch;
+  while (v.owner?.op instanceof BranchShapeCheck) v = v.owner.inputs[0]!;
+  return v;
+}
+
+/**
+ * A round of a lazy call: its graph, the ifelse selects the outputs read
+ * outside any branch and their conditions, and the function computing
+ * those; the last round has none, and its function computes the call.
+ */
+interface Round {
+  readonly graph: readonly TensorVariable[];
+  readonly selects: readonly Apply[];
+  readonly conditions: readonly TensorVariable[];
+  readonly fn: CompiledFunction;
+}
+
+export class LazyBranches {
+  #branchOnly: Set<Op> | undefined;
+  /** The calls' shapes (and static inputs' values) whose program a branch's claim refused: their calls run lazily at once. */
+  readonly refused = new Set<string>();
+  /** The rounds met, by the conditions' values decided before them. */
+  readonly #rounds = new Map<string, Round>();
+
+  constructor(
+    /** The function's outputs then its updates' expressions (unrewritten: each function made here rewrites its own). */
+    readonly graph: readonly TensorVariable[],
+    readonly inputs: readonly TensorVariable[],
+    readonly outputCount: number,
+    readonly updated: readonly TensorSharedVariable[],
+    readonly noDefaultUpdates: boolean,
+    readonly compile: CompileLazy,
+  ) {}
+
+  /** Whether `error` is a shape claim that only ifelse branches read: the call then runs lazily. */
+  takes(error: unknown): boolean {
+    return error instanceof ShapeClaimError && (this.#branchOnly ??= branchOnlyChecks(this.graph)).has(error.op);
+  }
+
+  /** The key of a call's shapes, as `refused` holds them. */
+  shapesKey(values: readonly NDArray[], shared: readonly TensorSharedVariable[], statics: readonly number[]): string {
+    return JSON.stringify([values.map((v) => v.shape), shared.map((s) => s.currentShape), statics.map((i) => Number(values[i]!.data[0]))]);
+  }
+
+  /** Run the call lazily; its outputs. */
+  async run(values: readonly NDArray[]): Promise<NDArray[]> {
+    const rounds = this.#walk();
+    let next = rounds.next();
+    while (!next.done) next = rounds.next((await next.value.runStage(values)) as NDArray[]);
+    return (await next.value.runStage(values)) as NDArray[];
+  }
+
+  /** Run the call lazily, synchronously; its outputs. */
+  runSync(values: readonly NDArray[]): NDArray[] {
+    const rounds = this.#walk();
+    let next = rounds.next();
+    while (!next.done) next = rounds.next(next.value.callSync(...values) as NDArray[]);
+    return next.value.callSync(...values) as NDArray[];
+  }
+
+  /** Free every function's programs. */
+  dispose(): void {
+    for (const r of this.#rounds.values()) r.fn.dispose();
+    this.#rounds.clear();
+  }
+
+  /** Yields each round's conditions function and takes their values; returns the function of the branches taken. */
+  *#walk(): Generator<CompiledFunction, CompiledFunction, NDArray[]> {
+    let key = '';
+    for (;;) {
+      const round = this.#round(key);
+      if (!round.selects.length) return round.fn;
+      const values = yield round.fn;
+      const taken = round.conditions.map((_, i) => Number(values[i]!.data[0]) !== 0); // C's truthiness, as the select's: NaN is true
+      key += taken.map((t) => (t ? 'T' : 'F')).join('') + '/';
+    }
+  }
+
+  #round(key: string): Round {
+    const have = this.#rounds.get(key);
+    if (have) return have;
+    let graph = this.graph;
+    if (key) {
+      // the previous round's graph, with each select it decided replaced by the branch taken
+      const cut = key.slice(0, -1).lastIndexOf('/') + 1;
+      const prev = this.#round(key.slice(0, cut));
+      const taken = key.slice(cut, -1);
+      const thenTaken = (n: Apply): boolean => taken[prev.conditions.indexOf(n.inputs[0]!)] === 'T';
+      graph = cloneReplace(prev.graph, new Map(prev.selects.map((n) => [n.outputs[0]!, thenTaken(n) ? n.inputs[1]! : unchecked(n.inputs[2]!)])));
+    }
+    const nodes = toposort(graph);
+    const reached = reachedOutsideBranches(graph, nodes);
+    const selects = nodes.filter((n) => n.op instanceof IfElseSelect && reached.has(n));
+    const options = { onUnusedInput: 'ignore', noDefaultUpdates: true } as const;
+    const conditions = [...new Set(selects.map((n) => n.inputs[0]!))];
+    const n = this.outputCount;
+    const updates = this.updated.map((s, i): [TensorSharedVariable, TensorVariable] => [s, graph[n + i]!]);
+    // the conditions' function commits nothing: the last one does, once every claim it checks holds
+    const fn = selects.length
+      ? this.compile(this.inputs, conditions, { ...options, name: 'ifelse conditions' })
+      : this.compile(this.inputs, graph.slice(0, n), { ...options, noDefaultUpdates: this.noDefaultUpdates, updates, name: 'branches taken' });
+    const round: Round = { graph, selects, conditions, fn };
+    this.#rounds.set(key, round);
+    return round;
+  }
+}
