@@ -11,7 +11,10 @@
  * back), each ifelse is replaced by the branch it takes, and the graph so
  * made (a function of its own, its claims those of the branches taken) is
  * called, raising a taken branch's claim with its own message. An ifelse
- * inside a taken branch is decided the same way, a round later. Nothing is
+ * inside a taken branch is decided the same way, a round later, and one in
+ * an opFromGraph's body as one outside it (the body inlined). One in a
+ * scan's step is not: the step's claims are checked once for every step
+ * (shape-claims.ts), and its conditions differ from step to step. Nothing is
  * committed before the last function runs, so a call that raises changes no
  * shared variable. The functions are compiled once per combination of
  * conditions, and keep their programs per shapes as any function.
@@ -25,9 +28,9 @@
  */
 import { cloneReplace } from '../core/clone.js';
 import type { NDArray } from '../core/ndarray.js';
-import type { Apply, Op } from '../core/op.js';
+import { constant, type Apply, type Op } from '../core/op.js';
 import type { TensorSharedVariable } from '../core/shared.js';
-import type { TensorVariable } from '../core/variable.js';
+import { TensorConstant, type TensorVariable } from '../core/variable.js';
 import { toposort } from '../kernel/schedule.js';
 import { BranchShapeCheck, IfElseSelect } from '../ops/ifelse-select.js';
 import { OpFromGraph } from '../ops/op-from-graph.js';
@@ -77,6 +80,20 @@ function unchecked(branch: TensorVariable): TensorVariable {
   return v;
 }
 
+/** The graph with every opFromGraph node replaced by its body: the ifelses inside one are decided too. One node at a time, so a node's inputs stay the graph's own. */
+function inlineOpFromGraphs(graph: readonly TensorVariable[]): readonly TensorVariable[] {
+  let outs = graph;
+  for (;;) {
+    const node = toposort(outs).find((n) => n.op instanceof OpFromGraph);
+    if (!node) return outs;
+    const op = node.op as OpFromGraph;
+    // a weak constant (a number literal) would compute in other dtypes than the op's inputs have
+    const args = node.inputs.map((v) => (v instanceof TensorConstant && v.weak ? constant(v.value) : v));
+    const body = cloneReplace(op.outputs, new Map(op.inputs.map((p, i) => [p, args[i]!])));
+    outs = cloneReplace(outs, new Map(node.outputs.map((o, i) => [o, body[i]!])));
+  }
+}
+
 /**
  * A round of a lazy call: its graph, the ifelse selects the outputs read
  * outside any branch and their conditions, and the function computing
@@ -91,6 +108,7 @@ interface Round {
 
 export class LazyBranches {
   #branchOnly: Set<Op> | undefined;
+  #inlined: readonly TensorVariable[] | undefined;
   /** The calls' shapes (and static inputs' values) whose program a branch's claim refused: their calls run lazily at once. */
   readonly refused = new Set<string>();
   /** The rounds met, by the conditions' values decided before them. */
@@ -108,7 +126,12 @@ export class LazyBranches {
 
   /** Whether `error` is a shape claim that only ifelse branches read: the call then runs lazily. */
   takes(error: unknown): boolean {
-    return error instanceof ShapeClaimError && (this.#branchOnly ??= branchOnlyChecks(this.graph)).has(error.op);
+    return error instanceof ShapeClaimError && (this.#branchOnly ??= branchOnlyChecks(this.#graph())).has(error.op);
+  }
+
+  /** The graph, its opFromGraph nodes inlined. */
+  #graph(): readonly TensorVariable[] {
+    return (this.#inlined ??= inlineOpFromGraphs(this.graph));
   }
 
   /** The key of a call's shapes, as `refused` holds them. */
@@ -153,7 +176,7 @@ export class LazyBranches {
   #round(key: string): Round {
     const have = this.#rounds.get(key);
     if (have) return have;
-    let graph = this.graph;
+    let graph = this.#graph();
     if (key) {
       // the previous round's graph, with each select it decided replaced by the branch taken
       const cut = key.slice(0, -1).lastIndexOf('/') + 1;

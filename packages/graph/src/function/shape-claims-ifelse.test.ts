@@ -107,6 +107,25 @@ describe('a shape claim under an ifelse branch', () => {
     expect((f.sync(1, filled(2, 3)) as sym.NDArray).toArray()).toEqual([[6, 6], [6, 6]]);
   });
 
+  it.each(MODES)("%s: under a branch inside an opFromGraph's body, decided as one outside it", (mode) => {
+    const [cc, a] = [T.dscalar('cc'), T.dmatrix('a')];
+    const op = sym.opFromGraph([cc, a], [sym.ifelse(cc, T.specifyShape(a, [2, 2]).sum(), a.max())]);
+    const c = T.dscalar('c');
+    const x = T.dmatrix('x');
+    const f = sym.function([c, x], (op(c, x) as V[])[0]!, { mode });
+    expect(num(f.sync(0, filled(3, 2)))).toBe(2);
+    expect(() => f.sync(1, filled(3))).toThrow('specifyShape: a has shape (3, 3), but the shape specified is (2, 2)');
+  });
+
+  it("inside a scan's step, a claim under a branch is checked at every call (the step's claims are checked once, for every step)", () => {
+    const c = T.dscalar('c');
+    const x = T.dmatrix('x');
+    const [ys] = sym.scan((row: V, cond: V) => sym.ifelse(cond, T.specifyShape(row, [2]).sum(), row.max()), { sequences: x, nonSequences: c });
+    const f = sym.function([c, x], ys as V);
+    expect(() => f.sync(0, filled(3))).toThrow('specifyShape: x[t] has shape (3,), but the shape specified is (2,)');
+    expect((f.sync(0, f64([[1, 2], [3, 4]])) as sym.NDArray).toArray()).toEqual([2, 4]);
+  });
+
   it('a failed call changes no shared variable; a claim that holds costs no kernel (FAST_RUN)', () => {
     const c = T.dscalar('c');
     const x = T.dmatrix('x');
