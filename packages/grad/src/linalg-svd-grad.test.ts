@@ -83,13 +83,24 @@ describe('against NumPy, and where the gradient is not defined', () => {
     expect(Array.from(throughU!.data).some((v) => !Number.isFinite(v))).toBe(true);
     expect(Array.from(throughPinv!.data).some((v) => !Number.isFinite(v))).toBe(true);
   });
-  it('a zero singular value: the nuclear norm gets a subgradient (0 for its share); a non-square A through U gets infinities', async () => {
+  it('a zero singular value: the nuclear norm gets a subgradient (0 for its share); through U, NaN or inf, for a non-square A and a square one', async () => {
     const a = T.dmatrix('a');
     // rank 1, 3 x 2: s = [5, 0]
     const rank1 = [[3, 0], [4, 0], [0, 0]];
-    const [nuc, throughU] = await run([grad(T.nlinalg.norm(a, 'nuc'), a), grad(T.sum(T.nlinalg.svd(a, { fullMatrices: false })[0].mul(T.arange(2))), a)], a, rank1);
+    const throughU = (x: sym.TensorVariable) => grad(T.sum(T.nlinalg.svd(x, { fullMatrices: false })[0].mul(T.arange(T.shapeI(x, 1)))), a);
+    const [nuc, tall] = await run([grad(T.nlinalg.norm(a, 'nuc'), a), throughU(a)], a, rank1);
     Array.from(nuc!.data).forEach((v, e) => expect(v).toBeCloseTo([0.6, 0, 0.8, 0, 0, 0][e]!, 14));
-    expect(Array.from(throughU!.data).some((v) => !Number.isFinite(v))).toBe(true);
+    expect(Array.from(tall!.data).some((v) => !Number.isFinite(v))).toBe(true);
+    // square, s = [1, 0] exactly: sym's second column of U is 0 (without the NaN the gradient came out 0, finite)
+    for (const x of [a, T.specifyShape(a, [2, 2])]) {
+      const [square] = await run([throughU(x)], a, [[1, 0], [0, 0]]);
+      expect(Array.from(square!.data).every((v) => Number.isNaN(v))).toBe(true);
+    }
+  });
+  it('a nearly singular square A (s_min ~ 1e-16) of unknown shape: U and V^T right (the non-square terms, rounding over s_min, are left out when it runs)', async () => {
+    const a = [[2, 0, 1], [0, 1, 1], [2, 1, 2]];
+    await verifyGrad((x) => T.sum(T.abs(T.nlinalg.svd(x, { fullMatrices: false })[0]).mul(T.arange(9).reshape([3, 3]))), [a]);
+    await verifyGrad((x) => T.sum(T.abs(T.nlinalg.svd(x, { fullMatrices: false })[2]).mul(T.arange(9).reshape([3, 3]))), [a]);
   });
   it("full_matrices=true through U or V^T's added columns is refused naming the option; through s alone it is given", async () => {
     const a = T.dmatrix('a');

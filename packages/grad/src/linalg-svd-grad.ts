@@ -11,14 +11,17 @@
  *   gA = U [(F o (U^T gU - gU^T U)) S + diag(gs) + S (F o (V^T gV - gV^T V))] V^T
  *        + (I_m - U U^T) gU S^-1 V^T + U S^-1 gV^T (I_n - V V^T),
  *   the last two terms (a non-square A's) left out where U, resp. V, is
- *   statically square (they are zero there).
+ *   square: they are zero there, but rounding's 1e-16 over a nearly
+ *   singular A's smallest s would not be (decided when the function runs
+ *   unless the shape is static).
  *
  * Where it is not defined, it says so with infinities and NaN, as
  * PyTensor's and JAX's, rather than a finite number: through U or V,
- * repeated singular values make F infinite, and a zero singular value
- * makes S^-1 infinite in the non-square terms. Through s alone it is
- * finite everywhere (at a zero singular value, whose column of sym's U is
- * 0, that value's share is 0: a subgradient of the nuclear norm there).
+ * repeated singular values make F infinite, and a singular value of
+ * exactly 0 (whose u_k, v_k may each flip sign) gives NaN. Through s
+ * alone it is finite everywhere (at a zero singular value, whose column
+ * of sym's U is 0, that value's share is 0: a subgradient of the nuclear
+ * norm there).
  *
  * full_matrices=true: the last m - k columns of a full U (n - k rows of a
  * full V^T) are not unique, so no gradient flows through them: one is
@@ -51,6 +54,7 @@ export function svdGrad({ node, x: [a], gzs, nb }: GradContext): InputGrad[] {
   let [U, s, Vh] = node.outputs as [TensorVariable, TensorVariable, TensorVariable];
   const [gU, gs, gVh] = gzs;
   const [m, n] = a!.staticShape;
+  const k = T.shapeI(s, 0);
   if (op.fullMatrices) {
     // full U is m x m, of which the first k columns are thin U (V^T likewise, by rows)
     const refused = gU && !atMost(m ?? null, n ?? null) ? 'U' : gVh && !atMost(n ?? null, m ?? null) ? 'V^T' : undefined;
@@ -61,33 +65,38 @@ export function svdGrad({ node, x: [a], gzs, nb }: GradContext): InputGrad[] {
         },
       ];
     }
-    const k = T.shapeI(s, 0);
     U = U.get(T.slice(), T.slice(null, k));
     Vh = Vh.get(T.slice(null, k), T.slice());
   }
   if (!gU && !gVh) return [throughValues(U, gs!, Vh, nb)];
   const like = (gU ?? gVh)!;
-  const I = T.eye(T.shapeI(s, 0), null, 0, like.dtype);
+  const I = T.eye(k, null, 0, like.dtype);
   const s2 = T.sqr(s);
   // 1 / (s_j^2 - s_i^2) off the diagonal (infinite where two are equal); the diagonal's 0 / 0 never computed
   const diff = T.dimshuffle(s2, ['x', 0]).sub(T.dimshuffle(s2, [0, 'x']));
   const F = T.switch_(I, 0, T.trueDiv(1, T.switch_(I, 1, diff)));
   const inverse = T.trueDiv(1, s);
   const terms: TensorVariable[] = [];
+  // a term of a non-square A only: where U (V) is square it is zero, but rounding's 1e-16 times the 1 / s of a nearly
+  // singular A would be a finite wrong number, so a square one (known only when the function runs) takes 0 instead
+  const ifWider = (length: TensorVariable, term: TensorVariable): TensorVariable => T.switch_(T.gt(length, k), term, 0);
   let inner: TensorVariable | undefined = gs ? T.dimshuffle(gs, [...range(nb + 1), 'x']).mul(I) : undefined;
   const add = (t: TensorVariable): void => void (inner = inner ? inner.add(t) : t);
   if (gU) {
     const UtgU = lmul(U.T, gU);
     add(byColumns(UtgU.sub(mT(UtgU)).mul(F), s));
     // (I - U U^T) gU S^-1 V^T: zero where U is square
-    if (!atMost(m ?? null, n ?? null)) terms.push(T.dot(byColumns(gU.sub(lmul(U, UtgU)), inverse), Vh));
+    if (!atMost(m ?? null, n ?? null)) terms.push(ifWider(T.shapeI(U, 0), T.dot(byColumns(gU.sub(lmul(U, UtgU)), inverse), Vh)));
   }
   if (gVh) {
     // gV^T V = gVh Vh^T, so V^T gV - gV^T V is its transpose minus itself
     const gVtV = T.dot(gVh, Vh.T);
     add(byRows(mT(gVtV).sub(gVtV).mul(F), s));
     // U S^-1 gV^T (I - V V^T) = U S^-1 (gVh - gVh Vh^T Vh): zero where V is square
-    if (!atMost(n ?? null, m ?? null)) terms.push(lmul(byColumns(U, inverse), gVh.sub(T.dot(gVtV, Vh))));
+    if (!atMost(n ?? null, m ?? null)) terms.push(ifWider(T.shapeI(Vh, 1), lmul(byColumns(U, inverse), gVh.sub(T.dot(gVtV, Vh)))));
   }
-  return [terms.reduce((sum, t) => sum.add(t), lmul(U, T.dot(inner!, Vh)))];
+  // at a singular value of exactly 0 the pair u_k, v_k has no derivative (each may flip sign on its own): NaN says so
+  // where no 1 / s term does (a square A; sym's u_k there is 0, which would give a finite number)
+  const undefinedAtZero = T.cast(T.switch_(T.any(T.eq(s, 0)), NaN, 0), like.dtype);
+  return [terms.reduce((sum, t) => sum.add(t), lmul(U, T.dot(inner!.add(undefinedAtZero), Vh)))];
 }

@@ -159,7 +159,9 @@ function compositions(dtype: DType): OpCase[] {
  * SVD of A: U diag(gs) V^T through s alone, and with F[i, j] =
  * 1 / (s_j^2 - s_i^2) off the diagonal, U [(F o (U^T gU - gU^T U)) S +
  * diag(gs) + S (F o (V^T gV - gV^T V))] V^T plus, where U (V) is not
- * square, (I - U U^T) gU S^-1 V^T (U S^-1 gV^T (I - V V^T)).
+ * square when the function runs (a switch on the lengths),
+ * (I - U U^T) gU S^-1 V^T (U S^-1 gV^T (I - V V^T)); NaN is added to the
+ * bracket where a singular value is exactly 0 (a switch on any(s == 0)).
  */
 function svdGradient(a: TensorVariable, gU: TensorVariable, gs: TensorVariable, gVh: TensorVariable, tall: boolean): [TensorVariable, TensorVariable] {
   const [U, s, Vh] = T.nlinalg.svd(a, { fullMatrices: false });
@@ -172,9 +174,13 @@ function svdGradient(a: TensorVariable, gU: TensorVariable, gs: TensorVariable, 
   const inverse = T.trueDiv(1, s);
   const UtgU = T.dot(U.T, gU);
   const gVtV = T.dot(gVh, Vh.T);
+  const undefinedAtZero = T.cast(T.switch_(T.any(T.eq(s, 0)), NaN, 0), gU.dtype);
   const inner = T.dimshuffle(gs, [0, 'x']).mul(I).add(byColumns(UtgU.sub(UtgU.T).mul(F), s)).add(byRows(gVtV.T.sub(gVtV).mul(F), s));
-  const main = T.dot(U, T.dot(inner, Vh));
-  const extra = tall ? T.dot(byColumns(gU.sub(T.dot(U, UtgU)), inverse), Vh) : T.dot(byColumns(U, inverse), gVh.sub(T.dot(gVtV, Vh)));
+  const main = T.dot(U, T.dot(inner.add(undefinedAtZero), Vh));
+  const k = T.shapeI(s, 0);
+  const extra = tall
+    ? T.switch_(T.gt(T.shapeI(U, 0), k), T.dot(byColumns(gU.sub(T.dot(U, UtgU)), inverse), Vh), 0)
+    : T.switch_(T.gt(T.shapeI(Vh, 1), k), T.dot(byColumns(U, inverse), gVh.sub(T.dot(gVtV, Vh))), 0);
   return [T.dot(byColumns(U, gs), Vh), main.add(extra)];
 }
 

@@ -234,8 +234,8 @@ export interface SVDOptions {
  * (PyTensor's gradient; Theano's SVD had none): through s always, through U
  * and Vh of the thin SVD (`fullMatrices: false`), or of a full one only on
  * a side that is statically square; through U or Vh it is infinite or NaN
- * where singular values repeat (or one is 0 and A is not known to be
- * square). Scaled as qr is near the ends of the float range.
+ * where singular values repeat or one is exactly 0. Scaled as qr is near
+ * the ends of the float range.
  */
 export function svd(a: TensorLike, options: SVDOptions & { readonly computeUv: false }): TensorVariable;
 export function svd(a: TensorLike, options?: SVDOptions): [TensorVariable, TensorVariable, TensorVariable];
