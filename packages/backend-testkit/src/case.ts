@@ -27,6 +27,11 @@ export interface CaseGraph {
   values(rng: Rng): NDArray[];
   /** Several calls of the compiled function, for graphs whose value moves between calls (random variables); default one call. */
   readonly calls?: CaseCalls;
+  /**
+   * The reference raises on these inputs (NumPy's IndexError of an index
+   * out of range): the call must raise the same error, word for word.
+   */
+  readonly raises?: true;
 }
 
 /**
@@ -89,6 +94,7 @@ function describeInputs(g: CaseGraph, values: readonly NDArray[]): string {
 export async function runCase(c: OpCase, ctx: CaseContext): Promise<void> {
   const g = c.graph;
   const values = g.values(caseRng(ctx.seed, c.name));
+  if (g.raises) return runRaising(c, values, ctx);
   const calls = g.calls;
   calls?.start?.();
   const count = calls?.count ?? 1;
@@ -112,6 +118,32 @@ export async function runCase(c: OpCase, ctx: CaseContext): Promise<void> {
           throw new Error(`${(e as Error).message}\nwith inputs (seed ${ctx.seed}):\n${describeInputs(g, values)}`);
         }
       });
+    }
+  } finally {
+    f.compiled.dispose();
+  }
+}
+
+/** A case whose reference raises: the backend's call raises the same message (`CaseGraph.raises`). */
+async function runRaising(c: OpCase, values: readonly NDArray[], ctx: CaseContext): Promise<void> {
+  const g = c.graph;
+  let expected: Error | undefined;
+  try {
+    evaluateReference(g.outputs, new Map(g.inputs.map((v, i) => [v, values[i]!])));
+  } catch (e) {
+    expected = e as Error;
+  }
+  if (!expected) throw new Error(`${c.name}: the case says the reference raises, and it computed the outputs`);
+  const f = sym.function([...g.inputs], [...g.outputs], { ...ctx.functionOptions, device: ctx.device });
+  try {
+    let got: Error | undefined;
+    try {
+      await f(...values);
+    } catch (e) {
+      got = e as Error;
+    }
+    if (got?.message !== expected.message) {
+      throw new Error(`${c.name}: expected the call to raise\n  ${expected.message}\n${got ? `it raised\n  ${got.message}` : 'it returned values'}\nwith inputs (seed ${ctx.seed}):\n${describeInputs(g, values)}`);
     }
   } finally {
     f.compiled.dispose();

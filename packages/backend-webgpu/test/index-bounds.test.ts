@@ -2,7 +2,8 @@
  * An index out of range on WebGPU: NumPy's IndexError before the call's
  * first kernel (its values are checked on the host, no readback), so a
  * failed training step leaves the shared variables on the device as they
- * were; a computed index is clamped by the kernels as on the CPU.
+ * were; a computed index is checked by a kernel whose flag the call reads
+ * before committing, so a failed step leaves them as they were too.
  */
 import { describe, expect, it } from 'vitest';
 import { grad } from '@sym/grad';
@@ -23,7 +24,7 @@ describe('index bounds on webgpu', () => {
     await expect(step(i32([[0, 1], [3, 1]]))).rejects.toThrow('emb[ids]: index 3 (ids[1, 0]) is out of bounds for axis 0 with size 3, indexing emb of shape (3, 2)');
     expect((await emb.getValueAsync()).toArray()).toEqual(before);
   });
-  it('a label past the classes in the negative log-likelihood and its gradient; a computed index is clamped', async () => {
+  it('a label past the classes in the negative log-likelihood and its gradient; a computed index past its axis, checked by a kernel', async () => {
     const z = T.fmatrix('z');
     const y = T.ivector('y');
     const cost = T.neg(T.mean(T.log(T.nnet.softmax(z)).get(T.arange(T.shapeI(y, 0)), y)));
@@ -33,7 +34,19 @@ describe('index bounds on webgpu', () => {
     expect(c!.data[0]).toBeCloseTo(0.4076059644443804, 5);
     await expect(f(Z, i32([2, 3]))).rejects.toThrow('index 3 (y[1]) is out of bounds for axis 1 with size 3');
     const x = T.fvector('x');
-    const clamped = sym.function([x, y], x.get(T.add(y, 1)), { device: 'webgpu' });
-    expect(Array.from(((await clamped(sym.array([10, 20, 30], { dtype: 'float32' }), i32([2, 0]))) as sym.NDArray).data)).toEqual([30, 20]);
+    const computed = sym.function([x, y], x.get(T.add(y, 1)), { device: 'webgpu' });
+    expect(Array.from(((await computed(sym.array([10, 20, 30], { dtype: 'float32' }), i32([1, -3]))) as sym.NDArray).data)).toEqual([30, 20]);
+    await expect(computed(sym.array([10, 20, 30], { dtype: 'float32' }), i32([2, 0]))).rejects.toThrow("x[(y + 1)]: index 3 ((y + 1)[0]) is out of bounds for axis 0 with size 3, indexing x of shape (3,) (NumPy's IndexError)");
+  });
+  it('a training step scattering through a computed index raises after its kernels ran, leaving the table on the device as it was', async () => {
+    const emb = sym.shared(sym.array([[1, 2], [3, 4], [5, 6]], { dtype: 'float32' }), { name: 'emb' });
+    const ids = T.ivector('ids');
+    const cost = T.mean(T.sqr(T.sum(emb.get(T.add(ids, 1)), { axis: 1 })));
+    const [g] = grad(cost, [emb]);
+    const step = sym.function([ids], cost, { device: 'webgpu', updates: [[emb, T.sub(emb, T.mul(0.1, g!))]] });
+    await step(i32([0, -2]));
+    const before = (await emb.getValueAsync()).toArray();
+    await expect(step(i32([0, 2]))).rejects.toThrow('emb[(ids + 1)]: index 3 ((ids + 1)[1]) is out of bounds for axis 0 with size 3, indexing emb of shape (3, 2)');
+    expect((await emb.getValueAsync()).toArray()).toEqual(before);
   });
 });

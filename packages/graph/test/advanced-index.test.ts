@@ -93,14 +93,16 @@ describe('integer arrays among other indices, as NumPy 2.4', () => {
     expect(() => both.sync(X3, i64([5, -1]), i64([0, 3]))).toThrow('x[a, 1, b]: index 5 (a[0]) is out of bounds for axis 0 with size 2');
     expect(() => both.sync(X3, i64([1, -1]), i64([0, 9]))).toThrow('x[a, 1, b]: index 9 (b[1]) is out of bounds for axis 2 with size 4');
   });
-  it('clamps an index computed on the device into its axis (kernels do not raise; its values are not on the host)', () => {
+  it('checks an index computed on the device against its axis (the kernels clamped it): NumPy\'s IndexError', () => {
     const m = T.dmatrix('m');
     const M = sym.array([[0, 1, 2], [3, 4, 5]], { dtype: 'float64' });
-    const cols = sym.function([m, a], m.get(':', T.mul(a, 1)));
-    expect((cols.sync(M, i64([-1, 5, -9])) as sym.NDArray).toArray()).toEqual([[2, 2, 0], [5, 5, 3]]);
-    const both = sym.function([x, a, b], x.get(T.mul(a, 1), 1, T.mul(b, 1)));
-    // x[[5, -1], 1, [0, 9]]: 5 -> 1 on axis 0, 9 -> 3 on axis 2 (not into the next row)
-    expect((both.sync(X3, i64([5, -1]), i64([0, 9])) as sym.NDArray).toArray()).toEqual([16, 19]);
+    const cols = sym.function([m, a], m.get(':', T.maximum(a, a)));
+    expect((cols.sync(M, i64([-1, 2, -3])) as sym.NDArray).toArray()).toEqual([[2, 2, 0], [5, 5, 3]]);
+    expect(() => cols.sync(M, i64([-1, 5, -9]))).toThrow(/index 5 \(.*\[1\]\) is out of bounds for axis 1 with size 3/);
+    const both = sym.function([x, a, b], x.get(T.maximum(a, a), 1, T.maximum(b, b)));
+    // x[[5, -1], 1, [0, 9]]: 5 past axis 0 (the kernels read row 1), 9 past axis 2 (they read 3, not the next row)
+    expect(() => both.sync(X3, i64([5, -1]), i64([0, 3]))).toThrow(/index 5 \(.*\[0\]\) is out of bounds for axis 0 with size 2/);
+    expect(() => both.sync(X3, i64([1, -1]), i64([0, 9]))).toThrow(/index 9 \(.*\[1\]\) is out of bounds for axis 2 with size 4/);
   });
   it('compiles x[idx], x[idx, :] and a matrix\'s x[rows, cols] to their own ops as before; x[:, idx] to one AdvancedSubtensor1 between transposes', () => {
     const m = T.dmatrix('m');

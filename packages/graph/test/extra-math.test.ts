@@ -92,8 +92,9 @@ describe('toOneHot', () => {
     const labels = T.ivector('labels');
     const f = sym.function([labels], T.toOneHot(labels, 4));
     expect(() => f.sync(arr([1, -5], 'int32'))).toThrow(/toOneHot\(labels, 4\): index -5 \(labels\[1\]\) is out of bounds for axis 0 with size 4/);
-    // computed labels are not checked: one out of range gives a row of zeros
-    expect(run([labels], T.toOneHot(labels.add(1), 2, 'int8'), arr([0, 1], 'int32')).toArray()).toEqual([[0, 1], [0, 0]]);
+    // computed labels are checked too, by a kernel (they gave a row of zeros)
+    expect(run([labels], T.toOneHot(labels.add(1), 2, 'int8'), arr([0, -1], 'int32')).toArray()).toEqual([[0, 1], [1, 0]]);
+    expect(() => run([labels], T.toOneHot(labels.add(1), 2, 'int8'), arr([0, 1], 'int32'))).toThrow(/toOneHot\(\(labels \+ 1\), 2\): index 2 \(\(labels \+ 1\)\[1\]\) is out of bounds for axis 0 with size 2/);
     const y = T.ivector('y');
     const k = T.iscalar('k');
     expect(run([y, k], T.toOneHot(y, k, 'float64'), arr([1, 0], 'int32'), sym.array(2, { dtype: 'int32' })).toArray()).toEqual([[0, 1], [1, 0]]);

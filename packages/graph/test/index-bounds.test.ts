@@ -3,7 +3,8 @@
  * are on the host (ops/check-index.ts): a function input, a shared
  * variable's current host value, a constant, or a view of one; checked
  * before the call's first kernel runs, so a failed call writes nothing.
- * Indices computed on the device stay clamped by the kernels.
+ * Indices computed on the device are checked by a kernel whose flag the
+ * call reads before it commits (kernel/index-check-device.ts).
  */
 import { describe, expect, it } from 'vitest';
 import { T, sym } from './helpers.js';
@@ -155,12 +156,28 @@ describe('an index out of range raises, naming the indexing as written, the valu
   });
 });
 
-describe('indices computed on the device stay clamped (kernels do not raise)', () => {
-  it('argmax of a row, arithmetic on an input', () => {
+describe('indices computed on the device are checked by a kernel, before anything is committed', () => {
+  it('arithmetic on an input, argmax of a row (the kernels clamped them)', () => {
     const x = T.dvector('x');
     const idxs = T.ivector('idxs');
     const f = sym.function([x, idxs], x.get(T.add(idxs, 1)));
-    // idxs + 1 = [3, 2]: 3 is clamped to the last element
-    expect((f.sync([10, 20, 30], i32([2, 1])) as sym.NDArray).toArray()).toEqual([30, 30]);
+    expect(() => f.sync([10, 20, 30], i32([2, 1]))).toThrow("x[(idxs + 1)]: index 3 ((idxs + 1)[0]) is out of bounds for axis 0 with size 3, indexing x of shape (3,) (NumPy's IndexError)");
+    expect((f.sync([10, 20, 30], i32([1, -4])) as sym.NDArray).toArray()).toEqual([30, 10]);
+    const s = T.dmatrix('s');
+    const g = sym.function([x, s], x.get(T.argmax(s, 1)));
+    expect(() => g.sync([10, 20], [[0, 0, 1]])).toThrow(/index 2 .* for axis 0 with size 2/);
+  });
+
+  it("a training step whose gradient scatters through a computed index leaves W as it was (sync and async)", async () => {
+    const W = sym.shared(sym.array([[1, 2], [3, 4], [5, 6]], { dtype: 'float64' }), { name: 'W' });
+    const ids = T.ivector('ids');
+    const cost = T.sum(T.sqr(W.get(T.add(ids, 1))));
+    const [g] = grad(cost, [W]);
+    const step = sym.function([ids], cost, { updates: [[W, T.sub(W, T.mul(0.1, g!))]] });
+    step.sync(i32([0, -2]));
+    const before = W.getValue().toArray();
+    expect(() => step.sync(i32([0, 2]))).toThrow('W[(ids + 1)]: index 3 ((ids + 1)[1]) is out of bounds for axis 0 with size 3');
+    await expect(step(i32([-5]))).rejects.toThrow('W[(ids + 1)]: index -4 ((ids + 1)[0]) is out of bounds for axis 0 with size 3');
+    expect(W.getValue().toArray()).toEqual(before);
   });
 });

@@ -54,14 +54,16 @@ describe('x.get: basic indexing, as NumPy', () => {
     // an input's value is checked before the call runs
     expect(() => f.sync(X, 9, 0)).toThrow("x[i]: index 9 (i) is out of bounds for axis 0 with size 4, indexing x of shape (4, 3) (NumPy's IndexError)");
     expect(() => f.sync(X, 0, -9)).toThrow("x[:, j]: index -9 (j) is out of bounds for axis 1 with size 3, indexing x of shape (4, 3) (NumPy's IndexError)");
-    // one computed on the device is clamped inside kernels (as JAX does); the reference raises NumPy's IndexError, so DebugMode reports it
+    // one computed on the device is checked too (the kernels clamped it), in every mode
     const h = sym.function([x, i, j], [x.get(T.maximum(i, i)), x.get(':', T.maximum(j, j))]);
-    expect((h.sync(X, 9, -9) as sym.NDArray[]).map((a) => a.toArray())).toEqual([
+    expect((h.sync(X, 3, -3) as sym.NDArray[]).map((a) => a.toArray())).toEqual([
       [10, 11, 12],
       [1, 4, 7, 10],
     ]);
+    expect(() => h.sync(X, 9, 0)).toThrow(/index 9 \(.*\) is out of bounds for axis 0 with size 4/);
+    expect(() => h.sync(X, 0, -9)).toThrow(/index -9 \(.*\) is out of bounds for axis 1 with size 3/);
     const g = sym.function([x, i], x.get(T.maximum(i, i)), { mode: 'DebugMode' });
-    expect(() => g.sync(X, 9)).toThrow('index 9 is out of bounds for axis 0 with size 4');
+    expect(() => g.sync(X, 9)).toThrow(/index 9 \(.*\) is out of bounds for axis 0 with size 4/);
     // an empty axis has no element to clamp to
     expect(() => sym.function([x, i], x.get(i)).sync(sym.NDArray.zeros([0, 3], 'float64'), 0)).toThrow('index is out of bounds for axis 0 with size 0');
   });
@@ -213,7 +215,7 @@ describe('x[rows, cols]: elements picked by two index vectors (NumPy advanced in
     const v = (sym.function([p, y], nll).sync([[0.5, 0.25, 0.25], [0.1, 0.1, 0.8]], [0, 2]) as sym.NDArray).item();
     expect(v).toBeCloseTo(-(Math.log(0.5) + Math.log(0.8)) / 2, 12);
   });
-  it("refuses an input's index out of its axis, clamps a computed one into that axis (not into the next row), and refuses vectors of two lengths", () => {
+  it("refuses an input's index out of its axis, and a computed one (the kernels clamped it into that axis), and refuses vectors of two lengths", () => {
     const m = T.dmatrix('m');
     const a = T.lvector('a');
     const b = T.lvector('b');
@@ -221,8 +223,9 @@ describe('x[rows, cols]: elements picked by two index vectors (NumPy advanced in
     expect((f.sync([[0, 1, 2], [3, 4, 5]], [0, -1], [2, -3]) as sym.NDArray).toArray()).toEqual([2, 3]);
     expect(() => f.sync([[0, 1, 2], [3, 4, 5]], [0, 1], [3, -4])).toThrow("m[a, b]: index 3 (b[0]) is out of bounds for axis 1 with size 3, indexing m of shape (2, 3) (NumPy's IndexError)");
     expect(() => f.sync([[0, 1, 2], [3, 4, 5]], [0, 2], [0, 0])).toThrow("m[a, b]: index 2 (a[1]) is out of bounds for axis 0 with size 2");
-    const clamped = sym.function([m, a, b], m.get(a, T.maximum(b, b)));
-    expect((clamped.sync([[0, 1, 2], [3, 4, 5]], [0, 1], [3, -4]) as sym.NDArray).toArray()).toEqual([2, 3]);
+    const computed = sym.function([m, a, b], m.get(a, T.maximum(b, b)));
+    expect((computed.sync([[0, 1, 2], [3, 4, 5]], [0, 1], [2, -3]) as sym.NDArray).toArray()).toEqual([2, 3]);
+    expect(() => computed.sync([[0, 1, 2], [3, 4, 5]], [0, 1], [3, -4])).toThrow(/m\[a, maximum\(b, b\)\]: index 3 \(maximum\(b, b\)\[0\]\) is out of bounds for axis 1 with size 3/);
     // NumPy broadcasts a length of 1 here; x.get(rows, cols) of a matrix pairs its vectors one to one unless one's type is broadcastable
     expect(() => f.sync([[0, 1, 2], [3, 4, 5]], [0, 1], [1])).toThrow(
       "get: shape mismatch: the index arrays cannot be broadcast together (NumPy's IndexError): index 0 (a) has shape (2,) and index 1 (b) has shape (1,); x.get(rows, cols) of a matrix pairs them one to one",
@@ -363,7 +366,7 @@ describe('rows by an index vector', () => {
     expect(Math.max(...elementwise.map((k) => size(k.shape)))).toBe(n * row);
     expect(elementwise.filter((k) => size(k.shape) === K * row)).toHaveLength(1 + Math.log2(K));
   });
-  it('clamps computed int64 and uint32 indices in their own dtype (not wrapped through int32 first); refuses an input\'s', () => {
+  it('checks computed int64 and uint32 indices in their own dtype (2 ** 32 + 1 is not 1: not wrapped through int32 first); refuses an input\'s', () => {
     const v = T.dvector('v');
     const i = T.lscalar('i');
     const u = T.tensor('uint32', [], 'u');
@@ -371,9 +374,11 @@ describe('rows by an index vector', () => {
     const computed = (k: sym.TensorVariable) => T.maximum(k, k);
     const f = sym.function([v, i, u, ids], [v.get(computed(i)), v.get(computed(u)), v.get(computed(ids))]);
     const at = (iv: number, uv: number) => (f.sync([10, 11, 12, 13, 14], iv, uv, sym.array([iv, -iv], { dtype: 'int64' })) as sym.NDArray[]).map((a) => a.toArray());
-    expect(at(2 ** 32 + 1, 3e9)).toEqual([14, 14, [14, 10]]);
-    expect(at(2 ** 40, 4294967290)).toEqual([14, 14, [14, 10]]);
-    expect(at(-(2 ** 32) + 1, 1)).toEqual([10, 11, [10, 14]]);
+    expect(at(2, 4)).toEqual([12, 14, [12, 13]]);
+    expect(() => at(2 ** 32 + 1, 1)).toThrow(/index 4294967297 \(.*\) is out of bounds for axis 0 with size 5/);
+    expect(() => at(1, 3e9)).toThrow(/index 3000000000 \(.*\) is out of bounds for axis 0 with size 5/);
+    expect(() => at(1, 4294967290)).toThrow(/index 4294967290 \(.*\) is out of bounds/);
+    expect(() => at(-(2 ** 32) + 1, 1)).toThrow(/index -4294967295 \(.*\) is out of bounds/);
     const g = sym.function([v, i, u, ids], [v.get(i), v.get(u), v.get(ids)]);
     const call = (iv: number, uv: number, idv: number) => g.sync([10, 11, 12, 13, 14], iv, uv, sym.array([0, idv], { dtype: 'int64' }));
     expect(() => call(2 ** 32 + 1, 0, 0)).toThrow('v[i]: index 4294967297 (i) is out of bounds for axis 0 with size 5');

@@ -112,14 +112,16 @@ describe('the lowering of inc with scatter-add kernels', () => {
 });
 
 describe('inc with and without scatter-add kernels', () => {
-  it("clamps out-of-range computed indices into the rows alike (perform raises IndexError); an input's raises before the call", () => {
+  it("raises NumPy's IndexError for an out-of-range index, computed (checked by a kernel) or an input's (before the call), with and without scatter-add kernels", () => {
     const x = T.dvector('x');
     const y = T.dvector('y');
     const ids = T.ivector('ids');
     const args = [sym.array([0, 0, 0], { dtype: 'float64' }), sym.array([1, 2, 4, 8], { dtype: 'float64' }), sym.array([3, 9, -4, -9], { dtype: 'int32' })];
     for (const device of ['cpu', 'cpu-scan']) {
-      // computed on the device (not on the host before the call): the kernels clamp it
-      expect((sym.function([x, y, ids], T.incSubtensor(x.get(T.maximum(ids, ids)), y), { device }).sync(...args) as sym.NDArray).toArray(), device).toEqual([12, 0, 3]);
+      // computed on the device: checked by a kernel before the call commits (the kernels clamped it)
+      expect(() => sym.function([x, y, ids], T.incSubtensor(x.get(T.maximum(ids, ids)), y), { device }).sync(...args), device).toThrow(/index 3 \(.*\[0\]\) is out of bounds for axis 0 with size 3/);
+      const inRange = [args[0]!, args[1]!, sym.array([2, 0, -1, -3], { dtype: 'int32' })];
+      expect((sym.function([x, y, ids], T.incSubtensor(x.get(T.maximum(ids, ids)), y), { device }).sync(...inRange) as sym.NDArray).toArray(), device).toEqual([10, 0, 5]);
       expect(() => sym.function([x, y, ids], T.incSubtensor(x.get(ids), y), { device }).sync(...args), device).toThrow('x[ids]: index 3 (ids[0]) is out of bounds for axis 0 with size 3');
     }
   });

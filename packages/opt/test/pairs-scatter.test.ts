@@ -78,10 +78,10 @@ describe('pairs_scatter_elementwise', () => {
   it('takes every form of increment: a scalar, a length-1 broadcastable vector, a vector of another float dtype', async () => {
     const m = T.dmatrix('m');
     const cols = T.lvector('cols');
-    // columns computed on the device (not checked before the call: an input's 7 is NumPy's IndexError) are clamped alike
+    // columns computed on the device (checked by a kernel, as an input's are before the call), negative ones from the end
     const picked = m.get(T.arange(m.shape[0]), T.maximum(cols, cols));
     const mv = logits(5, 3);
-    const colsv = [2, -1, 7, -9, 0];
+    const colsv = [2, -1, 1, -3, 0];
     const scalar = await compare([m, cols], [T.incSubtensor(picked, T.constant(1.5, { dtype: 'float64' }))], [mv, colsv]);
     const one = T.tensor('float32', [true], 'one');
     const single = await compare([m, cols, one], [T.incSubtensor(picked, one)], [mv, colsv, [0.1]]);
@@ -91,9 +91,11 @@ describe('pairs_scatter_elementwise', () => {
       expect(r.after).toBe(false);
       expect(r.differing).toBe(0);
     }
-    // row 3's column -9 clamps to 0; row 4's float32 0.1 is added as a float64
+    // row 3's column -3 is 0; row 4's float32 0.1 is added as a float64
     expect(each.values[0]!.data[9]).toBe(mv[3]![0]! + 4);
     expect(each.values[0]!.data[12]).toBe(mv[4]![0]! + Math.fround(0.1));
+    // a column past the matrix is NumPy's IndexError, with the rewrite and without
+    await expect(compare([m, cols], [T.incSubtensor(picked, T.constant(1.5, { dtype: 'float64' }))], [mv, [2, -1, 7, -9, 0]])).rejects.toThrow(/index 7 \(.*\[2\]\) is out of bounds for axis 1 with size 3/);
   });
 
   it('keeps the scatter when the rows are not arange over the matrix rows', async () => {

@@ -14,6 +14,7 @@ import { opFromGraphCases } from './op-from-graph.js';
 import { ifelseCases } from './ifelse.js';
 import { customOpCases } from './custom-op.js';
 import { indexingCases } from './indexing.js';
+import { computedIndexCases } from './computed-indices.js';
 import { convCases } from './conv.js';
 import { scanCases } from './scan.js';
 import { dataDependentCases } from './data-dependent.js';
@@ -32,7 +33,7 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile' | 'ir'>]: (dtypes:
   softmax: softmaxCases,
   cast: castCases,
   composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes), ...opFromGraphCases(dtypes), ...ifelseCases(dtypes), ...customOpCases(dtypes), ...theanoExtraCases(dtypes)],
-  indexing: (dtypes) => [...indexingCases(dtypes), ...dataDependentCases(dtypes)],
+  indexing: (dtypes) => [...indexingCases(dtypes), ...computedIndexCases(dtypes), ...dataDependentCases(dtypes)],
   scan: scanCases,
   random: randomCases,
   sort: sortCases,

@@ -40,7 +40,8 @@ export class FunctionPrograms {
     if (keepAll) return withoutShapeOnlyChecks(program);
     if (!optimizer?.optimizeProgram) return program;
     // the checking modes look at values after the run, and a failed check must leave the shared variables as they were
-    if (backend?.overwrites) program = { ...program, inPlace: { candidates: this.#updateSlots(), overwrites: backend.overwrites.bind(backend) } };
+    // so must a computed index found out of range after the kernels ran (index-check-device.ts): no update in place then
+    if (backend?.overwrites && !program.indexFlags) program = { ...program, inPlace: { candidates: this.#updateSlots(), overwrites: backend.overwrites.bind(backend) } };
     return optimizer.optimizeProgram(program, fg.mode, fg.optimizerOptions);
   }
 

@@ -1,7 +1,8 @@
 /**
  * One call of a compiled function on the device, once its plan is found:
  * the arguments and random draws uploaded and bound into the launches,
- * the kernels run (timed when profiled), the values checked in the
+ * the kernels run (timed when profiled), the flags of the indices kernels
+ * computed read (index-check-device.ts), the values checked in the
  * checking modes, the outputs read, then the updates committed.
  */
 import type { Backend, DeviceBuffer, Launch } from '../core/backend.js';
@@ -12,6 +13,7 @@ import { fromTyped, type NDArray } from '../core/ndarray.js';
 import { checkCallIndices, emptyUnlaunched, type Plan } from './plan.js';
 import { now, runProfiled, runProfiledSync, type FunctionProfile, type KernelTiming } from './profile.js';
 import type { TensorVariable } from '../core/variable.js';
+import { flaggedIndexError } from '../kernel/index-check-device.js';
 
 /** A call's profile, and whether the call is one program of a staged function's call (counted by that function). */
 export interface RunProfile {
@@ -36,6 +38,15 @@ export async function runPlan(fg: FunctionGraph, backend: Backend, plan: Plan, v
   if (profile) ({ wall: kernels, timing } = await runProfiled(backend, plan.launches, (plan.counters ??= profile.program(plan.program))));
   else backend.run(plan.launches as readonly Launch[]);
   const t3 = profile ? now() : 0;
+  // computed indices the kernels checked: read before anything is committed
+  for (const f of plan.program.indexFlags ?? []) {
+    const at = (await backend.read(plan.buffers[plan.program.outputs[f.output]!.buffer]!))[0]!;
+    if (at < f.size) {
+      const host = new Map<number, ArrayLike<number>>();
+      for (const id of plan.sharedSlots) host.set(id, await backend.read(plan.buffers[id]!));
+      throw flaggedIndexError(f, at, inputValues(fg, plan, values, host));
+    }
+  }
   const check = checksOf(fg);
   if (check) {
     const host = new Map<number, ArrayLike<number>>();
@@ -61,6 +72,14 @@ export function runPlanSync(fg: FunctionGraph, backend: Backend, plan: Plan, val
   const kernels = profile ? runProfiledSync(backend, plan.launches, (plan.counters ??= profile.program(plan.program))) : undefined;
   if (!profile) backend.run(plan.launches as readonly Launch[]);
   const t4 = profile ? now() : 0;
+  for (const f of plan.program.indexFlags ?? []) {
+    const at = backend.readSync!(plan.buffers[plan.program.outputs[f.output]!.buffer]!)[0]!;
+    if (at < f.size) {
+      const host = new Map<number, ArrayLike<number>>();
+      for (const id of plan.sharedSlots) host.set(id, backend.readSync!(plan.buffers[id]!));
+      throw flaggedIndexError(f, at, inputValues(fg, plan, values, host));
+    }
+  }
   const check = checksOf(fg);
   if (check) {
     const host = new Map<number, ArrayLike<number>>();

@@ -20,7 +20,7 @@ import { IfElseSelect, readsShapeOnly } from '../ops/ifelse-select.js';
 import type { TensorVariable } from '../core/variable.js';
 import type { Program } from './schedule.js';
 
-type Need = 'value' | 'shape';
+export type Need = 'value' | 'shape';
 
 /**
  * What the outputs need of each node's results (`nodes`: the outputs'
@@ -52,7 +52,7 @@ export function outputNeeds(outputs: readonly TensorVariable[], nodes: readonly 
 export const fillsShapeOf = (node: Apply, i: number): boolean => i === 0 && node.op.kind === 'Elemwise' && (node.op as { scalarOp?: string }).scalarOp === 'second';
 
 /** Record that the lowering of `nodes` (the node being lowered) asked for `check`. */
-export function askedBy(by: Map<IndexCheck, Apply[]>, check: IndexCheck, nodes: readonly Apply[]): void {
+export function askedBy<C extends object>(by: Map<C, Apply[]>, check: C, nodes: readonly Apply[]): void {
   const have = by.get(check);
   if (have) have.push(...nodes);
   else if (nodes.length) by.set(check, [...nodes]);
@@ -64,7 +64,7 @@ export function askedBy(by: Map<IndexCheck, Apply[]>, check: IndexCheck, nodes: 
  * a check that guards a read needed for its shape alone is marked
  * `shapesOnly`. A check no node is recorded for stays as it is.
  */
-export function liveIndexChecks<C extends IndexCheck>(checks: readonly C[], askedBy: ReadonlyMap<IndexCheck, readonly Apply[]>, need: ReadonlyMap<Apply, Need>): C[] {
+export function liveIndexChecks<C extends IndexCheck>(checks: readonly C[], askedBy: ReadonlyMap<object, readonly Apply[]>, need: ReadonlyMap<Apply, Need>): C[] {
   const live: C[] = [];
   for (const c of checks) {
     const nodes = askedBy.get(c);
@@ -77,6 +77,19 @@ export function liveIndexChecks<C extends IndexCheck>(checks: readonly C[], aske
     else if (needs.includes('shape')) live.push({ ...c, shapesOnly: true });
   }
   return live;
+}
+
+/**
+ * The device checks of computed indices (index-check-device.ts) that run:
+ * those guarding a read whose value the outputs need outside an ifelse's
+ * branches; a read needed for its length alone is not checked on the
+ * device (FAST_RUN does not compute it; the other modes do not check it).
+ */
+export function liveIndexFlags<F extends object>(flags: readonly F[], askedBy: ReadonlyMap<object, readonly Apply[]>, need: ReadonlyMap<Apply, Need>): F[] {
+  return flags.filter((f) => {
+    const nodes = askedBy.get(f);
+    return !nodes || nodes.some((n) => need.get(n) === 'value');
+  });
 }
 
 /** `program` without the checks of reads needed for their shapes alone: where the reads' kernels are dropped (opt's drop_dead), or not compared (the checking modes). */

@@ -117,7 +117,8 @@ export interface LowerContext {
    * they are on the host: now for a constant or a value the program is
    * made with, by the function before each call for a view of one of its
    * inputs or a cheap computation from them (`variable`, ops/host-index.ts);
-   * not at all for other values kernels compute.
+   * by a kernel whose flag the call reads before it commits, for other
+   * values kernels compute (kernel/index-check-device.ts).
    */
   checkIndex?(idx: TensorView, n: number, xShape: readonly number[], describe: IndexErrorText, variable?: TensorVariable, nonNegative?: boolean): void;
 }

@@ -16,6 +16,7 @@ import { TensorConstant, type TensorVariable } from '../core/variable.js';
 import { runIndexCheck, type IndexCheck, type IndexErrorText } from '../ops/check-index.js';
 import { hostIndexValues } from '../ops/host-index.js';
 import { askedBy, liveIndexChecks, outputNeeds } from './index-check-live.js';
+import { checkOnDevice, flagOutputs, replayFlags, type IndexFlag } from './index-check-device.js';
 
 export interface Program {
   readonly buffers: BufferSpec[];
@@ -35,6 +36,8 @@ export interface Program {
   readonly inPlace?: InPlaceRequest;
   /** Indices among the inputs' values that the function checks before each call, before any kernel runs (CheckIndex). */
   readonly indexChecks?: readonly IndexCheck[];
+  /** Indices the kernels compute, checked on the device: each flag is an output after the outputs asked for (index-check-device.ts). */
+  readonly indexFlags?: readonly IndexFlag[];
 }
 
 /**
@@ -157,7 +160,8 @@ class Builder implements LowerContext {
   readonly inputVariables = new Map<TensorVariable, number>();
   readonly indexChecks: (IndexCheck & { variable?: TensorVariable })[] = [];
   /** The nodes whose lowering asked for each check: whether it runs is what the outputs need of them (index-check-live.ts). */
-  readonly checksAskedBy = new Map<IndexCheck, Apply[]>();
+  readonly checksAskedBy = new Map<object, Apply[]>();
+  readonly indexFlags: IndexFlag[] = [];
 
   /** `LowerContext.scatterAdd`: set only for a backend that runs scatter-add kernels. */
   readonly scatterAdd?: (base: BufferView, values: TensorView, indices: BufferView, out: ScatterAccumulator) => BufferView;
@@ -419,7 +423,7 @@ class Builder implements LowerContext {
       const s = this.steps[i]!;
       this.steps.push({ kernel: s.kernel, inputs: s.inputs.map(where), output: where(s.output), label: s.label, nodes: s.nodes });
     }
-    return where;
+    return replayFlags(this, from, to, where);
   }
 
   checkIndex(idx: TensorView, n: number, xShape: readonly number[], describe: IndexErrorText, variable?: TensorVariable, nonNegative = false): void {
@@ -430,17 +434,18 @@ class Builder implements LowerContext {
     if (input !== undefined) {
       // the same index checked against the same axis twice (a gather and its gradient's scatter; a loss's labels, then its gather) is checked once, by a check at least as strict
       const same = this.indexChecks.find((c) => c.input === input && c.n === n && (c.nonNegative || !nonNegative) && c.offset === view.offset && sameList(c.shape, view.shape) && sameList(c.strides, view.strides));
-      if (!same) this.indexChecks.push({ ...view, input });
+      if (!same) this.indexChecks.push({ ...view, input, ...(variable ? { variable } : {}) });
       return askedBy(this.checksAskedBy, same ?? this.indexChecks[this.indexChecks.length - 1]!, this.nodes);
     }
     // a constant is checked now
     const c = this.constants.find((k) => k.buffer === idx.buffer && !k.draw);
     if (c) return runIndexCheck(view, c.value.data);
-    // a value kernels compute, where it is cheap to find again on the host from the call's values; else not checked
+    // a value kernels compute, where it is cheap to find again on the host from the call's values; else a kernel checks it
     const same = variable && this.indexChecks.find((k) => k.variable === variable && k.n === n && (k.nonNegative || !nonNegative));
     const evaluate = variable && !same ? hostIndexValues(variable, this.inputVariables) : undefined;
     if (evaluate) this.indexChecks.push({ ...view, strides: contiguousStrides(view.shape), offset: 0, input: -1, evaluate, variable });
-    if (same || evaluate) askedBy(this.checksAskedBy, same || this.indexChecks[this.indexChecks.length - 1]!, this.nodes);
+    if (same || evaluate) return askedBy(this.checksAskedBy, same || this.indexChecks[this.indexChecks.length - 1]!, this.nodes);
+    checkOnDevice(this, idx, n, at.xShape, describe, variable, nonNegative);
   }
 
   readonly #drawn = new Map<Draw, BufferView>();
@@ -534,10 +539,10 @@ export function schedule(opts: ScheduleOptions): Program {
   const outputNodes = checks.length ? new Set(outputOrder) : null;
   const checkOnly = new Set<Apply>();
   const checkConstants = new Set<number>();
-  const checkIndexChecks = new Set<IndexCheck>();
+  const checkIndexChecks = new Set<object>();
   for (const node of toposort([...checks, ...opts.outputs])) {
     const forCheck = outputNodes !== null && !outputNodes.has(node);
-    const [constants0, indexChecks0] = [b.constants.length, b.indexChecks.length];
+    const [constants0, indexChecks0, flags0] = [b.constants.length, b.indexChecks.length, b.indexFlags.length];
     b.label = `${node.op.toString()}(${node.inputs.map((v) => v.toString()).join(', ')})`;
     b.nodes = [node];
     const ins = node.inputs.map(viewOf);
@@ -556,7 +561,7 @@ export function schedule(opts: ScheduleOptions): Program {
     if (forCheck) {
       checkOnly.add(node);
       for (let c = constants0; c < b.constants.length; c++) checkConstants.add(b.constants[c]!.buffer);
-      for (let c = indexChecks0; c < b.indexChecks.length; c++) checkIndexChecks.add(b.indexChecks[c]!);
+      for (const c of [...b.indexChecks.slice(indexChecks0), ...b.indexFlags.slice(flags0)]) checkIndexChecks.add(c);
     } else if (opts.keepAll) {
       const kept = outs.map((o) => (o.kind === 'buffer' && b.isWhole(o) && !readOnly.has(o.buffer) ? o : b.copy(o)));
       kept.forEach((o, i) => nodeValues.set(node.outputs[i]!, { buffer: o.buffer, shape: [...o.shape] }));
@@ -585,8 +590,10 @@ export function schedule(opts: ScheduleOptions): Program {
     constants = constants.filter((c) => !checkConstants.has(c.buffer) || read.has(c.buffer));
     indexChecks = indexChecks.filter((c) => !checkIndexChecks.has(c));
   }
-  if (indexChecks.length) indexChecks = liveIndexChecks(indexChecks, b.checksAskedBy, outputNeeds(opts.outputs, outputOrder));
-  return { buffers: b.buffers, steps, inputBuffers, constants, outputs, nodeValues, ...(indexChecks.length ? { indexChecks } : {}) };
+  const need = indexChecks.length || b.indexFlags.length ? outputNeeds(opts.outputs, outputOrder) : new Map<Apply, never>();
+  if (indexChecks.length) indexChecks = liveIndexChecks(indexChecks, b.checksAskedBy, need);
+  const indexFlags = flagOutputs(b.indexFlags.filter((f) => !checkIndexChecks.has(f)), b.checksAskedBy, need, outputs);
+  return { buffers: b.buffers, steps, inputBuffers, constants, outputs, nodeValues, ...(indexChecks.length ? { indexChecks } : {}), ...(indexFlags.length ? { indexFlags } : {}) };
 }
 
 const sameList = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);

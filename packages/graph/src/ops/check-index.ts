@@ -3,11 +3,9 @@
  * (`emb[idxs]: index 7 (idxs[3]) is out of bounds for axis 0 with size 5,
  * indexing emb of shape (5, 3)`), where the values are on the host before
  * the call runs. Kernels read indices without checking them (a kernel
- * cannot raise, and a readback per call would cost a GPU a round trip):
- * they wrap negatives and clamp the rest into range. So the front door
- * (indexing.ts) puts a CheckIndex on each index that is a graph input, a
- * constant, or a view, a cast or a window of one (a word id, a label, a
- * minibatch of labels): an identity that costs no kernel, recorded on the
+ * cannot raise): they wrap negatives and clamp the rest into range. So the
+ * front door (indexing.ts) puts a CheckIndex on each integer index: an
+ * identity that costs no kernel, recorded on the
  * graph before any rewrite, so that the check
  * survives those that turn the gather into something else (the
  * negative log-likelihood's scatter made elementwise) and reaches the
@@ -18,7 +16,8 @@
  * one (ops/host-index.ts finds its values again on the host), is checked
  * by `sym.function` before the call's first kernel runs (so a failed call
  * writes nothing); an index computed otherwise (argmax, arithmetic, a
- * scan's own counter) is not checked, and stays clamped. A check runs only
+ * scan's own counter) is checked by a kernel whose flag the call reads
+ * before it commits anything (kernel/index-check-device.ts). A check runs only
  * where the call computes the read it guards outside an ifelse's branches
  * (index-check-live.ts): FAST_RUN's `x[ids].shape[0]` computes no `x[ids]`
  * and raises nothing, as Theano's. The reference `perform` checks every
@@ -171,21 +170,11 @@ export function indexName(idx: TensorVariable): string {
 }
 
 /**
- * Ops through which an index is still its leaf's values, laid out
- * otherwise (views, checks that pass it through), or some of them (a
- * window), or them cast: the forms whose values a call can find on the
- * host (ops/host-index.ts).
- */
-const PASS_THROUGH = new Set(['DimShuffle', 'Reshape', 'MatchLength', 'SpecifyShape', 'CheckIndex', 'Subtensor']);
-const passesThrough = (v: TensorVariable): boolean => PASS_THROUGH.has(v.owner!.op.kind) || (v.owner!.op.kind === 'Elemwise' && (v.owner!.op as { scalarOp?: string }).scalarOp === 'cast');
-
-/**
  * idx, checked to index x along `axis` (`what`: the indexing as the user
- * wrote it, `emb[idxs]`; `xName`: x as the error names it): a CheckIndex where idx is a leaf's values (a
- * function input, a shared variable, a constant), a view or a window of
- * them, or them cast; a constant is checked now where x's length is known.
- * An index computed by other ops is returned as it is: kernels compute it,
- * and clamp it.
+ * wrote it, `emb[idxs]`; `xName`: x as the error names it): a CheckIndex,
+ * or, for a constant where x's length is known, idx checked now. Where the
+ * check runs (when the program is made, on the host before the call, or by
+ * a kernel for an index the kernels compute) is the lowering's choice.
  */
 export function checkedIndex(idx: TensorVariable, x: TensorVariable, axis: number, what: () => string, xName: () => string = () => nameInError(x)): TensorVariable {
   return guarded(idx, x, axis, indexErrorText(what, () => indexName(idx), xName, axis), false);
@@ -211,9 +200,6 @@ export function checkedLabels(labels: TensorVariable, scores: TensorVariable, ax
 function guarded(idx: TensorVariable, x: TensorVariable, axis: number, describe: IndexErrorText, nonNegative: boolean): TensorVariable {
   // not an integer index: the indexing op refuses it, naming it
   if (!isInt(idx.dtype)) return idx;
-  let leaf = idx;
-  while (leaf.owner && passesThrough(leaf)) leaf = leaf.owner.inputs[0]!;
-  if (leaf.owner) return idx;
   const n = x.staticShape[axis];
   if (idx instanceof TensorConstant && n !== null && n !== undefined) {
     const v = idx.value;

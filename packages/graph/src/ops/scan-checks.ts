@@ -56,10 +56,12 @@ export function checkLastIndexed(op: Scan, n: number, inputs: readonly { readonl
 /**
  * A step's CheckIndex of an index that is one of the scan's sequences (a
  * sentence's word ids, the step reading one at a time): the sequence's
- * rows the loop visits checked as one, where the sequence's values are on
- * the host (a function input: before the call), as the outer graph's
- * indices are; the step's own row is a copy a kernel makes, which could
- * not be checked. Called at the first step lowered (the others replay it).
+ * rows the loop visits checked as one: on the host where the sequence's
+ * values are there (a function input: before the call), as the outer
+ * graph's indices are, else by one flag kernel over those rows
+ * (kernel/index-check-device.ts); each step's own row, a copy a kernel
+ * makes, is not checked again. Called at the first step lowered (the
+ * others replay it).
  */
 export function checkSequenceIndex(ctx: LowerContext, node: Apply, inputs: readonly TensorView[], sequences: readonly TensorVariable[], outer: readonly TensorView[], visits: readonly number[]): void {
   if (!(node.op instanceof CheckIndex) || !ctx.checkIndex || visits.length === 0) return;
@@ -68,9 +70,15 @@ export function checkSequenceIndex(ctx: LowerContext, node: Apply, inputs: reado
   if (k < 0 || seq?.kind !== 'buffer') return;
   const lo = Math.min(...visits);
   const rows: BufferView = { ...seq, shape: [visits.length, ...seq.shape.slice(1)], offset: seq.offset + lo * seq.strides[0]! };
-  const { axis, describe } = node.op;
+  const { axis, describe, nonNegative } = node.op;
   const x = inputs[1]!;
-  ctx.checkIndex(rows, x.shape[axis]!, x.shape, (value, position, xShape) =>
-    describe(value, position.slice(1), xShape).replace(/ \(NumPy's IndexError\)$/, `, at step ${lo + position[0]!} of the scan (NumPy's IndexError)`),
+  // the step's variable: each step's read finds this check of every row by it (no check per step)
+  ctx.checkIndex(
+    rows,
+    x.shape[axis]!,
+    x.shape,
+    (value, position, xShape) => describe(value, position.slice(1), xShape).replace(/ \(NumPy's IndexError\)$/, `, at step ${lo + position[0]!} of the scan (NumPy's IndexError)`),
+    node.inputs[0],
+    nonNegative,
   );
 }

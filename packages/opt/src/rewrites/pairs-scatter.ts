@@ -23,7 +23,7 @@ interface LengthClass {
  * The (variable, axis) pairs whose length `v`'s axis has, found through ops
  * that keep a length: an elementwise op's inputs not broadcast along it
  * (sym refuses to broadcast a dimension its type does not mark), a
- * MatchLength (both lengths it checks), a SpecifyShape, a DimShuffle, a Softmax, a
+ * MatchLength (both lengths it checks), a SpecifyShape, a CheckIndex, a DimShuffle, a Softmax, a
  * matrix product's outer dimensions, and arange(0, n, 1) (n's length).
  */
 function lengthClass(v: TensorVariable, axis: number): LengthClass {
@@ -48,7 +48,7 @@ function lengthClass(v: TensorVariable, axis: number): LengthClass {
         const b = a - (u.ndim - w.ndim);
         if (b >= 0 && !w.broadcastable[b]) visit(w, b);
       }
-    } else if (op instanceof SpecifyShape) {
+    } else if (op instanceof SpecifyShape || op.kind === 'CheckIndex') {
       visit(node.inputs[0]!, a);
     } else if (op instanceof MatchLength) {
       visit(node.inputs[0]!, a);
@@ -99,10 +99,11 @@ function clippedBelow(v: TensorVariable): { inner: TensorVariable; n: TensorVari
   return { inner: clip.inputs[0]!, n: top.inputs[0]! };
 }
 
-/** The rows `arange(0, m, 1)` (through the MatchLength pairing them with the columns), as int32 or int64 (narrower ones wrap). */
+/** The rows `arange(0, m, 1)` (through the MatchLength pairing them with the columns, and their CheckIndex), as int32 or int64 (narrower ones wrap). */
 function isArangeRows(rows: TensorVariable): boolean {
   let r: TensorVariable = rows;
-  while (r.owner?.op instanceof MatchLength && r.owner.op.axis === 0) r = r.owner.inputs[0]!;
+  // get's CheckIndex of the rows (an arange the program holds as a constant, checked when it is made) passes them through
+  while ((r.owner?.op instanceof MatchLength && r.owner.op.axis === 0) || r.owner?.op.kind === 'CheckIndex') r = r.owner!.inputs[0]!;
   const node = r.owner;
   if (!node || !(node.op instanceof ARange) || (node.op.dtype !== 'int32' && node.op.dtype !== 'int64')) return false;
   return isScalarValue(node.inputs[0]!, 0) && isScalarValue(node.inputs[2]!, 1);

@@ -1,0 +1,275 @@
+/**
+ * Integer indices the kernels compute (`x[i + 1]`, `x[argmax(s)]`, a scan
+ * step's `x[t + 1]`), checked on the device: NumPy's IndexError, as an
+ * index whose values are on the host is (ops/check-index.ts). A kernel
+ * cannot raise, so the lowering adds one small reduce kernel per such
+ * index, the first position whose value lies outside [-n, n) (or [0, n)
+ * for class labels), or the index's size where none does, into a buffer
+ * of one int32 that the program hands back as an extra output after its
+ * outputs and updates (`Program.indexFlags`). The function reads it with
+ * the outputs, before it commits the updates or moves the random
+ * generators: a failed call leaves every shared variable as it was
+ * (function-programs.ts makes no update of such a program in place). On
+ * failure the host finds the offending value again by running the graph
+ * that computes the index with the ops' reference (`perform`) on the
+ * call's values, whose CheckIndex raises the error the host checks would
+ * (a random variable's reference draws the call's numbers again, moving
+ * no generator); where it finds no bad value (a scan step's index computed
+ * from the step's own draws) the message names the position alone.
+ *
+ * No kernel and no readback where the index is provably in range: a
+ * constant, an arange (a constant of the program), a view of an input or a
+ * cheap computation from the inputs (checked on the host), and the
+ * intervals `provenInRange` finds (an argmax along an axis as long as the
+ * one indexed, a clip, an integer dtype narrower than the axis).
+ */
+import type { Apply } from '../core/op.js';
+import { contiguousStrides, type NDArray } from '../core/ndarray.js';
+import { TensorConstant, type TensorVariable } from '../core/variable.js';
+import type { IndexErrorText } from '../ops/check-index.js';
+import { toposort } from './schedule.js';
+import type { ScalarExpr } from './kernel.js';
+import type { BufferView, LowerContext, LowerMark } from './lower.js';
+import { askedBy, liveIndexFlags, type Need } from './index-check-live.js';
+
+/** A computed index checked on the device: its flag is program output `output`. */
+export interface IndexFlag {
+  /** The index's buffer view while the program is lowered: two reads of one view share a flag. */
+  readonly source: { readonly buffer: number; readonly offset: number; readonly strides: readonly number[] };
+  /** The program output holding the flag: the first bad position, or `size`. */
+  readonly output: number;
+  /** The flag's buffer while the program is lowered (`output` names it after). */
+  readonly buffer: number;
+  /** The index's shape and size (positions are flat, C order). */
+  readonly shape: readonly number[];
+  readonly size: number;
+  readonly n: number;
+  readonly xShape: readonly number[];
+  readonly describe: IndexErrorText;
+  readonly nonNegative?: boolean;
+  /** The node whose lowering made the check: run again on the host on failure, for the error's value. */
+  readonly node?: Apply;
+  readonly variable?: TensorVariable;
+}
+
+type Interval = readonly [number, number];
+
+const INT_RANGE: Record<string, Interval> = {
+  bool: [0, 1],
+  int8: [-128, 127],
+  uint8: [0, 255],
+  int16: [-32768, 32767],
+  uint16: [0, 65535],
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+  uint32: [0, 2 ** 32 - 1],
+};
+
+const scalarOf = (node: Apply): string | undefined => (node.op.kind === 'Elemwise' ? (node.op as { scalarOp?: string }).scalarOp : undefined);
+
+/**
+ * Bounds of an integer variable's values from its graph, where they follow
+ * from constants, dtypes and a few ops; the dtype's range otherwise (int64:
+ * none). Shallow (`depth`): indices are short expressions.
+ */
+export function valueBounds(v: TensorVariable, depth = 12): Interval | undefined {
+  const dtypeRange = INT_RANGE[v.dtype];
+  const found = depth > 0 ? fromGraph(v, depth) : undefined;
+  if (!found) return dtypeRange;
+  if (!dtypeRange) return found;
+  // a result past its dtype wraps: only bounds within it hold
+  return found[0] >= dtypeRange[0] && found[1] <= dtypeRange[1] ? found : dtypeRange;
+}
+
+function fromGraph(v: TensorVariable, depth: number): Interval | undefined {
+  if (v instanceof TensorConstant) {
+    const d = v.value.data;
+    if (d.length === 0) return undefined;
+    let [lo, hi] = [Infinity, -Infinity];
+    for (let k = 0; k < d.length; k++) [lo, hi] = [Math.min(lo, Number(d[k])), Math.max(hi, Number(d[k]))];
+    return [lo, hi];
+  }
+  const node = v.owner;
+  if (!node) return undefined;
+  const at = (k: number): Interval | undefined => valueBounds(node.inputs[k]!, depth - 1);
+  const kind = node.op.kind;
+  if (['CheckIndex', 'MatchLength', 'SpecifyShape', 'DimShuffle', 'Reshape', 'Subtensor', 'AdvancedSubtensor1'].includes(kind)) return at(0);
+  if (kind === 'Reduce') {
+    // argmax and argmin: a flat position within the axes reduced
+    const { reducer, axes } = node.op as unknown as { reducer: string; axes: readonly number[] };
+    if (reducer !== 'argmax' && reducer !== 'argmin') return undefined;
+    const len = axes.reduce<number | null>((a, d) => (a === null ? null : (node.inputs[0]!.staticShape[d] ?? null) === null ? null : a * node.inputs[0]!.staticShape[d]!), 1);
+    return len !== null && len > 0 ? [0, len - 1] : undefined;
+  }
+  const op = scalarOf(node);
+  if (!op) return undefined;
+  const a = at(0);
+  const b = node.inputs.length > 1 ? at(1) : undefined;
+  switch (op) {
+    case 'cast':
+    case 'identity':
+      return a;
+    case 'neg':
+      return a && [-a[1], -a[0]];
+    case 'add':
+      return a && b && [a[0] + b[0], a[1] + b[1]];
+    case 'sub':
+      return a && b && [a[0] - b[1], a[1] - b[0]];
+    case 'mul': {
+      if (!a || !b) return undefined;
+      const p = [a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1]];
+      return [Math.min(...p), Math.max(...p)];
+    }
+    case 'maximum':
+      return a && b && [Math.max(a[0], b[0]), Math.max(a[1], b[1])];
+    case 'minimum':
+      return a && b && [Math.min(a[0], b[0]), Math.min(a[1], b[1])];
+    case 'clip': {
+      const [lo, hi] = [b, at(2)];
+      return lo && hi ? [lo[0], hi[1]] : undefined;
+    }
+    case 'mod':
+      // NumPy's mod by a positive divisor lies in [0, divisor)
+      return b && b[0] > 0 ? [0, b[1] - 1] : undefined;
+    case 'switch': {
+      const c = at(2);
+      return b && c && [Math.min(b[0], c[0]), Math.max(b[1], c[1])];
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Whether every value of `v` lies in [-n, n) ([0, n) for labels) by its graph (see `valueBounds`). */
+export function provenInRange(v: TensorVariable | undefined, n: number, nonNegative: boolean): boolean {
+  if (!v) return false;
+  const b = valueBounds(v);
+  return b !== undefined && b[0] >= (nonNegative ? 0 : -n) && b[1] < n;
+}
+
+/**
+ * The error of a flag that found a bad index at flat `position`: the host
+ * runs the node that made the check with the ops' reference on the call's
+ * values (`valuesOf`: the function's inputs and shared variables), whose
+ * CheckIndex raises NumPy's IndexError with the value; where it cannot (a
+ * value it lacks, a step's own draws), the message names the position alone.
+ */
+export function flaggedIndexError(flag: IndexFlag, position: number, valuesOf: ReadonlyMap<TensorVariable, NDArray>): Error {
+  if (flag.node) {
+    try {
+      evaluateOnHost(flag.node, valuesOf);
+    } catch (e) {
+      if (e instanceof RangeError) return e;
+    }
+  }
+  const at: number[] = [];
+  for (let d = flag.shape.length - 1, r = position; d >= 0; r = Math.floor(r / flag.shape[d]!), d--) at[d] = r % flag.shape[d]!;
+  const text = flag.describe(NaN, at, flag.xShape).replace(/(index|label) NaN/, '$1 out of range');
+  return new RangeError(`${text} (computed by the kernels; its value could not be found again on the host)`);
+}
+
+/** Run `node` and the nodes it reads from with their reference `perform`; throws what they throw. */
+function evaluateOnHost(node: Apply, valuesOf: ReadonlyMap<TensorVariable, NDArray>): void {
+  // a random variable's reference draws this call's numbers again, leaving its generator where it is (ops/random.ts)
+  const order = toposort(node.inputs);
+  const values = new Map(valuesOf);
+  const valueOf = (v: TensorVariable): NDArray => {
+    const have = values.get(v);
+    if (have) return have;
+    if (v instanceof TensorConstant) return v.value;
+    throw new Error(`no value for ${v}`);
+  };
+  for (const nd of [...order, node]) {
+    const outs = nd.op.perform(nd.inputs.map(valueOf), nd);
+    nd.outputs.forEach((o, i) => values.set(o, outs[i]!));
+  }
+}
+
+/**
+ * One reduce kernel over the index `idx`: the first flat position (C
+ * order) whose value lies outside [-n, n) ([0, n) with `nonNegative`), or
+ * the index's size where none does, as one int32.
+ */
+export function flagKernel(ctx: Pick<LowerContext, 'reduce' | 'range'>, idx: BufferView, n: number, nonNegative: boolean): BufferView {
+  // a 0-d index is read as one element (a reduction over no axes is no fold)
+  const view: BufferView = idx.shape.length === 0 ? { ...idx, shape: [1], strides: [0] } : idx;
+  const size = view.shape.reduce((a, b) => a * b, 1);
+  const positions: BufferView = { ...ctx.range(size), shape: view.shape, strides: contiguousStrides(view.shape) };
+  const t = view.dtype;
+  const cmp = (op: 'lt' | 'ge', a: ScalarExpr, bound: number): ScalarExpr => ({ kind: 'apply', op, args: [a, { kind: 'const', value: bound, dtype: t }], computeDType: t, dtype: 'bool' });
+  return ctx.reduce({
+    inputs: [view, positions],
+    shape: view.shape,
+    axes: view.shape.map((_, d) => d),
+    reducer: 'min',
+    acc: 'int32',
+    out: 'int32',
+    build: ([v, k]) => {
+      const bad: ScalarExpr = { kind: 'apply', op: 'or', args: [cmp('lt', v!, nonNegative ? 0 : -n), cmp('ge', v!, n)], computeDType: 'bool', dtype: 'bool' };
+      return { kind: 'apply', op: 'switch', args: [bad, k!, { kind: 'const', value: size, dtype: 'int32' }], computeDType: 'int32', dtype: 'int32' };
+    },
+  });
+}
+
+/** What the schedule's builder lends the device checks. */
+export interface FlagContext extends Pick<LowerContext, 'reduce' | 'range'> {
+  readonly indexFlags: IndexFlag[];
+  readonly checksAskedBy: Map<object, Apply[]>;
+  /** The node being lowered: its lowering asked for the check. */
+  readonly nodes: readonly Apply[];
+}
+
+/**
+ * A computed index's check (see the module comment): nothing for an empty
+ * index or one its graph bounds, the flag of the same view read before (a
+ * gather and the scatter of its gradient read one checked index), else a
+ * flag kernel.
+ */
+export function checkOnDevice(ctx: FlagContext, idx: BufferView, n: number, xShape: readonly number[], describe: IndexErrorText, variable: TensorVariable | undefined, nonNegative: boolean): void {
+  const size = idx.shape.reduce((a, b) => a * b, 1);
+  if (size === 0 || provenInRange(variable, n, nonNegative)) return;
+  const same = (f: IndexFlag): boolean =>
+    f.source.buffer === idx.buffer && f.source.offset === idx.offset && sameList(f.source.strides, idx.strides) && sameList(f.shape, idx.shape) && f.n === n && (f.nonNegative === true || !nonNegative);
+  // a scan's sequence checked whole (scan-checks.ts: its rows, one more axis than the step's variable) covers each step's row
+  const flagged = ctx.indexFlags.find((f) => same(f) || (variable !== undefined && f.variable === variable && f.shape.length === variable.ndim + 1 && f.n === n));
+  if (flagged) return askedBy(ctx.checksAskedBy, flagged, ctx.nodes);
+  const unsigned = idx.dtype === 'bool' || idx.dtype.startsWith('uint');
+  const flag = flagKernel(ctx, idx, n, nonNegative || unsigned);
+  const node = ctx.nodes[0];
+  const made: IndexFlag = {
+    output: -1,
+    buffer: flag.buffer,
+    source: { buffer: idx.buffer, offset: idx.offset, strides: [...idx.strides] },
+    shape: [...idx.shape],
+    size,
+    n,
+    xShape: [...xShape],
+    describe,
+    ...(nonNegative ? { nonNegative } : {}),
+    ...(node ? { node } : {}),
+    ...(variable ? { variable } : {}),
+  };
+  ctx.indexFlags.push(made);
+  askedBy(ctx.checksAskedBy, made, ctx.nodes);
+}
+
+/** A scan step replayed (`LowerContext.replay`): each flag made in it again, over the step's own buffers, so that every step is checked; returns `where`. */
+export function replayFlags(ctx: FlagContext, from: LowerMark, to: LowerMark, where: (buffer: number) => number): (buffer: number) => number {
+  for (const f of ctx.indexFlags.slice()) {
+    if (f.buffer < from.buffers || f.buffer >= to.buffers) continue;
+    const copy: IndexFlag = { ...f, buffer: where(f.buffer), source: { ...f.source, buffer: where(f.source.buffer) } };
+    ctx.indexFlags.push(copy);
+    askedBy(ctx.checksAskedBy, copy, ctx.checksAskedBy.get(f) ?? ctx.nodes);
+  }
+  return where;
+}
+
+const sameList = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+
+/**
+ * The flags that run (`liveIndexFlags`), each made an output after
+ * `outputs` (pushed there): read with them, and kept by the passes that
+ * drop what no output reads.
+ */
+export function flagOutputs(flags: readonly IndexFlag[], asked: ReadonlyMap<object, readonly Apply[]>, need: ReadonlyMap<Apply, Need>, outputs: { buffer: number; shape: number[] }[]): IndexFlag[] {
+  return liveIndexFlags(flags, asked, need).map((f) => ({ ...f, output: outputs.push({ buffer: f.buffer, shape: [] }) - 1 }));
+}
