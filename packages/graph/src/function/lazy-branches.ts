@@ -17,7 +17,12 @@
  * (shape-claims.ts), and its conditions differ from step to step. Nothing is
  * committed before the last function runs, so a call that raises changes no
  * shared variable. The functions are compiled once per combination of
- * conditions, and keep their programs per shapes as any function.
+ * conditions, and keep their programs per shapes as any function. A random
+ * variable draws whatever the branch (Theano's default update reads its
+ * node outside the ifelse; sym's eager select computes both branches): the
+ * last function computes every draw, so the generators advance as on the
+ * eager route, and a claim a draw's size reads is checked whatever the
+ * branch. The call is counted once in the profile, as a staged call.
  *
  * A claim also read outside the branches (by both branches, beside the
  * ifelse, by a gradient through the branch's nodes) is checked whatever
@@ -34,10 +39,12 @@ import { TensorConstant, type TensorVariable } from '../core/variable.js';
 import { toposort } from '../kernel/schedule.js';
 import { BranchShapeCheck, IfElseSelect } from '../ops/ifelse-select.js';
 import { OpFromGraph } from '../ops/op-from-graph.js';
+import { RandomVariable } from '../ops/random.js';
 import { Scan } from '../ops/scan.js';
 import { MatchLength, ShapeClaimError, SpecifyShape } from '../ops/shape.js';
 import type { CompiledFunction } from './function.js';
 import type { FunctionOptions } from './function-options.js';
+import type { FunctionProfile } from './profile.js';
 
 /** Compiles one of the lazy call's functions (as a host stage is: the caller's mode, device and profile). */
 export type CompileLazy = (inputs: readonly TensorVariable[], outputs: readonly TensorVariable[], options: FunctionOptions) => CompiledFunction;
@@ -129,9 +136,16 @@ export class LazyBranches {
     return error instanceof ShapeClaimError && (this.#branchOnly ??= branchOnlyChecks(this.#graph())).has(error.op);
   }
 
-  /** The graph, its opFromGraph nodes inlined. */
+  /**
+   * The graph, its opFromGraph nodes inlined, then the random variables'
+   * draws (none with noDefaultUpdates): the last function computes them
+   * whichever branch is taken, so that their generators advance.
+   */
   #graph(): readonly TensorVariable[] {
-    return (this.#inlined ??= inlineOpFromGraphs(this.graph));
+    if (this.#inlined) return this.#inlined;
+    const graph = inlineOpFromGraphs(this.graph);
+    const draws = this.noDefaultUpdates ? [] : toposort(graph).flatMap((n) => (n.op instanceof RandomVariable ? [n.outputs[0]!] : []));
+    return (this.#inlined = [...graph, ...draws]);
   }
 
   /** The key of a call's shapes, as `refused` holds them. */
@@ -139,20 +153,28 @@ export class LazyBranches {
     return JSON.stringify([values.map((v) => v.shape), shared.map((s) => s.currentShape), statics.map((i) => Number(values[i]!.data[0]))]);
   }
 
-  /** Run the call lazily; its outputs. */
-  async run(values: readonly NDArray[]): Promise<NDArray[]> {
+  /** Run the call lazily; its outputs. Its functions record into `profile` as stages of one call (`convert`: the arguments' time). */
+  async run(values: readonly NDArray[], profile: FunctionProfile | undefined, convert: number): Promise<NDArray[]> {
+    profile?.beginStaged();
     const rounds = this.#walk();
-    let next = rounds.next();
-    while (!next.done) next = rounds.next((await next.value.runStage(values)) as NDArray[]);
-    return (await next.value.runStage(values)) as NDArray[];
+    let [next, reads] = [rounds.next(), 0];
+    for (; !next.done; reads++) next = rounds.next((await next.value.runStage(values)) as NDArray[]);
+    return this.#finish((await next.value.runStage(values)) as NDArray[], profile, convert, reads);
   }
 
   /** Run the call lazily, synchronously; its outputs. */
-  runSync(values: readonly NDArray[]): NDArray[] {
+  runSync(values: readonly NDArray[], profile: FunctionProfile | undefined, convert: number): NDArray[] {
+    profile?.beginStaged();
     const rounds = this.#walk();
-    let next = rounds.next();
-    while (!next.done) next = rounds.next(next.value.callSync(...values) as NDArray[]);
-    return next.value.callSync(...values) as NDArray[];
+    let [next, reads] = [rounds.next(), 0];
+    for (; !next.done; reads++) next = rounds.next(next.value.callSync(...values) as NDArray[]);
+    return this.#finish(next.value.callSync(...values) as NDArray[], profile, convert, reads);
+  }
+
+  /** The call's outputs (without the draws), counted in `profile` once: the rounds' conditions read back are its host reads. */
+  #finish(outs: NDArray[], profile: FunctionProfile | undefined, convert: number, reads: number): NDArray[] {
+    profile?.recordStaged({ convert, host: 0, reads, ops: 0 });
+    return outs.slice(0, this.outputCount);
   }
 
   /** Free every function's programs. */
@@ -192,10 +214,11 @@ export class LazyBranches {
     const conditions = [...new Set(selects.map((n) => n.inputs[0]!))];
     const n = this.outputCount;
     const updates = this.updated.map((s, i): [TensorSharedVariable, TensorVariable] => [s, graph[n + i]!]);
+    const draws = graph.slice(n + updates.length);
     // the conditions' function commits nothing: the last one does, once every claim it checks holds
     const fn = selects.length
       ? this.compile(this.inputs, conditions, { ...options, name: 'ifelse conditions' })
-      : this.compile(this.inputs, graph.slice(0, n), { ...options, noDefaultUpdates: this.noDefaultUpdates, updates, name: 'branches taken' });
+      : this.compile(this.inputs, [...graph.slice(0, n), ...draws], { ...options, noDefaultUpdates: this.noDefaultUpdates, updates, name: 'branches taken' });
     const round: Round = { graph, selects, conditions, fn };
     this.#rounds.set(key, round);
     return round;

@@ -152,3 +152,31 @@ describe('a shape claim under an ifelse branch', () => {
     expect(() => f.sync(0, [1, 2], [1, 2, 3])).toThrow('so their shapes must be the same');
   });
 });
+
+describe('a call run lazily (a claim under the branch not taken refused its program)', () => {
+  it('draws of a random variable under the branch not taken advance as on the eager route (Theano computes its default update whatever the branch)', () => {
+    const make = () => {
+      const srng = new sym.RandomStreams(7);
+      const [c, x] = [T.dscalar('c'), T.dmatrix('x')];
+      const r = srng.uniform([]);
+      const f = sym.function([c, x], sym.ifelse(c, T.specifyShape(x, [2, 2]).sum().add(r), x.max()));
+      return { f, peek: sym.function([], r, { noDefaultUpdates: true }) };
+    };
+    const [eager, lazy] = [make(), make()];
+    for (let call = 0; call < 3; call++) {
+      expect(num(eager.f.sync(0, filled(2, 4)))).toBe(4);
+      expect(num(lazy.f.sync(0, filled(3, 4)))).toBe(4);
+      expect(num(lazy.peek.sync())).toBe(num(eager.peek.sync()));
+    }
+  });
+
+  it('is counted once in the profile, as an eager call', async () => {
+    const [c, x] = [T.dscalar('c'), T.dmatrix('x')];
+    const f = sym.function([c, x], sym.ifelse(c, T.specifyShape(x, [2, 2]).sum(), x.max()), { profile: true });
+    f.sync(0, filled(3));
+    await f(0, filled(3));
+    expect(() => f.sync(1, filled(3))).toThrow(CLAIM);
+    f.sync(0, filled(2));
+    expect(f.compiled.profile!.calls).toBe(3);
+  });
+});
