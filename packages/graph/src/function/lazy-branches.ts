@@ -17,7 +17,9 @@
  * (shape-claims.ts), and its conditions differ from step to step. Nothing is
  * committed before the last function runs, so a call that raises changes no
  * shared variable. The functions are compiled once per combination of
- * conditions, and keep their programs per shapes as any function. A random
+ * conditions of the ifelses whose branches hold a claim of their own (the
+ * others, and a node both branches of one read, are computed whichever way
+ * they go), and keep their programs per shapes as any function. A random
  * variable draws whatever the branch (Theano's default update reads its
  * node outside the ifelse; sym's eager select computes both branches): the
  * last function computes every draw, so the generators advance as on the
@@ -49,13 +51,29 @@ import type { FunctionProfile } from './profile.js';
 /** Compiles one of the lazy call's functions (as a host stage is: the caller's mode, device and profile). */
 export type CompileLazy = (inputs: readonly TensorVariable[], outputs: readonly TensorVariable[], options: FunctionOptions) => CompiledFunction;
 
-/** The nodes the outputs reach other than through an ifelse's branches (its condition is read whichever is taken). */
-function reachedOutsideBranches(graph: readonly TensorVariable[], nodes: readonly Apply[]): Set<Apply> {
+/**
+ * The nodes computed whichever way the ifelses go: those the outputs reach
+ * other than through an ifelse's branches (its condition is read whichever
+ * is taken), and those both branches of such an ifelse compute whichever
+ * way the ifelses inside them go (a layer's input under `ifelse(keep,
+ * f(h), h)`). `memo`: each branch's, as found.
+ */
+function reachedOutsideBranches(graph: readonly TensorVariable[], nodes: readonly Apply[], memo = new Map<TensorVariable, Set<Apply>>()): Set<Apply> {
+  const branch = (v: TensorVariable): Set<Apply> => {
+    let found = memo.get(v);
+    if (!found) memo.set(v, (found = reachedOutsideBranches([v], toposort([v]), memo)));
+    return found;
+  };
   const reached = new Set<Apply>();
   for (const o of graph) if (o.owner) reached.add(o.owner);
   for (let k = nodes.length - 1; k >= 0; k--) {
     const node = nodes[k]!;
     if (!reached.has(node)) continue;
+    if (node.op instanceof IfElseSelect) {
+      // a node both compute comes before this one in `nodes`: the loop reaches its inputs in turn
+      const then = branch(node.inputs[1]!);
+      for (const n of branch(unchecked(node.inputs[2]!))) if (then.has(n)) reached.add(n);
+    }
     const inputs = node.op instanceof IfElseSelect ? [node.inputs[0]!] : node.inputs;
     for (const v of inputs) if (v.owner) reached.add(v.owner);
   }
@@ -68,6 +86,21 @@ function addCheckOps(node: Apply, into: Set<Op>): void {
   if (op instanceof SpecifyShape || (op instanceof MatchLength && !(op instanceof BranchShapeCheck))) into.add(op);
   const inner = op instanceof Scan || op instanceof OpFromGraph ? op.nodes : [];
   for (const n of inner) addCheckOps(n, into);
+}
+
+/** Whether a branch of `select` reads a check of `checks` that the nodes computed whichever way the ifelses go (`reached`) do not. */
+function branchHolds(select: Apply, reached: ReadonlySet<Apply>, checks: ReadonlySet<Op>): boolean {
+  const ops = new Set<Op>();
+  const seen = new Set<Apply>();
+  const stack = [select.inputs[1]!.owner, select.inputs[2]!.owner];
+  for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
+    if (!node || seen.has(node) || reached.has(node)) continue;
+    seen.add(node);
+    addCheckOps(node, ops);
+    for (const v of node.inputs) stack.push(v.owner);
+  }
+  for (const op of ops) if (checks.has(op)) return true;
+  return false;
 }
 
 /** The ops of the shape checks in `graph` that only ifelse branches read: where one fails, the call runs lazily. */
@@ -133,7 +166,11 @@ export class LazyBranches {
 
   /** Whether `error` is a shape claim that only ifelse branches read: the call then runs lazily. */
   takes(error: unknown): boolean {
-    return error instanceof ShapeClaimError && (this.#branchOnly ??= branchOnlyChecks(this.#graph())).has(error.op);
+    return error instanceof ShapeClaimError && this.#checks().has(error.op);
+  }
+
+  #checks(): Set<Op> {
+    return (this.#branchOnly ??= branchOnlyChecks(this.#graph()));
   }
 
   /**
@@ -209,7 +246,9 @@ export class LazyBranches {
     }
     const nodes = toposort(graph);
     const reached = reachedOutsideBranches(graph, nodes);
-    const selects = nodes.filter((n) => n.op instanceof IfElseSelect && reached.has(n));
+    // an ifelse whose branches hold no claim of their own is computed as eagerly: the functions are one per combination
+    // of the ifelses that hold one, not of every ifelse (a model's stochastic depth: one per combination of its layers)
+    const selects = nodes.filter((n) => n.op instanceof IfElseSelect && reached.has(n) && branchHolds(n, reached, this.#checks()));
     const options = { onUnusedInput: 'ignore', noDefaultUpdates: true } as const;
     const conditions = [...new Set(selects.map((n) => n.inputs[0]!))];
     const n = this.outputCount;

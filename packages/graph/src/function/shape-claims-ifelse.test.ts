@@ -180,3 +180,29 @@ describe('a call run lazily (a claim under the branch not taken refused its prog
     expect(f.compiled.profile!.calls).toBe(3);
   });
 });
+
+describe('the functions of lazy calls', () => {
+  it('are one per combination of the conditions of ifelses whose branches hold a claim: an ifelse around it, whose both branches read it, is computed as eagerly (stochastic depth made one per combination of its layers)', async () => {
+    const { LazyBranches } = await import('./lazy-branches.js');
+    const c = T.dscalar('c');
+    const x = T.dmatrix('x');
+    const layers = Array.from({ length: 6 }, (_, i) => T.dscalar(`keep${i}`));
+    let h = sym.ifelse(c, T.specifyShape(x, [2, 2]), x.mul(1));
+    for (const [i, keep] of layers.entries()) h = sym.ifelse(keep, T.tanh(h.add(i)), h);
+    const inputs = [c, x, ...layers];
+    const compiled: string[] = [];
+    const lazy = new LazyBranches([h.sum()], inputs, 1, [], false, (ins, outs, options) => {
+      compiled.push(options.name!);
+      return sym.function(ins, outs, options).compiled;
+    });
+    for (let combination = 0; combination < 2 ** layers.length; combination++) {
+      const keeps = layers.map((_, i) => f64((combination >> i) & 1));
+      const [sum] = lazy.runSync([f64(0), filled(3, 0.5), ...keeps], undefined, 0);
+      const expected = layers.reduce((v, _, i) => ((combination >> i) & 1 ? Math.tanh(v + i) : v), 0.5);
+      expect(sum!.item()).toBeCloseTo(9 * expected, 12);
+    }
+    expect(compiled.sort()).toEqual(['branches taken', 'ifelse conditions']);
+    expect(() => lazy.runSync([f64(1), filled(3), ...layers.map(() => f64(1))], undefined, 0)).toThrow(CLAIM);
+    lazy.dispose();
+  });
+});
