@@ -38,9 +38,11 @@ export async function runPlan(fg: FunctionGraph, backend: Backend, plan: Plan, v
   if (profile) ({ wall: kernels, timing } = await runProfiled(backend, plan.launches, (plan.counters ??= profile.program(plan.program))));
   else backend.run(plan.launches as readonly Launch[]);
   const t3 = profile ? now() : 0;
-  // computed indices the kernels checked: read before anything is committed
-  for (const f of plan.program.indexFlags ?? []) {
-    const at = (await backend.read(plan.buffers[plan.program.outputs[f.output]!.buffer]!))[0]!;
+  // computed indices the kernels checked: read before anything is committed, all at once (a scan's flag per step)
+  const flags = plan.program.indexFlags ?? [];
+  const flagged = flags.length ? await Promise.all(flags.map((f) => backend.read(plan.buffers[plan.program.outputs[f.output]!.buffer]!))) : [];
+  for (let k = 0; k < flags.length; k++) {
+    const [f, at] = [flags[k]!, flagged[k]![0]!];
     if (at < f.size) {
       const host = new Map<number, ArrayLike<number>>();
       for (const id of plan.sharedSlots) host.set(id, await backend.read(plan.buffers[id]!));
