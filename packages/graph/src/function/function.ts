@@ -203,7 +203,8 @@ export class CompiledFunction {
     const sharedBuffers: DeviceBuffer[] = [];
     for (const s of this.sharedInputs) sharedBuffers.push(await s.deviceBuffer(backend));
     const plan = this.#planOrLazy(backend, values);
-    if (!plan) return this.#result(await this.#lazy!.run(values, profile, convert));
+    // a stage's lazy call is one stage of its function's call, which that function counts (host-stage.ts)
+    if (!plan) return this.#result(await this.#lazy!.run(values, this.#stage ? undefined : profile, convert));
     const planned = profile ? now() - t0 : 0;
     const outs = await runPlan(this.#fg, backend, plan, values, sharedBuffers, { profile, stage: this.#stage }, { convert, plan: planned });
     return this.#result(outs);
@@ -227,7 +228,7 @@ export class CompiledFunction {
     if (stages) return this.#result(stages.runSync(values, profile, t1 - t0));
     const sharedBuffers = this.sharedInputs.map((s) => s.deviceBufferSync(backend));
     const plan = this.#planOrLazy(backend, values);
-    if (!plan) return this.#result(this.#lazy!.runSync(values, profile, t1 - t0));
+    if (!plan) return this.#result(this.#lazy!.runSync(values, this.#stage ? undefined : profile, t1 - t0));
     const planned = profile ? now() - t1 : 0;
     return this.#result(runPlanSync(this.#fg, backend, plan, values, sharedBuffers, { profile, stage: this.#stage }, { convert: t1 - t0, plan: planned }));
   }

@@ -190,7 +190,7 @@ export class LazyBranches {
     return JSON.stringify([values.map((v) => v.shape), shared.map((s) => s.currentShape), statics.map((i) => Number(values[i]!.data[0]))]);
   }
 
-  /** Run the call lazily; its outputs. Its functions record into `profile` as stages of one call (`convert`: the arguments' time). */
+  /** Run the call lazily; its outputs. Its functions record as stages of one call, counted in `profile` (none: a staged function's stage, counted by that function); `convert`: the arguments' time. */
   async run(values: readonly NDArray[], profile: FunctionProfile | undefined, convert: number): Promise<NDArray[]> {
     profile?.beginStaged();
     const rounds = this.#walk();

@@ -179,6 +179,16 @@ describe('a call run lazily (a claim under the branch not taken refused its prog
     f.sync(0, filled(2));
     expect(f.compiled.profile!.calls).toBe(3);
   });
+
+  it('is counted once in the profile in a function of host stages (nonzero), its lazy call one stage of the call', () => {
+    const [c, v, x] = [T.dscalar('c'), T.dvector('v'), T.dmatrix('x')];
+    const nonzero = T.nonzero(v)[0]!;
+    const f = sym.function([c, v, x], [nonzero.sum(), sym.ifelse(c, T.specifyShape(x, [2, 2]).sum(), x.max())], { profile: true });
+    for (let call = 1; call <= 2; call++) {
+      expect((f.sync(0, f64([1, 0, 1]), filled(3, 4)) as sym.NDArray[]).map(num)).toEqual([2, 4]);
+      expect(f.compiled.profile!.calls).toBe(call);
+    }
+  });
 });
 
 describe('the functions of lazy calls', () => {
