@@ -117,7 +117,15 @@ export class CompiledFunction {
     }
     const sharedShapes = this.sharedInputs.map((s) => s.valueShape);
     // the backend's optional kernels decide some lowerings (a sort is one kernel or a network): the one a call would use, if registered
-    return this.#programs.makeProgram(values, sharedShapes, undefined, (this.#backend ?? getBackend(this.device))?.describe().kernels).steps.length;
+    try {
+      return this.#programs.makeProgram(values, sharedShapes, undefined, (this.#backend ?? getBackend(this.device))?.describe().kernels).steps.length;
+    } catch (e) {
+      if (!this.#lazyBranches().takes(e)) throw e;
+      throw new Error(
+        `${this.name ? `function ${this.name}` : 'function'}: kernelCount: a shape claim under an ifelse branch refused the program of these shapes (${(e as Error).message}); ` +
+          'a call of them runs lazily, its kernels those of the branches its conditions take: call the function instead',
+      );
+    }
   }
 
   /** `copy`: the caller's NDArrays come back copied (an asynchronous call reads them later). */

@@ -191,6 +191,18 @@ describe('a call run lazily (a claim under the branch not taken refused its prog
   });
 });
 
+describe('kernelCount', () => {
+  it('of shapes a call runs lazily says so (it raised the claim of the branch the call does not take)', () => {
+    const [c, x] = [T.dscalar('c'), T.dmatrix('x')];
+    const f = sym.function([c, x], sym.ifelse(c, T.specifyShape(x, [2, 2]).sum(), x.max()));
+    expect(num(f.sync(0, filled(3, 2)))).toBe(2);
+    expect(() => f.compiled.kernelCount(0, filled(3))).toThrow(
+      `function: kernelCount: a shape claim under an ifelse branch refused the program of these shapes (${CLAIM}); a call of them runs lazily, its kernels those of the branches its conditions take: call the function instead`,
+    );
+    expect(f.compiled.kernelCount(0, filled(2))).toBeGreaterThan(0);
+  });
+});
+
 describe('the functions of lazy calls', () => {
   it('are one per combination of the conditions of ifelses whose branches hold a claim: an ifelse around it, whose both branches read it, is computed as eagerly (stochastic depth made one per combination of its layers)', async () => {
     const { LazyBranches } = await import('./lazy-branches.js');
