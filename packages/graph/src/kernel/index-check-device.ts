@@ -102,6 +102,8 @@ function fromGraph(v: TensorVariable, depth: number): Interval | undefined {
   }
   const op = scalarOf(node);
   if (!op) return undefined;
+  // float arithmetic rounds (in float32 on a device without float64): a bound computed here in float64 may be passed
+  if (!INT_RANGE[v.dtype] && v.dtype !== 'int64' && ['add', 'sub', 'mul'].includes(op)) return undefined;
   const a = at(0);
   const b = node.inputs.length > 1 ? at(1) : undefined;
   switch (op) {
@@ -124,12 +126,14 @@ function fromGraph(v: TensorVariable, depth: number): Interval | undefined {
     case 'minimum':
       return a && b && [Math.min(a[0], b[0]), Math.min(a[1], b[1])];
     case 'clip': {
+      // NumPy's clip is min(max(x, lo), hi): hi where lo > hi, so as low as hi's lowest (and lo where a kernel clamps the other way)
       const [lo, hi] = [b, at(2)];
-      return lo && hi ? [lo[0], hi[1]] : undefined;
+      return lo && hi ? [Math.min(lo[0], hi[0]), Math.max(lo[1], hi[1])] : undefined;
     }
     case 'mod':
-      // NumPy's mod by a positive divisor lies in [0, divisor)
-      return b && b[0] > 0 ? [0, b[1] - 1] : undefined;
+      // NumPy's mod by a positive divisor lies in [0, divisor); a float's can round up to the divisor (mod(-1e-20, 4.0) is 4.0), and need not be whole
+      if (!b || b[0] <= 0) return undefined;
+      return INT_RANGE[v.dtype] || v.dtype === 'int64' ? [0, b[1] - 1] : [0, b[1]];
     case 'switch': {
       const c = at(2);
       return b && c && [Math.min(b[0], c[0]), Math.max(b[1], c[1])];

@@ -1,0 +1,45 @@
+/**
+ * The bounds that let a computed index skip its device check
+ * (`valueBounds`) hold for every value the kernels can compute: a float
+ * mod can round up to its divisor and is not whole, and NumPy's clip gives
+ * hi where lo > hi. (Before: `x[int32(f % 4.5)]` and `x[clip(k, 0, h - 200)]`
+ * were taken as in range, and the kernels clamped an index NumPy refuses.)
+ */
+import { describe, expect, it } from 'vitest';
+import { T, sym } from '../../test/helpers.js';
+import { provenInRange, valueBounds } from './index-check-device.js';
+
+describe('valueBounds proves only what every value satisfies', () => {
+  it('a float mod lies in [0, divisor], not [0, divisor - 1]: int32(f % 4.5) = 4 and int32(-1e-20 % 4.0) = 4 raise on a length-4 axis', () => {
+    const x = T.dvector('x');
+    const f = T.dvector('f');
+    for (const divisor of [4.5, 4]) {
+      const idx = T.cast(T.mod(f, divisor), 'int32');
+      expect(provenInRange(idx, 4, false)).toBe(false);
+      const g = sym.function([x, f], x.get(idx));
+      expect(() => g.sync([1, 2, 3, 4], [divisor === 4 ? -1e-20 : 4.2])).toThrow(/index 4 .* out of bounds for axis 0 with size 4/);
+      expect(g.sync([1, 2, 3, 4], [3.9]).toArray()).toEqual([4]);
+    }
+    // an integer mod stays proven: no device check
+    expect(valueBounds(T.mod(T.lvector('i'), 4))).toEqual([0, 3]);
+  });
+
+  it("float arithmetic is not bounded (it rounds; in float32 on a device without float64)", () => {
+    const f = T.constant([2.4999999], { dtype: 'float32' });
+    expect(valueBounds(T.cast(f.add(f), 'int32'))).toEqual([-(2 ** 31), 2 ** 31 - 1]);
+  });
+
+  it("clip(k, lo, hi) with hi below lo gives hi (NumPy): x[clip(k, 0, h - 200)] with h = 0 is index -200", () => {
+    const x = T.dvector('x');
+    const k = T.lvector('k');
+    const h = T.tensor('uint8', [], 'h');
+    const idx = T.clip(k, 0, T.cast(h, 'int64').sub(200));
+    expect(provenInRange(idx, 100, false)).toBe(false);
+    const g = sym.function([x, k, h], x.get(idx));
+    const X = Array.from({ length: 100 }, (_, i) => i);
+    expect(() => g.sync(X, [3], 0)).toThrow(/index -200 .* out of bounds for axis 0 with size 100/);
+    expect(g.sync(X, [3], 250).toArray()).toEqual([3]);
+    // constant bounds stay proven
+    expect(provenInRange(T.clip(k, 0, 99), 100, false)).toBe(true);
+  });
+});
