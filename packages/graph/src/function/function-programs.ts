@@ -14,6 +14,7 @@ import type { NDArray } from '../core/ndarray.js';
 import { NO_STATICS, evictPlans, planBytes, sameShapes, type Plan } from './plan.js';
 import { schedule, toposort, type Program } from '../kernel/schedule.js';
 import { withoutShapeOnlyChecks } from '../kernel/index-check-live.js';
+import { flagsBeforeInPlace } from '../kernel/index-check-split.js';
 
 export class FunctionPrograms {
   readonly #plans = new Map<string, Plan>();
@@ -40,9 +41,11 @@ export class FunctionPrograms {
     if (keepAll) return withoutShapeOnlyChecks(program);
     if (!optimizer?.optimizeProgram) return program;
     // the checking modes look at values after the run, and a failed check must leave the shared variables as they were
-    // so must a computed index found out of range after the kernels ran (index-check-device.ts): no update in place then
-    if (backend?.overwrites && !program.indexFlags) program = { ...program, inPlace: { candidates: this.#updateSlots(), overwrites: backend.overwrites.bind(backend) } };
-    return optimizer.optimizeProgram(program, fg.mode, fg.optimizerOptions);
+    // so must a computed index found out of range after the kernels ran (index-check-device.ts): its flag is read
+    // before the first update written in place (index-check-split.ts), or no update goes in place
+    if (!backend?.overwrites) return optimizer.optimizeProgram(program, fg.mode, fg.optimizerOptions);
+    const inPlace = optimizer.optimizeProgram({ ...program, inPlace: { candidates: this.#updateSlots(), overwrites: backend.overwrites.bind(backend) } }, fg.mode, fg.optimizerOptions);
+    return flagsBeforeInPlace(inPlace) ?? optimizer.optimizeProgram(program, fg.mode, fg.optimizerOptions);
   }
 
   /** Each update whose shared variable the graph reads: its input slot (explicit inputs, then shared ones) and its output index. */

@@ -35,9 +35,17 @@ export async function runPlan(fg: FunctionGraph, backend: Backend, plan: Plan, v
   const t2 = profile ? now() : 0;
   let kernels = 0;
   let timing: KernelTiming = 'run';
-  if (profile) ({ wall: kernels, timing } = await runProfiled(backend, plan.launches, (plan.counters ??= profile.program(plan.program))));
-  else backend.run(plan.launches as readonly Launch[]);
-  const t3 = profile ? now() : 0;
+  const launches = plan.launches as readonly Launch[];
+  const runSteps = async (from: number, to: number): Promise<void> => {
+    if (from >= to) return;
+    const some = from === 0 && to === launches.length ? launches : launches.slice(from, to);
+    if (!profile) return backend.run(some);
+    const run = await runProfiled(backend, some, (plan.counters ??= profile.program(plan.program)), from);
+    [kernels, timing] = [kernels + run.wall, run.timing];
+  };
+  // with updates written in place, the flags are read between the steps that compute them and the first such write (index-check-split.ts)
+  const split = plan.program.flagsReadAfter ?? launches.length;
+  await runSteps(0, split);
   // computed indices the kernels checked: read before anything is committed, all at once (a scan's flag per step)
   const flags = plan.program.indexFlags ?? [];
   const flagged = flags.length ? await Promise.all(flags.map((f) => backend.read(plan.buffers[plan.program.outputs[f.output]!.buffer]!))) : [];
@@ -49,6 +57,8 @@ export async function runPlan(fg: FunctionGraph, backend: Backend, plan: Plan, v
       throw flaggedIndexError(f, at, inputValues(fg, plan, values, host));
     }
   }
+  await runSteps(split, launches.length);
+  const t3 = profile ? now() : 0;
   const check = checksOf(fg);
   if (check) {
     const host = new Map<number, ArrayLike<number>>();
@@ -71,9 +81,18 @@ export function runPlanSync(fg: FunctionGraph, backend: Backend, plan: Plan, val
   const t2 = profile ? now() : 0;
   bind(fg, backend, plan, values, sharedBuffers);
   const t3 = profile ? now() : 0;
-  const kernels = profile ? runProfiledSync(backend, plan.launches, (plan.counters ??= profile.program(plan.program))) : undefined;
-  if (!profile) backend.run(plan.launches as readonly Launch[]);
-  const t4 = profile ? now() : 0;
+  const launches = plan.launches as readonly Launch[];
+  const kernels = { total: 0, timing: 'run' as KernelTiming };
+  const runSteps = (from: number, to: number): void => {
+    if (from >= to) return;
+    const some = from === 0 && to === launches.length ? launches : launches.slice(from, to);
+    if (!profile) return backend.run(some);
+    const run = runProfiledSync(backend, some, (plan.counters ??= profile.program(plan.program)), from);
+    [kernels.total, kernels.timing] = [kernels.total + run.total, run.timing];
+  };
+  // with updates written in place, the flags are read between the steps that compute them and the first such write (index-check-split.ts)
+  const split = plan.program.flagsReadAfter ?? launches.length;
+  runSteps(0, split);
   for (const f of plan.program.indexFlags ?? []) {
     const at = backend.readSync!(plan.buffers[plan.program.outputs[f.output]!.buffer]!)[0]!;
     if (at < f.size) {
@@ -82,6 +101,8 @@ export function runPlanSync(fg: FunctionGraph, backend: Backend, plan: Plan, val
       throw flaggedIndexError(f, at, inputValues(fg, plan, values, host));
     }
   }
+  runSteps(split, launches.length);
+  const t4 = profile ? now() : 0;
   const check = checksOf(fg);
   if (check) {
     const host = new Map<number, ArrayLike<number>>();
@@ -92,7 +113,7 @@ export function runPlanSync(fg: FunctionGraph, backend: Backend, plan: Plan, val
     .slice(0, fg.outputCount)
     .map((o) => fromTyped(backend.readSync!(plan.buffers[o.buffer]!), o.shape, plan.program.buffers[o.buffer]!.dtype));
   commit(fg, backend, plan);
-  if (profile) profile.record({ convert: before.convert, plan: before.plan, upload: t3 - t2, kernels: kernels!.total, read: now() - t4 }, kernels!.timing, plan.counters, recorded.stage);
+  if (profile) profile.record({ convert: before.convert, plan: before.plan, upload: t3 - t2, kernels: kernels.total, read: now() - t4 }, kernels.timing, plan.counters, recorded.stage);
   return outs;
 }
 

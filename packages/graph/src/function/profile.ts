@@ -121,14 +121,15 @@ export interface ProgramProfile {
  * wait says when one is done). Returns the time the kernel phase took
  * (ms) and how the kernels were timed. Each list is a fresh array: a
  * backend may key what it learns about a launch list by the list
- * (WebGPU's expected waits).
+ * (WebGPU's expected waits). `first`: the position of `launches[0]` among
+ * the program's steps (a call run in two parts, index-check-split.ts).
  */
-export async function runProfiled(backend: Backend, launches: readonly Launch[], counters: ProgramProfile): Promise<{ wall: number; timing: KernelTiming }> {
+export async function runProfiled(backend: Backend, launches: readonly Launch[], counters: ProgramProfile, first = 0): Promise<{ wall: number; timing: KernelTiming }> {
   const start = now();
   const device = backend.runTimed?.(launches);
   if (device) {
     const times = await device;
-    for (let i = 0; i < launches.length; i++) counters.last[i] = times[i]!;
+    for (let i = 0; i < launches.length; i++) counters.last[first + i] = times[i]!;
     return { wall: now() - start, timing: 'device' };
   }
   let total = 0;
@@ -137,14 +138,14 @@ export async function runProfiled(backend: Backend, launches: readonly Launch[],
     backend.run([launches[i]!]);
     await backend.finish?.();
     const dt = now() - t0;
-    counters.last[i] = dt;
+    counters.last[first + i] = dt;
     total += dt;
   }
   return { wall: total, timing: backend.finish ? 'finish' : 'run' };
 }
 
 /** `runProfiled` for a synchronous call (no `runTimed`: it is asynchronous): a `finish` that returns a promise cannot be waited for, and the times are then enqueue times. */
-export function runProfiledSync(backend: Backend, launches: readonly Launch[], counters: ProgramProfile): { total: number; timing: KernelTiming } {
+export function runProfiledSync(backend: Backend, launches: readonly Launch[], counters: ProgramProfile, first = 0): { total: number; timing: KernelTiming } {
   let total = 0;
   let timing: KernelTiming = backend.finish ? 'finish' : 'run';
   for (let i = 0; i < launches.length; i++) {
@@ -157,7 +158,7 @@ export function runProfiledSync(backend: Backend, launches: readonly Launch[], c
       done.then(undefined, () => undefined);
     }
     const dt = now() - t0;
-    counters.last[i] = dt;
+    counters.last[first + i] = dt;
     total += dt;
   }
   return { total, timing };

@@ -8,7 +8,7 @@
  * x gave [2, 3]: the kernels clamped index 3.)
  */
 import { describe, expect, it } from 'vitest';
-import { T, sym } from '../../test/helpers.js';
+import { T, cpu, sym } from '../../test/helpers.js';
 
 const MODES = ['FAST_RUN', 'FAST_COMPILE', 'DebugMode'] as const;
 const x = T.dvector('x');
@@ -105,6 +105,27 @@ describe('a computed integer index is checked in every mode', () => {
     expect(() => step.sync([0, 2])).toThrow(/W\[\(j \+ 1\)\]: index 3/);
     await expect(step([2, 0])).rejects.toThrow(/W\[\(j \+ 1\)\]: index 3/);
     expect(Array.from(W.getValue().data)).toEqual(before);
+  });
+
+  it('a scatter of computed rows into a shared table writes it in place, read its flag first: a failed step leaves it as it was', async () => {
+    const table = sym.shared(sym.array(Float32Array.from({ length: 40 }, (_, k) => k), { shape: [10, 4] }), { name: 'table' });
+    const rows = T.ivector('rows');
+    const g = T.fmatrix('g');
+    const step = sym.function([rows, g], [], { updates: [[table, T.incSubtensor(table.get(rows.add(1)), g)]] });
+    const ones = sym.array(new Float32Array(8).fill(1), { shape: [2, 4] });
+    const at = (r: number[]) => sym.array(r, { dtype: 'int32' });
+    step.sync(at([0, 8]), ones);
+    // in place: the update is written over the table's own buffer (a copy of the table and a second buffer before)
+    const buffer = table.deviceBufferSync(cpu);
+    step.sync(at([0, 2]), ones);
+    expect(table.deviceBufferSync(cpu)).toBe(buffer);
+    const before = Array.from(table.getValue().data);
+    expect(before.slice(4, 8)).toEqual([6, 7, 8, 9]);
+    expect(before.slice(36, 40)).toEqual([37, 38, 39, 40]);
+    // a bad row after a good one: the flag is read before the scatter writes any row
+    expect(() => step.sync(at([0, 9]), ones)).toThrow(/table\[\(rows \+ 1\)\]: index 10 .* out of bounds for axis 0 with size 10/);
+    await expect(step(at([9, 0]), ones)).rejects.toThrow(/table\[\(rows \+ 1\)\]: index 10 /);
+    expect(Array.from(table.getValue().data)).toEqual(before);
   });
 });
 

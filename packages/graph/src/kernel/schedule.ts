@@ -38,6 +38,7 @@ export interface Program {
   readonly indexChecks?: readonly IndexCheck[];
   /** Indices the kernels compute, checked on the device: each flag is an output after the outputs asked for (index-check-device.ts). */
   readonly indexFlags?: readonly IndexFlag[];
+  /** The steps run before the flags are read, the rest after (updates in place: index-check-split.ts). */ readonly flagsReadAfter?: number;
 }
 
 /**
