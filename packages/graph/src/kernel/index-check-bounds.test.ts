@@ -43,3 +43,25 @@ describe('valueBounds proves only what every value satisfies', () => {
     expect(provenInRange(T.clip(k, 0, 99), 100, false)).toBe(true);
   });
 });
+
+describe('a flag covers another read of its index only where it is as strict', () => {
+  it("a scan step's row read as x's index (negatives wrap) and as labels (negatives refused): the labels' -1 raises whichever is lowered first", () => {
+    const x = T.dvector('x');
+    const P = T.dmatrix('P');
+    const i = T.lmatrix('i');
+    for (const labelsLast of [false, true]) {
+      const [out] = sym.scan(
+        (r: sym.TensorVariable) => {
+          const [a, b] = [T.sum(x.get(r)), T.sum(T.categoricalCrossentropy(P, r))];
+          return labelsLast ? a.add(b) : b.add(a);
+        },
+        { sequences: [i.add(1)] },
+      ) as sym.TensorVariable[];
+      const f = sym.function([x, P, i], out!);
+      const Pv = [[0.5, 0.5], [0.25, 0.75]];
+      expect(f.sync([1, 2], Pv, [[0, -1]]).toArray()[0]).toBeCloseTo(5.079441541679836, 12);
+      // (before: with the labels lowered last, the row's flag that lets -1 wrap covered them, and -1 was class 1)
+      expect(() => f.sync([1, 2], Pv, [[0, -2]])).toThrow(/categoricalCrossentropy: label -1 .* is not one of the 2 classes of P/);
+    }
+  });
+});

@@ -231,10 +231,11 @@ export interface FlagContext extends Pick<LowerContext, 'reduce' | 'range'> {
 export function checkOnDevice(ctx: FlagContext, idx: BufferView, n: number, xShape: readonly number[], describe: IndexErrorText, variable: TensorVariable | undefined, nonNegative: boolean): void {
   const size = idx.shape.reduce((a, b) => a * b, 1);
   if (size === 0 || provenInRange(variable, n, nonNegative)) return;
-  const same = (f: IndexFlag): boolean =>
-    f.source.buffer === idx.buffer && f.source.offset === idx.offset && sameList(f.source.strides, idx.strides) && sameList(f.shape, idx.shape) && f.n === n && (f.nonNegative === true || !nonNegative);
+  // a flag at least as strict: one that allows negatives does not cover labels (which refuse them)
+  const strict = (f: IndexFlag): boolean => f.n === n && (f.nonNegative === true || !nonNegative);
+  const same = (f: IndexFlag): boolean => f.source.buffer === idx.buffer && f.source.offset === idx.offset && sameList(f.source.strides, idx.strides) && sameList(f.shape, idx.shape) && strict(f);
   // a scan's sequence checked whole (scan-checks.ts: its rows, one more axis than the step's variable) covers each step's row
-  const flagged = ctx.indexFlags.find((f) => same(f) || (variable !== undefined && f.variable === variable && f.shape.length === variable.ndim + 1 && f.n === n));
+  const flagged = ctx.indexFlags.find((f) => same(f) || (variable !== undefined && f.variable === variable && f.shape.length === variable.ndim + 1 && strict(f)));
   if (flagged) return askedBy(ctx.checksAskedBy, flagged, ctx.nodes);
   const unsigned = idx.dtype === 'bool' || idx.dtype.startsWith('uint');
   const flag = flagKernel(ctx, idx, n, nonNegative || unsigned);
