@@ -121,6 +121,13 @@ export interface LowerContext {
    * values kernels compute (kernel/index-check-device.ts).
    */
   checkIndex?(idx: TensorView, n: number, xShape: readonly number[], describe: IndexErrorText, variable?: TensorVariable, nonNegative?: boolean): void;
+  /**
+   * A window of `length` elements from the symbolic start `variable`
+   * (ops/window-check.ts): checked by the function before each call where
+   * the start is found on the host, that NumPy's window is the whole
+   * window; a start kernels compute is clamped.
+   */
+  checkWindow?(variable: TensorVariable, length: number, n: number, axis: number, xShape: readonly number[], window: () => string): void;
 }
 
 /** Lengths of a program's buffer, kernel and constant lists at some point of its lowering. */

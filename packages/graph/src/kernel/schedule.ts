@@ -14,7 +14,7 @@ import * as ix from './index-expr.js';
 import { broadcastStrides } from '../ops/broadcast.js';
 import { TensorConstant, type TensorVariable } from '../core/variable.js';
 import { runIndexCheck, type IndexCheck, type IndexErrorText } from '../ops/check-index.js';
-import { hostIndexValues } from '../ops/host-index.js';
+import { addWindowCheck, hostIndexValues } from '../ops/host-index.js';
 import { askedBy, liveIndexChecks, outputNeeds } from './index-check-live.js';
 import { checkOnDevice, flagOutputs, replayFlags, type IndexFlag } from './index-check-device.js';
 
@@ -449,6 +449,7 @@ class Builder implements LowerContext {
     checkOnDevice(this, idx, n, at.xShape, describe, variable, nonNegative);
   }
 
+  readonly checkWindow: LowerContext['checkWindow'] = (...args) => addWindowCheck(this, ...args);
   readonly #drawn = new Map<Draw, BufferView>();
   drawn(shape: readonly number[], dtype: DType, draw: Draw): BufferView {
     let v = this.#drawn.get(draw);

@@ -91,3 +91,6 @@ export function hostIndexValues(idx: TensorVariable, slotOf: ReadonlyMap<TensorV
     }
   };
 }
+
+// a window's start found on the host likewise (kernel/schedule.ts imports its check from here)
+export { addWindowCheck } from './window-check.js';

@@ -14,7 +14,9 @@
  * dynamic_slice). An integer index whose value is on the host (a function
  * input, a constant) is checked before the call instead: NumPy's
  * IndexError, nothing written (CheckIndex, ops/check-index.ts, put by
- * x.get); a window's start is not. The reference `perform` raises NumPy's
+ * x.get); so is a window's start found on the host, which raises where
+ * NumPy's window would be shorter (ops/window-check.ts): the kernels clamp
+ * only a start they compute. The reference `perform` raises NumPy's
  * IndexError for every index, so DebugMode reports it.
  */
 import { canCastSafely, castScalar } from '../core/dtype.js';
@@ -129,7 +131,8 @@ function windowShape(entries: readonly IndexEntry[], shape: StaticShape): Static
 /** A window's first element for a start index, NumPy's way: negative counts from the end; IndexError unless the whole window fits. */
 function resolveWindowStart(v: number, length: number, n: number, axis: number): number {
   const i = v < 0 ? v + n : v;
-  if (i < 0 || i + length > n) throw new RangeError(`window [${v}, ${v} + ${length}) is out of bounds for axis ${axis} with size ${n}`);
+  // x[-length:0] is empty in NumPy: a negative start fits only when the stop is negative too
+  if (i < 0 || i + length > n || (v < 0 && length > 0 && v + length >= 0)) throw new RangeError(`window [${v}, ${v} + ${length}) is out of bounds for axis ${axis} with size ${n}`);
   return i;
 }
 
@@ -220,6 +223,19 @@ function namingIndexErrors<R>(op: Op, node: Apply | undefined, shape: StaticShap
   }
 }
 
+/**
+ * Each window of a symbolic start checked, where the call finds its start
+ * on the host, to be NumPy's whole window (ops/window-check.ts); the first
+ * symbolic index is node input `first`.
+ */
+function checkWindows(ctx: LowerContext, entries: readonly IndexEntry[], node: Apply | undefined, first: number, shape: readonly number[], what: () => string): void {
+  if (!node || !ctx.checkWindow) return;
+  entries.forEach((e, d) => {
+    if (e.kind !== 'window' || e.length === 0) return;
+    ctx.checkWindow!(node.inputs[first + e.input]!, e.length, shape[d]!, d, shape, what);
+  });
+}
+
 /** `x[entries]`: inputs are x, then the symbolic integer indices in the order `var` entries name them. */
 export class Subtensor extends Op {
   readonly kind = 'Subtensor' as const;
@@ -277,6 +293,7 @@ export class Subtensor extends Op {
   }
 
   lower(ctx: LowerContext, inputs: readonly TensorView[], node?: Apply): TensorView[] {
+    checkWindows(ctx, this.entries, node, 1, inputs[0]!.shape, () => nameInError(node!.outputs[0]!));
     return namingIndexErrors(this, node, inputs[0]!.shape, () => this.lowerWindow(ctx, inputs));
   }
 
@@ -348,6 +365,7 @@ export class IncSubtensor extends Op {
   }
 
   lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
+    checkWindows(ctx, this.entries, node, 2, inputs[0]!.shape, () => `${this} into ${nameInError(node.inputs[0]!)}`);
     return namingIndexErrors(this, node, inputs[0]!.shape, () => this.lowerWrite(ctx, inputs, node));
   }
 
