@@ -49,4 +49,15 @@ describe('index bounds on webgpu', () => {
     await expect(step(i32([0, 2]))).rejects.toThrow('emb[(ids + 1)]: index 3 ((ids + 1)[1]) is out of bounds for axis 0 with size 3, indexing emb of shape (3, 2)');
     expect((await emb.getValueAsync()).toArray()).toEqual(before);
   });
+
+  it('a shared index a previous call updated on the device is read back and checked (the kernels clamped it)', async () => {
+    const x = T.fvector('x');
+    const ids = sym.shared(i32([0, 1]), { name: 'ids' });
+    const walk = sym.function([x], x.get(ids), { device: 'webgpu', updates: [[ids, T.add(ids, 1)]] });
+    const X = sym.array([1, 2, 3], { dtype: 'float32' });
+    expect(((await walk(X)) as sym.NDArray).toArray()).toEqual([1, 2]);
+    expect(((await walk(X)) as sym.NDArray).toArray()).toEqual([2, 3]);
+    await expect(walk(X)).rejects.toThrow('x[ids]: index 3 (ids[1]) is out of bounds for axis 0 with size 3');
+    expect((await ids.getValueAsync()).toArray()).toEqual([2, 3]);
+  });
 });

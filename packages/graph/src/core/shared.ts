@@ -97,10 +97,32 @@ export class TensorSharedVariable extends TensorVariable {
   /**
    * @internal The value on the host when that copy is current (set by the
    * user, or read back since the last call that updated it), else null: a
-   * call checks indices it holds without a readback.
+   * call checks indices it holds without a readback where it is current.
    */
   get hostValueIfCurrent(): NDArray | null {
     return this.#host;
+  }
+
+  /**
+   * @internal The value on the host, read back first where a device holds
+   * the newest (a call that indexes with this variable checks its values
+   * there; `getValue`'s writer checks would refuse inside a call): null
+   * where that device has no synchronous reads (see `hostValueReadAsync`).
+   */
+  hostValueRead(): NDArray | null {
+    if (this.#fresh !== 'host') {
+      const b = this.#fresh;
+      if (!b.readSync) return null;
+      this.#host = fromTyped(b.readSync(this.#device.get(b)!), this.#shape, this.dtype);
+      this.#fresh = 'host';
+      this.#stale(b);
+    }
+    return this.#host;
+  }
+
+  /** @internal `hostValueRead` on any device (inside a call: not queued). */
+  hostValueReadAsync(): Promise<NDArray> {
+    return this.#read({ borrow: true });
   }
 
   /** The value once every call made before this one has finished (and updated it). */

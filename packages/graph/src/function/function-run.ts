@@ -10,7 +10,7 @@ import { checkProgramValues, type ValueCheck } from './debug.js';
 import type { TypedArray } from '../core/dtype.js';
 import type { FunctionGraph } from './function-graph.js';
 import { fromTyped, type NDArray } from '../core/ndarray.js';
-import { checkCallIndices, emptyUnlaunched, type Plan } from './plan.js';
+import { checkCallIndices, emptyUnlaunched, readCheckedShared, type Plan } from './plan.js';
 import { now, runProfiled, runProfiledSync, type FunctionProfile, type KernelTiming } from './profile.js';
 import type { TensorVariable } from '../core/variable.js';
 import { flaggedIndexError } from '../kernel/index-check-device.js';
@@ -31,6 +31,7 @@ interface Before {
 export async function runPlan(fg: FunctionGraph, backend: Backend, plan: Plan, values: readonly NDArray[], sharedBuffers: readonly DeviceBuffer[], recorded: RunProfile, before: Before): Promise<NDArray[]> {
   const profile = recorded.profile;
   const t1 = profile ? now() : 0;
+  await readCheckedShared(plan.program.indexChecks, values, fg.sharedInputs);
   bind(fg, backend, plan, values, sharedBuffers);
   const t2 = profile ? now() : 0;
   let kernels = 0;

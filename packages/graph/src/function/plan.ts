@@ -88,17 +88,43 @@ export function emptyUnlaunched(plan: Plan, id: number): TypedArray | undefined 
   return plan.buffers[id] === undefined && spec.size === 0 ? allocate(spec.dtype, 0) : undefined;
 }
 
+/** What the index checks ask of a shared variable (core/shared.ts). */
+export interface HostValues {
+  readonly hostValueIfCurrent: NDArray | null;
+  hostValueRead(): NDArray | null;
+  hostValueReadAsync(): Promise<NDArray>;
+}
+
 /**
  * A call's indices (`Program.indexChecks`) checked before any kernel runs,
  * so that an index out of range fails the call with nothing written: the
- * explicit inputs' values, then shared variables' where their host copy
- * is current (no readback: one a call updated lives on the device).
+ * explicit inputs' values, then shared variables', read back where a
+ * previous call left the newest value on a device (on one without
+ * synchronous reads, `readCheckedShared` reads them before).
  */
-export function checkCallIndices(checks: readonly IndexCheck[] | undefined, values: readonly NDArray[], shared: readonly { readonly hostValueIfCurrent: NDArray | null }[]): void {
+export function checkCallIndices(checks: readonly IndexCheck[] | undefined, values: readonly NDArray[], shared: readonly HostValues[]): void {
   if (!checks) return;
-  const at = (slot: number): NDArray | null => (slot < values.length ? values[slot]! : shared[slot - values.length]!.hostValueIfCurrent);
+  // a shared index a previous call updated on the device is read back: its newest values are checked as an input's
+  const at = (slot: number): NDArray | null => (slot < values.length ? values[slot]! : shared[slot - values.length]!.hostValueRead());
   for (const c of checks) {
     const data = c.evaluate ? c.evaluate(at)?.data : at(c.input)?.data;
     if (data) runIndexCheck(c, data);
   }
+}
+
+/** Before an asynchronous call's `checkCallIndices`: the shared variables its checks read, brought to the host where a device holds their newest value. */
+export async function readCheckedShared(checks: readonly IndexCheck[] | undefined, values: readonly NDArray[], shared: readonly HostValues[]): Promise<void> {
+  if (!checks || shared.every((s) => s.hostValueIfCurrent)) return;
+  const wanted = new Set<HostValues>();
+  const at = (slot: number): NDArray | null => {
+    if (slot < values.length) return values[slot]!;
+    const s = shared[slot - values.length]!;
+    if (!s.hostValueIfCurrent) wanted.add(s);
+    return s.hostValueIfCurrent;
+  };
+  for (const c of checks) {
+    if (c.evaluate) c.evaluate(at);
+    else at(c.input);
+  }
+  for (const s of wanted) await s.hostValueReadAsync();
 }

@@ -129,6 +129,21 @@ describe('a computed integer index is checked in every mode', () => {
   });
 });
 
+describe('a shared index whose newest value a previous call left on the device', () => {
+  it('is read back and checked as an input index: the call raises and leaves it as it was (sync and async)', async () => {
+    for (const sync of [true, false]) {
+      const ids = sym.shared(sym.array([0, 1], { dtype: 'int32' }), { name: 'ids' });
+      const walk = sym.function([x], x.get(ids), { updates: [[ids, ids.add(1)]] });
+      const call = async () => values(sync ? walk.sync(X) : await walk(X));
+      expect(await call()).toEqual([1, 2]);
+      // ids is [1, 2] on the device now, [2, 3] after the next call (the kernels clamped index 3 and gave [3, 3])
+      expect(await call()).toEqual([2, 3]);
+      await expect(call()).rejects.toThrow(/x\[ids\]: index 3 \(ids\[1\]\) is out of bounds for axis 0 with size 3/);
+      expect(values(ids.getValue())).toEqual([2, 3]);
+    }
+  });
+});
+
 describe('what a computed index costs', () => {
   const count = (f: { compiled: { kernelCount(...args: unknown[]): number } }, ...args: unknown[]) => f.compiled.kernelCount(...args);
   // clipped into the axis, the same index is bounded by its graph: the same kernels, less the check
