@@ -44,6 +44,21 @@ describe('valueBounds proves only what every value satisfies', () => {
   });
 });
 
+describe('a float bound holds after the kernel rounds to its dtype', () => {
+  it('int32(clip(s, 0, 4.9999999999)) of a float32 s is 5 (the bound rounds to 5.0 in float32, as NumPy): raises on a length-5 axis', () => {
+    const x = T.dvector('x');
+    const s = T.fvector('s');
+    const idx = T.cast(T.clip(s, 0, 4.9999999999), 'int32');
+    expect(provenInRange(idx, 5, false)).toBe(false);
+    const f = sym.function([x, s], x.get(idx));
+    // (before: taken as in range, and the kernels clamped 5 to 4: [5])
+    expect(() => f.sync([1, 2, 3, 4, 5], sym.array([9], { dtype: 'float32' }))).toThrow(/index 5 .* out of bounds for axis 0 with size 5/);
+    expect(f.sync([1, 2, 3, 4, 5], sym.array([3.5], { dtype: 'float32' })).toArray()).toEqual([4]);
+    // whole bounds stay proven
+    expect(provenInRange(T.cast(T.clip(s, 0, 4), 'int32'), 5, false)).toBe(true);
+  });
+});
+
 describe('a flag covers another read of its index only where it is as strict', () => {
   it("a scan step's row read as x's index (negatives wrap) and as labels (negatives refused): the labels' -1 raises whichever is lowered first", () => {
     const x = T.dvector('x');

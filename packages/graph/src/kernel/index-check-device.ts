@@ -25,6 +25,7 @@
  */
 import type { Apply } from '../core/op.js';
 import { contiguousStrides, type NDArray } from '../core/ndarray.js';
+import { f16round, isFloat } from '../core/dtype.js';
 import { TensorConstant, type TensorVariable } from '../core/variable.js';
 import type { IndexErrorText } from '../ops/check-index.js';
 import { toposort } from './schedule.js';
@@ -75,9 +76,20 @@ export function valueBounds(v: TensorVariable, depth = 12): Interval | undefined
   const dtypeRange = INT_RANGE[v.dtype];
   const found = depth > 0 ? fromGraph(v, depth) : undefined;
   if (!found) return dtypeRange;
-  if (!dtypeRange) return found;
+  if (!dtypeRange) return isFloat(v.dtype) ? roundedOut(found) : found;
   // a result past its dtype wraps: only bounds within it hold
   return found[0] >= dtypeRange[0] && found[1] <= dtypeRange[1] ? found : dtypeRange;
+}
+
+/**
+ * A float result's bounds widened to hold it in float32 and float16 too:
+ * a kernel rounds its operands to its dtype (clip(s, 0, 4.9999999999) of
+ * a float32 s is 5), and a device without float64 computes float64 in
+ * float32. Rounding to nearest is monotone, so the rounded ends bound the
+ * rounded values.
+ */
+function roundedOut([lo, hi]: Interval): Interval {
+  return [Math.min(lo, Math.fround(lo), f16round(lo)), Math.max(hi, Math.fround(hi), f16round(hi))];
 }
 
 function fromGraph(v: TensorVariable, depth: number): Interval | undefined {
