@@ -254,6 +254,17 @@ export interface BufferSpec {
   readonly size: number;
 }
 
+/**
+ * What `sym.function` allows in place: each candidate's input buffer
+ * (`inputBuffers[input]`, a shared variable's) may take the value of output
+ * `output` (that variable's update), and `overwrites` is the backend's word
+ * on which kernels can write an input they read at the output's own index.
+ */
+export interface InPlaceRequest {
+  readonly candidates: readonly { readonly input: number; readonly output: number }[];
+  readonly overwrites: (kernel: Kernel, input: number) => boolean;
+}
+
 /** One kernel launch: `inputs` and `output` are buffer ids of the program. */
 export interface Step {
   readonly kernel: Kernel;

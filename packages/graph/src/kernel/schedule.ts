@@ -6,7 +6,7 @@
  */
 import type { DType } from '../core/dtype.js';
 import { castScalar } from '../core/dtype.js';
-import { isContiguousOver, kernelOutputSize, type BufferSpec, type Kernel, type LoadExpr, type OptionalKernel, type ScalarExpr, type ScatterAccumulator, type Step } from './kernel.js';
+import { isContiguousOver, kernelOutputSize, type BufferSpec, type InPlaceRequest, type Kernel, type LoadExpr, type OptionalKernel, type ScalarExpr, type ScatterAccumulator, type Step } from './kernel.js';
 import { NDArray, contiguousStrides, fill, sizeOf, shapeToString } from '../core/ndarray.js';
 import type { Apply } from '../core/op.js';
 import { isContiguous, type At, type BufferView, type Draw, type LowerContext, type LowerMark, type ReduceRequest, type TensorView } from './lower.js';
@@ -38,18 +38,8 @@ export interface Program {
   readonly indexChecks?: readonly IndexCheck[];
   /** Indices the kernels compute, checked on the device: each flag is an output after the outputs asked for (index-check-device.ts). */
   readonly indexFlags?: readonly IndexFlag[];
-  /** The steps run before the flags are read, the rest after (updates in place: index-check-split.ts). */ readonly flagsReadAfter?: number;
-}
-
-/**
- * What `sym.function` allows in place: each candidate's input buffer
- * (`inputBuffers[input]`, a shared variable's) may take the value of output
- * `output` (that variable's update), and `overwrites` is the backend's word
- * on which kernels can write an input they read at the output's own index.
- */
-export interface InPlaceRequest {
-  readonly candidates: readonly { readonly input: number; readonly output: number }[];
-  readonly overwrites: (kernel: Kernel, input: number) => boolean;
+  /** With updates written in place: the steps run before the flags are read, the rest after (index-check-split.ts). */
+  readonly flagsReadAfter?: number;
 }
 
 /** Nodes needed for `outputs`, in an order where each comes after its inputs' owners. */
