@@ -1,5 +1,5 @@
 /**
- * opFromGraph in the optimizer: inlined before canonicalize by default
+ * opFromGraph in the optimizer: inlined before constant folding by default
  * (so stabilisation and fusion see through it, and its gradient's copy of
  * the forward graph merges with it), kept with `inline: false` (its inner
  * graph rewritten on its own, as a scan's step), and not inlined where
@@ -69,6 +69,15 @@ describe('inline_op_from_graph', () => {
     const written = sym.function([a], T.tanh(a.mul(3).add(1)).mul(a).sum());
     expect(wrapped.compiled.kernelCount(...args)).toBe(written.compiled.kernelCount(...args));
     expect(wrapped.compiled.kernelCount(...args)).toBe(1);
+  });
+
+  it('folds the constants of the inlined graph as those of the written-out one (inlined after constant folding, a T.zeros stayed an Alloc)', () => {
+    const u = T.dvector('u');
+    const padMax = sym.opFromGraph([u], T.max(T.concatenate([u, T.zeros([1], 'float64')])), { name: 'pad_max' });
+    const a = T.dvector('a');
+    const inlined = optimizeGraph([padMax(a)]).outputs;
+    expect(opNames(inlined[0]!)).not.toContain('Alloc');
+    expect(opNames(inlined[0]!)).toEqual(opNames(optimizeGraph([T.max(T.concatenate([a, T.zeros([1], 'float64')]))]).outputs[0]!));
   });
 
   it('merges the forward graph with the copy its gradient reads', () => {

@@ -1,8 +1,10 @@
 /**
  * opFromGraph: a node whose op says `inline` (the default) is replaced by
- * its inner graph applied to the node's inputs, before the canonicalizing
- * rewrites, so that those, the stabilising ones and fusion see through it
- * (a log-sum-exp written inside one is stabilised like one written out).
+ * its inner graph applied to the node's inputs, before constant folding
+ * and the canonicalizing rewrites, so that those, the stabilising ones and
+ * fusion see through it (a log-sum-exp written inside one is stabilised
+ * like one written out, and a T.zeros(1) inside one is folded as one
+ * outside: inlined after folding, it cost pinv's forward a kernel).
  * Nested ones are inlined in turn. A node with `inline: false` stays; the
  * engine rewrites its inner graph on its own (engine.ts), and it is
  * lowered in place. FAST_COMPILE does not run this rewrite: there every
@@ -39,4 +41,4 @@ export function inlineOpFromGraph(outputs: readonly TensorVariable[]): TensorVar
   }
 }
 
-registerRewrite({ kind: 'graph', name: 'inline_op_from_graph', phase: 'canonicalize', tags: ['fast_run'], run: inlineOpFromGraph });
+registerRewrite({ kind: 'graph', name: 'inline_op_from_graph', phase: 'constant_folding', tags: ['fast_run'], run: inlineOpFromGraph });
