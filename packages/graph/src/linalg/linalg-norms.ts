@@ -13,6 +13,7 @@ import { labelForErrors, nameInError } from '../core/error-names.js';
 // a cycle (tensor.ts re-exports linalg.ts, which re-exports this file): used only inside functions
 import * as T from '../tensor/tensor.js';
 import { matrixInverse, solve, svd } from './linalg.js';
+import { lstsqSolution } from './pinv.js';
 import type { Length } from '../ops/alloc.js';
 
 /**
@@ -201,21 +202,24 @@ export function tensorsolve(x: TensorLike, y: TensorLike, axes: readonly number[
  * the largest cut (rcond's default, as NumPy's: eps of the dtype times
  * max(m, n)). residuals are the squared norms of b - a x per column of b
  * ((1,) for a vector b), always: NumPy returns an empty array when rank < n
- * or m <= n, a shape no graph can know in advance. rank is int64.
+ * or m <= n, a shape no graph can know in advance. rank is int64. x's
+ * gradient is pinv's own (linalg/pinv.ts), defined wherever a's rank is
+ * locally constant, repeated singular values included.
  */
 export function lstsq(x: TensorLike, y: TensorLike, rcond: number | null = null): [TensorVariable, TensorVariable, TensorVariable, TensorVariable] {
   const a = asTensor(x, 'lstsq: a');
   const b = asTensor(y, 'lstsq: b');
   if (a.ndim !== 2) throw new TypeError(`lstsq: a must be a matrix (2 dimensions), got ${a} of type ${a.type}`);
   if (b.ndim !== 1 && b.ndim !== 2) throw new TypeError(`lstsq: b must be a vector or a matrix, got ${b} of type ${b.type}`);
-  const [u, s, vh] = svd(a, { fullMatrices: false });
+  // the thin SVD's s: the same SVD as the solution's, one once merged
+  const s = svd(a, { fullMatrices: false })[1];
   const eps = s.dtype === 'float32' ? 2 ** -23 : 2 ** -52;
   // the factor in s's dtype (NumPy's Python float times a float32 s is float32): the lengths are int64, and a float64 cut kept float32 off WebGPU
   const factor = rcond === null ? T.mul(T.cast(T.maximum(lengthOf(a, 0), lengthOf(a, 1)), s.dtype), eps) : rcond;
   const cut = T.mul(largestOrZero(s, 0), factor);
   const keep = T.gt(s, cut);
-  const inverse = T.switch_(keep, T.trueDiv(1, T.switch_(keep, s, 1)), 0);
-  const solution = T.dot(T.mul(vh.T, T.dimshuffle(inverse, ['x', 0])), T.dot(u.T, b));
+  // differentiable where a's rank is locally constant (pinv's gradient), repeated singular values included
+  const solution = lstsqSolution(a, b, factor, s.dtype);
   const residual = T.sub(b, T.dot(a, solution));
   const residuals = b.ndim === 1 ? T.reshape(T.sum(T.sqr(residual)), [1]) : T.sum(T.sqr(residual), { axis: 0 });
   return [solution, residuals, T.sum(T.cast(keep, 'int64')), s];

@@ -11,7 +11,8 @@ import type { TensorVariable } from '../core/variable.js';
 import { QR, QR_MODES, type QRMode } from '../ops/linalg-qr.js';
 import { Eigh } from '../ops/linalg-eigh.js';
 import { SVD } from '../ops/linalg-svd.js';
-import { allocDiag, extractDiag, largestOrZero, lstsq, matrixPower, norm, tensorinv, tensorsolve } from './linalg-norms.js';
+import { pinvCut } from './pinv.js';
+import { allocDiag, extractDiag, lstsq, matrixPower, norm, tensorinv, tensorsolve } from './linalg-norms.js';
 import { Cholesky, Det, MatrixInverse, SOLVE_STRUCTURES, Solve, type SolveStructure } from '../ops/linalg.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from '../tensor/tensor.js';
@@ -251,17 +252,14 @@ export function svd(a: TensorLike, options: SVDOptions = {}): TensorVariable | [
 /**
  * NumPy's `linalg.pinv(a, rcond = 1e-15)` (Theano's `pinv`): the
  * Moore-Penrose pseudo-inverse through the reduced SVD, singular values at
- * or below rcond times the largest treated as zero. Its gradient goes
- * through svd's: NaN where singular values repeat (an orthogonal matrix,
- * say), and inaccurate near there, though pinv's derivative exists.
+ * or below rcond times the largest treated as zero. Its gradient is the
+ * pseudo-inverse's own (Golub-Pereyra), defined wherever a's rank is
+ * locally constant: repeated singular values (an orthogonal matrix, say)
+ * included, where svd's gradient through U and V^T is not.
  */
 export function pinv(a: TensorLike, rcond = 1e-15): TensorVariable {
   if (typeof rcond !== 'number' || Number.isNaN(rcond)) throw new TypeError(`pinv: rcond must be a number, got ${String(rcond)}`);
-  const [u, s, vh] = svd(a, { fullMatrices: false });
-  // (the largest singular value of an empty matrix is 0: its pinv is empty too, as NumPy's)
-  const keep = T.gt(s, T.mul(largestOrZero(s, 0), rcond));
-  const inverse = T.switch_(keep, T.trueDiv(1, T.switch_(keep, s, 1)), 0);
-  return T.dot(T.mul(vh.T, T.dimshuffle(inverse, ['x', 0])), u.T);
+  return pinvCut(a, rcond);
 }
 
 /** `T.nlinalg`: Theano's `theano.tensor.nlinalg` (matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag, qr, eigh, eigvalsh, svd, pinv, lstsq, tensorinv, tensorsolve). */

@@ -1,0 +1,118 @@
+/**
+ * `T.nlinalg.pinv`: the Moore-Penrose pseudo-inverse through the reduced
+ * SVD, as one opFromGraph whose gradient is the pseudo-inverse's own
+ * (Golub and Pereyra 1973) rather than the SVD's: the SVD's gradient
+ * through U and V^T is NaN wherever singular values repeat (the identity,
+ * any orthogonal matrix), though the pseudo-inverse is differentiable
+ * wherever its rank is locally constant. The op is inlined before the
+ * graph is rewritten, so the forward is the SVD composition unchanged;
+ * `grad` runs on the graph as written, where the node and its override
+ * still stand.
+ */
+import { asTensor, type TensorLike } from '../core/op.js';
+import type { TensorVariable } from '../core/variable.js';
+import { opFromGraph, type OpFromGraphFunction } from '../control/op-from-graph.js';
+import { largestOrZero } from './linalg-norms.js';
+import { svd } from './linalg.js';
+// a cycle (tensor.ts re-exports linalg.ts): used only inside functions, never while the modules load
+import * as T from '../tensor/tensor.js';
+
+/**
+ * V diag(1/s) U^T of the thin SVD, the singular values at or below
+ * `factor` times the largest treated as zero (their reciprocal is 0).
+ */
+export function pinvComposition(a: TensorVariable, factor: TensorLike): TensorVariable {
+  const [u, s, vh] = svd(a, { fullMatrices: false });
+  // (the largest singular value of an empty matrix is 0: its pinv is empty too, as NumPy's)
+  const keep = T.gt(s, T.mul(largestOrZero(s, 0), factor));
+  const inverse = T.switch_(keep, T.trueDiv(1, T.switch_(keep, s, 1)), 0);
+  return T.dot(T.mul(vh.T, T.dimshuffle(inverse, ['x', 0])), u.T);
+}
+
+/**
+ * The gradient of P = pinv(A) (A m x n, P n x m) for the cotangent G of P,
+ * where A's rank is locally constant. From Golub and Pereyra's
+ *   dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P,
+ * <G, dP> = <gA, dA> with
+ *   gA = -P^T G P^T + (I - A P) G^T P P^T + P^T P G^T (I - P A),
+ * each product ordered so that no m x m or n x n identity is formed.
+ */
+export function pinvGrad(a: TensorVariable, p: TensorVariable, g: TensorVariable): TensorVariable {
+  const gt = g.T;
+  const first = T.neg(T.dot(p.T, T.dot(g, p.T)));
+  const x = T.dot(gt, T.dot(p, p.T)); // G^T P P^T, m x n
+  const second = T.sub(x, T.dot(a, T.dot(p, x)));
+  const y = T.dot(T.dot(p.T, p), gt); // P^T P G^T, m x n
+  const third = T.sub(y, T.dot(T.dot(y, p), a));
+  return T.add(T.add(first, second), third);
+}
+
+/** G in `dtype`: a gradient has its input's dtype (float32 A, float64 b: x and its cotangent are float64). */
+function asDtype(g: TensorVariable, dtype: TensorVariable['dtype']): TensorVariable {
+  return g.dtype === dtype ? g : T.cast(g, dtype);
+}
+
+/** One op per dtype of A: inputs (A, factor), factor the cut relative to the largest singular value. */
+const ops = new Map<string, OpFromGraphFunction<TensorVariable>>();
+
+function pinvOp(dtype: TensorVariable['dtype']): OpFromGraphFunction<TensorVariable> {
+  const have = ops.get(dtype);
+  if (have) return have;
+  const a = T.matrix('a', dtype);
+  // the factor in s's dtype, as a Python float times a float32 s is float32 in NumPy
+  const sDtype = svd(a, { computeUv: false }).dtype;
+  const factor = T.scalar('factor', sDtype);
+  const op = opFromGraph([a, factor], pinvComposition(a, factor), {
+    name: 'pinv',
+    // the cut moves P only where the rank changes, where no derivative exists
+    grad: ([x], [g], [p]) => [pinvGrad(x!, p!, g!), 0],
+  });
+  ops.set(dtype, op);
+  return op;
+}
+
+/**
+ * pinv(a) with `factor` the cut relative to the largest singular value (a
+ * number or a scalar of s's dtype), differentiable where a's rank is
+ * locally constant.
+ */
+export function pinvCut(a: TensorLike, factor: TensorLike, what = 'pinv'): TensorVariable {
+  const v = asTensor(a, what);
+  // not a matrix: the composition raises svd's error naming it
+  if (v.ndim !== 2) return pinvComposition(v, factor);
+  return pinvOp(v.dtype)(v, factor);
+}
+
+/**
+ * lstsq's solution x = pinv(A) b, computed as V diag(1/s) (U^T b), as one
+ * opFromGraph whose gradient is pinv's: for the cotangent gx,
+ * gA = pinvGrad(A, P, gx b^T) and gb = P^T gx (P rebuilt in the gradient
+ * graph; its SVD merges with the forward's once both are inlined).
+ */
+const solutionOps = new Map<string, OpFromGraphFunction<TensorVariable>>();
+
+export function lstsqSolution(a: TensorVariable, b: TensorVariable, factor: TensorLike, factorDtype: TensorVariable['dtype']): TensorVariable {
+  const key = `${a.dtype} ${b.dtype} ${b.ndim} ${factorDtype}`;
+  let op = solutionOps.get(key);
+  if (!op) {
+    const pa = T.matrix('a', a.dtype);
+    const pb = b.ndim === 1 ? T.vector('b', b.dtype) : T.matrix('b', b.dtype);
+    const pf = T.scalar('factor', factorDtype);
+    const [u, s, vh] = svd(pa, { fullMatrices: false });
+    const keep = T.gt(s, T.mul(largestOrZero(s, 0), pf));
+    const inverse = T.switch_(keep, T.trueDiv(1, T.switch_(keep, s, 1)), 0);
+    const solution = T.dot(T.mul(vh.T, T.dimshuffle(inverse, ['x', 0])), T.dot(u.T, pb));
+    op = opFromGraph([pa, pb, pf], solution, {
+      name: 'lstsq_solution',
+      grad: ([x, y, f], [g]) => {
+        const p = pinvCut(x!, f!);
+        // x = P b: dx = dP b + P db
+        const gx = g!.ndim === 1 ? T.dimshuffle(g!, [0, 'x']) : g!;
+        const bt = y!.ndim === 1 ? T.dimshuffle(y!, ['x', 0]) : y!.T;
+        return [asDtype(pinvGrad(x!, p, T.dot(gx, bt)), x!.dtype), asDtype(T.dot(p.T, g!), y!.dtype), 0];
+      },
+    });
+    solutionOps.set(key, op);
+  }
+  return op(a, b, factor);
+}
