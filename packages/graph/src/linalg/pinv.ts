@@ -9,6 +9,7 @@
  * `grad` runs on the graph as written, where the node and its override
  * still stand.
  */
+import { isFloat } from '../core/dtype.js';
 import { asTensor, type TensorLike } from '../core/op.js';
 import type { TensorVariable } from '../core/variable.js';
 import { opFromGraph, type OpFromGraphFunction } from '../control/op-from-graph.js';
@@ -59,9 +60,8 @@ function pinvOp(dtype: TensorVariable['dtype']): OpFromGraphFunction<TensorVaria
   const have = ops.get(dtype);
   if (have) return have;
   const a = T.matrix('a', dtype);
-  // the factor in s's dtype, as a Python float times a float32 s is float32 in NumPy
-  const sDtype = svd(a, { computeUv: false }).dtype;
-  const factor = T.scalar('factor', sDtype);
+  // the factor in s's dtype (float32 stays float32, integers compute in float64), as NumPy's Python float times s
+  const factor = T.scalar('factor', isFloat(dtype) ? dtype : 'float64');
   const op = opFromGraph([a, factor], pinvComposition(a, factor), {
     name: 'pinv',
     // the cut moves P only where the rank changes, where no derivative exists
@@ -78,8 +78,8 @@ function pinvOp(dtype: TensorVariable['dtype']): OpFromGraphFunction<TensorVaria
  */
 export function pinvCut(a: TensorLike, factor: TensorLike, what = 'pinv'): TensorVariable {
   const v = asTensor(a, what);
-  // not a matrix: the composition raises svd's error naming it
-  if (v.ndim !== 2) return pinvComposition(v, factor);
+  // not a matrix, or float16: the composition raises svd's error naming the argument (the op's would name its placeholder)
+  if (v.ndim !== 2 || v.dtype === 'float16') return pinvComposition(v, factor);
   return pinvOp(v.dtype)(v, factor);
 }
 
