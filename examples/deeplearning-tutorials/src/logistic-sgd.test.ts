@@ -84,11 +84,20 @@ describe("Theano's logistic_sgd.py", () => {
     expect(yPred!.dtype).toBe('int64');
   });
 
-  it('clamps a minibatch past the data so that the whole window fits (JAX dynamic_slice; the guide says so)', async () => {
-    // NumPy would give an empty batch here; sym's fixed-length window is the last 20 rows.
+  it("takes NumPy's rows for the last partial minibatch and none past the data, as Theano (the window's length follows the values)", async () => {
+    // 120 rows in batches of 50: batch 2 is rows 100..119 (NumPy's x[100:150]); sym read rows 70..119 before
+    const partial = { ...options, batchSize: 50 };
+    const model = logisticSgd(train, valid, partial);
+    const steps = [2, 0, 2];
+    const costs: number[] = [];
+    for (const index of steps) costs.push(Number(await model.trainModel(index)));
+    const reference = referenceSgd(train, partial.nIn, partial.nOut, partial.batchSize, partial.learningRate, steps);
+    costs.forEach((c, i) => expect(c).toBeCloseTo(reference.costs[i]!, 12));
+    const W = model.W.getValue().toArray() as number[][];
+    W.forEach((row, i) => row.forEach((w, j) => expect(w).toBeCloseTo(reference.W[i]![j]!, 12)));
+    // past the data: NumPy's empty batch, whose mean is nan and whose gradient moves nothing
     const past = logisticSgd(train, valid, options);
-    const last = logisticSgd(train, valid, options);
-    expect(Number(await past.trainModel(6))).toBe(Number(await last.trainModel(5)));
-    expect(past.W.getValue().toArray()).toEqual(last.W.getValue().toArray());
+    expect(Number.isNaN(Number(await past.trainModel(6)))).toBe(true);
+    expect(past.W.getValue().toArray()).toEqual(logisticSgd(train, valid, options).W.getValue().toArray());
   });
 });

@@ -140,7 +140,7 @@ describe('an index out of range raises, naming the indexing as written, the valu
     expect(() => f.sync(0, Z)).not.toThrow();
     expect(() => f.sync(1, Z)).toThrow("index 7 (y[1]) is out of bounds for axis 1 with size 3");
     expect(() => f.sync(2, Z)).not.toThrow();
-    // a window past the end is clamped so that it fits (JAX's dynamic_slice; the guide says so): its labels are not checked
+    // a window past the end is NumPy's empty window (src/ops/window-check.ts): no label to check
     expect(() => f.sync(3, Z)).not.toThrow();
     const x = T.dvector('x');
     const ids = T.lvector('ids');

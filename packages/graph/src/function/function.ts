@@ -31,6 +31,8 @@ import { HostStages } from './host-stage.js';
 import { LazyBranches } from './lazy-branches.js';
 import { makeProfile, now, type FunctionProfile } from './profile.js';
 import { copiedOptions, type CopyOptions } from './function-copy.js';
+import { PartialWindowError } from '../ops/window-check.js';
+import { windowsByValue } from '../tensor/window-by-value.js';
 
 export { In, InputSpec, type Pairs } from './function-args.js';
 export { setOptimizer, getOptimizer, type FunctionOptions, type Optimizer, type OptimizerOptions } from './function-options.js';
@@ -56,6 +58,8 @@ export class CompiledFunction {
   #stagesOf: readonly TensorVariable[] | undefined;
   /** The calls whose program a claim under an ifelse's branch refused (lazy-branches.ts); made at the first. */
   #lazy: LazyBranches | undefined;
+  /** The function of calls whose minibatch window NumPy cuts short (`#partialWindows`); null where there is none. */
+  #partial: CompiledFunction | null | undefined;
 
   /** `stageOf`: this is one program of a staged function's calls, recording into its profile, checking `claims` (that function's shape claims it can see). */
   constructor(
@@ -214,8 +218,11 @@ export class CompiledFunction {
     // a stage's lazy call is one stage of its function's call, which that function counts (host-stage.ts)
     if (!plan) return this.#result(await this.#lazy!.run(values, this.#stage ? undefined : profile, convert));
     const planned = profile ? now() - t0 : 0;
-    const outs = await runPlan(this.#fg, backend, plan, values, sharedBuffers, { profile, stage: this.#stage }, { convert, plan: planned });
-    return this.#result(outs);
+    try {
+      return this.#result(await runPlan(this.#fg, backend, plan, values, sharedBuffers, { profile, stage: this.#stage }, { convert, plan: planned }));
+    } catch (e) {
+      return this.#result(((await this.#partialWindows(e).runStage(values)) as NDArray[]).slice(0, this.outputCount));
+    }
   }
 
   /** Call synchronously (backends with synchronous reads, such as the CPU). */
@@ -238,7 +245,32 @@ export class CompiledFunction {
     const plan = this.#planOrLazy(backend, values);
     if (!plan) return this.#result(this.#lazy!.runSync(values, this.#stage ? undefined : profile, t1 - t0));
     const planned = profile ? now() - t1 : 0;
-    return this.#result(runPlanSync(this.#fg, backend, plan, values, sharedBuffers, { profile, stage: this.#stage }, { convert: t1 - t0, plan: planned }));
+    try {
+      return this.#result(runPlanSync(this.#fg, backend, plan, values, sharedBuffers, { profile, stage: this.#stage }, { convert: t1 - t0, plan: planned }));
+    } catch (e) {
+      return this.#result((this.#partialWindows(e).callSync(...values) as NDArray[]).slice(0, this.outputCount));
+    }
+  }
+
+  /**
+   * The function of a call whose minibatch window NumPy would cut short
+   * (`e`, a PartialWindowError: ops/window-check.ts): the graph with those
+   * windows' lengths found from the values (tensor/window-by-value.ts),
+   * made at the first such call; `e` rethrown if it is another error or
+   * no window can be so taken.
+   */
+  #partialWindows(e: unknown): CompiledFunction {
+    if (!(e instanceof PartialWindowError)) throw e;
+    if (this.#partial === undefined) {
+      const inputs = this.inputs.map((s) => s.variable);
+      const graph = windowsByValue(this.#fg.graph, inputs);
+      const n = this.outputCount;
+      const updates = graph ? this.updated.map((s, i): [TensorSharedVariable, TensorVariable] => [s, graph[n + i]!]) : [];
+      const options = { onUnusedInput: 'ignore', noDefaultUpdates: this.#fg.noDefaultUpdates, updates, mode: this.mode, device: this.device, optimizer: this.#fg.optimizerOptions, name: `${this.name ?? 'function'} partial windows` } as const;
+      this.#partial = graph ? new CompiledFunction(inputs, [...graph.slice(0, n), ...graph.slice(n + updates.length)], options, { profile: this.profile }) : null;
+    }
+    if (!this.#partial) throw e;
+    return this.#partial;
   }
 
   /** Free the device buffers of every cached plan, after the calls made before it (which use them). */
@@ -247,6 +279,7 @@ export class CompiledFunction {
       if (this.#backend) this.#programs.release(this.#backend);
       this.#stages?.dispose();
       this.#lazy?.dispose();
+      this.#partial?.dispose();
     };
     if (queueBusy()) void enqueue(release);
     else release();

@@ -14,9 +14,9 @@
  * dynamic_slice). An integer index whose value is on the host (a function
  * input, a constant) is checked before the call instead: NumPy's
  * IndexError, nothing written (CheckIndex, ops/check-index.ts, put by
- * x.get); so is a window's start found on the host, which raises where
- * NumPy's window would be shorter (ops/window-check.ts): the kernels clamp
- * only a start they compute. The reference `perform` raises NumPy's
+ * x.get); so is a window's start found on the host, whose call runs by
+ * a graph of its own where NumPy's window is shorter (ops/window-check.ts):
+ * the kernels clamp only a start they compute. The reference `perform` raises NumPy's
  * IndexError for every index, so DebugMode reports it.
  */
 import { canCastSafely, castScalar } from '../core/dtype.js';

@@ -4,12 +4,14 @@
  * program, where NumPy returns fewer rows when the window runs past the
  * end (the last partial minibatch) and none for a start past the end. The
  * kernels would clamp the start so that the whole window fits (JAX's
- * dynamic_slice): other rows than NumPy's, silently. Where the start is
- * found on the host from a call's values (an input `i`, integer
- * arithmetic of inputs, constants and input lengths) the function checks,
- * before the call's first kernel runs, that NumPy's window is the whole
- * window, and raises otherwise; a start the kernels compute (a scan's
- * counter, an argmax) is still clamped.
+ * dynamic_slice): other rows than NumPy's. Where the start is found on the
+ * host from a call's values (an input `i`, integer arithmetic of inputs,
+ * constants and input lengths) the call checks, before its first kernel
+ * runs, that NumPy's window is the whole window; where it is not, the
+ * check raises `PartialWindowError`, and the function runs the call by a
+ * graph whose windows take their length from the values
+ * (tensor/window-by-value.ts, function.ts). A start the kernels compute (a
+ * scan's counter, an argmax) is still clamped.
  */
 import { NDArray } from '../core/ndarray.js';
 import { TensorConstant, type TensorVariable } from '../core/variable.js';
@@ -68,14 +70,20 @@ export function windowFits(start: number, length: number, n: number): boolean {
   return length === 0 || numpyWindow(start, length, n).length === length;
 }
 
+/**
+ * A call's window NumPy would cut short: the function runs the call by a
+ * graph whose windows take their length from the values instead; raised
+ * to the user only where it cannot (a window the rewrites made).
+ */
+export class PartialWindowError extends RangeError {}
+
 /** The error of a window NumPy would cut short. */
 export function windowErrorText(window: string, start: number, length: number, n: number, axis: number): string {
   const got = numpyWindow(start, length, n).length;
   return (
     `${window}: the window of ${length} elements from ${start} does not fit axis ${axis} of size ${n}: NumPy (and Theano) would return ` +
-    `${got} element${got === 1 ? '' : 's'} (the last partial minibatch, or none past the end), but this window's length is fixed when the graph is built. ` +
-    `Use windows that fit (n_batches = n // batch_size, as Theano's tutorials do), or give the batch size as an input ` +
-    `(T.slice(i.mul(bs), i.add(1).mul(bs)) of an input bs has its length found from the values, as NumPy's)`
+    `${got} element${got === 1 ? '' : 's'}, and this window (made by a rewrite) cannot take its length from the values. ` +
+    `Give the batch size as an input (T.slice(i.mul(bs), i.add(1).mul(bs)) of an input bs has its length found from the values, as NumPy's)`
   );
 }
 
@@ -103,9 +111,9 @@ export function windowStartCheck(
       const s = start(at);
       if (s === null) return null;
       last = s;
-      const fits = NDArray.zeros([], 'int32');
-      fits.data[0] = windowFits(s, length, n) ? 0 : 1;
-      return fits;
+      // the function runs such a call by a graph of its own (function.ts, tensor/window-by-value.ts)
+      if (!windowFits(s, length, n)) throw new PartialWindowError(windowErrorText(window(), s, length, n, axis));
+      return NDArray.zeros([], 'int32');
     },
     shape: [],
     strides: [],

@@ -103,7 +103,7 @@ function windowOf(e: Slice, position: number): { start: TensorVariable; length: 
  * on the host (`SliceWindow`, Python's `slice.indices`), the length a
  * static value of the program that reads the window.
  */
-function hostWindow(v: TensorVariable, axis: number, e: Slice, position: number): TensorVariable {
+export function hostWindow(v: TensorVariable, axis: number, e: Slice, position: number): TensorVariable {
   const bounds = [e.start, e.stop, e.step];
   const given = bounds.map((b) => b !== null) as [boolean, boolean, boolean];
   if (typeof e.step === 'number' && e.step === 0) throw new RangeError(`get: index ${position}: the slice ${e} has a step of 0; a slice step cannot be zero, as Python's ValueError says`);
@@ -116,14 +116,14 @@ function hostWindow(v: TensorVariable, axis: number, e: Slice, position: number)
 }
 
 /** x's elements at positions `idx` along `axis` (AdvancedSubtensor1 with the axis moved first and back). */
-function gatherAlong(x: TensorVariable, axis: number, idx: TensorVariable): TensorVariable {
+export function gatherAlong(x: TensorVariable, axis: number, idx: TensorVariable): TensorVariable {
   const front = moveFirst(x, axis);
   const picked = apply1(new AdvancedSubtensor1(), [front, idx]);
   return axis === 0 ? picked : apply1(new DimShuffle(picked.broadcastable, x.broadcastable.map((_, d) => (d === axis ? 0 : d < axis ? d + 1 : d))), [picked]);
 }
 
 /** x with `value` (x gathered along `axis` at `idx`, written into) written back at those positions. */
-function scatterAlong(x: TensorVariable, axis: number, idx: TensorVariable, value: TensorVariable): TensorVariable {
+export function scatterAlong(x: TensorVariable, axis: number, idx: TensorVariable, value: TensorVariable): TensorVariable {
   const written = apply1(new AdvancedIncSubtensor1(true), [moveFirst(x, axis), moveFirst(value, axis), idx]);
   return axis === 0 ? written : apply1(new DimShuffle(written.broadcastable, x.broadcastable.map((_, d) => (d === axis ? 0 : d < axis ? d + 1 : d))), [written]);
 }
