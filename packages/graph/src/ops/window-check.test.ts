@@ -70,8 +70,9 @@ describe('a minibatch window that NumPy would cut short', () => {
     expect((step.sync(2) as sym.NDArray).toArray()).toBeCloseTo(wantCost, 12);
     const got = (W.getValue() as sym.NDArray).toArray() as number[];
     got.forEach((g, k) => expect(g).toBeCloseTo(want[k]!, 12));
-    // a start past the end: an empty batch, NumPy's mean of nothing (nan) and its nan gradient
+    // a start past the end: an empty batch, NumPy's mean of nothing (nan), whose gradient (m.T @ an empty vector) moves nothing
     expect(Number.isNaN((step.sync(3) as sym.NDArray).toArray() as number)).toBe(true);
+    expect((W.getValue() as sym.NDArray).toArray()).toEqual(got);
   });
 
   it('writes into such a window (incSubtensor, the gradient) at NumPy\'s rows', () => {
