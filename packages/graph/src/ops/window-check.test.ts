@@ -75,6 +75,17 @@ describe('a minibatch window that NumPy would cut short', () => {
     expect((W.getValue() as sym.NDArray).toArray()).toEqual(got);
   });
 
+  it("reads the tutorials' labels, a window of T.cast(shared_y, 'int32'), with no readback: two programs an epoch", () => {
+    const setY = sym.shared(sym.array([0, 1, 2, 0, 1, 2, 0, 1, 2, 0], { dtype: 'float64' }), { name: 'set_y' });
+    const y = T.ivector('y');
+    const f = sym.function([i], y.mul(10).add(y.shape[0]), { givens: [[y, T.cast(setY, 'int32').get(T.slice(i.mul(bs), i.add(1).mul(bs)))]], profile: true });
+    for (let epoch = 0; epoch < 2; epoch++) {
+      expect(rows(f.sync(0))).toEqual([4, 14, 24, 4]);
+      expect(rows(f.sync(2))).toEqual([22, 2]);
+    }
+    expect([programs(f), f.profile!.hostReads]).toEqual([2, 0]);
+  });
+
   it('writes into such a window (incSubtensor, the gradient) at NumPy\'s rows', () => {
     const inc = sym.function([x, i], T.incSubtensor(batch, 1));
     expect(rows(inc.sync(X, 2)).slice(6)).toEqual([

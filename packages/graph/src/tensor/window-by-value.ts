@@ -74,6 +74,18 @@ function onHost(v: TensorVariable): TensorVariable {
   return applyNode(new HostScalar(v, frontier), frontier).outputs[0] as TensorVariable;
 }
 
+/**
+ * x, or the tensor an elementwise op of one operand made it from (the
+ * tutorials' `T.cast(shared_y, 'int32')`): the same lengths, and those of
+ * a leaf are known on the host, where a computed tensor's would cost a
+ * program and a readback (host-stage.ts).
+ */
+function lengthSource(x: TensorVariable): TensorVariable {
+  let v = x;
+  while (v.owner && v.owner.op.kind === 'Elemwise' && v.owner.inputs.length === 1) v = v.owner.inputs[0]!;
+  return v;
+}
+
 const WHOLE: IndexEntry = { kind: 'slice', start: null, stop: null, step: null };
 
 /** A Subtensor's or IncSubtensor's node with its windows of host-found starts taken by value; undefined when it has none. */
@@ -89,7 +101,7 @@ function byValue(node: Apply, found: (v: TensorVariable) => boolean): TensorVari
     if (e.kind === 'window' && e.length > 0 && found(vars[e.input]!)) {
       const start = vars[e.input]!;
       const stop = elemwise('add', start, constant(e.length, { dtype: start.dtype }));
-      gathers.push({ axis: d, idx: hostWindow(x, d, new Slice(onHost(start), onHost(stop)), d) });
+      gathers.push({ axis: d, idx: hostWindow(lengthSource(x), d, new Slice(onHost(start), onHost(stop)), d) });
       return WHOLE;
     }
     if (e.kind === 'var' || e.kind === 'window') {
