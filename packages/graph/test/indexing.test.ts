@@ -65,7 +65,7 @@ describe('x.get: basic indexing, as NumPy', () => {
     const g = sym.function([x, i], x.get(T.maximum(i, i)), { mode: 'DebugMode' });
     expect(() => g.sync(X, 9)).toThrow(/index 9 \(.*\) is out of bounds for axis 0 with size 4/);
     // an empty axis has no element to clamp to
-    expect(() => sym.function([x, i], x.get(i)).sync(sym.NDArray.zeros([0, 3], 'float64'), 0)).toThrow('index is out of bounds for axis 0 with size 0');
+    expect(() => sym.function([x, i], x.get(i)).sync(sym.NDArray.zeros([0, 3], 'float64'), 0)).toThrow('x[i]: index 0 (i) is out of bounds for axis 0 with size 0');
   });
   it('is a view (no kernel) for constant bounds and positive steps, and gathers otherwise', () => {
     const sum = (v: sym.TensorVariable) => sym.function([x], v.sum()).compiled.kernelCount(X);
@@ -91,7 +91,7 @@ describe('x.get: basic indexing, as NumPy', () => {
     expect(() => sym.function([x], x.get(-1).mul(2)).sync(empty)).toThrow('Subtensor{-1}: index -1 is out of bounds for axis 0 with size 0, indexing x of shape (0, 3)');
     expect(() => sym.function([x], x.get(':', 5)).sync(X)).toThrow('Subtensor{:, 5}: index 5 is out of bounds for axis 1 with size 3, indexing x of shape (4, 3)');
     const i = T.lscalar('i');
-    expect(() => sym.function([x, i], x.get(i)).sync(empty, 0)).toThrow('Subtensor{int}: index is out of bounds for axis 0 with size 0, indexing x of shape (0, 3)');
+    expect(() => sym.function([x, i], x.get(i)).sync(empty, 0)).toThrow("x[i]: index 0 (i) is out of bounds for axis 0 with size 0, indexing x of shape (0, 3) (NumPy's IndexError)");
     expect(() => sym.function([x], T.incSubtensor(x.get(-1), 1)).sync(empty)).toThrow('IncSubtensor{-1}: index -1 is out of bounds for axis 0 with size 0, indexing x of shape (0, 3)');
   });
   it('prints as Theano prints Subtensor', () => {

@@ -32,4 +32,21 @@ describe('a gather from an empty axis', () => {
     expect(f.sync(0, [], [0]).toArray()).toBe(7);
     expect(f.sync(1, [1, 2], [1]).toArray()).toBe(2);
   });
+
+  it.each(MODES)('%s: a scalar index into an empty axis (Subtensor, IncSubtensor) too, and nothing under the branch not taken', (mode) => {
+    const x = T.dvector('x');
+    const k = T.lscalar('k');
+    const c = T.lscalar('c');
+    const M = T.dmatrix('M');
+    expect(() => sym.function([x, k], x.get(k), { mode }).sync([], 0)).toThrow("x[k]: index 0 (k) is out of bounds for axis 0 with size 0, indexing x of shape (0,) (NumPy's IndexError)");
+    expect(() => sym.function([x, k], x.get(k.add(1)), { mode }).sync([], 0)).toThrow('x[(k + 1)]: index 1 ((k + 1)) is out of bounds for axis 0 with size 0');
+    expect(() => sym.function([x, k], T.incSubtensor(x.get(k), 1), { mode }).sync([], 0)).toThrow('x[k]: index 0 (k) is out of bounds for axis 0 with size 0');
+    const m20 = sym.array(new Float64Array(0), { shape: [2, 0] });
+    expect(() => sym.function([M, k], M.get(':', k), { mode }).sync(m20, 0)).toThrow('M[:, k]: index 0 (k) is out of bounds for axis 1 with size 0, indexing M of shape (2, 0)');
+    const m00 = sym.array(new Float64Array(0), { shape: [0, 0] });
+    expect(() => sym.function([M, k], M.get(k, ':'), { mode }).sync(m00, 0)).toThrow('M[k, :]: index 0 (k) is out of bounds for axis 0 with size 0');
+    // (before: the lowering refused the program, "index is out of bounds for axis 0 with size 0", whichever branch ran)
+    expect(sym.function([c, x, k], sym.ifelse(c, x.get(k), T.constant(7, { dtype: 'float64' })), { mode }).sync(0, [], 0).toArray()).toBe(7);
+    expect(sym.function([c, x, k], sym.ifelse(c, T.incSubtensor(x.get(k), 1), x), { mode }).sync(0, [], 0).shape).toEqual([0]);
+  });
 });

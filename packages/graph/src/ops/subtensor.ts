@@ -300,6 +300,12 @@ export class Subtensor extends Op {
   private lowerWindow(ctx: LowerContext, inputs: readonly TensorView[]): TensorView[] {
     const x = inputs[0]!;
     const shape = windowShape(this.entries, x.shape) as number[];
+    // an empty x: nothing to read (a symbolic index into its empty axis is out of range whatever its value: its
+    // CheckIndex raises NumPy's IndexError for the call, naming x and the index; an ifelse branch not taken raises nothing)
+    if (sizeOf(x.shape) === 0) {
+      this.entries.forEach((e, k) => e.kind === 'int' && resolveInt(e.value, x.shape[k]!, k));
+      return [ctx.indexed(shape, x.dtype, [], () => ({ kind: 'const', value: 0, dtype: x.dtype }))];
+    }
     const viewable = this.entries.every((e) => e.kind === 'int' || (e.kind === 'slice' && (e.step ?? 1) > 0));
     // a window of constant bounds and positive steps is a strided view: no kernel
     if (viewable && x.kind === 'buffer') return [{ ...x, ...windowView(this.entries, x) }];
@@ -374,6 +380,11 @@ export class IncSubtensor extends Op {
     const d = node.outputs[0]!.dtype;
     const window = windowShape(this.entries, x.shape) as number[];
     if (sizeOf(window) === 0) return [ctx.contiguous(x)];
+    // an empty x: nothing to write (a constant index is checked here; a symbolic one into its empty axis raises by its CheckIndex)
+    if (sizeOf(x.shape) === 0) {
+      this.entries.forEach((e, k) => e.kind === 'int' && resolveInt(e.value, x.shape[k]!, k));
+      return [ctx.contiguous(x)];
+    }
     // per sliced dimension of x, a constant map from x's index to the window's (-1 outside): no division in the kernel
     const maps: TensorView[] = [];
     const mapOf = new Map<number, number>();
