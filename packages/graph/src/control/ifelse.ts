@@ -9,19 +9,16 @@
  * scalar condition): the values and gradients are Theano's, the cost is
  * both branches'. Theano lets the branches' shapes differ (the result's
  * shape is the taken branch's); a select cannot, so each length is checked
- * to match at run time, with an error naming both shapes. An index read in
- * a branch is not checked before the call (Theano's guard `ifelse(i < n,
- * x[i], 0)` never evaluates `x[i]` past the end): the kernels clamp it.
- * A shape claim only a branch reads is checked only when that branch is
- * taken (function/lazy-branches.ts).
+ * to match at run time, with an error naming both shapes. An index read
+ * only in a branch, and a shape claim only a branch reads, raise only when
+ * that branch is taken (Theano's guard `ifelse(i < n, x[i], 0)` never
+ * evaluates `x[i]` past the end): such a check that fails sends the call
+ * the lazy way (function/lazy-branches.ts, kernel/index-check-live.ts).
  */
 import { castScalar, isFloat } from '../core/dtype.js';
 import { shapeToString } from '../core/ndarray.js';
 import { apply1, asTensor, constant, type TensorLike } from '../core/op.js';
-import { CheckIndex } from '../ops/check-index.js';
 import { BranchShapeCheck, ifElseSelect } from '../ops/ifelse-select.js';
-import { cloneReplace } from '../core/clone.js';
-import { toposort } from '../kernel/schedule.js';
 import { TensorVariable } from '../core/variable.js';
 
 /**
@@ -51,31 +48,6 @@ function branchPair(what: string, then: TensorLike, otherwise: TensorLike): [Ten
   }
   return [a, b];
 }
-
-/**
- * A branch as it reads its indices, without their checks (CheckIndex): a
- * call checks an index before it runs, not knowing which branch is taken,
- * and Theano's guard `ifelse(i < n, x[i], 0)` never evaluates `x[i]` for
- * an i past the end, so that is no IndexError here either; the kernels
- * clamp the index, and the select drops the branch not taken.
- */
-function withoutIndexChecks(branch: TensorLike): TensorLike {
-  if (!(branch instanceof TensorVariable)) return branch;
-  const unchecked = new Map<TensorVariable, TensorVariable>();
-  const copied = new Set<TensorVariable>();
-  for (const node of toposort([branch])) {
-    if (node.op instanceof CheckIndex) unchecked.set(node.outputs[0]!, node.inputs[0]!);
-    else if (node.inputs.some((v) => unchecked.has(v) || copied.has(v))) {
-      // the branch is rebuilt from its indices on: a draw, a print or a loop there would be made twice (two draws
-      // of one stream, two lines per call), so such a branch keeps its checks, which do not run either: a check runs
-      // only where the read it guards is computed outside a branch (index-check-live.ts)
-      if (KEEP_CHECKS.has(node.op.kind)) return branch;
-      node.outputs.forEach((o) => copied.add(o));
-    }
-  }
-  return unchecked.size ? cloneReplace([branch], unchecked)[0]! : branch;
-}
-const KEEP_CHECKS = new Set<string>(['Random', 'HostOp', 'Scan']);
 
 /** `b` with each length checked to equal `a`'s when the program is made. */
 function sameShape(what: string, a: TensorVariable, b: TensorVariable): TensorVariable {
@@ -128,7 +100,7 @@ export function ifelse(condition: TensorLike, then: TensorLike | readonly Tensor
   }
   const outs = thens.map((t, i) => {
     const label = many ? `${what}: branch ${i}` : what;
-    const [a, b] = branchPair(label, withoutIndexChecks(t), withoutIndexChecks(elses[i]!));
+    const [a, b] = branchPair(label, t, elses[i]!);
     return ifElseSelect(cond, a, sameShape(label, a, b));
   });
   return many ? outs : outs[0]!;

@@ -13,7 +13,8 @@ import { fromTyped, type NDArray } from '../core/ndarray.js';
 import { checkCallIndices, emptyUnlaunched, readCheckedShared, type Plan } from './plan.js';
 import { now, runProfiled, runProfiledSync, type FunctionProfile, type KernelTiming } from './profile.js';
 import type { TensorVariable } from '../core/variable.js';
-import { flaggedIndexError } from '../kernel/index-check-device.js';
+import { flaggedIndexError, type IndexFlag } from '../kernel/index-check-device.js';
+import { BranchIndexError } from '../ops/check-index.js';
 
 /** A call's profile, and whether the call is one program of a staged function's call (counted by that function). */
 export interface RunProfile {
@@ -53,6 +54,7 @@ export async function runPlan(fg: FunctionGraph, backend: Backend, plan: Plan, v
   for (let k = 0; k < flags.length; k++) {
     const [f, at] = [flags[k]!, flagged[k]![0]!];
     if (at < f.size) {
+      if (f.branchOnly) throw branchFlagged(f);
       const host = new Map<number, ArrayLike<number>>();
       for (const id of plan.sharedSlots) host.set(id, await backend.read(plan.buffers[id]!));
       throw flaggedIndexError(f, at, inputValues(fg, plan, values, host));
@@ -97,6 +99,7 @@ export function runPlanSync(fg: FunctionGraph, backend: Backend, plan: Plan, val
   for (const f of plan.program.indexFlags ?? []) {
     const at = backend.readSync!(plan.buffers[plan.program.outputs[f.output]!.buffer]!)[0]!;
     if (at < f.size) {
+      if (f.branchOnly) throw branchFlagged(f);
       const host = new Map<number, ArrayLike<number>>();
       for (const id of plan.sharedSlots) host.set(id, backend.readSync!(plan.buffers[id]!));
       throw flaggedIndexError(f, at, inputValues(fg, plan, values, host));
@@ -150,6 +153,11 @@ function commit(fg: FunctionGraph, backend: Backend, plan: Plan): void {
     buffers[out.buffer] = old && old.size === spec.size && old.dtype === spec.dtype ? old : backend.alloc(spec.dtype, spec.size);
     if (old && buffers[out.buffer] !== old) backend.free(old);
   });
+}
+
+/** A set flag of a read only an ifelse's branches need: the call runs lazily (function.ts), where the read's own check raises if its branch is taken. */
+function branchFlagged(f: IndexFlag): BranchIndexError {
+  return new BranchIndexError(`${f.describe(NaN, [], f.xShape).replace(/(index|label) NaN/, '$1 out of range')} (read under an ifelse branch)`);
 }
 
 function checksOf(fg: FunctionGraph): ValueCheck | undefined {

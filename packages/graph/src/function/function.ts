@@ -32,6 +32,7 @@ import { LazyBranches } from './lazy-branches.js';
 import { makeProfile, now, type FunctionProfile } from './profile.js';
 import { copiedOptions, type CopyOptions } from './function-copy.js';
 import { PartialWindowError } from '../ops/window-check.js';
+import { BranchIndexError } from '../ops/check-index.js';
 import { windowsByValue } from '../tensor/window-by-value.js';
 
 export { In, InputSpec, type Pairs } from './function-args.js';
@@ -221,6 +222,8 @@ export class CompiledFunction {
     try {
       return this.#result(await runPlan(this.#fg, backend, plan, values, sharedBuffers, { profile, stage: this.#stage }, { convert, plan: planned }));
     } catch (e) {
+      // an index out of range in a read only an ifelse's branches need: raised lazily, if its branch is taken
+      if (e instanceof BranchIndexError) return this.#result(await this.#lazyBranches().run(values, this.#stage ? undefined : profile, convert));
       return this.#result(((await this.#partialWindows(e).runStage(values)) as NDArray[]).slice(0, this.outputCount));
     }
   }
@@ -248,6 +251,7 @@ export class CompiledFunction {
     try {
       return this.#result(runPlanSync(this.#fg, backend, plan, values, sharedBuffers, { profile, stage: this.#stage }, { convert: t1 - t0, plan: planned }));
     } catch (e) {
+      if (e instanceof BranchIndexError) return this.#result(this.#lazyBranches().runSync(values, this.#stage ? undefined : profile, t1 - t0));
       return this.#result((this.#partialWindows(e).callSync(...values) as NDArray[]).slice(0, this.outputCount));
     }
   }

@@ -32,6 +32,13 @@
  * rewrites made anew (its op is not the graph's), and the check that both
  * branches have one shape (BranchShapeCheck), which sym's eager select
  * needs.
+ *
+ * An integer index read only in a branch takes the same route: its check
+ * (a CheckIndex's host check or device flag, marked `branchOnly` by
+ * kernel/index-check-live.ts) runs whatever the branch, and where it fails
+ * the call raises nothing yet (BranchIndexError, caught by function.ts)
+ * but runs lazily here, every ifelse whose branches hold such a check
+ * decided, so the read's own check raises only if its branch is taken.
  */
 import { cloneReplace } from '../core/clone.js';
 import type { NDArray } from '../core/ndarray.js';
@@ -39,6 +46,7 @@ import { constant, type Apply, type Op } from '../core/op.js';
 import type { TensorSharedVariable } from '../core/shared.js';
 import { TensorConstant, type TensorVariable } from '../core/variable.js';
 import { toposort } from '../kernel/schedule.js';
+import { CheckIndex } from '../ops/check-index.js';
 import { BranchShapeCheck, IfElseSelect } from '../ops/ifelse-select.js';
 import { OpFromGraph } from '../ops/op-from-graph.js';
 import { RandomVariable } from '../ops/random.js';
@@ -83,7 +91,8 @@ function reachedOutsideBranches(graph: readonly TensorVariable[], nodes: readonl
 /** Add the shape checks' ops of a node, and of the graphs inside it (a scan's step, an opFromGraph's body), to `into`. */
 function addCheckOps(node: Apply, into: Set<Op>): void {
   const op = node.op;
-  if (op instanceof SpecifyShape || (op instanceof MatchLength && !(op instanceof BranchShapeCheck))) into.add(op);
+  // an index's check too: one only the branches read runs, and where it fails the call runs lazily (index-check-live.ts)
+  if (op instanceof SpecifyShape || op instanceof CheckIndex || (op instanceof MatchLength && !(op instanceof BranchShapeCheck))) into.add(op);
   const inner = op instanceof Scan || op instanceof OpFromGraph ? op.nodes : [];
   for (const n of inner) addCheckOps(n, into);
 }

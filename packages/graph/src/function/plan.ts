@@ -8,7 +8,7 @@ import { STORAGE, allocate, type TypedArray } from '../core/dtype.js';
 import type { ProgramProfile } from './profile.js';
 import type { Program } from '../kernel/schedule.js';
 import type { NDArray } from '../core/ndarray.js';
-import { runIndexCheck, type IndexCheck } from '../ops/check-index.js';
+import { BranchIndexError, runIndexCheck, type IndexCheck } from '../ops/check-index.js';
 
 export interface Plan {
   program: Program;
@@ -108,7 +108,13 @@ export function checkCallIndices(checks: readonly IndexCheck[] | undefined, valu
   const at = (slot: number): NDArray | null => (slot < values.length ? values[slot]! : shared[slot - values.length]!.hostValueRead());
   for (const c of checks) {
     const data = c.evaluate ? c.evaluate(at)?.data : at(c.input)?.data;
-    if (data) runIndexCheck(c, data);
+    if (!data) continue;
+    try {
+      runIndexCheck(c, data);
+    } catch (e) {
+      // a read only an ifelse's branches need: the call runs lazily, raising only for the branch taken
+      throw c.branchOnly && e instanceof RangeError ? new BranchIndexError(e.message) : e;
+    }
   }
 }
 

@@ -51,6 +51,8 @@ export interface IndexFlag {
   /** The node whose lowering made the check: run again on the host on failure, for the error's value. */
   readonly node?: Apply;
   readonly variable?: TensorVariable;
+  /** The read is needed only inside an ifelse's branches: a set flag sends the call the lazy way (BranchIndexError). */
+  readonly branchOnly?: boolean;
 }
 
 type Interval = readonly [number, number];

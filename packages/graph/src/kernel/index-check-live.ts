@@ -12,7 +12,10 @@
  * its shape alone (the check runs only where the program keeps the kernels
  * a length alone needs, FAST_COMPILE, as Theano's FAST_COMPILE evaluates
  * `Shape(x[ids])`; opt's drop_dead drops them and the check, FAST_RUN), or
- * nothing outside an ifelse's branches (the check is dropped).
+ * nothing outside an ifelse's branches (the check runs, marked
+ * `branchOnly`: where it fails the call does not raise but runs lazily,
+ * function/lazy-branches.ts, deciding the ifelses by their conditions,
+ * so the read raises only if its branch is taken).
  */
 import type { Apply } from '../core/op.js';
 import type { IndexCheck } from '../ops/check-index.js';
@@ -62,7 +65,10 @@ export function askedBy<C extends object>(by: Map<C, Apply[]>, check: C, nodes: 
  * The checks that run (see the module comment): `askedBy` gives the nodes
  * whose lowering made each (a CheckIndex, a scan checking its sequences);
  * a check that guards a read needed for its shape alone is marked
- * `shapesOnly`. A check no node is recorded for stays as it is.
+ * `shapesOnly`, one guarding a read only an ifelse's branches need
+ * `branchOnly` (its failure sends the call the lazy way, where it raises
+ * only if its branch is taken: BranchIndexError). A check no node is
+ * recorded for stays as it is.
  */
 export function liveIndexChecks<C extends IndexCheck>(checks: readonly C[], askedBy: ReadonlyMap<object, readonly Apply[]>, need: ReadonlyMap<Apply, Need>): C[] {
   const live: C[] = [];
@@ -75,6 +81,7 @@ export function liveIndexChecks<C extends IndexCheck>(checks: readonly C[], aske
     const needs = nodes.map((n) => need.get(n));
     if (needs.includes('value')) live.push(c);
     else if (needs.includes('shape')) live.push({ ...c, shapesOnly: true });
+    else live.push({ ...c, branchOnly: true });
   }
   return live;
 }
@@ -82,13 +89,17 @@ export function liveIndexChecks<C extends IndexCheck>(checks: readonly C[], aske
 /**
  * The device checks of computed indices (index-check-device.ts) that run:
  * those guarding a read whose value the outputs need outside an ifelse's
- * branches; a read needed for its length alone is not checked on the
- * device (FAST_RUN does not compute it; the other modes do not check it).
+ * branches, and, marked `branchOnly`, those of a read only the branches
+ * need (the eager select computes it whichever branch is taken, so its flag
+ * costs a kernel and no error: a flag found set sends the call the lazy
+ * way); a read needed for its length alone is not checked on the device
+ * (FAST_RUN does not compute it; the other modes do not check it).
  */
-export function liveIndexFlags<F extends object>(flags: readonly F[], askedBy: ReadonlyMap<object, readonly Apply[]>, need: ReadonlyMap<Apply, Need>): F[] {
-  return flags.filter((f) => {
+export function liveIndexFlags<F extends object>(flags: readonly F[], askedBy: ReadonlyMap<object, readonly Apply[]>, need: ReadonlyMap<Apply, Need>): (F & { branchOnly?: true })[] {
+  return flags.flatMap((f) => {
     const nodes = askedBy.get(f);
-    return !nodes || nodes.some((n) => need.get(n) === 'value');
+    if (!nodes || nodes.some((n) => need.get(n) === 'value')) return [f];
+    return nodes.some((n) => need.has(n)) ? [] : [{ ...f, branchOnly: true as const }];
   });
 }
 

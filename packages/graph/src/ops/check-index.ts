@@ -17,9 +17,10 @@
  * by `sym.function` before the call's first kernel runs (so a failed call
  * writes nothing); an index computed otherwise (argmax, arithmetic, a
  * scan's own counter) is checked by a kernel whose flag the call reads
- * before it commits anything (kernel/index-check-device.ts). A check runs only
- * where the call computes the read it guards outside an ifelse's branches
- * (index-check-live.ts): FAST_RUN's `x[ids].shape[0]` computes no `x[ids]`
+ * before it commits anything (kernel/index-check-device.ts). A check of a
+ * read only an ifelse's branches compute fails as a BranchIndexError, and the
+ * call runs lazily, raising only for the branch taken (index-check-live.ts);
+ * a read needed for its shape alone is checked only where computed: FAST_RUN's `x[ids].shape[0]` computes no `x[ids]`
  * and raises nothing, as Theano's. The reference `perform` checks every
  * value it is given (DebugMode).
  */
@@ -60,7 +61,19 @@ export interface IndexCheck {
   readonly shapesOnly?: boolean;
   /** Class labels (`checkedLabels`): values must lie in [0, n), a negative one is no class. */
   readonly nonNegative?: boolean;
+  /** The read it guards is needed only inside an ifelse's branches: a failure is a BranchIndexError (index-check-live.ts). */
+  readonly branchOnly?: boolean;
 }
+
+/**
+ * An index out of range in a read only an ifelse's branches need: not the
+ * call's error yet (Theano's lazy ifelse raises it only if that branch is
+ * taken). The function reruns the call lazily (function/lazy-branches.ts),
+ * where the read lies outside any branch and its own check raises if its
+ * branch is taken; a RangeError with the eager message, should it reach a
+ * caller.
+ */
+export class BranchIndexError extends RangeError {}
 
 /**
  * The first value of `data` viewed as (shape, strides, offset) outside

@@ -7,6 +7,7 @@ import type { Apply } from '../core/op.js';
 import type { BufferView, LowerContext, TensorView } from '../kernel/lower.js';
 import type { TensorVariable } from '../core/variable.js';
 import { CheckIndex } from './check-index.js';
+import { outputNeeds } from '../kernel/index-check-live.js';
 import { nameInError } from '../core/error-names.js';
 import { shapeToString } from '../core/ndarray.js';
 import type { Scan } from './scan.js';
@@ -51,6 +52,20 @@ export function checkLastIndexed(op: Scan, n: number, inputs: readonly { readonl
   if (n > 0 || first === undefined) return;
   const shape = [0, ...inputs[op.nSequences + first.state]!.shape];
   throw new RangeError(`Subtensor{-1}: index -1 is out of bounds for axis 0 with size 0, indexing ${first.stack} of shape ${shapeToString(shape)}`);
+}
+
+/**
+ * A step's CheckIndex nodes read only inside an ifelse's branches (absent
+ * from what the step's outputs need outside them): not checked, the step
+ * lowering them as identities. The step's ifelses are not decided lazily
+ * (function/lazy-branches.ts decides the outer graph's), and Theano's guard
+ * `ifelse(k < n, x[k], -1)` never reads x[k] past the end: the kernels
+ * clamp such an index.
+ */
+export function branchOnlyIndexChecks(outputs: readonly TensorVariable[], nodes: readonly Apply[]): Set<Apply> {
+  if (!nodes.some((nd) => nd.op instanceof CheckIndex)) return new Set();
+  const need = outputNeeds(outputs, nodes);
+  return new Set(nodes.filter((nd) => nd.op instanceof CheckIndex && !need.has(nd)));
 }
 
 /**

@@ -23,7 +23,7 @@ import { foldStatic, staticLeaves, toposort } from '../kernel/schedule.js';
 import * as ix from '../kernel/index-expr.js';
 import { evaluateLazily } from './ifelse-select.js';
 import { stackSteps } from './scan-stack.js';
-import { checkLastIndexed, checkSequenceIndex, checkShapes, checkStateShape, type ScanLastIndexed } from './scan-checks.js';
+import { branchOnlyIndexChecks, checkLastIndexed, checkSequenceIndex, checkShapes, checkStateShape, type ScanLastIndexed } from './scan-checks.js';
 
 export type { ScanLastIndexed } from './scan-checks.js';
 
@@ -448,6 +448,7 @@ export class Scan extends Op {
       }
       throw new Error(`${this}: the step reads ${v}, which is none of its placeholders`);
     };
+    const unchecked = branchOnlyIndexChecks(outputs, this.nodes);
     // nodes that read no sequence and no state compute the same at every step: lower them once
     const varying = new Set<TensorVariable>([...sequences, ...states]);
     const perStepNodes: Apply[] = [];
@@ -458,7 +459,7 @@ export class Scan extends Op {
       } else if (visits.length > 0) {
         const ins = nd.inputs.map(viewIn(invariant));
         checkShapes(nd, ins);
-        const outs = foldStatic(nd, ins) ?? nd.op.lower(ctx, ins, nd);
+        const outs = unchecked.has(nd) ? [ins[0]!] : (foldStatic(nd, ins) ?? nd.op.lower(ctx, ins, nd));
         nd.outputs.forEach((o, i) => invariant.set(o, outs[i]!));
       }
     }
@@ -479,8 +480,8 @@ export class Scan extends Op {
         for (const nd of perStepNodes) {
           const ins = nd.inputs.map(viewIn(views));
           checkShapes(nd, ins);
-          if (t === visits[0]) checkSequenceIndex(ctx, nd, ins, sequences, seqs, visits);
-          const lowered = foldStatic(nd, ins) ?? nd.op.lower(ctx, ins, nd);
+          if (t === visits[0] && !unchecked.has(nd)) checkSequenceIndex(ctx, nd, ins, sequences, seqs, visits);
+          const lowered = unchecked.has(nd) ? [ins[0]!] : (foldStatic(nd, ins) ?? nd.op.lower(ctx, ins, nd));
           nd.outputs.forEach((o, i) => views.set(o, lowered[i]!));
         }
         outs = outputs.map(viewIn(views));
