@@ -21,6 +21,7 @@ import { graphLeaves } from '../kernel/schedule.js';
 import { TensorSharedVariable } from '../core/shared.js';
 import { TensorConstant, TensorVariable } from '../core/variable.js';
 import { toposort } from '../kernel/schedule.js';
+import { cloneReplace } from '../core/clone.js';
 
 export type { OpFromGraphGrad };
 
@@ -160,4 +161,23 @@ function argument(a: TensorLike, p: TensorVariable, i: number, what: string): Te
   // a weak constant (a number literal) would compute the inlined graph in other dtypes than the op's
   if (a instanceof TensorConstant && a.weak) return constant(a.value);
   return a;
+}
+
+/**
+ * The graph with every opFromGraph node whose op `pick` chooses replaced by
+ * its inner graph, for callers that must see inside (host stages: a host
+ * op; lazy ifelse calls: a branch's checks). One node at a time, so a
+ * node's inputs stay the graph's own.
+ */
+export function inlineOpFromGraphs(graph: readonly TensorVariable[], pick: (op: OpFromGraph) => boolean): readonly TensorVariable[] {
+  let outs = graph;
+  for (;;) {
+    const node = toposort(outs).find((n) => n.op instanceof OpFromGraph && pick(n.op));
+    if (!node) return outs;
+    const op = node.op as OpFromGraph;
+    // a weak constant (a number literal) would compute in other dtypes than the op's inputs have
+    const args = node.inputs.map((v) => (v instanceof TensorConstant && v.weak ? constant(v.value) : v));
+    const inner = cloneReplace(op.outputs, new Map(op.inputs.map((p, i) => [p, args[i]!])));
+    outs = cloneReplace(outs, new Map(node.outputs.map((o, i) => [o, inner[i]!])));
+  }
 }

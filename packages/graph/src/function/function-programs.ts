@@ -57,14 +57,25 @@ export class FunctionPrograms {
     });
   }
 
+  /** The shapes (inputs', then shared variables') and static inputs' values of a call: what its plan is kept by. */
+  #callShapes(values: readonly NDArray[]): { shapes: (readonly number[])[]; statics: readonly number[] } {
+    const shapes: (readonly number[])[] = [];
+    for (const v of values) shapes.push(v.shape);
+    for (const s of this.fg.sharedInputs) shapes.push(s.currentShape);
+    const slots = this.fg.staticInputs;
+    return { shapes, statics: slots.length === 0 ? NO_STATICS : slots.map((i) => Number(values[i]!.data[0])) };
+  }
+
+  /** The key the plan of a call with these argument values is kept by (a lazy call's refused shapes are too: lazy-branches.ts). */
+  key(values: readonly NDArray[]): string {
+    const { shapes, statics } = this.#callShapes(values);
+    return JSON.stringify([shapes.slice(0, values.length), shapes.slice(values.length), statics]);
+  }
+
   /** The plan of a call with these argument values, found or made (and allocated on `backend`). */
   plan(backend: Backend, values: readonly NDArray[]): Plan {
     const fg = this.fg;
-    const shapes: (readonly number[])[] = [];
-    for (const v of values) shapes.push(v.shape);
-    for (const s of fg.sharedInputs) shapes.push(s.currentShape);
-    const slots = fg.staticInputs;
-    const statics = slots.length === 0 ? NO_STATICS : slots.map((i) => Number(values[i]!.data[0]));
+    const { shapes, statics } = this.#callShapes(values);
     const last = this.#lastPlan;
     if (last && sameShapes(last.shapes, shapes) && statics.every((v, i) => v === last.statics[i])) return last;
     const sharedShapes = shapes.slice(values.length);

@@ -152,14 +152,13 @@ export class CompiledFunction {
   /** The plan of a call; undefined where a shape claim only an ifelse's branch reads refused it: the call then runs lazily (lazy-branches.ts). */
   #planOrLazy(backend: Backend, values: readonly NDArray[]): Plan | undefined {
     // the shapes whose program was refused are remembered: a call of those shapes does not make it again to be refused
-    const key = this.#lazy ? this.#lazy.shapesKey(values, this.sharedInputs, this.staticInputs) : undefined;
-    if (key !== undefined && this.#lazy!.refused.has(key)) return undefined;
+    if (this.#lazy?.refused.has(this.#programs.key(values))) return undefined;
     try {
       return this.#programs.plan(backend, values);
     } catch (e) {
       const lazy = this.#lazyBranches();
       if (!lazy.takes(e)) throw e;
-      lazy.refused.add(key ?? lazy.shapesKey(values, this.sharedInputs, this.staticInputs));
+      lazy.refused.add(this.#programs.key(values));
       return undefined;
     }
   }

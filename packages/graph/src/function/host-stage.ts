@@ -51,6 +51,7 @@ import { TensorConstant, TensorVariable } from '../core/variable.js';
 import { shared, TensorSharedVariable } from '../core/shared.js';
 import { RandomVariable } from '../ops/random.js';
 import { OpFromGraph } from '../ops/op-from-graph.js';
+import { inlineOpFromGraphs } from '../control/op-from-graph.js';
 import { ShapeI } from '../ops/shape.js';
 import { Scan } from '../ops/scan.js';
 import { now, type FunctionProfile } from './profile.js';
@@ -107,7 +108,7 @@ export class HostStages {
   ): HostStages | undefined {
     // every function asks at its first call: one walk over the graph when no op needs the host
     if (!needsHost([...graph, ...claims])) return undefined;
-    const expanded = inlineHostGraphs([...graph, ...claims]);
+    const expanded = inlineOpFromGraphs([...graph, ...claims], holdsHostOp);
     return new HostStages(toposort(expanded), expanded.slice(0, graph.length), expanded.slice(graph.length), inputs, outputCount, updated, compile, noDefaultUpdates);
   }
 
@@ -399,25 +400,6 @@ export function needsHost(graph: readonly TensorVariable[]): boolean {
 /** Whether op is an opFromGraph whose inner graph (or a nested one's) holds an op needing the host. */
 function holdsHostOp(op: Op): boolean {
   return op instanceof OpFromGraph && op.nodes.some((n) => n.op.dataDependentShape?.() === true || holdsHostOp(n.op));
-}
-
-/**
- * The graph with every opFromGraph holding a host op replaced by its inner
- * graph (the optimizer inlines only those marked `inline`, and not under
- * FAST_COMPILE): a node lowered in place would lower its host op inside
- * one program. One node at a time, so a node's inputs stay the graph's own.
- */
-function inlineHostGraphs(graph: readonly TensorVariable[]): readonly TensorVariable[] {
-  let outs = graph;
-  for (;;) {
-    const node = toposort(outs).find((n) => holdsHostOp(n.op));
-    if (!node) return outs;
-    const op = node.op as OpFromGraph;
-    // a weak constant (a number literal) would compute in other dtypes than the op's inputs have
-    const args = node.inputs.map((v) => (v instanceof TensorConstant && v.weak ? constant(v.value) : v));
-    const inner = cloneReplace(op.outputs, new Map(op.inputs.map((p, i) => [p, args[i]!])));
-    outs = cloneReplace(outs, new Map(node.outputs.map((o, i) => [o, inner[i]!])));
-  }
 }
 
 /** A private shared variable of v's type, empty until its stage writes it. */

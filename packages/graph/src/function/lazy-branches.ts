@@ -42,13 +42,14 @@
  */
 import { cloneReplace } from '../core/clone.js';
 import type { NDArray } from '../core/ndarray.js';
-import { constant, type Apply, type Op } from '../core/op.js';
+import type { Apply, Op } from '../core/op.js';
 import type { TensorSharedVariable } from '../core/shared.js';
-import { TensorConstant, type TensorVariable } from '../core/variable.js';
+import type { TensorVariable } from '../core/variable.js';
 import { toposort } from '../kernel/schedule.js';
 import { CheckIndex } from '../ops/check-index.js';
 import { BranchShapeCheck, IfElseSelect } from '../ops/ifelse-select.js';
 import { OpFromGraph } from '../ops/op-from-graph.js';
+import { inlineOpFromGraphs } from '../control/op-from-graph.js';
 import { RandomVariable } from '../ops/random.js';
 import { Scan } from '../ops/scan.js';
 import { MatchLength, ShapeClaimError, SpecifyShape } from '../ops/shape.js';
@@ -129,20 +130,6 @@ function unchecked(branch: TensorVariable): TensorVariable {
   return v;
 }
 
-/** The graph with every opFromGraph node replaced by its body: the ifelses inside one are decided too. One node at a time, so a node's inputs stay the graph's own. */
-function inlineOpFromGraphs(graph: readonly TensorVariable[]): readonly TensorVariable[] {
-  let outs = graph;
-  for (;;) {
-    const node = toposort(outs).find((n) => n.op instanceof OpFromGraph);
-    if (!node) return outs;
-    const op = node.op as OpFromGraph;
-    // a weak constant (a number literal) would compute in other dtypes than the op's inputs have
-    const args = node.inputs.map((v) => (v instanceof TensorConstant && v.weak ? constant(v.value) : v));
-    const body = cloneReplace(op.outputs, new Map(op.inputs.map((p, i) => [p, args[i]!])));
-    outs = cloneReplace(outs, new Map(node.outputs.map((o, i) => [o, body[i]!])));
-  }
-}
-
 /**
  * A round of a lazy call: its graph, the ifelse selects the outputs read
  * outside any branch and their conditions, and the function computing
@@ -158,7 +145,7 @@ interface Round {
 export class LazyBranches {
   #branchOnly: Set<Op> | undefined;
   #inlined: readonly TensorVariable[] | undefined;
-  /** The calls' shapes (and static inputs' values) whose program a branch's claim refused: their calls run lazily at once. */
+  /** The calls' plan keys (function-programs.ts) whose program a branch's claim refused: their calls run lazily at once. */
   readonly refused = new Set<string>();
   /** The rounds met, by the conditions' values decided before them. */
   readonly #rounds = new Map<string, Round>();
@@ -189,14 +176,9 @@ export class LazyBranches {
    */
   #graph(): readonly TensorVariable[] {
     if (this.#inlined) return this.#inlined;
-    const graph = inlineOpFromGraphs(this.graph);
+    const graph = inlineOpFromGraphs(this.graph, () => true);
     const draws = this.noDefaultUpdates ? [] : toposort(graph).flatMap((n) => (n.op instanceof RandomVariable ? [n.outputs[0]!] : []));
     return (this.#inlined = [...graph, ...draws]);
-  }
-
-  /** The key of a call's shapes, as `refused` holds them. */
-  shapesKey(values: readonly NDArray[], shared: readonly TensorSharedVariable[], statics: readonly number[]): string {
-    return JSON.stringify([values.map((v) => v.shape), shared.map((s) => s.currentShape), statics.map((i) => Number(values[i]!.data[0]))]);
   }
 
   /** Run the call lazily; its outputs. Its functions record as stages of one call, counted in `profile` (none: a staged function's stage, counted by that function); `convert`: the arguments' time. */
