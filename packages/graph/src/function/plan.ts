@@ -129,8 +129,9 @@ export async function readCheckedShared(checks: readonly IndexCheck[] | undefine
     return s.hostValueIfCurrent;
   };
   for (const c of checks) {
-    if (c.evaluate) c.evaluate(at);
-    else at(c.input);
+    if (!c.evaluate) at(c.input);
+    else if (c.reads) for (const slot of c.reads) at(slot);
+    else c.evaluate(at);
   }
   for (const s of wanted) await s.hostValueReadAsync();
 }

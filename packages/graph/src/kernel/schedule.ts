@@ -433,9 +433,9 @@ class Builder implements LowerContext {
     if (c) return runIndexCheck(view, c.value.data);
     // a value kernels compute, where it is cheap to find again on the host from the call's values; else a kernel checks it
     const same = variable && this.indexChecks.find((k) => k.variable === variable && k.n === n && (k.nonNegative || !nonNegative));
-    const evaluate = variable && !same ? hostIndexValues(variable, this.inputVariables) : undefined;
-    if (evaluate) this.indexChecks.push({ ...view, strides: contiguousStrides(view.shape), offset: 0, input: -1, evaluate, variable });
-    if (same || evaluate) return askedBy(this.checksAskedBy, same || this.indexChecks[this.indexChecks.length - 1]!, this.nodes);
+    const host = variable && !same ? hostIndexValues(variable, this.inputVariables) : undefined;
+    if (host) this.indexChecks.push({ ...view, strides: contiguousStrides(view.shape), offset: 0, input: -1, ...host, variable });
+    if (same || host) return askedBy(this.checksAskedBy, same || this.indexChecks[this.indexChecks.length - 1]!, this.nodes);
     checkOnDevice(this, idx, n, at.xShape, describe, variable, nonNegative);
   }
 

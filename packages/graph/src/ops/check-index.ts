@@ -43,6 +43,8 @@ export interface IndexCheck {
   readonly input: number;
   /** For an index computed from the inputs (ops/host-index.ts): its values, C-contiguous, from the call's; null where they are not found. */
   readonly evaluate?: (at: ValueAt) => NDArray | null;
+  /** The input slots `evaluate` reads, where known: an asynchronous call brings those to the host without evaluating it (function/plan.ts). */
+  readonly reads?: readonly number[];
   /** The index as a view of that input's elements. */
   readonly shape: readonly number[];
   readonly strides: readonly number[];

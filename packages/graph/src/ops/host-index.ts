@@ -34,9 +34,13 @@ const isCast = (node: Apply): boolean => node.op.kind === 'Elemwise' && (node.op
  * is not on the host, or a window's start is out of range (the kernels
  * clamp it: no check).
  */
-export function hostIndexValues(idx: TensorVariable, slotOf: ReadonlyMap<TensorVariable, number>): ((at: ValueAt) => NDArray | null) | undefined {
+export function hostIndexValues(idx: TensorVariable, slotOf: ReadonlyMap<TensorVariable, number>): HostIndex | undefined {
   let nodes = 0;
-  const leafOK = (v: TensorVariable): boolean => v instanceof TensorConstant || slotOf.has(v);
+  const reads = new Set<number>();
+  const leafOK = (v: TensorVariable): boolean => {
+    if (slotOf.has(v)) reads.add(slotOf.get(v)!);
+    return v instanceof TensorConstant || slotOf.has(v);
+  };
   // an integer scalar: a bound of a window (i * bs)
   const scalarOK = (v: TensorVariable): boolean => {
     if (++nodes > MOST_NODES || v.ndim !== 0 || !isInt(v.dtype)) return false;
@@ -61,7 +65,7 @@ export function hostIndexValues(idx: TensorVariable, slotOf: ReadonlyMap<TensorV
     return false;
   };
   if (!idx.owner || !valueOK(idx)) return undefined;
-  return (at) => {
+  const evaluate = (at: ValueAt): NDArray | null => {
     const leaf = (v: TensorVariable): NDArray | null => (v instanceof TensorConstant ? v.value : at(slotOf.get(v)!));
     const scalar = (v: TensorVariable): NDArray | null => {
       const node = v.owner;
@@ -90,6 +94,13 @@ export function hostIndexValues(idx: TensorVariable, slotOf: ReadonlyMap<TensorV
       return null;
     }
   };
+  return { evaluate, reads: [...reads] };
+}
+
+/** How an index is found on the host from a call's values, and the input slots it reads (known without evaluating it). */
+export interface HostIndex {
+  readonly evaluate: (at: ValueAt) => NDArray | null;
+  readonly reads: readonly number[];
 }
 
 // a window's start found on the host likewise (kernel/schedule.ts imports its check from here)
