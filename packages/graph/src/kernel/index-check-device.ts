@@ -9,7 +9,8 @@
  * outputs and updates (`Program.indexFlags`). The function reads it with
  * the outputs, before it commits the updates or moves the random
  * generators: a failed call leaves every shared variable as it was
- * (function-programs.ts makes no update of such a program in place). On
+ * (where the CPU writes updates in place, the flags are read before the
+ * first such write: index-check-split.ts). On
  * failure the host finds the offending value again by running the graph
  * that computes the index with the ops' reference (`perform`) on the
  * call's values, whose CheckIndex raises the error the host checks would
@@ -28,10 +29,10 @@ import { contiguousStrides, type NDArray } from '../core/ndarray.js';
 import { f16round, isFloat } from '../core/dtype.js';
 import { TensorConstant, type TensorVariable } from '../core/variable.js';
 import type { IndexErrorText } from '../ops/check-index.js';
-import { toposort } from './schedule.js';
 import type { ScalarExpr } from './kernel.js';
 import type { BufferView, LowerContext, LowerMark } from './lower.js';
 import { askedBy, liveIndexFlags, type Need } from './index-check-live.js';
+import { evaluateLazily } from '../ops/ifelse-select.js';
 
 /** A computed index checked on the device: its flag is program output `output`. */
 export interface IndexFlag {
@@ -185,21 +186,14 @@ export function flaggedIndexError(flag: IndexFlag, position: number, valuesOf: R
   return new RangeError(`${text} (computed by the kernels; its value could not be found again on the host)`);
 }
 
-/** Run `node` and the nodes it reads from with their reference `perform`; throws what they throw. */
+/**
+ * Run `node` and the nodes it reads from with their reference `perform`, as
+ * Theano's lazy run (an ifelse's branch not taken is not run); throws what
+ * they throw. A random variable's reference draws this call's numbers
+ * again, leaving its generator where it is (ops/random.ts).
+ */
 function evaluateOnHost(node: Apply, valuesOf: ReadonlyMap<TensorVariable, NDArray>): void {
-  // a random variable's reference draws this call's numbers again, leaving its generator where it is (ops/random.ts)
-  const order = toposort(node.inputs);
-  const values = new Map(valuesOf);
-  const valueOf = (v: TensorVariable): NDArray => {
-    const have = values.get(v);
-    if (have) return have;
-    if (v instanceof TensorConstant) return v.value;
-    throw new Error(`no value for ${v}`);
-  };
-  for (const nd of [...order, node]) {
-    const outs = nd.op.perform(nd.inputs.map(valueOf), nd);
-    nd.outputs.forEach((o, i) => values.set(o, outs[i]!));
-  }
+  evaluateLazily(node.outputs, valuesOf, (v) => `no value for ${v}`);
 }
 
 /**
