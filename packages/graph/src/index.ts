@@ -141,7 +141,7 @@ export { asOp } from './core/as-op.js';
 export { Print, PrintOp } from './printing/print-op.js';
 export type { PrintAttr } from './printing/print-op.js';
 export type { AsOpOptions } from './core/as-op.js';
-export type { OpFromGraphOptions, OpFromGraphFunction, OpFromGraphGrad } from './control/op-from-graph.js';
+export type { OpFromGraphOptions, OpFromGraphFunction, OpFromGraphGrad, OpFromGraphRop } from './control/op-from-graph.js';
 export { OpFromGraph } from './ops/op-from-graph.js';
 export type { OpFromGraphOpOptions } from './ops/op-from-graph.js';
 export { RandomStreams } from './random/random.js';

@@ -12,7 +12,7 @@
  * variables and updates inside the graph are refused: draw outside and
  * pass the sample in.
  */
-import { OpFromGraph, type OpFromGraphGrad } from '../ops/op-from-graph.js';
+import { OpFromGraph, type OpFromGraphGrad, type OpFromGraphRop } from '../ops/op-from-graph.js';
 import { Scan } from '../ops/scan.js';
 import { convertValue } from '../core/convert.js';
 import { applyNode, constant, type Apply, type TensorLike } from '../core/op.js';
@@ -23,7 +23,7 @@ import { TensorConstant, TensorVariable } from '../core/variable.js';
 import { toposort } from '../kernel/schedule.js';
 import { cloneReplace } from '../core/clone.js';
 
-export type { OpFromGraphGrad };
+export type { OpFromGraphGrad, OpFromGraphRop };
 
 /** The options of `sym.opFromGraph(inputs, outputs, options)`. */
 export interface OpFromGraphOptions {
@@ -44,9 +44,16 @@ export interface OpFromGraphOptions {
    * graph's gradient.
    */
   readonly grad?: OpFromGraphGrad;
+  /**
+   * The R-operator (J v) of each output for eval points of the declared
+   * inputs, replacing the inner graph's in `Rop` (Theano's rop_overrides);
+   * see `OpFromGraphRop`. Shared variables the graph reads get the inner
+   * graph's.
+   */
+  readonly rop?: OpFromGraphRop;
 }
 
-const OPTIONS = ['name', 'inline', 'grad'] as const satisfies readonly (keyof OpFromGraphOptions)[];
+const OPTIONS = ['name', 'inline', 'grad', 'rop'] as const satisfies readonly (keyof OpFromGraphOptions)[];
 
 /** The function `opFromGraph` returns: it applies the op to its arguments, one per declared input. */
 export interface OpFromGraphFunction<R> {
@@ -78,11 +85,12 @@ export function opFromGraph(
   if (options.name !== undefined && typeof options.name !== 'string') throw new TypeError(`opFromGraph: name must be a string, got ${typeof options.name}`);
   if (options.inline !== undefined && typeof options.inline !== 'boolean') throw new TypeError(`${what}: inline must be true or false, got ${String(options.inline)}`);
   if (options.grad !== undefined && typeof options.grad !== 'function') throw new TypeError(`${what}: grad must be a function (inputs, outputGrads, outputs) => inputGrads, got ${typeof options.grad}`);
+  if (options.rop !== undefined && typeof options.rop !== 'function') throw new TypeError(`${what}: rop must be a function (inputs, evalPoints, outputs) => outputRops, got ${typeof options.rop}`);
   const ins = checkInputs(inputs, what);
   const single = !Array.isArray(outputs);
   const outs = checkOutputs(single ? [outputs as TensorVariable] : (outputs as readonly TensorVariable[]), what);
   const shared = checkLeaves(ins, outs, what);
-  const op = new OpFromGraph([...ins, ...shared], outs, { name: options.name, inline: options.inline, grad: options.grad, declaredInputs: ins.length });
+  const op = new OpFromGraph([...ins, ...shared], outs, { name: options.name, inline: options.inline, grad: options.grad, rop: options.rop, declaredInputs: ins.length });
   const apply = (...args: TensorLike[]): TensorVariable | TensorVariable[] => {
     if (args.length !== ins.length) {
       throw new TypeError(`${what}: expected ${ins.length} argument(s) (${ins.join(', ')}), got ${args.length}`);

@@ -4,10 +4,11 @@
  * (Golub and Pereyra 1973) rather than the SVD's: the SVD's gradient
  * through U and V^T is NaN wherever singular values repeat (the identity,
  * any orthogonal matrix), though the pseudo-inverse is differentiable
- * wherever its rank is locally constant. The op is inlined before the
- * graph is rewritten, so the forward is the SVD composition unchanged;
- * `grad` runs on the graph as written, where the node and its override
- * still stand.
+ * wherever its rank is locally constant. Its R-operator (Rop, J v) is
+ * that derivative too, forward: the same formula for a direction dA. The
+ * op is inlined before the graph is rewritten, so the forward is the SVD
+ * composition unchanged; `grad` and `Rop` run on the graph as written,
+ * where the node and its overrides still stand.
  */
 import { isFloat } from '../core/dtype.js';
 import { asTensor, type TensorLike } from '../core/op.js';
@@ -48,6 +49,35 @@ export function pinvGrad(a: TensorVariable, p: TensorVariable, g: TensorVariable
   return T.add(T.add(first, second), third);
 }
 
+/**
+ * The directional derivative of P = pinv(A) along dA (Golub and Pereyra):
+ *   dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P,
+ * ordered, as pinvGrad, so that no m x m or n x n identity is formed.
+ */
+export function pinvRop(a: TensorVariable, p: TensorVariable, da: TensorVariable): TensorVariable {
+  const dat = da.T;
+  const first = T.neg(T.dot(p, T.dot(da, p)));
+  const x = T.dot(p, T.dot(p.T, dat)); // P P^T dA^T, n x m
+  const second = T.sub(x, T.dot(T.dot(x, a), p));
+  const y = T.dot(dat, T.dot(p.T, p)); // dA^T P^T P, n x m
+  const third = T.sub(y, T.dot(p, T.dot(a, y)));
+  return T.add(T.add(first, second), third);
+}
+
+/**
+ * The directional derivative of x = P b along (dA, db): dP b + P db, with
+ * dP b from pinvRop's formula applied to b (P b = x, b - A x the residual
+ * r), so that dP itself is never formed:
+ *   dP b = -P dA x + P P^T dA^T r + (I - P A) dA^T P^T x.
+ */
+function solutionRop(a: TensorVariable, p: TensorVariable, b: TensorVariable, x: TensorVariable, da: TensorVariable, db: TensorVariable): TensorVariable {
+  const dat = da.T;
+  const r = T.sub(b, T.dot(a, x));
+  const w = T.dot(dat, T.dot(p.T, x));
+  const dpb = T.add(T.sub(T.dot(p, T.dot(p.T, T.dot(dat, r))), T.dot(p, T.dot(da, x))), T.sub(w, T.dot(p, T.dot(a, w))));
+  return T.add(dpb, T.dot(p, db));
+}
+
 /** G in `dtype`: a gradient has its input's dtype (float32 A, float64 b: x and its cotangent are float64). */
 function asDtype(g: TensorVariable, dtype: TensorVariable['dtype']): TensorVariable {
   return g.dtype === dtype ? g : T.cast(g, dtype);
@@ -66,6 +96,8 @@ function pinvOp(dtype: TensorVariable['dtype']): OpFromGraphFunction<TensorVaria
     name: 'pinv',
     // the cut moves P only where the rank changes, where no derivative exists
     grad: ([x], [g], [p]) => [pinvGrad(x!, p!, g!), 0],
+    // likewise: the factor's eval point moves nothing
+    rop: ([x], [dx], [p]) => [asDtype(pinvRop(x!, p!, dx!), p!.dtype)],
   });
   ops.set(dtype, op);
   return op;
@@ -111,6 +143,7 @@ export function lstsqSolution(a: TensorVariable, b: TensorVariable, factor: Tens
         const bt = y!.ndim === 1 ? T.dimshuffle(y!, ['x', 0]) : y!.T;
         return [asDtype(pinvGrad(x!, p, T.dot(gx, bt)), x!.dtype), asDtype(T.dot(p.T, g!), y!.dtype), 0];
       },
+      rop: ([x, y, f], [dx, dy], [solution]) => [asDtype(solutionRop(x!, pinvCut(x!, f!), y!, solution!, dx!, dy!), solution!.dtype)],
     });
     solutionOps.set(key, op);
   }

@@ -33,6 +33,21 @@ export type OpFromGraphGrad = (
   outputs: readonly TensorVariable[],
 ) => readonly (TensorLike | null)[];
 
+/**
+ * An R-operator override: the directional derivative of each output (J v,
+ * Theano's R_op) given the node's inputs, one eval point per declared input
+ * (the direction v; zeros for an integer input) and the node's outputs. An
+ * entry may be a variable of the output's dtype and rank, a number or array
+ * (broadcast to the output's shape; `0` is a zero derivative), or `null`
+ * (the output does not move with the declared inputs). It must be linear in
+ * the eval points: `Rop` transposes it.
+ */
+export type OpFromGraphRop = (
+  inputs: readonly TensorVariable[],
+  evalPoints: readonly TensorVariable[],
+  outputs: readonly TensorVariable[],
+) => readonly (TensorLike | null)[];
+
 /** The options of `new OpFromGraph(inputs, outputs, options)`; `sym.opFromGraph` fills them in. */
 export interface OpFromGraphOpOptions {
   /** How it prints (`OpFromGraph{name}`, `name(x, y)` in pp). */
@@ -41,6 +56,8 @@ export interface OpFromGraphOpOptions {
   readonly inline?: boolean;
   /** The gradient with respect to the declared inputs; without it, the gradient of the inner graph. */
   readonly grad?: OpFromGraphGrad;
+  /** The R-operator with respect to the declared inputs; without it, the inner graph's. */
+  readonly rop?: OpFromGraphRop;
   /**
    * How many of `inputs` the user declared; the others (after them) are
    * the shared variables the inner graph reads, passed implicitly.
@@ -64,6 +81,8 @@ export class OpFromGraph extends Op {
   readonly inline: boolean;
   /** The gradient override (the `grad` option), or undefined for the inner graph's gradient. */
   readonly grad: OpFromGraphGrad | undefined;
+  /** The R-operator override (the `rop` option), or undefined for the inner graph's. */
+  readonly rop: OpFromGraphRop | undefined;
   /** The leading inputs the user declared (a gradient override answers for these). */
   readonly declaredInputs: number;
   /** Inner nodes in an order where each comes after its inputs' owners. */
@@ -80,13 +99,14 @@ export class OpFromGraph extends Op {
     this.name = options.name;
     this.inline = options.inline ?? true;
     this.grad = options.grad;
+    this.rop = options.rop;
     this.declaredInputs = options.declaredInputs ?? inputs.length;
     this.nodes = toposort(outputs);
   }
 
   /** The same op over a rewritten inner graph (the same placeholders, outputs of the same types). */
   withOutputs(outputs: readonly TensorVariable[]): OpFromGraph {
-    return new OpFromGraph(this.inputs, outputs, { name: this.name, inline: this.inline, grad: this.grad, declaredInputs: this.declaredInputs });
+    return new OpFromGraph(this.inputs, outputs, { name: this.name, inline: this.inline, grad: this.grad, rop: this.rop, declaredInputs: this.declaredInputs });
   }
 
   key(): string {
