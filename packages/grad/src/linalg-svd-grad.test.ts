@@ -3,7 +3,8 @@
  * (verifyGrad, float64) on random square, tall and wide matrices, through
  * s, U and V^T and what is made of them (pinv, the norms 'nuc', 2 and -2);
  * against NumPy's values for the nuclear norm's (U V^T); where it is not
- * defined; full_matrices; and the batched pass behind jacobian.
+ * defined; full_matrices (refused through the columns it adds, given
+ * through the thin part); and the batched pass behind jacobian.
  */
 import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
@@ -104,13 +105,53 @@ describe('against NumPy, and where the gradient is not defined', () => {
   });
   it("full_matrices=true through U or V^T's added columns is refused naming the option; through s alone it is given", async () => {
     const a = T.dmatrix('a');
-    expect(() => grad(T.sum(T.nlinalg.svd(a)[0]), a)).toThrow(/SVD\{full_matrices=true, compute_uv=true\} has no gradient through U: the columns full_matrices=true adds to the thin U are not unique; use svd\(a, \{ fullMatrices: false \}\)/);
+    expect(() => grad(T.sum(T.nlinalg.svd(a)[0]), a)).toThrow(
+      /SVD\{full_matrices=true, compute_uv=true\} has no gradient through U: the columns full_matrices=true adds to the thin U are not unique, and its cotangent is not zero there by its graph; use svd\(a, \{ fullMatrices: false \}\)/,
+    );
     expect(() => grad(T.sum(T.nlinalg.svd(a)[2]), a)).toThrow(/has no gradient through V\^T/);
     // a tall A's full U has added columns, its V^T none; a wide A's the reverse
     expect(() => grad(T.sum(T.nlinalg.svd(T.specifyShape(a, [5, 3]))[0]), a)).toThrow(/through U/);
     expect(() => grad(T.sum(T.nlinalg.svd(T.specifyShape(a, [3, 5]))[2]), a)).toThrow(/through V\^T/);
     const [g, thin] = await run([grad(T.sum(T.nlinalg.svd(a)[1]), a), grad(T.sum(T.nlinalg.svd(a, { computeUv: false })), a)], a, SHAPES[1]![1]);
     expect(Array.from(g!.data)).toEqual(Array.from(thin!.data));
+  });
+});
+
+describe('full_matrices=true with a cotangent on the thin part only (the added columns of U, rows of V^T, get zero)', () => {
+  const [tall, wide] = [SHAPES[1]![1], SHAPES[2]![1]];
+  const W = T.constant(randomMatrix(5, 2, 9));
+  const usesThinU = (u: sym.TensorVariable) => T.sum(u.get(T.slice(), T.slice(null, 2)).mul(W)).add(T.sum(T.abs(u.get(T.slice(), 2))));
+  const usesThinVh = (vh: sym.TensorVariable) => T.sum(vh.get(T.slice(null, 2)).mul(W.T)).add(T.sum(T.abs(vh.get(2))));
+  it('against finite differences, and equal to the thin SVD’s gradient', async () => {
+    await verifyGrad((x) => usesThinU(T.nlinalg.svd(x)[0]), [tall]);
+    await verifyGrad((x) => usesThinVh(T.nlinalg.svd(x)[2]), [wide]);
+    const a = T.dmatrix('a');
+    const [full, thin] = await run([grad(usesThinU(T.nlinalg.svd(a)[0]), a), grad(usesThinU(T.nlinalg.svd(a, { fullMatrices: false })[0]), a)], a, tall);
+    Array.from(full!.data).forEach((g, e) => expect(g).toBeCloseTo(thin!.data[e]!, 12));
+  });
+  it('jacobian and Rop through it agree with the thin SVD’s', async () => {
+    const a = T.dmatrix('a');
+    const v = T.dmatrix('v');
+    const pick = (u: sym.TensorVariable) => T.flatten(u.get(T.slice(), T.slice(null, 2)));
+    const [full, thin] = [T.nlinalg.svd(a)[0], T.nlinalg.svd(a, { fullMatrices: false })[0]];
+    const f = sym.function([a, v], [jacobian(pick(full), a), jacobian(pick(thin), a), Rop(pick(full), a, v), Rop(pick(thin), a, v)]);
+    const [jf, jt, rf, rt] = (await f(sym.array(tall), sym.array(randomMatrix(5, 3, 10)))) as sym.NDArray[];
+    expect(jf!.size).toBe(10 * 15);
+    Array.from(jf!.data).forEach((g, e) => expect(g).toBeCloseTo(jt!.data[e]!, 12));
+    Array.from(rf!.data).forEach((g, e) => expect(g).toBeCloseTo(rt!.data[e]!, 12));
+  });
+  it('a cotangent on an added column: refused where the shape is static, NaN when the function runs otherwise', async () => {
+    const a = T.dmatrix('a');
+    const known = T.specifyShape(a, [5, 3]);
+    expect(() => grad(T.sum(T.nlinalg.svd(known)[0].get(T.slice(), 3)), a)).toThrow(
+      /has no gradient through U: the cotangent reaches U's columns 3 to 3, which full_matrices=true adds to the thin U and are not unique; use svd\(a, \{ fullMatrices: false \}\)/,
+    );
+    expect(() => grad(T.sum(T.nlinalg.svd(T.specifyShape(a, [3, 5]))[2].get(T.slice(1, 5))), a)).toThrow(/the cotangent reaches V\^T's rows 3 to 4/);
+    // within the thin part it is given where the shape is static too
+    const [g] = await run([grad(usesThinU(T.nlinalg.svd(known)[0]), a)], a, tall);
+    expect(Array.from(g!.data).every(Number.isFinite)).toBe(true);
+    const [nan] = await run([grad(T.sum(T.nlinalg.svd(a)[0].get(T.slice(), 3)), a)], a, tall);
+    expect(Array.from(nan!.data).every(Number.isNaN)).toBe(true);
   });
 });
 

@@ -25,11 +25,16 @@
  *
  * full_matrices=true: the last m - k columns of a full U (n - k rows of a
  * full V^T) are not unique, so no gradient flows through them: one is
- * given where U and V^T receive nothing, or where the side that receives
- * a cotangent is statically square (full equals thin there); otherwise it
- * is refused naming the option.
+ * given where U and V^T receive nothing, where the side that receives a
+ * cotangent is statically square (full equals thin there), or where that
+ * cotangent is zero past its first c columns (rows) by its graph: the
+ * gradient of constant indexing (u[:, :2], u[:, 0] and their sums), zeros
+ * elsewhere. Then the thin part of the cotangent is used, and c <= k is
+ * checked: refused when the shapes are static, NaN when the function runs
+ * otherwise (the cotangent reaches a column that is not unique). Any
+ * other cotangent is refused naming the option.
  */
-import { SVD, T, applyNode, type TensorVariable } from '@sym/graph';
+import { Alloc, DimShuffle, Elemwise, IncSubtensor, SVD, T, TensorConstant, applyNode, type TensorVariable } from '@sym/graph';
 import { lmul, mT, range } from './linalg-grad.js';
 import type { GradContext, InputGrad } from './types.js';
 
@@ -45,6 +50,69 @@ function throughValues(U: TensorVariable, gs: TensorVariable, Vh: TensorVariable
 /** Whether a length is statically known to be at most another. */
 const atMost = (a: number | null, b: number | null): boolean => a !== null && b !== null && a <= b;
 
+/** Whether v is a constant whose every element is 0. */
+const zeroConstant = (v: TensorVariable): boolean => v instanceof TensorConstant && Array.from(v.value.data, Number).every((x) => x === 0);
+
+/** Whether v is zeros by its graph: a zero constant, broadcast (second, alloc), cast or moved (dimshuffle), as zerosLike and jacobian's batched zeros are. */
+function isZero(v: TensorVariable): boolean {
+  if (zeroConstant(v)) return true;
+  const node = v.owner;
+  if (!node) return false;
+  const op = node.op;
+  if (op instanceof Alloc || op instanceof DimShuffle || (op instanceof Elemwise && op.scalarOp === 'cast')) return isZero(node.inputs[0]!);
+  return op instanceof Elemwise && op.scalarOp === 'second' && isZero(node.inputs[1]!);
+}
+
+/**
+ * A c such that v is zero at every index c or more along `axis`, read from
+ * the graph the reverse pass builds for constant basic indexing: zeros
+ * (second(x, 0), alloc(0)), increments or sets of such at a constant
+ * index or a slice of constant, non-negative bounds, and their sums.
+ * Undefined where the graph shows no such bound.
+ */
+export function nonzeroBound(v: TensorVariable, axis: number): number | undefined {
+  if (isZero(v)) return 0;
+  const node = v.owner;
+  if (!node) return undefined;
+  const op = node.op;
+  if (op instanceof Elemwise && op.scalarOp === 'add') {
+    // every term of v's rank (one broadcast along the axis would spread over every column)
+    const bounds = node.inputs.map((x) => (x.ndim === v.ndim && !x.broadcastable[axis] ? nonzeroBound(x, axis) : isZero(x) ? 0 : undefined));
+    return bounds.every((b) => b !== undefined) ? Math.max(0, ...(bounds as number[])) : undefined;
+  }
+  if (op instanceof IncSubtensor) {
+    const base = nonzeroBound(node.inputs[0]!, axis);
+    const e = op.entries[axis];
+    const written =
+      e?.kind === 'int' && e.value >= 0
+        ? e.value + 1
+        : e?.kind === 'slice' && (e.step ?? 1) > 0 && (e.start ?? 0) >= 0 && e.stop !== null && e.stop >= 0
+          ? e.stop
+          : undefined;
+    return base === undefined || written === undefined ? undefined : Math.max(base, written);
+  }
+  return undefined;
+}
+
+/**
+ * The cotangent of a full U (V^T), `g`, as the thin one's: its first k
+ * columns (rows; `axis`), where the rest are zero by its graph (see
+ * nonzeroBound); `extra` says whether the full side has more than k. The
+ * check that the bound is within k: a reason to refuse when the lengths
+ * are static, else NaN (0 when it holds) for the gradient to add.
+ */
+function thinCotangent(g: TensorVariable, axis: number, k: TensorVariable, staticK: number | null, side: string, op: SVD): { g: TensorVariable; nanIfPast: TensorVariable | number } | { refused: string } {
+  const refuse = (why: string) => ({
+    refused: `${op.toString()} has no gradient through ${side}: ${why}; use svd(a, { fullMatrices: false }) (the thin SVD, differentiable), or only s`,
+  });
+  const c = nonzeroBound(g, axis);
+  const added = side === 'U' ? 'columns' : 'rows';
+  if (c === undefined) return refuse(`the ${added} full_matrices=true adds to the thin ${side} are not unique, and its cotangent is not zero there by its graph`);
+  if (staticK !== null && c > staticK) return refuse(`the cotangent reaches ${side}'s ${added} ${staticK} to ${c - 1}, which full_matrices=true adds to the thin ${side} and are not unique`);
+  const index = [...new Array<ReturnType<typeof T.slice>>(axis).fill(T.slice()), T.slice(null, k)];
+  return { g: g.get(...index), nanIfPast: staticK !== null ? 0 : T.switch_(T.gt(c, k), NaN, 0) };
+}
+
 export function svdGrad({ node, x: [a], gzs, nb }: GradContext): InputGrad[] {
   const op = node.op as SVD;
   if (!op.computeUv) {
@@ -52,18 +120,24 @@ export function svdGrad({ node, x: [a], gzs, nb }: GradContext): InputGrad[] {
     return [throughValues(U, gzs[0]!, Vh, nb)];
   }
   let [U, s, Vh] = node.outputs as [TensorVariable, TensorVariable, TensorVariable];
-  const [gU, gs, gVh] = gzs;
+  let [gU, gs, gVh] = gzs;
   const [m, n] = a!.staticShape;
   const k = T.shapeI(s, 0);
+  const nans: (TensorVariable | number)[] = [];
   if (op.fullMatrices) {
     // full U is m x m, of which the first k columns are thin U (V^T likewise, by rows)
-    const refused = gU && !atMost(m ?? null, n ?? null) ? 'U' : gVh && !atMost(n ?? null, m ?? null) ? 'V^T' : undefined;
-    if (refused) {
-      return [
-        {
-          notDifferentiable: `${op.toString()} has no gradient through ${refused}: the columns full_matrices=true adds to the thin ${refused} are not unique; use svd(a, { fullMatrices: false }) (the thin SVD, differentiable), or only s`,
-        },
-      ];
+    const staticK = m !== null && m !== undefined && n !== null && n !== undefined ? Math.min(m, n) : null;
+    if (gU && !atMost(m ?? null, n ?? null)) {
+      const thin = thinCotangent(gU, nb + 1, k, staticK, 'U', op);
+      if ('refused' in thin) return [{ notDifferentiable: thin.refused }];
+      gU = thin.g;
+      nans.push(thin.nanIfPast);
+    }
+    if (gVh && !atMost(n ?? null, m ?? null)) {
+      const thin = thinCotangent(gVh, nb, k, staticK, 'V^T', op);
+      if ('refused' in thin) return [{ notDifferentiable: thin.refused }];
+      gVh = thin.g;
+      nans.push(thin.nanIfPast);
     }
     U = U.get(T.slice(), T.slice(null, k));
     Vh = Vh.get(T.slice(null, k), T.slice());
@@ -97,6 +171,6 @@ export function svdGrad({ node, x: [a], gzs, nb }: GradContext): InputGrad[] {
   }
   // at a singular value of exactly 0 the pair u_k, v_k has no derivative (each may flip sign on its own): NaN says so
   // where no 1 / s term does (a square A; sym's u_k there is 0, which would give a finite number)
-  const undefinedAtZero = T.cast(T.switch_(T.any(T.eq(s, 0)), NaN, 0), like.dtype);
+  const undefinedAtZero = T.cast(nans.reduce<TensorVariable>((sum, x) => T.add(sum, x), T.switch_(T.any(T.eq(s, 0)), NaN, 0)), like.dtype);
   return [terms.reduce((sum, t) => sum.add(t), lmul(U, T.dot(inner!.add(undefinedAtZero), Vh)))];
 }
