@@ -29,6 +29,7 @@ import {
   apply1,
   applyNode,
   type DimShuffle,
+  type DType,
   type Elemwise,
   type IndexEntry,
   type OpKind,
@@ -122,7 +123,8 @@ export const ELEMWISE_GRADS: { readonly [S in ElemwiseOpName]: OpGrad } = {
   or: () => zeros(2),
   xor: () => zeros(2),
   switch: ({ x: [c], gz }) => [ZERO, T.switch_(c!, gz, 0), T.switch_(c!, 0, gz)],
-  clip: ({ x: [a, lo, hi], gz }) => [gz.mul(a!.ge(lo!).and(a!.le(hi!))), gz.mul(a!.lt(lo!)), gz.mul(a!.gt(hi!))],
+  // NumPy's clip is minimum(maximum(x, lo), hi): where lo > hi the result is hi, whatever x
+  clip: ({ x: [a, lo, hi], gz }) => [gz.mul(a!.ge(lo!).and(a!.le(hi!))), gz.mul(a!.lt(lo!).and(lo!.le(hi!))), gz.mul(a!.gt(hi!).or(lo!.gt(hi!)))],
   ...COMPOSITE_GRADS,
 };
 
@@ -236,6 +238,17 @@ function windowsOf(gz: TensorVariable, g: TensorVariable, op: Col2Im): TensorVar
 }
 
 /** Rules keyed by op kind: the single entry point the reverse pass uses. */
+/**
+ * 1 where idx[k] is the last write to its row of g (axis 0), else 0, in
+ * `dtype`: each row's last writer is found by the same set-scatter (the
+ * last write wins), of k into the rows, read back at idx.
+ */
+function lastWrites(g: TensorVariable, idx: TensorVariable, dtype: DType): TensorVariable {
+  const k = T.arange(T.shapeI(idx, 0), undefined, 1, { dtype: 'int32' });
+  const writer = apply1(new AdvancedIncSubtensor1(true), [T.zeros([T.shapeI(g, 0)], 'int32'), k, idx]);
+  return T.cast(T.eq(T.take(writer, idx), k), dtype);
+}
+
 export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   Elemwise: (c) => ELEMWISE_GRADS[(c.node.op as Elemwise).scalarOp](c),
   Reduce: (c) => REDUCE_GRADS[(c.node.op as Reduce).reducer](c, (c.node.op as Reduce).axes),
@@ -267,8 +280,12 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   },
   AdvancedIncSubtensor1: ({ node, x: [, y, idx], gz, nb }) => {
     const g = toFront(gz, nb);
-    const gx = (node.op as AdvancedIncSubtensor1).set ? fromFront(apply1(new AdvancedIncSubtensor1(true), [g, T.constant(0, { dtype: gz.dtype }), idx!]), nb) : gz;
-    return [gx, sumTo(fromFront(T.take(g, idx!), nb), y!, nb), DISCONNECTED];
+    const set = (node.op as AdvancedIncSubtensor1).set;
+    const gx = set ? fromFront(apply1(new AdvancedIncSubtensor1(true), [g, T.constant(0, { dtype: gz.dtype }), idx!]), nb) : gz;
+    const rows = T.take(g, idx!);
+    // set: of a repeated row only the last write stays (NumPy's); the rows of y written before it get nothing
+    const gy = set ? rows.mul(T.dimshuffle(lastWrites(g, idx!, gz.dtype), [0, ...new Array<'x'>(rows.ndim - 1).fill('x')])) : rows;
+    return [gx, sumTo(fromFront(gy, nb), y!, nb), DISCONNECTED];
   },
   // one split for every piece (a split per piece, each reading every piece's shape, was quadratic)
   Join: ({ node, x: pieces, gz, nb }) => {

@@ -72,6 +72,19 @@ describe('gradients through indexing', () => {
     await check((x, y) => T.incSubtensor(x.get(rows(0, 0, -1)), y).pow(2), [[4, 3], [3, 3]], { second: true });
     await check((x, y) => T.setSubtensor(x.get(rows(1, 3)), y).pow(2), [[4, 3], [2, 3]], { second: true });
   });
+  it("set at repeated rows: the last write wins (NumPy's), so the rows of y it overwrote get no gradient", async () => {
+    // rows 3, 0, 3 and -1 (= 3): y[0] and y[2] are overwritten by y[3]; Theano's rule gave them y[3]'s gradient
+    await check((x, y) => T.setSubtensor(x.get(rows(3, 0, 3, -1)), y).pow(2), [[4, 3], [4, 3]], { second: true });
+    await check((x, y) => T.setSubtensor(x.get(0, rows(2, 2, 0), '1:3'), y).pow(2), [[2, 3, 4], [3, 2]], { second: true });
+    const [x, y] = [T.dmatrix('x'), T.dmatrix('y')];
+    const gy = grad(T.setSubtensor(x.get(rows(3, 0, 3, -1)), y).mul(T.arange(8).reshape([4, 2])).sum(), y);
+    const value = (await sym.function([x, y], gy)(Array(4).fill([0, 0]), Array(4).fill([1, 1]))) as sym.NDArray;
+    expect(value.toArray()).toEqual([[0, 0], [0, 1], [0, 0], [6, 7]]);
+    // jacobian's batched pass: the same mask on every row
+    const v = T.dvector('v');
+    const J = jacobian(T.setSubtensor(v.get(rows(1, 1, 0)), v.mul(2)), v);
+    expect(((await sym.function([v], J)([1, 2, 3])) as sym.NDArray).toArray()).toEqual([[0, 0, 2], [0, 2, 0], [0, 0, 1]]);
+  });
   it('concatenate and stack, dtypes promoted and cast back', async () => {
     await check((x, y) => T.concatenate([x, y.pow(2)], 1).pow(2), [[4, 3], [4, 2]], { second: true });
     await check((x, y) => T.stack([x, T.sin(y)], 1).pow(3), [[4], [4]], { second: true });

@@ -35,6 +35,17 @@ describe('ties and kinks follow Theano', () => {
     expect(ghi).toEqual([0, 0, 0, 0, 1]);
   });
 
+  it("clip with lo > hi is hi (NumPy's minimum(maximum(x, lo), hi)): hi gets the whole gradient, x and lo none", async () => {
+    const [gx, glo, ghi] = await grads((x, lo, hi) => T.clip(x, lo, hi).sum(), [
+      [-2, 0.5, 2],
+      [1, 1, 1],
+      [0, 0, 0],
+    ]);
+    expect(gx).toEqual([0, 0, 0]);
+    expect(glo).toEqual([0, 0, 0]);
+    expect(ghi).toEqual([1, 1, 1]);
+  });
+
   it('switch routes the gradient by its condition; the condition gets zero, not an error', async () => {
     const [gc, ga, gb] = await grads((c, a, b) => T.switch_(c.gt(0), a.mul(2), b.mul(3)).sum(), [
       [1, -1, 2],
