@@ -32,35 +32,32 @@ interface Before {
 export async function runPlan(fg: FunctionGraph, backend: Backend, plan: Plan, values: readonly NDArray[], sharedBuffers: readonly DeviceBuffer[], recorded: RunProfile, before: Before): Promise<NDArray[]> {
   const profile = recorded.profile;
   const t1 = profile ? now() : 0;
-  await readCheckedShared(plan.program.indexChecks, values, fg.sharedInputs);
+  // only a call whose checks read a shared variable a device holds waits here: an await of nothing costs a call a turn of the microtask queue
+  const reading = readCheckedShared(plan.program.indexChecks, values, fg.sharedInputs);
+  if (reading) await reading;
   bind(fg, backend, plan, values, sharedBuffers);
   const t2 = profile ? now() : 0;
-  let kernels = 0;
-  let timing: KernelTiming = 'run';
-  const launches = plan.launches as readonly Launch[];
-  const runSteps = async (from: number, to: number): Promise<void> => {
-    if (from >= to) return;
-    const some = from === 0 && to === launches.length ? launches : launches.slice(from, to);
-    if (!profile) return backend.run(some);
-    const run = await runProfiled(backend, some, (plan.counters ??= profile.program(plan.program)), from);
-    [kernels, timing] = [kernels + run.wall, run.timing];
-  };
+  const kernels: KernelTotal = { total: 0, timing: 'run' };
   // with updates written in place, the flags are read between the steps that compute them and the first such write (index-check-split.ts)
-  const split = plan.program.flagsReadAfter ?? launches.length;
-  await runSteps(0, split);
+  const split = plan.program.flagsReadAfter ?? plan.launches.length;
+  if (profile) await runStepsProfiled(backend, plan, profile, kernels, 0, split);
+  else runSteps(backend, plan, 0, split);
   // computed indices the kernels checked: read before anything is committed, all at once (a scan's flag per step)
-  const flags = plan.program.indexFlags ?? [];
-  const flagged = flags.length ? await Promise.all(flags.map((f) => backend.read(plan.buffers[plan.program.outputs[f.output]!.buffer]!))) : [];
-  for (let k = 0; k < flags.length; k++) {
-    const [f, at] = [flags[k]!, flagged[k]![0]!];
-    if (at < f.size) {
-      if (f.branchOnly) throw branchFlagged(f);
-      const host = new Map<number, ArrayLike<number>>();
-      for (const id of plan.sharedSlots) host.set(id, await backend.read(plan.buffers[id]!));
-      throw flaggedIndexError(f, at, inputValues(fg, plan, values, host));
+  const flags = plan.program.indexFlags;
+  if (flags?.length) {
+    const flagged = await Promise.all(flags.map((f) => backend.read(plan.buffers[plan.program.outputs[f.output]!.buffer]!)));
+    for (let k = 0; k < flags.length; k++) {
+      const [f, at] = [flags[k]!, flagged[k]![0]!];
+      if (at < f.size) {
+        if (f.branchOnly) throw branchFlagged(f);
+        const host = new Map<number, ArrayLike<number>>();
+        for (const id of plan.sharedSlots) host.set(id, await backend.read(plan.buffers[id]!));
+        throw flaggedIndexError(f, at, inputValues(fg, plan, values, host));
+      }
     }
   }
-  await runSteps(split, launches.length);
+  if (profile) await runStepsProfiled(backend, plan, profile, kernels, split, plan.launches.length);
+  else runSteps(backend, plan, split, plan.launches.length);
   const t3 = profile ? now() : 0;
   const check = checksOf(fg);
   if (check) {
@@ -74,7 +71,7 @@ export async function runPlan(fg: FunctionGraph, backend: Backend, plan: Plan, v
     outs.push(fromTyped(await backend.read(plan.buffers[o.buffer]!), o.shape, spec.dtype));
   }
   commit(fg, backend, plan);
-  profile?.record({ convert: before.convert, plan: before.plan, upload: t2 - t1, kernels, read: now() - t3 }, timing, plan.counters, recorded.stage);
+  profile?.record({ convert: before.convert, plan: before.plan, upload: t2 - t1, kernels: kernels.total, read: now() - t3 }, kernels.timing, plan.counters, recorded.stage);
   return outs;
 }
 
@@ -84,28 +81,25 @@ export function runPlanSync(fg: FunctionGraph, backend: Backend, plan: Plan, val
   const t2 = profile ? now() : 0;
   bind(fg, backend, plan, values, sharedBuffers);
   const t3 = profile ? now() : 0;
-  const launches = plan.launches as readonly Launch[];
-  const kernels = { total: 0, timing: 'run' as KernelTiming };
-  const runSteps = (from: number, to: number): void => {
-    if (from >= to) return;
-    const some = from === 0 && to === launches.length ? launches : launches.slice(from, to);
-    if (!profile) return backend.run(some);
-    const run = runProfiledSync(backend, some, (plan.counters ??= profile.program(plan.program)), from);
-    [kernels.total, kernels.timing] = [kernels.total + run.total, run.timing];
-  };
+  const kernels: KernelTotal = { total: 0, timing: 'run' };
   // with updates written in place, the flags are read between the steps that compute them and the first such write (index-check-split.ts)
-  const split = plan.program.flagsReadAfter ?? launches.length;
-  runSteps(0, split);
-  for (const f of plan.program.indexFlags ?? []) {
-    const at = backend.readSync!(plan.buffers[plan.program.outputs[f.output]!.buffer]!)[0]!;
-    if (at < f.size) {
-      if (f.branchOnly) throw branchFlagged(f);
-      const host = new Map<number, ArrayLike<number>>();
-      for (const id of plan.sharedSlots) host.set(id, backend.readSync!(plan.buffers[id]!));
-      throw flaggedIndexError(f, at, inputValues(fg, plan, values, host));
+  const split = plan.program.flagsReadAfter ?? plan.launches.length;
+  if (profile) runStepsProfiledSync(backend, plan, profile, kernels, 0, split);
+  else runSteps(backend, plan, 0, split);
+  const flags = plan.program.indexFlags;
+  if (flags?.length) {
+    for (const f of flags) {
+      const at = backend.readSync!(plan.buffers[plan.program.outputs[f.output]!.buffer]!)[0]!;
+      if (at < f.size) {
+        if (f.branchOnly) throw branchFlagged(f);
+        const host = new Map<number, ArrayLike<number>>();
+        for (const id of plan.sharedSlots) host.set(id, backend.readSync!(plan.buffers[id]!));
+        throw flaggedIndexError(f, at, inputValues(fg, plan, values, host));
+      }
     }
   }
-  runSteps(split, launches.length);
+  if (profile) runStepsProfiledSync(backend, plan, profile, kernels, split, plan.launches.length);
+  else runSteps(backend, plan, split, plan.launches.length);
   const t4 = profile ? now() : 0;
   const check = checksOf(fg);
   if (check) {
@@ -119,6 +113,37 @@ export function runPlanSync(fg: FunctionGraph, backend: Backend, plan: Plan, val
   commit(fg, backend, plan);
   if (profile) profile.record({ convert: before.convert, plan: before.plan, upload: t3 - t2, kernels: kernels.total, read: now() - t4 }, kernels.timing, plan.counters, recorded.stage);
   return outs;
+}
+
+/** A profiled call's kernel time, summed over the parts it runs in (two where index flags are read between them). */
+interface KernelTotal {
+  total: number;
+  timing: KernelTiming;
+}
+
+/**
+ * Launch the plan's steps `from` to `to` (all of them in one launch where
+ * that is all). Module functions, not closures made per call: a closure per
+ * call cost a call of one kernel about 0.5 µs on the CPU (docs/benchmarks.md).
+ */
+function runSteps(backend: Backend, plan: Plan, from: number, to: number): void {
+  if (from >= to) return;
+  const launches = plan.launches as readonly Launch[];
+  backend.run(from === 0 && to === launches.length ? launches : launches.slice(from, to));
+}
+
+async function runStepsProfiled(backend: Backend, plan: Plan, profile: FunctionProfile, kernels: KernelTotal, from: number, to: number): Promise<void> {
+  if (from >= to) return;
+  const run = await runProfiled(backend, (plan.launches as readonly Launch[]).slice(from, to), (plan.counters ??= profile.program(plan.program)), from);
+  kernels.total += run.wall;
+  kernels.timing = run.timing;
+}
+
+function runStepsProfiledSync(backend: Backend, plan: Plan, profile: FunctionProfile, kernels: KernelTotal, from: number, to: number): void {
+  if (from >= to) return;
+  const run = runProfiledSync(backend, (plan.launches as readonly Launch[]).slice(from, to), (plan.counters ??= profile.program(plan.program)), from);
+  kernels.total += run.total;
+  kernels.timing = run.timing;
 }
 
 /** Upload the arguments and draws and bind this call's buffers into the plan's launches. */

@@ -118,9 +118,13 @@ export function checkCallIndices(checks: readonly IndexCheck[] | undefined, valu
   }
 }
 
-/** Before an asynchronous call's `checkCallIndices`: the shared variables its checks read, brought to the host where a device holds their newest value. */
-export async function readCheckedShared(checks: readonly IndexCheck[] | undefined, values: readonly NDArray[], shared: readonly HostValues[]): Promise<void> {
-  if (!checks || shared.every((s) => s.hostValueIfCurrent)) return;
+/**
+ * Before an asynchronous call's `checkCallIndices`: the shared variables its
+ * checks read, brought to the host where a device holds their newest value;
+ * undefined (nothing to wait for) where none is to be read.
+ */
+export function readCheckedShared(checks: readonly IndexCheck[] | undefined, values: readonly NDArray[], shared: readonly HostValues[]): Promise<void> | undefined {
+  if (!checks || shared.every((s) => s.hostValueIfCurrent)) return undefined;
   const wanted = new Set<HostValues>();
   const at = (slot: number): NDArray | null => {
     if (slot < values.length) return values[slot]!;
@@ -133,5 +137,8 @@ export async function readCheckedShared(checks: readonly IndexCheck[] | undefine
     else if (c.reads) for (const slot of c.reads) at(slot);
     else c.evaluate(at);
   }
-  for (const s of wanted) await s.hostValueReadAsync();
+  if (wanted.size === 0) return undefined;
+  return (async () => {
+    for (const s of wanted) await s.hostValueReadAsync();
+  })();
 }
