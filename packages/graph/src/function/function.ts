@@ -158,7 +158,7 @@ export class CompiledFunction {
     } catch (e) {
       const lazy = this.#lazyBranches();
       if (!lazy.takes(e)) throw e;
-      lazy.refused.add(this.#programs.key(values));
+      lazy.refuse(this.#programs.key(values));
       return undefined;
     }
   }

@@ -8,18 +8,22 @@
  * programs stay as they are; only a call whose program a branch's claim
  * refused is run lazily, here: the conditions the outputs read outside
  * the branches are computed (a function of their own, its values read
- * back), each ifelse is replaced by the branch it takes, and the graph so
- * made (a function of its own, its claims those of the branches taken) is
- * called, raising a taken branch's claim with its own message. An ifelse
- * inside a taken branch is decided the same way, a round later, and one in
- * an opFromGraph's body as one outside it (the body inlined). One in a
- * scan's step is not: the step's claims are checked once for every step
+ * back; read from the call's arguments where they are inputs), each
+ * ifelse is replaced by the branch it takes, and the graph so made (a
+ * function of its own, its claims those of the branches taken) is called,
+ * raising a taken branch's claim with its own message. An ifelse inside a
+ * taken branch is decided the same way, a round later, and one in an
+ * opFromGraph's body as one outside it (the body inlined). One in a scan's
+ * step is not: the step's claims are checked once for every step
  * (shape-claims.ts), and its conditions differ from step to step. Nothing is
  * committed before the last function runs, so a call that raises changes no
  * shared variable. The functions are compiled once per combination of
  * conditions of the ifelses whose branches hold a claim of their own (the
  * others, and a node both branches of one read, are computed whichever way
- * they go), and keep their programs per shapes as any function. A random
+ * they go), and keep their programs per shapes as any function; k such
+ * ifelses make up to 2^k functions, of which the MAX_LAZY_FUNCTIONS used
+ * last are kept (the least recently used freed, made again if met again),
+ * as are the last MAX_REFUSED shapes whose program was refused. A random
  * variable draws whatever the branch (Theano's default update reads its
  * node outside the ifelse; sym's eager select computes both branches): the
  * last function computes every draw, so the generators advance as on the
@@ -139,15 +143,23 @@ interface Round {
   readonly graph: readonly TensorVariable[];
   readonly selects: readonly Apply[];
   readonly conditions: readonly TensorVariable[];
-  readonly fn: CompiledFunction;
+  /** Where every condition is an explicit input: their slots among the inputs, read from the call's arguments (no function, no read back). */
+  readonly conditionInputs: readonly number[] | undefined;
+  /** The conditions' function (none where they are inputs), or the last round's function of the branches taken. */
+  readonly fn: CompiledFunction | undefined;
 }
+
+/** The rounds a lazy call keeps (each with at most one function), the least recently used freed first: k ifelses holding a claim make up to 2^k. */
+export const MAX_LAZY_FUNCTIONS = 16;
+/** The refused shapes a function remembers (a call of one runs lazily without making its program again to be refused). */
+export const MAX_REFUSED = 256;
 
 export class LazyBranches {
   #branchOnly: Set<Op> | undefined;
   #inlined: readonly TensorVariable[] | undefined;
-  /** The calls' plan keys (function-programs.ts) whose program a branch's claim refused: their calls run lazily at once. */
+  /** The calls' plan keys (function-programs.ts) whose program a branch's claim refused: their calls run lazily at once (the last MAX_REFUSED, see `refuse`). */
   readonly refused = new Set<string>();
-  /** The rounds met, by the conditions' values decided before them. */
+  /** The rounds met, by the conditions' values decided before them; the least recently used first (MAX_LAZY_FUNCTIONS kept). */
   readonly #rounds = new Map<string, Round>();
 
   constructor(
@@ -159,6 +171,12 @@ export class LazyBranches {
     readonly noDefaultUpdates: boolean,
     readonly compile: CompileLazy,
   ) {}
+
+  /** Remember that the program of the call shapes `key` was refused; the oldest so remembered forgotten past MAX_REFUSED. */
+  refuse(key: string): void {
+    this.refused.add(key);
+    if (this.refused.size > MAX_REFUSED) this.refused.delete(this.refused.values().next().value!);
+  }
 
   /** Whether `error` is a shape claim that only ifelse branches read: the call then runs lazily. */
   takes(error: unknown): boolean {
@@ -184,7 +202,7 @@ export class LazyBranches {
   /** Run the call lazily; its outputs. Its functions record as stages of one call, counted in `profile` (none: a staged function's stage, counted by that function); `convert`: the arguments' time. */
   async run(values: readonly NDArray[], profile: FunctionProfile | undefined, convert: number): Promise<NDArray[]> {
     profile?.beginStaged();
-    const rounds = this.#walk();
+    const rounds = this.#walk(values);
     let [next, reads] = [rounds.next(), 0];
     for (; !next.done; reads++) next = rounds.next((await next.value.runStage(values)) as NDArray[]);
     return this.#finish((await next.value.runStage(values)) as NDArray[], profile, convert, reads);
@@ -193,7 +211,7 @@ export class LazyBranches {
   /** Run the call lazily, synchronously; its outputs. */
   runSync(values: readonly NDArray[], profile: FunctionProfile | undefined, convert: number): NDArray[] {
     profile?.beginStaged();
-    const rounds = this.#walk();
+    const rounds = this.#walk(values);
     let [next, reads] = [rounds.next(), 0];
     for (; !next.done; reads++) next = rounds.next(next.value.callSync(...values) as NDArray[]);
     return this.#finish(next.value.callSync(...values) as NDArray[], profile, convert, reads);
@@ -207,17 +225,17 @@ export class LazyBranches {
 
   /** Free every function's programs. */
   dispose(): void {
-    for (const r of this.#rounds.values()) r.fn.dispose();
+    for (const r of this.#rounds.values()) r.fn?.dispose();
     this.#rounds.clear();
   }
 
-  /** Yields each round's conditions function and takes their values; returns the function of the branches taken. */
-  *#walk(): Generator<CompiledFunction, CompiledFunction, NDArray[]> {
+  /** Yields each round's conditions function and takes their values (`args`' where they are inputs); returns the function of the branches taken. */
+  *#walk(args: readonly NDArray[]): Generator<CompiledFunction, CompiledFunction, NDArray[]> {
     let key = '';
     for (;;) {
       const round = this.#round(key);
-      if (!round.selects.length) return round.fn;
-      const values = yield round.fn;
+      if (!round.selects.length) return round.fn!;
+      const values = round.conditionInputs ? round.conditionInputs.map((i) => args[i]!) : yield round.fn!;
       const taken = round.conditions.map((_, i) => Number(values[i]!.data[0]) !== 0); // C's truthiness, as the select's: NaN is true
       key += taken.map((t) => (t ? 'T' : 'F')).join('') + '/';
     }
@@ -225,7 +243,12 @@ export class LazyBranches {
 
   #round(key: string): Round {
     const have = this.#rounds.get(key);
-    if (have) return have;
+    if (have) {
+      // most recently used last: the first is the one to free
+      this.#rounds.delete(key);
+      this.#rounds.set(key, have);
+      return have;
+    }
     let graph = this.#graph();
     if (key) {
       // the previous round's graph, with each select it decided replaced by the branch taken
@@ -242,15 +265,27 @@ export class LazyBranches {
     const selects = nodes.filter((n) => n.op instanceof IfElseSelect && reached.has(n) && branchHolds(n, reached, this.#checks()));
     const options = { onUnusedInput: 'ignore', noDefaultUpdates: true } as const;
     const conditions = [...new Set(selects.map((n) => n.inputs[0]!))];
+    // conditions given as arguments (a flag input: ifelse(training, ...)) are read from the call's: no function computes them
+    const slots = conditions.map((c) => this.inputs.indexOf(c));
+    const conditionInputs = slots.every((i) => i >= 0) ? slots : undefined;
     const n = this.outputCount;
     const updates = this.updated.map((s, i): [TensorSharedVariable, TensorVariable] => [s, graph[n + i]!]);
     const draws = graph.slice(n + updates.length);
     // the conditions' function commits nothing: the last one does, once every claim it checks holds
     const fn = selects.length
-      ? this.compile(this.inputs, conditions, { ...options, name: 'ifelse conditions' })
+      ? conditionInputs
+        ? undefined
+        : this.compile(this.inputs, conditions, { ...options, name: 'ifelse conditions' })
       : this.compile(this.inputs, [...graph.slice(0, n), ...draws], { ...options, noDefaultUpdates: this.noDefaultUpdates, updates, name: 'branches taken' });
-    const round: Round = { graph, selects, conditions, fn };
+    const round: Round = { graph, selects, conditions, conditionInputs, fn };
     this.#rounds.set(key, round);
+    // the rounds of this call were used last (a round's conditions are read before the next round is made), and are kept;
+    // a function freed inside a queued call is freed after it (CompiledFunction.dispose)
+    for (const [k, r] of this.#rounds) {
+      if (this.#rounds.size <= MAX_LAZY_FUNCTIONS) break;
+      this.#rounds.delete(k);
+      r.fn?.dispose();
+    }
     return round;
   }
 }
