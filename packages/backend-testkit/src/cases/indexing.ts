@@ -300,6 +300,32 @@ function movingWindows(dtype: DType): OpCase {
   };
 }
 
+/**
+ * The graph @sym/grad builds for y's gradient of a set at repeated rows
+ * (the testkit does not depend on it, so it is built here): each row's last
+ * writer, found by an int32 set-scatter of k = 0..K-1 into the rows (the
+ * last write wins) read back at idx, masks the rows of g picked by idx.
+ */
+function lastWriteGradient(dtype: DType): OpCase {
+  const g = T.tensor(dtype, [false, false], 'g');
+  const idx = T.ivector('idx');
+  const k = T.arange(T.shapeI(idx, 0), undefined, 1, { dtype: 'int32' });
+  const writer = sym.apply1(new sym.AdvancedIncSubtensor1(true), [T.zeros([T.shapeI(g, 0)], 'int32'), k, idx]);
+  const mask = T.eq(T.take(writer, idx), k);
+  return {
+    group: 'indexing',
+    name: `the gradient of a set at repeated rows ${dtype}: g (4, 3), idx = [3, 0, 3, -1, 1, 1]`,
+    op: 'advanced_inc_subtensor',
+    dtype,
+    graph: {
+      inputs: [g, idx],
+      outputs: [writer, T.take(g, idx).mul(T.dimshuffle(T.cast(mask, dtype), [0, 'x']))],
+      labels: ["each row's last writer", 'take(g, idx) * (the last write to its row)'],
+      values: (rng) => [randomArray(rng, dtype, [4, 3], 'small'), array([3, 0, 3, -1, 1, 1], { dtype: 'int32' })],
+    },
+  };
+}
+
 export function indexingCases(dtypes: readonly DType[]): OpCase[] {
   return dtypes.flatMap((d) => [
     windows(d),
@@ -310,6 +336,7 @@ export function indexingCases(dtypes: readonly DType[]): OpCase[] {
     manyRows(d),
     ...(scatterRows(d) ? [scatterRows(d)!] : []),
     advancedIndices(d),
+    ...(isFloat(d) ? [lastWriteGradient(d)] : []),
     joins(d, d),
     ...(partner(d, dtypes) !== d ? [joins(d, partner(d, dtypes))] : []),
     ...(dtypes.includes('int64') ? [wideIndices(d)] : []),
