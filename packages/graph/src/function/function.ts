@@ -15,12 +15,12 @@ import { getBackend, resolveBackend, resolveBackendSync } from '../core/backend.
 import { config, MODES, unknownModeMessage, type Mode } from '../core/config.js';
 import type { NDArray } from '../core/ndarray.js';
 import { debugprint } from '../printing/printing.js';
-import { toposort } from '../kernel/schedule.js';
+import { toposort, type Program } from '../kernel/schedule.js';
 import type { TensorSharedVariable } from '../core/shared.js';
 import type { TensorVariable } from '../core/variable.js';
 import { enqueue, queueBusy } from '../core/queue.js';
 import type { InputSpec } from './function-args.js';
-import type { Plan } from './plan.js';
+import { checkCallIndices, type Plan } from './plan.js';
 import { convertArgs } from './function-call-args.js';
 import { FunctionGraph } from './function-graph.js';
 import { FUNCTION_OPTIONS, getOptimizer, type FunctionOptions } from './function-options.js';
@@ -114,23 +114,44 @@ export class CompiledFunction {
     return getOptimizer() ? text : `${text}\n(not rewritten yet: the optimizer is installed when a backend is imported, or by the first call)`;
   }
 
-  /** Number of kernels a call with these input shapes launches. */
+  /**
+   * Number of kernels a call with these arguments launches: those of the
+   * program of their shapes, or, where a minibatch window's start found on
+   * the host makes NumPy's window shorter (the last partial batch), those
+   * of the programs such a call runs (`#partialWindows`). A function with
+   * ops on the host between programs (nonzero, unique) is counted where
+   * those ops read only inputs and lengths, and refused where they read a
+   * value a program computes.
+   */
   kernelCount(...args: unknown[]): number {
     const values = this.#convertArgs(args);
-    if (this.#hostStages()) {
-      throw new Error(`${this.name ? `function ${this.name}` : 'function'}: kernelCount: an op of the graph (nonzero, unique, ...) runs on the host between programs, whose kernels depend on its results; call the function instead`);
+    const what = `${this.name ? `function ${this.name}` : 'function'}: kernelCount`;
+    const stages = this.#hostStages();
+    if (stages) {
+      const kernels = stages.kernelCount(values);
+      if (kernels === undefined) throw new Error(`${what}: an op of the graph (nonzero, unique, ...) runs on the host between programs, whose kernels depend on its results; call the function instead`);
+      return kernels;
     }
     const sharedShapes = this.sharedInputs.map((s) => s.valueShape);
+    let program: Program;
     // the backend's optional kernels decide some lowerings (a sort is one kernel or a network): the one a call would use, if registered
     try {
-      return this.#programs.makeProgram(values, sharedShapes, undefined, (this.#backend ?? getBackend(this.device))?.describe().kernels).steps.length;
+      program = this.#programs.makeProgram(values, sharedShapes, undefined, (this.#backend ?? getBackend(this.device))?.describe().kernels);
     } catch (e) {
       if (!this.#lazyBranches().takes(e)) throw e;
       throw new Error(
-        `${this.name ? `function ${this.name}` : 'function'}: kernelCount: a shape claim under an ifelse branch refused the program of these shapes (${(e as Error).message}); ` +
+        `${what}: a shape claim under an ifelse branch refused the program of these shapes (${(e as Error).message}); ` +
           'a call of them runs lazily, its kernels those of the branches its conditions take: call the function instead',
       );
     }
+    // a window NumPy cuts short, its start checked on the host before any kernel: the call runs the function of its own
+    try {
+      checkCallIndices(program.indexChecks, values, this.sharedInputs);
+    } catch (e) {
+      const partial = e instanceof PartialWindowError ? this.#partialFunction() : null;
+      if (partial) return partial.kernelCount(...values);
+    }
+    return program.steps.length;
   }
 
   /** `copy`: the caller's NDArrays come back copied (an asynchronous call reads them later). */
@@ -264,6 +285,13 @@ export class CompiledFunction {
    */
   #partialWindows(e: unknown): CompiledFunction {
     if (!(e instanceof PartialWindowError)) throw e;
+    const partial = this.#partialFunction();
+    if (!partial) throw e;
+    return partial;
+  }
+
+  /** The function of calls whose minibatch window NumPy cuts short, made once; null where no window can take its length from the values. */
+  #partialFunction(): CompiledFunction | null {
     if (this.#partial === undefined) {
       const inputs = this.inputs.map((s) => s.variable);
       const graph = windowsByValue(this.#fg.graph, inputs);
@@ -272,7 +300,6 @@ export class CompiledFunction {
       const options = { onUnusedInput: 'ignore', noDefaultUpdates: this.#fg.noDefaultUpdates, updates, mode: this.mode, device: this.device, optimizer: this.#fg.optimizerOptions, name: `${this.name ?? 'function'} partial windows` } as const;
       this.#partial = graph ? new CompiledFunction(inputs, [...graph.slice(0, n), ...graph.slice(n + updates.length)], options, { profile: this.profile }) : null;
     }
-    if (!this.#partial) throw e;
     return this.#partial;
   }
 

@@ -277,6 +277,27 @@ export class HostStages {
     return this.#finish(last, host, stats, profile, convert);
   }
 
+  /**
+   * The kernels a call of these values launches, where every host op reads
+   * only what is known without running a kernel (inputs, constants,
+   * lengths: a partial minibatch's window bounds), the host ops run here to
+   * find the later programs' shapes; undefined where one reads a value a
+   * program computes (or steps a scan), which only a call can find.
+   */
+  kernelCount(values: readonly NDArray[]): number | undefined {
+    const host = new Map(this.#inputs.map((v, i) => [v, values[i]!]));
+    let kernels = 0;
+    for (const level of this.#levels) {
+      if (level.computed.length) return undefined;
+      if (level.program) kernels += level.program.kernelCount(...this.#args(level.program, host));
+      for (const { node, ins } of this.#hostInputs(level, [], host)) {
+        if (node.op instanceof Scan) return undefined;
+        this.#store(node, node.op.perform(ins, node), host);
+      }
+    }
+    return kernels + (this.#final ? this.#final.kernelCount(...this.#args(this.#final, host)) : 0);
+  }
+
   #start(values: readonly NDArray[], profile: FunctionProfile | undefined): Map<TensorVariable, NDArray> {
     profile?.beginStaged();
     return new Map(this.#inputs.map((v, i) => [v, values[i]!]));
