@@ -32,7 +32,7 @@ interface GradCase {
   readonly ordinary: Rows;
 }
 
-const GRADIENT_REWRITES = ['mul_div_cancel', 'mul_distribute_cancel', 'exp_over_1_plus_exp', 'log_softmax_grad'];
+const GRADIENT_REWRITES = ['mul_div_cancel', 'mul_distribute_cancel', 'exp_over_1_plus_exp', 'log_softmax_grad', 'log_gathered_softmax_split', 'log_gathered_softmax_grad'];
 
 const onehot = (rows: number[][], dtype: DType) => T.constant(sym.array(rows, { dtype }));
 
@@ -53,6 +53,23 @@ const CASES: GradCase[] = [
     rewrites: ['mul_div_cancel', 'log_softmax_grad'],
     extreme: { at: [[0, -900, 900], [-700, 0, 0]], want: [0, -0.5, 0.5, -0.5, 0.25, 0.25] },
     ordinary: [[0.3, 0.1, -0.2], [1.5, -0.5, 0]],
+  },
+  {
+    what: 'the log after the pick, -log(softmax(A)[arange(n), y]) (Theano code as often writes it as the tutorial\'s log before)',
+    input: (d) => T.tensor(d, [false, false], 'A'),
+    cost: (A) => T.sum(T.log(T.softmax(A).get(T.arange(A.shape[0]), T.constant(sym.array([2], { dtype: 'int32' }))))).neg(),
+    rewrites: ['log_gathered_softmax_split', 'log_gathered_softmax_grad'],
+    extreme: { at: [[1000, 0, -1000]], want: [1, 0, -1] },
+    extreme32: { at: [[0, 30, -80]], want: [Math.exp(-30), 1, -1] },
+    ordinary: [[0.5, -1, 2]],
+  },
+  {
+    what: 'the log of rows picked, -sum(log(softmax(A)[rows]) * onehot)',
+    input: (d) => T.tensor(d, [false, false], 'A'),
+    cost: (A) => T.sum(T.log(T.softmax(A).get(T.constant(sym.array([1, 0], { dtype: 'int32' })))).mul(onehot([[0, 1, 0], [0, 0, 1]], A.dtype))).neg(),
+    rewrites: ['log_gathered_softmax_split', 'log_gathered_softmax_grad'],
+    extreme: { at: [[1000, 0, -1000], [0, -900, 900]], want: [1, 0, -1, 0, -1, 1] },
+    ordinary: [[0.5, -1, 2], [0.1, 0.2, -0.3]],
   },
   {
     what: 'sum(log(sigmoid(v)))',

@@ -2,9 +2,10 @@
  * Stabilize: forms that stay finite where the naive expression overflows
  * or underflows (log(sigmoid(-1000)) is -1000, not -inf).
  */
-import { Reduce, Softmax, T, type TensorVariable } from '@sym/graph';
+import { AdvancedSubtensor1, Reduce, Softmax, T, apply1, type TensorVariable } from '@sym/graph';
 import { registerRewrite, type NodeRewriter } from '../registry.js';
 import { buildProduct, elem, hasDivisorWhere, isFloatVar, isNeutral, isValue, negate, productTerms, reduction, scalarOpOf } from '../match.js';
+import { gatheredSoftmax, logGatheredSoftmaxGrad, logGatheredSoftmaxSplit } from './stabilize-gather.js';
 
 /** The argument of `v = sigmoid(x)`, in `v`'s dtype. */
 function sigmoidArg(v: TensorVariable): TensorVariable | null {
@@ -195,6 +196,21 @@ export const logSoftmaxGrad: NodeRewriter = (node) => {
   return null;
 };
 
+/**
+ * log(softmax(x)[rows, labels]) -> log(softmax(x))[rows, labels] (the pick
+ * as `get` builds it: a gather from the flattened softmax, or of its rows),
+ * so that log_softmax makes it finite: Theano's
+ * local_advanced_indexing_crossentropy_onehot takes the log after the pick
+ * as well as before it.
+ */
+export const logOfGatheredSoftmax: NodeRewriter = (node) => {
+  if (scalarOpOf(node) !== 'log') return null;
+  const g = gatheredSoftmax(node.inputs[0]!);
+  if (!g || g.softmax.dtype !== node.outputs[0]!.dtype) return null;
+  const logs = T.log(g.softmax);
+  return apply1(new AdvancedSubtensor1(), [g.flatten ? apply1(g.flatten.op, [logs, ...g.flatten.inputs.slice(1)]) : logs, g.index]);
+};
+
 const STABILIZE: [string, NodeRewriter][] = [
   ['log_sigmoid', logSigmoid],
   ['log1m_sigmoid', log1mSigmoid],
@@ -202,9 +218,12 @@ const STABILIZE: [string, NodeRewriter][] = [
   ['log1p', log1p],
   ['expm1', expm1],
   ['log_sum_exp', logSumExp],
+  ['log_gathered_softmax', logOfGatheredSoftmax],
   ['log_softmax', logSoftmax],
   ['exp_over_1_plus_exp', expOver1PlusExp],
   ['log_softmax_grad', logSoftmaxGrad],
+  ['log_gathered_softmax_split', logGatheredSoftmaxSplit],
+  ['log_gathered_softmax_grad', logGatheredSoftmaxGrad],
 ];
 for (const [name, rewrite] of STABILIZE) registerRewrite({ kind: 'node', name, phase: 'stabilize', tags: ['fast_run'], rewrite });
 // Opt-in (include it by name): more accurate for large x, but where sigmoid(x) is also
