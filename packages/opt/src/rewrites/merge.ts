@@ -53,10 +53,11 @@ function mergeOnce(outputs: readonly TensorVariable[]): { outputs: TensorVariabl
   const idOf = (v: TensorVariable): number => (replace.get(v) ?? v).id;
   let checked = false;
   for (const node of order) {
-    if (node.outputs.length !== 1) continue;
+    // a node of several outputs (svd, qr, eigh, a split) merges output for output; not one whose value moves between calls
+    if (node.outputs.length !== 1 && (node.outputs.length === 0 || node.op.varies?.())) continue;
     const key = `${node.op.kind}|${node.op.key()}|${node.inputs.map(idOf).join(',')}`;
     const have = canon.get(key);
-    if (have) replace.set(node.outputs[0]!, have);
+    if (have) node.outputs.forEach((o, i) => replace.set(o, have.owner!.outputs[i]!));
     else canon.set(key, node.outputs[0]!);
     if (!checked) checked = node.inputs.some((v) => v.owner?.op.kind === 'CheckIndex');
   }
