@@ -30,7 +30,7 @@ export interface AsOpOptions {
 let made = 0;
 
 /** The op `asOp` makes: its function's results on the host. */
-class AsOp extends HostOp {
+export class AsOp extends HostOp {
   readonly #id = made++;
   constructor(
     readonly label: string,

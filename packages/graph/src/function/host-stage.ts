@@ -54,6 +54,8 @@ import { OpFromGraph } from '../ops/op-from-graph.js';
 import { inlineOpFromGraphs } from '../control/op-from-graph.js';
 import { ShapeI } from '../ops/shape.js';
 import { Scan } from '../ops/scan.js';
+import { AsOp } from '../core/as-op.js';
+import { PrintOp } from '../printing/print-op.js';
 import { now, type FunctionProfile } from './profile.js';
 import type { CompiledFunction, FunctionOptions } from './function.js';
 
@@ -282,7 +284,9 @@ export class HostStages {
    * only what is known without running a kernel (inputs, constants,
    * lengths: a partial minibatch's window bounds), the host ops run here to
    * find the later programs' shapes; undefined where one reads a value a
-   * program computes (or steps a scan), which only a call can find.
+   * program computes (or steps a scan), which only a call can find, or
+   * where running one would do what a call does (a Print prints, an asOp
+   * runs the user's function).
    */
   kernelCount(values: readonly NDArray[]): number | undefined {
     const host = new Map(this.#inputs.map((v, i) => [v, values[i]!]));
@@ -291,7 +295,7 @@ export class HostStages {
       if (level.computed.length) return undefined;
       if (level.program) kernels += level.program.kernelCount(...this.#args(level.program, host));
       for (const { node, ins } of this.#hostInputs(level, [], host)) {
-        if (node.op instanceof Scan) return undefined;
+        if (node.op instanceof Scan || node.op instanceof PrintOp || node.op instanceof AsOp) return undefined;
         this.#store(node, node.op.perform(ins, node), host);
       }
     }

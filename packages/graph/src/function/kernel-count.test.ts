@@ -64,6 +64,10 @@ describe('kernelCount of a function with ops on the host', () => {
     expect(nz.compiled.kernelCount(X)).toBe(launches(() => nz.sync(X)));
     expect(picked.compiled.kernelCount(mask, X)).toBe(launches(() => picked.sync(mask, X)));
     expect(picked.compiled.kernelCount(mask, X)).toBeGreaterThan(0);
+    // a Print or an asOp is not run to count (it would print, or call the user's function)
+    const log = vi.fn();
+    expect(() => sym.function([x], sym.Print('x', { log })(x).mul(2)).compiled.kernelCount(X)).toThrow(/kernelCount: an op of the graph/);
+    expect(log).not.toHaveBeenCalled();
     // a host op reading a computed value: only a call finds its kernels
     expect(() => sym.function([x], x.get(x.gt(0))).compiled.kernelCount(X)).toThrow(/kernelCount: an op of the graph \(nonzero, unique, \.\.\.\) runs on the host/);
   });
