@@ -32,7 +32,7 @@ interface GradCase {
   readonly ordinary: Rows;
 }
 
-const GRADIENT_REWRITES = ['mul_div_cancel', 'mul_distribute_cancel', 'exp_over_1_plus_exp', 'log_softmax_grad', 'log_gathered_softmax_split', 'log_gathered_softmax_grad'];
+const GRADIENT_REWRITES = ['mul_div_cancel', 'mul_distribute_cancel', 'exp_over_1_plus_exp', 'log_softmax_grad', 'log_gathered_softmax_split', 'log_gathered_softmax_grad', 'exp_over_sum_exp'];
 
 const onehot = (rows: number[][], dtype: DType) => T.constant(sym.array(rows, { dtype }));
 
@@ -70,6 +70,33 @@ const CASES: GradCase[] = [
     rewrites: ['log_gathered_softmax_split', 'log_gathered_softmax_grad'],
     extreme: { at: [[1000, 0, -1000], [0, -900, 900]], want: [1, 0, -1, 0, -1, 1] },
     ordinary: [[0.5, -1, 2], [0.1, 0.2, -0.3]],
+  },
+  {
+    what: 'log-sum-exp of each row, sum(log(sum(exp(A), axis 1))) (a mixture\'s log-likelihood)',
+    input: (d) => T.tensor(d, [false, false], 'A'),
+    cost: (A) => T.sum(T.log(T.sum(T.exp(A), { axis: 1 }))),
+    rewrites: ['exp_over_sum_exp'],
+    extreme: { at: [[-800, -801, -802], [1, -1000, 1001]], want: [0.6652409557748218, 0.24472847105479764, 0.09003057317038046, 0, 0, 1] },
+    extreme32: { at: [[-200, -201, -202], [1, -1000, 101]], want: [0.6652409557748218, 0.24472847105479764, 0.09003057317038046, 0, 0, 1] },
+    ordinary: [[0.5, -1, 2], [2, -1, 0.5]],
+  },
+  {
+    what: 'log-sum-exp with keepdims, sum(log(sum(exp(A), axis 1, keepdims)))',
+    input: (d) => T.tensor(d, [false, false], 'A'),
+    cost: (A) => T.sum(T.log(T.sum(T.exp(A), { axis: 1, keepdims: true }))),
+    rewrites: ['exp_over_sum_exp'],
+    extreme: { at: [[-800, -801, -802]], want: [0.6652409557748218, 0.24472847105479764, 0.09003057317038046] },
+    extreme32: { at: [[-200, -201, -202]], want: [0.6652409557748218, 0.24472847105479764, 0.09003057317038046] },
+    ordinary: [[2, -1, 0.5]],
+  },
+  {
+    what: 'log-sum-exp of a vector, log(sum(exp(v)))',
+    input: (d) => T.tensor(d, [false], 'v'),
+    cost: (v) => T.log(T.sum(T.exp(v))),
+    rewrites: ['exp_over_sum_exp'],
+    extreme: { at: [-800, -801, -802], want: [0.6652409557748218, 0.24472847105479764, 0.09003057317038046] },
+    extreme32: { at: [-200, -201, -202], want: [0.6652409557748218, 0.24472847105479764, 0.09003057317038046] },
+    ordinary: [2, -1, 0.5],
   },
   {
     what: 'sum(log(sigmoid(v)))',

@@ -2,9 +2,9 @@
  * Stabilize: forms that stay finite where the naive expression overflows
  * or underflows (log(sigmoid(-1000)) is -1000, not -inf).
  */
-import { AdvancedSubtensor1, Reduce, Softmax, T, apply1, type TensorVariable } from '@sym/graph';
+import { AdvancedSubtensor1, DimShuffle, Reduce, Softmax, T, apply1, type TensorVariable } from '@sym/graph';
 import { registerRewrite, type NodeRewriter } from '../registry.js';
-import { buildProduct, elem, hasDivisorWhere, isFloatVar, isNeutral, isValue, negate, productTerms, reduction, scalarOpOf } from '../match.js';
+import { buildProduct, dimshuffleOf, elem, hasDivisorWhere, isFloatVar, isNeutral, isValue, negate, productTerms, reduction, scalarOpOf } from '../match.js';
 import { gatheredSoftmax, logGatheredSoftmaxGrad, logGatheredSoftmaxSplit } from './stabilize-gather.js';
 
 /** The argument of `v = sigmoid(x)`, in `v`'s dtype. */
@@ -99,20 +99,133 @@ function isShifted(x: TensorVariable): boolean {
   return false;
 }
 
-/** log(sum(exp(x), axes)) -> m + log(sum(exp(x - m), axes)) with m = max(x, axes). */
+/** The pattern that puts back the reduced `axes` of an `ndim`-d tensor as broadcastable ones (keepdims'). */
+function keptPattern(ndim: number, axes: readonly number[]): ('x' | number)[] {
+  let k = 0;
+  return Array.from({ length: ndim }, (_, d) => (axes.includes(d) ? 'x' : k++));
+}
+
+/** `v` is `dimshuffle(w, keptPattern(...))` for the reduction `w` over `axes`: keepdims' broadcastable axes put back. */
+function isKeptDims(ds: DimShuffle, ndim: number, axes: readonly number[]): boolean {
+  const want = keptPattern(ndim, axes);
+  return ds.pattern.length === want.length && ds.pattern.every((p, d) => p === want[d]);
+}
+
+/** The stable parts of log(sum(exp(x), axes)): m = max(x, axes) (0 where not finite) and x - m with the axes kept. */
+function shiftedByMax(x: TensorVariable, axes: readonly number[]): { m: TensorVariable; shifted: TensorVariable } {
+  const m = finiteOrZero(T.max(x, { axis: [...axes] }));
+  return { m, shifted: T.sub(x, T.dimshuffle(m, keptPattern(x.ndim, axes))) };
+}
+
+/**
+ * log(sum(exp(x), axes)) -> m + log(sum(exp(x - m), axes)) with m = max(x,
+ * axes); also with keepdims (the sum's axes put back by a DimShuffle before
+ * the log, as Theano's local_log_sum_exp reads it).
+ */
 export const logSumExp: NodeRewriter = (node) => {
   if (scalarOpOf(node) !== 'log') return null;
-  const s = reduction(node.inputs[0]!, 'sum');
+  let summed = node.inputs[0]!;
+  const ds = dimshuffleOf(summed);
+  if (ds) summed = ds.inputs[0]!;
+  const s = reduction(summed, 'sum');
   const x = s ? expArg(s.inputs[0]!) : null;
   if (!s || !x || isShifted(x)) return null;
   const axes = [...(s.op as Reduce).axes];
-  const m = finiteOrZero(T.max(x, { axis: axes }));
-  let k = 0;
-  const kept = T.dimshuffle(
-    m,
-    x.broadcastable.map((_, d) => (axes.includes(d) ? 'x' : k++)),
-  );
-  return T.add(T.log(T.sum(T.exp(T.sub(x, kept)), { axis: axes })), m);
+  if (ds && !isKeptDims(ds.op as DimShuffle, x.ndim, axes)) return null;
+  const { m, shifted } = shiftedByMax(x, axes);
+  const out = T.add(T.log(T.sum(T.exp(shifted), { axis: axes })), m);
+  return ds ? apply1(ds.op, [out]) : out;
+};
+
+/**
+ * `exp(x) * second(exp(x), kept(dy / sum(exp(x), axes)))` (or without the
+ * fill) -> `kept(dy) * exp(x - m) / kept(sum(exp(x - m), axes))`: the
+ * gradient of log(sum(exp(x))), whose quotient exp(x) / sum(exp(x)) is
+ * 0 / 0 where every exp underflows (log-likelihoods of -200 in float32)
+ * and inf / inf where one overflows, although log_sum_exp makes the value
+ * finite. The ratio is a softmax over the axes, computed shifted by the max.
+ */
+export const expOverSumExp: NodeRewriter = (node) => {
+  if (scalarOpOf(node) !== 'mul' || node.inputs.length !== 2) return null;
+  const out = node.outputs[0]!;
+  for (const [i, j] of [[0, 1], [1, 0]] as const) {
+    const e = node.inputs[i]!;
+    const x = expArg(e);
+    if (!x || e.ndim !== out.ndim) continue;
+    let other = node.inputs[j]!;
+    const fill = elem(other, 'second');
+    if (fill && fill.inputs[0] === e) other = fill.inputs[1]!;
+    // kept(dy / sum), or, with keepdims, (dy / kept(sum)) under a DimShuffle that only drops and puts back broadcastable axes
+    const outer = dimshuffleOf(other);
+    const q = elem(outer ? outer.inputs[0]! : other, 'truediv');
+    if (!q || isShifted(x)) continue;
+    const [dy, divisor] = q.inputs as [TensorVariable, TensorVariable];
+    const inner = dimshuffleOf(divisor);
+    const s = reduction(inner ? inner.inputs[0]! : divisor, 'sum');
+    if (!s || s.inputs[0] !== e || dy.dtype !== out.dtype || dy.ndim !== q.outputs[0]!.ndim || dy.broadcastable.some((b, d) => b !== q.outputs[0]!.broadcastable[d])) continue;
+    const axes = [...(s.op as Reduce).axes];
+    let scale: TensorVariable;
+    if (inner) {
+      if (!isKeptDims(inner.op as DimShuffle, e.ndim, axes) || dy.ndim !== e.ndim) continue;
+      const bc = dy.broadcastable;
+      if (outer && !(outer.outputs[0]!.ndim === e.ndim && (outer.op as DimShuffle).pattern.every((p, d) => p === d || (p === 'x' && bc[d])))) continue;
+      scale = dy;
+    } else {
+      if (!outer || !isKeptDims(outer.op as DimShuffle, e.ndim, axes)) continue;
+      scale = apply1(outer.op, [dy]);
+    }
+    const result = T.mul(scale, stableRatio(x, axes));
+    if (result.dtype === out.dtype && result.ndim === out.ndim) return result;
+  }
+  return null;
+};
+
+/** exp(x) / kept(sum(exp(x), axes)) computed as exp(x - m) / kept(sum(exp(x - m), axes)): a softmax over the axes. */
+function stableRatio(x: TensorVariable, axes: readonly number[]): TensorVariable {
+  const ex = T.exp(shiftedByMax(x, axes).shifted);
+  return T.trueDiv(ex, T.dimshuffle(T.sum(ex, { axis: [...axes] }), keptPattern(x.ndim, axes)));
+}
+
+/** `v = kept(sum(exp(x), axes))`, keepdims' DimShuffle of a sum of exps: the exp and the axes. */
+function keptSumOfExp(v: TensorVariable): { e: TensorVariable; axes: number[] } | null {
+  const ds = dimshuffleOf(v);
+  const s = ds ? reduction(ds.inputs[0]!, 'sum') : null;
+  const e = s?.inputs[0];
+  if (!ds || !s || !e || !expArg(e)) return null;
+  const axes = [...(s.op as Reduce).axes];
+  return isKeptDims(ds.op as DimShuffle, e.ndim, axes) ? { e, axes } : null;
+}
+
+const hasKeptSumOfExpDivisor = hasDivisorWhere((d) => keptSumOfExp(d) !== null);
+
+/**
+ * In a product, exp(x) / kept(sum(exp(x), axes)) -> softmax(x) (over the
+ * last axis; Theano's softmax_simplifier, which log_softmax then reads) or
+ * the same ratio shifted by the max (over other axes): a softmax written
+ * out overflows to inf / inf at logits of 1000 and underflows to 0 / 0 at
+ * -200 in float32.
+ */
+export const expOverKeptSumExp: NodeRewriter = (node) => {
+  const op = scalarOpOf(node);
+  const out = node.outputs[0]!;
+  if ((op !== 'mul' && op !== 'truediv') || !isFloatVar(out) || !hasKeptSumOfExpDivisor(out)) return null;
+  const p = productTerms(out);
+  const num = [...p.num];
+  const den: TensorVariable[] = [];
+  let changed = false;
+  for (const d of p.den) {
+    const k = keptSumOfExp(d);
+    const at = k ? num.indexOf(k.e) : -1;
+    const x = k ? expArg(k.e)! : null;
+    if (!k || !x || at < 0 || isShifted(x)) {
+      den.push(d);
+      continue;
+    }
+    const last = k.axes.length === 1 && k.axes[0] === x.ndim - 1;
+    num.splice(at, 1, last ? T.softmax(x) : stableRatio(x, k.axes));
+    changed = true;
+  }
+  return changed ? buildProduct({ num, den, negative: p.negative }, out.dtype) : null;
 };
 
 /** log(softmax(x)) -> (x - m) - log(sum(exp(x - m))) over the last axis: finite log-probabilities for cross-entropy. */
@@ -218,6 +331,8 @@ const STABILIZE: [string, NodeRewriter][] = [
   ['log1p', log1p],
   ['expm1', expm1],
   ['log_sum_exp', logSumExp],
+  ['exp_over_sum_exp', expOverSumExp],
+  ['exp_over_kept_sum_exp', expOverKeptSumExp],
   ['log_gathered_softmax', logOfGatheredSoftmax],
   ['log_softmax', logSoftmax],
   ['exp_over_1_plus_exp', expOver1PlusExp],
