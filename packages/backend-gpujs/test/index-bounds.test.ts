@@ -53,4 +53,37 @@ describe('index bounds on gpujs', () => {
     await expect(step(i32([-5]))).rejects.toThrow('emb[(ids + 1)]: index -4 ((ids + 1)[0]) is out of bounds for axis 0 with size 3');
     expect(emb.getValue().toArray()).toEqual(before);
   });
+
+  it("a window whose start the kernels compute gives NumPy's rows (its flag sends the call the by-value way); in a scan's step it raises, and a read in an ifelse's branch there raises only where the branch is taken", () => {
+    const x = T.fmatrix('x');
+    const v = T.fvector('v');
+    const start = T.argmax(v);
+    const X = sym.array(Array.from({ length: 10 }, (_, r) => [r, 10 * r]), { dtype: 'float32' });
+    const at = (k: number) => sym.array(Array.from({ length: 9 }, (_, j) => (j === k ? 1 : 0)), { dtype: 'float32' });
+    const window = sym.function([x, v], x.get(T.slice(start, start.add(4))), { device: 'gpujs' });
+    // NumPy's X[8:12] is rows 8 and 9 (the kernels clamped the start to 6)
+    expect((window.sync(X, at(8)) as sym.NDArray).toArray()).toEqual([[8, 80], [9, 90]]);
+    expect((window.sync(X, at(1)) as sym.NDArray).toArray()).toEqual([[1, 10], [2, 20], [3, 30], [4, 40]]);
+    const batches = T.ivector('batches');
+    const [sums] = sym.scan((b: sym.TensorVariable) => x.get(T.slice(b.mul(4), b.add(1).mul(4))).sum(), { sequences: [batches] }) as sym.TensorVariable[];
+    const f = sym.function([x, batches], sums!, { device: 'gpujs' });
+    expect((f.sync(X, i32([0, 1])) as sym.NDArray).toArray()).toEqual([66, 242]);
+    expect(() => f.sync(X, i32([0, 2]))).toThrow(/the window of 4 elements from 8 \(computed on the device\) does not fit axis 0 of size 10: NumPy \(and Theano\) would return 2 elements, not 4\. This window lies in a scan's step/);
+    const y = T.fvector('y');
+    const k = T.iscalar('k');
+    const [picked] = sym.scan((t: sym.TensorVariable) => sym.ifelse(t.lt(k), y.get(t.add(1)), T.constant(-1, { dtype: 'float32' })), { sequences: [batches] }) as sym.TensorVariable[];
+    const g = sym.function([y, batches, k], picked!, { device: 'gpujs' });
+    const Y = sym.array([1, 2, 3], { dtype: 'float32' });
+    expect((g.sync(Y, i32([0, 1, 2]), 2) as sym.NDArray).toArray()).toEqual([2, 3, -1]);
+    expect(() => g.sync(Y, i32([0, 1, 2]), 3)).toThrow(/index 3 .* is out of bounds for axis 0 with size 3, indexing y of shape \(3,\)/);
+  });
+
+  it("an index cast from a computed float that is NaN raises NumPy's IndexError (INT_MIN), where the cast gave row 0", () => {
+    const x = T.fvector('x');
+    const f = T.fvector('f');
+    const g = sym.function([x, f], x.get(T.cast(T.exp(f), 'int32')), { device: 'gpujs' });
+    const X = sym.array([1, 2, 3], { dtype: 'float32' });
+    expect((g.sync(X, sym.array([0, Math.log(2.5)], { dtype: 'float32' })) as sym.NDArray).toArray()).toEqual([2, 3]);
+    expect(() => g.sync(X, sym.array([0, NaN], { dtype: 'float32' }))).toThrow(/index -2147483648 \(.*\[1\]\) is out of bounds for axis 0 with size 3/);
+  });
 });

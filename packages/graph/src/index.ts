@@ -86,7 +86,7 @@ export { inputExtent, moveInputs } from './kernel/kernel-inputs.js';
 export type { ExprKernel, InputPlace } from './kernel/kernel-inputs.js';
 export type { FoldMemo } from './core/fold.js';
 export type { Program, ScheduleOptions } from './kernel/schedule.js';
-export type { IndexFlag } from './kernel/index-check-device.js';
+export type { IndexFlag, IndexGuard } from './kernel/index-check-device.js';
 export type {
   Kernel,
   InPlaceRequest,

@@ -79,9 +79,9 @@ export class Embedding implements LayerLike {
    * integers in [0, inputDim): known ones (a constant) are checked here;
    * ids given to the function are checked before the call (W.get's
    * CheckIndex: NumPy's IndexError, no update made); ids computed on the
-   * device are clamped into [0, inputDim) by the kernels (a negative one
-   * counts from the end), and `mode: 'DebugMode'` reports them. The layer
-   * is the same in training and inference.
+   * device are checked by a flag kernel the call reads before it commits
+   * anything (the same IndexError; a negative one counts from the end, as
+   * NumPy's index). The layer is the same in training and inference.
    */
   output(ids: TensorLike, options: OutputOptions = {}): TensorVariable {
     checkOptionNames(options, 'Embedding.output', ['training']);

@@ -18,6 +18,13 @@
  * no generator); where it finds no bad value (a scan step's index computed
  * from the step's own draws) the message names the position alone.
  *
+ * In a scan's step, a read only an ifelse's branches compute is checked
+ * where its branch is taken: the flag's predicate ANDs the step's
+ * conditions (`IndexGuard`). An index cast from a float the program
+ * computed reads the float too: NaN, an infinity or a float past the
+ * integer dtype is out of range (NumPy's INT_MIN), where the cast gives 0.
+ * A window's start (ops/window-check.ts) has a flag of its own kind.
+ *
  * No kernel and no readback where the index is provably in range: a
  * constant, an arange (a constant of the program), a view of an input or a
  * cheap computation from the inputs (checked on the host), and the
@@ -25,12 +32,12 @@
  * one indexed, a clip, an integer dtype narrower than the axis).
  */
 import type { Apply } from '../core/op.js';
-import { contiguousStrides, type NDArray } from '../core/ndarray.js';
+import { contiguousStrides, fill, type NDArray } from '../core/ndarray.js';
 import { f16round, isFloat } from '../core/dtype.js';
 import { TensorConstant, type TensorVariable } from '../core/variable.js';
-import type { IndexErrorText } from '../ops/check-index.js';
+import { castsFloatToIndex, numpyCastIndex, firstOutOfRange, type IndexErrorText } from '../ops/check-index.js';
 import type { ScalarExpr } from './kernel.js';
-import type { BufferView, LowerContext, LowerMark } from './lower.js';
+import type { BufferView, LowerContext, LowerMark, TensorView } from './lower.js';
 import { askedBy, liveIndexFlags, type Need } from './index-check-live.js';
 import { evaluateLazily } from '../ops/ifelse-select.js';
 
@@ -54,6 +61,15 @@ export interface IndexFlag {
   readonly variable?: TensorVariable;
   /** The read is needed only inside an ifelse's branches: a set flag sends the call the lazy way (BranchIndexError). */
   readonly branchOnly?: boolean;
+  /**
+   * A window's start (ops/window-check.ts), not an index: the flag holds
+   * the start where NumPy's window of `length` is not whole (NO_START
+   * where it is: `size`); `inStep`, the window lies in a scan's step;
+   * `error`, the call's error for a start.
+   */
+  readonly window?: { readonly length: number; readonly inStep: boolean; readonly error: (start: number) => RangeError };
+  /** Checked only where an ifelse's branch reading it is taken (`IndexGuard`): it covers no other check of its index. */
+  readonly guarded?: boolean;
 }
 
 type Interval = readonly [number, number];
@@ -173,9 +189,19 @@ export function provenInRange(v: TensorVariable | undefined, n: number, nonNegat
  * value it lacks, a step's own draws), the message names the position alone.
  */
 export function flaggedIndexError(flag: IndexFlag, position: number, valuesOf: ReadonlyMap<TensorVariable, NDArray>): Error {
+  // a window's flag holds its start (ops/window-check.ts)
+  if (flag.window) return flag.window.error(position);
   if (flag.node) {
     try {
       evaluateOnHost(flag.node, valuesOf);
+      const cast = flag.variable?.owner;
+      if (castsFloatToIndex(cast ?? null)) {
+        // an index from a float the reference casts to 0: NumPy's value of the cast (INT_MIN for NaN)
+        const [source, value] = evaluateLazily([cast!.inputs[0]!, flag.variable!], valuesOf, (v) => `no value for ${v}`);
+        const v = numpyCastIndex(source!, value!);
+        const bad = firstOutOfRange(v.data, v.shape, contiguousStrides(v.shape), 0, flag.n, flag.nonNegative ? 0 : -flag.n);
+        if (bad) return new RangeError(flag.describe(bad.value, bad.position, flag.xShape));
+      }
     } catch (e) {
       if (e instanceof RangeError) return e;
     }
@@ -201,30 +227,75 @@ function evaluateOnHost(node: Apply, valuesOf: ReadonlyMap<TensorVariable, NDArr
  * order) whose value lies outside [-n, n) ([0, n) with `nonNegative`), or
  * the index's size where none does, as one int32.
  */
-export function flagKernel(ctx: Pick<LowerContext, 'reduce' | 'range'>, idx: BufferView, n: number, nonNegative: boolean): BufferView {
+export function flagKernel(
+  ctx: Pick<LowerContext, 'reduce' | 'range'>,
+  idx: BufferView,
+  n: number,
+  nonNegative: boolean,
+  guard?: IndexGuard,
+  castFrom?: { readonly view: TensorView; readonly bound: number },
+): BufferView {
   // a 0-d index is read as one element (a reduction over no axes is no fold)
   const view: BufferView = idx.shape.length === 0 ? { ...idx, shape: [1], strides: [0] } : idx;
   const size = view.shape.reduce((a, b) => a * b, 1);
   const positions: BufferView = { ...ctx.range(size), shape: view.shape, strides: contiguousStrides(view.shape) };
   const t = view.dtype;
   const cmp = (op: 'lt' | 'ge', a: ScalarExpr, bound: number): ScalarExpr => ({ kind: 'apply', op, args: [a, { kind: 'const', value: bound, dtype: t }], computeDType: t, dtype: 'bool' });
+  const logic = (op: 'and' | 'or', args: ScalarExpr[]): ScalarExpr => args.reduce((a, b) => ({ kind: 'apply', op, args: [a, b], computeDType: 'bool', dtype: 'bool' }));
+  // each condition of the guard read at every position (one value, broadcast)
+  const conditions = (guard ?? []).flat().map((c) => c.condition);
+  const broadcast = (c: TensorView): TensorView => (c.kind === 'scalar' ? c : { ...c, shape: view.shape, strides: view.shape.map(() => 0) });
+  // the float the index was cast from, read beside it (its shape)
+  const cast: TensorView[] = !castFrom ? [] : castFrom.view.kind === 'scalar' || idx.shape.length > 0 ? [castFrom.view] : [{ ...castFrom.view, shape: [1], strides: [0] }];
   return ctx.reduce({
-    inputs: [view, positions],
+    inputs: [view, positions, ...cast, ...conditions.map(broadcast)],
     shape: view.shape,
     axes: view.shape.map((_, d) => d),
     reducer: 'min',
     acc: 'int32',
     out: 'int32',
-    build: ([v, k]) => {
-      const bad: ScalarExpr = { kind: 'apply', op: 'or', args: [cmp('lt', v!, nonNegative ? 0 : -n), cmp('ge', v!, n)], computeDType: 'bool', dtype: 'bool' };
+    build: ([v, k, ...loaded]) => {
+      let bad: ScalarExpr = logic('or', [cmp('lt', v!, nonNegative ? 0 : -n), cmp('ge', v!, n)]);
+      if (castFrom) {
+        // NaN (unequal to itself), an infinity or a float past the integer dtype
+        const f = loaded.shift()!;
+        const fc = (op: 'lt' | 'ge' | 'neq', b: ScalarExpr | number): ScalarExpr => ({ kind: 'apply', op, args: [f, typeof b === 'number' ? { kind: 'const', value: b, dtype: f.dtype } : b], computeDType: f.dtype, dtype: 'bool' });
+        bad = logic('or', [bad, fc('neq', f), fc('lt', -castFrom.bound), fc('ge', castFrom.bound)]);
+      }
+      if (guard) {
+        // the branch is taken where its condition is non-zero (NaN too, as the select's)
+        let at = 0;
+        const holds = guard.map((all) =>
+          logic(
+            'and',
+            all.map((c) => {
+              const value = loaded[at++]!;
+              const zero: ScalarExpr = { kind: 'const', value: 0, dtype: value.dtype };
+              return { kind: 'apply', op: c.taken ? 'neq' : 'eq', args: [value, zero], computeDType: value.dtype, dtype: 'bool' } as ScalarExpr;
+            }),
+          ),
+        );
+        bad = logic('and', [bad, logic('or', holds)]);
+      }
       return { kind: 'apply', op: 'switch', args: [bad, k!, { kind: 'const', value: size, dtype: 'int32' }], computeDType: 'int32', dtype: 'int32' };
     },
   });
 }
 
+/**
+ * When a check of a read in a scan's step runs (ops/scan-checks.ts's
+ * `branchGuards`): the read lies in branches of ifelses, and is computed
+ * where one of these conjunctions holds, each a list of the ifelses'
+ * scalar conditions, taken (non-zero) or not. Never empty, nor holding an
+ * empty conjunction (that read is checked unguarded).
+ */
+export type IndexGuard = readonly (readonly { readonly condition: TensorView; readonly taken: boolean }[])[];
+
 /** What the schedule's builder lends the device checks. */
 export interface FlagContext extends Pick<LowerContext, 'reduce' | 'range'> {
   readonly indexFlags: IndexFlag[];
+  /** A view of the outer graph already lowered (a float an index is cast from), if any. */
+  readonly lowered?: (v: TensorVariable) => TensorView | undefined;
   readonly checksAskedBy: Map<object, Apply[]>;
   /** The node being lowered: its lowering asked for the check. */
   readonly nodes: readonly Apply[];
@@ -236,17 +307,20 @@ export interface FlagContext extends Pick<LowerContext, 'reduce' | 'range'> {
  * gather and the scatter of its gradient read one checked index), else a
  * flag kernel.
  */
-export function checkOnDevice(ctx: FlagContext, idx: BufferView, n: number, xShape: readonly number[], describe: IndexErrorText, variable: TensorVariable | undefined, nonNegative: boolean): void {
+export function checkOnDevice(ctx: FlagContext, idx: BufferView, n: number, xShape: readonly number[], describe: IndexErrorText, variable: TensorVariable | undefined, nonNegative: boolean, guard?: IndexGuard): void {
   const size = idx.shape.reduce((a, b) => a * b, 1);
   if (size === 0 || provenInRange(variable, n, nonNegative)) return;
-  // a flag at least as strict: one that allows negatives does not cover labels (which refuse them)
-  const strict = (f: IndexFlag): boolean => f.n === n && (f.nonNegative === true || !nonNegative);
-  const same = (f: IndexFlag): boolean => f.source.buffer === idx.buffer && f.source.offset === idx.offset && sameList(f.source.strides, idx.strides) && sameList(f.shape, idx.shape) && strict(f);
+  // a flag at least as strict: one that allows negatives does not cover labels (which refuse them), a guarded one (checking some steps) no other
+  const strict = (f: IndexFlag): boolean => f.n === n && (f.nonNegative === true || !nonNegative) && !f.guarded;
+  const same = (f: IndexFlag): boolean => !f.window && f.source.buffer === idx.buffer && f.source.offset === idx.offset && sameList(f.source.strides, idx.strides) && sameList(f.shape, idx.shape) && strict(f);
   // a scan's sequence checked whole (scan-checks.ts: its rows, one more axis than the step's variable) covers each step's row
   const flagged = ctx.indexFlags.find((f) => same(f) || (variable !== undefined && f.variable === variable && f.shape.length === variable.ndim + 1 && strict(f)));
   if (flagged) return askedBy(ctx.checksAskedBy, flagged, ctx.nodes);
   const unsigned = idx.dtype === 'bool' || idx.dtype.startsWith('uint');
-  const flag = flagKernel(ctx, idx, n, nonNegative || unsigned);
+  // an index cast from a float: NaN, an infinity or a float past int32/int64 is NumPy's INT_MIN there, out of range (the kernels' cast gives 0)
+  const source = castsFloatToIndex(variable?.owner ?? null) ? ctx.lowered?.(variable!.owner!.inputs[0]!) : undefined;
+  const castFrom = source && sameList(source.shape, idx.shape) ? { view: source, bound: variable!.dtype === 'int64' ? 2 ** 63 : 2 ** 31 } : undefined;
+  const flag = flagKernel(ctx, idx, n, nonNegative || unsigned, guard, castFrom);
   const node = ctx.nodes[0];
   const made: IndexFlag = {
     output: -1,
@@ -260,9 +334,24 @@ export function checkOnDevice(ctx: FlagContext, idx: BufferView, n: number, xSha
     ...(nonNegative ? { nonNegative } : {}),
     ...(node ? { node } : {}),
     ...(variable ? { variable } : {}),
+    ...(guard ? { guarded: true } : {}),
   };
   ctx.indexFlags.push(made);
   askedBy(ctx.checksAskedBy, made, ctx.nodes);
+}
+
+/**
+ * A read some steps of a scan compute (an ifelse's branch in its step),
+ * checked by a flag kernel where `guard` holds, whatever holds the index
+ * (a value known now is checked only when out of range, from a constant).
+ */
+export function checkGuarded(ctx: FlagContext & Pick<LowerContext, 'constant'>, idx: TensorView, n: number, xShape: readonly number[], describe: IndexErrorText, variable: TensorVariable | undefined, nonNegative: boolean, guard: IndexGuard): void {
+  let view: BufferView;
+  if (idx.kind === 'scalar') {
+    if (idx.value >= (nonNegative ? 0 : -n) && idx.value < n) return;
+    view = { ...(ctx.constant(fill([1], idx.dtype, () => idx.value)) as BufferView), shape: [], strides: [] };
+  } else view = idx;
+  checkOnDevice(ctx, view, n, xShape, describe, variable, nonNegative, guard);
 }
 
 /** A scan step replayed (`LowerContext.replay`): each flag made in it again, over the step's own buffers, so that every step is checked; returns `where`. */

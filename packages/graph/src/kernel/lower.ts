@@ -9,6 +9,8 @@ import type { Reducer, ScalarExpr, ScatterAccumulator } from './kernel.js';
 import { isContiguousOver } from './kernel.js';
 import type { IndexErrorText } from '../ops/check-index.js';
 import type { TensorVariable } from '../core/variable.js';
+import type { Apply } from '../core/op.js';
+import type { IndexGuard } from './index-check-device.js';
 
 export interface BufferView {
   readonly kind: 'buffer';
@@ -118,16 +120,30 @@ export interface LowerContext {
    * made with, by the function before each call for a view of one of its
    * inputs or a cheap computation from them (`variable`, ops/host-index.ts);
    * by a kernel whose flag the call reads before it commits, for other
-   * values kernels compute (kernel/index-check-device.ts).
+   * values kernels compute (kernel/index-check-device.ts). With `guard`
+   * (a read only ifelses' branches in a scan's step compute), by a flag
+   * kernel that checks it only where one of the guard's conjunctions holds.
    */
-  checkIndex?(idx: TensorView, n: number, xShape: readonly number[], describe: IndexErrorText, variable?: TensorVariable, nonNegative?: boolean): void;
+  checkIndex?(idx: TensorView, n: number, xShape: readonly number[], describe: IndexErrorText, variable?: TensorVariable, nonNegative?: boolean, guard?: IndexGuard): void;
   /**
    * A window of `length` elements from the symbolic start `variable`
-   * (ops/window-check.ts): checked by the function before each call where
-   * the start is found on the host, that NumPy's window is the whole
-   * window; a start kernels compute is clamped.
+   * (ops/window-check.ts), checked to be NumPy's whole window: by the
+   * function before each call where the start is found on the host, now
+   * for a start known when the program is made, else (a start kernels
+   * compute, viewed as `start`) by a flag kernel unless the graph bounds
+   * the start; `node` is the window's.
    */
-  checkWindow?(variable: TensorVariable, length: number, n: number, axis: number, xShape: readonly number[], window: () => string): void;
+  /** The data of the constant of the program (not a draw) a view reads, flat; undefined for a buffer kernels fill. */
+  constantData?(v: BufferView): ArrayLike<number> | undefined;
+  /**
+   * While a scan lowers its step (ops/scan.ts): the values its scalar
+   * placeholders take at each step it visits, where the program knows them
+   * (a row of a constant sequence: `T.arange`'s counter), one map per step;
+   * a window's start computed from them alone is checked for every step
+   * when the program is made (ops/window-check.ts), with no flag.
+   */
+  stepValues?: readonly ReadonlyMap<TensorVariable, NDArray>[] | undefined;
+  checkWindow?(variable: TensorVariable, length: number, n: number, axis: number, xShape: readonly number[], window: () => string, start?: TensorView, node?: Apply): void;
 }
 
 /** Lengths of a program's buffer, kernel and constant lists at some point of its lowering. */

@@ -16,7 +16,7 @@ import { TensorConstant, type TensorVariable } from '../core/variable.js';
 import { runIndexCheck, type IndexCheck, type IndexErrorText } from '../ops/check-index.js';
 import { addWindowCheck, hostIndexValues } from '../ops/host-index.js';
 import { askedBy, liveIndexChecks, outputNeeds } from './index-check-live.js';
-import { checkOnDevice, flagOutputs, replayFlags, type IndexFlag } from './index-check-device.js';
+import { checkGuarded, checkOnDevice, flagOutputs, replayFlags, type IndexFlag, type IndexGuard } from './index-check-device.js';
 
 export interface Program {
   readonly buffers: BufferSpec[];
@@ -417,8 +417,9 @@ class Builder implements LowerContext {
     return replayFlags(this, from, to, where);
   }
 
-  checkIndex(idx: TensorView, n: number, xShape: readonly number[], describe: IndexErrorText, variable?: TensorVariable, nonNegative = false): void {
+  checkIndex(idx: TensorView, n: number, xShape: readonly number[], describe: IndexErrorText, variable?: TensorVariable, nonNegative = false, guard?: IndexGuard): void {
     const at = { n, xShape: [...xShape], describe, ...(nonNegative ? { nonNegative } : {}) };
+    if (guard) return checkGuarded(this, idx, n, at.xShape, describe, variable, nonNegative, guard); // a read some steps compute: index-check-device.ts
     if (idx.kind === 'scalar') return runIndexCheck({ ...at, shape: [], strides: [], offset: 0 }, [idx.value]);
     const view = { ...at, shape: [...idx.shape], strides: [...idx.strides], offset: idx.offset };
     const input = this.inputSlots.get(idx.buffer);
@@ -438,6 +439,12 @@ class Builder implements LowerContext {
     if (same || host) return askedBy(this.checksAskedBy, same || this.indexChecks[this.indexChecks.length - 1]!, this.nodes);
     checkOnDevice(this, idx, n, at.xShape, describe, variable, nonNegative);
   }
+
+  stepValues: LowerContext['stepValues'];
+  /** The outer graph's views lowered so far (a float an index is cast from: index-check-device.ts). */
+  lowered: (v: TensorVariable) => TensorView | undefined = () => undefined;
+
+  readonly constantData = (v: BufferView): ArrayLike<number> | undefined => this.constants.find((k) => k.buffer === v.buffer && !k.draw)?.value.data;
 
   readonly checkWindow: LowerContext['checkWindow'] = (...args) => addWindowCheck(this, ...args);
   readonly #drawn = new Map<Draw, BufferView>();
@@ -498,6 +505,7 @@ function flatStride(shape: readonly number[], strides: readonly number[]): numbe
 export function schedule(opts: ScheduleOptions): Program {
   const b = new Builder(opts.kernels);
   const views = new Map<TensorVariable, TensorView>();
+  b.lowered = (v) => views.get(v);
   const inputBuffers: number[] = [];
   const readOnly = b.readOnly;
   opts.inputs.forEach((v, i) => {

@@ -22,14 +22,18 @@
  * call runs lazily, raising only for the branch taken (index-check-live.ts);
  * a read needed for its shape alone is checked only where computed: FAST_RUN's `x[ids].shape[0]` computes no `x[ids]`
  * and raises nothing, as Theano's. The reference `perform` checks every
- * value it is given (DebugMode).
+ * value it is given (DebugMode). An index cast from a float is checked as
+ * NumPy casts it (`numpyCastIndex`: NaN is INT_MIN, an IndexError), where
+ * the kernels' and the reference's cast give 0; a read only an ifelse's
+ * branches compute in a scan's step is checked at the steps that take its
+ * branch (scan-checks.ts).
  */
 import { NDArray, contiguousStrides, shapeToString } from '../core/ndarray.js';
 import { Apply, Op, apply1 } from '../core/op.js';
 import { TensorType } from '../core/type.js';
 import { TensorConstant, type StaticShape, type TensorVariable } from '../core/variable.js';
 import { nameInError } from '../core/error-names.js';
-import { isInt } from '../core/dtype.js';
+import { isFloat, isInt } from '../core/dtype.js';
 import { isContiguousOver } from '../kernel/kernel.js';
 import type { ValueAt } from './host-index.js';
 import type { LowerContext, TensorView } from '../kernel/lower.js';
@@ -175,8 +179,42 @@ export class CheckIndex extends Op {
 export function indexErrorText(what: () => string, idxName: () => string, xName: () => string, axis: number): IndexErrorText {
   return (value, position, xShape) => {
     const at = position.length === 0 ? idxName() : `${idxName()}[${position.join(', ')}]`;
-    return `${what()}: index ${value} (${at}) is out of bounds for axis ${axis} with size ${xShape[axis] ?? '?'}, indexing ${xName()} of shape ${shapeToString(xShape)} (NumPy's IndexError)`;
+    return `${what()}: index ${intText(value)} (${at}) is out of bounds for axis ${axis} with size ${xShape[axis] ?? '?'}, indexing ${xName()} of shape ${shapeToString(xShape)} (NumPy's IndexError)${castHint(value)}`;
   };
+}
+
+const INT_MIN: Readonly<Record<string, number>> = { int32: -(2 ** 31), int64: -(2 ** 63) };
+
+/** An integer as NumPy prints it (int64's INT_MIN is not a JavaScript number's digits). */
+const intText = (value: number): string => (value === INT_MIN.int64 ? '-9223372036854775808' : String(value));
+
+const castHint = (value: number): string =>
+  value === INT_MIN.int64 || value === INT_MIN.int32 ? ': a NaN, an infinity or a float past the integer dtype, cast to int32 or int64, is that dtype\'s least value in NumPy' : '';
+
+/** Whether node casts a float to int32 or int64 (an index from a float: `T.cast(shared_y, 'int32')`). */
+export function castsFloatToIndex(node: Apply | null): node is Apply {
+  return node !== null && node.op.kind === 'Elemwise' && (node.op as { scalarOp?: string }).scalarOp === 'cast' && node.inputs.length === 1 && isFloat(node.inputs[0]!.dtype) && INT_MIN[node.outputs[0]!.dtype] !== undefined;
+}
+
+/**
+ * A float array `source` cast to int32 or int64 (`cast`, the reference's
+ * values) as NumPy casts it for an index: NaN, an infinity and a value
+ * past the dtype become the dtype's least value (x86's conversion), where
+ * the kernels and the reference cast give 0 or wrap. An index check reads
+ * these, so an index from a NaN raises NumPy's IndexError, never reads row 0.
+ */
+export function numpyCastIndex(source: NDArray, cast: NDArray): NDArray {
+  const least = INT_MIN[cast.dtype];
+  if (least === undefined) return cast;
+  const d = source.data;
+  let out: NDArray | undefined;
+  for (let k = 0; k < d.length; k++) {
+    const v = Number(d[k]);
+    if (v >= least && v < -least) continue;
+    out ??= cast.copy();
+    out.data[k] = least;
+  }
+  return out ?? cast;
 }
 
 /** An index as an error names it: an unnamed constant by its values, as the user wrote it (`[0,5]`). */

@@ -8,14 +8,16 @@
  * integer bounds may be scalar arithmetic on integer scalars) of the
  * function's inputs and constants: each costs about the index's own size
  * on the host (a window of a cast dataset is cast after the window is
- * taken), never a pass over a whole dataset. Anything else (argmax,
- * arithmetic on vectors, a scan's own values) is not evaluated: the
- * kernels clamp it.
+ * taken), never a pass over a whole dataset; a float is cast as NumPy
+ * casts it (NaN: INT_MIN, out of range). Anything else (argmax,
+ * arithmetic on vectors, a scan's own values) is not evaluated here: a
+ * flag kernel checks it (kernel/index-check-device.ts).
  */
 import type { Apply } from '../core/op.js';
 import { NDArray } from '../core/ndarray.js';
 import { TensorConstant, type TensorVariable } from '../core/variable.js';
 import { isInt } from '../core/dtype.js';
+import { castsFloatToIndex, numpyCastIndex } from './check-index.js';
 
 /** A call's value of an input of the program (its slot), or null where it is not on the host. */
 export type ValueAt = (slot: number) => NDArray | null;
@@ -85,7 +87,9 @@ export function hostIndexValues(idx: TensorVariable, slotOf: ReadonlyMap<TensorV
       const rest = node.inputs.slice(1).map(scalar);
       if (first === null || rest.some((a) => a === null) || (kind !== 'Subtensor' && first.size > MOST_COPIED)) return null;
       const out = node.op.perform([first, ...(rest as NDArray[])], node)[0]!;
-      return castFirst ? x.owner!.op.perform([out], x.owner!)[0]! : out;
+      // a float cast to an index as NumPy casts it (NaN: INT_MIN, an IndexError), not as the kernels (0)
+      if (castFirst) return castIndex(x.owner!, out);
+      return castsFloatToIndex(node) ? numpyCastIndex(first, out) : out;
     };
     try {
       return value(idx);
@@ -96,6 +100,11 @@ export function hostIndexValues(idx: TensorVariable, slotOf: ReadonlyMap<TensorV
   };
   return { evaluate, reads: [...reads] };
 }
+
+const castIndex = (node: Apply, source: NDArray): NDArray => {
+  const out = node.op.perform([source], node)[0]!;
+  return castsFloatToIndex(node) ? numpyCastIndex(source, out) : out;
+};
 
 /** How an index is found on the host from a call's values, and the input slots it reads (known without evaluating it). */
 export interface HostIndex {

@@ -9,8 +9,10 @@ import type { TensorVariable } from '../core/variable.js';
 import { CheckIndex } from './check-index.js';
 import { outputNeeds } from '../kernel/index-check-live.js';
 import { nameInError } from '../core/error-names.js';
-import { shapeToString } from '../core/ndarray.js';
+import { fill, shapeToString, type NDArray } from '../core/ndarray.js';
 import type { Scan } from './scan.js';
+import { IfElseSelect } from './ifelse-select.js';
+import type { IndexGuard } from '../kernel/index-check-device.js';
 
 /** A state kept 'last' in place of its stack's `[-1]`, and the stack as the user's graph wrote it (for the index error of a loop of no steps). */
 export interface ScanLastIndexed {
@@ -56,11 +58,12 @@ export function checkLastIndexed(op: Scan, n: number, inputs: readonly { readonl
 
 /**
  * A step's CheckIndex nodes read only inside an ifelse's branches (absent
- * from what the step's outputs need outside them): not checked, the step
- * lowering them as identities. The step's ifelses are not decided lazily
- * (function/lazy-branches.ts decides the outer graph's), and Theano's guard
- * `ifelse(k < n, x[k], -1)` never reads x[k] past the end: the kernels
- * clamp such an index.
+ * from what the step's outputs need outside them): not checked as the
+ * others are, the step lowering them as identities. The step's ifelses are
+ * not decided lazily (function/lazy-branches.ts decides the outer graph's),
+ * and Theano's guard `ifelse(k < n, x[k], -1)` never reads x[k] past the
+ * end: each is checked by `checkGuardedIndex`, at the steps where its
+ * branch is taken.
  */
 export function branchOnlyIndexChecks(outputs: readonly TensorVariable[], nodes: readonly Apply[]): Set<Apply> {
   if (!nodes.some((nd) => nd.op instanceof CheckIndex)) return new Set();
@@ -96,4 +99,100 @@ export function checkSequenceIndex(ctx: LowerContext, node: Apply, inputs: reado
     node.inputs[0],
     nonNegative,
   );
+}
+
+/** One conjunction of a read's guard: the ifelses' conditions, each taken (non-zero) or not. */
+type Conjunction = readonly { readonly condition: TensorVariable; readonly taken: boolean }[];
+
+/** The most conjunctions, and conditions in one, a guard is written with: a read past this is checked wherever its step runs an ifelse it lies in. */
+const MOST_TERMS = 8;
+
+/**
+ * When each of `checks` (a step's CheckIndex nodes read only inside
+ * ifelses' branches: `branchOnlyIndexChecks`) computes its read, as
+ * Theano's lazy ifelse would: one of the conjunctions holds (the read
+ * lies in those branches, nested ones ANDed). Undefined for a read whose
+ * guard has more terms than MOST_TERMS.
+ */
+export function branchGuards(outputs: readonly TensorVariable[], nodes: readonly Apply[], checks: ReadonlySet<Apply>): Map<Apply, Conjunction[] | undefined> {
+  const guards = new Map<Apply, Conjunction[] | undefined>();
+  const key = (c: Conjunction): string => c.map((t) => `${t.condition.id}:${t.taken}`).join(',');
+  const add = (node: Apply, made: Conjunction[] | undefined): void => {
+    if (!guards.has(node)) guards.set(node, []);
+    const have = guards.get(node);
+    if (have === undefined) return;
+    if (made === undefined) return void guards.set(node, undefined);
+    for (const c of made) {
+      // a read computed unconditionally needs no other conjunction
+      if (have.some((h) => h.length === 0)) return;
+      if (c.length === 0) return void guards.set(node, [[]]);
+      if (have.some((h) => key(h) === key(c))) continue;
+      if (have.length >= MOST_TERMS || c.length > MOST_TERMS) return void guards.set(node, undefined);
+      have.push(c);
+    }
+  };
+  for (const o of outputs) if (o.owner) add(o.owner, [[]]);
+  for (let k = nodes.length - 1; k >= 0; k--) {
+    const node = nodes[k]!;
+    if (!guards.has(node)) continue;
+    const g = guards.get(node);
+    node.inputs.forEach((v, i) => {
+      if (!v.owner) return;
+      const branch = node.op instanceof IfElseSelect && i !== 0;
+      const term = { condition: node.inputs[0]!, taken: i === 1 };
+      add(v.owner, g && (branch ? g.map((c) => (c.some((t) => t.condition === term.condition && t.taken === term.taken) ? c : [...c, term])) : g));
+    });
+  }
+  return new Map([...checks].map((nd) => [nd, guards.get(nd)]));
+}
+
+/**
+ * A step's read only ifelses' branches compute (`branchGuards`), checked
+ * at the steps where its branch is taken: a flag kernel whose predicate
+ * ANDs the branches' conditions at that step (kernel/index-check-device.ts),
+ * NumPy's IndexError for the call where it finds one out of range; a
+ * condition the program knows (a scalar view) decides now. `viewOf` gives
+ * the step's views; nothing for a guard too large to write (its read is
+ * clamped by the kernels, as before).
+ */
+export function checkGuardedIndex(ctx: LowerContext, node: Apply, guard: readonly Conjunction[] | undefined, viewOf: (v: TensorVariable) => TensorView): void {
+  if (!(node.op instanceof CheckIndex) || !ctx.checkIndex || guard === undefined) return;
+  const conjunctions: { condition: TensorView; taken: boolean }[][] = [];
+  for (const c of guard) {
+    const terms: { condition: TensorView; taken: boolean }[] = [];
+    let holds = true;
+    for (const t of c) {
+      const condition = viewOf(t.condition);
+      if (condition.kind === 'scalar') holds &&= condition.value !== 0 === t.taken;
+      else terms.push({ condition, taken: t.taken });
+    }
+    if (!holds) continue;
+    if (terms.length === 0) return checkIndexAt(ctx, node, viewOf);
+    conjunctions.push(terms);
+  }
+  if (conjunctions.length) checkIndexAt(ctx, node, viewOf, conjunctions);
+}
+
+function checkIndexAt(ctx: LowerContext, node: Apply, viewOf: (v: TensorVariable) => TensorView, guard?: IndexGuard): void {
+  const { axis, describe, nonNegative } = node.op as CheckIndex;
+  const x = viewOf(node.inputs[1]!);
+  ctx.checkIndex!(viewOf(node.inputs[0]!), x.shape[axis]!, x.shape, describe, node.inputs[0], nonNegative, guard);
+}
+
+/**
+ * The values each visited step's scalar placeholders take where the
+ * program knows them (`LowerContext.stepValues`): the rows of a constant
+ * sequence of scalars (`T.arange(n)`'s counter, `n` known when the
+ * program is made); undefined where no sequence is one.
+ */
+export function knownStepValues(ctx: LowerContext, sequences: readonly TensorVariable[], outer: readonly TensorView[], visits: readonly number[]): Map<TensorVariable, NDArray>[] | undefined {
+  const known: [TensorVariable, BufferView, ArrayLike<number>][] = [];
+  sequences.forEach((p, i) => {
+    const seq = outer[i];
+    if (p.ndim !== 0 || seq?.kind !== 'buffer' || seq.shape.length !== 1) return;
+    const data = ctx.constantData?.(seq);
+    if (data) known.push([p, seq, data]);
+  });
+  if (known.length === 0) return undefined;
+  return visits.map((t) => new Map(known.map(([p, seq, data]) => [p, fill([], p.dtype, () => Number(data[seq.offset + t * seq.strides[0]!]))])));
 }

@@ -13,17 +13,17 @@
  * once it has run, and one whose step holds a host op run on the host
  * instead, a step at a time (`loop`, host-stage.ts).
  */
-import { NDArray, contiguousStrides, fill, sizeOf } from '../core/ndarray.js';
+import { NDArray, fill, sizeOf } from '../core/ndarray.js';
 import { Apply, Op } from '../core/op.js';
 import type { RandomVariable } from './random.js';
 import { TensorType } from '../core/type.js';
 import { TensorConstant, type StaticShape, type TensorVariable } from '../core/variable.js';
 import type { BufferView, LowerContext, LowerMark, TensorView } from '../kernel/lower.js';
 import { foldStatic, staticLeaves, toposort } from '../kernel/schedule.js';
-import * as ix from '../kernel/index-expr.js';
 import { evaluateLazily } from './ifelse-select.js';
 import { stackSteps } from './scan-stack.js';
-import { branchOnlyIndexChecks, checkLastIndexed, checkSequenceIndex, checkShapes, checkStateShape, type ScanLastIndexed } from './scan-checks.js';
+import { rowAt, type RowRecording } from './scan-rows.js';
+import { branchGuards, branchOnlyIndexChecks, checkGuardedIndex, checkLastIndexed, knownStepValues, checkSequenceIndex, checkShapes, checkStateShape, type ScanLastIndexed } from './scan-checks.js';
 
 export type { ScanLastIndexed } from './scan-checks.js';
 
@@ -449,6 +449,8 @@ export class Scan extends Op {
       throw new Error(`${this}: the step reads ${v}, which is none of its placeholders`);
     };
     const unchecked = branchOnlyIndexChecks(outputs, this.nodes);
+    // each checked where its branch is taken, by a flag per step (replayed with the step)
+    const guards = unchecked.size ? branchGuards(outputs, this.nodes, unchecked) : undefined;
     // nodes that read no sequence and no state compute the same at every step: lower them once
     const varying = new Set<TensorVariable>([...sequences, ...states]);
     const perStepNodes: Apply[] = [];
@@ -469,6 +471,9 @@ export class Scan extends Op {
     const loop = perStepNodes.some((nd) => nd.op.varies?.()) ? undefined : ctx.mark?.();
     let recording: StepRecording | undefined;
     const rowRecordings: RowRecording[] = sequences.map(() => ({}));
+    // a window's start from the counter of T.arange(n) is checked for every step when the program is made (ops/window-check.ts)
+    const outerStepValues = ctx.stepValues;
+    ctx.stepValues = knownStepValues(ctx, sequences, seqs, visits);
     for (const t of visits) {
       const placeholders = [...sequences.map((_, i) => rowAt(ctx, seqs[i]!, t, rowRecordings[i]!)), ...carried];
       let outs: TensorView[];
@@ -484,6 +489,7 @@ export class Scan extends Op {
           const lowered = unchecked.has(nd) ? [ins[0]!] : (foldStatic(nd, ins) ?? nd.op.lower(ctx, ins, nd));
           nd.outputs.forEach((o, i) => views.set(o, lowered[i]!));
         }
+        if (guards) for (const [nd, guard] of guards) checkGuardedIndex(ctx, nd, guard, viewIn(views));
         outs = outputs.map(viewIn(views));
         if (loop && from && fresh(placeholders, loop)) recording = { from, to: ctx.mark!(), placeholders, outputs: outs };
       }
@@ -493,6 +499,7 @@ export class Scan extends Op {
       });
       carried = outs.slice(0, nk);
     }
+    ctx.stepValues = outerStepValues;
     const none = visits.length > 0 ? [] : this.stepShapes(inputs.map((v) => v.shape));
     return outputs.map((o, i) => {
       if (i < nk && this.keep[i] === 'last') return carried[i]!;
@@ -558,42 +565,4 @@ function replayStep(ctx: LowerContext, r: StepRecording, placeholders: readonly 
 function rowOf(x: NDArray, t: number): NDArray {
   const row = sizeOf(x.shape.slice(1));
   return new NDArray(x.data.slice(t * row, (t + 1) * row), x.shape.slice(1), x.dtype);
-}
-
-/** The first row copy of a sequence, replayed for its other rows (the same kernel object, another step buffer). */
-interface RowRecording {
-  recorded?: { readonly from: LowerMark; readonly to: LowerMark; readonly step: number; readonly row: BufferView };
-}
-
-/**
- * `x[t]`, copied by a kernel that reads t from a one-element buffer. A view
- * would cost no kernel, but its offset would make every step's kernels
- * differ from the last step's (kernels are keyed by their loads' offsets),
- * and each new kernel is compiled: a shader compile per step on a GPU. With
- * the copy, every step after the first runs the first step's kernels. The
- * copy of the first row is replayed for the others (`rows`).
- */
-function rowAt(ctx: LowerContext, x: TensorView, t: number, rows: RowRecording): TensorView {
-  if (x.kind === 'scalar') throw new Error('Scan: a sequence must have at least one dimension');
-  const rowShape = x.shape.slice(1);
-  if (sizeOf(rowShape) === 0) return { ...x, shape: rowShape, strides: x.strides.slice(1) };
-  const step = ctx.constant(fill([1], 'int32', () => t)) as BufferView;
-  const r = rows.recorded;
-  if (r && ctx.replay) {
-    const where = ctx.replay(r.from, r.to, new Map([[r.step, step.buffer]]));
-    return { ...r.row, buffer: where(r.row.buffer) };
-  }
-  const from = ctx.mark?.();
-  // a row laid out contiguously is copied as one flat run (one loop, not one per dimension: a SIMD kernel's rows are whole rows)
-  const rowStrides = x.strides.slice(1);
-  const flat = rowShape.every((n, d) => n === 1 || rowStrides[d] === sizeOf(rowShape.slice(d + 1)));
-  const row: BufferView = flat
-    ? {
-        ...ctx.indexed([sizeOf(rowShape)], x.dtype, [{ ...x, shape: [x.shape[0]!, sizeOf(rowShape)], strides: [x.strides[0]!, 1] }, step], (read, index) => read(0, [read(1, [ix.int(0)]), index(0)])),
-        shape: [...rowShape],
-        strides: contiguousStrides(rowShape),
-      }
-    : ctx.indexed(rowShape, x.dtype, [x, step], (read, index) => read(0, [read(1, [ix.int(0)]), ...rowShape.map((_, d) => index(d))]));
-  if (from) rows.recorded = { from, to: ctx.mark!(), step: step.buffer, row };
-  return row;
 }

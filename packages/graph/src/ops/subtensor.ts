@@ -11,13 +11,13 @@
  * Symbolic indices are not checked inside kernels: a negative one counts
  * from the end, one out of range is clamped into range (as JAX does; a
  * window's start is clamped so that the whole window fits, as JAX's
- * dynamic_slice). An integer index whose value is on the host (a function
- * input, a constant) is checked before the call instead: NumPy's
+ * dynamic_slice). So every integer index is checked outside them: NumPy's
  * IndexError, nothing written (CheckIndex, ops/check-index.ts, put by
- * x.get); so is a window's start found on the host, whose call runs by
- * a graph of its own where NumPy's window is shorter (ops/window-check.ts):
- * the kernels clamp only a start they compute. The reference `perform` raises NumPy's
- * IndexError for every index, so DebugMode reports it.
+ * x.get), and every window's start, whose call runs by a graph of its own
+ * where NumPy's window is shorter, or raises where it cannot
+ * (ops/window-check.ts): the kernels clamp only values that were checked
+ * to need no clamping. The reference `perform` raises NumPy's IndexError
+ * for every index, so DebugMode reports it.
  */
 import { canCastSafely, castScalar } from '../core/dtype.js';
 import { NDArray, contiguousStrides, shapeToString, sizeOf, type Shape } from '../core/ndarray.js';
@@ -224,15 +224,17 @@ function namingIndexErrors<R>(op: Op, node: Apply | undefined, shape: StaticShap
 }
 
 /**
- * Each window of a symbolic start checked, where the call finds its start
- * on the host, to be NumPy's whole window (ops/window-check.ts); the first
- * symbolic index is node input `first`.
+ * Each window of a symbolic start checked to be NumPy's whole window
+ * (ops/window-check.ts): by the call on the host where it finds the start
+ * there, else by a flag kernel; the first symbolic index is node input
+ * `first`.
  */
-function checkWindows(ctx: LowerContext, entries: readonly IndexEntry[], node: Apply | undefined, first: number, shape: readonly number[], what: () => string): void {
+function checkWindows(ctx: LowerContext, entries: readonly IndexEntry[], node: Apply | undefined, first: number, inputs: readonly TensorView[], what: () => string): void {
   if (!node || !ctx.checkWindow) return;
+  const shape = inputs[0]!.shape;
   entries.forEach((e, d) => {
     if (e.kind !== 'window' || e.length === 0) return;
-    ctx.checkWindow!(node.inputs[first + e.input]!, e.length, shape[d]!, d, shape, what);
+    ctx.checkWindow!(node.inputs[first + e.input]!, e.length, shape[d]!, d, shape, what, inputs[first + e.input], node);
   });
 }
 
@@ -293,7 +295,7 @@ export class Subtensor extends Op {
   }
 
   lower(ctx: LowerContext, inputs: readonly TensorView[], node?: Apply): TensorView[] {
-    checkWindows(ctx, this.entries, node, 1, inputs[0]!.shape, () => nameInError(node!.outputs[0]!));
+    checkWindows(ctx, this.entries, node, 1, inputs, () => nameInError(node!.outputs[0]!));
     return namingIndexErrors(this, node, inputs[0]!.shape, () => this.lowerWindow(ctx, inputs));
   }
 
@@ -371,7 +373,7 @@ export class IncSubtensor extends Op {
   }
 
   lower(ctx: LowerContext, inputs: readonly TensorView[], node: Apply): TensorView[] {
-    checkWindows(ctx, this.entries, node, 2, inputs[0]!.shape, () => `${this} into ${nameInError(node.inputs[0]!)}`);
+    checkWindows(ctx, this.entries, node, 2, inputs, () => `${this} into ${nameInError(node.inputs[0]!)}`);
     return namingIndexErrors(this, node, inputs[0]!.shape, () => this.lowerWrite(ctx, inputs, node));
   }
 

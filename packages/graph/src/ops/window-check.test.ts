@@ -1,7 +1,8 @@
 // A window of a known length from a symbolic start (Theano's minibatch x[i * bs:(i + 1) * bs]) that NumPy would cut short
 // (the last partial minibatch, a start past the end, x[-2:0]) gives NumPy's rows where the start is found on the host,
-// by a function of its own (function.ts, tensor/window-by-value.ts); the kernels clamped the start so that the window
-// fit (other rows than NumPy's, silently).
+// by a function of its own (function.ts, tensor/window-by-value.ts), and where the kernels compute the start, whose
+// flag kernel sends the call there or raises (in a scan's step); the kernels clamped the start so that the window fit
+// (other rows than NumPy's, silently).
 import { describe, expect, it } from 'vitest';
 import { T, sym } from '../../test/helpers.js';
 import { numpyWindow, windowFits } from './window-check.js';
@@ -99,11 +100,52 @@ describe('a minibatch window that NumPy would cut short', () => {
     expect(rows(g.sync(X, 1)).map((r) => r[0])).toEqual([0, 0, 0, 0, 1, 1, 1, 1, 0, 0]);
   });
 
-  it('still clamps a start the kernels compute (not found on the host), as documented', () => {
+  it("gives NumPy's rows for a start the kernels compute (an argmax): its flag kernel sends the call the by-value way; the kernels clamped it to rows 6..9", async () => {
     const v = T.dvector('v');
-    const f = sym.function([x, v], x.get(T.slice(T.argmax(v), T.argmax(v).add(4))));
-    // argmax 8: NumPy's X[8:12] is 2 rows; the window is clamped to rows 6..9
-    expect(rows(f.sync(X, sym.array([0, 0, 0, 0, 0, 0, 0, 0, 1], { dtype: 'float64' }))).map((r) => r[0])).toEqual([6, 7, 8, 9]);
+    const start = T.argmax(v);
+    const f = sym.function([x, v], x.get(T.slice(start, start.add(4))));
+    const at = (k: number) => sym.array(Array.from({ length: 9 }, (_, j) => (j === k ? 1 : 0)), { dtype: 'float64' });
+    // argmax 8: NumPy's X[8:12] is rows 8 and 9
+    expect(rows(f.sync(X, at(8)))).toEqual(rowsOf(8, 9));
+    expect(rows(await f(X, at(8)))).toEqual(rowsOf(8, 9));
+    expect(rows(f.sync(X, at(2)))).toEqual(rowsOf(2, 3, 4, 5));
+    // one kernel more than the window's two (the argmax and the gather): the flag
+    expect(f.compiled.kernelCount(X, at(2))).toBe(3);
+    // a start the graph bounds (a clip into [0, 6]) costs no flag
+    const g = sym.function([x, v], x.get(T.slice(T.clip(start, 0, 6), T.clip(start, 0, 6).add(4))));
+    expect(rows(g.sync(X, at(8)))).toEqual(rowsOf(6, 7, 8, 9));
+    expect(g.compiled.kernelCount(X, at(2))).toBe(2);
+  });
+
+  it("raises for a start in a scan's step, naming the window, its start, its length and the axis (Theano's scan fails there); a failed call updates nothing", () => {
+    const n = T.iscalar('n');
+    const total = sym.shared(sym.array(0, { dtype: 'float64' }), { name: 'total' });
+    // the counter of T.arange(n): known when the program is made, checked then for every step (no flag kernel)
+    const [sums] = sym.scan((t: sym.TensorVariable) => x.get(T.slice(t.mul(bs), t.add(1).mul(bs))).sum(), { sequences: [T.arange(n)] }) as sym.TensorVariable[];
+    // batch numbers given as a sequence: each step's start computed by the kernels, checked by a flag kernel per step
+    const batches = T.lvector('batches');
+    const [picked] = sym.scan((b: sym.TensorVariable) => x.get(T.slice(b.mul(bs), b.add(1).mul(bs))).sum(), { sequences: [batches] }) as sym.TensorVariable[];
+    const [clipped] = sym.scan((t: sym.TensorVariable) => x.get(T.slice(T.clip(t, 0, 1).mul(bs), T.clip(t, 0, 1).add(1).mul(bs))).sum(), { sequences: [T.arange(n)] }) as sym.TensorVariable[];
+    for (const mode of ['FAST_RUN', 'FAST_COMPILE'] as const) {
+      const cases: [sym.SymFunction, unknown[], unknown[], RegExp][] = [
+        [sym.function([x, n], sums!, { mode, updates: [[total, total.add(sums!.sum())]] }), [X, 2], [X, 3], /the window of 4 elements from 8 \(at step 2 of the scan\)/],
+        [sym.function([x, batches], picked!, { mode, updates: [[total, total.add(picked!.sum())]] }), [X, [0, 1]], [X, [0, 2]], /the window of 4 elements from 8 \(computed on the device\)/],
+      ];
+      for (const [f, good, bad, start] of cases) {
+        // NumPy: X[0:4].sum() = 66, X[4:8].sum() = 242
+        expect((f.sync(...good) as sym.NDArray).toArray()).toEqual([66, 242]);
+        const before = (total.getValue() as sym.NDArray).toArray();
+        // X[8:12] is 2 rows: the kernels read rows 6..9 (330)
+        expect(() => f.sync(...bad)).toThrow(start);
+        expect(() => f.sync(...bad)).toThrow(/does not fit axis 0 of size 10: NumPy \(and Theano\) would return 2 elements, not 4\. This window lies in a scan's step/);
+        expect((total.getValue() as sym.NDArray).toArray()).toEqual(before);
+      }
+    }
+    // the counter costs no kernel (the clipped start neither), the sequence's a flag per step (2 steps)
+    const [pickedClipped] = sym.scan((b: sym.TensorVariable) => x.get(T.slice(T.clip(b, 0, 1).mul(bs), T.clip(b, 0, 1).add(1).mul(bs))).sum(), { sequences: [batches] }) as sym.TensorVariable[];
+    const count = (inputs: sym.TensorVariable[], out: sym.TensorVariable, ...args: unknown[]) => sym.function(inputs, out).compiled.kernelCount(...args);
+    expect(count([x, n], sums!, X, 2)).toBe(count([x, n], clipped!, X, 2));
+    expect(count([x, batches], picked!, X, [0, 1])).toBe(count([x, batches], pickedClipped!, X, [0, 1]) + 2);
   });
 
   it("follows Python's slice.indices", () => {

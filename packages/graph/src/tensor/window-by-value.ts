@@ -5,7 +5,9 @@
  * a window whose length is found from the values, as `x[i:j]`'s is
  * (indexing.ts's `hostWindow`: Python's `slice.indices` on the host, the
  * program made per length). Writes into such a window (incSubtensor, the
- * gradient) write back through the same positions.
+ * gradient) write back through the same positions. A start the kernels
+ * compute (an argmax: its window's flag found NumPy's window shorter) is
+ * taken by value too, read back from the program that computes it.
  */
 import { apply1, applyNode, constant } from '../core/op.js';
 import type { Apply } from '../core/op.js';
@@ -17,7 +19,7 @@ import { cloneReplace } from '../core/clone.js';
 import { toposort } from '../kernel/schedule.js';
 import { IncSubtensor, Subtensor, type IndexEntry } from '../ops/subtensor.js';
 import { cast, elemwise } from '../ops/elemwise.js';
-import { hostScalar } from '../ops/window-check.js';
+import { hostScalar, windowProven } from '../ops/window-check.js';
 import { Slice, gatherAlong, hostWindow, scatterAlong } from './indexing.js';
 
 let hostScalars = 0;
@@ -88,8 +90,12 @@ function lengthSource(x: TensorVariable): TensorVariable {
 
 const WHOLE: IndexEntry = { kind: 'slice', start: null, stop: null, step: null };
 
-/** A Subtensor's or IncSubtensor's node with its windows of host-found starts taken by value; undefined when it has none. */
-function byValue(node: Apply, found: (v: TensorVariable) => boolean): TensorVariable | undefined {
+/**
+ * A Subtensor's or IncSubtensor's node with its windows taken by value
+ * (those `found`: a start found on the host, or one the kernels compute
+ * that the graph does not bound, read back); undefined when it has none.
+ */
+function byValue(node: Apply, found: (v: TensorVariable, length: number, n: number | null) => 'host' | 'computed' | undefined): TensorVariable | undefined {
   const write = node.op instanceof IncSubtensor ? node.op : undefined;
   const entries = write ? write.entries : (node.op as Subtensor).entries;
   const first = write ? 2 : 1;
@@ -98,10 +104,12 @@ function byValue(node: Apply, found: (v: TensorVariable) => boolean): TensorVari
   const gathers: { axis: number; idx: TensorVariable }[] = [];
   const kept: TensorVariable[] = [];
   const rest = entries.map((e, d): IndexEntry => {
-    if (e.kind === 'window' && e.length > 0 && found(vars[e.input]!)) {
+    const how = e.kind === 'window' && e.length > 0 ? found(vars[e.input]!, e.length, x.staticShape[d] ?? null) : undefined;
+    if (e.kind === 'window' && how) {
       const start = vars[e.input]!;
       const stop = elemwise('add', start, constant(e.length, { dtype: start.dtype }));
-      gathers.push({ axis: d, idx: hostWindow(lengthSource(x), d, new Slice(onHost(start), onHost(stop)), d) });
+      const bounds = how === 'host' ? new Slice(onHost(start), onHost(stop)) : new Slice(start, stop);
+      gathers.push({ axis: d, idx: hostWindow(lengthSource(x), d, bounds, d) });
       return WHOLE;
     }
     if (e.kind === 'var' || e.kind === 'window') {
@@ -125,12 +133,16 @@ function byValue(node: Apply, found: (v: TensorVariable) => boolean): TensorVari
 
 /**
  * `graph` with every window of a start found on the host from `inputs`
- * (the function's explicit inputs) taken by value, or undefined when
- * there is none.
+ * (the function's explicit inputs), or computed by the kernels and not
+ * bounded by the graph (ops/window-check.ts's flag), taken by value, or
+ * undefined when there is none.
  */
 export function windowsByValue(graph: readonly TensorVariable[], inputs: readonly TensorVariable[]): TensorVariable[] | undefined {
   const slotOf = new Map(inputs.map((v, k) => [v, k]));
-  const startOnHost = (v: TensorVariable) => hostScalar(v, slotOf) !== undefined;
+  const startOnHost = (v: TensorVariable, length: number, n: number | null): 'host' | 'computed' | undefined => {
+    if (hostScalar(v, slotOf) !== undefined) return 'host';
+    return v instanceof TensorConstant || (n !== null && windowProven(v, length, n)) ? undefined : 'computed';
+  };
   let current: readonly TensorVariable[] = graph;
   // one window at a time, the first in order: the next one found reads the graph with it replaced (a gradient's write reads the window's value)
   for (;;) {
