@@ -165,7 +165,7 @@ export class CompiledFunction {
     // until an optimizer is installed the graph is the unrewritten one, and may change: stages are made per graph
     if (this.#stagesOf === graph) return this.#stages;
     const compile = (inputs: readonly TensorVariable[], outputs: readonly TensorVariable[], options: FunctionOptions, claims?: readonly TensorVariable[]): CompiledFunction =>
-      new CompiledFunction(inputs, outputs, { ...options, mode: this.mode, device: this.device, optimizer: this.#fg.optimizerOptions, name: `${this.name ?? 'function'} ${options.name}` }, { profile: this.profile, claims });
+      new CompiledFunction(inputs, outputs, { ...options, mode: this.mode, device: this.device, optimizer: this.#fg.optimizerOptions, name: this.name ? `${this.name} ${options.name}` : options.name }, { profile: this.profile, claims });
     this.#stagesOf = graph;
     return (this.#stages = HostStages.of(graph, this.#fg.claimChecks, this.inputs.map((s) => s.variable), this.outputCount, this.updated, compile, this.#fg.noDefaultUpdates) ?? null);
   }
@@ -186,7 +186,7 @@ export class CompiledFunction {
 
   #lazyBranches(): LazyBranches {
     const compile = (inputs: readonly TensorVariable[], outputs: readonly TensorVariable[], options: FunctionOptions): CompiledFunction =>
-      new CompiledFunction(inputs, outputs, { ...options, mode: this.mode, device: this.device, optimizer: this.#fg.optimizerOptions, name: `${this.name ?? 'function'} ${options.name}` }, { profile: this.profile });
+      new CompiledFunction(inputs, outputs, { ...options, mode: this.mode, device: this.device, optimizer: this.#fg.optimizerOptions, name: this.name ? `${this.name} ${options.name}` : options.name }, { profile: this.profile });
     return (this.#lazy ??= new LazyBranches(this.#fg.graph, this.inputs.map((s) => s.variable), this.outputCount, this.updated, this.#fg.noDefaultUpdates, compile));
   }
 
@@ -297,7 +297,7 @@ export class CompiledFunction {
       const graph = windowsByValue(this.#fg.graph, inputs);
       const n = this.outputCount;
       const updates = graph ? this.updated.map((s, i): [TensorSharedVariable, TensorVariable] => [s, graph[n + i]!]) : [];
-      const options = { onUnusedInput: 'ignore', noDefaultUpdates: this.#fg.noDefaultUpdates, updates, mode: this.mode, device: this.device, optimizer: this.#fg.optimizerOptions, name: `${this.name ?? 'function'} partial windows` } as const;
+      const options = { onUnusedInput: 'ignore', noDefaultUpdates: this.#fg.noDefaultUpdates, updates, mode: this.mode, device: this.device, optimizer: this.#fg.optimizerOptions, name: this.name ? `${this.name} partial windows` : 'partial windows' } as const;
       this.#partial = graph ? new CompiledFunction(inputs, [...graph.slice(0, n), ...graph.slice(n + updates.length)], options, { profile: this.profile }) : null;
     }
     return this.#partial;
