@@ -33,6 +33,10 @@ describe('lstsq(a, b, rcond) with rcond outside (0, 1)', () => {
     });
   }
 
+  it('an rcond that is not a number is refused naming lstsq and rcond (it failed inside a product, naming mul)', () => {
+    expect(() => T.nlinalg.lstsq(T.dmatrix('a'), T.dvector('b'), '1e-3' as unknown as number)).toThrow(/lstsq: rcond must be a number or null .*got string "1e-3"/);
+  });
+
   it('rcond 1e-17 (inside (0, 1)) still keeps the rounding-level singular value, as NumPy (rank 3)', async () => {
     const a = T.dmatrix('a');
     const [, , rank] = T.nlinalg.lstsq(a, T.dvector('b'), 1e-17);

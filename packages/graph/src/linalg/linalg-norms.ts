@@ -212,6 +212,7 @@ export function lstsq(x: TensorLike, y: TensorLike, rcond: number | null = null)
   const b = asTensor(y, 'lstsq: b');
   if (a.ndim !== 2) throw new TypeError(`lstsq: a must be a matrix (2 dimensions), got ${a} of type ${a.type}`);
   if (b.ndim !== 1 && b.ndim !== 2) throw new TypeError(`lstsq: b must be a vector or a matrix, got ${b} of type ${b.type}`);
+  if (rcond !== null && typeof rcond !== 'number') throw new TypeError(`lstsq: rcond must be a number or null (NumPy's default cut), got ${typeof rcond} ${JSON.stringify(rcond)}`);
   // the thin SVD's s: the same SVD as the solution's, one once merged
   const s = svd(a, { fullMatrices: false })[1];
   const eps = s.dtype === 'float32' ? 2 ** -23 : 2 ** -52;
