@@ -373,5 +373,6 @@ const sameList = (a: readonly number[], b: readonly number[]): boolean => a.leng
  * drop what no output reads.
  */
 export function flagOutputs(flags: readonly IndexFlag[], asked: ReadonlyMap<object, readonly Apply[]>, need: ReadonlyMap<Apply, Need>, outputs: { buffer: number; shape: number[] }[]): IndexFlag[] {
-  return liveIndexFlags(flags, asked, need).map((f) => ({ ...f, output: outputs.push({ buffer: f.buffer, shape: [] }) - 1 }));
+  // a window's flag sends the call the by-value way, whose windows are NumPy's whichever branch is taken: never a branch's (BranchIndexError)
+  return liveIndexFlags(flags, asked, need).map((f) => ({ ...f, ...(f.window ? { branchOnly: false } : {}), output: outputs.push({ buffer: f.buffer, shape: [] }) - 1 }));
 }

@@ -115,6 +115,10 @@ describe('a minibatch window that NumPy would cut short', () => {
     const g = sym.function([x, v], x.get(T.slice(T.clip(start, 0, 6), T.clip(start, 0, 6).add(4))));
     expect(rows(g.sync(X, at(8)))).toEqual(rowsOf(6, 7, 8, 9));
     expect(g.compiled.kernelCount(X, at(2))).toBe(2);
+    // in an ifelse's branch: NumPy's rows where it is taken, the other branch where not (its flag is no branch's: the by-value route serves both)
+    const c = T.iscalar('c');
+    const h = sym.function([x, v, c], sym.ifelse(c, x.get(T.slice(start, start.add(4))).sum(), T.constant(-1, { dtype: 'float64' })));
+    expect([h.sync(X, at(8), 1), h.sync(X, at(8), 0), h.sync(X, at(2), 1)].map((r) => (r as sym.NDArray).toArray())).toEqual([187, -1, 154]);
   });
 
   it("raises for a start in a scan's step, naming the window, its start, its length and the axis (Theano's scan fails there); a failed call updates nothing", () => {
