@@ -21,6 +21,7 @@ import type { Length } from '../ops/alloc.js';
 import { axisIn, lengthOf, range } from './axes.js';
 import { bartlett, diff, fillDiagonal, fillDiagonalOffset, searchsorted } from './extra-arrays.js';
 import { bincount, compress, unique } from './data-dependent.js';
+import { ravelMultiIndex, unravelIndex } from './choose-ravel.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from './tensor.js';
 
@@ -466,5 +467,5 @@ export function isinf(x: TensorLike): TensorVariable {
   return T.eq(T.abs(v), Infinity);
 }
 
-/** `T.extraOps`: Theano's `theano.tensor.extra_ops` (cumsum, cumprod, repeat, squeeze, toOneHot, extra-arrays.ts's diff, bartlett, fillDiagonal, fillDiagonalOffset, searchsorted, and data-dependent.ts's bincount, compress, unique). */
-export const extraOps = { cumsum, cumprod, repeat, squeeze, toOneHot, diff, bartlett, fillDiagonal, fillDiagonalOffset, searchsorted, bincount, compress, unique } as const;
+/** `T.extraOps`: Theano's `theano.tensor.extra_ops` (cumsum, cumprod, repeat, squeeze, toOneHot, extra-arrays.ts's diff, bartlett, fillDiagonal, fillDiagonalOffset, searchsorted, data-dependent.ts's bincount, compress, unique, and choose-ravel.ts's ravelMultiIndex, unravelIndex). */
+export const extraOps = { cumsum, cumprod, repeat, squeeze, toOneHot, diff, bartlett, fillDiagonal, fillDiagonalOffset, searchsorted, bincount, compress, unique, ravelMultiIndex, unravelIndex } as const;
