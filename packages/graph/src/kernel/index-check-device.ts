@@ -209,7 +209,8 @@ export function flaggedIndexError(flag: IndexFlag, position: number, valuesOf: R
   const at: number[] = [];
   for (let d = flag.shape.length - 1, r = position; d >= 0; r = Math.floor(r / flag.shape[d]!), d--) at[d] = r % flag.shape[d]!;
   const text = flag.describe(NaN, at, flag.xShape).replace(/(index|label) NaN/, '$1 out of range');
-  return new RangeError(`${text} (computed by the kernels; its value could not be found again on the host)`);
+  const cast = castsFloatToIndex(flag.variable?.owner ?? null) ? `; it is cast from a float, where a NaN, an infinity or a float past ${flag.variable!.dtype} is that dtype's least value in NumPy` : '';
+  return new RangeError(`${text} (computed by the kernels; its value could not be found again on the host${cast})`);
 }
 
 /**

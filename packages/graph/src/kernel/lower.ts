@@ -143,6 +143,8 @@ export interface LowerContext {
    * when the program is made (ops/window-check.ts), with no flag.
    */
   stepValues?: readonly ReadonlyMap<TensorVariable, NDArray>[] | undefined;
+  /** The view a variable lowered so far has (the outer graph's, or a scan step's while it is lowered), if any: a float an index is cast from. */
+  lowered?: ((v: TensorVariable) => TensorView | undefined) | undefined;
   checkWindow?(variable: TensorVariable, length: number, n: number, axis: number, xShape: readonly number[], window: () => string, start?: TensorView, node?: Apply): void;
 }
 

@@ -441,8 +441,7 @@ class Builder implements LowerContext {
   }
 
   stepValues: LowerContext['stepValues'];
-  /** The outer graph's views lowered so far (a float an index is cast from: index-check-device.ts). */
-  lowered: (v: TensorVariable) => TensorView | undefined = () => undefined;
+  lowered: LowerContext['lowered'];
 
   readonly constantData = (v: BufferView): ArrayLike<number> | undefined => this.constants.find((k) => k.buffer === v.buffer && !k.draw)?.value.data;
 

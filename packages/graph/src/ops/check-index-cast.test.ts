@@ -4,7 +4,7 @@
  * the kernels and the reference cast give 0 (before, `x[cast(nan)]` read
  * row 0 silently). Checked on the host for a cast of the call's values
  * (the tutorials' `T.cast(shared_y, 'int32')`), by the flag kernel for one
- * the kernels compute.
+ * the kernels compute (in a scan's step too).
  */
 import { describe, expect, it } from 'vitest';
 import { T, sym } from '../../test/helpers.js';
@@ -39,6 +39,13 @@ describe('an index cast from a float', () => {
     const pick = sym.function([x, i], x.get(T.cast(labels, 'int32').get(T.slice(i.mul(2), i.add(1).mul(2)))));
     expect(values(pick.sync(X, 0))).toEqual([1, 2]);
     expect(() => pick.sync(X, 1)).toThrow(/index -2147483648 .* out of bounds for axis 0 with size 3/);
+  });
+
+  it("raises for one in a scan's step (its flag reads the step's float)", () => {
+    const [rows] = sym.scan((ft: sym.TensorVariable) => x.get(T.cast(T.exp(ft), 'int32')), { sequences: [f] }) as sym.TensorVariable[];
+    const g = sym.function([x, f], rows!);
+    expect(values(g.sync(X, [0, Math.log(2.5)]))).toEqual([2, 3]);
+    expect(() => g.sync(X, [0, NaN])).toThrow(/is out of bounds for axis 0 with size 3, indexing x of shape \(3,\).*it is cast from a float, where a NaN/);
   });
 
   it("casts as NumPy does on x86: the dtype's least value where it has no other", () => {

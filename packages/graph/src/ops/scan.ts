@@ -437,6 +437,10 @@ export class Scan extends Op {
     checkLastIndexed(this, n, inputs);
     const visits = this.visits(n);
     const invariant = new Map<TensorVariable, TensorView>();
+    // the step's views, for a flag of an index cast from a float (kernel/index-check-device.ts)
+    let stepViews: Map<TensorVariable, TensorView> | undefined;
+    const outerLowered = ctx.lowered;
+    ctx.lowered = (v) => stepViews?.get(v) ?? invariant.get(v) ?? outerLowered?.(v);
     nonSequences.forEach((p, i) => invariant.set(p, inputs[ns + nk + i]!));
     const viewIn = (views: Map<TensorVariable, TensorView>) => (v: TensorVariable): TensorView => {
       const have = views.get(v) ?? invariant.get(v);
@@ -480,7 +484,7 @@ export class Scan extends Op {
       if (recording && replays(recording, placeholders, loop!)) outs = replayStep(ctx, recording, placeholders);
       else {
         const from = ctx.mark?.();
-        const views = new Map<TensorVariable, TensorView>();
+        const views = (stepViews = new Map<TensorVariable, TensorView>());
         [...sequences, ...states].forEach((p, i) => views.set(p, placeholders[i]!));
         for (const nd of perStepNodes) {
           const ins = nd.inputs.map(viewIn(views));
@@ -499,7 +503,7 @@ export class Scan extends Op {
       });
       carried = outs.slice(0, nk);
     }
-    ctx.stepValues = outerStepValues;
+    [ctx.stepValues, ctx.lowered] = [outerStepValues, outerLowered];
     const none = visits.length > 0 ? [] : this.stepShapes(inputs.map((v) => v.shape));
     return outputs.map((o, i) => {
       if (i < nk && this.keep[i] === 'last') return carried[i]!;
