@@ -80,8 +80,11 @@ function asList<V>(x: V | readonly V[]): V[] {
  * Built with the double-L-operator trick: `g = Lop(f, wrt, u)` is linear in
  * a placeholder `u`, and `Lop(g, u, v) = J v`. J is the Jacobian of what
  * the graph computes: gradClip and gradScale are identities there (their
- * gradient override does not apply), zeroGrad and disconnectedGrad make
- * what is below them a constant (J v = 0 through them).
+ * gradient override does not apply), in a scan's step too; zeroGrad and
+ * disconnectedGrad make what is below them a constant (J v = 0 through
+ * them); an opFromGraph gives its inner graph's J v, or its `rop`
+ * override's (Theano's rop_overrides: pinv's and lstsq's, finite where
+ * singular values repeat), never its `grad` override's.
  */
 export function Rop(f: TensorVariable, wrt: TensorVariable | readonly TensorVariable[], evalPoints: TensorLike | readonly TensorLike[], options?: JacobianOptions): TensorVariable;
 export function Rop(f: readonly TensorVariable[], wrt: TensorVariable | readonly TensorVariable[], evalPoints: TensorLike | readonly TensorLike[], options?: JacobianOptions): TensorVariable[];

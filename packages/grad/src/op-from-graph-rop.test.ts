@@ -5,12 +5,13 @@
  * for several inputs and outputs, with and without inlining; null, 0 and
  * numbers; shared variables get the inner graph's; Gauss-Newton products
  * (Lop of Rop) and Hessian-vector products (Rop of a gradient) through
- * it; its results checked.
+ * it; inside a scan's step, whose gradient pass Rop now marks as its own
+ * (gradScale there scaled J v); its results checked.
  */
 import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
-import { Lop, Rop, grad, hessianVectorProduct } from './index.js';
+import { Lop, Rop, grad, gradScale, hessianVectorProduct } from './index.js';
 
 const T = sym.T;
 type V = sym.TensorVariable;
@@ -86,6 +87,22 @@ describe('an R-operator override', () => {
     const cost = f(x).pow(2).sum();
     const hv = Rop(grad(cost, x), x, d);
     expectClose(await data(hv, pt), await data(hessianVectorProduct(T.sin(x).pow(2).sum(), x, d), pt), 12);
+  });
+});
+
+describe("Rop through a scan's step differentiates what the step computes", () => {
+  const x = T.dvector('x');
+  const d = T.dvector('d');
+  it('gradScale in the step is an identity there, as outside a scan (J v was scaled by 5)', async () => {
+    const ys = sym.scan((xt: V) => gradScale(xt, 5).mul(2), { sequences: [x] })[0] as V;
+    expect(await data(Rop(ys, x, d), pt)).toEqual([2, 4, -2]);
+    expect(await data(grad(ys.sum(), x), pt)).toEqual([10, 10, 10]);
+  });
+  it('an opFromGraph in the step uses its rop override', async () => {
+    const u = T.dscalar('u');
+    const cube = sym.opFromGraph([u], u.pow(3), { name: 'cube', rop: (_x, [v]) => [v!.mul(10)] });
+    const ys = sym.scan((xt: V) => cube(xt), { sequences: [x] })[0] as V;
+    expect(await data(Rop(ys, x, d), pt)).toEqual([10, 20, -10]);
   });
 });
 

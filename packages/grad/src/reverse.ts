@@ -98,7 +98,7 @@ function passesForward(node: Apply): boolean {
 
 const passOn: OpGrad = ({ gz }) => [gz];
 
-/** Rop's rule for an opFromGraph: the gradient of its inner graph, whatever its override says. */
+/** Rop's rule for an opFromGraph: its rop override transposed, or the gradient of its inner graph, whatever its grad override says. */
 const innerGraph: OpGrad = (c) => opFromGraphGrad(c, { forward: true });
 
 /** The rule for `node`: its op's, unless the caller differentiates the forward function itself (Rop). */
@@ -192,7 +192,7 @@ export function reverse(
           `an op of your own gets one by subclassing sym.CustomOp (with its grad method)`,
       );
     }
-    const results = rule({ node, x: node.inputs, z: node.outputs[0]!, gz, gzs, nb });
+    const results = rule({ node, x: node.inputs, z: node.outputs[0]!, gz, gzs, nb, forward: opts.forwardIdentityOverrides });
     node.inputs.forEach((v, i) => {
       if (!needed(v) || !isFloat(v.dtype) || known.has(v)) return; // integer inputs get no gradient; a known one is given whole
       const r = results[i];

@@ -32,11 +32,11 @@ import { reverse, type Seed } from './reverse.js';
 import { batchedLike, fromFront, range, toFront } from './shape-helpers.js';
 import { ZERO, type GradContext, type InputGrad } from './types.js';
 
-export function scanGrad({ node, gzs, nb }: GradContext): InputGrad[] {
+export function scanGrad({ node, gzs, nb, forward }: GradContext): InputGrad[] {
   const op = node.op as Scan;
   // every step's state, when the forward scan kept only the last: a twin that keeps all
   const fwd = op.keep.some((k) => k === 'last') ? applyNode(new Scan(op.inner, { ...op.options, keep: op.inner.states.map(() => 'all') }), node.inputs).outputs : node.outputs;
-  if (!op.until) return walkBack(op, node.inputs, fwd, gzs, nb);
+  if (!op.until) return walkBack(op, node.inputs, fwd, gzs, nb, forward);
   // A loop that ended on its condition (sym.until): the reversed loop over the steps that ran (Theano's), the gradient
   // of an ordinary scan of that many steps over the same inputs, at the values the loop computed
   if (!fwd.length) return node.inputs.map((): InputGrad => ZERO);
@@ -50,7 +50,7 @@ export function scanGrad({ node, gzs, nb }: GradContext): InputGrad[] {
     const rowLengths = range(v.ndim - 1).map((k) => v.shape[k + 1]!);
     return apply1(new RandomVariable(d.distribution, d.dtype, d.rng, d.range, d.lam, true), [ran, ...rowLengths]);
   });
-  const grads = walkBack(plain, [...inputs, ran], fwd, gzs, nb).map((g, i): InputGrad => (op.draws[i] ? ZERO : g));
+  const grads = walkBack(plain, [...inputs, ran], fwd, gzs, nb, forward).map((g, i): InputGrad => (op.draws[i] ? ZERO : g));
   // the bound (n_steps, or the sequences' lengths) gets none, as the count
   return op.hasNSteps ? grads : grads.slice(0, -1);
 }
@@ -59,7 +59,7 @@ export function scanGrad({ node, gzs, nb }: GradContext): InputGrad[] {
  * The gradient of the node `op(inputs)` whose outputs, every step of each
  * state kept, are `fwd`.
  */
-function walkBack(op: Scan, inputs: readonly TensorVariable[], fwd: readonly TensorVariable[], gzs: readonly (TensorVariable | undefined)[], nb: number): InputGrad[] {
+function walkBack(op: Scan, inputs: readonly TensorVariable[], fwd: readonly TensorVariable[], gzs: readonly (TensorVariable | undefined)[], nb: number, forward = false): InputGrad[] {
   const { sequences, states, nonSequences, outputs } = op.inner;
   const ns = sequences.length;
   const nk = states.length;
@@ -115,7 +115,7 @@ function walkBack(op: Scan, inputs: readonly TensorVariable[], fwd: readonly Ten
   });
   const wrt = [...floatSeqs.map((i) => sequences[i]!), ...floatStates.map((k) => states[k]!), ...floatNons.map((m) => nonSequences[m]!)];
   const grads = wrt.length
-    ? reverse(seeds, wrt, nb, { disconnectedInputs: 'ignore', caller: 'scan gradient' }, (w, dtype) => batchedLike(T.zerosLike(w, dtype), innerRef, nb))
+    ? reverse(seeds, wrt, nb, { disconnectedInputs: 'ignore', caller: 'scan gradient', forwardIdentityOverrides: forward }, (w, dtype) => batchedLike(T.zerosLike(w, dtype), innerRef, nb))
     : [];
   const gx = grads.slice(0, floatSeqs.length);
   const newCarry = grads.slice(floatSeqs.length, floatSeqs.length + floatStates.length);

@@ -24,6 +24,12 @@ export interface GradContext {
    */
   readonly gzs: readonly (TensorVariable | undefined)[];
   readonly nb: number;
+  /**
+   * Rop's pass (ReverseOptions.forwardIdentityOverrides): the Jacobian of
+   * what the graph computes, gradient overrides aside. Rules that run a
+   * reverse pass of their own (a scan's step) pass it on.
+   */
+  readonly forward?: boolean;
 }
 
 /** The gradient is zero, but the input is connected to the cost (Theano: zeros, e.g. through `floor` or `argmax`). */
