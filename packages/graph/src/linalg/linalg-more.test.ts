@@ -79,3 +79,39 @@ describe('nlinalg.diag', () => {
     expect(both(T.nlinalg.diag(c([[1, 2], [3, 4]]))).toArray()).toEqual([1, 4]);
   });
 });
+
+describe('slinalg.choSolve', () => {
+  // A = [[4, 1, 0.5], [1, 3, 0.2], [0.5, 0.2, 2]], L = numpy.linalg.cholesky(A); junk in the triangle not read
+  const L = [
+    [2, 7, 7],
+    [0.5, 1.6583123951777, 7],
+    [0.25, 0.04522670168666455, 1.391206147720224],
+  ];
+  const U = [
+    [2, 0.5, 0.25],
+    [-5, 1.6583123951777, 0.04522670168666455],
+    [-5, -5, 1.391206147720224],
+  ];
+  const b = [[1, 2], [0, -1], [3, 0.5]];
+  // scipy.linalg.cho_solve((L, True), b), the same from (U, False)
+  const x = [0.09675904180366374, 0.6186002818224519, -0.13151714419915453, -0.5495537811178958, 1.488961953968999, 0.15030530765617656];
+  it("is SciPy's cho_solve from a lower or an upper factor, reading only its triangle (float64, float32, a vector b)", () => {
+    expect(Array.from(both(T.slinalg.choSolve([c(L), true], c(b))).data as Float64Array)).toEqual(close(x));
+    expect(Array.from(both(T.slinalg.choSolve([c(U), false], c(b))).data as Float64Array)).toEqual(close(x));
+    expect(Array.from(both(T.slinalg.choSolve([c(L), true], c([1, 0, 3]))).data as Float64Array)).toEqual(close([x[0]!, x[2]!, x[4]!]));
+    const r32 = both(T.slinalg.choSolve([c(L, 'float32'), true], c(b, 'float32')));
+    expect(r32.dtype).toBe('float32');
+    expect(Array.from(r32.data as Float32Array)).toEqual(close(x, 5));
+  });
+  it('refuses a cAndLower that is not [c, lower], naming choSolve', () => {
+    expect(() => T.slinalg.choSolve(c(L) as unknown as [V, boolean], c(b))).toThrow(/choSolve: cAndLower must be \[c, lower\]/);
+    expect(() => T.slinalg.choSolve([c(L), 'lower' as unknown as boolean], c(b))).toThrow(/choSolve: lower must be a boolean/);
+  });
+  it('is differentiable in c and b (finite differences), lower and upper', async () => {
+    for (const lower of [true, false]) {
+      const f = (cc: V, bb: V) => T.sum(T.sqr(T.slinalg.choSolve([lower ? T.tril(cc) : T.triu(cc), lower], bb)));
+      const { maxAbsErr } = await verifyGrad(f, [lower ? L : U, b]);
+      expect(maxAbsErr).toBeLessThan(1e-6);
+    }
+  });
+});

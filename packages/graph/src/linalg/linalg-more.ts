@@ -69,8 +69,27 @@ export function eigvalsh(a: TensorLike, b: TensorLike | null = null, options: { 
   return standardEigvalsh(solveTriangular(l, T.transpose(half), { lower: true }), 'L');
 }
 
+/**
+ * SciPy's `linalg.cho_solve((c, lower), b)` (Theano's `slinalg.cho_solve`):
+ * x solving A x = b from A's Cholesky factor c, lower (A = c c^T) or upper
+ * (A = c^T c, SciPy's default), of which only that triangle is read. Two
+ * triangular solves, so differentiable in c and b through solve's gradient.
+ */
+export function choSolve(cAndLower: readonly [TensorLike, boolean], b: TensorLike): TensorVariable {
+  if (!Array.isArray(cAndLower) || cAndLower.length !== 2) throw new TypeError(`choSolve: cAndLower must be [c, lower] (SciPy's (c, lower) tuple), got ${String(cAndLower)}`);
+  const [cl, lower] = cAndLower;
+  if (typeof lower !== 'boolean') throw new TypeError(`choSolve: lower must be a boolean (whether c is the lower Cholesky factor), got ${String(lower)}`);
+  const c = asTensor(cl, 'choSolve: c');
+  if (c.ndim !== 2) throw new TypeError(`choSolve: c must be a matrix (a Cholesky factor), got ${nameInError(c)} of type ${c.type}`);
+  const y = asTensor(b, 'choSolve: b');
+  if (y.ndim !== 1 && y.ndim !== 2) throw new TypeError(`choSolve: b must be a vector or a matrix, got ${nameInError(y)} of type ${y.type}`);
+  // lower: L (L^T x) = b; upper: U^T (U x) = b. c^T's opposite triangle is c's own
+  const half = solveTriangular(lower ? c : T.transpose(c), y, { lower: true });
+  return solveTriangular(lower ? T.transpose(c) : c, half, { lower: false });
+}
+
 /** `T.nlinalg`: Theano's `theano.tensor.nlinalg` (linalg.ts's, and `diag`: a vector's diagonal matrix, a matrix's diagonal, as `T.diag`). */
 export const nlinalg = { ...baseNlinalg, diag } as const;
 
-/** `T.slinalg`: Theano's `theano.tensor.slinalg` (cholesky, solve and its triangular and symmetric forms, kron, eigvalsh). */
-export const slinalg = { ...baseSlinalg, kron, eigvalsh } as const;
+/** `T.slinalg`: Theano's `theano.tensor.slinalg` (cholesky, solve and its triangular and symmetric forms, choSolve, kron, eigvalsh). */
+export const slinalg = { ...baseSlinalg, choSolve, kron, eigvalsh } as const;

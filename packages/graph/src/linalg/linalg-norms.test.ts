@@ -42,4 +42,18 @@ describe('lstsq(a, b, rcond) with rcond outside (0, 1)', () => {
     const [, , rank] = T.nlinalg.lstsq(a, T.dvector('b'), 1e-17);
     expect(Number((await sym.function([a], rank)(A)).item())).toBe(3);
   });
+
+  it('rcond NaN keeps every singular value, as numpy.linalg.lstsq (gelsd compares nothing with NaN; it gave x = 0, rank 0)', async () => {
+    const a = T.dmatrix('a');
+    const y = T.dvector('b');
+    const [x, residuals, rank] = T.nlinalg.lstsq(a, y, NaN);
+    const f = sym.function([a, y], [x, residuals, rank]);
+    // numpy.linalg.lstsq([[1, 2], [3, 4], [5, 6]], [1, 2, 4], rcond=np.nan)
+    const [xv, rv, kv] = await f([[1, 2], [3, 4], [5, 6]], [1, 2, 4]);
+    expect(Array.from(xv.data as Float64Array).map((v) => +v.toFixed(12))).toEqual([0.666666666667, 0.083333333333]);
+    expect(rv.item()).toBeCloseTo(0.16666666666666666, 12);
+    expect(Number(kv.item())).toBe(2);
+    // the rank-2 A's rounding-level third singular value is inverted too (rank 3)
+    expect(Number((await f(A, b))[2].item())).toBe(3);
+  });
 });

@@ -201,7 +201,7 @@ export function tensorsolve(x: TensorLike, y: TensorLike, axes: readonly number[
  * deficient), through the SVD with singular values at or below rcond times
  * the largest cut (rcond's default, as NumPy's: eps of the dtype times
  * max(m, n); an rcond <= 0 or >= 1, such as Theano-era code's -1, means
- * machine precision, eps / 2, as LAPACK's gelsd reads it). residuals are the squared norms of b - a x per column of b
+ * machine precision, eps / 2, as LAPACK's gelsd reads it; NaN keeps every singular value, as gelsd). residuals are the squared norms of b - a x per column of b
  * ((1,) for a vector b), always: NumPy returns an empty array when rank < n
  * or m <= n, a shape no graph can know in advance. rank is int64. x's
  * gradient is pinv's own (linalg/pinv.ts), defined wherever a's rank is
@@ -219,7 +219,8 @@ export function lstsq(x: TensorLike, y: TensorLike, rcond: number | null = null)
   // the factor in s's dtype (NumPy's Python float times a float32 s is float32): the lengths are int64, and a float64 cut kept float32 off WebGPU
   // LAPACK's gelsd (NumPy's, so Theano's) reads an rcond <= 0 or >= 1 as machine precision (eps / 2): rcond=-1, the old
   // NumPy idiom, still cuts singular values at rounding level instead of inverting them
-  const factor = rcond === null ? T.mul(T.cast(T.maximum(lengthOf(a, 0), lengthOf(a, 1)), s.dtype), eps) : rcond <= 0 || rcond >= 1 ? eps / 2 : rcond;
+  // an rcond of NaN cuts nothing in gelsd (each comparison with it is false): every singular value is kept, a factor of -1 here
+  const factor = rcond === null ? T.mul(T.cast(T.maximum(lengthOf(a, 0), lengthOf(a, 1)), s.dtype), eps) : Number.isNaN(rcond) ? -1 : rcond <= 0 || rcond >= 1 ? eps / 2 : rcond;
   const cut = T.mul(largestOrZero(s, 0), factor);
   const keep = T.gt(s, cut);
   // differentiable where a's rank is locally constant (pinv's gradient), repeated singular values included

@@ -12,6 +12,7 @@ import { apply1, asTensor, type TensorLike } from '../core/op.js';
 import type { Length } from '../ops/alloc.js';
 import type { Distribution, SharedRandomState } from '../ops/random.js';
 import { MatchLength } from '../ops/shape.js';
+import { CheckIndex, type IndexErrorText } from '../ops/check-index.js';
 import { Sort, TakeAlongAxis } from '../ops/sort.js';
 import { arange, get, slice } from '../tensor/indexing.js';
 import { poissonLamLimit } from './random-draws.js';
@@ -133,6 +134,43 @@ function checkConstantP(what: string, p: NDArray, items: Length, k: Length): voi
   if (typeof k === 'number' && k > possible) {
     throw new RangeError(`${what}: without replacement, size asks for ${k} items but only ${possible} of p's probabilities are non-zero (NumPy: fewer non-zero entries in p than size)`);
   }
+}
+
+/**
+ * multinomial's pvals checked as NumPy checks them (its ValueErrors):
+ * every entry in [0, 1], not NaN; each row's entries but the last summing
+ * to at most 1 (the last takes what the others leave). NumPy's tolerance
+ * is 1e-12; a float32 or float16 pvals (a softmax whose rows round past
+ * 1) gets the square root of its machine epsilon. A constant is checked
+ * now; otherwise a vector of one int32 per row (0: valid, 1: an entry out
+ * of [0, 1] or NaN, 2: a sum past 1) goes through a CheckIndex against
+ * [0, 1), checked where its values are (the host for an input, the device
+ * flag for a computed pvals) before the call draws or commits anything.
+ */
+export function checkedPvals(what: string, p: TensorVariable): TensorVariable {
+  const tolerance = p.dtype === 'float64' ? 1e-12 : Math.sqrt(p.dtype === 'float32' ? 2 ** -23 : 2 ** -10);
+  const describe: IndexErrorText = (value, position) => {
+    const row = position[0] ?? 0;
+    if (value === 2) return `${what}: row ${row} of pvals: sum(pvals[:-1]) > 1.0 (NumPy's ValueError; up to ${tolerance})`;
+    return `${what}: row ${row} of pvals has an entry < 0, > 1 or NaN (NumPy's ValueError: pvals < 0, pvals > 1 or pvals contains NaNs)`;
+  };
+  if (p instanceof TensorConstant) {
+    const [r, c] = p.value.shape as [number, number];
+    const xs = Array.from(p.value.data as ArrayLike<number>);
+    const bad = xs.findIndex((x) => !(x >= 0 && x <= 1));
+    if (bad >= 0) throw new RangeError(`${what}: pvals[${Math.floor(bad / c)}, ${bad % c}] is ${xs[bad]}: pvals < 0, pvals > 1 or pvals contains NaNs (NumPy's ValueError)`);
+    for (let i = 0; i < r; i++) {
+      const head = xs.slice(i * c, (i + 1) * c - 1).reduce((a, b) => a + b, 0);
+      if (head > 1 + tolerance) throw new RangeError(`${what}: row ${i} of pvals: sum(pvals[:-1]) > 1.0 (${head}; NumPy's ValueError)`);
+    }
+    return T.zeros([r], 'int32');
+  }
+  const outside = T.any(T.not(T.and(T.ge(p, 0), T.le(p, 1))), { axis: 1 });
+  const head = T.sum(get(p, slice(null), slice(null, -1)), { axis: 1 });
+  const past = T.gt(head, 1 + tolerance);
+  const flag = T.switch_(outside, 1, T.switch_(past, 2, 0));
+  const span = T.alloc(T.constant(0, { dtype: 'int8' }), 1); // [0, 1): its length is all the check reads
+  return apply1(new CheckIndex(0, describe, true), [T.cast(flag, 'int32'), span]);
 }
 
 /**

@@ -27,7 +27,7 @@ import * as T from '../tensor/tensor.js';
 import { TensorConstant, TensorVariable } from '../core/variable.js';
 import { NDArray, shapeToString } from '../core/ndarray.js';
 import { MatchLength } from '../ops/shape.js';
-import { checkedP, choiceWithoutReplacement, permutation, poisson, shuffleRowElements, type PermutationOptions, type PoissonOptions, type Sampler } from './random-discrete.js';
+import { checkedP, checkedPvals, choiceWithoutReplacement, permutation, poisson, shuffleRowElements, type PermutationOptions, type PoissonOptions, type Sampler } from './random-discrete.js';
 
 /** A random variable as a `RandomStreams` returns it: `rng` holds its generator (Theano's `rv.rng`). */
 export type RandomTensor = TensorVariable & { readonly rng: SharedRandomState };
@@ -354,7 +354,8 @@ export class RandomStreams {
     if (!Number.isInteger(n) || n < 1) throw new RangeError(`${what}: n must be a positive integer (a number), got ${String(n)}`);
     if (!isInt(dtype) && !isFloat(dtype)) throw new TypeError(`${what}: dtype must be an integer or float dtype, got ${String(dtype)}`);
     const [u, rng] = this.#sample('uniform', [T.shapeI(p, 0), n], p.dtype === 'float64' ? 'float64' : 'float32');
-    const picks = categories(p, u, T.shapeI(p, 1)); // (rows, n)
+    // each row's pvals flag (0 where NumPy draws) is added to its picks: the flag's check keeps it in the program
+    const picks = T.add(categories(p, u, T.shapeI(p, 1)), checkedPvals(what, p).dimshuffle(0, 'x')); // (rows, n)
     const oneHot = T.eq(picks.dimshuffle(0, 1, 'x'), arange(T.shapeI(p, 1)).dimshuffle('x', 'x', 0));
     return withRng(T.sum(oneHot, { axis: 1, dtype }), rng, 'multinomial');
   }
