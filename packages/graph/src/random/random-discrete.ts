@@ -113,11 +113,36 @@ function count(size: readonly Length[]): Length {
 export function checkedP(what: string, pv: TensorVariable, items: Length, k: Length, like: () => TensorVariable): TensorVariable {
   if (pv instanceof TensorConstant) checkConstantP(what, pv.value, items, k);
   const pLength = pv.staticShape[0];
+  let matched: TensorVariable;
   if (typeof items === 'number' && typeof pLength === 'number') {
     if (pLength !== items) throw new RangeError(`${what}: p has ${pLength} probabilities but a has ${items} items; they must be as many`);
-    return pv;
+    matched = pv;
+  } else {
+    matched = apply1(new MatchLength(0, 0, (ps, us) => `${what}: p has ${ps[0]} probabilities but a has ${us[0]} items; they must be as many`, 'choice p'), [pv, like()]);
   }
-  return apply1(new MatchLength(0, 0, (ps, us) => `${what}: p has ${ps[0]} probabilities but a has ${us[0]} items; they must be as many`, 'choice p'), [pv, like()]);
+  return pv instanceof TensorConstant ? matched : T.add(matched, T.cast(checkedPFlag(what, matched, k), matched.dtype));
+}
+
+/**
+ * A p known only when the function runs, checked then as checkConstantP
+ * checks a constant one: a flag of one int32 (0: valid; 1: an entry
+ * negative, NaN or infinite; 2: not summing to 1; 3: fewer non-zero
+ * entries than k) through a CheckIndex against [0, 1), on the host for an
+ * input, by the device flag for a computed p, before the call draws.
+ */
+function checkedPFlag(what: string, p: TensorVariable, k: Length): TensorVariable {
+  const tolerance = Math.sqrt(p.dtype === 'float64' ? 2 ** -52 : p.dtype === 'float32' ? 2 ** -23 : 2 ** -10);
+  const describe: IndexErrorText = (value) =>
+    value === 1
+      ? `${what}: the probabilities p must be finite and >= 0 (NumPy's ValueError: probabilities are not non-negative)`
+      : value === 2
+        ? `${what}: the probabilities p must sum to 1 (NumPy's ValueError; up to ${tolerance})`
+        : `${what}: without replacement, size asks for more items than p has non-zero probabilities (NumPy: fewer non-zero entries in p than size)`;
+  const bad = T.any(T.not(T.and(T.ge(p, 0), T.lt(p, Infinity))));
+  const off = T.gt(T.abs(T.sub(T.sum(p), 1)), tolerance);
+  const few = k === 0 ? T.constant(false) : T.lt(T.sum(T.gt(p, 0), { dtype: 'int64' }), k);
+  const flag = T.reshape(T.cast(T.switch_(bad, 1, T.switch_(off, 2, T.switch_(few, 3, 0))), 'int32'), [1]);
+  return apply1(new CheckIndex(0, describe, true), [flag, T.alloc(T.constant(0, { dtype: 'int8' }), 1)]);
 }
 
 /** A constant probability vector: non-negative, summing to 1 up to NumPy's tolerance, of a's length, with at least k items possible. */

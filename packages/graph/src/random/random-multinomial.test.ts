@@ -44,3 +44,25 @@ describe('RandomStreams.multinomial checks pvals as NumPy does', () => {
     }
   });
 });
+
+describe('RandomStreams.choice checks a p known only at the call as it checks a constant one', () => {
+  it('refuses an input or computed p that is negative, NaN, not summing to 1, or with too few non-zero entries (was drawn from silently)', async () => {
+    const srng = new sym.RandomStreams(1);
+    const p = T.dvector('p');
+    const f = sym.function([p], srng.choice([6], { a: 3, p }));
+    await expect(f([0.5, -0.2, 0.7])).rejects.toThrow(/^RandomStreams\.choice: the probabilities p must be finite and >= 0/);
+    await expect(f([NaN, 0.5, 0.5])).rejects.toThrow(/^RandomStreams\.choice: the probabilities p must be finite and >= 0/);
+    await expect(f([0.9, 0.9, 0.9])).rejects.toThrow(/^RandomStreams\.choice: the probabilities p must sum to 1/);
+    const g = sym.function([p], srng.choice([2], { a: 3, p, replace: false }));
+    await expect(g([1, 0, 0])).rejects.toThrow(/^RandomStreams\.choice: without replacement, size asks for more items than p has non-zero probabilities/);
+    expect(Array.from((await g([0.5, 0.5, 0]))!.data, Number).sort()).toEqual([0, 1]);
+    // word2vec's negatives: unigram counts ** 0.75, normalised on the device
+    const counts = T.dvector('counts');
+    const q = T.pow(counts, 0.75);
+    const h = sym.function([counts], srng.choice([20], { a: 4, p: T.div(q, T.sum(q)) }));
+    const drawn = Array.from((await h([5, 1, 3, 0])).data, Number);
+    expect(drawn.every((d) => d >= 0 && d <= 2)).toBe(true);
+    await expect(h([5, -1, 3, 0])).rejects.toThrow(/the probabilities p must be finite and >= 0/);
+    await expect(sym.function([counts], srng.choice([3], { a: 4, p: T.div(counts, 2) }))([1, 1, 1, 1])).rejects.toThrow(/must sum to 1/);
+  });
+});
