@@ -40,6 +40,7 @@ type Render = (a: readonly string[], out: DType, compute: DType) => string;
 // H.c1/c2/c3 pass the operands in a reused array: a fresh array per element would dominate the kernel
 const call = (name: string): Render => (a, out, compute) => `H.c${a.length}(H.op.${name}.impl, ${a.join(', ')}, ${JSON.stringify(out)}, ${JSON.stringify(compute)})`;
 const fn1 = (f: string): Render => (a) => `${f}(${a[0]})`;
+const bitwise = (op: string, name: string): Render => (a, out, compute) => (compute === 'int64' ? call(name)(a, out, compute) : `(${a[0]} ${op} ${a[1]})`);
 
 /** One rendering per scalar op; the mapped type makes a missing one a compile error. */
 const OPS: { readonly [S in ScalarOpName]: Render } = {
@@ -67,6 +68,7 @@ const OPS: { readonly [S in ScalarOpName]: Render } = {
   softplus: fn1('H.softplus'),
   relu: (a) => `H.relu(${a[0]})`,
   not: (a) => `(${a[0]} !== 0 ? 0 : 1)`,
+  invert: (a, out, compute) => (compute === 'int64' ? `(-${a[0]} - 1)` : `(~${a[0]})`),
   identity: (a) => a[0]!,
   cast: (a) => a[0]!,
   add: (a) => `(${a[0]} + ${a[1]})`,
@@ -91,6 +93,10 @@ const OPS: { readonly [S in ScalarOpName]: Render } = {
   and: (a) => `(${a[0]} !== 0 && ${a[1]} !== 0 ? 1 : 0)`,
   or: (a) => `(${a[0]} !== 0 || ${a[1]} !== 0 ? 1 : 0)`,
   xor: (a) => `((${a[0]} !== 0) !== (${a[1]} !== 0) ? 1 : 0)`,
+  // 32-bit and narrower: JavaScript's int32 operators, the store wrapping the result into the dtype; int64 word by word
+  bitand: bitwise('&', 'bitand'),
+  bitor: bitwise('|', 'bitor'),
+  bitxor: bitwise('^', 'bitxor'),
   switch: (a) => `(${a[0]} !== 0 ? ${a[1]} : ${a[2]})`,
   clip: (a) => `H.clip(${a[0]}, ${a[1]}, ${a[2]})`,
 };

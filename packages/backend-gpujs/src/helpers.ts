@@ -56,6 +56,8 @@ export const HELPER_NAMES = [
   'symAtan',
   'symAsin',
   'symAcos',
+  'symBitOp',
+  'symBitwise',
 ] as const;
 
 /**
@@ -423,5 +425,39 @@ export const HELPER_SOURCES: readonly string[] = [
   `function symAcos(x) {
     if (x !== x || Math.abs(x) > 1.0) { return symNaN(x); }
     return 2.0 * symAtan(Math.sqrt((1.0 - x) / (1.0 + x)));
+  }`,
+  // a & b, a | b, a ^ b (k = 0, 1, 2) of one bit each, 0 or 1
+  `function symBitOp(x, y, k) {
+    const p = x * y;
+    if (k < 0.5) { return p; }
+    if (k < 1.5) { return x + y - p; }
+    return x + y - 2.0 * p;
+  }`,
+  // a bitwise op of integers |a|, |b| <= 2^24 in two's complement, exact in float32 (WebGL 1's GLSL has no integer
+  // operators): the low 24 bits one by one (floor halving is an arithmetic shift), then the word above them,
+  // t = floor(a / 2^24) in {-1, 0, 1}: its bit 24 and its sign (every bit from 25 up). The result is the low bits'
+  // sum plus a multiple of 2^24, one rounding of exact values: exact wherever it lies within +-2^24
+  `function symBitwise(a, b, k) {
+    const ta = Math.floor(a * 5.9604644775390625e-8);
+    const tb = Math.floor(b * 5.9604644775390625e-8);
+    let x = a - ta * 16777216.0;
+    let y = b - tb * 16777216.0;
+    let r = 0.0;
+    let w = 1.0;
+    for (let i = 0; i < 24; i++) {
+      const hx = Math.floor(x * 0.5);
+      const hy = Math.floor(y * 0.5);
+      r = r + w * symBitOp(x - 2.0 * hx, y - 2.0 * hy, k);
+      x = hx;
+      y = hy;
+      w = w * 2.0;
+    }
+    const ha = ta - 2.0 * Math.floor(ta * 0.5);
+    const hb = tb - 2.0 * Math.floor(tb * 0.5);
+    const sa = (ta < 0.0) ? 1.0 : 0.0;
+    const sb = (tb < 0.0) ? 1.0 : 0.0;
+    // one product of the word's value then one sum (r + E - 2E, which a shader compiler may reassociate, rounds at 2^25)
+    const top = symBitOp(ha, hb, k) - 2.0 * symBitOp(sa, sb, k);
+    return r + top * 16777216.0;
   }`,
 ];

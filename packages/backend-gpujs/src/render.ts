@@ -49,6 +49,7 @@ export function castTo(d: DType, code: string): string {
 }
 
 type Render = (a: readonly string[], out: DType, compute: DType) => string;
+const UNSIGNED_MAX: Partial<Record<DType, number>> = { uint8: 255, uint16: 65535, uint32: 4294967295 };
 const fn1 = (f: string): Render => (a) => `${f}(${a[0]})`;
 const cmp = (op: string): Render => (a) => `((${a[0]} ${op} ${a[1]}) ? 1.0 : 0.0)`;
 const truthy = (x: string) => `(symTruthy(${x}) > 0.5)`;
@@ -79,6 +80,8 @@ const OPS: { readonly [S in ScalarOpName]: Render } = {
   softplus: fn1('symSoftplus'),
   relu: fn1('symRelu'),
   not: (a) => `(${truthy(a[0]!)} ? 0.0 : 1.0)`,
+  // ~a: -a - 1 in two's complement, the largest value minus a for an unsigned dtype
+  invert: (a, _out, compute) => (UNSIGNED_MAX[compute] !== undefined ? `(${num(UNSIGNED_MAX[compute])} - ${a[0]})` : `(-${a[0]} - 1.0)`),
   identity: (a) => a[0]!,
   cast: (a) => a[0]!,
   add: (a) => `(${a[0]} + ${a[1]})`,
@@ -107,6 +110,10 @@ const OPS: { readonly [S in ScalarOpName]: Render } = {
   and: (a) => `((${truthy(a[0]!)} && ${truthy(a[1]!)}) ? 1.0 : 0.0)`,
   or: (a) => `((${truthy(a[0]!)} || ${truthy(a[1]!)}) ? 1.0 : 0.0)`,
   xor: (a) => `((${truthy(a[0]!)} !== ${truthy(a[1]!)}) ? 1.0 : 0.0)`,
+  // integers as float32 values: the helpers compute bitwise ops exactly within +-2^24 (WebGL 1 has no integer operators)
+  bitand: (a) => `symBitwise(${a[0]}, ${a[1]}, 0.0)`,
+  bitor: (a) => `symBitwise(${a[0]}, ${a[1]}, 1.0)`,
+  bitxor: (a) => `symBitwise(${a[0]}, ${a[1]}, 2.0)`,
   switch: (a) => `(${truthy(a[0]!)} ? ${a[1]} : ${a[2]})`,
   clip: (a) => `symClip(${a[0]}, ${a[1]}, ${a[2]})`,
 };

@@ -33,6 +33,10 @@ fn i64_add(a: I64, b: I64) -> I64 {
 }
 fn i64_sub(a: I64, b: I64) -> I64 { return I64(a.lo - b.lo, a.hi - b.hi - select(0u, 1u, a.lo < b.lo)); }
 fn i64_neg(a: I64) -> I64 { return i64_sub(I64(0u, 0u), a); }
+fn i64_and(a: I64, b: I64) -> I64 { return I64(a.lo & b.lo, a.hi & b.hi); }
+fn i64_or(a: I64, b: I64) -> I64 { return I64(a.lo | b.lo, a.hi | b.hi); }
+fn i64_xor(a: I64, b: I64) -> I64 { return I64(a.lo ^ b.lo, a.hi ^ b.hi); }
+fn i64_not(a: I64) -> I64 { return I64(~a.lo, ~a.hi); }
 // |INT64_MIN| stays INT64_MIN, which read unsigned is 2^63: right for division
 fn i64_abs(a: I64) -> I64 { if (i64_is_neg(a)) { return i64_neg(a); } return a; }
 fn i64_sign(a: I64) -> I64 {

@@ -461,6 +461,8 @@ const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar)
     'relu',
   ),
   not: logic((a, t) => `(!${truthy(a[0]!, t)})`),
+  // WGSL's integer operators (a narrow dtype's result is wrapped into it after), int64 word by word
+  invert: byType({ i32: (a) => `(~${a[0]})`, u32: (a) => `(~${a[0]})`, I64: (a) => `i64_not(${a[0]})` }, 'invert'),
   identity: same((a) => a[0]!),
   cast: same((a) => a[0]!),
   add: arith('+', 'i64_add'),
@@ -483,6 +485,9 @@ const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar)
   and: logic((a, t) => `(${truthy(a[0]!, t)} && ${truthy(a[1]!, t)})`),
   or: logic((a, t) => `(${truthy(a[0]!, t)} || ${truthy(a[1]!, t)})`),
   xor: logic((a, t) => `(${truthy(a[0]!, t)} != ${truthy(a[1]!, t)})`),
+  bitand: byType(bitwise('&', 'i64_and'), 'bitand'),
+  bitor: byType(bitwise('|', 'i64_or'), 'bitor'),
+  bitxor: byType(bitwise('^', 'i64_xor'), 'bitxor'),
   // the condition arrives already as a WGSL bool (see renderExpr)
   switch: same((a, t) => `${t === 'I64' ? 'i64_select' : 'select'}(${a[2]}, ${a[1]}, ${a[0]})`),
   clip: byType(
@@ -500,6 +505,12 @@ const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar)
 /** A binary op rendered as a call of one function per WGSL type. */
 function call2(fns: Partial<Record<WgslScalar, string>>): Partial<Record<WgslScalar, Render>> {
   return Object.fromEntries(Object.entries(fns).map(([t, fn]) => [t, (a: readonly string[]) => `${fn}(${a[0]}, ${a[1]})`]));
+}
+
+/** A bitwise op of integers: WGSL's operator on i32 and u32, the int64 prelude's `i64` function (word by word). */
+function bitwise(op: string, i64: string): Partial<Record<WgslScalar, Render>> {
+  const infix: Render = (a) => `(${a[0]} ${op} ${a[1]})`;
+  return { i32: infix, u32: infix, I64: (a) => `${i64}(${a[0]}, ${a[1]})` };
 }
 
 /** A float-only binary op rendered as a call of the prelude's `fn`. */

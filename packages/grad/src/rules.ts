@@ -100,6 +100,8 @@ export const ELEMWISE_GRADS: { readonly [S in ElemwiseOpName]: OpGrad } = {
   // relu'(0) = 0: the gradient passes where the input is positive.
   relu: ({ x: [a], gz }) => [gz.mul(a!.gt(0))],
   not: () => zeros(1),
+  // bitwise ops of integers: a zero gradient, as Theano's BinaryBitOp and Invert give
+  invert: () => zeros(1),
   identity: ({ gz }) => [gz],
   cast: ({ x: [a], gz }) => [T.cast(gz, a!.dtype)],
   add: ({ gz }) => [gz, gz],
@@ -122,6 +124,9 @@ export const ELEMWISE_GRADS: { readonly [S in ElemwiseOpName]: OpGrad } = {
   and: () => zeros(2),
   or: () => zeros(2),
   xor: () => zeros(2),
+  bitand: () => zeros(2),
+  bitor: () => zeros(2),
+  bitxor: () => zeros(2),
   switch: ({ x: [c], gz }) => [ZERO, T.switch_(c!, gz, 0), T.switch_(c!, 0, gz)],
   // NumPy's clip is minimum(maximum(x, lo), hi): where lo > hi the result is hi, whatever x
   clip: ({ x: [a, lo, hi], gz }) => [gz.mul(a!.ge(lo!).and(a!.le(hi!))), gz.mul(a!.lt(lo!).and(lo!.le(hi!))), gz.mul(a!.gt(hi!).or(lo!.gt(hi!)))],

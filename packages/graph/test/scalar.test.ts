@@ -139,6 +139,12 @@ describe('comparisons and logic', () => {
     expect(run(T.not(a))).toEqual(['bool', [false, false, true, true]]);
     expect(run(T.and(i32([2, 0]), i32([3, 3])))).toEqual(['bool', [true, false]]);
   });
+  it('bitand, bitor, bitxor, invert are bitwise on integers (NumPy: 6 & 3, 6 | 3, 6 ^ 3, ~6, ~-1)', () => {
+    expect(run(T.bitwiseAnd(i32([6, -1]), i32([3, -8])))).toEqual(['int32', [2, -8]]);
+    expect(run(T.bitwiseOr(i32([6, -1]), i32([3, -8])))).toEqual(['int32', [7, -1]]);
+    expect(run(T.bitwiseXor(i32([6, -1]), i32([3, -8])))).toEqual(['int32', [5, 7]]);
+    expect(run(T.invert(i32([6, -1])))).toEqual(['int32', [-7, 0]]);
+  });
 });
 
 describe('switch, clip, cast, identity, second', () => {
@@ -183,8 +189,8 @@ describe('every scalar op', () => {
     // the list of scalar ops is closed: a new one must be added to this file
     expect(sym.SCALAR_OP_NAMES.slice().sort()).toEqual(
       [
-        'abs', 'add', 'and', 'arccos', 'arcsin', 'arctan', 'cast', 'ceil', 'clip', 'cos', 'cosh', 'eq', 'exp', 'expm1', 'floor', 'ge', 'gt',
-        'identity', 'intdiv', 'le', 'log', 'log1p', 'lt', 'maximum', 'minimum', 'mod', 'mul', 'neg', 'neq', 'not', 'or', 'pow', 'relu',
+        'abs', 'add', 'and', 'arccos', 'arcsin', 'arctan', 'bitand', 'bitor', 'bitxor', 'cast', 'ceil', 'clip', 'cos', 'cosh', 'eq', 'exp', 'expm1', 'floor', 'ge', 'gt',
+        'identity', 'intdiv', 'invert', 'le', 'log', 'log1p', 'lt', 'maximum', 'minimum', 'mod', 'mul', 'neg', 'neq', 'not', 'or', 'pow', 'relu',
         'round', 'second', 'sigmoid', 'sign', 'sin', 'sinh', 'softplus', 'sqrt', 'sub', 'switch', 'tan', 'tanh', 'truediv', 'xor',
       ].sort(),
     );

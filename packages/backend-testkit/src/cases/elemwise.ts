@@ -7,7 +7,7 @@
  */
 import * as sym from '@sym/graph';
 import type { DType, ScalarOpName, TensorVariable } from '@sym/graph';
-import { SCALAR_OPS, SCALAR_OP_NAMES, array, castScalar, intRange, isFloat } from '@sym/graph';
+import { SCALAR_OPS, SCALAR_OP_NAMES, array, castScalar, intRange, isFloat, isInt } from '@sym/graph';
 import { describeOperand, operand, type OpCase, type OperandSpec } from '../case.js';
 import { randomArray, type ValueRange } from '../rng.js';
 
@@ -72,6 +72,10 @@ export function operandRanges(op: ScalarOpName, dtype: DType): ValueRange[] {
     case 'abs':
     case 'maximum':
     case 'minimum':
+    case 'bitand':
+    case 'bitor':
+    case 'bitxor':
+    case 'invert':
       return ['full', 'full'];
     case 'mul':
       // int64 lives in a float64: products of full-range values would round
@@ -79,6 +83,11 @@ export function operandRanges(op: ScalarOpName, dtype: DType): ValueRange[] {
     default:
       return ['small', 'small', 'small'];
   }
+}
+
+/** Whether an op is defined on a dtype: the bitwise ops (`SCALAR_OPS[op].integers`) on integer dtypes only. */
+export function definedOn(op: ScalarOpName, dtype: DType): boolean {
+  return !SCALAR_OPS[op].integers || isInt(dtype);
 }
 
 /** The graph of one scalar op; `cast` is covered by the cast cases. */
@@ -123,7 +132,7 @@ export function elemwiseCases(dtypes: readonly DType[], quick = false): OpCase[]
   for (const op of SCALAR_OP_NAMES) {
     if (op === 'cast') continue;
     const layouts = [UNARY, BINARY, TERNARY][SCALAR_OPS[op].arity - 1]!.filter((l) => !quick || l.quick);
-    for (const dtype of dtypes) for (const layout of layouts) cases.push(elemwiseCase(op, dtype, layout));
+    for (const dtype of dtypes.filter((d) => definedOn(op, d))) for (const layout of layouts) cases.push(elemwiseCase(op, dtype, layout));
   }
   // few and small: the quick suite keeps them all
   return [...cases, ...mixedSwitchCases(dtypes)];

@@ -11,7 +11,7 @@ import * as sym from '@sym/graph';
 import type { DType, NDArray, ScalarOpName } from '@sym/graph';
 import { SCALAR_OPS, SCALAR_OP_NAMES, array, intRange, isFloat } from '@sym/graph';
 import type { OpCase } from '../case.js';
-import { applyScalarOp } from './elemwise.js';
+import { applyScalarOp, definedOn } from './elemwise.js';
 
 /** Ops whose float result is arithmetic (not a transcendental function), safe to feed huge values. */
 const ARITHMETIC = new Set<ScalarOpName>([
@@ -92,7 +92,7 @@ function ternaryCase(op: ScalarOpName, dtype: DType): OpCase {
 
 /** int64 powers of the special values pass 2^53, where int64 (stored in a float64) stops being exact. */
 function hasSpecialCase(op: ScalarOpName, dtype: DType): boolean {
-  return op !== 'cast' && !(op === 'pow' && dtype === 'int64');
+  return op !== 'cast' && !(op === 'pow' && dtype === 'int64') && definedOn(op, dtype);
 }
 
 export function specialCases(dtypes: readonly DType[]): OpCase[] {

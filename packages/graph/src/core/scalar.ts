@@ -16,11 +16,13 @@ export type ScalarOpName =
   | 'floor' | 'ceil' | 'round' | 'sin' | 'cos' | 'tan' | 'tanh'
   | 'arcsin' | 'arccos' | 'arctan' | 'sinh' | 'cosh'
   | 'sigmoid' | 'softplus' | 'relu' | 'not' | 'identity' | 'cast'
+  | 'invert'
   // binary
   | 'add' | 'sub' | 'mul' | 'truediv' | 'intdiv' | 'mod' | 'pow'
   | 'maximum' | 'minimum'
   | 'second'
   | 'eq' | 'neq' | 'lt' | 'le' | 'gt' | 'ge' | 'and' | 'or' | 'xor'
+  | 'bitand' | 'bitor' | 'bitxor'
   // ternary
   | 'switch' | 'clip';
 
@@ -45,6 +47,8 @@ export interface ScalarOpSpec {
   readonly infix?: readonly [symbol: string, precedence: number];
   /** Prefix operator for pp (unary minus). */
   readonly prefix?: string;
+  /** Defined on integer dtypes only (the bitwise ops): no case or renderer meets it with float or bool values. */
+  readonly integers?: true;
   /** Reference semantics on numbers already in the input dtype; the result is cast to the output dtype by the caller. */
   readonly impl: (args: number[], outDType: DType, inDType: DType) => number;
 }
@@ -120,6 +124,37 @@ function sigmoid(x: number): number {
   return e / (1 + e);
 }
 
+/**
+ * A bitwise op of two integers as NumPy computes it in two's complement:
+ * 32-bit and narrower values through JavaScript's int32 operators (the
+ * caller's cast wraps the result into the dtype), int64 (a JavaScript
+ * number, exact to 2^53) word by word: the high word floor(a / 2^32) and
+ * the low word a - high * 2^32, each exact.
+ */
+function bitwise(a: number, b: number, d: DType, op: (x: number, y: number) => number): number {
+  if (d !== 'int64') return d === 'uint32' ? op(a, b) >>> 0 : op(a, b);
+  const ah = Math.floor(a / 2 ** 32);
+  const bh = Math.floor(b / 2 ** 32);
+  const lo = op(a - ah * 2 ** 32, b - bh * 2 ** 32) >>> 0;
+  return op(ah, bh) * 2 ** 32 + lo;
+}
+
+/** NumPy's invert (~a) of an integer: -a - 1 in two's complement, the largest value minus a for an unsigned dtype. */
+function invertInt(a: number, d: DType): number {
+  switch (d) {
+    case 'uint8':
+      return 255 - a;
+    case 'uint16':
+      return 65535 - a;
+    case 'uint32':
+      return 4294967295 - a;
+    case 'bool':
+      return a !== 0 ? 0 : 1;
+    default:
+      return -a - 1;
+  }
+}
+
 const nanMax = (a: number, b: number): number => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.max(a, b));
 const nanMin = (a: number, b: number): number => (Number.isNaN(a) || Number.isNaN(b) ? NaN : Math.min(a, b));
 
@@ -149,6 +184,7 @@ const PRIMITIVE_OPS: { readonly [S in ScalarOpName]: ScalarOpSpec } = {
   softplus: { arity: 1, out: 'float', theanoName: 'softplus', impl: ([a]) => softplus(a!) },
   relu: { arity: 1, out: 'same', theanoName: 'relu', impl: ([a]) => (Number.isNaN(a!) ? NaN : a! > 0 ? a! : 0) },
   not: { arity: 1, out: 'bool', theanoName: 'invert', impl: ([a]) => (a !== 0 ? 0 : 1) },
+  invert: { arity: 1, out: 'same', integers: true, theanoName: 'bitwise_not', prefix: '~', impl: ([a], _, d) => invertInt(a!, d) },
   identity: { arity: 1, out: 'same', theanoName: 'identity', impl: ([a]) => a! },
   cast: { arity: 1, out: 'given', theanoName: 'Cast', impl: ([a]) => a! },
   add: { arity: 2, out: 'same', theanoName: 'add', infix: ['+', 1], impl: ([a, b]) => a! + b! },
@@ -170,6 +206,9 @@ const PRIMITIVE_OPS: { readonly [S in ScalarOpName]: ScalarOpSpec } = {
   and: { arity: 2, out: 'bool', theanoName: 'and_', infix: ['&', 0], impl: ([a, b]) => (a !== 0 && b !== 0 ? 1 : 0) },
   or: { arity: 2, out: 'bool', theanoName: 'or_', infix: ['|', 0], impl: ([a, b]) => (a !== 0 || b !== 0 ? 1 : 0) },
   xor: { arity: 2, out: 'bool', theanoName: 'xor', infix: ['^', 0], impl: ([a, b]) => ((a !== 0) !== (b !== 0) ? 1 : 0) },
+  bitand: { arity: 2, out: 'same', integers: true, theanoName: 'bitwise_and', infix: ['&', 0], impl: ([a, b], _, d) => bitwise(a!, b!, d, (x, y) => x & y) },
+  bitor: { arity: 2, out: 'same', integers: true, theanoName: 'bitwise_or', infix: ['|', 0], impl: ([a, b], _, d) => bitwise(a!, b!, d, (x, y) => x | y) },
+  bitxor: { arity: 2, out: 'same', integers: true, theanoName: 'bitwise_xor', infix: ['^', 0], impl: ([a, b], _, d) => bitwise(a!, b!, d, (x, y) => x ^ y) },
   switch: { arity: 3, out: 'same', theanoName: 'Switch', impl: ([c, a, b]) => (c !== 0 ? a! : b!) },
   clip: { arity: 3, out: 'same', theanoName: 'clip', impl: ([x, lo, hi]) => (Number.isNaN(x!) ? NaN : Math.min(Math.max(x!, lo!), hi!)) },
 };

@@ -1,6 +1,6 @@
 /** Elemwise: one scalar op applied over broadcast operands. */
 import type { DType } from '../core/dtype.js';
-import { castScalar, isDType, isFloat, promote } from '../core/dtype.js';
+import { castScalar, isDType, isFloat, isInt, promote } from '../core/dtype.js';
 import { NDArray, array, contiguousStrides, sizeOf, type Shape } from '../core/ndarray.js';
 import { Apply, Op, apply1, asTensor, ppArgs, resultDType, type TensorLike } from '../core/op.js';
 import { SCALAR_OPS, scalarOutDType, type ElemwiseOpName, type ScalarOpSpec } from '../core/scalar.js';
@@ -57,6 +57,10 @@ export class Elemwise extends Op {
     if (inputs.length !== arity) {
       throw new TypeError(`${this.toString()}: expected ${arity} inputs, got ${inputs.length}`);
     }
+    const spec = SCALAR_OPS[this.scalarOp];
+    const notInt = 'integers' in spec && spec.integers ? inputs.find((v) => !isInt(v.dtype)) : undefined;
+    // NumPy's "ufunc 'bitwise_and' not supported for the input types"
+    if (notInt) throw new TypeError(`${this.toString()}: a bitwise op takes integer tensors, got ${nameInError(notInt)} of type ${notInt.type}`);
     const nd = Math.max(...inputs.map((v) => v.ndim));
     const bcs = inputs.map((v) => padLeft(v.broadcastable, nd, true));
     const bc = Array.from({ length: nd }, (_, d) => bcs.every((b) => b[d]));

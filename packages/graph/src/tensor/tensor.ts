@@ -408,6 +408,7 @@ export * from './extra-arrays.js';
 export * from './data-dependent.js';
 export * from './tensor-more.js';
 export { choose, type IndexMode } from './choose-ravel.js';
+export { bitwiseAnd, bitwiseOr, bitwiseXor, invert, bitwiseNot } from './bitwise.js';
 /** `T.xlogx.xlogx(x)` and `T.xlogx.xlogy0(x, y)`: Theano's `theano.tensor.xlogx`. */
 export * as xlogx from './xlogx.js';
 
