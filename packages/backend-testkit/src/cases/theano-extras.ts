@@ -4,7 +4,8 @@
  * no kernels of their own, but each composes ops (an argsort feeding a
  * TakeAlongAxis, a pool spread back by repeats into a set_subtensor,
  * cholesky and triangular solves feeding eigh, a scan's last step, a
- * grouped conv2d then a 1 x 1 one, a host unique feeding a product) in a
+ * grouped conv2d then a 1 x 1 one, a host unique feeding a product, expm's
+ * Pade approximant feeding a squaring scan that stops on its own) in a
  * way no other case does, so every backend runs the chain.
  */
 import * as sym from '@sym/graph';
@@ -51,6 +52,11 @@ function floatCases(d: DType): OpCase[] {
         ['eigvalsh(a, b, { lower: false })', T.slinalg.eigvalsh(a!, b, { lower: false })],
       ];
     }),
+    // a degree-13 Pade approximant (matmuls, a solve), then a scan that squares until s squarings are done (host steps)
+    compositeCase(d, 'slinalg.expm', 'solve', [[4, 4]], (a) => [
+      ['expm(a)', T.slinalg.expm(a!)],
+      ['expm(4 a.T)', T.slinalg.expm(a!.T.mul(4))],
+    ]),
     compositeCase(d, 'sym.reduce, sym.foldr, sym.map', 'composite', [[6, 3], [3]], (xs, w) => {
       const [total] = sym.reduce((x, acc, ww) => acc.mul(0.5).add(x.mul(ww)), xs!, T.zerosLike(w!), w!);
       const [back] = sym.foldr((x, acc) => acc.mul(0.5).add(x), xs!, T.zerosLike(w!));

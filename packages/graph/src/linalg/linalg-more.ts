@@ -9,6 +9,7 @@ import type { TensorVariable } from '../core/variable.js';
 import { nameInError } from '../core/error-names.js';
 import { diag } from '../tensor/extra.js';
 import { cholesky, eigvalsh as standardEigvalsh, nlinalg as baseNlinalg, slinalg as baseSlinalg, solveTriangular, tril, triu } from './linalg.js';
+import { expm } from './expm.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from '../tensor/tensor.js';
 
@@ -91,5 +92,5 @@ export function choSolve(cAndLower: readonly [TensorLike, boolean], b: TensorLik
 /** `T.nlinalg`: Theano's `theano.tensor.nlinalg` (linalg.ts's, and `diag`: a vector's diagonal matrix, a matrix's diagonal, as `T.diag`). */
 export const nlinalg = { ...baseNlinalg, diag } as const;
 
-/** `T.slinalg`: Theano's `theano.tensor.slinalg` (cholesky, solve and its triangular and symmetric forms, choSolve, kron, eigvalsh). */
-export const slinalg = { ...baseSlinalg, choSolve, kron, eigvalsh } as const;
+/** `T.slinalg`: Theano's `theano.tensor.slinalg` (cholesky, solve and its triangular and symmetric forms, choSolve, kron, eigvalsh, expm.ts's expm). */
+export const slinalg = { ...baseSlinalg, choSolve, kron, eigvalsh, expm } as const;
