@@ -80,7 +80,8 @@ function asList<V>(x: V | readonly V[]): V[] {
  * Built with the double-L-operator trick: `g = Lop(f, wrt, u)` is linear in
  * a placeholder `u`, and `Lop(g, u, v) = J v`. J is the Jacobian of what
  * the graph computes: gradClip and gradScale are identities there (their
- * gradient override does not apply), in a scan's step too; zeroGrad and
+ * gradient override does not apply), in a scan's step too, and a scan's
+ * truncateGradient walks every step (Theano's R_op); zeroGrad and
  * disconnectedGrad make what is below them a constant (J v = 0 through
  * them); an opFromGraph gives its inner graph's J v, or its `rop`
  * override's (Theano's rop_overrides: pinv's and lstsq's, finite where

@@ -69,9 +69,10 @@ function walkBack(op: Scan, inputs: readonly TensorVariable[], fwd: readonly Ten
   const nons = inputs.slice(ns + nk, ns + nk + nn);
   const nSteps = op.hasNSteps ? [inputs[inputs.length - 1]!] : [];
   const batchRef = gzs.find((g) => g !== undefined)!;
-  // the steps the gradient walks: a truncated loop's last k (Theano's truncate_gradient), a windowed loop's own window
-  const window: ScanWindow | undefined =
-    op.window ?? (op.truncateGradient === -1 ? undefined : { at: op.reverse ? 'start' : 'end', length: op.truncateGradient });
+  // the steps the gradient walks: a truncated loop's last k (Theano's truncate_gradient), a windowed loop's own window;
+  // Rop's pass (forward) walks every step: truncation is the gradient's, J v is the Jacobian's (Theano's R_op ignores it)
+  const truncate = forward ? -1 : op.truncateGradient;
+  const window: ScanWindow | undefined = op.window ?? (truncate === -1 ? undefined : { at: op.reverse ? 'start' : 'end', length: truncate });
   const n = op.hasNSteps ? nSteps[0]! : seqs.map((s) => s.shape[0]!).reduce((a, b) => T.minimum(a, b));
   // the state each step starts from, at its time index: the initial value where the walk begins
   const before = inits.map((init, k) => {
@@ -147,8 +148,8 @@ function walkBack(op: Scan, inputs: readonly TensorVariable[], fwd: readonly Ten
   const accInits = floatNons.map((m) => outerZeros(nons[m]!));
   const result = applyNode(back, [...seqs, ...before, ...stepSeqs.map((s) => s.outer), ...carryInits, ...accInits, ...nons, ...nSteps]).outputs;
   // a walk cut short of the first step leaves the initial values without gradient (Theano's truncate_gradient)
-  const cut = !op.window && op.truncateGradient !== -1;
-  const gInit = result.slice(0, floatStates.length).map((g) => (cut ? T.switch(T.le(n, op.truncateGradient), g, T.zerosLike(g)) : g));
+  const cut = !op.window && truncate !== -1;
+  const gInit = result.slice(0, floatStates.length).map((g) => (cut ? T.switch(T.le(n, truncate), g, T.zerosLike(g)) : g));
   const gNon = result.slice(floatStates.length, floatStates.length + floatNons.length);
   const gSeq = result.slice(floatStates.length + floatNons.length).map((g) => fromFront(g, nb));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
-import { grad, hessian } from './index.js';
+import { Rop, grad, hessian } from './index.js';
 
 const T = sym.T;
 type V = sym.TensorVariable;
@@ -215,5 +215,31 @@ describe("scan's truncateGradient (Theano's truncate_gradient) against plain Typ
     expect(() => sym.scan(step, { sequences: x, outputsInfo: 0, truncateGradient: 2.5 })).toThrow(msg('2.5'));
     expect(() => sym.scan(step, { sequences: x, outputsInfo: 0, truncateGradient: '3' as never })).toThrow(msg('string "3"'));
     expect(() => sym.scan(step, { sequences: x, outputsInfo: 0, truncateGradient: T.iscalar('k') as never })).toThrow(msg('the variable k'));
+  });
+
+  it("Rop walks every step: truncation is the gradient's, J v is the Jacobian's (Theano's R_op ignores it; was J v truncated to k steps)", () => {
+    // a move of the sequence, one row per step
+    const Vs = X.map((r, t) => r.map((e, j) => Math.sin(3 * t + j + e)));
+    const jv = (options: { truncateGradient?: number; goBackwards?: boolean }) => {
+      const [x, v] = [T.dmatrix('x'), T.dmatrix('v')];
+      const [hs] = sym.scan((xt: V, prev: V) => T.tanh(T.dot(T.constant(sym.array(W)), prev).add(T.dot(T.constant(sym.array(U)), xt)).add(b)), {
+        sequences: x,
+        outputsInfo: T.constant(sym.array(h0)),
+        ...options,
+      });
+      const h = 1e-6;
+      const f = sym.function([x], T.flatten(hs));
+      const [plus, minus] = [1, -1].map((s) => f.sync(X.map((r, t) => r.map((e, j) => e + s * h * Vs[t]![j]!))) as sym.NDArray);
+      const central = Array.from(plus!.data as Float64Array, (p, i) => (p - minus!.data[i]!) / (2 * h));
+      return { rop: Array.from((sym.function([x, v], Rop(T.flatten(hs), x, v)).sync(X, Vs) as sym.NDArray).data as Float64Array), central };
+    };
+    for (const options of [{ truncateGradient: 1 }, { truncateGradient: 2 }, { truncateGradient: 2, goBackwards: true }]) {
+      const { rop, central } = jv(options);
+      const { rop: full } = jv({ goBackwards: options.goBackwards ?? false });
+      rop.forEach((r, i) => {
+        expect(Math.abs(r - central[i]!), `${JSON.stringify(options)} entry ${i}`).toBeLessThan(1e-8);
+        expect(r).toBeCloseTo(full[i]!, 12);
+      });
+    }
   });
 });
