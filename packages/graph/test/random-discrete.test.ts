@@ -235,9 +235,12 @@ describe('RandomStreams.choice without replacement', () => {
       );
       expect(stat).toBeLessThan(critical);
     }
-    // an item of probability 0 comes only when every other one is taken
-    const zero = sym.function([pv], new sym.RandomStreams(14).choice([3], { a: 3, replace: false, p: pv, dtype: 'int32' }));
-    for (let i = 0; i < 20; i++) expect(values(zero.sync([0.5, 0, 0.5]))[2]).toBe(1);
+    // an item of probability 0 is never drawn; asking for more items than p has non-zero entries is NumPy's error
+    // ('Fewer non-zero entries in p than size'), for an input p as for a constant one
+    const zero = sym.function([pv], new sym.RandomStreams(14).choice([2], { a: 3, replace: false, p: pv, dtype: 'int32' }));
+    for (let i = 0; i < 20; i++) expect(values(zero.sync([0.5, 0, 0.5])).sort()).toEqual([0, 2]);
+    const tooMany = sym.function([pv], new sym.RandomStreams(14).choice([3], { a: 3, replace: false, p: pv, dtype: 'int32' }));
+    expect(() => tooMany.sync([0.5, 0, 0.5])).toThrow(/fewer non-zero entries in p than size/);
   });
 
   it('in a scan step, each step draws its own distinct items', () => {

@@ -12,7 +12,7 @@
  * `'...'` is NumPy's Ellipsis (as many `':'` as the other indices leave).
  */
 import { config } from '../core/config.js';
-import { isInt, type DType } from '../core/dtype.js';
+import { intRange, isInt, type DType } from '../core/dtype.js';
 import { NDArray, type NestedArray } from '../core/ndarray.js';
 import { apply1, applyNode, asTensor, constant, type TensorLike } from '../core/op.js';
 import { TensorConstant, TensorVariable } from '../core/variable.js';
@@ -464,8 +464,11 @@ function checkedY(what: string, window: TensorVariable, x: TensorVariable, given
   return y;
 }
 
-/** y as a tensor; a plain number takes x's dtype, as Theano's literals do. */
+/** y as a tensor; a plain number takes x's dtype, as Theano's literals do (one it would lose, 0.5 into integers, refused as NumPy's). */
 function asYFor(what: string, y: TensorLike, x: TensorVariable): TensorVariable {
+  if (typeof y === 'number' && isInt(x.dtype) && !(Number.isInteger(y) && y >= intRange(x.dtype)[0] && y <= intRange(x.dtype)[1])) {
+    throw new TypeError(`${what}: cannot write ${y} into ${nameInError(x)} (${x.dtype}) without losing data (NumPy refuses it too); write an integer, or make ${nameInError(x)} a float tensor`);
+  }
   if (typeof y === 'number' || typeof y === 'boolean') return constant(y, { dtype: x.dtype });
   return asTensor(y, what);
 }
