@@ -5,7 +5,8 @@
  * TakeAlongAxis, a pool spread back by repeats into a set_subtensor,
  * cholesky and triangular solves feeding eigh, a scan's last step, a
  * grouped conv2d then a 1 x 1 one, a host unique feeding a product, expm's
- * Pade approximant feeding a squaring scan that stops on its own) in a
+ * Pade approximant feeding a squaring scan that stops on its own, gathered
+ * weights feeding hSoftmax's batched dot) in a
  * way no other case does, so every backend runs the chain.
  */
 import * as sym from '@sym/graph';
@@ -56,6 +57,11 @@ function floatCases(d: DType): OpCase[] {
     compositeCase(d, 'slinalg.expm', 'solve', [[4, 4]], (a) => [
       ['expm(a)', T.slinalg.expm(a!)],
       ['expm(4 a.T)', T.slinalg.expm(a!.T.mul(4))],
+    ]),
+    // two softmaxes, all outputs (a tensordot) or the target class's alone (gathered weights, a batched dot)
+    compositeCase(d, 'nnet.hSoftmax', 'softmax', [[3, 4], [4, 3], [3], [3, 4, 3], [3, 3]], (x, w1, b1, w2, b2) => [
+      ['hSoftmax(x, 3, 8, 3, 3, W1, b1, W2, b2)', T.nnet.hSoftmax(x!, 3, 8, 3, 3, w1!, b1!, w2!, b2!)],
+      ['hSoftmax(x, 3, 8, 3, 3, W1, b1, W2, b2, [7, 0, 4])', T.nnet.hSoftmax(x!, 3, 8, 3, 3, w1!, b1!, w2!, b2!, T.constant(sym.array([7, 0, 4], { dtype: 'int32' })))],
     ]),
     compositeCase(d, 'sym.reduce, sym.foldr, sym.map', 'composite', [[6, 3], [3]], (xs, w) => {
       const [total] = sym.reduce((x, acc, ww) => acc.mul(0.5).add(x.mul(ww)), xs!, T.zerosLike(w!), w!);

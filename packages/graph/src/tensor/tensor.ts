@@ -22,6 +22,7 @@ import { elu, hardSigmoid, logSoftmax, selu, softsign, ultraFastSigmoid } from '
 import { bn } from '../nnet/bn.js';
 import * as nnetExtra from '../nnet/nnet-extra.js';
 import { batchNormalization, confusionMatrix, conv2dTranspose, maxPool2dSameSize, prepend0ToEachRow, prepend1ToEachRow, prependScalarToEachRow, separableConv2d } from '../nnet/nnet-more.js';
+import { hSoftmax } from '../nnet/h-softmax.js';
 
 export type { Length };
 import { arange, get } from './indexing.js';
@@ -467,7 +468,8 @@ export function binaryCrossentropy(output: TensorLike, target: TensorLike): Tens
  * sigmoidBinaryCrossentropy, and nnet-more.ts's conv2dTranspose,
  * separableConv2d, prependScalarToEachRow (prepend0ToEachRow,
  * prepend1ToEachRow), confusionMatrix and batchNormalization (Theano's
- * older `bn.batch_normalization`).
+ * older `bn.batch_normalization`), and h-softmax.ts's hSoftmax (Theano's
+ * `h_softmax`).
  */
 export const nnet = {
   sigmoid,
@@ -498,6 +500,7 @@ export const nnet = {
   prepend1ToEachRow,
   confusionMatrix,
   batchNormalization,
+  hSoftmax,
 } as const;
 export type { Conv2dTransposeOptions, SeparableConv2dOptions } from '../nnet/nnet-more.js';
 export type { BatchNormAxes, BatchNormTestOptions, BatchNormTrainOptions } from '../nnet/bn.js';
