@@ -138,11 +138,12 @@ function checkedPFlag(what: string, p: TensorVariable, k: Length): TensorVariabl
       : value === 2
         ? `${what}: the probabilities p must sum to 1 (NumPy's ValueError; up to ${tolerance})`
         : `${what}: without replacement, size asks for more items than p has non-zero probabilities (NumPy: fewer non-zero entries in p than size)`;
-  const bad = T.any(T.not(T.and(T.ge(p, 0), T.lt(p, Infinity))));
-  const off = T.gt(T.abs(T.sub(T.sum(p), 1)), tolerance);
-  const few = k === 0 ? T.constant(false) : T.lt(T.sum(T.gt(p, 0), { dtype: 'int64' }), k);
-  const flag = T.reshape(T.cast(T.switch_(bad, 1, T.switch_(off, 2, T.switch_(few, 3, 0))), 'int32'), [1]);
-  return apply1(new CheckIndex(0, describe, true), [flag, T.alloc(T.constant(0, { dtype: 'int8' }), 1)]);
+  // one reduction with replacement: the sum, NaN where an entry is negative, NaN or infinite
+  const total = T.sum(T.switch_(T.and(T.ge(p, 0), T.lt(p, Infinity)), p, NaN));
+  const sumFlag = T.switch_(T.isnan(total), 1, T.switch_(T.gt(T.abs(T.sub(total, 1)), tolerance), 2, 0));
+  const flag = k === 0 ? sumFlag : T.switch_(T.gt(sumFlag, 0), sumFlag, T.switch_(T.lt(T.sum(T.gt(p, 0), { dtype: 'int64' }), k), 3, 0));
+  const flagVector = T.reshape(T.cast(flag, 'int32'), [1]);
+  return apply1(new CheckIndex(0, describe, true), [flagVector, T.alloc(T.constant(0, { dtype: 'int8' }), 1)]);
 }
 
 /** A constant probability vector: non-negative, summing to 1 up to NumPy's tolerance, of a's length, with at least k items possible. */
@@ -190,10 +191,11 @@ export function checkedPvals(what: string, p: TensorVariable): TensorVariable {
     }
     return T.zeros([r], 'int32');
   }
-  const outside = T.any(T.not(T.and(T.ge(p, 0), T.le(p, 1))), { axis: 1 });
-  const head = T.sum(get(p, slice(null), slice(null, -1)), { axis: 1 });
-  const past = T.gt(head, 1 + tolerance);
-  const flag = T.switch_(outside, 1, T.switch_(past, 2, 0));
+  // one reduction: the sum of each row's entries but the last, NaN where any entry lies outside [0, 1] or is NaN
+  const columns = T.shapeI(p, 1);
+  const head = T.lt(arange(0, columns, 1, { dtype: 'int32' }), T.sub(columns, 1)).dimshuffle('x', 0);
+  const sums = T.sum(T.switch_(T.and(T.ge(p, 0), T.le(p, 1)), T.switch_(head, p, 0), NaN), { axis: 1 });
+  const flag = T.switch_(T.isnan(sums), 1, T.switch_(T.gt(sums, 1 + tolerance), 2, 0));
   const span = T.alloc(T.constant(0, { dtype: 'int8' }), 1); // [0, 1): its length is all the check reads
   return apply1(new CheckIndex(0, describe, true), [T.cast(flag, 'int32'), span]);
 }
