@@ -42,6 +42,8 @@ export interface PoissonOptions {
   readonly dtype?: DType;
 }
 
+/** An int32 constant: the checks' flags stay int32 (a bare number is int8, which some devices lack). */
+const int32 = (v: number): TensorVariable => T.constant(v, { dtype: 'int32' });
 const lengthText = (size: readonly Length[]): string => shapeToString(size.map((n) => (typeof n === 'number' ? n : null)));
 
 /** Theano's `permutation(size, n)`: shape size + [n], each row along the last axis a uniformly random order of 0 .. n - 1. */
@@ -140,10 +142,10 @@ function checkedPFlag(what: string, p: TensorVariable, k: Length): TensorVariabl
         : `${what}: without replacement, size asks for more items than p has non-zero probabilities (NumPy: fewer non-zero entries in p than size)`;
   // one reduction with replacement: the sum, NaN where an entry is negative, NaN or infinite
   const total = T.sum(T.switch_(T.and(T.ge(p, 0), T.lt(p, Infinity)), p, NaN));
-  const sumFlag = T.switch_(T.isnan(total), 1, T.switch_(T.gt(T.abs(T.sub(total, 1)), tolerance), 2, 0));
-  const flag = k === 0 ? sumFlag : T.switch_(T.gt(sumFlag, 0), sumFlag, T.switch_(T.lt(T.sum(T.gt(p, 0), { dtype: 'int64' }), k), 3, 0));
+  const sumFlag = T.switch_(T.isnan(total), int32(1), T.switch_(T.gt(T.abs(T.sub(total, 1)), tolerance), int32(2), int32(0)));
+  const flag = k === 0 ? sumFlag : T.switch_(T.gt(sumFlag, 0), sumFlag, T.switch_(T.lt(T.sum(T.gt(p, 0), { dtype: 'int64' }), k), int32(3), int32(0)));
   const flagVector = T.reshape(T.cast(flag, 'int32'), [1]);
-  return apply1(new CheckIndex(0, describe, true), [flagVector, T.alloc(T.constant(0, { dtype: 'int8' }), 1)]);
+  return apply1(new CheckIndex(0, describe, true), [flagVector, T.alloc(int32(0), 1)]);
 }
 
 /** A constant probability vector: non-negative, summing to 1 up to NumPy's tolerance, of a's length, with at least k items possible. */
@@ -195,8 +197,8 @@ export function checkedPvals(what: string, p: TensorVariable): TensorVariable {
   const columns = T.shapeI(p, 1);
   const head = T.lt(arange(0, columns, 1, { dtype: 'int32' }), T.sub(columns, 1)).dimshuffle('x', 0);
   const sums = T.sum(T.switch_(T.and(T.ge(p, 0), T.le(p, 1)), T.switch_(head, p, 0), NaN), { axis: 1 });
-  const flag = T.switch_(T.isnan(sums), 1, T.switch_(T.gt(sums, 1 + tolerance), 2, 0));
-  const span = T.alloc(T.constant(0, { dtype: 'int8' }), 1); // [0, 1): its length is all the check reads
+  const flag = T.switch_(T.isnan(sums), int32(1), T.switch_(T.gt(sums, 1 + tolerance), int32(2), int32(0)));
+  const span = T.alloc(int32(0), 1); // [0, 1): its length is all the check reads
   return apply1(new CheckIndex(0, describe, true), [T.cast(flag, 'int32'), span]);
 }
 
