@@ -193,15 +193,16 @@ export function flaggedIndexError(flag: IndexFlag, position: number, valuesOf: R
   if (flag.window) return flag.window.error(position);
   if (flag.node) {
     try {
-      evaluateOnHost(flag.node, valuesOf);
       const cast = flag.variable?.owner;
       if (castsFloatToIndex(cast ?? null)) {
-        // an index from a float the reference casts to 0: NumPy's value of the cast (INT_MIN for NaN)
+        // an index from a float, found before the reference's CheckIndex (its cast gives 0 for NaN, and keeps 2e300 as the index):
+        // NumPy's value of the cast (INT_MIN for NaN, an infinity, a float past the dtype)
         const [source, value] = evaluateLazily([cast!.inputs[0]!, flag.variable!], valuesOf, (v) => `no value for ${v}`);
         const v = numpyCastIndex(source!, value!);
         const bad = firstOutOfRange(v.data, v.shape, contiguousStrides(v.shape), 0, flag.n, flag.nonNegative ? 0 : -flag.n);
         if (bad) return new RangeError(flag.describe(bad.value, bad.position, flag.xShape));
       }
+      evaluateOnHost(flag.node, valuesOf);
     } catch (e) {
       if (e instanceof RangeError) return e;
     }

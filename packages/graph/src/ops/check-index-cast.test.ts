@@ -33,6 +33,9 @@ describe('an index cast from a float', () => {
       const g = sym.function([x, f], x.get(T.cast(T.exp(f), 'int32')), { mode });
       expect(values(g.sync(X, [0, Math.log(2.5)]))).toEqual([2, 3]);
       expect(() => g.sync(X, [0, NaN])).toThrow(/index -2147483648 \(.*\[1\]\) is out of bounds for axis 0 with size 3/);
+      // a finite float past int64 (exp(50) = 5.2e21): NumPy's INT_MIN, not the float (the reference's cast keeps 5.2e21 as the index)
+      const wide = sym.function([x, f], x.get(T.cast(T.exp(f), 'int64')), { mode });
+      expect(() => wide.sync(X, [0, 50])).toThrow(/index -9223372036854775808 \(.*\[1\]\) is out of bounds for axis 0 with size 3/);
     }
     const labels = sym.shared(sym.array([0, 1, NaN, 2], { dtype: 'float64' }), { name: 'set_y' });
     const i = T.lscalar('i');
