@@ -23,6 +23,8 @@ fn f_nan() -> f32 { return bitcast<f32>(F32_NAN_BITS); }
 fn f_isnan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u; }
 fn f_isfinite(x: f32) -> bool { return (bitcast<u32>(x) & 0x7f800000u) != 0x7f800000u; }
 fn f_truthy(x: f32) -> bool { return x != 0.0 || f_isnan(x); } // NumPy: NaN is true
+// WGSL lets a compiler assume no NaN, and so fold x == x to true (T.isnan is x != x): the bits decide NaN
+fn f_eq(a: f32, b: f32) -> bool { return a == b && !f_isnan(a) && !f_isnan(b); }
 // float to int as C and JavaScript store it: truncate, wrap modulo 2^32, NaN and infinities give 0
 // (WGSL's own conversion clamps, and leaves NaN undefined)
 fn f_to_i32(x: f32) -> i32 {
@@ -475,9 +477,9 @@ const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar)
   maximum: byType({ ...call2({ f32: 'f_max', i32: 'max', u32: 'max', I64: 'i64_max' }), bool: (a) => `(${a[0]} || ${a[1]})` }, 'maximum'),
   minimum: byType({ ...call2({ f32: 'f_min', i32: 'min', u32: 'min', I64: 'i64_min' }), bool: (a) => `(${a[0]} && ${a[1]})` }, 'minimum'),
   second: same((a) => a[1]!),
-  eq: logic((a, t) => (t === 'I64' ? `i64_eq(${a[0]}, ${a[1]})` : `(${a[0]} == ${a[1]})`)),
-  // spelled out: some drivers compile f32 != as an ordered compare (false for NaN)
-  neq: logic((a, t) => (t === 'I64' ? `(!i64_eq(${a[0]}, ${a[1]}))` : t === 'f32' ? `(!(${a[0]} == ${a[1]}))` : `(${a[0]} != ${a[1]})`)),
+  eq: logic((a, t) => (t === 'I64' ? `i64_eq(${a[0]}, ${a[1]})` : t === 'f32' ? `f_eq(${a[0]}, ${a[1]})` : `(${a[0]} == ${a[1]})`)),
+  // spelled out: some drivers compile f32 != as an ordered compare (false for NaN), and may fold x == x (the prelude's f_eq)
+  neq: logic((a, t) => (t === 'I64' ? `(!i64_eq(${a[0]}, ${a[1]}))` : t === 'f32' ? `(!f_eq(${a[0]}, ${a[1]}))` : `(${a[0]} != ${a[1]})`)),
   lt: ordered('<'),
   le: ordered('<='),
   gt: ordered('>'),
