@@ -458,16 +458,19 @@ function dropLeadingOnes(what: string, window: TensorVariable, given: TensorLike
  * (`Alloc.0`, `DimShuffle{0,x}.0`) instead of x and y.
  */
 function checkedY(what: string, window: TensorVariable, x: TensorVariable, given: TensorLike, set: boolean): TensorVariable {
-  const y = asYFor(what, given, x);
+  const y = asYFor(what, given, x, set);
   checkWritable(what, x, y, set);
   checkBroadcastTo(`${what} into ${x}`, y, y.staticShape, window.staticShape);
   return y;
 }
 
-/** y as a tensor; a plain number takes x's dtype, as Theano's literals do (one it would lose, 0.5 into integers, refused as NumPy's). */
-function asYFor(what: string, y: TensorLike, x: TensorVariable): TensorVariable {
+/** y as a tensor; a plain number takes x's dtype, as Theano's literals do (one it would lose, 0.5 into integers, refused). */
+function asYFor(what: string, y: TensorLike, x: TensorVariable, set: boolean): TensorVariable {
   if (typeof y === 'number' && isInt(x.dtype) && !(Number.isInteger(y) && y >= intRange(x.dtype)[0] && y <= intRange(x.dtype)[1])) {
-    throw new TypeError(`${what}: cannot write ${y} into ${nameInError(x)} (${x.dtype}) without losing data (NumPy refuses it too); write an integer, or make ${nameInError(x)} a float tensor`);
+    // NumPy's x[i] += 0.5, x[i] = NaN and x[i] = 300 (int8) raise; its x[i] = 0.5 truncates, which sym refuses too
+    const inRange = Number.isFinite(y) && y >= intRange(x.dtype)[0] && y <= intRange(x.dtype)[1];
+    const numpy = set && inRange ? 'NumPy would truncate it silently' : 'NumPy refuses it too';
+    throw new TypeError(`${what}: cannot write ${y} into ${nameInError(x)} (${x.dtype}) without losing data (${numpy}); write an integer, or make ${nameInError(x)} a float tensor`);
   }
   if (typeof y === 'number' || typeof y === 'boolean') return constant(y, { dtype: x.dtype });
   return asTensor(y, what);
