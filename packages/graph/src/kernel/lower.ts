@@ -145,7 +145,8 @@ export interface LowerContext {
   stepValues?: readonly ReadonlyMap<TensorVariable, NDArray>[] | undefined;
   /** The view a variable lowered so far has (the outer graph's, or a scan step's while it is lowered), if any: a float an index is cast from. */
   lowered?: ((v: TensorVariable) => TensorView | undefined) | undefined;
-  checkWindow?(variable: TensorVariable, length: number, n: number, axis: number, xShape: readonly number[], window: () => string, start?: TensorView, node?: Apply): void;
+  /** A window's check (ops/window-check.ts); with `guard` (a scan's step, the window in an ifelse's branch) made only where the branch is taken. */
+  checkWindow?(variable: TensorVariable, length: number, n: number, axis: number, xShape: readonly number[], window: () => string, start: TensorView | undefined, node: Apply | undefined, guard?: IndexGuard): void;
 }
 
 /** Lengths of a program's buffer, kernel and constant lists at some point of its lowering. */

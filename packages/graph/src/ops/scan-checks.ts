@@ -173,6 +173,49 @@ export function checkGuardedIndex(ctx: LowerContext, node: Apply, guard: readonl
   if (conjunctions.length) checkIndexAt(ctx, node, viewOf, conjunctions);
 }
 
+/** The arguments of one `LowerContext.checkWindow` call, less its guard. */
+export type WindowCheckArgs = [variable: TensorVariable, length: number, n: number, axis: number, xShape: readonly number[], window: () => string, start: TensorView | undefined, node: Apply | undefined];
+
+/**
+ * A window's check that the step's lowering put off (`deferWindowChecks`)
+ * because only an ifelse's branches compute the window: made where the
+ * branch is taken, as a guarded read's (`checkGuardedIndex`), so a window
+ * of a branch not taken raises nothing (Theano's lazy ifelse computes it
+ * at no step there).
+ */
+export function checkGuardedWindow(ctx: LowerContext, guard: readonly Conjunction[], args: WindowCheckArgs, viewOf: (v: TensorVariable) => TensorView): void {
+  const conjunctions: { condition: TensorView; taken: boolean }[][] = [];
+  for (const c of guard) {
+    const terms: { condition: TensorView; taken: boolean }[] = [];
+    let holds = true;
+    for (const t of c) {
+      const condition = viewOf(t.condition);
+      if (condition.kind === 'scalar') holds &&= condition.value !== 0 === t.taken;
+      else terms.push({ condition, taken: t.taken });
+    }
+    if (!holds) continue;
+    if (terms.length === 0) return ctx.checkWindow!(...args);
+    conjunctions.push(terms);
+  }
+  if (conjunctions.length) ctx.checkWindow!(...args, conjunctions);
+}
+
+/**
+ * `lower` of a step's node with its windows' checks put off into `into`
+ * where only an ifelse's branches compute the node (`guard`, from
+ * `branchGuards`; undefined or an empty conjunction: checked as it is lowered).
+ */
+export function deferWindowChecks<T>(ctx: LowerContext, guard: readonly Conjunction[] | undefined, into: { guard: readonly Conjunction[]; args: WindowCheckArgs }[], lower: () => T): T {
+  const check = ctx.checkWindow;
+  if (!check || !guard || guard.length === 0 || guard.some((c) => c.length === 0)) return lower();
+  ctx.checkWindow = (...args: WindowCheckArgs) => void into.push({ guard, args });
+  try {
+    return lower();
+  } finally {
+    ctx.checkWindow = check;
+  }
+}
+
 function checkIndexAt(ctx: LowerContext, node: Apply, viewOf: (v: TensorVariable) => TensorView, guard?: IndexGuard): void {
   const { axis, describe, nonNegative } = node.op as CheckIndex;
   const x = viewOf(node.inputs[1]!);

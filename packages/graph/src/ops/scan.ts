@@ -23,7 +23,7 @@ import { foldStatic, staticLeaves, toposort } from '../kernel/schedule.js';
 import { evaluateLazily } from './ifelse-select.js';
 import { stackSteps } from './scan-stack.js';
 import { rowAt, type RowRecording } from './scan-rows.js';
-import { branchGuards, branchOnlyIndexChecks, checkGuardedIndex, checkLastIndexed, knownStepValues, checkSequenceIndex, checkShapes, checkStateShape, type ScanLastIndexed } from './scan-checks.js';
+import { branchGuards, branchOnlyIndexChecks, checkGuardedIndex, checkGuardedWindow, deferWindowChecks, type WindowCheckArgs, checkLastIndexed, knownStepValues, checkSequenceIndex, checkShapes, checkStateShape, type ScanLastIndexed } from './scan-checks.js';
 
 export type { ScanLastIndexed } from './scan-checks.js';
 
@@ -455,6 +455,11 @@ export class Scan extends Op {
     const unchecked = branchOnlyIndexChecks(outputs, this.nodes);
     // each checked where its branch is taken, by a flag per step (replayed with the step)
     const guards = unchecked.size ? branchGuards(outputs, this.nodes, unchecked) : undefined;
+    // windows only an ifelse's branches compute: checked where the branch is taken, once the step's conditions are lowered
+    const windowNodes = new Set(this.nodes.filter((nd) => (nd.op as { entries?: readonly { kind: string }[] }).entries?.some((e) => e.kind === 'window')));
+    const windowGuards = windowNodes.size ? branchGuards(outputs, this.nodes, windowNodes) : undefined;
+    const putOff: { guard: Parameters<typeof checkGuardedWindow>[1]; args: WindowCheckArgs }[] = [];
+    const lowerNode = (nd: Apply, ins: TensorView[]): TensorView[] => deferWindowChecks(ctx, windowGuards?.get(nd), putOff, () => nd.op.lower(ctx, ins, nd));
     // nodes that read no sequence and no state compute the same at every step: lower them once
     const varying = new Set<TensorVariable>([...sequences, ...states]);
     const perStepNodes: Apply[] = [];
@@ -465,7 +470,7 @@ export class Scan extends Op {
       } else if (visits.length > 0) {
         const ins = nd.inputs.map(viewIn(invariant));
         checkShapes(nd, ins);
-        const outs = unchecked.has(nd) ? [ins[0]!] : (foldStatic(nd, ins) ?? nd.op.lower(ctx, ins, nd));
+        const outs = unchecked.has(nd) ? [ins[0]!] : (foldStatic(nd, ins) ?? lowerNode(nd, ins));
         nd.outputs.forEach((o, i) => invariant.set(o, outs[i]!));
       }
     }
@@ -490,10 +495,11 @@ export class Scan extends Op {
           const ins = nd.inputs.map(viewIn(views));
           checkShapes(nd, ins);
           if (t === visits[0] && !unchecked.has(nd)) checkSequenceIndex(ctx, nd, ins, sequences, seqs, visits);
-          const lowered = unchecked.has(nd) ? [ins[0]!] : (foldStatic(nd, ins) ?? nd.op.lower(ctx, ins, nd));
+          const lowered = unchecked.has(nd) ? [ins[0]!] : (foldStatic(nd, ins) ?? lowerNode(nd, ins));
           nd.outputs.forEach((o, i) => views.set(o, lowered[i]!));
         }
         if (guards) for (const [nd, guard] of guards) checkGuardedIndex(ctx, nd, guard, viewIn(views));
+        for (const { guard, args } of putOff.splice(0)) checkGuardedWindow(ctx, guard, args, viewIn(views));
         outs = outputs.map(viewIn(views));
         if (loop && from && fresh(placeholders, loop)) recording = { from, to: ctx.mark!(), placeholders, outputs: outs };
       }

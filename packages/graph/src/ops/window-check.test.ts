@@ -152,6 +152,25 @@ describe('a minibatch window that NumPy would cut short', () => {
     expect(count([x, batches], picked!, X, [0, 1])).toBe(count([x, batches], pickedClipped!, X, [0, 1]) + 2);
   });
 
+  it("checks a window in an ifelse's branch in a scan's step only where the branch is taken (Theano's lazy ifelse computes it nowhere else)", () => {
+    const n = T.iscalar('n');
+    const k = T.iscalar('k');
+    const minusOne = T.constant(-1, { dtype: 'float64' });
+    const batches = T.lvector('batches');
+    // the counter of T.arange(n) and a sequence's batch number: x[t:t + 4] fits for t <= 6, the guard keeps t = 7..9 out
+    const [counted] = sym.scan((t: sym.TensorVariable) => sym.ifelse(t.lt(k), x.get(T.slice(t, t.add(4))).sum(), minusOne), { sequences: [T.arange(n)] }) as sym.TensorVariable[];
+    const [picked] = sym.scan((t: sym.TensorVariable) => sym.ifelse(t.lt(7), x.get(T.slice(t, t.add(4))).sum(), minusOne), { sequences: [batches] }) as sym.TensorVariable[];
+    for (const mode of ['FAST_RUN', 'FAST_COMPILE', 'DebugMode'] as const) {
+      const f = sym.function([x, n, k], counted!, { mode });
+      // NumPy: X[t:t + 4].sum() = 44 t + 66
+      expect((f.sync(X, 10, 7) as sym.NDArray).toArray()).toEqual([66, 110, 154, 198, 242, 286, 330, -1, -1, -1]);
+      // step 7 takes the branch: X[7:11] is 3 rows
+      expect(() => f.sync(X, 10, 8)).toThrow(/the window of 4 elements from 7 .*does not fit axis 0 of size 10/);
+      const g = sym.function([x, batches], picked!, { mode });
+      expect((g.sync(X, [0, 8, 9]) as sym.NDArray).toArray()).toEqual([66, -1, -1]);
+    }
+  });
+
   it("follows Python's slice.indices", () => {
     expect(numpyWindow(896, 128, 1000)).toEqual({ start: 896, length: 104 });
     expect(numpyWindow(1024, 128, 1000).length).toBe(0);

@@ -36,8 +36,8 @@ import type { ValueAt } from './host-index.js';
 import { sliceIndices } from './slice-window.js';
 import type { Apply } from '../core/op.js';
 import { askedBy } from '../kernel/index-check-live.js';
-import { valueBounds, type FlagContext, type IndexFlag } from '../kernel/index-check-device.js';
-import type { BufferView, TensorView } from '../kernel/lower.js';
+import { valueBounds, type FlagContext, type IndexFlag, type IndexGuard } from '../kernel/index-check-device.js';
+import type { BufferView, LowerContext, TensorView } from '../kernel/lower.js';
 import type { ScalarExpr } from '../kernel/kernel.js';
 import type { DType } from '../core/dtype.js';
 
@@ -146,7 +146,7 @@ export function windowStartCheck(
 }
 
 /** The builder of a program (kernel/schedule.ts) as `addWindowCheck` uses it. */
-interface CheckingBuilder extends FlagContext {
+interface CheckingBuilder extends FlagContext, Pick<LowerContext, 'constant'> {
   readonly inputVariables: ReadonlyMap<TensorVariable, number>;
   readonly indexChecks: IndexCheck[];
   readonly constants: readonly { readonly buffer: number; readonly value: NDArray; readonly draw?: unknown }[];
@@ -171,8 +171,10 @@ export function addWindowCheck(
   window: () => string,
   start?: TensorView,
   node?: Apply,
+  guard?: IndexGuard,
 ): void {
-  const check = windowStartCheck(variable, b.inputVariables, length, n, axis, xShape, window);
+  // a window only an ifelse's branch computes in a scan's step (guard): checked by a flag that holds where the branch is taken
+  const check = guard ? undefined : windowStartCheck(variable, b.inputVariables, length, n, axis, xShape, window);
   if (check) {
     b.indexChecks.push(check);
     askedBy(b.checksAskedBy, check, b.nodes);
@@ -181,23 +183,26 @@ export function addWindowCheck(
   if (!start || length === 0) return;
   const inStep = node !== undefined && !b.nodes.includes(node);
   const known = start.kind === 'scalar' ? start.value : constantScalar(b, start);
-  if (known !== undefined) {
+  if (known !== undefined && !(guard && !windowFits(known, length, n))) {
     if (!windowFits(known, length, n)) throw new RangeError(computedWindowText(window(), known, length, n, axis, inStep).replace('(computed on the device)', '(known when the program is made)'));
     return;
   }
-  if (start.kind !== 'buffer' || windowProven(variable, length, n)) return;
-  if (inStep && b.stepValues && checkedAtEveryStep(b.stepValues, variable, length, n, axis, window)) return;
+  // a start known now in a branch not always taken: its flag reads it as a constant of the program
+  const view: TensorView = known !== undefined && guard ? b.constant(int32Scalar(Math.max(-NO_START, Math.min(NO_START - 1, known)))) : start;
+  if (view.kind !== 'buffer' || windowProven(variable, length, n)) return;
+  if (inStep && !guard && b.stepValues && checkedAtEveryStep(b.stepValues, variable, length, n, axis, window)) return;
   const same = b.indexFlags.find(
-    (f) => f.window && f.n === n && f.window.length === length && f.source.buffer === start.buffer && f.source.offset === start.offset && f.window.inStep === inStep,
+    (f) => f.window && !f.guarded && !guard && f.n === n && f.window.length === length && f.source.buffer === view.buffer && f.source.offset === view.offset && f.window.inStep === inStep,
   );
   if (same) return askedBy(b.checksAskedBy, same, b.nodes);
-  const flag = windowFlagKernel(b, start, length, n);
+  const flag = windowFlagKernel(b, view, length, n, guard);
   const made: IndexFlag = {
     output: -1,
     buffer: flag.buffer,
-    source: { buffer: start.buffer, offset: start.offset, strides: [...start.strides] },
+    source: { buffer: view.buffer, offset: view.offset, strides: [...view.strides] },
     shape: [],
     size: NO_START,
+    ...(guard ? { guarded: true } : {}),
     n,
     xShape: [...xShape],
     describe: (value) => computedWindowText(window(), value, length, n, axis, inStep),
@@ -234,6 +239,12 @@ function checkedAtEveryStep(steps: readonly ReadonlyMap<TensorVariable, NDArray>
   return true;
 }
 
+function int32Scalar(value: number): NDArray {
+  const a = NDArray.zeros([], 'int32');
+  a.data[0] = value;
+  return a;
+}
+
 /** The value of a one-element view of a constant of the program (not a draw), if it is one. */
 function constantScalar(b: CheckingBuilder, v: TensorView): number | undefined {
   if (v.kind !== 'buffer') return undefined;
@@ -261,8 +272,10 @@ export const NO_START = 2 ** 24;
  * `x[start:start + length]` along an axis of n is not `length` elements
  * (clamped into [-NO_START, NO_START - 1]), else NO_START, as one int32.
  */
-export function windowFlagKernel(ctx: Pick<FlagContext, 'reduce'>, start: BufferView, length: number, n: number): BufferView {
+export function windowFlagKernel(ctx: Pick<FlagContext, 'reduce'>, start: BufferView, length: number, n: number, guard?: IndexGuard): BufferView {
   const view: BufferView = { ...start, shape: [1], strides: [0] };
+  // each condition of the guard (a scan step's ifelse), read as one value
+  const conditions = (guard ?? []).flat().map((c): TensorView => (c.condition.kind === 'scalar' ? c.condition : { ...c.condition, shape: [1], strides: [0] }));
   const wide = start.dtype === 'int64' || start.dtype === 'uint32';
   const t: DType = wide ? start.dtype : 'int32';
   const unsigned = start.dtype === 'bool' || start.dtype.startsWith('uint');
@@ -273,20 +286,37 @@ export function windowFlagKernel(ctx: Pick<FlagContext, 'reduce'>, start: Buffer
     return { kind: 'apply', op, args: [a, b], computeDType: logic ? 'bool' : t, dtype: compare ? 'bool' : t };
   };
   return ctx.reduce({
-    inputs: [view],
+    inputs: [view, ...conditions],
     shape: [1],
     axes: [0],
     reducer: 'min',
     acc: 'int32',
     out: 'int32',
-    build: ([loaded]) => {
+    build: ([loaded, ...held]) => {
       const s: ScalarExpr = wide ? loaded! : { kind: 'apply', op: 'cast', args: [loaded!], computeDType: loaded!.dtype, dtype: 'int32' };
       // NumPy's window is whole from 0 <= s <= n - length, or from -n <= s <= -length - 1 (it ends before the end)
       let fits = ap('and', ap('ge', s, c(0)), ap('le', s, c(n - length)));
       if (!unsigned) fits = ap('or', fits, ap('and', ap('ge', s, c(-n)), ap('le', s, c(-length - 1))));
       const clamped = ap('maximum', ap('minimum', s, c(NO_START - 1)), c(unsigned ? 0 : -NO_START));
       const reported: ScalarExpr = wide ? { kind: 'apply', op: 'cast', args: [clamped], computeDType: t, dtype: 'int32' } : clamped;
-      return { kind: 'apply', op: 'switch', args: [fits, c(NO_START, 'int32'), reported], computeDType: 'int32', dtype: 'int32' };
+      const flagged: ScalarExpr = { kind: 'apply', op: 'switch', args: [fits, c(NO_START, 'int32'), reported], computeDType: 'int32', dtype: 'int32' };
+      if (!guard) return flagged;
+      // the branch is taken where one conjunction of its conditions holds (non-zero: taken; NaN too, as the select's)
+      const bool = (op: 'and' | 'or', args: ScalarExpr[]): ScalarExpr => args.reduce((a, b2) => ({ kind: 'apply', op, args: [a, b2], computeDType: 'bool', dtype: 'bool' }));
+      let at = 0;
+      const taken = bool(
+        'or',
+        guard.map((all) =>
+          bool(
+            'and',
+            all.map((term): ScalarExpr => {
+              const value = held[at++]!;
+              return { kind: 'apply', op: term.taken ? 'neq' : 'eq', args: [value, { kind: 'const', value: 0, dtype: value.dtype }], computeDType: value.dtype, dtype: 'bool' };
+            }),
+          ),
+        ),
+      );
+      return { kind: 'apply', op: 'switch', args: [taken, flagged, c(NO_START, 'int32')], computeDType: 'int32', dtype: 'int32' };
     },
   });
 }
