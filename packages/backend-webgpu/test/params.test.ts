@@ -153,8 +153,9 @@ describe('parametric kernels', () => {
     await call(19);
     const third = await call(26);
     // the kernels over the whole sequence are new at each length; most of them share earlier lengths' pipelines
-    // (20 since the scatter-add kernel: the gradient's increments no longer sort and scan)
+    // (20 since the scatter-add kernel: the gradient's increments no longer sort and scan; 18 and 6 new pipelines since
+    // share_softmax_log_softmax: the gradient's softmax reads the cost's row max and sum, one kernel fewer, none of them new)
     expect(third.kernels).toBeGreaterThan(15);
-    expect(third.pipelines).toBeLessThan(third.kernels / 3);
+    expect(third.pipelines).toBeLessThanOrEqual(third.kernels / 3);
   });
 });

@@ -22,6 +22,7 @@ import './rewrites/op-from-graph.js';
 import './rewrites/canonicalize.js';
 import './rewrites/stabilize.js';
 import './rewrites/specialize.js';
+import './rewrites/share-softmax.js';
 import './rewrites/pairs-scatter.js';
 import './rewrites/scan.js';
 import { optimizeProgram } from './program/passes.js';
