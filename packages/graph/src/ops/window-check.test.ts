@@ -171,6 +171,26 @@ describe('a minibatch window that NumPy would cut short', () => {
     }
   });
 
+  it("takes a start cast from a float as NumPy casts it: NaN is the dtype's least value, an empty window (the kernels' cast read rows 0 and 1)", () => {
+    const f = T.dscalar('f');
+    const v = T.dvector('v');
+    const s = T.cast(f, 'int32');
+    const c = T.cast(T.max(v), 'int32');
+    for (const mode of ['FAST_RUN', 'FAST_COMPILE'] as const) {
+      const g = sym.function([x, f], x.get(T.slice(s, s.add(2))), { mode });
+      expect((g.sync(X, NaN) as sym.NDArray).shape).toEqual([0, 2]);
+      expect(rows(g.sync(X, 3.7))).toEqual(rowsOf(3, 4));
+      const h = sym.function([x, v], x.get(T.slice(c, c.add(2))), { mode });
+      expect((h.sync(X, [NaN]) as sym.NDArray).shape).toEqual([0, 2]);
+      expect(rows(h.sync(X, [-2.5]))).toEqual([]);
+      expect(rows(h.sync(X, [3]))).toEqual(rowsOf(3, 4));
+      const [steps] = sym.scan((ft: sym.TensorVariable) => x.get(T.slice(T.cast(ft, 'int32'), T.cast(ft, 'int32').add(2))).sum(), { sequences: [v] }) as sym.TensorVariable[];
+      const k = sym.function([x, v], steps!, { mode });
+      expect((k.sync(X, [8, 0.5]) as sym.NDArray).toArray()).toEqual([187, 11]);
+      expect(() => k.sync(X, [0, NaN])).toThrow(/the window of 2 elements from -16777216 or beyond .*does not fit axis 0 of size 10: NumPy \(and Theano\) would return 0 elements/);
+    }
+  });
+
   it("follows Python's slice.indices", () => {
     expect(numpyWindow(896, 128, 1000)).toEqual({ start: 896, length: 104 });
     expect(numpyWindow(1024, 128, 1000).length).toBe(0);

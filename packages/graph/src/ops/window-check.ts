@@ -31,7 +31,7 @@
 import { NDArray } from '../core/ndarray.js';
 import { TensorConstant, type TensorVariable } from '../core/variable.js';
 import { isInt } from '../core/dtype.js';
-import type { IndexCheck } from './check-index.js';
+import { castsFloatToIndex, type IndexCheck } from './check-index.js';
 import type { ValueAt } from './host-index.js';
 import { sliceIndices } from './slice-window.js';
 import type { Apply } from '../core/op.js';
@@ -195,7 +195,10 @@ export function addWindowCheck(
     (f) => f.window && !f.guarded && !guard && f.n === n && f.window.length === length && f.source.buffer === view.buffer && f.source.offset === view.offset && f.window.inStep === inStep,
   );
   if (same) return askedBy(b.checksAskedBy, same, b.nodes);
-  const flag = windowFlagKernel(b, view, length, n, guard);
+  // a start cast from a float: NaN, an infinity or a float past the dtype is NumPy's least value there (an empty window), where the kernels' cast gives 0
+  const source = castsFloatToIndex(variable.owner) ? b.lowered?.(variable.owner.inputs[0]!) : undefined;
+  const castFrom = source && source.shape.length === 0 ? { view: source, bound: variable.dtype === 'int64' ? 2 ** 63 : 2 ** 31 } : undefined;
+  const flag = windowFlagKernel(b, view, length, n, guard, castFrom);
   const made: IndexFlag = {
     output: -1,
     buffer: flag.buffer,
@@ -272,8 +275,16 @@ export const NO_START = 2 ** 24;
  * `x[start:start + length]` along an axis of n is not `length` elements
  * (clamped into [-NO_START, NO_START - 1]), else NO_START, as one int32.
  */
-export function windowFlagKernel(ctx: Pick<FlagContext, 'reduce'>, start: BufferView, length: number, n: number, guard?: IndexGuard): BufferView {
+export function windowFlagKernel(
+  ctx: Pick<FlagContext, 'reduce'>,
+  start: BufferView,
+  length: number,
+  n: number,
+  guard?: IndexGuard,
+  castFrom?: { readonly view: TensorView; readonly bound: number },
+): BufferView {
   const view: BufferView = { ...start, shape: [1], strides: [0] };
+  const float: TensorView[] = castFrom ? [castFrom.view.kind === 'scalar' ? castFrom.view : { ...castFrom.view, shape: [1], strides: [0] }] : [];
   // each condition of the guard (a scan step's ifelse), read as one value
   const conditions = (guard ?? []).flat().map((c): TensorView => (c.condition.kind === 'scalar' ? c.condition : { ...c.condition, shape: [1], strides: [0] }));
   const wide = start.dtype === 'int64' || start.dtype === 'uint32';
@@ -286,7 +297,7 @@ export function windowFlagKernel(ctx: Pick<FlagContext, 'reduce'>, start: Buffer
     return { kind: 'apply', op, args: [a, b], computeDType: logic ? 'bool' : t, dtype: compare ? 'bool' : t };
   };
   return ctx.reduce({
-    inputs: [view, ...conditions],
+    inputs: [view, ...float, ...conditions],
     shape: [1],
     axes: [0],
     reducer: 'min',
@@ -297,7 +308,15 @@ export function windowFlagKernel(ctx: Pick<FlagContext, 'reduce'>, start: Buffer
       // NumPy's window is whole from 0 <= s <= n - length, or from -n <= s <= -length - 1 (it ends before the end)
       let fits = ap('and', ap('ge', s, c(0)), ap('le', s, c(n - length)));
       if (!unsigned) fits = ap('or', fits, ap('and', ap('ge', s, c(-n)), ap('le', s, c(-length - 1))));
-      const clamped = ap('maximum', ap('minimum', s, c(NO_START - 1)), c(unsigned ? 0 : -NO_START));
+      let clamped = ap('maximum', ap('minimum', s, c(NO_START - 1)), c(unsigned ? 0 : -NO_START));
+      if (castFrom) {
+        // the float cast: NaN (unequal to itself), an infinity or past the dtype is NumPy's least value, reported clamped
+        const f = held.shift()!;
+        const fc = (op: 'lt' | 'ge' | 'neq', value: ScalarExpr | number): ScalarExpr => ({ kind: 'apply', op, args: [f, typeof value === 'number' ? { kind: 'const', value, dtype: f.dtype } : value], computeDType: f.dtype, dtype: 'bool' });
+        const wild: ScalarExpr = { kind: 'apply', op: 'or', args: [fc('neq', f), { kind: 'apply', op: 'or', args: [fc('lt', -castFrom.bound), fc('ge', castFrom.bound)], computeDType: 'bool', dtype: 'bool' }], computeDType: 'bool', dtype: 'bool' };
+        fits = ap('and', fits, { kind: 'apply', op: 'eq', args: [wild, { kind: 'const', value: 0, dtype: 'bool' }], computeDType: 'bool', dtype: 'bool' });
+        clamped = { kind: 'apply', op: 'switch', args: [wild, c(-NO_START), clamped], computeDType: t, dtype: t };
+      }
       const reported: ScalarExpr = wide ? { kind: 'apply', op: 'cast', args: [clamped], computeDType: t, dtype: 'int32' } : clamped;
       const flagged: ScalarExpr = { kind: 'apply', op: 'switch', args: [fits, c(NO_START, 'int32'), reported], computeDType: 'int32', dtype: 'int32' };
       if (!guard) return flagged;

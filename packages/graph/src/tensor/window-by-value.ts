@@ -20,6 +20,7 @@ import { toposort } from '../kernel/schedule.js';
 import { IncSubtensor, Subtensor, type IndexEntry } from '../ops/subtensor.js';
 import { cast, elemwise } from '../ops/elemwise.js';
 import { hostScalar, windowProven } from '../ops/window-check.js';
+import { castsFloatToIndex } from '../ops/check-index.js';
 import { Slice, gatherAlong, hostWindow, scatterAlong } from './indexing.js';
 
 let hostScalars = 0;
@@ -91,6 +92,21 @@ function lengthSource(x: TensorVariable): TensorVariable {
 const WHOLE: IndexEntry = { kind: 'slice', start: null, stop: null, step: null };
 
 /**
+ * A start cast from a float, as NumPy casts it: NaN, an infinity or a
+ * float past the dtype is its least value, whose window along axis d is
+ * empty (the kernels' cast gives 0): taken as -(n + length), as empty and
+ * an integer every device reads back exactly.
+ */
+function numpyCastStart(start: TensorVariable, x: TensorVariable, d: number, length: number): TensorVariable {
+  if (!castsFloatToIndex(start.owner)) return start;
+  const f = start.owner.inputs[0]!;
+  const bound = start.dtype === 'int64' ? 2 ** 63 : 2 ** 31;
+  const bad = elemwise('or', elemwise('neq', f, f), elemwise('or', elemwise('ge', f, bound), elemwise('lt', f, -bound)));
+  const empty = cast(elemwise('sub', constant(-length, { dtype: 'int64' }), lengthSource(x).shape[d]!), start.dtype);
+  return elemwise('switch', bad, empty, start);
+}
+
+/**
  * A Subtensor's or IncSubtensor's node with its windows taken by value
  * (those `found`: a start found on the host, or one the kernels compute
  * that the graph does not bound, read back); undefined when it has none.
@@ -106,7 +122,7 @@ function byValue(node: Apply, found: (v: TensorVariable, length: number, n: numb
   const rest = entries.map((e, d): IndexEntry => {
     const how = e.kind === 'window' && e.length > 0 ? found(vars[e.input]!, e.length, x.staticShape[d] ?? null) : undefined;
     if (e.kind === 'window' && how) {
-      const start = vars[e.input]!;
+      const start = how === 'computed' ? numpyCastStart(vars[e.input]!, x, d, e.length) : vars[e.input]!;
       const stop = elemwise('add', start, constant(e.length, { dtype: start.dtype }));
       const bounds = how === 'host' ? new Slice(onHost(start), onHost(stop)) : new Slice(start, stop);
       gathers.push({ axis: d, idx: hostWindow(lengthSource(x), d, bounds, d) });
