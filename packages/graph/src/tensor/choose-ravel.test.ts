@@ -71,6 +71,22 @@ describe('ravelMultiIndex and unravelIndex', () => {
     expect(() => f.sync([1, 3])).toThrow('ravelMultiIndex: invalid entry in coordinates array: (i * 2)[1] is 6, not in [0, 6) for dimension 1');
     expect(() => T.extraOps.ravelMultiIndex([c([0], 'int32')], [7, 6])).toThrow('ravelMultiIndex: multiIndex has 1 coordinate arrays for the 2 dimensions of dims');
   });
+  it("raises NumPy's ValueError for a zero dimension in every mode, unless the coordinates are empty", () => {
+    // NumPy 2.4: np.ravel_multi_index([[0], [1]], (0, 4), mode=m) raises 'cannot unravel if shape has zero entries (is empty).' for each m
+    for (const mode of ['raise', 'clip', 'wrap'] as const) {
+      expect(() => both(T.extraOps.ravelMultiIndex([c([0], 'int32'), c([1], 'int32')], [0, 4], mode))).toThrow(
+        "ravelMultiIndex: cannot unravel if shape has zero entries (is empty): dims[0] is 0 and [0] is not empty (NumPy's ValueError, in every mode)",
+      );
+    }
+    const i = T.lvector('i');
+    const n = T.lscalar('n');
+    const f = sym.function([i, n], T.extraOps.ravelMultiIndex([i, i], [n, 4], 'clip'));
+    expect(() => f.sync([0], 0)).toThrow('ravelMultiIndex: cannot unravel if shape has zero entries (is empty): dims[0] is 0 and i is not empty');
+    expect((f.sync([], 0) as sym.NDArray).toArray()).toEqual([]);
+    expect((f.sync([5, -1], 3) as sym.NDArray).toArray()).toEqual([11, 0]);
+    // np.unravel_index([0], (0, 4)): 'index 0 is out of bounds for array with size 0'
+    expect(() => T.extraOps.unravelIndex(c([0], 'int32'), [0, 4])).toThrow("unravelIndex: index 0 ([0][0]) is out of bounds for array with size 0 (NumPy's ValueError)");
+  });
   it('unravels flat indices into one int64 coordinate tensor per dimension, C or F order', () => {
     const [r, k] = T.extraOps.unravelIndex(c([22, 41, 37], 'int32'), [7, 6]).map(both);
     expect(r!.dtype).toBe('int64');

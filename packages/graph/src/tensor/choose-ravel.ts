@@ -167,8 +167,17 @@ export function ravelMultiIndex(
     const coord = integerOperand(`ravelMultiIndex: multiIndex[${k}]`, c);
     const static_ = Array.isArray(dims) && typeof dims[k] === 'number' ? (dims[k] as number) : d[k]!;
     const describe: IndexErrorText = (value, position, span) =>
-      `ravelMultiIndex: invalid entry in coordinates array: ${at(indexName(coord), position)} is ${value}, not in [0, ${span[0] ?? '?'}) for dimension ${k} (NumPy's ValueError; mode 'wrap' or 'clip' maps it into range)`;
-    const inside = T.cast(inRange(coord, d[k]!, spanOf(static_), checkMode('ravelMultiIndex', modes[k]), describe), 'int64');
+      span[0] === 0
+        ? `ravelMultiIndex: cannot unravel if shape has zero entries (is empty): dims[${k}] is 0 and ${indexName(coord)} is not empty (NumPy's ValueError, in every mode)`
+        : `ravelMultiIndex: invalid entry in coordinates array: ${at(indexName(coord), position)} is ${value}, not in [0, ${span[0] ?? '?'}) for dimension ${k} (NumPy's ValueError; mode 'wrap' or 'clip' maps it into range)`;
+    const span = spanOf(static_);
+    const kMode = checkMode('ravelMultiIndex', modes[k]);
+    const mapped = inRange(coord, d[k]!, span, kMode, describe);
+    // 'wrap'/'clip' map into [0, n) only for n > 0: for a zero dimension NumPy raises (any coordinate at all is
+    // outside [0, 0)), so where the dimension is not known positive the mapped coordinates are checked too
+    // (they fall outside [0, n) only when n is 0); a dimension known positive costs nothing
+    const knownPositive = typeof static_ === 'number' && static_ > 0;
+    const inside = T.cast(kMode === 'raise' || knownPositive ? mapped : checkedRange(mapped, span, describe), 'int64');
     const term = T.mul(inside, strides[k]!);
     flat = flat === null ? term : T.add(flat, term);
   });
