@@ -214,8 +214,16 @@ export function addWindowCheck(
       length,
       inStep,
       error: (s) => {
-        // a start the flag clamped: the message says so
-        const text = computedWindowText(window(), s, length, n, axis, inStep).replace(` from ${s} `, s <= -NO_START || s >= NO_START - 1 ? ` from ${s} or beyond ` : ` from ${s} `);
+        // a start the flag clamped: the message says so; one cast from a float the flag reports as -NO_START where the
+        // float is NaN, an infinity or past the dtype (NumPy's cast gives the dtype's least value), so the message names the cast
+        const least = variable.dtype === 'int64' ? '-9223372036854775808' : '-2147483648';
+        const beyond =
+          castFrom && s <= -NO_START
+            ? ` from ${s} or beyond (the start is cast from a float: a NaN, an infinity or a float past ${variable.dtype} is ${variable.dtype}'s least value, ${least}, in NumPy's cast) `
+            : s <= -NO_START || s >= NO_START - 1
+              ? ` from ${s} or beyond `
+              : ` from ${s} `;
+        const text = computedWindowText(window(), s, length, n, axis, inStep).replace(` from ${s} `, beyond);
         return inStep ? new RangeError(text) : new PartialWindowError(text);
       },
     },
