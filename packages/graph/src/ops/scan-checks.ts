@@ -157,9 +157,23 @@ export function branchGuards(outputs: readonly TensorVariable[], nodes: readonly
  */
 export function checkGuardedIndex(ctx: LowerContext, node: Apply, guard: readonly Conjunction[] | undefined, viewOf: (v: TensorVariable) => TensorView): void {
   if (!(node.op instanceof CheckIndex) || !ctx.checkIndex || guard === undefined) return;
-  const conjunctions: { condition: TensorView; taken: boolean }[][] = [];
+  const live = liveConjunctions(guard, viewOf);
+  if (live === 'always') checkIndexAt(ctx, node, viewOf);
+  else if (live.length) checkIndexAt(ctx, node, viewOf, live);
+}
+
+/** A conjunction of a step's branch conditions as views, those the program knows decided now. */
+type ViewConjunction = { condition: TensorView; taken: boolean }[];
+
+/**
+ * The guard's conjunctions at one step: 'always' where one holds whatever
+ * the values (its conditions all known and met), else those that may hold,
+ * less their known terms (none: the branch is taken at no call).
+ */
+function liveConjunctions(guard: readonly Conjunction[], viewOf: (v: TensorVariable) => TensorView): 'always' | ViewConjunction[] {
+  const conjunctions: ViewConjunction[] = [];
   for (const c of guard) {
-    const terms: { condition: TensorView; taken: boolean }[] = [];
+    const terms: ViewConjunction = [];
     let holds = true;
     for (const t of c) {
       const condition = viewOf(t.condition);
@@ -167,10 +181,10 @@ export function checkGuardedIndex(ctx: LowerContext, node: Apply, guard: readonl
       else terms.push({ condition, taken: t.taken });
     }
     if (!holds) continue;
-    if (terms.length === 0) return checkIndexAt(ctx, node, viewOf);
+    if (terms.length === 0) return 'always';
     conjunctions.push(terms);
   }
-  if (conjunctions.length) checkIndexAt(ctx, node, viewOf, conjunctions);
+  return conjunctions;
 }
 
 /** The arguments of one `LowerContext.checkWindow` call, less its guard. */
@@ -184,20 +198,9 @@ export type WindowCheckArgs = [variable: TensorVariable, length: number, n: numb
  * at no step there).
  */
 export function checkGuardedWindow(ctx: LowerContext, guard: readonly Conjunction[], args: WindowCheckArgs, viewOf: (v: TensorVariable) => TensorView): void {
-  const conjunctions: { condition: TensorView; taken: boolean }[][] = [];
-  for (const c of guard) {
-    const terms: { condition: TensorView; taken: boolean }[] = [];
-    let holds = true;
-    for (const t of c) {
-      const condition = viewOf(t.condition);
-      if (condition.kind === 'scalar') holds &&= condition.value !== 0 === t.taken;
-      else terms.push({ condition, taken: t.taken });
-    }
-    if (!holds) continue;
-    if (terms.length === 0) return ctx.checkWindow!(...args);
-    conjunctions.push(terms);
-  }
-  if (conjunctions.length) ctx.checkWindow!(...args, conjunctions);
+  const live = liveConjunctions(guard, viewOf);
+  if (live === 'always') ctx.checkWindow!(...args);
+  else if (live.length) ctx.checkWindow!(...args, live);
 }
 
 /**
