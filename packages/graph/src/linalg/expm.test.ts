@@ -50,6 +50,22 @@ describe('slinalg.expm', () => {
     expect(() => T.slinalg.expm(T.vector('v'))).toThrow('expm: A must be a square matrix, got v');
     expect(() => T.slinalg.expm(T.constant(sym.array([[1, 2, 3]], { dtype: 'float64' })))).toThrow('expm: A must be square');
   });
+  it("overflows to SciPy's inf and 0 for a diagonal matrix, not NaN (the squarings' inf * 0)", () => {
+    // scipy.linalg.expm: [[1000, 0], [0, -1000]] -> [[inf, 0], [0, 0]] in float64 and float32; [[700]] float32 -> [[inf]]
+    expect(run([[1000, 0], [0, -1000]])).toEqual([[Infinity, 0], [0, 0]]);
+    const y = T.matrix('y', 'float32');
+    const g = sym.function([y], T.slinalg.expm(y));
+    const run32 = (m: number[][]) => (g.sync(sym.array(m, { dtype: 'float32' })) as sym.NDArray).toArray();
+    expect(run32([[1000, 0], [0, -1000]])).toEqual([[Infinity, 0], [0, 0]]);
+    expect(run32([[1000, 0], [0, 0]])).toEqual([[Infinity, 0], [0, 1]]);
+    expect(run32([[700]])).toEqual([[Infinity]]);
+    expect(run32([[100, 0], [0, -100]])).toEqual([[Infinity, 0], [0, 3.783505853677006e-44]]);
+    // a general matrix that overflows is SciPy's inf too
+    expect(run([[1000, 1], [1, -1000]])).toEqual([[Infinity, Infinity], [Infinity, Infinity]]);
+  });
+  it('raises an error naming expm and A for a non-square A whose shape is known only when called', () => {
+    expect(() => f.sync([[1, 2, 3], [4, 5, 6]])).toThrow('expm: A must be square, got x of shape (2, 3)');
+  });
   it('differentiates through the approximant and the squarings (finite differences agree)', async () => {
     const W = T.constant(sym.array([[1, -2, 0.5], [0.3, 1, -1], [2, 0.25, -0.5]], { dtype: 'float64' }));
     const cost = (m: V) => T.sum(T.mul(T.slinalg.expm(m), W));
@@ -57,6 +73,10 @@ describe('slinalg.expm', () => {
     // at 3 A (1-norm 7.2: two squarings), against SciPy's Frechet derivative: the gradient of sum(expm(X) * W) is
     // expm_frechet(X.T, W)[1]
     const g = sym.function([x], grad(cost(x), x)).sync(scaled(A, 3)) as sym.NDArray;
+    // at a diagonal point the off-diagonal derivative is not lost (SciPy's expm_frechet(diag(1, 2), W[:2, :2])[1])
+    const w2 = T.constant(sym.array([[1, -2], [0.3, 1]], { dtype: 'float64' }));
+    const gd = sym.function([x], grad(T.sum(T.mul(T.slinalg.expm(x), w2)), x)).sync([[1, 0], [0, 2]]) as sym.NDArray;
+    expectClose(gd.toArray(), [[2.718281828459046, -9.341548540943212], [1.4012322811414815, 7.38905609893065]], 1e-13);
     expectClose(g.toArray(), [[-0.6161727351150033, 3.0168000432597473, 0.28247485397919636], [-0.1967372586460726, -2.1970629828590162, 1.5778876808205726], [2.6465080083993775, 1.8124928140247138, -0.4813023456497648]], 1e-13);
     // float32, at A: within float32's rounding of the float64 Frechet derivative
     const y = T.matrix('y', 'float32');

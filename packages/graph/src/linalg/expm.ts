@@ -7,7 +7,9 @@
  * (Theano's ExpmGrad goes through an eigendecomposition instead, which
  * needs A diagonalizable).
  */
-import { asTensor, constant, type TensorLike } from '../core/op.js';
+import { apply1, asTensor, constant, type TensorLike } from '../core/op.js';
+import { shapeToString } from '../core/ndarray.js';
+import { MatchLength } from '../ops/shape.js';
 import type { TensorVariable } from '../core/variable.js';
 import { isFloat } from '../core/dtype.js';
 import { nameInError } from '../core/error-names.js';
@@ -41,13 +43,21 @@ const MAX_SQUARINGS = 1100;
  * solve), then squared s times (a scan that stops after s steps: the
  * squarings run on the host, a step at a time). Exact for a nilpotent A of
  * index 2; a float64 A of 1-norm 1e6 takes 19 squarings. Differentiable
- * (finite differences agree).
+ * (finite differences agree). Where e^A overflows, a diagonal A gives
+ * SciPy's inf on the diagonal and 0 beside it (SciPy takes a diagonal A's
+ * exp entry by entry), not the squarings' NaN (inf * 0); a triangular one
+ * may still give NaN where SciPy's triangular squaring gives inf and 0.
  */
 export function expm(a: TensorLike): TensorVariable {
   let x = asTensor(a, 'expm: A');
   if (x.ndim !== 2) throw new TypeError(`expm: A must be a square matrix, got ${nameInError(x)} of type ${x.type}`);
   const [rows, cols] = x.staticShape;
   if (typeof rows === 'number' && typeof cols === 'number' && rows !== cols) throw new RangeError(`expm: A must be square, got ${nameInError(x)} of shape (${rows}, ${cols})`);
+  if (rows === null || cols === null) {
+    // a side not known now: checked where the shapes are (an identity, no kernel), so a non-square A is this error, not a dot's deep inside
+    const name = nameInError(x);
+    x = apply1(new MatchLength(0, 1, (shape) => `expm: A must be square, got ${name} of shape ${shapeToString(shape)}`, 'expm square'), [x, x]);
+  }
   if (!isFloat(x.dtype)) x = T.cast(x, 'float64');
   const dtype = x.dtype;
   const norm = T.max(T.sum(T.abs(x), 0));
@@ -73,5 +83,16 @@ export function expm(a: TensorLike): TensorVariable {
     outputsInfo: [r],
     nonSequences: [s],
   });
-  return (squares as TensorVariable).get(-1);
+  // a diagonal A's e^A is diag(exp(diag(A))), as SciPy's expm takes it: where e^a overflows, the squarings' inf * 0
+  // off the diagonal make NaN (and spread it), where SciPy gives inf on the diagonal and 0 beside it. Taken only where
+  // the squarings gave NaN, so the gradient at a diagonal A still goes through them (exp of the diagonal alone has no
+  // off-diagonal derivative); its argument is masked so the branch not taken adds no 0 * inf to the gradient. A mask
+  // of its own (i - j == 0), not the eye above: sharing that would carry it between programs and unfuse it from the
+  // Padé's kernels.
+  const squared = (squares as TensorVariable).get(-1);
+  const index = T.arange(T.shapeI(x, 0));
+  const onDiagonal = T.eq(T.sub(T.dimshuffle(index, [0, 'x']), T.dimshuffle(index, ['x', 0])), 0);
+  const diagonal = T.all(T.eq(T.switch(onDiagonal, 0, x), 0));
+  const exact = T.switch(onDiagonal, T.exp(T.switch(T.and(diagonal, onDiagonal), x, 0)), 0);
+  return T.switch(T.and(diagonal, T.isnan(squared)), exact, squared);
 }
