@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
 import { grad } from '@sym/grad';
 import '@sym/backend-cpu';
-import { categoricalAccuracy, sparseCategoricalCrossentropyWithLogits } from './losses.js';
+import { categoricalAccuracy, categoricalCrossentropyWithLogits, sparseCategoricalCrossentropyWithLogits } from './losses.js';
 
 const T = sym.T;
 
@@ -79,6 +79,42 @@ describe('sparseCategoricalCrossentropyWithLogits', () => {
     await expect(f(Z, sym.array([[0, 1, 2, -1], [0, 0, 0, 0]], { dtype: 'int32' }))).rejects.toThrow(
       /^sparseCategoricalCrossentropyWithLogits: label -1 \(y\.flatten\(\)\[3\]\) is not one of the 3 classes .*; a negative label, such as a padding -1, is refused\)$/,
     );
+  });
+});
+
+describe("the logits losses' log-softmax", () => {
+  const logits = sym.array([[0, 200, -200], [-1000, -1000, -1000]], { dtype: 'float32' });
+  const labels = sym.array([2, 0], { dtype: 'int32' });
+  const oneHot = sym.array([[0, 0, 1], [1, 0, 0]], { dtype: 'float32' });
+
+  it('is exact and finite for extreme float32 logits with its gradient, also in FAST_COMPILE (no rewrite needed)', async () => {
+    const z = T.fmatrix('z');
+    const y = T.ivector('y');
+    const t = T.fmatrix('t');
+    const sparse = sparseCategoricalCrossentropyWithLogits(z, y, 'sum');
+    // one example per column: the transposes
+    const columns = categoricalCrossentropyWithLogits(z.T, t.T, 'sum');
+    for (const mode of ['FAST_RUN', 'FAST_COMPILE'] as const) {
+      const f = sym.function([z, y, t], [sparse, grad(sparse, z), columns, grad(columns, z)], { mode });
+      const [c, g, cc, gc] = (await f(logits, labels, oneHot)) as sym.NDArray[];
+      // row 0: 400 exactly, softmax [0, 1, 0] less the label; row 1: log 3, a third each less the label
+      for (const [cost, gradient] of [[c!, g!], [cc!, gc!]]) {
+        expect(Math.abs(cost.item() - (400 + Math.log(3)))).toBeLessThan(1e-4);
+        const [row0, row1] = gradient.toArray() as number[][];
+        expect(row0).toEqual([0, 1, -1]);
+        row1!.forEach((v, k) => expect(Math.abs(v - (1 / 3 - (k === 0 ? 1 : 0)))).toBeLessThan(1e-6));
+      }
+    }
+  });
+
+  it("with the gradient, takes one row max and one sum of exps: the max's gradient, exactly 0 (the log-softmax does not change with a shift), is not taken", () => {
+    const z = T.fmatrix('z');
+    const y = T.ivector('y');
+    const t = T.fmatrix('t');
+    const sparse = sparseCategoricalCrossentropyWithLogits(z, y);
+    expect(sym.function([z, y], [sparse, grad(sparse, z)]).compiled.kernelCount(logits, labels)).toBe(12);
+    const columns = categoricalCrossentropyWithLogits(z, t);
+    expect(sym.function([z, t], [columns, grad(columns, z)]).compiled.kernelCount(logits, oneHot)).toBe(9);
   });
 });
 

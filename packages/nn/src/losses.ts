@@ -7,6 +7,7 @@
  */
 import { DimShuffle, Elemwise, MatchLength, Reshape, Softmax, T, apply1, asTensor, config, checkedLabels, isInt, labelForErrors, nameInError, shapeToString, type Apply, type Op, type TensorLike, type TensorVariable } from '@sym/graph';
 import { logitsOfSoftmaxColumns } from './activations.js';
+import { zeroGrad } from '@sym/grad';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -127,10 +128,18 @@ export function binaryCrossentropy(probabilities: TensorLike, target: TensorLike
   return reduce(loss, reduction, 'binaryCrossentropy');
 }
 
-/** log(softmax) over `axis`, as `z - m - log(sum(exp(z - m)))` with m the maximum: no overflow. */
+/**
+ * log(softmax) over `axis`, as `z - m - log(sum(exp(z - m)))` with m the
+ * maximum: no overflow. The gradient skips m (zeroGrad): the log-softmax
+ * is the same function of z for any shift, so m's gradient is exactly 0,
+ * and differentiating through the max took a second pass over the rows
+ * (the gradient is then `dy - exp(z - m) / sum(exp(z - m)) * sum(dy)`,
+ * whose exp and sum fusion shares with the forward's: a sparse
+ * cross-entropy with its gradient 14 -> 12 kernels).
+ */
 export function logSoftmax(logits: TensorLike, axis: number): TensorVariable {
   const z = asTensor(logits, 'logSoftmax: logits');
-  const shifted = z.sub(T.max(z, { axis, keepdims: true }));
+  const shifted = z.sub(zeroGrad(T.max(z, { axis, keepdims: true })));
   return shifted.sub(T.log(T.sum(T.exp(shifted), { axis, keepdims: true })));
 }
 
