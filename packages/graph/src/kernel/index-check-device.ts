@@ -258,30 +258,40 @@ export function flagKernel(
     out: 'int32',
     build: ([v, k, ...loaded]) => {
       let bad: ScalarExpr = logic('or', [cmp('lt', v!, nonNegative ? 0 : -n), cmp('ge', v!, n)]);
-      if (castFrom) {
-        // NaN (unequal to itself), an infinity or a float past the integer dtype
-        const f = loaded.shift()!;
-        const fc = (op: 'lt' | 'ge' | 'neq', b: ScalarExpr | number): ScalarExpr => ({ kind: 'apply', op, args: [f, typeof b === 'number' ? { kind: 'const', value: b, dtype: f.dtype } : b], computeDType: f.dtype, dtype: 'bool' });
-        bad = logic('or', [bad, fc('neq', f), fc('lt', -castFrom.bound), fc('ge', castFrom.bound)]);
-      }
-      if (guard) {
-        // the branch is taken where its condition is non-zero (NaN too, as the select's)
-        let at = 0;
-        const holds = guard.map((all) =>
-          logic(
-            'and',
-            all.map((c) => {
-              const value = loaded[at++]!;
-              const zero: ScalarExpr = { kind: 'const', value: 0, dtype: value.dtype };
-              return { kind: 'apply', op: c.taken ? 'neq' : 'eq', args: [value, zero], computeDType: value.dtype, dtype: 'bool' } as ScalarExpr;
-            }),
-          ),
-        );
-        bad = logic('and', [bad, logic('or', holds)]);
-      }
+      if (castFrom) bad = logic('or', [bad, castIsWild(loaded.shift()!, castFrom.bound)]);
+      if (guard) bad = logic('and', [bad, guardTaken(guard, loaded)]);
       return { kind: 'apply', op: 'switch', args: [bad, k!, { kind: 'const', value: size, dtype: 'int32' }], computeDType: 'int32', dtype: 'int32' };
     },
   });
+}
+
+/** Where the float an index is cast from is one NumPy's cast makes the dtype's least value: NaN (unequal to itself), an infinity or a float past +-bound. */
+export function castIsWild(f: ScalarExpr, bound: number): ScalarExpr {
+  const fc = (op: 'lt' | 'ge' | 'neq', b: ScalarExpr | number): ScalarExpr => ({ kind: 'apply', op, args: [f, typeof b === 'number' ? { kind: 'const', value: b, dtype: f.dtype } : b], computeDType: f.dtype, dtype: 'bool' });
+  const or = (a: ScalarExpr, b: ScalarExpr): ScalarExpr => ({ kind: 'apply', op: 'or', args: [a, b], computeDType: 'bool', dtype: 'bool' });
+  return or(fc('neq', f), or(fc('lt', -bound), fc('ge', bound)));
+}
+
+/**
+ * Where a guarded read's branch is taken at this step: one conjunction of
+ * the guard's conditions holds (`held`, the conditions' loaded values in
+ * the guard's order; non-zero is taken, NaN too, as the select's).
+ */
+export function guardTaken(guard: IndexGuard, held: readonly ScalarExpr[]): ScalarExpr {
+  const logic = (op: 'and' | 'or', args: ScalarExpr[]): ScalarExpr => args.reduce((a, b) => ({ kind: 'apply', op, args: [a, b], computeDType: 'bool', dtype: 'bool' }));
+  let at = 0;
+  return logic(
+    'or',
+    guard.map((all) =>
+      logic(
+        'and',
+        all.map((c): ScalarExpr => {
+          const value = held[at++]!;
+          return { kind: 'apply', op: c.taken ? 'neq' : 'eq', args: [value, { kind: 'const', value: 0, dtype: value.dtype }], computeDType: value.dtype, dtype: 'bool' };
+        }),
+      ),
+    ),
+  );
 }
 
 /**

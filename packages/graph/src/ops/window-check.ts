@@ -36,7 +36,7 @@ import type { ValueAt } from './host-index.js';
 import { sliceIndices } from './slice-window.js';
 import type { Apply } from '../core/op.js';
 import { askedBy } from '../kernel/index-check-live.js';
-import { valueBounds, type FlagContext, type IndexFlag, type IndexGuard } from '../kernel/index-check-device.js';
+import { castIsWild, guardTaken, valueBounds, type FlagContext, type IndexFlag, type IndexGuard } from '../kernel/index-check-device.js';
 import type { BufferView, LowerContext, TensorView } from '../kernel/lower.js';
 import type { ScalarExpr } from '../kernel/kernel.js';
 import type { DType } from '../core/dtype.js';
@@ -319,31 +319,14 @@ export function windowFlagKernel(
       let clamped = ap('maximum', ap('minimum', s, c(NO_START - 1)), c(unsigned ? 0 : -NO_START));
       if (castFrom) {
         // the float cast: NaN (unequal to itself), an infinity or past the dtype is NumPy's least value, reported clamped
-        const f = held.shift()!;
-        const fc = (op: 'lt' | 'ge' | 'neq', value: ScalarExpr | number): ScalarExpr => ({ kind: 'apply', op, args: [f, typeof value === 'number' ? { kind: 'const', value, dtype: f.dtype } : value], computeDType: f.dtype, dtype: 'bool' });
-        const wild: ScalarExpr = { kind: 'apply', op: 'or', args: [fc('neq', f), { kind: 'apply', op: 'or', args: [fc('lt', -castFrom.bound), fc('ge', castFrom.bound)], computeDType: 'bool', dtype: 'bool' }], computeDType: 'bool', dtype: 'bool' };
+        const wild = castIsWild(held.shift()!, castFrom.bound);
         fits = ap('and', fits, { kind: 'apply', op: 'eq', args: [wild, { kind: 'const', value: 0, dtype: 'bool' }], computeDType: 'bool', dtype: 'bool' });
         clamped = { kind: 'apply', op: 'switch', args: [wild, c(-NO_START), clamped], computeDType: t, dtype: t };
       }
       const reported: ScalarExpr = wide ? { kind: 'apply', op: 'cast', args: [clamped], computeDType: t, dtype: 'int32' } : clamped;
       const flagged: ScalarExpr = { kind: 'apply', op: 'switch', args: [fits, c(NO_START, 'int32'), reported], computeDType: 'int32', dtype: 'int32' };
       if (!guard) return flagged;
-      // the branch is taken where one conjunction of its conditions holds (non-zero: taken; NaN too, as the select's)
-      const bool = (op: 'and' | 'or', args: ScalarExpr[]): ScalarExpr => args.reduce((a, b2) => ({ kind: 'apply', op, args: [a, b2], computeDType: 'bool', dtype: 'bool' }));
-      let at = 0;
-      const taken = bool(
-        'or',
-        guard.map((all) =>
-          bool(
-            'and',
-            all.map((term): ScalarExpr => {
-              const value = held[at++]!;
-              return { kind: 'apply', op: term.taken ? 'neq' : 'eq', args: [value, { kind: 'const', value: 0, dtype: value.dtype }], computeDType: value.dtype, dtype: 'bool' };
-            }),
-          ),
-        ),
-      );
-      return { kind: 'apply', op: 'switch', args: [taken, flagged, c(NO_START, 'int32')], computeDType: 'int32', dtype: 'int32' };
+      return { kind: 'apply', op: 'switch', args: [guardTaken(guard, held), flagged, c(NO_START, 'int32')], computeDType: 'int32', dtype: 'int32' };
     },
   });
 }
