@@ -30,6 +30,22 @@ describe('typed constructors', () => {
     expect(typeOf(T.tensor5('t'))).toEqual({ dtype: sym.config.floatX, bc: new Array(5).fill(false) });
     expect(T.tensor5('t', 'int32').dtype).toBe('int32');
   });
+  it("ranks 6 and 7 as Theano's tensor6/tensor7 and their typed forms", () => {
+    expect(typeOf(T.tensor6('t'))).toEqual({ dtype: sym.config.floatX, bc: new Array(6).fill(false) });
+    expect(typeOf(T.tensor7('t', 'int16'))).toEqual({ dtype: 'int16', bc: new Array(7).fill(false) });
+    const typed = { b: 'int8', w: 'int16', i: 'int32', l: 'int64', f: 'float32', d: 'float64' } as const;
+    for (const [prefix, dtype] of Object.entries(typed)) {
+      for (const rank of [6, 7] as const) {
+        const make = (T as unknown as Record<string, (name?: string) => sym.TensorVariable>)[`${prefix}tensor${rank}`]!;
+        expect(typeOf(make('v')), `${prefix}tensor${rank}`).toEqual({ dtype, bc: new Array(rank).fill(false) });
+      }
+    }
+    // a rank-7 variable computes: 1 + x summed over all 2*1*2*1*1*3*2 = 24 elements 0..23
+    const x = T.dtensor7('x');
+    const f = sym.function([x], x.add(1).sum());
+    const values = sym.array(Float64Array.from({ length: 24 }, (_, i) => i), { shape: [2, 1, 2, 1, 1, 3, 2] });
+    expect(Number(f.sync(values))).toBe(24 + (23 * 24) / 2);
+  });
 });
 
 describe('plural constructors', () => {
@@ -44,6 +60,8 @@ describe('plural constructors', () => {
     expect(T.lrows(1)[0]!.broadcastable).toEqual([true, false]);
     expect(T.icols('c')[0]!.broadcastable).toEqual([false, true]);
     expect(T.tensor5s(2)[0]!.dtype).toBe(sym.config.floatX);
+    expect(T.tensor7s('ab').map((v) => [v.name, v.ndim])).toEqual([['a', 7], ['b', 7]]);
+    expect(T.ltensor6s(1).map((v) => [v.dtype, v.ndim])).toEqual([['int64', 6]]);
   });
 
   it('refuse a bad count or a non-string name', () => {
