@@ -2,12 +2,21 @@
  * Gradient rules of the composite scalar ops (erf, gammaln, arctan2...):
  * ELEMWISE_GRADS in rules.ts takes them in, so a composite without a rule
  * is a compile error there as a primitive is. Theano's formulas; trigamma
- * has none (Theano's tri_gamma raises too).
+ * has none (Theano's tri_gamma raises too), nor have the incomplete gamma
+ * functions with respect to a, chi2sf with respect to k, and jv, iv with
+ * respect to their order (Theano's grad_not_implemented).
  */
-import { T, type CompositeScalarOp } from '@sym/graph';
+import { T, type CompositeScalarOp, type TensorVariable } from '@sym/graph';
 import { ZERO, notDifferentiable, type OpGrad } from './types.js';
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
+
+/** Theano's reason for the order and the shape arguments: no gradient (Theano's grad_not_implemented). */
+const noGradWrt = (fn: string, arg: string) => notDifferentiable(`${fn} has no gradient with respect to ${arg} (as in Theano; it would need derivatives of the series in ${arg})`);
+
+/** x^(a - 1) e^-x / Gamma(a): d P(a, x) / dx, as Theano writes it. */
+const incompleteGammaDensity = (a: TensorVariable, x: TensorVariable): TensorVariable =>
+  T.exp(x.neg().add(a.sub(1).mul(T.log(x))).sub(T.gammaln(a)));
 const SQRT_PI_OVER_TWO = Math.sqrt(Math.PI) / 2;
 
 export const COMPOSITE_GRADS: { readonly [S in CompositeScalarOp]: OpGrad } = {
@@ -31,4 +40,20 @@ export const COMPOSITE_GRADS: { readonly [S in CompositeScalarOp]: OpGrad } = {
   deg2rad: ({ gz }) => [gz.mul(Math.PI / 180)],
   rad2deg: ({ gz }) => [gz.mul(180 / Math.PI)],
   trunc: () => [ZERO],
+  // erfcx' = 2 x erfcx(x) - 2 / sqrt(pi)
+  erfcx: ({ x: [a], z, gz }) => [gz.mul(a!.mul(z).mul(2).sub(TWO_OVER_SQRT_PI))],
+  gammainc: ({ x: [a, x], gz }) => [noGradWrt('gammainc', 'a'), gz.mul(incompleteGammaDensity(a!, x!))],
+  gammaincc: ({ x: [a, x], gz }) => [noGradWrt('gammaincc', 'a'), gz.mul(incompleteGammaDensity(a!, x!)).neg()],
+  // Gamma(a) times the density: x^(a - 1) e^-x
+  gammau: ({ x: [a, x], gz }) => [noGradWrt('gammau', 'a'), gz.mul(T.exp(x!.neg().add(a!.sub(1).mul(T.log(x!))))).neg()],
+  gammal: ({ x: [a, x], gz }) => [noGradWrt('gammal', 'a'), gz.mul(T.exp(x!.neg().add(a!.sub(1).mul(T.log(x!)))))],
+  // d/dx Q(k / 2, x / 2) = -density(k / 2, x / 2) / 2 (Theano's chi2sf has no gradient at all)
+  chi2sf: ({ x: [x, k], gz }) => [gz.mul(incompleteGammaDensity(k!.mul(0.5), x!.mul(0.5))).mul(-0.5), noGradWrt('chi2sf', 'k')],
+  j0: ({ x: [a], gz }) => [gz.mul(T.j1(a!)).neg()],
+  // j1' = (j0 - j2) / 2, i1' = (i0 + i2) / 2: Theano's, finite at 0 where j0 - j1 / x is not
+  j1: ({ x: [a], gz }) => [gz.mul(T.j0(a!).sub(T.jv(2, a!))).mul(0.5)],
+  jv: ({ x: [v, x], gz }) => [noGradWrt('jv', 'the order v'), gz.mul(T.jv(v!.sub(1), x!).sub(T.jv(v!.add(1), x!))).mul(0.5)],
+  i0: ({ x: [a], gz }) => [gz.mul(T.i1(a!))],
+  i1: ({ x: [a], gz }) => [gz.mul(T.i0(a!).add(T.iv(2, a!))).mul(0.5)],
+  iv: ({ x: [v, x], gz }) => [noGradWrt('iv', 'the order v'), gz.mul(T.iv(v!.sub(1), x!).add(T.iv(v!.add(1), x!))).mul(0.5)],
 };

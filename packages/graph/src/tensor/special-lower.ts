@@ -52,6 +52,7 @@ class ExprArith implements Arith<ScalarExpr, ScalarExpr> {
   floor = (a: ScalarExpr) => this.ap('floor', [a]);
   ceil = (a: ScalarExpr) => this.ap('ceil', [a]);
   sin = (a: ScalarExpr) => this.ap('sin', [a]);
+  cos = (a: ScalarExpr) => this.ap('cos', [a]);
   tan = (a: ScalarExpr) => this.ap('tan', [a]);
   atan = (a: ScalarExpr) => this.ap('arctan', [a]);
   lt = (a: ScalarExpr, b: ScalarExpr) => this.ap('lt', [a, b], 'bool');

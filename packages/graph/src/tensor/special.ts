@@ -11,12 +11,16 @@
 import type { DType } from '../core/dtype.js';
 import * as S from './special-math.js';
 import type { Arith } from './special-math.js';
+import * as Bessel from './special-bessel.js';
+import * as Inc from './special-gammainc.js';
 
 export type CompositeScalarOp =
   | 'erf' | 'erfc' | 'erfinv' | 'erfcinv'
   | 'gammaln' | 'gamma' | 'psi' | 'trigamma'
   | 'arctan2' | 'arcsinh' | 'arccosh' | 'arctanh'
-  | 'deg2rad' | 'rad2deg' | 'trunc';
+  | 'deg2rad' | 'rad2deg' | 'trunc'
+  | 'erfcx' | 'gammainc' | 'gammaincc' | 'gammau' | 'gammal' | 'chi2sf'
+  | 'j0' | 'j1' | 'jv' | 'i0' | 'i1' | 'iv';
 
 /** What a composite op is, beside its expansion: the same shape as a primitive op's spec in scalar.ts. */
 export interface CompositeScalarOpSpec {
@@ -39,6 +43,13 @@ function expanded(theanoName: string, f: Unary): CompositeScalarOpSpec {
 /** A unary composite whose reference is a JavaScript Math function (correctly rounded or nearly). */
 function builtin(theanoName: string, impl: (x: number) => number, f: Unary): CompositeScalarOpSpec {
   return { arity: 1, out: 'float', theanoName, impl: ([x]) => impl(x!), expand: (m, [x]) => f(m, x!) };
+}
+
+type Binary = <V, B>(m: Arith<V, B>, a: V, b: V) => V;
+
+/** A binary composite whose reference is its float64 expansion. */
+function expanded2(theanoName: string, f: Binary): CompositeScalarOpSpec {
+  return { arity: 2, out: 'float', theanoName, impl: ([a, b]) => f(S.F64, a!, b!), expand: (m, [a, b]) => f(m, a!, b!) };
 }
 
 const DEG = Math.PI / 180;
@@ -67,6 +78,18 @@ export const COMPOSITE_OPS: { readonly [S in CompositeScalarOp]: CompositeScalar
   deg2rad: builtin('deg2rad', (x) => x * DEG, (m, x) => m.mul(x, m.c(DEG))),
   rad2deg: builtin('rad2deg', (x) => x * RAD, (m, x) => m.mul(x, m.c(RAD))),
   trunc: builtin('trunc', Math.trunc, S.trunc),
+  erfcx: expanded('erfcx', S.erfcx),
+  gammainc: expanded2('gammainc', Inc.gammainc),
+  gammaincc: expanded2('gammaincc', Inc.gammaincc),
+  gammau: expanded2('gammau', Inc.gammau),
+  gammal: expanded2('gammal', Inc.gammal),
+  chi2sf: expanded2('chi2sf', Inc.chi2sf),
+  j0: expanded('j0', Bessel.j0),
+  j1: expanded('j1', Bessel.j1),
+  jv: expanded2('jv', Bessel.jv),
+  i0: expanded('i0', Bessel.i0),
+  i1: expanded('i1', Bessel.i1),
+  iv: expanded2('iv', Bessel.iv),
 };
 
 export const COMPOSITE_OP_NAMES = Object.keys(COMPOSITE_OPS) as CompositeScalarOp[];

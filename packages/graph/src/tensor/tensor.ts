@@ -203,6 +203,30 @@ export const gamma = un('gamma');
 export const psi = un('psi');
 /** psi'(x) (Theano's tri_gamma). */
 export const triGamma = un('trigamma');
+/** exp(x^2) erfc(x), the scaled complementary error function (SciPy's erfcx). */
+export const erfcx = un('erfcx');
+/** P(a, x), the regularized lower incomplete gamma function (SciPy's gammainc; accuracy by range in docs/guide.md). */
+export const gammainc = bin('gammainc');
+/** Q(a, x) = 1 - P(a, x), the regularized upper incomplete gamma function (SciPy's gammaincc). */
+export const gammaincc = bin('gammaincc');
+/** Gamma(a) Q(a, x), the upper incomplete gamma function (Theano's gammau). */
+export const gammau = bin('gammau');
+/** Gamma(a) P(a, x), the lower incomplete gamma function (Theano's gammal). */
+export const gammal = bin('gammal');
+/** The chi-squared survival function of x with k degrees of freedom, Q(k / 2, x / 2) (Theano's chi2sf(x, k)). */
+export const chi2sf = bin('chi2sf');
+/** Bessel function of the first kind of order 0. */
+export const j0 = un('j0');
+/** Bessel function of the first kind of order 1. */
+export const j1 = un('j1');
+/** Bessel function of the first kind of real order v, jv(v, x) (accuracy by range in docs/guide.md). */
+export const jv = bin('jv');
+/** Modified Bessel function of the first kind of order 0. */
+export const i0 = un('i0');
+/** Modified Bessel function of the first kind of order 1. */
+export const i1 = un('i1');
+/** Modified Bessel function of the first kind of real order v, iv(v, x). */
+export const iv = bin('iv');
 /** The angle of the point (x, y), in (-pi, pi], as NumPy's arctan2(y, x). */
 export const arctan2 = bin('arctan2');
 export const arcsinh = un('arcsinh');

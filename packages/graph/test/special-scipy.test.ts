@@ -1,0 +1,197 @@
+// The SciPy functions Theano has beside the erf and gamma families (erfcx, gammainc, gammaincc, gammau, gammal,
+// chi2sf, j0, j1, jv, i0, i1, iv): the references against SciPy, the float32 approximations, their kernels on
+// the CPU with broadcasting and integer inputs, names in printing, kernel sizes.
+import { describe, expect, it } from 'vitest';
+import { COMPOSITE_OPS, type CompositeScalarOp } from '../src/tensor/special.js';
+import * as S from '../src/tensor/special-math.js';
+import { SCIPY } from './special-scipy-reference.js';
+import { T, sym } from './helpers.js';
+
+type Op = 'erfcx' | 'gammainc' | 'gammaincc' | 'gammau' | 'gammal' | 'chi2sf' | 'j0' | 'j1' | 'jv' | 'i0' | 'i1' | 'iv';
+const impl = (op: CompositeScalarOp, args: number[]): number => COMPOSITE_OPS[op].impl(args, 'float64', 'float64');
+const f32 = (op: CompositeScalarOp, args: number[]): number => COMPOSITE_OPS[op].expand(S.F32, args.map(Math.fround));
+
+/**
+ * The error allowed against SciPy, as a scale of |got - want|: relative
+ * where the function is monotone; for the oscillating j0, j1, jv beyond
+ * their first zeros, relative to the envelope sqrt(2 / (pi x)) (an error of
+ * cos x an ulp off is absolute there). float64, then float32.
+ */
+const TOL: Record<Op, readonly [number, number]> = {
+  erfcx: [1e-15, 4e-7],
+  j0: [2e-15, 6e-7],
+  j1: [2e-15, 6e-7],
+  i0: [1e-15, 4e-7],
+  i1: [2e-15, 4e-7],
+  // 1 - P cancels where Q is small and a < 1 (2.3e-12 at a = 0.001, x = 1)
+  gammainc: [5e-14, 2e-5],
+  gammaincc: [5e-14, 2e-5],
+  gammau: [5e-14, 2e-5],
+  gammal: [5e-14, 2e-5],
+  chi2sf: [5e-14, 2e-5],
+  // the hand-over between the power series and Hankel's expansion at |x| = 13 (7 in float32)
+  jv: [2e-10, 3e-5],
+  iv: [2e-14, 4e-6],
+};
+
+/** The scale each function's error is measured against at (args), want = SciPy's value. */
+function scale(op: Op, args: readonly number[], want: number): number {
+  const x = Math.abs(args[args.length - 1]!);
+  const v = op === 'jv' ? Math.abs(args[0]!) : op === 'j0' ? 0 : op === 'j1' ? 1 : Infinity;
+  const envelope = x > Math.max(v, 2) ? Math.sqrt(2 / (Math.PI * x)) : 0;
+  // erfcx(x) for x < 0 is 2 exp(x^2) - ...: x's own rounding moves it by 2 x^2 ulps
+  const conditioning = op === 'erfcx' && args[0]! < 0 ? Math.max(1, 2 * args[0]! * args[0]!) : 1;
+  // SciPy's j0, j1 round x - pi / 4 (an ulp of x, 0.1 * x ulps of the envelope); ours agree with mpmath there (j0(50), j1(1000))
+  const phase = (op === 'j0' || op === 'j1') && envelope > 0 ? Math.max(1, x / 10) : 1;
+  return Math.max(Math.abs(want), envelope) * conditioning * phase;
+}
+
+function expectMatch(got: number, want: number, tol: number, what: string): void {
+  if (Number.isNaN(want)) return void expect(got, what).toBeNaN();
+  if (want === 0 || !Number.isFinite(want)) return void expect(Object.is(got, want), `${what}: got ${got}, expected ${Object.is(want, -0) ? '-0' : want}`).toBe(true);
+  expect(Math.abs(got - want), `${what}: got ${got}, expected ${want}`).toBeLessThanOrEqual(tol);
+}
+
+/** Where the float32 approximations are stated to hold (docs/guide.md): the incomplete gamma family for a <= 30, jv for |v| <= 7. */
+function inFloat32Domain(op: Op, args: readonly number[], want: number): boolean {
+  if (!args.every((a) => Math.fround(a) === a) || !(Math.abs(want) < 3.4e38) || (want !== 0 && Math.abs(want) < 2 ** -126)) return false;
+  if (op === 'gammainc' || op === 'gammaincc' || op === 'gammau' || op === 'gammal') return args[0]! <= 30;
+  if (op === 'chi2sf') return args[1]! <= 60;
+  if (op === 'jv') return Math.abs(args[0]!) <= 7;
+  return true;
+}
+
+/** j0 and j1 next to their zeros keep their relative digits (their zeros are factored out); SciPy's do not. */
+const MPMATH_AT_ZEROS: Record<string, [number, number]> = {
+  // python3 -c "import mpmath as mp; mp.mp.dps = 40; print(mp.besselj(0, mp.mpf(2.404825557695773)))"
+  j0: [2.404825557695773, -6.10876525973673e-17],
+  j1: [3.8317059702075125, -6.149807356994906e-17],
+};
+
+describe('against SciPy', () => {
+  for (const [op, { source, values }] of Object.entries(SCIPY) as [Op, (typeof SCIPY)[string]][]) {
+    it(`${op} matches ${source} at ${values.length} points (NaN, ±inf, ±0 and the domain's edges exactly), in float64 and float32`, () => {
+      const [tol64, tol32] = TOL[op];
+      for (const row of values) {
+        const args = row.slice(0, -1);
+        const want = row[row.length - 1]!;
+        const what = `${op}(${args.map((a) => (Object.is(a, -0) ? '-0' : String(a))).join(', ')})`;
+        const zero = MPMATH_AT_ZEROS[op];
+        if (zero && args[0] === zero[0]) {
+          expectMatch(impl(op, args), zero[1], 1e-15 * Math.abs(zero[1]), `${what} (mpmath; SciPy says ${want})`);
+          continue;
+        }
+        // Q = 1 - P keeps P's few ulps as an absolute error: gammaincc(0.001, 1) = 2.2e-4 keeps 12 digits
+        const absolute = op === 'gammaincc' || op === 'chi2sf' ? 1e-15 : 0;
+        expectMatch(impl(op, args), want, tol64 * scale(op, args, want) + absolute, what);
+        if (inFloat32Domain(op, args, want)) expectMatch(f32(op, args), want, tol32 * scale(op, args, want), `float32 ${what}`);
+      }
+    });
+  }
+
+  it('i0 and i1 stay finite up to 713.98, where SciPy\'s i0 and i1 overflow from 709.78 (its iv(0, x) does not)', () => {
+    // python3 -c "import scipy.special as s; print(s.iv(0, 713.9), s.i0(713.9))": 1.6481551866948487e308, inf;
+    // python3 -c "import mpmath as mp; mp.mp.dps = 40; print(mp.besseli(0, mp.mpf(713.9)))": 1.6481551866951378e308
+    expectMatch(impl('i0', [713.9]), 1.6481551866951378e308, 1e-15 * 1.65e308, 'i0(713.9)');
+    expectMatch(impl('iv', [0, 713.9]), 1.6481551866951378e308, 1e-15 * 1.65e308, 'iv(0, 713.9)');
+    expect(impl('i0', [714])).toBe(Infinity);
+    expect(impl('i1', [-714])).toBe(-Infinity);
+  });
+
+  it('the identities: gammainc + gammaincc = 1, gammau + gammal = gamma, chi2sf(x, k) = gammaincc(k / 2, x / 2)', () => {
+    for (const a of [0.3, 1, 4.5, 17, 40]) {
+      for (const x of [0.2, 2, 9, 33, 70]) {
+        expect(Math.abs(impl('gammainc', [a, x]) + impl('gammaincc', [a, x]) - 1)).toBeLessThan(3e-16);
+        const g = impl('gamma', [a]);
+        expect(Math.abs(impl('gammau', [a, x]) + impl('gammal', [a, x]) - g)).toBeLessThan(4e-16 * g);
+        expect(impl('chi2sf', [2 * x, 2 * a])).toBe(impl('gammaincc', [a, x]));
+      }
+    }
+  });
+});
+
+describe('kernels (CPU)', () => {
+  it('the unary ones in float64 compute the reference exactly, in float32 within its tolerance, at SciPy\'s points', async () => {
+    for (const op of ['erfcx', 'j0', 'j1', 'i0', 'i1'] as const) {
+      const rows = SCIPY[op]!.values;
+      for (const dtype of ['float64', 'float32'] as const) {
+        const v = T.vector('v', dtype);
+        const points = rows.map((r) => r[0]!).filter((x) => dtype === 'float64' || Math.fround(x) === x);
+        const got = (await sym.function([v], (T as unknown as Record<Op, (x: sym.TensorVariable) => sym.TensorVariable>)[op](v))(sym.array(points, { dtype }))) as sym.NDArray;
+        expect(got.dtype).toBe(dtype);
+        points.forEach((x, i) => {
+          const want = impl(op, [x]);
+          const g = got.data[i]!;
+          if (dtype === 'float64' || !Number.isFinite(want) || want === 0) expect(Object.is(g, want) || (Number.isNaN(g) && Number.isNaN(want)), `${op}(${x}) in ${dtype}: ${g} vs ${want}`).toBe(true);
+          else if (Math.abs(want) < 3.4e38) expect(Math.abs(g - want), `${op}(${x}) in float32: ${g} vs ${want}`).toBeLessThanOrEqual(TOL[op][1] * scale(op, [x], want));
+        });
+      }
+    }
+  });
+
+  it('the binary ones broadcast (a column against a row) and compute the reference', async () => {
+    const as = [0.5, 2, 7.5];
+    const xs = [0, 0.3, 3, 11, 40];
+    for (const op of ['gammainc', 'gammaincc', 'gammau', 'gammal', 'chi2sf', 'jv', 'iv'] as const) {
+      const a = T.tensor('float64', [false, true], 'a');
+      const x = T.tensor('float64', [true, false], 'x');
+      const y = sym.elemwise(op, a, x);
+      expect(y.type.broadcastable).toEqual([false, false]);
+      const got = (await sym.function([a, x], y)(sym.array(as, { shape: [3, 1] }), sym.array(xs, { shape: [1, 5] }))) as sym.NDArray;
+      expect(got.shape).toEqual([3, 5]);
+      as.forEach((av, i) => xs.forEach((xv, j) => expect(got.data[i * 5 + j], `${op}(${av}, ${xv})`).toBe(impl(op, [av, xv]))));
+    }
+  });
+
+  it('integer inputs compute in float64, as Theano\'s upgrade_to_float: jv(2, [1, 5]) and gammainc(3, [1, 5])', async () => {
+    const i = T.ivector('i');
+    expect(T.jv(2, i).dtype).toBe('float64');
+    expect(T.j0(T.bvector('b')).dtype).toBe(T.exp(T.bvector('b')).dtype);
+    expect(T.gammainc(T.fvector('a'), T.fvector('x')).dtype).toBe('float32');
+    expect(T.iv(2, T.fvector('x')).dtype).toBe('float32');
+    const [j, g] = (await sym.function([i], [T.jv(2, i), T.gammainc(3, i)])(sym.array([1, 5], { dtype: 'int32' }))) as sym.NDArray[];
+    // python3 -c "import scipy.special as s; print(repr(s.jv(2, 1)), repr(s.jv(2, 5)), repr(s.gammainc(3, 1)), repr(s.gammainc(3, 5)))"
+    [0.11490348493190049, 0.04656511627775222].forEach((w, k) => expect(Math.abs(j!.data[k]! - w)).toBeLessThan(1e-15));
+    [0.08030139707139416, 0.8753479805169189].forEach((w, k) => expect(Math.abs(g!.data[k]! - w)).toBeLessThan(3e-16));
+  });
+
+  it('kernels hold primitive ops only, in a bounded number of kernels and nodes', () => {
+    const v = T.dvector('v');
+    const w = T.dvector('w');
+    const primitive = new Set<string>(sym.SCALAR_OP_NAMES);
+    // measured: erfcx 4 kernels 479 nodes, j0 4/361, i0 1/469, gammainc 11/1770, gammau 21/2221, jv 16/2583, iv 12/1905
+    for (const [y, kernels, maxNodes] of [
+      [T.erfcx(v), 4, 600],
+      [T.j0(v), 4, 450],
+      [T.i0(v), 1, 550],
+      [T.gammainc(v, w), 11, 2000],
+      [T.gammau(v, w), 21, 2500],
+      [T.jv(v, w), 16, 2800],
+      [T.iv(v, w), 12, 2100],
+    ] as const) {
+      const p = sym.schedule({ inputs: [v, w], inputShapes: [[5], [5]], outputs: [y] });
+      expect(p.steps.length, sym.pp(y)).toBeLessThanOrEqual(kernels);
+      let nodes = 0;
+      for (const s of p.steps) {
+        sym.walkExpr((s.kernel as sym.ElementwiseKernel).expr, (e) => {
+          nodes++;
+          if (e.kind === 'apply') expect(primitive.has(e.op), e.op).toBe(true);
+        });
+      }
+      expect(nodes, sym.pp(y)).toBeLessThanOrEqual(maxNodes);
+    }
+  });
+});
+
+describe('graph: names', () => {
+  it('pp and debugprint show Theano names', () => {
+    const x = T.vector('x');
+    const k = T.vector('k');
+    expect(sym.pp(T.erfcx(x).add(T.j0(x)).add(T.i1(x)))).toBe('((erfcx(x) + j0(x)) + i1(x))');
+    expect(sym.pp(T.gammainc(k, x))).toBe('gammainc(k, x)');
+    expect(sym.pp(T.chi2sf(x, k))).toBe('chi2sf(x, k)');
+    expect(sym.pp(T.jv(k, x).mul(T.iv(k, x)))).toBe('(jv(k, x) * iv(k, x))');
+    for (const op of ['gammaincc', 'gammau', 'gammal'] as const) expect(sym.pp(T[op](k, x))).toBe(`${op}(k, x)`);
+    expect(sym.debugprint(T.j1(x))).toBe("Elemwise{j1,no_inplace} [id A] ''\n |x [id B]");
+  });
+});
