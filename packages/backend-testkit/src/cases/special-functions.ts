@@ -15,8 +15,12 @@ import type { OpCase } from '../case.js';
 
 const SPECIAL = [NaN, Infinity, -Infinity, 0, -0];
 
+/** The binary composites (arctan2 has its own case), each with its first argument down a column and its second along a row. */
+type Binary = 'gammainc' | 'gammaincc' | 'gammau' | 'gammal' | 'chi2sf' | 'jv' | 'iv';
+type Unary = Exclude<CompositeScalarOp, 'arctan2' | Binary>;
+
 /** Points of each function: the ones every float dtype holds, then those for float32 and float64 only (tiny and huge). */
-const POINTS: { readonly [S in Exclude<CompositeScalarOp, 'arctan2'>]: { readonly common: readonly number[]; readonly wide: readonly number[] } } = {
+const POINTS: { readonly [S in Unary]: { readonly common: readonly number[]; readonly wide: readonly number[] } } = {
   erf: { common: [...SPECIAL, 0.1, -0.3, 0.49, 0.5, 0.51, -0.75, 1, 1.5, -2, 3, 4.5, -6], wide: [1e-30, -1e-8, 9, 30] },
   erfc: { common: [...SPECIAL, 0.1, -0.3, 0.49, 0.5, 0.75, -1, 1.5, 2, -3, 3.5], wide: [1e-30, 5, 8, 9.5, 12] },
   erfinv: { common: [...SPECIAL, 0.1, -0.3, 0.5, -0.75, 0.9, 0.99, -0.999, 1, -1, 1.5, -2], wide: [1e-30, -1e-8, 0.9999, 0.999999, -0.99999994] },
@@ -31,12 +35,31 @@ const POINTS: { readonly [S in Exclude<CompositeScalarOp, 'arctan2'>]: { readonl
   deg2rad: { common: [...SPECIAL, 1, -45, 90, 180, -360, 720], wide: [1e-30, 1e30] },
   rad2deg: { common: [...SPECIAL, 0.1, -1, 1.5, 3.14159, -6.3], wide: [1e-30, 1e30] },
   trunc: { common: [...SPECIAL, 0.5, -0.5, 1.7, -1.7, 2.5, -2.5, 1000.25, -70000.75], wide: [1e-30, 4503599627370495.5, -1e30] },
+  erfcx: { common: [...SPECIAL, 0.1, -0.3, 0.5, 1, -1.5, 2, 3.5, 8, -2.5], wide: [1e-30, 30, 1e10, 1e30, -9, -30] },
+  // next to the zeros of j0 (2.405, 5.520) and j1 (3.832, 7.016), and on both sides of the switch at 8
+  j0: { common: [...SPECIAL, 0.5, -1, 2.4, 2.5, 5.5, -7.9, 8, 8.1, 12.5, -20], wide: [1e-30, 100] },
+  j1: { common: [...SPECIAL, 0.5, -1, 3.8, 3.9, 7, -7.9, 8, 8.1, 12.5, -20], wide: [1e-30, 100] },
+  i0: { common: [...SPECIAL, 0.5, -1, 2.5, 7.9, 8, 8.5, -10.5], wide: [1e-30, 30, 85, -700] },
+  i1: { common: [...SPECIAL, 0.5, -1, 2.5, 7.9, 8, 8.5, -10.5], wide: [1e-30, 30, 85, -700] },
 };
 
-const fmt = (v: number): string => (Object.is(v, -0) ? '-0' : String(v));
-const call = (op: Exclude<CompositeScalarOp, 'arctan2'>, x: TensorVariable): TensorVariable => sym.elemwise(op, x);
+/** The column (first argument) and row (second) of each binary composite: its domain's inside and edges, NaN, ±inf. */
+const GRID: { readonly [S in Binary]: { readonly a: readonly number[]; readonly x: readonly number[] } } = {
+  gammainc: { a: [NaN, -1, 0, 0.5, 1, 2.5, 7, 25, Infinity], x: [NaN, -1, 0, 0.1, 1, 3, 12, 40, Infinity] },
+  gammaincc: { a: [NaN, -1, 0, 0.5, 1, 2.5, 7, 25, Infinity], x: [NaN, -1, 0, 0.1, 1, 3, 12, 40, Infinity] },
+  gammau: { a: [NaN, -1, 0.5, 1, 2.5, 7], x: [NaN, -1, 0, 0.1, 1, 3, 12, Infinity] },
+  gammal: { a: [NaN, -1, 0.5, 1, 2.5, 7], x: [NaN, -1, 0, 0.1, 1, 3, 12, Infinity] },
+  // chi2sf(x, k): x down the column, the degrees of freedom along the row
+  chi2sf: { a: [NaN, -1, 0, 0.5, 2, 7, 30, Infinity], x: [NaN, -1, 0, 1, 2, 5, 20] },
+  jv: { a: [NaN, -Infinity, -2.5, -2, -1, -0.5, 0, 0.5, 1, 2, 3.5, Infinity], x: [NaN, -Infinity, -3, -1, 0, 0.5, 2, 6.5, 10, 20, 50, Infinity] },
+  iv: { a: [NaN, -Infinity, -2.5, -2, -1, -0.5, 0, 0.5, 1, 2, 3.5, Infinity], x: [NaN, -Infinity, -3, -1, 0, 0.5, 2, 6.5, 10, 20, 50, Infinity] },
+};
+const BINARY = Object.keys(GRID) as Binary[];
 
-function unaryCase(op: Exclude<CompositeScalarOp, 'arctan2'>, dtype: DType): OpCase {
+const fmt = (v: number): string => (Object.is(v, -0) ? '-0' : String(v));
+const call = (op: Unary, x: TensorVariable): TensorVariable => sym.elemwise(op, x);
+
+function unaryCase(op: Unary, dtype: DType): OpCase {
   const { common, wide } = POINTS[op];
   const values = dtype === 'float16' ? common : [...common, ...wide];
   const x = sym.T.tensor(dtype, [false], 'x');
@@ -65,6 +88,25 @@ function arctan2Case(dtype: DType): OpCase {
       outputs: [sym.T.arctan2(y, x)],
       labels: ['arctan2(y[i], x[j]) at [i, j]'],
       values: () => [array([...values], { dtype, shape: [n, 1] }), array([...values], { dtype, shape: [1, n] })],
+    },
+  };
+}
+
+/** A binary composite on every pair of its grid (a column against a row): broadcasting, domain edges, NaN and ±inf of either argument. */
+function binaryCase(op: Binary, dtype: DType): OpCase {
+  const { a, x } = GRID[op];
+  const col = sym.T.tensor(dtype, [false, true], 'a');
+  const row = sym.T.tensor(dtype, [true, false], 'x');
+  return {
+    group: 'special',
+    name: `${op} ${dtype}: every pair of a in [${a.map(fmt).join(', ')}] (${a.length}, 1) and x in [${x.map(fmt).join(', ')}] (1, ${x.length})`,
+    op,
+    dtype,
+    graph: {
+      inputs: [col, row],
+      outputs: [sym.elemwise(op, col, row)],
+      labels: [`${op}(a[i], x[j]) at [i, j]`],
+      values: () => [array([...a], { dtype, shape: [a.length, 1] }), array([...x], { dtype, shape: [1, x.length] })],
     },
   };
 }
@@ -102,7 +144,11 @@ function geluCase(dtype: DType): OpCase {
 export function specialFunctionCases(dtypes: readonly DType[]): OpCase[] {
   const cases: OpCase[] = [];
   for (const dtype of dtypes.filter(isFloat)) {
-    for (const op of COMPOSITE_OP_NAMES) cases.push(op === 'arctan2' ? arctan2Case(dtype) : unaryCase(op, dtype));
+    for (const op of COMPOSITE_OP_NAMES) {
+      if (op === 'arctan2') cases.push(arctan2Case(dtype));
+      else if ((BINARY as readonly string[]).includes(op)) cases.push(binaryCase(op as Binary, dtype));
+      else cases.push(unaryCase(op as Unary, dtype));
+    }
     cases.push(geluCase(dtype));
   }
   if (dtypes.includes('int32')) cases.push(integerCase());
