@@ -231,15 +231,18 @@ function batchEntries(entries: readonly IndexEntry[], nb: number): IndexEntry[] 
 const castTo = (v: TensorVariable, d: TensorVariable['dtype']) => (v.dtype === d ? v : T.cast(v, d));
 
 /**
- * Im2Col of `gz` with the window of the windows `g` (its dimensions -4 and
- * -3): the op's own when known at build time, else read from `g` at run
- * time through a view whose last two dimensions they are.
+ * Im2Col of `gz` with the window of the windows `g` (its dimensions -2N to
+ * -N, for the geometry's N window axes): the op's own when known at build
+ * time, else read from `g` at run time through a view whose last N
+ * dimensions they are.
  */
 function windowsOf(gz: TensorVariable, g: TensorVariable, op: Col2Im): TensorVariable {
   const n = g.ndim;
-  const [kh, kw] = g.staticShape.slice(-4, -2);
-  if (kh !== null && kw !== null) return apply1(new Im2Col(op.geometry, [kh!, kw!]), [gz]);
-  return apply1(new Im2Col(op.geometry, null), [gz, T.dimshuffle(g, [...range(n - 4), n - 2, n - 1, n - 4, n - 3])]);
+  const nw = op.geometry.stride.length;
+  const window = g.staticShape.slice(n - 2 * nw, n - nw);
+  if (window.every((k) => k !== null)) return apply1(new Im2Col(op.geometry, window as number[]), [gz]);
+  const axes = range(n);
+  return apply1(new Im2Col(op.geometry, null), [gz, T.dimshuffle(g, [...axes.slice(0, n - 2 * nw), ...axes.slice(n - nw), ...axes.slice(n - 2 * nw, n - nw)])]);
 }
 
 /** Rules keyed by op kind: the single entry point the reverse pass uses. */

@@ -1,5 +1,5 @@
 /**
- * Convolution and pooling (`T.nnet.conv2d`, `T.signal.pool.pool2d`,
+ * Convolution and pooling (`T.nnet.conv2d`, `conv3d`, `T.signal.pool.pool2d`, `pool3d`,
  * grouped convolutions, `T.nnet.abstractConv`, `T.nnet.neighbours`): the
  * patch ops' kernels (a strided view where every window is inside the
  * image, a gather with clamped indices and a fill where windows read the
@@ -132,11 +132,60 @@ function neighbours(dtype: DType): OpCase {
   ]);
 }
 
+const geometry3d = (g: Partial<PatchGeometry>): PatchGeometry => ({ stride: [1, 1, 1], dilation: [1, 1, 1], pad: [0, 0, 0], edges: 'strict', ...g });
+
+/**
+ * conv3d (windows of three axes: a strided view, or a gather with padding),
+ * grouped, and its adjoints from T.nnet.abstractConv, which are its
+ * gradients' graphs: a product summed back into the volume by a 3-d Col2Im
+ * (as one expression; a 5x4x4 window takes the two-kernel path, and
+ * windows that tile the volume a permuting copy).
+ */
+function conv3d(dtype: DType): OpCase {
+  return compositeCase(dtype, 'conv3d and its adjoints', 'dot', [[2, 2, 5, 4, 6], [3, 2, 2, 3, 2], [4, 1, 2, 2, 3], [2, 4, 3, 3, 3], [1, 2, 6, 5, 4]], (x, w, wg, gz, big) => {
+    const o = { numGroups: 2, borderMode: [1, 0, 2], subsample: [2, 1, 2], filterDilation: [1, 1, 2] } as const;
+    const wide = geometry3d({ pad: [2, 1, 0] });
+    const bigPatches = sym.apply1(new Im2Col(wide, [5, 4, 4]), [big!]);
+    const tiled = geometry3d({ stride: [3, 5, 2], edges: 'drop' });
+    const tiles = sym.apply1(new Im2Col(tiled, [3, 5, 2]), [big!.mul(3)]);
+    return [
+      ['conv3d(x, w)', T.nnet.conv3d(x!, w!)],
+      ["conv3d(x, w, { borderMode: 'half', subsample: [2, 1, 2], filterDilation: [1, 2, 1] })", T.nnet.conv3d(x!, w!, { borderMode: 'half', subsample: [2, 1, 2], filterDilation: [1, 2, 1] })],
+      ["conv3d(x, w, { borderMode: 'full', filterFlip: false })", T.nnet.conv3d(x!, w!, { borderMode: 'full', filterFlip: false })],
+      ['relu(conv3d(x, wg, { numGroups: 2, borderMode: [1, 0, 2], subsample: [2, 1, 2], filterDilation: [1, 1, 2] }) + 1)', T.relu(T.nnet.conv3d(x!, wg!, o).add(1))],
+      ['conv3dGradWrtInputs(gz, wg, [2, 2, 5, 4, 6], grouped, padded, strided, dilated)', T.nnet.conv3dGradWrtInputs(gz!, wg!, [2, 2, 5, 4, 6], o)],
+      ['conv3dGradWrtWeights(x, gz, [4, 1, 2, 2, 3], grouped, padded, strided, dilated)', T.nnet.conv3dGradWrtWeights(x!, gz!, [4, 1, 2, 2, 3], o)],
+      ['Col2Im(Im2Col(big)) with a 5x4x4 window', sym.apply1(new Col2Im(wide), [bigPatches.mul(bigPatches), big!])],
+      ['Col2Im of 3x5x2 windows that tile the volume', sym.apply1(new Col2Im(tiled), [tiles, big!])],
+    ];
+  });
+}
+
+/** pool3d in every mode: whole windows, partial windows kept, padded and overlapping; max pooling's gradient. */
+function pools3d(dtype: DType): OpCase {
+  const modes = ['max', 'sum', 'average_inc_pad', 'average_exc_pad'] as const;
+  return compositeCase(dtype, 'pool3d', isFloat(dtype) ? 'sum' : 'max', [[2, 4, 5, 3]], (x) => {
+    const outs: Outputs = [];
+    for (const mode of modes) {
+      outs.push([`pool3d(x, { ws: [2, 2, 2], ignoreBorder: true, mode: '${mode}' })`, T.signal.pool.pool3d(x!, { ws: [2, 2, 2], ignoreBorder: true, mode })]);
+      outs.push([`pool3d(x, { ws: [3, 2, 2], stride: [1, 2, 1], mode: '${mode}' }) (partial windows)`, T.signal.pool.pool3d(x!, { ws: [3, 2, 2], stride: [1, 2, 1], mode })]);
+      outs.push([`pool3d(x, { ws: [2, 3, 2], stride: [2, 2, 1], pad: [1, 2, 1], ignoreBorder: true, mode: '${mode}' })`, T.signal.pool.pool3d(x!, { ws: [2, 3, 2], stride: [2, 2, 1], pad: [1, 2, 1], ignoreBorder: true, mode })]);
+    }
+    // max pooling's gradient as grad builds it: each window's gradient to the elements equal to its maximum, summed back
+    const g: PatchGeometry = geometry3d({ edges: 'keep' });
+    const patches = sym.apply1(new Im2Col(g, [2, 3, 2], isFloat(dtype) ? -Infinity : sym.intRange(dtype)[0]), [x!]);
+    const max = T.max(patches, [1, 2, 3]);
+    const routed = patches.eq(max.dimshuffle(0, 'x', 'x', 'x', 1, 2, 3)).astype(x!.dtype);
+    outs.push(['max pooling gradient: Col2Im(patches == max), 3-d', sym.apply1(new Col2Im(g), [routed, x!])]);
+    return outs;
+  });
+}
+
 /** The conv/pool cases for the float dtypes a backend holds (and max/sum pooling, the neighbourhoods, for int32). */
 export function convCases(dtypes: readonly DType[]): OpCase[] {
   const floats = dtypes.filter((d) => d === 'float32' || d === 'float64');
   return [
-    ...floats.flatMap((d) => [convForward(d), convBackward(d), pools(d), groupedConvs(d), neighbours(d)]),
-    ...(dtypes.includes('int32') ? [pools('int32'), neighbours('int32')] : []),
+    ...floats.flatMap((d) => [convForward(d), convBackward(d), pools(d), groupedConvs(d), neighbours(d), conv3d(d), pools3d(d)]),
+    ...(dtypes.includes('int32') ? [pools('int32'), neighbours('int32'), pools3d('int32')] : []),
   ];
 }

@@ -8,7 +8,8 @@ import { asTensor, type TensorLike } from '../core/op.js';
 import type { TensorVariable } from '../core/variable.js';
 import { checkOptionNames } from '../core/options.js';
 import { nameInError } from '../core/error-names.js';
-import { pool2d, type Pair } from '../ops/conv.js';
+import type { Pair } from '../ops/conv.js';
+import { pool2d } from '../ops/pool.js';
 import { conv2dGradWrtInputs, type BorderMode, type ConvShape } from './conv2d.js';
 import { specifyShape } from '../tensor/specify-shape.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load

@@ -14,8 +14,9 @@ import { Reduce, normaliseAxes } from '../ops/reduce.js';
 import { DOT } from '../ops/dot.js';
 import { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI, type DimShufflePattern } from '../ops/shape.js';
 import { SOFTMAX } from '../ops/nnet.js';
-import { pool2d } from '../ops/conv.js';
+import { pool2d, pool3d } from '../ops/pool.js';
 import { bilinearUpsampling, conv2d, conv2dGradWrtInputs, conv2dGradWrtWeights } from '../nnet/conv2d.js';
+import { conv3d, conv3dGradWrtInputs, conv3dGradWrtWeights } from '../nnet/conv3d.js';
 import { images2neibs, neibs2images } from '../nnet/neighbours.js';
 import { Alloc, lengths, type Length } from '../ops/alloc.js';
 import { elu, hardSigmoid, logSoftmax, selu, softsign, ultraFastSigmoid } from '../nnet/activations.js';
@@ -481,9 +482,9 @@ export function binaryCrossentropy(output: TensorLike, target: TensorLike): Tens
 
 /**
  * `T.nnet`: sigmoid, softmax, logSoftmax, softplus, relu, elu, selu,
- * softsign, hardSigmoid, ultraFastSigmoid, conv2d (Theano's
- * `theano.tensor.nnet.conv2d`), its adjoints conv2dGradWrtInputs and
- * conv2dGradWrtWeights (also as `abstractConv`, Theano's
+ * softsign, hardSigmoid, ultraFastSigmoid, conv2d and conv3d (Theano's
+ * `theano.tensor.nnet.conv2d`, `conv3d`), their adjoints conv2dGradWrtInputs,
+ * conv2dGradWrtWeights, conv3dGradWrtInputs and conv3dGradWrtWeights (also as `abstractConv`, Theano's
  * `theano.tensor.nnet.abstract_conv`, with bilinearUpsampling), images2neibs and neibs2images (also
  * as `neighbours`, Theano's `theano.tensor.nnet.neighbours`), categoricalCrossentropy,
  * binaryCrossentropy, `bn` (batch normalisation, Theano's
@@ -509,7 +510,10 @@ export const nnet = {
   conv2d,
   conv2dGradWrtInputs,
   conv2dGradWrtWeights,
-  abstractConv: { conv2d, conv2dGradWrtInputs, conv2dGradWrtWeights, bilinearUpsampling },
+  conv3d,
+  conv3dGradWrtInputs,
+  conv3dGradWrtWeights,
+  abstractConv: { conv2d, conv2dGradWrtInputs, conv2dGradWrtWeights, conv3d, conv3dGradWrtInputs, conv3dGradWrtWeights, bilinearUpsampling },
   images2neibs,
   neibs2images,
   neighbours: { images2neibs, neibs2images },
@@ -538,5 +542,5 @@ export type { NormOrder } from '../linalg/linalg-norms.js';
 
 // ---------------------------------------------------------------- signal
 
-/** `T.signal.pool.pool2d` and `maxPool2dSameSize`: Theano's `theano.tensor.signal.pool.pool_2d` and `max_pool_2d_same_size`. */
-export const signal = { pool: { pool2d, maxPool2dSameSize } } as const;
+/** `T.signal.pool.pool2d`, `pool3d` and `maxPool2dSameSize`: Theano's `theano.tensor.signal.pool.pool_2d`, `pool_3d` and `max_pool_2d_same_size`. */
+export const signal = { pool: { pool2d, pool3d, maxPool2dSameSize } } as const;
