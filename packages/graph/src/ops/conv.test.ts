@@ -134,7 +134,8 @@ describe('Im2Col and Col2Im (reference loops)', () => {
     ]);
   });
 
-  const geometries: [string, PatchGeometry, Pair, number[]][] = [
+  const geom3 = (g: Partial<PatchGeometry> = {}): PatchGeometry => ({ stride: [1, 1, 1], dilation: [1, 1, 1], pad: [0, 0, 0], edges: 'strict', ...g });
+  const geometries: [string, PatchGeometry, readonly number[], number[]][] = [
     ['valid 3x2', geom(), [3, 2], [2, 3, 6, 5]],
     ['padded, strided, dilated', geom({ pad: [2, 1], stride: [2, 3], dilation: [2, 1] }), [3, 2], [2, 6, 7]],
     ["'full' and 'half' padding", geom({ pad: ['full', 'half'], dilation: [1, 2] }), [2, 3], [1, 1, 4, 5]],
@@ -142,6 +143,10 @@ describe('Im2Col and Col2Im (reference loops)', () => {
     ['windows that do not fit dropped', geom({ stride: [2, 1], edges: 'drop' }), [4, 4], [3, 5, 3]],
     ['a 9x8 window (the sum in two kernels)', geom({ pad: [3, 2] }), [9, 8], [2, 10, 9]],
     ['windows that tile the image (Col2Im a permuting copy)', geom({ stride: [2, 3], edges: 'drop' }), [2, 3], [2, 3, 4, 6]],
+    ['three window axes, padded, strided, dilated', geom3({ pad: [1, 'half', 0], stride: [2, 1, 2], dilation: [1, 2, 1] }), [2, 2, 3], [2, 4, 5, 6]],
+    ['three window axes, partial windows kept', geom3({ stride: [2, 1, 3], edges: 'keep' }), [3, 2, 2], [5, 4, 7]],
+    ['three window axes, a 5x4x4 window (the sum in two kernels)', geom3({ pad: [2, 1, 0] }), [5, 4, 4], [1, 6, 5, 4]],
+    ['three window axes that tile the volume', geom3({ stride: [3, 5, 2], edges: 'drop' }), [3, 5, 2], [2, 6, 5, 4]],
   ];
   for (const [what, g, window, shape] of geometries) {
     it(`Col2Im is Im2Col's adjoint, <Im2Col(x), y> = <x, Col2Im(y)>, and the CPU agrees with perform: ${what}`, () => {
