@@ -87,9 +87,47 @@ export function i1<V, B>(m: Arith<V, B>, x: V): V {
 
 /** Terms of the power series and of the large-argument expansions, float64 and float32. */
 export const BESSEL_TERMS = { series: { f64: 60, f32: 30 }, asymptotic: { f64: 40, f32: 20 } } as const;
-/** Where jv and iv leave their power series for the large-argument expansion (float64, float32). */
-export const JV_SPLIT = { f64: 13, f32: 7 } as const;
-export const IV_SPLIT = { f64: 30, f32: 15 } as const;
+/**
+ * Where jv and iv use which expansion, by dtype, measured against SciPy
+ * (the errors are in docs/guide.md). The power series runs
+ * below `max(split, v^2 / kappa)` (the large-argument expansion, exact to a few
+ * ulps from there for small v, needs x of order v^2), but not beyond where
+ * its own error passes about 1e-6 (1e-3 in float32), `series` = a + b |v|;
+ * the large-argument expansion is trusted from `asymptotic` = max(c + d |v|,
+ * v^2 / e). Where neither reaches (|v| above about 45 for jv and 50 for iv
+ * in float64, 25 and 30 in float32, for x in between) the value is NaN.
+ */
+export const BESSEL_REGIONS = {
+  jv: { f64: { split: 13, kappa: 22, series: [24.5, 0.3], asymptotic: [10, 0.15, 28] }, f32: { split: 7, kappa: 11.5, series: [11, 0.45], asymptotic: [5, 0.2, 14] } },
+  iv: { f64: { split: 30, kappa: 8.5, series: [75, 0.7], asymptotic: [11, 0.2, 23] }, f32: { split: 15, kappa: 7, series: [39.5, 0.7], asymptotic: [5, 0.3, 11] } },
+} as const;
+/**
+ * float32's series of a negative non-integer order below -10.5 cancels
+ * (its first terms alternate, 1 / Gamma(v + k + 1) changing sign): from
+ * x = 10 it was 1e-2 to 1 off (iv(-15.5, 30)), so NaN there.
+ */
+const NEGATIVE_ORDER_F32 = { order: 10.5, x: 10 } as const;
+
+/** The series or the large-argument expansion at a = |x| >= 0 of order w, by BESSEL_REGIONS; NaN where neither is accurate. */
+function byRegion<V, B>(m: Arith<V, B>, fn: 'jv' | 'iv', w: V, a: V, series: () => V, asymptotic: () => V): V {
+  const r = BESSEL_REGIONS[fn][m.f32 ? 'f32' : 'f64'];
+  const av = m.let(m.abs(w));
+  const v2 = m.let(m.mul(av, av));
+  const seriesEnd = m.let(m.add(m.c(r.series[0]), m.mul(m.c(r.series[1]), av)));
+  const asymptoticStart = m.let(m.add(m.c(r.asymptotic[0]), m.mul(m.c(r.asymptotic[1]), av)));
+  const trusted = m.let(m.sel(m.lt(asymptoticStart, m.div(v2, m.c(r.asymptotic[2]))), m.div(v2, m.c(r.asymptotic[2])), asymptoticStart));
+  // max(split, v^2 / kappa), at most where the series ends
+  const wide = m.let(m.div(v2, m.c(r.kappa)));
+  const want = m.let(m.sel(m.lt(wide, m.c(r.split)), m.c(r.split), wide));
+  const switchAt = m.let(m.sel(m.lt(want, seriesEnd), want, seriesEnd));
+  let seriesOk = m.lt(a, seriesEnd);
+  if (m.f32) {
+    const cancels = m.and(m.and(m.lt(w, m.c(-NEGATIVE_ORDER_F32.order)), m.lt(m.floor(w), w)), m.le(m.c(NEGATIVE_ORDER_F32.x), a));
+    seriesOk = m.and(seriesOk, m.lt(m.c(0), m.sel(cancels, m.c(0), m.c(1))));
+  }
+  const ok = m.or(m.and(m.lt(a, switchAt), seriesOk), m.and(m.le(switchAt, a), m.le(trusted, a)));
+  return m.sel(ok, m.sel(m.lt(a, switchAt), series(), asymptotic()), m.c(NaN));
+}
 
 /** Whether v is an integer, and whether it is an odd one. */
 function integerOrder<V, B>(m: Arith<V, B>, v: V): { integer: B; odd: B } {
@@ -182,8 +220,7 @@ function infiniteOrder<V, B>(m: Arith<V, B>, x: V): V {
  */
 export function jv<V, B>(m: Arith<V, B>, v: V, x: V): V {
   const { w, a, integer, odd, reflected } = realOrder(m, v, x);
-  const split = m.f32 ? JV_SPLIT.f32 : JV_SPLIT.f64;
-  const value = m.let(m.sel(m.lt(a, m.c(split)), besselSeries(m, w, a, -1), jvHankel(m, w, a)));
+  const value = m.let(byRegion(m, 'jv', w, a, () => besselSeries(m, w, a, -1), () => jvHankel(m, w, a)));
   // at x = 0: 1 for v = 0, 0 for v > 0 and the negative integers, inf signed as Gamma(v + 1) for the other negative v
   const z = m.add(w, m.c(1));
   const atZero = m.sel(m.eq(w, m.c(0)), m.c(1), m.sel(m.gt(w, m.c(0)), m.c(0), m.sel(integerOrder(m, z).odd, m.c(-Infinity), m.c(Infinity))));
@@ -202,8 +239,7 @@ export function jv<V, B>(m: Arith<V, B>, v: V, x: V): V {
  */
 export function iv<V, B>(m: Arith<V, B>, v: V, x: V): V {
   const { w, a, integer, odd } = realOrder(m, v, x);
-  const split = m.f32 ? IV_SPLIT.f32 : IV_SPLIT.f64;
-  const value = m.sel(m.lt(a, m.c(split)), besselSeries(m, w, a, 1), ivAsymptotic(m, w, a));
+  const value = byRegion(m, 'iv', w, a, () => besselSeries(m, w, a, 1), () => ivAsymptotic(m, w, a));
   // at x = 0: 1 for v = 0, 0 for v > 0 and the negative integers, inf for the other negative v (SciPy's, whatever Gamma's sign)
   const atZero = m.sel(m.eq(w, m.c(0)), m.c(1), m.sel(m.gt(w, m.c(0)), m.c(0), m.c(Infinity)));
   const r = m.let(m.sel(m.eq(a, m.c(0)), atZero, value));
