@@ -8,15 +8,23 @@
  * (1 + x / (a + 2) (1 + ...))), nested so that it sums smallest terms
  * first; above it Legendre's continued fraction Q = D / (x + 1 - a - 1 (1 - a)
  * / (x + 3 - a - ...)) evaluated from its tail; D = x^a e^-x / Gamma(a).
- * Both converge in about sqrt(a) times a few terms where x is near a, so a
- * fixed count is accurate up to some a and then degrades smoothly: the
- * counts below and the errors they give are in docs/guide.md (measured
- * against SciPy); NaN where SciPy gives NaN (a < 0, x < 0).
+ * Both need about sqrt(a) times a few terms where x is near a, so a fixed
+ * count reaches up to some a: the fraction takes over from a + 1 - sqrt(a)
+ * above a = 10, and where the series' estimated remainder or the
+ * fraction's measured reach (FRACTION_A, or from x = a + 2 sqrt(a)) says
+ * the terms do not converge the result is NaN, not a wrong number (a band
+ * around x = a for a above about 120, or 80 in float32). The errors
+ * against SciPy are in docs/guide.md; NaN also where SciPy gives NaN
+ * (a < 0, x < 0).
  */
 import { gamma, gammaln, type Arith } from './special-math.js';
 
 /** Terms of the series and depth of the continued fraction, float64 and float32. */
 export const GAMMAINC_TERMS = { f64: 64, f32: 28 } as const;
+/** The largest estimated relative remainder of the series accepted (beyond: NaN, no wrong number), float64 and float32. */
+const SERIES_REMAINDER = { f64: 1e-10, f32: 1e-5 } as const;
+/** Up to which a the continued fraction converges everywhere from x = a + 1 - sqrt(a) (measured: 4e-14 at a = x = 500 in float64, 6e-5 at 200 in float32). */
+const FRACTION_A = { f64: 500, f32: 200 } as const;
 
 interface Incomplete<V> {
   readonly p: V;
@@ -31,11 +39,19 @@ function incomplete<V, B>(m: Arith<V, B>, a: V, x: V): Incomplete<V> {
   const xa = m.let(m.sub(x, a));
   let cf = m.add(xa, m.c(2 * n + 1));
   for (let k = n - 1; k >= 0; k--) cf = m.sub(m.add(xa, m.c(2 * k + 1)), m.div(m.mul(m.c(k + 1), m.sub(m.c(k + 1), a)), cf));
-  const useSeries = m.lt(x, m.add(a, m.c(1)));
+  const sqrtA = m.let(m.sqrt(a));
+  // above a = 10 the continued fraction from a + 1 - sqrt(a) down: near x = a it converges in fewer terms than the series
+  // (below, the series to a + 1: the fraction at small x converges slowly, gammaincc(0.5, 1) lost a digit)
+  const useSeries = m.lt(x, m.sub(m.add(a, m.c(1)), m.sel(m.lt(a, m.c(10)), m.c(0), sqrtA)));
+  // the series' remainder after n terms, about (x / (a + n / 2))^n: NaN where it passes SERIES_REMAINDER
+  const remainder = m.mul(m.c(n), m.sub(m.log(x), m.log(m.add(a, m.c((n + 1) / 2)))));
+  const truncated = m.lt(m.c(Math.log(m.f32 ? SERIES_REMAINDER.f32 : SERIES_REMAINDER.f64)), remainder);
+  // the fraction near x = a needs about sqrt(a) terms: trusted up to FRACTION_A, and beyond from x = a + 2 sqrt(a)
+  const fractionOk = m.or(m.le(a, m.c(m.f32 ? FRACTION_A.f32 : FRACTION_A.f64)), m.le(m.add(a, m.add(sqrtA, sqrtA)), x));
   const ps = m.let(m.mul(m.div(d, a), series));
   const qc = m.let(m.div(d, cf));
-  const p = m.sel(useSeries, ps, m.sub(m.c(1), qc));
-  const q = m.sel(useSeries, m.sub(m.c(1), ps), qc);
+  const p = m.sel(useSeries, m.sel(truncated, m.c(NaN), ps), m.sel(fractionOk, m.sub(m.c(1), qc), m.c(NaN)));
+  const q = m.sel(useSeries, m.sel(truncated, m.c(NaN), m.sub(m.c(1), ps)), m.sel(fractionOk, qc, m.c(NaN)));
   // SciPy's ends: a = 0 is P = 1 for x > 0; x = inf is P = 1 for finite a; a = inf is P = 0 for finite x; else NaN where a < 0 or x < 0
   const one = m.or(m.and(m.eq(a, m.c(0)), m.gt(x, m.c(0))), m.and(m.eq(x, m.c(Infinity)), m.lt(a, m.c(Infinity))));
   const zero = m.and(m.eq(a, m.c(Infinity)), m.lt(x, m.c(Infinity)));
