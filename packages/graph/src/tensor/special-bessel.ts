@@ -94,8 +94,8 @@ export const BESSEL_TERMS = { series: { f64: 60, f32: 30 }, asymptotic: { f64: 4
  * ulps from there for small v, needs x of order v^2), but not beyond where
  * its own error passes about 1e-6 (1e-3 in float32), `series` = a + b |v|;
  * the large-argument expansion is trusted from `asymptotic` = max(c + d |v|,
- * v^2 / e). Where neither reaches (|v| above about 45 for jv and 50 for iv
- * in float64, 25 and 30 in float32, for x in between) the value is NaN.
+ * v^2 / e). Where neither reaches (|v| above about 31 for jv and 50 for iv
+ * in float64, 16 and 25 in float32, for x in between) the value is NaN.
  */
 export const BESSEL_REGIONS = {
   jv: { f64: { split: 13, kappa: 22, series: [24.5, 0.3], asymptotic: [10, 0.15, 28] }, f32: { split: 7, kappa: 11.5, series: [11, 0.45], asymptotic: [5, 0.2, 14] } },
@@ -214,9 +214,9 @@ function infiniteOrder<V, B>(m: Arith<V, B>, x: V): V {
 
 /**
  * J_v(x) of real order v, as SciPy's jv: NaN for x < 0 unless v is an
- * integer ((-1)^v J_v(-x) then), NaN at x = ±inf, 0 at v = ±inf. A power
- * series below |x| = 13 (7 in float32), Hankel's expansion above: accurate
- * where |v| is small next to sqrt(|x|) there (docs/guide.md has the measured errors).
+ * integer ((-1)^v J_v(-x) then), NaN at x = ±inf, 0 at v = ±inf. Its power
+ * series or Hankel's expansion, as BESSEL_REGIONS says (NaN where neither
+ * reaches); the measured errors are in docs/guide.md.
  */
 export function jv<V, B>(m: Arith<V, B>, v: V, x: V): V {
   const { w, a, integer, odd, reflected } = realOrder(m, v, x);
@@ -234,8 +234,8 @@ export function jv<V, B>(m: Arith<V, B>, v: V, x: V): V {
 /**
  * I_v(x) of real order v, as SciPy's iv: NaN for x < 0 unless v is an
  * integer ((-1)^v I_v(-x) then), NaN at x = ±inf, 0 at v = ±inf. Its power
- * series (positive terms) below |x| = 30 (15 in float32), the large-argument
- * expansion above: accurate where |v| is small next to sqrt(|x|) there.
+ * series (positive terms but for negative orders) or the large-argument
+ * expansion, as BESSEL_REGIONS says (NaN where neither reaches).
  */
 export function iv<V, B>(m: Arith<V, B>, v: V, x: V): V {
   const { w, a, integer, odd } = realOrder(m, v, x);
