@@ -32,7 +32,7 @@ interface GradCase {
   readonly ordinary: Rows;
 }
 
-const GRADIENT_REWRITES = ['mul_div_cancel', 'mul_distribute_cancel', 'exp_over_1_plus_exp', 'log_softmax_grad', 'log_gathered_softmax_split', 'log_gathered_softmax_grad', 'exp_over_sum_exp'];
+const GRADIENT_REWRITES = ['mul_div_cancel', 'mul_distribute_cancel', 'exp_over_1_plus_exp', 'log_softmax_grad', 'log_gathered_softmax_split', 'log_gathered_softmax_grad', 'exp_over_sum_exp', 'mul_distribute_partial_cancel', 'sum_over_kept_sum_exp'];
 
 const onehot = (rows: number[][], dtype: DType) => T.constant(sym.array(rows, { dtype }));
 

@@ -8,6 +8,7 @@
  * to NaN and -Infinity.
  */
 import { describe, expect, it } from 'vitest';
+import { grad } from '@sym/grad';
 import { sym, T, both, close, values } from './helpers.js';
 
 // logits where the naive float32 forms fail: exp(1000) = inf, exp(-200) = 0
@@ -48,5 +49,31 @@ describe('a softmax and a log-sum-exp written out with keepdims (float32)', () =
     const got = await opt(LOGITS);
     expect(got.shape).toEqual([2, 1]);
     expect(close(values(got)[0]!, LOGSUMEXP_ROWS, 1e-6), String(values(got)[0])).toBe(true);
+  });
+
+  // the cross-entropy of LOGITS' rows at labels 2 and 0, the mean: NumPy -mean(log_softmax(LOGITS)[[0, 1], [2, 0]])
+  const CROSS_ENTROPY = (2000 + (LOGSUMEXP_ROWS[1]! + 200)) / 2;
+  // its gradient, (softmax(LOGITS) - onehot) / 2
+  const CROSS_ENTROPY_GRAD = SOFTMAX_ROWS.map((p, i) => (p - (i === 2 || i === 3 ? 1 : 0)) / 2);
+  const shiftedRatio = (v: typeof x) => {
+    const e = T.exp(v.sub(T.max(v, { axis: 1, keepdims: true })));
+    return e.div(T.sum(e, { axis: 1, keepdims: true }));
+  };
+  const writtenOut = { 'exp(x) / sum(exp(x), keepdims)': (v: typeof x) => T.exp(v).div(T.sum(T.exp(v), { axis: 1, keepdims: true })), 'exp(x - max) / sum(exp(x - max), keepdims)': shiftedRatio };
+
+  for (const [what, softmax] of Object.entries(writtenOut)) {
+    it(`${what}: the cross-entropy is finite and its gradient is softmax - onehot, not NaN`, async () => {
+      const y = T.ivector('y');
+      const cost = T.mean(T.nnet.categoricalCrossentropy(softmax(x), y));
+      const [c, g] = values(await sym.function([x, y], [cost, grad(cost, [x])[0]!])(LOGITS, [2, 0]));
+      expect(c![0]).toBeCloseTo(CROSS_ENTROPY, 3);
+      expect(close(g!, CROSS_ENTROPY_GRAD, 1e-6), String(g)).toBe(true);
+    });
+  }
+
+  it('the ratio shifted by the max is computed as the softmax too, so log_softmax reads its log: -2000, not -Infinity', async () => {
+    const [logs] = values(await sym.function([x], T.log(shiftedRatio(x)))(LOGITS));
+    expect(logs![2]).toBeCloseTo(-2000, 3);
+    expect(close(logs!.slice(3), [-200, -201, -202].map((v) => v - LOGSUMEXP_ROWS[1]!), 1e-6), String(logs)).toBe(true);
   });
 });

@@ -262,24 +262,37 @@ function sumTerms(v: TensorVariable, dtype: TensorVariable['dtype']): { v: Tenso
  * cross-entropy `y log(p) + (1 - y) log(1 - p)` is
  * `(g y / p - g (1 - y) / (1 - p)) * (p * (1 - p))`.
  */
-export const mulDistributeCancel: NodeRewriter = (node) => {
+export const mulDistributeCancel: NodeRewriter = (node, ctx) => distributeCancelling(node, ctx, 'every');
+
+/**
+ * mulDistributeCancel's distribution where `every` term of the sum has a
+ * divisor the other factor cancels, or only `some` (stabilize's
+ * mul_distribute_partial_cancel: `(a / s + b) * s` -> `a + b * s`).
+ */
+export function distributeCancelling(node: Apply, ctx: RewriteContext, terms: 'every' | 'some'): TensorVariable | null {
   const out = node.outputs[0]!;
   if (scalarOpOf(node) !== 'mul' || !isFloatVar(out)) return null;
   for (const [i, j] of [[0, 1], [1, 0]] as const) {
-    const terms = sumTerms(node.inputs[i]!, out.dtype);
-    if (terms.length < 2) continue;
+    const sum = sumTerms(node.inputs[i]!, out.dtype);
+    if (sum.length < 2 || !sum.every((t) => isFloatVar(t.v))) continue;
     // a term without a divisor that is not a constant cancels nothing: asked first, it spares reading a long product (the other factor) at every node
-    if (!terms.every((t) => isFloatVar(t.v) && hasVariableDivisor(t.v))) continue;
+    const dividing = sum.filter((t) => hasVariableDivisor(t.v));
+    if (dividing.length === 0 || (terms === 'every' && dividing.length < sum.length)) continue;
     const other = node.inputs[j]!;
     const above = productTerms(other).num.filter((t) => !(t instanceof TensorConstant));
-    if (!terms.every((t) => isFloatVar(t.v) && productTerms(t.v).den.some((d) => above.includes(d)))) continue;
-    const [first, ...rest] = terms.map((t) => ({ v: T.mul(t.v, other), negative: t.negative }));
+    if (!dividing[terms]((t) => productTerms(t.v).den.some((d) => above.includes(d)))) continue;
+    // in stabilize, after canonicalize's mul_div_cancel has run, each term is cancelled here
+    const times = (v: TensorVariable): TensorVariable => {
+      const product = T.mul(v, other);
+      return (terms === 'some' ? mulDivCancel(product.owner!, ctx) : null) ?? product;
+    };
+    const [first, ...rest] = sum.map((t) => ({ v: times(t.v), negative: t.negative }));
     let acc = first!.negative ? T.neg(first!.v) : first!.v;
     for (const t of rest) acc = t.negative ? T.sub(acc, t.v) : T.add(acc, t.v);
     return acc;
   }
   return null;
-};
+}
 
 /**
  * x.shape[i] where x's length i is known when the graph is built (a

@@ -6,6 +6,7 @@ import { AdvancedSubtensor1, DimShuffle, Reduce, Softmax, T, apply1, type Tensor
 import { registerRewrite, type NodeRewriter } from '../registry.js';
 import { buildProduct, dimshuffleOf, elem, hasDivisorWhere, isFloatVar, isNeutral, isValue, negate, productTerms, reduction, scalarOpOf } from '../match.js';
 import { gatheredSoftmax, logGatheredSoftmaxGrad, logGatheredSoftmaxSplit } from './stabilize-gather.js';
+import { distributeCancelling } from './canonicalize.js';
 
 /** The argument of `v = sigmoid(x)`, in `v`'s dtype. */
 function sigmoidArg(v: TensorVariable): TensorVariable | null {
@@ -217,15 +218,44 @@ export const expOverKeptSumExp: NodeRewriter = (node) => {
     const k = keptSumOfExp(d);
     const at = k ? num.indexOf(k.e) : -1;
     const x = k ? expArg(k.e)! : null;
-    if (!k || !x || at < 0 || isShifted(x)) {
+    const last = k !== null && x !== null && k.axes.length === 1 && k.axes[0] === x.ndim - 1;
+    // a ratio already shifted by the max is stable, but over the last axis it is still a softmax, whose log log_softmax
+    // reads (exp(x - max) / sum(...) is how softmax is usually written out); stableRatio's own output must not match again
+    if (!k || !x || at < 0 || (!last && isShifted(x))) {
       den.push(d);
       continue;
     }
-    const last = k.axes.length === 1 && k.axes[0] === x.ndim - 1;
     num.splice(at, 1, last ? T.softmax(x) : stableRatio(x, k.axes));
     changed = true;
   }
   return changed ? buildProduct({ num, den, negative: p.negative }, out.dtype) : null;
+};
+
+/**
+ * sum(a / kept(sum(exp(x), axes)), axes) -> sum(a, axes) / sum(exp(x), axes)
+ * (Theano's local_sum_prod_div_dimshuffle, for this divisor): the divisor
+ * is constant along the axes summed. The gradient of a written-out softmax
+ * exp(x) / kept(sum(exp(x))) holds the left form, multiplied by exp(x); the
+ * right one is what exp_over_sum_exp reads, which computes that product as
+ * a softmax (exp(1000) made it inf / inf: NaN).
+ */
+export const sumOverKeptSumExp: NodeRewriter = (node) => {
+  const op = node.op;
+  const v = node.inputs[0]!;
+  const out = node.outputs[0]!;
+  if (!(op instanceof Reduce) || op.reducer !== 'sum' || !isFloatVar(out) || v.dtype !== out.dtype || !hasKeptSumOfExpDivisor(v)) return null;
+  const axes = [...op.axes].sort((a, b) => a - b);
+  const p = productTerms(v);
+  const k = p.den.findIndex((d) => {
+    const kept = keptSumOfExp(d);
+    return kept !== null && kept.axes.length === axes.length && [...kept.axes].sort((a, b) => a - b).every((a, i) => a === axes[i]);
+  });
+  if (k < 0) return null;
+  const divisor = dimshuffleOf(p.den[k]!)!.inputs[0]!;
+  const rest = buildProduct({ num: p.num, den: p.den.filter((_, i) => i !== k), negative: p.negative }, v.dtype);
+  if (!rest || rest.ndim !== v.ndim || divisor.dtype !== out.dtype) return null;
+  const result = T.trueDiv(T.sum(rest, { axis: axes }), divisor);
+  return result.dtype === out.dtype && result.broadcastable.every((b, d) => b === out.broadcastable[d]) ? result : null;
 };
 
 /** log(softmax(x)) -> (x - m) - log(sum(exp(x - m))) over the last axis: finite log-probabilities for cross-entropy. */
@@ -324,6 +354,17 @@ export const logOfGatheredSoftmax: NodeRewriter = (node) => {
   return apply1(new AdvancedSubtensor1(), [g.flatten ? apply1(g.flatten.op, [logs, ...g.flatten.inputs.slice(1)]) : logs, g.index]);
 };
 
+/**
+ * `(a / s + b) * s` -> `a / s * s + b * s` (mul_div_cancel then cancels
+ * the first): mul_distribute_cancel where only some terms of the sum hold
+ * the divisor. The gradient of a written-out softmax e / sum(e) whose e
+ * feeds both the ratio and the sum sums both rules' terms before exp's
+ * rule multiplies by e: with a cross-entropy, `(dy / e + c) * e`, NaN
+ * where e underflows to 0. Last in the phase, after the softmax and
+ * sigmoid rules, which leave these forms smaller.
+ */
+export const mulDistributePartialCancel: NodeRewriter = (node, ctx) => distributeCancelling(node, ctx, 'some');
+
 const STABILIZE: [string, NodeRewriter][] = [
   ['log_sigmoid', logSigmoid],
   ['log1m_sigmoid', log1mSigmoid],
@@ -331,6 +372,7 @@ const STABILIZE: [string, NodeRewriter][] = [
   ['log1p', log1p],
   ['expm1', expm1],
   ['log_sum_exp', logSumExp],
+  ['sum_over_kept_sum_exp', sumOverKeptSumExp],
   ['exp_over_sum_exp', expOverSumExp],
   ['exp_over_kept_sum_exp', expOverKeptSumExp],
   ['log_gathered_softmax', logOfGatheredSoftmax],
@@ -339,6 +381,7 @@ const STABILIZE: [string, NodeRewriter][] = [
   ['log_softmax_grad', logSoftmaxGrad],
   ['log_gathered_softmax_split', logGatheredSoftmaxSplit],
   ['log_gathered_softmax_grad', logGatheredSoftmaxGrad],
+  ['mul_distribute_partial_cancel', mulDistributePartialCancel],
 ];
 for (const [name, rewrite] of STABILIZE) registerRewrite({ kind: 'node', name, phase: 'stabilize', tags: ['fast_run'], rewrite });
 // Opt-in (include it by name): more accurate for large x, but where sigmoid(x) is also
