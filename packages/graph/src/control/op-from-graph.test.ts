@@ -228,6 +228,15 @@ describe('sym.opFromGraph as an op', () => {
     expect(f.op.nodes.map((n) => n.op.toString())).toEqual(['Elemwise{exp,no_inplace}', 'Elemwise{add,no_inplace}']);
   });
 
+  it("computes by perform a shape check between two tensors of different shapes (a batched dot's), before the other is computed", () => {
+    const [a, b] = [T.dtensor3('a'), T.dtensor3('b')];
+    // perform walks back from the output: the check of a's last axis against b's axis 1 comes before b
+    const f = sym.opFromGraph([a, b], T.batchedDot(a, b.mul(2)), { name: 'bdot' });
+    const A = [[[1, 2, 3], [4, 5, 6]]];
+    const B = [[[1, 0], [0, 1], [1, 1]]];
+    expect(reference(f(T.constant(A, { dtype: 'float64' }), T.constant(B, { dtype: 'float64' }))).toArray()).toEqual([[[8, 10], [20, 22]]]);
+  });
+
   it('lowers an inner graph needing a static value (an inner T.zeros of an input length)', () => {
     const n = T.iscalar('n');
     const v = T.dvector('v');

@@ -85,9 +85,12 @@ export function evaluateLazily(outputs: readonly TensorVariable[], given: Readon
     }
     const nd = v.owner;
     if (!nd) throw new Error(missing(v));
-    // the input each operand is read from: a select's branch not taken and a shape check's other operand (read for its
-    // shape alone) are read from the one beside them, of the same shape (ifelse makes its branches' shapes equal)
+    // the input each operand is read from: a select's branch not taken is read from the one beside it, of the same
+    // shape (ifelse makes its branches' shapes equal)
     let sources = nd.inputs.map((_, i) => i);
+    // a shape check whose other operand (read for its shape alone) is not computed compares nothing: its value passes
+    // (that operand need not have the checked one's shape: a batched dot checks a's last axis against b's axis 1)
+    const unchecked = nd.op.kind === 'MatchLength' && !has(nd.inputs[1]!);
     if (nd.op instanceof IfElseSelect) {
       if (!has(nd.inputs[0]!)) {
         stack.push(nd.inputs[0]!);
@@ -95,13 +98,17 @@ export function evaluateLazily(outputs: readonly TensorVariable[], given: Readon
       }
       const taken = branchTaken(nd, valueOf);
       if (taken !== undefined) sources = [0, taken, taken];
-    } else if (nd.op.kind === 'MatchLength' && !has(nd.inputs[1]!)) sources = [0, 0];
+    } else if (unchecked) sources = [0];
     const needed = [...new Set(sources)].map((i) => nd.inputs[i]!).filter((u) => !has(u));
     if (needed.length) {
       stack.push(...needed.reverse());
       continue;
     }
     stack.pop();
+    if (unchecked) {
+      values.set(nd.outputs[0]!, valueOf(nd.inputs[0]!));
+      continue;
+    }
     const ins = sources.map((i) => valueOf(nd.inputs[i]!));
     const outs = nd.op.perform(ins, nd);
     nd.outputs.forEach((o, i) => values.set(o, outs[i]!));
