@@ -161,11 +161,39 @@ function until(dtype: DType): OpCase {
   };
 }
 
+/**
+ * Theano's CTC loss (`T.nnet.ctc`): a log-softmax, a batched dot gathering
+ * each label's log-probabilities, and a scan walking time backwards whose
+ * step reads its state through windows. Rows: repeated labels, padding
+ * inside the row, the empty sequence, and one no alignment fits (+inf).
+ */
+function ctc(dtype: DType): OpCase {
+  const acts = T.tensor(dtype, [false, false, false], 'acts');
+  const labels = T.imatrix('labels');
+  const lens = T.ivector('lens');
+  return {
+    group: 'scan',
+    name: `ctc ${dtype}: 7 steps, 4 examples, 5 symbols`,
+    op: 'composite',
+    dtype,
+    graph: {
+      inputs: [acts, labels, lens],
+      outputs: [T.nnet.ctc(acts, labels, lens)],
+      labels: ['costs'],
+      values: (rng) => [
+        randomArray(rng, dtype, [7, 4, 5]),
+        array([[1, 2, 2, -1], [3, -1, 1, -1], [-1, -1, -1, -1], [4, 4, 4, 4]], { dtype: 'int32' }),
+        array([7, 4, 2, 6], { dtype: 'int32' }),
+      ],
+    },
+  };
+}
+
 export function scanCases(dtypes: readonly DType[]): OpCase[] {
   const floats = dtypes.filter((d) => isFloat(d) && d !== 'float16');
   const ints = dtypes.filter((d) => d === 'int32');
   return [
-    ...floats.flatMap((d) => [rnn(d, 5), rnn(d, 12), power(d), mixed(d), gradientShaped(d), noSteps(d)]),
+    ...floats.flatMap((d) => [rnn(d, 5), rnn(d, 12), power(d), mixed(d), gradientShaped(d), noSteps(d), ctc(d)]),
     ...[...floats, ...ints].map((d) => counting(d)),
     // the count of steps that ran is an int64 read back
     ...(dtypes.includes('int64') ? floats.map((d) => until(d)) : []),

@@ -24,6 +24,7 @@ import { bn } from '../nnet/bn.js';
 import * as nnetExtra from '../nnet/nnet-extra.js';
 import { batchNormalization, confusionMatrix, conv2dTranspose, maxPool2dSameSize, prepend0ToEachRow, prepend1ToEachRow, prependScalarToEachRow, separableConv2d } from '../nnet/nnet-more.js';
 import { hSoftmax } from '../nnet/h-softmax.js';
+import { ctcModule } from '../nnet/ctc.js';
 
 export type { Length };
 import { arange, get } from './indexing.js';
@@ -493,8 +494,9 @@ export function binaryCrossentropy(output: TensorLike, target: TensorLike): Tens
  * sigmoidBinaryCrossentropy, and nnet-more.ts's conv2dTranspose,
  * separableConv2d, prependScalarToEachRow (prepend0ToEachRow,
  * prepend1ToEachRow), confusionMatrix and batchNormalization (Theano's
- * older `bn.batch_normalization`), and h-softmax.ts's hSoftmax (Theano's
- * `h_softmax`).
+ * older `bn.batch_normalization`), h-softmax.ts's hSoftmax (Theano's
+ * `h_softmax`), and ctc.ts's ctc (Theano's `theano.tensor.nnet.ctc`, also
+ * as `ctc.ctc`).
  */
 export const nnet = {
   sigmoid,
@@ -529,6 +531,7 @@ export const nnet = {
   confusionMatrix,
   batchNormalization,
   hSoftmax,
+  ctc: ctcModule,
 } as const;
 export type { Conv2dTransposeOptions, SeparableConv2dOptions } from '../nnet/nnet-more.js';
 export type { BatchNormAxes, BatchNormTestOptions, BatchNormTrainOptions } from '../nnet/bn.js';
