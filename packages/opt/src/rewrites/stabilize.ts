@@ -355,6 +355,53 @@ export const logOfGatheredSoftmax: NodeRewriter = (node) => {
 };
 
 /**
+ * log(erfc(x)) -> log(erfcx(x)) - x^2 where x > 0, log1p(-erf(x)) elsewhere
+ * (Theano's local_log_erfc, with SciPy's erfcx for its series): erfc
+ * underflows to 0 from x = 26.6 in float64 (9.2 in float32), its log to
+ * -inf, where log(erfcx(x)) - x^2 is exact.
+ */
+export const logErfc: NodeRewriter = (node) => {
+  if (scalarOpOf(node) !== 'log') return null;
+  const e = elem(node.inputs[0]!, 'erfc');
+  const x = e?.inputs[0];
+  if (!x || !isFloatVar(x) || x.dtype !== node.outputs[0]!.dtype) return null;
+  return T.switch_(T.gt(x, 0), T.sub(T.log(T.erfcx(x)), T.mul(x, x)), T.log1p(T.neg(T.erf(x))));
+};
+
+/** `v = exp(-(x * x))` (erfc's gradient rule; T.sqr is x * x): x. */
+function expOfMinusSquare(v: TensorVariable): TensorVariable | null {
+  const e = elem(v, 'exp');
+  const n = e ? elem(e.inputs[0]!, 'neg') : null;
+  const m = n ? elem(n.inputs[0]!, 'mul') : null;
+  return m && m.inputs.length === 2 && m.inputs[0] === m.inputs[1] ? m.inputs[0]! : null;
+}
+
+const hasErfcDivisor = hasDivisorWhere((d) => elem(d, 'erfc') !== null);
+
+/**
+ * In a product, exp(-x^2) / erfc(x) -> 1 / erfcx(x) (Theano's
+ * local_grad_log_erfc_neg): the gradient of log(erfc(x)), 0 / 0 = NaN
+ * where both underflow (x past 26.6 in float64, 9.2 in float32).
+ */
+export const expOverErfc: NodeRewriter = (node) => {
+  const op = scalarOpOf(node);
+  const out = node.outputs[0]!;
+  if ((op !== 'mul' && op !== 'truediv') || !isFloatVar(out) || !hasErfcDivisor(out)) return null;
+  const p = productTerms(out);
+  const num = [...p.num];
+  let changed = false;
+  const den = p.den.map((d) => {
+    const x = elem(d, 'erfc')?.inputs[0];
+    const k = x ? num.findIndex((t) => expOfMinusSquare(t) === x) : -1;
+    if (!x || k < 0) return d;
+    num.splice(k, 1);
+    changed = true;
+    return T.erfcx(x);
+  });
+  return changed ? buildProduct({ num, den, negative: p.negative }, out.dtype) : null;
+};
+
+/**
  * `(a / s + b) * s` -> `a / s * s + b * s` (mul_div_cancel then cancels
  * the first): mul_distribute_cancel where only some terms of the sum hold
  * the divisor. The gradient of a written-out softmax e / sum(e) whose e
@@ -381,6 +428,8 @@ const STABILIZE: [string, NodeRewriter][] = [
   ['log_softmax_grad', logSoftmaxGrad],
   ['log_gathered_softmax_split', logGatheredSoftmaxSplit],
   ['log_gathered_softmax_grad', logGatheredSoftmaxGrad],
+  ['log_erfc', logErfc],
+  ['exp_over_erfc', expOverErfc],
   ['mul_distribute_partial_cancel', mulDistributePartialCancel],
 ];
 for (const [name, rewrite] of STABILIZE) registerRewrite({ kind: 'node', name, phase: 'stabilize', tags: ['fast_run'], rewrite });
