@@ -102,11 +102,13 @@ export const BESSEL_REGIONS = {
   iv: { f64: { split: 30, kappa: 8.5, series: [75, 0.7], asymptotic: [11, 0.2, 23] }, f32: { split: 15, kappa: 7, series: [39.5, 0.7], asymptotic: [5, 0.3, 11] } },
 } as const;
 /**
- * float32's series of a negative non-integer order below -10.5 cancels
- * (its first terms alternate, 1 / Gamma(v + k + 1) changing sign): from
- * x = 10 it was 1e-2 to 1 off (iv(-15.5, 30)), so NaN there.
+ * The series of a negative non-integer order cancels (its first terms
+ * alternate, 1 / Gamma(v + k + 1) changing sign) and has about n - |v| terms
+ * past them: float32's below -10.5 from x = 10 was 1e-2 to 1 off
+ * (iv(-15.5, 30)), float64's below -25 from x = 30 up to 100% off
+ * (iv(-30.5, 48), jv(-35.5, 32)), so NaN there.
  */
-const NEGATIVE_ORDER_F32 = { order: 10.5, x: 10 } as const;
+const NEGATIVE_ORDER = { jv: { f64: { order: 27, x: 25 }, f32: { order: 10.5, x: 10 } }, iv: { f64: { order: 20, x: 25 }, f32: { order: 10.5, x: 10 } } } as const;
 
 /** The series or the large-argument expansion at a = |x| >= 0 of order w, by BESSEL_REGIONS; NaN where neither is accurate. */
 function byRegion<V, B>(m: Arith<V, B>, fn: 'jv' | 'iv', w: V, a: V, series: () => V, asymptotic: () => V): V {
@@ -120,11 +122,9 @@ function byRegion<V, B>(m: Arith<V, B>, fn: 'jv' | 'iv', w: V, a: V, series: () 
   const wide = m.let(m.div(v2, m.c(r.kappa)));
   const want = m.let(m.sel(m.lt(wide, m.c(r.split)), m.c(r.split), wide));
   const switchAt = m.let(m.sel(m.lt(want, seriesEnd), want, seriesEnd));
-  let seriesOk = m.lt(a, seriesEnd);
-  if (m.f32) {
-    const cancels = m.and(m.and(m.lt(w, m.c(-NEGATIVE_ORDER_F32.order)), m.lt(m.floor(w), w)), m.le(m.c(NEGATIVE_ORDER_F32.x), a));
-    seriesOk = m.and(seriesOk, m.lt(m.c(0), m.sel(cancels, m.c(0), m.c(1))));
-  }
+  const negative = NEGATIVE_ORDER[fn][m.f32 ? 'f32' : 'f64'];
+  const cancels = m.and(m.and(m.lt(w, m.c(-negative.order)), m.lt(m.floor(w), w)), m.le(m.c(negative.x), a));
+  const seriesOk = m.and(m.lt(a, seriesEnd), m.lt(m.c(0), m.sel(cancels, m.c(0), m.c(1))));
   const ok = m.or(m.and(m.lt(a, switchAt), seriesOk), m.and(m.le(switchAt, a), m.le(trusted, a)));
   return m.sel(ok, m.sel(m.lt(a, switchAt), series(), asymptotic()), m.c(NaN));
 }
