@@ -76,4 +76,12 @@ describe('a softmax and a log-sum-exp written out with keepdims (float32)', () =
     expect(logs![2]).toBeCloseTo(-2000, 3);
     expect(close(logs!.slice(3), [-200, -201, -202].map((v) => v - LOGSUMEXP_ROWS[1]!), 1e-6), String(logs)).toBe(true);
   });
+
+  it('sum(a / kept(sum(exp(x))), axis) is not rewritten where the divisor is broadcast to more leading axes (its axis 1 is not the sum\'s)', async () => {
+    const a3 = T.tensor3('a3', 'float32');
+    const v = T.sum(a3.div(T.sum(T.exp(x), { axis: 1, keepdims: true })), { axis: 1 });
+    // NumPy: (A / np.exp(X).sum(1, keepdims=True)).sum(1) at X = [[0, 1], [2, 3]], A = arange(1, 9).reshape(2, 2, 2)
+    const got = values(await sym.function([x, a3], v)([[0, 1], [2, 3]], [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]))[0]!;
+    expect(close(got, [0.37813321, 0.6834719, 1.59948795, 1.90482664], 1e-6), String(got)).toBe(true);
+  });
 });

@@ -246,8 +246,10 @@ export const sumOverKeptSumExp: NodeRewriter = (node) => {
   if (!(op instanceof Reduce) || op.reducer !== 'sum' || !isFloatVar(out) || v.dtype !== out.dtype || !hasKeptSumOfExpDivisor(v)) return null;
   const axes = [...op.axes].sort((a, b) => a - b);
   const p = productTerms(v);
+  // the divisor's axes are the sum's only at the sum's rank: one broadcast to more leading axes varies along the
+  // sum's axis of the same number (sum(a3 / kept(sum(exp(x), 1)), 1) sums over x's rows)
   const k = p.den.findIndex((d) => {
-    const kept = keptSumOfExp(d);
+    const kept = d.ndim === v.ndim ? keptSumOfExp(d) : null;
     return kept !== null && kept.axes.length === axes.length && [...kept.axes].sort((a, b) => a - b).every((a, i) => a === axes[i]);
   });
   if (k < 0) return null;
