@@ -27,6 +27,7 @@ import {
   Subtensor,
   T,
   apply1,
+  resolveSlice,
   applyNode,
   type DimShuffle,
   type DType,
@@ -245,6 +246,36 @@ function windowsOf(gz: TensorVariable, g: TensorVariable, op: Col2Im): TensorVar
   return apply1(new Im2Col(op.geometry, null), [gz, T.dimshuffle(g, [...axes.slice(0, n - 2 * nw), ...axes.slice(n - nw), ...axes.slice(n - 2 * nw, n - nw)])]);
 }
 
+/**
+ * The steps of a window that takes every element of x once, each axis whole
+ * or whole reversed (`x[:, ::-1]`, a conv's filter flip), else null. Such a
+ * window is a bijection onto x and its own inverse, so its gradient is the
+ * same window of the output's gradient: no zeros to fill and write into.
+ * Bounds must cover the axis: where its length is not known when the graph
+ * is built only open bounds (`:` and `::-1`) do. A step of 2 skips elements
+ * and is not whole.
+ */
+function wholeAxisSteps(entries: readonly IndexEntry[], x: TensorVariable): (1 | -1)[] | null {
+  const steps: (1 | -1)[] = [];
+  for (const [d, e] of entries.entries()) {
+    if (e.kind !== 'slice') return null;
+    const step = e.step ?? 1;
+    if (step !== 1 && step !== -1) return null;
+    const n = x.staticShape[d];
+    const whole = n === null || n === undefined ? e.start === null && e.stop === null : resolveSlice(e, n).length === n;
+    if (!whole) return null;
+    steps.push(step);
+  }
+  return steps;
+}
+
+/** gz with the axes whose step is -1 reversed (gz itself when none is), its `nb` leading batch axes whole. */
+function reversedWhere(gz: TensorVariable, steps: readonly (1 | -1)[], nb: number): TensorVariable {
+  if (!steps.includes(-1)) return gz;
+  const entries = steps.map((step): IndexEntry => ({ kind: 'slice', start: null, stop: null, step: step === -1 ? -1 : null }));
+  return apply1(new Subtensor(batchEntries(entries, nb)), [gz]);
+}
+
 /** Rules keyed by op kind: the single entry point the reverse pass uses. */
 /**
  * 1 where idx[k] is the last write to its row of g (axis 0), else 0, in
@@ -270,6 +301,8 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   // the gradient of a window is the window of the gradient, put back in place; indices have none
   Subtensor: ({ node, x: [x, ...vars], gz, nb }) => {
     const op = node.op as Subtensor;
+    const steps = wholeAxisSteps(op.entries, x!);
+    if (steps) return [reversedWhere(gz, steps, nb)];
     const zeros = batchedLike(T.zerosLike(x!, gz.dtype), gz, nb);
     return [apply1(new IncSubtensor(batchEntries(op.entries, nb), false), [zeros, gz, ...vars]), ...vars.map((): InputGrad => DISCONNECTED)];
   },

@@ -28,6 +28,37 @@ describe('gradients through indexing', () => {
     await check((x) => x.get(-1).mul(x.get(0)), [[4, 3]], { second: true });
     await check((x) => x.get(':', '::2').exp().sum(0), [[4, 5]]);
   });
+  it('a window of whole and whole-reversed axes (a filter flip): its gradient is the same window of the output gradient', async () => {
+    await check((x) => x.get('::-1', ':', '::-1').pow(3), [[3, 4, 2]], { second: true });
+    await check((x) => x.get(':', '::-1').mul(x), [[4, 3]], { second: true });
+    const x = T.dmatrix('x');
+    const kinds = (v: V): Set<string> => {
+      const seen = new Set<object>();
+      const found = new Set<string>();
+      const walk = (u: V): void => {
+        const node = u.owner;
+        if (!node || seen.has(node)) return;
+        seen.add(node);
+        found.add(node.op.kind);
+        node.inputs.forEach(walk);
+      };
+      walk(v);
+      return found;
+    };
+    const xs = T.specifyShape(x, [3, 2]);
+    const gradOf = (y: V) => grad(y.mul(T.constant([[1, 2], [3, 4], [5, 6]].slice(0, y.staticShape[0] === 2 ? 2 : 3), { dtype: 'float64' })).sum(), x);
+    // as built, before any rewrite: no zeros written into, bounds that cover a known length count as whole
+    for (const y of [x.get('::-1', '::-1'), x.get(':', '::-1'), xs.get('-9:9', '5::-1'), x.get(':')]) {
+      expect(kinds(gradOf(y)).has('IncSubtensor')).toBe(false);
+    }
+    // a step of 2 or a bound cutting the axis leaves elements out: those get zeros
+    for (const y of [x.get('::2'), x.get('1:', '::-1'), xs.get(':2')]) expect(kinds(grad(y.sum(), x)).has('IncSubtensor')).toBe(true);
+    const at = [[1, 2], [3, 4], [5, 6]];
+    const value = async (y: V) => ((await sym.function([x], gradOf(y))(at)) as sym.NDArray).toArray();
+    expect(await value(x.get('::-1', '::-1'))).toEqual([[6, 5], [4, 3], [2, 1]]);
+    expect(await value(xs.get('-9:9', '5::-1'))).toEqual([[2, 1], [4, 3], [6, 5]]);
+    expect(await value(T.specifyShape(x, [3, 2]).get('1:', '::-1'))).toEqual([[0, 0], [2, 1], [4, 3]]);
+  });
   it('a symbolic integer index: the gradient lands on the row it picked', async () => {
     const x = T.dmatrix('x');
     const i = T.lscalar('i');
@@ -113,6 +144,11 @@ describe('gradients through indexing', () => {
       [18, 0, 0],
       [0, 2, 0],
       [0, 0, 2],
+    ]);
+    expect(await value(jacobian(v.get('::-1').pow(2), v))).toEqual([
+      [0, 0, 6],
+      [0, 4, 0],
+      [2, 0, 0],
     ]);
     expect(await value(jacobian(v.get(idx).pow(2), v))).toEqual([
       [0, 0, 6],
