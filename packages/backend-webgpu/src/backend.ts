@@ -61,7 +61,7 @@ export interface WebGpuOptions {
    */
   readonly matmulTile?: MatmulTile;
   /**
-   * When a small elementwise or reduce kernel reads its lengths, strides,
+   * When a small elementwise or reduce kernel, or a matmul, reads its lengths, strides,
    * offsets and integer constants from a uniform instead of having them in
    * its code, so that kernels that differ only in those share one pipeline
    * (params.ts). `'repeated'` (the default): once a kernel comes that

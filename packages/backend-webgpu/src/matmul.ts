@@ -26,13 +26,18 @@
  * runs where each output's final sum is stored, in the invocation that
  * holds it: the product never goes through memory, and the launch that
  * would read it back is saved. Its loads index (batch, m, n) of that output.
+ *
+ * Rendered parametric (params.ts), a matmul reads its sizes, strides,
+ * offsets and split from the uniform, checks its bounds whatever its
+ * sizes, and keeps its tile, its operands' staging and its epilogue in the
+ * code: products that differ only in sizes share one shader.
  */
 import type { DType, MatmulKernel, ReduceKernel } from '@sym/graph';
 import { isContiguousOver } from '@sym/graph';
 import { deviceAcc, valueType } from './dtypes.js';
 import { PRELUDE, convert, literal, wrap } from './scalar.js';
 import { renderStatements, statements } from './statements.js';
-import { bindings, offsetExpr, perOutput, store, type RenderLimits } from './shader.js';
+import { LITERALS, bindings, offsetExpr, perOutput, store, type Numbers, type RenderLimits } from './shader.js';
 
 /** The shape of the tiled matmul's work: a backend option, for tuning to a device. */
 export interface MatmulTile {
@@ -199,7 +204,7 @@ export function planMatmul(k: MatmulKernel, base: MatmulTile): MatmulPlan | unde
  * `packed`: the binding holding the epilogue's inputs past the device's
  * limit (render.ts's `pack`), or -1.
  */
-function accumulator(k: MatmulKernel, packed: number) {
+function accumulator(k: MatmulKernel, packed: number, nums: Numbers) {
   const acc = deviceAcc(k.acc);
   const isBool = acc === 'bool';
   const value = (v: string, to: DType) => convert(isBool ? `(${v} != 0u)` : v, acc, to);
@@ -219,7 +224,7 @@ function accumulator(k: MatmulKernel, packed: number) {
     storeSum: (v: string, at: string, bmn: readonly [string, string, string]): string => {
       const ep = k.epilogue;
       if (!ep) return `out[${at}] = ${store(value(v, k.out), k.out)};`;
-      const expr = renderStatements(ep.expr, (s, o) => offsetExpr(bmn, s, o), packed, 'reduced', undefined, 'ep_');
+      const expr = renderStatements(ep.expr, (s, o) => offsetExpr(bmn, s, o, nums), packed, 'reduced', nums.constant, 'ep_');
       // a block of its own: the tiled kernel stores several sums, each with its `reduced`
       return `{ let reduced: ${valueType(ep.value)} = ${value(v, ep.value)}; ${statements(expr.lets, ' ')}out[${at}] = ${store(convert(expr.value, ep.expr.dtype, k.out), k.out)}; }`;
     },
@@ -254,12 +259,12 @@ function isTiled(k: MatmulKernel): boolean {
  * the accumulator's dtype, which the backend then sums: `splitKReduce`);
  * without it the product is computed whole, however the plan splits it.
  */
-export function renderMatmul(k: MatmulKernel, limits: RenderLimits, packed = -1, split = false): { code: string; dispatch: [number, number, number] } {
+export function renderMatmul(k: MatmulKernel, limits: RenderLimits, packed = -1, split = false, nums: Numbers = LITERALS): { code: string; dispatch: [number, number, number] } {
   const plan = planMatmul(k, limits.matmulTile ?? DEFAULT_MATMUL_TILE);
-  if (!plan) return renderSmallMatmul(k, limits, packed);
-  if (!split) return renderTiledMatmul(k, limits, plan.tile, packed);
+  if (!plan) return renderSmallMatmul(k, limits, packed, nums);
+  if (!split) return renderTiledMatmul(k, limits, plan.tile, packed, nums);
   if (k.epilogue || k.out !== deviceAcc(k.acc)) throw new Error(`webgpu: a split matmul's partial products are stored without an epilogue, in its accumulator's dtype (${deviceAcc(k.acc)}); got out ${k.out}${k.epilogue ? ' and an epilogue' : ''}`);
-  return renderTiledMatmul(k, limits, plan.tile, packed, plan);
+  return renderTiledMatmul(k, limits, plan.tile, packed, nums, plan);
 }
 
 /**
@@ -287,19 +292,22 @@ export function splitKReduce(k: MatmulKernel, plan: MatmulPlan): ReduceKernel {
 }
 
 /** One invocation per output element, looping over k. */
-function renderSmallMatmul(k: MatmulKernel, limits: RenderLimits, packed: number): { code: string; dispatch: [number, number, number] } {
-  const { wgsl, zero, toAcc, load, fma, storeSum } = accumulator(k, packed);
-  const [ab, am, ak] = k.a.strides;
-  const [bb, bk, bn] = k.b.strides;
-  const [ob, om, on] = k.outStrides;
-  const body = `var s: ${wgsl} = ${zero};
-  for (var q: i32 = 0; q < ${k.k}; q = q + 1) {
-    let x = ${toAcc(load(0, `${k.a.offset} + i0 * ${ab} + i1 * ${am} + q * ${ak}`), k.inputs[0])};
-    let y = ${toAcc(load(1, `${k.b.offset} + i0 * ${bb} + q * ${bk} + i2 * ${bn}`), k.inputs[1])};
+function renderSmallMatmul(k: MatmulKernel, limits: RenderLimits, packed: number, nums: Numbers): { code: string; dispatch: [number, number, number] } {
+  const { wgsl, zero, toAcc, load, fma, storeSum } = accumulator(k, packed, nums);
+  // called after perOutput's bound and indices have asked for their numbers (the uniform's order)
+  const body = () => {
+    const [ab, am, ak] = k.a.strides.map((s) => nums.int(s));
+    const [bb, bk, bn] = k.b.strides.map((s) => nums.int(s));
+    const [ob, om, on] = k.outStrides.map((s) => nums.int(s));
+    return `var s: ${wgsl} = ${zero};
+  for (var q: i32 = 0; q < ${nums.int(k.k)}; q = q + 1) {
+    let x = ${toAcc(load(0, `${nums.int(k.a.offset)} + i0 * ${ab} + i1 * ${am} + q * ${ak}`), k.inputs[0])};
+    let y = ${toAcc(load(1, `${nums.int(k.b.offset)} + i0 * ${bb} + q * ${bk} + i2 * ${bn}`), k.inputs[1])};
     ${fma('s', 'x', 'y')}
   }
   ${storeSum('s', `i0 * ${ob} + i1 * ${om} + i2 * ${on}`, ['i0', 'i1', 'i2'])}`;
-  return perOutput(k, [k.batch, k.m, k.n], body, limits, packed);
+  };
+  return perOutput(k, [k.batch, k.m, k.n], body, limits, packed, nums);
 }
 
 /**
@@ -336,18 +344,31 @@ function stage(o: {
  * `split`: the product's slices of k, each workgroup computing one
  * slice's partial product into `out` at (slice, batch, m, n), C-contiguous.
  */
-function renderTiledMatmul(k: MatmulKernel, limits: RenderLimits, tile: MatmulTile, packed: number, split?: MatmulPlan): { code: string; dispatch: [number, number, number] } {
-  const { wgsl, zero, toAcc, load, fma, storeSum } = accumulator(k, packed);
+function renderTiledMatmul(k: MatmulKernel, limits: RenderLimits, tile: MatmulTile, packed: number, nums: Numbers, split?: MatmulPlan): { code: string; dispatch: [number, number, number] } {
+  const { wgsl, zero, toAcc, load, fma, storeSum } = accumulator(k, packed, nums);
   const { rows, cols, depth, perRow, perCol } = tile;
   const tx = cols / perCol;
   const ty = rows / perRow;
   const threads = tx * ty;
-  const [ab, am, ak] = k.a.strides;
-  const [bb, bk, bn] = k.b.strides;
-  const [ob, om, on] = split ? [k.m * k.n, k.n, 1] : k.outStrides;
+  // the kernel's numbers: literals, or (parametric) names of values read from the uniform once, at the top of main
+  const fixed = nums === LITERALS;
+  const reads: string[] = [];
+  const num = (name: string, value: number): string => {
+    if (fixed) return String(value);
+    reads.push(`let ${name} = ${nums.int(value)};`);
+    return name;
+  };
+  // which of an operand's strides is 1 decides how it is staged (`fastK`): that stays in the code
+  const fastA = k.a.strides[2] === 1 && k.a.strides[1] !== 1;
+  const fastB = k.b.strides[1] === 1 && k.b.strides[2] !== 1;
+  const [ab, am, ak] = k.a.strides.map((s, d) => num(`pa${d}`, s));
+  const [bb, bk, bn] = k.b.strides.map((s, d) => num(`pb${d}`, s));
+  const [ob, om, on] = (split ? [k.m * k.n, k.n, 1] : k.outStrides).map((s, d) => num(`po${d}`, s));
   const splits = split?.splits ?? 1;
   const mTiles = Math.max(1, Math.ceil(k.m / rows));
   const nTiles = Math.ceil(k.n / cols);
+  const [M, N, K, batch, aOffset, bOffset, rowTiles] = [num('pM', k.m), num('pN', k.n), num('pK', k.k), num('pBatch', k.batch), num('paOffset', k.a.offset), num('pbOffset', k.b.offset), num('pmTiles', mTiles)];
+  const [splitRows, splitCount, sliceLength, partialSize] = split ? [num('pSplitRows', mTiles * k.batch), num('pSplits', splits), num('pSlice', split.slice), num('pPartial', k.batch * k.m * k.n)] : [];
   const max = limits.maxWorkgroupsPerDimension;
   if (nTiles > max) throw new RangeError(`webgpu: a matmul with ${k.n} columns needs ${nTiles} workgroups in x, more than the device's ${max}`);
   // rows of blocks: every (slice, batch, block row), folded over y and z
@@ -355,16 +376,17 @@ function renderTiledMatmul(k: MatmulKernel, limits: RenderLimits, tile: MatmulTi
   const rowY = Math.max(1, Math.min(blockRows, max));
   const rowZ = Math.ceil(blockRows / rowY);
   if (rowZ > max) throw new RangeError(`webgpu: a matmul of ${k.batch} x ${k.m} rows needs more workgroups than the device's ${max}^2 grid`);
-  const wholeM = k.m % rows === 0;
-  const wholeN = k.n % cols === 0;
-  const wholeK = k.k % depth === 0;
+  // a parametric shader serves every size: its bounds are always checked
+  const wholeM = fixed && k.m % rows === 0;
+  const wholeN = fixed && k.n % cols === 0;
+  const wholeK = fixed && k.k % depth === 0;
   const stageA = stage({
     tile: 'ta',
     outer: rows,
     depth,
     threads,
-    fastK: ak === 1 && am !== 1,
-    guard: wholeM && wholeK ? () => undefined : (r, c) => `m0 + ${r} < ${k.m} && k0 + ${c} < ${k.k}`,
+    fastK: fastA,
+    guard: wholeM && wholeK ? () => undefined : (r, c) => `m0 + ${r} < ${M} && k0 + ${c} < ${K}`,
     value: (r, c) => toAcc(load(0, `aBase + (m0 + ${r}) * ${am} + (k0 + ${c}) * ${ak}`), k.inputs[0]),
     zero,
   });
@@ -373,8 +395,8 @@ function renderTiledMatmul(k: MatmulKernel, limits: RenderLimits, tile: MatmulTi
     outer: cols,
     depth,
     threads,
-    fastK: bk === 1 && bn !== 1,
-    guard: wholeN && wholeK ? () => undefined : (r, c) => `n0 + ${r} < ${k.n} && k0 + ${c} < ${k.k}`,
+    fastK: fastB,
+    guard: wholeN && wholeK ? () => undefined : (r, c) => `n0 + ${r} < ${N} && k0 + ${c} < ${K}`,
     value: (r, c) => toAcc(load(1, `bBase + (k0 + ${c}) * ${bk} + (n0 + ${r}) * ${bn}`), k.inputs[1]),
     zero,
   });
@@ -382,7 +404,7 @@ function renderTiledMatmul(k: MatmulKernel, limits: RenderLimits, tile: MatmulTi
   const js = Array.from({ length: perCol }, (_, j) => j);
   const cells = is.flatMap((i) => js.map((j) => [i, j] as const));
   const bounded = (row: string, col: string, write: string) => {
-    const bounds = [wholeM ? '' : `${row} < ${k.m}`, wholeN ? '' : `${col} < ${k.n}`].filter(Boolean);
+    const bounds = [wholeM ? '' : `${row} < ${M}`, wholeN ? '' : `${col} < ${N}`].filter(Boolean);
     return bounds.length ? `if (${bounds.join(' && ')}) { ${write} }` : write;
   };
   const storeAt = (sum: string, row: string, col: string) => storeSum(sum, `oBase + (${row}) * ${om} + (${col}) * ${on}`, ['b', `(${row})`, `(${col})`]);
@@ -395,23 +417,23 @@ var<workgroup> ta: array<array<${wgsl}, ${rows}>, ${depth}>;
 var<workgroup> tb: array<array<${wgsl}, ${cols}>, ${depth}>;
 @compute @workgroup_size(${tx}, ${ty})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
-  let tileRow = i32(wid.z * nwg.y + wid.y);
-  ${split ? `let slice = tileRow / ${mTiles * k.batch};
-  if (slice >= ${splits}) { return; }
-  let b = (tileRow / ${mTiles}) % ${k.batch};
-  let kBegin = slice * ${split.slice};
-  let kEnd = min(kBegin + ${split.slice}, ${k.k});` : `let b = tileRow / ${mTiles};
-  if (b >= ${k.batch}) { return; }`}
-  let m0 = (tileRow % ${mTiles}) * ${rows};
+  ${reads.length ? `${reads.join(' ')}\n  ` : ''}let tileRow = i32(wid.z * nwg.y + wid.y);
+  ${split ? `let slice = tileRow / ${splitRows};
+  if (slice >= ${splitCount}) { return; }
+  let b = (tileRow / ${rowTiles}) % ${batch};
+  let kBegin = slice * ${sliceLength};
+  let kEnd = min(kBegin + ${sliceLength}, ${K});` : `let b = tileRow / ${rowTiles};
+  if (b >= ${batch}) { return; }`}
+  let m0 = (tileRow % ${rowTiles}) * ${rows};
   let n0 = i32(wid.x) * ${cols};
   let lx = i32(lid.x);
   let ly = i32(lid.y);
   let t = ly * ${tx} + lx;
-  let aBase = ${k.a.offset} + b * ${ab};
-  let bBase = ${k.b.offset} + b * ${bb};
-  let oBase = ${split ? `slice * ${k.batch * k.m * k.n} + ` : ''}b * ${ob};
+  let aBase = ${aOffset} + b * ${ab};
+  let bBase = ${bOffset} + b * ${bb};
+  let oBase = ${split ? `slice * ${partialSize} + ` : ''}b * ${ob};
   ${cells.map(([i, j]) => `var s${i}_${j}: ${wgsl} = ${zero};`).join(' ')}
-  for (var k0: i32 = ${split ? 'kBegin' : '0'}; k0 < ${split ? 'kEnd' : k.k}; k0 = k0 + ${depth}) {
+  for (var k0: i32 = ${split ? 'kBegin' : '0'}; k0 < ${split ? 'kEnd' : K}; k0 = k0 + ${depth}) {
     ${stageA}
     ${stageB}
     workgroupBarrier();

@@ -1,8 +1,9 @@
 /**
  * Kernels whose integers are read at run time: the lengths, strides and
  * offsets of an elementwise or reduce kernel, and its integer constants
- * (an index's bounds), come from a uniform array bound after the output
- * instead of being compiled in. Kernels that differ only in those numbers
+ * (an index's bounds), or a matmul's batch, m, n, k, strides, offsets and
+ * split of k, come from a uniform array bound after the output instead of
+ * being compiled in. Kernels that differ only in those numbers
  * then render to the same WGSL and share one pipeline: an unrolled scan
  * over a sequence of a new length has dozens of kernels over the whole
  * sequence (its stacking, its gathers, the loss over its steps), and each
@@ -16,7 +17,13 @@
  * literal (a division by one into its reciprocal) differently from the
  * same arithmetic on a value it reads, and results must not change with
  * the way a kernel is compiled. So do structural choices: a stride of 0
- * (a broadcast) or 1, a zero offset, a reduction's strategy.
+ * (a broadcast) or 1, a zero offset, a reduction's strategy; a tiled
+ * matmul's tile, which of an operand's strides is 1 (how it is staged),
+ * whether k is split, and its epilogue. A parametric tiled matmul always
+ * checks its bounds: the sizes it serves need not divide its tile. A model
+ * evaluated at another batch size, or its last partial minibatch, then
+ * reuses the training step's matmul pipelines where the product's tile
+ * stays the same (`planMatmul` halves a tile for a side under half of it).
  */
 import type { DType, Kernel } from '@sym/graph';
 import { valueType } from './dtypes.js';
@@ -33,7 +40,8 @@ export const PARAMETRIC_MAX_ELEMENTS = 1 << 16;
 
 /** Whether `renderKernel` reads the kernel's integers from a uniform (see the module comment). */
 export function parametrizable(k: Kernel): boolean {
-  if (k.kind === 'matmul') return false;
+  // a matmul's index arithmetic is per workgroup and per step of k, not per multiply-add: any size pays for a shared pipeline
+  if (k.kind === 'matmul') return k.batch > 0 && k.m > 0 && k.n > 0;
   const space = k.kind === 'reduce' ? [...k.shape, ...k.reduceShape] : k.shape;
   // a kernel over an empty space never runs
   return space.every((n) => n > 0) && size(space) <= PARAMETRIC_MAX_ELEMENTS;

@@ -1,9 +1,9 @@
 /**
  * Kernels of the kernel IR rendered to WGSL compute shaders. Shapes and
  * strides are concrete, so they are compiled in as constants, except in a
- * small elementwise or reduce kernel rendered `parametric`, which reads
- * them (and its integer constants) from a uniform: kernels that differ only
- * in those then render to one shader (params.ts). The backend keeps one
+ * small elementwise or reduce kernel or a matmul rendered `parametric`,
+ * which reads them (and its integer constants) from a uniform: kernels that
+ * differ only in those then render to one shader (params.ts). The backend keeps one
  * pipeline per distinct shader.
  *
  * - elementwise: one invocation per output element.
@@ -47,7 +47,7 @@ export interface RenderedKernel {
 export interface RenderOptions {
   /**
    * Read the lengths, strides, offsets and integer constants of a small
-   * elementwise or reduce kernel from a uniform (params.ts), so that
+   * elementwise or reduce kernel, or a matmul, from a uniform (params.ts), so that
    * kernels differing only in those share one shader.
    */
   readonly parametric?: boolean;
@@ -296,7 +296,7 @@ function renderUnpacked(k: Kernel, limits: RenderLimits, packed = -1, nums: Numb
     case 'reduce':
       return renderReduce(k, limits, packed, nums);
     case 'matmul':
-      return renderMatmul(k, limits, packed, matmulSplit);
+      return renderMatmul(k, limits, packed, matmulSplit, nums);
     case 'sort':
       throw new Error(NO_SORT);
     case 'scatterAdd':
