@@ -64,11 +64,11 @@ export interface WebGpuOptions {
    * When a small elementwise or reduce kernel, or a matmul, reads its lengths, strides,
    * offsets and integer constants from a uniform instead of having them in
    * its code, so that kernels that differ only in those share one pipeline
-   * (params.ts). `'repeated'` (the default): once a kernel comes that
-   * differs from an earlier one only in those numbers (a sequence of
-   * another length), and for every such kernel after it; programs whose
-   * shapes do not change keep their numbers in the code. `'always'`, or
-   * `'never'`.
+   * (params.ts). `'repeated'` (the default): an elementwise or reduce kernel
+   * once one differs from an earlier one only in those numbers, and each
+   * such kernel after it; matmuls keep their numbers. `'always'`: every
+   * kernel, matmuls too (fewer shaders at several batch sizes, but slower
+   * products: a parametric matmul checks every bound). `'never'`.
    */
   readonly parametric?: 'repeated' | 'always' | 'never';
   /**
@@ -396,7 +396,9 @@ export class WebGpuBackend implements Backend {
    */
   #render(kernel: Kernel, limits: RenderLimits, matmulSplit: boolean): RenderedKernel {
     const mode = this.#options.parametric ?? 'repeated';
-    if (mode === 'never') return renderKernel(kernel, limits, { matmulSplit });
+    // a parametric matmul checks every bound and reads its k loop's length: its steady step measured about 2x slower
+    // on lavapipe (docs/benchmarks.md), so by default a product keeps its numbers and only 'always' shares its pipeline
+    if (mode === 'never' || (mode === 'repeated' && kernel.kind === 'matmul')) return renderKernel(kernel, limits, { matmulSplit });
     const parametric = renderKernel(kernel, limits, { parametric: true, matmulSplit });
     if (mode === 'always' || !parametric.params) return parametric;
     const first = this.#firstNumbers.get(parametric.code);

@@ -178,23 +178,24 @@ describe('parametric matmuls', () => {
     expect(always.stats().pipelines - before).toBe(2);
   }, 240_000);
 
-  it('compile the first size with its numbers in the code, and share one pipeline among the sizes after it', async () => {
-    const gpu = new WebGpuBackend({ matmulTile: TILE });
-    await gpu.init();
-    try {
-      const shapes = [TILED[0], TILED[1], { batch: 4, m: 100, n: 40, k: 77 }, { batch: 1, m: 33, n: 128, k: 200 }];
-      const counts = [gpu.stats().pipelines];
-      for (const [i, shape] of shapes.entries()) {
-        const kernel = product(shape, true, false);
-        const inputs = inputsOf(kernel, 20 + i);
-        expectNear(await run(gpu, kernel, inputs), reference(kernel, inputs), JSON.stringify(shape));
-        counts.push(gpu.stats().pipelines);
+  it("share one pipeline among sizes under 'always'; the default keeps every size's numbers in its code", async () => {
+    const shapes = [TILED[0], TILED[1], { batch: 4, m: 100, n: 40, k: 77 }, { batch: 1, m: 33, n: 128, k: 200 }];
+    for (const [policy, growth] of [['always', [1, 0, 0, 0]], [undefined, [1, 1, 1, 1]]] as const) {
+      const gpu = new WebGpuBackend(policy ? { parametric: policy, matmulTile: TILE } : { matmulTile: TILE });
+      await gpu.init();
+      try {
+        const counts = [gpu.stats().pipelines];
+        for (const [i, shape] of shapes.entries()) {
+          const kernel = product(shape, true, false);
+          const inputs = inputsOf(kernel, 20 + i);
+          expectNear(await run(gpu, kernel, inputs), reference(kernel, inputs), JSON.stringify(shape));
+          counts.push(gpu.stats().pipelines);
+        }
+        expect(counts.slice(1).map((c, i) => c - counts[i]!), String(policy)).toEqual(growth);
+        expect(gpu.compile(product(shapes[2]!, true, false)).params === undefined, String(policy)).toBe(policy === undefined);
+      } finally {
+        gpu.dispose();
       }
-      expect(counts.slice(1).map((c, i) => c - counts[i]!)).toEqual([1, 1, 0, 0]);
-      expect(gpu.compile(product(shapes[0]!, true, false)).params).toBeUndefined();
-      expect(gpu.compile(product(shapes[2]!, true, false)).params).toBeDefined();
-    } finally {
-      gpu.dispose();
     }
   }, 240_000);
 });
