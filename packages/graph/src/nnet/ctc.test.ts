@@ -161,6 +161,18 @@ describe('nnet.ctc', () => {
     expectAllClose(cost!.data, [-(blank[0]![0]! + blank[1]![0]! + blank[2]![0]!), -(blank[0]![1]! + blank[1]![1]!)], 1e-14, 'cost');
   });
 
+  it('takes an alphabet of the blank alone when every label is padding, and refuses an empty alphabet (its log-softmax has no max)', () => {
+    // one symbol: every path is all blanks, so the cost is minus the sum of log-softmax(x)[0] = 0 over the steps
+    const acts = formula(3, 2, 1, 1);
+    const [cost] = run(f64, acts, [[-1, -1], [-1, -1]], [3, 1]);
+    expect(Array.from(cost!.data)).toEqual([0, 0]);
+    const [x, labels, lens] = [T.dtensor3('acts'), T.imatrix('labels'), T.ivector('lens')];
+    const g = sym.function([x, labels, lens], T.nnet.ctc(x, labels, lens));
+    expect(() => g.sync(acts, [[1, -1], [-1, -1]], [3, 1])).toThrow("ctc: label 1 (labels[0, 0]) is outside [1, 1): labels index the 1 symbols of activations' last axis");
+    const empty = sym.array(new Float64Array(0), { dtype: 'float64' }).reshape([3, 2, 0]);
+    expect(() => g.sync(empty, [[-1], [-1]], [3, 1])).toThrow('cannot reduce an empty axis 2 of shape (3, 2, 0)');
+  });
+
   it('runs its reference performs (DebugMode) to the same numbers', () => {
     const acts = T.dtensor3('acts');
     const labels = T.imatrix('labels');

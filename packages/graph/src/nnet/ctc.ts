@@ -88,12 +88,14 @@ export function ctc(activations: TensorLike, labels: TensorLike, inputLengths: T
     `ctc: input length ${value} (${indexName(lens0)}[${position.join(', ')}]) is outside [0, ${xShape[0]! - 1}]: activations have ${xShape[0]! - 1} time steps`;
   const lens = apply1(new CheckIndex(0, describeLength, true), [batchOf(lens0, 'inputLengths', 0), T.alloc(constant(0, { dtype: 'int8' }), T.add(steps, 1))]);
 
-  // labels: l - 1 checked against [0, alphabet - 1), so that 0 (the blank) and alphabet and above fail; padding passes as 0
+  // labels checked against [0, alphabet) with the blank moved to -1, so that 0 (the blank) and alphabet and above fail
+  // and padding passes as 0 even when the alphabet is the blank alone (a range of alphabet - 1 would then be empty)
   const present = T.ge(labs, 0);
   const describeLabel: IndexErrorText = (value, position, xShape) =>
-    `ctc: label ${value + 1} (${indexName(labs0)}[${position.join(', ')}]) is outside [1, ${xShape[0]! + 1}): labels index the ${xShape[0]! + 1} symbols of activations' last axis, 0 is the blank, negative entries are padding`;
-  const shifted = apply1(new CheckIndex(0, describeLabel, true), [T.where(present, T.sub(labs, 1), 0), T.alloc(constant(0, { dtype: 'int8' }), T.sub(alphabet, 1))]);
-  const checkedLabels = T.where(present, T.add(shifted, 1), -1);
+    `ctc: label ${Math.max(value, 0)} (${indexName(labs0)}[${position.join(', ')}]) is outside [1, ${xShape[0]}): labels index the ${xShape[0]} symbols of activations' last axis, 0 is the blank, negative entries are padding`;
+  const blankMoved = T.where(present, T.where(T.eq(labs, 0), -1, labs), 0);
+  const checked = apply1(new CheckIndex(0, describeLabel, true), [blankMoved, T.alloc(constant(0, { dtype: 'int8' }), alphabet)]);
+  const checkedLabels = T.where(present, checked, -1);
 
   // one node whose gradient is the alpha recursion and warp-ctc's formula (see ctcGradient), not the autodiff of the
   // beta recursion (whose steps differentiate three windows of the state: about 15 kernels a time step, where the
