@@ -438,6 +438,8 @@ export { choose, type IndexMode } from './choose-ravel.js';
 export { bitwiseAnd, bitwiseOr, bitwiseXor, invert, bitwiseNot } from './bitwise.js';
 /** `T.xlogx.xlogx(x)` and `T.xlogx.xlogy0(x, y)`: Theano's `theano.tensor.xlogx`. */
 export * as xlogx from './xlogx.js';
+/** `T.fft.rfft(inp, norm)` and `T.fft.irfft(inp, norm, isOdd)`: Theano's `theano.tensor.fft`, (real, imaginary) pairs along a last axis. */
+export * as fft from './fft.js';
 
 // ---------------------------------------------------------------- nnet
 

@@ -1,0 +1,152 @@
+/**
+ * T.fft.rfft and T.fft.irfft against NumPy 2.4's rfftn/irfftn (numbers
+ * below, axes 1.. of each input, (real, imaginary) stacked on a last
+ * axis), Theano's norms, its errors, and gradients against finite
+ * differences (float64), the first and last (Nyquist) bins included.
+ */
+import { describe, expect, it } from 'vitest';
+import { T, sym } from '../../test/helpers.js';
+
+type V = sym.TensorVariable;
+const { verifyGrad } = (await import(/* @vite-ignore */ new URL('../../../grad/src/index.ts', import.meta.url).href)) as {
+  verifyGrad: (f: (...xs: V[]) => V, pts: sym.NestedArray[]) => Promise<{ maxAbsErr: number }>;
+};
+
+const run = (f: (v: V) => V, value: sym.NestedArray, ndim: number, dtype: sym.DType = 'float64'): sym.NDArray => {
+  const x = T.tensor(dtype, Array.from({ length: ndim }, () => false), 'x');
+  return sym.function([x], f(x)).sync(sym.array(value, { dtype })) as sym.NDArray;
+};
+
+function expectClose(got: sym.NDArray, want: sym.NestedArray, digits = 12): void {
+  const w = sym.array(want);
+  expect(got.shape).toEqual(w.shape);
+  w.data.forEach((v, i) => expect(got.data[i]).toBeCloseTo(v, digits));
+}
+
+const X5 = [[1, 2, 0, -1, 3], [0.5, -2, 4, 1, 1]];
+const X6 = [[1, 2, 0, -1, 3, 2], [0.5, -2, 4, 1, 1, -3]];
+const X45 = [[[1, 2, 3, 4, 0], [5, 6, 7, 9, 1], [0, 1, -1, 2, 2], [3, 0, 1, 1, -2]]];
+// (1, 3, 4, 2): the first bin's imaginary parts nonzero, and the last's, which NumPy ignores for an even length
+const Z = [[[[4, 1], [1, 2], [-1, 0.5], [2, 3]], [[0, 1], [1, 1], [2, -1], [0.5, 2]], [[1, -1], [3, 0], [0, 0], [1, 1]]]];
+
+describe('T.fft.rfft', () => {
+  it('is numpy.fft.rfftn over axes 1.. as (real, imag) pairs: odd length, batch of 2', () => {
+    expectClose(run((x) => T.fft.rfft(x), X5, 2), [
+      [[5, 0], [3.35410196624968, 0.36327126400268], [-3.35410196624968, 1.53884176858763]],
+      [[4.5, 0], [-3.85410196624968, 1.08981379200804], [2.85410196624968, 4.61652530576288]],
+    ]);
+  });
+
+  it("scales by 1/sqrt(n) with norm 'ortho': even length, the Nyquist bin real", () => {
+    expectClose(run((x) => T.fft.rfft(x, 'ortho'), X6, 2), [
+      [[2.85773803324704, 0], [1.02062072615966, 1.06066017177982], [-1.42886901662352, -1.06066017177982], [0.40824829046386, 0]],
+      [[0.61237243569579, 0], [-2.24536559755125, -1.4142135623731], [0.61237243569579, 0.70710678118655], [3.8783587594067, 0]],
+    ]);
+  });
+
+  it('transforms a 2-d image: (1, 4, 5) to (1, 4, 3, 2)', () => {
+    expectClose(run((x) => T.fft.rfft(x), X45, 3), [
+      [
+        [[45, 0], [-8.94427190999916, -4.08174061660639], [8.94427190999916, -10.40862111611071]],
+        [[6, -25], [-5.84071800492515, 2.51634491840433], [-0.00234982884309, 1.09367230383815]],
+        [[-17, 0], [1.09016994374947, 6.88190960235587], [-10.09016994374947, 1.62459848116453]],
+        [[6, 25], [-2.48551991632412, -10.57382502534514], [7.32858775009236, -0.81615775241238]],
+      ],
+    ]);
+  });
+
+  it("keeps float32, and 'no_norm' is unscaled as null is", () => {
+    const a = run((x) => T.fft.rfft(x), X45, 3, 'float32');
+    expect(a.dtype).toBe('float32');
+    expect(a.data[0]).toBeCloseTo(45, 4);
+    expect(run((x) => T.fft.rfft(x, 'no_norm'), X45, 3).data[2]).toBeCloseTo(-8.94427190999916, 12);
+  });
+
+  it('rejects an input of rank below 2 and a bad norm, naming them', () => {
+    expect(() => T.fft.rfft(T.vector('sig'))).toThrow(/rfft: inp must have at least 2 dimensions .*sig/);
+    expect(() => T.fft.rfft(T.matrix('m'), 'forward' as never)).toThrow(`rfft: norm must be null, 'ortho' or 'no_norm', got "forward"`);
+  });
+});
+
+describe('T.fft.irfft', () => {
+  it('is numpy.fft.irfftn, even length: the imaginary parts of the first and last bins ignored', () => {
+    expectClose(run((z) => T.fft.irfft(z), Z, 4), [
+      [
+        [1.13888888888889, 0.06499294339321, -0.19789876813839, -0.36111111111111, 0.47567654591617, 0.5461181677179],
+        [-0.21378201174185, -0.20434462390419, 0.57143879915901, 0.1582264561863, 0.00099717735728, 0.27678060042049],
+        [0.07489312285296, 0.08433051069062, 0.19344726708716, -0.13044867840852, 0.95633897861876, 0.56545573501531],
+      ],
+    ]);
+  });
+
+  it("odd length with isOdd, norms null, 'ortho' and 'no_norm'", () => {
+    const none = [
+      [
+        [1.14285714285714, -0.21140913222282, 0.40170514833576, -0.92402973696934, 0.51256729763592, 0.10660737905882, 0.63836856797118],
+        [-0.16495721976846, -0.31601577956939, 0.45772512906591, 0.28278020151541, 0.05488482889749, 0.02994808330505, 0.24495115403104],
+        [0.16495721976846, -0.13220512774191, 0.43714344553055, -0.32193218203759, 0.41315785514453, 0.80997226479737, 0.37292346039488],
+      ],
+    ];
+    expectClose(run((z) => T.fft.irfft(z, null, true), Z, 4), none);
+    const ortho = run((z) => T.fft.irfft(z, 'ortho', true), Z, 4);
+    expect(ortho.data[0]).toBeCloseTo(5.23722936566382, 12);
+    expect(ortho.data[20]).toBeCloseTo(1.70894998568441, 12);
+    // no_norm: NumPy's inverse (scaled by 1/N) times N = 3 * 7
+    const unscaled = run((z) => T.fft.irfft(z, 'no_norm', true), Z, 4);
+    sym.array(none).data.forEach((v, i) => expect(unscaled.data[i]).toBeCloseTo(v * 21, 11));
+  });
+
+  it('inverts rfft: 1-d odd and even, a 3-d transform, batches of 1 and 3', () => {
+    const cases: [number[], boolean][] = [[[3, 7], true], [[1, 8], false], [[2, 3, 4, 5], true], [[3, 2, 2, 6], false]];
+    for (const [shape, odd] of cases) {
+      const value = sym.fill(shape, 'float64', (i) => Math.sin(i * 1.7) * 3);
+      for (const norm of [null, 'ortho', 'no_norm'] as const) {
+        const back = run((x) => {
+          const y = T.fft.irfft(T.fft.rfft(x, norm), norm, odd);
+          return norm === 'no_norm' ? T.trueDiv(y, shape.slice(1).reduce((p, n) => p * n, 1)) : y;
+        }, value.toArray() as sym.NestedArray, shape.length);
+        expectClose(back, value.toArray() as sym.NestedArray, 11);
+      }
+    }
+  });
+
+  it('rejects a last axis that is not 2, rank below 3, a bad norm or isOdd, naming the input', () => {
+    const spec = T.tensor3('spec');
+    const f = sym.function([spec], T.fft.irfft(spec));
+    expect(() => f.sync(sym.NDArray.zeros([1, 4, 3], "float64"))).toThrow(/irfft: spec has shape \(1, 4, 3\), but the shape specified is \(\?, \?, 2\)/);
+    expect(() => T.fft.irfft(T.matrix('m'))).toThrow(/irfft: inp must have at least 3 dimensions .*m of type/);
+    expect(() => T.fft.irfft(spec, 'unitary' as never)).toThrow(`irfft: norm must be null, 'ortho' or 'no_norm', got "unitary"`);
+    expect(() => T.fft.irfft(spec, null, 1 as never)).toThrow('irfft: isOdd must be true or false, got 1');
+  });
+});
+
+describe('T.fft gradients (finite differences, float64)', () => {
+  // a readout of every output that is not linear, so that each bin's gradient differs
+  const sumW = (y: V, seed: number): V => T.sum(T.sin(T.mul(y, seed)));
+  const pts = (shape: number[], seed: number) => sym.fill(shape, 'float64', (i) => Math.cos(i * seed + 0.3) * 2).toArray() as sym.NestedArray;
+
+  it('rfft: 1-d odd and even lengths, batches 1 and 3, every norm', async () => {
+    for (const shape of [[1, 5], [3, 6], [1, 1], [2, 2]]) {
+      for (const norm of [null, 'ortho'] as const) {
+        const r = await verifyGrad((x) => sumW(T.fft.rfft(x, norm), 0.7), [pts(shape, 1.3)]);
+        expect(r.maxAbsErr).toBeLessThan(1e-6);
+      }
+    }
+  });
+
+  it('rfft: 2-d transforms, odd and even last axes', async () => {
+    for (const shape of [[1, 3, 4], [2, 4, 5]]) {
+      const r = await verifyGrad((x) => sumW(T.fft.rfft(x), 1.1), [pts(shape, 0.9)]);
+      expect(r.maxAbsErr).toBeLessThan(1e-6);
+    }
+  });
+
+  it('irfft: 1-d and 2-d, even and odd outputs, the first and Nyquist bins included', async () => {
+    for (const [shape, odd] of [[[1, 4, 2], false], [[3, 4, 2], true], [[1, 3, 4, 2], false], [[2, 2, 3, 2], true]] as const) {
+      for (const norm of [null, 'ortho'] as const) {
+        const r = await verifyGrad((z) => sumW(T.fft.irfft(z, norm, odd), 0.5), [pts([...shape], 1.7)]);
+        expect(r.maxAbsErr).toBeLessThan(1e-6);
+      }
+    }
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * `T.fft`: Theano's `theano.tensor.fft` module, `rfft(inp, norm)` and
+ * `irfft(inp, norm, isOdd)`, in Theano's layout: the first axis is a batch,
+ * the transform runs over every other axis, and a complex value is a pair
+ * (real, imaginary) along a last axis of length 2.
+ *
+ * Theano has an op of its own for each (NumPy's FFT on the CPU, cuFFT on
+ * the GPU). Here both are compositions of dense ops every backend already
+ * runs: along each axis a discrete Fourier transform is one matrix product
+ * (`tensordot`) with a matrix of cosines and sines built in the graph from
+ * the axis's length, the complex product expanded into real ones (a
+ * complex axis contracts its (length, 2) pair with a (n, 2, n, 2) matrix);
+ * the last axis is a real DFT to n // 2 + 1 bins. So no backend needs code
+ * of its own, gradients come through the graph, and the cost is
+ * O(n^2) per axis and element of the other axes (an FFT's is O(n log n)):
+ * right for the short axes of images and filters, slow for long signals
+ * (docs/guide.md gives timings).
+ */
+import { isInt } from '../core/dtype.js';
+import { config } from '../core/config.js';
+import { asTensor, type TensorLike } from '../core/op.js';
+import type { TensorVariable } from '../core/variable.js';
+import { nameInError } from '../core/error-names.js';
+import { withShape } from './specify-shape.js';
+import { range } from './axes.js';
+// a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
+import * as T from './tensor.js';
+
+/** Theano's norm: null (forward unscaled, inverse scaled by 1/N), 'ortho' (both by 1/sqrt(N)), 'no_norm' (neither scaled). */
+export type FFTNorm = null | 'ortho' | 'no_norm';
+
+const NORMS: readonly unknown[] = [null, undefined, 'ortho', 'no_norm'];
+
+function checkNorm(what: string, norm: unknown): 'backward' | 'ortho' | 'no_norm' {
+  if (!NORMS.includes(norm)) throw new RangeError(`${what}: norm must be null, 'ortho' or 'no_norm', got ${typeof norm === 'string' ? JSON.stringify(norm) : String(norm)}`);
+  return norm === null || norm === undefined ? 'backward' : (norm as 'ortho' | 'no_norm');
+}
+
+/** A real input of the transforms: a float stays as it is, an integer becomes floatX (as Theano's mean does). */
+function floatInput(what: string, inp: TensorLike, minRank: number, expected: string): TensorVariable {
+  const x = asTensor(inp, `${what}: inp`);
+  if (x.ndim < minRank) throw new TypeError(`${what}: inp must have at least ${minRank} dimensions (${expected}), got ${nameInError(x)} of type ${x.type}`);
+  if (x.dtype === 'bool' || isInt(x.dtype)) return T.cast(x, config.floatX);
+  if (x.dtype.startsWith('complex')) throw new TypeError(`${what}: inp must be real (a complex value is a (real, imaginary) pair along a last axis), got ${nameInError(x)} of type ${x.type}`);
+  return x;
+}
+
+/** (j k mod n) * 2 pi / n for j in [0, rows), k in [0, cols): the angles of a DFT matrix, reduced mod n in integers so that cos and sin see angles below 2 pi at every length. */
+function angles(rows: TensorVariable, cols: TensorVariable, n: TensorVariable, like: TensorVariable): TensorVariable {
+  const j = T.arange(0, rows, 1, { dtype: 'int32' });
+  const k = T.arange(0, cols, 1, { dtype: 'int32' });
+  const r = T.mod(T.mul(j.dimshuffle(0, 'x'), k.dimshuffle('x', 0)), T.cast(n, 'int32'));
+  return T.mul(T.cast(r, like.dtype), T.trueDiv(T.constant(2 * Math.PI, { dtype: like.dtype }), T.cast(n, like.dtype)));
+}
+
+/** A length as a float of `like`'s dtype. */
+const asFloat = (n: TensorVariable, like: TensorVariable): TensorVariable => T.cast(n, like.dtype);
+
+/**
+ * The (n, 2, n, 2) matrix of a complex DFT of length n (sign -1 forward,
+ * +1 inverse): contracting a (n, 2) pair axis with its first
+ * two axes gives the transformed (n, 2). (re + i im)(c + i sign s) has real
+ * part re c - sign im s and imaginary part sign re s + im c.
+ */
+function complexDft(n: TensorVariable, sign: 1 | -1, like: TensorVariable): TensorVariable {
+  const a = angles(n, n, n, like);
+  const c = T.cos(a);
+  const ss = sign === 1 ? T.sin(a) : T.neg(T.sin(a));
+  const fromRe = T.stack([c, ss], 2);
+  const fromIm = T.stack([T.neg(ss), c], 2);
+  return T.stack([fromRe, fromIm], 1);
+}
+
+/** The lengths of axes 1 .. ndim - 1 of x. */
+const lengths = (x: TensorVariable, axes: readonly number[]): TensorVariable[] => axes.map((d) => T.shapeI(x, d));
+
+/** The product of the lengths as a float of `like`'s dtype; 1 for none. */
+function countOf(ns: readonly TensorVariable[], like: TensorVariable): TensorVariable {
+  return ns.length === 0 ? T.constant(1, { dtype: like.dtype }) : asFloat(ns.length === 1 ? ns[0]! : T.mul(...ns), like);
+}
+
+/** Contract axis 1 and the last (pair) axis of z with a (n, 2, n, 2) complex DFT: the transformed axis lands before the pair axis. */
+function alongAxis1(z: TensorVariable, dft: TensorVariable): TensorVariable {
+  return T.tensordot(z, dft, [[1, z.ndim - 1], [0, 1]]);
+}
+
+/**
+ * Theano's `rfft(inp, norm=None)`: the real-input DFT of each entry of the
+ * batch over all its axes, as NumPy's `rfftn(inp, axes=1..)`, of shape
+ * (m, n1, ..., nk // 2 + 1, 2), the last axis (real, imaginary). norm null:
+ * unscaled; 'ortho': scaled by 1/sqrt(n1 ... nk); 'no_norm': unscaled.
+ */
+export function rfft(inp: TensorLike, norm: FFTNorm = null): TensorVariable {
+  const mode = checkNorm('rfft', norm);
+  const x = floatInput('rfft', inp, 2, 'a batch axis, then the axes to transform');
+  const last = x.ndim - 1;
+  const ns = lengths(x, range(last, 1));
+  const n = ns[last - 1]!;
+  const scale = mode === 'ortho' ? T.trueDiv(T.constant(1, { dtype: x.dtype }), T.sqrt(countOf(ns, x))) : T.constant(1, { dtype: x.dtype });
+  // the real DFT of the last axis: (n, h, 2), cos and -sin, to h = n // 2 + 1 bins
+  const a = angles(n, T.add(T.intDiv(n, 2), 1), n, x);
+  const real = T.stack([T.mul(T.cos(a), scale), T.neg(T.mul(T.sin(a), scale))], 2);
+  let z = T.tensordot(x, real, [[last], [0]]);
+  // each other axis in turn comes to axis 1, is transformed and moves to just before the pair axis
+  for (let d = 1; d < last; d++) z = alongAxis1(z, complexDft(ns[d - 1]!, -1, x));
+  // (m, h, n1, ..., n_{k-1}, 2) back to (m, n1, ..., n_{k-1}, h, 2)
+  return last === 1 ? z : z.dimshuffle(0, ...range(last - 1, 2), 1, last + 1);
+}
+
+/**
+ * Theano's `irfft(inp, norm=None, is_odd=False)`: the inverse of `rfft`,
+ * as NumPy's `irfftn(inp[..., 0] + 1j inp[..., 1], axes=1..)`: inp of
+ * shape (m, n1, ..., h, 2) gives (m, n1, ..., n) with n = 2 (h - 1), or
+ * 2 (h - 1) + 1 with `isOdd`. The imaginary parts of the last axis's
+ * first bin (and last, n even) are ignored, as NumPy's are. norm null:
+ * scaled by 1/(n1 ... n); 'ortho': by 1/sqrt(n1 ... n); 'no_norm': unscaled.
+ */
+export function irfft(inp: TensorLike, norm: FFTNorm = null, isOdd = false): TensorVariable {
+  const mode = checkNorm('irfft', norm);
+  if (isOdd !== true && isOdd !== false) throw new TypeError(`irfft: isOdd must be true or false, got ${String(isOdd)}`);
+  const given = floatInput('irfft', inp, 3, 'a batch axis, the axes to transform, then a last axis of length 2 holding (real, imaginary)');
+  const z0 = withShape('irfft', given, [...range(given.ndim - 1).map(() => null), 2]);
+  const pair = z0.ndim - 1;
+  const ns = lengths(z0, range(pair - 2, 1));
+  const h = T.shapeI(z0, pair - 1);
+  const n = T.add(T.mul(T.sub(h, 1), 2), isOdd ? 1 : 0);
+  const all = [...ns, n];
+  const one = T.constant(1, { dtype: z0.dtype });
+  const scale = mode === 'backward' ? T.trueDiv(one, countOf(all, z0)) : mode === 'ortho' ? T.trueDiv(one, T.sqrt(countOf(all, z0))) : one;
+  let z = z0;
+  for (const nd of ns) z = alongAxis1(z, complexDft(nd, 1, z0));
+  // the last axis: x[t] = sum_k w_k (re_k cos - im_k sin), w_k = 2 but for the first bin and (n even) the last, whose conjugates are themselves
+  const a = angles(h, n, n, z0);
+  const k = T.arange(0, h, 1, { dtype: 'int32' });
+  const single = isOdd ? T.eq(k, 0) : T.or(T.eq(k, 0), T.eq(k, T.sub(T.cast(h, 'int32'), 1)));
+  const w = T.mul(T.switch_(single, one, T.constant(2, { dtype: z0.dtype })), scale).dimshuffle(0, 'x');
+  const c2r = T.stack([T.mul(T.cos(a), w), T.neg(T.mul(T.sin(a), w))], 1);
+  return T.tensordot(z, c2r, [[1, z.ndim - 1], [0, 1]]);
+}
