@@ -99,10 +99,16 @@ export function ctc(activations: TensorLike, labels: TensorLike, inputLengths: T
 
   // one node whose gradient is the alpha recursion and warp-ctc's formula (see ctcGradient), not the autodiff of the
   // beta recursion (whose steps differentiate three windows of the state: about 15 kernels a time step, where the
-  // alpha recursion takes 3); inlined before the graph is rewritten, so the rewrites see through it
+  // alpha recursion takes 3); inlined before the graph is rewritten, so the rewrites see through it. The formula
+  // reads the betas from a node of their own, the same op as the forward's (so the two merge into one recursion),
+  // whose gradient is its graph's: a second derivative differentiates the formula through the betas, as it must.
+  // (The betas were once the loss node's second output, and the override dropped the gradient flowing into them.)
   const [a, l, n] = [acts, checkedLabels, lens].map((v) => T.tensor(v.dtype, v.broadcastable, v === acts ? 'activations' : v === lens ? 'inputLengths' : 'labels')) as [TensorVariable, TensorVariable, TensorVariable];
-  const betas = betaRecursion(prepare(a, l, n));
-  const loss = opFromGraph([a, l, n], [costOf(betas), betas], { name: 'ctc', grad: ([x, y, z], [g], [, b]) => [ctcGradient(prepare(x!, y!, z!), b!, g!), null, null] });
+  const betasOf = opFromGraph([a, l, n], [betaRecursion(prepare(a, l, n))], { name: 'ctc_betas' });
+  const loss = opFromGraph([a, l, n], [costOf(betasOf(a, l, n)[0]!)], {
+    name: 'ctc',
+    grad: ([x, y, z], [g]) => [ctcGradient(prepare(x!, y!, z!), betasOf(x!, y!, z!)[0]!, g!), null, null],
+  });
   return loss(acts, checkedLabels, lens)[0]!;
 }
 
