@@ -1,5 +1,5 @@
 /** `grad` and `Lop`: reverse-mode differentiation, as Theano's `T.grad` and `T.Lop`. */
-import { T, TensorVariable, asTensor, checkOptionNames, shapeToString, type DType, type TensorLike } from '@sym/graph';
+import { T, TensorVariable, asTensor, checkOptionNames, sparse, shapeToString, type DType, type TensorLike } from '@sym/graph';
 import { checkEvalPoint } from './eval-points.js';
 import { checkPolicy, describeValue, describeVariable, rankName, reverse, type DisconnectedPolicy, type ReverseOptions, type Seed } from './reverse.js';
 
@@ -59,9 +59,18 @@ export const REVERSE_OPTIONS = ['considerConstant', 'disconnectedInputs'] as con
  */
 export function grad(cost: TensorVariable | null, wrt: TensorVariable, options?: GradOptions): TensorVariable;
 export function grad(cost: TensorVariable | null, wrt: readonly TensorVariable[], options?: GradOptions): TensorVariable[];
-export function grad(cost: TensorVariable | null, wrt: TensorVariable | readonly TensorVariable[], options: GradOptions = {}): TensorVariable | TensorVariable[] {
+/** With respect to a sparse variable (`sym.sparse`): structured, as Theano's sparse ops' gradients: a sparse variable of its pattern holding the derivative with respect to each stored value. */
+export function grad(cost: TensorVariable | null, wrt: sparse.SparseVariable, options?: GradOptions): sparse.SparseVariable;
+export function grad(cost: TensorVariable | null, wrt: readonly (TensorVariable | sparse.SparseVariable)[], options?: GradOptions): (TensorVariable | sparse.SparseVariable)[];
+export function grad(cost: TensorVariable | null, wrt: TensorVariable | sparse.SparseVariable | readonly (TensorVariable | sparse.SparseVariable)[], options: GradOptions = {}): TensorVariable | sparse.SparseVariable | (TensorVariable | sparse.SparseVariable)[] {
   checkOptionNames(options, 'grad', GRAD_OPTIONS);
-  const out = gradientOf(cost, checkWrt(wrt, 'grad'), options, 'grad');
+  const given = Array.isArray(wrt) ? (wrt as readonly unknown[]) : [wrt];
+  // a sparse variable's values are its data: their gradient, in its pattern
+  const dense = given.map((w) => (sparse.isSparse(w) ? w.data : w));
+  const out = gradientOf(cost, checkWrt(Array.isArray(wrt) ? dense : dense[0], 'grad'), options, 'grad').map((g, i) => {
+    const w = given[i];
+    return sparse.isSparse(w) ? w.withData(g) : g;
+  });
   return Array.isArray(wrt) ? out : out[0]!;
 }
 

@@ -17,6 +17,7 @@ import './function/eval.js';
 
 export * as T from './tensor/tensor.js';
 export * as tensor from './tensor/tensor.js';
+export * as sparse from './sparse/index.js';
 export type { ReduceOptions } from './tensor/tensor.js';
 
 export { DTYPES, STORAGE, KIND, promote, promoteAll, canCastSafely, castScalar, f16round, floatOf, isFloat, isInt, allocate, intRange } from './core/dtype.js';

@@ -34,6 +34,9 @@ import { copiedOptions, type CopyOptions } from './function-copy.js';
 import { PartialWindowError } from '../ops/window-check.js';
 import { BranchIndexError } from '../ops/check-index.js';
 import { windowsByValue } from '../tensor/window-by-value.js';
+import { sparseSignature, withSparseValues } from '../sparse/function.js';
+import type { SparseMatrix } from '../sparse/matrix.js';
+import type { SparseVariable } from '../sparse/variable.js';
 
 export { In, InputSpec, type Pairs } from './function-args.js';
 export { setOptimizer, getOptimizer, type FunctionOptions, type Optimizer, type OptimizerOptions } from './function-options.js';
@@ -343,11 +346,21 @@ export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[],
 /** outputs null: Theano's `outputs=None`, a function of updates only; its call gives []. */
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: null, options?: FunctionOptions): SymFunction<NDArray[]>;
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable | readonly TensorVariable[], options?: FunctionOptions): SymFunction;
+/** With sparse inputs or outputs (`sym.sparse`): SparseMatrix arguments for the sparse inputs, and SparseMatrix results for the sparse outputs. */
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec | SparseVariable)[], outputs: TensorVariable, options?: FunctionOptions): SymFunction<NDArray>;
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec | SparseVariable)[], outputs: SparseVariable, options?: FunctionOptions): SymFunction<SparseMatrix>;
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec | SparseVariable)[], outputs: readonly (TensorVariable | SparseVariable)[], options?: FunctionOptions): SymFunction<(NDArray | SparseMatrix)[]>;
 export function compileFunction(
-  inputs: readonly (TensorVariable | InputSpec)[],
-  outputs: TensorVariable | readonly TensorVariable[] | null,
+  inputs: readonly (TensorVariable | InputSpec | SparseVariable)[],
+  outputs: TensorVariable | SparseVariable | readonly (TensorVariable | SparseVariable)[] | null,
   options: FunctionOptions = {},
-): SymFunction {
+): SymFunction<unknown> {
+  const sparse = sparseSignature(inputs, outputs, options);
+  if (sparse) return withSparseValues(compileFunction(sparse.inputs, sparse.outputs as TensorVariable, sparse.options), sparse);
+  return denseFunction(inputs as readonly (TensorVariable | InputSpec)[], outputs as TensorVariable | readonly TensorVariable[] | null, options);
+}
+
+function denseFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable | readonly TensorVariable[] | null, options: FunctionOptions): SymFunction {
   const fn = new CompiledFunction(inputs, outputs, options);
   const f = ((...args: unknown[]) => fn.call(...args)) as SymFunction;
   Object.defineProperties(f, {

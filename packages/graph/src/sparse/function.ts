@@ -1,0 +1,136 @@
+/**
+ * Sparse variables in `sym.function`: a sparse input is its six dense
+ * parts (data, indices, indptr, nRows, nCols, and the per-value row or
+ * column ids the host expands from indptr), a SparseMatrix argument is
+ * split into their values, and a sparse output is read back as its parts
+ * and assembled into a SparseMatrix. The compiled function itself sees
+ * only dense tensors.
+ */
+import { canCastSafely } from '../core/dtype.js';
+import { describe as describeValue, fromTyped, NDArray } from '../core/ndarray.js';
+import { asTensor } from '../core/op.js';
+import { TensorVariable } from '../core/variable.js';
+import { pairs, type InputSpec } from '../function/function-args.js';
+import type { FunctionOptions } from '../function/function-options.js';
+import { graphLeaves } from '../kernel/schedule.js';
+import type { SymFunction } from '../function/function.js';
+import { SparseMatrix } from './matrix.js';
+import { SparseSharedVariable } from './shared.js';
+import { SparseVariable } from './variable.js';
+
+type Input = TensorVariable | InputSpec | SparseVariable;
+type Output = TensorVariable | SparseVariable;
+type Result = NDArray | SparseMatrix;
+
+/** Theano's on_unused_input over the user's inputs: a sparse one is used when any of its parts is. */
+function checkUnused(inputs: readonly Input[], outputs: readonly TensorVariable[], options: FunctionOptions): void {
+  const policy = options.onUnusedInput ?? 'raise';
+  if (policy === 'ignore') return;
+  const read = [...outputs, ...pairs(options.updates, 'updates', '[shared, expression]').map(([, e]) => asTensor(e, 'update')), ...pairs(options.givens, 'givens', '[variable, replacement]').map(([, e]) => asTensor(e, 'given'))];
+  const leaves = new Set(graphLeaves(read));
+  inputs.forEach((v, i) => {
+    const used = v instanceof SparseVariable ? PARTS.some((p) => leaves.has(v[p])) : leaves.has(v instanceof TensorVariable ? v : v.variable);
+    if (used) return;
+    const msg = `function: input ${i} (${v instanceof TensorVariable || v instanceof SparseVariable ? v.toString() : (v.name ?? v.variable.toString())}) is not needed to compute the outputs or updates. Remove it, or pass onUnusedInput: 'warn' (or 'ignore') to accept it.`;
+    if (policy === 'raise') throw new Error(msg);
+    (globalThis as { console?: { warn(message: string): void } }).console?.warn(msg);
+  });
+}
+
+const PARTS = ['data', 'indices', 'indptr', 'nRows', 'nCols', 'majorIds'] as const;
+
+/** A call's plain object of values by name, as function-call-args.ts reads it. */
+function isPlainObject(v: unknown): v is Readonly<Record<string, unknown>> {
+  if (v === null || typeof v !== 'object') return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** The dense function of a sparse one: its inputs and outputs, and how a call's arguments and results map onto theirs. */
+export interface SparseSignature {
+  readonly inputs: (TensorVariable | InputSpec)[];
+  readonly outputs: TensorVariable[] | TensorVariable | null;
+  /** The options of the dense function: a sparse input's unused parts (indptr, most often) are not the user's unused inputs, which are checked here. */
+  readonly options: FunctionOptions;
+  args(args: readonly unknown[]): unknown[];
+  result(values: NDArray | NDArray[]): Result | Result[];
+}
+
+/** null when no input or output is sparse (the function is dense). */
+export function sparseSignature(inputs: readonly Input[], outputs: Output | readonly Output[] | null, options: FunctionOptions): SparseSignature | null {
+  const outs = outputs === null ? [] : Array.isArray(outputs) ? (outputs as readonly Output[]) : [outputs as Output];
+  if (!inputs.some((i) => i instanceof SparseVariable) && !outs.some((o) => o instanceof SparseVariable)) return null;
+  const flatInputs = inputs.flatMap((v, i) => {
+    if (!(v instanceof SparseVariable)) return [v];
+    if (v instanceof SparseSharedVariable) throw new TypeError(`function: input ${i} (${v}) is a shared variable; shared variables are read implicitly, not passed as inputs`);
+    const computed = PARTS.find((p) => v[p].owner !== null);
+    if (computed) throw new TypeError(`function: input ${i} (${v}) is computed (its ${computed} is made by ${v[computed].owner!.op.toString()}); a sparse input is made by sparse.csrMatrix or sparse.cscMatrix`);
+    return PARTS.map((p) => v[p]);
+  });
+  const sparseByName = new Map(inputs.filter((v): v is SparseVariable => v instanceof SparseVariable && v.name !== undefined).map((v) => [v.name!, v]));
+  const flatOutputs = outs.flatMap((o) => (o instanceof SparseVariable ? PARTS.slice(0, 5).map((p) => o[p]) : [o]));
+  checkUnused(inputs, flatOutputs, options);
+  return {
+    options: { ...options, onUnusedInput: 'ignore' },
+    inputs: flatInputs,
+    outputs: outputs === null ? null : !Array.isArray(outputs) && !(outputs instanceof SparseVariable) ? (outputs as TensorVariable) : flatOutputs,
+    args(args) {
+      let last = args.length - 1;
+      while (last >= 0 && args[last] === undefined) last--;
+      const keywords = last >= 0 && isPlainObject(args[last]) ? args[last] as Readonly<Record<string, unknown>> : undefined;
+      const positional = (keywords ? args.slice(0, last) : args).flatMap((a, i) => {
+        const v = inputs[i];
+        return v instanceof SparseVariable ? partsOf(a, v, `argument ${i} (${v})`) : [a];
+      });
+      if (!keywords) return positional;
+      const named: Record<string, unknown> = {};
+      for (const [k, a] of Object.entries(keywords)) {
+        const v = sparseByName.get(k);
+        if (!v) named[k] = a;
+        else partsOf(a, v, `argument ${k}`).forEach((value, j) => (named[v[PARTS[j]!].name!] = value));
+      }
+      return [...positional, named];
+    },
+    result(values) {
+      if (!Array.isArray(outputs) && !(outputs instanceof SparseVariable)) return values;
+      const flat = values as NDArray[];
+      let at = 0;
+      const results = outs.map((o): Result => {
+        if (!(o instanceof SparseVariable)) return flat[at++]!;
+        const [data, indices, indptr, nRows, nCols] = flat.slice(at, (at += 5)) as [NDArray, NDArray, NDArray, NDArray, NDArray];
+        return new SparseMatrix(o.format, { data, indices, indptr, shape: [nRows.item(), nCols.item()] });
+      });
+      return outputs instanceof SparseVariable ? results[0]! : results;
+    },
+  };
+}
+
+/** A call's SparseMatrix for the sparse input v, as the values of v's parts. */
+function partsOf(a: unknown, v: SparseVariable, label: string): unknown[] {
+  const want = `a ${v.format} SparseMatrix of ${v.dtype}`;
+  if (!(a instanceof SparseMatrix)) {
+    throw new TypeError(`function: ${label}: expected ${want} (SparseMatrix.${v.format}(...) or SparseMatrix.fromDense(x, '${v.format}')), got ${a instanceof NDArray || Array.isArray(a) ? `the dense ${describeValue(a)}` : describeValue(a)}`);
+  }
+  if (a.format !== v.format) throw new TypeError(`function: ${label}: expected ${want}, got a ${a.format} one (convert it: SparseMatrix.fromDense(m.toDense(), '${v.format}'))`);
+  if (!canCastSafely(a.dtype, v.dtype)) throw new TypeError(`function: ${label}: expected ${want}, got one of ${a.dtype}, which ${v.dtype} cannot hold without loss`);
+  const data = a.dtype === v.dtype ? a.data : fromTyped(a.data.data, a.data.shape, v.dtype);
+  return [data, a.indices, a.indptr, a.shape[0], a.shape[1], a.majorIds()];
+}
+
+/** The sparse function over `dense`, the function of its parts: calls take and give SparseMatrix values where the signature has sparse variables. `compiled` is the dense function (its kernelCount and debugprint take and show the parts). */
+export function withSparseValues(dense: SymFunction, signature: SparseSignature): SymFunction<unknown> {
+  const f = ((...args: unknown[]) => dense(...signature.args(args)).then((r) => signature.result(r))) as SymFunction<unknown>;
+  Object.defineProperties(f, {
+    sync: { value: (...args: unknown[]) => signature.result(dense.sync(...signature.args(args))) },
+    compiled: { value: dense.compiled },
+    profile: { value: dense.profile },
+    debugprint: { value: (o?: { printType?: boolean }) => dense.debugprint(o) },
+    copy: {
+      value: () => {
+        throw new TypeError('function.copy: not provided for a function of sparse variables; make the function again');
+      },
+    },
+    name: { value: dense.name },
+  });
+  return f;
+}

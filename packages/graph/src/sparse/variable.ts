@@ -1,0 +1,188 @@
+/**
+ * SparseVariable: a symbolic csr or csc matrix, carried by dense tensors
+ * (Theano's `csm_properties`: data, indices, indptr, shape) plus each
+ * stored value's row (csr) or column (csc), indptr expanded. Every sparse
+ * op is a graph of dense ops over these (gathers, scatter-adds, dots), so
+ * every backend runs it with no code of its own. The expanded ids are
+ * what the scatters need: a function computes them on the host from
+ * indptr for a sparse input (O(nnz)), the ops pass them on to their
+ * sparse results, and only a matrix built from symbolic parts
+ * (`sparse.csr(data, indices, indptr, shape)`) computes them in the graph.
+ */
+import { config } from '../core/config.js';
+import { isDType, type DType } from '../core/dtype.js';
+import { asTensor, constant, type TensorLike } from '../core/op.js';
+import { TensorVariable } from '../core/variable.js';
+import * as T from '../tensor/tensor.js';
+import { checkFormat, type SparseFormat } from './matrix.js';
+import * as ops from './ops.js';
+
+/** The dense tensors a sparse variable is made of. */
+export interface SparseComponents {
+  /** The stored values, a vector of the matrix's dtype. */
+  readonly data: TensorVariable;
+  /** Each value's column (csr) or row (csc), int32. */
+  readonly indices: TensorVariable;
+  /** Where each row's (csr) or column's (csc) values start in data, int32, rows (columns) + 1 long. */
+  readonly indptr: TensorVariable;
+  readonly nRows: TensorVariable;
+  readonly nCols: TensorVariable;
+  /** Each value's row (csr) or column (csc), int32: indptr expanded. */
+  readonly majorIds: TensorVariable;
+}
+
+export class SparseVariable implements SparseComponents {
+  readonly format: SparseFormat;
+  readonly data: TensorVariable;
+  readonly indices: TensorVariable;
+  readonly indptr: TensorVariable;
+  readonly nRows: TensorVariable;
+  readonly nCols: TensorVariable;
+  readonly majorIds: TensorVariable;
+  name: string | undefined;
+
+  constructor(format: SparseFormat, parts: SparseComponents, name?: string) {
+    this.format = checkFormat(format, 'SparseVariable');
+    ({ data: this.data, indices: this.indices, indptr: this.indptr, nRows: this.nRows, nCols: this.nCols, majorIds: this.majorIds } = parts);
+    this.name = name;
+  }
+
+  get dtype(): DType {
+    return this.data.dtype;
+  }
+
+  /** [rows, columns], int64 scalars. */
+  get shape(): [TensorVariable, TensorVariable] {
+    return [this.nRows, this.nCols];
+  }
+
+  /** Each stored value's row. */
+  get rowIds(): TensorVariable {
+    return this.format === 'csr' ? this.majorIds : this.indices;
+  }
+
+  /** Each stored value's column. */
+  get colIds(): TensorVariable {
+    return this.format === 'csr' ? this.indices : this.majorIds;
+  }
+
+  /** The same pattern holding other values (a vector as long as data). */
+  withData(data: TensorVariable, name?: string): SparseVariable {
+    return new SparseVariable(this.format, { ...this, data }, name);
+  }
+
+  /** Theano's `x.T`: the transpose, csr as csc and csc as csr (the same arrays). */
+  get T(): SparseVariable {
+    return ops.transpose(this);
+  }
+
+  /** Theano's `x.toarray()`: {@link ops.denseFromSparse}. */
+  toDense(): TensorVariable {
+    return ops.denseFromSparse(this);
+  }
+
+  /** `sparse.spSum(x, axis)`. */
+  sum(axis: number | null = null): TensorVariable {
+    return ops.spSum(this, axis);
+  }
+
+  /** `sparse.dot(x, y)`. */
+  dot(y: TensorLike): TensorVariable {
+    return ops.dot(this, y);
+  }
+
+  toString(): string {
+    return this.name ?? `SparseVariable{${this.format},${this.dtype}}`;
+  }
+}
+
+function sparseInput(format: SparseFormat, name: string | undefined, dtype: DType | undefined, caller: string): SparseVariable {
+  if (name !== undefined && typeof name !== 'string') throw new TypeError(`${caller}: name must be a string, got ${typeof name}`);
+  const dt = dtype ?? config.floatX;
+  if (!isDType(dt)) throw new TypeError(`${caller}: unknown dtype ${JSON.stringify(dtype)}`);
+  const part = (what: string) => (name === undefined ? undefined : `${name}.${what}`);
+  return new SparseVariable(
+    format,
+    {
+      data: T.tensor(dt, [false], part('data')),
+      indices: T.tensor('int32', [false], part('indices')),
+      indptr: T.tensor('int32', [false], part('indptr')),
+      nRows: T.tensor('int64', [], part('nRows')),
+      nCols: T.tensor('int64', [], part('nCols')),
+      majorIds: T.tensor('int32', [false], part(format === 'csr' ? 'rowIds' : 'colIds')),
+    },
+    name,
+  );
+}
+
+/** Theano's `sparse.csr_matrix(name, dtype)`: a symbolic csr matrix, a function input (floatX by default). */
+export function csrMatrix(name?: string, dtype?: DType): SparseVariable {
+  return sparseInput('csr', name, dtype, 'sparse.csrMatrix');
+}
+
+/** Theano's `sparse.csc_matrix(name, dtype)`. */
+export function cscMatrix(name?: string, dtype?: DType): SparseVariable {
+  return sparseInput('csc', name, dtype, 'sparse.cscMatrix');
+}
+
+/** Theano's `sparse.matrix(format, name, dtype)`. */
+export function matrix(format: SparseFormat, name?: string, dtype?: DType): SparseVariable {
+  return sparseInput(checkFormat(format, 'sparse.matrix'), name, dtype, 'sparse.matrix');
+}
+
+/**
+ * Theano's `CSM(format)(data, indices, indptr, shape)` (`sparse.CSR`,
+ * `sparse.CSC`): a sparse matrix of symbolic (or constant) parts. The
+ * values of data carry gradients; indices, indptr and shape do not.
+ * shape: two lengths, or an integer vector of two.
+ */
+export function fromParts(format: SparseFormat, data: TensorLike, indices: TensorLike, indptr: TensorLike, shape: readonly TensorLike[] | TensorVariable): SparseVariable {
+  const caller = `sparse.${checkFormat(format, 'sparse.fromParts')}`;
+  const d = asTensor(data, `${caller}: data`);
+  if (d.ndim !== 1) throw new TypeError(`${caller}: data must be a vector, got ${d} of type ${d.type}`);
+  const intVector = (v: TensorLike, what: string) => {
+    const t = asTensor(v, `${caller}: ${what}`);
+    if (t.ndim !== 1 || !['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32'].includes(t.dtype)) throw new TypeError(`${caller}: ${what} must be an integer vector, got ${t} of type ${t.type}`);
+    return t.dtype === 'int32' ? t : T.cast(t, 'int32');
+  };
+  const ix = intVector(indices, 'indices');
+  const ptr = intVector(indptr, 'indptr');
+  const lengths = shape instanceof TensorVariable ? [T.get(shape, 0), T.get(shape, 1)] : Array.isArray(shape) && shape.length === 2 ? shape.map((s, i) => asTensor(s, `${caller}: shape[${i}]`)) : null;
+  if (!lengths) throw new TypeError(`${caller}: shape must be [rows, columns] or an integer vector of two, got ${String(shape)}`);
+  const [nRows, nCols] = lengths.map((l, i) => {
+    if (l.ndim !== 0 || !l.dtype.startsWith('int')) throw new TypeError(`${caller}: shape[${i}] must be an integer scalar, got ${l} of type ${l.type}`);
+    return T.cast(l, 'int64');
+  }) as [TensorVariable, TensorVariable];
+  // value k's row (csr): the last i with indptr[i] <= k
+  const k = T.arange(T.shape(d)[0]!);
+  const majorIds = T.cast(T.sub(T.searchsorted(ptr, k, 'right'), constant(1, { dtype: 'int64' })), 'int32');
+  return new SparseVariable(format, { data: d, indices: ix, indptr: ptr, nRows, nCols, majorIds });
+}
+
+/** Theano's `sparse.CSR(data, indices, indptr, shape)`. */
+export function csr(data: TensorLike, indices: TensorLike, indptr: TensorLike, shape: readonly TensorLike[] | TensorVariable): SparseVariable {
+  return fromParts('csr', data, indices, indptr, shape);
+}
+
+/** Theano's `sparse.CSC(data, indices, indptr, shape)`. */
+export function csc(data: TensorLike, indices: TensorLike, indptr: TensorLike, shape: readonly TensorLike[] | TensorVariable): SparseVariable {
+  return fromParts('csc', data, indices, indptr, shape);
+}
+
+/** Theano's `csm_properties(x)`: [data, indices, indptr, shape] (shape an int64 vector of two). */
+export function csmProperties(x: SparseVariable): [TensorVariable, TensorVariable, TensorVariable, TensorVariable] {
+  const s = checkSparse(x, 'sparse.csmProperties');
+  return [s.data, s.indices, s.indptr, T.stack([s.nRows, s.nCols])];
+}
+
+export function isSparse(x: unknown): x is SparseVariable {
+  return x instanceof SparseVariable;
+}
+
+export function checkSparse(x: unknown, caller: string, what = 'x'): SparseVariable {
+  if (!(x instanceof SparseVariable)) {
+    const got = x instanceof TensorVariable ? `the dense ${x} of type ${x.type}` : x === null ? 'null' : typeof x;
+    throw new TypeError(`${caller}: ${what} must be a sparse variable (sparse.csrMatrix, sparse.cscMatrix, sparse.csrFromDense ...), got ${got}`);
+  }
+  return x;
+}
