@@ -24,6 +24,7 @@ import { sortCases } from './sort.js';
 import { theanoExtraCases } from './theano-extras.js';
 import { theanoIndexCases } from './theano-indices.js';
 import { fftCases } from './fft.js';
+import { sparseCases } from './sparse.js';
 
 const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile' | 'ir'>]: (dtypes: readonly DType[], quick: boolean) => OpCase[] } = {
   elemwise: elemwiseCases,
@@ -34,7 +35,7 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile' | 'ir'>]: (dtypes:
   shape: shapeCases,
   softmax: softmaxCases,
   cast: castCases,
-  composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes), ...opFromGraphCases(dtypes), ...ifelseCases(dtypes), ...customOpCases(dtypes), ...theanoExtraCases(dtypes), ...fftCases(dtypes)],
+  composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes), ...opFromGraphCases(dtypes), ...ifelseCases(dtypes), ...customOpCases(dtypes), ...theanoExtraCases(dtypes), ...fftCases(dtypes), ...sparseCases(dtypes)],
   indexing: (dtypes) => [...indexingCases(dtypes), ...computedIndexCases(dtypes), ...dataDependentCases(dtypes), ...theanoIndexCases(dtypes)],
   scan: scanCases,
   random: randomCases,
