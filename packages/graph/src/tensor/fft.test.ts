@@ -62,6 +62,12 @@ describe('T.fft.rfft', () => {
     expect(run((x) => T.fft.rfft(x, 'no_norm'), X45, 3).data[2]).toBeCloseTo(-8.94427190999916, 12);
   });
 
+  it("gives NumPy's exact zeros: the Nyquist bin's imaginary part, and the quarter turn's real part", () => {
+    // NumPy: [[10, 0], [-2, 2], [-2, 0]]; sin(pi) and cos(pi / 2) in floating point are 1e-16, not 0
+    const got = run((x) => T.fft.rfft(x), [[1, 2, 3, 4]], 2);
+    expect(Array.from(got.data).map((v) => v + 0)).toEqual([10, 0, -2, 2, -2, 0]);
+  });
+
   it('rejects an input of rank below 2 and a bad norm, naming them', () => {
     expect(() => T.fft.rfft(T.vector('sig'))).toThrow(/rfft: inp must have at least 2 dimensions .*sig/);
     expect(() => T.fft.rfft(T.matrix('m'), 'forward' as never)).toThrow(`rfft: norm must be null, 'ortho' or 'no_norm', got "forward"`);

@@ -45,12 +45,24 @@ function floatInput(what: string, inp: TensorLike, minRank: number, expected: st
   return x;
 }
 
-/** (j k mod n) * 2 pi / n for j in [0, rows), k in [0, cols): the angles of a DFT matrix, reduced mod n in integers so that cos and sin see angles below 2 pi at every length. */
-function angles(rows: TensorVariable, cols: TensorVariable, n: TensorVariable, like: TensorVariable): TensorVariable {
+/**
+ * cos and sin of the angles 2 pi (j k mod n) / n, j in [0, rows), k in
+ * [0, cols), in `like`'s dtype: a DFT matrix. The product is reduced mod n
+ * in integers, so cos and sin see angles below 2 pi at every length; at a
+ * half turn the sine is exactly 0 and at a quarter turn the cosine, as
+ * NumPy's FFT gives exact zeros there (the imaginary part of a real
+ * signal's Nyquist bin), where sin(pi) in floating point is 1e-16.
+ */
+function trig(rows: TensorVariable, cols: TensorVariable, n: TensorVariable, like: TensorVariable): [TensorVariable, TensorVariable] {
   const j = T.arange(0, rows, 1, { dtype: 'int32' });
   const k = T.arange(0, cols, 1, { dtype: 'int32' });
-  const r = T.mod(T.mul(j.dimshuffle(0, 'x'), k.dimshuffle('x', 0)), T.cast(n, 'int32'));
-  return T.mul(T.cast(r, like.dtype), T.trueDiv(T.constant(2 * Math.PI, { dtype: like.dtype }), T.cast(n, like.dtype)));
+  const n32 = T.cast(n, 'int32');
+  const r = T.mod(T.mul(j.dimshuffle(0, 'x'), k.dimshuffle('x', 0)), n32);
+  const a = T.mul(T.cast(r, like.dtype), T.trueDiv(T.constant(2 * Math.PI, { dtype: like.dtype }), T.cast(n, like.dtype)));
+  const zero = T.constant(0, { dtype: like.dtype });
+  const r4 = T.mul(r, 4);
+  const c = T.switch_(T.or(T.eq(r4, n32), T.eq(r4, T.mul(n32, 3))), zero, T.cos(a));
+  return [c, T.switch_(T.eq(T.mul(r, 2), n32), zero, T.sin(a))];
 }
 
 /** A length as a float of `like`'s dtype. */
@@ -63,9 +75,8 @@ const asFloat = (n: TensorVariable, like: TensorVariable): TensorVariable => T.c
  * part re c - sign im s and imaginary part sign re s + im c.
  */
 function complexDft(n: TensorVariable, sign: 1 | -1, like: TensorVariable): TensorVariable {
-  const a = angles(n, n, n, like);
-  const c = T.cos(a);
-  const ss = sign === 1 ? T.sin(a) : T.neg(T.sin(a));
+  const [c, s] = trig(n, n, n, like);
+  const ss = sign === 1 ? s : T.neg(s);
   const fromRe = T.stack([c, ss], 2);
   const fromIm = T.stack([T.neg(ss), c], 2);
   return T.stack([fromRe, fromIm], 1);
@@ -98,8 +109,8 @@ export function rfft(inp: TensorLike, norm: FFTNorm = null): TensorVariable {
   const n = ns[last - 1]!;
   const scale = mode === 'ortho' ? T.trueDiv(T.constant(1, { dtype: x.dtype }), T.sqrt(countOf(ns, x))) : T.constant(1, { dtype: x.dtype });
   // the real DFT of the last axis: (n, h, 2), cos and -sin, to h = n // 2 + 1 bins
-  const a = angles(n, T.add(T.intDiv(n, 2), 1), n, x);
-  const real = T.stack([T.mul(T.cos(a), scale), T.neg(T.mul(T.sin(a), scale))], 2);
+  const [c, s] = trig(n, T.add(T.intDiv(n, 2), 1), n, x);
+  const real = T.stack([T.mul(c, scale), T.neg(T.mul(s, scale))], 2);
   let z = T.tensordot(x, real, [[last], [0]]);
   // each other axis in turn comes to axis 1, is transformed and moves to just before the pair axis
   for (let d = 1; d < last; d++) z = alongAxis1(z, complexDft(ns[d - 1]!, -1, x));
@@ -130,10 +141,10 @@ export function irfft(inp: TensorLike, norm: FFTNorm = null, isOdd = false): Ten
   let z = z0;
   for (const nd of ns) z = alongAxis1(z, complexDft(nd, 1, z0));
   // the last axis: x[t] = sum_k w_k (re_k cos - im_k sin), w_k = 2 but for the first bin and (n even) the last, whose conjugates are themselves
-  const a = angles(h, n, n, z0);
+  const [c, s] = trig(h, n, n, z0);
   const k = T.arange(0, h, 1, { dtype: 'int32' });
   const single = isOdd ? T.eq(k, 0) : T.or(T.eq(k, 0), T.eq(k, T.sub(T.cast(h, 'int32'), 1)));
   const w = T.mul(T.switch_(single, one, T.constant(2, { dtype: z0.dtype })), scale).dimshuffle(0, 'x');
-  const c2r = T.stack([T.mul(T.cos(a), w), T.neg(T.mul(T.sin(a), w))], 1);
+  const c2r = T.stack([T.mul(c, w), T.neg(T.mul(s, w))], 1);
   return T.tensordot(z, c2r, [[1, z.ndim - 1], [0, 1]]);
 }
