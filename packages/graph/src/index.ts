@@ -124,8 +124,8 @@ export {
   setBackendImporter,
 } from './core/backend.js';
 export type { Backend, BackendInfo, DeviceBuffer, Executable, Launch } from './core/backend.js';
-export { CompiledFunction, In, InputSpec, compileFunction, compileFunction as function, setOptimizer, getOptimizer } from './function/function.js';
-export type { FunctionOptions, Optimizer, OptimizerOptions, SymFunction, Pairs } from './function/function.js';
+export { CompiledFunction, In, InputSpec, Out, OutputSpec, compileFunction, compileFunction as function, setOptimizer, getOptimizer } from './function/function.js';
+export type { FunctionOptions, Optimizer, OptimizerOptions, SymFunction, Pairs, FunctionOutput } from './function/function.js';
 export type { CopyOptions } from './function/function-copy.js';
 export { FunctionProfile } from './function/profile.js';
 export type { KernelProfile, KernelTiming, OpProfile, ProfilePhases, ProgramProfile, SummaryOptions } from './function/profile.js';

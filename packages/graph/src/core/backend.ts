@@ -84,6 +84,14 @@ export interface Backend {
   read(buffer: DeviceBuffer): Promise<TypedArray>;
   /** `read`, synchronously, for a backend whose `describe().sync` is true. */
   readSync?(buffer: DeviceBuffer): TypedArray;
+  /**
+   * The buffer's contents without a copy, where a synchronous backend keeps
+   * them in host memory: its own storage (STORAGE[dtype], `buffer.size`
+   * elements), valid until a later run writes the buffer or it is freed.
+   * A borrowed output of a synchronous call (`sym.Out(v, { borrow: true })`)
+   * is returned as this; absent, such outputs are copied by `readSync`.
+   */
+  hostView?(buffer: DeviceBuffer): TypedArray;
   /** Release the buffer; it is not used again. */
   free(buffer: DeviceBuffer): void;
   /** Prepare `kernel` to run (generate and compile code, or keep the kernel as it is); sym reuses the result for every equal kernel (by `kernelKey`). */

@@ -34,6 +34,43 @@ export function In(variable: TensorVariable, options: { value?: unknown; name?: 
   return new InputSpec(variable, options.value, options.value !== undefined, options.name ?? variable.name);
 }
 
+/** An output of `sym.function`: a variable, or one with its borrow flag (`Out`). */
+export type FunctionOutput = TensorVariable | OutputSpec;
+
+/** A function output with Theano's `borrow` flag: `theano.Out`. */
+export class OutputSpec {
+  constructor(
+    /** The output variable. */
+    readonly variable: TensorVariable,
+    /** Whether a call may return the function's own storage of this output (see `Out`). */
+    readonly borrow: boolean,
+  ) {}
+}
+
+/**
+ * `theano.Out(variable, borrow=...)`: an output of `sym.function` (alone
+ * or in its list of outputs) with a `borrow` flag. Without borrow (the
+ * default) each call returns a fresh array. With `borrow: true` a
+ * synchronous call (`f.sync`) on a backend whose buffers are host memory
+ * (the CPU) returns the function's own storage of the output, without a
+ * copy: the next call of the function overwrites it (an output that is a
+ * shared variable is that variable's storage, changed by any update or
+ * `setValue`), and writing into it corrupts the function's state. Other
+ * backends, and asynchronous calls, whose queued successors could
+ * overwrite it before the caller reads it, return fresh arrays anyway.
+ */
+export function Out(variable: TensorVariable, options: { borrow?: boolean } = {}): OutputSpec {
+  if (!(variable instanceof TensorVariable)) {
+    // from JavaScript, or through a cast: anything may come
+    const v: unknown = variable;
+    const got = v instanceof OutputSpec ? 'an Out already' : v === null ? 'null' : typeof v === 'object' ? `an object (${(v as object).constructor?.name ?? 'Object'})` : `${typeof v} ${String(v)}`;
+    throw new TypeError(`Out: expected a symbolic variable, got ${got}`);
+  }
+  checkOptionNames(options, 'Out', ['borrow']);
+  if (options.borrow !== undefined && typeof options.borrow !== 'boolean') throw new TypeError(`Out: borrow must be true or false, got ${String(options.borrow)}`);
+  return new OutputSpec(variable, options.borrow ?? false);
+}
+
 /** Theano's dicts (updates, givens): a `Map`, or a list of `[key, value]` pairs. */
 export type Pairs<K, V> = ReadonlyMap<K, V> | Iterable<readonly [K, V]>;
 

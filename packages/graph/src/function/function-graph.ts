@@ -8,7 +8,7 @@ import type { Mode } from '../core/config.js';
 import { convertValue } from '../core/convert.js';
 import { cloneReplace } from '../core/clone.js';
 import { isInt } from '../core/dtype.js';
-import { InputSpec, givenPairs } from './function-args.js';
+import { InputSpec, OutputSpec, givenPairs, type FunctionOutput } from './function-args.js';
 import { getOptimizer, type FunctionOptions, type OptimizerOptions } from './function-options.js';
 import { RandomVariable, type SharedRandomState } from '../ops/random.js';
 import { graphLeaves, staticLeaves, toposort } from '../kernel/schedule.js';
@@ -27,6 +27,8 @@ export class FunctionGraph {
   readonly outputCount: number;
   /** A single output (not a list): a call gives it alone. */
   readonly single: boolean;
+  /** Per output: given as `Out(v, { borrow: true })`, so a synchronous call may return its buffer's storage uncopied (function-run.ts). */
+  readonly borrowed: readonly boolean[];
   readonly updated: readonly TensorSharedVariable[];
   /** Shared variables the graph reads: implicit inputs. */
   readonly sharedInputs: readonly TensorSharedVariable[];
@@ -42,7 +44,7 @@ export class FunctionGraph {
     readonly name: string | undefined,
     readonly mode: Mode,
     inputs: readonly (TensorVariable | InputSpec)[],
-    outputs: TensorVariable | readonly TensorVariable[] | null,
+    outputs: FunctionOutput | readonly FunctionOutput[] | null,
     options: FunctionOptions,
     /** A host stage's (host-stage.ts): the claims of the staged function it checks, on its graph. */
     stageClaims: readonly TensorVariable[] = [],
@@ -72,9 +74,11 @@ export class FunctionGraph {
     }
     const given = outputs === null ? [] : outputs; // null: Theano's outputs=None, a function of updates only whose call gives []
     this.single = !Array.isArray(given);
-    const outs = (this.single ? [given] : given) as TensorVariable[];
+    const listed = (this.single ? [given] : given) as FunctionOutput[];
+    this.borrowed = listed.map((o) => o instanceof OutputSpec && o.borrow);
+    const outs = listed.map((o) => (o instanceof OutputSpec ? o.variable : o));
     outs.forEach((o, i) => {
-      if (!(o instanceof TensorVariable)) throw new TypeError(`function: ${outputs === undefined ? "outputs is undefined; give a variable, a list of them, or null (Theano's outputs=None: a function of updates only)" : `output ${i} is not a symbolic variable`}`);
+      if (!(o instanceof TensorVariable)) throw new TypeError(`function: ${outputs === undefined ? "outputs is undefined; give a variable, a list of them, or null (Theano's outputs=None: a function of updates only)" : `output ${i} is not a symbolic variable or a sym.Out of one`}`);
     });
     // Inputs with owners cut the graph: replace them with fresh leaves.
     const replace = new Map<TensorVariable, TensorVariable>();

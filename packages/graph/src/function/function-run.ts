@@ -107,9 +107,12 @@ export function runPlanSync(fg: FunctionGraph, backend: Backend, plan: Plan, val
     for (const id of checkedBuffers(plan)) host.set(id, emptyUnlaunched(plan, id) ?? backend.readSync!(plan.buffers[id]!));
     checkProgramValues(check, fg.graphOutputs, plan.program, host, inputValues(fg, plan, values, host));
   }
-  const outs = plan.program.outputs
-    .slice(0, fg.outputCount)
-    .map((o) => fromTyped(backend.readSync!(plan.buffers[o.buffer]!), o.shape, plan.program.buffers[o.buffer]!.dtype));
+  // a borrowed output (sym.Out) is the buffer's own storage where the backend can hand it out: the next call overwrites it
+  const outs = plan.program.outputs.slice(0, fg.outputCount).map((o, i) => {
+    const buffer = plan.buffers[o.buffer]!;
+    const data = fg.borrowed[i] && backend.hostView ? backend.hostView(buffer) : backend.readSync!(buffer);
+    return fromTyped(data, o.shape, plan.program.buffers[o.buffer]!.dtype);
+  });
   commit(fg, backend, plan);
   if (profile) profile.record({ convert: before.convert, plan: before.plan, upload: t3 - t2, kernels: kernels.total, read: now() - t4 }, kernels.timing, plan.counters, recorded.stage);
   return outs;

@@ -19,7 +19,7 @@ import { toposort, type Program } from '../kernel/schedule.js';
 import type { TensorSharedVariable } from '../core/shared.js';
 import type { TensorVariable } from '../core/variable.js';
 import { enqueue, queueBusy } from '../core/queue.js';
-import type { InputSpec } from './function-args.js';
+import type { FunctionOutput, InputSpec } from './function-args.js';
 import { checkCallIndices, type Plan } from './plan.js';
 import { convertArgs } from './function-call-args.js';
 import { FunctionGraph } from './function-graph.js';
@@ -38,7 +38,7 @@ import { sparseSignature, withSparseValues } from '../sparse/function.js';
 import type { SparseMatrix } from '../sparse/matrix.js';
 import type { SparseVariable } from '../sparse/variable.js';
 
-export { In, InputSpec, type Pairs } from './function-args.js';
+export { In, InputSpec, Out, OutputSpec, type FunctionOutput, type Pairs } from './function-args.js';
 export { setOptimizer, getOptimizer, type FunctionOptions, type Optimizer, type OptimizerOptions } from './function-options.js';
 
 export class CompiledFunction {
@@ -68,7 +68,7 @@ export class CompiledFunction {
   /** `stageOf`: this is one program of a staged function's calls, recording into its profile, checking `claims` (that function's shape claims it can see). */
   constructor(
     inputs: readonly (TensorVariable | InputSpec)[],
-    outputs: TensorVariable | readonly TensorVariable[] | null,
+    outputs: FunctionOutput | readonly FunctionOutput[] | null,
     options: FunctionOptions = {},
     stageOf?: { readonly profile: FunctionProfile | undefined; readonly claims?: readonly TensorVariable[] },
   ) {
@@ -341,26 +341,26 @@ export type SymFunction<R = NDArray | NDArray[]> = ((...args: unknown[]) => Prom
   copy(options?: CopyOptions): SymFunction<R>;
 };
 
-export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable, options?: FunctionOptions): SymFunction<NDArray>;
-export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: readonly TensorVariable[], options?: FunctionOptions): SymFunction<NDArray[]>;
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: FunctionOutput, options?: FunctionOptions): SymFunction<NDArray>;
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: readonly FunctionOutput[], options?: FunctionOptions): SymFunction<NDArray[]>;
 /** outputs null: Theano's `outputs=None`, a function of updates only; its call gives []. */
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: null, options?: FunctionOptions): SymFunction<NDArray[]>;
-export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable | readonly TensorVariable[], options?: FunctionOptions): SymFunction;
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: FunctionOutput | readonly FunctionOutput[], options?: FunctionOptions): SymFunction;
 /** With sparse inputs or outputs (`sym.sparse`): SparseMatrix arguments for the sparse inputs, and SparseMatrix results for the sparse outputs. */
-export function compileFunction(inputs: readonly (TensorVariable | InputSpec | SparseVariable)[], outputs: TensorVariable, options?: FunctionOptions): SymFunction<NDArray>;
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec | SparseVariable)[], outputs: FunctionOutput, options?: FunctionOptions): SymFunction<NDArray>;
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec | SparseVariable)[], outputs: SparseVariable, options?: FunctionOptions): SymFunction<SparseMatrix>;
-export function compileFunction(inputs: readonly (TensorVariable | InputSpec | SparseVariable)[], outputs: readonly (TensorVariable | SparseVariable)[], options?: FunctionOptions): SymFunction<(NDArray | SparseMatrix)[]>;
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec | SparseVariable)[], outputs: readonly (FunctionOutput | SparseVariable)[], options?: FunctionOptions): SymFunction<(NDArray | SparseMatrix)[]>;
 export function compileFunction(
   inputs: readonly (TensorVariable | InputSpec | SparseVariable)[],
-  outputs: TensorVariable | SparseVariable | readonly (TensorVariable | SparseVariable)[] | null,
+  outputs: FunctionOutput | SparseVariable | readonly (FunctionOutput | SparseVariable)[] | null,
   options: FunctionOptions = {},
 ): SymFunction<unknown> {
   const sparse = sparseSignature(inputs, outputs, options);
   if (sparse) return withSparseValues(compileFunction(sparse.inputs, sparse.outputs as TensorVariable, sparse.options), sparse);
-  return denseFunction(inputs as readonly (TensorVariable | InputSpec)[], outputs as TensorVariable | readonly TensorVariable[] | null, options);
+  return denseFunction(inputs as readonly (TensorVariable | InputSpec)[], outputs as FunctionOutput | readonly FunctionOutput[] | null, options);
 }
 
-function denseFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: TensorVariable | readonly TensorVariable[] | null, options: FunctionOptions): SymFunction {
+function denseFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: FunctionOutput | readonly FunctionOutput[] | null, options: FunctionOptions): SymFunction {
   const fn = new CompiledFunction(inputs, outputs, options);
   const f = ((...args: unknown[]) => fn.call(...args)) as SymFunction;
   Object.defineProperties(f, {

@@ -10,7 +10,7 @@ import { canCastSafely } from '../core/dtype.js';
 import { describe as describeValue, fromTyped, NDArray } from '../core/ndarray.js';
 import { asTensor } from '../core/op.js';
 import { TensorVariable } from '../core/variable.js';
-import { pairs, type InputSpec } from '../function/function-args.js';
+import { OutputSpec, pairs, type InputSpec } from '../function/function-args.js';
 import type { FunctionOptions } from '../function/function-options.js';
 import { graphLeaves } from '../kernel/schedule.js';
 import type { SymFunction } from '../function/function.js';
@@ -19,7 +19,8 @@ import { SparseSharedVariable } from './shared.js';
 import { SparseVariable } from './variable.js';
 
 type Input = TensorVariable | InputSpec | SparseVariable;
-type Output = TensorVariable | SparseVariable;
+// a dense output may come as sym.Out(v, { borrow }), which the dense function reads
+type Output = TensorVariable | SparseVariable | OutputSpec;
 type Result = NDArray | SparseMatrix;
 
 /** Theano's on_unused_input over the user's inputs: a sparse one is used when any of its parts is. */
@@ -49,7 +50,7 @@ function isPlainObject(v: unknown): v is Readonly<Record<string, unknown>> {
 /** The dense function of a sparse one: its inputs and outputs, and how a call's arguments and results map onto theirs. */
 export interface SparseSignature {
   readonly inputs: (TensorVariable | InputSpec)[];
-  readonly outputs: TensorVariable[] | TensorVariable | null;
+  readonly outputs: (TensorVariable | OutputSpec)[] | TensorVariable | OutputSpec | null;
   /** The options of the dense function: a sparse input's unused parts (indptr, most often) are not the user's unused inputs, which are checked here. */
   readonly options: FunctionOptions;
   args(args: readonly unknown[]): unknown[];
@@ -69,16 +70,23 @@ export function sparseSignature(inputs: readonly Input[], outputs: Output | read
   });
   const sparseByName = new Map(inputs.filter((v): v is SparseVariable => v instanceof SparseVariable && v.name !== undefined).map((v) => [v.name!, v]));
   const flatOutputs = outs.flatMap((o) => (o instanceof SparseVariable ? PARTS.slice(0, 5).map((p) => o[p]) : [o]));
-  checkUnused(inputs, flatOutputs, options);
+  checkUnused(inputs, flatOutputs.map((o) => (o instanceof OutputSpec ? o.variable : o)), options);
   return {
     options: { ...options, onUnusedInput: 'ignore' },
     inputs: flatInputs,
-    outputs: outputs === null ? null : !Array.isArray(outputs) && !(outputs instanceof SparseVariable) ? (outputs as TensorVariable) : flatOutputs,
+    outputs: outputs === null ? null : !Array.isArray(outputs) && !(outputs instanceof SparseVariable) ? (outputs as TensorVariable | OutputSpec) : flatOutputs,
     args(args) {
       let last = args.length - 1;
       while (last >= 0 && args[last] === undefined) last--;
       const keywords = last >= 0 && isPlainObject(args[last]) ? args[last] as Readonly<Record<string, unknown>> : undefined;
-      const positional = (keywords ? args.slice(0, last) : args).flatMap((a, i) => {
+      const given = keywords ? args.slice(0, last) : args;
+      if (given.length > inputs.length) throw new TypeError(`function: expected at most ${inputs.length} ${keywords ? 'positional arguments before the keywords' : 'arguments'}, got ${given.length}`);
+      inputs.forEach((v, i) => {
+        if (v instanceof SparseVariable && given[i] === undefined && !(v.name !== undefined && keywords && v.name in keywords)) {
+          throw new TypeError(`function: argument ${i} (${v}): missing; expected a ${v.format} SparseMatrix of ${v.dtype}`);
+        }
+      });
+      const positional = given.flatMap((a, i) => {
         const v = inputs[i];
         return v instanceof SparseVariable ? partsOf(a, v, `argument ${i} (${v})`) : [a];
       });
