@@ -4,7 +4,8 @@
  * a backend runs them with the kernels it has: scatter-adds into zeros by
  * per-value row ids (products, sums, conversion to dense), gathers of
  * dense rows and elements, a searchsorted expanding indptr, and the host
- * stage of NonZero (conversions from dense). The matrix has unsorted
+ * stage of NonZero (conversions from dense), a stable argsort (the sum of
+ * two sparse matrices). The matrix has unsorted
  * indices, a duplicate and an empty row; its gradients' graphs (the
  * structured one with respect to data, the dense one's scatter) are
  * written as grad builds them. One case holds no stored values at all.
@@ -91,6 +92,8 @@ function symbolicParts(dtype: DType): OpCase {
     ['csc(...).toDense()', y.toDense()],
     ['structuredDot(csc(...), d)', sparse.structuredDot(y, d)],
     ['spSum(csc(...), 0)', sparse.spSum(y, 0)],
+    ['add(csc(...), structuredExp(csc(...))).data (two sparse: a stable argsort by column)', sparse.add(y, sparse.structuredExp(y)).data],
+    ['add(csc(...), csr of its transpose).toDense()', sparse.add(y, sparse.transpose(y).T).toDense()],
   ];
   return {
     group: 'composite',

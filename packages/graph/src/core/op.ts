@@ -168,6 +168,10 @@ export function asTensor(x: TensorLike, what = 'argument'): TensorVariable {
   if (typeof x === 'number' || typeof x === 'boolean' || Array.isArray(x) || x instanceof NDArray || isTypedArray(x)) {
     return constant(x as NDArray | NestedArray);
   }
+  // a sym.sparse variable (not imported here: sparse/ builds on this module)
+  if (typeof x === 'object' && x !== null && 'majorIds' in x && 'format' in x) {
+    throw new TypeError(`${what}: got the sparse variable ${String(x)}, which dense ops do not take; use sym.sparse's ops (sparse.dot, sparse.spSum, ...) or sparse.denseFromSparse(x)`);
+  }
   throw new TypeError(`${what}: expected a symbolic variable, a number or an array, got ${x === null ? 'null' : typeof x}`);
 }
 

@@ -99,6 +99,21 @@ describe.each(['float64', 'float32'] as const)('sparse ops (%s)', (dtype) => {
     close(twice!, DENSE.map((r) => r.map((x) => 2 * x)), dtype);
   });
 
+  it('adds and subtracts two sparse matrices, sparse in the format of the first', () => {
+    const X = sparse.csrMatrix('X', dtype);
+    const Y = sparse.cscMatrix('Y', dtype);
+    // B: scipy.sparse.csc_matrix of [[1, 0, 0, 0, 2], [0, 3, 0, 0, 0], [0, 0, 0, 0, 0], [4, 0, 0, 0, 5]]
+    const Bd = [[1, 0, 0, 0, 2], [0, 3, 0, 0, 0], [0, 0, 0, 0, 0], [4, 0, 0, 0, 5]];
+    const B = SparseMatrix.fromDense(Bd, 'csc', { dtype });
+    const [s, d] = sym.function([X, Y], [sparse.add(X, Y), sparse.sub(Y, X)]).sync(A, B) as sym.sparse.SparseMatrix[];
+    // (A + B).toarray(), (B - A).toarray(); every stored value kept (6 + 5), sorted by row (csr) or column (csc), stably
+    expect([s!.format, s!.nnz, Array.from(s!.indptr.data), Array.from(s!.indices.data)]).toEqual(['csr', 11, [0, 4, 5, 8, 11], [3, 1, 0, 4, 1, 0, 0, 4, 2, 0, 4]]);
+    close(s!, DENSE.map((r, i) => r.map((x, j) => x + Bd[i]![j]!)), dtype);
+    expect([d!.format, d!.nnz, Array.from(d!.indptr.data)]).toEqual(['csc', 11, [0, 4, 6, 7, 8, 11]]);
+    close(d!, DENSE.map((r, i) => r.map((x, j) => Bd[i]![j]! - x)), dtype);
+    expect(() => sym.function([X, Y], sparse.add(X, Y)).sync(A, SparseMatrix.fromDense([[1]], 'csc', { dtype }))).toThrow(/sparse\.add: the operands' shapes differ: x has 4 rows, y 1/);
+  });
+
   it('maps the stored values, pattern kept (structured ops)', () => {
     const X = sparse.csrMatrix('X', dtype);
     const y = T.vector('y', dtype);
@@ -138,6 +153,7 @@ describe('sparse errors', () => {
     expect(() => sym.function([X, d], sparse.structuredDot(X, d)).sync(A, [[1], [2], [3]])).toThrow(/sparse\.structuredDot: y \(d\) has 3 rows \(shape \(3, 1\)\) but the sparse operand has 5 columns/);
     expect(() => sym.function([X, d], sparse.mul(X, d)).sync(A, M.slice(0, 3))).toThrow(/sparse\.mul: d \(the dense operand\) has 3 rows .* but the sparse operand has 4 rows/);
     expect(() => sparse.dot(X, X)).toThrow(/sparse\.dot: a product of two sparse matrices is not provided/);
+    expect(() => T.dot(X as never, d)).toThrow(/dot: got the sparse variable X, which dense ops do not take; use sym\.sparse's ops/);
     expect(() => sparse.structuredDot(d as unknown as sym.sparse.SparseVariable, d)).toThrow(/sparse\.structuredDot: x must be a sparse variable .* got the dense d of type/);
   });
 
@@ -150,6 +166,12 @@ describe('sparse errors', () => {
     expect(f.sync(SparseMatrix.csr(PARTS, { dtype: 'float32' })).item()).toBe(6);
     // by name, as Theano's keyword arguments
     expect(f.sync({ X: SparseMatrix.csr(PARTS, { dtype: 'float32' }) }).item()).toBe(6);
+    expect(() => f.sync()).toThrow(/function: argument 0 \(X\): missing; expected a csr SparseMatrix of float32/);
+    expect(() => f.sync(A, A)).toThrow(/function: expected at most 1 arguments, got 2/);
+    const y = T.vector('y');
+    const g = sym.function([y, X], T.add(T.sum(y), sparse.spSum(X)));
+    expect(g.sync([1], { X: SparseMatrix.csr(PARTS, { dtype: 'float32' }) }).item()).toBe(7);
+    expect(() => g.sync([1])).toThrow(/function: argument 1 \(X\): missing/);
   });
 
   it('checks unused inputs as the user listed them', () => {

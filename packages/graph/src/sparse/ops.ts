@@ -138,17 +138,27 @@ export function mul(x: SparseVariable | TensorLike, y: SparseVariable | TensorLi
   return s.withData(T.mul(s.data, atStored(s, asTensor(d!, 'sparse.mul: dense operand'), 'sparse.mul')));
 }
 
-/** Theano's `sparse.add(x, y)` of a sparse and a dense operand (either order): dense, with NumPy's broadcasting. Structured gradient for the sparse one. */
-export function add(x: SparseVariable | TensorLike, y: SparseVariable | TensorLike): TensorVariable {
-  if (isSparse(x) && isSparse(y)) throw new TypeError('sparse.add: a sum of two sparse matrices is not provided; densify one with sparse.denseFromSparse');
+/**
+ * Theano's `sparse.add(x, y)`: of a sparse and a dense operand (either
+ * order), dense, with NumPy's broadcasting; of two sparse ones (Theano's
+ * add_s_s), sparse, in x's format: both sets of stored values, stably
+ * sorted by row (csr) or column (csc), repeated positions kept (they add
+ * up, as everywhere). Structured gradient for a sparse operand.
+ */
+export function add(x: SparseVariable, y: SparseVariable): SparseVariable;
+export function add(x: SparseVariable | TensorLike, y: SparseVariable | TensorLike): TensorVariable;
+export function add(x: SparseVariable | TensorLike, y: SparseVariable | TensorLike): TensorVariable | SparseVariable {
+  if (isSparse(x) && isSparse(y)) return addSparse(x, y, 'sparse.add');
   if (isSparse(x)) return T.add(denseFromSparse(x), y as TensorLike);
   if (isSparse(y)) return T.add(x as TensorLike, denseFromSparse(y));
   throw new TypeError('sparse.add: one operand must be sparse (for two dense ones use T.add)');
 }
 
-/** Theano's `sparse.sub(x, y)` of a sparse and a dense operand (either order): dense. */
-export function sub(x: SparseVariable | TensorLike, y: SparseVariable | TensorLike): TensorVariable {
-  if (isSparse(x) && isSparse(y)) throw new TypeError('sparse.sub: a difference of two sparse matrices is not provided; densify one with sparse.denseFromSparse');
+/** Theano's `sparse.sub(x, y)`: of a sparse and a dense operand (either order) dense, of two sparse ones sparse (as {@link add}). */
+export function sub(x: SparseVariable, y: SparseVariable): SparseVariable;
+export function sub(x: SparseVariable | TensorLike, y: SparseVariable | TensorLike): TensorVariable;
+export function sub(x: SparseVariable | TensorLike, y: SparseVariable | TensorLike): TensorVariable | SparseVariable {
+  if (isSparse(x) && isSparse(y)) return addSparse(x, y.withData(T.neg(y.data)), 'sparse.sub');
   if (isSparse(x)) return T.sub(denseFromSparse(x), y as TensorLike);
   if (isSparse(y)) return T.sub(x as TensorLike, denseFromSparse(y));
   throw new TypeError('sparse.sub: one operand must be sparse (for two dense ones use T.sub)');
@@ -182,4 +192,22 @@ export function spZerosLike(x: SparseVariable): SparseVariable {
   const none = T.zeros([0], 'int32');
   const nMajor = s.format === 'csr' ? s.nRows : s.nCols;
   return new SparseVariable(s.format, { data: T.zeros([0], s.dtype), indices: none, indptr: T.zeros([T.add(nMajor, constant(1, { dtype: 'int64' }))], 'int32'), nRows: s.nRows, nCols: s.nCols, majorIds: none });
+}
+
+/** x + y of two sparse matrices of one shape: their stored values together, sorted by x's major axis (stable: each row's values x's first). */
+function addSparse(x: SparseVariable, y: SparseVariable, caller: string): SparseVariable {
+  const ruler = (n: TensorVariable) => T.zeros([n], 'int8');
+  const sameLength = (a: TensorVariable, b: TensorVariable, of: string) =>
+    apply1(new MatchLength(0, 0, (as, bs) => `${caller}: the operands' shapes differ: x has ${as[0] ?? '?'} ${of}, y ${bs[0] ?? '?'}`, `${caller}:${of}`), [ruler(a), ruler(b)]);
+  // the lengths, checked equal when the function runs
+  const nRows = T.cast(T.shape(sameLength(x.nRows, y.nRows, 'rows'))[0]!, 'int64');
+  const nCols = T.cast(T.shape(sameLength(x.nCols, y.nCols, 'columns'))[0]!, 'int64');
+  const csr = x.format === 'csr';
+  const major = T.concatenate([csr ? x.rowIds : x.colIds, csr ? y.rowIds : y.colIds]);
+  const minor = T.concatenate([csr ? x.colIds : x.rowIds, csr ? y.colIds : y.rowIds]);
+  const order = T.argsort(major, 0, 'stable');
+  const majorIds = i32(T.take(major, order));
+  const indptr = T.searchsorted(majorIds, T.arange(T.add(csr ? nRows : nCols, constant(1, { dtype: 'int64' }))), 'left');
+  const data = T.take(T.concatenate([x.data, y.data]), order);
+  return new SparseVariable(x.format, { data, indices: i32(T.take(minor, order)), indptr: i32(indptr), nRows, nCols, majorIds });
 }
