@@ -7,7 +7,7 @@
  * only dense tensors.
  */
 import { canCastSafely } from '../core/dtype.js';
-import { describe as describeValue, fromTyped, NDArray } from '../core/ndarray.js';
+import { describe as describeValue, NDArray } from '../core/ndarray.js';
 import { asTensor } from '../core/op.js';
 import { TensorVariable } from '../core/variable.js';
 import { OutputSpec, pairs, type InputSpec } from '../function/function-args.js';
@@ -70,6 +70,7 @@ export function sparseSignature(inputs: readonly Input[], outputs: Output | read
   });
   const sparseByName = new Map(inputs.filter((v): v is SparseVariable => v instanceof SparseVariable && v.name !== undefined).map((v) => [v.name!, v]));
   const flatOutputs = outs.flatMap((o) => (o instanceof SparseVariable ? PARTS.slice(0, 5).map((p) => o[p]) : [o]));
+  const downcast = options.allowInputDowncast ?? false;
   checkUnused(inputs, flatOutputs.map((o) => (o instanceof OutputSpec ? o.variable : o)), options);
   return {
     options: { ...options, onUnusedInput: 'ignore' },
@@ -88,14 +89,14 @@ export function sparseSignature(inputs: readonly Input[], outputs: Output | read
       });
       const positional = given.flatMap((a, i) => {
         const v = inputs[i];
-        return v instanceof SparseVariable ? partsOf(a, v, `argument ${i} (${v})`) : [a];
+        return v instanceof SparseVariable ? partsOf(a, v, `argument ${i} (${v})`, downcast) : [a];
       });
       if (!keywords) return positional;
       const named: Record<string, unknown> = {};
       for (const [k, a] of Object.entries(keywords)) {
         const v = sparseByName.get(k);
         if (!v) named[k] = a;
-        else partsOf(a, v, `argument ${k}`).forEach((value, j) => (named[v[PARTS[j]!].name!] = value));
+        else partsOf(a, v, `argument ${k}`, downcast).forEach((value, j) => (named[v[PARTS[j]!].name!] = value));
       }
       return [...positional, named];
     },
@@ -113,15 +114,17 @@ export function sparseSignature(inputs: readonly Input[], outputs: Output | read
   };
 }
 
-/** A call's SparseMatrix for the sparse input v, as the values of v's parts. */
-function partsOf(a: unknown, v: SparseVariable, label: string): unknown[] {
+/** A call's SparseMatrix for the sparse input v, as the values of v's parts; its data cast to v's dtype when that is safe, or allowed (`downcast`, the function's allowInputDowncast, as Theano's SparseType.filter). */
+function partsOf(a: unknown, v: SparseVariable, label: string, downcast: boolean): unknown[] {
   const want = `a ${v.format} SparseMatrix of ${v.dtype}`;
   if (!(a instanceof SparseMatrix)) {
-    throw new TypeError(`function: ${label}: expected ${want} (SparseMatrix.${v.format}(...) or SparseMatrix.fromDense(x, '${v.format}')), got ${a instanceof NDArray || Array.isArray(a) ? `the dense ${describeValue(a)}` : describeValue(a)}`);
+    throw new TypeError(`function: ${label}: expected ${want} (SparseMatrix.${v.format}(...) or SparseMatrix.fromDense(x, '${v.format}')), got ${a instanceof NDArray || Array.isArray(a) || a instanceof TensorVariable ? `a dense value: ${describeValue(a)}` : describeValue(a)}`);
   }
   if (a.format !== v.format) throw new TypeError(`function: ${label}: expected ${want}, got a ${a.format} one (convert it: SparseMatrix.fromDense(m.toDense(), '${v.format}'))`);
-  if (!canCastSafely(a.dtype, v.dtype)) throw new TypeError(`function: ${label}: expected ${want}, got one of ${a.dtype}, which ${v.dtype} cannot hold without loss`);
-  const data = a.dtype === v.dtype ? a.data : fromTyped(a.data.data, a.data.shape, v.dtype);
+  if (!downcast && !canCastSafely(a.dtype, v.dtype)) {
+    throw new TypeError(`function: ${label}: expected ${want}, got one of ${a.dtype}, which ${v.dtype} cannot hold without loss. Cast it first, or compile with { allowInputDowncast: true }.`);
+  }
+  const data = a.dtype === v.dtype ? a.data : a.data.astype(v.dtype);
   return [data, a.indices, a.indptr, a.shape[0], a.shape[1], a.majorIds()];
 }
 

@@ -160,7 +160,7 @@ describe('sparse errors', () => {
   it('names the input and what it expects for a bad argument', () => {
     const X = sparse.csrMatrix('X', 'float32');
     const f = sym.function([X], sparse.spSum(X));
-    expect(() => f.sync(DENSE)).toThrow(/function: argument 0 \(X\): expected a csr SparseMatrix of float32 .* got the dense an array of length 4/);
+    expect(() => f.sync(DENSE)).toThrow(/function: argument 0 \(X\): expected a csr SparseMatrix of float32 .* got a dense value: an array of length 4/);
     expect(() => f.sync(A.transpose())).toThrow(/argument 0 \(X\): expected a csr SparseMatrix of float32, got a csc one/);
     expect(() => f.sync(A)).toThrow(/argument 0 \(X\): expected a csr SparseMatrix of float32, got one of float64, which float32 cannot hold without loss/);
     expect(f.sync(SparseMatrix.csr(PARTS, { dtype: 'float32' })).item()).toBe(6);

@@ -1,0 +1,31 @@
+/**
+ * sym.function's handling of SparseMatrix arguments (sparse/function.ts):
+ * the options that apply to dense inputs apply to sparse ones too.
+ */
+import { describe, expect, it } from 'vitest';
+import { T, sym } from '../../test/helpers.js';
+
+const { sparse } = sym;
+const { SparseMatrix } = sparse;
+
+describe('sparse function arguments', () => {
+  // Theano's SparseType.filter casts the data when allow_input_downcast is set and the formats agree
+  it('casts a float64 SparseMatrix into a float32 input with allowInputDowncast, and refuses it without', () => {
+    const X = sparse.csrMatrix('X', 'float32');
+    const A = SparseMatrix.csr({ data: [1.1, -2, 3], indices: [2, 0, 1], indptr: [0, 1, 1, 3], shape: [3, 3] });
+    const f = sym.function([X], X.toDense(), { allowInputDowncast: true });
+    const got = f.sync(A) as sym.NDArray;
+    expect(got.dtype).toBe('float32');
+    expect(Array.from(got.data)).toEqual([0, 0, Math.fround(1.1), 0, 0, 0, -2, 3, 0]);
+    // by name as well
+    expect(Array.from((f.sync({ X: A }) as sym.NDArray).data)).toEqual(Array.from(got.data));
+    expect(() => sym.function([X], X.toDense()).sync(A)).toThrow(/argument 0 \(X\): expected a csr SparseMatrix of float32, got one of float64, which float32 cannot hold without loss/);
+  });
+
+  it('says a dense value came where a SparseMatrix was expected', () => {
+    const X = sparse.cscMatrix('X');
+    const f = sym.function([X], X.toDense());
+    expect(() => f.sync([[1, 2]])).toThrow(/argument 0 \(X\): expected a csc SparseMatrix of float64 \(SparseMatrix\.csc\(\.\.\.\) or SparseMatrix\.fromDense\(x, 'csc'\)\), got a dense value: /);
+    expect(() => f.sync(T.matrix('m'))).toThrow(/argument 0 \(X\): expected a csc SparseMatrix/);
+  });
+});
