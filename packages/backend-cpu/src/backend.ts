@@ -25,6 +25,8 @@ function rowsOverrun(k: Kernel): boolean {
 }
 
 /** Split kernels' intermediates (a product's or a reduction's value before its epilogue), kept up to 64 MB. */
+/** A borrowed output's array to its buffer (hostView): the buffer lives as long as the array does. */
+const lentBuffers = new WeakMap<TypedArray, CpuBuffer>();
 const splitScratch = new Workspace("a kernel's value before its epilogue", 64 << 20);
 
 interface CpuBuffer extends DeviceBuffer {
@@ -172,9 +174,16 @@ export class CpuBackend implements Backend {
     return data.slice();
   }
 
-  /** The buffer's own array: a borrowed output (sym.Out) costs no copy. */
+  /**
+   * The buffer's own array: a borrowed output (sym.Out) costs no copy. The
+   * array keeps its buffer alive: the arena takes a block back when its
+   * buffer is collected, and a collected function's block, still held by
+   * the caller as a borrowed output, would become another function's.
+   */
   hostView(buffer: DeviceBuffer): TypedArray {
-    return (buffer as CpuBuffer).data;
+    const b = buffer as CpuBuffer;
+    lentBuffers.set(b.data, b);
+    return b.data;
   }
 
   async read(buffer: DeviceBuffer): Promise<TypedArray> {
@@ -187,6 +196,8 @@ export class CpuBackend implements Backend {
     if (b.freed) return;
     b.freed = true;
     this.#live--;
+    // a borrowed output's array may outlive its function (dispose, an evicted plan): the arena's registry takes the block back when the caller drops the array
+    if (lentBuffers.has(b.data)) return;
     arena.free(b.data, b);
   }
 
