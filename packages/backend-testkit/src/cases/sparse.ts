@@ -123,6 +123,8 @@ function fromDense(dtype: DType): OpCase {
     ['cscFromDense(m * 2).indices', s.indices],
     ['cscFromDense(m * 2).indptr', s.indptr],
     ['cscFromDense(m * 2).toDense()', s.toDense()],
+    ['getItemList(csrFromDense(m * 2), [2, -1, 2]).toDense() (two host stages)', sparse.getItemList(c, T.constant([2, -1, 2], { dtype: 'int32' })).toDense()],
+    ['getItemScalar(cscFromDense(m * 2), 1, -2)', sparse.getItemScalar(s, 1, -2)],
   ];
   return {
     group: 'composite',

@@ -7,6 +7,7 @@ export { SparseMatrix, type SparseFormat, type SparseParts } from './matrix.js';
 export { SparseVariable, csrMatrix, cscMatrix, matrix, csr, csc, fromParts, csmProperties, isSparse, type SparseComponents } from './variable.js';
 export { SparseSharedVariable, shared } from './shared.js';
 export { denseFromSparse, csrFromDense, cscFromDense, transpose, structuredDot, dot, spSum, mul, add, sub, rowScale, colScale, spOnesLike, spZerosLike } from './ops.js';
+export { getItemList, getItemScalar } from './select.js';
 export {
   structuredSigmoid,
   structuredExp,
