@@ -28,10 +28,10 @@ describe('sparse indexing', () => {
     expect([c.format, c.shape]).toEqual(['csc', [5, 5]]);
     expect(c.toDense().toArray()).toEqual(PICKED);
     expect([a.item(), b.item()]).toEqual([3.5, 3.5]);
-    const [, , zero, last] = f.sync(A, SparseMatrix.fromDense(A.toDense(), 'csc'), [], 1, 3) as sym.NDArray[];
-    expect(zero!.item()).toBe(0);
+    // A[1, 3] (an empty row) and A[-1, -3]; no rows picked: a (0, 5) matrix
+    const [none, , zero] = f.sync(A, SparseMatrix.fromDense(A.toDense(), 'csc'), [], 1, 3) as [sym.sparse.SparseMatrix, unknown, sym.NDArray];
+    expect([zero.item(), none.shape, none.nnz]).toEqual([0, [0, 5], 0]);
     expect((f.sync(A, SparseMatrix.fromDense(A.toDense(), 'csc'), [], -1, -3) as sym.NDArray[])[2]!.item()).toBe(-1);
-    void last;
   });
 
   it('raises NumPy IndexError for an index out of range, naming it', () => {
