@@ -40,9 +40,7 @@ function checkNorm(what: string, norm: unknown): 'backward' | 'ortho' | 'no_norm
 function floatInput(what: string, inp: TensorLike, minRank: number, expected: string): TensorVariable {
   const x = asTensor(inp, `${what}: inp`);
   if (x.ndim < minRank) throw new TypeError(`${what}: inp must have at least ${minRank} dimensions (${expected}), got ${nameInError(x)} of type ${x.type}`);
-  if (x.dtype === 'bool' || isInt(x.dtype)) return T.cast(x, config.floatX);
-  if (x.dtype.startsWith('complex')) throw new TypeError(`${what}: inp must be real (a complex value is a (real, imaginary) pair along a last axis), got ${nameInError(x)} of type ${x.type}`);
-  return x;
+  return x.dtype === 'bool' || isInt(x.dtype) ? T.cast(x, config.floatX) : x;
 }
 
 /**
@@ -52,6 +50,8 @@ function floatInput(what: string, inp: TensorLike, minRank: number, expected: st
  * half turn the sine is exactly 0 and at a quarter turn the cosine, as
  * NumPy's FFT gives exact zeros there (the imaginary part of a real
  * signal's Nyquist bin), where sin(pi) in floating point is 1e-16.
+ * (j k fits int32 below n = 46341, far past any length whose n x n
+ * matrix fits in memory.)
  */
 function trig(rows: TensorVariable, cols: TensorVariable, n: TensorVariable, like: TensorVariable): [TensorVariable, TensorVariable] {
   const j = T.arange(0, rows, 1, { dtype: 'int32' });
