@@ -26,6 +26,19 @@ class NetworkCpu extends CpuBackend {
 // The sorts above run as sort kernels; once more as the network of elementwise kernels every backend without optional
 // kernels runs (sort, argsort, topk, and the row sort and segmented scan of AdvancedIncSubtensor1 in the indexing cases).
 runConformance({ backend: new NetworkCpu({ sortKernels: false, scatterKernels: false }), name: 'conformance: cpu without sort kernels', groups: ['sort', 'indexing'] });
+/** The CPU backend's plain JavaScript kernels (no WebAssembly: where SIMD is missing), under a name of its own. */
+class JsCpu extends CpuBackend {
+  override describe(): BackendInfo {
+    return { ...super.describe(), name: 'cpu-js' };
+  }
+}
+// Negative strides (x[::-1] is a view) through the plain kernels too: their loops, the JS matmul, sort and scatter-add.
+runConformance({
+  backend: new JsCpu({ wasm: false }),
+  name: 'conformance: cpu, plain JavaScript, reversed views',
+  groups: ['indexing', 'ir', 'compile'],
+  skip: (c) => !/reversed|backwards/.test(c.name),
+});
 // The increments above run as scatter-add kernels; once more as a sort kernel and a segmented scan.
 runConformance({ backend: new NetworkCpu({ scatterKernels: false }), name: 'conformance: cpu without scatter-add kernels', groups: ['indexing'] });
 

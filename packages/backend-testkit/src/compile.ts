@@ -249,4 +249,21 @@ export const COMPILE_CHECKS: readonly CompileCheck[] = [
       assertArrayClose(await value(inPlace.v), await value(outOfPlace.v), 'v after 6 calls', { tolerance: EXACT });
     },
   },
+  {
+    // x[::-1] is a view of x with negative strides: an update reading it must not be written over x while x is still read
+    name: 'updates from reversed views of their own variable (x <- x[::-1]) are never written over the view they read',
+    async run(ctx) {
+      const x = sharedOf(ctx, [1, 2, 3, 4, 5], 'x');
+      const w = sharedOf(ctx, [[1, 2, 3], [4, 5, 6]], 'w');
+      const f = sym.function([], [x.get('::-1'), w.get('::-1', '::-1')], { device: ctx.device, updates: [[x, x.get('::-1')], [w, w.get(':', '::-1').mul(2).add(w)]] });
+      const [rx, rw] = await f();
+      near(rx!, [5, 4, 3, 2, 1], "first call's x.get('::-1') (a view returned)", ctx);
+      near(rw!, [[6, 5, 4], [3, 2, 1]], "first call's w.get('::-1', '::-1')", ctx);
+      near(await value(x), [5, 4, 3, 2, 1], 'x after one call', ctx);
+      near(await value(w), [[7, 6, 5], [16, 15, 14]], 'w after one call', ctx, 'mul');
+      await f();
+      near(await value(x), [1, 2, 3, 4, 5], 'x after two calls', ctx);
+      near(await value(w), [[17, 18, 19], [44, 45, 46]], 'w after two calls', ctx, 'mul');
+    },
+  },
 ];

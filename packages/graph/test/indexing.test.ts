@@ -67,11 +67,26 @@ describe('x.get: basic indexing, as NumPy', () => {
     // an empty axis has no element to clamp to
     expect(() => sym.function([x, i], x.get(i)).sync(sym.NDArray.zeros([0, 3], 'float64'), 0)).toThrow('x[i]: index 0 (i) is out of bounds for axis 0 with size 0');
   });
-  it('is a view (no kernel) for constant bounds and positive steps, and gathers otherwise', () => {
+  it('is a view (no kernel) for constant bounds, steps of either sign, and gathers for a symbolic start', () => {
     const sum = (v: sym.TensorVariable) => sym.function([x], v.sum()).compiled.kernelCount(X);
     expect(sum(x.get('1:3', '::2'))).toBe(1);
     expect(sum(x.get(2))).toBe(1);
-    expect(sum(x.get('::-1'))).toBe(2);
+    // negative steps: negative strides from the window's first element, read by the sum itself
+    expect(sum(x.get('::-1'))).toBe(1);
+    expect(sum(x.get('3:0:-2', '::-1'))).toBe(1);
+    // a start known only at the call: a gather before the sum
+    const i = T.iscalar('i');
+    expect(sym.function([x, i], x.get(T.slice(i, null, -1)).sum()).compiled.kernelCount(X, sym.array(2, { dtype: 'int32' }))).toBeGreaterThan(1);
+  });
+  it('returns a reversed view as an output copied into a buffer of its own, and reads it in place of a gather', () => {
+    const f = sym.function([x], [x.get('::-1'), x.get('3:0:-2', '::-1'), x.get('::-1').add(x), x.get(-1, '::-1')]);
+    const [r, s, a, v] = f.sync(X).map((o) => o.toArray());
+    expect(r).toEqual([[10, 11, 12], [7, 8, 9], [4, 5, 6], [1, 2, 3]]);
+    expect(s).toEqual([[12, 11, 10], [6, 5, 4]]);
+    expect(a).toEqual([[11, 13, 15], [11, 13, 15], [11, 13, 15], [11, 13, 15]]);
+    expect(v).toEqual([12, 11, 10]);
+    // three copies into the outputs' buffers and the sum: no gather before any of them
+    expect(f.compiled.kernelCount(X)).toBe(4);
   });
   it('refuses what NumPy refuses, naming it', () => {
     expect(() => x.get(0, 0, 0)).toThrow('get: too many indices for x: it has 2 dimensions but the index covers 3');

@@ -1,6 +1,5 @@
 /**
- * Indexing: windows of constant bounds (views, and gathers for negative
- * steps), symbolic integer indices (negative ones count from the end),
+ * Indexing: windows of constant bounds (views, negative steps too), symbolic integer indices (negative ones count from the end),
  * set/inc of windows, rows picked and incremented by an index vector
  * (repeated rows accumulate), integer arrays among other indices,
  * concatenation and stacking. Data movement
@@ -23,8 +22,8 @@ function windows(dtype: DType): OpCase {
     ["x.get(-1, '::2')", x.get(-1, '::2')],
     ["x.get('1:', '1:4').T", x.get('1:', '1:4').T],
     ["x.T.get(2, '1:')", x.T.get(2, '1:')],
-    ["x.get('::-1') (a gather)", x.get('::-1')],
-    ["x.get(':', '4:0:-2') (a gather)", x.get(':', '4:0:-2')],
+    ["x.get('::-1') (negative strides)", x.get('::-1')],
+    ["x.get(':', '4:0:-2') (negative strides)", x.get(':', '4:0:-2')],
     ["x.get('7:9') (empty)", x.get('7:9')],
     ["x.get('1:3').T.get('::2') (a view of a view)", x.get('1:3').T.get('::2')],
   ];

@@ -6,7 +6,7 @@
  * `dtype`, of every store to `out`, of each reduced value to `acc` and of
  * the reduced value to an epilogue's `value`; constants of another dtype
  * than the op computes in; integer folds that wrap; float32 steps that
- * round; empty reductions; loads walking backwards. A backend that skips a
+ * round; empty reductions; loads walking backwards (in every kind of kernel). A backend that skips a
  * rule passes every graph case and fails here, naming the rule.
  */
 import type { ApplyExpr, ConstExpr, DType, ElementwiseKernel, LoadExpr, MatmulKernel, ReduceKernel, Reducer, ScalarExpr, ScatterAddKernel } from '@sym/graph';
@@ -206,6 +206,16 @@ function reduceCases(): IrCase[] {
     }),
     ...(['max', 'min'] as const).map((r): IrCase => ({ name: `an empty ${r} over float32 yields the identity (an infinity)`, kernel: rowReduce(r, 2, 0, 'float32', 'float32', 'float32'), inputs: [[]] })),
     { name: 'an empty mean is NaN (0 / 0)', kernel: rowReduce('mean', 2, 0, 'float32', 'float32', 'float32'), inputs: [[]] },
+    {
+      name: 'reduction loads walk backwards: x[::-1, ::-1] summed along rows, negative strides from the last element',
+      kernel: { ...rowReduce('sum', 3, 4, 'int32', 'int32', 'int32'), expr: load(0, 'int32', [-4, -1], 11) },
+      inputs: [range(12, (i) => i * i - 7 * i)],
+    },
+    {
+      name: 'reduction loads walk backwards: argmax along a reversed axis finds the first extreme in the reversed order',
+      kernel: { ...rowReduce('argmax', 2, 4, 'int32', 'int32', 'int32'), expr: load(0, 'int32', [4, -1], 3) },
+      inputs: [[5, 9, 9, 1, 7, 7, -2, 7]],
+    },
   ];
 }
 
@@ -235,6 +245,37 @@ function matmulCases(): IrCase[] {
         [65536, 46341, 2147483647, 2147483647],
         [32768, 2147483647, 46341, 3],
       ],
+    },
+    {
+      name: 'matmul operands walk backwards: a[::-1, ::-1] (2x3) by b[:, ::-1] (3x2), negative strides from their last elements',
+      kernel: { ...mm(2, 2, 3, 'int32', 'int32'), a: { strides: [0, -3, -1], offset: 5 }, b: { strides: [0, 2, -1], offset: 1 } },
+      inputs: [
+        [1, -2, 3, 4, 5, -6],
+        [7, 8, -9, 10, 11, 12],
+      ],
+    },
+    {
+      name: 'matmul operands walk backwards: float32 5x9 by 9x6 (vectors of the packed operands), batches reversed too',
+      kernel: {
+        ...mm(5, 6, 9, 'float32', 'float32'),
+        batch: 2,
+        inputs: ['float32', 'float32'],
+        a: { strides: [-45, -9, 1], offset: 45 + 36 },
+        b: { strides: [54, 6, -1], offset: 5 },
+        outStrides: contiguousStrides([2, 5, 6]) as [number, number, number],
+      },
+      inputs: [range(90, (i) => ((i * 7) % 13) - 6), range(108, (i) => ((i * 5) % 11) / 4 - 1)],
+    },
+    {
+      // past 64^3 multiply-adds WebGPU tiles the product (staging k-contiguous operands as vectors), past a k of 512 and m * n it splits k
+      name: 'matmul operands walk backwards: float32 40x70 by 70x100 (tiled on a GPU), rows of a and columns of b reversed',
+      kernel: { ...mm(40, 100, 70, 'float32', 'float32'), inputs: ['float32', 'float32'], a: { strides: [0, -70, 1], offset: 39 * 70 }, b: { strides: [0, 100, -1], offset: 99 } },
+      inputs: [range(2800, (i) => ((i * 7) % 17) / 8 - 1), range(7000, (i) => ((i * 5) % 13) / 4 - 1.5)],
+    },
+    {
+      name: 'matmul operands walk backwards: float32 8x4096 by 4096x8 (k split on a GPU), k reversed on both operands',
+      kernel: { ...mm(8, 8, 4096, 'float32', 'float32'), inputs: ['float32', 'float32'], a: { strides: [0, 4096, -1], offset: 4095 }, b: { strides: [0, -8, 1], offset: 4095 * 8 } },
+      inputs: [range(8 * 4096, (i) => ((i * 3) % 11) / 4 - 1), range(8 * 4096, (i) => ((i * 5) % 7) / 2 - 1.5)],
     },
     {
       name: 'a matmul epilogue sees the reduced value in its value dtype: int32 dots as bool',
@@ -286,6 +327,11 @@ export function scatterAddCases(): IrCase[] {
       name: 'scatterAdd float32: a value per index broadcast along its row, indices read with a stride and an offset',
       kernel: scatter(5, 2, 3, ['float32', 'float32'], 'float32', { values: { offset: 1, strides: [2, 0] }, indices: { offset: 1, stride: 2 } }),
       inputs: [range(10, (i) => -i), [0, 0.5, 0, 1.5, 0, -3], [9, 4, 9, 4, 9, -5]],
+    },
+    {
+      name: 'scatterAdd float32: values and indices read backwards (negative strides from their last elements)',
+      kernel: scatter(3, 2, 4, ['float32', 'float32'], 'float32', { values: { offset: 7, strides: [-2, -1] }, indices: { offset: 3, stride: -1 } }),
+      inputs: [range(6, (i) => i), range(8, (i) => i * 0.5 - 1), [0, 2, -1, 1]],
     },
     {
       name: 'scatterAdd int32 from int16: no indices leaves the base, converted',

@@ -5,8 +5,8 @@
  * constant bounds (NumPy's rules, resolved against the run-time shape), or
  * a symbolic start and a constant length (Theano's minibatch
  * `x[i * bs:(i + 1) * bs]`), so every result's shape is known from the
- * input shapes, as sym compiles per shape. A window of constant bounds with
- * positive steps is a view (no kernel); the rest gathers.
+ * input shapes, as sym compiles per shape. A window of constant bounds is a
+ * view (no kernel), negative steps as negative strides; the rest gathers.
  *
  * Symbolic indices are not checked inside kernels: a negative one counts
  * from the end, one out of range is clamped into range (as JAX does; a
@@ -308,8 +308,9 @@ export class Subtensor extends Op {
       this.entries.forEach((e, k) => e.kind === 'int' && resolveInt(e.value, x.shape[k]!, k));
       return [ctx.indexed(shape, x.dtype, [], () => ({ kind: 'const', value: 0, dtype: x.dtype }))];
     }
-    const viewable = this.entries.every((e) => e.kind === 'int' || (e.kind === 'slice' && (e.step ?? 1) > 0));
-    // a window of constant bounds and positive steps is a strided view: no kernel
+    const viewable = this.entries.every((e) => e.kind === 'int' || e.kind === 'slice');
+    // a window of constant bounds is a strided view, steps of either sign (a negative one walks back from the
+    // window's first element, x[::-1] from x's last): no kernel
     if (viewable && x.kind === 'buffer') return [{ ...x, ...windowView(this.entries, x) }];
     return [
       ctx.indexed(shape, x.dtype, inputs, (at, index) => {
