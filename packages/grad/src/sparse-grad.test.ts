@@ -46,6 +46,7 @@ describe('grad through sparse ops', () => {
     ['mul(csr, M)', (x: sym.TensorVariable, m: sym.TensorVariable) => T.sum(T.sqr(sparse.mul(A(x), m).toDense())), M],
     ['add(csr, M)', (x: sym.TensorVariable, m: sym.TensorVariable) => T.sum(T.sqr(sparse.add(A(x), m))), M],
     ['getItemList(csc, [2, 0, 2]) and getItemScalar', (x: sym.TensorVariable, m: sym.TensorVariable) => T.add(T.sum(T.sqr(sparse.dot(sparse.getItemList(At(x), T.constant([2, 0, 2], { dtype: 'int32' })), m))), sparse.getItemScalar(At(x), 0, 2)), M],
+    ['hstack and vstack', (x: sym.TensorVariable, m: sym.TensorVariable) => T.sum(T.sin(sparse.vstack([sparse.hstack([A(x), At(x).T], 'csr'), sparse.hstack([sparse.sqr(A(x)), A(x)])]).toDense())), M],
     ['add and sub of two sparse', (x: sym.TensorVariable, m: sym.TensorVariable) => T.sum(T.sin(sparse.dot(sparse.sub(sparse.add(A(x), sparse.sqr(A(x))), At(x).T), T.transpose(m)))), M],
     ['spSum(csc, 0) and structured ops', (x: sym.TensorVariable, m: sym.TensorVariable) => T.sum(T.mul(sparse.spSum(sparse.structuredSigmoid(At(x)), 0), T.sum(m, 1))), M],
   ] as const)('matches finite differences on the data and the dense operand: %s', async (_, f, dense) => {

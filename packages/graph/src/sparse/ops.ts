@@ -196,18 +196,26 @@ export function spZerosLike(x: SparseVariable): SparseVariable {
 
 /** x + y of two sparse matrices of one shape: their stored values together, sorted by x's major axis (stable: each row's values x's first). */
 function addSparse(x: SparseVariable, y: SparseVariable, caller: string): SparseVariable {
-  const ruler = (n: TensorVariable) => T.zeros([n], 'int8');
-  const sameLength = (a: TensorVariable, b: TensorVariable, of: string) =>
-    apply1(new MatchLength(0, 0, (as, bs) => `${caller}: the operands' shapes differ: x has ${as[0] ?? '?'} ${of}, y ${bs[0] ?? '?'}`, `${caller}:${of}`), [ruler(a), ruler(b)]);
   // the lengths, checked equal when the function runs
-  const nRows = T.cast(T.shape(sameLength(x.nRows, y.nRows, 'rows'))[0]!, 'int64');
-  const nCols = T.cast(T.shape(sameLength(x.nCols, y.nCols, 'columns'))[0]!, 'int64');
-  const csr = x.format === 'csr';
-  const major = T.concatenate([csr ? x.rowIds : x.colIds, csr ? y.rowIds : y.colIds]);
-  const minor = T.concatenate([csr ? x.colIds : x.rowIds, csr ? y.colIds : y.rowIds]);
+  const nRows = sameLength(x.nRows, y.nRows, (a, b) => `${caller}: the operands' shapes differ: x has ${a} rows, y ${b}`);
+  const nCols = sameLength(x.nCols, y.nCols, (a, b) => `${caller}: the operands' shapes differ: x has ${a} columns, y ${b}`);
+  const rows = T.concatenate([x.rowIds, y.rowIds]);
+  const cols = T.concatenate([x.colIds, y.colIds]);
+  return fromCoordinates(x.format, T.concatenate([x.data, y.data]), rows, cols, nRows, nCols);
+}
+
+/** @internal The length a, checked when the function runs to equal b (`describe` given both): a MatchLength of two rulers, no kernel. */
+export function sameLength(a: TensorVariable, b: TensorVariable, describe: (a: number | string, b: number | string) => string): TensorVariable {
+  const ruler = (n: TensorVariable) => T.zeros([n], 'int8');
+  const checked = apply1(new MatchLength(0, 0, (as, bs) => describe(as[0] ?? '?', bs[0] ?? '?'), `sparse:${describe('a', 'b')}`), [ruler(a), ruler(b)]);
+  return T.cast(T.shape(checked)[0]!, 'int64');
+}
+
+/** @internal A sparse matrix of values at (row, column) coordinates in any order: stably sorted by the format's major axis (repeated positions kept). */
+export function fromCoordinates(format: 'csr' | 'csc', data: TensorVariable, rows: TensorVariable, cols: TensorVariable, nRows: TensorVariable, nCols: TensorVariable): SparseVariable {
+  const [major, minor, nMajor] = format === 'csr' ? [rows, cols, nRows] : [cols, rows, nCols];
   const order = T.argsort(major, 0, 'stable');
   const majorIds = i32(T.take(major, order));
-  const indptr = T.searchsorted(majorIds, T.arange(T.add(csr ? nRows : nCols, constant(1, { dtype: 'int64' }))), 'left');
-  const data = T.take(T.concatenate([x.data, y.data]), order);
-  return new SparseVariable(x.format, { data, indices: i32(T.take(minor, order)), indptr: i32(indptr), nRows, nCols, majorIds });
+  const indptr = T.searchsorted(majorIds, T.arange(T.add(nMajor, constant(1, { dtype: 'int64' }))), 'left');
+  return new SparseVariable(format, { data: T.take(data, order), indices: i32(T.take(minor, order)), indptr: i32(indptr), nRows, nCols, majorIds });
 }
