@@ -29,3 +29,23 @@ describe('sparse function arguments', () => {
     expect(() => f.sync(T.matrix('m'))).toThrow(/argument 0 \(X\): expected a csc SparseMatrix/);
   });
 });
+
+describe('sparse shared variables in updates', () => {
+  const value = () => SparseMatrix.fromDense([[1, 0, 2], [0, 0, 3]]);
+
+  it('says an update of the whole variable is made through its parts (it said S is not a shared variable)', () => {
+    const S = sparse.shared(value(), { name: 'S' });
+    const X = sparse.csrMatrix('X');
+    const message = 'function: update 0 targets the sparse shared variable S, which is updated through its parts, shared variables of their own: [S.data, newData] for new values in its pattern (or S.data, S.indices, S.indptr and S.majorIds together for a new pattern of its shape)';
+    // a dense function, and one of sparse inputs
+    expect(() => sym.function([], null, { updates: [[S as never, sparse.mul(S, 2) as never]] })).toThrow(message);
+    expect(() => sym.function([X], X.toDense(), { updates: [[S as never, sparse.mul(S, 2) as never]] })).toThrow(message);
+    expect(() => sym.function([], null, { updates: new Map([[S as never, T.ones([2, 3]) as never]]) })).toThrow(/update 0 targets the sparse shared variable S/);
+  });
+
+  it('updates its data, as the guide shows', () => {
+    const S = sparse.shared(value(), { name: 'S' });
+    sym.function([], null, { updates: [[S.data, T.mul(S.data, 3)]] }).sync();
+    expect(S.getValue().toDense().toArray()).toEqual([[3, 0, 6], [0, 0, 9]]);
+  });
+});

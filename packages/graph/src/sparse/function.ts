@@ -57,8 +57,27 @@ export interface SparseSignature {
   result(values: NDArray | NDArray[]): Result | Result[];
 }
 
+/**
+ * Theano's `updates={S: expr}` of a sparse shared variable S is not
+ * provided: its parts are shared variables of their own, updated each (the
+ * dense function's check would say S is not a shared variable). Only a
+ * list or Map is read here: a one-shot iterable is left whole for the
+ * dense function.
+ */
+function checkSparseUpdates(updates: FunctionOptions['updates']): void {
+  if (!Array.isArray(updates) && !(updates instanceof Map)) return;
+  [...(updates as Iterable<readonly [unknown, unknown]>)].forEach(([s], i) => {
+    if (!(s instanceof SparseSharedVariable)) return;
+    throw new TypeError(
+      `function: update ${i} targets the sparse shared variable ${s}, which is updated through its parts, shared variables of their own: [${s}.data, newData] for new values in its pattern ` +
+        `(or ${s}.data, ${s}.indices, ${s}.indptr and ${s}.majorIds together for a new pattern of its shape)`,
+    );
+  });
+}
+
 /** null when no input or output is sparse (the function is dense). */
 export function sparseSignature(inputs: readonly Input[], outputs: Output | readonly Output[] | null, options: FunctionOptions): SparseSignature | null {
+  checkSparseUpdates(options.updates);
   const outs = outputs === null ? [] : Array.isArray(outputs) ? (outputs as readonly Output[]) : [outputs as Output];
   if (!inputs.some((i) => i instanceof SparseVariable) && !outs.some((o) => o instanceof SparseVariable)) return null;
   const flatInputs = inputs.flatMap((v, i) => {
