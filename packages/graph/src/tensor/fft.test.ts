@@ -124,6 +124,24 @@ describe('T.fft.irfft', () => {
     expect(() => T.fft.irfft(spec, 'unitary' as never)).toThrow(`irfft: norm must be null, 'ortho' or 'no_norm', got "unitary"`);
     expect(() => T.fft.irfft(spec, null, 1 as never)).toThrow('irfft: isOdd must be true or false, got 1');
   });
+
+  // NumPy: rfftn/irfftn raise "Invalid number of data points (0) specified"; these gave (m, 1, 2) zeros and an empty signal
+  it('rejects a transform of no points: an empty axis, or one bin of an even irfft (n = 0)', () => {
+    const x = T.matrix('x');
+    const z = T.tensor3('z');
+    const x3 = T.tensor3('x3');
+    const empty = (shape: number[]) => sym.NDArray.zeros(shape, 'float64');
+    expect(() => sym.function([x], T.fft.rfft(x)).sync(empty([2, 0]))).toThrow('rfft: x has 0 points along axis 1; a transform needs at least 1 (NumPy: Invalid number of data points (0) specified)');
+    expect(() => sym.function([x3], T.fft.rfft(x3)).sync(empty([1, 0, 4]))).toThrow('rfft: x3 has 0 points along axis 1; a transform needs at least 1');
+    expect(() => sym.function([z], T.fft.irfft(z)).sync(empty([1, 1, 2]))).toThrow('irfft: z has 1 bin along axis 1, an even output of 0 points (2 (bins - 1)); it needs at least 2 bins, or isOdd for 1 point (NumPy: Invalid number of data points (0) specified)');
+    expect(() => sym.function([z], T.fft.irfft(z, null, true)).sync(empty([1, 0, 2]))).toThrow('irfft: z has 0 bins along axis 1');
+    const z4 = T.tensor4('z4');
+    expect(() => sym.function([z4], T.fft.irfft(z4)).sync(empty([1, 0, 3, 2]))).toThrow('irfft: z4 has 0 points along axis 1; a transform needs at least 1');
+    // the smallest valid ones still run: one point forward, one bin to one point (isOdd), two bins to two points
+    expect(sym.function([x], T.fft.rfft(x)).sync([[3]]).toArray()).toEqual([[[3, 0]]]);
+    expect(sym.function([z], T.fft.irfft(z, null, true)).sync([[[3, 1]]]).toArray()).toEqual([[3]]);
+    expect(sym.function([z], T.fft.irfft(z)).sync([[[2, 0], [4, 0]]]).toArray()).toEqual([[3, -1]]);
+  });
 });
 
 describe('T.fft gradients (finite differences, float64)', () => {

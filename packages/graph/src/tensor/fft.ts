@@ -18,7 +18,8 @@
  */
 import { isInt } from '../core/dtype.js';
 import { config } from '../core/config.js';
-import { asTensor, type TensorLike } from '../core/op.js';
+import { apply1, asTensor, type TensorLike } from '../core/op.js';
+import { MatchLength } from '../ops/shape.js';
 import type { TensorVariable } from '../core/variable.js';
 import { nameInError } from '../core/error-names.js';
 import { withShape } from './specify-shape.js';
@@ -41,6 +42,25 @@ function floatInput(what: string, inp: TensorLike, minRank: number, expected: st
   const x = asTensor(inp, `${what}: inp`);
   if (x.ndim < minRank) throw new TypeError(`${what}: inp must have at least ${minRank} dimensions (${expected}), got ${nameInError(x)} of type ${x.type}`);
   return x.dtype === 'bool' || isInt(x.dtype) ? T.cast(x, config.floatX) : x;
+}
+
+/**
+ * x, checked when the function runs to have at least `least` entries along
+ * `axis`: NumPy refuses a transform of no points ("Invalid number of data
+ * points (0) specified"), where the DFT matrices here would give zeros or
+ * an empty signal. (A length equal to max(length, least) passes.)
+ */
+function atLeast(x: TensorVariable, axis: number, least: number, describe: (length: number | null) => string, tag: string): TensorVariable {
+  const ruler = T.zeros([T.maximum(T.shapeI(x, axis), least)], 'int8');
+  return apply1(new MatchLength(axis, 0, (xs) => describe(xs[axis] ?? null), `fft:${tag}:${axis}:${least}`), [x, ruler]);
+}
+
+/** x with at least one point along each of `axes`. */
+function withPoints(what: string, x: TensorVariable, name: string, axes: readonly number[]): TensorVariable {
+  return axes.reduce(
+    (y, d) => atLeast(y, d, 1, (n) => `${what}: ${name} has ${n ?? '?'} points along axis ${d}; a transform needs at least 1 (NumPy: Invalid number of data points (0) specified)`, what),
+    x,
+  );
 }
 
 /**
@@ -103,8 +123,9 @@ function alongAxis1(z: TensorVariable, dft: TensorVariable): TensorVariable {
  */
 export function rfft(inp: TensorLike, norm: FFTNorm = null): TensorVariable {
   const mode = checkNorm('rfft', norm);
-  const x = floatInput('rfft', inp, 2, 'a batch axis, then the axes to transform');
-  const last = x.ndim - 1;
+  const given = floatInput('rfft', inp, 2, 'a batch axis, then the axes to transform');
+  const last = given.ndim - 1;
+  const x = withPoints('rfft', given, nameInError(asTensor(inp, 'rfft: inp')), range(last, 1));
   const ns = lengths(x, range(last, 1));
   const n = ns[last - 1]!;
   const scale = mode === 'ortho' ? T.trueDiv(T.constant(1, { dtype: x.dtype }), T.sqrt(countOf(ns, x))) : T.constant(1, { dtype: x.dtype });
@@ -130,8 +151,21 @@ export function irfft(inp: TensorLike, norm: FFTNorm = null, isOdd = false): Ten
   const mode = checkNorm('irfft', norm);
   if (isOdd !== true && isOdd !== false) throw new TypeError(`irfft: isOdd must be true or false, got ${String(isOdd)}`);
   const given = floatInput('irfft', inp, 3, 'a batch axis, the axes to transform, then a last axis of length 2 holding (real, imaginary)');
-  const z0 = withShape('irfft', given, [...range(given.ndim - 1).map(() => null), 2]);
-  const pair = z0.ndim - 1;
+  const name = nameInError(asTensor(inp, 'irfft: inp'));
+  const pair = given.ndim - 1;
+  const bins = pair - 1;
+  const least = isOdd ? 1 : 2;
+  const counted = (n: number | null) => (n === null ? '?' : `${n} bin${n === 1 ? '' : 's'}`);
+  const z0 = atLeast(
+    withPoints('irfft', withShape('irfft', given, [...range(pair).map(() => null), 2]), name, range(bins - 1, 1)),
+    bins,
+    least,
+    (h) =>
+      isOdd
+        ? `irfft: ${name} has ${counted(h)} along axis ${bins}; it needs at least 1 (NumPy: Invalid number of data points (0) specified)`
+        : `irfft: ${name} has ${counted(h)} along axis ${bins}, an even output of ${h === null ? '?' : Math.max(0, 2 * (h - 1))} points (2 (bins - 1)); it needs at least 2 bins, or isOdd for 1 point (NumPy: Invalid number of data points (0) specified)`,
+    'irfft-bins',
+  );
   const ns = lengths(z0, range(pair - 2, 1));
   const h = T.shapeI(z0, pair - 1);
   const n = T.add(T.mul(T.sub(h, 1), 2), isOdd ? 1 : 0);
