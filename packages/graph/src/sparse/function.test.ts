@@ -49,3 +49,18 @@ describe('sparse shared variables in updates', () => {
     expect(S.getValue().toDense().toArray()).toEqual([[3, 0, 6], [0, 0, 9]]);
   });
 });
+
+describe('getItemScalar dtype', () => {
+  // Theano's GetItemScalar gives a scalar of x's dtype, as SciPy's A[i, j] (numpy.int8 for an int8 matrix; duplicates wrap as int8 arithmetic)
+  it("is x's dtype, integers included", () => {
+    const X = sparse.csrMatrix('X', 'int8');
+    const [i, j] = [T.scalar('i', 'int32'), T.scalar('j', 'int32')];
+    const f = sym.function([X, i, j], sparse.getItemScalar(X, i, j));
+    const A = SparseMatrix.csr({ data: sym.array([100, 100, 7], { dtype: 'int8' }), indices: [1, 1, 0], indptr: [0, 2, 3], shape: [2, 2] });
+    const dup = f.sync(A, 0, 1) as sym.NDArray;
+    expect([dup.dtype, dup.item()]).toEqual(['int8', -56]);
+    expect((f.sync(A, -1, 0) as sym.NDArray).item()).toBe(7);
+    const F = sparse.cscMatrix('F', 'float32');
+    expect(sym.function([F, i, j], sparse.getItemScalar(F, i, j)).sync(SparseMatrix.fromDense([[0, 2.5]], 'csc', { dtype: 'float32' }), 0, 1).dtype).toBe('float32');
+  });
+});

@@ -50,7 +50,7 @@ export function getItemList(x: SparseVariable, idx: TensorLike): SparseVariable 
   return new SparseVariable('csc', { data: T.take(T.take(s.data, stored), order), indices: i32(T.take(picked, order)), indptr: i32(indptr), nRows, nCols: s.nCols, majorIds: i32(majorIds) });
 }
 
-/** Theano's `get_item_scalar` (`x[i, j]` of a sparse matrix, integer scalars i and j): the element, a dense scalar (repeated positions added up; 0 where nothing is stored). */
+/** Theano's `get_item_scalar` (`x[i, j]` of a sparse matrix, integer scalars i and j): the element, a dense scalar of x's dtype (repeated positions added up; 0 where nothing is stored). */
 export function getItemScalar(x: SparseVariable, i: TensorLike, j: TensorLike): TensorVariable {
   const caller = 'sparse.getItemScalar';
   const s = checkSparse(x, caller);
@@ -61,5 +61,6 @@ export function getItemScalar(x: SparseVariable, i: TensorLike, j: TensorLike): 
   const row = wrapped(r, s.nRows, () => `${s}'s rows`);
   const col = wrapped(c, s.nCols, () => `${s}'s columns`);
   const here = T.and(T.eq(T.cast(s.rowIds, 'int64'), row), T.eq(T.cast(s.colIds, 'int64'), col));
-  return T.sum(T.switch(here, s.data, T.zerosLike(s.data)));
+  // in x's dtype, as Theano's GetItemScalar and SciPy's A[i, j] (an int8 matrix gives int8, not NumPy's int64 sum)
+  return T.sum(T.switch(here, s.data, T.zerosLike(s.data)), { dtype: s.dtype });
 }
