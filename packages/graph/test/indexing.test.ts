@@ -78,6 +78,14 @@ describe('x.get: basic indexing, as NumPy', () => {
     const i = T.iscalar('i');
     expect(sym.function([x, i], x.get(T.slice(i, null, -1)).sum()).compiled.kernelCount(X, sym.array(2, { dtype: 'int32' }))).toBeGreaterThan(1);
   });
+  it("checks an index vector read through a reversed view on the host, naming the view's position", () => {
+    const v = T.dvector('v');
+    const idx = T.ivector('idx');
+    const f = sym.function([v, idx], v.get(idx.get('::-1')));
+    const V = f64([10, 20, 30, 40]);
+    expect((f.sync(V, sym.array([0, 1, 3], { dtype: 'int32' })) as sym.NDArray).toArray()).toEqual([40, 20, 10]);
+    expect(() => f.sync(V, sym.array([7, 1, 3], { dtype: 'int32' }))).toThrow('v[idx[::-1]]: index 7 (idx[::-1][2]) is out of bounds for axis 0 with size 4');
+  });
   it('returns a reversed view as an output copied into a buffer of its own, and reads it in place of a gather', () => {
     const f = sym.function([x], [x.get('::-1'), x.get('3:0:-2', '::-1'), x.get('::-1').add(x), x.get(-1, '::-1')]);
     const [r, s, a, v] = f.sync(X).map((o) => o.toArray());
