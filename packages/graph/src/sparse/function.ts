@@ -66,7 +66,9 @@ export interface SparseSignature {
  */
 function checkSparseUpdates(updates: FunctionOptions['updates']): void {
   if (!Array.isArray(updates) && !(updates instanceof Map)) return;
-  [...(updates as Iterable<readonly [unknown, unknown]>)].forEach(([s], i) => {
+  // a malformed entry (a bare pair written [a, b]) is left for the dense function's error
+  [...(updates as Iterable<unknown>)].forEach((entry, i) => {
+    const s: unknown = Array.isArray(entry) ? entry[0] : undefined;
     if (!(s instanceof SparseSharedVariable)) return;
     throw new TypeError(
       `function: update ${i} targets the sparse shared variable ${s}, which is updated through its parts, shared variables of their own: [${s}.data, newData] for new values in its pattern ` +
