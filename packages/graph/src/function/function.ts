@@ -345,11 +345,12 @@ export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[],
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: readonly FunctionOutput[], options?: FunctionOptions): SymFunction<NDArray[]>;
 /** outputs null: Theano's `outputs=None`, a function of updates only; its call gives []. */
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: null, options?: FunctionOptions): SymFunction<NDArray[]>;
-export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: FunctionOutput | readonly FunctionOutput[], options?: FunctionOptions): SymFunction;
 /** With sparse inputs or outputs (`sym.sparse`): SparseMatrix arguments for the sparse inputs, and SparseMatrix results for the sparse outputs. */
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec | SparseVariable)[], outputs: FunctionOutput, options?: FunctionOptions): SymFunction<NDArray>;
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec | SparseVariable)[], outputs: SparseVariable, options?: FunctionOptions): SymFunction<SparseMatrix>;
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec | SparseVariable)[], outputs: readonly (FunctionOutput | SparseVariable)[], options?: FunctionOptions): SymFunction<(NDArray | SparseMatrix)[]>;
+// last, as `ReturnType<typeof sym.function>` reads the last overload: SymFunction, as before the sparse ones came
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: FunctionOutput | readonly FunctionOutput[], options?: FunctionOptions): SymFunction;
 export function compileFunction(
   inputs: readonly (TensorVariable | InputSpec | SparseVariable)[],
   outputs: FunctionOutput | SparseVariable | readonly (FunctionOutput | SparseVariable)[] | null,
