@@ -3,6 +3,17 @@ import { STORAGE } from '@sym/graph';
 import { irCases } from './cases.js';
 import { runKernelReference } from './reference.js';
 
+/** a (m x k) times b (k x n) read through the element positions given, in float64: exact when every sum is (the cases' values are multiples of powers of 2). */
+function stridedProduct(m: number, n: number, k: number, aAt: (i: number, k: number) => number, bAt: (k: number, j: number) => number, a: (i: number) => number, b: (i: number) => number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+    let s = 0;
+    for (let q = 0; q < k; q++) s += a(aAt(i, q)) * b(bAt(q, j));
+    out.push(s);
+  }
+  return out;
+}
+
 /** Each case's output, worked out by hand from kernel.ts's rules (see the case names); the reference must give exactly these. */
 const EXPECTED: readonly (readonly [string, readonly number[]])[] = [
   ["arguments convert to computeDType: float32 + float32 computed in int32 truncates each argument first", [2, -2, 0, 0]],
@@ -40,12 +51,20 @@ const EXPECTED: readonly (readonly [string, readonly number[]])[] = [
   ["an empty max over float32 yields the identity (an infinity)", [-Infinity, -Infinity]],
   ["an empty min over float32 yields the identity (an infinity)", [Infinity, Infinity]],
   ["an empty mean is NaN (0 / 0)", [NaN, NaN]],
+  ["reduction loads walk backwards: x[::-1, ::-1] summed along rows, negative strides from the last element", [100, -28, -28]],
+  ["reduction loads walk backwards: argmax along a reversed axis finds the first extreme in the reversed order", [1, 0]],
   ["int32 products and sums wrap at every step: a 2x2 by 2x2 product (integers past 2^24)", [4633, 73487, 2147404539, 2147483646]],
+  ["matmul operands walk backwards: a[::-1, ::-1] (2x3) by b[:, ::-1] (3x2), negative strides from their last elements", [50, -43, 16, 50]],
+  ["matmul operands walk backwards: float32 5x9 by 9x6 (vectors of the packed operands), batches reversed too", [0, 6.75, 8, 12, 10.5, 9, 2, 10.5, 2.5, 8.25, 3, -2.25, -2.5, 7.75, -9.5, -2, -11, -20, 2.75, -1.5, -8.5, -15.5, -8.75, -2, 4.75, -14, -10.75, 3.5, -9.75, 12.75, 2.75, -3.25, 12.75, -4.25, 14.5, -5.25, 3.25, 7.5, 9, 7.75, 6.5, 2.5, 0.5, 15, 2, 16.5, -4.75, 7, 1, 6.25, -5, 5.75, -19.25, -11.25, -5, -9, -18.5, -11.5, -4.5, -0.25]],
+  // too many numbers to write out: an independent strided product (stridedProduct, below; exact, every value a multiple of 2^-5)
+  ["matmul operands walk backwards: float32 40x70 by 70x100 (tiled on a GPU), rows of a and columns of b reversed", stridedProduct(40, 100, 70, (i, k) => 39 * 70 - 70 * i + k, (k, j) => 99 + 100 * k - j, (i) => ((i * 7) % 17) / 8 - 1, (i) => ((i * 5) % 13) / 4 - 1.5)],
+  ["matmul operands walk backwards: float32 8x4096 by 4096x8 (k split on a GPU), k reversed on both operands", stridedProduct(8, 8, 4096, (i, k) => 4095 + 4096 * i - k, (k, j) => 4095 * 8 - 8 * k + j, (i) => ((i * 3) % 11) / 4 - 1, (i) => ((i * 5) % 7) / 2 - 1.5)],
   ["a matmul epilogue sees the reduced value in its value dtype: int32 dots as bool", [1, 2]],
   ["scatterAdd float32: repeated, negative (counted from the end) and out-of-range (clamped) indices add up", [-2, 0.25, 2.5, -1.75, -0.5, 0.75, 1.5, 1.75, 2, 1.75, 0, -1.75]],
   ["scatterAdd int32: an integer sum wraps at 32 bits; int8 values convert to the accumulator first", [-2147483521, 2147483519, 105, 95]],
   ["scatterAdd uint32: one base value everywhere (stride 0), one row for every index (stride 0), uint16 operands", [131066, 131065, 131064, 131063, 65535, 65535, 65535, 65535, 262128, 262125, 262122, 262119]],
   ["scatterAdd float32: a value per index broadcast along its row, indices read with a stride and an offset", [-3, -4, -2, -3, -4, -5, -6, -7, -6, -7]],
+  ["scatterAdd float32: values and indices read backwards (negative strides from their last elements)", [-0.5, 0, 4.5, 5, 6, 6]],
   ["scatterAdd int32 from int16: no indices leaves the base, converted", [-32768, 32767, 0, 1, -1, 7]],
   ["scatterAdd int64: negative values and wide sums", [1108101562364, -4294967297]],
 ];
