@@ -66,7 +66,7 @@ export { SVD } from './ops/linalg-svd.js';
 export type { SolveStructure } from './ops/linalg.js';
 export { Im2Col, Col2Im, resolvePad, windowCount } from './ops/conv.js';
 export type { Im2ColErrors, Pair, PadSpec, PatchEdges, PatchGeometry, Triple } from './ops/conv.js';
-export type { PoolMode, Pool2dOptions, Pool3dOptions } from './ops/pool.js';
+export type { PoolMode, PoolOptions, Pool2dOptions, Pool3dOptions } from './ops/pool.js';
 export type { BorderMode, Conv2dOptions, Conv2dShapes, ConvShape } from './nnet/conv2d.js';
 export type { BorderMode3d, Conv3dOptions, Conv3dShapes, Conv3dShape } from './nnet/conv3d.js';
 export type { NeibsMode } from './nnet/neighbours.js';

@@ -19,7 +19,7 @@ import { Subtensor } from './subtensor.js';
 
 export type PoolMode = 'max' | 'sum' | 'average_inc_pad' | 'average_exc_pad';
 
-interface PoolOptions<W extends readonly number[]> {
+export interface PoolOptions<W extends readonly number[]> {
   /** The window, one length per pooled axis. */
   readonly ws: W;
   /**
