@@ -11,7 +11,9 @@
  */
 import { config } from '../core/config.js';
 import { isDType, type DType } from '../core/dtype.js';
-import { asTensor, constant, type TensorLike } from '../core/op.js';
+import { apply1, asTensor, constant, type TensorLike } from '../core/op.js';
+import { CheckIndex, type IndexErrorText } from '../ops/check-index.js';
+import { MatchLength } from '../ops/shape.js';
 import { TensorVariable } from '../core/variable.js';
 import * as T from '../tensor/tensor.js';
 import { checkFormat, type SparseFormat } from './matrix.js';
@@ -153,10 +155,57 @@ export function fromParts(format: SparseFormat, data: TensorLike, indices: Tenso
     if (l.ndim !== 0 || !l.dtype.startsWith('int')) throw new TypeError(`${caller}: shape[${i}] must be an integer scalar, got ${l} of type ${l.type}`);
     return T.cast(l, 'int64');
   }) as [TensorVariable, TensorVariable];
+  const [nMajor, nMinor] = format === 'csr' ? [nRows, nCols] : [nCols, nRows];
+  const checked = checkedParts(caller, format, d, ix, ptr, nMajor, nMinor);
   // value k's row (csr): the last i with indptr[i] <= k
   const k = T.arange(T.shape(d)[0]!);
-  const majorIds = T.cast(T.sub(T.searchsorted(ptr, k, 'right'), constant(1, { dtype: 'int64' })), 'int32');
-  return new SparseVariable(format, { data: d, indices: ix, indptr: ptr, nRows, nCols, majorIds });
+  const majorIds = T.cast(T.sub(T.searchsorted(checked.indptr, k, 'right'), constant(1, { dtype: 'int64' })), 'int32');
+  return new SparseVariable(format, { data: d, indices: checked.indices, indptr: checked.indptr, nRows, nCols, majorIds });
+}
+
+/**
+ * indices and indptr checked in the graph (SciPy's check_format), so that a
+ * call with bad parts raises before it commits anything (its updates): the
+ * SparseMatrix a function returns would refuse them only after the call.
+ * indices: as long as data, each in [0, minor). indptr: major + 1 entries,
+ * 0 first, len(data) last, never decreasing: one CheckIndex over a vector
+ * of len(data) minus the last entry, the first entry, then each
+ * difference (the first two encoded by `offBy` so that only 0 passes),
+ * whose tail is summed back into the indptr the outputs read, so that
+ * the check is on every path to them.
+ */
+function checkedParts(caller: string, format: SparseFormat, d: TensorVariable, ix: TensorVariable, ptr: TensorVariable, nMajor: TensorVariable, nMinor: TensorVariable): { indices: TensorVariable; indptr: TensorVariable } {
+  const [major, minor] = format === 'csr' ? ['rows', 'columns'] : ['columns', 'rows'];
+  const ruler = (n: TensorVariable) => T.alloc(constant(0, { dtype: 'int8' }), n);
+  const sameLength = apply1(new MatchLength(0, 0, (is, ds) => `${caller}: indices has ${is[0]} entries but data has ${ds[0]}; they must be as long (one index per stored value)`, `${caller}:indices`), [ix, d]);
+  const describeIndex: IndexErrorText = (value, position, xShape) => `${caller}: indices[${position.join(', ')}] = ${value} is out of range for ${xShape[0]} ${minor} (indices must lie in [0, ${xShape[0]}))`;
+  const indices = apply1(new CheckIndex(0, describeIndex, true), [sameLength, ruler(nMinor)]);
+
+  const p = apply1(new MatchLength(0, 0, (ps, rs) => `${caller}: indptr must have ${rs[0]} entries (${major} + 1), got ${ps[0]}`, `${caller}:indptr`), [ptr, ruler(T.add(nMajor, 1))]);
+  const nnz = T.cast(T.shapeI(d, 0), 'int32');
+  const first = T.get(p, T.slice(0, 1));
+  const rest = T.sub(T.get(p, T.slice(1, null)), T.get(p, T.slice(null, -1)));
+  const steps = T.concatenate([offBy(T.sub(T.reshape(nnz, [1]), T.get(p, T.slice(-1, null)))), offBy(first), rest]);
+  const describeSteps: IndexErrorText = (value, position, xShape) => {
+    const at = position[0]!;
+    const n = xShape[0]! - 1;
+    if (at === 0) return `${caller}: indptr must end at len(data) = ${n}, the number of stored values; its last entry is ${n - distance(value)}`;
+    if (at === 1) return `${caller}: indptr must start at 0, got indptr[0] = ${distance(value)}`;
+    return value < 0 ? `${caller}: indptr must not decrease, but indptr[${at - 1}] < indptr[${at - 2}] (by ${-value})` : `${caller}: indptr[${at - 1}] exceeds len(data) = ${n}, the number of stored values`;
+  };
+  const checked = apply1(new CheckIndex(0, describeSteps, true), [steps, ruler(T.add(T.shapeI(d, 0), 1))]);
+  const indptr = T.cast(T.cumsum(T.get(checked, T.slice(1, null))), 'int32');
+  return { indices, indptr };
+}
+
+/** v as 0 where it is 0, and a negative number (which `distance` reads back as v) elsewhere: -2|v|, less 1 for a negative v. */
+function offBy(v: TensorVariable): TensorVariable {
+  return T.sub(T.mul(T.abs(v), -2), T.cast(T.lt(v, 0), v.dtype));
+}
+
+/** The v of `offBy(v)`. */
+function distance(encoded: number): number {
+  return encoded % 2 === 0 ? -encoded / 2 : (encoded + 1) / 2;
 }
 
 /** Theano's `sparse.CSR(data, indices, indptr, shape)`. */
