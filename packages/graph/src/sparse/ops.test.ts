@@ -106,12 +106,17 @@ describe.each(['float64', 'float32'] as const)('sparse ops (%s)', (dtype) => {
     const Bd = [[1, 0, 0, 0, 2], [0, 3, 0, 0, 0], [0, 0, 0, 0, 0], [4, 0, 0, 0, 5]];
     const B = SparseMatrix.fromDense(Bd, 'csc', { dtype });
     const [s, d] = sym.function([X, Y], [sparse.add(X, Y), sparse.sub(Y, X)]).sync(A, B) as sym.sparse.SparseMatrix[];
-    // (A + B).toarray(), (B - A).toarray(); every stored value kept (6 + 5), sorted by row (csr) or column (csc), stably
-    expect([s!.format, s!.nnz, Array.from(s!.indptr.data), Array.from(s!.indices.data)]).toEqual(['csr', 11, [0, 4, 5, 8, 11], [3, 1, 0, 4, 1, 0, 0, 4, 2, 0, 4]]);
+    // SciPy's (A + B).sorted_indices() and (B - A).sorted_indices(): canonical, the duplicate (2, 0) and the positions both hold summed (6 + 5 stored values, 10 positions)
+    expect([s!.format, s!.nnz, Array.from(s!.indptr.data), Array.from(s!.indices.data)]).toEqual(['csr', 10, [0, 4, 5, 7, 10], [0, 1, 3, 4, 1, 0, 4, 0, 2, 4]]);
     close(s!, DENSE.map((r, i) => r.map((x, j) => x + Bd[i]![j]!)), dtype);
-    expect([d!.format, d!.nnz, Array.from(d!.indptr.data)]).toEqual(['csc', 11, [0, 4, 6, 7, 8, 11]]);
+    expect(Array.from(s!.data.data)).toEqual([1, -2, 1.5, 2, 3, 3.5, 4, 4, -1, 5]);
+    expect([d!.format, d!.nnz, Array.from(d!.indptr.data), Array.from(d!.indices.data)]).toEqual(['csc', 10, [0, 3, 5, 6, 7, 10], [0, 2, 3, 0, 1, 3, 0, 0, 2, 3]]);
     close(d!, DENSE.map((r, i) => r.map((x, j) => Bd[i]![j]! - x)), dtype);
-    expect(() => sym.function([X, Y], sparse.add(X, Y)).sync(A, SparseMatrix.fromDense([[1]], 'csc', { dtype }))).toThrow(/sparse\.add: the operands' shapes differ: x has 4 rows, y 1/);
+    // repeated sums keep the positions' count (they doubled the stored values each time): A's 5 positions, its duplicate (2, 0) summed
+    const thrice = sym.function([X], sparse.add(sparse.add(X, X), X)).sync(A) as sym.sparse.SparseMatrix;
+    expect([thrice.nnz, Array.from(thrice.indices.data)]).toEqual([5, [1, 3, 0, 4, 2]]);
+    close(thrice, DENSE.map((r) => r.map((x) => 3 * x)), dtype);
+    expect(() => sym.function([X, Y], sparse.add(X, Y)).sync(A, SparseMatrix.fromDense([[1]], 'csc', { dtype }))).toThrow(/sparse\.add: the operands' shapes differ: x has (4 rows|5 columns), y 1/);
   });
 
   it('maps the stored values, pattern kept (structured ops)', () => {

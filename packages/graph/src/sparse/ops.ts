@@ -141,9 +141,11 @@ export function mul(x: SparseVariable | TensorLike, y: SparseVariable | TensorLi
 /**
  * Theano's `sparse.add(x, y)`: of a sparse and a dense operand (either
  * order), dense, with NumPy's broadcasting; of two sparse ones (Theano's
- * add_s_s), sparse, in x's format: both sets of stored values, stably
- * sorted by row (csr) or column (csc), repeated positions kept (they add
- * up, as everywhere). Structured gradient for a sparse operand.
+ * add_s_s), sparse, in x's format and canonical as SciPy's: sorted by row
+ * and column, the values stored at one position summed into one (so a
+ * loop `S = S - lr * gS` keeps S's nnz), found on the host between
+ * programs. A sum that cancels is an explicit 0, where SciPy drops it.
+ * Structured gradient for a sparse operand.
  */
 export function add(x: SparseVariable, y: SparseVariable): SparseVariable;
 export function add(x: SparseVariable | TensorLike, y: SparseVariable | TensorLike): TensorVariable;
@@ -199,9 +201,27 @@ function addSparse(x: SparseVariable, y: SparseVariable, caller: string): Sparse
   // the lengths, checked equal when the function runs
   const nRows = sameLength(x.nRows, y.nRows, (a, b) => `${caller}: the operands' shapes differ: x has ${a} rows, y ${b}`);
   const nCols = sameLength(x.nCols, y.nCols, (a, b) => `${caller}: the operands' shapes differ: x has ${a} columns, y ${b}`);
-  const rows = T.concatenate([x.rowIds, y.rowIds]);
-  const cols = T.concatenate([x.colIds, y.colIds]);
-  return fromCoordinates(x.format, T.concatenate([x.data, y.data]), rows, cols, nRows, nCols);
+  return summedCoordinates(x.format, T.concatenate([x.data, y.data]), T.concatenate([x.rowIds, y.rowIds]), T.concatenate([x.colIds, y.colIds]), nRows, nCols);
+}
+
+/**
+ * The canonical sparse matrix (SciPy's sum_duplicates: sorted by major
+ * then minor, one stored value a position, the sum of those given there)
+ * of values at coordinates: so that a sum of two sparse matrices in a loop
+ * (`S - lr * gS`) keeps the union of their patterns, not both sets of
+ * stored values (nnz doubled every step). The distinct positions are found
+ * on the host (T.unique, a host stage); the values are summed by a
+ * scatter-add, whose gradient is a gather (structured). A sum that cancels
+ * stays stored as an explicit 0, where SciPy drops it.
+ */
+function summedCoordinates(format: 'csr' | 'csc', data: TensorVariable, rows: TensorVariable, cols: TensorVariable, nRows: TensorVariable, nCols: TensorVariable): SparseVariable {
+  const [major, minor, nMajor, nMinor] = format === 'csr' ? [rows, cols, nRows, nCols] : [cols, rows, nCols, nRows];
+  const key = T.add(T.mul(T.cast(major, 'int64'), nMinor), T.cast(minor, 'int64'));
+  const [positions, inverse] = T.unique(key, false, true) as [TensorVariable, TensorVariable];
+  const summed = T.incSubtensor(T.get(T.zeros([T.shapeI(positions, 0)], data.dtype), inverse), data);
+  const majorIds = i32(T.floorDiv(positions, nMinor));
+  const indptr = T.searchsorted(majorIds, T.arange(T.add(nMajor, constant(1, { dtype: 'int64' }))), 'left');
+  return new SparseVariable(format, { data: summed, indices: i32(T.mod(positions, nMinor)), indptr: i32(indptr), nRows, nCols, majorIds });
 }
 
 /** @internal The length a, checked when the function runs to equal b (`describe` given both): a MatchLength of two rulers, no kernel. */
