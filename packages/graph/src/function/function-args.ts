@@ -7,6 +7,7 @@ import { describe as describeValue } from '../core/ndarray.js';
 import { asTensor, type TensorLike } from '../core/op.js';
 import { TensorVariable } from '../core/variable.js';
 import { checkOptionNames } from '../core/options.js';
+import type { SparseVariable } from '../sparse/variable.js';
 
 /** A function input with a default value: Theano's `Param`/`In`. */
 export class InputSpec {
@@ -59,7 +60,19 @@ export class OutputSpec {
  * backends, and asynchronous calls, whose queued successors could
  * overwrite it before the caller reads it, return fresh arrays anyway.
  */
-export function Out(variable: TensorVariable, options: { borrow?: boolean } = {}): OutputSpec {
+export function Out(variable: TensorVariable, options?: { borrow?: boolean }): OutputSpec;
+/**
+ * A sparse variable (Theano's Out accepts one): itself, the options checked.
+ * borrow has no effect on it: a sparse output is assembled from its parts
+ * into a new SparseMatrix every call.
+ */
+export function Out(variable: SparseVariable, options?: { borrow?: boolean }): SparseVariable;
+export function Out(variable: TensorVariable | SparseVariable, options: { borrow?: boolean } = {}): OutputSpec | SparseVariable {
+  if (isSparseVariable(variable)) {
+    checkOptionNames(options, 'Out', ['borrow']);
+    if (options.borrow !== undefined && typeof options.borrow !== 'boolean') throw new TypeError(`Out: borrow must be true or false, got ${String(options.borrow)}`);
+    return variable;
+  }
   if (!(variable instanceof TensorVariable)) {
     // from JavaScript, or through a cast: anything may come
     const v: unknown = variable;
@@ -69,6 +82,13 @@ export function Out(variable: TensorVariable, options: { borrow?: boolean } = {}
   checkOptionNames(options, 'Out', ['borrow']);
   if (options.borrow !== undefined && typeof options.borrow !== 'boolean') throw new TypeError(`Out: borrow must be true or false, got ${String(options.borrow)}`);
   return new OutputSpec(variable, options.borrow ?? false);
+}
+
+/** A sparse variable, known by its parts (sparse/ imports this module, so no instanceof here). */
+function isSparseVariable(v: unknown): v is SparseVariable {
+  if (v === null || typeof v !== 'object') return false;
+  const s = v as Partial<Record<'format' | 'data' | 'majorIds', unknown>>;
+  return (s.format === 'csr' || s.format === 'csc') && s.data instanceof TensorVariable && s.majorIds instanceof TensorVariable;
 }
 
 /** Theano's dicts (updates, givens): a `Map`, or a list of `[key, value]` pairs. */

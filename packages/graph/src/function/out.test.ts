@@ -70,6 +70,22 @@ describe('sym.Out', () => {
     expect(values(total!)).toEqual([10]);
   });
 
+  // Theano's Out accepts a sparse variable; borrow changes nothing there (the SparseMatrix is assembled anew each call)
+  it('accepts a sparse output, alone or in the list, each call a new SparseMatrix', () => {
+    const X = sym.sparse.csrMatrix('X');
+    const M = sym.sparse.SparseMatrix.csr({ data: [1, 2], indices: [1, 0], indptr: [0, 1, 2], shape: [2, 2] });
+    const double = sym.sparse.mul(X, 2);
+    const alone = sym.function([X], sym.Out(double, { borrow: true }));
+    const first = alone.sync(M) as sym.sparse.SparseMatrix;
+    expect(Array.from(first.data.data)).toEqual([2, 4]);
+    const listed = sym.function([X], [sym.Out(double, { borrow: true }), sym.Out(X.toDense())]);
+    const [s, d] = listed.sync(M) as [sym.sparse.SparseMatrix, sym.NDArray];
+    expect([s.format, Array.from(s.data.data), values(d)]).toEqual(['csr', [2, 4], [0, 1, 2, 0]]);
+    alone.sync(sym.sparse.SparseMatrix.csr({ data: [5, 6], indices: [0, 1], indptr: [0, 1, 2], shape: [2, 2] }));
+    expect(Array.from(first.data.data)).toEqual([2, 4]);
+    expect(() => sym.Out(X, { borrow: 'yes' } as never)).toThrow('Out: borrow must be true or false, got yes');
+  });
+
   it('refuses what is not a variable, unknown options and a borrow that is not a boolean', () => {
     const x = T.vector('x');
     expect(() => sym.Out(3 as never)).toThrow('Out: expected a symbolic variable, got number 3');
