@@ -34,7 +34,7 @@ import { copiedOptions, type CopyOptions } from './function-copy.js';
 import { PartialWindowError } from '../ops/window-check.js';
 import { BranchIndexError } from '../ops/check-index.js';
 import { windowsByValue } from '../tensor/window-by-value.js';
-import { sparseSignature, withSparseValues } from '../sparse/function.js';
+import { checkedSparseUpdates, sparseSignature, withSparseValues } from '../sparse/function.js';
 import type { SparseMatrix } from '../sparse/matrix.js';
 import type { SparseVariable } from '../sparse/variable.js';
 
@@ -354,10 +354,12 @@ export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[],
 export function compileFunction(
   inputs: readonly (TensorVariable | InputSpec | SparseVariable)[],
   outputs: FunctionOutput | SparseVariable | readonly (FunctionOutput | SparseVariable)[] | null,
-  options: FunctionOptions = {},
+  given: FunctionOptions = {},
 ): SymFunction<unknown> {
-  const sparse = sparseSignature(inputs, outputs, options);
-  if (sparse) return withSparseValues(compileFunction(sparse.inputs, sparse.outputs as TensorVariable, sparse.options), sparse);
+  const sparse = sparseSignature(inputs, outputs, given);
+  // updates of a sparse shared variable's parts checked to keep them consistent
+  const options = checkedSparseUpdates(sparse?.options ?? given);
+  if (sparse) return withSparseValues(compileFunction(sparse.inputs, sparse.outputs as TensorVariable, options), sparse);
   return denseFunction(inputs as readonly (TensorVariable | InputSpec)[], outputs as FunctionOutput | readonly FunctionOutput[] | null, options);
 }
 

@@ -48,6 +48,29 @@ describe('sparse shared variables in updates', () => {
     sym.function([], null, { updates: [[S.data, T.mul(S.data, 3)]] }).sync();
     expect(S.getValue().toDense().toArray()).toEqual([[3, 0, 6], [0, 0, 9]]);
   });
+
+  // a concatenate into S.data alone succeeded, and S's later calls failed with confusing messages
+  it('refuses an update that changes the length of one part without the others, before the call commits', () => {
+    const S = sparse.shared(value(), { name: 'S' });
+    const calls = sym.shared(0, { name: 'calls' });
+    const f = sym.function([], null, { updates: [[S.data, T.concatenate([S.data, S.data])], [calls, T.add(calls, 1)]] });
+    expect(() => f.sync()).toThrow(
+      'function: the update of S.data changes its length from 3 to 6 without S.indices, S.indptr, S.majorIds: a sparse shared variable\'s parts must change together (update data, indices, indptr and majorIds at once for a new pattern)',
+    );
+    expect([calls.getValue().item(), S.getValue().nnz]).toEqual([0, 3]);
+    const g = sym.function([], null, { updates: [[S.indices, T.get(S.indices, T.slice(1, null))]] });
+    expect(() => g.sync()).toThrow(/the update of S\.indices changes its length from 3 to 2 without S\.data, S\.indptr, S\.majorIds/);
+  });
+
+  it('takes a new pattern when every part is updated, and refuses parts that disagree on its nnz', () => {
+    const S = sparse.shared(value(), { name: 'S' });
+    const [d, i, p, m] = [T.vector('d'), T.ivector('i'), T.ivector('p'), T.ivector('m')];
+    const f = sym.function([d, i, p, m], null, { updates: [[S.data, d], [S.indices, i], [S.indptr, p], [S.majorIds, m]] });
+    f.sync([5, 6], [1, 0], [0, 1, 2], [0, 1]);
+    expect(S.getValue().toDense().toArray()).toEqual([[0, 5, 0], [6, 0, 0]]);
+    expect(() => f.sync([5, 6], [1], [0, 1, 2], [0, 1])).toThrow("function: the update of S.indices gives 1 entries but the update of S.data 2: a sparse shared variable's parts must change together, one entry a stored value");
+    expect(S.getValue().nnz).toBe(2);
+  });
 });
 
 describe('getItemScalar dtype', () => {

@@ -8,14 +8,15 @@
  */
 import { canCastSafely } from '../core/dtype.js';
 import { describe as describeValue, NDArray } from '../core/ndarray.js';
-import { asTensor } from '../core/op.js';
+import { apply1, asTensor } from '../core/op.js';
+import { MatchLength } from '../ops/shape.js';
 import { TensorVariable } from '../core/variable.js';
 import { OutputSpec, pairs, type InputSpec } from '../function/function-args.js';
 import type { FunctionOptions } from '../function/function-options.js';
 import { graphLeaves } from '../kernel/schedule.js';
 import type { SymFunction } from '../function/function.js';
 import { SparseMatrix } from './matrix.js';
-import { SparseSharedVariable } from './shared.js';
+import { SparseSharedVariable, sparseOwner } from './shared.js';
 import { SparseVariable } from './variable.js';
 
 type Input = TensorVariable | InputSpec | SparseVariable;
@@ -75,6 +76,54 @@ function checkSparseUpdates(updates: FunctionOptions['updates']): void {
         `(or ${s}.data, ${s}.indices, ${s}.indptr and ${s}.majorIds together for a new pattern of its shape)`,
     );
   });
+}
+
+const SHARED_PARTS = ['data', 'indices', 'indptr', 'majorIds'] as const;
+
+/**
+ * The function's options with each update of a sparse shared variable's
+ * parts checked, when the function runs and before it commits, to keep
+ * the parts consistent: a part updated without all the others keeps its
+ * length (data, indices and majorIds S's nnz, indptr its rows + 1), and
+ * parts updated all together agree on the new nnz. A concatenate into
+ * S.data alone succeeded and left S's later calls failing with confusing
+ * messages. Only a list or Map is read (see checkSparseUpdates).
+ */
+export function checkedSparseUpdates(options: FunctionOptions): FunctionOptions {
+  const updates = options.updates;
+  if (!Array.isArray(updates) && !(updates instanceof Map)) return options;
+  const entries = [...(updates as Iterable<unknown>)];
+  const byOwner = new Map<SparseSharedVariable, Map<string, TensorVariable>>();
+  for (const entry of entries) {
+    if (!Array.isArray(entry) || entry.length !== 2) continue;
+    const owner = sparseOwner(entry[0]);
+    if (!owner) continue;
+    const part = SHARED_PARTS.find((p) => owner[p] === entry[0])!;
+    if (!byOwner.has(owner)) byOwner.set(owner, new Map());
+    byOwner.get(owner)!.set(part, asTensor(entry[1] as never, `update of ${owner}.${part}`));
+  }
+  if (byOwner.size === 0) return options;
+  const checked = entries.map((entry) => {
+    const owner = Array.isArray(entry) && entry.length === 2 ? sparseOwner(entry[0]) : undefined;
+    if (!owner) return entry;
+    const parts = byOwner.get(owner)!;
+    const part = SHARED_PARTS.find((p) => owner[p] === (entry as unknown[])[0])!;
+    const all = SHARED_PARTS.every((p) => parts.has(p));
+    const missing = SHARED_PARTS.filter((p) => !parts.has(p)).map((p) => `${owner}.${p}`).join(', ');
+    const value = parts.get(part)!;
+    // a plain array is left for the dense function to read in the part's dtype
+    if (!((entry as unknown[])[1] instanceof TensorVariable)) return entry;
+    if (all) {
+      if (part === 'data' || part === 'indptr') return [owner[part], value];
+      // the new pattern's parts agree with its new data
+      const describe = (ns: readonly (number | null)[], ds: readonly (number | null)[]) => `function: the update of ${owner}.${part} gives ${ns[0]} entries but the update of ${owner}.data ${ds[0]}: a sparse shared variable's parts must change together, one entry a stored value`;
+      return [owner[part], apply1(new MatchLength(0, 0, describe, `sparse-update:${part}`), [value, parts.get('data')!])];
+    }
+    const describe = (ns: readonly (number | null)[], os: readonly (number | null)[]) =>
+      `function: the update of ${owner}.${part} changes its length from ${os[0]} to ${ns[0]} without ${missing}: a sparse shared variable's parts must change together (update data, indices, indptr and majorIds at once for a new pattern)`;
+    return [owner[part], apply1(new MatchLength(0, 0, describe, `sparse-update:${part}`), [value, owner[part]])];
+  });
+  return { ...options, updates: checked as FunctionOptions['updates'] };
 }
 
 /** null when no input or output is sparse (the function is dense). */

@@ -12,6 +12,13 @@ import { shared as denseShared, type TensorSharedVariable } from '../core/shared
 import { SparseMatrix } from './matrix.js';
 import { SparseVariable } from './variable.js';
 
+const owners = new WeakMap<object, SparseSharedVariable>();
+
+/** The sparse shared variable whose part (data, indices, indptr or majorIds) v is, if any. */
+export function sparseOwner(v: unknown): SparseSharedVariable | undefined {
+  return v !== null && typeof v === 'object' ? owners.get(v) : undefined;
+}
+
 export class SparseSharedVariable extends SparseVariable {
   declare readonly data: TensorSharedVariable;
   declare readonly indices: TensorSharedVariable;
@@ -35,6 +42,7 @@ export class SparseSharedVariable extends SparseVariable {
       name,
     );
     this.#shape = value.shape;
+    for (const part of [this.data, this.indices, this.indptr, this.majorIds]) owners.set(part, this);
   }
 
   /** The value, a SparseMatrix (a copy). */
