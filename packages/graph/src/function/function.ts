@@ -354,13 +354,12 @@ export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[],
 export function compileFunction(
   inputs: readonly (TensorVariable | InputSpec | SparseVariable)[],
   outputs: FunctionOutput | SparseVariable | readonly (FunctionOutput | SparseVariable)[] | null,
-  given: FunctionOptions = {},
+  options: FunctionOptions = {},
 ): SymFunction<unknown> {
-  const sparse = sparseSignature(inputs, outputs, given);
-  // updates of a sparse shared variable's parts checked to keep them consistent
-  const options = checkedSparseUpdates(sparse?.options ?? given);
-  if (sparse) return withSparseValues(compileFunction(sparse.inputs, sparse.outputs as TensorVariable, options), sparse);
-  return denseFunction(inputs as readonly (TensorVariable | InputSpec)[], outputs as FunctionOutput | readonly FunctionOutput[] | null, options);
+  const sparse = sparseSignature(inputs, outputs, options);
+  if (sparse) return withSparseValues(compileFunction(sparse.inputs, sparse.outputs as TensorVariable, sparse.options), sparse);
+  // updates of a sparse shared variable's parts checked to keep the parts consistent (the dense function of a sparse one comes here too)
+  return denseFunction(inputs as readonly (TensorVariable | InputSpec)[], outputs as FunctionOutput | readonly FunctionOutput[] | null, checkedSparseUpdates(options));
 }
 
 function denseFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: FunctionOutput | readonly FunctionOutput[] | null, options: FunctionOptions): SymFunction {
