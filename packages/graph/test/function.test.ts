@@ -79,7 +79,7 @@ describe('input validation', () => {
   const x = T.vector('x');
   const f = sym.function([x], x.mul(2), { name: 'double' });
   it('refuses too many arguments', () => {
-    expect(() => f.sync([1], [2])).toThrow('function double: expected at most 1 arguments, got 2');
+    expect(() => f.sync([1], [2])).toThrow('function double: expected at most 1 argument, got 2');
   });
   it("takes Theano's keyword arguments (f(x=...), here a last object of input names), and refuses a name no input has", () => {
     const y = T.vector('y');

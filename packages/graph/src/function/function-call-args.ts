@@ -32,7 +32,7 @@ export function convertArgs(args: readonly unknown[], inputs: readonly InputSpec
   const keywords = last >= 0 && isPlainObject(args[last]) ? (args[last] as Readonly<Record<string, unknown>>) : undefined;
   const positional = keywords ? last : args.length;
   if (positional > inputs.length) {
-    throw new TypeError(`${fname}: expected at most ${inputs.length} ${keywords ? 'positional arguments before the keywords' : 'arguments'}, got ${positional}`);
+    throw new TypeError(`${fname}: expected at most ${inputs.length} ${keywords ? 'positional ' : ''}${inputs.length === 1 ? 'argument' : 'arguments'}${keywords ? ' before the keywords' : ''}, got ${positional}`);
   }
   const given = keywords ? withKeywords(args.slice(0, positional), keywords, inputs, fname) : args;
   return inputs.map((spec, i) => {

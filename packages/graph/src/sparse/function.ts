@@ -151,7 +151,7 @@ export function sparseSignature(inputs: readonly Input[], outputs: Output | read
       while (last >= 0 && args[last] === undefined) last--;
       const keywords = last >= 0 && isPlainObject(args[last]) ? args[last] as Readonly<Record<string, unknown>> : undefined;
       const given = keywords ? args.slice(0, last) : args;
-      if (given.length > inputs.length) throw new TypeError(`function: expected at most ${inputs.length} ${keywords ? 'positional arguments before the keywords' : 'arguments'}, got ${given.length}`);
+      if (given.length > inputs.length) throw new TypeError(`function: expected at most ${inputs.length} ${keywords ? 'positional ' : ''}${inputs.length === 1 ? 'argument' : 'arguments'}${keywords ? ' before the keywords' : ''}, got ${given.length}`);
       inputs.forEach((v, i) => {
         if (v instanceof SparseVariable && given[i] === undefined && !(v.name !== undefined && keywords && v.name in keywords)) {
           throw new TypeError(`function: argument ${i} (${v}): missing; expected a ${v.format} SparseMatrix of ${v.dtype}`);

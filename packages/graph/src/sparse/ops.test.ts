@@ -172,7 +172,10 @@ describe('sparse errors', () => {
     // by name, as Theano's keyword arguments
     expect(f.sync({ X: SparseMatrix.csr(PARTS, { dtype: 'float32' }) }).item()).toBe(6);
     expect(() => f.sync()).toThrow(/function: argument 0 \(X\): missing; expected a csr SparseMatrix of float32/);
-    expect(() => f.sync(A, A)).toThrow(/function: expected at most 1 arguments, got 2/);
+    expect(() => f.sync(A, A)).toThrow(/function: expected at most 1 argument, got 2/);
+    // a string axis shown quoted ("got 0" read as the number)
+    expect(() => sparse.spSum(X, '0' as never)).toThrow('sparse.spSum: axis must be null, 0 or 1 (or -1, -2), got "0"');
+    expect(() => sparse.spSum(X, 2)).toThrow('sparse.spSum: axis must be null, 0 or 1 (or -1, -2), got 2');
     const y = T.vector('y');
     const g = sym.function([y, X], T.add(T.sum(y), sparse.spSum(X)));
     expect(g.sync([1], { X: SparseMatrix.csr(PARTS, { dtype: 'float32' }) }).item()).toBe(7);

@@ -99,7 +99,7 @@ export function dot(x: SparseVariable | TensorLike, y: SparseVariable | TensorLi
 export function spSum(x: SparseVariable, axis: number | null = null): TensorVariable {
   const s = checkSparse(x, 'sparse.spSum');
   if (axis === null || axis === undefined) return T.sum(s.data);
-  if (axis !== 0 && axis !== 1 && axis !== -1 && axis !== -2) throw new RangeError(`sparse.spSum: axis must be null, 0 or 1 (or -1, -2), got ${String(axis)}`);
+  if (axis !== 0 && axis !== 1 && axis !== -1 && axis !== -2) throw new RangeError(`sparse.spSum: axis must be null, 0 or 1 (or -1, -2), got ${typeof axis === 'string' ? JSON.stringify(axis) : String(axis)}`);
   const along = axis === 0 || axis === -2;
   const data = s.data.dtype === T.sum(s.data).dtype ? s.data : T.cast(s.data, T.sum(s.data).dtype);
   return T.incSubtensor(T.get(T.zeros([along ? s.nCols : s.nRows], data.dtype), along ? s.colIds : s.rowIds), data);
