@@ -6,10 +6,12 @@
  *
  * No twin, by design: `get_value(return_internal_type=True)` (a value on
  * the host is always an NDArray; a device's is read with getValueAsync)
- * and `In(x, borrow=True)` / `Out(y, borrow=True)`: sym copies an NDArray
- * argument when the call is made (so refilling it for the next call is
- * safe) and returns fresh arrays from every call (a later call never
- * overwrites them). The tests check those errors and that behaviour.
+ * and `In(x, borrow=True)`: sym copies an NDArray argument when the call
+ * is made (so refilling it for the next call is safe). `Out(y,
+ * borrow=True)` is `sym.Out(y, { borrow: true })`: a synchronous CPU call
+ * returns its own output buffer, which the next call overwrites, as
+ * Theano's; otherwise every call's result is a fresh array. The tests
+ * check those errors and that behaviour.
  */
 import * as sym from '@sym/graph';
 import { describe, expect, it } from 'vitest';
@@ -63,7 +65,19 @@ describe("Theano's Memory Aliasing page", () => {
 
     it('In takes no borrow option, naming the ones it takes', () => {
       expect(() => sym.In(x, { borrow: true } as never)).toThrow('In: unknown option "borrow"; the options are value, name');
-      expect('Out' in sym).toBe(false);
+    });
+
+    it('Out(y, borrow=True): a synchronous call on the CPU returns its own buffer, which the next call overwrites', () => {
+      const f = sym.function([x], sym.Out(y, { borrow: true }));
+      const first = f.sync(sym.array([[1, 2]], { dtype: sym.config.floatX })) as sym.NDArray;
+      expect(first.toArray()).toEqual([[2, 4]]);
+      f.sync(sym.array([[3, 4]], { dtype: sym.config.floatX }));
+      expect(first.toArray()).toEqual([[6, 8]]);
+      // without borrow, the result stays the caller's
+      const g = sym.function([x], sym.Out(y));
+      const kept = g.sync(sym.array([[1, 2]], { dtype: sym.config.floatX })) as sym.NDArray;
+      g.sync(sym.array([[3, 4]], { dtype: sym.config.floatX }));
+      expect(kept.toArray()).toEqual([[2, 4]]);
     });
 
     it("what sym does instead: an argument is taken when the call is made, and every call's result is its own", async () => {
