@@ -12,7 +12,7 @@ import type { InputSpec } from './function-args.js';
 import { NDArray } from '../core/ndarray.js';
 
 /** Whether `v` is a plain object (`{ ... }` or `Object.create(null)`): the keywords of a call when it comes last. */
-function isPlainObject(v: unknown): v is Readonly<Record<string, unknown>> {
+export function isPlainObject(v: unknown): v is Readonly<Record<string, unknown>> {
   if (v === null || typeof v !== 'object') return false;
   const proto: unknown = Object.getPrototypeOf(v);
   return proto === Object.prototype || proto === null;

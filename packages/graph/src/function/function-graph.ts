@@ -125,17 +125,9 @@ export class FunctionGraph {
   /** Theano's on_unused_input: an input nothing depends on is most often a mistake in the inputs list. */
   #checkUnused(policy: 'raise' | 'warn' | 'ignore'): void {
     if (policy === 'ignore') return;
-    if (policy !== 'raise' && policy !== 'warn') throw new TypeError(`function: onUnusedInput must be 'raise', 'warn' or 'ignore'; got ${JSON.stringify(policy)}`);
+    reportUnusedInput(policy, -1, '');
     const leaves = new Set(graphLeaves(this.graph));
-    this.inputs.forEach((spec, i) => {
-      if (leaves.has(spec.variable)) return;
-      const msg =
-        `function: input ${i} (${spec.name ?? spec.variable.toString()}) is not needed to compute the outputs or updates. ` +
-        `Remove it, or pass onUnusedInput: 'warn' (or 'ignore') to accept it.`;
-      if (policy === 'raise') throw new Error(msg);
-      // @sym/graph is built without any environment's types (no DOM, no Node): console is reached through globalThis
-      (globalThis as { console?: { warn(message: string): void } }).console?.warn(msg);
-    });
+    this.inputs.forEach((spec, i) => leaves.has(spec.variable) || reportUnusedInput(policy, i, spec.name ?? spec.variable.toString()));
   }
 
   /**
@@ -191,4 +183,18 @@ export class FunctionGraph {
     }
     return (this.#statics = [...slots].sort((a, b) => a - b));
   }
+}
+
+/**
+ * Theano's on_unused_input for input `i` (shown as `label`), which nothing
+ * depends on: an error or a warning by `policy`, which is checked first
+ * (`i` -1: only the check). Sparse functions report their own inputs here.
+ */
+export function reportUnusedInput(policy: 'raise' | 'warn' | 'ignore', i: number, label: string): void {
+  if (policy !== 'raise' && policy !== 'warn' && policy !== 'ignore') throw new TypeError(`function: onUnusedInput must be 'raise', 'warn' or 'ignore'; got ${JSON.stringify(policy)}`);
+  if (i < 0 || policy === 'ignore') return;
+  const msg = `function: input ${i} (${label}) is not needed to compute the outputs or updates. Remove it, or pass onUnusedInput: 'warn' (or 'ignore') to accept it.`;
+  if (policy === 'raise') throw new Error(msg);
+  // @sym/graph is built without any environment's types (no DOM, no Node): console is reached through globalThis
+  (globalThis as { console?: { warn(message: string): void } }).console?.warn(msg);
 }

@@ -12,6 +12,8 @@ import { apply1, asTensor } from '../core/op.js';
 import { MatchLength } from '../ops/shape.js';
 import { TensorVariable } from '../core/variable.js';
 import { OutputSpec, pairs, type InputSpec } from '../function/function-args.js';
+import { isPlainObject } from '../function/function-call-args.js';
+import { reportUnusedInput } from '../function/function-graph.js';
 import type { FunctionOptions } from '../function/function-options.js';
 import { graphLeaves } from '../kernel/schedule.js';
 import type { SymFunction } from '../function/function.js';
@@ -28,25 +30,16 @@ type Result = NDArray | SparseMatrix;
 function checkUnused(inputs: readonly Input[], outputs: readonly TensorVariable[], options: FunctionOptions): void {
   const policy = options.onUnusedInput ?? 'raise';
   if (policy === 'ignore') return;
+  reportUnusedInput(policy, -1, '');
   const read = [...outputs, ...pairs(options.updates, 'updates', '[shared, expression]').map(([, e]) => asTensor(e, 'update')), ...pairs(options.givens, 'givens', '[variable, replacement]').map(([, e]) => asTensor(e, 'given'))];
   const leaves = new Set(graphLeaves(read));
   inputs.forEach((v, i) => {
     const used = v instanceof SparseVariable ? PARTS.some((p) => leaves.has(v[p])) : leaves.has(v instanceof TensorVariable ? v : v.variable);
-    if (used) return;
-    const msg = `function: input ${i} (${v instanceof TensorVariable || v instanceof SparseVariable ? v.toString() : (v.name ?? v.variable.toString())}) is not needed to compute the outputs or updates. Remove it, or pass onUnusedInput: 'warn' (or 'ignore') to accept it.`;
-    if (policy === 'raise') throw new Error(msg);
-    (globalThis as { console?: { warn(message: string): void } }).console?.warn(msg);
+    if (!used) reportUnusedInput(policy, i, v instanceof TensorVariable || v instanceof SparseVariable ? v.toString() : (v.name ?? v.variable.toString()));
   });
 }
 
 const PARTS = ['data', 'indices', 'indptr', 'nRows', 'nCols', 'majorIds'] as const;
-
-/** A call's plain object of values by name, as function-call-args.ts reads it. */
-function isPlainObject(v: unknown): v is Readonly<Record<string, unknown>> {
-  if (v === null || typeof v !== 'object') return false;
-  const proto: unknown = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
 
 /** The dense function of a sparse one: its inputs and outputs, and how a call's arguments and results map onto theirs. */
 export interface SparseSignature {

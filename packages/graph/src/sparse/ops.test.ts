@@ -188,6 +188,8 @@ describe('sparse errors', () => {
     expect(() => sym.function([X, y], T.sum(y))).toThrow(/function: input 0 \(X\) is not needed/);
     expect(() => sym.function([X, y], sparse.spSum(X))).toThrow(/function: input 1 \(y\) is not needed/);
     expect(sym.function([X, y], T.sum(y), { onUnusedInput: 'ignore' }).sync(A, [1, 2]).item()).toBe(3);
+    // the policy checked as a dense function's (a sparse function's dense one is told 'ignore')
+    expect(() => sym.function([X, y], T.sum(y), { onUnusedInput: 'skip' as never })).toThrow("function: onUnusedInput must be 'raise', 'warn' or 'ignore'; got \"skip\"");
     expect(() => sym.function([sparse.csrFromDense(T.matrix('m'))], T.constant(1))).toThrow(/function: input 0 .* is computed .* a sparse input is made by sparse\.csrMatrix or sparse\.cscMatrix/);
   });
 });

@@ -21,6 +21,8 @@ import { nameInError } from '../core/error-names.js';
 import * as T from '../tensor/tensor.js';
 import { checkSparse, isSparse, SparseVariable } from './variable.js';
 
+/** indptr of stored values sorted by their major index: where each of the nMajor rows (columns) starts, and nnz last. */
+const indptrOf = (sortedMajor: TensorVariable, nMajor: TensorVariable) => T.searchsorted(sortedMajor, T.arange(T.add(nMajor, constant(1, { dtype: 'int64' }))), 'left');
 const i32 = (v: TensorVariable) => (v.dtype === 'int32' ? v : T.cast(v, 'int32'));
 const i64 = (v: TensorVariable) => (v.dtype === 'int64' ? v : T.cast(v, 'int64'));
 
@@ -39,7 +41,7 @@ function fromDense(format: 'csr' | 'csc', x: TensorLike, caller: string): Sparse
   const m = format === 'csr' ? d : T.transpose(d);
   const [major, minor] = T.nonzero(m) as [TensorVariable, TensorVariable];
   const nMajor = format === 'csr' ? nRows : nCols;
-  const indptr = T.searchsorted(major, T.arange(T.add(nMajor, constant(1, { dtype: 'int64' }))), 'left');
+  const indptr = indptrOf(major, nMajor);
   return new SparseVariable(format, { data: T.get(m, major, minor), indices: i32(minor), indptr: i32(indptr), nRows, nCols, majorIds: i32(major) });
 }
 
@@ -101,7 +103,8 @@ export function spSum(x: SparseVariable, axis: number | null = null): TensorVari
   if (axis === null || axis === undefined) return T.sum(s.data);
   if (axis !== 0 && axis !== 1 && axis !== -1 && axis !== -2) throw new RangeError(`sparse.spSum: axis must be null, 0 or 1 (or -1, -2), got ${typeof axis === 'string' ? JSON.stringify(axis) : String(axis)}`);
   const along = axis === 0 || axis === -2;
-  const data = s.data.dtype === T.sum(s.data).dtype ? s.data : T.cast(s.data, T.sum(s.data).dtype);
+  const acc = T.sum(s.data).dtype;
+  const data = s.data.dtype === acc ? s.data : T.cast(s.data, acc);
   return T.incSubtensor(T.get(T.zeros([along ? s.nCols : s.nRows], data.dtype), along ? s.colIds : s.rowIds), data);
 }
 
@@ -220,7 +223,7 @@ function summedCoordinates(format: 'csr' | 'csc', data: TensorVariable, rows: Te
   const [positions, inverse] = T.unique(key, false, true) as [TensorVariable, TensorVariable];
   const summed = T.incSubtensor(T.get(T.zeros([T.shapeI(positions, 0)], data.dtype), inverse), data);
   const majorIds = i32(T.floorDiv(positions, nMinor));
-  const indptr = T.searchsorted(majorIds, T.arange(T.add(nMajor, constant(1, { dtype: 'int64' }))), 'left');
+  const indptr = indptrOf(majorIds, nMajor);
   return new SparseVariable(format, { data: summed, indices: i32(T.mod(positions, nMinor)), indptr: i32(indptr), nRows, nCols, majorIds });
 }
 
@@ -236,6 +239,6 @@ export function fromCoordinates(format: 'csr' | 'csc', data: TensorVariable, row
   const [major, minor, nMajor] = format === 'csr' ? [rows, cols, nRows] : [cols, rows, nCols];
   const order = T.argsort(major, 0, 'stable');
   const majorIds = i32(T.take(major, order));
-  const indptr = T.searchsorted(majorIds, T.arange(T.add(nMajor, constant(1, { dtype: 'int64' }))), 'left');
+  const indptr = indptrOf(majorIds, nMajor);
   return new SparseVariable(format, { data: T.take(data, order), indices: i32(T.take(minor, order)), indptr: i32(indptr), nRows, nCols, majorIds });
 }

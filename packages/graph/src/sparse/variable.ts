@@ -10,7 +10,7 @@
  * (`sparse.csr(data, indices, indptr, shape)`) computes them in the graph.
  */
 import { config } from '../core/config.js';
-import { isDType, type DType } from '../core/dtype.js';
+import { isDType, isInt, type DType } from '../core/dtype.js';
 import { apply1, asTensor, constant, type TensorLike } from '../core/op.js';
 import { CheckIndex, type IndexErrorText } from '../ops/check-index.js';
 import { MatchLength } from '../ops/shape.js';
@@ -144,7 +144,7 @@ export function fromParts(format: SparseFormat, data: TensorLike, indices: Tenso
   if (d.ndim !== 1) throw new TypeError(`${caller}: data must be a vector, got ${d} of type ${d.type}`);
   const intVector = (v: TensorLike, what: string) => {
     const t = asTensor(v, `${caller}: ${what}`);
-    if (t.ndim !== 1 || !['int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32'].includes(t.dtype)) throw new TypeError(`${caller}: ${what} must be an integer vector, got ${t} of type ${t.type}`);
+    if (t.ndim !== 1 || !isInt(t.dtype)) throw new TypeError(`${caller}: ${what} must be an integer vector, got ${t} of type ${t.type}`);
     return t.dtype === 'int32' ? t : T.cast(t, 'int32');
   };
   const ix = intVector(indices, 'indices');
