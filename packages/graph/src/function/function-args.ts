@@ -69,8 +69,7 @@ export function Out(variable: TensorVariable, options?: { borrow?: boolean }): O
 export function Out(variable: SparseVariable, options?: { borrow?: boolean }): SparseVariable;
 export function Out(variable: TensorVariable | SparseVariable, options: { borrow?: boolean } = {}): OutputSpec | SparseVariable {
   if (isSparseVariable(variable)) {
-    checkOptionNames(options, 'Out', ['borrow']);
-    if (options.borrow !== undefined && typeof options.borrow !== 'boolean') throw new TypeError(`Out: borrow must be true or false, got ${String(options.borrow)}`);
+    checkedBorrow(options);
     return variable;
   }
   if (!(variable instanceof TensorVariable)) {
@@ -79,9 +78,14 @@ export function Out(variable: TensorVariable | SparseVariable, options: { borrow
     const got = v instanceof OutputSpec ? 'an Out already' : v === null ? 'null' : typeof v === 'object' ? `an object (${(v as object).constructor?.name ?? 'Object'})` : `${typeof v} ${String(v)}`;
     throw new TypeError(`Out: expected a symbolic variable, got ${got}`);
   }
+  return new OutputSpec(variable, checkedBorrow(options));
+}
+
+/** Out's options: borrow alone, a boolean (false when not given). */
+function checkedBorrow(options: { borrow?: boolean }): boolean {
   checkOptionNames(options, 'Out', ['borrow']);
   if (options.borrow !== undefined && typeof options.borrow !== 'boolean') throw new TypeError(`Out: borrow must be true or false, got ${String(options.borrow)}`);
-  return new OutputSpec(variable, options.borrow ?? false);
+  return options.borrow ?? false;
 }
 
 /** A sparse variable, known by its parts (sparse/ imports this module, so no instanceof here). */
