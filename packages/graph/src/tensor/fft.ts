@@ -180,5 +180,5 @@ export function irfft(inp: TensorLike, norm: FFTNorm = null, isOdd = false): Ten
   const single = isOdd ? T.eq(k, 0) : T.or(T.eq(k, 0), T.eq(k, T.sub(T.cast(h, 'int32'), 1)));
   const w = T.mul(T.switch_(single, one, T.constant(2, { dtype: z0.dtype })), scale).dimshuffle(0, 'x');
   const c2r = T.stack([T.mul(c, w), T.neg(T.mul(s, w))], 1);
-  return T.tensordot(z, c2r, [[1, z.ndim - 1], [0, 1]]);
+  return alongAxis1(z, c2r);
 }
