@@ -349,6 +349,8 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   // the value is broadcast to the shape: its gradient sums back; the lengths give only the shape
   Alloc: ({ x: [value, ...dims], gz, nb }) => [sumTo(gz, value!, nb), ...dims.map((): InputGrad => DISCONNECTED)],
   ARange: ({ x }) => x.map((): InputGrad => DISCONNECTED),
+  // T.fft's stage lengths and tables: functions of lengths only
+  DFT: ({ x }) => x.map((): InputGrad => DISCONNECTED),
   // a sample depends on its size only through its shape (its parameters are applied to it by ordinary ops)
   Random: ({ x }) => x.map((): InputGrad => DISCONNECTED),
   // an identity carrying updates: the gradient passes through
@@ -403,7 +405,7 @@ export function disconnectedInputs(node: GradContext['node'], forward = false): 
   if (op.kind === 'MatchLength' || op.kind === 'CheckIndex') return [1];
   // topk's k; a TakeAlongAxis's indices
   if (op.kind === 'Sort' || op.kind === 'TakeAlongAxis') return range(node.inputs.length - 1, 1);
-  if (op.kind === 'ARange' || op.kind === 'Random') return range(node.inputs.length);
+  if (op.kind === 'ARange' || op.kind === 'DFT' || op.kind === 'Random') return range(node.inputs.length);
   // shapes only: Im2Col's window, Col2Im's image
   if (op.kind === 'Im2Col' || op.kind === 'Col2Im') return range(node.inputs.length - 1, 1);
   return [];

@@ -1,12 +1,13 @@
 /**
- * `T.fft.rfft` and `T.fft.irfft` (graph's tensor/fft.ts): DFT matrices of
- * cosines and sines built in the graph from the axes' lengths (integer
- * products reduced mod n, then cos and sin), contracted with the input by
- * `tensordot` (a transpose, a matmul, a reshape) one axis at a time, the
- * complex axes through a (n, 2, n, 2) matrix. In the `composite` group, so
- * every backend runs the chain; `dot`'s tolerance applies (float32: rtol
- * 1e-5, atol 1e-5: each bin is a sum of n products, the matrix's entries a
- * cos or sin a few ulps off on GPUs). The reference is the same graph's
+ * `T.fft.rfft` and `T.fft.irfft` (graph's tensor/fft.ts, fft-stages.ts):
+ * along each axis a DFT in two stages, n = f1 f2 (a short or prime length:
+ * f1 = 1, one DFT of n): a matrix product (`tensordot`) with an f1 x f1
+ * DFT table, a twiddle pass (an elementwise product of views that also
+ * moves the next stage's axis last), a product with an f2 x f2 table and a
+ * gather of the bins in order; the tables and positions are program
+ * constants computed on the host from the lengths. In the `composite`
+ * group, so every backend runs the chain; `dot`'s tolerance applies
+ * (float32: rtol 1e-5, atol 1e-5). The reference is the same graph's
  * `perform`; graph's fft.test.ts checks the numbers against NumPy's.
  */
 import * as sym from '@sym/graph';
@@ -28,6 +29,14 @@ function floatCases(d: DType): OpCase[] {
       ["rfft(vol, 'ortho')", T.fft.rfft(vol!, 'ortho')],
       // the transposed image: a non-contiguous operand
       ['rfft(img.dimshuffle(0, 2, 1))', T.fft.rfft(img!.dimshuffle(0, 2, 1))],
+    ]),
+    // two stages: 64 = 8 x 8, 96 = 8 x 12 (rfft's last stage computes only the bins it keeps), 2-d 16 x 24 (4 x 4, 4 x 6)
+    compositeCase(d, 'fft factorised lengths', 'dot', [[2, 64], [1, 96], [2, 16, 24]], (sig, odd, img) => [
+      ['rfft(sig)', T.fft.rfft(sig!)],
+      ["irfft(rfft(sig, 'ortho'), 'ortho')", T.fft.irfft(T.fft.rfft(sig!, 'ortho'), 'ortho')],
+      ['irfft(rfft(odd), null, true)', T.fft.irfft(T.fft.rfft(odd!.get(':', T.slice(0, 95))), null, true)],
+      ['rfft(img)', T.fft.rfft(img!)],
+      ['irfft(rfft(img))', T.fft.irfft(T.fft.rfft(img!))],
     ]),
     compositeCase(d, 'fft.irfft 1-d and 2-d, even and odd outputs', 'dot', [[2, 5, 2], [2, 3, 4, 2]], (line, img) => [
       ['irfft(line)', T.fft.irfft(line!)],

@@ -44,6 +44,7 @@ export type OpKind =
   | 'CheckIndex'
   | 'Alloc'
   | 'ARange'
+  | 'DFT'
   | 'Random'
   | 'WithUpdates'
   | 'Sort'

@@ -371,7 +371,7 @@ export class HostStages {
  * and shapes (free, and a shape may be a later program's static length),
  * allocations and ranges of known lengths.
  */
-const RECOMPUTED = new Set<string>(['Shape', 'DimShuffle', 'Reshape', 'Subtensor', 'MatchLength', 'SpecifyShape', 'CheckIndex', 'Alloc', 'ARange']);
+const RECOMPUTED = new Set<string>(['Shape', 'DimShuffle', 'Reshape', 'Subtensor', 'MatchLength', 'SpecifyShape', 'CheckIndex', 'Alloc', 'ARange', 'DFT']);
 
 function carryable(v: TensorVariable): boolean {
   if (!v.owner || v.owner.op.dataDependentShape?.() || RECOMPUTED.has(v.owner.op.kind)) return false;

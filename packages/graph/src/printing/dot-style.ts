@@ -32,6 +32,7 @@ const CATEGORY_OF: Partial<Record<OpKind, OpCategory>> = {
   TakeAlongAxis: 'subtensor',
   Alloc: 'alloc',
   ARange: 'alloc',
+  DFT: 'alloc',
   Scan: 'loop',
   OpFromGraph: 'loop',
   Random: 'random',

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { T, sym } from '../../test/helpers.js';
+import { dftFactors } from './fft-plan.js';
 
 type V = sym.TensorVariable;
 const { verifyGrad } = (await import(/* @vite-ignore */ new URL('../../../grad/src/index.ts', import.meta.url).href)) as {
@@ -144,13 +145,85 @@ describe('T.fft.irfft', () => {
   });
 });
 
+// sin(1.7 i) * 3, i in C order: the signal of the factorised lengths' checks (NumPy 2.4's numbers below)
+const sig = (shape: number[], dtype: sym.DType = 'float64') => sym.fill(shape, dtype, (i) => Math.sin(i * 1.7) * 3);
+const bin = (got: sym.NDArray, k: number): [number, number] => [got.data[2 * k]!, got.data[2 * k + 1]!];
+
+describe('T.fft: factorised lengths (fft-plan.ts, fft-stages.ts)', () => {
+  it('splits a length into two stages near its square root, or keeps one DFT for a short or prime length', () => {
+    expect([12, 13, 64, 96, 256, 4096, 65536, 65537].map(dftFactors)).toEqual([[1, 12], [1, 13], [8, 8], [8, 12], [16, 16], [64, 64], [256, 256], [1, 65537]]);
+  });
+
+  it('is numpy.fft.rfft at composite, prime and odd lengths (12, 13, 64, 96, 4096)', () => {
+    const want: [number, [number, number, number][]][] = [
+      [12, [[0, -0.20878931903165565, 0], [1, -0.03494969360316125, -0.7537112908473284], [2, 0.8176170842147452, -2.0653263038031016], [3, 9.810265342485103, -11.63952994975661], [4, -5.425874926042146, 3.499258545566131], [5, -3.4764434605400605, 1.0171786402158332], [6, -3.172439373997303, 0]]],
+      [13, [[0, 2.790589381396353, 0], [1, 3.0873255966466666, 0.07466122056419619], [3, 12.057159539641258, 0.6486727347614585], [5, -4.623800407063254, -0.1743827120388308], [6, -3.359429804711728, -0.046310156116876916]]],
+      [64, [[0, 0.4764290737577799, 0], [1, 0.4843503832665146, -0.11969658435704744], [5, 0.6924395496165319, -0.6401671464486074], [16, 14.827614479074704, -10.653479295617062], [32, -3.768671172940751, 0]]],
+      [96, [[0, 0.26057692921280645, 0], [1, 0.2606100468849207, 0.014114386998233506], [5, 0.2614366628311642, 0.07265257413991064], [24, 0.39583752989342297, 1.8871535555270276], [48, 0.22056665876460252, 0]]],
+      [4096, [[0, -0.3516134214215345, 0], [1, -0.35161223982538026, -0.0020183669971720053], [5, -0.3515838809273508, -0.010091992438990283], [1024, 8.447258007094732, -11.527846565125097], [2048, -2.954331609284834, 0]]],
+    ];
+    for (const [n, bins] of want) {
+      const got = run((x) => T.fft.rfft(x), sig([1, n]).toArray() as sym.NestedArray, 2);
+      expect(got.shape).toEqual([1, Math.floor(n / 2) + 1, 2]);
+      for (const [k, re, im] of bins) {
+        const [r, i] = bin(got, k);
+        expect(r).toBeCloseTo(re, n === 4096 ? 10 : 12);
+        expect(i).toBeCloseTo(im, n === 4096 ? 10 : 12);
+      }
+    }
+  });
+
+  it("a 2-d transform of composite lengths with 'ortho': (2, 12, 16)", () => {
+    const got = run((x) => T.fft.rfft(x, 'ortho'), sig([2, 12, 16]).toArray() as sym.NestedArray, 3);
+    expect(got.shape).toEqual([2, 12, 9, 2]);
+    const at = (i: number, j: number) => bin(got, (12 + i) * 9 + j);
+    expect(at(0, 0)[0]).toBeCloseTo(0.045459134168331757, 12);
+    expect(at(3, 5)).toEqual([expect.closeTo(0.19475059097833392, 12), expect.closeTo(-0.4087587786705544, 12)]);
+    expect(at(11, 8)).toEqual([expect.closeTo(0.014834886571266779, 12), expect.closeTo(0.005107452710380973, 12)]);
+    expect(at(7, 1)).toEqual([expect.closeTo(0.0076930993230614605, 12), expect.closeTo(0.03575963934435189, 12)]);
+  });
+
+  it('irfft of 49 bins: numpy.fft.irfft to 96 points (8 x 12) and, isOdd, 97 (prime)', () => {
+    const x = T.matrix('x');
+    const spec = sym.function([x], T.fft.rfft(x)).sync(sig([1, 97])) as sym.NDArray;
+    const z = T.tensor3('z');
+    const even = sym.function([z], T.fft.irfft(z)).sync(spec) as sym.NDArray;
+    const odd = sym.function([z], T.fft.irfft(z, null, true)).sync(spec) as sym.NDArray;
+    expect([even.shape, odd.shape]).toEqual([[1, 96], [1, 97]]);
+    [[0, 0.03281520901301308], [1, 2.9835242956894654], [50, -2.6479158507951626], [95, -0.5402326264623316]].forEach(([t, v]) => expect(even.data[t!]).toBeCloseTo(v!, 12));
+    [[0, 0], [1, 2.9749944313574046], [50, -0.528226859845761], [96, -0.4862986910397752]].forEach(([t, v]) => expect(odd.data[t!]).toBeCloseTo(v!, 12));
+  });
+
+  it('float32 at 4096 (64 x 64): bins within 1e-3 of NumPy (|X| up to 12), the round trip within 1e-5 (|x| up to 3)', () => {
+    const x = T.matrix('x', 'float32');
+    const spec = sym.function([x], T.fft.rfft(x)).sync(sig([2, 4096], 'float32')) as sym.NDArray;
+    expect(spec.dtype).toBe('float32');
+    const [r, i] = bin(spec, 1024);
+    expect(Math.abs(r - 8.447258007094732)).toBeLessThan(1e-3);
+    expect(Math.abs(i + 11.527846565125097)).toBeLessThan(1e-3);
+    const z = T.tensor3('z', 'float32');
+    const back = sym.function([z], T.fft.irfft(z)).sync(spec) as sym.NDArray;
+    const v = sig([2, 4096], 'float32');
+    let err = 0;
+    for (let k = 0; k < v.size; k++) err = Math.max(err, Math.abs(back.data[k]! - v.data[k]!));
+    expect(err).toBeLessThan(1e-5);
+  });
+
+  it('builds its tables once per program: a call runs the transform kernels only (8 x 4096: 5)', () => {
+    const x = T.matrix('x', 'float32');
+    const f = sym.function([x], T.fft.rfft(x));
+    // the real stage's matrix product, the twiddle pass, the complex stage's matrix product, the gather of the bins in order, and the input's copy into the first stage's layout
+    expect(f.compiled.kernelCount(sig([8, 4096], 'float32'))).toBe(5);
+  });
+});
+
 describe('T.fft gradients (finite differences, float64)', () => {
   // a readout of every output that is not linear, so that each bin's gradient differs
   const sumW = (y: V, seed: number): V => T.sum(T.sin(T.mul(y, seed)));
   const pts = (shape: number[], seed: number) => sym.fill(shape, 'float64', (i) => Math.cos(i * seed + 0.3) * 2).toArray() as sym.NestedArray;
 
   it('rfft: 1-d odd and even lengths, batches 1 and 3, every norm', async () => {
-    for (const shape of [[1, 5], [3, 6], [1, 1], [2, 2]]) {
+    for (const shape of [[1, 5], [3, 6], [1, 1], [2, 2], [2, 12], [1, 13]]) {
       for (const norm of [null, 'ortho'] as const) {
         const r = await verifyGrad((x) => sumW(T.fft.rfft(x, norm), 0.7), [pts(shape, 1.3)]);
         expect(r.maxAbsErr).toBeLessThan(1e-6);
@@ -159,14 +232,14 @@ describe('T.fft gradients (finite differences, float64)', () => {
   });
 
   it('rfft: 2-d transforms, odd and even last axes', async () => {
-    for (const shape of [[1, 3, 4], [2, 4, 5]]) {
+    for (const shape of [[1, 3, 4], [2, 4, 5], [1, 4, 9], [1, 2, 3, 4]]) {
       const r = await verifyGrad((x) => sumW(T.fft.rfft(x), 1.1), [pts(shape, 0.9)]);
       expect(r.maxAbsErr).toBeLessThan(1e-6);
     }
   });
 
   it('irfft: 1-d and 2-d, even and odd outputs, the first and Nyquist bins included', async () => {
-    for (const [shape, odd] of [[[1, 4, 2], false], [[3, 4, 2], true], [[1, 3, 4, 2], false], [[2, 2, 3, 2], true]] as const) {
+    for (const [shape, odd] of [[[1, 4, 2], false], [[3, 4, 2], true], [[1, 3, 4, 2], false], [[2, 2, 3, 2], true], [[1, 7, 2], false], [[1, 2, 2, 3, 2], true]] as const) {
       for (const norm of [null, 'ortho'] as const) {
         const r = await verifyGrad((z) => sumW(T.fft.irfft(z, norm, odd), 0.5), [pts([...shape], 1.7)]);
         expect(r.maxAbsErr).toBeLessThan(1e-6);

@@ -24,6 +24,8 @@ import type { TensorVariable } from '../core/variable.js';
 import { nameInError } from '../core/error-names.js';
 import { withShape } from './specify-shape.js';
 import { range } from './axes.js';
+import { dftAxis1 } from './fft-stages.js';
+import { DftIndex } from './fft-plan.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from './tensor.js';
 
@@ -63,57 +65,11 @@ function withPoints(what: string, x: TensorVariable, name: string, axes: readonl
   );
 }
 
-/**
- * cos and sin of the angles 2 pi (j k mod n) / n, j in [0, rows), k in
- * [0, cols), in `like`'s dtype: a DFT matrix. The product is reduced mod n
- * in integers, so cos and sin see angles below 2 pi at every length; at a
- * half turn the sine is exactly 0 and at a quarter turn the cosine, as
- * NumPy's FFT gives exact zeros there (the imaginary part of a real
- * signal's Nyquist bin), where sin(pi) in floating point is 1e-16.
- * (j k fits int32 below n = 46341, far past any length whose n x n
- * matrix fits in memory.)
- */
-function trig(rows: TensorVariable, cols: TensorVariable, n: TensorVariable, like: TensorVariable): [TensorVariable, TensorVariable] {
-  const j = T.arange(0, rows, 1, { dtype: 'int32' });
-  const k = T.arange(0, cols, 1, { dtype: 'int32' });
-  const n32 = T.cast(n, 'int32');
-  const r = T.mod(T.mul(j.dimshuffle(0, 'x'), k.dimshuffle('x', 0)), n32);
-  const a = T.mul(T.cast(r, like.dtype), T.trueDiv(T.constant(2 * Math.PI, { dtype: like.dtype }), T.cast(n, like.dtype)));
-  const zero = T.constant(0, { dtype: like.dtype });
-  const r4 = T.mul(r, 4);
-  const c = T.switch_(T.or(T.eq(r4, n32), T.eq(r4, T.mul(n32, 3))), zero, T.cos(a));
-  return [c, T.switch_(T.eq(T.mul(r, 2), n32), zero, T.sin(a))];
-}
-
-/** A length as a float of `like`'s dtype. */
-const asFloat = (n: TensorVariable, like: TensorVariable): TensorVariable => T.cast(n, like.dtype);
-
-/**
- * The (n, 2, n, 2) matrix of a complex DFT of length n (sign -1 forward,
- * +1 inverse): contracting a (n, 2) pair axis with its first
- * two axes gives the transformed (n, 2). (re + i im)(c + i sign s) has real
- * part re c - sign im s and imaginary part sign re s + im c.
- */
-function complexDft(n: TensorVariable, sign: 1 | -1, like: TensorVariable): TensorVariable {
-  const [c, s] = trig(n, n, n, like);
-  const ss = sign === 1 ? s : T.neg(s);
-  const fromRe = T.stack([c, ss], 2);
-  const fromIm = T.stack([T.neg(ss), c], 2);
-  return T.stack([fromRe, fromIm], 1);
-}
-
-/** The lengths of axes 1 .. ndim - 1 of x. */
+/** The lengths of axes `axes` of x. */
 const lengths = (x: TensorVariable, axes: readonly number[]): TensorVariable[] => axes.map((d) => T.shapeI(x, d));
 
-/** The product of the lengths as a float of `like`'s dtype; 1 for none. */
-function countOf(ns: readonly TensorVariable[], like: TensorVariable): TensorVariable {
-  return ns.length === 0 ? T.constant(1, { dtype: like.dtype }) : asFloat(ns.length === 1 ? ns[0]! : T.mul(...ns), like);
-}
-
-/** Contract axis 1 and the last (pair) axis of z with a (n, 2, n, 2) complex DFT: the transformed axis lands before the pair axis. */
-function alongAxis1(z: TensorVariable, dft: TensorVariable): TensorVariable {
-  return T.tensordot(z, dft, [[1, z.ndim - 1], [0, 1]]);
-}
+/** The count N the norms scale by: the product of the transformed lengths. */
+const countOf = (ns: readonly TensorVariable[]): TensorVariable => (ns.length === 1 ? ns[0]! : T.mul(...ns));
 
 /**
  * Theano's `rfft(inp, norm=None)`: the real-input DFT of each entry of the
@@ -128,13 +84,10 @@ export function rfft(inp: TensorLike, norm: FFTNorm = null): TensorVariable {
   const x = withPoints('rfft', given, nameInError(asTensor(inp, 'rfft: inp')), range(last, 1));
   const ns = lengths(x, range(last, 1));
   const n = ns[last - 1]!;
-  const scale = mode === 'ortho' ? T.trueDiv(T.constant(1, { dtype: x.dtype }), T.sqrt(countOf(ns, x))) : T.constant(1, { dtype: x.dtype });
-  // the real DFT of the last axis: (n, h, 2), cos and -sin, to h = n // 2 + 1 bins
-  const [c, s] = trig(n, T.add(T.intDiv(n, 2), 1), n, x);
-  const real = T.stack([T.mul(c, scale), T.neg(T.mul(s, scale))], 2);
-  let z = T.tensordot(x, real, [[last], [0]]);
+  // the real DFT of the last axis, moved to axis 1, to h = n // 2 + 1 bins: (m, n1, ..., n_{k-1}, h, 2), the scale in its last stage
+  let z = dftAxis1(x.dimshuffle(0, last, ...range(last - 1, 1)), 'r2c', -1, mode === 'ortho' ? 'ortho' : 'none', countOf(ns), T.add(T.intDiv(n, 2), 1));
   // each other axis in turn comes to axis 1, is transformed and moves to just before the pair axis
-  for (let d = 1; d < last; d++) z = alongAxis1(z, complexDft(ns[d - 1]!, -1, x));
+  for (let d = 1; d < last; d++) z = dftAxis1(z, 'c2c', -1);
   // (m, h, n1, ..., n_{k-1}, 2) back to (m, n1, ..., n_{k-1}, h, 2)
   return last === 1 ? z : z.dimshuffle(0, ...range(last - 1, 2), 1, last + 1);
 }
@@ -169,16 +122,11 @@ export function irfft(inp: TensorLike, norm: FFTNorm = null, isOdd = false): Ten
   const ns = lengths(z0, range(pair - 2, 1));
   const h = T.shapeI(z0, pair - 1);
   const n = T.add(T.mul(T.sub(h, 1), 2), isOdd ? 1 : 0);
-  const all = [...ns, n];
-  const one = T.constant(1, { dtype: z0.dtype });
-  const scale = mode === 'backward' ? T.trueDiv(one, countOf(all, z0)) : mode === 'ortho' ? T.trueDiv(one, T.sqrt(countOf(all, z0))) : one;
   let z = z0;
-  for (const nd of ns) z = alongAxis1(z, complexDft(nd, 1, z0));
-  // the last axis: x[t] = sum_k w_k (re_k cos - im_k sin), w_k = 2 but for the first bin and (n even) the last, whose conjugates are themselves
-  const [c, s] = trig(h, n, n, z0);
-  const k = T.arange(0, h, 1, { dtype: 'int32' });
-  const single = isOdd ? T.eq(k, 0) : T.or(T.eq(k, 0), T.eq(k, T.sub(T.cast(h, 'int32'), 1)));
-  const w = T.mul(T.switch_(single, one, T.constant(2, { dtype: z0.dtype })), scale).dimshuffle(0, 'x');
-  const c2r = T.stack([T.mul(c, w), T.neg(T.mul(s, w))], 1);
-  return alongAxis1(z, c2r);
+  for (let d = 0; d < ns.length; d++) z = dftAxis1(z, 'c2c', 1);
+  // (m, h, n1, ..., n_{k-1}, 2): the whole spectrum along axis 1, bins h .. n - 1 the conjugates of bins n - h .. 1,
+  // then the real part of its inverse DFT; the imaginary parts of bin 0 (and n / 2) reach only the imaginary part, as NumPy ignores them
+  const conj = apply1(new DftIndex('conj', z.dtype), [n, h, n]).dimshuffle(0, ...range(z.ndim - 3).map(() => 'x' as const), 1);
+  const full = T.mul(T.get(z, ':', apply1(new DftIndex('mirror'), [n, h, n])), conj);
+  return dftAxis1(full, 'c2r', 1, mode === 'backward' ? 'inverse' : mode === 'ortho' ? 'ortho' : 'none', countOf([...ns, n]));
 }
