@@ -168,7 +168,50 @@ function empty(dtype: DType): OpCase {
   };
 }
 
+/**
+ * Products of two sparse matrices (a host stage finds which stored values
+ * meet and where each product sums; gathers, a product and a scatter-add
+ * compute the values; remove0's host stage drops the exact zeros) and the
+ * cleanups: x (4, 5) csr above times y (5, 3), given as csr and as csc.
+ */
+function sparseProducts(dtype: DType): OpCase {
+  const { parts, x } = csrInput(dtype);
+  const data = T.vector('ydata', dtype);
+  // y: 5x3 with row 2 empty, (4, 2) stored twice
+  const y = sparse.csr(data, T.constant([0, 0, 2, 0, 2, 1, 2, 2], { dtype: 'int32' }), T.constant([0, 1, 3, 3, 5, 8], { dtype: 'int32' }), [5, 3]);
+  const yc = sparse.cscFromDense(y.toDense());
+  const xy = sparse.structuredDot(x, y);
+  const xc = sparse.transpose(sparse.transpose(x));
+  const outs: [string, TensorVariable][] = [
+    ['structuredDot(x, y).data (csr: sorted, summed, zeros dropped)', xy.data],
+    ['structuredDot(x, y).indices', xy.indices],
+    ['structuredDot(x, y).indptr', xy.indptr],
+    ['structuredDot(y.T, x.T).toDense() (csc)', sparse.structuredDot(y.T, x.T).toDense()],
+    ['dot(x, csc y) (dense)', sparse.dot(xc, yc)],
+    ['clean(x).data', sparse.clean(x).data],
+    ['ensureSortedIndices(x).indices', sparse.ensureSortedIndices(x).indices],
+    ['ensureSortedIndices(x).indptr (x\'s)', sparse.ensureSortedIndices(x).indptr],
+    ['remove0(sub(x, x)).indptr', sparse.sub(x, x).indptr],
+  ];
+  return {
+    group: 'composite',
+    name: `sparse x sparse products and cleanups ${dtype}: x (4, 5) with 6 stored, y (5, 3) with 8 (a duplicate, an empty row)`,
+    op: 'dot',
+    dtype,
+    graph: {
+      inputs: [...parts, data],
+      outputs: outs.map(([, o]) => o),
+      labels: outs.map(([l]) => l),
+      values: (rng) => {
+        // x's stored values with one 0 (a stored zero clean drops)
+        const xd = randomArray(rng, dtype, [6], 'small');
+        return [...partValues(fill([6], dtype, (i) => (i === 4 ? 0 : xd.data[i]!)), INDICES, INDPTR, [4, 5], ROW_IDS), randomArray(rng, dtype, [8], 'small')];
+      },
+    },
+  };
+}
+
 /** The cases for the float dtypes a backend holds. */
 export function sparseCases(dtypes: readonly DType[]): OpCase[] {
-  return dtypes.filter((d) => isFloat(d) && d !== 'float16').flatMap((d) => [products(d), symbolicParts(d), fromDense(d), empty(d)]);
+  return dtypes.filter((d) => isFloat(d) && d !== 'float16').flatMap((d) => [products(d), symbolicParts(d), fromDense(d), empty(d), sparseProducts(d)]);
 }

@@ -116,6 +116,12 @@ describe.each(['float64', 'float32'] as const)('sparse ops (%s)', (dtype) => {
     const thrice = sym.function([X], sparse.add(sparse.add(X, X), X)).sync(A) as sym.sparse.SparseMatrix;
     expect([thrice.nnz, Array.from(thrice.indices.data)]).toEqual([5, [1, 3, 0, 4, 2]]);
     close(thrice, DENSE.map((r) => r.map((x) => 3 * x)), dtype);
+    // SciPy's A - A stores nothing, and A + C drops the positions that cancel (0, 3) and (2, 0) (A's duplicate summed: 3.5)
+    const C = SparseMatrix.csr({ data: [-1.5, -3.5, 2], indices: [3, 0, 1], indptr: [0, 1, 1, 3, 3], shape: [4, 5] }, { dtype });
+    const Z = sparse.csrMatrix('Z', dtype);
+    const [none, some] = sym.function([X, Z], [sparse.sub(X, X), sparse.add(X, Z)]).sync(A, C) as sym.sparse.SparseMatrix[];
+    expect([none!.nnz, Array.from(none!.indptr.data)]).toEqual([0, [0, 0, 0, 0, 0]]);
+    expect([some!.nnz, Array.from(some!.indptr.data), Array.from(some!.indices.data), Array.from(some!.data.data)]).toEqual([4, [0, 1, 1, 3, 4], [1, 1, 4, 2], [-2, 2, 4, -1]]);
     expect(() => sym.function([X, Y], sparse.add(X, Y)).sync(A, SparseMatrix.fromDense([[1]], 'csc', { dtype }))).toThrow(/sparse\.add: the operands' shapes differ: x has (4 rows|5 columns), y 1/);
   });
 
@@ -157,7 +163,7 @@ describe('sparse errors', () => {
     const d = T.matrix('d');
     expect(() => sym.function([X, d], sparse.structuredDot(X, d)).sync(A, [[1], [2], [3]])).toThrow(/sparse\.structuredDot: y \(d\) has 3 rows \(shape \(3, 1\)\) but the sparse operand has 5 columns/);
     expect(() => sym.function([X, d], sparse.mul(X, d)).sync(A, M.slice(0, 3))).toThrow(/sparse\.mul: d \(the dense operand\) has 3 rows .* but the sparse operand has 4 rows/);
-    expect(() => sparse.dot(X, X)).toThrow(/sparse\.dot: a product of two sparse matrices is not provided/);
+    expect(() => sparse.mul(X, X)).toThrow(/sparse\.mul: a product of two sparse matrices is not provided/);
     expect(() => T.dot(X as never, d)).toThrow(/dot: got the sparse variable X, which dense ops do not take; use sym\.sparse's ops/);
     expect(() => sparse.structuredDot(d as unknown as sym.sparse.SparseVariable, d)).toThrow(/sparse\.structuredDot: x must be a sparse variable .* got the dense d of type/);
   });

@@ -20,6 +20,8 @@ import { TensorVariable } from '../core/variable.js';
 import { nameInError } from '../core/error-names.js';
 import * as T from '../tensor/tensor.js';
 import { checkSparse, isSparse, SparseVariable } from './variable.js';
+import { denseProduct, sparseProduct } from './product.js';
+import { remove0 } from './clean.js';
 
 /** indptr of stored values sorted by their major index: where each of the nMajor rows (columns) starts, and nnz last. */
 const indptrOf = (sortedMajor: TensorVariable, nMajor: TensorVariable) => T.searchsorted(sortedMajor, T.arange(T.add(nMajor, constant(1, { dtype: 'int64' }))), 'left');
@@ -63,12 +65,15 @@ export function transpose(x: SparseVariable): SparseVariable {
 
 /**
  * Theano's `structured_dot(x, y)`: sparse x times dense y (a matrix, or a
- * vector), dense; `out[row[k]] += data[k] * y[col[k]]`. Its gradient with
- * respect to x is structured (x's pattern).
+ * vector), dense; `out[row[k]] += data[k] * y[col[k]]`. Of two sparse
+ * matrices, sparse in x's format (product.ts). Its gradient with respect
+ * to a sparse operand is structured (its pattern).
  */
-export function structuredDot(x: SparseVariable, y: TensorLike): TensorVariable {
+export function structuredDot(x: SparseVariable, y: SparseVariable): SparseVariable;
+export function structuredDot(x: SparseVariable, y: TensorLike): TensorVariable;
+export function structuredDot(x: SparseVariable, y: SparseVariable | TensorLike): TensorVariable | SparseVariable {
   const s = checkSparse(x, 'sparse.structuredDot');
-  if (isSparse(y)) throw new TypeError('sparse.structuredDot: y must be dense; a product of two sparse matrices is not provided (densify one with sparse.denseFromSparse)');
+  if (isSparse(y)) return sparseProduct(s, y, 'sparse.structuredDot');
   const d = asTensor(y, 'sparse.structuredDot: y');
   if (d.ndim !== 1 && d.ndim !== 2) throw new TypeError(`sparse.structuredDot: y must be a vector or a matrix, got ${nameInError(d)} of type ${d.type}`);
   // y's rows against x's columns, checked when the function runs: the gather alone would read a longer y silently
@@ -79,13 +84,15 @@ export function structuredDot(x: SparseVariable, y: TensorLike): TensorVariable 
 }
 
 /**
- * Theano's `sparse.dot(x, y)`: sparse times dense or dense times sparse
- * (a vector or a matrix), dense. Unlike Theano's TrueDot, whose gradient
- * with respect to the sparse operand is dense, the gradient here is
- * structured, as structured_dot's.
+ * Theano's `sparse.dot(x, y)`: sparse times dense, dense times sparse (a
+ * vector or a matrix) or sparse times sparse, dense (Theano's Dot
+ * densifies the product of two sparse operands; structuredDot keeps it
+ * sparse). Unlike Theano's TrueDot, whose gradient with respect to the
+ * sparse operand is dense, the gradient here is structured, as
+ * structured_dot's.
  */
 export function dot(x: SparseVariable | TensorLike, y: SparseVariable | TensorLike): TensorVariable {
-  if (isSparse(x) && isSparse(y)) throw new TypeError('sparse.dot: a product of two sparse matrices is not provided; densify one with sparse.denseFromSparse');
+  if (isSparse(x) && isSparse(y)) return denseProduct(x, y, 'sparse.dot');
   if (isSparse(x)) return structuredDot(x, y as TensorLike);
   if (isSparse(y)) {
     const d = asTensor(x, 'sparse.dot: x');
@@ -147,8 +154,8 @@ export function mul(x: SparseVariable | TensorLike, y: SparseVariable | TensorLi
  * add_s_s), sparse, in x's format and canonical as SciPy's: sorted by row
  * and column, the values stored at one position summed into one (so a
  * loop `S = S - lr * gS` keeps S's nnz), found on the host between
- * programs. A sum that cancels is an explicit 0, where SciPy drops it.
- * Structured gradient for a sparse operand.
+ * programs; a position whose sum is exactly 0 is dropped, as SciPy's
+ * (a second host stage, remove0). Structured gradient for a sparse operand.
  */
 export function add(x: SparseVariable, y: SparseVariable): SparseVariable;
 export function add(x: SparseVariable | TensorLike, y: SparseVariable | TensorLike): TensorVariable;
@@ -204,20 +211,21 @@ function addSparse(x: SparseVariable, y: SparseVariable, caller: string): Sparse
   // the lengths, checked equal when the function runs
   const nRows = sameLength(x.nRows, y.nRows, (a, b) => `${caller}: the operands' shapes differ: x has ${a} rows, y ${b}`);
   const nCols = sameLength(x.nCols, y.nCols, (a, b) => `${caller}: the operands' shapes differ: x has ${a} columns, y ${b}`);
-  return summedCoordinates(x.format, T.concatenate([x.data, y.data]), T.concatenate([x.rowIds, y.rowIds]), T.concatenate([x.colIds, y.colIds]), nRows, nCols);
+  // SciPy's csr_binop_csr stores a sum only when it is not zero
+  return remove0(summedCoordinates(x.format, T.concatenate([x.data, y.data]), T.concatenate([x.rowIds, y.rowIds]), T.concatenate([x.colIds, y.colIds]), nRows, nCols));
 }
 
 /**
- * The canonical sparse matrix (SciPy's sum_duplicates: sorted by major
+ * @internal The canonical sparse matrix (SciPy's sum_duplicates: sorted by major
  * then minor, one stored value a position, the sum of those given there)
  * of values at coordinates: so that a sum of two sparse matrices in a loop
  * (`S - lr * gS`) keeps the union of their patterns, not both sets of
  * stored values (nnz doubled every step). The distinct positions are found
  * on the host (T.unique, a host stage); the values are summed by a
  * scatter-add, whose gradient is a gather (structured). A sum that cancels
- * stays stored as an explicit 0, where SciPy drops it.
+ * stays stored as an explicit 0, as SciPy's sum_duplicates keeps it.
  */
-function summedCoordinates(format: 'csr' | 'csc', data: TensorVariable, rows: TensorVariable, cols: TensorVariable, nRows: TensorVariable, nCols: TensorVariable): SparseVariable {
+export function summedCoordinates(format: 'csr' | 'csc', data: TensorVariable, rows: TensorVariable, cols: TensorVariable, nRows: TensorVariable, nCols: TensorVariable): SparseVariable {
   const [major, minor, nMajor, nMinor] = format === 'csr' ? [rows, cols, nRows, nCols] : [cols, rows, nCols, nRows];
   const key = T.add(T.mul(T.cast(major, 'int64'), nMinor), T.cast(minor, 'int64'));
   const [positions, inverse] = T.unique(key, false, true) as [TensorVariable, TensorVariable];

@@ -1,4 +1,4 @@
-/** sparse.hstack and vstack against SciPy 1.17's (`sp.hstack([A, B], format='csc')`, `sp.vstack([A, C, A], format='csr')`). */
+/** sparse.hstack and vstack against SciPy 1.17's (`sp.hstack([A, B], format='csc')`, `sp.vstack([A, C, A], format='csr')`, `sp.hstack([A, A], format='csr')`). */
 import { describe, expect, it } from 'vitest';
 import { sym } from '../../test/helpers.js';
 
@@ -18,14 +18,18 @@ describe('sparse.hstack and vstack', () => {
   it('stacks blocks of either format into Theano default formats, SciPy numbers', () => {
     const [h, v, h32] = f.sync(A, B, C) as sym.sparse.SparseMatrix[];
     const H = [[0, -2, 0, 1.5, 0, 1, 0, 2], [0, 0, 0, 0, 0, 0, 3, 0], [3.5, 0, 0, 0, 4, 0, 0, 0], [0, 0, -1, 0, 0, 4, 0, 5]];
-    // SciPy sums the duplicate (2, 0) (indptr [0, 1, 2, 3, 4, 5, 7, 8, 10]); kept here, one more in column 0
-    expect([h!.format, h!.dtype, h!.nnz, Array.from(h!.indptr.data)]).toEqual(['csc', 'float64', 11, [0, 2, 3, 4, 5, 6, 8, 9, 11]]);
+    // blocks of mixed formats: SciPy goes through coo, which sums the duplicate (2, 0) and sorts (canonical)
+    expect([h!.format, h!.dtype, h!.nnz, Array.from(h!.indptr.data), Array.from(h!.indices.data)]).toEqual(['csc', 'float64', 10, [0, 1, 2, 3, 4, 5, 7, 8, 10], [2, 0, 3, 0, 2, 0, 3, 1, 0, 3]]);
     expect(h!.toDense().toArray()).toEqual(H);
-    expect([h32!.format, h32!.dtype]).toEqual(['csr', 'float32']);
+    expect([h32!.format, h32!.dtype, Array.from(h32!.indptr.data), Array.from(h32!.indices.data)]).toEqual(['csr', 'float32', [0, 4, 5, 7, 10], [1, 3, 5, 7, 6, 0, 4, 2, 5, 7]]);
     expect(h32!.toDense().toArray()).toEqual(H);
     const V = [...A.toDense().toArray() as number[][], [0, 7, 0, 0, 8], ...A.toDense().toArray() as number[][]];
+    // every block in the result's format: SciPy concatenates them, the duplicate kept in each copy of A
     expect([v!.format, v!.nnz, Array.from(v!.indptr.data)]).toEqual(['csr', 14, [0, 2, 2, 5, 6, 8, 10, 10, 13, 14]]);
     expect(v!.toDense().toArray()).toEqual(V);
+    // sp.hstack([A, A], format='csr'): each row's values of the first block, then the second's, as stored
+    const hh = sym.function([X], sparse.hstack([X, X], 'csr')).sync(A) as sym.sparse.SparseMatrix;
+    expect([hh.nnz, Array.from(hh.indptr.data), Array.from(hh.indices.data), Array.from(hh.data.data)]).toEqual([12, [0, 4, 4, 10, 12], [3, 1, 8, 6, 0, 0, 4, 5, 5, 9, 2, 7], [1.5, -2, 1.5, -2, 3, 0.5, 4, 3, 0.5, 4, -1, -1]]);
   });
 
   it('checks the blocks shapes when the function runs', () => {

@@ -1,16 +1,19 @@
 /**
  * Theano's sparse `hstack` and `vstack`: blocks of sparse matrices side by
- * side or one above the other, sparse: every block's stored values at
- * their offset coordinates, stably sorted into the result's format
- * (repeated positions kept). Theano's defaults: csc for hstack, csr for
- * vstack; the dtype the blocks' promotion.
+ * side or one above the other, sparse, as SciPy's (which Theano's call):
+ * when every block is in the result's format, their stored values are
+ * concatenated at their offsets, in order (repeated positions and zeros
+ * kept); otherwise SciPy goes through coo, whose conversion sums repeated
+ * positions and sorts the indices (canonical, zeros kept), and so does
+ * this. Theano's defaults: csc for hstack, csr for vstack; the dtype the
+ * blocks' promotion.
  */
 import { promoteAll, type DType } from '../core/dtype.js';
 import { constant } from '../core/op.js';
 import type { TensorVariable } from '../core/variable.js';
 import * as T from '../tensor/tensor.js';
 import { checkFormat, type SparseFormat } from './matrix.js';
-import { fromCoordinates, sameLength } from './ops.js';
+import { fromCoordinates, sameLength, summedCoordinates } from './ops.js';
 import { checkSparse, type SparseVariable } from './variable.js';
 
 function stack(caller: string, blocks: readonly SparseVariable[], along: 'rows' | 'columns', format: SparseFormat, dtype: DType | undefined): SparseVariable {
@@ -33,7 +36,8 @@ function stack(caller: string, blocks: readonly SparseVariable[], along: 'rows' 
   }
   const data = T.concatenate(bs.map((b) => (b.dtype === dt ? b.data : T.cast(b.data, dt))));
   const [nRows, nCols] = along === 'rows' ? [offset, shared] : [shared, offset];
-  return fromCoordinates(format, data, T.concatenate(rows), T.concatenate(cols), nRows, nCols);
+  const build = bs.every((b) => b.format === format) ? fromCoordinates : summedCoordinates;
+  return build(format, data, T.concatenate(rows), T.concatenate(cols), nRows, nCols);
 }
 
 /** Theano's `sparse.hstack(blocks, format, dtype)`: the blocks side by side (one number of rows), csc by default. */

@@ -1,0 +1,91 @@
+/**
+ * Products of two sparse matrices against SciPy 1.17's numbers (computed
+ * once, written here): A, the 4x5 csr matrix of the other sparse tests
+ * (unsorted indices, a duplicate (2, 0), an empty row), times a 5x3 B
+ * whose product with A cancels to an exact 0 at (0, 0): SciPy's `A @ B`
+ * drops it (4 stored values), in A's format; sorted here (SciPy leaves
+ * each row's indices in the order met; `(A @ B).sorted_indices()` is the
+ * reference).
+ */
+import { describe, expect, it } from 'vitest';
+import { T, sym } from '../../test/helpers.js';
+
+const { sparse } = sym;
+const { SparseMatrix } = sparse;
+
+const PARTS = { data: [1.5, -2, 3, 0.5, 4, -1], indices: [3, 1, 0, 0, 4, 2], indptr: [0, 2, 2, 5, 6], shape: [4, 5] as [number, number] };
+const BD = [[1, 0, 0], [3, 0, 1], [0, 0, 0], [4, 0, 2], [0, 0.5, -2]];
+// scipy: (A @ B).toarray(), and the csr and csc results sorted
+const AB = [[0, 0, 1], [0, 0, 0], [3.5, 2, -8], [0, 0, 0]];
+const CSR = { data: [1, 3.5, 2, -8], indices: [2, 0, 1, 2], indptr: [0, 1, 1, 4, 4] };
+const CSC = { data: [3.5, 2, 1, -8], indices: [2, 2, 0, 2], indptr: [0, 1, 2, 4] };
+
+const parts = (m: sym.sparse.SparseMatrix) => ({ format: m.format, dtype: m.dtype, shape: m.shape, data: Array.from(m.data.data), indices: Array.from(m.indices.data), indptr: Array.from(m.indptr.data) });
+
+describe.each(['float64', 'float32'] as const)('sparse x sparse products (%s)', (dtype) => {
+  const A = SparseMatrix.csr(PARTS, { dtype });
+  const Ac = SparseMatrix.fromDense(A.toDense(), 'csc');
+  const B = SparseMatrix.fromDense(BD, 'csr', { dtype });
+  const Bc = SparseMatrix.fromDense(BD, 'csc', { dtype });
+
+  it("structuredDot is sparse in x's format, SciPy's A @ B: summed, sorted, its exact zero dropped", () => {
+    const X = sparse.csrMatrix('X', dtype);
+    const Xc = sparse.cscMatrix('Xc', dtype);
+    const Y = sparse.csrMatrix('Y', dtype);
+    const Yc = sparse.cscMatrix('Yc', dtype);
+    const f = sym.function([X, Xc, Y, Yc], [sparse.structuredDot(X, Y), sparse.structuredDot(X, Yc), sparse.structuredDot(Xc, Y), sparse.structuredDot(Xc, Yc)]);
+    const [rr, rc, cr, cc] = f.sync(A, Ac, B, Bc) as sym.sparse.SparseMatrix[];
+    for (const c of [rr, rc]) expect(parts(c!)).toEqual({ format: 'csr', dtype, shape: [4, 3], ...CSR });
+    for (const c of [cr, cc]) expect(parts(c!)).toEqual({ format: 'csc', dtype, shape: [4, 3], ...CSC });
+  });
+
+  it('dot of two sparse matrices is dense (Theano: Dot densifies the product)', () => {
+    const X = sparse.csrMatrix('X', dtype);
+    const Yc = sparse.cscMatrix('Yc', dtype);
+    const d = sym.function([X, Yc], sparse.dot(X, Yc)).sync(A, Bc) as sym.NDArray;
+    expect([d.dtype, d.toArray()]).toEqual([dtype, AB]);
+  });
+
+  it('matches SciPy on a product with repeated positions in both operands and an empty result', () => {
+    // B with (1, 2) stored twice (0.25 and 0.75): scipy sums it as B's 1
+    const Bdup = SparseMatrix.csr({ data: [1, 3, 0.25, 0.75, 4, 2, 0.5, -2], indices: [0, 0, 2, 2, 0, 2, 1, 2], indptr: [0, 1, 4, 4, 6, 8], shape: [5, 3] }, { dtype });
+    const X = sparse.csrMatrix('X', dtype);
+    const Y = sparse.csrMatrix('Y', dtype);
+    const f = sym.function([X, Y], sparse.structuredDot(X, Y));
+    const c = f.sync(A, Bdup) as sym.sparse.SparseMatrix;
+    expect(parts(c)).toEqual({ format: 'csr', dtype, shape: [4, 3], ...CSR });
+    const E = SparseMatrix.csr({ data: [], indices: [], indptr: [0, 0, 0, 0, 0, 0], shape: [5, 3] }, { dtype });
+    expect(parts(f.sync(A, E) as sym.sparse.SparseMatrix)).toEqual({ format: 'csr', dtype, shape: [4, 3], data: [], indices: [], indptr: [0, 0, 0, 0, 0] });
+  });
+});
+
+describe('sparse x sparse products: types and errors', () => {
+  const A = SparseMatrix.csr(PARTS);
+
+  it('promotes the dtypes as Theano (float32 x float64 is float64)', () => {
+    const X = sparse.csrMatrix('X', 'float32');
+    const Y = sparse.csrMatrix('Y', 'float64');
+    const c = sym.function([X, Y], sparse.structuredDot(X, Y)).sync(SparseMatrix.csr(PARTS, { dtype: 'float32' }), SparseMatrix.fromDense(BD)) as sym.sparse.SparseMatrix;
+    expect([c.dtype, c.toDense().toArray()]).toEqual(['float64', AB]);
+  });
+
+  it('checks the inner lengths when the function runs, and commits nothing when they differ', () => {
+    const X = sparse.csrMatrix('X');
+    const Y = sparse.cscMatrix('Y');
+    const w = sym.shared(sym.array([1, 2]), { name: 'w' });
+    const f = sym.function([X, Y], T.sum(sparse.dot(X, Y)), { updates: [[w, T.mul(w, 2)]] });
+    expect(() => f.sync(A, SparseMatrix.fromDense([[1], [2], [3], [4]], 'csc'))).toThrow('sparse.dot: x (X) has 5 columns but y (Y) has 4 rows; a product needs them equal');
+    expect(Array.from(w.getValue().data)).toEqual([1, 2]);
+    const g = sym.function([Y, X], sparse.structuredDot(Y, X));
+    expect(() => g.sync(SparseMatrix.fromDense([[1, 2]], 'csc'), A)).toThrow('sparse.structuredDot: x (Y) has 2 columns but y (X) has 4 rows; a product needs them equal');
+    expect(f.sync(A, SparseMatrix.fromDense(BD, 'csc')).item()).toBe(-1.5);
+    expect(Array.from(w.getValue().data)).toEqual([2, 4]);
+  });
+
+  it('refuses a dense operand where a sparse one is needed, naming it', () => {
+    const X = sparse.csrMatrix('X');
+    const m = T.matrix('m');
+    expect(() => sparse.structuredDot(m as never, X)).toThrow(/sparse\.structuredDot: x must be a sparse variable .* got the dense m of type/);
+    expect(() => sparse.remove0(m as never)).toThrow(/sparse\.remove0: x must be a sparse variable .* got the dense m/);
+  });
+});

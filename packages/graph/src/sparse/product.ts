@@ -1,0 +1,49 @@
+/**
+ * Products of two sparse matrices, as Theano's: `structured_dot(x, y)`
+ * sparse in x's format (Theano's StructuredDot of two sparse operands,
+ * SciPy's `x @ y`), `dot(x, y)` dense (Theano's Dot, which densifies
+ * SciPy's product). Which stored values meet, and where each product
+ * sums, is known only from both patterns: a host stage works it out
+ * (ProductPattern, Gustavson's algorithm over the row and column ids),
+ * then the values are gathered, multiplied and scatter-added into the
+ * product's positions by ordinary ops, so grad gives each operand the
+ * structured gradient (one derivative a stored value) and every backend
+ * runs them. As SciPy's, the sparse result drops the positions whose sum
+ * is exactly zero (a second host stage, remove0); its indices are sorted
+ * in each row (column), where SciPy leaves them in the order met.
+ */
+import { promote } from '../core/dtype.js';
+import { applyNode } from '../core/op.js';
+import type { TensorVariable } from '../core/variable.js';
+import * as T from '../tensor/tensor.js';
+import { remove0 } from './clean.js';
+import { ProductPattern } from './patterns.js';
+import { denseFromSparse } from './ops.js';
+import { SparseVariable } from './variable.js';
+
+const i64 = (v: TensorVariable) => (v.dtype === 'int64' ? v : T.cast(v, 'int64'));
+
+/** x @ y of two sparse matrices in x's format, every position either pattern reaches stored (zeros too). */
+function reached(x: SparseVariable, y: SparseVariable, caller: string): SparseVariable {
+  const dtype = promote(x.dtype, y.dtype);
+  const lengths = { x: `x (${x})`, y: `y (${y})` };
+  // csc: the csr pattern of (x @ y).T = y.T @ x.T, whose rows are the product's columns
+  const [l, r] = x.format === 'csr' ? [x, y] : [y.T, x.T];
+  // the inner lengths as x and y give them: the host stage checks them equal (either is L's columns and R's rows then)
+  const node = applyNode(new ProductPattern(caller, lengths), [l.rowIds, l.colIds, r.rowIds, r.colIds, i64(l.nRows), i64(x.nCols), i64(y.nRows), i64(r.nCols)]);
+  const [pairL, pairR, slot, indices, indptr, majorIds] = node.outputs as [TensorVariable, TensorVariable, TensorVariable, TensorVariable, TensorVariable, TensorVariable];
+  const cast = (d: TensorVariable) => (d.dtype === dtype ? d : T.cast(d, dtype));
+  const terms = T.mul(T.take(cast(l.data), pairL), T.take(cast(r.data), pairR));
+  const data = T.incSubtensor(T.get(T.zeros([T.shapeI(indices, 0)], dtype), slot), terms);
+  return new SparseVariable(x.format, { data, indices, indptr, nRows: i64(x.nRows), nCols: i64(y.nCols), majorIds });
+}
+
+/** Theano's `structured_dot(x, y)` of two sparse matrices: sparse in x's format, SciPy's `x @ y` (its exact zeros dropped, indices sorted). */
+export function sparseProduct(x: SparseVariable, y: SparseVariable, caller: string): SparseVariable {
+  return remove0(reached(x, y, caller));
+}
+
+/** Theano's `dot(x, y)` of two sparse matrices: dense (its Dot densifies SciPy's product). */
+export function denseProduct(x: SparseVariable, y: SparseVariable, caller: string): TensorVariable {
+  return denseFromSparse(reached(x, y, caller));
+}
