@@ -83,7 +83,8 @@ export class DftFactor extends Op {
  * - 'c2c' (rows, 2, cols, 2): a complex DFT; contracting a (j, (re, im)) pair of axes with its first two gives (k, (re, im)).
  * - 'r2c' (rows, cols, 2): the same from a real input (its imaginary part 0).
  * - 'c2r' (rows, 2, cols): the real part of the result only.
- * - 'twiddle' (rows, cols, 2, 2): one complex factor per (j, k), as the 2 x 2 real matrix M with (re, im) . M the product.
+ * - 'twiddle' (rows, cols, 2, 2): one complex factor per (j, k) as two pairs, (c, c) and (-s, s): the product is
+ *   (re, im) times the first plus (im, re) times the second.
  */
 export type DftTableForm = 'c2c' | 'r2c' | 'c2r' | 'twiddle';
 
@@ -158,7 +159,7 @@ export class DftTable extends Op {
           [d[j * 2 * cols + k], d[(j * 2 + 1) * cols + k]] = [c, -s];
         } else {
           const at = (j * cols + k) * 4;
-          [d[at], d[at + 1], d[at + 2], d[at + 3]] = [c, s, -s, c];
+          [d[at], d[at + 1], d[at + 2], d[at + 3]] = [c, c, -s, s];
         }
       }
     }

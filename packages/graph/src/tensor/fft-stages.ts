@@ -1,17 +1,16 @@
 /**
  * A DFT along one axis as Cooley-Tukey's "four-step" form over STAGES
- * factors n = f1 f2 f3 (fft-plan.ts chooses them when a program is made):
- * write the input index j = j1 (f2 f3) + j2 f3 + j3 and the output index
- * k = k1 + f1 k2 + f1 f2 k3; a DFT of length f1 over j1 (a matrix product
- * with an f1 x f1 table), a twiddle factor per (rest of j, k1), then the
- * DFT of length f2 f3 over the rest the same way. Each stage is a
- * `tensordot` over the axis it contracts (kept last but for the
- * (real, imaginary) pair, so the product reads its operand in place), and
- * the twiddle multiply writes the next stage's layout (the contracted
- * axis moved last), so a stage is a matrix product and one elementwise
- * pass. The work is O(n (f1 + f2 + f3)) per signal where the DFT matrix's
- * is O(n^2); a stage of length 1 is a pass over the data that computes
- * nothing (a prime n is one DFT of n, its matrix).
+ * factors (two: n = f1 f2, fft-plan.ts chooses them when a program is
+ * made): write the input index j = j1 f2 + j2 and the output index
+ * k = k1 + f1 k2; a DFT of length f1 over j1 (a matrix product with an
+ * f1 x f1 table), a twiddle factor w_n^(j2 k1) per (j2, k1), then a DFT of
+ * length f2 over j2. Each stage is a `tensordot` over the axis it
+ * contracts, kept last but for the (real, imaginary) pair so the product
+ * reads its operand in place, and the twiddle pass writes the next
+ * stage's layout (its axis moved last): a stage is a matrix product and
+ * one elementwise pass. The work is O(n (f1 + f2)) per signal where the
+ * DFT matrix's is O(n^2); a length kept whole (f1 = 1) passes once over
+ * the data in a stage that computes nothing.
  */
 import type { TensorVariable } from '../core/variable.js';
 import { apply1 } from '../core/op.js';
@@ -27,19 +26,19 @@ const product = (xs: readonly TensorVariable[]): TensorVariable => (xs.length ==
 
 /**
  * The DFT (sign -1 forward, +1 inverse; scaled by 1 / count, or
- * 1 / sqrt(count), as `scale` says, in the last stage's table) along axis 1 of z, which lands last (before the pair
- * axis), as `tensordot` with the DFT matrix would put it:
- * 'c2c': z (A, n, R..., 2) gives (A, R..., keep, 2); 'r2c': z (A, n, R...)
- * gives (A, R..., keep, 2); 'c2r': z (A, n, R..., 2) gives (A, R..., keep),
- * the real part. `keep` (at most n) is how many of the first bins are
- * kept, null for all n: rfft's n // 2 + 1, whose last stage computes only
- * as many as it needs.
+ * 1 / sqrt(count), as `scale` says, in the last stage's table) along
+ * `axis` of z, which stays where it is: 'c2c': z (L..., n, R..., 2) gives
+ * (L..., keep, R..., 2); 'r2c': z (L..., n, R...) gives
+ * (L..., keep, R..., 2); 'c2r': z (L..., n, R..., 2) gives
+ * (L..., keep, R...), the real part. `keep` (at most n) is how many of
+ * the first bins are kept, null for all n (rfft's n // 2 + 1).
  */
-export function dftAxis1(z: TensorVariable, form: DftForm, sign: 1 | -1, scale: DftScale = 'none', count: TensorVariable | null = null, keep: TensorVariable | null = null): TensorVariable {
+export function dftAxis(z: TensorVariable, axis: number, form: DftForm, sign: 1 | -1, scale: DftScale = 'none', count: TensorVariable | null = null, keep: TensorVariable | null = null): TensorVariable {
   const complexIn = form !== 'r2c';
   const pairIn = complexIn ? [2] : [];
-  const rest = range(z.ndim - (complexIn ? 3 : 2), 2).map((d) => T.shapeI(z, d));
-  const [A, n, C] = [T.shapeI(z, 0), T.shapeI(z, 1), product(rest)];
+  const lead = range(axis).map((d) => T.shapeI(z, d));
+  const rest = range(z.ndim - (complexIn ? 1 : 0) - axis - 1, axis + 1).map((d) => T.shapeI(z, d));
+  const [A, n, C] = [product(lead), T.shapeI(z, axis), product(rest)];
   // the other axes as one, U = A C: the kernels index fewer dimensions
   const U = T.mul(A, C);
   const fs = range(STAGES).map((s) => apply1(new DftFactor(s), [n]));
@@ -48,8 +47,9 @@ export function dftAxis1(z: TensorVariable, form: DftForm, sign: 1 | -1, scale: 
   const p = range(STAGES + 1).map((s) => product(fs.slice(0, s)));
   const one = T.constant(1, { dtype: 'int64' });
   const last = STAGES - 1;
-  // the last stage's bins k_last: the kept bins k < keep need k_last < ceil(keep / p[last])
-  const cols = keep === null ? fs[last]! : T.intDiv(T.add(keep, T.sub(p[last]!, 1)), p[last]!);
+  // the last stage computes all its bins, those the gather keeps or not: a product of f2 x ceil(keep / p) columns (rfft's
+  // 9 of 16 at n = 256) was slower on the CPU than of all 16, its width a whole number of the matmul's tiles
+  const cols = fs[last]!;
   // state before stage s: (U, done (k_{s-1} ... k_0), rest of j, j_s, [pair])
   let S = T.reshape(T.reshape(z, [A, fs[0]!, m[1]!, C, ...pairIn]).dimshuffle(0, 3, 2, 1, ...(complexIn ? [4] : [])), [U, one, m[1]!, fs[0]!, ...pairIn]);
   for (let s = 0; ; s++) {
@@ -58,27 +58,34 @@ export function dftAxis1(z: TensorVariable, form: DftForm, sign: 1 | -1, scale: 
     const table = s === last ? apply1(new DftTable(tform, sign, z.dtype, scale), [f, f, cols, count ?? one]) : apply1(new DftTable(tform, sign, z.dtype), [f, f, f, one]);
     // (U, done, rest, k_s, [pair])
     const Y = T.tensordot(S, table, s > 0 || complexIn ? [[3, 4], [0, 1]] : [[3], [0]]);
-    if (s === last) return finish(Y, form, A, rest, p[last]!, cols, keep);
+    if (s === last) return finish(Y, form === 'c2r' ? [] : [2], lead, rest, p[last]!, cols, keep);
     // the twiddles w_{m[s]}^(rest * k_s), written in the next stage's layout: k_s joins the done axes (outermost), j_{s+1} comes last
     const [next, after] = [fs[s + 1]!, m[s + 2]!];
     const W = apply1(new DftTable('twiddle', sign, z.dtype), [m[s]!, m[s + 1]!, f, one]);
     const y = T.reshape(Y, [U, p[s]!, next, after, f, 2]).dimshuffle(0, 4, 1, 3, 2, 5);
     const w = T.reshape(W, [next, after, f, 2, 2]).dimshuffle(2, 'x', 1, 0, 3, 4);
-    // (re, im) . M = re M[0] + im M[1]: one elementwise pass (a sum over the pair was a reduce of twice the rank)
-    const part = (q: number) => T.mul(T.get(y, ':', ':', ':', ':', ':', q).dimshuffle(0, 1, 2, 3, 4, 'x'), T.get(w, ':', ':', ':', ':', q, ':'));
-    S = T.reshape(T.add(part(0), part(1)), [U, p[s + 1]!, after, next, 2]);
+    // (re, im) (c, c) + (im, re) (-s, s): one elementwise pass, whose gradient is one too (a sum over the pair's
+    // products was a reduce, and its gradient two)
+    const swapped = T.get(y, ':', ':', ':', ':', ':', T.slice(null, null, -1));
+    const times = (v: TensorVariable, which: number) => T.mul(v, T.get(w, ':', ':', ':', ':', which, ':'));
+    S = T.reshape(T.add(times(y, 0), times(swapped, 1)), [U, p[s + 1]!, after, next, 2]);
   }
 }
 
 /**
- * The last stage's (U, done, 1, k_last, [pair]) as (A, R..., keep, [pair]), bin k = done + p k_last: one gather
- * of the bins in order (the kept ones only), where a transpose and a slice would be two copies (a slice of a
- * length known only with the shapes is a window found on the host between programs).
+ * The last stage's (U, done, 1, k_last, [pair]) back in place, (L..., keep, R..., [pair]), bin k = done + p k_last:
+ * a transpose, or for the first `keep` bins alone one gather of them in order (a slice of a length known only
+ * with the shapes is a window found on the host between programs, and a second copy).
  */
-function finish(Y: TensorVariable, form: DftForm, A: TensorVariable, rest: readonly TensorVariable[], done: TensorVariable, cols: TensorVariable, keep: TensorVariable | null): TensorVariable {
-  const pair = form === 'c2r' ? [] : [2];
-  const kept = keep ?? T.mul(done, cols);
-  const order = apply1(new DftIndex('bins'), [done, cols, kept]);
-  const bins = T.get(T.reshape(Y, [A, product(rest), T.mul(done, cols), ...pair]), ':', ':', order);
-  return T.reshape(bins, [A, ...rest, kept, ...pair]);
+function finish(Y: TensorVariable, pair: readonly number[], lead: readonly TensorVariable[], rest: readonly TensorVariable[], done: TensorVariable, cols: TensorVariable, keep: TensorVariable | null): TensorVariable {
+  const [A, C] = [product(lead), product(rest)];
+  const pairAxis = pair.length ? [4] : [];
+  if (keep === null) {
+    // all bins: a transpose, whose gradient is one too (a gather's is a scatter)
+    const bins = T.reshape(Y, [A, C, done, cols, ...pair]).dimshuffle(0, 3, 2, 1, ...pairAxis);
+    return T.reshape(bins, [...lead, T.mul(done, cols), ...rest, ...pair]);
+  }
+  const order = apply1(new DftIndex('bins'), [done, cols, keep]);
+  const bins = T.reshape(Y, [A, C, T.mul(done, cols), ...pair]).dimshuffle(0, 2, 1, ...(pair.length ? [3] : []));
+  return T.reshape(T.get(bins, ':', order), [...lead, keep, ...rest, ...pair]);
 }

@@ -6,15 +6,14 @@
  *
  * Theano has an op of its own for each (NumPy's FFT on the CPU, cuFFT on
  * the GPU). Here both are compositions of dense ops every backend already
- * runs: along each axis a discrete Fourier transform is one matrix product
- * (`tensordot`) with a matrix of cosines and sines built in the graph from
- * the axis's length, the complex product expanded into real ones (a
- * complex axis contracts its (length, 2) pair with a (n, 2, n, 2) matrix);
- * the last axis is a real DFT to n // 2 + 1 bins. So no backend needs code
- * of its own, gradients come through the graph, and the cost is
- * O(n^2) per axis and element of the other axes (an FFT's is O(n log n)):
- * right for the short axes of images and filters, slow for long signals
- * (docs/guide.md gives timings).
+ * runs: along each axis a DFT in two stages, n = f1 f2 (fft-stages.ts: a
+ * matrix product with an f1 x f1 DFT table, a twiddle pass, a product with
+ * an f2 x f2 table; O(n (f1 + f2)) per signal), a short or prime length
+ * one product with its n x n matrix; the tables are computed on the host
+ * in float64 from the lengths when a program is made (fft-plan.ts), so
+ * no backend needs code of its own and gradients come through the graph.
+ * The last axis is a real DFT to n // 2 + 1 bins; irfft's is the real
+ * part of the inverse of the whole (Hermitian) spectrum.
  */
 import { isInt } from '../core/dtype.js';
 import { config } from '../core/config.js';
@@ -24,7 +23,7 @@ import type { TensorVariable } from '../core/variable.js';
 import { nameInError } from '../core/error-names.js';
 import { withShape } from './specify-shape.js';
 import { range } from './axes.js';
-import { dftAxis1 } from './fft-stages.js';
+import { dftAxis } from './fft-stages.js';
 import { DftIndex } from './fft-plan.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from './tensor.js';
@@ -84,12 +83,10 @@ export function rfft(inp: TensorLike, norm: FFTNorm = null): TensorVariable {
   const x = withPoints('rfft', given, nameInError(asTensor(inp, 'rfft: inp')), range(last, 1));
   const ns = lengths(x, range(last, 1));
   const n = ns[last - 1]!;
-  // the real DFT of the last axis, moved to axis 1, to h = n // 2 + 1 bins: (m, n1, ..., n_{k-1}, h, 2), the scale in its last stage
-  let z = dftAxis1(x.dimshuffle(0, last, ...range(last - 1, 1)), 'r2c', -1, mode === 'ortho' ? 'ortho' : 'none', countOf(ns), T.add(T.intDiv(n, 2), 1));
-  // each other axis in turn comes to axis 1, is transformed and moves to just before the pair axis
-  for (let d = 1; d < last; d++) z = dftAxis1(z, 'c2c', -1);
-  // (m, h, n1, ..., n_{k-1}, 2) back to (m, n1, ..., n_{k-1}, h, 2)
-  return last === 1 ? z : z.dimshuffle(0, ...range(last - 1, 2), 1, last + 1);
+  // the real DFT of the last axis to h = n // 2 + 1 bins, (m, n1, ..., h, 2), the scale in its last stage; then each other axis in place
+  let z = dftAxis(x, last, 'r2c', -1, mode === 'ortho' ? 'ortho' : 'none', countOf(ns), T.add(T.intDiv(n, 2), 1));
+  for (let d = 1; d < last; d++) z = dftAxis(z, d, 'c2c', -1);
+  return z;
 }
 
 /**
@@ -123,10 +120,10 @@ export function irfft(inp: TensorLike, norm: FFTNorm = null, isOdd = false): Ten
   const h = T.shapeI(z0, pair - 1);
   const n = T.add(T.mul(T.sub(h, 1), 2), isOdd ? 1 : 0);
   let z = z0;
-  for (let d = 0; d < ns.length; d++) z = dftAxis1(z, 'c2c', 1);
-  // (m, h, n1, ..., n_{k-1}, 2): the whole spectrum along axis 1, bins h .. n - 1 the conjugates of bins n - h .. 1,
-  // then the real part of its inverse DFT; the imaginary parts of bin 0 (and n / 2) reach only the imaginary part, as NumPy ignores them
-  const conj = apply1(new DftIndex('conj', z.dtype), [n, h, n]).dimshuffle(0, ...range(z.ndim - 3).map(() => 'x' as const), 1);
-  const full = T.mul(T.get(z, ':', apply1(new DftIndex('mirror'), [n, h, n])), conj);
-  return dftAxis1(full, 'c2r', 1, mode === 'backward' ? 'inverse' : mode === 'ortho' ? 'ortho' : 'none', countOf([...ns, n]));
+  for (let d = 1; d < bins; d++) z = dftAxis(z, d, 'c2c', 1);
+  // the whole spectrum along the last axis, bins h .. n - 1 the conjugates of bins n - h .. 1, then the real part of its
+  // inverse DFT; the imaginary parts of bin 0 (and n / 2) reach only the imaginary part, as NumPy ignores them
+  const conj = apply1(new DftIndex('conj', z.dtype), [n, h, n]);
+  const full = T.mul(T.get(z, ...range(bins).map(() => ':'), apply1(new DftIndex('mirror'), [n, h, n])), conj);
+  return dftAxis(full, bins, 'c2r', 1, mode === 'backward' ? 'inverse' : mode === 'ortho' ? 'ortho' : 'none', countOf([...ns, n]));
 }
