@@ -84,6 +84,16 @@ describe('grad through sparse ops', () => {
     expect(report.maxAbsErr).toBeLessThan(1e-6);
   });
 
+  it('gives slices (getItem2d) the structured gradient: a value outside the window 0', async () => {
+    const s = T.slice;
+    const f = (x: sym.TensorVariable) => T.add(T.sum(T.sin(A(x).get(s(-3, null), s(null, null, -2)).toDense())), T.sum(T.sqr(At(x).get(s(1, 4)).data)));
+    expect((await verifyGrad(f, [DATA])).maxAbsErr).toBeLessThan(1e-6);
+    const x = T.vector('x');
+    // A[1:3] holds (2, 0) twice and (2, 4): DATA[2:5]
+    const g = sym.function([x], grad(T.sum(A(x).get(s(1, 3)).data), x)).sync(DATA) as sym.NDArray;
+    expect(Array.from(g.data)).toEqual([0, 0, 1, 1, 1, 0]);
+  });
+
   it('gives a stored value dropped as 0 (remove0, a sum or product that cancels) no derivative, as Theano (its gradient is the result\'s)', () => {
     const X = sparse.csrMatrix('X');
     // Z: zeros stored at (0, 2) and (0, 1); row 0 unsorted

@@ -171,8 +171,9 @@ function empty(dtype: DType): OpCase {
 /**
  * Products of two sparse matrices (a host stage finds which stored values
  * meet and where each product sums; gathers, a product and a scatter-add
- * compute the values; remove0's host stage drops the exact zeros) and the
- * cleanups: x (4, 5) csr above times y (5, 3), given as csr and as csc.
+ * compute the values; remove0's host stage drops the exact zeros), the
+ * cleanups and slices: x (4, 5) csr above times y (5, 3), given as csr
+ * and as csc.
  */
 function sparseProducts(dtype: DType): OpCase {
   const { parts, x } = csrInput(dtype);
@@ -192,10 +193,13 @@ function sparseProducts(dtype: DType): OpCase {
     ['ensureSortedIndices(x).indices', sparse.ensureSortedIndices(x).indices],
     ['ensureSortedIndices(x).indptr (x\'s)', sparse.ensureSortedIndices(x).indptr],
     ['remove0(sub(x, x)).indptr', sparse.sub(x, x).indptr],
+    ['x[1:, ::-2].data (getItem2d: a host stage, a gather)', x.get(T.slice(1), T.slice(null, null, -2)).data],
+    ['x[1:, ::-2].indices', x.get(T.slice(1), T.slice(null, null, -2)).indices],
+    ['x.T[::2].toDense() (csc)', x.T.get(T.slice(null, null, 2)).toDense()],
   ];
   return {
     group: 'composite',
-    name: `sparse x sparse products and cleanups ${dtype}: x (4, 5) with 6 stored, y (5, 3) with 8 (a duplicate, an empty row)`,
+    name: `sparse x sparse products, cleanups and slices ${dtype}: x (4, 5) with 6 stored, y (5, 3) with 8 (a duplicate, an empty row)`,
     op: 'dot',
     dtype,
     graph: {

@@ -8,6 +8,7 @@ export { SparseVariable, csrMatrix, cscMatrix, matrix, csr, csc, fromParts, csmP
 export { SparseSharedVariable, shared } from './shared.js';
 export { denseFromSparse, csrFromDense, cscFromDense, transpose, structuredDot, dot, spSum, mul, add, sub, rowScale, colScale, spOnesLike, spZerosLike } from './ops.js';
 export { getItemList, getItemScalar } from './select.js';
+export { getItem2d, getItem } from './slice.js';
 export { hstack, vstack } from './stack.js';
 export { remove0, ensureSortedIndices, sortIndices, clean } from './clean.js';
 export {

@@ -16,8 +16,11 @@ import { CheckIndex, type IndexErrorText } from '../ops/check-index.js';
 import { MatchLength } from '../ops/shape.js';
 import { TensorVariable } from '../core/variable.js';
 import * as T from '../tensor/tensor.js';
-import { checkFormat, type SparseFormat } from './matrix.js';
+import { checkFormat, type SparseFormat, type SparseMatrix } from './matrix.js';
+import { evalSparse, evalSparseSync, type SparseGivens } from './eval.js';
 import * as ops from './ops.js';
+import { getItem } from './slice.js';
+import type { Slice } from '../tensor/indexing.js';
 
 /** The dense tensors a sparse variable is made of. */
 export interface SparseComponents {
@@ -86,6 +89,28 @@ export class SparseVariable implements SparseComponents {
   /** `sparse.spSum(x, axis)`. */
   sum(axis: number | null = null): TensorVariable {
     return ops.spSum(this, axis);
+  }
+
+  /**
+   * Theano's `x[...]`: `x.get(T.slice(a, b))` and `x.get(T.slice(a, b),
+   * T.slice(c, d))` (getItem2d: sparse), `x.get(i, j)` (getItemScalar: a
+   * dense scalar), `x.get(idx)` (getItemList: sparse).
+   */
+  get(rows: Slice, cols?: Slice): SparseVariable;
+  get(i: TensorLike, j: TensorLike): TensorVariable;
+  get(idx: TensorLike): SparseVariable;
+  get(rows: Slice | TensorLike, cols?: Slice | TensorLike): SparseVariable | TensorVariable {
+    return getItem(this, rows, cols);
+  }
+
+  /** Theano's `x.eval(inputs)`: the value, a SparseMatrix, given the inputs' values in a Map or a list of [variable, value] pairs. Compiled once per set of inputs. */
+  eval(inputs?: SparseGivens): Promise<SparseMatrix> {
+    return evalSparse(this, inputs);
+  }
+
+  /** Synchronous `x.eval`, on backends that have synchronous calls. */
+  evalSync(inputs?: SparseGivens): SparseMatrix {
+    return evalSparseSync(this, inputs);
   }
 
   /** `sparse.dot(x, y)`. */
