@@ -5,9 +5,8 @@
  * word by word. It wraps at 64 bits, as NumPy's int64 does; the host side
  * (a Float64Array) is exact to 2^53.
  *
- * A shader gets these functions only when it names `I64` (`withInt64`):
- * most kernels never touch int64, and every line of a shader costs compile
- * time on every driver.
+ * A shader gets those of these functions it calls (prelude.ts's
+ * `linkPrelude`), as it does the other helpers.
  */
 
 /** The WGSL struct and functions of int64 values; they call `f_isfinite`, `f_to_i32` and `u64_to_f32` of scalar.ts's PRELUDE. */
@@ -126,11 +125,6 @@ fn f_to_i64(x: f32) -> I64 {
   return I64(u32(x - hi * 4294967296.0), bitcast<u32>(f_to_i32(hi)));
 }
 `;
-
-/** The shader `code`, with the int64 prelude appended where it uses int64 values (WGSL declarations may come in any order). */
-export function withInt64(code: string): string {
-  return /\bI64\b|\bi64_/.test(code) ? `${code}\n${I64_PRELUDE}` : code;
-}
 
 /** A WGSL literal of the integer `value` as an int64. */
 export function int64Literal(value: number): string {

@@ -35,7 +35,7 @@
 import type { DType, MatmulKernel, ReduceKernel } from '@sym/graph';
 import { isContiguousOver } from '@sym/graph';
 import { deviceAcc, valueType } from './dtypes.js';
-import { PRELUDE, convert, literal, wrap } from './scalar.js';
+import { convert, literal, wrap } from './scalar.js';
 import { renderStatements, statements } from './statements.js';
 import { LITERALS, bindings, offsetExpr, perOutput, store, type Numbers, type RenderLimits } from './shader.js';
 
@@ -411,8 +411,7 @@ function renderTiledMatmul(k: MatmulKernel, limits: RenderLimits, tile: MatmulTi
   // registers unrolled as named scalars: drivers compile straight-line scalars much faster than indexed arrays
   // (an epilogue is written out once per register: see inlinesEpilogue)
   const stores = cells.map(([i, j]) => bounded(`m0 + ly + ${i * ty}`, `n0 + lx + ${j * tx}`, storeAt(`s${i}_${j}`, `m0 + ly + ${i * ty}`, `n0 + lx + ${j * tx}`))).join('\n  ');
-  const code = `${PRELUDE}
-${bindings(k, packed)}
+  const code = `${bindings(k, packed)}
 var<workgroup> ta: array<array<${wgsl}, ${rows}>, ${depth}>;
 var<workgroup> tb: array<array<${wgsl}, ${cols}>, ${depth}>;
 @compute @workgroup_size(${tx}, ${ty})

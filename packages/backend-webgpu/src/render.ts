@@ -22,9 +22,10 @@
 import type { DType, ElementwiseKernel, Kernel, ReduceKernel, ScatterAddKernel, SortKernel } from '@sym/graph';
 import { reduceIdentity, isFloat, inputExtent, moveInputs } from '@sym/graph';
 import { deviceAcc, perWord, valueType } from './dtypes.js';
-import { PRELUDE, convert, literal, wrap, type IndexFn } from './scalar.js';
+import { convert, literal, wrap, type IndexFn } from './scalar.js';
 import { renderStatements, statements } from './statements.js';
-import { INT64_MAX_LITERAL, INT64_MIN_LITERAL, withInt64 } from './int64.js';
+import { INT64_MAX_LITERAL, INT64_MIN_LITERAL } from './int64.js';
+import { linkPrelude } from './prelude.js';
 import { renderMatmul } from './matmul.js';
 import { ENTRY_ARGS, GROUP_INDEX, LITERALS, WG, bindings, decompose, grid, offsetExpr, perOutput, size, store, type Numbers, type RenderLimits } from './shader.js';
 import { UniformNumbers, parametrizable } from './params.js';
@@ -203,8 +204,7 @@ function renderReduce(k: ReduceKernel, limits: RenderLimits, packed = -1, nums: 
   const bound = nums.int(n);
   const indices = split(k.shape, 'i', 'flat');
   const loop = loopBody('i32(lid)', WG);
-  const code = `${PRELUDE}
-${bindings(k, packed)}
+  const code = `${bindings(k, packed)}
 var<workgroup> sv: array<${wgsl}, ${WG}>;
 var<workgroup> si: array<i32, ${WG}>;
 @compute @workgroup_size(${WG})
@@ -262,7 +262,8 @@ export function renderKernel(k: Kernel, limits: RenderLimits, options: RenderOpt
   const nums = options.parametric && parametrizable(k) ? new UniformNumbers() : undefined;
   // the uniform of a parametric kernel is bound after its output
   const withParams = (kernel: Kernel, r: Omit<RenderedKernel, 'params'>): RenderedKernel => {
-    const code = withInt64(enableF16(kernel, r.code));
+    // the helpers the kernel calls go in front of it, `enable f16;` in front of all
+    const code = enableF16(kernel, linkPrelude(r.code));
     return nums ? { ...r, code: `${code}\n${nums.declaration(kernel.inputs.length + 1)}`, params: nums.data() } : { ...r, code };
   };
   if (k.inputs.length + 1 > max) {

@@ -14,7 +14,7 @@ import { FLOAT64_ADVICE, storageType, valueType, type WgslScalar } from './dtype
 import { int64Literal } from './int64.js';
 import { MATH_PRELUDE } from './math-prelude.js';
 
-/** Helper functions every kernel may call (unused ones cost nothing once compiled). */
+/** Helper functions a kernel may call; a shader carries those it calls (prelude.ts's `linkPrelude`). */
 export const PRELUDE = /* wgsl */ `
 var<private> F32_INF_BITS: u32 = 0x7f800000u;
 var<private> F32_NAN_BITS: u32 = 0x7fc00000u;
@@ -57,7 +57,6 @@ fn f_sinh(x: f32) -> f32 {
   if (abs(x) < 0.1) { let x2 = x * x; return x + x * x2 * (1.0 / 6.0 + x2 * (1.0 / 120.0 + x2 / 5040.0)); }
   return sinh(x);
 }
-// a float32 zero, negative when neg
 // a / b: GPUs divide as a * (1 / b), and past 2^126 that reciprocal is a denormal they flush to
 // zero (Inf / 3e38 would be NaN): scale such divisors down first. A zero divisor is spelled out
 // (+-inf, NaN for 0 / 0 and NaN / 0), as in f_floordiv: a shader compiler that assumes no

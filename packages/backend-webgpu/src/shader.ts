@@ -2,7 +2,7 @@
 import type { DType, Kernel } from '@sym/graph';
 import { storageType } from './dtypes.js';
 import type { MatmulTile } from './matmul.js';
-import { PRELUDE, type ConstFn } from './scalar.js';
+import type { ConstFn } from './scalar.js';
 
 export interface RenderLimits {
   readonly maxWorkgroupsPerDimension: number;
@@ -89,8 +89,7 @@ export const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 
 export function perOutput(k: Kernel, shape: readonly number[], body: string | (() => string), limits: RenderLimits, packed = -1, nums: Numbers = LITERALS): { code: string; dispatch: [number, number, number] } {
   const n = size(shape);
   const head = `if (flat >= ${nums.int(n)}) { return; }\n  ${decompose(shape, 'i', 'flat', nums)}`;
-  const code = `${PRELUDE}
-${bindings(k, packed)}
+  const code = `${bindings(k, packed)}
 @compute @workgroup_size(${WG})
 fn main(${ENTRY_ARGS}) {
   ${GROUP_INDEX}
