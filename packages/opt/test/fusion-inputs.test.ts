@@ -104,8 +104,10 @@ describe('fusion input cap', () => {
       return new Set(seen!.steps.map((s) => kernelKey(s.kernel)));
     };
     const [k40, k41] = [keys(40), keys(41)];
-    // new at 41: the kernels over the whole sequence (its stacking, its gradient), and the gradient sum's last link
-    expect([...k41].filter((k) => !k40.has(k)).length).toBeLessThanOrEqual(6);
+    // new at 41: the kernels over the whole sequence (its stacking, its gradient), the gradient sum's last link, and the
+    // step kernels that gather a row of the whole sequence (a gather names its buffer's size): 6 before gathers fused, 9 since
+    // (the row's cheap gather is computed inside each of its four readers), with 177 kernels a call at 40 steps instead of 297
+    expect([...k41].filter((k) => !k40.has(k)).length).toBeLessThanOrEqual(9);
     const xs = sym.array(Array.from({ length: 41 * 2 }, (_, i) => Math.sin(i))).reshape([41, 2]);
     expect(values(await opt(xs))).toEqual(values(await plain(xs)));
   });

@@ -26,6 +26,7 @@ import { theanoIndexCases } from './theano-indices.js';
 import { fftCases } from './fft.js';
 import { sparseCases } from './sparse.js';
 import { reversedViewCases } from './reversed-views.js';
+import { gatherFusionCases } from './gather-fusion.js';
 
 const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile' | 'ir'>]: (dtypes: readonly DType[], quick: boolean) => OpCase[] } = {
   elemwise: elemwiseCases,
@@ -37,7 +38,7 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile' | 'ir'>]: (dtypes:
   softmax: softmaxCases,
   cast: castCases,
   composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes), ...opFromGraphCases(dtypes), ...ifelseCases(dtypes), ...customOpCases(dtypes), ...theanoExtraCases(dtypes), ...fftCases(dtypes), ...sparseCases(dtypes)],
-  indexing: (dtypes) => [...indexingCases(dtypes), ...computedIndexCases(dtypes), ...dataDependentCases(dtypes), ...theanoIndexCases(dtypes), ...reversedViewCases(dtypes)],
+  indexing: (dtypes) => [...indexingCases(dtypes), ...computedIndexCases(dtypes), ...dataDependentCases(dtypes), ...theanoIndexCases(dtypes), ...reversedViewCases(dtypes), ...gatherFusionCases(dtypes)],
   scan: scanCases,
   random: randomCases,
   sort: sortCases,

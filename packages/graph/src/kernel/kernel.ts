@@ -63,9 +63,13 @@ export interface ReducedExpr {
  * known only at run time (an integer index, a gather, a concatenation).
  * `index` is an int32 expression whose value the kernel keeps within the
  * input buffer (0 <= index < its size), on every element, whichever branch
- * of a switch uses the value. Only elementwise kernels gather; the
- * optimizer fuses nothing into or out of a kernel that does (its reads are
- * not affine in the kernel's index).
+ * of a switch uses the value. Only elementwise kernels gather (never a
+ * reduce kernel's expression nor an epilogue), but any part of their
+ * expression may: the optimizer inlines a gathering kernel into the
+ * elementwise kernels that read it, so a gather may sit anywhere in an
+ * arithmetic expression, next to other gathers and loads, and its index
+ * may read loads at any strides (a broadcast or transposed read of the
+ * gathered values) and gathers of its own.
  */
 export interface GatherExpr {
   readonly kind: 'gather';

@@ -63,7 +63,9 @@ export interface LowerContext {
    * that read at positions known only at run time (or not affine in i):
    * `at(k, indices)` reads source k at a computed multi-index (the op keeps
    * every index in range, on every element), `index(d)` is i along
-   * dimension d, as an int32.
+   * dimension d, as an int32. A read whose indices are all `index(d)`s
+   * and constants is a load (strides over i), not a gather: fusion
+   * composes it (`take(W, idx + 1)` computes idx + 1 in the take's kernel).
    */
   indexed(shape: readonly number[], out: DType, sources: readonly TensorView[], build: (at: At, index: (d: number) => ScalarExpr) => ScalarExpr): BufferView;
   /** out = build(loads of inputs broadcast to `shape`), in dtype `out`. */

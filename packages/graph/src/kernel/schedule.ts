@@ -11,6 +11,7 @@ import { NDArray, contiguousStrides, fill, sizeOf, shapeToString } from '../core
 import type { Apply } from '../core/op.js';
 import { isContiguous, type At, type BufferView, type Draw, type LowerContext, type LowerMark, type ReduceRequest, type TensorView } from './lower.js';
 import * as ix from './index-expr.js';
+import { readAt, unusedInputsDropped } from './affine-read.js';
 import { broadcastStrides } from '../ops/broadcast.js';
 import { TensorConstant, type TensorVariable } from '../core/variable.js';
 import { runIndexCheck, type IndexCheck, type IndexErrorText } from '../ops/check-index.js';
@@ -206,26 +207,24 @@ class Builder implements LowerContext {
       dtypes[i] = dtype;
       return i;
     };
+    // the loop counter each `index(d)` load is: a read at counters and constants is a load (affine-read.ts)
+    const counters = new Map<ScalarExpr, number>();
     const at: At = (k, indices) => {
       const v = sources[k]!;
       if (v.kind === 'scalar') return { kind: 'const', value: castScalar(v.value, v.dtype), dtype: v.dtype };
-      let address = ix.int(v.offset);
-      indices.forEach((e, d) => {
-        const s = v.strides[d]!;
-        if (s !== 0 && v.shape[d] !== 1) address = ix.add(address, s === 1 ? e : ix.mul(e, ix.int(s)));
-      });
-      return { kind: 'gather', input: slot(v.buffer, v.dtype), index: address, size: this.buffers[v.buffer]!.size, dtype: v.dtype };
+      return readAt(v, indices, counters, shape.length, slot(v.buffer, v.dtype), this.buffers[v.buffer]!.size);
     };
     // i along d is a load of 0, 1, ..., shape[d] - 1: the IR has loads, not loop counters
     const index = (d: number): ScalarExpr => {
       const n = shape[d]!;
       if (n <= 1) return ix.int(0);
       const strides = shape.map((_, e) => (e === d ? 1 : 0));
-      return { kind: 'load', input: slot(this.range(n).buffer, 'int32'), strides, offset: 0, dtype: 'int32' };
+      const counter: LoadExpr = { kind: 'load', input: slot(this.range(n).buffer, 'int32'), strides, offset: 0, dtype: 'int32' };
+      return counters.set(counter, d), counter;
     };
-    const expr = build(at, index);
+    const built = unusedInputsDropped(build(at, index), buffers, dtypes);
     const buffer = this.newBuffer(out, sizeOf(shape));
-    this.push({ kind: 'elementwise', shape: [...shape], inputs: dtypes, out, expr }, buffers, buffer);
+    this.push({ kind: 'elementwise', shape: [...shape], inputs: built.dtypes, out, expr: built.expr }, built.buffers, buffer);
     return { kind: 'buffer', buffer, dtype: out, shape: [...shape], strides: contiguousStrides(shape), offset: 0 };
   }
 

@@ -3,9 +3,17 @@
  * is a temporary is evaluated inside the kernels that read it (elementwise
  * kernels, and reduce kernels as a prologue), and its launch and buffer
  * disappear. Fusion lives here once and serves every backend.
+ *
+ * A gathering kernel (an embedding's lookup, a take) is inlined too, into
+ * elementwise readers only (reduce kernels do not gather: GatherExpr's
+ * contract): its gathers' indices are expressions of its loads, composed
+ * with the read as every load is. A gathering kernel takes producers at
+ * its affine loads (those of its gathers' indices included), not at a
+ * buffer it gathers from: there the producer's loads would have to become
+ * gathers at the computed position.
  */
 import type { DType, ElementwiseKernel, Kernel, LoadExpr, Program, ReduceKernel, ScalarExpr, Step } from '@sym/graph';
-import { exprCost, composeLoad, exprSize, gathersOnce, loadsOnce, mapLoad, mapLoads, noteExpr, noteLoads, type IndexMap } from './loads.js';
+import { exprCost, composeLoad, exprSize, gatheredInputs, gathersOnce, loadsOnce, mapLoad, mapLoads, noteExpr, noteLoads, type IndexMap } from './loads.js';
 
 export interface FusionOptions {
   /** Also fuse into reduce kernels (elementwise prologues of reductions). */
@@ -163,6 +171,9 @@ function inline(producer: Step, consumer: Step, maps: ReadonlyMap<LoadExpr, Inde
     pk.expr.dtype === pk.out ? pk.expr : { kind: 'apply', op: 'cast', args: [pk.expr], computeDType: pk.expr.dtype, dtype: pk.out };
   // the fused expression's loads in order (leaves are mapped left to right), so the next fusion into it need not walk it
   const loads: LoadExpr[] = [];
+  // a gather keeps reading its buffer, renumbered as the loads are (the consumer gathers nothing from the producer: checked)
+  const consumerSlot = (i: number): number => slotOf(consumer.inputs[i]!, ck.inputs[i]!);
+  const producerSlot = (i: number): number => slotOf(producer.inputs[i]!, pk.inputs[i]!);
   const expr = mapLoads(ck.expr, (l) => {
     if (l.input !== slot) {
       const input = slotOf(consumer.inputs[l.input]!, ck.inputs[l.input]!);
@@ -172,12 +183,17 @@ function inline(producer: Step, consumer: Step, maps: ReadonlyMap<LoadExpr, Inde
       return kept;
     }
     const m = maps.get(l)!;
-    return mapLoads(value, (pl) => {
-      const composed = composeLoad(pl, m, slotOf(producer.inputs[pl.input]!, pk.inputs[pl.input]!));
-      loads.push(composed);
-      return composed;
-    });
-  });
+    // the producer's gathers' indices are expressions of its loads: composed with them, they compute at the consumer's element what they computed at the producer's element it reads
+    return mapLoads(
+      value,
+      (pl) => {
+        const composed = composeLoad(pl, m, producerSlot(pl.input));
+        loads.push(composed);
+        return composed;
+      },
+      producerSlot,
+    );
+  }, consumerSlot);
   noteLoads(expr, loads);
   return { kernel: { ...ck, inputs: dtypes, expr }, inputs, output: consumer.output, label: fusedLabel(consumer, producer), nodes: fusedNodes(consumer, producer) };
 }
@@ -208,6 +224,7 @@ function tryInlineOnce(producer: Step, consumers: readonly Step[], opts: FusionO
 /** The consumers with `producer` inlined, or null when one of them cannot take it. */
 function tryInline(producer: Step, consumers: readonly Step[], opts: FusionOptions): Step[] | null {
   const pk = producer.kernel as ElementwiseKernel;
+  const pGathers = gathersOnce(pk.expr);
   // each read of the producer becomes its value (with a cast to its output dtype when it stored one)
   const valueSize = exprSize(pk.expr) + (pk.expr.dtype === pk.out ? 0 : 1);
   // element reads after fusion: more than the producer has elements means some are computed twice
@@ -218,10 +235,14 @@ function tryInline(producer: Step, consumers: readonly Step[], opts: FusionOptio
     const k = c.kernel;
     const iter = iterationShape(k);
     // a sort or a product reads its inputs through no expression: nothing is inlined into it
-    if (!iter || (k.kind !== 'elementwise' && k.kind !== 'reduce') || (k.kind === 'reduce' && !opts.reduce) || gathersOnce(k.expr)) return null;
+    if (!iter || (k.kind !== 'elementwise' && k.kind !== 'reduce') || (k.kind === 'reduce' && !opts.reduce)) return null;
+    // only elementwise kernels gather (GatherExpr's contract): a gathering producer is inlined into elementwise consumers alone
+    if (pGathers && k.kind !== 'elementwise') return null;
     const ins = c.inputs;
     if (fusedInputs(ins, producer.inputs) > opts.maxInputs) return null;
     const slot = ins.indexOf(producer.output);
+    // a read at a computed position (`take(W * 2, idx)`): the producer's loads would have to become gathers
+    if (gatheredInputs(k.expr).has(slot)) return null;
     const maps = new Map<LoadExpr, IndexMap>();
     let inlined = 0;
     for (const l of loadsOnce(k.expr)) {
@@ -241,8 +262,7 @@ function tryInline(producer: Step, consumers: readonly Step[], opts: FusionOptio
   if (reads > pk.shape.reduce((a, b) => a * b, 1) && exprCost(pk.expr) > opts.maxRecompute) return null;
   return consumers.map((c, i) => {
     const s = inline(producer, c, plans[i]!);
-    // neither expression gathers (both were checked), so neither does the fused one
-    noteExpr((s.kernel as ElementwiseKernel).expr, sizes[i]!, false);
+    noteExpr((s.kernel as ElementwiseKernel).expr, sizes[i]!, pGathers || gathersOnce((c.kernel as ElementwiseKernel | ReduceKernel).expr));
     return s;
   });
 }
@@ -283,8 +303,7 @@ export function fuse(program: Program, opts: FusionOptions = DEFAULT_FUSION): Pr
   const memo = new KernelMemo<Inlined>();
   for (let p = 0; p < steps.length; p++) {
     const producer = steps[p];
-    // a gathering kernel reads at computed positions: no producer can be evaluated in place of such a read
-    if (!producer || producer.kernel.kind !== 'elementwise' || pinned.has(producer.output) || gathersOnce(producer.kernel.expr)) continue;
+    if (!producer || producer.kernel.kind !== 'elementwise' || pinned.has(producer.output)) continue;
     const consumers = readers.after(p, producer.output);
     if (consumers.length === 0) continue;
     const fused = tryInlineOnce(

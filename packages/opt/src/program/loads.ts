@@ -5,7 +5,7 @@
  * consumer's index, the producer's expression can be evaluated in place of
  * the load, its own loads re-expressed in the consumer's iteration space.
  */
-import { contiguousStrides, gathers, loadsOf, mapLeaves, type LoadExpr, type ScalarExpr } from '@sym/graph';
+import { contiguousStrides, gathers, loadsOf, mapLeaves, operandUses, type GatherExpr, type LoadExpr, type ScalarExpr } from '@sym/graph';
 
 /** producer index j[e] = base[e] + sum over consumer dims d with dims[d] = e of scale[d] * i[d]. */
 export interface IndexMap {
@@ -69,16 +69,31 @@ export function composeLoad(inner: LoadExpr, map: IndexMap, input: number): Load
   return { kind: 'load', input, strides, offset, dtype: inner.dtype };
 }
 
-/** Replace every load by `f(load)`. */
-export function mapLoads(e: ScalarExpr, f: (l: LoadExpr) => ScalarExpr): ScalarExpr {
-  return mapLeaves(e, f);
+/**
+ * Replace every load by `f(load)` and renumber every gather's input by
+ * `gatherInput` (a gather's index is an expression of loads, mapped by `f`
+ * as every other load).
+ */
+export function mapLoads(e: ScalarExpr, f: (l: LoadExpr) => ScalarExpr, gatherInput: (input: number, g: GatherExpr) => number = (i) => i): ScalarExpr {
+  return mapLeaves(e, f, undefined, (g) => {
+    const input = gatherInput(g.input, g);
+    return input === g.input ? g : { ...g, input };
+  });
 }
 
 /** Scalar ops that cost far more than an add (a libm call, a division loop). */
 const COSTLY = new Set(['exp', 'log', 'log1p', 'expm1', 'sqrt', 'sin', 'cos', 'tan', 'tanh', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'sigmoid', 'softplus', 'pow', 'truediv', 'intdiv', 'mod']);
 
-/** Cost of evaluating an expression once: 1 per cheap scalar op, 8 per transcendental or division. */
+/**
+ * A gather's own cost: a read at a position known only at run time, which
+ * waits on its index's arithmetic and misses the cache more often than a
+ * strided load (which costs nothing here: every kernel reads its inputs).
+ */
+const GATHER_COST = 2;
+
+/** Cost of evaluating an expression once: 1 per cheap scalar op, 8 per transcendental or division, 2 per gather plus its index's. */
 export function exprCost(e: ScalarExpr): number {
+  if (e.kind === 'gather') return GATHER_COST + exprCost(e.index);
   return e.kind === 'apply' ? (COSTLY.has(e.op) ? 8 : 1) + e.args.reduce((n, a) => n + exprCost(a), 0) : 0;
 }
 
@@ -90,6 +105,8 @@ export function exprSize(e: ScalarExpr): number {
 }
 
 function countNodes(e: ScalarExpr): number {
+  // a gather is rendered with its index's code
+  if (e.kind === 'gather') return 1 + countNodes(e.index);
   if (e.kind !== 'apply') return 1;
   let n = 1;
   for (const a of e.args) n += countNodes(a);
@@ -104,11 +121,24 @@ function countNodes(e: ScalarExpr): number {
 const sizes = new WeakMap<ScalarExpr, number>();
 const gathering = new WeakMap<ScalarExpr, boolean>();
 const loadLists = new WeakMap<ScalarExpr, readonly LoadExpr[]>();
+const gatheredLists = new WeakMap<ScalarExpr, ReadonlySet<number>>();
 
 /** `gathers(e)`, remembered. */
 export function gathersOnce(e: ScalarExpr): boolean {
   let g = gathering.get(e);
   if (g === undefined) gathering.set(e, (g = gathers(e)));
+  return g;
+}
+
+/** The inputs an expression gathers from (reads at computed positions), remembered. */
+export function gatheredInputs(e: ScalarExpr): ReadonlySet<number> {
+  let g = gatheredLists.get(e);
+  if (g === undefined) {
+    const found = new Set<number>();
+    // each node object once: an expression shares subtrees (a take's index reads its wrapped index thrice)
+    if (gathersOnce(e)) for (const x of operandUses(e).keys()) if (x.kind === 'gather') found.add(x.input);
+    gatheredLists.set(e, (g = found));
+  }
   return g;
 }
 
