@@ -193,6 +193,7 @@ function sparseProducts(dtype: DType): OpCase {
     ['ensureSortedIndices(x).indices', sparse.ensureSortedIndices(x).indices],
     ['ensureSortedIndices(x).indptr (x\'s)', sparse.ensureSortedIndices(x).indptr],
     ['remove0(sub(x, x)).indptr', sparse.sub(x, x).indptr],
+    ['mul(x, x[[2, 0, 2, 3]]).toDense() (elementwise, where both store)', sparse.mul(x, sparse.getItemList(x, T.constant([2, 0, 2, 3], { dtype: 'int32' }))).toDense()],
     ['x[1:, ::-2].data (getItem2d: a host stage, a gather)', x.get(T.slice(1), T.slice(null, null, -2)).data],
     ['x[1:, ::-2].indices', x.get(T.slice(1), T.slice(null, null, -2)).indices],
     ['x.T[::2].toDense() (csc)', x.T.get(T.slice(null, null, 2)).toDense()],

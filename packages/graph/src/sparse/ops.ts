@@ -20,7 +20,7 @@ import { TensorVariable } from '../core/variable.js';
 import { nameInError } from '../core/error-names.js';
 import * as T from '../tensor/tensor.js';
 import { checkSparse, isSparse, SparseVariable } from './variable.js';
-import { denseProduct, sparseProduct } from './product.js';
+import { denseProduct, elementwiseProduct, sparseProduct } from './product.js';
 import { remove0 } from './clean.js';
 
 /** indptr of stored values sorted by their major index: where each of the nMajor rows (columns) starts, and nnz last. */
@@ -139,10 +139,11 @@ export function withLength(y: TensorVariable, axis: number, length: TensorVariab
  * Theano's `sparse.mul(x, y)` of a sparse and a dense operand (either
  * order): sparse, of x's pattern (the product is zero elsewhere); y a
  * scalar, a row vector, or a matrix of x's shape. Structured gradient for
- * x. Two sparse operands are not provided.
+ * x. Of two sparse operands (Theano's mul_s_s, SciPy's `x.multiply(y)`):
+ * sparse in x's format, where both store (product.ts).
  */
 export function mul(x: SparseVariable | TensorLike, y: SparseVariable | TensorLike): SparseVariable {
-  if (isSparse(x) && isSparse(y)) throw new TypeError('sparse.mul: a product of two sparse matrices is not provided; densify one with sparse.denseFromSparse');
+  if (isSparse(x) && isSparse(y)) return elementwiseProduct(x, y, 'sparse.mul');
   const [s, d] = isSparse(x) ? [x, y as TensorLike] : isSparse(y) ? [y, x as TensorLike] : [null, null];
   if (!s) throw new TypeError('sparse.mul: one operand must be sparse (for two dense ones use T.mul)');
   return s.withData(T.mul(s.data, atStored(s, asTensor(d!, 'sparse.mul: dense operand'), 'sparse.mul')));

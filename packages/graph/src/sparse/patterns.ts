@@ -185,3 +185,78 @@ function nonZeros(data: Float32Array | Float64Array, indices: Int32Array, majorI
   for (let i = 0; i < nMajor; i++) indptr[i + 1]! += indptr[i]!;
   return [int64(keep), int32(kept), int32(indptr), int32(ids)];
 }
+
+/**
+ * The pattern of the elementwise product of two sparse matrices of one
+ * shape (SciPy's `x.multiply(y)`): the positions both store, sorted in
+ * each row (csr) or column (csc). Inputs: x's major ids and indices, y's
+ * (read in the result's format), the major and minor lengths. Outputs:
+ * for each stored value of x, and of y, the position it sums into (one
+ * past the last, the product's length, where the other stores nothing
+ * there), and the product's indices, indptr and major ids.
+ */
+export class IntersectionPattern extends HostOp {
+  key(): string {
+    return 'IntersectionPattern';
+  }
+  override toString(): string {
+    return 'IntersectionPattern';
+  }
+  override pp(args: readonly string[], node: Apply, output = 0): string {
+    return `intersection_pattern(${args.join(', ')})[${output}]`;
+  }
+  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
+    checkInts('IntersectionPattern', inputs, [1, 1, 1, 1, 0, 0]);
+    return [vector('int64'), vector('int64'), vector('int32'), vector('int32'), vector('int32')];
+  }
+  inferShape(): StaticShape[] {
+    return [[null], [null], [null], [null], [null]];
+  }
+  perform(inputs: readonly NDArray[]): NDArray[] {
+    const [xMajor, xMinor, yMajor, yMinor] = inputs.slice(0, 4).map(ints) as [Int32Array, Int32Array, Int32Array, Int32Array];
+    const [nMajor, nMinor] = inputs.slice(4).map((a) => Number(a.data[0])) as [number, number];
+    return intersection(xMajor, xMinor, yMajor, yMinor, nMajor, nMinor);
+  }
+}
+
+function intersection(xMajor: Int32Array, xMinor: Int32Array, yMajor: Int32Array, yMinor: Int32Array, nMajor: number, nMinor: number): NDArray[] {
+  const [xStart, xOrder] = bucket(xMajor, nMajor);
+  const [yStart, yOrder] = bucket(yMajor, nMajor);
+  // the row (column) that last stored each minor index in y, and in both
+  const inY = new Int32Array(nMinor).fill(-1);
+  const inBoth = new Int32Array(nMinor).fill(-1);
+  const slotOf = new Int32Array(nMinor);
+  const indices = new Int32Array(Math.min(xMajor.length, yMajor.length));
+  const indptr = new Int32Array(nMajor + 1);
+  const xSlot = new Float64Array(xMajor.length).fill(-1);
+  const ySlot = new Float64Array(yMajor.length).fill(-1);
+  let nnz = 0;
+  for (let i = 0; i < nMajor; i++) {
+    for (let ll = yStart[i]!; ll < yStart[i + 1]!; ll++) inY[yMinor[yOrder[ll]!]!] = i;
+    const first = nnz;
+    for (let kk = xStart[i]!; kk < xStart[i + 1]!; kk++) {
+      const c = xMinor[xOrder[kk]!]!;
+      if (inY[c] === i && inBoth[c] !== i) {
+        inBoth[c] = i;
+        indices[nnz++] = c;
+      }
+    }
+    indices.subarray(first, nnz).sort();
+    for (let q = first; q < nnz; q++) slotOf[indices[q]!] = q;
+    for (let kk = xStart[i]!; kk < xStart[i + 1]!; kk++) {
+      const k = xOrder[kk]!;
+      if (inBoth[xMinor[k]!] === i) xSlot[k] = slotOf[xMinor[k]!]!;
+    }
+    for (let ll = yStart[i]!; ll < yStart[i + 1]!; ll++) {
+      const l = yOrder[ll]!;
+      if (inBoth[yMinor[l]!] === i) ySlot[l] = slotOf[yMinor[l]!]!;
+    }
+    indptr[i + 1] = nnz;
+  }
+  // a value with no partner sums into the extra position past the product's, which is cut off
+  for (let k = 0; k < xSlot.length; k++) if (xSlot[k] === -1) xSlot[k] = nnz;
+  for (let l = 0; l < ySlot.length; l++) if (ySlot[l] === -1) ySlot[l] = nnz;
+  const majorIds = new Int32Array(nnz);
+  for (let i = 0; i < nMajor; i++) majorIds.fill(i, indptr[i]!, indptr[i + 1]!);
+  return [int64(xSlot), int64(ySlot), int32(indices.slice(0, nnz)), int32(indptr), int32(majorIds)];
+}

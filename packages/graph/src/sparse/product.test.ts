@@ -5,7 +5,8 @@
  * whose product with A cancels to an exact 0 at (0, 0): SciPy's `A @ B`
  * drops it (4 stored values), in A's format; sorted here (SciPy leaves
  * each row's indices in the order met; `(A @ B).sorted_indices()` is the
- * reference).
+ * reference). The elementwise product (mul of two sparse matrices)
+ * against SciPy's `A.multiply(B)`.
  */
 import { describe, expect, it } from 'vitest';
 import { T, sym } from '../../test/helpers.js';
@@ -56,6 +57,25 @@ describe.each(['float64', 'float32'] as const)('sparse x sparse products (%s)', 
     expect(parts(c)).toEqual({ format: 'csr', dtype, shape: [4, 3], ...CSR });
     const E = SparseMatrix.csr({ data: [], indices: [], indptr: [0, 0, 0, 0, 0, 0], shape: [5, 3] }, { dtype });
     expect(parts(f.sync(A, E) as sym.sparse.SparseMatrix)).toEqual({ format: 'csr', dtype, shape: [4, 3], data: [], indices: [], indptr: [0, 0, 0, 0, 0] });
+  });
+});
+
+describe.each(['float64', 'float32'] as const)('elementwise product of two sparse matrices (%s)', (dtype) => {
+  // B: (2, 4) stored twice, 1 and -1: its sum 0 makes that product 0, which SciPy's A.multiply(B) drops
+  const B = { data: [2, 5, -1, 1, -1, 0.5], indices: [3, 0, 0, 4, 4, 2], indptr: [0, 2, 2, 5, 6], shape: [4, 5] as [number, number] };
+
+  it("is stored where both store, in x's format, SciPy's x.multiply(y)", () => {
+    const X = sparse.csrMatrix('X', dtype);
+    const Y = sparse.csrMatrix('Y', dtype);
+    const Yc = sparse.cscMatrix('Yc', dtype);
+    const Xc = sparse.cscMatrix('Xc', dtype);
+    const f = sym.function([X, Y, Yc, Xc], [sparse.mul(X, Y), sparse.mul(X, Yc), sparse.mul(Xc, Y)]);
+    const A = SparseMatrix.csr(PARTS, { dtype });
+    const b = SparseMatrix.csr(B, { dtype });
+    const [rr, rc, cr] = f.sync(A, b, SparseMatrix.fromDense(b.toDense(), 'csc'), SparseMatrix.fromDense(A.toDense(), 'csc')) as sym.sparse.SparseMatrix[];
+    for (const c of [rr, rc]) expect(parts(c!)).toEqual({ format: 'csr', dtype, shape: [4, 5], data: [3, -3.5, -0.5], indices: [3, 0, 2], indptr: [0, 1, 1, 2, 3] });
+    expect(parts(cr!)).toEqual({ format: 'csc', dtype, shape: [4, 5], data: [-3.5, -0.5, 3], indices: [2, 3, 0], indptr: [0, 1, 1, 2, 3, 3] });
+    expect(() => f.sync(A, SparseMatrix.csr({ data: [], indices: [], indptr: [0, 0], shape: [1, 5] }, { dtype }), SparseMatrix.fromDense(b.toDense(), 'csc'), SparseMatrix.fromDense(A.toDense(), 'csc'))).toThrow(/sparse\.mul: the operands' shapes differ: x has 4 rows, y 1/);
   });
 });
 

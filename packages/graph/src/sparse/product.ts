@@ -10,15 +10,17 @@
  * structured gradient (one derivative a stored value) and every backend
  * runs them. As SciPy's, the sparse result drops the positions whose sum
  * is exactly zero (a second host stage, remove0); its indices are sorted
- * in each row (column), where SciPy leaves them in the order met.
+ * in each row (column), where SciPy leaves them in the order met. The
+ * elementwise product of two sparse matrices (mul_s_s) is here too: a
+ * host stage finds the positions both store.
  */
 import { promote } from '../core/dtype.js';
 import { applyNode } from '../core/op.js';
 import type { TensorVariable } from '../core/variable.js';
 import * as T from '../tensor/tensor.js';
 import { remove0 } from './clean.js';
-import { ProductPattern } from './patterns.js';
-import { denseFromSparse } from './ops.js';
+import { IntersectionPattern, ProductPattern } from './patterns.js';
+import { denseFromSparse, sameLength } from './ops.js';
 import { SparseVariable } from './variable.js';
 
 const i64 = (v: TensorVariable) => (v.dtype === 'int64' ? v : T.cast(v, 'int64'));
@@ -46,4 +48,29 @@ export function sparseProduct(x: SparseVariable, y: SparseVariable, caller: stri
 /** Theano's `dot(x, y)` of two sparse matrices: dense (its Dot densifies SciPy's product). */
 export function denseProduct(x: SparseVariable, y: SparseVariable, caller: string): TensorVariable {
   return denseFromSparse(reached(x, y, caller));
+}
+
+/**
+ * Theano's `mul(x, y)` of two sparse matrices (mul_s_s, SciPy's
+ * `x.multiply(y)`): the elementwise product, sparse in x's format, stored
+ * where both store (repeated positions summed first), canonical, its
+ * exact zeros dropped. A host stage finds the common positions; each
+ * operand's values are summed into them by a scatter-add, so both get
+ * the structured gradient.
+ */
+export function elementwiseProduct(x: SparseVariable, y: SparseVariable, caller: string): SparseVariable {
+  const nRows = sameLength(x.nRows, y.nRows, (a, b) => `${caller}: the operands' shapes differ: x has ${a} rows, y ${b}`);
+  const nCols = sameLength(x.nCols, y.nCols, (a, b) => `${caller}: the operands' shapes differ: x has ${a} columns, y ${b}`);
+  const csr = x.format === 'csr';
+  const [nMajor, nMinor] = csr ? [nRows, nCols] : [nCols, nRows];
+  const [yMajor, yMinor] = csr ? [y.rowIds, y.colIds] : [y.colIds, y.rowIds];
+  const node = applyNode(new IntersectionPattern(), [x.majorIds, x.indices, yMajor, yMinor, nMajor, nMinor]);
+  const [xSlot, ySlot, indices, indptr, majorIds] = node.outputs as [TensorVariable, TensorVariable, TensorVariable, TensorVariable, TensorVariable];
+  const dtype = promote(x.dtype, y.dtype);
+  const n = T.shapeI(indices, 0);
+  // each operand's values summed at the common positions, those with no partner into one more, cut off
+  const summed = (d: TensorVariable, slot: TensorVariable) =>
+    T.get(T.incSubtensor(T.get(T.zeros([T.add(n, 1)], dtype), slot), d.dtype === dtype ? d : T.cast(d, dtype)), T.slice(null, n));
+  const data = T.mul(summed(x.data, xSlot), summed(y.data, ySlot));
+  return remove0(new SparseVariable(x.format, { data, indices, indptr, nRows, nCols, majorIds }));
 }
