@@ -223,7 +223,8 @@ describe('T.fft gradients (finite differences, float64)', () => {
   const pts = (shape: number[], seed: number) => sym.fill(shape, 'float64', (i) => Math.cos(i * seed + 0.3) * 2).toArray() as sym.NestedArray;
 
   it('rfft: 1-d odd and even lengths, batches 1 and 3, every norm', async () => {
-    for (const shape of [[1, 5], [3, 6], [1, 1], [2, 2], [2, 12], [1, 13]]) {
+    // 12 and 13 one DFT each, 64 two stages (8 x 8)
+    for (const shape of [[1, 5], [3, 6], [1, 1], [2, 2], [2, 12], [1, 13], [1, 64]]) {
       for (const norm of [null, 'ortho'] as const) {
         const r = await verifyGrad((x) => sumW(T.fft.rfft(x, norm), 0.7), [pts(shape, 1.3)]);
         expect(r.maxAbsErr).toBeLessThan(1e-6);
@@ -232,14 +233,15 @@ describe('T.fft gradients (finite differences, float64)', () => {
   });
 
   it('rfft: 2-d transforms, odd and even last axes', async () => {
-    for (const shape of [[1, 3, 4], [2, 4, 5], [1, 4, 9], [1, 2, 3, 4]]) {
+    // (1, 64, 3): a complex axis in two stages
+    for (const shape of [[1, 3, 4], [2, 4, 5], [1, 4, 9], [1, 2, 3, 4], [1, 64, 3]]) {
       const r = await verifyGrad((x) => sumW(T.fft.rfft(x), 1.1), [pts(shape, 0.9)]);
       expect(r.maxAbsErr).toBeLessThan(1e-6);
     }
   });
 
   it('irfft: 1-d and 2-d, even and odd outputs, the first and Nyquist bins included', async () => {
-    for (const [shape, odd] of [[[1, 4, 2], false], [[3, 4, 2], true], [[1, 3, 4, 2], false], [[2, 2, 3, 2], true], [[1, 7, 2], false], [[1, 2, 2, 3, 2], true]] as const) {
+    for (const [shape, odd] of [[[1, 4, 2], false], [[3, 4, 2], true], [[1, 3, 4, 2], false], [[2, 2, 3, 2], true], [[1, 7, 2], false], [[1, 2, 2, 3, 2], true], [[1, 33, 2], false]] as const) {
       for (const norm of [null, 'ortho'] as const) {
         const r = await verifyGrad((z) => sumW(T.fft.irfft(z, norm, odd), 0.5), [pts([...shape], 1.7)]);
         expect(r.maxAbsErr).toBeLessThan(1e-6);
