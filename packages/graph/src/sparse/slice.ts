@@ -9,7 +9,7 @@
  */
 import { NDArray } from '../core/ndarray.js';
 import { isInt } from '../core/dtype.js';
-import { applyNode, constant, type TensorLike } from '../core/op.js';
+import { applyNode, constant, type Apply, type TensorLike } from '../core/op.js';
 import { TensorType } from '../core/type.js';
 import { TensorVariable, type StaticShape } from '../core/variable.js';
 import { HostOp } from '../ops/host.js';
@@ -54,6 +54,9 @@ export class WindowPattern extends HostOp {
   }
   override toString(): string {
     return `WindowPattern{${this.format}}`;
+  }
+  override pp(args: readonly string[], _node: Apply, output = 0): string {
+    return `window_pattern(${args.join(', ')})[${output}]`;
   }
   outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
     if (inputs.some((v, i) => !isInt(v.dtype) || v.ndim !== (i < 2 ? 1 : 0))) throw new TypeError(`WindowPattern: expected two integer vectors and integer scalars, got ${inputs.map((v) => v.type).join(', ')}`);
