@@ -121,6 +121,17 @@ describe('gathers fused with elementwise work', () => {
     expect(Array.from(acc.getValue().data)).toEqual([5, 6, 8]);
   });
 
+  it("keeps a large kernel's transcendental work out of a gathering kernel (the CPU's SIMD path has no gathers), a small one's in", () => {
+    const E = T.dmatrix('E');
+    const out = T.tanh(T.take(E, idx).mul(2));
+    // 4 x 64 = 256 elements: fused; 8 x 64: the take and its cheap * 2, then tanh in a kernel of its own
+    expect(kernels(optimizeProgram(programOf([E, idx], [[10, 64], [4]], [out])))).toEqual(['elementwise+gather']);
+    expect(kernels(optimizeProgram(programOf([E, idx], [[10, 64], [8]], [out])))).toEqual(['elementwise+gather', 'elementwise']);
+    // likewise a costly producer of a gathering kernel's affine loads: T.exp(v) stays out of a large take's kernel
+    const big = T.take(E, idx).mul(T.exp(v));
+    expect(kernels(optimizeProgram(programOf([E, idx, v], [[10, 64], [8], [8, 64]], [big])))).toEqual(['elementwise', 'elementwise+gather']);
+  });
+
   it('leaves a producer the gather reads through in its own kernel: take(W * 2, idx)', () => {
     const out = T.take(w.mul(2), idx);
     const p = optimizeProgram(programOf([w, idx], [[5, 3], [2]], [out]));

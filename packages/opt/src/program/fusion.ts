@@ -13,7 +13,7 @@
  * gathers at the computed position.
  */
 import type { DType, ElementwiseKernel, Kernel, LoadExpr, Program, ReduceKernel, ScalarExpr, Step } from '@sym/graph';
-import { exprCost, composeLoad, exprSize, gatheredInputs, gathersOnce, loadsOnce, mapLoad, mapLoads, noteExpr, noteLoads, type IndexMap } from './loads.js';
+import { appliesCostly, exprCost, composeLoad, exprSize, gatheredInputs, gathersOnce, loadsOnce, mapLoad, mapLoads, noteExpr, noteLoads, type IndexMap } from './loads.js';
 
 export interface FusionOptions {
   /** Also fuse into reduce kernels (elementwise prologues of reductions). */
@@ -221,6 +221,11 @@ function tryInlineOnce(producer: Step, consumers: readonly Step[], opts: FusionO
   return consumers.map((c, i) => ({ kernel: made.kernels[i]!, inputs: fromSources(made.sources[i]!, cIns[i]!, pIns), output: c.output, label: memo.label(c, producer), nodes: memo.nodes(c, producer) }));
 }
 
+/** Most elements of a kernel in which transcendental work and a gather are fused (see tryInline). */
+const GATHER_COSTLY_ELEMENTS = 256;
+
+const elementsOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
 /** The consumers with `producer` inlined, or null when one of them cannot take it. */
 function tryInline(producer: Step, consumers: readonly Step[], opts: FusionOptions): Step[] | null {
   const pk = producer.kernel as ElementwiseKernel;
@@ -243,6 +248,10 @@ function tryInline(producer: Step, consumers: readonly Step[], opts: FusionOptio
     const slot = ins.indexOf(producer.output);
     // a read at a computed position (`take(W * 2, idx)`): the producer's loads would have to become gathers
     if (gatheredInputs(k.expr).has(slot)) return null;
+    // a large kernel's transcendental work stays out of a gathering kernel: the CPU runs gathering kernels in plain
+    // JavaScript, its others with WebAssembly SIMD (measured: tanh(take(E, ids) * g + b) over 4M floats, 94 ms as two
+    // kernels, 140 ms as one: 11 ns an element, where a launch costs about 2 us, so a small kernel still gains)
+    if (pGathers !== gathersOnce(k.expr) && elementsOf(iter) > GATHER_COSTLY_ELEMENTS && appliesCostly(pGathers ? k.expr : pk.expr)) return null;
     const maps = new Map<LoadExpr, IndexMap>();
     let inlined = 0;
     for (const l of loadsOnce(k.expr)) {

@@ -97,6 +97,11 @@ export function exprCost(e: ScalarExpr): number {
   return e.kind === 'apply' ? (COSTLY.has(e.op) ? 8 : 1) + e.args.reduce((n, a) => n + exprCost(a), 0) : 0;
 }
 
+/** Whether an expression applies a costly op (`exprCost` 8): outside its gathers' indices, which are integer arithmetic. */
+export function appliesCostly(e: ScalarExpr): boolean {
+  return e.kind === 'apply' && (COSTLY.has(e.op) || e.args.some(appliesCostly));
+}
+
 /** Number of nodes of an expression (its size in generated code). */
 export function exprSize(e: ScalarExpr): number {
   let n = sizes.get(e);
