@@ -18,6 +18,10 @@ import './function/eval.js';
 export * as T from './tensor/tensor.js';
 export * as tensor from './tensor/tensor.js';
 export * as sparse from './sparse/index.js';
+export * as complex from './complex/index.js';
+export { ComplexVariable } from './complex/variable.js';
+export { ComplexArray } from './complex/array.js';
+export type { ComplexDType } from './complex/variable.js';
 export type { ReduceOptions } from './tensor/tensor.js';
 
 export { DTYPES, STORAGE, KIND, promote, promoteAll, canCastSafely, castScalar, f16round, floatOf, isFloat, isInt, allocate, intRange } from './core/dtype.js';

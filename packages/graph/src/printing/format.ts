@@ -105,7 +105,9 @@ function nonFinite(v: number): string {
 }
 
 /** numpy's FloatingFormat: one width for all elements, chosen from the elements that are printed. */
-function floatFormatter(values: readonly number[], dtype: DType): Formatter {
+function floatFormatter(values: readonly number[], dtype: DType, plus = false): Formatter {
+  // sign='+' (the imaginary parts of a complex array): non-negative values print a '+'
+  const signed = (s: string): string => (plus && !s.startsWith('-') ? `+${s}` : s);
   const finite = values.filter((v) => Number.isFinite(v));
   const abs = finite.map(Math.abs).filter((v) => v !== 0);
   const max = abs.length ? Math.max(...abs) : 0;
@@ -117,7 +119,7 @@ function floatFormatter(values: readonly number[], dtype: DType): Formatter {
   if (finite.length === 0) {
     fmt = () => '';
   } else if (exp) {
-    const parts = finite.map((v) => scientificParts(v, dtype));
+    const parts = finite.map((v) => scientificParts(v, dtype)).map(([i, f, e]): [string, string, number] => [signed(i), f, e]);
     const precision = Math.max(...parts.map((p) => p[1].length));
     const expSize = Math.max(2, ...parts.map((p) => String(Math.abs(p[2])).length));
     padLeft = Math.max(...parts.map((p) => p[0].length));
@@ -129,24 +131,25 @@ function floatFormatter(values: readonly number[], dtype: DType): Formatter {
         const [d, re] = roundSig(Math.abs(v), precision + 1);
         [i, f, e] = [(isNegative(v) ? '-' : '') + d[0]!, d.slice(1), re];
       }
+      i = signed(i);
       return `${i.padStart(padLeft)}.${f.padEnd(precision, '0')}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(expSize, '0')}`;
     };
   } else {
-    const parts = finite.map((v) => positionalParts(v, dtype));
+    const parts = finite.map((v) => positionalParts(v, dtype)).map(([i, f]): [string, string] => [signed(i), f]);
     padLeft = Math.max(...parts.map((p) => p[0].length));
     padRight = Math.max(...parts.map((p) => p[1].length));
     fmt = (v) => {
       const [i, f] = positionalParts(v, dtype);
-      return `${i.padStart(padLeft)}.${f.padEnd(padRight)}`;
+      return `${signed(i).padStart(padLeft)}.${f.padEnd(padRight)}`;
     };
   }
   if (finite.length !== values.length) {
     // room for nan / inf / -inf in the same width
-    const negInf = values.some((v) => v === -Infinity) ? 1 : 0;
+    const negInf = values.some((v) => v === -Infinity || (plus && !Number.isFinite(v))) ? 1 : 0;
     padLeft = Math.max(padLeft, 3 - (padRight + 1), 3 + negInf - (padRight + 1));
   }
   const width = padLeft + padRight + 1;
-  return (v) => (Number.isFinite(v) ? fmt(v) : nonFinite(v).padStart(width));
+  return (v) => (Number.isFinite(v) ? fmt(v) : signed(nonFinite(v)).padStart(width));
 }
 
 /** The element formatter numpy would build for these printed values (ndim > 0 pads True to the width of False). */
@@ -206,6 +209,7 @@ function formatNested(
   lineWidth: number,
   prefix: string,
   separator: string,
+  makeFormat: (shown: number[]) => Formatter = (shown) => elementFormatter(shown, dtype, shape.length),
 ): string {
   const nd = shape.length;
   const strides: number[] = new Array<number>(nd);
@@ -216,7 +220,7 @@ function formatNested(
   }
   const summarize = values.length > THRESHOLD;
   const shown = printedOffsets(shape, strides, summarize).map((o) => values[o]!);
-  const format = elementFormatter(shown, dtype, nd);
+  const format = makeFormat(shown);
   const sepEnd = separator.trimEnd();
 
   const rec = (dim: number, offset: number, hanging: string, currWidth: number): string => {
@@ -291,4 +295,39 @@ export function reprArray(values: ArrayLike<number>, shape: readonly number[], d
   const lastLine = text.length - (text.lastIndexOf('\n') + 1);
   const spacer = lastLine + dtypeText.length + 1 > LINEWIDTH ? '\n' + ' '.repeat('array('.length) : ' ';
   return text + spacer + dtypeText;
+}
+
+/**
+ * numpy's ComplexFloatingFormat: the real parts formatted as one float
+ * array, the imaginary parts as another with sign '+', each imaginary
+ * string's 'j' placed before its padding (`[1.5 +2.j   3.  -1.25j]`).
+ */
+function complexFormatter(re: ArrayLike<number>, im: ArrayLike<number>, shown: readonly number[], dtype: DType): Formatter {
+  const fr = floatFormatter(shown.map((k) => re[k]!), dtype);
+  const fi = floatFormatter(shown.map((k) => im[k]!), dtype, true);
+  return (k) => {
+    const i = fi(im[k]!);
+    const kept = i.trimEnd();
+    return `${fr(re[k]!)}${kept}j${i.slice(kept.length)}`;
+  };
+}
+
+/** A complex part as Python's repr of a complex prints it: the shortest digits, no '.0' (`1`, `-0.5`, `1e+20`, `inf`). */
+function complexPartRepr(v: number, dtype: DType): string {
+  const s = formatScalar(v, dtype);
+  return s.endsWith('.0') ? s.slice(0, -2) : s;
+}
+
+/** `str` of a complex array given its parts (a 0-d one as Python prints a complex: `(1+2j)`, `2j`). */
+export function formatComplexArray(re: ArrayLike<number>, im: ArrayLike<number>, shape: readonly number[], dtype: DType): string {
+  if (shape.length === 0) {
+    const [r, i] = [re[0]!, im[0]!];
+    const imText = complexPartRepr(i, dtype);
+    const signedIm = imText.startsWith('-') ? imText : `+${imText}`;
+    if (r === 0 && !Object.is(r, -0)) return `${imText}j`;
+    return `(${complexPartRepr(r, dtype)}${signedIm}j)`;
+  }
+  if (re.length === 0) return '[]';
+  const offsets = Array.from({ length: re.length }, (_, k) => k);
+  return formatNested(offsets, shape, dtype, LINEWIDTH, ' ', ' ', (shown) => complexFormatter(re, im, shown, dtype));
 }

@@ -440,6 +440,7 @@ export { bitwiseAnd, bitwiseOr, bitwiseXor, invert, bitwiseNot } from './bitwise
 export * as xlogx from './xlogx.js';
 /** `T.fft.rfft(inp, norm)` and `T.fft.irfft(inp, norm, isOdd)`: Theano's `theano.tensor.fft`, (real, imaginary) pairs along a last axis. */
 export * as fft from './fft.js';
+export { ctensor, cscalar, cvector, cmatrix, ctensor3, ctensor4, zscalar, zvector, zmatrix, ztensor3, ztensor4, complex, complexFromPolar, real, imag, conj, angle } from '../complex/variable.js';
 
 // ---------------------------------------------------------------- nnet
 

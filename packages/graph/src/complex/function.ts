@@ -1,0 +1,133 @@
+/**
+ * Complex variables in `sym.function`, as sparse ones: a complex input is
+ * its two real parts, a ComplexArray argument is split into their values,
+ * and a complex output is read back as its parts and assembled into a
+ * ComplexArray. The compiled function sees only real tensors.
+ */
+import { canCastSafely } from '../core/dtype.js';
+import { describe as describeValue, NDArray } from '../core/ndarray.js';
+import { asTensor } from '../core/op.js';
+import { TensorVariable } from '../core/variable.js';
+import { pairs, type InputSpec, type OutputSpec } from '../function/function-args.js';
+import { isPlainObject } from '../function/function-call-args.js';
+import { reportUnusedInput } from '../function/function-graph.js';
+import type { FunctionOptions } from '../function/function-options.js';
+import type { SymFunction } from '../function/function.js';
+import { graphLeaves } from '../kernel/schedule.js';
+import { ComplexArray } from './array.js';
+import { broadcastParts, ComplexVariable, partDType } from './variable.js';
+
+type Input = unknown;
+type Output = unknown;
+type Result = unknown;
+
+export interface ComplexSignature {
+  readonly inputs: Input[];
+  readonly outputs: Output[] | Output | null;
+  readonly options: FunctionOptions;
+  args(args: readonly unknown[]): unknown[];
+  result(values: unknown): Result;
+}
+
+function label(v: unknown): string {
+  return v instanceof TensorVariable || v instanceof ComplexVariable ? v.toString() : ((v as InputSpec).name ?? String((v as InputSpec).variable));
+}
+
+/** Theano's on_unused_input over the user's inputs: a complex one is used when either part is. */
+function checkUnused(inputs: readonly Input[], outputs: readonly TensorVariable[], options: FunctionOptions): void {
+  const policy = options.onUnusedInput ?? 'raise';
+  reportUnusedInput(policy, -1, '');
+  if (policy === 'ignore') return;
+  const read = [...outputs, ...pairs(options.updates, 'updates', '[shared, expression]').map(([, e]) => asTensor(e, 'update')), ...pairs(options.givens, 'givens', '[variable, replacement]').map(([, e]) => asTensor(e, 'given'))];
+  const leaves = new Set(graphLeaves(read));
+  inputs.forEach((v, i) => {
+    const used = v instanceof ComplexVariable ? leaves.has(v.re) || leaves.has(v.im) : leaves.has(v instanceof TensorVariable ? v : (v as InputSpec).variable);
+    if (!used) reportUnusedInput(policy, i, label(v));
+  });
+}
+
+/** null when no input or output is complex. */
+export function complexSignature(inputs: readonly Input[], outputs: Output | readonly Output[] | null, options: FunctionOptions): ComplexSignature | null {
+  const outs = outputs === null ? [] : Array.isArray(outputs) ? (outputs as readonly Output[]) : [outputs];
+  if (!inputs.some((i) => i instanceof ComplexVariable) && !outs.some((o) => o instanceof ComplexVariable)) return null;
+  const flatInputs = inputs.flatMap((v, i) => {
+    if (!(v instanceof ComplexVariable)) return [v];
+    const computed = [v.re, v.im].find((p) => p.owner !== null);
+    if (computed) throw new TypeError(`function: input ${i} (${v}) is computed (made by ${computed.owner!.op.toString()}); a complex input is made by T.cvector, T.zmatrix, T.ctensor ...`);
+    return [v.re, v.im];
+  });
+  const flatOutputs = outs.flatMap((o) => (o instanceof ComplexVariable ? broadcastParts(o) : [o]));
+  checkUnused(inputs, flatOutputs.map((o) => (o instanceof TensorVariable ? o : (o as OutputSpec).variable)), options);
+  const complexByName = new Map(inputs.filter((v): v is ComplexVariable => v instanceof ComplexVariable && v.name !== undefined).map((v) => [v.name!, v]));
+  const downcast = options.allowInputDowncast ?? false;
+  return {
+    options: { ...options, onUnusedInput: 'ignore' },
+    inputs: flatInputs,
+    outputs: outputs === null ? null : !Array.isArray(outputs) && !(outputs instanceof ComplexVariable) ? outputs : flatOutputs,
+    args(args) {
+      let last = args.length - 1;
+      while (last >= 0 && args[last] === undefined) last--;
+      const keywords = last >= 0 && isPlainObject(args[last]) ? (args[last] as Readonly<Record<string, unknown>>) : undefined;
+      const given = keywords ? args.slice(0, last) : args;
+      if (given.length > inputs.length) throw new TypeError(`function: expected at most ${inputs.length} ${inputs.length === 1 ? 'argument' : 'arguments'}, got ${given.length}`);
+      inputs.forEach((v, i) => {
+        if (v instanceof ComplexVariable && given[i] === undefined && !(v.name !== undefined && keywords && v.name in keywords)) {
+          throw new TypeError(`function: argument ${i} (${v}): missing; expected a ComplexArray of ${v.dtype}`);
+        }
+      });
+      const positional = given.flatMap((a, i) => {
+        const v = inputs[i];
+        return v instanceof ComplexVariable ? partsOf(a, v, `argument ${i} (${v})`, downcast) : [a];
+      });
+      if (!keywords) return positional;
+      const named: Record<string, unknown> = {};
+      for (const [k, a] of Object.entries(keywords)) {
+        const v = complexByName.get(k);
+        if (!v) named[k] = a;
+        else [named[v.re.name!], named[v.im.name!]] = partsOf(a, v, `argument ${k}`, downcast);
+      }
+      return [...positional, named];
+    },
+    result(values) {
+      if (!Array.isArray(outputs) && !(outputs instanceof ComplexVariable)) return values;
+      const flat = values as unknown[];
+      let at = 0;
+      const results = outs.map((o): Result => {
+        if (!(o instanceof ComplexVariable)) return flat[at++];
+        const [re, im] = flat.slice(at, (at += 2)) as [NDArray, NDArray];
+        return new ComplexArray(re, im);
+      });
+      return outputs instanceof ComplexVariable ? results[0] : results;
+    },
+  };
+}
+
+/** A call's ComplexArray for the complex input v, as its parts' values (a complex64 value widened for a complex128 input; the other way only with allowInputDowncast). */
+function partsOf(a: unknown, v: ComplexVariable, label: string, downcast: boolean): [NDArray, NDArray] {
+  if (!(a instanceof ComplexArray)) {
+    throw new TypeError(`function: ${label}: expected a ComplexArray of ${v.dtype} (ComplexArray.from(re, im, '${v.dtype}')), got ${describeValue(a)}`);
+  }
+  const want = partDType(v.dtype);
+  if (!downcast && !canCastSafely(a.re.dtype, want)) {
+    throw new TypeError(`function: ${label}: expected a ComplexArray of ${v.dtype}, got one of ${a.dtype}, which ${v.dtype} cannot hold without loss. Cast it first, or compile with { allowInputDowncast: true }.`);
+  }
+  return a.re.dtype === want ? [a.re, a.im] : [a.re.astype(want), a.im.astype(want)];
+}
+
+/** The complex function over `real`, the function of the parts. */
+export function withComplexValues(real: SymFunction<unknown>, signature: ComplexSignature): SymFunction<unknown> {
+  const f = ((...args: unknown[]) => real(...signature.args(args)).then((r) => signature.result(r))) as SymFunction<unknown>;
+  Object.defineProperties(f, {
+    sync: { value: (...args: unknown[]) => signature.result(real.sync(...signature.args(args))) },
+    compiled: { value: real.compiled },
+    profile: { value: real.profile },
+    debugprint: { value: (o?: { printType?: boolean }) => real.debugprint(o) },
+    copy: {
+      value: () => {
+        throw new TypeError('function.copy: not provided for a function of complex variables; make the function again');
+      },
+    },
+    name: { value: real.name },
+  });
+  return f;
+}
