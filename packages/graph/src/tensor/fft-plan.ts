@@ -20,7 +20,7 @@ import type { StaticShape, TensorVariable } from '../core/variable.js';
 import type { LowerContext, TensorView } from '../kernel/lower.js';
 import { checkScalarInts, valueOf } from '../ops/alloc.js';
 
-/** The stages of every factorised transform: three, some of length 1 for a length that splits into fewer. */
+/** The stages of every factorised transform: two, the first of length 1 for a length kept whole. */
 export const STAGES = 2;
 
 /**
@@ -36,8 +36,9 @@ const STAGE_COST = 32;
  * ascending order (the ones first), whose product is n and whose sum of
  * (length + STAGE_COST) over the stages longer than 1 is least: a stage of
  * length f costs f complex multiply-adds per element, so n = 4096 is
- * 16 x 16 x 16 (48 per element where the DFT matrix costs 4096) and a
- * prime n is one DFT of n (its matrix, O(n^2)).
+ * 64 x 64 (128 per element where the DFT matrix costs 4096) and a
+ * prime n is one DFT of n (its matrix, O(n^2); DftTable refuses one past
+ * MAX_TABLE_ENTRIES).
  */
 export function dftFactors(n: number): number[] {
   if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`dftFactors: a length must be a positive integer, got ${n}`);
@@ -104,10 +105,23 @@ function productMod(j: number, k: number, n: number): number {
   return Number.isSafeInteger(p) ? p % n : Number((BigInt(j) * BigInt(k)) % BigInt(n));
 }
 
+/**
+ * The most entries a table may have: 2^28, 1 GiB in float32. A prime
+ * length has no two stages, and its one table of 4 n^2 entries passes
+ * this past n = 8192 (65537: 17 G entries), as does 2 x 65537's second
+ * stage; NumPy would run Bluestein's transform. A clear error then, not
+ * an allocation failing.
+ */
+export const MAX_TABLE_ENTRIES = 2 ** 28;
+
 /** How a table is scaled by the count N of its last input: not, 1 / N, or 1 / sqrt(N). */
 export type DftScale = 'none' | 'inverse' | 'ortho';
 
-/** A stage's DFT matrix or twiddle factors: inputs n (the angles' modulus), rows, cols and the count N its `scale` divides by (integer scalars). */
+/**
+ * A stage's DFT matrix or twiddle factors: inputs n (the angles' modulus), rows, cols and the count N its `scale`
+ * divides by (integer scalars). `subject` (the transform, its input and axis) names them in an error only: two
+ * tables that differ in it alone are the same table.
+ */
 export class DftTable extends Op {
   readonly kind = 'DFT' as const;
   constructor(
@@ -115,6 +129,7 @@ export class DftTable extends Op {
     readonly sign: 1 | -1,
     readonly dtype: DType,
     readonly scale: DftScale = 'none',
+    readonly subject = 'T.fft',
   ) {
     super();
   }
@@ -141,6 +156,14 @@ export class DftTable extends Op {
   table(n: number, rows: number, cols: number, count: number): NDArray {
     const scale = this.scale === 'none' ? 1 : this.scale === 'inverse' ? 1 / count : 1 / Math.sqrt(count);
     const shape = this.layout(rows, cols) as number[];
+    const entries = shape.reduce((a, b) => a * b, 1);
+    if (entries > MAX_TABLE_ENTRIES) {
+      // n here is the stage's length (its angles' modulus), the axis's own divisor nearest its square root, or itself when prime
+      throw new RangeError(
+        `${this.subject}: a stage of length ${n} needs a ${rows} x ${cols} DFT table of ${entries} entries, past the ${MAX_TABLE_ENTRIES} a table may hold ` +
+          `(a length is transformed in two stages, its two divisors nearest its square root; a prime length in one); crop or pad the axis to a length with a divisor near its square root, such as a power of two`,
+      );
+    }
     const out = fill(shape, this.dtype, () => 0);
     const sign = this.sign;
     const d = out.data;

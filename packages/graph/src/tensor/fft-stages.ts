@@ -31,9 +31,10 @@ const product = (xs: readonly TensorVariable[]): TensorVariable => (xs.length ==
  * (L..., keep, R..., 2); 'r2c': z (L..., n, R...) gives
  * (L..., keep, R..., 2); 'c2r': z (L..., n, R..., 2) gives
  * (L..., keep, R...), the real part. `keep` (at most n) is how many of
- * the first bins are kept, null for all n (rfft's n // 2 + 1).
+ * the first bins are kept, null for all n (rfft's n // 2 + 1). `subject`
+ * ("rfft: x along axis 1") names the transform in a table's error.
  */
-export function dftAxis(z: TensorVariable, axis: number, form: DftForm, sign: 1 | -1, scale: DftScale = 'none', count: TensorVariable | null = null, keep: TensorVariable | null = null): TensorVariable {
+export function dftAxis(z: TensorVariable, axis: number, subject: string, form: DftForm, sign: 1 | -1, scale: DftScale = 'none', count: TensorVariable | null = null, keep: TensorVariable | null = null): TensorVariable {
   const complexIn = form !== 'r2c';
   const pairIn = complexIn ? [2] : [];
   const lead = range(axis).map((d) => T.shapeI(z, d));
@@ -55,7 +56,7 @@ export function dftAxis(z: TensorVariable, axis: number, form: DftForm, sign: 1 
   for (let s = 0; ; s++) {
     const f = fs[s]!;
     const tform: DftTableForm = s === 0 && form === 'r2c' ? 'r2c' : s === last && form === 'c2r' ? 'c2r' : 'c2c';
-    const table = s === last ? apply1(new DftTable(tform, sign, z.dtype, scale), [f, f, cols, count ?? one]) : apply1(new DftTable(tform, sign, z.dtype), [f, f, f, one]);
+    const table = s === last ? apply1(new DftTable(tform, sign, z.dtype, scale, subject), [f, f, cols, count ?? one]) : apply1(new DftTable(tform, sign, z.dtype, 'none', subject), [f, f, f, one]);
     // (U, done, rest, k_s, [pair])
     const Y = T.tensordot(S, table, s > 0 || complexIn ? [[3, 4], [0, 1]] : [[3], [0]]);
     if (s === last) return finish(Y, form === 'c2r' ? [] : [2], lead, rest, p[last]!, cols, keep);

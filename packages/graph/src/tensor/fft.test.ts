@@ -209,6 +209,21 @@ describe('T.fft: factorised lengths (fft-plan.ts, fft-stages.ts)', () => {
     expect(err).toBeLessThan(1e-5);
   });
 
+  it('refuses a prime length whose one DFT table is past the limit, naming the input and axis, before allocating it', () => {
+    const x = T.matrix('signal', 'float32');
+    // 65537 is prime: one stage with a 65537 x 65537 complex table (17 G entries), where NumPy runs Bluestein's transform
+    expect(() => sym.function([x], T.fft.rfft(x)).sync(sym.NDArray.zeros([1, 65537], 'float32'))).toThrow(
+      /^rfft: signal along axis 1: a stage of length 65537 needs a 65537 x 65537 DFT table of 17180393476 entries, past the 268435456 a table may hold \(a length is transformed in two stages, its two divisors nearest its square root; a prime length in one\); crop or pad the axis to a length with a divisor near its square root, such as a power of two$/,
+    );
+    // 2 x 65537: its second stage's table is as large
+    expect(() => sym.function([x], T.fft.rfft(x)).sync(sym.NDArray.zeros([1, 131074], 'float32'))).toThrow(
+      /^rfft: signal along axis 1: a stage of length 65537 needs a 65537 x 65537 DFT table/,
+    );
+    const z = T.tensor3('spectrum', 'float32');
+    // isOdd: 32769 bins to 65537 points
+    expect(() => sym.function([z], T.fft.irfft(z, null, true)).sync(sym.NDArray.zeros([1, 32769, 2], 'float32'))).toThrow(/^irfft: spectrum along axis 1: a stage of length 65537 needs/);
+  });
+
   it('builds its tables once per program: a call runs the transform kernels only (8 x 4096: 5)', () => {
     const x = T.matrix('x', 'float32');
     const f = sym.function([x], T.fft.rfft(x));

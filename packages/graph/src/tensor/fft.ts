@@ -80,12 +80,13 @@ export function rfft(inp: TensorLike, norm: FFTNorm = null): TensorVariable {
   const mode = checkNorm('rfft', norm);
   const given = floatInput('rfft', inp, 2, 'a batch axis, then the axes to transform');
   const last = given.ndim - 1;
-  const x = withPoints('rfft', given, nameInError(asTensor(inp, 'rfft: inp')), range(last, 1));
+  const name = nameInError(asTensor(inp, 'rfft: inp'));
+  const x = withPoints('rfft', given, name, range(last, 1));
   const ns = lengths(x, range(last, 1));
   const n = ns[last - 1]!;
   // the real DFT of the last axis to h = n // 2 + 1 bins, (m, n1, ..., h, 2), the scale in its last stage; then each other axis in place
-  let z = dftAxis(x, last, 'r2c', -1, mode === 'ortho' ? 'ortho' : 'none', countOf(ns), T.add(T.intDiv(n, 2), 1));
-  for (let d = 1; d < last; d++) z = dftAxis(z, d, 'c2c', -1);
+  let z = dftAxis(x, last, `rfft: ${name} along axis ${last}`, 'r2c', -1, mode === 'ortho' ? 'ortho' : 'none', countOf(ns), T.add(T.intDiv(n, 2), 1));
+  for (let d = 1; d < last; d++) z = dftAxis(z, d, `rfft: ${name} along axis ${d}`, 'c2c', -1);
   return z;
 }
 
@@ -120,10 +121,10 @@ export function irfft(inp: TensorLike, norm: FFTNorm = null, isOdd = false): Ten
   const h = T.shapeI(z0, pair - 1);
   const n = T.add(T.mul(T.sub(h, 1), 2), isOdd ? 1 : 0);
   let z = z0;
-  for (let d = 1; d < bins; d++) z = dftAxis(z, d, 'c2c', 1);
+  for (let d = 1; d < bins; d++) z = dftAxis(z, d, `irfft: ${name} along axis ${d}`, 'c2c', 1);
   // the whole spectrum along the last axis, bins h .. n - 1 the conjugates of bins n - h .. 1, then the real part of its
   // inverse DFT; the imaginary parts of bin 0 (and n / 2) reach only the imaginary part, as NumPy ignores them
   const conj = apply1(new DftIndex('conj', z.dtype), [n, h, n]);
   const full = T.mul(T.get(z, ...range(bins).map(() => ':'), apply1(new DftIndex('mirror'), [n, h, n])), conj);
-  return dftAxis(full, bins, 'c2r', 1, mode === 'backward' ? 'inverse' : mode === 'ortho' ? 'ortho' : 'none', countOf([...ns, n]));
+  return dftAxis(full, bins, `irfft: ${name} along axis ${bins}`, 'c2r', 1, mode === 'backward' ? 'inverse' : mode === 'ortho' ? 'ortho' : 'none', countOf([...ns, n]));
 }
