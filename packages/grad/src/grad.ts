@@ -1,5 +1,5 @@
 /** `grad` and `Lop`: reverse-mode differentiation, as Theano's `T.grad` and `T.Lop`. */
-import { T, TensorVariable, asTensor, checkOptionNames, sparse, shapeToString, type DType, type TensorLike } from '@sym/graph';
+import { T, TensorVariable, ComplexVariable, asTensor, checkOptionNames, sparse, shapeToString, type DType, type TensorLike } from '@sym/graph';
 import { checkEvalPoint } from './eval-points.js';
 import { checkPolicy, describeValue, describeVariable, rankName, reverse, type DisconnectedPolicy, type ReverseOptions, type Seed } from './reverse.js';
 
@@ -62,13 +62,30 @@ export function grad(cost: TensorVariable | null, wrt: readonly TensorVariable[]
 /** With respect to a sparse variable (`sym.sparse`): structured, as Theano's sparse ops' gradients: a sparse variable of its pattern holding the derivative with respect to each stored value. */
 export function grad(cost: TensorVariable | null, wrt: sparse.SparseVariable, options?: GradOptions): sparse.SparseVariable;
 export function grad(cost: TensorVariable | null, wrt: readonly (TensorVariable | sparse.SparseVariable)[], options?: GradOptions): (TensorVariable | sparse.SparseVariable)[];
-export function grad(cost: TensorVariable | null, wrt: TensorVariable | sparse.SparseVariable | readonly (TensorVariable | sparse.SparseVariable)[], options: GradOptions = {}): TensorVariable | sparse.SparseVariable | (TensorVariable | sparse.SparseVariable)[] {
+/**
+ * With respect to a complex variable (T.cvector ...): Theano's convention for a
+ * real cost C, dC/dRe(z) + i dC/dIm(z), a complex variable of z's dtype
+ * (the direction of steepest ascent in the plane: z - lr * grad descends).
+ */
+export function grad(cost: TensorVariable | null, wrt: ComplexVariable, options?: GradOptions): ComplexVariable;
+export function grad(cost: TensorVariable | null, wrt: readonly (TensorVariable | sparse.SparseVariable | ComplexVariable)[], options?: GradOptions): (TensorVariable | sparse.SparseVariable | ComplexVariable)[];
+export function grad(
+  cost: TensorVariable | null,
+  wrt: TensorVariable | sparse.SparseVariable | ComplexVariable | readonly (TensorVariable | sparse.SparseVariable | ComplexVariable)[],
+  options: GradOptions = {},
+): TensorVariable | sparse.SparseVariable | ComplexVariable | (TensorVariable | sparse.SparseVariable | ComplexVariable)[] {
   checkOptionNames(options, 'grad', GRAD_OPTIONS);
+  if ((cost as unknown) instanceof ComplexVariable) {
+    throw new TypeError(`grad: the cost must be a real scalar, got the complex ${String(cost)}; take a real quantity of it (T.real, sym.complex.abs, ...)`);
+  }
   const given = Array.isArray(wrt) ? (wrt as readonly unknown[]) : [wrt];
-  // a sparse variable's values are its data: their gradient, in its pattern
-  const dense = given.map((w) => (sparse.isSparse(w) ? w.data : w));
-  const out = gradientOf(cost, checkWrt(Array.isArray(wrt) ? dense : dense[0], 'grad'), options, 'grad').map((g, i) => {
-    const w = given[i];
+  // a sparse variable's values are its data: their gradient, in its pattern; a complex variable is its two parts
+  const dense = given.flatMap((w) => (sparse.isSparse(w) ? [w.data] : w instanceof ComplexVariable ? [w.re, w.im] : [w]));
+  const grads = gradientOf(cost, checkWrt(Array.isArray(wrt) || dense.length > 1 ? dense : dense[0], 'grad'), options, 'grad');
+  let at = 0;
+  const out = given.map((w) => {
+    const g = grads[at++]!;
+    if (w instanceof ComplexVariable) return new ComplexVariable(g, grads[at++]!);
     return sparse.isSparse(w) ? w.withData(g) : g;
   });
   return Array.isArray(wrt) ? out : out[0]!;
