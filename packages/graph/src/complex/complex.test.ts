@@ -76,6 +76,8 @@ describe('complex variables', () => {
 
   it('takes |z| without overflow, inf beside nan as hypot', async () => {
     const x = T.cvector('x');
+    expect(C.abs(x).dtype).toBe('float32');
+    expect(C.sqrt(x).dtype).toBe('complex64');
     const m = (await sym.function([x], C.abs(x))(ComplexArray.from([2e38, 0, Infinity, NaN], [1e38, 0, NaN, 1], 'complex64'))) as sym.NDArray;
     expect(m.data[0]! / 2.236068e38).toBeCloseTo(1, 6);
     expect(Array.from(m.data.slice(1))).toEqual([0, Infinity, NaN]);
@@ -124,5 +126,38 @@ describe('complex variables', () => {
     expect(() => f.sync([1, 2])).toThrow(/argument 0 \(x\): expected a ComplexArray of complex64/);
     expect(() => f.sync(ComplexArray.from([1], [2]))).toThrow(/complex64 cannot hold without loss/);
     expect(() => sym.function([T.cvector('y')], T.real(x))).toThrow(/input 0 \(y\) is not needed/);
+  });
+});
+
+describe('complex shared variables and pairs', () => {
+  it('updates a shared complex variable through its parts', async () => {
+    const z = C.shared(ComplexArray.from([1, 0], [0, 1]), { name: 'z' });
+    expect(z.dtype).toBe('complex128');
+    const w = T.zvector('w');
+    // z <- z * w
+    const step = sym.function([w], C.abs(z), { updates: C.update(z, C.mul(z, w)) });
+    const before = (await step(ComplexArray.from([0, 2], [1, 0]))) as sym.NDArray;
+    expect(Array.from(before.data)).toEqual([1, 1]);
+    expect(z.getValue().toString()).toBe('[0.+1.j 0.+2.j]');
+    z.setValue(ComplexArray.from([3, 4], [4, 3]));
+    expect(Array.from(((await step(ComplexArray.from([1, 1], [0, 0]))) as sym.NDArray).data)).toEqual([5, 5]);
+    expect(() => C.update(z, T.complex(T.fvector(), T.fvector()))).toThrow(/the update of z \(complex128\) is complex64/);
+    expect(() => sym.function([], C.abs(z), { updates: [[z, z] as never] })).toThrow(/update 0 targets the complex z, which is updated through its two parts: write \.\.\.complex\.update\(z, expr\)/);
+  });
+
+  it('reads and writes the (real, imaginary) pairs of T.fft', async () => {
+    const sig = T.matrix('sig');
+    const f = sym.function([sig], C.fromPairs(T.fft.rfft(sig)));
+    const spec = (await f([[1, 2, 3, 4]])) as ComplexArray;
+    expect(spec.toString()).toBe('[[10.+0.j -2.+2.j -2.+0.j]]');
+    const z = T.zmatrix('z');
+    const back = sym.function([z], T.fft.irfft(C.toPairs(z)));
+    expect(((await back(spec)) as sym.NDArray).toString()).toBe('[[1. 2. 3. 4.]]');
+  });
+
+  it('has the math as methods', async () => {
+    const x = T.cvector('x');
+    const f = sym.function([x], x.mul(x.conj()).add(1).sqrt().sum());
+    expect(((await f(A)) as ComplexArray).toString()).toBe('(8.057403+0j)') // NumPy: str(np.sqrt(x * x.conj() + 1).sum()) in complex64;
   });
 });

@@ -15,6 +15,7 @@ import type { FunctionOptions } from '../function/function-options.js';
 import type { SymFunction } from '../function/function.js';
 import { graphLeaves } from '../kernel/schedule.js';
 import { ComplexArray } from './array.js';
+import { ComplexSharedVariable } from './shared.js';
 import { broadcastParts, ComplexVariable, partDType } from './variable.js';
 
 type Input = unknown;
@@ -46,12 +47,28 @@ function checkUnused(inputs: readonly Input[], outputs: readonly TensorVariable[
   });
 }
 
-/** null when no input or output is complex. */
+/**
+ * An update `[z, expr]` of a complex shared variable: refused with the way
+ * to write it, `...complex.update(z, expr)` (the updates of its two parts,
+ * which the options' types can name). Only a list or Map is read.
+ */
+function checkComplexUpdates(updates: FunctionOptions['updates']): void {
+  if (!Array.isArray(updates) && !(updates instanceof Map)) return;
+  [...(updates as Iterable<unknown>)].forEach((e, i) => {
+    if (Array.isArray(e) && e[0] instanceof ComplexVariable) {
+      throw new TypeError(`function: update ${i} targets the complex ${e[0]}, which is updated through its two parts: write ...complex.update(${e[0]}, expr) among the updates`);
+    }
+  });
+}
+
+/** null when no input, output or update is complex. */
 export function complexSignature(inputs: readonly Input[], outputs: Output | readonly Output[] | null, options: FunctionOptions): ComplexSignature | null {
+  checkComplexUpdates(options.updates);
   const outs = outputs === null ? [] : Array.isArray(outputs) ? (outputs as readonly Output[]) : [outputs];
   if (!inputs.some((i) => i instanceof ComplexVariable) && !outs.some((o) => o instanceof ComplexVariable)) return null;
   const flatInputs = inputs.flatMap((v, i) => {
     if (!(v instanceof ComplexVariable)) return [v];
+    if (v instanceof ComplexSharedVariable) throw new TypeError(`function: input ${i} (${v}) is a shared variable; shared variables are read implicitly, not passed as inputs`);
     const computed = [v.re, v.im].find((p) => p.owner !== null);
     if (computed) throw new TypeError(`function: input ${i} (${v}) is computed (made by ${computed.owner!.op.toString()}); a complex input is made by T.cvector, T.zmatrix, T.ctensor ...`);
     return [v.re, v.im];

@@ -84,7 +84,12 @@ export function div(a: ComplexLike, b: ComplexLike): ComplexVariable {
 
 /** A float that is 0 where `mask` holds and v elsewhere, without inf * 0 (for a gradient through switch). */
 function safe(v: TensorVariable, mask: TensorVariable, fill: number): TensorVariable {
-  return T.switch(mask, T.fill(v, fill), v);
+  return T.switch(mask, full(v, fill), v);
+}
+
+/** value at v's shape and dtype (T.fill of a JS number alone would be float64). */
+function full(v: TensorVariable, value: number): TensorVariable {
+  return T.cast(T.fill(v, value), v.dtype);
 }
 
 /**
@@ -100,7 +105,7 @@ export function abs(a: ComplexLike): TensorVariable {
   const isZero = T.eq(m, 0);
   const ratio = T.trueDiv(n, safe(m, isZero, 1));
   const h = T.switch(isZero, T.zerosLike(m), T.mul(m, T.sqrt(T.add(1, T.sqr(ratio)))));
-  return T.switch(T.or(T.isinf(x.re), T.isinf(x.im)), T.fill(h, Infinity), h);
+  return T.switch(T.or(T.isinf(x.re), T.isinf(x.im)), full(h, Infinity), h);
 }
 
 /** e^z = e^re (cos im + i sin im). */

@@ -15,6 +15,8 @@ import type { Length } from '../ops/alloc.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from '../tensor/tensor.js';
 import type { Index } from '../tensor/indexing.js';
+// a cycle (ops.ts builds on this file): used only inside methods
+import * as ops from './ops.js';
 
 export type ComplexDType = 'complex64' | 'complex128';
 
@@ -91,6 +93,71 @@ export class ComplexVariable {
   get(...index: Index[]): ComplexVariable {
     const [re, im] = broadcastParts(this);
     return new ComplexVariable(T.get(re, ...index), T.get(im, ...index));
+  }
+
+  // the math as methods, as a TensorVariable's (sym.complex.add ...)
+  add(other: ComplexLike): ComplexVariable {
+    return ops.add(this, other);
+  }
+
+  sub(other: ComplexLike): ComplexVariable {
+    return ops.sub(this, other);
+  }
+
+  mul(other: ComplexLike): ComplexVariable {
+    return ops.mul(this, other);
+  }
+
+  div(other: ComplexLike): ComplexVariable {
+    return ops.div(this, other);
+  }
+
+  neg(): ComplexVariable {
+    return ops.neg(this);
+  }
+
+  pow(p: TensorLike): ComplexVariable {
+    return ops.pow(this, p);
+  }
+
+  exp(): ComplexVariable {
+    return ops.exp(this);
+  }
+
+  log(): ComplexVariable {
+    return ops.log(this);
+  }
+
+  sqrt(): ComplexVariable {
+    return ops.sqrt(this);
+  }
+
+  abs(): TensorVariable {
+    return ops.abs(this);
+  }
+
+  angle(): TensorVariable {
+    return angle(this);
+  }
+
+  conj(): ComplexVariable {
+    return new ComplexVariable(this.re, T.neg(this.im));
+  }
+
+  sum(axis: number | readonly number[] | null = null): ComplexVariable {
+    return ops.sum(this, axis);
+  }
+
+  mean(axis: number | readonly number[] | null = null): ComplexVariable {
+    return ops.mean(this, axis);
+  }
+
+  prod(axis: number | readonly number[] | null = null): ComplexVariable {
+    return ops.prod(this, axis);
+  }
+
+  dot(other: ComplexLike): ComplexVariable {
+    return ops.dot(this, other);
   }
 
   toString(): string {
@@ -208,4 +275,24 @@ export function conj(z: ComplexLike): ComplexLike {
 export function angle(z: ComplexLike): TensorVariable {
   const c = asComplex(z, 'T.angle');
   return T.arctan2(c.im, c.re);
+}
+
+/**
+ * The complex tensor of T.fft.rfft's output (or any tensor whose last axis
+ * of length 2 holds (real, imaginary) pairs): x[..., 0] + i x[..., 1].
+ * `toPairs` is its inverse, the layout T.fft.irfft reads.
+ */
+export function fromPairs(x: TensorLike): ComplexVariable {
+  const t = realInput(x, 'complex.fromPairs', 'x');
+  if (t.ndim === 0) throw new TypeError(`complex.fromPairs: x must have a last axis of (real, imaginary) pairs, got the scalar ${t}`);
+  const last = t.staticShape[t.ndim - 1];
+  if (last !== null && last !== 2) throw new TypeError(`complex.fromPairs: x's last axis must have length 2 (real, imaginary), got ${last}`);
+  const lead: Index[] = Array.from({ length: t.ndim - 1 }, () => T.slice(null, null));
+  return fromParts(T.get(t, ...lead, 0), T.get(t, ...lead, 1));
+}
+
+/** z as a real tensor with a last axis of (real, imaginary) pairs (T.fft.irfft's input layout). */
+export function toPairs(z: ComplexVariable): TensorVariable {
+  const [re, im] = broadcastParts(z);
+  return T.stack([re, im], re.ndim);
 }
