@@ -161,3 +161,9 @@ describe('complex shared variables and pairs', () => {
     expect(((await f(A)) as ComplexArray).toString()).toBe('(8.057403+0j)') // NumPy: str(np.sqrt(x * x.conj() + 1).sum()) in complex64;
   });
 });
+
+describe('real ops given a complex variable', () => {
+  it('refuse it, naming sym.complex', () => {
+    expect(() => T.exp(T.zvector('z') as never)).toThrow(/exp argument 0: got the complex variable z, which real ops do not take; use sym.complex's ops/);
+  });
+});

@@ -173,6 +173,10 @@ export function asTensor(x: TensorLike, what = 'argument'): TensorVariable {
   if (typeof x === 'object' && x !== null && 'majorIds' in x && 'format' in x) {
     throw new TypeError(`${what}: got the sparse variable ${String(x)}, which dense ops do not take; use sym.sparse's ops (sparse.dot, sparse.spSum, ...) or sparse.denseFromSparse(x)`);
   }
+  // a sym.complex variable (not imported here either)
+  if (typeof x === 'object' && x !== null && 're' in x && 'im' in x && 'conj' in x) {
+    throw new TypeError(`${what}: got the complex variable ${String(x)}, which real ops do not take; use sym.complex's ops (complex.exp(z), z.abs(), ...) or its parts, T.real(z) and T.imag(z)`);
+  }
   throw new TypeError(`${what}: expected a symbolic variable, a number or an array, got ${x === null ? 'null' : typeof x}`);
 }
 
