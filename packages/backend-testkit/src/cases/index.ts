@@ -25,6 +25,7 @@ import { theanoExtraCases } from './theano-extras.js';
 import { theanoIndexCases } from './theano-indices.js';
 import { fftCases } from './fft.js';
 import { sparseCases } from './sparse.js';
+import { complexCases } from './complex.js';
 import { reversedViewCases } from './reversed-views.js';
 import { gatherFusionCases } from './gather-fusion.js';
 
@@ -37,7 +38,7 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile' | 'ir'>]: (dtypes:
   shape: shapeCases,
   softmax: softmaxCases,
   cast: castCases,
-  composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes), ...opFromGraphCases(dtypes), ...ifelseCases(dtypes), ...customOpCases(dtypes), ...theanoExtraCases(dtypes), ...fftCases(dtypes), ...sparseCases(dtypes)],
+  composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes), ...opFromGraphCases(dtypes), ...ifelseCases(dtypes), ...customOpCases(dtypes), ...theanoExtraCases(dtypes), ...fftCases(dtypes), ...sparseCases(dtypes), ...complexCases(dtypes)],
   indexing: (dtypes) => [...indexingCases(dtypes), ...computedIndexCases(dtypes), ...dataDependentCases(dtypes), ...theanoIndexCases(dtypes), ...reversedViewCases(dtypes), ...gatherFusionCases(dtypes)],
   scan: scanCases,
   random: randomCases,

@@ -162,6 +162,15 @@ describe('complex shared variables and pairs', () => {
   });
 });
 
+describe('complex64 graphs', () => {
+  it('compute in float32 only (a float32-only backend runs them): no float64 node, a JS number weak', () => {
+    const z = T.cvector('z');
+    const outs = [C.abs(z), ...[C.sqrt(z), C.pow(z, 1.5), C.log(z), C.div(z, 2), C.prod(z), C.mean(z), C.mul(z, 0.1)].flatMap((c) => [c.re, c.im])];
+    const f64 = sym.toposort(outs).flatMap((node) => node.outputs.filter((o) => o.dtype === 'float64').map(() => node.op.toString()));
+    expect(f64).toEqual([]);
+  });
+});
+
 describe('real ops given a complex variable', () => {
   it('refuse it, naming sym.complex', () => {
     expect(() => T.exp(T.zvector('z') as never)).toThrow(/exp argument 0: got the complex variable z, which real ops do not take; use sym.complex's ops/);

@@ -7,7 +7,7 @@
  * through these formulas; the C99 Annex G cases of exp/log/sqrt at
  * infinities (which NumPy follows) are not reproduced.
  */
-import { asTensor, type TensorLike } from '../core/op.js';
+import { asTensor, constant, type TensorLike } from '../core/op.js';
 import type { TensorVariable } from '../core/variable.js';
 import * as T from '../tensor/tensor.js';
 import type { TensordotAxes } from '../tensor/extra.js';
@@ -57,7 +57,10 @@ export function div(a: ComplexLike, b: ComplexLike): ComplexVariable {
   const [xr, xi] = partsOf(a, 'complex.div: a');
   const [yr, yi] = partsOf(b, 'complex.div: b');
   const [ar, ai] = [xr, xi];
-  const [br, bi] = [asTensor(yr, 'complex.div: b'), asTensor(yi, 'complex.div: b')];
+  // a JS number divisor as a constant of the dividend's part dtype (weak, as NumPy's Python scalars)
+  const like = typeof xr === 'number' ? 'float64' : asTensor(xr, 'complex.div: a').dtype;
+  const part = (v: TensorLike) => (typeof v === 'number' ? constant(v, { dtype: like }) : asTensor(v, 'complex.div: b'));
+  const [br, bi] = [part(yr), part(yi)];
   const realBigger = T.ge(T.abs(br), T.abs(bi));
   const zero = T.and(T.eq(br, 0), T.eq(bi, 0));
   const one = (v: TensorVariable, use: TensorVariable) => T.switch(use, v, T.onesLike(v));
@@ -87,9 +90,9 @@ function safe(v: TensorVariable, mask: TensorVariable, fill: number): TensorVari
   return T.switch(mask, full(v, fill), v);
 }
 
-/** value at v's shape and dtype (T.fill of a JS number alone would be float64). */
+/** value at v's shape and dtype (T.fill of a JS number alone would be float64, which a float32-only backend refuses). */
 function full(v: TensorVariable, value: number): TensorVariable {
-  return T.cast(T.fill(v, value), v.dtype);
+  return T.fill(v, constant(value, { dtype: v.dtype }));
 }
 
 /**
@@ -144,7 +147,8 @@ export function sqrt(a: ComplexLike): ComplexVariable {
 export function pow(a: ComplexLike, p: TensorLike): ComplexVariable {
   const x = asComplex(a, 'complex.pow');
   if (p instanceof ComplexVariable) throw new TypeError(`complex.pow: the exponent must be real, got the complex ${p}; a complex exponent is not provided`);
-  const e = asTensor(p, 'complex.pow: p');
+  // a JS number stays weak (complex64 ** 1.5 is complex64)
+  const e = typeof p === 'number' ? p : asTensor(p, 'complex.pow: p');
   const r = T.pow(abs(x), e);
   const t = T.mul(T.arctan2(x.im, x.re), e);
   return unify(T.mul(r, T.cos(t)), T.mul(r, T.sin(t)));
