@@ -27,7 +27,8 @@ export const STAGES = 2;
  * What a stage costs beyond its multiply-adds, in multiply-adds per
  * element: its kernels (a matrix product, a twiddle pass) read and write
  * the whole signal. A length splits only where the split saves more:
- * 12 stays one DFT of 12 (12 + 8 < 3 + 4 + 16), 64 becomes 8 x 8.
+ * 12 stays one DFT of 12 (12 + 32 < (3 + 32) + (4 + 32)), 64 becomes
+ * 8 x 8 ((8 + 32) + (8 + 32) < 64 + 32).
  */
 const STAGE_COST = 32;
 
@@ -106,13 +107,16 @@ function productMod(j: number, k: number, n: number): number {
 }
 
 /**
- * The most entries a table may have: 2^28, 1 GiB in float32. A prime
- * length has no two stages, and its one table of 4 n^2 entries passes
- * this past n = 8192 (65537: 17 G entries), as does 2 x 65537's second
- * stage; NumPy would run Bluestein's transform. A clear error then, not
- * an allocation failing.
+ * The most entries a table may have: 2^26, 256 MiB in float32. A prime
+ * length has no two stages, and its one complex table of 4 n^2 entries
+ * passes this past n = 4096 (65537: 17 G entries; irfft's last, real
+ * output, 2 n^2, past 5792), as does 2 x 65537's second stage; NumPy
+ * would run Bluestein's transform. A clear error then, not an allocation
+ * failing: the CPU backend ran 4093 (a 268 MB table) and could not pack
+ * 8191's 1 GiB table for its matrix product (its WebAssembly memory is
+ * 2 GiB).
  */
-export const MAX_TABLE_ENTRIES = 2 ** 28;
+export const MAX_TABLE_ENTRIES = 2 ** 26;
 
 /** How a table is scaled by the count N of its last input: not, 1 / N, or 1 / sqrt(N). */
 export type DftScale = 'none' | 'inverse' | 'ortho';
