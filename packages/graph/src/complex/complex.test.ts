@@ -129,6 +129,18 @@ describe('complex variables', () => {
   });
 });
 
+describe('a function of complex and sparse variables', () => {
+  it('takes both kinds of values and checks both inputs are used (the check once saw a sparse input as unused)', async () => {
+    const z = T.zvector('z');
+    const S = sym.sparse.csrMatrix('S', 'float64');
+    const f = sym.function([z, S], C.real(z).sum().add(sym.sparse.spSum(S)));
+    const out = await f(ComplexArray.from([1, 2], [3, 4], 'complex128'), sym.sparse.SparseMatrix.fromDense([[1, 0], [0, 2]], 'csr'));
+    expect(String(out)).toBe('6.0');
+    expect(() => sym.function([z, S], C.real(z).sum())).toThrow('function: input 1 (S) is not needed to compute the outputs or updates');
+    expect(() => sym.function([z, S], sym.sparse.spSum(S))).toThrow('function: input 0 (z) is not needed to compute the outputs or updates');
+  });
+});
+
 describe('complex shared variables and pairs', () => {
   it('updates a shared complex variable through its parts', async () => {
     const z = C.shared(ComplexArray.from([1, 0], [0, 1]), { name: 'z' });

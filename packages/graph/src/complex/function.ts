@@ -10,10 +10,8 @@ import { asTensor } from '../core/op.js';
 import { TensorVariable } from '../core/variable.js';
 import { pairs, type InputSpec, type OutputSpec } from '../function/function-args.js';
 import { isPlainObject } from '../function/function-call-args.js';
-import { reportUnusedInput } from '../function/function-graph.js';
+import { checkUnusedInputs } from '../function/parted-values.js';
 import type { FunctionOptions } from '../function/function-options.js';
-import type { SymFunction } from '../function/function.js';
-import { graphLeaves } from '../kernel/schedule.js';
 import { ComplexArray } from './array.js';
 import { ComplexSharedVariable } from './shared.js';
 import { broadcastParts, ComplexVariable, partDType } from './variable.js';
@@ -28,23 +26,6 @@ export interface ComplexSignature {
   readonly options: FunctionOptions;
   args(args: readonly unknown[]): unknown[];
   result(values: unknown): Result;
-}
-
-function label(v: unknown): string {
-  return v instanceof TensorVariable || v instanceof ComplexVariable ? v.toString() : ((v as InputSpec).name ?? String((v as InputSpec).variable));
-}
-
-/** Theano's on_unused_input over the user's inputs: a complex one is used when either part is. */
-function checkUnused(inputs: readonly Input[], outputs: readonly TensorVariable[], options: FunctionOptions): void {
-  const policy = options.onUnusedInput ?? 'raise';
-  reportUnusedInput(policy, -1, '');
-  if (policy === 'ignore') return;
-  const read = [...outputs, ...pairs(options.updates, 'updates', '[shared, expression]').map(([, e]) => asTensor(e, 'update')), ...pairs(options.givens, 'givens', '[variable, replacement]').map(([, e]) => asTensor(e, 'given'))];
-  const leaves = new Set(graphLeaves(read));
-  inputs.forEach((v, i) => {
-    const used = v instanceof ComplexVariable ? leaves.has(v.re) || leaves.has(v.im) : leaves.has(v instanceof TensorVariable ? v : (v as InputSpec).variable);
-    if (!used) reportUnusedInput(policy, i, label(v));
-  });
 }
 
 /**
@@ -74,7 +55,7 @@ export function complexSignature(inputs: readonly Input[], outputs: Output | rea
     return [v.re, v.im];
   });
   const flatOutputs = outs.flatMap((o) => (o instanceof ComplexVariable ? broadcastParts(o) : [o]));
-  checkUnused(inputs, flatOutputs.map((o) => (o instanceof TensorVariable ? o : (o as OutputSpec).variable)), options);
+  checkUnusedInputs(inputs, outs, options);
   const complexByName = new Map(inputs.filter((v): v is ComplexVariable => v instanceof ComplexVariable && v.name !== undefined).map((v) => [v.name!, v]));
   const downcast = options.allowInputDowncast ?? false;
   return {
@@ -129,22 +110,4 @@ function partsOf(a: unknown, v: ComplexVariable, label: string, downcast: boolea
     throw new TypeError(`function: ${label}: expected a ComplexArray of ${v.dtype}, got one of ${a.dtype}, which ${v.dtype} cannot hold without loss. Cast it first, or compile with { allowInputDowncast: true }.`);
   }
   return a.re.dtype === want ? [a.re, a.im] : [a.re.astype(want), a.im.astype(want)];
-}
-
-/** The complex function over `real`, the function of the parts. */
-export function withComplexValues(real: SymFunction<unknown>, signature: ComplexSignature): SymFunction<unknown> {
-  const f = ((...args: unknown[]) => real(...signature.args(args)).then((r) => signature.result(r))) as SymFunction<unknown>;
-  Object.defineProperties(f, {
-    sync: { value: (...args: unknown[]) => signature.result(real.sync(...signature.args(args))) },
-    compiled: { value: real.compiled },
-    profile: { value: real.profile },
-    debugprint: { value: (o?: { printType?: boolean }) => real.debugprint(o) },
-    copy: {
-      value: () => {
-        throw new TypeError('function.copy: not provided for a function of complex variables; make the function again');
-      },
-    },
-    name: { value: real.name },
-  });
-  return f;
 }

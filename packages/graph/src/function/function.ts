@@ -34,10 +34,11 @@ import { copiedOptions, type CopyOptions } from './function-copy.js';
 import { PartialWindowError } from '../ops/window-check.js';
 import { BranchIndexError } from '../ops/check-index.js';
 import { windowsByValue } from '../tensor/window-by-value.js';
-import { complexSignature, withComplexValues } from '../complex/function.js';
+import { complexSignature } from '../complex/function.js';
+import { withPartedValues } from './parted-values.js';
 import type { ComplexArray } from '../complex/array.js';
 import type { ComplexVariable } from '../complex/variable.js';
-import { checkedSparseUpdates, sparseSignature, withSparseValues } from '../sparse/function.js';
+import { checkedSparseUpdates, sparseSignature } from '../sparse/function.js';
 import type { SparseMatrix } from '../sparse/matrix.js';
 import type { SparseVariable } from '../sparse/variable.js';
 
@@ -356,6 +357,9 @@ export function compileFunction(inputs: readonly (TensorVariable | InputSpec | S
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec | ComplexVariable)[], outputs: ComplexVariable, options?: FunctionOptions): SymFunction<ComplexArray>;
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec | ComplexVariable)[], outputs: FunctionOutput, options?: FunctionOptions): SymFunction<NDArray>;
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec | ComplexVariable)[], outputs: readonly (FunctionOutput | ComplexVariable)[], options?: FunctionOptions): SymFunction<(NDArray | ComplexArray)[]>;
+/** With sparse and complex variables both. */
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec | SparseVariable | ComplexVariable)[], outputs: FunctionOutput | SparseVariable | ComplexVariable, options?: FunctionOptions): SymFunction<NDArray | SparseMatrix | ComplexArray>;
+export function compileFunction(inputs: readonly (TensorVariable | InputSpec | SparseVariable | ComplexVariable)[], outputs: readonly (FunctionOutput | SparseVariable | ComplexVariable)[], options?: FunctionOptions): SymFunction<(NDArray | SparseMatrix | ComplexArray)[]>;
 // last, as `ReturnType<typeof sym.function>` reads the last overload: SymFunction, as before the sparse ones came
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: FunctionOutput | readonly FunctionOutput[], options?: FunctionOptions): SymFunction;
 export function compileFunction(
@@ -365,9 +369,9 @@ export function compileFunction(
 ): SymFunction<unknown> {
   // complex variables (T.cvector ...) become their real parts first; the function of the parts may still be sparse
   const complex = complexSignature(inputs, outputs, options);
-  if (complex) return withComplexValues(compileFunction(complex.inputs as TensorVariable[], complex.outputs as TensorVariable, complex.options), complex);
+  if (complex) return withPartedValues(compileFunction(complex.inputs as TensorVariable[], complex.outputs as TensorVariable, complex.options), complex, 'complex');
   const sparse = sparseSignature(inputs as readonly (TensorVariable | InputSpec | SparseVariable)[], outputs as FunctionOutput | SparseVariable | null, options);
-  if (sparse) return withSparseValues(compileFunction(sparse.inputs, sparse.outputs as TensorVariable, sparse.options), sparse);
+  if (sparse) return withPartedValues(compileFunction(sparse.inputs, sparse.outputs as TensorVariable, sparse.options), sparse, 'sparse');
   // updates of a sparse shared variable's parts checked to keep the parts consistent (the dense function of a sparse one comes here too)
   return denseFunction(inputs as readonly (TensorVariable | InputSpec)[], outputs as FunctionOutput | readonly FunctionOutput[] | null, checkedSparseUpdates(options));
 }

@@ -10,7 +10,7 @@ import { TensorSharedVariable } from '../core/shared.js';
 import { compileFunction, type SymFunction } from '../function/function.js';
 import { graphLeaves } from '../kernel/schedule.js';
 import type { SparseMatrix } from './matrix.js';
-import { SparseVariable } from './variable.js';
+import { SPARSE_PARTS as PARTS, SparseVariable } from './variable.js';
 
 /** Values by variable, sparse or dense: a Map, or a list of `[variable, value]` pairs. */
 export type SparseGivens = ReadonlyMap<TensorVariable | SparseVariable, unknown> | readonly (readonly [TensorVariable | SparseVariable, unknown])[];
@@ -22,7 +22,6 @@ interface Compiled {
 }
 
 const cache = new WeakMap<SparseVariable, Compiled[]>();
-const PARTS = ['data', 'indices', 'indptr', 'nRows', 'nCols', 'majorIds'] as const;
 
 function entriesOf(x: SparseVariable, given: SparseGivens | undefined): (readonly [TensorVariable | SparseVariable, unknown])[] {
   if (given === undefined) return [];

@@ -13,33 +13,17 @@ import { MatchLength } from '../ops/shape.js';
 import { TensorVariable } from '../core/variable.js';
 import { OutputSpec, pairs, type InputSpec } from '../function/function-args.js';
 import { isPlainObject } from '../function/function-call-args.js';
-import { reportUnusedInput } from '../function/function-graph.js';
+import { checkUnusedInputs } from '../function/parted-values.js';
 import type { FunctionOptions } from '../function/function-options.js';
-import { graphLeaves } from '../kernel/schedule.js';
-import type { SymFunction } from '../function/function.js';
 import { SparseMatrix } from './matrix.js';
 import { SparseSharedVariable, sparseOwner } from './shared.js';
-import { SparseVariable } from './variable.js';
+import { SPARSE_PARTS as PARTS, SparseVariable } from './variable.js';
 
 type Input = TensorVariable | InputSpec | SparseVariable;
 // a dense output may come as sym.Out(v, { borrow }), which the dense function reads
 type Output = TensorVariable | SparseVariable | OutputSpec;
 type Result = NDArray | SparseMatrix;
 
-/** Theano's on_unused_input over the user's inputs: a sparse one is used when any of its parts is. */
-function checkUnused(inputs: readonly Input[], outputs: readonly TensorVariable[], options: FunctionOptions): void {
-  const policy = options.onUnusedInput ?? 'raise';
-  if (policy === 'ignore') return;
-  reportUnusedInput(policy, -1, '');
-  const read = [...outputs, ...pairs(options.updates, 'updates', '[shared, expression]').map(([, e]) => asTensor(e, 'update')), ...pairs(options.givens, 'givens', '[variable, replacement]').map(([, e]) => asTensor(e, 'given'))];
-  const leaves = new Set(graphLeaves(read));
-  inputs.forEach((v, i) => {
-    const used = v instanceof SparseVariable ? PARTS.some((p) => leaves.has(v[p])) : leaves.has(v instanceof TensorVariable ? v : v.variable);
-    if (!used) reportUnusedInput(policy, i, v instanceof TensorVariable || v instanceof SparseVariable ? v.toString() : (v.name ?? v.variable.toString()));
-  });
-}
-
-const PARTS = ['data', 'indices', 'indptr', 'nRows', 'nCols', 'majorIds'] as const;
 
 /** The dense function of a sparse one: its inputs and outputs, and how a call's arguments and results map onto theirs. */
 export interface SparseSignature {
@@ -134,7 +118,7 @@ export function sparseSignature(inputs: readonly Input[], outputs: Output | read
   const sparseByName = new Map(inputs.filter((v): v is SparseVariable => v instanceof SparseVariable && v.name !== undefined).map((v) => [v.name!, v]));
   const flatOutputs = outs.flatMap((o) => (o instanceof SparseVariable ? PARTS.slice(0, 5).map((p) => o[p]) : [o]));
   const downcast = options.allowInputDowncast ?? false;
-  checkUnused(inputs, flatOutputs.map((o) => (o instanceof OutputSpec ? o.variable : o)), options);
+  checkUnusedInputs(inputs, outs, options);
   return {
     options: { ...options, onUnusedInput: 'ignore' },
     inputs: flatInputs,
@@ -189,22 +173,4 @@ function partsOf(a: unknown, v: SparseVariable, label: string, downcast: boolean
   }
   const data = a.dtype === v.dtype ? a.data : a.data.astype(v.dtype);
   return [data, a.indices, a.indptr, a.shape[0], a.shape[1], a.majorIds()];
-}
-
-/** The sparse function over `dense`, the function of its parts: calls take and give SparseMatrix values where the signature has sparse variables. `compiled` is the dense function (its kernelCount and debugprint take and show the parts). */
-export function withSparseValues(dense: SymFunction, signature: SparseSignature): SymFunction<unknown> {
-  const f = ((...args: unknown[]) => dense(...signature.args(args)).then((r) => signature.result(r))) as SymFunction<unknown>;
-  Object.defineProperties(f, {
-    sync: { value: (...args: unknown[]) => signature.result(dense.sync(...signature.args(args))) },
-    compiled: { value: dense.compiled },
-    profile: { value: dense.profile },
-    debugprint: { value: (o?: { printType?: boolean }) => dense.debugprint(o) },
-    copy: {
-      value: () => {
-        throw new TypeError('function.copy: not provided for a function of sparse variables; make the function again');
-      },
-    },
-    name: { value: dense.name },
-  });
-  return f;
 }

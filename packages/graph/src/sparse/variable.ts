@@ -23,6 +23,9 @@ import { getItem } from './slice.js';
 import type { Slice } from '../tensor/indexing.js';
 
 /** The dense tensors a sparse variable is made of. */
+/** A sparse variable's dense parts, in the order a function takes them. */
+export const SPARSE_PARTS = ['data', 'indices', 'indptr', 'nRows', 'nCols', 'majorIds'] as const;
+
 export interface SparseComponents {
   /** The stored values, a vector of the matrix's dtype. */
   readonly data: TensorVariable;
