@@ -53,7 +53,9 @@ describe("Theano's Adding two numbers page", () => {
         expect(String(make().type), `${prefix}${kind}`).toBe(`TensorType(${dtype}, ${shown})`);
       }
     }
-    expect('cscalar' in T).toBe(false);
+    // complex64 and complex128 (c, z), carried by real parts: sym.complex
+    expect(T.cscalar('c').dtype).toBe('complex64');
+    expect(T.zmatrix('z').dtype).toBe('complex128');
   });
 
   it("the exercise: a ** 2 + b ** 2 + 2 * a * b of two vectors", async () => {
