@@ -9,8 +9,7 @@ import { describe as describeValue, NDArray } from '../core/ndarray.js';
 import { asTensor } from '../core/op.js';
 import { TensorVariable } from '../core/variable.js';
 import { pairs, type InputSpec, type OutputSpec } from '../function/function-args.js';
-import { isPlainObject } from '../function/function-call-args.js';
-import { checkUnusedInputs } from '../function/parted-values.js';
+import { checkUnusedInputs, partedArgs, type PartedKind } from '../function/parted-values.js';
 import type { FunctionOptions } from '../function/function-options.js';
 import { ComplexArray } from './array.js';
 import { ComplexSharedVariable } from './shared.js';
@@ -56,36 +55,18 @@ export function complexSignature(inputs: readonly Input[], outputs: Output | rea
   });
   const flatOutputs = outs.flatMap((o) => (o instanceof ComplexVariable ? broadcastParts(o) : [o]));
   checkUnusedInputs(inputs, outs, options);
-  const complexByName = new Map(inputs.filter((v): v is ComplexVariable => v instanceof ComplexVariable && v.name !== undefined).map((v) => [v.name!, v]));
   const downcast = options.allowInputDowncast ?? false;
+  const complexKind: PartedKind<ComplexVariable> = {
+    is: (v): v is ComplexVariable => v instanceof ComplexVariable,
+    expected: (v) => `a ComplexArray of ${v.dtype}`,
+    split: (a, v, label) => partsOf(a, v, label, downcast),
+    partNames: (v) => [v.re.name!, v.im.name!],
+  };
   return {
     options: { ...options, onUnusedInput: 'ignore' },
     inputs: flatInputs,
     outputs: outputs === null ? null : !Array.isArray(outputs) && !(outputs instanceof ComplexVariable) ? outputs : flatOutputs,
-    args(args) {
-      let last = args.length - 1;
-      while (last >= 0 && args[last] === undefined) last--;
-      const keywords = last >= 0 && isPlainObject(args[last]) ? (args[last] as Readonly<Record<string, unknown>>) : undefined;
-      const given = keywords ? args.slice(0, last) : args;
-      if (given.length > inputs.length) throw new TypeError(`function: expected at most ${inputs.length} ${inputs.length === 1 ? 'argument' : 'arguments'}, got ${given.length}`);
-      inputs.forEach((v, i) => {
-        if (v instanceof ComplexVariable && given[i] === undefined && !(v.name !== undefined && keywords && v.name in keywords)) {
-          throw new TypeError(`function: argument ${i} (${v}): missing; expected a ComplexArray of ${v.dtype}`);
-        }
-      });
-      const positional = given.flatMap((a, i) => {
-        const v = inputs[i];
-        return v instanceof ComplexVariable ? partsOf(a, v, `argument ${i} (${v})`, downcast) : [a];
-      });
-      if (!keywords) return positional;
-      const named: Record<string, unknown> = {};
-      for (const [k, a] of Object.entries(keywords)) {
-        const v = complexByName.get(k);
-        if (!v) named[k] = a;
-        else [named[v.re.name!], named[v.im.name!]] = partsOf(a, v, `argument ${k}`, downcast);
-      }
-      return [...positional, named];
-    },
+    args: (args) => partedArgs(inputs, args, complexKind),
     result(values) {
       if (!Array.isArray(outputs) && !(outputs instanceof ComplexVariable)) return values;
       const flat = values as unknown[];

@@ -10,6 +10,7 @@ import { ComplexVariable } from '../complex/variable.js';
 import { graphLeaves } from '../kernel/schedule.js';
 import { SPARSE_PARTS, SparseVariable } from '../sparse/variable.js';
 import { pairs, type InputSpec, type OutputSpec } from './function-args.js';
+import { isPlainObject } from './function-call-args.js';
 import { reportUnusedInput } from './function-graph.js';
 import type { FunctionOptions } from './function-options.js';
 import type { SymFunction } from './function.js';
@@ -42,6 +43,51 @@ export function checkUnusedInputs(inputs: readonly unknown[], outputs: readonly 
   ];
   const leaves = new Set(graphLeaves(read));
   inputs.forEach((v, i) => partsOf(v, false).some((p) => leaves.has(p)) || reportUnusedInput(policy, i, label(v)));
+}
+
+/** How a call gives a kind of parted variable (sparse, complex): what it expects, and the values of the parts it passes on. */
+export interface PartedKind<V> {
+  is(v: unknown): v is V;
+  /** What a call must give for `v`, for the missing-argument error: 'a csr SparseMatrix of float64'. */
+  expected(v: V): string;
+  /** The values of `v`'s parts from a call's argument `a` (checked, naming `label`). */
+  split(a: unknown, v: V, label: string): unknown[];
+  /** The names of `v`'s parts, in `split`'s order (a keyword argument becomes theirs). */
+  partNames(v: V): string[];
+}
+
+/**
+ * A call's arguments for the function of the parts: each argument of a
+ * parted input, positional or by keyword (a plain object last), becomes
+ * the values of its parts; the others pass as they are.
+ */
+export function partedArgs<V extends { readonly name?: string | undefined }>(inputs: readonly unknown[], args: readonly unknown[], kind: PartedKind<V>): unknown[] {
+  let last = args.length - 1;
+  while (last >= 0 && args[last] === undefined) last--;
+  const keywords = last >= 0 && isPlainObject(args[last]) ? (args[last] as Readonly<Record<string, unknown>>) : undefined;
+  const given = keywords ? args.slice(0, last) : args;
+  if (given.length > inputs.length) throw new TypeError(`function: expected at most ${inputs.length} ${keywords ? 'positional ' : ''}${inputs.length === 1 ? 'argument' : 'arguments'}${keywords ? ' before the keywords' : ''}, got ${given.length}`);
+  inputs.forEach((v, i) => {
+    if (kind.is(v) && given[i] === undefined && !(v.name !== undefined && keywords && v.name in keywords)) {
+      throw new TypeError(`function: argument ${i} (${String(v)}): missing; expected ${kind.expected(v)}`);
+    }
+  });
+  const positional = given.flatMap((a, i) => {
+    const v = inputs[i];
+    return kind.is(v) ? kind.split(a, v, `argument ${i} (${String(v)})`) : [a];
+  });
+  if (!keywords) return positional;
+  const byName = new Map(inputs.filter((v): v is V => kind.is(v) && v.name !== undefined).map((v) => [v.name!, v]));
+  const named: Record<string, unknown> = {};
+  for (const [k, a] of Object.entries(keywords)) {
+    const v = byName.get(k);
+    if (!v) named[k] = a;
+    else {
+      const names = kind.partNames(v);
+      kind.split(a, v, `argument ${k}`).forEach((value, j) => (named[names[j]!] = value));
+    }
+  }
+  return [...positional, named];
 }
 
 /** How a call's arguments and results map onto those of the parts' function. */

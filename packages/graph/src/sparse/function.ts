@@ -12,8 +12,7 @@ import { apply1, asTensor } from '../core/op.js';
 import { MatchLength } from '../ops/shape.js';
 import { TensorVariable } from '../core/variable.js';
 import { OutputSpec, pairs, type InputSpec } from '../function/function-args.js';
-import { isPlainObject } from '../function/function-call-args.js';
-import { checkUnusedInputs } from '../function/parted-values.js';
+import { checkUnusedInputs, partedArgs, type PartedKind } from '../function/parted-values.js';
 import type { FunctionOptions } from '../function/function-options.js';
 import { SparseMatrix } from './matrix.js';
 import { SparseSharedVariable, sparseOwner } from './shared.js';
@@ -115,38 +114,20 @@ export function sparseSignature(inputs: readonly Input[], outputs: Output | read
     if (computed) throw new TypeError(`function: input ${i} (${v}) is computed (its ${computed} is made by ${v[computed].owner!.op.toString()}); a sparse input is made by sparse.csrMatrix or sparse.cscMatrix`);
     return PARTS.map((p) => v[p]);
   });
-  const sparseByName = new Map(inputs.filter((v): v is SparseVariable => v instanceof SparseVariable && v.name !== undefined).map((v) => [v.name!, v]));
   const flatOutputs = outs.flatMap((o) => (o instanceof SparseVariable ? PARTS.slice(0, 5).map((p) => o[p]) : [o]));
   const downcast = options.allowInputDowncast ?? false;
+  const sparseKind: PartedKind<SparseVariable> = {
+    is: (v): v is SparseVariable => v instanceof SparseVariable,
+    expected: (v) => `a ${v.format} SparseMatrix of ${v.dtype}`,
+    split: (a, v, label) => partsOf(a, v, label, downcast),
+    partNames: (v) => PARTS.map((p) => v[p].name!),
+  };
   checkUnusedInputs(inputs, outs, options);
   return {
     options: { ...options, onUnusedInput: 'ignore' },
     inputs: flatInputs,
     outputs: outputs === null ? null : !Array.isArray(outputs) && !(outputs instanceof SparseVariable) ? (outputs as TensorVariable | OutputSpec) : flatOutputs,
-    args(args) {
-      let last = args.length - 1;
-      while (last >= 0 && args[last] === undefined) last--;
-      const keywords = last >= 0 && isPlainObject(args[last]) ? args[last] as Readonly<Record<string, unknown>> : undefined;
-      const given = keywords ? args.slice(0, last) : args;
-      if (given.length > inputs.length) throw new TypeError(`function: expected at most ${inputs.length} ${keywords ? 'positional ' : ''}${inputs.length === 1 ? 'argument' : 'arguments'}${keywords ? ' before the keywords' : ''}, got ${given.length}`);
-      inputs.forEach((v, i) => {
-        if (v instanceof SparseVariable && given[i] === undefined && !(v.name !== undefined && keywords && v.name in keywords)) {
-          throw new TypeError(`function: argument ${i} (${v}): missing; expected a ${v.format} SparseMatrix of ${v.dtype}`);
-        }
-      });
-      const positional = given.flatMap((a, i) => {
-        const v = inputs[i];
-        return v instanceof SparseVariable ? partsOf(a, v, `argument ${i} (${v})`, downcast) : [a];
-      });
-      if (!keywords) return positional;
-      const named: Record<string, unknown> = {};
-      for (const [k, a] of Object.entries(keywords)) {
-        const v = sparseByName.get(k);
-        if (!v) named[k] = a;
-        else partsOf(a, v, `argument ${k}`, downcast).forEach((value, j) => (named[v[PARTS[j]!].name!] = value));
-      }
-      return [...positional, named];
-    },
+    args: (args) => partedArgs(inputs, args, sparseKind),
     result(values) {
       if (!Array.isArray(outputs) && !(outputs instanceof SparseVariable)) return values;
       const flat = values as NDArray[];
