@@ -285,7 +285,7 @@ function reversedWhere(gz: TensorVariable, steps: readonly (1 | -1)[], nb: numbe
 function lastWrites(g: TensorVariable, idx: TensorVariable, dtype: DType): TensorVariable {
   const k = T.arange(T.shapeI(idx, 0), undefined, 1, { dtype: 'int32' });
   const writer = apply1(new AdvancedIncSubtensor1(true), [T.zeros([T.shapeI(g, 0)], 'int32'), k, idx]);
-  return T.cast(T.eq(T.take(writer, idx), k), dtype);
+  return T.cast(T.eq(T.take(writer, idx, 0), k), dtype);
 }
 
 export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
@@ -323,7 +323,7 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
     const g = toFront(gz, nb);
     const set = (node.op as AdvancedIncSubtensor1).set;
     const gx = set ? fromFront(apply1(new AdvancedIncSubtensor1(true), [g, T.constant(0, { dtype: gz.dtype }), idx!]), nb) : gz;
-    const rows = T.take(g, idx!);
+    const rows = T.take(g, idx!, 0);
     // set: of a repeated row only the last write stays (NumPy's); the rows of y written before it get nothing
     const gy = set ? rows.mul(T.dimshuffle(lastWrites(g, idx!, gz.dtype), [0, ...new Array<'x'>(rows.ndim - 1).fill('x')])) : rows;
     return [gx, sumTo(fromFront(gy, nb), y!, nb), DISCONNECTED];

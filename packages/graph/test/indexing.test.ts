@@ -341,18 +341,18 @@ describe('rows by an index vector', () => {
       [1, 2, 3],
       [10, 11, 12],
     ]);
-    expect(one(T.take(x.T, idx), [x, idx], X, [1])).toEqual([[2, 5, 8, 11]]);
+    expect(one(T.take(x.T, idx, 0), [x, idx], X, [1])).toEqual([[2, 5, 8, 11]]);
   });
-  it('take: a scalar index drops the axis, an index matrix gives its shape then the rows (NumPy x[idx]); a float index or a 0-d x is refused naming them', () => {
+  it('take along axis 0: a scalar index drops the axis, an index matrix gives its shape then the rows (NumPy x[idx]); a float index or a 0-d x is refused naming them', () => {
     const i = T.lscalar('i');
     const m = T.lmatrix('m');
-    expect(one(T.take(x, i), [x, i], X, -1)).toEqual([10, 11, 12]);
-    expect(one(T.take(x, m), [x, m], X, [[0, 3], [1, 1]])).toEqual([
+    expect(one(T.take(x, i, 0), [x, i], X, -1)).toEqual([10, 11, 12]);
+    expect(one(T.take(x, m, 0), [x, m], X, [[0, 3], [1, 1]])).toEqual([
       [[1, 2, 3], [10, 11, 12]],
       [[4, 5, 6], [4, 5, 6]],
     ]);
-    expect(() => T.take(x, T.dvector('f'))).toThrow('take(x, idx): idx must be an integer tensor, got f of type TensorType(float64, vector)');
-    expect(() => T.take(T.dscalar('s'), i)).toThrow('take(s, i): x must have an axis to take from');
+    expect(() => T.take(x, T.dvector('f'), 0)).toThrow('take(x, indices): indices must be an integer tensor, got f of type TensorType(float64, vector)');
+    expect(() => T.take(T.dscalar('s'), i, 0)).toThrow('take(s, i, 0): a must have an axis to take along');
   });
   it('increments repeated rows once per mention (numpy.add.at); set keeps the last write', () => {
     const w = T.dmatrix('w');

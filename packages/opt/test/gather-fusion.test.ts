@@ -36,7 +36,7 @@ describe('gathers fused with elementwise work', () => {
   const v = T.dmatrix('v');
 
   it('take(W, idx) * v is one kernel (two before)', async () => {
-    const out = T.take(w, idx).mul(v);
+    const out = T.take(w, idx, 0).mul(v);
     const p = programOf([w, idx, v], [[5, 3], [4], [4, 3]], [out]);
     expect(kernels(p)).toEqual(['elementwise+gather', 'elementwise']);
     expect(kernels(optimizeProgram(p))).toEqual(['elementwise+gather']);
@@ -45,18 +45,18 @@ describe('gathers fused with elementwise work', () => {
   });
 
   it('relu(take(W, idx)) is one kernel', async () => {
-    const out = T.relu(T.take(w.sub(8), idx));
+    const out = T.relu(T.take(w.sub(8), idx, 0));
     // W - 8 is read through the gather: its own kernel; the relu takes the gather in
     expect(kernels(optimizeProgram(programOf([w, idx], [[5, 3], [3]], [out])))).toEqual(['elementwise', 'elementwise+gather']);
     await sameAsUnfused([w, idx], out, [W, [1, 3, -5]], 2);
-    const plainRelu = T.relu(T.take(w, idx));
+    const plainRelu = T.relu(T.take(w, idx, 0));
     await sameAsUnfused([w, idx], plainRelu, [W, [1, 3, -5]], 1);
   });
 
   it('reads a gather transposed inside its reader', async () => {
     const u = T.dmatrix('u');
     // (4, 3) gathered rows read as (3, 4): each element once, so fused whatever the gather costs
-    const out = T.take(w, idx).T.mul(u);
+    const out = T.take(w, idx, 0).T.mul(u);
     const p = optimizeProgram(programOf([w, idx, u], [[5, 3], [4], [3, 4]], [out]));
     expect(kernels(p)).toEqual(['elementwise+gather']);
     const us = [[1, 2, 3, 4], [-1, -2, -3, -4], [0.5, 0.25, 2, 8]];
@@ -66,7 +66,7 @@ describe('gathers fused with elementwise work', () => {
   it('reads a gather broadcast when recomputing it is allowed, and keeps an expensive one in its own kernel', async () => {
     const u = T.dtensor3('u');
     // the gathered (4, 3) rows broadcast over a leading axis of 2: each gathered value read twice
-    const out = T.take(w, idx).dimshuffle('x', 0, 1).mul(u);
+    const out = T.take(w, idx, 0).dimshuffle('x', 0, 1).mul(u);
     const p = programOf([w, idx, u], [[5, 3], [4], [2, 4, 3]], [out]);
     // a take's index wraps negative values and clamps (cost well above maxRecompute): not computed twice
     expect(kernels(fuse(p))).toEqual(['elementwise+gather', 'elementwise']);
@@ -79,7 +79,7 @@ describe('gathers fused with elementwise work', () => {
   });
 
   it('gathers at a computed index: the index arithmetic is inlined into the gather, which is inlined into its reader', async () => {
-    const out = T.take(w, idx.add(1)).mul(v.add(v));
+    const out = T.take(w, idx.add(1), 0).mul(v.add(v));
     const p = optimizeProgram(programOf([w, idx, v], [[5, 3], [3], [3, 3]], [out]));
     // the index check (a reduce over idx + 1, with idx + 1 inlined) and one kernel for the rest
     expect(kernels(p)).toEqual(['reduce', 'elementwise+gather']);
@@ -88,7 +88,7 @@ describe('gathers fused with elementwise work', () => {
   });
 
   it('keeps a gather out of a reduction (reduce kernels do not gather), its elementwise work in', async () => {
-    const out = T.sum(T.take(w, idx).mul(2), { axis: 1 });
+    const out = T.sum(T.take(w, idx, 0).mul(2), { axis: 1 });
     const p = optimizeProgram(programOf([w, idx], [[5, 3], [4]], [out]));
     expect(kernels(p)).toEqual(['elementwise+gather', 'reduce']);
     await sameAsUnfused([w, idx], out, [W, [4, 1, 1, -4]], 2);
@@ -96,7 +96,7 @@ describe('gathers fused with elementwise work', () => {
 
   it('gathers int8 values with a negative index and casts them in the reader', async () => {
     const b = T.bvector('b');
-    const out = T.take(b, idx).mul(3).astype('float32');
+    const out = T.take(b, idx, 0).mul(3).astype('float32');
     const p = optimizeProgram(programOf([b, idx], [[4], [5]], [out]));
     expect(kernels(p)).toEqual(['elementwise+gather']);
     const { opt, plain } = both([b, idx], out);
@@ -110,7 +110,7 @@ describe('gathers fused with elementwise work', () => {
     const table = sym.shared(sym.array(W, { dtype: 'float64' }), { name: 'table' });
     const acc = sym.shared(sym.array([0, 0, 0], { dtype: 'float64' }), { name: 'acc' });
     const ids = T.lvector('ids');
-    const rows = T.relu(T.take(table, ids.add(1)).sub(5));
+    const rows = T.relu(T.take(table, ids.add(1), 0).sub(5));
     const f = sym.function([ids], rows, { updates: [[acc, acc.add(T.sum(rows, { axis: 0 }))]] });
     const rowsOut = values(await f([0, 2]))[0]!;
     expect(rowsOut).toEqual([0, 0, 1, 5, 6, 7]);
@@ -123,17 +123,17 @@ describe('gathers fused with elementwise work', () => {
 
   it("keeps a large kernel's transcendental work out of a gathering kernel (the CPU's SIMD path has no gathers), a small one's in", () => {
     const E = T.dmatrix('E');
-    const out = T.tanh(T.take(E, idx).mul(2));
+    const out = T.tanh(T.take(E, idx, 0).mul(2));
     // 4 x 64 = 256 elements: fused; 8 x 64: the take and its cheap * 2, then tanh in a kernel of its own
     expect(kernels(optimizeProgram(programOf([E, idx], [[10, 64], [4]], [out])))).toEqual(['elementwise+gather']);
     expect(kernels(optimizeProgram(programOf([E, idx], [[10, 64], [8]], [out])))).toEqual(['elementwise+gather', 'elementwise']);
     // likewise a costly producer of a gathering kernel's affine loads: T.exp(v) stays out of a large take's kernel
-    const big = T.take(E, idx).mul(T.exp(v));
+    const big = T.take(E, idx, 0).mul(T.exp(v));
     expect(kernels(optimizeProgram(programOf([E, idx, v], [[10, 64], [8], [8, 64]], [big])))).toEqual(['elementwise', 'elementwise+gather']);
   });
 
   it('leaves a producer the gather reads through in its own kernel: take(W * 2, idx)', () => {
-    const out = T.take(w.mul(2), idx);
+    const out = T.take(w.mul(2), idx, 0);
     const p = optimizeProgram(programOf([w, idx], [[5, 3], [2]], [out]));
     expect(kernels(p)).toEqual(['elementwise', 'elementwise+gather']);
   });

@@ -126,7 +126,7 @@ describe('pairs_scatter_elementwise', () => {
     // get(rows, cols)'s linear index with rows 0 and 1 moved to 1 and 2: row 2 is picked twice, row 0 never
     const shifted = clip(sym.elemwise('switch', sym.elemwise('lt', rows, 2), sym.elemwise('add', rows, 1), rows), n0);
     const idx = sym.elemwise('add', sym.elemwise('mul', shifted, n1), clip(sym.elemwise('switch', sym.elemwise('lt', cols, 0), sym.elemwise('add', cols, n1), cols), n1));
-    const out = T.incSubtensor(T.take(m.reshape([-1]), idx), g);
+    const out = T.incSubtensor(T.take(m.reshape([-1]), idx, 0), g);
     const r = await compare([m, cols, g], [out], [logits(4, 3).map((row) => row.map(() => 0)), [0, 1, 2, 0], [100, 200, 300, 400]]);
     expect(r.after).toBe(true);
     expect(Array.from(r.values[0]!.data)).toEqual([0, 0, 0, 100, 0, 0, 0, 200, 300, 400, 0, 0]);

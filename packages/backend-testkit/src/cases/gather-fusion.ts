@@ -24,15 +24,15 @@ function fusedGathers(dtype: DType): OpCase {
   const u = T.tensor(dtype, [false, false], 'u');
   const z = T.tensor(dtype, [false, false, false], 'z');
   const idx = T.ivector('idx');
-  const rows = T.take(W, idx);
+  const rows = T.take(W, idx, 0);
   const outs: [string, TensorVariable][] = [
     ['take(W, idx) * v (one kernel)', rows.mul(v)],
     ['maximum(take(W, idx) - v, W[0]) (a row broadcast beside the gather)', T.maximum(rows.sub(v), W.get(0))],
     ['take(W, idx).T * u (the gather read transposed)', rows.T.mul(u)],
     ['take(W, idx)[None] + z (the gather read broadcast)', rows.dimshuffle('x', 0, 1).add(z)],
-    ['take(w, idx)[:, None] * v (a gathered vector broadcast over the columns)', T.take(w, idx).dimshuffle(0, 'x').mul(v)],
-    ['take(W, idx + 1) * 2 (the index computed in the kernel)', T.take(W, idx.add(1)).mul(2)],
-    ['take(W, idx) * take(W[::-1], idx) (two gathers of one buffer)', rows.mul(T.take(W.get('::-1'), idx))],
+    ['take(w, idx)[:, None] * v (a gathered vector broadcast over the columns)', T.take(w, idx, 0).dimshuffle(0, 'x').mul(v)],
+    ['take(W, idx + 1) * 2 (the index computed in the kernel)', T.take(W, idx.add(1), 0).mul(2)],
+    ['take(W, idx) * take(W[::-1], idx) (two gathers of one buffer)', rows.mul(T.take(W.get('::-1'), idx, 0))],
     ['sum(take(W, idx) * v, 1) (the gather not in the reduction)', T.sum(rows.mul(v), { axis: 1 })],
   ];
   return {

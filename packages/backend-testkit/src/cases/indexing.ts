@@ -310,7 +310,7 @@ function lastWriteGradient(dtype: DType): OpCase {
   const idx = T.ivector('idx');
   const k = T.arange(T.shapeI(idx, 0), undefined, 1, { dtype: 'int32' });
   const writer = sym.apply1(new sym.AdvancedIncSubtensor1(true), [T.zeros([T.shapeI(g, 0)], 'int32'), k, idx]);
-  const mask = T.eq(T.take(writer, idx), k);
+  const mask = T.eq(T.take(writer, idx, 0), k);
   return {
     group: 'indexing',
     name: `the gradient of a set at repeated rows ${dtype}: g (4, 3), idx = [3, 0, 3, -1, 1, 1]`,
@@ -318,7 +318,7 @@ function lastWriteGradient(dtype: DType): OpCase {
     dtype,
     graph: {
       inputs: [g, idx],
-      outputs: [writer, T.take(g, idx).mul(T.dimshuffle(T.cast(mask, dtype), [0, 'x']))],
+      outputs: [writer, T.take(g, idx, 0).mul(T.dimshuffle(T.cast(mask, dtype), [0, 'x']))],
       labels: ["each row's last writer", 'take(g, idx) * (the last write to its row)'],
       values: (rng) => [randomArray(rng, dtype, [4, 3], 'small'), array([3, 0, 3, -1, 1, 1], { dtype: 'int32' })],
     },

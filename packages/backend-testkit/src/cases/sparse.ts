@@ -59,7 +59,7 @@ function products(dtype: DType): OpCase {
     ['csmProperties(x)[2] (indptr)', sparse.csmProperties(x)[2]],
     ['vstack([x, hstack([x.T, x.T]).T]).toDense()', sparse.vstack([x, sparse.hstack([x.T, x.T]).T]).toDense()],
     // structuredDot's gradients as grad builds them, for an output gradient g
-    ['d structuredDot / d data: sum(g[rows] * d[cols], 1)', T.sum(T.mul(T.take(g, x.rowIds), T.take(d, x.colIds)), 1)],
+    ['d structuredDot / d data: sum(g[rows] * d[cols], 1)', T.sum(T.mul(T.take(g, x.rowIds, 0), T.take(d, x.colIds, 0)), 1)],
     ['d structuredDot / d d: structuredDot(x.T, g)', sparse.structuredDot(x.T, g)],
   ];
   return {

@@ -13,7 +13,7 @@ describe('indexed kernels read at counters and constants by loads', () => {
   it("a take's indices are a load along the kernel's rows; W is the one gather", () => {
     const W = T.dmatrix('W');
     const idx = T.ivector('idx');
-    const p = schedule({ inputs: [W, idx], inputShapes: [[5, 3], [4]], outputs: [T.take(W, idx.add(1))] });
+    const p = schedule({ inputs: [W, idx], inputShapes: [[5, 3], [4]], outputs: [T.take(W, idx.add(1), 0)] });
     const take = p.steps.find((s) => s.kernel.kind === 'elementwise' && gathers(s.kernel.expr))!;
     const k = take.kernel as ElementwiseKernel;
     const gathered = [...operandUses(k.expr).keys()].filter((e): e is GatherExpr => e.kind === 'gather');

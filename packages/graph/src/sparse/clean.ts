@@ -22,7 +22,7 @@ export function remove0(x: SparseVariable): SparseVariable {
   const s = checkSparse(x, 'sparse.remove0');
   const nMajor = T.cast(s.format === 'csr' ? s.nRows : s.nCols, 'int64');
   const [keep, indices, indptr, majorIds] = applyNode(new StoredNonZeros(), [s.data, s.indices, s.majorIds, nMajor]).outputs as TensorVariable[];
-  return new SparseVariable(s.format, { data: T.take(s.data, keep!), indices: indices!, indptr: indptr!, nRows: s.nRows, nCols: s.nCols, majorIds: majorIds! });
+  return new SparseVariable(s.format, { data: T.take(s.data, keep!, 0), indices: indices!, indptr: indptr!, nRows: s.nRows, nCols: s.nCols, majorIds: majorIds! });
 }
 
 /**
@@ -36,7 +36,7 @@ export function ensureSortedIndices(x: SparseVariable): SparseVariable {
   // stored values come grouped by row (column) already: sorting by (row, column) moves them within their group only
   const key = T.add(T.mul(T.cast(s.majorIds, 'int64'), nMinor), T.cast(s.indices, 'int64'));
   const order = T.argsort(key, 0, 'stable');
-  return new SparseVariable(s.format, { ...s, data: T.take(s.data, order), indices: T.take(s.indices, order) });
+  return new SparseVariable(s.format, { ...s, data: T.take(s.data, order, 0), indices: T.take(s.indices, order, 0) });
 }
 
 /** SciPy's name for {@link ensureSortedIndices} (`x.sorted_indices()`; Theano's `ensure_sorted_indices`). */

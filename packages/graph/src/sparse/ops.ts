@@ -77,7 +77,7 @@ export function structuredDot(x: SparseVariable, y: SparseVariable | TensorLike)
   const d = asTensor(y, 'sparse.structuredDot: y');
   if (d.ndim !== 1 && d.ndim !== 2) throw new TypeError(`sparse.structuredDot: y must be a vector or a matrix, got ${nameInError(d)} of type ${d.type}`);
   // y's rows against x's columns, checked when the function runs: the gather alone would read a longer y silently
-  const rowsOfY = T.take(withLength(d, 0, s.nCols, 'sparse.structuredDot', `y (${nameInError(d)})`, 'columns'), s.colIds);
+  const rowsOfY = T.take(withLength(d, 0, s.nCols, 'sparse.structuredDot', `y (${nameInError(d)})`, 'columns'), s.colIds, 0);
   const terms = T.mul(d.ndim === 2 ? T.dimshuffle(s.data, [0, 'x']) : s.data, rowsOfY);
   const lengths = d.ndim === 2 ? [s.nRows, T.shape(d)[1]!] : [s.nRows];
   return T.incSubtensor(T.get(T.zeros(lengths, promote(s.dtype, d.dtype)), s.rowIds), terms);
@@ -182,7 +182,7 @@ export function rowScale(x: SparseVariable, scale: TensorLike): SparseVariable {
   const s = checkSparse(x, 'sparse.rowScale');
   const v = asTensor(scale, 'sparse.rowScale: s');
   if (v.ndim !== 1) throw new TypeError(`sparse.rowScale: s must be a vector (one factor a row), got ${nameInError(v)} of type ${v.type}`);
-  return s.withData(T.mul(s.data, T.take(withLength(v, 0, s.nRows, 'sparse.rowScale', `s (${nameInError(v)})`, 'rows'), s.rowIds)));
+  return s.withData(T.mul(s.data, T.take(withLength(v, 0, s.nRows, 'sparse.rowScale', `s (${nameInError(v)})`, 'rows'), s.rowIds, 0)));
 }
 
 /** Theano's `col_scale(x, s)`: column j of x times s[j], sparse. */
@@ -190,7 +190,7 @@ export function colScale(x: SparseVariable, scale: TensorLike): SparseVariable {
   const s = checkSparse(x, 'sparse.colScale');
   const v = asTensor(scale, 'sparse.colScale: s');
   if (v.ndim !== 1) throw new TypeError(`sparse.colScale: s must be a vector (one factor a column), got ${nameInError(v)} of type ${v.type}`);
-  return s.withData(T.mul(s.data, T.take(withLength(v, 0, s.nCols, 'sparse.colScale', `s (${nameInError(v)})`, 'columns'), s.colIds)));
+  return s.withData(T.mul(s.data, T.take(withLength(v, 0, s.nCols, 'sparse.colScale', `s (${nameInError(v)})`, 'columns'), s.colIds, 0)));
 }
 
 /** Theano's `sp_ones_like(x)`: x's pattern holding ones. */
@@ -247,7 +247,7 @@ export function sameLength(a: TensorVariable, b: TensorVariable, describe: (a: n
 export function fromCoordinates(format: 'csr' | 'csc', data: TensorVariable, rows: TensorVariable, cols: TensorVariable, nRows: TensorVariable, nCols: TensorVariable): SparseVariable {
   const [major, minor, nMajor] = format === 'csr' ? [rows, cols, nRows] : [cols, rows, nCols];
   const order = T.argsort(major, 0, 'stable');
-  const majorIds = i32(T.take(major, order));
+  const majorIds = i32(T.take(major, order, 0));
   const indptr = indptrOf(majorIds, nMajor);
-  return new SparseVariable(format, { data: T.take(data, order), indices: i32(T.take(minor, order)), indptr: i32(indptr), nRows, nCols, majorIds });
+  return new SparseVariable(format, { data: T.take(data, order, 0), indices: i32(T.take(minor, order, 0)), indptr: i32(indptr), nRows, nCols, majorIds });
 }

@@ -35,7 +35,7 @@ function reached(x: SparseVariable, y: SparseVariable, caller: string): SparseVa
   const node = applyNode(new ProductPattern(caller, lengths), [l.rowIds, l.colIds, r.rowIds, r.colIds, i64(l.nRows), i64(x.nCols), i64(y.nRows), i64(r.nCols)]);
   const [pairL, pairR, slot, indices, indptr, majorIds] = node.outputs as [TensorVariable, TensorVariable, TensorVariable, TensorVariable, TensorVariable, TensorVariable];
   const cast = (d: TensorVariable) => (d.dtype === dtype ? d : T.cast(d, dtype));
-  const terms = T.mul(T.take(cast(l.data), pairL), T.take(cast(r.data), pairR));
+  const terms = T.mul(T.take(cast(l.data), pairL, 0), T.take(cast(r.data), pairR, 0));
   const data = T.incSubtensor(T.get(T.zeros([T.shapeI(indices, 0)], dtype), slot), terms);
   return new SparseVariable(x.format, { data, indices, indptr, nRows: i64(x.nRows), nCols: i64(y.nCols), majorIds });
 }

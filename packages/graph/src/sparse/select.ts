@@ -20,7 +20,7 @@ function wrapped(index: TensorVariable, length: TensorVariable, what: () => stri
   const n = T.cast(length, 'int64');
   // a gather from 0..n-1 checks the index and wraps a negative one, as x[i] does
   const positions = labelForErrors(T.arange(n), what);
-  return index.ndim === 0 ? T.get(positions, index) : T.take(positions, index);
+  return index.ndim === 0 ? T.get(positions, index) : T.take(positions, index, 0);
 }
 
 /**
@@ -37,17 +37,17 @@ export function getItemList(x: SparseVariable, idx: TensorLike): SparseVariable 
   // picked row p holds stored value k where k's row is rows[p]: the pairs in C order are csr's order
   const [picked, stored] = T.nonzero(T.eq(T.dimshuffle(rows, [0, 'x']), T.dimshuffle(T.cast(s.rowIds, 'int64'), ['x', 0]))) as [TensorVariable, TensorVariable];
   const nRows = T.cast(T.shape(i)[0]!, 'int64');
-  const cols = T.take(s.colIds, stored);
+  const cols = T.take(s.colIds, stored, 0);
   const one = constant(1, { dtype: 'int64' });
   if (s.format === 'csr') {
     const indptr = T.searchsorted(picked, T.arange(T.add(nRows, one)), 'left');
-    return new SparseVariable('csr', { data: T.take(s.data, stored), indices: i32(cols), indptr: i32(indptr), nRows, nCols: s.nCols, majorIds: i32(picked) });
+    return new SparseVariable('csr', { data: T.take(s.data, stored, 0), indices: i32(cols), indptr: i32(indptr), nRows, nCols: s.nCols, majorIds: i32(picked) });
   }
   // csc: the same values sorted by column (stably: rows in picked order within a column)
   const order = T.argsort(cols, 0, 'stable');
-  const majorIds = T.take(cols, order);
+  const majorIds = T.take(cols, order, 0);
   const indptr = T.searchsorted(majorIds, T.arange(T.add(T.cast(s.nCols, 'int64'), one)), 'left');
-  return new SparseVariable('csc', { data: T.take(T.take(s.data, stored), order), indices: i32(T.take(picked, order)), indptr: i32(indptr), nRows, nCols: s.nCols, majorIds: i32(majorIds) });
+  return new SparseVariable('csc', { data: T.take(T.take(s.data, stored, 0), order, 0), indices: i32(T.take(picked, order, 0)), indptr: i32(indptr), nRows, nCols: s.nCols, majorIds: i32(majorIds) });
 }
 
 /** Theano's `get_item_scalar` (`x[i, j]` of a sparse matrix, integer scalars i and j): the element, a dense scalar of x's dtype (repeated positions added up; 0 where nothing is stored). */

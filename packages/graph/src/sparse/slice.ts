@@ -133,7 +133,7 @@ export function getItem2d(x: SparseVariable, rows: Slice, cols: Slice = new Slic
   const args = given.filter((g): g is TensorVariable => g !== null);
   const op = new WindowPattern(s.format, given.map((g) => g !== null));
   const [keep, indices, indptr, majorIds, nRows, nCols] = applyNode(op, [s.majorIds, s.indices, T.cast(s.nRows, 'int64'), T.cast(s.nCols, 'int64'), ...args]).outputs as TensorVariable[];
-  return new SparseVariable(s.format, { data: T.take(s.data, keep!), indices: indices!, indptr: indptr!, nRows: nRows!, nCols: nCols!, majorIds: majorIds! });
+  return new SparseVariable(s.format, { data: T.take(s.data, keep!, 0), indices: indices!, indptr: indptr!, nRows: nRows!, nCols: nCols!, majorIds: majorIds! });
 }
 
 /**

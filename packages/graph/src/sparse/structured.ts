@@ -73,5 +73,5 @@ export function structuredAdd(x: SparseVariable, y: TensorLike): SparseVariable 
   const s = checkSparse(x, 'sparse.structuredAdd');
   const v = asTensor(y, 'sparse.structuredAdd: y');
   if (v.ndim !== 1) throw new TypeError(`sparse.structuredAdd: y must be a vector (one value a column), got ${nameInError(v)} of type ${v.type}`);
-  return s.withData(T.add(s.data, T.take(withLength(v, 0, s.nCols, 'sparse.structuredAdd', `y (${nameInError(v)})`, 'columns'), s.colIds)));
+  return s.withData(T.add(s.data, T.take(withLength(v, 0, s.nCols, 'sparse.structuredAdd', `y (${nameInError(v)})`, 'columns'), s.colIds, 0)));
 }

@@ -26,7 +26,7 @@ export type IndexMode = 'raise' | 'wrap' | 'clip';
 
 const MODES: readonly IndexMode[] = ['raise', 'wrap', 'clip'];
 
-function checkMode(what: string, mode: unknown): IndexMode {
+export function checkMode(what: string, mode: unknown): IndexMode {
   if (!MODES.includes(mode as IndexMode)) throw new TypeError(`${what}: mode must be 'raise', 'wrap' or 'clip', got ${String(mode)}`);
   return mode as IndexMode;
 }

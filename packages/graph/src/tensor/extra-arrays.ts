@@ -122,7 +122,7 @@ export function searchsorted(x: TensorLike, v: TensorLike, side: 'left' | 'right
     if (!(sorter instanceof TensorVariable) || sorter.ndim !== 1 || !isInt(sorter.dtype)) {
       throw new TypeError(`searchsorted: sorter must be an integer vector, got ${sorter instanceof TensorVariable ? `${sorter} of type ${sorter.type}` : typeof sorter}`);
     }
-    a = T.take(a, sorter);
+    a = T.take(a, sorter, 0);
   }
   // x along a new last axis, against each element of v
   const xs = T.dimshuffle(a, [...range(b.ndim).map(() => 'x' as const), 0]);

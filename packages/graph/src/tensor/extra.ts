@@ -294,7 +294,7 @@ export function diagonal(x: TensorLike, offset = 0, axis1 = 0, axis2 = 1): Tenso
   const count = typeof r === 'number' && typeof c === 'number' ? Math.max(0, Math.min(r - r0, c - c0)) : T.maximum(0, T.minimum(T.sub(r, r0), T.sub(c, c0)));
   const stride = typeof c === 'number' ? c + 1 : T.add(c, 1);
   const start = typeof c === 'number' ? r0 * c + c0 : T.add(T.mul(r0, c), c0);
-  const picked = T.take(flat, T.add(T.mul(T.arange(count), stride), start));
+  const picked = T.take(flat, T.add(T.mul(T.arange(count), stride), start), 0);
   return T.dimshuffle(picked, [...range(rest.length, 1), 0]);
 }
 

@@ -87,6 +87,8 @@ declare module '../core/variable.js' {
      * Ellipsis (`x.get('...', 0)` is `x[..., 0]`).
      */
     get(...index: T.Index[]): TensorVariable;
+    /** Theano's `x.take(indices, axis, mode)` (`T.take`): elements along axis, of x flattened by default. */
+    take(indices: TensorLike, axis?: number | null, mode?: T.IndexMode): TensorVariable;
     /** Theano's `dimshuffle(1, 'x', 0)`; the pattern may also come as one array, as Theano takes a tuple. */
     dimshuffle(...pattern: (number | 'x')[] | [readonly (number | 'x')[]]): TensorVariable;
     transpose(axes?: readonly number[]): TensorVariable;
@@ -153,6 +155,9 @@ Object.assign(P, {
   },
   get(this: TensorVariable, ...index: T.Index[]) {
     return T.get(this, ...index);
+  },
+  take(this: TensorVariable, indices: TensorLike, axis?: number | null, mode?: T.IndexMode) {
+    return T.take(this, indices, axis, mode);
   },
   dimshuffle(this: TensorVariable, ...p: (number | 'x')[] | [readonly (number | 'x')[]]) {
     return T.dimshuffle(this, p.length === 1 && Array.isArray(p[0]) ? p[0] : (p as (number | 'x')[]));

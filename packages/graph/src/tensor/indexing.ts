@@ -391,22 +391,6 @@ function pairs(x: TensorVariable, rows: TensorVariable, cols: TensorVariable): T
   return markReshapedWindow(window, x);
 }
 
-/**
- * `x[idx]` along axis 0 for an integer index of any rank (the result's shape
- * is idx's followed by x's other axes, as NumPy's `x[idx]`). Theano's
- * `take(a, indices)` flattens `a` first (axis=None); sym's indexes rows.
- */
-export function take(x: TensorLike, idx: TensorVariable): TensorVariable {
-  const v = asTensor(x, 'take');
-  if (!(idx instanceof TensorVariable) || !isInt(idx.dtype)) {
-    throw new TypeError(`take(${nameInError(v)}, idx): idx must be an integer tensor, got ${idx instanceof TensorVariable ? `${nameInError(idx)} of type ${idx.type}` : typeof idx}`);
-  }
-  if (v.ndim === 0) throw new TypeError(`take(${nameInError(v)}, ${indexName(idx)}): x must have an axis to take from, got a 0-d ${v.type}`);
-  // a scalar or an index array of several dimensions: NumPy's x[idx], which get() builds from the vector case
-  if (idx.ndim !== 1) return get(v, idx);
-  return apply1(new AdvancedSubtensor1(), [v, checkedIndex(idx, v, 0, () => `take(${nameInError(v)}, ${indexName(idx)})`)]);
-}
-
 /** `x[index...]` as the user wrote it, for errors: `emb[idxs]`, `x[:, i]`. */
 export function indexingText(x: TensorVariable, index: readonly Index[]): string {
   const text = (e: Index): string => (e === null ? 'None' : e instanceof TensorVariable ? indexName(e) : Array.isArray(e) ? JSON.stringify(e) : String(e));

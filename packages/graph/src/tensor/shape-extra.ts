@@ -148,7 +148,7 @@ export function roll(x: TensorLike, shift: number | TensorVariable, axis: number
   const index = T.mod(T.sub(T.arange(n), shift), n);
   const front = [a, ...range(v.ndim).filter((d) => d !== a)];
   const back = range(v.ndim).map((d) => (d === a ? 0 : d < a ? d + 1 : d));
-  return T.dimshuffle(T.take(T.dimshuffle(v, front), index), back);
+  return T.dimshuffle(T.take(T.dimshuffle(v, front), index, 0), back);
 }
 
 // ---------------------------------------------------------------- grids

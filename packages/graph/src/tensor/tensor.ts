@@ -416,7 +416,7 @@ export function size(x: TensorLike): TensorVariable {
 
 // ---------------------------------------------------------------- indexing
 
-export { Slice, slice, get, take, setSubtensor, incSubtensor, concatenate, stack, arange } from './indexing.js';
+export { Slice, slice, get, setSubtensor, incSubtensor, concatenate, stack, arange } from './indexing.js';
 export type { Index } from './indexing.js';
 
 // ---------------------------------------------------------------- sorting
@@ -435,6 +435,7 @@ export * from './extra-arrays.js';
 export * from './data-dependent.js';
 export * from './tensor-more.js';
 export { choose, type IndexMode } from './choose-ravel.js';
+export { take } from './take.js';
 export { bitwiseAnd, bitwiseOr, bitwiseXor, invert, bitwiseNot } from './bitwise.js';
 /** `T.xlogx.xlogx(x)` and `T.xlogx.xlogy0(x, y)`: Theano's `theano.tensor.xlogx`. */
 export * as xlogx from './xlogx.js';
