@@ -1,8 +1,8 @@
 /**
- * The host stages of sym.sparse whose output sizes depend on the values:
- * the pattern of a product of two sparse matrices (how many positions it
- * has is known only from both patterns) and the stored values that are
- * not zero (Theano's Remove0, SciPy's eliminate_zeros). Both compute
+ * Host stages of sym.sparse whose output sizes depend on the values: the
+ * stored values that are not zero (Theano's Remove0, SciPy's
+ * eliminate_zeros) and the positions two matrices both store (the product
+ * of two sparse matrices is product-pattern.ts). Both compute
  * integers only (positions, and which stored values go where): the values
  * themselves are gathered and summed by ordinary ops around them, so that
  * grad differentiates them as any graph and every backend runs them.
@@ -36,104 +36,13 @@ function bucket(major: Int32Array, n: number): [Int32Array, Int32Array] {
   return [start, order];
 }
 
-const int32 = (a: Int32Array) => new NDArray(a, [a.length], 'int32');
-const int64 = (a: Float64Array) => new NDArray(a, [a.length], 'int64');
-
-/**
- * The csr pattern of L @ R (Gustavson's algorithm, as SciPy's csr_matmat,
- * written out on the host), L and R given as each stored value's (row,
- * column) in any order: inputs lRows, lCols, rRows, rCols, L's rows (the
- * product's), the inner lengths as the user's x and y give them (x's
- * columns, y's rows: L's columns and R's rows, or R's and L's for a csc
- * product; unequal is the caller's error), R's columns. Outputs: for each
- * product term L[k] R[l] (pairL k, pairR l) the position it sums into
- * (slot), and the product's indices (sorted in each row), indptr and row
- * ids: one position per distinct (row, column) reached, zeros included
- * (they are known only from the values).
- */
-export class ProductPattern extends HostOp {
-  /** caller: the user's function, for errors; lengths: how the x columns / y rows read in them. */
-  constructor(
-    readonly caller: string,
-    readonly lengths: { readonly x: string; readonly y: string },
-  ) {
-    super();
-  }
-  key(): string {
-    return `ProductPattern:${this.caller}:${this.lengths.x}:${this.lengths.y}`;
-  }
-  override toString(): string {
-    return 'ProductPattern';
-  }
-  override pp(args: readonly string[], node: Apply, output = 0): string {
-    return `product_pattern(${args.join(', ')})[${output}]`;
-  }
-  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
-    checkInts('ProductPattern', inputs, [1, 1, 1, 1, 0, 0, 0, 0]);
-    return [vector('int64'), vector('int64'), vector('int64'), vector('int32'), vector('int32'), vector('int32')];
-  }
-  inferShape(): StaticShape[] {
-    return [[null], [null], [null], [null], [null], [null]];
-  }
-  perform(inputs: readonly NDArray[]): NDArray[] {
-    const [nRows, xInner, yInner, nCols] = inputs.slice(4).map((a) => Number(a.data[0]));
-    if (xInner !== yInner) throw new RangeError(`${this.caller}: ${this.lengths.x} has ${xInner} columns but ${this.lengths.y} has ${yInner} rows; a product needs them equal`);
-    const [lRows, lCols, rRows, rCols] = inputs.slice(0, 4).map(ints) as [Int32Array, Int32Array, Int32Array, Int32Array];
-    return gustavson(lRows, lCols, rRows, rCols, nRows!, yInner!, nCols!);
-  }
-}
-
 /** An index vector as an Int32Array (itself when it is one): the loops below see one array type. */
 function ints(a: NDArray): Int32Array {
   return a.data instanceof Int32Array ? a.data : Int32Array.from(a.data as ArrayLike<number>);
 }
 
-function gustavson(lRows: Int32Array, lCols: Int32Array, rRows: Int32Array, rCols: Int32Array, nRows: number, nInner: number, nCols: number): NDArray[] {
-  const [rStart, rOrder] = bucket(rRows, nInner);
-  const [lStart, lOrder] = bucket(lRows, nRows);
-  let terms = 0;
-  for (let k = 0; k < lCols.length; k++) terms += rStart[lCols[k]! + 1]! - rStart[lCols[k]!]!;
-  const pairL = new Float64Array(terms);
-  const pairR = new Float64Array(terms);
-  const slot = new Float64Array(terms);
-  // at most one position a term; trimmed at the end
-  const indices = new Int32Array(terms);
-  const indptr = new Int32Array(nRows + 1);
-  // the row that last reached each column, and where that column sums in it
-  const seen = new Int32Array(nCols).fill(-1);
-  const slotOf = new Int32Array(nCols);
-  let nnz = 0;
-  let p = 0;
-  for (let i = 0; i < nRows; i++) {
-    const first = nnz;
-    for (let kk = lStart[i]!; kk < lStart[i + 1]!; kk++) {
-      const j = lCols[lOrder[kk]!]!;
-      for (let ll = rStart[j]!; ll < rStart[j + 1]!; ll++) {
-        const c = rCols[rOrder[ll]!]!;
-        if (seen[c] !== i) {
-          seen[c] = i;
-          indices[nnz++] = c;
-        }
-      }
-    }
-    indices.subarray(first, nnz).sort();
-    for (let q = first; q < nnz; q++) slotOf[indices[q]!] = q;
-    for (let kk = lStart[i]!; kk < lStart[i + 1]!; kk++) {
-      const k = lOrder[kk]!;
-      const j = lCols[k]!;
-      for (let ll = rStart[j]!; ll < rStart[j + 1]!; ll++) {
-        const l = rOrder[ll]!;
-        pairL[p] = k;
-        pairR[p] = l;
-        slot[p++] = slotOf[rCols[l]!]!;
-      }
-    }
-    indptr[i + 1] = nnz;
-  }
-  const majorIds = new Int32Array(nnz);
-  for (let i = 0; i < nRows; i++) majorIds.fill(i, indptr[i]!, indptr[i + 1]!);
-  return [int64(pairL), int64(pairR), int64(slot), int32(indices.slice(0, nnz)), int32(indptr), int32(majorIds)];
-}
+const int32 = (a: Int32Array) => new NDArray(a, [a.length], 'int32');
+const int64 = (a: Float64Array) => new NDArray(a, [a.length], 'int64');
 
 /**
  * The stored values of a compressed matrix that are not zero (NaN is

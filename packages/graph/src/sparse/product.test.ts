@@ -40,11 +40,24 @@ describe.each(['float64', 'float32'] as const)('sparse x sparse products (%s)', 
     for (const c of [cr, cc]) expect(parts(c!)).toEqual({ format: 'csc', dtype, shape: [4, 3], ...CSC });
   });
 
-  it('dot of two sparse matrices is dense (Theano: Dot densifies the product)', () => {
+  it('dot of two sparse matrices is dense (Theano: Dot densifies the product), for either format of x', () => {
     const X = sparse.csrMatrix('X', dtype);
+    const Xc = sparse.cscMatrix('Xc', dtype);
     const Yc = sparse.cscMatrix('Yc', dtype);
-    const d = sym.function([X, Yc], sparse.dot(X, Yc)).sync(A, Bc) as sym.NDArray;
-    expect([d.dtype, d.toArray()]).toEqual([dtype, AB]);
+    const Y = sparse.csrMatrix('Y', dtype);
+    const [d, dc] = sym.function([X, Yc, Xc, Y], [sparse.dot(X, Yc), sparse.dot(Xc, Y)]).sync(A, Bc, Ac, B) as sym.NDArray[];
+    expect([d!.dtype, d!.toArray()]).toEqual([dtype, AB]);
+    expect([dc!.dtype, dc!.toArray()]).toEqual([dtype, AB]);
+  });
+
+  it("drops a sum that cancels in the product's own arithmetic, as SciPy's (float32: 2^24 + 1 - 2^24 is 0)", () => {
+    const X = sparse.csrMatrix('X', dtype);
+    const Y = sparse.csrMatrix('Y', dtype);
+    const x = SparseMatrix.fromDense([[1, 1, 1]], 'csr', { dtype });
+    const y = SparseMatrix.fromDense([[2 ** 24], [1], [-(2 ** 24)]], 'csr', { dtype });
+    const c = sym.function([X, Y], sparse.structuredDot(X, Y)).sync(x, y) as sym.sparse.SparseMatrix;
+    // scipy: float32 (x @ y).nnz 0, float64 1 holding 1.0
+    expect(parts(c)).toEqual({ format: 'csr', dtype, shape: [1, 1], ...(dtype === 'float32' ? { data: [], indices: [], indptr: [0, 0] } : { data: [1], indices: [0], indptr: [0, 1] }) });
   });
 
   it('matches SciPy on a product with repeated positions in both operands and an empty result', () => {

@@ -9,45 +9,63 @@
  * product's positions by ordinary ops, so grad gives each operand the
  * structured gradient (one derivative a stored value) and every backend
  * runs them. As SciPy's, the sparse result drops the positions whose sum
- * is exactly zero (a second host stage, remove0); its indices are sorted
- * in each row (column), where SciPy leaves them in the order met. The
+ * is exactly zero (found by the same host stage, from the values); its
+ * indices are sorted in each row (column), where SciPy leaves them in the
+ * order met. The dense result skips the pattern: each term is
+ * scatter-added at its flat position. The
  * elementwise product of two sparse matrices (mul_s_s) is here too: a
  * host stage finds the positions both store.
  */
-import { promote } from '../core/dtype.js';
+import { promote, type DType } from '../core/dtype.js';
 import { applyNode } from '../core/op.js';
 import type { TensorVariable } from '../core/variable.js';
 import * as T from '../tensor/tensor.js';
 import { remove0 } from './clean.js';
-import { IntersectionPattern, ProductPattern } from './patterns.js';
-import { denseFromSparse, sameLength } from './ops.js';
+import { IntersectionPattern } from './patterns.js';
+import { ProductPattern } from './product-pattern.js';
+import { sameLength } from './ops.js';
 import { SparseVariable } from './variable.js';
 
 const i64 = (v: TensorVariable) => (v.dtype === 'int64' ? v : T.cast(v, 'int64'));
 
-/** x @ y of two sparse matrices in x's format, every position either pattern reaches stored (zeros too). */
-function reached(x: SparseVariable, y: SparseVariable, caller: string): SparseVariable {
-  const dtype = promote(x.dtype, y.dtype);
-  const lengths = { x: `x (${x})`, y: `y (${y})` };
-  // csc: the csr pattern of (x @ y).T = y.T @ x.T, whose rows are the product's columns
+/** The host stage's inputs for x @ y: L @ R is x @ y (csr x) or its transpose y.T @ x.T (csc x), whose rows are the product's columns. */
+function operands(x: SparseVariable, y: SparseVariable): [SparseVariable, SparseVariable, TensorVariable[]] {
   const [l, r] = x.format === 'csr' ? [x, y] : [y.T, x.T];
   // the inner lengths as x and y give them: the host stage checks them equal (either is L's columns and R's rows then)
-  const node = applyNode(new ProductPattern(caller, lengths), [l.rowIds, l.colIds, r.rowIds, r.colIds, i64(l.nRows), i64(x.nCols), i64(y.nRows), i64(r.nCols)]);
-  const [pairL, pairR, slot, indices, indptr, majorIds] = node.outputs as [TensorVariable, TensorVariable, TensorVariable, TensorVariable, TensorVariable, TensorVariable];
+  return [l, r, [l.rowIds, l.colIds, r.rowIds, r.colIds, i64(l.nRows), i64(x.nCols), i64(y.nRows), i64(r.nCols)]];
+}
+
+/** Each product term L[pairL] R[pairR], in the product's dtype. */
+function terms(l: SparseVariable, r: SparseVariable, pairL: TensorVariable, pairR: TensorVariable, dtype: DType): TensorVariable {
   const cast = (d: TensorVariable) => (d.dtype === dtype ? d : T.cast(d, dtype));
-  const terms = T.mul(T.take(cast(l.data), pairL, 0), T.take(cast(r.data), pairR, 0));
-  const data = T.incSubtensor(T.get(T.zeros([T.shapeI(indices, 0)], dtype), slot), terms);
+  return T.mul(T.take(cast(l.data), pairL), T.take(cast(r.data), pairR));
+}
+
+/**
+ * Theano's `structured_dot(x, y)` of two sparse matrices: sparse in x's
+ * format, SciPy's `x @ y` (its exact zeros dropped, indices sorted). The
+ * host stage finds the positions and which of them cancel (from the
+ * values, in the product's dtype and SciPy's order of summing), and
+ * leaves a cancelled position's terms out.
+ */
+export function sparseProduct(x: SparseVariable, y: SparseVariable, caller: string): SparseVariable {
+  const dtype = promote(x.dtype, y.dtype);
+  const [l, r, inputs] = operands(x, y);
+  const node = applyNode(new ProductPattern(caller, { x: `x (${x})`, y: `y (${y})` }, 'sparse', dtype), [...inputs, l.data, r.data]);
+  const [pairL, pairR, slot, indices, indptr, majorIds] = node.outputs as [TensorVariable, TensorVariable, TensorVariable, TensorVariable, TensorVariable, TensorVariable];
+  const data = T.incSubtensor(T.get(T.zeros([T.shapeI(indices, 0)], dtype), slot), terms(l, r, pairL, pairR, dtype));
   return new SparseVariable(x.format, { data, indices, indptr, nRows: i64(x.nRows), nCols: i64(y.nCols), majorIds });
 }
 
-/** Theano's `structured_dot(x, y)` of two sparse matrices: sparse in x's format, SciPy's `x @ y` (its exact zeros dropped, indices sorted). */
-export function sparseProduct(x: SparseVariable, y: SparseVariable, caller: string): SparseVariable {
-  return remove0(reached(x, y, caller));
-}
-
-/** Theano's `dot(x, y)` of two sparse matrices: dense (its Dot densifies SciPy's product). */
+/** Theano's `dot(x, y)` of two sparse matrices: dense (its Dot densifies SciPy's product); each term scatter-added into its flat position. */
 export function denseProduct(x: SparseVariable, y: SparseVariable, caller: string): TensorVariable {
-  return denseFromSparse(reached(x, y, caller));
+  const dtype = promote(x.dtype, y.dtype);
+  const [l, r, inputs] = operands(x, y);
+  const node = applyNode(new ProductPattern(caller, { x: `x (${x})`, y: `y (${y})` }, 'dense', dtype, x.format === 'csc'), inputs);
+  const [pairL, pairR, flat] = node.outputs as [TensorVariable, TensorVariable, TensorVariable];
+  const [nRows, nCols] = [i64(x.nRows), i64(y.nCols)];
+  const dense = T.incSubtensor(T.get(T.zeros([T.mul(nRows, nCols)], dtype), flat), terms(l, r, pairL, pairR, dtype));
+  return T.reshape(dense, [nRows, nCols]);
 }
 
 /**
