@@ -48,7 +48,7 @@ const ACCUMULATING = new Set(['sum', 'prod', 'mean', 'dot', 'outer', 'advanced_i
  * element at n = 100 (relative errors of up to 4e-4 only on elements near
  * zero); float64 agrees with the reference to the last bit there.
  */
-const LINALG = new Set(['matrix_inverse', 'det', 'cholesky', 'solve', 'qr', 'eigh', 'svd']);
+const LINALG = new Set(['matrix_inverse', 'det', 'cholesky', 'solve', 'qr', 'eigh', 'eig', 'svd']);
 
 /**
  * The default tolerance of an op (a scalar op name, a reducer, or one of

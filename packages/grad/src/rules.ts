@@ -16,9 +16,11 @@
  * result, `switch` routes it by the condition, and rounding, comparisons,
  * `argmax`/`argmin` and integer division have zero gradient.
  */
+import { eigGrad, complexDetGrad, isEig, isComplexDet } from './eig-grad.js';
 import {
   AdvancedIncSubtensor1,
   Col2Im,
+  type DftAxis,
   Im2Col,
   IncSubtensor,
   Join,
@@ -288,6 +290,23 @@ function lastWrites(g: TensorVariable, idx: TensorVariable, dtype: DType): Tenso
   return T.cast(T.eq(T.take(writer, idx, 0), k), dtype);
 }
 
+/**
+ * nonzero's positions, bincount's length, unique's outputs: integers but
+ * unique's values, which Theano's Unique does not differentiate either;
+ * sym.Print passes x through (Theano's Print: its gradient is the output's).
+ */
+const hostOpGrad: OpGrad = ({ node, gz, gzs }) =>
+  node.op.key().startsWith('Print:') ? [gz] : node.inputs.map((): InputGrad =>
+    gzs.some((g, i) => g !== undefined && node.outputs[i]!.dtype.startsWith('float'))
+      ? {
+          // sym.asOp's ops (float outputs of a user's function) too: the way to a gradient is a CustomOp
+          notDifferentiable: node.op.key().startsWith('asOp:')
+            ? `${node.op.toString()} runs on the host and has no gradient (as Theano's as_op); a sym.CustomOp with a grad method is differentiable`
+            : `${node.op.toString()} has no gradient (Theano's has none); its integer outputs are disconnected`,
+        }
+      : DISCONNECTED,
+  );
+
 export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   Elemwise: (c) => ELEMWISE_GRADS[(c.node.op as Elemwise).scalarOp](c),
   Reduce: (c) => REDUCE_GRADS[(c.node.op as Reduce).reducer](c, (c.node.op as Reduce).axes),
@@ -351,6 +370,8 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   ARange: ({ x }) => x.map((): InputGrad => DISCONNECTED),
   // T.fft's stage lengths and tables: functions of lengths only
   DFT: ({ x }) => x.map((): InputGrad => DISCONNECTED),
+  // a DFT's gradient is the adjoint DFT (the other sign), planned for its length as the forward one is
+  FFT: ({ node, gz, nb }) => [(node.op as DftAxis).adjoint(node, gz, nb), DISCONNECTED],
   // a sample depends on its size only through its shape (its parameters are applied to it by ordinary ops)
   Random: ({ x }) => x.map((): InputGrad => DISCONNECTED),
   // an identity carrying updates: the gradient passes through
@@ -366,19 +387,8 @@ export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   Eigh: eighGrad,
   SVD: svdGrad,
   QR: qrGrad,
-  // nonzero's positions, bincount's length, unique's outputs: integers but unique's values, which Theano's Unique does not differentiate either
-  // sym.Print passes x through (Theano's Print: its gradient is the output's)
-  HostOp: ({ node, gz, gzs }) =>
-    node.op.key().startsWith('Print:') ? [gz] : node.inputs.map((): InputGrad =>
-      gzs.some((g, i) => g !== undefined && node.outputs[i]!.dtype.startsWith('float'))
-        ? {
-            // sym.asOp's ops (float outputs of a user's function) too: the way to a gradient is a CustomOp
-            notDifferentiable: node.op.key().startsWith('asOp:')
-              ? `${node.op.toString()} runs on the host and has no gradient (as Theano's as_op); a sym.CustomOp with a grad method is differentiable`
-              : `${node.op.toString()} has no gradient (Theano's has none); its integer outputs are disconnected`,
-          }
-        : DISCONNECTED,
-    ),
+  // eig and complex det run on the host with a gradient of their own (eig-grad.ts); the other host ops have none
+  HostOp: (c) => (isEig(c.node.op) ? eigGrad(c) : isComplexDet(c.node.op) ? complexDetGrad(c) : hostOpGrad(c)),
   Sort: sortGrad,
   TakeAlongAxis: takeAlongAxisGrad,
   Gradient: (c) => (c.node.op as GradientOp).gradRule(c),
@@ -402,7 +412,7 @@ export function disconnectedInputs(node: GradContext['node'], forward = false): 
   if (op.kind === 'Subtensor' || op.kind === 'AdvancedSubtensor1' || op.kind === 'JoinSplit') return range(node.inputs.length - 1, 1);
   if (op.kind === 'IncSubtensor' || op.kind === 'AdvancedIncSubtensor1') return range(node.inputs.length - 2, 2);
   if (op.kind === 'Alloc') return range(node.inputs.length - 1, 1);
-  if (op.kind === 'MatchLength' || op.kind === 'CheckIndex') return [1];
+  if (op.kind === 'MatchLength' || op.kind === 'CheckIndex' || op.kind === 'FFT') return [1];
   // topk's k; a TakeAlongAxis's indices
   if (op.kind === 'Sort' || op.kind === 'TakeAlongAxis') return range(node.inputs.length - 1, 1);
   if (op.kind === 'ARange' || op.kind === 'DFT' || op.kind === 'Random') return range(node.inputs.length);

@@ -66,6 +66,7 @@ export { Softmax } from './ops/nnet.js';
 export { MatrixInverse, Det, Cholesky, Solve, SOLVE_STRUCTURES, linalgDType } from './ops/linalg.js';
 export { QR, QR_MODES, type QRMode } from './ops/linalg-qr.js';
 export { Eigh } from './ops/linalg-eigh.js';
+export { Eig } from './ops/linalg-eig.js';
 export { SVD } from './ops/linalg-svd.js';
 export type { SolveStructure } from './ops/linalg.js';
 export { Im2Col, Col2Im, resolvePad, windowCount } from './ops/conv.js';

@@ -2,7 +2,9 @@
  * Linear algebra (T.nlinalg, T.slinalg): inverse, det, Cholesky and the
  * solves lower to long programs of gathers, argmax reductions and
  * elementwise kernels, one step after another, so these cases check that a
- * backend runs such programs right at sizes 0, 1, 2, 5, 33 and 100.
+ * backend runs such programs right at sizes 0, 1, 2, 5, 33 and 100. eig,
+ * eigvals and complex det run on the host between programs; complex solve
+ * and inverse are the real ones on the block form [[Re, -Im], [Im, Re]].
  *
  * Matrices are well conditioned: I + R / (2 sqrt n), R uniform in
  * [-1, 1), so the eigenvalues lie within about 0.3 of 1 and det stays in
@@ -17,6 +19,7 @@ import { operand, type OpCase } from '../case.js';
 import type { Rng } from '../rng.js';
 
 const T = sym.T;
+const C = sym.complex;
 type Kind = 'general' | 'spd' | 'lower' | 'upper';
 
 /** An n x n matrix of `kind` in dtype d (see the header); integer dtypes get a diagonally dominant integer matrix. */
@@ -83,7 +86,28 @@ const CASES: readonly LinalgCase[] = [
   { op: 'svd', label: 'svd s', kind: 'general', sizes: [0, 1, 2, 5, 12], build: (a) => T.nlinalg.svd(a, { computeUv: false }) },
   { op: 'svd', label: 'pinv', kind: 'general', sizes: [5], build: (a) => T.nlinalg.pinv(a) },
   { op: 'eigh', label: "eigh UPLO 'U' |V|", kind: 'general', sizes: [6], transposed: true, build: (a) => T.abs(T.nlinalg.eigh(a, 'U')[1]) },
+  // eig runs on the host in float64 between programs (its input read back, its parts uploaded): these check that cut on
+  // each backend, and kernels on each side of it (a transposed view before, products and |w| after). Complex results
+  // are their parts, joined; the well-conditioned matrices have complex pairs near 1
+  { op: 'eig', label: 'eig w (real parts, then imaginary)', kind: 'general', sizes: [0, 1, 2, 5, 33], build: (a) => joined(T.nlinalg.eig(a)[0]) },
+  { op: 'eig', label: 'eig V (real parts, then imaginary)', kind: 'general', sizes: [1, 5, 12], build: (a) => joined(T.nlinalg.eig(a)[1]) },
+  { op: 'eig', label: 'eig A V - V diag(w)', kind: 'general', sizes: [5, 12], build: (a) => { const [w, v] = T.nlinalg.eig(a); return joined(C.sub(C.dot(a, v), C.mul(v, w))); } },
+  { op: 'eig', label: '|eigvals(A.T)|', kind: 'general', sizes: [6], transposed: true, build: (a) => C.abs(T.nlinalg.eigvals(a)) },
+  // complex linear algebra of Z = A + 0.5i A^T: solve and inverse on the real block form (2n x 2n), det on the host
+  { op: 'matrix_inverse', label: 'complex.matrixInverse(A + 0.5i A^T)', kind: 'general', sizes: [1, 5, 33], build: (a) => joined(C.matrixInverse(complexOf(a))) },
+  { op: 'solve', label: 'complex.solve(A + 0.5i A^T, b - ib)', kind: 'general', sizes: [5, 33], b: 2, build: (a, b) => joined(C.solve(complexOf(a), C.complex(b!, T.neg(b!)))) },
+  { op: 'det', label: 'complex.det(A + 0.5i A^T)', kind: 'general', sizes: [0, 1, 5, 33], build: (a) => { const d = C.det(complexOf(a)); return T.stack([d.re, d.im]); } },
 ];
+
+/** A complex result's parts as one real tensor: the real parts, then the imaginary ones, along the first axis. */
+function joined(z: sym.ComplexVariable): TensorVariable {
+  return T.concatenate([z.re, z.im]);
+}
+
+/** A + 0.5i A^T: as well conditioned as A (near (1 + 0.5i) I). */
+function complexOf(a: TensorVariable): sym.ComplexVariable {
+  return C.complex(a, T.mul(T.transpose(a), 0.5));
+}
 
 function linalgCase(dtype: DType, c: LinalgCase, n: number): OpCase {
   const a = operand(dtype, { shape: [n, n], transposed: c.transposed }, 'A');

@@ -10,6 +10,7 @@ import { nameInError } from '../core/error-names.js';
 import { diag } from '../tensor/extra.js';
 import { cholesky, eigvalsh as standardEigvalsh, nlinalg as baseNlinalg, slinalg as baseSlinalg, solveTriangular, tril, triu } from './linalg.js';
 import { expm } from './expm.js';
+import { eig, eigvals } from './eig.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from '../tensor/tensor.js';
 
@@ -89,8 +90,8 @@ export function choSolve(cAndLower: readonly [TensorLike, boolean], b: TensorLik
   return solveTriangular(lower ? T.transpose(c) : c, half, { lower: false });
 }
 
-/** `T.nlinalg`: Theano's `theano.tensor.nlinalg` (linalg.ts's, and `diag`: a vector's diagonal matrix, a matrix's diagonal, as `T.diag`). */
-export const nlinalg = { ...baseNlinalg, diag } as const;
+/** `T.nlinalg`: Theano's `theano.tensor.nlinalg` (linalg.ts's, `diag`: a vector's diagonal matrix, a matrix's diagonal, as `T.diag`, and eig.ts's complex `eig` and `eigvals`). */
+export const nlinalg = { ...baseNlinalg, diag, eig, eigvals } as const;
 
 /** `T.slinalg`: Theano's `theano.tensor.slinalg` (cholesky, solve and its triangular and symmetric forms, choSolve, kron, eigvalsh, expm.ts's expm). */
 export const slinalg = { ...baseSlinalg, choSolve, kron, eigvalsh, expm } as const;
