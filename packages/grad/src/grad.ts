@@ -1,6 +1,7 @@
 /** `grad` and `Lop`: reverse-mode differentiation, as Theano's `T.grad` and `T.Lop`. */
 import { T, TensorVariable, ComplexVariable, asTensor, checkOptionNames, sparse, shapeToString, type DType, type TensorLike } from '@sym/graph';
 import { checkEvalPoint } from './eval-points.js';
+import { fullSparseGrad } from './sparse-full-grad.js';
 import { checkPolicy, describeValue, describeVariable, rankName, reverse, type DisconnectedPolicy, type ReverseOptions, type Seed } from './reverse.js';
 
 export interface GradOptions {
@@ -59,7 +60,7 @@ export const REVERSE_OPTIONS = ['considerConstant', 'disconnectedInputs'] as con
  */
 export function grad(cost: TensorVariable | null, wrt: TensorVariable, options?: GradOptions): TensorVariable;
 export function grad(cost: TensorVariable | null, wrt: readonly TensorVariable[], options?: GradOptions): TensorVariable[];
-/** With respect to a sparse variable (`sym.sparse`): structured, as Theano's sparse ops' gradients: a sparse variable of its pattern holding the derivative with respect to each stored value. */
+/** With respect to a sparse variable (`sym.sparse`): structured, as Theano's sparse ops' gradients: a sparse variable of its pattern holding the derivative with respect to each stored value; where the cost multiplies it by `sparse.trueDot`, full there (Theano's TrueDot). */
 export function grad(cost: TensorVariable | null, wrt: sparse.SparseVariable, options?: GradOptions): sparse.SparseVariable;
 export function grad(cost: TensorVariable | null, wrt: readonly (TensorVariable | sparse.SparseVariable)[], options?: GradOptions): (TensorVariable | sparse.SparseVariable)[];
 /**
@@ -83,10 +84,14 @@ export function grad(
   const dense = given.flatMap((w) => (sparse.isSparse(w) ? [w.data] : w instanceof ComplexVariable ? [w.re, w.im] : [w]));
   const grads = gradientOf(cost, checkWrt(Array.isArray(wrt) || dense.length > 1 ? dense : dense[0], 'grad'), options, 'grad');
   let at = 0;
+  // the seeds' graphs: where a trueDot's full view of a sparse wrt may be
+  const ends = [cost, ...knownGradPairs(options.knownGrads, 'grad').map(([v]) => v)].filter((v): v is TensorVariable => v instanceof TensorVariable);
+  const differentiate = (ws: readonly TensorVariable[], constants: readonly TensorVariable[]) =>
+    gradientOf(cost, ws, { ...options, considerConstant: [...(options.considerConstant ?? []), ...constants], disconnectedInputs: 'ignore' }, 'grad');
   const out = given.map((w) => {
     const g = grads[at++]!;
     if (w instanceof ComplexVariable) return new ComplexVariable(g, grads[at++]!);
-    return sparse.isSparse(w) ? w.withData(g) : g;
+    return sparse.isSparse(w) ? (fullSparseGrad(w, ends, differentiate) ?? w.withData(g)) : g;
   });
   return Array.isArray(wrt) ? out : out[0]!;
 }

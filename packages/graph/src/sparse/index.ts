@@ -11,6 +11,8 @@ export { getItemList, getItemScalar } from './select.js';
 export { getItem2d, getItem } from './slice.js';
 export { hstack, vstack } from './stack.js';
 export { remove0, ensureSortedIndices, sortIndices, clean } from './clean.js';
+export { trueDot, fullGradientViews, type FullView } from './true-dot.js';
+export { sparseBlockDot } from './block-dot.js';
 export {
   structuredSigmoid,
   structuredExp,
