@@ -46,6 +46,13 @@ describe('grad of eig and eigvals', () => {
     expect(h!.data[0]).toBeCloseTo(1, 12);
   });
 
+  it('of a complex matrix (re + i im from two real ones): w, |v| and eigvals, through both parts', async () => {
+    const B3 = [[0.5, 0.2, -0.7], [-0.3, 0.8, 0.1], [0.4, -0.2, 0.6]];
+    const zOf = (re: sym.TensorVariable, im: sym.TensorVariable) => C.complex(re, im);
+    await verifyGrad((re, im) => { const [w, v] = T.nlinalg.eig(zOf(re!, im!)); return T.sum(w.im.mul(weights(3))).add(T.sum(C.abs(v).mul(weights(3, 3)))).add(T.sum(v.re)); }, [A3, B3], tol);
+    await verifyGrad((re, im) => T.sum(T.sqr(T.nlinalg.eigvals(zOf(re!, im!)).re)), [A3, B3], tol);
+  });
+
   it("is refused in jacobian's batched pass, naming the op", () => {
     const a = T.dmatrix('a');
     expect(() => jacobian(T.nlinalg.eigvals(a).re, a)).toThrow(/Eig\{values\}'s gradient in jacobian's batched pass is not provided/);

@@ -33,14 +33,17 @@ function unphased(vr: TensorVariable, vi: TensorVariable, gr: TensorVariable, gi
  * A = V diag(w) V^-1 (PyTorch's linalg_eig_backward): with E[i, j] =
  * conj(w_j) - conj(w_i) (1 on the diagonal),
  * gA = Re(V^-H (diag(gw) + offdiag((V^H gV - V^H V diag(Re diag(V^H gV))) / E)) V^H);
- * the second term of the numerator keeps each eigenvector's unit norm.
+ * the second term of the numerator keeps each eigenvector's unit norm;
+ * a real A's gradient is gA's real part, a complex A's is gA's parts.
  * Infinite or NaN where two eigenvalues are equal, as PyTorch's and
  * eigh's. eigvals' is the first term alone, V from an eig of A.
  */
-export function eigGrad({ node, x: [a], gzs, nb }: GradContext): InputGrad[] {
+export function eigGrad({ node, x, gzs, nb }: GradContext): InputGrad[] {
   const op = node.op as Eig;
-  if (nb > 0) return [notDifferentiable(`${op.toString()}'s gradient in jacobian's batched pass is not provided; take grad of each entry of the output instead`)];
-  const [wr, wi, vr, vi] = op.vectors ? (node.outputs as TensorVariable[]) : [node.outputs[0]!, node.outputs[1]!, ...eigVectors(a!)];
+  if (nb > 0) return x.map(() => notDifferentiable(`${op.toString()}'s gradient in jacobian's batched pass is not provided; take grad of each entry of the output instead`));
+  // a complex matrix is two inputs, its parts
+  const a = op.complexInput ? new ComplexVariable(x[0]!, x[1]!) : x[0]!;
+  const [wr, wi, vr, vi] = op.vectors ? (node.outputs as TensorVariable[]) : [node.outputs[0]!, node.outputs[1]!, ...eigVectors(a)];
   const [gwr, gwi, gvr, gvi] = gzs;
   const V = new ComplexVariable(vr!, vi!);
   const Vh = C.conjTranspose(V);
@@ -62,11 +65,13 @@ export function eigGrad({ node, x: [a], gzs, nb }: GradContext): InputGrad[] {
     const D = new ComplexVariable(T.mul(I, T.dimshuffle(zerosOr(gwr, wr!), ['x', 0])), T.mul(I, T.dimshuffle(zerosOr(gwi, wi!), ['x', 0])));
     M = M ? C.add(M, D) : D;
   }
-  const gA = C.solve(Vh, C.dot(M!, Vh)).re;
-  return [gA.dtype === a!.dtype ? gA : T.cast(gA, a!.dtype)];
+  const gA = C.solve(Vh, C.dot(M!, Vh));
+  // a real matrix's gradient is the real part (the imaginary one is along directions it cannot move)
+  const parts = op.complexInput ? [gA.re, gA.im] : [gA.re];
+  return parts.map((g, i) => (g.dtype === x[i]!.dtype ? g : T.cast(g, x[i]!.dtype)));
 }
 
-function eigVectors(a: TensorVariable): [TensorVariable, TensorVariable] {
+function eigVectors(a: TensorVariable | ComplexVariable): [TensorVariable, TensorVariable] {
   const v = T.nlinalg.eig(a)[1];
   return [v.re, v.im];
 }

@@ -93,6 +93,7 @@ const CASES: readonly LinalgCase[] = [
   { op: 'eig', label: 'eig V (real parts, then imaginary)', kind: 'general', sizes: [1, 5, 12], build: (a) => joined(T.nlinalg.eig(a)[1]) },
   { op: 'eig', label: 'eig A V - V diag(w)', kind: 'general', sizes: [5, 12], build: (a) => { const [w, v] = T.nlinalg.eig(a); return joined(C.sub(C.dot(a, v), C.mul(v, w))); } },
   { op: 'eig', label: '|eigvals(A.T)|', kind: 'general', sizes: [6], transposed: true, build: (a) => C.abs(T.nlinalg.eigvals(a)) },
+  { op: 'eig', label: 'eig(A + 0.5i A^T): w, then V flattened', kind: 'general', sizes: [1, 5, 12], build: (a) => { const [w, v] = T.nlinalg.eig(complexOf(a)); return T.concatenate([joined(w), T.flatten(joined(v))]); } },
   // complex linear algebra of Z = A + 0.5i A^T: solve and inverse on the real block form (2n x 2n), det on the host
   { op: 'matrix_inverse', label: 'complex.matrixInverse(A + 0.5i A^T)', kind: 'general', sizes: [1, 5, 33], build: (a) => joined(C.matrixInverse(complexOf(a))) },
   { op: 'solve', label: 'complex.solve(A + 0.5i A^T, b - ib)', kind: 'general', sizes: [5, 33], b: 2, build: (a, b) => joined(C.solve(complexOf(a), C.complex(b!, T.neg(b!)))) },

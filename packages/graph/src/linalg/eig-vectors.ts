@@ -7,7 +7,7 @@
 const EPS = 2 ** -52;
 
 /** Complex division (xr + i xi) / (yr + i yi), Smith's algorithm. */
-function cdiv(xr: number, xi: number, yr: number, yi: number): [number, number] {
+export function cdiv(xr: number, xi: number, yr: number, yi: number): [number, number] {
   if (Math.abs(yr) > Math.abs(yi)) {
     const r = yi / yr;
     const d = yr + r * yi;
@@ -124,44 +124,53 @@ export function normalizedVectors(V: Float64Array[], wi: Float64Array, n: number
   const vr = new Float64Array(n * n);
   const vi = new Float64Array(n * n);
   for (let j = 0; j < n; j++) {
-    const pair = wi[j]! !== 0;
     // a pair's first column (positive imaginary part) holds the real part, its second the imaginary part
-    const re = (i: number): number => V[i]![j]!;
-    const im = (i: number): number => (pair ? V[i]![j + 1]! : 0);
+    const pair = wi[j]! !== 0;
+    for (let i = 0; i < n; i++) {
+      vr[i * n + j] = V[i]![j]!;
+      vi[i * n + j] = pair ? V[i]![j + 1]! : 0;
+    }
+    if (pair) j++;
+  }
+  unitColumns(vr, vi, n);
+  // the second of a pair: the conjugate of the first (its largest component's imaginary part -0, as NumPy's)
+  for (let j = 0; j < n; j++) {
+    if (wi[j]! <= 0) continue;
+    for (let i = 0; i < n; i++) [vr[i * n + j + 1], vi[i * n + j + 1]] = [vr[i * n + j]!, -vi[i * n + j]!];
+    j++;
+  }
+  return { vr, vi };
+}
+
+/** Each column of the complex n x n (vr + i vi), in place: divided by its 2-norm and turned so that its largest-modulus component (the first such) is real and positive. */
+export function unitColumns(vr: Float64Array, vi: Float64Array, n: number): void {
+  for (let j = 0; j < n; j++) {
     // scaled by the largest modulus first, so that the squares neither overflow nor underflow
     let big = 0;
-    for (let i = 0; i < n; i++) big = Math.max(big, Math.hypot(re(i), im(i)));
-    if (big === 0) big = 1; // never for hqr2's vectors (a 1 on the diagonal), kept finite anyway
+    for (let i = 0; i < n; i++) big = Math.max(big, Math.hypot(vr[i * n + j]!, vi[i * n + j]!));
+    if (big === 0) big = 1; // never for the back-substitutions' vectors (a 1 on the diagonal), kept finite anyway
     let k = 0;
     let kMod = -1;
     let sum = 0;
     for (let i = 0; i < n; i++) {
-      const m2 = (re(i) / big) ** 2 + (im(i) / big) ** 2;
+      const m2 = (vr[i * n + j]! / big) ** 2 + (vi[i * n + j]! / big) ** 2;
       sum += m2;
       if (m2 > kMod) {
         kMod = m2;
         k = i;
       }
     }
-    // (re + i im) * conj(v_k) / |v_k| / ||v||
+    // v * conj(v_k) / |v_k| / ||v||
     const norm = big * Math.sqrt(sum);
-    const mk = Math.hypot(re(k), im(k));
-    const cr = re(k) / mk / norm;
-    const ci = -im(k) / mk / norm;
+    const mk = Math.hypot(vr[k * n + j]!, vi[k * n + j]!);
+    const cr = vr[k * n + j]! / mk / norm;
+    const ci = -vi[k * n + j]! / mk / norm;
     for (let i = 0; i < n; i++) {
-      const a = re(i);
-      const b = im(i);
+      const a = vr[i * n + j]!;
+      const b = vi[i * n + j]!;
       vr[i * n + j] = a * cr - b * ci;
       vi[i * n + j] = a * ci + b * cr;
     }
     vi[k * n + j] = 0;
-    if (pair) {
-      for (let i = 0; i < n; i++) {
-        vr[i * n + j + 1] = vr[i * n + j]!;
-        vi[i * n + j + 1] = -vi[i * n + j]!;
-      }
-      j++;
-    }
   }
-  return { vr, vi };
 }

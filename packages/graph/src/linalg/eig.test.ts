@@ -2,12 +2,13 @@
  * T.nlinalg.eig / eigvals: NumPy's values (NumPy 2.4's, written in), the
  * properties every result must have on many random and structured
  * matrices (A v = w v, unit norm, the phase sym picks, conjugate pairs
- * adjacent), dtypes and errors. Gradients: @sym/grad's eig-grad.test.ts.
+ * adjacent), dtypes and errors; complex matrices too. Gradients: @sym/grad's eig-grad.test.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { T, sym } from '../../test/helpers.js';
 import { ComplexArray } from '../complex/array.js';
 import { realEig } from './eig-host.js';
+import { complexEig } from './eig-complex-host.js';
 
 const A4 = [[2, -1, 0.5, 3], [1, 0, -2, 1], [0.5, 4, 1, -1], [-3, 1, 2, 0]];
 /** numpy.linalg.eig(A4): its order; its vectors are sym's times -1 (first pair) and 1 (second). */
@@ -136,10 +137,68 @@ describe('T.nlinalg.eig: NumPy linalg.eig of a general real matrix, complex', ()
     expect(empty.shape).toEqual([0, 0]);
   });
 
-  it('errors name the input: rank, a square shape known now or when called, NaN and inf, a complex matrix', async () => {
+  it("a complex matrix: NumPy's eigenvalues and eigenvectors (here in NumPy's order and phase), complex64 kept", async () => {
+    const z = T.zmatrix('z');
+    const [w, v] = T.nlinalg.eig(z);
+    const A = ComplexArray.from([[1, 2, 0], [0.5, -1, 3], [2, 1, 1]], [[0.5, -1, 2], [1, 0, -0.5], [0, 3, 1]]);
+    const [ww, vv] = (await sym.function([z], [w, v])(A)) as [ComplexArray, ComplexArray];
+    // numpy.linalg.eig(A)
+    const wn = [[-3.524726333280184, -1.8370352973259907], [1.2427507283019463, 0.9450233510128071], [3.2819756049782365, 2.392011946313182]];
+    wn.forEach(([re, im], j) => {
+      expect(ww.re.data[j]).toBeCloseTo(re!, 13);
+      expect(ww.im.data[j]).toBeCloseTo(im!, 13);
+    });
+    const vn = [
+      [[-0.27393526309973737, 0.42553316711113887], [0.7617774469093933, 0], [0.2955650880448606, 0.03183245721850352]],
+      [[0.6738153268199568, 0], [-0.1557687280593799, 0.4880862679559892], [0.4407899619913442, -0.26733499271898403]],
+      [[-0.305704710522781, -0.44316873832157744], [-0.3964662559108793, -0.0041866091020123], [0.803656757871217, 0]],
+    ];
+    vn.forEach((row, i) =>
+      row.forEach(([re, im], j) => {
+        expect(vv.re.data[i * 3 + j]).toBeCloseTo(re!, 13);
+        expect(vv.im.data[i * 3 + j]).toBeCloseTo(im!, 13);
+      }),
+    );
+    expect(T.nlinalg.eigvals(T.cmatrix('c')).dtype).toBe('complex64');
+    const nan = sym.function([z], T.nlinalg.eigvals(z));
+    await expect(nan(ComplexArray.from([[1, 2], [0, 1]], [[0, Number.NaN], [0, 0]]))).rejects.toThrow(/eigvals: a \(z\) holds an imaginary part NaN at \(0, 1\)/);
+  });
+
+  it('complex matrices: A v = w v and unit vectors on random ones of size 1 to 60, a Jordan block, zeros', () => {
+    const next = random(11);
+    let worst = 0;
+    const check = (re: number[], im: number[], n: number) => {
+      const r = complexEig(re, im, n, true);
+      let norm = 0;
+      for (let e = 0; e < n * n; e++) norm += re[e]! ** 2 + im[e]! ** 2;
+      norm = Math.sqrt(norm) || 1;
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += r.vr[i * n + j]! ** 2 + r.vi[i * n + j]! ** 2;
+        expect(Math.abs(sum - 1)).toBeLessThan(1e-13);
+        for (let i = 0; i < n; i++) {
+          let pr = -(r.wr[j]! * r.vr[i * n + j]! - r.wi[j]! * r.vi[i * n + j]!);
+          let pi = -(r.wr[j]! * r.vi[i * n + j]! + r.wi[j]! * r.vr[i * n + j]!);
+          for (let l = 0; l < n; l++) {
+            pr += re[i * n + l]! * r.vr[l * n + j]! - im[i * n + l]! * r.vi[l * n + j]!;
+            pi += re[i * n + l]! * r.vi[l * n + j]! + im[i * n + l]! * r.vr[l * n + j]!;
+          }
+          worst = Math.max(worst, Math.hypot(pr, pi) / norm);
+        }
+      }
+    };
+    for (let t = 0; t < 60; t++) {
+      const n = t < 50 ? 1 + (t % 10) : 10 * (t - 49);
+      check(Array.from({ length: n * n }, next), Array.from({ length: n * n }, next), n);
+    }
+    check([1, 1, 0, 1], [1, 0, 0, 1], 2);
+    check([0, 0, 0, 0], [0, 0, 0, 0], 2);
+    expect(worst).toBeLessThan(1e-13);
+  });
+
+  it('errors name the input: rank, a square shape known now or when called, NaN and inf', async () => {
     expect(() => T.nlinalg.eig(T.vector('x'))).toThrow(/eig: a must be a matrix \(2 dimensions\), got x/);
     expect(() => T.nlinalg.eigvals(T.zeros([2, 3]))).toThrow(/eigvals: a must be a square matrix, got .* of shape \(2, 3\)/);
-    expect(() => T.nlinalg.eig(T.zmatrix('z') as never)).toThrow(/eig: a must be a real matrix, got the complex z of complex128/);
     const a = T.dmatrix('a');
     const f = sym.function([a], T.nlinalg.eig(a)[0]);
     await expect(f([[1, 2, 3], [4, 5, 6]])).rejects.toThrow(/eig: a must be a square matrix, got a of shape \(2, 3\)/);
