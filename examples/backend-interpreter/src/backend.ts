@@ -32,8 +32,9 @@ export class InterpreterBackend implements Backend {
   constructor(readonly name = 'interp') {}
 
   describe(): BackendInfo {
-    // no `kernels`: the optional library kernels (sort, scatter-add) reach us as elementwise ones
-    return { name: this.name, device: 'kernel IR interpreter on host typed arrays', dtypes: DTYPES, sync: true };
+    // no `kernels`: the optional library kernels (sort, scatter-add) reach us as elementwise ones;
+    // `evaluate` reads a gather in any expression, a reduction's too, at one element's cost as any read
+    return { name: this.name, device: 'kernel IR interpreter on host typed arrays', dtypes: DTYPES, sync: true, gathers: { inReductions: true } };
   }
 
   alloc(dtype: DType, size: number): HostBuffer {

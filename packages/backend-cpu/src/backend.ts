@@ -2,7 +2,7 @@
  * The CPU backend: buffers are typed arrays, kernels are JavaScript
  * functions generated from the kernel IR, runs are synchronous.
  */
-import type { Backend, BackendInfo, DType, DeviceBuffer, Epilogue, Executable, Kernel, Launch, MatmulKernel, ReduceKernel, TypedArray } from '@sym/graph';
+import type { Backend, BackendInfo, DType, GatherFusion, DeviceBuffer, Epilogue, Executable, Kernel, Launch, MatmulKernel, ReduceKernel, TypedArray } from '@sym/graph';
 import { DTYPES, SCALAR_OPS, allocate, castScalar, f16round, kernelKey, kernelOutputSize, powFloat, splitEpilogue } from '@sym/graph';
 import { renderKernel } from './render.js';
 import { expectMatmulWasm, runMatmulWasm, wasmHandles, wasmSimdAvailable } from './wasm/matmul.js';
@@ -14,7 +14,15 @@ import { passesTwice } from './wasm/vrender.js';
 import { smallMatmulKernel } from './small-matmul.js';
 import { Workspace, arena } from './wasm/arena.js';
 import { collapseElementwise, collapseReduce } from './collapse.js';
+import { splitGathers, type GatherSplit } from './gather-split.js';
 import { runSort } from './sort.js';
+
+/**
+ * Its renderer reads a gather in a reduction as in any expression, and a
+ * gathering kernel's costly work runs on the SIMD path all the same (its
+ * gathers first, gather-split.ts): no limit on what a gather fuses with.
+ */
+const CPU_GATHERS: GatherFusion = { inReductions: true };
 
 /** Whether a kernel runs as SIMD rows whose last vectors write past their rows (into the next row's first lanes). */
 function rowsOverrun(k: Kernel): boolean {
@@ -28,6 +36,10 @@ function rowsOverrun(k: Kernel): boolean {
 /** A borrowed output's array to its buffer (hostView): the buffer lives as long as the array does. */
 const lentBuffers = new WeakMap<TypedArray, CpuBuffer>();
 const splitScratch = new Workspace("a kernel's value before its epilogue", 64 << 20);
+/** A split gathering kernel's gathered values (gather-split.ts), kept up to 64 MB. */
+const gatherScratch = new Workspace("a kernel's gathered values", 64 << 20);
+/** Bytes of a scratch array of `size` float32 lanes, rounded to whole vectors. */
+const laneBytes = (size: number): number => Math.ceil(size / 4) * 16;
 
 interface CpuBuffer extends DeviceBuffer {
   data: TypedArray;
@@ -129,6 +141,7 @@ export class CpuBackend implements Backend {
       dtypes: DTYPES,
       sync: true,
       kernels: [...(this.sortKernels ? (['sort'] as const) : []), ...(this.scatterKernels ? (['scatterAdd'] as const) : [])],
+      gathers: CPU_GATHERS,
     };
   }
 
@@ -210,6 +223,10 @@ export class CpuBackend implements Backend {
 
   compile(kernel: Kernel): CpuExecutable {
     if ((kernel.kind === 'reduce' || kernel.kind === 'matmul') && kernel.epilogue) return this.#compileSplit(kernel, kernel.epilogue);
+    if (this.wasm && (kernel.kind === 'elementwise' || kernel.kind === 'reduce')) {
+      const split = splitGathers(kernel);
+      if (split && vectorizable(split.rest.kind === 'elementwise' ? collapseElementwise(split.rest) : collapseReduce(split.rest))) return this.#compileGatherSplit(kernel, split);
+    }
     const flat = kernel.kind === 'elementwise' ? collapseElementwise(kernel) : kernel.kind === 'reduce' ? collapseReduce(kernel) : kernel;
     const key = kernelKey(flat);
     let code = this.#code.get(key);
@@ -258,6 +275,37 @@ export class CpuBackend implements Backend {
       },
     };
     return exe;
+  }
+
+  /** A large gathering kernel as its gathers, in JavaScript, into scratch arrays, then the rest on the SIMD path (gather-split.ts). */
+  #compileGatherSplit(kernel: Kernel, split: GatherSplit): CpuExecutable {
+    const passes = split.gathers.map((g) => this.compile(g));
+    const rest = this.compile(split.rest);
+    const n = kernel.inputs.length;
+    // the vectorizable rest reads its gathered values as float32 lanes (float16 is stored as float32)
+    const bytes = laneBytes(split.size) * passes.length;
+    if (arena.shared) gatherScratch.expect(bytes);
+    const own: TypedArray[] = [];
+    const ins: TypedArray[] = [];
+    return {
+      kernel,
+      source: `${passes.map((p, j) => `// gather ${j}, into input ${n + j} of the kernel after\n${p.source}`).join('\n')}\n${rest.source}`,
+      fn: (launchIns, out, H) => {
+        const block = arena.shared ? gatherScratch.take(bytes) : undefined;
+        try {
+          for (let j = 0; j < n; j++) ins[j] = launchIns[j]!;
+          for (let j = 0; j < passes.length; j++) {
+            const dtype = split.gathers[j]!.out;
+            const scratch = block ? arena.view(dtype, block.ptr + j * laneBytes(split.size), split.size) : (own[j] ??= allocate(dtype, split.size));
+            passes[j]!.fn(launchIns, scratch, H);
+            ins[n + j] = scratch;
+          }
+          rest.fn(ins, out, H);
+        } finally {
+          if (block) gatherScratch.give(block);
+        }
+      },
+    };
   }
 
   #build(kernel: Kernel): { fn: KernelFn; source: string } {

@@ -52,6 +52,7 @@ export function collapseElementwise(k: ElementwiseKernel): ElementwiseKernel {
 
 /** The same reduce kernel with kept and reduced dimensions each merged (never across the two). */
 export function collapseReduce(k: ReduceKernel): ReduceKernel {
+  if (gathers(k.expr)) return k;
   const loads = loadsOf(k.expr);
   const iter = [...k.shape, ...k.reduceShape];
   const nk = k.shape.length;

@@ -143,6 +143,7 @@ export class GpujsBackend implements Backend {
     } catch (e) {
       device = `gpu.js (${(e as Error).message})`;
     }
+    // no `gathers`: the defaults, gathers in elementwise kernels only (render.ts renders a gather's index as a local, which only they have)
     return { name: 'gpujs', device, dtypes: GPUJS_DTYPES, sync: this.#modeOrUndefined() !== 'webgpu' };
   }
 

@@ -143,7 +143,8 @@ export class WebGpuBackend implements Backend {
   describe(): BackendInfo {
     const { sortKernels = true, scatterKernels = true } = this.#options;
     const kernels = [...(sortKernels ? (['sort'] as const) : []), ...(scatterKernels ? (['scatterAdd'] as const) : [])];
-    return { name: 'webgpu', device: this.#description, dtypes: this.#dtypes, sync: false, kernels };
+    // a gather is one more read of a storage buffer, in any kernel: fused whatever it computes beside
+    return { name: 'webgpu', device: this.#description, dtypes: this.#dtypes, sync: false, kernels, gathers: { inReductions: true } };
   }
 
   async init(): Promise<void> {

@@ -128,7 +128,7 @@ export {
   resolveBackendSync,
   setBackendImporter,
 } from './core/backend.js';
-export type { Backend, BackendInfo, DeviceBuffer, Executable, Launch } from './core/backend.js';
+export type { Backend, BackendInfo, DeviceBuffer, Executable, GatherFusion, Launch } from './core/backend.js';
 export { CompiledFunction, In, InputSpec, Out, OutputSpec, compileFunction, compileFunction as function, setOptimizer, getOptimizer } from './function/function.js';
 export type { FunctionOptions, Optimizer, OptimizerOptions, SymFunction, Pairs, FunctionOutput } from './function/function.js';
 export type { CopyOptions } from './function/function-copy.js';

@@ -87,11 +87,23 @@ describe('gathers fused with elementwise work', () => {
     await sameAsUnfused([w, idx, v], out, [W, [0, 3, -3], vs], 2);
   });
 
-  it('keeps a gather out of a reduction (reduce kernels do not gather), its elementwise work in', async () => {
-    const out = T.sum(T.take(w, idx, 0).mul(2), { axis: 1 });
-    const p = optimizeProgram(programOf([w, idx], [[5, 3], [4]], [out]));
-    expect(kernels(p)).toEqual(['elementwise+gather', 'reduce']);
-    await sameAsUnfused([w, idx], out, [W, [4, 1, 1, -4]], 2);
+  it('keeps a gather out of a reduction for a backend that declares nothing, its elementwise work in', () => {
+    const out = T.sum(w.get(idx).mul(2), { axis: 1 });
+    const p = programOf([w, idx], [[5, 3], [4]], [out]);
+    expect(kernels(optimizeProgram(p))).toEqual(['elementwise+gather', 'reduce']);
+    expect(kernels(optimizeProgram({ ...p, gathers: { inReductions: false } }))).toEqual(['elementwise+gather', 'reduce']);
+  });
+
+  it('fuses a gather into the reduction that reads it where the backend renders it there (the CPU does)', async () => {
+    const along = T.sum(w.get(idx).mul(2), { axis: 1 });
+    const p = optimizeProgram({ ...programOf([w, idx], [[5, 3], [4]], [along]), gathers: { inReductions: true } });
+    expect(kernels(p)).toEqual(['reduce+gather']);
+    await sameAsUnfused([w, idx], along, [W, [4, 1, 1, -4]], 1);
+    // over the gathered rows (the reduced axis is the gather's), a max of a transcendental, the whole sum at a computed index
+    await sameAsUnfused([w, idx], T.sum(w.get(idx), { axis: 0 }), [W, [4, 1, 1, -4, 0]], 1);
+    await sameAsUnfused([w, idx], T.max(T.tanh(w.get(idx).mul(0.1)), { axis: 1 }), [W, [2, -1]], 1);
+    // the index check is a kernel of its own (a reduce over idx + 1)
+    await sameAsUnfused([w, idx, v], T.sum(w.get(idx.add(1)).mul(v)), [W, [0, 3, -2], [[1, 2, 3], [4, 5, 6], [7, 8, 9]]], 2);
   });
 
   it('gathers int8 values with a negative index and casts them in the reader', async () => {
@@ -121,15 +133,19 @@ describe('gathers fused with elementwise work', () => {
     expect(Array.from(acc.getValue().data)).toEqual([5, 6, 8]);
   });
 
-  it("keeps a large kernel's transcendental work out of a gathering kernel (the CPU's SIMD path has no gathers), a small one's in", () => {
+  it("keeps a large kernel's transcendental work out of a gathering kernel where the backend says gathers cost it, a small one's in", () => {
     const E = T.dmatrix('E');
     const out = T.tanh(T.take(E, idx, 0).mul(2));
+    const costly = (p: Program): Program => optimizeProgram({ ...p, gathers: { costlyElements: 256 } });
     // 4 x 64 = 256 elements: fused; 8 x 64: the take and its cheap * 2, then tanh in a kernel of its own
-    expect(kernels(optimizeProgram(programOf([E, idx], [[10, 64], [4]], [out])))).toEqual(['elementwise+gather']);
-    expect(kernels(optimizeProgram(programOf([E, idx], [[10, 64], [8]], [out])))).toEqual(['elementwise+gather', 'elementwise']);
+    expect(kernels(costly(programOf([E, idx], [[10, 64], [4]], [out])))).toEqual(['elementwise+gather']);
+    expect(kernels(costly(programOf([E, idx], [[10, 64], [8]], [out])))).toEqual(['elementwise+gather', 'elementwise']);
     // likewise a costly producer of a gathering kernel's affine loads: T.exp(v) stays out of a large take's kernel
     const big = T.take(E, idx, 0).mul(T.exp(v));
-    expect(kernels(optimizeProgram(programOf([E, idx, v], [[10, 64], [8], [8, 64]], [big])))).toEqual(['elementwise', 'elementwise+gather']);
+    expect(kernels(costly(programOf([E, idx, v], [[10, 64], [8], [8, 64]], [big])))).toEqual(['elementwise', 'elementwise+gather']);
+    // a backend that declares no limit (a GPU) takes them all in
+    expect(kernels(optimizeProgram(programOf([E, idx], [[10, 64], [8]], [out])))).toEqual(['elementwise+gather']);
+    expect(kernels(optimizeProgram(programOf([E, idx, v], [[10, 64], [8], [8, 64]], [big])))).toEqual(['elementwise+gather']);
   });
 
   it('leaves a producer the gather reads through in its own kernel: take(W * 2, idx)', () => {

@@ -1,7 +1,8 @@
 /**
- * Gathers fused with the elementwise work around them (@sym/opt inlines a
- * gathering kernel into its elementwise readers, and elementwise producers
- * into a gathering kernel's affine loads): the reader's kernel then holds
+ * Gathers fused with the work around them (@sym/opt inlines a gathering
+ * kernel into its elementwise readers, into its reductions on a backend
+ * whose `BackendInfo.gathers.inReductions` says so, and elementwise
+ * producers into a gathering kernel's affine loads): the reader's kernel then holds
  * the gather, its index re-expressed over the reader's iteration space. So
  * a backend meets gathers deep in arithmetic, beside loads and other
  * gathers, with indices that read at broadcast (stride 0) and transposed
@@ -33,7 +34,9 @@ function fusedGathers(dtype: DType): OpCase {
     ['take(w, idx)[:, None] * v (a gathered vector broadcast over the columns)', T.take(w, idx, 0).dimshuffle(0, 'x').mul(v)],
     ['take(W, idx + 1) * 2 (the index computed in the kernel)', T.take(W, idx.add(1), 0).mul(2)],
     ['take(W, idx) * take(W[::-1], idx) (two gathers of one buffer)', rows.mul(T.take(W.get('::-1'), idx, 0))],
-    ['sum(take(W, idx) * v, 1) (the gather not in the reduction)', T.sum(rows.mul(v), { axis: 1 })],
+    ['sum(take(W, idx) * v, 1) (the gather in the reduction, where the backend renders it there)', T.sum(rows.mul(v), { axis: 1 })],
+    ['sum(W[idx], 0) (the reduction over the gathered rows)', T.sum(W.get(idx), { axis: 0 })],
+    ['max(W[idx + 1] * v, 1) (a max at a computed index)', T.max(W.get(idx.add(1)).mul(v), { axis: 1 })],
   ];
   return {
     group: 'indexing',

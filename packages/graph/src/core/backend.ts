@@ -56,6 +56,37 @@ export interface BackendInfo {
    * implement them.
    */
   readonly kernels?: readonly OptionalKernel[];
+  /**
+   * What its renderer does with gathers (a take, an embedding's lookup)
+   * fused into other work, which decides what `@sym/opt` fuses for it.
+   * Absent: `{}`, the defaults below, which any backend that renders the
+   * kernel IR handles.
+   */
+  readonly gathers?: GatherFusion;
+}
+
+/**
+ * How a backend takes gathers fused with other work (`BackendInfo.gathers`).
+ * Every backend renders a gather anywhere in an elementwise kernel's
+ * expression; these say what more, or what costs.
+ */
+export interface GatherFusion {
+  /**
+   * Whether it renders a gather in a reduce kernel's expression, so that
+   * a gathering kernel is fused into the reduction that reads it (an
+   * embedding's rows summed in one kernel). Absent: false, and the
+   * gathering kernel writes its buffer for the reduction to read.
+   */
+  readonly inReductions?: boolean;
+  /**
+   * Most elements of a kernel in which a gather and transcendental work
+   * (exp, tanh, a division) are fused: a larger kernel keeps them apart,
+   * one kernel each. For a backend whose gathering kernels run slower than
+   * its others (a CPU whose SIMD code has no gathers), where splitting a
+   * large kernel costs less than it saves. Absent: no limit (a GPU pays
+   * nothing for a gather, and a whole launch and buffer for a split).
+   */
+  readonly costlyElements?: number;
 }
 
 /**

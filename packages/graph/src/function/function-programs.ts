@@ -23,8 +23,11 @@ export class FunctionPrograms {
 
   constructor(readonly fg: FunctionGraph) {}
 
-  /** The program of a call with these inputs and shared variables' shapes; `kernels`: the backend's optional kernels, which decide some lowerings. */
-  makeProgram(values: readonly NDArray[], sharedShapes: readonly (readonly number[])[], backend?: Backend, kernels = backend?.describe().kernels): Program {
+  /**
+   * The program of a call with these inputs and shared variables' shapes; `info`: what the backend says of itself,
+   * its optional kernels (which decide some lowerings) and how it takes fused gathers (which decides the fusion).
+   */
+  makeProgram(values: readonly NDArray[], sharedShapes: readonly (readonly number[])[], backend?: Backend, info: BackendInfo | undefined = backend?.describe()): Program {
     const fg = this.fg;
     const keepAll = fg.mode === 'DebugMode' || fg.mode === 'NanGuardMode';
     let program = schedule({
@@ -33,9 +36,10 @@ export class FunctionPrograms {
       outputs: fg.graphOutputs,
       keepAll,
       staticValues: new Map(fg.staticInputs.map((i) => [fg.inputs[i]!.variable, values[i]!])),
-      kernels,
+      kernels: info?.kernels,
       checks: fg.claimChecks,
     });
+    if (info?.gathers) program = { ...program, gathers: info.gathers };
     const optimizer = getOptimizer();
     // the checking modes keep every kernel, but rewrite as FAST_RUN does (Theano's too), where a read needed for its shape alone is not made: its index is not checked
     if (keepAll) return withoutShapeOnlyChecks(program);

@@ -141,9 +141,9 @@ export class CompiledFunction {
     }
     const sharedShapes = this.sharedInputs.map((s) => s.valueShape);
     let program: Program;
-    // the backend's optional kernels decide some lowerings (a sort is one kernel or a network): the one a call would use, if registered
+    // the backend's optional kernels decide some lowerings (a sort is one kernel or a network), its gathers' declaration the fusion: the one a call would use, if registered
     try {
-      program = this.#programs.makeProgram(values, sharedShapes, undefined, (this.#backend ?? getBackend(this.device))?.describe().kernels);
+      program = this.#programs.makeProgram(values, sharedShapes, undefined, (this.#backend ?? getBackend(this.device))?.describe());
     } catch (e) {
       if (!this.#lazyBranches().takes(e)) throw e;
       throw new Error(

@@ -63,10 +63,10 @@ export interface ReducedExpr {
  * known only at run time (an integer index, a gather, a concatenation).
  * `index` is an int32 expression whose value the kernel keeps within the
  * input buffer (0 <= index < its size), on every element, whichever branch
- * of a switch uses the value. Only elementwise kernels gather (never a
- * reduce kernel's expression nor an epilogue), but any part of their
- * expression may: the optimizer inlines a gathering kernel into the
- * elementwise kernels that read it, so a gather may sit anywhere in an
+ * of a switch uses the value. Elementwise kernels gather, and reduce
+ * kernels on a backend that declares it (`BackendInfo.gathers.inReductions`);
+ * never an epilogue. Any part of their expression may: the optimizer
+ * inlines a gathering kernel into the kernels that read it, so a gather may sit anywhere in an
  * arithmetic expression, next to other gathers and loads, and its index
  * may read loads at any strides (a broadcast or transposed read of the
  * gathered values) and gathers of its own.

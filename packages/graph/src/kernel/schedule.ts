@@ -5,6 +5,7 @@
  * scheduler emits one kernel per op; @sym/opt's passes fuse them.
  */
 import type { DType } from '../core/dtype.js';
+import type { GatherFusion } from '../core/backend.js';
 import { castScalar } from '../core/dtype.js';
 import { isContiguousOver, kernelOutputSize, type BufferSpec, type InPlaceRequest, type Kernel, type LoadExpr, type OptionalKernel, type ScalarExpr, type ScatterAccumulator, type Step } from './kernel.js';
 import { NDArray, contiguousStrides, fill, sizeOf, shapeToString } from '../core/ndarray.js';
@@ -33,6 +34,8 @@ export interface Program {
   readonly outputs: { buffer: number; shape: number[] }[];
   /** Buffer and shape of every node output (DebugMode keeps them all addressable). */
   readonly nodeValues: Map<TensorVariable, { buffer: number; shape: number[] }>;
+  /** What the backend compiling the program does with fused gathers (its `BackendInfo.gathers`): what the optimizer fuses. */
+  readonly gathers?: GatherFusion;
   /** Updates that may be written over their shared variables' buffers (the optimizer's `inplace_updates`). */
   readonly inPlace?: InPlaceRequest;
   /** Indices among the inputs' values that the function checks before each call, before any kernel runs (CheckIndex). */

@@ -5,14 +5,15 @@
  * disappear. Fusion lives here once and serves every backend.
  *
  * A gathering kernel (an embedding's lookup, a take) is inlined too, into
- * elementwise readers only (reduce kernels do not gather: GatherExpr's
- * contract): its gathers' indices are expressions of its loads, composed
- * with the read as every load is. A gathering kernel takes producers at
+ * elementwise readers, and into reductions where the backend compiling the
+ * program renders gathers there (`Program.gathers`, its
+ * `BackendInfo.gathers`): its gathers' indices are expressions of its
+ * loads, composed with the read as every load is. A gathering kernel takes producers at
  * its affine loads (those of its gathers' indices included), not at a
  * buffer it gathers from: there the producer's loads would have to become
  * gathers at the computed position.
  */
-import type { DType, ElementwiseKernel, Kernel, LoadExpr, Program, ReduceKernel, ScalarExpr, Step } from '@sym/graph';
+import type { DType, ElementwiseKernel, GatherFusion, Kernel, LoadExpr, Program, ReduceKernel, ScalarExpr, Step } from '@sym/graph';
 import { appliesCostly, exprCost, composeLoad, exprSize, gatheredInputs, gathersOnce, loadsOnce, mapLoad, mapLoads, noteExpr, noteLoads, type IndexMap } from './loads.js';
 
 export interface FusionOptions {
@@ -202,14 +203,14 @@ function inline(producer: Step, consumer: Step, maps: ReadonlyMap<LoadExpr, Inde
 type Inlined = { kernels: Kernel[]; sources: InputSources[] } | null;
 
 /** `tryInline`, kept per kernel objects and buffer coincidences (see KernelMemo). */
-function tryInlineOnce(producer: Step, consumers: readonly Step[], opts: FusionOptions, memo: KernelMemo<Inlined>): Step[] | null {
+function tryInlineOnce(producer: Step, consumers: readonly Step[], opts: FusionOptions, gathers: GatherFusion, memo: KernelMemo<Inlined>): Step[] | null {
   const pIns = producer.inputs;
   const cIns = consumers.map((c) => c.inputs);
   let key = `${memo.id(producer.kernel)}`;
   consumers.forEach((c, i) => (key += `|${memo.id(c.kernel)}:${cIns[i]!.indexOf(producer.output)}:${coincidence(pIns, cIns[i]!)}`));
   let done = memo.get(key);
   if (done === undefined) {
-    const fused = tryInline(producer, consumers, opts);
+    const fused = tryInline(producer, consumers, opts, gathers);
     done = fused && {
       kernels: fused.map((s) => s.kernel),
       sources: fused.map((s, i) => sourcesOf(s.inputs, cIns[i]!, pIns, cIns[i]!.indexOf(producer.output))),
@@ -221,13 +222,11 @@ function tryInlineOnce(producer: Step, consumers: readonly Step[], opts: FusionO
   return consumers.map((c, i) => ({ kernel: made.kernels[i]!, inputs: fromSources(made.sources[i]!, cIns[i]!, pIns), output: c.output, label: memo.label(c, producer), nodes: memo.nodes(c, producer) }));
 }
 
-/** Most elements of a kernel in which transcendental work and a gather are fused (see tryInline). */
-const GATHER_COSTLY_ELEMENTS = 256;
-
 const elementsOf = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
 /** The consumers with `producer` inlined, or null when one of them cannot take it. */
-function tryInline(producer: Step, consumers: readonly Step[], opts: FusionOptions): Step[] | null {
+function tryInline(producer: Step, consumers: readonly Step[], opts: FusionOptions, gathers: GatherFusion): Step[] | null {
+  const costlyElements = gathers.costlyElements ?? Infinity;
   const pk = producer.kernel as ElementwiseKernel;
   const pGathers = gathersOnce(pk.expr);
   // each read of the producer becomes its value (with a cast to its output dtype when it stored one)
@@ -241,17 +240,16 @@ function tryInline(producer: Step, consumers: readonly Step[], opts: FusionOptio
     const iter = iterationShape(k);
     // a sort or a product reads its inputs through no expression: nothing is inlined into it
     if (!iter || (k.kind !== 'elementwise' && k.kind !== 'reduce') || (k.kind === 'reduce' && !opts.reduce)) return null;
-    // only elementwise kernels gather (GatherExpr's contract): a gathering producer is inlined into elementwise consumers alone
-    if (pGathers && k.kind !== 'elementwise') return null;
+    // a reduction gathers only where the backend renders it (GatherExpr's contract)
+    if (pGathers && k.kind !== 'elementwise' && !gathers.inReductions) return null;
     const ins = c.inputs;
     if (fusedInputs(ins, producer.inputs) > opts.maxInputs) return null;
     const slot = ins.indexOf(producer.output);
     // a read at a computed position (`take(W * 2, idx)`): the producer's loads would have to become gathers
     if (gatheredInputs(k.expr).has(slot)) return null;
-    // a large kernel's transcendental work stays out of a gathering kernel: the CPU runs gathering kernels in plain
-    // JavaScript, its others with WebAssembly SIMD (measured: tanh(take(E, ids) * g + b) over 4M floats, 94 ms as two
-    // kernels, 140 ms as one: 11 ns an element, where a launch costs about 2 us, so a small kernel still gains)
-    if (pGathers !== gathersOnce(k.expr) && elementsOf(iter) > GATHER_COSTLY_ELEMENTS && appliesCostly(pGathers ? k.expr : pk.expr)) return null;
+    // a large kernel's transcendental work stays out of a gathering kernel where the backend says gathering kernels
+    // cost it more than its others (GatherFusion.costlyElements)
+    if (pGathers !== gathersOnce(k.expr) && elementsOf(iter) > costlyElements && appliesCostly(pGathers ? k.expr : pk.expr)) return null;
     const maps = new Map<LoadExpr, IndexMap>();
     let inlined = 0;
     for (const l of loadsOnce(k.expr)) {
@@ -310,6 +308,7 @@ export function fuse(program: Program, opts: FusionOptions = DEFAULT_FUSION): Pr
   const pinned = pinnedBuffers(program);
   const readers = new Readers(steps);
   const memo = new KernelMemo<Inlined>();
+  const gathers = program.gathers ?? {};
   for (let p = 0; p < steps.length; p++) {
     const producer = steps[p];
     if (!producer || producer.kernel.kind !== 'elementwise' || pinned.has(producer.output)) continue;
@@ -319,6 +318,7 @@ export function fuse(program: Program, opts: FusionOptions = DEFAULT_FUSION): Pr
       producer,
       consumers.map((q) => steps[q]!),
       opts,
+      gathers,
       memo,
     );
     if (!fused) continue;
