@@ -170,8 +170,8 @@ function empty(dtype: DType): OpCase {
 
 /**
  * Products of two sparse matrices (a host stage finds which stored values
- * meet and where each product sums; gathers, a product and a scatter-add
- * compute the values; remove0's host stage drops the exact zeros), the
+ * meet, where each product sums and which sums cancel to exactly 0;
+ * gathers, a product and a scatter-add compute the values), the
  * cleanups and slices: x (4, 5) csr above times y (5, 3), given as csr
  * and as csc.
  */
@@ -216,7 +216,56 @@ function sparseProducts(dtype: DType): OpCase {
   };
 }
 
+/**
+ * trueDot (the product through the operands' dense views, its non-zeros
+ * found by NonZero on the host) and sparseBlockDot (a gather of weight
+ * blocks by two broadcast index matrices, a product summed over two axes,
+ * a gathered bias; a repeated block and a negative index), with the full
+ * gradient's graph of trueDot as grad builds it (gz @ d.T, its non-zeros).
+ */
+function trueDotAndBlocks(dtype: DType): OpCase {
+  const { parts, x } = csrInput(dtype);
+  const d = T.matrix('d', dtype);
+  const l = T.matrix('l', dtype);
+  const w = T.tensor4('w', dtype);
+  const h = T.tensor3('h', dtype);
+  const b = T.matrix('b', dtype);
+  const g = T.matrix('g', dtype);
+  const xd = sparse.trueDot(x, d);
+  const outs: [string, TensorVariable][] = [
+    ['trueDot(x, d).data (the product\'s non-zeros, csr)', xd.data],
+    ['trueDot(x, d).indptr (row 1 empty)', xd.indptr],
+    ['trueDot(l, x).toDense() (dense times sparse: csr, x\'s format)', sparse.trueDot(l, x).toDense()],
+    ['the full gradient of trueDot(x, d) for an output gradient g: csrFromDense(g @ d.T).data', sparse.csrFromDense(T.dot(g, T.transpose(d))).data],
+    [
+      'sparseBlockDot(w, h, [[0, 2], [1, 1]], b, [[3, 0], [-1, 2]])',
+      sparse.sparseBlockDot(w, h, T.constant([[0, 2], [1, 1]], { dtype: 'int32' }), b, T.constant([[3, 0], [-1, 2]], { dtype: 'int32' })),
+    ],
+  ];
+  return {
+    group: 'composite',
+    name: `sparse trueDot and sparseBlockDot ${dtype}: x (4, 5) with 6 stored, blocks (3, 4, 2, 3) picked by a batch of 2`,
+    op: 'dot',
+    dtype,
+    graph: {
+      // trueDot's dense view scatters by the row ids: x's indptr is not read
+      inputs: [...parts.filter((v) => v !== x.indptr), d, l, w, h, b, g],
+      outputs: outs.map(([, o]) => o),
+      labels: outs.map(([label]) => label),
+      values: (rng) => [
+        ...partValues(randomArray(rng, dtype, [6], 'small'), INDICES, INDPTR, [4, 5], ROW_IDS).filter((_, i) => i !== 2),
+        randomArray(rng, dtype, [5, 3], 'small'),
+        randomArray(rng, dtype, [4, 4], 'small'),
+        randomArray(rng, dtype, [3, 4, 2, 3], 'small'),
+        randomArray(rng, dtype, [2, 2, 2], 'small'),
+        randomArray(rng, dtype, [4, 3], 'small'),
+        randomArray(rng, dtype, [4, 3], 'small'),
+      ],
+    },
+  };
+}
+
 /** The cases for the float dtypes a backend holds. */
 export function sparseCases(dtypes: readonly DType[]): OpCase[] {
-  return dtypes.filter((d) => isFloat(d) && d !== 'float16').flatMap((d) => [products(d), symbolicParts(d), fromDense(d), empty(d), sparseProducts(d)]);
+  return dtypes.filter((d) => isFloat(d) && d !== 'float16').flatMap((d) => [products(d), symbolicParts(d), fromDense(d), empty(d), sparseProducts(d), trueDotAndBlocks(d)]);
 }

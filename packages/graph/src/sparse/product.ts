@@ -38,7 +38,7 @@ function operands(x: SparseVariable, y: SparseVariable): [SparseVariable, Sparse
 /** Each product term L[pairL] R[pairR], in the product's dtype. */
 function terms(l: SparseVariable, r: SparseVariable, pairL: TensorVariable, pairR: TensorVariable, dtype: DType): TensorVariable {
   const cast = (d: TensorVariable) => (d.dtype === dtype ? d : T.cast(d, dtype));
-  return T.mul(T.take(cast(l.data), pairL), T.take(cast(r.data), pairR));
+  return T.mul(T.take(cast(l.data), pairL, 0), T.take(cast(r.data), pairR, 0));
 }
 
 /**
