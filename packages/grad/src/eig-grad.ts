@@ -32,9 +32,9 @@ function unphased(vr: TensorVariable, vi: TensorVariable, gr: TensorVariable, gi
 /**
  * A = V diag(w) V^-1 (PyTorch's linalg_eig_backward): with E[i, j] =
  * conj(w_j) - conj(w_i) (1 on the diagonal),
- * gA = Re(V^-H (diag(gw) + offdiag((V^H gV - V^H V diag(Re diag(V^H gV))) / E)) V^H);
- * the second term of the numerator keeps each eigenvector's unit norm;
- * a real A's gradient is gA's real part, a complex A's is gA's parts.
+ * gA = V^-H (diag(gw) + offdiag((V^H gV - V^H V diag(Re diag(V^H gV))) / E)) V^H;
+ * the second term of the numerator keeps each eigenvector's unit norm.
+ * A real A's gradient is gA's real part, a complex A's gA's two parts.
  * Infinite or NaN where two eigenvalues are equal, as PyTorch's and
  * eigh's. eigvals' is the first term alone, V from an eig of A.
  */
