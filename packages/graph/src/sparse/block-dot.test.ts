@@ -24,7 +24,7 @@ describe('sparse.sparseBlockDot', () => {
     const [i, o] = [T.imatrix('i'), T.imatrix('o')];
     const [hv, iv, ov] = [T.dmatrix('hv'), T.ivector('iv'), T.ivector('ov')];
     const f = sym.function([w, h, i, b, o, hv, iv, ov], [sparse.sparseBlockDot(w, h, i, b, o), sparse.sparseBlockDot(w, hv, iv, b, ov)]);
-    const [out, one] = f.sync(W, H, I_IDX, B, O_IDX, H.toArray()[0], I_IDX[0], O_IDX[0]) as sym.NDArray[];
+    const [out, one] = f.sync(W, H, I_IDX, B, O_IDX, (H.toArray() as number[][][])[0]!, I_IDX[0]!, O_IDX[0]!) as sym.NDArray[];
     expect(out!.shape).toEqual([2, 2, 3]);
     Array.from(out!.data).forEach((v, k) => expect(v).toBeCloseTo(OUT.flat(2)[k]!, 14));
     // an unbatched h is a batch of one, as Theano's dimshuffle('x', 0, 1)
