@@ -143,8 +143,8 @@ export class GpujsBackend implements Backend {
     } catch (e) {
       device = `gpu.js (${(e as Error).message})`;
     }
-    // no `gathers`: the defaults, gathers in elementwise kernels only (render.ts renders a gather's index as a local, which only they have)
-    return { name: 'gpujs', device, dtypes: GPUJS_DTYPES, sync: this.#modeOrUndefined() !== 'webgpu' };
+    // a gather's index is a statement of the reduce loop's body as of an elementwise kernel's (render.ts's reduceValue)
+    return { name: 'gpujs', device, dtypes: GPUJS_DTYPES, sync: this.#modeOrUndefined() !== 'webgpu', gathers: { inReductions: true } };
   }
 
   #modeOrUndefined(): GpujsMode | undefined {

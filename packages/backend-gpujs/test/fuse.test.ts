@@ -126,3 +126,28 @@ describe('reduction + elementwise fusion, now in the IR', () => {
     }
   });
 });
+
+// gpujs declares gathers in reductions (BackendInfo.gathers.inReductions): render.ts names a gather's
+// index in a statement inside the reduce loop, as in an elementwise kernel's body
+describe('a gather inside a reduction', () => {
+  it('sums exp of embedding rows in one draw, with the values of the CPU', async () => {
+    const E = T.matrix('E', 'float32');
+    const ids = T.ivector('ids');
+    const g = T.vector('g', 'float32');
+    const outs = [T.sum(T.exp(T.take(E, ids, 0).mul(g)), { axis: 1 }), T.max(T.take(E, ids.add(1), 0), { axis: 0 })];
+    const args = [
+      sym.array(values(20 * 33, 21), { shape: [20, 33], dtype: 'float32' }),
+      sym.array([3, -1, 0, 7, 18, 3], { dtype: 'int32' }),
+      sym.array(values(33, 22), { dtype: 'float32' }),
+    ];
+    expect(gpujs.describe().gathers?.inReductions).toBe(true);
+    for (const out of outs) {
+      const want = (await sym.function([E, ids, g], out, { device: 'cpu', onUnusedInput: 'ignore' })(...args)) as sym.NDArray;
+      const f = sym.function([E, ids, g], out, { device: 'gpujs', onUnusedInput: 'ignore' });
+      // one kernel: the gather, the product and the exp inside the sum (the second: the index check, then the max)
+      expect(f.compiled.kernelCount(...args)).toBe(out === outs[0] ? 1 : 2);
+      const got = (await f(...args)) as sym.NDArray;
+      expect(mismatches(got.data as ArrayLike<number>, want.data as ArrayLike<number>, 1e-5, 1e-5)).toEqual([]);
+    }
+  });
+});
