@@ -53,6 +53,15 @@ describe('grad of eig and eigvals', () => {
     await verifyGrad((re, im) => T.sum(T.sqr(T.nlinalg.eigvals(zOf(re!, im!)).re)), [A3, B3], tol);
   });
 
+  it('at a repeated eigenvalue: NaN through v (no derivative), finite through w alone', async () => {
+    const a = T.dmatrix('a');
+    const [w, v] = T.nlinalg.eig(a);
+    const f = sym.function([a], [grad(T.sum(w.re.mul(weights(3))), a), grad(T.sum(C.abs(v).mul(weights(3, 3))), a)]);
+    const [gw, gv] = (await f([[2, 0, 0], [0, 2, 0], [0, 0, 5]])) as sym.NDArray[];
+    expect(Array.from(gw!.data)).toEqual([1, 0, 0, 0, 2, 0, 0, 0, 3]);
+    expect(Array.from(gv!.data).every(Number.isNaN)).toBe(true);
+  });
+
   it("is refused in jacobian's batched pass, naming the op", () => {
     const a = T.dmatrix('a');
     expect(() => jacobian(T.nlinalg.eigvals(a).re, a)).toThrow(/Eig\{values\}'s gradient in jacobian's batched pass is not provided/);

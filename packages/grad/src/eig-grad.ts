@@ -35,8 +35,9 @@ function unphased(vr: TensorVariable, vi: TensorVariable, gr: TensorVariable, gi
  * gA = V^-H (diag(gw) + offdiag((V^H gV - V^H V diag(Re diag(V^H gV))) / E)) V^H;
  * the second term of the numerator keeps each eigenvector's unit norm.
  * A real A's gradient is gA's real part, a complex A's gA's two parts.
- * Infinite or NaN where two eigenvalues are equal, as PyTorch's and
- * eigh's. eigvals' is the first term alone, V from an eig of A.
+ * Through V, NaN or infinite where two eigenvalues are equal (E has a
+ * zero); through w alone finite there but not a derivative, as PyTorch's
+ * and eigh's. eigvals' is the first term alone, V from an eig of A.
  */
 export function eigGrad({ node, x, gzs, nb }: GradContext): InputGrad[] {
   const op = node.op as Eig;
