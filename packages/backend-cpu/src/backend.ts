@@ -2,7 +2,7 @@
  * The CPU backend: buffers are typed arrays, kernels are JavaScript
  * functions generated from the kernel IR, runs are synchronous.
  */
-import type { Backend, BackendInfo, DType, GatherFusion, DeviceBuffer, Epilogue, Executable, Kernel, Launch, MatmulKernel, ReduceKernel, TypedArray } from '@sym/graph';
+import type { Backend, BackendInfo, DType, ElementwiseKernel, GatherFusion, DeviceBuffer, Epilogue, Executable, Kernel, Launch, MatmulKernel, ReduceKernel, TypedArray } from '@sym/graph';
 import { DTYPES, SCALAR_OPS, allocate, castScalar, f16round, kernelKey, kernelOutputSize, powFloat, splitEpilogue } from '@sym/graph';
 import { renderKernel } from './render.js';
 import { expectMatmulWasm, runMatmulWasm, wasmHandles, wasmSimdAvailable } from './wasm/matmul.js';
@@ -158,7 +158,10 @@ export class CpuBackend implements Backend {
   overwrites(kernel: Kernel): boolean {
     if (passesTwice(kernel)) return false;
     const writer = (kernel.kind === 'reduce' || kernel.kind === 'matmul') && kernel.epilogue ? splitEpilogue({ ...kernel, epilogue: kernel.epilogue }).epilogue : kernel;
-    return !(this.wasm && writer.kind === 'elementwise' && rowsOverrun(collapseElementwise(writer)));
+    if (writer.kind !== 'elementwise' || !this.wasm) return true;
+    // a large gathering kernel writes its output from the SIMD path too (gather-split.ts)
+    const rest = (splitGathers(writer)?.rest as ElementwiseKernel | undefined) ?? writer;
+    return !rowsOverrun(collapseElementwise(rest));
   }
 
   alloc(dtype: DType, size: number): CpuBuffer {

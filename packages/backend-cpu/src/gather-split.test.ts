@@ -90,6 +90,22 @@ describe('gathering kernels split for the SIMD path', () => {
     same(k, [half, ids, iota], N * D, 1e-3);
   });
 
+  it('lets no update go in place where its SIMD rows would run into the next row (rows of 63 lanes), where they do not (64)', () => {
+    for (const n of [63, 64]) {
+      const index = apply('add', [apply('mul', [load(1, 'int32', [1, 0]), { kind: 'const', value: D, dtype: 'int32' }], 'int32'), load(2, 'int32', [0, 1])], 'int32');
+      // x[i, j] + tanh(E[ids[i], j] * g[j]): g broadcast over the rows keeps them apart
+      const k: ElementwiseKernel = {
+        kind: 'elementwise',
+        shape: [N, n],
+        inputs: ['float32', 'int32', 'int32', 'float32', 'float32'],
+        out: 'float32',
+        expr: apply('add', [load(4, 'float32', [n, 1]), apply('tanh', [apply('mul', [gather(0, index, V * D), load(3, 'float32', [0, 1])])])]),
+      };
+      expect(splitGathers(k)).not.toBeNull();
+      expect(simd.overwrites(k)).toBe(n === 64);
+    }
+  });
+
   it('leaves small, cheap and gather-only kernels to JavaScript', () => {
     const x = gather(0, rowIndex(1, 2), V * D);
     const ew = (shape: number[], expr: ScalarExpr): ElementwiseKernel => ({ kind: 'elementwise', shape, inputs: ['float32', 'int32', 'int32', 'float32'], out: 'float32', expr });
