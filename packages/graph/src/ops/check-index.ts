@@ -250,6 +250,21 @@ export function checkedLabels(labels: TensorVariable, scores: TensorVariable, ax
   return guarded(labels, scores, axis, describe, true);
 }
 
+/**
+ * idx, which take's 'wrap' or 'clip' has already mapped from `given` (the
+ * index the error names) into [0, n) of x's `axis`, checked against that
+ * axis all the same: where the axis is empty no index maps into it (NumPy's
+ * "cannot do a non-empty take from an empty axes"), and a kernel would read
+ * past the empty buffer. For any other length the check passes.
+ */
+export function checkedMappedIndex(idx: TensorVariable, given: TensorVariable, x: TensorVariable, axis: number, what: () => string, mode: string): TensorVariable {
+  const describe: IndexErrorText = (_value, position, xShape) => {
+    const at = position.length === 0 ? indexName(given) : `${indexName(given)}[${position.join(', ')}]`;
+    return `${what()}: cannot take ${at} from axis ${axis} of ${nameInError(x)} of shape ${shapeToString(xShape)}, which is empty (NumPy's IndexError: cannot do a non-empty take from an empty axes; mode '${mode}' maps no index into it)`;
+  };
+  return guarded(idx, x, axis, describe, false);
+}
+
 function guarded(idx: TensorVariable, x: TensorVariable, axis: number, describe: IndexErrorText, nonNegative: boolean): TensorVariable {
   // not an integer index: the indexing op refuses it, naming it
   if (!isInt(idx.dtype)) return idx;

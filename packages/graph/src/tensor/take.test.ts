@@ -71,6 +71,19 @@ describe('take', () => {
     expect((g.sync([[1, 2], [3, 4]], [1, -2]) as sym.NDArray).toArray()).toEqual([[2, 1], [4, 3]]);
     expect(() => g.sync([[1, 2], [3, 4]], [2])).toThrow("take(x, i, -1): index 2 (i[0]) is out of bounds for axis 1 with size 2, indexing x of shape (2, 2) (NumPy's IndexError)");
   });
+  it("refuses a non-empty take from an empty axis in every mode, as NumPy (no index maps into it; the kernels would read past the buffer)", () => {
+    const x = T.dmatrix('x');
+    const i = T.lvector('i');
+    for (const mode of ['wrap', 'clip'] as const) {
+      const f = sym.function([x, i], T.take(x, i, 1, mode));
+      expect(() => f.sync([[], []], [0, 2])).toThrow(`take(x, i, 1): cannot take i[0] from axis 1 of x of shape (2, 0), which is empty (NumPy's IndexError: cannot do a non-empty take from an empty axes; mode '${mode}' maps no index into it)`);
+      // nothing taken from an empty axis is NumPy's empty result
+      expect((f.sync([[], []], []) as sym.NDArray).shape).toEqual([2, 0]);
+      expect((f.sync([[1, 2]], [-1, 5]) as sym.NDArray).toArray()).toEqual(mode === 'wrap' ? [[2, 2]] : [[1, 2]]);
+      const flat = sym.function([x, i], T.take(x, i, null, mode));
+      expect(() => flat.sync([[], []], [3])).toThrow('take(x, i): cannot take i[0] from axis 0 of x.flatten() of shape (0,), which is empty');
+    }
+  });
   it('refuses a float index, an unknown mode, an axis out of range and an axis of a 0-d a, naming them', () => {
     const x = T.dmatrix('x');
     expect(() => T.take(x, T.dvector('f'))).toThrow('take(x, indices): indices must be an integer tensor, got f of type TensorType(float64, vector)');

@@ -10,7 +10,7 @@ import { apply1, asTensor, type TensorLike } from '../core/op.js';
 import { TensorVariable } from '../core/variable.js';
 import { labelForErrors, nameInError } from '../core/error-names.js';
 import { AdvancedSubtensor1 } from '../ops/advanced.js';
-import { checkedIndex, indexName } from '../ops/check-index.js';
+import { checkedIndex, checkedMappedIndex, indexName } from '../ops/check-index.js';
 import { checkMode, type IndexMode } from './choose-ravel.js';
 import { axisIn, lengthOf, range } from './axes.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
@@ -57,8 +57,9 @@ function inRange(idx: TensorVariable, x: TensorVariable, ax: number, mode: Index
   if (mode === 'raise') return checkedIndex(idx, x, ax, what);
   // in int64 at least: a narrow index (int8) modulo a longer axis would not fit its own dtype
   const n = T.shapeI(x, ax);
-  if (mode === 'wrap') return T.mod(idx, n);
-  return T.clip(idx, 0, T.sub(n, 1));
+  const mapped = mode === 'wrap' ? T.mod(idx, n) : T.clip(idx, 0, T.sub(n, 1));
+  // still checked: an empty axis has no index to map into (NumPy refuses it)
+  return checkedMappedIndex(mapped, idx, x, ax, what, mode);
 }
 
 /** The rows x[idx] for an index of any rank already in range: one gather, shaped as idx's axes then x's others. */
