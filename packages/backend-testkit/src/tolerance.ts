@@ -51,6 +51,13 @@ const ACCUMULATING = new Set(['sum', 'prod', 'mean', 'dot', 'outer', 'advanced_i
 const LINALG = new Set(['matrix_inverse', 'det', 'cholesky', 'solve', 'qr', 'eigh', 'eig', 'svd']);
 
 /**
+ * A DFT by Bluestein's convolution (cases/fft.ts): two transforms of m >= 2n and three complex products, each bin
+ * a sum over all of them, so its float32 rounding follows the largest bins, not its own: at n = 1021 of the suite's
+ * small values bins differ by up to 4.4e-5 between two summation orders, on bins near 1 and near 0 alike.
+ */
+const TRANSFORM = new Set(['fft']);
+
+/**
  * The default tolerance of an op (a scalar op name, a reducer, or one of
  * `dot`, `outer`, `softmax`, `dimshuffle`, `reshape`, `flatten`, `cast`) for
  * results of `dtype`.
@@ -68,6 +75,7 @@ export function defaultTolerance(op: string, dtype: DType): Tolerance {
   if (NEAR_ROUNDED.has(op)) return f32 ? { rtol: 4e-7, atol: 0 } : { rtol: 1e-15, atol: 0 };
   if (ACCUMULATING.has(op)) return f32 ? { rtol: 1e-5, atol: 1e-5 } : { rtol: 1e-12, atol: 1e-12 };
   if (LINALG.has(op)) return f32 ? { rtol: 1e-4, atol: 2e-5 } : { rtol: 1e-12, atol: 1e-13 };
+  if (TRANSFORM.has(op)) return f32 ? { rtol: 1e-4, atol: 1e-4 } : { rtol: 1e-12, atol: 1e-12 };
   // exp, log, sin, tanh, sigmoid, softplus, pow, softmax, composite graphs, ...
   return f32 ? { rtol: 1e-5, atol: 1e-6 } : { rtol: 1e-13, atol: 1e-300 };
 }

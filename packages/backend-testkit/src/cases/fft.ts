@@ -1,11 +1,12 @@
 /**
  * `T.fft.rfft` and `T.fft.irfft` (graph's tensor/fft.ts, fft-stages.ts):
- * along each axis a DFT in two stages, n = f1 f2 (a short or prime length:
- * f1 = 1, one DFT of n): a matrix product (`tensordot`) with an f1 x f1
- * DFT table, a twiddle pass (an elementwise product of views that also
- * moves the next stage's axis last), a product with an f2 x f2 table and a
- * gather of the bins in order; the tables and positions are program
- * constants computed on the host from the lengths. In the `composite`
+ * along each axis a DFT in two stages, n = f1 f2 (a short length: one DFT
+ * of n; a prime one Bluestein's convolution of two such transforms): a
+ * matrix product (`tensordot`) with an f1 x f1 DFT table, a twiddle pass
+ * (an elementwise product of views that also moves the next stage's axis
+ * last), a product with an f2 x f2 table and a gather of the bins in
+ * order; the tables and positions are program constants computed on the
+ * host from the lengths. In the `composite`
  * group, so every backend runs the chain; `dot`'s tolerance applies
  * (float32: rtol 1e-5, atol 1e-5). The reference is the same graph's
  * `perform`; graph's fft.test.ts checks the numbers against NumPy's.
@@ -37,6 +38,12 @@ function floatCases(d: DType): OpCase[] {
       ['irfft(rfft(odd), null, true)', T.fft.irfft(T.fft.rfft(odd!.get(':', T.slice(0, 95))), null, true)],
       ['rfft(img)', T.fft.rfft(img!)],
       ['irfft(rfft(img))', T.fft.irfft(T.fft.rfft(img!))],
+    ]),
+    // a prime length by Bluestein's convolution: a gather of the signal times a chirp, two transforms of 2048 = 32 x 64
+    // with a product between, read in their stages' own order, and the chirp again
+    compositeCase(d, 'fft by Bluestein (a prime length)', 'fft', [[2, 1021]], (sig) => [
+      ['rfft(sig)', T.fft.rfft(sig!)],
+      ["irfft(rfft(sig, 'ortho'), 'ortho', true)", T.fft.irfft(T.fft.rfft(sig!, 'ortho'), 'ortho', true)],
     ]),
     compositeCase(d, 'fft.irfft 1-d and 2-d, even and odd outputs', 'dot', [[2, 5, 2], [2, 3, 4, 2]], (line, img) => [
       ['irfft(line)', T.fft.irfft(line!)],

@@ -45,6 +45,7 @@ export type OpKind =
   | 'Alloc'
   | 'ARange'
   | 'DFT'
+  | 'FFT'
   | 'Random'
   | 'WithUpdates'
   | 'Sort'

@@ -13,15 +13,12 @@
  * float32 angle is off by the angle's own rounding (n = 4096: 4e-7).
  */
 import type { DType } from '../core/dtype.js';
-import { fill, type NDArray } from '../core/ndarray.js';
-import { Op, type Apply } from '../core/op.js';
+import { NDArray, fill } from '../core/ndarray.js';
+import { Op } from '../core/op.js';
 import { TensorType } from '../core/type.js';
 import type { StaticShape, TensorVariable } from '../core/variable.js';
 import type { LowerContext, TensorView } from '../kernel/lower.js';
 import { checkScalarInts, valueOf } from '../ops/alloc.js';
-
-/** The stages of every factorised transform: two, the first of length 1 for a length kept whole. */
-export const STAGES = 2;
 
 /**
  * What a stage costs beyond its multiply-adds, in multiply-adds per
@@ -32,51 +29,67 @@ export const STAGES = 2;
  */
 const STAGE_COST = 32;
 
-/**
- * The stage lengths of a transform of length n: STAGES factors, in
- * ascending order (the ones first), whose product is n and whose sum of
- * (length + STAGE_COST) over the stages longer than 1 is least: a stage of
- * length f costs f complex multiply-adds per element, so n = 4096 is
- * 64 x 64 (128 per element where the DFT matrix costs 4096) and a
- * prime n is one DFT of n (its matrix, O(n^2); DftTable refuses one past
- * MAX_TABLE_ENTRIES).
- */
-export function dftFactors(n: number): number[] {
-  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`dftFactors: a length must be a positive integer, got ${n}`);
-  const cost = (fs: readonly number[]) => fs.reduce((c, f) => c + (f > 1 ? f + STAGE_COST : 0), 0);
-  let best = [1, n];
-  for (let a = 2; a * a <= n; a++) if (n % a === 0 && cost([a, n / a]) < cost(best)) best = [a, n / a];
+/** The longest stage a table may hold: its complex table has 4 f^2 entries, at most MAX_TABLE_ENTRIES. */
+const MAX_STAGE = 4096;
+
+/** How a length is transformed: in one or two stages of these lengths (their product), or by Bluestein's convolution of length m. */
+export type DftPlan = { readonly kind: 'stages'; readonly factors: readonly number[] } | { readonly kind: 'bluestein'; readonly m: number; readonly factors: readonly number[] };
+
+/** The one or two stage lengths of n whose cost is least (one stage: n itself), with that cost per element. */
+function bestStages(n: number): { factors: number[]; cost: number } {
+  let best = { factors: [n], cost: n + STAGE_COST };
+  for (let a = 2; a * a <= n; a++) {
+    const cost = a + n / a + 2 * STAGE_COST;
+    if (n % a === 0 && cost < best.cost) best = { factors: [a, n / a], cost };
+  }
   return best;
 }
 
-/** One stage length of a transform: `dftFactors(n)[stage]`, an int64 scalar. */
-export class DftFactor extends Op {
-  readonly kind = 'DFT' as const;
-  constructor(readonly stage: number) {
-    super();
+/**
+ * How a transform of length n runs (n known when a program is made): in
+ * the stages `bestStages` finds, a stage of length 1 never run; or, where
+ * those are dearer (a prime, or a length whose factors are far from its
+ * square root: 8191, 2 x 65537) or a stage would pass MAX_STAGE, by
+ * Bluestein's algorithm: the transform as a convolution with a chirp, done
+ * with two transforms of a 5-smooth length m >= 2n - 1, themselves in
+ * stages. Its cost per element of n: the two transforms of m, m / n
+ * times, and its four elementwise passes (the chirps, the product, the
+ * padding). 4093 is one stage of 4093 (4125 per element) no more, but two
+ * transforms of 8192 = 64 x 128 (2 x 256 x 2 + 4 x 32); 13 stays one DFT
+ * of 13, 509 one of 509.
+ */
+export function dftPlan(n: number): DftPlan {
+  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`dftPlan: a length must be a positive integer, got ${n}`);
+  const direct = bestStages(n);
+  if (n <= 2) return { kind: 'stages', factors: direct.factors };
+  // the convolution's length: of the 5-smooth lengths from 2n - 1 to the next power of two, the cheapest (65537: 147456 = 384 x 384,
+  // where the power of two 262144 would be 4 n)
+  let conv = { m: 0, factors: [] as number[], cost: Infinity };
+  for (const m of smoothFrom(2 * n - 1)) {
+    const stages = bestStages(m);
+    const cost = (2 * stages.cost * m) / n + 4 * STAGE_COST;
+    if (cost < conv.cost) conv = { m, factors: stages.factors, cost };
   }
-  key(): string {
-    return `DftFactor:${this.stage}`;
-  }
-  override toString(): string {
-    return `DftFactor{${this.stage}}`;
-  }
-  override staticInputs(): number[] {
-    return [0];
-  }
-  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
-    checkScalarInts('DftFactor', inputs);
-    return [new TensorType('int64', [])];
-  }
-  inferShape(): StaticShape[] {
-    return [[]];
-  }
-  perform(inputs: readonly NDArray[]): NDArray[] {
-    return [fill([], 'int64', () => dftFactors(Number(inputs[0]!.data[0]))[this.stage]!)];
-  }
-  lower(_ctx: LowerContext, inputs: readonly TensorView[]): TensorView[] {
-    return [{ kind: 'scalar', value: dftFactors(valueOf('DftFactor', inputs[0]!))[this.stage]!, dtype: 'int64', shape: [] }];
-  }
+  if (conv.cost < direct.cost || Math.max(...direct.factors) > MAX_STAGE) return { kind: 'bluestein', m: conv.m, factors: conv.factors };
+  return { kind: 'stages', factors: direct.factors };
+}
+
+/** The lengths 2^a 3^b 5^c from `least` up to the first power of two at least `least`, in no order. */
+function smoothFrom(least: number): number[] {
+  let top = 1;
+  while (top < least) top *= 2;
+  const out: number[] = [];
+  for (let a = 1; a <= top; a *= 2) for (let b = a; b <= top; b *= 3) for (let c = b; c <= top; c *= 5) if (c >= least) out.push(c);
+  return out;
+}
+
+/**
+ * The stage lengths of a transform of length n, for the tests: its stages,
+ * or Bluestein's transform's, m first.
+ */
+export function dftFactors(n: number): number[] {
+  const plan = dftPlan(n);
+  return plan.kind === 'stages' ? [...plan.factors] : [plan.m, ...plan.factors];
 }
 
 /**
@@ -106,100 +119,151 @@ function productMod(j: number, k: number, n: number): number {
   return Number.isSafeInteger(p) ? p % n : Number((BigInt(j) * BigInt(k)) % BigInt(n));
 }
 
-/**
- * The most entries a table may have: 2^26, 256 MiB in float32. A prime
- * length has no two stages, and its one complex table of 4 n^2 entries
- * passes this past n = 4096 (65537: 17 G entries; irfft's last, real
- * output, 2 n^2, past 5792), as does 2 x 65537's second stage; NumPy
- * would run Bluestein's transform. A clear error then, not an allocation
- * failing: the CPU backend ran 4093 (a 268 MB table) and could not pack
- * 8191's 1 GiB table for its matrix product (its WebAssembly memory is
- * 2 GiB).
- */
+/** The most entries a table may have: 2^26, 256 MiB in float32 (the CPU backend could not pack 8191's 1 GiB table for its matrix product). */
 export const MAX_TABLE_ENTRIES = 2 ** 26;
 
-/** How a table is scaled by the count N of its last input: not, 1 / N, or 1 / sqrt(N). */
+/** How a transform is scaled by the count N: not, 1 / N, or 1 / sqrt(N). */
 export type DftScale = 'none' | 'inverse' | 'ortho';
 
+/** The factor `scale` says for a count N. */
+export const scaleFactor = (scale: DftScale, count: number): number => (scale === 'none' ? 1 : scale === 'inverse' ? 1 / count : 1 / Math.sqrt(count));
+
+const layout = (form: DftTableForm, rows: number, cols: number): number[] =>
+  form === 'c2c' ? [rows, 2, cols, 2] : form === 'r2c' ? [rows, cols, 2] : form === 'c2r' ? [rows, 2, cols] : [rows, cols, 2, 2];
+
+/** Entry (j, k) of a table as `form` lays it out, for the complex factor c + i s. */
+function put(d: NDArray['data'], form: DftTableForm, cols: number, j: number, k: number, c: number, s: number): void {
+  // plain stores: a destructuring assignment into a typed array's elements cost 0.8 us each (seconds for Bluestein's tables)
+  if (form === 'c2c') {
+    const at = (j * 2 * cols + k) * 2;
+    // (re + i im)(c + i s): re c - im s, re s + im c
+    d[at] = c;
+    d[at + 1] = s;
+    d[at + 2 * cols] = -s;
+    d[at + 2 * cols + 1] = c;
+  } else if (form === 'r2c') {
+    const at = (j * cols + k) * 2;
+    d[at] = c;
+    d[at + 1] = s;
+  } else if (form === 'c2r') {
+    d[j * 2 * cols + k] = c;
+    d[(j * 2 + 1) * cols + k] = -s;
+  } else {
+    const at = (j * cols + k) * 4;
+    d[at] = c;
+    d[at + 1] = c;
+    d[at + 2] = -s;
+    d[at + 3] = s;
+  }
+}
+
 /**
- * A stage's DFT matrix or twiddle factors: inputs n (the angles' modulus), rows, cols and the count N its `scale`
- * divides by (integer scalars). `subject` (the transform, its input and axis) names them in an error only: two
- * tables that differ in it alone are the same table.
+ * A stage's DFT matrix or twiddle factors: entry (j, k) is w_n^(sign j k) times `scale`, laid out as `form` says.
+ * `subject` (the transform, its input and axis) names it in the error for a table past MAX_TABLE_ENTRIES.
  */
-export class DftTable extends Op {
-  readonly kind = 'DFT' as const;
-  constructor(
-    readonly form: DftTableForm,
-    readonly sign: 1 | -1,
-    readonly dtype: DType,
-    readonly scale: DftScale = 'none',
-    readonly subject = 'T.fft',
-  ) {
-    super();
+export function dftTable(form: DftTableForm, sign: 1 | -1, dtype: DType, n: number, rows: number, cols: number, scale = 1, subject = 'T.fft'): NDArray {
+  const shape = layout(form, rows, cols);
+  const entries = shape.reduce((a, b) => a * b, 1);
+  if (entries > MAX_TABLE_ENTRIES) {
+    throw new RangeError(`${subject}: a stage of length ${n} needs a ${rows} x ${cols} DFT table of ${entries} entries, past the ${MAX_TABLE_ENTRIES} a table may hold`);
   }
-  key(): string {
-    return `DftTable:${this.form}:${this.sign}:${this.dtype}:${this.scale}`;
-  }
-  override toString(): string {
-    return `DftTable{${this.form}, ${this.sign}${this.scale === 'none' ? '' : `, ${this.scale}`}}`;
-  }
-  override staticInputs(): number[] {
-    return [0, 1, 2, 3];
-  }
-  outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
-    checkScalarInts('DftTable', inputs);
-    return [new TensorType(this.dtype, this.layout(null, null).map((d) => d === 1))];
-  }
-  inferShape(): StaticShape[] {
-    return [this.layout(null, null)];
-  }
-  private layout(rows: number | null, cols: number | null): (number | null)[] {
-    return this.form === 'c2c' ? [rows, 2, cols, 2] : this.form === 'r2c' ? [rows, cols, 2] : this.form === 'c2r' ? [rows, 2, cols] : [rows, cols, 2, 2];
-  }
-  /** The table, laid out as `layout` says: entry (j, q, k, p) of the complex product (q, p: 0 real, 1 imaginary). */
-  table(n: number, rows: number, cols: number, count: number): NDArray {
-    const scale = this.scale === 'none' ? 1 : this.scale === 'inverse' ? 1 / count : 1 / Math.sqrt(count);
-    const shape = this.layout(rows, cols) as number[];
-    const entries = shape.reduce((a, b) => a * b, 1);
-    if (entries > MAX_TABLE_ENTRIES) {
-      // n here is the stage's length (its angles' modulus), the axis's own divisor nearest its square root, or itself when prime
-      throw new RangeError(
-        `${this.subject}: a stage of length ${n} needs a ${rows} x ${cols} DFT table of ${entries} entries, past the ${MAX_TABLE_ENTRIES} a table may hold ` +
-          `(a length is transformed in two stages, its two divisors nearest its square root; a prime length in one); crop or pad the axis to a length with a divisor near its square root, such as a power of two`,
-      );
+  const out = NDArray.zeros(shape, dtype);
+  for (let j = 0; j < rows; j++) {
+    for (let k = 0; k < cols; k++) {
+      const [c, s] = turn(productMod(j, k, n), n);
+      put(out.data, form, cols, j, k, c * scale, sign * s * scale);
     }
-    const out = fill(shape, this.dtype, () => 0);
-    const sign = this.sign;
-    const d = out.data;
-    for (let j = 0; j < rows; j++) {
-      for (let k = 0; k < cols; k++) {
-        const [c0, s0] = turn(productMod(j, k, n), n);
-        // (re + i im)(c + i sign s): re c - im sign s, re sign s + im c
-        const [c, s] = [c0 * scale, sign * s0 * scale];
-        if (this.form === 'c2c') {
-          const at = ((j * 2) * cols + k) * 2;
-          [d[at], d[at + 1], d[at + 2 * cols], d[at + 2 * cols + 1]] = [c, s, -s, c];
-        } else if (this.form === 'r2c') {
-          const at = (j * cols + k) * 2;
-          [d[at], d[at + 1]] = [c, s];
-        } else if (this.form === 'c2r') {
-          [d[j * 2 * cols + k], d[(j * 2 + 1) * cols + k]] = [c, -s];
-        } else {
-          const at = (j * cols + k) * 4;
-          [d[at], d[at + 1], d[at + 2], d[at + 3]] = [c, c, -s, s];
-        }
-      }
+  }
+  return out;
+}
+
+/**
+ * Bluestein's chirp c_j = exp(i pi sign j^2 / n) for j < rows, times `scale`, as a (rows, 2, 2) twiddle table
+ * (or, for a real input, (rows, 2): c_j itself), zero from row `upTo` on: j^2 mod 2n in integers keeps the angle exact.
+ */
+export function chirpTable(sign: 1 | -1, dtype: DType, n: number, rows: number, real: boolean, scale = 1, upTo = rows): NDArray {
+  const out = NDArray.zeros(real ? [rows, 2] : [rows, 2, 2], dtype);
+  for (let j = 0; j < Math.min(rows, upTo); j++) {
+    const [c, s] = turn(productMod(j, j, 2 * n), 2 * n);
+    if (real) {
+      out.data[2 * j] = c * scale;
+      out.data[2 * j + 1] = sign * s * scale;
+    } else put(out.data, 'twiddle', 1, j, 0, c * scale, sign * s * scale);
+  }
+  return out;
+}
+
+/**
+ * Bluestein's kernel in the frequency domain, as an (m, 2, 2) twiddle table: the DFT (sign -1) of length m of
+ * b_t = conj(c_t) at t and m - t (t < n), zero between, divided by m (the inverse transform's scale, folded in here).
+ * Computed in float64 by an FFT on the host (m is 5-smooth).
+ */
+export function bluesteinKernel(sign: 1 | -1, dtype: DType, n: number, m: number): NDArray {
+  const re = new Float64Array(m);
+  const im = new Float64Array(m);
+  for (let t = 0; t < n; t++) {
+    const [c, s] = turn(productMod(t, t, 2 * n), 2 * n);
+    re[t] = re[(m - t) % m] = c;
+    im[t] = im[(m - t) % m] = -sign * s;
+  }
+  fftInPlace(re, im);
+  const out = NDArray.zeros([m, 2, 2], dtype);
+  for (let k = 0; k < m; k++) put(out.data, 'twiddle', 1, k, 0, re[k]! / m, im[k]! / m);
+  return out;
+}
+
+/**
+ * The forward DFT (sign -1) of (re, im), whose length m is 5-smooth: Cooley-Tukey's recursion, decimation in time
+ * by the least prime factor, in float64; cos and sin of 2 pi t / m for t < m, read at t (m / n) by a length n.
+ */
+function fftInPlace(re: Float64Array, im: Float64Array): void {
+  const m = re.length;
+  const cos = new Float64Array(m);
+  const sin = new Float64Array(m);
+  for (let t = 0; t < m; t++) {
+    const [c, s] = turn(t, m);
+    cos[t] = c;
+    sin[t] = s;
+  }
+  fftOf(re, im, 0, 1, m, cos, sin, m, re.slice(), im.slice());
+}
+
+/**
+ * Writes into (re, im)[at .. at + n) the DFT of the n entries of (xr, xi) from `start` by `stride`: the p
+ * subsequences (stride p times longer) transformed in place of their outputs' blocks, then combined,
+ * X[k] = sum_r w_n^(r k) S_r[k mod q].
+ */
+function fftOf(re: Float64Array, im: Float64Array, start: number, stride: number, n: number, cos: Float64Array, sin: Float64Array, m: number, xr: Float64Array, xi: Float64Array, at = 0): void {
+  if (n === 1) {
+    re[at] = xr[start]!;
+    im[at] = xi[start]!;
+    return;
+  }
+  const p = n % 2 === 0 ? 2 : n % 3 === 0 ? 3 : n % 5 === 0 ? 5 : n;
+  const q = n / p;
+  // S_r into (re, im)[at + r q ..)
+  for (let r = 0; r < p; r++) fftOf(re, im, start + r * stride, stride * p, q, cos, sin, m, xr, xi, at + r * q);
+  const sr = new Float64Array(n);
+  const si = new Float64Array(n);
+  // w_n^(r k) is cos/sin at (r k mod n) (m / n): stepped by r m / n (< m) a k, no remainder taken in the loop
+  for (let r = 0; r < p; r++) {
+    const base = at + r * q;
+    const dt = (r * m) / n;
+    for (let k = 0, t = 0, kq = 0; k < n; k++) {
+      const c = cos[t]!;
+      const s = sin[t]!;
+      const yr = re[base + kq]!;
+      const yi = im[base + kq]!;
+      // times exp(-i a): (yr + i yi)(c - i s)
+      sr[k] += yr * c + yi * s;
+      si[k] += yi * c - yr * s;
+      t += dt;
+      if (t >= m) t -= m;
+      if (++kq === q) kq = 0;
     }
-    return out;
   }
-  perform(inputs: readonly NDArray[], _node: Apply): NDArray[] {
-    const [n, rows, cols, count] = inputs.map((v) => Number(v.data[0]));
-    return [this.table(n!, rows!, cols!, count!)];
-  }
-  lower(ctx: LowerContext, inputs: readonly TensorView[]): TensorView[] {
-    const [n, rows, cols, count] = inputs.map((v) => valueOf('DftTable', v));
-    return [ctx.constant(this.table(n!, rows!, cols!, count!))];
-  }
+  re.set(sr, at);
+  im.set(si, at);
 }
 
 /**

@@ -6,7 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { T, sym } from '../../test/helpers.js';
-import { dftFactors } from './fft-plan.js';
+import { dftPlan } from './fft-plan.js';
+import { dftGraph, type DftForm } from './fft-stages.js';
 
 type V = sym.TensorVariable;
 const { verifyGrad } = (await import(/* @vite-ignore */ new URL('../../../grad/src/index.ts', import.meta.url).href)) as {
@@ -150,8 +151,27 @@ const sig = (shape: number[], dtype: sym.DType = 'float64') => sym.fill(shape, d
 const bin = (got: sym.NDArray, k: number): [number, number] => [got.data[2 * k]!, got.data[2 * k + 1]!];
 
 describe('T.fft: factorised lengths (fft-plan.ts, fft-stages.ts)', () => {
-  it('splits a length into two stages near its square root, or keeps one DFT for a short or prime length', () => {
-    expect([12, 13, 64, 96, 256, 4096, 65536, 65537].map(dftFactors)).toEqual([[1, 12], [1, 13], [8, 8], [8, 12], [16, 16], [64, 64], [256, 256], [1, 65537]]);
+  it('splits a length into two stages near its square root, keeps one DFT for a short length, and runs Bluestein for a prime or badly factored one', () => {
+    const stages = (...factors: number[]) => ({ kind: 'stages', factors });
+    expect([12, 13, 64, 96, 256, 509, 4096, 65536].map(dftPlan)).toEqual([stages(12), stages(13), stages(8, 8), stages(8, 12), stages(16, 16), stages(509), stages(64, 64), stages(256, 256)]);
+    // a convolution of a 5-smooth length m >= 2n - 1, in two stages
+    expect([1021, 4093, 8191, 65537, 2 * 65537].map(dftPlan)).toEqual([
+      { kind: 'bluestein', m: 2048, factors: [32, 64] },
+      { kind: 'bluestein', m: 8192, factors: [64, 128] },
+      { kind: 'bluestein', m: 16384, factors: [128, 128] },
+      { kind: 'bluestein', m: 131220, factors: [324, 405] },
+      { kind: 'bluestein', m: 262440, factors: [486, 540] },
+    ]);
+  });
+
+  it("runs no stage of length 1: a short or prime length's rfft is one product and its layout's copy (8 x 13: 2 kernels), its gradient 6", async () => {
+    const { grad } = (await import(/* @vite-ignore */ new URL('../../../grad/src/index.ts', import.meta.url).href)) as { grad: (c: V, wrt: V) => V };
+    const x = T.matrix('x', 'float32');
+    const y = T.fft.rfft(x);
+    const v = sig([8, 13], 'float32');
+    expect(sym.function([x], y).compiled.kernelCount(v)).toBe(2);
+    const cost = T.sum(T.sqr(y));
+    expect(sym.function([x], [cost, grad(cost, x)]).compiled.kernelCount(v)).toBe(6);
   });
 
   it('is numpy.fft.rfft at composite, prime and odd lengths (12, 13, 64, 96, 4096)', () => {
@@ -209,21 +229,58 @@ describe('T.fft: factorised lengths (fft-plan.ts, fft-stages.ts)', () => {
     expect(err).toBeLessThan(1e-5);
   });
 
-  it('refuses a prime length whose one DFT table is past the limit, naming the input and axis, before allocating it', () => {
-    const x = T.matrix('signal', 'float32');
-    // 65537 is prime: one stage with a 65537 x 65537 complex table (17 G entries), where NumPy runs Bluestein's transform
-    expect(() => sym.function([x], T.fft.rfft(x)).sync(sym.NDArray.zeros([1, 65537], 'float32'))).toThrow(
-      /^rfft: signal along axis 1: a stage of length 65537 needs a 65537 x 65537 DFT table of 17180393476 entries, past the 67108864 a table may hold \(a length is transformed in two stages, its two divisors nearest its square root; a prime length in one\); crop or pad the axis to a length with a divisor near its square root, such as a power of two$/,
-    );
-    // 8191: 268 M entries, which the CPU backend could not pack for its product (WebAssembly memory), refused as clearly
-    expect(() => sym.function([x], T.fft.rfft(x)).sync(sym.NDArray.zeros([1, 8191], 'float32'))).toThrow(/^rfft: signal along axis 1: a stage of length 8191 needs a 8191 x 8191 DFT table of 268369924 entries/);
-    // 2 x 65537: its second stage's table is as large
-    expect(() => sym.function([x], T.fft.rfft(x)).sync(sym.NDArray.zeros([1, 131074], 'float32'))).toThrow(
-      /^rfft: signal along axis 1: a stage of length 65537 needs a 65537 x 65537 DFT table/,
-    );
-    const z = T.tensor3('spectrum', 'float32');
-    // isOdd: 32769 bins to 65537 points
-    expect(() => sym.function([z], T.fft.irfft(z, null, true)).sync(sym.NDArray.zeros([1, 32769, 2], 'float32'))).toThrow(/^irfft: spectrum along axis 1: a stage of length 65537 needs/);
+  it('is numpy.fft.rfft at primes by Bluestein (8191, 65537), and irfft to 65537 points', () => {
+    const want: [number, [number, number, number][]][] = [
+      [8191, [[0, -0.5828746746878875, 0], [1, -0.5828744679752352, -0.0009350458099121305], [777, -0.43988442191276, -0.8076347341176516], [4095, -2.403773418302998, 0.0006058167591029839]]],
+      [65537, [[0, 0.9623709533923108, 0], [1, 0.9623709542000922, 6.570192607127719e-5], [12345, 1.1943194020317205, 1.414280797088209], [32768, 0.5290007575373487, -4.2568258170727624e-5]]],
+    ];
+    for (const [n, bins] of want) {
+      const got = run((x) => T.fft.rfft(x), sig([1, n]).toArray() as sym.NestedArray, 2);
+      expect(got.shape).toEqual([1, Math.floor(n / 2) + 1, 2]);
+      for (const [k, re, im] of bins) expect(bin(got, k)).toEqual([expect.closeTo(re, 10), expect.closeTo(im, 10)]);
+    }
+    const x = T.matrix('x');
+    const z = T.tensor3('z');
+    const back = sym.function([z], T.fft.irfft(z, null, true)).sync(sym.function([x], T.fft.rfft(x)).sync(sig([1, 65537]))) as sym.NDArray;
+    expect(back.shape).toEqual([1, 65537]);
+    [[0, 0], [1, 2.9749944313573997], [40000, -0.6752046509457814], [65536, -2.3494692018829624]].forEach(([t, v]) => expect(back.data[t!]).toBeCloseTo(v!, 10));
+  });
+
+  it('float32 at the prime 8191 by Bluestein: bins within 1e-4 of NumPy (|X| up to 2.4), the round trip within 1e-5', () => {
+    const x = T.matrix('x', 'float32');
+    const spec = sym.function([x], T.fft.rfft(x)).sync(sig([1, 8191], 'float32')) as sym.NDArray;
+    expect(bin(spec, 777).map((v, i) => Math.abs(v - [-0.43988442191276, -0.8076347341176516][i]!)).every((e) => e < 1e-4)).toBe(true);
+    expect(Math.abs(bin(spec, 4095)[0] + 2.403773418302998)).toBeLessThan(1e-4);
+    const z = T.tensor3('z', 'float32');
+    const back = sym.function([z], T.fft.irfft(z, null, true)).sync(spec) as sym.NDArray;
+    const v = sig([1, 8191], 'float32');
+    let err = 0;
+    for (let k = 0; k < v.size; k++) err = Math.max(err, Math.abs(back.data[k]! - v.data[k]!));
+    expect(err).toBeLessThan(1e-5);
+  });
+
+  it("Bluestein's graph gives each form's DFT at short lengths too (5, 6: a convolution of 16 = 4 x 4)", () => {
+    const plan = { kind: 'bluestein', m: 16, factors: [4, 4] } as const;
+    const z = T.tensor3('z');
+    const r = T.matrix('r');
+    const cplx = (n: number) => sig([2, n, 2]).toArray() as sym.NestedArray;
+    const each = (v: V, shape: number[], form: DftForm, sign: 1 | -1, keep: number | null) => dftGraph(v, shape, { axis: 1, form, sign, scale: 1, keep, subject: 'test' }, plan);
+    const pairs = (xs: [number, number][][]) => xs;
+    // numpy.fft.fft(z[..., 0] + 1j z[..., 1], axis=1); its inverse's real part times n; numpy.fft.rfft(r, axis=1)
+    expectClose(run((v) => each(v, [2, 5, 2], 'c2c', -1, null), cplx(5), 3), pairs([
+      [[1.193578129124, 1.928822104925], [-0.216481470157, 3.1218078493], [-8.029774017844, 9.798546032933], [4.718235030329, -0.945990206143], [2.334442328548, 0.971786375772]],
+      [[-2.347472230985, 0.867339847127], [-3.258556847368, -0.947493431426], [-7.879341986546, -10.599057584946], [0.62184629154, 6.058483568852], [-1.557437604834, 2.38574221318]],
+    ]), 10);
+    expectClose(run((v) => each(v, [2, 6, 2], 'c2r', 1, null), cplx(6), 3), [
+      [-1.690614346514, -0.781238426527, 0.757865484131, 9.810265342485, -5.366123325958, -2.730154727616],
+      [1.239953498513, 1.958173134634, 3.071124467145, 13.208938388967, -1.868188774859, 0.386271488167],
+    ], 10);
+    expectClose(run((v) => each(v, [2, 6], 'r2c', -1, 4), sig([2, 6]).toArray() as sym.NestedArray, 2), pairs([
+      [[3.30872846958, 0], [5.104813557929, 1.445769020211], [-5.820530305265, -2.449549782798], [-1.877294974909, 0]],
+      [[-3.517517788612, 0], [-4.287196473715, -3.511095324014], [0.394655379223, 5.948808328364], [-1.295144399088, 0]],
+    ]), 10);
+    void z;
+    void r;
   });
 
   it('builds its tables once per program: a call runs the transform kernels only (8 x 4096: 5)', () => {
@@ -255,6 +312,15 @@ describe('T.fft gradients (finite differences, float64)', () => {
       const r = await verifyGrad((x) => sumW(T.fft.rfft(x), 1.1), [pts(shape, 0.9)]);
       expect(r.maxAbsErr).toBeLessThan(1e-6);
     }
+  });
+
+  it("rfft by Bluestein (1021): the gradient of a weighted sum of the bins is NumPy's (the adjoint transform)", async () => {
+    const { grad } = (await import(/* @vite-ignore */ new URL('../../../grad/src/index.ts', import.meta.url).href)) as { grad: (c: V, wrt: V) => V };
+    const x = T.matrix('x');
+    const h = 511;
+    const w = sym.fill([1, h, 2], 'float64', (i) => (i % 2 === 0 ? Math.cos(0.3 * (i >> 1) + 0.1) : Math.sin(0.7 * (i >> 1))));
+    const g = sym.function([x], grad(T.sum(T.mul(T.fft.rfft(x), T.constant(w))), x)).sync(sig([1, 1021])) as sym.NDArray;
+    [[0, 2.2919300993652025], [1, -1.9672595229998007], [500, 0.124549743498368], [1020, -1.949768603156688]].forEach(([j, v]) => expect(g.data[j!]).toBeCloseTo(v!, 10));
   });
 
   it('irfft: 1-d and 2-d, even and odd outputs, the first and Nyquist bins included', async () => {

@@ -6,12 +6,15 @@
  *
  * Theano has an op of its own for each (NumPy's FFT on the CPU, cuFFT on
  * the GPU). Here both are compositions of dense ops every backend already
- * runs: along each axis a DFT in two stages, n = f1 f2 (fft-stages.ts: a
- * matrix product with an f1 x f1 DFT table, a twiddle pass, a product with
- * an f2 x f2 table; O(n (f1 + f2)) per signal), a short or prime length
- * one product with its n x n matrix; the tables are computed on the host
- * in float64 from the lengths when a program is made (fft-plan.ts), so
- * no backend needs code of its own and gradients come through the graph.
+ * runs: along each axis one DftAxis node (fft-op.ts) whose kernels are
+ * chosen from the length when a program is made (fft-plan.ts): a DFT in
+ * two stages, n = f1 f2 (fft-stages.ts: a matrix product with an f1 x f1
+ * DFT table, a twiddle pass, a product with an f2 x f2 table;
+ * O(n (f1 + f2)) per signal), a short length one product with its n x n
+ * matrix, a prime or badly factored one Bluestein's convolution of two
+ * power-of-two transforms; the tables are computed on the host in float64,
+ * so no backend needs code of its own; the gradient is the adjoint
+ * transform.
  * The last axis is a real DFT to n // 2 + 1 bins; irfft's is the real
  * part of the inverse of the whole (Hermitian) spectrum.
  */
@@ -23,7 +26,7 @@ import type { TensorVariable } from '../core/variable.js';
 import { nameInError } from '../core/error-names.js';
 import { withShape } from './specify-shape.js';
 import { range } from './axes.js';
-import { dftAxis } from './fft-stages.js';
+import { dftAxis } from './fft-op.js';
 import { DftIndex } from './fft-plan.js';
 // a cycle (tensor.ts re-exports this file): used only inside functions, never while the modules load
 import * as T from './tensor.js';
@@ -83,9 +86,8 @@ export function rfft(inp: TensorLike, norm: FFTNorm = null): TensorVariable {
   const name = nameInError(asTensor(inp, 'rfft: inp'));
   const x = withPoints('rfft', given, name, range(last, 1));
   const ns = lengths(x, range(last, 1));
-  const n = ns[last - 1]!;
   // the real DFT of the last axis to h = n // 2 + 1 bins, (m, n1, ..., h, 2), the scale in its last stage; then each other axis in place
-  let z = dftAxis(x, last, `rfft: ${name} along axis ${last}`, 'r2c', -1, mode === 'ortho' ? 'ortho' : 'none', countOf(ns), T.add(T.intDiv(n, 2), 1));
+  let z = dftAxis(x, last, `rfft: ${name} along axis ${last}`, 'r2c', -1, mode === 'ortho' ? 'ortho' : 'none', countOf(ns), true);
   for (let d = 1; d < last; d++) z = dftAxis(z, d, `rfft: ${name} along axis ${d}`, 'c2c', -1);
   return z;
 }
