@@ -38,7 +38,7 @@ export function realEig(a: ArrayLike<number>, n: number, vectors: boolean): Real
   const H = Array.from({ length: n }, (_, i) => Float64Array.from({ length: n }, (_, j) => a[i * n + j]!));
   const scale = balance(H, n);
   const V = Array.from({ length: n }, (_, i) => Float64Array.from({ length: n }, (_, j) => (i === j ? 1 : 0)));
-  hessenberg(H, V, n);
+  hessenberg(H, vectors ? V : null, n);
   const wr = new Float64Array(n);
   const wi = new Float64Array(n);
   hqr2(H, V, wr, wi, n, vectors);
@@ -94,8 +94,8 @@ function balance(H: Float64Array[], n: number): Float64Array {
   return d;
 }
 
-/** Householder reduction of H to upper Hessenberg form, the transformations accumulated in V (EISPACK orthes, ortran). */
-function hessenberg(H: Float64Array[], V: Float64Array[], n: number): void {
+/** Householder reduction of H to upper Hessenberg form, the transformations accumulated in V unless null (eigvals: EISPACK orthes, ortran). */
+function hessenberg(H: Float64Array[], V: Float64Array[] | null, n: number): void {
   const high = n - 1;
   const ort = new Float64Array(n);
   for (let m = 1; m <= high - 1; m++) {
@@ -127,6 +127,7 @@ function hessenberg(H: Float64Array[], V: Float64Array[], n: number): void {
     ort[m]! *= scale;
     H[m]![m - 1] = scale * g;
   }
+  if (!V) return;
   for (let m = high - 1; m >= 1; m--) {
     if (H[m]![m - 1] === 0) continue;
     for (let i = m + 1; i <= high; i++) ort[i] = H[i]![m - 1]!;
@@ -220,7 +221,8 @@ function hqr2(H: Float64Array[], V: Float64Array[], wr: Float64Array, wi: Float6
           H[i]![n - 1] = q * z + p * H[i]![n]!;
           H[i]![n] = q * H[i]![n]! - p * z;
         }
-        for (let i = 0; i < nn; i++) {
+        // the transformations, for the vectors alone (eigvals skips them)
+        for (let i = 0; vectors && i < nn; i++) {
           z = V[i]![n - 1]!;
           V[i]![n - 1] = q * z + p * V[i]![n]!;
           V[i]![n] = q * V[i]![n]! - p * z;
@@ -329,7 +331,7 @@ function hqr2(H: Float64Array[], V: Float64Array[], wr: Float64Array, wi: Float6
           H[i]![k]! -= p;
           H[i]![k + 1]! -= p * q;
         }
-        for (let i = 0; i < nn; i++) {
+        for (let i = 0; vectors && i < nn; i++) {
           p = x * V[i]![k]! + y * V[i]![k + 1]!;
           if (notlast) {
             p += z * V[i]![k + 2]!;
