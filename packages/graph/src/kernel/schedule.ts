@@ -4,9 +4,8 @@
  * views (dimshuffle, transpose, broadcast) cost no kernel. This first
  * scheduler emits one kernel per op; @sym/opt's passes fuse them.
  */
-import type { DType } from '../core/dtype.js';
 import type { GatherFusion } from '../core/backend.js';
-import { castScalar } from '../core/dtype.js';
+import { castScalar, type DType } from '../core/dtype.js';
 import { isContiguousOver, kernelOutputSize, type BufferSpec, type InPlaceRequest, type Kernel, type LoadExpr, type OptionalKernel, type ScalarExpr, type ScatterAccumulator, type Step } from './kernel.js';
 import { NDArray, contiguousStrides, fill, sizeOf, shapeToString } from '../core/ndarray.js';
 import type { Apply } from '../core/op.js';
