@@ -157,16 +157,16 @@ function sparsePattern(l: Rows, lValues: ArrayLike<number>, r: Rows, rValues: Ar
   const rData = asNumbers(rValues);
   const exact = dtype === 'float64';
   const terms = countTerms(l.cols, r);
-  // 1. each row's positions in the order met, and their sums (at most one position a term)
+  // 1. each row's positions in the order met whose sum is not exactly 0 (NaN is kept), at most one a term; indptr counts them
   const met = new Int32Array(terms);
-  const metRow = new Int32Array(terms);
-  const metSum = new Float64Array(terms);
+  const indptr = new Int32Array(nRows + 1);
+  const byCol = new Int32Array(nCols + 1);
   // the row that last reached each column, and its sum there
   const seen = new Int32Array(nCols).fill(-1);
   const sum = new Float64Array(nCols);
-  let nMet = 0;
+  let nnz = 0;
   for (let i = 0; i < nRows; i++) {
-    const first = nMet;
+    const first = nnz;
     for (let kk = l.start[i]!; kk < l.start[i + 1]!; kk++) {
       const j = l.cols[kk]!;
       const v = lData[l.order[kk]!]!;
@@ -175,38 +175,30 @@ function sparsePattern(l: Rows, lValues: ArrayLike<number>, r: Rows, rValues: Ar
         const term = v * rData[r.order[ll]!]!;
         if (seen[c] !== i) {
           seen[c] = i;
-          met[nMet++] = c;
+          met[nnz++] = c;
           sum[c] = exact ? term : castScalar(term, dtype);
         } else sum[c] = exact ? sum[c]! + term : castScalar(sum[c]! + castScalar(term, dtype), dtype);
       }
     }
-    for (let q = first; q < nMet; q++) {
-      metRow[q] = i;
-      metSum[q] = sum[met[q]!]!;
+    let kept = first;
+    for (let q = first; q < nnz; q++) {
+      const c = met[q]!;
+      if (sum[c] === 0) continue;
+      met[kept++] = c;
+      byCol[c + 1]!++;
     }
+    nnz = kept;
+    indptr[i + 1] = nnz;
   }
-  // 2. the positions whose sum is not exactly 0 (NaN is kept), sorted in each row: two stable counting sorts, by column then by row
-  const byCol = new Int32Array(nCols + 1);
-  const indptr = new Int32Array(nRows + 1);
-  for (let q = 0; q < nMet; q++) {
-    if (metSum[q] === 0) continue;
-    byCol[met[q]! + 1]!++;
-    indptr[metRow[q]! + 1]!++;
-  }
+  // 2. each row's columns sorted: a stable counting sort of the rows by column, then each row's columns read back in that order
   for (let c = 0; c < nCols; c++) byCol[c + 1]! += byCol[c]!;
-  for (let i = 0; i < nRows; i++) indptr[i + 1]! += indptr[i]!;
-  const nnz = indptr[nRows]!;
-  const colOrder = new Int32Array(nnz);
-  for (let q = 0; q < nMet; q++) if (metSum[q] !== 0) colOrder[byCol[met[q]!]!++] = q;
-  const indices = new Int32Array(nnz);
-  const majorIds = new Int32Array(nnz);
+  const rowOf = new Int32Array(nnz);
+  for (let i = 0; i < nRows; i++) for (let q = indptr[i]!; q < indptr[i + 1]!; q++) rowOf[byCol[met[q]!]!++] = i;
+  const indices = met.subarray(0, nnz);
   const next = indptr.slice(0, nRows);
-  for (let t = 0; t < nnz; t++) {
-    const q = colOrder[t]!;
-    const o = next[metRow[q]!]!++;
-    indices[o] = met[q]!;
-    majorIds[o] = metRow[q]!;
-  }
+  for (let c = 0, t = 0; c < nCols; c++) for (const end = byCol[c]!; t < end; t++) indices[next[rowOf[t]!]!++] = c;
+  const majorIds = rowOf;
+  for (let i = 0; i < nRows; i++) majorIds.fill(i, indptr[i]!, indptr[i + 1]!);
   // 3. each term of a kept position and where it sums: a cancelled position's terms are left out, so they get no derivative, as in Theano (the gradient of SciPy's result, which lacks the position)
   const pairL = new Int32Array(terms);
   const pairR = new Int32Array(terms);
@@ -232,5 +224,5 @@ function sparsePattern(l: Rows, lValues: ArrayLike<number>, r: Rows, rValues: Ar
     }
   }
   const trimmed = (a: Int32Array) => int32(p === terms ? a : a.slice(0, p));
-  return [trimmed(pairL), trimmed(pairR), trimmed(slot), int32(indices), int32(indptr), int32(majorIds)];
+  return [trimmed(pairL), trimmed(pairR), trimmed(slot), int32(indices.slice()), int32(indptr), int32(majorIds)];
 }
