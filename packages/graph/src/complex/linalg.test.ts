@@ -54,4 +54,15 @@ describe('complex linear algebra: solve, matrixInverse, det', () => {
     const h = sym.function([q], C.det(q));
     await expect(h(ComplexArray.from([[1, 2, 3]], [[0, 0, 0]]))).rejects.toThrow(/complex.det: a must be a square matrix, got shape \(1, 3\)/);
   });
+
+  it("solve's b with other rows than a is refused naming both and their own shapes (not the block form's doubled ones), now or when called", async () => {
+    const a = T.zmatrix('a');
+    expect(() => C.solve(C.complex(T.zeros([2, 2]), T.zeros([2, 2])), T.zeros([3]))).toThrow(/^complex.solve: b \(.*\) must have 2 rows like a \(.*\) of shape \(2, 2\), got shape \(3,\)$/);
+    const w = T.zvector('w');
+    const g = sym.function([a, w], C.solve(a, w));
+    await expect(g(A, ComplexArray.from([1, 2], [0, 0]))).rejects.toThrow('complex.solve: b (w) must have 3 rows like a (a) of shape (3, 3), got shape (2,)');
+    const X = T.zmatrix('X');
+    const h = sym.function([a, X], C.solve(a, X));
+    await expect(h(A, ComplexArray.from([[1], [2]], [[0], [0]]))).rejects.toThrow('complex.solve: b (X) must have 3 rows like a (a) of shape (3, 3), got shape (2, 1)');
+  });
 });

@@ -47,10 +47,14 @@ function fromStacked(x: TensorVariable, n: TensorVariable): ComplexVariable {
  * gives NaN or infinities, as the real solve.
  */
 export function solve(a: ComplexLike, b: ComplexLike): ComplexVariable {
-  const A = squareMatrix(a, 'complex.solve');
+  const given = asComplex(a, 'complex.solve: a');
+  const A = squareMatrix(given, 'complex.solve');
   const B = asComplex(b, 'complex.solve: b');
   if (B.ndim !== 1 && B.ndim !== 2) throw new TypeError(`complex.solve: b must be a vector or a matrix, got ${String(B)} with ${B.ndim} dimensions`);
-  const [br, bi] = broadcastParts(B);
+  const [b0, bi] = broadcastParts(B);
+  // b's rows checked against a's here, in their own shapes: the block form's solve would report both doubled
+  const [aName, bName] = [String(given), String(B)];
+  const br = apply1(new MatchLength(0, 0, (bShape, aShape) => `complex.solve: b (${bName}) must have ${aShape[0] ?? '?'} rows like a (${aName}) of shape ${shapeToString(aShape)}, got shape ${shapeToString(bShape)}`, 'complex.solve rows'), [b0, A.re]);
   const x = realSolve(blockForm(A), T.concatenate([br, bi], 0));
   return fromStacked(x, T.shapeI(A.re, 0));
 }
