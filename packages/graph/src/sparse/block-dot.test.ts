@@ -41,4 +41,19 @@ describe('sparse.sparseBlockDot', () => {
     const f = sym.function([w, h, i, b, o], sparse.sparseBlockDot(w, h, i, b, o));
     expect(() => f.sync(W, H, I_IDX, B, [[4, 0], [0, 0]])).toThrow(/index 4 \(o\[0, 0\]\) is out of bounds for axis 0 with size 4/);
   });
+
+  it("refuses operands whose lengths disagree, naming both and the length (batch, input window, block sizes), when called or built", () => {
+    const [w, h, b] = [T.dtensor4('W'), T.dtensor3('h'), T.dmatrix('b')];
+    const [i, o] = [T.imatrix('i'), T.imatrix('o')];
+    const f = sym.function([w, h, i, b, o], sparse.sparseBlockDot(w, h, i, b, o));
+    const say = (x: string, xs: string, y: string, ys: string, what: string) => `sparse.sparseBlockDot: ${x} of shape ${xs} and ${y} of shape ${ys} must agree in ${what}`;
+    expect(() => f.sync(W, H, [[0, 2]], B, O_IDX)).toThrow(say('h (h)', '(2, 2, 2)', 'inputIdx (i)', '(1, 2)', "the batch (h's axis 0, inputIdx's axis 0)"));
+    expect(() => f.sync(W, H, I_IDX, B, [[3, 0]])).toThrow(say('h (h)', '(2, 2, 2)', 'outputIdx (o)', '(1, 2)', "the batch (h's axis 0, outputIdx's axis 0)"));
+    expect(() => f.sync(W, H, [[0], [1]], B, O_IDX)).toThrow(say('h (h)', '(2, 2, 2)', 'inputIdx (i)', '(2, 1)', "the input window (h's axis 1, inputIdx's axis 1)"));
+    expect(() => f.sync(W, sym.array(Array(12).fill(1), { dtype: 'float64' }).reshape([2, 2, 3]), I_IDX, B, O_IDX)).toThrow(say('h (h)', '(2, 2, 3)', 'W (W)', '(3, 4, 2, 3)', "the input block size (h's axis 2, W's axis 2)"));
+    expect(() => f.sync(W, H, I_IDX, sym.array(Array(8).fill(1), { dtype: 'float64' }).reshape([4, 2]), O_IDX)).toThrow(say('b (b)', '(4, 2)', 'W (W)', '(3, 4, 2, 3)', "the output block size (b's axis 1, W's axis 3)"));
+    // unbatched, lengths known when built
+    const hs = T.constant(sym.array([[1, 2, 3]], { dtype: 'float64' }));
+    expect(() => sparse.sparseBlockDot(T.constant(W), hs, T.constant(sym.array([0], { dtype: 'int32' })), T.constant(B), T.constant(sym.array([1], { dtype: 'int32' })))).toThrow(/^sparse\.sparseBlockDot: h \(.*\) of shape \(1, 3\) and W \(.*\) of shape \(3, 4, 2, 3\) must agree in the input block size \(h's axis 1, W's axis 2\)$/);
+  });
 });

@@ -9,10 +9,12 @@
  * outer products scatter-added into it) and h and b theirs, and every
  * backend runs it.
  */
-import { asTensor, type TensorLike } from '../core/op.js';
+import { apply1, asTensor, type TensorLike } from '../core/op.js';
+import { shapeToString } from '../core/ndarray.js';
+import { MatchLength } from '../ops/shape.js';
 import { isInt } from '../core/dtype.js';
 import { nameInError } from '../core/error-names.js';
-import type { TensorVariable } from '../core/variable.js';
+import type { StaticShape, TensorVariable } from '../core/variable.js';
 import * as T from '../tensor/tensor.js';
 
 const CALLER = 'sparse.sparseBlockDot';
@@ -23,6 +25,14 @@ function operand(v: TensorLike, name: string, ndims: readonly number[], shape: s
     throw new TypeError(`${CALLER}: ${name} must be ${integer ? 'an integer' : 'a'} tensor of shape ${shape}, got ${nameInError(t)} of type ${t.type}`);
   }
   return t;
+}
+
+/** x, checked to be as long along `axis` as y along `yAxis` (now where both are known, else when the function runs). */
+function agreeing(x: TensorVariable, xRole: string, axis: number, y: TensorVariable, yRole: string, yAxis: number, what: string): TensorVariable {
+  const [xName, yName] = [nameInError(x), nameInError(y)];
+  const describe = (xs: StaticShape, ys: StaticShape) =>
+    `${CALLER}: ${xRole} (${xName}) of shape ${shapeToString(xs)} and ${yRole} (${yName}) of shape ${shapeToString(ys)} must agree in ${what} (${xRole}'s axis ${axis}, ${yRole}'s axis ${yAxis})`;
+  return apply1(new MatchLength(axis, yAxis, describe, `${CALLER} ${what}`), [x, y]);
 }
 
 /**
@@ -39,7 +49,16 @@ export function sparseBlockDot(W: TensorLike, h: TensorLike, inputIdx: TensorLik
   let x = operand(h, 'h', [2, 3], '(batch, iWin, iSize)');
   let iIdx = operand(inputIdx, 'inputIdx', [x.ndim - 1], x.ndim === 3 ? '(batch, iWin)' : '(iWin) for an unbatched h', true);
   let oIdx = operand(outputIdx, 'outputIdx', [x.ndim - 1], x.ndim === 3 ? '(batch, oWin)' : '(oWin) for an unbatched h', true);
-  const bias = operand(b, 'b', [2], '(oBlocks, oSize)');
+  let bias = operand(b, 'b', [2], '(oBlocks, oSize)');
+  // lengths checked here, naming the operands: the gather and product below would report their own intermediate shapes
+  const batched = x.ndim === 3 ? 1 : 0;
+  if (batched) {
+    x = agreeing(x, 'h', 0, iIdx, 'inputIdx', 0, 'the batch');
+    x = agreeing(x, 'h', 0, oIdx, 'outputIdx', 0, 'the batch');
+  }
+  x = agreeing(x, 'h', batched, iIdx, 'inputIdx', batched, 'the input window');
+  x = agreeing(x, 'h', batched + 1, w, 'W', 2, 'the input block size');
+  bias = agreeing(bias, 'b', 1, w, 'W', 3, 'the output block size');
   if (x.ndim === 2) {
     x = T.dimshuffle(x, ['x', 0, 1]);
     iIdx = T.dimshuffle(iIdx, ['x', 0]);
