@@ -36,4 +36,14 @@ describe('sparse.trueDot', () => {
     expect(() => sparse.trueDot(X, T.vector('v'))).toThrow(/sparse\.trueDot: y must be a sparse matrix or a dense matrix, got v of type/);
     expect(() => sparse.trueDot(X, m, false)).toThrow(/sparse\.trueDot: gradPreservesDense must be true \(Theano's default\), got false/);
   });
+
+  it('names a sparse operand in a product whose lengths do not align (its dense view, not the view\'s inner reshape)', () => {
+    const [X, Y] = [sparse.csrMatrix('X', 'float64'), sparse.cscMatrix('Y', 'float64')];
+    const m = T.dmatrix('m');
+    const B = SparseMatrix.csr({ data: [1.5, -2], indices: [3, 1], indptr: [0, 2, 2], shape: [2, 5] });
+    const f = sym.function([X, m], sparse.trueDot(X, m));
+    expect(() => f.sync(B, [[1, 2], [3, 4]])).toThrow('dot: shapes (2, 5) (denseFromSparse(X)) and (2, 2) (m) are not aligned: 5 (last dimension of denseFromSparse(X)) != 2 (second-to-last dimension of m)');
+    const g = sym.function([m, Y], sparse.trueDot(m, Y));
+    expect(() => g.sync([[1, 2, 3]], SparseMatrix.csc({ data: [1.5, -2], indices: [3, 1], indptr: [0, 2, 2], shape: [5, 2] }))).toThrow('dot: shapes (1, 3) (m) and (5, 2) (denseFromSparse(Y)) are not aligned');
+  });
 });

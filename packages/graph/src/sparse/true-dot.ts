@@ -17,7 +17,7 @@
  * structured as elsewhere.
  */
 import { asTensor, type TensorLike } from '../core/op.js';
-import { nameInError } from '../core/error-names.js';
+import { labelForErrors, nameInError } from '../core/error-names.js';
 import type { TensorVariable } from '../core/variable.js';
 import * as T from '../tensor/tensor.js';
 import { csrFromDense, cscFromDense, denseFromSparse } from './ops.js';
@@ -34,7 +34,8 @@ export interface FullView {
 const views = new WeakMap<TensorVariable, { view: TensorVariable; rowIds: TensorVariable; colIds: TensorVariable }[]>();
 
 function fullView(x: SparseVariable): TensorVariable {
-  const view = denseFromSparse(x);
+  // named as the user would write it in a product's error (unlabelled, the view's inner reshape)
+  const view = labelForErrors(denseFromSparse(x), () => `denseFromSparse(${String(x)})`);
   const list = views.get(x.data) ?? [];
   list.push({ view, rowIds: x.rowIds, colIds: x.colIds });
   views.set(x.data, list);
