@@ -78,6 +78,8 @@ describe('grad through sparse ops', () => {
       return T.sum(T.sin(sparse.structuredDot(sparse.structuredDot(At(x).T, B), B.T).toDense()));
     }, [1, 3, 1, 5, 2, 0.5, -2]],
     ['mul(csr, csc) (elementwise, where both store)', (x: sym.TensorVariable, y: sym.TensorVariable) => T.sum(T.sin(sparse.mul(A(x), sparse.csc(y, [0, 2, 1, 0, 2, 2], [0, 2, 2, 3, 4, 6], [4, 5])).toDense())), [1, 3, 1, 5, 2, 0.5]],
+    // (0, 2) stored twice in both; (3, 0) and (4, 1) stored in one only
+    ['mul(csc, csr) (repeated positions in both)', (x: sym.TensorVariable, y: sym.TensorVariable) => T.sum(T.sqr(sparse.mul(At(x), sparse.csr(y, [2, 2, 0, 0, 2, 1], [0, 2, 3, 3, 4, 6], [5, 4])).data)), [1, 3, 1, 5, 2, 0.5]],
     // away from zeros: a stored 0 is dropped, and its derivative with it (the next test)
     ['clean and remove0', (x: sym.TensorVariable, y: sym.TensorVariable) => T.add(T.sum(T.sin(sparse.clean(A(x)).toDense())), T.sum(T.sqr(sparse.remove0(A(y)).data))), [0.5, 1, -3, 2, 3, -1]],
   ] as const)('matches finite differences on both sparse operands: %s', async (_, f, other) => {

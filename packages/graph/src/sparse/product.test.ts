@@ -90,6 +90,25 @@ describe.each(['float64', 'float32'] as const)('elementwise product of two spars
     expect(parts(cr!)).toEqual({ format: 'csc', dtype, shape: [4, 5], data: [-3.5, -0.5, 3], indices: [2, 3, 0], indptr: [0, 1, 1, 2, 3, 3] });
     expect(() => f.sync(A, SparseMatrix.csr({ data: [], indices: [], indptr: [0, 0], shape: [1, 5] }, { dtype }), SparseMatrix.fromDense(b.toDense(), 'csc'), SparseMatrix.fromDense(A.toDense(), 'csc'))).toThrow(/sparse\.mul: the operands' shapes differ: x has 4 rows, y 1/);
   });
+
+  it("drops a product that is exactly 0 in its own arithmetic (float32: 1e-30 * 1e-30 underflows, 2^24 + 1 - 2^24 is 0), in one host stage", () => {
+    const X = sparse.csrMatrix('X', dtype);
+    const Y = sparse.csrMatrix('Y', dtype);
+    const Yc = sparse.cscMatrix('Yc', dtype);
+    const f = sym.function([X, Y], sparse.mul(X, Y), { profile: true });
+    const x = SparseMatrix.csr({ data: [1e-30, 2 ** 24, 1, -(2 ** 24), 3], indices: [0, 1, 1, 1, 2], indptr: [0, 5], shape: [1, 3] }, { dtype });
+    const y = SparseMatrix.csr({ data: [1e-30, 5, 2], indices: [0, 1, 2], indptr: [0, 3], shape: [1, 3] }, { dtype });
+    // scipy: x.multiply(y), float32 data [6.] indices [2]; float64 [6, 5, 1e-60] at [2, 1, 0] (sorted here)
+    const expected = dtype === 'float32' ? { data: [6], indices: [2], indptr: [0, 1] } : { data: [1e-30 * 1e-30, 5, 6], indices: [0, 1, 2], indptr: [0, 3] };
+    f.sync(x, y);
+    f.profile!.reset();
+    expect(parts(f.sync(x, y) as sym.sparse.SparseMatrix)).toEqual({ format: 'csr', dtype, shape: [1, 3], ...expected });
+    // the common positions and the zero test in one host stage, then one program: the zeros are not read back
+    expect(f.profile!.hostOps).toBe(1);
+    const c = sym.function([Yc, X], sparse.mul(Yc, X)).sync(SparseMatrix.fromDense(y.toDense(), 'csc'), x) as sym.sparse.SparseMatrix;
+    // scipy: yc.multiply(x), csc
+    expect(parts(c)).toEqual({ format: 'csc', dtype, shape: [1, 3], ...(dtype === 'float32' ? { data: [6], indices: [0], indptr: [0, 0, 0, 1] } : { data: [1e-30 * 1e-30, 5, 6], indices: [0, 0, 0], indptr: [0, 1, 2, 3] }) });
+  });
 });
 
 describe('sparse x sparse products: types and errors', () => {

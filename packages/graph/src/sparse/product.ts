@@ -20,7 +20,6 @@ import { promote, type DType } from '../core/dtype.js';
 import { applyNode } from '../core/op.js';
 import type { TensorVariable } from '../core/variable.js';
 import * as T from '../tensor/tensor.js';
-import { remove0 } from './clean.js';
 import { IntersectionPattern } from './patterns.js';
 import { ProductPattern } from './product-pattern.js';
 import { sameLength } from './ops.js';
@@ -72,9 +71,10 @@ export function denseProduct(x: SparseVariable, y: SparseVariable, caller: strin
  * Theano's `mul(x, y)` of two sparse matrices (mul_s_s, SciPy's
  * `x.multiply(y)`): the elementwise product, sparse in x's format, stored
  * where both store (repeated positions summed first), canonical, its
- * exact zeros dropped. A host stage finds the common positions; each
- * operand's values are summed into them by a scatter-add, so both get
- * the structured gradient.
+ * exact zeros dropped. One host stage finds the common positions and,
+ * from the values, which products are exactly 0; each operand's values
+ * reaching a kept position are summed into it by a scatter-add, so both
+ * get the structured gradient.
  */
 export function elementwiseProduct(x: SparseVariable, y: SparseVariable, caller: string): SparseVariable {
   const nRows = sameLength(x.nRows, y.nRows, (a, b) => `${caller}: the operands' shapes differ: x has ${a} rows, y ${b}`);
@@ -82,13 +82,11 @@ export function elementwiseProduct(x: SparseVariable, y: SparseVariable, caller:
   const csr = x.format === 'csr';
   const [nMajor, nMinor] = csr ? [nRows, nCols] : [nCols, nRows];
   const [yMajor, yMinor] = csr ? [y.rowIds, y.colIds] : [y.colIds, y.rowIds];
-  const node = applyNode(new IntersectionPattern(), [x.majorIds, x.indices, yMajor, yMinor, nMajor, nMinor]);
-  const [xSlot, ySlot, indices, indptr, majorIds] = node.outputs as [TensorVariable, TensorVariable, TensorVariable, TensorVariable, TensorVariable];
   const dtype = promote(x.dtype, y.dtype);
-  const n = T.shapeI(indices, 0);
-  // each operand's values summed at the common positions, those with no partner into one more, cut off
-  const summed = (d: TensorVariable, slot: TensorVariable) =>
-    T.get(T.incSubtensor(T.get(T.zeros([T.add(n, 1)], dtype), slot), d.dtype === dtype ? d : T.cast(d, dtype)), T.slice(null, n));
-  const data = T.mul(summed(x.data, xSlot), summed(y.data, ySlot));
-  return remove0(new SparseVariable(x.format, { data, indices, indptr, nRows, nCols, majorIds }));
+  const node = applyNode(new IntersectionPattern(dtype), [x.majorIds, x.indices, yMajor, yMinor, nMajor, nMinor, x.data, y.data]);
+  const [xTake, xSlot, yTake, ySlot, indices, indptr, majorIds] = node.outputs as TensorVariable[] as [TensorVariable, TensorVariable, TensorVariable, TensorVariable, TensorVariable, TensorVariable, TensorVariable];
+  const zeros = T.zeros([T.shapeI(indices, 0)], dtype);
+  const summed = (d: TensorVariable, take: TensorVariable, slot: TensorVariable) => T.incSubtensor(T.get(zeros, slot), T.take(d.dtype === dtype ? d : T.cast(d, dtype), take, 0));
+  const data = T.mul(summed(x.data, xTake, xSlot), summed(y.data, yTake, ySlot));
+  return new SparseVariable(x.format, { data, indices, indptr, nRows, nCols, majorIds });
 }
