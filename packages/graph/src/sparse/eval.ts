@@ -1,8 +1,8 @@
 /**
  * `x.eval(...)` of a sparse variable (Theano's `Variable.eval`): a function
- * of the given inputs (sparse or dense, in a Map or a list of [variable,
- * value] pairs) compiled once per set of inputs, device and mode, and
- * called; the value a SparseMatrix.
+ * of the given inputs (sparse or dense, in a Map, a list of [variable,
+ * value] pairs, or by name) compiled once per set of inputs, device and
+ * mode, and called; the value a SparseMatrix.
  */
 import { config } from '../core/config.js';
 import { TensorConstant, TensorVariable } from '../core/variable.js';
@@ -10,10 +10,10 @@ import { TensorSharedVariable } from '../core/shared.js';
 import { compileFunction, type SymFunction } from '../function/function.js';
 import { graphLeaves } from '../kernel/schedule.js';
 import type { SparseMatrix } from './matrix.js';
-import { SPARSE_PARTS as PARTS, SparseVariable } from './variable.js';
+import { SPARSE_PARTS as PARTS, sparseInputOf, SparseVariable } from './variable.js';
 
-/** Values by variable, sparse or dense: a Map, or a list of `[variable, value]` pairs. */
-export type SparseGivens = ReadonlyMap<TensorVariable | SparseVariable, unknown> | readonly (readonly [TensorVariable | SparseVariable, unknown])[];
+/** Values by variable, sparse or dense: a Map, a list of `[variable, value]` pairs, or by name (a sparse input by its own name). */
+export type SparseGivens = ReadonlyMap<TensorVariable | SparseVariable, unknown> | readonly (readonly [TensorVariable | SparseVariable, unknown])[] | Readonly<Record<string, unknown>>;
 
 interface Compiled {
   readonly vars: readonly (TensorVariable | SparseVariable)[];
@@ -23,10 +23,32 @@ interface Compiled {
 
 const cache = new WeakMap<SparseVariable, Compiled[]>();
 
+/** The leaves x's graph reaches (constants and shared variables aside), a sparse input's parts as the input. */
+function inputsOf(x: SparseVariable): (TensorVariable | SparseVariable)[] {
+  const leaves = graphLeaves(PARTS.map((p) => x[p])).filter((l) => !(l instanceof TensorConstant) && !(l instanceof TensorSharedVariable));
+  return [...new Set(leaves.map((l) => sparseInputOf(l) ?? l))];
+}
+
+/** Values by name as [variable, value] pairs: each name must be one input's (a sparse input's own name, not its parts'). */
+function byName(x: SparseVariable, given: Readonly<Record<string, unknown>>): (readonly [TensorVariable | SparseVariable, unknown])[] {
+  const inputs = inputsOf(x);
+  return Object.entries(given).map(([name, value]) => {
+    const named = inputs.filter((v) => v.name === name);
+    if (named.length === 0) throw new Error(`eval: ${x} does not depend on a variable named ${JSON.stringify(name)}; its inputs are [${inputs.map(String).join(', ')}]`);
+    if (named.length > 1) throw new Error(`eval: ${x} depends on ${named.length} different variables named ${JSON.stringify(name)}; pass a Map from variables to values instead`);
+    // a function's call takes a last plain object as keywords: never a value, refused here by name
+    if (value !== null && typeof value === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(value))) {
+      throw new TypeError(`eval: the value of ${name} is a plain object; give a SparseMatrix for a sparse input, a number, nested arrays, a typed array or an NDArray for a dense one`);
+    }
+    return [named[0]!, value] as const;
+  });
+}
+
 function entriesOf(x: SparseVariable, given: SparseGivens | undefined): (readonly [TensorVariable | SparseVariable, unknown])[] {
   if (given === undefined) return [];
+  if (given !== null && typeof given === 'object' && [Object.prototype, null].includes(Object.getPrototypeOf(given))) return byName(x, given as Readonly<Record<string, unknown>>);
   const list = given instanceof Map ? [...given] : Array.isArray(given) ? given : null;
-  if (!list) throw new TypeError(`eval of ${x}: a sparse variable's eval takes its inputs' values in a Map or a list of [variable, value] pairs (by name is not provided), got ${typeof given}`);
+  if (!list) throw new TypeError(`eval of ${x}: a sparse variable's eval takes its inputs' values in a Map, a list of [variable, value] pairs or an object by name, got ${given === null ? 'null' : typeof given}`);
   return list.map((entry, i) => {
     if (!Array.isArray(entry) || entry.length !== 2 || !(entry[0] instanceof TensorVariable || entry[0] instanceof SparseVariable)) {
       throw new TypeError(`eval of ${x}: entry ${i} must be a [variable, value] pair, got ${Array.isArray(entry) ? `an array of length ${entry.length}` : typeof entry}`);
@@ -49,7 +71,7 @@ function functionOf(x: SparseVariable, vars: readonly (TensorVariable | SparseVa
       const sparseInput = /^(.*)\.(data|indices|indptr|nRows|nCols|rowIds|colIds)$/.exec(l.name ?? '');
       return sparseInput ? `${sparseInput[1]} (a sparse input)` : `${l} (${l.type})`;
     }));
-    throw new Error(`eval: ${x} needs a value for ${[...names].join(', ')}; pass the inputs' values in a Map from variables (a sparse input as itself) to values`);
+    throw new Error(`eval: ${x} needs a value for ${[...names].join(', ')}; pass the inputs' values by name (x.eval({ name: value })) or in a Map from variables (a sparse input as itself) to values`);
   }
   const f = compileFunction(vars as never, x, { onUnusedInput: 'ignore' }) as unknown as SymFunction<unknown>;
   cache.set(x, [...known, { vars: [...vars], key, f }]);

@@ -126,12 +126,20 @@ export class SparseVariable implements SparseComponents {
   }
 }
 
+/** Each part of a sparse input, to the input: `x.eval({ X: value })` finds the sparse input X from the parts x's graph reaches. */
+const inputOfPart = new WeakMap<TensorVariable, SparseVariable>();
+
+/** The sparse input (made by csrMatrix, cscMatrix or matrix) that `part` is a part of, if any. */
+export function sparseInputOf(part: TensorVariable): SparseVariable | undefined {
+  return inputOfPart.get(part);
+}
+
 function sparseInput(format: SparseFormat, name: string | undefined, dtype: DType | undefined, caller: string): SparseVariable {
   if (name !== undefined && typeof name !== 'string') throw new TypeError(`${caller}: name must be a string, got ${typeof name}`);
   const dt = dtype ?? config.floatX;
   if (!isDType(dt)) throw new TypeError(`${caller}: unknown dtype ${JSON.stringify(dtype)}`);
   const part = (what: string) => (name === undefined ? undefined : `${name}.${what}`);
-  return new SparseVariable(
+  const input = new SparseVariable(
     format,
     {
       data: T.tensor(dt, [false], part('data')),
@@ -143,6 +151,8 @@ function sparseInput(format: SparseFormat, name: string | undefined, dtype: DTyp
     },
     name,
   );
+  for (const p of SPARSE_PARTS) inputOfPart.set(input[p], input);
+  return input;
 }
 
 /** Theano's `sparse.csr_matrix(name, dtype)`: a symbolic csr matrix, a function input (floatX by default). */
