@@ -113,4 +113,14 @@ describe('gathering kernels split for the SIMD path', () => {
     expect(splitGathers(ew([N, D], x))).toBeNull();
     expect(splitGathers(ew([2, D], apply('tanh', [x])))).toBeNull();
   });
+
+  it('splits for the costly ops the SIMD path computes, not for those it leaves to JavaScript (log1p, pow)', () => {
+    const x = gather(0, rowIndex(1, 2), V * D);
+    const ew = (expr: ScalarExpr): ElementwiseKernel => ({ kind: 'elementwise', shape: [N, D], inputs: ['float32', 'int32', 'int32', 'float32'], out: 'float32', expr });
+    for (const op of ['exp', 'log', 'tanh', 'sigmoid', 'sin', 'cos', 'sqrt']) expect(splitGathers(ew(apply(op, [x]))), op).not.toBeNull();
+    expect(splitGathers(ew(apply('truediv', [x, load(3, 'float32', [0, 1])])))).not.toBeNull();
+    // costly, but the rest would run in JavaScript anyway: a second pass gains nothing
+    expect(splitGathers(ew(apply('log1p', [x])))).toBeNull();
+    expect(splitGathers(ew(apply('pow', [x, load(3, 'float32', [0, 1])])))).toBeNull();
+  });
 });

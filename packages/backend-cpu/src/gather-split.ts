@@ -10,7 +10,8 @@
  * gather fused into costly work costs the CPU no more than kept apart
  * (what lets the optimizer fuse them whatever the kernel's size).
  */
-import { contiguousStrides, gathers, type ElementwiseKernel, type GatherExpr, type LoadExpr, type ReduceKernel, type ScalarExpr } from '@sym/graph';
+import { COSTLY_SCALAR_OPS, appliesCostly, contiguousStrides, gathers, type ElementwiseKernel, type GatherExpr, type LoadExpr, type ReduceKernel, type ScalarExpr } from '@sym/graph';
+import { VECTOR_OPS } from './wasm/vrender.js';
 
 /** The passes of a split gathering kernel: `gathers[j]` writes input `kernel.inputs.length + j` of `rest`. */
 export interface GatherSplit {
@@ -25,14 +26,14 @@ export interface GatherSplit {
 /** Smallest kernel (in elements) that is split: below it the second pass over memory costs more than the SIMD code saves. */
 export const GATHER_SPLIT_MIN = 256;
 
-/** Ops the SIMD path computes far faster than JavaScript (vmath.ts's approximations, four lanes a step). */
-const COSTLY = new Set<string>(['exp', 'log', 'tanh', 'sigmoid', 'sin', 'cos', 'truediv', 'sqrt']);
-
-function appliesCostly(e: ScalarExpr, seen = new Set<ScalarExpr>()): boolean {
-  if (e.kind !== 'apply' || seen.has(e)) return false;
-  seen.add(e);
-  return COSTLY.has(e.op) || e.args.some((a) => appliesCostly(a, seen));
-}
+/**
+ * Ops the SIMD path computes far faster than JavaScript: the costly ops
+ * (@sym/graph's list, which the optimizer's cost model uses too) that it
+ * vectorizes (vmath.ts's approximations, a division, a square root, four
+ * lanes a step). A costly op it does not vectorize (log1p, pow) keeps the
+ * rest in JavaScript, where a split would only add a pass.
+ */
+const SIMD_COSTLY: ReadonlySet<string> = new Set([...COSTLY_SCALAR_OPS].filter((op) => VECTOR_OPS.has(op)));
 
 /** The gathers outside other gathers' indices, each replaced by `f`'s load; shared subtrees stay shared. */
 function replaceGathers(e: ScalarExpr, f: (g: GatherExpr) => LoadExpr, done = new Map<ScalarExpr, ScalarExpr>()): ScalarExpr {
@@ -68,7 +69,7 @@ export function splitGathers(k: ElementwiseKernel | ReduceKernel): GatherSplit |
     return loads[j]!;
   });
   // cheap arithmetic runs in the gathering JavaScript loop as fast as in a second pass
-  if (!appliesCostly(expr)) return null;
+  if (!appliesCostly(expr, SIMD_COSTLY)) return null;
   return {
     gathers: found.map((g) => ({ kind: 'elementwise', shape: [...iter], inputs: k.inputs, out: g.dtype, expr: g })),
     rest: { ...k, inputs: [...k.inputs, ...found.map((g) => g.dtype)], expr },

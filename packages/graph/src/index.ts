@@ -121,6 +121,7 @@ export type {
 export { kernelKey, kernelOutputSize, walkExpr, operandsOf, operandUses, loadsOf, gathers, mapLeaves, splitEpilogue, epilogueShape, isContiguousOver } from './kernel/kernel.js';
 export type { LowerContext, LowerMark, TensorView, BufferView, ScalarView, ReduceRequest, At, Draw } from './kernel/lower.js';
 export { isContiguous } from './kernel/lower.js';
+export { COSTLY_SCALAR_OPS, appliesCostly } from './kernel/costly-ops.js';
 export {
   registerBackend,
   registeredBackends,

@@ -17,7 +17,8 @@ import { commonSubexpressions } from '../cse.js';
 
 export type VKernel = ElementwiseKernel | ReduceKernel;
 
-const SUPPORTED = new Set<ScalarOpName>([
+/** Scalar ops the SIMD path computes (a kernel applying any other runs in JavaScript). */
+export const VECTOR_OPS: ReadonlySet<ScalarOpName> = new Set<ScalarOpName>([
   'add', 'sub', 'mul', 'truediv', 'maximum', 'minimum', 'neg', 'abs', 'sqrt', 'relu',
   'identity', 'cast', 'second', 'clip', 'exp', 'log', 'sin', 'cos', 'tanh', 'sigmoid',
   'eq', 'neq', 'lt', 'le', 'gt', 'ge', 'not', 'and', 'or', 'xor', 'switch',
@@ -39,7 +40,7 @@ function supportedNode(e: ScalarExpr): boolean {
   if (e.kind === 'const') return true;
   if (e.kind === 'load') return e.dtype === 'float32' || e.dtype === 'float16';
   if (e.kind === 'reduced' || e.kind === 'gather') return false; // WebAssembly SIMD has no gathers: the JavaScript path runs them
-  return lanes(e.dtype) && lanes(e.computeDType) && SUPPORTED.has(e.op);
+  return lanes(e.dtype) && lanes(e.computeDType) && VECTOR_OPS.has(e.op);
 }
 
 /** Whether every node of `root` is supported: each object once (a DAG costs its objects, not its tree), without recursion. */

@@ -14,7 +14,8 @@
  * gathers at the computed position.
  */
 import type { DType, ElementwiseKernel, GatherFusion, Kernel, LoadExpr, Program, ReduceKernel, ScalarExpr, Step } from '@sym/graph';
-import { appliesCostly, exprCost, composeLoad, exprSize, gatheredInputs, gathersOnce, loadsOnce, mapLoad, mapLoads, noteExpr, noteLoads, type IndexMap } from './loads.js';
+import { appliesCostly } from '@sym/graph';
+import { exprCost, composeLoad, exprSize, gatheredInputs, gathersOnce, loadsOnce, mapLoad, mapLoads, noteExpr, noteLoads, type IndexMap } from './loads.js';
 
 export interface FusionOptions {
   /** Also fuse into reduce kernels (elementwise prologues of reductions). */

@@ -5,7 +5,7 @@
  * consumer's index, the producer's expression can be evaluated in place of
  * the load, its own loads re-expressed in the consumer's iteration space.
  */
-import { contiguousStrides, gathers, loadsOf, mapLeaves, operandUses, type GatherExpr, type LoadExpr, type ScalarExpr } from '@sym/graph';
+import { COSTLY_SCALAR_OPS, contiguousStrides, gathers, loadsOf, mapLeaves, operandUses, type GatherExpr, type LoadExpr, type ScalarExpr } from '@sym/graph';
 
 /** producer index j[e] = base[e] + sum over consumer dims d with dims[d] = e of scale[d] * i[d]. */
 export interface IndexMap {
@@ -81,9 +81,6 @@ export function mapLoads(e: ScalarExpr, f: (l: LoadExpr) => ScalarExpr, gatherIn
   });
 }
 
-/** Scalar ops that cost far more than an add (a libm call, a division loop). */
-const COSTLY = new Set(['exp', 'log', 'log1p', 'expm1', 'sqrt', 'sin', 'cos', 'tan', 'tanh', 'arcsin', 'arccos', 'arctan', 'sinh', 'cosh', 'sigmoid', 'softplus', 'pow', 'truediv', 'intdiv', 'mod']);
-
 /**
  * A gather's own cost: a read at a position known only at run time, which
  * waits on its index's arithmetic and misses the cache more often than a
@@ -94,12 +91,7 @@ const GATHER_COST = 2;
 /** Cost of evaluating an expression once: 1 per cheap scalar op, 8 per transcendental or division, 2 per gather plus its index's. */
 export function exprCost(e: ScalarExpr): number {
   if (e.kind === 'gather') return GATHER_COST + exprCost(e.index);
-  return e.kind === 'apply' ? (COSTLY.has(e.op) ? 8 : 1) + e.args.reduce((n, a) => n + exprCost(a), 0) : 0;
-}
-
-/** Whether an expression applies a costly op (`exprCost` 8): outside its gathers' indices, which are integer arithmetic. */
-export function appliesCostly(e: ScalarExpr): boolean {
-  return e.kind === 'apply' && (COSTLY.has(e.op) || e.args.some(appliesCostly));
+  return e.kind === 'apply' ? (COSTLY_SCALAR_OPS.has(e.op) ? 8 : 1) + e.args.reduce((n, a) => n + exprCost(a), 0) : 0;
 }
 
 /** Number of nodes of an expression (its size in generated code). */
