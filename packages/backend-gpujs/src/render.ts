@@ -164,7 +164,8 @@ export function nesting(code: string): number {
  * once, not once per path to it) and one whose code would nest past
  * `MAX_NESTING`. Computing a switch's branch before the switch is safe: a
  * shader does not trap, and a gather's index is in range on every element.
- * Without `lets` everything renders inline and a gather is refused.
+ * Without `lets` everything renders inline and a gather is refused (an
+ * error naming its input): the backend's own kernels always pass `lets`.
  * Iterative, so that no chain is too deep for the JavaScript stack.
  */
 export function renderExpr(
@@ -229,7 +230,8 @@ function renderNode(
       return { code: load(e, index(e.strides, e.offset)), value: undefined };
     // the index is an int32 value the kernel keeps in range (an exact float below 2^24)
     case 'gather': {
-      if (!lets) throw new Error('gpujs: a gather outside an elementwise kernel');
+      // every kernel this backend renders passes lets (reductions' gathers included): only a caller of the exported renderExpr reaches this
+      if (!lets) throw new Error(`gpujs renderExpr: a gather (of input ${e.input}) needs \`lets\`, the statements its index is computed into first (gpu.js would type an inline index and its helpers as integers); pass an array`);
       const name = `g${lets.length}`;
       lets.push(`const ${name} = ${args[0]};`);
       return { code: load(e, name), value: undefined };

@@ -69,6 +69,15 @@ describe('rendering', () => {
     expect(source.match(/const e\d+ = /g)).toHaveLength(59);
     expect(source.length).toBeLessThan(60 * 150);
   });
+
+  it('a gather renders its index first with lets, and is refused without them naming its input', () => {
+    const g: ScalarExpr = { kind: 'gather', input: 2, index: load(1, [1]), size: 10, dtype: 'float32' };
+    const e = apply('mul', g, num(2));
+    const lets: string[] = [];
+    expect(renderExpr(e, index, undefined, lets)).toContain('in2[g0]');
+    expect(lets).toEqual([`const g0 = in1[${index([1], 0)}];`]);
+    expect(() => renderExpr(e, index)).toThrow(/^gpujs renderExpr: a gather \(of input 2\) needs `lets`/);
+  });
 });
 
 describe.each([
