@@ -13,9 +13,10 @@ export const range = (n: number, from = 0): number[] => Array.from({ length: n }
 
 /** `axis` of a tensor of `ndim` dimensions made non-negative, or an error naming it. */
 export function axisIn(what: string, axis: number, ndim: number, v?: TensorVariable): number {
-  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
-    throw new RangeError(`${what}: axis ${axis} is out of range [-${ndim}, ${ndim})${v ? ` for ${v} of type ${v.type}` : ''}`);
-  }
+  const of = v ? ` for ${v} of type ${v.type}` : '';
+  // JavaScript callers pass anything: a string '1' would print as the axis 1 and be called out of range
+  if (!Number.isInteger(axis)) throw new TypeError(`${what}: axis must be an integer in [-${ndim}, ${ndim}), got ${typeof axis === 'number' ? axis : (JSON.stringify(axis) ?? String(axis))}${of}`);
+  if (axis < -ndim || axis >= ndim) throw new RangeError(`${what}: axis ${axis} is out of range [-${ndim}, ${ndim})${of}`);
   return axis < 0 ? axis + ndim : axis;
 }
 

@@ -89,6 +89,9 @@ describe('take', () => {
     expect(() => T.take(x, T.dvector('f'))).toThrow('take(x, indices): indices must be an integer tensor, got f of type TensorType(float64, vector)');
     expect(() => T.take(x, T.lvector('i'), 0, 'nearest' as 'clip')).toThrow("take: mode must be 'raise', 'wrap' or 'clip', got nearest");
     expect(() => T.take(x, T.lvector('i'), 2)).toThrow('take: axis 2 is out of range [-2, 2)');
+    // a non-integer axis is not an out-of-range one ('1' read as 'axis 1 is out of range' before)
+    expect(() => T.take(x, T.lvector('i'), 1.5)).toThrow('take: axis must be an integer in [-2, 2), got 1.5 for x');
+    expect(() => T.take(x, T.lvector('i'), '1' as unknown as number)).toThrow('take: axis must be an integer in [-2, 2), got "1" for x');
     expect(() => T.take(T.dscalar('s'), T.lscalar('i'), 0)).toThrow('take(s, i, 0): a must have an axis to take along, got the 0-d s');
   });
   it('differentiates in a (repeated elements add up), along an axis and flattened', async () => {
