@@ -54,3 +54,52 @@ describe('CPU scatter-add: one value along the row', () => {
     expect(Array.from(result)).toEqual(want);
   });
 });
+
+describe('CPU float64 scatter-add onto a base of 0 or -0', () => {
+  const cpu = new CpuBackend({ wasm: false });
+  const kernel: ScatterAddKernel = {
+    kind: 'scatterAdd',
+    shape: [4, 2],
+    count: 6,
+    inputs: ['float64', 'float64', 'int32'],
+    base: { offset: 1, stride: 0 },
+    values: { offset: 0, strides: [2, 1] },
+    indices: { offset: 0, stride: 1 },
+    out: 'float64',
+  };
+  // rows 1, 3, 1, 0, 3, 1 (-1 from the end: 3, -3: 1); row 2 gets nothing
+  const indices = new Int32Array([1, 3, -3, 0, -1, 1]);
+  // -0 increments (all -0 into row 0's first element), cancellation, NaN and inf
+  const values = new Float64Array([0.1, -0, 1e16, 2, 0.2, -0, -0, -0, -1e16, NaN, 0.3, Infinity]);
+  /** The general loop's sum: a row's increments summed in index order (starting from the first), then added to the base. */
+  const reference = (b: number) => {
+    const sums = new Map<number, number[]>();
+    indices.forEach((i, k) => {
+      const j = i < 0 ? i + 4 : i;
+      const inc = [values[2 * k]!, values[2 * k + 1]!];
+      const s = sums.get(j);
+      sums.set(j, s ? [s[0]! + inc[0]!, s[1]! + inc[1]!] : inc);
+    });
+    return Array.from({ length: 8 }, (_, e) => {
+      const s = sums.get(Math.floor(e / 2));
+      return s ? b + s[e % 2]! : b;
+    });
+  };
+
+  it('adds each increment into the row in turn (no row tables) when the base is ±0, and the sums are the general loop’s', () => {
+    const exe = cpu.compile(kernel);
+    expect(exe.source).toContain('if (base[1] === 0) {');
+    for (const b of [0, -0, 2.5]) {
+      const result = new Float64Array(8);
+      exe.fn([new Float64Array([7, b]), values, indices], result, {} as never);
+      // toEqual tells -0 from 0 (Object.is)
+      expect(Array.from(result)).toEqual(reference(b));
+    }
+    // the cases the ±0 argument turns on: row 0 gets only -0 (+0 on a +0 base, -0 on a -0 one), row 3 cancels to 0
+    expect([reference(0)[0], reference(-0)[0], reference(0)[6], reference(0)[7]]).toEqual([0, -0, 0, NaN]);
+  });
+
+  it('a float32 accumulator keeps the row tables (its sums are float64 before rounding)', () => {
+    expect(cpu.compile({ ...kernel, inputs: ['float32', 'float32', 'int32'], out: 'float32' }).source).not.toContain('=== 0) {');
+  });
+});
