@@ -1,13 +1,14 @@
 /**
  * Indexing: windows of constant bounds (views, negative steps too), symbolic integer indices (negative ones count from the end),
  * set/inc of windows, rows picked and incremented by an index vector
- * (repeated rows accumulate), integer arrays among other indices,
+ * (repeated rows accumulate), integer arrays among other indices, take's
+ * modes ('wrap', 'clip', 'raise' with negative indices),
  * concatenation and stacking. Data movement
  * is exact; increments round once (rows picked twice accumulate in another
  * order on some backends).
  */
 import * as sym from '@sym/graph';
-import type { DType, TensorVariable } from '@sym/graph';
+import type { DType, NDArray, TensorVariable } from '@sym/graph';
 import { array, isFloat } from '@sym/graph';
 import type { OpCase } from '../case.js';
 import { randomArray } from '../rng.js';
@@ -325,6 +326,52 @@ function lastWriteGradient(dtype: DType): OpCase {
   };
 }
 
+/**
+ * `T.take` (Theano's and NumPy's) in its three modes, from a flattened x
+ * (axis null) and along axis 1: 'wrap' takes an index modulo the length,
+ * 'clip' clips it into [0, n - 1], 'raise' counts a negative one from the
+ * end. x holds f(k) at flat position k (k itself, or k % 3 == 0 for bool),
+ * so the expected values are NumPy 2.4's np.take of arange(12).reshape(3, 4)
+ * (flat positions) mapped through f.
+ */
+function takeModes(dtype: DType): OpCase {
+  const x = T.tensor(dtype, [false, false], 'x');
+  const out = T.ivector('out');
+  const neg = T.ivector('neg');
+  const negCols = T.ivector('negCols');
+  const grid = T.imatrix('grid');
+  const outs: [string, TensorVariable, number[][]][] = [
+    ["take(x, out, null, 'wrap')", T.take(x, out, null, 'wrap'), [[1, 11, 5, 10, 0]]],
+    ["take(x, out, 1, 'wrap')", T.take(x, out, 1, 'wrap'), [[1, 3, 1, 2, 0], [5, 7, 5, 6, 4], [9, 11, 9, 10, 8]]],
+    ["take(x, out, null, 'clip')", T.take(x, out, null, 'clip'), [[11, 0, 5, 0, 0]]],
+    ["take(x, out, 1, 'clip')", T.take(x, out, 1, 'clip'), [[3, 0, 3, 0, 0], [7, 4, 7, 4, 4], [11, 8, 11, 8, 8]]],
+    ['take(x, neg) (raise)', T.take(x, neg), [[11, 0, 3, 11]]],
+    ['take(x, negCols, 1) (raise)', T.take(x, negCols, 1), [[3, 0, 2], [7, 4, 6], [11, 8, 10]]],
+    ["take(x, grid, 0, 'wrap')", T.take(x, grid, 0, 'wrap'), [[4, 5, 6, 7], [8, 9, 10, 11], [8, 9, 10, 11], [4, 5, 6, 7]]],
+  ];
+  const f = (k: number): number | boolean => (dtype === 'bool' ? k % 3 === 0 : k);
+  const shapes = [[5], [3, 5], [5], [3, 5], [4], [3, 3], [2, 2, 4]];
+  return {
+    group: 'indexing',
+    name: `take modes ${dtype}: x (3, 4), out = [13, -1, 5, -14, 0], neg = [-1, -12, 3, 11], negCols = [-1, -4, 2], grid = [[4, -1], [2, -5]]`,
+    op: 'advanced_subtensor',
+    dtype,
+    graph: {
+      inputs: [x, out, neg, negCols, grid],
+      outputs: outs.map(([, o]) => o),
+      labels: outs.map(([l]) => l),
+      values: () => [
+        array(Array.from({ length: 3 }, (_, i) => Array.from({ length: 4 }, (_, j) => f(4 * i + j))), { dtype }),
+        array([13, -1, 5, -14, 0], { dtype: 'int32' }),
+        array([-1, -12, 3, 11], { dtype: 'int32' }),
+        array([-1, -4, 2], { dtype: 'int32' }),
+        array([[4, -1], [2, -5]], { dtype: 'int32' }),
+      ],
+      calls: { count: 1, expected: (): NDArray[] => outs.map(([, , positions], i) => array(positions.flat().map(f), { dtype }).reshape(shapes[i]!)) },
+    },
+  };
+}
+
 export function indexingCases(dtypes: readonly DType[]): OpCase[] {
   return dtypes.flatMap((d) => [
     windows(d),
@@ -335,6 +382,7 @@ export function indexingCases(dtypes: readonly DType[]): OpCase[] {
     manyRows(d),
     ...(scatterRows(d) ? [scatterRows(d)!] : []),
     advancedIndices(d),
+    takeModes(d),
     ...(isFloat(d) ? [lastWriteGradient(d)] : []),
     joins(d, d),
     ...(partner(d, dtypes) !== d ? [joins(d, partner(d, dtypes))] : []),
