@@ -143,8 +143,10 @@ export class GpujsBackend implements Backend {
     } catch (e) {
       device = `gpu.js (${(e as Error).message})`;
     }
-    // a gather's index is a statement of the reduce loop's body as of an elementwise kernel's (render.ts's reduceValue)
-    return { name: 'gpujs', device, dtypes: GPUJS_DTYPES, sync: this.#modeOrUndefined() !== 'webgpu', gathers: { inReductions: true } };
+    // no `gathers`: the defaults, gathers in elementwise kernels only. Its reduce loop can name a gather's index
+    // (render.ts's reduceValue) and headless-gl runs such kernels right, but in Chromium's WebGL2 on SwiftShader
+    // max-pooling's fused gather read zeros and the context was lost after it (fresh-clone CI, 2026-12-01)
+    return { name: 'gpujs', device, dtypes: GPUJS_DTYPES, sync: this.#modeOrUndefined() !== 'webgpu' };
   }
 
   #modeOrUndefined(): GpujsMode | undefined {
