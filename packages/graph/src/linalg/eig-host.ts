@@ -322,24 +322,8 @@ function hqr2(H: Float64Array[], V: Float64Array[], wr: Float64Array, wi: Float6
           H[k]![j]! -= p * x;
           H[k + 1]![j]! -= p * y;
         }
-        for (let i = 0; i <= Math.min(n, k + 3); i++) {
-          p = x * H[i]![k]! + y * H[i]![k + 1]!;
-          if (notlast) {
-            p += z * H[i]![k + 2]!;
-            H[i]![k + 2]! -= p * r;
-          }
-          H[i]![k]! -= p;
-          H[i]![k + 1]! -= p * q;
-        }
-        for (let i = 0; vectors && i < nn; i++) {
-          p = x * V[i]![k]! + y * V[i]![k + 1]!;
-          if (notlast) {
-            p += z * V[i]![k + 2]!;
-            V[i]![k + 2]! -= p * r;
-          }
-          V[i]![k]! -= p;
-          V[i]![k + 1]! -= p * q;
-        }
+        reflectColumns(H, Math.min(n, k + 3) + 1, k, x, y, z, q, r, notlast);
+        if (vectors) reflectColumns(V, nn, k, x, y, z, q, r, notlast);
       }
     }
   }
@@ -352,5 +336,19 @@ function hqr2(H: Float64Array[], V: Float64Array[], wr: Float64Array, wi: Float6
       for (let k = 0; k <= j; k++) sum += V[i]![k]! * H[k]![j]!;
       V[i]![j] = sum;
     }
+  }
+}
+
+/** The double-shift step's reflector applied to columns k, k + 1 (and k + 2 unless last) of M's first `rows` rows: H's, then the vectors' V. */
+function reflectColumns(M: Float64Array[], rows: number, k: number, x: number, y: number, z: number, q: number, r: number, notlast: boolean): void {
+  for (let i = 0; i < rows; i++) {
+    const row = M[i]!;
+    let p = x * row[k]! + y * row[k + 1]!;
+    if (notlast) {
+      p += z * row[k + 2]!;
+      row[k + 2]! -= p * r;
+    }
+    row[k]! -= p;
+    row[k + 1]! -= p * q;
   }
 }
