@@ -55,7 +55,8 @@ export interface MatmulTile {
 
 /**
  * 64x128 blocks of 4x8 per invocation (256 invocations), 16 steps of k per
- * stage: 12 KiB of workgroup memory, within every device's core limits.
+ * stage: 12.3 KiB of workgroup memory (with `bankPad`), within every device's
+ * core limits.
  * Chosen on an NVIDIA H200 (bench/device's sweep: the best geometric mean of
  * eight shapes over 1024^3 A B, Aᵀ B and A Bᵀ; docs/benchmarks.md).
  */
@@ -107,7 +108,8 @@ export function checkMatmulTile(tile: MatmulTile, limits: TileLimits): void {
   if (x * y > limits.maxComputeInvocationsPerWorkgroup || x > limits.maxComputeWorkgroupSizeX || y > limits.maxComputeWorkgroupSizeY) {
     throw new RangeError(`${what}: needs a ${x}x${y} workgroup, over this device's limit of ${limits.maxComputeInvocationsPerWorkgroup} invocations (${limits.maxComputeWorkgroupSizeX}x${limits.maxComputeWorkgroupSizeY})`);
   }
-  const bytes = 4 * tile.depth * (tile.rows + tile.cols);
+  // the padding counted as if both operands were staged along k (the most a product's shader takes)
+  const bytes = 4 * tile.depth * (tile.rows + bankPad(tile.rows, tile.depth) + tile.cols + bankPad(tile.cols, tile.depth));
   if (bytes > limits.maxComputeWorkgroupStorageSize) {
     throw new RangeError(`${what}: needs ${bytes} bytes of workgroup memory, over this device's ${limits.maxComputeWorkgroupStorageSize}`);
   }
@@ -310,6 +312,27 @@ function renderSmallMatmul(k: MatmulKernel, limits: RenderLimits, packed: number
   return perOutput(k, [k.batch, k.m, k.n], body, limits, packed, nums);
 }
 
+/** Banks of workgroup memory on the GPUs that matter (NVIDIA, AMD, Intel, Apple): 32 of 4 bytes. */
+const BANKS = 32;
+
+/**
+ * Words of padding after each of the `depth` rows of a workgroup tile whose
+ * operand is staged along k (`stage`'s `fastK`: A of A B, B of A Bᵀ). There
+ * consecutive invocations store consecutive k of one row of the operand, so
+ * their words in `tile[k][row]` lie a row of the tile apart: with `outer` a
+ * multiple of 32, as every tile's side is, a warp's 32 stores fell into the
+ * two banks of its two rows (a 16-way conflict at depth 16), where the Aᵀ B
+ * form's stores fill 32 banks. A row stride of ceil(32 / depth) words
+ * (modulo 32) gives the invocations of a warp 32 different banks. The
+ * reads of the inner loop (a word per row of the invocation, broadcast) are
+ * unaffected. Aᵀ B ran 2.1-2.3x A B's GFLOP/s on an H200
+ * (docs/benchmarks.md); this was the one difference between their shaders.
+ */
+export function bankPad(outer: number, depth: number): number {
+  const stride = depth >= BANKS ? 1 : Math.ceil(BANKS / depth);
+  return (((stride - outer) % BANKS) + BANKS) % BANKS;
+}
+
 /**
  * WGSL statements staging one operand's `outer` x `depth` slice into
  * workgroup memory `tile[q][r]`, every invocation loading its share.
@@ -412,8 +435,8 @@ function renderTiledMatmul(k: MatmulKernel, limits: RenderLimits, tile: MatmulTi
   // (an epilogue is written out once per register: see inlinesEpilogue)
   const stores = cells.map(([i, j]) => bounded(`m0 + ly + ${i * ty}`, `n0 + lx + ${j * tx}`, storeAt(`s${i}_${j}`, `m0 + ly + ${i * ty}`, `n0 + lx + ${j * tx}`))).join('\n  ');
   const code = `${bindings(k, packed)}
-var<workgroup> ta: array<array<${wgsl}, ${rows}>, ${depth}>;
-var<workgroup> tb: array<array<${wgsl}, ${cols}>, ${depth}>;
+var<workgroup> ta: array<array<${wgsl}, ${rows + (fastA ? bankPad(rows, depth) : 0)}>, ${depth}>;
+var<workgroup> tb: array<array<${wgsl}, ${cols + (fastB ? bankPad(cols, depth) : 0)}>, ${depth}>;
 @compute @workgroup_size(${tx}, ${ty})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
   ${reads.length ? `${reads.join(' ')}\n  ` : ''}let tileRow = i32(wid.z * nwg.y + wid.y);

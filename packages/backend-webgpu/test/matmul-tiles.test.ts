@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { MatmulKernel } from '@sym/graph';
 import { DEFAULT_MATMUL_TILE, SOFTWARE_MATMUL_TILE, WebGpuBackend, type MatmulTile } from '../src/index.js';
 import { isSoftwareAdapter, isSwiftShader } from '../src/gpu.js';
-import { defaultMatmulTile } from '../src/matmul.js';
+import { bankPad, defaultMatmulTile, renderMatmul } from '../src/matmul.js';
 import { gridData as data } from './compare.js';
 
 interface Case {
@@ -96,6 +96,34 @@ describe('tiled matmul shapes', () => {
       }
     });
   }
+
+  it('a tile staged along k is padded so that a warp stores into 32 different banks', () => {
+    // stage()'s fastK order: invocation e stores k = e % depth of row floor(e / depth), at tile[k][row]
+    const worstConflict = (outer: number, depth: number, pad: number) => {
+      const perBank = new Map<number, number>();
+      for (let e = 0; e < 32; e++) {
+        const bank = ((e % depth) * (outer + pad) + Math.floor(e / depth)) % 32;
+        perBank.set(bank, (perBank.get(bank) ?? 0) + 1);
+      }
+      return Math.max(...perBank.values());
+    };
+    for (const outer of [32, 64, 128, 256])
+      for (const depth of [4, 8, 16, 32, 64]) {
+        expect(worstConflict(outer, depth, bankPad(outer, depth)), `outer ${outer} depth ${depth}`).toBe(1);
+        // unpadded, the 16-way (or worse) conflict the padding removes
+        expect(worstConflict(outer, depth, 0)).toBeGreaterThanOrEqual(Math.min(depth, 32));
+      }
+    // a depth that does not divide 32 still stays within a 2-way conflict
+    expect(worstConflict(64, 12, bankPad(64, 12))).toBeLessThanOrEqual(2);
+    // only the operand staged along k is padded: A of A B (k stride 1), not A of Aᵀ B
+    const limits = { maxWorkgroupsPerDimension: 65535, matmulTile: DEFAULT_MATMUL_TILE };
+    const ab = renderMatmul(kernelOf({ batch: 1, m: 256, n: 256, k: 256, aT: false, bT: false }), limits).code;
+    expect(ab).toContain('var<workgroup> ta: array<array<f32, 66>, 16>;');
+    expect(ab).toContain('var<workgroup> tb: array<array<f32, 128>, 16>;');
+    const atbt = renderMatmul(kernelOf({ batch: 1, m: 256, n: 256, k: 256, aT: true, bT: true }), limits).code;
+    expect(atbt).toContain('var<workgroup> ta: array<array<f32, 64>, 16>;');
+    expect(atbt).toContain('var<workgroup> tb: array<array<f32, 130>, 16>;');
+  });
 
   it('software adapters get their own default tile', () => {
     const adapter = (info: Partial<GPUAdapterInfo> & { isFallbackAdapter?: boolean }, legacy?: boolean) =>
