@@ -325,8 +325,9 @@ const BANKS = 32;
  * form's stores fill 32 banks. A row stride of ceil(32 / depth) words
  * (modulo 32) gives the invocations of a warp 32 different banks. The
  * reads of the inner loop (a word per row of the invocation, broadcast) are
- * unaffected. Aᵀ B ran 2.1-2.3x A B's GFLOP/s on an H200
- * (docs/benchmarks.md); this was the one difference between their shaders.
+ * unaffected. On an H200 Aᵀ B ran 2.1-2.3x A B's GFLOP/s
+ * (docs/benchmarks.md), and their shaders differ only in how A is staged;
+ * what the padding gains there is not yet measured.
  */
 export function bankPad(outer: number, depth: number): number {
   const stride = depth >= BANKS ? 1 : Math.ceil(BANKS / depth);
