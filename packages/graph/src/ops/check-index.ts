@@ -89,23 +89,19 @@ export class BranchIndexError extends RangeError {}
 export function firstOutOfRange(data: ArrayLike<number>, shape: readonly number[], strides: readonly number[], offset: number, n: number, lo = -n): { value: number; position: number[] } | undefined {
   const size = shape.reduce((a, b) => a * b, 1);
   if (size === 0) return undefined;
+  // C-contiguous (an index vector or matrix as given): one flat loop, the position found only for the error
+  if ((shape.length === 1 && strides[0] === 1) || (shape.length > 1 && isContiguousOver(shape, strides))) {
+    const k = firstOutside(data, offset, size, lo, n);
+    if (k < 0) return undefined;
+    const position: number[] = [];
+    for (let d = shape.length - 1, r = k; d >= 0; r = Math.floor(r / shape[d]!), d--) position[d] = r % shape[d]!;
+    return { value: data[offset + k]!, position };
+  }
   if (shape.length <= 1) {
     const s = shape.length === 0 ? 0 : strides[0]!;
     for (let k = 0, at = offset; k < size; k++, at += s) {
       const v = data[at]!;
       if (v < lo || v >= n) return { value: v, position: shape.length === 0 ? [] : [k] };
-    }
-    return undefined;
-  }
-  // C-contiguous (an index matrix as given): one flat loop, the position found only for the error
-  if (isContiguousOver(shape, strides)) {
-    for (let k = 0; k < size; k++) {
-      const v = data[offset + k]!;
-      if (v < lo || v >= n) {
-        const position: number[] = [];
-        for (let d = shape.length - 1, r = k; d >= 0; r = Math.floor(r / shape[d]!), d--) position[d] = r % shape[d]!;
-        return { value: v, position };
-      }
     }
     return undefined;
   }
@@ -121,6 +117,19 @@ export function firstOutOfRange(data: ArrayLike<number>, shape: readonly number[
     }
   }
   return undefined;
+}
+
+/**
+ * The first k < count with data[from + k] outside [lo, n), or -1: a loop
+ * of its own, about twice as fast as the strided one (a sparse product's
+ * call checks three index vectors as long as its terms).
+ */
+function firstOutside(data: ArrayLike<number>, from: number, count: number, lo: number, n: number): number {
+  for (let k = 0; k < count; k++) {
+    const v = data[from + k]!;
+    if (v < lo || v >= n) return k;
+  }
+  return -1;
 }
 
 /** Raise NumPy's IndexError (a RangeError) for the first value of a check outside its axis, if any. */

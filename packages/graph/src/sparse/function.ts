@@ -14,7 +14,7 @@ import { TensorVariable } from '../core/variable.js';
 import { OutputSpec, pairs, type InputSpec } from '../function/function-args.js';
 import { checkUnusedInputs, partedArgs, type PartedKind } from '../function/parted-values.js';
 import type { FunctionOptions } from '../function/function-options.js';
-import { SparseMatrix } from './matrix.js';
+import { adoptParts, SparseMatrix } from './matrix.js';
 import { SparseSharedVariable, sparseOwner } from './shared.js';
 import { SPARSE_PARTS as PARTS, SparseVariable } from './variable.js';
 
@@ -135,7 +135,8 @@ export function sparseSignature(inputs: readonly Input[], outputs: Output | read
       const results = outs.map((o): Result => {
         if (!(o instanceof SparseVariable)) return flat[at++]!;
         const [data, indices, indptr, nRows, nCols] = flat.slice(at, (at += 5)) as [NDArray, NDArray, NDArray, NDArray, NDArray];
-        return new SparseMatrix(o.format, { data, indices, indptr, shape: [nRows.item(), nCols.item()] });
+        // the dense function's results are fresh arrays, one an output (even where two outputs are one variable): the matrix takes them
+        return adoptParts(o.format, { data, indices, indptr, shape: [nRows.item(), nCols.item()] });
       });
       return outputs instanceof SparseVariable ? results[0]! : results;
     },

@@ -149,7 +149,26 @@ export class SparseMatrix {
   }
 }
 
+/** Whether the constructor takes its parts' arrays as they are (`adoptParts`). */
+let adopting = false;
+
+/**
+ * A SparseMatrix over the given arrays themselves, checked as any: for
+ * parts nothing else holds (a function's results, fresh arrays each call),
+ * which the constructor would copy once more (two arrays as long as the
+ * matrix, most of a sparse product's garbage after its host stage's).
+ */
+export function adoptParts(format: SparseFormat, parts: { readonly data: NDArray; readonly indices: NDArray; readonly indptr: NDArray; readonly shape: readonly [number, number] }): SparseMatrix {
+  adopting = true;
+  try {
+    return new SparseMatrix(format, parts);
+  } finally {
+    adopting = false;
+  }
+}
+
 function vectorOf(v: NDArray | ArrayLike, dtype: DType, what: string, caller: string): NDArray {
+  if (adopting && v instanceof NDArray && v.dtype === dtype && v.ndim === 1) return v;
   let a: NDArray;
   try {
     // plain numbers read as float64 first, so that a fraction among indices is refused rather than truncated

@@ -11,11 +11,13 @@
  * one) are on the host already: no program, no readback.
  */
 import { NDArray } from '../core/ndarray.js';
-import { castScalar, isInt, type DType } from '../core/dtype.js';
+import { isInt, type DType } from '../core/dtype.js';
 import type { Apply } from '../core/op.js';
 import { TensorType } from '../core/type.js';
 import type { StaticShape, TensorVariable } from '../core/variable.js';
 import { HostOp } from '../ops/host.js';
+import { byRow } from './gustavson.js';
+import { intersection } from './intersection.js';
 
 const vector = (dtype: 'int32' | 'int64') => new TensorType(dtype, [false]);
 
@@ -23,17 +25,6 @@ function checkInts(caller: string, inputs: readonly TensorVariable[], ndims: rea
   inputs.forEach((v, i) => {
     if (v.ndim !== ndims[i] || !isInt(v.dtype)) throw new TypeError(`${caller}: input ${i} must be an integer ${ndims[i] === 0 ? 'scalar' : 'vector'}, got ${v} of type ${v.type}`);
   });
-}
-
-/** Where each stored value of a matrix in compressed form starts, grouped by `major` (a stable counting sort): [start (n + 1), order]. */
-function bucket(major: Int32Array, n: number): [Int32Array, Int32Array] {
-  const start = new Int32Array(n + 1);
-  for (let k = 0; k < major.length; k++) start[major[k]! + 1]!++;
-  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
-  const next = start.slice(0, n);
-  const order = new Int32Array(major.length);
-  for (let k = 0; k < major.length; k++) order[next[major[k]!]!++] = k;
-  return [start, order];
 }
 
 /** An index vector as an Int32Array (itself when it is one): the loops below see one array type. */
@@ -138,90 +129,9 @@ export class IntersectionPattern extends HostOp {
   perform(inputs: readonly NDArray[]): NDArray[] {
     const [xMajor, xMinor, yMajor, yMinor] = inputs.slice(0, 4).map(ints) as [Int32Array, Int32Array, Int32Array, Int32Array];
     const [nMajor, nMinor] = inputs.slice(4, 6).map((a) => Number(a.data[0])) as [number, number];
-    const x = { major: xMajor, minor: xMinor, values: asNumbers(inputs[6]!.data) };
-    const y = { major: yMajor, minor: yMinor, values: asNumbers(inputs[7]!.data) };
-    return intersection(x, y, nMajor, nMinor, this.dtype);
+    const x = byRow(xMajor, xMinor, nMajor, 'l');
+    const y = byRow(yMajor, yMinor, nMajor, 'r');
+    const r = intersection(x, inputs[6]!.data, y, inputs[7]!.data, nMajor, nMinor, this.dtype);
+    return [r.xTake, r.xSlot, r.yTake, r.ySlot, r.indices, r.indptr, r.majorIds].map(int32);
   }
-}
-
-/** Values as numbers (int64 is held in a Float64Array already): the dtype's arithmetic is applied by castScalar. */
-function asNumbers(data: ArrayLike<number>): Float64Array | Float32Array {
-  return data instanceof Float64Array || data instanceof Float32Array ? data : Float64Array.from(data);
-}
-
-interface Operand {
-  readonly major: Int32Array;
-  readonly minor: Int32Array;
-  readonly values: Float64Array | Float32Array;
-}
-
-function intersection(x: Operand, y: Operand, nMajor: number, nMinor: number, dtype: DType): NDArray[] {
-  const [xStart, xOrder] = bucket(x.major, nMajor);
-  const [yStart, yOrder] = bucket(y.major, nMajor);
-  const add = dtype === 'float64' ? (a: number, b: number) => a + b : (a: number, b: number) => castScalar(a + castScalar(b, dtype), dtype);
-  const mul = dtype === 'float64' ? (a: number, b: number) => a * b : (a: number, b: number) => castScalar(a * b, dtype);
-  // the row (column) that last stored each minor index in y, in both, and kept it; the sums there
-  const inY = new Int32Array(nMinor).fill(-1);
-  const inBoth = new Int32Array(nMinor).fill(-1);
-  const kept = new Int32Array(nMinor).fill(-1);
-  const ySum = new Float64Array(nMinor);
-  const xSum = new Float64Array(nMinor);
-  const slotOf = new Int32Array(nMinor);
-  const met = new Int32Array(Math.min(x.major.length, y.major.length));
-  const indptr = new Int32Array(nMajor + 1);
-  const xTake = new Int32Array(x.major.length);
-  const xSlot = new Int32Array(x.major.length);
-  const yTake = new Int32Array(y.major.length);
-  const ySlot = new Int32Array(y.major.length);
-  let nnz = 0;
-  let nx = 0;
-  let ny = 0;
-  for (let i = 0; i < nMajor; i++) {
-    for (let ll = yStart[i]!; ll < yStart[i + 1]!; ll++) {
-      const l = yOrder[ll]!;
-      const c = y.minor[l]!;
-      const v = castScalar(y.values[l]!, dtype);
-      ySum[c] = inY[c] === i ? add(ySum[c]!, v) : v;
-      inY[c] = i;
-    }
-    const first = nnz;
-    for (let kk = xStart[i]!; kk < xStart[i + 1]!; kk++) {
-      const k = xOrder[kk]!;
-      const c = x.minor[k]!;
-      if (inY[c] !== i) continue;
-      const v = castScalar(x.values[k]!, dtype);
-      if (inBoth[c] === i) xSum[c] = add(xSum[c]!, v);
-      else {
-        inBoth[c] = i;
-        xSum[c] = v;
-        met[nnz++] = c;
-      }
-    }
-    // SciPy keeps a product that is not exactly 0
-    let q = first;
-    for (let p = first; p < nnz; p++) if (mul(xSum[met[p]!]!, ySum[met[p]!]!) !== 0) met[q++] = met[p]!;
-    nnz = q;
-    met.subarray(first, nnz).sort();
-    for (let p = first; p < nnz; p++) {
-      kept[met[p]!] = i;
-      slotOf[met[p]!] = p;
-    }
-    for (let kk = xStart[i]!; kk < xStart[i + 1]!; kk++) {
-      const k = xOrder[kk]!;
-      if (kept[x.minor[k]!] !== i) continue;
-      xTake[nx] = k;
-      xSlot[nx++] = slotOf[x.minor[k]!]!;
-    }
-    for (let ll = yStart[i]!; ll < yStart[i + 1]!; ll++) {
-      const l = yOrder[ll]!;
-      if (kept[y.minor[l]!] !== i) continue;
-      yTake[ny] = l;
-      ySlot[ny++] = slotOf[y.minor[l]!]!;
-    }
-    indptr[i + 1] = nnz;
-  }
-  const majorIds = new Int32Array(nnz);
-  for (let i = 0; i < nMajor; i++) majorIds.fill(i, indptr[i]!, indptr[i + 1]!);
-  const cut = (a: Int32Array, n: number) => int32(a.slice(0, n));
-  return [cut(xTake, nx), cut(xSlot, nx), cut(yTake, ny), cut(ySlot, ny), cut(met, nnz), int32(indptr), int32(majorIds)];
 }

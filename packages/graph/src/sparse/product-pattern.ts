@@ -7,17 +7,18 @@
  * it, so grad differentiates them as any graph and every backend runs
  * them. For a sparse result it also reads the operands' values, to find
  * the positions whose sum cancels to exactly 0 (SciPy's `x @ y` drops
- * them) in the same pass: one host stage and one program, where a
+ * them) in the same stage: one host stage and one program, where a
  * remove0 after the product needed a second stage reading the sums back.
  * Its inputs are index vectors, values and lengths, which for a
  * function's sparse inputs (or shared ones) are on the host already.
  */
-import { castScalar, isInt, type DType } from '../core/dtype.js';
+import { isInt, type DType } from '../core/dtype.js';
 import { NDArray } from '../core/ndarray.js';
 import type { Apply } from '../core/op.js';
 import { TensorType } from '../core/type.js';
 import type { StaticShape, TensorVariable } from '../core/variable.js';
 import { HostOp } from '../ops/host.js';
+import { byRow, countTerms, flatPositions, sparsePattern, type Rows } from './gustavson.js';
 
 /** 'sparse': the product's csr pattern, its exact zeros dropped; 'dense': each term's flat position in the dense product. */
 export type ProductLayout = 'sparse' | 'dense';
@@ -78,151 +79,26 @@ export class ProductPattern extends HostOp {
     const [nRows, xInner, yInner, nCols] = inputs.slice(4, 8).map((a) => Number(a.data[0])) as [number, number, number, number];
     if (xInner !== yInner) throw new RangeError(`${this.caller}: ${this.lengths.x} has ${xInner} columns but ${this.lengths.y} has ${yInner} rows; a product needs them equal`);
     const [lRows, lCols, rRows, rCols] = inputs.slice(0, 4).map(ints) as [Int32Array, Int32Array, Int32Array, Int32Array];
-    const r = byRow(rRows, rCols, yInner);
-    if (this.layout === 'dense') return flatPositions(lCols, lRows, r, nRows, nCols, this.transposed);
-    return sparsePattern(byRow(lRows, lCols, nRows), inputs[8]!.data, r, inputs[9]!.data, nRows, nCols, this.dtype);
+    const r = byRow(rRows, rCols, yInner, 'r');
+    if (this.layout === 'dense') return densePattern(lCols, lRows, r, nRows, nCols, this.transposed);
+    const p = sparsePattern(byRow(lRows, lCols, nRows, 'l'), inputs[8]!.data, r, inputs[9]!.data, nRows, nCols, this.dtype);
+    return [p.pairL, p.pairR, p.slot, p.indices, p.indptr, p.majorIds].map(int32);
   }
 }
 
-/** An index vector as an Int32Array (itself when it is one): the loops below see one array type. */
+/** An index vector as an Int32Array (itself when it is one): the loops see one array type. */
 function ints(a: NDArray): Int32Array {
   return a.data instanceof Int32Array ? a.data : Int32Array.from(a.data as ArrayLike<number>);
 }
 
-/** A matrix's stored values grouped by row (a stable counting sort): row i's are order[start[i] .. start[i + 1]), their columns cols[...] in that order. */
-interface Rows {
-  readonly start: Int32Array;
-  readonly order: Int32Array;
-  readonly cols: Int32Array;
-}
-
-function byRow(rows: Int32Array, cols: Int32Array, n: number): Rows {
-  const start = new Int32Array(n + 1);
-  let sorted = true;
-  for (let k = 0; k < rows.length; k++) {
-    start[rows[k]! + 1]!++;
-    if (k > 0 && rows[k]! < rows[k - 1]!) sorted = false;
-  }
-  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
-  // a csr operand's values come grouped already: its order is the identity, its columns itself
-  if (sorted) return { start, order: identity(rows.length), cols };
-  const next = start.slice(0, n);
-  const order = new Int32Array(rows.length);
-  for (let k = 0; k < rows.length; k++) order[next[rows[k]!]!++] = k;
-  const grouped = new Int32Array(rows.length);
-  for (let q = 0; q < order.length; q++) grouped[q] = cols[order[q]!]!;
-  return { start, order, cols: grouped };
-}
-
-function identity(n: number): Int32Array {
-  const a = new Int32Array(n);
-  for (let k = 0; k < n; k++) a[k] = k;
-  return a;
-}
-
-function countTerms(lCols: Int32Array, r: Rows): number {
-  let terms = 0;
-  for (let k = 0; k < lCols.length; k++) terms += r.start[lCols[k]! + 1]! - r.start[lCols[k]!]!;
-  return terms;
-}
-
 /** Each term's flat position in the dense L @ R (nRows x nCols), or in its transpose. */
-function flatPositions(lCols: Int32Array, lRows: Int32Array, r: Rows, nRows: number, nCols: number, transposed: boolean): NDArray[] {
-  const terms = countTerms(lCols, r);
+function densePattern(lCols: Int32Array, lRows: Int32Array, r: Rows, nRows: number, nCols: number, transposed: boolean): NDArray[] {
+  const terms = countTerms(lCols, lCols.length, r.start);
   const pairL = new Int32Array(terms);
   const pairR = new Int32Array(terms);
   // a dense product has fewer than 2^31 elements (MAX_ELEMENTS)
   const flat = new Int32Array(terms);
-  const [rowStride, colStride] = transposed ? [1, nRows] : [nCols, 1];
-  let p = 0;
-  for (let k = 0; k < lCols.length; k++) {
-    const j = lCols[k]!;
-    const base = lRows[k]! * rowStride;
-    for (let ll = r.start[j]!; ll < r.start[j + 1]!; ll++) {
-      pairL[p] = k;
-      pairR[p] = r.order[ll]!;
-      flat[p++] = base + r.cols[ll]! * colStride;
-    }
-  }
+  if (transposed) flatPositions(lCols, lRows, r, 1, nRows, pairL, pairR, flat);
+  else flatPositions(lCols, lRows, r, nCols, 1, pairL, pairR, flat);
   return [int32(pairL), int32(pairR), int32(flat)];
-}
-
-/** Values as numbers of the product's dtype: its arithmetic decides which sums are exactly 0. */
-function asNumbers(data: ArrayLike<number>): Float64Array | Float32Array {
-  return data instanceof Float64Array || data instanceof Float32Array ? data : Float64Array.from(data);
-}
-
-function sparsePattern(l: Rows, lValues: ArrayLike<number>, r: Rows, rValues: ArrayLike<number>, nRows: number, nCols: number, dtype: DType): NDArray[] {
-  const lData = asNumbers(lValues);
-  const rData = asNumbers(rValues);
-  const exact = dtype === 'float64';
-  const terms = countTerms(l.cols, r);
-  // 1. each row's positions in the order met whose sum is not exactly 0 (NaN is kept), at most one a term; indptr counts them
-  const met = new Int32Array(terms);
-  const indptr = new Int32Array(nRows + 1);
-  const byCol = new Int32Array(nCols + 1);
-  // the row that last reached each column, and its sum there
-  const seen = new Int32Array(nCols).fill(-1);
-  const sum = new Float64Array(nCols);
-  let nnz = 0;
-  for (let i = 0; i < nRows; i++) {
-    const first = nnz;
-    for (let kk = l.start[i]!; kk < l.start[i + 1]!; kk++) {
-      const j = l.cols[kk]!;
-      const v = lData[l.order[kk]!]!;
-      for (let ll = r.start[j]!; ll < r.start[j + 1]!; ll++) {
-        const c = r.cols[ll]!;
-        const term = v * rData[r.order[ll]!]!;
-        if (seen[c] !== i) {
-          seen[c] = i;
-          met[nnz++] = c;
-          sum[c] = exact ? term : castScalar(term, dtype);
-        } else sum[c] = exact ? sum[c]! + term : castScalar(sum[c]! + castScalar(term, dtype), dtype);
-      }
-    }
-    let kept = first;
-    for (let q = first; q < nnz; q++) {
-      const c = met[q]!;
-      if (sum[c] === 0) continue;
-      met[kept++] = c;
-      byCol[c + 1]!++;
-    }
-    nnz = kept;
-    indptr[i + 1] = nnz;
-  }
-  // 2. each row's columns sorted: a stable counting sort of the rows by column, then each row's columns read back in that order
-  for (let c = 0; c < nCols; c++) byCol[c + 1]! += byCol[c]!;
-  const rowOf = new Int32Array(nnz);
-  for (let i = 0; i < nRows; i++) for (let q = indptr[i]!; q < indptr[i + 1]!; q++) rowOf[byCol[met[q]!]!++] = i;
-  const indices = met.subarray(0, nnz);
-  const next = indptr.slice(0, nRows);
-  for (let c = 0, t = 0; c < nCols; c++) for (const end = byCol[c]!; t < end; t++) indices[next[rowOf[t]!]!++] = c;
-  const majorIds = rowOf;
-  for (let i = 0; i < nRows; i++) majorIds.fill(i, indptr[i]!, indptr[i + 1]!);
-  // 3. each term of a kept position and where it sums: a cancelled position's terms are left out, so they get no derivative, as in Theano (the gradient of SciPy's result, which lacks the position)
-  const pairL = new Int32Array(terms);
-  const pairR = new Int32Array(terms);
-  const slot = new Int32Array(terms);
-  const keptIn = seen.fill(-1);
-  const slotOf = new Int32Array(nCols);
-  let p = 0;
-  for (let i = 0; i < nRows; i++) {
-    for (let q = indptr[i]!; q < indptr[i + 1]!; q++) {
-      keptIn[indices[q]!] = i;
-      slotOf[indices[q]!] = q;
-    }
-    for (let kk = l.start[i]!; kk < l.start[i + 1]!; kk++) {
-      const k = l.order[kk]!;
-      const j = l.cols[kk]!;
-      for (let ll = r.start[j]!; ll < r.start[j + 1]!; ll++) {
-        const c = r.cols[ll]!;
-        if (keptIn[c] !== i) continue;
-        pairL[p] = k;
-        pairR[p] = r.order[ll]!;
-        slot[p++] = slotOf[c]!;
-      }
-    }
-  }
-  const trimmed = (a: Int32Array) => int32(p === terms ? a : a.slice(0, p));
-  return [trimmed(pairL), trimmed(pairR), trimmed(slot), int32(indices.slice()), int32(indptr), int32(majorIds)];
 }

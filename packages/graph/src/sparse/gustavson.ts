@@ -1,0 +1,296 @@
+/**
+ * The loops of ProductPattern (product-pattern.ts): the pattern of L @ R by
+ * Gustavson's algorithm, as SciPy's csr_matmat, over each stored value's
+ * row and column.
+ *
+ * Each loop over the values is a function of its own whose only code after
+ * the loop is its return, and where only some inputs take a path (a sum
+ * that cancels, a new column) the loop chooses between computed values
+ * rather than running code of its own.
+ * V8 compiles a long loop while the first call is still in it (on-stack
+ * replacement), from what that call has run so far, and keeps that code:
+ * any code the first call had not yet reached (the rest of a function
+ * after its loop, a branch no value had taken) then deoptimized on every
+ * later call (three times a call in the single-function version), and the
+ * rest of that call ran in the interpreter.
+ * Working arrays are scratch (scratch.ts), reused across calls; the outputs
+ * are fresh.
+ */
+import { castScalar, type DType } from '../core/dtype.js';
+import { float64Values, identityInt32, scratchFloat64, scratchInt32 } from './scratch.js';
+
+/**
+ * A matrix's stored values grouped by row (a stable counting sort): row i's
+ * are those at order[start[i] .. start[i + 1]), their columns
+ * cols[start[i] .. start[i + 1]). Scratch, valid until the next host stage.
+ */
+export interface Rows {
+  readonly start: Int32Array;
+  readonly order: Int32Array;
+  readonly cols: Int32Array;
+}
+
+/** `which` names the scratch arrays: L's and R's are in use at once. */
+export function byRow(rows: Int32Array, cols: Int32Array, n: number, which: 'l' | 'r'): Rows {
+  const start = scratchInt32(`${which}Start`, n + 1, 0);
+  const unsorted = countRows(rows, start);
+  prefixSum(start, n);
+  // a csr operand's values come grouped already: its order is the identity, its columns itself
+  if (unsorted === 0) return { start, order: identityInt32(rows.length), cols };
+  const next = scratchInt32('next', n);
+  next.set(start.subarray(0, n));
+  const order = scratchInt32(`${which}Order`, rows.length);
+  groupRows(rows, next, order);
+  const grouped = scratchInt32(`${which}Cols`, rows.length);
+  gather(cols, order, grouped, rows.length);
+  return { start, order, cols: grouped };
+}
+
+/** Each row's count into start[row + 1]; returns how many values come after a value of a later row (0: grouped already). */
+function countRows(rows: Int32Array, start: Int32Array): number {
+  let unsorted = 0;
+  let previous = 0;
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k]!;
+    start[i + 1]!++;
+    unsorted += i < previous ? 1 : 0;
+    previous = i;
+  }
+  return unsorted;
+}
+
+function prefixSum(a: Int32Array, n: number): void {
+  for (let i = 0; i < n; i++) a[i + 1]! += a[i]!;
+}
+
+function groupRows(rows: Int32Array, next: Int32Array, order: Int32Array): void {
+  for (let k = 0; k < rows.length; k++) order[next[rows[k]!]!++] = k;
+}
+
+function gather(from: Int32Array, at: Int32Array, to: Int32Array, n: number): void {
+  for (let q = 0; q < n; q++) to[q] = from[at[q]!]!;
+}
+
+/** How many terms L @ R has: for each stored value of L, the values of R's row its column names. */
+export function countTerms(lCols: Int32Array, nL: number, rStart: Int32Array): number {
+  let terms = 0;
+  for (let kk = 0; kk < nL; kk++) terms += rStart[lCols[kk]! + 1]! - rStart[lCols[kk]!]!;
+  return terms;
+}
+
+/**
+ * Each term's flat position in the dense L @ R, row-major (rowStride
+ * nCols, colStride 1) or in its transpose (1, nRows), L taken in its stored
+ * order; pairL, pairR and flat are filled.
+ */
+export function flatPositions(lCols: Int32Array, lRows: Int32Array, r: Rows, rowStride: number, colStride: number, pairL: Int32Array, pairR: Int32Array, flat: Int32Array): void {
+  const { start, order, cols } = r;
+  let p = 0;
+  for (let k = 0; k < lCols.length; k++) {
+    const j = lCols[k]!;
+    const base = lRows[k]! * rowStride;
+    for (let ll = start[j]!; ll < start[j + 1]!; ll++) {
+      pairL[p] = k;
+      pairR[p] = order[ll]!;
+      flat[p++] = base + cols[ll]! * colStride;
+    }
+  }
+}
+
+/** The pattern of L @ R, its exact zeros dropped: the outputs of ProductPattern{sparse} (see there). */
+export interface SparsePattern {
+  readonly pairL: Int32Array;
+  readonly pairR: Int32Array;
+  readonly slot: Int32Array;
+  readonly indices: Int32Array;
+  readonly indptr: Int32Array;
+  readonly majorIds: Int32Array;
+}
+
+/**
+ * The sparse product's pattern, in passes over the terms and the
+ * positions: (1) Gustavson's, row by row with a marker per column, writes
+ * each term (pairL, pairR, and its column's position among the row's
+ * columns in the order met, which is SciPy's order of summing) and each
+ * row's columns; (2) the terms are summed per position in the product's
+ * dtype (lData, rData: L's and R's values in their stored order), and (3)
+ * a position whose sum is exactly 0 is dropped with its terms (NaN is
+ * kept), as SciPy's `x @ y` drops it; (4) each row's columns are sorted by
+ * one counting sort of all positions by column (O(nnz + nCols)), which
+ * renumbers the terms' slots, unless every row came sorted.
+ */
+export function sparsePattern(l: Rows, lValues: ArrayLike<number>, r: Rows, rValues: ArrayLike<number>, nRows: number, nCols: number, dtype: DType): SparsePattern {
+  const terms = countTerms(l.cols, l.start[nRows]!, r.start);
+  let pairL = new Int32Array(terms);
+  let pairR = new Int32Array(terms);
+  let slot = new Int32Array(terms);
+  const indptr = new Int32Array(nRows + 1);
+  const met = scratchInt32('met', terms);
+  let nnz = meetTerms(l, r, nRows, scratchInt32('seen', nCols, -1), scratchInt32('posOf', nCols), met, pairL, pairR, slot, indptr);
+  const sums = scratchFloat64('sums', nnz);
+  sums.fill(0, 0, nnz);
+  const lData = float64Values(lValues, 'l');
+  const rData = float64Values(rValues, 'r');
+  if (dtype === 'float64') sumTerms(sums, lData, rData, pairL, pairR, slot);
+  else sumTermsIn(dtype, sums, lData, rData, pairL, pairR, slot);
+  if (countZeros(sums, nnz) > 0) {
+    const renumbered = scratchInt32('renumbered', nnz);
+    nnz = dropZeros(sums, met, indptr, nRows, renumbered);
+    const kept = dropTerms(renumbered, pairL, pairR, slot);
+    [pairL, pairR, slot] = [pairL.slice(0, kept), pairR.slice(0, kept), slot.slice(0, kept)];
+  }
+  const majorIds = new Int32Array(nnz);
+  fillRows(majorIds, indptr, nRows);
+  const byCol = scratchInt32('byCol', nCols + 1, 0);
+  if (countColumns(met, indptr, nRows, byCol) === 0) return { pairL, pairR, slot, indices: met.slice(0, nnz), indptr, majorIds };
+  return { pairL, pairR, slot, indices: sortRows(met, nnz, indptr, nRows, byCol, nCols, slot), indptr, majorIds };
+}
+
+/**
+ * Pass 1: each term of each row of L @ R, in SciPy's order, and each
+ * row's columns in the order met (met, indptr). `seen` holds the row
+ * that last reached each column (-1 at first), `posOf` the position that
+ * column got in met. Returns the number of positions.
+ */
+function meetTerms(l: Rows, r: Rows, nRows: number, seen: Int32Array, posOf: Int32Array, met: Int32Array, pairL: Int32Array, pairR: Int32Array, slot: Int32Array, indptr: Int32Array): number {
+  const { start: lStart, order: lOrder, cols: lCols } = l;
+  const { start: rStart, order: rOrder, cols: rCols } = r;
+  let nnz = 0;
+  let p = 0;
+  for (let i = 0; i < nRows; i++) {
+    for (let kk = lStart[i]!; kk < lStart[i + 1]!; kk++) {
+      const k = lOrder[kk]!;
+      const j = lCols[kk]!;
+      for (let ll = rStart[j]!; ll < rStart[j + 1]!; ll++) {
+        const c = rCols[ll]!;
+        // a column new to the row takes the next position (met[nnz], written either way, is kept only then)
+        const fresh = seen[c] !== i;
+        const q = fresh ? nnz : posOf[c]!;
+        seen[c] = i;
+        posOf[c] = q;
+        met[nnz] = c;
+        nnz += fresh ? 1 : 0;
+        pairL[p] = k;
+        pairR[p] = rOrder[ll]!;
+        slot[p++] = q;
+      }
+    }
+    indptr[i + 1] = nnz;
+  }
+  return nnz;
+}
+
+/** Pass 2 in float64: each term added into its position's sum, in order. */
+function sumTerms(sums: Float64Array, lData: Float64Array, rData: Float64Array, pairL: Int32Array, pairR: Int32Array, slot: Int32Array): void {
+  for (let t = 0; t < slot.length; t++) sums[slot[t]!]! += lData[pairL[t]!]! * rData[pairR[t]!]!;
+}
+
+/** Pass 2 in another dtype: its arithmetic (each product and each sum cast to it) decides which sums are exactly 0. */
+function sumTermsIn(dtype: DType, sums: Float64Array, lData: Float64Array, rData: Float64Array, pairL: Int32Array, pairR: Int32Array, slot: Int32Array): void {
+  for (let t = 0; t < slot.length; t++) {
+    const q = slot[t]!;
+    sums[q] = castScalar(sums[q]! + castScalar(lData[pairL[t]!]! * rData[pairR[t]!]!, dtype), dtype);
+  }
+}
+
+function countZeros(sums: Float64Array, nnz: number): number {
+  let zeros = 0;
+  for (let q = 0; q < nnz; q++) zeros += sums[q] === 0 ? 1 : 0;
+  return zeros;
+}
+
+/** Pass 3 (where a sum is 0): the positions kept, compacted in met and indptr; each old position's new number (-1: dropped) in renumbered. Returns the new nnz. */
+function dropZeros(sums: Float64Array, met: Int32Array, indptr: Int32Array, nRows: number, renumbered: Int32Array): number {
+  let kept = 0;
+  for (let i = 0, q = 0; i < nRows; i++) {
+    for (const end = indptr[i + 1]!; q < end; q++) {
+      // written either way (kept <= q), counted only when kept: no branch to mispredict where many cancel
+      const zero = sums[q] === 0;
+      renumbered[q] = zero ? -1 : kept;
+      met[kept] = met[q]!;
+      kept += zero ? 0 : 1;
+    }
+    indptr[i + 1] = kept;
+  }
+  return kept;
+}
+
+/** The terms of kept positions, compacted in place and renumbered (a dropped position's terms get no derivative, as in Theano: SciPy's result lacks the position). Returns how many. */
+function dropTerms(renumbered: Int32Array, pairL: Int32Array, pairR: Int32Array, slot: Int32Array): number {
+  let w = 0;
+  for (let t = 0; t < slot.length; t++) {
+    const q = renumbered[slot[t]!]!;
+    pairL[w] = pairL[t]!;
+    pairR[w] = pairR[t]!;
+    slot[w] = q;
+    w += q < 0 ? 0 : 1;
+  }
+  return w;
+}
+
+export function fillRows(majorIds: Int32Array, indptr: Int32Array, nRows: number): void {
+  for (let i = 0; i < nRows; i++) majorIds.fill(i, indptr[i]!, indptr[i + 1]!);
+}
+
+/** Each column's number of positions into byCol[c + 1]; returns how many positions come after a later column of their row (0: every row sorted). */
+function countColumns(met: Int32Array, indptr: Int32Array, nRows: number, byCol: Int32Array): number {
+  let unsorted = 0;
+  for (let i = 0, q = 0; i < nRows; i++) {
+    let previous = -1;
+    for (const end = indptr[i + 1]!; q < end; q++) {
+      const c = met[q]!;
+      byCol[c + 1]!++;
+      unsorted += c < previous ? 1 : 0;
+      previous = c;
+    }
+  }
+  return unsorted;
+}
+
+/**
+ * Pass 4: the rows' columns met[0 .. nnz) sorted in each row, as a fresh
+ * array, and the terms' slots renumbered to match: the positions grouped
+ * by column (a stable counting sort: each column's in row order, with
+ * their rows), then each column's appended to their rows in turn. Each
+ * pass reads its arrays in order and writes to one place a row or a
+ * column: reading positions in column order instead (the rows' columns
+ * and ids at random) took three times as long.
+ */
+function sortRows(met: Int32Array, nnz: number, indptr: Int32Array, nRows: number, byCol: Int32Array, nCols: number, slot: Int32Array): Int32Array {
+  prefixSum(byCol, nCols);
+  const rowOf = scratchInt32('rowOf', nnz);
+  const positionOf = scratchInt32('positionOf', nnz);
+  groupByColumn(met, indptr, nRows, byCol, rowOf, positionOf);
+  const next = scratchInt32('next', nRows);
+  next.set(indptr.subarray(0, nRows));
+  const moved = scratchInt32('moved', nnz);
+  const indices = new Int32Array(nnz);
+  // after grouping, byCol[c] is where column c's positions end
+  appendColumns(byCol, nCols, rowOf, positionOf, next, moved, indices);
+  renumber(slot, moved);
+  return indices;
+}
+
+function groupByColumn(met: Int32Array, indptr: Int32Array, nRows: number, byCol: Int32Array, rowOf: Int32Array, positionOf: Int32Array): void {
+  for (let i = 0, q = 0; i < nRows; i++) {
+    for (const end = indptr[i + 1]!; q < end; q++) {
+      const t = byCol[met[q]!]!++;
+      rowOf[t] = i;
+      positionOf[t] = q;
+    }
+  }
+}
+
+function appendColumns(ends: Int32Array, nCols: number, rowOf: Int32Array, positionOf: Int32Array, next: Int32Array, moved: Int32Array, indices: Int32Array): void {
+  for (let c = 0, t = 0; c < nCols; c++) {
+    for (const end = ends[c]!; t < end; t++) {
+      const to = next[rowOf[t]!]!++;
+      moved[positionOf[t]!] = to;
+      indices[to] = c;
+    }
+  }
+}
+
+function renumber(slot: Int32Array, moved: Int32Array): void {
+  for (let t = 0; t < slot.length; t++) slot[t] = moved[slot[t]!]!;
+}

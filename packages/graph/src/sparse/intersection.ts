@@ -1,0 +1,207 @@
+/**
+ * The loops of IntersectionPattern (patterns.ts): the positions two sparse
+ * matrices of one shape both store, row by row (major by major), and which
+ * of their products are exactly 0. Written as gustavson.ts's are (each
+ * loop a function of its own, see there): V8's code compiled during a first
+ * call deoptimized on every later one (a different dtype's arithmetic, a
+ * path not yet taken).
+ *
+ * A row whose indices are sorted in both operands (a canonical matrix's,
+ * or the other format's read as this one's) is merged, so the positions
+ * come out sorted; another row finds its positions with a marker per
+ * column and sorts them. Repeated positions are summed first, each
+ * operand's values in their stored order, as SciPy's elmul does.
+ */
+import { castScalar, type DType } from '../core/dtype.js';
+import { fillRows, type Rows } from './gustavson.js';
+import { float64Values, scratchFloat64, scratchInt32 } from './scratch.js';
+
+/** The outputs of IntersectionPattern (see there). */
+export interface Intersection {
+  readonly xTake: Int32Array;
+  readonly xSlot: Int32Array;
+  readonly yTake: Int32Array;
+  readonly ySlot: Int32Array;
+  readonly indices: Int32Array;
+  readonly indptr: Int32Array;
+  readonly majorIds: Int32Array;
+}
+
+/** Scratch for the candidates of one operand: which of its values reach a position (take) and which (slot). */
+interface Reaching {
+  readonly take: Int32Array;
+  readonly slot: Int32Array;
+  n: number;
+}
+
+/**
+ * x and y grouped by major (gustavson.ts's byRow), their values, the
+ * lengths and the product's dtype: (1) each row's common positions and
+ * the values reaching them, (2) each operand's values summed per position
+ * and the products tested in the dtype's arithmetic, (3) a position whose
+ * product is exactly 0 dropped with its values (rare).
+ */
+export function intersection(x: Rows, xValues: ArrayLike<number>, y: Rows, yValues: ArrayLike<number>, nMajor: number, nMinor: number, dtype: DType): Intersection {
+  const nx = x.start[nMajor]!;
+  const ny = y.start[nMajor]!;
+  const indptr = new Int32Array(nMajor + 1);
+  const met = scratchInt32('met', Math.min(nx, ny));
+  const xr: Reaching = { take: scratchInt32('xTake', nx), slot: scratchInt32('xSlot', nx), n: 0 };
+  const yr: Reaching = { take: scratchInt32('yTake', ny), slot: scratchInt32('ySlot', ny), n: 0 };
+  let nnz = patternRows(x, y, nMajor, nMinor, met, xr, yr, indptr);
+  const xSums = scratchFloat64('xSums', nnz);
+  const ySums = scratchFloat64('ySums', nnz);
+  xSums.fill(0, 0, nnz);
+  ySums.fill(0, 0, nnz);
+  sumInto(xSums, float64Values(xValues, 'x'), xr.take, xr.slot, xr.n, dtype);
+  sumInto(ySums, float64Values(yValues, 'y'), yr.take, yr.slot, yr.n, dtype);
+  if (zeroProducts(xSums, ySums, nnz, dtype) > 0) {
+    const renumbered = scratchInt32('renumbered', nnz);
+    nnz = dropZeros(xSums, ySums, dtype, met, indptr, nMajor, renumbered);
+    xr.n = dropReaching(xr, renumbered);
+    yr.n = dropReaching(yr, renumbered);
+  }
+  const majorIds = new Int32Array(nnz);
+  fillRows(majorIds, indptr, nMajor);
+  return { xTake: xr.take.slice(0, xr.n), xSlot: xr.slot.slice(0, xr.n), yTake: yr.take.slice(0, yr.n), ySlot: yr.slot.slice(0, yr.n), indices: met.slice(0, nnz), indptr, majorIds };
+}
+
+/** Pass 1: each row's common positions (met, indptr) and the values reaching them. Returns nnz. */
+function patternRows(x: Rows, y: Rows, nMajor: number, nMinor: number, met: Int32Array, xr: Reaching, yr: Reaching, indptr: Int32Array): number {
+  let nnz = 0;
+  let marked = false;
+  for (let i = 0; i < nMajor; i++) {
+    if (sortedRow(x, y, i)) nnz = mergeRow(x, y, i, nnz, met, xr, yr);
+    else {
+      // the marks hold row numbers: cleared once a call, by the first row that needs them
+      if (!marked) clearMarks(nMinor);
+      marked = true;
+      nnz = markRow(x, y, i, nnz, nMinor, met, xr, yr);
+    }
+    indptr[i + 1] = nnz;
+  }
+  return nnz;
+}
+
+/** Whether row i's indices are non-decreasing in both operands. */
+function sortedRow(x: Rows, y: Rows, i: number): boolean {
+  return nonDecreasing(x.cols, x.start[i]!, x.start[i + 1]!) && nonDecreasing(y.cols, y.start[i]!, y.start[i + 1]!);
+}
+
+function nonDecreasing(a: Int32Array, from: number, to: number): boolean {
+  for (let k = from + 1; k < to; k++) if (a[k]! < a[k - 1]!) return false;
+  return true;
+}
+
+/** Row i of two sorted rows: each column both store, its values (a run in each) reaching it. Returns the new nnz. */
+function mergeRow(x: Rows, y: Rows, i: number, nnz: number, met: Int32Array, xr: Reaching, yr: Reaching): number {
+  const xEnd = x.start[i + 1]!;
+  const yEnd = y.start[i + 1]!;
+  let a = x.start[i]!;
+  let b = y.start[i]!;
+  while (a < xEnd && b < yEnd) {
+    const cx = x.cols[a]!;
+    const cy = y.cols[b]!;
+    if (cx !== cy) {
+      if (cx < cy) a++;
+      else b++;
+      continue;
+    }
+    met[nnz] = cx;
+    a = takeRun(x, a, xEnd, cx, nnz, xr);
+    b = takeRun(y, b, yEnd, cx, nnz, yr);
+    nnz++;
+  }
+  return nnz;
+}
+
+/** The values of the run of column c starting at `from`, reaching position q. Returns where the run ends. */
+function takeRun(m: Rows, from: number, end: number, c: number, q: number, r: Reaching): number {
+  let k = from;
+  for (; k < end && m.cols[k] === c; k++) {
+    r.take[r.n] = m.order[k]!;
+    r.slot[r.n++] = q;
+  }
+  return k;
+}
+
+/**
+ * Row i where an operand's indices are not sorted: the columns y stores
+ * marked (inY, one mark a column: the row that last stored it), x's
+ * columns also in y met in x's order (inBoth) and sorted, then each
+ * operand's values reaching one, in its stored order. Returns the new nnz.
+ */
+function markRow(x: Rows, y: Rows, i: number, nnz: number, nMinor: number, met: Int32Array, xr: Reaching, yr: Reaching): number {
+  const inY = scratchInt32('inY', nMinor);
+  const inBoth = scratchInt32('inBoth', nMinor);
+  const slotOf = scratchInt32('slotOf', nMinor);
+  for (let ll = y.start[i]!; ll < y.start[i + 1]!; ll++) inY[y.cols[ll]!] = i;
+  const first = nnz;
+  for (let kk = x.start[i]!; kk < x.start[i + 1]!; kk++) {
+    const c = x.cols[kk]!;
+    if (inY[c] !== i || inBoth[c] === i) continue;
+    inBoth[c] = i;
+    met[nnz++] = c;
+  }
+  met.subarray(first, nnz).sort();
+  for (let q = first; q < nnz; q++) slotOf[met[q]!] = q;
+  reach(x, i, inBoth, slotOf, xr);
+  reach(y, i, inBoth, slotOf, yr);
+  return nnz;
+}
+
+function clearMarks(nMinor: number): void {
+  scratchInt32('inY', nMinor, -1);
+  scratchInt32('inBoth', nMinor, -1);
+}
+
+/** The values of row i of m whose column both store (inBoth), reaching its position (slotOf), in stored order. */
+function reach(m: Rows, i: number, inBoth: Int32Array, slotOf: Int32Array, r: Reaching): void {
+  for (let k = m.start[i]!; k < m.start[i + 1]!; k++) {
+    if (inBoth[m.cols[k]!] !== i) continue;
+    r.take[r.n] = m.order[k]!;
+    r.slot[r.n++] = slotOf[m.cols[k]!]!;
+  }
+}
+
+/** Each value added into its position's sum in the dtype's arithmetic (castScalar is the identity for float64). */
+function sumInto(sums: Float64Array, values: Float64Array, take: Int32Array, slot: Int32Array, n: number, dtype: DType): void {
+  for (let t = 0; t < n; t++) {
+    const q = slot[t]!;
+    sums[q] = castScalar(sums[q]! + castScalar(values[take[t]!]!, dtype), dtype);
+  }
+}
+
+function zeroProducts(xSums: Float64Array, ySums: Float64Array, nnz: number, dtype: DType): number {
+  let zeros = 0;
+  for (let q = 0; q < nnz; q++) zeros += castScalar(xSums[q]! * ySums[q]!, dtype) === 0 ? 1 : 0;
+  return zeros;
+}
+
+/** The positions whose product is not exactly 0 (NaN is kept), compacted in met and indptr; each old position's new number (-1: dropped) in renumbered. Returns the new nnz. */
+function dropZeros(xSums: Float64Array, ySums: Float64Array, dtype: DType, met: Int32Array, indptr: Int32Array, nMajor: number, renumbered: Int32Array): number {
+  let kept = 0;
+  for (let i = 0, q = 0; i < nMajor; i++) {
+    for (const end = indptr[i + 1]!; q < end; q++) {
+      // written either way (kept <= q), counted only when kept
+      const zero = castScalar(xSums[q]! * ySums[q]!, dtype) === 0;
+      renumbered[q] = zero ? -1 : kept;
+      met[kept] = met[q]!;
+      kept += zero ? 0 : 1;
+    }
+    indptr[i + 1] = kept;
+  }
+  return kept;
+}
+
+/** The values reaching a kept position, compacted and renumbered (a dropped position's values get no derivative). Returns how many. */
+function dropReaching(r: Reaching, renumbered: Int32Array): number {
+  let w = 0;
+  for (let t = 0; t < r.n; t++) {
+    const q = renumbered[r.slot[t]!]!;
+    r.take[w] = r.take[t]!;
+    r.slot[w] = q;
+    w += q < 0 ? 0 : 1;
+  }
+  return w;
+}
