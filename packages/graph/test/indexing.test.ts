@@ -478,9 +478,15 @@ describe('concatenate, stack, arange', () => {
     const c = T.dmatrix('c');
     expect(() => sym.function([a, c], T.concatenate([a, c])).sync([[1, 2]], [[1, 2, 3]])).toThrow('Join{axis=0}: c has length 3 along axis 1, but a has 2; only axis 0 may differ');
     expect(() => T.concatenate([a, T.dvector('v')])).toThrow('Join: all tensors must have 2 dimensions like a');
-    expect(() => T.concatenate([a, c], 2)).toThrow('concatenate: axis 2 is out of range for tensors of 2 dimensions');
-    expect(() => T.concatenate([a, c], -3)).toThrow('concatenate: axis -3 is out of range for tensors of 2 dimensions');
+    expect(() => T.concatenate([a, c], 2)).toThrow('concatenate: axis 2 is out of range [-2, 2) for a');
+    expect(() => T.concatenate([a, c], -3)).toThrow('concatenate: axis -3 is out of range [-2, 2) for a');
     expect(() => T.concatenate([a], 5)).toThrow('concatenate: axis 5 is out of range');
+    // a non-integer is called that: concatenate's 1.5 was 'out of range', stack's 1.5 a DimShuffle error and its '1' a dimension '10' ('1' + 0 joined as strings)
+    expect(() => T.concatenate([a, c], 1.5)).toThrow(/concatenate: axis must be an integer in \[-2, 2\), got 1.5 for a/);
+    expect(() => T.stack([a, a], '1' as never)).toThrow(/stack: axis must be an integer in \[-3, 3\), got "1" for a/);
+    expect(() => T.stack([a, a], 0.5)).toThrow(/stack: axis must be an integer in \[-3, 3\), got 0.5 for a/);
+    expect(() => T.stack([a, a], 3)).toThrow(/stack: axis 3 is out of range \[-3, 3\) for a/);
+    expect(() => T.shapeI(a, 1.5)).toThrow(/shapeI: axis must be an integer in \[-2, 2\), got 1.5 for a/);
   });
   it('arange makes a constant of numbers known when the graph is built', () => {
     expect(T.arange(4).toString()).toBe('TensorConstant{[0 1 2 3]}');

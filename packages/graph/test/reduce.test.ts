@@ -91,10 +91,27 @@ describe('reduction types and arguments', () => {
   });
   it('reject bad axes, naming the reduction', () => {
     const m = T.matrix('m');
-    expect(() => m.sum(2)).toThrow('sum: axis 2 is out of range for a tensor of 2 dimensions');
-    expect(() => m.max(-3)).toThrow('max: axis -3 is out of range for a tensor of 2 dimensions');
+    expect(() => m.sum(2)).toThrow('sum: axis 2 is out of range [-2, 2) for m of type TensorType(float64, matrix)');
+    expect(() => m.max(-3)).toThrow('max: axis -3 is out of range [-2, 2) for m');
     expect(() => m.sum([0, 0])).toThrow('sum: repeated axis in [0,0]');
-    expect(() => m.mean(0.5)).toThrow(/axis 0.5 is out of range/);
+  });
+  it('call a non-integer axis that, naming the reduction and the input, not an axis out of range (nor an unknown option "0")', () => {
+    const m = T.matrix('m');
+    // 0.5 was 'axis 0.5 is out of range', '1' as an option object 'unknown option "0"' or as { axis: '1' } 'axis 1 is out of range'
+    expect(() => m.mean(0.5)).toThrow(new TypeError('mean: axis must be an integer in [-2, 2), got 0.5 for m of type TensorType(float64, matrix)'));
+    for (const [what, f] of [
+      ['sum', T.sum], ['prod', T.prod], ['max', T.max], ['min', T.min], ['mean', T.mean], ['any', T.any], ['all', T.all],
+      ['argmax', T.argmax], ['argmin', T.argmin], ['var', T.var], ['std', T.std], ['ptp', T.ptp], ['maxAndArgmax', T.maxAndArgmax],
+    ] as const) {
+      const reduce = f as (x: sym.TensorVariable, o: unknown) => unknown;
+      expect(() => reduce(m, 1.5), what).toThrow(`${what}: axis must be an integer in [-2, 2), got 1.5 for m`);
+      expect(() => reduce(m, '1'), what).toThrow(`${what}: axis must be an integer in [-2, 2), got "1" for m`);
+      expect(() => reduce(m, { axis: '1' }), what).toThrow(`${what}: axis must be an integer in [-2, 2), got "1" for m`);
+      expect(() => reduce(m, [0, '1']), what).toThrow(`${what}: axis must be an integer in [-2, 2), got "1" for m`);
+      expect(() => reduce(m, 2), what).toThrow(`${what}: axis 2 is out of range [-2, 2) for m`);
+    }
+    expect(() => T.norm(m, 2, 1.5)).toThrow('norm: axis must be an integer in [-2, 2), got 1.5 for m');
+    expect(() => T.nlinalg.norm(m, null, '1' as never)).toThrow('norm: axis must be an integer in [-2, 2), got "1" for m');
   });
   it('refuse max/argmax of an empty axis (no identity) but sum it to 0', async () => {
     const v = T.vector('v');

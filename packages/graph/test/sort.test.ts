@@ -165,8 +165,11 @@ describe('sort and argsort', () => {
 
   it('refuses a bad axis, a 0-d input along an axis, and an unknown kind, saying what came', () => {
     const x = T.matrix('x');
-    expect(() => T.sort(x, 2)).toThrow(/sort: axis 2 is out of range for x of type TensorType\(float\d+, matrix\): expected an integer in \[-2, 1\] or null/);
-    expect(() => T.argsort(x, 1.5)).toThrow(/argsort: axis 1.5 is out of range/);
+    expect(() => T.sort(x, 2)).toThrow(/sort: axis 2 is out of range \[-2, 2\) for x of type TensorType\(float\d+, matrix\)/);
+    // a non-integer is called that (1.5 was 'out of range', '1' 'got string')
+    expect(() => T.argsort(x, 1.5)).toThrow(/argsort: axis must be an integer in \[-2, 2\), got 1.5 for x/);
+    expect(() => T.sort(x, '1' as never)).toThrow(/sort: axis must be an integer in \[-2, 2\), got "1" for x/);
+    expect(() => T.topk(x, 1, 0.5)).toThrow(/topk: axis must be an integer in \[-2, 2\), got 0.5 for x/);
     expect(() => T.sort(T.scalar('s'))).toThrow(/sort: cannot sort the 0-d s .*pass axis null/);
     expect(() => T.sort(x, -1, 'bubble' as sym.SortKind)).toThrow(/sort: kind must be one of quicksort, mergesort, heapsort, stable, got "bubble"/);
     // axis null sorts a 0-d value as a vector of one, as NumPy does

@@ -9,6 +9,7 @@ import { isFloat, type DType } from '../core/dtype.js';
 import { asTensor, type TensorLike } from '../core/op.js';
 import type { TensorVariable } from '../core/variable.js';
 import { lengthOf } from '../tensor/axes.js';
+import { axisIn } from '../core/axis.js';
 import { labelForErrors, nameInError } from '../core/error-names.js';
 // a cycle (tensor.ts re-exports linalg.ts, which re-exports this file): used only inside functions
 import * as T from '../tensor/tensor.js';
@@ -75,10 +76,7 @@ export function norm(x: TensorLike, ord: NormOrder = null, axis: number | readon
     axes = range(v.ndim);
   } else {
     const list = typeof axis === 'number' ? [axis] : [...axis];
-    axes = list.map((a) => {
-      if (!Number.isInteger(a) || a < -v.ndim || a >= v.ndim) throw new RangeError(`norm: axis ${a} is out of range for ${v} of ${v.ndim} dimensions`);
-      return a < 0 ? a + v.ndim : a;
-    });
+    axes = list.map((a) => axisIn('norm', a, v.ndim, v));
     if (axes.length !== 1 && axes.length !== 2) throw new TypeError(`norm: axis must be one axis or a pair of axes, got ${JSON.stringify(axis)}`);
     if (axes.length === 2 && axes[0] === axes[1]) throw new RangeError(`norm: the two axes must differ, got ${JSON.stringify(axis)}`);
   }

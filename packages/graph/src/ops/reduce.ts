@@ -4,6 +4,7 @@ import { KIND, castScalar, intRange, isFloat } from '../core/dtype.js';
 import { NDArray, contiguousStrides, sizeOf, shapeToString, type Shape } from '../core/ndarray.js';
 import { Apply, Op } from '../core/op.js';
 import { nameInError } from '../core/error-names.js';
+import { axisIn } from '../core/axis.js';
 import { TensorType } from '../core/type.js';
 import type { StaticShape, TensorVariable } from '../core/variable.js';
 import type { Reducer } from '../kernel/kernel.js';
@@ -42,16 +43,11 @@ const NAMES: { readonly [R in Reducer]: string } = {
   argmin: 'Argmin',
 };
 
-/** Normalise an axis argument (number, list, or null for all) against ndim; negative axes count from the end. */
-export function normaliseAxes(axis: number | readonly number[] | null | undefined, ndim: number, what: string): number[] {
+/** Normalise an axis argument (number, list, or null for all) against ndim, each axis checked by axisIn (`v` named in its errors); negative axes count from the end. */
+export function normaliseAxes(axis: number | readonly number[] | null | undefined, ndim: number, what: string, v?: TensorVariable): number[] {
   if (axis === null || axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
-  const list = typeof axis === 'number' ? [axis] : [...axis];
-  const out = list.map((a) => {
-    if (!Number.isInteger(a) || a < -ndim || a >= ndim) {
-      throw new RangeError(`${what}: axis ${a} is out of range for a tensor of ${ndim} dimensions`);
-    }
-    return a < 0 ? a + ndim : a;
-  });
+  const list = Array.isArray(axis) ? [...(axis as readonly number[])] : [axis as number];
+  const out = list.map((a) => axisIn(what, a, ndim, v));
   if (new Set(out).size !== out.length) throw new Error(`${what}: repeated axis in ${JSON.stringify(list)}`);
   return out.sort((a, b) => a - b);
 }

@@ -29,6 +29,7 @@ import * as ix from '../kernel/index-expr.js';
 import { Reshape } from './shape.js';
 import { known, valueOf } from './alloc.js';
 import { nameInError } from '../core/error-names.js';
+import { axisIn } from '../core/axis.js';
 
 /** What a Sort node returns: the sorted values, the indices that sort, or both (values first). */
 export type SortReturns = 'values' | 'indices' | 'both';
@@ -39,10 +40,7 @@ export type SortKind = (typeof SORT_KINDS)[number];
 
 function checkAxis(what: string, axis: number, x: TensorVariable): number {
   if (x.ndim === 0) throw new TypeError(`${what}: cannot sort the 0-d ${x} of type ${x.type}; pass axis null to sort it flattened`);
-  if (!Number.isInteger(axis) || axis < -x.ndim || axis >= x.ndim) {
-    throw new RangeError(`${what}: axis ${axis} is out of range for ${x} of type ${x.type}: expected an integer in [${-x.ndim}, ${x.ndim - 1}] or null`);
-  }
-  return axis < 0 ? axis + x.ndim : axis;
+  return axisIn(what, axis, x.ndim, x);
 }
 
 /** |k| elements of an axis of length n: k must be a non-zero integer with |k| <= n. */
@@ -407,7 +405,6 @@ export class TakeAlongAxis extends Op {
 function alongAxis(what: string, x: TensorLike, axis: number | null): { v: TensorVariable; axis: number } {
   const v = asTensor(x, what);
   if (axis === null) return { v: v.ndim === 1 ? v : apply1(new Reshape([-1], { zeros: 'copy' }), [v]), axis: 0 };
-  if (typeof axis !== 'number') throw new TypeError(`${what}: axis must be an integer or null, got ${typeof axis}`);
   return { v, axis: checkAxis(what, axis, v) };
 }
 

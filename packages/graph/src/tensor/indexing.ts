@@ -12,6 +12,7 @@
  * `'...'` is NumPy's Ellipsis (as many `':'` as the other indices leave).
  */
 import { config } from '../core/config.js';
+import { axisIn } from '../core/axis.js';
 import { intRange, isInt, type DType } from '../core/dtype.js';
 import { NDArray, type NestedArray } from '../core/ndarray.js';
 import { apply1, applyNode, asTensor, constant, type TensorLike } from '../core/op.js';
@@ -485,8 +486,7 @@ export function concatenate(tensors: readonly TensorLike[], axis = 0): TensorVar
   if (!Array.isArray(tensors) || tensors.length === 0) throw new TypeError('concatenate: expected a non-empty list of tensors');
   const vs = tensors.map((t, i) => asTensor(t, `concatenate: tensor ${i}`));
   const nd = vs[0]!.ndim;
-  const a = axis < 0 ? axis + nd : axis;
-  if (!Number.isInteger(axis) || a < 0 || a >= nd) throw new RangeError(`concatenate: axis ${axis} is out of range for tensors of ${nd} dimensions`);
+  const a = axisIn('concatenate', axis, nd, vs[0]);
   if (vs.length === 1) return vs[0]!;
   return apply1(new Join(a), vs);
 }
@@ -497,8 +497,8 @@ export function stack(tensors: readonly TensorLike[], axis = 0): TensorVariable 
   const vs = tensors.map((t, i) => asTensor(t, `stack: tensor ${i}`));
   const nd = vs[0]!.ndim;
   for (const v of vs) if (v.ndim !== nd) throw new TypeError(`stack: all tensors must have ${nd} dimensions like ${nameInError(vs[0]!)}, got ${nameInError(v)} of type ${v.type}`);
-  const a = axis < 0 ? axis + nd + 1 : axis;
-  if (a < 0 || a > nd) throw new RangeError(`stack: axis ${axis} is out of range for tensors of ${nd} dimensions`);
+  // an axis of the result, which has one dimension more
+  const a = axisIn('stack', axis, nd + 1, vs[0]);
   const expanded = vs.map((v) => apply1(new DimShuffle(v.broadcastable, [...Array.from({ length: a }, (_, d) => d), 'x' as const, ...Array.from({ length: nd - a }, (_, d) => a + d)]), [v]));
   return expanded.length === 1 ? expanded[0]! : apply1(new Join(a), expanded);
 }

@@ -32,7 +32,8 @@ const VAR_OPTIONS = ['axis', 'keepdims', 'dtype', 'ddof', 'corrected'];
 
 function optionsOf<O extends ReduceOptions>(o: O | number | readonly number[] | null | undefined): O {
   if (o === undefined) return {} as O;
-  return typeof o === 'number' || Array.isArray(o) || o === null ? ({ axis: o } as O) : (o as O);
+  // anything but an options object is the axis (a string '1': axisIn says it is not an integer)
+  return typeof o !== 'object' || Array.isArray(o) || o === null ? ({ axis: o } as O) : (o as O);
 }
 
 /** The number of elements reduced over `axes`, a number when their lengths are known, else a scalar of `dtype`. */
@@ -53,16 +54,21 @@ function countOf(v: TensorVariable, axes: readonly number[], dtype: DType): numb
  * Integers give float64. `dtype` casts x first.
  */
 export function var_(x: TensorLike, o?: VarArg): TensorVariable {
+  return varianceNamed('var', x, o);
+}
+
+/** var, its errors naming `what` (std's name for std). */
+function varianceNamed(what: 'var' | 'std', x: TensorLike, o?: VarArg): TensorVariable {
   const opts = optionsOf<VarOptions>(o);
-  checkOptionNames(opts, 'var', VAR_OPTIONS);
-  let v = asTensor(x, 'var');
+  checkOptionNames(opts, what, VAR_OPTIONS);
+  let v = asTensor(x, what);
   if (opts.dtype !== undefined) {
-    if (!isDType(opts.dtype)) throw new TypeError(`var: unknown dtype ${JSON.stringify(opts.dtype)}`);
+    if (!isDType(opts.dtype)) throw new TypeError(`${what}: unknown dtype ${JSON.stringify(opts.dtype)}`);
     v = T.cast(v, opts.dtype);
   }
   const ddof = opts.ddof ?? 0;
-  if (typeof ddof !== 'number' || !Number.isFinite(ddof)) throw new TypeError(`var: ddof must be a finite number, got ${String(ddof)}`);
-  const axes = normaliseAxes(opts.axis, v.ndim, 'var');
+  if (typeof ddof !== 'number' || !Number.isFinite(ddof)) throw new TypeError(`${what}: ddof must be a finite number, got ${String(ddof)}`);
+  const axes = normaliseAxes(opts.axis, v.ndim, what, v);
   const keepdims = opts.keepdims ?? false;
   const centred = T.sub(v, T.mean(v, { axis: axes, keepdims: true }));
   const squares = T.mul(centred, centred);
@@ -82,12 +88,14 @@ export { var_ as var };
 
 /** Theano's `std(x, axis, ddof, keepdims, corrected)`: the square root of {@link var_}, with its options. */
 export function std(x: TensorLike, o?: VarArg): TensorVariable {
-  return T.sqrt(var_(x, o));
+  return T.sqrt(varianceNamed('std', x, o));
 }
 
 /** NumPy's and Theano's `ptp(x, axis)`: the range, max - min, along axis (all axes by default), in x's dtype. */
 export function ptp(x: TensorLike, o?: ReduceOptions | number | readonly number[] | null): TensorVariable {
   const v = asTensor(x, 'ptp');
+  // checked here so that a bad axis is ptp's error, not max's
+  normaliseAxes(optionsOf(o).axis, v.ndim, 'ptp', v);
   return T.sub(T.max(v, o), T.min(v, o));
 }
 
@@ -97,6 +105,7 @@ export function ptp(x: TensorLike, o?: ReduceOptions | number | readonly number[
  */
 export function maxAndArgmax(x: TensorLike, o?: ReduceOptions | number | readonly number[] | null): [TensorVariable, TensorVariable] {
   const v = asTensor(x, 'maxAndArgmax');
+  normaliseAxes(optionsOf(o).axis, v.ndim, 'maxAndArgmax', v);
   return [T.max(v, o), T.argmax(v, o)];
 }
 
@@ -131,6 +140,8 @@ export function smallest(...args: TensorLike[]): TensorVariable {
 export function norm(x: TensorLike, L: number, axis: number | readonly number[] | null = null, keepdims = false): TensorVariable {
   const v = asTensor(x, 'norm');
   if (typeof L !== 'number' || Number.isNaN(L) || L <= 0) throw new RangeError(`norm: L must be a positive number (or Infinity), got ${String(L)}`);
+  // checked on x, not on the |x| that sum sees
+  normaliseAxes(axis, v.ndim, 'norm', v);
   const o = { axis, keepdims };
   // in floats, as NumPy's norm: an integer's square or power wraps (norm([50000], 2) of int32 was NaN), abs(-128) of int8 too
   const float = floatOf(v.dtype);

@@ -6,6 +6,7 @@
 import type { DType } from '../core/dtype.js';
 import { isDType, isInt } from '../core/dtype.js';
 import { config } from '../core/config.js';
+import { axisIn } from '../core/axis.js';
 import { TensorType } from '../core/type.js';
 import { TensorVariable } from '../core/variable.js';
 import { apply1, asTensor, constant, type TensorLike } from '../core/op.js';
@@ -279,7 +280,8 @@ export interface ReduceOptions {
 const REDUCE_OPTIONS = ['axis', 'keepdims', 'dtype'];
 
 function reduce(reducer: Reducer, x: TensorLike, opts: ReduceOptions | number | readonly number[] | null = {}): TensorVariable {
-  const o: ReduceOptions = typeof opts === 'number' || Array.isArray(opts) || opts === null ? { axis: opts as ReduceOptions['axis'] } : (opts as ReduceOptions);
+  // anything but an options object is the axis (a string '1' too: axisIn calls it not an integer, not an unknown option "0")
+  const o: ReduceOptions = typeof opts !== 'object' || Array.isArray(opts) || opts === null ? { axis: opts as ReduceOptions['axis'] } : (opts as ReduceOptions);
   // a misspelt option (keepDims, axes) would otherwise reduce something else, silently
   const unknown = Object.keys(o).filter((k) => !REDUCE_OPTIONS.includes(k));
   if (unknown.length) throw new TypeError(`${reducer}: unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the options are ${REDUCE_OPTIONS.join(', ')}`);
@@ -289,7 +291,7 @@ function reduce(reducer: Reducer, x: TensorLike, opts: ReduceOptions | number | 
     if (!isDType(o.dtype)) throw new TypeError(`${reducer}: unknown dtype ${JSON.stringify(o.dtype)}`);
     v = cast(v, o.dtype);
   }
-  const axes = normaliseAxes(o.axis, v.ndim, reducer);
+  const axes = normaliseAxes(o.axis, v.ndim, reducer, v);
   if ((reducer === 'argmax' || reducer === 'argmin') && axes.length !== 1 && axes.length !== v.ndim) {
     // Theano allows several axes: the index is into those axes, flattened.
   }
@@ -395,7 +397,7 @@ export function flatten(x: TensorLike, ndim = 1): TensorVariable {
 /** The symbolic length of dimension `axis`, an int64 scalar. */
 export function shapeI(x: TensorLike, axis: number): TensorVariable {
   const v = asTensor(x, 'shape');
-  return apply1(new ShapeI(axis < 0 ? axis + v.ndim : axis), [v]);
+  return apply1(new ShapeI(axisIn('shapeI', axis, v.ndim, v)), [v]);
 }
 
 /** The symbolic shape: one int64 scalar per dimension; `[-1]` is the last, as Theano's `x.shape[-1]`. */
