@@ -30,6 +30,20 @@ describe('choose', () => {
     expect(both(T.choose(a, choices, 'wrap')).toArray()).toEqual([1, 6, 7, 8]);
     expect(both(T.choose(a, choices, 'clip')).toArray()).toEqual([1, 6, 3, 8]);
   });
+  it("wraps or clips an int8 or uint8 a over more choices than its dtype holds (n was cast to a's dtype: 200 to -56, 300 to 44)", () => {
+    // NumPy 2.4's np.choose takes at most 64 choices: expected values are its modes' definition, choices[np.mod(a, n)] and
+    // choices[np.clip(a, 0, n - 1)] of a as int64 (checked equal to np.choose on 60 choices), from python3
+    const choices = T.reshape(T.arange(200 * 5), [200, 5]);
+    const a = sym.array([-1, 127, -128, 5, 126], { dtype: 'int8' });
+    expect(both(T.choose(T.constant(a), choices, 'wrap')).toArray()).toEqual([995, 636, 362, 28, 634]);
+    expect(both(T.choose(T.constant(a), choices, 'clip')).toArray()).toEqual([0, 636, 2, 28, 634]);
+    const b = T.bvector('b');
+    const f = sym.function([b], [T.choose(b, choices, 'wrap'), T.choose(b, choices, 'clip')]);
+    expect(f.sync(a).map((r) => (r as sym.NDArray).toArray())).toEqual([[995, 636, 362, 28, 634], [0, 636, 2, 28, 634]]);
+    const u = c([0, 255, 200, 44], 'uint8');
+    const choices300 = T.reshape(T.arange(300 * 4), [300, 4]);
+    for (const mode of ['wrap', 'clip', 'raise'] as const) expect(both(T.choose(u, choices300, mode)).toArray(), mode).toEqual([0, 1021, 802, 179]);
+  });
   it("raises NumPy's ValueError for an entry out of range: a constant now, an input and a computed index when called", async () => {
     const choices = [c([1, 2], 'float64'), c([3, 4], 'float64')];
     expect(() => T.choose(c([0, 2], 'int32'), choices)).toThrow("choose([0,2], choices): invalid entry in choice array: [0,2][1] is 2, not in [0, 2) for the 2 choices (NumPy's ValueError; mode 'wrap' or 'clip' maps it into range)");
@@ -60,6 +74,17 @@ describe('ravelMultiIndex and unravelIndex', () => {
   });
   it('takes a mode per dimension', () => {
     expect(both(T.extraOps.ravelMultiIndex([c([3, 9, -1], 'int32'), c([4, 5, 8], 'int32')], [7, 6], ['clip', 'wrap'])).toArray()).toEqual([22, 41, 2]);
+  });
+  it('wraps or clips int8 and uint8 coordinates along a dimension longer than their dtype holds', () => {
+    // np.ravel_multi_index((r, c), (200, 3), mode) of int8 r = [-1, 127, -128], c = [0, 1, 2] (NumPy 2.4)
+    const r = c([-1, 127, -128], 'int8');
+    const k = c([0, 1, 2], 'int8');
+    expect(both(T.extraOps.ravelMultiIndex([r, k], [200, 3], 'wrap')).toArray()).toEqual([597, 382, 218]);
+    expect(both(T.extraOps.ravelMultiIndex([r, k], [200, 3], 'clip')).toArray()).toEqual([0, 382, 2]);
+    // uint8 [255, 44, 0], [1, 0, 1] in (300, 2): in range, the same in every mode (wrap gave 255 mod 44 = 35 for row 255)
+    for (const mode of ['wrap', 'clip', 'raise'] as const) {
+      expect(both(T.extraOps.ravelMultiIndex([c([255, 44, 0], 'uint8'), c([1, 0, 1], 'uint8')], [300, 2], mode)).toArray(), mode).toEqual([511, 88, 1]);
+    }
   });
   it("raises NumPy's ValueError for a coordinate out of range", () => {
     expect(() => T.extraOps.ravelMultiIndex([c([0, 7], 'int32'), c([1, 1], 'int32')], [7, 6])).toThrow(

@@ -59,10 +59,11 @@ const spanOf = (n: Length): TensorVariable => T.alloc(constant(0, { dtype: 'int8
 
 /** idx mapped into [0, n) by `mode` ('raise': checked, `describe` saying why not). */
 function inRange(idx: TensorVariable, n: TensorVariable, span: TensorVariable, mode: IndexMode, describe: IndexErrorText): TensorVariable {
-  const m = T.cast(n, idx.dtype);
-  if (mode === 'wrap') return T.mod(idx, m);
-  if (mode === 'clip') return T.clip(idx, 0, T.sub(m, 1));
-  return checkedRange(idx, span, describe);
+  if (mode === 'raise') return checkedRange(idx, span, describe);
+  // in int64, which holds every index dtype and n: n cast to idx's dtype wraps (200 choices as int8 is -56, 300 as uint8 is 44)
+  const i = T.cast(idx, 'int64');
+  const m = T.cast(n, 'int64');
+  return mode === 'wrap' ? T.mod(i, m) : T.clip(i, 0, T.sub(m, 1));
 }
 
 const at = (name: string, position: readonly number[]): string => (position.length === 0 ? name : `${name}[${position.join(', ')}]`);
