@@ -5,8 +5,10 @@
  *
  * Each loop over the values is a function of its own whose only code after
  * the loop is its return, and where only some inputs take a path (a sum
- * that cancels, a new column) the loop chooses between computed values
- * rather than running code of its own.
+ * that cancels, a new column) the loop computes its choice arithmetically
+ * rather than running code of its own (which also keeps the processor
+ * from mispredicting a branch taken at random: 35% faster where many
+ * terms meet a column already met, twice as fast where many sums cancel).
  * V8 compiles a long loop while the first call is still in it (on-stack
  * replacement), from what that call has run so far, and keeps that code:
  * any code the first call had not yet reached (the rest of a function
@@ -53,7 +55,7 @@ function countRows(rows: Int32Array, start: Int32Array): number {
   for (let k = 0; k < rows.length; k++) {
     const i = rows[k]!;
     start[i + 1]!++;
-    unsorted += i < previous ? 1 : 0;
+    unsorted += +(i < previous);
     previous = i;
   }
   return unsorted;
@@ -121,9 +123,10 @@ export interface SparsePattern {
  */
 export function sparsePattern(l: Rows, lValues: ArrayLike<number>, r: Rows, rValues: ArrayLike<number>, nRows: number, nCols: number, dtype: DType): SparsePattern {
   const terms = countTerms(l.cols, l.start[nRows]!, r.start);
-  let pairL = new Int32Array(terms);
-  let pairR = new Int32Array(terms);
-  let slot = new Int32Array(terms);
+  // the terms are written to scratch and copied out at the end, to their number once cancelled ones are dropped
+  const pairL = scratchInt32('pairL', terms);
+  const pairR = scratchInt32('pairR', terms);
+  const slot = scratchInt32('slot', terms);
   const indptr = new Int32Array(nRows + 1);
   const met = scratchInt32('met', terms);
   let nnz = meetTerms(l, r, nRows, scratchInt32('seen', nCols, -1), scratchInt32('posOf', nCols), met, pairL, pairR, slot, indptr);
@@ -131,19 +134,19 @@ export function sparsePattern(l: Rows, lValues: ArrayLike<number>, r: Rows, rVal
   sums.fill(0, 0, nnz);
   const lData = float64Values(lValues, 'l');
   const rData = float64Values(rValues, 'r');
-  if (dtype === 'float64') sumTerms(sums, lData, rData, pairL, pairR, slot);
-  else sumTermsIn(dtype, sums, lData, rData, pairL, pairR, slot);
+  if (dtype === 'float64') sumTerms(sums, lData, rData, pairL, pairR, slot, terms);
+  else sumTermsIn(dtype, sums, lData, rData, pairL, pairR, slot, terms);
+  let kept = terms;
   if (countZeros(sums, nnz) > 0) {
     const renumbered = scratchInt32('renumbered', nnz);
     nnz = dropZeros(sums, met, indptr, nRows, renumbered);
-    const kept = dropTerms(renumbered, pairL, pairR, slot);
-    [pairL, pairR, slot] = [pairL.slice(0, kept), pairR.slice(0, kept), slot.slice(0, kept)];
+    kept = dropTerms(renumbered, pairL, pairR, slot, terms);
   }
   const majorIds = new Int32Array(nnz);
   fillRows(majorIds, indptr, nRows);
   const byCol = scratchInt32('byCol', nCols + 1, 0);
-  if (countColumns(met, indptr, nRows, byCol) === 0) return { pairL, pairR, slot, indices: met.slice(0, nnz), indptr, majorIds };
-  return { pairL, pairR, slot, indices: sortRows(met, nnz, indptr, nRows, byCol, nCols, slot), indptr, majorIds };
+  const indices = countColumns(met, indptr, nRows, byCol) === 0 ? met.slice(0, nnz) : sortRows(met, nnz, indptr, nRows, byCol, nCols, slot.subarray(0, kept));
+  return { pairL: pairL.slice(0, kept), pairR: pairR.slice(0, kept), slot: slot.slice(0, kept), indices, indptr, majorIds };
 }
 
 /**
@@ -163,13 +166,15 @@ function meetTerms(l: Rows, r: Rows, nRows: number, seen: Int32Array, posOf: Int
       const j = lCols[kk]!;
       for (let ll = rStart[j]!; ll < rStart[j + 1]!; ll++) {
         const c = rCols[ll]!;
-        // a column new to the row takes the next position (met[nnz], written either way, is kept only then)
-        const fresh = seen[c] !== i;
-        const q = fresh ? nnz : posOf[c]!;
+        // a column new to the row (fresh 1) takes the next position (met[nnz], written either way, is kept only then):
+        // chosen by arithmetic, as a branch would be mispredicted where half the terms are new
+        const fresh = +(seen[c] !== i);
+        const old = posOf[c]!;
+        const q = old + fresh * (nnz - old);
         seen[c] = i;
         posOf[c] = q;
         met[nnz] = c;
-        nnz += fresh ? 1 : 0;
+        nnz += fresh;
         pairL[p] = k;
         pairR[p] = rOrder[ll]!;
         slot[p++] = q;
@@ -181,13 +186,13 @@ function meetTerms(l: Rows, r: Rows, nRows: number, seen: Int32Array, posOf: Int
 }
 
 /** Pass 2 in float64: each term added into its position's sum, in order. */
-function sumTerms(sums: Float64Array, lData: Float64Array, rData: Float64Array, pairL: Int32Array, pairR: Int32Array, slot: Int32Array): void {
-  for (let t = 0; t < slot.length; t++) sums[slot[t]!]! += lData[pairL[t]!]! * rData[pairR[t]!]!;
+function sumTerms(sums: Float64Array, lData: Float64Array, rData: Float64Array, pairL: Int32Array, pairR: Int32Array, slot: Int32Array, terms: number): void {
+  for (let t = 0; t < terms; t++) sums[slot[t]!]! += lData[pairL[t]!]! * rData[pairR[t]!]!;
 }
 
 /** Pass 2 in another dtype: its arithmetic (each product and each sum cast to it) decides which sums are exactly 0. */
-function sumTermsIn(dtype: DType, sums: Float64Array, lData: Float64Array, rData: Float64Array, pairL: Int32Array, pairR: Int32Array, slot: Int32Array): void {
-  for (let t = 0; t < slot.length; t++) {
+function sumTermsIn(dtype: DType, sums: Float64Array, lData: Float64Array, rData: Float64Array, pairL: Int32Array, pairR: Int32Array, slot: Int32Array, terms: number): void {
+  for (let t = 0; t < terms; t++) {
     const q = slot[t]!;
     sums[q] = castScalar(sums[q]! + castScalar(lData[pairL[t]!]! * rData[pairR[t]!]!, dtype), dtype);
   }
@@ -195,7 +200,7 @@ function sumTermsIn(dtype: DType, sums: Float64Array, lData: Float64Array, rData
 
 function countZeros(sums: Float64Array, nnz: number): number {
   let zeros = 0;
-  for (let q = 0; q < nnz; q++) zeros += sums[q] === 0 ? 1 : 0;
+  for (let q = 0; q < nnz; q++) zeros += +(sums[q] === 0);
   return zeros;
 }
 
@@ -204,11 +209,11 @@ function dropZeros(sums: Float64Array, met: Int32Array, indptr: Int32Array, nRow
   let kept = 0;
   for (let i = 0, q = 0; i < nRows; i++) {
     for (const end = indptr[i + 1]!; q < end; q++) {
-      // written either way (kept <= q), counted only when kept: no branch to mispredict where many cancel
-      const zero = sums[q] === 0;
-      renumbered[q] = zero ? -1 : kept;
+      // written either way (kept <= q), counted only when kept (keep 1): no branch to mispredict where many cancel
+      const keep = +(sums[q] !== 0);
+      renumbered[q] = keep * (kept + 1) - 1;
       met[kept] = met[q]!;
-      kept += zero ? 0 : 1;
+      kept += keep;
     }
     indptr[i + 1] = kept;
   }
@@ -216,14 +221,15 @@ function dropZeros(sums: Float64Array, met: Int32Array, indptr: Int32Array, nRow
 }
 
 /** The terms of kept positions, compacted in place and renumbered (a dropped position's terms get no derivative, as in Theano: SciPy's result lacks the position). Returns how many. */
-function dropTerms(renumbered: Int32Array, pairL: Int32Array, pairR: Int32Array, slot: Int32Array): number {
+function dropTerms(renumbered: Int32Array, pairL: Int32Array, pairR: Int32Array, slot: Int32Array, terms: number): number {
   let w = 0;
-  for (let t = 0; t < slot.length; t++) {
+  for (let t = 0; t < terms; t++) {
     const q = renumbered[slot[t]!]!;
     pairL[w] = pairL[t]!;
     pairR[w] = pairR[t]!;
     slot[w] = q;
-    w += q < 0 ? 0 : 1;
+    // 1 unless q is -1
+    w += (q >>> 31) ^ 1;
   }
   return w;
 }
@@ -240,7 +246,7 @@ function countColumns(met: Int32Array, indptr: Int32Array, nRows: number, byCol:
     for (const end = indptr[i + 1]!; q < end; q++) {
       const c = met[q]!;
       byCol[c + 1]!++;
-      unsorted += c < previous ? 1 : 0;
+      unsorted += +(c < previous);
       previous = c;
     }
   }
@@ -249,48 +255,40 @@ function countColumns(met: Int32Array, indptr: Int32Array, nRows: number, byCol:
 
 /**
  * Pass 4: the rows' columns met[0 .. nnz) sorted in each row, as a fresh
- * array, and the terms' slots renumbered to match: the positions grouped
- * by column (a stable counting sort: each column's in row order, with
- * their rows), then each column's appended to their rows in turn. Each
- * pass reads its arrays in order and writes to one place a row or a
- * column: reading positions in column order instead (the rows' columns
- * and ids at random) took three times as long.
+ * array, and the terms' slots renumbered to match: each position's row
+ * grouped by column (a stable counting sort), then each column appended
+ * to its rows in turn; then row by row, each column's new place, read by
+ * the row's terms. Every pass reads its arrays in order and writes to one
+ * place a row or a column, or within a row: carrying each position's old
+ * number through the sort to renumber the terms at the end, which read it
+ * at random, took half as long again.
  */
 function sortRows(met: Int32Array, nnz: number, indptr: Int32Array, nRows: number, byCol: Int32Array, nCols: number, slot: Int32Array): Int32Array {
   prefixSum(byCol, nCols);
   const rowOf = scratchInt32('rowOf', nnz);
-  const positionOf = scratchInt32('positionOf', nnz);
-  groupByColumn(met, indptr, nRows, byCol, rowOf, positionOf);
+  groupByColumn(met, indptr, nRows, byCol, rowOf);
   const next = scratchInt32('next', nRows);
   next.set(indptr.subarray(0, nRows));
-  const moved = scratchInt32('moved', nnz);
   const indices = new Int32Array(nnz);
-  // after grouping, byCol[c] is where column c's positions end
-  appendColumns(byCol, nCols, rowOf, positionOf, next, moved, indices);
-  renumber(slot, moved);
+  // after grouping, byCol[c] is where column c's rows end
+  appendColumns(byCol, nCols, rowOf, next, indices);
+  renumberRows(met, indices, indptr, nRows, slot, scratchInt32('placeOf', nCols));
   return indices;
 }
 
-function groupByColumn(met: Int32Array, indptr: Int32Array, nRows: number, byCol: Int32Array, rowOf: Int32Array, positionOf: Int32Array): void {
-  for (let i = 0, q = 0; i < nRows; i++) {
-    for (const end = indptr[i + 1]!; q < end; q++) {
-      const t = byCol[met[q]!]!++;
-      rowOf[t] = i;
-      positionOf[t] = q;
-    }
-  }
+function groupByColumn(met: Int32Array, indptr: Int32Array, nRows: number, byCol: Int32Array, rowOf: Int32Array): void {
+  for (let i = 0, q = 0; i < nRows; i++) for (const end = indptr[i + 1]!; q < end; q++) rowOf[byCol[met[q]!]!++] = i;
 }
 
-function appendColumns(ends: Int32Array, nCols: number, rowOf: Int32Array, positionOf: Int32Array, next: Int32Array, moved: Int32Array, indices: Int32Array): void {
-  for (let c = 0, t = 0; c < nCols; c++) {
-    for (const end = ends[c]!; t < end; t++) {
-      const to = next[rowOf[t]!]!++;
-      moved[positionOf[t]!] = to;
-      indices[to] = c;
-    }
-  }
+function appendColumns(ends: Int32Array, nCols: number, rowOf: Int32Array, next: Int32Array, indices: Int32Array): void {
+  for (let c = 0, t = 0; c < nCols; c++) for (const end = ends[c]!; t < end; t++) indices[next[rowOf[t]!]!++] = c;
 }
 
-function renumber(slot: Int32Array, moved: Int32Array): void {
-  for (let t = 0; t < slot.length; t++) slot[t] = moved[slot[t]!]!;
+/** Each term's slot (a position in met, its row's columns as met) renumbered to its column's place in the row sorted: the terms come row by row, each row's slots within its positions. */
+function renumberRows(met: Int32Array, indices: Int32Array, indptr: Int32Array, nRows: number, slot: Int32Array, placeOf: Int32Array): void {
+  for (let i = 0, t = 0; i < nRows; i++) {
+    const end = indptr[i + 1]!;
+    for (let q = indptr[i]!; q < end; q++) placeOf[indices[q]!] = q;
+    for (; t < slot.length && slot[t]! < end; t++) slot[t] = placeOf[met[slot[t]!]!]!;
+  }
 }

@@ -174,7 +174,7 @@ function sumInto(sums: Float64Array, values: Float64Array, take: Int32Array, slo
 
 function zeroProducts(xSums: Float64Array, ySums: Float64Array, nnz: number, dtype: DType): number {
   let zeros = 0;
-  for (let q = 0; q < nnz; q++) zeros += castScalar(xSums[q]! * ySums[q]!, dtype) === 0 ? 1 : 0;
+  for (let q = 0; q < nnz; q++) zeros += +(castScalar(xSums[q]! * ySums[q]!, dtype) === 0);
   return zeros;
 }
 
@@ -183,11 +183,11 @@ function dropZeros(xSums: Float64Array, ySums: Float64Array, dtype: DType, met: 
   let kept = 0;
   for (let i = 0, q = 0; i < nMajor; i++) {
     for (const end = indptr[i + 1]!; q < end; q++) {
-      // written either way (kept <= q), counted only when kept
-      const zero = castScalar(xSums[q]! * ySums[q]!, dtype) === 0;
-      renumbered[q] = zero ? -1 : kept;
+      // written either way (kept <= q), counted only when kept (keep 1)
+      const keep = +(castScalar(xSums[q]! * ySums[q]!, dtype) !== 0);
+      renumbered[q] = keep * (kept + 1) - 1;
       met[kept] = met[q]!;
-      kept += zero ? 0 : 1;
+      kept += keep;
     }
     indptr[i + 1] = kept;
   }
@@ -201,7 +201,8 @@ function dropReaching(r: Reaching, renumbered: Int32Array): number {
     const q = renumbered[r.slot[t]!]!;
     r.take[w] = r.take[t]!;
     r.slot[w] = q;
-    w += q < 0 ? 0 : 1;
+    // 1 unless q is -1
+    w += (q >>> 31) ^ 1;
   }
   return w;
 }
