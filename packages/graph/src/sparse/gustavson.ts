@@ -134,7 +134,9 @@ export function sparsePattern(l: Rows, lValues: ArrayLike<number>, r: Rows, rVal
   sums.fill(0, 0, nnz);
   const lData = float64Values(lValues, 'l');
   const rData = float64Values(rValues, 'r');
+  // float64 and float32 by loops of their own: castScalar's dispatch on the dtype (each product and sum) doubled the pass
   if (dtype === 'float64') sumTerms(sums, lData, rData, pairL, pairR, slot, terms);
+  else if (dtype === 'float32') sumTermsFloat32(sums, lData, rData, pairL, pairR, slot, terms);
   else sumTermsIn(dtype, sums, lData, rData, pairL, pairR, slot, terms);
   let kept = terms;
   if (countZeros(sums, nnz) > 0) {
@@ -188,6 +190,14 @@ function meetTerms(l: Rows, r: Rows, nRows: number, seen: Int32Array, posOf: Int
 /** Pass 2 in float64: each term added into its position's sum, in order. */
 function sumTerms(sums: Float64Array, lData: Float64Array, rData: Float64Array, pairL: Int32Array, pairR: Int32Array, slot: Int32Array, terms: number): void {
   for (let t = 0; t < terms; t++) sums[slot[t]!]! += lData[pairL[t]!]! * rData[pairR[t]!]!;
+}
+
+/** Pass 2 in float32: each product and each sum rounded to it, as castScalar does. */
+function sumTermsFloat32(sums: Float64Array, lData: Float64Array, rData: Float64Array, pairL: Int32Array, pairR: Int32Array, slot: Int32Array, terms: number): void {
+  for (let t = 0; t < terms; t++) {
+    const q = slot[t]!;
+    sums[q] = Math.fround(sums[q]! + Math.fround(lData[pairL[t]!]! * rData[pairR[t]!]!));
+  }
 }
 
 /** Pass 2 in another dtype: its arithmetic (each product and each sum cast to it) decides which sums are exactly 0. */

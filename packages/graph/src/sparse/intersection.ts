@@ -53,9 +53,13 @@ export function intersection(x: Rows, xValues: ArrayLike<number>, y: Rows, yValu
   const ySums = scratchFloat64('ySums', nnz);
   xSums.fill(0, 0, nnz);
   ySums.fill(0, 0, nnz);
-  sumInto(xSums, float64Values(xValues, 'x'), xr.take, xr.slot, xr.n, dtype);
-  sumInto(ySums, float64Values(yValues, 'y'), yr.take, yr.slot, yr.n, dtype);
-  if (zeroProducts(xSums, ySums, nnz, dtype) > 0) {
+  // float64 by loops of its own: castScalar's dispatch on the dtype was a third of the stage's time
+  const exact = dtype === 'float64';
+  if (exact) sumIntoExact(xSums, float64Values(xValues, 'x'), xr.take, xr.slot, xr.n);
+  else sumInto(xSums, float64Values(xValues, 'x'), xr.take, xr.slot, xr.n, dtype);
+  if (exact) sumIntoExact(ySums, float64Values(yValues, 'y'), yr.take, yr.slot, yr.n);
+  else sumInto(ySums, float64Values(yValues, 'y'), yr.take, yr.slot, yr.n, dtype);
+  if ((exact ? zeroProductsExact(xSums, ySums, nnz) : zeroProducts(xSums, ySums, nnz, dtype)) > 0) {
     const renumbered = scratchInt32('renumbered', nnz);
     nnz = dropZeros(xSums, ySums, dtype, met, indptr, nMajor, renumbered);
     xr.n = dropReaching(xr, renumbered);
@@ -164,12 +168,22 @@ function reach(m: Rows, i: number, inBoth: Int32Array, slotOf: Int32Array, r: Re
   }
 }
 
-/** Each value added into its position's sum in the dtype's arithmetic (castScalar is the identity for float64). */
+/** Each value added into its position's sum in the dtype's arithmetic. */
 function sumInto(sums: Float64Array, values: Float64Array, take: Int32Array, slot: Int32Array, n: number, dtype: DType): void {
   for (let t = 0; t < n; t++) {
     const q = slot[t]!;
     sums[q] = castScalar(sums[q]! + castScalar(values[take[t]!]!, dtype), dtype);
   }
+}
+
+function sumIntoExact(sums: Float64Array, values: Float64Array, take: Int32Array, slot: Int32Array, n: number): void {
+  for (let t = 0; t < n; t++) sums[slot[t]!]! += values[take[t]!]!;
+}
+
+function zeroProductsExact(xSums: Float64Array, ySums: Float64Array, nnz: number): number {
+  let zeros = 0;
+  for (let q = 0; q < nnz; q++) zeros += +(xSums[q]! * ySums[q]! === 0);
+  return zeros;
 }
 
 function zeroProducts(xSums: Float64Array, ySums: Float64Array, nnz: number, dtype: DType): number {

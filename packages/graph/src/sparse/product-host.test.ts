@@ -92,6 +92,15 @@ describe('sparse products: the host stages', () => {
     expect({ shape: c.shape, ...parts(c) }).toEqual({ shape: [1, 2], data: [], indices: [], indptr: [0, 0] });
   });
 
+  it("sums an integer product in its dtype's wrapping arithmetic: int8's 16 * 16 is 0 and dropped, as SciPy's", () => {
+    const [Xi, Yi] = [sparse.csrMatrix('Xi', 'int8'), sparse.csrMatrix('Yi', 'int8')];
+    const x = SparseMatrix.fromDense(sym.array([[100, 100, 16]], { dtype: 'int8' }));
+    const y = SparseMatrix.fromDense(sym.array([[2, 1, 0], [-2, 1, 0], [1, 100, 16]], { dtype: 'int8' }));
+    // scipy: (x @ y) of int8, sorted: data [16, 8], indices [0, 1] (200 - 200 + 16; 100 + 100 + 1600 wraps to 8; 256 wraps to 0)
+    const c = sym.function([Xi, Yi], sparse.structuredDot(Xi, Yi)).sync(x, y) as sym.sparse.SparseMatrix;
+    expect({ dtype: c.dtype, ...parts(c) }).toEqual({ dtype: 'int8', data: [16, 8], indices: [0, 1], indptr: [0, 2] });
+  });
+
   it("hands fresh arrays to each result, which the SparseMatrix takes without a copy: one result's arrays are not another's", () => {
     const A = SparseMatrix.fromDense([[1, 2], [0, 3]]);
     const f = sym.function([X, Y], [sparse.structuredDot(X, Y), sparse.structuredDot(X, Y), X]);
