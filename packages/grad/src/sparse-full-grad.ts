@@ -8,17 +8,7 @@
  * summed as Theano sums a structured and a TrueDot gradient: the sparse
  * sum of both, canonical (a position whose sum is exactly 0 dropped).
  */
-import { T, sparse, toposort, type TensorVariable } from '@sym/graph';
-
-/** The variables computed on the way to `ends` (their ancestors, themselves included). */
-function ancestors(ends: readonly TensorVariable[]): Set<TensorVariable> {
-  const seen = new Set<TensorVariable>(ends);
-  for (const node of toposort(ends)) {
-    for (const v of node.inputs) seen.add(v);
-    for (const v of node.outputs) seen.add(v);
-  }
-  return seen;
-}
+import { T, sparse, type TensorVariable } from '@sym/graph';
 
 type Differentiate = (ws: readonly TensorVariable[], constants: readonly TensorVariable[]) => TensorVariable[];
 
@@ -29,10 +19,7 @@ type Differentiate = (ws: readonly TensorVariable[], constants: readonly TensorV
  * ones zero, as grad's options otherwise say.
  */
 export function fullSparseGrad(x: sparse.SparseVariable, ends: readonly TensorVariable[], differentiate: Differentiate): sparse.SparseVariable | null {
-  const made = sparse.fullGradientViews(x);
-  if (made.length === 0) return null;
-  const reached = ancestors(ends);
-  const views = made.filter((v) => reached.has(v.view));
+  const views = sparse.fullGradientViews(x, ends);
   if (views.length === 0) return null;
   const viewVars = views.map((v) => v.view);
   // x's other uses, the views held constant: the gradient through them is the full one below, not this structured part again

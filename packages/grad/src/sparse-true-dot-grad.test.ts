@@ -34,6 +34,21 @@ describe('sparse.trueDot gradients', () => {
     expect(gW.toArray()).toEqual([[0.875, 1.75, 2.625], [0, 0, 1.5], [0, 0, 0], [0, 0, -1.125], [1, 2, 3]]);
   });
 
+  it('gives the full gradient through a sym.clone of the graph, with or without a replacement (the record of the view is carried)', () => {
+    const X = sparse.csrMatrix('X', 'float64');
+    const w = T.dmatrix('w');
+    const c = T.dmatrix('c');
+    const cost = T.sum(T.mul(sparse.trueDot(X, w).toDense(), c));
+    // the same SciPy numbers as above: before, the clone's copy of the dense view was unrecorded and grad gave the structured gradient
+    const full = ['csr', [-0.75, -1.5, 1.5, 0.25, 1.5, 2.5, -1.25], [1, 3, 4, 0, 1, 3, 4], [0, 3, 3, 7, 7]];
+    const g = sym.function([X, w, c], grad(sym.clone(cost), X)).sync(A, W, C) as sym.sparse.SparseMatrix;
+    expect(parts(g)).toEqual(full);
+    // c replaced by 2 c: twice the gradient; w replaced by w + 0 changes nothing
+    const c2 = sym.clone(cost, [[c, T.mul(c, 2)], [w, T.add(w, 0)]]);
+    const g2 = sym.function([X, w, c], grad(c2, X)).sync(A, W, C) as sym.sparse.SparseMatrix;
+    expect(parts(g2)).toEqual(['csr', (full[1] as number[]).map((v) => 2 * v), full[2], full[3]]);
+  });
+
   it("sums x's structured gradient from its other uses with the full one, as Theano sums them", () => {
     const X = sparse.csrMatrix('X', 'float64');
     const w = T.dmatrix('w');

@@ -4,6 +4,7 @@ import { toposort } from '../kernel/schedule.js';
 import type { TensorVariable } from './variable.js';
 import { carryWindowMarks } from '../tensor/window-marks.js';
 import { carryErrorLabel } from './error-names.js';
+import { carryFullView } from '../sparse/full-views.js';
 
 /**
  * New outputs computing the same as `outputs`, with every variable in
@@ -34,6 +35,8 @@ export function cloneReplace(
       map.set(o, n);
       // a window copied stays writable: T.setSubtensor of the copy writes into the copy of its tensor
       carryWindowMarks(o, n, mapped, (v) => cloneReplace([v], map, { within: options.within })[0]!);
+      // a trueDot's dense view stays one: grad of the copy gives the full gradient (sparse/full-views.ts)
+      carryFullView(o, n, mapped);
     });
   }
   return outputs.map(mapped);

@@ -11,7 +11,8 @@
  * dense matrix (`denseFromSparse`, a "full view" of it), and the view is
  * recorded here: `grad(cost, x)` (@sym/grad) asks for the views of x in
  * the cost's graph and differentiates the cost with respect to them (a
- * dense matrix each) besides x's data. Every other gradient (with respect
+ * dense matrix each) besides x's data (full-views.ts keeps the record,
+ * which sym.clone carries to the copies). Every other gradient (with respect
  * to x.data, to a dense operand, Rop, jacobian) sees an ordinary graph:
  * the view is connected to x's data by its scatter, so they are
  * structured as elsewhere.
@@ -22,6 +23,8 @@ import type { TensorVariable } from '../core/variable.js';
 import * as T from '../tensor/tensor.js';
 import { csrFromDense, cscFromDense, denseFromSparse } from './ops.js';
 import { checkSparse, isSparse, type SparseVariable } from './variable.js';
+import { fullViewSource, recordFullView } from './full-views.js';
+import { toposort } from '../kernel/schedule.js';
 
 /** A dense matrix computed from a sparse variable's data (`view`), as that variable or as its transpose. */
 export interface FullView {
@@ -30,31 +33,32 @@ export interface FullView {
   readonly transposed: boolean;
 }
 
-/** The views made of each data vector, with the row ids and column ids they scatter by. */
-const views = new WeakMap<TensorVariable, { view: TensorVariable; rowIds: TensorVariable; colIds: TensorVariable }[]>();
-
 function fullView(x: SparseVariable): TensorVariable {
   // named as the user would write it in a product's error (unlabelled, the view's inner reshape)
   const view = labelForErrors(denseFromSparse(x), () => `denseFromSparse(${String(x)})`);
-  const list = views.get(x.data) ?? [];
-  list.push({ view, rowIds: x.rowIds, colIds: x.colIds });
-  views.set(x.data, list);
+  recordFullView(view, { data: x.data, rowIds: x.rowIds, colIds: x.colIds });
   return view;
 }
 
 /**
  * The dense views true_dot made of x's values, as x or as x.T (x.T shares
- * x's data): what `grad(cost, x)` differentiates for x's full gradient.
- * A view of another matrix sharing x's data but not its pattern is left
- * out (its gradient reaches x's data, structured, as any graph's).
+ * x's data), that the graph of `ends` computes: what `grad(cost, x)`
+ * differentiates for x's full gradient. A view of another matrix sharing
+ * x's data but not its pattern is left out (its gradient reaches x's
+ * data, structured, as any graph's).
  */
-export function fullGradientViews(x: SparseVariable): FullView[] {
+export function fullGradientViews(x: SparseVariable, ends: readonly TensorVariable[]): FullView[] {
   const s = checkSparse(x, 'sparse.fullGradientViews');
-  return (views.get(s.data) ?? []).flatMap(({ view, rowIds, colIds }): FullView[] => {
-    if (rowIds === s.rowIds && colIds === s.colIds) return [{ view, transposed: false }];
-    if (rowIds === s.colIds && colIds === s.rowIds) return [{ view, transposed: true }];
-    return [];
-  });
+  const found: FullView[] = [];
+  for (const node of toposort(ends)) {
+    for (const view of node.outputs) {
+      const source = fullViewSource(view);
+      if (source?.data !== s.data) continue;
+      if (source.rowIds === s.rowIds && source.colIds === s.colIds) found.push({ view, transposed: false });
+      else if (source.rowIds === s.colIds && source.colIds === s.rowIds) found.push({ view, transposed: true });
+    }
+  }
+  return found;
 }
 
 function denseMatrix(v: TensorLike, caller: string, which: string): TensorVariable {
