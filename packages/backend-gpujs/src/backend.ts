@@ -143,10 +143,11 @@ export class GpujsBackend implements Backend {
     } catch (e) {
       device = `gpu.js (${(e as Error).message})`;
     }
-    // no `gathers`: the defaults, gathers in elementwise kernels only. Its reduce loop can name a gather's index
-    // (render.ts's reduceValue) and headless-gl runs such kernels right, but in Chromium's WebGL2 on SwiftShader
-    // max-pooling's fused gather read zeros and the context was lost after it (fresh-clone CI, 2026-12-01)
-    return { name: 'gpujs', device, dtypes: GPUJS_DTYPES, sync: this.#modeOrUndefined() !== 'webgpu' };
+    // a gather's index is a statement of the reduce loop's body as of an elementwise kernel's (render.ts's
+    // reduceValue). Such a body is long index arithmetic, which compiles in time in Chromium's WebGL2 on SwiftShader
+    // only because the helpers it calls choose by selects, not branches (helpers.ts): with a branching helper per
+    // step, a max-pool's fused kernel took minutes to compile, the GPU watchdog lost the context, and it read zeros
+    return { name: 'gpujs', device, dtypes: GPUJS_DTYPES, sync: this.#modeOrUndefined() !== 'webgpu', gathers: { inReductions: true } };
   }
 
   #modeOrUndefined(): GpujsMode | undefined {

@@ -64,6 +64,14 @@ export const HELPER_NAMES = [
  * The helper sources. Written in the subset of JavaScript gpu.js accepts:
  * numbers only, `let`/`const`, `if`, ternaries; NaN is made as 0/0 at run
  * time because GLSL has no literal for it.
+ *
+ * The helpers index arithmetic calls (symTruthy, symBool, symInt,
+ * symTrunc64, symMax, symMin, symClip, symIntDiv, symIntMod) compute their
+ * candidates first and choose by ternaries of names or literals: no `if`,
+ * one `return`. Chromium's WebGL2 on SwiftShader compiles a loop body in
+ * time exponential in its branches (an early return or a ternary of computed
+ * arms is one), and a gather fused into a reduction puts dozens of these
+ * calls in the reduce loop (test/helper-branches.test.ts).
  */
 export const HELPER_SOURCES: readonly string[] = [
   `function symNaN(x) { return Math.sqrt(-1.0 - Math.abs(x)); }`,
@@ -73,15 +81,15 @@ export const HELPER_SOURCES: readonly string[] = [
   // +0 (here and in symTrunc64): -x of 0, 0 * -3 and trunc(-0.5) made -0, and a float conversion of it kept the
   // sign (1 / float(-x) was -inf for x = 0)
   `function symInt(x, m, h) {
-    if (x !== x || Math.abs(x) > 1.0e30) { return 0.0; }
     const t = Math.trunc(x);
     const r = t - m * Math.floor((t + h) / m);
-    return (r === 0.0) ? 0.0 : r;
+    const z = (r === 0.0) ? 0.0 : r;
+    return (x !== x || Math.abs(x) > 1.0e30) ? 0.0 : z;
   }`,
   `function symTrunc64(x) {
-    if (x !== x || Math.abs(x) > 1.0e30) { return 0.0; }
     const t = Math.trunc(x);
-    return (t === 0.0) ? 0.0 : t;
+    const z = (t === 0.0) ? 0.0 : t;
+    return (x !== x || Math.abs(x) > 1.0e30) ? 0.0 : z;
   }`,
   `function symBool(x) { return (x !== 0.0 && x === x) ? 1.0 : 0.0; }`,
   // |x| for a zero, not the literal 0.0: llvmpipe turned the branches' (x < 0 ? -1.0 : 0.0) into -(x < 0 ? 1 : 0),
@@ -234,18 +242,18 @@ export const HELPER_SOURCES: readonly string[] = [
     return x > 0.0 ? x : 0.0;
   }`,
   `function symMax(a, b) {
-    if (a !== a) { return a; }
-    if (b !== b) { return b; }
-    return a > b ? a : b;
+    const m = (a > b) ? a : b;
+    const n = (b !== b) ? b : m;
+    return (a !== a) ? a : n;
   }`,
   `function symMin(a, b) {
-    if (a !== a) { return a; }
-    if (b !== b) { return b; }
-    return a < b ? a : b;
+    const m = (a < b) ? a : b;
+    const n = (b !== b) ? b : m;
+    return (a !== a) ? a : n;
   }`,
   `function symClip(x, lo, hi) {
-    if (x !== x) { return x; }
-    return symMin(symMax(x, lo), hi);
+    const c = symMin(symMax(x, lo), hi);
+    return (x !== x) ? x : c;
   }`,
   // a^b for finite a > 0: an integer b with |b| <= 64 by repeated squaring (7 steps: GLSL ES loops need constant
   // bounds), exact where the powers are (pow(10, 2) is 100: the built-in exp2(b * log2(a)) gave 99.99999 on
@@ -295,17 +303,16 @@ export const HELPER_SOURCES: readonly string[] = [
   }`,
   // floor division of integers, exact: the float quotient is corrected by its remainder
   `function symIntDiv(a, b) {
-    if (b === 0.0) { return 0.0; }
-    let q = Math.floor(a / b);
+    const q = Math.floor(a / b);
     const r = a - q * b;
-    if (b > 0.0) {
-      if (r < 0.0) { q = q - 1.0; }
-      if (r >= b) { q = q + 1.0; }
-    } else {
-      if (r > 0.0) { q = q - 1.0; }
-      if (r <= b) { q = q + 1.0; }
-    }
-    return q;
+    const lowP = (r < 0.0) ? 1.0 : 0.0;
+    const highP = (r >= b) ? 1.0 : 0.0;
+    const lowN = (r > 0.0) ? 1.0 : 0.0;
+    const highN = (r <= b) ? 1.0 : 0.0;
+    const low = (b > 0.0) ? lowP : lowN;
+    const high = (b > 0.0) ? highP : highN;
+    const c = q - low + high;
+    return (b === 0.0) ? 0.0 : c;
   }`,
   // JS's a % b (truncated, exact): the product q * b is formed exactly (Dekker's split), so a - q * b loses nothing
   `function symFmod(a, b) {
@@ -371,8 +378,8 @@ export const HELPER_SOURCES: readonly string[] = [
     return hiLow * 256.0 + a * bl;
   }`,
   `function symIntMod(a, b) {
-    if (b === 0.0) { return 0.0; }
-    return a - b * symIntDiv(a, b);
+    const m = a - b * symIntDiv(a, b);
+    return (b === 0.0) ? 0.0 : m;
   }`,
   // a ** b of 8/16-bit integers modulo 2^16, by squaring: exact where the float power is not
   `function symPowWrap(a, b) {
