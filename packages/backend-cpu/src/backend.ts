@@ -12,9 +12,9 @@ import { compileVectorKernel, vectorizable } from './wasm/vkernel.js';
 import { compileSortKernel } from './wasm/vsort.js';
 import { passesTwice } from './wasm/vrender.js';
 import { smallMatmulKernel } from './small-matmul.js';
-import { Workspace, arena } from './wasm/arena.js';
+import { Workspace, arena, type Block } from './wasm/arena.js';
 import { collapseElementwise, collapseReduce } from './collapse.js';
-import { splitGathers, type GatherSplit } from './gather-split.js';
+import { splitGathers, type GatherPasses, type GatherSplit } from './gather-split.js';
 import { runSort } from './sort.js';
 
 /**
@@ -280,30 +280,61 @@ export class CpuBackend implements Backend {
     return exe;
   }
 
-  /** A large gathering kernel as its gathers, in JavaScript, into scratch arrays, then the rest on the SIMD path (gather-split.ts). */
+  /**
+   * A large gathering kernel as its gathers, in JavaScript, into scratch
+   * arrays, then the rest on the SIMD path (gather-split.ts); in chunks of
+   * rows where it can, each chunk's inputs and output views advanced by
+   * the rows before it (in the arena, where the SIMD path reads them in
+   * place: an operand outside it runs the kernel whole).
+   */
   #compileGatherSplit(kernel: Kernel, split: GatherSplit): CpuExecutable {
-    const passes = split.gathers.map((g) => this.compile(g));
-    const rest = this.compile(split.rest);
     const n = kernel.inputs.length;
+    const chunks = arena.shared ? split.chunks : null;
+    const compiled = (p: GatherPasses) => ({ gathers: p.gathers.map((g) => this.compile(g)), rest: this.compile(p.rest), outs: p.gathers.map((g) => g.out), size: p.size });
+    type Compiled = ReturnType<typeof compiled>;
+    let whole: Compiled | undefined = chunks ? undefined : compiled(split);
+    const full = chunks ? compiled(chunks.over(chunks.rows)) : undefined;
+    const last = chunks && chunks.total % chunks.rows ? compiled(chunks.over(chunks.total % chunks.rows)) : undefined;
     // the vectorizable rest reads its gathered values as float32 lanes (float16 is stored as float32)
-    const bytes = laneBytes(split.size) * passes.length;
-    if (arena.shared) gatherScratch.expect(bytes);
+    const bytesOf = (c: Compiled) => laneBytes(c.size) * c.gathers.length;
+    if (arena.shared) gatherScratch.expect(bytesOf(full ?? whole!));
     const own: TypedArray[] = [];
     const ins: TypedArray[] = [];
+    const passIns: TypedArray[] = [];
+    /** `c`'s passes with `launch` and `out` as given, its scratch in `block` (or arrays of its own). */
+    const run = (c: Compiled, launch: readonly TypedArray[], out: TypedArray, block: Block | undefined, H: typeof HELPERS) => {
+      for (let j = 0; j < n; j++) ins[j] = launch[j]!;
+      for (let j = 0; j < c.gathers.length; j++) {
+        const scratch = block ? arena.view(c.outs[j]!, block.ptr + j * laneBytes(c.size), c.size) : (own[j] ??= allocate(c.outs[j]!, c.size));
+        c.gathers[j]!.fn(launch, scratch, H);
+        ins[n + j] = scratch;
+      }
+      c.rest.fn(ins, out, H);
+    };
+    const pieces = (c: Compiled) => c.gathers.map((p, j) => `// gather ${j}, into input ${n + j} of the kernel after\n${p.source}`).join('\n') + `\n${c.rest.source}`;
+    const source = chunks ? `// in chunks of ${chunks.rows} of ${chunks.total} rows\n${pieces(full!)}` : pieces(whole!);
     return {
       kernel,
-      source: `${passes.map((p, j) => `// gather ${j}, into input ${n + j} of the kernel after\n${p.source}`).join('\n')}\n${rest.source}`,
+      source,
       fn: (launchIns, out, H) => {
-        const block = arena.shared ? gatherScratch.take(bytes) : undefined;
-        try {
-          for (let j = 0; j < n; j++) ins[j] = launchIns[j]!;
-          for (let j = 0; j < passes.length; j++) {
-            const dtype = split.gathers[j]!.out;
-            const scratch = block ? arena.view(dtype, block.ptr + j * laneBytes(split.size), split.size) : (own[j] ??= allocate(dtype, split.size));
-            passes[j]!.fn(launchIns, scratch, H);
-            ins[n + j] = scratch;
+        if (chunks && launchIns.every((a) => arena.owns(a)) && arena.owns(out)) {
+          const block = gatherScratch.take(bytesOf(full!));
+          try {
+            for (let r = 0; r < chunks.total; r += chunks.rows) {
+              const rows = Math.min(chunks.rows, chunks.total - r);
+              for (let j = 0; j < n; j++) passIns[j] = chunks.inputSteps[j] ? launchIns[j]!.subarray(r * chunks.inputSteps[j]!) : launchIns[j]!;
+              run(rows === chunks.rows ? full! : last!, passIns, out.subarray(r * chunks.outStep, (r + rows) * chunks.outStep), block, H);
+            }
+          } finally {
+            gatherScratch.give(block);
           }
-          rest.fn(ins, out, H);
+          return;
+        }
+        // whole: the scratch of the whole iteration space
+        whole ??= compiled(split);
+        const block = arena.shared ? gatherScratch.take(bytesOf(whole)) : undefined;
+        try {
+          run(whole, launchIns, out, block, H);
         } finally {
           if (block) gatherScratch.give(block);
         }

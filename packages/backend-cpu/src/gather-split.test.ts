@@ -3,12 +3,14 @@
  * JavaScript, then the rest on the SIMD path: the same values as the
  * JavaScript kernel (within the SIMD approximations' ulps), for
  * elementwise and reduce kernels, float16 gathers, a gather at a gathered
- * index, and a gather read twice.
+ * index, and a gather read twice; in chunks of rows where the kernel is
+ * larger than a chunk (GATHER_CHUNK gathered values), inputs read through
+ * views advanced a chunk at a time, and whole where an input cannot be.
  */
 import { describe, expect, it } from 'vitest';
 import type { DType, ElementwiseKernel, GatherExpr, Kernel, LoadExpr, ReduceKernel, ScalarExpr } from '@sym/graph';
 import { CpuBackend } from './backend.js';
-import { splitGathers } from './gather-split.js';
+import { GATHER_CHUNK, splitGathers } from './gather-split.js';
 import { runKernel, seeded } from './test-kernels.js';
 
 const simd = new CpuBackend();
@@ -31,7 +33,14 @@ function same(k: Kernel, inputs: Parameters<typeof runKernel>[2], size: number, 
   const want = runKernel(js, k, inputs, size);
   const got = runKernel(simd, k, inputs, size);
   expect(got.length).toBe(want.length);
-  for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(ulps * (1 + Math.abs(want[i]!)));
+  // the worst element, one expect (one per element made the chunked kernels' tests take seconds)
+  let worst = 0;
+  let at = -1;
+  for (let i = 0; i < want.length; i++) {
+    const e = Math.abs(got[i]! - want[i]!) / (1 + Math.abs(want[i]!));
+    if (!(e <= worst)) [worst, at] = [Number.isNaN(e) ? Infinity : e, i];
+  }
+  expect(worst, `element ${at}: ${got[at]} where ${want[at]}`).toBeLessThanOrEqual(ulps);
 }
 
 describe('gathering kernels split for the SIMD path', () => {
@@ -104,6 +113,50 @@ describe('gathering kernels split for the SIMD path', () => {
       expect(splitGathers(k)).not.toBeNull();
       expect(simd.overwrites(k)).toBe(n === 64);
     }
+  });
+
+  it('runs a kernel larger than a chunk in chunks of rows (the last one shorter), reading per-row inputs through advanced views', () => {
+    // 9000 rows of 64: chunks of 1024 rows (65,536 gathered values, 256 KB), the last of 808
+    const rows = 9000;
+    const many = Int32Array.from({ length: rows }, (_, i) => (i * 31 + 7) % V);
+    const x = seeded(rows * D, 3);
+    const k: ElementwiseKernel = {
+      kind: 'elementwise',
+      shape: [rows, D],
+      inputs: ['float32', 'int32', 'int32', 'float32', 'float32'],
+      out: 'float32',
+      // x[i, j] + tanh(E[ids[i], j] * g[j]): x advances a row at a time, g and the gathered E are read whole
+      expr: apply('add', [load(4, 'float32', [D, 1]), apply('tanh', [apply('mul', [gather(0, rowIndex(1, 2), V * D), load(3, 'float32', [0, 1])])])]),
+    };
+    const chunks = splitGathers(k)!.chunks!;
+    expect(GATHER_CHUNK).toBe(65536);
+    expect([chunks.rows, chunks.total, chunks.outStep]).toEqual([1024, rows, D]);
+    expect(chunks.inputSteps).toEqual([0, 1, 0, 0, D]);
+    expect(simd.compile(k).source).toMatch(/^\/\/ in chunks of 1024 of 9000 rows/);
+    same(k, [table, many, iota, g, x], rows * D);
+  });
+
+  it('sums the rows of a kernel larger than a chunk a chunk at a time; a full reduction and an input read at two strides run whole', () => {
+    const rows = 9000;
+    const many = Int32Array.from({ length: rows }, (_, i) => (i * 13 + 5) % V);
+    const x = gather(0, rowIndex(1, 2), V * D);
+    const sum = (shape: number[], reduceShape: number[], expr: ScalarExpr): ReduceKernel => ({ kind: 'reduce', shape, reduceShape, reducer: 'sum', inputs: ['float32', 'int32', 'int32', 'float32'], acc: 'float32', out: 'float32', expr });
+    const rowSums = sum([rows], [D], apply('exp', [apply('mul', [x, load(3, 'float32', [0, 1])])]));
+    expect(splitGathers(rowSums)!.chunks!.rows).toBe(1024);
+    same(rowSums, [table, many, iota, g], rows, 1e-5);
+    // all of it into one value: no output rows to chunk
+    expect(splitGathers(sum([], [rows, D], apply('exp', [x])))!.chunks).toBeNull();
+    // g read along the rows and across them: no one view of it serves a chunk
+    const twice: ElementwiseKernel = {
+      kind: 'elementwise',
+      shape: [rows, D],
+      inputs: ['float32', 'int32', 'int32', 'float32'],
+      out: 'float32',
+      expr: apply('add', [apply('mul', [apply('exp', [x]), load(3, 'float32', [0, 1])]), load(3, 'float32', [D, 1])]),
+    };
+    expect(splitGathers(twice)!.chunks).toBeNull();
+    expect(simd.compile(twice).source).not.toContain('in chunks');
+    same(twice, [table, many, iota, seeded(rows * D, 4)], rows * D);
   });
 
   it('leaves small, cheap and gather-only kernels to JavaScript', () => {
