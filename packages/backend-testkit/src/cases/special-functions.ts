@@ -45,14 +45,16 @@ const POINTS: { readonly [S in Unary]: { readonly common: readonly number[]; rea
 
 /** The column (first argument) and row (second) of each binary composite: its domain's inside and edges, NaN, ±inf. */
 const GRID: { readonly [S in Binary]: { readonly a: readonly number[]; readonly x: readonly number[] } } = {
-  gammainc: { a: [NaN, -1, 0, 0.5, 1, 2.5, 7, 25, Infinity], x: [NaN, -1, 0, 0.1, 1, 3, 12, 40, Infinity] },
-  gammaincc: { a: [NaN, -1, 0, 0.5, 1, 2.5, 7, 25, Infinity], x: [NaN, -1, 0, 0.1, 1, 3, 12, 40, Infinity] },
+  // (300, 290) and (300, 310): Temme's expansion near x = a (a >= 20, x / a - 1 in [-0.45, 0.35])
+  gammainc: { a: [NaN, -1, 0, 0.5, 1, 2.5, 7, 25, 300, Infinity], x: [NaN, -1, 0, 0.1, 1, 3, 12, 40, 290, 310, Infinity] },
+  gammaincc: { a: [NaN, -1, 0, 0.5, 1, 2.5, 7, 25, 300, Infinity], x: [NaN, -1, 0, 0.1, 1, 3, 12, 40, 290, 310, Infinity] },
   gammau: { a: [NaN, -1, 0.5, 1, 2.5, 7], x: [NaN, -1, 0, 0.1, 1, 3, 12, Infinity] },
   gammal: { a: [NaN, -1, 0.5, 1, 2.5, 7], x: [NaN, -1, 0, 0.1, 1, 3, 12, Infinity] },
   // chi2sf(x, k): x down the column, the degrees of freedom along the row
   chi2sf: { a: [NaN, -1, 0, 0.5, 2, 7, 30, Infinity], x: [NaN, -1, 0, 1, 2, 5, 20] },
   jv: { a: [NaN, -Infinity, -2.5, -2, -1, -0.5, 0, 0.5, 1, 2, 3.5, Infinity], x: [NaN, -Infinity, -3, -1, 0, 0.5, 2, 6.5, 10, 20, 50, Infinity] },
-  iv: { a: [NaN, -Infinity, -2.5, -2, -1, -0.5, 0, 0.5, 1, 2, 3.5, Infinity], x: [NaN, -Infinity, -3, -1, 0, 0.5, 2, 6.5, 10, 20, 50, Infinity] },
+  // -22.5: Debye's expansion (|v| >= 20), a negative order through K_v
+  iv: { a: [NaN, -Infinity, -22.5, -2.5, -2, -1, -0.5, 0, 0.5, 1, 2, 3.5, Infinity], x: [NaN, -Infinity, -3, -1, 0, 0.5, 2, 6.5, 10, 20, 50, Infinity] },
 };
 const BINARY = Object.keys(GRID) as Binary[];
 

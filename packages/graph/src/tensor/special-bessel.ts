@@ -14,6 +14,7 @@
  * result. Coefficients: scripts/bessel-coefficients.py.
  */
 import * as C from './special-bessel-coefficients.js';
+import { DEBYE_F32, DEBYE_F64 } from './special-bessel-debye.js';
 import { gammaln, horner, type Arith } from './special-math.js';
 
 /** Where the small-argument forms hand over to the large-argument ones. */
@@ -94,21 +95,25 @@ export const BESSEL_TERMS = { series: { f64: 60, f32: 30 }, asymptotic: { f64: 4
  * ulps from there for small v, needs x of order v^2), but not beyond where
  * its own error passes about 1e-6 (1e-3 in float32), `series` = a + b |v|;
  * the large-argument expansion is trusted from `asymptotic` = max(c + d |v|,
- * v^2 / e). Where neither reaches (|v| above about 31 for jv and 50 for iv
- * in float64, 16 and 25 in float32, for x in between) the value is NaN.
+ * v^2 / e, v^2 / f - g): the last for large orders, where v^2 / e fell short
+ * (jv(-200, 1472.7) was 4e-4 of its envelope off, float32's jv(100, 752) 3e-3).
+ * Where neither reaches (|v| above about 31 for jv in float64, 16 in
+ * float32, for x in between) the value is NaN; iv is Debye's expansion from
+ * |v| = 20 (10 in float32) on.
  */
 export const BESSEL_REGIONS = {
-  jv: { f64: { split: 13, kappa: 22, series: [24.5, 0.3], asymptotic: [10, 0.15, 28] }, f32: { split: 7, kappa: 11.5, series: [11, 0.45], asymptotic: [5, 0.2, 14] } },
-  iv: { f64: { split: 30, kappa: 8.5, series: [75, 0.7], asymptotic: [11, 0.2, 23] }, f32: { split: 15, kappa: 7, series: [39.5, 0.7], asymptotic: [5, 0.3, 11] } },
+  jv: { f64: { split: 13, kappa: 22, series: [24.5, 0.3], asymptotic: [10, 0.15, 28, 20, 25] }, f32: { split: 7, kappa: 11.5, series: [11, 0.45], asymptotic: [5, 0.2, 14, 10, 15] } },
+  iv: { f64: { split: 30, kappa: 8.5, series: [75, 0.7], asymptotic: [11, 0.2, 23, Infinity, 0] }, f32: { split: 15, kappa: 7, series: [39.5, 0.7], asymptotic: [5, 0.3, 11, Infinity, 0] } },
 } as const;
 /**
  * The series of a negative non-integer order cancels (its first terms
  * alternate, 1 / Gamma(v + k + 1) changing sign) and has about n - |v| terms
  * past them: float32's below -10.5 from x = 10 was 1e-2 to 1 off
  * (iv(-15.5, 30)), float64's below -25 from x = 30 up to 100% off
- * (iv(-30.5, 48), jv(-35.5, 32)), so NaN there.
+ * (iv(-30.5, 48), jv(-35.5, 32)), so jv's is NaN there (iv's orders that
+ * negative are Debye's expansion).
  */
-const NEGATIVE_ORDER = { jv: { f64: { order: 27, x: 25 }, f32: { order: 10.5, x: 10 } }, iv: { f64: { order: 20, x: 25 }, f32: { order: 10.5, x: 10 } } } as const;
+const NEGATIVE_ORDER = { f64: { order: 27, x: 25 }, f32: { order: 10.5, x: 10 } } as const;
 
 /** The series or the large-argument expansion at a = |x| >= 0 of order w, by BESSEL_REGIONS; NaN where neither is accurate. */
 function byRegion<V, B>(m: Arith<V, B>, fn: 'jv' | 'iv', w: V, a: V, series: () => V, asymptotic: () => V): V {
@@ -117,14 +122,17 @@ function byRegion<V, B>(m: Arith<V, B>, fn: 'jv' | 'iv', w: V, a: V, series: () 
   const v2 = m.let(m.mul(av, av));
   const seriesEnd = m.let(m.add(m.c(r.series[0]), m.mul(m.c(r.series[1]), av)));
   const asymptoticStart = m.let(m.add(m.c(r.asymptotic[0]), m.mul(m.c(r.asymptotic[1]), av)));
-  const trusted = m.let(m.sel(m.lt(asymptoticStart, m.div(v2, m.c(r.asymptotic[2]))), m.div(v2, m.c(r.asymptotic[2])), asymptoticStart));
+  const quadratic = m.div(v2, m.c(r.asymptotic[2]));
+  const steep = m.sub(m.div(v2, m.c(r.asymptotic[3])), m.c(r.asymptotic[4]));
+  const larger = m.sel(m.lt(asymptoticStart, quadratic), quadratic, asymptoticStart);
+  const trusted = m.let(m.sel(m.lt(larger, steep), steep, larger));
   // max(split, v^2 / kappa), at most where the series ends
   const wide = m.let(m.div(v2, m.c(r.kappa)));
   const want = m.let(m.sel(m.lt(wide, m.c(r.split)), m.c(r.split), wide));
   const switchAt = m.let(m.sel(m.lt(want, seriesEnd), want, seriesEnd));
-  const negative = NEGATIVE_ORDER[fn][m.f32 ? 'f32' : 'f64'];
+  const negative = NEGATIVE_ORDER[m.f32 ? 'f32' : 'f64'];
   const cancels = m.and(m.and(m.lt(w, m.c(-negative.order)), m.lt(m.floor(w), w)), m.le(m.c(negative.x), a));
-  const seriesOk = m.and(m.lt(a, seriesEnd), m.lt(m.c(0), m.sel(cancels, m.c(0), m.c(1))));
+  const seriesOk = fn === 'iv' ? m.lt(a, seriesEnd) : m.and(m.lt(a, seriesEnd), m.lt(m.c(0), m.sel(cancels, m.c(0), m.c(1))));
   const ok = m.or(m.and(m.lt(a, switchAt), seriesOk), m.and(m.le(switchAt, a), m.le(trusted, a)));
   return m.sel(ok, m.sel(m.lt(a, switchAt), series(), asymptotic()), m.c(NaN));
 }
@@ -196,6 +204,43 @@ function ivAsymptotic<V, B>(m: Arith<V, B>, v: V, x: V): V {
   return m.mul(m.mul(half, m.div(s, m.sqrt(m.mul(x, m.c(2 * Math.PI))))), half);
 }
 
+/** From this |v| on, iv is Debye's expansion at every x (its 16 terms, 7 in float32, reach a few ulps there). */
+const DEBYE_ORDER = { f64: 20, f32: 10 } as const;
+
+/**
+ * I_w(a) for |w| >= DEBYE_ORDER, a > 0, by Debye's uniform expansion in z = a / v, v = |w| (DLMF 10.41.3-4):
+ * I_v = e^(v eta) sqrt(p / (2 pi v)) S+ and K_v = pi e^(-v eta) sqrt(p / (2 pi v)) S-, S+- = sum_k (+-1)^k U_k(p) / v^k,
+ * p = 1 / sqrt(1 + z^2), v eta = v sqrt(1 + z^2) + v log(z / (1 + sqrt(1 + z^2))); a negative non-integer order
+ * is I_v + (2 / pi) sin(v pi) K_v. Uniform in a: no gap between the series and the large-argument expansion, and no
+ * cancelling series for a negative order. The exponentials in halves, so that they overflow only with the result.
+ */
+function ivDebye<V, B>(m: Arith<V, B>, w: V, a: V): V {
+  const v = m.let(m.abs(w));
+  const z = m.let(m.div(a, v));
+  const root = m.let(m.sqrt(m.add(m.c(1), m.mul(z, z))));
+  const p = m.let(m.div(m.c(1), root));
+  const vEta = m.mul(v, m.add(root, m.log(m.div(z, m.add(m.c(1), root)))));
+  const rows = m.f32 ? DEBYE_F32 : DEBYE_F64;
+  const t = m.let(m.div(p, v));
+  const q = m.let(m.mul(p, p));
+  const t2 = m.let(m.mul(t, t));
+  // the even and the odd k apart: S+ = even + odd, S- = even - odd
+  const sum = (from: number): V => {
+    let r = horner(m, q, rows[from + 2 * Math.floor((rows.length - 1 - from) / 2)]!);
+    for (let k = from + 2 * Math.floor((rows.length - 1 - from) / 2) - 2; k >= from; k -= 2) r = m.add(horner(m, q, rows[k]!), m.mul(t2, r));
+    return r;
+  };
+  const even = m.let(sum(0));
+  const odd = m.let(m.mul(t, sum(1)));
+  const scale = m.let(m.sqrt(m.div(p, m.mul(v, m.c(2 * Math.PI)))));
+  const half = m.let(m.exp(m.mul(vEta, m.c(0.5))));
+  const iv = m.mul(m.mul(half, m.mul(scale, m.add(even, odd))), half);
+  // (2 / pi) sin(v pi) K_v, sin(v pi) of v reduced modulo 2 (exact): 2 sin(v pi) scale S- e^(-v eta)
+  const sinPi = m.sin(m.mul(m.sub(v, m.mul(m.c(2), m.floor(m.mul(v, m.c(0.5))))), m.c(Math.PI)));
+  const k = m.div(m.div(m.mul(m.mul(m.c(2), sinPi), m.mul(scale, m.sub(even, odd))), half), half);
+  return m.sel(m.lt(w, m.c(0)), m.add(iv, k), iv);
+}
+
 /**
  * The order and argument both jv and iv reduce to: a negative integer
  * order reflected (J_-n = (-1)^n J_n, I_-n = I_n), a = |x| (a negative x
@@ -239,7 +284,8 @@ export function jv<V, B>(m: Arith<V, B>, v: V, x: V): V {
  */
 export function iv<V, B>(m: Arith<V, B>, v: V, x: V): V {
   const { w, a, integer, odd } = realOrder(m, v, x);
-  const value = byRegion(m, 'iv', w, a, () => besselSeries(m, w, a, 1), () => ivAsymptotic(m, w, a));
+  const debye = m.le(m.c(m.f32 ? DEBYE_ORDER.f32 : DEBYE_ORDER.f64), m.abs(w));
+  const value = m.sel(debye, ivDebye(m, w, a), byRegion(m, 'iv', w, a, () => besselSeries(m, w, a, 1), () => ivAsymptotic(m, w, a)));
   // at x = 0: 1 for v = 0, 0 for v > 0 and the negative integers, inf for the other negative v (SciPy's, whatever Gamma's sign)
   const atZero = m.sel(m.eq(w, m.c(0)), m.c(1), m.sel(m.gt(w, m.c(0)), m.c(0), m.c(Infinity)));
   const r = m.let(m.sel(m.eq(a, m.c(0)), atZero, value));

@@ -301,7 +301,7 @@ const ASYMPTOTIC = 13;
 const HALF_LOG_2PI = 0.5 * Math.log(2 * PI);
 
 /** Stirling's correction S(z) = lgamma(z) - ((z - 0.5) log z - z + log(2 pi) / 2), z >= 13. */
-function stirlingCorrection<V, B>(m: Arith<V, B>, z: V): V {
+export function stirlingCorrection<V, B>(m: Arith<V, B>, z: V): V {
   const r = m.let(m.div(m.c(1), z));
   return m.mul(r, horner(m, m.let(m.mul(r, r)), m.f32 ? STIRLING_F32 : STIRLING_F64));
 }
