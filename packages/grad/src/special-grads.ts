@@ -43,7 +43,10 @@ function incompleteGammaDensity(a: TensorVariable, x: TensorVariable): TensorVar
   for (const c of STIRLING.slice(1)) stirling = r2.mul(stirling).add(c);
   const s = x.sub(a).div(a);
   const large = T.exp(a.mul(log1pmx(s, x, a)).sub(r.mul(stirling))).mul(T.sqrt(a.mul(1 / (2 * Math.PI)))).div(x);
-  return T.switch(T.lt(a, 13), theano, large);
+  // the ends, where P and Q have their values: at x = 0 Stirling's form is 0 / 0 (the density is 0 for a > 1), and at
+  // x = inf both forms are inf - inf in the exponent (the density is 0 for every finite a > 0)
+  const density = T.switch(T.lt(a, 13), theano, T.switch(T.eq(x, 0), 0, large));
+  return T.switch(T.and(T.eq(x, Infinity), T.and(T.gt(a, 0), T.lt(a, Infinity))), 0, density);
 }
 const SQRT_PI_OVER_TWO = Math.sqrt(Math.PI) / 2;
 
