@@ -1,7 +1,6 @@
 /**
- * The helpers that index arithmetic calls choose by selects, not branches:
- * one `return` of a ternary whose arms are names or literals, no `if`.
- * A gather fused into a reduction (BackendInfo.gathers.inReductions) puts
+ * Every helper chooses by selects, not branches: one `return`, no `if`, and
+ * each ternary's arms are names or literals. A gather fused into a reduction (BackendInfo.gathers.inReductions) puts
  * its index arithmetic (casts, clamps, floor division) in the reduce loop's
  * body, and Chromium's WebGL2 on SwiftShader compiles a loop body in time
  * exponential in the branches it holds: each early `return` or ternary of
@@ -10,10 +9,12 @@
  * compiled after 5 minutes; the GPU watchdog lost the WebGL context and the
  * pool read zeros. Measured in Chromium: a loop summing n calls of
  * symTrunc64 with an early return took 0.4, 0.8, 2.6 and 11 s for n = 16, 18,
- * 20 and 22; written as selects, 0.6 s for 22 and 2.6 s for 80.
+ * 20 and 22; written as selects, 0.6 s for 22 and 2.6 s for 80. The same
+ * holds for any elementwise helper fused into a reduction's loop (exp,
+ * tanh, log, ...): 16 early-return symExp calls in a loop took 0.9 s there.
  */
 import { describe, expect, it } from 'vitest';
-import { HELPER_SOURCES } from '../src/helpers.js';
+import { HELPER_NAMES, HELPER_SOURCES } from '../src/helpers.js';
 
 /** The helpers a gather's index and bounds test call: casts to integers, clip/maximum/minimum, floor division, modulo, truth tests. */
 const INDEX_HELPERS = ['symTruthy', 'symBool', 'symInt', 'symTrunc64', 'symMax', 'symMin', 'symClip', 'symIntDiv', 'symIntMod'];
@@ -24,15 +25,23 @@ function source(name: string): string {
   return src;
 }
 
-describe('helpers of index arithmetic', () => {
-  it.each(INDEX_HELPERS)('%s has no branch: one return, no if', (name) => {
+/** A name, or a number literal (a minus sign and an exponent allowed): what a ternary's arm may be. */
+const NAME_OR_LITERAL = /^(?:[A-Za-z_]\w*|-?\d[\d.]*(?:e[-+]?\d+)?)$/;
+
+describe('helpers', () => {
+  it('the index helpers are among the helpers checked', () => {
+    expect(HELPER_SOURCES).toHaveLength(HELPER_NAMES.length);
+    for (const name of INDEX_HELPERS) expect(HELPER_NAMES).toContain(name);
+  });
+
+  it.each([...HELPER_NAMES])('%s has no branch: one return, no if, ternaries of names or literals', (name) => {
     const src = source(name);
     expect(src.match(/\breturn\b/g)).toHaveLength(1);
     expect(src).not.toMatch(/\bif\s*\(/);
     // every ternary chooses between a name or a literal (computed arms compile to branches)
     for (const m of src.matchAll(/\?\s*([^:;]+?)\s*:\s*([^;)]+?)\s*[;)]/g)) {
-      expect(m[1]).toMatch(/^[\w.]+$/);
-      expect(m[2]).toMatch(/^[\w.]+$/);
+      expect(m[1]).toMatch(NAME_OR_LITERAL);
+      expect(m[2]).toMatch(NAME_OR_LITERAL);
     }
   });
 
@@ -52,5 +61,59 @@ describe('helpers of index arithmetic', () => {
     // NumPy: np.floor_divide and np.mod of int32 (a zero divisor gives 0 in both)
     expect(pairs.map(([a, b]) => div(a, b))).toEqual([3, -4, -4, 3, 2, -2, -2, 0, 0, 0]);
     expect(pairs.map(([a, b]) => mod(a, b))).toEqual([1, 1, -1, -1, 0, 0, 0, 0, 0, 0]);
+  });
+
+  // NumPy float32 values (np.exp, np.tanh, ..., scipy.special.expit, np.logaddexp(0, x), np.power, np.fmod, np.mod,
+  // np.floor_divide), written in. The helpers run here as JavaScript (float64) and are rounded to float32; the inputs
+  // are the special values each helper's selects decide on: NaN, +-inf, +-0, overflow past the thresholds, domain edges
+  const all = new Function(`${HELPER_SOURCES.join('\n')}; return {${HELPER_NAMES.join(', ')}};`)() as Record<string, (...a: number[]) => number>;
+  const run = (name: string, args: readonly (readonly number[])[]) => args.map((a) => Math.fround(all[name]!(...a)));
+  const I = Infinity;
+  const N = NaN;
+  const PI_2 = 1.5707963705062866;
+  const unary: [string, number[], number[]][] = [
+    ['symExp', [N, I, -I, 0, -0, 1000], [N, I, 0, 1, 1, I]],
+    ['symTanh', [N, I, -I, 0, -0, 20, -20], [N, 1, -1, 0, -0, 1, -1]],
+    ['symSinh', [N, I, -I, 0, -0, 1000, -1000], [N, I, -I, 0, -0, I, -I]],
+    ['symCosh', [N, I, -I, 0, -0, 1000], [N, I, I, 1, 1, I]],
+    ['symLog', [N, I, -I, 0, -0, -1, 1], [N, I, N, -I, -I, N, 0]],
+    ['symLog1p', [N, I, -1, -2, 0, -0], [N, I, -I, N, 0, -0]],
+    ['symExpm1', [N, I, -I, 0, -0, 1000], [N, I, -1, 0, -0, I]],
+    ['symSin', [N, I, 0, -0], [N, N, 0, -0]],
+    ['symCos', [N, I, 0, -0], [N, N, 1, 1]],
+    ['symTan', [N, I, 0, -0], [N, N, 0, -0]],
+    ['symSigmoid', [N, I, -I, 0, 100, -1000], [N, 1, 0, 0.5, 1, 0]],
+    ['symSoftplus', [N, I, -I, 0, -1000], [N, I, 0, 0.6931471824645996, 0]],
+    ['symRelu', [N, I, -I, -0, -3, 2], [N, I, 0, 0, 0, 2]],
+    ['symSign', [N, I, -I, 0, -0, -3], [N, 1, -1, 0, 0, -1]],
+    ['symRound', [N, I, -I, 0.5, 1.5, 2.5, -1.5, -2.5, 0.49999997, 8388609], [N, I, -I, 0, 2, 2, -2, -2, 0, 8388609]],
+    ['symAtan', [N, I, -I, 0, -0], [N, PI_2, -PI_2, 0, -0]],
+    ['symAsin', [N, 2, -2, 0, -0, 1, -1], [N, N, N, 0, -0, PI_2, -PI_2]],
+    ['symAcos', [N, 2, -2, 1, -1, 0], [N, N, N, 0, 3.1415927410125732, PI_2]],
+  ];
+  it.each(unary)('%s keeps NumPy special values', (name, xs, want) => {
+    expect(run(name, xs.map((x) => [x]))).toEqual(want);
+  });
+
+  it('symPow keeps C99/NumPy pow special values (zero and infinite bases, NaN, -1 to infinity, negative bases)', () => {
+    const pairs = [[0, -1], [-0, -1], [0, -2], [-0, -2], [0, 2], [I, 2], [I, -1], [-I, 3], [-I, 2], [-I, -2], [1, N], [N, 0], [-1, I], [-1, -I], [-2, 0.5], [N, 1], [2, N], [-2, 3], [-2, -2], [10, 2], [2, -1]];
+    expect(run('symPow', pairs)).toEqual([I, -I, I, I, 0, I, 0, -I, I, 0, 1, 1, 1, 1, N, N, N, -8, 0.25, 100, 0.5]);
+  });
+
+  it('symFmod, symFloatMod and symFloatDiv keep np.fmod, np.mod and np.floor_divide special values', () => {
+    const pairs = [[5, 0], [N, 2], [2, N], [I, 2], [3, I], [-3, I], [7, 2], [-7, 2], [7, -2], [-7, -2], [5.5, 2]];
+    expect(run('symFmod', pairs)).toEqual([N, N, N, N, 3, -3, 1, -1, 1, -1, 1.5]);
+    expect(run('symFloatMod', pairs)).toEqual([N, N, N, N, 3, I, 1, 1, -1, -1, 1.5]);
+    expect(run('symFloatDiv', [...pairs, [1, 0], [-1, 0], [0, 0]])).toEqual([I, N, N, N, 0, -1, 3, -4, -4, 3, 2, I, -I, N]);
+  });
+
+  it('the literal-zero helpers and the integer power and bitwise helpers keep their values', () => {
+    expect(run('symDivZero', [[3, 1], [3, -1], [-3, 1], [0, 1], [N, 1]])).toEqual([I, -I, -I, N, N]);
+    expect(run('symZeroDiv', [[0], [N], [I], [-2]])).toEqual([N, N, 0, 0]);
+    expect(run('symMulZero', [[I], [-I], [N], [5]])).toEqual([N, N, N, 0]);
+    // np.power of int16 modulo 2^16 (7^9 is -16569, (-2)^15 -32768); negative exponents of 1, -1 and 2
+    expect(run('symPowWrap', [[3, 5], [7, 9], [-2, 15], [2, 16], [255, 3], [1, -1], [-1, -1], [-1, -2], [2, -1]])).toEqual([243, 48967, 32768, 0, 767, 1, -1, 1, 0]);
+    // np.bitwise_and/or/xor
+    expect(run('symBitwise', [[-5, 12, 0], [-5, 12, 1], [-5, 12, 2], [16777215, -16777216, 0], [-1, 12345, 2]])).toEqual([8, -1, -9, 0, -12346]);
   });
 });
