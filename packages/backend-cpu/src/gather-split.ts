@@ -138,12 +138,8 @@ export function splitGathers(k: ElementwiseKernel | ReduceKernel): GatherSplit |
       size: it.reduce((a, b) => a * b, 1),
     };
   };
-  const whole: GatherPasses = {
-    gathers: found.map((g) => ({ kind: 'elementwise', shape: [...iter], inputs: k.inputs, out: g.dtype, expr: g })),
-    rest: { ...k, inputs: [...k.inputs, ...found.map((g) => g.dtype)], expr },
-    size,
-  };
-  return { ...whole, chunks: chunksOf(k, iter, over) };
+  // the whole iteration space is the passes over all its rows
+  return { ...over(iter[0]!), chunks: chunksOf(k, iter, over) };
 }
 
 /** The chunks of rows `k` runs in, or null where it runs whole: no output axis leads, one chunk would do, or an input cannot be viewed a chunk at a time. */
