@@ -31,3 +31,28 @@ describe('d gammainc / dx and d gammaincc / dx at the ends of x', () => {
     });
   }
 });
+
+describe('d/dx of the incomplete gamma functions at x = 0 either side of a = 1', () => {
+  for (const dtype of ['float64', 'float32'] as const) {
+    it(`is inf below a = 1, 1 at a = 1 (e^-0), 0 above (${dtype})`, async () => {
+      // x^(a - 1) e^-x / Gamma(a) at x = 0; at a = 1 the formula's 0 * log 0 was NaN
+      const as = [0.25, 0.5, 1, 1.5, 2.5];
+      const a = T.vector('a', dtype);
+      const x = T.vector('x', dtype);
+      const k = T.vector('k', dtype);
+      const outs = [T.gammainc(a, x), T.gammaincc(a, x), T.gammau(a, x), T.gammal(a, x)].map((y) => grad(T.sum(y), x));
+      outs.push(grad(T.sum(T.chi2sf(x, k)), x));
+      const f = sym.function([a, x, k], outs);
+      const r = (await f(sym.array(as, { dtype }), sym.array(as.map(() => 0), { dtype }), sym.array(as.map((v) => 2 * v), { dtype }))) as sym.NDArray[];
+      const density = as.map((v) => (v < 1 ? Infinity : v === 1 ? 1 : 0));
+      const [dp, dq, du, dl, dc] = r.map((d) => Array.from(d.data).map((v) => v + 0));
+      expect(dp).toEqual(density);
+      expect(dq).toEqual(density.map((v) => -v + 0));
+      // Gamma(a) times the density: Gamma(1) = 1, and inf, 0 the same
+      expect(du).toEqual(density.map((v) => -v + 0));
+      expect(dl).toEqual(density);
+      // d/dx Q(k / 2, x / 2) = -density(k / 2, 0) / 2
+      expect(dc).toEqual(density.map((v) => -v / 2 + 0));
+    });
+  }
+});

@@ -36,7 +36,7 @@ function log1pmx(s: TensorVariable, x: TensorVariable, a: TensorVariable): Tenso
  * cancels a log a ulps away (float32's gradient at a = x = 1e6 was 2.3 times the true one, float64's 7e-10 off).
  */
 function incompleteGammaDensity(a: TensorVariable, x: TensorVariable): TensorVariable {
-  const theano = T.exp(x.neg().add(a.sub(1).mul(T.log(x))).sub(T.gammaln(a)));
+  const theano = T.exp(x.neg().add(powerExponent(a, x)).sub(T.gammaln(a)));
   const r = T.trueDiv(1, a);
   const r2 = r.mul(r);
   let stirling: TensorVariable | number = STIRLING[0]!;
@@ -49,6 +49,11 @@ function incompleteGammaDensity(a: TensorVariable, x: TensorVariable): TensorVar
   return T.switch(T.and(T.eq(x, Infinity), T.and(T.gt(a, 0), T.lt(a, Infinity))), 0, density);
 }
 const SQRT_PI_OVER_TWO = Math.sqrt(Math.PI) / 2;
+
+/** (a - 1) log x, 0 at a = 1 (x^0 = 1 at every x; 0 * log 0 would be NaN at x = 0, where the density is e^0 = 1). */
+function powerExponent(a: TensorVariable, x: TensorVariable): TensorVariable {
+  return T.switch(T.eq(a, 1), 0, a.sub(1).mul(T.log(x)));
+}
 
 export const COMPOSITE_GRADS: { readonly [S in CompositeScalarOp]: OpGrad } = {
   erf: ({ x: [a], gz }) => [gz.mul(T.exp(a!.mul(a!).neg())).mul(TWO_OVER_SQRT_PI)],
@@ -76,8 +81,8 @@ export const COMPOSITE_GRADS: { readonly [S in CompositeScalarOp]: OpGrad } = {
   gammainc: ({ x: [a, x], gz }) => [noGradWrt('gammainc', 'a'), gz.mul(incompleteGammaDensity(a!, x!))],
   gammaincc: ({ x: [a, x], gz }) => [noGradWrt('gammaincc', 'a'), gz.mul(incompleteGammaDensity(a!, x!)).neg()],
   // Gamma(a) times the density: x^(a - 1) e^-x
-  gammau: ({ x: [a, x], gz }) => [noGradWrt('gammau', 'a'), gz.mul(T.exp(x!.neg().add(a!.sub(1).mul(T.log(x!))))).neg()],
-  gammal: ({ x: [a, x], gz }) => [noGradWrt('gammal', 'a'), gz.mul(T.exp(x!.neg().add(a!.sub(1).mul(T.log(x!)))))],
+  gammau: ({ x: [a, x], gz }) => [noGradWrt('gammau', 'a'), gz.mul(T.exp(x!.neg().add(powerExponent(a!, x!)))).neg()],
+  gammal: ({ x: [a, x], gz }) => [noGradWrt('gammal', 'a'), gz.mul(T.exp(x!.neg().add(powerExponent(a!, x!))))],
   // d/dx Q(k / 2, x / 2) = -density(k / 2, x / 2) / 2 (Theano's chi2sf has no gradient at all)
   chi2sf: ({ x: [x, k], gz }) => [gz.mul(incompleteGammaDensity(k!.mul(0.5), x!.mul(0.5))).mul(-0.5), noGradWrt('chi2sf', 'k')],
   j0: ({ x: [a], gz }) => [gz.mul(T.j1(a!)).neg()],
