@@ -170,8 +170,8 @@ function empty(dtype: DType): OpCase {
 
 /**
  * Products of two sparse matrices (a host stage finds which stored values
- * meet, where each product sums and which sums cancel to exactly 0;
- * gathers, a product and a scatter-add compute the values), the
+ * meet, where each product sums, the sums, in SciPy's order, and which
+ * cancel to exactly 0; the dense product scatters the sums into zeros), the
  * cleanups and slices: x (4, 5) csr above times y (5, 3), given as csr
  * and as csc.
  */

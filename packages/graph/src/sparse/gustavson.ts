@@ -80,23 +80,40 @@ export function countTerms(lCols: Int32Array, nL: number, rStart: Int32Array): n
   return terms;
 }
 
+/** The dense L @ R's positions: the outputs of ProductPattern{dense} (see there). */
+export interface DensePositions {
+  readonly pairL: Int32Array;
+  readonly pairR: Int32Array;
+  readonly slot: Int32Array;
+  readonly flat: Int32Array;
+  readonly values: Float64Array;
+}
+
 /**
- * Each term's flat position in the dense L @ R, row-major (rowStride
- * nCols, colStride 1) or in its transpose (1, nRows), L taken in its stored
- * order; pairL, pairR and flat are filled.
+ * The dense product's positions: Gustavson's pass (each term, and the
+ * position it sums into), each position's sum in the dtype's arithmetic
+ * and SciPy's order (the values of SciPy's product, which Theano's Dot
+ * densifies), and each position's flat place in the dense L @ R,
+ * row-major (rowStride nCols, colStride 1) or in its transpose (1, nRows).
  */
-export function flatPositions(lCols: Int32Array, lRows: Int32Array, r: Rows, rowStride: number, colStride: number, pairL: Int32Array, pairR: Int32Array, flat: Int32Array): void {
-  const { start, order, cols } = r;
-  let p = 0;
-  for (let k = 0; k < lCols.length; k++) {
-    const j = lCols[k]!;
-    const base = lRows[k]! * rowStride;
-    for (let ll = start[j]!; ll < start[j + 1]!; ll++) {
-      pairL[p] = k;
-      pairR[p] = order[ll]!;
-      flat[p++] = base + cols[ll]! * colStride;
-    }
-  }
+export function densePositions(l: Rows, lValues: ArrayLike<number>, r: Rows, rValues: ArrayLike<number>, nRows: number, nCols: number, dtype: DType, transposed: boolean): DensePositions {
+  const terms = countTerms(l.cols, l.start[nRows]!, r.start);
+  const pairL = new Int32Array(terms);
+  const pairR = new Int32Array(terms);
+  const slot = new Int32Array(terms);
+  const indptr = scratchInt32('denseIndptr', nRows + 1, 0);
+  const met = scratchInt32('met', terms);
+  const nnz = meetTerms(l, r, nRows, scratchInt32('seen', nCols, -1), scratchInt32('posOf', nCols), met, pairL, pairR, slot, indptr);
+  const values = sumPositions(lValues, rValues, pairL, pairR, slot, terms, nnz, dtype).slice(0, nnz);
+  // a dense product has fewer than 2^31 elements (MAX_ELEMENTS)
+  const flat = new Int32Array(nnz);
+  if (transposed) flatPositions(met, indptr, nRows, 1, nRows, flat);
+  else flatPositions(met, indptr, nRows, nCols, 1, flat);
+  return { pairL, pairR, slot, flat, values };
+}
+
+function flatPositions(met: Int32Array, indptr: Int32Array, nRows: number, rowStride: number, colStride: number, flat: Int32Array): void {
+  for (let i = 0, q = 0; i < nRows; i++) for (const end = indptr[i + 1]!, base = i * rowStride; q < end; q++) flat[q] = base + met[q]! * colStride;
 }
 
 /** The pattern of L @ R, its exact zeros dropped: the outputs of ProductPattern{sparse} (see there). */
@@ -107,6 +124,8 @@ export interface SparsePattern {
   readonly indices: Int32Array;
   readonly indptr: Int32Array;
   readonly majorIds: Int32Array;
+  /** Each position's sum (its value in the product), in the dtype's arithmetic and SciPy's order, as float64 numbers. */
+  readonly values: Float64Array;
 }
 
 /**
@@ -119,7 +138,11 @@ export interface SparsePattern {
  * a position whose sum is exactly 0 is dropped with its terms (NaN is
  * kept), as SciPy's `x @ y` drops it; (4) each row's columns are sorted by
  * one counting sort of all positions by column (O(nnz + nCols)), which
- * renumbers the terms' slots, unless every row came sorted.
+ * renumbers the terms' slots and places the sums, unless every row came
+ * sorted. The sums are the product's values: summed here, in the order
+ * that decided which are 0, so that no device sums them in another order
+ * (a float32 scatter-add rounding once, or atomics in any order) and
+ * stores a value that disagrees with the structure or with SciPy.
  */
 export function sparsePattern(l: Rows, lValues: ArrayLike<number>, r: Rows, rValues: ArrayLike<number>, nRows: number, nCols: number, dtype: DType): SparsePattern {
   const terms = countTerms(l.cols, l.start[nRows]!, r.start);
@@ -130,14 +153,7 @@ export function sparsePattern(l: Rows, lValues: ArrayLike<number>, r: Rows, rVal
   const indptr = new Int32Array(nRows + 1);
   const met = scratchInt32('met', terms);
   let nnz = meetTerms(l, r, nRows, scratchInt32('seen', nCols, -1), scratchInt32('posOf', nCols), met, pairL, pairR, slot, indptr);
-  const sums = scratchFloat64('sums', nnz);
-  sums.fill(0, 0, nnz);
-  const lData = float64Values(lValues, 'l');
-  const rData = float64Values(rValues, 'r');
-  // float64 and float32 by loops of their own: castScalar's dispatch on the dtype (each product and sum) doubled the pass
-  if (dtype === 'float64') sumTerms(sums, lData, rData, pairL, pairR, slot, terms);
-  else if (dtype === 'float32') sumTermsFloat32(sums, lData, rData, pairL, pairR, slot, terms);
-  else sumTermsIn(dtype, sums, lData, rData, pairL, pairR, slot, terms);
+  const sums = sumPositions(lValues, rValues, pairL, pairR, slot, terms, nnz, dtype);
   let kept = terms;
   if (countZeros(sums, nnz) > 0) {
     const renumbered = scratchInt32('renumbered', nnz);
@@ -147,8 +163,27 @@ export function sparsePattern(l: Rows, lValues: ArrayLike<number>, r: Rows, rVal
   const majorIds = new Int32Array(nnz);
   fillRows(majorIds, indptr, nRows);
   const byCol = scratchInt32('byCol', nCols + 1, 0);
-  const indices = countColumns(met, indptr, nRows, byCol) === 0 ? met.slice(0, nnz) : sortRows(met, nnz, indptr, nRows, byCol, nCols, slot.subarray(0, kept));
-  return { pairL: pairL.slice(0, kept), pairR: pairR.slice(0, kept), slot: slot.slice(0, kept), indices, indptr, majorIds };
+  const sorted = countColumns(met, indptr, nRows, byCol) === 0;
+  const values = sorted ? sums.slice(0, nnz) : new Float64Array(nnz);
+  const indices = sorted ? met.slice(0, nnz) : sortRows(met, nnz, indptr, nRows, byCol, nCols, slot.subarray(0, kept), sums, values);
+  return { pairL: pairL.slice(0, kept), pairR: pairR.slice(0, kept), slot: slot.slice(0, kept), indices, indptr, majorIds, values };
+}
+
+/**
+ * Pass 2: each position's sum of its terms (scratch, nnz long), each
+ * product and each sum in the dtype's arithmetic, in the terms' order
+ * (SciPy's), from 0 as SciPy's sums start (so never -0).
+ */
+export function sumPositions(lValues: ArrayLike<number>, rValues: ArrayLike<number>, pairL: Int32Array, pairR: Int32Array, slot: Int32Array, terms: number, nnz: number, dtype: DType): Float64Array {
+  const sums = scratchFloat64('sums', nnz);
+  sums.fill(0, 0, nnz);
+  const lData = float64Values(lValues, 'l');
+  const rData = float64Values(rValues, 'r');
+  // float64 and float32 by loops of their own: castScalar's dispatch on the dtype (each product and sum) doubled the pass
+  if (dtype === 'float64') sumTerms(sums, lData, rData, pairL, pairR, slot, terms);
+  else if (dtype === 'float32') sumTermsFloat32(sums, lData, rData, pairL, pairR, slot, terms);
+  else sumTermsIn(dtype, sums, lData, rData, pairL, pairR, slot, terms);
+  return sums;
 }
 
 /**
@@ -157,7 +192,7 @@ export function sparsePattern(l: Rows, lValues: ArrayLike<number>, r: Rows, rVal
  * that last reached each column (-1 at first), `posOf` the position that
  * column got in met. Returns the number of positions.
  */
-function meetTerms(l: Rows, r: Rows, nRows: number, seen: Int32Array, posOf: Int32Array, met: Int32Array, pairL: Int32Array, pairR: Int32Array, slot: Int32Array, indptr: Int32Array): number {
+export function meetTerms(l: Rows, r: Rows, nRows: number, seen: Int32Array, posOf: Int32Array, met: Int32Array, pairL: Int32Array, pairR: Int32Array, slot: Int32Array, indptr: Int32Array): number {
   const { start: lStart, order: lOrder, cols: lCols } = l;
   const { start: rStart, order: rOrder, cols: rCols } = r;
   let nnz = 0;
@@ -214,7 +249,7 @@ function countZeros(sums: Float64Array, nnz: number): number {
   return zeros;
 }
 
-/** Pass 3 (where a sum is 0): the positions kept, compacted in met and indptr; each old position's new number (-1: dropped) in renumbered. Returns the new nnz. */
+/** Pass 3 (where a sum is 0): the positions kept, compacted in met, sums and indptr; each old position's new number (-1: dropped) in renumbered. Returns the new nnz. */
 function dropZeros(sums: Float64Array, met: Int32Array, indptr: Int32Array, nRows: number, renumbered: Int32Array): number {
   let kept = 0;
   for (let i = 0, q = 0; i < nRows; i++) {
@@ -223,6 +258,7 @@ function dropZeros(sums: Float64Array, met: Int32Array, indptr: Int32Array, nRow
       const keep = +(sums[q] !== 0);
       renumbered[q] = keep * (kept + 1) - 1;
       met[kept] = met[q]!;
+      sums[kept] = sums[q]!;
       kept += keep;
     }
     indptr[i + 1] = kept;
@@ -265,7 +301,8 @@ function countColumns(met: Int32Array, indptr: Int32Array, nRows: number, byCol:
 
 /**
  * Pass 4: the rows' columns met[0 .. nnz) sorted in each row, as a fresh
- * array, and the terms' slots renumbered to match: each position's row
+ * array, the terms' slots renumbered and the sums placed (into values) to
+ * match: each position's row
  * grouped by column (a stable counting sort), then each column appended
  * to its rows in turn; then row by row, each column's new place, read by
  * the row's terms. Every pass reads its arrays in order and writes to one
@@ -273,7 +310,7 @@ function countColumns(met: Int32Array, indptr: Int32Array, nRows: number, byCol:
  * number through the sort to renumber the terms at the end, which read it
  * at random, took half as long again.
  */
-function sortRows(met: Int32Array, nnz: number, indptr: Int32Array, nRows: number, byCol: Int32Array, nCols: number, slot: Int32Array): Int32Array {
+function sortRows(met: Int32Array, nnz: number, indptr: Int32Array, nRows: number, byCol: Int32Array, nCols: number, slot: Int32Array, sums: Float64Array, values: Float64Array): Int32Array {
   prefixSum(byCol, nCols);
   const rowOf = scratchInt32('rowOf', nnz);
   groupByColumn(met, indptr, nRows, byCol, rowOf);
@@ -282,7 +319,7 @@ function sortRows(met: Int32Array, nnz: number, indptr: Int32Array, nRows: numbe
   const indices = new Int32Array(nnz);
   // after grouping, byCol[c] is where column c's rows end
   appendColumns(byCol, nCols, rowOf, next, indices);
-  renumberRows(met, indices, indptr, nRows, slot, scratchInt32('placeOf', nCols));
+  renumberRows(met, indices, indptr, nRows, slot, scratchInt32('placeOf', nCols), sums, values);
   return indices;
 }
 
@@ -294,11 +331,12 @@ function appendColumns(ends: Int32Array, nCols: number, rowOf: Int32Array, next:
   for (let c = 0, t = 0; c < nCols; c++) for (const end = ends[c]!; t < end; t++) indices[next[rowOf[t]!]!++] = c;
 }
 
-/** Each term's slot (a position in met, its row's columns as met) renumbered to its column's place in the row sorted: the terms come row by row, each row's slots within its positions. */
-function renumberRows(met: Int32Array, indices: Int32Array, indptr: Int32Array, nRows: number, slot: Int32Array, placeOf: Int32Array): void {
+/** Each term's slot (a position in met, its row's columns as met) renumbered to its column's place in the row sorted, and each sum put there: the terms come row by row, each row's slots within its positions. */
+function renumberRows(met: Int32Array, indices: Int32Array, indptr: Int32Array, nRows: number, slot: Int32Array, placeOf: Int32Array, sums: Float64Array, values: Float64Array): void {
   for (let i = 0, t = 0; i < nRows; i++) {
     const end = indptr[i + 1]!;
     for (let q = indptr[i]!; q < end; q++) placeOf[indices[q]!] = q;
+    for (let q = indptr[i]!; q < end; q++) values[placeOf[met[q]!]!] = sums[q]!;
     for (; t < slot.length && slot[t]! < end; t++) slot[t] = placeOf[met[slot[t]!]!]!;
   }
 }

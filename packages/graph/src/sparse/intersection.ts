@@ -25,6 +25,8 @@ export interface Intersection {
   readonly indices: Int32Array;
   readonly indptr: Int32Array;
   readonly majorIds: Int32Array;
+  /** Each position's product xs * ys in the dtype's arithmetic (each operand's repeated values summed first): the values of SciPy's elmul. */
+  readonly values: Float64Array;
 }
 
 /** Scratch for the candidates of one operand: which of its values reach a position (take) and which (slot). */
@@ -39,7 +41,9 @@ interface Reaching {
  * lengths and the product's dtype: (1) each row's common positions and
  * the values reaching them, (2) each operand's values summed per position
  * and the products tested in the dtype's arithmetic, (3) a position whose
- * product is exactly 0 dropped with its values (rare).
+ * product is exactly 0 dropped with its values (rare), (4) the products,
+ * the product's values (summed here, in the order that decided the zeros,
+ * rather than by a device's scatter-add in its own order).
  */
 export function intersection(x: Rows, xValues: ArrayLike<number>, y: Rows, yValues: ArrayLike<number>, nMajor: number, nMinor: number, dtype: DType): Intersection {
   const nx = x.start[nMajor]!;
@@ -67,7 +71,11 @@ export function intersection(x: Rows, xValues: ArrayLike<number>, y: Rows, yValu
   }
   const majorIds = new Int32Array(nnz);
   fillRows(majorIds, indptr, nMajor);
-  return { xTake: xr.take.slice(0, xr.n), xSlot: xr.slot.slice(0, xr.n), yTake: yr.take.slice(0, yr.n), ySlot: yr.slot.slice(0, yr.n), indices: met.slice(0, nnz), indptr, majorIds };
+  const values = new Float64Array(nnz);
+  if (exact) productsExact(xSums, ySums, values);
+  else if (dtype === 'float32') productsFloat32(xSums, ySums, values);
+  else products(xSums, ySums, values, dtype);
+  return { xTake: xr.take.slice(0, xr.n), xSlot: xr.slot.slice(0, xr.n), yTake: yr.take.slice(0, yr.n), ySlot: yr.slot.slice(0, yr.n), indices: met.slice(0, nnz), indptr, majorIds, values };
 }
 
 /** Pass 1: each row's common positions (met, indptr) and the values reaching them. Returns nnz. */
@@ -192,7 +200,19 @@ function zeroProducts(xSums: Float64Array, ySums: Float64Array, nnz: number, dty
   return zeros;
 }
 
-/** The positions whose product is not exactly 0 (NaN is kept), compacted in met and indptr; each old position's new number (-1: dropped) in renumbered. Returns the new nnz. */
+function productsExact(xSums: Float64Array, ySums: Float64Array, values: Float64Array): void {
+  for (let q = 0; q < values.length; q++) values[q] = xSums[q]! * ySums[q]!;
+}
+
+function productsFloat32(xSums: Float64Array, ySums: Float64Array, values: Float64Array): void {
+  for (let q = 0; q < values.length; q++) values[q] = Math.fround(xSums[q]! * ySums[q]!);
+}
+
+function products(xSums: Float64Array, ySums: Float64Array, values: Float64Array, dtype: DType): void {
+  for (let q = 0; q < values.length; q++) values[q] = castScalar(xSums[q]! * ySums[q]!, dtype);
+}
+
+/** The positions whose product is not exactly 0 (NaN is kept), compacted in met, the sums and indptr; each old position's new number (-1: dropped) in renumbered. Returns the new nnz. */
 function dropZeros(xSums: Float64Array, ySums: Float64Array, dtype: DType, met: Int32Array, indptr: Int32Array, nMajor: number, renumbered: Int32Array): number {
   let kept = 0;
   for (let i = 0, q = 0; i < nMajor; i++) {
@@ -201,6 +221,8 @@ function dropZeros(xSums: Float64Array, ySums: Float64Array, dtype: DType, met: 
       const keep = +(castScalar(xSums[q]! * ySums[q]!, dtype) !== 0);
       renumbered[q] = keep * (kept + 1) - 1;
       met[kept] = met[q]!;
+      xSums[kept] = xSums[q]!;
+      ySums[kept] = ySums[q]!;
       kept += keep;
     }
     indptr[i + 1] = kept;

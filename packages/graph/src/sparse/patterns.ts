@@ -3,10 +3,12 @@
  * stored values that are not zero (Theano's Remove0, SciPy's
  * eliminate_zeros) and the positions two matrices both store whose
  * product is not 0 (the matrix product of two sparse matrices is
- * product-pattern.ts). Both output integers only (positions, and which
- * stored values go where): the values themselves are gathered and summed
- * by ordinary ops around them, so that grad differentiates them as any
- * graph and every backend runs them. Their inputs are index vectors,
+ * product-pattern.ts). StoredNonZeros outputs integers only (positions,
+ * and which stored values go where): the values themselves are gathered
+ * by ordinary ops around it, so that grad differentiates them as any
+ * graph and every backend runs them. IntersectionPattern also outputs the
+ * products, summed as SciPy sums them (product-values.ts gives them their
+ * gradient). Their inputs are index vectors,
  * values and lengths, which for a function's sparse input (or a shared
  * one) are on the host already: no program, no readback.
  */
@@ -18,8 +20,9 @@ import type { StaticShape, TensorVariable } from '../core/variable.js';
 import { HostOp } from '../ops/host.js';
 import { byRow } from './gustavson.js';
 import { intersection } from './intersection.js';
+import { valuesOf } from './product-pattern.js';
 
-const vector = (dtype: 'int32' | 'int64') => new TensorType(dtype, [false]);
+const vector = (dtype: DType) => new TensorType(dtype, [false]);
 
 function checkInts(caller: string, inputs: readonly TensorVariable[], ndims: readonly number[]): void {
   inputs.forEach((v, i) => {
@@ -98,7 +101,7 @@ function nonZeros(data: Float32Array | Float64Array, indices: Int32Array, majorI
  * the major and minor lengths, x's values and y's. Outputs (int32): the
  * stored values of x that reach a kept position and the position each
  * sums into, the same for y, and the product's indices, indptr and major
- * ids. A value with no partner, or whose position is dropped, is left
+ * ids; then (`dtype`) its values. A value with no partner, or whose position is dropped, is left
  * out, so it gets no derivative (Theano's gradient is the result's,
  * which lacks the position).
  */
@@ -121,10 +124,10 @@ export class IntersectionPattern extends HostOp {
     inputs.slice(6).forEach((v, i) => {
       if (v.ndim !== 1) throw new TypeError(`IntersectionPattern: input ${6 + i} must be a vector of values, got ${v} of type ${v.type}`);
     });
-    return Array.from({ length: 7 }, () => vector('int32'));
+    return [...Array.from({ length: 7 }, () => vector('int32')), vector(this.dtype)];
   }
   inferShape(): StaticShape[] {
-    return [[null], [null], [null], [null], [null], [null], [null]];
+    return Array.from({ length: 8 }, () => [null]);
   }
   perform(inputs: readonly NDArray[]): NDArray[] {
     const [xMajor, xMinor, yMajor, yMinor] = inputs.slice(0, 4).map(ints) as [Int32Array, Int32Array, Int32Array, Int32Array];
@@ -132,6 +135,6 @@ export class IntersectionPattern extends HostOp {
     const x = byRow(xMajor, xMinor, nMajor, 'l');
     const y = byRow(yMajor, yMinor, nMajor, 'r');
     const r = intersection(x, inputs[6]!.data, y, inputs[7]!.data, nMajor, nMinor, this.dtype);
-    return [r.xTake, r.xSlot, r.yTake, r.ySlot, r.indices, r.indptr, r.majorIds].map(int32);
+    return [...[r.xTake, r.xSlot, r.yTake, r.ySlot, r.indices, r.indptr, r.majorIds].map(int32), valuesOf(r.values, this.dtype)];
   }
 }

@@ -111,6 +111,36 @@ describe.each(['float64', 'float32'] as const)('elementwise product of two spars
   });
 });
 
+describe.each(['float32', 'float64'] as const)("sparse x sparse products sum in SciPy's order (%s)", (dtype) => {
+  // row 0 of x times ones: float32 sums 1e8 + 1 to 1e8, then 0, then -1 (SciPy stores -1); an exact sum is 0 (dropped);
+  // summing the float64 terms and rounding once, as the CPU's float32 scatter-add does, stored an explicit 0
+  const x = SparseMatrix.csr({ data: [1e8, 1, -1e8, -1, 1e8], indices: [0, 1, 2, 3, 1], indptr: [0, 4, 5], shape: [2, 4] }, { dtype });
+  const y = SparseMatrix.fromDense([[1, 2], [1, 0], [1, 2], [1, 0]], 'csr', { dtype });
+  const f32 = dtype === 'float32';
+
+  it('structuredDot and dot: the values and the structure of SciPy x @ y, for either format of x', () => {
+    const X = sparse.csrMatrix('X', dtype);
+    const Xc = sparse.cscMatrix('Xc', dtype);
+    const Y = sparse.csrMatrix('Y', dtype);
+    const f = sym.function([X, Xc, Y], [sparse.structuredDot(X, Y), sparse.structuredDot(Xc, Y), sparse.dot(X, Y), sparse.dot(Xc, Y)]);
+    const [s, sc, d, dc] = f.sync(x, SparseMatrix.fromDense(x.toDense(), 'csc'), y) as [sym.sparse.SparseMatrix, sym.sparse.SparseMatrix, sym.NDArray, sym.NDArray];
+    // scipy 1.17: (x @ y) with indices sorted, x.tocsc() @ y, (x @ y).toarray()
+    expect(parts(s)).toEqual({ format: 'csr', dtype, shape: [2, 2], ...(f32 ? { data: [-1, 1e8], indices: [0, 0], indptr: [0, 1, 2] } : { data: [1e8], indices: [0], indptr: [0, 0, 1] }) });
+    expect(parts(sc)).toEqual({ format: 'csc', dtype, shape: [2, 2], ...(f32 ? { data: [-1, 1e8], indices: [0, 1], indptr: [0, 2, 2] } : { data: [1e8], indices: [1], indptr: [0, 1, 1] }) });
+    for (const dense of [d, dc]) expect(dense.toArray()).toEqual([[f32 ? -1 : 0, 0], [1e8, 0]]);
+  });
+
+  it("mul: each operand's repeated values summed in stored order, as SciPy's x.multiply(y)", () => {
+    const X = sparse.csrMatrix('X', dtype);
+    const Y = sparse.csrMatrix('Y', dtype);
+    const xd = SparseMatrix.csr({ data: [1e8, 1, -1e8, -1, 3], indices: [0, 0, 0, 0, 2], indptr: [0, 4, 5], shape: [2, 3] }, { dtype });
+    const yd = SparseMatrix.fromDense([[1, 0, 0], [0, 0, 2]], 'csr', { dtype });
+    const m = sym.function([X, Y], sparse.mul(X, Y)).sync(xd, yd) as sym.sparse.SparseMatrix;
+    // scipy 1.17: xd.multiply(yd)
+    expect(parts(m)).toEqual({ format: 'csr', dtype, shape: [2, 3], ...(f32 ? { data: [-1, 6], indices: [0, 2], indptr: [0, 1, 2] } : { data: [6], indices: [2], indptr: [0, 0, 1] }) });
+  });
+});
+
 describe('sparse x sparse products: types and errors', () => {
   const A = SparseMatrix.csr(PARTS);
 
