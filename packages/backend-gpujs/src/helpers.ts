@@ -100,7 +100,7 @@ export const HELPER_SOURCES: readonly string[] = [
     const s = (x !== 0.0) ? p : a;
     return (x !== x) ? x : s;
   }`,
-  // round half to even, as NumPy's round
+  // round half to even, as NumPy's round; a zero keeps x's sign (round(-0.5) is -0: f + 1 of f = -1 is +0)
   `function symRound(x) {
     const f = Math.floor(x);
     const d = x - f;
@@ -109,7 +109,9 @@ export const HELPER_SOURCES: readonly string[] = [
     const even = (half === Math.floor(half)) ? f : up;
     const below = (d < 0.5) ? f : even;
     const r = (d > 0.5) ? up : below;
-    return (x !== x || Math.abs(x) > 8388608.0) ? x : r;
+    const nz = -Math.abs(r);
+    const s = (r === 0.0 && x < 0.0) ? nz : r;
+    return (x !== x || Math.abs(x) > 8388608.0) ? x : s;
   }`,
   // Cephes' tanhf: an odd polynomial below 0.625, where (e - 1) / (e + 1) with e = exp(2x) loses digits to
   // the rounding of e (8e-5 relative at 8.7e-4 on llvmpipe); 1 - 2 / (exp(2|x|) + 1) above, and +-1 past 10,
@@ -305,7 +307,8 @@ export const HELPER_SOURCES: readonly string[] = [
     return (Math.abs(b) <= 64.0 && Math.floor(b) === b) ? byInt : builtin;
   }`,
   // C99/NumPy pow, including negative bases with integral exponents and infinite bases;
-  // 1 to any power (NaN included) and -1 to an infinite one are 1
+  // 1 to any power (NaN included) and -1 to an infinite one are 1. An odd integer power keeps the sign of a zero
+  // base (a itself: pow(-0, 3) is -0) and of -inf's reciprocal (1 / a: pow(-inf, -3) is -0)
   `function symPow(a, b) {
     const inf = Math.exp(Math.abs(a) + 1000.0);
     const bInt = (Math.floor(b) === b) ? 1.0 : 0.0;
@@ -313,9 +316,11 @@ export const HELPER_SOURCES: readonly string[] = [
     const bOdd = (bInt > 0.5 && Math.abs(b) < 16777216.0) ? odd : 0.0;
     const recip = 1.0 / a;
     const zeroNeg = (bOdd > 0.5) ? recip : inf;
-    const zero = (b > 0.0) ? 0.0 : zeroNeg;
+    const zeroPos = (bOdd > 0.5) ? a : 0.0;
+    const zero = (b > 0.0) ? zeroPos : zeroNeg;
     const negInfPos = (bOdd > 0.5) ? a : inf;
-    const negInf = (b > 0.0) ? negInfPos : 0.0;
+    const negInfNeg = (bOdd > 0.5) ? recip : 0.0;
+    const negInf = (b > 0.0) ? negInfPos : negInfNeg;
     const m = symPowAbs(Math.abs(a), b);
     const nm = -m;
     const negInt = (bOdd > 0.5) ? nm : m;
@@ -360,16 +365,26 @@ export const HELPER_SOURCES: readonly string[] = [
     const minus = r1 - b;
     const fix = ((a < 0.0) === (b < 0.0)) ? plus : minus;
     const r = (r1 !== 0.0 && ((r1 < 0.0) !== (a < 0.0))) ? fix : r1;
-    const fin = (Math.abs(b) > 3.0e38) ? a : r;
+    // a zero has a's sign, as C's fmod (fmod(-4, 2) and fmod(-0, 2) are -0: a - p made +0); 1 / a tells -0 from +0
+    const ia = 1.0 / a;
+    const nz = -Math.abs(r);
+    const rz = (r === 0.0 && (a < 0.0 || ia < 0.0)) ? nz : r;
+    const fin = (Math.abs(b) > 3.0e38) ? a : rz;
     const nan = symNaN(a);
     return (b === 0.0 || a !== a || b !== b || Math.abs(a) > 3.0e38) ? nan : fin;
   }`,
+  // NumPy's mod: a zero has b's sign (np.mod(4, -2) and np.mod(0, -2) are -0)
   `function symFloatMod(a, b) {
     const r = symFmod(a, b);
     const rb = r + b;
-    return (r !== 0.0 && ((r < 0.0) !== (b < 0.0))) ? rb : r;
+    const m = (r !== 0.0 && ((r < 0.0) !== (b < 0.0))) ? rb : r;
+    const pz = Math.abs(m);
+    const nz = -pz;
+    const z = (b < 0.0) ? nz : pz;
+    return (m === 0.0) ? z : m;
   }`,
-  // NumPy's floor division of floats: floor((a - fmod(a, b)) / b), so that a == b * (a // b) + a % b
+  // NumPy's floor division of floats: floor((a - fmod(a, b)) / b), so that a == b * (a // b) + a % b; a zero
+  // quotient has the sign of a / b (np.floor_divide(-0, 2) and (0, -2) are -0; 1 / q tells -0 from +0)
   `function symFloatDiv(a, b) {
     const m = symFmod(a, b);
     const d0 = (a - m) / b;
@@ -378,9 +393,13 @@ export const HELPER_SOURCES: readonly string[] = [
     const f = Math.floor(d);
     const f1 = f + 1.0;
     const rounded = (d - f > 0.5) ? f1 : f;
-    const r = (d === 0.0) ? 0.0 : rounded;
-    const byZero = a / b;
-    return (b === 0.0) ? byZero : r;
+    const q = a / b;
+    const iq = 1.0 / q;
+    const pz = Math.abs(d);
+    const nz = -pz;
+    const z = (q < 0.0 || iq < 0.0) ? nz : pz;
+    const r = (d === 0.0) ? z : rounded;
+    return (b === 0.0) ? q : r;
   }`,
   // a / 0 for a divisor the kernel holds as a literal zero of sign s (+-1): +-inf, NaN for 0 / 0 and NaN / 0.
   // The GLSL compiler folds a / 0.0 of a literal zero to 0 (headless-gl on llvmpipe: x / 0 and T.var with

@@ -107,8 +107,9 @@ const OPS: { readonly [S in ScalarOpName]: Render } = {
   le: cmp('<='),
   gt: cmp('>'),
   ge: cmp('>='),
-  and: (a) => `((${truthy(a[0]!)} && ${truthy(a[1]!)}) ? 1.0 : 0.0)`,
-  or: (a) => `((${truthy(a[0]!)} || ${truthy(a[1]!)}) ? 1.0 : 0.0)`,
+  // symTruthy is exactly 0 or 1: a product and a sum of the two, not && / || (short-circuit: a branch around the second call)
+  and: (a) => `((symTruthy(${a[0]}) * symTruthy(${a[1]}) > 0.5) ? 1.0 : 0.0)`,
+  or: (a) => `((symTruthy(${a[0]}) + symTruthy(${a[1]}) > 0.5) ? 1.0 : 0.0)`,
   xor: (a) => `((${truthy(a[0]!)} !== ${truthy(a[1]!)}) ? 1.0 : 0.0)`,
   // integers as float32 values: the helpers compute bitwise ops exactly within +-2^24 (WebGL 1 has no integer operators)
   bitand: (a) => `symBitwise(${a[0]}, ${a[1]}, 0.0)`,
@@ -252,11 +253,25 @@ function renderNode(
         if (e.op === 'switch' && i === 0) return code;
         return a.dtype === e.computeDType ? code : castTo(e.computeDType, code);
       });
+      // a switch chooses between names or literals: its computed arms are statements first (a select, not a branch)
+      const operands = e.op === 'switch' && lets ? converted.map((c, i) => (i === 0 || isNameOrLiteral(c) ? c : hoist(lets, c))) : converted;
       const code =
-        divideByLiteralZero(e, converted[0]!, values[1]) ?? divideLiteralZero(e, converted[1]!, values[0]) ?? multiplyByLiteralZero(e, converted, values) ?? OPS[e.op](converted, e.dtype, e.computeDType);
+        divideByLiteralZero(e, operands[0]!, values[1]) ?? divideLiteralZero(e, operands[1]!, values[0]) ?? multiplyByLiteralZero(e, operands, values) ?? OPS[e.op](operands, e.dtype, e.computeDType);
       return { code: e.op === 'cast' || e.dtype !== e.computeDType || !isExact(e.op, e.dtype) ? castTo(e.dtype, code) : code, value: undefined };
     }
   }
+}
+
+/** A name or a literal as `num` writes it: what a select's arm may be without compiling to a branch. */
+export function isNameOrLiteral(code: string): boolean {
+  return /^(?:[A-Za-z_]\w*|\(?-?[\d.]+(?:e[-+]?\d+)?\)?|\((?:-?[01]\.0 \/ 0\.0|-0\.0)\))$/.test(code);
+}
+
+/** Push `const w<n> = code;` and return the name. */
+function hoist(lets: string[], code: string): string {
+  const name = `w${lets.length}`;
+  lets.push(`const ${name} = ${code};`);
+  return name;
 }
 
 /**
@@ -322,11 +337,19 @@ export function decompose(shape: readonly number[], vars: readonly string[], pre
     } else {
       const q = `${prefix}q${d}`;
       const r = `${prefix}r${d}`;
+      // the corrections as selects of names, not ifs: a split reduction decomposes inside its loop (branches there
+      // compile slowly: reduceUpdate)
       lines.push(
         `let ${q} = Math.floor((${prefix}rest + 0.5) / ${num(n)});`,
         `let ${r} = ${prefix}rest - ${q} * ${num(n)};`,
-        `if (${r} < 0.0) { ${q} = ${q} - 1.0; ${r} = ${r} + ${num(n)}; }`,
-        `if (${r} >= ${num(n)}) { ${q} = ${q} + 1.0; ${r} = ${r} - ${num(n)}; }`,
+        `const ${q}a = ${q} - 1.0;`,
+        `const ${r}a = ${r} + ${num(n)};`,
+        `${q} = (${r} < 0.0) ? ${q}a : ${q};`,
+        `${r} = (${r} < 0.0) ? ${r}a : ${r};`,
+        `const ${q}b = ${q} + 1.0;`,
+        `const ${r}b = ${r} - ${num(n)};`,
+        `${q} = (${r} >= ${num(n)}) ? ${q}b : ${q};`,
+        `${r} = (${r} >= ${num(n)}) ? ${r}b : ${r};`,
         `const ${v} = ${r};`,
         `${prefix}rest = ${q};`,
       );
@@ -373,29 +396,37 @@ export function reduceValue(k: ReduceKernel, vars: readonly string[]): string {
 
 
 /**
- * The statement folding `v` into `acc`; argmax/argmin also set `best` to
- * the index `j` (the first element, `j === first`, always wins).
+ * The statements folding `v` into `acc`; argmax/argmin also set `best` to
+ * the index `j` (the first element, `j === first`, always wins). Selects
+ * of names, no `if`: Chromium's WebGL2 on SwiftShader compiles a loop body
+ * in time exponential in its branches (test/render-branches.test.ts).
  */
 export function reduceUpdate(reducer: ReduceKernel['reducer'], acc: DType, j = 'j', first = '0.0'): string {
   const wrap = (c: string) => (!isFloat(acc) && (reducer === 'sum' || reducer === 'prod') ? castTo(acc, c) : c);
+  // argmax/argmin: `best` first, while `acc` still holds the value it is compared with
+  const arg = (cmp: string) => {
+    const take = `(${j} === ${first} || (acc === acc && (v ${cmp} acc || v !== v)))`;
+    return `best = ${take} ? ${j} : best;\nacc = ${take} ? v : acc;`;
+  };
   switch (reducer) {
     case 'sum':
     case 'mean':
       return `acc = ${wrap('acc + v')};`;
     case 'prod':
       return `acc = ${wrap('acc * v')};`;
+    // a NaN accumulator stays; a NaN value is taken
     case 'max':
-      return 'if (acc === acc) { if (v !== v || v > acc) { acc = v; } }';
+      return 'acc = (acc === acc && (v !== v || v > acc)) ? v : acc;';
     case 'min':
-      return 'if (acc === acc) { if (v !== v || v < acc) { acc = v; } }';
+      return 'acc = (acc === acc && (v !== v || v < acc)) ? v : acc;';
     case 'any':
-      return `if (${truthy('v')}) { acc = 1.0; }`;
+      return `acc = (symTruthy(v) < 0.5) ? acc : 1.0;`;
     case 'all':
-      return `if (!${truthy('v')}) { acc = 0.0; }`;
+      return `acc = ${truthy('v')} ? acc : 0.0;`;
     case 'argmax':
-      return `if (${j} === ${first} || (acc === acc && (v > acc || v !== v))) { acc = v; best = ${j}; }`;
+      return arg('>');
     case 'argmin':
-      return `if (${j} === ${first} || (acc === acc && (v < acc || v !== v))) { acc = v; best = ${j}; }`;
+      return arg('<');
   }
 }
 

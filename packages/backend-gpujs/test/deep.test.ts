@@ -49,9 +49,17 @@ const xs = [0.1, 0.5, -0.3, 2, -1.5, 0, 0.75, -0.05];
 describe('rendering', () => {
   it('a shallow expression renders in one piece, as before', () => {
     const lets: string[] = [];
-    const e = apply('tanh', apply('add', apply('mul', load(0, [1]), num(2)), apply('switch', apply('gt', load(1, [1]), num(0)), load(0, [1]), num(-1))));
+    const e = apply('tanh', apply('add', apply('mul', load(0, [1]), num(2)), apply('switch', apply('gt', load(1, [1]), num(0)), num(1), num(-1))));
     expect(renderExpr(e, index, undefined, lets)).toBe(renderExpr(e, index));
     expect(lets).toEqual([]);
+  });
+
+  it("a switch's computed arm is computed first: the switch selects between names and literals (no branch)", () => {
+    const lets: string[] = [];
+    const e = apply('switch', apply('gt', load(1, [1]), num(0)), load(0, [1]), num(-1));
+    expect(renderExpr(e, index)).toBe('((symTruthy(((in1[i0 * 1 + 0] > 0.0) ? 1.0 : 0.0)) > 0.5) ? in0[i0 * 1 + 0] : (-1.0))');
+    expect(renderExpr(e, index, undefined, lets)).toBe('((symTruthy(((in1[i0 * 1 + 0] > 0.0) ? 1.0 : 0.0)) > 0.5) ? w0 : (-1.0))');
+    expect(lets).toEqual(['const w0 = in0[i0 * 1 + 0];']);
   });
 
   it('a deep chain is computed in parts, none nesting much past the bound', () => {

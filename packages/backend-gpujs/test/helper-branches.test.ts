@@ -107,6 +107,17 @@ describe('helpers', () => {
     expect(run('symFloatDiv', [...pairs, [1, 0], [-1, 0], [0, 0]])).toEqual([I, N, N, N, 0, -1, 3, -4, -4, 3, 2, I, -I, N]);
   });
 
+  it('symRound, symPow, symFmod, symFloatMod and symFloatDiv give a zero the sign NumPy gives it (Object.is)', () => {
+    const Z = -0;
+    // np.round, np.power, np.fmod, np.mod, np.floor_divide of float32
+    expect(run('symRound', [[-0.5], [-0.4], [Z], [0.4], [0.5], [-1e-10], [-2.5]])).toEqual([Z, Z, Z, 0, 0, Z, -2]);
+    expect(run('symPow', [[Z, 3], [Z, 2], [0, 3], [Z, -3], [Z, 0.5], [-I, -3], [-I, -2], [Z, 1]])).toEqual([Z, 0, 0, -I, 0, Z, 0, Z]);
+    const pairs = [[0, -2], [Z, 2], [4, -2], [-4, 2], [Z, -2], [0, 2], [Z, I], [0, -I], [3, -I], [-7, 2]];
+    expect(run('symFmod', pairs)).toEqual([0, Z, 0, Z, Z, 0, Z, 0, 3, -1]);
+    expect(run('symFloatMod', pairs)).toEqual([Z, 0, Z, 0, Z, 0, 0, Z, -I, 1]);
+    expect(run('symFloatDiv', pairs)).toEqual([Z, Z, -2, -2, 0, 0, Z, Z, -1, -4]);
+  });
+
   it('the literal-zero helpers and the integer power and bitwise helpers keep their values', () => {
     expect(run('symDivZero', [[3, 1], [3, -1], [-3, 1], [0, 1], [N, 1]])).toEqual([I, -I, -I, N, N]);
     expect(run('symZeroDiv', [[0], [N], [I], [-2]])).toEqual([N, N, 0, 0]);

@@ -1,9 +1,12 @@
 /**
- * sign(0) is +0 on gpujs, as np.sign gives: llvmpipe compiled symSign's
+ * Signed zeros on gpujs. sign(0) is +0, as np.sign gives: llvmpipe compiled symSign's
  * `x < 0 ? -1.0 : 0.0` as a negated 0/1, so the sign of 0 was -0, and
  * arctan2(sign(0), -1) was -pi (NumPy: pi). Found by the random-graph
  * fuzzer, seed 1273 with float32/int32/bool (arctan2 of the sign of an
- * empty dot product).
+ * empty dot product). round, pow, mod and floor division give NumPy's -0
+ * where it does: the float textures and the shaders keep a zero's sign
+ * (round(-0) was already -0), but the helpers made a +0 (round(-0.5) as
+ * floor(-0.5) + 1, pow(-0, 3) as a literal 0, fmod's a - q b).
  */
 import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
@@ -28,5 +31,23 @@ describe('sign of zero on gpujs', () => {
         expect(got.map(data), `${device} ${mode}`).toEqual(want);
       }
     }
+  });
+
+  // np.round, np.power, np.mod, np.floor_divide of float32 (NumPy 2.4), as printed
+  const Z = -0;
+  const I = Infinity;
+  const cases: [string, (a: sym.TensorVariable, b: sym.TensorVariable) => sym.TensorVariable, number[], number[], number[]][] = [
+    ['round', (a) => T.round(a), [-0.5, -0.4, -0, 0.4, 0.5, -1e-10, -2.5, -1.5], [0, 0, 0, 0, 0, 0, 0, 0], [Z, Z, Z, 0, 0, Z, -2, -2]],
+    ['pow', (a, b) => T.pow(a, b), [Z, Z, 0, Z, Z, -I, -I, -2, Z], [3, 2, 3, -3, 0.5, -3, -2, 3, 1], [Z, 0, 0, -I, 0, Z, 0, -8, Z]],
+    ['mod', (a, b) => T.mod(a, b), [0, Z, 4, -4, Z, 0, Z, 0, 3, -7], [-2, 2, -2, 2, -2, 2, I, -I, -I, 2], [Z, 0, Z, 0, Z, 0, 0, Z, -I, 1]],
+    ['floor_divide', (a, b) => T.intDiv(a, b), [0, Z, 4, -4, Z, 0, Z, 0, 3, -7], [-2, 2, -2, 2, -2, 2, I, -I, -I, 2], [Z, Z, -2, -2, 0, 0, Z, Z, -1, -4]],
+  ];
+  it.each(cases)('%s keeps the sign of a zero as NumPy (Object.is)', async (_name, op, a, b, want) => {
+    const x = T.fvector('x');
+    const y = T.fvector('y');
+    const f = sym.function([x, y], [op(x, y)], { device: 'gpujs', onUnusedInput: 'ignore' });
+    const [got] = (await f(sym.array(a, { dtype: 'float32' }), sym.array(b, { dtype: 'float32' }))) as sym.NDArray[];
+    const show = (v: number[]) => v.map((n) => (Object.is(n, -0) ? '-0' : String(n)));
+    expect(show(data(got!))).toEqual(show(want));
   });
 });
