@@ -171,7 +171,9 @@ function scaledToUnit(a: TensorVariable): [TensorVariable, TensorVariable | null
   const safe = 2 ** (emax / 2 - bits);
   const scale = T.and(T.and(T.gt(big, 0), T.lt(big, Infinity)), T.or(T.gt(big, safe), T.lt(big, 1 / safe)));
   // the logarithm of 1 where there is no scaling (never of 0 or Infinity)
-  const exponent = T.clip(T.floor(T.log2(T.switch_(scale, big, 1))), -emax, emax);
+  // log(x) / ln 2, not T.log2, whose exactness at powers of two costs 11 more nodes: a power of two a bit off
+  // scales as well
+  const exponent = T.clip(T.floor(T.trueDiv(T.log(T.switch_(scale, big, 1)), Math.LN2)), -emax, emax);
   const c = T.switch_(scale, T.exp2(exponent), 1);
   return [T.trueDiv(a, c), c];
 }

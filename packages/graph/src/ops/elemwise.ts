@@ -46,7 +46,10 @@ export class Elemwise extends Op {
     if (op === 'cast') return { compute: inputs[0]!.dtype, out: this.castTo! };
     if (op === 'second') return { compute: inputs[1]!.dtype, out: inputs[1]!.dtype };
     if (SCALAR_OPS[op].out === 'bool') return { compute: resultDType(inputs, { what: this.toString(), widenOnOverflow: true }), out: 'bool' };
-    const promoted = resultDType(op === 'switch' ? inputs.slice(1) : inputs, { what: this.toString() });
+    // an op whose result is a float (true division, arctan2, ...) computes in that float, so an integer
+    // literal past the integer operand's range widens it (NumPy: int8 / 300 is float64) instead of raising
+    const widenOnOverflow = SCALAR_OPS[op].out === 'float';
+    const promoted = resultDType(op === 'switch' ? inputs.slice(1) : inputs, { what: this.toString(), widenOnOverflow });
     // scalarOutDType drops the condition of a switch itself: give it one
     const out = scalarOutDType(op, op === 'switch' ? [promoted, promoted] : [promoted]);
     return { compute: op === 'switch' ? out : out, out };

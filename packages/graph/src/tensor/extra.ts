@@ -427,20 +427,48 @@ export function toOneHot(y: TensorLike, nbClass: Length, dtype: DType = config.f
 
 /**
  * Base-2 logarithm: log(x) / ln 2, within an ulp of NumPy's log2 in
- * float64. Not always exact at powers of two (log2(2 ** 29) is
- * 29.000000000000004), so round before `floor` or `ceil` when counting bits.
+ * float64, and exact at powers of two as NumPy's (log2(2 ** 29) is 29, so
+ * `floor` and `ceil` count bits); float16 computes in float32.
  */
 export function log2(x: TensorLike): TensorVariable {
-  return T.trueDiv(T.log(x), Math.LN2);
+  const v = asTensor(x, 'log2');
+  // NumPy's float16 log2 computes in float32 and rounds once; log and the division rounded in float16 miss by an ulp
+  if (v.dtype === 'float16') return T.cast(log2(T.cast(v, 'float32')), 'float16');
+  // log(x) / ln 2 misses powers of two by an ulp (log2(2^29) = 29.000000000000004, float32's log2(8192)
+  // 12.999999), where NumPy's is exact: floor(log2(n)) would be off by one. Where 2^k, k the nearest
+  // integer, is x, the result is r + (k - f), f the same formula at 2^k: f equals r there, so this is k,
+  // and k and f come through round, whose gradient is zero, so the gradient is r's everywhere.
+  return exactAtPowers(v, 2, (y) => T.trueDiv(T.log(y), Math.LN2));
+}
+
+/**
+ * `log(v)` (base b) made exact where v is a power of b that pow(b, k) gives: where b^k, k the nearest
+ * integer to r = log(v), is v, the result is r + (k - log(b^k)): the same formula at b^k is r there, so
+ * this is k; and k comes through round, whose gradient is zero, so the gradient is r's everywhere.
+ */
+function exactAtPowers(v: TensorVariable, base: number, log: (y: TensorVariable) => TensorVariable): TensorVariable {
+  const r = log(v);
+  const k = T.round(r);
+  // 10^j is exact for j <= 22 in float64 (5^22 < 2^53; j <= 10 in float32), so there 1 / 10^j is
+  // 10^-j correctly rounded, where pow(10, -4) can miss it by an ulp
+  const small = T.and(T.lt(k, 0), T.ge(k, r.dtype === 'float64' ? -22 : -10));
+  const p = T.switch(small, T.trueDiv(1, T.pow(base, T.neg(k))), T.pow(base, k));
+  // |k| < 2048 keeps out 0, infinities and NaN (whose k - log(b^k) is inf - inf)
+  const exact = T.and(T.eq(p, v), T.lt(T.abs(k), 2048));
+  return T.switch(exact, T.add(r, T.sub(k, log(p))), r);
 }
 
 /**
  * Base-10 logarithm: log(x) * log10(e), within an ulp of NumPy's log10 in
- * float64. Not always exact at powers of ten (log10(1e15) is
- * 14.999999999999998), so round before `floor` or `ceil` when counting digits.
+ * float64, and exact at the powers of ten from 1e-28 to 1e28 (every one
+ * float32 holds), as NumPy's (log10(1e15) is 15); past them pow(10, k) may
+ * miss 1ek by an ulp and so may the result. float16 computes in float32.
  */
 export function log10(x: TensorLike): TensorVariable {
-  return T.mul(T.log(x), Math.LOG10E);
+  const v = asTensor(x, 'log10');
+  // as log2: float16 in float32, rounded once (log and the product rounded in float16 miss a seventh by an ulp)
+  if (v.dtype === 'float16') return T.cast(log10(T.cast(v, 'float32')), 'float16');
+  return exactAtPowers(v, 10, (y) => T.mul(T.log(y), Math.LOG10E));
 }
 
 /** 2 ** x, elementwise, in x's float dtype (float64 for integers, as NumPy's exp2). */
