@@ -239,8 +239,18 @@ function sumTermsFloat32(sums: Float64Array, lData: Float64Array, rData: Float64
 function sumTermsIn(dtype: DType, sums: Float64Array, lData: Float64Array, rData: Float64Array, pairL: Int32Array, pairR: Int32Array, slot: Int32Array, terms: number): void {
   for (let t = 0; t < terms; t++) {
     const q = slot[t]!;
-    sums[q] = castScalar(sums[q]! + castScalar(lData[pairL[t]!]! * rData[pairR[t]!]!, dtype), dtype);
+    sums[q] = castScalar(sums[q]! + productIn(lData[pairL[t]!]!, rData[pairR[t]!]!, dtype), dtype);
   }
+}
+
+/**
+ * a * b in an integer dtype's arithmetic (or float16's): for int32 and
+ * uint32 by Math.imul, as the graph's mul computes them, since their
+ * double product past 2^53 loses the low bits before the wrap
+ * (2147483647^2 wraps to 1 in SciPy's C product; rounded first, to 0).
+ */
+export function productIn(a: number, b: number, dtype: DType): number {
+  return castScalar(dtype === 'int32' || dtype === 'uint32' ? Math.imul(a, b) : a * b, dtype);
 }
 
 function countZeros(sums: Float64Array, nnz: number): number {

@@ -13,7 +13,7 @@
  * operand's values in their stored order, as SciPy's elmul does.
  */
 import { castScalar, type DType } from '../core/dtype.js';
-import { fillRows, type Rows } from './gustavson.js';
+import { fillRows, productIn, type Rows } from './gustavson.js';
 import { float64Values, scratchFloat64, scratchInt32 } from './scratch.js';
 
 /** The outputs of IntersectionPattern (see there). */
@@ -196,7 +196,7 @@ function zeroProductsExact(xSums: Float64Array, ySums: Float64Array, nnz: number
 
 function zeroProducts(xSums: Float64Array, ySums: Float64Array, nnz: number, dtype: DType): number {
   let zeros = 0;
-  for (let q = 0; q < nnz; q++) zeros += +(castScalar(xSums[q]! * ySums[q]!, dtype) === 0);
+  for (let q = 0; q < nnz; q++) zeros += +(productIn(xSums[q]!, ySums[q]!, dtype) === 0);
   return zeros;
 }
 
@@ -209,7 +209,7 @@ function productsFloat32(xSums: Float64Array, ySums: Float64Array, values: Float
 }
 
 function products(xSums: Float64Array, ySums: Float64Array, values: Float64Array, dtype: DType): void {
-  for (let q = 0; q < values.length; q++) values[q] = castScalar(xSums[q]! * ySums[q]!, dtype);
+  for (let q = 0; q < values.length; q++) values[q] = productIn(xSums[q]!, ySums[q]!, dtype);
 }
 
 /** The positions whose product is not exactly 0 (NaN is kept), compacted in met, the sums and indptr; each old position's new number (-1: dropped) in renumbered. Returns the new nnz. */
@@ -218,7 +218,7 @@ function dropZeros(xSums: Float64Array, ySums: Float64Array, dtype: DType, met: 
   for (let i = 0, q = 0; i < nMajor; i++) {
     for (const end = indptr[i + 1]!; q < end; q++) {
       // written either way (kept <= q), counted only when kept (keep 1)
-      const keep = +(castScalar(xSums[q]! * ySums[q]!, dtype) !== 0);
+      const keep = +(productIn(xSums[q]!, ySums[q]!, dtype) !== 0);
       renumbered[q] = keep * (kept + 1) - 1;
       met[kept] = met[q]!;
       xSums[kept] = xSums[q]!;

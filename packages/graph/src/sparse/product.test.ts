@@ -141,6 +141,20 @@ describe.each(['float32', 'float64'] as const)("sparse x sparse products sum in 
   });
 });
 
+describe('sparse x sparse products of int32', () => {
+  it('wrap each product as C does (Math.imul: the double product past 2^53 loses the low bits)', () => {
+    const X = sparse.csrMatrix('X', 'int32');
+    const Y = sparse.csrMatrix('Y', 'int32');
+    const x = SparseMatrix.csr({ data: [2147483647, 3], indices: [0, 1], indptr: [0, 2], shape: [1, 2] }, { dtype: 'int32' });
+    const y = SparseMatrix.csr({ data: [2147483647, -1], indices: [0, 0], indptr: [0, 1, 2], shape: [2, 1] }, { dtype: 'int32' });
+    const f = sym.function([X, Y], [sparse.structuredDot(X, Y), sparse.mul(X, Y.T)]);
+    const [s, m] = f.sync(x, y) as sym.sparse.SparseMatrix[];
+    // scipy 1.17, int32: (x @ y).data [-2] (1 + -3); x.multiply(y.T).data [1, -3]
+    expect(Array.from(s!.data.data)).toEqual([-2]);
+    expect(Array.from(m!.data.data)).toEqual([1, -3]);
+  });
+});
+
 describe('sparse x sparse products: types and errors', () => {
   const A = SparseMatrix.csr(PARTS);
 
