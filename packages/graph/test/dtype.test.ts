@@ -95,6 +95,24 @@ describe('castScalar', () => {
     expect(ys.map((y) => Array.from(reference(y).data))).toEqual(want);
     expect(ys.map((y) => Array.from(ev(y).data))).toEqual(want);
   });
+  it("wraps int64 beyond its range modulo 2^64, as NumPy's int64 arithmetic", () => {
+    // numpy: np.int64(2**62) * 4, 5 * 10**18 + 5 * 10**18, 3 * 2**63 and -(2**64) as int64 arithmetic wraps them
+    expect(sym.castScalar(2 ** 64, 'int64')).toBe(0);
+    expect(sym.castScalar(2 ** 64 + 4096, 'int64')).toBe(4096);
+    expect(sym.castScalar(1e19, 'int64')).toBe(-8446744073709551616);
+    expect(sym.castScalar(3 * 2 ** 63, 'int64')).toBe(-(2 ** 63));
+    expect(Object.is(sym.castScalar(-(2 ** 64), 'int64'), 0)).toBe(true);
+    expect(sym.castScalar(1e300, 'int64')).toBe(0);
+    // the ends: 2^63 is the double nearest INT64_MAX, kept; -2^63 is INT64_MIN
+    expect(sym.castScalar(2 ** 63, 'int64')).toBe(2 ** 63);
+    expect(sym.castScalar(-(2 ** 63), 'int64')).toBe(-(2 ** 63));
+    const a = T.constant(sym.array([2 ** 62, 5e18, -(2 ** 62), 3], { dtype: 'int64' }));
+    const b = T.constant(sym.array([4, 2, 6, -7], { dtype: 'int64' }));
+    // numpy: a * b with a, b int64: [0, -8446744073709551616, -9223372036854775808, -21]
+    const want = [0, -8446744073709551616, -(2 ** 63), -21];
+    expect(Array.from(reference(T.mul(a, b)).data)).toEqual(want);
+    expect(Array.from(ev(T.mul(a, b)).data)).toEqual(want);
+  });
   it('keeps int64 exact up to 2^53 (stored in a Float64Array)', () => {
     expect(sym.STORAGE.int64).toBe(Float64Array);
     expect(sym.castScalar(2 ** 53, 'int64')).toBe(2 ** 53);

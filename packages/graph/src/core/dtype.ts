@@ -224,8 +224,7 @@ export function castScalar(x: number, d: DType): number {
     case 'uint32':
       return Math.trunc(x) >>> 0;
     case 'int64':
-      // + 0: integers have no -0 (Float64Array storage would keep it, and 1 / float(-x) of 0 be -inf)
-      return Number.isFinite(x) ? Math.trunc(x) + 0 : 0;
+      return int64Of(x);
     case 'float16':
       return f16round(x);
     case 'float32':
@@ -233,6 +232,29 @@ export function castScalar(x: number, d: DType): number {
     case 'float64':
       return x;
   }
+}
+
+/** 2^63 and 2^64, as doubles (exact). */
+const TWO63 = 2 ** 63;
+const TWO64 = 2 ** 64;
+
+/**
+ * x stored into int64 (a Float64Array): truncated, and beyond int64's
+ * range wrapped modulo 2^64 as NumPy's int64 arithmetic wraps
+ * (np.int64(2**62) * 4 is 0; 5e18 + 5e18 is -8446744073709551616)
+ * rather than holding a value no int64 holds. 2^63 itself is
+ * kept: it is the double nearest INT64_MAX (2^63 - 1 is not a double),
+ * so it stands for both. The wrap is exact: a double past 2^63 is a
+ * multiple of 2^11, and so is its remainder, of magnitude at most 2^63.
+ * NaN and infinities give 0 (NumPy's cast of them is undefined). + 0:
+ * integers have no -0 (the storage would keep it, and 1 / float(-x) of 0
+ * be -inf).
+ */
+function int64Of(x: number): number {
+  if (!Number.isFinite(x)) return 0;
+  const t = Math.trunc(x);
+  if (t >= -TWO63 && t <= TWO63) return t + 0;
+  return t - Math.round(t / TWO64) * TWO64 + 0;
 }
 
 /** The magnitude from which values round to float16's infinity (half an ulp above its largest, 65504). */
