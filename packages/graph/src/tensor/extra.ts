@@ -471,7 +471,7 @@ export function log10(x: TensorLike): TensorVariable {
   return exactAtPowers(v, 10, (y) => T.mul(T.log(y), Math.LOG10E));
 }
 
-/** 2 ** x, elementwise, in x's float dtype (float64 for integers, as NumPy's exp2). */
+/** 2 ** x, elementwise, in x's float dtype (for integers Theano's upgrade_to_float: float32 for bool and 8- and 16-bit ones, float64 for wider). */
 export function exp2(x: TensorLike): TensorVariable {
   const v = asTensor(x, 'exp2');
   return T.pow(2, T.cast(v, floatOf(v.dtype)));
