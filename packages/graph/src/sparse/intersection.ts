@@ -10,7 +10,11 @@
  * or the other format's read as this one's) is merged, so the positions
  * come out sorted; another row finds its positions with a marker per
  * column and sorts them. Repeated positions are summed first, each
- * operand's values in their stored order, as SciPy's elmul does.
+ * operand's values in their stored order, as SciPy's elmul does. Where
+ * an operand holds inf or NaN, every row is the union of both patterns
+ * (unionRow): SciPy multiplies over the union, a missing value being 0,
+ * and keeps inf * 0 (NaN); the zero test drops the other one-sided
+ * positions.
  */
 import { castScalar, type DType } from '../core/dtype.js';
 import { fillRows, productIn, type Rows } from './gustavson.js';
@@ -49,10 +53,13 @@ export function intersection(x: Rows, xValues: ArrayLike<number>, y: Rows, yValu
   const nx = x.start[nMajor]!;
   const ny = y.start[nMajor]!;
   const indptr = new Int32Array(nMajor + 1);
-  const met = scratchInt32('met', Math.min(nx, ny));
+  // SciPy's elmul multiplies over both patterns' union, a side that does not store taking 0: 0 unless the other side's sum
+  // is inf or NaN (inf * 0 is NaN, stored); so with such a value the positions are the union, and the zero test drops the rest
+  const union = !allFinite(xValues) || !allFinite(yValues);
+  const met = scratchInt32('met', union ? nx + ny : Math.min(nx, ny));
   const xr: Reaching = { take: scratchInt32('xTake', nx), slot: scratchInt32('xSlot', nx), n: 0 };
   const yr: Reaching = { take: scratchInt32('yTake', ny), slot: scratchInt32('ySlot', ny), n: 0 };
-  let nnz = patternRows(x, y, nMajor, nMinor, met, xr, yr, indptr);
+  let nnz = patternRows(x, y, nMajor, nMinor, met, xr, yr, indptr, union);
   const xSums = scratchFloat64('xSums', nnz);
   const ySums = scratchFloat64('ySums', nnz);
   xSums.fill(0, 0, nnz);
@@ -78,12 +85,21 @@ export function intersection(x: Rows, xValues: ArrayLike<number>, y: Rows, yValu
   return { xTake: xr.take.slice(0, xr.n), xSlot: xr.slot.slice(0, xr.n), yTake: yr.take.slice(0, yr.n), ySlot: yr.slot.slice(0, yr.n), indices: met.slice(0, nnz), indptr, majorIds, values };
 }
 
-/** Pass 1: each row's common positions (met, indptr) and the values reaching them. Returns nnz. */
-function patternRows(x: Rows, y: Rows, nMajor: number, nMinor: number, met: Int32Array, xr: Reaching, yr: Reaching, indptr: Int32Array): number {
+function allFinite(values: ArrayLike<number>): boolean {
+  for (let k = 0; k < values.length; k++) if (!Number.isFinite(values[k])) return false;
+  return true;
+}
+
+/** Pass 1: each row's common positions (met, indptr), or all positions either stores (`union`), and the values reaching them. Returns nnz. */
+function patternRows(x: Rows, y: Rows, nMajor: number, nMinor: number, met: Int32Array, xr: Reaching, yr: Reaching, indptr: Int32Array, union: boolean): number {
   let nnz = 0;
   let marked = false;
   for (let i = 0; i < nMajor; i++) {
-    if (sortedRow(x, y, i)) nnz = mergeRow(x, y, i, nnz, met, xr, yr);
+    if (union) {
+      if (!marked) clearMarks(nMinor);
+      marked = true;
+      nnz = unionRow(x, y, i, nnz, nMinor, met, xr, yr);
+    } else if (sortedRow(x, y, i)) nnz = mergeRow(x, y, i, nnz, met, xr, yr);
     else {
       // the marks hold row numbers: cleared once a call, by the first row that needs them
       if (!marked) clearMarks(nMinor);
@@ -159,6 +175,26 @@ function markRow(x: Rows, y: Rows, i: number, nnz: number, nMinor: number, met: 
   for (let q = first; q < nnz; q++) slotOf[met[q]!] = q;
   reach(x, i, inBoth, slotOf, xr);
   reach(y, i, inBoth, slotOf, yr);
+  return nnz;
+}
+
+/** Row i of the union: every column either operand stores (marked in inBoth), sorted, each operand's values reaching theirs. Returns the new nnz. */
+function unionRow(x: Rows, y: Rows, i: number, nnz: number, nMinor: number, met: Int32Array, xr: Reaching, yr: Reaching): number {
+  const inAny = scratchInt32('inBoth', nMinor);
+  const slotOf = scratchInt32('slotOf', nMinor);
+  const first = nnz;
+  for (const m of [x, y]) {
+    for (let k = m.start[i]!; k < m.start[i + 1]!; k++) {
+      const c = m.cols[k]!;
+      if (inAny[c] === i) continue;
+      inAny[c] = i;
+      met[nnz++] = c;
+    }
+  }
+  met.subarray(first, nnz).sort();
+  for (let q = first; q < nnz; q++) slotOf[met[q]!] = q;
+  reach(x, i, inAny, slotOf, xr);
+  reach(y, i, inAny, slotOf, yr);
   return nnz;
 }
 

@@ -140,7 +140,7 @@ export function withLength(y: TensorVariable, axis: number, length: TensorVariab
  * order): sparse, of x's pattern (the product is zero elsewhere); y a
  * scalar, a row vector, or a matrix of x's shape. Structured gradient for
  * x. Of two sparse operands (Theano's mul_s_s, SciPy's `x.multiply(y)`):
- * sparse in x's format, where both store (product.ts).
+ * sparse in x's format, where both store (or one stores inf or NaN: product.ts).
  */
 export function mul(x: SparseVariable | TensorLike, y: SparseVariable | TensorLike): SparseVariable {
   if (isSparse(x) && isSparse(y)) return elementwiseProduct(x, y, 'sparse.mul');

@@ -92,7 +92,8 @@ function nonZeros(data: Float32Array | Float64Array, indices: Int32Array, majorI
 /**
  * The pattern of the elementwise product of two sparse matrices of one
  * shape (SciPy's `x.multiply(y)`): the positions both store whose product
- * is not exactly 0 (NaN is kept), sorted in each row (csr) or column
+ * is not exactly 0 (NaN is kept), and those where one stores inf or NaN
+ * and the other nothing (times its 0: NaN, as SciPy's), sorted in each row (csr) or column
  * (csc). It reads the values too, to find those zeros in the same pass,
  * as SciPy's elmul does (each operand's repeated positions summed first,
  * in `dtype`, the product's, and SciPy's order): one host stage, where a

@@ -155,6 +155,18 @@ describe('sparse x sparse products of int32', () => {
   });
 });
 
+describe.each(['float32', 'float64'] as const)('elementwise product of two sparse matrices with inf and NaN (%s)', (dtype) => {
+  it("stores where only one operand's value is inf or NaN (times the other's 0: NaN), as SciPy's x.multiply(y)", () => {
+    const X = sparse.csrMatrix('X', dtype);
+    const Y = sparse.csrMatrix('Y', dtype);
+    const x = SparseMatrix.csr({ data: [Infinity, 2, NaN, 1, -Infinity, 5], indices: [0, 1, 2, 0, 1, 2], indptr: [0, 3, 5, 6], shape: [3, 3] }, { dtype });
+    const y = SparseMatrix.csr({ data: [3, 4, Infinity], indices: [0, 2, 0], indptr: [0, 1, 2, 3], shape: [3, 3] }, { dtype });
+    const m = sym.function([X, Y], sparse.mul(X, Y)).sync(x, y) as sym.sparse.SparseMatrix;
+    // scipy 1.17: x.multiply(y) (sorted): a finite value where the other stores nothing is 0, dropped
+    expect(parts(m)).toEqual({ format: 'csr', dtype, shape: [3, 3], data: [Infinity, NaN, NaN, NaN], indices: [0, 2, 1, 0], indptr: [0, 2, 3, 4] });
+  });
+});
+
 describe('sparse x sparse products: types and errors', () => {
   const A = SparseMatrix.csr(PARTS);
 

@@ -66,7 +66,8 @@ export function denseProduct(x: SparseVariable, y: SparseVariable, caller: strin
 /**
  * Theano's `mul(x, y)` of two sparse matrices (mul_s_s, SciPy's
  * `x.multiply(y)`): the elementwise product, sparse in x's format, stored
- * where both store (repeated positions summed first), canonical, its
+ * where both store (repeated positions summed first) and, as SciPy's,
+ * where one stores inf or NaN and the other nothing (NaN), canonical, its
  * exact zeros dropped. One host stage finds the common positions, their
  * products (each operand's values reaching a position summed first, in
  * the dtype and stored order, as SciPy's) and which are exactly 0; the
