@@ -54,8 +54,8 @@ export function intersection(x: Rows, xValues: ArrayLike<number>, y: Rows, yValu
   const ny = y.start[nMajor]!;
   const indptr = new Int32Array(nMajor + 1);
   // SciPy's elmul multiplies over both patterns' union, a side that does not store taking 0: 0 unless the other side's sum
-  // is inf or NaN (inf * 0 is NaN, stored); so with such a value the positions are the union, and the zero test drops the rest
-  const union = !allFinite(xValues) || !allFinite(yValues);
+  // is inf or NaN (inf * 0 is NaN, stored); so where a sum can be, the positions are the union, and the zero test drops the rest
+  const union = !sumsFinite(xValues, dtype) || !sumsFinite(yValues, dtype);
   const met = scratchInt32('met', union ? nx + ny : Math.min(nx, ny));
   const xr: Reaching = { take: scratchInt32('xTake', nx), slot: scratchInt32('xSlot', nx), n: 0 };
   const yr: Reaching = { take: scratchInt32('yTake', ny), slot: scratchInt32('ySlot', ny), n: 0 };
@@ -85,9 +85,21 @@ export function intersection(x: Rows, xValues: ArrayLike<number>, y: Rows, yValu
   return { xTake: xr.take.slice(0, xr.n), xSlot: xr.slot.slice(0, xr.n), yTake: yr.take.slice(0, yr.n), ySlot: yr.slot.slice(0, yr.n), indices: met.slice(0, nnz), indptr, majorIds, values };
 }
 
-function allFinite(values: ArrayLike<number>): boolean {
-  for (let k = 0; k < values.length; k++) if (!Number.isFinite(values[k])) return false;
-  return true;
+/** The largest finite value of each float dtype. */
+const FLOAT_MAX: Partial<Record<DType, number>> = { float16: 65504, float32: 3.4028234663852886e38, float64: Number.MAX_VALUE };
+
+/**
+ * Whether every sum of these values is finite in `dtype`: their
+ * magnitudes' total (NaN with a NaN, inf with an inf) is at most the
+ * dtype's largest value, so no value is inf or NaN and no sum of repeated
+ * ones overflows (float32's 3e38 + 3e38 is inf). Integer sums always are.
+ */
+function sumsFinite(values: ArrayLike<number>, dtype: DType): boolean {
+  const max = FLOAT_MAX[dtype];
+  if (max === undefined) return true;
+  let total = 0;
+  for (let k = 0; k < values.length; k++) total += Math.abs(values[k]!);
+  return total <= max;
 }
 
 /** Pass 1: each row's common positions (met, indptr), or all positions either stores (`union`), and the values reaching them. Returns nnz. */

@@ -164,6 +164,11 @@ describe.each(['float32', 'float64'] as const)('elementwise product of two spars
     const m = sym.function([X, Y], sparse.mul(X, Y)).sync(x, y) as sym.sparse.SparseMatrix;
     // scipy 1.17: x.multiply(y) (sorted): a finite value where the other stores nothing is 0, dropped
     expect(parts(m)).toEqual({ format: 'csr', dtype, shape: [3, 3], data: [Infinity, NaN, NaN, NaN], indices: [0, 2, 1, 0], indptr: [0, 2, 3, 4] });
+    // a repeated position whose finite values sum to inf (float32: 3e38 + 3e38), where y stores nothing; scipy: float32 [2, nan] at [0, 1], float64 [2] at [0]
+    const x2 = SparseMatrix.csr({ data: [3e38, 3e38, 1], indices: [1, 1, 0], indptr: [0, 3], shape: [1, 2] }, { dtype });
+    const y2 = SparseMatrix.csr({ data: [2], indices: [0], indptr: [0, 1], shape: [1, 2] }, { dtype });
+    const m2 = sym.function([X, Y], sparse.mul(X, Y)).sync(x2, y2) as sym.sparse.SparseMatrix;
+    expect(parts(m2)).toEqual({ format: 'csr', dtype, shape: [1, 2], ...(dtype === 'float32' ? { data: [2, NaN], indices: [0, 1], indptr: [0, 2] } : { data: [2], indices: [0], indptr: [0, 1] }) });
   });
 });
 
