@@ -52,7 +52,9 @@ const GRID: { readonly [S in Binary]: { readonly a: readonly number[]; readonly 
   gammal: { a: [NaN, -1, 0.5, 1, 2.5, 7], x: [NaN, -1, 0, 0.1, 1, 3, 12, Infinity] },
   // chi2sf(x, k): x down the column, the degrees of freedom along the row
   chi2sf: { a: [NaN, -1, 0, 0.5, 2, 7, 30, Infinity], x: [NaN, -1, 0, 1, 2, 5, 20] },
-  jv: { a: [NaN, -Infinity, -2.5, -2, -1, -0.5, 0, 0.5, 1, 2, 3.5, Infinity], x: [NaN, -Infinity, -3, -1, 0, 0.5, 2, 6.5, 10, 20, 50, Infinity] },
+  // -35.5, 31.5, 60: Debye's expansions (x far from |v|: 6.5 and 100) and Olver's next to x = |v| (20, 50), a
+  // negative order through Y_v; jv had NaN there for |v| above 31 (16 in float32)
+  jv: { a: [NaN, -Infinity, -35.5, -2.5, -2, -1, -0.5, 0, 0.5, 1, 2, 3.5, 31.5, 60, Infinity], x: [NaN, -Infinity, -3, -1, 0, 0.5, 2, 6.5, 10, 20, 50, 100, Infinity] },
   // -22.5: Debye's expansion (|v| >= 20), a negative order through K_v
   iv: { a: [NaN, -Infinity, -22.5, -2.5, -2, -1, -0.5, 0, 0.5, 1, 2, 3.5, Infinity], x: [NaN, -Infinity, -3, -1, 0, 0.5, 2, 6.5, 10, 20, 50, Infinity] },
 };

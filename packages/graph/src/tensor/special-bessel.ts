@@ -15,6 +15,8 @@
  */
 import * as C from './special-bessel-coefficients.js';
 import { DEBYE_F32, DEBYE_F64 } from './special-bessel-debye.js';
+import { jvAiry } from './special-bessel-airy.js';
+import { jvDebye } from './special-bessel-jv.js';
 import { gammaln, horner, type Arith } from './special-math.js';
 
 /** Where the small-argument forms hand over to the large-argument ones. */
@@ -98,7 +100,9 @@ export const BESSEL_TERMS = { series: { f64: 60, f32: 30 }, asymptotic: { f64: 4
  * v^2 / e, v^2 / f - g): the last for large orders, where v^2 / e fell short
  * (jv(-200, 1472.7) was 4e-4 of its envelope off, float32's jv(100, 752) 3e-3).
  * Where neither reaches (|v| above about 31 for jv in float64, 16 in
- * float32, for x in between) the value is NaN; iv is Debye's expansion from
+ * float32, for x in between) the value is NaN; jv from |v| = 8 on is Debye's
+ * and Olver's expansions instead wherever those hold (special-bessel-jv.ts,
+ * special-bessel-airy.ts), which leaves no NaN; iv is Debye's expansion from
  * |v| = 20 (10 in float32) on.
  */
 export const BESSEL_REGIONS = {
@@ -110,8 +114,8 @@ export const BESSEL_REGIONS = {
  * alternate, 1 / Gamma(v + k + 1) changing sign) and has about n - |v| terms
  * past them: float32's below -10.5 from x = 10 was 1e-2 to 1 off
  * (iv(-15.5, 30)), float64's below -25 from x = 30 up to 100% off
- * (iv(-30.5, 48), jv(-35.5, 32)), so jv's is NaN there (iv's orders that
- * negative are Debye's expansion).
+ * (iv(-30.5, 48), jv(-35.5, 32)), so the series is NaN there (jv's and iv's
+ * orders that negative are Debye's or Olver's expansions).
  */
 const NEGATIVE_ORDER = { f64: { order: 27, x: 25 }, f32: { order: 10.5, x: 10 } } as const;
 
@@ -259,13 +263,20 @@ function infiniteOrder<V, B>(m: Arith<V, B>, x: V): V {
 
 /**
  * J_v(x) of real order v, as SciPy's jv: NaN for x < 0 unless v is an
- * integer ((-1)^v J_v(-x) then), NaN at x = ±inf, 0 at v = ±inf. Its power
- * series or Hankel's expansion, as BESSEL_REGIONS says (NaN where neither
- * reaches); the measured errors are in docs/guide.md.
+ * integer ((-1)^v J_v(-x) then), NaN at x = ±inf, 0 at v = ±inf. From
+ * |v| = 8 Debye's expansions away from x = |v| and Olver's next to it, else
+ * its power series or Hankel's expansion, as BESSEL_REGIONS says; the
+ * measured errors are in docs/guide.md.
  */
 export function jv<V, B>(m: Arith<V, B>, v: V, x: V): V {
   const { w, a, integer, odd, reflected } = realOrder(m, v, x);
-  const value = m.let(byRegion(m, 'jv', w, a, () => besselSeries(m, w, a, -1), () => jvHankel(m, w, a)));
+  // Debye's expansions for large orders away from x = |w| (special-bessel-jv.ts), else the series or Hankel's
+  // large orders: Debye's expansions away from x = |w| (special-bessel-jv.ts), Olver's next to it
+  // (special-bessel-airy.ts); else the series or Hankel's
+  const debye = jvDebye(m, w, a);
+  const airy = jvAiry(m, w, a);
+  const small = byRegion(m, 'jv', w, a, () => besselSeries(m, w, a, -1), () => jvHankel(m, w, a));
+  const value = m.let(m.sel(debye.covered, debye.value, m.sel(airy.inside, airy.value, small)));
   // at x = 0: 1 for v = 0, 0 for v > 0 and the negative integers, inf signed as Gamma(v + 1) for the other negative v
   const z = m.add(w, m.c(1));
   const atZero = m.sel(m.eq(w, m.c(0)), m.c(1), m.sel(m.gt(w, m.c(0)), m.c(0), m.sel(integerOrder(m, z).odd, m.c(-Infinity), m.c(Infinity))));
