@@ -13,7 +13,7 @@
  */
 import { config } from '../core/config.js';
 import { axisIn } from '../core/axis.js';
-import { intRange, isInt, type DType } from '../core/dtype.js';
+import { castScalar, f16round, intRange, isFloat, isInt, type DType, type TypedArray } from '../core/dtype.js';
 import { NDArray, type NestedArray } from '../core/ndarray.js';
 import { apply1, applyNode, asTensor, constant, type TensorLike } from '../core/op.js';
 import { TensorConstant, TensorVariable } from '../core/variable.js';
@@ -527,8 +527,25 @@ export function arange(start: number | TensorVariable, stop?: number | TensorVar
   const ints = [lo, hi, by].every((v) => Number.isInteger(v));
   const dtype = options.dtype ?? (ints ? 'int64' : config.floatX);
   const a = NDArray.zeros([n], dtype);
-  for (let i = 0; i < n; i++) a.data[i] = lo! + i * by!;
+  if (dtype !== 'bool') arangeFill(a.data, lo!, by!, dtype);
+  else for (let i = 0; i < n; i++) a.data[i] = lo! + i * by!;
   return constant(a, { dtype });
+}
+
+/**
+ * NumPy's arange: start and start + step (each converted to the dtype)
+ * first, then start + i delta with delta their difference, not the step
+ * (arange(1, 2, 0.1) steps by 1.1 - 1 = 0.10000000000000009: its third
+ * value is 1.2000000000000002; int32's arange(0, 5, 1.5) steps by 1), in
+ * the dtype's arithmetic; float16 in float32, rounded to half each
+ * (NumPy's HALF_fill).
+ */
+function arangeFill(data: TypedArray, lo: number, by: number, dtype: DType): void {
+  const round = dtype === 'float32' || dtype === 'float16' ? Math.fround : (x: number) => x;
+  const store = isFloat(dtype) ? (dtype === 'float16' ? f16round : round) : (x: number) => castScalar(x, dtype);
+  const start = store(lo);
+  const delta = round(store(lo + by) - start);
+  for (let i = 0; i < data.length; i++) data[i] = i === 0 ? start : i === 1 ? store(lo + by) : store(round(start + round(round(i) * delta)));
 }
 
 const shapeI = (x: TensorVariable, axis: number): TensorVariable => apply1(new ShapeI(axis), [x]);

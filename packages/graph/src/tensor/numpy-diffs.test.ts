@@ -100,3 +100,24 @@ describe('true division by an integer literal past the integer dtype', () => {
     expect(() => T.bvector('x').add(300)).toThrow(/the literal 300 does not fit in int8/);
   });
 });
+
+describe('arange of numbers', () => {
+  const values = (v: V) => Array.from((v as sym.TensorConstant).value.data);
+  it("steps by NumPy's delta, (start + step) - start: np.arange(1, 2, 0.1), np.arange(1, 0, -0.3)", () => {
+    expect(values(T.arange(1, 2, 0.1))).toEqual([1, 1.1, 1.2000000000000002, 1.3000000000000003, 1.4000000000000004, 1.5000000000000004, 1.6000000000000005, 1.7000000000000006, 1.8000000000000007, 1.9000000000000008]);
+    expect(values(T.arange(1, 0, -0.3))).toEqual([1, 0.7, 0.3999999999999999, 0.09999999999999987]);
+    // float32 arithmetic: np.arange(1.3, 3, 0.3, dtype=np.float32)
+    expect(values(T.arange(1.3, 3, 0.3, { dtype: 'float32' }))).toEqual([1.2999999523162842, 1.600000023841858, 1.9000000953674316, 2.200000286102295, 2.500000238418579, 2.8000001907348633]);
+    // integer dtypes step by the converted values: np.arange(0, 5, 1.5, dtype=np.int32), np.arange(-2.5, 3, 1.2, dtype=np.int8)
+    expect(values(T.arange(0, 5, 1.5, { dtype: 'int32' }))).toEqual([0, 1, 2, 3]);
+    expect(values(T.arange(-2.5, 3, 1.2, { dtype: 'int8' }))).toEqual([-2, -1, 0, 1, 2]);
+  });
+
+  it('rounds float16 values to half precision (they were float32s): np.arange(0, 1, 0.1, dtype=np.float16)', async () => {
+    const a = T.arange(0, 1, 0.1, { dtype: 'float16' });
+    const want = [0, 0.0999755859375, 0.199951171875, 0.2998046875, 0.39990234375, 0.5, 0.599609375, 0.69970703125, 0.7998046875, 0.89990234375];
+    expect(values(a)).toEqual(want);
+    expect(Array.from((await a.mul(1).eval()).data)).toEqual(want);
+    expect(values(T.arange(1.3, 3, 0.3, { dtype: 'float16' }))).toEqual([1.2998046875, 1.599609375, 1.8994140625, 2.19921875, 2.5, 2.798828125]);
+  });
+});
