@@ -81,9 +81,9 @@ export function airy<V, B>(m: Arith<V, B>, t: V): { ai: V; aip: V; bi: V; bip: V
 
 /**
  * J_w(a) by Olver's expansion for |w| >= JV_AIRY.order, a > 0 (a negative non-integer w as cos(v pi) J_v -
- * sin(v pi) Y_v, v = |w|, as Debye's); `inside` is whether zeta and t lie in the tables.
+ * sin(v pi) Y_v, v = |w|, as Debye's, `pi` sin and cos of v pi); `inside` is whether zeta and t lie in the tables.
  */
-export function jvAiry<V, B>(m: Arith<V, B>, w: V, a: V): { value: V; inside: B } {
+export function jvAiry<V, B>(m: Arith<V, B>, w: V, a: V, pi: { sin: V; cos: V }): { value: V; inside: B } {
   const R = C.AIRY_RANGES;
   const terms = JV_AIRY[m.f32 ? 'f32' : 'f64'].terms;
   const v = m.let(m.abs(w));
@@ -116,8 +116,7 @@ export function jvAiry<V, B>(m: Arith<V, B>, w: V, a: V): { value: V; inside: B 
   const scale = m.let(m.div(phi, third));
   const j = m.let(m.mul(scale, m.add(m.mul(ai, Av), m.mul(aip, Bv))));
   const y = m.neg(m.mul(scale, m.add(m.mul(bi, Av), m.mul(bip, Bv))));
-  const phase = m.let(m.mul(m.sub(v, m.mul(m.c(2), m.floor(m.mul(v, m.c(0.5))))), m.c(Math.PI)));
-  const reflected = m.sub(m.mul(m.cos(phase), j), m.mul(m.sin(phase), y));
+  const reflected = m.sub(m.mul(pi.cos, j), m.mul(pi.sin, y));
   const inZeta = m.and(m.le(m.c(R.zeta[0]), zeta), m.le(zeta, m.c(R.zeta[1])));
   const inT = m.and(m.le(m.c(-R.negative[1]), t), m.le(t, m.c(R.ai[1])));
   const order = m.le(m.c(JV_AIRY[m.f32 ? 'f32' : 'f64'].order), v);

@@ -34,8 +34,9 @@ export const JV_DEBYE = { f64: { order: 8, below: 6, above: 8 }, f32: { order: 8
 /**
  * J_w(a) (and whether Debye's expansion covers (w, a)) for a > 0: the value is
  * meaningful only where `covered`, and the order has |w| >= JV_DEBYE.order.
+ * `pi`: sin and cos of |w| pi (special-math.ts's sinCosPi), for a negative order.
  */
-export function jvDebye<V, B>(m: Arith<V, B>, w: V, a: V): { value: V; covered: B } {
+export function jvDebye<V, B>(m: Arith<V, B>, w: V, a: V, pi: { sin: V; cos: V }): { value: V; covered: B } {
   const r = JV_DEBYE[m.f32 ? 'f32' : 'f64'];
   const v = m.let(m.abs(w));
   const z = m.let(m.div(a, v));
@@ -59,8 +60,9 @@ export function jvDebye<V, B>(m: Arith<V, B>, w: V, a: V): { value: V; covered: 
   // z < 1: e^(-v eta), the exponential in halves so that Y overflows only with its value
   const vEta = m.mul(v, m.sub(m.log(m.div(m.add(m.c(1), s), z)), s));
   const half = m.let(m.exp(m.mul(m.sel(below, vEta, m.c(0)), m.c(-0.5))));
-  const jBelow = m.mul(m.mul(half, m.mul(amp, m.add(E, O))), half);
-  const yBelow = m.div(m.div(m.mul(m.c(-2), m.mul(amp, m.sub(E, O))), half), half);
+  const jBelow = m.let(m.mul(m.mul(half, m.mul(amp, m.add(E, O))), half));
+  // Y_v without its exponential (times f, sin(v pi) for a negative order: Y_v alone can overflow where sin(v pi) Y_v does not)
+  const yBelow = (f: V) => m.div(m.div(m.mul(f, m.mul(m.c(-2), m.mul(amp, m.sub(E, O)))), half), half);
   // z > 1: the phase k = v (s - atan s) - pi / 4 (s = tan b) as a - d, d = v^2 / (a (1 + sqrt(1 - 1 / z^2)))
   // - v atan(1 / s) + (v / 2 + 1 / 4) pi, the last modulo 2 pi: cos a and sin a of the argument itself, so that a
   // large x keeps the phase's digits as Hankel's expansion does (v s rounded is several ulps of x)
@@ -77,10 +79,9 @@ export function jvDebye<V, B>(m: Arith<V, B>, w: V, a: V): { value: V; covered: 
   const jAbove = m.mul(m.mul(m.c(2), amp), m.add(m.mul(ck, E), m.mul(sk, O)));
   const yAbove = m.mul(m.mul(m.c(2), amp), m.sub(m.mul(sk, E), m.mul(ck, O)));
   const j = m.let(m.sel(below, jBelow, jAbove));
-  const y = m.sel(below, yBelow, yAbove);
-  // cos(v pi), sin(v pi) of v reduced modulo 2 (exact): J_-v = cos(v pi) J_v - sin(v pi) Y_v
-  const phase = m.let(m.mul(m.sub(v, m.mul(m.c(2), m.floor(m.mul(v, m.c(0.5))))), m.c(Math.PI)));
-  const reflected = m.sub(m.mul(m.cos(phase), j), m.mul(m.sin(phase), y));
+  // J_-v = cos(v pi) J_v - sin(v pi) Y_v (pi: sinCosPi of v, which keeps its digits next to an integer, where Y_v carries the value)
+  const sinY = m.sel(below, yBelow(pi.sin), m.mul(pi.sin, yAbove));
+  const reflected = m.sub(m.mul(pi.cos, j), sinY);
   // the edges of the turning point's neighbourhood, v -+ c v^(1/3)
   const third = m.let(m.exp(m.mul(m.log(v), m.c(1 / 3))));
   const far = m.or(m.le(a, m.sub(v, m.mul(m.c(r.below), third))), m.le(m.add(v, m.mul(m.c(r.above), third)), a));

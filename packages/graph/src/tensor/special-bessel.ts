@@ -17,7 +17,7 @@ import * as C from './special-bessel-coefficients.js';
 import { DEBYE_F32, DEBYE_F64 } from './special-bessel-debye.js';
 import { jvAiry } from './special-bessel-airy.js';
 import { jvDebye } from './special-bessel-jv.js';
-import { gammaln, horner, type Arith } from './special-math.js';
+import { gammaln, horner, sinCosPi, type Arith } from './special-math.js';
 
 /** Where the small-argument forms hand over to the large-argument ones. */
 const SPLIT = 8;
@@ -239,8 +239,8 @@ function ivDebye<V, B>(m: Arith<V, B>, w: V, a: V): V {
   const scale = m.let(m.sqrt(m.div(p, m.mul(v, m.c(2 * Math.PI)))));
   const half = m.let(m.exp(m.mul(vEta, m.c(0.5))));
   const iv = m.mul(m.mul(half, m.mul(scale, m.add(even, odd))), half);
-  // (2 / pi) sin(v pi) K_v, sin(v pi) of v reduced modulo 2 (exact): 2 sin(v pi) scale S- e^(-v eta)
-  const sinPi = m.sin(m.mul(m.sub(v, m.mul(m.c(2), m.floor(m.mul(v, m.c(0.5))))), m.c(Math.PI)));
+  // (2 / pi) sin(v pi) K_v: 2 sin(v pi) scale S- e^(-v eta), sin(v pi) with its digits next to an integer
+  const sinPi = sinCosPi(m, v).sin;
   const k = m.div(m.div(m.mul(m.mul(m.c(2), sinPi), m.mul(scale, m.sub(even, odd))), half), half);
   return m.sel(m.lt(w, m.c(0)), m.add(iv, k), iv);
 }
@@ -270,11 +270,13 @@ function infiniteOrder<V, B>(m: Arith<V, B>, x: V): V {
  */
 export function jv<V, B>(m: Arith<V, B>, v: V, x: V): V {
   const { w, a, integer, odd, reflected } = realOrder(m, v, x);
-  // Debye's expansions for large orders away from x = |w| (special-bessel-jv.ts), else the series or Hankel's
   // large orders: Debye's expansions away from x = |w| (special-bessel-jv.ts), Olver's next to it
   // (special-bessel-airy.ts); else the series or Hankel's
-  const debye = jvDebye(m, w, a);
-  const airy = jvAiry(m, w, a);
+  // sin(v pi), cos(v pi) for a negative order's J_v, Y_v: computed once (a kernel each) for both expansions
+  const sc = sinCosPi(m, m.abs(w));
+  const pi = { sin: m.let(sc.sin), cos: m.let(sc.cos) };
+  const debye = jvDebye(m, w, a, pi);
+  const airy = jvAiry(m, w, a, pi);
   const small = byRegion(m, 'jv', w, a, () => besselSeries(m, w, a, -1), () => jvHankel(m, w, a));
   const value = m.let(m.sel(debye.covered, debye.value, m.sel(airy.inside, airy.value, small)));
   // at x = 0: 1 for v = 0, 0 for v > 0 and the negative integers, inf signed as Gamma(v + 1) for the other negative v
