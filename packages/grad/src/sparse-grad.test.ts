@@ -69,6 +69,36 @@ describe('grad through sparse ops', () => {
     expect([gb!.format, Array.from(gb!.indices.data), Array.from(gb!.data.data)]).toEqual(['csc', [0, 1, 3, 4, 1, 3, 4], [24.5, 0, 0, 16, -4, 3, -64]]);
   });
 
+  it('keeps the product terms where the function also differentiates the product, and drops them where nothing does (sparse_forward_only)', () => {
+    const B = sparse.SparseMatrix.fromDense([[1, 0, 0], [3, 0, 1], [0, 0, 0], [4, 0, 2], [0, 0.5, -2]]);
+    const A = sparse.SparseMatrix.csr({ data: DATA, indices: INDICES, indptr: INDPTR, shape: [4, 5] });
+    const X = sparse.csrMatrix('X');
+    const Y = sparse.csrMatrix('Y');
+    const C = sparse.structuredDot(X, Y);
+    const D = sparse.dot(X, Y);
+    const cost = T.add(T.sum(T.sqr(C.toDense())), T.sum(T.sin(D)));
+    const [gX, gY] = grad(cost, [X, Y]) as sym.sparse.SparseVariable[];
+    const outputs = [C, D, gX!, gY!];
+    const f = sym.function([X, Y], outputs);
+    const printed = f.debugprint();
+    // the terms the gradient reads come from the one stage of each product, which gives the forward values too
+    expect(printed).toContain('ProductPattern{sparse}');
+    expect(printed).toContain('ProductPattern{dense}');
+    expect(printed).not.toContain('forward');
+    const parts = (m: sym.sparse.SparseMatrix | sym.NDArray) => (m instanceof sparse.SparseMatrix ? [m.format, ...[m.data, m.indices, m.indptr].map((a) => Array.from(a.data))] : m.toArray());
+    const got = (f.sync(A, B) as (sym.sparse.SparseMatrix | sym.NDArray)[]).map(parts);
+    const old = (sym.function([X, Y], outputs, { optimizer: { excluding: ['sparse_forward_only'] } }).sync(A, B) as (sym.sparse.SparseMatrix | sym.NDArray)[]).map(parts);
+    expect(got).toEqual(old);
+    // scipy: (A @ B).sorted_indices()
+    expect(got[0]).toEqual(['csr', [1, 3.5, 2, -8], [2, 0, 1, 2], [0, 1, 1, 4, 4]]);
+    // the gradient alone, its cost's products not outputs: still the stages with terms
+    expect(sym.function([X, Y], [gX!, gY!]).debugprint()).not.toContain('forward');
+    // the forward values alone: the stages without them
+    const forward = sym.function([X, Y], [C, D]);
+    expect(forward.debugprint()).toContain('ProductPattern{sparse, forward}');
+    expect((forward.sync(A, B) as (sym.sparse.SparseMatrix | sym.NDArray)[]).map(parts)).toEqual(got.slice(0, 2));
+  });
+
   it.each([
     // B of the test above with 5 for its 4, so that no product position cancels to exactly 0
     ['structuredDot(csr, csr)', (x: sym.TensorVariable, y: sym.TensorVariable) => T.sum(T.sin(sparse.structuredDot(A(x), sparse.csr(y, [0, 0, 2, 0, 2, 1, 2], [0, 1, 3, 3, 5, 7], [5, 3])).toDense())), [1, 3, 1, 5, 2, 0.5, -2]],

@@ -50,6 +50,7 @@ export { BatchedDot } from './ops/batched-dot.js';
 export { DimShuffle, MatchLength, Reshape, ReshapeTo, ShapeI, SpecifyShape } from './ops/shape.js';
 export { CheckIndex, checkedLabels, type IndexCheck, type IndexErrorText } from './ops/check-index.js';
 export { withoutShapeOnlyChecks } from './kernel/index-check-live.js';
+export { forwardOnlySparseProducts } from './sparse/forward-only.js';
 export type { ValueAt } from './ops/host-index.js';
 export type { ReshapeOptions, ReshapeZeros } from './ops/shape.js';
 export type { DimShufflePattern } from './ops/shape.js';

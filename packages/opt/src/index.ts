@@ -23,6 +23,7 @@ import './rewrites/canonicalize.js';
 import './rewrites/stabilize.js';
 import './rewrites/specialize.js';
 import './rewrites/share-softmax.js';
+import './rewrites/sparse-forward-only.js';
 import './rewrites/pairs-scatter.js';
 import './rewrites/scan.js';
 import { optimizeProgram } from './program/passes.js';

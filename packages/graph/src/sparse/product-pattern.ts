@@ -2,15 +2,15 @@
  * The host stage of a product of two sparse matrices (ProductPattern):
  * which stored values meet, and where each product term sums, is known
  * only from both patterns, so it runs on the host between programs, as
- * T.nonzero does. It computes integers only (which values go where); the
- * values are gathered, multiplied and scatter-added by ordinary ops around
- * it, so grad differentiates them as any graph and every backend runs
- * them. For a sparse result it also reads the operands' values, to find
- * the positions whose sum cancels to exactly 0 (SciPy's `x @ y` drops
- * them) in the same stage: one host stage and one program, where a
- * remove0 after the product needed a second stage reading the sums back.
- * Its inputs are index vectors, values and lengths, which for a
- * function's sparse inputs (or shared ones) are on the host already.
+ * T.nonzero does. It also sums the values there, in SciPy's order (the
+ * sums decide which positions cancel to exactly 0, which SciPy's `x @ y`
+ * drops), and gives the terms (which values meet where) from which
+ * ProductValues builds the gradient with ordinary ops, so grad
+ * differentiates the product as any graph and every backend runs it; a
+ * compiled graph that does not differentiate it runs the stage without
+ * terms (sparse/forward-only.ts). Its inputs are index vectors, values
+ * and lengths, which for a function's sparse inputs (or shared ones) are
+ * on the host already.
  */
 import { isInt, type DType } from '../core/dtype.js';
 import { NDArray } from '../core/ndarray.js';
@@ -19,6 +19,7 @@ import { TensorType } from '../core/type.js';
 import type { StaticShape, TensorVariable } from '../core/variable.js';
 import { HostOp } from '../ops/host.js';
 import { byRow, densePositions, sparsePattern } from './gustavson.js';
+import { denseSums, sparseSums } from './gustavson-sums.js';
 
 /** 'sparse': the product's csr pattern, its exact zeros dropped; 'dense': each position's flat place in the dense product. */
 export type ProductLayout = 'sparse' | 'dense';
@@ -55,7 +56,10 @@ export function valuesOf(a: Float64Array, dtype: DType): NDArray {
  * device's scatter-add sums in its own order: the CPU's float32 rounds a
  * float64 sum once, WebGPU's atomics add in any order; [1e8, 1, -1e8, -1]
  * times ones is -1 in SciPy's float32 and 0 summed exactly). The terms
- * are the values' gradient (sparse/product-values.ts).
+ * are the values' gradient (sparse/product-values.ts). With `terms` false
+ * (ProductPattern{sparse, forward}: the optimizer's sparse_forward_only,
+ * where nothing differentiates the product) it writes none and gives only
+ * the outputs after them, the same numbers (gustavson-sums.ts).
  */
 export class ProductPattern extends HostOp {
   /** caller: the user's function, for errors; lengths: how the x columns / y rows read in them. */
@@ -65,17 +69,22 @@ export class ProductPattern extends HostOp {
     readonly layout: ProductLayout,
     readonly dtype: DType,
     readonly transposed = false,
+    readonly terms = true,
   ) {
     super();
   }
+  /** The same product giving no terms (no gradient can be built on it). */
+  withoutTerms(): ProductPattern {
+    return new ProductPattern(this.caller, this.lengths, this.layout, this.dtype, this.transposed, false);
+  }
   key(): string {
-    return `ProductPattern:${this.caller}:${this.lengths.x}:${this.lengths.y}:${this.layout}:${this.dtype}:${this.transposed}`;
+    return `ProductPattern:${this.caller}:${this.lengths.x}:${this.lengths.y}:${this.layout}:${this.dtype}:${this.transposed}:${this.terms}`;
   }
   override toString(): string {
-    return `ProductPattern{${this.layout}}`;
+    return `ProductPattern{${this.layout}${this.terms ? '' : ', forward'}}`;
   }
   override pp(args: readonly string[], node: Apply, output = 0): string {
-    return `product_pattern_${this.layout}(${args.join(', ')})[${output}]`;
+    return `product_pattern_${this.layout}${this.terms ? '' : '_forward'}(${args.join(', ')})[${output}]`;
   }
   outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
     if (inputs.length !== 10) throw new TypeError(`ProductPattern{${this.layout}}: expected 10 inputs, got ${inputs.length}`);
@@ -84,11 +93,15 @@ export class ProductPattern extends HostOp {
       const ndim = i < 4 || values ? 1 : 0;
       if (v.ndim !== ndim || (!values && !isInt(v.dtype))) throw new TypeError(`ProductPattern: input ${i} must be ${values ? 'a' : 'an integer'} ${ndim ? 'vector' : 'scalar'}, got ${v} of type ${v.type}`);
     });
-    const ints = Array.from({ length: this.layout === 'dense' ? 4 : 6 }, () => vector('int32'));
+    const ints = Array.from({ length: this.outputCount() - 1 }, () => vector('int32'));
     return [...ints, vector(this.dtype)];
   }
   inferShape(): StaticShape[] {
-    return Array.from({ length: this.layout === 'dense' ? 5 : 7 }, () => [null]);
+    return Array.from({ length: this.outputCount() }, () => [null]);
+  }
+  /** The terms' three (unless `terms` is false), then the layout's: flat and values (dense); indices, indptr, row ids and values (sparse). */
+  private outputCount(): number {
+    return (this.terms ? 3 : 0) + (this.layout === 'dense' ? 2 : 4);
   }
   perform(inputs: readonly NDArray[]): NDArray[] {
     const [nRows, xInner, yInner, nCols] = inputs.slice(4, 8).map((a) => Number(a.data[0])) as [number, number, number, number];
@@ -96,6 +109,14 @@ export class ProductPattern extends HostOp {
     const [lRows, lCols, rRows, rCols] = inputs.slice(0, 4).map(ints) as [Int32Array, Int32Array, Int32Array, Int32Array];
     const [l, r] = [byRow(lRows, lCols, nRows, 'l'), byRow(rRows, rCols, yInner, 'r')];
     const [lData, rData] = [inputs[8]!.data, inputs[9]!.data];
+    if (!this.terms && this.layout === 'dense') {
+      const d = denseSums(l, lData, r, rData, nRows, nCols, this.dtype, this.transposed);
+      return [int32(d.flat), valuesOf(d.values, this.dtype)];
+    }
+    if (!this.terms) {
+      const p = sparseSums(l, lData, r, rData, nRows, nCols, this.dtype);
+      return [...[p.indices, p.indptr, p.majorIds].map(int32), valuesOf(p.values, this.dtype)];
+    }
     if (this.layout === 'dense') {
       const d = densePositions(l, lData, r, rData, nRows, nCols, this.dtype, this.transposed);
       return [...[d.pairL, d.pairR, d.slot, d.flat].map(int32), valuesOf(d.values, this.dtype)];
