@@ -25,7 +25,7 @@ describe('W7: the same conv layer training step in every library', () => {
       const got = await costs(peer, 3);
       got.forEach((g, i) => expect(g).toBeCloseTo(want[i]!, 5));
     }
-  }, 60_000);
+  });
 
   it('tfjs-wasm 4.22 has no conv2d filter gradient (why W7 has no tfjs-wasm figure)', async () => {
     const step = await tfConvStep(small, 'wasm');

@@ -28,7 +28,7 @@ describe('W6: the same recurrent training step in every library', () => {
       const got = await costs(await makePeer(), 3);
       got.forEach((g, i) => expect(g).toBeCloseTo(want[i]!, 5));
     }
-  }, 60_000);
+  });
 
   it('runs the brief sizes, with --quick shortening only the sequence', () => {
     expect(w6Spec(false)).toEqual({ steps: 50, batch: 32, input: 16, hidden: 64 });

@@ -41,7 +41,7 @@ describe('W9: the same transformer training step in every library', () => {
         ['jax-js-wasm', () => jaxTransformerStep(spec, 'wasm')],
       ];
       for (const [lib, make] of peers) expectSameCosts(lib, await costs(await make(), 3), want);
-    }, 120_000);
+    });
   }
 
   it('makes each sequence one id longer than the inputs: the targets are the inputs moved on by one', () => {

@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
-import { sourceConditions } from '../../vitest.shared.js';
+import { sourceConditions, timeouts } from '../../vitest.shared.js';
 
 export default defineConfig({
   ...sourceConditions,
   // Each tutorial trains a small model; turbo runs every package at once on CI's two cores.
-  test: { include: ['src/**/*.test.ts'], testTimeout: 240_000 },
+  test: { include: ['src/**/*.test.ts'], ...timeouts },
 });

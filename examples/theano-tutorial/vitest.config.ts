@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
-import { sourceConditions } from '../../vitest.shared.js';
+import { sourceConditions, timeouts } from '../../vitest.shared.js';
 
 export default defineConfig({
   ...sourceConditions,
   // The test runs the example in a child process (tsx), which takes a few seconds to start.
-  test: { include: ['src/**/*.test.ts'], testTimeout: 60_000 },
+  test: { include: ['src/**/*.test.ts'], ...timeouts },
 });

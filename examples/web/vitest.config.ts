@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { sourceConditions } from '../../vitest.shared.js';
+import { sourceConditions, timeouts } from '../../vitest.shared.js';
 
 export default defineConfig({
   ...sourceConditions,
@@ -8,7 +8,6 @@ export default defineConfig({
     // One Chromium at a time: SwiftShader and WebGL on 2 cores are slow enough alone,
     // and several browsers at once only make every timeout flaky.
     fileParallelism: false,
-    testTimeout: 120_000,
-    hookTimeout: 120_000,
+    ...timeouts,
   },
 });

@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config';
-import { sourceConditions } from '../../vitest.shared.js';
+import { sourceConditions, timeouts } from '../../vitest.shared.js';
 
 export default defineConfig({
   ...sourceConditions,
   // every new kernel is a shader compiled by the software GL driver (~50-250 ms each)
-  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
+  test: { include: ['src/**/*.test.ts', 'test/**/*.test.ts'], ...timeouts },
 });

@@ -64,4 +64,4 @@ it('every block that runs typechecks', async () => {
     .map((e) => e.replace(/^generated\/typecheck\/(\w+\.ts)/, (m, n: string) => `${names.get(n) ?? m} (${m})`));
   expect(errors, 'blocks that do not typecheck: fix the block, or give it what the prose declares in src/table.ts').toEqual([]);
   rmSync(dir, { recursive: true, force: true });
-}, 120_000);
+});

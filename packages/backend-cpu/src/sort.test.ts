@@ -139,7 +139,7 @@ function checkBoth(k: SortKernel, input: TypedArray, lines: (number[] | undefine
   });
 }
 
-describe('the sort kernel in WebAssembly (vsort.ts)', { timeout: 120_000 }, () => {
+describe('the sort kernel in WebAssembly (vsort.ts)', () => {
   it('gives the JavaScript sort\'s order for every dtype and direction: lines of 1 to 24 (insertion), 25 to 257 (radix)', () => {
     for (const dtype of DTYPES) {
       for (const n of [1, 2, 7, 24, 25, 255, 256, 257]) {

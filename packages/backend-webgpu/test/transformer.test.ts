@@ -40,5 +40,5 @@ describe('a one-block transformer (@sym/nn), float32', () => {
     expect(gpu.costs[0]).toBeGreaterThan(Math.log(6));
     expect(gpu.costs.at(-1)).toBeLessThan(0.01);
     expect(gpu.accuracy).toBe(1);
-  }, 120_000);
+  });
 });

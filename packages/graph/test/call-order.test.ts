@@ -186,7 +186,7 @@ describe('what else waits its turn', () => {
     );
     expect(failure?.code).toBe(1);
     expect(failure?.stderr).toMatch(/shapes do not match/);
-  }, 60_000);
+  });
 });
 
 describe('function options', () => {

@@ -65,5 +65,5 @@ describe.each(['SimpleRNN', 'LSTM', 'GRU'] as const)('%s in a Sequential under a
     expect(((await gap(unseen.x)) as sym.NDArray).item()).toBeGreaterThan(1e-3);
     loadParams(copy.params, await saveParams(net.params));
     expect(((await gap(unseen.x)) as sym.NDArray).item()).toBe(0);
-  }, 60_000);
+  });
 });

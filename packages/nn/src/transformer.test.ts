@@ -56,7 +56,7 @@ describe.each(['float64', 'float32'] as const)('a one-block transformer in %s', 
     } finally {
       sym.config.floatX = old;
     }
-  }, 60_000);
+  });
 });
 
 describe('a one-block transformer', () => {
@@ -76,7 +76,7 @@ describe('a one-block transformer', () => {
     expect(((await gap(unseen.ids)) as sym.NDArray).item()).toBeGreaterThan(1e-3);
     loadParams(copy.params, await saveParams(dropped.params));
     expect(((await gap(unseen.ids)) as sym.NDArray).item()).toBe(0);
-  }, 60_000);
+  });
 });
 
 describe('the transformer layers in a Sequential', () => {

@@ -32,4 +32,4 @@ it("runs the README's custom-layer example and prints what its comments say", as
   } finally {
     rmSync(file, { force: true });
   }
-}, 60_000);
+});

@@ -43,7 +43,7 @@ function close(got: Float32Array, want: Float32Array, rtol: number): void {
   expect(firstMismatch(got, want, rtol)).toBeNull();
 }
 
-describe('vector kernels on two threads', { timeout: 60_000 }, () => {
+describe('vector kernels on two threads', () => {
   it.each([
     [[1 << 19], 'one long row'],
     [[3, 100_003], 'three rows ending mid-vector'],
