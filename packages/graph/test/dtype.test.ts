@@ -49,6 +49,57 @@ describe('promote', () => {
   });
 });
 
+// numpy.result_type(a, b, c) of every triple: rows a; b, then c, in the order of D; NumPy's character codes
+const TRIPLE_CODES = '?bhilBHIefd';
+const RESULT_TYPE3: Record<(typeof D)[number], string> = {
+  bool: '?bhilBHIefdbbhilhilefdhhhilhilffdiiiiliildddlllllllldddBhhilBHIefdHiiilHHIffdIllllIIIdddeefddefdefdfffddffdffdddddddddddd',
+  int8: 'bbhilhilefdbbhilhilefdhhhilhilffdiiiiliildddlllllllldddhhhilhilefdiiiiliilffdlllllllldddeefddefdefdfffddffdffdddddddddddd',
+  int16: 'hhhilhilffdhhhilhilffdhhhilhilffdiiiiliildddlllllllldddhhhilhilffdiiiiliilffdlllllllldddfffddffdffdfffddffdffdddddddddddd',
+  int32: 'iiiiliildddiiiiliildddiiiiliildddiiiiliildddlllllllldddiiiiliildddiiiiliildddlllllllldddddddddddddddddddddddddddddddddddd',
+  int64: 'lllllllldddlllllllldddlllllllldddlllllllldddlllllllldddlllllllldddlllllllldddlllllllldddddddddddddddddddddddddddddddddddd',
+  uint8: 'BhhilBHIefdhhhilhilefdhhhilhilffdiiiiliildddlllllllldddBhhilBHIefdHiiilHHIffdIllllIIIdddeefddefdefdfffddffdffdddddddddddd',
+  uint16: 'HiiilHHIffdiiiiliilffdiiiiliilffdiiiiliildddlllllllldddHiiilHHIffdHiiilHHIffdIllllIIIdddfffddffdffdfffddffdffdddddddddddd',
+  uint32: 'IllllIIIdddlllllllldddlllllllldddlllllllldddlllllllldddIllllIIIdddIllllIIIdddIllllIIIdddddddddddddddddddddddddddddddddddd',
+  float16: 'eefddefdefdeefddefdefdfffddffdffdddddddddddddddddddddddeefddefdefdfffddffdffddddddddddddeefddefdefdfffddffdffdddddddddddd',
+  float32: 'fffddffdffdfffddffdffdfffddffdffdddddddddddddddddddddddfffddffdffdfffddffdffddddddddddddfffddffdffdfffddffdffdddddddddddd',
+  float64: 'ddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd',
+};
+
+describe('promoteAll (several operands at once)', () => {
+  for (const a of D) {
+    it(`follows numpy.result_type(${a}, b, c) for every b and c`, () => {
+      const got = D.flatMap((b) => D.map((c) => TRIPLE_CODES[D.indexOf(sym.promoteAll([a, b, c]) as (typeof D)[number])])).join('');
+      expect(got).toBe(RESULT_TYPE3[a]);
+    });
+  }
+  it('does not depend on the order of the operands, where promoting pairwise does', () => {
+    // int8 and uint16 promote to int32, which float32 widens to float64: NumPy promotes each with float32 instead
+    for (const order of [['int8', 'uint16', 'float32'], ['float32', 'uint16', 'int8'], ['uint16', 'float32', 'int8']] as const) {
+      expect(sym.promoteAll(order)).toBe('float32');
+    }
+    expect(sym.promote(sym.promote('int8', 'uint16'), 'float32')).toBe('float64');
+    expect(sym.promoteAll(['int8', 'uint8', 'float16'])).toBe('float16');
+    expect(sym.promoteAll(['int8', 'uint8', 'int16', 'uint16', 'float16'])).toBe('float32');
+  });
+  it('types the n-ary ops as NumPy: clip, concatenate, stack, and the weak literals beside them', async () => {
+    const x = T.tensor('int8', [false], 'x');
+    const lo = T.tensor('uint16', [false], 'lo');
+    const hi = T.fvector('hi');
+    // np.clip(int8, uint16, float32) and np.concatenate / np.stack of the three are float32
+    expect(T.clip(x, lo, hi).dtype).toBe('float32');
+    expect(T.concatenate([x, lo, hi]).dtype).toBe('float32');
+    expect(T.stack([x, lo, hi]).dtype).toBe('float32');
+    expect(T.clip(x, T.tensor('uint8', [false]), T.tensor('float16', [false])).dtype).toBe('float16');
+    expect(T.clip(x, lo, 2.5).dtype).toBe('float64'); // a float literal beside integers only: float64 (NEP 50)
+    const f = sym.function([x, lo, hi], [T.clip(x, lo, hi), T.concatenate([x, lo, hi])]);
+    const [c, j] = (await f(new Int8Array([-5, 100]), new Uint16Array([0, 3]), new Float32Array([2.5, 7.25]))) as sym.NDArray[];
+    expect(c!.dtype).toBe('float32');
+    expect(Array.from(c!.data)).toEqual([0, 7.25]);
+    expect(j!.dtype).toBe('float32');
+    expect(Array.from(j!.data)).toEqual([-5, 100, 0, 3, 2.5, 7.25]);
+  });
+});
+
 describe('canCastSafely', () => {
   for (const a of D) {
     it(`follows numpy.can_cast(..., 'safe') from ${a}`, () => {
@@ -170,7 +221,7 @@ describe('weak JS literals (NEP 50)', () => {
     expect(() => T.bscalar('x').add(1000)).toThrow(/literal 1000 does not fit in int8 \(range \[-128, 127\]\) of x/);
     expect(() => T.tensor('uint8', [false], 'u').add(-1)).toThrow(/literal -1 does not fit in uint8/);
   });
-  it('past 2^53 are floats (int64 storage is exact only to 2^53)', () => {
+  it('past int64\'s range are floats (JavaScript cannot tell 1e20 from an integer)', () => {
     expect(T.constant(1e20).dtype).toBe('float64');
     expect(T.constant(2 ** 53 - 1).dtype).toBe('int64');
     expect(T.iscalar('x').add(1e20).dtype).toBe('float64');

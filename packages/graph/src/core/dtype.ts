@@ -192,9 +192,33 @@ export function promote(a: DType, b: DType): DType {
   return wider[BITS[u]]!;
 }
 
+/** NumPy's type numbers: the larger is the more generic DType (float16, added last, is 23). */
+const TYPE_NUM: { readonly [D in DType]: number } = {
+  bool: 0,
+  int8: 1,
+  uint8: 2,
+  int16: 3,
+  uint16: 4,
+  int32: 5,
+  uint32: 6,
+  int64: 7,
+  float32: 11,
+  float64: 12,
+  float16: 23,
+};
+
+/**
+ * NumPy's `result_type` of several array dtypes. Pairwise promotion is not
+ * associative across signed and unsigned integers (int8, uint16 is int32,
+ * which float32 widens to float64), so NumPy promotes each dtype with the
+ * most generic one (the highest type number) and then the results:
+ * `result_type(int8, uint16, float32)` is float32 in any order. Matches
+ * NumPy 2.4 on every 3-, 4- and 5-tuple of dtypes.
+ */
 export function promoteAll(ds: readonly DType[]): DType {
   if (ds.length === 0) throw new Error('promoteAll: no dtypes');
-  return ds.reduce(promote);
+  const main = ds.reduce((a, b) => (TYPE_NUM[b] > TYPE_NUM[a] ? b : a));
+  return ds.map((d) => promote(main, d)).reduce(promote);
 }
 
 /** The float dtype an operation on `d` computes in (true division, exp, ...). */
@@ -237,6 +261,16 @@ export function castScalar(x: number, d: DType): number {
 /** 2^63 and 2^64, as doubles (exact). */
 const TWO63 = 2 ** 63;
 const TWO64 = 2 ** 64;
+
+/**
+ * Whether a JavaScript number is an integer literal: an integer int64 holds
+ * (-2^63 <= x < 2^63), which NumPy keeps as int64 (`np.int64(1) + 2**60`
+ * is int64). JavaScript cannot tell `1e20` from `10**20`; one past int64's
+ * range is a float, as NumPy has no integer dtype for it either.
+ */
+export function isIntLiteral(x: number): boolean {
+  return Number.isInteger(x) && x >= -TWO63 && x < TWO63;
+}
 
 /**
  * x stored into int64 (a Float64Array): truncated, and beyond int64's

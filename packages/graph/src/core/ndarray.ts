@@ -2,7 +2,7 @@
  * NDArray: the value type of sym. A dense, C-contiguous array (data, shape,
  * dtype) that prints like NumPy and converts to nested JavaScript arrays.
  */
-import { STORAGE, allocate, castScalar, checkDType, isDType, promoteAll, type DType, type TypedArray } from './dtype.js';
+import { STORAGE, allocate, castScalar, checkDType, isDType, isIntLiteral, promoteAll, type DType, type TypedArray } from './dtype.js';
 import { formatArray, reprArray } from '../printing/format.js';
 import { checkOptionNames } from './options.js';
 
@@ -134,15 +134,15 @@ export class NDArray {
 }
 
 /**
- * Infer the NumPy dtype of plain JS data: bool, int64 for integers, float64
- * otherwise. An empty list is float64 (numpy.array([])), and integers past
- * 2^53 are float64: JS cannot tell 1e20 from an integer literal, and int64
- * storage is exact only up to 2^53.
+ * Infer the NumPy dtype of plain JS data: bool, int64 for integers int64
+ * holds (also past 2^53, as numpy.array([2**60])), float64 otherwise. An
+ * empty list is float64 (numpy.array([])); JS cannot tell 1e20 from an
+ * integer, and it is past int64's range: float64.
  */
 function inferDType(flat: (number | boolean)[]): DType {
   if (flat.length === 0) return 'float64';
   if (flat.every((v) => typeof v === 'boolean')) return 'bool';
-  if (flat.every((v) => typeof v === 'boolean' || Number.isSafeInteger(v))) return 'int64';
+  if (flat.every((v) => typeof v === 'boolean' || isIntLiteral(v))) return 'int64';
   return 'float64';
 }
 

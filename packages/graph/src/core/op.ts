@@ -5,7 +5,7 @@
  * against), and how it lowers to the kernel IR.
  */
 import type { DType } from './dtype.js';
-import { KIND, castScalar, intRange, isDType, promote } from './dtype.js';
+import { KIND, castScalar, intRange, isDType, isIntLiteral, promote, promoteAll } from './dtype.js';
 import { config } from './config.js';
 import { NDArray, array, isTypedArray, shapeToString, type NestedArray } from './ndarray.js';
 import { TensorType } from './type.js';
@@ -155,8 +155,8 @@ export function constant(value: NDArray | NestedArray, options: { name?: string;
   const weak = (typeof value === 'number' || typeof value === 'boolean') && options.dtype === undefined;
   let v: NDArray;
   if (typeof value === 'number' && options.dtype === undefined) {
-    // integers past 2^53 are not exact in int64 storage: they are floats, like 1e20 in Python
-    v = array(value, { dtype: Number.isSafeInteger(value) ? 'int64' : config.floatX });
+    // an integer int64 holds is int64, also past 2^53 (NumPy's int64 + 2**60 is int64); 1e20 is a float
+    v = array(value, { dtype: isIntLiteral(value) ? 'int64' : config.floatX });
   } else v = array(value as NDArray | NestedArray, options.dtype ? { dtype: options.dtype } : {});
   const type = new TensorType(v.dtype, v.shape.map((d) => d === 1));
   return new TensorConstant(type, v, { name: options.name, weak, literal: weak && typeof value === 'number' ? value : undefined });
@@ -216,7 +216,7 @@ export function resultDType(vars: readonly TensorVariable[], options: { what?: s
     const exact = weak.every((w) => KIND[w.dtype] === 'f' || castScalar(w.value.data[0]!, d) === w.value.data[0]);
     return exact ? d : 'float64';
   }
-  let d = strong.map((v) => v.dtype).reduce(promote);
+  let d = promoteAll(strong.map((v) => v.dtype));
   for (const w of weak) {
     if (KIND_ORDER[KIND[w.dtype]] > KIND_ORDER[KIND[d]]) d = KIND[w.dtype] === 'f' ? 'float64' : 'int64';
   }
@@ -228,9 +228,10 @@ export function resultDType(vars: readonly TensorVariable[], options: { what?: s
     for (const w of weak) {
       if (KIND[w.dtype] === 'f' || KIND[w.dtype] === 'b') continue;
       const x = w.value.data[0]!;
-      if (x >= lo && x <= hi) continue;
+      // an int64 holds every integer literal (intRange's int64 is the range its inputs take, exact to 2^53)
+      if (d === 'int64' || (x >= lo && x <= hi)) continue;
       if (options.widenOnOverflow) {
-        d = 'int64'; // literals are safe integers: int64 holds them and every integer dtype
+        d = 'int64'; // integer literals are int64's: it holds them and every integer dtype
         continue;
       }
       throw new TypeError(

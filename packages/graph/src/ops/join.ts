@@ -4,7 +4,7 @@
  * starts is known only from the run-time shapes, so JoinSplit takes the
  * pieces as inputs for their shapes alone.
  */
-import { castScalar, promote, type DType } from '../core/dtype.js';
+import { castScalar, promoteAll, type DType } from '../core/dtype.js';
 import { NDArray, sizeOf } from '../core/ndarray.js';
 import { Apply, Op } from '../core/op.js';
 import { TensorType } from '../core/type.js';
@@ -67,7 +67,7 @@ export class Join extends Op {
     const nd = inputs[0]!.ndim;
     for (const v of inputs) if (v.ndim !== nd) throw new TypeError(`Join: all tensors must have ${nd} dimensions like ${nameInError(inputs[0]!)}, got ${nameInError(v)} of type ${v.type}`);
     checkAxis('Join', this.axis, nd);
-    const dtype = inputs.map((v) => v.dtype).reduce(promote);
+    const dtype = promoteAll(inputs.map((v) => v.dtype));
     const bc = inputs[0]!.broadcastable.map((_, d) => (d === this.axis ? inputs.length === 1 && inputs[0]!.broadcastable[d]! : inputs.every((v) => v.broadcastable[d])));
     return [new TensorType(dtype, bc)];
   }

@@ -370,7 +370,10 @@ function cumulative(what: 'cumsum' | 'cumprod', x: TensorLike, axis: number | nu
   if (axis === null || axis === undefined) v = T.flatten(v);
   // NumPy's dtypes: integers and booleans accumulate in int64, as sum and prod do
   const out = reduceDTypes(what === 'cumsum' ? 'sum' : 'prod', v.dtype).out;
-  if (v.dtype !== out) v = T.cast(v, out);
+  // float16 runs in float32 and rounds once, as sum does: rounded after every pass, the running
+  // sums of the same prefix would differ by the order of the passes (NumPy rounds after every term)
+  const acc = out === 'float16' ? 'float32' : out;
+  if (v.dtype !== acc) v = T.cast(v, acc);
   const n = v.staticShape[a] ?? null;
   let passes = 0;
   while (n === null ? passes < MAX_PASSES : 2 ** passes < n) passes++;
@@ -380,7 +383,7 @@ function cumulative(what: 'cumsum' | 'cumprod', x: TensorLike, axis: number | nu
     const rest = what === 'cumsum' ? T.add(window(v, k, null), window(v, null, -k)) : T.mul(window(v, k, null), window(v, null, -k));
     v = T.concatenate([window(v, null, k), rest], a);
   }
-  return v;
+  return acc === out ? v : T.cast(v, out);
 }
 
 /**
@@ -477,9 +480,15 @@ export function exp2(x: TensorLike): TensorVariable {
   return T.pow(2, T.cast(v, floatOf(v.dtype)));
 }
 
-/** Theano's `inv(x)`: the reciprocal 1 / x (integers divide into floats). */
+/**
+ * Theano's `inv(x)`: the reciprocal 1 / x, integers and bool dividing into
+ * floats as `div` does (Theano's upgrade_to_float: bool float32). The
+ * numerator of a bool is `true`: the literal 1 would widen it to int64,
+ * and the quotient to float64 (NumPy's `1 / b`).
+ */
 export function inv(x: TensorLike): TensorVariable {
-  return T.trueDiv(1, x);
+  const v = asTensor(x, 'inv');
+  return T.trueDiv(v.dtype === 'bool' ? true : 1, v);
 }
 
 /** Whether each element is NaN (false for integers), as NumPy's isnan. */

@@ -70,13 +70,17 @@ function varianceNamed(what: 'var' | 'std', x: TensorLike, o?: VarArg): TensorVa
   if (typeof ddof !== 'number' || !Number.isFinite(ddof)) throw new TypeError(`${what}: ddof must be a finite number, got ${String(ddof)}`);
   const axes = normaliseAxes(opts.axis, v.ndim, what, v);
   const keepdims = opts.keepdims ?? false;
-  const centred = T.sub(v, T.mean(v, { axis: axes, keepdims: true }));
+  // NumPy's var divides float16 sums in float16 (a mean rounded twice: the sum, then the quotient),
+  // where its mean, and sym's, divide in float32 and round once: the two differ by an ulp of half
+  const half = v.dtype === 'float16';
+  const nv = half ? countOf(v, axes, 'float16') : 0;
+  const centred = T.sub(v, half ? T.trueDiv(T.sum(v, { axis: axes, keepdims: true }), nv) : T.mean(v, { axis: axes, keepdims: true }));
   const squares = T.mul(centred, centred);
   const float = floatOf(squares.dtype);
   const n = countOf(v, axes, float);
   // NumPy's max(N - ddof, 0): ddof past N divides by 0 (inf, or NaN for no spread), never by a negative count
   const dof = typeof n === 'number' ? Math.max(n - ddof, 0) : T.maximum(T.sub(n, ddof), 0);
-  let r = ddof === 0 ? T.mean(squares, { axis: axes, keepdims }) : T.trueDiv(T.sum(squares, { axis: axes, keepdims }), dof);
+  let r = ddof === 0 && !half ? T.mean(squares, { axis: axes, keepdims }) : T.trueDiv(T.sum(squares, { axis: axes, keepdims }), dof);
   if (opts.corrected) {
     const error = ddof === 0 ? T.sqr(T.mean(centred, { axis: axes, keepdims })) : T.trueDiv(T.sqr(T.sum(centred, { axis: axes, keepdims })), typeof n === 'number' && typeof dof === 'number' ? n * dof : T.mul(n, dof));
     r = T.sub(r, error);

@@ -121,3 +121,68 @@ describe('arange of numbers', () => {
     expect(values(T.arange(1.3, 3, 0.3, { dtype: 'float16' }))).toEqual([1.2998046875, 1.599609375, 1.8994140625, 2.19921875, 2.5, 2.798828125]);
   });
 });
+
+describe('integer literals past 2^53', () => {
+  it('are int64 where int64 holds them, as NumPy: np.array([1, 2]) + 2**53 is int64 (they were floats: float64)', async () => {
+    const i = T.lvector('i');
+    expect(T.add(i, 2 ** 53).dtype).toBe('int64');
+    expect(T.add(i, 2 ** 60).dtype).toBe('int64');
+    expect(T.constant(2 ** 60).dtype).toBe('int64');
+    expect(T.constant(-(2 ** 63)).dtype).toBe('int64');
+    expect(sym.array([2 ** 60, 1]).dtype).toBe('int64');
+    // np.array([1, 3]) + 2**53 is [9007199254740993 9007199254740995]: int64 storage rounds as doubles do (the guide's int64 storage)
+    expect(Array.from((await sym.function([i], T.add(i, 2 ** 53))([2, 4])).data)).toEqual([2 ** 53 + 2, 2 ** 53 + 4]);
+    // np.array([1, 3]) * 2**62 wraps: [4611686018427387904 -4611686018427387904]
+    expect(Array.from((await sym.function([i], T.mul(i, 2 ** 62))([1, 3])).data)).toEqual([2 ** 62, -(2 ** 62)]);
+  });
+  it('that int64 cannot hold are floats, and one past a smaller integer dtype is NumPy\'s OverflowError', () => {
+    expect(T.constant(2 ** 63).dtype).toBe('float64');
+    expect(T.constant(1e20).dtype).toBe('float64');
+    expect(T.add(T.lvector('i'), 1e20).dtype).toBe('float64');
+    // np.array([1], np.int32) + 2**53: "Python integer 9007199254740992 out of bounds for int32"
+    expect(() => T.add(T.ivector('j'), 2 ** 53)).toThrow(/literal 9007199254740992 does not fit in int32/);
+    expect(T.lt(T.ivector('j'), 2 ** 53).dtype).toBe('bool');
+    expect(T.add(T.fvector('f'), 2 ** 60).dtype).toBe('float32');
+  });
+});
+
+describe('inv of bool', () => {
+  it("is Theano's float32 (upgrade_to_float), as inv of int8 and bool / bool are (it was float64: the literal 1 widened the bool to int64)", async () => {
+    const b = T.tensor('bool', [false], 'b');
+    expect(T.inv(b).dtype).toBe('float32');
+    const r = await sym.function([b], T.inv(b))([true, false]);
+    expect(r.dtype).toBe('float32');
+    expect(Array.from(r.data)).toEqual([1, Infinity]);
+    expect(T.inv(T.bvector('c')).dtype).toBe('float32');
+    expect(T.inv(T.lvector('l')).dtype).toBe('float64');
+  });
+});
+
+describe('float16 var and std', () => {
+  // x.var(), x.var(ddof=1), x.std() of np.array(x, np.float16)
+  const cases: [number[], number, number, number][] = [
+    [[0.27001953125, -1.099609375, 0.029998779296875, 0.040008544921875, -1.990234375, -0.22998046875], 0.63623046875, 0.763671875, 0.7978515625],
+    [[2.580078125, -3.060546875, -10.59375], 29.109375, 43.65625, 5.39453125],
+    [[-1.5302734375, 43.375, -53.15625, 5.44140625, 72.25, 29.65625], 1551.0, 1861.0, 39.375],
+  ];
+  it("divide float16 sums in float16, as NumPy's var (the mean of squares rounded once was an ulp off)", async () => {
+    for (const [xs, v0, v1, s] of cases) {
+      expect((await run('float16', xs, (x) => T.var(x))).data[0]).toBe(v0);
+      expect((await run('float16', xs, (x) => T.var(x, { ddof: 1 }))).data[0]).toBe(v1);
+      expect((await run('float16', xs, (x) => T.std(x))).data[0]).toBe(s);
+    }
+  });
+});
+
+describe('float16 cumsum', () => {
+  it('rounds each running sum once, so that its last is sum (passes rounded to half gave 2050 for 2051)', async () => {
+    const xs = [2048, 1, 1, 1];
+    // the exact running sums 2048, 2049, 2050, 2051 rounded to half; NumPy's np.cumsum rounds after every
+    // term and stays at 2048 ([2048. 2048. 2048. 2048.]), where np.sum gives 2052 (the guide's divergence)
+    const r = await run('float16', xs, (x) => T.cumsum(x));
+    expect(r.dtype).toBe('float16');
+    expect(Array.from(r.data)).toEqual([2048, 2048, 2050, 2052]);
+    expect((await run('float16', xs, (x) => T.sum(x))).data[0]).toBe(2052);
+    expect(Array.from((await run('float16', [0.1, 0.2, 0.3].map(sym.f16round), (x) => T.cumprod(x))).data)).toEqual([0.0999755859375, 0.019989013671875, 0.0059967041015625]);
+  });
+});
