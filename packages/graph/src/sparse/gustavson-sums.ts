@@ -33,12 +33,6 @@ export interface SparseSums {
   readonly values: Float64Array;
 }
 
-/** The dense L @ R's positions without its terms: the outputs of ProductPattern{dense, forward}. */
-export interface DenseSums {
-  readonly flat: Int32Array;
-  readonly values: Float64Array;
-}
-
 /** The working arrays of a product: the row that last met each column (-1 at first), the row's columns in the order met, each column's sum (0 between rows), the bit set (0 between rows). */
 interface Accumulator {
   readonly seen: Int32Array;
@@ -196,36 +190,6 @@ function sparseRows(kind: number, dtype: DType, l: Rows, lData: Float64Array, r:
     const k = meetRow(kind, dtype, i, l, lData, r, rData, acc);
     o = acc.words <= 4 * k ? takeByBits(k, acc, indices, values, o) : takeSorted(k, acc, indices, values, o);
     indptr[i + 1] = o;
-  }
-  return o;
-}
-
-/** The dense product's positions' flat places (row-major, rowStride nCols and colStride 1, or in the transpose, 1 and nRows) and sums, in the order met (each place is written once: no order to keep). */
-export function denseSums(l: Rows, lValues: ArrayLike<number>, r: Rows, rValues: ArrayLike<number>, nRows: number, nCols: number, dtype: DType, transposed: boolean): DenseSums {
-  const bound = countTerms(l.cols, l.start[nRows]!, r.start);
-  const flat = scratchInt32('takenIndices', bound);
-  const values = scratchFloat64('takenValues', bound);
-  const kind = dtype === 'float64' ? 0 : dtype === 'float32' ? 1 : 2;
-  const [rowStride, colStride] = transposed ? [1, nRows] : [nCols, 1];
-  const nnz = denseRows(kind, dtype, l, float64Values(lValues, 'l'), r, float64Values(rValues, 'r'), nRows, accumulator(nCols), rowStride, colStride, flat, values);
-  // a dense product has fewer than 2^31 elements (MAX_ELEMENTS): its flat places are int32
-  return { flat: flat.slice(0, nnz), values: values.slice(0, nnz) };
-}
-
-function denseRows(kind: number, dtype: DType, l: Rows, lData: Float64Array, r: Rows, rData: Float64Array, nRows: number, acc: Accumulator, rowStride: number, colStride: number, flat: Int32Array, values: Float64Array): number {
-  let o = 0;
-  for (let i = 0; i < nRows; i++) o = takeFlat(meetRow(kind, dtype, i, l, lData, r, rData, acc), acc, i * rowStride, colStride, flat, values, o);
-  return o;
-}
-
-/** The row's k columns in the order met: flat places and sums, the sums reset. */
-function takeFlat(k: number, acc: Accumulator, base: number, colStride: number, flat: Int32Array, values: Float64Array, o: number): number {
-  const { met, sums } = acc;
-  for (let t = 0; t < k; t++, o++) {
-    const c = met[t]!;
-    flat[o] = base + c * colStride;
-    values[o] = sums[c]!;
-    sums[c] = 0;
   }
   return o;
 }

@@ -19,7 +19,7 @@ import { TensorType } from '../core/type.js';
 import type { StaticShape, TensorVariable } from '../core/variable.js';
 import { HostOp } from '../ops/host.js';
 import { byRow, densePositions, sparsePattern } from './gustavson.js';
-import { denseSums, sparseSums } from './gustavson-sums.js';
+import { sparseSums } from './gustavson-sums.js';
 
 /** 'sparse': the product's csr pattern, its exact zeros dropped; 'dense': each position's flat place in the dense product. */
 export type ProductLayout = 'sparse' | 'dense';
@@ -58,8 +58,9 @@ export function valuesOf(a: Float64Array, dtype: DType): NDArray {
  * times ones is -1 in SciPy's float32 and 0 summed exactly). The terms
  * are the values' gradient (sparse/product-values.ts). With `terms` false
  * (ProductPattern{sparse, forward}: the optimizer's sparse_forward_only,
- * where nothing differentiates the product) it writes none and gives only
- * the outputs after them, the same numbers (gustavson-sums.ts).
+ * where nothing differentiates the product; 'sparse' only) it writes none
+ * and gives only the outputs after them, the same numbers
+ * (gustavson-sums.ts).
  */
 export class ProductPattern extends HostOp {
   /** caller: the user's function, for errors; lengths: how the x columns / y rows read in them. */
@@ -72,6 +73,8 @@ export class ProductPattern extends HostOp {
     readonly terms = true,
   ) {
     super();
+    // the dense product keeps its terms (sparse/forward-only.ts says why)
+    if (!terms && layout === 'dense') throw new TypeError('ProductPattern{dense}: the dense product is computed with its terms');
   }
   /** The same product giving no terms (no gradient can be built on it). */
   withoutTerms(): ProductPattern {
@@ -109,10 +112,6 @@ export class ProductPattern extends HostOp {
     const [lRows, lCols, rRows, rCols] = inputs.slice(0, 4).map(ints) as [Int32Array, Int32Array, Int32Array, Int32Array];
     const [l, r] = [byRow(lRows, lCols, nRows, 'l'), byRow(rRows, rCols, yInner, 'r')];
     const [lData, rData] = [inputs[8]!.data, inputs[9]!.data];
-    if (!this.terms && this.layout === 'dense') {
-      const d = denseSums(l, lData, r, rData, nRows, nCols, this.dtype, this.transposed);
-      return [int32(d.flat), valuesOf(d.values, this.dtype)];
-    }
     if (!this.terms) {
       const p = sparseSums(l, lData, r, rData, nRows, nCols, this.dtype);
       return [...[p.indices, p.indptr, p.majorIds].map(int32), valuesOf(p.values, this.dtype)];
