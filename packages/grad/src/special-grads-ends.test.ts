@@ -56,3 +56,31 @@ describe('d/dx of the incomplete gamma functions at x = 0 either side of a = 1',
     });
   }
 });
+
+describe('second derivatives of the incomplete gamma functions in x near x = 0', () => {
+  it('are finite where the density is: the form a switch leaves out no longer turns 0 * inf into NaN (float64)', async () => {
+    // python3 -c "import mpmath as mp; a, x = mp.mpf(0.3), mp.mpf(1e-5); print(x**(a-1) * mp.e**-x / mp.gamma(a) * ((a-1)/x - 1))":
+    // d2 P / dx2 = density ((a - 1) / x - 1), gammal's Gamma(a) times it; they were NaN below a = 13 at a tiny x
+    // (Stirling's form's 1 / x, left out by the switch) and at a = 1, x = 0 (the log's (a - 1) / x)
+    const points = [
+      [0.3, 1e-5, -73994745.16067773, -221360384.87452993],
+      [2, 1e-200, 1, 1],
+      [1, 0, -1, -1],
+      [1, 1e-300, -1, -1],
+      [5, 1e-3, 1.6645845828473613e-10, 3.995002998833667e-9],
+      [20, 15, 0.014865886222600743, 1808362222214539.8],
+    ] as const;
+    const a = T.dvector('a');
+    const x = T.dvector('x');
+    const second = (y: sym.TensorVariable) => grad(T.sum(grad(T.sum(y), x)), x);
+    const f = sym.function([a, x], [T.gammainc(a, x), T.gammaincc(a, x), T.gammal(a, x), T.gammau(a, x)].map(second));
+    const [p, q, l, u] = ((await f(sym.array(points.map((r) => r[0])), sym.array(points.map((r) => r[1])))) as sym.NDArray[]).map((d) => Array.from(d.data));
+    points.forEach(([av, xv, wantP, wantL], i) => {
+      const close = (got: number, want: number, what: string) => expect(Math.abs(got - want), `${what}(${av}, ${xv}): got ${got}, expected ${want}`).toBeLessThanOrEqual(1e-9 * Math.abs(want));
+      close(p![i]!, wantP, 'P');
+      close(q![i]!, -wantP, 'Q');
+      close(l![i]!, wantL, 'gammal');
+      close(u![i]!, -wantL, 'gammau');
+    });
+  });
+});

@@ -41,8 +41,13 @@ function incompleteGammaDensity(a: TensorVariable, x: TensorVariable): TensorVar
   const r2 = r.mul(r);
   let stirling: TensorVariable | number = STIRLING[0]!;
   for (const c of STIRLING.slice(1)) stirling = r2.mul(stirling).add(c);
-  const s = x.sub(a).div(a);
-  const large = T.exp(a.mul(log1pmx(s, x, a)).sub(r.mul(stirling))).mul(T.sqrt(a.mul(1 / (2 * Math.PI)))).div(x);
+  // Stirling's form where it is taken, else of x = a (finite there, with finite derivatives): the switch below
+  // multiplies the derivative of the form it does not take by 0, and 0 times its inf at a tiny x (its 1 / x) made
+  // the second derivative NaN for a < 13 (d2 P / dx2 at a = 0.3, x = 1e-5)
+  const unused = T.or(T.lt(a, 13), T.eq(x, 0));
+  const xs = T.switch(unused, a, x);
+  const s = xs.sub(a).div(a);
+  const large = T.exp(a.mul(log1pmx(s, xs, a)).sub(r.mul(stirling))).mul(T.sqrt(a.mul(1 / (2 * Math.PI)))).div(xs);
   // the ends, where P and Q have their values: at x = 0 Stirling's form is 0 / 0 (the density is 0 for a > 1), and at
   // x = inf both forms are inf - inf in the exponent (the density is 0 for every finite a > 0)
   const density = T.switch(T.lt(a, 13), theano, T.switch(T.eq(x, 0), 0, large));
@@ -50,9 +55,13 @@ function incompleteGammaDensity(a: TensorVariable, x: TensorVariable): TensorVar
 }
 const SQRT_PI_OVER_TWO = Math.sqrt(Math.PI) / 2;
 
-/** (a - 1) log x, 0 at a = 1 (x^0 = 1 at every x; 0 * log 0 would be NaN at x = 0, where the density is e^0 = 1). */
+/**
+ * (a - 1) log x, 0 at a = 1 (x^0 = 1 at every x; 0 * log 0 would be NaN at x = 0, where the density is e^0 = 1);
+ * the log of 1 there, so that its derivative (a - 1) / x, which the switch multiplies by 0, is not 0 / 0 at x = 0.
+ */
 function powerExponent(a: TensorVariable, x: TensorVariable): TensorVariable {
-  return T.switch(T.eq(a, 1), 0, a.sub(1).mul(T.log(x)));
+  const one = T.eq(a, 1);
+  return T.switch(one, 0, a.sub(1).mul(T.log(T.switch(one, 1, x))));
 }
 
 export const COMPOSITE_GRADS: { readonly [S in CompositeScalarOp]: OpGrad } = {
