@@ -91,7 +91,8 @@ export const HELPER_SOURCES: readonly string[] = [
     const z = (t === 0.0) ? 0.0 : t;
     return (x !== x || Math.abs(x) > 1.0e30) ? 0.0 : z;
   }`,
-  `function symBool(x) { return (x !== 0.0 && x === x) ? 1.0 : 0.0; }`,
+  // a value stored into a bool: NumPy's astype(bool), NaN True as in symTruthy (it gave NaN False, where NumPy and the CPU give True)
+  `function symBool(x) { return (x !== 0.0 || x !== x) ? 1.0 : 0.0; }`,
   // |x| for a zero, not the literal 0.0: llvmpipe turned the branches' (x < 0 ? -1.0 : 0.0) into -(x < 0 ? 1 : 0),
   // which is -0 for x = 0 (np.sign(0) is +0), and arctan2(sign(0), -1) gave -pi
   `function symSign(x) {

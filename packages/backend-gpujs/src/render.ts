@@ -256,7 +256,7 @@ function renderNode(
       // a switch chooses between names or literals: its computed arms are statements first (a select, not a branch)
       const operands = e.op === 'switch' && lets ? converted.map((c, i) => (i === 0 || isNameOrLiteral(c) ? c : hoist(lets, c))) : converted;
       const code =
-        divideByLiteralZero(e, operands[0]!, values[1]) ?? divideLiteralZero(e, operands[1]!, values[0]) ?? multiplyByLiteralZero(e, operands, values) ?? OPS[e.op](operands, e.dtype, e.computeDType);
+        divideByLiteralZero(e, operands[0]!, values[1]) ?? divideLiteralZero(e, operands[1]!, values[0]) ?? multiplyByLiteralZero(e, operands, values) ?? subtractSelf(e, operands) ?? OPS[e.op](operands, e.dtype, e.computeDType);
       return { code: e.op === 'cast' || e.dtype !== e.computeDType || !isExact(e.op, e.dtype) ? castTo(e.dtype, code) : code, value: undefined };
     }
   }
@@ -312,6 +312,9 @@ function multiplyByLiteralZero(e: ScalarExpr & { kind: 'apply' }, factors: reado
   const zero = values.findIndex((v) => v === 0);
   return zero < 0 ? undefined : `symMulZero(${factors[1 - zero]})`;
 }
+
+// a - a or a + (-a) of one float value (operands as written) as symMulZero(a): the GLSL compiler folds a - a to 0, NaN for x = inf, NaN in NumPy
+const subtractSelf = (e: ScalarExpr & { kind: 'apply' }, o: readonly string[]): string | undefined => (!isFloat(e.computeDType) ? undefined : e.op === 'sub' && o[0] === o[1] ? `symMulZero(${o[0]})` : e.op !== 'add' ? undefined : o[1] === `(-${o[0]})` ? `symMulZero(${o[0]})` : o[0] === `(-${o[1]})` ? `symMulZero(${o[1]})` : undefined);
 
 /** sum(vars[d] * strides[d]) + offset, as float arithmetic (exact below 2^24). */
 export function offsetExpr(vars: readonly string[], strides: readonly number[], offset: number): string {

@@ -1,6 +1,6 @@
 /** Reshape's two meanings of a 0 in the shape: NumPy's length 0, and the copied input dimension flatten uses. */
 import { describe, expect, it } from 'vitest';
-import * as sym from '../src/index.js';
+import { sym } from './helpers.js';
 import { Reshape } from '../src/ops/shape.js';
 
 const T = sym.T;

@@ -4,7 +4,7 @@
  * singular value at rounding level instead of inverting it.
  */
 import { describe, expect, it } from 'vitest';
-import * as sym from '../index.js';
+import { sym } from '../../test/helpers.js';
 
 const T = sym.T;
 
