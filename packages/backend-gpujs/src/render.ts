@@ -313,7 +313,7 @@ function multiplyByLiteralZero(e: ScalarExpr & { kind: 'apply' }, factors: reado
   return zero < 0 ? undefined : `symMulZero(${factors[1 - zero]})`;
 }
 
-// a - a or a + (-a) of one float value (operands as written) as symMulZero(a): the GLSL compiler folds a - a to 0, NaN for x = inf, NaN in NumPy
+// a - a or a + (-a) of one float value (operands as written) as symMulZero(a): llvmpipe folds a - a to 0, NumPy gives NaN for an infinite or NaN a
 const subtractSelf = (e: ScalarExpr & { kind: 'apply' }, o: readonly string[]): string | undefined => (!isFloat(e.computeDType) ? undefined : e.op === 'sub' && o[0] === o[1] ? `symMulZero(${o[0]})` : e.op !== 'add' ? undefined : o[1] === `(-${o[0]})` ? `symMulZero(${o[0]})` : o[0] === `(-${o[1]})` ? `symMulZero(${o[1]})` : undefined);
 
 /** sum(vars[d] * strides[d]) + offset, as float arithmetic (exact below 2^24). */
