@@ -70,17 +70,20 @@ function varianceNamed(what: 'var' | 'std', x: TensorLike, o?: VarArg): TensorVa
   if (typeof ddof !== 'number' || !Number.isFinite(ddof)) throw new TypeError(`${what}: ddof must be a finite number, got ${String(ddof)}`);
   const axes = normaliseAxes(opts.axis, v.ndim, what, v);
   const keepdims = opts.keepdims ?? false;
-  // NumPy's var divides float16 sums in float16 (a mean rounded twice: the sum, then the quotient),
-  // where its mean, and sym's, divide in float32 and round once: the two differ by an ulp of half
+  // NumPy's var of float16 rounds each sum to half, then divides it by the count (an int64: in float64)
+  // and rounds the quotient to half again, where its mean, and sym's, round the float32 sum's quotient
+  // once: an ulp of half apart. Here the quotient is float32's (the GPUs have no float64), the count exact
   const half = v.dtype === 'float16';
-  const nv = half ? countOf(v, axes, 'float16') : 0;
-  const centred = T.sub(v, half ? T.trueDiv(T.sum(v, { axis: axes, keepdims: true }), nv) : T.mean(v, { axis: axes, keepdims: true }));
+  const halfQuotient = (sum: TensorVariable, count: number | TensorVariable) => T.cast(T.trueDiv(T.cast(sum, 'float32'), count), 'float16');
+  const nHalf = half ? countOf(v, axes, 'float32') : 0;
+  const centred = T.sub(v, half ? halfQuotient(T.sum(v, { axis: axes, keepdims: true }), nHalf) : T.mean(v, { axis: axes, keepdims: true }));
   const squares = T.mul(centred, centred);
   const float = floatOf(squares.dtype);
-  const n = countOf(v, axes, float);
+  const n = half ? nHalf : countOf(v, axes, float);
   // NumPy's max(N - ddof, 0): ddof past N divides by 0 (inf, or NaN for no spread), never by a negative count
   const dof = typeof n === 'number' ? Math.max(n - ddof, 0) : T.maximum(T.sub(n, ddof), 0);
-  let r = ddof === 0 && !half ? T.mean(squares, { axis: axes, keepdims }) : T.trueDiv(T.sum(squares, { axis: axes, keepdims }), dof);
+  const over = { axis: axes, keepdims };
+  let r = half ? halfQuotient(T.sum(squares, over), dof) : ddof === 0 ? T.mean(squares, over) : T.trueDiv(T.sum(squares, over), dof);
   if (opts.corrected) {
     const error = ddof === 0 ? T.sqr(T.mean(centred, { axis: axes, keepdims })) : T.trueDiv(T.sqr(T.sum(centred, { axis: axes, keepdims })), typeof n === 'number' && typeof dof === 'number' ? n * dof : T.mul(n, dof));
     r = T.sub(r, error);

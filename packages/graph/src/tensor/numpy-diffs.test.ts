@@ -174,6 +174,16 @@ describe('float16 var and std', () => {
   });
 });
 
+describe('float16 var of many elements', () => {
+  it('divides by the count in float32, as NumPy by its int64 count (past 2048 the count is not a half; past 65504 it was inf)', async () => {
+    // a = np.full(n, 0.5, np.float16); a[::2] = 1; a[1::7] = 0.3; a.var(), a.var(ddof=1)
+    const xs = (n: number) => Array.from({ length: n }, (_, i) => (i % 7 === 1 ? sym.f16round(0.3) : i % 2 === 0 ? 1 : 0.5));
+    expect((await run('float16', xs(3001), (x) => T.var(x))).data[0]).toBe(0.078369140625);
+    expect((await run('float16', xs(3001), (x) => T.var(x, { ddof: 1 }))).data[0]).toBe(0.07843017578125);
+    expect((await run('float16', xs(70000), (x) => T.var(x))).data[0]).toBe(0.078369140625);
+  });
+});
+
 describe('float16 cumsum', () => {
   it('rounds each running sum once, so that its last is sum (passes rounded to half gave 2050 for 2051)', async () => {
     const xs = [2048, 1, 1, 1];
