@@ -428,6 +428,9 @@ const ordered = (op: string) =>
 /** `+`, `-` and `*`, or the prelude's int64 function for them. */
 const arith = (op: string, fn: string) => same((a, t) => (t === 'I64' ? `${fn}(${a[0]}, ${a[1]})` : `(${a[0]} ${op} ${a[1]})`));
 
+// lavapipe folds a - a and a + (- a) to 0 (WGSL lets it assume no NaN or inf): of operands written alike, the second is times a 1 it cannot see (as NEGATIVE_ZERO)
+const cancel = (op: string, a: readonly string[], t: WgslScalar) => t === 'f32' && (op === '-' ? a[0] === a[1] : a[1] === `(- ${a[0]})` || a[0] === `(- ${a[1]})`);
+const floatArith = (op: string, fn: string) => same((a, t) => (t === 'I64' ? `${fn}(${a[0]}, ${a[1]})` : `(${a[0]} ${op} ${cancel(op, a, t) ? `(${a[1]} * bitcast<f32>(select(0u, 0x3f800000u, nwg.x != 0u)))` : a[1]})`));
 /** One rendering per scalar op; the mapped type makes a missing one a compile error. */
 const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar) => Rendered } = {
   // a space after the minus: the negation of a negative literal (-5i) must not read as the token --
@@ -466,8 +469,8 @@ const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar)
   invert: byType({ i32: (a) => `(~${a[0]})`, u32: (a) => `(~${a[0]})`, I64: (a) => `i64_not(${a[0]})` }, 'invert'),
   identity: same((a) => a[0]!),
   cast: same((a) => a[0]!),
-  add: arith('+', 'i64_add'),
-  sub: arith('-', 'i64_sub'),
+  add: floatArith('+', 'i64_add'),
+  sub: floatArith('-', 'i64_sub'),
   mul: arith('*', 'i64_mul'),
   truediv: float2('truediv', 'f_div'),
   intdiv: byType(call2({ f32: 'f_floordiv', i32: 'i_floordiv', u32: 'u_floordiv', I64: 'i64_floordiv' }), 'intdiv'),
@@ -522,8 +525,8 @@ function float2(op: string, fn: string) {
   });
 }
 
-/** Ops whose result is already a value of their dtype: no wrap to a narrow integer needed. */
-const EXACT = new Set<ScalarOpName>(['identity', 'second', 'switch', 'maximum', 'minimum', 'clip', 'relu', 'abs', 'sign']);
+/** Ops whose result is already a value of their dtype: no wrap to a narrow integer needed (not abs: int8's abs(-128) is -128). */
+const EXACT = new Set<ScalarOpName>(['identity', 'second', 'switch', 'maximum', 'minimum', 'clip', 'relu', 'sign']);
 
 /** Render a load's element index from the kernel's index variables. */
 export type IndexFn = (strides: readonly number[], offset: number) => string;
