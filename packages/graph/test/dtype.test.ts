@@ -213,6 +213,39 @@ describe('weak JS literals (NEP 50)', () => {
       sym.config.floatX = before;
     }
   });
+  it('become strong when cast: T.cast(0.5, dtype) is a constant of that dtype, as NumPy\'s np.float32(0.5) and Theano\'s cast', () => {
+    const before = sym.config.floatX;
+    try {
+      for (const floatX of ['float64', 'float32'] as const) {
+        sym.config.floatX = floatX;
+        const half = T.cast(0.5, 'float32');
+        expect(half).toBeInstanceOf(sym.TensorConstant);
+        expect((half as sym.TensorConstant).weak).toBe(false);
+        // np.float32(0.5) * int16 array is float32; np.float64(0.5) * float32 array is float64
+        expect(half.mul(T.tensor('int16', [false])).dtype).toBe('float32');
+        expect(T.cast(0.5, 'float64').mul(T.fvector()).dtype).toBe('float64');
+        // np.int8(3) + int8 is int8, + int32 is int32, + float32 is float32; np.int64(3) + int8 is int64
+        expect(T.cast(3, 'int8').add(T.bvector()).dtype).toBe('int8');
+        expect(T.cast(3, 'int8').add(T.ivector()).dtype).toBe('int32');
+        expect(T.cast(3, 'int8').add(T.fvector()).dtype).toBe('float32');
+        expect(T.cast(3, 'int64').add(T.bvector()).dtype).toBe('int64');
+        expect(T.cast(true, 'int8').add(T.fvector()).dtype).toBe('float32');
+        expect(T.cast(true, 'float64').mul(T.fvector()).dtype).toBe('float64');
+        expect(T.cast(true, 'bool').add(T.bvector()).dtype).toBe('int8');
+      }
+      // the value is the literal's, not floatX's rounding of it (np.float64(0.1) is 0.1)
+      sym.config.floatX = 'float32';
+      expect(T.cast(0.1, 'float64').evalSync().item()).toBe(0.1);
+      sym.config.floatX = 'float16';
+      expect(T.cast(0.1, 'float32').evalSync().item()).toBe(Math.fround(0.1));
+      // the cast wraps and truncates as a cast of an array does
+      expect(T.cast(300, 'int8').evalSync().item()).toBe(44);
+      expect(T.cast(-2.7, 'int16').evalSync().item()).toBe(-2);
+      expect(T.cast(0.5, 'bool').evalSync().item()).toBe(1);
+    } finally {
+      sym.config.floatX = before;
+    }
+  });
   it('do not count as strong when a typed constant is given', () => {
     expect(T.iscalar('x').add(T.constant(1, { dtype: 'int64' })).dtype).toBe('int64');
     expect(T.fscalar('x').mul(T.constant(0.5, { dtype: 'float64' })).dtype).toBe('float64');

@@ -2,7 +2,7 @@
 import type { DType } from '../core/dtype.js';
 import { castScalar, isDType, isFloat, isInt, promote } from '../core/dtype.js';
 import { NDArray, array, contiguousStrides, sizeOf, type Shape } from '../core/ndarray.js';
-import { Apply, Op, apply1, asTensor, ppArgs, resultDType, type TensorLike } from '../core/op.js';
+import { Apply, Op, apply1, asTensor, constant, ppArgs, resultDType, type TensorLike } from '../core/op.js';
 import { SCALAR_OPS, scalarOutDType, type ElemwiseOpName, type ScalarOpSpec } from '../core/scalar.js';
 import { isComposite } from '../tensor/special.js';
 import { lowerComposite } from '../tensor/special-lower.js';
@@ -193,10 +193,19 @@ function exactLiterals(vars: readonly TensorVariable[], from: number): TensorVar
   });
 }
 
-/** `T.cast(x, dtype)`; `'floatX'` is config.floatX when the cast is made (Theano's cast resolves that name too). */
+/**
+ * `T.cast(x, dtype)`; `'floatX'` is config.floatX when the cast is made (Theano's cast resolves that name too).
+ * A JavaScript number or boolean becomes a strong constant of the dtype, as NumPy's `np.float32(0.5)` and
+ * Theano's cast of a constant: left weak, `T.cast(0.5, 'float32') * int16` would be float64 and
+ * `T.cast(3, 'int64') + int8` int8. Its value is the literal's, not floatX's rounding of it.
+ */
 export function cast(x: TensorLike, dtype: DType | 'floatX'): TensorVariable {
   const v = asTensor(x, 'cast');
   const to = dtype === 'floatX' ? config.floatX : dtype;
+  if (v instanceof TensorConstant && v.weak) {
+    if (!isDType(to)) throw new TypeError(`cast: unknown dtype ${String(to)}`);
+    return constant(v.literal ?? v.value.data[0]!, { dtype: to });
+  }
   if (v.dtype === to) return v;
   return apply1(elemwiseOp('cast', to), [v]);
 }
