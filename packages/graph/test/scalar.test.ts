@@ -45,6 +45,30 @@ describe('arithmetic', () => {
     expect(run(T.intDiv(f64([1, -1, 0]), f64([0, 0, 0])))).toEqual(['float64', [Infinity, -Infinity, NaN]]);
     expect(run(T.mod(f64([1, -1]), f64([0, 0])))).toEqual(['float64', [NaN, NaN]]);
   });
+  it('float // and % by -0 and +0 in a kernel (inputs, not folded) give NumPy\'s signs: 1 // -0 is -inf, 0 // -0 NaN', async () => {
+    const signed = (a: sym.NDArray) => Array.from(a.data, (v) => (Object.is(v, -0) ? '-0' : String(v)));
+    // np.floor_divide and np.remainder of these by -0.0 and by 0.0, in each float dtype
+    const xs = [1, -1, 0, -0, Infinity, -Infinity, NaN, 5e-324];
+    const byNegZero = ['-Infinity', 'Infinity', 'NaN', 'NaN', '-Infinity', 'Infinity', 'NaN', '-Infinity'];
+    const byZero = ['Infinity', '-Infinity', 'NaN', 'NaN', 'Infinity', '-Infinity', 'NaN', 'Infinity'];
+    for (const dtype of ['float64', 'float32', 'float16'] as const) {
+      const x = T.tensor(dtype, [false], 'x');
+      const y = T.tensor(dtype, [false], 'y');
+      const f = sym.function([x, y], [T.intDiv(x, y), T.floorDiv(x, y), T.mod(x, y)]);
+      const [q, fq, r] = await f(sym.array(xs, { dtype }), sym.array(xs.map(() => -0), { dtype }));
+      const tiny = dtype === 'float64' ? byNegZero : [...byNegZero.slice(0, 7), 'NaN']; // 5e-324 is 0 in float32
+      expect(signed(q!), dtype).toEqual(tiny);
+      expect(signed(fq!), dtype).toEqual(tiny);
+      expect(signed(r!), dtype).toEqual(xs.map(() => 'NaN'));
+      const [q0] = await f(sym.array(xs, { dtype }), sym.array(xs.map(() => 0), { dtype }));
+      expect(signed(q0!), dtype).toEqual(dtype === 'float64' ? byZero : [...byZero.slice(0, 7), 'NaN']);
+      // a typed -0 constant is the float -0; the JavaScript literal -0 is the integer 0, as Python's -0
+      const g = sym.function([x], [T.intDiv(x, T.constant(-0, { dtype })), T.intDiv(x, -0)]);
+      const [typed, literal] = await g(sym.array([1, -1], { dtype }));
+      expect(signed(typed!)).toEqual(['-Infinity', 'Infinity']);
+      expect(signed(literal!)).toEqual(['Infinity', '-Infinity']);
+    }
+  });
   it('pow of integers stays integer', () => {
     expect(run(T.pow(i32([2, 3, -2]), i32([10, 2, 3])))).toEqual(['int32', [1024, 9, -8]]);
     expect(run(T.pow(f64([4, 2]), 0.5))).toEqual(['float64', [2, Math.SQRT2]]);
