@@ -65,8 +65,11 @@ function floorDiv(a: number, b: number, d: DType): number {
   // (1 // 0.1 is 9, as a % 0.1 is 0.0999...; inf // 2 is NaN; -2 // inf is -1)
   if (b === 0) return a / b;
   const mod = a % b;
-  let div = (a - mod) / b;
-  if (mod !== 0 && b < 0 !== mod < 0) div -= 1;
+  // float32 and float16 (which NumPy computes in float) round the difference and the quotient to float32, as
+  // npy_divmodf: in doubles, float32 35958992 // 3 gave 11986330, where NumPy rounds a - mod (35958990) back to a and gives 11986331
+  const r = d === 'float64' ? (x: number) => x : Math.fround;
+  let div = r(r(a - mod) / b);
+  if (mod !== 0 && b < 0 !== mod < 0) div = r(div - 1);
   if (div === 0) return a / b < 0 || Object.is(a / b, -0) ? -0 : 0;
   const floor = Math.floor(div);
   return div - floor > 0.5 ? floor + 1 : floor;
