@@ -83,4 +83,25 @@ describe('second derivatives of the incomplete gamma functions in x near x = 0',
       close(u![i]!, -wantL, 'gammau');
     });
   });
+
+  for (const dtype of ['float64', 'float32'] as const) {
+    it(`are 0, not NaN, from a = 13 at an x so small that the density and its derivative are 0 in the dtype (${dtype})`, async () => {
+      // Stirling's form's second derivative is 0 * inf there (its 1 / x^2 overflows): NaN below x = 1e-162 (float64),
+      // 2e-23 (float32). mpmath: d2 P / dx2 (20, 1e-5) = 1.5619042556744481e-106, (13, 0.5) = 7.110230550189826e-12,
+      // (13, 1e-29) = 2.5e-327 (below float64's least subnormal), the others smaller still
+      const points = dtype === 'float64'
+        ? [[13, 1e-200, 0], [29.1, 2.2e-273, 0], [40, 1e-300, 0], [13, 5e-324, 0], [13, 1e-29, 0], [20, 1e-5, 1.5619042556744481e-106], [13, 0.5, 7.110230550189826e-12]]
+        : [[13, 1e-30, 0], [13.5, 1e-25, 0], [40, 1e-40, 0], [13, 2e-5, 0], [13, 0.5, 7.110230550189826e-12]];
+      const a = T.vector('a', dtype);
+      const x = T.vector('x', dtype);
+      const second = (y: sym.TensorVariable) => grad(T.sum(grad(T.sum(y), x)), x);
+      const f = sym.function([a, x], [T.gammainc(a, x), T.gammaincc(a, x)].map(second));
+      const [p, q] = ((await f(sym.array(points.map((r) => r[0]!), { dtype }), sym.array(points.map((r) => r[1]!), { dtype }))) as sym.NDArray[]).map((d) => Array.from(d.data));
+      const tol = dtype === 'float64' ? 1e-9 : 1e-4;
+      points.forEach(([av, xv, want], i) => {
+        expect(Math.abs(p![i]! - want!), `P(${av}, ${xv}): got ${p![i]}, expected ${want}`).toBeLessThanOrEqual(tol * Math.abs(want!));
+        expect(Math.abs(q![i]! + want!), `Q(${av}, ${xv}): got ${q![i]}, expected ${-want!}`).toBeLessThanOrEqual(tol * Math.abs(want!));
+      });
+    });
+  }
 });

@@ -44,13 +44,17 @@ function incompleteGammaDensity(a: TensorVariable, x: TensorVariable): TensorVar
   // Stirling's form where it is taken, else of x = a (finite there, with finite derivatives): the switch below
   // multiplies the derivative of the form it does not take by 0, and 0 times its inf at a tiny x (its 1 / x) made
   // the second derivative NaN for a < 13 (d2 P / dx2 at a = 0.3, x = 1e-5)
-  const unused = T.or(T.lt(a, 13), T.eq(x, 0));
+  // from a = 13 the density is taken as 0 below an x where it and its derivative are 0 in the dtype anyway (at most
+  // x^12 / 12! and x^11 / 11!): Stirling's form's second derivative there is 0 times its 1 / x^2 overflowed, NaN
+  // below x = 1e-162 (float64) or 2e-23 (float32). x = 0 is such an x (the form is 0 / 0 there); NaN and negative x are not
+  const vanishing = T.and(T.ge(x, 0), T.lt(x, theano.dtype === 'float64' ? 1e-30 : 1e-5));
+  const unused = T.or(T.lt(a, 13), vanishing);
   const xs = T.switch(unused, a, x);
   const s = xs.sub(a).div(a);
   const large = T.exp(a.mul(log1pmx(s, xs, a)).sub(r.mul(stirling))).mul(T.sqrt(a.mul(1 / (2 * Math.PI)))).div(xs);
   // the ends, where P and Q have their values: at x = 0 Stirling's form is 0 / 0 (the density is 0 for a > 1), and at
   // x = inf both forms are inf - inf in the exponent (the density is 0 for every finite a > 0)
-  const density = T.switch(T.lt(a, 13), theano, T.switch(T.eq(x, 0), 0, large));
+  const density = T.switch(T.lt(a, 13), theano, T.switch(vanishing, 0, large));
   return T.switch(T.and(T.eq(x, Infinity), T.and(T.gt(a, 0), T.lt(a, Infinity))), 0, density);
 }
 const SQRT_PI_OVER_TWO = Math.sqrt(Math.PI) / 2;
