@@ -71,10 +71,9 @@ function varianceNamed(what: 'var' | 'std', x: TensorLike, o?: VarArg): TensorVa
   const axes = normaliseAxes(opts.axis, v.ndim, what, v);
   const keepdims = opts.keepdims ?? false;
   // NumPy's var of float16 rounds each sum to half, then divides it by the count (an int64: in float64)
-  // and rounds the quotient to half again, where its mean, and sym's, round the float32 sum's quotient
-  // once: an ulp of half apart. Here the quotient is float32's (the GPUs have no float64), the count exact
+  // and rounds the quotient to half again (halfQuotient), where its mean, and sym's, round the float32
+  // sum's quotient once: an ulp of half apart
   const half = v.dtype === 'float16';
-  const halfQuotient = (sum: TensorVariable, count: number | TensorVariable) => T.cast(T.trueDiv(T.cast(sum, 'float32'), count), 'float16');
   const nHalf = half ? countOf(v, axes, 'float32') : 0;
   const centred = T.sub(v, half ? halfQuotient(T.sum(v, { axis: axes, keepdims: true }), nHalf) : T.mean(v, { axis: axes, keepdims: true }));
   const squares = T.mul(centred, centred);
@@ -92,6 +91,28 @@ function varianceNamed(what: 'var' | 'std', x: TensorLike, o?: VarArg): TensorVa
 }
 export const variance = var_;
 export { var_ as var };
+
+/**
+ * A float16 sum divided by a count and rounded to half once, as NumPy's var divides (in float64). The
+ * quotient here is float32's (the GPUs have no float64), and rounded to half it would be rounded twice:
+ * where the float32 quotient falls exactly halfway between two halves (past 8192 elements: var of 8283,
+ * 32 of them 0.125 and 32 -0.125, went up to 0.00012076 for NumPy's 0.00012070), the tie would go to
+ * the even half, not to the side of it the exact quotient is on. There it is moved an ulp of float32
+ * towards that side, which the sign of sum - q count tells: exact, as the count is split into its 4096s
+ * and the rest, and each product with q (12 bits at a midpoint) is exact, and so is the first difference
+ * (Sterbenz's lemma: s and q times the 4096s are within a factor of 2).
+ */
+function halfQuotient(sum: TensorVariable, count: number | TensorVariable): TensorVariable {
+  const s = T.cast(sum, 'float32');
+  const q = T.trueDiv(s, count);
+  const d = T.sub(q, T.cast(T.cast(q, 'float16'), 'float32'));
+  // q + d is the half on q's other side exactly when q is halfway (then d is half an ulp of half, else less)
+  const t = T.add(q, d);
+  const midpoint = T.and(T.neq(d, 0), T.eq(T.cast(T.cast(t, 'float16'), 'float32'), t));
+  const [hi, lo] = typeof count === 'number' ? [Math.floor(count / 4096) * 4096, count % 4096] : [T.mul(T.floor(T.trueDiv(count, 4096)), 4096), T.sub(count, T.mul(T.floor(T.trueDiv(count, 4096)), 4096))];
+  const residual = T.sub(T.sub(s, T.mul(q, hi)), T.mul(q, lo));
+  return T.cast(T.switch(midpoint, T.add(q, T.mul(T.mul(T.sgn(residual), T.abs(q)), 2 ** -23)), q), 'float16');
+}
 
 /** Theano's `std(x, axis, ddof, keepdims, corrected)`: the square root of {@link var_}, with its options. */
 export function std(x: TensorLike, o?: VarArg): TensorVariable {

@@ -182,6 +182,17 @@ describe('float16 var of many elements', () => {
     expect((await run('float16', xs(3001), (x) => T.var(x, { ddof: 1 }))).data[0]).toBe(0.07843017578125);
     expect((await run('float16', xs(70000), (x) => T.var(x))).data[0]).toBe(0.078369140625);
   });
+
+  it('rounds the quotient once where the float32 quotient is halfway between two halves (NumPy divides in float64)', async () => {
+    // x = np.zeros(n, np.float16); x[:32] = 0.125; x[32:64] = -0.125: 1 / 8283 in float32 is a tie of halves, which
+    // rounded to even went up; NumPy's x.var() (n = 8283) and x.var(ddof=1) (n = 8284) round it down
+    const tie = (n: number) => Array.from({ length: n }, (_, i) => (i < 32 ? 0.125 : i < 64 ? -0.125 : 0));
+    expect((await run('float16', tie(8283), (x) => T.var(x))).data[0]).toBe(0.00012069940567016602);
+    expect((await run('float16', tie(8284), (x) => T.var(x, { ddof: 1 }))).data[0]).toBe(0.00012069940567016602);
+    // the mean's quotient: x = np.ones(17750, np.float16); x[:18] = 2.12890625; x.var()
+    const ones = Array.from({ length: 17750 }, (_, i) => (i < 18 ? 2.12890625 : 1));
+    expect((await run('float16', ones, (x) => T.var(x))).data[0]).toBe(0.0012912750244140625);
+  });
 });
 
 describe('float16 cumsum', () => {
