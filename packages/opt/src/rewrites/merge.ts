@@ -65,6 +65,8 @@ function mergeOnce(outputs: readonly TensorVariable[]): { outputs: TensorVariabl
   // one node, the checked one: what the outputs need of it outside the branch is its checked twin's alone, so its check
   // runs where the twin's would have, and only there (graph's index-check-live.ts: not for a read of its length alone)
   let again = false;
+  // duplicates replaced by a checked twin: not a twin of theirs (it reads the index through the CheckIndex)
+  const checkedTwins = new Set<TensorVariable>();
   const unchecked = (v: TensorVariable): TensorVariable => (v.owner?.op.kind === 'CheckIndex' ? v.owner.inputs[0]! : v);
   if (checked) {
     for (const node of order) {
@@ -72,13 +74,15 @@ function mergeOnce(outputs: readonly TensorVariable[]): { outputs: TensorVariabl
       const twin = canon.get(`${node.op.kind}|${node.op.key()}|${node.inputs.map((v) => idOf(unchecked(v))).join(',')}`);
       if (twin && !replace.has(twin)) {
         replace.set(twin, replace.get(node.outputs[0]!) ?? node.outputs[0]!);
+        checkedTwins.add(twin);
         again = true;
       }
     }
   }
   if (replace.size === 0) return null;
-  // within: a duplicate's twin is copied too when its own inputs merged, and the duplicate's readers read that copy
-  return { outputs: cloneReplace(outputs, replace, { within: true }), again };
+  // within: a duplicate's twin is copied too when its own inputs merged, and the duplicate's readers read that copy;
+  // twins: a copy keeps its original's types (the same op on twins), but above a checked twin (inferred again)
+  return { outputs: cloneReplace(outputs, replace, { within: true, twins: { except: checkedTwins }, order }), again };
 }
 
 /** Merge until nothing is left to merge. */
