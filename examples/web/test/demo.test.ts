@@ -19,8 +19,6 @@ const ADAPTER: Record<string, RegExp> = {
   cpu: /JavaScript/,
 };
 
-const TIMEOUT_MS: Record<string, number> = { webgpu: 100_000, gpujs: 40_000, cpu: 30_000 };
-
 let site: Site;
 const runs = new Map<string, DemoState>();
 
@@ -35,7 +33,7 @@ describe('the demo page trains the tutorial MLP', () => {
   for (const device of ['cpu', 'gpujs', 'webgpu']) {
     it(`on device=${device}`, async () => {
       const { page, console: log } = await site.open(`?device=${device}&iterations=${ITERATIONS}`);
-      const s = await settled<DemoState>(page, 'symDemo', TIMEOUT_MS[device]!);
+      const s = await settled<DemoState>(page, 'symDemo');
       await page.screenshot({ path: join(OUT_DIR, `demo-${device}.png`) });
       await page.close();
       expect(s.error, `page error; console:\n${log.join('\n')}`).toBeUndefined();
@@ -69,7 +67,7 @@ describe('the demo page trains the tutorial MLP', () => {
 describe('the demo page never falls back', () => {
   it('shows and exposes an error for an unknown device', async () => {
     const { page } = await site.open('?device=tpu');
-    const s = await settled<DemoState>(page, 'symDemo', 10_000);
+    const s = await settled<DemoState>(page, 'symDemo');
     const shown = await page.locator('#error').textContent();
     await page.close();
     expect(s.status).toBe('error');
@@ -80,7 +78,7 @@ describe('the demo page never falls back', () => {
 
   it('shows and exposes an error for a bad iteration count', async () => {
     const { page } = await site.open('?device=cpu&iterations=0');
-    const s = await settled<DemoState>(page, 'symDemo', 10_000);
+    const s = await settled<DemoState>(page, 'symDemo');
     await page.close();
     expect(s.status).toBe('error');
     expect(s.error).toBe('query parameter iterations: expected an integer >= 1; got "0"');
@@ -92,7 +90,7 @@ describe('the demo page never falls back', () => {
     try {
       const page = await bare.context.newPage();
       await page.goto(`${site.server.url}?device=webgpu&iterations=3`);
-      const s = await settled<DemoState>(page, 'symDemo', 30_000);
+      const s = await settled<DemoState>(page, 'symDemo');
       const shown = await page.locator('#error').textContent();
       expect(s.status).toBe('error');
       // the backend's message names the device, what is missing and the flag that enables it

@@ -50,8 +50,15 @@ export async function startSite(): Promise<Site> {
   };
 }
 
+/**
+ * How long a page may take to settle by default: only a hang detector (no test asserts a duration), just
+ * under vitest.shared.ts's 300 s test limit so that a hang fails here, naming the page, not as a bare
+ * test timeout. A slow CI machine with a cold shader cache takes several times this machine's seconds.
+ */
+export const PAGE_WAIT_MS = 280_000;
+
 /** Wait until `window[key].status` is no longer `running`/`loading`/`training`, then return a copy of `window[key]`. */
-export async function settled<S>(page: Page, key: 'symDemo' | 'symConformance', timeoutMs: number): Promise<S> {
+export async function settled<S>(page: Page, key: 'symDemo' | 'symConformance', timeoutMs = PAGE_WAIT_MS): Promise<S> {
   await page.waitForFunction(
     (k) => {
       const s = (window as unknown as Record<string, { status?: string } | undefined>)[k];
