@@ -96,6 +96,7 @@ function startHelperThread(): void {
   warmGemms();
 }
 
+/** Options of {@link CpuBackend}'s constructor; every field has a default. */
 export interface CpuBackendOptions {
   /**
    * Use the generated WebAssembly SIMD kernels where they apply (float
@@ -119,10 +120,19 @@ export interface CpuBackendOptions {
   scatterKernels?: boolean;
 }
 
+/**
+ * The CPU backend (`device=cpu`): buffers are typed arrays, kernels are
+ * JavaScript functions generated from the kernel IR (WebAssembly SIMD for
+ * float matmuls and vectorizable loops), runs are synchronous. The package
+ * registers one instance, `cpu`; construct another to change its options.
+ */
 export class CpuBackend implements Backend {
   #live = 0;
+  /** Whether the WebAssembly SIMD kernels are used (see {@link CpuBackendOptions.wasm}). */
   readonly wasm: boolean;
+  /** Whether sorts run as sort kernels (see {@link CpuBackendOptions.sortKernels}). */
   readonly sortKernels: boolean;
+  /** Whether repeated-index increments run as scatter-add kernels (see {@link CpuBackendOptions.scatterKernels}). */
   readonly scatterKernels: boolean;
 
   constructor(options: CpuBackendOptions = {}) {

@@ -34,6 +34,7 @@ import { checkTextureUnits, guardUnitArgs, guardUnitSource, needsUnitGuard, unit
 
 export { GPUJS_DTYPES, MAX_EXACT_INT } from './dtypes.js';
 
+/** Options of {@link GpujsBackend}'s constructor; every field has a default. */
 export interface GpujsBackendOptions {
   /** The gpu.js mode; by default `SYM_GPUJS_MODE`, else headlessgl in Node and webgl2 in browsers. */
   mode?: GpujsMode;
@@ -106,7 +107,13 @@ const PACKED_MATMUL_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl']);
 /** The modes whose kernels sample their arguments from GL texture units (`units.ts`). */
 const TEXTURE_UNIT_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl', 'webgl', 'webgl2']);
 
-
+/**
+ * The gpu.js backend (`device=gpujs`): float32 textures and gpu.js kernels
+ * rendered from the kernel IR, in one explicit mode (never gpu.js's silent
+ * CPU fallback). float64 buffers are refused; integers and bools are exact
+ * while |v| <= 2^24. The constructor throws on an unknown `mode`; a mode that
+ * cannot start throws at first use, saying what to install or set.
+ */
 export class GpujsBackend implements Backend {
   readonly #modeOption: GpujsMode | undefined;
   readonly #contextRetries: ContextRetries | undefined;

@@ -7,7 +7,9 @@
  */
 import * as gpujs from 'gpu.js';
 
+/** Every gpu.js mode the backend accepts (option `mode`, `SYM_GPUJS_MODE`). */
 export const GPUJS_MODES = ['headlessgl', 'webgl2', 'webgl', 'webgpu', 'cpu'] as const;
+/** One of {@link GPUJS_MODES}: the gpu.js mode a {@link GpujsBackend} runs in. */
 export type GpujsMode = (typeof GPUJS_MODES)[number];
 
 /** The class name of the gpu.js kernels each mode must run on; any other class is a fallback. */

@@ -25,40 +25,40 @@ interface GpuBuffer extends DeviceBuffer {
   readonly bytes: number;
   freed: boolean;
 }
-
+/** A kernel compiled by {@link WebGpuBackend.compile}: its WGSL, pipeline and, for split kernels, the dispatches run after it. */
 export interface WebGpuExecutable extends Executable {
-  readonly pipeline: GPUComputePipeline;
-  readonly layout: GPUBindGroupLayout;
-  readonly rendered: RenderedKernel;
+  /** The compute pipeline of `rendered.code`, shared by kernels that render alike. */ readonly pipeline: GPUComputePipeline;
+  /** The pipeline's bind group layout (inputs, output, then `params` when present). */ readonly layout: GPUBindGroupLayout;
+  /** The WGSL and dispatch size this executable runs. */ readonly rendered: RenderedKernel;
   /** The uniform holding `rendered.params`, bound after the output, when the kernel reads its integers at run time. */
   readonly params?: GPUBuffer;
-  /**
-   * The kernel's epilogue as a second dispatch (`inlinesEpilogue`): this
-   * executable then computes the product alone into a scratch buffer of
-   * `then.kernel`'s last input, which `then` reads after the launch inputs.
-   * A matmul split over k (matmul.ts's `planMatmul`) runs so too: this
-   * executable computes the partial products, `then` sums them.
-   */
+  /** The kernel's epilogue as a second dispatch (`inlinesEpilogue`): this executable then computes the product alone into a scratch buffer of `then.kernel`'s last input, which `then` reads after the launch inputs.
+   * A matmul split over k (matmul.ts's `planMatmul`) runs so too: this executable computes the partial products, `then` sums them. */
   readonly then?: WebGpuExecutable;
   /** Elements of the scratch buffer between this executable and `then`, when not the output's (a split matmul's partial products). */
   readonly scratch?: number;
   /** A sort kernel's dispatches (sort.ts), run in order in place of this one, sharing a scratch buffer of `scratchWords` u32 words. */
-  readonly sort?: { readonly passes: readonly (SortPass & { readonly exe: WebGpuExecutable })[]; readonly scratchWords: number };
+  readonly sort?: {
+    /** The passes in order, each with its pipeline. */ readonly passes: readonly (SortPass & {
+      /** The pass's compiled pipeline. */ readonly exe: WebGpuExecutable;
+    })[];
+    /** u32 words of the shared scratch buffer. */ readonly scratchWords: number;
+  };
   /** A scatter-add kernel's adding pass (scatter.ts), after this executable (the base into the output, or with `finish` -0 into the sums) and `convert`'s values into scratch; `finish` adds the sums to the base. */
-  readonly scatter?: { readonly add: WebGpuExecutable; readonly convert?: WebGpuExecutable; readonly finish?: WebGpuExecutable };
+  readonly scatter?: {
+    /** Adds each value into its index's row. */ readonly add: WebGpuExecutable;
+    /** Writes the values to add into scratch first, when they need converting. */ readonly convert?: WebGpuExecutable;
+    /** Adds the sums to the base, when the sums were made apart from it (float32). */ readonly finish?: WebGpuExecutable;
+  };
 }
-
+/** Options of {@link WebGpuBackend}'s constructor; every field has a default. */
 export interface WebGpuOptions {
   /** Flags for Dawn's `create` in Node (for example `backend=opengles`). */
   readonly dawnFlags?: readonly string[];
   /** `core` (default) or `compatibility` (OpenGL ES drivers). */
   readonly featureLevel?: 'core' | 'compatibility';
-  /**
-   * Work per workgroup of the tiled matmul, for tuning to a device
-   * (default {@link DEFAULT_MATMUL_TILE}, or {@link SOFTWARE_MATMUL_TILE}
-   * on a software adapter); checked against the device's limits when the
-   * backend initialises.
-   */
+  /** Work per workgroup of the tiled matmul, for tuning to a device (default {@link DEFAULT_MATMUL_TILE}, or {@link SOFTWARE_MATMUL_TILE} on a software adapter);
+   * checked against the device's limits when the backend initialises. */
   readonly matmulTile?: MatmulTile;
   /**
    * When a small elementwise or reduce kernel, or a matmul, reads its lengths, strides,
@@ -103,7 +103,7 @@ const STORAGE_USAGE = 0x80 | 0x04 | 0x08; // STORAGE | COPY_SRC | COPY_DST
 const STAGING_USAGE = 0x01 | 0x08; // MAP_READ | COPY_DST
 const UNIFORM_USAGE = 0x40 | 0x08; // UNIFORM | COPY_DST
 const MAP_READ = 0x01;
-
+/** The WebGPU backend (`device=webgpu`): WGSL kernels rendered from the kernel IR, on Dawn in Node and `navigator.gpu` in browsers; no float64 (set floatX=float32). */
 export class WebGpuBackend implements Backend {
   readonly #options: WebGpuOptions;
   #device: GPUDevice | undefined;
@@ -304,7 +304,7 @@ export class WebGpuBackend implements Backend {
       return times;
     })();
   }
-
+  /** The backend's buffer, pipeline and kernel counters now (a fresh object each call). */
   stats(): WebGpuStats {
     let pooled = 0;
     for (const l of this.#pool.values()) pooled += l.length;

@@ -32,7 +32,9 @@ import { UniformNumbers, parametrizable } from './params.js';
 
 export type { RenderLimits } from './shader.js';
 
+/** A kernel rendered to WGSL by {@link renderKernel}, with what it takes to dispatch it. */
 export interface RenderedKernel {
+  /** The WGSL module: bindings (inputs in order, then the output), one `main` entry point. */
   readonly code: string;
   /** Present when the kernel reads more buffers than the device binds. */
   readonly packing?: Packing;
@@ -45,6 +47,7 @@ export interface RenderedKernel {
   readonly params?: Int32Array;
 }
 
+/** How {@link renderKernel} renders; both default to false. */
 export interface RenderOptions {
   /**
    * Read the lengths, strides, offsets and integer constants of a small

@@ -32,6 +32,7 @@ import { ENTRY_ARGS, GROUP_INDEX, grid, type RenderLimits } from './shader.js';
 /** Invocations per workgroup of the adding pass. */
 const ADD_WG = 256;
 
+/** A scatter-add kernel as {@link planScatter} plans it: up to four dispatches, in the order listed in scatter.ts's header (init, convert, add, finish). */
 export interface ScatterPlan {
   /** The base converted into the output; with `finish`, -0 into the scratch buffer the adds go into. */
   readonly init: ElementwiseKernel;
@@ -40,7 +41,12 @@ export interface ScatterPlan {
   /** The values converted to the accumulator, when they are not of it: its output (shape[0] elements) replaces input 1. */
   readonly convert?: ElementwiseKernel;
   /** The adding pass: binds the values (or their conversion), the indices and the output. */
-  readonly add: { readonly code: string; readonly dispatch: [number, number, number] };
+  readonly add: {
+    /** The adding pass's WGSL module (atomic adds; a compare-exchange loop for float32). */
+    readonly code: string;
+    /** Workgroups to dispatch in x, y, z: one invocation per (index, element of its row). */
+    readonly dispatch: [number, number, number];
+  };
 }
 
 const cast = (e: ScalarExpr, k: ScatterAddKernel): ScalarExpr => (e.dtype === k.out ? e : { kind: 'apply', op: 'cast', args: [e], computeDType: e.dtype, dtype: k.out });
@@ -52,6 +58,12 @@ function valuesExtent(k: ScatterAddKernel, row: number): number {
   return k.values.offset + Math.max(0, (k.count - 1) * s0) + Math.max(0, (row - 1) * s1) + 1;
 }
 
+/**
+ * Plans a scatter-add kernel (the increments of repeated indices) as WebGPU
+ * dispatches: the base into the output (float32: -0 into scratch, `finish`
+ * adding it to the base), the values converted when they are not of the
+ * accumulator, then the atomic adding pass.
+ */
 export function planScatter(k: ScatterAddKernel, limits: RenderLimits): ScatterPlan {
   const rows = k.shape[0]!;
   const row = k.shape.slice(1).reduce((a, b) => a * b, 1);

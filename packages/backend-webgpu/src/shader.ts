@@ -4,7 +4,9 @@ import { storageType } from './dtypes.js';
 import type { MatmulTile } from './matmul.js';
 import type { ConstFn } from './scalar.js';
 
+/** The device limits a rendered kernel must respect (from the adapter's `limits`). */
 export interface RenderLimits {
+  /** Workgroups a dispatch may have along each dimension; larger grids spill into y and z. */
   readonly maxWorkgroupsPerDimension: number;
   /** Storage buffers a shader stage may bind; kernels reading more get their extra inputs packed into one buffer. */
   readonly maxStorageBuffers?: number;

@@ -35,7 +35,9 @@
 import type { DType, SortKernel } from '@sym/graph';
 import { ENTRY_ARGS, GROUP_INDEX, grid } from './shader.js';
 
+/** The device limits a sort's passes must respect (from the adapter's `limits`). */
 export interface SortLimits {
+  /** Workgroups a dispatch may have along each dimension. */
   readonly maxWorkgroupsPerDimension: number;
   /** Bytes of workgroup memory a shader may declare (`maxComputeWorkgroupStorageSize`). */
   readonly maxWorkgroupStorage: number;
@@ -49,13 +51,19 @@ export interface SortLimits {
 
 /** One dispatch of a sort: what its binding 0 reads (nothing: it reads and writes the scratch buffer, its only binding) and where it writes. */
 export interface SortPass {
+  /** The pass's WGSL module. */
   readonly code: string;
+  /** Workgroups to dispatch in x, y, z. */
   readonly dispatch: [number, number, number];
+  /** What binding 0 is: the kernel's input, the scratch buffer, or nothing (the pass works in scratch alone). */
   readonly reads: 'input' | 'scratch' | 'none';
+  /** Where the pass writes: the kernel's output or the scratch buffer. */
   readonly writes: 'out' | 'scratch';
 }
 
+/** A sort kernel as {@link planSort} plans it: dispatches run in order, one scratch buffer shared. */
 export interface SortPlan {
+  /** The dispatches, in the order they run (at least one). */
   readonly passes: readonly SortPass[];
   /** u32 words of the scratch buffer the passes share; 0 when the lines sort in one dispatch. */
   readonly scratchWords: number;
