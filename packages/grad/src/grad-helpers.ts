@@ -44,6 +44,7 @@ export function undefinedGrad(x: TensorLike): TensorVariable {
   return apply1(new UndefinedGrad(), [asTensor(x, 'undefinedGrad')]);
 }
 
+/** Options of {@link subgraphGrad}: give `start`, `cost`, or both. */
 export interface SubgraphGradOptions {
   /** Gradients already known for variables (Theano's `start`): each one's whole gradient. */
   readonly start?: ReadonlyMap<TensorVariable, TensorLike> | readonly (readonly [TensorVariable, TensorLike])[];
@@ -53,7 +54,9 @@ export interface SubgraphGradOptions {
   readonly details?: boolean;
 }
 
+/** {@link subgraphGrad}'s result: the gradients of `wrt` and of `end`, in their order. */
 export type SubgraphGradResult = [wrtGrads: TensorVariable[], endGrads: TensorVariable[]];
+/** {@link subgraphGrad}'s result with `details`: also `start`'s and the cost's parts (each over wrt then end; null when not given). */
 export type SubgraphGradDetails = [wrtGrads: TensorVariable[], endGrads: TensorVariable[], startGrads: TensorVariable[] | null, costGrads: TensorVariable[] | null];
 
 /**

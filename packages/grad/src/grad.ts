@@ -4,6 +4,7 @@ import { checkEvalPoint } from './eval-points.js';
 import { fullSparseGrad } from './sparse-full-grad.js';
 import { checkPolicy, describeValue, describeVariable, rankName, reverse, type DisconnectedPolicy, type ReverseOptions, type Seed } from './reverse.js';
 
+/** Options of {@link grad} (Theano's `consider_constant`, `disconnected_inputs`, `known_grads`). */
 export interface GradOptions {
   /** Variables treated as constants: no gradient flows through them to what they are computed from. */
   readonly considerConstant?: readonly TensorVariable[];
@@ -141,8 +142,11 @@ export function gradientOf(cost: TensorVariable | null, ws: readonly TensorVaria
   return reverse(seeds, ws, 0, { considerConstant: options.considerConstant, disconnectedInputs: options.disconnectedInputs, caller }, zerosLike);
 }
 
+/** Options of {@link Lop}; as {@link GradOptions} without known gradients. */
 export interface LopOptions {
+  /** Variables treated as constants: no gradient flows through them to what they are computed from. */
   readonly considerConstant?: readonly TensorVariable[];
+  /** What to do when a `wrt` variable is not connected to the expressions: raise (default), warn, or ignore; the last two give zeros. */
   readonly disconnectedInputs?: DisconnectedPolicy;
 }
 

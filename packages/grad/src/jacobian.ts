@@ -17,8 +17,11 @@ import { EYE_LIKE } from './ops.js';
 import { checkPolicy, rankName, reverse, type DisconnectedPolicy } from './reverse.js';
 import { range } from './shape-helpers.js';
 
+/** Options of {@link jacobian}, {@link hessian} and {@link Rop}; as {@link GradOptions} without known gradients. */
 export interface JacobianOptions {
+  /** Variables treated as constants: no gradient flows through them to what they are computed from. */
   readonly considerConstant?: readonly TensorVariable[];
+  /** What to do when a `wrt` variable is not connected to the expressions: raise (default), warn, or ignore; the last two give zeros. */
   readonly disconnectedInputs?: DisconnectedPolicy;
 }
 

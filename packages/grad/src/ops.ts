@@ -39,6 +39,7 @@ import { DISCONNECTED, ZERO } from './types.js';
  * "Writing your own op").
  */
 export abstract class GradientOp extends Op {
+  /** The op kind of every gradient op: `'Gradient'`. */
   readonly kind = 'Gradient' as const;
   /** Gradients of the inputs, given the output gradient (with `c.nb` leading batch dimensions). */
   abstract gradRule(c: GradContext): InputGrad[];
@@ -46,15 +47,37 @@ export abstract class GradientOp extends Op {
   abstract disconnectedInputs(): readonly number[];
 }
 
+/** How a {@link GradOverride} alters the gradient: zero it, disconnect it, clip it to [lo, hi], or scale it by a factor. */
 export type OverrideMode =
-  | { readonly kind: 'zero' }
-  | { readonly kind: 'disconnected' }
-  | { readonly kind: 'clip'; readonly lo: number; readonly hi: number }
-  | { readonly kind: 'scale'; readonly factor: number };
+  | {
+      /** {@link zeroGrad}: the gradient is zero. */
+      readonly kind: 'zero';
+    }
+  | {
+      /** {@link disconnectedGrad}: no gradient flows. */
+      readonly kind: 'disconnected';
+    }
+  | {
+      /** {@link gradClip}: the gradient clipped to [lo, hi]. */
+      readonly kind: 'clip';
+      /** Lower bound. */
+      readonly lo: number;
+      /** Upper bound. */
+      readonly hi: number;
+    }
+  | {
+      /** {@link gradScale}: the gradient times `factor`. */
+      readonly kind: 'scale';
+      /** The factor. */
+      readonly factor: number;
+    };
 
 /** Identity forward, altered gradient. */
 export class GradOverride extends GradientOp {
-  constructor(readonly mode: OverrideMode) {
+  constructor(
+    /** How the gradient is altered. */
+    readonly mode: OverrideMode,
+  ) {
     super();
   }
   key(): string {
@@ -101,7 +124,10 @@ export class GradOverride extends GradientOp {
 
 /** `ReshapeAs{nb}(g, like)`: g reshaped to `[...g.shape[:nb], ...like.shape]`. */
 export class ReshapeAs extends GradientOp {
-  constructor(readonly nb: number) {
+  constructor(
+    /** Leading dimensions of `g` kept (the batch dimensions of jacobian's pass). */
+    readonly nb: number,
+  ) {
     super();
   }
   key(): string {

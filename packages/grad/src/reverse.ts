@@ -41,6 +41,7 @@ function checkConsiderConstant(value: unknown, caller: string): readonly TensorV
 
 /** The values of `disconnectedInputs`. */
 export const DISCONNECTED_POLICIES = ['raise', 'warn', 'ignore'] as const;
+/** What a gradient does with a `wrt` variable the cost does not depend on: `'raise'` a {@link DisconnectedInputError}, `'warn'` and give zeros, or `'ignore'` and give zeros. */
 export type DisconnectedPolicy = (typeof DISCONNECTED_POLICIES)[number];
 
 /** `policy` when it is a valid `disconnectedInputs` (undefined means 'raise'); otherwise an error naming the valid values. */
@@ -82,11 +83,13 @@ export interface Seed {
 
 /** Raised when a variable asked for is not part of the cost's graph (Theano's DisconnectedInputError). */
 export class DisconnectedInputError extends Error {
+  /** Always `'DisconnectedInputError'`. */
   override readonly name = 'DisconnectedInputError';
 }
 
 /** Raised when a gradient has to flow through an op that declares it has none. */
 export class NullGradError extends Error {
+  /** Always `'NullGradError'`. */
   override readonly name = 'NullGradError';
 }
 

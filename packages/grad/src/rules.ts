@@ -307,6 +307,7 @@ const hostOpGrad: OpGrad = ({ node, gz, gzs }) =>
       : DISCONNECTED,
   );
 
+/** The gradient rule of every op kind of @sym/graph (a GradientOp or CustomOp brings its own). */
 export const OP_GRADS: { readonly [K in OpKind]: OpGrad } = {
   Elemwise: (c) => ELEMWISE_GRADS[(c.node.op as Elemwise).scalarOp](c),
   Reduce: (c) => REDUCE_GRADS[(c.node.op as Reduce).reducer](c, (c.node.op as Reduce).axes),

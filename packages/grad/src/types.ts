@@ -3,6 +3,7 @@ import type { Apply, TensorVariable } from '@sym/graph';
 
 /** What a rule sees when it differentiates one node. */
 export interface GradContext {
+  /** The node being differentiated (its op, inputs and outputs). */
   readonly node: Apply;
   /** The node's inputs. */
   readonly x: readonly TensorVariable[];
@@ -23,6 +24,7 @@ export interface GradContext {
    * multi-output node's `gz` is the first defined one.
    */
   readonly gzs: readonly (TensorVariable | undefined)[];
+  /** Extra leading batch dimensions of `gz` and `gzs`: 0 in `grad`, 1 in jacobian's batched pass. */
   readonly nb: number;
   /**
    * Rop's pass (ReverseOptions.forwardIdentityOverrides): the Jacobian of
@@ -39,13 +41,16 @@ export const DISCONNECTED = Symbol('disconnected');
 
 /** The op has no gradient with respect to this input: differentiating through it raises this reason. */
 export interface NotDifferentiable {
+  /** Why: the message a gradient through this input raises (NullGradError). */
   readonly notDifferentiable: string;
 }
 
+/** A rule's answer for an input with no gradient: differentiating through it raises NullGradError with `reason`. */
 export function notDifferentiable(reason: string): NotDifferentiable {
   return { notDifferentiable: reason };
 }
 
+/** A rule's answer for one input: its gradient, {@link ZERO}, {@link DISCONNECTED}, or {@link NotDifferentiable}. */
 export type InputGrad = TensorVariable | typeof ZERO | typeof DISCONNECTED | NotDifferentiable;
 
 /** A gradient rule: the gradient with respect to each input of `c.node`. */

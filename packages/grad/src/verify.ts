@@ -8,6 +8,7 @@ import * as sym from '@sym/graph';
 import { NDArray, T, TensorVariable, array, checkOptionNames, type NestedArray } from '@sym/graph';
 import { grad } from './grad.js';
 
+/** Options of {@link verifyGrad} (Theano's `verify_grad` eps, abs_tol, rel_tol, rng). */
 export interface VerifyGradOptions {
   /** Finite-difference step (default 1e-6; 1e-3 when `fn` computes in float32, 1e-1 in float16). */
   readonly eps?: number;
@@ -23,24 +24,34 @@ export interface VerifyGradOptions {
 
 /** The worst element found, and the largest errors overall. */
 export interface VerifyGradReport {
+  /** The largest |analytic - numeric| over every element checked. */
   readonly maxAbsErr: number;
+  /** The largest |analytic - numeric| / max(|analytic| + |numeric|, 1e-8). */
   readonly maxRelErr: number;
+  /** The element furthest past the tolerances (a failing one if any); null when no element was checked. */
   readonly worst: {
+    /** Index of its input in `points`. */
     readonly input: number;
     /** Multi-index of the element in its input. */
     readonly index: readonly number[];
+    /** The symbolic gradient's value there (of the random projection of the output). */
     readonly analytic: number;
+    /** The finite-difference estimate there. */
     readonly numeric: number;
+    /** Its absolute error. */
     readonly absErr: number;
+    /** Its relative error. */
     readonly relErr: number;
   } | null;
 }
 
 /** Raised by `verifyGrad` when a symbolic gradient disagrees with finite differences. */
 export class GradientError extends Error {
+  /** Always `'GradientError'`. */
   override readonly name = 'GradientError';
   constructor(
     message: string,
+    /** The errors measured. */
     readonly report: VerifyGradReport,
   ) {
     super(message);
