@@ -17,7 +17,9 @@ const MAX_SWEEPS = 64;
 /** Rewrites of rewrites at one node (a rewrite firing on what another built) before the engine calls it a cycle. */
 const MAX_NESTED = 1000;
 
+/** What the graph rewrites did ({@link optimizeGraph}, {@link runGraphRewrites}). */
 export interface GraphReport {
+  /** The rewritten outputs, in the order given. */
   readonly outputs: TensorVariable[];
   /** How often each rewrite fired (`name:rejected`: proposed a replacement of another type, skipped). */
   readonly applied: Map<string, number>;

@@ -7,6 +7,7 @@ import type { Apply, Mode, OptimizerOptions, Program, TensorVariable } from '@sy
 
 /** The phases, in the order they run. */
 export const PHASES = ['merge', 'constant_folding', 'canonicalize', 'stabilize', 'specialize', 'fuse', 'inplace'] as const;
+/** One of {@link PHASES}: where in the pipeline a rewrite runs (Theano's optimizer phases). */
 export type Phase = (typeof PHASES)[number];
 
 /** What a node rewrite may ask about the graph it rewrites. */
@@ -25,28 +26,37 @@ export type NodeRewriter = (node: Apply, ctx: RewriteContext) => TensorVariable 
 interface Registered {
   /** Unique name, usable in `including`/`excluding`. */
   readonly name: string;
+  /** The phase it runs in (also one of its tags). */
   readonly phase: Phase;
   /** Tags besides the phase name (which is always a tag): `fast_run`, `fast_compile`, ... */
   readonly tags: readonly string[];
 }
 
+/** A registered local rewrite: the engine calls `rewrite` on every node of its phase until nothing fires. */
 export interface NodeRewrite extends Registered {
+  /** Always `'node'`. */
   readonly kind: 'node';
+  /** The rewrite itself. */
   readonly rewrite: NodeRewriter;
 }
 
 /** A rewrite of the whole graph at once (merging common subexpressions). */
 export interface GraphPass extends Registered {
+  /** Always `'graph'`. */
   readonly kind: 'graph';
+  /** The outputs recomputed by the rewritten graph, in the same order (the inputs' nodes are never mutated). */
   run(outputs: readonly TensorVariable[]): TensorVariable[];
 }
 
 /** A transformation of a scheduled program (fusion, buffer reuse). */
 export interface ProgramPass extends Registered {
+  /** Always `'program'`. */
   readonly kind: 'program';
+  /** The transformed program, computing the same outputs. */
   run(program: Program): Program;
 }
 
+/** Anything {@link registerRewrite} takes: a node rewrite, a graph pass or a program pass. */
 export type Rewrite = NodeRewrite | GraphPass | ProgramPass;
 
 const registry: Rewrite[] = [];

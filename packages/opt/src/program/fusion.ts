@@ -17,6 +17,7 @@ import type { DType, ElementwiseKernel, GatherFusion, Kernel, LoadExpr, Program,
 import { appliesCostly } from '@sym/graph';
 import { exprCost, composeLoad, exprSize, gatheredInputs, gathersOnce, loadsOnce, mapLoad, mapLoads, noteExpr, noteLoads, type IndexMap } from './loads.js';
 
+/** Limits of kernel fusion ({@link fuse}). */
 export interface FusionOptions {
   /** Also fuse into reduce kernels (elementwise prologues of reductions). */
   readonly reduce: boolean;
@@ -43,6 +44,7 @@ export interface FusionOptions {
   readonly maxInputs: number;
 }
 
+/** The limits the registered fusion passes use (`elemwise_fusion` with `reduce` off): expressions up to 256 nodes, recompute up to cost 4, 16 inputs. */
 export const DEFAULT_FUSION: FusionOptions = { reduce: true, maxExprSize: 256, maxRecompute: 4, maxInputs: 16 };
 
 /** How many buffers a kernel reading `consumer` (each once, the producer's output among them) reads once a producer reading `producer` is inlined in it. */

@@ -9,8 +9,11 @@ import { COSTLY_SCALAR_OPS, contiguousStrides, gathers, loadsOf, mapLeaves, oper
 
 /** producer index j[e] = base[e] + sum over consumer dims d with dims[d] = e of scale[d] * i[d]. */
 export interface IndexMap {
+  /** For each consumer dimension d, the producer dimension it moves (-1: none). */
   readonly dims: readonly number[];
+  /** For each consumer dimension d, the producer index's step per step of i[d]. */
   readonly scale: readonly number[];
+  /** For each producer dimension e, the index at the consumer's origin. */
   readonly base: readonly number[];
 }
 

@@ -21,6 +21,7 @@ function inlined(op: OpFromGraph, inputs: readonly TensorVariable[]): TensorVari
   return cloneReplace(op.outputs, new Map(op.inputs.map((p, i) => [p, strong[i]!])));
 }
 
+/** `outputs` with every `inline` OpFromGraph node replaced by its inner graph (repeatedly, for nested ones), then merged. */
 export function inlineOpFromGraph(outputs: readonly TensorVariable[]): TensorVariable[] {
   let outs = [...outputs];
   for (;;) {
