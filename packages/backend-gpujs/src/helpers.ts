@@ -11,6 +11,8 @@
  * compiler folds a constant 0/0 or 1/0 to the largest float.
  */
 
+import { MOD_HELPER_SOURCES } from './mod-helpers.js';
+
 /** The helpers' names, as generated code calls them. */
 export const HELPER_NAMES = [
   'symNaN',
@@ -44,6 +46,9 @@ export const HELPER_NAMES = [
   'symPowAbs',
   'symPow',
   'symIntDiv',
+  'symFmodScale',
+  'symFmodStep',
+  'symFmodScaled',
   'symFmod',
   'symFloatMod',
   'symFloatDiv',
@@ -335,73 +340,7 @@ export const HELPER_SOURCES: readonly string[] = [
     const r1 = (a !== a || b !== b) ? sum : r2;
     return (b === 0.0 || a === 1.0) ? 1.0 : r1;
   }`,
-  // floor division of integers, exact: the float quotient is corrected by its remainder
-  `function symIntDiv(a, b) {
-    const q = Math.floor(a / b);
-    const r = a - q * b;
-    const lowP = (r < 0.0) ? 1.0 : 0.0;
-    const highP = (r >= b) ? 1.0 : 0.0;
-    const lowN = (r > 0.0) ? 1.0 : 0.0;
-    const highN = (r <= b) ? 1.0 : 0.0;
-    const low = (b > 0.0) ? lowP : lowN;
-    const high = (b > 0.0) ? highP : highN;
-    const c = q - low + high;
-    return (b === 0.0) ? 0.0 : c;
-  }`,
-  // JS's a % b (truncated, exact): the product q * b is formed exactly (Dekker's split), so a - q * b loses nothing
-  `function symFmod(a, b) {
-    const q = Math.trunc(a / b);
-    const cq = 4097.0 * q;
-    const qh = cq - (cq - q);
-    const ql = q - qh;
-    const cb = 4097.0 * b;
-    const bh = cb - (cb - b);
-    const bl = b - bh;
-    const p = q * b;
-    const e = ((qh * bh - p) + qh * bl + ql * bh) + ql * bl;
-    const r0 = (a - p) - e;
-    const again = r0 - b * Math.trunc(r0 / b);
-    const r1 = (Math.abs(r0) >= Math.abs(b)) ? again : r0;
-    const plus = r1 + b;
-    const minus = r1 - b;
-    const fix = ((a < 0.0) === (b < 0.0)) ? plus : minus;
-    const r = (r1 !== 0.0 && ((r1 < 0.0) !== (a < 0.0))) ? fix : r1;
-    // a zero has a's sign, as C's fmod (fmod(-4, 2) and fmod(-0, 2) are -0: a - p made +0); 1 / a tells -0 from +0
-    const ia = 1.0 / a;
-    const nz = -Math.abs(r);
-    const rz = (r === 0.0 && (a < 0.0 || ia < 0.0)) ? nz : r;
-    const fin = (Math.abs(b) > 3.0e38) ? a : rz;
-    const nan = symNaN(a);
-    return (b === 0.0 || a !== a || b !== b || Math.abs(a) > 3.0e38) ? nan : fin;
-  }`,
-  // NumPy's mod: a zero has b's sign (np.mod(4, -2) and np.mod(0, -2) are -0)
-  `function symFloatMod(a, b) {
-    const r = symFmod(a, b);
-    const rb = r + b;
-    const m = (r !== 0.0 && ((r < 0.0) !== (b < 0.0))) ? rb : r;
-    const pz = Math.abs(m);
-    const nz = -pz;
-    const z = (b < 0.0) ? nz : pz;
-    return (m === 0.0) ? z : m;
-  }`,
-  // NumPy's floor division of floats: floor((a - fmod(a, b)) / b), so that a == b * (a // b) + a % b; a zero
-  // quotient has the sign of a / b (np.floor_divide(-0, 2) and (0, -2) are -0; 1 / q tells -0 from +0)
-  `function symFloatDiv(a, b) {
-    const m = symFmod(a, b);
-    const d0 = (a - m) / b;
-    const d1 = d0 - 1.0;
-    const d = (m !== 0.0 && ((b < 0.0) !== (m < 0.0))) ? d1 : d0;
-    const f = Math.floor(d);
-    const f1 = f + 1.0;
-    const rounded = (d - f > 0.5) ? f1 : f;
-    const q = a / b;
-    const iq = 1.0 / q;
-    const pz = Math.abs(d);
-    const nz = -pz;
-    const z = (q < 0.0 || iq < 0.0) ? nz : pz;
-    const r = (d === 0.0) ? z : rounded;
-    return (b === 0.0) ? q : r;
-  }`,
+  ...MOD_HELPER_SOURCES,
   // a / 0 for a divisor the kernel holds as a literal zero of sign s (+-1): +-inf, NaN for 0 / 0 and NaN / 0.
   // The GLSL compiler folds a / 0.0 of a literal zero to 0 (headless-gl on llvmpipe: x / 0 and T.var with
   // ddof = N gave 0), so the infinity is made at run time from a, as symLog's
@@ -431,10 +370,6 @@ export const HELPER_SOURCES: readonly string[] = [
     const hi = a * bh;
     const hiLow = hi - 256.0 * Math.floor(hi / 256.0);
     return hiLow * 256.0 + a * bl;
-  }`,
-  `function symIntMod(a, b) {
-    const m = a - b * symIntDiv(a, b);
-    return (b === 0.0) ? 0.0 : m;
   }`,
   // a ** b of 8/16-bit integers modulo 2^16, by squaring: exact where the float power is not
   `function symPowWrap(a, b) {
