@@ -18,8 +18,11 @@ import { ZERO_SIGN_UNSPECIFIED, type Tolerance } from './tolerance.js';
 /** The groups of cases; `ConformanceOptions.groups` selects among them. */
 export type CaseGroup = 'elemwise' | 'special' | 'promotion' | 'reduce' | 'dot' | 'shape' | 'softmax' | 'cast' | 'composite' | 'indexing' | 'scan' | 'random' | 'sort' | 'nlinalg' | 'ir' | 'compile';
 
+/** A case's graph: compiled on the backend under test and checked against the reference `perform`. */
 export interface CaseGraph {
+  /** The function's inputs, in order. */
   readonly inputs: readonly TensorVariable[];
+  /** The outputs compared with the reference. */
   readonly outputs: readonly TensorVariable[];
   /** What each output is, for messages (default: `output i`). */
   readonly labels?: readonly string[];
@@ -50,7 +53,9 @@ export interface CaseCalls {
   readonly expected?: (values: readonly NDArray[], call: number) => NDArray[];
 }
 
+/** One conformance case: a small graph exercising an op at a dtype and shape. */
 export interface OpCase {
+  /** The group it belongs to (`groups` selects by it). */
   readonly group: CaseGroup;
   /** Unique and informative: op, dtype, shapes. */
   readonly name: string;
@@ -58,14 +63,19 @@ export interface OpCase {
   readonly op: string;
   /** The main input dtype of the case. */
   readonly dtype: DType;
+  /** The graph to compile and check. */
   readonly graph: CaseGraph;
 }
 
 /** What a case needs to know about the run. */
 export interface CaseContext {
+  /** The device name functions compile for. */
   readonly device: string;
+  /** Seed of the input values (each case draws from it and its name); failure messages repeat it. */
   readonly seed: number;
+  /** The tolerance for an op's results of a dtype. */
   readonly tolerance: (op: string, dtype: DType) => Tolerance;
+  /** Require -0 where the reference has -0 (except ops whose zero sign is unspecified). */
   readonly signedZeros: boolean;
   /** Passed to every `sym.function` (a mode, optimizer inclusions/exclusions). */
   readonly functionOptions?: CaseFunctionOptions;
@@ -154,19 +164,25 @@ async function runRaising(c: OpCase, values: readonly NDArray[], ctx: CaseContex
 
 /** An input of a case: its shape, which dimensions broadcast, and whether the graph reads it transposed. */
 export interface OperandSpec {
+  /** The shape the graph sees. */
   readonly shape: readonly number[];
+  /** Which dimensions broadcast (default none). */
   readonly broadcastable?: readonly boolean[];
   /** The input holds the reversed shape and the graph uses its transpose (a non-contiguous view). */
   readonly transposed?: boolean;
 }
 
+/** An operand made by {@link operand}: the function input and what the graph uses. */
 export interface Operand {
+  /** The symbolic input, of the value's shape. */
   readonly input: TensorVariable;
+  /** What the graph reads: the input, or its transpose. */
   readonly expr: TensorVariable;
   /** Shape of the input value. */
   readonly valueShape: readonly number[];
 }
 
+/** A symbolic input of `dtype` named `name` for `spec`, transposed in the graph when `spec.transposed`. */
 export function operand(dtype: DType, spec: OperandSpec, name: string): Operand {
   const shape = spec.transposed ? [...spec.shape].reverse() : [...spec.shape];
   const bc = spec.broadcastable ? [...spec.broadcastable] : shape.map(() => false);

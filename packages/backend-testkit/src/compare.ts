@@ -6,7 +6,9 @@ import type { NDArray } from '@sym/graph';
 import { contiguousStrides, isFloat, shapeToString } from '@sym/graph';
 import type { Tolerance } from './tolerance.js';
 
+/** Options of {@link assertArrayClose}. */
 export interface CompareOptions {
+  /** How close each element must be. */
   readonly tolerance: Tolerance;
   /** Require -0 where the reference has -0 (floats only). Default true. */
   readonly signedZeros?: boolean;

@@ -13,19 +13,27 @@ import { evaluateReference } from './reference.js';
 import { randomArray, type Rng } from './rng.js';
 import { EXACT, type Tolerance } from './tolerance.js';
 
+/** What a compile check knows of the run. */
 export interface CompileContext {
+  /** The device name functions compile for. */
   readonly device: string;
+  /** The backend under test. */
   readonly backend: Backend;
   /** The float dtype the checks compute in (float64 when the backend has it). */
   readonly dtype: DType;
+  /** The generator of the check's random values. */
   readonly rng: Rng;
+  /** The tolerance for an op's results of a dtype. */
   readonly tolerance: (op: string, dtype: DType) => Tolerance;
 }
 
+/** A check of what `sym.function` promises beyond an op's values (updates, givens, buffer reuse ...); group `compile`. */
 export interface CompileCheck {
+  /** What it checks, as its test is titled. */
   readonly name: string;
   /** Runs only when this holds (for instance: the backend counts its buffers). */
   readonly applies?: (backend: Backend) => boolean;
+  /** Runs the check; rejects with what differs. */
   run(ctx: CompileContext): Promise<void>;
 }
 
@@ -59,6 +67,7 @@ function vec(ctx: CompileContext, name: string): TensorVariable {
   return sym.T.tensor(ctx.dtype, [false], name);
 }
 
+/** The `compile` group's checks. */
 export const COMPILE_CHECKS: readonly CompileCheck[] = [
   {
     name: 'updates are simultaneous: every update and output sees the values from before the call',

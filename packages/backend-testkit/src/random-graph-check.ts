@@ -12,8 +12,11 @@ import { evaluateReference, graphDTypes } from './reference.js';
 import type { RandomGraph } from './random-graph.js';
 import type { Tolerance } from './tolerance.js';
 
+/** Where {@link checkRandomGraph} compiles: a device and a mode. */
 export interface RandomGraphCheck {
+  /** The device name to compile for. */
   readonly device: string;
+  /** The compilation mode (FAST_RUN, FAST_COMPILE ...). */
   readonly mode: Mode;
 }
 

@@ -21,6 +21,7 @@ type Index = sym.T.Index;
 /** The dtypes a random graph's leaves have when none are given. */
 export const RANDOM_GRAPH_DTYPES: readonly DType[] = ['float64', 'float32', 'int32', 'int8', 'bool', 'uint8'];
 
+/** Options of {@link randomGraph}. */
 export interface RandomGraphOptions {
   /** The leaves' dtypes; without float64 among them, no node computes in float64 (for devices without it). */
   readonly dtypes?: readonly DType[];
@@ -28,13 +29,24 @@ export interface RandomGraphOptions {
   readonly maxNodes?: number;
 }
 
+/** A random graph of elementwise, broadcast, reduce and indexing nodes, with its inputs' values; the same for the same seed. */
 export interface RandomGraph {
+  /** The seed it was built from. */
   readonly seed: number;
+  /** The function's inputs. */
   readonly inputs: readonly TensorVariable[];
+  /** A value for each input. */
   readonly inputValues: readonly NDArray[];
   /** The shared variables and the values they start from (`checkRandomGraph` sets them). */
-  readonly shareds: readonly { readonly variable: TensorSharedVariable; readonly initial: NDArray }[];
+  readonly shareds: readonly {
+    /** The shared variable. */
+    readonly variable: TensorSharedVariable;
+    /** Its value before the first call. */
+    readonly initial: NDArray;
+  }[];
+  /** The function's outputs. */
   readonly outputs: readonly TensorVariable[];
+  /** The function's updates of shared variables. */
   readonly updates: readonly (readonly [TensorSharedVariable, TensorVariable])[];
   /** How the graph was built, a line a node: what a failure report prints. */
   readonly description: string;

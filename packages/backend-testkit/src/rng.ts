@@ -59,6 +59,7 @@ export function caseRng(seed: number, caseName: string): Rng {
  */
 export type ValueRange = 'small' | 'positive' | 'full' | 'unit' | 'factor';
 
+/** One random value of `dtype` from `range` (see {@link ValueRange}); 0 or 1 for bool. */
 export function randomScalar(rng: Rng, dtype: DType, range: ValueRange = 'small'): number {
   if (dtype === 'bool') return rng.int(0, 1);
   if (isFloat(dtype)) {

@@ -17,13 +17,17 @@ import { irCaseDTypes, runIrCase } from './ir/run.js';
 
 /** What `skip` sees of a case. */
 export interface CaseInfo {
+  /** The case's group. */
   readonly group: CaseGroup;
+  /** The case's name, as its test is titled. */
   readonly name: string;
   /** The op whose tolerance applies (scalar op, reducer, `dot`, `softmax`, `cast`, ...); `compile` checks have none. */
   readonly op?: string;
+  /** The case's main input dtype; `compile` checks have none. */
   readonly dtype?: DType;
 }
 
+/** Options of {@link runConformance}: the backend, and which cases run and how. */
 export interface ConformanceOptions {
   /**
    * The backend under test, or a function making it (called once, when
@@ -67,6 +71,7 @@ export interface ConformanceOptions {
   readonly quick?: boolean;
 }
 
+/** Every case group, in the order the suite registers them (the default of `groups`). */
 export const CASE_GROUPS: readonly CaseGroup[] = ['elemwise', 'special', 'promotion', 'reduce', 'dot', 'shape', 'softmax', 'cast', 'composite', 'indexing', 'scan', 'random', 'sort', 'nlinalg', 'ir', 'compile'];
 
 /** The backend option now: an instance, or what the factory returned (a promise for an async factory, or one rejected with what it threw). */
@@ -156,7 +161,12 @@ export function conformanceCases(
   dtypes: readonly DType[],
   groups: readonly CaseGroup[] = CASE_GROUPS,
   quick = false,
-): { cases: OpCase[]; unfit: OpCase[] } {
+): {
+  /** The cases the backend can run. */
+  cases: OpCase[];
+  /** The cases needing a dtype the backend does not hold. */
+  unfit: OpCase[];
+} {
   const have = new Set(dtypes);
   const all = buildCases(dtypes, groups, quick);
   return { cases: all.filter((c) => caseFits(c, have)), unfit: all.filter((c) => !caseFits(c, have)) };

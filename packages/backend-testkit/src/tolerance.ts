@@ -10,12 +10,15 @@
 import type { DType } from '@sym/graph';
 import { isFloat } from '@sym/graph';
 
+/** How far a result may be from the reference, NumPy `allclose` style. */
 export interface Tolerance {
   /** Relative tolerance: |actual - expected| <= atol + rtol * |expected|. */
   readonly rtol: number;
+  /** Absolute tolerance (see `rtol`). */
   readonly atol: number;
 }
 
+/** Exact equality: integers, booleans, and ops rounded once. */
 export const EXACT: Tolerance = { rtol: 0, atol: 0 };
 
 /**

@@ -13,8 +13,11 @@ import type { ApplyExpr, ConstExpr, DType, ElementwiseKernel, LoadExpr, MatmulKe
 import type { ScalarOpName } from '@sym/graph';
 import { contiguousStrides } from '@sym/graph';
 
+/** A kernel-IR case: one kernel and its inputs, run on the backend and on the IR reference. */
 export interface IrCase {
+  /** Unique and informative: what the kernel does, dtypes. */
   readonly name: string;
+  /** The kernel to compile and launch. */
   readonly kernel: ElementwiseKernel | ReduceKernel | MatmulKernel | ScatterAddKernel;
   /** The input arrays, as plain numbers of each input's dtype. */
   readonly inputs: readonly (readonly number[])[];

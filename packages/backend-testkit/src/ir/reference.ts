@@ -12,8 +12,11 @@ import { SCALAR_OPS, allocate, castScalar, kernelOutputSize, reduceIdentity } fr
 
 /** What an expression reads at one element: the launch's inputs, the element's multi-index and, in an epilogue, the reduced value. */
 export interface ElementAt {
+  /** The launch's input arrays, in kernel input order. */
   readonly inputs: readonly TypedArray[];
+  /** The element's multi-index in the kernel's iteration shape. */
   readonly index: readonly number[];
+  /** The reduced (or multiplied) value an epilogue reads; unused elsewhere. */
   readonly reduced: number;
 }
 
