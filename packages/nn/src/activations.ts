@@ -5,7 +5,9 @@
  */
 import { T, type TensorVariable } from '@sym/graph';
 
+/** An activation function: a symbolic expression of its input, elementwise or (softmax) along an axis. */
 export type Activation = (x: TensorVariable) => TensorVariable;
+/** The activations a layer takes by name; `'linear'` is none (the identity). */
 export type ActivationName = 'sigmoid' | 'tanh' | 'relu' | 'softmax' | 'linear';
 
 // Which logits each column softmax was computed from, so that the
@@ -27,6 +29,7 @@ export function logitsOfSoftmaxColumns(p: TensorVariable): TensorVariable | unde
   return softmaxLogits.get(p);
 }
 
+/** The named activations; `softmax` here is the column softmax of the tutorial's `Layer` (rows for `Dense` and the recurrent layers). */
 export const ACTIVATIONS: { readonly [K in ActivationName]: Activation } = {
   sigmoid: (x) => T.sigmoid(x),
   tanh: (x) => T.tanh(x),

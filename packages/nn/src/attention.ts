@@ -32,6 +32,7 @@ export interface AttentionProjections {
   out: Dense;
 }
 
+/** Options of {@link MultiHeadAttention}'s constructor. */
 export interface MultiHeadAttentionOptions {
   /**
    * Whether `output(x)` masks the future: query position t attends to
@@ -124,9 +125,18 @@ function sameLength(v: TensorVariable, a: number, other: TensorVariable, b: numb
   return apply1(new MatchLength(a, b, message, `MultiHeadAttention ${tag}`), [v, other]);
 }
 
+/**
+ * Multi-head scaled dot-product attention (Keras's `MultiHeadAttention`):
+ * `output(x)` is self-attention of a (batch, T, queryDim) sequence, giving
+ * (batch, T, outputDim); {@link MultiHeadAttention.attend} attends over another
+ * sequence and also gives the weights.
+ */
 export class MultiHeadAttention implements LayerLike {
+  /** The query projection, (queryDim, heads * keyDim). */
   readonly query: Dense;
+  /** The key projection, (keySourceDim, heads * keyDim). */
   readonly key: Dense;
+  /** The value projection, (valueSourceDim, heads * valueDim). */
   readonly value: Dense;
   /** The output projection, applied to the heads' results side by side. */
   readonly out: Dense;
@@ -134,9 +144,13 @@ export class MultiHeadAttention implements LayerLike {
   readonly params: readonly TensorSharedVariable[];
   /** The projections' W (each once), not their biases: what a weight penalty applies to. */
   readonly regularizable: readonly TensorSharedVariable[];
+  /** The number of heads. */
   readonly heads: number;
+  /** Size of each head's queries and keys. */
   readonly keyDim: number;
+  /** Size of each head's values. */
   readonly valueDim: number;
+  /** {@link MultiHeadAttentionOptions.causal}: whether a call masks the future unless it says otherwise. */
   readonly causal: boolean;
   /** The dropout on the attention weights, or null for none (rate 0). */
   readonly dropout: Dropout | null;
@@ -256,7 +270,15 @@ export class MultiHeadAttention implements LayerLike {
    * outputDim), and `weights` (batch, heads, T, S), each query position's
    * softmax over the source positions (before dropout).
    */
-  attend(query: TensorVariable, options: AttendOptions = {}): { output: TensorVariable; weights: TensorVariable } {
+  attend(
+    query: TensorVariable,
+    options: AttendOptions = {},
+  ): {
+    /** The attention's result, (batch, T, outputDim). */
+    output: TensorVariable;
+    /** Each head's attention weights, (batch, heads, T, S). */
+    weights: TensorVariable;
+  } {
     const what = 'MultiHeadAttention.attend';
     checkOptionNames(options, what, CALL_OPTIONS);
     const training = options.training ?? false;

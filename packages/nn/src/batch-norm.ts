@@ -15,6 +15,7 @@
 import { MatchLength, NDArray, nameInError, T, apply1, checkOptionNames, config, isFloat, shapeToString, shared, withUpdates, type StaticShape, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import type { LayerLike, OutputOptions } from './sequential.js';
 
+/** Options of {@link BatchNorm}. */
 export interface BatchNormOptions {
   /**
    * The axes normalised over, as `T.nnet.bn`'s: by default every axis but
@@ -47,8 +48,11 @@ export class BatchNorm implements LayerLike {
   readonly state: readonly TensorSharedVariable[];
   /** None: a weight penalty leaves gamma and beta alone, as Lasagne's. */
   readonly regularizable: readonly TensorSharedVariable[] = [];
+  /** {@link BatchNormOptions.axes}; undefined for the default (every axis but the second). */
   readonly axes: T.BatchNormAxes | undefined;
+  /** {@link BatchNormOptions.epsilon}. */
   readonly epsilon: number;
+  /** {@link BatchNormOptions.alpha} (1 - momentum when momentum was given). */
   readonly alpha: number;
 
   /**

@@ -17,6 +17,7 @@ import { defaultRandomState, type RandomState } from './random.js';
 import type { LayerLike } from './sequential.js';
 import { toArray } from './weights.js';
 
+/** Options of {@link Conv2D}'s constructor (Theano's `conv2d` arguments). */
 export interface Conv2DOptions {
   /** Steps between output positions, one for both axes or [rows, cols] (Theano's `subsample`); default 1. */
   stride?: number | Pair;
@@ -44,6 +45,7 @@ export interface Conv2DOptions {
   name?: string;
 }
 
+/** Options of {@link Conv2D.create}: {@link Conv2DOptions} and how the weights are drawn. */
 export interface Conv2DCreateOptions extends Conv2DOptions {
   /** Applied to the convolution plus bias; null or 'linear' (the default) for none. */
   activation?: ActivationSpec;
@@ -53,6 +55,7 @@ export interface Conv2DCreateOptions extends Conv2DOptions {
   useBias?: boolean;
   /** The bias's initial value (default 0). */
   bias?: number;
+  /** Where the filters come from (default {@link defaultRandomState}, which each layer advances). */
   rng?: RandomState;
 }
 
@@ -105,24 +108,37 @@ export function checkImage(what: string, x: TensorVariable): void {
   if (x.ndim !== 4) throw new TypeError(`${what}: x must be 4-d (batch, channels, rows, cols), got ${x.toString()} of type ${x.type} (${x.ndim}-d)`);
 }
 
+/**
+ * A 2-d convolution layer (Lasagne's `Conv2DLayer` on `T.nnet.conv2d`):
+ * (batch, inChannels, rows, cols) in, (batch, outChannels, outRows,
+ * outCols) out, filters flipped unless `flipFilters: false`.
+ */
 export class Conv2D implements LayerLike {
   /** The filters, (outChannels, inChannels / groups, kRows, kCols). */
   readonly W: TensorSharedVariable;
   /** The bias, (outChannels,), or null for a layer without one. */
   readonly b: TensorSharedVariable | null;
+  /** Applied to the convolution plus bias; null for none. */
   readonly activation: Activation | null;
   /** [W, b], or [W] without a bias. */
   readonly params: readonly TensorSharedVariable[];
   /** The params a weight penalty applies to: [W], not the bias. */
   readonly regularizable: readonly TensorSharedVariable[];
+  /** Channels of the input, (batch, inChannels, rows, cols). */
   readonly inChannels: number;
+  /** Channels of the output (the number of filters). */
   readonly outChannels: number;
   /** The filters' window, [kRows, kCols]. */
   readonly kernel: Pair;
+  /** {@link Conv2DOptions.stride}, [rows, cols]. */
   readonly stride: Pair;
+  /** {@link Conv2DOptions.padding}, `'same'` resolved to `'half'`. */
   readonly padding: BorderMode;
+  /** {@link Conv2DOptions.dilation}, [rows, cols]. */
   readonly dilation: Pair;
+  /** {@link Conv2DOptions.groups}. */
   readonly groups: number;
+  /** {@link Conv2DOptions.flipFilters}. */
   readonly flipFilters: boolean;
   readonly #what: string;
 

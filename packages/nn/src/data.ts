@@ -8,6 +8,7 @@
 import { NDArray, config, type DType } from '@sym/graph';
 import { RandomState } from './random.js';
 
+/** What {@link twoGaussianClouds} returns: points, labels and the clouds' parameters. */
 export interface GaussianClouds {
   /** Points as columns: shape (2, n), dtype floatX unless asked otherwise. */
   X: NDArray;
@@ -52,6 +53,7 @@ export function twoGaussianClouds(rng: RandomState, n = 1000, options: { dtype?:
   };
 }
 
+/** What {@link barImages} returns: images and their classes. */
 export interface BarImages {
   /** The images, (n, 1, size, size) (batch, channels, rows, cols), dtype floatX unless asked otherwise. */
   X: NDArray;

@@ -12,6 +12,7 @@ import { RandomStreams, checkOptionNames, isFloat, type StaticShape, type Tensor
 import { defaultRandomState } from './random.js';
 import type { LayerLike, OutputOptions } from './sequential.js';
 
+/** Options of {@link Dropout}: where its random masks come from. */
 export interface DropoutOptions {
   /** The streams the masks come from: share one to seed (`srng.seed(n)`) every dropout of a network at once. */
   srng?: RandomStreams;

@@ -15,6 +15,7 @@ import type { LayerLike, OutputOptions } from './sequential.js';
 import { checkInputShape } from './shapes.js';
 import { toArray } from './weights.js';
 
+/** Options of {@link Embedding}. */
 export interface EmbeddingOptions {
   /** Name of the shared variable: `${name}.W` (default plain `W`, as `Layer`). */
   name?: string;

@@ -13,6 +13,7 @@ import { RandomState } from './random.js';
 
 /** What the layers call: a (nOutput, nInput) matrix. The built-in initialisers take any shape (nOutput, nInput, ...kernel). */
 export type Initializer = (shape: readonly [nOutput: number, nInput: number], rng: RandomState, dtype: DType) => NDArray;
+/** The initialisers a layer takes by name (see {@link INITIALIZERS}). */
 export type InitializerName = 'normal' | 'glorotUniform' | 'glorotNormal' | 'heUniform' | 'heNormal' | 'zeros' | 'ones' | 'orthogonal';
 
 function checkDims(shape: readonly number[], what: string): void {
@@ -28,7 +29,12 @@ function checkDims(shape: readonly number[], what: string): void {
  * PyTorch count them for dense (nOutput, nInput) and convolution
  * (filters, channels, rows, cols) weights.
  */
-export function fans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+export function fans(shape: readonly number[]): {
+  /** Inputs per output unit: shape[1] times the kernel's size. */
+  fanIn: number;
+  /** Outputs per input unit: shape[0] times the kernel's size. */
+  fanOut: number;
+} {
   checkDims(shape, 'fans');
   const receptiveField = shape.slice(2).reduce((a, b) => a * b, 1);
   return { fanIn: shape[1]! * receptiveField, fanOut: shape[0]! * receptiveField };
@@ -70,11 +76,13 @@ export const heNormal = (shape: readonly number[], rng: RandomState, dtype: DTyp
   return rng.normal(shape, { std: Math.sqrt(2 / fans(shape).fanIn), dtype });
 };
 
+/** All zeros (`rng` unused), e.g. for biases; throws on a shape of fewer than 2 positive lengths. */
 export const zeros = (shape: readonly number[], _rng: RandomState, dtype: DType = config.floatX): NDArray => {
   checkDims(shape, 'zeros');
   return NDArray.zeros(shape, dtype);
 };
 
+/** All ones (`rng` unused); throws on a shape of fewer than 2 positive lengths. */
 export const ones = (shape: readonly number[], rng: RandomState, dtype: DType = config.floatX): NDArray => {
   const z = zeros(shape, rng, dtype);
   z.data.fill(1);
@@ -126,6 +134,7 @@ function orthonormalColumns(data: NDArray['data'], n: number, k: number): Float6
   return columns;
 }
 
+/** The named initialisers; `normal` is the tutorial's standard normal (std 1). */
 export const INITIALIZERS: { readonly [K in InitializerName]: Initializer } = {
   normal: normal(1),
   glorotUniform,

@@ -12,6 +12,7 @@ import { MatchLength, NDArray, nameInError, T, apply1, checkOptionNames, config,
 import type { LayerLike, OutputOptions } from './sequential.js';
 import { checkInputShape, checkLength } from './shapes.js';
 
+/** Options of {@link LayerNorm}. */
 export interface LayerNormOptions {
   /** Added to the variance before its square root; default 1e-5 (PyTorch's; Keras's is 1e-3). */
   epsilon?: number;
@@ -30,6 +31,7 @@ export class LayerNorm implements LayerLike {
   readonly regularizable: readonly TensorSharedVariable[] = [];
   /** The length of the normalised (last) axis. */
   readonly features: number;
+  /** {@link LayerNormOptions.epsilon}. */
   readonly epsilon: number;
 
   /** @param features the length of the input's last axis, the one normalised over. */

@@ -11,8 +11,10 @@ import { Sequential } from './sequential.js';
 import { checkInputShape, checkLength } from './shapes.js';
 import { AffineLayer, checkSizes } from './weights.js';
 
+/** An activation as layers take it: a function, a name, or null/undefined for none (linear). */
 export type ActivationSpec = Activation | ActivationName | null | undefined;
 
+/** Options of {@link Layer}'s constructor. */
 export interface LayerOptions {
   /** Names of the shared variables: `${name}.W`, `${name}.b` (default `W`, `b` as in the tutorial). */
   name?: string;
@@ -70,6 +72,7 @@ export class Layer extends AffineLayer {
   }
 }
 
+/** Options of {@link MLP}'s constructor. */
 export interface MLPOptions {
   /** Name prefix of the layers' shared variables (layer i is `${name}i`); by default the tutorial's plain W and b. */
   name?: string;

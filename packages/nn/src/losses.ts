@@ -9,6 +9,7 @@ import { DimShuffle, Elemwise, MatchLength, Reshape, Softmax, T, apply1, asTenso
 import { logitsOfSoftmaxColumns } from './activations.js';
 import { zeroGrad } from '@sym/grad';
 
+/** How a loss reduces its per-example values: their mean, their sum, or none (the per-example vector). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
 function reduce(x: TensorVariable, reduction: Reduction, what: string): TensorVariable {

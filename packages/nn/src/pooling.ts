@@ -10,6 +10,7 @@ import type { Pair, PoolMode, StaticShape, TensorSharedVariable, TensorVariable 
 import { checkImage, imageShape, layerName, pairOf } from './conv.js';
 import type { LayerLike } from './sequential.js';
 
+/** Options of {@link Pool2D} (Theano's `pool_2d` arguments). */
 export interface Pool2DOptions {
   /** Steps between windows, one for both axes or [rows, cols]; default the window (windows side by side). */
   stride?: number | Pair;
@@ -35,9 +36,13 @@ export class Pool2D implements LayerLike {
   readonly params: readonly TensorSharedVariable[] = [];
   /** The window, [rows, cols]. */
   readonly window: Pair;
+  /** {@link Pool2DOptions.stride}, [rows, cols]. */
   readonly stride: Pair;
+  /** {@link Pool2DOptions.pad}, [rows, cols]. */
   readonly pad: Pair;
+  /** {@link Pool2DOptions.ignoreBorder}. */
   readonly ignoreBorder: boolean;
+  /** {@link Pool2DOptions.mode}. */
   readonly mode: PoolMode;
   readonly #what: string;
 

@@ -214,18 +214,27 @@ export interface RecurrentResult {
  * scan over the steps, and what is returned. A subclass gives the step.
  */
 export abstract class Recurrent implements LayerLike {
+  /** Input weights, (nInput, gates * nHidden), the gates side by side. */
   readonly W: TensorSharedVariable;
+  /** Recurrent weights, (nHidden, gates * nHidden). */
   readonly U: TensorSharedVariable;
+  /** Bias, (gates * nHidden,). */
   readonly b: TensorSharedVariable;
   /** The parameters the cost is differentiated against: [W, U, b]. */
   readonly params: readonly TensorSharedVariable[];
   /** The params a weight penalty applies to: [W, U], not the bias. */
   readonly regularizable: readonly TensorSharedVariable[];
+  /** Features of each step's input. */
   readonly nInput: number;
+  /** Size of the hidden state. */
   readonly nHidden: number;
+  /** {@link RecurrentOptions.returnSequences}. */
   readonly returnSequences: boolean;
+  /** {@link RecurrentOptions.goBackwards}. */
   readonly goBackwards: boolean;
+  /** {@link RecurrentOptions.timeMajor}. */
   readonly timeMajor: boolean;
+  /** {@link RecurrentOptions.h0}: the initial state when a call gives none (undefined: zeros). */
   readonly h0: TensorLike | undefined;
 
   /** The layer's class name, for messages. */
@@ -358,6 +367,7 @@ export abstract class Recurrent implements LayerLike {
  * Keras's `SimpleRNN` and Lasagne's `RecurrentLayer`.
  */
 export class SimpleRNN extends Recurrent {
+  /** The state's activation (default tanh). */
   readonly activation: Activation;
 
   /**
@@ -392,7 +402,9 @@ export class SimpleRNN extends Recurrent {
  * `c_t = f c_{t-1} + i g`, `h_t = o tanh(c_t)`. No peepholes.
  */
 export class LSTM extends Recurrent {
+  /** The cell candidate's and output's activation (default tanh). */
   readonly activation: Activation;
+  /** The gates' activation (default sigmoid). */
   readonly recurrentActivation: Activation;
   protected override readonly cellState = true;
 
@@ -454,7 +466,9 @@ export class LSTM extends Recurrent {
  * resets after the product, with a second bias.)
  */
 export class GRU extends Recurrent {
+  /** The candidate state's activation (default tanh). */
   readonly activation: Activation;
+  /** The update and reset gates' activation (default sigmoid). */
   readonly recurrentActivation: Activation;
 
   /**

@@ -23,7 +23,9 @@ export type Penalty = (x: TensorVariable) => TensorVariable;
  * `{ regularizable: true }`; `{}` is every param and state variable.
  */
 export interface ParamTags {
+  /** Select by the regularizable tag (a layer's `regularizable`: its weights, not its biases). */
   regularizable?: boolean;
+  /** Select by the trainable tag (a layer's `params`, as against its `state`). */
   trainable?: boolean;
 }
 

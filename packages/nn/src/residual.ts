@@ -19,6 +19,7 @@ const identity: Activation = (x) => x;
  * last axis, as `Dense`'s.
  */
 export class Nonlinearity implements LayerLike {
+  /** The function applied (the identity for 'linear'). */
   readonly activation: Activation;
   /** None: an activation learns nothing. */
   readonly params: readonly TensorSharedVariable[] = [];
@@ -40,6 +41,7 @@ export class Nonlinearity implements LayerLike {
   }
 }
 
+/** Options of {@link Residual}. */
 export interface ResidualOptions {
   /**
    * What the input goes through on its way to the sum: default none (the
@@ -60,8 +62,11 @@ export interface ResidualOptions {
  * mode to the block and the shortcut.
  */
 export class Residual implements LayerLike {
+  /** The block: the layer given, or a {@link Sequential} of the list given. */
   readonly block: LayerLike;
+  /** The shortcut layer; undefined for the identity. */
   readonly shortcut: LayerLike | undefined;
+  /** Applied to the sum (the identity when linear). */
   readonly activation: Activation;
   readonly params: readonly TensorSharedVariable[];
   readonly state: readonly TensorSharedVariable[];

@@ -11,6 +11,7 @@ import { T, TensorSharedVariable, type StaticShape, type TensorVariable } from '
  * it is the identity), as Keras's `training` argument.
  */
 export interface OutputOptions {
+  /** Build the training graph (true) or the inference graph (false, the default). */
   training?: boolean;
 }
 
@@ -73,6 +74,7 @@ function checkLayer(layer: unknown, i: number): void {
 
 /** Layers applied one after another: `output(x)` is `layers[n-1].output(... layers[0].output(x))`. */
 export class Sequential<L extends LayerLike = LayerLike> implements LayerLike {
+  /** The layers, in the order they apply. */
   readonly layers: readonly L[];
   /** Every layer's parameters in order, each once (a layer used twice shares its weights). */
   readonly params: readonly TensorSharedVariable[];

@@ -8,19 +8,30 @@
 import { DTYPES, TensorSharedVariable, array, canCastSafely, shapeToString, type DType } from '@sym/graph';
 import { describeParamsArgument } from './sequential.js';
 
+/** The `format` tag of saved parameters; {@link loadParams} refuses any other. */
 export const PARAMS_FORMAT = 'sym-params';
+/** The version of the saved-parameters format written; {@link loadParams} refuses any other. */
 export const PARAMS_VERSION = 1;
 
+/** One parameter as saved. */
 export interface SavedParam {
+  /** The shared variable's name, or null when it has none. */
   name: string | null;
+  /** Its dtype. */
   dtype: DType;
+  /** Its shape. */
   shape: number[];
+  /** Its values in C order; -0, NaN, Infinity and -Infinity as the strings '-0', 'NaN', 'Infinity', '-Infinity'. */
   data: (number | string)[];
 }
 
+/** The JSON document {@link saveParams} writes and {@link loadParams} reads. */
 export interface SavedParams {
+  /** Always {@link PARAMS_FORMAT}. */
   format: typeof PARAMS_FORMAT;
+  /** Always {@link PARAMS_VERSION}. */
   version: typeof PARAMS_VERSION;
+  /** The parameters, in the order given to saveParams. */
   params: SavedParam[];
 }
 

@@ -27,6 +27,7 @@ import { NDArray, T, TensorSharedVariable, TensorVariable, checkOptionNames, isF
 import { grad } from '@sym/grad';
 import { describeParamsArgument } from './sequential.js';
 
+/** One update of a training function: a shared variable and its new value (sym.function's `updates`). */
 export type Update = [TensorSharedVariable, TensorVariable];
 
 /**
@@ -185,10 +186,15 @@ function withMomentum(what: string, cost: CostOrGradients, params: readonly Tens
   return updates;
 }
 
+/** Options of {@link adam} (and {@link adamax}); the defaults are Lasagne's and the paper's. */
 export interface AdamOptions {
+  /** The step size (default 0.001 for adam, 0.002 for adamax). */
   learningRate?: LearningRate;
+  /** Decay of the first-moment (mean) estimate; default 0.9. */
   beta1?: number;
+  /** Decay of the second-moment estimate; default 0.999. */
   beta2?: number;
+  /** Added to the denominator's square root; default 1e-8. */
   epsilon?: number;
 }
 

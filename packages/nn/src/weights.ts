@@ -35,14 +35,19 @@ export function placeTransposed(target: NDArray, block: NDArray, col: number): v
  * `${name}.b`, and the activation. They differ in `output` only.
  */
 export abstract class AffineLayer implements LayerLike {
+  /** The weight matrix, floatX: (nOutput, nInput) for `Layer`, (nInput, nOutput) for `Dense`. */
   readonly W: TensorSharedVariable;
+  /** The bias, floatX: a broadcastable (nOutput, 1) column for `Layer`, an (nOutput,) vector for `Dense`. */
   readonly b: TensorSharedVariable;
+  /** Applied to the affine map; null for none (linear). */
   readonly activation: Activation | null;
   /** The parameters the cost is differentiated against: [W, b]. */
   readonly params: readonly TensorSharedVariable[];
   /** The params a weight penalty applies to: [W], not the bias. */
   readonly regularizable: readonly TensorSharedVariable[];
+  /** Features of each example in. */
   readonly nInput: number;
+  /** Features of each example out. */
   readonly nOutput: number;
 
   protected constructor(what: string, examples: 'rows' | 'columns', WInit: ArrayLike, bInit: ArrayLike, activation: ActivationSpec, name: string | undefined) {
