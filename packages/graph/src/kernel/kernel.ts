@@ -13,17 +13,25 @@ import { contiguousStrides } from '../core/ndarray.js';
 
 /** Read input `input` at offset + sum(index[d] * strides[d]) over the kernel's iteration dimensions. */
 export interface LoadExpr {
+  /** Discriminant: a strided read. */
   readonly kind: 'load';
+  /** Index of the kernel input (its launch input) read. */
   readonly input: number;
+  /** Elements to step per step of each iteration dimension (0 broadcasts; one per dimension of the kernel's iteration space). */
   readonly strides: readonly number[];
+  /** Element read at the origin of the iteration space. */
   readonly offset: number;
+  /** The input's dtype, as in the kernel's `inputs`. */
   readonly dtype: DType;
 }
 
 /** A constant: `value` is already a value of `dtype` (`castScalar(value, dtype)` leaves it as it is). */
 export interface ConstExpr {
+  /** Discriminant: a constant. */
   readonly kind: 'const';
+  /** The value (may be NaN, an infinity or -0). */
   readonly value: number;
+  /** The constant's dtype. */
   readonly dtype: DType;
 }
 
@@ -41,10 +49,15 @@ export interface ConstExpr {
  * computeDType)`.
  */
 export interface ApplyExpr {
+  /** Discriminant: a scalar op applied. */
   readonly kind: 'apply';
+  /** The scalar op (`SCALAR_OPS`), whose arity `args` matches. */
   readonly op: ScalarOpName;
+  /** The operands, in the op's order. */
   readonly args: readonly ScalarExpr[];
+  /** The dtype the operands are converted to before the op (see above for `switch`). */
   readonly computeDType: DType;
+  /** The result's dtype. */
   readonly dtype: DType;
 }
 
@@ -54,7 +67,9 @@ export interface ApplyExpr {
  * epilogue's `value`).
  */
 export interface ReducedExpr {
+  /** Discriminant: the reduced value. */
   readonly kind: 'reduced';
+  /** The epilogue's `value` dtype. */
   readonly dtype: DType;
 }
 
@@ -72,25 +87,36 @@ export interface ReducedExpr {
  * gathered values) and gathers of its own.
  */
 export interface GatherExpr {
+  /** Discriminant: an indexed read. */
   readonly kind: 'gather';
+  /** Index of the kernel input read (read as a flat, contiguous array). */
   readonly input: number;
+  /** The flat element to read, an int32 expression within [0, size). */
   readonly index: ScalarExpr;
   /** The input's size in elements: every index is below it (a backend that copies inputs knows how much to copy). */
   readonly size: number;
+  /** The input's dtype. */
   readonly dtype: DType;
 }
 
+/** A node of a kernel's scalar expression: what every output element computes. */
 export type ScalarExpr = LoadExpr | ConstExpr | ApplyExpr | ReducedExpr | GatherExpr;
 
 /** out[i] = expr(i) for every multi-index i of `shape`; the output is C-contiguous. */
 export interface ElementwiseKernel {
+  /** Discriminant. */
   readonly kind: 'elementwise';
+  /** The iteration space, which is the output's shape. */
   readonly shape: readonly number[];
+  /** The dtype of each input buffer, in launch order. */
   readonly inputs: readonly DType[];
+  /** The output's dtype (`expr`'s value is stored into it). */
   readonly out: DType;
+  /** What each output element computes. */
   readonly expr: ScalarExpr;
 }
 
+/** A reduction's fold (`T.sum`, `T.argmax`, ...); see {@link ReduceKernel}. */
 export type Reducer = 'sum' | 'prod' | 'max' | 'min' | 'mean' | 'any' | 'all' | 'argmax' | 'argmin';
 
 /**
@@ -104,7 +130,9 @@ export type Reducer = 'sum' | 'prod' | 'max' | 'min' | 'mean' | 'any' | 'all' | 
  * expression.
  */
 export interface Epilogue {
+  /** The dtype the reduced value is converted to, which `reduced` leaves have. */
   readonly value: DType;
+  /** What each output element stores, in the kernel's `out` dtype. */
   readonly expr: ScalarExpr;
 }
 
@@ -127,20 +155,31 @@ export interface Epilogue {
  * a second one (`splitEpilogue`).
  */
 export interface ReduceKernel {
+  /** Discriminant. */
   readonly kind: 'reduce';
+  /** The output's shape (the kept dimensions). */
   readonly shape: readonly number[];
+  /** The reduced dimensions, iterated after `shape`'s. */
   readonly reduceShape: readonly number[];
+  /** The fold. */
   readonly reducer: Reducer;
+  /** The dtype of each input buffer, in launch order. */
   readonly inputs: readonly DType[];
+  /** The accumulator's dtype. */
   readonly acc: DType;
+  /** The output's dtype (int64 for argmax/argmin). */
   readonly out: DType;
+  /** The value folded at each point of the iteration space. */
   readonly expr: ScalarExpr;
+  /** Applied to each reduced value before it is stored. */
   readonly epilogue?: Epilogue;
 }
 
 /** Strides over (batch, row, column) of one matmul operand or of the output. */
 export interface MatmulOperand {
+  /** Elements per step of batch, row and column. */
   readonly strides: readonly [number, number, number];
+  /** Element at (0, 0, 0). */
   readonly offset: number;
 }
 
@@ -159,17 +198,29 @@ export interface MatmulOperand {
  * further ones, and the output is C-contiguous over (batch, m, n).
  */
 export interface MatmulKernel {
+  /** Discriminant. */
   readonly kind: 'matmul';
+  /** Number of independent products. */
   readonly batch: number;
+  /** Rows of a and of the output. */
   readonly m: number;
+  /** Columns of b and of the output. */
   readonly n: number;
+  /** Columns of a, rows of b: the length summed over. */
   readonly k: number;
+  /** The operands' dtypes, then those of further inputs an epilogue reads. */
   readonly inputs: readonly [DType, DType, ...DType[]];
+  /** The accumulator's dtype. */
   readonly acc: DType;
+  /** The output's dtype. */
   readonly out: DType;
+  /** How input 0, (batch, m, k), is addressed. */
   readonly a: MatmulOperand;
+  /** How input 1, (batch, k, n), is addressed. */
   readonly b: MatmulOperand;
+  /** Output elements per step of batch, row and column. */
   readonly outStrides: readonly [number, number, number];
+  /** Applied to each dot product before it is stored. */
   readonly epilogue?: Epilogue;
 }
 
@@ -189,14 +240,23 @@ export interface MatmulKernel {
  * writes do is `ScatterAddKernel`, which no sort is made of.
  */
 export interface SortKernel {
+  /** Discriminant. */
   readonly kind: 'sort';
+  /** The input's shape as read. */
   readonly shape: readonly number[];
+  /** The dimension sorted along. */
   readonly axis: number;
+  /** How many leading positions of each sorted line are written (a top-k keeps k). */
   readonly keep: number;
+  /** Largest first (NaN first) instead of smallest first (NaN last). */
   readonly descending: boolean;
+  /** The dtype of the values sorted. */
   readonly inputs: readonly [DType];
+  /** Input elements per step of each dimension of `shape`. */
   readonly strides: readonly number[];
+  /** Input element at the origin. */
   readonly offset: number;
+  /** Always int32: the output holds positions along `axis`. */
   readonly out: 'int32';
 }
 
@@ -237,24 +297,50 @@ export type ScatterAccumulator = 'float32' | 'float64' | 'int32' | 'uint32' | 'i
  * it.
  */
 export interface ScatterAddKernel {
+  /** Discriminant. */
   readonly kind: 'scatterAdd';
+  /** The output's shape: rows, then each row's dimensions. */
   readonly shape: readonly number[];
+  /** Number of indices (and of value rows) added. */
   readonly count: number;
   /** Base, values, indices. */
   readonly inputs: readonly [DType, DType, 'int32'];
-  readonly base: { readonly offset: number; readonly stride: 0 | 1 };
-  readonly values: { readonly offset: number; readonly strides: readonly [number, number] };
-  readonly indices: { readonly offset: number; readonly stride: number };
+  /** How input 0 is read (see above). */
+  readonly base: {
+    /** Element of (0, 0). */
+    readonly offset: number;
+    /** 1: contiguous; 0: one value everywhere. */
+    readonly stride: 0 | 1;
+  };
+  /** How input 1 is read (see above). */
+  readonly values: {
+    /** Element of (0, 0). */
+    readonly offset: number;
+    /** Elements per step of k and of r (0 broadcasts). */
+    readonly strides: readonly [number, number];
+  };
+  /** How input 2 is read (see above). */
+  readonly indices: {
+    /** Element of index 0. */
+    readonly offset: number;
+    /** Elements per step of k. */
+    readonly stride: number;
+  };
+  /** The output's dtype, which is the accumulator. */
   readonly out: ScatterAccumulator;
 }
 
+/** A kernel of the IR: what a backend's `compile` receives. */
 export type Kernel = ElementwiseKernel | ReduceKernel | MatmulKernel | SortKernel | ScatterAddKernel;
 
 /** The kinds of kernel a backend may run or not (`BackendInfo.kernels`); elementwise, reduce and matmul kernels every backend runs. */
 export type OptionalKernel = SortKernel['kind'] | ScatterAddKernel['kind'];
 
+/** A buffer of a program: its dtype and its size in elements. */
 export interface BufferSpec {
+  /** The elements' dtype. */
   readonly dtype: DType;
+  /** Number of elements. */
   readonly size: number;
 }
 
@@ -265,14 +351,24 @@ export interface BufferSpec {
  * on which kernels can write an input they read at the output's own index.
  */
 export interface InPlaceRequest {
-  readonly candidates: readonly { readonly input: number; readonly output: number }[];
+  /** The input/output pairs that may share a buffer. */
+  readonly candidates: readonly {
+    /** Index into the program's `inputBuffers` (a shared variable's slot). */
+    readonly input: number;
+    /** Index into the program's `outputs` (an update's, after the function's own outputs). */
+    readonly output: number;
+  }[];
+  /** Whether `kernel` may write its output into its input `input` (read only at the output's own index). */
   readonly overwrites: (kernel: Kernel, input: number) => boolean;
 }
 
 /** One kernel launch: `inputs` and `output` are buffer ids of the program. */
 export interface Step {
+  /** What runs. */
   readonly kernel: Kernel;
+  /** Buffer ids read, one per kernel input. */
   readonly inputs: readonly number[];
+  /** Buffer id written. */
   readonly output: number;
   /** The graph node this kernel computes (for errors, DebugMode and profiling). */
   readonly label: string;
@@ -431,7 +527,14 @@ export function isContiguousOver(shape: readonly number[], strides: readonly num
  * input after them, that output. So a backend runs both on the same launch
  * inputs and one scratch buffer.
  */
-export function splitEpilogue<K extends ReduceKernel | MatmulKernel>(k: K & { readonly epilogue: Epilogue }): { first: K; epilogue: ElementwiseKernel } {
+export function splitEpilogue<K extends ReduceKernel | MatmulKernel>(
+  k: K & { readonly epilogue: Epilogue },
+): {
+  /** The reduction or product without its epilogue. */
+  first: K;
+  /** The epilogue as an elementwise kernel. */
+  epilogue: ElementwiseKernel;
+} {
   const { epilogue, ...rest } = k;
   const shape = epilogueShape(k);
   const strides = contiguousStrides(shape);

@@ -12,44 +12,81 @@ type AxisArg = T.ReduceOptions | number | readonly number[] | null;
 
 declare module '../core/variable.js' {
   interface TensorVariable {
+    /** The elementwise sum `x + a + b + ...` (Theano's `x + y`), broadcasting, dtypes promoted as NumPy's `result_type` (number literals are weak; bool + bool is int8). */
     add(...others: TensorLike[]): TensorVariable;
+    /** The elementwise difference `x - other` (Theano's `x - y`), broadcasting, dtypes promoted as in {@link add}. */
     sub(other: TensorLike): TensorVariable;
+    /** The elementwise product `x * a * b * ...` (Theano's `x * y`; not a matrix product, see {@link dot}), broadcasting, dtypes promoted as in {@link add}. */
     mul(...others: TensorLike[]): TensorVariable;
+    /** True division `x / other` (`T.trueDiv`): integers divide into floats (int32 / int32 is float64; 8- and 16-bit integers and bool give float32), broadcasting. */
     div(other: TensorLike): TensorVariable;
+    /** Floor division `x // other` (NumPy's `floor_divide`): integers stay integers; floats give `(a - fmod(a, b)) / b` rounded, as NumPy. */
     intDiv(other: TensorLike): TensorVariable;
+    /** The remainder `x % other` with the divisor's sign (NumPy's `np.mod`), broadcasting. */
     mod(other: TensorLike): TensorVariable;
+    /** `x ** other` elementwise (NumPy's `power`): integer powers stay integer and wrap; a negative integer exponent truncates as C does. */
     pow(other: TensorLike): TensorVariable;
+    /** `-x` elementwise (bool gives int8). */
     neg(): TensorVariable;
+    /** `|x|` elementwise (bool gives int8). */
     abs(): TensorVariable;
+    /** `e ** x` elementwise; integers give floats (32- and 64-bit integers float64; 8- and 16-bit integers and bool float32). */
     exp(): TensorVariable;
+    /** The natural logarithm elementwise (NaN below 0, -inf at 0); integers give floats as {@link exp}. */
     log(): TensorVariable;
+    /** The square root elementwise (NaN below 0); integers give floats as {@link exp}. */
     sqrt(): TensorVariable;
+    /** The logistic function `1 / (1 + exp(-x))` elementwise (`T.nnet.sigmoid`); integers give floats as {@link exp}. */
     sigmoid(): TensorVariable;
+    /** The hyperbolic tangent elementwise; integers give floats as {@link exp}. */
     tanh(): TensorVariable;
+    /** The rectifier `max(x, 0)` elementwise (`T.nnet.relu(x)`; NaN stays NaN). */
     relu(): TensorVariable;
+    /** The elementwise larger of x and other (NumPy's `maximum`: NaN if either is NaN), broadcasting, dtypes promoted. */
     maximum(other: TensorLike): TensorVariable;
+    /** The elementwise smaller of x and other (NumPy's `minimum`: NaN if either is NaN), broadcasting, dtypes promoted. */
     minimum(other: TensorLike): TensorVariable;
+    /** x limited to [lo, hi] elementwise (`T.clip`); the three dtypes promote together, as NumPy's `result_type`. */
     clip(lo: TensorLike, hi: TensorLike): TensorVariable;
+    /** `x == other` elementwise, a bool tensor (Theano's `T.eq`; NaN equals nothing), broadcasting. */
     eq(other: TensorLike): TensorVariable;
+    /** `x != other` elementwise, a bool tensor (`T.neq`), broadcasting. */
     neq(other: TensorLike): TensorVariable;
+    /** `x < other` elementwise, a bool tensor (`T.lt`), broadcasting; integer literals compare exactly. */
     lt(other: TensorLike): TensorVariable;
+    /** `x <= other` elementwise, a bool tensor (`T.le`), broadcasting. */
     le(other: TensorLike): TensorVariable;
+    /** `x > other` elementwise, a bool tensor (`T.gt`), broadcasting. */
     gt(other: TensorLike): TensorVariable;
+    /** `x >= other` elementwise, a bool tensor (`T.ge`), broadcasting. */
     ge(other: TensorLike): TensorVariable;
+    /** Logical and elementwise: a bool tensor of each pair's truth (`T.and`; the bitwise op is `T.bitwiseAnd`, Theano's `and_`), broadcasting. */
     and(other: TensorLike): TensorVariable;
+    /** Logical or elementwise: a bool tensor of each pair's truth (`T.or`; the bitwise op is `T.bitwiseOr`, Theano's `or_`), broadcasting. */
     or(other: TensorLike): TensorVariable;
+    /** Logical not elementwise: a bool tensor, true where x is zero (`T.not`; the bitwise op is `T.invert`). */
     not(): TensorVariable;
+    /** The sum over `axis` (an axis, a list, or all when absent), or `{ axis, keepdims, dtype }` (`T.sum`); integers and bool sum to int64. */
     sum(axis?: AxisArg): TensorVariable;
+    /** The product over `axis` (all when absent), options as {@link sum} (`T.prod`); integers and bool give int64. */
     prod(axis?: AxisArg): TensorVariable;
+    /** The mean over `axis` (all when absent), options as {@link sum} (`T.mean`); integers give float64. */
     mean(axis?: AxisArg): TensorVariable;
+    /** The largest element over `axis` (all when absent), options `{ axis, keepdims }` (`T.max`); NaN if any is NaN. */
     max(axis?: AxisArg): TensorVariable;
+    /** The smallest element over `axis` (all when absent), options `{ axis, keepdims }` (`T.min`); NaN if any is NaN. */
     min(axis?: AxisArg): TensorVariable;
+    /** The int64 index of the largest element along `axis` (of the flattened x when absent), the first one on ties (`T.argmax`). */
     argmax(axis?: AxisArg): TensorVariable;
+    /** The int64 index of the smallest element along `axis` (of the flattened x when absent), the first one on ties (`T.argmin`). */
     argmin(axis?: AxisArg): TensorVariable;
+    /** Whether any element is non-zero over `axis` (all when absent), a bool tensor (`T.any`). */
     any(axis?: AxisArg): TensorVariable;
+    /** Whether every element is non-zero over `axis` (all when absent), a bool tensor (`T.all`). */
     all(axis?: AxisArg): TensorVariable;
     /** Theano's `x.var(axis, ddof, keepdims, corrected)` as `x.var({ axis, ddof, keepdims, corrected })` (or `x.var(axis)`). */
     var(axis?: T.VarArg): TensorVariable;
+    /** The standard deviation, `sqrt` of {@link var} with the same options (`T.std`). */
     std(axis?: T.VarArg): TensorVariable;
     /** The range, max - min, along axis (all by default). */
     ptp(axis?: AxisArg): TensorVariable;
@@ -63,7 +100,9 @@ declare module '../core/variable.js' {
     ravel(): TensorVariable;
     /** Theano's `x.copy()`: a new variable of the same value. */
     copy(): TensorVariable;
+    /** Zeros of x's shape, in x's dtype or `dtype` (`T.zerosLike`). */
     zerosLike(dtype?: DType): TensorVariable;
+    /** Ones of x's shape, in x's dtype or `dtype` (`T.onesLike`). */
     onesLike(dtype?: DType): TensorVariable;
     /** Theano's `x.fill(value)`: value broadcast to x's shape (`T.fill(x, value)`). */
     fill(value: TensorLike): TensorVariable;
@@ -73,6 +112,7 @@ declare module '../core/variable.js' {
     nonzero(returnMatrix?: boolean): TensorVariable | TensorVariable[];
     /** Theano's `x.nonzero_values()`: the non-zero elements of x flattened (`T.nonzeroValues`). */
     nonzeroValues(): TensorVariable;
+    /** NumPy's `dot`: inner product of vectors, matrix-vector and matrix-matrix products, and higher ranks (the last axis of x with the second-to-last of other); a 0-d operand multiplies. */
     dot(other: TensorLike): TensorVariable;
     /**
      * Theano's `x[...]`: numbers, slices (`'1:3'`, `':'`, `'::-1'` or
@@ -91,11 +131,15 @@ declare module '../core/variable.js' {
     take(indices: TensorLike, axis?: number | null, mode?: T.IndexMode): TensorVariable;
     /** Theano's `dimshuffle(1, 'x', 0)`; the pattern may also come as one array, as Theano takes a tuple. */
     dimshuffle(...pattern: (number | 'x')[] | [readonly (number | 'x')[]]): TensorVariable;
+    /** The dimensions reversed, or permuted by `axes` (`T.transpose`). */
     transpose(axes?: readonly number[]): TensorVariable;
     /** The transpose (reversed dimensions). */
     readonly T: TensorVariable;
+    /** NumPy's reshape: one length may be -1 (inferred), lengths may be integer scalars (`x.reshape([x.shape[0], -1])`); the element count must match. */
     reshape(shape: readonly (number | TensorVariable)[]): TensorVariable;
+    /** Theano's flatten: the first `ndim - 1` dimensions kept, the rest collapsed into one (default `ndim` 1: a vector). */
     flatten(ndim?: number): TensorVariable;
+    /** x cast to `dtype` (`T.cast`; `'floatX'` is `config.floatX`); a float cast to an integer truncates towards zero and wraps past the dtype's range. */
     astype(dtype: DType | 'floatX'): TensorVariable;
     /** NumPy's `x.swapaxes(axis1, axis2)`. */
     swapaxes(axis1: number, axis2: number): TensorVariable;
