@@ -138,6 +138,7 @@ export function deviceAcc(acc: DType): DType {
 }
 
 const TWO_32 = 4294967296;
+const TWO_63 = 2 ** 63;
 
 /** The 32-bit words to upload for host data of dtype `d` (float16: two halves a word). */
 export function toDevice(d: DType, data: TypedArray): Float32Array | Int32Array | Uint32Array | Uint16Array {
@@ -156,12 +157,13 @@ export function toDevice(d: DType, data: TypedArray): Float32Array | Int32Array 
     case 'i32':
       return data instanceof Int32Array ? data : Int32Array.from(data);
     case 'I64': {
-      // two's complement words, low first; `>>> 0` takes an integer modulo 2^32 exactly
+      // two's complement words, low first; `>>> 0` takes an integer modulo 2^32 exactly (past 2^53 too: a
+      // double there is an integer). 2^63 stands for INT64_MAX on the host (castScalar keeps it), not INT64_MIN
       const out = new Uint32Array(2 * data.length);
       for (let i = 0; i < data.length; i++) {
         const v = data[i]!;
-        out[2 * i] = v >>> 0;
-        out[2 * i + 1] = Math.floor(v / TWO_32) >>> 0;
+        out[2 * i] = v === TWO_63 ? 0xffffffff : v >>> 0;
+        out[2 * i + 1] = v === TWO_63 ? 0x7fffffff : Math.floor(v / TWO_32) >>> 0;
       }
       return out;
     }

@@ -126,11 +126,22 @@ fn f_to_i64(x: f32) -> I64 {
 }
 `;
 
+/**
+ * The two's complement words (low, high; unsigned) of the integer `value` as
+ * an int64. 2^63 is INT64_MAX's: the host keeps that double for it (the
+ * nearest to 2^63 - 1), where wrapping would make it INT64_MIN.
+ */
+export function int64Words(value: number): [number, number] {
+  if (value === 2 ** 63) return [0xffffffff, 0x7fffffff];
+  const words = BigInt.asUintN(64, BigInt(value));
+  return [Number(words & 0xffffffffn), Number(words >> 32n)];
+}
+
 /** A WGSL literal of the integer `value` as an int64. */
 export function int64Literal(value: number): string {
   if (!Number.isInteger(value)) throw new RangeError(`webgpu: the int64 constant ${value} is not an integer`);
-  const words = BigInt.asUintN(64, BigInt(value));
-  return `I64(${Number(words & 0xffffffffn)}u, ${Number(words >> 32n)}u)`;
+  const [lo, hi] = int64Words(value);
+  return `I64(${lo}u, ${hi}u)`;
 }
 
 /** The int64 extremes, for max/min accumulators (the host's ±2^53 would cut wrapped values off). */

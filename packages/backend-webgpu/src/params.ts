@@ -29,6 +29,7 @@
  */
 import type { DType, Kernel } from '@sym/graph';
 import { valueType } from './dtypes.js';
+import { int64Words } from './int64.js';
 import { size, type Numbers } from './shader.js';
 import type { ConstFn } from './scalar.js';
 
@@ -66,9 +67,9 @@ export class UniformNumbers implements Numbers {
       case 'I64': {
         if (!Number.isInteger(value)) return undefined;
         // two's complement words, low first, as int64Literal writes them
-        const words = BigInt.asUintN(64, BigInt(value));
-        const lo = this.int(Number(BigInt.asIntN(32, words & 0xffffffffn)));
-        const hi = this.int(Number(BigInt.asIntN(32, words >> 32n)));
+        const [w0, w1] = int64Words(value);
+        const lo = this.int(w0 | 0);
+        const hi = this.int(w1 | 0);
         return `I64(bitcast<u32>(${lo}), bitcast<u32>(${hi}))`;
       }
       default:

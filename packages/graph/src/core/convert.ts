@@ -1,6 +1,6 @@
 /** Turning user values into arrays of a given type, with errors that say what was expected and what came. */
 import type { DType } from './dtype.js';
-import { KIND, canCastSafely, castScalar, intRange, isFloat } from './dtype.js';
+import { KIND, canCastSafely, castScalar, intRange, isFloat, isIntLiteral } from './dtype.js';
 import { NDArray, array, describe, flattenNested, isTypedArray, shapeToString, typedArrayDType, type NestedArray } from './ndarray.js';
 import type { TensorType } from './type.js';
 
@@ -54,11 +54,15 @@ export function convertValue(value: unknown, type: TensorType, what: string, opt
     }
     if (!isFloat(target) && !opts.allowDowncast) {
       const [lo, hi] = intRange(target);
+      // int64 takes every integer literal (-2^63 <= n < 2^63), past 2^53 as the double the CPU stores and
+      // sym.array infers int64: intRange's int64 is only the part exact in that storage
+      const fits = target === 'int64' ? isIntLiteral : (n: number) => Number.isInteger(n) && n >= lo && n <= hi;
+      const range = target === 'int64' ? '[-2^63, 2^63)' : `[${lo}, ${hi}]`;
       flat.forEach((v, i) => {
         const n = Number(v);
-        if (target === 'bool' ? typeof v !== 'boolean' && n !== 0 && n !== 1 : !Number.isInteger(n) || n < lo || n > hi) {
+        if (target === 'bool' ? typeof v !== 'boolean' && n !== 0 && n !== 1 : !fits(n)) {
           throw new TypeError(
-            `${what}: expected ${type.toString()}, but element ${i} is ${String(v)}, which is not ${target === 'bool' ? 'a boolean' : `an integer in the ${target} range [${lo}, ${hi}]`}.`,
+            `${what}: expected ${type.toString()}, but element ${i} is ${String(v)}, which is not ${target === 'bool' ? 'a boolean' : `an integer in the ${target} range ${range}`}.`,
           );
         }
       });

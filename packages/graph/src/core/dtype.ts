@@ -129,7 +129,12 @@ export function allocate(dtype: DType, size: number, caller = 'allocate'): Typed
   return new STORAGE[dtype](size);
 }
 
-/** Integer range of a dtype (inclusive); floats return infinities. */
+/**
+ * Integer range of a dtype (inclusive); floats return infinities. For int64
+ * it is the part exact in its Float64Array storage, +-(2^53 - 1) (what the
+ * testkit draws and random integers reach); the values int64 takes are
+ * every integer literal, -2^63 <= x < 2^63 (`isIntLiteral`).
+ */
 export function intRange(d: DType): [number, number] {
   switch (d) {
     case 'bool':

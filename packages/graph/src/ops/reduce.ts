@@ -62,12 +62,13 @@ export function reduceIdentity(reducer: Reducer, acc: DType): number {
     case 'prod':
     case 'all':
       return 1;
+    // int64's own extremes (2^63 stands for INT64_MAX): its values reach past intRange's +-2^53
     case 'max':
     case 'argmax':
-      return isFloat(acc) ? -Infinity : intRange(acc)[0];
+      return isFloat(acc) ? -Infinity : acc === 'int64' ? -(2 ** 63) : intRange(acc)[0];
     case 'min':
     case 'argmin':
-      return isFloat(acc) ? Infinity : intRange(acc)[1];
+      return isFloat(acc) ? Infinity : acc === 'int64' ? 2 ** 63 : intRange(acc)[1];
   }
 }
 
