@@ -191,7 +191,7 @@ export const switch_ = (cond: TensorLike, a: TensorLike, b: TensorLike): TensorV
 export const where = switch_;
 // `switch` is a reserved word, so it cannot name a const; as an export name it may, and T.switch reads as Theano's tensor.switch
 export { switch_ as switch };
-export const clip = (x: TensorLike, lo: TensorLike, hi: TensorLike): TensorVariable => elemwise('clip', x, lo, hi);
+export { clip } from './clip.js';
 // special functions: composite ops, lowered into the primitive ones above (special.ts)
 export const erf = un('erf');
 export const erfc = un('erfc');
