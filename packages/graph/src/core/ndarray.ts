@@ -6,6 +6,7 @@ import { STORAGE, allocate, castScalar, checkDType, isDType, isIntLiteral, promo
 import { formatArray, reprArray } from '../printing/format.js';
 import { checkOptionNames } from './options.js';
 
+/** Concrete lengths, one per dimension. */
 export type Shape = readonly number[];
 
 /** Nested arrays of numbers or booleans, any depth. */
@@ -14,12 +15,14 @@ export type NestedArray = number | boolean | readonly NestedArray[];
 /** What sym accepts wherever a value goes in: nested arrays may end in typed arrays or NDArrays (rows, as NumPy takes a list of arrays). */
 export type ArrayLike = NDArray | NestedArray | TypedArray | Uint8ClampedArray | readonly (TypedArray | Uint8ClampedArray | NDArray | NestedArray)[];
 
+/** Number of elements of an array of `shape` (1 for `[]`). */
 export function sizeOf(shape: Shape): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
 }
 
+/** The C-order (row-major) strides of `shape`, in elements. */
 export function contiguousStrides(shape: Shape): number[] {
   const strides = new Array<number>(shape.length);
   let s = 1;
@@ -30,15 +33,20 @@ export function contiguousStrides(shape: Shape): number[] {
   return strides;
 }
 
+/** A shape as NumPy prints it, `(2, 3)`, `(3,)`; null lengths as `?`. */
 export function shapeToString(shape: readonly (number | null)[]): string {
   return `(${shape.map((d) => (d === null ? '?' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
 }
 
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 
+/** A value: a dense, C-contiguous array of one dtype (what functions take and return; NumPy's ndarray). */
 export class NDArray {
+  /** The elements in C order, in the typed array `STORAGE[dtype]` names. */
   readonly data: TypedArray;
+  /** The lengths. */
   readonly shape: Shape;
+  /** The elements' dtype. */
   readonly dtype: DType;
 
   constructor(data: TypedArray, shape: Shape, dtype: DType) {
@@ -51,6 +59,7 @@ export class NDArray {
     this.dtype = dtype;
   }
 
+  /** Zeros of `shape` and `dtype` (NumPy's `np.zeros`); throws unless shape is an array of non-negative integers. */
   static zeros(shape: Shape, dtype: DType): NDArray {
     // plain JavaScript may pass a number (NumPy's np.zeros(3)) or a length that no typed array takes
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
@@ -60,9 +69,11 @@ export class NDArray {
     return new NDArray(allocate(dtype, sizeOf(shape), 'NDArray.zeros'), shape, dtype);
   }
 
+  /** Number of dimensions. */
   get ndim(): number {
     return this.shape.length;
   }
+  /** Number of elements. */
   get size(): number {
     return this.data.length;
   }
@@ -109,10 +120,12 @@ export class NDArray {
     return new NDArray(out, this.shape, dtype);
   }
 
+  /** A copy with its own data. */
   copy(): NDArray {
     return new NDArray(this.data.slice(), this.shape, this.dtype);
   }
 
+  /** The same data under another shape of as many elements (no -1; shares `data`, no copy). */
   reshape(shape: Shape): NDArray {
     if (sizeOf(shape) !== this.size) throw new Error(`NDArray.reshape: cannot reshape ${shapeToString(this.shape)} to ${shapeToString(shape)}`);
     return new NDArray(this.data, shape, this.dtype);
@@ -128,6 +141,7 @@ export class NDArray {
     return reprArray(this.data, this.shape, this.dtype);
   }
 
+  /** How Node's `util.inspect` (and `console.log`) shows it: as `toString` does. */
   [inspectSymbol](): string {
     return this.toString();
   }

@@ -61,7 +61,13 @@ export type OpKind =
   | 'Gradient'
   | 'Custom';
 
+/**
+ * A computation a graph node applies (Theano's `Op`): its output types and
+ * shapes and how to merge equal ones; the backends lower each kind. Users
+ * write their own ops as `sym.CustomOp` (or `OpFromGraph`).
+ */
 export abstract class Op {
+  /** Which op this is, for lowering, gradients and rewrites. */
   abstract readonly kind: OpKind;
   /** Equal keys mean equal computations (used to merge duplicate nodes). */
   abstract key(): string;
@@ -118,9 +124,13 @@ export function ppArgs(parts: readonly string[]): string {
   return s;
 }
 
+/** A node of a graph (Theano's `Apply`): an op applied to input variables, owning its output variables. */
 export class Apply {
+  /** The op applied. */
   readonly op: Op;
+  /** The variables it reads. */
   readonly inputs: readonly TensorVariable[];
+  /** The variables it computes (their `owner` is this node). */
   readonly outputs: readonly TensorVariable[];
 
   constructor(op: Op, inputs: readonly TensorVariable[], outputTypes: readonly TensorType[], shapes: readonly StaticShape[]) {
@@ -162,6 +172,12 @@ export function constant(value: NDArray | NestedArray, options: { name?: string;
   return new TensorConstant(type, v, { name: options.name, weak, literal: weak && typeof value === 'number' ? value : undefined });
 }
 
+/**
+ * `x` as a symbolic tensor: a variable as itself; a number, boolean, array
+ * or NDArray as a constant (a number literal weak, see the guide's dtypes).
+ * Throws a TypeError naming `what` for anything else (a list holding
+ * variables: use `T.stack`).
+ */
 export function asTensor(x: TensorLike, what = 'argument'): TensorVariable {
   if (x instanceof TensorVariable) return x;
   // Theano's as_tensor_variable stacks [x.shape[0], 2]; here the list would reach the value checks, named "value"

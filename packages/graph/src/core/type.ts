@@ -20,7 +20,9 @@ const PATTERN_NAMES: Record<string, string> = {
  * dimensions broadcast.
  */
 export class TensorType {
+  /** The elements' dtype. */
   readonly dtype: DType;
+  /** For each dimension, whether it is known to be of length 1 (and broadcasts). */
   readonly broadcastable: readonly boolean[];
 
   constructor(dtype: DType, broadcastable: readonly boolean[]) {
@@ -29,10 +31,12 @@ export class TensorType {
     this.broadcastable = Object.freeze([...broadcastable]);
   }
 
+  /** Number of dimensions. */
   get ndim(): number {
     return this.broadcastable.length;
   }
 
+  /** The same dtype and broadcastable pattern. */
   equals(other: TensorType): boolean {
     return (
       this.dtype === other.dtype &&
@@ -41,6 +45,7 @@ export class TensorType {
     );
   }
 
+  /** This pattern with another dtype. */
   withDType(dtype: DType): TensorType {
     return new TensorType(dtype, this.broadcastable);
   }
@@ -52,10 +57,12 @@ export class TensorType {
     return `(${this.broadcastable.map((b) => (b ? 'True' : 'False')).join(', ')}${this.ndim === 1 ? ',' : ''})`;
   }
 
+  /** Theano's form: `TensorType(float64, matrix)`. */
   toString(): string {
     return `TensorType(${this.dtype}, ${this.patternName()})`;
   }
 
+  /** How Node's `util.inspect` shows it: as `toString` does. */
   [inspectSymbol](): string {
     return this.toString();
   }

@@ -11,16 +11,25 @@ import type { NDArray, Shape } from './ndarray.js';
 import type { TensorType } from './type.js';
 import type { Apply } from './op.js';
 
+/** Lengths known when a graph is built, one per dimension, null where known only at run time. */
 export type StaticShape = readonly (number | null)[];
 
 const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 let nextId = 0;
 
+/**
+ * A symbolic tensor (Theano's `TensorVariable`): a function input, a
+ * constant, a shared variable, or the output of an Apply node. Its math is
+ * in `T` and in fluent methods (`x.add(y)`, `x.sum()`).
+ */
 export class TensorVariable {
+  /** Its dtype and broadcastable pattern. */
   readonly type: TensorType;
+  /** The Apply node computing it, or null for an input, a constant or a shared variable. */
   readonly owner: Apply | null;
   /** Which output of its owner this variable is. */
   readonly index: number;
+  /** The name printed and used in errors (`T.matrix('x')`); may be set later. */
   name: string | undefined;
   /** Dimensions known when the graph is built (null where only known at run time). */
   readonly staticShape: StaticShape;
@@ -37,12 +46,15 @@ export class TensorVariable {
     );
   }
 
+  /** The elements' dtype (`type.dtype`). */
   get dtype(): DType {
     return this.type.dtype;
   }
+  /** Number of dimensions (`type.ndim`). */
   get ndim(): number {
     return this.type.ndim;
   }
+  /** Which dimensions are known to be of length 1 and broadcast (`type.broadcastable`). */
   get broadcastable(): readonly boolean[] {
     return this.type.broadcastable;
   }
@@ -54,12 +66,15 @@ export class TensorVariable {
     return `<${this.type.toString()}>`;
   }
 
+  /** How Node's `util.inspect` (and `console.log`) shows it: as `toString` does. */
   [inspectSymbol](): string {
     return this.toString();
   }
 }
 
+/** A constant of a graph (`T.constant`, or a number or array given where a tensor is expected). */
 export class TensorConstant extends TensorVariable {
+  /** Its value. */
   readonly value: NDArray;
   /**
    * A JavaScript number literal: like Python scalars under NumPy 2 (NEP 50)
