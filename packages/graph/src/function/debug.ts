@@ -23,11 +23,13 @@ export type ValueCheck = 'debug' | 'nanguard';
 
 /** A node produced NaN/Inf (or a huge value under NanGuardMode). */
 export class InvalidValueError extends Error {
+  /** Always `'InvalidValueError'`. */
   override name = 'InvalidValueError';
 }
 
 /** A backend's result differs from the op's reference implementation. */
 export class BadThunkOutput extends Error {
+  /** Always `'BadThunkOutput'`. */
   override name = 'BadThunkOutput';
 }
 

@@ -9,12 +9,15 @@ import type { TensorSharedVariable } from '../core/shared.js';
 import type { TensorVariable } from '../core/variable.js';
 import type { Pairs } from './function-args.js';
 
+/** Options of `sym.function` (Theano's `theano.function` keywords). */
 export interface FunctionOptions {
   /** Pairs (shared variable, new value expression); all updates see the values from before the call. */
   updates?: Pairs<TensorSharedVariable, TensorLike>;
   /** Pairs (variable, replacement expression) substituted before compiling. */
   givens?: Pairs<TensorVariable, TensorLike>;
+  /** The compilation mode: FAST_RUN, FAST_COMPILE, DebugMode or NanGuardMode (default `config.mode`). */
   mode?: Mode;
+  /** A name for errors, profiles and debugprint. */
   name?: string;
   /** Accept inputs whose dtype would be downcast with loss (float64 data into a float32 input). */
   allowInputDowncast?: boolean;
@@ -38,7 +41,9 @@ export const FUNCTION_OPTIONS = ['updates', 'givens', 'mode', 'name', 'allowInpu
 
 /** Include or exclude optimizer rewrites by name or tag. */
 export interface OptimizerOptions {
+  /** Rewrites (names or tags) to run besides the mode's. */
   readonly including?: readonly string[];
+  /** Rewrites (names or tags) not to run. */
   readonly excluding?: readonly string[];
 }
 
@@ -55,6 +60,7 @@ let optimizer: Optimizer | undefined;
 export function setOptimizer(o: Optimizer | undefined): void {
   optimizer = o;
 }
+/** The optimizer installed, or undefined before a backend (or @sym/opt) is imported. */
 export function getOptimizer(): Optimizer | undefined {
   return optimizer;
 }

@@ -45,12 +45,19 @@ import type { SparseVariable } from '../sparse/variable.js';
 export { In, InputSpec, Out, OutputSpec, type FunctionOutput, type Pairs } from './function-args.js';
 export { setOptimizer, getOptimizer, type FunctionOptions, type Optimizer, type OptimizerOptions } from './function-options.js';
 
+/** What `sym.function` compiles, behind the callable {@link SymFunction} (its `compiled`): the graph, its programs and their plans. */
 export class CompiledFunction {
+  /** The `name` option (used in errors and profiles). */
   readonly name: string | undefined;
+  /** The compilation mode (the `mode` option, else `config.mode`). */
   readonly mode: Mode;
+  /** The device it runs on (the `device` option, else `config.device`). */
   readonly device: string;
+  /** The explicit inputs, in call order, each with its name, default and options. */
   readonly inputs: readonly InputSpec[];
+  /** Number of outputs a call returns. */
   readonly outputCount: number;
+  /** The shared variables a call updates (the `updates` option and default updates such as random generators). */
   readonly updated: readonly TensorSharedVariable[];
   /** Shared variables the graph reads: implicit inputs. */
   readonly sharedInputs: readonly TensorSharedVariable[];
@@ -340,27 +347,41 @@ export type SymFunction<R = NDArray | NDArray[]> = ((...args: unknown[]) => Prom
   readonly compiled: CompiledFunction;
   /** The calls' profile (`profile: true` or `config.profile`), else undefined. */
   readonly profile: FunctionProfile | undefined;
+  /** {@link CompiledFunction.debugprint}: the optimized graph as Theano's debugprint shows it. */
   debugprint(options?: { printType?: boolean }): string;
   /** Theano's `f.copy(swap=..., delete_updates=...)`: the same function reading other shared variables of the same types, or without updates. */
   copy(options?: CopyOptions): SymFunction<R>;
 };
 
+/**
+ * `sym.function(inputs, output, options)`, Theano's `theano.function`:
+ * compiles the graph from `inputs` to one output; a call gives an NDArray.
+ * Throws when an output depends on a variable that is not an input, a
+ * shared variable or a constant, and (by default) on an unused input.
+ */
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: FunctionOutput, options?: FunctionOptions): SymFunction<NDArray>;
+/** A list of outputs: a call gives one NDArray per output, in order. */
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: readonly FunctionOutput[], options?: FunctionOptions): SymFunction<NDArray[]>;
 /** outputs null: Theano's `outputs=None`, a function of updates only; its call gives []. */
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: null, options?: FunctionOptions): SymFunction<NDArray[]>;
 /** With sparse inputs or outputs (`sym.sparse`): SparseMatrix arguments for the sparse inputs, and SparseMatrix results for the sparse outputs. */
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec | SparseVariable)[], outputs: FunctionOutput, options?: FunctionOptions): SymFunction<NDArray>;
+/** A sparse output: a call gives a SparseMatrix. */
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec | SparseVariable)[], outputs: SparseVariable, options?: FunctionOptions): SymFunction<SparseMatrix>;
+/** A list of dense and sparse outputs: NDArrays and SparseMatrices, in order. */
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec | SparseVariable)[], outputs: readonly (FunctionOutput | SparseVariable)[], options?: FunctionOptions): SymFunction<(NDArray | SparseMatrix)[]>;
 /** With complex inputs or outputs (T.cvector, T.zmatrix ...): ComplexArray arguments and results for them. */
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec | ComplexVariable)[], outputs: ComplexVariable, options?: FunctionOptions): SymFunction<ComplexArray>;
+/** Complex inputs, a real output: a call gives an NDArray. */
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec | ComplexVariable)[], outputs: FunctionOutput, options?: FunctionOptions): SymFunction<NDArray>;
+/** A list of real and complex outputs: NDArrays and ComplexArrays, in order. */
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec | ComplexVariable)[], outputs: readonly (FunctionOutput | ComplexVariable)[], options?: FunctionOptions): SymFunction<(NDArray | ComplexArray)[]>;
 /** With sparse and complex variables both. */
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec | SparseVariable | ComplexVariable)[], outputs: FunctionOutput | SparseVariable | ComplexVariable, options?: FunctionOptions): SymFunction<NDArray | SparseMatrix | ComplexArray>;
+/** A list of outputs of every kind, each result of its kind, in order. */
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec | SparseVariable | ComplexVariable)[], outputs: readonly (FunctionOutput | SparseVariable | ComplexVariable)[], options?: FunctionOptions): SymFunction<(NDArray | SparseMatrix | ComplexArray)[]>;
 // last, as `ReturnType<typeof sym.function>` reads the last overload: SymFunction, as before the sparse ones came
+/** One output or a list: an NDArray or a list of them. */
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: FunctionOutput | readonly FunctionOutput[], options?: FunctionOptions): SymFunction;
 export function compileFunction(
   inputs: readonly (TensorVariable | InputSpec | SparseVariable | ComplexVariable)[],

@@ -102,8 +102,11 @@ export interface SummaryOptions {
 
 /** What a program's kernels are, and their counters: filled in place at each launch, allocating nothing. */
 export interface ProgramProfile {
+  /** Each launch's kernel as {@link KernelProfile} describes it, without its counters. */
   readonly kernels: readonly Omit<KernelProfile, 'calls' | 'time'>[];
+  /** Completed calls per launch. */
   readonly calls: Float64Array;
+  /** Milliseconds per launch, summed over completed calls. */
   readonly times: Float64Array;
   /**
    * The running call's time per launch, added to `calls` and `times` when
@@ -335,7 +338,16 @@ export class FunctionProfile {
   }
 
   /** The profile as plain data: what `summary()` prints, for a program to keep or compare. */
-  toJSON(): { name: string | undefined; device: string; mode: string; calls: number; callTime: number; phases: ProfilePhases; timing: KernelTiming | undefined; kernels: KernelProfile[] } {
+  toJSON(): {
+    /** The function's name. */ name: string | undefined;
+    /** Its device. */ device: string;
+    /** Its mode. */ mode: string;
+    /** {@link FunctionProfile.calls}. */ calls: number;
+    /** {@link FunctionProfile.callTime}. */ callTime: number;
+    /** {@link FunctionProfile.phases}. */ phases: ProfilePhases;
+    /** {@link FunctionProfile.timing}. */ timing: KernelTiming | undefined;
+    /** {@link FunctionProfile.kernels}: each kernel's counters. */ kernels: KernelProfile[];
+  } {
     return { name: this.name, device: this.device, mode: this.mode, calls: this.calls, callTime: this.callTime, phases: this.phases, timing: this.timing, kernels: this.kernels() };
   }
 
