@@ -244,7 +244,7 @@ export function resultDType(vars: readonly TensorVariable[], options: { what?: s
     for (const w of weak) {
       if (KIND[w.dtype] === 'f' || KIND[w.dtype] === 'b') continue;
       const x = w.value.data[0]!;
-      // an int64 holds every integer literal (intRange's int64 is the range its inputs take, exact to 2^53)
+      // an int64 holds every integer literal (intRange's int64 is only the part exact in its storage, +-2^53)
       if (d === 'int64' || (x >= lo && x <= hi)) continue;
       if (options.widenOnOverflow) {
         d = 'int64'; // integer literals are int64's: it holds them and every integer dtype
