@@ -54,38 +54,38 @@ const make =
   (name, dtype) =>
     tensor(dtype, bc, name);
 
-export const scalar = make([]);
-export const vector = make([false]);
-export const row = make([true, false]);
-export const col = make([false, true]);
-export const matrix = make([false, false]);
-export const tensor3 = make([false, false, false]);
-export const tensor4 = make([false, false, false, false]);
+/** A floatX (or `dtype`) scalar input: `T.scalar('x')`, `T.scalar('n', 'int32')` (Theano's `scalar`). */ export const scalar = make([]);
+/** A floatX (or `dtype`) vector input (Theano's `vector`). */ export const vector = make([false]);
+/** A floatX (or `dtype`) row input, a (1, n) matrix whose first dimension broadcasts (Theano's `row`). */ export const row = make([true, false]);
+/** A floatX (or `dtype`) column input, an (n, 1) matrix whose second dimension broadcasts (Theano's `col`). */ export const col = make([false, true]);
+/** A floatX (or `dtype`) matrix input: `T.matrix('x')` (Theano's `matrix`). */ export const matrix = make([false, false]);
+/** A 3-d floatX (or `dtype`) tensor input (Theano's `tensor3`). */ export const tensor3 = make([false, false, false]);
+/** A 4-d floatX (or `dtype`) tensor input (Theano's `tensor4`). */ export const tensor4 = make([false, false, false, false]);
 
 const typed = (dtype: DType, bc: boolean[]) => (name?: string) => tensor(dtype, bc, name);
-export const fscalar = typed('float32', []);
-export const dscalar = typed('float64', []);
-export const iscalar = typed('int32', []);
-export const lscalar = typed('int64', []);
-export const bscalar = typed('int8', []);
-export const fvector = typed('float32', [false]);
-export const dvector = typed('float64', [false]);
-export const ivector = typed('int32', [false]);
-export const lvector = typed('int64', [false]);
-export const bvector = typed('int8', [false]);
-export const fmatrix = typed('float32', [false, false]);
-export const dmatrix = typed('float64', [false, false]);
-export const imatrix = typed('int32', [false, false]);
-export const lmatrix = typed('int64', [false, false]);
-export const bmatrix = typed('int8', [false, false]);
-export const frow = typed('float32', [true, false]);
-export const drow = typed('float64', [true, false]);
-export const fcol = typed('float32', [false, true]);
-export const dcol = typed('float64', [false, true]);
-export const ftensor3 = typed('float32', [false, false, false]);
-export const dtensor3 = typed('float64', [false, false, false]);
-export const ftensor4 = typed('float32', [false, false, false, false]);
-export const dtensor4 = typed('float64', [false, false, false, false]);
+/** A float32 scalar input: `T.fscalar('x')` (Theano's `fscalar`). */ export const fscalar = typed('float32', []);
+/** A float64 scalar input: `T.dscalar('x')` (Theano's `dscalar`). */ export const dscalar = typed('float64', []);
+/** An int32 scalar input: `T.iscalar('x')` (Theano's `iscalar`). */ export const iscalar = typed('int32', []);
+/** An int64 scalar input: `T.lscalar('x')` (Theano's `lscalar`). */ export const lscalar = typed('int64', []);
+/** An int8 scalar input: `T.bscalar('x')` (Theano's `bscalar`). */ export const bscalar = typed('int8', []);
+/** A float32 vector input (Theano's `fvector`). */ export const fvector = typed('float32', [false]);
+/** A float64 vector input (Theano's `dvector`). */ export const dvector = typed('float64', [false]);
+/** An int32 vector input (Theano's `ivector`). */ export const ivector = typed('int32', [false]);
+/** An int64 vector input (Theano's `lvector`). */ export const lvector = typed('int64', [false]);
+/** An int8 vector input (Theano's `bvector`). */ export const bvector = typed('int8', [false]);
+/** A float32 matrix input (Theano's `fmatrix`). */ export const fmatrix = typed('float32', [false, false]);
+/** A float64 matrix input (Theano's `dmatrix`). */ export const dmatrix = typed('float64', [false, false]);
+/** An int32 matrix input (Theano's `imatrix`). */ export const imatrix = typed('int32', [false, false]);
+/** An int64 matrix input (Theano's `lmatrix`). */ export const lmatrix = typed('int64', [false, false]);
+/** An int8 matrix input (Theano's `bmatrix`). */ export const bmatrix = typed('int8', [false, false]);
+/** A float32 row input, a (1, n) matrix whose first dimension broadcasts (Theano's `frow`). */ export const frow = typed('float32', [true, false]);
+/** A float64 row input, a (1, n) matrix whose first dimension broadcasts (Theano's `drow`). */ export const drow = typed('float64', [true, false]);
+/** A float32 column input, an (n, 1) matrix whose second dimension broadcasts (Theano's `fcol`). */ export const fcol = typed('float32', [false, true]);
+/** A float64 column input, an (n, 1) matrix whose second dimension broadcasts (Theano's `dcol`). */ export const dcol = typed('float64', [false, true]);
+/** A 3-d float32 tensor input (Theano's `ftensor3`). */ export const ftensor3 = typed('float32', [false, false, false]);
+/** A 3-d float64 tensor input (Theano's `dtensor3`). */ export const dtensor3 = typed('float64', [false, false, false]);
+/** A 4-d float32 tensor input (Theano's `ftensor4`). */ export const ftensor4 = typed('float32', [false, false, false, false]);
+/** A 4-d float64 tensor input (Theano's `dtensor4`). */ export const dtensor4 = typed('float64', [false, false, false, false]);
 
 export { constant, asTensor, cast };
 
@@ -105,47 +105,47 @@ export function asTensorVariable(x: TensorLike, name?: string): TensorVariable {
 const un = (op: Parameters<typeof elemwise>[0]) => (x: TensorLike) => elemwise(op, x);
 const bin = (op: Parameters<typeof elemwise>[0]) => (a: TensorLike, b: TensorLike) => elemwise(op, a, b);
 
-export const add = (...xs: TensorLike[]): TensorVariable => {
+/** The elementwise sum of one or more tensors (Theano's `add`, `a + b`), broadcasting, dtypes promoted as NumPy's `result_type` (number literals weak; bools give int8). */ export const add = (...xs: TensorLike[]): TensorVariable => {
   if (xs.length === 0) throw new Error('add: needs at least one argument');
   return xs.slice(1).reduce<TensorVariable>((acc, x) => elemwise('add', acc, x), asTensor(xs[0]!, 'add'));
 };
-export const mul = (...xs: TensorLike[]): TensorVariable => {
+/** The elementwise product of one or more tensors (Theano's `mul`, `a * b`; the matrix product is {@link dot}), broadcasting, dtypes promoted as in {@link add}. */ export const mul = (...xs: TensorLike[]): TensorVariable => {
   if (xs.length === 0) throw new Error('mul: needs at least one argument');
   return xs.slice(1).reduce<TensorVariable>((acc, x) => elemwise('mul', acc, x), asTensor(xs[0]!, 'mul'));
 };
-export const sub = bin('sub');
+/** `a - b` elementwise (Theano's `sub`), broadcasting, dtypes promoted as in {@link add}. */ export const sub = bin('sub');
 /** True division: integers divide into floats. */
 export const trueDiv = bin('truediv');
-export const div = trueDiv;
+/** {@link trueDiv} (Theano's `true_div`, `a / b`). */ export const div = trueDiv;
 /** Floor division, like NumPy's `//`. */
 export const intDiv = bin('intdiv');
 /** Remainder with the sign of the divisor, like NumPy's `%`. */
 export const mod = bin('mod');
-export const pow = bin('pow');
-export const maximum = bin('maximum');
-export const minimum = bin('minimum');
-export const eq = bin('eq');
-export const neq = bin('neq');
-export const lt = bin('lt');
-export const le = bin('le');
-export const gt = bin('gt');
-export const ge = bin('ge');
-export const and = bin('and');
-export const or = bin('or');
-export const xor = bin('xor');
-export const not = un('not');
-export const neg = un('neg');
-export const abs = un('abs');
-export const sgn = un('sign');
-export const sign = sgn;
-export const exp = un('exp');
-export const log = un('log');
-export const log1p = un('log1p');
-export const expm1 = un('expm1');
-export const sqrt = un('sqrt');
-export const sqr = (x: TensorLike): TensorVariable => elemwise('mul', x, x);
-export const floor = un('floor');
-export const ceil = un('ceil');
+/** `a ** b` elementwise (NumPy's `power`): integer powers stay integer and wrap; a negative integer exponent truncates as C does. */ export const pow = bin('pow');
+/** The elementwise larger of a and b (NumPy's `maximum`: NaN if either is), broadcasting. */ export const maximum = bin('maximum');
+/** The elementwise smaller of a and b (NumPy's `minimum`: NaN if either is), broadcasting. */ export const minimum = bin('minimum');
+/** `a == b` elementwise, a bool tensor (NaN equals nothing), broadcasting. */ export const eq = bin('eq');
+/** `a != b` elementwise, a bool tensor, broadcasting. */ export const neq = bin('neq');
+/** `a < b` elementwise, a bool tensor, broadcasting; integer literals compare exactly. */ export const lt = bin('lt');
+/** `a <= b` elementwise, a bool tensor, broadcasting. */ export const le = bin('le');
+/** `a > b` elementwise, a bool tensor, broadcasting. */ export const gt = bin('gt');
+/** `a >= b` elementwise, a bool tensor, broadcasting. */ export const ge = bin('ge');
+/** Logical and elementwise, a bool tensor of each pair's truth (bitwise: `T.bitwiseAnd`, Theano's `and_`). */ export const and = bin('and');
+/** Logical or elementwise, a bool tensor (bitwise: `T.bitwiseOr`, Theano's `or_`). */ export const or = bin('or');
+/** Logical exclusive or elementwise, a bool tensor (bitwise: `T.bitwiseXor`). */ export const xor = bin('xor');
+/** Logical not elementwise, a bool tensor true where x is zero (bitwise: `T.invert`). */ export const not = un('not');
+/** `-x` elementwise (bool gives int8). */ export const neg = un('neg');
+/** `|x|` elementwise (Theano's `abs_`; bool gives int8). */ export const abs = un('abs');
+/** The sign of x elementwise, -1, 0 or 1 (NaN for NaN), in x's dtype (Theano's `sgn`). */ export const sgn = un('sign');
+/** {@link sgn} (NumPy's name). */ export const sign = sgn;
+/** `e ** x` elementwise; integers give floats (see the guide's dtypes). */ export const exp = un('exp');
+/** The natural logarithm elementwise (-inf at 0, NaN below); integers give floats (see the guide's dtypes). */ export const log = un('log');
+/** `log(1 + x)`, accurate near 0; integers give floats (see the guide's dtypes). */ export const log1p = un('log1p');
+/** `exp(x) - 1`, accurate near 0; integers give floats (see the guide's dtypes). */ export const expm1 = un('expm1');
+/** The square root elementwise (NaN below 0); integers give floats (see the guide's dtypes). */ export const sqrt = un('sqrt');
+/** `x * x` elementwise (Theano's `sqr`), in x's dtype (bool gives int8). */ export const sqr = (x: TensorLike): TensorVariable => elemwise('mul', x, x);
+/** Rounds down elementwise; integers give floats (see the guide's dtypes), as Theano's. */ export const floor = un('floor');
+/** Rounds up elementwise; integers give floats (see the guide's dtypes), as Theano's. */ export const ceil = un('ceil');
 /**
  * `round(x, mode = 'half_to_even')`, Theano 1.0's: halves to the even
  * neighbour (NumPy's), or away from zero with `'half_away_from_zero'`
@@ -161,17 +161,17 @@ export const round = (x: TensorLike, mode: 'half_to_even' | 'half_away_from_zero
   const t = switch_(lt(v, 0), ceil(v), floor(v));
   return switch_(ge(abs(sub(v, t)), 0.5), add(t, sgn(v)), t);
 };
-export const sin = un('sin');
-export const cos = un('cos');
-export const tan = un('tan');
-export const tanh = un('tanh');
-export const arcsin = un('arcsin');
-export const arccos = un('arccos');
-export const arctan = un('arctan');
-export const sinh = un('sinh');
-export const cosh = un('cosh');
-export const sigmoid = un('sigmoid');
-export const softplus = un('softplus');
+/** The sine elementwise (radians); integers give floats (see the guide's dtypes). */ export const sin = un('sin');
+/** The cosine elementwise (radians); integers give floats (see the guide's dtypes). */ export const cos = un('cos');
+/** The tangent elementwise (radians); integers give floats (see the guide's dtypes). */ export const tan = un('tan');
+/** The hyperbolic tangent elementwise; integers give floats (see the guide's dtypes). */ export const tanh = un('tanh');
+/** The inverse sine elementwise (NaN outside [-1, 1]); integers give floats (see the guide's dtypes). */ export const arcsin = un('arcsin');
+/** The inverse cosine elementwise (NaN outside [-1, 1]); integers give floats (see the guide's dtypes). */ export const arccos = un('arccos');
+/** The inverse tangent elementwise; integers give floats (see the guide's dtypes). */ export const arctan = un('arctan');
+/** The hyperbolic sine elementwise; integers give floats (see the guide's dtypes). */ export const sinh = un('sinh');
+/** The hyperbolic cosine elementwise; integers give floats (see the guide's dtypes). */ export const cosh = un('cosh');
+/** The logistic function `1 / (1 + exp(-x))` elementwise (`T.nnet.sigmoid`); integers give floats (see the guide's dtypes). */ export const sigmoid = un('sigmoid');
+/** `log(1 + exp(x))` elementwise, without overflow (`T.nnet.softplus`); integers give floats (see the guide's dtypes). */ export const softplus = un('softplus');
 /**
  * `relu(x, alpha = 0)`, Theano's `T.nnet.relu`: max(x, 0), or with alpha
  * the leaky rectifier, by Theano's formula 0.5 (1 + alpha) x + 0.5 (1 -
@@ -185,23 +185,23 @@ export const relu = (x: TensorLike, alpha: TensorLike = 0): TensorVariable => {
   const a = asTensor(alpha, 'relu: alpha');
   return add(mul(v, mul(0.5, add(1, a))), mul(abs(v), mul(0.5, sub(1, a))));
 };
-export const identity = un('identity');
+/** x itself, as a node of its own (Theano's `tensor_copy`; `x.copy()`). */ export const identity = un('identity');
 /** `switch(cond, ifTrue, ifFalse)`, elementwise. */
 export const switch_ = (cond: TensorLike, a: TensorLike, b: TensorLike): TensorVariable => elemwise('switch', cond, a, b);
-export const where = switch_;
+/** {@link switch_} under NumPy's name: `where(cond, a, b)`. */ export const where = switch_;
 // `switch` is a reserved word, so it cannot name a const; as an export name it may, and T.switch reads as Theano's tensor.switch
 export { switch_ as switch };
 export { clip } from './clip.js';
 // special functions: composite ops, lowered into the primitive ones above (special.ts)
-export const erf = un('erf');
-export const erfc = un('erfc');
+/** The error function elementwise; integers give floats (see the guide's dtypes). */ export const erf = un('erf');
+/** The complementary error function `1 - erf(x)`, accurate for large x; integers give floats (see the guide's dtypes). */ export const erfc = un('erfc');
 /** The inverse of erf on [-1, 1] (±inf at ±1, NaN outside). */
 export const erfinv = un('erfinv');
 /** The inverse of erfc on [0, 2] (inf at 0, -inf at 2, NaN outside). */
 export const erfcinv = un('erfcinv');
 /** log|Gamma(x)| (SciPy's gammaln: inf at 0 and the negative integers). */
 export const gammaln = un('gammaln');
-export const gamma = un('gamma');
+/** The gamma function elementwise (inf at 0, NaN at the negative integers); integers give floats (see the guide's dtypes). */ export const gamma = un('gamma');
 /** The digamma function, Gamma'(x) / Gamma(x). */
 export const psi = un('psi');
 /** psi'(x) (Theano's tri_gamma). */
@@ -232,21 +232,21 @@ export const i1 = un('i1');
 export const iv = bin('iv');
 /** The angle of the point (x, y), in (-pi, pi], as NumPy's arctan2(y, x). */
 export const arctan2 = bin('arctan2');
-export const arcsinh = un('arcsinh');
-export const arccosh = un('arccosh');
-export const arctanh = un('arctanh');
-export const deg2rad = un('deg2rad');
-export const rad2deg = un('rad2deg');
+/** The inverse hyperbolic sine elementwise; integers give floats (see the guide's dtypes). */ export const arcsinh = un('arcsinh');
+/** The inverse hyperbolic cosine elementwise (NaN below 1); integers give floats (see the guide's dtypes). */ export const arccosh = un('arccosh');
+/** The inverse hyperbolic tangent elementwise (±inf at ±1, NaN outside); integers give floats (see the guide's dtypes). */ export const arctanh = un('arctanh');
+/** Degrees to radians elementwise; integers give floats (see the guide's dtypes). */ export const deg2rad = un('deg2rad');
+/** Radians to degrees elementwise; integers give floats (see the guide's dtypes). */ export const rad2deg = un('rad2deg');
 /** Rounds towards zero (a float, as Theano's trunc of an integer is). */
 export const trunc = un('trunc');
 /** `second(a, b)`: b broadcast to the shape of a (Theano's fill). */
 export const second = bin('second');
-export const fill = second;
-export const zerosLike = (x: TensorLike, dtype?: DType): TensorVariable => {
+/** {@link second} under Theano's name `fill(a, b)`: b broadcast to a's shape. */ export const fill = second;
+/** Zeros of x's shape, in x's dtype or `dtype` (Theano's `zeros_like`). */ export const zerosLike = (x: TensorLike, dtype?: DType): TensorVariable => {
   const v = asTensor(x, 'zerosLike');
   return second(v, constant(0, { dtype: dtype ?? v.dtype }));
 };
-export const onesLike = (x: TensorLike, dtype?: DType): TensorVariable => {
+/** Ones of x's shape, in x's dtype or `dtype` (Theano's `ones_like`). */ export const onesLike = (x: TensorLike, dtype?: DType): TensorVariable => {
   const v = asTensor(x, 'onesLike');
   return second(v, constant(1, { dtype: dtype ?? v.dtype }));
 };
@@ -268,6 +268,7 @@ export { Elemwise };
 
 // ---------------------------------------------------------------- reductions
 
+/** Options of the reductions (`T.sum(x, { axis, keepdims, dtype })`); an axis or list of axes may be given alone instead. */
 export interface ReduceOptions {
   /** An axis, a list of axes, or null/undefined for all of them. */
   axis?: number | readonly number[] | null;
@@ -305,15 +306,15 @@ function reduce(reducer: Reducer, x: TensorLike, opts: ReduceOptions | number | 
 }
 
 type AxisArg = ReduceOptions | number | readonly number[] | null;
-export const sum = (x: TensorLike, o?: AxisArg) => reduce('sum', x, o);
-export const prod = (x: TensorLike, o?: AxisArg) => reduce('prod', x, o);
-export const max = (x: TensorLike, o?: AxisArg) => reduce('max', x, o);
-export const min = (x: TensorLike, o?: AxisArg) => reduce('min', x, o);
-export const mean = (x: TensorLike, o?: AxisArg) => reduce('mean', x, o);
-export const any = (x: TensorLike, o?: AxisArg) => reduce('any', x, o);
-export const all = (x: TensorLike, o?: AxisArg) => reduce('all', x, o);
-export const argmax = (x: TensorLike, o?: AxisArg) => reduce('argmax', x, o);
-export const argmin = (x: TensorLike, o?: AxisArg) => reduce('argmin', x, o);
+/** The sum over `axis` (an axis, a list, all when absent) or `{ axis, keepdims, dtype }` (Theano's `sum`); integers and bool sum to int64. */ export const sum = (x: TensorLike, o?: AxisArg) => reduce('sum', x, o);
+/** The product over `axis` (all when absent), options as {@link sum}; integers and bool give int64. */ export const prod = (x: TensorLike, o?: AxisArg) => reduce('prod', x, o);
+/** The largest element over `axis` (all when absent), or `{ axis, keepdims }`; NaN if any is NaN. */ export const max = (x: TensorLike, o?: AxisArg) => reduce('max', x, o);
+/** The smallest element over `axis` (all when absent), or `{ axis, keepdims }`; NaN if any is NaN. */ export const min = (x: TensorLike, o?: AxisArg) => reduce('min', x, o);
+/** The mean over `axis` (all when absent), options as {@link sum}; integers give float64. */ export const mean = (x: TensorLike, o?: AxisArg) => reduce('mean', x, o);
+/** Whether any element over `axis` (all when absent) is non-zero, a bool tensor. */ export const any = (x: TensorLike, o?: AxisArg) => reduce('any', x, o);
+/** Whether every element over `axis` (all when absent) is non-zero, a bool tensor. */ export const all = (x: TensorLike, o?: AxisArg) => reduce('all', x, o);
+/** The int64 index of the largest element along `axis` (in the flattened x when absent), the first on ties (NumPy's; a NaN counts as largest). */ export const argmax = (x: TensorLike, o?: AxisArg) => reduce('argmax', x, o);
+/** The int64 index of the smallest element along `axis` (in the flattened x when absent), the first on ties (NumPy's; a NaN counts as smallest). */ export const argmin = (x: TensorLike, o?: AxisArg) => reduce('argmin', x, o);
 
 // var and std (Theano's ddof and corrected), ptp, maxAndArgmax, largest, isclose, tri, ...: math-extra.ts
 
@@ -327,6 +328,7 @@ export function dot(a: TensorLike, b: TensorLike): TensorVariable {
   return apply1(DOT, [x, y]);
 }
 
+/** The outer product of two vectors (of the flattened operands otherwise), shape (a.size, b.size) (NumPy's and Theano's `outer`). */
 export function outer(a: TensorLike, b: TensorLike): TensorVariable {
   const x = asTensor(a, 'outer');
   const y = asTensor(b, 'outer');
@@ -505,39 +507,50 @@ export function binaryCrossentropy(output: TensorLike, target: TensorLike): Tens
  * as `ctc.ctc`).
  */
 export const nnet = {
-  sigmoid,
-  softmax,
-  logSoftmax,
-  softplus,
-  relu,
-  elu,
-  selu,
-  softsign,
-  hardSigmoid,
-  ultraFastSigmoid,
-  conv2d,
-  conv2dGradWrtInputs,
-  conv2dGradWrtWeights,
-  conv3d,
-  conv3dGradWrtInputs,
-  conv3dGradWrtWeights,
-  abstractConv: { conv2d, conv2dGradWrtInputs, conv2dGradWrtWeights, conv3d, conv3dGradWrtInputs, conv3dGradWrtWeights, bilinearUpsampling },
-  images2neibs,
-  neibs2images,
-  neighbours: { images2neibs, neibs2images },
-  categoricalCrossentropy,
-  binaryCrossentropy,
-  bn,
+  /** {@link sigmoid}, Theano's `T.nnet.sigmoid`. */ sigmoid,
+  /** {@link softmax}: softmax over the last axis (Theano's `T.nnet.softmax`). */ softmax,
+  /** log(softmax(x)) over the last axis, computed stably (Theano's `logsoftmax`). */ logSoftmax,
+  /** {@link softplus}, Theano's `T.nnet.softplus`. */ softplus,
+  /** {@link relu}: max(x, 0), or leaky with alpha (Theano's `T.nnet.relu`). */ relu,
+  /** Theano's `elu(x, alpha)`: x where x > 0, else alpha (exp(x) - 1). */ elu,
+  /** Theano's `selu(x)`: scale * elu(x, alpha) with the self-normalising constants. */ selu,
+  /** Theano's `softsign(x)`: x / (1 + |x|). */ softsign,
+  /** Theano's `hard_sigmoid(x)`: clip(0.2 x + 0.5, 0, 1). */ hardSigmoid,
+  /** Theano's `ultra_fast_sigmoid(x)`: a piecewise approximation of the sigmoid. */ ultraFastSigmoid,
+  /** Theano's `T.nnet.conv2d(input, filters, ...)`: 2-d convolution of (batch, channels, rows, cols) images. */ conv2d,
+  /** Theano's `conv2d_grad_wrt_inputs`: the gradient of conv2d with respect to its input (a transposed convolution). */ conv2dGradWrtInputs,
+  /** Theano's `conv2d_grad_wrt_weights`: the gradient of conv2d with respect to its filters. */ conv2dGradWrtWeights,
+  /** Theano's `T.nnet.conv3d`: 3-d convolution of (batch, channels, depth, rows, cols) volumes. */ conv3d,
+  /** Theano's `conv3d_grad_wrt_inputs`: the gradient of conv3d with respect to its input. */ conv3dGradWrtInputs,
+  /** Theano's `conv3d_grad_wrt_weights`: the gradient of conv3d with respect to its filters. */ conv3dGradWrtWeights,
+  /** Theano's `T.nnet.abstract_conv`: the convolutions, their gradients and bilinear upsampling. */ abstractConv: {
+    /** As {@link nnet}'s `conv2d`. */ conv2d,
+    /** As {@link nnet}'s. */ conv2dGradWrtInputs,
+    /** As {@link nnet}'s. */ conv2dGradWrtWeights,
+    /** As {@link nnet}'s. */ conv3d,
+    /** As {@link nnet}'s. */ conv3dGradWrtInputs,
+    /** As {@link nnet}'s. */ conv3dGradWrtWeights,
+    /** Theano's `bilinear_upsampling(input, ratio)`: images upsampled by bilinear interpolation. */ bilinearUpsampling,
+  },
+  /** Theano's `images2neibs(ten4, neibShape, neibStep, mode)`: image windows as the rows of a matrix. */ images2neibs,
+  /** Theano's `neibs2images(neibs, neibShape, originalShape, mode)`: the inverse of images2neibs. */ neibs2images,
+  /** Theano's `T.nnet.neighbours` module. */ neighbours: {
+    /** As {@link nnet}'s. */ images2neibs,
+    /** As {@link nnet}'s. */ neibs2images,
+  },
+  /** Theano's `categorical_crossentropy(p, t)`: -sum(t log p) over the last axis, or -log p[t] for integer targets. */ categoricalCrossentropy,
+  /** Theano's `binary_crossentropy(output, target)`: -(t log o + (1 - t) log(1 - o)) elementwise. */ binaryCrossentropy,
+  /** Theano's `T.nnet.bn`: batch normalization (`batchNormalizationTrain`, `batchNormalizationTest`). */ bn,
   ...nnetExtra,
-  conv2dTranspose,
-  separableConv2d,
-  prependScalarToEachRow,
-  prepend0ToEachRow,
-  prepend1ToEachRow,
-  confusionMatrix,
-  batchNormalization,
-  hSoftmax,
-  ctc: ctcModule,
+  /** Theano's `conv2d_transpose`: the transposed 2-d convolution (conv2dGradWrtInputs by another name). */ conv2dTranspose,
+  /** Theano's `separable_conv2d`: a depthwise conv2d, then a pointwise 1 x 1 conv2d mixing the channels. */ separableConv2d,
+  /** Theano's `prepend_scalar_to_each_row(val, mat)`: a first column of val. */ prependScalarToEachRow,
+  /** Theano's `prepend_0_to_each_row(mat)`: a first column of zeros. */ prepend0ToEachRow,
+  /** Theano's `prepend_1_to_each_row(mat)`: a first column of ones. */ prepend1ToEachRow,
+  /** Theano's `confusion_matrix(actual, pred)`: [int64 counts, the sorted labels]. */ confusionMatrix,
+  /** Theano's older `batch_normalization(inputs, gamma, beta, mean, std)`: (x - mean) * (gamma / std) + beta. */ batchNormalization,
+  /** Theano's `h_softmax`: the two-level hierarchical softmax. */ hSoftmax,
+  /** Theano's connectionist temporal classification loss, callable as `T.nnet.ctc(...)` and `T.nnet.ctc.ctc(...)`. */ ctc: ctcModule,
 } as const;
 export type { Conv2dTransposeOptions, SeparableConv2dOptions } from '../nnet/nnet-more.js';
 export type { BatchNormAxes, BatchNormTestOptions, BatchNormTrainOptions } from '../nnet/bn.js';
@@ -552,4 +565,10 @@ export type { NormOrder } from '../linalg/linalg-norms.js';
 // ---------------------------------------------------------------- signal
 
 /** `T.signal.pool.pool2d`, `pool3d` and `maxPool2dSameSize`: Theano's `theano.tensor.signal.pool.pool_2d`, `pool_3d` and `max_pool_2d_same_size`. */
-export const signal = { pool: { pool2d, pool3d, maxPool2dSameSize } } as const;
+export const signal = {
+  /** Theano's `signal.pool` module. */ pool: {
+    /** Theano's `pool_2d`, as `pool2d(input, { ws, ignoreBorder, stride, pad, mode })`: pooling over the last two axes. */ pool2d,
+    /** Theano's `pool_3d`: pooling over the last three axes. */ pool3d,
+    /** Theano's `max_pool_2d_same_size(input, patchSize)`: each window's maximum kept in place, the rest zeros. */ maxPool2dSameSize,
+  },
+} as const;
