@@ -8,8 +8,11 @@ import { NDArray, array, type ArrayLike, type Shape } from '../core/ndarray.js';
 import { formatComplexArray } from '../printing/format.js';
 import { partDType, type ComplexDType } from './variable.js';
 
+/** A complex value on the host (NumPy's complex ndarray): two NDArrays of one float dtype and shape. */
 export class ComplexArray {
+  /** The real parts. */
   readonly re: NDArray;
+  /** The imaginary parts. */
   readonly im: NDArray;
 
   constructor(re: NDArray, im: NDArray) {
@@ -30,14 +33,17 @@ export class ComplexArray {
     return new ComplexArray(array(re, { dtype: dt }), array(im, { dtype: dt }));
   }
 
+  /** complex64 for float32 parts, complex128 for float64 ones. */
   get dtype(): ComplexDType {
     return this.re.dtype === 'float32' ? 'complex64' : 'complex128';
   }
 
+  /** The shape (both parts'). */
   get shape(): Shape {
     return this.re.shape;
   }
 
+  /** Number of complex elements. */
   get size(): number {
     return this.re.data.length;
   }

@@ -22,18 +22,21 @@ function partsOf(a: ComplexLike, caller: string): Parts {
   return [x.re, x.im];
 }
 
+/** `a + b` of complex (or real) tensors, broadcasting. */
 export function add(a: ComplexLike, b: ComplexLike): ComplexVariable {
   const [xr, xi] = partsOf(a, 'complex.add: a');
   const [yr, yi] = partsOf(b, 'complex.add: b');
   return unify(T.add(xr, yr), T.add(xi, yi));
 }
 
+/** `a - b` of complex (or real) tensors, broadcasting. */
 export function sub(a: ComplexLike, b: ComplexLike): ComplexVariable {
   const [xr, xi] = partsOf(a, 'complex.sub: a');
   const [yr, yi] = partsOf(b, 'complex.sub: b');
   return unify(T.sub(xr, yr), T.sub(xi, yi));
 }
 
+/** `-a`. */
 export function neg(a: ComplexLike): ComplexVariable {
   const x = asComplex(a, 'complex.neg');
   return new ComplexVariable(T.neg(x.re), T.neg(x.im));
@@ -162,6 +165,7 @@ export function sum(a: ComplexLike, axis: Axis = null): ComplexVariable {
   return unify(T.sum(re, axis as never), T.sum(im, axis as never));
 }
 
+/** Theano's `T.mean` of a complex tensor: each part's mean over `axis` (all when null). */
 export function mean(a: ComplexLike, axis: Axis = null): ComplexVariable {
   const [re, im] = broadcastParts(asComplex(a, 'complex.mean'));
   return unify(T.mean(re, axis as never), T.mean(im, axis as never));
@@ -191,6 +195,7 @@ export function dot(a: ComplexLike, b: ComplexLike): ComplexVariable {
   return product(a, b, T.dot, 'complex.dot');
 }
 
+/** NumPy's `tensordot` of complex (or real) tensors: `axes` as `T.tensordot`'s (default 2). */
 export function tensordot(a: ComplexLike, b: ComplexLike, axes: TensordotAxes = 2): ComplexVariable {
   return product(a, b, (x, y) => T.tensordot(x, y, axes), 'complex.tensordot');
 }

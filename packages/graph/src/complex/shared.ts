@@ -12,6 +12,7 @@ export class ComplexSharedVariable extends ComplexVariable {
   declare readonly re: TensorSharedVariable;
   declare readonly im: TensorSharedVariable;
 
+  /** The current value, a ComplexArray (of copies of the parts). */
   getValue(): ComplexArray {
     return new ComplexArray(this.re.getValue(), this.im.getValue());
   }
@@ -31,6 +32,7 @@ export function shared(value: ComplexArray, options: { name?: string } = {}): Co
   return new ComplexSharedVariable(sharedTensor(value.re, part('real')), sharedTensor(value.im, part('imag')), options.name);
 }
 
+/** Whether `v` is a complex shared variable. */
 export function isComplexShared(v: unknown): v is ComplexSharedVariable {
   return v instanceof ComplexSharedVariable;
 }

@@ -18,6 +18,7 @@ import type { Index } from '../tensor/indexing.js';
 // a cycle (ops.ts builds on this file): used only inside methods
 import * as ops from './ops.js';
 
+/** The complex dtypes: complex64 (float32 parts) and complex128 (float64 parts). */
 export type ComplexDType = 'complex64' | 'complex128';
 
 /** The dtype of each part of a complex dtype. */
@@ -28,9 +29,13 @@ export function partDType(dtype: ComplexDType): 'float32' | 'float64' {
 /** A complex value, or anything T.asTensor reads (a real value, taken as one with a zero imaginary part). */
 export type ComplexLike = ComplexVariable | TensorLike;
 
+/** A symbolic complex tensor (Theano's complex TensorVariable), carried by two real tensors of one float dtype: its parts. */
 export class ComplexVariable {
+  /** The real part. */
   readonly re: TensorVariable;
+  /** The imaginary part. */
   readonly im: TensorVariable;
+  /** The name printed and used in errors. */
   name: string | undefined;
 
   /** re and im must have one float dtype (float32 or float64) and broadcast to one shape; use T.complex to build one from any real pair. */
@@ -44,22 +49,27 @@ export class ComplexVariable {
     this.name = name;
   }
 
+  /** complex64 for float32 parts, complex128 for float64 ones. */
   get dtype(): ComplexDType {
     return this.re.dtype === 'float32' ? 'complex64' : 'complex128';
   }
 
+  /** Number of dimensions. */
   get ndim(): number {
     return this.re.ndim;
   }
 
+  /** The dimensions both parts broadcast along. */
   get broadcastable(): readonly boolean[] {
     return this.re.broadcastable.map((b, i) => b && this.im.broadcastable[i]!);
   }
 
+  /** The real part (Theano's `z.real`). */
   get real(): TensorVariable {
     return this.re;
   }
 
+  /** The imaginary part (Theano's `z.imag`). */
   get imag(): TensorVariable {
     return this.im;
   }
@@ -69,22 +79,27 @@ export class ComplexVariable {
     return new ComplexVariable(f(this.re), f(this.im));
   }
 
+  /** The transpose (reversed dimensions); not conjugated. */
   get T(): ComplexVariable {
     return this.map((p) => T.transpose(p));
   }
 
+  /** Both parts transposed (reversed, or permuted by `axes`); not conjugated. */
   transpose(axes?: readonly number[]): ComplexVariable {
     return this.map((p) => T.transpose(p, axes));
   }
 
+  /** Both parts reshaped, as `x.reshape`. */
   reshape(shape: readonly Length[]): ComplexVariable {
     return this.map((p) => T.reshape(p, shape));
   }
 
+  /** Both parts dimshuffled, as `x.dimshuffle`. */
   dimshuffle(pattern: DimShufflePattern): ComplexVariable {
     return this.map((p) => T.dimshuffle(p, pattern));
   }
 
+  /** Both parts flattened to a vector. */
   flatten(): ComplexVariable {
     return this.map((p) => T.flatten(p));
   }
@@ -96,70 +111,87 @@ export class ComplexVariable {
   }
 
   // the math as methods, as a TensorVariable's (sym.complex.add ...)
+  /** `z + other` (a real other has imaginary part 0), broadcasting; complex64 with float64 gives complex128, as NumPy. */
   add(other: ComplexLike): ComplexVariable {
     return ops.add(this, other);
   }
 
+  /** `z - other`, broadcasting. */
   sub(other: ComplexLike): ComplexVariable {
     return ops.sub(this, other);
   }
 
+  /** `z * other` elementwise, broadcasting. */
   mul(other: ComplexLike): ComplexVariable {
     return ops.mul(this, other);
   }
 
+  /** `z / other` elementwise by Smith's algorithm, as NumPy; a zero divisor gives inf or NaN part by part. */
   div(other: ComplexLike): ComplexVariable {
     return ops.div(this, other);
   }
 
+  /** `-z`. */
   neg(): ComplexVariable {
     return ops.neg(this);
   }
 
+  /** `z ** p` for a real exponent p, in polar form (0 ** p is 0 for p > 0). */
   pow(p: TensorLike): ComplexVariable {
     return ops.pow(this, p);
   }
 
+  /** `e ** z` elementwise. */
   exp(): ComplexVariable {
     return ops.exp(this);
   }
 
+  /** The principal logarithm, log|z| + i angle(z) (log 0 is -inf + 0i). */
   log(): ComplexVariable {
     return ops.log(this);
   }
 
+  /** The principal square root (the cut along the negative real axis), as NumPy. */
   sqrt(): ComplexVariable {
     return ops.sqrt(this);
   }
 
+  /** |z|, a real tensor of the parts' dtype, overflow-safe as C's hypot. */
   abs(): TensorVariable {
     return ops.abs(this);
   }
 
+  /** The argument arctan2(im, re), in (-pi, pi], a real tensor (`T.angle`). */
   angle(): TensorVariable {
     return angle(this);
   }
 
+  /** The conjugate, re - i im. */
   conj(): ComplexVariable {
     return new ComplexVariable(this.re, T.neg(this.im));
   }
 
+  /** Each part summed over `axis` (all when null). */
   sum(axis: number | readonly number[] | null = null): ComplexVariable {
     return ops.sum(this, axis);
   }
 
+  /** Each part's mean over `axis` (all when null). */
   mean(axis: number | readonly number[] | null = null): ComplexVariable {
     return ops.mean(this, axis);
   }
 
+  /** The product over `axis` (all when null), in polar form (a few ulp from NumPy's running products). */
   prod(axis: number | readonly number[] | null = null): ComplexVariable {
     return ops.prod(this, axis);
   }
 
+  /** NumPy's `dot` of complex (or real) tensors. */
   dot(other: ComplexLike): ComplexVariable {
     return ops.dot(this, other);
   }
 
+  /** Its name, or `ComplexVariable{complex64}`. */
   toString(): string {
     return this.name ?? `ComplexVariable{${this.dtype}}`;
   }
@@ -225,15 +257,23 @@ export function ctensor(dtype: ComplexDType, ndim: number, name?: string): Compl
 
 /** Theano's `T.cscalar(name)`: a complex64 scalar input. */
 export const cscalar = (name?: string): ComplexVariable => complexInput('complex64', 0, name, 'T.cscalar');
+/** Theano's `T.cvector(name)`: a complex64 vector input. */
 export const cvector = (name?: string): ComplexVariable => complexInput('complex64', 1, name, 'T.cvector');
+/** Theano's `T.cmatrix(name)`: a complex64 matrix input. */
 export const cmatrix = (name?: string): ComplexVariable => complexInput('complex64', 2, name, 'T.cmatrix');
+/** Theano's `T.ctensor3(name)`: a complex64 3-d tensor input. */
 export const ctensor3 = (name?: string): ComplexVariable => complexInput('complex64', 3, name, 'T.ctensor3');
+/** Theano's `T.ctensor4(name)`: a complex64 4-d tensor input. */
 export const ctensor4 = (name?: string): ComplexVariable => complexInput('complex64', 4, name, 'T.ctensor4');
 /** Theano's `T.zscalar(name)`: a complex128 scalar input. */
 export const zscalar = (name?: string): ComplexVariable => complexInput('complex128', 0, name, 'T.zscalar');
+/** Theano's `T.zvector(name)`: a complex128 vector input. */
 export const zvector = (name?: string): ComplexVariable => complexInput('complex128', 1, name, 'T.zvector');
+/** Theano's `T.zmatrix(name)`: a complex128 matrix input. */
 export const zmatrix = (name?: string): ComplexVariable => complexInput('complex128', 2, name, 'T.zmatrix');
+/** Theano's `T.ztensor3(name)`: a complex128 3-d tensor input. */
 export const ztensor3 = (name?: string): ComplexVariable => complexInput('complex128', 3, name, 'T.ztensor3');
+/** Theano's `T.ztensor4(name)`: a complex128 4-d tensor input. */
 export const ztensor4 = (name?: string): ComplexVariable => complexInput('complex128', 4, name, 'T.ztensor4');
 
 function realInput(x: TensorLike, caller: string, what: string): TensorVariable {
