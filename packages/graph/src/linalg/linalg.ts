@@ -44,6 +44,7 @@ export function matrixDot(...ms: TensorLike[]): TensorVariable {
   return vs.slice(1).reduce((acc, m) => T.dot(acc, m), vs[0]!);
 }
 
+/** Options of `T.slinalg.cholesky`. */
 export interface CholeskyOptions {
   /** The lower factor L (A = L L^T, A's lower triangle read), or the upper one U (A = U^T U, its upper triangle read). Default true. */
   readonly lower?: boolean;
@@ -70,6 +71,7 @@ const THEANO_STRUCTURES: { readonly [k: string]: SolveStructure } = {
   upper_triangular: 'upper_triangular',
 };
 
+/** Options of `T.slinalg.solve`. */
 export interface SolveOptions {
   /** SciPy's `assume_a` (default `'gen'`), with Theano's triangular structures. */
   readonly assumeA?: SolveStructure;
@@ -221,6 +223,7 @@ export function eigvalsh(a: TensorLike, UPLO: 'L' | 'U' = 'L'): TensorVariable {
   return eigh(a, UPLO)[0];
 }
 
+/** Options of `T.nlinalg.svd`. */
 export interface SVDOptions {
   /** U (m, m) and V^H (n, n) rather than (m, k) and (k, n), k = min(m, n). Default true (NumPy's). */
   readonly fullMatrices?: boolean;
@@ -265,7 +268,31 @@ export function pinv(a: TensorLike, rcond = 1e-15): TensorVariable {
 }
 
 /** `T.nlinalg`: Theano's `theano.tensor.nlinalg` (matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag, qr, eigh, eigvalsh, svd, pinv, lstsq, tensorinv, tensorsolve). */
-export const nlinalg = { matrixInverse, det, trace, matrixDot, matrixPower, norm, extractDiag, allocDiag, qr, eigh, eigvalsh, svd, pinv, lstsq, tensorinv, tensorsolve } as const;
+export const nlinalg = {
+  /** Theano's `matrix_inverse(A)` (numpy.linalg.inv); a singular A gives NaN or infinities. */ matrixInverse,
+  /** Theano's `det(A)` (numpy.linalg.det). */ det,
+  /** Theano's `trace(X)`: the sum of a matrix's diagonal. */ trace,
+  /** Theano's `matrix_dot(*args)`: the products from the left. */ matrixDot,
+  /** NumPy's `linalg.matrix_power(M, n)`: M to an integer power (negative: of its inverse). */ matrixPower,
+  /** NumPy's `linalg.norm(x, ord, axis, keepdims)`: vector and matrix norms. */ norm,
+  /** Theano's `extract_diag(x)`: the diagonal, as `T.diagonal`. */ extractDiag,
+  /** Theano's `alloc_diag(v, offset)`: a square matrix with v on a diagonal. */ allocDiag,
+  /** NumPy's `linalg.qr(A, mode)`: [Q, R] (or R alone in mode 'r'). */ qr,
+  /** NumPy's `linalg.eigh(a, UPLO)`: [ascending eigenvalues, unit eigenvectors] of a symmetric matrix. */ eigh,
+  /** NumPy's `linalg.eigvalsh(a, UPLO)`: a symmetric matrix's eigenvalues, ascending. */ eigvalsh,
+  /** NumPy's `linalg.svd`, as `svd(a, { fullMatrices, computeUv })`: [U, s, Vh] with s descending, or s alone. */ svd,
+  /** NumPy's `linalg.pinv(a, rcond)`: the Moore-Penrose pseudo-inverse. */ pinv,
+  /** NumPy's `linalg.lstsq(a, b, rcond)`: [x, residuals, rank, singular values]. */ lstsq,
+  /** NumPy's `linalg.tensorinv(a, ind)`: the inverse of a read as a matrix of its first `ind` axes by its others. */ tensorinv,
+  /** NumPy's `linalg.tensorsolve(a, b, axes)`: x with tensordot(a, x, x.ndim) = b. */ tensorsolve,
+} as const;
 
 /** `T.slinalg`: Theano's `theano.tensor.slinalg` (cholesky, solve and its triangular and symmetric forms). */
-export const slinalg = { cholesky, solve, solveLowerTriangular, solveUpperTriangular, solveSymmetric, solveTriangular } as const;
+export const slinalg = {
+  /** Theano's `cholesky(A)`: the lower (or upper) Cholesky factor; NaN when A is not positive definite. */ cholesky,
+  /** `solve(A, b, options)` (scipy.linalg.solve): x with A x = b. */ solve,
+  /** Theano's `solve_lower_triangular(A, b)`. */ solveLowerTriangular,
+  /** Theano's `solve_upper_triangular(A, b)`. */ solveUpperTriangular,
+  /** Theano's `solve_symmetric(A, b)`. */ solveSymmetric,
+  /** scipy.linalg.solve_triangular(A, b, { lower }). */ solveTriangular,
+} as const;

@@ -35,29 +35,53 @@ import {
 export interface Arith<V, B> {
   /** Whether this computes in float32 (the cheaper approximations). */
   readonly f32: boolean;
+  /** The constant v. */
   c(v: number): V;
+  /** a + b. */
   add(a: V, b: V): V;
+  /** a - b. */
   sub(a: V, b: V): V;
+  /** a * b. */
   mul(a: V, b: V): V;
+  /** a / b. */
   div(a: V, b: V): V;
+  /** -a. */
   neg(a: V): V;
+  /** |a|. */
   abs(a: V): V;
+  /** e ** a. */
   exp(a: V): V;
+  /** The natural logarithm. */
   log(a: V): V;
+  /** log(1 + a). */
   log1p(a: V): V;
+  /** The square root. */
   sqrt(a: V): V;
+  /** Rounded down. */
   floor(a: V): V;
+  /** Rounded up. */
   ceil(a: V): V;
+  /** The sine. */
   sin(a: V): V;
+  /** The cosine. */
   cos(a: V): V;
+  /** The tangent. */
   tan(a: V): V;
+  /** The inverse tangent. */
   atan(a: V): V;
+  /** a ** b. */
   pow(a: V, b: V): V;
+  /** a < b. */
   lt(a: V, b: V): B;
+  /** a <= b. */
   le(a: V, b: V): B;
+  /** a > b. */
   gt(a: V, b: V): B;
+  /** a == b. */
   eq(a: V, b: V): B;
+  /** Both conditions. */
   and(a: B, b: B): B;
+  /** Either condition. */
   or(a: B, b: B): B;
   /** cond ? a : b, elementwise. */
   sel(cond: B, a: V, b: V): V;
