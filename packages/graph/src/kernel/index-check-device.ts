@@ -44,20 +44,33 @@ import { evaluateLazily } from '../ops/ifelse-select.js';
 /** A computed index checked on the device: its flag is program output `output`. */
 export interface IndexFlag {
   /** The index's buffer view while the program is lowered: two reads of one view share a flag. */
-  readonly source: { readonly buffer: number; readonly offset: number; readonly strides: readonly number[] };
+  readonly source: {
+    /** The buffer id. */
+    readonly buffer: number;
+    /** Element at the view's origin. */
+    readonly offset: number;
+    /** Elements per step of each dimension. */
+    readonly strides: readonly number[];
+  };
   /** The program output holding the flag: the first bad position, or `size`. */
   readonly output: number;
   /** The flag's buffer while the program is lowered (`output` names it after). */
   readonly buffer: number;
   /** The index's shape and size (positions are flat, C order). */
   readonly shape: readonly number[];
+  /** Number of index positions. */
   readonly size: number;
+  /** The length indexed: an index is in range in [-n, n), or [0, n) with `nonNegative`. */
   readonly n: number;
+  /** The indexed array's shape, for the error. */
   readonly xShape: readonly number[];
+  /** The error's text for a bad value at a position. */
   readonly describe: IndexErrorText;
+  /** Negative indices are out of range (labels), not counted from the end. */
   readonly nonNegative?: boolean;
   /** The node whose lowering made the check: run again on the host on failure, for the error's value. */
   readonly node?: Apply;
+  /** The index variable, named in the error. */
   readonly variable?: TensorVariable;
   /** The read is needed only inside an ifelse's branches: a set flag sends the call the lazy way (BranchIndexError). */
   readonly branchOnly?: boolean;
@@ -67,7 +80,14 @@ export interface IndexFlag {
    * where it is: `size`); `inStep`, the window lies in a scan's step;
    * `error`, the call's error for a start.
    */
-  readonly window?: { readonly length: number; readonly inStep: boolean; readonly error: (start: number) => RangeError };
+  readonly window?: {
+    /** The window's length. */
+    readonly length: number;
+    /** Whether the window lies in a scan's step. */
+    readonly inStep: boolean;
+    /** The call's error for a start. */
+    readonly error: (start: number) => RangeError;
+  };
   /** Checked only where an ifelse's branch reading it is taken (`IndexGuard`): it covers no other check of its index. */
   readonly guarded?: boolean;
 }
@@ -301,7 +321,12 @@ export function guardTaken(guard: IndexGuard, held: readonly ScalarExpr[]): Scal
  * scalar conditions, taken (non-zero) or not. Never empty, nor holding an
  * empty conjunction (that read is checked unguarded).
  */
-export type IndexGuard = readonly (readonly { readonly condition: TensorView; readonly taken: boolean }[])[];
+export type IndexGuard = readonly (readonly {
+  /** An ifelse's scalar condition. */
+  readonly condition: TensorView;
+  /** Whether the branch lies where it is non-zero (true) or zero. */
+  readonly taken: boolean;
+}[])[];
 
 /** What the schedule's builder lends the device checks. */
 export interface FlagContext extends Pick<LowerContext, 'reduce' | 'range'> {

@@ -12,32 +12,50 @@ import type { TensorVariable } from '../core/variable.js';
 import type { Apply } from '../core/op.js';
 import type { IndexGuard } from './index-check-device.js';
 
+/** A strided window on a program buffer: what most inputs of `lower` are. */
 export interface BufferView {
+  /** Discriminant. */
   readonly kind: 'buffer';
+  /** The buffer id. */
   readonly buffer: number;
+  /** The elements' dtype. */
   readonly dtype: DType;
+  /** The view's shape. */
   readonly shape: readonly number[];
+  /** Buffer elements per step of each dimension (0 broadcasts). */
   readonly strides: readonly number[];
+  /** Buffer element at the view's origin. */
   readonly offset: number;
 }
 
 /** A 0-d constant, inlined into the kernels that read it. */
 export interface ScalarView {
+  /** Discriminant. */
   readonly kind: 'scalar';
+  /** The constant's value. */
   readonly value: number;
+  /** Its dtype. */
   readonly dtype: DType;
+  /** Always `[]`. */
   readonly shape: readonly [];
 }
 
+/** An op input as `lower` sees it: a buffer window or an inlined scalar constant. */
 export type TensorView = BufferView | ScalarView;
 
+/** What {@link LowerContext.reduce} reduces. */
 export interface ReduceRequest {
+  /** The views read. */
   readonly inputs: readonly TensorView[];
   /** Shape all inputs are broadcast to; `axes` of it are reduced. */
   readonly shape: readonly number[];
+  /** The axes of `shape` reduced. */
   readonly axes: readonly number[];
+  /** The fold. */
   readonly reducer: Reducer;
+  /** The accumulator's dtype. */
   readonly acc: DType;
+  /** The result's dtype. */
   readonly out: DType;
   /** The value reduced, from the loads of the inputs. */
   readonly build: (loads: ScalarExpr[]) => ScalarExpr;
@@ -57,6 +75,7 @@ export interface Draw {
 /** Read source `source` at a multi-index of int32 expressions, each within the source's shape. */
 export type At = (source: number, indices: readonly ScalarExpr[]) => ScalarExpr;
 
+/** The kernel emitter an op's `lower` is given: each method appends kernels to the program and returns a view of their result. */
 export interface LowerContext {
   /**
    * out[i] = build(at, index) for every multi-index i of `shape`, for ops
@@ -153,11 +172,15 @@ export interface LowerContext {
 
 /** Lengths of a program's buffer, kernel and constant lists at some point of its lowering. */
 export interface LowerMark {
+  /** Number of buffers then. */
   readonly buffers: number;
+  /** Number of steps then. */
   readonly steps: number;
+  /** Number of constants then. */
   readonly constants: number;
 }
 
+/** Whether the view addresses its shape C-contiguously from its offset (a dimension of length 1 may have any stride). */
 export function isContiguous(v: BufferView): boolean {
   return isContiguousOver(v.shape, v.strides);
 }

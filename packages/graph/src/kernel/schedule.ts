@@ -18,10 +18,10 @@ import { runIndexCheck, type IndexCheck, type IndexErrorText } from '../ops/chec
 import { addWindowCheck, hostIndexValues } from '../ops/host-index.js';
 import { askedBy, liveIndexChecks, outputNeeds } from './index-check-live.js';
 import { checkGuarded, checkOnDevice, flagOutputs, replayFlags, type IndexFlag, type IndexGuard } from './index-check-device.js';
-
+/** A scheduled function graph for one set of input shapes: numbered buffers and the kernel launches over them, what a backend runs. */
 export interface Program {
-  readonly buffers: BufferSpec[];
-  readonly steps: Step[];
+  /** Every buffer, indexed by buffer id. */ readonly buffers: BufferSpec[];
+  /** The kernel launches, in the order they run. */ readonly steps: Step[];
   /** Buffer of each graph input (explicit inputs, then shared variables), in order. */
   readonly inputBuffers: number[];
   /**
@@ -111,12 +111,12 @@ export function graphLeaves(outputs: readonly TensorVariable[]): TensorVariable[
   }
   return leaves;
 }
-
+/** What `schedule` lowers: the graph from inputs to outputs, at concrete input shapes. */
 export interface ScheduleOptions {
   /** Explicit inputs then shared variables: each gets a buffer. */
   readonly inputs: readonly TensorVariable[];
-  readonly inputShapes: readonly (readonly number[])[];
-  readonly outputs: readonly TensorVariable[];
+  /** The shape of each of `inputs`. */ readonly inputShapes: readonly (readonly number[])[];
+  /** The variables to compute. */ readonly outputs: readonly TensorVariable[];
   /** Materialise every node output in its own buffer (DebugMode, NanGuardMode). */
   readonly keepAll?: boolean;
   /**
