@@ -23,10 +23,14 @@ export const DTYPES = [
   'float64',
 ] as const;
 
+/** An element type: one of {@link DTYPES} (NumPy's names; no uint64, no complex: see `ComplexDType`). */
 export type DType = (typeof DTYPES)[number];
+/** The float dtypes. */
 export type FloatDType = 'float16' | 'float32' | 'float64';
+/** NumPy's dtype kind letters: bool, signed integer, unsigned integer, float. */
 export type DTypeKind = 'b' | 'i' | 'u' | 'f';
 
+/** The typed arrays values are stored in (see {@link STORAGE}). */
 export type TypedArray =
   | Uint8Array
   | Int8Array
@@ -44,6 +48,7 @@ type TypedArrayCtor = {
   readonly BYTES_PER_ELEMENT: number;
 };
 
+/** The typed array each dtype is stored in: bool in a Uint8Array (0/1), int64 in a Float64Array (integers exact to 2^53), float16 in a Float32Array (values rounded to half precision). */
 export const STORAGE: { readonly [D in DType]: TypedArrayCtor } = {
   bool: Uint8Array,
   int8: Int8Array,
@@ -58,6 +63,7 @@ export const STORAGE: { readonly [D in DType]: TypedArrayCtor } = {
   float64: Float64Array,
 };
 
+/** Each dtype's kind letter (NumPy's `dtype.kind`). */
 export const KIND: { readonly [D in DType]: DTypeKind } = {
   bool: 'b',
   int8: 'i',
@@ -102,9 +108,11 @@ export function checkDType(dtype: unknown, caller: string): asserts dtype is DTy
   throw new TypeError(`${caller}: dtype must be one of ${DTYPES.join(', ')}; got ${shown}`);
 }
 
+/** Whether d is float16, float32 or float64. */
 export function isFloat(d: DType): d is FloatDType {
   return KIND[d] === 'f';
 }
+/** Whether d is a signed or unsigned integer dtype (not bool). */
 export function isInt(d: DType): boolean {
   return KIND[d] === 'i' || KIND[d] === 'u';
 }
@@ -123,6 +131,7 @@ export function bits(d: DType): number {
  */
 export const MAX_ELEMENTS = 2 ** 31 - 1;
 
+/** A zeroed typed array of `size` elements for `dtype` (its {@link STORAGE}); throws past 2^31 - 1 elements or on an unknown dtype. */
 export function allocate(dtype: DType, size: number, caller = 'allocate'): TypedArray {
   checkDType(dtype, caller);
   if (size > MAX_ELEMENTS) throw new RangeError(`allocate: an array of ${size} ${dtype} elements is past the most one array may hold (${MAX_ELEMENTS})`);

@@ -41,7 +41,7 @@ export interface ScanInner {
   /** What one step computes: each state's new value (in the order of `states`), then the other outputs. */
   readonly outputs: readonly TensorVariable[];
 }
-
+/** Options of a {@link Scan} op (what `sym.scan` and the optimizer give it). */
 export interface ScanOpOptions {
   /** One entry per state; 'all' when omitted. */
   readonly keep?: readonly ScanKeep[];
@@ -70,7 +70,7 @@ export interface ScanOpOptions {
    * loop; its own gradient runs the same window.
    */
   readonly window?: ScanWindow;
-  readonly name?: string;
+  /** Theano's `name`: the loop's name in debugprint and errors. */ readonly name?: string;
   /**
    * The step's last output is a condition (a scalar, bool or integer): the
    * loop ends after the first step where it is non-zero (Theano's
@@ -90,8 +90,8 @@ export interface ScanOpOptions {
 
 /** The time indices a scan runs: the first or last `length` of its n (all n when n is smaller). */
 export interface ScanWindow {
-  readonly at: 'start' | 'end';
-  readonly length: number;
+  /** Which end of the time indices. */ readonly at: 'start' | 'end';
+  /** How many time indices. */ readonly length: number;
 }
 
 let nextScan = 0;
@@ -105,15 +105,15 @@ let nextScan = 0;
  */
 export class Scan extends Op {
   readonly kind = 'Scan' as const;
-  readonly id = nextScan++;
-  readonly keep: readonly ScanKeep[];
-  readonly lastIndexed: readonly ScanLastIndexed[];
-  readonly reverse: boolean;
-  readonly padTo: readonly (number | null)[];
-  readonly hasNSteps: boolean;
-  readonly truncateGradient: number;
-  readonly window: ScanWindow | undefined;
-  readonly name: string | undefined;
+  /** Unique per Scan op, increasing. */ readonly id = nextScan++;
+  /** {@link ScanOpOptions.keep}, one per state. */ readonly keep: readonly ScanKeep[];
+  /** {@link ScanOpOptions.lastIndexed}. */ readonly lastIndexed: readonly ScanLastIndexed[];
+  /** {@link ScanOpOptions.reverse}. */ readonly reverse: boolean;
+  /** {@link ScanOpOptions.padTo}, one per non-state output. */ readonly padTo: readonly (number | null)[];
+  /** {@link ScanOpOptions.hasNSteps}. */ readonly hasNSteps: boolean;
+  /** {@link ScanOpOptions.truncateGradient} (-1: all steps). */ readonly truncateGradient: number;
+  /** {@link ScanOpOptions.window}. */ readonly window: ScanWindow | undefined;
+  /** {@link ScanOpOptions.name}. */ readonly name: string | undefined;
   /** See {@link ScanOpOptions.until}. */
   readonly until: boolean;
   /** See {@link ScanOpOptions.draws}; one per sequence. */
@@ -122,7 +122,7 @@ export class Scan extends Op {
   readonly nodes: readonly Apply[];
 
   constructor(
-    readonly inner: ScanInner,
+    /** The step's graph: its sequences, states, non-sequences and outputs. */ readonly inner: ScanInner,
     options: ScanOpOptions = {},
   ) {
     super();
@@ -208,10 +208,11 @@ export class Scan extends Op {
     const ts = Array.from({ length: hi - lo }, (_, i) => lo + i);
     return this.reverse ? ts.reverse() : ts;
   }
-
+  /** Number of sequences. */
   get nSequences(): number {
     return this.inner.sequences.length;
   }
+  /** Number of states (recurrent outputs). */
   get nStates(): number {
     return this.inner.states.length;
   }

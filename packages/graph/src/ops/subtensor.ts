@@ -36,15 +36,44 @@ import { nameInError } from '../core/error-names.js';
  * elements from a symbolic start (the `input`-th symbolic index).
  */
 export type IndexEntry =
-  | { readonly kind: 'int'; readonly value: number }
-  | { readonly kind: 'var'; readonly input: number }
-  | { readonly kind: 'slice'; readonly start: number | null; readonly stop: number | null; readonly step: number | null }
-  | { readonly kind: 'window'; readonly input: number; readonly length: number };
+  | {
+      /** A constant integer index. */
+      readonly kind: 'int';
+      /** The index (negative counts from the end). */
+      readonly value: number;
+    }
+  | {
+      /** A symbolic integer index. */
+      readonly kind: 'var';
+      /** Which symbolic index (0 for the op's second input). */
+      readonly input: number;
+    }
+  | {
+      /** A slice of constant bounds, Python's. */
+      readonly kind: 'slice';
+      /** First element, or null. */
+      readonly start: number | null;
+      /** Past the last element, or null. */
+      readonly stop: number | null;
+      /** Step (not 0), or null for 1. */
+      readonly step: number | null;
+    }
+  | {
+      /** `length` elements from a symbolic start. */
+      readonly kind: 'window';
+      /** Which symbolic index holds the start. */
+      readonly input: number;
+      /** The window's length. */
+      readonly length: number;
+    };
 
 /** A slice resolved against a dimension's length: the elements start, start + step, ... (length of them). */
 export interface ResolvedSlice {
+  /** The first element. */
   readonly start: number;
+  /** The step. */
   readonly step: number;
+  /** Number of elements. */
   readonly length: number;
 }
 
@@ -241,7 +270,10 @@ function checkWindows(ctx: LowerContext, entries: readonly IndexEntry[], node: A
 /** `x[entries]`: inputs are x, then the symbolic integer indices in the order `var` entries name them. */
 export class Subtensor extends Op {
   readonly kind = 'Subtensor' as const;
-  constructor(readonly entries: readonly IndexEntry[]) {
+  constructor(
+    /** The index, one entry per indexed dimension (the rest taken whole). */
+    readonly entries: readonly IndexEntry[],
+  ) {
     super();
   }
   key(): string {
@@ -332,7 +364,9 @@ export class Subtensor extends Op {
 export class IncSubtensor extends Op {
   readonly kind = 'IncSubtensor' as const;
   constructor(
+    /** The window written, as {@link Subtensor.entries}. */
     readonly entries: readonly IndexEntry[],
+    /** Write the values (setSubtensor) rather than add them (incSubtensor). */
     readonly set: boolean,
   ) {
     super();
