@@ -14,9 +14,13 @@ export type SparseFormat = 'csr' | 'csc';
 
 /** Components of a sparse matrix as SciPy's `csr_matrix((data, indices, indptr), shape)` takes them. */
 export interface SparseParts {
+  /** The stored values. */
   readonly data: NDArray | ArrayLike;
+  /** Each value's column (csr) or row (csc). */
   readonly indices: NDArray | ArrayLike;
+  /** Where each row's (csr) or column's (csc) values start in data; rows (columns) + 1 entries. */
   readonly indptr: NDArray | ArrayLike;
+  /** [rows, columns]. */
   readonly shape: readonly [number, number];
 }
 
@@ -28,10 +32,15 @@ export function checkFormat(format: unknown, caller: string): SparseFormat {
 }
 
 export class SparseMatrix {
+  /** `'csr'` or `'csc'`. */
   readonly format: SparseFormat;
+  /** The stored values. */
   readonly data: NDArray;
+  /** Each value's column (csr) or row (csc), int32. */
   readonly indices: NDArray;
+  /** Where each row's (csr) or column's (csc) values start in data, int32. */
   readonly indptr: NDArray;
+  /** [rows, columns]. */
   readonly shape: readonly [number, number];
 
   /** Checked: the lengths agree, indptr starts at 0, never decreases and ends at nnz, and every index is in range. */
@@ -96,6 +105,7 @@ export class SparseMatrix {
     return new SparseMatrix(format, { data: fromTyped(Float64Array.from(values), [values.length], dtype), indices, indptr, shape: [r, c] });
   }
 
+  /** The stored values' dtype. */
   get dtype(): DType {
     return this.data.dtype;
   }

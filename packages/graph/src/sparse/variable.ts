@@ -33,13 +33,20 @@ export interface SparseComponents {
   readonly indices: TensorVariable;
   /** Where each row's (csr) or column's (csc) values start in data, int32, rows (columns) + 1 long. */
   readonly indptr: TensorVariable;
+  /** The number of rows, an int64 scalar. */
   readonly nRows: TensorVariable;
+  /** The number of columns, an int64 scalar. */
   readonly nCols: TensorVariable;
   /** Each value's row (csr) or column (csc), int32: indptr expanded. */
   readonly majorIds: TensorVariable;
 }
 
+/**
+ * A symbolic csr or csc matrix (Theano's sparse variable, `sym.sparse`),
+ * carried by dense tensors: its data, indices, indptr and shape.
+ */
 export class SparseVariable implements SparseComponents {
+  /** `'csr'` (compressed rows) or `'csc'` (compressed columns). */
   readonly format: SparseFormat;
   readonly data: TensorVariable;
   readonly indices: TensorVariable;
@@ -47,6 +54,7 @@ export class SparseVariable implements SparseComponents {
   readonly nRows: TensorVariable;
   readonly nCols: TensorVariable;
   readonly majorIds: TensorVariable;
+  /** The name printed and used in errors. */
   name: string | undefined;
 
   constructor(format: SparseFormat, parts: SparseComponents, name?: string) {
@@ -55,6 +63,7 @@ export class SparseVariable implements SparseComponents {
     this.name = name;
   }
 
+  /** The stored values' dtype. */
   get dtype(): DType {
     return this.data.dtype;
   }
@@ -262,6 +271,7 @@ export function csmProperties(x: SparseVariable): [TensorVariable, TensorVariabl
   return [s.data, s.indices, s.indptr, T.stack([s.nRows, s.nCols])];
 }
 
+/** Whether `x` is a sparse variable (Theano's `sparse.basic._is_sparse_variable`). */
 export function isSparse(x: unknown): x is SparseVariable {
   return x instanceof SparseVariable;
 }

@@ -505,4 +505,20 @@ export function isinf(x: TensorLike): TensorVariable {
 }
 
 /** `T.extraOps`: Theano's `theano.tensor.extra_ops` (cumsum, cumprod, repeat, squeeze, toOneHot, extra-arrays.ts's diff, bartlett, fillDiagonal, fillDiagonalOffset, searchsorted, data-dependent.ts's bincount, compress, unique, and choose-ravel.ts's ravelMultiIndex, unravelIndex). */
-export const extraOps = { cumsum, cumprod, repeat, squeeze, toOneHot, diff, bartlett, fillDiagonal, fillDiagonalOffset, searchsorted, bincount, compress, unique, ravelMultiIndex, unravelIndex } as const;
+export const extraOps = {
+  /** Theano's `cumsum(x, axis)`: running sums along axis (of the flattened x when null). */ cumsum,
+  /** Theano's `cumprod(x, axis)`: running products along axis (of the flattened x when null). */ cumprod,
+  /** Theano's `repeat(x, repeats, axis)`: each element repeated along axis. */ repeat,
+  /** Theano's `squeeze(x)`: x without its broadcastable dimensions. */ squeeze,
+  /** Theano's `to_one_hot(y, nbClass)`: the one-hot matrix of an integer vector. */ toOneHot,
+  /** Theano's `diff(x, n, axis)`: the n-th discrete difference along axis. */ diff,
+  /** Theano's `bartlett(M)`: the Bartlett (triangular) window of M points. */ bartlett,
+  /** Theano's `fill_diagonal(a, val)`: a with its main diagonal set to val. */ fillDiagonal,
+  /** Theano's `fill_diagonal_offset(a, val, offset)`: a with the diagonal at offset set to val. */ fillDiagonalOffset,
+  /** Theano's `searchsorted(x, v, side, sorter)`: where each element of v goes in the sorted vector x. */ searchsorted,
+  /** Theano's `bincount(x, weights, minlength)`: the count (or weight sum) of each non-negative integer in x. */ bincount,
+  /** Theano's `compress(condition, x, axis)`: the slices of x along axis where condition is true. */ compress,
+  /** Theano's `Unique`: the sorted distinct elements (with indices, inverse and counts on request). */ unique,
+  /** Theano's `ravel_multi_index(multiIndex, dims)`: flat indices of multi-indices. */ ravelMultiIndex,
+  /** Theano's `unravel_index(indices, dims)`: multi-indices of flat indices. */ unravelIndex,
+} as const;
