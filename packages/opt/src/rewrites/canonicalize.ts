@@ -153,7 +153,9 @@ export const fillUseless: NodeRewriter = (node) => (scalarOpOf(node) === 'second
  * Exact for integers (wrapping arithmetic is associative); in floats it
  * reassociates as Theano's canonizer does, so the last bits can differ
  * (1e16 + 1 + 1 is 1e16, 1e16 + 2 is not) and a partial product that
- * overflowed need not (x * 1e200 * 1e-200 is x).
+ * overflowed need not (x * 1e200 * 1e-200 is x). A float fold whose
+ * constant would overflow, or for a product underflow, is not made
+ * (foldInRange).
  */
 export const combineChainConstants: NodeRewriter = (node, ctx: RewriteContext) => {
   const op = scalarOpOf(node);
@@ -176,15 +178,51 @@ export const combineChainConstants: NodeRewriter = (node, ctx: RewriteContext) =
   if (consts.length < 2 || rest.length === 0) return null;
   // Reordering is only exact in one dtype (and in floats not even there): every other term must already have the output's.
   if (rest.some((t) => t.dtype !== out.dtype)) return null;
-  const impl = SCALAR_OPS[op].impl;
-  let acc = castScalar(consts[0]!.value.data[0]!, out.dtype);
-  for (const c of consts.slice(1)) acc = castScalar(impl([acc, castScalar(c.value.data[0]!, out.dtype)], out.dtype, out.dtype), out.dtype);
+  const acc = combine(op, consts, out.dtype);
+  if (!foldInRange(op, acc, consts, out.dtype)) return null;
   const weak = consts.every((c) => c.weak);
   const dtype = weak ? promoteAll(consts.map((c) => c.dtype)) : out.dtype;
   const combined = new TensorConstant(new TensorType(dtype, []), array(castScalar(acc, dtype), { dtype }), { weak });
   const chain = rest.reduce((a, b) => (op === 'add' ? T.add(a, b) : T.mul(a, b)));
   return op === 'add' ? T.add(chain, combined) : T.mul(chain, combined);
 };
+
+/** The smallest normal magnitude of each float dtype: a product below it has lost bits. */
+const MIN_NORMAL: Partial<Record<DType, number>> = { float16: 2 ** -14, float32: 2 ** -126, float64: 2 ** -1022 };
+
+/** The 0-d constants `consts` added or multiplied left to right in `dtype`'s arithmetic (float32 overflows at 3.4e38). */
+function combine(op: 'add' | 'mul', consts: readonly TensorConstant[], dtype: DType): number {
+  const impl = SCALAR_OPS[op].impl;
+  let acc = castScalar(consts[0]!.value.data[0]!, dtype);
+  for (const c of consts.slice(1)) acc = castScalar(impl([acc, castScalar(c.value.data[0]!, dtype)], dtype, dtype), dtype);
+  return acc;
+}
+
+/** Whether the 0-d constants among `factors` multiply (as a rebuilt product does) to a constant foldInRange accepts. */
+function factorsInRange(factors: readonly TensorVariable[], dtype: DType): boolean {
+  const consts = factors.filter((t): t is TensorConstant => t instanceof TensorConstant && t.ndim === 0);
+  return consts.length < 2 || foldInRange('mul', combine('mul', consts, dtype), consts, dtype);
+}
+
+/**
+ * Whether the folded constant `acc` of a float chain stays in range:
+ * finite for a sum, finite and normal for a product. Otherwise the fold
+ * would put into the graph an inf, a 0 or a subnormal that the written
+ * chain does not have (x * 1e200 * 1e200 as x * inf is NaN at x = 0 where
+ * the chain as written gives 0, and inf at 1e-300 where it gives 1e100),
+ * unless a written constant is already one (x * 0 * 5 is x * 0 as
+ * written); a NaN only where one is written. Integers wrap alike in any
+ * order.
+ */
+function foldInRange(op: 'add' | 'mul', acc: number, consts: readonly TensorConstant[], dtype: DType): boolean {
+  const tiny = MIN_NORMAL[dtype];
+  if (tiny === undefined) return true;
+  const values = consts.map((c) => castScalar(c.value.data[0]!, dtype));
+  // a NaN made of written infinities and zeros (x * 1e200 * 1e200 * 0) is NaN at x = 0, where the chain gives 0
+  if (Number.isNaN(acc)) return values.some(Number.isNaN);
+  const extreme = (v: number) => !Number.isFinite(v) || (op === 'mul' && Math.abs(v) < tiny);
+  return !extreme(acc) || values.some(extreme);
+}
 
 /** The node computing `v` that combineChainConstants reads through below the top of an `op` chain of `dtype`: used once, of that dtype. */
 function chainNode(v: TensorVariable, op: 'add' | 'mul', dtype: DType, ctx: RewriteContext): Apply | null {
@@ -220,7 +258,9 @@ function chainConstantCount(out: TensorVariable, ctx: RewriteContext): number {
  * computed that input multiplies by it again: d log(sigmoid(x)) is
  * `g / sigmoid(x) * (sigmoid(x) * (1 - sigmoid(x)))`, 0 * inf = NaN where
  * sigmoid(x) underflows to 0, and `g * (1 - sigmoid(x))` once cancelled.
- * Like Theano, it takes s / s as 1 even where s is 0 or infinite.
+ * Like Theano, it takes s / s as 1 even where s is 0 or infinite. It
+ * does not cancel where the constants left above or below the bar would
+ * multiply to an inf or a 0 (as chain_constants does not fold them).
  */
 export const mulDivCancel: NodeRewriter = (node) => {
   const op = scalarOpOf(node);
@@ -237,6 +277,9 @@ export const mulDivCancel: NodeRewriter = (node) => {
     else num.push(t);
   }
   if (num.length === p.num.length) return null;
+  // the rebuilt product multiplies the divisors together, and its constants: not where they overflow or underflow
+  // (x * y / 1e-200 / (y * 1e-200) as x / (1e-200 * 1e-200) is x / 0)
+  if (!factorsInRange(num, out.dtype) || !factorsInRange(den, out.dtype)) return null;
   return buildProduct({ num, den, negative: p.negative }, out.dtype);
 };
 
