@@ -17,7 +17,14 @@ import { nameInError } from '../core/error-names.js';
 import { TensorVariable, type StaticShape } from '../core/variable.js';
 
 /** A sequence, or Theano's dict form: `taps` are the offsets of the elements the step receives (default [0]). */
-export type ScanSequence = TensorLike | { readonly input: TensorLike; readonly taps?: readonly number[] };
+export type ScanSequence =
+  | TensorLike
+  | {
+      /** The sequence. */
+      readonly input: TensorLike;
+      /** Offsets of the elements each step receives (default [0]). */
+      readonly taps?: readonly number[];
+    };
 
 /**
  * One entry of `outputsInfo`: the initial value of a recurrent output, or
@@ -26,7 +33,15 @@ export type ScanSequence = TensorLike | { readonly input: TensorLike; readonly t
  * are the past values the step receives; with x[t-K] the oldest,
  * `initial` has a leading axis of K rows, `initial[K - j]` being x[-j].
  */
-export type ScanOutputInfo = TensorLike | null | { readonly initial: TensorLike | null; readonly taps?: readonly number[] };
+export type ScanOutputInfo =
+  | TensorLike
+  | null
+  | {
+      /** The initial value; with taps reaching K steps back, K rows (`initial[K - j]` is x[-j]). */
+      readonly initial: TensorLike | null;
+      /** The past steps the step receives, negative (default [-1]). */
+      readonly taps?: readonly number[];
+    };
 
 type Step = (...args: TensorVariable[]) => TensorLike | readonly TensorLike[];
 

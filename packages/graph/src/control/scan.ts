@@ -37,10 +37,13 @@ import { StepUpdatesSeen, scanWithStepUpdates, splitStepUpdates } from './scan-u
 
 export type { ScanOutputInfo, ScanSequence } from './scan-taps.js';
 
+/** Options of `sym.scan(fn, options)` (Theano's `theano.scan` keywords). */
 export interface ScanOptions {
   /** What the step iterates over; `{ input, taps }` passes it several elements of a sequence per step (Theano's taps). */
   readonly sequences?: ScanSequence | readonly ScanSequence[];
+  /** The recurrent outputs' initial values (null: an output not fed back), one per output of the step (Theano's `outputs_info`). */
   readonly outputsInfo?: ScanOutputInfo | readonly ScanOutputInfo[];
+  /** Values passed to every step after the sequences and states (Theano's `non_sequences`). */
   readonly nonSequences?: TensorLike | readonly TensorLike[];
   /** The number of steps: a number or an integer scalar (a function input, or computed from inputs and constants). Default: the shortest sequence's length. */
   readonly nSteps?: TensorLike;

@@ -5,7 +5,9 @@
  */
 import type { FloatDType } from './dtype.js';
 
+/** The compilation modes, Theano's: FAST_RUN (every rewrite and fusion; the default), FAST_COMPILE (only the cheap rewrites), DebugMode (each node's result compared with its op's reference), NanGuardMode (values checked for NaN, inf and magnitudes above 1e10). */
 export const MODES = ['FAST_RUN', 'FAST_COMPILE', 'DebugMode', 'NanGuardMode'] as const;
+/** One of {@link MODES}. */
 export type Mode = (typeof MODES)[number];
 
 const PROFILE_MODE_HINT = ". Theano's ProfileMode is sym's profile option: pass { profile: true } to function (or set config.profile = true) and read f.profile.summary()";
@@ -30,6 +32,7 @@ export function unknownModeMessage(mode: unknown): string {
   );
 }
 
+/** Theano's `theano.config` flags: their defaults, `.symrc` files and `SYM_FLAGS` set them at startup. */
 export interface ConfigValues {
   /** The float dtype of `scalar()`, `matrix()`, ...: float64 (default), float32 or float16. */
   floatX: FloatDType;
@@ -151,6 +154,7 @@ function load(): ConfigValues {
   return { ...DEFAULTS, ...fromRc, ...fromEnv };
 }
 
+/** The class of {@link config}: the flags, checked when set. */
 export class Config implements ConfigValues {
   #values: ConfigValues = load();
 
@@ -194,6 +198,7 @@ export class Config implements ConfigValues {
     const checked = Object.entries(parsed).map(([k, v]) => [k, check(k as keyof ConfigValues, v, 'config.set')] as const);
     for (const [k, v] of checked) (this.#values as unknown as Record<string, unknown>)[k] = v;
   }
+  /** The flags as a plain object (a copy). */
   toJSON(): ConfigValues {
     return { ...this.#values };
   }

@@ -14,7 +14,9 @@ import { checkShape, convertValue } from './convert.js';
 import { Writers, enqueue } from './queue.js';
 import { checkOptionNames } from './options.js';
 
+/** Options of `sym.shared(value, options)` (Theano's `theano.shared` keywords). */
 export interface SharedOptions {
+  /** The variable's name, printed and used in errors. */
   name?: string;
   /** Which dimensions broadcast; by default none (as in Theano), whatever their length. */
   broadcastable?: readonly boolean[];

@@ -91,7 +91,18 @@ export function choSolve(cAndLower: readonly [TensorLike, boolean], b: TensorLik
 }
 
 /** `T.nlinalg`: Theano's `theano.tensor.nlinalg` (linalg.ts's, `diag`: a vector's diagonal matrix, a matrix's diagonal, as `T.diag`, and eig.ts's complex `eig` and `eigvals`). */
-export const nlinalg = { ...baseNlinalg, diag, eig, eigvals } as const;
+export const nlinalg = {
+  ...baseNlinalg,
+  /** Theano's `diag(x)`: the diagonal of a matrix, or the square matrix with a vector on its diagonal. */ diag,
+  /** NumPy's `linalg.eig(a)`: [eigenvalues, eigenvectors] of a general square matrix, as complex tensors. */ eig,
+  /** NumPy's `linalg.eigvals(a)`: eig's (complex) eigenvalues alone. */ eigvals,
+} as const;
 
 /** `T.slinalg`: Theano's `theano.tensor.slinalg` (cholesky, solve and its triangular and symmetric forms, choSolve, kron, eigvalsh, expm.ts's expm). */
-export const slinalg = { ...baseSlinalg, choSolve, kron, eigvalsh, expm } as const;
+export const slinalg = {
+  ...baseSlinalg,
+  /** Theano's `cho_solve((c, lower), b)`: x with A x = b from A's Cholesky factor c. */ choSolve,
+  /** Theano's `kron(a, b)`: the Kronecker product. */ kron,
+  /** SciPy's `linalg.eigvalsh(a, b)`: eigenvalues of a symmetric (generalized) eigenproblem, ascending. */ eigvalsh,
+  /** SciPy's `linalg.expm(A)`: the matrix exponential. */ expm,
+} as const;

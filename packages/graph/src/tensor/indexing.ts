@@ -44,10 +44,14 @@ import { checkedIndex, indexName } from '../ops/check-index.js';
  */
 export class Slice {
   constructor(
+    /** First index (negative counts from the end); null: from the start (or the end for a negative step). */
     readonly start: number | TensorVariable | null = null,
+    /** Index past the last one; null: to the end. */
     readonly stop: number | TensorVariable | null = null,
+    /** The step (not 0); null: 1. */
     readonly step: number | TensorVariable | null = null,
   ) {}
+  /** Python's form, `1:3`, `::-1`. */
   toString(): string {
     const b = (v: number | TensorVariable | null) => (v === null ? '' : v instanceof TensorVariable ? pp(v) : String(v));
     return `${b(this.start)}:${b(this.stop)}${this.step === null ? '' : `:${b(this.step)}`}`;
