@@ -10,6 +10,7 @@ import { cloneReplace } from '../core/clone.js';
 import { checkOptionNames } from '../core/options.js';
 import { scan, type ScanOutputInfo, type ScanSequence, type ScanUpdates } from './scan.js';
 
+/** Options of `sym.map` (Theano's `theano.map`). */
 export interface MapOptions {
   /** Walk the sequences from their end (Theano's go_backwards). */
   readonly goBackwards?: boolean;
@@ -19,6 +20,7 @@ export interface MapOptions {
   readonly name?: string;
 }
 
+/** Options of `sym.reduce` (Theano's `theano.reduce`). */
 export interface FoldOptions {
   /** Walk the sequences from their end (Theano's go_backwards); foldr's. */
   readonly goBackwards?: boolean;

@@ -24,7 +24,11 @@ type Step = (...args: TensorVariable[]) => TensorLike | readonly TensorLike[];
 /** What a step returns last to end the loop (Theano's `theano.scan_module.until`). */
 export class Until {
   /** @internal */
-  constructor(readonly condition: TensorVariable) {}
+  constructor(
+    /** The loop ends after the first step where it is non-zero. */
+    readonly condition: TensorVariable,
+  ) {}
+  /** `until(condition)`. */
   toString(): string {
     return `until(${this.condition})`;
   }

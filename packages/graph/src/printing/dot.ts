@@ -13,6 +13,7 @@ import { CompiledFunction, getOptimizer, type SymFunction } from '../function/fu
 import { checkOptionNames } from '../core/options.js';
 import { OP_STYLE, VAR_STYLE, dotAttrs, dotLabel, escapeDot, legendLines, opCategory, type OpCategory, type VarCategory } from './dot-style.js';
 
+/** Options of `sym.pydotprint` (the graph as Graphviz DOT text; Theano's `pydotprint` options). */
 export interface DotOptions {
   /**
    * Theano's `var_with_name_simple`: leave out unnamed intermediate

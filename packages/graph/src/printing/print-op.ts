@@ -22,7 +22,9 @@ let printsWithLog = 0;
 /** The op of `Print`: an identity printing its input where a call computes it. */
 export class PrintOp extends HostOp {
   constructor(
+    /** The text printed before the value. */
     readonly message: string,
+    /** What is shown of the value. */
     readonly attrs: readonly PrintAttr[],
     /** Where the lines go; undefined: console.log. */
     readonly log: ((line: string) => void) | undefined,

@@ -9,6 +9,7 @@ import { TensorVariable } from '../core/variable.js';
 
 /** What `sym.function` returns, as far as printing needs it. */
 export interface CompiledGraph {
+  /** The optimized graph as text (see {@link debugprint}). */
   debugprint(options?: DebugprintOptions): string;
 }
 
@@ -42,6 +43,7 @@ function idName(n: number): string {
   return s;
 }
 
+/** Options of {@link debugprint}. */
 export interface DebugprintOptions {
   /** Show each variable's type. */
   printType?: boolean;

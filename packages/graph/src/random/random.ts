@@ -30,10 +30,16 @@ import { MatchLength } from '../ops/shape.js';
 import { checkedP, checkedPvals, choiceWithoutReplacement, permutation, poisson, shuffleRowElements, type PermutationOptions, type PoissonOptions, type Sampler } from './random-discrete.js';
 
 /** A random variable as a `RandomStreams` returns it: `rng` holds its generator (Theano's `rv.rng`). */
-export type RandomTensor = TensorVariable & { readonly rng: SharedRandomState };
+export type RandomTensor = TensorVariable & {
+  /** The shared generator the variable draws from (reseed it with `setValue`). */
+  readonly rng: SharedRandomState;
+};
 
 /** `shuffleRowElements`'s result: `permutation` is the int32 permutation each row was read through (Theano's `.permutation`). */
-export type ShuffledTensor = RandomTensor & { readonly permutation: RandomTensor };
+export type ShuffledTensor = RandomTensor & {
+  /** The int32 permutation each row was read through. */
+  readonly permutation: RandomTensor;
+};
 
 export type { PermutationOptions, PoissonOptions } from './random-discrete.js';
 
