@@ -8,7 +8,16 @@ import type { StaticShape, TensorVariable } from '../core/variable.js';
 import type { LowerContext, TensorView } from '../kernel/lower.js';
 import { nameInError } from '../core/error-names.js';
 
-export function dotDTypes(a: DType, b: DType): { out: DType; acc: DType } {
+/** Output and accumulator dtypes of a dot product: the operands' promotion (bool: int8), accumulated in float64 for floats. */
+export function dotDTypes(
+  a: DType,
+  b: DType,
+): {
+  /** The result's dtype. */
+  out: DType;
+  /** The accumulator's dtype. */
+  acc: DType;
+} {
   const p = promote(a, b);
   const out = p === 'bool' ? 'int8' : p;
   return { out, acc: isFloat(out) ? 'float64' : out };

@@ -13,13 +13,17 @@ import { broadcastShapes, broadcastStrides, padLeft } from './broadcast.js';
 import { nameInError } from '../core/error-names.js';
 import { config } from '../core/config.js';
 
+/** The dtypes an elementwise node works in. */
 export interface ElemwiseDTypes {
+  /** The dtype the operands are converted to before the scalar op (the kernel IR's `computeDType`). */
   readonly compute: DType;
+  /** The result's dtype. */
   readonly out: DType;
 }
 
 export class Elemwise extends Op {
   readonly kind = 'Elemwise' as const;
+  /** The scalar op applied to each element (`SCALAR_OPS`, or a composite one). */
   readonly scalarOp: ElemwiseOpName;
   /** The target dtype of a cast. */
   readonly castTo: DType | undefined;
@@ -41,6 +45,7 @@ export class Elemwise extends Op {
     return `Elemwise{${SCALAR_OPS[this.scalarOp].theanoName},no_inplace}`;
   }
 
+  /** The compute and output dtypes for these inputs (NumPy's promotion, weak literals, the op's own rule). */
   dtypes(inputs: readonly TensorVariable[]): ElemwiseDTypes {
     const op = this.scalarOp;
     if (op === 'cast') return { compute: inputs[0]!.dtype, out: this.castTo! };

@@ -11,7 +11,15 @@ import type { Reducer } from '../kernel/kernel.js';
 import type { LowerContext, TensorView } from '../kernel/lower.js';
 
 /** Output and accumulator dtypes of a reduction (NumPy's: integer sums widen to int64, float32 accumulates in float64). */
-export function reduceDTypes(reducer: Reducer, input: DType): { out: DType; acc: DType } {
+export function reduceDTypes(
+  reducer: Reducer,
+  input: DType,
+): {
+  /** The result's dtype. */
+  out: DType;
+  /** The accumulator's dtype. */
+  acc: DType;
+} {
   switch (reducer) {
     case 'sum':
     case 'prod':
@@ -75,6 +83,7 @@ export function reduceIdentity(reducer: Reducer, acc: DType): number {
 export class Reduce extends Op {
   readonly kind = 'Reduce' as const;
   constructor(
+    /** The fold. */
     readonly reducer: Reducer,
     /** Sorted, non-negative axes. */
     readonly axes: readonly number[],

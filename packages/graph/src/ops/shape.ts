@@ -6,6 +6,7 @@ import { TensorConstant, type StaticShape, type TensorVariable } from '../core/v
 import { isContiguous, type BufferView, type LowerContext, type TensorView } from '../kernel/lower.js';
 import { nameInError } from '../core/error-names.js';
 
+/** A dimshuffle's pattern: for each output dimension, the input dimension it is (a number) or a new broadcastable one ('x'). */
 export type DimShufflePattern = readonly (number | 'x')[];
 
 /**
@@ -15,7 +16,9 @@ export type DimShufflePattern = readonly (number | 'x')[];
 export class DimShuffle extends Op {
   readonly kind = 'DimShuffle' as const;
   constructor(
+    /** The input's broadcastable pattern (its dropped dimensions must be broadcastable). */
     readonly inputBroadcastable: readonly boolean[],
+    /** The output's dimensions. */
     readonly pattern: DimShufflePattern,
   ) {
     super();
@@ -131,6 +134,7 @@ export function gather(x: NDArray, v: Pick<BufferView, 'shape' | 'strides' | 'of
  */
 export type ReshapeZeros = 'length' | 'copy';
 
+/** Options of the {@link Reshape} op. */
 export interface ReshapeOptions {
   /** The meaning of 0 entries: `'length'` (the default, NumPy's and `T.reshape`'s) or `'copy'` (`T.flatten`'s). */
   readonly zeros?: ReshapeZeros;
@@ -144,8 +148,10 @@ export interface ReshapeOptions {
  */
 export class Reshape extends Op {
   readonly kind = 'Reshape' as const;
+  /** {@link ReshapeOptions.zeros} ('length' by default). */
   readonly zeros: ReshapeZeros;
   constructor(
+    /** The shape: lengths, one -1 inferred, 0 as `zeros` says. */
     readonly spec: readonly number[],
     options: ReshapeOptions = {},
   ) {
@@ -268,7 +274,10 @@ export class ReshapeTo extends Op {
 /** shape_i: the length of one dimension, an int64 scalar. Free once shapes are known. */
 export class ShapeI extends Op {
   readonly kind = 'Shape' as const;
-  constructor(readonly axis: number) {
+  constructor(
+    /** The dimension whose length it gives. */
+    readonly axis: number,
+  ) {
     super();
   }
   key(): string {
@@ -324,6 +333,7 @@ export class ShapeClaimError extends RangeError {
 export class SpecifyShape extends Op {
   readonly kind = 'SpecifyShape' as const;
   constructor(
+    /** The claimed lengths (null: any). */
     readonly shape: readonly (number | null)[],
     /** The error, given x's shape. */
     readonly describe: (xShape: readonly (number | null)[]) => string,
@@ -368,7 +378,9 @@ export class MatchLength extends Op {
   /** Whether a passed check means the two lengths are equal, so that rewrites may take one for the other (a subclass checking less says no). */
   readonly equalLengths: boolean = true;
   constructor(
+    /** x's axis checked. */
     readonly axis: number,
+    /** y's axis it must match. */
     readonly otherAxis: number,
     /** The error, given both shapes. */
     readonly describe: (xShape: readonly (number | null)[], yShape: readonly (number | null)[]) => string,

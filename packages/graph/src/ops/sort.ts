@@ -36,6 +36,7 @@ export type SortReturns = 'values' | 'indices' | 'both';
 
 /** NumPy's sort kinds. sym sorts stably whichever is named; the name is accepted so that ported calls run. */
 export const SORT_KINDS = ['quicksort', 'mergesort', 'heapsort', 'stable'] as const;
+/** One of {@link SORT_KINDS}. */
 export type SortKind = (typeof SORT_KINDS)[number];
 
 function checkAxis(what: string, axis: number, x: TensorVariable): number {
@@ -68,9 +69,13 @@ function compareValues(a: number, b: number, descending: boolean): number {
 export class Sort extends Op {
   readonly kind = 'Sort' as const;
   constructor(
+    /** The axis sorted along. */
     readonly axis: number,
+    /** What the node returns. */
     readonly returns: SortReturns,
+    /** Whether a second input k keeps the |k| first of the order. */
     readonly topk = false,
+    /** The indices' dtype. */
     readonly idxDType: DType = 'int64',
   ) {
     super();
@@ -325,7 +330,10 @@ function bitonicOrder(ctx: LowerContext, x: TensorView, axis: number, m: number,
  */
 export class TakeAlongAxis extends Op {
   readonly kind = 'TakeAlongAxis' as const;
-  constructor(readonly axis: number) {
+  constructor(
+    /** The axis the indices pick along. */
+    readonly axis: number,
+  ) {
     super();
   }
   key(): string {
@@ -435,6 +443,7 @@ export function argsort(x: TensorLike, axis: number | null = -1, kind: SortKind 
   return apply1(new Sort(s.axis, 'indices'), [s.v]);
 }
 
+/** Options of `T.topk` and `T.argtopk` (Theano's). */
 export interface TopKOptions {
   /** Theano's `sorted` (default true): sym returns the sorted order either way. */
   readonly sorted?: boolean;
