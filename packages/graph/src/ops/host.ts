@@ -43,7 +43,10 @@ export abstract class HostOp extends Op {
  * NumPy's IndexError.
  */
 export class NonZero extends HostOp {
-  constructor(readonly bounded = false) {
+  constructor(
+    /** Whether a second input bounds the positions (compress's condition). */
+    readonly bounded = false,
+  ) {
     super();
   }
   key(): string {
@@ -105,8 +108,11 @@ export class NonZero extends HostOp {
 
 /** Which of `numpy.unique`'s extra outputs to compute. */
 export interface UniqueOutputs {
+  /** The index of each distinct value's first occurrence. */
   readonly returnIndex?: boolean;
+  /** Where each element of x is among the distinct values. */
   readonly returnInverse?: boolean;
+  /** How many times each distinct value occurs. */
   readonly returnCounts?: boolean;
 }
 
@@ -121,11 +127,15 @@ export interface UniqueOutputs {
  * along the axis otherwise) and the counts.
  */
 export class Unique extends HostOp {
+  /** {@link UniqueOutputs.returnIndex}. */
   readonly returnIndex: boolean;
+  /** {@link UniqueOutputs.returnInverse}. */
   readonly returnInverse: boolean;
+  /** {@link UniqueOutputs.returnCounts}. */
   readonly returnCounts: boolean;
   constructor(
     outputs: UniqueOutputs = {},
+    /** The axis whose slices are compared; null: the elements of x flattened. */
     readonly axis: number | null = null,
   ) {
     super();
@@ -239,7 +249,10 @@ function ints(values: readonly number[]): NDArray {
  * ValueError, naming the input.
  */
 export class BincountLength extends HostOp {
-  constructor(readonly minlength: number) {
+  constructor(
+    /** The least length returned. */
+    readonly minlength: number,
+  ) {
     super();
   }
   key(): string {

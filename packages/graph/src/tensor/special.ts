@@ -14,6 +14,7 @@ import type { Arith } from './special-math.js';
 import * as Bessel from './special-bessel.js';
 import * as Inc from './special-gammainc.js';
 
+/** The names of the composite scalar ops (special functions expanded into primitive ones when lowered). */
 export type CompositeScalarOp =
   | 'erf' | 'erfc' | 'erfinv' | 'erfcinv'
   | 'gammaln' | 'gamma' | 'psi' | 'trigamma'
@@ -23,11 +24,15 @@ export type CompositeScalarOp =
   | 'j0' | 'j1' | 'jv' | 'i0' | 'i1' | 'iv';
 
 /** What a composite op is, beside its expansion: the same shape as a primitive op's spec in scalar.ts. */
+/** How a composite scalar op is defined: its reference value and its expansion. */
 export interface CompositeScalarOpSpec {
+  /** Number of operands. */
   readonly arity: 1 | 2;
   /** Composites are float functions: integer and boolean inputs give floats, as Theano's upgrade_to_float. */
   readonly out: 'float';
+  /** Theano's name of the op (printing). */
   readonly theanoName: string;
+  /** The reference value for numbers, as `SCALAR_OPS[op].impl`. */
   readonly impl: (args: number[], outDType: DType, inDType: DType) => number;
   /** The function in primitive operations of `m` (float32's cheaper approximations when `m.f32`). */
   readonly expand: <V, B>(m: Arith<V, B>, args: readonly V[]) => V;
@@ -55,6 +60,7 @@ function expanded2(theanoName: string, f: Binary): CompositeScalarOpSpec {
 const DEG = Math.PI / 180;
 const RAD = 180 / Math.PI;
 
+/** Every composite scalar op's definition, by name. */
 export const COMPOSITE_OPS: { readonly [S in CompositeScalarOp]: CompositeScalarOpSpec } = {
   erf: expanded('erf', S.erf),
   erfc: expanded('erfc', S.erfc),
@@ -92,8 +98,10 @@ export const COMPOSITE_OPS: { readonly [S in CompositeScalarOp]: CompositeScalar
   iv: expanded2('iv', Bessel.iv),
 };
 
+/** The names of {@link COMPOSITE_OPS}. */
 export const COMPOSITE_OP_NAMES = Object.keys(COMPOSITE_OPS) as CompositeScalarOp[];
 
+/** Whether `op` names a composite scalar op (rather than a primitive of `SCALAR_OPS`). */
 export function isComposite(op: string): op is CompositeScalarOp {
   return Object.prototype.hasOwnProperty.call(COMPOSITE_OPS, op);
 }
