@@ -11,6 +11,7 @@
 import type { DType, ScalarExpr, ScalarOpName } from '@sym/graph';
 import { f16round, operandsOf } from '@sym/graph';
 import { FLOAT64_ADVICE, storageType, valueType, type WgslScalar } from './dtypes.js';
+import { mayCancel } from './cancel.js';
 import { int64Literal } from './int64.js';
 import { MATH_PRELUDE } from './math-prelude.js';
 
@@ -428,9 +429,6 @@ const ordered = (op: string) =>
 /** `+`, `-` and `*`, or the prelude's int64 function for them. */
 const arith = (op: string, fn: string) => same((a, t) => (t === 'I64' ? `${fn}(${a[0]}, ${a[1]})` : `(${a[0]} ${op} ${a[1]})`));
 
-// lavapipe folds a - a and a + (- a) to 0 (WGSL lets it assume no NaN or inf): of operands written alike, the second is times a 1 it cannot see (as NEGATIVE_ZERO)
-const cancel = (op: string, a: readonly string[], t: WgslScalar) => t === 'f32' && (op === '-' ? a[0] === a[1] : a[1] === `(- ${a[0]})` || a[0] === `(- ${a[1]})`);
-const floatArith = (op: string, fn: string) => same((a, t) => (t === 'I64' ? `${fn}(${a[0]}, ${a[1]})` : `(${a[0]} ${op} ${cancel(op, a, t) ? `(${a[1]} * bitcast<f32>(select(0u, 0x3f800000u, nwg.x != 0u)))` : a[1]})`));
 /** One rendering per scalar op; the mapped type makes a missing one a compile error. */
 const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar) => Rendered } = {
   // a space after the minus: the negation of a negative literal (-5i) must not read as the token --
@@ -469,8 +467,8 @@ const OPS: { readonly [S in ScalarOpName]: (a: readonly string[], t: WgslScalar)
   invert: byType({ i32: (a) => `(~${a[0]})`, u32: (a) => `(~${a[0]})`, I64: (a) => `i64_not(${a[0]})` }, 'invert'),
   identity: same((a) => a[0]!),
   cast: same((a) => a[0]!),
-  add: floatArith('+', 'i64_add'),
-  sub: floatArith('-', 'i64_sub'),
+  add: arith('+', 'i64_add'),
+  sub: arith('-', 'i64_sub'),
   mul: arith('*', 'i64_mul'),
   truediv: float2('truediv', 'f_div'),
   intdiv: byType(call2({ f32: 'f_floordiv', i32: 'i_floordiv', u32: 'u_floordiv', I64: 'i64_floordiv' }), 'intdiv'),
@@ -590,6 +588,8 @@ export function renderNode(e: ScalarExpr, args: readonly string[], index: IndexF
         if (a.kind === 'const' && a.value === 0 && valueType(e.computeDType) === 'f32' && valueType(a.dtype) !== 'f32') return POSITIVE_ZERO;
         return convert(code, a.dtype, e.computeDType);
       });
+      // a compiler may fold a - a to 0 (cancel.ts): the second operand is times a 1 it cannot see (as NEGATIVE_ZERO)
+      if (mayCancel(e)) converted[1] = `(${converted[1]} * bitcast<f32>(select(0u, 0x3f800000u, nwg.x != 0u)))`;
       const r = OPS[e.op](converted, valueType(e.computeDType));
       const from: DType = r.bool ? 'bool' : e.computeDType;
       if (from !== e.dtype) return convert(r.code, from, e.dtype);
