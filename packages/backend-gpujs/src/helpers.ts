@@ -55,6 +55,7 @@ export const HELPER_NAMES = [
   'symDivZero',
   'symZeroDiv',
   'symMulZero',
+  'symSub',
   'symIntMod',
   'symMulLow16',
   'symPowWrap',
@@ -362,6 +363,14 @@ export const HELPER_SOURCES: readonly string[] = [
   `function symMulZero(a) {
     const nan = symNaN(a);
     return (a !== a || Math.abs(a) > 3.4028234e38) ? nan : 0.0;
+  }`,
+  // a - b where the GLSL compiler may prove a and b one value and fold a - b to 0 (x * 2 - 2 * x, max(x, x) - x):
+  // where they are equal (or a is NaN, which the folded difference loses) a - a's own value, NaN for an infinite
+  // or NaN a (IEEE, NumPy), else the difference
+  `function symSub(a, b) {
+    const same = symMulZero(a);
+    const d = a - b;
+    return (a === b || a !== a) ? same : d;
   }`,
   // a * b modulo 2^16 for |a|, |b| < 2^16, exact: b is split in bytes so no partial product exceeds 2^24
   `function symMulLow16(a, b) {

@@ -11,6 +11,7 @@
  */
 import type { DType, Epilogue, Kernel, ScalarExpr, ScalarOpName, ElementwiseKernel, ReduceKernel, MatmulKernel } from '@sym/graph';
 import { SCALAR_OPS, castScalar, isFloat, operandsOf, operandUses, reduceIdentity } from '@sym/graph';
+import { mayCancel } from './cancel.js';
 
 /** A number as a shader-safe float literal (GLSL has no NaN or Infinity literals). */
 export function num(v: number): string {
@@ -313,8 +314,8 @@ function multiplyByLiteralZero(e: ScalarExpr & { kind: 'apply' }, factors: reado
   return zero < 0 ? undefined : `symMulZero(${factors[1 - zero]})`;
 }
 
-// a - a or a + (-a) of one float value (operands as written) as symMulZero(a): llvmpipe folds a - a to 0, NumPy gives NaN for an infinite or NaN a
-const subtractSelf = (e: ScalarExpr & { kind: 'apply' }, o: readonly string[]): string | undefined => (!isFloat(e.computeDType) ? undefined : e.op === 'sub' && o[0] === o[1] ? `symMulZero(${o[0]})` : e.op !== 'add' ? undefined : o[1] === `(-${o[0]})` ? `symMulZero(${o[0]})` : o[0] === `(-${o[1]})` ? `symMulZero(${o[1]})` : undefined);
+// a - b or a + (-b) a compiler may fold to 0 (cancel.ts) as symSub: llvmpipe folds a - a to 0, NumPy gives NaN for an infinite or NaN a (a + b is a - (-b) exactly)
+const subtractSelf = (e: ScalarExpr & { kind: 'apply' }, o: readonly string[]): string | undefined => (!mayCancel(e) ? undefined : e.op === 'sub' ? `symSub(${o[0]}, ${o[1]})` : `symSub(${o[0]}, (-${o[1]}))`);
 
 /** sum(vars[d] * strides[d]) + offset, as float arithmetic (exact below 2^24). */
 export function offsetExpr(vars: readonly string[], strides: readonly number[], offset: number): string {

@@ -122,6 +122,8 @@ describe('helpers', () => {
     expect(run('symDivZero', [[3, 1], [3, -1], [-3, 1], [0, 1], [N, 1]])).toEqual([I, -I, -I, N, N]);
     expect(run('symZeroDiv', [[0], [N], [I], [-2]])).toEqual([N, N, 0, 0]);
     expect(run('symMulZero', [[I], [-I], [N], [5]])).toEqual([N, N, N, 0]);
+    // np.subtract: inf - inf and NaN - NaN are NaN, inf - 1 and inf - (-inf) inf
+    expect(run('symSub', [[I, I], [N, N], [N, 1], [1, N], [3, 1], [I, 1], [I, -I], [-2, -2]])).toEqual([N, N, N, N, 2, I, I, 0]);
     // np.power of int16 modulo 2^16 (7^9 is -16569, (-2)^15 -32768); negative exponents of 1, -1 and 2
     expect(run('symPowWrap', [[3, 5], [7, 9], [-2, 15], [2, 16], [255, 3], [1, -1], [-1, -1], [-1, -2], [2, -1]])).toEqual([243, 48967, 32768, 0, 767, 1, -1, 1, 0]);
     // np.bitwise_and/or/xor

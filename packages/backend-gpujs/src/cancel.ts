@@ -1,0 +1,45 @@
+/**
+ * Which float additions and subtractions a shader compiler may fold to 0.
+ * headless-gl's GLSL compiler (llvmpipe) folds `a - a` to 0 (NumPy: NaN
+ * for an infinite or NaN a) once it proves the operands one value:
+ * operands written alike, but also `x * 2 - 2 * x` (commuted), `x - (x +
+ * 0)`, `max(x, x) - x` and a ternary of one value less that value.
+ * Operands can only be proven one value if they read a common input, so
+ * that is the test (not the operands' text).
+ */
+import { isFloat, operandsOf, type ScalarExpr } from '@sym/graph';
+
+type Apply = ScalarExpr & { kind: 'apply' };
+
+/** What each node reads, kept while the node lives (kernel expressions are not changed once built). */
+const memo = new WeakMap<ScalarExpr, ReadonlySet<string>>();
+
+/** The inputs (and the reduced value, `r`) `root` reads, iteratively: a fused chain may be too deep for the stack. */
+function readsOf(root: ScalarExpr): ReadonlySet<string> {
+  const stack: ScalarExpr[] = [root];
+  while (stack.length) {
+    const e = stack[stack.length - 1]!;
+    if (memo.has(e)) { stack.pop(); continue; }
+    // a gather reads its input wherever its index points: the input stands for it; a switch's condition only chooses
+    const ops = e.kind === 'gather' ? [] : e.kind === 'apply' && e.op === 'switch' ? e.args.slice(1) : operandsOf(e);
+    const todo = ops.filter((a) => !memo.has(a));
+    if (todo.length) { stack.push(...todo); continue; }
+    stack.pop();
+    const own = e.kind === 'load' || e.kind === 'gather' ? [`i${e.input}`] : e.kind === 'reduced' ? ['r'] : [];
+    memo.set(e, new Set([...own, ...ops.flatMap((a) => [...memo.get(a)!])]));
+  }
+  return memo.get(root)!;
+}
+
+/** A negation a compiler sees through: `- a`, or a product with a negative constant. */
+const negation = (e: ScalarExpr) => e.kind === 'apply' && (e.op === 'neg' || (e.op === 'mul' && e.args.some((a) => a.kind === 'const' && a.value < 0)));
+
+/**
+ * Whether `e` is a float `a - b`, or `a + b` of a negated operand, whose
+ * operands read a common input: the ones a compiler may fold to 0.
+ */
+export function mayCancel(e: Apply): boolean {
+  if (!isFloat(e.computeDType) || (e.op !== 'sub' && !(e.op === 'add' && e.args.some(negation)))) return false;
+  const left = readsOf(e.args[0]!);
+  return [...readsOf(e.args[1]!)].some((k) => left.has(k));
+}
