@@ -10,8 +10,7 @@
  * holding integers, wrapped as storing into the dtype would wrap them.
  */
 import type { DType, Epilogue, Kernel, ScalarExpr, ScalarOpName, ElementwiseKernel, ReduceKernel, MatmulKernel } from '@sym/graph';
-import { SCALAR_OPS, castScalar, isFloat, operandsOf, operandUses, reduceIdentity } from '@sym/graph';
-import { mayCancel } from './cancel.js';
+import { SCALAR_OPS, castScalar, isFloat, mayCancel, operandsOf, operandUses, reduceIdentity } from '@sym/graph';
 
 /** A number as a shader-safe float literal (GLSL has no NaN or Infinity literals). */
 export function num(v: number): string {

@@ -9,9 +9,8 @@
  * Generated code holds only numbers from the kernel: no user string reaches it.
  */
 import type { DType, ScalarExpr, ScalarOpName } from '@sym/graph';
-import { f16round, operandsOf } from '@sym/graph';
+import { f16round, mayCancel, operandsOf } from '@sym/graph';
 import { FLOAT64_ADVICE, storageType, valueType, type WgslScalar } from './dtypes.js';
-import { mayCancel } from './cancel.js';
 import { int64Literal } from './int64.js';
 import { MATH_PRELUDE } from './math-prelude.js';
 

@@ -123,6 +123,7 @@ export { kernelKey, kernelOutputSize, walkExpr, operandsOf, operandUses, loadsOf
 export type { LowerContext, LowerMark, TensorView, BufferView, ScalarView, ReduceRequest, At, Draw } from './kernel/lower.js';
 export { isContiguous } from './kernel/lower.js';
 export { COSTLY_SCALAR_OPS, appliesCostly } from './kernel/costly-ops.js';
+export { mayCancel } from './kernel/may-cancel.js';
 export {
   registerBackend,
   registeredBackends,

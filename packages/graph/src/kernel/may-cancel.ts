@@ -1,15 +1,17 @@
 /**
- * Which float additions and subtractions a shader compiler may fold to 0.
- * headless-gl's GLSL compiler (llvmpipe) folds `a - a` to 0 (NumPy: NaN
- * for an infinite or NaN a) once it proves the operands one value:
- * operands written alike, but also `x * 2 - 2 * x` (commuted), `x - (x +
- * 0)`, `max(x, x) - x` and a ternary of one value less that value.
- * Operands can only be proven one value if they read a common input, so
- * that is the test (not the operands' text).
+ * Which float additions and subtractions a GPU shader compiler may fold to
+ * 0, for the backends that render kernels to a shading language. WGSL lets a
+ * compiler assume no NaN and no infinities, and GLSL compilers fold freely:
+ * lavapipe and llvmpipe fold `a - a` to 0 (NumPy: NaN for an infinite or NaN
+ * a) once they prove the operands one value: operands written alike, but also
+ * `x * 2 - 2 * x` (commuted), `x - (x + 0)`, `max(x, x) - x` and a select of
+ * one value less that value. Operands can only be proven one value if they
+ * read a common input, so that is the test (not the operands' text). A
+ * backend guards what `mayCancel` names (WebGPU multiplies the second operand
+ * by a 1 the compiler cannot see; gpu.js calls a helper that keeps NaN).
  */
-import { isFloat, operandsOf, type ScalarExpr } from '@sym/graph';
-
-type Apply = ScalarExpr & { kind: 'apply' };
+import { isFloat } from '../core/dtype.js';
+import { operandsOf, type ApplyExpr, type ScalarExpr } from './kernel.js';
 
 /** What each node reads, kept while the node lives (kernel expressions are not changed once built). */
 const memo = new WeakMap<ScalarExpr, ReadonlySet<string>>();
@@ -38,7 +40,7 @@ const negation = (e: ScalarExpr) => e.kind === 'apply' && (e.op === 'neg' || (e.
  * Whether `e` is a float `a - b`, or `a + b` of a negated operand, whose
  * operands read a common input: the ones a compiler may fold to 0.
  */
-export function mayCancel(e: Apply): boolean {
+export function mayCancel(e: ApplyExpr): boolean {
   if (!isFloat(e.computeDType) || (e.op !== 'sub' && !(e.op === 'add' && e.args.some(negation)))) return false;
   const left = readsOf(e.args[0]!);
   return [...readsOf(e.args[1]!)].some((k) => left.has(k));
