@@ -313,7 +313,7 @@ function multiplyByLiteralZero(e: ScalarExpr & { kind: 'apply' }, factors: reado
   return zero < 0 ? undefined : `symMulZero(${factors[1 - zero]})`;
 }
 
-// a - b or a + (-b) a compiler may fold to 0 (cancel.ts) as symSub: llvmpipe folds a - a to 0, NumPy gives NaN for an infinite or NaN a (a + b is a - (-b) exactly)
+// a - b or a + (-b) a compiler may fold to 0 (mayCancel, @sym/graph) as symSub: llvmpipe folds a - a to 0, NumPy gives NaN for an infinite or NaN a (a + b is a - (-b) exactly)
 const subtractSelf = (e: ScalarExpr & { kind: 'apply' }, o: readonly string[]): string | undefined => (!mayCancel(e) ? undefined : e.op === 'sub' ? `symSub(${o[0]}, ${o[1]})` : `symSub(${o[0]}, (-${o[1]}))`);
 
 /** sum(vars[d] * strides[d]) + offset, as float arithmetic (exact below 2^24). */

@@ -587,7 +587,7 @@ export function renderNode(e: ScalarExpr, args: readonly string[], index: IndexF
         if (a.kind === 'const' && a.value === 0 && valueType(e.computeDType) === 'f32' && valueType(a.dtype) !== 'f32') return POSITIVE_ZERO;
         return convert(code, a.dtype, e.computeDType);
       });
-      // a compiler may fold a - a to 0 (cancel.ts): the second operand is times a 1 it cannot see (as NEGATIVE_ZERO)
+      // a compiler may fold a - a to 0 (mayCancel, @sym/graph): the second operand is times a 1 it cannot see (as NEGATIVE_ZERO)
       if (mayCancel(e)) converted[1] = `(${converted[1]} * bitcast<f32>(select(0u, 0x3f800000u, nwg.x != 0u)))`;
       const r = OPS[e.op](converted, valueType(e.computeDType));
       const from: DType = r.bool ? 'bool' : e.computeDType;
