@@ -12,22 +12,12 @@
 import { describe, expect, it } from 'vitest';
 import { T, sym } from './helpers.js';
 
-/** A seeded generator (mulberry32), so a failure names a case that reruns. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SPECIAL = [0, -0, Infinity, -Infinity, NaN];
 
 function draw(n: number, seed: number, product: boolean, rate: number): number[] {
-  const r = rng(seed);
+  // seeded, so a failure names a case that reruns
+  const rs = new sym.RandomState(seed);
+  const r = () => rs.random();
   return Array.from({ length: n }, () => {
     if (r() < rate) return SPECIAL[Math.floor(r() * SPECIAL.length)]!;
     const sign = r() < 0.5 ? -1 : 1;
@@ -35,11 +25,11 @@ function draw(n: number, seed: number, product: boolean, rate: number): number[]
   });
 }
 
-/** NumPy's running sum or product: left to right, each step rounded to the dtype. */
+/** NumPy's running sum or product: from the first element (np.cumsum([-0.0]) is -0), left to right, each step rounded to the dtype. */
 function sequential(xs: readonly number[], product: boolean, dtype: 'float32' | 'float64'): number[] {
   const round = dtype === 'float32' ? Math.fround : (v: number) => v;
-  let acc = product ? 1 : 0;
-  return xs.map((x) => (acc = round(product ? acc * round(x) : acc + round(x))));
+  let acc = 0;
+  return xs.map((x, i) => (acc = i === 0 ? round(x) : round(product ? acc * round(x) : acc + round(x))));
 }
 
 /** The kind of a value (NaN, a signed infinity or zero) that must match exactly; finite ones are compared within `tol`. */
