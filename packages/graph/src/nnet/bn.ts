@@ -20,6 +20,10 @@ import * as T from '../tensor/tensor.js';
  */
 export type BatchNormAxes = 'per-activation' | 'spatial' | readonly number[];
 
+/**
+ * Options of {@link batchNormalizationTest} (Theano's `axes` and
+ * `epsilon` arguments); unknown names are refused with a TypeError.
+ */
 export interface BatchNormTestOptions {
   /** Default `'per-activation'`. */
   axes?: BatchNormAxes;
@@ -27,6 +31,11 @@ export interface BatchNormTestOptions {
   epsilon?: number;
 }
 
+/**
+ * Options of {@link batchNormalizationTrain}: the test options and
+ * Theano's `running_average_factor`, `running_mean` and `running_var`;
+ * unknown names are refused with a TypeError.
+ */
 export interface BatchNormTrainOptions extends BatchNormTestOptions {
   /** How far the running averages move towards the batch's statistics per call, in [0, 1]; default 0.1. */
   runningAverageFactor?: number;
@@ -184,4 +193,7 @@ export function batchNormalizationTest(
 }
 
 /** `T.nnet.bn`, as Theano's `theano.tensor.nnet.bn`. */
-export const bn = { batchNormalizationTrain, batchNormalizationTest } as const;
+export const bn = {
+  /** Theano's `batch_normalization_train`: normalise with the batch's mean and variance over `axes`; returns `[out, mean, invstd]`, then the new running mean and variance when given. */ batchNormalizationTrain,
+  /** Theano's `batch_normalization_test`: normalise with given statistics, `(inputs - mean) * gamma / sqrt(var + epsilon) + beta`. */ batchNormalizationTest,
+} as const;

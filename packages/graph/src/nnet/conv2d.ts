@@ -19,6 +19,11 @@ import * as T from '../tensor/tensor.js';
 /** Theano's `border_mode`: `'valid'` (no padding), `'full'`, `'half'`, or a padding for both axes or each. */
 export type BorderMode = 'valid' | 'full' | 'half' | number | Pair;
 
+/**
+ * Theano's `conv2d` keyword arguments (`border_mode`, `subsample`,
+ * `filter_flip`, `filter_dilation`, `num_groups`), taken by `T.nnet.conv2d`
+ * and its two adjoints.
+ */
 export interface Conv2dOptions {
   /** Padding (default `'valid'`). */
   readonly borderMode?: BorderMode;

@@ -14,6 +14,11 @@ import { convGradWrtInputsNd, convGradWrtWeightsNd, convNd } from './conv-nd.js'
 /** Theano's `border_mode` for conv3d: `'valid'` (no padding), `'full'`, `'half'`, or a padding for all three axes or each. */
 export type BorderMode3d = 'valid' | 'full' | 'half' | number | Triple;
 
+/**
+ * Theano's `conv3d` keyword arguments (`border_mode`, `subsample`,
+ * `filter_flip`, `filter_dilation`, `num_groups`), taken by `T.nnet.conv3d`
+ * and its two adjoints.
+ */
 export interface Conv3dOptions {
   /** Padding (default `'valid'`). */
   readonly borderMode?: BorderMode3d;

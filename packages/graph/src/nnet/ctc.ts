@@ -241,7 +241,12 @@ function ctcGradient(p: Prepared, betas: TensorVariable, gCost: TensorVariable):
  * `theano.tensor.nnet.ctc.ctc`); `ctcAvailable()` is always true here
  * (Theano's says whether warp-ctc was found).
  */
-export const ctcModule: typeof ctc & { readonly ctc: typeof ctc; readonly ctcAvailable: () => boolean } = Object.assign(
+export const ctcModule: typeof ctc & {
+  /** Theano's `theano.tensor.nnet.ctc.ctc(activations, labels, input_lengths)`: the CTC loss, one negative log-likelihood per example, the same function as calling `T.nnet.ctc` itself. */
+  readonly ctc: typeof ctc;
+  /** Theano's `ctc_available()`: always true here, where Theano's says whether the warp-ctc library was found. */
+  readonly ctcAvailable: () => boolean;
+} = Object.assign(
   (activations: TensorLike, labels: TensorLike, inputLengths: TensorLike) => ctc(activations, labels, inputLengths),
   { ctc, ctcAvailable: () => true },
 );

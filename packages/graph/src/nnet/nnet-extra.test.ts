@@ -97,3 +97,14 @@ describe('sigmoidBinaryCrossentropy', () => {
     expect((await verifyGrad((x, y) => T.nnet.sigmoidBinaryCrossentropy(x, y), [[[0.3, -4, 2]], [0.1, 0.9, 0.5]])).maxAbsErr).toBeLessThan(1e-5);
   });
 });
+
+describe('T.nnet', () => {
+  // tensor.ts lists nnet-extra.ts's functions one by one (each with its line in the API reference), where a spread of
+  // the module namespace used to add every one: a function added here must be listed there too
+  it('holds every function nnet-extra.ts exports, under its own name', async () => {
+    const extra = await import('./nnet-extra.js');
+    const names = Object.keys(extra);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) expect({ name, fn: (T.nnet as Record<string, unknown>)[name] }).toEqual({ name, fn: (extra as Record<string, unknown>)[name] });
+  });
+});

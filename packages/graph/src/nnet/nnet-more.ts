@@ -40,6 +40,10 @@ export function prepend1ToEachRow(mat: TensorLike): TensorVariable {
   return prependScalarToEachRow(1, mat);
 }
 
+/**
+ * Options of {@link conv2dTranspose}, Theano's `conv2d_transpose` keyword
+ * arguments; unknown names are refused with a TypeError.
+ */
 export interface Conv2dTransposeOptions {
   /** The filters' shape, claimed (as `T.specifyShape`); null entries are free. */
   readonly filterShape?: readonly (number | null)[];
@@ -47,8 +51,11 @@ export interface Conv2dTransposeOptions {
   readonly borderMode?: BorderMode;
   /** The stride of the convolution this transposes: the input's entries spread this far apart (default [1, 1]). */
   readonly inputDilation?: Pair;
+  /** true (the default): the convolution transposed flips its filters; false: it is a cross-correlation. */
   readonly filterFlip?: boolean;
+  /** The dilation of the filters of the convolution transposed (default [1, 1]). */
   readonly filterDilation?: Pair;
+  /** The groups of the convolution transposed (default 1), as conv2d's `numGroups`. */
   readonly numGroups?: number;
 }
 
@@ -93,6 +100,10 @@ export function maxPool2dSameSize(input: TensorLike, patchSize: Pair): TensorVar
   return T.setSubtensor(T.get(T.zerosLike(x), '...', ...window), kept);
 }
 
+/**
+ * Options of {@link separableConv2d}, Theano's `separable_conv2d` keyword
+ * arguments; unknown names are refused with a TypeError.
+ */
 export interface SeparableConv2dOptions {
   /** The input's shape, claimed (conv2d's inputShape). */
   readonly inputShape?: readonly (number | null)[];
@@ -104,6 +115,7 @@ export interface SeparableConv2dOptions {
   readonly borderMode?: BorderMode;
   /** The depthwise convolution's strides; the pointwise one has none. */
   readonly subsample?: Pair;
+  /** Of both convolutions: true (conv2d's default) flips the filters; false makes them cross-correlations. */
   readonly filterFlip?: boolean;
   /** The depthwise convolution's dilation. */
   readonly filterDilation?: Pair;

@@ -541,7 +541,24 @@ export const nnet = {
   /** Theano's `categorical_crossentropy(p, t)`: -sum(t log p) over the last axis, or -log p[t] for integer targets. */ categoricalCrossentropy,
   /** Theano's `binary_crossentropy(output, target)`: -(t log o + (1 - t) log(1 - o)) elementwise. */ binaryCrossentropy,
   /** Theano's `T.nnet.bn`: batch normalization (`batchNormalizationTrain`, `batchNormalizationTest`). */ bn,
-  ...nnetExtra,
+  // nnet-extra.ts's functions, in the order a spread of its module namespace gave them (sorted by name), written
+  // out so that each carries its own line in the API reference
+  /** Theano's `crossentropy_categorical_1hot(coding_dist, true_one_of_n)`: -log(coding_dist[i, true_one_of_n[i]]) per row, for integer labels. */
+  crossentropyCategorical1hot: nnetExtra.crossentropyCategorical1hot,
+  /** Theano's `crossentropy_softmax_1hot(x, y_idx)`: [nll, softmax(x)], nll[i] = -log(softmax(x)[i, y_idx[i]]) from the stable log-softmax. */
+  crossentropySoftmax1hot: nnetExtra.crossentropySoftmax1hot,
+  /** Theano's `crossentropy_softmax_1hot_with_bias(x, b, y_idx)`: [nll, softmax(x + b)] for a matrix x and a vector b. */
+  crossentropySoftmax1hotWithBias: nnetExtra.crossentropySoftmax1hotWithBias,
+  /** Theano's `crossentropy_softmax_argmax_1hot_with_bias(x, b, y_idx)`: [nll, softmax(x + b), argmax(x + b, axis=1)]. */
+  crossentropySoftmaxArgmax1hotWithBias: nnetExtra.crossentropySoftmaxArgmax1hotWithBias,
+  /** Theano's `crossentropy_softmax_max_and_argmax_1hot(x, y_idx)`: [nll, sm, max, am], sm = softmax(x), max each row's largest probability and am its column. */
+  crossentropySoftmaxMaxAndArgmax1hot: nnetExtra.crossentropySoftmaxMaxAndArgmax1hot,
+  /** Theano's `crossentropy_softmax_max_and_argmax_1hot_with_bias(x, b, y_idx)`: as crossentropySoftmaxMaxAndArgmax1hot, of x + b. */
+  crossentropySoftmaxMaxAndArgmax1hotWithBias: nnetExtra.crossentropySoftmaxMaxAndArgmax1hotWithBias,
+  /** Theano's `sigmoid_binary_crossentropy(output, target)`: binary_crossentropy(sigmoid(output), target) of logits, computed without overflow; elementwise. */
+  sigmoidBinaryCrossentropy: nnetExtra.sigmoidBinaryCrossentropy,
+  /** Theano's `softmax_with_bias(x, b)`: softmax(x + b) of a matrix x and a vector b of one bias per column. */
+  softmaxWithBias: nnetExtra.softmaxWithBias,
   /** Theano's `conv2d_transpose`: the transposed 2-d convolution (conv2dGradWrtInputs by another name). */ conv2dTranspose,
   /** Theano's `separable_conv2d`: a depthwise conv2d, then a pointwise 1 x 1 conv2d mixing the channels. */ separableConv2d,
   /** Theano's `prepend_scalar_to_each_row(val, mat)`: a first column of val. */ prependScalarToEachRow,
