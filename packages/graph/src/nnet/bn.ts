@@ -21,7 +21,7 @@ import * as T from '../tensor/tensor.js';
 export type BatchNormAxes = 'per-activation' | 'spatial' | readonly number[];
 
 /**
- * Options of {@link batchNormalizationTest} (Theano's `axes` and
+ * Options of `T.nnet.bn.batchNormalizationTest` (Theano's `axes` and
  * `epsilon` arguments); unknown names are refused with a TypeError.
  */
 export interface BatchNormTestOptions {
@@ -32,7 +32,7 @@ export interface BatchNormTestOptions {
 }
 
 /**
- * Options of {@link batchNormalizationTrain}: the test options and
+ * Options of `T.nnet.bn.batchNormalizationTrain`: the test options and
  * Theano's `running_average_factor`, `running_mean` and `running_var`;
  * unknown names are refused with a TypeError.
  */

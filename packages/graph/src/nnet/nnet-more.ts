@@ -41,7 +41,7 @@ export function prepend1ToEachRow(mat: TensorLike): TensorVariable {
 }
 
 /**
- * Options of {@link conv2dTranspose}, Theano's `conv2d_transpose` keyword
+ * Options of `T.nnet.conv2dTranspose`, Theano's `conv2d_transpose` keyword
  * arguments; unknown names are refused with a TypeError.
  */
 export interface Conv2dTransposeOptions {
@@ -101,7 +101,7 @@ export function maxPool2dSameSize(input: TensorLike, patchSize: Pair): TensorVar
 }
 
 /**
- * Options of {@link separableConv2d}, Theano's `separable_conv2d` keyword
+ * Options of `T.nnet.separableConv2d`, Theano's `separable_conv2d` keyword
  * arguments; unknown names are refused with a TypeError.
  */
 export interface SeparableConv2dOptions {

@@ -79,7 +79,10 @@ export class AdvancedSubtensor1 extends Op {
  */
 export class AdvancedIncSubtensor1 extends Op {
   readonly kind = 'AdvancedIncSubtensor1' as const;
-  constructor(readonly set: boolean) {
+  constructor(
+    /** true: Theano's `set_subtensor`, the rows of y written over the indexed rows; false: `inc_subtensor`, added to them (repeated indices add up). */
+    readonly set: boolean,
+  ) {
     super();
   }
   key(): string {

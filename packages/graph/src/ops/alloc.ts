@@ -72,7 +72,12 @@ export class Alloc extends Op {
      * a good one; `tag` keeps such nodes apart from plain ones when equal
      * nodes merge. A negative length it passes is the op's own error.
      */
-    readonly badLength?: { readonly describe: (dimension: number, length: number) => string | null; readonly tag: string },
+    readonly badLength?: {
+      /** The RangeError's message for `length` at `dimension`, or null where it is good. */
+      readonly describe: (dimension: number, length: number) => string | null;
+      /** Added to the op's key (`Alloc{tag}`), so that nodes checked in different words do not merge. */
+      readonly tag: string;
+    },
   ) {
     super();
   }
@@ -128,7 +133,10 @@ export class Alloc extends Op {
 /** `T.arange(start, stop, step)` with integer scalar bounds. Inputs: start, stop, step. */
 export class ARange extends Op {
   readonly kind = 'ARange' as const;
-  constructor(readonly dtype: DType) {
+  constructor(
+    /** The result's dtype (`T.arange` with symbolic bounds passes its `dtype` option, default int64). */
+    readonly dtype: DType,
+  ) {
     super();
   }
   key(): string {

@@ -49,14 +49,17 @@ export interface IndexCheck {
   readonly evaluate?: (at: ValueAt) => NDArray | null;
   /** The input slots `evaluate` reads, where known: an asynchronous call brings those to the host without evaluating it (function/plan.ts). */
   readonly reads?: readonly number[];
-  /** The index as a view of that input's elements. */
+  /** The index as a view of that input's elements: its shape. */
   readonly shape: readonly number[];
+  /** The view's strides, in elements of the input. */
   readonly strides: readonly number[];
+  /** The view's first element, in elements of the input. */
   readonly offset: number;
   /** The length of the axis indexed: values must lie in [-n, n). */
   readonly n: number;
   /** The indexed tensor's shape, for the message. */
   readonly xShape: readonly number[];
+  /** The message of the RangeError raised for the first value out of range. */
   readonly describe: IndexErrorText;
   /**
    * The read it guards is needed for its shape alone (`x[ids].shape[0]`): a
@@ -145,6 +148,7 @@ export function runIndexCheck(check: Omit<IndexCheck, 'input'>, data: ArrayLike<
 export class CheckIndex extends Op {
   readonly kind = 'CheckIndex' as const;
   constructor(
+    /** The axis of x that idx indexes, of length n: idx must lie in [-n, n) (in [0, n) with `nonNegative`). */
     readonly axis: number,
     /** The error, as the user wrote the indexing (see `indexErrorText`). */
     readonly describe: IndexErrorText,

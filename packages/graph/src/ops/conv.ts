@@ -31,7 +31,9 @@ import type { ScalarExpr } from '../kernel/kernel.js';
 import * as ix from '../kernel/index-expr.js';
 import { nameInError } from '../core/error-names.js';
 
+/** Two lengths, one per image axis (rows, cols): a 2-d stride, dilation, window or padding. */
 export type Pair = readonly [number, number];
+/** Three lengths, one per volume axis (depth, rows, cols): a 3-d stride, dilation, window or padding. */
 export type Triple = readonly [number, number, number];
 
 /** Padding of one axis: a number of positions on each side, or Theano's `'full'` (dilated window - 1) or `'half'` (dilated window // 2). */
@@ -47,9 +49,13 @@ export type PatchEdges = 'strict' | 'drop' | 'keep';
 
 /** The windows' placement along each of the last N axes (stride, dilation and pad hold N entries each). */
 export interface PatchGeometry {
+  /** How far apart consecutive windows start, per axis (integers >= 1; its length is N). */
   readonly stride: readonly number[];
+  /** How far apart a window's positions are, per axis (integers >= 1; 1 is a dense window). */
   readonly dilation: readonly number[];
+  /** The padding on each side of each axis, read as the op's fill value. */
   readonly pad: readonly PadSpec[];
+  /** Which windows there are where the last one would not fit. */
   readonly edges: PatchEdges;
 }
 
@@ -189,8 +195,11 @@ export interface Im2ColErrors {
 export class Im2Col extends Op {
   readonly kind = 'Im2Col' as const;
   constructor(
+    /** Where the windows sit; a RangeError if its lists are not N integers in range. */
     readonly geometry: PatchGeometry,
+    /** The window's N lengths, or null to take them from the last N dimensions of a second input. */
     readonly window: readonly number[] | null,
+    /** The value read outside the image (default 0, as convolution and sum pooling read); max pooling reads its dtype's lowest value (-Infinity for floats). */
     readonly fill = 0,
     /** Errors in the words of the function that built the op. */
     readonly errors: Im2ColErrors = {},
@@ -298,7 +307,10 @@ export class Im2Col extends Op {
  */
 export class Col2Im extends Op {
   readonly kind = 'Col2Im' as const;
-  constructor(readonly geometry: PatchGeometry) {
+  constructor(
+    /** The geometry of the Im2Col this is the adjoint of; a RangeError if its lists are not N integers in range. */
+    readonly geometry: PatchGeometry,
+  ) {
     super();
     checkGeometry('Col2Im', geometry);
   }

@@ -48,9 +48,17 @@ function starts(axis: number, shapes: readonly (readonly number[])[]): number[] 
   return at;
 }
 
+/**
+ * Theano's Join: its inputs (one at least, all of one rank) concatenated
+ * along `axis`, their dtypes promoted as NumPy's `concatenate`; the other
+ * lengths must agree (`T.concatenate`, `T.join`).
+ */
 export class Join extends Op {
   readonly kind = 'Join' as const;
-  constructor(readonly axis: number) {
+  constructor(
+    /** The axis joined along, in [0, ndim) (`T.concatenate` normalises a negative one); applying the op to inputs of fewer dimensions is a RangeError. */
+    readonly axis: number,
+  ) {
     super();
   }
   key(): string {
@@ -184,7 +192,9 @@ export function joinViews(ctx: LowerContext, views: readonly TensorView[], lengt
 export class JoinSplit extends Op {
   readonly kind = 'JoinSplit' as const;
   constructor(
+    /** The axis the pieces were joined along, counted in the pieces' dimensions (g's is `nb + axis`). */
     readonly axis: number,
+    /** How many leading batch dimensions g has that the pieces do not (a batched jacobian's); default 0. */
     readonly nb = 0,
   ) {
     super();

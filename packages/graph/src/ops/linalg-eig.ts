@@ -22,7 +22,9 @@ import { complexEig } from '../linalg/eig-complex-host.js';
 export class Eig extends HostOp {
   /** `vectors` false: eigvals, the eigenvalues' parts alone; `complexInput`: two inputs, a complex matrix's parts. */
   constructor(
+    /** true: NumPy's `eig`, four outputs (the eigenvalues' real and imaginary parts, then the eigenvectors'); false: `eigvals`, the eigenvalues' two parts alone. */
     readonly vectors = true,
+    /** true: two inputs, a complex matrix's real and imaginary parts (of one dtype); false: one real matrix. */
     readonly complexInput = false,
   ) {
     super();

@@ -136,7 +136,10 @@ function lowerSortPairs(ctx: LowerContext, a: BufferView, v: BufferView, n: numb
 
 export class Eigh extends Op {
   readonly kind = 'Eigh' as const;
-  constructor(readonly UPLO: 'L' | 'U' = 'L') {
+  constructor(
+    /** NumPy's `UPLO`: the triangle read, `'L'` (the default) the lower one, `'U'` the upper; anything else is a TypeError. */
+    readonly UPLO: 'L' | 'U' = 'L',
+  ) {
     super();
     if (UPLO !== 'L' && UPLO !== 'U') throw new TypeError(`Eigh: UPLO must be 'L' or 'U', got ${JSON.stringify(UPLO)}`);
   }

@@ -32,6 +32,7 @@ const fcmp = (op: ScalarOpName, a: ScalarExpr, b: ScalarExpr): ScalarExpr => ({ 
 
 /** NumPy's modes: 'reduced' Q (m, k) and R (k, n); 'complete' Q (m, m) and R (m, n); 'r' R (k, n) alone. */
 export type QRMode = 'reduced' | 'complete' | 'r';
+/** Every {@link QRMode}; `new QR` refuses any other with a TypeError. */
 export const QR_MODES: readonly QRMode[] = ['reduced', 'complete', 'r'];
 
 /** The Householder vectors u_j (scaled so that H_j = I - u_j u_j^T) and R before its lower part is cleared, in float64. */
@@ -140,7 +141,10 @@ export function lowerAccumulate(ctx: LowerContext, us: readonly BufferView[], m:
 /** `qr(A, mode)`: numpy.linalg.qr of a matrix (any shape) by Householder reflections. */
 export class QR extends Op {
   readonly kind = 'QR' as const;
-  constructor(readonly mode: QRMode = 'reduced') {
+  constructor(
+    /** NumPy's `mode` (default `'reduced'`): which factors, of which shapes; one output (R) in mode `'r'`, else two (Q, R). */
+    readonly mode: QRMode = 'reduced',
+  ) {
     super();
     if (!QR_MODES.includes(mode)) throw new TypeError(`QR: mode must be one of ${QR_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
   }

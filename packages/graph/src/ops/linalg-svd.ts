@@ -135,7 +135,9 @@ function lowerHestenes(ctx: LowerContext, B: TensorView, M: number, K: number, d
 export class SVD extends Op {
   readonly kind = 'SVD' as const;
   constructor(
+    /** NumPy's `full_matrices`: true (the default) U (m, m) and Vh (n, n); false U (m, k) and Vh (k, n), k = min(m, n). */
     readonly fullMatrices = true,
+    /** NumPy's `compute_uv`: true (the default) three outputs [U, s, Vh]; false the singular values s alone. */
     readonly computeUv = true,
   ) {
     super();

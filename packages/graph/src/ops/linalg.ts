@@ -70,6 +70,7 @@ export function result(shape: number[], d: DType, values: ArrayLike<number>): ND
 
 /** An op of one square matrix whose result is a square matrix of the same size (Det overrides the result). */
 abstract class SquareOp extends Op {
+  /** The op's name in errors, `debugprint` and its key: `MatrixInverse`, `Det`, `Cholesky{lower=true}`. */
   abstract readonly name: string;
   key(): string {
     return this.name;
@@ -77,10 +78,12 @@ abstract class SquareOp extends Op {
   override toString(): string {
     return this.key();
   }
+  /** The result's dtype ({@link linalgDType}); a TypeError if the input is not a matrix or is float16. */
   protected checkInput(inputs: readonly TensorVariable[]): DType {
     checkMatrix(this.name, inputs[0]!, 'the input');
     return linalgDType(this.name, inputs);
   }
+  /** The matrix's side length (null while unknown); a RangeError naming the input if its two known lengths differ. */
   protected side(shapes: readonly StaticShape[], node: Apply): number | null {
     return squareSide(this.name, shapes[0]!, (node.inputs[0] ? nameInError(node.inputs[0]) : 'the input'));
   }
@@ -122,9 +125,11 @@ export class MatrixInverse extends SquareOp {
 export class Det extends SquareOp {
   readonly kind = 'Det' as const;
   readonly name = 'Det';
+  /** A scalar of the input's float dtype ({@link linalgDType}); a TypeError if the input is not a matrix. */
   override outputTypes(inputs: readonly TensorVariable[]): TensorType[] {
     return [new TensorType(this.checkInput(inputs), [])];
   }
+  /** `[]` (a scalar), after checking that the input's known lengths are equal. */
   override inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
     this.side(shapes, node);
     return [[]];
@@ -150,6 +155,7 @@ export class Det extends SquareOp {
 export class Cholesky extends SquareOp {
   readonly kind = 'Cholesky' as const;
   readonly name: string;
+  /** @param isLower true (Theano's default): L with A = L L^T from A's lower triangle; false: U with A = U^T U from its upper one. */
   constructor(readonly isLower = true) {
     super();
     this.name = `Cholesky{lower=${isLower}}`;
@@ -184,6 +190,7 @@ function transposeRef(a: Float64Array, r: number, c: number): Float64Array {
  * `upper_triangular` (one substitution).
  */
 export type SolveStructure = 'gen' | 'sym' | 'pos' | 'lower_triangular' | 'upper_triangular';
+/** Every {@link SolveStructure}, in the order errors list them; `new Solve` refuses any other. */
 export const SOLVE_STRUCTURES: readonly SolveStructure[] = ['gen', 'sym', 'pos', 'lower_triangular', 'upper_triangular'];
 
 /**
@@ -194,8 +201,10 @@ export const SOLVE_STRUCTURES: readonly SolveStructure[] = ['gen', 'sym', 'pos',
  */
 export class Solve extends Op {
   readonly kind = 'Solve' as const;
+  /** Whether A's lower triangle is read: true for `lower_triangular`, and for `sym` and `pos` constructed with `lower`; false otherwise. */
   readonly isLower: boolean;
   constructor(
+    /** What A is assumed to be (default `gen`); a TypeError for a name not in {@link SOLVE_STRUCTURES}. */
     readonly structure: SolveStructure = 'gen',
     lower = false,
   ) {

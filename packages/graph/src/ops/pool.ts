@@ -17,8 +17,16 @@ import { Reduce } from './reduce.js';
 import { DimShuffle } from './shape.js';
 import { Subtensor } from './subtensor.js';
 
+/**
+ * Theano's pooling `mode`: each window's maximum, its sum, or its mean
+ * with the padding counted (`average_inc_pad`) or not (`average_exc_pad`).
+ */
 export type PoolMode = 'max' | 'sum' | 'average_inc_pad' | 'average_exc_pad';
 
+/**
+ * Theano's `pool_2d` / `pool_3d` keyword arguments (`ws`, `ignore_border`,
+ * `stride`, `pad`, `mode`); W holds one length per pooled axis.
+ */
 export interface PoolOptions<W extends readonly number[]> {
   /** The window, one length per pooled axis. */
   readonly ws: W;

@@ -45,6 +45,11 @@ export class SharedRandomState {
   constructor(value: RandomState) {
     this.#value = value;
   }
+  /**
+   * The generator (Theano's `get_value`): a copy, or with `borrow` the one
+   * held. While calls are queued, the value a queued `setValue` will give;
+   * an Error while a queued call will move the generator (await it first).
+   */
   getValue(options: { borrow?: boolean } = {}): RandomState {
     let value = this.#value;
     if (this.#writers.busy) {
@@ -56,6 +61,12 @@ export class SharedRandomState {
     }
     return options.borrow ? value : value.copy();
   }
+  /**
+   * Replace the generator (Theano's `set_value`) with a copy of `value`, or
+   * with `borrow` with `value` itself, after the calls already queued (which
+   * draw from and move the old one). A TypeError if `value` is not a
+   * {@link RandomState}.
+   */
   setValue(value: RandomState, options: { borrow?: boolean } = {}): void {
     if (!(value instanceof RandomState)) throw new TypeError(`rng.setValue: expected a RandomState, got ${value === null ? 'null' : typeof value}`);
     const own = options.borrow ? value : value.copy();
@@ -100,8 +111,11 @@ export class RandomVariable extends Op implements Draw {
   #pending: RandomStateSnapshot | undefined;
 
   constructor(
+    /** What the sample is drawn from. */
     readonly distribution: Distribution,
+    /** The sample's dtype (an integer one for permutations and Poisson counts, a TypeError otherwise). */
     readonly dtype: DType,
+    /** The generator the sample is drawn from, moved past it when a call succeeds (`rv.rng`). */
     readonly rng: SharedRandomState,
     /** 'integers': the lowest and highest values, both included. */
     readonly range: readonly [number, number] = [0, 1],

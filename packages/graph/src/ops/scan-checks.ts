@@ -16,7 +16,9 @@ import type { IndexGuard } from '../kernel/index-check-device.js';
 
 /** A state kept 'last' in place of its stack's `[-1]`, and the stack as the user's graph wrote it (for the index error of a loop of no steps). */
 export interface ScanLastIndexed {
+  /** The state's position among the scan's states. */
   readonly state: number;
+  /** How errors name the stack (as the unoptimized graph's `[-1]` would): a loop of no steps raises NumPy's index error naming it. */
   readonly stack: string;
 }
 

@@ -22,7 +22,10 @@ export class WithUpdates extends Op {
   readonly kind = 'WithUpdates' as const;
   /** Two carriers are never merged: each has its own updates. */
   readonly #id = nextId++;
-  constructor(readonly updates: readonly (readonly [TensorSharedVariable, TensorVariable])[]) {
+  constructor(
+    /** The (shared variable, new value) pairs that a function computing this node applies at each call (its explicit `updates` win; `noDefaultUpdates` skips these). */
+    readonly updates: readonly (readonly [TensorSharedVariable, TensorVariable])[],
+  ) {
     super();
   }
   key(): string {
