@@ -170,6 +170,11 @@ export function registerBackend(backend: Backend): void {
   registry.set(backend.describe().name, backend);
 }
 
+/**
+ * The names of the backends registered so far (by {@link registerBackend},
+ * usually by importing a backend package), in the order each name was
+ * first registered.
+ */
 export function registeredBackends(): string[] {
   return [...registry.keys()];
 }

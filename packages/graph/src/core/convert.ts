@@ -4,6 +4,7 @@ import { KIND, canCastSafely, castScalar, intRange, isFloat, isIntLiteral } from
 import { NDArray, array, describe, flattenNested, isTypedArray, shapeToString, typedArrayDType, type NestedArray } from './ndarray.js';
 import type { TensorType } from './type.js';
 
+/** Options of {@link convertValue}: how strictly a value's dtype must fit the target type. */
 export interface ConvertOptions {
   /** Accept values whose dtype cannot be cast to the target without loss (they are cast like NumPy's astype). */
   allowDowncast?: boolean;

@@ -2,8 +2,11 @@
 
 /** Where a fold keeps the values it found: a Map or a WeakMap. */
 export interface FoldMemo<T, V> {
+  /** Whether x's value has been found. */
   has(x: T): boolean;
+  /** x's value, once found. */
   get(x: T): V | undefined;
+  /** Keep x's value (the return value is ignored, so a Map's or a WeakMap's set fits). */
   set(x: T, value: V): unknown;
 }
 

@@ -10,6 +10,12 @@ import type { DType } from './dtype.js';
 import { castScalar, floatOf, isFloat, promoteAll } from './dtype.js';
 import { COMPOSITE_OPS, type CompositeScalarOp, type CompositeScalarOpSpec } from '../tensor/special.js';
 
+/**
+ * The primitive scalar ops: the operations a kernel's `ApplyExpr` may name
+ * and every backend must render, with `SCALAR_OPS` giving each one's arity,
+ * dtype rule and reference semantics (NumPy's; Theano's scalar op names
+ * in `theanoName`).
+ */
 export type ScalarOpName =
   // unary
   | 'neg' | 'abs' | 'sign' | 'exp' | 'log' | 'log1p' | 'expm1' | 'sqrt'
@@ -38,8 +44,11 @@ export type OutRule =
   | 'given' // cast: the dtype is a parameter
   | 'second'; // second(a, b): b's dtype, broadcast to a's shape
 
+/** One entry of `SCALAR_OPS`: what a primitive scalar op takes, what dtype it gives, how it prints and what it computes. */
 export interface ScalarOpSpec {
+  /** How many arguments it takes: 1 (neg, exp, ...), 2 (add, pow, eq, ...) or 3 (switch, clip). */
   readonly arity: 1 | 2 | 3;
+  /** How its output dtype follows from its inputs' promoted dtype. */
   readonly out: OutRule;
   /** Theano's name, used in debugprint: Elemwise{add}. */
   readonly theanoName: string;

@@ -46,8 +46,11 @@ export function inputExtent(k: ExprKernel, input: number): number {
 
 /** Where a moved input is read: input `input` of the rewritten kernel, from element `base` (of the moved input's own dtype); `size` is that input's length, for a gather. */
 export interface InputPlace {
+  /** The index, among the rewritten kernel's inputs, of the buffer the moved input now lives in. */
   readonly input: number;
+  /** The element of that buffer where the moved input starts: added to each load's offset and each gather's index. */
   readonly base: number;
+  /** The gathers' new bound (the packed buffer's length, say); when absent each gather keeps its own `size`. */
   readonly size?: number;
 }
 

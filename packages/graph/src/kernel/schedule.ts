@@ -4,9 +4,8 @@
  * views (dimshuffle, transpose, broadcast) cost no kernel. This first
  * scheduler emits one kernel per op; @sym/opt's passes fuse them.
  */
-import type { GatherFusion } from '../core/backend.js';
 import { castScalar, type DType } from '../core/dtype.js';
-import { isContiguousOver, kernelOutputSize, type BufferSpec, type InPlaceRequest, type Kernel, type LoadExpr, type OptionalKernel, type ScalarExpr, type ScatterAccumulator, type Step } from './kernel.js';
+import { isContiguousOver, kernelOutputSize, type BufferSpec, type Kernel, type LoadExpr, type OptionalKernel, type ScalarExpr, type ScatterAccumulator, type Step } from './kernel.js';
 import { NDArray, contiguousStrides, fill, sizeOf, shapeToString } from '../core/ndarray.js';
 import type { Apply } from '../core/op.js';
 import { isContiguous, type At, type BufferView, type Draw, type LowerContext, type LowerMark, type ReduceRequest, type TensorView } from './lower.js';
@@ -18,32 +17,9 @@ import { runIndexCheck, type IndexCheck, type IndexErrorText } from '../ops/chec
 import { addWindowCheck, hostIndexValues } from '../ops/host-index.js';
 import { askedBy, liveIndexChecks, outputNeeds } from './index-check-live.js';
 import { checkGuarded, checkOnDevice, flagOutputs, replayFlags, type IndexFlag, type IndexGuard } from './index-check-device.js';
-/** A scheduled function graph for one set of input shapes: numbered buffers and the kernel launches over them, what a backend runs. */
-export interface Program {
-  /** Every buffer, indexed by buffer id. */ readonly buffers: BufferSpec[];
-  /** The kernel launches, in the order they run. */ readonly steps: Step[];
-  /** Buffer of each graph input (explicit inputs, then shared variables), in order. */
-  readonly inputBuffers: number[];
-  /**
-   * Constant arrays to upload once; with `draw`, arrays the function
-   * refills and uploads at each call instead (`value` is filled in place).
-   */
-  readonly constants: { buffer: number; value: NDArray; draw?: Draw }[];
-  /** Buffer and shape of each output. */
-  readonly outputs: { buffer: number; shape: number[] }[];
-  /** Buffer and shape of every node output (DebugMode keeps them all addressable). */
-  readonly nodeValues: Map<TensorVariable, { buffer: number; shape: number[] }>;
-  /** What the backend compiling the program does with fused gathers (its `BackendInfo.gathers`): what the optimizer fuses. */
-  readonly gathers?: GatherFusion;
-  /** Updates that may be written over their shared variables' buffers (the optimizer's `inplace_updates`). */
-  readonly inPlace?: InPlaceRequest;
-  /** Indices among the inputs' values that the function checks before each call, before any kernel runs (CheckIndex). */
-  readonly indexChecks?: readonly IndexCheck[];
-  /** Indices the kernels compute, checked on the device: each flag is an output after the outputs asked for (index-check-device.ts). */
-  readonly indexFlags?: readonly IndexFlag[];
-  /** With updates written in place: the steps run before the flags are read, the rest after (index-check-split.ts). */
-  readonly flagsReadAfter?: number;
-}
+import type { Program } from './program.js';
+
+export type { Program } from './program.js';
 
 /** Nodes needed for `outputs`, in an order where each comes after its inputs' owners. */
 export function toposort(outputs: readonly TensorVariable[]): Apply[] {
