@@ -72,6 +72,8 @@ export { SVD } from './ops/linalg-svd.js';
 export type { SolveStructure } from './ops/linalg.js';
 export { Im2Col, Col2Im, resolvePad, windowCount } from './ops/conv.js';
 export { DftAxis } from './tensor/fft-op.js';
+export type { DftForm } from './tensor/fft-stages.js';
+export type { DftScale } from './tensor/fft-plan.js';
 export type { Im2ColErrors, Pair, PadSpec, PatchEdges, PatchGeometry, Triple } from './ops/conv.js';
 export type { PoolMode, PoolOptions, Pool2dOptions, Pool3dOptions } from './ops/pool.js';
 export type { BorderMode, Conv2dOptions, Conv2dShapes, ConvShape } from './nnet/conv2d.js';

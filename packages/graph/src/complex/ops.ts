@@ -157,16 +157,14 @@ export function pow(a: ComplexLike, p: TensorLike): ComplexVariable {
   return unify(T.mul(r, T.cos(t)), T.mul(r, T.sin(t)));
 }
 
-type Axis = number | readonly number[] | null;
-
-/** Theano's `T.sum` of a complex tensor: each part summed. */
-export function sum(a: ComplexLike, axis: Axis = null): ComplexVariable {
+/** Theano's `T.sum` of a complex tensor: each part summed over `axis` (all when null). */
+export function sum(a: ComplexLike, axis: number | readonly number[] | null = null): ComplexVariable {
   const [re, im] = broadcastParts(asComplex(a, 'complex.sum'));
   return unify(T.sum(re, axis as never), T.sum(im, axis as never));
 }
 
 /** Theano's `T.mean` of a complex tensor: each part's mean over `axis` (all when null). */
-export function mean(a: ComplexLike, axis: Axis = null): ComplexVariable {
+export function mean(a: ComplexLike, axis: number | readonly number[] | null = null): ComplexVariable {
   const [re, im] = broadcastParts(asComplex(a, 'complex.mean'));
   return unify(T.mean(re, axis as never), T.mean(im, axis as never));
 }
@@ -176,7 +174,7 @@ export function mean(a: ComplexLike, axis: Axis = null): ComplexVariable {
  * sum angle). Not NumPy's running products (a few ulp apart), but one
  * reduction of each part; a zero factor gives 0.
  */
-export function prod(a: ComplexLike, axis: Axis = null): ComplexVariable {
+export function prod(a: ComplexLike, axis: number | readonly number[] | null = null): ComplexVariable {
   const x = asComplex(a, 'complex.prod');
   const [re, im] = broadcastParts(x);
   const full = new ComplexVariable(re, im);

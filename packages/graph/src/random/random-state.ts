@@ -48,6 +48,7 @@ export function describeSeed(seed: unknown, ctor: string): string {
 
 /** A generator's state, as `getState` gives it. */
 export interface RandomStateSnapshot {
+  /** The xoshiro128** generator's four 32-bit state words (unsigned; `setState` refuses all zeros). */
   readonly words: readonly [number, number, number, number];
   /** The second normal of the last Box-Muller pair, not yet drawn. */
   readonly spare: number | null;

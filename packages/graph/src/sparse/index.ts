@@ -43,3 +43,4 @@ export {
   trunc,
   rint,
 } from './structured.js';
+export type { SparseGivens } from './eval.js';

@@ -28,6 +28,7 @@ import { toposort } from '../kernel/schedule.js';
 
 /** A dense matrix computed from a sparse variable's data (`view`), as that variable or as its transpose. */
 export interface FullView {
+  /** The dense matrix, computed from the sparse variable's parts. */
   readonly view: TensorVariable;
   /** Whether `view` is the transpose of the sparse variable asking (its rows are that one's columns). */
   readonly transposed: boolean;

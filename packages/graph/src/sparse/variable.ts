@@ -22,10 +22,10 @@ import * as ops from './ops.js';
 import { getItem } from './slice.js';
 import type { Slice } from '../tensor/indexing.js';
 
-/** The dense tensors a sparse variable is made of. */
 /** A sparse variable's dense parts, in the order a function takes them. */
 export const SPARSE_PARTS = ['data', 'indices', 'indptr', 'nRows', 'nCols', 'majorIds'] as const;
 
+/** The dense tensors a sparse variable is made of (SciPy's csr/csc arrays, and the shape as two scalars). */
 export interface SparseComponents {
   /** The stored values, a vector of the matrix's dtype. */
   readonly data: TensorVariable;

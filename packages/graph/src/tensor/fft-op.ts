@@ -36,10 +36,15 @@ import * as T from './tensor.js';
 export class DftAxis extends Op {
   readonly kind = 'FFT' as const;
   constructor(
+    /** The axis of the first input transformed (not the trailing (real, imaginary) axis of a complex form). */
     readonly axis: number,
+    /** What the op reads and writes: `c2c`, `r2c` or `c2r`. */
     readonly form: DftForm,
+    /** The exponent's sign: -1 the forward transform, +1 the inverse. */
     readonly sign: 1 | -1,
+    /** The factor applied, from the count N of the second input (default `'none'`). */
     readonly scale: DftScale = 'none',
+    /** For `r2c`: only the first n // 2 + 1 bins (NumPy's `rfft`); default false, all n. */
     readonly half = false,
     /** Names the transform in a table's error only: two ops that differ in it alone are the same op. */
     readonly subject = 'T.fft',

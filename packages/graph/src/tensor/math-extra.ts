@@ -89,6 +89,7 @@ function varianceNamed(what: 'var' | 'std', x: TensorLike, o?: VarArg): TensorVa
   }
   return r.dtype === float ? r : T.cast(r, float);
 }
+/** `T.var` under a name that is not a reserved word in JavaScript (Theano's `var`), for destructuring or a bare import. */
 export const variance = var_;
 export { var_ as var };
 
