@@ -56,6 +56,8 @@ export const HELPER_NAMES = [
   'symZeroDiv',
   'symMulZero',
   'symSub',
+  'symHideOne',
+  'symHideZero',
   'symIntMod',
   'symMulLow16',
   'symPowWrap',
@@ -371,6 +373,16 @@ export const HELPER_SOURCES: readonly string[] = [
     const same = symMulZero(a);
     const d = a - b;
     return (a === b || a !== a) ? same : d;
+  }`,
+  // b times a 1 the GLSL compiler cannot see, and a plus a 0 it cannot see (thread z is 0: every kernel's output is
+  // 1-D): they keep it from regrouping a sum or product the kernel holds apart (regroup.ts)
+  `function symHideOne(b) {
+    const one = 1.0 + this.thread.z;
+    return b * one;
+  }`,
+  `function symHideZero(a) {
+    const zero = 0.0 + this.thread.z;
+    return a + zero;
   }`,
   // a * b modulo 2^16 for |a|, |b| < 2^16, exact: b is split in bytes so no partial product exceeds 2^24
   `function symMulLow16(a, b) {

@@ -10,7 +10,8 @@
  * holding integers, wrapped as storing into the dtype would wrap them.
  */
 import type { DType, Epilogue, Kernel, ScalarExpr, ScalarOpName, ElementwiseKernel, ReduceKernel, MatmulKernel } from '@sym/graph';
-import { SCALAR_OPS, castScalar, isFloat, mayCancel, operandsOf, operandUses, reduceIdentity } from '@sym/graph';
+import { SCALAR_OPS, castScalar, isFloat, operandsOf, operandUses, reduceIdentity } from '@sym/graph';
+import { keepGroups } from './regroup.js';
 
 /** A number as a shader-safe float literal (GLSL has no NaN or Infinity literals). */
 export function num(v: number): string {
@@ -256,7 +257,7 @@ function renderNode(
       // a switch chooses between names or literals: its computed arms are statements first (a select, not a branch)
       const operands = e.op === 'switch' && lets ? converted.map((c, i) => (i === 0 || isNameOrLiteral(c) ? c : hoist(lets, c))) : converted;
       const code =
-        divideByLiteralZero(e, operands[0]!, values[1]) ?? divideLiteralZero(e, operands[1]!, values[0]) ?? multiplyByLiteralZero(e, operands, values) ?? subtractSelf(e, operands) ?? OPS[e.op](operands, e.dtype, e.computeDType);
+        divideByLiteralZero(e, operands[0]!, values[1]) ?? divideLiteralZero(e, operands[1]!, values[0]) ?? multiplyByLiteralZero(e, operands, values) ?? keepGroups(e, operands) ?? OPS[e.op](operands, e.dtype, e.computeDType);
       return { code: e.op === 'cast' || e.dtype !== e.computeDType || !isExact(e.op, e.dtype) ? castTo(e.dtype, code) : code, value: undefined };
     }
   }
@@ -312,9 +313,6 @@ function multiplyByLiteralZero(e: ScalarExpr & { kind: 'apply' }, factors: reado
   const zero = values.findIndex((v) => v === 0);
   return zero < 0 ? undefined : `symMulZero(${factors[1 - zero]})`;
 }
-
-// a - b or a + (-b) a compiler may fold to 0 (mayCancel, @sym/graph) as symSub: llvmpipe folds a - a to 0, NumPy gives NaN for an infinite or NaN a (a + b is a - (-b) exactly)
-const subtractSelf = (e: ScalarExpr & { kind: 'apply' }, o: readonly string[]): string | undefined => (!mayCancel(e) ? undefined : e.op === 'sub' ? `symSub(${o[0]}, ${o[1]})` : `symSub(${o[0]}, (-${o[1]}))`);
 
 /** sum(vars[d] * strides[d]) + offset, as float arithmetic (exact below 2^24). */
 export function offsetExpr(vars: readonly string[], strides: readonly number[], offset: number): string {
