@@ -20,7 +20,7 @@ import { TensorVariable, type StaticShape } from '../core/variable.js';
 export type ScanSequence =
   | TensorLike
   | {
-      /** The sequence. */
+      /** The tensor stepped along its first axis. */
       readonly input: TensorLike;
       /** Offsets of the elements each step receives (default [0]). */
       readonly taps?: readonly number[];

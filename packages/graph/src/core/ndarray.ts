@@ -44,7 +44,7 @@ const inspectSymbol = Symbol.for('nodejs.util.inspect.custom');
 export class NDArray {
   /** The elements in C order, in the typed array `STORAGE[dtype]` names. */
   readonly data: TypedArray;
-  /** The lengths. */
+  /** The length of each dimension, outermost first (`[]` for a 0-d array). */
   readonly shape: Shape;
   /** The elements' dtype. */
   readonly dtype: DType;

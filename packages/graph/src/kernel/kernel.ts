@@ -104,7 +104,7 @@ export type ScalarExpr = LoadExpr | ConstExpr | ApplyExpr | ReducedExpr | Gather
 
 /** out[i] = expr(i) for every multi-index i of `shape`; the output is C-contiguous. */
 export interface ElementwiseKernel {
-  /** Discriminant. */
+  /** `'elementwise'`: which kind of kernel this is, what a backend switches on to render it. */
   readonly kind: 'elementwise';
   /** The iteration space, which is the output's shape. */
   readonly shape: readonly number[];
@@ -155,13 +155,13 @@ export interface Epilogue {
  * a second one (`splitEpilogue`).
  */
 export interface ReduceKernel {
-  /** Discriminant. */
+  /** `'reduce'`: which kind of kernel this is, what a backend switches on to render it. */
   readonly kind: 'reduce';
   /** The output's shape (the kept dimensions). */
   readonly shape: readonly number[];
   /** The reduced dimensions, iterated after `shape`'s. */
   readonly reduceShape: readonly number[];
-  /** The fold. */
+  /** What the kernel computes over `reduceShape` (`sum`, `max`, `argmax`, ...): the fold a backend renders. */
   readonly reducer: Reducer;
   /** The dtype of each input buffer, in launch order. */
   readonly inputs: readonly DType[];
@@ -198,7 +198,7 @@ export interface MatmulOperand {
  * further ones, and the output is C-contiguous over (batch, m, n).
  */
 export interface MatmulKernel {
-  /** Discriminant. */
+  /** `'matmul'`: which kind of kernel this is, what a backend switches on to render it. */
   readonly kind: 'matmul';
   /** Number of independent products. */
   readonly batch: number;
@@ -240,7 +240,7 @@ export interface MatmulKernel {
  * writes do is `ScatterAddKernel`, which no sort is made of.
  */
 export interface SortKernel {
-  /** Discriminant. */
+  /** `'sort'`: which kind of kernel this is, what a backend switches on to render it. */
   readonly kind: 'sort';
   /** The input's shape as read. */
   readonly shape: readonly number[];
@@ -297,7 +297,7 @@ export type ScatterAccumulator = 'float32' | 'float64' | 'int32' | 'uint32' | 'i
  * it.
  */
 export interface ScatterAddKernel {
-  /** Discriminant. */
+  /** `'scatterAdd'`: which kind of kernel this is, what a backend switches on to render it. */
   readonly kind: 'scatterAdd';
   /** The output's shape: rows, then each row's dimensions. */
   readonly shape: readonly number[];

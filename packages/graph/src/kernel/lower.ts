@@ -14,7 +14,7 @@ import type { IndexGuard } from './index-check-device.js';
 
 /** A strided window on a program buffer: what most inputs of `lower` are. */
 export interface BufferView {
-  /** Discriminant. */
+  /** `'buffer'`: which kind of view this is, what a lowering switches on. */
   readonly kind: 'buffer';
   /** The buffer id. */
   readonly buffer: number;
@@ -30,7 +30,7 @@ export interface BufferView {
 
 /** A 0-d constant, inlined into the kernels that read it. */
 export interface ScalarView {
-  /** Discriminant. */
+  /** `'scalar'`: which kind of view this is, what a lowering switches on. */
   readonly kind: 'scalar';
   /** The constant's value. */
   readonly value: number;
@@ -51,7 +51,7 @@ export interface ReduceRequest {
   readonly shape: readonly number[];
   /** The axes of `shape` reduced. */
   readonly axes: readonly number[];
-  /** The fold. */
+  /** What the reduction computes over `axes` (`sum`, `max`, `argmax`, ...). */
   readonly reducer: Reducer;
   /** The accumulator's dtype. */
   readonly acc: DType;

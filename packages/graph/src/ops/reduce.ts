@@ -83,7 +83,7 @@ export function reduceIdentity(reducer: Reducer, acc: DType): number {
 export class Reduce extends Op {
   readonly kind = 'Reduce' as const;
   constructor(
-    /** The fold. */
+    /** What the reduction computes over the axes: `sum`, `prod`, `max`, `min`, `mean`, `any`, `all`, `argmax` or `argmin`. */
     readonly reducer: Reducer,
     /** Sorted, non-negative axes. */
     readonly axes: readonly number[],

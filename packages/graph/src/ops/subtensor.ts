@@ -71,7 +71,7 @@ export type IndexEntry =
 export interface ResolvedSlice {
   /** The first element. */
   readonly start: number;
-  /** The step. */
+  /** The distance between consecutive elements taken, negative to walk the dimension backwards (a slice's step, default 1). */
   readonly step: number;
   /** Number of elements. */
   readonly length: number;

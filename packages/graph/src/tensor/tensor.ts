@@ -449,7 +449,7 @@ export { ctensor, cscalar, cvector, cmatrix, ctensor3, ctensor4, zscalar, zvecto
 
 // ---------------------------------------------------------------- nnet
 
-/** Softmax over the last axis. */
+/** Theano's `T.nnet.softmax(x)`: exp(x - max) / sum(exp(x - max)) along the last axis (each row of a matrix); integers give floats; a TypeError for a scalar. */
 export function softmax(x: TensorLike): TensorVariable {
   return apply1(SOFTMAX, [asTensor(x, 'softmax')]);
 }
@@ -524,19 +524,19 @@ export const nnet = {
   /** Theano's `conv3d_grad_wrt_inputs`: the gradient of conv3d with respect to its input. */ conv3dGradWrtInputs,
   /** Theano's `conv3d_grad_wrt_weights`: the gradient of conv3d with respect to its filters. */ conv3dGradWrtWeights,
   /** Theano's `T.nnet.abstract_conv`: the convolutions, their gradients and bilinear upsampling. */ abstractConv: {
-    /** As {@link nnet}'s `conv2d`. */ conv2d,
-    /** As {@link nnet}'s. */ conv2dGradWrtInputs,
-    /** As {@link nnet}'s. */ conv2dGradWrtWeights,
-    /** As {@link nnet}'s. */ conv3d,
-    /** As {@link nnet}'s. */ conv3dGradWrtInputs,
-    /** As {@link nnet}'s. */ conv3dGradWrtWeights,
+    /** Theano's `abstract_conv.conv2d`: the same function as `T.nnet.conv2d`. */ conv2d,
+    /** Theano's `abstract_conv.conv2d_grad_wrt_inputs`: the same function as `T.nnet.conv2dGradWrtInputs`. */ conv2dGradWrtInputs,
+    /** Theano's `abstract_conv.conv2d_grad_wrt_weights`: the same function as `T.nnet.conv2dGradWrtWeights`. */ conv2dGradWrtWeights,
+    /** Theano's `abstract_conv.conv3d`: the same function as `T.nnet.conv3d`. */ conv3d,
+    /** Theano's `abstract_conv.conv3d_grad_wrt_inputs`: the same function as `T.nnet.conv3dGradWrtInputs`. */ conv3dGradWrtInputs,
+    /** Theano's `abstract_conv.conv3d_grad_wrt_weights`: the same function as `T.nnet.conv3dGradWrtWeights`. */ conv3dGradWrtWeights,
     /** Theano's `bilinear_upsampling(input, ratio)`: images upsampled by bilinear interpolation. */ bilinearUpsampling,
   },
   /** Theano's `images2neibs(ten4, neibShape, neibStep, mode)`: image windows as the rows of a matrix. */ images2neibs,
   /** Theano's `neibs2images(neibs, neibShape, originalShape, mode)`: the inverse of images2neibs. */ neibs2images,
   /** Theano's `T.nnet.neighbours` module. */ neighbours: {
-    /** As {@link nnet}'s. */ images2neibs,
-    /** As {@link nnet}'s. */ neibs2images,
+    /** Theano's `neighbours.images2neibs`: the same function as `T.nnet.images2neibs`. */ images2neibs,
+    /** Theano's `neighbours.neibs2images`: the same function as `T.nnet.neibs2images`. */ neibs2images,
   },
   /** Theano's `categorical_crossentropy(p, t)`: -sum(t log p) over the last axis, or -log p[t] for integer targets. */ categoricalCrossentropy,
   /** Theano's `binary_crossentropy(output, target)`: -(t log o + (1 - t) log(1 - o)) elementwise. */ binaryCrossentropy,
