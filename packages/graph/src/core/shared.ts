@@ -248,6 +248,15 @@ export class TensorSharedVariable extends TensorVariable {
  * the value: plain JS numbers are float64 (int64 when all are integers), so
  * the tutorial's floatX pitfall shows the same way; pass `dtype` or a
  * Float32Array/NDArray of float32 to store float32.
+ *
+ * @example
+ * ```ts
+ * const state = sym.shared(0, { name: 'state' });
+ * const inc = T.iscalar('inc');
+ * const accumulator = sym.function([inc], state, { updates: [[state, state.add(inc)]] });
+ * await accumulator(1); // 0: a call returns the value before its updates
+ * state.getValue(); // 1
+ * ```
  */
 export function shared(value: ArrayLike, options: SharedOptions = {}): TensorSharedVariable {
   checkOptionNames(options, 'shared', ['name', 'broadcastable', 'borrow', 'dtype'] satisfies (keyof SharedOptions)[]);

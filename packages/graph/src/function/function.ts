@@ -358,6 +358,14 @@ export type SymFunction<R = NDArray | NDArray[]> = ((...args: unknown[]) => Prom
  * compiles the graph from `inputs` to one output; a call gives an NDArray.
  * Throws when an output depends on a variable that is not an input, a
  * shared variable or a constant, and (by default) on an unused input.
+ *
+ * @example
+ * ```ts
+ * const x = T.dvector('x');
+ * const y = T.dscalar('y');
+ * const f = sym.function([x, y], x.mul(y).add(1));
+ * await f([1, 2, 3], 2); // NDArray [3, 5, 7]
+ * ```
  */
 export function compileFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: FunctionOutput, options?: FunctionOptions): SymFunction<NDArray>;
 /** A list of outputs: a call gives one NDArray per output, in order. */

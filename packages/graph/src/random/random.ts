@@ -215,6 +215,14 @@ export function undoRandomsOf<R>(trace: () => R, undo: (error: unknown) => boole
  * method makes a random variable with a generator of its own, seeded from
  * the stream's seed, whose value is a new sample at every call of a
  * function that uses it (`new sym.RandomStreams(234).uniform([2, 2])`).
+ *
+ * @example
+ * ```ts
+ * const srng = new sym.RandomStreams(234);
+ * const f = sym.function([], srng.uniform([2, 2]));
+ * await f(); // a 2 x 2 sample, uniform in [0, 1)
+ * await f(); // another: the generator moved on
+ * ```
  */
 export class RandomStreams {
   /** Seeds each new variable's generator (Theano's `gen_seedgen`). */
