@@ -30,15 +30,13 @@ export const MOD_HELPER_SOURCES: readonly string[] = [
     const big = (y > 1.152921504606847e18) ? down : 1.0;
     return (y < 9.094947017729282e-13) ? up : big;
   }`,
-  // one step of symFmodScaled's long division: (r F) mod y for 0 <= r < 2^7 y, exactly (see there). The quotient
-  // is rounded from t / y taken as t times 1 / y (a division costs more): its error, below 2^-10, is far inside
-  // the 0.5 the bounds allow
-  `function symFmodStep(r, f, y, iy, yh, yl) {
+  // one step of symFmodScaled's long division: r F less the multiple of y nearest it, exactly (see there), a signed
+  // remainder of at most y (1/2 + 2^-11); symFmodScaled adds y to a negative one once, after the last step. The
+  // quotient is rounded from t / y taken as t times 1 / y (a division costs more): its error is below 2^-11
+  `function symFmodStep(r, f, iy, yh, yl) {
     const t = r * f;
     const q = Math.floor(t * iy + 0.5);
-    const rem = (t - q * yh) - q * yl;
-    const up = rem + y;
-    return (rem < 0.0) ? up : rem;
+    return (t - q * yh) - q * yl;
   }`,
   // C's fmod(a, b) times s = symFmodScale(b, 1), exact, for finite |a| >= |b| > 0 (a JavaScript a % b). One float
   // quotient is not enough past |a / b| = 2^24, and Dekker's split of b overflowed past 8e34 (4097 * b) and
@@ -90,13 +88,15 @@ export const MOD_HELPER_SOURCES: readonly string[] = [
       pk = pk * pk;
     }
     const iy = 1.0 / y;
-    let r = symFmodStep(symFmodStep(v * s, 1.0, y, iy, yh, yl), fk, y, iy, yh, yl);
+    let r = symFmodStep(symFmodStep(v * s, 1.0, iy, yh, yl), fk, iy, yh, yl);
     let j = 0.0;
     for (let i = 0; i < 22; i++) {
       const f = (j < nf) ? 4096.0 : 1.0;
-      r = symFmodStep(r, f, y, iy, yh, yl);
+      r = symFmodStep(r, f, iy, yh, yl);
       j = j + 1.0;
     }
+    const up = r + y;
+    r = (r < 0.0) ? up : r;
     // a zero has a's sign, as C's fmod (fmod(-4, 2) and fmod(-0, 2) are -0); 1 / a tells -0 from +0
     const ia = 1.0 / a;
     const neg = -r;
