@@ -60,7 +60,7 @@ export const MOD_HELPER_SOURCES: readonly string[] = [
     const d = Math.max(Math.floor(Math.log2(x)) - Math.floor(Math.log2(y0)) - 4.0, 0.0);
     const nf = Math.floor(d / 12.0);
     const h = Math.floor(d / 64.0);
-    // the chunk, x 2^-d: 2^-64 up to four times, then 2^-(d mod 64); and 2^(d mod 12); both by squaring
+    // the chunk, x 2^-d: 2^-64 up to four times, then 2^-(d mod 64) by squaring
     let v = x;
     const v1 = v * 5.421010862427522e-20;
     v = (h > 0.5) ? v1 : v;
@@ -72,21 +72,16 @@ export const MOD_HELPER_SOURCES: readonly string[] = [
     v = (h > 3.5) ? v4 : v;
     let l = d - 64.0 * h;
     let p = 0.5;
-    let m = d - 12.0 * nf;
-    let fk = 1.0;
-    let pk = 2.0;
     for (let i = 0; i < 6; i++) {
       const lb = l - 2.0 * Math.floor(l * 0.5);
       const vp = v * p;
       v = (lb > 0.5) ? vp : v;
       l = Math.floor(l * 0.5);
       p = p * p;
-      const mb = m - 2.0 * Math.floor(m * 0.5);
-      const fp = fk * pk;
-      fk = (mb > 0.5) ? fp : fk;
-      m = Math.floor(m * 0.5);
-      pk = pk * pk;
     }
+    // 2^(d mod 12) from exp2 rounded to the integer it is: exact while exp2 is within 2^-12 of it (GLSL ES 3's
+    // highp bound, 3 + 2 |x| ulp, is 2^-18 at x = 11)
+    const fk = Math.floor(Math.pow(2.0, d - 12.0 * nf) + 0.5);
     const iy = 1.0 / y;
     let r = symFmodStep(symFmodStep(v * s, 1.0, iy, yh, yl), fk, iy, yh, yl);
     let j = 0.0;
