@@ -32,22 +32,24 @@ export const MOD_HELPER_SOURCES: readonly string[] = [
   }`,
   // one step of symFmodScaled's long division: r F less the multiple of y nearest it, exactly (see there), a signed
   // remainder of at most y (1/2 + 2^-11); symFmodScaled adds y to a negative one once, after the last step. The
-  // quotient is rounded from t / y taken as t times 1 / y (a division costs more): its error is below 2^-11
-  `function symFmodStep(r, f, iy, yh, yl) {
+  // quotient is rounded from r times fiy = F / y (F a power of 2: the product is the rounded r F / y, as (r F) (1 / y)
+  // was, without waiting for r F; a division costs more): its error is below 2^-11
+  `function symFmodStep(r, f, fiy, yh, yl) {
     const t = r * f;
-    const q = Math.floor(t * iy + 0.5);
+    const q = Math.floor(r * fiy + 0.5);
     return (t - q * yh) - q * yl;
   }`,
   // C's fmod(a, b) times s = symFmodScale(b, 1), exact, for finite |a| >= |b| > 0 (a JavaScript a % b). One float
   // quotient is not enough past |a / b| = 2^24, and Dekker's split of b overflowed past 8e34 (4097 * b) and
   // underflowed below 1e-34. Long division instead: y = |b| s; the top of |a| is cut to a chunk below 2^7 y by
   // 2^-D, D <= the exponent difference (so the chunk is still an integer multiple of ulp(y)); then each step
-  // multiplies the remainder r < y by F = 2^k (k <= 12, D bits in all) and subtracts q y, q the rounded quotient
-  // (<= 4096): q times y's 12-bit halves is exact, and so is each difference (fewer than 2^24 units of 2^k ulp(y),
-  // then of ulp(y)), so no step rounds. 24 steps, a constant count (GLSL ES loops): the chunk, D mod 12 bits,
-  // then 22 of 12 bits or none (D <= 272, 2^128 over a subnormal b in gpu.js's cpu mode; shaders read it as 0).
-  // The callers scale back by 1 / s after their sign adjustments: a remainder below 2^-126 is flushed to zero by
-  // the shader (fmod(-4e-31, 2.6e-38) is -4.7e-39, whose np.mod, 2.2e-38, is not)
+  // multiplies the signed remainder |r| <= y (1/2 + 2^-11) by F = 2^j (j <= 12) and subtracts q y, q the nearest
+  // quotient (|q| <= 2049): q times y's 12-bit halves is exact, and so is each difference (fewer than 2^24 units
+  // of 2^j ulp(y), then of ulp(y)), so no step rounds. 25 steps, a constant count (GLSL ES loops): the chunk,
+  // two of (D mod 22) / 2 bits, then 22 of k = floor(D / 22) bits each, the same in every step so that no step
+  // chooses (D <= 272, 2^128 over a subnormal b in gpu.js's cpu mode; shaders read it as 0). The callers scale
+  // back by 1 / s after their sign adjustments: a remainder below 2^-126 is flushed to zero by the shader
+  // (fmod(-4e-31, 2.6e-38) is -4.7e-39, whose np.mod, 2.2e-38, is not)
   `function symFmodScaled(a, b, s) {
     const x = Math.abs(a);
     const y0 = Math.abs(b);
@@ -58,9 +60,8 @@ export const MOD_HELPER_SOURCES: readonly string[] = [
     const yl = y - yh;
     // log2 may be one off at either end of a binade: 4 below the estimate is at most the exponent difference
     const d = Math.max(Math.floor(Math.log2(x)) - Math.floor(Math.log2(y0)) - 4.0, 0.0);
-    const nf = Math.floor(d / 12.0);
     const h = Math.floor(d / 64.0);
-    // the chunk, x 2^-d: 2^-64 up to four times, then 2^-(d mod 64) by squaring
+    // the chunk, x 2^-d: 2^-64 up to four times, then 2^-(d mod 64)
     let v = x;
     const v1 = v * 5.421010862427522e-20;
     v = (h > 0.5) ? v1 : v;
@@ -70,25 +71,25 @@ export const MOD_HELPER_SOURCES: readonly string[] = [
     v = (h > 2.5) ? v3 : v;
     const v4 = v * 5.421010862427522e-20;
     v = (h > 3.5) ? v4 : v;
-    let l = d - 64.0 * h;
-    let p = 0.5;
-    for (let i = 0; i < 6; i++) {
-      const lb = l - 2.0 * Math.floor(l * 0.5);
-      const vp = v * p;
-      v = (lb > 0.5) ? vp : v;
-      l = Math.floor(l * 0.5);
-      p = p * p;
-    }
-    // 2^(d mod 12) from exp2 rounded to the integer it is: exact while exp2 is within 2^-12 of it (GLSL ES 3's
-    // highp bound, 3 + 2 |x| ulp, is 2^-18 at x = 11)
-    const fk = Math.floor(Math.pow(2.0, d - 12.0 * nf) + 0.5);
+    // 2^-(d mod 64) from exp2 cut to its top bit (Veltkamp's split by 2^23 + 1 keeps 1 bit): the power of 2 it is
+    // within a quarter of, exactly. The steps' 2^j from exp2 rounded to the integer it is: exact while exp2 is
+    // within 2^-13 of it (GLSL ES 3's highp bound, 3 + 2 |x| ulp, is 2^-18 at x = 12). k and the rest: a quotient
+    // d / 22 rounded below an integer leaves a rest of 22, two steps of 11 bits
+    const e = Math.pow(2.0, 64.0 * h - d);
+    const ce = e * 8388609.0;
+    v = v * (ce - (ce - e));
+    const k = Math.floor(d / 22.0);
+    const rest = d - 22.0 * k;
+    const half = Math.floor(rest * 0.5);
+    const f1 = Math.floor(Math.pow(2.0, half) + 0.5);
+    const f1x2 = 2.0 * f1;
+    const f2 = (rest - 2.0 * half > 0.5) ? f1x2 : f1;
+    const f = Math.floor(Math.pow(2.0, k) + 0.5);
     const iy = 1.0 / y;
-    let r = symFmodStep(symFmodStep(v * s, 1.0, iy, yh, yl), fk, iy, yh, yl);
-    let j = 0.0;
+    const fiy = f * iy;
+    let r = symFmodStep(symFmodStep(symFmodStep(v * s, 1.0, iy, yh, yl), f1, f1 * iy, yh, yl), f2, f2 * iy, yh, yl);
     for (let i = 0; i < 22; i++) {
-      const f = (j < nf) ? 4096.0 : 1.0;
-      r = symFmodStep(r, f, iy, yh, yl);
-      j = j + 1.0;
+      r = symFmodStep(r, f, fiy, yh, yl);
     }
     const up = r + y;
     r = (r < 0.0) ? up : r;
