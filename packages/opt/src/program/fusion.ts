@@ -14,7 +14,7 @@
  * gathers at the computed position.
  */
 import type { DType, ElementwiseKernel, GatherFusion, Kernel, LoadExpr, Program, ReduceKernel, ScalarExpr, Step } from '@sym/graph';
-import { appliesCostly } from '@sym/graph';
+import { appliesCostly, kernelKey } from '@sym/graph';
 import { exprCost, composeLoad, exprSize, gatheredInputs, gathersOnce, loadsOnce, mapLoad, mapLoads, noteExpr, noteLoads, type IndexMap } from './loads.js';
 
 /** Limits of kernel fusion ({@link fuse}). */
@@ -106,17 +106,47 @@ export function fromSources(sources: InputSources, first: readonly number[], sec
  * replays a step), so fusing a producer into its consumers is done once
  * for them all, and the fused kernels are shared objects too, whose
  * compiled code a function then finds without a key. A key names the
- * kernels by small ids and says how the steps' buffers coincide (which
- * decides how the fused kernel numbers its inputs).
+ * kernels by small ids (one per object, or per `kernelKey`: see `id`) and
+ * says how the steps' buffers coincide (which decides how the fused kernel
+ * numbers its inputs).
  */
 export class KernelMemo<T> {
   readonly #ids = new Map<Kernel, number>();
   readonly #results = new Map<string, T>();
   readonly #labels = new Map<string, Map<string, string>>();
   readonly #nodes = new Map<NonNullable<Step['nodes']>, Map<NonNullable<Step['nodes']>, NonNullable<Step['nodes']>>>();
+  readonly #alike = new Set<Kernel>();
+  readonly #byKey = new Map<string, number>();
+  /**
+   * The kernels among which twins get one id (see `id`): those a pass
+   * starts from. The ones it makes need none: the memo hands out one
+   * object per key.
+   */
+  constructor(alike: Iterable<Kernel> = []) {
+    for (const k of alike) this.#alike.add(k);
+  }
+  /**
+   * A kernel's id: one per object, and one per `kernelKey` among the
+   * kernels the memo was made with. A program holds such twins (an unrolled
+   * scan's steps are replayed from one lowering, but not every kernel of it
+   * is one object in every step), and a key naming one twin would miss the
+   * work done for the other, and for every kernel made from it, at every
+   * step: the char-LSTM's fusion did so for 16 producers. Kernels equal as
+   * `kernelKey` writes them fuse alike, and share one compiled executable
+   * already (the compile cache's key).
+   */
   id(k: Kernel): number {
     let id = this.#ids.get(k);
-    if (id === undefined) this.#ids.set(k, (id = this.#ids.size));
+    if (id === undefined) {
+      const key = this.#alike.has(k) ? kernelKey(k) : undefined;
+      id = key === undefined ? undefined : this.#byKey.get(key);
+      if (id === undefined) {
+        // the map only grows, so its size is an id no kernel has
+        id = this.#ids.size;
+        if (key !== undefined) this.#byKey.set(key, id);
+      }
+      this.#ids.set(k, id);
+    }
     return id;
   }
   get(key: string): T | undefined {
@@ -205,7 +235,7 @@ function inline(producer: Step, consumer: Step, maps: ReadonlyMap<LoadExpr, Inde
 /** The consumers' kernels with the producer inlined, and where their inputs come from; null when one of them cannot take it. */
 type Inlined = { kernels: Kernel[]; sources: InputSources[] } | null;
 
-/** `tryInline`, kept per kernel objects and buffer coincidences (see KernelMemo). */
+/** `tryInline`, kept per kernels and buffer coincidences (see KernelMemo). */
 function tryInlineOnce(producer: Step, consumers: readonly Step[], opts: FusionOptions, gathers: GatherFusion, memo: KernelMemo<Inlined>): Step[] | null {
   const pIns = producer.inputs;
   const cIns = consumers.map((c) => c.inputs);
@@ -310,7 +340,7 @@ export function fuse(program: Program, opts: FusionOptions = DEFAULT_FUSION): Pr
   const steps: (Step | null)[] = [...program.steps];
   const pinned = pinnedBuffers(program);
   const readers = new Readers(steps);
-  const memo = new KernelMemo<Inlined>();
+  const memo = new KernelMemo<Inlined>(program.steps.map((s) => s.kernel));
   const gathers = program.gathers ?? {};
   for (let p = 0; p < steps.length; p++) {
     const producer = steps[p];
