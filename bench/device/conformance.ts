@@ -21,7 +21,7 @@ const dtypes = webgpu.describe().dtypes;
 const have = new Set(dtypes);
 const seed = 1234;
 const ctx: CaseContext = { device: 'webgpu', seed, tolerance, signedZeros: true };
-const all = buildCases(dtypes, ['elemwise', 'special', 'promotion', 'reduce', 'dot', 'shape', 'softmax', 'cast', 'composite', 'indexing', 'scan', 'random', 'sort', 'nlinalg'], false);
+const all = buildCases(dtypes, ['elemwise', 'special', 'ieee', 'promotion', 'reduce', 'dot', 'shape', 'softmax', 'cast', 'composite', 'indexing', 'scan', 'random', 'sort', 'nlinalg'], false);
 // cases needing what the device does not hold (float64), and the ones the vitest suite skips (with its reasons)
 const cases = all.filter((c) => caseFits(c, have) && !skip(c));
 // the ir group's hand-built kernels, by the same rules

@@ -46,17 +46,23 @@ describe('plot geometry', () => {
 describe('the browser conformance cases', () => {
   it('are the whole suite for the small dtypes the backend holds, special values included', () => {
     const held: DType[] = ['float32', 'bool', 'int8', 'uint8', 'int16', 'uint16', 'int32'];
-    const { cases, leftOut, flushed } = browserCases(held);
+    const { cases, leftOut, flushed, signFolded } = browserCases(held);
     const groups = new Set(cases.map((c) => c.group));
     // the cases that check float32 subnormals themselves are not run on SwiftShader, which flushes them
     expect(flushed).toBeGreaterThanOrEqual(3);
     expect(cases.some((c) => /subnormal (inputs|results)/.test(c.name))).toBe(false);
-    expect([...groups].sort()).toEqual(['cast', 'composite', 'dot', 'elemwise', 'indexing', 'nlinalg', 'promotion', 'random', 'reduce', 'scan', 'shape', 'softmax', 'sort', 'special']);
+    expect([...groups].sort()).toEqual(['cast', 'composite', 'dot', 'elemwise', 'ieee', 'indexing', 'nlinalg', 'promotion', 'random', 'reduce', 'scan', 'shape', 'softmax', 'sort', 'special']);
     expect(cases.filter((c) => c.group === 'elemwise' && c.op === 'exp').length).toBeGreaterThan(3);
     expect(cases.some((c) => c.group === 'cast' && c.name.includes('int16'))).toBe(true);
     expect(cases.some((c) => c.name.includes('int32'))).toBe(false);
     expect(new Set(cases.map((c) => c.name)).size).toBe(cases.length);
+    expect(signFolded).toBe(0);
     expect(cases.length + leftOut + flushed).toBe(conformanceCases(held).cases.length);
+    // gpu.js's shaders drop the sign of a zero product or quotient: the ieee tables of those are left out there
+    const gpujs = browserCases(held, false, false);
+    expect(gpujs.signFolded).toBe(3);
+    expect(gpujs.cases.some((c) => /^ieee: signed zeros of round/.test(c.name))).toBe(true);
+    expect(gpujs.cases.length + gpujs.signFolded).toBe(cases.length);
     expect(() => browserCases(['int32'])).toThrow('conformance subset: the backend must hold float32; it holds int32');
   });
 

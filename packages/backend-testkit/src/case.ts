@@ -13,10 +13,10 @@ import { shapeToString } from '@sym/graph';
 import { assertArrayClose } from './compare.js';
 import { evaluateReference, graphDTypes } from './reference.js';
 import { caseRng, type Rng } from './rng.js';
-import { ZERO_SIGN_UNSPECIFIED, type Tolerance } from './tolerance.js';
+import { EXACT, ZERO_SIGN_UNSPECIFIED, type Tolerance } from './tolerance.js';
 
 /** The groups of cases; `ConformanceOptions.groups` selects among them. */
-export type CaseGroup = 'elemwise' | 'special' | 'promotion' | 'reduce' | 'dot' | 'shape' | 'softmax' | 'cast' | 'composite' | 'indexing' | 'scan' | 'random' | 'sort' | 'nlinalg' | 'ir' | 'compile';
+export type CaseGroup = 'elemwise' | 'special' | 'ieee' | 'promotion' | 'reduce' | 'dot' | 'shape' | 'softmax' | 'cast' | 'composite' | 'indexing' | 'scan' | 'random' | 'sort' | 'nlinalg' | 'ir' | 'compile';
 
 /** A case's graph: compiled on the backend under test and checked against the reference `perform`. */
 export interface CaseGraph {
@@ -65,6 +65,14 @@ export interface OpCase {
   readonly dtype: DType;
   /** The graph to compile and check. */
   readonly graph: CaseGraph;
+  /**
+   * Compare bit for bit: no tolerance (whatever the run's), NaN with NaN,
+   * and the sign of every zero (whatever the run's `signedZeros`). For
+   * tables whose values are exact (the `ieee` group): a backend that
+   * flushes subnormals or drops the sign of zero skips the cases that show
+   * it, saying so.
+   */
+  readonly bitwise?: true;
 }
 
 /** What a case needs to know about the run. */
@@ -112,7 +120,7 @@ export async function runCase(c: OpCase, ctx: CaseContext): Promise<void> {
     calls?.expected ? calls.expected(values, call) : evaluateReference(g.outputs, new Map(g.inputs.map((v, i) => [v, values[i]!])));
   // the first call's values before compiling, as for any case: compiling must not move what they depend on
   let expected = expectedAt(0);
-  const signedZeros = ctx.signedZeros && !ZERO_SIGN_UNSPECIFIED.has(c.op);
+  const signedZeros = c.bitwise ?? (ctx.signedZeros && !ZERO_SIGN_UNSPECIFIED.has(c.op));
   const noDefaultUpdates = calls?.noDefaultUpdates ? { noDefaultUpdates: true } : {};
   const f = sym.function([...g.inputs], [...g.outputs], { ...ctx.functionOptions, ...noDefaultUpdates, device: ctx.device });
   try {
@@ -123,7 +131,7 @@ export async function runCase(c: OpCase, ctx: CaseContext): Promise<void> {
       g.outputs.forEach((o, i) => {
         const label = `${c.name}: ${g.labels?.[i] ?? `output ${i}`}${which}`;
         try {
-          assertArrayClose(actual[i]!, expected[i]!, label, { tolerance: ctx.tolerance(c.op, o.dtype), signedZeros });
+          assertArrayClose(actual[i]!, expected[i]!, label, { tolerance: c.bitwise ? EXACT : ctx.tolerance(c.op, o.dtype), signedZeros });
         } catch (e) {
           throw new Error(`${(e as Error).message}\nwith inputs (seed ${ctx.seed}):\n${describeInputs(g, values)}`);
         }

@@ -72,7 +72,7 @@ export interface ConformanceOptions {
 }
 
 /** Every case group, in the order the suite registers them (the default of `groups`). */
-export const CASE_GROUPS: readonly CaseGroup[] = ['elemwise', 'special', 'promotion', 'reduce', 'dot', 'shape', 'softmax', 'cast', 'composite', 'indexing', 'scan', 'random', 'sort', 'nlinalg', 'ir', 'compile'];
+export const CASE_GROUPS: readonly CaseGroup[] = ['elemwise', 'special', 'ieee', 'promotion', 'reduce', 'dot', 'shape', 'softmax', 'cast', 'composite', 'indexing', 'scan', 'random', 'sort', 'nlinalg', 'ir', 'compile'];
 
 /** The backend option now: an instance, or what the factory returned (a promise for an async factory, or one rejected with what it threw). */
 function make(b: ConformanceOptions['backend']): Backend | Promise<Backend> {

@@ -9,7 +9,7 @@
  * Generated code holds only numbers from the kernel: no user string reaches it.
  */
 import type { DType, ScalarExpr, ScalarOpName } from '@sym/graph';
-import { f16round, mayCancel, operandsOf } from '@sym/graph';
+import { f16round, operandsOf, regroupOperand } from '@sym/graph';
 import { FLOAT64_ADVICE, storageType, valueType, type WgslScalar } from './dtypes.js';
 import { int64Literal } from './int64.js';
 import { MATH_PRELUDE } from './math-prelude.js';
@@ -60,12 +60,11 @@ fn f_sinh(x: f32) -> f32 {
 // a / b: GPUs divide as a * (1 / b), and past 2^126 that reciprocal is a denormal they flush to
 // zero (Inf / 3e38 would be NaN): scale such divisors down first. A zero divisor is spelled out
 // (+-inf, NaN for 0 / 0 and NaN / 0), as in f_floordiv: a shader compiler that assumes no
-// infinities folds a / 0.0 of a literal zero (lavapipe gave 0 for T.var with ddof = N)
+// infinities folds a / 0.0 of a literal zero (lavapipe gave 0 for T.var with ddof = N), and 0.0 / b
+// of a dividend it proves zero (a sum over an empty axis): so is a zero dividend (0 / NaN is NaN)
 fn f_div(a: f32, b: f32) -> f32 {
-  if (b == 0.0) {
-    if (a == 0.0 || f_isnan(a)) { return f_nan(); }
-    return select(f_inf(), -f_inf(), f_signbit(a) != f_signbit(b));
-  }
+  if (a == 0.0) { return select(f_with_sign_of(a, b), f_nan(), b == 0.0 || f_isnan(b)); }
+  if (b == 0.0) { return select(select(f_inf(), -f_inf(), f_signbit(a) != f_signbit(b)), f_nan(), f_isnan(a)); }
   if (abs(b) > 8.5070592e37) { return (a * 0.25) / (b * 0.25); }
   return a / b;
 }
@@ -587,8 +586,10 @@ export function renderNode(e: ScalarExpr, args: readonly string[], index: IndexF
         if (a.kind === 'const' && a.value === 0 && valueType(e.computeDType) === 'f32' && valueType(a.dtype) !== 'f32') return POSITIVE_ZERO;
         return convert(code, a.dtype, e.computeDType);
       });
-      // a compiler may fold a - a to 0 (mayCancel, @sym/graph): the second operand is times a 1 it cannot see (as NEGATIVE_ZERO)
-      if (mayCancel(e)) converted[1] = `(${converted[1]} * bitcast<f32>(select(0u, 0x3f800000u, nwg.x != 0u)))`;
+      // a compiler may fold a - a to 0 and regroup sums and constant products (regroupOperand, @sym/graph): the
+      // operand it names is times a 1 the compiler cannot see (as NEGATIVE_ZERO)
+      const apart = regroupOperand(e);
+      if (apart >= 0) converted[apart] = `(${converted[apart]} * bitcast<f32>(select(0u, 0x3f800000u, nwg.x != 0u)))`;
       const r = OPS[e.op](converted, valueType(e.computeDType));
       const from: DType = r.bool ? 'bool' : e.computeDType;
       if (from !== e.dtype) return convert(r.code, from, e.dtype);

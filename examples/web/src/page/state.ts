@@ -42,6 +42,8 @@ export interface ConformanceState {
   leftOut: number;
   /** Cases not run because SwiftShader flushes the float32 subnormals they check (subset.ts). */
   flushed?: number;
+  /** Cases not run because gpu.js's shaders drop the sign of a zero product or quotient they check (subset.ts). */
+  signFolded?: number;
   /**
    * On a device without float16 (WebGPU without `shader-f16`, as
    * SwiftShader): the errors a float16 argument and a float16 shared

@@ -24,6 +24,7 @@ import { sortCases } from './sort.js';
 import { theanoExtraCases } from './theano-extras.js';
 import { theanoIndexCases } from './theano-indices.js';
 import { fftCases } from './fft.js';
+import { ieeeCases } from './ieee-edges.js';
 import { sparseCases } from './sparse.js';
 import { complexCases } from './complex.js';
 import { reversedViewCases } from './reversed-views.js';
@@ -32,6 +33,7 @@ import { gatherFusionCases } from './gather-fusion.js';
 const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile' | 'ir'>]: (dtypes: readonly DType[], quick: boolean) => OpCase[] } = {
   elemwise: elemwiseCases,
   special: (dtypes) => [...specialCases(dtypes), ...int64Cases(dtypes), ...specialFunctionCases(dtypes)],
+  ieee: ieeeCases,
   promotion: () => promotionCases(),
   reduce: reduceCases,
   dot: dotCases,
