@@ -1,0 +1,58 @@
+/**
+ * Which float sums and products a GPU shader compiler may regroup into a
+ * value NumPy does not compute, beyond the differences `mayCancel` names.
+ * lavapipe (WebGPU) and llvmpipe (gpu.js) both treat float arithmetic as
+ * reassociable: they regroup `(x - y) + y` to x (0 where x is below y's
+ * ulp), fold the constants of `(x + 1e30) - 1e30` or `1 - (1 - x)` to x
+ * (0 for |x| below the constant's ulp) and of `x * 1e30 * 1e30` to x * inf
+ * (NaN at 0; the optimizer keeps such a chain as written because its
+ * constant overflows, and `x * 1e-30 * 1e-30` alike, whose 0 loses NaN and
+ * inf). A backend guards what these name with its own trick (WebGPU
+ * multiplies an operand by a 1 the compiler cannot see; gpu.js calls a
+ * helper). Not guarded: `(x * 2) / 2` and `x * y / y`, which neither
+ * compiler regrouped, and in-range constant products (`x * 1e30 * 1e-30`),
+ * which the optimizer folds as well.
+ */
+import { isFloat } from '../core/dtype.js';
+import type { ApplyExpr, ScalarExpr } from './kernel.js';
+import { mayCancel } from './may-cancel.js';
+
+const isApply = (e: ScalarExpr, ops: readonly string[]): e is ApplyExpr => e.kind === 'apply' && ops.includes(e.op) && isFloat(e.computeDType);
+
+/** Whether `a` and `b` read a common input (mayCancel's test, asked of their difference). */
+const readCommon = (a: ScalarExpr, b: ScalarExpr, like: ApplyExpr) => mayCancel({ ...like, op: 'sub', args: [a, b] });
+
+/**
+ * Whether `a` and `b` are constants whose float32 product overflows, or
+ * underflows to a subnormal or 0 (neither being 0): the chains the
+ * optimizer keeps as written (chain_constants). Other constant products
+ * the compilers fold as the optimizer would, so they render as written
+ * (a training step's x * 1.0005 * 0.1 stays one instruction shorter).
+ */
+function outOfRange(a: ScalarExpr, b: ScalarExpr): boolean {
+  if (a.kind !== 'const' || b.kind !== 'const' || a.value === 0 || b.value === 0) return false;
+  const p = Math.abs(Math.fround(Math.fround(a.value) * Math.fround(b.value)));
+  return p === Infinity || p < 1.1754943508222875e-38;
+}
+
+/**
+ * Which operand of `e` (0 or 1) a backend holds apart so that the compiler
+ * cannot regroup `e`; -1 where it may not. For a float `a + b` or `a - b`:
+ * mayCancel's (the second operand); a constant beside a sum with a
+ * constant term (the constant); `(p - q) + b` or `b + (p - q)` whose q and
+ * b read a common input (b). For a float product: a constant beside a
+ * product with a constant factor, the two constants' product out of
+ * range (the outer constant). Not every sum of operands that read one
+ * input: a dot product's unrolled terms do, and the compilers keep them as
+ * written.
+ */
+export function regroupOperand(e: ApplyExpr): number {
+  if (!isFloat(e.computeDType) || (e.op !== 'add' && e.op !== 'sub' && e.op !== 'mul')) return -1;
+  if (e.op !== 'mul' && mayCancel(e)) return 1;
+  return e.args.findIndex((other, i) => {
+    const inner = e.args[1 - i]!;
+    if (e.op === 'mul') return isApply(inner, ['mul']) && inner.args.some((t) => outOfRange(t, other));
+    if (!isApply(inner, ['add', 'sub'])) return false;
+    return other.kind === 'const' ? inner.args.some((t) => t.kind === 'const') : e.op === 'add' && inner.op === 'sub' && readCommon(inner.args[1]!, other, e);
+  });
+}
