@@ -24,9 +24,10 @@ describe('regrouped float arithmetic on gpujs', () => {
   it('(x + c) - x, (x + x) - x, (x + y) - y, (x - y) + y and (x + 1e30) - 1e30 as np.float32 computes them', async () => {
     const x = T.fvector('x');
     const y = T.fvector('y');
-    const outs = [x.add(1).sub(x), x.add(0.1).sub(x), T.add(x, 1).add(T.neg(x)), x.add(x).sub(x), x.add(y).sub(y), x.sub(y).add(y), x.add(1e30).sub(1e30)];
+    const outs = [x.add(1).sub(x), x.add(0.1).sub(x), T.add(x, 1).add(T.neg(x)), x.add(x).sub(x), x.add(y).sub(y), x.sub(y).add(y), x.add(1e30).sub(1e30), x.sub(y).mul(2).add(y.mul(2))];
     const args = [f32([1e30, I, -I, 3.3e-3, 1.5, 3e38, 16777216]), f32([1, 1e30, 3, 1e8, -1.5, 3e38, 1])];
-    // NumPy 2.4, float32: (x + 1) - x, (x + 0.1) - x, (x + 1) + -x, (x + x) - x, (x + y) - y, (x - y) + y, (x + 1e30) - 1e30
+    // NumPy 2.4, float32: (x + 1) - x, (x + 0.1) - x, (x + 1) + -x, (x + x) - x, (x + y) - y, (x - y) + y, (x + 1e30) - 1e30,
+    // (x - y) * 2 + y * 2 (factored and regrouped it was 2 * x)
     const want = [
       [0, NaN, NaN, 0.9999999403953552, 1, 0, 0],
       [0, NaN, NaN, 0.10000000894069672, 0.10000002384185791, 0, 0],
@@ -35,6 +36,7 @@ describe('regrouped float arithmetic on gpujs', () => {
       [1.0000000150474662e30, I, -I, 0, 1.5, I, 16777215],
       [1.0000000150474662e30, I, -I, 0, 1.5, 3.0000000054977558e38, 16777216],
       [1.0000000150474662e30, I, -I, 0, 0, 3.0000000054977558e38, 0],
+      [2.0000000300949324e30, I, -I, 0, 3, I, 33554432],
     ];
     for (const device of ['gpujs', 'cpu']) {
       const got = (await sym.function([x, y], outs, { device })(...args)) as sym.NDArray[];

@@ -34,6 +34,15 @@ describe('regroupOperand', () => {
     expect(regroupOperand(apply('add', [apply('mul', [x, y]), apply('mul', [{ ...x, offset: 1 }, { ...y, offset: 1 }])]))).toBe(-1);
   });
 
+  it('names the second of two products with a common factor whose other factors would regroup: (x - y) * 2 + y * 2', () => {
+    expect(regroupOperand(apply('add', [apply('mul', [apply('sub', [x, y]), num(2)]), apply('mul', [y, num(2)])]))).toBe(1);
+    expect(regroupOperand(apply('add', [apply('mul', [num(2), y]), apply('mul', [apply('sub', [x, y]), num(2)])]))).toBe(1);
+    expect(regroupOperand(apply('add', [apply('mul', [apply('sub', [x, y]), y]), apply('mul', [y, { ...y }])]))).toBe(1);
+    // factors that differ, or other factors that would not regroup: as written
+    expect(regroupOperand(apply('add', [apply('mul', [apply('sub', [x, y]), num(2)]), apply('mul', [y, num(3)])]))).toBe(-1);
+    expect(regroupOperand(apply('add', [apply('mul', [x, num(2)]), apply('mul', [y, num(2)])]))).toBe(-1);
+  });
+
   it('names the outer constant of a product of constants out of float32 range, not one in range', () => {
     expect(regroupOperand(apply('mul', [apply('mul', [x, num(1e30)]), num(1e30)]))).toBe(1);
     expect(regroupOperand(apply('mul', [num(1e-30), apply('mul', [num(1e-30), x])]))).toBe(0);

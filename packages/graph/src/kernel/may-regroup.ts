@@ -4,10 +4,11 @@
  * lavapipe (WebGPU) and llvmpipe (gpu.js) both treat float arithmetic as
  * reassociable: they regroup `(x - y) + y` to x (0 where x is below y's
  * ulp), fold the constants of `(x + 1e30) - 1e30` or `1 - (1 - x)` to x
- * (0 for |x| below the constant's ulp) and of `x * 1e30 * 1e30` to x * inf
- * (NaN at 0; the optimizer keeps such a chain as written because its
- * constant overflows, and `x * 1e-30 * 1e-30` alike, whose 0 loses NaN and
- * inf). A backend guards what these name with its own trick (WebGPU
+ * (0 for |x| below the constant's ulp), factor `(x - y) * 2 + y * 2` and
+ * regroup the sum to 2 * x, and fold the constants of `x * 1e30 * 1e30`
+ * to x * inf (NaN at 0; the optimizer keeps such a chain as written
+ * because its constant overflows, and `x * 1e-30 * 1e-30` alike, whose 0
+ * loses NaN and inf). A backend guards what these name with its own trick (WebGPU
  * multiplies an operand by a 1 the compiler cannot see; gpu.js calls a
  * helper). Not guarded: `(x * 2) / 2` and `x * y / y`, which neither
  * compiler regrouped, and in-range constant products (`x * 1e30 * 1e-30`),
@@ -35,20 +36,35 @@ function outOfRange(a: ScalarExpr, b: ScalarExpr): boolean {
   return p === Infinity || p < 1.1754943508222875e-38;
 }
 
+/** Whether `a` and `b` are one value as written: one node, equal constants, or loads alike. */
+const alike = (a: ScalarExpr, b: ScalarExpr) =>
+  a === b || (a.kind === 'const' && b.kind === 'const' && a.value === b.value) || (a.kind === 'load' && b.kind === 'load' && a.input === b.input && a.offset === b.offset && a.strides.join() === b.strides.join());
+
+/** The other factors of products `a` and `b` that share a factor (`p * c` and `q * c`: p and q), which a compiler factors out. */
+function unshared(a: ScalarExpr, b: ScalarExpr): [ScalarExpr, ScalarExpr] | undefined {
+  if (!isApply(a, ['mul']) || !isApply(b, ['mul'])) return undefined;
+  for (const i of [0, 1]) for (const j of [0, 1]) if (alike(a.args[i]!, b.args[j]!)) return [a.args[1 - i]!, b.args[1 - j]!];
+  return undefined;
+}
+
 /**
  * Which operand of `e` (0 or 1) a backend holds apart so that the compiler
  * cannot regroup `e`; -1 where it may not. For a float `a + b` or `a - b`:
  * mayCancel's (the second operand); a constant beside a sum with a
  * constant term (the constant); `(p - q) + b` or `b + (p - q)` whose q and
- * b read a common input (b). For a float product: a constant beside a
- * product with a constant factor, the two constants' product out of
- * range (the outer constant). Not every sum of operands that read one
+ * b read a common input (b); a sum of products with a common factor
+ * (`(x - y) * 2 + y * 2`, factored then regrouped to `2 * x`) whose other
+ * factors' sum is one of these (the second). For a float product: a
+ * constant beside a product with a constant factor, the two constants'
+ * product out of range (the outer constant). Not every sum of operands that read one
  * input: a dot product's unrolled terms do, and the compilers keep them as
  * written.
  */
 export function regroupOperand(e: ApplyExpr): number {
   if (!isFloat(e.computeDType) || (e.op !== 'add' && e.op !== 'sub' && e.op !== 'mul')) return -1;
   if (e.op !== 'mul' && mayCancel(e)) return 1;
+  const rest = e.op === 'mul' ? undefined : unshared(e.args[0]!, e.args[1]!);
+  if (rest && regroupOperand({ ...e, args: rest }) >= 0) return 1;
   return e.args.findIndex((other, i) => {
     const inner = e.args[1 - i]!;
     if (e.op === 'mul') return isApply(inner, ['mul']) && inner.args.some((t) => outOfRange(t, other));
