@@ -21,8 +21,8 @@ describe('scan: steps replayed', () => {
     const p = sym.schedule({ inputs: [X, W, h0], inputShapes: [[12, 5], [5, 5], [5]], outputs: [hs] });
     const products = p.steps.filter((s) => s.kernel.kind === 'matmul');
     expect(products).toHaveLength(12);
-    // step 0 reads h0 (an input: not replayable), step 1 is recorded, steps 2-11 replay it
-    expect(new Set(products.map((s) => s.kernel)).size).toBe(2);
+    // step 0 reads h0 (an input: not replayable), step 1 is recorded, steps 2-11 replay it; steps 0 and 1 lower to one kernel, one object
+    expect(new Set(products.map((s) => s.kernel)).size).toBe(1);
     // the 12 rows of X are copied by one kernel object, each copy reading its own step number
     const rows = p.steps.filter((s) => s.kernel.kind === 'elementwise' && sym.gathers(s.kernel.expr) && s.inputs.includes(p.inputBuffers[0]!));
     expect(rows).toHaveLength(12);
@@ -40,6 +40,18 @@ describe('scan: steps replayed', () => {
       h = h.map((_, j) => Math.tanh(h.reduce((a, hi, i) => a + hi * w[i * 5 + j]!, 0) + xs[t * 5 + j]!));
       expect(Array.from(out.data.subarray(t * 5, t * 5 + 5))).toEqual(h.map((v) => expect.closeTo(v, 12)));
     }
+  });
+
+  it('kernels lowered alike are one object: a first step and the replayed one, two scans of one step function', () => {
+    const [X, Y, W, h0] = [T.matrix('X'), T.matrix('Y'), T.matrix('W'), T.vector('h0')];
+    const step = (x: V, h: V) => T.tanh(T.dot(h, W).add(x));
+    const [hs] = sym.scan(step, { sequences: X, outputsInfo: h0 });
+    const [gs] = sym.scan(step, { sequences: Y, outputsInfo: h0 });
+    const p = sym.schedule({ inputs: [X, Y, W, h0], inputShapes: [[12, 5], [12, 5], [5, 5], [5]], outputs: [hs, gs.mul(2)] });
+    const kernels = new Set(p.steps.map((s) => s.kernel));
+    // as many objects as kernels (sym.kernelKey, the compile cache's key): the program passes' memos and the compile cache know kernels by object first
+    expect(kernels.size).toBe(new Set([...kernels].map(sym.kernelKey)).size);
+    expect(p.steps.length).toBeGreaterThan(4 * kernels.size);
   });
 
   it('an initial state that is also a non-sequence, and a state set to a non-sequence, keep their values', () => {

@@ -5,7 +5,7 @@
  * scheduler emits one kernel per op; @sym/opt's passes fuse them.
  */
 import { castScalar, type DType } from '../core/dtype.js';
-import { isContiguousOver, kernelOutputSize, type BufferSpec, type Kernel, type LoadExpr, type OptionalKernel, type ScalarExpr, type ScatterAccumulator, type Step } from './kernel.js';
+import { isContiguousOver, kernelKey, kernelOutputSize, type BufferSpec, type Kernel, type LoadExpr, type OptionalKernel, type ScalarExpr, type ScatterAccumulator, type Step } from './kernel.js';
 import { NDArray, contiguousStrides, fill, sizeOf, shapeToString } from '../core/ndarray.js';
 import type { Apply } from '../core/op.js';
 import { isContiguous, type At, type BufferView, type Draw, type LowerContext, type LowerMark, type ReduceRequest, type TensorView } from './lower.js';
@@ -146,10 +146,25 @@ class Builder implements LowerContext {
     return this.buffers.length - 1;
   }
 
+  /** The kernels made so far, one object per `kernelKey` (see `push`). */
+  readonly #kernels = new Map<string, Kernel>();
+
+  /**
+   * A step running `kernel`, or the object of an equal kernel made before:
+   * a scan's first step is lowered apart from the step replayed for the
+   * others (its initial states are no buffers the loop made), and a
+   * gradient's scan, or two parameters' updates, lower some kernels alike.
+   * As twins (equal, not one object) they would each be worked on by the
+   * program passes, whose memos know kernels by object, and keyed again by
+   * the compile cache.
+   */
   private push(kernel: Kernel, inputs: number[], output: number): void {
     // a kernel of no elements writes nothing: its empty buffer is the value
     if (kernelOutputSize(kernel) === 0) return;
-    this.steps.push({ kernel, inputs, output, label: this.label, nodes: this.nodes });
+    const key = kernelKey(kernel);
+    const k = this.#kernels.get(key) ?? kernel;
+    if (k === kernel) this.#kernels.set(key, kernel);
+    this.steps.push({ kernel: k, inputs, output, label: this.label, nodes: this.nodes });
   }
 
   private loads(views: readonly TensorView[], strideOf: (v: BufferView) => number[]): { exprs: ScalarExpr[]; buffers: number[]; dtypes: DType[] } {
