@@ -48,10 +48,15 @@ export function smallDotKernel(m: MatmulKernel, sameOperand = false): Elementwis
 /** Replace every qualifying matmul step by its elementwise form. */
 export function smallDotsToElementwise(program: Program): Program {
   let changed = false;
+  // one elementwise kernel per matmul kernel (and operand sharing), not per step: an unrolled scan's steps share their kernel objects, and so should the passes after this one
+  const made = new Map<MatmulKernel, (ElementwiseKernel | null)[]>();
   const steps = program.steps.map((s): Step => {
     if (s.kernel.kind !== 'matmul') return s;
     const sameOperand = s.inputs[0] === s.inputs[1];
-    const kernel = smallDotKernel(s.kernel, sameOperand);
+    let forms = made.get(s.kernel);
+    if (!forms) made.set(s.kernel, (forms = []));
+    let kernel = forms[+sameOperand];
+    if (kernel === undefined) kernel = forms[+sameOperand] = smallDotKernel(s.kernel, sameOperand);
     if (!kernel) return s;
     changed = true;
     return sameOperand ? { ...s, kernel, inputs: [s.inputs[0]!] } : { ...s, kernel };
