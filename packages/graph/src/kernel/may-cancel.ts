@@ -17,7 +17,7 @@ import { operandsOf, type ApplyExpr, type ScalarExpr } from './kernel.js';
 const memo = new WeakMap<ScalarExpr, ReadonlySet<string>>();
 
 /** The inputs (and the reduced value, `r`) `root` reads, iteratively: a fused chain may be too deep for the stack. */
-function readsOf(root: ScalarExpr): ReadonlySet<string> {
+export function readsOf(root: ScalarExpr): ReadonlySet<string> {
   const stack: ScalarExpr[] = [root];
   while (stack.length) {
     const e = stack[stack.length - 1]!;

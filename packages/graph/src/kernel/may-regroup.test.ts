@@ -17,18 +17,28 @@ describe('regroupOperand', () => {
     expect(regroupOperand(apply('add', [x, apply('neg', [x])]))).toBe(1);
   });
 
-  it('names a constant beside a sum with a constant term, whichever side and sign', () => {
+  it('names a nonzero constant (or an expression reading nothing) beside a sum, whichever side and sign', () => {
     expect(regroupOperand(apply('sub', [apply('add', [x, num(1e30)]), num(1e30)]))).toBe(1);
     expect(regroupOperand(apply('add', [apply('add', [x, num(1)]), num(-1)]))).toBe(1);
     expect(regroupOperand(apply('sub', [num(1), apply('sub', [num(1), x])]))).toBe(0);
-    // a sum without a constant term beside a constant: nothing to fold
-    expect(regroupOperand(apply('add', [apply('add', [x, y]), num(1)]))).toBe(-1);
+    // the constant moves into the sum: (x + y) + 2 was x + (y + 2), 0 at x = 1e30, y = -1e30
+    expect(regroupOperand(apply('add', [apply('add', [x, y]), num(2)]))).toBe(1);
+    expect(regroupOperand(apply('sub', [apply('sub', [x, y]), apply('mul', [num(2), num(1)])]))).toBe(1);
+    // a zero moves without changing a value; a constant beside a product is not regrouped
+    expect(regroupOperand(apply('add', [num(-0), apply('add', [x, y])]))).toBe(-1);
+    expect(regroupOperand(apply('add', [apply('mul', [x, y]), num(2)]))).toBe(-1);
   });
 
   it('names b in (p - q) + b and b + (p - q) where q and b read a common input, not other sums', () => {
     expect(regroupOperand(apply('add', [apply('sub', [x, y]), y]))).toBe(1);
     expect(regroupOperand(apply('add', [y, apply('sub', [x, y])]))).toBe(0);
     expect(regroupOperand(apply('add', [apply('sub', [x, y]), x]))).toBe(-1);
+    // terms of opposite signs a few levels down: y + ((x - y) + z), (z + (y - x)) + x, x + (-x + z)
+    const z = load(2);
+    expect(regroupOperand(apply('add', [y, apply('add', [apply('sub', [x, y]), z])]))).toBe(0);
+    expect(regroupOperand(apply('add', [apply('add', [z, apply('sub', [y, x])]), x]))).toBe(1);
+    expect(regroupOperand(apply('add', [x, apply('add', [apply('neg', [x]), z])]))).toBe(0);
+    expect(regroupOperand(apply('add', [apply('add', [x, y]), apply('add', [x, z])]))).toBe(-1);
     expect(regroupOperand(apply('sub', [apply('sub', [x, y]), apply('neg', [y])]))).toBe(1); // mayCancel's
     // a dot product's unrolled terms read common inputs and are kept as written
     expect(regroupOperand(apply('add', [apply('mul', [x, y]), apply('mul', [{ ...x, offset: 1 }, { ...y, offset: 1 }])]))).toBe(-1);
