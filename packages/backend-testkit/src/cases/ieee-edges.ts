@@ -74,7 +74,7 @@ const FINITE_DIFFERENCES: EdgeTable = {
   ],
 };
 
-/** (x + 1) - x rounds x + 1 first: a compiler that reassociates it gives 1 (llvmpipe does, docs/guide.md). */
+/** (x + 1) - x rounds x + 1 first: a compiler that reassociates it gives 1 (llvmpipe and lavapipe did; see REGROUPED_SUMS). */
 const REASSOCIATED: EdgeTable = {
   name: '(x + 1) - x rounds x + 1 first (not reassociated to 1)',
   op: 'sub',
@@ -82,6 +82,96 @@ const REASSOCIATED: EdgeTable = {
   inputs: [{ name: 'x', dtype: '*', values: [0.1, -7.25, 3.3e-3, 1e30, -2.5e-20, 123.456] }],
   outputs: ({ x }) => [['(x + 1) - x', x!.add(1).sub(x!)]],
   numpy: [[1, 1, 0.9999999403953552, 0, 1, 1]],
+};
+
+const E30 = 1.0000000150474662e30; // np.float32(1e30)
+const E38 = 3.0000000054977558e38; // np.float32(3e38)
+
+/**
+ * Sums the GPU compilers regrouped (lavapipe and llvmpipe reassociate float
+ * arithmetic): `(x - y) + y` and `y + (x - y)` to x, the constants of
+ * `(x + 1e30) - 1e30` and `1 - (1 - x)` to x, `(x + 3e38) + 3e38` to
+ * x + inf (NaN at -inf), `(x - y) * 2 + y * 2` factored to 2 x, 2 moved
+ * into `(x + y) + 2`. The renderers hold apart what `regroupOperand`
+ * (@sym/graph) names; found by probing forms against the CPU backend.
+ */
+const REGROUPED_SUMS: EdgeTable = {
+  name: 'sums a compiler would regroup keep NumPy\'s order ((x - y) + y, (x + 1e30) - 1e30, (x + y) + 2, ...)',
+  op: 'add',
+  dtypes: ['float32'],
+  inputs: [
+    { name: 'x', dtype: '*', values: [1e-30, 0, 1e30, I, -I, NaN, 3.3e-3, 1.5, 16777216, -5, 1e30, 3e38] },
+    { name: 'y', dtype: '*', values: [1, 2, 1, 1e30, 3, 7, 1e8, -1.5, 1, 0, -1e30, 3e38] },
+  ],
+  outputs: ({ x, y }) => [
+    ['(x + 0.1) - x', x!.add(0.1).sub(x!)],
+    ['(x + 1) + -x', T.add(x!, 1).add(T.neg(x!))],
+    ['(x + x) - x', x!.add(x!).sub(x!)],
+    ['(x + y) - y', x!.add(y!).sub(y!)],
+    ['(x - y) + y', x!.sub(y!).add(y!)],
+    ['y + (x - y)', y!.add(x!.sub(y!))],
+    ['(x + 1e30) - 1e30', x!.add(1e30).sub(1e30)],
+    ['1 - (1 - x)', T.sub(1, T.sub(1, x!))],
+    ['(x + 3e38) + 3e38', x!.add(3e38).add(3e38)],
+    ['(x * y - x * y) + x', x!.mul(y!).sub(x!.mul(y!)).add(x!)],
+    ['(x - y) * 2 + y * 2', x!.sub(y!).mul(2).add(y!.mul(2))],
+    ['(x + y) + 2', x!.add(y!).add(2)],
+    ['y + ((x - y) + 1e-30)', y!.add(x!.sub(y!).add(1e-30))],
+  ],
+  numpy: [
+    [0.10000000149011612, 0.10000000149011612, 0, NaN, NaN, NaN, 0.10000000894069672, 0.10000002384185791, 0, 0.09999990463256836, 0, 0],
+    [1, 1, 0, NaN, NaN, NaN, 0.9999999403953552, 1, 0, 1, 0, 0],
+    [1.0000000031710769e-30, 0, E30, NaN, NaN, NaN, 0.0032999999821186066, 1.5, 16777216, -5, E30, I],
+    [0, 0, E30, I, -I, NaN, 0, 1.5, 16777215, -5, E30, I],
+    [0, 0, E30, I, -I, NaN, 0, 1.5, 16777216, -5, E30, E38],
+    [0, 0, E30, I, -I, NaN, 0, 1.5, 16777216, -5, E30, E38],
+    [0, 0, E30, I, -I, NaN, 0, 0, 0, 0, E30, E38],
+    [0, 0, E30, I, -I, NaN, 0.003300011157989502, 1.5, 16777216, -5, E30, E38],
+    [I, I, I, I, -I, NaN, I, I, I, I, I, I],
+    [1.0000000031710769e-30, 0, E30, NaN, NaN, NaN, 0.0032999999821186066, 1.5, 16777216, -5, NaN, NaN],
+    [0, 0, 2.0000000300949324e30, I, -I, NaN, 0, 3, 33554432, -10, 2.0000000300949324e30, I],
+    [3, 4, E30, I, -I, NaN, 100000000, 2, 16777218, -3, 2, I],
+    [0, 0, E30, I, -I, NaN, 0, 1.5, 16777216, -5, E30, E38],
+  ],
+};
+
+/** The same forms inside a reduction: regrouped, np.sum((u + 1) - u) was 5, np.sum((v - w) + w) np.sum(v). */
+const REGROUPED_IN_SUM: EdgeTable = {
+  name: 'sums a compiler would regroup keep NumPy\'s order inside a reduction',
+  op: 'add',
+  dtypes: ['float32'],
+  inputs: [
+    { name: 'u', dtype: '*', values: [1e30, 16777216, 3e38, -1e30, 1.5] },
+    { name: 'v', dtype: '*', values: [1e-30, 3.3e-3, 1.5, -5] },
+    { name: 'w', dtype: '*', values: [1, 1e8, -1.5, 0] },
+  ],
+  outputs: ({ u, v, w }) => [
+    ['np.sum((u + 1) - u)', T.sum(u!.add(1).sub(u!))],
+    ['np.sum((v - w) + w)', T.sum(v!.sub(w!).add(w!))],
+  ],
+  numpy: [[1], [-3.5]],
+};
+
+/**
+ * Products of two constants out of float32's range, which the optimizer
+ * keeps as written (chain_constants) and the compilers folded: x * inf is
+ * NaN at 0, x * 0 is 0 at inf and NaN.
+ */
+const OUT_OF_RANGE_PRODUCTS: EdgeTable = {
+  name: 'products of constants out of range stay apart (x * 1e30 * 1e30, x * 1e-30 * 1e-30)',
+  op: 'mul',
+  dtypes: ['float32'],
+  inputs: [{ name: 'x', dtype: '*', values: [1e-30, 0, 1e30, I, -I, NaN, 3] }],
+  outputs: ({ x }) => [
+    ['x * 1e30 * 1e30', x!.mul(1e30).mul(1e30)],
+    ['x * 1e-30 * 1e-30', x!.mul(1e-30).mul(1e-30)],
+    ['1e-30 * (x * 1e-30)', T.mul(1e-30, x!.mul(1e-30))],
+  ],
+  numpy: [
+    [E30, 0, I, I, -I, NaN, I],
+    [0, 0, 1.0000000031710769e-30, I, -I, NaN, 0],
+    [0, 0, 1.0000000031710769e-30, I, -I, NaN, 0],
+  ],
 };
 
 /**
@@ -227,7 +317,7 @@ const NAN_TO_BOOL: EdgeTable = {
 /** Every table of the `ieee` group. */
 export function ieeeTables(): EdgeTable[] {
   return [
-    SELF_SUBTRACT, SAME_VALUE_SUBTRACT, FINITE_DIFFERENCES, REASSOCIATED,
+    SELF_SUBTRACT, SAME_VALUE_SUBTRACT, FINITE_DIFFERENCES, REASSOCIATED, REGROUPED_SUMS, REGROUPED_IN_SUM, OUT_OF_RANGE_PRODUCTS,
     DIVIDE_BY_ZERO, DIVIDE_FINITE_BY_ZERO, ZERO_OVER, EMPTY_POOL, MULTIPLY_BY_ZERO,
     NAN_COMPARE, NAN_TO_BOOL, ...extremeTables(),
   ];
