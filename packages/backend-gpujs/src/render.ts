@@ -10,7 +10,7 @@
  * holding integers, wrapped as storing into the dtype would wrap them.
  */
 import type { DType, Epilogue, Kernel, ScalarExpr, ScalarOpName, ElementwiseKernel, ReduceKernel, MatmulKernel } from '@sym/graph';
-import { SCALAR_OPS, castScalar, isFloat, operandsOf, operandUses, reduceIdentity } from '@sym/graph';
+import { SCALAR_OPS, castScalar, isFloat, nesting, operandsOf, operandUses, reduceIdentity } from '@sym/graph';
 import { keepGroups } from './regroup.js';
 
 /** A number as a shader-safe float literal (GLSL has no NaN or Infinity literals). */
@@ -144,17 +144,8 @@ const REDUCED = 'reduced';
  */
 export const MAX_NESTING = 32;
 
-/** How deep brackets (calls, parentheses, indexing) nest in `code`. */
-export function nesting(code: string): number {
-  let depth = 0;
-  let max = 0;
-  for (let i = 0; i < code.length; i++) {
-    const c = code.charCodeAt(i);
-    if (c === 40 || c === 91) max = Math.max(max, ++depth);
-    else if (c === 41 || c === 93) depth--;
-  }
-  return max;
-}
+// the deep tests measure rendered code with it
+export { nesting } from '@sym/graph';
 
 /**
  * Render an expression; `index(strides, offset)` renders a load's flat

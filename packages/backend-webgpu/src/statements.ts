@@ -8,7 +8,7 @@
  * subexpressions are computed into `let`s first; an expression with
  * neither renders exactly as `renderExpr` renders it.
  */
-import { operandsOf, operandUses, type ScalarExpr } from '@sym/graph';
+import { nesting, operandsOf, operandUses, type ScalarExpr } from '@sym/graph';
 import { renderNode, type ConstFn, type IndexFn } from './scalar.js';
 
 /**
@@ -18,17 +18,8 @@ import { renderNode, type ConstFn, type IndexFn } from './scalar.js';
  */
 export const MAX_NESTING = 32;
 
-/** How deep brackets (calls, parentheses, indexing) nest in `code`. */
-export function nesting(code: string): number {
-  let depth = 0;
-  let max = 0;
-  for (let i = 0; i < code.length; i++) {
-    const c = code.charCodeAt(i);
-    if (c === 40 || c === 91) max = Math.max(max, ++depth);
-    else if (c === 41 || c === 93) depth--;
-  }
-  return max;
-}
+// the deep tests measure rendered code with it
+export { nesting } from '@sym/graph';
 
 /** An expression as statements: `lets` (`let name = ...;` each, in order) run before `value` is used. */
 export interface RenderedStatements {

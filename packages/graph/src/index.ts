@@ -126,6 +126,7 @@ export type { LowerContext, LowerMark, TensorView, BufferView, ScalarView, Reduc
 export { isContiguous } from './kernel/lower.js';
 export { COSTLY_SCALAR_OPS, appliesCostly } from './kernel/costly-ops.js';
 export { mayCancel } from './kernel/may-cancel.js';
+export { nesting } from './kernel/nesting.js';
 export { regroupOperand } from './kernel/may-regroup.js';
 export {
   registerBackend,
