@@ -205,32 +205,50 @@ export function runSort(k: SortKernel, input: TypedArray, out: TypedArray): void
   const s = scratch;
   reserve(s, n, wide);
   const step = strides[axis]!;
+  const { after, base, first } = sortLines(k);
+  for (let line = 0; line < base.length; line++) {
+    const { keys } = s;
+    const high = wide ? s.high : undefined;
+    if (kind === 'f32') loadF32(bits!, keys, base[line]!, step, n, flip);
+    else if (wide) loadF64(bits!, keys, high!, base[line]!, step, n, flip);
+    else loadInt(input, keys, base[line]!, step, n, mask);
+    if (n <= INSERTION_MAX) insertionSort(keys, high, s.order, n);
+    else radixSort(s, keys, high, n);
+    const o = first[line]!;
+    const order = s.order;
+    if (after === 1) for (let p = 0; p < keep; p++) out[o + p] = order[p]!;
+    else for (let p = 0; p < keep; p++) out[o + p * after] = order[p]!;
+  }
+}
+
+/**
+ * The lines of sort kernel `k`, one per position of its other dimensions,
+ * in output order: each line's first element (`base`, in elements from the
+ * input's start) and first output position (`first`); line i's kept
+ * positions are out[first[i] + p * after], p < keep.
+ */
+export function sortLines(k: SortKernel): { base: Int32Array; first: Int32Array; after: number } {
+  const { shape, axis, keep, strides } = k;
   const after = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
   const lines = shape.reduce((a, b, d) => (d === axis ? a : a * b), 1);
+  const base = new Int32Array(lines);
+  const first = new Int32Array(lines);
   // the other dimensions, innermost first, walked as an odometer: the line's first element moves by their strides
   const dims = shape.map((_, d) => d).filter((d) => d !== axis).reverse();
   const at = dims.map(() => 0);
-  let base = k.offset;
+  let b = k.offset;
   for (let line = 0; line < lines; line++) {
-    const { keys } = s;
-    const high = wide ? s.high : undefined;
-    if (kind === 'f32') loadF32(bits!, keys, base, step, n, flip);
-    else if (wide) loadF64(bits!, keys, high!, base, step, n, flip);
-    else loadInt(input, keys, base, step, n, mask);
-    if (n <= INSERTION_MAX) insertionSort(keys, high, s.order, n);
-    else radixSort(s, keys, high, n);
+    base[line] = b;
     // line = o * after + r: its p-th kept position is out[(o * keep + p) * after + r]
     const r = line % after;
-    const first = (line - r) * keep + r;
-    const order = s.order;
-    if (after === 1) for (let p = 0; p < keep; p++) out[first + p] = order[p]!;
-    else for (let p = 0; p < keep; p++) out[first + p * after] = order[p]!;
+    first[line] = (line - r) * keep + r;
     for (let q = 0; q < dims.length; q++) {
       const d = dims[q]!;
-      base += strides[d]!;
+      b += strides[d]!;
       if (++at[q]! < shape[d]!) break;
-      base -= at[q]! * strides[d]!;
+      b -= at[q]! * strides[d]!;
       at[q] = 0;
     }
   }
+  return { base, first, after };
 }

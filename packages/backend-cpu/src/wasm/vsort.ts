@@ -24,7 +24,7 @@ import type { DType, SortKernel, TypedArray } from '@sym/graph';
 import { Code, I32, I64, encodeModule, localsAfter, type FuncDef } from './encoder.js';
 import { MAX_PAGES, Workspace, arena } from './arena.js';
 import { helperThread } from './vthreads.js';
-import { INSERTION_MAX } from '../sort.js';
+import { INSERTION_MAX, sortLines } from '../sort.js';
 
 /** How a line's elements are read into keys. */
 type KeyLoad = 'f32' | 'f64' | 'i32' | 'u32' | 'i16' | 'u16' | 'i8' | 'u8';
@@ -311,9 +311,9 @@ export function compileSortKernel(k: SortKernel): SortRun {
   const m = compiledFor(kind);
   const flip = k.descending ? -1 : 0;
   const step = strides[axis]!;
-  const after = shape.slice(axis + 1).reduce((a, b) => a * b, 1);
-  const lines = shape.reduce((a, b, d) => (d === axis ? a : a * b), 1);
-  const dims = shape.map((_, d) => d).filter((d) => d !== axis).reverse();
+  // each line's first element (in elements from the input's start) and first output (in elements)
+  const { base: lineBase, first: lineOut, after } = sortLines(k);
+  const lines = lineBase.length;
   const slot = scratchBytes(kind, n);
   const jobs = Math.min(JOBS, lines, Math.floor(PARALLEL_SCRATCH / slot));
   const parallel = lines * n >= PARALLEL_MIN && jobs >= 2;
@@ -322,25 +322,6 @@ export function compileSortKernel(k: SortKernel): SortRun {
     if (helper && m.helperId === undefined) helper.load((m.helperId = nextHelperId++), m.module);
   }
   scratchSpace.expect(parallel ? jobs * slot : slot);
-  // each line's first element (in elements from the input's start) and first output (in elements)
-  const lineBase = new Int32Array(lines);
-  const lineOut = new Int32Array(lines);
-  {
-    const at = dims.map(() => 0);
-    let base = k.offset;
-    for (let line = 0; line < lines; line++) {
-      lineBase[line] = base;
-      const r = line % after;
-      lineOut[line] = (line - r) * keep + r;
-      for (let q = 0; q < dims.length; q++) {
-        const d = dims[q]!;
-        base += strides[d]!;
-        if (++at[q]! < shape[d]!) break;
-        base -= at[q]! * strides[d]!;
-        at[q] = 0;
-      }
-    }
-  }
   const bounds = Int32Array.from({ length: jobs + 1 }, (_, j) => Math.round((j * lines) / Math.max(1, jobs)));
 
   return (input, out) => {
