@@ -92,6 +92,17 @@ function receive() {
     }
   }
 }
+// a claimed job: counted as helped, or the round marked failed (the caller then runs every job again); done either way
+function finish(run) {
+  try {
+    run();
+    Atomics.add(ctl, ${CTL.helped}, 1);
+  } catch (e) {
+    Atomics.store(ctl, ${CTL.failed}, 1);
+  }
+  Atomics.add(ctl, ${CTL.done}, 1);
+  Atomics.notify(ctl, ${CTL.done});
+}
 Atomics.store(ctl, ${CTL.ready}, 1);
 Atomics.notify(ctl, ${CTL.ready});
 for (;;) {
@@ -102,14 +113,7 @@ for (;;) {
   if (ctl[${CTL.kind}] === ${GEMM}) {
     const job = [ctl[${CTL.type}], ctl[${CTL.A}], ctl[${CTL.B}], ctl[${CTL.C}], ctl[${CTL.K}], ctl[${CTL.Np}], ctl[${CTL.M}], ctl[${CTL.rowChunk}], ctl[${CTL.rowParts}], ctl[${CTL.colChunk}], ctl[${CTL.kBlock}], ctl[${CTL.mBlock}], ctl[${CTL.packB}], ctl[${CTL.bSrc}], ctl[${CTL.bRowStride}], ctl[${CTL.bColStride}]];
     if (Atomics.compareExchange(claim, 0, w, w + 1n) !== w) continue;
-    try {
-      gemmJob(gemm[job[0]], job, next);
-      Atomics.add(ctl, ${CTL.helped}, 1);
-    } catch (e) {
-      Atomics.store(ctl, ${CTL.failed}, 1);
-    }
-    Atomics.add(ctl, ${CTL.done}, 1);
-    Atomics.notify(ctl, ${CTL.done});
+    finish(() => gemmJob(gemm[job[0]], job, next));
     continue;
   }
   const id = ctl[${CTL.id}];
@@ -117,7 +121,7 @@ for (;;) {
   if (!rows.has(id)) { Atomics.wait(claim, 0, w, 50); continue; }
   const callsPtr = ctl[${CTL.calls}], k = ctl[${CTL.nArgs}], resPtr = ctl[${CTL.results}], boundsPtr = ctl[${CTL.bounds}];
   if (Atomics.compareExchange(claim, 0, w, w + 1n) !== w) continue;
-  try {
+  finish(() => {
     const row = rows.get(id);
     const bounds = new Int32Array(memory.buffer, boundsPtr, count + 1);
     const from = bounds[next], to = bounds[next + 1];
@@ -128,12 +132,7 @@ for (;;) {
       for (let q = 0; q < k; q++) a[q] = args[(c - from) * k + q];
       res[c] = row(...a);
     }
-    Atomics.add(ctl, ${CTL.helped}, 1);
-  } catch (e) {
-    Atomics.store(ctl, ${CTL.failed}, 1);
-  }
-  Atomics.add(ctl, ${CTL.done}, 1);
-  Atomics.notify(ctl, ${CTL.done});
+  });
 }
 `;
 
