@@ -232,50 +232,42 @@ export class HostStages {
 
   /** Run a call (inside the function's queued call): the outputs, the updates applied. */
   async run(values: readonly NDArray[], profile: FunctionProfile | undefined, convert: number): Promise<NDArray[]> {
-    const host = this.#start(values, profile);
-    const stats = { host: 0, reads: 0, ops: 0 };
-    for (const level of this.#levels) {
-      const computed = level.program ? ((await level.program.runStage(this.#args(level.program, host))) as NDArray[]) : [];
-      const t0 = profile ? now() : 0;
-      for (const { node, ins } of this.#hostInputs(level, computed, host)) {
-        let outs: NDArray[];
-        if (node.op instanceof Scan) {
-          // a scan whose step holds a host op: a step at a time, each step's function awaited
-          const step = this.#step(node.op);
-          const loop = node.op.loop(ins, node);
-          let next = loop.next();
-          while (!next.done) next = loop.next((await step.runStage(stepArgs(node.op, step, next.value))) as NDArray[]);
-          outs = next.value;
-        } else outs = node.op.perform(ins, node);
-        this.#store(node, outs, host);
-      }
-      this.#count(computed, stats, profile, t0, level.nodes.length);
-    }
-    const last = this.#final ? await this.#final.runStage(this.#args(this.#final, host)) : [];
-    return this.#finish(last, host, stats, profile, convert);
+    const calls = this.#calls(values, profile, convert);
+    for (let c = calls.next(); ; c = calls.next((await c.value[0].runStage(c.value[1])) as NDArray[])) if (c.done) return c.value;
   }
 
   /** `run`, synchronously. */
   runSync(values: readonly NDArray[], profile: FunctionProfile | undefined, convert: number): NDArray[] {
+    const calls = this.#calls(values, profile, convert);
+    for (let c = calls.next(); ; c = calls.next(c.value[0].callSync(...c.value[1]) as NDArray[])) if (c.done) return c.value;
+  }
+
+  /**
+   * A call as the stages it runs: yields each compiled stage with its
+   * arguments and is resumed with the stage's outputs (awaited by `run`,
+   * called by `runSync`); returns the call's outputs.
+   */
+  *#calls(values: readonly NDArray[], profile: FunctionProfile | undefined, convert: number): Generator<StageCall, NDArray[], NDArray[]> {
     const host = this.#start(values, profile);
     const stats = { host: 0, reads: 0, ops: 0 };
     for (const level of this.#levels) {
-      const computed = level.program ? (level.program.callSync(...this.#args(level.program, host)) as NDArray[]) : [];
+      const computed = level.program ? yield [level.program, this.#args(level.program, host)] : [];
       const t0 = profile ? now() : 0;
       for (const { node, ins } of this.#hostInputs(level, computed, host)) {
         let outs: NDArray[];
         if (node.op instanceof Scan) {
+          // a scan whose step holds a host op: a step at a time, each step's function run before the next
           const step = this.#step(node.op);
           const loop = node.op.loop(ins, node);
           let next = loop.next();
-          while (!next.done) next = loop.next(step.callSync(...stepArgs(node.op, step, next.value)) as NDArray[]);
+          while (!next.done) next = loop.next(yield [step, stepArgs(node.op, step, next.value)]);
           outs = next.value;
         } else outs = node.op.perform(ins, node);
         this.#store(node, outs, host);
       }
       this.#count(computed, stats, profile, t0, level.nodes.length);
     }
-    const last = this.#final ? (this.#final.callSync(...this.#args(this.#final, host)) as NDArray[]) : [];
+    const last = this.#final ? yield [this.#final, this.#args(this.#final, host)] : [];
     return this.#finish(last, host, stats, profile, convert);
   }
 
@@ -439,6 +431,9 @@ function lengthOf(n: number): NDArray {
   a.data[0] = n;
   return a;
 }
+
+/** A stage of a staged call: a compiled function and its arguments. */
+type StageCall = readonly [CompiledFunction, NDArray[]];
 
 /** A step's arguments: its values (sequences' rows, states, non-sequences, in the scan's order) in the order of the step function's inputs. */
 function stepArgs(scan: Scan, step: CompiledFunction, values: readonly NDArray[]): NDArray[] {
