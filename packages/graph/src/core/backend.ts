@@ -187,10 +187,21 @@ export function getBackend(name: string): Backend | undefined {
 function missingMessage(name: string, cause?: unknown): string {
   const why = cause instanceof Error ? ` (${cause.message.split('\n')[0]})` : '';
   return (
-    `device=${name}: no backend named "${name}" is registered and the package @sym/backend-${name} could not be loaded${why}. ` +
+    `device=${name}: no backend named "${name}" is registered${deviceHint(name)} and the package @sym/backend-${name} could not be loaded${why}. ` +
     `Install it (npm install @sym/backend-${name}) or import it before compiling; ` +
     `registered backends: ${registeredBackends().join(', ') || 'none'}.`
   );
+}
+
+/** sym's own devices: a name that misses is most often one of them misspelt, or Theano's. */
+const OWN_DEVICES = ['cpu', 'webgpu', 'gpujs'];
+
+/** A hint for a device name no backend has: the device meant (webgpU, gpu.js), or Theano's GPU names (gpu, cuda0). */
+function deviceHint(name: string): string {
+  const folded = name.toLowerCase().replace(/[^a-z]/g, '');
+  const meant = OWN_DEVICES.find((d) => d === folded);
+  if (meant) return ` (did you mean ${meant}?)`;
+  return ['gpu', 'cuda', 'opencl'].includes(folded) ? ` (Theano's device=${name}: sym's GPU devices are webgpu and gpujs)` : '';
 }
 
 type Importer = (specifier: string) => Promise<unknown>;
@@ -264,7 +275,7 @@ export function resolveBackendSync(name: string): Backend {
   const b = registry.get(name);
   if (!b) {
     throw new Error(
-      `device=${name}: no backend named "${name}" is registered. Synchronous calls need the backend imported first ` +
+      `device=${name}: no backend named "${name}" is registered${deviceHint(name)}. Synchronous calls need the backend imported first ` +
         `(import '@sym/backend-${name}'), or call the function with await instead.`,
     );
   }

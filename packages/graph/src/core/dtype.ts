@@ -96,6 +96,11 @@ export function isDType(x: unknown): x is DType {
   return typeof x === 'string' && (DTYPES as readonly string[]).includes(x);
 }
 
+/** The error for a dtype that is none of {@link DTYPES}, naming the call and listing them (NumPy's spellings such as 'int' or 'float' are not dtypes here). */
+export function unknownDTypeError(caller: string, dtype: unknown): TypeError {
+  return new TypeError(`${caller}: unknown dtype ${String(dtype)}; the dtypes are ${DTYPES.join(', ')}`);
+}
+
 /**
  * Throw unless `dtype` is one of {@link DTYPES}, naming `caller`, the dtypes
  * and what came: plain JavaScript may pass undefined or a NumPy spelling

@@ -18,9 +18,11 @@ const SOURCES = 4;
 
 /** The variable as an error should name it (see the module comment). */
 export function nameInError(v: TensorVariable): string {
-  if (v.name !== undefined || !v.owner) return v.toString();
+  if (v.name !== undefined) return v.toString();
+  // a leaf may carry one too: a function's input standing for the expression the user listed (the graph is cut there)
   const label = LABELS.get(v);
   if (label !== undefined) return typeof label === 'string' ? label : label();
+  if (!v.owner) return v.toString();
   const expression = written(v, 0, v);
   if (expression !== undefined && expression.length <= LONGEST) return expression;
   const sources = namedSources(v);

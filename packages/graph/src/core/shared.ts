@@ -7,7 +7,7 @@
 import type { DType } from './dtype.js';
 import { isDType } from './dtype.js';
 import type { Backend, DeviceBuffer } from './backend.js';
-import { NDArray, array, fromTyped, shapeToString, type ArrayLike } from './ndarray.js';
+import { NDArray, array, describe, fromTyped, isTypedArray, shapeToString, type ArrayLike } from './ndarray.js';
 import { TensorType } from './type.js';
 import { TensorVariable } from './variable.js';
 import { checkShape, convertValue } from './convert.js';
@@ -243,6 +243,21 @@ export class TensorSharedVariable extends TensorVariable {
   }
 }
 
+/** The value of a new shared variable as an array; an error names the call (array's own name its argument 'value'). */
+function sharedValue(value: ArrayLike, options: SharedOptions): NDArray {
+  const what = `shared(${options.name ?? ''})`;
+  const v: unknown = value;
+  if (!(v instanceof NDArray) && !isTypedArray(v) && typeof v !== 'number' && typeof v !== 'boolean' && !Array.isArray(v)) {
+    throw new TypeError(`${what}: expected a number, nested arrays, a typed array or an NDArray, got ${describe(v)}`);
+  }
+  try {
+    return array(value, options.dtype ? { dtype: options.dtype } : {});
+  } catch (e) {
+    if (e instanceof TypeError && e.message.startsWith('value: ')) throw new TypeError(`${what}: ${e.message.slice('value: '.length)}`);
+    throw e;
+  }
+}
+
 /**
  * `theano.shared(value, name, broadcastable, borrow)`. The dtype comes from
  * the value: plain JS numbers are float64 (int64 when all are integers), so
@@ -261,7 +276,8 @@ export class TensorSharedVariable extends TensorVariable {
 export function shared(value: ArrayLike, options: SharedOptions = {}): TensorSharedVariable {
   checkOptionNames(options, 'shared', ['name', 'broadcastable', 'borrow', 'dtype'] satisfies (keyof SharedOptions)[]);
   if (options.dtype !== undefined && !isDType(options.dtype)) throw new TypeError(`shared: unknown dtype ${String(options.dtype)}`);
-  const v = value instanceof NDArray && options.borrow && (!options.dtype || options.dtype === value.dtype) ? value : array(value, options.dtype ? { dtype: options.dtype } : {});
+  if (options.name !== undefined && typeof options.name !== 'string') throw new TypeError(`shared: name must be a string, got ${describe(options.name)}`);
+  const v = value instanceof NDArray && options.borrow && (!options.dtype || options.dtype === value.dtype) ? value : sharedValue(value, options);
   const bc = options.broadcastable ?? v.shape.map(() => false);
   if (bc.length !== v.ndim) {
     throw new Error(`shared(${options.name ?? ''}): broadcastable ${JSON.stringify(bc)} has ${bc.length} entries but the value has shape ${shapeToString(v.shape)}`);

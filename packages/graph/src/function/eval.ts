@@ -55,7 +55,7 @@ function evalInputs(v: TensorVariable, given: Givens | undefined): [TensorVariab
     // a key may be an intermediate variable: the graph is cut there, as Theano's eval (a function of those inputs) cuts it
     const { all } = reach(v, new Set());
     for (const [k, value] of inputs) {
-      if (!all.has(k)) throw new Error(`eval: ${v} does not depend on ${k}; its inputs are [${leaves.join(', ')}]`);
+      if (!all.has(k)) throw new Error(`eval: ${nameInError(v)} does not depend on ${k}; its inputs are [${leaves.join(', ')}]`);
       vars.push(k);
       vals.push(value);
     }
@@ -66,7 +66,7 @@ function evalInputs(v: TensorVariable, given: Givens | undefined): [TensorVariab
         throw new Error(`eval: ${nameInError(v)} does not depend on a variable named ${JSON.stringify(name)}; its inputs are [${leaves.join(', ')}]`);
       }
       if (named.length > 1) {
-        throw new Error(`eval: ${v} depends on ${named.length} different variables named ${JSON.stringify(name)}; pass a Map from variables to values instead`);
+        throw new Error(`eval: ${nameInError(v)} depends on ${named.length} different variables named ${JSON.stringify(name)}; pass a Map from variables to values instead`);
       }
       vars.push(named[0]!);
       vals.push(value);

@@ -8,6 +8,7 @@
  * default.
  */
 import { convertValue, fitsType } from '../core/convert.js';
+import { nameInError } from '../core/error-names.js';
 import type { InputSpec } from './function-args.js';
 import { NDArray } from '../core/ndarray.js';
 
@@ -39,7 +40,7 @@ export function convertArgs(args: readonly unknown[], inputs: readonly InputSpec
     const v = given[i];
     // the common case (an NDArray of the input's type) needs no conversion and no label
     if (v instanceof NDArray && fitsType(v, spec.variable.type)) return copy ? v.copy() : v;
-    const label = `${fname}: argument ${i} (${spec.name ?? spec.variable.toString()})`;
+    const label = `${fname}: argument ${i} (${spec.name ?? nameInError(spec.variable)})`;
     if (v === undefined) {
       if (!spec.hasDefault) throw new TypeError(`${label}: missing, and it has no default value`);
       // a default is the function's own copy, converted when the function was made: never written to

@@ -7,6 +7,7 @@
 import type { Mode } from '../core/config.js';
 import { convertValue } from '../core/convert.js';
 import { cloneReplace } from '../core/clone.js';
+import { labelForErrors, nameInError } from '../core/error-names.js';
 import { isInt } from '../core/dtype.js';
 import { InputSpec, OutputSpec, givenPairs, type FunctionOutput } from './function-args.js';
 import { getOptimizer, type FunctionOptions, type OptimizerOptions } from './function-options.js';
@@ -84,7 +85,7 @@ export class FunctionGraph {
     const replace = new Map<TensorVariable, TensorVariable>();
     this.inputs = specs.map((spec) => {
       if (!spec.variable.owner) return spec;
-      const leaf = new TensorVariable(spec.variable.type, { name: spec.variable.name });
+      const leaf = labelForErrors(new TensorVariable(spec.variable.type, { name: spec.variable.name }), nameInError(spec.variable));
       replace.set(spec.variable, leaf);
       return new InputSpec(leaf, spec.value, spec.hasDefault, spec.name);
     });
@@ -115,7 +116,7 @@ export class FunctionGraph {
         const needer = reader < this.outputCount ? 'the outputs' : `the update of ${updated[reader - this.outputCount]!}`;
         throw new Error(
           `function: missing input: ${leaf} (${leaf.type}) is needed to compute ${needer} but is not among the inputs ` +
-            `[${this.inputs.map((s) => s.variable.toString()).join(', ')}]; list it as an input or give it a value with givens.`,
+            `[${this.inputs.map((s) => nameInError(s.variable)).join(', ')}]; list it as an input or give it a value with givens.`,
         );
       }
     }

@@ -13,11 +13,11 @@
 import type { Backend, DeviceBuffer } from '../core/backend.js';
 import { getBackend, resolveBackend, resolveBackendSync } from '../core/backend.js';
 import { config, MODES, unknownModeMessage, type Mode } from '../core/config.js';
-import type { NDArray } from '../core/ndarray.js';
+import { describe, type NDArray } from '../core/ndarray.js';
 import { debugprint } from '../printing/printing.js';
 import { toposort, type Program } from '../kernel/schedule.js';
 import type { TensorSharedVariable } from '../core/shared.js';
-import type { TensorVariable } from '../core/variable.js';
+import { TensorVariable } from '../core/variable.js';
 import { enqueue, queueBusy } from '../core/queue.js';
 import type { FunctionOutput, InputSpec } from './function-args.js';
 import { checkCallIndices, type Plan } from './plan.js';
@@ -396,6 +396,7 @@ export function compileFunction(
   outputs: FunctionOutput | SparseVariable | ComplexVariable | readonly (FunctionOutput | SparseVariable | ComplexVariable)[] | null,
   options: FunctionOptions = {},
 ): SymFunction<unknown> {
+  checkInputsList(inputs);
   // complex variables (T.cvector ...) become their real parts first; the function of the parts may still be sparse
   const complex = complexSignature(inputs, outputs, options);
   if (complex) return withPartedValues(compileFunction(complex.inputs as TensorVariable[], complex.outputs as TensorVariable, complex.options), complex, 'complex');
@@ -403,6 +404,13 @@ export function compileFunction(
   if (sparse) return withPartedValues(compileFunction(sparse.inputs, sparse.outputs as TensorVariable, sparse.options), sparse, 'sparse');
   // updates of a sparse shared variable's parts checked to keep the parts consistent (the dense function of a sparse one comes here too)
   return denseFunction(inputs as readonly (TensorVariable | InputSpec)[], outputs as FunctionOutput | readonly FunctionOutput[] | null, checkedSparseUpdates(options));
+}
+
+/** Theano's "Input variables ... should be contained in a list, even when there is a single input": refused here, not as a TypeError of the code that reads the list. */
+function checkInputsList(inputs: unknown): void {
+  if (Array.isArray(inputs)) return;
+  const got = inputs instanceof TensorVariable ? `the variable ${String(inputs)}` : describe(inputs);
+  throw new TypeError(`function: the inputs must be a list, even for a single input (sym.function([x], ...)); got ${got}`);
 }
 
 function denseFunction(inputs: readonly (TensorVariable | InputSpec)[], outputs: FunctionOutput | readonly FunctionOutput[] | null, options: FunctionOptions): SymFunction {

@@ -1,6 +1,6 @@
 /** Elemwise: one scalar op applied over broadcast operands. */
 import type { DType } from '../core/dtype.js';
-import { castScalar, isDType, isFloat, isInt, promote } from '../core/dtype.js';
+import { castScalar, isDType, isFloat, isInt, promote, unknownDTypeError } from '../core/dtype.js';
 import { NDArray, array, contiguousStrides, sizeOf, type Shape } from '../core/ndarray.js';
 import { Apply, Op, apply1, asTensor, constant, ppArgs, resultDType, type TensorLike } from '../core/op.js';
 import { SCALAR_OPS, scalarOutDType, type ElemwiseOpName, type ScalarOpSpec } from '../core/scalar.js';
@@ -31,7 +31,7 @@ export class Elemwise extends Op {
   constructor(scalarOp: ElemwiseOpName, castTo?: DType) {
     super();
     if (!(scalarOp in SCALAR_OPS)) throw new Error(`Elemwise: unknown scalar op ${scalarOp}`);
-    if (scalarOp === 'cast' && (!castTo || !isDType(castTo))) throw new TypeError(`cast: unknown dtype ${String(castTo)}`);
+    if (scalarOp === 'cast' && (!castTo || !isDType(castTo))) throw unknownDTypeError('cast', castTo);
     this.scalarOp = scalarOp;
     this.castTo = castTo;
   }
@@ -208,7 +208,7 @@ export function cast(x: TensorLike, dtype: DType | 'floatX'): TensorVariable {
   const v = asTensor(x, 'cast');
   const to = dtype === 'floatX' ? config.floatX : dtype;
   if (v instanceof TensorConstant && v.weak) {
-    if (!isDType(to)) throw new TypeError(`cast: unknown dtype ${String(to)}`);
+    if (!isDType(to)) throw unknownDTypeError('cast', to);
     return constant(v.literal ?? v.value.data[0]!, { dtype: to });
   }
   if (v.dtype === to) return v;

@@ -4,7 +4,7 @@
  * functions (the fluent methods on variables call these).
  */
 import type { DType } from '../core/dtype.js';
-import { isDType, isInt } from '../core/dtype.js';
+import { isDType, isInt, unknownDTypeError } from '../core/dtype.js';
 import { config } from '../core/config.js';
 import { axisIn } from '../core/axis.js';
 import { TensorType } from '../core/type.js';
@@ -257,10 +257,12 @@ export function alloc(value: TensorLike, ...shape: Length[]): TensorVariable {
 }
 /** Theano's `T.zeros(shape, dtype)`: lengths may be symbolic (`[x.shape[0], 10]`); floatX by default. */
 export function zeros(shape: readonly Length[], dtype: DType = config.floatX): TensorVariable {
+  if (!isDType(dtype)) throw unknownDTypeError('zeros', dtype);
   return apply1(new Alloc(), [constant(0, { dtype }), ...lengths('zeros', shape)]);
 }
 /** Theano's `T.ones(shape, dtype)`. */
 export function ones(shape: readonly Length[], dtype: DType = config.floatX): TensorVariable {
+  if (!isDType(dtype)) throw unknownDTypeError('ones', dtype);
   return apply1(new Alloc(), [constant(1, { dtype }), ...lengths('ones', shape)]);
 }
 
