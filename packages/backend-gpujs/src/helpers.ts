@@ -34,6 +34,7 @@ export const HELPER_NAMES = [
   'symTrigR',
   'symPolySin',
   'symPolyCos',
+  'symQuarter',
   'symSin',
   'symCos',
   'symTan',
@@ -216,18 +217,20 @@ export const HELPER_SOURCES: readonly string[] = [
     const z = r * r;
     return ((0.00002443315711809948 * z - 0.001388731625493765) * z + 0.04166664568298827) * z * z - 0.5 * z + 1.0;
   }`,
+  // a, b, -a, -b for n = 0, 1, 2, 3 mod 4 quarter turns: sin(r + n pi/2) from (sin r, cos r), cos from (cos r, -sin r)
+  `function symQuarter(a, b, n) {
+    const q = n - 4.0 * Math.floor(n * 0.25);
+    const na = -a;
+    const nb = -b;
+    const v1 = (q > 0.5) ? b : a;
+    const v2 = (q > 1.5) ? na : v1;
+    return (q > 2.5) ? nb : v2;
+  }`,
   `function symSin(x) {
     const ax = Math.abs(x);
     const n = symTrigN(ax);
     const r = symTrigR(ax, n);
-    const q = n - 4.0 * Math.floor(n * 0.25);
-    const s = symPolySin(r);
-    const c = symPolyCos(r);
-    const ns = -s;
-    const nc = -c;
-    const v1 = (q > 0.5) ? c : s;
-    const v2 = (q > 1.5) ? ns : v1;
-    const v = (q > 2.5) ? nc : v2;
+    const v = symQuarter(symPolySin(r), symPolyCos(r), n);
     const nv = -v;
     const w = (x < 0.0) ? nv : v;
     const b = Math.sin(x);
@@ -237,14 +240,7 @@ export const HELPER_SOURCES: readonly string[] = [
     const ax = Math.abs(x);
     const n = symTrigN(ax);
     const r = symTrigR(ax, n);
-    const q = n - 4.0 * Math.floor(n * 0.25);
-    const s = symPolySin(r);
-    const c = symPolyCos(r);
-    const ns = -s;
-    const nc = -c;
-    const v1 = (q > 0.5) ? ns : c;
-    const v2 = (q > 1.5) ? nc : v1;
-    const v = (q > 2.5) ? s : v2;
+    const v = symQuarter(symPolyCos(r), -symPolySin(r), n);
     const b = Math.cos(x);
     return (x !== x || ax > 65536.0) ? b : v;
   }`,
