@@ -4,8 +4,8 @@
  * (examples, nInput), or (..., nInput) with any leading axes. The tutorial's `Layer` is the same layer for one
  * example per column; `Dense` is the one to stack on a recurrent layer.
  */
-import { MatchLength, NDArray, nameInError, T, apply1, config, shapeToString, type ArrayLike, type StaticShape, type TensorVariable } from '@sym/graph';
-import type { ActivationSpec, LayerOptions } from './layer.js';
+import { MatchLength, NDArray, nameInError, T, apply1, checkOptionNames, config, shapeToString, type ArrayLike, type StaticShape, type TensorVariable } from '@sym/graph';
+import { CREATE_OPTIONS, type ActivationSpec, type LayerOptions } from './layer.js';
 import { initialize, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
 import { AffineLayer, checkSizes, placeTransposed } from './weights.js';
@@ -17,6 +17,7 @@ export class Dense extends AffineLayer {
    * @param activation applied to `x W + b`; null or 'linear' for none; 'softmax' normalises the last axis.
    */
   constructor(WInit: ArrayLike, bInit: ArrayLike, activation: ActivationSpec, options: LayerOptions = {}) {
+    checkOptionNames(options, 'Dense', ['name']);
     super('Dense', 'rows', WInit, bInit, activation, options.name);
   }
 
@@ -30,6 +31,7 @@ export class Dense extends AffineLayer {
     nOutput: number,
     options: LayerOptions & { activation?: ActivationSpec; init?: Initializer | InitializerName; bias?: number; rng?: RandomState } = {},
   ): Dense {
+    checkOptionNames(options, 'Dense.create', CREATE_OPTIONS);
     checkSizes('Dense.create', nInput, nOutput);
     const rng = options.rng ?? defaultRandomState();
     // drawn as Layer draws (nOutput, nInput), so that the same rng gives a Dense the transpose of a Layer's weights

@@ -162,3 +162,16 @@ describe('Layer.outputShape and MLP.outputShape (one example per column)', () =>
     expect(() => MLP.fromSizes([3, 5, 1], { rng: new RandomState(1) }).outputShape([2, 8])).toThrow('Layer.outputShape: the input shape (2, 8) has 2 features (axis 0), expected 3');
   });
 });
+
+describe('options of the dense layers', () => {
+  it('refuse a misspelt option instead of ignoring it (a layer without its activation trains, wrongly)', async () => {
+    const { Dense } = await import('./dense.js');
+    // each was accepted, the option dropped
+    expect(() => Dense.create(3, 4, { activaton: 'relu' } as never)).toThrow(/^Dense\.create: unknown option "activaton"; the options are name, activation, init, bias, rng$/);
+    expect(() => new Dense([[1]], [0], 'relu', { nam: 'd' } as never)).toThrow(/^Dense: unknown option "nam"/);
+    expect(() => new Layer([[1]], [0], 'relu', { nam: 'd' } as never)).toThrow(/^Layer: unknown option "nam"/);
+    expect(() => Layer.dense(3, 4, { rgn: new RandomState(1) } as never)).toThrow(/^Layer\.dense: unknown option "rgn"/);
+    expect(() => new MLP([[[1]]], [[0]], ['relu'], { nam: 'm' } as never)).toThrow(/^MLP: unknown option "nam"/);
+    expect(() => MLP.fromSizes([2, 1], { activations: ['relu'] } as never)).toThrow(/^MLP\.fromSizes: unknown option "activations"/);
+  });
+});

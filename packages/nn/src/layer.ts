@@ -3,7 +3,7 @@
  * column-vector convention (x is (nInput, examples)), W and b are shared
  * variables, and b is a (nOutput, 1) column that broadcasts over examples.
  */
-import { MatchLength, NDArray, nameInError, T, apply1, config, shapeToString, type ArrayLike, type StaticShape, type TensorVariable } from '@sym/graph';
+import { MatchLength, NDArray, nameInError, T, apply1, checkOptionNames, config, shapeToString, type ArrayLike, type StaticShape, type TensorVariable } from '@sym/graph';
 import type { Activation, ActivationName } from './activations.js';
 import { initialize, type Initializer, type InitializerName } from './init.js';
 import { defaultRandomState, type RandomState } from './random.js';
@@ -13,6 +13,9 @@ import { AffineLayer, checkSizes } from './weights.js';
 
 /** An activation as layers take it: a function, a name, or null/undefined for none (linear). */
 export type ActivationSpec = Activation | ActivationName | null | undefined;
+
+/** The options of the layers' factories (Layer.dense, Dense.create, MLP.fromSizes): a misspelt one is an error, not a silent default. */
+export const CREATE_OPTIONS = ['name', 'activation', 'init', 'bias', 'rng'];
 
 /** Options of {@link Layer}'s constructor. */
 export interface LayerOptions {
@@ -27,6 +30,7 @@ export class Layer extends AffineLayer {
    * @param activation applied to `W x + b`; null or 'linear' for none.
    */
   constructor(WInit: ArrayLike, bInit: ArrayLike, activation: ActivationSpec, options: LayerOptions = {}) {
+    checkOptionNames(options, 'Layer', ['name']);
     super('Layer', 'columns', WInit, bInit, activation, options.name);
   }
 
@@ -41,6 +45,7 @@ export class Layer extends AffineLayer {
     nOutput: number,
     options: LayerOptions & { activation?: ActivationSpec; init?: Initializer | InitializerName; bias?: number; rng?: RandomState } = {},
   ): Layer {
+    checkOptionNames(options, 'Layer.dense', CREATE_OPTIONS);
     checkSizes('Layer.dense', nInput, nOutput);
     const rng = options.rng ?? defaultRandomState();
     const W = initialize(options.init ?? 'glorotUniform', [nOutput, nInput], rng);
@@ -107,6 +112,7 @@ function mlpLayers(WInit: readonly ArrayLike[], bInit: readonly ArrayLike[], act
 export class MLP extends Sequential<Layer> {
   /** The tutorial's constructor: one weight matrix, bias vector and activation per layer. */
   constructor(WInit: readonly ArrayLike[], bInit: readonly ArrayLike[], activations: readonly ActivationSpec[], options: MLPOptions = {}) {
+    checkOptionNames(options, 'MLP', ['name']);
     super(mlpLayers(WInit, bInit, activations, options));
   }
 
@@ -119,6 +125,7 @@ export class MLP extends Sequential<Layer> {
     sizes: readonly number[],
     options: MLPOptions & { activation?: ActivationSpec | readonly ActivationSpec[]; init?: Initializer | InitializerName; bias?: number; rng?: RandomState } = {},
   ): MLP {
+    checkOptionNames(options, 'MLP.fromSizes', CREATE_OPTIONS);
     if (sizes.length < 2 || !sizes.every((n) => Number.isInteger(n) && n > 0)) {
       throw new RangeError(`MLP.fromSizes: expected at least two positive integer layer sizes, got ${JSON.stringify(sizes)}`);
     }
