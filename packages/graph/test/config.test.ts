@@ -34,6 +34,15 @@ describe('parseRc (.symrc)', () => {
     expect(() => parseRc('[global]\nflaot = 1', '/home/u/.symrc')).toThrow('/home/u/.symrc: unknown flag "flaot"; valid flags are floatX, device, mode, profile');
     expect(() => parseRc('[global]\nfloatX', '/home/u/.symrc')).toThrow('/home/u/.symrc: expected name = value, got "floatX"');
   });
+  it('refuses [global] misspelt, whose flags were skipped without a word', () => {
+    for (const section of ['gobal', 'Global', 'globals', 'GLOBAL']) {
+      expect(() => parseRc(`[${section}]\nfloatX = float32`, '/home/u/.symrc')).toThrow(
+        `/home/u/.symrc: section [${section}]: did you mean [global]? sym reads its flags from [global] (and keys before any section); other sections, such as Theano's [nvcc], are skipped`,
+      );
+    }
+    // Theano's other sections are still skipped
+    expect(parseRc('[nvcc]\nflags = -O3\n[blas]\nldflags =\n[lib]\ncnmem = 1\n[global]\nfloatX = float32')).toEqual({ floatX: 'float32' });
+  });
 });
 
 describe('config', () => {

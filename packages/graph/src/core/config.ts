@@ -110,6 +110,9 @@ export function parseRc(text: string, source = '.symrc'): Partial<ConfigValues> 
     const m = /^\[(.+)\]$/.exec(line);
     if (m) {
       section = m[1]!.trim();
+      if (section !== 'global' && meansGlobal(section)) {
+        throw new Error(`${source}: section [${section}]: did you mean [global]? sym reads its flags from [global] (and keys before any section); other sections, such as Theano's [nvcc], are skipped`);
+      }
       continue;
     }
     if (section !== 'global') continue;
@@ -119,6 +122,20 @@ export function parseRc(text: string, source = '.symrc'): Partial<ConfigValues> 
     (out as Record<string, unknown>)[key] = check(key, line.slice(eq + 1).trim(), source);
   }
   return out;
+}
+
+/** Whether a section name is [global] misspelt ([Global], [gobal], [globals]): its flags would be skipped without a word. */
+function meansGlobal(section: string): boolean {
+  const a = section.toLowerCase();
+  const b = 'global';
+  // edit distance, one row at a time; within 2 of 'global' is a typo, not another section
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    row = next;
+  }
+  return row[b.length]! <= 2;
 }
 
 interface NodeLike {
