@@ -9,7 +9,7 @@
  * operands make one node), so that the renderers compute it once per
  * element and name it wherever it appears again.
  */
-import { operandsOf, type ApplyExpr, type ScalarExpr } from '@sym/graph';
+import { foldExpr, type ApplyExpr, type ScalarExpr } from '@sym/graph';
 
 export interface CseNode {
   /** One of the expression objects with this structure (they render alike). */
@@ -81,24 +81,8 @@ export function commonSubexpressions(root: ScalarExpr): Cse {
     byObject.set(e, id);
     return id;
   };
-  // operands first, left to right, without recursion: no chain is too deep for the stack
-  const frames: { e: ScalarExpr; args: number[] }[] = [{ e: root, args: [] }];
-  let rootId = -1;
-  while (frames.length) {
-    const top = frames[frames.length - 1]!;
-    const ops = operandsOf(top.e);
-    if (top.args.length < ops.length) {
-      const a = ops[top.args.length]!;
-      const seen = byObject.get(a);
-      if (seen !== undefined) top.args.push(seen);
-      else frames.push({ e: a, args: [] });
-      continue;
-    }
-    frames.pop();
-    const id = node(top.e, top.args);
-    if (frames.length) frames[frames.length - 1]!.args.push(id);
-    else rootId = id;
-  }
+  // operands first, left to right, each object once (node fills byObject)
+  const rootId = foldExpr(root, node, byObject);
   nodes[rootId]!.uses++;
   const shared = nodes.map((n) => n.uses > 1 && n.expr.kind !== 'const');
   // the depth of each node rendered in one piece down to the nearest local, and the nodes cut there

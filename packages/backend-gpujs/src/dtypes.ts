@@ -3,7 +3,7 @@
  * value is a float32 on the GPU, so integers are exact only up to 2^24 and
  * float64 is refused.
  */
-import type { DType, Kernel, ScalarExpr, ScatterAddKernel, SortKernel, TypedArray } from '@sym/graph';
+import { foldExpr, type DType, type Kernel, type ScalarExpr, type ScatterAddKernel, type SortKernel, type TypedArray } from '@sym/graph';
 
 /** Integers (and indices) are exact in float32 up to this magnitude. */
 export const MAX_EXACT_INT = 16777216;
@@ -58,20 +58,14 @@ export function refuseFloat64(kernel: Exclude<Kernel, SortKernel | ScatterAddKer
  * level, costs its number of objects; no recursion, so no chain is too deep.
  */
 function eachNode(root: ScalarExpr, f: (e: ScalarExpr) => void): void {
-  const seen = new Set<ScalarExpr>([root]);
-  const frames: { e: ScalarExpr; next: number }[] = [{ e: root, next: 0 }];
-  while (frames.length) {
-    const top = frames[frames.length - 1]!;
-    const ops = top.e.kind === 'apply' ? top.e.args : top.e.kind === 'gather' ? [top.e.index] : [];
-    if (top.next < ops.length) {
-      const a = ops[top.next++]!;
-      if (!seen.has(a)) {
-        seen.add(a);
-        frames.push({ e: a, next: 0 });
-      }
-      continue;
-    }
-    frames.pop();
-    f(top.e);
-  }
+  const seen = new Map<ScalarExpr, true>();
+  foldExpr(
+    root,
+    (e) => {
+      f(e);
+      seen.set(e, true);
+      return true;
+    },
+    seen,
+  );
 }

@@ -10,7 +10,7 @@
  * holding integers, wrapped as storing into the dtype would wrap them.
  */
 import type { DType, Epilogue, Kernel, ScalarExpr, ScalarOpName, ElementwiseKernel, ReduceKernel, MatmulKernel } from '@sym/graph';
-import { SCALAR_OPS, castScalar, isFloat, nesting, operandsOf, operandUses, reduceIdentity } from '@sym/graph';
+import { SCALAR_OPS, castScalar, foldExpr, isFloat, nesting, operandUses, reduceIdentity } from '@sym/graph';
 import { keepGroups } from './regroup.js';
 
 /** A number as a shader-safe float literal (GLSL has no NaN or Infinity literals). */
@@ -171,35 +171,29 @@ export function renderExpr(
   // operand slots holding each node: only a renderer with lets computes shared nodes once
   const uses = lets ? operandUses(e) : undefined;
   // the code of the nodes computed into a variable (and of gathers, whose index is), by object
-  const done = new Map<ScalarExpr, { code: string; value: undefined }>();
-  // each frame: a node, its operands' code so far, and their values where they are constants
-  const frames: { e: ScalarExpr; args: string[]; values: (number | undefined)[] }[] = [{ e, args: [], values: [] }];
-  for (;;) {
-    const top = frames[frames.length - 1]!;
-    const ops = operandsOf(top.e);
-    if (top.args.length < ops.length) {
-      const a = ops[top.args.length]!;
-      const seen = done.get(a);
-      if (seen) {
-        top.args.push(seen.code);
-        top.values.push(undefined);
-      } else frames.push({ e: a, args: [], values: [] });
-      continue;
-    }
-    frames.pop();
-    const { code, value } = renderNode(top.e, top.args, top.values, index, load, lets, reducedValue);
-    const parent = frames[frames.length - 1];
-    let ref = code;
-    if (top.e.kind === 'gather') done.set(top.e, { code, value: undefined });
-    else if (lets && parent && top.e.kind === 'apply' && value === undefined && (uses!.get(top.e)! > 1 || nesting(code) > MAX_NESTING)) {
-      ref = `e${lets.length}`;
-      lets.push(`const ${ref} = ${code};`);
-      done.set(top.e, { code: ref, value: undefined });
-    }
-    if (!parent) return code;
-    parent.args.push(ref);
-    parent.values.push(value);
-  }
+  const done = new Map<ScalarExpr, Rendered>();
+  const rendered = foldExpr<Rendered>(
+    e,
+    (n, args, root) => {
+      const r = renderNode(n, args.map((a) => a.code), args.map((a) => a.value), index, load, lets, reducedValue);
+      if (n.kind === 'gather') done.set(n, { code: r.code, value: undefined });
+      else if (lets && !root && n.kind === 'apply' && r.value === undefined && (uses!.get(n)! > 1 || nesting(r.code) > MAX_NESTING)) {
+        const ref = { code: `e${lets.length}`, value: undefined };
+        lets.push(`const ${ref.code} = ${r.code};`);
+        done.set(n, ref);
+        return ref;
+      }
+      return r;
+    },
+    done,
+  );
+  return rendered.code;
+}
+
+/** A node's code, and its value where it is a constant or an op of constants. */
+interface Rendered {
+  readonly code: string;
+  readonly value: number | undefined;
 }
 
 /**
@@ -215,7 +209,7 @@ function renderNode(
   load: RenderLoad,
   lets: string[] | undefined,
   reducedValue: number | undefined,
-): { code: string; value: number | undefined } {
+): Rendered {
   switch (e.kind) {
     case 'const':
       return { code: num(e.value), value: e.value };

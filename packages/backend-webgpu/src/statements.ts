@@ -8,7 +8,7 @@
  * subexpressions are computed into `let`s first; an expression with
  * neither renders exactly as `renderExpr` renders it.
  */
-import { nesting, operandsOf, operandUses, type ScalarExpr } from '@sym/graph';
+import { foldExpr, nesting, operandUses, type ScalarExpr } from '@sym/graph';
 import { renderNode, type ConstFn, type IndexFn } from './scalar.js';
 
 /**
@@ -44,28 +44,20 @@ export function renderStatements(e: ScalarExpr, index: IndexFn, packed = -1, red
   const lets: string[] = [];
   // the names of the nodes bound so far
   const named = new Map<ScalarExpr, string>();
-  const frames: { e: ScalarExpr; args: string[] }[] = [{ e, args: [] }];
-  for (;;) {
-    const top = frames[frames.length - 1]!;
-    const ops = operandsOf(top.e);
-    if (top.args.length < ops.length) {
-      const a = ops[top.args.length]!;
-      const name = named.get(a);
-      if (name !== undefined) top.args.push(name);
-      else frames.push({ e: a, args: [] });
-      continue;
-    }
-    frames.pop();
-    const code = renderNode(top.e, top.args, index, packed, reduced, constant);
-    const parent = frames[frames.length - 1];
-    if (!parent) return { lets, value: code };
-    if ((top.e.kind === 'apply' || top.e.kind === 'gather') && (uses.get(top.e)! > 1 || nesting(code) > MAX_NESTING)) {
+  const value = foldExpr<string>(
+    e,
+    (n, args, root) => {
+      const code = renderNode(n, args, index, packed, reduced, constant);
+      const bind = !root && (n.kind === 'apply' || n.kind === 'gather') && (uses.get(n)! > 1 || nesting(code) > MAX_NESTING);
+      if (!bind) return code;
       const name = `${prefix}${lets.length}`;
       lets.push(`let ${name} = ${code};`);
-      named.set(top.e, name);
-      parent.args.push(name);
-    } else parent.args.push(code);
-  }
+      named.set(n, name);
+      return name;
+    },
+    named,
+  );
+  return { lets, value };
 }
 
 /** `lets` as code before a statement: each followed by `separator` (the statement's line break and indent); nothing when there are none. */

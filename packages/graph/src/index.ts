@@ -127,6 +127,7 @@ export { isContiguous } from './kernel/lower.js';
 export { COSTLY_SCALAR_OPS, appliesCostly } from './kernel/costly-ops.js';
 export { mayCancel } from './kernel/may-cancel.js';
 export { nesting } from './kernel/nesting.js';
+export { foldExpr } from './kernel/fold-expr.js';
 export { regroupOperand } from './kernel/may-regroup.js';
 export {
   registerBackend,
