@@ -8,8 +8,8 @@
 import * as sym from '@sym/graph';
 // every case compiles with the optimizer on, as users' functions do: fused kernels (epilogues included) and in-place updates
 import '@sym/opt';
-import type { DType, NDArray, TensorVariable } from '@sym/graph';
-import { shapeToString } from '@sym/graph';
+import type { DType, NDArray, TensorSharedVariable, TensorVariable } from '@sym/graph';
+import { getBackend, shapeToString } from '@sym/graph';
 import { assertArrayClose } from './compare.js';
 import { evaluateReference, graphDTypes } from './reference.js';
 import { caseRng, type Rng } from './rng.js';
@@ -35,6 +35,45 @@ export interface CaseGraph {
    * out of range): the call must raise the same error, word for word.
    */
   readonly raises?: true;
+  /**
+   * Theano's `updates` (a training step): the case starts each run from the
+   * variables' `initial` values; after a call that returns they hold the
+   * reference's new values, after a call that raises the values they had
+   * (a failed call commits nothing).
+   */
+  readonly updates?: readonly CaseUpdate[];
+  /** Calls after the first (on `values`), in order, each with inputs of its own; a call may have to raise. */
+  readonly next?: readonly CaseCall[];
+}
+
+/** A shared variable a case's function updates (`CaseGraph.updates`). */
+export interface CaseUpdate {
+  /** The variable. */
+  readonly shared: TensorSharedVariable;
+  /** Its value before the case's first call. */
+  readonly initial: NDArray;
+  /** Its new value, computed by each call. */
+  readonly value: TensorVariable;
+}
+
+/** One call after a case's first (`CaseGraph.next`). */
+export interface CaseCall {
+  /** The call's inputs, in the order of `CaseGraph.inputs`. */
+  readonly values: readonly NDArray[];
+  /**
+   * The call must raise an error whose message contains this text (or
+   * matches this pattern), and leave every shared variable as it was. The
+   * reference need not raise: some errors are the compiled function's own
+   * (a window a scan's step cannot return at the length NumPy would).
+   */
+  readonly raises?: string | RegExp;
+  /**
+   * NumPy's outputs, then the updates' new values, where the reference
+   * cannot give them: a minibatch window NumPy cuts short (its last partial
+   * batch), which the reference's window refuses and the function runs by
+   * value. Default: the reference evaluated just before the call.
+   */
+  readonly expected?: readonly NDArray[];
 }
 
 /**
@@ -113,6 +152,7 @@ export async function runCase(c: OpCase, ctx: CaseContext): Promise<void> {
   const g = c.graph;
   const values = g.values(caseRng(ctx.seed, c.name));
   if (g.raises) return runRaising(c, values, ctx);
+  if (g.updates || g.next) return runSequence(c, values, ctx);
   const calls = g.calls;
   calls?.start?.();
   const count = calls?.count ?? 1;
@@ -162,6 +202,73 @@ async function runRaising(c: OpCase, values: readonly NDArray[], ctx: CaseContex
     }
     if (got?.message !== expected.message) {
       throw new Error(`${c.name}: expected the call to raise\n  ${expected.message}\n${got ? `it raised\n  ${got.message}` : 'it returned values'}\nwith inputs (seed ${ctx.seed}):\n${describeInputs(g, values)}`);
+    }
+  } finally {
+    f.compiled.dispose();
+  }
+}
+
+/** A call returning or raising, as `raises` says; a backend with synchronous runs makes every other call with `f.sync`. */
+async function callOnce(f: sym.SymFunction, values: readonly NDArray[], sync: boolean): Promise<NDArray[] | Error> {
+  try {
+    return (sync ? f.sync(...values) : await f(...values)) as NDArray[];
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+}
+
+function messageFits(message: string, want: string | RegExp): boolean {
+  return typeof want === 'string' ? message.includes(want) : want.test(message);
+}
+
+/**
+ * A case of several calls (`CaseGraph.next`) or updates: each call that
+ * returns gives the reference's outputs and leaves the shared variables at
+ * the reference's updates; each call that must raise raises and leaves them
+ * unchanged. On a backend with synchronous runs, calls 1, 3, ... are
+ * `f.sync`, the others `await f`.
+ */
+async function runSequence(c: OpCase, first: readonly NDArray[], ctx: CaseContext): Promise<void> {
+  const g = c.graph;
+  const updates = g.updates ?? [];
+  for (const u of updates) u.shared.setValue(u.initial);
+  const sync = getBackend(ctx.device)?.describe().sync === true;
+  const calls: readonly CaseCall[] = [{ values: first }, ...(g.next ?? [])];
+  const f = sym.function([...g.inputs], [...g.outputs], { ...ctx.functionOptions, device: ctx.device, updates: updates.map((u) => [u.shared, u.value] as const) });
+  const tolerance = (o: TensorVariable) => (c.bitwise ? EXACT : ctx.tolerance(c.op, o.dtype));
+  const signedZeros = c.bitwise ?? (ctx.signedZeros && !ZERO_SIGN_UNSPECIFIED.has(c.op));
+  try {
+    for (const [k, call] of calls.entries()) {
+      const how = `call ${k + 1} of ${calls.length}${sync ? (k % 2 === 0 ? ', sync' : ', async') : ''}`;
+      const fail = (text: string): never => {
+        throw new Error(`${c.name} (${how}): ${text}\nwith inputs (seed ${ctx.seed}):\n${describeInputs(g, call.values)}`);
+      };
+      const before = await Promise.all(updates.map((u) => u.shared.getValueAsync()));
+      const expected = call.raises !== undefined ? [] : call.expected ?? evaluateReference([...g.outputs, ...updates.map((u) => u.value)], new Map([...g.inputs.map((v, i) => [v, call.values[i]!] as const), ...updates.map((u, i) => [u.shared as TensorVariable, before[i]!] as const)]));
+      const got = await callOnce(f, call.values, sync && k % 2 === 0);
+      if (call.raises !== undefined) {
+        if (!(got instanceof Error)) fail(`expected the call to raise ${String(call.raises)}; it returned values`);
+        else if (!messageFits(got.message, call.raises)) fail(`expected the call to raise ${String(call.raises)}; it raised\n  ${got.message}`);
+      } else if (got instanceof Error) {
+        fail(`the call raised ${got.message}`);
+      } else {
+        try {
+          g.outputs.forEach((o, i) => assertArrayClose(got[i]!, expected[i]!, `${c.name}: ${g.labels?.[i] ?? `output ${i}`} (${how})`, { tolerance: tolerance(o), signedZeros }));
+        } catch (e) {
+          fail((e as Error).message);
+        }
+      }
+      // the variables after the call: the reference's updates, or what they held when the call raised
+      const after = await Promise.all(updates.map((u) => u.shared.getValueAsync()));
+      updates.forEach((u, i) => {
+        const want = call.raises === undefined ? expected[g.outputs.length + i]! : before[i]!;
+        const what = call.raises === undefined ? 'updated' : 'left as it was by the failed call';
+        try {
+          assertArrayClose(after[i]!, want, `${c.name}: shared ${u.shared.name ?? i} ${what} (${how})`, { tolerance: call.raises === undefined ? tolerance(u.value) : EXACT, signedZeros: call.raises !== undefined || signedZeros });
+        } catch (e) {
+          fail((e as Error).message);
+        }
+      });
     }
   } finally {
     f.compiled.dispose();

@@ -17,7 +17,7 @@
 export { runConformance, conformanceCases, CASE_GROUPS } from './suite.js';
 export type { ConformanceOptions, CaseInfo } from './suite.js';
 export { runCase, caseFits, operand } from './case.js';
-export type { OpCase, CaseGraph, CaseCalls, CaseGroup, CaseContext, CaseFunctionOptions, OperandSpec, Operand } from './case.js';
+export type { OpCase, CaseGraph, CaseCalls, CaseCall, CaseUpdate, CaseGroup, CaseContext, CaseFunctionOptions, OperandSpec, Operand } from './case.js';
 export { COMPILE_CHECKS } from './compile.js';
 export type { CompileCheck, CompileContext } from './compile.js';
 export { defaultTolerance, flushingTolerance, EXACT } from './tolerance.js';

@@ -29,6 +29,10 @@ import { sparseCases } from './sparse.js';
 import { complexCases } from './complex.js';
 import { reversedViewCases } from './reversed-views.js';
 import { gatherFusionCases } from './gather-fusion.js';
+import { indexBoundsCases } from './index-bounds.js';
+import { hostStageCases } from './host-stages.js';
+import { scanUntilCases } from './scan-until.js';
+import { deepCases } from './deep.js';
 
 const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile' | 'ir'>]: (dtypes: readonly DType[], quick: boolean) => OpCase[] } = {
   elemwise: elemwiseCases,
@@ -40,9 +44,9 @@ const BUILDERS: { readonly [G in Exclude<CaseGroup, 'compile' | 'ir'>]: (dtypes:
   shape: shapeCases,
   softmax: softmaxCases,
   cast: castCases,
-  composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes), ...opFromGraphCases(dtypes), ...ifelseCases(dtypes), ...customOpCases(dtypes), ...theanoExtraCases(dtypes), ...fftCases(dtypes), ...sparseCases(dtypes), ...complexCases(dtypes)],
-  indexing: (dtypes) => [...indexingCases(dtypes), ...computedIndexCases(dtypes), ...dataDependentCases(dtypes), ...theanoIndexCases(dtypes), ...reversedViewCases(dtypes), ...gatherFusionCases(dtypes)],
-  scan: scanCases,
+  composite: (dtypes, quick) => [...compositeCases(dtypes, quick), ...convCases(dtypes), ...opFromGraphCases(dtypes), ...ifelseCases(dtypes), ...customOpCases(dtypes), ...theanoExtraCases(dtypes), ...fftCases(dtypes), ...sparseCases(dtypes), ...complexCases(dtypes), ...deepCases(dtypes)],
+  indexing: (dtypes) => [...indexingCases(dtypes), ...computedIndexCases(dtypes), ...dataDependentCases(dtypes), ...theanoIndexCases(dtypes), ...reversedViewCases(dtypes), ...gatherFusionCases(dtypes), ...indexBoundsCases(dtypes), ...hostStageCases(dtypes)],
+  scan: (dtypes) => [...scanCases(dtypes), ...scanUntilCases(dtypes)],
   random: randomCases,
   sort: sortCases,
   nlinalg: nlinalgCases,
