@@ -11,7 +11,7 @@ import type { ApplyExpr, DType, Kernel, LoadExpr, MatmulKernel, ReduceKernel, Sc
 import { renderExpr } from '../src/index.js';
 import { LITERALS } from '../src/shader.js';
 import { MAX_NESTING, nesting, renderStatements } from '../src/statements.js';
-import { T, both, sym, webgpu } from './setup.js';
+import { T, sym, webgpu } from './setup.js';
 
 beforeAll(() => webgpu.init());
 beforeEach(() => expect.hasAssertions());
@@ -158,21 +158,17 @@ describe('deep kernels on the device', () => {
     expectNear(await launch(k, [a, b]), want, 'matmul epilogue');
   });
 
-  it('a function repeating x = x * 0.9 + 0.1 100 times fuses into deep kernels that match the CPU', async () => {
+  // their values are the conformance suite's composite cases 'deep float32: ...'
+  it('a function repeating x = x * 0.9 + 0.1 100 times fuses into deep kernels', () => {
     const x = T.vector('x');
     let y = x;
     for (let i = 0; i < 100; i++) y = y.mul(0.9).add(0.1);
-    const { gpu, ref } = await both([x], y, [[...xs]]);
-    expectNear([...gpu[0]!.data], [...ref[0]!.data], 'x * 0.9 + 0.1');
     expect(sym.function([x], y, { device: 'webgpu' }).compiled.kernelCount([...xs])).toBeLessThan(4);
   });
 
-  it('a join of 300 pieces is a tree of small joins (one kernel of 300 took lavapipe 24-34 s to compile) that match the CPU', async () => {
+  it('a join of 300 pieces is a tree of small joins (one kernel of 300 took lavapipe 24-34 s to compile)', () => {
     const pieces = Array.from({ length: 300 }, (_, i) => T.fvector(`p${i}`));
     const args = pieces.map((_, i) => [i, -i / 4]);
-    const { gpu, ref } = await both(pieces, T.concatenate(pieces), args);
-    expect([...gpu[0]!.data]).toEqual([...ref[0]!.data]);
-    expect([...gpu[0]!.data]).toEqual(args.flat());
     // 19 joins of at most 16 pieces, 2 of those, 1 at the top
     expect(sym.function(pieces, T.concatenate(pieces), { device: 'webgpu' }).compiled.kernelCount(...args)).toBe(22);
   });
