@@ -62,6 +62,7 @@ export const HELPER_NAMES = [
   'symIntMod',
   'symMulLow16',
   'symPowWrap',
+  'symPowRound',
   'symAtan',
   'symAsin',
   'symAcos',
@@ -406,6 +407,15 @@ export const HELPER_SOURCES: readonly string[] = [
     const minusOne = (a === -1.0) ? evenSign : 0.0;
     const neg = (a === 1.0) ? 1.0 : minusOne;
     return (b < 0.0) ? neg : r;
+  }`,
+  // a ** b of the wide integers (int32, uint32, int64): the float power rounded (exact within 2^24, where these
+  // are computed); a negative exponent truncates as the reference does (powInt: 2 ** -1 is 0, not 0.5 rounded up)
+  `function symPowRound(a, b) {
+    const evenSign = (Math.floor(b * 0.5) * 2.0 === b) ? 1.0 : -1.0;
+    const minusOne = (a === -1.0) ? evenSign : 0.0;
+    const neg = (a === 1.0) ? 1.0 : minusOne;
+    const rounded = Math.floor(symPow(a, b) + 0.5);
+    return (b < 0.0) ? neg : rounded;
   }`,
   // atan written out: llvmpipe's is 2e-5 relative off (347 float32 ulp at 1.9e-9, measured). |x| reduced to
   // |u| <= tan(pi/8) (u = -1/|x| past tan(3pi/8), (|x| - 1)/(|x| + 1) past tan(pi/8)), then u + u^3 P(u^2)

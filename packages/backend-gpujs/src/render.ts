@@ -92,13 +92,13 @@ const OPS: { readonly [S in ScalarOpName]: Render } = {
   truediv: (a) => `(${a[0]} / ${a[1]})`,
   intdiv: (a, _out, compute) => (isFloat(compute) ? `symFloatDiv(${a[0]}, ${a[1]})` : `symIntDiv(${a[0]}, ${a[1]})`),
   mod: (a, _out, compute) => (isFloat(compute) ? `symFloatMod(${a[0]}, ${a[1]})` : `symIntMod(${a[0]}, ${a[1]})`),
-  // integer powers: by squaring for the dtypes that wrap, rounded float powers for the wide ones
+  // integer powers: by squaring for the dtypes that wrap, rounded float powers for the wide ones (negative exponents truncated)
   pow: (a, _out, compute) =>
     isFloat(compute)
       ? `symPow(${a[0]}, ${a[1]})`
       : compute === 'int8' || compute === 'uint8' || compute === 'int16' || compute === 'uint16' || compute === 'bool'
         ? `symPowWrap(${a[0]}, ${a[1]})`
-        : `Math.floor(symPow(${a[0]}, ${a[1]}) + 0.5)`,
+        : `symPowRound(${a[0]}, ${a[1]})`,
   maximum: (a) => `symMax(${a[0]}, ${a[1]})`,
   minimum: (a) => `symMin(${a[0]}, ${a[1]})`,
   second: (a) => a[1]!,
