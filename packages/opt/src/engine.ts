@@ -9,9 +9,9 @@ import { PHASES, selectRewrites, type NodeRewrite, type Rewrite, type RewriteCon
 /**
  * Sweeps over the graph per phase before the engine calls it a cycle. A
  * sweep settles every node, however long the chain a rewrite walks along,
- * so an ordinary graph needs one sweep that rewrites and one that finds
- * nothing left (a rewrite that asks how often a variable is used may fire
- * one sweep later, after a use elsewhere went away).
+ * so an ordinary graph needs one sweep that rewrites, and another only
+ * where a rewrite asked how often a variable is used and a use elsewhere
+ * went away since (it may fire then: `Sweep.settled`).
  */
 const MAX_SWEEPS = 64;
 /** Rewrites of rewrites at one node (a rewrite firing on what another built) before the engine calls it a cycle. */
@@ -58,7 +58,13 @@ class Sweep {
   private readonly live = new Set<Apply>();
   /** Replaced variable -> its replacement (followed to the end by `resolve`). */
   private readonly memo = new Map<TensorVariable, TensorVariable>();
-  private readonly ctx: RewriteContext = { clients: (v) => this.counts.get(v) ?? 0 };
+  /** Each use count a rewrite asked for, as first answered (`settled`). */
+  private readonly asked = new Map<TensorVariable, number>();
+  /** Nodes every rewrite was tried on and none fired (`settled`). */
+  private readonly tried = new Set<Apply>();
+  /** A count was answered twice with different values, or a rewrite was rejected: only another sweep can tell. */
+  private unsettled = false;
+  private readonly ctx: RewriteContext = { clients: (v) => this.clients(v) };
   /** Names of the rewrites that fired, in order. */
   readonly fired: string[] = [];
 
@@ -77,6 +83,36 @@ class Sweep {
     for (const o of outputs) this.bump(o, 1);
     for (const node of order) if (this.live.has(node)) this.visit(node, 0);
     return outputs.map((o) => this.resolve(o));
+  }
+
+  /** `ctx.clients`: the use count now, remembered as first answered. */
+  private clients(v: TensorVariable): number {
+    const n = this.counts.get(v) ?? 0;
+    const had = this.asked.get(v);
+    if (had === undefined) this.asked.set(v, n);
+    else if (had !== n) this.unsettled = true;
+    return n;
+  }
+
+  /**
+   * Whether another sweep over `outputs` (what this one returned) would
+   * find nothing, so that it need not be made: every node of them was
+   * tried in this sweep as it is now, with nothing firing, and every use
+   * count a rewrite asked for is what that sweep would count (a rewrite
+   * reads its node, the nodes below it, which do not change, and the
+   * counts). A rejection would be counted again: that sweep is made.
+   */
+  settled(outputs: readonly TensorVariable[]): boolean {
+    if (this.unsettled) return false;
+    const counts = new Map<TensorVariable, number>();
+    const use = (v: TensorVariable): void => void counts.set(v, (counts.get(v) ?? 0) + 1);
+    for (const node of toposort(outputs)) {
+      if (!this.tried.has(node)) return false;
+      node.inputs.forEach(use);
+    }
+    outputs.forEach(use);
+    for (const [v, n] of this.asked) if ((counts.get(v) ?? 0) !== n) return false;
+    return true;
   }
 
   private bump(v: TensorVariable, by: number): number {
@@ -117,6 +153,7 @@ class Sweep {
       if (!sameType(rep, out)) {
         // e.g. x * ones(3) with a scalar x: the product broadcasts, x alone would not
         this.applied.set(`${r.name}:rejected`, (this.applied.get(`${r.name}:rejected`) ?? 0) + 1);
+        this.unsettled = true;
         continue;
       }
       // Fresh nodes carry the user's name on; existing variables keep theirs.
@@ -130,9 +167,11 @@ class Sweep {
       this.counts.set(out, 0);
       this.memo.set(out, rep);
       this.release(cur);
+      this.tried.delete(cur);
       for (const f of fresh) if (this.live.has(f)) this.visit(f, depth + 1);
       return;
     }
+    this.tried.add(cur);
   }
 
   /** The nodes `rep` brings that are not in the graph yet, counted in, inputs before readers. */
@@ -179,6 +218,7 @@ function runNodeRewrites(outputs: TensorVariable[], rewrites: readonly NodeRewri
     const sweep = new Sweep(rewrites, applied, firstNewId);
     const next = sweep.run(outputs);
     if (sweep.fired.length === 0) return outputs;
+    if (sweep.settled(next)) return next;
     outputs = next;
     if (i === MAX_SWEEPS - 1) throw cycleError(sweep.fired, `${MAX_SWEEPS} sweeps over the graph each changed it`);
   }

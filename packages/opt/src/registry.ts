@@ -20,6 +20,9 @@ export interface RewriteContext {
  * A local rewrite: given a node, a variable computing the same as its
  * (single) output, or null when it does not apply. It builds new nodes
  * (never mutates existing ones); the replacement must have the output's type.
+ * Its answer depends on the node, the graph below it and the use counts it
+ * asks `ctx` for, nothing else: the engine tries a node again in a later
+ * sweep only where one of those counts has changed.
  */
 export type NodeRewriter = (node: Apply, ctx: RewriteContext) => TensorVariable | null;
 
