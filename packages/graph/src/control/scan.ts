@@ -31,6 +31,7 @@ import { TensorType } from '../core/type.js';
 import { TensorConstant, TensorVariable } from '../core/variable.js';
 import type { TensorSharedVariable } from '../core/shared.js';
 import { checkOptionNames } from '../core/options.js';
+import { nameInError } from '../core/error-names.js';
 import { planTaps, stepArity, withArityOf, type ScanOutputInfo, type ScanSequence } from './scan-taps.js';
 import { UNTIL_SEEN, splitUntil, untilLoop, type LoopRunner, type Until } from './scan-until.js';
 import { StepUpdatesSeen, scanWithStepUpdates, splitStepUpdates } from './scan-updates.js';
@@ -288,12 +289,12 @@ function scanLoop(
     const o = step.outs[i]!;
     const t = types[i]!;
     if (o.ndim !== t.ndim) {
-      throw new TypeError(`scan: step output ${i} (${o}) has ${o.ndim} dimensions, but its initial value ${v} has ${t.ndim}; a state keeps its shape`);
+      throw new TypeError(`scan: step output ${i} (${nameInError(o)}) has ${o.ndim} dimensions, but its initial value ${nameInError(v)} has ${t.ndim}; a state keeps its shape`);
     }
     if (literal(v)) return new TensorType(o.dtype, []);
     if (o.dtype !== t.dtype) {
       throw new TypeError(
-        `scan: step output ${i} (${o}) is ${o.dtype}, but its initial value ${v} is ${t.dtype}; cast one of them so that the state keeps one dtype`,
+        `scan: step output ${i} (${nameInError(o)}) is ${o.dtype}, but its initial value ${nameInError(v)} is ${t.dtype}; cast one of them so that the state keeps one dtype`,
       );
     }
     return new TensorType(t.dtype, t.broadcastable.map((b, d) => b && o.broadcastable[d]!));

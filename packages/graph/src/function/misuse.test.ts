@@ -75,3 +75,18 @@ describe('an expression listed as an input (the graph cut there)', () => {
     expect(() => f.sync([[1]])).toThrow(/^function: argument 0 \(\(x \* 2\)\): wrong number of dimensions: expected 1/);
   });
 });
+
+describe('a scan state that changes type', () => {
+  it('names the step output by its expression, not its op', () => {
+    const x = T.vector('x');
+    const h0 = T.fvector('h0');
+    // was: scan: step output 0 (Elemwise{mul,no_inplace}.0) is float64 ...
+    expect(() => sym.scan((h: sym.TensorVariable) => h.mul(x.get(0)), { outputsInfo: [h0], nSteps: 3 })).toThrow(
+      'scan: step output 0 ((h0[t-1] * x[0])) is float64, but its initial value h0 is float32; cast one of them so that the state keeps one dtype',
+    );
+    const s0 = T.scalar('s0');
+    expect(() => sym.scan((s: sym.TensorVariable) => s.add(x), { outputsInfo: [s0], nSteps: 3 })).toThrow(
+      'scan: step output 0 ((s0[t-1] + x)) has 1 dimensions, but its initial value s0 has 0; a state keeps its shape',
+    );
+  });
+});
