@@ -119,7 +119,16 @@ class Builder implements LowerContext {
   readonly constants: { buffer: number; value: NDArray; draw?: Draw }[] = [];
   /** Inputs' and constants' buffers: no kernel writes them, and no output or update may take them. */
   readonly readOnly = new Set<number>();
-  label = '';
+  /** What the steps being made compute (`label`), or how to write it: most nodes make no step (views, shapes), and naming a constant formats its values. */
+  #label: string | (() => string) = '';
+  /** The label of the steps being made, for their profiles and messages: written when first asked. */
+  get label(): string {
+    if (typeof this.#label === 'function') this.#label = this.#label();
+    return this.#label;
+  }
+  set label(label: string | (() => string)) {
+    this.#label = label;
+  }
   /** The node being lowered (none while copying outputs): the `nodes` of the steps it emits. */
   nodes: readonly Apply[] = [];
   /** `LowerContext.sort`: set only for a backend that runs sort kernels, so that ops see whether it does. */
@@ -531,10 +540,10 @@ export function schedule(opts: ScheduleOptions): Program {
   const checkOnly = new Set<Apply>();
   const checkConstants = new Set<number>();
   const checkIndexChecks = new Set<object>();
-  for (const node of toposort([...checks, ...opts.outputs])) {
+  for (const node of checks.length ? toposort([...checks, ...opts.outputs]) : outputOrder) {
     const forCheck = outputNodes !== null && !outputNodes.has(node);
     const [constants0, indexChecks0, flags0] = [b.constants.length, b.indexChecks.length, b.indexFlags.length];
-    b.label = `${node.op.toString()}(${node.inputs.map((v) => v.toString()).join(', ')})`;
+    b.label = () => `${node.op.toString()}(${node.inputs.map((v) => v.toString()).join(', ')})`;
     b.nodes = [node];
     const ins = node.inputs.map(viewOf);
     const shapes = node.op.inferShape(
