@@ -51,6 +51,8 @@ export class NDArray {
 
   constructor(data: TypedArray, shape: Shape, dtype: DType) {
     checkDType(dtype, 'NDArray');
+    // a negative length would pass the size check in pairs ((-2, -2) holds 4 elements)
+    if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) throw new RangeError(`NDArray: shape ${shapeToString(shape)} must be non-negative integers`);
     if (data.length !== sizeOf(shape)) {
       throw new Error(`NDArray: data has ${data.length} elements but shape ${shapeToString(shape)} needs ${sizeOf(shape)}`);
     }
@@ -125,10 +127,14 @@ export class NDArray {
     return new NDArray(this.data.slice(), this.shape, this.dtype);
   }
 
-  /** The same data under another shape of as many elements (no -1; shares `data`, no copy). */
+  /** The same data under another shape of as many elements, one length of which may be -1, inferred (NumPy's); shares `data`, no copy. */
   reshape(shape: Shape): NDArray {
-    if (sizeOf(shape) !== this.size) throw new Error(`NDArray.reshape: cannot reshape ${shapeToString(this.shape)} to ${shapeToString(shape)}`);
-    return new NDArray(this.data, shape, this.dtype);
+    const known = shape.reduce((n, d) => (d === -1 ? n : n * d), 1);
+    const inferred = shape.filter((d) => d === -1).length === 1 && known > 0 ? shape.map((d) => (d === -1 ? this.size / known : d)) : shape;
+    if (!inferred.every((d) => Number.isSafeInteger(d) && d >= 0) || sizeOf(inferred) !== this.size) {
+      throw new Error(`NDArray.reshape: cannot reshape ${shapeToString(this.shape)} (size ${this.size}) to ${shapeToString(shape)}`);
+    }
+    return new NDArray(this.data, inferred, this.dtype);
   }
 
   /** NumPy's `str()`: what `print(array)` shows. */
