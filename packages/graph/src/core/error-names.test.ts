@@ -67,10 +67,18 @@ describe('shape errors at run time name the user variables', () => {
     );
   });
 
-  it('stack of vectors of different lengths names them, not their DimShuffles', async () => {
+  it("stack of tensors of different shapes names them and their shapes, as NumPy's stack does, not the Join of their DimShuffles", async () => {
     const [u, v] = [T.vector('u'), T.vector('v')];
     expect(await messageOf(() => T.stack([u, v]).eval({ u: ones([2]), v: ones([3]) }))).toBe(
-      "Join{axis=0}: v.dimshuffle('x', 0) has length 3 along axis 1, but u.dimshuffle('x', 0) has 2; only axis 0 may differ",
+      'stack: u has shape (2,) and v has shape (3,); all inputs must have the same shape',
+    );
+    const [a, b] = [T.matrix('a'), T.matrix('b')];
+    expect(await messageOf(() => T.stack([a, b.mul(2), a], 1).eval({ a: ones([2, 3]), b: ones([2, 4]) }))).toBe(
+      'stack: a has shape (2, 3) and (b * 2) has shape (2, 4); all inputs must have the same shape',
+    );
+    // a concatenate of pieces that are not each one tensor with an axis inserted where they are joined keeps Join's message
+    expect(await messageOf(() => T.concatenate([a.dimshuffle('x', 0, 1), b.dimshuffle('x', 1, 0)]).eval({ a: ones([2, 3]), b: ones([2, 4]) }))).toBe(
+      "Join{axis=0}: b.dimshuffle('x', 1, 0) has length 4 along axis 1, but a.dimshuffle('x', 0, 1) has 2; only axis 0 may differ",
     );
   });
 

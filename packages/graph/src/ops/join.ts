@@ -5,7 +5,7 @@
  * pieces as inputs for their shapes alone.
  */
 import { castScalar, promoteAll, type DType } from '../core/dtype.js';
-import { NDArray, sizeOf } from '../core/ndarray.js';
+import { NDArray, shapeToString, sizeOf } from '../core/ndarray.js';
 import { Apply, Op } from '../core/op.js';
 import { TensorType } from '../core/type.js';
 import type { StaticShape, TensorVariable } from '../core/variable.js';
@@ -18,23 +18,38 @@ function checkAxis(what: string, axis: number, ndim: number): void {
   if (!Number.isInteger(axis) || axis < 0 || axis >= ndim) throw new RangeError(`${what}: axis ${axis} is out of range for tensors of ${ndim} dimensions`);
 }
 
-/** Shapes of the pieces must agree except along `axis`; `name(p)` names piece p in the error (made only then). */
-function joinedShape(what: string, axis: number, shapes: readonly StaticShape[], name: (p: number) => string): StaticShape {
+/** Shapes of the pieces must agree except along `axis`; `mismatch(p, d, m)` is the error for piece p's length along d, where the pieces before have m (made only then). */
+function joinedShape(axis: number, shapes: readonly StaticShape[], mismatch: (p: number, d: number, m: number) => string): StaticShape {
   const out: (number | null)[] = [...shapes[0]!];
   let total: number | null = 0;
   shapes.forEach((s, p) => {
     s.forEach((n, d) => {
       if (d === axis) return;
       const m = out[d];
-      if (n !== null && m !== null && m !== undefined && n !== m) {
-        throw new RangeError(`${what}: ${name(p)} has length ${n} along axis ${d}, but ${name(0)} has ${m}; only axis ${axis} may differ`);
-      }
+      if (n !== null && m !== null && m !== undefined && n !== m) throw new RangeError(mismatch(p, d, m));
       if (m === null) out[d] = n;
     });
     total = total === null || s[axis] === null ? null : total + s[axis]!;
   });
   out[axis] = total;
   return out;
+}
+
+/**
+ * The tensors a join stacks (`T.stack` joins them each with a length-1 axis
+ * inserted where they are joined), or undefined when a piece is anything
+ * else: a join of those is NumPy's stack, whose error names them.
+ */
+function stackedPieces(node: Apply, axis: number): TensorVariable[] | undefined {
+  const pieces: TensorVariable[] = [];
+  for (const v of node.inputs) {
+    const op = v.owner?.op as { kind?: string; pattern?: readonly (number | 'x')[]; inputBroadcastable?: readonly boolean[] } | undefined;
+    const pattern = op?.kind === 'DimShuffle' ? op.pattern : undefined;
+    // every axis kept in order (none dropped), one inserted at the joined axis
+    if (!pattern || op!.inputBroadcastable!.length !== pattern.length - 1 || !pattern.every((e, d) => e === (d === axis ? 'x' : d < axis ? d : d - 1))) return undefined;
+    pieces.push(v.owner!.inputs[0]!);
+  }
+  return pieces;
 }
 
 /** Where each piece starts along the axis. */
@@ -80,7 +95,16 @@ export class Join extends Op {
     return [new TensorType(dtype, bc)];
   }
   inferShape(shapes: readonly StaticShape[], node: Apply): StaticShape[] {
-    return [joinedShape(this.toString(), this.axis, shapes, (p) => nameInError(node.inputs[p]!))];
+    return [joinedShape(this.axis, shapes, (p, d, m) => this.mismatch(node, shapes, p, d, m))];
+  }
+  /** The error for piece p's length along d: a stack's names the tensors the user stacked and their shapes, as NumPy's stack refuses them. */
+  private mismatch(node: Apply, shapes: readonly StaticShape[], p: number, d: number, m: number): string {
+    const stacked = stackedPieces(node, this.axis);
+    if (!stacked) return `${this}: ${nameInError(node.inputs[p]!)} has length ${shapes[p]![d]} along axis ${d}, but ${nameInError(node.inputs[0]!)} has ${m}; only axis ${this.axis} may differ`;
+    // the piece whose length p was held to (the first known one)
+    const q = shapes.findIndex((s) => s[d] === m);
+    const shapeOf = (i: number) => shapeToString(shapes[i]!.filter((_, k) => k !== this.axis));
+    return `stack: ${nameInError(stacked[q]!)} has shape ${shapeOf(q)} and ${nameInError(stacked[p]!)} has shape ${shapeOf(p)}; all inputs must have the same shape`;
   }
   perform(inputs: readonly NDArray[], node: Apply): NDArray[] {
     const shape = this.inferShape(
