@@ -61,6 +61,7 @@ export const HELPER_NAMES = [
   'symHideZero',
   'symIntMod',
   'symMulLow16',
+  'symPowNegInt',
   'symPowWrap',
   'symPowRound',
   'symAtan',
@@ -389,6 +390,12 @@ export const HELPER_SOURCES: readonly string[] = [
     const hiLow = hi - 256.0 * Math.floor(hi / 256.0);
     return hiLow * 256.0 + a * bl;
   }`,
+  // integer a ** b for b < 0, truncated as the reference's powInt does: 1 for a = 1, +-1 for a = -1 by b's parity, else 0
+  `function symPowNegInt(a, b) {
+    const evenSign = (Math.floor(b * 0.5) * 2.0 === b) ? 1.0 : -1.0;
+    const minusOne = (a === -1.0) ? evenSign : 0.0;
+    return (a === 1.0) ? 1.0 : minusOne;
+  }`,
   // a ** b of 8/16-bit integers modulo 2^16, by squaring: exact where the float power is not
   `function symPowWrap(a, b) {
     let r = 1.0;
@@ -403,18 +410,14 @@ export const HELPER_SOURCES: readonly string[] = [
       base = base - 65536.0 * Math.floor(base / 65536.0);
       e = Math.floor(e * 0.5);
     }
-    const evenSign = (Math.floor(b * 0.5) * 2.0 === b) ? 1.0 : -1.0;
-    const minusOne = (a === -1.0) ? evenSign : 0.0;
-    const neg = (a === 1.0) ? 1.0 : minusOne;
+    const neg = symPowNegInt(a, b);
     return (b < 0.0) ? neg : r;
   }`,
   // a ** b of the wide integers (int32, uint32, int64): the float power rounded (exact within 2^24, where these
-  // are computed); a negative exponent truncates as the reference does (powInt: 2 ** -1 is 0, not 0.5 rounded up)
+  // are computed); a negative exponent truncates (symPowNegInt: 2 ** -1 is 0, not 0.5 rounded up)
   `function symPowRound(a, b) {
-    const evenSign = (Math.floor(b * 0.5) * 2.0 === b) ? 1.0 : -1.0;
-    const minusOne = (a === -1.0) ? evenSign : 0.0;
-    const neg = (a === 1.0) ? 1.0 : minusOne;
     const rounded = Math.floor(symPow(a, b) + 0.5);
+    const neg = symPowNegInt(a, b);
     return (b < 0.0) ? neg : rounded;
   }`,
   // atan written out: llvmpipe's is 2e-5 relative off (347 float32 ulp at 1.9e-9, measured). |x| reduced to
