@@ -205,7 +205,7 @@ export function runSort(k: SortKernel, input: TypedArray, out: TypedArray): void
   const s = scratch;
   reserve(s, n, wide);
   const step = strides[axis]!;
-  const { after, base, first } = sortLines(k);
+  const { after, base, first } = linesOf(k);
   for (let line = 0; line < base.length; line++) {
     const { keys } = s;
     const high = wide ? s.high : undefined;
@@ -219,6 +219,14 @@ export function runSort(k: SortKernel, input: TypedArray, out: TypedArray): void
     if (after === 1) for (let p = 0; p < keep; p++) out[o + p] = order[p]!;
     else for (let p = 0; p < keep; p++) out[o + p * after] = order[p]!;
   }
+}
+
+/** `sortLines(k)`, made once per kernel object: a compiled program runs the same kernel at every call. */
+const LINES = new WeakMap<SortKernel, ReturnType<typeof sortLines>>();
+function linesOf(k: SortKernel): ReturnType<typeof sortLines> {
+  let lines = LINES.get(k);
+  if (!lines) LINES.set(k, (lines = sortLines(k)));
+  return lines;
 }
 
 /**
