@@ -50,7 +50,7 @@ describe('Layer', () => {
   it('names bad initial values', () => {
     expect(() => new Layer([1, 2], [1], null)).toThrow(/Layer: W_init must be a matrix of shape \(n_output, n_input\), got shape \(2,\)/);
     expect(() => new Layer([[1, 2]], [1, 2], null)).toThrow(/Layer: b_init must have shape \(1,\) to match W_init of shape \(1, 2\), got shape \(2,\)/);
-    expect(() => new Layer([[1]], [1], 'swish' as never)).toThrow(/Layer: activation: expected a function or one of sigmoid, tanh, relu, softmax, linear, got "swish"/);
+    expect(() => new Layer([[1]], [1], 'mish' as never)).toThrow(/Layer: activation: expected a function or one of sigmoid, tanh, relu, softmax, linear, leakyRelu, elu, selu, softplus, softsign, hardSigmoid, swish, gelu, got "mish"$/);
     const layer = new Layer([[1]], [1], null);
     expect(() => layer.output(T.tensor3('t'))).toThrow(/Layer.output: x must be a column vector or a \(n_input, examples\) matrix/);
   });

@@ -29,7 +29,7 @@ describe('Nonlinearity', () => {
 
   it('refuses a missing or unknown activation and a misspelt option', () => {
     expect(() => new Nonlinearity(undefined)).toThrow(/Nonlinearity: expected an activation/);
-    expect(() => new Nonlinearity('gelu' as 'relu')).toThrow(/Nonlinearity: activation: expected a function or one of sigmoid, tanh, relu/);
+    expect(() => new Nonlinearity('mish' as 'relu')).toThrow(/Nonlinearity: activation: expected a function or one of sigmoid, tanh, relu/);
     expect(() => new Nonlinearity('relu').output(T.matrix('x'), { train: true } as never)).toThrow(/Nonlinearity.output/);
   });
 });

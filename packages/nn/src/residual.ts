@@ -7,7 +7,7 @@
  * block and its shortcut, Lasagne's `ElemwiseSumLayer`), He et al. 2016.
  */
 import { MatchLength, T, apply1, checkOptionNames, nameInError, shapeToString, type StaticShape, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
-import { resolveRowActivation, type Activation } from './activations.js';
+import { activationNames, resolveRowActivation, type Activation } from './activations.js';
 import type { ActivationSpec } from './layer.js';
 import { Sequential, type LayerLike, type OutputOptions } from './sequential.js';
 
@@ -26,7 +26,7 @@ export class Nonlinearity implements LayerLike {
 
   /** @param activation a name ('relu', 'tanh', 'sigmoid', 'softmax', 'linear') or a function of a variable. */
   constructor(activation: ActivationSpec) {
-    if (activation === undefined || activation === null) throw new TypeError("Nonlinearity: expected an activation (a function or one of sigmoid, tanh, relu, softmax, linear), got " + String(activation));
+    if (activation === undefined || activation === null) throw new TypeError(`Nonlinearity: expected an activation (a function or one of ${activationNames()}), got ${String(activation)}`);
     this.activation = resolveRowActivation(activation, 'Nonlinearity: activation') ?? identity;
   }
 
