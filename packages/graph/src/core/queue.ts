@@ -44,12 +44,21 @@ export function queueBusy(): boolean {
 export class Writers<V> {
   #count = 0;
   #queued: V | undefined;
+  #lastSet: V | undefined;
 
   get busy(): boolean {
     return this.#count > 0;
   }
   get queued(): V | undefined {
     return this.#queued;
+  }
+  /**
+   * The value of the last deferred set not yet made, even where calls
+   * queued after it will change it again: what those calls will start
+   * from (a shape known before they run).
+   */
+  get lastSet(): V | undefined {
+    return this.#lastSet;
   }
   /** A call that changes the value was queued. */
   add(): void {
@@ -64,9 +73,10 @@ export class Writers<V> {
   set(value: V, assign: (v: V) => void): void {
     if (!queueBusy()) return assign(value);
     this.#count++;
-    this.#queued = value;
+    this.#queued = this.#lastSet = value;
     void enqueue(() => {
       assign(value);
+      if (this.#lastSet === value) this.#lastSet = undefined;
       this.done();
     });
   }

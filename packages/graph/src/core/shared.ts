@@ -53,10 +53,11 @@ export class TensorSharedVariable extends TensorVariable {
    * Shape of the value, in the program's order: a setValue still queued
    * behind pending calls included. While a pending call updates the
    * variable, this is the shape before that call (an update keeps the
-   * shape unless its expression changes it).
+   * shape unless its expression changes it): that of a setValue queued
+   * before the call, if any.
    */
   get valueShape(): readonly number[] {
-    return this.#writers.queued?.shape ?? this.#shape;
+    return this.#writers.lastSet?.shape ?? this.#shape;
   }
 
   /** @internal Shape of the value now, inside a queued call (before a setValue queued after it). */
@@ -196,9 +197,23 @@ export class TensorSharedVariable extends TensorVariable {
     return this.#upload(backend);
   }
 
-  /** @internal Synchronous variant for synchronous calls (made only while no task is queued). */
-  deviceBufferSync(backend: Backend): DeviceBuffer {
-    if (this.#fresh !== 'host' && this.#fresh !== backend) this.getValue({ borrow: true });
+  /**
+   * @internal Synchronous variant for synchronous calls (made only while no
+   * task is queued); `caller` names the call in the error where a device
+   * without synchronous reads holds the value (getValue's would send the
+   * caller to getValueAsync, where an asynchronous call is the fix).
+   */
+  deviceBufferSync(backend: Backend, caller = 'function'): DeviceBuffer {
+    const fresh = this.#fresh;
+    if (fresh !== 'host' && fresh !== backend) {
+      if (!fresh.readSync) {
+        throw new Error(
+          `${caller}: shared variable ${this.toString()}: its value lives on device ${fresh.describe().name}, which has no synchronous reads; ` +
+            'use await f(...) instead of f.sync(...), or read it back first with await getValueAsync().',
+        );
+      }
+      this.getValue({ borrow: true });
+    }
     return this.#upload(backend);
   }
 

@@ -55,8 +55,9 @@ export class OutputSpec {
  * synchronous call (`f.sync`) on a backend whose buffers are host memory
  * (the CPU) returns the function's own storage of the output, without a
  * copy: the next call of the function overwrites it (an output that is a
- * shared variable is that variable's storage, changed by any update or
- * `setValue`), and writing into it corrupts the function's state. Other
+ * shared variable is the function's copy of it: outputs get buffers of
+ * their own, which the variable's updates and `setValue` leave alone), and
+ * writing into it corrupts the function's state. Other
  * backends, and asynchronous calls, whose queued successors could
  * overwrite it before the caller reads it, return fresh arrays anyway.
  */

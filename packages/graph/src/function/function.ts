@@ -278,7 +278,8 @@ export class CompiledFunction {
     if (!backend.readSync) throw new Error(`device=${backend.describe().name} has no synchronous calls; use await f(...)`);
     const stages = this.#hostStages();
     if (stages) return this.#result(stages.runSync(values, profile, t1 - t0));
-    const sharedBuffers = this.sharedInputs.map((s) => s.deviceBufferSync(backend));
+    const caller = this.name ? `function ${this.name}` : 'function';
+    const sharedBuffers = this.sharedInputs.map((s) => s.deviceBufferSync(backend, caller));
     const plan = this.#planOrLazy(backend, values);
     if (!plan) return this.#result(this.#lazy!.runSync(values, this.#stage ? undefined : profile, t1 - t0));
     const planned = profile ? now() - t1 : 0;
