@@ -67,7 +67,7 @@ export { gradientUpdatesMomentum, sgd, momentum, nesterovMomentum, adam, adamax,
 export type { Update, AdamOptions, AdamaxOptions, AdaptiveOptions, LearningRate, CostOrGradients } from './updates.js';
 export { l1, l2, applyPenalty, regularizeLayerParams, regularizeNetworkParams, regularizeLayerParamsWeighted } from './regularization.js';
 export type { Penalty, ParamTags } from './regularization.js';
-export { saveParams, loadParams, paramsToJSON, PARAMS_FORMAT, PARAMS_VERSION } from './serialize.js';
-export type { SavedParam, SavedParams } from './serialize.js';
+export { saveParams, loadParams, paramsToJSON, trainingState, PARAMS_FORMAT, PARAMS_VERSION } from './serialize.js';
+export type { Saveable, SavedGenerator, SavedParam, SavedParams } from './serialize.js';
 export { twoGaussianClouds, barImages } from './data.js';
 export type { GaussianClouds, BarImages } from './data.js';

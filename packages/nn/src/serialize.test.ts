@@ -100,8 +100,8 @@ describe('saving and loading parameters', () => {
 
   it('refuses what is not a shared variable, naming it', async () => {
     const x = sym.T.vector('x');
-    await expect(saveParams([x as never])).rejects.toThrow(/saveParams: params\[0\] must be a shared variable, got x/);
-    expect(() => loadParams([x as never], '{}')).toThrow(/loadParams: params\[0\] must be a shared variable, got x/);
+    await expect(saveParams([x as never])).rejects.toThrow(/saveParams: params\[0\] must be a shared variable \(or a random generator\), got x/);
+    expect(() => loadParams([x as never], '{}')).toThrow(/loadParams: params\[0\] must be a shared variable \(or a random generator\), got x/);
     const net = MLP.fromSizes([2, 1], { rng: new RandomState(1) });
     await expect(saveParams(net as never)).rejects.toThrow(/saveParams: params must be a list of shared variables, got a layer \(MLP\): pass its params/);
     expect(() => loadParams(net as never, '{}')).toThrow(/loadParams: params must be a list of shared variables, got a layer \(MLP\): pass its params/);

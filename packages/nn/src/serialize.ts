@@ -4,8 +4,10 @@
  * double, so float64 round-trips exactly); NaN and infinities, which JSON
  * lacks, are written as the strings "NaN", "Infinity" and "-Infinity", and
  * negative zero, which `JSON.stringify` prints as `0`, as the string "-0".
+ * Random generators (a dropout's) save as their state, so that a training
+ * run resumed from a checkpoint draws the masks the uninterrupted run does.
  */
-import { DTYPES, TensorSharedVariable, array, canCastSafely, shapeToString, type DType } from '@sym/graph';
+import { CompiledFunction, DTYPES, RandomState, SharedRandomState, TensorSharedVariable, array, canCastSafely, shapeToString, type DType, type NDArray, type RandomStateSnapshot, type SymFunction } from '@sym/graph';
 import { describeParamsArgument } from './sequential.js';
 
 /** The `format` tag of saved parameters; {@link loadParams} refuses any other. */
@@ -25,14 +27,25 @@ export interface SavedParam {
   data: (number | string)[];
 }
 
+/** One random generator as saved: its state, `RandomState.getState()`'s. */
+export interface SavedGenerator {
+  /** Always null: generators have no names. */
+  name: null;
+  /** The generator's state: its four 32-bit words and the spare normal of its last pair. */
+  generator: RandomStateSnapshot;
+}
+
+/** What {@link saveParams} saves and {@link loadParams} sets: a shared variable, or a random generator (a training function's `compiled.generators`). */
+export type Saveable = TensorSharedVariable | SharedRandomState;
+
 /** The JSON document {@link saveParams} writes and {@link loadParams} reads. */
 export interface SavedParams {
   /** Always {@link PARAMS_FORMAT}. */
   format: typeof PARAMS_FORMAT;
   /** Always {@link PARAMS_VERSION}. */
   version: typeof PARAMS_VERSION;
-  /** The parameters, in the order given to saveParams. */
-  params: SavedParam[];
+  /** The parameters (and generators), in the order given to saveParams. */
+  params: (SavedParam | SavedGenerator)[];
 }
 
 function encode(v: number): number | string {
@@ -49,16 +62,37 @@ function decode(v: unknown, where: string): number {
   throw new TypeError(`${where}: expected a number (or "NaN", "Infinity", "-Infinity", "-0"), got ${JSON.stringify(v)}`);
 }
 
-function checkShared(params: readonly TensorSharedVariable[], what: string): void {
+function checkShared(params: readonly Saveable[], what: string): void {
   if (!Array.isArray(params)) throw new TypeError(`${what}: params must be a list of shared variables, got ${describeParamsArgument(params)}`);
   params.forEach((p: unknown, i) => {
-    if (!(p instanceof TensorSharedVariable)) throw new TypeError(`${what}: params[${i}] must be a shared variable, got ${String(p)}`);
+    if (!(p instanceof TensorSharedVariable || p instanceof SharedRandomState)) throw new TypeError(`${what}: params[${i}] must be a shared variable (or a random generator), got ${String(p)}`);
   });
 }
 
+/** How a given item is named in errors: its name, or 'a random generator'. */
+function label(p: Saveable): string {
+  return p instanceof SharedRandomState ? 'a random generator' : p.toString();
+}
+
+/**
+ * Everything a call of `fn` (a training function `sym.function` made)
+ * changes, what a checkpoint holds to resume training exactly: the shared
+ * variables it updates (the parameters, the optimizer's state, a
+ * `BatchNorm`'s running averages) and the random generators it draws from
+ * (a `Dropout`'s masks'). `saveParams(trainingState(train))`, and later
+ * `loadParams(trainingState(train), text)` into the same program built
+ * again; a learning rate the program sets between calls is the program's to
+ * set again (or save it too: `[...trainingState(train), lr]`).
+ */
+export function trainingState(fn: SymFunction): Saveable[] {
+  const compiled: unknown = (fn as Partial<SymFunction> | null)?.compiled;
+  if (!(compiled instanceof CompiledFunction)) throw new TypeError(`trainingState: fn must be a function sym.function made, got ${String(fn)}`);
+  return [...compiled.updated, ...compiled.generators];
+}
+
 /** The error for a count mismatch, naming the parameters one side has and the other lacks (by name, when names tell). */
-function countMismatch(params: readonly TensorSharedVariable[], saved: readonly unknown[]): TypeError {
-  const given = params.map((p) => p.name ?? 'unnamed');
+function countMismatch(params: readonly Saveable[], saved: readonly unknown[]): TypeError {
+  const given = params.map((p) => (p instanceof SharedRandomState ? 'unnamed' : (p.name ?? 'unnamed')));
   const names = saved.map((e) => (e as Partial<SavedParam> | null)?.name ?? 'unnamed');
   const notGiven = names.filter((n) => !given.includes(n));
   const notSaved = given.filter((n) => !names.includes(n));
@@ -68,28 +102,33 @@ function countMismatch(params: readonly TensorSharedVariable[], saved: readonly 
   return new TypeError(`loadParams: ${count} but ${saved.length} ${saved.length === 1 ? 'was' : 'were'} saved (${detail})`);
 }
 
-/** The parameters' current values as a JSON-ready object (reads them back from the device if needed). */
-export async function paramsToJSON(params: readonly TensorSharedVariable[]): Promise<SavedParams> {
+/** The parameters' current values (a generator's state) as a JSON-ready object (reads them back from the device if needed). */
+export async function paramsToJSON(params: readonly Saveable[]): Promise<SavedParams> {
   checkShared(params, 'saveParams');
-  const out: SavedParam[] = [];
+  const out: (SavedParam | SavedGenerator)[] = [];
   for (const p of params) {
+    if (p instanceof SharedRandomState) {
+      out.push({ name: null, generator: p.getValue({ borrow: true }).getState() });
+      continue;
+    }
     const v = await p.getValueAsync({ borrow: true });
     out.push({ name: p.name ?? null, dtype: v.dtype, shape: [...v.shape], data: Array.from(v.data, encode) });
   }
   return { format: PARAMS_FORMAT, version: PARAMS_VERSION, params: out };
 }
 
-/** The parameters' current values as JSON text. */
-export async function saveParams(params: readonly TensorSharedVariable[]): Promise<string> {
+/** The parameters' current values (a generator's state) as JSON text. */
+export async function saveParams(params: readonly Saveable[]): Promise<string> {
   return JSON.stringify(await paramsToJSON(params));
 }
 
 /**
  * Set the parameters from saved JSON (text or parsed). The list must match
  * what was saved: the same count, and each entry the same shape and a dtype
- * the parameter accepts. Nothing is set unless every entry fits.
+ * the parameter accepts (a generator's, a generator's state). Nothing is
+ * set unless every entry fits.
  */
-export function loadParams(params: readonly TensorSharedVariable[], saved: string | SavedParams): void {
+export function loadParams(params: readonly Saveable[], saved: string | SavedParams): void {
   checkShared(params, 'loadParams');
   let doc: unknown;
   try {
@@ -102,9 +141,10 @@ export function loadParams(params: readonly TensorSharedVariable[], saved: strin
     throw new TypeError(`loadParams: expected an object with format "${PARAMS_FORMAT}", version ${PARAMS_VERSION} and a params list`);
   }
   if (d.params.length !== params.length) throw countMismatch(params, d.params);
-  const values = params.map((p, i) => {
-    const entry = d.params![i]!;
-    const where = `loadParams: saved parameter ${i} (${entry?.name ?? 'unnamed'}) for ${p.toString()}`;
+  const values = params.map((p, i): NDArray | RandomState => {
+    const entry = d.params![i] as Partial<SavedParam> & Partial<SavedGenerator>;
+    const where = `loadParams: saved parameter ${i} (${entry?.name ?? (entry?.generator ? 'a random generator' : 'unnamed')}) for ${label(p)}`;
+    if (p instanceof SharedRandomState || (entry && typeof entry === 'object' && 'generator' in entry)) return generatorState(p, entry, where);
     if (!entry || typeof entry !== 'object' || !Array.isArray(entry.shape) || !Array.isArray(entry.data)) {
       throw new TypeError(`${where}: expected { name, dtype, shape, data }, got ${JSON.stringify(entry)?.slice(0, 80) ?? String(entry)}`);
     }
@@ -115,12 +155,29 @@ export function loadParams(params: readonly TensorSharedVariable[], saved: strin
     }
     const size = entry.shape.reduce((a, b) => a * b, 1);
     if (entry.data.length !== size) throw new TypeError(`${where}: ${entry.data.length} values for shape ${shapeToString(entry.shape)}`);
-    if (entry.dtype !== p.dtype && !canCastSafely(entry.dtype, p.dtype)) {
+    if (entry.dtype !== p.dtype && !canCastSafely(entry.dtype!, p.dtype)) {
       throw new TypeError(`${where}: saved as ${entry.dtype}, which does not cast to ${p.dtype} without loss`);
     }
     const data = Float64Array.from(entry.data, (v, k) => decode(v, `${where}, value ${k}`));
     return array(data, { dtype: p.dtype, shape: entry.shape });
   });
   // Every entry was checked above: now no setValue can fail half-way.
-  values.forEach((v, i) => params[i]!.setValue(v, { borrow: true }));
+  values.forEach((v, i) => {
+    const p = params[i]!;
+    if (p instanceof SharedRandomState) p.setValue(v as RandomState, { borrow: true });
+    else p.setValue(v as NDArray, { borrow: true });
+  });
+}
+
+/** The generator a saved generator's entry gives, checked to meet a generator (`p`) and to be a state `RandomState.setState` takes. */
+function generatorState(p: Saveable, entry: Partial<SavedGenerator> | undefined, where: string): RandomState {
+  if (!(p instanceof SharedRandomState)) throw new TypeError(`${where}: a random generator was saved there, not a shared variable's values`);
+  if (!entry || typeof entry !== 'object' || !('generator' in entry)) throw new TypeError(`${where}: a shared variable's values were saved there, not a random generator's state`);
+  const state = new RandomState();
+  try {
+    state.setState(entry.generator!);
+  } catch (e) {
+    throw new TypeError(`${where}: ${(e as Error).message}`);
+  }
+  return state;
 }

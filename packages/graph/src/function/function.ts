@@ -17,6 +17,7 @@ import { describe, type NDArray } from '../core/ndarray.js';
 import { debugprint } from '../printing/printing.js';
 import { toposort, type Program } from '../kernel/schedule.js';
 import type { TensorSharedVariable } from '../core/shared.js';
+import type { SharedRandomState } from '../ops/random.js';
 import { TensorVariable } from '../core/variable.js';
 import { enqueue, queueBusy } from '../core/queue.js';
 import type { FunctionOutput, InputSpec } from './function-args.js';
@@ -57,8 +58,15 @@ export class CompiledFunction {
   readonly inputs: readonly InputSpec[];
   /** Number of outputs a call returns. */
   readonly outputCount: number;
-  /** The shared variables a call updates (the `updates` option and default updates such as random generators). */
+  /** The shared variables a call updates: the `updates` option's, then default updates (a `withUpdates` graph's, as a batch normalisation's running averages). */
   readonly updated: readonly TensorSharedVariable[];
+  /**
+   * The random generators a call moves (its random variables' own, as a
+   * dropout's masks'), in the graph's order; none with `noDefaultUpdates`.
+   * With {@link updated}, all the state a call changes: what a checkpoint
+   * saves to resume training exactly.
+   */
+  readonly generators: readonly SharedRandomState[];
   /** Shared variables the graph reads: implicit inputs. */
   readonly sharedInputs: readonly TensorSharedVariable[];
   /** The calls' profile, with `profile: true` or `config.profile`; undefined (and nothing recorded) otherwise. */
@@ -95,6 +103,7 @@ export class CompiledFunction {
     this.inputs = fg.inputs;
     this.outputCount = fg.outputCount;
     this.updated = fg.updated;
+    this.generators = fg.rngs;
     this.sharedInputs = fg.sharedInputs;
   }
 

@@ -32,4 +32,20 @@ describe('RandomStreams.stateUpdates', () => {
     expect((await f1()).toArray()).toEqual((await f2()).toArray());
     expect((await f1()).toArray()).not.toEqual(a);
   });
+
+  it("is what a compiled function's generators list: the ones its call moves, none with noDefaultUpdates", async () => {
+    const srng = new sym.RandomStreams(2);
+    const u = srng.uniform([2]);
+    const unused = srng.normal([2]);
+    const n = srng.normal([2]);
+    const f = sym.function([], u.add(n));
+    expect(f.compiled.generators).toEqual([u.rng, n.rng]);
+    expect(f.compiled.generators).not.toContain(unused.rng);
+    // restoring the listed generators replays the call
+    const saved = f.compiled.generators.map((r) => r.getValue());
+    const first = (await f()).toArray();
+    f.compiled.generators.forEach((r, i) => r.setValue(saved[i]!));
+    expect((await f()).toArray()).toEqual(first);
+    expect(sym.function([], u, { noDefaultUpdates: true }).compiled.generators).toEqual([]);
+  });
 });
