@@ -108,4 +108,11 @@ describe('Dense: one example per row', () => {
     // and the same math through verifyGrad's finite differences
     await verifyGrad((xx: sym.TensorVariable, w: sym.TensorVariable, bb: sym.TensorVariable) => T.tanh(T.dot(xx, w).add(bb)).sum(), [[[0.1, -0.2], [0.3, 0.4]], [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], [0.1, 0, -0.1]]);
   });
+
+  it("refuses another layer's shared W (Lasagne's W=other.W), saying how weights are shared here", () => {
+    const other = Dense.create(2, 3, { rng: new RandomState(1), name: 'enc' });
+    const how = "; to share a layer's weights, use the same layer object again (a Sequential lists its params once), or write a layer of your own that reads them";
+    expect(() => new Dense(other.W as never, [0, 0, 0], null)).toThrow(`Dense: W_init: expected values (an NDArray or nested lists of numbers), got the symbolic variable enc.W${how}`);
+    expect(() => new Layer([[1]], other.b as never, null)).toThrow(`Layer: b_init: expected values (an NDArray or nested lists of numbers), got the symbolic variable enc.b${how}`);
+  });
 });

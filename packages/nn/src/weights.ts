@@ -1,11 +1,17 @@
 /** Initial weights as layers take them: values converted with the layer's name in errors, blocks placed transposed, and the dense layers' common part. */
-import { NDArray, array, config, shapeToString, shared, type ArrayLike, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
+import { NDArray, TensorVariable, array, config, nameInError, shapeToString, shared, type ArrayLike, type TensorSharedVariable } from '@sym/graph';
 import { resolveActivation, resolveRowActivation, type Activation } from './activations.js';
 import type { ActivationSpec } from './layer.js';
 import type { LayerLike, OutputOptions } from './sequential.js';
 
 /** `value` as an NDArray; a conversion error names `what` (`Layer: W_init`). */
 export function toArray(value: ArrayLike, what: string): NDArray {
+  // Lasagne's DenseLayer(W=other.W) shares a weight; here sharing is using the same layer again
+  if ((value as unknown) instanceof TensorVariable) {
+    throw new TypeError(
+      `${what}: expected values (an NDArray or nested lists of numbers), got the symbolic variable ${nameInError(value as unknown as TensorVariable)}; to share a layer's weights, use the same layer object again (a Sequential lists its params once), or write a layer of your own that reads them`,
+    );
+  }
   try {
     return value instanceof NDArray ? value : array(value);
   } catch (e) {
