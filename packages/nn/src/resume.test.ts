@@ -75,7 +75,9 @@ describe('resuming training from a checkpoint', () => {
     const names = state.map((v) => (v instanceof sym.SharedRandomState ? 'generator' : v.name));
     expect(names).toEqual(['adam.t', 'h.W.adam.m', 'h.W.adam.v', 'h.W', 'h.b.adam.m', 'h.b.adam.v', 'h.b', 'bn.gamma.adam.m', 'bn.gamma.adam.v', 'bn.gamma', 'bn.beta.adam.m', 'bn.beta.adam.v', 'bn.beta', 'out.W.adam.m', 'out.W.adam.v', 'out.W', 'out.b.adam.m', 'out.b.adam.v', 'out.b', 'bn.runningMean', 'bn.runningVar', 'generator']);
     expect(state.at(-1)).toBe((net.layers[2] as Dropout).srng.stateUpdates[0]![0]);
+    expect(trainingState(train.compiled)).toEqual(state);
     expect(() => trainingState((() => 1) as never)).toThrow(/^trainingState: fn must be a function sym.function made, got /);
+    expect(() => trainingState(net as never)).toThrow(/^trainingState: fn must be a function sym.function made, got a layer \(Sequential\): pass the training function$/);
   });
 
   it('loads a generator only from a saved generator, and checks its state', async () => {
@@ -91,6 +93,7 @@ describe('resuming training from a checkpoint', () => {
     expect(() => loadParams([W, generator], bad)).toThrow(/^loadParams: saved parameter 1 \(a random generator\) for a random generator: RandomState.setState: expected a state from getState\(\)/);
     const before = generator instanceof sym.SharedRandomState ? generator.getValue().getState() : null;
     W.setValue(sym.array([[5, 6]]));
+    expect(() => loadParams([W], text)).toThrow('loadParams: 1 parameter was given but 2 were saved (saved but not given: a random generator)');
     expect(() => loadParams([W, W as never], text)).toThrow('loadParams: saved parameter 1 (a random generator) for W: a random generator was saved there, not a shared variable\'s values');
     // nothing was set by the failed loads
     expect(Array.from(W.getValue().data)).toEqual([5, 6]);

@@ -75,7 +75,7 @@ function label(p: Saveable): string {
 }
 
 /**
- * Everything a call of `fn` (a training function `sym.function` made)
+ * Everything a call of `fn` (a training function `sym.function` made, or its `compiled`)
  * changes, what a checkpoint holds to resume training exactly: the shared
  * variables it updates (the parameters, the optimizer's state, a
  * `BatchNorm`'s running averages) and the random generators it draws from
@@ -84,16 +84,19 @@ function label(p: Saveable): string {
  * again; a learning rate the program sets between calls is the program's to
  * set again (or save it too: `[...trainingState(train), lr]`).
  */
-export function trainingState(fn: SymFunction): Saveable[] {
-  const compiled: unknown = (fn as Partial<SymFunction> | null)?.compiled;
-  if (!(compiled instanceof CompiledFunction)) throw new TypeError(`trainingState: fn must be a function sym.function made, got ${String(fn)}`);
+export function trainingState(fn: SymFunction | CompiledFunction): Saveable[] {
+  const compiled: unknown = fn instanceof CompiledFunction ? fn : (fn as Partial<SymFunction> | null)?.compiled;
+  if (!(compiled instanceof CompiledFunction)) {
+    const got = typeof fn === 'object' && fn !== null ? `${'params' in fn ? 'a layer' : 'an object'} (${fn.constructor?.name ?? 'Object'}): pass the training function` : String(fn);
+    throw new TypeError(`trainingState: fn must be a function sym.function made, got ${got}`);
+  }
   return [...compiled.updated, ...compiled.generators];
 }
 
 /** The error for a count mismatch, naming the parameters one side has and the other lacks (by name, when names tell). */
 function countMismatch(params: readonly Saveable[], saved: readonly unknown[]): TypeError {
-  const given = params.map((p) => (p instanceof SharedRandomState ? 'unnamed' : (p.name ?? 'unnamed')));
-  const names = saved.map((e) => (e as Partial<SavedParam> | null)?.name ?? 'unnamed');
+  const given = params.map((p) => (p instanceof SharedRandomState ? 'a random generator' : (p.name ?? 'unnamed')));
+  const names = saved.map((e) => (e as Partial<SavedParam> | null)?.name ?? ((e as Partial<SavedGenerator> | null)?.generator ? 'a random generator' : 'unnamed'));
   const notGiven = names.filter((n) => !given.includes(n));
   const notSaved = given.filter((n) => !names.includes(n));
   const parts = [notGiven.length > 0 ? `saved but not given: ${notGiven.join(', ')}` : '', notSaved.length > 0 ? `given but not saved: ${notSaved.join(', ')}` : ''];

@@ -54,6 +54,9 @@ describe('learning rates given as symbolic scalars (schedules)', () => {
     expect(() => sgd(cost, [w], T.vector('rates'))).toThrow(/sgd: learningRate must be a positive number or a symbolic scalar, got rates of type TensorType\(float64, vector\)/);
     expect(() => adam(cost, [w], { learningRate: T.bscalar('flag').astype('bool') })).toThrow(/adam: learningRate must be a positive number or a symbolic scalar, got .* of type TensorType\(bool, scalar\)/);
     expect(() => sgd(cost, [w], 0)).toThrow(/sgd: learningRate must be a positive number, got 0/);
+    // a string, or Keras's options object given to a rule that takes the rate itself, shows as what it is
+    expect(() => adam(cost, [w], { learningRate: '0.1' as never })).toThrow(/^adam: learningRate must be a positive number, got "0\.1"$/);
+    expect(() => momentum(cost, [w], { learningRate: 0.1 } as never)).toThrow(/^momentum: learningRate must be a positive number, got \{"learningRate":0\.1\}$/);
   });
 });
 

@@ -58,7 +58,9 @@ function checkParams(params: readonly TensorSharedVariable[], what: string): voi
 
 function checkNumber(value: unknown, name: string, what: string, ok: (v: number) => boolean, expected: string): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || !ok(value)) {
-    throw new RangeError(`${what}: ${name} must be ${expected}, got ${String(value)}`);
+    // a string or an options object shows as what it is: '"0.1"', not 0.1; '{"learningRate":0.1}', not [object Object]
+    const got = typeof value === 'string' || (typeof value === 'object' && value !== null && !Array.isArray(value)) ? (JSON.stringify(value) ?? String(value)) : String(value);
+    throw new RangeError(`${what}: ${name} must be ${expected}, got ${got}`);
   }
   return value;
 }
