@@ -69,6 +69,17 @@ describe('resuming training from a checkpoint', () => {
     });
   }
 
+  it('saves a checkpoint taken while calls are in flight as after them, generators first or last', async () => {
+    const awaited = build(rules.adam!);
+    await awaited.train(X, Y);
+    await awaited.train(X, Y);
+    const inFlight = build(rules.adam!);
+    void inFlight.train(X, Y);
+    void inFlight.train(X, Y);
+    const reversed = await saveParams([...trainingState(inFlight.train)].reverse());
+    expect(reversed).toBe(await saveParams([...trainingState(awaited.train)].reverse()));
+  });
+
   it('trainingState is every shared variable a call updates, then the generators it draws from', () => {
     const { net, train } = build(rules.adam!);
     const state = trainingState(train);

@@ -111,7 +111,7 @@ export async function paramsToJSON(params: readonly Saveable[]): Promise<SavedPa
   const out: (SavedParam | SavedGenerator)[] = [];
   for (const p of params) {
     if (p instanceof SharedRandomState) {
-      out.push({ name: null, generator: p.getValue({ borrow: true }).getState() });
+      out.push({ name: null, generator: (await p.getValueAsync()).getState() });
       continue;
     }
     const v = await p.getValueAsync({ borrow: true });

@@ -16,7 +16,7 @@ import { TensorType } from '../core/type.js';
 import type { StaticShape, TensorVariable } from '../core/variable.js';
 import type { Draw, LowerContext, TensorView } from '../kernel/lower.js';
 import { checkScalarInts, known, valueOf } from './alloc.js';
-import { Writers, queueBusy } from '../core/queue.js';
+import { Writers, enqueue, queueBusy } from '../core/queue.js';
 import { fillPermutations, fillPoisson, poissonLamLimit } from '../random/random-draws.js';
 
 /**
@@ -60,6 +60,15 @@ export class SharedRandomState {
       value = queued;
     }
     return options.borrow ? value : value.copy();
+  }
+  /**
+   * The generator once every call queued before this line has finished (a
+   * copy), where `getValue` refuses while one that moves it is queued: as a
+   * shared variable's `getValueAsync`, for a checkpoint taken without
+   * awaiting each call.
+   */
+  getValueAsync(): Promise<RandomState> {
+    return enqueue(() => this.#value.copy());
   }
   /**
    * Replace the generator (Theano's `set_value`) with a copy of `value`, or

@@ -47,5 +47,16 @@ describe('RandomStreams.stateUpdates', () => {
     f.compiled.generators.forEach((r, i) => r.setValue(saved[i]!));
     expect((await f()).toArray()).toEqual(first);
     expect(sym.function([], u, { noDefaultUpdates: true }).compiled.generators).toEqual([]);
+    // a call in flight: getValue refuses, getValueAsync waits for it (and calls queued after it do not move the state it gives)
+    const before = u.rng.getValue().getState();
+    const call = f();
+    expect(() => u.rng.getValue()).toThrow(/await the call first/);
+    const after = u.rng.getValueAsync();
+    const later = f();
+    await call;
+    const state = (await after).getState();
+    await later;
+    expect(state).not.toEqual(before);
+    expect(state).not.toEqual(u.rng.getValue().getState());
   });
 });
