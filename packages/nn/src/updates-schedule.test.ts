@@ -3,6 +3,8 @@ import * as sym from '@sym/graph';
 import '@sym/backend-cpu';
 import { grad } from '@sym/grad';
 import { adadelta, adagrad, adam, gradientUpdatesMomentum, momentum, nesterovMomentum, rmsprop, sgd, totalNormConstraint, type Update } from './updates.js';
+import { Dense } from './dense.js';
+import { RandomState } from './random.js';
 import { START, TARGET, gradAt, problem } from '../test/quadratic.js';
 
 const T = sym.T;
@@ -153,5 +155,41 @@ describe('misuse of the update rules', () => {
     const before = updates.map(([s]) => values(s));
     await expect(f([1, 2])).rejects.toThrow(/shape/);
     expect(updates.map(([s]) => values(s))).toEqual(before);
+  });
+});
+
+describe('gradient accumulation (the gradients given to the rule are sums kept in shared variables)', () => {
+  it("steps from two half-batches' summed gradients as from the full batch, and resets the sums in the same call", async () => {
+    const X = new RandomState(3).randn([8, 3]);
+    const Y = new RandomState(4).randn([8, 2]);
+    const half = (a: sym.NDArray, k: number) => sym.array(Array.from(a.data.slice(k * 4 * a.shape[1]!, (k + 1) * 4 * a.shape[1]!)), { shape: [4, a.shape[1]!] });
+    const build = () => {
+      const dense = Dense.create(3, 2, { activation: 'tanh', rng: new RandomState(1) });
+      const x = T.matrix('x');
+      const y = T.matrix('y');
+      return { dense, x, y, cost: T.mean(T.sqr(dense.output(x).sub(y))) };
+    };
+    const full = build();
+    // sgd, whose step scales with the gradient (adam's barely does), so that a sum not halved would show
+    const trainFull = sym.function([full.x, full.y], full.cost, { updates: sgd(full.cost, full.dense.params, 0.1) });
+    const acc = build();
+    const params = [...acc.dense.params];
+    const grads = grad(acc.cost, params);
+    const sums = params.map((p) => sym.shared(sym.NDArray.zeros(p.valueShape, p.dtype), { broadcastable: p.broadcastable }));
+    const accumulate = sym.function([acc.x, acc.y], acc.cost, { updates: sums.map((s, i): Update => [s, s.add(grads[i]!)]) });
+    const step = sym.function([], null, { updates: [...sgd(sums.map((s) => s.div(2)), params, 0.1), ...sums.map((s): Update => [s, T.zerosLike(s)])] });
+    for (let i = 0; i < 3; i++) {
+      await trainFull(X, Y);
+      await accumulate(half(X, 0), half(Y, 0));
+      await accumulate(half(X, 1), half(Y, 1));
+      await step();
+      sums.forEach((s) => expect(Array.from(s.getValue().data).every((v) => v === 0)).toBe(true));
+    }
+    full.dense.params.forEach((p, i) => {
+      const got = params[i]!.getValue().data;
+      Array.from(p.getValue().data).forEach((v, k) => expect(got[k]).toBeCloseTo(v, 12));
+    });
+    // the steps moved the parameters: the comparison is not of two untouched initialisations
+    expect(Array.from(full.dense.W.getValue().data)).not.toEqual(Array.from(build().dense.W.getValue().data));
   });
 });
