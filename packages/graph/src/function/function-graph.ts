@@ -12,6 +12,8 @@ import { isInt } from '../core/dtype.js';
 import { InputSpec, OutputSpec, givenPairs, type FunctionOutput } from './function-args.js';
 import { getOptimizer, type FunctionOptions, type OptimizerOptions } from './function-options.js';
 import { RandomVariable, type SharedRandomState } from '../ops/random.js';
+import { Scan } from '../ops/scan.js';
+import type { Apply } from '../core/op.js';
 import { graphLeaves, staticLeaves, toposort } from '../kernel/schedule.js';
 import { TensorSharedVariable } from '../core/shared.js';
 import { shapeClaims } from './shape-claims.js';
@@ -93,7 +95,9 @@ export class FunctionGraph {
     // default and carried updates are those of the graph after givens, as Theano collects them
     const { updates, graph: all } = functionUpdates(options.updates, outs, this.noDefaultUpdates, (g) => (replace.size ? cloneReplace(g, replace) : g));
     this.graph = all;
-    this.rngs = this.noDefaultUpdates ? [] : [...new Set(toposort(all).flatMap((n) => (n.op instanceof RandomVariable ? [n.op.rng] : [])))];
+    // a scan with until draws its steps' numbers itself (its op's draws), not through a RandomVariable of this graph
+    const moved = (n: Apply) => (n.op instanceof RandomVariable ? [n.op.rng] : n.op instanceof Scan ? n.op.draws.flatMap((d) => (d ? [d.rng] : [])) : []);
+    this.rngs = this.noDefaultUpdates ? [] : [...new Set(toposort(all).flatMap(moved))];
     // rewrite now when an optimizer is installed (bad optimizer options fail here), else at the first call
     if (getOptimizer()) void this.graphOutputs;
     this.outputCount = outs.length;

@@ -59,4 +59,28 @@ describe('RandomStreams.stateUpdates', () => {
     expect(state).not.toEqual(before);
     expect(state).not.toEqual(u.rng.getValue().getState());
   });
+
+  it('lists the generator a scan with until draws from in its step (the op draws its rows itself), so a call in flight holds it', async () => {
+    const srng = new sym.RandomStreams(5);
+    const [walk] = sym.scan(
+      (h: sym.TensorVariable) => {
+        const next = h.add(srng.uniform([2]));
+        return [next, sym.until(sym.T.gt(sym.T.sum(next), 3))];
+      },
+      { outputsInfo: sym.T.zeros([2]), nSteps: 20 },
+    ) as unknown as [sym.TensorVariable];
+    const f = sym.function([], walk);
+    const [rng] = srng.stateUpdates[0]!;
+    expect(f.compiled.generators).toEqual([rng]);
+    const call = f();
+    expect(() => rng.getValue()).toThrow(/await the call first/);
+    const state = (await rng.getValueAsync()).getState();
+    await call;
+    // restoring the generator replays the walk
+    const first = (await f()).toArray();
+    const restored = new sym.RandomState();
+    restored.setState(state);
+    rng.setValue(restored);
+    expect((await f()).toArray()).toEqual(first);
+  });
 });
