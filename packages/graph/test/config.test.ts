@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { T, sym } from './helpers.js';
 
 const { config, parseFlags, parseRc } = sym;
+const FLAGS = 'floatX, device, mode, profile, optimizer_excluding, optimizer_including, optimizer_requiring, warn_float64, on_unused_input';
 
 describe('parseFlags (SYM_FLAGS)', () => {
   it('reads comma-separated name=value pairs, ignoring spaces and empty items', () => {
@@ -14,7 +15,7 @@ describe('parseFlags (SYM_FLAGS)', () => {
     expect(parseFlags('')).toEqual({});
   });
   it('refuses unknown flags, listing the valid ones', () => {
-    expect(() => parseFlags('floatx=float32')).toThrow('SYM_FLAGS: unknown flag "floatx"; valid flags are floatX, device, mode, profile');
+    expect(() => parseFlags('floatx=float32')).toThrow(`SYM_FLAGS: unknown flag "floatx" (did you mean floatX?); valid flags are ${FLAGS}`);
   });
   it('refuses bad values, listing the valid ones', () => {
     expect(() => parseFlags('floatX=bfloat16')).toThrow('SYM_FLAGS: floatX must be one of float16, float32, float64; got "bfloat16"');
@@ -31,7 +32,7 @@ describe('parseRc (.symrc)', () => {
     expect(parseRc(text)).toEqual({ mode: 'FAST_COMPILE', floatX: 'float32', device: 'cpu' });
   });
   it('names the file in its errors', () => {
-    expect(() => parseRc('[global]\nflaot = 1', '/home/u/.symrc')).toThrow('/home/u/.symrc: unknown flag "flaot"; valid flags are floatX, device, mode, profile');
+    expect(() => parseRc('[global]\nflaot = 1', '/home/u/.symrc')).toThrow(`/home/u/.symrc: unknown flag "flaot"; valid flags are ${FLAGS}`);
     expect(() => parseRc('[global]\nfloatX', '/home/u/.symrc')).toThrow('/home/u/.symrc: expected name = value, got "floatX"');
   });
   it('refuses [global] misspelt, whose flags were skipped without a word', () => {
@@ -63,7 +64,17 @@ describe('config', () => {
     delete process.env.SYM_FLAGS;
     process.env.HOME = dir;
     config.reload();
-    expect(config.toJSON()).toEqual({ floatX: 'float64', device: 'cpu', mode: 'FAST_RUN', profile: false });
+    expect(config.toJSON()).toEqual({
+      floatX: 'float64',
+      device: 'cpu',
+      mode: 'FAST_RUN',
+      profile: false,
+      optimizer_excluding: '',
+      optimizer_including: '',
+      optimizer_requiring: '',
+      warn_float64: 'ignore',
+      on_unused_input: 'raise',
+    });
   });
 
   it('reads SYM_FLAGS over ~/.symrc', () => {
@@ -108,7 +119,7 @@ describe('config', () => {
     config.set({ floatX: 'float64' });
     expect(config.floatX).toBe('float64');
     expect(() => config.set({ colour: 'red' } as unknown as Partial<sym.ConfigValues>)).toThrow(
-      'config.set: unknown flag "colour"; valid flags are floatX, device, mode, profile',
+      `config.set: unknown flag "colour"; valid flags are ${FLAGS}`,
     );
   });
 
@@ -123,7 +134,7 @@ describe('config', () => {
   it('refuses a misspelt flag instead of adding a property nothing reads', () => {
     expect(() => {
       (config as unknown as Record<string, unknown>).floatx = 'float32';
-    }).toThrow('config: unknown flag "floatx"; valid flags are floatX, device, mode, profile');
+    }).toThrow(`config: unknown flag "floatx" (did you mean floatX?); valid flags are ${FLAGS}`);
     expect('floatx' in config).toBe(false);
     expect(() => {
       (config as unknown as Record<string, unknown>).set = () => undefined;
@@ -136,7 +147,7 @@ describe('config', () => {
     }
     expect(typeof config.reload).toBe('function');
     expect(config.floatX).toBe('float64');
-    expect(config.toJSON()).toEqual({ floatX: 'float64', device: config.device, mode: config.mode, profile: config.profile });
+    expect(config.toJSON()).toMatchObject({ floatX: 'float64', device: config.device, mode: config.mode, profile: config.profile });
   });
 
   it('names the missing backend when device names one that is not installed', async () => {
@@ -152,7 +163,17 @@ describe("printing the configuration, and Theano's ProfileMode", () => {
   it('shows every flag and its value, as printing theano.config does', async () => {
     const { inspect } = await import('node:util');
     const text = String(config);
-    expect(text.split('\n')).toEqual([`floatX = ${config.floatX}`, `device = ${config.device}`, `mode = ${config.mode}`, `profile = ${config.profile}`]);
+    expect(text.split('\n')).toEqual([
+      `floatX = ${config.floatX}`,
+      `device = ${config.device}`,
+      `mode = ${config.mode}`,
+      `profile = ${config.profile}`,
+      'optimizer_excluding = ',
+      'optimizer_including = ',
+      'optimizer_requiring = ',
+      `warn_float64 = ${config.warn_float64}`,
+      `on_unused_input = ${config.on_unused_input}`,
+    ]);
     expect(inspect(config)).toBe(`config:\n${text.replace(/^/gm, '  ')}`);
   });
 

@@ -289,7 +289,7 @@ function rewriteSteps(outputs: TensorVariable[], selected: readonly Rewrite[], a
   }
 }
 
-/** Rewrite a graph as `sym.function` would for `mode` and these options. */
+/** Rewrite a graph as `sym.function` would for `mode` and these options (to which `sym.function` adds the `optimizer_*` flags' lists). */
 export function optimizeGraph(outputs: readonly TensorVariable[], mode: Mode = 'FAST_RUN', options: OptimizerOptions = {}): GraphReport {
   return runGraphRewrites(outputs, selectRewrites(mode, options));
 }

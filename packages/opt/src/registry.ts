@@ -3,7 +3,7 @@
  * with tags into one ordered phase; a compilation mode and the user's
  * `including`/`excluding` lists (names or tags) select which ones run.
  */
-import type { Apply, Mode, OptimizerOptions, Program, TensorVariable } from '@sym/graph';
+import { config, type Apply, type Mode, type OptimizerOptions, type Program, type TensorVariable } from '@sym/graph';
 
 /** The phases, in the order they run. */
 export const PHASES = ['merge', 'constant_folding', 'canonicalize', 'stabilize', 'specialize', 'fuse', 'inplace'] as const;
@@ -86,7 +86,7 @@ function modeTag(mode: Mode): string {
   return mode === 'FAST_COMPILE' ? 'fast_compile' : 'fast_run';
 }
 
-function checkNames(list: readonly string[] | undefined, what: string): readonly string[] {
+function checkNames(list: readonly string[] | undefined, what: 'including' | 'excluding' | 'requiring'): readonly string[] {
   if (list === undefined) return [];
   if (!Array.isArray(list) || list.some((s) => typeof s !== 'string')) {
     throw new TypeError(`optimizer.${what}: expected a list of rewrite names or tags, got ${JSON.stringify(list)}`);
@@ -94,20 +94,28 @@ function checkNames(list: readonly string[] | undefined, what: string): readonly
   const known = new Set(registry.flatMap(tagsOf));
   for (const s of list) {
     if (!known.has(s)) {
-      throw new Error(`optimizer.${what}: no rewrite or tag is called ${JSON.stringify(s)}; known: ${[...known].sort().join(', ')}`);
+      // sym.function adds the optimizer_* flags to its options: say which of the two named it
+      const flag = `optimizer_${what}` as const;
+      const source = config[flag].split(':').includes(s) ? `the flag ${flag} (SYM_FLAGS, .symrc or sym.config)` : `optimizer.${what}`;
+      throw new Error(`${source}: no rewrite or tag is called ${JSON.stringify(s)}; known: ${[...known].sort().join(', ')}`);
     }
   }
   return list;
 }
 
-/** The rewrites a compilation runs: the mode's set, plus `including`, minus `excluding` (both by name or tag). */
+/**
+ * The rewrites a compilation runs: the mode's set, plus `including`, minus
+ * `excluding` (both by name or tag), keeping those that have every tag of
+ * `requiring` (Theano's `Mode.requiring`).
+ */
 export function selectRewrites(mode: Mode, options: OptimizerOptions = {}): Rewrite[] {
   const inc = checkNames(options.including, 'including');
   const exc = checkNames(options.excluding, 'excluding');
+  const req = checkNames(options.requiring, 'requiring');
   const tag = modeTag(mode);
   return registeredRewrites().filter((r) => {
     const t = tagsOf(r);
-    if (t.some((x) => exc.includes(x))) return false;
+    if (t.some((x) => exc.includes(x)) || !req.every((x) => t.includes(x))) return false;
     return t.includes(tag) || t.some((x) => inc.includes(x));
   });
 }

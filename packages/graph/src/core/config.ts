@@ -4,13 +4,10 @@
  * environment, then assignments to `config` at run time; later ones win.
  */
 import type { FloatDType } from './dtype.js';
+import { DEFAULTS, FLAG_NAMES, IGNORED_THEANO_FLAGS, MODES, REFUSED_THEANO_FLAGS, PROFILE_MODE_HINT, checkFlag, editDistance, unknownFlagMessage, type ConfigValues, type Mode } from './config-flags.js';
 
-/** The compilation modes, Theano's: FAST_RUN (every rewrite and fusion; the default), FAST_COMPILE (only the cheap rewrites), DebugMode (each node's result compared with its op's reference), NanGuardMode (values checked for NaN, inf and magnitudes above 1e10). */
-export const MODES = ['FAST_RUN', 'FAST_COMPILE', 'DebugMode', 'NanGuardMode'] as const;
-/** One of {@link MODES}. */
-export type Mode = (typeof MODES)[number];
-
-const PROFILE_MODE_HINT = ". Theano's ProfileMode is sym's profile option: pass { profile: true } to function (or set config.profile = true) and read f.profile.summary()";
+export { MODES } from './config-flags.js';
+export type { ConfigValues, Mode } from './config-flags.js';
 
 /**
  * The error for a mode sym does not know. Theano's tutorials pass
@@ -28,62 +25,9 @@ export function unknownModeMessage(mode: unknown): string {
   return (
     `${named}; got ${JSON.stringify(mode)}, a Theano Mode(linker=${JSON.stringify(linker ?? 'default')}, optimizer=${JSON.stringify(optimizer ?? 'default')}) object. ` +
     `sym has no choice of linker (the backend runs one program of kernels): pass the mode by name, here '${fastCompile ? 'FAST_COMPILE' : 'FAST_RUN'}'` +
-    `${fastCompile ? '' : ' (the default: mode can be left out)'}`
+    `${fastCompile ? '' : ' (the default: mode can be left out)'}` +
+    `${optimizer === 'None' || optimizer === null ? "; Theano's optimizer=None, no rewrite at all, is optimizer: { excluding: ['fast_run'] }" : ''}`
   );
-}
-
-/** Theano's `theano.config` flags: their defaults, `.symrc` files and `SYM_FLAGS` set them at startup. */
-export interface ConfigValues {
-  /** The float dtype of `scalar()`, `matrix()`, ...: float64 (default), float32 or float16. */
-  floatX: FloatDType;
-  /** The backend functions are compiled for: cpu (default), webgpu, gpujs, or a third party's. */
-  device: string;
-  /** The default compilation mode. */
-  mode: Mode;
-  /**
-   * Whether functions compiled from now on record a profile (`f.profile`:
-   * time per call and per kernel), as Theano's `profile` flag; a function's
-   * `profile` option overrides it. Off by default: profiling times every
-   * launch on its own, waiting for the device after each.
-   */
-  profile: boolean;
-}
-
-const DEFAULTS: ConfigValues = { floatX: 'float64', device: 'cpu', mode: 'FAST_RUN', profile: false };
-
-/** How a boolean flag may be spelt in SYM_FLAGS and .symrc (Theano's True and False among them). */
-const BOOLEAN_WORDS: ReadonlyMap<unknown, boolean> = new Map<unknown, boolean>([
-  [true, true],
-  [false, false],
-  ['true', true],
-  ['false', false],
-  ['True', true],
-  ['False', false],
-  ['1', true],
-  ['0', false],
-]);
-
-const DEVICE_PATTERN = /^[a-z][a-z0-9-]*$/;
-
-function check<K extends keyof ConfigValues>(key: K, value: unknown, source: string): ConfigValues[K] {
-  switch (key) {
-    case 'floatX':
-      if (value === 'float16' || value === 'float32' || value === 'float64') return value as ConfigValues[K];
-      throw new Error(`${source}: floatX must be one of float16, float32, float64; got ${JSON.stringify(value)}`);
-    case 'mode':
-      if ((MODES as readonly unknown[]).includes(value)) return value as ConfigValues[K];
-      throw new Error(`${source}: mode must be one of ${MODES.join(', ')}; got ${JSON.stringify(value)}${value === 'ProfileMode' ? PROFILE_MODE_HINT : ''}`);
-    case 'device':
-      if (typeof value === 'string' && DEVICE_PATTERN.test(value)) return value as ConfigValues[K];
-      throw new Error(`${source}: device must be a backend name such as cpu, webgpu, gpujs; got ${JSON.stringify(value)}`);
-    case 'profile': {
-      const b = BOOLEAN_WORDS.get(value);
-      if (b !== undefined) return b as ConfigValues[K];
-      throw new Error(`${source}: profile must be true or false (or True, False, 1, 0); got ${JSON.stringify(value)}`);
-    }
-    default:
-      throw new Error(`${source}: unknown flag ${JSON.stringify(key)}; valid flags are ${Object.keys(DEFAULTS).join(', ')}`);
-  }
 }
 
 /** Parse `device=cpu,floatX=float32` into flags, rejecting unknown names or values. */
@@ -94,11 +38,28 @@ export function parseFlags(text: string, source = 'SYM_FLAGS'): Partial<ConfigVa
     if (!item) continue;
     const eq = item.indexOf('=');
     if (eq < 0) throw new Error(`${source}: expected name=value, got ${JSON.stringify(item)}`);
-    const key = item.slice(0, eq).trim() as keyof ConfigValues;
-    (out as Record<string, unknown>)[key] = check(key, item.slice(eq + 1).trim(), source);
+    const key = item.slice(0, eq).trim();
+    if (isFlag(key, source)) (out as Record<string, unknown>)[key] = checkFlag(key, item.slice(eq + 1).trim(), source);
   }
   return out;
 }
+
+/**
+ * Whether `key` is one of sym's flags. One of Theano's that changes nothing
+ * sym computes is not, and is skipped with a warning (once); any other name
+ * is an error that says why (Theano's) or lists the valid ones.
+ */
+export function isFlag(key: string, source: string): key is keyof ConfigValues {
+  if (Object.hasOwn(DEFAULTS, key)) return true;
+  const why = IGNORED_THEANO_FLAGS.get(key);
+  if (why === undefined) throw new Error(unknownFlagMessage(key, source));
+  if (!warned.has(key)) {
+    warned.add(key);
+    (globalThis as { console?: { warn(message: string): void } }).console?.warn(`${source}: ignoring Theano's flag ${key}: ${why}`);
+  }
+  return false;
+}
+const warned = new Set<string>();
 
 /** Parse a `.symrc` INI file: `[global]` keys are flags. */
 export function parseRc(text: string, source = '.symrc'): Partial<ConfigValues> {
@@ -115,27 +76,24 @@ export function parseRc(text: string, source = '.symrc'): Partial<ConfigValues> 
       }
       continue;
     }
-    if (section !== 'global') continue;
     const eq = line.indexOf('=');
+    if (section !== 'global') {
+      // Theano's other sections ([nvcc], [blas], [lib]) are skipped, but not a flag there that sym refuses ([nvcc] fastmath)
+      const key = `${section}.${line.slice(0, eq < 0 ? undefined : eq).trim()}`;
+      if (REFUSED_THEANO_FLAGS.has(key)) isFlag(key, source);
+      continue;
+    }
     if (eq < 0) throw new Error(`${source}: expected name = value, got ${JSON.stringify(line)}`);
-    const key = line.slice(0, eq).trim() as keyof ConfigValues;
-    (out as Record<string, unknown>)[key] = check(key, line.slice(eq + 1).trim(), source);
+    const key = line.slice(0, eq).trim();
+    if (isFlag(key, source)) (out as Record<string, unknown>)[key] = checkFlag(key, line.slice(eq + 1).trim(), source);
   }
   return out;
 }
 
 /** Whether a section name is [global] misspelt ([Global], [gobal], [globals]): its flags would be skipped without a word. */
 function meansGlobal(section: string): boolean {
-  const a = section.toLowerCase();
-  const b = 'global';
-  // edit distance, one row at a time; within 2 of 'global' is a typo, not another section
-  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const next = [i];
-    for (let j = 1; j <= b.length; j++) next.push(Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    row = next;
-  }
-  return row[b.length]! <= 2;
+  // within 2 of 'global' is a typo, not another section
+  return editDistance(section.toLowerCase(), 'global') <= 2;
 }
 
 interface NodeLike {
@@ -179,19 +137,19 @@ export class Config implements ConfigValues {
     return this.#values.floatX;
   }
   set floatX(v: FloatDType) {
-    this.#values.floatX = check('floatX', v, 'config.floatX');
+    this.#values.floatX = checkFlag('floatX', v, 'config.floatX');
   }
   get device(): string {
     return this.#values.device;
   }
   set device(v: string) {
-    this.#values.device = check('device', v, 'config.device');
+    this.#values.device = checkFlag('device', v, 'config.device');
   }
   get mode(): Mode {
     return this.#values.mode;
   }
   set mode(v: Mode) {
-    this.#values.mode = check('mode', v, 'config.mode');
+    this.#values.mode = checkFlag('mode', v, 'config.mode');
   }
   get profile(): boolean {
     return this.#values.profile;
@@ -201,19 +159,78 @@ export class Config implements ConfigValues {
     if (typeof v !== 'boolean') throw new Error(`config.profile: must be true or false; got ${JSON.stringify(v)}`);
     this.#values.profile = v;
   }
+  get optimizer_excluding(): string {
+    return this.#values.optimizer_excluding;
+  }
+  set optimizer_excluding(v: string) {
+    this.#values.optimizer_excluding = checkFlag('optimizer_excluding', v, 'config.optimizer_excluding');
+  }
+  get optimizer_including(): string {
+    return this.#values.optimizer_including;
+  }
+  set optimizer_including(v: string) {
+    this.#values.optimizer_including = checkFlag('optimizer_including', v, 'config.optimizer_including');
+  }
+  get optimizer_requiring(): string {
+    return this.#values.optimizer_requiring;
+  }
+  set optimizer_requiring(v: string) {
+    this.#values.optimizer_requiring = checkFlag('optimizer_requiring', v, 'config.optimizer_requiring');
+  }
+  get warn_float64(): ConfigValues['warn_float64'] {
+    return this.#values.warn_float64;
+  }
+  set warn_float64(v: ConfigValues['warn_float64']) {
+    this.#values.warn_float64 = checkFlag('warn_float64', v, 'config.warn_float64');
+  }
+  get on_unused_input(): ConfigValues['on_unused_input'] {
+    return this.#values.on_unused_input;
+  }
+  set on_unused_input(v: ConfigValues['on_unused_input']) {
+    this.#values.on_unused_input = checkFlag('on_unused_input', v, 'config.on_unused_input');
+  }
   /** Re-read SYM_FLAGS and .symrc (tests use this). */
   reload(): void {
     this.#values = load();
   }
   /** Set several flags at once, from an object or a `SYM_FLAGS`-style string. */
   set(values: Partial<ConfigValues> | string): void {
-    if (typeof values !== 'string' && (typeof values !== 'object' || values === null)) {
-      throw new TypeError(`config.set: expected an object of flags or a string such as "device=cpu,floatX=float32", got ${values === null ? 'null' : typeof values}`);
+    this.#assign(this.#checked(values, 'config.set'));
+  }
+  /**
+   * Theano's `config.change_flags`: set `values` (as {@link set} does), run
+   * `fn`, and put those flags back as they were when it returns or throws;
+   * for a promise, when it settles. Returns what `fn` returns. Functions
+   * created inside keep the flags they were created with (mode, device,
+   * optimizer_*).
+   */
+  changeFlags<T>(values: Partial<ConfigValues> | string, fn: () => T): T {
+    if (typeof fn !== 'function') throw new TypeError(`config.changeFlags: expected a function to run with the flags changed, got ${typeof fn}`);
+    const changed = this.#checked(values, 'config.changeFlags');
+    const before = Object.fromEntries(changed.map(([k]) => [k, this.#values[k]] as const));
+    const restore = (): void => this.#assign(Object.entries(before) as [keyof ConfigValues, unknown][]);
+    this.#assign(changed);
+    let result: T;
+    try {
+      result = fn();
+    } catch (e) {
+      restore();
+      throw e;
     }
-    const parsed = typeof values === 'string' ? parseFlags(values, 'config.set') : values;
-    // every value is checked before any is assigned: a bad flag changes nothing
-    const checked = Object.entries(parsed).map(([k, v]) => [k, check(k as keyof ConfigValues, v, 'config.set')] as const);
-    for (const [k, v] of checked) (this.#values as unknown as Record<string, unknown>)[k] = v;
+    if (result instanceof Promise) return result.finally(restore) as T;
+    restore();
+    return result;
+  }
+  /** Every value checked before any is assigned: a bad flag changes nothing. */
+  #checked(values: Partial<ConfigValues> | string, source: string): [keyof ConfigValues, unknown][] {
+    if (typeof values !== 'string' && (typeof values !== 'object' || values === null)) {
+      throw new TypeError(`${source}: expected an object of flags or a string such as "device=cpu,floatX=float32", got ${values === null ? 'null' : typeof values}`);
+    }
+    const parsed = typeof values === 'string' ? parseFlags(values, source) : values;
+    return Object.entries(parsed).flatMap(([k, v]) => (isFlag(k, source) ? [[k, checkFlag(k, v, source)] as [keyof ConfigValues, unknown]] : []));
+  }
+  #assign(entries: readonly [keyof ConfigValues, unknown][]): void {
+    for (const [k, v] of entries) (this.#values as unknown as Record<string, unknown>)[k] = v;
   }
   /** The flags as a plain object (a copy). */
   toJSON(): ConfigValues {
@@ -221,9 +238,7 @@ export class Config implements ConfigValues {
   }
   /** Every flag and its value, one a line (what printing Theano's `theano.config` shows): `floatX = float64`. */
   toString(): string {
-    return Object.entries(this.#values)
-      .map(([k, v]) => `${k} = ${String(v)}`)
-      .join('\n');
+    return FLAG_NAMES.map((k) => `${k} = ${String(this.#values[k])}`).join('\n');
   }
   /** console.log(config) in Node shows the flags, not an empty `Config {}` (the values are private). */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
@@ -238,9 +253,8 @@ export class Config implements ConfigValues {
 export const config = new Proxy(new Config(), {
   set(target, key, value) {
     // the flags only: not a misspelling, nor a method, nor a name every object inherits (__proto__ replaced the prototype)
-    if (typeof key !== 'string' || !Object.hasOwn(DEFAULTS, key)) {
-      throw new Error(`config: unknown flag ${JSON.stringify(String(key))}; valid flags are ${Object.keys(DEFAULTS).join(', ')}`);
-    }
+    if (typeof key !== 'string') throw new Error(`config: unknown flag ${JSON.stringify(String(key))}; valid flags are ${FLAG_NAMES.join(', ')}`);
+    if (!isFlag(key, 'config')) return true;
     return Reflect.set(target, key, value, target);
   },
   get(target, key) {
@@ -248,6 +262,6 @@ export const config = new Proxy(new Config(), {
     return typeof v === 'function' ? v.bind(target) : v;
   },
   defineProperty(_target, key) {
-    throw new Error(`config: unknown flag ${JSON.stringify(String(key))}; valid flags are ${Object.keys(DEFAULTS).join(', ')}`);
+    throw new Error(unknownFlagMessage(String(key), 'config'));
   },
 });

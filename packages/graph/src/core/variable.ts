@@ -10,6 +10,7 @@ import type { DType } from './dtype.js';
 import type { NDArray, Shape } from './ndarray.js';
 import type { TensorType } from './type.js';
 import type { Apply } from './op.js';
+import { float64Created } from './warn-float64.js';
 
 /** Lengths known when a graph is built, one per dimension, null where known only at run time. */
 export type StaticShape = readonly (number | null)[];
@@ -44,6 +45,8 @@ export class TensorVariable {
     this.staticShape = Object.freeze(
       options.staticShape ? [...options.staticShape] : type.broadcastable.map((b) => (b ? 1 : null)),
     );
+    // TensorConstant is below: a float64 constant shows in the variables it makes float64, as in Theano
+    if (type.dtype === 'float64' && !(this instanceof TensorConstant)) float64Created(this);
   }
 
   /** The elements' dtype (`type.dtype`). */

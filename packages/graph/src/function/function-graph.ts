@@ -4,13 +4,13 @@
  * update expressions after givens, the shared variables it reads, and the
  * rewritten graph the optimizer makes of it.
  */
-import type { Mode } from '../core/config.js';
+import { config, type Mode } from '../core/config.js';
 import { convertValue } from '../core/convert.js';
 import { cloneReplace } from '../core/clone.js';
 import { labelForErrors, nameInError } from '../core/error-names.js';
 import { isInt } from '../core/dtype.js';
 import { InputSpec, OutputSpec, givenPairs, type FunctionOutput } from './function-args.js';
-import { getOptimizer, type FunctionOptions, type OptimizerOptions } from './function-options.js';
+import { getOptimizer, withOptimizerFlags, type FunctionOptions, type OptimizerOptions } from './function-options.js';
 import { RandomVariable, type SharedRandomState } from '../ops/random.js';
 import { Scan } from '../ops/scan.js';
 import type { Apply } from '../core/op.js';
@@ -38,7 +38,7 @@ export class FunctionGraph {
   /** The generators a call moves (its random variables'): later changes to them wait for the call. */
   readonly rngs: readonly SharedRandomState[];
   readonly allowDowncast: boolean;
-  readonly optimizerOptions: OptimizerOptions | undefined;
+  readonly optimizerOptions: OptimizerOptions;
   readonly noDefaultUpdates: boolean;
   #statics: number[] | undefined;
   readonly #stageClaims: readonly TensorVariable[];
@@ -54,7 +54,7 @@ export class FunctionGraph {
   ) {
     this.#stageClaims = stageClaims;
     this.allowDowncast = options.allowInputDowncast ?? false;
-    this.optimizerOptions = options.optimizer;
+    this.optimizerOptions = withOptimizerFlags(options.optimizer);
     this.noDefaultUpdates = options.noDefaultUpdates ?? false;
     if (!Array.isArray(inputs)) throw new TypeError('function: inputs must be a list of variables');
     const specs = inputs.map((v, i) => {
@@ -103,7 +103,7 @@ export class FunctionGraph {
     this.outputCount = outs.length;
     this.updated = updates.map(([s]) => s);
     this.sharedInputs = this.#sharedInputs(updates.map(([s]) => s));
-    this.#checkUnused(options.onUnusedInput ?? 'raise');
+    this.#checkUnused(options.onUnusedInput ?? config.on_unused_input);
   }
 
   /** The shared variables the graph reads; any other leaf that is not an input or a constant is a missing input. */

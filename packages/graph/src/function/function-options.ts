@@ -2,7 +2,8 @@
  * The options of `sym.function`, and the optimizer slot every compiled
  * function rewrites its graph with (@sym/opt fills it when imported).
  */
-import type { Mode } from '../core/config.js';
+import { config, type Mode } from '../core/config.js';
+import { rewriteList } from '../core/config-flags.js';
 import type { TensorLike } from '../core/op.js';
 import type { Program } from '../kernel/schedule.js';
 import type { TensorSharedVariable } from '../core/shared.js';
@@ -25,7 +26,7 @@ export interface FunctionOptions {
   device?: string;
   /** Rewrites to add to or remove from the mode's set, by name or tag (e.g. `{ excluding: ['fusion'] }`). */
   optimizer?: OptimizerOptions;
-  /** What an input the outputs do not depend on is: an error (Theano's default), a warning, or nothing. */
+  /** What an input the outputs do not depend on is: an error (Theano's default), a warning, or nothing; defaults to `config.on_unused_input`. */
   onUnusedInput?: 'raise' | 'warn' | 'ignore';
   /**
    * Theano's `no_default_updates`: calls leave random variables' generators
@@ -45,7 +46,33 @@ export interface OptimizerOptions {
   readonly including?: readonly string[];
   /** Rewrites (names or tags) not to run. */
   readonly excluding?: readonly string[];
+  /** Tags a rewrite must all have to run (Theano's `Mode.requiring`). */
+  readonly requiring?: readonly string[];
 }
+
+/**
+ * A function's optimizer options with the `optimizer_excluding`,
+ * `optimizer_including` and `optimizer_requiring` flags added, as they are
+ * when the function is created (a later change of the flags leaves it as it
+ * is). A list that is not an array is passed on as it is, for the optimizer
+ * to refuse. Options it made come back as they are: a function's inner
+ * functions (staged parts) keep the flags of the function.
+ */
+export function withOptimizerFlags(options: OptimizerOptions | undefined): OptimizerOptions {
+  // not an object: the optimizer's own check says what was expected
+  if (options !== undefined && (typeof options !== 'object' || options === null || withFlags.has(options))) return options;
+  const flags = {
+    excluding: rewriteList(config.optimizer_excluding),
+    including: rewriteList(config.optimizer_including),
+    requiring: rewriteList(config.optimizer_requiring),
+  };
+  const own = (options ?? {}) as Record<keyof typeof flags, unknown>;
+  const merged = (k: keyof typeof flags): unknown => (own[k] === undefined ? flags[k] : Array.isArray(own[k]) ? [...flags[k], ...(own[k] as string[])] : own[k]);
+  const out = { ...options, excluding: merged('excluding'), including: merged('including'), requiring: merged('requiring') } as OptimizerOptions;
+  withFlags.add(out);
+  return out;
+}
+const withFlags = new WeakSet<OptimizerOptions>();
 
 /** What the optimizer package (@sym/opt) plugs in. */
 export interface Optimizer {
