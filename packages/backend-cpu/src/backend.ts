@@ -231,8 +231,16 @@ export class CpuBackend implements Backend {
     return this.#live;
   }
 
-  /** Compiled code by the structure of the flattened kernel: kernels that flatten alike share it. */
-  readonly #code = new Map<string, { fn: KernelFn; source: string }>();
+  /**
+   * Compiled code by the structure of the flattened kernel: kernels that
+   * flatten alike share it while an executable holds it; a dropped
+   * function's code is collected, and its key leaves with it.
+   */
+  readonly #code = new Map<string, WeakRef<KernelFn>>();
+  readonly #sources = new WeakMap<KernelFn, string>();
+  readonly #collected = new FinalizationRegistry<string>((key) => {
+    if (!this.#code.get(key)?.deref()) this.#code.delete(key);
+  });
 
   compile(kernel: Kernel): CpuExecutable {
     if ((kernel.kind === 'reduce' || kernel.kind === 'matmul') && kernel.epilogue) return this.#compileSplit(kernel, kernel.epilogue);
@@ -242,9 +250,15 @@ export class CpuBackend implements Backend {
     }
     const flat = kernel.kind === 'elementwise' ? collapseElementwise(kernel) : kernel.kind === 'reduce' ? collapseReduce(kernel) : kernel;
     const key = kernelKey(flat);
-    let code = this.#code.get(key);
-    if (!code) this.#code.set(key, (code = this.#build(flat)));
-    return { kernel, fn: code.fn, source: code.source };
+    let fn = this.#code.get(key)?.deref();
+    if (!fn) {
+      const built = this.#build(flat);
+      fn = built.fn;
+      this.#code.set(key, new WeakRef(fn));
+      this.#sources.set(fn, built.source);
+      this.#collected.register(fn, key);
+    }
+    return { kernel, fn, source: this.#sources.get(fn)! };
   }
 
   /**

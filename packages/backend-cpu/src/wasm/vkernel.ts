@@ -37,6 +37,8 @@ const PARALLEL_MIN = 1 << 18;
 /** Row calls are grouped into this many jobs that the two threads claim (rows are cut into chunks when fewer). */
 const JOBS = 16;
 let nextId = 0;
+/** A collected kernel's instance in the helper thread goes with it (a process compiling kernel after kernel would keep them all there). */
+const loaded = new FinalizationRegistry<number>((id) => helperThread()?.unload(id));
 
 /** Compile a vectorizable kernel into a runner over typed arrays. */
 export function compileVectorKernel(k: VKernel): VectorRun {
@@ -161,7 +163,7 @@ export function compileVectorKernel(k: VKernel): VectorRun {
     }
   };
 
-  return (ins, out) => {
+  const run: VectorRun = (ins, out) => {
     // operands in the arena are read in place; others are copied into blocks held for this launch
     let copies = false;
     for (let i = 0; i < ins.length; i++) {
@@ -252,4 +254,6 @@ export function compileVectorKernel(k: VKernel): VectorRun {
       temps.length = 0;
     }
   };
+  if (parallel) loaded.register(run, id);
+  return run;
 }

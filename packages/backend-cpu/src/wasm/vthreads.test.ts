@@ -1,4 +1,6 @@
 // Big vector kernels split their rows with the helper thread: same values as the JavaScript kernels, whatever the row layout.
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import type { ElementwiseKernel, ReduceKernel, ScalarExpr, ScalarOpName } from '@sym/graph';
 import { CpuBackend } from '../backend.js';
@@ -106,4 +108,39 @@ describe('vector kernels on two threads', () => {
     simd.free(a);
     simd.free(o);
   });
+
+  it('drops the instances of kernels collected in the caller, and helps the next kernel as before', async () => {
+    await helperReady();
+    const h = helperThread()!;
+    const size = 1 << 18;
+    const x = values(size, 6);
+    const [a, o] = [simd.alloc('float32', size), simd.alloc('float32', size)];
+    simd.write(a, x);
+    // kernels of their own (another constant each), run once and dropped, in a function whose frame goes
+    const runAndDrop = () => {
+      for (let i = 0; i < 10; i++) {
+        const k: ElementwiseKernel = { kind: 'elementwise', shape: [size], inputs: ['float32'], out: 'float32', expr: ap('mul', load(0, [1]), { kind: 'const', value: i + 0.5, dtype: 'float32' }) };
+        simd.run([{ exe: simd.compile(k), inputs: [a], output: o }]);
+      }
+    };
+    runAndDrop();
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    for (let i = 0; i < 3; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const before = h.helpedJobs();
+    const k: ElementwiseKernel = { kind: 'elementwise', shape: [size], inputs: ['float32'], out: 'float32', expr: ap('cos', load(0, [1])) };
+    const exe = simd.compile(k);
+    for (let i = 0; i < 200 && h.helpedJobs() === before; i++) {
+      simd.run([{ exe, inputs: [a], output: o }]);
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    expect(h.helpedJobs()).toBeGreaterThan(before);
+    close(simd.readSync(o) as Float32Array, runKernel(js, k, [x], size, { fill: -99 }) as Float32Array, 4e-6);
+    simd.free(a);
+    simd.free(o);
+  });
 });
+

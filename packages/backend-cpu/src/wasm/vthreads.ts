@@ -84,6 +84,11 @@ ${GEMM_JOB}
 // instantiate the modules the caller has posted (compiled there: instantiating shares its code)
 function receive() {
   for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
+    // a kernel collected in the caller: its instance goes too
+    if (m.message.drop) {
+      rows.delete(m.message.id);
+      continue;
+    }
     try {
       const inst = new WebAssembly.Instance(m.message.module, { env: { memory, sin: Math.sin, cos: Math.cos } });
       rows.set(m.message.id, inst.exports.row);
@@ -260,6 +265,11 @@ export class HelperThread {
     this.#port.postMessage({ id, module });
     // wake the helper if it sleeps on the claim word
     Atomics.notify(this.#claim, 0);
+  }
+
+  /** Forget kernel `id`, collected in the calling thread: the helper drops its instance (it would otherwise keep every kernel ever loaded). */
+  unload(id: number): void {
+    this.#port.postMessage({ id, drop: true });
   }
 
   /**
