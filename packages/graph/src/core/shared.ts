@@ -26,10 +26,26 @@ export interface SharedOptions {
   dtype?: DType;
 }
 
+/**
+ * Shared variables dropped by their program give their device copies back
+ * when collected: a hyperparameter search makes models by the hundred, and
+ * a gpu.js texture or a WebGPU buffer is no garbage of JavaScript's. A
+ * backend disposed since refuses the free: its buffers went with it.
+ */
+const deviceCopies = new FinalizationRegistry<Map<Backend, DeviceBuffer>>((copies) => {
+  for (const [backend, buf] of copies) {
+    try {
+      backend.free(buf);
+    } catch {
+      // the backend was disposed: nothing of it is left to free
+    }
+  }
+});
+
 export class TensorSharedVariable extends TensorVariable {
   #host: NDArray | null;
   #shape: readonly number[];
-  #device = new Map<Backend, DeviceBuffer>();
+  readonly #device = new Map<Backend, DeviceBuffer>();
   /** Which copy is current: 'host' or the backend that last wrote the value. */
   #fresh: 'host' | Backend = 'host';
   /** Queued tasks that will change the value; while they are, getValue returns what a deferred setValue queued last will set, if any. */
@@ -47,6 +63,7 @@ export class TensorSharedVariable extends TensorVariable {
     checkShape(value, type, `shared(${name ?? ''})`);
     this.#host = value;
     this.#shape = value.shape;
+    deviceCopies.register(this, this.#device);
   }
 
   /**

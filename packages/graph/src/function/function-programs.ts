@@ -16,12 +16,52 @@ import { schedule, toposort, type Program } from '../kernel/schedule.js';
 import { withoutShapeOnlyChecks } from '../kernel/index-check-live.js';
 import { flagsBeforeInPlace } from '../kernel/index-check-split.js';
 
+/** The plans of a function and the backend they were allocated on: what its collection must free. */
+interface Owned {
+  readonly plans: Map<string, Plan>;
+  backend: Backend | undefined;
+}
+
+/**
+ * Functions collected without `dispose()` give their plans' device buffers
+ * back: a server that compiles a function per request and drops it would
+ * otherwise hold every one (gpu.js textures are never collected, and the
+ * backends' live-buffer counts would only grow). A backend disposed since
+ * refuses the free: its buffers went with it.
+ */
+const undisposed = new FinalizationRegistry<Owned>((owned) => {
+  if (!owned.backend) return;
+  for (const p of owned.plans.values()) {
+    try {
+      freePlanBuffers(owned.backend, p);
+    } catch {
+      return;
+    }
+  }
+  owned.plans.clear();
+});
+
+/** Free the buffers a plan allocated; the shared slots hold the shared variables' buffers, bound for a call: theirs to free, not the plan's. */
+function freePlanBuffers(backend: Backend, p: Plan): void {
+  const bound = new Set(p.sharedSlots);
+  p.buffers.forEach((b, id) => {
+    if (b && !bound.has(id)) backend.free(b);
+  });
+}
+
 export class FunctionPrograms {
-  readonly #plans = new Map<string, Plan>();
+  readonly #owned: Owned = { plans: new Map<string, Plan>(), backend: undefined };
+  readonly #plans = this.#owned.plans;
   /** The plan of the previous call: calls with the same shapes skip the key lookup. */
   #lastPlan: Plan | undefined;
 
-  constructor(readonly fg: FunctionGraph) {}
+  /** `owner`: the function whose collection frees the plans (it must be the only way to reach this object). */
+  constructor(
+    readonly fg: FunctionGraph,
+    owner: object,
+  ) {
+    undisposed.register(owner, this.#owned, this);
+  }
 
   /**
    * The program of a call with these inputs and shared variables' shapes; `info`: what the backend says of itself,
@@ -108,6 +148,7 @@ export class FunctionPrograms {
     for (const s of program.steps) for (const b of [...s.inputs, s.output]) used.add(b);
     const buffers = program.buffers.map((spec, id) => (bound.has(id) || !used.has(id) ? undefined : backend.alloc(spec.dtype, spec.size)));
     for (const c of program.constants) if (!c.draw) backend.write(buffers[c.buffer]!, c.value.data);
+    this.#owned.backend = backend;
     const exes = program.steps.map((s) => compileCached(backend, s.kernel));
     // placeholders until the first launch binds the shared variables' buffers
     const launches = program.steps.map((s, i) => ({ exe: exes[i]!, inputs: s.inputs.map((b) => buffers[b]!), output: buffers[s.output]! }));
@@ -120,11 +161,7 @@ export class FunctionPrograms {
   }
 
   #freePlan(backend: Backend, p: Plan): void {
-    // shared slots hold the shared variables' buffers, bound for a call: theirs to free, not the plan's
-    const bound = new Set(p.sharedSlots);
-    p.buffers.forEach((b, id) => {
-      if (b && !bound.has(id)) backend.free(b);
-    });
+    freePlanBuffers(backend, p);
     if (this.#lastPlan === p) this.#lastPlan = undefined;
   }
 

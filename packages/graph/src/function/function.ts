@@ -99,7 +99,7 @@ export class CompiledFunction {
     this.#stage = stageOf !== undefined;
     this.profile = stageOf ? stageOf.profile : makeProfile(options.profile, this.name, this.device, this.mode);
     const fg = (this.#fg = new FunctionGraph(this.name, this.mode, inputs, outputs, options, stageOf?.claims));
-    this.#programs = new FunctionPrograms(fg);
+    this.#programs = new FunctionPrograms(fg, this);
     this.inputs = fg.inputs;
     this.outputCount = fg.outputCount;
     this.updated = fg.updated;

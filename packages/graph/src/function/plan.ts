@@ -35,14 +35,20 @@ export const NO_STATICS: readonly number[] = [];
 
 /**
  * Programs a function keeps (one per input shapes and static values): at
- * least MAX_PLANS, and more while all of them together allocated at most
- * PLAN_BYTES, the least recently used evicted first. A recurrent net's
+ * least MAX_PLANS, and more (up to MOST_PLANS) while all of them together
+ * allocated at most PLAN_BYTES, the least recently used evicted first. A recurrent net's
  * sentences have dozens of lengths, each an unrolled program of its own;
  * with a count alone, shuffled sentences of 43 lengths made a program at
  * most calls (130-160 ms each, against 12 ms for a call that finds one).
  */
 export const MAX_PLANS = 16;
 export const PLAN_BYTES = 64 * 2 ** 20;
+/**
+ * And never more than this many: a plan's program and kernels take heap
+ * the bytes above do not count (~11 kB for a one-kernel function), and a
+ * function called with a new length at every call kept every plan.
+ */
+export const MOST_PLANS = 256;
 
 /** Bytes of the buffers a plan allocated. */
 export function planBytes(program: Program, buffers: readonly (DeviceBuffer | undefined)[]): number {
@@ -59,7 +65,7 @@ export function evictPlans(plans: Map<string, Plan>, keep: Plan): Plan[] {
   for (const p of plans.values()) bytes += p.bytes;
   const evicted: Plan[] = [];
   for (const [key, p] of plans) {
-    if (plans.size <= MAX_PLANS || bytes <= PLAN_BYTES || p === keep) break;
+    if (plans.size <= MAX_PLANS || (bytes <= PLAN_BYTES && plans.size <= MOST_PLANS) || p === keep) break;
     plans.delete(key);
     bytes -= p.bytes;
     evicted.push(p);
