@@ -14,6 +14,7 @@ import { kernelOutputSize, splitEpilogue } from '@sym/graph';
 import { FLOAT64_ADVICE, WEBGPU_DTYPES, bufferBytes, deviceAcc, fromDevice, toDevice } from './dtypes.js';
 import { describeAdapter, findGpu, isNode, isSoftwareAdapter, isSwiftShader, noAdapterMessage } from './gpu.js';
 import { GpuWaits } from './wait.js';
+import { ShaderCaches, countValues } from './caches.js';
 import { MAX_TIMED_LAUNCHES, PassTimer } from './timestamps.js';
 import { renderKernel, type RenderedKernel, type RenderLimits } from './render.js';
 import { checkMatmulTile, defaultMatmulTile, inlinesEpilogue, planMatmul, splitKReduce, type MatmulTile } from './matmul.js';
@@ -93,7 +94,7 @@ export interface WebGpuStats {
   readonly bytes: number;
   /** Reads that slept through the GPU's expected work before mapping, instead of polling (Node only; see wait.ts). */
   readonly slept: number;
-  /** Compute pipelines held, one per distinct shader: kernels that render alike (params.ts) share one. */
+  /** Compute pipelines cached, one per distinct shader that an executable still holds: kernels that render alike (params.ts) share one. */
   readonly pipelines: number;
   /** Kernels compiled (`compile` calls, split epilogues counted once each), pipelines shared or not. */
   readonly kernels: number;
@@ -117,12 +118,11 @@ export class WebGpuBackend implements Backend {
   #errors: string[] = [];
   #scopes: Promise<string | undefined>[] = [];
   readonly #pool = new Map<number, GPUBuffer[]>();
+  /** The buffers this device made: a function collected after dispose() frees buffers of a destroyed device, which no pool may take. */ #made = new WeakSet<GPUBuffer>();
   readonly #staging = new Map<number, GPUBuffer[]>();
   readonly #layouts = new Map<string, GPUBindGroupLayout>();
-  /** Pipelines by their WGSL: kernels rendered alike (a parametric kernel at another length) share one. */
-  readonly #pipelines = new Map<string, GPUComputePipeline>();
-  /** The numbers of the first kernel rendered to each parametric shader (`parametric: 'repeated'`). */
-  readonly #firstNumbers = new Map<string, Int32Array>();
+  /** Pipelines by their WGSL, and the numbers of the first kernel rendered to each parametric shader (caches.ts). */
+  readonly #shaders = new ShaderCaches<GPUComputePipeline>();
   #kernels = 0;
   /** The partial-product halves of split matmuls (`compile`), which render split. */
   readonly #partialProducts = new WeakSet<Kernel>();
@@ -209,6 +209,7 @@ export class WebGpuBackend implements Backend {
     let gpu = this.#pool.get(bytes)?.pop();
     if (!gpu) {
       gpu = device.createBuffer({ size: bytes, usage: STORAGE_USAGE });
+      this.#made.add(gpu);
       this.#created++;
       this.#bytes += bytes;
     }
@@ -252,6 +253,7 @@ export class WebGpuBackend implements Backend {
 
   free(buffer: DeviceBuffer): void {
     const b = this.#own(buffer, 'free');
+    if (!this.#made.has(b.gpu)) return;
     b.freed = true;
     this.#live--;
     let list = this.#pool.get(b.bytes);
@@ -306,9 +308,7 @@ export class WebGpuBackend implements Backend {
   }
   /** The backend's buffer, pipeline and kernel counters now (a fresh object each call). */
   stats(): WebGpuStats {
-    let pooled = 0;
-    for (const l of this.#pool.values()) pooled += l.length;
-    return { live: this.#live, pooled, created: this.#created, bytes: this.#bytes, slept: this.#waits.slept, pipelines: this.#pipelines.size, kernels: this.#kernels };
+    return { live: this.#live, pooled: countValues(this.#pool), created: this.#created, bytes: this.#bytes, slept: this.#waits.slept, pipelines: this.#shaders.pipelines.size(), kernels: this.#kernels };
   }
 
   compile(kernel: Kernel): WebGpuExecutable {
@@ -356,7 +356,7 @@ export class WebGpuBackend implements Backend {
 
   /** The pipeline of shader `code`, made once. */
   #pipeline(kernel: Kernel, code: string, layout: GPUBindGroupLayout): GPUComputePipeline {
-    let pipeline = this.#pipelines.get(code);
+    let pipeline = this.#shaders.pipelines.get(code);
     if (!pipeline) {
       const device = this.device;
       device.pushErrorScope('validation');
@@ -366,7 +366,7 @@ export class WebGpuBackend implements Backend {
         compute: { module, entryPoint: 'main' },
       });
       this.#scope(`compiling a ${kernel.kind} kernel to WGSL (a bug in @sym/backend-webgpu; the shader follows)`, code);
-      this.#pipelines.set(code, pipeline);
+      this.#shaders.pipelines.set(code, pipeline);
     }
     return pipeline;
   }
@@ -402,8 +402,8 @@ export class WebGpuBackend implements Backend {
     if (mode === 'never' || (mode === 'repeated' && kernel.kind === 'matmul')) return renderKernel(kernel, limits, { matmulSplit });
     const parametric = renderKernel(kernel, limits, { parametric: true, matmulSplit });
     if (mode === 'always' || !parametric.params) return parametric;
-    const first = this.#firstNumbers.get(parametric.code);
-    if (!first) this.#firstNumbers.set(parametric.code, parametric.params);
+    const first = this.#shaders.firstNumbers.get(parametric.code);
+    if (!first) this.#shaders.firstNumbers.set(parametric.code, parametric.params);
     else if (!sameNumbers(first, parametric.params)) return parametric;
     return renderKernel(kernel, limits, { matmulSplit });
   }
@@ -540,10 +540,10 @@ export class WebGpuBackend implements Backend {
     this.#lost = undefined;
     for (const l of [...this.#pool.values(), ...this.#staging.values()]) for (const b of l) b.destroy();
     this.#pool.clear();
+    this.#made = new WeakSet();
     this.#staging.clear();
     this.#layouts.clear();
-    this.#pipelines.clear();
-    this.#firstNumbers.clear();
+    this.#shaders.clear();
     this.#groups = new WeakMap();
     this.#scopes = [];
     this.#errors = [];

@@ -9,7 +9,7 @@ import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { WebGpuBackend } from '../src/index.js';
 import { findGpu } from '../src/gpu.js';
-import { webgpu } from './setup.js';
+import { T, sym, webgpu } from './setup.js';
 
 /** The collector, forced: the crash needs a collection between dispose() and the next use. */
 function collectGarbage(): void {
@@ -45,4 +45,53 @@ describe('lifecycle', () => {
     expect(Array.from((await webgpu.read(x)) as Float32Array)).toEqual([1, 2, 3, 4]);
     webgpu.free(x);
   });
+
+  it('functions and shared variables dropped without dispose() give back their buffers and pipelines', async () => {
+    await webgpu.init();
+    collectGarbage();
+    await new Promise((r) => setTimeout(r, 20));
+    const before = webgpu.stats();
+    // in a function of its own: its frame, and the last function it made, are gone when it returns
+    const compileAndDrop = async () => {
+      const x = T.vector('x');
+      for (let i = 0; i < 20; i++) {
+        const s = sym.shared(new Float32Array(16).fill(1), { name: 's' });
+        const f = sym.function([x], T.tanh(x.mul(i + 2)).sum().add(s.sum()), { updates: [[s, s.mul(2)]], device: 'webgpu' });
+        expect(Number((await f([0])).data[0])).toBe(16);
+      }
+      expect(webgpu.stats().live).toBeGreaterThan(before.live + 20);
+      expect(webgpu.stats().pipelines).toBeGreaterThan(before.pipelines);
+    };
+    await compileAndDrop();
+    for (let i = 0; i < 3; i++) {
+      collectGarbage();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const after = webgpu.stats();
+    expect(after.live).toBe(before.live);
+    // the collected functions' pipelines are no longer cached (Dawn frees them with their objects)
+    expect(after.pipelines).toBe(before.pipelines);
+  });
+
+  it('a function collected after dispose() and init() again frees nothing into the new device', async () => {
+    await webgpu.init();
+    const compileRun = async () => {
+      const x = T.vector('x');
+      const f = sym.function([x], T.exp(x).mul(3), { device: 'webgpu' });
+      await f([0, 0, 0, 0, 0]);
+    };
+    await compileRun();
+    webgpu.dispose();
+    await webgpu.init();
+    const live = webgpu.stats().live;
+    for (let i = 0; i < 3; i++) {
+      collectGarbage();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // the old device's buffers went with it: none is counted off, none pooled for the new device
+    expect(webgpu.stats()).toMatchObject({ live, pooled: 0 });
+    const x = T.vector('x');
+    expect(Array.from((await sym.function([x], x.mul(2), { device: 'webgpu' })([1, 2, 3, 4, 5])).data)).toEqual([2, 4, 6, 8, 10]);
+  });
 });
+
