@@ -8,7 +8,8 @@
  * initialisers, activations, losses, parameter updates (the tutorial's
  * momentum, SGD, Lasagne's momentum, Nesterov, Adam, Adamax, Adagrad, RMSProp, Adadelta; gradient
  * clipping by {@link totalNormConstraint}, max-norm by {@link normConstraint}), Lasagne's
- * regularization ({@link l2}, {@link l1}, {@link regularizeNetworkParams}) and JSON save/load.
+ * regularization ({@link l2}, {@link l1}, {@link regularizeNetworkParams}) and JSON save/load,
+ * of a model or of a training run to resume ({@link trainingState}).
  *
  * ```ts
  * import * as sym from '@sym/graph';
