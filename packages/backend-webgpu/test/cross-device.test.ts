@@ -122,4 +122,20 @@ describe(`one shared variable, functions on the CPU and on ${DEVICE}`, () => {
     expect((await total()).item()).toBeCloseTo(1.25, 6);
     expect(total.sync().item()).toBeCloseTo(1.25, 6);
   });
+
+  it('a float32 W serves a float64 CPU function and WebGPU training alike; a float64 one is refused on WebGPU by name, even cast in the graph', async () => {
+    const m = model();
+    const d = T.dmatrix('d');
+    const wide = sym.function([d], T.dot(d, m.W), { device: 'cpu' });
+    const [, r] = await Promise.all([m.on.gpu.train(X, Y), wide(X2.astype('float64'))]);
+    const ref = model();
+    await ref.on.cpu.train(X, Y);
+    expect(r.dtype).toBe('float64');
+    expectClose(r.data, (await ref.on.cpu.predict(X2)).data);
+    const D = sym.shared(sym.array([1, 2, 3], { dtype: 'float64' }), { name: 'D' });
+    const x = T.vector('x');
+    await expect(sym.function([x], x.add(D.astype('float32')), { device: 'webgpu' })([1, 1, 1])).rejects.toThrow(
+      "shared variable D: device=webgpu cannot hold its float64 value (it holds bool, int8, int16, int32, int64, uint8, uint16, uint32, float32",
+    );
+  });
 });

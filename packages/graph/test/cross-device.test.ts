@@ -157,4 +157,26 @@ describe('shared variables read and updated by functions on two devices', () => 
     await Promise.all([...calls, again]);
     Array.from((await m.W.getValueAsync()).data).forEach((v, j) => expect(v).toBeCloseTo(ref.W.getValue().data[j] as number, 5));
   });
+
+  it('a shared variable of a dtype the other device cannot hold is refused by name when a call there uploads it, even cast in the graph', async () => {
+    const no64: sym.Backend = { ...gpuLike, describe: () => ({ ...gpuLike.describe(), name: 'no-float64', dtypes: cpu.describe().dtypes.filter((d) => d !== 'float64') }) };
+    sym.registerBackend(no64);
+    const D = sym.shared(sym.array([1, 2, 3], { dtype: 'float64' }), { name: 'D' });
+    const x = T.vector('x', 'float32');
+    const onCpu = sym.function([x], x.add(D), { device: 'cpu' });
+    const there = sym.function([x], x.add(D.astype('float32')), { device: 'no-float64' });
+    const calls = [onCpu([1, 1, 1]), there([1, 1, 1]), onCpu([2, 2, 2])];
+    await expect(calls[1]).rejects.toThrow(
+      "shared variable D: device=no-float64 cannot hold its float64 value (it holds bool, int8, int16, int32, int64, uint8, uint16, uint32, float16, float32), which is uploaded as it is, whatever the graph casts it to; make the variable float32 (sym.shared(value, { dtype: 'float32' })), or read it only in functions on a device that holds float64 (the CPU).",
+    );
+    expect(Array.from((await calls[2]!).data)).toEqual([3, 4, 5]);
+    // a float32 variable serves both: the CPU's float64 function casts it up, as NumPy would
+    const W = sym.shared(sym.array([0.5, 0.25], { dtype: 'float32' }), { name: 'W' });
+    const d = T.dvector('d');
+    const wide = sym.function([d], d.mul(W), { device: 'cpu' });
+    const narrow = sym.function([], null, { device: 'no-float64', updates: [[W, W.mul(2)]] });
+    const [, r] = await Promise.all([narrow(), wide([1, 1])]);
+    expect(r.dtype).toBe('float64');
+    expect(Array.from(r.data)).toEqual([1, 0.5]);
+  });
 });

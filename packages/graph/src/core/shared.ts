@@ -240,6 +240,7 @@ export class TensorSharedVariable extends TensorVariable {
     if (!this.#validOn.has(backend) || !buf) {
       const host = this.#host!;
       if (!buf || buf.size !== host.size) {
+        this.#checkHeldBy(backend);
         if (buf) backend.free(buf);
         buf = backend.alloc(this.dtype, host.size);
         this.#device.set(backend, buf);
@@ -248,6 +249,23 @@ export class TensorSharedVariable extends TensorVariable {
       this.#validOn.add(backend);
     }
     return buf;
+  }
+
+  /**
+   * A device that cannot hold the variable's dtype (float64 on WebGPU and
+   * gpu.js) refuses it by name: the backend's own refusal names no variable,
+   * and says to cast, which a graph's `D.astype('float32')` does only after
+   * the upload.
+   */
+  #checkHeldBy(backend: Backend): void {
+    const info = backend.describe();
+    if (info.dtypes.includes(this.dtype)) return;
+    const to = this.dtype.startsWith('float') && info.dtypes.includes('float32') ? 'float32' : undefined;
+    throw new TypeError(
+      `shared variable ${this.toString()}: device=${info.name} cannot hold its ${this.dtype} value (it holds ${info.dtypes.join(', ')}), ` +
+        'which is uploaded as it is, whatever the graph casts it to; ' +
+        `make the variable ${to ? `${to} (sym.shared(value, { dtype: '${to}' }))` : 'of a dtype the device holds'}, or read it only in functions on a device that holds ${this.dtype} (the CPU).`,
+    );
   }
 
   /** @internal Free the device copies, leaving an empty value (host-stage.ts's private carriers, when their function is disposed). */
