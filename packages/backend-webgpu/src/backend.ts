@@ -14,7 +14,7 @@ import { kernelOutputSize, splitEpilogue } from '@sym/graph';
 import { FLOAT64_ADVICE, WEBGPU_DTYPES, bufferBytes, deviceAcc, fromDevice, toDevice } from './dtypes.js';
 import { describeAdapter, findGpu, isNode, isSoftwareAdapter, isSwiftShader, noAdapterMessage } from './gpu.js';
 import { GpuWaits } from './wait.js';
-import { ShaderCaches, countValues } from './caches.js';
+import { BufferPool, ShaderCaches } from './caches.js';
 import { MAX_TIMED_LAUNCHES, PassTimer } from './timestamps.js';
 import { renderKernel, type RenderedKernel, type RenderLimits } from './render.js';
 import { checkMatmulTile, defaultMatmulTile, inlinesEpilogue, planMatmul, splitKReduce, type MatmulTile } from './matmul.js';
@@ -86,7 +86,7 @@ export interface WebGpuOptions {
 export interface WebGpuStats {
   /** Buffers handed out by `alloc` and not yet freed. */
   readonly live: number;
-  /** Freed buffers kept for reuse. */
+  /** Freed buffers kept for reuse (256 MiB of them at most, the sizes pooled first destroyed first). */
   readonly pooled: number;
   /** Storage buffers ever created on the device. */
   readonly created: number;
@@ -94,8 +94,10 @@ export interface WebGpuStats {
   readonly bytes: number;
   /** Reads that slept through the GPU's expected work before mapping, instead of polling (Node only; see wait.ts). */
   readonly slept: number;
-  /** Compute pipelines cached, one per distinct shader that an executable still holds: kernels that render alike (params.ts) share one. */
+  /** Compute pipelines made, one per distinct shader: kernels that render alike (params.ts) share one while it is cached. */
   readonly pipelines: number;
+  /** Pipelines cached now: those executables still hold (a collected function's go) and the latest 32 made or reused. */
+  readonly cachedPipelines: number;
   /** Kernels compiled (`compile` calls, split epilogues counted once each), pipelines shared or not. */
   readonly kernels: number;
 }
@@ -104,6 +106,7 @@ const STORAGE_USAGE = 0x80 | 0x04 | 0x08; // STORAGE | COPY_SRC | COPY_DST
 const STAGING_USAGE = 0x01 | 0x08; // MAP_READ | COPY_DST
 const UNIFORM_USAGE = 0x40 | 0x08; // UNIFORM | COPY_DST
 const MAP_READ = 0x01;
+const POOLED_BYTES = 256 * 2 ** 20;
 /** The WebGPU backend (`device=webgpu`): WGSL kernels rendered from the kernel IR, on Dawn in Node and `navigator.gpu` in browsers; no float64 (set floatX=float32). */
 export class WebGpuBackend implements Backend {
   readonly #options: WebGpuOptions;
@@ -117,9 +120,10 @@ export class WebGpuBackend implements Backend {
   #disposed = false;
   #errors: string[] = [];
   #scopes: Promise<string | undefined>[] = [];
-  readonly #pool = new Map<number, GPUBuffer[]>();
+  /** Freed storage and staging buffers by size, for reuse: 256 MiB of each at most. */
+  readonly #pool = new BufferPool<GPUBuffer>(POOLED_BYTES);
+  readonly #staging = new BufferPool<GPUBuffer>(POOLED_BYTES);
   /** The buffers this device made: a function collected after dispose() frees buffers of a destroyed device, which no pool may take. */ #made = new WeakSet<GPUBuffer>();
-  readonly #staging = new Map<number, GPUBuffer[]>();
   readonly #layouts = new Map<string, GPUBindGroupLayout>();
   /** Pipelines by their WGSL, and the numbers of the first kernel rendered to each parametric shader (caches.ts). */
   readonly #shaders = new ShaderCaches<GPUComputePipeline>();
@@ -206,7 +210,7 @@ export class WebGpuBackend implements Backend {
     if (bytes > limit) {
       throw new RangeError(`device=webgpu: a buffer of ${size} ${dtype} elements needs ${bytes} bytes, more than this device's limit of ${limit} bytes per storage buffer`);
     }
-    let gpu = this.#pool.get(bytes)?.pop();
+    let gpu = this.#pool.take(bytes);
     if (!gpu) {
       gpu = device.createBuffer({ size: bytes, usage: STORAGE_USAGE });
       this.#made.add(gpu);
@@ -231,7 +235,7 @@ export class WebGpuBackend implements Backend {
     let result: TypedArray;
     if (b.size === 0) result = fromDevice(b.dtype, new ArrayBuffer(0), 0);
     else {
-      const staging = this.#staging.get(b.bytes)?.pop() ?? device.createBuffer({ size: b.bytes, usage: STAGING_USAGE });
+      const staging = this.#staging.take(b.bytes) ?? device.createBuffer({ size: b.bytes, usage: STAGING_USAGE });
       const encoder = device.createCommandEncoder();
       encoder.copyBufferToBuffer(b.gpu, 0, staging, 0, b.bytes);
       device.queue.submit([encoder.finish()]);
@@ -243,9 +247,7 @@ export class WebGpuBackend implements Backend {
       }
       result = fromDevice(b.dtype, staging.getMappedRange().slice(0), b.size);
       staging.unmap();
-      let list = this.#staging.get(b.bytes);
-      if (!list) this.#staging.set(b.bytes, (list = []));
-      list.push(staging);
+      this.#staging.give(b.bytes, staging);
     }
     await this.#throwPending();
     return result;
@@ -256,9 +258,7 @@ export class WebGpuBackend implements Backend {
     if (!this.#made.has(b.gpu)) return;
     b.freed = true;
     this.#live--;
-    let list = this.#pool.get(b.bytes);
-    if (!list) this.#pool.set(b.bytes, (list = []));
-    list.push(b.gpu);
+    this.#bytes -= this.#pool.give(b.bytes, b.gpu);
   }
 
   liveBuffers(): number {
@@ -308,7 +308,7 @@ export class WebGpuBackend implements Backend {
   }
   /** The backend's buffer, pipeline and kernel counters now (a fresh object each call). */
   stats(): WebGpuStats {
-    return { live: this.#live, pooled: countValues(this.#pool), created: this.#created, bytes: this.#bytes, slept: this.#waits.slept, pipelines: this.#shaders.pipelines.size(), kernels: this.#kernels };
+    return { live: this.#live, pooled: this.#pool.count(), created: this.#created, bytes: this.#bytes, slept: this.#waits.slept, pipelines: this.#shaders.pipelines.made, cachedPipelines: this.#shaders.pipelines.size(), kernels: this.#kernels };
   }
 
   compile(kernel: Kernel): WebGpuExecutable {
@@ -538,10 +538,9 @@ export class WebGpuBackend implements Backend {
     this.#disposed = true;
     this.#device = undefined;
     this.#lost = undefined;
-    for (const l of [...this.#pool.values(), ...this.#staging.values()]) for (const b of l) b.destroy();
-    this.#pool.clear();
+    this.#pool.destroyAll();
+    this.#staging.destroyAll();
     this.#made = new WeakSet();
-    this.#staging.clear();
     this.#layouts.clear();
     this.#shaders.clear();
     this.#groups = new WeakMap();

@@ -52,15 +52,19 @@ describe('lifecycle', () => {
     await new Promise((r) => setTimeout(r, 20));
     const before = webgpu.stats();
     // in a function of its own: its frame, and the last function it made, are gone when it returns
+    // 40 graphs of different ops (a constant alone would share one parametric pipeline), each with a shared variable
+    const ops = [(v: sym.TensorVariable) => v.add(1), (v: sym.TensorVariable) => v.mul(2), T.exp, T.tanh];
     const compileAndDrop = async () => {
       const x = T.vector('x');
-      for (let i = 0; i < 20; i++) {
+      for (let i = 0; i < 40; i++) {
         const s = sym.shared(new Float32Array(16).fill(1), { name: 's' });
-        const f = sym.function([x], T.tanh(x.mul(i + 2)).sum().add(s.sum()), { updates: [[s, s.mul(2)]], device: 'webgpu' });
+        let e = x;
+        for (let j = 0, k = i + 21; j < 3; j++, k = Math.floor(k / 4)) e = ops[k % 4]!(e);
+        const f = sym.function([x], e.sum().mul(0).add(s.sum()), { updates: [[s, s.mul(2)]], device: 'webgpu' });
         expect(Number((await f([0])).data[0])).toBe(16);
       }
-      expect(webgpu.stats().live).toBeGreaterThan(before.live + 20);
-      expect(webgpu.stats().pipelines).toBeGreaterThan(before.pipelines);
+      // (the collector may take some of them while the loop runs)
+      expect(webgpu.stats().pipelines).toBeGreaterThanOrEqual(before.pipelines + 40);
     };
     await compileAndDrop();
     for (let i = 0; i < 3; i++) {
@@ -69,8 +73,8 @@ describe('lifecycle', () => {
     }
     const after = webgpu.stats();
     expect(after.live).toBe(before.live);
-    // the collected functions' pipelines are no longer cached (Dawn frees them with their objects)
-    expect(after.pipelines).toBe(before.pipelines);
+    // the collected functions' pipelines are no longer cached (Dawn frees them with their objects), but for the latest 32
+    expect(after.cachedPipelines).toBeLessThanOrEqual(before.cachedPipelines + 32);
   });
 
   it('a function collected after dispose() and init() again frees nothing into the new device', async () => {
