@@ -69,6 +69,23 @@ describe('a long-running process', () => {
     expect(cachedExecutables(cpu)).toBe(exes);
   });
 
+  it('a shared variable updated by functions since collected keeps its value and buffer', async () => {
+    const s = sym.shared(new Float64Array([1, 2, 3, 4]), { name: 's' });
+    const stepAndDrop = async () => {
+      const x = T.vector('x');
+      // each function's plan swaps buffers with s at its call: what it holds when collected is not s's
+      for (let i = 0; i < 5; i++) await sym.function([x], s.sum(), { updates: [[s, s.mul(2).add(x)]], device: 'cpu' })([0, 0, 0, 0]);
+    };
+    await stepAndDrop();
+    await collectGarbage();
+    const x = T.vector('x');
+    // buffers of the size s has, made and written after the collection: none may be s's
+    const other = sym.function([x], x.mul(100), { device: 'cpu' });
+    for (let i = 0; i < 3; i++) await other([9, 9, 9, 9]);
+    expect(Array.from((await sym.function([], s.mul(1), { device: 'cpu' })()).data)).toEqual([32, 64, 96, 128]);
+    expect(Array.from(s.getValue().data)).toEqual([32, 64, 96, 128]);
+  });
+
   it(`keeps at most ${MOST_PLANS} plans for a function called with a new length every time`, async () => {
     const x = T.vector('x');
     const f = sym.function([x], T.exp(x).sum(), { device: 'cpu' });
