@@ -69,6 +69,6 @@ export type { Update, AdamOptions, AdamaxOptions, AdaptiveOptions, LearningRate,
 export { l1, l2, applyPenalty, regularizeLayerParams, regularizeNetworkParams, regularizeLayerParamsWeighted } from './regularization.js';
 export type { Penalty, ParamTags } from './regularization.js';
 export { saveParams, loadParams, paramsToJSON, trainingState, PARAMS_FORMAT, PARAMS_VERSION } from './serialize.js';
-export type { Saveable, SavedGenerator, SavedParam, SavedParams } from './serialize.js';
+export type { LoadParamsOptions, Saveable, SavedGenerator, SavedParam, SavedParams } from './serialize.js';
 export { twoGaussianClouds, barImages } from './data.js';
 export type { GaussianClouds, BarImages } from './data.js';

@@ -7,7 +7,7 @@
  * Random generators (a dropout's) save as their state, so that a training
  * run resumed from a checkpoint draws the masks the uninterrupted run does.
  */
-import { CompiledFunction, DTYPES, RandomState, SharedRandomState, TensorSharedVariable, array, canCastSafely, shapeToString, type DType, type NDArray, type RandomStateSnapshot, type SymFunction } from '@sym/graph';
+import { CompiledFunction, DTYPES, checkOptionNames, RandomState, SharedRandomState, TensorSharedVariable, array, canCastSafely, shapeToString, type DType, type NDArray, type RandomStateSnapshot, type SymFunction } from '@sym/graph';
 import { describeParamsArgument } from './sequential.js';
 
 /** The `format` tag of saved parameters; {@link loadParams} refuses any other. */
@@ -125,14 +125,48 @@ export async function saveParams(params: readonly Saveable[]): Promise<string> {
   return JSON.stringify(await paramsToJSON(params));
 }
 
+/** Options of {@link loadParams}. */
+export interface LoadParamsOptions {
+  /**
+   * Match each given shared variable to the saved entry of its name rather
+   * than to the entry at its position (Keras's `load_weights(by_name=True)`):
+   * a pretrained body's params loaded from a whole network's checkpoint, its
+   * old head left out; a checkpoint loaded into the part of a larger model
+   * it saved. Saved entries no given variable names are ignored. Every given
+   * variable must have a name no other given one has, saved once; an
+   * unnamed variable or a random generator (which has no name) is refused:
+   * load those by position. Default false.
+   */
+  byName?: boolean;
+}
+
 /**
- * Set the parameters from saved JSON (text or parsed). The list must match
- * what was saved: the same count, and each entry the same shape and a dtype
- * the parameter accepts (a generator's, a generator's state). Nothing is
- * set unless every entry fits.
+ * Set the parameters from saved JSON (text or parsed). By position (the
+ * default), the list must match what was saved: the same count, and each
+ * entry the same shape and a dtype the parameter accepts (a generator's, a
+ * generator's state). With `{ byName: true }`, each given variable takes the
+ * saved entry of its name, which must fit it the same way. Nothing is set
+ * unless every entry fits.
  */
-export function loadParams(params: readonly Saveable[], saved: string | SavedParams): void {
+export function loadParams(params: readonly Saveable[], saved: string | SavedParams, options: LoadParamsOptions = {}): void {
   checkShared(params, 'loadParams');
+  checkOptionNames(options, 'loadParams', ['byName']);
+  const byName = options.byName ?? false;
+  if (typeof byName !== 'boolean') throw new TypeError(`loadParams: byName must be a boolean, got ${JSON.stringify(byName) ?? String(byName)}`);
+  const entries = parseSaved(saved);
+  if (!byName && entries.length !== params.length) throw countMismatch(params, entries);
+  const chosen = byName ? entriesByName(params, entries) : params.map((_, i) => i);
+  const values = params.map((p, k) => decodeEntry(p, entries[chosen[k]!], chosen[k]!));
+  // Every entry was checked above: now no setValue can fail half-way.
+  values.forEach((v, i) => {
+    const p = params[i]!;
+    if (p instanceof SharedRandomState) p.setValue(v as RandomState, { borrow: true });
+    else p.setValue(v as NDArray, { borrow: true });
+  });
+}
+
+/** The saved entries of `saved` (JSON text or parsed), checked to be a document {@link saveParams} writes. */
+function parseSaved(saved: string | SavedParams): unknown[] {
   let doc: unknown;
   try {
     doc = typeof saved === 'string' ? JSON.parse(saved) : saved;
@@ -143,33 +177,59 @@ export function loadParams(params: readonly Saveable[], saved: string | SavedPar
   if (!d || d.format !== PARAMS_FORMAT || d.version !== PARAMS_VERSION || !Array.isArray(d.params)) {
     throw new TypeError(`loadParams: expected an object with format "${PARAMS_FORMAT}", version ${PARAMS_VERSION} and a params list`);
   }
-  if (d.params.length !== params.length) throw countMismatch(params, d.params);
-  const values = params.map((p, i): NDArray | RandomState => {
-    const entry = d.params![i] as Partial<SavedParam> & Partial<SavedGenerator>;
-    const where = `loadParams: saved parameter ${i} (${entry?.name ?? (entry?.generator ? 'a random generator' : 'unnamed')}) for ${label(p)}`;
-    if (p instanceof SharedRandomState || (entry && typeof entry === 'object' && 'generator' in entry)) return generatorState(p, entry, where);
-    if (!entry || typeof entry !== 'object' || !Array.isArray(entry.shape) || !Array.isArray(entry.data)) {
-      throw new TypeError(`${where}: expected { name, dtype, shape, data }, got ${JSON.stringify(entry)?.slice(0, 80) ?? String(entry)}`);
-    }
-    if (!(DTYPES as readonly unknown[]).includes(entry.dtype)) throw new TypeError(`${where}: dtype must be one of ${DTYPES.join(', ')}, got ${JSON.stringify(entry.dtype)}`);
-    const want = p.valueShape;
-    if (entry.shape.length !== want.length || entry.shape.some((n, k) => n !== want[k])) {
-      throw new TypeError(`${where}: shape ${shapeToString(entry.shape)} does not match the parameter's shape ${shapeToString(want)}`);
-    }
-    const size = entry.shape.reduce((a, b) => a * b, 1);
-    if (entry.data.length !== size) throw new TypeError(`${where}: ${entry.data.length} values for shape ${shapeToString(entry.shape)}`);
-    if (entry.dtype !== p.dtype && !canCastSafely(entry.dtype!, p.dtype)) {
-      throw new TypeError(`${where}: saved as ${entry.dtype}, which does not cast to ${p.dtype} without loss`);
-    }
-    const data = Float64Array.from(entry.data, (v, k) => decode(v, `${where}, value ${k}`));
-    return array(data, { dtype: p.dtype, shape: entry.shape });
+  return d.params;
+}
+
+/**
+ * For each given variable, the index of the saved entry of its name. Refuses
+ * an unnamed variable or a generator, a name given twice or saved twice, and
+ * names not saved (all of them, with the names that were).
+ */
+function entriesByName(params: readonly Saveable[], entries: readonly unknown[]): number[] {
+  const given = params.map((p, k) => {
+    if (p instanceof SharedRandomState) throw new TypeError(`loadParams: params[${k}] is a random generator, which has no name: with byName, give only named shared variables (load generators by position)`);
+    if (!p.name) throw new TypeError(`loadParams: params[${k}] (${p.toString()}) has no name, so byName cannot find it: name it (shared(value, { name }), or a layer's name option) or load it by position`);
+    const first = params.findIndex((q) => q instanceof TensorSharedVariable && q.name === p.name);
+    if (first !== k) throw new TypeError(`loadParams: params[${first}] and params[${k}] are both named "${p.name}", so byName cannot tell which saved entry is whose: name the layers apart (a layer's name option)`);
+    return p.name;
   });
-  // Every entry was checked above: now no setValue can fail half-way.
-  values.forEach((v, i) => {
-    const p = params[i]!;
-    if (p instanceof SharedRandomState) p.setValue(v as RandomState, { borrow: true });
-    else p.setValue(v as NDArray, { borrow: true });
+  const savedNames = entries.map((e) => {
+    const name = (e as Partial<SavedParam> | null)?.name;
+    return typeof name === 'string' ? name : null;
   });
+  const missing = given.filter((n) => !savedNames.includes(n));
+  if (missing.length > 0) {
+    const named = savedNames.filter((n): n is string => n !== null);
+    const list = named.length > 0 ? named.map((n) => JSON.stringify(n)).join(', ') : 'none';
+    throw new TypeError(`loadParams: byName: no saved parameter is named ${missing.map((n) => JSON.stringify(n)).join(', ')}; the saved names are ${list}`);
+  }
+  return given.map((name, k) => {
+    const at = savedNames.flatMap((n, i) => (n === name ? [i] : []));
+    if (at.length > 1) throw new TypeError(`loadParams: byName: saved parameters ${at.join(', ')} are all named "${name}", so which is for params[${k}] is unknown: save layers with names apart (a layer's name option), or load by position`);
+    return at[0]!;
+  });
+}
+
+/** The value a saved entry (number `i` of the file) gives `p`, checked to fit it. */
+function decodeEntry(p: Saveable, saved: unknown, i: number): NDArray | RandomState {
+  const entry = saved as (Partial<SavedParam> & Partial<SavedGenerator>) | undefined;
+  const where = `loadParams: saved parameter ${i} (${entry?.name ?? (entry?.generator ? 'a random generator' : 'unnamed')}) for ${label(p)}`;
+  if (p instanceof SharedRandomState || (entry && typeof entry === 'object' && 'generator' in entry)) return generatorState(p, entry, where);
+  if (!entry || typeof entry !== 'object' || !Array.isArray(entry.shape) || !Array.isArray(entry.data)) {
+    throw new TypeError(`${where}: expected { name, dtype, shape, data }, got ${JSON.stringify(entry)?.slice(0, 80) ?? String(entry)}`);
+  }
+  if (!(DTYPES as readonly unknown[]).includes(entry.dtype)) throw new TypeError(`${where}: dtype must be one of ${DTYPES.join(', ')}, got ${JSON.stringify(entry.dtype)}`);
+  const want = p.valueShape;
+  if (entry.shape.length !== want.length || entry.shape.some((n, k) => n !== want[k])) {
+    throw new TypeError(`${where}: shape ${shapeToString(entry.shape)} does not match the parameter's shape ${shapeToString(want)}`);
+  }
+  const size = entry.shape.reduce((a, b) => a * b, 1);
+  if (entry.data.length !== size) throw new TypeError(`${where}: ${entry.data.length} values for shape ${shapeToString(entry.shape)}`);
+  if (entry.dtype !== p.dtype && !canCastSafely(entry.dtype!, p.dtype)) {
+    throw new TypeError(`${where}: saved as ${entry.dtype}, which does not cast to ${p.dtype} without loss`);
+  }
+  const data = Float64Array.from(entry.data, (v, k) => decode(v, `${where}, value ${k}`));
+  return array(data, { dtype: p.dtype, shape: entry.shape });
 }
 
 /** The generator a saved generator's entry gives, checked to meet a generator (`p`) and to be a state `RandomState.setState` takes. */
