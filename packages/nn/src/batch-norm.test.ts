@@ -1,11 +1,13 @@
 /**
  * BatchNorm: running averages moved by training functions through their
  * default updates (exact values for two calls), used at inference and left
- * alone there, left alone with noDefaultUpdates, and a small Sequential
- * with Dense layers that learns.
+ * alone there, left alone with noDefaultUpdates, a small Sequential
+ * with Dense layers that learns, and a frozen layer (fine-tuning) that
+ * normalises with them in a training graph and passes finite differences.
  */
 import { describe, expect, it } from 'vitest';
 import * as sym from '@sym/graph';
+import { grad, verifyGrad } from '@sym/grad';
 import '@sym/backend-cpu';
 import { BatchNorm } from './batch-norm.js';
 import { Dense } from './dense.js';
@@ -132,5 +134,63 @@ describe('BatchNorm', () => {
     const x3 = T.tensor3('x3');
     await expect(sym.function([x3], perStep.output(x3))(rng.randn([2, 4, 2]))).rejects.toThrow(/its axis 2 must have length 3/);
     expect((await sym.function([x3], perStep.output(x3, { training: true }))(rng.randn([2, 4, 3]))).shape).toEqual([2, 4, 3]);
+  });
+
+  it('frozen, normalises with the running averages in the training graph and leaves them alone while the other layers train', async () => {
+    const rng = new RandomState(4);
+    const bn = new BatchNorm(3, { name: 'bn' });
+    const net = new Sequential([Dense.create(2, 3, { rng, name: 'h' }), bn, Dense.create(3, 1, { rng, name: 'out' })]);
+    const mean = [0.5, -1, 2];
+    const variance = [2, 0.25, 4];
+    bn.runningMean.setValue(sym.array(mean, { dtype: sym.config.floatX }));
+    bn.runningVar.setValue(sym.array(variance, { dtype: sym.config.floatX }));
+    bn.frozen = true;
+    const x = T.matrix('x');
+    const y = T.matrix('y');
+    const out = net.output(x, { training: true });
+    const cost = T.mean(out.sub(y).pow(2));
+    const train = sym.function([x, y], cost, { updates: sgd(cost, net.params, 0.01) });
+    expect(train.compiled.updated).toEqual(net.params);
+    const xs = [[1, 2], [3, -1], [0, 4], [2, 2]];
+    const ys = [[1], [0], [1], [0]];
+    const before = net.params.map((p) => Array.from(p.getValue().data));
+    const costs: number[] = [];
+    for (let i = 0; i < 3; i++) costs.push((await train(xs, ys)).item());
+    expect(Array.from(bn.runningMean.getValue().data)).toEqual(mean);
+    expect(Array.from(bn.runningVar.getValue().data)).toEqual(variance);
+    // every param moved, gamma and beta too (they stay params), and the cost fell
+    net.params.forEach((p, i) => expect(Array.from(p.getValue().data)).not.toEqual(before[i]));
+    expect(costs[2]!).toBeLessThan(costs[0]!);
+    // the layer's training output is the inference formula with the trained gamma and beta
+    const h = sym.function([x], net.layers[0]!.output(x)).sync(xs) as sym.NDArray;
+    const gamma = Array.from(bn.gamma.getValue().data);
+    const beta = Array.from(bn.beta.getValue().data);
+    const expected = Array.from(h.data, (v, k) => ((v - mean[k % 3]!) * gamma[k % 3]!) / Math.sqrt(variance[k % 3]! + 1e-4) + beta[k % 3]!);
+    near(sym.function([x], bn.output(x, { training: true })).sync(h) as sym.NDArray, expected, 12);
+    // the whole network's training graph is its inference graph
+    expect((sym.function([x], out).sync(xs) as sym.NDArray).toArray()).toEqual((sym.function([x], net.output(x)).sync(xs) as sym.NDArray).toArray());
+  });
+
+  it('frozen, passes its gradient to the input, gamma and beta as finite differences do (the statistics held constant)', async () => {
+    const bn = new BatchNorm(3);
+    bn.runningMean.setValue(sym.array([0.5, -1, 2], { dtype: sym.config.floatX }));
+    bn.runningVar.setValue(sym.array([2, 0.25, 4], { dtype: sym.config.floatX }));
+    bn.frozen = true;
+    const rng = new RandomState(6);
+    const { gamma, beta } = bn;
+    const replaced = (x: sym.TensorVariable, g: sym.TensorVariable, b: sym.TensorVariable) =>
+      sym.cloneReplace([bn.output(x, { training: true })], new Map<sym.TensorVariable, sym.TensorVariable>([[gamma, g], [beta, b]]))[0]!;
+    const report = await verifyGrad(replaced, [rng.randn([4, 3]), [1.5, -0.5, 2], [0.1, 0.2, -0.3]]);
+    expect(report.maxAbsErr).toBeLessThan(1e-7);
+    // d sum(out) / dx is gamma / sqrt(var + epsilon) for every example: the batch's statistics play no part
+    const x = T.matrix('x');
+    const dx = sym.function([x], grad(T.sum(bn.output(x, { training: true })), [x])[0]!).sync(rng.randn([2, 3])) as sym.NDArray;
+    near(dx, [0, 1].flatMap(() => [1, 1, 1].map((_, j) => 1 / Math.sqrt([2, 0.25, 4][j]! + 1e-4))), 12);
+    // unfrozen, the batch's statistics depend on x: the gradient of the sum is 0
+    bn.frozen = false;
+    const dxTrain = sym.function([x], grad(T.sum(bn.output(x, { training: true })), [x])[0]!).sync(rng.randn([2, 3])) as sym.NDArray;
+    near(dxTrain, [0, 0, 0, 0, 0, 0], 8);
+    (bn as { frozen: unknown }).frozen = 'yes';
+    expect(() => bn.output(x, { training: true })).toThrow('BatchNorm.output: frozen must be a boolean, got "yes"');
   });
 });

@@ -10,7 +10,8 @@
  * (`sym.withUpdates`): every function made from it applies them without
  * being told, unless it is made with `noDefaultUpdates: true` or updates
  * them itself. The inference graph (`output(x)`) normalises with the
- * running averages and updates nothing, though it reads them.
+ * running averages and updates nothing, though it reads them; so does the
+ * training graph of a layer set `frozen` (fine-tuning).
  */
 import { MatchLength, NDArray, nameInError, T, apply1, checkOptionNames, config, isFloat, shapeToString, shared, withUpdates, type StaticShape, type TensorSharedVariable, type TensorVariable } from '@sym/graph';
 import type { LayerLike, OutputOptions } from './sequential.js';
@@ -54,6 +55,16 @@ export class BatchNorm implements LayerLike {
   readonly epsilon: number;
   /** {@link BatchNormOptions.alpha} (1 - momentum when momentum was given). */
   readonly alpha: number;
+  /**
+   * Keras's frozen `BatchNormalization` (`trainable = False` when
+   * fine-tuning): when true, the training graph too normalises with the
+   * running averages and carries no updates of them, as the inference graph
+   * does, while the rest of the network trains around it. gamma and beta
+   * stay params: leave them out of the rule's list to keep them as well.
+   * Read when `output` builds a graph, so set it before building the
+   * training function. Default false.
+   */
+  frozen = false;
 
   /**
    * @param shape the lengths of the axes not normalised over: the number of
@@ -119,19 +130,21 @@ export class BatchNorm implements LayerLike {
   }
 
   /**
-   * With `training: true`, x normalised by the batch's statistics,
-   * carrying the running averages' updates for functions made from it;
-   * otherwise x normalised by the running averages.
+   * With `training: true` (and the layer not {@link BatchNorm.frozen}), x
+   * normalised by the batch's statistics, carrying the running averages'
+   * updates for functions made from it; otherwise x normalised by the
+   * running averages.
    */
   output(x: TensorVariable, options: OutputOptions = {}): TensorVariable {
     checkOptionNames(options, 'BatchNorm.output', ['training']);
     const training = options.training ?? false;
     if (typeof training !== 'boolean') throw new TypeError(`BatchNorm.output: training must be a boolean, got ${String(training)}`);
+    if (typeof this.frozen !== 'boolean') throw new TypeError(`BatchNorm.output: frozen must be a boolean, got ${JSON.stringify(this.frozen) ?? String(this.frozen)}`);
     if (!isFloat(x.dtype) || x.ndim < 2) throw new TypeError(`BatchNorm.output: x must be a float tensor with a batch axis and a feature axis, got ${x.toString()} of type ${x.type}`);
     const axes = this.#axes(x);
     const checked = this.#checkFeatures(x, axes);
     const { epsilon } = this;
-    if (!training) return T.nnet.bn.batchNormalizationTest(checked, this.gamma, this.beta, this.runningMean, this.runningVar, { axes, epsilon });
+    if (!training || this.frozen) return T.nnet.bn.batchNormalizationTest(checked, this.gamma, this.beta, this.runningMean, this.runningVar, { axes, epsilon });
     const [out, , , newMean, newVar] = T.nnet.bn.batchNormalizationTrain(checked, this.gamma, this.beta, {
       axes,
       epsilon,
