@@ -59,6 +59,9 @@ describe('the optimizer_* flags', () => {
     // the program passes run at the first call for each shape: still without fusion
     expect(f.compiled.kernelCount([4])).toBe(3);
     expect(sym.function([x], z).compiled.kernelCount([4])).toBe(1);
+    // and so does a copy made later, as Theano's copy keeps its maker's mode
+    expect(f.compiled.optimizerOptions.excluding).toEqual(['fusion']);
+    expect(f.copy().compiled.kernelCount([4])).toBe(3);
   });
 
   it('names the flag when it names no rewrite or tag', () => {

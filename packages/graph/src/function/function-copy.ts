@@ -59,6 +59,8 @@ export function copiedOptions(f: CompiledFunction, options: FunctionOptions, cop
   return {
     ...options,
     name: copy.name ?? options.name,
+    // the optimizer_* flags of when f was made, not of now: the copy rewrites as f did
+    optimizer: f.optimizerOptions,
     givens,
     updates,
     noDefaultUpdates: deleteUpdates || options.noDefaultUpdates,

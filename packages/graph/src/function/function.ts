@@ -24,7 +24,7 @@ import type { FunctionOutput, InputSpec } from './function-args.js';
 import { checkCallIndices, type Plan } from './plan.js';
 import { convertArgs } from './function-call-args.js';
 import { FunctionGraph } from './function-graph.js';
-import { FUNCTION_OPTIONS, getOptimizer, type FunctionOptions } from './function-options.js';
+import { FUNCTION_OPTIONS, getOptimizer, type FunctionOptions, type OptimizerOptions } from './function-options.js';
 import { FunctionPrograms } from './function-programs.js';
 import { runPlan, runPlanSync } from './function-run.js';
 import { checkOptionNames } from '../core/options.js';
@@ -71,6 +71,10 @@ export class CompiledFunction {
   readonly sharedInputs: readonly TensorSharedVariable[];
   /** The calls' profile, with `profile: true` or `config.profile`; undefined (and nothing recorded) otherwise. */
   readonly profile: FunctionProfile | undefined;
+  /** The rewrites it selects: its `optimizer` option with the `optimizer_*` flags of when it was created (its copies keep them). */
+  get optimizerOptions(): OptimizerOptions {
+    return this.#fg.optimizerOptions;
+  }
   readonly #fg: FunctionGraph;
   readonly #programs: FunctionPrograms;
   #backend: Backend | undefined;
