@@ -30,8 +30,10 @@ describe('errors', () => {
     const y = T.ivector('y');
     const errors = sym.function([p, y], T.mean(T.neq(p, y)), { device: 'webgpu' });
     await expect(errors(sym.array([1, 2], { dtype: 'int32' }), sym.array([1, 0], { dtype: 'int32' }))).rejects.toThrow(
-      /cannot hold float64 data, which this graph needs: Mean\{.*\}\(Elemwise\{neq.*computes float64\..*T\.mean\(x, \{ dtype: 'float32' \}\)/s,
+      /cannot hold float64 data, which this graph needs: Mean\{.*\}\(Elemwise\{neq.*computes float64\..*T\.mean\(x, \{ dtype: 'float32' \}\).* To find each line that makes a float64 variable, set warn_float64=raise \(SYM_FLAGS=warn_float64=raise\): it throws there\.$/s,
     );
+    // that flag stops where the mean is built, naming it
+    expect(() => sym.config.changeFlags({ warn_float64: 'raise' }, () => T.mean(T.neq(p, y)))).toThrow(/^warn_float64=raise: a float64 variable was created: the output of Mean\{.*\}\(Elemwise\{neq,no_inplace\}\.0: bool\)/);
     const fixed = sym.function([p, y], T.mean(T.neq(p, y), { dtype: 'float32' }), { device: 'webgpu' });
     expect((await fixed(sym.array([1, 2], { dtype: 'int32' }), sym.array([1, 0], { dtype: 'int32' }))).item()).toBe(0.5);
   });

@@ -177,7 +177,9 @@ export class FunctionPrograms {
     return (
       `device=${info.name} cannot hold ${dtype} data, which this graph needs: ${where}. It supports ${info.dtypes.join(', ')}. ` +
       `Cast where the value is made (x.astype('float32'), or T.mean(x, { dtype: 'float32' }) for the mean of a comparison), ` +
-      `or set floatX=float32 (SYM_FLAGS=floatX=float32) if floatX is ${dtype}.`
+      `or set floatX=float32 (SYM_FLAGS=floatX=float32) if floatX is ${dtype}.` +
+      // the node named is the rewritten graph's: the flag stops at the line of the user's code that made it
+      `${dtype === 'float64' ? ' To find each line that makes a float64 variable, set warn_float64=raise (SYM_FLAGS=warn_float64=raise): it throws there.' : ''}`
     );
   }
 
