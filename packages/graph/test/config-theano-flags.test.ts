@@ -138,6 +138,13 @@ describe("Theano's flags that sym does not honour", () => {
     expect(() => parseFlags('optimizer=fast_compile')).toThrow(
       "SYM_FLAGS: optimizer is a Theano flag that sym does not have: sym's mode chooses the rewrites: optimizer=fast_run is mode=FAST_RUN (the default), optimizer=fast_compile is mode=FAST_COMPILE, and optimizer=None (no rewrites) is optimizer_excluding=fast_run",
     );
+    // optimizer=fast_run, common in a copied .theanorc, is the default: skipped, without a warning
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    expect(parseFlags('optimizer=fast_run,floatX=float32')).toEqual({ floatX: 'float32' });
+    expect(parseRc('[global]\noptimizer = fast_run\nfloatX = float32')).toEqual({ floatX: 'float32' });
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
+    expect(() => parseFlags('optimizer=None')).toThrow('SYM_FLAGS: optimizer is a Theano flag that sym does not have');
     expect(() => parseFlags('cast_policy=numpy+floatX')).toThrow('SYM_FLAGS: cast_policy is a Theano flag that sym does not have: sym has one set of rules for the dtypes of results');
     expect(() => config.set({ int_division: 'raise' } as unknown as Partial<sym.ConfigValues>)).toThrow("config.set: int_division is a Theano flag that sym does not have: sym's / of integers is true division");
     expect(() => ((config as unknown as Record<string, unknown>).compute_test_value = 'raise')).toThrow('config: compute_test_value is a Theano flag that sym does not have: sym has no test values');

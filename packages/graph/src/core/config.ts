@@ -39,7 +39,8 @@ export function parseFlags(text: string, source = 'SYM_FLAGS'): Partial<ConfigVa
     const eq = item.indexOf('=');
     if (eq < 0) throw new Error(`${source}: expected name=value, got ${JSON.stringify(item)}`);
     const key = item.slice(0, eq).trim();
-    if (isFlag(key, source)) (out as Record<string, unknown>)[key] = checkFlag(key, item.slice(eq + 1).trim(), source);
+    const value = item.slice(eq + 1).trim();
+    if (isFlag(key, source, value)) (out as Record<string, unknown>)[key] = checkFlag(key, value, source);
   }
   return out;
 }
@@ -47,10 +48,13 @@ export function parseFlags(text: string, source = 'SYM_FLAGS'): Partial<ConfigVa
 /**
  * Whether `key` is one of sym's flags. One of Theano's that changes nothing
  * sym computes is not, and is skipped with a warning (once); any other name
- * is an error that says why (Theano's) or lists the valid ones.
+ * is an error that says why (Theano's) or lists the valid ones. Theano's
+ * `optimizer=fast_run`, common in a copied .theanorc, is sym's default and
+ * is skipped without a word; its other values are refused.
  */
-export function isFlag(key: string, source: string): key is keyof ConfigValues {
+export function isFlag(key: string, source: string, value?: string): key is keyof ConfigValues {
   if (Object.hasOwn(DEFAULTS, key)) return true;
+  if (key === 'optimizer' && value === 'fast_run') return false;
   const why = IGNORED_THEANO_FLAGS.get(key);
   if (why === undefined) throw new Error(unknownFlagMessage(key, source));
   if (!warned.has(key)) {
@@ -85,7 +89,8 @@ export function parseRc(text: string, source = '.symrc'): Partial<ConfigValues> 
     }
     if (eq < 0) throw new Error(`${source}: expected name = value, got ${JSON.stringify(line)}`);
     const key = line.slice(0, eq).trim();
-    if (isFlag(key, source)) (out as Record<string, unknown>)[key] = checkFlag(key, line.slice(eq + 1).trim(), source);
+    const value = line.slice(eq + 1).trim();
+    if (isFlag(key, source, value)) (out as Record<string, unknown>)[key] = checkFlag(key, value, source);
   }
   return out;
 }
