@@ -31,6 +31,7 @@ import { KERNEL_CLASS_NAME, kernelClass, resolveMode, unavailableMessage, type G
 import { checkContextRetries, headlessGPU, type ContextRetries } from './context.js';
 import { packInputs, withPacks } from './pack-inputs.js';
 import { checkTextureUnits, guardUnitArgs, guardUnitSource, needsUnitGuard, unitsUsed } from './units.js';
+import { destroyRuns } from './lifetime.js';
 
 export { GPUJS_DTYPES, MAX_EXACT_INT } from './dtypes.js';
 
@@ -104,6 +105,12 @@ const DIRECT_UPLOAD_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl']);
  */
 const PACKED_MATMUL_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl']);
 
+/** The modes whose gpu.js kernels are destroyed once no executable holds them (`lifetime.ts`); webgpu mode's are kept, untested. */
+const RELEASING_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl', 'webgl', 'webgl2', 'cpu']);
+
+/** How many of the latest compiled kernels stay cached after no executable holds them. */
+export const LATEST_KERNELS = 16;
+
 /** The modes whose kernels sample their arguments from GL texture units (`units.ts`). */
 const TEXTURE_UNIT_MODES: ReadonlySet<GpujsMode> = new Set(['headlessgl', 'webgl', 'webgl2']);
 
@@ -130,7 +137,17 @@ export class GpujsBackend implements Backend {
   #unitPlaceholder: Held | undefined;
   /** Textures made by uploads, with their layout: a later upload of as many elements reuses them. */
   readonly #uploaded = new WeakMap<Held, { n: number; w: number; h: number }>();
-  readonly #kernels = new Map<string, GpujsExecutable>();
+  /** Compiled passes by key while an executable holds them; when it is collected, its gpu.js kernels are destroyed. */
+  readonly #kernels = new Map<string, WeakRef<readonly CompiledPass[]>>();
+  readonly #collected = new FinalizationRegistry<{ key: string; runs: CompiledPass['runs'][] }>(({ key, runs }) => {
+    if (!this.#kernels.get(key)?.deref()) this.#kernels.delete(key);
+    const owner = () => (this.#template ??= this.#uploadByKernel(new Float32Array(1)) as unknown as GLTextureLike).kernel;
+    destroyRuns(runs, this.#held, owner, (this.#gpu as unknown as { kernels?: unknown[] } | undefined)?.kernels);
+  });
+  /** The latest compiled passes, cached a while after their executables go (a collection between two compiles of one graph); every one in modes that keep kernels. */
+  readonly #recent: (readonly CompiledPass[])[] = [];
+  /** The textures the buffers hold now, which a destroyed kernel's must outlive (`lifetime.ts`). */
+  readonly #held = new Set<Held>();
   readonly #ran = new Set<string>();
 
   constructor(options: GpujsBackendOptions = {}) {
@@ -244,10 +261,14 @@ export class GpujsBackend implements Backend {
   #setTexture(b: GpujsBuffer, t: Held | null): void {
     if (b.texture) {
       b.texture.delete();
+      this.#held.delete(b.texture);
       this.#liveTextures--;
     }
     b.texture = t;
-    if (t) this.#liveTextures++;
+    if (t) {
+      this.#held.add(t);
+      this.#liveTextures++;
+    }
   }
 
   alloc(dtype: DType, size: number): GpujsBuffer {
@@ -462,11 +483,26 @@ export class GpujsBackend implements Backend {
       checkTextureUnits(plan, this.#textureUnits(), kernel.kind);
     }
     const key = plan.map((p) => `${p.size}|${JSON.stringify(p.args)}|${p.vec4 ?? false}|${p.source}|${p.natives?.map((f) => f.source).join('\n') ?? ''}`).join('\n');
-    const have = this.#kernels.get(key);
-    if (have) return { kernel, size, passes: have.passes };
-    const exe = { kernel, size, passes: plan.map((p) => ({ ...p, runs: new Map<string, IKernelRunShortcut>() })) };
-    this.#kernels.set(key, exe);
-    return exe;
+    let passes = this.#kernels.get(key)?.deref();
+    if (!passes) {
+      passes = plan.map((p) => ({ ...p, runs: new Map<string, IKernelRunShortcut>() }));
+      this.#kernels.set(key, new WeakRef(passes));
+      this.#collected.register(passes, { key, runs: passes.map((p) => p.runs) });
+    }
+    this.#keep(passes);
+    return { kernel, size, passes };
+  }
+
+  #keep(passes: readonly CompiledPass[]): void {
+    const i = this.#recent.indexOf(passes);
+    if (i >= 0) this.#recent.splice(i, 1);
+    this.#recent.push(passes);
+    if (this.#recent.length > LATEST_KERNELS && RELEASING_MODES.has(this.mode)) this.#recent.shift();
+  }
+
+  /** gpu.js kernels alive now (`GPU.kernels`: the compiled passes' kernels for each set of argument sizes, and the backend's own). */
+  liveKernels(): number {
+    return (this.#gpu as unknown as { kernels?: unknown[] } | undefined)?.kernels?.length ?? 0;
   }
 
   /**
