@@ -99,6 +99,15 @@ export interface Backend {
   describe(): BackendInfo;
   /** Called once before first use (request an adapter, build a context, ...). */
   init?(): Promise<void>;
+  /**
+   * Which device the backend's buffers and compiled kernels belong to: a
+   * backend that can replace its device (WebGPU's `dispose()` then
+   * `init()`, after the device was lost) bumps it when it does. sym then
+   * compiles kernels and plans again, uploads shared variables' host
+   * values again, and refuses, naming the variable, a value that lived
+   * only on the old device. Absent: 0, a device that is never replaced.
+   */
+  readonly generation?: number;
   /** A buffer of `size` elements of `dtype`. */
   alloc(dtype: DType, size: number): DeviceBuffer;
   /**
@@ -160,6 +169,11 @@ export interface Backend {
    * failed call must leave the shared variables as they were.
    */
   overwrites?(kernel: Kernel, input: number): boolean;
+}
+
+/** @internal `backend.generation`, 0 where it has none: what device buffers and executables made on it are kept with. */
+export function generationOf(backend: Backend): number {
+  return backend.generation ?? 0;
 }
 
 const registry = new Map<string, Backend>();

@@ -6,7 +6,7 @@
  */
 import type { DType } from './dtype.js';
 import { isDType } from './dtype.js';
-import type { Backend, DeviceBuffer } from './backend.js';
+import { generationOf, type Backend, type DeviceBuffer } from './backend.js';
 import { NDArray, array, describe, fromTyped, isTypedArray, shapeToString, type ArrayLike } from './ndarray.js';
 import { TensorType } from './type.js';
 import { TensorVariable } from './variable.js';
@@ -46,6 +46,8 @@ export class TensorSharedVariable extends TensorVariable {
   #host: NDArray | null;
   #shape: readonly number[];
   readonly #device = new Map<Backend, DeviceBuffer>();
+  /** The backend's generation each device copy was made on: a copy of an earlier one went with its device. */
+  readonly #madeOn = new Map<Backend, number>();
   /** Which copy is current: 'host' or the backend that last wrote the value. */
   #fresh: 'host' | Backend = 'host';
   /** Queued tasks that will change the value; while they are, getValue returns what a deferred setValue queued last will set, if any. */
@@ -101,6 +103,7 @@ export class TensorSharedVariable extends TensorVariable {
       return options.borrow ? queued : queued.copy();
     }
     if (this.#fresh !== 'host') {
+      this.#forgetReplaced();
       const b = this.#fresh;
       if (!b.readSync) {
         throw new Error(
@@ -131,6 +134,7 @@ export class TensorSharedVariable extends TensorVariable {
    */
   hostValueRead(): NDArray | null {
     if (this.#fresh !== 'host') {
+      this.#forgetReplaced();
       const b = this.#fresh;
       if (!b.readSync) return null;
       this.#host = fromTyped(b.readSync(this.#device.get(b)!), this.#shape, this.dtype);
@@ -162,12 +166,38 @@ export class TensorSharedVariable extends TensorVariable {
    */
   async #read(options: { borrow?: boolean }): Promise<NDArray> {
     if (this.#fresh !== 'host') {
+      this.#forgetReplaced();
       const b = this.#fresh;
       this.#host = fromTyped(await b.read(this.#device.get(b)!), this.#shape, this.dtype);
       this.#fresh = 'host';
       this.#stale(b);
     }
     return options.borrow ? this.#host! : this.#host!.copy();
+  }
+
+  /**
+   * Forget the device copies made on a device their backend has replaced
+   * since (`Backend.generation`: its `dispose()`, then `init()`): their
+   * buffers went with it. Where the newest value was one of them it is
+   * gone too: an error naming the variable (unless `refuseLost` is false:
+   * an update about to replace it), until `setValue` gives a new one.
+   */
+  #forgetReplaced(refuseLost = true): void {
+    for (const [backend, generation] of this.#madeOn) {
+      if (generation === generationOf(backend)) continue;
+      if (this.#fresh === backend) {
+        if (refuseLost) {
+          throw new Error(
+            `device=${backend.describe().name}: the backend was disposed since shared variable ${this.toString()} was last updated on it, ` +
+              'and that value went with its device; give the variable a value again with setValue() (read such values with getValueAsync() before disposing).',
+          );
+        }
+        this.#fresh = 'host';
+      }
+      this.#madeOn.delete(backend);
+      this.#device.delete(backend);
+      this.#validOn.delete(backend);
+    }
   }
 
   /** After a host refresh, the device copy that was fresh is still valid. */
@@ -210,6 +240,7 @@ export class TensorSharedVariable extends TensorVariable {
 
   /** @internal The device buffer holding the current value on `backend`, inside a queued call; uploads it if needed. */
   async deviceBuffer(backend: Backend): Promise<DeviceBuffer> {
+    this.#forgetReplaced();
     if (this.#fresh !== 'host' && this.#fresh !== backend) await this.#read({ borrow: true });
     return this.#upload(backend);
   }
@@ -221,6 +252,7 @@ export class TensorSharedVariable extends TensorVariable {
    * caller to getValueAsync, where an asynchronous call is the fix).
    */
   deviceBufferSync(backend: Backend, caller = 'function'): DeviceBuffer {
+    this.#forgetReplaced();
     const fresh = this.#fresh;
     if (fresh !== 'host' && fresh !== backend) {
       if (!fresh.readSync) {
@@ -244,6 +276,7 @@ export class TensorSharedVariable extends TensorVariable {
         if (buf) backend.free(buf);
         buf = backend.alloc(this.dtype, host.size);
         this.#device.set(backend, buf);
+        this.#madeOn.set(backend, generationOf(backend));
       }
       backend.write(buf, host.data);
       this.#validOn.add(backend);
@@ -270,8 +303,10 @@ export class TensorSharedVariable extends TensorVariable {
 
   /** @internal Free the device copies, leaving an empty value (host-stage.ts's private carriers, when their function is disposed). */
   releaseDevice(): void {
+    this.#forgetReplaced(false);
     for (const [backend, buf] of this.#device) backend.free(buf);
     this.#device.clear();
+    this.#madeOn.clear();
     this.#validOn.clear();
     this.#fresh = 'host';
     this.#shape = this.broadcastable.map((b) => (b ? 1 : 0));
@@ -283,8 +318,11 @@ export class TensorSharedVariable extends TensorVariable {
    * current value. Returns the buffer it replaces, for reuse by the caller.
    */
   commit(backend: Backend, buffer: DeviceBuffer, shape: readonly number[]): DeviceBuffer | undefined {
+    // the update replaces a value lost with its device: no error, and no buffer of that device back
+    this.#forgetReplaced(false);
     const old = this.#device.get(backend);
     this.#device.set(backend, buffer);
+    this.#madeOn.set(backend, generationOf(backend));
     this.#shape = [...shape];
     this.#fresh = backend;
     this.#validOn = new Set([backend]);

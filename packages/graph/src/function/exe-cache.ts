@@ -1,11 +1,14 @@
 /**
  * The compiled kernels a function's plans share: one executable per
- * backend and kernel, found by kernel object first and by key second.
+ * backend (and its generation) and kernel, found by kernel object first
+ * and by key second.
  */
-import type { Backend, Executable } from '../core/backend.js';
+import { generationOf, type Backend, type Executable } from '../core/backend.js';
 import { kernelKey, type Kernel } from '../kernel/kernel.js';
 
 interface Cache {
+  /** The backend's generation its executables were compiled for: a replaced device starts a new cache. */
+  readonly generation: number;
   /** Held weakly: the plans that use an executable keep it; a process compiling function after function keeps only those it still runs. */
   readonly byKey: Map<string, WeakRef<Executable>>;
   readonly byKernel: WeakMap<Kernel, Executable>;
@@ -24,8 +27,9 @@ const collected = new FinalizationRegistry<{ byKey: Cache['byKey']; key: string 
 });
 
 export function compileCached(backend: Backend, kernel: Kernel): Executable {
+  const generation = generationOf(backend);
   let c = exeCache.get(backend);
-  if (!c) exeCache.set(backend, (c = { byKey: new Map(), byKernel: new WeakMap() }));
+  if (c?.generation !== generation) exeCache.set(backend, (c = { generation, byKey: new Map(), byKernel: new WeakMap() }));
   let exe = c.byKernel.get(kernel);
   if (exe) return exe;
   const key = kernelKey(kernel);

@@ -4,7 +4,7 @@
  * compiled and its buffers allocated once (a `Plan`), kept while recently
  * used and freed when evicted or disposed.
  */
-import type { Backend, BackendInfo } from '../core/backend.js';
+import { generationOf, type Backend, type BackendInfo } from '../core/backend.js';
 import type { DType } from '../core/dtype.js';
 import { MAX_ELEMENTS } from '../core/dtype.js';
 import { compileCached } from './exe-cache.js';
@@ -16,10 +16,11 @@ import { schedule, toposort, type Program } from '../kernel/schedule.js';
 import { withoutShapeOnlyChecks } from '../kernel/index-check-live.js';
 import { flagsBeforeInPlace } from '../kernel/index-check-split.js';
 
-/** The plans of a function and the backend they were allocated on: what its collection must free. */
+/** The plans of a function and the backend (and its generation) they were allocated on: what its collection must free. */
 interface Owned {
   readonly plans: Map<string, Plan>;
   backend: Backend | undefined;
+  generation: number;
 }
 
 /**
@@ -30,7 +31,7 @@ interface Owned {
  * refuses the free: its buffers went with it.
  */
 const undisposed = new FinalizationRegistry<Owned>((owned) => {
-  if (!owned.backend) return;
+  if (!owned.backend || owned.generation !== generationOf(owned.backend)) return;
   for (const p of owned.plans.values()) {
     try {
       freePlanBuffers(owned.backend, p);
@@ -50,7 +51,7 @@ function freePlanBuffers(backend: Backend, p: Plan): void {
 }
 
 export class FunctionPrograms {
-  readonly #owned: Owned = { plans: new Map<string, Plan>(), backend: undefined };
+  readonly #owned: Owned = { plans: new Map<string, Plan>(), backend: undefined, generation: 0 };
   readonly #plans = this.#owned.plans;
   /** The plan of the previous call: calls with the same shapes skip the key lookup. */
   #lastPlan: Plan | undefined;
@@ -119,6 +120,7 @@ export class FunctionPrograms {
   /** The plan of a call with these argument values, found or made (and allocated on `backend`). */
   plan(backend: Backend, values: readonly NDArray[]): Plan {
     const fg = this.fg;
+    this.#forgetReplaced(backend);
     const { shapes, statics } = this.#callShapes(values);
     const last = this.#lastPlan;
     if (last && sameShapes(last.shapes, shapes) && statics.every((v, i) => v === last.statics[i])) return last;
@@ -149,6 +151,7 @@ export class FunctionPrograms {
     const buffers = program.buffers.map((spec, id) => (bound.has(id) || !used.has(id) ? undefined : backend.alloc(spec.dtype, spec.size)));
     for (const c of program.constants) if (!c.draw) backend.write(buffers[c.buffer]!, c.value.data);
     this.#owned.backend = backend;
+    this.#owned.generation = generationOf(backend);
     const exes = program.steps.map((s) => compileCached(backend, s.kernel));
     // placeholders until the first launch binds the shared variables' buffers
     const launches = program.steps.map((s, i) => ({ exe: exes[i]!, inputs: s.inputs.map((b) => buffers[b]!), output: buffers[s.output]! }));
@@ -183,8 +186,20 @@ export class FunctionPrograms {
     );
   }
 
+  /**
+   * Forget the plans made for a device `backend` has replaced since
+   * (`Backend.generation`): their kernels and buffers went with it, and
+   * the next call plans again for the new one.
+   */
+  #forgetReplaced(backend: Backend): void {
+    if (this.#owned.backend !== backend || this.#owned.generation === generationOf(backend)) return;
+    this.#plans.clear();
+    this.#lastPlan = undefined;
+  }
+
   /** Free every cached plan's device buffers. */
   release(backend: Backend): void {
+    this.#forgetReplaced(backend);
     for (const p of this.#plans.values()) this.#freePlan(backend, p);
     this.#plans.clear();
     this.#lastPlan = undefined;
