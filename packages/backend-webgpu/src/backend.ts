@@ -12,7 +12,7 @@
 import type { Backend, BackendInfo, DType, DeviceBuffer, Executable, Kernel, Launch, MatmulKernel, SortKernel, TypedArray } from '@sym/graph';
 import { kernelOutputSize, splitEpilogue } from '@sym/graph';
 import { FLOAT64_ADVICE, WEBGPU_DTYPES, bufferBytes, deviceAcc, fromDevice, toDevice } from './dtypes.js';
-import { describeAdapter, findGpu, isNode, isSoftwareAdapter, isSwiftShader, noAdapterMessage } from './gpu.js';
+import { describeAdapter, findGpu, isNode, isSoftwareAdapter, isSwiftShader, noAdapterMessage, noDeviceMessage } from './gpu.js';
 import { GpuWaits } from './wait.js';
 import { BufferPool, ShaderCaches } from './caches.js';
 import { MAX_TIMED_LAUNCHES, PassTimer } from './timestamps.js';
@@ -117,7 +117,7 @@ export class WebGpuBackend implements Backend {
   /** The tiled matmul's tile: the option, else the adapter's default (set by init). */
   #matmulTile: MatmulTile | undefined;
   #lost: string | undefined;
-  #disposed = false;
+  /** One more at each dispose(): which device buffers and executables belong to (`Backend.generation`). */ #generation = 0;
   #errors: string[] = [];
   #scopes: Promise<string | undefined>[] = [];
   /** Freed storage and staging buffers by size, for reuse: 256 MiB of each at most. */
@@ -153,7 +153,6 @@ export class WebGpuBackend implements Backend {
 
   async init(): Promise<void> {
     if (this.#device) return;
-    this.#disposed = false;
     const { gpu, origin } = await findGpu(this.#options.dawnFlags);
     const adapter = await gpu.requestAdapter(this.#options.featureLevel ? ({ featureLevel: this.#options.featureLevel } as GPURequestAdapterOptions) : undefined);
     if (!adapter) throw new Error(noAdapterMessage(origin));
@@ -173,7 +172,8 @@ export class WebGpuBackend implements Backend {
       },
     });
     void device.lost.then((info) => {
-      if (this.#device === device && !this.#disposed) this.#lost = `${info.reason}: ${info.message}`;
+      // (a device dispose() destroyed is no longer this.#device)
+      if (this.#device === device) this.#lost = `${info.reason}: ${info.message}`;
     });
     device.addEventListener('uncapturederror', (ev) => {
       this.#errors.push((ev as GPUUncapturedErrorEvent).error.message);
@@ -185,16 +185,15 @@ export class WebGpuBackend implements Backend {
     this.#matmulTile = this.#options.matmulTile ?? defaultMatmulTile(isSoftwareAdapter(adapter) && !isSwiftShader(adapter));
   }
 
+  /** Which device this backend's buffers and compiled kernels belong to: one more after each `dispose()` (see `Backend.generation`). */
+  get generation(): number {
+    return this.#generation;
+  }
+
   /** The device, or a clear error when there is none (not initialised, lost, disposed). */
   get device(): GPUDevice {
-    if (this.#lost) throw new Error(`device=webgpu: the WebGPU device was lost (${this.#lost}); values on it are gone. Create a new backend, or use device=cpu.`);
-    if (!this.#device) {
-      throw new Error(
-        this.#disposed
-          ? 'device=webgpu: the backend was disposed; call init() again before using it.'
-          : 'device=webgpu: the backend is not initialised; compile functions through sym.function (which awaits init()) or await backend.init() first.',
-      );
-    }
+    if (this.#lost) throw new Error(`device=webgpu: the WebGPU device was lost (${this.#lost}); values on it are gone. Call webgpu.dispose(), then await webgpu.init() for a new device, or use device=cpu.`);
+    if (!this.#device) throw new Error(noDeviceMessage(this.#generation > 0));
     return this.#device;
   }
 
@@ -535,7 +534,7 @@ export class WebGpuBackend implements Backend {
    */
   dispose(): void {
     const device = this.#device;
-    this.#disposed = true;
+    this.#generation++;
     this.#device = undefined;
     this.#lost = undefined;
     this.#pool.destroyAll();

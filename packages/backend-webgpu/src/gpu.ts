@@ -57,6 +57,13 @@ export async function findGpu(dawnFlags: readonly string[] = []): Promise<GpuSou
  */
 const dawnInstances = new Map<string, GPU>();
 
+/** Why the backend has no device: `disposed` (and not initialised again), or never initialised. */
+export function noDeviceMessage(disposed: boolean): string {
+  return disposed
+    ? 'device=webgpu: the backend was disposed; call init() again before using it.'
+    : 'device=webgpu: the backend is not initialised; compile functions through sym.function (which awaits init()) or await backend.init() first.';
+}
+
 /** The message for a missing adapter, with the fix for a machine without a GPU. */
 export function noAdapterMessage(origin: GpuSource['origin']): string {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
