@@ -67,9 +67,11 @@ describe('residency', () => {
     const before = webgpu.stats();
     for (let i = 0; i < 10_000; i++) await step(X, Y);
     const after = webgpu.stats();
+    // not one buffer made in 10,000 steps; the live count and bytes may only fall, since functions of the tests
+    // before this one, collected meanwhile, give their buffers back (graph's FinalizationRegistry)
     expect(after.created).toBe(before.created);
-    expect(after.live).toBe(before.live);
-    expect(after.bytes).toBe(before.bytes);
+    expect(after.live).toBeLessThanOrEqual(before.live);
+    expect(after.bytes).toBeLessThanOrEqual(before.bytes);
     expect(webgpu.liveBuffers()).toBe(after.live);
     const final = await w.getValueAsync();
     expect([...final.data].every(Number.isFinite)).toBe(true);

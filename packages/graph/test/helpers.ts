@@ -7,6 +7,8 @@
  * make turbo's package graph cyclic (`turbo run build` refuses cycles).
  * Loading it dynamically also keeps graph's type check to graph's own code.
  */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import * as sym from '../src/index.js';
 
 const backendUrl = new URL('../../backend-cpu/src/index.ts', import.meta.url).href;
@@ -16,6 +18,20 @@ const backendModule = (await import(/* @vite-ignore */ backendUrl)) as { cpu: sy
 export const cpu = backendModule.cpu;
 export { sym };
 export const T = sym.T;
+
+/**
+ * Collect, and let the finalizers run (they run as tasks after a
+ * collection): functions and shared variables dropped by earlier tests give
+ * their buffers back then, not in the middle of a test that counts them.
+ */
+export async function collectGarbage(): Promise<void> {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 /** Evaluate a graph with no inputs synchronously on the CPU. */
 export function ev(v: sym.TensorVariable): sym.NDArray {

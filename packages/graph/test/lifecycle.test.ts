@@ -5,22 +5,10 @@
  * collector takes them, and the caches keep only what is still in use.
  * Counts, never times.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { T, cpu, sym } from './helpers.js';
+import { T, collectGarbage, cpu, sym } from './helpers.js';
 import { cachedExecutables } from '../src/function/exe-cache.js';
 import { MOST_PLANS } from '../src/function/plan.js';
-
-/** Collect, and let the finalizers run (they run as tasks after a collection). */
-async function collectGarbage(): Promise<void> {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  for (let i = 0; i < 3; i++) {
-    gc();
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** A graph of its own for each i: its kernel's key differs (the constant is part of it). */
 function distinct(x: sym.TensorVariable, i: number): sym.TensorVariable {

@@ -1,6 +1,6 @@
 /** Shared variables: implicit inputs, updates (simultaneous, committed only after success), values on host and device, memory. */
 import { describe, expect, it } from 'vitest';
-import { T, cpu, sym } from './helpers.js';
+import { T, collectGarbage, cpu, sym } from './helpers.js';
 import { MAX_PLANS, PLAN_BYTES } from '../src/function/plan.js';
 
 const f64 = (v: sym.NestedArray) => sym.array(v, { dtype: 'float64' });
@@ -143,6 +143,8 @@ describe('updates', () => {
       await acc([1, 1]);
       await sq.eval({ y: i });
     }
+    // the awaits below let finalizers run: what earlier tests dropped goes back now, not between the two counts
+    await collectGarbage();
     const before = cpu.liveBuffers();
     for (let i = 0; i < 500; i++) {
       await acc([1]);
