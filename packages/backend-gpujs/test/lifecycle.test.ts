@@ -79,22 +79,23 @@ describe.each([
 describe('functions dropped without dispose() on device=gpujs (headless-gl)', () => {
   it('give back their gpu.js kernels; a shared variable they last updated keeps its exact values', async () => {
     const x = T.vector('x');
-    const kept: sym.SharedVariable[] = [];
+    const kept: sym.TensorSharedVariable[] = [];
     const n = LATEST_KERNELS + 16;
-    // in a function of its own: its frame, and the last function it made, are gone when it returns
-    const compileAndDrop = async () => {
+    // in a function of its own: the functions it made (held until it counted their kernels) are gone when it returns
+    const compileAndDrop = async (): Promise<number> => {
+      const fns: sym.SymFunction[] = [];
       for (let i = 0; i < n; i++) {
         const s = sym.shared(new Float32Array([1, 2, 3, 4]).map((v) => v + i), { name: `s${i}` });
         const f = sym.function([x], x.mul(i + 2).add(s).sum(), { updates: [[s, s.mul(i + 2).add(x)]], device: 'gpujs' });
         await f(new Float32Array([1, 1, 1, 1]));
         kept.push(s);
+        fns.push(f);
       }
+      return gpujs.liveKernels();
     };
     await collectGarbage();
     const [before, textures] = [gpujs.liveKernels(), gpujs.liveTextures()];
-    await compileAndDrop();
-    const peak = gpujs.liveKernels();
-    expect(peak - before).toBeGreaterThanOrEqual(n);
+    expect((await compileAndDrop()) - before).toBeGreaterThanOrEqual(n);
     await collectGarbage();
     // the latest LATEST_KERNELS graphs' kernels (at most 2 each: the update's and the output's) stay cached
     expect(gpujs.liveKernels() - before).toBeLessThanOrEqual(2 * LATEST_KERNELS);
