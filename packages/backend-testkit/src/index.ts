@@ -37,4 +37,6 @@ export { Softsign, CumMax, softsign, cummax } from './cases/custom-op.js';
 export { randomGraph, RANDOM_GRAPH_DTYPES } from './random-graph.js';
 export type { RandomGraph, RandomGraphOptions } from './random-graph.js';
 export { checkRandomGraph } from './random-graph-check.js';
+export { runCrossDevice } from './cross-device.js';
+export type { CrossDeviceOptions } from './cross-device.js';
 export type { RandomGraphCheck } from './random-graph-check.js';
