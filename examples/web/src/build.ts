@@ -18,7 +18,7 @@ export const PAGES = [
 ] as const;
 
 /**
- * The testkit's `runConformance` registers vitest tests; the pages use only
+ * The testkit's `runConformance` and `runCrossDevice` register vitest tests; the pages use only
  * its cases and `runCase`, so vitest is replaced by a module whose
  * functions say so if anything ever calls them.
  */
@@ -28,8 +28,8 @@ const noVitest: esbuild.Plugin = {
     build.onResolve({ filter: /^vitest$/ }, () => ({ path: 'vitest', namespace: 'no-vitest' }));
     build.onLoad({ filter: /.*/, namespace: 'no-vitest' }, () => ({
       contents:
-        'const browser = () => { throw new Error("runConformance needs vitest; in the browser, run cases with runCase"); };\n' +
-        'export const describe = browser, it = browser, beforeAll = browser, afterAll = browser;\n',
+        'const browser = () => { throw new Error("runConformance and runCrossDevice need vitest; in the browser, run cases with runCase"); };\n' +
+        'export const describe = browser, it = browser, beforeAll = browser, afterAll = browser, expect = browser;\n',
       loader: 'js',
     }));
   },
